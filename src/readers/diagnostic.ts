@@ -1,0 +1,15 @@
+import type { RelatedSpan, Severity, Span } from '../report/finding';
+
+/**
+ * A problem a reader found while reading a file (syntax, a missing include, an invalid value).
+ * The engine turns it into a finding like any rule's, so suppressions and formatters treat both
+ * alike. `ruleId` is one of the reader ids listed in src/engine/reader-rules.ts.
+ */
+export interface ReaderDiagnostic {
+  ruleId: string;
+  message: string;
+  primary: Span;
+  related: RelatedSpan[];
+  /** Overrides the reader rule's default severity where one id covers several cases. */
+  severity?: Severity;
+}

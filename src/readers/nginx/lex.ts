@@ -1,0 +1,266 @@
+/**
+ * nginx tokenizer. It follows ngx_conf_read_token (src/core/ngx_conf_file.c) character by
+ * character, so that what is one argument for nginx is one argument here:
+ * - a token ends at space, tab, CR, LF, `;` or `{`; `}` does NOT end an unquoted token;
+ * - `#` starts a comment only where a token could start (`a#b` is one token);
+ * - a quote opens a quoted token only at the start of a token; after the closing quote nginx
+ *   needs a space, `;`, `{` or `)`;
+ * - `{` right after `$` is part of a `${var}` reference, not a block start;
+ * - a backslash protects the next character; in the value, `\"` `\'` `\\` become the character
+ *   and `\t` `\r` `\n` become tab, CR and LF; any other pair is kept as written.
+ * Offsets are UTF-16 indices into the decoded text; line and column come from SourceText.
+ */
+
+export type TokenKind = 'word' | ';' | '{' | '}' | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  /** The argument as nginx sees it: quotes removed, escapes processed. */
+  value: string;
+  start: number;
+  /** Exclusive; for a quoted word it includes the closing quote. */
+  end: number;
+  quoted: boolean;
+}
+
+export interface Comment {
+  /** Offset of the `#`. */
+  start: number;
+  end: number;
+  /** Text after the `#`. */
+  text: string;
+}
+
+export interface LexError {
+  message: string;
+  start: number;
+  end: number;
+}
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const DQUOTE = 34;
+const SHARP = 35;
+const DOLLAR = 36;
+const SQUOTE = 39;
+const RPAREN = 41;
+const SEMI = 59;
+const LBRACE = 123;
+const RBRACE = 125;
+const BACKSLASH = 92;
+const BOM = 0xfeff;
+
+function isSpace(code: number): boolean {
+  return code === SPACE || code === TAB || code === LF || code === CR;
+}
+
+/** Apply nginx's escape processing to the raw characters of one token. */
+function unescape(raw: string): string {
+  if (raw.indexOf('\\') === -1) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (ch === '\\' && i + 1 < raw.length) {
+      const next = raw[i + 1];
+      if (next === '"' || next === "'" || next === '\\') {
+        out += next;
+        i++;
+        continue;
+      }
+      if (next === 't') { out += '\t'; i++; continue; }
+      if (next === 'r') { out += '\r'; i++; continue; }
+      if (next === 'n') { out += '\n'; i++; continue; }
+    }
+    out += ch;
+  }
+  return out;
+}
+
+export class NginxLexer {
+  pos = 0;
+  readonly comments: Comment[] = [];
+  readonly errors: LexError[] = [];
+  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
+  unbalancedQuote = false;
+
+  constructor(readonly text: string) {
+    // A UTF-8 byte order mark is not whitespace for nginx; the reader reports it separately.
+    if (text.charCodeAt(0) === BOM) this.pos = 1;
+  }
+
+  next(): Token {
+    const text = this.text;
+    const length = text.length;
+    let pos = this.pos;
+
+    // Skip whitespace and comments between tokens.
+    for (;;) {
+      if (pos >= length) {
+        this.pos = pos;
+        return { kind: 'eof', value: '', start: length, end: length, quoted: false };
+      }
+      const code = text.charCodeAt(pos);
+      if (isSpace(code)) {
+        pos++;
+        continue;
+      }
+      if (code === SHARP) {
+        let lineEnd = text.indexOf('\n', pos);
+        if (lineEnd === -1) lineEnd = length;
+        let commentEnd = lineEnd;
+        if (commentEnd > pos && text.charCodeAt(commentEnd - 1) === CR) commentEnd--;
+        this.comments.push({ start: pos, end: commentEnd, text: text.slice(pos + 1, commentEnd) });
+        pos = lineEnd;
+        continue;
+      }
+      break;
+    }
+
+    const start = pos;
+    const first = text.charCodeAt(pos);
+    if (first === SEMI || first === LBRACE || first === RBRACE) {
+      this.pos = pos + 1;
+      const kind = first === SEMI ? ';' : first === LBRACE ? '{' : '}';
+      return { kind, value: kind, start, end: pos + 1, quoted: false };
+    }
+
+    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
+
+    // Unquoted word.
+    let variable = first === DOLLAR;
+    let escaped = first === BACKSLASH;
+    pos++;
+    while (pos < length) {
+      const code = text.charCodeAt(pos);
+      if (escaped) {
+        escaped = false;
+        pos++;
+        continue;
+      }
+      if (code === LBRACE && variable) {
+        pos++;
+        continue;
+      }
+      variable = false;
+      if (code === BACKSLASH) {
+        escaped = true;
+        pos++;
+        continue;
+      }
+      if (code === DOLLAR) {
+        variable = true;
+        pos++;
+        continue;
+      }
+      if (isSpace(code) || code === SEMI || code === LBRACE) break;
+      pos++;
+    }
+    this.pos = pos;
+    return { kind: 'word', value: unescape(text.slice(start, pos)), start, end: pos, quoted: false };
+  }
+
+  private quotedWord(start: number, quote: number): Token {
+    const text = this.text;
+    const length = text.length;
+    let pos = start + 1;
+    while (pos < length) {
+      const code = text.charCodeAt(pos);
+      if (code === BACKSLASH) {
+        pos += 2;
+        continue;
+      }
+      if (code === quote) break;
+      pos++;
+    }
+    if (pos >= length) {
+      this.unbalancedQuote = true;
+      this.errors.push({
+        message: 'unbalanced quote: this string never closes, so nginx reads to the end of the file ' +
+          '(nginx: unexpected end of file, expecting ";" or "}")',
+        start,
+        end: start + 1,
+      });
+      this.pos = length;
+      return { kind: 'word', value: unescape(text.slice(start + 1, length)), start, end: length, quoted: true };
+    }
+    const end = pos + 1;
+    const value = unescape(text.slice(start + 1, pos));
+    // nginx needs a separator after the closing quote; `)` is accepted (and dropped) for `if (...)`.
+    if (end < length) {
+      const after = text.charCodeAt(end);
+      if (after === RPAREN) {
+        this.pos = end + 1;
+        return { kind: 'word', value, start, end, quoted: true };
+      }
+      if (!isSpace(after) && after !== SEMI && after !== LBRACE) {
+        this.errors.push({ message: `unexpected "${text[end]}"`, start: end, end: end + 1 });
+      }
+    }
+    this.pos = end;
+    return { kind: 'word', value, start, end, quoted: true };
+  }
+
+  /**
+   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
+   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
+   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
+   */
+  luaBlock(): { value: string; start: number; end: number; closed: boolean } {
+    const text = this.text;
+    const length = text.length;
+    const start = this.pos;
+    let pos = start;
+    let depth = 1;
+    while (pos < length) {
+      const ch = text[pos];
+      if (ch === '{') {
+        depth++;
+        pos++;
+      } else if (ch === '}') {
+        depth--;
+        if (depth === 0) {
+          this.pos = pos + 1;
+          return { value: text.slice(start, pos), start, end: pos, closed: true };
+        }
+        pos++;
+      } else if (ch === '"' || ch === "'") {
+        pos++;
+        while (pos < length && text[pos] !== ch && text[pos] !== '\n') pos += text[pos] === '\\' ? 2 : 1;
+        pos++;
+      } else if (ch === '[' && longBracketLevel(text, pos) >= 0) {
+        pos = skipLongBracket(text, pos, longBracketLevel(text, pos));
+      } else if (ch === '-' && text[pos + 1] === '-') {
+        pos += 2;
+        if (text[pos] === '[' && longBracketLevel(text, pos) >= 0) {
+          pos = skipLongBracket(text, pos, longBracketLevel(text, pos));
+        } else {
+          const lineEnd = text.indexOf('\n', pos);
+          pos = lineEnd === -1 ? length : lineEnd;
+        }
+      } else {
+        pos++;
+      }
+    }
+    this.pos = length;
+    return { value: text.slice(start, length), start, end: length, closed: false };
+  }
+}
+
+/** `[[` is level 0, `[==[` level 2; -1 when `pos` does not open a Lua long bracket. */
+function longBracketLevel(text: string, pos: number): number {
+  let level = 0;
+  let i = pos + 1;
+  while (text[i] === '=') {
+    level++;
+    i++;
+  }
+  return text[i] === '[' ? level : -1;
+}
+
+function skipLongBracket(text: string, pos: number, level: number): number {
+  const close = ']' + '='.repeat(level) + ']';
+  const end = text.indexOf(close, pos + level + 2);
+  return end === -1 ? text.length : end + close.length;
+}

@@ -1,0 +1,156 @@
+/**
+ * Recovering nginx parser: tokens → directive tree with a span for every directive and every
+ * argument. Where nginx would stop at the first error, this records a diagnostic with nginx's
+ * wording and goes on, so the rest of the tree is still linted. Iterative (an explicit stack),
+ * so deeply nested input cannot overflow the call stack.
+ */
+import type { Span } from '../../report/finding';
+import type { ReaderDiagnostic } from '../diagnostic';
+import { SourceText } from '../text';
+import { Comment, NginxLexer, Token } from './lex';
+
+export interface NginxArg {
+  /** As nginx sees it: quotes removed, escapes processed. */
+  value: string;
+  quoted: boolean;
+  span: Span;
+}
+
+export interface NginxDirective {
+  name: string;
+  nameSpan: Span;
+  args: NginxArg[];
+  /** From the name to the terminating `;` or the block's closing `}`. */
+  span: Span;
+  /** Present for block directives (`server { ... }`); raw Lua blocks have none. */
+  block?: NginxDirective[];
+  /** Span of the opening `{`. */
+  blockOpen?: Span;
+  file: string;
+}
+
+export interface ParsedNginxFile {
+  source: SourceText;
+  directives: NginxDirective[];
+  comments: Comment[];
+  diagnostics: ReaderDiagnostic[];
+}
+
+/** OpenResty directives whose block is Lua code, read as one raw argument. */
+export function isLuaBlockDirective(name: string): boolean {
+  return name.endsWith('_by_lua_block') || name === 'lua_block';
+}
+
+interface OpenBlock {
+  directive: NginxDirective | null;
+  children: NginxDirective[];
+}
+
+export function parseNginx(source: SourceText): ParsedNginxFile {
+  const lexer = new NginxLexer(source.text);
+  const diagnostics: ReaderDiagnostic[] = [];
+  const syntax = (message: string, start: number, end: number, related: ReaderDiagnostic['related'] = []) =>
+    diagnostics.push({ ruleId: 'nginx-syntax', message, primary: source.span(start, end), related });
+
+  if (source.text.charCodeAt(0) === 0xfeff) {
+    syntax('the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM', 0, 1);
+  }
+
+  const root: OpenBlock = { directive: null, children: [] };
+  const stack: OpenBlock[] = [root];
+  let token = lexer.next();
+
+  const closeBlock = (closer: Token) => {
+    const open = stack.pop()!;
+    if (open.directive) {
+      open.directive.span = source.span(open.directive.span.start.offset, closer.end);
+    }
+  };
+
+  for (;;) {
+    if (token.kind === 'eof') break;
+    if (token.kind === '}') {
+      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
+      else closeBlock(token);
+      token = lexer.next();
+      continue;
+    }
+    if (token.kind === ';' || token.kind === '{') {
+      syntax(`unexpected "${token.kind}"`, token.start, token.end);
+      // An anonymous block is still walked so that its closing brace balances.
+      if (token.kind === '{') stack.push({ directive: null, children: [] });
+      token = lexer.next();
+      continue;
+    }
+
+    // A directive: its name, then arguments up to `;` or `{`.
+    const nameToken = token;
+    const args: NginxArg[] = [];
+    const directive: NginxDirective = {
+      name: nameToken.value,
+      nameSpan: source.span(nameToken.start, nameToken.end),
+      args,
+      span: source.span(nameToken.start, nameToken.end),
+      file: source.file,
+    };
+    const parent = stack[stack.length - 1];
+    // Blocks that nginx never got into (after an unexpected "{") are read but not kept.
+    parent.children.push(directive);
+
+    token = lexer.next();
+    while (token.kind === 'word') {
+      args.push({ value: token.value, quoted: token.quoted, span: source.span(token.start, token.end) });
+      token = lexer.next();
+    }
+    if (token.kind === ';') {
+      directive.span = source.span(nameToken.start, token.end);
+      token = lexer.next();
+      continue;
+    }
+    if (token.kind === '{') {
+      directive.blockOpen = source.span(token.start, token.end);
+      if (isLuaBlockDirective(directive.name)) {
+        const lua = lexer.luaBlock();
+        args.push({ value: lua.value, quoted: false, span: source.span(lua.start, lua.end) });
+        if (!lua.closed) {
+          syntax('unexpected end of file, expecting "}"', source.text.length, source.text.length, [
+            { span: source.span(token.start, token.end), label: 'this Lua block is never closed' },
+          ]);
+        }
+        directive.span = source.span(nameToken.start, lexer.pos);
+      } else {
+        directive.block = [];
+        stack.push({ directive, children: directive.block });
+      }
+      token = lexer.next();
+      continue;
+    }
+    if (token.kind === '}') {
+      // `a b }`: nginx stops with `unexpected "}"`; the directive is kept as if terminated.
+      syntax('unexpected "}"', token.start, token.end, [
+        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` },
+      ]);
+      // The `}` closes the enclosing block on the next turn; at top level it closes nothing.
+      if (stack.length === 1) token = lexer.next();
+      continue;
+    }
+    // End of file inside a directive (an unbalanced quote already said why).
+    if (!lexer.unbalancedQuote) syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
+      { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` },
+    ]);
+  }
+
+  if (stack.length > 1 && !lexer.unbalancedQuote) {
+    const innermost = stack[stack.length - 1].directive;
+    syntax(
+      'unexpected end of file, expecting "}"',
+      source.text.length,
+      source.text.length,
+      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : [],
+    );
+  }
+
+  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
+  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
+  return { source, directives: root.children, comments: lexer.comments, diagnostics };
+}

@@ -1,0 +1,51 @@
+import type { Pos, Span } from '../report/finding';
+
+/**
+ * Decoded text of one file with a line index, shared by every reader so that offsets turn
+ * into line/column the same way everywhere (binary search, never a re-scan of the text).
+ */
+export class SourceText {
+  /** Offsets (UTF-16 units) at which each line starts; lineStarts[0] === 0. */
+  readonly lineStarts: number[];
+
+  constructor(
+    /** Path shown to the user (relative to the current directory). */
+    readonly file: string,
+    readonly text: string,
+  ) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.lineStarts = starts;
+  }
+
+  pos(offset: number): Pos {
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - starts[low] + 1, offset };
+  }
+
+  span(startOffset: number, endOffset: number): Span {
+    return { file: this.file, start: this.pos(startOffset), end: this.pos(endOffset) };
+  }
+
+  /** The text of a 1-based line without its line break. */
+  lineText(line: number): string | undefined {
+    if (line < 1 || line > this.lineStarts.length) return undefined;
+    const start = this.lineStarts[line - 1];
+    const next = line < this.lineStarts.length ? this.lineStarts[line] - 1 : this.text.length;
+    let end = next;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return this.text.slice(start, end);
+  }
+}
+
+/** Decode bytes as UTF-8 the way a reader should see them: invalid bytes become U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+}

@@ -1,0 +1,59 @@
+/**
+ * The one location type and the finding shape shared by readers, rules and formatters.
+ * `schemas/report.schema.json` describes the JSON form of `Report`; keep the two in step.
+ */
+
+/** 1-based line and column (columns count UTF-16 code units, as editors do), 0-based offset. */
+export interface Pos {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/** A range in one file; `end` is exclusive. `file` is relative to the current directory. */
+export interface Span {
+  file: string;
+  start: Pos;
+  end: Pos;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
+
+export interface RelatedSpan {
+  span: Span;
+  label: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  messageId: string;
+  message: string;
+  severity: Severity;
+  /** The thing to change. */
+  primary: Span;
+  /** The other side of a mismatch, e.g. "gunicorn binds here"; at most three. */
+  related: RelatedSpan[];
+  docsUrl: string;
+  /** Stable across line moves: a hash of the rule id, the file and a model path. */
+  fingerprint: string;
+}
+
+export interface RuleSummary {
+  id: string;
+  severity: Severity;
+  category: string;
+  description: string;
+  docsUrl: string;
+}
+
+export interface Report {
+  tool: { name: 'cfglint'; version: string };
+  /** Files that were read, relative to the current directory. */
+  files: string[];
+  findings: Finding[];
+  /** Every rule that ran, for formatters that describe rules (SARIF). */
+  rules: RuleSummary[];
+  summary: { errors: number; warnings: number; infos: number; suppressed: number };
+}

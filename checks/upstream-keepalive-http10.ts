@@ -1,0 +1,141 @@
+import { defineRule, FindingDraft } from '../src/engine/rule';
+import type { Deployment } from '../src/model/deployment';
+import { NginxBlock, UpstreamGroup, UpstreamPass } from '../src/model/nginx';
+import { defaultFor } from '../src/model/nginx-defaults';
+import { describeRange, isKnownExactly, parseVersion, splitRange, VersionRange } from '../src/model/nginx-version';
+import { docsUrl } from '../src/meta';
+import type { RelatedSpan } from '../src/report/finding';
+
+const ID = 'upstream-keepalive-http10';
+/** nginx 1.29.7 turned upstream keepalive on, HTTP/1.1 on and `Connection: close` off by default. */
+const KEEPALIVE_DEFAULTS_CHANGED = parseVersion('1.29.7')!;
+
+interface Verdict {
+  range: VersionRange;
+  keepalive: string;
+  problems: string[];
+  fixes: string[];
+}
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'error',
+  category: 'performance',
+  meta: {
+    description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      noReuse:
+        'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}: ' +
+        'nginx asks the backend to close after every response, so no connection is reused; {{fix}}',
+    },
+  },
+  *check(model: Deployment) {
+    for (const pass of model.nginx.passes) {
+      if (pass.module !== 'proxy' || pass.target.kind !== 'group' || !pass.target.group.block) continue;
+      const finding = judgePass(model, pass, pass.target.group);
+      if (finding) yield finding;
+    }
+  },
+});
+
+function judgePass(model: Deployment, pass: UpstreamPass, group: UpstreamGroup): FindingDraft | undefined {
+  const upstream = group.block!;
+  const location = pass.location;
+  const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
+  const verdicts = pieces.map((range) => judgeRange(range, upstream, location)).filter((v): v is Verdict => v !== undefined);
+  if (verdicts.length === 0) return undefined;
+
+  const holdsEverywhere = verdicts.length === pieces.length;
+  const versionKnown = isKnownExactly(model.nginxVersion);
+  const first = verdicts[0];
+  const versions = holdsEverywhere && !versionKnown
+    ? ''
+    : ` (${verdicts.map((v) => describeRange(v.range)).join(', ')}${versionKnown ? '' : '; set the nginx version to be sure'})`;
+
+  const related: RelatedSpan[] = [];
+  const keepalive = upstream.ownLast('keepalive');
+  related.push(keepalive
+    ? { span: keepalive.directive.span, label: `upstream "${group.name}" keeps idle connections here` }
+    : { span: upstream.directive!.args[0]?.span ?? upstream.directive!.span, label: `upstream "${group.name}" keeps 32 idle connections by default since nginx 1.29.7` });
+  for (const extra of explicitCulprits(location)) if (related.length < 3) related.push(extra);
+
+  return {
+    messageId: 'noReuse',
+    data: {
+      upstream: group.name,
+      keepalive: first.keepalive,
+      problems: first.problems.join(' and '),
+      versions,
+      fix: `add ${first.fixes.join(' and ')} to this location`,
+    },
+    primary: pass.entry.directive.args[0].span,
+    related,
+    modelPath: `${location.path}>proxy_pass`,
+    // A problem that holds for only some releases of an unknown version is a warning at most.
+    maxSeverity: holdsEverywhere || versionKnown ? undefined : 'warning',
+  };
+}
+
+function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBlock): Verdict | undefined {
+  const keepaliveDirective = upstream.ownLast('keepalive');
+  let keepalive: string;
+  if (keepaliveDirective) {
+    const count = keepaliveDirective.directive.args[0]?.value;
+    if (count === undefined || count === '0') return undefined;
+    keepalive = `keepalive ${count}`;
+  } else {
+    const byDefault = defaultFor('upstream:keepalive', range);
+    if (!byDefault || byDefault.text === '') return undefined;
+    keepalive = `keepalive ${byDefault.text} by default since nginx 1.29.7`;
+  }
+
+  const problems: string[] = [];
+  const fixes: string[] = [];
+
+  const httpVersion = location.inherited('proxy_http_version');
+  const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor('proxy_http_version', range)!.text;
+  if (httpVersionText === '1.0') {
+    problems.push(httpVersion ? 'speaks HTTP/1.0 (proxy_http_version 1.0)' : 'speaks HTTP/1.0 (nginx default before 1.29.7)');
+    fixes.push('"proxy_http_version 1.1;"');
+  }
+
+  const headers = location.inheritedList('proxy_set_header');
+  const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === 'connection');
+  if (connection) {
+    const value = connection.directive.args[1]?.value ?? '';
+    // A variable (the $connection_upgrade map) is decided per request: not judged here.
+    if (value.toLowerCase() === 'close') {
+      problems.push('sends "Connection: close" (proxy_set_header Connection close)');
+      fixes.push('"proxy_set_header Connection "";"');
+    }
+  } else if (defaultFor('proxy_header:connection', range)!.text === 'close') {
+    const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === 'connection');
+    problems.push(dropped
+      ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")'
+      : 'sends "Connection: close" (nginx default before 1.29.7)');
+    fixes.push('"proxy_set_header Connection "";"');
+  }
+
+  return problems.length > 0 ? { range, keepalive, problems, fixes } : undefined;
+}
+
+/** Directives outside the location that cause the problem: the dropped header, an outer 1.0. */
+function explicitCulprits(location: NginxBlock): RelatedSpan[] {
+  const related: RelatedSpan[] = [];
+  const headers = location.inheritedList('proxy_set_header');
+  const hasOwnConnection = headers.entries.some((entry) => entry.directive.args[0]?.value.toLowerCase() === 'connection');
+  if (!hasOwnConnection) {
+    for (const entry of headers.dropped) {
+      if (entry.directive.args[0]?.value.toLowerCase() !== 'connection') continue;
+      related.push({ span: entry.directive.span, label: 'not inherited: the location sets its own proxy_set_header' });
+      break;
+    }
+  }
+  const httpVersion = location.inherited('proxy_http_version');
+  if (httpVersion && httpVersion.block !== location && httpVersion.entry.directive.args[0]?.value === '1.0') {
+    related.push({ span: httpVersion.entry.directive.span, label: 'HTTP/1.0 is set here' });
+  }
+  return related;
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * The cfglint command. Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+ * 2 unusable arguments, paths or configuration (one line on stderr, never a stack trace).
+ */
+import * as nodeFs from 'fs';
+import yargs from 'yargs';
+import { ConfigError } from '../engine/config';
+import { exitCodeFor, lintSync, UsageError } from '../engine/run';
+import { VERSION } from '../meta';
+import { FORMATTER_NAMES, getFormatter, isFormatterName } from '../report/formatters';
+import type { Severity } from '../report/finding';
+
+const EPILOG = `Exit codes:
+  0  no finding at or above --fail-on
+  1  at least one finding at or above --fail-on
+  2  usage error: bad option, unreadable path, or invalid .cfglint.json
+
+Examples:
+  cfglint ./deploy                          lint a deploy tree
+  cfglint --format sarif -o cfglint.sarif .  SARIF for code scanning
+  cfglint --format github .                 annotations in GitHub Actions
+  cfglint --nginx-version 1.24.0 ./deploy   judge defaults for that nginx release`;
+
+function usageFailure(message: string): never {
+  process.stderr.write(`cfglint: ${message}\nTry 'cfglint --help' for more information.\n`);
+  process.exit(2);
+}
+
+export function main(argv: string[]): void {
+  const parsed = yargs(argv)
+    .scriptName('cfglint')
+    .usage('Usage: cfglint [options] [path ...]\n\nLint nginx and the backends behind it as one deployment. Paths default to the current directory.')
+    .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: `Output format: ${FORMATTER_NAMES.join(', ')}` })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of standard output' })
+    .option('fail-on', { type: 'string', describe: 'Lowest severity that makes the exit code 1: error, warning, info or never [default: warning, or failOn in .cfglint.json]' })
+    .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of looking for .cfglint.json' })
+    .option('nginx-version', { type: 'string', describe: 'nginx release the tree runs on (e.g. 1.24.0), for version-dependent defaults [default: from the config file or the tree]' })
+    .option('report-unused-disables', { type: 'boolean', default: false, describe: 'Report cfglint-disable comments that suppress nothing' })
+    .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal, off with NO_COLOR]' })
+    .version(VERSION)
+    .alias('version', 'v')
+    .help()
+    .alias('help', 'h')
+    .epilog(EPILOG)
+    .strictOptions()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((message, error) => usageFailure(message || error?.message || 'invalid arguments'))
+    .parseSync();
+
+  const format = String(parsed.format);
+  if (!isFormatterName(format)) usageFailure(`unknown format "${format}"; expected one of: ${FORMATTER_NAMES.join(', ')}`);
+  const failOnOption = parsed['fail-on'];
+  if (failOnOption !== undefined && !['error', 'warning', 'info', 'never'].includes(failOnOption)) {
+    usageFailure(`invalid --fail-on "${failOnOption}"; expected error, warning, info or never`);
+  }
+
+  let result;
+  try {
+    result = lintSync({
+      paths: parsed._.map(String),
+      configPath: parsed.config,
+      nginxVersion: parsed['nginx-version'],
+      reportUnusedDisables: parsed['report-unused-disables'],
+    });
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) usageFailure(error.message);
+    throw error;
+  }
+
+  const toFile = parsed.output !== undefined;
+  const color = parsed.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const text = getFormatter(format)(result.report, { readSource: result.readSource, color: color && format === 'stylish' });
+  if (toFile) {
+    try {
+      nodeFs.writeFileSync(parsed.output!, text);
+    } catch (error) {
+      usageFailure(`cannot write ${parsed.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  } else {
+    process.stdout.write(text);
+  }
+  process.exitCode = exitCodeFor(result.report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    // A bug, not bad input: say so in one line and point at the report path.
+    process.stderr.write(`cfglint: internal error: ${(error as Error)?.message ?? String(error)}\nPlease report this at https://github.com/cfglint/cfglint/issues\n`);
+    process.exit(2);
+  }
+}

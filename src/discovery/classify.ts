@@ -1,0 +1,36 @@
+/**
+ * Which reader takes a file: by name first, then by a look at the content. This is the seam
+ * where the backend and system readers plug in: add a format to FileFormat and a test here.
+ */
+import * as nodePath from 'path';
+
+export type FileFormat = 'nginx' | 'dockerfile' | 'compose';
+
+const NGINX_DIRECTORIES = new Set(['conf.d', 'sites-enabled', 'sites-available', 'snippets', 'vhosts', 'vhosts.d', 'servers', 'http.d', 'stream.d', 'nginx']);
+const NGINX_PACKAGE_FILES = new Set(['mime.types', 'fastcgi_params', 'fastcgi.conf', 'uwsgi_params', 'scgi_params', 'proxy_params', 'koi-utf', 'koi-win', 'win-utf']);
+
+/** A block that only nginx writes this way: `server {`, `location /x {`, `upstream app {`. */
+const NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
+/** A line that is one nginx directive ending in `;` (and not `key = value`). */
+const NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
+
+export function classify(path: string, readHead: () => string | undefined): FileFormat | undefined {
+  const base = nodePath.basename(path);
+  const lower = base.toLowerCase();
+  const dir = nodePath.basename(nodePath.dirname(path));
+
+  if (lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile') || lower === 'containerfile') return 'dockerfile';
+  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return 'compose';
+  if (/\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/.test(lower)) return undefined;
+
+  if (lower === 'nginx.conf' || NGINX_PACKAGE_FILES.has(lower)) return 'nginx';
+  const nameSuggestsNginx = lower.endsWith('.conf') || lower.endsWith('.vhost') || lower.endsWith('.nginx') || lower === 'default'
+    || NGINX_DIRECTORIES.has(dir) || lower.includes('nginx');
+  if (!nameSuggestsNginx) return undefined;
+  const head = readHead();
+  if (head === undefined) return undefined;
+  // INI-style files (supervisord, uWSGI, systemd) have section headers; nginx never does.
+  if (/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m.test(head)) return undefined;
+  if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return 'nginx';
+  return undefined;
+}

@@ -1,0 +1,152 @@
+/**
+ * The only door to the disk. Readers and discovery take a FileSystem so that tests run on
+ * in-memory trees and the CLI on the real one; nothing else in cfglint opens a file.
+ */
+import * as nodeFs from 'fs';
+import * as nodePath from 'path';
+
+export type EntryKind = 'file' | 'directory' | 'other';
+
+export interface FileSystem {
+  /** Kind of the entry, following symlinks; undefined when it does not exist or cannot be stat'ed. */
+  kind(path: string): EntryKind | undefined;
+  /** Whether the entry itself is a symbolic link. */
+  isSymlink(path: string): boolean;
+  /** Names in a directory; throws an Error whose message says why it cannot be listed. */
+  list(path: string): string[];
+  /** Bytes of a regular file; throws an Error whose message says why it cannot be read. */
+  read(path: string): Uint8Array;
+  /** Canonical path (symlinks resolved); throws when a link loops. */
+  realpath(path: string): string;
+}
+
+/** Largest file a reader will take; larger ones are reported, not read. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export const nodeFileSystem: FileSystem = {
+  kind(path) {
+    try {
+      const stat = nodeFs.statSync(path);
+      return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'other';
+    } catch {
+      return undefined;
+    }
+  },
+  isSymlink(path) {
+    try {
+      return nodeFs.lstatSync(path).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  },
+  list(path) {
+    try {
+      return nodeFs.readdirSync(path);
+    } catch (error) {
+      throw new Error(describeFsError(error, path));
+    }
+  },
+  read(path) {
+    // Refuse FIFOs and devices before opening them: opening a FIFO blocks until a writer comes.
+    const stat = nodeFs.statSync(path, { throwIfNoEntry: false });
+    if (!stat) throw new Error(`cannot read ${path}: no such file`);
+    if (!stat.isFile()) throw new Error(`cannot read ${path}: not a regular file`);
+    if (stat.size > MAX_FILE_BYTES) throw new Error(`cannot read ${path}: larger than ${MAX_FILE_BYTES} bytes`);
+    try {
+      return nodeFs.readFileSync(path);
+    } catch (error) {
+      throw new Error(describeFsError(error, path));
+    }
+  },
+  realpath(path) {
+    try {
+      return nodeFs.realpathSync.native(path);
+    } catch (error) {
+      throw new Error(describeFsError(error, path));
+    }
+  },
+};
+
+function describeFsError(error: unknown, path: string): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ELOOP: 'too many levels of symbolic links',
+    ENOTDIR: 'not a directory',
+    EISDIR: 'is a directory',
+  };
+  return `cannot read ${path}: ${(code && reasons[code]) || (error as Error)?.message || String(error)}`;
+}
+
+/**
+ * An in-memory tree for tests: keys are paths relative to `root`, values file contents.
+ * A value of `{ symlink: target }` makes a link (target relative to the link's directory or absolute).
+ */
+export type MemoryTree = Record<string, string | Uint8Array | { symlink: string }>;
+
+export function memoryFileSystem(tree: MemoryTree, root = '/tree'): FileSystem {
+  const files = new Map<string, Uint8Array>();
+  const links = new Map<string, string>();
+  const dirs = new Set<string>(['/']);
+  const addDirs = (path: string) => {
+    for (let dir = nodePath.posix.dirname(path); !dirs.has(dir); dir = nodePath.posix.dirname(dir)) dirs.add(dir);
+  };
+  for (const [relative, content] of Object.entries(tree)) {
+    const path = nodePath.posix.join(root, relative);
+    addDirs(path);
+    if (typeof content === 'string') files.set(path, new TextEncoder().encode(content));
+    else if (content instanceof Uint8Array) files.set(path, content);
+    else links.set(path, nodePath.posix.resolve(nodePath.posix.dirname(path), content.symlink));
+  }
+  dirs.add(root);
+
+  const resolve = (path: string): string => {
+    // Resolve links component by component, with a hop limit like the kernel's ELOOP.
+    let hops = 0;
+    let parts = nodePath.posix.resolve(path).split('/').filter(Boolean);
+    let current = '/';
+    for (let i = 0; i < parts.length; i++) {
+      const next = nodePath.posix.join(current, parts[i]);
+      const target = links.get(next);
+      if (target !== undefined) {
+        if (++hops > 40) throw new Error(`cannot read ${path}: too many levels of symbolic links`);
+        parts = [...target.split('/').filter(Boolean), ...parts.slice(i + 1)];
+        current = '/';
+        i = -1;
+        continue;
+      }
+      current = next;
+    }
+    return current;
+  };
+
+  return {
+    kind(path) {
+      try {
+        const real = resolve(path);
+        return files.has(real) ? 'file' : dirs.has(real) ? 'directory' : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    isSymlink: (path) => links.has(nodePath.posix.resolve(path)),
+    list(path) {
+      const real = resolve(path);
+      if (!dirs.has(real)) throw new Error(`cannot read ${path}: no such file or directory`);
+      const prefix = real === '/' ? '/' : real + '/';
+      const names = new Set<string>();
+      for (const entry of [...files.keys(), ...links.keys(), ...dirs]) {
+        if (entry.startsWith(prefix) && entry.length > prefix.length) names.add(entry.slice(prefix.length).split('/')[0]);
+      }
+      return [...names];
+    },
+    read(path) {
+      const content = files.get(resolve(path));
+      if (!content) throw new Error(`cannot read ${path}: no such file`);
+      return content;
+    },
+    realpath: resolve,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Walks the paths given on the command line and returns the files to look at, skipping .git,
+ * node_modules, what .gitignore files ignore and the user's ignore patterns. Directory symlink
+ * loops are cut by remembering each directory's real path.
+ */
+import * as nodePath from 'path';
+import ignore, { Ignore } from 'ignore';
+import type { FileSystem } from './fs';
+import { decodeUtf8 } from '../readers/text';
+
+export interface WalkResult {
+  files: string[];
+  /** Directories or files that could not be read, with the reason. */
+  unreadable: { path: string; reason: string }[];
+}
+
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.hg', '.svn']);
+
+interface IgnoreScope {
+  dir: string;
+  matcher: Ignore;
+}
+
+export function walk(
+  roots: string[],
+  fs: FileSystem,
+  options: { ignorePatterns?: { baseDir: string; patterns: string[] } } = {},
+): WalkResult {
+  const files = new Set<string>();
+  const unreadable: WalkResult['unreadable'] = [];
+  const seenDirectories = new Set<string>();
+  const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0
+    ? { dir: options.ignorePatterns.baseDir, matcher: ignore().add(options.ignorePatterns.patterns) }
+    : undefined;
+
+  const isIgnored = (path: string, isDirectory: boolean, scopes: IgnoreScope[]): boolean => {
+    for (const scope of userIgnore ? [userIgnore, ...scopes] : scopes) {
+      const relative = nodePath.relative(scope.dir, path);
+      if (!relative || relative.startsWith('..') || nodePath.isAbsolute(relative)) continue;
+      if (scope.matcher.ignores(isDirectory ? relative + '/' : relative)) return true;
+    }
+    return false;
+  };
+
+  const visit = (dir: string, scopes: IgnoreScope[]) => {
+    let real: string;
+    try {
+      real = fs.realpath(dir);
+    } catch (error) {
+      unreadable.push({ path: dir, reason: (error as Error).message });
+      return;
+    }
+    if (seenDirectories.has(real)) return;
+    seenDirectories.add(real);
+    let names: string[];
+    try {
+      names = fs.list(dir).sort();
+    } catch (error) {
+      unreadable.push({ path: dir, reason: (error as Error).message });
+      return;
+    }
+    let innerScopes = scopes;
+    if (names.includes('.gitignore')) {
+      try {
+        const text = decodeUtf8(fs.read(nodePath.join(dir, '.gitignore')));
+        innerScopes = [...scopes, { dir, matcher: ignore().add(text) }];
+      } catch {
+        // An unreadable .gitignore ignores nothing.
+      }
+    }
+    for (const name of names) {
+      const path = nodePath.join(dir, name);
+      const kind = fs.kind(path);
+      if (kind === 'directory') {
+        if (SKIPPED_DIRECTORIES.has(name) || isIgnored(path, true, innerScopes)) continue;
+        visit(path, innerScopes);
+      } else if (kind === 'file') {
+        if (!isIgnored(path, false, innerScopes)) files.add(path);
+      } else if (kind === undefined && fs.isSymlink(path)) {
+        unreadable.push({ path, reason: `cannot read ${path}: broken or looping symbolic link` });
+      }
+      // FIFOs, sockets and devices are not configuration files: skipped without a word.
+    }
+  };
+
+  for (const root of roots) {
+    const kind = fs.kind(root);
+    if (kind === 'directory') visit(root, []);
+    else if (kind === 'file') files.add(root);
+  }
+  return { files: [...files].sort(), unreadable };
+}

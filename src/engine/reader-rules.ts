@@ -1,0 +1,32 @@
+/**
+ * Ids that are not rules in checks/ but problems found while reading or running: syntax errors,
+ * includes, values, suppressions. They have docs (docs/rules/<id>.md), default severities, and
+ * can be configured and suppressed like rules.
+ */
+import { docsUrl } from '../meta';
+import type { Severity } from '../report/finding';
+
+export interface ReaderRule {
+  id: string;
+  severity: Severity;
+  description: string;
+  docsUrl: string;
+}
+
+const define = (id: string, severity: Severity, description: string): ReaderRule => ({ id, severity, description, docsUrl: docsUrl(id, 'docs/rules') });
+
+export const READER_RULES: ReaderRule[] = [
+  define('include-cycle', 'error', 'An include reaches a file that is already being included'),
+  define('include-missing', 'warning', 'An include names a file that is not in the linted tree'),
+  define('internal-error', 'error', 'A rule failed; the rest of the run went on'),
+  define('invalid-value', 'error', 'A value nginx would reject with "invalid value"'),
+  define('nginx-syntax', 'error', 'A syntax error nginx would stop at'),
+  define('read-error', 'error', 'A file or directory that cannot be read'),
+  define('suppression-missing-reason', 'info', 'A cfglint-disable comment without "-- reason"'),
+  define('suppression-unknown-rule', 'warning', 'A cfglint-disable comment names a rule that does not exist'),
+  define('suppression-unused', 'info', 'A cfglint-disable comment that suppressed nothing (with --report-unused-disables)'),
+];
+
+export function findReaderRule(id: string): ReaderRule | undefined {
+  return READER_RULES.find((rule) => rule.id === id);
+}

@@ -1,0 +1,44 @@
+/**
+ * What a rule is: data plus a pure function from the deployment model to finding drafts.
+ * The engine adds severity, the message text, the docs link and the fingerprint.
+ */
+import type { Deployment } from '../model/deployment';
+import type { RelatedSpan, Severity, Span } from '../report/finding';
+
+export type RuleCategory = 'correctness' | 'reliability' | 'security' | 'performance';
+
+export interface RuleMeta {
+  description: string;
+  docsUrl: string;
+  fixable: false;
+  /** Message templates by id; `{{name}}` is filled from the draft's `data`. */
+  messages: Record<string, string>;
+  deprecated?: { since: string; replacedBy: string[] };
+}
+
+export interface FindingDraft {
+  messageId: string;
+  data?: Record<string, string | number>;
+  primary: Span;
+  related?: RelatedSpan[];
+  /** Model path of the thing reported, e.g. http>server[example.com]>location[/api]>proxy_pass. */
+  modelPath: string;
+  /** Caps the severity, e.g. `warning` while the nginx version is unknown. */
+  maxSeverity?: Severity;
+}
+
+export interface Rule {
+  id: string;
+  severity: Severity;
+  category: RuleCategory;
+  meta: RuleMeta;
+  check(model: Deployment): Iterable<FindingDraft>;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export function renderMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}

@@ -1,0 +1,335 @@
+/**
+ * One lint run: files → readers → deployment model → rules → suppressions → report.
+ * Bad input in the tree becomes findings; only unusable arguments or configuration throw
+ * (UsageError / ConfigError), which the CLI turns into one line and exit code 2.
+ */
+import { createHash } from 'crypto';
+import * as nodePath from 'path';
+import { classify } from '../discovery/classify';
+import { FileSystem, nodeFileSystem } from '../discovery/fs';
+import { walk } from '../discovery/walk';
+import { VERSION } from '../meta';
+import type { Deployment } from '../model/deployment';
+import { NginxModel } from '../model/nginx';
+import { checkNginxValues } from '../model/nginx-value-check';
+import { describeRange, NginxVersionInfo, UNKNOWN_VERSION, versionRangeOf, VersionRange, compareVersions } from '../model/nginx-version';
+import type { ReaderDiagnostic } from '../readers/diagnostic';
+import { nginxVersionOfImage, readImageReferences } from '../readers/docker';
+import { readNginxTree } from '../readers/nginx';
+import { decodeUtf8, SourceText } from '../readers/text';
+import { Finding, Report, RuleSummary, Severity, SEVERITY_RANK } from '../report/finding';
+import { compareFindings } from '../report/formatters';
+import { CfglintConfig, ConfigError, findConfigFile, loadConfig, RuleSetting } from './config';
+import { findReaderRule, READER_RULES } from './reader-rules';
+import { RULES } from './registry';
+import { renderMessage, Rule } from './rule';
+import { SourceComment, Suppressions } from './suppress';
+
+export class UsageError extends Error {}
+
+export interface LintOptions {
+  /** Files or directories; default the current directory. */
+  paths?: string[];
+  cwd?: string;
+  fs?: FileSystem;
+  /** --config FILE; otherwise .cfglint.json is looked up from the first path upwards. */
+  configPath?: string;
+  /** A config object given directly (the API), used instead of any file. */
+  config?: CfglintConfig;
+  nginxVersion?: string;
+  reportUnusedDisables?: boolean;
+}
+
+export interface LintResult {
+  report: Report;
+  failOn: Severity | 'never';
+  /** Text of a linted file by the path findings use, for code frames. */
+  readSource(file: string): string | undefined;
+  configPath?: string;
+}
+
+export function lintSync(options: LintOptions = {}): LintResult {
+  const fs = options.fs ?? nodeFileSystem;
+  const cwd = options.cwd ?? process.cwd();
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ['.']).map((p) => nodePath.resolve(cwd, p));
+  for (const root of roots) {
+    const kind = fs.kind(root);
+    if (kind === undefined) throw new UsageError(`no such file or directory: ${nodePath.relative(cwd, root) || root}`);
+    if (kind === 'directory') {
+      try {
+        fs.list(root);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    } else if (kind !== 'file') throw new UsageError(`not a file or directory: ${root}`);
+  }
+
+  let config: CfglintConfig = options.config ?? {};
+  let configPath: string | undefined;
+  if (!options.config) {
+    const firstDir = fs.kind(roots[0]) === 'directory' ? roots[0] : nodePath.dirname(roots[0]);
+    configPath = options.configPath ? nodePath.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
+    if (options.configPath && fs.kind(configPath!) !== 'file') throw new ConfigError(`config file not found: ${options.configPath}`);
+    if (configPath) config = loadConfig(configPath, fs).config;
+  }
+  const configDir = configPath ? nodePath.dirname(configPath) : cwd;
+  checkRuleIds(config);
+
+  const displayPath = (absolute: string) => nodePath.relative(cwd, absolute) || nodePath.basename(absolute);
+  const cachedFs = cachingFileSystem(fs);
+  const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
+  const diagnostics: ReaderDiagnostic[] = walked.unreadable.map((entry) => ({
+    ruleId: 'read-error',
+    message: entry.reason.replace(entry.path, displayPath(entry.path)),
+    primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+    related: [],
+  }));
+
+  const readText = (path: string): string | undefined => {
+    try {
+      return decodeUtf8(cachedFs.read(path));
+    } catch {
+      return undefined;
+    }
+  };
+  const nginxFiles: string[] = [];
+  const imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[] = [];
+  for (const file of walked.files) {
+    const format = classify(file, () => readText(file)?.slice(0, 65536));
+    if (format === 'nginx') nginxFiles.push(file);
+    else if (format === 'dockerfile' || format === 'compose') {
+      const text = readText(file);
+      if (text !== undefined) imageSources.push({ source: new SourceText(displayPath(file), text), kind: format });
+    }
+  }
+
+  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
+    from: from.replace(/\/+$/, '') || '/',
+    to: nodePath.resolve(configDir, to),
+  }));
+  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
+  diagnostics.push(...nginx.diagnostics);
+  diagnostics.push(...checkNginxValues(nginx.files.values()));
+
+  const nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
+  const model: Deployment = {
+    nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }),
+    nginxVersion,
+    environment: {
+      somaxconn: config.environment?.somaxconn,
+      nofile: config.environment?.nofile,
+    },
+  };
+
+  const severityOf = (id: string, fallback: Severity): Severity | 'off' => {
+    const setting: RuleSetting | undefined = config.rules?.[id];
+    if (setting === undefined) return fallback;
+    const value = typeof setting === 'string' ? setting : setting.severity;
+    return value ?? fallback;
+  };
+
+  const findings: Finding[] = [];
+  const ranRules: RuleSummary[] = [];
+  for (const rule of RULES) {
+    const severity = severityOf(rule.id, rule.severity);
+    if (severity === 'off') continue;
+    ranRules.push({ id: rule.id, severity, category: rule.category, description: rule.meta.description, docsUrl: rule.meta.docsUrl });
+    try {
+      for (const draft of rule.check(model)) {
+        const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
+        findings.push({
+          ruleId: rule.id,
+          messageId: draft.messageId,
+          message: renderMessage(rule.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+          severity: capped,
+          primary: draft.primary,
+          related: (draft.related ?? []).slice(0, 3),
+          docsUrl: rule.meta.docsUrl,
+          fingerprint: fingerprint(rule.id, draft.primary.file, draft.modelPath),
+        });
+      }
+    } catch (error) {
+      diagnostics.push(internalError(rule, error, roots[0] ? displayPath(roots[0]) : '.'));
+    }
+  }
+
+  const comments = new Map<string, SourceComment[]>();
+  for (const file of nginx.files.values()) {
+    comments.set(file.source.file, file.comments.map((comment) => ({ span: file.source.span(comment.start, comment.end), text: comment.text })));
+  }
+  const knownIds = new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
+  const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
+  diagnostics.push(...suppressions.problems);
+
+  const usedReaderRules = new Map<string, RuleSummary>();
+  const toFinding = (diagnostic: ReaderDiagnostic): Finding | undefined => {
+    const meta = findReaderRule(diagnostic.ruleId);
+    const severity = severityOf(diagnostic.ruleId, diagnostic.severity ?? meta?.severity ?? 'error');
+    if (severity === 'off') return undefined;
+    if (meta && !usedReaderRules.has(meta.id)) {
+      usedReaderRules.set(meta.id, { id: meta.id, severity: meta.severity, category: 'correctness', description: meta.description, docsUrl: meta.docsUrl });
+    }
+    return {
+      ruleId: diagnostic.ruleId,
+      messageId: 'diagnostic',
+      message: diagnostic.message,
+      severity,
+      primary: diagnostic.primary,
+      related: diagnostic.related.slice(0, 3),
+      docsUrl: meta?.docsUrl ?? '',
+      fingerprint: fingerprint(diagnostic.ruleId, diagnostic.primary.file, diagnostic.message),
+    };
+  };
+  for (const diagnostic of diagnostics) {
+    const finding = toFinding(diagnostic);
+    if (finding) findings.push(finding);
+  }
+
+  // A file reached twice (two contexts, a symlink) reports each problem once.
+  const seen = new Set<string>();
+  let suppressed = 0;
+  const kept: Finding[] = [];
+  for (const finding of findings) {
+    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (suppressions.covers(finding)) suppressed++;
+    else kept.push(finding);
+  }
+  if (options.reportUnusedDisables) {
+    for (const diagnostic of suppressions.unused()) {
+      const finding = toFinding(diagnostic);
+      if (finding) kept.push(finding);
+    }
+  }
+  kept.sort(compareFindings);
+
+  const sources = new Map<string, string>();
+  for (const file of nginx.files.values()) sources.set(file.source.file, file.source.text);
+  for (const { source } of imageSources) sources.set(source.file, source.text);
+
+  const report: Report = {
+    tool: { name: 'cfglint', version: VERSION },
+    files: [...new Set([...nginx.files.values()].map((f) => f.source.file).concat(imageSources.map((s) => s.source.file)))].sort(),
+    findings: kept,
+    rules: [...ranRules, ...usedReaderRules.values()],
+    summary: {
+      errors: kept.filter((f) => f.severity === 'error').length,
+      warnings: kept.filter((f) => f.severity === 'warning').length,
+      infos: kept.filter((f) => f.severity === 'info').length,
+      suppressed,
+    },
+  };
+  return {
+    report,
+    failOn: config.failOn ?? 'warning',
+    readSource: (file) => sources.get(file),
+    configPath,
+  };
+}
+
+/** The programmatic API: lint paths and get the report the JSON schema describes. */
+export async function lint(options: LintOptions = {}): Promise<Report> {
+  return lintSync(options).report;
+}
+
+export function exitCodeFor(report: Report, failOn: Severity | 'never'): 0 | 1 {
+  if (failOn === 'never') return 0;
+  return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+}
+
+function fingerprint(ruleId: string, file: string, modelPath: string): string {
+  return createHash('sha256').update(`${ruleId}\0${file}\0${modelPath}`).digest('hex').slice(0, 32);
+}
+
+function internalError(rule: Rule, error: unknown, where: string): ReaderDiagnostic {
+  const reason = error instanceof Error ? error.message : String(error);
+  const start = { line: 1, column: 1, offset: 0 };
+  return {
+    ruleId: 'internal-error',
+    message: `Rule "${rule.id}" failed and was skipped: ${reason}; please report this with the tree that causes it`,
+    primary: { file: where, start, end: start },
+    related: [],
+  };
+}
+
+function chooseNginxVersion(option: string | undefined, config: CfglintConfig, images: { source: SourceText; kind: 'dockerfile' | 'compose' }[]): NginxVersionInfo {
+  if (option !== undefined) {
+    const range = versionRangeOf(option);
+    if (!range) throw new UsageError(`invalid --nginx-version "${option}": expected a version such as 1.24.0 or 1.27`);
+    return { range, source: { kind: 'option', text: `--nginx-version ${option}` } };
+  }
+  if (config.nginx?.version) {
+    return { range: versionRangeOf(config.nginx.version)!, source: { kind: 'config', text: `nginx.version ${config.nginx.version} in .cfglint.json` } };
+  }
+  let union: VersionRange | undefined;
+  let first: NginxVersionInfo['source'];
+  for (const { source, kind } of images) {
+    for (const reference of readImageReferences(source, kind)) {
+      const version = nginxVersionOfImage(reference);
+      const range = version ? versionRangeOf(version) : undefined;
+      if (!range) continue;
+      first = first ?? { kind: 'tree', text: `${reference.image}:${reference.tag}`, span: reference.span };
+      union = union
+        ? { min: compareVersions(range.min, union.min) < 0 ? range.min : union.min, max: compareVersions(range.max, union.max) > 0 ? range.max : union.max }
+        : range;
+    }
+  }
+  if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
+  return UNKNOWN_VERSION;
+}
+
+function checkRuleIds(config: CfglintConfig) {
+  for (const id of Object.keys(config.rules ?? {})) {
+    if (RULES.some((rule) => rule.id === id) || READER_RULES.some((rule) => rule.id === id)) continue;
+    const suggestion = suggestRuleId(id);
+    throw new ConfigError(`unknown rule "${id}" in "rules"${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+  }
+}
+
+export function suggestRuleId(id: string): string | undefined {
+  const ids = [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)];
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of ids) {
+    const distance = editDistance(id, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(id.length / 4)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Reads each file from disk once per run, however many readers ask for it. */
+function cachingFileSystem(fs: FileSystem): FileSystem {
+  const cache = new Map<string, Uint8Array | Error>();
+  return {
+    ...fs,
+    read(path) {
+      let entry = cache.get(path);
+      if (!entry) {
+        try {
+          entry = fs.read(path);
+        } catch (error) {
+          entry = error as Error;
+        }
+        cache.set(path, entry);
+      }
+      if (entry instanceof Error) throw entry;
+      return entry;
+    },
+  };
+}

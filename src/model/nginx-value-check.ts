@@ -1,0 +1,82 @@
+/**
+ * Values the model reads must parse the way nginx parses them; anything nginx would reject
+ * with `invalid value` is an `invalid-value` finding at the argument. The table says which
+ * argument of which directive has which syntax (SERVERS.md §1.1, nginx's module sources).
+ */
+import type { ReaderDiagnostic } from '../readers/diagnostic';
+import type { NginxDirective, ParsedNginxFile } from '../readers/nginx';
+import { parseNginxNumber, parseNginxSize, parseNginxTime } from './nginx-values';
+
+type Syntax = 'msec' | 'sec' | 'size' | 'offset' | 'number' | 'http-version';
+
+/** `[argument index, syntax]` pairs per directive; only directives whose syntax is certain. */
+const VALUE_SYNTAX: Record<string, [number, Syntax][]> = {
+  keepalive_timeout: [[0, 'msec'], [1, 'sec']],
+  keepalive_requests: [[0, 'number']],
+  keepalive_time: [[0, 'msec']],
+  keepalive: [[0, 'number']],
+  client_max_body_size: [[0, 'offset']],
+  client_body_buffer_size: [[0, 'size']],
+  client_header_buffer_size: [[0, 'size']],
+  client_body_timeout: [[0, 'msec']],
+  client_header_timeout: [[0, 'msec']],
+  send_timeout: [[0, 'msec']],
+  proxy_http_version: [[0, 'http-version']],
+};
+for (const module of ['proxy', 'uwsgi', 'fastcgi', 'grpc', 'scgi']) {
+  VALUE_SYNTAX[`${module}_read_timeout`] = [[0, 'msec']];
+  VALUE_SYNTAX[`${module}_send_timeout`] = [[0, 'msec']];
+  VALUE_SYNTAX[`${module}_connect_timeout`] = [[0, 'msec']];
+  VALUE_SYNTAX[`${module}_buffer_size`] = [[0, 'size']];
+  VALUE_SYNTAX[`${module}_busy_buffers_size`] = [[0, 'size']];
+  VALUE_SYNTAX[`${module}_max_temp_file_size`] = [[0, 'offset']];
+}
+
+function valid(syntax: Syntax, text: string): boolean {
+  switch (syntax) {
+    case 'msec':
+    case 'sec':
+      return parseNginxTime(text, syntax) !== undefined;
+    case 'size':
+      return parseNginxSize(text) !== undefined;
+    case 'offset':
+      return parseNginxSize(text, true) !== undefined;
+    case 'number':
+      return parseNginxNumber(text) !== undefined;
+    case 'http-version':
+      return text === '1.0' || text === '1.1' || text === '2';
+  }
+}
+
+const EXPECTED: Record<Syntax, string> = {
+  msec: 'a time such as 500ms, 30s, 5m or "1m 30s" (units ms s m h d w; no fractions)',
+  sec: 'a time in seconds such as 30s or 5m (no ms, no fractions)',
+  size: 'a size such as 8k or 1m (units k and m only; no fractions, no "kb")',
+  offset: 'a size such as 10m or 1g (units k, m and g; no fractions, no "mb")',
+  number: 'a whole number',
+  'http-version': '1.0, 1.1 or 2',
+};
+
+export function checkNginxValues(files: Iterable<ParsedNginxFile>): ReaderDiagnostic[] {
+  const diagnostics: ReaderDiagnostic[] = [];
+  const visit = (directives: NginxDirective[], parent: string | undefined) => {
+    for (const directive of directives) {
+      // `keepalive` is a number only inside upstream{}; elsewhere it is not this directive.
+      const syntaxes = directive.name === 'keepalive' && parent !== 'upstream' ? undefined : VALUE_SYNTAX[directive.name];
+      for (const [index, syntax] of syntaxes ?? []) {
+        const arg = directive.args[index];
+        if (!arg || arg.value.includes('$')) continue;
+        if (valid(syntax, arg.value)) continue;
+        diagnostics.push({
+          ruleId: 'invalid-value',
+          message: `Invalid value "${arg.value}" in "${directive.name}": nginx refuses to start ("${directive.name}" directive invalid value); expected ${EXPECTED[syntax]}`,
+          primary: arg.span,
+          related: [],
+        });
+      }
+      if (directive.block) visit(directive.block, directive.name);
+    }
+  };
+  for (const file of files) visit(file.directives, undefined);
+  return diagnostics;
+}

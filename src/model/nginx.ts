@@ -1,0 +1,330 @@
+/**
+ * The nginx part of the deployment model: the http/server/location tree with nginx's
+ * inheritance, upstream groups (explicit and implicit) and every place a request is passed on.
+ * Rules ask questions here; they never walk syntax trees themselves.
+ */
+import type { Span } from '../report/finding';
+import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
+import { defaultFor, DefaultValue } from './nginx-defaults';
+import type { VersionRange } from './nginx-version';
+
+export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';
+
+/** Where a value came from: a directive in a file, or nginx's documented default. */
+export type SettingSource =
+  | { kind: 'file'; span: Span; directive: NginxDirective; via: NginxDirective[] }
+  | { kind: 'default'; reference: string; since?: string };
+
+export class NginxBlock {
+  readonly children: NginxBlock[] = [];
+  /** The directives of this level in order, includes replaced by what they include. */
+  readonly directives: ExpandedDirective[];
+
+  constructor(
+    readonly kind: NginxBlockKind,
+    /** The block directive (`server`, `location`), or undefined for a root. */
+    readonly node: ExpandedDirective | undefined,
+    readonly parent: NginxBlock | undefined,
+    contents: ExpandedDirective[],
+    /** Stable path for fingerprints: http>server[example.com]>location[/api]. */
+    readonly path: string,
+  ) {
+    this.directives = flattenIncludes(contents);
+  }
+
+  get directive(): NginxDirective | undefined {
+    return this.node?.directive;
+  }
+
+  /** Directives named `name` at this level. */
+  own(name: string): ExpandedDirective[] {
+    return this.directives.filter((entry) => entry.directive.name === name);
+  }
+
+  /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
+  ownLast(name: string): ExpandedDirective | undefined {
+    const own = this.own(name);
+    return own[own.length - 1];
+  }
+
+  /** This block and its ancestors up to and including the http block, innermost first. */
+  inheritanceChain(): NginxBlock[] {
+    const chain: NginxBlock[] = [];
+    for (let block: NginxBlock | undefined = this; block; block = block.parent) {
+      if (block.kind === 'upstream' || block.kind === 'events') break;
+      chain.push(block);
+      if (block.kind === 'http' || block.kind === 'main') break;
+    }
+    return chain;
+  }
+
+  /** A single-value directive after inheritance: the innermost level that sets it. */
+  inherited(name: string): { entry: ExpandedDirective; block: NginxBlock } | undefined {
+    for (const block of this.inheritanceChain()) {
+      const entry = block.ownLast(name);
+      if (entry) return { entry, block };
+    }
+    return undefined;
+  }
+
+  /**
+   * An array directive (proxy_set_header, add_header, uwsgi_param, ...) after inheritance:
+   * nginx inherits the outer level's list only when this level has none, so a location that
+   * sets one header drops every server-level header. `dropped` lists what was shadowed.
+   */
+  inheritedList(name: string): { entries: ExpandedDirective[]; block?: NginxBlock; dropped: ExpandedDirective[] } {
+    const chain = this.inheritanceChain();
+    for (let i = 0; i < chain.length; i++) {
+      const entries = chain[i].own(name);
+      if (entries.length === 0) continue;
+      const dropped = chain.slice(i + 1).flatMap((outer) => outer.own(name));
+      return { entries, block: chain[i], dropped };
+    }
+    return { entries: [], dropped: [] };
+  }
+
+  /** Descendants of this block (not itself), depth first. */
+  *descendants(): Generator<NginxBlock> {
+    for (const child of this.children) {
+      yield child;
+      yield* child.descendants();
+    }
+  }
+
+  enclosing(kind: NginxBlockKind): NginxBlock | undefined {
+    for (let block = this.parent; block; block = block.parent) if (block.kind === kind) return block;
+    return undefined;
+  }
+}
+
+function flattenIncludes(contents: ExpandedDirective[]): ExpandedDirective[] {
+  const out: ExpandedDirective[] = [];
+  for (const entry of contents) {
+    out.push(entry);
+    if (entry.directive.name === 'include' && entry.children) out.push(...flattenIncludes(entry.children));
+  }
+  return out;
+}
+
+export function sourceOf(entry: ExpandedDirective): SettingSource {
+  return { kind: 'file', span: entry.directive.span, directive: entry.directive, via: entry.via };
+}
+
+export function defaultSource(value: DefaultValue): SettingSource {
+  return { kind: 'default', reference: value.reference, since: value.since };
+}
+
+/** A TCP or unix-socket address as nginx writes it. */
+export type NginxAddress =
+  | { kind: 'tcp'; host: string; port: number; text: string }
+  | { kind: 'unix'; path: string; text: string };
+
+export interface UpstreamServer {
+  address: NginxAddress | undefined;
+  entry: ExpandedDirective;
+  span: Span;
+}
+
+export interface UpstreamGroup {
+  name: string;
+  /** The `upstream name { ... }` block; undefined for an implicit upstream. */
+  block?: NginxBlock;
+  servers: UpstreamServer[];
+}
+
+export type PassModule = 'proxy' | 'uwsgi' | 'fastcgi' | 'grpc' | 'scgi';
+
+export interface UpstreamPass {
+  module: PassModule;
+  entry: ExpandedDirective;
+  /** The location (or `if` inside one) holding the directive. */
+  location: NginxBlock;
+  /** `http`, `https`, `grpc`, `grpcs` for proxy_pass/grpc_pass; undefined otherwise. */
+  scheme?: string;
+  target:
+    | { kind: 'group'; group: UpstreamGroup }
+    | { kind: 'address'; address: NginxAddress }
+    | { kind: 'variable' }
+    | { kind: 'unresolved'; host: string };
+}
+
+const PASS_DIRECTIVES: Record<string, PassModule> = {
+  proxy_pass: 'proxy',
+  uwsgi_pass: 'uwsgi',
+  fastcgi_pass: 'fastcgi',
+  grpc_pass: 'grpc',
+  scgi_pass: 'scgi',
+};
+
+const BLOCK_KINDS: Record<string, NginxBlockKind> = {
+  http: 'http',
+  server: 'server',
+  location: 'location',
+  if: 'if',
+  limit_except: 'limit_except',
+  upstream: 'upstream',
+  events: 'events',
+};
+
+/** Blocks whose content is data (map entries, types), not directives. */
+const DATA_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'match', 'charset_map']);
+
+/** The http-level scopes of a tree: each main config's http block, and one for all snippets. */
+export class NginxHttpScope {
+  readonly upstreams: UpstreamGroup[] = [];
+  readonly passes: UpstreamPass[] = [];
+  readonly servers: NginxBlock[] = [];
+  readonly locations: NginxBlock[] = [];
+
+  constructor(readonly http: NginxBlock, readonly roots: NginxConfigRoot[]) {}
+
+  findUpstream(name: string): UpstreamGroup | undefined {
+    const lower = name.toLowerCase();
+    return this.upstreams.find((group) => group.block && group.name.toLowerCase() === lower);
+  }
+}
+
+export class NginxModel {
+  readonly scopes: NginxHttpScope[] = [];
+
+  constructor(readonly roots: NginxConfigRoot[], readonly version: { range: VersionRange; known: boolean }) {
+    const snippetRoots = roots.filter((root) => root.kind === 'snippet');
+    for (const root of roots.filter((r) => r.kind === 'main')) {
+      const main = new NginxBlock('main', undefined, undefined, root.directives, 'main');
+      buildChildren(main);
+      for (const http of main.children.filter((child) => child.kind === 'http')) this.addScope(http, [root]);
+    }
+    if (snippetRoots.length > 0) {
+      // Snippets read on their own share one http scope, as conf.d files share nginx.conf's.
+      const httpLevel = snippetRoots.filter((root) => root.context !== 'server').flatMap((root) => root.directives);
+      const shared = new NginxBlock('http', undefined, undefined, httpLevel, 'http');
+      buildChildren(shared);
+      for (const root of snippetRoots.filter((r) => r.context === 'server')) {
+        // A server-level snippet (locations on their own) gets a server block of its own.
+        const server = new NginxBlock('server', undefined, shared, root.directives, `http>server[${root.file}]`);
+        shared.children.push(server);
+        buildChildren(server);
+      }
+      this.addScope(shared, snippetRoots);
+    }
+    // Snippet scopes may name upstreams that only a main config defines, and the other way round.
+    for (const scope of this.scopes) {
+      for (const pass of scope.passes) {
+        if (pass.target.kind !== 'unresolved') continue;
+        const elsewhere = this.scopes.map((other) => other.findUpstream((pass.target as { host: string }).host)).find(Boolean);
+        if (elsewhere) pass.target = { kind: 'group', group: elsewhere };
+      }
+    }
+  }
+
+  /** Every location (and `if` in a location) that passes requests on, with its pass. */
+  get passes(): UpstreamPass[] {
+    return this.scopes.flatMap((scope) => scope.passes);
+  }
+
+  get upstreams(): UpstreamGroup[] {
+    return this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
+  }
+
+  /** The default of `name` throughout `range` (one piece of a split range). */
+  defaultFor(name: string, range: VersionRange) {
+    return defaultFor(name, range);
+  }
+
+  private addScope(http: NginxBlock, roots: NginxConfigRoot[]) {
+    const scope = new NginxHttpScope(http, roots);
+    this.scopes.push(scope);
+    for (const block of http.descendants()) {
+      if (block.kind === 'server') scope.servers.push(block);
+      if (block.kind === 'location') scope.locations.push(block);
+      if (block.kind === 'upstream' && block.directive) {
+        scope.upstreams.push({
+          name: block.directive.args[0]?.value ?? '',
+          block,
+          servers: block.own('server').map((entry) => ({
+            address: parseAddress(entry.directive.args[0]?.value ?? '', 80),
+            entry,
+            span: entry.directive.args[0]?.span ?? entry.directive.span,
+          })),
+        });
+      }
+    }
+    for (const block of [http, ...http.descendants()]) {
+      if (block.kind !== 'location' && block.kind !== 'if' && block.kind !== 'limit_except') continue;
+      for (const entry of block.directives) {
+        const module = PASS_DIRECTIVES[entry.directive.name];
+        if (!module || entry.directive.args.length === 0) continue;
+        scope.passes.push(resolvePass(scope, module, entry, block));
+      }
+    }
+  }
+}
+
+function buildChildren(block: NginxBlock) {
+  for (const entry of block.directives) {
+    const name = entry.directive.name;
+    if (!entry.children || name === 'include' || DATA_BLOCKS.has(name)) continue;
+    const kind = BLOCK_KINDS[name] ?? 'other';
+    const child = new NginxBlock(kind, entry, block, entry.children, `${block.path}>${blockLabel(entry.directive, block)}`);
+    block.children.push(child);
+    buildChildren(child);
+  }
+}
+
+function blockLabel(directive: NginxDirective, parent: NginxBlock): string {
+  const args = directive.args.map((arg) => arg.value);
+  if (directive.name === 'server' && parent.kind !== 'upstream') {
+    // server_name (or listen) tells servers apart better than a position that moves.
+    const naming = directive.block?.find((d) => d.name === 'server_name') ?? directive.block?.find((d) => d.name === 'listen');
+    return `server[${naming ? naming.args.map((arg) => arg.value).join(' ') : directive.file}]`;
+  }
+  return args.length > 0 ? `${directive.name}[${args.join(' ')}]` : directive.name;
+}
+
+function resolvePass(scope: NginxHttpScope, module: PassModule, entry: ExpandedDirective, location: NginxBlock): UpstreamPass {
+  const value = entry.directive.args[0].value;
+  const pass: UpstreamPass = { module, entry, location, target: { kind: 'variable' } };
+  let rest = value;
+  if (module === 'proxy' || module === 'grpc') {
+    const scheme = /^([a-z]+):\/\//i.exec(value);
+    if (scheme) {
+      pass.scheme = scheme[1].toLowerCase();
+      rest = value.slice(scheme[0].length);
+    }
+  }
+  if (rest.includes('$')) return pass;
+  if (/^unix:/i.test(rest)) {
+    // proxy_pass http://unix:/path:/uri — the socket path ends at the next colon.
+    const path = rest.slice(5).replace(/^\/\/(?=\/)/, '');
+    const end = module === 'proxy' ? path.indexOf(':') : -1;
+    const socket = end === -1 ? path : path.slice(0, end);
+    pass.target = { kind: 'address', address: { kind: 'unix', path: socket, text: `unix:${socket}` } };
+    return pass;
+  }
+  const hostPort = rest.split('/')[0];
+  const group = /:\d+$/.test(hostPort) ? undefined : scope.findUpstream(hostPort);
+  if (group) {
+    pass.target = { kind: 'group', group };
+    return pass;
+  }
+  const defaultPort = pass.scheme === 'https' || pass.scheme === 'grpcs' ? 443 : 80;
+  const address = parseAddress(hostPort, module === 'proxy' || module === 'grpc' ? defaultPort : undefined);
+  if (address && /:\d+$/.test(hostPort)) pass.target = { kind: 'address', address };
+  else if (address && (module === 'proxy' || module === 'grpc') && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: 'address', address };
+  else pass.target = { kind: 'unresolved', host: hostPort };
+  return pass;
+}
+
+/** `127.0.0.1:8000`, `[::1]:8000`, `app:8000`, `unix:/run/app.sock`; the port defaults as given. */
+export function parseAddress(text: string, defaultPort: number | undefined): NginxAddress | undefined {
+  if (/^unix:/i.test(text)) return { kind: 'unix', path: text.slice(5), text };
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed) {
+    const port = bracketed[2] !== undefined ? Number(bracketed[2]) : defaultPort;
+    return port === undefined ? undefined : { kind: 'tcp', host: bracketed[1].toLowerCase(), port, text };
+  }
+  const match = /^([^:/\s]+)(?::(\d+))?$/.exec(text);
+  if (!match) return undefined;
+  const port = match[2] !== undefined ? Number(match[2]) : defaultPort;
+  return port === undefined ? undefined : { kind: 'tcp', host: match[1].toLowerCase(), port, text };
+}

@@ -1,0 +1,192 @@
+/**
+ * Where an `include` argument points in the tree being linted.
+ *
+ * nginx resolves a relative include against its prefix, the directory of the main config
+ * (ngx_conf_full_name with conf_prefix; SERVERS.md §1.1), never against the including file.
+ * Absolute paths name the production machine (`/etc/nginx/conf.d/*.conf`), so they are mapped
+ * onto the tree: explicit mappings from the config file first, then the conventional prefixes
+ * when the main config is known, then the longest path suffix that exists in the tree.
+ * Paths outside the linted tree are never read: the laptop's own /etc/nginx is not the deploy.
+ */
+import * as nodePath from 'path';
+import type { FileSystem } from '../../discovery/fs';
+
+/** Where distributions install nginx's own conf directory; mapped onto the main config's directory. */
+const CONVENTIONAL_PREFIXES = [
+  '/etc/nginx',
+  '/usr/local/nginx/conf',
+  '/usr/local/etc/nginx',
+  '/usr/local/openresty/nginx/conf',
+  '/opt/homebrew/etc/nginx',
+  '/etc/openresty',
+  '/opt/nginx/conf',
+];
+
+/** Files the nginx package (or certbot) ships: an include of one of them is never "missing". */
+const SHIPPED_BASENAMES = new Set([
+  'mime.types', 'fastcgi_params', 'fastcgi.conf', 'uwsgi_params', 'scgi_params', 'proxy_params',
+  'koi-utf', 'koi-win', 'win-utf', 'fastcgi-php.conf', 'snakeoil.conf', 'options-ssl-nginx.conf',
+]);
+
+export function isShippedWithNginx(pattern: string): boolean {
+  return SHIPPED_BASENAMES.has(nodePath.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
+}
+
+export function hasGlob(pattern: string): boolean {
+  return /[*?[]/.test(pattern);
+}
+
+export interface IncludeMapping {
+  /** Absolute path on the production machine, e.g. /etc/nginx. */
+  from: string;
+  /** Absolute path in the linted tree. */
+  to: string;
+}
+
+export interface IncludeResolution {
+  files: string[];
+  /** The pattern was literal and no file was found for it. */
+  missing: boolean;
+  /** How an absolute path was mapped into the tree, for messages and --explain. */
+  mappedTo?: string;
+}
+
+export class IncludeResolver {
+  private readonly treeDirectories: string[];
+
+  constructor(
+    private readonly fs: FileSystem,
+    treeFiles: string[],
+    private readonly lintRoots: string[],
+    private readonly mappings: IncludeMapping[],
+  ) {
+    const dirs = new Set<string>();
+    for (const file of treeFiles) {
+      for (let dir = nodePath.dirname(file); !dirs.has(dir) && dir !== nodePath.dirname(dir); dir = nodePath.dirname(dir)) dirs.add(dir);
+    }
+    this.treeDirectories = [...dirs].sort();
+  }
+
+  /**
+   * @param prefixDir the main config's directory, or undefined for a file read on its own
+   * @param includingFile absolute path of the file holding the include
+   */
+  resolve(pattern: string, includingFile: string, prefixDir: string | undefined): IncludeResolution {
+    const glob = hasGlob(pattern);
+    const candidates = nodePath.isAbsolute(pattern)
+      ? this.absoluteCandidates(pattern, includingFile, prefixDir)
+      : this.relativeCandidates(pattern, includingFile, prefixDir);
+    for (const candidate of candidates) {
+      const files = glob ? this.expandGlob(candidate) : this.fs.kind(candidate) === 'file' ? [candidate] : [];
+      if (files.length > 0) return { files, missing: false, mappedTo: candidate === pattern ? undefined : candidate };
+    }
+    return { files: [], missing: !glob };
+  }
+
+  private insideLintRoots(path: string): boolean {
+    return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : root + '/'));
+  }
+
+  private relativeCandidates(pattern: string, includingFile: string, prefixDir: string | undefined): string[] {
+    if (prefixDir) return [nodePath.join(prefixDir, pattern)];
+    // Read on its own, the prefix is unknown: try the file's directory and its parents in the tree.
+    const candidates: string[] = [];
+    for (let dir = nodePath.dirname(includingFile); ; dir = nodePath.dirname(dir)) {
+      candidates.push(nodePath.join(dir, pattern));
+      if (!this.insideLintRoots(nodePath.dirname(dir)) || dir === nodePath.dirname(dir)) break;
+    }
+    return candidates;
+  }
+
+  private absoluteCandidates(pattern: string, includingFile: string, prefixDir: string | undefined): string[] {
+    const candidates: string[] = [];
+    const explicit = this.mappings
+      .filter((m) => pattern === m.from || pattern.startsWith(m.from.replace(/\/$/, '') + '/'))
+      .sort((a, b) => b.from.length - a.from.length)[0];
+    if (explicit) return [nodePath.join(explicit.to, pattern.slice(explicit.from.replace(/\/$/, '').length))];
+    if (prefixDir) {
+      for (const prefix of CONVENTIONAL_PREFIXES) {
+        if (pattern.startsWith(prefix + '/')) candidates.push(nodePath.join(prefixDir, pattern.slice(prefix.length + 1)));
+      }
+    }
+    if (this.insideLintRoots(pattern)) candidates.push(pattern);
+    candidates.push(...this.suffixCandidates(pattern, includingFile));
+    return candidates;
+  }
+
+  /** `/etc/nginx/conf.d/*.conf` → `<tree>/…/conf.d/*.conf` for the longest suffix that names a tree directory. */
+  private suffixCandidates(pattern: string, includingFile: string): string[] {
+    const segments = pattern.split('/').filter(Boolean);
+    // Keep at least one directory name: a bare `*.conf` would match anything anywhere.
+    for (let drop = 0; drop <= segments.length - 2; drop++) {
+      const dirSegments = segments.slice(drop, segments.length - 1);
+      if (dirSegments.some(hasGlob)) continue;
+      const dirSuffix = '/' + dirSegments.join('/');
+      const matches = this.treeDirectories.filter((dir) => dir.endsWith(dirSuffix));
+      if (matches.length === 0) continue;
+      const fileName = segments[segments.length - 1];
+      // The directory closest to the including file wins when several share the suffix.
+      matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
+      return matches.map((dir) => nodePath.join(dir, fileName));
+    }
+    return [];
+  }
+
+  /** glob(3) as nginx calls it: sorted, `*` and `?` do not match a leading dot or a slash. */
+  expandGlob(pattern: string): string[] {
+    const segments = pattern.split('/');
+    let current = [segments[0] === '' ? '/' : segments[0]];
+    for (let i = 1; i < segments.length; i++) {
+      const segment = segments[i];
+      if (segment === '') continue;
+      const next: string[] = [];
+      for (const dir of current) {
+        if (!hasGlob(segment)) {
+          next.push(nodePath.join(dir, segment));
+          continue;
+        }
+        let names: string[];
+        try {
+          names = this.fs.list(dir);
+        } catch {
+          continue;
+        }
+        const matcher = globSegmentToRegExp(segment);
+        for (const name of names) if (matcher.test(name)) next.push(nodePath.join(dir, name));
+      }
+      current = next;
+    }
+    return current.filter((path) => this.fs.kind(path) === 'file').sort(compareBytes);
+  }
+}
+
+function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+export function globSegmentToRegExp(segment: string): RegExp {
+  let source = segment.startsWith('.') ? '' : '(?!\\.)';
+  for (let i = 0; i < segment.length; i++) {
+    const ch = segment[i];
+    if (ch === '*') source += '[^/]*';
+    else if (ch === '?') source += '[^/]';
+    else if (ch === '[') {
+      const close = segment.indexOf(']', i + 2);
+      if (close === -1) {
+        source += '\\[';
+        continue;
+      }
+      let body = segment.slice(i + 1, close);
+      if (body.startsWith('!')) body = '^' + body.slice(1);
+      source += '[' + body.replace(/\\/g, '\\\\') + ']';
+      i = close;
+    } else source += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp('^' + source + '$');
+}

@@ -1,0 +1,201 @@
+/**
+ * The nginx reader: parses every nginx file once, finds the main configs, expands includes in
+ * the context they appear in (a file included from two places is expanded in each), and reads
+ * every file that no main config reaches as a snippet on its own.
+ */
+import * as nodePath from 'path';
+import type { FileSystem } from '../../discovery/fs';
+import type { ReaderDiagnostic } from '../diagnostic';
+import { decodeUtf8, SourceText } from '../text';
+import { IncludeMapping, IncludeResolver, isShippedWithNginx } from './include';
+import { NginxDirective, parseNginx, ParsedNginxFile } from './parse';
+
+export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
+
+/** A directive in the context where nginx evaluates it, with includes replaced by their content. */
+export interface ExpandedDirective {
+  directive: NginxDirective;
+  /** Expanded block content, for block directives. */
+  children?: ExpandedDirective[];
+  /** The `include` directives this one was reached through, outermost first. */
+  via: NginxDirective[];
+}
+
+export type NginxRootContext = 'main' | 'http' | 'server';
+
+export interface NginxConfigRoot {
+  /** `main`: a complete nginx.conf; `snippet`: a file no main config includes, read on its own. */
+  kind: 'main' | 'snippet';
+  /** As shown to the user. */
+  file: string;
+  context: NginxRootContext;
+  directives: ExpandedDirective[];
+}
+
+export interface NginxReadResult {
+  roots: NginxConfigRoot[];
+  /** Every nginx file read, by real path. */
+  files: Map<string, ParsedNginxFile>;
+  diagnostics: ReaderDiagnostic[];
+}
+
+export interface NginxReaderOptions {
+  fs: FileSystem;
+  /** Every file discovered in the tree (absolute), for mapping absolute include paths. */
+  treeFiles: string[];
+  lintRoots: string[];
+  includeMappings: IncludeMapping[];
+  displayPath(absolute: string): string;
+}
+
+/** Deeper than any real config; stops runaway recursion that is not a plain cycle. */
+const MAX_INCLUDE_DEPTH = 64;
+
+const MAIN_ONLY_DIRECTIVES = new Set(['http', 'events', 'stream', 'mail', 'worker_processes', 'user', 'pid', 'load_module', 'worker_rlimit_nofile']);
+const SERVER_LEVEL_HINTS = new Set(['location', 'listen', 'server_name']);
+const HTTP_LEVEL_HINTS = new Set(['server', 'upstream', 'map', 'geo', 'split_clients', 'limit_req_zone', 'limit_conn_zone', 'proxy_cache_path', 'log_format']);
+
+export function readNginxTree(candidates: string[], options: NginxReaderOptions): NginxReadResult {
+  const { fs } = options;
+  const files = new Map<string, ParsedNginxFile>();
+  const diagnostics: ReaderDiagnostic[] = [];
+  const reported = new Set<string>();
+  const report = (diagnostic: ReaderDiagnostic) => {
+    const key = `${diagnostic.ruleId}\0${diagnostic.primary.file}\0${diagnostic.primary.start.offset}\0${diagnostic.message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    diagnostics.push(diagnostic);
+  };
+  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings);
+
+  /** Parse a file once; `undefined` when it cannot be read (reported against `from` if given). */
+  const load = (path: string): { real: string; parsed: ParsedNginxFile } | { error: string } => {
+    let real: string;
+    try {
+      real = fs.realpath(path);
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+    const cached = files.get(real);
+    if (cached) return { real, parsed: cached };
+    let text: string;
+    try {
+      text = decodeUtf8(fs.read(path));
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+    const parsed = parseNginx(new SourceText(options.displayPath(path), text));
+    files.set(real, parsed);
+    for (const diagnostic of parsed.diagnostics) report(diagnostic);
+    return { real, parsed };
+  };
+
+  const reachedFromElsewhere = new Set<string>();
+
+  const expand = (
+    directives: NginxDirective[],
+    file: string,
+    prefixDir: string | undefined,
+    stack: string[],
+    via: NginxDirective[],
+  ): ExpandedDirective[] => {
+    const out: ExpandedDirective[] = [];
+    for (const directive of directives) {
+      const node: ExpandedDirective = { directive, via };
+      out.push(node);
+      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via);
+      if (directive.name !== 'include' || directive.args.length !== 1) continue;
+      const argument = directive.args[0];
+      if (argument.value.includes('$')) continue; // nginx does not expand variables in include
+      const resolution = resolver.resolve(argument.value, file, prefixDir);
+      if (resolution.missing) {
+        if (!isShippedWithNginx(argument.value)) {
+          report({
+            ruleId: 'include-missing',
+            message: `Missing include "${argument.value}": no such file in the linted tree` +
+              (nodePath.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : ''),
+            primary: argument.span,
+            related: [],
+          });
+        }
+        continue;
+      }
+      for (const target of resolution.files) {
+        const loaded = load(target);
+        if ('error' in loaded) {
+          report({ ruleId: 'read-error', message: loaded.error, primary: argument.span, related: [] });
+          continue;
+        }
+        if (stack.includes(loaded.real)) {
+          report({
+            ruleId: 'include-cycle',
+            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include; nginx would recurse until it runs out of open files`,
+            primary: argument.span,
+            related: [],
+          });
+          continue;
+        }
+        if (stack.length >= MAX_INCLUDE_DEPTH) {
+          report({ ruleId: 'include-cycle', message: `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels; not followed further`, primary: argument.span, related: [] });
+          continue;
+        }
+        reachedFromElsewhere.add(loaded.real);
+        node.children = node.children ?? [];
+        node.children.push(...expand(loaded.parsed.directives, target, prefixDir, [...stack, loaded.real], [...via, directive]));
+      }
+    }
+    return out;
+  };
+
+  // Parse every candidate first, so that main configs are known before any snippet is rooted.
+  const loaded: { path: string; real: string; parsed: ParsedNginxFile }[] = [];
+  for (const path of candidates) {
+    const result = load(path);
+    if ('error' in result) {
+      report({ ruleId: 'read-error', message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
+      continue;
+    }
+    if (!loaded.some((entry) => entry.real === result.real)) loaded.push({ path, ...result });
+  }
+
+  const roots: NginxConfigRoot[] = [];
+  const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
+  for (const main of mains) {
+    const prefixDir = nodePath.dirname(main.path);
+    roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], []) });
+  }
+
+  // Files no main config reached are snippets. One that another snippet includes is read there.
+  const orphans = loaded.filter((entry) => !mains.includes(entry) && !reachedFromElsewhere.has(entry.real));
+  const reachedByMains = new Set(reachedFromElsewhere);
+  const snippetExpansions = orphans.map((entry) => {
+    reachedFromElsewhere.clear();
+    const directives = expand(entry.parsed.directives, entry.path, undefined, [entry.real], []);
+    return { entry, directives, reaches: new Set(reachedFromElsewhere) };
+  });
+  for (const snippet of snippetExpansions) {
+    const includedByAnother = snippetExpansions.some((other) => other !== snippet && other.reaches.has(snippet.entry.real) && !snippet.reaches.has(other.entry.real));
+    if (includedByAnother || reachedByMains.has(snippet.entry.real)) continue;
+    roots.push({ kind: 'snippet', file: options.displayPath(snippet.entry.path), context: snippetContext(snippet.entry.parsed), directives: snippet.directives });
+  }
+
+  return { roots, files, diagnostics };
+}
+
+function isMainConfig(path: string, parsed: ParsedNginxFile): boolean {
+  if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
+  return nodePath.basename(path) === 'nginx.conf' && parsed.directives.some((d) => d.name === 'include') && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+}
+
+/** The block a snippet's top-level directives belong to when the file is read on its own. */
+function snippetContext(parsed: ParsedNginxFile): NginxRootContext {
+  const names = new Set(parsed.directives.map((d) => d.name));
+  if ([...HTTP_LEVEL_HINTS].some((name) => names.has(name))) return 'http';
+  if ([...SERVER_LEVEL_HINTS].some((name) => names.has(name))) return 'server';
+  return 'http';
+}
+
+function wholeFileSpan(file: string) {
+  const start = { line: 1, column: 1, offset: 0 };
+  return { file, start, end: start };
+}

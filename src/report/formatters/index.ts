@@ -1,0 +1,71 @@
+/**
+ * Formatter registry. Each format lives in its own module and is required only
+ * when asked for, so starting the CLI loads no formatter code.
+ */
+import type { Finding, Report, Span } from '../finding';
+
+export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github';
+
+/** In the order `--help` lists them; the first is the default. */
+export const FORMATTER_NAMES: readonly FormatterName[] = ['stylish', 'json', 'sarif', 'github'];
+
+export interface FormatContext {
+  /** Text of a reported file, or undefined when it cannot be read. */
+  readSource(file: string): string | undefined;
+  /** The CLI decides (TTY and no NO_COLOR); formatters never look at the environment. */
+  color: boolean;
+}
+
+export type Formatter = (report: Report, ctx: FormatContext) => string;
+
+export function isFormatterName(name: string): name is FormatterName {
+  return (FORMATTER_NAMES as readonly string[]).includes(name);
+}
+
+export function getFormatter(name: FormatterName): Formatter {
+  // Literal paths keep the modules visible to tsc and bundlers while still loading on demand.
+  switch (name) {
+    case 'stylish':
+      return (require('./stylish') as typeof import('./stylish')).format;
+    case 'json':
+      return (require('./json') as typeof import('./json')).format;
+    case 'sarif':
+      return (require('./sarif') as typeof import('./sarif')).format;
+    case 'github':
+      return (require('./github') as typeof import('./github')).format;
+    default:
+      // Reached only from untyped callers; name the valid choices.
+      throw new Error(`Unknown formatter "${String(name)}"; expected one of: ${FORMATTER_NAMES.join(', ')}`);
+  }
+}
+
+// Helpers shared by the formatters. They live here rather than in a formatter
+// so that using one format never loads another.
+
+/** Code-unit order: `localeCompare` would make the output depend on the machine's locale. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * By file, line, column and rule id, then message, so the order never depends
+ * on the order the engine produced findings in.
+ */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareStrings(a.primary.file, b.primary.file) ||
+    a.primary.start.line - b.primary.start.line ||
+    a.primary.start.column - b.primary.start.column ||
+    compareStrings(a.ruleId, b.ruleId) ||
+    compareStrings(a.message, b.message)
+  );
+}
+
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(compareFindings);
+}
+
+/** `file:line:col`, the form terminals and editors turn into links. */
+export function formatLocation(span: Span): string {
+  return `${span.file}:${span.start.line}:${span.start.column}`;
+}

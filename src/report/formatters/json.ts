@@ -1,0 +1,7 @@
+/** The report as data: exactly the `Report` object, described by schemas/report.schema.json. */
+import type { Report } from '../finding';
+import type { FormatContext } from './index';
+
+export function format(report: Report, _ctx: FormatContext): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,91 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Report } from '../../src/report/finding';
+import { format } from '../../src/report/formatters/json';
+import { makeContext, makeReport } from './fixture';
+
+const SCHEMA_PATH = path.join(__dirname, '../../schemas/report.schema.json');
+const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, any>;
+
+function compile(): ValidateFunction {
+  return new Ajv({ allErrors: true, strict: true }).compile(schema);
+}
+
+function outputOf(report: Report): unknown {
+  return JSON.parse(format(report, makeContext()));
+}
+
+describe('json formatter', () => {
+  const validate = compile();
+
+  it('prints the Report itself, two-space indented, with a trailing newline', () => {
+    const report = makeReport();
+    const out = format(report, makeContext(true));
+    expect(out).toBe(`${JSON.stringify(report, null, 2)}\n`);
+    expect(JSON.parse(out)).toEqual(report);
+  });
+
+  it('produces output the schema accepts', () => {
+    const ok = validate(outputOf(makeReport()));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+
+    const empty = makeReport();
+    empty.findings = [];
+    empty.files = [];
+    expect(validate(outputOf(empty))).toBe(true);
+  });
+
+  it.each<[string, (doc: any) => void]>([
+    ['summary missing', (doc) => delete doc.summary],
+    ['tool.version missing', (doc) => delete doc.tool.version],
+    ['a finding without fingerprint', (doc) => delete doc.findings[0].fingerprint],
+    ['a related span without label', (doc) => delete doc.findings[2].related[0].label],
+    ['a position without offset', (doc) => delete doc.findings[0].primary.start.offset],
+    ['a rule without category', (doc) => delete doc.rules[0].category],
+  ])('rejects a report with %s', (_name, mutate) => {
+    const doc = outputOf(makeReport());
+    mutate(doc);
+    expect(validate(doc)).toBe(false);
+  });
+
+  it.each<[string, (doc: any) => void]>([
+    ['an unknown severity', (doc) => (doc.findings[0].severity = 'fatal')],
+    ['a zero line', (doc) => (doc.findings[0].primary.start.line = 0)],
+    ['a fractional column', (doc) => (doc.findings[0].primary.end.column = 1.5)],
+    ['another tool name', (doc) => (doc.tool.name = 'eslint')],
+    ['an unknown property', (doc) => (doc.findings[0].fix = { edits: [] })],
+    ['a negative count', (doc) => (doc.summary.suppressed = -1)],
+  ])('rejects a report with %s', (_name, mutate) => {
+    const doc = outputOf(makeReport());
+    mutate(doc);
+    expect(validate(doc)).toBe(false);
+  });
+
+  it('describes every field of the Report type and only those', () => {
+    // The Report type has no optional fields, so each schema object must require all of its properties,
+    // and the fixture (typed as Report) must have exactly those keys.
+    const definitions = schema.definitions as Record<string, any>;
+    const objects: [string, any][] = [
+      ['report', schema],
+      ['tool', schema.properties.tool],
+      ['summary', schema.properties.summary],
+      ...Object.entries(definitions).filter(([, d]) => d.type === 'object'),
+    ];
+    for (const [name, object] of objects) {
+      expect([name, [...object.required].sort()]).toEqual([name, Object.keys(object.properties).sort()]);
+      expect([name, object.additionalProperties]).toEqual([name, false]);
+    }
+    const report = makeReport();
+    const finding = report.findings[2];
+    const keysOf = (value: object) => Object.keys(value).sort();
+    expect(keysOf(report)).toEqual(keysOf(schema.properties));
+    expect(keysOf(finding)).toEqual(keysOf(definitions.finding.properties));
+    expect(keysOf(finding.primary)).toEqual(keysOf(definitions.span.properties));
+    expect(keysOf(finding.primary.start)).toEqual(keysOf(definitions.pos.properties));
+    expect(keysOf(finding.related[0])).toEqual(keysOf(definitions.relatedSpan.properties));
+    expect(keysOf(report.rules[0])).toEqual(keysOf(definitions.ruleSummary.properties));
+    expect(keysOf(report.summary)).toEqual(keysOf(schema.properties.summary.properties));
+  });
+});

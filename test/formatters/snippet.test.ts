@@ -1,0 +1,52 @@
+import { gutterWidthFor, renderLineFrame, renderSpanFrame, sanitizeText, splitLines } from '../../src/report/snippet';
+
+const span = (line: number, column: number, endLine: number, endColumn: number) => ({
+  file: 'f',
+  start: { line, column, offset: 0 },
+  end: { line: endLine, column: endColumn, offset: 0 },
+});
+
+describe('code frames', () => {
+  it('counts a surrogate pair as one column on screen', () => {
+    // "😀" is two UTF-16 units, so `x` is column 4.
+    expect(renderLineFrame('😀 x;', 1, 4, 5, { gutterWidth: 1, marker: '^' })).toEqual(['1 | 😀 x;', '  |   ^']);
+  });
+
+  it('marks a multi-line span to the end of its first line, with a label', () => {
+    expect(renderSpanFrame('ab {\n  c;\n}\n', span(1, 4, 3, 2), { gutterWidth: 2, marker: '-', label: 'here' })).toEqual([
+      ' 1 | ab {',
+      '   |    - here',
+    ]);
+  });
+
+  it('keeps one marker for a span starting past the end of the line', () => {
+    expect(renderSpanFrame('ab\n', span(1, 9, 1, 12), { gutterWidth: 1, marker: '^' })).toEqual(['1 | ab', '  |   ^']);
+  });
+
+  it('prints an empty line without a trailing space', () => {
+    expect(renderSpanFrame('\n', span(1, 1, 1, 1), { gutterWidth: 1, marker: '^' })).toEqual(['1 |', '  | ^']);
+  });
+
+  it('returns undefined for a line that does not exist', () => {
+    expect(renderSpanFrame('a\nb', span(3, 1, 3, 2), { gutterWidth: 1, marker: '^' })).toBeUndefined();
+    expect(renderSpanFrame('a\nb', span(0, 1, 0, 2), { gutterWidth: 1, marker: '^' })).toBeUndefined();
+  });
+
+  it('applies paint to the gutter and the markers only', () => {
+    const frame = renderLineFrame('a b', 7, 3, 4, {
+      gutterWidth: 1,
+      marker: '^',
+      label: 'x',
+      paintGutter: (t) => `<${t}>`,
+      paintMarker: (t) => `[${t}]`,
+    });
+    expect(frame).toEqual(['<7 |> a b', '<  |>   [^ x]']);
+  });
+
+  it('has small helpers that behave', () => {
+    expect(gutterWidthFor([3, 120, 9])).toBe(3);
+    expect(gutterWidthFor([])).toBe(1);
+    expect(splitLines('a\r\nb\nc')).toEqual(['a', 'b', 'c']);
+    expect(sanitizeText('a\x07b\nc\x9bd\te')).toBe('a\uFFFDb\nc\uFFFDd\te');
+  });
+});

@@ -47,12 +47,11 @@ function judgePass(model: Deployment, pass: UpstreamPass, group: UpstreamGroup):
   const verdicts = pieces.map((range) => judgeRange(range, upstream, location)).filter((v): v is Verdict => v !== undefined);
   if (verdicts.length === 0) return undefined;
 
+  // Full severity only where the problem holds for every release the tree may run.
   const holdsEverywhere = verdicts.length === pieces.length;
-  const versionKnown = isKnownExactly(model.nginxVersion);
   const first = verdicts[0];
-  const versions = holdsEverywhere && !versionKnown
-    ? ''
-    : ` (${verdicts.map((v) => describeRange(v.range)).join(', ')}${versionKnown ? '' : '; set the nginx version to be sure'})`;
+  const versionHint = isKnownExactly(model.nginxVersion) ? '' : '; the nginx version is not known: set it with --nginx-version or nginx.version';
+  const versions = holdsEverywhere ? '' : ` (on ${verdicts.map((v) => describeRange(v.range)).join(', ')}${versionHint})`;
 
   const related: RelatedSpan[] = [];
   const keepalive = upstream.ownLast('keepalive');
@@ -73,8 +72,7 @@ function judgePass(model: Deployment, pass: UpstreamPass, group: UpstreamGroup):
     primary: pass.entry.directive.args[0].span,
     related,
     modelPath: `${location.path}>proxy_pass`,
-    // A problem that holds for only some releases of an unknown version is a warning at most.
-    maxSeverity: holdsEverywhere || versionKnown ? undefined : 'warning',
+    maxSeverity: holdsEverywhere ? undefined : 'warning',
   };
 }
 

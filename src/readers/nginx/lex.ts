@@ -4,7 +4,9 @@
  * - a token ends at space, tab, CR, LF, `;` or `{`; `}` does NOT end an unquoted token;
  * - `#` starts a comment only where a token could start (`a#b` is one token);
  * - a quote opens a quoted token only at the start of a token; after the closing quote nginx
- *   needs a space, `;`, `{` or `)`;
+ *   needs a space, `;`, `{` or `)` (which then starts the next token);
+ * - a token (or a comment) must fit nginx's 4096-byte read buffer: 4095 bytes unquoted, 4094
+ *   between quotes;
  * - `{` right after `$` is part of a `${var}` reference, not a block start;
  * - a backslash protects the next character; in the value, `\"` `\'` `\\` become the character
  *   and `\t` `\r` `\n` become tab, CR and LF; any other pair is kept as written.
@@ -51,6 +53,16 @@ const LBRACE = 123;
 const RBRACE = 125;
 const BACKSLASH = 92;
 const BOM = 0xfeff;
+
+/** ngx_conf_read_token reads into a buffer of this many bytes; a token must fit in it. */
+const MAX_TOKEN_BYTES = 4096;
+
+/** UTF-8 length of text[start, end), counted only when it could reach the limit. */
+function utf8Length(text: string, start: number, end: number): number {
+  const units = end - start;
+  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
+  return Buffer.byteLength(text.slice(start, end), 'utf8');
+}
 
 function isSpace(code: number): boolean {
   return code === SPACE || code === TAB || code === LF || code === CR;
@@ -112,6 +124,7 @@ export class NginxLexer {
         let commentEnd = lineEnd;
         if (commentEnd > pos && text.charCodeAt(commentEnd - 1) === CR) commentEnd--;
         this.comments.push({ start: pos, end: commentEnd, text: text.slice(pos + 1, commentEnd) });
+        if (utf8Length(text, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
         pos = lineEnd;
         continue;
       }
@@ -158,7 +171,17 @@ export class NginxLexer {
       pos++;
     }
     this.pos = pos;
+    if (utf8Length(text, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
     return { kind: 'word', value: unescape(text.slice(start, pos)), start, end: pos, quoted: false };
+  }
+
+  private tooLong(start: number) {
+    const head = this.text.slice(start, start + 10);
+    this.errors.push({
+      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
+      start,
+      end: start + 1,
+    });
   }
 
   private quotedWord(start: number, quote: number): Token {
@@ -176,25 +199,21 @@ export class NginxLexer {
     }
     if (pos >= length) {
       this.unbalancedQuote = true;
-      this.errors.push({
-        message: 'unbalanced quote: this string never closes, so nginx reads to the end of the file ' +
-          '(nginx: unexpected end of file, expecting ";" or "}")',
-        start,
-        end: start + 1,
-      });
+      const nginxSays = utf8Length(text, start + 1, length) >= MAX_TOKEN_BYTES
+        ? 'too long parameter, probably missing terminating \'' + text[start] + '\' character'
+        : 'unexpected end of file, expecting ";" or "}"';
+      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays})`, start, end: start + 1 });
       this.pos = length;
       return { kind: 'word', value: unescape(text.slice(start + 1, length)), start, end: length, quoted: true };
     }
     const end = pos + 1;
+    if (utf8Length(text, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
     const value = unescape(text.slice(start + 1, pos));
     // nginx needs a separator after the closing quote; `)` is accepted (and dropped) for `if (...)`.
     if (end < length) {
       const after = text.charCodeAt(end);
-      if (after === RPAREN) {
-        this.pos = end + 1;
-        return { kind: 'word', value, start, end, quoted: true };
-      }
-      if (!isSpace(after) && after !== SEMI && after !== LBRACE) {
+      // `)` (closing an `if` condition) is allowed right after the quote and starts the next token.
+      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
         this.errors.push({ message: `unexpected "${text[end]}"`, start: end, end: end + 1 });
       }
     }
@@ -226,9 +245,10 @@ export class NginxLexer {
         }
         pos++;
       } else if (ch === '"' || ch === "'") {
-        pos++;
-        while (pos < length && text[pos] !== ch && text[pos] !== '\n') pos += text[pos] === '\\' ? 2 : 1;
-        pos++;
+        // A string must close on its line; otherwise the quote is an ordinary character.
+        let close = pos + 1;
+        while (close < length && text[close] !== ch && text[close] !== '\n') close += text[close] === '\\' ? 2 : 1;
+        pos = close < length && text[close] === ch ? close + 1 : pos + 1;
       } else if (ch === '[' && longBracketLevel(text, pos) >= 0) {
         pos = skipLongBracket(text, pos, longBracketLevel(text, pos));
       } else if (ch === '-' && text[pos + 1] === '-') {

@@ -113,9 +113,8 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
         const lua = lexer.luaBlock();
         args.push({ value: lua.value, quoted: false, span: source.span(lua.start, lua.end) });
         if (!lua.closed) {
-          syntax('unexpected end of file, expecting "}"', source.text.length, source.text.length, [
-            { span: source.span(token.start, token.end), label: 'this Lua block is never closed' },
-          ]);
+          // Like the Lua module, point at where the block began, not at the end of the file.
+          syntax('unexpected end of file, expecting terminating characters for lua code block: this block is never closed', token.start, token.end);
         }
         directive.span = source.span(nameToken.start, lexer.pos);
       } else {

@@ -1,0 +1,91 @@
+/**
+ * Declarative rule tests (stylelint's testRule): each case is a tiny deploy tree held in
+ * memory; accept cases must give no finding of the rule, reject cases exactly the findings
+ * listed, with positions. Every case must read cleanly: a syntax or internal error fails it.
+ */
+import type { CfglintConfig } from '../src/engine/config';
+import type { Rule } from '../src/engine/rule';
+import { lintSync } from '../src/engine/run';
+import { memoryFileSystem, MemoryTree } from '../src/discovery/fs';
+import type { Finding, Severity } from '../src/report/finding';
+
+export interface TreeCase {
+  name: string;
+  tree: MemoryTree;
+  nginxVersion?: string;
+  config?: CfglintConfig;
+}
+
+export interface ExpectedSpan {
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+export interface ExpectedFinding {
+  messageId: string;
+  severity?: Severity;
+  primary: ExpectedSpan;
+  related?: (ExpectedSpan & { label?: string })[];
+  /** Fragments the message must contain (values quoted from both sides, the fix). */
+  messageIncludes?: string[];
+}
+
+export function lintTree(testCase: TreeCase): Finding[] {
+  const result = lintSync({
+    paths: ['.'],
+    cwd: '/tree',
+    fs: memoryFileSystem(testCase.tree, '/tree'),
+    config: testCase.config ?? {},
+    nginxVersion: testCase.nginxVersion,
+  });
+  return result.report.findings;
+}
+
+function matchesSpan(actual: Finding['primary'], expected: ExpectedSpan): boolean {
+  return actual.file === expected.file && actual.start.line === expected.line && actual.start.column === expected.column
+    && (expected.endLine === undefined || actual.end.line === expected.endLine)
+    && (expected.endColumn === undefined || actual.end.column === expected.endColumn);
+}
+
+export function testRule(rule: Rule, cases: { accept: TreeCase[]; reject: (TreeCase & { findings: ExpectedFinding[] })[] }) {
+  const names = [...cases.accept, ...cases.reject].map((c) => c.name);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) throw new Error(`duplicate test case "${duplicate}" for ${rule.id}`);
+
+  const readerProblems = (findings: Finding[]) => findings.filter((f) => f.ruleId !== rule.id && ['nginx-syntax', 'internal-error', 'read-error', 'invalid-value'].includes(f.ruleId));
+
+  describe(rule.id, () => {
+    for (const testCase of cases.accept) {
+      test(`accepts: ${testCase.name}`, () => {
+        const findings = lintTree(testCase);
+        expect(readerProblems(findings)).toEqual([]);
+        expect(findings.filter((f) => f.ruleId === rule.id)).toEqual([]);
+      });
+    }
+    for (const testCase of cases.reject) {
+      test(`rejects: ${testCase.name}`, () => {
+        const findings = lintTree(testCase);
+        expect(readerProblems(findings)).toEqual([]);
+        const own = findings.filter((f) => f.ruleId === rule.id);
+        expect(own).toHaveLength(testCase.findings.length);
+        for (const expected of testCase.findings) {
+          const match = own.find((f) => matchesSpan(f.primary, expected.primary));
+          if (!match) throw new Error(`no ${rule.id} finding at ${JSON.stringify(expected.primary)}; got ${JSON.stringify(own.map((f) => f.primary))}`);
+          expect(match.messageId).toBe(expected.messageId);
+          if (expected.severity) expect(match.severity).toBe(expected.severity);
+          for (const fragment of expected.messageIncludes ?? []) expect(match.message).toContain(fragment);
+          if (expected.related) {
+            expect(match.related).toHaveLength(expected.related.length);
+            expected.related.forEach((related, i) => {
+              expect(matchesSpan(match.related[i].span, related)).toBe(true);
+              if (related.label) expect(match.related[i].label).toContain(related.label);
+            });
+          }
+        }
+      });
+    }
+  });
+}

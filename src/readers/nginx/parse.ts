@@ -41,6 +41,9 @@ export function isLuaBlockDirective(name: string): boolean {
   return name.endsWith('_by_lua_block') || name === 'lua_block';
 }
 
+/** Real configs nest a handful of levels; past this the content is skipped (see below). */
+export const MAX_BLOCK_DEPTH = 200;
+
 interface OpenBlock {
   directive: NginxDirective | null;
   children: NginxDirective[];
@@ -56,6 +59,7 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
     syntax('the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM', 0, 1);
   }
 
+  let tooDeepReported = false;
   const root: OpenBlock = { directive: null, children: [] };
   const stack: OpenBlock[] = [root];
   let token = lexer.next();
@@ -117,6 +121,15 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
           syntax('unexpected end of file, expecting terminating characters for lua code block: this block is never closed', token.start, token.end);
         }
         directive.span = source.span(nameToken.start, lexer.pos);
+      } else if (stack.length > MAX_BLOCK_DEPTH) {
+        // Far deeper than any real config: keep the braces balanced but drop the content, so that
+        // every later stage can walk the tree recursively without running out of stack.
+        if (!tooDeepReported) {
+          tooDeepReported = true;
+          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
+        }
+        directive.block = [];
+        stack.push({ directive, children: [] });
       } else {
         directive.block = [];
         stack.push({ directive, children: directive.block });

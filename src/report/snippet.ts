@@ -23,6 +23,10 @@ export interface FrameStyle {
 
 const identity: Paint = (text) => text;
 
+/** Widest source row printed; longer lines are cut to a window that starts a little before the span. */
+export const MAX_FRAME_WIDTH = 160;
+const FRAME_CONTEXT = 40;
+
 /** Lines of `source` without terminators; a CRLF file yields the same lines as an LF one. */
 export function splitLines(source: string): string[] {
   return source.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
@@ -101,9 +105,20 @@ export function renderLineFrame(
 ): string[] {
   const paintGutter = style.paintGutter ?? identity;
   const paintMarker = style.paintMarker ?? identity;
-  const { text, displayColumn } = layOut(lineText);
-  const start = displayColumn[clamp(startColumn - 1, 0, lineText.length)];
-  const end = displayColumn[clamp(endColumn - 1, 0, lineText.length)];
+  const laidOut = layOut(lineText);
+  let start = laidOut.displayColumn[clamp(startColumn - 1, 0, lineText.length)];
+  let end = laidOut.displayColumn[clamp(endColumn - 1, 0, lineText.length)];
+  let text = laidOut.text;
+  // A minified or generated line can be megabytes long: show a window around the span.
+  const cells = text.length > MAX_FRAME_WIDTH ? Array.from(text) : undefined;
+  if (cells && cells.length > MAX_FRAME_WIDTH) {
+    const from = Math.max(0, start - FRAME_CONTEXT);
+    const to = Math.min(cells.length, from + MAX_FRAME_WIDTH);
+    const lead = from > 0 ? '…' : '';
+    text = lead + cells.slice(from, to).join('') + (to < cells.length ? '…' : '');
+    start = start - from + lead.length;
+    end = Math.min(end - from, to - from) + lead.length;
+  }
   const markers = style.marker.repeat(Math.max(1, end - start));
   const label = style.label ? ` ${sanitizeText(style.label)}` : '';
 

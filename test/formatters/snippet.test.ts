@@ -50,3 +50,13 @@ describe('code frames', () => {
     expect(sanitizeText('a\x07b\nc\x9bd\te')).toBe('a\uFFFDb\nc\uFFFDd\te');
   });
 });
+
+describe('long lines', () => {
+  test('a line longer than the frame width is cut to a window around the span', () => {
+    const line = 'a'.repeat(1000) + 'TARGET' + 'b'.repeat(1000);
+    const [source, marker] = renderLineFrame(line, 7, 1001, 1007, { gutterWidth: 1, marker: '^' });
+    // 40 characters of context before the span, an ellipsis on each side, 160 characters in all.
+    expect(source).toBe('7 | …' + 'a'.repeat(40) + 'TARGET' + 'b'.repeat(114) + '…');
+    expect(marker).toBe('  | ' + ' '.repeat(41) + '^^^^^^');
+  });
+});

@@ -37,8 +37,8 @@ export function parseNginxTime(text: string, kind: TimeKind = 'msec'): number | 
     while (unitEnd < text.length && /[a-zA-Z]/.test(text[unitEnd])) unitEnd++;
     const unit = text.slice(digitsEnd, unitEnd);
     if (unit === '') {
-      // A bare number is seconds, and only as the last component.
-      if (unitEnd !== text.length) return undefined;
+      // A bare number is seconds, and only as the last component (trailing spaces allowed).
+      if (text.slice(unitEnd).trim() !== '' || text[unitEnd] === '\t') return undefined;
       total += number * 1000;
       sawComponent = true;
       break;

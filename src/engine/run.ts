@@ -15,7 +15,7 @@ import { checkNginxValues } from '../model/nginx-value-check';
 import { describeRange, NginxVersionInfo, UNKNOWN_VERSION, versionRangeOf, VersionRange, compareVersions } from '../model/nginx-version';
 import type { ReaderDiagnostic } from '../readers/diagnostic';
 import { nginxVersionOfImage, readImageReferences } from '../readers/docker';
-import { readNginxTree } from '../readers/nginx';
+import { NginxReadResult, readNginxTree } from '../readers/nginx';
 import { decodeUtf8, SourceText } from '../readers/text';
 import { Finding, Report, RuleSummary, Severity, SEVERITY_RANK } from '../report/finding';
 import { compareFindings } from '../report/formatters';
@@ -48,7 +48,21 @@ export interface LintResult {
   configPath?: string;
 }
 
-export function lintSync(options: LintOptions = {}): LintResult {
+/** Everything read from a tree, before any rule runs. */
+export interface ReadTree {
+  model: Deployment;
+  config: CfglintConfig;
+  configPath?: string;
+  /** Problems found while reading (syntax, includes, values, unreadable files). */
+  diagnostics: ReaderDiagnostic[];
+  nginx: NginxReadResult;
+  imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[];
+  roots: string[];
+  displayPath(absolute: string): string;
+}
+
+/** Discover, classify and read a tree into the deployment model (no rules). */
+export function readTree(options: LintOptions = {}): ReadTree {
   const fs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
   const roots = (options.paths && options.paths.length > 0 ? options.paths : ['.']).map((p) => nodePath.resolve(cwd, p));
@@ -120,6 +134,11 @@ export function lintSync(options: LintOptions = {}): LintResult {
       nofile: config.environment?.nofile,
     },
   };
+  return { model, config, configPath, diagnostics, nginx, imageSources, roots, displayPath };
+}
+
+export function lintSync(options: LintOptions = {}): LintResult {
+  const { model, config, configPath, diagnostics, nginx, imageSources, roots, displayPath } = readTree(options);
 
   const severityOf = (id: string, fallback: Severity): Severity | 'off' => {
     const setting: RuleSetting | undefined = config.rules?.[id];

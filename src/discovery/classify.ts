@@ -14,7 +14,24 @@ const NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|
 /** A line that is one nginx directive ending in `;` (and not `key = value`). */
 const NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
 
-export function classify(path: string, readHead: () => string | undefined): FileFormat | undefined {
+/** `ssl_protocols TLSv1.2;`, `env PATH;`: a lowercase name, arguments that do not start with `=`, a `;`. */
+const NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
+
+/** Whether the first line that is not blank or a comment is one complete nginx directive. */
+function startsWithNginxDirective(head: string): boolean {
+  for (const line of head.split('\n')) {
+    const text = line.trim();
+    if (text === '' || text.startsWith('#')) continue;
+    return text.length < 4096 && NGINX_SIMPLE_DIRECTIVE.test(text);
+  }
+  return false;
+}
+
+/**
+ * @param named the user named this file on the command line: unless its name or content says it
+ *   is something else, it is read as nginx (a fragment of unknown shape still gets its syntax checked).
+ */
+export function classify(path: string, readHead: () => string | undefined, named = false): FileFormat | undefined {
   const base = nodePath.basename(path);
   const lower = base.toLowerCase();
   const dir = nodePath.basename(nodePath.dirname(path));
@@ -26,11 +43,14 @@ export function classify(path: string, readHead: () => string | undefined): File
   if (lower === 'nginx.conf' || NGINX_PACKAGE_FILES.has(lower)) return 'nginx';
   const nameSuggestsNginx = lower.endsWith('.conf') || lower.endsWith('.vhost') || lower.endsWith('.nginx') || lower === 'default'
     || NGINX_DIRECTORIES.has(dir) || lower.includes('nginx');
-  if (!nameSuggestsNginx) return undefined;
+  if (!nameSuggestsNginx && !named) return undefined;
   const head = readHead();
   if (head === undefined) return undefined;
   // INI-style files (supervisord, uWSGI, systemd) have section headers; nginx never does.
   if (/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m.test(head)) return undefined;
   if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return 'nginx';
+  if (nameSuggestsNginx && startsWithNginxDirective(head)) return 'nginx';
+  // `key = value` files (sysctl, PHP-FPM, uWSGI without a section) are not nginx even when named.
+  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return 'nginx';
   return undefined;
 }

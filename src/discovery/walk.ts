@@ -33,11 +33,21 @@ export function walk(
     ? { dir: options.ignorePatterns.baseDir, matcher: ignore().add(options.ignorePatterns.patterns) }
     : undefined;
 
+  /** What `scope` says about `path`: ignored, re-included by a `!` pattern, or nothing. */
+  const verdict = (scope: IgnoreScope, path: string, isDirectory: boolean): 'ignored' | 'unignored' | undefined => {
+    const relative = nodePath.relative(scope.dir, path);
+    if (!relative || relative.startsWith('..') || nodePath.isAbsolute(relative)) return undefined;
+    const result = scope.matcher.test(isDirectory ? relative + '/' : relative);
+    return result.ignored ? 'ignored' : result.unignored ? 'unignored' : undefined;
+  };
+
   const isIgnored = (path: string, isDirectory: boolean, scopes: IgnoreScope[]): boolean => {
-    for (const scope of userIgnore ? [userIgnore, ...scopes] : scopes) {
-      const relative = nodePath.relative(scope.dir, path);
-      if (!relative || relative.startsWith('..') || nodePath.isAbsolute(relative)) continue;
-      if (scope.matcher.ignores(isDirectory ? relative + '/' : relative)) return true;
+    if (userIgnore && verdict(userIgnore, path, isDirectory) === 'ignored') return true;
+    // As git: the deepest .gitignore with an opinion wins, so `!keep.bak` in a subdirectory
+    // re-includes what a parent's `*.bak` ignored.
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const said = verdict(scopes[i], path, isDirectory);
+      if (said) return said === 'ignored';
     }
     return false;
   };

@@ -53,6 +53,8 @@ export interface IncludeResolution {
 
 export class IncludeResolver {
   private readonly treeDirectories: string[];
+  /** The tree does not change during a run; a snippet included in many contexts resolves once. */
+  private readonly cache = new Map<string, IncludeResolution>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -72,6 +74,16 @@ export class IncludeResolver {
    * @param includingFile absolute path of the file holding the include
    */
   resolve(pattern: string, includingFile: string, prefixDir: string | undefined): IncludeResolution {
+    const key = `${pattern}\0${includingFile}\0${prefixDir ?? ''}`;
+    let resolution = this.cache.get(key);
+    if (!resolution) {
+      resolution = this.resolveUncached(pattern, includingFile, prefixDir);
+      this.cache.set(key, resolution);
+    }
+    return { ...resolution, files: [...resolution.files] };
+  }
+
+  private resolveUncached(pattern: string, includingFile: string, prefixDir: string | undefined): IncludeResolution {
     const glob = hasGlob(pattern);
     const candidates = nodePath.isAbsolute(pattern)
       ? this.absoluteCandidates(pattern, includingFile, prefixDir)
@@ -160,8 +172,9 @@ export class IncludeResolver {
   }
 }
 
+/** strcmp on the UTF-8 bytes, as glob(3) sorts in nginx's C locale (JS `<` compares UTF-16 units). */
 function compareBytes(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 function commonPrefixLength(a: string, b: string): number {

@@ -51,6 +51,16 @@ export interface NginxReaderOptions {
 /** Deeper than any real config; stops runaway recursion that is not a plain cycle. */
 const MAX_INCLUDE_DEPTH = 64;
 
+/**
+ * Included files expanded per root, past which includes are not followed. Every path through
+ * the includes is a context of its own, so files that each include the glob they are found by
+ * would take factorial time: once a root has a cycle (nginx cannot load it anyway) the limit
+ * drops to MAX_INCLUDED_FILES_AFTER_CYCLE. The plain limit is a safety net far above real configs.
+ */
+const MAX_INCLUDED_FILES_PER_ROOT = 200_000;
+const MAX_INCLUDED_FILES_AFTER_CYCLE = 10_000;
+const freshBudget = () => ({ used: 0, limit: MAX_INCLUDED_FILES_PER_ROOT, noted: false, cycle: false });
+
 const MAIN_ONLY_DIRECTIVES = new Set(['http', 'events', 'stream', 'mail', 'worker_processes', 'user', 'pid', 'load_module', 'worker_rlimit_nofile']);
 const SERVER_LEVEL_HINTS = new Set(['location', 'listen', 'server_name']);
 const HTTP_LEVEL_HINTS = new Set(['server', 'upstream', 'map', 'geo', 'split_clients', 'limit_req_zone', 'limit_conn_zone', 'proxy_cache_path', 'log_format']);
@@ -68,29 +78,42 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   };
   const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings);
 
-  /** Parse a file once; `undefined` when it cannot be read (reported against `from` if given). */
-  const load = (path: string): { real: string; parsed: ParsedNginxFile } | { error: string } => {
-    let real: string;
+  const insideLintRoots = (path: string) =>
+    options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : root + '/'));
+
+  /**
+   * Parse a file once. A symlink is another name for its target: when the target lies in the
+   * linted tree the file is read, shown and resolved under its real path, whichever name reached
+   * it first (a main config found through a link keeps its own directory as the prefix).
+   */
+  const realPaths = new Map<string, string>();
+  const load = (path: string): { real: string; path: string; parsed: ParsedNginxFile } | { error: string } => {
+    let real = realPaths.get(path);
     try {
-      real = fs.realpath(path);
+      real = real ?? fs.realpath(path);
     } catch (error) {
       return { error: (error as Error).message };
     }
+    realPaths.set(path, real);
+    const shown = real !== path && insideLintRoots(real) ? real : path;
     const cached = files.get(real);
-    if (cached) return { real, parsed: cached };
+    if (cached) return { real, path: shown, parsed: cached };
     let text: string;
     try {
-      text = decodeUtf8(fs.read(path));
+      text = decodeUtf8(fs.read(shown));
     } catch (error) {
       return { error: (error as Error).message };
     }
-    const parsed = parseNginx(new SourceText(options.displayPath(path), text));
+    const parsed = parseNginx(new SourceText(options.displayPath(shown), text));
     files.set(real, parsed);
     for (const diagnostic of parsed.diagnostics) report(diagnostic);
-    return { real, parsed };
+    return { real, path: shown, parsed };
   };
 
   const reachedFromElsewhere = new Set<string>();
+  /** Reset for each root; `cycle` keeps the truncation quiet when a cycle already explains it. */
+  let budget = freshBudget();
+  const cycleReported = new Set<string>();
 
   const expand = (
     directives: NginxDirective[],
@@ -127,6 +150,11 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           continue;
         }
         if (stack.includes(loaded.real)) {
+          if (!budget.cycle) budget = { ...budget, cycle: true, used: 0, limit: MAX_INCLUDED_FILES_AFTER_CYCLE };
+          // One finding per include: a glob that loops back to several files is one problem.
+          const at = `${argument.span.file}\0${argument.span.start.offset}`;
+          if (cycleReported.has(at)) continue;
+          cycleReported.add(at);
           report({
             ruleId: 'include-cycle',
             message: `Include cycle: "${options.displayPath(target)}" includes itself through this include; nginx would recurse until it runs out of open files`,
@@ -139,9 +167,16 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           report({ ruleId: 'include-cycle', message: `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels; not followed further`, primary: argument.span, related: [] });
           continue;
         }
+        if (++budget.used > budget.limit) {
+          if (!budget.noted && !budget.cycle) {
+            report({ ruleId: 'include-cycle', message: `Includes expand to more than ${budget.limit} files; not followed further`, primary: argument.span, related: [] });
+          }
+          budget.noted = true;
+          continue;
+        }
         reachedFromElsewhere.add(loaded.real);
         node.children = node.children ?? [];
-        node.children.push(...expand(loaded.parsed.directives, target, prefixDir, [...stack, loaded.real], [...via, directive]));
+        node.children.push(...expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive]));
       }
     }
     return out;
@@ -155,13 +190,14 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       report({ ruleId: 'read-error', message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
       continue;
     }
-    if (!loaded.some((entry) => entry.real === result.real)) loaded.push({ path, ...result });
+    if (!loaded.some((entry) => entry.real === result.real)) loaded.push(result);
   }
 
   const roots: NginxConfigRoot[] = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
     const prefixDir = nodePath.dirname(main.path);
+    budget = freshBudget();
     roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], []) });
   }
 
@@ -170,6 +206,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   const reachedByMains = new Set(reachedFromElsewhere);
   const snippetExpansions = orphans.map((entry) => {
     reachedFromElsewhere.clear();
+    budget = freshBudget();
     const directives = expand(entry.parsed.directives, entry.path, undefined, [entry.real], []);
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });

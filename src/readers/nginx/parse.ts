@@ -41,6 +41,12 @@ export function isLuaBlockDirective(name: string): boolean {
   return name.endsWith('_by_lua_block') || name === 'lua_block';
 }
 
+/**
+ * Blocks whose lines go to a module's own handler (`cf->handler` in nginx: map, geo, types,
+ * split_clients, charset_map). ngx_conf_parse rejects any `{` inside them with `unexpected "{"`.
+ */
+const HANDLER_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map']);
+
 /** Real configs nest a handful of levels; past this the content is skipped (see below). */
 export const MAX_BLOCK_DEPTH = 200;
 
@@ -60,6 +66,8 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
   }
 
   let tooDeepReported = false;
+  /** nginx stops at the first end-of-file error; an open block then adds nothing new. */
+  let endOfFileReported = false;
   const root: OpenBlock = { directive: null, children: [] };
   const stack: OpenBlock[] = [root];
   let token = lexer.next();
@@ -113,12 +121,19 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
     }
     if (token.kind === '{') {
       directive.blockOpen = source.span(token.start, token.end);
+      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
+        // nginx stops here; the block is still read so that its closing brace balances.
+        syntax('unexpected "{"', token.start, token.end, [
+          { span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` },
+        ]);
+      }
       if (isLuaBlockDirective(directive.name)) {
         const lua = lexer.luaBlock();
         args.push({ value: lua.value, quoted: false, span: source.span(lua.start, lua.end) });
         if (!lua.closed) {
           // Like the Lua module, point at where the block began, not at the end of the file.
           syntax('unexpected end of file, expecting terminating characters for lua code block: this block is never closed', token.start, token.end);
+          endOfFileReported = true;
         }
         directive.span = source.span(nameToken.start, lexer.pos);
       } else if (stack.length > MAX_BLOCK_DEPTH) {
@@ -147,12 +162,13 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
       continue;
     }
     // End of file inside a directive (an unbalanced quote already said why).
+    endOfFileReported = true;
     if (!lexer.unbalancedQuote) syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
       { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` },
     ]);
   }
 
-  if (stack.length > 1 && !lexer.unbalancedQuote) {
+  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
     const innermost = stack[stack.length - 1].directive;
     syntax(
       'unexpected end of file, expecting "}"',

@@ -1,0 +1,68 @@
+/**
+ * Which reader takes a file. `.conf` is shared by nginx, supervisord, sysctl and many others:
+ * the name proposes, the content decides.
+ */
+import { classify, FileFormat } from '../../src/discovery/classify';
+
+const as = (path: string, content = ''): FileFormat | undefined => classify(path, () => content);
+
+describe('nginx', () => {
+  test.each([
+    ['/tree/nginx.conf', 'worker_processes auto;\nevents {}\nhttp { include conf.d/*.conf; }\n'],
+    ['/tree/etc/nginx/nginx.conf', ''],
+    ['/tree/deploy/nginx/conf.d/app.conf', 'server {\n    listen 80;\n    location / { proxy_pass http://app; }\n}\n'],
+    ['/tree/conf.d/upstreams.conf', '# backends\nupstream app {\n    server 127.0.0.1:8000;\n}\n'],
+    ['/tree/conf.d/gzip.conf', 'gzip on;\ngzip_types text/css application/json;\n'],
+    ['/tree/conf.d/zones.conf', 'limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s;\n'],
+    ['/tree/conf.d/ws.conf', 'map $http_upgrade $connection_upgrade {\n    default upgrade;\n    \'\' close;\n}\n'],
+    ['/tree/sites-enabled/default', 'server {\n    listen 80 default_server;\n}\n'],
+    ['/tree/sites-available/example.com', 'server { server_name example.com; }\n'],
+    ['/tree/deploy/web.vhost', 'server { listen 443 ssl; }\n'],
+    ['/tree/snippets/ssl-params', 'ssl_protocols TLSv1.2 TLSv1.3;\n'],
+    ['/tree/nginx/mime.types', 'types {\n    text/html html;\n}\n'],
+    ['/tree/nginx/fastcgi_params', 'fastcgi_param  QUERY_STRING $query_string;\n'],
+    ['/tree/nginx/uwsgi_params', ''],
+  ])('%s', (path, content) => {
+    expect(as(path, content)).toBe('nginx');
+  });
+});
+
+describe('not nginx', () => {
+  test.each([
+    ['supervisord program in a .conf', '/tree/conf.d/app.conf', '[program:app]\ncommand=/usr/bin/gunicorn app:app\nautostart=true\n'],
+    ['supervisord running nginx', '/tree/supervisor/nginx.supervisor.conf', '[program:nginx]\ncommand=/usr/sbin/nginx -g "daemon off;"\n'],
+    ['sysctl.conf', '/tree/etc/sysctl.conf', '# backlog for nginx\nnet.core.somaxconn = 4096\nnet.ipv4.tcp_max_syn_backlog = 8192\n'],
+    ['sysctl.d drop-in', '/tree/etc/sysctl.d/99-nginx.conf', 'net.core.somaxconn = 4096\nfs.file-max = 100000\n'],
+    ['gunicorn.conf.py', '/tree/gunicorn.conf.py', 'bind = "127.0.0.1:8000"\nworkers = 4\n'],
+    ['uwsgi.ini', '/tree/uwsgi.ini', '[uwsgi]\nsocket = 127.0.0.1:9000\n'],
+    ['systemd unit named like nginx', '/tree/nginx.service', '[Unit]\nDescription=nginx\n'],
+    ['redis.conf', '/tree/redis.conf', 'bind 127.0.0.1\nport 6379\n'],
+    ['limits.conf', '/tree/etc/security/limits.conf', 'www-data soft nofile 65536\n'],
+    ['a README', '/tree/nginx/README.md', 'server {\n'],
+  ])('%s', (_name, path, content) => {
+    expect(as(path, content)).toBeUndefined();
+  });
+});
+
+describe('Dockerfile and compose files', () => {
+  test.each([
+    ['/tree/Dockerfile', 'dockerfile'],
+    ['/tree/nginx/Dockerfile', 'dockerfile'],
+    ['/tree/Dockerfile.prod', 'dockerfile'],
+    ['/tree/web.dockerfile', 'dockerfile'],
+    ['/tree/Containerfile', 'dockerfile'],
+    ['/tree/docker-compose.yml', 'compose'],
+    ['/tree/docker-compose.override.yml', 'compose'],
+    ['/tree/compose.yaml', 'compose'],
+    ['/tree/deploy/compose.prod.yaml', 'compose'],
+  ])('%s', (path, format) => {
+    expect(classify(path, () => {
+      throw new Error('the name alone decides');
+    })).toBe(format);
+  });
+
+  test('other YAML is not a compose file', () => {
+    expect(as('/tree/.github/workflows/ci.yml', 'services:\n  web:\n    image: nginx\n')).toBeUndefined();
+    expect(as('/tree/k8s/nginx-deployment.yaml', 'kind: Deployment\n')).toBeUndefined();
+  });
+});

@@ -22,8 +22,9 @@ Examples:
   cfglint --format github .                 annotations in GitHub Actions
   cfglint --nginx-version 1.24.0 ./deploy   judge defaults for that nginx release`;
 
-function usageFailure(message: string): never {
-  process.stderr.write(`cfglint: ${message}\nTry 'cfglint --help' for more information.\n`);
+/** Exit 2 with one line on stderr (plus a pointer to --help when the arguments were wrong). */
+function usageFailure(message: string, hint = true): never {
+  process.stderr.write(`cfglint: ${message.replace(/\s*\n\s*/g, ' ')}\n${hint ? "Try 'cfglint --help' for more information.\n" : ''}`);
   process.exit(2);
 }
 
@@ -31,11 +32,11 @@ export function main(argv: string[]): void {
   const parsed = yargs(argv)
     .scriptName('cfglint')
     .usage('Usage: cfglint [options] [path ...]\n\nLint nginx and the backends behind it as one deployment. Paths default to the current directory.')
-    .option('format', { alias: 'f', type: 'string', default: 'stylish', describe: `Output format: ${FORMATTER_NAMES.join(', ')}` })
-    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of standard output' })
-    .option('fail-on', { type: 'string', describe: 'Lowest severity that makes the exit code 1: error, warning, info or never [default: warning, or failOn in .cfglint.json]' })
-    .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of looking for .cfglint.json' })
-    .option('nginx-version', { type: 'string', describe: 'nginx release the tree runs on (e.g. 1.24.0), for version-dependent defaults [default: from the config file or the tree]' })
+    .option('format', { alias: 'f', type: 'string', requiresArg: true, default: 'stylish', describe: `Output format: ${FORMATTER_NAMES.join(', ')}` })
+    .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write the report to this file instead of standard output' })
+    .option('fail-on', { type: 'string', requiresArg: true, describe: 'Lowest severity that makes the exit code 1: error, warning, info or never [default: warning, or failOn in .cfglint.json]' })
+    .option('config', { alias: 'c', type: 'string', requiresArg: true, describe: 'Use this config file instead of looking for .cfglint.json' })
+    .option('nginx-version', { type: 'string', requiresArg: true, describe: 'nginx release the tree runs on (e.g. 1.24.0), for version-dependent defaults [default: from the config file or the tree]' })
     .option('report-unused-disables', { type: 'boolean', default: false, describe: 'Report cfglint-disable comments that suppress nothing' })
     .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal, off with NO_COLOR]' })
     .version(VERSION)
@@ -64,7 +65,9 @@ export function main(argv: string[]): void {
       reportUnusedDisables: parsed['report-unused-disables'],
     });
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) usageFailure(error.message);
+    if (error instanceof UsageError) usageFailure(error.message);
+    // The message names the file and the JSON path; --help would not help with it.
+    if (error instanceof ConfigError) usageFailure(error.message, false);
     throw error;
   }
 
@@ -75,7 +78,7 @@ export function main(argv: string[]): void {
     try {
       nodeFs.writeFileSync(parsed.output!, text);
     } catch (error) {
-      usageFailure(`cannot write ${parsed.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      usageFailure(`cannot write ${parsed.output}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`, false);
     }
   } else {
     process.stdout.write(text);

@@ -49,28 +49,99 @@ export function loadConfig(path: string, fs: FileSystem): LoadedConfig {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path}: invalid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`${path}: invalid JSON: ${describeJsonError((error as Error).message, text)}`);
   }
   const problem = validateConfig(data);
   if (problem) throw new ConfigError(`${path}: ${problem}`);
   return { config: data as CfglintConfig, path };
 }
 
+/**
+ * JSON.parse's message on one line, with line and column: V8 quotes the whole input in some
+ * messages (`Unexpected token 'x', "{\n  …" is not valid JSON`), which would break the one-line rule.
+ */
+function describeJsonError(message: string, text: string): string {
+  let out = message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '').replace(/\s*\n\s*/g, ' ');
+  const position = /at position (\d+)/.exec(out);
+  if (position && !/\bline \d+/.test(out)) {
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    out = out.replace(/at position \d+/, `at line ${line}, column ${column}`);
+  }
+  return out;
+}
+
+type ConfigValidator = ((data: unknown) => boolean) & { errors?: import('ajv').ErrorObject[] | null };
+let compiledValidator: ConfigValidator | undefined;
+
 /** The first schema violation as "<json path> <what is wrong>", or undefined when valid. */
 export function validateConfig(data: unknown): string | undefined {
-  // Loaded on demand: ajv and the schema cost start-up time that a run without a config saves.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const Ajv = require('ajv').default as typeof import('ajv').default;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const schema = require(packagePath('schemas', 'config.schema.json'));
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-  const validate = ajv.compile(schema);
+  if (!compiledValidator) {
+    // Loaded on demand: ajv and the schema cost start-up time that a run without a config saves.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const Ajv = require('ajv').default as typeof import('ajv').default;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const schema = require(packagePath('schemas', 'config.schema.json'));
+    compiledValidator = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
+  }
+  const validate = compiledValidator;
   if (validate(data)) return undefined;
-  const errors = validate.errors ?? [];
-  // Prefer the most specific error: oneOf failures repeat what their branches said.
-  const error = errors.find((e) => e.keyword !== 'oneOf') ?? errors[0];
-  const where = error.instancePath ? error.instancePath.replace(/^\//, '').replace(/\//g, '.') : '(root)';
-  const extra = error.keyword === 'additionalProperties' ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"` : '';
-  const allowed = error.keyword === 'enum' ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')})` : '';
-  return `${where} ${error.message}${extra}${allowed}`;
+  // The most specific error wins: the deepest path; oneOf and propertyNames only repeat what
+  // their branches said.
+  let best: { path: string[]; text: string } | undefined;
+  for (const error of validate.errors ?? []) {
+    if (error.keyword === 'oneOf' || error.keyword === 'propertyNames') continue;
+    const path = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let text = error.message ?? 'is invalid';
+    if (error.keyword === 'additionalProperties') {
+      const key = (error.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const suggestion = closest(key, known);
+      path.push(key);
+      text = `is not a known key${suggestion ? `; did you mean "${suggestion}"?` : known.length > 0 ? ` (expected one of: ${known.join(', ')})` : ''}`;
+    } else if (error.propertyName !== undefined) {
+      path.push(error.propertyName);
+      text = `key ${text}`;
+    } else if (error.keyword === 'enum') {
+      text += ` (${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')})`;
+    }
+    if (!best || path.length > best.path.length) best = { path, text };
+  }
+  if (!best) return 'is invalid';
+  return `${formatJsonPath(best.path)} ${best.text}`;
+}
+
+/** `rules.upstream-keepalive-http10.severity`, `ignore[0]`, `nginx.includeMap["/etc/nginx"]`; `(root)` for none. */
+export function formatJsonPath(path: string[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : /^[A-Za-z_$][\w$-]*$/.test(part) ? (i === 0 ? part : `.${part}`) : `[${JSON.stringify(part)}]`))
+    .join('');
+}
+
+/** The candidate within a small edit distance of `word`, for "did you mean" hints. */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

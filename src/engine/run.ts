@@ -12,6 +12,7 @@ import { VERSION } from '../meta';
 import type { Deployment } from '../model/deployment';
 import { NginxModel } from '../model/nginx';
 import { checkNginxValues } from '../model/nginx-value-check';
+import { parseNginxTime } from '../model/nginx-values';
 import { describeRange, NginxVersionInfo, UNKNOWN_VERSION, versionRangeOf, VersionRange, compareVersions } from '../model/nginx-version';
 import type { ReaderDiagnostic } from '../readers/diagnostic';
 import { nginxVersionOfImage, readImageReferences } from '../readers/docker';
@@ -19,7 +20,7 @@ import { NginxReadResult, readNginxTree } from '../readers/nginx';
 import { decodeUtf8, SourceText } from '../readers/text';
 import { Finding, Report, RuleSummary, Severity, SEVERITY_RANK } from '../report/finding';
 import { compareFindings } from '../report/formatters';
-import { CfglintConfig, ConfigError, findConfigFile, loadConfig, RuleSetting } from './config';
+import { CfglintConfig, closest, ConfigError, findConfigFile, formatJsonPath, loadConfig, RuleSetting, validateConfig } from './config';
 import { findReaderRule, READER_RULES } from './reader-rules';
 import { RULES } from './registry';
 import { renderMessage, Rule } from './rule';
@@ -80,14 +81,22 @@ export function readTree(options: LintOptions = {}): ReadTree {
 
   let config: CfglintConfig = options.config ?? {};
   let configPath: string | undefined;
-  if (!options.config) {
+  if (options.config) {
+    // The API's config object gets the same checks as a file.
+    const problem = validateConfig(options.config);
+    if (problem) throw new ConfigError(`config: ${problem}`);
+  } else {
     const firstDir = fs.kind(roots[0]) === 'directory' ? roots[0] : nodePath.dirname(roots[0]);
     configPath = options.configPath ? nodePath.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
-    if (options.configPath && fs.kind(configPath!) !== 'file') throw new ConfigError(`config file not found: ${options.configPath}`);
+    if (options.configPath) {
+      const kind = fs.kind(configPath!);
+      if (kind === undefined) throw new ConfigError(`config file not found: ${options.configPath}`);
+      if (kind !== 'file') throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
+    }
     if (configPath) config = loadConfig(configPath, fs).config;
   }
   const configDir = configPath ? nodePath.dirname(configPath) : cwd;
-  checkRuleIds(config);
+  checkRuleIds(config, configPath ?? 'config');
 
   const displayPath = (absolute: string) => nodePath.relative(cwd, absolute) || nodePath.basename(absolute);
   const cachedFs = cachingFileSystem(fs);
@@ -132,6 +141,9 @@ export function readTree(options: LintOptions = {}): ReadTree {
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
+      loadBalancerIdleTimeoutMs: config.environment?.loadBalancerIdleTimeout === undefined
+        ? undefined
+        : parseNginxTime(config.environment.loadBalancerIdleTimeout),
     },
   };
   return { model, config, configPath, diagnostics, nginx, imageSources, roots, displayPath };
@@ -168,7 +180,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
         });
       }
     } catch (error) {
-      diagnostics.push(internalError(rule, error, roots[0] ? displayPath(roots[0]) : '.'));
+      diagnostics.push(internalError(rule, error, nodePath.relative(options.cwd ?? process.cwd(), roots[0]) || '.'));
     }
   }
 
@@ -181,6 +193,9 @@ export function lintSync(options: LintOptions = {}): LintResult {
   diagnostics.push(...suppressions.problems);
 
   const usedReaderRules = new Map<string, RuleSummary>();
+  // Reader diagnostics have no model path: the message stands in for it, and the n-th repeat of
+  // the same message in a file gets its own fingerprint (the order survives lines moving).
+  const repeats = new Map<string, number>();
   const toFinding = (diagnostic: ReaderDiagnostic): Finding | undefined => {
     const meta = findReaderRule(diagnostic.ruleId);
     const severity = severityOf(diagnostic.ruleId, diagnostic.severity ?? meta?.severity ?? 'error');
@@ -196,9 +211,17 @@ export function lintSync(options: LintOptions = {}): LintResult {
       primary: diagnostic.primary,
       related: diagnostic.related.slice(0, 3),
       docsUrl: meta?.docsUrl ?? '',
-      fingerprint: fingerprint(diagnostic.ruleId, diagnostic.primary.file, diagnostic.message),
+      fingerprint: fingerprint(diagnostic.ruleId, diagnostic.primary.file, diagnostic.message + repeatSuffix(diagnostic)),
     };
   };
+  const repeatSuffix = (diagnostic: ReaderDiagnostic): string => {
+    const key = `${diagnostic.ruleId}\0${diagnostic.primary.file}\0${diagnostic.message}`;
+    const count = repeats.get(key) ?? 0;
+    repeats.set(key, count + 1);
+    return count === 0 ? '' : `\0${count}`;
+  };
+  // In file order, so that "the n-th" means the same thing from run to run.
+  diagnostics.sort((a, b) => (a.primary.file < b.primary.file ? -1 : a.primary.file > b.primary.file ? 1 : a.primary.start.offset - b.primary.start.offset));
   for (const diagnostic of diagnostics) {
     const finding = toFinding(diagnostic);
     if (finding) findings.push(finding);
@@ -298,39 +321,19 @@ function chooseNginxVersion(option: string | undefined, config: CfglintConfig, i
   return UNKNOWN_VERSION;
 }
 
-function checkRuleIds(config: CfglintConfig) {
+function checkRuleIds(config: CfglintConfig, where: string) {
   for (const id of Object.keys(config.rules ?? {})) {
     if (RULES.some((rule) => rule.id === id) || READER_RULES.some((rule) => rule.id === id)) continue;
     const suggestion = suggestRuleId(id);
-    throw new ConfigError(`unknown rule "${id}" in "rules"${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+    throw new ConfigError(`${where}: ${formatJsonPath(['rules', id])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
   }
 }
 
 export function suggestRuleId(id: string): string | undefined {
-  const ids = [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)];
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of ids) {
-    const distance = editDistance(id, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(id.length / 4)) ? best : undefined;
+  return closest(id, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
 }
 
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
+export { editDistance } from './config';
 
 /** Reads each file from disk once per run, however many readers ask for it. */
 function cachingFileSystem(fs: FileSystem): FileSystem {

@@ -49,7 +49,7 @@ export class Suppressions {
           const suggestion = suggest(id);
           this.problems.push({
             ruleId: 'suppression-unknown-rule',
-            message: `Unknown rule "${id}" in ${match[1]}${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+            message: `Unknown rule "${id}" in cfglint-${kind}${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
             primary: comment.span,
             related: [],
           });
@@ -90,6 +90,8 @@ export class Suppressions {
     let covered = false;
     for (const suppression of list) {
       if (line < suppression.fromLine || line > suppression.toLine) continue;
+      // A comment never silences what is reported about itself (a missing reason, an unknown id).
+      if (sameSpan(suppression.span, finding.primary)) continue;
       if (suppression.ruleIds !== 'all' && !suppression.ruleIds.includes(finding.ruleId)) continue;
       suppression.used = true;
       covered = true;
@@ -113,4 +115,8 @@ export class Suppressions {
     }
     return out;
   }
+}
+
+function sameSpan(a: Span, b: Span): boolean {
+  return a.file === b.file && a.start.offset === b.start.offset && a.end.offset === b.end.offset;
 }

@@ -1,0 +1,275 @@
+/**
+ * The built command (`node dist/src/cli/main.js`), spawned as users run it: exit codes, output
+ * formats, colour, and one-line errors. Each spawn costs ~0.3 s, so each test groups what one
+ * run can show.
+ */
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import Ajv from 'ajv';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+const BROKEN = 'examples/keepalive-http10/broken';
+const FIXED = 'examples/keepalive-http10/fixed';
+const RULE = 'upstream-keepalive-http10';
+// examples/keepalive-http10/broken/nginx/conf.d/app.conf: `        proxy_pass http://app;` on
+// lines 13 and 19; the argument starts after 8 spaces and "proxy_pass ", at column 20.
+const APP_CONF = `${BROKEN}/nginx/conf.d/app.conf`;
+const ANSI = /\x1b\[[0-9;]*m/;
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cfglint(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Run {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  for (const [key, value] of Object.entries(options.env ?? {})) if (value === undefined) delete env[key];
+  const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env, encoding: 'utf8', timeout: 30000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Exit 2 and exactly one line on stderr (plus the --help pointer for argument errors), no stack trace. */
+function expectUsageError(run: Run, pattern: RegExp, options: { hint: boolean }) {
+  expect(run.status).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).not.toMatch(/^ {4}at /m);
+  const errorLines = run.stderr.split('\n').filter((line) => line !== '');
+  expect(errorLines[0]).toMatch(pattern);
+  expect(errorLines.slice(1)).toEqual(options.hint ? ["Try 'cfglint --help' for more information."] : []);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+let tmp: string;
+
+beforeAll(() => {
+  // `npm test` builds first (pretest); a bare `npx jest` may find no build, or an older one.
+  const stale = !fs.existsSync(CLI)
+    || fs.statSync(CLI).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'checks')));
+  if (stale) {
+    // tsc emits despite type errors; those are `npm run typecheck`'s business, not this test's.
+    const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, encoding: 'utf8' });
+    if (!fs.existsSync(CLI)) throw new Error(`npx tsc -p . did not build ${CLI}:\n${build.stdout}${build.stderr}`);
+  }
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfglint-cli-'));
+}, 120000);
+
+afterAll(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A copy of an example under the temp directory, with extra files. */
+function copyExample(name: string, from: string, extra: Record<string, string> = {}): string {
+  const dir = path.join(tmp, name);
+  fs.cpSync(path.join(ROOT, from), dir, { recursive: true });
+  for (const [file, text] of Object.entries(extra)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+describe('exit codes', () => {
+  test('1 for the broken example: errors from the Dockerfile\'s nginx 1.26, plain text when piped', () => {
+    const run = cfglint([BROKEN], { env: { NO_COLOR: undefined } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(`error[${RULE}]`);
+    expect(run.stdout).toContain(`${APP_CONF}:13:20`);
+    expect(run.stdout).toContain(`${APP_CONF}:19:20`);
+    expect(run.stdout).not.toMatch(ANSI);
+  });
+
+  test('0 for the fixed example', () => {
+    const run = cfglint([FIXED]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).not.toContain(RULE);
+  });
+
+  test('--fail-on never: 0 even with errors', () => {
+    const run = cfglint(['--fail-on', 'never', BROKEN]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`error[${RULE}]`);
+  });
+
+  test('failOn and rule severities from .cfglint.json; --fail-on wins over failOn', () => {
+    const dir = copyExample('configured', BROKEN, {
+      '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'warning' }, failOn: 'error' }),
+    });
+    const configured = cfglint([dir]);
+    expect(configured.status).toBe(0);
+    expect(configured.stdout).toContain(`warning[${RULE}]`);
+    expect(configured.stdout).not.toContain(`error[${RULE}]`);
+    expect(cfglint(['--fail-on', 'warning', dir]).status).toBe(1);
+  });
+
+  test('a config file in a parent directory applies; --config picks another', () => {
+    fs.mkdirSync(path.join(tmp, 'parent'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'parent/.cfglint.json'), JSON.stringify({ rules: { [RULE]: 'off' } }));
+    const dir = copyExample('parent/deploy/prod', BROKEN);
+    expect(cfglint([dir]).status).toBe(0);
+    fs.writeFileSync(path.join(tmp, 'strict.json'), JSON.stringify({ rules: { [RULE]: 'info' }, failOn: 'info' }));
+    const strict = cfglint(['--config', path.join(tmp, 'strict.json'), dir]);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toContain(`info[${RULE}]`);
+  });
+
+  test('a syntax error is a finding (exit 1), and the rest of the tree is still linted', () => {
+    const dir = copyExample('syntax', BROKEN, { 'nginx/conf.d/zz-broken.conf': 'server {\n    listen 8080;\n}\n}\n' });
+    const run = cfglint(['--format', 'github', '.'], { cwd: dir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('');
+    const annotations = run.stdout.trimEnd().split('\n');
+    expect(annotations.map((line) => /^::(\w+) file=([^,]+),line=(\d+),col=(\d+),.*title=([^:]+)::/.exec(line)!.slice(1).join(' '))).toEqual([
+      `error nginx/conf.d/app.conf 13 20 ${RULE}`,
+      `error nginx/conf.d/app.conf 19 20 ${RULE}`,
+      'error nginx/conf.d/zz-broken.conf 4 1 nginx-syntax',
+    ]);
+  });
+});
+
+describe('usage errors exit 2 with one line', () => {
+  test('bad options', () => {
+    expectUsageError(cfglint(['--bogus', FIXED]), /^cfglint: .*bogus/, { hint: true });
+    expectUsageError(cfglint(['--format', 'xml', FIXED]), /^cfglint: unknown format "xml"; expected one of: stylish, json, sarif, github$/, { hint: true });
+    expectUsageError(cfglint(['--fail-on', 'critical', FIXED]), /^cfglint: invalid --fail-on "critical"/, { hint: true });
+    expectUsageError(cfglint([FIXED, '--format']), /^cfglint: .*format/, { hint: true });
+    expectUsageError(cfglint([FIXED, '-o']), /^cfglint: .*\bo\b/, { hint: true });
+    expectUsageError(cfglint(['--nginx-version', 'latest', FIXED]), /^cfglint: invalid --nginx-version "latest"/, { hint: true });
+  });
+
+  test('a path that does not exist', () => {
+    expectUsageError(cfglint(['examples/no-such-dir']), /^cfglint: no such file or directory: examples\/no-such-dir$/, { hint: true });
+  });
+
+  test('a config file that is missing or cannot be read', () => {
+    expectUsageError(cfglint(['--config', 'no-such.json', FIXED]), /^cfglint: config file not found: no-such\.json$/, { hint: false });
+    expectUsageError(cfglint(['--config', 'examples', FIXED]), /^cfglint: cannot read config file examples: not a regular file$/, { hint: false });
+  });
+
+  test('a bad .cfglint.json names the file and the JSON path', () => {
+    const cases: [string, string, string][] = [
+      ['invalid-json', '{\n  "rules": {\n    "upstream-keepalive-http10": "off",\n  }\n}\n', 'invalid JSON: .* at line 4, column 3'],
+      ['unknown-key', '{"rules": {}, "failon": "error"}', 'failon is not a known key; did you mean "failOn"\\?'],
+      ['unknown-rule', '{"rules": {"upstream-keepalive-http1": "off"}}', 'rules\\.upstream-keepalive-http1 is not a known rule; did you mean "upstream-keepalive-http10"\\?'],
+    ];
+    for (const [name, text, message] of cases) {
+      const dir = copyExample(`bad-config-${name}`, FIXED, { '.cfglint.json': text });
+      const file = path.join(dir, '.cfglint.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expectUsageError(cfglint([dir]), new RegExp(`^cfglint: ${file}: ${message}$`), { hint: false });
+    }
+  });
+});
+
+describe('formats', () => {
+  test('--format json validates against schemas/report.schema.json', () => {
+    const run = cfglint(['--format', 'json', BROKEN]);
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout);
+    const ajv = new Ajv({ strict: true, allErrors: true });
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/report.schema.json'), 'utf8')));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(validate(report)).toBe(true);
+    expect(report.findings.map((f: { ruleId: string; severity: string; primary: { file: string; start: { line: number; column: number } } }) =>
+      `${f.severity} ${f.ruleId} ${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`)).toEqual([
+      `error ${RULE} ${APP_CONF}:13:20`,
+      `error ${RULE} ${APP_CONF}:19:20`,
+    ]);
+    expect(report.summary).toEqual({ errors: 2, warnings: 0, infos: 0, suppressed: 0 });
+  });
+
+  test('--format sarif is SARIF 2.1.0 with the rule id', () => {
+    const run = cfglint(['--format', 'sarif', BROKEN]);
+    expect(run.status).toBe(1);
+    const sarif = JSON.parse(run.stdout);
+    expect(sarif.version).toBe('2.1.0');
+    const results = sarif.runs[0].results;
+    expect(results.map((r: { ruleId: string }) => r.ruleId)).toEqual([RULE, RULE]);
+    expect(results[0].locations[0].physicalLocation.region).toMatchObject({ startLine: 13, startColumn: 20 });
+  });
+
+  test('--format github gives workflow annotations', () => {
+    const run = cfglint(['--format', 'github', BROKEN]);
+    expect(run.status).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0].startsWith(`::error file=${APP_CONF},line=13,col=20,`)).toBe(true);
+    expect(lines[1].startsWith(`::error file=${APP_CONF},line=19,col=20,`)).toBe(true);
+    expect(lines[0]).toContain(`title=${RULE}::`);
+  });
+
+  test('-o FILE writes the report there and nothing to stdout', () => {
+    const out = path.join(tmp, 'report.json');
+    const run = cfglint(['--format', 'json', '-o', out, BROKEN]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).summary.errors).toBe(2);
+  });
+
+  test('-o into a directory that does not exist is exit 2', () => {
+    expectUsageError(cfglint(['-o', path.join(tmp, 'no/such/dir/report.txt'), FIXED]), /^cfglint: cannot write .*report\.txt: no such file or directory/, { hint: false });
+  });
+});
+
+describe('colour', () => {
+  test('--color forces ANSI codes even when piped; NO_COLOR alone turns them off', () => {
+    const forced = cfglint(['--color', BROKEN], { env: { NO_COLOR: undefined } });
+    expect(forced.status).toBe(1);
+    expect(forced.stdout).toMatch(ANSI);
+    const noColor = cfglint([BROKEN], { env: { NO_COLOR: '1' } });
+    expect(noColor.stdout).not.toMatch(ANSI);
+    expect(noColor.stdout).toContain(`error[${RULE}]`);
+  });
+
+  // stdout is a pipe above; `script` gives the command a terminal where it is installed.
+  const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  const haveScript = script.status === 0 && /util-linux/.test(script.stdout);
+  (haveScript ? test : test.skip)('on a terminal: colours by default, none with NO_COLOR', () => {
+    const onTerminal = (env: Record<string, string | undefined>) => {
+      const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+      for (const [key, value] of Object.entries(env)) if (value === undefined) delete merged[key];
+      const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${FIXED}`;
+      return spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: merged, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30000 });
+    };
+    const tty = onTerminal({ NO_COLOR: undefined });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(ANSI);
+    const ttyNoColor = onTerminal({ NO_COLOR: '1' });
+    expect(ttyNoColor.status).toBe(0);
+    expect(ttyNoColor.stdout).not.toMatch(ANSI);
+    expect(ttyNoColor.stdout).toContain('No problems');
+  });
+});
+
+describe('--version and --help', () => {
+  test('--version prints the package.json version', () => {
+    const run = cfglint(['--version']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  test('--help mentions every option and the exit codes', () => {
+    const run = cfglint(['--help']);
+    expect(run.status).toBe(0);
+    for (const option of ['--format', '-o, --output', '--fail-on', '--config', '--nginx-version', '--report-unused-disables', '--color', '--version', '--help']) {
+      expect(run.stdout).toContain(option);
+    }
+    for (const format of ['stylish', 'json', 'sarif', 'github']) expect(run.stdout).toContain(format);
+    expect(run.stdout).toMatch(/Exit codes:\s*\n\s*0 .*\n\s*1 .*\n\s*2 /);
+  });
+});

@@ -1,0 +1,260 @@
+/**
+ * Inline suppressions in nginx comments:
+ *   # cfglint-disable-next-line <rule-id>[, <rule-id>] -- <reason>
+ *   # cfglint-disable <rule-id> -- <reason>   …   # cfglint-enable <rule-id>
+ * A missing reason, an unknown id and (on request) an unused comment are findings themselves.
+ */
+import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
+import type { CfglintConfig } from '../../src/engine/config';
+import { lintSync } from '../../src/engine/run';
+import type { Finding } from '../../src/report/finding';
+
+const RULE = 'upstream-keepalive-http10';
+const UPSTREAM = ['upstream app {', '    server 127.0.0.1:8000;', '    keepalive 16;', '}']; // lines 1-4
+
+const lines = (...parts: string[]) => parts.join('\n') + '\n';
+
+function lint(tree: MemoryTree, options: { reportUnusedDisables?: boolean; config?: CfglintConfig } = {}) {
+  // nginx 1.24: each bare `proxy_pass http://app;` to the keepalive upstream is an error.
+  return lintSync({ cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), paths: ['.'], config: options.config ?? {}, nginxVersion: '1.24.0', reportUnusedDisables: options.reportUnusedDisables }).report;
+}
+
+const brief = (findings: Finding[]) => findings.map((f) => `${f.severity} ${f.ruleId} ${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`);
+
+describe('cfglint-disable-next-line', () => {
+  test('suppresses the rule on the next line only', () => {
+    const report = lint({
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        '    location /a {',
+        `        # cfglint-disable-next-line ${RULE} -- the backend closes connections anyway`, // 7
+        '        proxy_pass http://app;', // 8
+        '    }',
+        '    location /b {',
+        '        proxy_pass http://app;', // 11
+        '    }',
+        '}',
+      ),
+    });
+    expect(brief(report.findings)).toEqual([`error ${RULE} app.conf:11:20`]);
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 1 });
+  });
+
+  test('does not reach two lines down', () => {
+    const report = lint({
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        `    # cfglint-disable-next-line ${RULE} -- meant for the location`, // 6
+        '    location /a {',
+        '        proxy_pass http://app;', // 8
+        '    }',
+        '}',
+      ),
+    }, { reportUnusedDisables: true });
+    expect(brief(report.findings)).toEqual([`info suppression-unused app.conf:6:5`, `error ${RULE} app.conf:8:20`]);
+    expect(report.summary.suppressed).toBe(0);
+  });
+
+  test('takes a comma-separated list of ids', () => {
+    for (const list of [`nginx-syntax, ${RULE}`, `${RULE},nginx-syntax`, `invalid-value ${RULE}`]) {
+      const report = lint({
+        'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', `        # cfglint-disable-next-line ${list} -- reviewed`, '        proxy_pass http://app;', '    }', '}'),
+      });
+      expect(brief(report.findings)).toEqual([]);
+      expect(report.summary.suppressed).toBe(1);
+    }
+  });
+
+  test('another rule id does not suppress', () => {
+    const report = lint({
+      'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', '        # cfglint-disable-next-line nginx-syntax -- reviewed', '        proxy_pass http://app;', '    }', '}'),
+    });
+    expect(brief(report.findings)).toEqual([`error ${RULE} app.conf:8:20`]);
+    expect(report.summary.suppressed).toBe(0);
+  });
+
+  test('without ids it covers every rule', () => {
+    const report = lint({
+      'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', '        # cfglint-disable-next-line -- generated, reviewed upstream', '        proxy_pass http://app;', '    }', '}'),
+    });
+    expect(brief(report.findings)).toEqual([]);
+    expect(report.summary.suppressed).toBe(1);
+  });
+
+  test('suppresses reader findings such as syntax errors', () => {
+    const report = lint({
+      'broken.conf': lines('# cfglint-disable-next-line nginx-syntax -- templated; the build adds the ";"', 'server { listen 80 }'),
+    });
+    expect(brief(report.findings)).toEqual([]);
+    expect(report.summary.suppressed).toBe(1);
+  });
+
+  test('text that merely mentions a directive is not one', () => {
+    const report = lint({
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        '    location /a {',
+        `        # see cfglint-disable-next-line ${RULE} -- in the docs`,
+        '        proxy_pass http://app;', // 8
+        '    }',
+        '    location /b {',
+        `        # cfglint-disabled ${RULE} -- not a directive`,
+        '        proxy_pass http://app;', // 12
+        '    }',
+        '}',
+      ),
+    });
+    expect(brief(report.findings)).toEqual([`error ${RULE} app.conf:8:20`, `error ${RULE} app.conf:12:20`]);
+  });
+});
+
+describe('cfglint-disable … cfglint-enable', () => {
+  test('covers the lines between', () => {
+    const report = lint({
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        `    # cfglint-disable ${RULE} -- legacy locations, moving to HTTP/1.1 in OPS-123`, // 6
+        '    location /a {',
+        '        proxy_pass http://app;', // 8
+        '    }',
+        '    location /b { proxy_pass http://app; }', // 10
+        `    # cfglint-enable ${RULE}`, // 11
+        '    location /c {',
+        '        proxy_pass http://app;', // 13
+        '    }',
+        '}',
+      ),
+    });
+    expect(brief(report.findings)).toEqual([`error ${RULE} app.conf:13:20`]);
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 2 });
+  });
+
+  test('without an enable it runs to the end of its file, and no further', () => {
+    const report = lint({
+      'a.conf': lines(...UPSTREAM, `# cfglint-disable ${RULE} -- whole file`, 'server {', '    location /a { proxy_pass http://app; }', '    location /b { proxy_pass http://app; }', '}'),
+      'b.conf': lines('server {', '    location /c { proxy_pass http://app; }', '}'),
+    });
+    expect(brief(report.findings)).toEqual([`error ${RULE} b.conf:2:30`]);
+    expect(report.summary.suppressed).toBe(2);
+  });
+
+  test('an enable for another rule does not end the range', () => {
+    const report = lint({
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        `    # cfglint-disable ${RULE} -- legacy`,
+        '    location /a { proxy_pass http://app; }',
+        '    # cfglint-enable nginx-syntax',
+        '    location /b { proxy_pass http://app; }',
+        '}',
+      ),
+    });
+    expect(brief(report.findings)).toEqual([]);
+    expect(report.summary.suppressed).toBe(2);
+  });
+});
+
+describe('problems with the comments themselves', () => {
+  test('a missing reason is reported at the comment, and the suppression still applies', () => {
+    for (const ending of ['', ' --', ' --   ']) {
+      const report = lint({
+        'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', `        # cfglint-disable-next-line ${RULE}${ending}`, '        proxy_pass http://app;', '    }', '}'),
+      });
+      expect(brief(report.findings)).toEqual(['info suppression-missing-reason app.conf:7:9']);
+      expect(report.findings[0].message).toContain('"--"');
+      expect(report.summary).toEqual({ errors: 0, warnings: 0, infos: 1, suppressed: 1 });
+    }
+  });
+
+  test('a range without ids and without a reason does not hide its own missing reason', () => {
+    const report = lint({
+      'app.conf': lines(...UPSTREAM, 'server {', '    # cfglint-disable', '    location /a { proxy_pass http://app; }', '}'),
+    });
+    expect(brief(report.findings)).toEqual(['info suppression-missing-reason app.conf:6:5']);
+    expect(report.summary.suppressed).toBe(1);
+  });
+
+  test('the severity of suppression problems is configurable', () => {
+    const tree = { 'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', `        # cfglint-disable-next-line ${RULE}`, '        proxy_pass http://app;', '    }', '}') };
+    expect(brief(lint(tree, { config: { rules: { 'suppression-missing-reason': 'error' } } }).findings)).toEqual(['error suppression-missing-reason app.conf:7:9']);
+    expect(lint(tree, { config: { rules: { 'suppression-missing-reason': 'off' } } }).findings).toEqual([]);
+  });
+
+  test('an unknown rule id is reported with a suggestion, and suppresses nothing', () => {
+    const report = lint({
+      'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', '        # cfglint-disable-next-line upstream-keepalive-http01 -- reviewed', '        proxy_pass http://app;', '    }', '}'),
+    });
+    expect(brief(report.findings)).toEqual(['warning suppression-unknown-rule app.conf:7:9', `error ${RULE} app.conf:8:20`]);
+    expect(report.findings[0].message).toContain('"upstream-keepalive-http01"');
+    expect(report.findings[0].message).toContain('did you mean "upstream-keepalive-http10"');
+    expect(report.summary).toEqual({ errors: 1, warnings: 1, infos: 0, suppressed: 0 });
+  });
+
+  test('an unknown id next to a known one: the known one still applies', () => {
+    const report = lint({
+      'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', `        # cfglint-disable-next-line no-such-rule, ${RULE} -- reviewed`, '        proxy_pass http://app;', '    }', '}'),
+    });
+    expect(brief(report.findings)).toEqual(['warning suppression-unknown-rule app.conf:7:9']);
+    expect(report.findings[0].message).toContain('"no-such-rule"');
+    expect(report.findings[0].message).not.toContain('did you mean');
+    expect(report.summary.suppressed).toBe(1);
+  });
+
+  test('reportUnusedDisables reports comments that matched nothing, and only then', () => {
+    const tree = {
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        '    location /a {',
+        `        # cfglint-disable-next-line ${RULE} -- used`, // 7
+        '        proxy_pass http://app;',
+        '    }',
+        '    location /b {',
+        '        # cfglint-disable-next-line nginx-syntax -- nothing to hide here', // 11
+        '        proxy_pass http://app;', // 12
+        '    }',
+        '    # cfglint-disable invalid-value -- nothing either', // 14
+        '    # cfglint-enable invalid-value',
+        '}',
+      ),
+    };
+    const report = lint(tree, { reportUnusedDisables: true });
+    expect(brief(report.findings)).toEqual([
+      'info suppression-unused app.conf:11:9',
+      `error ${RULE} app.conf:12:20`,
+      'info suppression-unused app.conf:14:5',
+    ]);
+    expect(report.findings[0].message).toContain('nginx-syntax');
+    expect(report.findings[0].message).toContain('cfglint-disable-next-line');
+    expect(report.findings[2].message).toMatch(/cfglint-disable\b(?!-)/);
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 2, suppressed: 1 });
+
+    const quiet = lint(tree);
+    expect(brief(quiet.findings)).toEqual([`error ${RULE} app.conf:12:20`]);
+    expect(quiet.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 1 });
+  });
+});
+
+test('the suppressed count adds up across files and kinds', () => {
+  const report = lint({
+    'a.conf': lines(
+      ...UPSTREAM,
+      'server {',
+      `    # cfglint-disable ${RULE} -- legacy`,
+      '    location /a { proxy_pass http://app; }',
+      '    location /b { proxy_pass http://app; }',
+      `    # cfglint-enable ${RULE}`,
+      '    location /c { proxy_pass http://app; }', // 10
+      '}',
+    ),
+    'b.conf': lines('server {', `    # cfglint-disable-next-line ${RULE} -- reviewed`, '    location /d { proxy_pass http://app; }', '}'),
+    'c.conf': lines('# cfglint-disable-next-line nginx-syntax -- templated', 'server { listen 80 }'),
+  });
+  expect(brief(report.findings)).toEqual([`error ${RULE} a.conf:10:30`]);
+  expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 4 });
+});

@@ -28,7 +28,7 @@ export const rule = defineRule({
     messages: {
       noReuse:
         'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}: ' +
-        'nginx asks the backend to close after every response, so no connection is reused; {{fix}}',
+        'every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}',
     },
   },
   *check(model: Deployment) {
@@ -57,7 +57,7 @@ function judgePass(model: Deployment, pass: UpstreamPass, group: UpstreamGroup):
   const keepalive = upstream.ownLast('keepalive');
   related.push(keepalive
     ? { span: keepalive.directive.span, label: `upstream "${group.name}" keeps idle connections here` }
-    : { span: upstream.directive!.args[0]?.span ?? upstream.directive!.span, label: `upstream "${group.name}" keeps 32 idle connections by default since nginx 1.29.7` });
+    : { span: upstream.directive!.args[0]?.span ?? upstream.directive!.span, label: `upstream "${group.name}" keeps idle connections by default since nginx 1.29.7 (keepalive 32 local)` });
   for (const extra of explicitCulprits(location)) if (related.length < 3) related.push(extra);
 
   return {
@@ -86,7 +86,7 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
   } else {
     const byDefault = defaultFor('upstream:keepalive', range);
     if (!byDefault || byDefault.text === '') return undefined;
-    keepalive = `keepalive ${byDefault.text} by default since nginx 1.29.7`;
+    keepalive = `keepalive ${byDefault.text}, the default since nginx 1.29.7`;
   }
 
   const problems: string[] = [];
@@ -96,7 +96,7 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
   const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor('proxy_http_version', range)!.text;
   if (httpVersionText === '1.0') {
     problems.push(httpVersion ? 'speaks HTTP/1.0 (proxy_http_version 1.0)' : 'speaks HTTP/1.0 (nginx default before 1.29.7)');
-    fixes.push('"proxy_http_version 1.1;"');
+    fixes.push('`proxy_http_version 1.1;`');
   }
 
   const headers = location.inheritedList('proxy_set_header');
@@ -106,14 +106,14 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
     // A variable (the $connection_upgrade map) is decided per request: not judged here.
     if (value.toLowerCase() === 'close') {
       problems.push('sends "Connection: close" (proxy_set_header Connection close)');
-      fixes.push('"proxy_set_header Connection "";"');
+      fixes.push('`proxy_set_header Connection "";`');
     }
   } else if (defaultFor('proxy_header:connection', range)!.text === 'close') {
     const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === 'connection');
     problems.push(dropped
       ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")'
       : 'sends "Connection: close" (nginx default before 1.29.7)');
-    fixes.push('"proxy_set_header Connection "";"');
+    fixes.push('`proxy_set_header Connection "";`');
   }
 
   return problems.length > 0 ? { range, keepalive, problems, fixes } : undefined;

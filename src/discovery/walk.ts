@@ -52,6 +52,17 @@ export function walk(
     return false;
   };
 
+  const realRoots: string[] = [];
+  const pointsInsideRoots = (link: string): boolean => {
+    let target: string;
+    try {
+      target = fs.realpath(link);
+    } catch {
+      return true; // broken or looping: reported below
+    }
+    return realRoots.some((root) => target === root || target.startsWith(root.endsWith('/') ? root : root + '/'));
+  };
+
   const visit = (dir: string, scopes: IgnoreScope[]) => {
     let real: string;
     try {
@@ -80,6 +91,9 @@ export function walk(
     }
     for (const name of names) {
       const path = nodePath.join(dir, name);
+      // A link out of the tree (sites-enabled/default -> /etc/nginx/...) names the machine
+      // cfglint runs on, not the deploy: never follow it.
+      if (fs.isSymlink(path) && !pointsInsideRoots(path)) continue;
       const kind = fs.kind(path);
       if (kind === 'directory') {
         if (SKIPPED_DIRECTORIES.has(name) || isIgnored(path, true, innerScopes)) continue;
@@ -93,6 +107,13 @@ export function walk(
     }
   };
 
+  for (const root of roots) {
+    try {
+      realRoots.push(fs.realpath(root));
+    } catch {
+      // An unresolvable root is reported by the caller.
+    }
+  }
   for (const root of roots) {
     const kind = fs.kind(root);
     if (kind === 'directory') visit(root, []);

@@ -118,7 +118,8 @@ export function readTree(options: LintOptions = {}): ReadTree {
   const nginxFiles: string[] = [];
   const imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[] = [];
   for (const file of walked.files) {
-    const format = classify(file, () => readText(file)?.slice(0, 65536));
+    // A file named on the command line is read as nginx unless it is clearly something else.
+    const format = classify(file, () => readText(file)?.slice(0, 65536), roots.includes(file));
     if (format === 'nginx') nginxFiles.push(file);
     else if (format === 'dockerfile' || format === 'compose') {
       const text = readText(file);
@@ -132,9 +133,8 @@ export function readTree(options: LintOptions = {}): ReadTree {
   }));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   diagnostics.push(...nginx.diagnostics);
-  diagnostics.push(...checkNginxValues(nginx.files.values()));
-
   const nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
+  diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }),
     nginxVersion,

@@ -21,22 +21,22 @@ const CORE_DOC = 'https://nginx.org/en/docs/http/ngx_http_core_module.html';
 export const NGINX_DEFAULTS: Record<string, DefaultValue[]> = {
   proxy_http_version: [
     { text: '1.0', reference: `${PROXY_DOC}#proxy_http_version` },
-    { text: '1.1', since: '1.29.7', reference: 'nginx CHANGES 1.29.7: "the default value for proxy_http_version is 1.1"' },
+    { text: '1.1', since: '1.29.7', reference: 'nginx CHANGES 1.29.7: the default value for "proxy_http_version" is "1.1"' },
   ],
   /** The Connection header nginx sends upstream when no proxy_set_header sets one. */
   'proxy_header:connection': [
     { text: 'close', reference: `${PROXY_DOC}#proxy_set_header` },
-    { text: '', since: '1.29.7', reference: 'nginx CHANGES 1.29.7: "the Connection proxy header is not sent by default anymore"' },
+    { text: '', since: '1.29.7', reference: 'nginx CHANGES 1.29.7: the "Connection" proxy header is not sent by default anymore' },
   ],
   /** Idle connections kept per worker by an explicit upstream{} block; "" = no cache. */
   'upstream:keepalive': [
     { text: '', reference: `${UPSTREAM_DOC}#keepalive (no default before 1.29.7)` },
-    { text: '32', since: '1.29.7', reference: 'nginx CHANGES 1.29.7: "the keepalive directive in the upstream block is enabled by default"' },
+    { text: '32 local', since: '1.29.7', reference: 'nginx CHANGES 1.29.7: now the "keepalive" directive in the "upstream" block is enabled by default' },
   ],
   'upstream:keepalive_timeout': [{ text: '60s', reference: `${UPSTREAM_DOC}#keepalive_timeout` }],
   'upstream:keepalive_requests': [
     { text: '100', reference: `${UPSTREAM_DOC}#keepalive_requests` },
-    { text: '1000', since: '1.19.10', reference: 'nginx CHANGES 1.19.10: keepalive_requests default raised to 1000' },
+    { text: '1000', since: '1.19.10', reference: 'nginx CHANGES 1.19.10 (upstream keepalive_requests default 1000)' },
   ],
   'upstream:keepalive_time': [{ text: '1h', since: '1.19.10', reference: `${UPSTREAM_DOC}#keepalive_time` }],
   proxy_connect_timeout: [{ text: '60s', reference: `${PROXY_DOC}#proxy_connect_timeout` }],
@@ -47,7 +47,7 @@ export const NGINX_DEFAULTS: Record<string, DefaultValue[]> = {
   keepalive_timeout: [{ text: '75s', reference: `${CORE_DOC}#keepalive_timeout` }],
   keepalive_requests: [
     { text: '100', reference: `${CORE_DOC}#keepalive_requests` },
-    { text: '1000', since: '1.19.10', reference: 'nginx CHANGES 1.19.10' },
+    { text: '1000', since: '1.19.10', reference: 'nginx CHANGES 1.19.10 (keepalive_requests default 1000)' },
   ],
   client_max_body_size: [{ text: '1m', reference: `${CORE_DOC}#client_max_body_size` }],
 };

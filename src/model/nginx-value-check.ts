@@ -6,6 +6,7 @@
 import type { ReaderDiagnostic } from '../readers/diagnostic';
 import type { NginxDirective, ParsedNginxFile } from '../readers/nginx';
 import { parseNginxNumber, parseNginxSize, parseNginxTime } from './nginx-values';
+import { compareVersions, describeRange, formatVersion, UNKNOWN_VERSION, Version, VersionRange } from './nginx-version';
 
 type Syntax = 'msec' | 'sec' | 'size' | 'offset' | 'number' | 'http-version';
 
@@ -57,7 +58,24 @@ const EXPECTED: Record<Syntax, string> = {
   'http-version': '1.0, 1.1 or 2',
 };
 
-export function checkNginxValues(files: Iterable<ParsedNginxFile>): ReaderDiagnostic[] {
+/** nginx's own words for the value, per the slot function that parses it (checked with nginx -t 1.22.1). */
+function nginxSays(directive: string, value: string, syntax: Syntax): string {
+  if (directive === 'keepalive') return `invalid value "${value}" in "keepalive" directive`;
+  if (syntax === 'http-version') return `invalid value "${value}"`;
+  if (syntax === 'number') return `"${directive}" directive invalid number`;
+  return `"${directive}" directive invalid value`;
+}
+
+/**
+ * Values valid only from some release on: `keepalive 0` (disables the 1.29.7 default; an error
+ * before) and `proxy_http_version 2` (since 1.29.4). SERVERS.md §1.2.
+ */
+const VALID_SINCE: { directive: string; value: string; since: Version }[] = [
+  { directive: 'keepalive', value: '0', since: [1, 29, 7] },
+  { directive: 'proxy_http_version', value: '2', since: [1, 29, 4] },
+];
+
+export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: VersionRange = UNKNOWN_VERSION.range): ReaderDiagnostic[] {
   const diagnostics: ReaderDiagnostic[] = [];
   const visit = (directives: NginxDirective[], parent: string | undefined) => {
     for (const directive of directives) {
@@ -66,10 +84,26 @@ export function checkNginxValues(files: Iterable<ParsedNginxFile>): ReaderDiagno
       for (const [index, syntax] of syntaxes ?? []) {
         const arg = directive.args[index];
         if (!arg || arg.value.includes('$')) continue;
-        if (valid(syntax, arg.value)) continue;
+        const invalid = !valid(syntax, arg.value);
+        const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === arg.value);
+        if (newer) {
+          // Invalid only on releases before `since`: an error when the tree runs none newer.
+          if (compareVersions(versions.min, newer.since) >= 0) continue;
+          const older = { min: versions.min, max: [newer.since[0], newer.since[1], newer.since[2] - 1] as Version };
+          const onlyOlder = compareVersions(versions.max, newer.since) < 0;
+          diagnostics.push({
+            ruleId: 'invalid-value',
+            message: `Invalid value "${arg.value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}: nginx refuses to start (${nginxSays(directive.name, arg.value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
+            primary: arg.span,
+            related: [],
+            severity: onlyOlder ? undefined : 'warning',
+          });
+          continue;
+        }
+        if (!invalid) continue;
         diagnostics.push({
           ruleId: 'invalid-value',
-          message: `Invalid value "${arg.value}" in "${directive.name}": nginx refuses to start ("${directive.name}" directive invalid value); expected ${EXPECTED[syntax]}`,
+          message: `Invalid value "${arg.value}" in "${directive.name}": nginx refuses to start (${nginxSays(directive.name, arg.value, syntax)}); expected ${EXPECTED[syntax]}`,
           primary: arg.span,
           related: [],
         });

@@ -5,7 +5,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { classify } from '../../src/discovery/classify';
 import { lintSync } from '../../src/engine/run';
 import type { Finding, Report } from '../../src/report/finding';
 
@@ -61,22 +60,3 @@ export function corpusText(relative: string): string {
   return fs.readFileSync(path.join(CORPUS, relative), 'utf8');
 }
 
-/**
- * A file named on the command line is read as nginx when classify() is told so (its `named`
- * argument), which src/engine/run.ts does not do yet: it still calls `classify(file, head)`.
- * Until it passes `roots.includes(file)`, a corpus file that classify() does not recognise from
- * its flattened name and content is not read when linted on its own, and the tests that need it
- * are marked `failing`. Once run.ts passes it, set this to true (the failing tests then pass and
- * jest reports them, which is the reminder).
- */
-export const NAMED_FILES_ARE_READ = false;
-
-/** True when linting this file on its own depends on NAMED_FILES_ARE_READ. */
-export function readOnlyWhenNamed(relative: string): boolean {
-  return classify(path.join(CORPUS, relative), () => corpusText(relative).slice(0, 65536)) !== 'nginx';
-}
-
-/** `test`, or `test.failing` for a file that is only read once run.ts passes `named`. */
-export function testForFile(relative: string): jest.It {
-  return readOnlyWhenNamed(relative) && !NAMED_FILES_ARE_READ ? test.failing : test;
-}

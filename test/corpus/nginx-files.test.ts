@@ -8,7 +8,6 @@ import {
   describeFinding,
   lintCorpus,
   READING_FAILED,
-  testForFile,
 } from './corpus';
 
 /**
@@ -50,7 +49,7 @@ describeCorpus('corpus: every nginx file read on its own', () => {
   });
 
   for (const { path } of files) {
-    testForFile(path)(path, () => {
+    test(path, () => {
       const report = lintCorpus(path);
       expect(report.files).toContain(path);
       const failed = report.findings.filter((finding) => READING_FAILED.includes(finding.ruleId));

@@ -1,0 +1,75 @@
+/**
+ * The backends behind nginx (Gunicorn, uWSGI, Tomcat, Spring Boot) and the system limits under
+ * them, in one shape that every backend reader fills: listeners (where it accepts connections
+ * and which protocol it speaks) and settings (each with a canonical value, a unit, and where it
+ * came from). Cross-file rules compare these with the nginx model.
+ */
+import type { Span } from '../report/finding';
+
+export type Unit = 'ms' | 'bytes' | 'count' | 'flag' | 'text';
+
+/** Where a value came from: text in a file (with the chain that brought it in), or a documented default. */
+export type ValueSource =
+  | { kind: 'file'; span: Span; via?: Span[] }
+  | { kind: 'default'; reference: string; note?: string };
+
+/**
+ * One setting as the server will really use it. `value` is undefined when the tree does not
+ * say (a Python expression, an environment variable): rules stay silent on unknown values.
+ */
+export interface Setting<T = number | string | boolean> {
+  name: string;
+  value: T | undefined;
+  /** The text as written (or the default's text). */
+  text: string;
+  unit: Unit;
+  source: ValueSource;
+}
+
+export type BackendKind = 'gunicorn' | 'uwsgi' | 'tomcat' | 'spring-boot';
+
+/**
+ * What a listener speaks: `http` (closes after each response unless `keepAlive` says otherwise),
+ * `uwsgi` (binary protocol, no keep-alive), `fastcgi`, `scgi`, `ajp`, and `https` for TLS-only.
+ */
+export type ListenerProtocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi' | 'ajp';
+
+export type ListenAddress =
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'unix'; path: string }
+  /** `fd://3`, an abstract socket, or an address built from something the tree does not say. */
+  | { kind: 'other'; text: string };
+
+export interface Listener {
+  backend: Backend;
+  address: ListenAddress;
+  protocol: ListenerProtocol;
+  /** The option that created it (`socket`, `http-socket`, `bind`, `<Connector>`), for messages. */
+  option: string;
+  /** The address text, or the connector's element when the address is implied. */
+  span: Span;
+  /**
+   * How long an idle keep-alive connection stays open, when the listener keeps connections at
+   * all: `closesAfterResponse` for gunicorn sync workers, uWSGI http-socket, uwsgi protocol.
+   */
+  keepAlive: { kind: 'closesAfterResponse'; reason: string } | { kind: 'idleTimeout'; timeout: Setting<number>; maxRequests?: Setting<number> };
+}
+
+export interface Backend {
+  kind: BackendKind;
+  /** A readable name: the config file, or the unit/service that starts the server. */
+  name: string;
+  /** The file that configures it (display path). */
+  file: string;
+  listeners: Listener[];
+  /** Canonical settings by name (see each reader for the names it fills). */
+  settings: Map<string, Setting>;
+}
+
+/** A limit of the operating system, and which processes it applies to. */
+export interface SystemLimit {
+  name: 'net.core.somaxconn' | 'nofile';
+  setting: Setting<number>;
+  /** `all` for sysctls of the host; otherwise the service, container or user it is scoped to. */
+  appliesTo: { kind: 'host' } | { kind: 'service'; name: string } | { kind: 'container'; name: string } | { kind: 'user'; name: string } | { kind: 'nginx-workers' };
+}

@@ -5,49 +5,8 @@
  */
 import type { ReaderDiagnostic } from '../readers/diagnostic';
 import type { NginxDirective, ParsedNginxFile } from '../readers/nginx';
-import { parseNginxNumber, parseNginxSize, parseNginxTime } from './nginx-values';
+import { parseNginxValue, ValueSyntax as Syntax, VALUE_SYNTAX } from './nginx-value-syntax';
 import { compareVersions, describeRange, formatVersion, UNKNOWN_VERSION, Version, VersionRange } from './nginx-version';
-
-type Syntax = 'msec' | 'sec' | 'size' | 'offset' | 'number' | 'http-version';
-
-/** `[argument index, syntax]` pairs per directive; only directives whose syntax is certain. */
-const VALUE_SYNTAX: Record<string, [number, Syntax][]> = {
-  keepalive_timeout: [[0, 'msec'], [1, 'sec']],
-  keepalive_requests: [[0, 'number']],
-  keepalive_time: [[0, 'msec']],
-  keepalive: [[0, 'number']],
-  client_max_body_size: [[0, 'offset']],
-  client_body_buffer_size: [[0, 'size']],
-  client_header_buffer_size: [[0, 'size']],
-  client_body_timeout: [[0, 'msec']],
-  client_header_timeout: [[0, 'msec']],
-  send_timeout: [[0, 'msec']],
-  proxy_http_version: [[0, 'http-version']],
-};
-for (const module of ['proxy', 'uwsgi', 'fastcgi', 'grpc', 'scgi']) {
-  VALUE_SYNTAX[`${module}_read_timeout`] = [[0, 'msec']];
-  VALUE_SYNTAX[`${module}_send_timeout`] = [[0, 'msec']];
-  VALUE_SYNTAX[`${module}_connect_timeout`] = [[0, 'msec']];
-  VALUE_SYNTAX[`${module}_buffer_size`] = [[0, 'size']];
-  VALUE_SYNTAX[`${module}_busy_buffers_size`] = [[0, 'size']];
-  VALUE_SYNTAX[`${module}_max_temp_file_size`] = [[0, 'offset']];
-}
-
-function valid(syntax: Syntax, text: string): boolean {
-  switch (syntax) {
-    case 'msec':
-    case 'sec':
-      return parseNginxTime(text, syntax) !== undefined;
-    case 'size':
-      return parseNginxSize(text) !== undefined;
-    case 'offset':
-      return parseNginxSize(text, true) !== undefined;
-    case 'number':
-      return parseNginxNumber(text) !== undefined;
-    case 'http-version':
-      return text === '1.0' || text === '1.1' || text === '2';
-  }
-}
 
 const EXPECTED: Record<Syntax, string> = {
   msec: 'a time such as 500ms, 30s, 5m or "1m 30s" (units ms s m h d w; no fractions)',
@@ -84,7 +43,7 @@ export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: Ver
       for (const [index, syntax] of syntaxes ?? []) {
         const arg = directive.args[index];
         if (!arg || arg.value.includes('$')) continue;
-        const invalid = !valid(syntax, arg.value);
+        const invalid = parseNginxValue(syntax, arg.value) === undefined;
         const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === arg.value);
         if (newer) {
           // Invalid only on releases before `since`: an error when the tree runs none newer.

@@ -5,15 +5,12 @@
  */
 import type { Span } from '../report/finding';
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
-import { defaultFor, DefaultValue } from './nginx-defaults';
+import type { Setting } from './backend';
+import { defaultFor } from './nginx-defaults';
+import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
 import type { VersionRange } from './nginx-version';
 
 export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';
-
-/** Where a value came from: a directive in a file, or nginx's documented default. */
-export type SettingSource =
-  | { kind: 'file'; span: Span; directive: NginxDirective; via: NginxDirective[] }
-  | { kind: 'default'; reference: string; since?: string };
 
 export class NginxBlock {
   readonly children: NginxBlock[] = [];
@@ -83,6 +80,34 @@ export class NginxBlock {
     return { entries: [], dropped: [] };
   }
 
+  /**
+   * A setting as nginx will use it here: inherited from the nearest level that sets it (an
+   * upstream block's settings are its own), in canonical units, with its source; else the
+   * documented default for `range` (which must not straddle a release where it changed).
+   * `value` is undefined for a variable or a value nginx would reject.
+   */
+  setting(name: string, range: VersionRange): Setting | undefined {
+    const syntax = VALUE_SYNTAX[name]?.[0]?.[1];
+    const unit = syntax ? UNIT_OF[syntax] : 'text';
+    const own = this.kind === 'upstream' ? this.ownLast(name) : this.inherited(name)?.entry;
+    if (own) {
+      const text = own.directive.args[0]?.value ?? '';
+      const value = !syntax ? text : text.includes('$') ? undefined : parseNginxValue(syntax, text);
+      return { name, value, text, unit, source: { kind: 'file', span: own.directive.span, via: own.via.map((d) => d.span) } };
+    }
+    const fallback = defaultFor(this.kind === 'upstream' ? `upstream:${name}` : name, range);
+    if (!fallback) return undefined;
+    const firstWord = fallback.text.split(' ')[0];
+    const value = !syntax ? fallback.text : firstWord === '' ? undefined : parseNginxValue(syntax, firstWord);
+    return {
+      name,
+      value,
+      text: fallback.text,
+      unit,
+      source: { kind: 'default', reference: fallback.reference, note: fallback.since ? `nginx ≥ ${fallback.since}` : undefined },
+    };
+  }
+
   /** Descendants of this block (not itself), depth first. */
   *descendants(): Generator<NginxBlock> {
     for (const child of this.children) {
@@ -104,14 +129,6 @@ function flattenIncludes(contents: ExpandedDirective[]): ExpandedDirective[] {
     if (entry.directive.name === 'include' && entry.children) out.push(...flattenIncludes(entry.children));
   }
   return out;
-}
-
-export function sourceOf(entry: ExpandedDirective): SettingSource {
-  return { kind: 'file', span: entry.directive.span, directive: entry.directive, via: entry.via };
-}
-
-export function defaultSource(value: DefaultValue): SettingSource {
-  return { kind: 'default', reference: value.reference, since: value.since };
 }
 
 /** A TCP or unix-socket address as nginx writes it. */

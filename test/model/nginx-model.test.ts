@@ -147,3 +147,48 @@ describe('nginx version', () => {
     expect(fromOption.range).toEqual({ min: [1, 29, 8], max: [1, 29, 8] });
   });
 });
+
+describe('settings in canonical units with their source', () => {
+  const OLD = { min: [1, 18, 0] as [number, number, number], max: [1, 29, 6] as [number, number, number] };
+  const NEW = { min: [1, 29, 7] as [number, number, number], max: [Infinity, Infinity, Infinity] as [number, number, number] };
+  const tree = {
+    'nginx.conf': [
+      'events {}',
+      'http {',
+      '    proxy_read_timeout "1m 30s";',
+      '    upstream app {',
+      '        server 127.0.0.1:8000;',
+      '        keepalive_timeout 500ms;',
+      '    }',
+      '    server {',
+      '        location / { client_max_body_size 10m; proxy_pass http://app; }',
+      '    }',
+      '}',
+    ].join('\n'),
+  };
+
+  test('a set value: milliseconds or bytes, the text, and the directive span', () => {
+    const location = locationAt(tree, '/');
+    expect(location.setting('proxy_read_timeout', OLD)).toEqual({
+      name: 'proxy_read_timeout',
+      value: 90_000,
+      text: '1m 30s',
+      unit: 'ms',
+      source: { kind: 'file', span: expect.objectContaining({ file: 'nginx.conf', start: expect.objectContaining({ line: 3, column: 5 }) }), via: [] },
+    });
+    expect(location.setting('client_max_body_size', OLD)?.value).toBe(10 * 1024 * 1024);
+  });
+
+  test('an upstream keeps its own settings; unset ones are documented defaults for the version', () => {
+    const { model } = read(tree);
+    const upstream = model.nginx.upstreams[0].block!;
+    expect(upstream.setting('keepalive_timeout', OLD)?.value).toBe(500);
+    // 1000 since 1.19.10, inside OLD: a rule must split the range there before asking.
+    expect(() => upstream.setting('keepalive_requests', OLD)).toThrow(/split it at 1.19.10/);
+    expect(upstream.setting('keepalive_requests', { min: [1, 18, 0], max: [1, 19, 9] })?.value).toBe(100);
+    expect(upstream.setting('keepalive_requests', NEW)?.value).toBe(1000);
+    expect(upstream.setting('keepalive', NEW)).toMatchObject({ value: 32, text: '32 local', source: { kind: 'default' } });
+    expect(upstream.setting('keepalive', { min: [1, 20, 0], max: [1, 29, 6] })?.value).toBeUndefined();
+    expect(locationAt(tree, '/').setting('proxy_http_version', NEW)?.value).toBe('1.1');
+  });
+});

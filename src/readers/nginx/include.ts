@@ -123,6 +123,11 @@ export class IncludeResolver {
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
     candidates.push(...this.suffixCandidates(pattern, includingFile));
+    // Last resort: files deployed together sit together. `include /etc/nginx/conf.d/locations;`
+    // in a file of ./nginx/ (mounted at /etc/nginx/conf.d) names ./nginx/locations.
+    // Only for a literal name: a glob there would match the including file's own neighbours.
+    const sibling = nodePath.join(nodePath.dirname(includingFile), nodePath.basename(pattern));
+    if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
   }
 

@@ -269,6 +269,21 @@ describe('absolute include paths are mapped onto the tree', () => {
   });
 });
 
+describe('an absolute include with no directory of its name in the tree', () => {
+  test('falls back to a file of that name next to the including file (files deployed together)', () => {
+    const findings = lint({
+      'nginx/https.conf': 'include /etc/nginx/conf.d/server_config;\nserver {\n    include /etc/nginx/conf.d/locations;\n}\n',
+      'nginx/server_config': 'client_max_body_size 10m;\n',
+      'nginx/locations': 'location / { return 200; }\n',
+    });
+    expect(readerFindings(findings)).toEqual([]);
+  });
+
+  test('is still include-missing when no such file is next to it', () => {
+    expect(readerFindings(lint({ 'nginx/https.conf': 'include /etc/nginx/conf.d/absent;\n' }))).toEqual(['include-missing warning nginx/https.conf:1:9']);
+  });
+});
+
 describe('files shipped with nginx and missing files', () => {
   test('shipped files are not reported missing; other missing files are include-missing at the argument', () => {
     const findings = lint({

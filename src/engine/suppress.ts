@@ -25,6 +25,8 @@ interface Suppression {
   fromLine: number;
   toLine: number;
   used: boolean;
+  /** The range this one continues after an `enable` that named only some of its ids. */
+  continues?: Suppression;
 }
 
 const DIRECTIVE = /^\s*cfglint-(disable-next-line|disable|enable)(?=\s|$)(.*)$/;
@@ -71,10 +73,17 @@ export class Suppressions {
           list.push(range);
           open.push(range);
         } else {
-          // `enable` closes the open ranges it names (all of them without ids).
-          for (const range of open) {
+          // `enable` closes the open ranges it names (all of them without ids); the ids of a
+          // range it does not name stay disabled in a range of their own.
+          for (const range of [...open]) {
             if (range.toLine !== Infinity) continue;
-            if (ruleIds === 'all' || (range.ruleIds !== 'all' && range.ruleIds.some((id) => ruleIds.includes(id)))) range.toLine = line;
+            if (ruleIds !== 'all' && (range.ruleIds === 'all' || !range.ruleIds.some((id) => ruleIds.includes(id)))) continue;
+            range.toLine = line;
+            const remaining = ruleIds === 'all' || range.ruleIds === 'all' ? [] : range.ruleIds.filter((id) => !ruleIds.includes(id));
+            if (remaining.length === 0) continue;
+            const rest: Suppression = { ...range, ruleIds: remaining, fromLine: line + 1, toLine: Infinity, used: false, continues: range };
+            list.push(rest);
+            open.push(rest);
           }
         }
       }
@@ -93,7 +102,7 @@ export class Suppressions {
       // A comment never silences what is reported about itself (a missing reason, an unknown id).
       if (sameSpan(suppression.span, finding.primary)) continue;
       if (suppression.ruleIds !== 'all' && !suppression.ruleIds.includes(finding.ruleId)) continue;
-      suppression.used = true;
+      for (let part: Suppression | undefined = suppression; part; part = part.continues) part.used = true;
       covered = true;
     }
     return covered;
@@ -103,7 +112,7 @@ export class Suppressions {
     const out: ReaderDiagnostic[] = [];
     for (const list of this.byFile.values()) {
       for (const suppression of list) {
-        if (suppression.used) continue;
+        if (suppression.used || suppression.continues) continue;
         const ids = suppression.ruleIds === 'all' ? 'any rule' : suppression.ruleIds.join(', ');
         out.push({
           ruleId: 'suppression-unused',

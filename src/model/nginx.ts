@@ -12,6 +12,8 @@ import type { VersionRange } from './nginx-version';
 
 export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';
 
+const NONE: ExpandedDirective[] = [];
+
 export class NginxBlock {
   readonly children: NginxBlock[] = [];
   /** The directives of this level in order, includes replaced by what they include. */
@@ -35,8 +37,19 @@ export class NginxBlock {
 
   /** Directives named `name` at this level. */
   own(name: string): ExpandedDirective[] {
-    return this.directives.filter((entry) => entry.directive.name === name);
+    // Indexed once: an http block with thousands of servers is asked once per location.
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const entry of this.directives) {
+        const list = this.byName.get(entry.directive.name);
+        if (list) list.push(entry);
+        else this.byName.set(entry.directive.name, [entry]);
+      }
+    }
+    return this.byName.get(name) ?? NONE;
   }
+
+  private byName: Map<string, ExpandedDirective[]> | undefined;
 
   /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
   ownLast(name: string): ExpandedDirective | undefined {
@@ -195,10 +208,19 @@ export class NginxHttpScope {
 
   constructor(readonly http: NginxBlock, readonly roots: NginxConfigRoot[]) {}
 
+  /** nginx matches upstream names case-insensitively; the first definition wins. */
   findUpstream(name: string): UpstreamGroup | undefined {
-    const lower = name.toLowerCase();
-    return this.upstreams.find((group) => group.block && group.name.toLowerCase() === lower);
+    if (!this.upstreamsByName) {
+      this.upstreamsByName = new Map();
+      for (const group of this.upstreams) {
+        const key = group.name.toLowerCase();
+        if (group.block && !this.upstreamsByName.has(key)) this.upstreamsByName.set(key, group);
+      }
+    }
+    return this.upstreamsByName.get(name.toLowerCase());
   }
+
+  private upstreamsByName: Map<string, UpstreamGroup> | undefined;
 }
 
 export class NginxModel {

@@ -142,6 +142,22 @@ describe('cfglint-disable … cfglint-enable', () => {
     expect(report.summary.suppressed).toBe(2);
   });
 
+  test('an enable naming some of the ids keeps the others disabled', () => {
+    const report = lint({
+      'app.conf': lines(
+        ...UPSTREAM,
+        `# cfglint-disable ${RULE}, invalid-value -- legacy block, rewritten next quarter`, // 5
+        'server {',
+        '    location /a { proxy_pass http://app; proxy_read_timeout 1.5s; }', // 7
+        '    # cfglint-enable invalid-value', // 8
+        '    location /b { proxy_pass http://app; proxy_read_timeout 1.5s; }', // 9
+        '}',
+      ),
+    }, { reportUnusedDisables: true });
+    expect(brief(report.findings)).toEqual(['error invalid-value app.conf:9:61']);
+    expect(report.summary.suppressed).toBe(3);
+  });
+
   test('an enable for another rule does not end the range', () => {
     const report = lint({
       'app.conf': lines(

@@ -1,11 +1,13 @@
-// Two projects: `unit` needs nothing but Node; `corpus` reads ../shared/corpus and skips when absent.
+// Three projects: `unit` needs nothing but Node; `corpus` reads ../shared/corpus and skips when
+// absent; `servers` compares the readers with the real servers (Debian packages that .ci/run installs).
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
 };
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/corpus/', '/node_modules/'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/corpus/', '/test/servers/', '/node_modules/'] },
     { ...common, displayName: 'corpus', testMatch: ['<rootDir>/test/corpus/**/*.test.ts'] },
+    { ...common, displayName: 'servers', testMatch: ['<rootDir>/test/servers/**/*.test.ts'] },
   ],
 };

@@ -1,10 +1,45 @@
 /**
- * Which reader takes a file: by name first, then by a look at the content. This is the seam
- * where the backend and system readers plug in: add a format to FileFormat and a test here.
+ * Which reader takes a file: by name first, then by a look at the content. A new format gets a
+ * name in FileFormat, a line in classifyBackendOrSystem, a reader in src/readers/<format>/, and
+ * a test in test/discovery/classify.test.ts.
  */
 import * as nodePath from 'path';
 
-export type FileFormat = 'nginx' | 'dockerfile' | 'compose';
+export type FileFormat =
+  | 'nginx'
+  | 'dockerfile'
+  | 'compose'
+  | 'uwsgi'
+  | 'gunicorn'
+  | 'tomcat'
+  | 'catalina-properties'
+  | 'spring-boot'
+  | 'systemd'
+  | 'sysctl'
+  | 'limits'
+  | 'procfile'
+  | 'shell'
+  | 'kubernetes';
+
+/**
+ * Backend and system formats, by name and (where the name is not enough) a look at the head.
+ * Tried before nginx, so a uWSGI .ini or a sysctl .conf never reaches the nginx checks.
+ */
+function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, readHead: () => string | undefined): FileFormat | undefined {
+  if (lower === 'procfile' || lower.startsWith('procfile.')) return 'procfile';
+  if (/gunicorn.*\.py$/.test(lower)) return 'gunicorn';
+  if (lower === 'catalina.properties') return 'catalina-properties';
+  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return 'spring-boot';
+  if (lower.endsWith('.service') || lower.endsWith('.socket')) return 'systemd';
+  if (lower.endsWith('.conf') && /\.(service|socket)\.d$/.test(dir)) return 'systemd';
+  if (lower === 'sysctl.conf' || (lower.endsWith('.conf') && dir === 'sysctl.d')) return 'sysctl';
+  if (lower === 'limits.conf' || (lower.endsWith('.conf') && dir === 'limits.d' && parentDir === 'security')) return 'limits';
+  if (lower.endsWith('.ini')) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? '') ? 'uwsgi' : undefined;
+  if (lower.endsWith('.xml')) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? '') ? 'tomcat' : undefined;
+  if (lower.endsWith('.sh')) return 'shell';
+  if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? '') && /^kind:/m.test(readHead() ?? '') ? 'kubernetes' : undefined;
+  return undefined;
+}
 
 const NGINX_DIRECTORIES = new Set(['conf.d', 'sites-enabled', 'sites-available', 'snippets', 'vhosts', 'vhosts.d', 'servers', 'http.d', 'stream.d', 'nginx']);
 const NGINX_PACKAGE_FILES = new Set(['mime.types', 'fastcgi_params', 'fastcgi.conf', 'uwsgi_params', 'scgi_params', 'proxy_params', 'koi-utf', 'koi-win', 'win-utf']);
@@ -38,6 +73,8 @@ export function classify(path: string, readHead: () => string | undefined, named
 
   if (lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile') || lower === 'containerfile') return 'dockerfile';
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return 'compose';
+  const other = classifyBackendOrSystem(lower, dir, nodePath.basename(nodePath.dirname(nodePath.dirname(path))), readHead);
+  if (other) return other;
   if (/\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/.test(lower)) return undefined;
 
   if (lower === 'nginx.conf' || NGINX_PACKAGE_FILES.has(lower)) return 'nginx';

@@ -16,7 +16,14 @@ import { parseNginxTime } from '../model/nginx-values';
 import { describeRange, NginxVersionInfo, UNKNOWN_VERSION, versionRangeOf, VersionRange, compareVersions } from '../model/nginx-version';
 import type { ReaderDiagnostic } from '../readers/diagnostic';
 import { nginxVersionOfImage, readImageReferences } from '../readers/docker';
+import { readGunicorn } from '../readers/gunicorn';
+import { readLaunches } from '../readers/launch';
 import { NginxReadResult, readNginxTree } from '../readers/nginx';
+import { readSpringBoot } from '../readers/spring-boot';
+import { readSystemLimits } from '../readers/system';
+import { readTomcat } from '../readers/tomcat';
+import type { FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
+import { readUwsgi } from '../readers/uwsgi';
 import { decodeUtf8, SourceText } from '../readers/text';
 import { Finding, Report, RuleSummary, Severity, SEVERITY_RANK } from '../report/finding';
 import { compareFindings } from '../report/formatters';
@@ -58,6 +65,8 @@ export interface ReadTree {
   diagnostics: ReaderDiagnostic[];
   nginx: NginxReadResult;
   imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[];
+  /** What the backend and system readers read: their sources and comments. */
+  readerOutputs: ReaderOutput[];
   roots: string[];
   displayPath(absolute: string): string;
 }
@@ -115,17 +124,19 @@ export function readTree(options: LintOptions = {}): ReadTree {
       return undefined;
     }
   };
-  const nginxFiles: string[] = [];
+  const filesByFormat: FilesByFormat = {};
   const imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[] = [];
   for (const file of walked.files) {
     // A file named on the command line is read as nginx unless it is clearly something else.
     const format = classify(file, () => readText(file)?.slice(0, 65536), roots.includes(file));
-    if (format === 'nginx') nginxFiles.push(file);
-    else if (format === 'dockerfile' || format === 'compose') {
+    if (!format) continue;
+    (filesByFormat[format] ??= []).push(file);
+    if (format === 'dockerfile' || format === 'compose') {
       const text = readText(file);
       if (text !== undefined) imageSources.push({ source: new SourceText(displayPath(file), text), kind: format });
     }
   }
+  const nginxFiles = filesByFormat.nginx ?? [];
 
   const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
     from: from.replace(/\/+$/, '') || '/',
@@ -135,9 +146,24 @@ export function readTree(options: LintOptions = {}): ReadTree {
   diagnostics.push(...nginx.diagnostics);
   const nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
+
+  // Backends and system limits: command lines first, since the servers take options from them.
+  const context: ReaderContext = { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots };
+  const launch = readLaunches(filesByFormat, context);
+  const gunicorn = readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context);
+  const uwsgi = readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context);
+  const tomcat = readTomcat(filesByFormat.tomcat ?? [], filesByFormat['catalina-properties'] ?? [], context);
+  const springBoot = readSpringBoot(filesByFormat['spring-boot'] ?? [], launch.launches, context);
+  const system = readSystemLimits(filesByFormat, launch.launches, context);
+  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system];
+  for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
+
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }),
     nginxVersion,
+    launches: launch.launches,
+    backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
+    limits: system.limits,
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -146,11 +172,11 @@ export function readTree(options: LintOptions = {}): ReadTree {
         : parseNginxTime(config.environment.loadBalancerIdleTimeout),
     },
   };
-  return { model, config, configPath, diagnostics, nginx, imageSources, roots, displayPath };
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots, displayPath };
 }
 
 export function lintSync(options: LintOptions = {}): LintResult {
-  const { model, config, configPath, diagnostics, nginx, imageSources, roots, displayPath } = readTree(options);
+  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots, displayPath } = readTree(options);
 
   const severityOf = (id: string, fallback: Severity): Severity | 'off' => {
     const setting: RuleSetting | undefined = config.rules?.[id];
@@ -187,6 +213,9 @@ export function lintSync(options: LintOptions = {}): LintResult {
   const comments = new Map<string, SourceComment[]>();
   for (const file of nginx.files.values()) {
     comments.set(file.source.file, file.comments.map((comment) => ({ span: file.source.span(comment.start, comment.end), text: comment.text })));
+  }
+  for (const output of readerOutputs) {
+    for (const [file, list] of output.comments) comments.set(file, [...(comments.get(file) ?? []), ...list]);
   }
   const knownIds = new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
@@ -249,10 +278,11 @@ export function lintSync(options: LintOptions = {}): LintResult {
   const sources = new Map<string, string>();
   for (const file of nginx.files.values()) sources.set(file.source.file, file.source.text);
   for (const { source } of imageSources) sources.set(source.file, source.text);
+  for (const output of readerOutputs) for (const source of output.sources) sources.set(source.file, source.text);
 
   const report: Report = {
     tool: { name: 'cfglint', version: VERSION },
-    files: [...new Set([...nginx.files.values()].map((f) => f.source.file).concat(imageSources.map((s) => s.source.file)))].sort(),
+    files: [...sources.keys()].sort(),
     findings: kept,
     rules: [...ranRules, ...usedReaderRules.values()],
     summary: {

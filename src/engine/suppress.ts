@@ -5,14 +5,10 @@
  * (`<!-- … -->` in XML). Without rule ids they cover every rule. A reason after `--` is
  * expected; a missing one, an unknown id and (on request) an unused comment are findings.
  */
-import type { ReaderDiagnostic } from '../readers/diagnostic';
-import type { Finding, Span } from '../report/finding';
+import type { ReaderDiagnostic, SourceComment } from '../readers/diagnostic';
 
-export interface SourceComment {
-  span: Span;
-  /** Comment text without the comment markers. */
-  text: string;
-}
+export type { SourceComment } from '../readers/diagnostic';
+import type { Finding, Span } from '../report/finding';
 
 type Kind = 'disable-next-line' | 'disable' | 'enable';
 

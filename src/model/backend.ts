@@ -5,6 +5,11 @@
  * came from). Cross-file rules compare these with the nginx model.
  */
 import type { Span } from '../report/finding';
+import type { GunicornBackend } from './gunicorn';
+import type { SpringBootBackend, TomcatBackend } from './tomcat';
+import type { UwsgiBackend } from './uwsgi';
+
+export type Backend = GunicornBackend | UwsgiBackend | TomcatBackend | SpringBootBackend;
 
 export type Unit = 'ms' | 'bytes' | 'count' | 'flag' | 'text';
 
@@ -41,7 +46,7 @@ export type ListenAddress =
   | { kind: 'other'; text: string };
 
 export interface Listener {
-  backend: Backend;
+  backend: BackendBase;
   address: ListenAddress;
   protocol: ListenerProtocol;
   /** The option that created it (`socket`, `http-socket`, `bind`, `<Connector>`), for messages. */
@@ -55,7 +60,8 @@ export interface Listener {
   keepAlive: { kind: 'closesAfterResponse'; reason: string } | { kind: 'idleTimeout'; timeout: Setting<number>; maxRequests?: Setting<number> };
 }
 
-export interface Backend {
+/** What every backend has; each kind adds its own details in src/model/<kind>.ts. */
+export interface BackendBase {
   kind: BackendKind;
   /** A readable name: the config file, or the unit/service that starts the server. */
   name: string;

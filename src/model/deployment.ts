@@ -1,7 +1,9 @@
 /**
  * The deployment model: everything the rules may read. Readers fill it; rules never see a
- * file or a parser. Backend and system parts join it with the readers issue.
+ * file or a parser.
  */
+import type { Backend, SystemLimit } from './backend';
+import type { Launch } from './launch';
 import type { NginxModel } from './nginx';
 import type { NginxVersionInfo } from './nginx-version';
 
@@ -19,4 +21,10 @@ export interface Deployment {
   nginx: NginxModel;
   nginxVersion: NginxVersionInfo;
   environment: Environment;
+  /** Every process start the tree describes (systemd, Dockerfile, compose, Procfile, scripts). */
+  launches: Launch[];
+  /** Every Gunicorn, uWSGI, Tomcat and Spring Boot server the tree configures. */
+  backends: Backend[];
+  /** somaxconn and open-file limits, with whom they apply to. */
+  limits: SystemLimit[];
 }

@@ -13,3 +13,10 @@ export interface ReaderDiagnostic {
   /** Overrides the reader rule's default severity where one id covers several cases. */
   severity?: Severity;
 }
+
+/** A comment a reader kept, for inline suppressions (`# cfglint-disable-next-line …`). */
+export interface SourceComment {
+  span: Span;
+  /** Comment text without the comment markers (`#`, `;`, `<!--`/`-->`). */
+  text: string;
+}

@@ -31,16 +31,38 @@ describe('not nginx', () => {
   test.each([
     ['supervisord program in a .conf', '/tree/conf.d/app.conf', '[program:app]\ncommand=/usr/bin/gunicorn app:app\nautostart=true\n'],
     ['supervisord running nginx', '/tree/supervisor/nginx.supervisor.conf', '[program:nginx]\ncommand=/usr/sbin/nginx -g "daemon off;"\n'],
-    ['sysctl.conf', '/tree/etc/sysctl.conf', '# backlog for nginx\nnet.core.somaxconn = 4096\nnet.ipv4.tcp_max_syn_backlog = 8192\n'],
-    ['sysctl.d drop-in', '/tree/etc/sysctl.d/99-nginx.conf', 'net.core.somaxconn = 4096\nfs.file-max = 100000\n'],
-    ['gunicorn.conf.py', '/tree/gunicorn.conf.py', 'bind = "127.0.0.1:8000"\nworkers = 4\n'],
-    ['uwsgi.ini', '/tree/uwsgi.ini', '[uwsgi]\nsocket = 127.0.0.1:9000\n'],
-    ['systemd unit named like nginx', '/tree/nginx.service', '[Unit]\nDescription=nginx\n'],
     ['redis.conf', '/tree/redis.conf', 'bind 127.0.0.1\nport 6379\n'],
-    ['limits.conf', '/tree/etc/security/limits.conf', 'www-data soft nofile 65536\n'],
     ['a README', '/tree/nginx/README.md', 'server {\n'],
   ])('%s', (_name, path, content) => {
     expect(as(path, content)).toBeUndefined();
+  });
+});
+
+describe('backend and system files go to their own readers, never to nginx', () => {
+  test.each([
+    ['sysctl.conf', '/tree/etc/sysctl.conf', '# backlog for nginx\nnet.core.somaxconn = 4096\nnet.ipv4.tcp_max_syn_backlog = 8192\n', 'sysctl'],
+    ['sysctl.d drop-in', '/tree/etc/sysctl.d/99-nginx.conf', 'net.core.somaxconn = 4096\nfs.file-max = 100000\n', 'sysctl'],
+    ['gunicorn.conf.py', '/tree/gunicorn.conf.py', 'bind = "127.0.0.1:8000"\nworkers = 4\n', 'gunicorn'],
+    ['gunicorn_config.py', '/tree/deploy/gunicorn_config.py', 'workers = 4\n', 'gunicorn'],
+    ['uwsgi.ini', '/tree/uwsgi.ini', '[uwsgi]\nsocket = 127.0.0.1:9000\n', 'uwsgi'],
+    ['systemd unit named like nginx', '/tree/nginx.service', '[Unit]\nDescription=nginx\n', 'systemd'],
+    ['systemd drop-in', '/tree/etc/systemd/system/nginx.service.d/limits.conf', '[Service]\nLimitNOFILE=65536\n', 'systemd'],
+    ['limits.conf', '/tree/etc/security/limits.conf', 'www-data soft nofile 65536\n', 'limits'],
+    ['limits.d', '/tree/etc/security/limits.d/90-nginx.conf', 'www-data soft nofile 65536\n', 'limits'],
+    ['server.xml', '/tree/tomcat/conf/server.xml', '<?xml version="1.0"?>\n<Server port="8005">\n', 'tomcat'],
+    ['catalina.properties', '/tree/tomcat/conf/catalina.properties', 'http.port=8080\n', 'catalina-properties'],
+    ['application.yml', '/tree/src/main/resources/application.yml', 'server:\n  port: 8080\n', 'spring-boot'],
+    ['application-prod.properties', '/tree/config/application-prod.properties', 'server.port=8080\n', 'spring-boot'],
+    ['Procfile', '/tree/Procfile', 'web: gunicorn app:app\n', 'procfile'],
+    ['a shell script', '/tree/docker/entrypoint.sh', '#!/bin/sh\nexec uwsgi --ini /app/uwsgi.ini\n', 'shell'],
+    ['a Kubernetes manifest', '/tree/k8s/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', 'kubernetes'],
+  ])('%s', (_name, path, content, format) => {
+    expect(as(path, content)).toBe(format);
+  });
+
+  test('an .ini without a [uwsgi] section and an .xml that is not Tomcat are nobody\'s', () => {
+    expect(as('/tree/setup.ini', '[metadata]\nname = x\n')).toBeUndefined();
+    expect(as('/tree/pom.xml', '<project>\n')).toBeUndefined();
   });
 });
 
@@ -63,6 +85,6 @@ describe('Dockerfile and compose files', () => {
 
   test('other YAML is not a compose file', () => {
     expect(as('/tree/.github/workflows/ci.yml', 'services:\n  web:\n    image: nginx\n')).toBeUndefined();
-    expect(as('/tree/k8s/nginx-deployment.yaml', 'kind: Deployment\n')).toBeUndefined();
+    expect(as('/tree/k8s/nginx-deployment.yaml', 'kind: Deployment\n')).toBeUndefined(); // no apiVersion
   });
 });

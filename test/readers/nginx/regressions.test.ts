@@ -76,7 +76,7 @@ describe('classify: nginx fragments that start with a directive outside the shor
     ['keepalived.conf', 'global_defs {\n    router_id a;\n}\n'],
     ['notes.conf', 'just some words\nserver_tokens off;\n'],
   ])('%s is not nginx', (name, text) => {
-    expect(classify(`/tree/etc/${name}`, head(text))).toBeUndefined();
+    expect(classify(`/tree/etc/${name}`, head(text))).not.toBe('nginx');
   });
 });
 
@@ -90,9 +90,9 @@ describe('classify: a file named on the command line', () => {
   });
 
   test('unless it is clearly another format', () => {
-    expect(classify('/tree/uwsgi.ini', head('[uwsgi]\nsocket = :8000\n'), true)).toBeUndefined();
-    expect(classify('/tree/server.xml', head('<Server port="8005"/>\n'), true)).toBeUndefined();
+    expect(classify('/tree/uwsgi.ini', head('[uwsgi]\nsocket = :8000\n'), true)).toBe('uwsgi');
+    expect(classify('/tree/server.xml', head('<Server port="8005"/>\n'), true)).toBe('tomcat');
     expect(classify('/tree/app.ini.template', head('[uwsgi]\nuid = <user>\n'), true)).toBeUndefined();
-    expect(classify('/tree/sysctl.conf', head('net.core.somaxconn = 1024\n'), true)).toBeUndefined();
+    expect(classify('/tree/sysctl.conf', head('net.core.somaxconn = 1024\n'), true)).toBe('sysctl');
   });
 });

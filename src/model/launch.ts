@@ -32,4 +32,10 @@ export interface Launch {
   service?: string;
   /** The command as written. */
   span: Span;
+  /**
+   * The signal the supervisor sends to stop the process: systemd `KillSignal=` (default SIGTERM),
+   * Dockerfile `STOPSIGNAL` / compose `stop_signal` (default SIGTERM), Kubernetes (always SIGTERM).
+   * `span` is undefined when it is the supervisor's default.
+   */
+  stopSignal: { value: string; span?: Span };
 }

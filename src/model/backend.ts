@@ -6,6 +6,7 @@
  */
 import type { Span } from '../report/finding';
 import type { GunicornBackend } from './gunicorn';
+import type { Launch } from './launch';
 import type { SpringBootBackend, TomcatBackend } from './tomcat';
 import type { UwsgiBackend } from './uwsgi';
 
@@ -70,6 +71,8 @@ export interface BackendBase {
   listeners: Listener[];
   /** Canonical settings by name (see each reader for the names it fills). */
   settings: Map<string, Setting>;
+  /** The command lines in the tree that start this server (systemd, Dockerfile, compose, …). */
+  launchedBy?: Launch[];
 }
 
 /** A limit of the operating system, and which processes it applies to. */

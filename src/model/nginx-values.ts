@@ -21,26 +21,33 @@ const TIME_UNITS: { unit: string; ms: number }[] = [
   { unit: 'ms', ms: 1 },
 ];
 
-/** Milliseconds, or undefined when nginx would say `invalid value`. */
+/** nginx's limit for times, sizes and offsets on 64-bit builds (NGX_MAX_INT_T_VALUE and friends). */
+const NGINX_MAX = 2n ** 63n - 1n;
+
+/**
+ * Milliseconds, or undefined when nginx would say `invalid value`. Values up to nginx's own
+ * limit are accepted; beyond 2^53 the returned number is the nearest double.
+ */
 export function parseNginxTime(text: string, kind: TimeKind = 'msec'): number | undefined {
   if (text.length === 0) return undefined;
-  let total = 0;
+  // Leading spaces end an empty component at once, after which only a bare number may follow
+  // (nginx accepts " 30" but neither " 1h" nor " 30 "; checked with nginx -t 1.22.1).
+  if (text[0] === ' ') return /^ +\d+$/.test(text) ? bounded(BigInt(text.trim()) * 1000n) : undefined;
+  let total = 0n;
   let lastRank = -1;
   let i = 0;
-  let sawComponent = false;
   while (i < text.length) {
     let digitsEnd = i;
     while (digitsEnd < text.length && text.charCodeAt(digitsEnd) >= 48 && text.charCodeAt(digitsEnd) <= 57) digitsEnd++;
     if (digitsEnd === i) return undefined;
-    const number = Number(text.slice(i, digitsEnd));
+    const number = BigInt(text.slice(i, digitsEnd));
     let unitEnd = digitsEnd;
     while (unitEnd < text.length && /[a-zA-Z]/.test(text[unitEnd])) unitEnd++;
     const unit = text.slice(digitsEnd, unitEnd);
     if (unit === '') {
       // A bare number is seconds, and only as the last component (trailing spaces allowed).
-      if (text.slice(unitEnd).trim() !== '' || text[unitEnd] === '\t') return undefined;
-      total += number * 1000;
-      sawComponent = true;
+      if (!/^ *$/.test(text.slice(unitEnd))) return undefined;
+      total += number * 1000n;
       break;
     }
     const rank = TIME_UNITS.findIndex((entry) => entry.unit === unit);
@@ -48,25 +55,26 @@ export function parseNginxTime(text: string, kind: TimeKind = 'msec'): number | 
     if (kind === 'msec' && (unit === 'y' || unit === 'M')) return undefined;
     if (kind === 'sec' && unit === 'ms') return undefined;
     lastRank = rank;
-    total += number * TIME_UNITS[rank].ms;
-    sawComponent = true;
+    total += number * BigInt(TIME_UNITS[rank].ms);
+    if (total > NGINX_MAX) return undefined;
     i = unitEnd;
     while (i < text.length && text[i] === ' ') i++;
   }
-  if (!sawComponent || !Number.isSafeInteger(total)) return undefined;
-  return total;
+  return bounded(total);
+}
+
+function bounded(value: bigint): number | undefined {
+  return value <= NGINX_MAX ? Number(value) : undefined;
 }
 
 /** Bytes, or undefined when nginx would say `invalid value`. `offset` allows g/G. */
 export function parseNginxSize(text: string, offset = false): number | undefined {
   const match = /^(\d+)([kKmMgG]?)$/.exec(text);
   if (!match) return undefined;
-  const number = Number(match[1]);
   const unit = match[2].toLowerCase();
   if (unit === 'g' && !offset) return undefined;
-  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : unit === 'g' ? 1024 * 1024 * 1024 : 1;
-  const bytes = number * factor;
-  return Number.isSafeInteger(bytes) ? bytes : undefined;
+  const factor = unit === 'k' ? 1024n : unit === 'm' ? 1024n * 1024n : unit === 'g' ? 1024n * 1024n * 1024n : 1n;
+  return bounded(BigInt(match[1]) * factor);
 }
 
 /** A plain count such as `keepalive_requests 1000`. */

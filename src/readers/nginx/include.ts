@@ -173,7 +173,8 @@ export class IncludeResolver {
       }
       current = next;
     }
-    return current.filter((path) => this.fs.kind(path) === 'file').sort(compareBytes);
+    // nginx opens every match: a directory is kept, so that the reader can report that it fails.
+    return current.filter((path) => { const kind = this.fs.kind(path); return kind === 'file' || kind === 'directory'; }).sort(compareBytes);
   }
 }
 

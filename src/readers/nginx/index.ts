@@ -144,6 +144,15 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         continue;
       }
       for (const target of resolution.files) {
+        if (fs.kind(target) === 'directory') {
+          report({
+            ruleId: 'read-error',
+            message: `Include "${argument.value}" matches the directory "${options.displayPath(target)}": nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
+            primary: argument.span,
+            related: [],
+          });
+          continue;
+        }
         const loaded = load(target);
         if ('error' in loaded) {
           report({ ruleId: 'read-error', message: loaded.error, primary: argument.span, related: [] });

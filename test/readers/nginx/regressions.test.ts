@@ -96,3 +96,45 @@ describe('classify: a file named on the command line', () => {
     expect(classify('/tree/sysctl.conf', head('net.core.somaxconn = 1024\n'), true)).toBe('sysctl');
   });
 });
+
+import { memoryFileSystem } from '../../../src/discovery/fs';
+import { walk } from '../../../src/discovery/walk';
+import { readNginxTree } from '../../../src/readers/nginx';
+import type { ExpandedDirective } from '../../../src/readers/nginx';
+
+describe('a glob that matches a directory (found with test/servers/nginx.test.ts)', () => {
+  // nginx opens every match of the glob. nginx -t 1.22.1 on this tree:
+  // [crit] pread() "…/sites-enabled/old" failed (21: Is a directory) … test failed.
+  const tree = {
+    'nginx.conf': 'events {}\nhttp {\n    include sites-enabled/*;\n}\n',
+    'sites-enabled/app': 'server { listen 80; }\n',
+    'sites-enabled/old/app': 'server { listen 81; }\n',
+  };
+  const read = () => {
+    const fs = memoryFileSystem(tree, '/tree');
+    const walked = walk(['/tree'], fs);
+    return readNginxTree(walked.files, { fs, treeFiles: walked.files, lintRoots: ['/tree'], includeMappings: [], displayPath: (p) => p.slice('/tree/'.length) });
+  };
+  const files = (nodes: ExpandedDirective[], out = new Set<string>()): Set<string> => {
+    for (const node of nodes) {
+      out.add(node.directive.file);
+      if (node.children) files(node.children, out);
+    }
+    return out;
+  };
+
+  test('is a read-error on the include argument', () => {
+    const found = read().diagnostics.map((d) => [d.ruleId, d.primary.file, at(d.primary), d.message]);
+    expect(found).toEqual([[
+      'read-error',
+      'nginx.conf',
+      '3:13-3:28',
+      'Include "sites-enabled/*" matches the directory "sites-enabled/old": nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern',
+    ]]);
+  });
+
+  test('the file beside it is still included, and nothing below the directory', () => {
+    const main = read().roots.find((root) => root.kind === 'main')!;
+    expect([...files(main.directives)]).toEqual(['nginx.conf', 'sites-enabled/app']);
+  });
+});

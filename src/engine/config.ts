@@ -15,7 +15,14 @@ export interface CfglintConfig {
   rules?: Record<string, RuleSetting>;
   failOn?: Severity | 'never';
   ignore?: string[];
-  nginx?: { version?: string; includeMap?: Record<string, string> };
+  nginx?: {
+    version?: string;
+    includeMap?: Record<string, string>;
+    /** Third-party modules the nginx build has, e.g. "lua", "headers-more" (or "openresty"). */
+    modules?: string[];
+    /** Directives of modules cfglint does not know: name → the blocks they are allowed in. */
+    extraDirectives?: Record<string, string[]>;
+  };
   environment?: { somaxconn?: number; nofile?: number; loadBalancerIdleTimeout?: string };
 }
 

@@ -6,7 +6,9 @@
 import type { Span } from '../report/finding';
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
 import type { Setting } from './backend';
+import type { DirectiveTableOptions } from '../readers/nginx/directives';
 import { defaultFor } from './nginx-defaults';
+import { NginxDirectiveIndex } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
 import type { VersionRange } from './nginx-version';
 
@@ -226,7 +228,12 @@ export class NginxHttpScope {
 export class NginxModel {
   readonly scopes: NginxHttpScope[] = [];
 
-  constructor(readonly roots: NginxConfigRoot[], readonly version: { range: VersionRange; known: boolean }) {
+  constructor(
+    readonly roots: NginxConfigRoot[],
+    readonly version: { range: VersionRange; known: boolean },
+    /** Third-party modules and extra directives from .cfglint.json, for `directives`. */
+    private readonly directiveOptions: DirectiveTableOptions = {},
+  ) {
     const snippetRoots = roots.filter((root) => root.kind === 'snippet');
     for (const root of roots.filter((r) => r.kind === 'main')) {
       const main = new NginxBlock('main', undefined, undefined, root.directives, 'main');
@@ -264,6 +271,14 @@ export class NginxModel {
   get upstreams(): UpstreamGroup[] {
     return this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
   }
+
+  /** Every directive in the context nginx evaluates it in, and the directive table (built on first use). */
+  get directives(): NginxDirectiveIndex {
+    this.directiveIndex ??= new NginxDirectiveIndex(this.roots, this.directiveOptions);
+    return this.directiveIndex;
+  }
+
+  private directiveIndex: NginxDirectiveIndex | undefined;
 
   /** The default of `name` throughout `range` (one piece of a split range). */
   defaultFor(name: string, range: VersionRange) {

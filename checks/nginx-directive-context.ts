@@ -1,0 +1,53 @@
+import { defineRule, FindingDraft } from '../src/engine/rule';
+import type { Deployment } from '../src/model/deployment';
+import { compareVersions, parseVersion } from '../src/model/nginx-version';
+import { contextName } from '../src/readers/nginx/directives';
+import { docsUrl } from '../src/meta';
+
+const ID = 'nginx-directive-context';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'error',
+  category: 'correctness',
+  meta: {
+    description: 'A known directive in a block where nginx does not allow it: nginx refuses to start',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      notAllowed: '"{{name}}" is not allowed in {{here}}: nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
+      notAllowedInSnippet:
+        '"{{name}}" is not allowed where the rest of this file belongs ({{here}}): wherever the file is included, ' +
+        'nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    const index = model.nginx.directives;
+    const range = model.nginxVersion.range;
+    for (const use of index.checkedUses()) {
+      const specs = index.table.lookup(use.directive.name);
+      if (specs.length === 0) continue; // nginx-unknown-directive
+      // Known only in releases the tree does not run: nginx-unknown-directive says so.
+      const exists = specs.filter((spec) => {
+        const since = spec.since ? parseVersion(spec.since) : undefined;
+        const removed = spec.removed ? parseVersion(spec.removed) : undefined;
+        return (!since || compareVersions(range.max, since) >= 0) && (!removed || compareVersions(range.min, removed) < 0);
+      });
+      if (exists.length === 0 || index.variantsHere(use).length > 0) continue;
+      const allowed = [...new Set(exists.flatMap((spec) => [...spec.contexts]))].map(contextName);
+      const owner = use.level.owner;
+      const draft = {
+        data: {
+          name: use.directive.name,
+          here: use.contexts.map(contextName).join(' or '),
+          allowed: allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} and ${allowed[allowed.length - 1]}` : allowed[0],
+        },
+        primary: use.directive.nameSpan,
+        related: owner ? [{ span: owner.directive.nameSpan, label: `the enclosing "${owner.directive.name}" block` }] : [],
+        modelPath: use.path,
+      };
+      // Inside a block the block says where it is; only a snippet's top level is inferred.
+      yield use.certain || owner ? { ...draft, messageId: 'notAllowed' } : { ...draft, messageId: 'notAllowedInSnippet' };
+    }
+  },
+});

@@ -1,0 +1,54 @@
+import { defineRule, FindingDraft } from '../src/engine/rule';
+import type { Deployment } from '../src/model/deployment';
+import type { DirectiveUse } from '../src/model/nginx-directives';
+import { contextName, SHARED_SETTING } from '../src/readers/nginx/directives';
+import { docsUrl } from '../src/meta';
+
+const ID = 'nginx-duplicate-directive';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'error',
+  category: 'correctness',
+  meta: {
+    description: 'A directive that nginx allows once per block appears twice in the same block: nginx refuses to start',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      duplicate: 'Duplicate "{{name}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate); keep one',
+      sharedSetting:
+        '"{{name}}" after "{{first}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them',
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    const index = model.nginx.directives;
+    for (const level of index.levels) {
+      const firstBySetting = new Map<string, DirectiveUse>();
+      for (const use of level.uses) {
+        if (!use.terminated || use.contexts.length === 0) continue;
+        const variants = index.variantsHere(use);
+        if (variants.length === 0 || !variants.every((spec) => spec.rejectsDuplicate)) continue;
+        const name = use.directive.name;
+        const setting = SHARED_SETTING[name] ?? name;
+        const first = firstBySetting.get(setting);
+        if (!first) {
+          firstBySetting.set(setting, use);
+          continue;
+        }
+        // One file included twice reaches the same directive twice: report the include then.
+        const block = level.owner ? `"${level.owner.directive.name}" block` : level.root.kind === 'main' ? 'main level' : `file (${level.contexts.map(contextName).join(' or ')} level)`;
+        const samePlace = first.directive === use.directive;
+        const primary = samePlace && use.entry.via.length > 0 ? use.entry.via[use.entry.via.length - 1].span : use.directive.nameSpan;
+        const firstName = first.directive.name;
+        const firstAt = samePlace && first.entry.via.length > 0 ? first.entry.via[first.entry.via.length - 1] : first.directive;
+        const draft = {
+          data: { name, first: firstName, block },
+          primary,
+          related: [{ span: firstAt.nameSpan, label: `first "${firstName}" here` }],
+          modelPath: use.path,
+        };
+        yield firstName === name ? { ...draft, messageId: 'duplicate' } : { ...draft, messageId: 'sharedSetting' };
+      }
+    }
+  },
+});

@@ -1,0 +1,57 @@
+import { closest } from '../src/engine/config';
+import { defineRule, FindingDraft } from '../src/engine/rule';
+import type { Deployment } from '../src/model/deployment';
+import { compareVersions, describeRange, parseVersion } from '../src/model/nginx-version';
+import { docsUrl } from '../src/meta';
+
+const ID = 'nginx-unknown-directive';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'error',
+  category: 'correctness',
+  meta: {
+    description: 'A directive that no enabled nginx module knows: nginx refuses to start',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      unknown: 'Unknown directive "{{name}}"{{suggestion}}: nginx refuses to start (unknown directive "{{name}}")',
+      thirdParty:
+        'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"; ' +
+        'if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
+      notYet: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}, so this nginx refuses to start (unknown directive "{{name}}")',
+      removed: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}, so this nginx refuses to start (unknown directive "{{name}}")',
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    const index = model.nginx.directives;
+    const range = model.nginxVersion.range;
+    let names: string[] | undefined;
+    for (const use of index.checkedUses()) {
+      const { directive } = use;
+      const specs = index.table.lookup(directive.name);
+      const base = { primary: directive.nameSpan, modelPath: use.path };
+      if (specs.length === 0) {
+        const module = index.table.disabledModuleOf(directive.name);
+        if (module) {
+          yield { ...base, messageId: 'thirdParty', data: { name: directive.name, module }, maxSeverity: 'warning' };
+          continue;
+        }
+        names ??= [...index.table.names()];
+        const suggestion = closest(directive.name, names);
+        yield { ...base, messageId: 'unknown', data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : '' } };
+        continue;
+      }
+      // Known, but not in any release the tree may run.
+      const since = specs.map((spec) => (spec.since ? parseVersion(spec.since) : undefined));
+      if (since.every((v) => v !== undefined && compareVersions(range.max, v) < 0)) {
+        yield { ...base, messageId: 'notYet', data: { name: directive.name, since: specs[0].since!, versions: describeRange(range) } };
+        continue;
+      }
+      const removed = specs.map((spec) => (spec.removed ? parseVersion(spec.removed) : undefined));
+      if (removed.every((v) => v !== undefined && compareVersions(range.min, v) >= 0)) {
+        yield { ...base, messageId: 'removed', data: { name: directive.name, removed: specs[0].removed!, versions: describeRange(range) } };
+      }
+    }
+  },
+});

@@ -1,0 +1,82 @@
+import { rule } from '../../checks/nginx-unknown-directive';
+import { testRule } from '../harness';
+
+const main = (http: string) => `events {}\nhttp {\n${http}}\n`;
+
+testRule(rule, {
+  accept: [
+    { name: 'directives of the core and proxy modules', tree: { 'nginx.conf': main('    proxy_read_timeout 30s;\n    server { listen 80; location / { proxy_pass http://127.0.0.1:8000; } }\n') } },
+    { name: 'an undocumented directive nginx still accepts', tree: { 'nginx.conf': main('    open_file_cache_events on;\n') } },
+    { name: 'map entries are data, not directives', tree: { 'nginx.conf': main('    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        "" close;\n        proxy_read_timout x;\n    }\n') } },
+    { name: 'types entries are data', tree: { 'nginx.conf': main('    types {\n        text/html html;\n        application/x-custom cst;\n    }\n') } },
+    {
+      name: 'a third-party module declared in nginx.modules',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 80;\n    more_set_headers "Server: x";\n    brotli on;\n}\n' },
+      config: { nginx: { modules: ['headers-more', 'brotli'] } },
+    },
+    {
+      name: 'a module loaded with load_module in the tree',
+      tree: { 'nginx.conf': 'load_module modules/ngx_http_headers_more_filter_module.so;\nevents {}\nhttp {\n    more_clear_headers Server;\n}\n' },
+    },
+    {
+      name: 'an OpenResty tree: Lua directives bring the bundle (headers-more, set-misc)',
+      tree: { 'conf.d/app.conf': 'server {\n    location / {\n        set_escape_uri $x $arg_x;\n        more_set_headers "A: b";\n        content_by_lua_block { ngx.say("}") }\n    }\n}\n' },
+    },
+    {
+      name: 'a directive declared in nginx.extraDirectives',
+      tree: { 'conf.d/app.conf': 'server {\n    my_waf_enable on;\n}\n' },
+      config: { nginx: { extraDirectives: { my_waf_enable: ['server', 'location'] } } },
+    },
+    { name: 'http2 on nginx 1.25.1 and later', nginxVersion: '1.26.2', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
+    { name: 'http2 when the version is unknown', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
+  ],
+  reject: [
+    {
+      name: 'a misspelt directive, with the nearest name',
+      tree: { 'nginx.conf': main('    server {\n        location / {\n            proxy_read_timout 30s;\n        }\n    }\n') },
+      findings: [{
+        messageId: 'unknown',
+        primary: { file: 'nginx.conf', line: 5, column: 13, endLine: 5, endColumn: 30 },
+        messageIncludes: ['Unknown directive "proxy_read_timout"', 'did you mean "proxy_read_timeout"?', 'unknown directive "proxy_read_timout"'],
+      }],
+    },
+    {
+      name: 'two mistakes, one in an included file',
+      tree: {
+        'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
+        'conf.d/app.conf': 'server {\n  listen 80;\n  server_nam example.com;\n  location / { proxy_passs http://app; }\n}\n',
+      },
+      findings: [
+        { messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 3, column: 3 }, messageIncludes: ['did you mean "server_name"?'] },
+        { messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 4, column: 16, endColumn: 27 }, messageIncludes: ['did you mean "proxy_pass"?'] },
+      ],
+    },
+    {
+      name: 'a name far from every known one gets no suggestion',
+      tree: { 'conf.d/app.conf': 'server {\n    frobnicate_everything yes;\n}\n' },
+      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 2, column: 5 }, messageIncludes: ['Unknown directive "frobnicate_everything": nginx refuses'] }],
+    },
+    {
+      name: 'a third-party directive whose module is not declared is a warning',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 80;\n    more_set_headers "Server: x";\n}\n' },
+      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['"headers-more"', 'nginx.modules'] }],
+    },
+    {
+      name: 'http2 on nginx 1.22: it appeared in 1.25.1',
+      nginxVersion: '1.22.1',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' },
+      findings: [{ messageId: 'notYet', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['appeared in nginx 1.25.1', 'nginx 1.22.1'] }],
+    },
+    {
+      name: 'the ssl directive on nginx 1.26: removed in 1.25.1',
+      nginxVersion: '1.26.0',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 443;\n    ssl on;\n}\n' },
+      findings: [{ messageId: 'removed', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['removed in nginx 1.25.1'] }],
+    },
+    {
+      name: 'inside an if in a location',
+      tree: { 'conf.d/app.conf': 'server {\n    location / {\n        if ($arg_x) {\n            retrun 404;\n        }\n    }\n}\n' },
+      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 4, column: 13 }, messageIncludes: ['did you mean "return"?'] }],
+    },
+  ],
+});

@@ -6,29 +6,53 @@
 import type { Span } from '../report/finding';
 
 export interface LaunchArg {
-  /** After the shell or unit-file quoting is removed. */
+  /**
+   * After the shell or unit-file quoting is removed and the variables the tree defines are
+   * substituted. When `unresolved` is set, this is the text as written (for messages only).
+   */
   value: string;
+  /** The word as written, quotes included. */
   span: Span;
+  /**
+   * What the value depends on that the tree does not say: variables (`$PORT`, `${WORKERS}`,
+   * `$(POD_IP)`), systemd specifiers (`%i`), command substitutions. Absent when the value is
+   * known. Use knownValue() to read an argument safely.
+   */
+  unresolved?: string[];
 }
 
 export interface LaunchEnvValue {
+  /** The value as the process gets it; the text as written when `unresolved` is set. */
   value: string;
   span: Span;
+  /** As in LaunchArg: set when the value is not determined by the tree. */
+  unresolved?: string[];
 }
 
 export type LaunchKind = 'systemd' | 'dockerfile' | 'compose' | 'procfile' | 'shell' | 'kubernetes';
 
 export interface Launch {
   kind: LaunchKind;
-  /** Display path of the file holding the command. */
+  /**
+   * Display path of the file that defines the process: the unit (or the drop-in with the
+   * ExecStart= that wins), the Dockerfile, the compose file (even when the command comes from the
+   * Dockerfile it builds; `span` says where), the Procfile, script or manifest.
+   */
   file: string;
   /** Basename of the program that runs: `gunicorn`, `uwsgi`, `java`, … (after `exec`, `python -m`, env wrappers). */
   program: string;
-  /** The whole command, program first. */
+  /**
+   * The program's command line, program first: argv[0] is the word that names the program
+   * (`/usr/local/bin/gunicorn`, or `gunicorn` in `python -m gunicorn`) and argv.slice(1) are its
+   * arguments. Words that only wrap it are in `wrappers`. Redirections (`>> log 2>&1`) are dropped.
+   */
   argv: LaunchArg[];
   /** Environment the process gets from the same file (ENV, environment:, Environment=). */
   env: Map<string, LaunchEnvValue>;
-  /** The unit, compose service or container name, when the file says. */
+  /**
+   * The unit (`gunicorn.service`), compose service, Procfile process type, or Kubernetes workload
+   * (`metadata.name`) name, when the file says.
+   */
   service?: string;
   /** The command as written. */
   span: Span;
@@ -38,4 +62,57 @@ export interface Launch {
    * `span` is undefined when it is the supervisor's default.
    */
   stopSignal: { value: string; span?: Span };
+  /**
+   * Words that run before the program and hand over to it, outermost first: `exec`, `env A=b`,
+   * `sh -c`, `gosu app`, `tini --`, `python -m`, `pipenv run`. A shell (`sh -c`) stays in front
+   * of the program unless its command starts with `exec`, which matters for signals.
+   */
+  wrappers: LaunchArg[];
+  /** systemd `WorkingDirectory=`, Dockerfile `WORKDIR`, compose `working_dir:`, Kubernetes `workingDir`. */
+  workingDirectory?: LaunchEnvValue;
+  /** systemd `User=`, Dockerfile `USER`, compose `user:`, or a `gosu`/`su-exec`/`chpst -u` wrapper. */
+  user?: LaunchEnvValue;
+  /** systemd `Group=`. */
+  group?: LaunchEnvValue;
+  /**
+   * Environment from outside the tree: systemd `EnvironmentFile=`/`PassEnvironment=`, compose
+   * `env_file:`, Kubernetes `envFrom:`. A variable missing from `env` may be set there, and
+   * systemd's `EnvironmentFile=` even overrides `Environment=`.
+   */
+  externalEnv: Span[];
+  /**
+   * Set for processes in a container (Dockerfile, compose, Kubernetes). A container has a network
+   * namespace of its own, so the host's sysctls do not apply to it, unless `hostNetwork`
+   * (compose `network_mode: host`, Kubernetes `hostNetwork: true`).
+   */
+  container?: { hostNetwork: boolean; span?: Span; name?: string };
+}
+
+/** An argument's value when the tree determines it, else undefined. */
+export function knownValue(arg: LaunchArg | LaunchEnvValue | undefined): string | undefined {
+  return arg && !arg.unresolved ? arg.value : undefined;
+}
+
+/**
+ * The value of a command-line option in argv: `--bind X`, `--bind=X`, `-b X` or `-bX`. Every
+ * occurrence in order (most servers keep the last, some collect them all). Stops at `--`.
+ */
+export function optionValues(launch: Launch, long: string[], short: string[] = []): { option: LaunchArg; value: LaunchArg }[] {
+  const found: { option: LaunchArg; value: LaunchArg }[] = [];
+  const argv = launch.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const text = argv[i].value;
+    if (text === '--') break;
+    const separate = [...long, ...short].includes(text);
+    if (separate) {
+      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
+      i++;
+      continue;
+    }
+    const glued = long.find((name) => text.startsWith(`${name}=`)) ?? short.find((name) => !text.startsWith('--') && text.startsWith(name));
+    if (glued === undefined) continue;
+    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
+    found.push({ option: argv[i], value: { ...argv[i], value: text.slice(offset) } });
+  }
+  return found;
 }

@@ -1,7 +1,107 @@
 /** Command lines from systemd units, Dockerfiles, compose services, Procfiles, shell scripts and Kubernetes containers. */
+import * as nodePath from 'path';
 import type { Launch } from '../../model/launch';
+import { parseCompose, ComposeFile } from '../docker/compose';
+import { Dockerfile, parseDockerfile } from '../docker/dockerfile';
+import type { SourceText } from '../text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
+import { dockerLaunches } from './docker';
+import { addComments, lineComments, readSource, recordSource } from './files';
+import { kubernetesLaunches, kubernetesWorkloads } from './kubernetes';
+import { procfileLaunches } from './procfile';
+import { shellLaunches } from './shell-script';
+import { systemdLaunches } from './systemd';
+import { groupUnits, parseUnitFile, UnitFile } from './systemd-unit';
+
+/**
+ * Runs `read` for one file; a bug in a reader becomes an `internal-error` on that file and the
+ * other files are still read.
+ */
+export function guarded<T>(output: ReaderOutput, file: string, read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    const start = { line: 1, column: 1, offset: 0 };
+    output.diagnostics.push({
+      ruleId: 'internal-error',
+      message: `cfglint could not read this file and skipped it: ${(error as Error).message}; please report this with the file`,
+      primary: { file, start, end: start },
+      related: [],
+    });
+    return undefined;
+  }
+}
+
+/** A script that ends by running its arguments: `exec "$@"` (Docker entrypoints). */
+const RUNS_ITS_ARGUMENTS = /^[ \t]*exec[ \t]+"\$(@|\{@\})"/m;
 
 export function readLaunches(files: FilesByFormat, context: ReaderContext): ReaderOutput & { launches: Launch[] } {
-  return { ...emptyOutput(), ...{ launches: [] } };
+  const output = emptyOutput();
+  const launches: Launch[] = [];
+  const problems = output.diagnostics;
+
+  const unitFiles: { path: string; file: UnitFile }[] = [];
+  for (const path of files.systemd ?? []) {
+    const source = readSource(path, context, output);
+    if (!source) continue;
+    const parsed = guarded(output, source.file, () => parseUnitFile(source));
+    if (!parsed) continue;
+    unitFiles.push({ path, file: parsed });
+    problems.push(...parsed.problems);
+    addComments(output, source.file, parsed.comments);
+  }
+  guarded(output, context.displayPath(files.systemd?.[0] ?? '.'), () => launches.push(...systemdLaunches(groupUnits(unitFiles), problems)));
+
+  const dockerfiles = new Map<string, Dockerfile>();
+  for (const path of files.dockerfile ?? []) {
+    const source = readSource(path, context, output);
+    if (!source) continue;
+    const parsed = guarded(output, source.file, () => parseDockerfile(source));
+    if (!parsed) continue;
+    dockerfiles.set(path, parsed);
+    addComments(output, source.file, parsed.comments);
+  }
+  const composeFiles: ComposeFile[] = [];
+  for (const path of files.compose ?? []) {
+    const source = readSource(path, context, output);
+    if (!source) continue;
+    const parsed = guarded(output, source.file, () => parseCompose(source, path));
+    if (!parsed) continue;
+    composeFiles.push(parsed);
+    problems.push(...parsed.problems);
+    addComments(output, source.file, lineComments(source));
+  }
+
+  const scripts: { path: string; source: SourceText }[] = [];
+  for (const path of files.shell ?? []) {
+    const source = readSource(path, context, output);
+    if (source) scripts.push({ path, source });
+  }
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath.basename(path)));
+  const passThrough = (program: string) => passThroughScripts.has(program);
+  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => launches.push(...dockerLaunches(dockerfiles, composeFiles, passThrough, problems)));
+
+  for (const { source } of scripts) {
+    addComments(output, source.file, lineComments(source));
+    guarded(output, source.file, () => launches.push(...shellLaunches(source, problems)));
+  }
+  for (const path of files.procfile ?? []) {
+    const source = readSource(path, context, output);
+    if (!source) continue;
+    addComments(output, source.file, lineComments(source));
+    guarded(output, source.file, () => launches.push(...procfileLaunches(source, problems)));
+  }
+  for (const path of files.kubernetes ?? []) {
+    const source = readSource(path, context, output, false);
+    // Helm and other templates (`{{ … }}`) are not YAML until rendered; they are not read.
+    if (!source || source.text.includes('{{')) continue;
+    recordSource(output, source);
+    addComments(output, source.file, lineComments(source));
+    guarded(output, source.file, () => {
+      const { workloads, problems: yamlProblems } = kubernetesWorkloads(source);
+      problems.push(...yamlProblems);
+      launches.push(...kubernetesLaunches(source, workloads, problems));
+    });
+  }
+  return { ...output, launches };
 }

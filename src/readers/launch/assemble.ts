@@ -1,0 +1,56 @@
+/** The last step of every launch reader: wrappers peeled off, raw values turned into model values. */
+import type { Launch, LaunchKind } from '../../model/launch';
+import type { Span } from '../../report/finding';
+import type { ReaderDiagnostic } from '../diagnostic';
+import { diagnostic } from './files';
+import { unwrap } from './program';
+import { Lookup, RawArg, toLaunchArg, toLaunchEnv } from './raw';
+
+export interface LaunchDraft {
+  kind: LaunchKind;
+  file: string;
+  /** The whole command as the supervisor runs it, wrappers included. */
+  args: RawArg[];
+  env: Map<string, RawArg>;
+  /** Variables in `sh -c` strings: the environment the process gets. */
+  lookup: Lookup;
+  service?: string;
+  span: Span;
+  stopSignal: Launch['stopSignal'];
+  workingDirectory?: RawArg;
+  user?: RawArg;
+  group?: RawArg;
+  externalEnv: Span[];
+  container?: Launch['container'];
+  /** Scripts in the tree that run their arguments (`exec "$@"`), e.g. a Docker entrypoint. */
+  passThrough?: (program: string) => boolean;
+  problems: ReaderDiagnostic[];
+}
+
+export function assembleLaunch(draft: LaunchDraft): Launch | undefined {
+  const unwrapped = unwrap(draft.args, draft.lookup, draft.passThrough);
+  for (const problem of unwrapped.problems) {
+    draft.problems.push(diagnostic(problem.source, 'command-syntax', `Invalid shell command: ${problem.message}`, problem.start, problem.end));
+  }
+  if (unwrapped.argv.length === 0) return undefined;
+  const env = new Map<string, ReturnType<typeof toLaunchEnv>>();
+  for (const [name, value] of draft.env) env.set(name, toLaunchEnv(value));
+  for (const [name, value] of unwrapped.env) env.set(name, toLaunchEnv(value));
+  const user = unwrapped.user ?? draft.user;
+  return {
+    kind: draft.kind,
+    file: draft.file,
+    program: unwrapped.program,
+    argv: unwrapped.argv.map(toLaunchArg),
+    env,
+    ...(draft.service !== undefined ? { service: draft.service } : {}),
+    span: draft.span,
+    stopSignal: draft.stopSignal,
+    wrappers: unwrapped.wrappers.map(toLaunchArg),
+    ...(draft.workingDirectory ? { workingDirectory: toLaunchEnv(draft.workingDirectory) } : {}),
+    ...(user ? { user: toLaunchEnv(user) } : {}),
+    ...(draft.group ? { group: toLaunchEnv(draft.group) } : {}),
+    externalEnv: draft.externalEnv,
+    ...(draft.container ? { container: draft.container } : {}),
+  };
+}

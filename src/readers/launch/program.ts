@@ -1,0 +1,371 @@
+/**
+ * From a command line to the program that really runs: shell scripts and `sh -c` strings are
+ * run step by step (variables set earlier are substituted), and wrappers that only hand over to
+ * another program (`exec`, `env A=b`, `gosu app`, `tini --`, `python -m`, `pipenv run`, …) are
+ * peeled off, so that `program` is `gunicorn` whether it is started directly or through them.
+ */
+import * as nodePath from 'path';
+import { expandWord } from './expand';
+import type { SourceText } from '../text';
+import type { MappedText } from './mapped-text';
+import { asMappedText, Lookup, RawArg, sliceArg } from './raw';
+import { assignmentOf, literalText, parseShell, ShellProblem } from './shell-syntax';
+
+/**
+ * Programs that serve requests behind nginx (the servers cfglint models, plus Java for Spring
+ * Boot and php-fpm), for picking the server out of a script or a `sh -c` chain
+ * (`python manage.py migrate && exec gunicorn …`).
+ */
+const SERVER_PROGRAMS = new Set([
+  'gunicorn', 'uwsgi', 'uvicorn', 'hypercorn', 'daphne', 'granian', 'waitress-serve', 'nginx', 'openresty',
+  'java', 'catalina.sh', 'php-fpm',
+]);
+
+export function isServerProgram(program: string): boolean {
+  // Versioned or packaged names: uwsgi_python3, php-fpm8.2, python3.12 is not a server.
+  return SERVER_PROGRAMS.has(program) || /^(uwsgi[_-]|php-fpm)/.test(program);
+}
+
+/** Arguments that make a server program only check or report and exit (`nginx -t`, `gunicorn --version`). */
+const NOT_A_START: Record<string, RegExp> = {
+  nginx: /^-(t|T|v|V|h|\?|s)$/,
+  openresty: /^-(t|T|v|V|h|\?|s)$/,
+  gunicorn: /^--(check-config|print-config|version|help)$|^-(v|h)$/,
+  uwsgi: /^--(version|help|help-options)$|^-h$/,
+  uvicorn: /^--(version|help)$/,
+};
+
+/** Whether a command with this program and argv starts a server (rather than checking its config). */
+export function startsServer(program: string, argv: RawArg[]): boolean {
+  if (!isServerProgram(program)) return false;
+  const notAStart = NOT_A_START[program];
+  return !notAStart || !argv.slice(1).some((arg) => notAStart.test(arg.value));
+}
+
+export function programName(arg: RawArg | undefined): string {
+  if (!arg) return '';
+  if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
+  return nodePath.posix.basename(arg.value.replace(/\/+$/, '')) || arg.value;
+}
+
+export interface ShellStep {
+  args: RawArg[];
+  /** `NAME=value` words in front of the command: environment for it alone. */
+  prefixEnv: Map<string, RawArg>;
+  /** Variables the script exported before the command (`export A=b`). */
+  exported: Map<string, RawArg>;
+  /** The directory after the script's top-level `cd`s; unresolved when a `cd` target is not known. */
+  cwd?: RawArg;
+  /** Compound commands around it (`if`, `case`, loops, functions). */
+  depth: number;
+  start: number;
+  end: number;
+}
+
+const DECLARATION_COMMANDS = new Set(['export', 'readonly', 'local', 'declare', 'typeset']);
+
+/**
+ * Runs a script in the reader's head: assignments at the top level define variables for what
+ * follows; one inside a compound command (`if`, `case`, a function) may not run, so the
+ * variable becomes unresolved. Names the script does not set come from `base`.
+ */
+export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[]; problems: ShellProblem[] } {
+  const { commands, problems } = parseShell(input);
+  const variables = new Map<string, RawArg | 'unset'>();
+  const lookup: Lookup = (name) => {
+    const found = variables.get(name);
+    if (found === 'unset') return 'unset';
+    if (found) return found.unresolved.length > 0 ? 'unknown' : { value: found.value };
+    return base(name);
+  };
+  const define = (name: string, value: RawArg, depth: number) => {
+    variables.set(name, depth > 0 ? { ...value, unresolved: [...value.unresolved, `$${name}`] } : value);
+  };
+  const exportedNames = new Set<string>();
+  const exported = () => {
+    const snapshot = new Map<string, RawArg>();
+    for (const name of exportedNames) {
+      const value = variables.get(name);
+      if (value && value !== 'unset') snapshot.set(name, value);
+    }
+    return snapshot;
+  };
+  let cwd: RawArg | undefined;
+  const steps: ShellStep[] = [];
+  for (const command of commands) {
+    let index = 0;
+    const prefixEnv = new Map<string, RawArg>();
+    for (; index < command.words.length; index++) {
+      const assignment = assignmentOf(command.words[index]);
+      if (!assignment) break;
+      prefixEnv.set(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0]);
+    }
+    const words = command.words.slice(index);
+    if (words.length === 0) {
+      for (const [name, value] of prefixEnv) define(name, value, command.depth);
+      continue;
+    }
+    const head = literalText(words[0]);
+    if (head !== undefined && DECLARATION_COMMANDS.has(head)) {
+      for (const word of words.slice(1)) {
+        const assignment = assignmentOf(word);
+        if (assignment) define(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0], command.depth);
+        const name = assignment?.name ?? literalText(word);
+        if (head === 'export' && name && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) exportedNames.add(name);
+      }
+      continue;
+    }
+    if (head === 'cd' && words.length <= 2) {
+      const target = words[1] ? expandWord(words[1], input.source, lookup, false)[0] : undefined;
+      if (!target || target.unresolved.length > 0 || command.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, 'cd'] } : undefined;
+      else if (target.value.startsWith('/')) cwd = target;
+      else if (cwd && cwd.unresolved.length === 0) {
+        const joined = nodePath.posix.join(cwd.value, target.value);
+        cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
+      }
+      else cwd = { ...target, unresolved: ['cd'] };
+      continue;
+    }
+    if (head === 'unset') {
+      for (const word of words.slice(1)) {
+        const name = literalText(word);
+        if (name && !name.startsWith('-')) variables.set(name, 'unset');
+      }
+      continue;
+    }
+    const commandLookup: Lookup = (name) => {
+      const own = prefixEnv.get(name);
+      if (own) return own.unresolved.length > 0 ? 'unknown' : { value: own.value };
+      return lookup(name);
+    };
+    const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
+    if (args.length > 0) steps.push({ args, prefixEnv, exported: exported(), ...(cwd ? { cwd } : {}), depth: command.depth, start: command.start, end: command.end });
+  }
+  return { steps, problems };
+}
+
+export interface Unwrapped {
+  /** Words before the program that only hand over to it, outermost first. */
+  wrappers: RawArg[];
+  /** The program's word first, then its arguments. */
+  argv: RawArg[];
+  program: string;
+  /** Environment the wrappers add: `env A=b`, `A=b cmd` inside `sh -c`. */
+  env: Map<string, RawArg>;
+  /** `gosu app`, `su-exec app:app`, `chpst -u app`, `runuser -u app`, `sudo -u app`. */
+  user?: RawArg;
+  /** Problems in `sh -c` strings, with the file each is in. */
+  problems: (ShellProblem & { source: SourceText })[];
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
+const PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
+/** Options of init wrappers that take a value: tini -p SIG / -e CODE, dumb-init -r s:r. */
+const INIT_OPTIONS_WITH_VALUE = new Set(['-p', '-e', '-r', '--rewrite']);
+const CHPST_OPTIONS_WITH_VALUE = new Set(['-u', '-U', '-b', '-e', '-/', '-n', '-l', '-L', '-m', '-d', '-o', '-p', '-f', '-c', '-r', '-t']);
+const UV_OPTIONS_WITH_VALUE = new Set(['--with', '--with-requirements', '--python', '-p', '--env-file', '--project', '--directory', '--package', '--extra', '--group', '--index', '--index-url', '--extra-index-url', '--find-links', '--from']);
+const SUDO_OPTIONS_WITH_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T']);
+
+/**
+ * Peels wrappers off a command line. `lookup` resolves variables in `sh -c` strings (the
+ * environment the process gets); each step adds what it learns (`env A=b`) for the next.
+ * `passThrough` names scripts known to run their arguments (`exec "$@"`).
+ */
+export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: string) => boolean): Unwrapped {
+  const wrappers: RawArg[] = [];
+  const env = new Map<string, RawArg>();
+  const problems: Unwrapped['problems'] = [];
+  let user: RawArg | undefined;
+  let argv = [...args];
+  /** The word after `python -m`: a module name, not a path. */
+  let module: RawArg | undefined;
+  const take = (count: number) => {
+    wrappers.push(...argv.slice(0, count));
+    argv = argv.slice(count);
+  };
+  const envLookup: Lookup = (name) => {
+    const own = env.get(name);
+    if (own) return own.unresolved.length > 0 ? 'unknown' : { value: own.value };
+    return lookup(name);
+  };
+
+  for (let guard = 0; guard < 64 && argv.length > 0; guard++) {
+    const head = argv[0];
+    if (head.unresolved.length > 0) break;
+    const name = programName(head);
+    const second = argv[1]?.value;
+
+    if (name === 'exec') {
+      take(1);
+      // bash: exec [-cl] [-a name]
+      while (argv.length > 0 && /^-[cla]+$/.test(argv[0].value)) take(argv[0].value.includes('a') ? 2 : 1);
+      continue;
+    }
+    if (name === 'env') {
+      take(1);
+      while (argv.length > 0) {
+        const text = argv[0].value;
+        if (text === '--') {
+          take(1);
+          break;
+        }
+        if (text === '-u' || text === '--unset' || text === '-C' || text === '--chdir') take(2);
+        else if (text.startsWith('-')) take(1);
+        else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(text)) {
+          const cut = text.indexOf('=') + 1;
+          env.set(text.slice(0, cut - 1), sliceArg(argv[0], cut));
+          take(1);
+        } else break;
+      }
+      continue;
+    }
+    if (name === 'nohup' || name === 'setsid' || name === 'ddtrace-run') {
+      take(1);
+      while (argv.length > 0 && /^-[a-z]+$/.test(argv[0].value)) take(1);
+      continue;
+    }
+    if (name === 'nice') {
+      take(1);
+      if (argv[0]?.value === '-n') take(2);
+      else if (argv[0] && /^-\d+$|^--adjustment=/.test(argv[0].value)) take(1);
+      continue;
+    }
+    if (name === 'su-exec' || name === 'gosu' || name === 's6-setuidgid') {
+      if (argv.length < 3) break;
+      user = argv[1];
+      take(2);
+      continue;
+    }
+    if (name === 'chpst') {
+      take(1);
+      while (argv.length > 0 && argv[0].value.startsWith('-')) {
+        const option = argv[0].value;
+        if (option === '-u') user = argv[1];
+        take(CHPST_OPTIONS_WITH_VALUE.has(option) ? 2 : 1);
+      }
+      continue;
+    }
+    if (name === 'runuser' || name === 'sudo') {
+      take(1);
+      while (argv.length > 0 && argv[0].value.startsWith('-')) {
+        const option = argv[0].value;
+        if (option === '--') {
+          take(1);
+          break;
+        }
+        if (option === '-u' || option === '--user') user = argv[1];
+        take(SUDO_OPTIONS_WITH_VALUE.has(option) || option === '--user' || option === '--group' ? 2 : 1);
+      }
+      continue;
+    }
+    if (name === 'tini' || name === 'tini-static' || name === 'dumb-init' || name === 'catatonit') {
+      take(1);
+      while (argv.length > 0 && argv[0].value.startsWith('-')) {
+        const option = argv[0].value;
+        if (option === '--') {
+          take(1);
+          break;
+        }
+        take(INIT_OPTIONS_WITH_VALUE.has(option) ? 2 : 1);
+      }
+      continue;
+    }
+    if (PYTHON.test(name)) {
+      let k = 1;
+      while (k < argv.length && argv[k].value.startsWith('-') && argv[k].value !== '-m' && argv[k].value !== '-c' && argv[k].value !== '-') {
+        k += argv[k].value === '-W' || argv[k].value === '-X' ? 2 : 1;
+      }
+      if (argv[k]?.value !== '-m' || k + 1 >= argv.length) break;
+      take(k + 1);
+      module = argv[0];
+      continue;
+    }
+    if ((name === 'pipenv' || name === 'poetry' || name === 'pdm' || name === 'hatch' || name === 'rye') && second === 'run') {
+      take(2);
+      continue;
+    }
+    if (name === 'uv' && second === 'run') {
+      take(2);
+      while (argv.length > 0 && argv[0].value.startsWith('-')) {
+        const option = argv[0].value;
+        if (option === '--') {
+          take(1);
+          break;
+        }
+        take(UV_OPTIONS_WITH_VALUE.has(option) ? 2 : 1);
+      }
+      continue;
+    }
+    if ((name === 'bundle' && second === 'exec') || (name === 'newrelic-admin' && second === 'run-program')) {
+      take(2);
+      continue;
+    }
+    if (name === 'opentelemetry-instrument') {
+      take(1);
+      while (argv.length > 0 && argv[0].value.startsWith('--')) take(argv[0].value.includes('=') ? 1 : 2);
+      continue;
+    }
+    if (name === 'doppler' && second === 'run') {
+      const end = argv.findIndex((arg) => arg.value === '--');
+      if (end === -1) break;
+      take(end + 1);
+      continue;
+    }
+    if (SHELLS.has(name)) {
+      let k = 1;
+      let commandMode = false;
+      while (k < argv.length) {
+        const option = argv[k].value;
+        if (option === '--' || option === '-') {
+          k++;
+          break;
+        }
+        if (!/^[-+]/.test(option)) break;
+        if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(option)) commandMode = true;
+        k += option === '-o' || option === '+o' || option === '-O' || option === '+O' || option === '--rcfile' || option === '--init-file' ? 2 : 1;
+      }
+      if (!commandMode) {
+        // `sh /docker-entrypoint.sh args`: the script is the program.
+        if (k >= argv.length) break;
+        take(k);
+        continue;
+      }
+      const script = argv[k];
+      if (!script || script.unresolved.length > 0) break;
+      take(k);
+      const inner = runShell(asMappedText(script), envLookup);
+      problems.push(...inner.problems.map((problem) => ({ ...problem, source: script.source })));
+      const step = chooseStep(inner.steps, envLookup);
+      if (!step) {
+        argv = [];
+        break;
+      }
+      for (const [key, value] of step.prefixEnv) env.set(key, value);
+      argv = step.args;
+      continue;
+    }
+    // An entrypoint script in the tree that ends in `exec "$@"` hands over to its arguments.
+    if (passThrough?.(name) && argv.length > 1) {
+      take(1);
+      continue;
+    }
+    break;
+  }
+  let program = programName(argv[0]);
+  // `python -m gunicorn.app.wsgiapp` runs gunicorn; `python -m app.tasks` stays itself.
+  const topPackage = program.split('.')[0];
+  if (module && argv[0] === module && isServerProgram(topPackage)) program = topPackage;
+  return { wrappers, argv, program, env, user, problems };
+}
+
+/**
+ * The step of a `sh -c` chain or a one-line command that is the process: the last one that
+ * starts a server, else the last one (`migrate && gunicorn`, `cd /app; exec uwsgi …`).
+ */
+export function chooseStep(steps: ShellStep[], lookup: Lookup): ShellStep | undefined {
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const inner = unwrap(steps[i].args, lookup);
+    if (startsServer(inner.program, inner.argv)) return steps[i];
+  }
+  return steps[steps.length - 1];
+}

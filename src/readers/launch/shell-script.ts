@@ -1,0 +1,40 @@
+/**
+ * Shell scripts (entrypoints, start scripts): every command that starts a server (`exec gunicorn
+ * …`, `uwsgi --ini …`, `nginx -g 'daemon off;'`) is a launch. Variables the script sets before
+ * the command are substituted, others are unresolved; exported ones and `NAME=value` prefixes are
+ * the launch's environment, and a top-level `cd` its working directory.
+ */
+import type { Launch } from '../../model/launch';
+import type { ReaderDiagnostic } from '../diagnostic';
+import type { SourceText } from '../text';
+import { assembleLaunch } from './assemble';
+import { diagnostic } from './files';
+import { MappedText } from './mapped-text';
+import { runShell, startsServer, unwrap } from './program';
+import { ALL_UNKNOWN, lookupIn, RawArg } from './raw';
+
+export function shellLaunches(source: SourceText, problems: ReaderDiagnostic[]): Launch[] {
+  const launches: Launch[] = [];
+  const { steps, problems: syntax } = runShell(MappedText.of(source), ALL_UNKNOWN);
+  for (const problem of syntax) problems.push(diagnostic(source, 'command-syntax', `Invalid shell command: ${problem.message}`, problem.start, problem.end));
+  for (const step of steps) {
+    const env = new Map<string, RawArg>([...step.exported, ...step.prefixEnv]);
+    const lookup = lookupIn(env, 'unknown');
+    const unwrapped = unwrap(step.args, lookup);
+    if (!startsServer(unwrapped.program, unwrapped.argv)) continue;
+    const launch = assembleLaunch({
+      kind: 'shell',
+      file: source.file,
+      args: step.args,
+      env,
+      lookup,
+      span: source.span(step.start, step.end),
+      stopSignal: { value: 'SIGTERM' },
+      workingDirectory: step.cwd,
+      externalEnv: [],
+      problems,
+    });
+    if (launch) launches.push(launch);
+  }
+  return launches;
+}

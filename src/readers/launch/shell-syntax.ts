@@ -1,0 +1,533 @@
+/**
+ * Words as a POSIX shell reads them, and the simple commands of a script: quotes, backslashes,
+ * `$NAME` / `${NAME:-x}` / `$(…)` / backticks, `\`-newline continuations, comments, the
+ * operators that separate commands (`;` `&&` `||` `|` `&` newline), redirections (dropped with
+ * their target), here-documents (skipped), and the reserved words of compound commands, whose
+ * nesting depth each command records (a variable set inside `if … fi` may not be set).
+ *
+ * Two other dialects share the word rules: Docker's (ENV, WORKDIR: whitespace only, a configurable
+ * escape character, no operators) and Compose's (`command:` strings split like a shell, but no
+ * operators; `$$` is a literal `$`).
+ */
+import type { MappedText } from './mapped-text';
+
+export type WordPart =
+  /** Text taken as it is; `offsets` are file offsets, one per character. */
+  | { kind: 'literal'; text: string; offsets: number[]; quoted: boolean }
+  /** `$NAME`, `${NAME}`, `${NAME:-word}` …; `start`/`end` are file offsets of the whole expansion. */
+  | { kind: 'parameter'; name: string; quoted: boolean; start: number; end: number; operator?: string; operand?: string }
+  /** `$(…)`, backticks, `$((…))`, `$1`, `$@`, `${#x}`: never known statically. */
+  | { kind: 'opaque'; text: string; quoted: boolean; start: number; end: number };
+
+export interface ShellWord {
+  parts: WordPart[];
+  /** File offsets of the word as written. */
+  start: number;
+  end: number;
+}
+
+export interface ShellCommand {
+  words: ShellWord[];
+  /** Compound commands (`if`, `case`, loops, `{ }`, subshells, functions) around it. */
+  depth: number;
+  start: number;
+  end: number;
+}
+
+export interface ShellProblem {
+  message: string;
+  /** File offsets. */
+  start: number;
+  end: number;
+}
+
+export type Dialect = 'sh' | 'docker' | 'compose';
+
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+const SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
+
+const OPENERS = new Set(['if', 'case', 'for', 'while', 'until', 'select', '{']);
+const CLOSERS = new Set(['fi', 'esac', 'done', '}']);
+/** Reserved words that may stand in front of a command and are not part of it. */
+const PREFIX_WORDS = new Set(['then', 'else', 'elif', 'do', '!', 'time']);
+
+interface Token {
+  kind: 'word' | 'operator' | 'newline';
+  word?: ShellWord;
+  operator?: string;
+  /** Text index. */
+  index: number;
+}
+
+class Lexer {
+  private i = 0;
+  readonly problems: ShellProblem[] = [];
+  private pendingHeredocs: { delimiter: string; stripTabs: boolean }[] = [];
+
+  constructor(
+    private readonly input: MappedText,
+    private readonly dialect: Dialect,
+    private readonly escape = '\\',
+  ) {}
+
+  private get text() {
+    return this.input.text;
+  }
+
+  tokens(): Token[] {
+    const out: Token[] = [];
+    const text = this.text;
+    while (this.i < text.length) {
+      const c = text[this.i];
+      if (c === ' ' || c === '\t' || c === '\r' || (c === '\n' && this.dialect !== 'sh')) {
+        this.i++;
+        continue;
+      }
+      if (c === this.escape && text[this.i + 1] === '\n') {
+        this.i += 2;
+        continue;
+      }
+      if (this.dialect === 'sh') {
+        if (c === '\n') {
+          out.push({ kind: 'newline', index: this.i });
+          this.i++;
+          this.skipHeredocBodies();
+          continue;
+        }
+        if (c === '#') {
+          while (this.i < text.length && text[this.i] !== '\n') this.i++;
+          continue;
+        }
+        const operator = this.operatorAt(this.i);
+        if (operator) {
+          // A redirection and its target are not arguments.
+          if (/^(<|>|&>)/.test(operator)) {
+            this.i += operator.length;
+            this.readRedirectTarget(operator);
+            continue;
+          }
+          out.push({ kind: 'operator', operator, index: this.i });
+          this.i += operator.length;
+          continue;
+        }
+      }
+      const index = this.i;
+      const word = this.readWord();
+      // `2>&1`: a word of digits glued to a redirection is the file descriptor, not an argument.
+      if (this.dialect === 'sh' && (text[this.i] === '<' || text[this.i] === '>') && /^\d+$/.test(literalText(word) ?? '')) {
+        const operator = this.operatorAt(this.i)!;
+        this.i += operator.length;
+        this.readRedirectTarget(operator);
+        continue;
+      }
+      out.push({ kind: 'word', word, index });
+    }
+    return out;
+  }
+
+  private operatorAt(i: number): string | undefined {
+    const rest = this.text.slice(i, i + 3);
+    for (const operator of ['<<<', '<<-', '&>>', '&&', '||', ';;', '|&', '>>', '<<', '>&', '<&', '<>', '>|', '&>', ';', '&', '|', '(', ')', '<', '>']) {
+      if (rest.startsWith(operator)) return operator;
+    }
+    return undefined;
+  }
+
+  private readRedirectTarget(operator: string) {
+    const text = this.text;
+    while (this.i < text.length && (text[this.i] === ' ' || text[this.i] === '\t')) this.i++;
+    if (this.i >= text.length || text[this.i] === '\n') return;
+    const word = this.readWord();
+    if (operator === '<<' || operator === '<<-') {
+      const delimiter = word.parts.map((part) => (part.kind === 'literal' ? part.text : part.kind === 'parameter' ? `$${part.name}` : part.text)).join('');
+      this.pendingHeredocs.push({ delimiter, stripTabs: operator === '<<-' });
+    }
+  }
+
+  private skipHeredocBodies() {
+    const text = this.text;
+    for (const heredoc of this.pendingHeredocs) {
+      while (this.i < text.length) {
+        let lineEnd = text.indexOf('\n', this.i);
+        if (lineEnd === -1) lineEnd = text.length;
+        let line = text.slice(this.i, lineEnd).replace(/\r$/, '');
+        if (heredoc.stripTabs) line = line.replace(/^\t+/, '');
+        this.i = Math.min(text.length, lineEnd + 1);
+        if (line === heredoc.delimiter) break;
+      }
+    }
+    this.pendingHeredocs = [];
+  }
+
+  private isWordEnd(c: string): boolean {
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') return true;
+    return this.dialect === 'sh' && ';&|()<>'.includes(c);
+  }
+
+  /** One word from the current position; the caller has skipped blanks. */
+  readWord(): ShellWord {
+    const text = this.text;
+    const parts: WordPart[] = [];
+    const startIndex = this.i;
+    let literal: Extract<WordPart, { kind: 'literal' }> | undefined;
+    const pushChar = (chars: string, index: number, quoted: boolean) => {
+      if (!literal || literal.quoted !== quoted) {
+        literal = { kind: 'literal', text: '', offsets: [], quoted };
+        parts.push(literal);
+      }
+      for (const ch of chars) {
+        literal.text += ch;
+        literal.offsets.push(this.input.offsetAt(index));
+      }
+    };
+    const pushPart = (part: WordPart) => {
+      literal = undefined;
+      parts.push(part);
+    };
+    // `""` is an argument of its own even though it holds nothing.
+    const emptyQuoted = () => {
+      literal = undefined;
+      parts.push({ kind: 'literal', text: '', offsets: [], quoted: true });
+    };
+
+    while (this.i < text.length) {
+      const c = text[this.i];
+      if (this.isWordEnd(c)) break;
+      if (c === this.escape) {
+        const next = text[this.i + 1];
+        if (next === undefined) {
+          pushChar(c, this.i, false);
+          this.i++;
+          continue;
+        }
+        if (next === '\n') {
+          this.i += 2;
+          continue;
+        }
+        pushChar(next, this.i, true);
+        this.i += 2;
+        continue;
+      }
+      if (c === "'") {
+        const close = text.indexOf("'", this.i + 1);
+        if (close === -1) {
+          this.problem('unterminated quoted string', this.i, text.length);
+          for (let k = this.i + 1; k < text.length; k++) pushChar(text[k], k, true);
+          this.i = text.length;
+          break;
+        }
+        if (close === this.i + 1) emptyQuoted();
+        for (let k = this.i + 1; k < close; k++) pushChar(text[k], k, true);
+        this.i = close + 1;
+        continue;
+      }
+      if (c === '"') {
+        const open = this.i;
+        this.i++;
+        let closed = false;
+        let any = false;
+        while (this.i < text.length) {
+          const d = text[this.i];
+          if (d === '"') {
+            closed = true;
+            this.i++;
+            break;
+          }
+          if (d === this.escape && this.i + 1 < text.length) {
+            const next = text[this.i + 1];
+            if (next === '\n') {
+              this.i += 2;
+              continue;
+            }
+            // In double quotes a backslash escapes only these; elsewhere it stays.
+            if ('$`"\\'.includes(next) || (this.escape !== '\\' && next === this.escape)) {
+              pushChar(next, this.i, true);
+              any = true;
+              this.i += 2;
+              continue;
+            }
+            pushChar(d, this.i, true);
+            any = true;
+            this.i++;
+            continue;
+          }
+          if (d === '$') {
+            const part = this.readDollar(true);
+            if (part) {
+              if (part.kind === 'literal') pushChar(part.text, this.i - 1, true);
+              else pushPart(part);
+              any = true;
+              continue;
+            }
+          }
+          if (d === '`' && this.dialect === 'sh') {
+            pushPart(this.readBackticks(true));
+            any = true;
+            continue;
+          }
+          pushChar(d, this.i, true);
+          any = true;
+          this.i++;
+        }
+        if (!closed) this.problem('unterminated quoted string', open, text.length);
+        if (!any) emptyQuoted();
+        continue;
+      }
+      if (c === '$') {
+        if (this.dialect === 'sh' && text[this.i + 1] === "'") {
+          this.readAnsiC(pushChar, emptyQuoted);
+          continue;
+        }
+        const part = this.readDollar(false);
+        if (part) {
+          if (part.kind === 'literal') pushChar(part.text, this.i - 1, false);
+          else pushPart(part);
+          continue;
+        }
+      }
+      if (c === '`' && this.dialect === 'sh') {
+        pushPart(this.readBackticks(false));
+        continue;
+      }
+      pushChar(c, this.i, false);
+      this.i++;
+    }
+    return { parts, start: this.input.offsetAt(startIndex), end: this.input.endOffsetAt(this.i) };
+  }
+
+  /**
+   * At a `$`: an expansion, or undefined when the `$` is literal (then the caller takes it as a
+   * character). Returns a literal part for Compose's `$$` (one `$`), with this.i past it.
+   */
+  private readDollar(quoted: boolean): WordPart | undefined {
+    const text = this.text;
+    const start = this.i;
+    const next = text[start + 1];
+    if (this.dialect === 'compose' && next === '$') {
+      this.i += 2;
+      return { kind: 'literal', text: '$', offsets: [], quoted };
+    }
+    if (next === '{') {
+      const close = this.matching(start + 1, '{', '}');
+      if (close === -1) {
+        this.problem('unterminated "${"', start, text.length);
+        this.i = text.length;
+        return { kind: 'opaque', text: text.slice(start), quoted, start: this.input.offsetAt(start), end: this.input.endOffset };
+      }
+      this.i = close + 1;
+      const inner = text.slice(start + 2, close);
+      const fileStart = this.input.offsetAt(start);
+      const fileEnd = this.input.endOffsetAt(close + 1);
+      const simple = /^([A-Za-z_][A-Za-z0-9_]*)$/.exec(inner);
+      if (simple) return { kind: 'parameter', name: simple[1], quoted, start: fileStart, end: fileEnd };
+      const withOperator = /^([A-Za-z_][A-Za-z0-9_]*)(:?[-=+?])([\s\S]*)$/.exec(inner);
+      if (withOperator) {
+        return { kind: 'parameter', name: withOperator[1], quoted, start: fileStart, end: fileEnd, operator: withOperator[2], operand: withOperator[3] };
+      }
+      return { kind: 'opaque', text: text.slice(start, close + 1), quoted, start: fileStart, end: fileEnd };
+    }
+    if (next === '(' && this.dialect === 'sh') {
+      const close = this.matching(start + 1, '(', ')');
+      const end = close === -1 ? text.length : close + 1;
+      if (close === -1) this.problem('unterminated "$("', start, text.length);
+      this.i = end;
+      return { kind: 'opaque', text: text.slice(start, end), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(end) };
+    }
+    if (next !== undefined && NAME_START.test(next)) {
+      let k = start + 1;
+      while (k < text.length && NAME_CHAR.test(text[k])) k++;
+      this.i = k;
+      return { kind: 'parameter', name: text.slice(start + 1, k), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(k) };
+    }
+    if (next !== undefined && this.dialect === 'sh' && SPECIAL_PARAMETER.test(next)) {
+      this.i = start + 2;
+      return { kind: 'opaque', text: text.slice(start, start + 2), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(start + 2) };
+    }
+    return undefined;
+  }
+
+  /** Index of the bracket that closes the one at `open`, skipping quoted text; -1 if none. */
+  private matching(open: number, opener: string, closer: string): number {
+    const text = this.text;
+    let depth = 0;
+    for (let k = open; k < text.length; k++) {
+      const c = text[k];
+      if (c === '\\') {
+        k++;
+        continue;
+      }
+      if (c === "'" && opener === '(') {
+        const close = text.indexOf("'", k + 1);
+        if (close === -1) return -1;
+        k = close;
+        continue;
+      }
+      if (c === opener) depth++;
+      else if (c === closer) {
+        depth--;
+        if (depth === 0) return k;
+      }
+    }
+    return -1;
+  }
+
+  private readBackticks(quoted: boolean): WordPart {
+    const text = this.text;
+    const start = this.i;
+    let k = start + 1;
+    while (k < text.length && text[k] !== '`') k += text[k] === '\\' ? 2 : 1;
+    if (k >= text.length) this.problem('unterminated "`"', start, text.length);
+    const end = Math.min(k + 1, text.length);
+    this.i = end;
+    return { kind: 'opaque', text: text.slice(start, end), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(end) };
+  }
+
+  /** `$'…'` (bash, dash ≥ 0.5.12): backslash escapes decoded. */
+  private readAnsiC(pushChar: (chars: string, index: number, quoted: boolean) => void, emptyQuoted: () => void) {
+    const text = this.text;
+    const open = this.i;
+    let k = open + 2;
+    let any = false;
+    const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"' };
+    while (k < text.length && text[k] !== "'") {
+      if (text[k] === '\\' && k + 1 < text.length) {
+        pushChar(escapes[text[k + 1]] ?? `\\${text[k + 1]}`, k, true);
+        k += 2;
+      } else {
+        pushChar(text[k], k, true);
+        k++;
+      }
+      any = true;
+    }
+    if (k >= text.length) this.problem('unterminated quoted string', open, text.length);
+    if (!any) emptyQuoted();
+    this.i = Math.min(k + 1, text.length);
+  }
+
+  private problem(message: string, startIndex: number, endIndex: number) {
+    this.problems.push({ message, start: this.input.offsetAt(startIndex), end: this.input.endOffsetAt(endIndex) });
+  }
+}
+
+/** The text of a word made only of literal parts, else undefined. */
+export function literalText(word: ShellWord): string | undefined {
+  let text = '';
+  for (const part of word.parts) {
+    if (part.kind !== 'literal') return undefined;
+    text += part.text;
+  }
+  return text;
+}
+
+/** Unquoted literal text of a word (for reserved words and assignments), else undefined. */
+function bareText(word: ShellWord): string | undefined {
+  let text = '';
+  for (const part of word.parts) {
+    if (part.kind !== 'literal' || part.quoted) return undefined;
+    text += part.text;
+  }
+  return text;
+}
+
+/** Splits text into words the way Docker (ENV, WORKDIR) or Compose (`command:` strings) do. */
+export function splitWords(input: MappedText, dialect: 'docker' | 'compose', escape = '\\'): { words: ShellWord[]; problems: ShellProblem[] } {
+  const lexer = new Lexer(input, dialect, escape);
+  const words = lexer.tokens().flatMap((token) => (token.word ? [token.word] : []));
+  return { words, problems: lexer.problems };
+}
+
+/** One word with quote removal and expansions, keeping blanks (Docker's legacy `ENV KEY value …`). */
+export function wholeWord(input: MappedText, escape = '\\'): { word: ShellWord; problems: ShellProblem[] } {
+  const { words, problems } = splitWords(input, 'docker', escape);
+  if (words.length <= 1) return { word: words[0] ?? { parts: [], start: input.offsetAt(0), end: input.endOffset }, problems };
+  // Blanks between the words are part of the value: rebuild the parts with the gaps as literals.
+  const parts: WordPart[] = [];
+  for (let w = 0; w < words.length; w++) {
+    if (w > 0) {
+      const gapStart = words[w - 1].end;
+      const gapEnd = words[w].start;
+      const gap = input.source.text.slice(gapStart, gapEnd).replace(/\\\r?\n/g, '');
+      const offsets = [...gap].map((_, k) => gapStart + k);
+      parts.push({ kind: 'literal', text: gap, offsets, quoted: true });
+    }
+    parts.push(...words[w].parts);
+  }
+  return { word: { parts, start: words[0].start, end: words[words.length - 1].end }, problems };
+}
+
+/** The simple commands of a shell script or `sh -c` string, in order. */
+export function parseShell(input: MappedText): { commands: ShellCommand[]; problems: ShellProblem[] } {
+  const lexer = new Lexer(input, 'sh');
+  const tokens = lexer.tokens();
+  const commands: ShellCommand[] = [];
+  const stack: string[] = [];
+  let words: ShellWord[] = [];
+
+  const finish = () => {
+    // Reserved words at the front open or close compound commands, or just lead into the command.
+    while (words.length > 0) {
+      const first = bareText(words[0]);
+      if (first === undefined) break;
+      if (OPENERS.has(first)) {
+        stack.push(first);
+        words.shift();
+        // `for x in a b`, `case $x in`, `select`: the header is not a command.
+        if (first === 'for' || first === 'case' || first === 'select') words = [];
+        continue;
+      }
+      if (CLOSERS.has(first)) {
+        stack.pop();
+        words.shift();
+        continue;
+      }
+      if (PREFIX_WORDS.has(first)) {
+        words.shift();
+        continue;
+      }
+      break;
+    }
+    if (words.length > 0) {
+      commands.push({ words, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+    }
+    words = [];
+  };
+
+  for (const token of tokens) {
+    if (token.kind === 'word') {
+      words.push(token.word!);
+      continue;
+    }
+    if (token.kind === 'operator' && token.operator === '(') {
+      finish();
+      stack.push('(');
+      continue;
+    }
+    if (token.kind === 'operator' && token.operator === ')') {
+      // In a case statement `pattern)` ends a pattern: the words before it are not a command.
+      if (stack[stack.length - 1] === 'case') words = [];
+      else {
+        finish();
+        stack.pop();
+      }
+      continue;
+    }
+    finish();
+  }
+  finish();
+  return { commands, problems: lexer.problems };
+}
+
+/** `NAME=value` at the start of a command: the name and the value's parts, else undefined. */
+export function assignmentOf(word: ShellWord): { name: string; value: ShellWord } | undefined {
+  const first = word.parts[0];
+  if (!first || first.kind !== 'literal' || first.quoted) return undefined;
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(first.text);
+  if (!match) return undefined;
+  const cut = match[0].length;
+  const rest: WordPart[] = [];
+  if (first.text.length > cut) rest.push({ kind: 'literal', text: first.text.slice(cut), offsets: first.offsets.slice(cut), quoted: false });
+  rest.push(...word.parts.slice(1));
+  const valueStart = first.offsets[cut] ?? word.end;
+  return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
+}

@@ -1,0 +1,108 @@
+/** Shell scripts and Procfiles: which commands start servers, variables, wrappers, redirections. */
+import { at, describeDiagnostic, readTreeOf, values } from './read-tree';
+
+describe('a start script', () => {
+  const script = [
+    '#!/bin/sh',
+    'set -e',
+    'APP_PORT=8000',
+    'if [ -n "$DEBUG" ]; then',
+    '  WORKERS=1',
+    'fi',
+    'cd /srv/app',
+    'export DJANGO_SETTINGS_MODULE=app.settings',
+    'nginx -t',
+    'cat > /tmp/x <<EOF',
+    'gunicorn not-a-command',
+    'EOF',
+    'python manage.py migrate --noinput',
+    'exec gunicorn app.wsgi \\',
+    '  --bind "0.0.0.0:${APP_PORT}" \\',
+    '  --workers "$WORKERS" >> /var/log/app.log 2>&1',
+    '',
+  ].join('\n');
+  const { launches, diagnostics } = readTreeOf({ 'docker/start.sh': script });
+
+  test('only the command that starts a server (not nginx -t, not a here-document line)', () => {
+    expect(diagnostics.map(describeDiagnostic)).toEqual([]);
+    expect(launches.map((launch) => launch.program)).toEqual(['gunicorn']);
+  });
+
+  test('a variable set earlier is substituted; one set inside if … fi is not known', () => {
+    const [launch] = launches;
+    expect(launch.kind).toBe('shell');
+    expect(values(launch)).toEqual(['gunicorn', 'app.wsgi', '--bind', '0.0.0.0:8000', '--workers', undefined]);
+    expect(launch.argv[5]).toMatchObject({ value: '"$WORKERS"', unresolved: ['$WORKERS'] });
+    expect(launch.argv.map((arg) => at(arg.span))).toEqual(['14:6-14:14', '14:15-14:23', '15:3-15:9', '15:10-15:31', '16:3-16:12', '16:13-16:23']);
+    expect(launch.wrappers.map((arg) => [arg.value, at(arg.span)])).toEqual([['exec', '14:1-14:5']]);
+    expect(at(launch.span)).toBe('14:1-16:23');
+  });
+
+  test('exported variables are the environment; cd is the working directory', () => {
+    const [launch] = launches;
+    expect([...launch.env.keys()]).toEqual(['DJANGO_SETTINGS_MODULE']);
+    expect(launch.env.get('DJANGO_SETTINGS_MODULE')?.value).toBe('app.settings');
+    expect(launch.workingDirectory?.value).toBe('/srv/app');
+    expect(at(launch.workingDirectory?.span)).toBe('7:4-7:12');
+  });
+});
+
+test('several servers in one script, a background one included', () => {
+  const { launches } = readTreeOf({ 'run.sh': "uwsgi --ini /app/uwsgi.ini &\nexec nginx -g 'daemon off;'\n" });
+  expect(launches.map((launch) => [launch.program, values(launch)])).toEqual([
+    ['uwsgi', ['uwsgi', '--ini', '/app/uwsgi.ini']],
+    ['nginx', ['nginx', '-g', 'daemon off;']],
+  ]);
+});
+
+test('wrappers: env, su-exec, python -m', () => {
+  const { launches } = readTreeOf({ 'run.sh': 'exec su-exec app env PYTHONUNBUFFERED=1 python3 -u -m uvicorn main:app --port 8000\n' });
+  const [launch] = launches;
+  expect(launch.program).toBe('uvicorn');
+  expect(launch.wrappers.map((arg) => arg.value)).toEqual(['exec', 'su-exec', 'app', 'env', 'PYTHONUNBUFFERED=1', 'python3', '-u', '-m']);
+  expect(values(launch)).toEqual(['uvicorn', 'main:app', '--port', '8000']);
+  expect(launch.user?.value).toBe('app');
+  expect(launch.env.get('PYTHONUNBUFFERED')?.value).toBe('1');
+  expect(at(launch.env.get('PYTHONUNBUFFERED')?.span)).toBe('1:39-1:40');
+});
+
+test('an unterminated quote is a command-syntax error', () => {
+  const { diagnostics } = readTreeOf({ 'run.sh': 'echo start\nexec gunicorn "app:app\n' });
+  expect(diagnostics.map(describeDiagnostic)).toEqual(['command-syntax run.sh:2:15-3:1 Invalid shell command: unterminated quoted string']);
+});
+
+describe('Procfile', () => {
+  const procfile = [
+    '# processes',
+    'web: gunicorn app:app --bind 0.0.0.0:$PORT --workers ${WEB_CONCURRENCY:-2}',
+    'worker: celery -A app worker',
+    'release: ./manage.py migrate',
+    '',
+  ].join('\n');
+  const { launches } = readTreeOf({ Procfile: procfile });
+
+  test('every process type is a launch, named by its type', () => {
+    expect(launches.map((launch) => [launch.service, launch.program])).toEqual([
+      ['web', 'gunicorn'],
+      ['worker', 'celery'],
+      ['release', 'manage.py'],
+    ]);
+  });
+
+  test('run by a shell; $PORT is set by the platform, so unknown', () => {
+    const [web] = launches;
+    expect(web.kind).toBe('procfile');
+    expect(web.wrappers.map((arg) => [arg.value, at(arg.span)])).toEqual([['/bin/sh', '2:1-2:4'], ['-c', '2:1-2:4']]);
+    expect(values(web)).toEqual(['gunicorn', 'app:app', '--bind', undefined, '--workers', undefined]);
+    expect(at(web.argv[3].span)).toBe('2:30-2:43');
+    expect(at(web.span)).toBe('2:6-2:75');
+  });
+});
+
+test('python -m of a server\'s own module is that server; of any other module, the module', () => {
+  const { launches } = readTreeOf({ 'a.sh': 'exec python3 -m gunicorn.app.wsgiapp app:app\n', Procfile: 'tasks: python -m app.tasks\n' });
+  expect(launches.map((launch) => [launch.kind, launch.program, launch.argv[0].value])).toEqual([
+    ['shell', 'gunicorn', 'gunicorn.app.wsgiapp'],
+    ['procfile', 'app.tasks', 'app.tasks'],
+  ]);
+});

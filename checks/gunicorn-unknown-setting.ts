@@ -1,0 +1,60 @@
+import { defineRule, FindingDraft } from '../src/engine/rule';
+import type { Deployment } from '../src/model/deployment';
+import { GunicornConfigFile, ignoredGunicornNames } from '../src/model/gunicorn';
+import { docsUrl } from '../src/meta';
+
+const ID = 'gunicorn-unknown-setting';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'warning',
+  category: 'correctness',
+  meta: {
+    description: 'A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      flagSpelling: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}, and gunicorn ignores unknown names without a word, so the default is used',
+      misspelt: 'Unknown setting "{{name}}", did you mean "{{setting}}"? gunicorn ignores unknown names without a word, so the default is used',
+      misspeltHook: 'Unknown server hook "{{name}}", did you mean "{{setting}}"? gunicorn never calls a function of another name',
+      wrongCase: 'Expected "{{setting}}": setting names are lowercase, and gunicorn ignores "{{name}}" without a word',
+      removed: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}}; {{note}}): gunicorn ignores it',
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    // A file read for several launches is judged once.
+    const files = new Map<string, GunicornConfigFile>();
+    for (const backend of model.backends) {
+      if (backend.kind === 'gunicorn' && backend.config) files.set(backend.config.file, backend.config);
+    }
+    for (const config of files.values()) {
+      for (const { name, verdict } of ignoredGunicornNames(config)) {
+        const modelPath = `gunicorn>${name.name}`;
+        // Drafts written out per message id (the registry meta-test reads the ids from here).
+        const related = 'setting' in verdict ? realSetting(config, verdict.setting) : [];
+        const base = { primary: name.span, modelPath, related };
+        switch (verdict.kind) {
+          case 'flagSpelling':
+            yield { ...base, messageId: 'flagSpelling', data: { name: name.name, setting: verdict.setting, flag: verdict.flag } };
+            break;
+          case 'wrongCase':
+            yield { ...base, messageId: 'wrongCase', data: { name: name.name, setting: verdict.setting } };
+            break;
+          case 'removed':
+            yield { ...base, messageId: 'removed', data: { name: name.name, removedIn: verdict.removedIn, note: verdict.note } };
+            break;
+          case 'misspelt':
+            if (name.binding === 'def') yield { ...base, related: [], messageId: 'misspeltHook', data: { name: name.name, setting: verdict.setting } };
+            else yield { ...base, messageId: 'misspelt', data: { name: name.name, setting: verdict.setting } };
+            break;
+        }
+      }
+    }
+  },
+});
+
+/** The real setting, when the same file also sets it: the value gunicorn does use. */
+function realSetting(config: GunicornConfigFile, setting: string) {
+  const real = [...config.names].reverse().find((name) => name.name === setting);
+  return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
+}

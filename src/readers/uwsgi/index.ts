@@ -1,8 +1,224 @@
-/** uWSGI: ini files by uWSGI's own rules, merged with command lines. */
-import type { Launch } from '../../model/launch';
+/**
+ * uWSGI: ini files by uWSGI's own rules, merged with the command lines that start them.
+ *
+ * Each launch whose program is uWSGI (`uwsgi --ini app.ini --processes 4`, from systemd, a
+ * Dockerfile, compose, a Procfile or a script) is one instance: its `UWSGI_*` environment, its
+ * options and the ini files it names, in uWSGI's order (instance.ts). Each uWSGI ini file that no
+ * launch starts and no other file includes is an instance of its own, read as `uwsgi --ini file`.
+ * Emperor launches (`--emperor`) are not instances: their vassals are, through their own files.
+ *
+ * Files are found in the linted tree only. uWSGI opens a relative `ini =` name against its working
+ * directory, which the tree does not say: cfglint tries the directory of the instance's main ini,
+ * then that of the including file. A name on a command line is tried against the launch file's
+ * directory, then as a path mirrored in the tree (`/etc/uwsgi/app.ini` → `deploy/etc/uwsgi/app.ini`),
+ * then by file name when exactly one tree file fits best.
+ */
+import * as nodePath from 'path';
+import type { Launch, LaunchArg, LaunchEnvValue } from '../../model/launch';
 import type { UwsgiBackend } from '../../model/uwsgi';
-import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
+import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
+import { decodeUtf8, SourceText } from '../text';
+import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
+import { buildBackend } from './backend';
+import { readCommandLine } from './command-line';
+import { iniComments } from './ini';
+import { UNKNOWN } from './magic';
+import { BuiltInstance, buildInstance, InstanceStart, UwsgiFiles, UwsgiMachine } from './instance';
+
+export { buildInstance } from './instance';
+export type { UwsgiMachine, UwsgiFiles, InstanceStart, BuiltInstance } from './instance';
+
+/** `uwsgi`, and the per-language builds Debian ships as `uwsgi_python3`, `uwsgi-core`. */
+export function isUwsgiProgram(program: string): boolean {
+  return /^uwsgi(?:[-_][a-z0-9.]+)?$/i.test(program);
+}
 
 export function readUwsgi(files: string[], launches: Launch[], context: ReaderContext): ReaderOutput & { backends: UwsgiBackend[] } {
-  return { ...emptyOutput(), ...{ backends: [] } };
+  const output = emptyOutput();
+  const backends: UwsgiBackend[] = [];
+  const sources = new Map<string, SourceText>();
+  const treeFiles = new Set(context.treeFiles);
+  const reading = new TreeFiles(context, treeFiles, sources);
+  const diagnostics: ReaderDiagnostic[] = [];
+
+  const startedFiles = new Set<string>();
+  for (const launch of launches) {
+    if (!isUwsgiProgram(launch.program)) continue;
+    guarded(diagnostics, launch.span, () => {
+      const commandLine = readCommandLine(launch.argv.slice(1).map(withUnknownParts));
+      if (commandLine.options.some((option) => option.key === 'emperor')) return;
+      const envValue = (value: LaunchEnvValue) => (value.unresolved ? UNKNOWN : value.value);
+      const environment = [...launch.env].map(([name, value]) => ({ name, value: envValue(value), text: value.value, span: value.span }));
+      const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : undefined;
+      const machine: UwsgiMachine = {
+        env: { vars: new Map([...launch.env].map(([name, value]) => [name, envValue(value)])), complete: false },
+        realPaths: false,
+        cwd: workingDirectory,
+      };
+      // UWSGI_* variables from an EnvironmentFile=/env_file: set options the tree does not show.
+      const gaps = (launch.externalEnv ?? []).map((span) => ({ reason: 'environment from outside the tree may set UWSGI_* options', span }));
+      const instance = buildInstance({ environment, commandLine, gaps }, machine, reading.forLaunch(launch), context.displayPath);
+      instance.files.forEach((file) => startedFiles.add(file));
+      diagnostics.push(...instance.diagnostics);
+      const main = instance.files[0];
+      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+    });
+  }
+
+  // Files no launch starts: each on its own, unless another such file includes it.
+  const standalone: { file: string; instance: BuiltInstance }[] = [];
+  for (const file of files) {
+    if (startedFiles.has(file)) continue;
+    const start = { line: 1, column: 1, offset: 0 };
+    guarded(diagnostics, { file: context.displayPath(file), start, end: start }, () => {
+      const machine: UwsgiMachine = { env: { vars: new Map(), complete: false }, realPaths: false };
+      const request: InstanceStart = { iniFile: file };
+      standalone.push({ file, instance: buildInstance(request, machine, reading.forFiles(), context.displayPath) });
+    });
+  }
+  const included = new Set(standalone.flatMap(({ instance }) => instance.files.slice(1)));
+  const kept = standalone.filter(({ file }) => !included.has(file));
+  for (const { file, instance } of kept.length > 0 ? kept : standalone) {
+    diagnostics.push(...instance.diagnostics);
+    backends.push(finishBackend(instance, nodePath.basename(file), context.displayPath(file), undefined, context));
+  }
+  // Every file classified as uWSGI is part of the report, even when nothing else reads it.
+  for (const file of files) reading.read(file);
+
+  output.diagnostics.push(...diagnostics);
+  for (const source of sources.values()) {
+    output.sources.push(source);
+    const comments: SourceComment[] = iniComments(source);
+    if (comments.length > 0) output.comments.set(source.file, comments);
+  }
+  return { ...output, backends };
+}
+
+/**
+ * An argument the tree does not determine (`--processes $WORKERS`): its value becomes unknown,
+ * keeping a literal `--name=` in front so the option is still recognised.
+ */
+function withUnknownParts(arg: LaunchArg): LaunchArg {
+  if (!arg.unresolved) return arg;
+  const named = /^(--?[A-Za-z0-9][\w-]*=)/.exec(arg.value);
+  return { ...arg, value: named && !named[1].includes('$') ? named[1] + UNKNOWN : UNKNOWN };
+}
+
+function finishBackend(instance: BuiltInstance, name: string, file: string, launch: Launch | undefined, context: ReaderContext): UwsgiBackend {
+  const backend = buildBackend(instance, name, file, launch);
+  backend.iniFiles = instance.files.map((path) => context.displayPath(path));
+  return backend;
+}
+
+/** Readers never throw: a bug in this one becomes a finding and the other instances are still read. */
+function guarded(diagnostics: ReaderDiagnostic[], where: ReaderDiagnostic['primary'], read: () => void) {
+  try {
+    read();
+  } catch (error) {
+    diagnostics.push({
+      ruleId: 'internal-error',
+      message: `The uWSGI reader failed here and skipped this instance: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
+      primary: where,
+      related: [],
+    });
+  }
+}
+
+/** Config files as the linted tree holds them. */
+class TreeFiles {
+  constructor(
+    private readonly context: ReaderContext,
+    private readonly treeFiles: Set<string>,
+    private readonly sources: Map<string, SourceText>,
+  ) {}
+
+  read(path: string): SourceText | undefined {
+    let source = this.sources.get(path);
+    if (source) return source;
+    if (!this.treeFiles.has(path)) return undefined;
+    try {
+      source = new SourceText(this.context.displayPath(path), decodeUtf8(this.context.fs.read(path)));
+    } catch {
+      // walk() reports files it cannot read as read-error already.
+      return undefined;
+    }
+    this.sources.set(path, source);
+    return source;
+  }
+
+  /** Names inside ini files: the main ini's directory, then the including file's. */
+  forFiles(): UwsgiFiles {
+    return {
+      resolve: (name, from, main) => this.resolveInTree(name, [main, from]),
+      read: (path) => this.read(path),
+      serverPath: () => undefined,
+    };
+  }
+
+  /** Names on a launch's command line: its file's directory, a mirrored path, then the file name. */
+  forLaunch(launch: Launch): UwsgiFiles {
+    const launchPath = this.absoluteOf(launch.file);
+    const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : undefined;
+    return {
+      resolve: (name, from, main) => {
+        if (from !== undefined) return this.resolveInTree(name, [main, from]);
+        // On the server the name is relative to the working directory, when the launch says it.
+        const serverName = !nodePath.isAbsolute(name) && workingDirectory && nodePath.isAbsolute(workingDirectory) ? nodePath.join(workingDirectory, name) : name;
+        return this.resolveInTree(name, [launchPath]) ?? this.resolveInTree(serverName, []) ?? this.byFileName(serverName, launchPath);
+      },
+      read: (path) => this.read(path),
+      serverPath: () => undefined,
+    };
+  }
+
+  private absoluteOf(displayPath: string): string | undefined {
+    for (const file of this.treeFiles) if (this.context.displayPath(file) === displayPath) return file;
+    return undefined;
+  }
+
+  private resolveInTree(name: string, nextTo: (string | undefined)[]): string | undefined {
+    if (nodePath.isAbsolute(name)) {
+      const normal = nodePath.normalize(name);
+      if (this.treeFiles.has(normal)) return normal;
+      const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
+      return mirrored.length === 1 ? mirrored[0] : undefined;
+    }
+    for (const file of nextTo) {
+      if (file === undefined) continue;
+      const candidate = nodePath.join(nodePath.dirname(file), name);
+      if (this.treeFiles.has(candidate)) return candidate;
+    }
+    return undefined;
+  }
+
+  /**
+   * The tree file with the same name that shares the most trailing path components with the
+   * name (`/app/conf/uwsgi.ini` prefers `deploy/conf/uwsgi.ini` over `docs/uwsgi.ini`); on a tie,
+   * the one nearest the launch file; still tied, none.
+   */
+  private byFileName(name: string, launchPath: string | undefined): string | { ambiguous: string[] } | undefined {
+    const wanted = nodePath.normalize(name).split('/').filter(Boolean);
+    const base = wanted[wanted.length - 1];
+    if (!base) return undefined;
+    const scored = [...this.treeFiles]
+      .filter((file) => nodePath.basename(file) === base)
+      .map((file) => {
+        const parts = file.split('/').filter(Boolean);
+        let shared = 0;
+        while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
+        const near = launchPath ? commonPrefixLength(nodePath.dirname(launchPath).split('/'), nodePath.dirname(file).split('/')) : 0;
+        return { file, shared, near };
+      })
+      .sort((a, b) => b.shared - a.shared || b.near - a.near);
+    if (scored.length === 0) return undefined;
+    const best = scored.filter((entry) => entry.shared === scored[0].shared && entry.near === scored[0].near);
+    if (best.length > 1) return { ambiguous: best.map((entry) => entry.file) };
+    return scored[0].file;
+  }
+}
+
+function commonPrefixLength(a: string[], b: string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }

@@ -1,0 +1,73 @@
+import { defineRule, FindingDraft } from '../src/engine/rule';
+import { docsUrl } from '../src/meta';
+import type { Deployment } from '../src/model/deployment';
+import { spanWithin, uwsgiBackends, uwsgiEntryPath, UwsgiOptionEntry } from '../src/model/uwsgi';
+import { uwsgiOptionSpec } from '../src/model/uwsgi-options';
+import { isPlainUwsgiInteger, readUwsgiFlag } from '../src/model/uwsgi-values';
+
+const ID = 'uwsgi-inline-comment';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'warning',
+  category: 'correctness',
+  meta: {
+    description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      commentInValue: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}; put the comment on a line of its own',
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    for (const backend of uwsgiBackends(model.backends)) {
+      for (const entry of backend.options) {
+        if (entry.origin !== 'ini' || entry.text === null || runsAShell(entry)) continue;
+        // A comment marker after whitespace; `app#1.log` or `#fff` glued to text is not one.
+        const marker = /[ \t][;#]/.exec(entry.text);
+        if (!marker) continue;
+        const start = marker.index + 1;
+        const comment = entry.text.slice(start);
+        const value = typeof entry.value === 'string' ? entry.value : entry.text;
+        const effect = effectOf(entry.key, value, value.length - comment.length);
+        if (effect === undefined) continue;
+        yield {
+          messageId: 'commentInValue',
+          data: { comment, option: entry.key, value, effect },
+          primary: spanWithin(entry.valueSpan, entry.text, start, entry.text.length),
+          modelPath: uwsgiEntryPath(backend, entry),
+        };
+      }
+    }
+  },
+});
+
+/**
+ * What the comment changes, for the message; undefined when it changes nothing: a number read
+ * by atoi/strtoul stops before the comment (`processes = 4 # four` is 4), and a switch that
+ * reads the same with and without it (`master = true # on`). `master = false # off` is true.
+ */
+function effectOf(key: string, value: string, commentAt: number): string | undefined {
+  const reader = uwsgiOptionSpec(key)?.reader;
+  const before = value.slice(0, Math.max(0, commentAt)).trim();
+  if ((reader === 'int' || reader === 'uint64' || reader === 'uint16' || reader === 'megabytes') && isPlainUwsgiInteger(before)) return undefined;
+  if (reader === 'flag' || reader === 'flag-inverted') {
+    const meant = readUwsgiFlag(before);
+    if (readUwsgiFlag(value) === meant) return undefined;
+    return `, which uWSGI reads as "${readUwsgiFlag(value)}", not "${meant}"`;
+  }
+  return '';
+}
+
+/**
+ * Options whose value is a shell command: the shell itself treats ` # …` as a comment and `;` as
+ * a separator, so there the text does what it says.
+ */
+function runsAShell(entry: UwsgiOptionEntry): boolean {
+  const key = entry.key;
+  // Hooks run a shell only through the exec/safeexec actions (`hook-asap = exec:…`).
+  if (/^hook-|-hook$/.test(key)) return /^(exec|safeexec):/.test(entry.text ?? '');
+  return /^(exec-|worker-exec|touch-exec|emperor-(magic|on-demand)-exec)/.test(key)
+    || /(^|-)(cron|cron2|attach-daemon|attach-daemon2|attach-control-daemon|smart-attach-daemon|smart-attach-daemon2)$/.test(key)
+    || /^(unique-cron|cron|legion-cron|unique-legion-cron)(-legion)?$/.test(key);
+}

@@ -1,8 +1,540 @@
-/** Spring Boot: embedded Tomcat settings from application.properties / application.yml. */
+/**
+ * Spring Boot: embedded Tomcat settings from application.properties / application.yml.
+ *
+ * Files are grouped into applications by where Spring Boot looks for them (an application is
+ * taken for Spring Boot by its build file or its spring.* / server.* keys: Quarkus, Micronaut and
+ * Helidon use the same file names): `X/src/main/resources/`
+ * and its `config/` (the classpath), `X/` and `X/config/` (the working directory) all configure
+ * application X. Within a location YAML comes before properties (.properties wins); later
+ * locations win; profile-specific files and documents (`application-prod.yml`,
+ * `spring.config.activate.on-profile` or the older `spring.profiles`) win over the base, in the
+ * order the profiles are activated (Spring Boot 2.4+ config data). `src/test/resources` only
+ * configures tests: read (syntax, suppressions) but no backend.
+ *
+ * Profiles (the active profile is usually decided at deploy time):
+ * - the `default` backend is the base plus the profiles the tree activates
+ *   (`spring.profiles.active` / `include` in the base, or SPRING_PROFILES_ACTIVE / a
+ *   `--spring.profiles.active` of the process that runs it); when the tree activates none,
+ *   Spring's `default` profile (application-default.*) applies, as it does at run time;
+ * - when the tree activates no profile, every other profile whose files change a server
+ *   setting gets its own backend (`variant: 'profile'`, base + that profile), so a rule
+ *   reports each profile where the problem is; when the tree does activate profiles, only those
+ *   run and no other backend is made.
+ *
+ * The process that runs the application may override any property: arguments
+ * (`--server.port=9000`), system properties (`-Dserver.port=9000`) and environment variables
+ * (`SERVER_PORT`), in that order of precedence over the files. They are taken from the launches
+ * (Dockerfile, compose, systemd, scripts) that run `java` or set SERVER_* / SPRING_* variables
+ * and whose file sits in the application's directory or above it; when two of them disagree on
+ * a property its value is undetermined.
+ */
+import * as nodePath from 'path';
+import type { Setting, Unit, ValueSource } from '../../model/backend';
 import type { Launch } from '../../model/launch';
-import type { SpringBootBackend } from '../../model/tomcat';
-import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
+import type { ConnectorSettingName, SpringBootBackend, TomcatConnector } from '../../model/tomcat';
+import type { Span } from '../../report/finding';
+import type { ReaderDiagnostic } from '../diagnostic';
+import { decodeUtf8, SourceText } from '../text';
+import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
+import { readerFailed } from '../tomcat';
+import { attachListener } from '../tomcat/connector';
+import { connectorDefault, HTTP_ADDRESS_REFERENCE, KEEP_ALIVE_TIMEOUT_REFERENCE, REQUEST_HEADER_SIZE_REFERENCE } from '../tomcat/defaults';
+import { readSpringFile, SpringEntry, SpringFileContent } from './documents';
+import { parseSpringDataSize, parseSpringDuration, parseSpringInt, relaxedKey, relaxedKeyOfEnvironment } from './values';
+
+const SERVER_PROPERTIES = 'Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)';
+const TOMCAT_PROPERTIES = 'Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)';
+const MULTIPART_PROPERTIES = 'Spring Boot MultipartProperties.java';
+
+type ValueKind = 'int' | 'duration' | 'data-size' | 'text' | 'flag';
+
+interface SpringSettingSpec {
+  /** Canonical Spring name (kebab-case), first; older names after it, lower precedence. */
+  keys: string[];
+  kind: ValueKind;
+  unit: Unit;
+  /** Tomcat attribute names it sets on the connector. */
+  connector: ConnectorSettingName[];
+  /** Spring's default, when Spring has its own (otherwise Tomcat's applies). */
+  springDefault?: { value: number; text: string; reference: string };
+  /** Spring applies the value only when > 0 (TomcatWebServerFactoryCustomizer `isPositive`). */
+  onlyPositive?: boolean;
+}
+
+const SETTINGS: SpringSettingSpec[] = [
+  { keys: ['server.tomcat.connection-timeout', 'server.connection-timeout'], kind: 'duration', unit: 'ms', connector: ['connectionTimeout'] },
+  { keys: ['server.tomcat.keep-alive-timeout'], kind: 'duration', unit: 'ms', connector: ['keepAliveTimeout'] },
+  { keys: ['server.tomcat.max-keep-alive-requests'], kind: 'int', unit: 'count', connector: ['maxKeepAliveRequests'], springDefault: { value: 100, text: '100', reference: TOMCAT_PROPERTIES } },
+  { keys: ['server.tomcat.accept-count'], kind: 'int', unit: 'count', connector: ['acceptCount'], springDefault: { value: 100, text: '100', reference: TOMCAT_PROPERTIES }, onlyPositive: true },
+  { keys: ['server.tomcat.max-connections'], kind: 'int', unit: 'count', connector: ['maxConnections'], springDefault: { value: 8192, text: '8192', reference: TOMCAT_PROPERTIES }, onlyPositive: true },
+  { keys: ['server.tomcat.threads.max', 'server.tomcat.max-threads'], kind: 'int', unit: 'count', connector: ['maxThreads'], springDefault: { value: 200, text: '200', reference: TOMCAT_PROPERTIES }, onlyPositive: true },
+  {
+    keys: ['server.max-http-request-header-size', 'server.max-http-header-size'],
+    kind: 'data-size',
+    unit: 'bytes',
+    connector: ['maxHttpHeaderSize', 'maxHttpRequestHeaderSize'],
+    springDefault: { value: 8192, text: '8KB', reference: SERVER_PROPERTIES },
+    onlyPositive: true,
+  },
+  { keys: ['server.tomcat.max-swallow-size'], kind: 'data-size', unit: 'bytes', connector: ['maxSwallowSize'], springDefault: { value: 2097152, text: '2MB', reference: TOMCAT_PROPERTIES } },
+  { keys: ['server.tomcat.max-http-form-post-size', 'server.tomcat.max-http-post-size'], kind: 'data-size', unit: 'bytes', connector: ['maxPostSize'], springDefault: { value: 2097152, text: '2MB', reference: TOMCAT_PROPERTIES } },
+  { keys: ['spring.servlet.multipart.max-file-size'], kind: 'data-size', unit: 'bytes', connector: [], springDefault: { value: 1048576, text: '1MB', reference: MULTIPART_PROPERTIES } },
+  { keys: ['spring.servlet.multipart.max-request-size'], kind: 'data-size', unit: 'bytes', connector: [], springDefault: { value: 10485760, text: '10MB', reference: MULTIPART_PROPERTIES } },
+];
+
+/** Keys whose change makes a profile worth its own backend. */
+const SERVER_KEYS = new Set([
+  'server.port', 'server.address', 'server.ssl.enabled', 'server.ssl.key-store', 'server.ssl.bundle', 'server.ssl.certificate',
+  ...SETTINGS.flatMap((spec) => spec.keys),
+].map(relaxedKey));
+
+type Location = 'classpath' | 'classpath-config' | 'file' | 'file-config';
+const LOCATION_ORDER: Location[] = ['classpath', 'classpath-config', 'file', 'file-config'];
+
+interface SpringFile {
+  path: string;
+  source: SourceText;
+  format: 'properties' | 'yaml';
+  location: Location;
+  /** From the name: application-<profile>.yml. */
+  profile?: string;
+  content: SpringFileContent;
+}
+
+interface Layer {
+  file: SpringFile;
+  /** undefined: the base; otherwise the profile (or the on-profile expression) it belongs to. */
+  profile?: string;
+  entries: SpringEntry[];
+}
+
+/** A property's value with where it came from. */
+interface Found {
+  value: string | undefined;
+  text: string;
+  span: Span;
+  via?: Span[];
+}
 
 export function readSpringBoot(files: string[], launches: Launch[], context: ReaderContext): ReaderOutput & { backends: SpringBootBackend[] } {
-  return { ...emptyOutput(), ...{ backends: [] } };
+  const output = emptyOutput();
+  const apps = new Map<string, SpringFile[]>();
+  for (const path of files) {
+    const file = readFile(path, context, output);
+    if (!file) continue;
+    const app = appOf(path);
+    if (!app) continue;
+    file.location = app.location;
+    const list = apps.get(app.root) ?? [];
+    list.push(file);
+    apps.set(app.root, list);
+  }
+  const backends: SpringBootBackend[] = [];
+  for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    try {
+      const runner = launchesFor(context.displayPath(root), launches);
+      const built = buildApp(root, appFiles, runner.overrides, context);
+      for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
+      backends.push(...built);
+    } catch (error) {
+      output.diagnostics.push(readerFailed('Spring Boot', appFiles[0].source, error));
+    }
+  }
+  return { ...output, backends };
+}
+
+function readFile(path: string, context: ReaderContext, output: ReaderOutput): SpringFile | undefined {
+  let source: SourceText;
+  try {
+    source = new SourceText(context.displayPath(path), decodeUtf8(context.fs.read(path)));
+  } catch (error) {
+    const start = { line: 1, column: 1, offset: 0 };
+    output.diagnostics.push({ ruleId: 'read-error', message: (error as Error).message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });
+    return undefined;
+  }
+  output.sources.push(source);
+  const base = nodePath.basename(path);
+  const format = /\.properties$/i.test(base) ? 'properties' : 'yaml';
+  const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
+  const content = readSpringFile(source.text, format);
+  output.comments.set(source.file, content.comments.map((comment) => ({ span: source.span(comment.start, comment.end), text: comment.text })));
+  // A properties file has no syntax error Spring stops at except a bad \uXXXX, which is left to the value it spoils.
+  if (format === 'yaml') {
+    for (const problem of content.problems) {
+      output.diagnostics.push({ ruleId: 'yaml-syntax', message: problem.message, primary: source.span(problem.start, problem.end), related: [] } satisfies ReaderDiagnostic);
+    }
+  }
+  return { path, source, format, location: 'file', profile, content };
+}
+
+/** The application a file configures and the location it is in; undefined for test resources. */
+function appOf(path: string): { root: string; location: Location } | undefined {
+  const dir = nodePath.dirname(path);
+  const parts = dir.split(nodePath.sep);
+  const resources = findSequence(parts, ['src', 'main', 'resources']);
+  if (findSequence(parts, ['src', 'test', 'resources']) !== -1) return undefined;
+  if (resources !== -1) {
+    const root = parts.slice(0, resources).join(nodePath.sep) || nodePath.sep;
+    const rest = parts.slice(resources + 3);
+    return { root, location: rest.length > 0 && rest[0] === 'config' ? 'classpath-config' : 'classpath' };
+  }
+  if (nodePath.basename(dir) === 'config') return { root: nodePath.dirname(dir), location: 'file-config' };
+  return { root: dir, location: 'file' };
+}
+
+function findSequence(parts: string[], sequence: string[]): number {
+  for (let i = parts.length - sequence.length; i >= 0; i--) {
+    if (sequence.every((part, j) => parts[i + j] === part)) return i;
+  }
+  return -1;
+}
+
+function buildApp(root: string, files: SpringFile[], overrides: Map<string, Found>, context: ReaderContext): SpringBootBackend[] {
+  const ordered = [...files].sort((a, b) =>
+    LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === 'yaml' ? -1 : 1) || (a.path < b.path ? -1 : 1));
+  const layers: Layer[] = [];
+  for (const file of ordered) {
+    for (const document of file.content.documents) {
+      const entries = joinLists(document.entries);
+      const activation = entries.find((entry) => ['spring.config.activate.onprofile', 'spring.profiles'].includes(relaxedKey(entry.key)))?.value.trim();
+      layers.push({ file, profile: activation || file.profile, entries });
+    }
+  }
+  if (!looksLikeSpringBoot(root, layers, context)) return [];
+
+  const baseLayers = layers.filter((layer) => layer.profile === undefined);
+  const base = merge(baseLayers, []);
+  const activeFromTree = [
+    ...listOf(overrides.get('spring.profiles.active') ?? base.get('spring.profiles.active')),
+    ...listOf(overrides.get('spring.profiles.include') ?? base.get('spring.profiles.include')),
+  ];
+  const defaultProfiles = listOf(base.get('spring.profiles.default'));
+  const active = activeFromTree.length > 0 ? activeFromTree : defaultProfiles.length > 0 ? defaultProfiles : ['default'];
+  const appName = context.displayPath(root) || '.';
+  const backends: SpringBootBackend[] = [];
+  const usedProfiles = active.filter((profile) => layers.some((layer) => layer.profile === profile));
+  const defaultMerged = merge(layers, usedProfiles, overrides);
+  backends.push(makeBackend(appName, files, usedProfiles, 'default', defaultMerged, layers, overrides));
+
+  if (activeFromTree.length === 0) {
+    const others = [...new Set(layers.map((layer) => layer.profile).filter((profile): profile is string => profile !== undefined && !active.includes(profile)))];
+    for (const profile of others.sort()) {
+      const merged = merge(layers, [profile], overrides);
+      const baseOnly = merge(layers, [], overrides);
+      const changes = [...SERVER_KEYS].some((key) => spanKey(merged.get(key)) !== spanKey(baseOnly.get(key)));
+      if (changes) backends.push(makeBackend(appName, files, [profile], 'profile', merged, layers, overrides));
+    }
+  }
+  return backends;
+}
+
+/**
+ * Quarkus, Micronaut and Helidon also read application.properties / application.yml. The
+ * application is taken for Spring Boot when its build file says so, or, without a build file
+ * that names another framework, when its files set spring.* or server.* properties.
+ */
+function looksLikeSpringBoot(root: string, layers: Layer[], context: ReaderContext): boolean {
+  let build = '';
+  for (const name of ['pom.xml', 'build.gradle', 'build.gradle.kts']) {
+    try {
+      build += decodeUtf8(context.fs.read(nodePath.join(root, name)));
+    } catch {
+      // No such build file.
+    }
+  }
+  if (/spring-boot/.test(build)) return true;
+  if (/quarkus|micronaut|helidon/i.test(build)) return false;
+  const keys = layers.flatMap((layer) => layer.entries.map((entry) => relaxedKey(entry.key)));
+  if (keys.some((key) => /^(quarkus|micronaut)\./.test(key)) && !keys.some((key) => key.startsWith('spring.'))) return false;
+  return keys.some((key) => key.startsWith('spring.') || key.startsWith('server.'));
+}
+
+/** `a[0]`, `a[1]` (a YAML list or indexed properties) → one comma-separated `a`. */
+function joinLists(entries: SpringEntry[]): SpringEntry[] {
+  const out: SpringEntry[] = [];
+  const lists = new Map<string, SpringEntry>();
+  for (const entry of entries) {
+    const match = /^(.*)\[\d+\]$/.exec(entry.key);
+    if (!match) {
+      out.push(entry);
+      continue;
+    }
+    const existing = lists.get(match[1]);
+    if (existing) {
+      existing.value += `,${entry.value}`;
+      existing.valueEnd = entry.valueEnd;
+    } else {
+      const joined = { ...entry, key: match[1] };
+      lists.set(match[1], joined);
+      out.push(joined);
+    }
+  }
+  return out;
+}
+
+/** Relaxed key → value: base layers, then each profile's layers in activation order, then the process's overrides. */
+function merge(layers: Layer[], profiles: string[], overrides?: Map<string, Found>): Map<string, Found> {
+  const merged = new Map<string, Found>();
+  const apply = (layer: Layer) => {
+    for (const entry of layer.entries) {
+      merged.set(relaxedKey(entry.key), { value: entry.value, text: entry.value, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
+    }
+  };
+  for (const layer of layers) if (layer.profile === undefined) apply(layer);
+  for (const profile of profiles) for (const layer of layers) if (layer.profile === profile) apply(layer);
+  if (overrides) for (const [key, found] of overrides) merged.set(key, found);
+  return merged;
+}
+
+function listOf(found: Found | undefined): string[] {
+  if (!found || found.value === undefined) return [];
+  return found.value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+function makeBackend(appName: string, files: SpringFile[], profiles: string[], variant: 'default' | 'profile', merged: Map<string, Found>, layers: Layer[], overrides: Map<string, Found>): SpringBootBackend {
+  const contributing = [...new Set(layers.filter((layer) => layer.profile === undefined || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
+  const firstFile = layers.find((layer) => layer.profile === undefined)?.file ?? files[0];
+  const resolve = (key: string): Found | undefined => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides);
+  const settings = new Map<string, Setting>();
+  const connectorSettings = new Map<ConnectorSettingName, Setting>();
+  const fileStart = firstFile.source.span(0, 0);
+
+  // Port and address.
+  const port = resolve('server.port');
+  const portValue = port?.value === undefined ? undefined : parseSpringInt(port.value);
+  const portSetting: Setting = port
+    ? { name: 'server.port', value: portValue, text: port.text, unit: 'count', source: sourceOf(port) }
+    : { name: 'server.port', value: 8080, text: '8080', unit: 'count', source: { kind: 'default', reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
+  settings.set('server.port', portSetting);
+  connectorSettings.set('port', { ...portSetting, name: 'port' });
+  const address = resolve('server.address');
+  const addressSetting: Setting = address
+    ? { name: 'server.address', value: address.value?.trim(), text: address.text, unit: 'text', source: sourceOf(address) }
+    : { name: 'server.address', value: '0.0.0.0', text: 'all local addresses', unit: 'text', source: { kind: 'default', reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
+  settings.set('server.address', addressSetting);
+  connectorSettings.set('address', { ...addressSetting, name: 'address' });
+
+  for (const spec of SETTINGS) {
+    const setting = springSetting(spec, resolve);
+    if (setting) settings.set(spec.keys[0], setting);
+    for (const name of spec.connector) {
+      if (setting) connectorSettings.set(name, { ...setting, name });
+      else if (connectorDefault(name, 'http')) connectorSettings.set(name, tomcatDefault(name));
+    }
+  }
+  connectorSettings.set('protocol', { name: 'protocol', value: 'HTTP/1.1', text: 'HTTP/1.1', unit: 'text', source: { kind: 'default', reference: 'Spring Boot TomcatServletWebServerFactory: Http11NioProtocol' } });
+
+  // connectionTimeout: Spring has no default of its own; Tomcat's 60000 applies. keepAliveTimeout follows it.
+  if (!settings.has('server.tomcat.connection-timeout')) connectorSettings.set('connectionTimeout', tomcatDefault('connectionTimeout'));
+  if (!settings.has('server.tomcat.keep-alive-timeout')) {
+    const timeout = connectorSettings.get('connectionTimeout')!;
+    connectorSettings.set('keepAliveTimeout', {
+      ...timeout,
+      name: 'keepAliveTimeout',
+      source: timeout.source.kind === 'file' ? timeout.source : { kind: 'default', reference: `${TOMCAT_PROPERTIES}: "When not set the connectionTimeout is used"; ${KEEP_ALIVE_TIMEOUT_REFERENCE('http')}`, note: `= connectionTimeout ${timeout.text}` },
+    });
+  }
+  if (!settings.has('server.max-http-request-header-size')) {
+    const header = connectorSettings.get('maxHttpHeaderSize')!;
+    connectorSettings.set('maxHttpRequestHeaderSize', { ...header, name: 'maxHttpRequestHeaderSize', source: header.source.kind === 'file' ? header.source : { kind: 'default', reference: REQUEST_HEADER_SIZE_REFERENCE } });
+  }
+
+  // TLS: a keystore, bundle or certificate under server.ssl, unless server.ssl.enabled=false.
+  const sslEnabled = resolve('server.ssl.enabled');
+  const sslMaterial = ['server.ssl.key-store', 'server.ssl.bundle', 'server.ssl.certificate'].map(resolve).find((found) => found !== undefined);
+  const tls = sslMaterial !== undefined && sslEnabled?.value?.trim().toLowerCase() !== 'false';
+  connectorSettings.set('SSLEnabled', tls
+    ? { name: 'SSLEnabled', value: true, text: sslMaterial!.text, unit: 'flag', source: sourceOf(sslMaterial!) }
+    : { name: 'SSLEnabled', value: false, text: 'false', unit: 'flag', source: { kind: 'default', reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
+
+  const connector: TomcatConnector = {
+    origin: 'spring-boot',
+    span: port ? port.span : fileStart,
+    protocol: tls ? 'https' : 'http',
+    protocolName: 'HTTP/1.1',
+    attributes: new Map(),
+    settings: connectorSettings,
+  };
+  const name = variant === 'profile' ? `${appName} [profile ${profiles.join(',')}]` : profiles.length > 0 ? `${appName} [profiles ${profiles.join(',')}]` : appName;
+  const backend: SpringBootBackend = {
+    kind: 'spring-boot',
+    name,
+    file: firstFile.source.file,
+    listeners: [],
+    settings,
+    connector,
+    profiles,
+    variant,
+    files: contributing,
+  };
+  const listener = attachListener(backend, connector, 'server.port', port ? port.span : fileStart);
+  if (typeof portValue === 'number' && portValue < 0) listener.address = { kind: 'other', text: `server.port ${portValue}: no HTTP listener` };
+  backend.listeners.push(listener);
+  return backend;
+}
+
+function tomcatDefault(name: ConnectorSettingName): Setting {
+  const fallback = connectorDefault(name, 'http')!;
+  return { name, value: fallback.value, text: fallback.text, unit: unitOf(name), source: { kind: 'default', reference: fallback.reference, note: fallback.note } };
+}
+
+function unitOf(name: ConnectorSettingName): Unit {
+  return /Timeout$/.test(name) ? 'ms' : /Size$/.test(name) ? 'bytes' : name === 'SSLEnabled' || name === 'secure' ? 'flag' : 'count';
+}
+
+/** One Spring setting in canonical units, or undefined when no file or process sets it and Spring has no default. */
+function springSetting(spec: SpringSettingSpec, resolve: (key: string) => Found | undefined): Setting | undefined {
+  const key = spec.keys.find((candidate) => resolve(candidate) !== undefined);
+  const found = key ? resolve(key) : undefined;
+  const name = spec.keys[0];
+  if (!found) {
+    return spec.springDefault
+      ? { name, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: 'default', reference: spec.springDefault.reference } }
+      : undefined;
+  }
+  if (found.value === undefined) return { name, value: undefined, text: found.text, unit: spec.unit, source: sourceOf(found) };
+  let value: number | undefined;
+  if (spec.kind === 'int') value = parseSpringInt(found.value);
+  else if (spec.kind === 'duration') value = parseSpringDuration(found.value);
+  else value = parseSpringDataSize(found.value);
+  if (value === undefined) {
+    // Spring Boot fails to bind it and does not start; nothing here guesses what was meant.
+    return { name, value: undefined, text: found.text, unit: spec.unit, source: sourceOf(found) };
+  }
+  if (spec.onlyPositive && value <= 0 && spec.springDefault) {
+    return { name, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: 'default', reference: spec.springDefault.reference, note: `${key} ${found.value} is not applied (only values > 0 are)` } };
+  }
+  return { name, value: canonical(spec, value), text: found.text, unit: spec.unit, source: sourceOf(found) };
+}
+
+/** Tomcat's "no limit" values become Infinity, as in server.xml (see src/model/tomcat.ts). */
+function canonical(spec: SpringSettingSpec, value: number): number {
+  const name = spec.keys[0];
+  if (spec.kind === 'duration') return value <= 0 ? Infinity : value;
+  if (name === 'server.tomcat.max-keep-alive-requests') return value <= 0 ? Infinity : value;
+  if (spec.kind === 'data-size' && value < 0) return Infinity;
+  return value;
+}
+
+function sourceOf(found: Found): ValueSource {
+  return { kind: 'file', span: found.span, via: found.via };
+}
+
+function spanKey(found: Found | undefined): string {
+  return found ? `${found.span.file}:${found.span.start.offset}` : '';
+}
+
+/**
+ * `${name}` and `${name:default}` as Spring's PropertyPlaceholderHelper resolves them: another
+ * property (relaxed name), then the process environment, then the default. A name found nowhere
+ * without a default makes the value undetermined.
+ */
+function resolvePlaceholders(found: Found | undefined, merged: Map<string, Found>, overrides: Map<string, Found>, depth = 0): Found | undefined {
+  if (!found || found.value === undefined || !found.value.includes('${')) return found;
+  if (depth > 10) return { ...found, value: undefined };
+  const via: Span[] = [...(found.via ?? [])];
+  let undetermined = false;
+  const value = replacePlaceholders(found.value, (name, fallback) => {
+    const target = merged.get(relaxedKey(name)) ?? overrides.get(relaxedKey(name)) ?? overrides.get(`env:${name}`);
+    if (target) {
+      const resolved = resolvePlaceholders(target, merged, overrides, depth + 1);
+      if (resolved?.value !== undefined) {
+        via.push(resolved.span);
+        return resolved.value;
+      }
+    }
+    if (fallback !== undefined) return fallback;
+    undetermined = true;
+    return '';
+  });
+  return { ...found, value: undetermined ? undefined : value, via: via.length > 0 ? via : undefined };
+}
+
+/** Replaces each top-level `${name[:default]}` (nested braces balanced; `\${` is literal). */
+function replacePlaceholders(text: string, lookup: (name: string, fallback: string | undefined) => string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === '\\' && text.startsWith('${', i + 1)) {
+      out += '${';
+      i += 3;
+      continue;
+    }
+    if (!text.startsWith('${', i)) {
+      out += text[i++];
+      continue;
+    }
+    let depth = 1;
+    let j = i + 2;
+    for (; j < text.length && depth > 0; j++) {
+      if (text.startsWith('${', j)) {
+        depth++;
+        j++;
+      } else if (text[j] === '}') depth--;
+    }
+    if (depth > 0) {
+      out += text.slice(i);
+      break;
+    }
+    const body = text.slice(i + 2, j - 1);
+    const colon = body.indexOf(':');
+    const name = colon === -1 ? body : body.slice(0, colon);
+    const fallback = colon === -1 ? undefined : replacePlaceholders(body.slice(colon + 1), lookup);
+    out += lookup(name, fallback);
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Properties the process that runs the application sets: `--key=value` arguments, `-Dkey=value`
+ * system properties, and environment variables (relaxed: SERVER_PORT is server.port; also kept
+ * under `env:NAME` for placeholders). From the launches in the application's directory or above
+ * it that run java or set SERVER_* / SPRING_* variables.
+ */
+function launchesFor(root: string, launches: Launch[]): { overrides: Map<string, Found>; launches: Launch[] } {
+  const out = new Map<string, Found>();
+  const used: Launch[] = [];
+  const conflicts = new Set<string>();
+  const set = (key: string, found: Found) => {
+    const existing = out.get(key);
+    if (existing && existing.value !== found.value && existing.span !== found.span) conflicts.add(key);
+    out.set(key, found);
+  };
+  for (const launch of launches) {
+    const launchDir = nodePath.dirname(launch.file);
+    const related = isWithin(root, launchDir) || isWithin(launchDir, root);
+    const springish = [...launch.env.keys()].some((name) => /^(SERVER|SPRING)_/.test(name));
+    if (!related || (launch.program !== 'java' && !springish)) continue;
+    used.push(launch);
+    const byPrecedence: Map<string, Found>[] = [new Map(), new Map(), new Map()];
+    for (const [name, value] of launch.env) {
+      const found = { value: value.value, text: value.value, span: value.span };
+      byPrecedence[0].set(relaxedKeyOfEnvironment(name), found);
+      byPrecedence[0].set(`env:${name}`, found);
+    }
+    if (launch.program === 'java') {
+      const jar = launch.argv.findIndex((arg, index) => index > 0 && (arg.value === '-jar' || (!arg.value.startsWith('-') && launch.argv[index - 1]?.value !== '-cp' && launch.argv[index - 1]?.value !== '-classpath')));
+      launch.argv.forEach((arg, index) => {
+        const system = /^-D([^=]+)=(.*)$/s.exec(arg.value);
+        if (system && (jar === -1 || index < jar)) byPrecedence[1].set(relaxedKey(system[1]), { value: system[2], text: system[2], span: arg.span });
+        const option = /^--([^=]+)=(.*)$/s.exec(arg.value);
+        if (option && jar !== -1 && index > jar) byPrecedence[2].set(relaxedKey(option[1]), { value: option[2], text: option[2], span: arg.span });
+      });
+    }
+    const combined = new Map<string, Found>();
+    for (const level of byPrecedence) for (const [key, found] of level) combined.set(key, found);
+    for (const [key, found] of combined) set(key, found);
+  }
+  for (const key of conflicts) {
+    const found = out.get(key)!;
+    // Two launches in the tree set it differently: which one runs is not in the tree.
+    out.set(key, { ...found, value: undefined });
+  }
+  return { overrides: out, launches: used };
+}
+
+function isWithin(dir: string, maybeParent: string): boolean {
+  const relative = nodePath.relative(maybeParent, dir);
+  return relative === '' || (!relative.startsWith('..') && !nodePath.isAbsolute(relative));
 }

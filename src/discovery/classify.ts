@@ -35,6 +35,8 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (lower === 'sysctl.conf' || (lower.endsWith('.conf') && dir === 'sysctl.d')) return 'sysctl';
   if (lower === 'limits.conf' || (lower.endsWith('.conf') && dir === 'limits.d' && parentDir === 'security')) return 'limits';
   if (lower.endsWith('.ini')) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? '') ? 'uwsgi' : undefined;
+  // uWSGI reads any name with --ini (`uwsgi.conf`, `app.cfg`); a [uwsgi] section says which.
+  if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? '')) return 'uwsgi';
   if (lower.endsWith('.xml')) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? '') ? 'tomcat' : undefined;
   if (lower.endsWith('.sh')) return 'shell';
   if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? '') && /^kind:/m.test(readHead() ?? '') ? 'kubernetes' : undefined;

@@ -159,7 +159,10 @@ export function readTree(options: LintOptions = {}): ReadTree {
   for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
 
   const model: Deployment = {
-    nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }),
+    nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
+      modules: config.nginx?.modules,
+      extraDirectives: config.nginx?.extraDirectives,
+    }),
     nginxVersion,
     launches: launch.launches,
     backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],

@@ -78,7 +78,16 @@ export interface BackendBase {
 /** A limit of the operating system, and which processes it applies to. */
 export interface SystemLimit {
   name: 'net.core.somaxconn' | 'nofile';
+  /** The value a process gets; for nofile the soft limit (Infinity for `infinity`/`unlimited`). */
   setting: Setting<number>;
-  /** `all` for sysctls of the host; otherwise the service, container or user it is scoped to. */
-  appliesTo: { kind: 'host' } | { kind: 'service'; name: string } | { kind: 'container'; name: string } | { kind: 'user'; name: string } | { kind: 'nginx-workers' };
+  /** For nofile: the hard limit, when the tree sets one. */
+  hard?: Setting<number>;
+  /**
+   * `host` for sysctls of the host; a systemd `service` (unit name, `nginx.service`); a
+   * `container` (compose service or Kubernetes workload name, in the file of `setting.source`);
+   * `login-session` for limits.conf: pam_limits applies it to login sessions of the users its
+   * domain matches (`www-data`, `@group`, `*`), never to systemd services or containers.
+   * Queries in src/model/limits.ts pick the limit that applies to a launch.
+   */
+  appliesTo: { kind: 'host' } | { kind: 'service'; name: string } | { kind: 'container'; name: string } | { kind: 'user'; name: string } | { kind: 'login-session'; domain: string } | { kind: 'nginx-workers' };
 }

@@ -7,7 +7,7 @@
 import { corpusEntries, describeCorpus, describeFinding, lintCorpus, READING_FAILED } from './corpus';
 
 /** Formats another reader takes, so they may appear among the files read. */
-const OTHER_READERS = new Set(['dockerfile', 'yaml']);
+const OTHER_READERS = new Set(['dockerfile', 'yaml', 'gunicorn', 'tomcat', 'uwsgi', 'systemd']);
 
 describeCorpus('corpus: deploy sets linted as directories', () => {
   const entries = corpusEntries().filter((entry) => entry.path.startsWith('deploy-sets/'));

@@ -45,6 +45,8 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['gunicorn.conf.py', '/tree/gunicorn.conf.py', 'bind = "127.0.0.1:8000"\nworkers = 4\n', 'gunicorn'],
     ['gunicorn_config.py', '/tree/deploy/gunicorn_config.py', 'workers = 4\n', 'gunicorn'],
     ['uwsgi.ini', '/tree/uwsgi.ini', '[uwsgi]\nsocket = 127.0.0.1:9000\n', 'uwsgi'],
+    ['uwsgi.conf with a [uwsgi] section', '/tree/etc/uwsgi.conf', '# app server\n[uwsgi]\nsocket = 127.0.0.1:9000\n', 'uwsgi'],
+    ['a .cfg with a [uwsgi] section', '/tree/deploy/app.cfg', '[uwsgi]\nmaster = true\n', 'uwsgi'],
     ['systemd unit named like nginx', '/tree/nginx.service', '[Unit]\nDescription=nginx\n', 'systemd'],
     ['systemd drop-in', '/tree/etc/systemd/system/nginx.service.d/limits.conf', '[Service]\nLimitNOFILE=65536\n', 'systemd'],
     ['limits.conf', '/tree/etc/security/limits.conf', 'www-data soft nofile 65536\n', 'limits'],
@@ -63,6 +65,8 @@ describe('backend and system files go to their own readers, never to nginx', () 
   test('an .ini without a [uwsgi] section and an .xml that is not Tomcat are nobody\'s', () => {
     expect(as('/tree/setup.ini', '[metadata]\nname = x\n')).toBeUndefined();
     expect(as('/tree/pom.xml', '<project>\n')).toBeUndefined();
+    // supervisord programs that run uWSGI are not uWSGI files
+    expect(as('/tree/deploy/supervisor-app.conf', '[program:app]\ncommand = uwsgi --ini /app/uwsgi.ini\n')).toBeUndefined();
   });
 });
 

@@ -62,7 +62,8 @@ describe('a rule that throws', () => {
     expect(findings[1].message).toBe('Found it');
     expect(exitCodeFor(result.report, 'error')).toBe(1);
     // The registry is back as it was.
-    expect(RULES.map((r) => r.id)).toEqual([RULE]);
+    expect(RULES.map((r) => r.id)).toContain(RULE);
+    expect(RULES.map((r) => r.id).filter((id) => id === 'aa-throws' || id === 'zz-after')).toEqual([]);
   });
 
   test('a check that throws before returning an iterator is caught too', () => {
@@ -212,7 +213,7 @@ test('the report lists the rules that ran and the files that were read', () => {
   const result = run({ 'app.conf': KEEPALIVE_CONF, Dockerfile: 'FROM nginx:1.24\n', 'README.md': '# notes\n' });
   expect(result.report.tool).toEqual({ name: 'cfglint', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   expect(result.report.files).toEqual(['Dockerfile', 'app.conf']);
-  expect(result.report.rules.map((r) => r.id)).toEqual([RULE]);
+  expect(result.report.rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
   expect(result.readSource('app.conf')).toBe(KEEPALIVE_CONF);
 });
 

@@ -1,8 +1,42 @@
 /** Every rule cfglint knows, in id order. Add a rule here after adding checks/<id>.ts and .md. */
 import type { Rule } from './rule';
+import { rule as gunicornUnknownSetting } from '../../checks/gunicorn-unknown-setting';
+import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
+import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
+import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
+import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
+import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
+import { rule as proxyReadTimeoutBackend } from '../../checks/proxy-read-timeout-backend';
+import { rule as tomcatAjpSecret } from '../../checks/tomcat-ajp-secret';
 import { rule as upstreamKeepaliveHttp10 } from '../../checks/upstream-keepalive-http10';
+import { rule as upstreamKeepaliveRequests } from '../../checks/upstream-keepalive-requests';
+import { rule as upstreamKeepaliveTimeout } from '../../checks/upstream-keepalive-timeout';
+import { rule as upstreamProtocolMismatch } from '../../checks/upstream-protocol-mismatch';
+import { rule as upstreamUnreachable } from '../../checks/upstream-unreachable';
+import { rule as uwsgiInlineComment } from '../../checks/uwsgi-inline-comment';
+import { rule as uwsgiSigtermReload } from '../../checks/uwsgi-sigterm-reload';
+import { rule as uwsgiUnknownOption } from '../../checks/uwsgi-unknown-option';
+import { rule as uwsgiValueUnits } from '../../checks/uwsgi-value-units';
 
-export const RULES: Rule[] = [upstreamKeepaliveHttp10].sort((a, b) => a.id.localeCompare(b.id));
+export const RULES: Rule[] = [
+  gunicornUnknownSetting,
+  nginxDirectiveArgs,
+  nginxDirectiveContext,
+  nginxDuplicateDirective,
+  nginxProxyBuffers,
+  nginxUnknownDirective,
+  proxyReadTimeoutBackend,
+  tomcatAjpSecret,
+  upstreamKeepaliveHttp10,
+  upstreamKeepaliveRequests,
+  upstreamKeepaliveTimeout,
+  upstreamProtocolMismatch,
+  upstreamUnreachable,
+  uwsgiInlineComment,
+  uwsgiSigtermReload,
+  uwsgiUnknownOption,
+  uwsgiValueUnits,
+].sort((a, b) => a.id.localeCompare(b.id));
 
 export function findRule(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

@@ -37,9 +37,12 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-/** `/var/run` is a symlink to `/run` on every current Linux distribution. */
+/**
+ * `/var/run` is a symlink to `/run` on every current Linux distribution, and repeated slashes
+ * name the same file (`server unix:///tmp/app.sock;` is /tmp/app.sock to the kernel).
+ */
 export function canonicalSocketPath(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
   return trimmed.startsWith('/var/run/') ? trimmed.slice('/var'.length) : trimmed;
 }
 

@@ -1,0 +1,82 @@
+import { defineRule, FindingDraft } from '../src/engine/rule';
+import { docsUrl } from '../src/meta';
+import { describeBackendSetting } from '../src/model/backend-describe';
+import type { Deployment } from '../src/model/deployment';
+import { Link, linkDeployment } from '../src/model/links';
+import { splitRange } from '../src/model/nginx-version';
+import {
+  describeNginxSetting,
+  groupIsUsedOverHttp,
+  KEEPALIVE_BOUNDARIES,
+  upstreamAnchor,
+  upstreamKeepaliveByRange,
+  versionQualifier,
+} from '../src/model/upstream-keepalive';
+
+const ID = 'upstream-keepalive-requests';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'warning',
+  category: 'reliability',
+  meta: {
+    description: 'nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      backendStopsFirst:
+        '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: ' +
+        'the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without ' +
+        '"Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); set keepalive_requests in the upstream to {{suggestion}} or less',
+    },
+  },
+  *check(model: Deployment) {
+    const seen = new Set<string>();
+    for (const link of linkDeployment(model)) {
+      const draft = judge(model, link);
+      if (!draft) continue;
+      const key = `${draft.primary.file}:${draft.primary.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield draft;
+    }
+  },
+});
+
+function judge(model: Deployment, link: Link): FindingDraft | undefined {
+  const group = link.target.group;
+  if (!group?.block || !groupIsUsedOverHttp(model, group)) return undefined;
+  const keepAlive = link.listener.keepAlive;
+  if (keepAlive.kind !== 'idleTimeout' || !keepAlive.maxRequests) return undefined;
+  const backendMax = keepAlive.maxRequests.value;
+  // -1 and 0 mean unlimited in Tomcat; only a positive limit can be exceeded.
+  if (typeof backendMax !== 'number' || backendMax <= 0) return undefined;
+
+  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
+    const requests = group.block!.setting('keepalive_requests', range);
+    return typeof requests?.value === 'number' && requests.value > backendMax;
+  });
+  if (holding.length === 0) return undefined;
+  const nginxRequests = group.block.setting('keepalive_requests', holding[0].range)!;
+  const qualifier = versionQualifier(model, holding.map((h) => h.range), all);
+  return {
+    messageId: 'backendStopsFirst',
+    data: {
+      nginxRequests: describeNginxSetting(nginxRequests),
+      upstream: group.name,
+      backendRequests: describeBackendSetting(link.backend, keepAlive.maxRequests),
+      address: link.target.address.text,
+      versions: qualifier.text,
+      backendValue: String(backendMax),
+      suggestion: String(Math.max(1, backendMax - 2)),
+    },
+    primary: upstreamAnchor(group.block, nginxRequests),
+    related: [{
+      span: keepAlive.maxRequests.source.kind === 'file' ? keepAlive.maxRequests.source.span : link.listener.span,
+      label: `${link.backend.kind} serves at most ${backendMax} requests per connection${keepAlive.maxRequests.source.kind === 'default' ? ' by default' : ''}`,
+    }],
+    modelPath: `${group.block.path}>keepalive_requests>${link.backend.kind}:${link.target.address.text}`,
+    maxSeverity: qualifier.maxSeverity,
+  };
+}

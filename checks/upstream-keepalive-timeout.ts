@@ -1,0 +1,90 @@
+import { defineRule, FindingDraft } from '../src/engine/rule';
+import { docsUrl } from '../src/meta';
+import type { Deployment } from '../src/model/deployment';
+import { linkDeployment, Link } from '../src/model/links';
+import { formatMilliseconds } from '../src/model/nginx-values';
+import { splitRange } from '../src/model/nginx-version';
+import { describeBackendSetting } from '../src/model/backend-describe';
+import {
+  describeNginxSetting,
+  groupIsUsedOverHttp,
+  KEEPALIVE_BOUNDARIES,
+  upstreamAnchor,
+  upstreamKeepaliveByRange,
+  versionQualifier,
+} from '../src/model/upstream-keepalive';
+
+const ID = 'upstream-keepalive-timeout';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'error',
+  category: 'reliability',
+  meta: {
+    description: 'nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      backendClosesFirst:
+        '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: ' +
+        'the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ' +
+        '("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); ' +
+        'set keepalive_timeout in the upstream below {{backendValue}} (e.g. {{suggestion}}) or raise the backend\'s keep-alive above {{nginxValue}}',
+    },
+  },
+  *check(model: Deployment) {
+    const links = linkDeployment(model);
+    const seen = new Set<string>();
+    for (const link of links) {
+      const draft = judge(model, link);
+      if (!draft) continue;
+      const key = `${draft.primary.file}:${draft.primary.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield draft;
+    }
+  },
+});
+
+function judge(model: Deployment, link: Link): FindingDraft | undefined {
+  const group = link.target.group;
+  if (!group?.block || !groupIsUsedOverHttp(model, group)) return undefined;
+  const keepAlive = link.listener.keepAlive;
+  if (keepAlive.kind !== 'idleTimeout' || typeof keepAlive.timeout.value !== 'number' || keepAlive.timeout.value <= 0) return undefined;
+  const backendMs = keepAlive.timeout.value;
+
+  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
+    const timeout = group.block!.setting('keepalive_timeout', range);
+    return typeof timeout?.value === 'number' && timeout.value >= backendMs;
+  });
+  if (holding.length === 0) return undefined;
+  const nginxTimeout = group.block.setting('keepalive_timeout', holding[0].range)!;
+  const nginxMs = nginxTimeout.value as number;
+  const qualifier = versionQualifier(model, holding.map((h) => h.range), all);
+  // Half the backend's timeout leaves room for a round trip; whole seconds read better.
+  const suggestionMs = backendMs >= 2000 ? Math.floor(backendMs / 2000) * 1000 : Math.max(1, Math.floor(backendMs / 2));
+
+  return {
+    messageId: 'backendClosesFirst',
+    data: {
+      nginxTimeout: describeNginxSetting(nginxTimeout),
+      upstream: group.name,
+      backendTimeout: describeBackendSetting(link.backend, keepAlive.timeout),
+      address: link.target.address.text,
+      versions: qualifier.text,
+      backendValue: formatMilliseconds(backendMs),
+      suggestion: `keepalive_timeout ${formatMilliseconds(suggestionMs)};`,
+      nginxValue: formatMilliseconds(nginxMs),
+    },
+    primary: upstreamAnchor(group.block, nginxTimeout),
+    related: [{
+      span: keepAlive.timeout.source.kind === 'file' ? keepAlive.timeout.source.span : link.listener.span,
+      label: keepAlive.timeout.source.kind === 'file'
+        ? `${link.backend.kind} closes idle connections after ${formatMilliseconds(backendMs)}`
+        : `${link.backend.kind} listens here and closes idle connections after ${formatMilliseconds(backendMs)} by default`,
+    }],
+    modelPath: `${group.block.path}>keepalive_timeout>${link.backend.kind}:${link.target.address.text}`,
+    maxSeverity: qualifier.maxSeverity,
+  };
+}

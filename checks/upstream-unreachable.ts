@@ -1,0 +1,83 @@
+import { defineRule } from '../src/engine/rule';
+import { docsUrl } from '../src/meta';
+import type { Listener, ListenerProtocol } from '../src/model/backend';
+import { backendKindName } from '../src/model/backend-describe';
+import type { Deployment } from '../src/model/deployment';
+import { canonicalSocketPath, isLoopback, linkDeployment, nginxTargets } from '../src/model/links';
+import type { PassModule } from '../src/model/nginx';
+import type { Span } from '../src/report/finding';
+
+const ID = 'upstream-unreachable';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'warning',
+  category: 'correctness',
+  meta: {
+    description: 'nginx sends to a loopback port or socket where none of the tree\'s backends listens (a port or path typo)',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      nothingListens:
+        'Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; ' +
+        'point {{directive}} at the backend\'s address, or fix {{option}}',
+    },
+  },
+  *check(model: Deployment) {
+    const listeners = model.backends.flatMap((backend) => backend.listeners);
+    // A listener whose address the tree does not determine (fd://, ${port}) may be the one: assume nothing.
+    if (listeners.some((listener) => listener.address.kind === 'other')) return;
+    // linkDeployment builds its own targets: compare them by the span nginx names the address with.
+    const linked = new Set(linkDeployment(model).map((link) => spanKey(link.target.span)));
+    for (const target of nginxTargets(model)) {
+      if (linked.has(spanKey(target.span))) continue;
+      const address = target.address;
+      // Only what the tree can answer for: loopback ports and socket files of the same family.
+      const family = address.kind === 'unix'
+        ? listeners.filter((l) => l.address.kind === 'unix')
+        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp') : [];
+      if (family.length === 0) continue;
+      const pass = target.passes[0];
+      // The listeners that speak what nginx sends first: the likeliest meant ones.
+      const speaks = (l: Listener) => SPOKEN[pass.module].includes(l.protocol);
+      family.sort((a, b) => Number(speaks(b)) - Number(speaks(a)));
+      yield {
+        messageId: 'nothingListens',
+        data: {
+          address: address.text,
+          listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(', ')
+            + (family.length > 4 ? `, and ${family.length - 4} more` : ''),
+          // SERVERS.md §9 rows 8 and 10.
+          log: address.kind === 'unix'
+            ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream`
+            : 'connect() failed (111: Connection refused) while connecting to upstream',
+          directive: target.server ? `upstream "${target.group!.name}"` : pass.entry.directive.name,
+          option: `${backendKindName(family[0].backend.kind)}'s ${family[0].option}`,
+        },
+        primary: target.span,
+        related: family.slice(0, 3).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` })),
+        modelPath: `${target.group?.block?.path ?? pass.location.path}>${address.text}`,
+      };
+    }
+  },
+});
+
+/** Which listeners each pass module can talk to (upstream-protocol-mismatch judges the rest). */
+const SPOKEN: Record<PassModule, ListenerProtocol[]> = {
+  proxy: ['http', 'https'],
+  grpc: ['http', 'https'],
+  uwsgi: ['uwsgi'],
+  fastcgi: ['fastcgi'],
+  scgi: ['scgi'],
+};
+
+function spanKey(span: Span): string {
+  return `${span.file}:${span.start.offset}`;
+}
+
+function describeListener(listener: Listener): string {
+  const address = listener.address;
+  if (address.kind === 'unix') return `unix:${canonicalSocketPath(address.path)}`;
+  if (address.kind === 'tcp') return `${address.host || '*'}:${address.port}`;
+  return address.text;
+}

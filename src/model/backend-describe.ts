@@ -1,0 +1,29 @@
+/** How messages name a backend setting: "gunicorn's keepalive 2s (default, gthread worker)". */
+import type { Backend, Setting } from './backend';
+import { formatMilliseconds } from './nginx-values';
+
+export function describeBackendSetting(backend: Backend, setting: Setting): string {
+  const value = typeof setting.value === 'number'
+    ? setting.unit === 'ms' ? formatMilliseconds(setting.value) : setting.unit === 'bytes' ? `${setting.value} bytes` : String(setting.value)
+    : setting.text;
+  const notes: string[] = [];
+  if (setting.source.kind === 'default') notes.push('default');
+  if (setting.source.kind === 'default' && setting.source.note) notes.push(setting.source.note);
+  // Whether gunicorn keeps connections or kills slow requests depends on the worker class.
+  const workerClass = backend.kind === 'gunicorn' ? backend.settings.get('worker_class')?.value : undefined;
+  if (typeof workerClass === 'string' && (setting.name === 'keepalive' || setting.name === 'timeout')) notes.push(`${workerClass} worker`);
+  const note = notes.length > 0 ? ` (${notes.join(', ')})` : '';
+  return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
+}
+
+/** `uWSGI`, `Tomcat`, `Spring Boot`, `gunicorn`: how messages name a kind of backend. */
+export function backendKindName(kind: Backend['kind']): string {
+  return KIND_NAMES[kind];
+}
+
+const KIND_NAMES: Record<Backend['kind'], string> = {
+  gunicorn: 'gunicorn',
+  uwsgi: 'uWSGI',
+  tomcat: 'Tomcat',
+  'spring-boot': 'Spring Boot',
+};

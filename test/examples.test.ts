@@ -1,0 +1,54 @@
+/**
+ * The runnable trees in examples/: every broken tree reports exactly the rules its README names
+ * (listed here by hand), and every fixed tree lints with no finding at warning or above.
+ */
+import { existsSync, readdirSync, statSync } from 'fs';
+import { join } from 'path';
+import { lintSync } from '../src/engine/run';
+import { SEVERITY_RANK } from '../src/report/finding';
+
+const ROOT = join(__dirname, '..');
+const EXAMPLES = join(ROOT, 'examples');
+
+/** Rule ids each broken tree must report, one entry per finding, sorted. */
+const BROKEN: Record<string, string[]> = {
+  // `/` and `/api/` both drop Connection "" (nginx 1.26, before 1.29.7).
+  'keepalive-http10': ['upstream-keepalive-http10', 'upstream-keepalive-http10'],
+  // nginx's 60s default against gunicorn gthread's 2s keepalive.
+  'keepalive-timeout-gunicorn': ['upstream-keepalive-timeout'],
+  // Tomcat's stock connector: keepAliveTimeout 20s < 60s, maxKeepAliveRequests 100 < 1000 (nginx 1.24).
+  'keepalive-timeout-tomcat': ['upstream-keepalive-requests', 'upstream-keepalive-timeout'],
+  // The seed 000 story: proxy_read_timeout 600s in front of gunicorn sync workers killed at 30s.
+  'read-timeout-gunicorn': ['proxy-read-timeout-backend'],
+  // proxy_pass to a uWSGI `socket`.
+  'protocol-mismatch-uwsgi': ['upstream-protocol-mismatch'],
+};
+
+const examples = readdirSync(EXAMPLES).filter((name) => statSync(join(EXAMPLES, name)).isDirectory()).sort();
+
+function lint(dir: string) {
+  // An empty config: what the tree says, not a .cfglint.json that happens to be above it.
+  return lintSync({ paths: [dir], cwd: ROOT, config: {} }).report.findings;
+}
+
+describe('examples', () => {
+  it('lists every example here, and each has a README, broken/ and fixed/', () => {
+    expect(examples).toEqual(Object.keys(BROKEN).sort());
+    for (const name of examples) {
+      for (const part of ['README.md', 'broken', 'fixed']) expect([name, existsSync(join(EXAMPLES, name, part))]).toEqual([name, true]);
+    }
+  });
+
+  describe.each(examples)('%s', (name) => {
+    it('broken/ reports the rules its README names', () => {
+      const findings = lint(`examples/${name}/broken`);
+      expect(findings.map((f) => f.ruleId).sort()).toEqual(BROKEN[name]);
+    });
+
+    it('fixed/ has no finding at warning or above', () => {
+      const findings = lint(`examples/${name}/fixed`);
+      const serious = findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning);
+      expect(serious.map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}: ${f.message}`)).toEqual([]);
+    });
+  });
+});

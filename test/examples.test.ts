@@ -22,6 +22,10 @@ const BROKEN: Record<string, string[]> = {
   'read-timeout-gunicorn': ['proxy-read-timeout-backend'],
   // proxy_pass to a uWSGI `socket`.
   'protocol-mismatch-uwsgi': ['upstream-protocol-mismatch'],
+  // worker_connections 10000 under the nginx.service drop-in's LimitNOFILE=1024.
+  'nginx-nofile': ['worker-connections-nofile'],
+  // The seed 002 story: uWSGI listen = 2000 over net.core.somaxconn = 128 in /etc/sysctl.conf.
+  'uwsgi-listen-somaxconn': ['listen-backlog-somaxconn'],
 };
 
 const examples = readdirSync(EXAMPLES).filter((name) => statSync(join(EXAMPLES, name)).isDirectory()).sort();
@@ -40,8 +44,8 @@ describe('examples', () => {
   });
 
   describe.each(examples)('%s', (name) => {
-    it('broken/ reports the rules its README names', () => {
-      const findings = lint(`examples/${name}/broken`);
+    it('broken/ reports the rules its README names (info findings on untouched defaults aside)', () => {
+      const findings = lint(`examples/${name}/broken`).filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning);
       expect(findings.map((f) => f.ruleId).sort()).toEqual(BROKEN[name]);
     });
 

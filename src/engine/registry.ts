@@ -1,6 +1,10 @@
 /** Every rule cfglint knows, in id order. Add a rule here after adding checks/<id>.ts and .md. */
 import type { Rule } from './rule';
+import { rule as bodySizeBackend } from '../../checks/body-size-backend';
 import { rule as gunicornUnknownSetting } from '../../checks/gunicorn-unknown-setting';
+import { rule as headerSizeBackend } from '../../checks/header-size-backend';
+import { rule as lbIdleTimeout } from '../../checks/lb-idle-timeout';
+import { rule as listenBacklogSomaxconn } from '../../checks/listen-backlog-somaxconn';
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
@@ -12,14 +16,20 @@ import { rule as upstreamKeepaliveHttp10 } from '../../checks/upstream-keepalive
 import { rule as upstreamKeepaliveRequests } from '../../checks/upstream-keepalive-requests';
 import { rule as upstreamKeepaliveTimeout } from '../../checks/upstream-keepalive-timeout';
 import { rule as upstreamProtocolMismatch } from '../../checks/upstream-protocol-mismatch';
+import { rule as upstreamSocketPermission } from '../../checks/upstream-socket-permission';
 import { rule as upstreamUnreachable } from '../../checks/upstream-unreachable';
 import { rule as uwsgiInlineComment } from '../../checks/uwsgi-inline-comment';
 import { rule as uwsgiSigtermReload } from '../../checks/uwsgi-sigterm-reload';
 import { rule as uwsgiUnknownOption } from '../../checks/uwsgi-unknown-option';
 import { rule as uwsgiValueUnits } from '../../checks/uwsgi-value-units';
+import { rule as workerConnectionsNofile } from '../../checks/worker-connections-nofile';
 
 export const RULES: Rule[] = [
+  bodySizeBackend,
   gunicornUnknownSetting,
+  headerSizeBackend,
+  lbIdleTimeout,
+  listenBacklogSomaxconn,
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,
@@ -31,11 +41,13 @@ export const RULES: Rule[] = [
   upstreamKeepaliveRequests,
   upstreamKeepaliveTimeout,
   upstreamProtocolMismatch,
+  upstreamSocketPermission,
   upstreamUnreachable,
   uwsgiInlineComment,
   uwsgiSigtermReload,
   uwsgiUnknownOption,
   uwsgiValueUnits,
+  workerConnectionsNofile,
 ].sort((a, b) => a.id.localeCompare(b.id));
 
 export function findRule(id: string): Rule | undefined {

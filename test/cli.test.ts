@@ -273,3 +273,51 @@ describe('--version and --help', () => {
     expect(run.stdout).toMatch(/Exit codes:\s*\n\s*0 .*\n\s*1 .*\n\s*2 /);
   });
 });
+
+describe('links and graph', () => {
+  const GUNICORN_BROKEN = 'examples/keepalive-timeout-gunicorn/broken';
+
+  test('--format json lists the nginx → gunicorn link, valid against the schema', () => {
+    const run = cfglint(['--format', 'json', GUNICORN_BROKEN]);
+    const report = JSON.parse(run.stdout);
+    const validate = new Ajv({ strict: true, allErrors: true }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/report.schema.json'), 'utf8')));
+    expect(validate(report)).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(report.links).toEqual([
+      {
+        nginx: {
+          address: '127.0.0.1:8000',
+          span: { file: `${GUNICORN_BROKEN}/nginx/conf.d/app.conf`, start: { line: 2, column: 12, offset: 26 }, end: { line: 2, column: 26, offset: 40 } },
+        },
+        backend: {
+          kind: 'gunicorn',
+          name: `${GUNICORN_BROKEN}/gunicorn.conf.py`,
+          protocol: 'http',
+          option: 'bind',
+          span: { file: `${GUNICORN_BROKEN}/gunicorn.conf.py`, start: { line: 2, column: 8, offset: 85 }, end: { line: 2, column: 24, offset: 101 } },
+        },
+        reason: 'same-address',
+        detail: 'port 8000 on loopback',
+      },
+    ]);
+  });
+
+  test('graph prints Mermaid (exit 0 despite findings), --format dot prints DOT, a lint format is exit 2', () => {
+    const mermaid = cfglint(['graph', GUNICORN_BROKEN]);
+    expect(mermaid.stderr).toBe('');
+    expect(mermaid.status).toBe(0);
+    const lines = mermaid.stdout.split('\n');
+    expect(lines[0]).toBe('flowchart LR');
+    expect(lines).toContain('  server1["server app.example.com<br/>listen 80"]');
+    expect(lines).toContain('  server1 -->|"location /: proxy_pass"| upstream1');
+    expect(mermaid.stdout).toMatch(/^ {2}upstream1 -\.->\|"⚠ upstream-keepalive-timeout<br\/>nginx: keepalive 16, keepalive_timeout 60s \(nginx default\).*same-address: port 8000 on loopback"\| backend1$/m);
+
+    const dot = cfglint(['graph', '--format', 'dot', GUNICORN_BROKEN]);
+    expect(dot.status).toBe(0);
+    expect(dot.stdout.startsWith('digraph cfglint {\n')).toBe(true);
+    expect(dot.stdout).toMatch(/^ {2}upstream1 -> backend1 \[label="⚠ upstream-keepalive-timeout\\n.*", color=red, fontcolor=red, style=dashed\];$/m);
+
+    expectUsageError(cfglint(['graph', '--format', 'json', GUNICORN_BROKEN]), /^cfglint: unknown graph format "json"; expected one of: mermaid, dot$/, { hint: true });
+    expectUsageError(cfglint(['graph', 'no/such/dir']), /^cfglint: no such file or directory: no\/such\/dir$/, { hint: true });
+  });
+});

@@ -8,7 +8,8 @@ import yargs from 'yargs';
 import { ConfigError } from '../engine/config';
 import { exitCodeFor, lintSync, UsageError } from '../engine/run';
 import { VERSION } from '../meta';
-import { FORMATTER_NAMES, getFormatter, isFormatterName } from '../report/formatters';
+import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '../report/formatters';
+import { GRAPH_FORMATS, GraphFormat, isGraphFormat, renderGraph } from '../report/graph';
 import type { Severity } from '../report/finding';
 
 const EPILOG = `Exit codes:
@@ -20,7 +21,8 @@ Examples:
   cfglint ./deploy                          lint a deploy tree
   cfglint --format sarif -o cfglint.sarif .  SARIF for code scanning
   cfglint --format github .                 annotations in GitHub Actions
-  cfglint --nginx-version 1.24.0 ./deploy   judge defaults for that nginx release`;
+  cfglint --nginx-version 1.24.0 ./deploy   judge defaults for that nginx release
+  cfglint graph --format dot ./deploy       the linked deployment as a Graphviz graph`;
 
 /** Exit 2 with one line on stderr (plus a pointer to --help when the arguments were wrong). */
 function usageFailure(message: string, hint = true): never {
@@ -39,6 +41,10 @@ export function main(argv: string[]): void {
     .option('nginx-version', { type: 'string', requiresArg: true, describe: 'nginx release the tree runs on (e.g. 1.24.0), for version-dependent defaults [default: from the config file or the tree]' })
     .option('report-unused-disables', { type: 'boolean', default: false, describe: 'Report cfglint-disable comments that suppress nothing' })
     .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal, off with NO_COLOR]' })
+    .command('graph', 'Print the linked deployment (load balancer → nginx servers → upstreams → backends) as Mermaid or DOT; exit 0', (graph) =>
+      graph
+        .usage('Usage: cfglint graph [options] [path ...]\n\nPrint the linked deployment as a graph: load balancer → nginx servers → upstreams → backends, each edge labelled with the timeouts on each side and the link reason; edges where a rule fires are marked.')
+        .option('format', { type: 'string', requiresArg: true, default: 'mermaid', describe: `Graph format: ${GRAPH_FORMATS.join(', ')}` }))
     .version(VERSION)
     .alias('version', 'v')
     .help()
@@ -49,8 +55,10 @@ export function main(argv: string[]): void {
     .fail((message, error) => usageFailure(message || error?.message || 'invalid arguments'))
     .parseSync();
 
+  const graph = parsed._[0] === 'graph';
   const format = String(parsed.format);
-  if (!isFormatterName(format)) usageFailure(`unknown format "${format}"; expected one of: ${FORMATTER_NAMES.join(', ')}`);
+  if (graph && !isGraphFormat(format)) usageFailure(`unknown graph format "${format}"; expected one of: ${GRAPH_FORMATS.join(', ')}`);
+  if (!graph && !isFormatterName(format)) usageFailure(`unknown format "${format}"; expected one of: ${FORMATTER_NAMES.join(', ')}`);
   const failOnOption = parsed['fail-on'];
   if (failOnOption !== undefined && !['error', 'warning', 'info', 'never'].includes(failOnOption)) {
     usageFailure(`invalid --fail-on "${failOnOption}"; expected error, warning, info or never`);
@@ -59,7 +67,7 @@ export function main(argv: string[]): void {
   let result;
   try {
     result = lintSync({
-      paths: parsed._.map(String),
+      paths: parsed._.slice(graph ? 1 : 0).map(String),
       configPath: parsed.config,
       nginxVersion: parsed['nginx-version'],
       reportUnusedDisables: parsed['report-unused-disables'],
@@ -73,7 +81,9 @@ export function main(argv: string[]): void {
 
   const toFile = parsed.output !== undefined;
   const color = parsed.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const text = getFormatter(format)(result.report, { readSource: result.readSource, color: color && format === 'stylish' });
+  const text = graph
+    ? renderGraph(result.model, result.links, result.report.findings, format as GraphFormat)
+    : getFormatter(format as FormatterName)(result.report, { readSource: result.readSource, color: color && format === 'stylish' });
   if (toFile) {
     try {
       nodeFs.writeFileSync(parsed.output!, text);
@@ -83,7 +93,8 @@ export function main(argv: string[]): void {
   } else {
     process.stdout.write(text);
   }
-  process.exitCode = exitCodeFor(result.report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
+  // A graph is a view, not a verdict: printing it succeeds whatever the rules found.
+  process.exitCode = graph ? 0 : exitCodeFor(result.report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
 }
 
 if (require.main === module) {

@@ -10,6 +10,7 @@ import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
 import type { Deployment } from '../model/deployment';
+import { Link, linkDeployment } from '../model/links';
 import { NginxModel } from '../model/nginx';
 import { checkNginxValues } from '../model/nginx-value-check';
 import { parseNginxTime } from '../model/nginx-values';
@@ -25,7 +26,7 @@ import { readTomcat } from '../readers/tomcat';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
 import { readUwsgi } from '../readers/uwsgi';
 import { decodeUtf8, SourceText } from '../readers/text';
-import { Finding, Report, RuleSummary, Severity, SEVERITY_RANK } from '../report/finding';
+import { Finding, Report, ReportLink, RuleSummary, Severity, SEVERITY_RANK, Span } from '../report/finding';
 import { compareFindings } from '../report/formatters';
 import { CfglintConfig, closest, ConfigError, findConfigFile, formatJsonPath, loadConfig, RuleSetting, validateConfig } from './config';
 import { findReaderRule, READER_RULES } from './reader-rules';
@@ -54,6 +55,9 @@ export interface LintResult {
   /** Text of a linted file by the path findings use, for code frames. */
   readSource(file: string): string | undefined;
   configPath?: string;
+  /** The model the rules judged and its nginx → backend links, for `cfglint graph`. */
+  model: Deployment;
+  links: Link[];
 }
 
 /** Everything read from a tree, before any rule runs. */
@@ -283,11 +287,13 @@ export function lintSync(options: LintOptions = {}): LintResult {
   for (const { source } of imageSources) sources.set(source.file, source.text);
   for (const output of readerOutputs) for (const source of output.sources) sources.set(source.file, source.text);
 
+  const links = linkDeployment(model);
   const report: Report = {
     tool: { name: 'cfglint', version: VERSION },
     files: [...sources.keys()].sort(),
     findings: kept,
     rules: [...ranRules, ...usedReaderRules.values()],
+    links: reportLinks(links),
     summary: {
       errors: kept.filter((f) => f.severity === 'error').length,
       warnings: kept.filter((f) => f.severity === 'warning').length,
@@ -300,7 +306,30 @@ export function lintSync(options: LintOptions = {}): LintResult {
     failOn: config.failOn ?? 'warning',
     readSource: (file) => sources.get(file),
     configPath,
+    model,
+    links,
   };
+}
+
+/** The links as data, once each (a file reached twice links twice), in nginx file order. */
+function reportLinks(links: Link[]): ReportLink[] {
+  const seen = new Set<string>();
+  const out: ReportLink[] = [];
+  for (const link of links) {
+    const { span } = link.target;
+    const listener = link.listener.span;
+    const key = `${span.file}\0${span.start.offset}\0${listener.file}\0${listener.start.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      nginx: { address: link.target.address.text, span },
+      backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
+      reason: link.reason,
+      detail: link.detail,
+    });
+  }
+  const order = (a: Span, b: Span) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset);
+  return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
 }
 
 /** The programmatic API: lint paths and get the report the JSON schema describes. */

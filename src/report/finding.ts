@@ -48,6 +48,20 @@ export interface RuleSummary {
   docsUrl: string;
 }
 
+/**
+ * One nginx address linked to the backend listener that serves it (src/model/links.ts), and why.
+ * Only linked pairs are judged by the cross-file rules.
+ */
+export interface ReportLink {
+  /** An upstream group's `server` line or a `*_pass` argument, e.g. `127.0.0.1:8000`. */
+  nginx: { address: string; span: Span };
+  /** The listener: its backend, the protocol it speaks and the option that created it (`bind`, `socket`, `<Connector>`). */
+  backend: { kind: string; name: string; protocol: string; option: string; span: Span };
+  reason: 'same-address' | 'same-socket-path' | 'compose-service';
+  /** The reason in words, e.g. "port 8000 on loopback". */
+  detail: string;
+}
+
 export interface Report {
   tool: { name: 'cfglint'; version: string };
   /** Files that were read, relative to the current directory. */
@@ -55,5 +69,7 @@ export interface Report {
   findings: Finding[];
   /** Every rule that ran, for formatters that describe rules (SARIF). */
   rules: RuleSummary[];
+  /** Which backend listener serves each address nginx sends to, in nginx file order. */
+  links: ReportLink[];
   summary: { errors: number; warnings: number; infos: number; suppressed: number };
 }

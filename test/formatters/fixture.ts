@@ -149,6 +149,21 @@ export function makeReport(): Report {
         docsUrl: `${DOCS}/checks/listen-backlog-somaxconn.md`,
       },
     ],
+    links: [
+      {
+        // Formatters other than json ignore links; the uWSGI listener has no source text.
+        nginx: { address: '127.0.0.1:8000', span: span(NGINX, [2, 12], [2, 26]) },
+        backend: {
+          kind: 'uwsgi',
+          name: UWSGI,
+          protocol: 'http',
+          option: 'http-socket',
+          span: { file: UWSGI, start: { line: 2, column: 15, offset: 22 }, end: { line: 2, column: 29, offset: 36 } },
+        },
+        reason: 'same-address',
+        detail: 'port 8000 on loopback',
+      },
+    ],
     summary: { errors: 2, warnings: 2, infos: 1, suppressed: 1 },
   };
 }

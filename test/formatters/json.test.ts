@@ -44,6 +44,9 @@ describe('json formatter', () => {
     ['a related span without label', (doc) => delete doc.findings[2].related[0].label],
     ['a position without offset', (doc) => delete doc.findings[0].primary.start.offset],
     ['a rule without category', (doc) => delete doc.rules[0].category],
+    ['links missing', (doc) => delete doc.links],
+    ['a link without reason', (doc) => delete doc.links[0].reason],
+    ['a link without the backend span', (doc) => delete doc.links[0].backend.span],
   ])('rejects a report with %s', (_name, mutate) => {
     const doc = outputOf(makeReport());
     mutate(doc);
@@ -57,6 +60,7 @@ describe('json formatter', () => {
     ['another tool name', (doc) => (doc.tool.name = 'eslint')],
     ['an unknown property', (doc) => (doc.findings[0].fix = { edits: [] })],
     ['a negative count', (doc) => (doc.summary.suppressed = -1)],
+    ['an unknown link reason', (doc) => (doc.links[0].reason = 'guess')],
   ])('rejects a report with %s', (_name, mutate) => {
     const doc = outputOf(makeReport());
     mutate(doc);
@@ -87,5 +91,9 @@ describe('json formatter', () => {
     expect(keysOf(finding.related[0])).toEqual(keysOf(definitions.relatedSpan.properties));
     expect(keysOf(report.rules[0])).toEqual(keysOf(definitions.ruleSummary.properties));
     expect(keysOf(report.summary)).toEqual(keysOf(schema.properties.summary.properties));
+    const link = report.links[0];
+    expect(keysOf(link)).toEqual(keysOf(definitions.link.properties));
+    expect(keysOf(link.nginx)).toEqual(keysOf(definitions.linkNginx.properties));
+    expect(keysOf(link.backend)).toEqual(keysOf(definitions.linkBackend.properties));
   });
 });

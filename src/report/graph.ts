@@ -1,0 +1,325 @@
+/**
+ * `cfglint graph`: the linked deployment as a Mermaid flowchart or a Graphviz DOT digraph.
+ * Load balancer → nginx servers → upstreams (or a pass's own address) → backends. Edges carry
+ * the timeouts and limits of each side and the link reason; an edge where a finding's primary
+ * span lies in the upstream or the pass is marked with the rule id. Pure: model, links and
+ * findings in, text out.
+ */
+import type { Backend, Listener } from '../model/backend';
+import { backendKindName, describeBackendSetting } from '../model/backend-describe';
+import type { Deployment } from '../model/deployment';
+import type { Link } from '../model/links';
+import type { NginxBlock, UpstreamGroup, UpstreamPass } from '../model/nginx';
+import { formatMilliseconds } from '../model/nginx-values';
+import { describeRange } from '../model/nginx-version';
+import { describeNginxSetting, groupIsUsedOverHttp, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
+import type { Finding, Span } from './finding';
+
+export type GraphFormat = 'mermaid' | 'dot';
+
+/** In the order `--help` lists them; the first is the default. */
+export const GRAPH_FORMATS: readonly GraphFormat[] = ['mermaid', 'dot'];
+
+export function isGraphFormat(name: string): name is GraphFormat {
+  return (GRAPH_FORMATS as readonly string[]).includes(name);
+}
+
+export interface GraphNode {
+  /** A safe identifier in both formats: `lb`, `server1`, `upstream1`, `backend1`. */
+  id: string;
+  /** The label, one entry per line. */
+  lines: string[];
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  lines: string[];
+  /** Rule ids of the findings on this edge, sorted; empty when nothing is wrong here. */
+  marks: string[];
+}
+
+export interface Topology {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export function renderGraph(model: Deployment, links: readonly Link[], findings: readonly Finding[], format: GraphFormat): string {
+  const topology = buildTopology(model, links, findings);
+  return format === 'dot' ? renderDot(topology) : renderMermaid(topology);
+}
+
+/** Nodes in model order (servers, then upstreams by first use, then backends); edges in the same order. */
+export function buildTopology(model: Deployment, links: readonly Link[], findings: readonly Finding[]): Topology {
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+
+  const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
+  const serverIds = new Map<NginxBlock, string>();
+  servers.forEach((server, i) => {
+    serverIds.set(server, `server${i + 1}`);
+    nodes.push({ id: `server${i + 1}`, lines: serverLabel(server) });
+  });
+
+  // One node per upstream group, and one per direct address (or unlinkable pass argument).
+  const targetIds = new Map<string, string>();
+  const targets: { id: string; key: string; group?: UpstreamGroup; passes: UpstreamPass[] }[] = [];
+  const targetOf = (pass: UpstreamPass): { id: string; passes: UpstreamPass[]; group?: UpstreamGroup } => {
+    const key = targetKey(pass);
+    let id = targetIds.get(key);
+    if (!id) {
+      id = `upstream${targets.length + 1}`;
+      targetIds.set(key, id);
+      targets.push({ id, key, group: pass.target.kind === 'group' ? pass.target.group : undefined, passes: [] });
+      nodes.push({ id, lines: targetLabel(pass) });
+    }
+    const target = targets.find((t) => t.id === id)!;
+    target.passes.push(pass);
+    return target;
+  };
+
+  const backendIds = new Map<Backend, string>();
+  model.backends.forEach((backend, i) => backendIds.set(backend, `backend${i + 1}`));
+
+  const lbMs = model.environment.loadBalancerIdleTimeoutMs;
+  if (lbMs !== undefined) {
+    nodes.unshift({ id: 'lb', lines: ['load balancer', `idle timeout ${formatMilliseconds(lbMs)}`] });
+    for (const server of servers) {
+      const timeout = server.setting('keepalive_timeout', model.nginxVersion.range);
+      const timeoutSpan = timeout?.source.kind === 'file' ? timeout.source.span : undefined;
+      const marks = findings.filter((f) => (timeoutSpan && within(f.primary, timeoutSpan)) || (f.ruleId.startsWith('lb-') && server.directive && within(f.primary, server.directive.span)));
+      edges.push({
+        from: 'lb',
+        to: serverIds.get(server)!,
+        lines: [`load balancer idle ${formatMilliseconds(lbMs)}`, `nginx ${timeout ? describeNginxSetting(timeout) : 'keepalive_timeout unknown'}`],
+        marks: ruleIds(marks),
+      });
+    }
+  }
+
+  // server → upstream, labelled with the passes (location and directive) that send there.
+  const serverEdges = new Map<string, { edge: GraphEdge; passes: UpstreamPass[] }>();
+  for (const pass of model.nginx.passes) {
+    const server = enclosingServer(pass.location);
+    const target = targetOf(pass);
+    const from = server ? serverIds.get(server) : undefined;
+    if (!from) continue;
+    const key = `${from}>${target.id}`;
+    let entry = serverEdges.get(key);
+    if (!entry) {
+      entry = { edge: { from, to: target.id, lines: [], marks: [] }, passes: [] };
+      serverEdges.set(key, entry);
+      edges.push(entry.edge);
+    }
+    entry.passes.push(pass);
+  }
+  for (const { edge, passes } of serverEdges.values()) {
+    edge.lines = unique(passes.map(describePass));
+    edge.marks = ruleIds(findings.filter((f) => passes.some((pass) => onPass(f, pass))));
+  }
+
+  // upstream → backend, labelled with keep-alive on each side and the link reason.
+  const linkEdges = new Set<string>();
+  for (const link of links) {
+    const pass = link.target.passes[0];
+    if (!pass) continue;
+    const from = targetIds.get(targetKey(pass));
+    const to = backendIds.get(link.backend);
+    if (!from || !to) continue;
+    const key = `${from}>${to}>${link.listener.span.file}:${link.listener.span.start.offset}`;
+    if (linkEdges.has(key)) continue;
+    linkEdges.add(key);
+    edges.push({
+      from,
+      to,
+      lines: [
+        `nginx: ${describeNginxKeepalive(model, link)}`,
+        describeListenerKeepalive(link.backend, link.listener),
+        `${link.reason}: ${link.detail}`,
+      ],
+      marks: ruleIds(findings.filter((f) => onLink(f, link))),
+    });
+  }
+
+  // Say so where nginx sends to something the tree does not configure.
+  for (const target of targets) {
+    if (target.group?.block || target.passes[0]?.target.kind === 'address') {
+      if (!edges.some((edge) => edge.from === target.id)) nodes.find((node) => node.id === target.id)!.lines.push('no backend in the tree');
+    }
+  }
+  model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend)!, lines: backendLabel(backend) }));
+  return { nodes, edges };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+export function renderMermaid(topology: Topology): string {
+  const out = ['flowchart LR'];
+  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidText).join('<br/>')}"]`);
+  const marked: number[] = [];
+  topology.edges.forEach((edge, index) => {
+    const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(', ')}`, ...edge.lines] : edge.lines;
+    const arrow = edge.marks.length > 0 ? '-.->' : '-->';
+    const label = lines.length > 0 ? `|"${lines.map(mermaidText).join('<br/>')}"|` : '';
+    out.push(`  ${edge.from} ${arrow}${label} ${edge.to}`);
+    if (edge.marks.length > 0) marked.push(index);
+  });
+  if (marked.length > 0) out.push(`  linkStyle ${marked.join(',')} stroke:#d00,color:#d00`);
+  return `${out.join('\n')}\n`;
+}
+
+export function renderDot(topology: Topology): string {
+  const out = ['digraph cfglint {', '  rankdir=LR;', '  node [shape=box];'];
+  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotText).join('\\n')}"];`);
+  for (const edge of topology.edges) {
+    const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(', ')}`, ...edge.lines] : edge.lines;
+    const attributes = [`label="${lines.map(dotText).join('\\n')}"`];
+    if (edge.marks.length > 0) attributes.push('color=red', 'fontcolor=red', 'style=dashed');
+    out.push(`  ${edge.from} -> ${edge.to} [${attributes.join(', ')}];`);
+  }
+  out.push('}');
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * Text inside a quoted Mermaid label. Mermaid decodes `#name;` and `#123;` entities and reads
+ * labels as HTML, so `#`, `"`, `<`, `>`, `&` and `|` (which ends an edge label) become numeric entities.
+ */
+export function mermaidText(text: string): string {
+  return text.replace(/[#"<>&|]/g, (ch) => `#${ch.charCodeAt(0)};`).replace(/[\r\n]+/g, ' ');
+}
+
+/** Text inside a quoted DOT string: backslash and quote escaped, line breaks as `\n`. */
+export function dotText(text: string): string {
+  return text.replace(/[\\"]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, '\\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels
+
+function argsOf(block: NginxBlock, name: string): string[] {
+  return block.own(name).flatMap((entry) => entry.directive.args.map((arg) => arg.value));
+}
+
+function serverLabel(server: NginxBlock): string[] {
+  const names = argsOf(server, 'server_name').filter((name) => name !== '');
+  const listens = server.own('listen').map((entry) => entry.directive.args[0]?.value ?? '').filter((text) => text !== '');
+  const lines = [names.length > 0 ? `server ${names.join(' ')}` : 'server'];
+  if (listens.length > 0) lines.push(`listen ${listens.join(', ')}`);
+  if (names.length === 0 && listens.length === 0) lines.push(server.directive?.file ?? server.path);
+  return lines;
+}
+
+function targetKey(pass: UpstreamPass): string {
+  switch (pass.target.kind) {
+    case 'group':
+      return `group:${pass.target.group.block?.path ?? pass.target.group.name}`;
+    case 'address':
+      return `address:${pass.module}:${pass.target.address.text}`;
+    default:
+      return `other:${pass.module}:${pass.entry.directive.args[0]?.value ?? ''}`;
+  }
+}
+
+function targetLabel(pass: UpstreamPass): string[] {
+  const text = pass.entry.directive.args[0]?.value ?? '';
+  switch (pass.target.kind) {
+    case 'group':
+      return [`upstream ${pass.target.group.name}`];
+    case 'address':
+      return [pass.target.address.text];
+    case 'variable':
+      return [text, 'variable: not linked'];
+    case 'unresolved':
+      return [text, `"${pass.target.host}" is not an upstream in the tree`];
+  }
+}
+
+function backendLabel(backend: Backend): string[] {
+  const lines = [`${backendKindName(backend.kind)} ${backend.name}`];
+  for (const listener of backend.listeners) lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol})`);
+  return lines;
+}
+
+function listenerAddress(listener: Listener): string {
+  const address = listener.address;
+  if (address.kind === 'tcp') return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+  if (address.kind === 'unix') return `unix:${address.path}`;
+  return address.text;
+}
+
+function enclosingServer(block: NginxBlock): NginxBlock | undefined {
+  for (let current: NginxBlock | undefined = block; current; current = current.parent) if (current.kind === 'server') return current;
+  return undefined;
+}
+
+function describePass(pass: UpstreamPass): string {
+  let location: NginxBlock | undefined = pass.location;
+  while (location && location.kind !== 'location') location = location.parent;
+  const where = location?.directive ? `location ${location.directive.args.map((arg) => arg.value).join(' ')}` : pass.location.kind;
+  return `${where}: ${pass.entry.directive.name}`;
+}
+
+/** nginx's side of a link: whether and how long it keeps idle connections to this upstream. */
+function describeNginxKeepalive(model: Deployment, link: Link): string {
+  const group = link.target.group;
+  if (!group?.block) return 'new connection per request (no upstream block)';
+  if (!groupIsUsedOverHttp(model, group)) return `new connection per request (${link.target.passes[0]?.entry.directive.name ?? 'pass'})`;
+  const pieces = upstreamKeepaliveByRange(model, group);
+  if (pieces.length === 0) return 'new connection per request (no keepalive)';
+  return pieces
+    .map(({ range, keepalive }) => {
+      const settings = [keepalive, group.block!.setting('keepalive_timeout', range), group.block!.setting('keepalive_requests', range)]
+        .filter((setting) => setting !== undefined)
+        .map((setting) => describeNginxSetting(setting!))
+        .join(', ');
+      return pieces.length > 1 ? `${describeRange(range)} ${settings}` : settings;
+    })
+    .join('; ');
+}
+
+/** The backend's side: idle timeout and request limit (`gunicorn's keepalive 2s`), or that it closes after each response. */
+function describeListenerKeepalive(backend: Backend, listener: Listener): string {
+  const keepAlive = listener.keepAlive;
+  if (keepAlive.kind === 'closesAfterResponse') return `${backendKindName(backend.kind)} closes after each response (${keepAlive.reason})`;
+  const parts = [describeBackendSetting(backend, keepAlive.timeout)];
+  if (keepAlive.maxRequests) parts.push(describeBackendSetting(backend, keepAlive.maxRequests));
+  return parts.join(', ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which findings belong to an edge
+
+function within(inner: Span, outer: Span): boolean {
+  return inner.file === outer.file && inner.start.offset >= outer.start.offset && inner.end.offset <= outer.end.offset;
+}
+
+/** A finding on the pass directive, or in its location when it also points at another file. */
+function onPass(finding: Finding, pass: UpstreamPass): boolean {
+  if (within(finding.primary, pass.entry.directive.span)) return true;
+  const location = pass.location.directive;
+  return !!location && within(finding.primary, location.span) && finding.related.some((related) => related.span.file !== finding.primary.file);
+}
+
+/**
+ * A finding in the upstream block (or on a direct pass) that concerns this link's backend: it
+ * points at the backend's files, or at nothing else.
+ */
+function onLink(finding: Finding, link: Link): boolean {
+  const group = link.target.group;
+  const inside = group?.block?.directive
+    ? within(finding.primary, group.block.directive.span)
+    : link.target.passes.some((pass) => within(finding.primary, pass.entry.directive.span));
+  if (!inside) return false;
+  const backendFiles = new Set([link.listener.span.file, link.backend.file]);
+  return finding.related.length === 0 ? !!group : finding.related.some((related) => backendFiles.has(related.span.file));
+}
+
+function ruleIds(findings: readonly Finding[]): string[] {
+  return unique(findings.map((f) => f.ruleId)).sort();
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}

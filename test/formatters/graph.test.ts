@@ -1,0 +1,171 @@
+/**
+ * `cfglint graph`: a small tree (nginx + gunicorn gthread, a load balancer in the config) drawn
+ * as Mermaid and DOT, with the expected text written out in full, and the label escaping.
+ */
+import { memoryFileSystem } from '../../src/discovery/fs';
+import type { CfglintConfig } from '../../src/engine/config';
+import { RULES } from '../../src/engine/registry';
+import { lintSync } from '../../src/engine/run';
+import { dotText, mermaidText, renderDot, renderGraph, renderMermaid, Topology } from '../../src/report/graph';
+
+// Only the rules whose findings this test expects on the edges, so new rules cannot move it.
+const ENABLED = new Set(['upstream-keepalive-timeout', 'lb-idle-timeout']);
+
+const TREE = {
+  'nginx/conf.d/app.conf': [
+    'upstream app {',
+    '    server 127.0.0.1:8000;',
+    '    keepalive 16;',
+    '    keepalive_timeout 30s;', // line 4: not shorter than gunicorn's 5s
+    '}',
+    '',
+    'server {',
+    '    listen 80;', // line 8: where lb-idle-timeout points when keepalive_timeout is the default
+    '    server_name app.example.com;',
+    '    location / {',
+    '        proxy_http_version 1.1;',
+    '        proxy_set_header Connection "";',
+    '        proxy_pass http://app;',
+    '    }',
+    '    location /static/ {',
+    '        proxy_pass http://127.0.0.1:9000;',
+    '    }',
+    '}',
+    '',
+  ].join('\n'),
+  'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nkeepalive = 5\n',
+};
+
+function lintTree(loadBalancerIdleTimeout?: string) {
+  const config: CfglintConfig = {
+    rules: Object.fromEntries(RULES.filter((rule) => !ENABLED.has(rule.id)).map((rule) => [rule.id, 'off'])),
+    ...(loadBalancerIdleTimeout ? { environment: { loadBalancerIdleTimeout } } : {}),
+  } as CfglintConfig;
+  return lintSync({ cwd: '/tree', fs: memoryFileSystem(TREE, '/tree'), paths: ['.'], nginxVersion: '1.24.0', config });
+}
+
+describe('graph of a linked tree', () => {
+  const result = lintTree('90s');
+
+  it('finds the two findings that mark edges', () => {
+    expect(result.report.findings.map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`)).toEqual([
+      'upstream-keepalive-timeout nginx/conf.d/app.conf:4:5',
+      'lb-idle-timeout nginx/conf.d/app.conf:8:5',
+    ]);
+  });
+
+  it('draws Mermaid: load balancer, server, upstream and direct address, gunicorn; marked edges dashed and red', () => {
+    expect(renderGraph(result.model, result.links, result.report.findings, 'mermaid')).toBe(
+      [
+        'flowchart LR',
+        '  lb["load balancer<br/>idle timeout 90s"]',
+        '  server1["server app.example.com<br/>listen 80"]',
+        '  upstream1["upstream app"]',
+        '  upstream2["127.0.0.1:9000<br/>no backend in the tree"]',
+        '  backend1["gunicorn gunicorn.conf.py<br/>bind 127.0.0.1:8000 (http)"]',
+        '  lb -.->|"⚠ lb-idle-timeout<br/>load balancer idle 90s<br/>nginx keepalive_timeout 75s (nginx default)"| server1',
+        '  server1 -->|"location /: proxy_pass"| upstream1',
+        '  server1 -->|"location /static/: proxy_pass"| upstream2',
+        '  upstream1 -.->|"⚠ upstream-keepalive-timeout' +
+          '<br/>nginx: keepalive 16, keepalive_timeout 30s, keepalive_requests 1000 (nginx default)' +
+          '<br/>gunicorn\'s keepalive 5s (gthread worker)' +
+          '<br/>same-address: port 8000 on loopback"| backend1',
+        '  linkStyle 0,3 stroke:#d00,color:#d00',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('draws DOT with the same nodes and edges, marked edges red', () => {
+    expect(renderGraph(result.model, result.links, result.report.findings, 'dot')).toBe(
+      [
+        'digraph cfglint {',
+        '  rankdir=LR;',
+        '  node [shape=box];',
+        '  lb [label="load balancer\\nidle timeout 90s"];',
+        '  server1 [label="server app.example.com\\nlisten 80"];',
+        '  upstream1 [label="upstream app"];',
+        '  upstream2 [label="127.0.0.1:9000\\nno backend in the tree"];',
+        '  backend1 [label="gunicorn gunicorn.conf.py\\nbind 127.0.0.1:8000 (http)"];',
+        '  lb -> server1 [label="⚠ lb-idle-timeout\\nload balancer idle 90s\\nnginx keepalive_timeout 75s (nginx default)", color=red, fontcolor=red, style=dashed];',
+        '  server1 -> upstream1 [label="location /: proxy_pass"];',
+        '  server1 -> upstream2 [label="location /static/: proxy_pass"];',
+        '  upstream1 -> backend1 [label="⚠ upstream-keepalive-timeout' +
+          '\\nnginx: keepalive 16, keepalive_timeout 30s, keepalive_requests 1000 (nginx default)' +
+          '\\ngunicorn\'s keepalive 5s (gthread worker)' +
+          '\\nsame-address: port 8000 on loopback", color=red, fontcolor=red, style=dashed];',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('has no load-balancer node without environment.loadBalancerIdleTimeout, and plain edges without findings', () => {
+    const plain = lintTree();
+    const text = renderGraph(plain.model, plain.links, [], 'mermaid');
+    expect(text).not.toContain('lb');
+    expect(text).not.toContain('⚠');
+    expect(text).not.toContain('linkStyle');
+    expect(text).toContain('  upstream1 -->|"nginx: keepalive 16, keepalive_timeout 30s');
+  });
+
+  it('puts the link in the report', () => {
+    expect(result.report.links).toEqual([
+      {
+        nginx: {
+          address: '127.0.0.1:8000',
+          span: { file: 'nginx/conf.d/app.conf', start: { line: 2, column: 12, offset: 26 }, end: { line: 2, column: 26, offset: 40 } },
+        },
+        backend: {
+          kind: 'gunicorn',
+          name: 'gunicorn.conf.py',
+          protocol: 'http',
+          option: 'bind',
+          span: { file: 'gunicorn.conf.py', start: { line: 1, column: 8, offset: 7 }, end: { line: 1, column: 24, offset: 23 } },
+        },
+        reason: 'same-address',
+        detail: 'port 8000 on loopback',
+      },
+    ]);
+  });
+});
+
+describe('graph labels are escaped for each format', () => {
+  const topology: Topology = {
+    nodes: [
+      { id: 'server1', lines: ['server "quoted" #1 <b>&', 'C:\\path'] },
+      { id: 'backend1', lines: ['two\nlines'] },
+    ],
+    edges: [{ from: 'server1', to: 'backend1', lines: ['location ~ \\.php$: fastcgi_pass'], marks: ['rule-a', 'rule-b'] }],
+  };
+
+  it('Mermaid: # " < > & as numeric entities, newlines as spaces', () => {
+    expect(mermaidText('a "b" #c <d> &e\nf')).toBe('a #34;b#34; #35;c #60;d#62; #38;e f');
+    expect(renderMermaid(topology)).toBe(
+      [
+        'flowchart LR',
+        '  server1["server #34;quoted#34; #35;1 #60;b#62;#38;<br/>C:\\path"]',
+        '  backend1["two lines"]',
+        '  server1 -.->|"⚠ rule-a, rule-b<br/>location ~ \\.php$: fastcgi_pass"| backend1',
+        '  linkStyle 0 stroke:#d00,color:#d00',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('DOT: backslash and quote escaped, newlines as \\n', () => {
+    expect(dotText('a "b" \\c\nd')).toBe('a \\"b\\" \\\\c\\nd');
+    expect(renderDot(topology)).toBe(
+      [
+        'digraph cfglint {',
+        '  rankdir=LR;',
+        '  node [shape=box];',
+        '  server1 [label="server \\"quoted\\" #1 <b>&\\nC:\\\\path"];',
+        '  backend1 [label="two\\nlines"];',
+        '  server1 -> backend1 [label="⚠ rule-a, rule-b\\nlocation ~ \\\\.php$: fastcgi_pass", color=red, fontcolor=red, style=dashed];',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -196,7 +196,12 @@ class InstanceBuilder {
         }
       } else {
         const condition = { text: `${logic.kind}${logic.arg === null ? '' : ` = ${logic.arg}`}`, span: logic.span };
-        this.add({ ...entry, value: substitute(entry.value, outcome.data), rawValue: substitute(entry.value, outcome.data), condition });
+        this.undecidedCondition++;
+        try {
+          this.add({ ...entry, value: substitute(entry.value, outcome.data), rawValue: substitute(entry.value, outcome.data), condition });
+        } finally {
+          this.undecidedCondition--;
+        }
       }
     } finally {
       this.logicRunning = false;
@@ -375,6 +380,9 @@ class InstanceBuilder {
     }
   }
 
+  /** Depth of `if-*` blocks whose outcome depends on the machine, not on the tree. */
+  private undecidedCondition = 0;
+
   private checkLoadable(name: string, span: Span): boolean {
     if (!isKnown(name)) {
       this.gaps.push({ reason: 'a config file whose name depends on the machine', span });
@@ -399,6 +407,9 @@ class InstanceBuilder {
       return;
     }
     this.gaps.push({ reason: `"${written}" is not in the linted tree`, span });
+    // Under `if-file` and friends the include may never happen (the condition is about the
+    // machine, not the tree): a gap, not a finding.
+    if (this.undecidedCondition > 0) return;
     this.diagnostics.push({
       ruleId: 'include-missing',
       message: `Missing uWSGI config "${file}": no such file in the linted tree (uWSGI opens it relative to its working directory and stops if it cannot)`,

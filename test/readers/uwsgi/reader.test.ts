@@ -294,3 +294,18 @@ describe('command lines', () => {
     expect(backend.settings.get('processes')!.value).toBeUndefined();
   });
 });
+
+describe('includes under a condition about the machine', () => {
+  test('an ini include inside if-file is a gap, not include-missing', async () => {
+    const { lintSync } = await import('../../../src/engine/run');
+    const { memoryFileSystem } = await import('../../../src/discovery/fs');
+    const report = lintSync({
+      paths: ['.'],
+      cwd: '/tree',
+      fs: memoryFileSystem({ 'uwsgi.ini': '[uwsgi]\nsocket = :3031\nif-file = /srv/override.ini\nini = %(_)\nendif =\nini = /srv/missing.ini\n' }, '/tree'),
+      config: {},
+    }).report;
+    // Only the unconditional include on line 6 is reported.
+    expect(report.findings.filter((f) => f.ruleId === 'include-missing').map((f) => f.primary.start.line)).toEqual([6]);
+  });
+});

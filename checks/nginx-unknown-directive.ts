@@ -1,4 +1,4 @@
-import { closest } from '../src/engine/config';
+import { closest } from '../src/suggest';
 import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
 import { compareVersions, describeRange, parseVersion } from '../src/model/nginx-version';

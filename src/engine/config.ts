@@ -7,6 +7,7 @@ import type { FileSystem } from '../discovery/fs';
 import { decodeUtf8 } from '../readers/text';
 import type { Severity } from '../report/finding';
 import { packagePath } from '../meta';
+import { closest } from '../suggest';
 
 export type RuleSetting = 'off' | Severity | { severity?: 'off' | Severity };
 
@@ -127,28 +128,3 @@ export function formatJsonPath(path: string[]): string {
     .join('');
 }
 
-/** The candidate within a small edit distance of `word`, for "did you mean" hints. */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
-}
-
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}

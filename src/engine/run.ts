@@ -28,7 +28,8 @@ import { readUwsgi } from '../readers/uwsgi';
 import { decodeUtf8, SourceText } from '../readers/text';
 import { Finding, Report, ReportLink, RuleSummary, Severity, SEVERITY_RANK, Span } from '../report/finding';
 import { compareFindings } from '../report/formatters';
-import { CfglintConfig, closest, ConfigError, findConfigFile, formatJsonPath, loadConfig, RuleSetting, validateConfig } from './config';
+import { closest } from '../suggest';
+import { CfglintConfig, ConfigError, findConfigFile, formatJsonPath, loadConfig, RuleSetting, validateConfig } from './config';
 import { findReaderRule, READER_RULES } from './reader-rules';
 import { RULES } from './registry';
 import { renderMessage, Rule } from './rule';
@@ -395,7 +396,6 @@ export function suggestRuleId(id: string): string | undefined {
   return closest(id, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
 }
 
-export { editDistance } from './config';
 
 /** Reads each file from disk once per run, however many readers ask for it. */
 function cachingFileSystem(fs: FileSystem): FileSystem {

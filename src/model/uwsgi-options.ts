@@ -2,6 +2,7 @@
  * Queries on uWSGI's option table (uwsgi-option-table.ts): is a name an option, how is its value
  * read, which option was probably meant.
  */
+import { editDistance } from '../suggest';
 import { OPTION_TABLE } from './uwsgi-option-table';
 import type { UwsgiNumberReader } from './uwsgi-values';
 
@@ -110,15 +111,3 @@ const BYTES = new Set([
   'http-buffer-size', 'fastrouter-buffer-size', 'rawrouter-buffer-size', 'sslrouter-buffer-size',
 ]);
 
-/** Levenshtein distance, for suggestions. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
-import { classify } from '../discovery/classify';
+import { classify, FileFormat } from '../discovery/classify';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
@@ -17,14 +17,8 @@ import { parseNginxTime } from '../model/nginx-values';
 import { describeRange, NginxVersionInfo, UNKNOWN_VERSION, versionRangeOf, VersionRange, compareVersions } from '../model/nginx-version';
 import type { ReaderDiagnostic } from '../readers/diagnostic';
 import { nginxVersionOfImage, readImageReferences } from '../readers/docker';
-import { readGunicorn } from '../readers/gunicorn';
-import { readLaunches } from '../readers/launch';
 import { NginxReadResult, readNginxTree } from '../readers/nginx';
-import { readSpringBoot } from '../readers/spring-boot';
-import { readSystemLimits } from '../readers/system';
-import { readTomcat } from '../readers/tomcat';
-import type { FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
-import { readUwsgi } from '../readers/uwsgi';
+import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
 import { decodeUtf8, SourceText } from '../readers/text';
 import { Finding, Report, ReportLink, RuleSummary, Severity, SEVERITY_RANK, Span } from '../report/finding';
 import { compareFindings } from '../report/formatters';
@@ -154,12 +148,28 @@ export function readTree(options: LintOptions = {}): ReadTree {
 
   // Backends and system limits: command lines first, since the servers take options from them.
   const context: ReaderContext = { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots };
-  const launch = readLaunches(filesByFormat, context);
-  const gunicorn = readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context);
-  const uwsgi = readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context);
-  const tomcat = readTomcat(filesByFormat.tomcat ?? [], filesByFormat['catalina-properties'] ?? [], context);
-  const springBoot = readSpringBoot(filesByFormat['spring-boot'] ?? [], launch.launches, context);
-  const system = readSystemLimits(filesByFormat, launch.launches, context);
+  // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
+  // when the tree has something for it, which keeps a small nginx-only run quick to start.
+  const has = (...formats: FileFormat[]) => formats.some((format) => (filesByFormat[format]?.length ?? 0) > 0);
+  const launch = has('dockerfile', 'compose', 'systemd', 'procfile', 'shell', 'kubernetes')
+    ? (require('../readers/launch') as typeof import('../readers/launch')).readLaunches(filesByFormat, context)
+    : { ...emptyOutput(), launches: [] };
+  const launched = launch.launches.length > 0;
+  const gunicorn = has('gunicorn') || launched
+    ? (require('../readers/gunicorn') as typeof import('../readers/gunicorn')).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context)
+    : { ...emptyOutput(), backends: [] };
+  const uwsgi = has('uwsgi') || launched
+    ? (require('../readers/uwsgi') as typeof import('../readers/uwsgi')).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context)
+    : { ...emptyOutput(), backends: [] };
+  const tomcat = has('tomcat', 'catalina-properties')
+    ? (require('../readers/tomcat') as typeof import('../readers/tomcat')).readTomcat(filesByFormat.tomcat ?? [], filesByFormat['catalina-properties'] ?? [], context)
+    : { ...emptyOutput(), backends: [] };
+  const springBoot = has('spring-boot')
+    ? (require('../readers/spring-boot') as typeof import('../readers/spring-boot')).readSpringBoot(filesByFormat['spring-boot'] ?? [], launch.launches, context)
+    : { ...emptyOutput(), backends: [] };
+  const system = has('sysctl', 'limits', 'systemd', 'compose', 'kubernetes') || launched
+    ? (require('../readers/system') as typeof import('../readers/system')).readSystemLimits(filesByFormat, launch.launches, context)
+    : { ...emptyOutput(), limits: [] };
   const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system];
   for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
 

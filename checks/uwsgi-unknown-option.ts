@@ -29,6 +29,9 @@ export const rule = defineRule({
         if (entry.origin === 'declared-option' || entry.setBy === 'set-placeholder') continue;
         const key = entry.key;
         if (key === '' || BLOCK_ENDS.has(key) || uwsgiOptionSpec(key) || backend.declaredOptions.has(key)) continue;
+        // A name that some value reads as %(name) is a placeholder on purpose (checked again below;
+        // here first, so that a file of 100k placeholders does not pay for 100k suggestions).
+        if (entry.origin !== 'command-line' && backend.strict !== true && backend.placeholderNames.has(key)) continue;
         const close = closestUwsgiOption(key);
         const suggestion = close && close !== key ? `; did you mean "${close}"?` : '';
         const modelPath = uwsgiEntryPath(backend, entry);

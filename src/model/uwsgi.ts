@@ -101,8 +101,25 @@ export function spanWithin(span: Span, text: string, from: number, to: number): 
  * occurrence of that key in its file it is.
  */
 export function uwsgiEntryPath(backend: UwsgiBackend, entry: UwsgiOptionEntry): string {
-  const sameKey = backend.options.filter((other) => other.key === entry.key && other.file === entry.file);
-  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${sameKey.indexOf(entry)}]`;
+  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
+}
+
+/** Each entry's index among the entries of the same key and file, computed once per options list. */
+const occurrences = new WeakMap<readonly UwsgiOptionEntry[], Map<UwsgiOptionEntry, number>>();
+function occurrenceIndex(options: readonly UwsgiOptionEntry[]): Map<UwsgiOptionEntry, number> {
+  let index = occurrences.get(options);
+  if (!index || index.size !== options.length) {
+    index = new Map();
+    const seen = new Map<string, number>();
+    for (const other of options) {
+      const id = `${other.file}\0${other.key}`;
+      const n = seen.get(id) ?? 0;
+      seen.set(id, n + 1);
+      index.set(other, n);
+    }
+    occurrences.set(options, index);
+  }
+  return index;
 }
 
 /** The uWSGI backends of a deployment. */

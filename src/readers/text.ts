@@ -18,8 +18,19 @@ export class SourceText {
     this.lineStarts = starts;
   }
 
+  /** The line index of the last lookup: readers ask in increasing order, so most hit it or the next. */
+  private lastLine = 0;
+
   pos(offset: number): Pos {
     const starts = this.lineStarts;
+    const hint = this.lastLine;
+    if (offset >= starts[hint] && (hint + 1 >= starts.length || offset < starts[hint + 1])) {
+      return { line: hint + 1, column: offset - starts[hint] + 1, offset };
+    }
+    if (hint + 2 < starts.length && offset >= starts[hint + 1] && offset < starts[hint + 2]) {
+      this.lastLine = hint + 1;
+      return { line: hint + 2, column: offset - starts[hint + 1] + 1, offset };
+    }
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
@@ -27,6 +38,7 @@ export class SourceText {
       if (starts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
+    this.lastLine = low;
     return { line: low + 1, column: offset - starts[low] + 1, offset };
   }
 

@@ -13,12 +13,25 @@ export type PassHook = (key: string) => string | null;
 /** Stops a value that keeps expanding into itself (uWSGI would loop for ever). */
 const MAX_REPLACEMENTS = 1000;
 
+/** Stops a value that doubles on every reference (`b = %(a)%(a)`, `c = %(b)%(b)`, …). */
+const MAX_VALUE_LENGTH = 1024 * 1024;
+
+/**
+ * Characters the passes over one instance may rescan in all: each replacement restarts the scan,
+ * so hostile input could otherwise take minutes while staying under both limits above.
+ */
+export interface PassBudget {
+  chars: number;
+}
+
+export const newPassBudget = (): PassBudget => ({ chars: 64 * 1024 * 1024 });
+
 /**
  * One pass over a value, exactly as uWSGI scans it: after a replacement the scan restarts at the
  * second character, so text produced at the very start of the value is not scanned again, while
  * references produced further on are.
  */
-export function applyPass(value: string, symbol: string, hook: PassHook): string {
+export function applyPass(value: string, symbol: string, hook: PassHook, budget?: PassBudget): string {
   let current = value;
   let state = 0; // 0: nothing; 1: saw the symbol; n > 1: inside the key, n - 2 characters read
   let depth = 0;
@@ -55,7 +68,9 @@ export function applyPass(value: string, symbol: string, hook: PassHook): string
           continue;
         }
         if (++replacements > MAX_REPLACEMENTS) return UNKNOWN;
+        if (current.length - state - 1 + replacement.length > MAX_VALUE_LENGTH) return UNKNOWN;
         current = current.slice(0, keyStart - 2) + replacement + current.slice(keyStart + state - 1);
+        if (budget && (budget.chars -= current.length) < 0) return UNKNOWN;
         keyStart = -1;
         state = 0;
         j = 0;

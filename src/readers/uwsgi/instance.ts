@@ -26,7 +26,7 @@ import type { Span } from '../../report/finding';
 import type { UwsgiGap, UwsgiOptionEntry, UwsgiOptionOrigin } from '../../model/uwsgi';
 import { uwsgiOptionSpec } from '../../model/uwsgi-options';
 import { readUwsgiFlag, uwsgiAtoi } from '../../model/uwsgi-values';
-import { applyPass, placeholderNames, referencedKeys, resolvePlaceholder } from './expand';
+import { applyPass, newPassBudget, placeholderNames, referencedKeys, resolvePlaceholder } from './expand';
 import { scanIni } from './ini';
 import { fillMagicTable, isKnown, MagicMachineInfo, MagicTable, substituteMagic, UNKNOWN } from './magic';
 
@@ -495,8 +495,12 @@ class InstanceBuilder {
       if (!this.machine.readFile) return UNKNOWN;
       return this.machine.readFile(name) ?? null;
     };
+    // The first entry of each name (a Map, not a find per reference: a file can hold 100k entries).
+    const first = new Map<string, Entry>();
+    for (const entry of this.entries) if (!first.has(entry.key)) first.set(entry.key, entry);
+    const budget = newPassBudget();
     const lookup = (name: string): string | null | undefined => {
-      const found = this.entries.find((entry) => entry.key === name);
+      const found = first.get(name);
       if (!found) return this.gaps.length > 0 ? UNKNOWN : undefined;
       if (found.condition) return UNKNOWN;
       return found.value;
@@ -509,7 +513,7 @@ class InstanceBuilder {
     for (const [symbol, hook] of [['$', env], ['@', file], ['%', placeholder]] as const) {
       for (const entry of this.entries) {
         if (entry.configured || entry.value === null) continue;
-        entry.value = applyPass(entry.value, symbol, hook);
+        entry.value = applyPass(entry.value, symbol, hook, budget);
       }
     }
   }

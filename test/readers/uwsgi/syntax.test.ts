@@ -136,6 +136,14 @@ describe('expansion passes', () => {
   test('environment pass', () => {
     expect(applyPass('$(HOME)/app $(NOPE)', '$', (key) => (key === 'HOME' ? '/root' : null))).toBe('/root/app $(NOPE)');
   });
+
+  test('runaway expansion gives the unknown value: past 1 MiB, or past the instance budget', () => {
+    const big = 'x'.repeat(600 * 1024);
+    expect(applyPass('%(a)%(a)', '%', (key) => (key === 'a' ? big : null))).toBe(UNKNOWN);
+    expect(applyPass('%(a)', '%', (key) => (key === 'a' ? big : null))).toBe(big);
+    expect(applyPass('x%(a)', '%', () => 'long enough', { chars: 10 })).toBe(UNKNOWN);
+    expect(applyPass('x%(a)', '%', () => 'ok', { chars: 100 })).toBe('xok');
+  });
 });
 
 describe('command line (getopt_long)', () => {

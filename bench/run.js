@@ -1,0 +1,300 @@
+#!/usr/bin/env node
+/**
+ * Speed benchmark (docs/performance.md quotes its output):
+ *
+ *   npm run bench                (builds first; this file requires the compiled dist/)
+ *   node bench/run.js [--full] [--runs N]
+ *
+ * Generates nginx trees in a temp dir (1k, 10k, 100k lines in one file, 140k lines across many
+ * files reached by an include glob; 1M lines with --full) and times, on the same files in the
+ * same run: cfglint end to end (a child process, start to exit), its nginx reader alone
+ * (parseNginx per file), the nginx-conf package's parser, and `nginx -t` where nginx is
+ * installed (which checks more than syntax). Median over several runs; peak RSS of each child.
+ * Also times `cfglint examples/keepalive-http10/broken` against `node -e 0` (median of 15).
+ * Prints a table and writes the same figures to bench/results.json.
+ */
+'use strict';
+
+const nodeFs = require('fs');
+const nodeOs = require('os');
+const nodePath = require('path');
+const { spawnSync } = require('child_process');
+
+const root = nodePath.resolve(__dirname, '..');
+const cli = nodePath.join(root, 'dist', 'src', 'cli', 'main.js');
+
+// ---------------------------------------------------------------------------------------------
+// Child mode: time one parser in-process on files read beforehand; print JSON.
+if (process.argv[2] === '--child') {
+  const [, , , parser, runsText, ...files] = process.argv;
+  const texts = files.map((file) => [file, nodeFs.readFileSync(file, 'utf8')]);
+  let parse;
+  if (parser === 'reader') {
+    const { parseNginx } = require(nodePath.join(root, 'dist', 'src', 'readers', 'nginx', 'parse'));
+    const { SourceText } = require(nodePath.join(root, 'dist', 'src', 'readers', 'text'));
+    parse = (file, text) => parseNginx(new SourceText(file, text));
+  } else {
+    // As bench/measure-parsers.js calls it: synchronous behind a callback, and it can throw.
+    const { NginxParser } = require('nginx-conf');
+    parse = (_file, text) => {
+      let result;
+      try {
+        new NginxParser().parse(text, (error, tree) => (result = error ?? tree));
+      } catch (error) {
+        result = error;
+      }
+      return result;
+    };
+  }
+  const times = [];
+  for (let run = 0; run < Number(runsText); run++) {
+    const started = process.hrtime.bigint();
+    for (const [file, text] of texts) parse(file, text);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  process.stdout.write(JSON.stringify({ times, maxRssKb: process.resourceUsage().maxRSS }));
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+const args = process.argv.slice(2);
+const FULL = args.includes('--full');
+const runsAt = args.indexOf('--runs');
+const RUNS = runsAt === -1 ? undefined : Number(args[runsAt + 1]);
+
+if (!nodeFs.existsSync(cli)) {
+  console.error('bench: dist/ is missing; run `npm run build` first (or `npm run bench`).');
+  process.exit(2);
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const TIME = nodeFs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const which = (name) => {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin'])) {
+    const candidate = nodePath.join(dir, name);
+    if (dir && nodeFs.existsSync(candidate)) return candidate;
+  }
+  return null;
+};
+const NGINX = which('nginx');
+
+/** Runs a command `runs` times; wall time from spawn to exit, peak RSS via /usr/bin/time -v. */
+function timeCommand(command, commandArgs, runs, options = {}) {
+  const times = [];
+  let maxRssKb = null;
+  let status = null;
+  let stderr = '';
+  for (let run = 0; run < runs; run++) {
+    const [cmd, argv] = TIME ? [TIME, ['-v', command, ...commandArgs]] : [command, commandArgs];
+    const started = process.hrtime.bigint();
+    const result = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, ...options });
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    status = result.status;
+    const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
+    if (match) maxRssKb = Math.max(maxRssKb ?? 0, Number(match[1]));
+    stderr = (result.stderr ?? '').split('\n').filter((line) => !/^\t/.test(line) && !/Command (being timed|exited)/.test(line)).join('\n');
+  }
+  return { ms: median(times), times, maxRssKb, status, stderr: stderr.slice(0, 500) };
+}
+
+function timeParser(parser, files, runs) {
+  const result = spawnSync(process.execPath, [__filename, '--child', parser, String(runs), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) return { ms: null, error: (result.stderr || '').slice(0, 300) };
+  const { times, maxRssKb } = JSON.parse(result.stdout);
+  return { ms: median(times), times, maxRssKb };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated trees: upstream + server pairs with prefix and regex locations, maps, quoted strings.
+
+function pair(i) {
+  const a = (i >> 8) & 255;
+  const b = i & 255;
+  return `upstream app${i} {
+    server 10.${(i >> 16) & 255}.${a}.${b}:8000 max_fails=3 fail_timeout=10s;
+    keepalive 16;
+}
+map $http_x_tenant $tenant${i} {
+    default "none";
+    "~^t${i}-(?<rest>.+)$" "tenant $rest";
+    t${i} 'plain value';
+}
+server {
+    listen 80;
+    server_name s${i}.example.com www.s${i}.example.com;
+    root /srv/site${i};
+    location / {
+        proxy_pass http://app${i};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Tenant "$tenant${i} ; {quoted}";
+    }
+    location ~* \\.(?:png|jpe?g|gif|css|js)$ {
+        expires 30d;
+        add_header Cache-Control "public, max-age=2592000" always;
+    }
+    location /api/ {
+        proxy_pass http://app${i};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_read_timeout 30s;
+    }
+}
+`;
+}
+const PAIR_LINES = pair(0).split('\n').length - 1;
+
+const HEAD = `worker_processes 1;
+events {
+    worker_connections 1024;
+}
+http {
+    server_names_hash_max_size 1048576;
+    server_names_hash_bucket_size 128;
+    map_hash_max_size 1048576;
+    variables_hash_max_size 1048576;
+    variables_hash_bucket_size 128;
+    access_log off;
+`;
+const HEAD_LINES = HEAD.split('\n').length - 1;
+
+/** One file of about `lines` lines; or, with `perFile`, nginx.conf including conf.d/*.conf. */
+function generate(dir, lines, perFile) {
+  nodeFs.mkdirSync(dir, { recursive: true });
+  const pairs = Math.max(1, Math.round((lines - HEAD_LINES - 1) / PAIR_LINES));
+  const files = [nodePath.join(dir, 'nginx.conf')];
+  if (!perFile) {
+    const parts = [HEAD];
+    for (let i = 0; i < pairs; i++) parts.push(pair(i));
+    parts.push('}\n');
+    nodeFs.writeFileSync(files[0], parts.join(''));
+  } else {
+    nodeFs.writeFileSync(files[0], `${HEAD}    include conf.d/*.conf;\n}\n`);
+    nodeFs.mkdirSync(nodePath.join(dir, 'conf.d'));
+    for (let start = 0, n = 0; start < pairs; start += perFile, n++) {
+      const file = nodePath.join(dir, 'conf.d', `site${String(n).padStart(5, '0')}.conf`);
+      const parts = [];
+      for (let i = start; i < Math.min(pairs, start + perFile); i++) parts.push(pair(i));
+      nodeFs.writeFileSync(file, parts.join(''));
+      files.push(file);
+    }
+  }
+  let totalLines = 0;
+  let bytes = 0;
+  for (const file of files) {
+    const text = nodeFs.readFileSync(file, 'utf8');
+    bytes += Buffer.byteLength(text);
+    totalLines += text.split('\n').length - 1;
+  }
+  return { dir, files, lines: totalLines, bytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const loadavg = nodeOs.loadavg();
+const machine = {
+  node: process.version,
+  cpus: `${nodeOs.cpus().length} × ${nodeOs.cpus()[0]?.model ?? '?'}`,
+  memoryGb: +(nodeOs.totalmem() / 2 ** 30).toFixed(1),
+  loadBefore: loadavg.map((x) => +x.toFixed(2)),
+  nginx: NGINX ? (spawnSync(NGINX, ['-v'], { encoding: 'utf8' }).stderr || '').trim() : null,
+  nginxConf: require(nodePath.join(root, 'node_modules', 'nginx-conf', 'package.json')).version,
+  date: new Date().toISOString(),
+};
+console.log(`node ${machine.node}; ${machine.cpus}; ${machine.memoryGb} GB; load ${machine.loadBefore.join(' ')}; ${machine.nginx ?? 'nginx not installed'}; nginx-conf ${machine.nginxConf}`);
+
+const work = nodeFs.mkdtempSync(nodePath.join(nodeOs.tmpdir(), 'cfglint-bench-'));
+const sizes = [
+  { name: '1k', lines: 1_000 },
+  { name: '10k', lines: 10_000 },
+  { name: '100k', lines: 100_000 },
+  { name: '140k-glob', lines: 140_000, perFile: 10 },
+  ...(FULL ? [{ name: '1M', lines: 1_000_000 }] : []),
+];
+
+const rows = [];
+try {
+  for (const size of sizes) {
+    const tree = generate(nodePath.join(work, size.name), size.lines, size.perFile);
+    const runs = RUNS ?? (tree.lines >= 500_000 ? 3 : 5);
+    process.stderr.write(`bench: ${size.name}: ${tree.files.length} file(s), ${tree.lines} lines, ${(tree.bytes / 2 ** 20).toFixed(2)} MB, ${runs} runs\n`);
+    const reader = timeParser('reader', tree.files, runs);
+    const nginxConf = timeParser('nginx-conf', tree.files, runs);
+    const cfglint = timeCommand(process.execPath, [cli, '-f', 'json', '-o', nodePath.join(work, 'out.json'), tree.dir], runs);
+    const nginx = NGINX
+      ? timeCommand(NGINX, ['-t', '-q', '-p', tree.dir, '-c', tree.files[0], '-e', '/dev/null', '-g', `pid ${nodePath.join(work, 'nginx.pid')};`], runs)
+      : null;
+    const entry = (label, measured, extra = {}) => ({
+      tool: label,
+      ms: measured?.ms == null ? null : +measured.ms.toFixed(1),
+      ratioToReader: measured?.ms == null || !reader.ms ? null : +(measured.ms / reader.ms).toFixed(2),
+      linesPerSec: measured?.ms ? Math.round(tree.lines / (measured.ms / 1000)) : null,
+      mbPerSec: measured?.ms ? +(tree.bytes / 2 ** 20 / (measured.ms / 1000)).toFixed(1) : null,
+      usPerLine: measured?.ms ? +((measured.ms * 1000) / tree.lines).toFixed(3) : null,
+      maxRssMb: measured?.maxRssKb ? +(measured.maxRssKb / 1024).toFixed(0) : null,
+      ...extra,
+    });
+    const row = {
+      size: size.name,
+      files: tree.files.length,
+      lines: tree.lines,
+      mb: +(tree.bytes / 2 ** 20).toFixed(2),
+      runs,
+      results: [
+        entry('cfglint end to end', cfglint, { exitCode: cfglint.status }),
+        entry('cfglint nginx reader (parseNginx)', reader),
+        entry('nginx-conf parser', nginxConf, nginxConf.error ? { error: nginxConf.error } : {}),
+        ...(nginx ? [entry('nginx -t (checks more than syntax)', nginx, { exitCode: nginx.status, ...(nginx.status ? { stderr: nginx.stderr } : {}) })] : []),
+      ],
+    };
+    rows.push(row);
+  }
+
+  // Small-tree latency: what a pre-commit hook pays.
+  const small = nodePath.join(root, 'examples', 'keepalive-http10', 'broken');
+  const latency = {
+    runs: 15,
+    cfglint: timeCommand(process.execPath, [cli, small], 15, { cwd: root }),
+    nodeE0: timeCommand(process.execPath, ['-e', '0'], 15),
+  };
+  machine.loadAfter = nodeOs.loadavg().map((x) => +x.toFixed(2));
+
+  // ------------------------------------------------------------------------------------------
+  const pad = (text, width) => String(text).padEnd(width);
+  const padL = (text, width) => String(text).padStart(width);
+  const header = `${pad('tree', 10)} ${pad('tool', 36)} ${padL('median ms', 10)} ${padL('× reader', 9)} ${padL('lines/s', 11)} ${padL('MB/s', 7)} ${padL('µs/line', 8)} ${padL('peak RSS MB', 12)}`;
+  console.log(`\n${header}\n${'-'.repeat(header.length)}`);
+  for (const row of rows) {
+    console.log(`${row.size}: ${row.files} file(s), ${row.lines} lines, ${row.mb} MB, median of ${row.runs}`);
+    for (const r of row.results) {
+      const ms = r.ms == null ? `failed` : r.ms.toFixed(1);
+      console.log(`${pad('', 10)} ${pad(r.tool, 36)} ${padL(ms, 10)} ${padL(r.ratioToReader ?? '', 9)} ${padL(r.linesPerSec ?? '', 11)} ${padL(r.mbPerSec ?? '', 7)} ${padL(r.usPerLine ?? '', 8)} ${padL(r.maxRssMb ?? '', 12)}${r.exitCode ? ` (exit ${r.exitCode})` : ''}`);
+    }
+  }
+  const ratio = latency.cfglint.ms / latency.nodeE0.ms;
+  console.log(`\nsmall tree (examples/keepalive-http10/broken), median of 15: cfglint ${latency.cfglint.ms.toFixed(1)} ms (peak RSS ${((latency.cfglint.maxRssKb ?? 0) / 1024).toFixed(0)} MB), node -e 0 ${latency.nodeE0.ms.toFixed(1)} ms: ${ratio.toFixed(2)}×`);
+  console.log(`load average before ${machine.loadBefore.join(' ')}, after ${machine.loadAfter.join(' ')}`);
+
+  const results = {
+    command: `node bench/run.js${FULL ? ' --full' : ''}${RUNS ? ` --runs ${RUNS}` : ''}`,
+    machine,
+    trees: rows,
+    smallTree: {
+      path: 'examples/keepalive-http10/broken',
+      runs: 15,
+      cfglintMs: +latency.cfglint.ms.toFixed(1),
+      cfglintMaxRssMb: latency.cfglint.maxRssKb ? +(latency.cfglint.maxRssKb / 1024).toFixed(0) : null,
+      nodeE0Ms: +latency.nodeE0.ms.toFixed(1),
+      ratio: +ratio.toFixed(2),
+    },
+  };
+  nodeFs.writeFileSync(nodePath.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('\nwritten: bench/results.json');
+} finally {
+  nodeFs.rmSync(work, { recursive: true, force: true });
+}

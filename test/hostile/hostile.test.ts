@@ -1,0 +1,276 @@
+/**
+ * Hostile input: every case is generated in a temp dir (never committed) and run through the real
+ * CLI with a timeout. Each must end in bounded time with a positioned finding or a clean result:
+ * exit code 0, 1 or 2, no stack trace, no "internal error", every JSON span inside its file.
+ *
+ *   npm run test:hostile        (builds first; the CLI is dist/src/cli/main.js)
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+const TIMEOUT_MS = 30_000;
+/** A heap cap for the CLI: an entity or placeholder expansion that runs away dies instead of eating the machine. */
+const HEAP_MB = 1024;
+
+const times: string[] = [];
+let work: string;
+
+beforeAll(() => {
+  if (!fs.existsSync(cli)) {
+    const built = spawnSync('npx', ['tsc', '-p', '.'], { cwd: root, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}${built.stderr}`);
+  }
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'cfglint-hostile-'));
+});
+
+afterAll(() => {
+  if (work) {
+    // An unreadable directory must be made readable again before it can be removed.
+    spawnSync('chmod', ['-R', 'u+rwx', work]);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  process.stdout.write(`hostile wall times: ${times.join(', ')}\n`);
+});
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  report?: { findings: Array<Record<string, unknown>> };
+}
+
+function caseDir(name: string): string {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function lineCount(file: string, cache: Map<string, number>): number | undefined {
+  if (cache.has(file)) return cache.get(file);
+  let count: number | undefined;
+  try {
+    const stat = fs.statSync(file);
+    if (stat.isFile()) count = fs.readFileSync(file, 'utf8').split('\n').length;
+  } catch {
+    count = undefined;
+  }
+  cache.set(file, count ?? -1);
+  return count;
+}
+
+function collectSpans(value: unknown, out: Array<{ file: string; start: { line: number }; end: { line: number } }>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectSpans(item, out);
+  } else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.file === 'string' && record.start && record.end) out.push(record as never);
+    for (const child of Object.values(record)) collectSpans(child, out);
+  }
+}
+
+/** Runs `cfglint -f json <dir>` and checks the invariants every case shares. */
+function lint(name: string, dir: string, extra: string[] = []): Run {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, cli, '-f', 'json', ...extra, dir], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: TIMEOUT_MS,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  times.push(`${name} ${ms.toFixed(0)} ms`);
+  const run: Run = { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', ms };
+  const context = `${name}: status ${result.status} signal ${result.signal} error ${result.error?.message ?? ''}\nstderr: ${run.stderr.slice(0, 2000)}`;
+  expect({ context, ok: result.error === undefined && result.signal === null }).toEqual({ context, ok: true });
+  expect({ context, status: [0, 1, 2].includes(result.status ?? -1) }).toEqual({ context, status: true });
+  expect({ context, stack: /^\s{4}at /m.test(run.stderr) }).toEqual({ context, stack: false });
+  expect({ context, internal: /internal error/i.test(run.stderr + run.stdout) }).toEqual({ context, internal: false });
+  if (result.status !== 2) {
+    run.report = JSON.parse(run.stdout);
+    const spans: Array<{ file: string; start: { line: number }; end: { line: number } }> = [];
+    collectSpans(run.report!.findings, spans);
+    const cache = new Map<string, number>();
+    for (const span of spans) {
+      const count = lineCount(path.resolve(dir, span.file), cache);
+      if (count === undefined) continue; // a FIFO, /dev/null or a path the finding names but does not read
+      const where = `${name}: ${span.file} ${span.start.line}-${span.end.line} of ${count} lines`;
+      expect({ where, inside: span.start.line >= 1 && span.end.line <= count + 1 && span.start.line <= span.end.line }).toEqual({ where, inside: true });
+    }
+  }
+  return run;
+}
+
+const ruleIds = (run: Run): string[] => (run.report?.findings ?? []).map((f) => String(f.ruleId));
+
+describe('hostile input', () => {
+  test('100k nested blocks', () => {
+    const dir = caseDir('nested');
+    const depth = 100_000;
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), 'http {\n' + 'location /a {\n'.repeat(depth) + '}\n'.repeat(depth) + '}\n');
+    const run = lint('nested', dir);
+    expect(ruleIds(run)).toContain('nginx-syntax'); // "blocks nested deeper than 200 levels", at line 201
+  });
+
+  test('a 10 MB line', () => {
+    const dir = caseDir('longline');
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), `http { server { server_name ${'a'.repeat(10 * 1024 * 1024)}; } }\n`);
+    lint('10MB-line', dir);
+  });
+
+  test('unbalanced quotes at EOF', () => {
+    const dir = caseDir('quotes');
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), 'http {\n  server {\n    add_header X-A "never closed;\n    }\n}\n' + 'x'.repeat(1000));
+    const run = lint('unbalanced-quote', dir);
+    expect(run.status).toBe(1);
+    expect(run.report!.findings.length).toBeGreaterThan(0);
+  });
+
+  test('NUL bytes and invalid UTF-8', () => {
+    const dir = caseDir('binary');
+    const bytes = Buffer.concat([
+      Buffer.from('http {\n  server {\n    listen 80\0;\n    server_name '),
+      Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0x00, 0x00]),
+      Buffer.from(';\n  }\n}\n'),
+    ]);
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), bytes);
+    fs.writeFileSync(path.join(dir, 'uwsgi.ini'), Buffer.concat([Buffer.from('[uwsgi]\nsocket = '), Buffer.from([0, 0xff, 0xc0]), Buffer.from('\n')]));
+    lint('nul-invalid-utf8', dir);
+  });
+
+  test('BOM + CRLF', () => {
+    const dir = caseDir('bom');
+    const text = '\ufeffhttp {\r\n  upstream app {\r\n    server 127.0.0.1:8000;\r\n  }\r\n  server {\r\n    listen 80;\r\n    location / {\r\n      proxy_pass http://app;\r\n    }\r\n  }\r\n}\r\n';
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), text);
+    const run = lint('bom-crlf', dir);
+    // nginx reads the BOM as part of the first name: one positioned finding at 1:1, and the CRLF
+    // line ends cause nothing.
+    const syntax = (run.report?.findings ?? []).filter((f) => String(f.ruleId) === 'nginx-syntax');
+    expect(syntax.map((f) => (f.primary as { start: { line: number; column: number } }).start)).toEqual([expect.objectContaining({ line: 1, column: 1 })]);
+  });
+
+  test('an unreadable directory', () => {
+    if (typeof process.getuid === 'function' && process.getuid() === 0) {
+      process.stdout.write('hostile: unreadable-directory skipped: running as root, which reads a mode-000 directory anyway\n');
+      times.push('unreadable-dir skipped (root)');
+      return;
+    }
+    const dir = caseDir('unreadable');
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), 'http { include locked/*.conf; }\n');
+    const locked = path.join(dir, 'locked');
+    fs.mkdirSync(locked);
+    fs.writeFileSync(path.join(locked, 'a.conf'), 'server { listen 80; }\n');
+    fs.chmodSync(locked, 0o000);
+    try {
+      lint('unreadable-dir', dir);
+    } finally {
+      fs.chmodSync(locked, 0o755);
+    }
+  });
+
+  test('an include cycle', () => {
+    const dir = caseDir('cycle');
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), 'http { include a.conf; include nginx.conf; }\n');
+    fs.writeFileSync(path.join(dir, 'a.conf'), 'include b.conf;\nserver { listen 80; }\n');
+    fs.writeFileSync(path.join(dir, 'b.conf'), 'include a.conf;\ninclude *.conf;\n');
+    const run = lint('include-cycle', dir);
+    expect(ruleIds(run)).toContain('include-cycle');
+  });
+
+  test('a symlink loop', () => {
+    const dir = caseDir('symlinks');
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), 'http { include sub/*.conf; include sub/loop/sub/loop/*.conf; include a.conf; }\n');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'x.conf'), 'server { listen 80; }\n');
+    fs.symlinkSync('..', path.join(dir, 'sub', 'loop'));
+    fs.symlinkSync('b.conf', path.join(dir, 'a.conf'));
+    fs.symlinkSync('a.conf', path.join(dir, 'b.conf'));
+    lint('symlink-loop', dir);
+  });
+
+  test('a glob matching 10k files', () => {
+    const dir = caseDir('glob');
+    const inc = path.join(dir, 'inc');
+    fs.mkdirSync(inc);
+    for (let i = 0; i < 10_000; i++) fs.writeFileSync(path.join(inc, `s${i}.conf`), `server { listen ${1024 + (i % 60000)}; server_name s${i}.example; }\n`);
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\nhttp { include inc/*.conf; }\n');
+    lint('glob-10k', dir);
+  });
+
+  test('a FIFO and /dev/null in the tree', () => {
+    const dir = caseDir('special');
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), 'http { include fifo.conf; include null.conf; include conf.d/*.conf; }\n');
+    fs.mkdirSync(path.join(dir, 'conf.d'));
+    const made = spawnSync('mkfifo', [path.join(dir, 'fifo.conf')]);
+    const madeInConfD = spawnSync('mkfifo', [path.join(dir, 'conf.d', 'pipe.conf')]);
+    expect(made.status).toBe(0);
+    expect(madeInConfD.status).toBe(0);
+    fs.symlinkSync('/dev/null', path.join(dir, 'null.conf'));
+    fs.symlinkSync('/dev/null', path.join(dir, 'conf.d', 'null.conf'));
+    lint('fifo-devnull', dir);
+  });
+
+  test('an empty file', () => {
+    const dir = caseDir('empty');
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), '');
+    fs.writeFileSync(path.join(dir, 'uwsgi.ini'), '');
+    fs.writeFileSync(path.join(dir, 'gunicorn.conf.py'), '');
+    lint('empty', dir);
+  });
+
+  test('XML billion laughs in server.xml is not expanded', () => {
+    const dir = caseDir('laughs');
+    const entities = ['<!ENTITY lol0 "lollollollollollollollollollol">'];
+    for (let i = 1; i <= 9; i++) entities.push(`<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`);
+    const xml = `<?xml version="1.0"?>\n<!DOCTYPE Server [\n${entities.join('\n')}\n]>\n<Server port="8005" shutdown="&lol9;">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" server="&lol9;"/>\n  </Service>\n</Server>\n`;
+    fs.writeFileSync(path.join(dir, 'server.xml'), xml);
+    const run = lint('billion-laughs', dir);
+    expect(run.stdout.length).toBeLessThan(1024 * 1024);
+    expect(run.stdout).not.toContain('lollollollollollollollollollollollollollollollollollollollollollollollollollollollollol');
+  });
+
+  test('XML external entity in server.xml is neither fetched nor read', () => {
+    const dir = caseDir('xxe');
+    const secret = path.join(dir, 'secret.txt');
+    fs.writeFileSync(secret, 'XXE-SECRET-CONTENT-4711\n');
+    const xml = `<?xml version="1.0"?>\n<!DOCTYPE Server [\n<!ENTITY x SYSTEM "file:///etc/passwd">\n<!ENTITY y SYSTEM "file://${secret}">\n<!ENTITY z SYSTEM "http://127.0.0.1:9/xxe">\n]>\n<Server port="8005" shutdown="&x;">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" server="&y;" proxyName="&z;"/>\n  </Service>\n</Server>\n`;
+    fs.writeFileSync(path.join(dir, 'server.xml'), xml);
+    const run = lint('xxe', dir);
+    const passwd = fs.existsSync('/etc/passwd') ? fs.readFileSync('/etc/passwd', 'utf8').split('\n')[0] : 'root:x:0:0';
+    expect(run.stdout + run.stderr).not.toContain(passwd);
+    expect(run.stdout + run.stderr).not.toContain('root:x:0:0');
+    expect(run.stdout + run.stderr).not.toContain('XXE-SECRET-CONTENT-4711');
+  });
+
+  test('gunicorn.conf.py is read, never executed', () => {
+    const dir = caseDir('gunicorn');
+    const marker = path.join(dir, 'EXECUTED-MARKER');
+    fs.writeFileSync(
+      path.join(dir, 'gunicorn.conf.py'),
+      `import os\nos.system("touch ${marker}")\nopen(${JSON.stringify(marker)}, "w").write("x")\n__import__("os").system("touch ${marker}")\nbind = "127.0.0.1:8000"\nworkers = eval("__import__('os').system('touch ${marker}') or 2")\n`,
+    );
+    lint('gunicorn-exec', dir);
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  test('1 MB of self-referencing uWSGI placeholders', () => {
+    const dir = caseDir('uwsgi');
+    const lines = ['[uwsgi]', 'a = %(a)', 'b = %(c)', 'c = %(b)', 'socket = 127.0.0.1:%(a)'];
+    // A chain that doubles on every line: expanded naively it is 2^n characters long.
+    lines.push('k0 = xx');
+    let size = lines.join('\n').length;
+    for (let i = 1; size < 1024 * 1024; i++) {
+      const line = i % 3 === 0 ? `a = %(a)%(a)` : `k${i} = %(k${i - 1})%(k${i - 1})`;
+      lines.push(line);
+      size += line.length + 1;
+    }
+    lines.push('http-socket = :%(k100)');
+    fs.writeFileSync(path.join(dir, 'uwsgi.ini'), lines.join('\n') + '\n');
+    const run = lint('uwsgi-placeholders', dir);
+    expect(run.stdout.length).toBeLessThan(16 * 1024 * 1024);
+  });
+});

@@ -11,6 +11,8 @@ import { VERSION } from '../meta';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '../report/formatters';
 import { GRAPH_FORMATS, GraphFormat, isGraphFormat, renderGraph } from '../report/graph';
 import type { Severity } from '../report/finding';
+import { explainRule, initConfig, listRules } from './commands';
+import { printConfig } from './print-config';
 
 const EPILOG = `Exit codes:
   0  no finding at or above --fail-on
@@ -22,7 +24,11 @@ Examples:
   cfglint --format sarif -o cfglint.sarif .  SARIF for code scanning
   cfglint --format github .                 annotations in GitHub Actions
   cfglint --nginx-version 1.24.0 ./deploy   judge defaults for that nginx release
-  cfglint graph --format dot ./deploy       the linked deployment as a Graphviz graph`;
+  cfglint graph --format dot ./deploy       the linked deployment as a Graphviz graph
+  cfglint rules                             every rule with its severity and category
+  cfglint explain upstream-keepalive-http10 a rule's documentation
+  cfglint --print-config nginx/app.conf .   the settings cfglint reads for one file
+  cfglint --init                            write a starter .cfglint.json here`;
 
 /** Exit 2 with one line on stderr (plus a pointer to --help when the arguments were wrong). */
 function usageFailure(message: string, hint = true): never {
@@ -45,6 +51,14 @@ export function main(argv: string[]): void {
       graph
         .usage('Usage: cfglint graph [options] [path ...]\n\nPrint the linked deployment as a graph: load balancer → nginx servers → upstreams → backends, each edge labelled with the timeouts on each side and the link reason; edges where a rule fires are marked.')
         .option('format', { type: 'string', requiresArg: true, default: 'mermaid', describe: `Graph format: ${GRAPH_FORMATS.join(', ')}` }))
+    .command('rules', 'List every rule and reader id with its severity, category and description; exit 0', (rules) =>
+      rules
+        .usage('Usage: cfglint rules [--format text|json]')
+        .option('format', { type: 'string', requiresArg: true, default: 'text', describe: 'Output format: text, json' }))
+    .command('explain <rule-id>', "Print a rule's documentation; exit 0, or 2 for an unknown id", (explain) =>
+      explain.usage('Usage: cfglint explain <rule-id>').positional('rule-id', { type: 'string', describe: 'A rule or reader id, as `cfglint rules` lists them' }))
+    .option('print-config', { type: 'string', requiresArg: true, describe: 'Print the effective settings cfglint reads for this file (nginx blocks, or backends) and exit' })
+    .option('init', { type: 'boolean', describe: 'Write a starter .cfglint.json in the current directory and exit' })
     .version(VERSION)
     .alias('version', 'v')
     .help()
@@ -54,6 +68,35 @@ export function main(argv: string[]): void {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, error) => usageFailure(message || error?.message || 'invalid arguments'))
     .parseSync();
+
+  if (parsed.init) {
+    const problem = initConfig(process.cwd());
+    if (problem) usageFailure(problem, false);
+    return;
+  }
+  if (parsed._[0] === 'rules') {
+    const rulesFormat = String(parsed.format);
+    if (rulesFormat !== 'text' && rulesFormat !== 'json') usageFailure(`unknown rules format "${rulesFormat}"; expected one of: text, json`);
+    process.stdout.write(listRules(rulesFormat));
+    return;
+  }
+  if (parsed._[0] === 'explain') {
+    const explained = explainRule(String(parsed['rule-id']));
+    if ('error' in explained) usageFailure(explained.error, false);
+    process.stdout.write(explained.text);
+    return;
+  }
+
+  if (parsed['print-config'] !== undefined) {
+    try {
+      process.stdout.write(printConfig(parsed['print-config'], { paths: parsed._.map(String), configPath: parsed.config, nginxVersion: parsed['nginx-version'] }));
+    } catch (error) {
+      if (error instanceof UsageError) usageFailure(error.message);
+      if (error instanceof ConfigError) usageFailure(error.message, false);
+      throw error;
+    }
+    return;
+  }
 
   const graph = parsed._[0] === 'graph';
   const format = String(parsed.format);

@@ -1,0 +1,87 @@
+/** The small subcommands: `cfglint rules`, `cfglint explain <id>`, `cfglint --init`. */
+import * as nodeFs from 'fs';
+import * as nodePath from 'path';
+import { CONFIG_FILE_NAME } from '../engine/config';
+import { READER_RULES } from '../engine/reader-rules';
+import { RULES } from '../engine/registry';
+import { packagePath } from '../meta';
+import { closest } from '../suggest';
+
+export interface RuleListing {
+  id: string;
+  severity: string;
+  /** A check's category, or "reader" for problems found while reading. */
+  category: string;
+  description: string;
+  docsUrl: string;
+}
+
+export function ruleListings(): RuleListing[] {
+  return [
+    ...RULES.map((rule) => ({ id: rule.id, severity: rule.severity, category: rule.category, description: rule.meta.description, docsUrl: rule.meta.docsUrl })),
+    ...READER_RULES.map((rule) => ({ id: rule.id, severity: rule.severity, category: 'reader', description: rule.description, docsUrl: rule.docsUrl })),
+  ];
+}
+
+/** Aligned columns (id, severity, category, description), rules first, then reader ids; or JSON. */
+export function listRules(format: 'text' | 'json'): string {
+  const listings = ruleListings();
+  if (format === 'json') return `${JSON.stringify(listings, null, 2)}\n`;
+  const rows = [['ID', 'SEVERITY', 'CATEGORY', 'DESCRIPTION'], ...listings.map((l) => [l.id, l.severity, l.category, l.description])];
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  ')).join('\n') + '\n';
+}
+
+/** The doc of a rule (checks/<id>.md) or reader id (docs/rules/<id>.md), or a one-line error. */
+export function explainRule(id: string): { text: string } | { error: string } {
+  const folder = RULES.some((rule) => rule.id === id) ? 'checks' : READER_RULES.some((rule) => rule.id === id) ? 'docs/rules' : undefined;
+  if (!folder) {
+    const suggestion = closest(id, ruleListings().map((l) => l.id));
+    return { error: `unknown rule "${id}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (cfglint rules lists them all)` };
+  }
+  const file = packagePath(folder, `${id}.md`);
+  try {
+    const text = nodeFs.readFileSync(file, 'utf8');
+    return { text: text.endsWith('\n') ? text : `${text}\n` };
+  } catch (error) {
+    return { error: `cannot read the documentation of ${id} (${file}): ${(error as Error).message.replace(/^[A-Z]+: /, '')}` };
+  }
+}
+
+/** The starter config: every key, each at a value that changes nothing about a default run. */
+export const STARTER_CONFIG = {
+  $schema: './node_modules/cfglint/schemas/config.schema.json',
+  rules: {},
+  failOn: 'warning',
+  ignore: [],
+  nginx: {
+    includeMap: {},
+    modules: [],
+    extraDirectives: {},
+  },
+  environment: {},
+};
+
+const INIT_HELP = `cfglint: wrote ${CONFIG_FILE_NAME} (JSON has no comments, so here is what each key is for):
+  rules        per rule id: "off", "error", "warning" or "info" (cfglint rules lists the ids)
+  failOn       lowest severity that makes cfglint exit 1: error, warning, info or never
+  ignore       paths to skip, in .gitignore syntax, relative to ${CONFIG_FILE_NAME}
+  nginx        version (e.g. "1.24.0"; default: read from the tree), includeMap
+               ({"/etc/nginx": "deploy/nginx"}), modules, extraDirectives
+  environment  facts the tree does not say: somaxconn, nofile, loadBalancerIdleTimeout ("60s")
+  $schema      lets editors complete and check the keys (needs cfglint in node_modules)
+`;
+
+/** Write the starter .cfglint.json in `dir`; a one-line problem if it exists or cannot be written. */
+export function initConfig(dir: string, stderr: (text: string) => void = (text) => process.stderr.write(text)): string | undefined {
+  const file = nodePath.join(dir, CONFIG_FILE_NAME);
+  try {
+    nodeFs.writeFileSync(file, `${JSON.stringify(STARTER_CONFIG, null, 2)}\n`, { flag: 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return `${CONFIG_FILE_NAME} already exists here; not overwriting it`;
+    return `cannot write ${CONFIG_FILE_NAME}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`;
+  }
+  stderr(INIT_HELP);
+  return undefined;
+}

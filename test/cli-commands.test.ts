@@ -1,0 +1,237 @@
+/**
+ * The subcommands and one-shot options of the built command: `cfglint rules`, `cfglint explain`,
+ * `cfglint --init`, `cfglint --print-config`. Spawned as users run them (see test/cli.test.ts).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadConfig } from '../src/engine/config';
+import { nodeFileSystem } from '../src/discovery/fs';
+import { READER_RULES } from '../src/engine/reader-rules';
+import { RULES } from '../src/engine/registry';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cfglint(args: string[], cwd = ROOT): Run {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+let tmp: string;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+beforeAll(() => {
+  // As in test/cli.test.ts: build when there is no build, or an older one than the sources.
+  const stale = !fs.existsSync(CLI)
+    || fs.statSync(CLI).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'checks')));
+  if (stale) {
+    const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, encoding: 'utf8' });
+    if (!fs.existsSync(CLI)) throw new Error(`npx tsc -p . did not build ${CLI}:\n${build.stdout}${build.stderr}`);
+  }
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfglint-commands-'));
+}, 120000);
+
+afterAll(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('cfglint rules', () => {
+  test('lists every rule and reader id in aligned columns', () => {
+    const run = cfglint(['rules']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + RULES.length + READER_RULES.length);
+    expect(lines[0]).toMatch(/^ID +SEVERITY +CATEGORY +DESCRIPTION$/);
+    const severityColumn = lines[0].indexOf('SEVERITY');
+    const categoryColumn = lines[0].indexOf('CATEGORY');
+    const descriptionColumn = lines[0].indexOf('DESCRIPTION');
+    const keepalive = lines.find((line) => line.startsWith('upstream-keepalive-http10 '))!;
+    expect(keepalive.slice(severityColumn, categoryColumn).trim()).toBe('error');
+    expect(keepalive.slice(descriptionColumn)).toBe(RULES.find((r) => r.id === 'upstream-keepalive-http10')!.meta.description);
+    const syntax = lines.find((line) => line.startsWith('nginx-syntax '))!;
+    expect(syntax.slice(severityColumn, descriptionColumn).trim().split(/ +/)).toEqual(['error', 'reader']);
+    expect(syntax.slice(descriptionColumn)).toBe('A syntax error nginx would stop at');
+  });
+
+  test('--format json', () => {
+    const run = cfglint(['rules', '--format', 'json']);
+    expect(run.status).toBe(0);
+    const listed = JSON.parse(run.stdout) as { id: string; severity: string; category: string; description: string }[];
+    expect(listed.map((l) => l.id)).toEqual([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
+    expect(listed.find((l) => l.id === 'include-missing')).toMatchObject({ severity: 'warning', category: 'reader' });
+  });
+
+  test('an unknown format is exit 2', () => {
+    const run = cfglint(['rules', '--format', 'yaml']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('cfglint: unknown rules format "yaml"; expected one of: text, json');
+  });
+});
+
+describe('cfglint explain', () => {
+  test('prints the doc of a rule and of a reader id', () => {
+    const rule = cfglint(['explain', 'upstream-keepalive-http10']);
+    expect(rule.status).toBe(0);
+    expect(rule.stdout).toBe(fs.readFileSync(path.join(ROOT, 'checks/upstream-keepalive-http10.md'), 'utf8'));
+    const reader = cfglint(['explain', 'include-cycle']);
+    expect(reader.status).toBe(0);
+    expect(reader.stdout).toBe(fs.readFileSync(path.join(ROOT, 'docs/rules/include-cycle.md'), 'utf8'));
+  });
+
+  test('an unknown id is exit 2 with a suggestion', () => {
+    const run = cfglint(['explain', 'upstream-keepalive-htp10']);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('cfglint: unknown rule "upstream-keepalive-htp10"; did you mean "upstream-keepalive-http10"? (cfglint rules lists them all)\n');
+  });
+});
+
+describe('cfglint --init', () => {
+  test('writes a valid starter config once, then refuses', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'init-'));
+    const run = cfglint(['--init'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')[0]).toBe('cfglint: wrote .cfglint.json (JSON has no comments, so here is what each key is for):');
+    const file = path.join(dir, '.cfglint.json');
+    const { config } = loadConfig(file, nodeFileSystem);
+    expect(config.$schema).toBe('./node_modules/cfglint/schemas/config.schema.json');
+    expect(Object.keys(config).sort()).toEqual(['$schema', 'environment', 'failOn', 'ignore', 'nginx', 'rules']);
+    // The starter changes nothing: an empty tree still lints clean with it.
+    expect(cfglint(['.'], dir).status).toBe(0);
+
+    const again = cfglint(['--init'], dir);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toBe('cfglint: .cfglint.json already exists here; not overwriting it\n');
+  });
+});
+
+describe('cfglint --print-config', () => {
+  function tree(name: string, files: Record<string, string>): string {
+    const dir = path.join(tmp, name);
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    return dir;
+  }
+
+  test('an nginx file: each block it contributes to, with values and their sources', () => {
+    const dir = tree('print-nginx', {
+      'nginx.conf': 'events {}\nhttp {\n    keepalive_timeout 30s;\n    include conf.d/*.conf;\n}\n',
+      'conf.d/app.conf': [
+        'upstream app {',
+        '    server 127.0.0.1:8000;',
+        '    keepalive 8;',
+        '}',
+        'server {',
+        '    listen 80;',
+        '    proxy_read_timeout 2m;',
+        '    location / {',
+        '        proxy_http_version 1.1;',
+        '        proxy_pass http://app;',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const run = cfglint(['--nginx-version', '1.24.0', '--print-config', 'conf.d/app.conf'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe([
+      'main>http>upstream[app] (conf.d/app.conf:1)',
+      '  keepalive           8     conf.d/app.conf:3 (via nginx.conf:4)',
+      '  keepalive_requests  1000  default, nginx ≥ 1.19.10',
+      '  keepalive_time      1h    default, nginx ≥ 1.19.10',
+      '  keepalive_timeout   60s   default',
+      '',
+      'main>http>server[80] (conf.d/app.conf:5)',
+      '  keepalive_timeout      30s   nginx.conf:3',
+      '  keepalive_requests     1000  default, nginx ≥ 1.19.10',
+      '  client_max_body_size   1m    default',
+      '  proxy_http_version     1.0   default',
+      '  proxy_read_timeout     2m    conf.d/app.conf:7 (via nginx.conf:4)',
+      '  proxy_send_timeout     60s   default',
+      '  proxy_connect_timeout  60s   default',
+      '  uwsgi_read_timeout     60s   default',
+      '  fastcgi_read_timeout   60s   default',
+      '',
+      'main>http>server[80]>location[/] (conf.d/app.conf:8)',
+      '  keepalive_timeout      30s   nginx.conf:3',
+      '  keepalive_requests     1000  default, nginx ≥ 1.19.10',
+      '  client_max_body_size   1m    default',
+      '  proxy_http_version     1.1   conf.d/app.conf:9 (via nginx.conf:4)',
+      '  proxy_read_timeout     2m    conf.d/app.conf:7 (via nginx.conf:4)',
+      '  proxy_send_timeout     60s   default',
+      '  proxy_connect_timeout  60s   default',
+      '  uwsgi_read_timeout     60s   default',
+      '  fastcgi_read_timeout   60s   default',
+      '',
+    ].join('\n'));
+  });
+
+  test('a gunicorn config: listeners and settings with value, unit and source', () => {
+    const dir = tree('print-gunicorn', { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\ntimeout = 120\n' });
+    const run = cfglint(['--print-config', 'gunicorn.conf.py'], dir);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      'gunicorn gunicorn.conf.py',
+      '  listeners:',
+      '    bind  127.0.0.1:8000  http  gunicorn.conf.py:1',
+      '  settings:',
+    ]);
+    expect(lines).toContainEqual(expect.stringMatching(/^    timeout +120 +120000 ms +gunicorn\.conf\.py:2$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^    keepalive +2 +2000 ms +default$/));
+  });
+
+  test('a Tomcat server.xml: each connector with its settings', () => {
+    const dir = tree('print-tomcat', {
+      'conf/server.xml': [
+        '<Server port="-1">',
+        '  <Service name="Catalina">',
+        '    <Connector port="8080" protocol="HTTP/1.1"',
+        '               keepAliveTimeout="30000" />',
+        '  </Service>',
+        '</Server>',
+        '',
+      ].join('\n'),
+    });
+    const run = cfglint(['--print-config', 'conf/server.xml'], dir);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('tomcat conf/server.xml');
+    expect(lines).toContain('  connector HTTP/1.1 0.0.0.0:8080 (conf/server.xml:3):');
+    expect(lines).toContainEqual(expect.stringMatching(/^    keepAliveTimeout +30000 +30000 ms +conf\/server\.xml:4$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^    maxThreads +200 +200 count +default$/));
+  });
+
+  test('a file outside the tree is exit 2; a file with nothing modelled says so', () => {
+    const dir = tree('print-other', { 'sub/README.txt': 'hello\n', 'other/x.conf': 'events {}\n' });
+    const outside = cfglint(['--print-config', 'other/x.conf', 'sub'], dir);
+    expect(outside.status).toBe(2);
+    expect(outside.stderr.split('\n')[0]).toBe('cfglint: other/x.conf is not inside the linted tree (sub)');
+    const nothing = cfglint(['--print-config', 'sub/README.txt'], dir);
+    expect(nothing.status).toBe(0);
+    expect(nothing.stdout).toBe('sub/README.txt: cfglint models no setting from this file\n');
+  });
+});

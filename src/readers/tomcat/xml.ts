@@ -204,7 +204,8 @@ function scanXml(text: string): Scan {
       const doubleDash = inner.indexOf('--');
       if (doubleDash !== -1) {
         problems.push({ start: i + 4 + doubleDash, end: i + 6 + doubleDash, message: 'The string "--" is not permitted within comments' });
-      } else if (inner.endsWith('-')) {
+      } else if (close !== -1 && inner.endsWith('-')) {
+        // `--->` closes with a `--`; an unclosed comment ending in `-` is only the unclosed problem below.
         problems.push({ start: close - 1, end: close + 1, message: 'The string "--" is not permitted within comments' });
       }
       if (close === -1) problems.push({ start: i, end: i + 4, message: 'The comment is not closed: "-->" is missing' });

@@ -93,6 +93,17 @@ describe('readXml: comments', () => {
   test('a comment ending in "--->" is an error too', () => {
     expect(readXml('<a><!-- x ---></a>').problems.map((p) => p.message)).toEqual(['The string "--" is not permitted within comments']);
   });
+
+  test('a file cut off inside a comment that ends in "-" is the unclosed comment only, with spans in the file (fuzz)', () => {
+    const text = '<Server>\n  <!-- x -';
+    const { problems } = readXml(text);
+    expect(problems.map((p) => p.message)).toContain('The comment is not closed: "-->" is missing');
+    expect(problems.map((p) => p.message)).not.toContain('The string "--" is not permitted within comments');
+    for (const p of problems) {
+      expect(p.start).toBeGreaterThanOrEqual(0);
+      expect(p.end).toBeLessThanOrEqual(text.length);
+    }
+  });
 });
 
 describe('readXml: errors Xerces stops at', () => {

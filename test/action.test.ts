@@ -1,0 +1,222 @@
+/**
+ * The GitHub Action as the runner starts it: `node dist-action/index.js` (the committed bundle)
+ * with GITHUB_WORKSPACE, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT and INPUT_* variables, from a
+ * directory that is not the repository. Also: action.yml matches the inputs the code reads,
+ * and the committed bundle equals a fresh build of src/ (a generated-file check).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import AjvDraft04 from 'ajv-draft-04';
+import { parse as parseYaml } from 'yaml';
+
+const ROOT = path.resolve(__dirname, '..');
+const BUNDLE = path.join(ROOT, 'dist-action', 'index.js');
+const EXAMPLE = path.join(ROOT, 'examples', 'keepalive-timeout-gunicorn');
+
+// Written from examples/keepalive-timeout-gunicorn/broken:
+// - nginx/conf.d/app.conf line 3 is `    keepalive 16;`: columns 5 to 18 (end exclusive), and
+//   gunicorn.conf.py line 2 is `bind = "127.0.0.1:8000"`: the address string spans columns 8 to 24;
+// - app.conf line 14 is `        proxy_pass http://app;`: the argument starts at column 20.
+// The related location follows the message after an escaped newline (%0A).
+const KEEPALIVE_MESSAGE =
+  'keepalive_timeout 60s (nginx default) in upstream "app" is not shorter than gunicorn\'s keepalive 2s (default, gthread worker) behind 127.0.0.1:8000: ' +
+  'the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or ' +
+  '"recv() failed (104: Connection reset by peer)"); set keepalive_timeout in the upstream below 2s (e.g. keepalive_timeout 1s;) or raise the backend\'s keep-alive above 60s';
+const HEADER_MESSAGE =
+  "nginx admits request lines up to 8190 bytes (large_client_header_buffers 4 8k, default), more than gunicorn's limit_request_line 4094 bytes (default) behind 127.0.0.1:8000: " +
+  'a longer request line gets 400 "Request Line is too large (N > 4094)" from gunicorn, and nginx logs nothing; set limit_request_line = 8190, or lower large_client_header_buffers to a buffer size of 4k';
+const ANNOTATIONS =
+  `::notice file=gunicorn.conf.py,line=2,col=8,endLine=2,endColumn=24,title=header-size-backend::${HEADER_MESSAGE}` +
+  '%0Anginx/conf.d/app.conf:14:20: nginx admits 4 8k by default for this server\n' +
+  `::error file=nginx/conf.d/app.conf,line=3,col=5,endLine=3,endColumn=18,title=upstream-keepalive-timeout::${KEEPALIVE_MESSAGE}` +
+  '%0Agunicorn.conf.py:2:8: gunicorn listens here and closes idle connections after 2s by default\n';
+
+interface ActionRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  summary: string;
+  output: string;
+  workspace: string;
+}
+
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfglint-action-'));
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+let runs = 0;
+/** A fresh workspace holding a copy of `tree`, then the action run in it as the runner would. */
+function runAction(tree: string, inputs: Record<string, string>, prepare?: (workspace: string) => void): ActionRun {
+  const dir = path.join(tmp, `run${++runs}`);
+  const workspace = path.join(dir, 'workspace');
+  fs.cpSync(tree, workspace, { recursive: true });
+  prepare?.(workspace);
+  const summaryFile = path.join(dir, 'step_summary');
+  const outputFile = path.join(dir, 'output');
+  fs.writeFileSync(summaryFile, '');
+  fs.writeFileSync(outputFile, '');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_OUTPUT: outputFile };
+  // The runner sets every declared input, '' when not given, with the name upper-cased and hyphens kept.
+  for (const name of ['paths', 'config', 'fail-on', 'format', 'sarif-file']) env[`INPUT_${name.toUpperCase()}`] = '';
+  env['INPUT_PATHS'] = '.';
+  env['INPUT_FORMAT'] = 'github';
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  // The runner starts actions in the workspace, but the action must not depend on it.
+  const result = spawnSync(process.execPath, [BUNDLE], { cwd: dir, env, encoding: 'utf8', timeout: 30000 });
+  if (result.error) throw result.error;
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    summary: fs.readFileSync(summaryFile, 'utf8'),
+    output: fs.readFileSync(outputFile, 'utf8'),
+    workspace,
+  };
+}
+
+describe('the action on examples/keepalive-timeout-gunicorn', () => {
+  test('broken: annotations, summary, SARIF and outputs; exit 1', () => {
+    const run = runAction(path.join(EXAMPLE, 'broken'), { 'sarif-file': 'results/cfglint.sarif' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(ANNOTATIONS);
+    expect(run.status).toBe(1);
+
+    const sarifPath = path.join(run.workspace, 'results', 'cfglint.sarif');
+    expect(run.output).toBe(`findings=2\nsarif-file=${sarifPath}\n`);
+
+    expect(run.summary).toContain('## cfglint\n\n2 findings: 1 error, 0 warnings, 1 info.\n\n| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n');
+    expect(run.summary).toContain(
+      '| error | [upstream-keepalive-timeout](https://github.com/cfglint/cfglint/blob/v0.1.0/checks/upstream-keepalive-timeout.md) ' +
+        `| \`nginx/conf.d/app.conf:3\` | ${KEEPALIVE_MESSAGE} |\n`,
+    );
+    // `>` is escaped so a message can never open HTML in the summary.
+    expect(run.summary).toContain(`| info | [header-size-backend](https://github.com/cfglint/cfglint/blob/v0.1.0/checks/header-size-backend.md) | \`gunicorn.conf.py:2\` | ${HEADER_MESSAGE.replace('>', '&gt;')} |\n`);
+    expect(run.summary).toContain('\n### Topology\n\n```mermaid\nflowchart LR\n  server1["server app.example.com<br/>listen 80"]\n');
+    // The mismatched edge is drawn dashed with the rule named, and coloured red.
+    expect(run.summary).toMatch(/\n {2}upstream1 -\.->\|"⚠ upstream-keepalive-timeout<br\/>[^\n]*"\| backend1\n {2}linkStyle 1 stroke:#d00,color:#d00\n```\n$/);
+
+    const sarif = JSON.parse(fs.readFileSync(sarifPath, 'utf8'));
+    // The official SARIF 2.1.0 schema (rtm.5, draft-04), as shipped by @microsoft/jest-sarif. One of its
+    // patterns (`language`) is invalid with the `u` flag Ajv 8 uses by default, hence unicodeRegExp: false;
+    // `format` (uri, date-time) is not checked: that needs ajv-formats, which the project does not use.
+    const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    expect(schema.title).toMatch(/^Static Analysis Results Format \(SARIF\) Version 2\.1\.0/);
+    const validate = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false }).compile(schema);
+    const valid = validate(sarif);
+    expect(valid ? [] : validate.errors).toEqual([]);
+    expect(sarif.runs[0].results.map((r: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri])).toEqual([
+      ['header-size-backend', 'gunicorn.conf.py'],
+      ['upstream-keepalive-timeout', 'nginx/conf.d/app.conf'],
+    ]);
+  });
+
+  test('fixed: the keepalive error is gone, the info finding stays; exit 0', () => {
+    const run = runAction(path.join(EXAMPLE, 'fixed'), {});
+    expect(run.stderr).toBe('');
+    // fixed/nginx/conf.d/app.conf has two more lines (keepalive_timeout and a comment): proxy_pass is on line 16.
+    expect(run.stdout).toBe(
+      `::notice file=gunicorn.conf.py,line=2,col=8,endLine=2,endColumn=24,title=header-size-backend::${HEADER_MESSAGE}` +
+        '%0Anginx/conf.d/app.conf:16:20: nginx admits 4 8k by default for this server\n',
+    );
+    expect(run.status).toBe(0);
+    expect(run.output).toBe('findings=1\nsarif-file=\n');
+    expect(run.summary).not.toContain('linkStyle');
+  });
+
+  test('fixed, with the info rule off: no annotations, findings=0, exit 0', () => {
+    const run = runAction(path.join(EXAMPLE, 'fixed'), {}, (ws) => fs.writeFileSync(path.join(ws, '.cfglint.json'), '{ "rules": { "header-size-backend": "off" } }\n'));
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.output).toBe('findings=0\nsarif-file=\n');
+    expect(run.summary).toMatch(/^## cfglint\n\nNo findings\.\n\n### Topology\n\n```mermaid\nflowchart LR\n[^]*\n```\n$/);
+    expect(run.summary).not.toContain('linkStyle');
+  });
+
+  test('fail-on never and a stylish log: exit 0', () => {
+    const run = runAction(path.join(EXAMPLE, 'broken'), { 'fail-on': 'never', format: 'stylish' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toMatch(/^::/m);
+    expect(run.stdout).toContain('upstream-keepalive-timeout');
+    expect(run.output).toBe('findings=2\nsarif-file=\n');
+  });
+});
+
+describe('configuration from the workspace (schemas/config.schema.json found from dist-action/)', () => {
+  test('a .cfglint.json in the workspace is read and validated', () => {
+    const quiet = runAction(path.join(EXAMPLE, 'broken'), {}, (ws) => fs.writeFileSync(path.join(ws, '.cfglint.json'), '{ "rules": { "header-size-backend": "off" } }\n'));
+    expect(quiet.stdout).not.toContain('header-size-backend');
+    expect(quiet.stdout).toMatch(/^::error file=nginx\/conf\.d\/app\.conf,line=3,[^\n]*\n$/);
+    expect(quiet.output).toBe('findings=1\nsarif-file=\n');
+    expect(quiet.status).toBe(1);
+
+    const named = runAction(path.join(EXAMPLE, 'broken'), { config: 'ci/lint.json', 'fail-on': 'warning' }, (ws) => {
+      fs.mkdirSync(path.join(ws, 'ci'));
+      fs.writeFileSync(path.join(ws, 'ci', 'lint.json'), '{ "rules": { "upstream-keepalive-timeout": "off" } }\n');
+    });
+    // Only the info finding is left, below fail-on warning.
+    expect(named.stdout).toMatch(/^::notice file=gunicorn\.conf\.py,[^\n]*\n$/);
+    expect(named.status).toBe(0);
+
+    const invalid = runAction(path.join(EXAMPLE, 'broken'), {}, (ws) => fs.writeFileSync(path.join(ws, '.cfglint.json'), '{ "rules": { "header-size-backend": "of" } }\n'));
+    expect(invalid.status).toBe(2);
+    expect(invalid.stdout).toBe(
+      `::error::cfglint: ${path.join(invalid.workspace, '.cfglint.json')}: rules.header-size-backend must be equal to one of the allowed values ("off", "error", "warning", "info")\n`,
+    );
+    expect(invalid.summary).toBe('');
+    expect(invalid.output).toBe('');
+  });
+});
+
+describe('bad inputs: one ::error:: line, exit 2', () => {
+  test.each([
+    [{ 'fail-on': 'sometimes' }, '::error::cfglint: invalid input fail-on "sometimes"; expected error, warning, info or never\n'],
+    [{ format: 'xml' }, '::error::cfglint: invalid input format "xml"; expected one of: stylish, json, sarif, github\n'],
+    [{ paths: 'nginx missing' }, '::error::cfglint: no such file or directory: missing\n'],
+    [{ config: 'nope.json' }, '::error::cfglint: config file not found: nope.json\n'],
+  ])('%o', (inputs, line) => {
+    const run = runAction(path.join(EXAMPLE, 'broken'), inputs);
+    expect(run.stdout).toBe(line);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(2);
+  });
+});
+
+describe('action.yml and the committed bundle', () => {
+  test('action.yml runs the bundle with node20 and declares the inputs and outputs', () => {
+    const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+    expect(action.runs).toEqual({ using: 'node20', main: 'dist-action/index.js' });
+    expect(Object.keys(action.inputs).sort()).toEqual(['config', 'fail-on', 'format', 'paths', 'sarif-file']);
+    expect(Object.keys(action.outputs).sort()).toEqual(['findings', 'sarif-file']);
+    expect(action.inputs.format.default).toBe('github');
+  });
+
+  test("the README's workflow parses and passes only declared inputs", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /### GitHub Actions\n\n```yaml\n([^]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const workflow = parseYaml(block![1]);
+    const steps: { id?: string; uses: string; with?: Record<string, string> }[] = workflow.jobs.cfglint.steps;
+    const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+    const lint = steps.find((step) => step.uses.startsWith('cfglint/cfglint@'))!;
+    for (const name of Object.keys(lint.with ?? {})) expect(Object.keys(action.inputs)).toContain(name);
+    const upload = steps.find((step) => step.uses.startsWith('github/codeql-action/upload-sarif@'))!;
+    expect(upload.with?.sarif_file).toBe(`\${{ steps.${lint.id}.outputs.sarif-file }}`);
+    expect(workflow.permissions['security-events']).toBe('write');
+  });
+
+  test('dist-action/index.js is a fresh build of src/ (run `npm run build:action`)', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { bundleText } = require(path.join(ROOT, 'scripts', 'build-action.js'));
+    const fresh: string = await bundleText();
+    const committed = fs.readFileSync(BUNDLE, 'utf8');
+    // Compared as booleans first so a stale bundle fails with a one-line hint, not a 1.6 MB diff.
+    expect({ upToDate: fresh === committed, hint: 'run `npm run build:action`' }).toEqual({ upToDate: true, hint: 'run `npm run build:action`' });
+  }, 60000);
+});

@@ -105,6 +105,14 @@ describe.each(RULES.map((rule): [string, Rule] => [rule.id, rule]))('rule %s', (
     expect(exported).toBe(rule);
   });
 
+  it('has test/checks/<id>.test.ts with accept and reject cases', () => {
+    const testPath = `test/checks/${id}.test.ts`;
+    expect(existsSync(join(ROOT, testPath))).toBe(true);
+    const text = read(testPath);
+    expect(text).toContain('testRule(');
+    expect(/accept:\s*\[/.test(text) && /reject:\s*\[/.test(text)).toBe(true);
+  });
+
   it('has checks/<id>.md starting with "# <id>" and the required headings in order', () => {
     expect(existsSync(join(ROOT, docPath))).toBe(true);
     const doc = read(docPath);

@@ -1,7 +1,6 @@
 import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
-import { acceptsCount, describeArgs, DirectiveSpec } from '../src/readers/nginx/directives';
-import { isLuaBlockDirective } from '../src/readers/nginx/parse';
+import { acceptsCount, describeArgs, DirectiveSpec, isLuaBlockDirective } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/meta';
 
 const ID = 'nginx-directive-args';

@@ -1,7 +1,7 @@
 import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
 import { compareVersions, parseVersion } from '../src/model/nginx-version';
-import { contextName } from '../src/readers/nginx/directives';
+import { contextName } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/meta';
 
 const ID = 'nginx-directive-context';

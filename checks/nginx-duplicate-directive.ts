@@ -1,7 +1,6 @@
 import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
-import type { DirectiveUse } from '../src/model/nginx-directives';
-import { contextName, SHARED_SETTING } from '../src/readers/nginx/directives';
+import { contextName, DirectiveUse, SHARED_SETTING } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/meta';
 
 const ID = 'nginx-duplicate-directive';

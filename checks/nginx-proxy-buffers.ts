@@ -2,7 +2,7 @@ import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
 import { parseNginxNumber, parseNginxSize } from '../src/model/nginx-values';
-import type { ExpandedDirective } from '../src/readers/nginx';
+import type { ExpandedDirective } from '../src/model/nginx-directives';
 import type { RelatedSpan, Span } from '../src/report/finding';
 import { docsUrl } from '../src/meta';
 

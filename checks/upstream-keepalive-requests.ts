@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
+import { defineRule, FindingDraft, oncePerPair } from '../src/engine/rule';
 import { docsUrl } from '../src/meta';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
@@ -31,15 +31,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
-    const seen = new Set<string>();
-    for (const link of linkDeployment(model)) {
-      const draft = judge(model, link);
-      if (!draft) continue;
-      const key = `${draft.primary.file}:${draft.primary.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      yield draft;
-    }
+    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge(model, link), other: link.listener.span })));
   },
 });
 

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
+import { defineRule, FindingDraft, oncePerPair } from '../src/engine/rule';
 import { docsUrl } from '../src/meta';
 import type { Backend } from '../src/model/backend';
 import { backendKindName } from '../src/model/backend-describe';
@@ -27,16 +27,8 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
-    const seen = new Set<string>();
-    for (const link of linkDeployment(model)) {
-      if (link.target.address.kind !== 'unix' || link.listener.address.kind !== 'unix') continue;
-      const draft = judge(model, link);
-      if (!draft) continue;
-      const key = `${draft.primary.file}:${draft.primary.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      yield draft;
-    }
+    const socketLinks = linkDeployment(model).filter((link) => link.target.address.kind === 'unix' && link.listener.address.kind === 'unix');
+    yield* oncePerPair(socketLinks.map((link) => ({ draft: judge(model, link), other: link.listener.span })));
   },
 });
 

@@ -37275,6 +37275,16 @@ function defineRule(rule24) {
 function renderMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
 }
+function* oncePerPair(pairs) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const { draft, other } of pairs) {
+    if (!draft) continue;
+    const key = `${draft.primary.file}:${draft.primary.start.offset}:${other.file}:${other.start.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield draft;
+  }
+}
 
 // src/model/backend-describe.ts
 function describeBackendSetting(backend, setting) {
@@ -38565,15 +38575,7 @@ var rule14 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const link of linkDeployment(model)) {
-      const draft = judge4(model, link);
-      if (!draft) continue;
-      const key = `${draft.primary.file}:${draft.primary.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      yield draft;
-    }
+    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge4(model, link), other: link.listener.span })));
   }
 });
 function judge4(model, link) {
@@ -38627,16 +38629,7 @@ var rule15 = defineRule({
     }
   },
   *check(model) {
-    const links = linkDeployment(model);
-    const seen = /* @__PURE__ */ new Set();
-    for (const link of links) {
-      const draft = judge5(model, link);
-      if (!draft) continue;
-      const key = `${draft.primary.file}:${draft.primary.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      yield draft;
-    }
+    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge5(model, link), other: link.listener.span })));
   }
 });
 function judge5(model, link) {
@@ -38824,16 +38817,8 @@ var rule17 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const link of linkDeployment(model)) {
-      if (link.target.address.kind !== "unix" || link.listener.address.kind !== "unix") continue;
-      const draft = judge6(model, link);
-      if (!draft) continue;
-      const key = `${draft.primary.file}:${draft.primary.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      yield draft;
-    }
+    const socketLinks = linkDeployment(model).filter((link) => link.target.address.kind === "unix" && link.listener.address.kind === "unix");
+    yield* oncePerPair(socketLinks.map((link) => ({ draft: judge6(model, link), other: link.listener.span })));
   }
 });
 function judge6(model, link) {

@@ -42,3 +42,18 @@ export function defineRule(rule: Rule): Rule {
 export function renderMessage(template: string, data: Record<string, string | number> = {}): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }
+
+/**
+ * One draft per (reported place, other side), however many links lead there: two `server`
+ * lines of one upstream reaching the same backend listener are one problem, not two.
+ */
+export function* oncePerPair(pairs: Iterable<{ draft: FindingDraft | undefined; other: Span }>): Generator<FindingDraft> {
+  const seen = new Set<string>();
+  for (const { draft, other } of pairs) {
+    if (!draft) continue;
+    const key = `${draft.primary.file}:${draft.primary.start.offset}:${other.file}:${other.start.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield draft;
+  }
+}

@@ -18,6 +18,13 @@ import { THIRD_PARTY_DIRECTIVES } from '../readers/nginx/third-party-directives'
 /** Contexts a snippet's top level may stand in (an `include` may sit in any of them). */
 const SNIPPET_CANDIDATES = ['main', 'events', 'http', 'server', 'location', 'upstream', 'stream', 'stream_server', 'stream_upstream', 'mail', 'mail_server'];
 
+// What the directive rules need from the directive table, so that rules ask the model and
+// never import a reader.
+export { acceptsCount, contextName, describeArgs, SHARED_SETTING } from '../readers/nginx/directives';
+export type { DirectiveSpec } from '../readers/nginx/directives';
+export { isLuaBlockDirective } from '../readers/nginx/parse';
+export type { ExpandedDirective } from '../readers/nginx';
+
 export interface DirectiveUse {
   entry: ExpandedDirective;
   directive: NginxDirective;

@@ -8,7 +8,8 @@
  * Generates nginx trees in a temp dir (1k, 10k, 100k lines in one file, 140k lines across many
  * files reached by an include glob; 1M lines with --full) and times, on the same files in the
  * same run: cfglint end to end (a child process, start to exit), its nginx reader alone
- * (parseNginx per file), the nginx-conf package's parser, and `nginx -t` where nginx is
+ * (parseNginx per file; and again reading every argument value and every span, which the reader
+ * builds on demand), the nginx-conf package's parser, and `nginx -t` where nginx is
  * installed (which checks more than syntax). Median over several runs; peak RSS of each child.
  * Also times `cfglint examples/keepalive-http10/broken` against `node -e 0` (median of 15).
  * Prints a table and writes the same figures to bench/results.json.
@@ -29,10 +30,27 @@ if (process.argv[2] === '--child') {
   const [, , , parser, runsText, ...files] = process.argv;
   const texts = files.map((file) => [file, nodeFs.readFileSync(file, 'utf8')]);
   let parse;
-  if (parser === 'reader') {
+  if (parser === 'reader' || parser === 'reader-all-spans') {
     const { parseNginx } = require(nodePath.join(root, 'dist', 'src', 'readers', 'nginx', 'parse'));
     const { SourceText } = require(nodePath.join(root, 'dist', 'src', 'readers', 'text'));
     parse = (file, text) => parseNginx(new SourceText(file, text));
+    if (parser === 'reader-all-spans') {
+      // The reader keeps offsets and builds argument objects, values and spans when read; this
+      // reads every one of them once, the most any run of cfglint could ask for.
+      let sink = 0;
+      const touch = (directives) => {
+        for (const directive of directives) {
+          sink += directive.nameSpan.end.line + directive.span.end.column + (directive.blockOpen?.start.line ?? 0);
+          for (const arg of directive.args) sink += arg.value.length + arg.span.end.column;
+          if (directive.block) touch(directive.block);
+        }
+      };
+      parse = (file, text) => {
+        const parsed = parseNginx(new SourceText(file, text));
+        touch(parsed.directives);
+        return parsed;
+      };
+    }
   } else {
     // As bench/measure-parsers.js calls it: synchronous behind a callback, and it can throw.
     const { NginxParser } = require('nginx-conf');
@@ -224,6 +242,7 @@ try {
     const runs = RUNS ?? (tree.lines >= 500_000 ? 3 : 5);
     process.stderr.write(`bench: ${size.name}: ${tree.files.length} file(s), ${tree.lines} lines, ${(tree.bytes / 2 ** 20).toFixed(2)} MB, ${runs} runs\n`);
     const reader = timeParser('reader', tree.files, runs);
+    const readerAllSpans = timeParser('reader-all-spans', tree.files, runs);
     const nginxConf = timeParser('nginx-conf', tree.files, runs);
     const cfglint = timeCommand(process.execPath, [cli, '-f', 'json', '-o', nodePath.join(work, 'out.json'), tree.dir], runs);
     const nginx = NGINX
@@ -248,6 +267,7 @@ try {
       results: [
         entry('cfglint end to end', cfglint, { exitCode: cfglint.status }),
         entry('cfglint nginx reader (parseNginx)', reader),
+        entry('  + every value and span read', readerAllSpans),
         entry('nginx-conf parser', nginxConf, nginxConf.error ? { error: nginxConf.error } : {}),
         ...(nginx ? [entry('nginx -t (checks more than syntax)', nginx, { exitCode: nginx.status, ...(nginx.status ? { stderr: nginx.stderr } : {}) })] : []),
       ],

@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
-import { acceptsCount, describeArgs, DirectiveSpec, isLuaBlockDirective } from '../src/model/nginx-directives';
+import { acceptsCount, argValueOf, describeArgs, DirectiveSpec, isLuaBlockDirective } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/meta';
 
 const ID = 'nginx-directive-args';
@@ -24,24 +24,32 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
+    // The verdict depends only on the variants (one shared array per name and context), the
+    // block and the count, so a tree of 20,000 servers judges each shape once.
+    const verdicts = new Map<readonly DirectiveSpec[], Map<number, Verdict>>();
     for (const use of index.checkedUses()) {
       const variants = index.variantsHere(use);
       if (variants.length === 0) continue; // unknown or not allowed here: the other rules say so
+      let byShape = verdicts.get(variants);
+      if (!byShape) verdicts.set(variants, (byShape = new Map()));
+      const shapeKey = use.argCount * 2 + (use.opensBlock ? 1 : 0);
+      let verdict = byShape.get(shapeKey);
+      if (!verdict) byShape.set(shapeKey, (verdict = judge(variants, use.directive.name, use.opensBlock, use.argCount)));
+      if (verdict.kind === 'ok') continue;
       const { directive } = use;
       const name = directive.name;
-      const base = { modelPath: use.path };
-      const shaped = variants.filter((spec) => spec.block === use.opensBlock || (isLuaBlockDirective(name) && spec.block));
-      if (shaped.length === 0) {
+      if (verdict.kind === 'shape') {
         yield use.opensBlock
-          ? { ...base, messageId: 'notTerminated', data: { name }, primary: directive.blockOpen ?? directive.nameSpan }
-          : { ...base, messageId: 'noOpeningBrace', data: { name }, primary: directive.nameSpan };
+          ? { modelPath: use.path, messageId: 'notTerminated', data: { name }, primary: directive.blockOpen ?? directive.nameSpan }
+          : { modelPath: use.path, messageId: 'noOpeningBrace', data: { name }, primary: directive.nameSpan };
         continue;
       }
-      if (!shaped.some((spec) => acceptsCount(spec.args, use.argCount))) {
+      if (verdict.kind === 'count') {
+        const { shaped } = verdict;
         const mask = shaped.reduce((all, spec) => all | spec.args, 0);
         const syntax = shaped.map((spec) => spec.syntax).filter((s): s is string => !!s);
         yield {
-          ...base,
+          modelPath: use.path,
           messageId: 'count',
           data: {
             name,
@@ -54,14 +62,32 @@ export const rule = defineRule({
         };
         continue;
       }
-      if (shaped.every((spec) => spec.flag) && use.argCount === 1) {
-        const arg = directive.args[0];
-        const value = arg.value.toLowerCase();
-        if (value !== 'on' && value !== 'off') yield { ...base, messageId: 'flag', data: { name, value: arg.value }, primary: arg.span };
-      }
+      // A flag: its one argument must be on or off (read without building the argument objects).
+      const value = argValueOf(directive, 0)!;
+      const lower = value.toLowerCase();
+      if (lower !== 'on' && lower !== 'off') yield { modelPath: use.path, messageId: 'flag', data: { name, value }, primary: directive.args[0].span };
     }
   },
 });
+
+/** What the variants say about a directive of this shape, before its values are looked at. */
+type Verdict =
+  | { kind: 'ok' }
+  /** A block where none belongs, or none where one does. */
+  | { kind: 'shape' }
+  | { kind: 'count'; shaped: DirectiveSpec[] }
+  /** The count is right; the value must be on or off. */
+  | { kind: 'flag' };
+
+const OK: Verdict = { kind: 'ok' };
+
+function judge(variants: readonly DirectiveSpec[], name: string, opensBlock: boolean, argCount: number): Verdict {
+  const shaped = variants.filter((spec) => spec.block === opensBlock || (isLuaBlockDirective(name) && spec.block));
+  if (shaped.length === 0) return { kind: 'shape' };
+  if (!shaped.some((spec) => acceptsCount(spec.args, argCount))) return { kind: 'count', shaped };
+  if (shaped.every((spec) => spec.flag) && argCount === 1) return { kind: 'flag' };
+  return OK;
+}
 
 /** The highest count below 8 the directive takes (the first argument too many is the primary). */
 function maxCount(mask: number): number {

@@ -1,7 +1,7 @@
 import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
 import { compareVersions, parseVersion } from '../src/model/nginx-version';
-import { contextName } from '../src/model/nginx-directives';
+import { contextName, DirectiveSpec } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/meta';
 
 const ID = 'nginx-directive-context';
@@ -24,16 +24,23 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
     const range = model.nginxVersion.range;
+    // The variants that exist in the releases the tree runs depend on the name only.
+    const existing = new Map<string, DirectiveSpec[]>();
     for (const use of index.checkedUses()) {
+      if (index.variantsHere(use).length > 0) continue;
       const specs = index.table.lookup(use.directive.name);
       if (specs.length === 0) continue; // nginx-unknown-directive
       // Known only in releases the tree does not run: nginx-unknown-directive says so.
-      const exists = specs.filter((spec) => {
-        const since = spec.since ? parseVersion(spec.since) : undefined;
-        const removed = spec.removed ? parseVersion(spec.removed) : undefined;
-        return (!since || compareVersions(range.max, since) >= 0) && (!removed || compareVersions(range.min, removed) < 0);
-      });
-      if (exists.length === 0 || index.variantsHere(use).length > 0) continue;
+      let exists = existing.get(use.directive.name);
+      if (!exists) {
+        exists = specs.filter((spec) => {
+          const since = spec.since ? parseVersion(spec.since) : undefined;
+          const removed = spec.removed ? parseVersion(spec.removed) : undefined;
+          return (!since || compareVersions(range.max, since) >= 0) && (!removed || compareVersions(range.min, removed) < 0);
+        });
+        existing.set(use.directive.name, exists);
+      }
+      if (exists.length === 0) continue;
       const allowed = [...new Set(exists.flatMap((spec) => [...spec.contexts]))].map(contextName);
       const owner = use.level.owner;
       const draft = {

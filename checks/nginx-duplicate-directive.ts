@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
-import { contextName, DirectiveUse, SHARED_SETTING } from '../src/model/nginx-directives';
+import { contextName, DirectiveSpec, DirectiveUse, SHARED_SETTING } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/meta';
 
 const ID = 'nginx-duplicate-directive';
@@ -21,12 +21,18 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
+    // Whether every variant rejects a duplicate depends on the variants only (shared per name and context).
+    const rejects = new Map<readonly DirectiveSpec[], boolean>();
     for (const level of index.levels) {
-      const firstBySetting = new Map<string, DirectiveUse>();
+      let firstBySetting: Map<string, DirectiveUse> | undefined;
       for (const use of level.uses) {
         if (!use.terminated || use.contexts.length === 0) continue;
         const variants = index.variantsHere(use);
-        if (variants.length === 0 || !variants.every((spec) => spec.rejectsDuplicate)) continue;
+        if (variants.length === 0) continue;
+        let rejected = rejects.get(variants);
+        if (rejected === undefined) rejects.set(variants, (rejected = variants.every((spec) => spec.rejectsDuplicate)));
+        if (!rejected) continue;
+        firstBySetting ??= new Map();
         const name = use.directive.name;
         const setting = SHARED_SETTING[name] ?? name;
         const first = firstBySetting.get(setting);

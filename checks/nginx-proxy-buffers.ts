@@ -12,6 +12,8 @@ const ID = 'nginx-proxy-buffers';
 const PAGE = 4096;
 const MODULES = ['proxy', 'uwsgi', 'fastcgi', 'scgi'] as const;
 const CHECKED_KINDS = new Set(['server', 'location', 'if', 'limit_except']);
+/** The directives judge() reads, as `<module>_<setting>`. */
+const BUFFER_SETTINGS = ['buffers', 'buffer_size', 'busy_buffers_size', 'temp_file_write_size', 'max_temp_file_size'];
 
 export const rule = defineRule({
   id: ID,
@@ -42,9 +44,13 @@ export const rule = defineRule({
       // Snippets read on their own share one made-up http level: what sits there may really be
       // included anywhere, so only settings inside real blocks are judged (see the rule doc).
       const synthetic = scope.http.node === undefined && scope.roots.every((root) => root.kind === 'snippet');
+      // A module none of whose buffer directives is set anywhere in the scope has only defaults,
+      // which nginx accepts: no block needs to be looked at for it.
+      const modules = MODULES.filter((m) => BUFFER_SETTINGS.some((setting) => scope.setsAnywhere(`${m}_${setting}`)));
+      if (modules.length === 0) continue;
       for (const block of scope.http.descendants()) {
         if (!CHECKED_KINDS.has(block.kind)) continue;
-        for (const m of MODULES) {
+        for (const m of modules) {
           const finding = judge(block, m, synthetic);
           if (finding) yield finding;
         }

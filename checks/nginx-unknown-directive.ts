@@ -1,7 +1,7 @@
 import { closest } from '../src/suggest';
 import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
-import { compareVersions, describeRange, parseVersion } from '../src/model/nginx-version';
+import { compareVersions, describeRange, parseVersion, VersionRange } from '../src/model/nginx-version';
 import { docsUrl } from '../src/meta';
 
 const ID = 'nginx-unknown-directive';
@@ -27,11 +27,13 @@ export const rule = defineRule({
     const index = model.nginx.directives;
     const range = model.nginxVersion.range;
     let names: string[] | undefined;
+    // What is known about a name does not depend on where it stands: judge each name once.
+    const releaseVerdicts = new Map<string, 'notYet' | 'removed' | undefined>();
     for (const use of index.checkedUses()) {
       const { directive } = use;
       const specs = index.table.lookup(directive.name);
-      const base = { primary: directive.nameSpan, modelPath: use.path };
       if (specs.length === 0) {
+        const base = { primary: directive.nameSpan, modelPath: use.path };
         const module = index.table.disabledModuleOf(directive.name);
         if (module) {
           yield { ...base, messageId: 'thirdParty', data: { name: directive.name, module }, maxSeverity: 'warning' };
@@ -42,16 +44,22 @@ export const rule = defineRule({
         yield { ...base, messageId: 'unknown', data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : '' } };
         continue;
       }
-      // Known, but not in any release the tree may run.
-      const since = specs.map((spec) => (spec.since ? parseVersion(spec.since) : undefined));
-      if (since.every((v) => v !== undefined && compareVersions(range.max, v) < 0)) {
-        yield { ...base, messageId: 'notYet', data: { name: directive.name, since: specs[0].since!, versions: describeRange(range) } };
-        continue;
-      }
-      const removed = specs.map((spec) => (spec.removed ? parseVersion(spec.removed) : undefined));
-      if (removed.every((v) => v !== undefined && compareVersions(range.min, v) >= 0)) {
-        yield { ...base, messageId: 'removed', data: { name: directive.name, removed: specs[0].removed!, versions: describeRange(range) } };
+      let verdict = releaseVerdicts.get(directive.name);
+      if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, (verdict = releaseVerdict(specs, range)));
+      if (verdict === 'notYet') {
+        yield { primary: directive.nameSpan, modelPath: use.path, messageId: 'notYet', data: { name: directive.name, since: specs[0].since!, versions: describeRange(range) } };
+      } else if (verdict === 'removed') {
+        yield { primary: directive.nameSpan, modelPath: use.path, messageId: 'removed', data: { name: directive.name, removed: specs[0].removed!, versions: describeRange(range) } };
       }
     }
   },
 });
+
+/** Known, but not in any release the tree may run: not yet added, or already removed. */
+function releaseVerdict(specs: readonly { since?: string; removed?: string }[], range: VersionRange): 'notYet' | 'removed' | undefined {
+  const since = specs.map((spec) => (spec.since ? parseVersion(spec.since) : undefined));
+  if (since.every((v) => v !== undefined && compareVersions(range.max, v) < 0)) return 'notYet';
+  const removed = specs.map((spec) => (spec.removed ? parseVersion(spec.removed) : undefined));
+  if (removed.every((v) => v !== undefined && compareVersions(range.min, v) >= 0)) return 'removed';
+  return undefined;
+}

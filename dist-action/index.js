@@ -45,9 +45,9 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 
 // src/readers/text.ts
 function decodeUtf8(bytes) {
-  return new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(bytes);
+  return UTF8.decode(bytes);
 }
-var SourceText;
+var SourceText, UTF8;
 var init_text = __esm({
   "src/readers/text.ts"() {
     "use strict";
@@ -55,14 +55,23 @@ var init_text = __esm({
       constructor(file, text3) {
         this.file = file;
         this.text = text3;
-        const starts = [0];
-        for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) starts.push(i + 1);
-        this.lineStarts = starts;
       }
       file;
       text;
-      /** Offsets (UTF-16 units) at which each line starts; lineStarts[0] === 0. */
-      lineStarts;
+      /**
+       * Offsets (UTF-16 units) at which each line starts; lineStarts[0] === 0. Built on first use:
+       * a file with nothing to report never needs it (the nginx reader keeps offsets only).
+       */
+      get lineStarts() {
+        if (!this.builtLineStarts) {
+          const text3 = this.text;
+          const starts = [0];
+          for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) starts.push(i + 1);
+          this.builtLineStarts = starts;
+        }
+        return this.builtLineStarts;
+      }
+      builtLineStarts;
       /** The line index of the last lookup: readers ask in increasing order, so most hit it or the next. */
       lastLine = 0;
       pos(offset) {
@@ -98,6 +107,7 @@ var init_text = __esm({
         return this.text.slice(start, end);
       }
     };
+    UTF8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
   }
 });
 
@@ -131,9 +141,9 @@ var init_suggest = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../../work/main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -285,9 +295,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../../work/main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -430,9 +440,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../../work/main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1150,9 +1160,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../../work/main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1317,9 +1327,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../../work/main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1356,9 +1366,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../../work/main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1478,9 +1488,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1529,9 +1539,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../../work/main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1560,9 +1570,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1583,9 +1593,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1767,9 +1777,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -1804,9 +1814,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -1937,9 +1947,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2055,9 +2065,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2138,9 +2148,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../../work/main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../../work/main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2173,9 +2183,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../../work/main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../../work/main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2261,9 +2271,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../../work/main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2417,9 +2427,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../../work/main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -2925,9 +2935,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../../work/main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -2941,9 +2951,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../../work/main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -2958,9 +2968,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../../work/main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3182,9 +3192,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../../work/main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../../work/main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3201,9 +3211,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../../work/main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../../work/main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3735,9 +3745,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../../work/main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../../work/main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -3946,9 +3956,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../../work/main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../../work/main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4376,9 +4386,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../../work/main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4387,9 +4397,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../../work/main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -4998,9 +5008,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5013,9 +5023,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5135,9 +5145,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5156,9 +5166,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5188,9 +5198,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5216,9 +5226,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../../work/main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5242,9 +5252,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5274,9 +5284,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5311,9 +5321,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5340,9 +5350,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5422,9 +5432,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5451,9 +5461,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../../work/main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5462,9 +5472,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5529,9 +5539,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5558,9 +5568,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5607,9 +5617,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5645,9 +5655,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5698,9 +5708,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5755,9 +5765,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5772,9 +5782,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5807,9 +5817,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5901,9 +5911,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -5995,9 +6005,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6038,9 +6048,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6144,9 +6154,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6202,9 +6212,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6276,9 +6286,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6307,9 +6317,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6324,9 +6334,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6382,9 +6392,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6409,9 +6419,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6478,9 +6488,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6496,9 +6506,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6544,9 +6554,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6634,9 +6644,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6645,9 +6655,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6668,9 +6678,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6690,9 +6700,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6704,9 +6714,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../../work/main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../../work/main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6809,9 +6819,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../../work/main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../../work/main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -6966,9 +6976,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../../work/main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../../work/main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -7094,9 +7104,9 @@ var init_classify = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../../work/main/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
+  "../../work/main/node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -10538,11 +10548,11 @@ function assignmentOf(word) {
   const valueStart = first.offsets[cut] ?? word.end;
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }
-var NAME_START, NAME_CHAR, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, Lexer;
+var NAME_START2, NAME_CHAR, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, Lexer;
 var init_shell_syntax = __esm({
   "src/readers/launch/shell-syntax.ts"() {
     "use strict";
-    NAME_START = /[A-Za-z_]/;
+    NAME_START2 = /[A-Za-z_]/;
     NAME_CHAR = /[A-Za-z0-9_]/;
     SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
     OPENERS = /* @__PURE__ */ new Set(["if", "case", "for", "while", "until", "select", "{"]);
@@ -10811,7 +10821,7 @@ var init_shell_syntax = __esm({
           this.i = end;
           return { kind: "opaque", text: text3.slice(start, end), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(end) };
         }
-        if (next !== void 0 && NAME_START.test(next)) {
+        if (next !== void 0 && NAME_START2.test(next)) {
           let k = start + 1;
           while (k < text3.length && NAME_CHAR.test(text3[k])) k++;
           this.i = k;
@@ -10885,9 +10895,9 @@ var init_shell_syntax = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../../work/main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -10942,9 +10952,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../../work/main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11100,9 +11110,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../../work/main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit = require_visit();
@@ -11271,9 +11281,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../../work/main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit = require_visit();
@@ -11341,9 +11351,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../../work/main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -11391,9 +11401,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../../work/main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -11421,9 +11431,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../../work/main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -11462,9 +11472,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../../work/main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -11580,9 +11590,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../../work/main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node2 = require_Node();
@@ -11610,9 +11620,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../../work/main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -11685,9 +11695,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../../work/main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -11828,9 +11838,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -11845,9 +11855,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -11981,9 +11991,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12264,9 +12274,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12388,9 +12398,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12521,9 +12531,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../../work/main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -12543,9 +12553,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12603,9 +12613,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -12667,9 +12677,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../../work/main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -12707,9 +12717,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -12858,9 +12868,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13002,9 +13012,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../../work/main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap2 = require_YAMLMap();
@@ -13024,9 +13034,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13140,9 +13150,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../../work/main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq2 = require_YAMLSeq();
@@ -13162,9 +13172,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../../work/main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13181,9 +13191,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../../work/main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var nullTag = {
@@ -13199,9 +13209,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../../work/main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var boolTag = {
@@ -13223,9 +13233,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format5, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13250,9 +13260,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../../work/main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13296,9 +13306,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../../work/main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13341,9 +13351,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../../work/main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13369,9 +13379,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../../work/main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var map = require_map();
@@ -13436,9 +13446,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar3 = require_Scalar();
@@ -13502,9 +13512,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -13580,9 +13590,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -13658,9 +13668,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -13690,9 +13700,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13739,9 +13749,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13818,9 +13828,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -13907,9 +13917,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -13995,9 +14005,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14039,9 +14049,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../../work/main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14133,9 +14143,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../../work/main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14165,9 +14175,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14245,9 +14255,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../../work/main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -14554,9 +14564,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../../work/main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -14619,9 +14629,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -14753,9 +14763,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -14795,9 +14805,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -14813,9 +14823,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../../work/main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -14829,9 +14839,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap2 = require_YAMLMap();
@@ -14937,9 +14947,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -14988,9 +14998,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -15031,9 +15041,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15225,9 +15235,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../../work/main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15290,9 +15300,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -15473,9 +15483,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -15694,9 +15704,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../../work/main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15775,9 +15785,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -15805,9 +15815,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../../work/main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -15911,9 +15921,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../../work/main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -15954,9 +15964,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../../work/main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16162,9 +16172,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../../work/main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16347,9 +16357,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../../work/main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -16408,9 +16418,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../../work/main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -16470,9 +16480,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../../work/main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -16572,9 +16582,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../../work/main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17161,9 +17171,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../../work/main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17192,9 +17202,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../../work/main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18066,9 +18076,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../../work/main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18163,9 +18173,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../../work/main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../../work/main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -20164,7 +20174,7 @@ var init_args = __esm({
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
+// ../../work/main/node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from, to) {
   switch (side) {
     case -2:
@@ -20536,7 +20546,7 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../../work/main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -21721,7 +21731,7 @@ var init_dist = __esm({
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../../work/main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -21860,7 +21870,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../../work/main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -23505,7 +23515,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../../work/main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -23586,7 +23596,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../../work/main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -24135,7 +24145,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../../work/main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -24173,7 +24183,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../../work/main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -27476,7 +27486,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../../work/main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -27497,7 +27507,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../../work/main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -27523,7 +27533,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../../work/main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -27869,7 +27879,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../../work/main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -27882,10 +27892,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../../work/main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../../work/main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -27935,7 +27945,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../../work/main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -27984,7 +27994,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../../work/main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -28385,15 +28395,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../../work/main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../../work/main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -28442,7 +28452,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -28534,10 +28544,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -28582,10 +28592,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../../work/main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../../work/main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -28615,7 +28625,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -28630,7 +28640,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -28912,10 +28922,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../../work/main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../../work/main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -29067,7 +29077,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../../work/main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -29141,7 +29151,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../../work/main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -29152,7 +29162,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../../work/main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -29275,7 +29285,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../../work/main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -29297,7 +29307,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../../work/main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -29317,14 +29327,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../../work/main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../../work/main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../../work/main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -29489,10 +29499,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../../work/main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../../work/main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -29663,10 +29673,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../../work/main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../../work/main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -30185,19 +30195,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../../work/main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../../work/main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../../work/main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../../work/main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -30292,10 +30302,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../../work/main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../../work/main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -30365,10 +30375,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../../work/main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../../work/main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -30442,10 +30452,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../../work/main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../../work/main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -30529,10 +30539,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../../work/main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../../work/main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -30632,10 +30642,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../../work/main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../../work/main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -30686,10 +30696,10 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
+// ../../work/main/node_modules/is-unsafe/src/contexts/nosql.js
 var sep2, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "../../work/main/node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep2 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -30781,10 +30791,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../../work/main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../../work/main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -30860,10 +30870,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../../work/main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../../work/main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -30887,7 +30897,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../../work/main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -30901,7 +30911,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../../work/main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -30911,7 +30921,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../../work/main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -30972,7 +30982,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../../work/main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -31011,7 +31021,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -31366,7 +31376,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -31665,7 +31675,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -31777,17 +31787,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -31858,10 +31868,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../../work/main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../../work/main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -32006,7 +32016,7 @@ function scanXml(text3) {
         if (open.length === 0) rootClosed = true;
       }
       i = end;
-    } else if (i + 1 < text3.length && NAME_START2.test(text3[i + 1])) {
+    } else if (i + 1 < text3.length && NAME_START3.test(text3[i + 1])) {
       const { element, end, selfClosing } = scanStartTag(text3, i, declaredEntities, problems);
       const parent = open[open.length - 1];
       element.parent = parent;
@@ -32163,13 +32173,13 @@ function decodeAttribute(raw) {
 function safeFromCodePoint(code, fallback) {
   return Number.isInteger(code) && code >= 0 && code <= 1114111 ? String.fromCodePoint(code) : fallback;
 }
-var PREDEFINED_ENTITIES, NAME_START2, NAME_CHAR2, WHITESPACE, PARSER_OPTIONS;
+var PREDEFINED_ENTITIES, NAME_START3, NAME_CHAR2, WHITESPACE, PARSER_OPTIONS;
 var init_xml2 = __esm({
   "src/readers/tomcat/xml.ts"() {
     "use strict";
     init_fxp();
     PREDEFINED_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-    NAME_START2 = /[A-Za-z_:\u00C0-\uFFFF]/;
+    NAME_START3 = /[A-Za-z_:\u00C0-\uFFFF]/;
     NAME_CHAR2 = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/;
     WHITESPACE = /[ \t\r\n]/;
     PARSER_OPTIONS = {
@@ -35950,46 +35960,39 @@ var LBRACE = 123;
 var RBRACE = 125;
 var BACKSLASH = 92;
 var BOM = 65279;
+var WORD_SPECIAL = new Uint8Array(128);
+for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
 var MAX_TOKEN_BYTES = 4096;
 function utf8Length(text3, start, end) {
   const units = end - start;
   if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
   return Buffer.byteLength(text3.slice(start, end), "utf8");
 }
+function wordValue(text3, start, end, quoted, closed) {
+  if (!quoted) return unescape(text3.slice(start, end));
+  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
+}
 function isSpace(code) {
   return code === SPACE || code === TAB || code === LF || code === CR;
 }
 function unescape(raw) {
-  if (raw.indexOf("\\") === -1) return raw;
-  let out = "";
-  for (let i = 0; i < raw.length; i++) {
-    const ch = raw[i];
-    if (ch === "\\" && i + 1 < raw.length) {
-      const next = raw[i + 1];
-      if (next === '"' || next === "'" || next === "\\") {
-        out += next;
-        i++;
-        continue;
-      }
-      if (next === "t") {
-        out += "	";
-        i++;
-        continue;
-      }
-      if (next === "r") {
-        out += "\r";
-        i++;
-        continue;
-      }
-      if (next === "n") {
-        out += "\n";
-        i++;
-        continue;
-      }
+  let backslash2 = raw.indexOf("\\");
+  if (backslash2 === -1) return raw;
+  const parts = [];
+  let from = 0;
+  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
+    const next = raw[backslash2 + 1];
+    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
+    if (replacement === void 0) {
+      backslash2 = raw.indexOf("\\", backslash2 + 1);
+      continue;
     }
-    out += ch;
+    parts.push(raw.slice(from, backslash2), replacement);
+    from = backslash2 + 2;
+    backslash2 = raw.indexOf("\\", from);
   }
-  return out;
+  parts.push(raw.slice(from));
+  return parts.join("");
 }
 var NginxLexer = class {
   constructor(text3) {
@@ -35998,10 +36001,17 @@ var NginxLexer = class {
   }
   text;
   pos = 0;
+  kind = "eof";
+  start = 0;
+  end = 0;
+  quoted = false;
+  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
+  closed = true;
   comments = [];
   errors = [];
   /** Set when a quote never closes; the parser then skips its end-of-file messages. */
   unbalancedQuote = false;
+  /** Reads the next token into this lexer's token fields and returns its kind. */
   next() {
     const text3 = this.text;
     const length = text3.length;
@@ -36009,7 +36019,7 @@ var NginxLexer = class {
     for (; ; ) {
       if (pos >= length) {
         this.pos = pos;
-        return { kind: "eof", value: "", start: length, end: length, quoted: false };
+        return this.token("eof", length, length, false);
       }
       const code = text3.charCodeAt(pos);
       if (isSpace(code)) {
@@ -36033,7 +36043,7 @@ var NginxLexer = class {
     if (first === SEMI || first === LBRACE || first === RBRACE) {
       this.pos = pos + 1;
       const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
-      return { kind, value: kind, start, end: pos + 1, quoted: false };
+      return this.token(kind, start, pos + 1, false);
     }
     if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
     let variable = first === DOLLAR;
@@ -36041,6 +36051,11 @@ var NginxLexer = class {
     pos++;
     while (pos < length) {
       const code = text3.charCodeAt(pos);
+      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
+        variable = false;
+        pos++;
+        continue;
+      }
       if (escaped) {
         escaped = false;
         pos++;
@@ -36066,7 +36081,24 @@ var NginxLexer = class {
     }
     this.pos = pos;
     if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
-    return { kind: "word", value: unescape(text3.slice(start, pos)), start, end: pos, quoted: false };
+    return this.token("word", start, pos, false);
+  }
+  token(kind, start, end, quoted, closed = true) {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.quoted = quoted;
+    this.closed = closed;
+    return kind;
+  }
+  /**
+   * The current token's value, built when asked: the parser asks for directive names only and
+   * keeps arguments as offsets (wordValue rebuilds the same string from them).
+   */
+  get value() {
+    if (this.kind === "eof") return "";
+    if (this.kind !== "word") return this.kind;
+    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
   }
   tooLong(start) {
     const head = this.text.slice(start, start + 10);
@@ -36094,11 +36126,10 @@ var NginxLexer = class {
       const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
       this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
       this.pos = length;
-      return { kind: "word", value: unescape(text3.slice(start + 1, length)), start, end: length, quoted: true };
+      return this.token("word", start, length, true, false);
     }
     const end = pos + 1;
     if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
-    const value = unescape(text3.slice(start + 1, pos));
     if (end < length) {
       const after = text3.charCodeAt(end);
       if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
@@ -36106,7 +36137,7 @@ var NginxLexer = class {
       }
     }
     this.pos = end;
-    return { kind: "word", value, start, end, quoted: true };
+    return this.token("word", start, end, true);
   }
   /**
    * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
@@ -36168,6 +36199,205 @@ function skipLongBracket(text3, pos, level) {
   return end === -1 ? text3.length : end + close.length;
 }
 
+// src/readers/nginx/tree.ts
+var NAME_START = 0;
+var NAME_END = 1;
+var END = 2;
+var BLOCK_OPEN = 3;
+var FIRST_ARG = 4;
+var ARG_COUNT = 5;
+var DIRECTIVE_SLOTS = 6;
+var ARG_SLOTS = 2;
+var FileTree = class {
+  constructor(source) {
+    this.source = source;
+    const length = source.text.length;
+    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
+    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
+  }
+  source;
+  directiveData;
+  argData;
+  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
+  storedValues = /* @__PURE__ */ new Map();
+  /** What directives have built on demand, by directive number; allocated on first use. */
+  builtByIndex;
+  directiveCount = 0;
+  argCount = 0;
+  /** The value of argument number `index` of the file. */
+  argValue(index) {
+    const stored = this.storedValues.get(index);
+    if (stored !== void 0) return stored;
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
+  }
+  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
+  addDirective(name2, nameStart, nameEnd) {
+    const index = this.directiveCount++;
+    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
+    const at = index * DIRECTIVE_SLOTS;
+    const data = this.directiveData;
+    data[at + NAME_START] = nameStart;
+    data[at + NAME_END] = nameEnd;
+    data[at + END] = nameEnd;
+    data[at + BLOCK_OPEN] = -1;
+    data[at + FIRST_ARG] = this.argCount;
+    data[at + ARG_COUNT] = 0;
+    return new ReadDirective(name2, this, index);
+  }
+  /**
+   * Appends a word to the arguments of the directive added last (arguments are read right after
+   * their name). `closed` is false for a quote that never closes.
+   */
+  addArg(directive, start, end, quoted, closed) {
+    const index = this.argCount++;
+    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
+    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
+    this.argData[index * ARG_SLOTS + 1] = end;
+    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
+  }
+  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
+  addRawArg(directive, value, start, end) {
+    const index = this.argCount;
+    this.addArg(directive, start, end, false, true);
+    this.storedValues.set(index, value);
+  }
+  /** What directive number `index` has built so far (created empty on first use). */
+  builtFor(index) {
+    const all = this.builtByIndex ??= new Array(this.directiveCount);
+    let built = all[index];
+    if (!built) all[index] = built = {};
+    return built;
+  }
+  setEnd(directive, end) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
+  }
+  setBlockOpen(directive, offset) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
+  }
+  slot(directive, slot) {
+    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
+  }
+};
+function grow(array) {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+var ReadDirective = class {
+  constructor(name2, tree, index) {
+    this.name = name2;
+    this.tree = tree;
+    this.index = index;
+  }
+  name;
+  tree;
+  index;
+  block;
+  /** Kept by the file rather than in a field: a field would cost every directive. */
+  get built() {
+    return this.tree.builtFor(this.index);
+  }
+  get file() {
+    return this.tree.source.file;
+  }
+  get nameStart() {
+    return this.tree.slot(this, NAME_START);
+  }
+  get nameEnd() {
+    return this.tree.slot(this, NAME_END);
+  }
+  get end() {
+    return this.tree.slot(this, END);
+  }
+  get argCount() {
+    return this.tree.slot(this, ARG_COUNT);
+  }
+  /** The raw value of argument `i` (0-based), without building the argument objects. */
+  argValue(i) {
+    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
+  }
+  /** End offset of the last argument, or of the name when there is none. */
+  get lastTokenEnd() {
+    const count = this.argCount;
+    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
+  }
+  get nameSpan() {
+    const built = this.built;
+    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
+  }
+  get span() {
+    const built = this.built;
+    if (!built.span) {
+      const nameSpan = this.nameSpan;
+      const end = this.end;
+      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
+    }
+    return built.span;
+  }
+  get blockOpen() {
+    const at = this.tree.slot(this, BLOCK_OPEN);
+    if (at < 0) return void 0;
+    const built = this.built;
+    return built.blockOpen ??= this.tree.source.span(at, at + 1);
+  }
+  get args() {
+    const built = this.built;
+    if (!built.args) {
+      const args = [];
+      const { argData, source } = this.tree;
+      const first = this.tree.slot(this, FIRST_ARG);
+      const count = this.argCount;
+      for (let i = first; i < first + count; i++) {
+        const start = argData[i * ARG_SLOTS];
+        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
+      }
+      built.args = args;
+    }
+    return built.args;
+  }
+};
+var ReadArg = class {
+  constructor(value, quoted, start, end, source) {
+    this.value = value;
+    this.quoted = quoted;
+    this.start = start;
+    this.end = end;
+    this.source = source;
+  }
+  value;
+  quoted;
+  start;
+  end;
+  source;
+  builtSpan;
+  get span() {
+    return this.builtSpan ??= this.source.span(this.start, this.end);
+  }
+};
+function directiveEndOffset(directive) {
+  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
+}
+function lastTokenEndOffset(directive) {
+  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
+  const { args } = directive;
+  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
+}
+function opensBlock(directive) {
+  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
+}
+function fileTextOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
+}
+function argCountOf(directive) {
+  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
+}
+function argValueOf(directive, i) {
+  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
+}
+
 // src/readers/nginx/parse.ts
 function isLuaBlockDirective(name2) {
   return name2.endsWith("_by_lua_block") || name2 === "lua_block";
@@ -36185,51 +36415,67 @@ function parseNginx(source) {
   let endOfFileReported = false;
   const root = { directive: null, children: [] };
   const stack = [root];
-  let token = lexer.next();
+  const token = lexer;
+  lexer.next();
   const closeBlock = (closer) => {
     const open = stack.pop();
-    if (open.directive) {
-      open.directive.span = { file: source.file, start: open.directive.span.start, end: source.pos(closer.end) };
-    }
+    if (!open.directive) return;
+    tree.setEnd(open.directive, closer.end);
+    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
   };
+  const nameGroups = /* @__PURE__ */ new Map();
+  const text3 = source.text;
+  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
+  const knownName = (start, end) => {
+    const group = nameGroups.get(groupOf(start, end - start));
+    if (group) {
+      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
+    }
+    return void 0;
+  };
+  const rememberName = (name2, start) => {
+    const key = groupOf(start, name2.length);
+    const group = nameGroups.get(key);
+    if (!group) nameGroups.set(key, [name2]);
+    else if (group.length < 8) group.push(name2);
+  };
+  const tree = new FileTree(source);
   for (; ; ) {
     if (token.kind === "eof") break;
     if (token.kind === "}") {
       if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
       else closeBlock(token);
-      token = lexer.next();
+      lexer.next();
       continue;
     }
     if (token.kind === ";" || token.kind === "{") {
       syntax(`unexpected "${token.kind}"`, token.start, token.end);
       if (token.kind === "{") stack.push({ directive: null, children: [] });
-      token = lexer.next();
+      lexer.next();
       continue;
     }
-    const nameToken = token;
-    const args = [];
-    const nameSpan = source.span(nameToken.start, nameToken.end);
-    const directive = {
-      name: nameToken.value,
-      nameSpan,
-      args,
-      span: nameSpan,
-      file: source.file
-    };
+    const nameStart = token.start;
+    const nameEnd = token.end;
+    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
+    if (name2 === void 0) {
+      name2 = token.value;
+      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
+    }
+    const directive = tree.addDirective(name2, nameStart, nameEnd);
+    lexer.next();
+    while (token.kind === "word") {
+      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
+      lexer.next();
+    }
     const parent = stack[stack.length - 1];
     parent.children.push(directive);
-    token = lexer.next();
-    while (token.kind === "word") {
-      args.push({ value: token.value, quoted: token.quoted, span: source.span(token.start, token.end) });
-      token = lexer.next();
-    }
     if (token.kind === ";") {
-      directive.span = { file: source.file, start: nameSpan.start, end: source.pos(token.end) };
-      token = lexer.next();
+      tree.setEnd(directive, token.end);
+      lexer.next();
       continue;
     }
     if (token.kind === "{") {
-      directive.blockOpen = source.span(token.start, token.end);
+      tree.setBlockOpen(directive, token.start);
       if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
         syntax('unexpected "{"', token.start, token.end, [
           { span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }
@@ -36237,12 +36483,12 @@ function parseNginx(source) {
       }
       if (isLuaBlockDirective(directive.name)) {
         const lua = lexer.luaBlock();
-        args.push({ value: lua.value, quoted: false, span: source.span(lua.start, lua.end) });
+        tree.addRawArg(directive, lua.value, lua.start, lua.end);
         if (!lua.closed) {
           syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
           endOfFileReported = true;
         }
-        directive.span = { file: source.file, start: nameSpan.start, end: source.pos(lexer.pos) };
+        tree.setEnd(directive, lexer.pos);
       } else if (stack.length > MAX_BLOCK_DEPTH) {
         if (!tooDeepReported) {
           tooDeepReported = true;
@@ -36254,14 +36500,14 @@ function parseNginx(source) {
         directive.block = [];
         stack.push({ directive, children: directive.block });
       }
-      token = lexer.next();
+      lexer.next();
       continue;
     }
     if (token.kind === "}") {
       syntax('unexpected "}"', token.start, token.end, [
         { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
       ]);
-      if (stack.length === 1) token = lexer.next();
+      if (stack.length === 1) lexer.next();
       continue;
     }
     endOfFileReported = true;
@@ -36285,6 +36531,61 @@ function parseNginx(source) {
 
 // src/model/nginx-directives.ts
 var SNIPPET_CANDIDATES = ["main", "events", "http", "server", "location", "upstream", "stream", "stream_server", "stream_upstream", "mail", "mail_server"];
+var sameNameCounts = /* @__PURE__ */ new WeakMap();
+function sameNameBefore(level) {
+  let counts = sameNameCounts.get(level);
+  if (!counts) {
+    const seen = /* @__PURE__ */ new Map();
+    counts = level.uses.map((use) => {
+      const before = seen.get(use.directive.name) ?? 0;
+      seen.set(use.directive.name, before + 1);
+      return before;
+    });
+    sameNameCounts.set(level, counts);
+  }
+  return counts;
+}
+var IndexedUse = class {
+  constructor(entry, level, position, shape) {
+    this.entry = entry;
+    this.level = level;
+    this.position = position;
+    this.shape = shape;
+  }
+  entry;
+  level;
+  position;
+  shape;
+  modelPath;
+  get directive() {
+    return this.entry.directive;
+  }
+  /** A level's uses share its contexts; a main config's are certain, a snippet's inferred. */
+  get contexts() {
+    return this.level.contexts;
+  }
+  get certain() {
+    return this.level.root.kind === "main";
+  }
+  get argCount() {
+    return this.shape >> 2;
+  }
+  get opensBlock() {
+    return (this.shape & 2) !== 0;
+  }
+  get terminated() {
+    return (this.shape & 1) !== 0;
+  }
+  /** Set by NginxDirectiveIndex.variantsHere on first use (three rules ask for every use). */
+  variants;
+  get path() {
+    if (this.modelPath === void 0) {
+      const before = sameNameBefore(this.level)[this.position];
+      this.modelPath = `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ""}`;
+    }
+    return this.modelPath;
+  }
+};
 var NginxDirectiveIndex = class {
   table;
   uses = [];
@@ -36300,57 +36601,98 @@ var NginxDirectiveIndex = class {
     });
     for (const root of roots) {
       const rootPath = root.kind === "main" ? "main" : `snippet[${root.file}]`;
-      const contexts = root.kind === "main" ? ["main"] : this.plausibleContexts(root);
-      this.walk(root.directives, contexts, root.kind === "main", { uses: [], contexts, root, path: rootPath });
+      const contexts = this.intern(root.kind === "main" ? ["main"] : this.plausibleContexts(root));
+      this.walk(root.directives, { uses: [], contexts, root, path: rootPath });
     }
   }
-  walk(entries, contexts, certain, level) {
+  /**
+   * One array per distinct context list, so that what depends only on (contexts, name) is
+   * computed once per pair rather than once per directive: a tree of 20,000 servers has one
+   * `['server']`, not 20,000.
+   */
+  internedContexts = /* @__PURE__ */ new Map();
+  intern(contexts) {
+    const key = contexts.join(" ");
+    let interned = this.internedContexts.get(key);
+    if (!interned) this.internedContexts.set(key, interned = contexts);
+    return interned;
+  }
+  /** (contexts, block name) → the contexts its content is in; [] when nginx does not enter it. */
+  innerContexts = /* @__PURE__ */ new Map();
+  innerContextsOf(name2, contexts) {
+    let byName = this.innerContexts.get(contexts);
+    if (!byName) this.innerContexts.set(contexts, byName = /* @__PURE__ */ new Map());
+    let inner = byName.get(name2);
+    if (!inner) {
+      inner = this.intern([...new Set(contexts.filter((c) => this.opensBlockIn(name2, c)).map((c) => childContext(name2, c)).filter((c) => c !== void 0))]);
+      byName.set(name2, inner);
+    }
+    return inner;
+  }
+  walk(entries, level) {
+    const { contexts } = level;
     this.levels.push(level);
     const visit = (list) => {
       for (const entry of list) {
-        const use = this.useOf(entry, contexts, certain, level);
+        const { directive } = entry;
+        const name2 = directive.name;
+        const use = this.useOf(entry, level, level.uses.length);
         level.uses.push(use);
         this.uses.push(use);
-        const { directive } = entry;
-        if (directive.name === "include") {
+        if (name2 === "include") {
           if (entry.children) visit(entry.children);
           continue;
         }
-        if (!entry.children || DATA_BLOCKS.has(directive.name)) continue;
-        if (this.table.lookup(directive.name).length === 0) continue;
-        const inner = [...new Set(contexts.filter((c) => this.opensBlockIn(directive.name, c)).map((c) => childContext(directive.name, c)).filter((c) => c !== void 0))];
+        if (!entry.children || DATA_BLOCKS.has(name2)) continue;
+        if (this.table.lookup(name2).length === 0) continue;
+        const inner = this.innerContextsOf(name2, contexts);
         if (inner.length === 0) continue;
-        this.walk(entry.children, inner, certain, { owner: use, uses: [], contexts: inner, root: level.root, path: use.path });
+        const owner = use;
+        this.walk(entry.children, {
+          owner,
+          uses: [],
+          contexts: inner,
+          root: level.root,
+          // Read only for findings and the paths of the uses inside.
+          get path() {
+            return owner.path;
+          }
+        });
       }
     };
     visit(entries);
   }
-  useOf(entry, contexts, certain, level) {
+  useOf(entry, level, position) {
     const { directive } = entry;
-    const luaBody = isLuaBlockDirective(directive.name) && directive.blockOpen !== void 0 && !directive.block;
-    let counts = sameNameCounts.get(level);
-    if (!counts) sameNameCounts.set(level, counts = /* @__PURE__ */ new Map());
-    const same = counts.get(directive.name) ?? 0;
-    counts.set(directive.name, same + 1);
-    const lastToken = directive.args.length > 0 ? directive.args[directive.args.length - 1].span : directive.nameSpan;
-    return {
-      entry,
-      directive,
-      contexts,
-      certain,
-      terminated: directive.blockOpen !== void 0 || directive.span.end.offset > lastToken.end.offset,
-      argCount: directive.args.length - (luaBody ? 1 : 0),
-      opensBlock: directive.blockOpen !== void 0,
-      level,
-      path: `${level.path}>${labelOf(directive)}${same > 0 ? `#${same + 1}` : ""}`
-    };
+    const opensBlock2 = opensBlock(directive);
+    const luaBody = opensBlock2 && !directive.block && isLuaBlockDirective(directive.name);
+    const terminated = opensBlock2 || directiveEndOffset(directive) > lastTokenEndOffset(directive);
+    const argCount = argCountOf(directive) - (luaBody ? 1 : 0);
+    return new IndexedUse(entry, level, position, argCount << 2 | (opensBlock2 ? 2 : 0) | (terminated ? 1 : 0));
   }
   opensBlockIn(name2, context) {
     return this.table.allowedIn(name2, context).some((spec) => spec.block);
   }
-  /** The variants of the directive nginx would try where it stands (name and context match). */
+  /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
+  variantsByContexts = /* @__PURE__ */ new Map();
+  /**
+   * The variants of the directive nginx would try where it stands (name and context match).
+   * The array is shared between uses of the same name in the same contexts: do not modify it.
+   */
   variantsHere(use) {
-    return this.table.lookup(use.directive.name).filter((spec) => spec.contexts.has("any") || use.contexts.some((c) => spec.contexts.has(c)));
+    if (use instanceof IndexedUse) return use.variants ??= this.variantsOf(use);
+    return this.variantsOf(use);
+  }
+  variantsOf(use) {
+    let byName = this.variantsByContexts.get(use.contexts);
+    if (!byName) this.variantsByContexts.set(use.contexts, byName = /* @__PURE__ */ new Map());
+    const name2 = use.directive.name;
+    let variants = byName.get(name2);
+    if (!variants) {
+      variants = this.table.lookup(name2).filter((spec) => spec.contexts.has("any") || use.contexts.some((c) => spec.contexts.has(c)));
+      byName.set(name2, variants);
+    }
+    return variants;
   }
   /** The directives the rules judge: terminated, and not inside a block whose content is unchecked. */
   *checkedUses() {
@@ -36377,8 +36719,8 @@ var NginxDirectiveIndex = class {
         if (entry.children) score += this.score(entry.children, context);
         continue;
       }
-      const opensBlock = entry.directive.blockOpen !== void 0;
-      if (this.table.allowedIn(name2, context).some((spec) => spec.block === opensBlock || isLuaBlockDirective(name2))) score++;
+      const opensBlock2 = opensBlock(entry.directive);
+      if (this.table.allowedIn(name2, context).some((spec) => spec.block === opensBlock2 || isLuaBlockDirective(name2))) score++;
       if (!entry.children || DATA_BLOCKS.has(name2) || this.table.lookup(name2).length === 0) continue;
       const inner = this.opensBlockIn(name2, context) ? childContext(name2, context) : void 0;
       if (inner) score += this.score(entry.children, inner);
@@ -36386,7 +36728,6 @@ var NginxDirectiveIndex = class {
     return score;
   }
 };
-var sameNameCounts = /* @__PURE__ */ new WeakMap();
 function labelOf(directive) {
   if (directive.name === "server" && directive.block) {
     const naming = directive.block.find((d) => d.name === "server_name") ?? directive.block.find((d) => d.name === "listen");
@@ -36401,18 +36742,30 @@ var LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row) => row[0]))
 function detectModules(roots) {
   const found = /* @__PURE__ */ new Map();
   let openresty;
-  const seen = /* @__PURE__ */ new Set();
+  const mentionsOpenresty = /* @__PURE__ */ new Map();
+  const mayMentionOpenresty = (directive) => {
+    const text3 = fileTextOf(directive);
+    if (text3 === void 0) return true;
+    let mentions = mentionsOpenresty.get(directive.file);
+    if (mentions === void 0) mentionsOpenresty.set(directive.file, mentions = text3.includes("openresty/"));
+    return mentions;
+  };
   const visit = (entries) => {
     for (const entry of entries) {
       const { directive } = entry;
-      if (!seen.has(directive)) {
-        seen.add(directive);
-        if (directive.name === "load_module" && directive.args[0]) {
-          const module2 = moduleOfLoadPath(directive.args[0].value);
-          if (module2 && !found.has(module2)) found.set(module2, `load_module ${directive.args[0].value}`);
+      if (directive.name === "load_module" && directive.args[0]) {
+        const module2 = moduleOfLoadPath(directive.args[0].value);
+        if (module2 && !found.has(module2)) found.set(module2, `load_module ${directive.args[0].value}`);
+      }
+      if (!openresty && LUA_NAMES.has(directive.name)) openresty = `"${directive.name}" (a Lua directive)`;
+      if (!openresty && mayMentionOpenresty(directive)) {
+        for (let i = 0, count = argCountOf(directive); i < count; i++) {
+          const value = argValueOf(directive, i);
+          if (value.includes("openresty/") && /(^|\/)openresty\//.test(value)) {
+            openresty = `a path under openresty/ ("${value}")`;
+            break;
+          }
         }
-        if (!openresty && LUA_NAMES.has(directive.name)) openresty = `"${directive.name}" (a Lua directive)`;
-        if (!openresty && directive.args.some((arg) => /(^|\/)openresty\//.test(arg.value))) openresty = `a path under openresty/ ("${directive.args.find((arg) => /(^|\/)openresty\//.test(arg.value)).value}")`;
       }
       if (entry.children) visit(entry.children);
     }
@@ -36539,26 +36892,37 @@ function parseNginxValue(syntax, text3) {
 
 // src/model/nginx.ts
 var NONE = [];
+var SCAN_LIMIT = 16;
 var NginxBlock = class {
-  constructor(kind, node, parent, contents, path) {
+  constructor(kind, node, parent, contents, fixedPath) {
     this.kind = kind;
     this.node = node;
     this.parent = parent;
-    this.path = path;
+    this.fixedPath = fixedPath;
     this.directives = flattenIncludes(contents);
   }
   kind;
   node;
   parent;
-  path;
+  fixedPath;
   children = [];
   /** The directives of this level in order, includes replaced by what they include. */
   directives;
+  /** Stable path for fingerprints: http>server[example.com]>location[/api]. */
+  get path() {
+    this.fixedPath ??= this.parent && this.node ? `${this.parent.path}>${blockLabel(this.node.directive, this.parent)}` : this.kind;
+    return this.fixedPath;
+  }
   get directive() {
     return this.node?.directive;
   }
   /** Directives named `name` at this level. */
   own(name2) {
+    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
+      let found;
+      for (const entry of this.directives) if (entry.directive.name === name2) (found ??= []).push(entry);
+      return found ?? NONE;
+    }
     if (!this.byName) {
       this.byName = /* @__PURE__ */ new Map();
       for (const entry of this.directives) {
@@ -36572,6 +36936,10 @@ var NginxBlock = class {
   byName;
   /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
   ownLast(name2) {
+    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
+      for (let i = this.directives.length - 1; i >= 0; i--) if (this.directives[i].directive.name === name2) return this.directives[i];
+      return void 0;
+    }
     const own = this.own(name2);
     return own[own.length - 1];
   }
@@ -36587,9 +36955,11 @@ var NginxBlock = class {
   }
   /** A single-value directive after inheritance: the innermost level that sets it. */
   inherited(name2) {
-    for (const block of this.inheritanceChain()) {
+    for (let block = this; block; block = block.parent) {
+      if (block.kind === "upstream" || block.kind === "events") break;
       const entry = block.ownLast(name2);
       if (entry) return { entry, block };
+      if (block.kind === "http" || block.kind === "main") break;
     }
     return void 0;
   }
@@ -36635,19 +37005,32 @@ var NginxBlock = class {
       source: { kind: "default", reference: fallback.reference, note: fallback.since ? `nginx ≥ ${fallback.since}` : void 0 }
     };
   }
-  /** Descendants of this block (not itself), depth first. */
-  *descendants() {
-    for (const child of this.children) {
-      yield child;
-      yield* child.descendants();
+  /**
+   * Descendants of this block (not itself), depth first. Collected once, on first use, after the
+   * model is built (nested generators cost a frame per level for every block they yield).
+   */
+  descendants() {
+    if (!this.allDescendants) {
+      const out = [];
+      const collect = (block) => {
+        for (const child of block.children) {
+          out.push(child);
+          collect(child);
+        }
+      };
+      collect(this);
+      this.allDescendants = out;
     }
+    return this.allDescendants;
   }
+  allDescendants;
   enclosing(kind) {
     for (let block = this.parent; block; block = block.parent) if (block.kind === kind) return block;
     return void 0;
   }
 };
 function flattenIncludes(contents) {
+  if (!contents.some((entry) => entry.children && entry.directive.name === "include")) return contents;
   const out = [];
   for (const entry of contents) {
     out.push(entry);
@@ -36695,6 +37078,18 @@ var NginxHttpScope = class {
     return this.upstreamsByName.get(name2.toLowerCase());
   }
   upstreamsByName;
+  /**
+   * Is `name` set at any level of this scope (the http block or any block in it)? When it is
+   * not, every block's inherited value is the default, which lets a rule skip the lookups.
+   */
+  setsAnywhere(name2) {
+    if (!this.namesSet) {
+      this.namesSet = /* @__PURE__ */ new Set();
+      for (const block of [this.http, ...this.http.descendants()]) for (const entry of block.directives) this.namesSet.add(entry.directive.name);
+    }
+    return this.namesSet.has(name2);
+  }
+  namesSet;
 };
 var NginxModel = class {
   constructor(roots, version, directiveOptions = {}) {
@@ -36732,11 +37127,15 @@ var NginxModel = class {
   scopes = [];
   /** Every location (and `if` in a location) that passes requests on, with its pass. */
   get passes() {
-    return this.scopes.flatMap((scope) => scope.passes);
+    this.allPasses ??= this.scopes.flatMap((scope) => scope.passes);
+    return this.allPasses;
   }
+  allPasses;
   get upstreams() {
-    return this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
+    this.allUpstreams ??= this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
+    return this.allUpstreams;
   }
+  allUpstreams;
   /** Every directive in the context nginx evaluates it in, and the directive table (built on first use). */
   get directives() {
     this.directiveIndex ??= new NginxDirectiveIndex(this.roots, this.directiveOptions);
@@ -36760,15 +37159,18 @@ var NginxModel = class {
           servers: block.own("server").map((entry) => ({
             address: parseAddress(entry.directive.args[0]?.value ?? "", 80),
             entry,
-            span: entry.directive.args[0]?.span ?? entry.directive.span
+            // Built when read (findings and links): most servers of a large tree never need it.
+            get span() {
+              return entry.directive.args[0]?.span ?? entry.directive.span;
+            }
           }))
         });
       }
     }
-    for (const block of [http, ...http.descendants()]) {
+    for (const block of http.descendants()) {
       if (block.kind !== "location" && block.kind !== "if" && block.kind !== "limit_except") continue;
       for (const entry of block.directives) {
-        const module2 = PASS_DIRECTIVES[entry.directive.name];
+        const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
         if (!module2 || entry.directive.args.length === 0) continue;
         scope.passes.push(resolvePass(scope, module2, entry, block));
       }
@@ -36779,8 +37181,8 @@ function buildChildren(block) {
   for (const entry of block.directives) {
     const name2 = entry.directive.name;
     if (!entry.children || name2 === "include" || DATA_BLOCKS2.has(name2)) continue;
-    const kind = BLOCK_KINDS[name2] ?? "other";
-    const child = new NginxBlock(kind, entry, block, entry.children, `${block.path}>${blockLabel(entry.directive, block)}`);
+    const kind = Object.hasOwn(BLOCK_KINDS, name2) ? BLOCK_KINDS[name2] : "other";
+    const child = new NginxBlock(kind, entry, block, entry.children);
     block.children.push(child);
     buildChildren(child);
   }
@@ -36857,38 +37259,42 @@ var VALID_SINCE = [
   { directive: "keepalive", value: "0", since: [1, 29, 7] },
   { directive: "proxy_http_version", value: "2", since: [1, 29, 4] }
 ];
+var SYNTAX_BY_DIRECTIVE = new Map(Object.entries(VALUE_SYNTAX));
 function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
   const diagnostics = [];
   const visit = (directives, parent) => {
     for (const directive of directives) {
-      const syntaxes = directive.name === "keepalive" && parent !== "upstream" ? void 0 : VALUE_SYNTAX[directive.name];
-      for (const [index, syntax] of syntaxes ?? []) {
-        const arg = directive.args[index];
-        if (!arg || arg.value.includes("$")) continue;
-        const invalid = parseNginxValue(syntax, arg.value) === void 0;
-        const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === arg.value);
-        if (newer) {
-          if (compareVersions(versions.min, newer.since) >= 0) continue;
-          const older = { min: versions.min, max: [newer.since[0], newer.since[1], newer.since[2] - 1] };
-          const onlyOlder = compareVersions(versions.max, newer.since) < 0;
-          diagnostics.push({
-            ruleId: "invalid-value",
-            message: `Invalid value "${arg.value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}: nginx refuses to start (${nginxSays(directive.name, arg.value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
-            primary: arg.span,
-            related: [],
-            severity: onlyOlder ? void 0 : "warning"
-          });
-          continue;
-        }
-        if (!invalid) continue;
+      const syntaxes = SYNTAX_BY_DIRECTIVE.get(directive.name);
+      if (syntaxes && (directive.name !== "keepalive" || parent === "upstream")) checkValues(directive, syntaxes);
+      if (directive.block) visit(directive.block, directive.name);
+    }
+  };
+  const checkValues = (directive, syntaxes) => {
+    for (const [index, syntax] of syntaxes) {
+      const value = argValueOf(directive, index);
+      if (value === void 0 || value.includes("$")) continue;
+      const invalid = parseNginxValue(syntax, value) === void 0;
+      const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === value);
+      if (newer) {
+        if (compareVersions(versions.min, newer.since) >= 0) continue;
+        const older = { min: versions.min, max: [newer.since[0], newer.since[1], newer.since[2] - 1] };
+        const onlyOlder = compareVersions(versions.max, newer.since) < 0;
         diagnostics.push({
           ruleId: "invalid-value",
-          message: `Invalid value "${arg.value}" in "${directive.name}": nginx refuses to start (${nginxSays(directive.name, arg.value, syntax)}); expected ${EXPECTED[syntax]}`,
-          primary: arg.span,
-          related: []
+          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}: nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
+          primary: directive.args[index].span,
+          related: [],
+          severity: onlyOlder ? void 0 : "warning"
         });
+        continue;
       }
-      if (directive.block) visit(directive.block, directive.name);
+      if (!invalid) continue;
+      diagnostics.push({
+        ruleId: "invalid-value",
+        message: `Invalid value "${value}" in "${directive.name}": nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
+        primary: directive.args[index].span,
+        related: []
+      });
     }
   };
   for (const file of files) visit(file.directives, void 0);
@@ -37989,22 +38395,28 @@ var rule6 = defineRule({
   },
   *check(model) {
     const index = model.nginx.directives;
+    const verdicts = /* @__PURE__ */ new Map();
     for (const use of index.checkedUses()) {
       const variants = index.variantsHere(use);
       if (variants.length === 0) continue;
+      let byShape = verdicts.get(variants);
+      if (!byShape) verdicts.set(variants, byShape = /* @__PURE__ */ new Map());
+      const shapeKey = use.argCount * 2 + (use.opensBlock ? 1 : 0);
+      let verdict = byShape.get(shapeKey);
+      if (!verdict) byShape.set(shapeKey, verdict = judge2(variants, use.directive.name, use.opensBlock, use.argCount));
+      if (verdict.kind === "ok") continue;
       const { directive } = use;
       const name2 = directive.name;
-      const base = { modelPath: use.path };
-      const shaped = variants.filter((spec) => spec.block === use.opensBlock || isLuaBlockDirective(name2) && spec.block);
-      if (shaped.length === 0) {
-        yield use.opensBlock ? { ...base, messageId: "notTerminated", data: { name: name2 }, primary: directive.blockOpen ?? directive.nameSpan } : { ...base, messageId: "noOpeningBrace", data: { name: name2 }, primary: directive.nameSpan };
+      if (verdict.kind === "shape") {
+        yield use.opensBlock ? { modelPath: use.path, messageId: "notTerminated", data: { name: name2 }, primary: directive.blockOpen ?? directive.nameSpan } : { modelPath: use.path, messageId: "noOpeningBrace", data: { name: name2 }, primary: directive.nameSpan };
         continue;
       }
-      if (!shaped.some((spec) => acceptsCount(spec.args, use.argCount))) {
+      if (verdict.kind === "count") {
+        const { shaped } = verdict;
         const mask = shaped.reduce((all, spec) => all | spec.args, 0);
         const syntax = shaped.map((spec) => spec.syntax).filter((s) => !!s);
         yield {
-          ...base,
+          modelPath: use.path,
           messageId: "count",
           data: {
             name: name2,
@@ -38017,14 +38429,20 @@ var rule6 = defineRule({
         };
         continue;
       }
-      if (shaped.every((spec) => spec.flag) && use.argCount === 1) {
-        const arg = directive.args[0];
-        const value = arg.value.toLowerCase();
-        if (value !== "on" && value !== "off") yield { ...base, messageId: "flag", data: { name: name2, value: arg.value }, primary: arg.span };
-      }
+      const value = argValueOf(directive, 0);
+      const lower = value.toLowerCase();
+      if (lower !== "on" && lower !== "off") yield { modelPath: use.path, messageId: "flag", data: { name: name2, value }, primary: directive.args[0].span };
     }
   }
 });
+var OK = { kind: "ok" };
+function judge2(variants, name2, opensBlock2, argCount) {
+  const shaped = variants.filter((spec) => spec.block === opensBlock2 || isLuaBlockDirective(name2) && spec.block);
+  if (shaped.length === 0) return { kind: "shape" };
+  if (!shaped.some((spec) => acceptsCount(spec.args, argCount))) return { kind: "count", shaped };
+  if (shaped.every((spec) => spec.flag) && argCount === 1) return { kind: "flag" };
+  return OK;
+}
 function maxCount(mask) {
   for (let n = 7; n >= 0; n--) if (mask & 1 << n) return n;
   return 0;
@@ -38053,15 +38471,21 @@ var rule7 = defineRule({
   *check(model) {
     const index = model.nginx.directives;
     const range = model.nginxVersion.range;
+    const existing = /* @__PURE__ */ new Map();
     for (const use of index.checkedUses()) {
+      if (index.variantsHere(use).length > 0) continue;
       const specs2 = index.table.lookup(use.directive.name);
       if (specs2.length === 0) continue;
-      const exists = specs2.filter((spec) => {
-        const since = spec.since ? parseVersion(spec.since) : void 0;
-        const removed = spec.removed ? parseVersion(spec.removed) : void 0;
-        return (!since || compareVersions(range.max, since) >= 0) && (!removed || compareVersions(range.min, removed) < 0);
-      });
-      if (exists.length === 0 || index.variantsHere(use).length > 0) continue;
+      let exists = existing.get(use.directive.name);
+      if (!exists) {
+        exists = specs2.filter((spec) => {
+          const since = spec.since ? parseVersion(spec.since) : void 0;
+          const removed = spec.removed ? parseVersion(spec.removed) : void 0;
+          return (!since || compareVersions(range.max, since) >= 0) && (!removed || compareVersions(range.min, removed) < 0);
+        });
+        existing.set(use.directive.name, exists);
+      }
+      if (exists.length === 0) continue;
       const allowed = [...new Set(exists.flatMap((spec) => [...spec.contexts]))].map(contextName);
       const owner = use.level.owner;
       const draft = {
@@ -38096,12 +38520,17 @@ var rule8 = defineRule({
   },
   *check(model) {
     const index = model.nginx.directives;
+    const rejects = /* @__PURE__ */ new Map();
     for (const level of index.levels) {
-      const firstBySetting = /* @__PURE__ */ new Map();
+      let firstBySetting;
       for (const use of level.uses) {
         if (!use.terminated || use.contexts.length === 0) continue;
         const variants = index.variantsHere(use);
-        if (variants.length === 0 || !variants.every((spec) => spec.rejectsDuplicate)) continue;
+        if (variants.length === 0) continue;
+        let rejected = rejects.get(variants);
+        if (rejected === void 0) rejects.set(variants, rejected = variants.every((spec) => spec.rejectsDuplicate));
+        if (!rejected) continue;
+        firstBySetting ??= /* @__PURE__ */ new Map();
         const name2 = use.directive.name;
         const setting = SHARED_SETTING[name2] ?? name2;
         const first = firstBySetting.get(setting);
@@ -38131,6 +38560,7 @@ var ID9 = "nginx-proxy-buffers";
 var PAGE = 4096;
 var MODULES = ["proxy", "uwsgi", "fastcgi", "scgi"];
 var CHECKED_KINDS = /* @__PURE__ */ new Set(["server", "location", "if", "limit_except"]);
+var BUFFER_SETTINGS = ["buffers", "buffer_size", "busy_buffers_size", "temp_file_write_size", "max_temp_file_size"];
 var rule9 = defineRule({
   id: ID9,
   severity: "error",
@@ -38150,17 +38580,19 @@ var rule9 = defineRule({
   *check(model) {
     for (const scope of model.nginx.scopes) {
       const synthetic = scope.http.node === void 0 && scope.roots.every((root) => root.kind === "snippet");
+      const modules = MODULES.filter((m) => BUFFER_SETTINGS.some((setting) => scope.setsAnywhere(`${m}_${setting}`)));
+      if (modules.length === 0) continue;
       for (const block of scope.http.descendants()) {
         if (!CHECKED_KINDS.has(block.kind)) continue;
-        for (const m of MODULES) {
-          const finding = judge2(block, m, synthetic);
+        for (const m of modules) {
+          const finding = judge3(block, m, synthetic);
           if (finding) yield finding;
         }
       }
     }
   }
 });
-function judge2(block, m, synthetic) {
+function judge3(block, m, synthetic) {
   let unknown2 = false;
   const setting = (name2, parse, fallback) => {
     const found = block.inherited(name2);
@@ -38249,11 +38681,12 @@ var rule10 = defineRule({
     const index = model.nginx.directives;
     const range = model.nginxVersion.range;
     let names;
+    const releaseVerdicts = /* @__PURE__ */ new Map();
     for (const use of index.checkedUses()) {
       const { directive } = use;
       const specs2 = index.table.lookup(directive.name);
-      const base = { primary: directive.nameSpan, modelPath: use.path };
       if (specs2.length === 0) {
+        const base = { primary: directive.nameSpan, modelPath: use.path };
         const module2 = index.table.disabledModuleOf(directive.name);
         if (module2) {
           yield { ...base, messageId: "thirdParty", data: { name: directive.name, module: module2 }, maxSeverity: "warning" };
@@ -38264,18 +38697,23 @@ var rule10 = defineRule({
         yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
         continue;
       }
-      const since = specs2.map((spec) => spec.since ? parseVersion(spec.since) : void 0);
-      if (since.every((v) => v !== void 0 && compareVersions(range.max, v) < 0)) {
-        yield { ...base, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range) } };
-        continue;
-      }
-      const removed = specs2.map((spec) => spec.removed ? parseVersion(spec.removed) : void 0);
-      if (removed.every((v) => v !== void 0 && compareVersions(range.min, v) >= 0)) {
-        yield { ...base, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range) } };
+      let verdict = releaseVerdicts.get(directive.name);
+      if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range));
+      if (verdict === "notYet") {
+        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range) } };
+      } else if (verdict === "removed") {
+        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range) } };
       }
     }
   }
 });
+function releaseVerdict(specs2, range) {
+  const since = specs2.map((spec) => spec.since ? parseVersion(spec.since) : void 0);
+  if (since.every((v) => v !== void 0 && compareVersions(range.max, v) < 0)) return "notYet";
+  const removed = specs2.map((spec) => spec.removed ? parseVersion(spec.removed) : void 0);
+  if (removed.every((v) => v !== void 0 && compareVersions(range.min, v) >= 0)) return "removed";
+  return void 0;
+}
 
 // checks/proxy-read-timeout-backend.ts
 var ID11 = "proxy-read-timeout-backend";
@@ -38361,13 +38799,13 @@ var rule12 = defineRule({
     for (const backend of model.backends) {
       if (backend.kind !== "tomcat") continue;
       for (const connector of backend.connectors) {
-        const finding = judge3(backend, connector);
+        const finding = judge4(backend, connector);
         if (finding) yield finding;
       }
     }
   }
 });
-function judge3(backend, connector) {
+function judge4(backend, connector) {
   if (connector.protocol !== "ajp" || connector.unavailable || !ajpSecretRequiredExists(backend.version)) return void 0;
   const required = connector.settings.get("secretRequired");
   if (!required || required.value !== true) return void 0;
@@ -38575,10 +39013,10 @@ var rule14 = defineRule({
     }
   },
   *check(model) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge4(model, link), other: link.listener.span })));
+    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge5(model, link), other: link.listener.span })));
   }
 });
-function judge4(model, link) {
+function judge5(model, link) {
   const group = link.target.group;
   if (!group?.block || !groupIsUsedOverHttp(model, group)) return void 0;
   const keepAlive = link.listener.keepAlive;
@@ -38629,10 +39067,10 @@ var rule15 = defineRule({
     }
   },
   *check(model) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge5(model, link), other: link.listener.span })));
+    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge6(model, link), other: link.listener.span })));
   }
 });
-function judge5(model, link) {
+function judge6(model, link) {
   const group = link.target.group;
   if (!group?.block || !groupIsUsedOverHttp(model, group)) return void 0;
   const keepAlive = link.listener.keepAlive;
@@ -38818,10 +39256,10 @@ var rule17 = defineRule({
   },
   *check(model) {
     const socketLinks = linkDeployment(model).filter((link) => link.target.address.kind === "unix" && link.listener.address.kind === "unix");
-    yield* oncePerPair(socketLinks.map((link) => ({ draft: judge6(model, link), other: link.listener.span })));
+    yield* oncePerPair(socketLinks.map((link) => ({ draft: judge7(model, link), other: link.listener.span })));
   }
 });
-function judge6(model, link) {
+function judge7(model, link) {
   const nginxUser = nginxUserFor(model, link);
   if (!nginxUser) return void 0;
   const backend = link.backend;
@@ -39258,12 +39696,12 @@ var rule23 = defineRule({
       const main = scope.http.parent;
       if (!main || main.kind !== "main" || seen.has(main)) continue;
       seen.add(main);
-      const draft = judge7(model, scope, main);
+      const draft = judge8(model, scope, main);
       if (draft) yield draft;
     }
   }
 });
-function judge7(model, scope, main) {
+function judge8(model, scope, main) {
   const events = main.children.find((child) => child.kind === "events");
   const entry = events?.ownLast("worker_connections");
   const arg = entry?.directive.args[0];
@@ -39321,7 +39759,7 @@ var RULES = [
   rule21,
   rule22,
   rule23
-].sort((a, b) => a.id.localeCompare(b.id));
+].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 // src/engine/suppress.ts
 var DIRECTIVE = /^\s*cfglint-(disable-next-line|disable|enable)(?=\s|$)(.*)$/;

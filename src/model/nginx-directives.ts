@@ -12,7 +12,7 @@
  */
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
 import { childContext, DATA_BLOCKS, DirectiveSpec, DirectiveTable, DirectiveTableOptions, moduleOfLoadPath, OPENRESTY_BUNDLE } from '../readers/nginx/directives';
-import { isLuaBlockDirective } from '../readers/nginx/parse';
+import { argCountOf, argValueOf, directiveEndOffset, fileTextOf, isLuaBlockDirective, lastTokenEndOffset, opensBlock as opensBlockOf } from '../readers/nginx/parse';
 import { THIRD_PARTY_DIRECTIVES } from '../readers/nginx/third-party-directives';
 
 /** Contexts a snippet's top level may stand in (an `include` may sit in any of them). */
@@ -22,7 +22,7 @@ const SNIPPET_CANDIDATES = ['main', 'events', 'http', 'server', 'location', 'ups
 // never import a reader.
 export { acceptsCount, contextName, describeArgs, SHARED_SETTING } from '../readers/nginx/directives';
 export type { DirectiveSpec } from '../readers/nginx/directives';
-export { isLuaBlockDirective } from '../readers/nginx/parse';
+export { argValueOf, isLuaBlockDirective } from '../readers/nginx/parse';
 export type { ExpandedDirective } from '../readers/nginx';
 
 export interface DirectiveUse {
@@ -44,7 +44,76 @@ export interface DirectiveUse {
   /** The level it belongs to: its siblings, includes flattened. */
   level: DirectiveLevel;
   /** Model path for fingerprints: main>http>server[example.com]>location[/]>proxy_pass. */
-  path: string;
+  readonly path: string;
+}
+
+/** For each use of a level, how many uses of the same name come before it (the `#2` of model paths). */
+const sameNameCounts = new WeakMap<DirectiveLevel, number[]>();
+function sameNameBefore(level: DirectiveLevel): number[] {
+  let counts = sameNameCounts.get(level);
+  if (!counts) {
+    const seen = new Map<string, number>();
+    counts = level.uses.map((use) => {
+      const before = seen.get(use.directive.name) ?? 0;
+      seen.set(use.directive.name, before + 1);
+      return before;
+    });
+    sameNameCounts.set(level, counts);
+  }
+  return counts;
+}
+
+/**
+ * A use whose model path is built on first read: only findings need it, and one string per
+ * directive was a large part of building the index for a large tree (docs/performance.md).
+ */
+class IndexedUse implements DirectiveUse {
+  private modelPath: string | undefined;
+
+  constructor(
+    readonly entry: ExpandedDirective,
+    readonly level: DirectiveLevel,
+    /** Where this use is in level.uses. */
+    private readonly position: number,
+    /** argCount << 2 | opensBlock << 1 | terminated: one number rather than three fields per use. */
+    private readonly shape: number,
+  ) {}
+
+  get directive(): NginxDirective {
+    return this.entry.directive;
+  }
+
+  /** A level's uses share its contexts; a main config's are certain, a snippet's inferred. */
+  get contexts(): string[] {
+    return this.level.contexts;
+  }
+
+  get certain(): boolean {
+    return this.level.root.kind === 'main';
+  }
+
+  get argCount(): number {
+    return this.shape >> 2;
+  }
+
+  get opensBlock(): boolean {
+    return (this.shape & 2) !== 0;
+  }
+
+  get terminated(): boolean {
+    return (this.shape & 1) !== 0;
+  }
+
+  /** Set by NginxDirectiveIndex.variantsHere on first use (three rules ask for every use). */
+  variants: DirectiveSpec[] | undefined;
+
+  get path(): string {
+    if (this.modelPath === undefined) {
+      const before = sameNameBefore(this.level)[this.position];
+      this.modelPath = `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ''}`;
+    }
+    return this.modelPath;
+  }
 }
 
 export interface DirectiveLevel {
@@ -72,63 +141,108 @@ export class NginxDirectiveIndex {
     });
     for (const root of roots) {
       const rootPath = root.kind === 'main' ? 'main' : `snippet[${root.file}]`;
-      const contexts = root.kind === 'main' ? ['main'] : this.plausibleContexts(root);
-      this.walk(root.directives, contexts, root.kind === 'main', { uses: [], contexts, root, path: rootPath });
+      const contexts = this.intern(root.kind === 'main' ? ['main'] : this.plausibleContexts(root));
+      this.walk(root.directives, { uses: [], contexts, root, path: rootPath });
     }
   }
 
-  private walk(entries: ExpandedDirective[], contexts: string[], certain: boolean, level: DirectiveLevel) {
+  /**
+   * One array per distinct context list, so that what depends only on (contexts, name) is
+   * computed once per pair rather than once per directive: a tree of 20,000 servers has one
+   * `['server']`, not 20,000.
+   */
+  private readonly internedContexts = new Map<string, string[]>();
+  private intern(contexts: string[]): string[] {
+    const key = contexts.join(' ');
+    let interned = this.internedContexts.get(key);
+    if (!interned) this.internedContexts.set(key, (interned = contexts));
+    return interned;
+  }
+
+  /** (contexts, block name) → the contexts its content is in; [] when nginx does not enter it. */
+  private readonly innerContexts = new Map<string[], Map<string, string[]>>();
+  private innerContextsOf(name: string, contexts: string[]): string[] {
+    let byName = this.innerContexts.get(contexts);
+    if (!byName) this.innerContexts.set(contexts, (byName = new Map()));
+    let inner = byName.get(name);
+    if (!inner) {
+      // Only where the block itself is allowed: nginx stops at a misplaced block.
+      inner = this.intern([...new Set(contexts.filter((c) => this.opensBlockIn(name, c)).map((c) => childContext(name, c)).filter((c): c is string => c !== undefined))]);
+      byName.set(name, inner);
+    }
+    return inner;
+  }
+
+  private walk(entries: ExpandedDirective[], level: DirectiveLevel) {
+    const { contexts } = level;
     this.levels.push(level);
     const visit = (list: ExpandedDirective[]) => {
       for (const entry of list) {
-        const use = this.useOf(entry, contexts, certain, level);
+        const { directive } = entry;
+        const name = directive.name;
+        const use = this.useOf(entry, level, level.uses.length);
         level.uses.push(use);
         this.uses.push(use);
-        const { directive } = entry;
-        if (directive.name === 'include') {
+        if (name === 'include') {
           if (entry.children) visit(entry.children);
           continue;
         }
-        if (!entry.children || DATA_BLOCKS.has(directive.name)) continue;
+        if (!entry.children || DATA_BLOCKS.has(name)) continue;
         // The content of a block cfglint does not know is not checked: nginx stops at the block.
-        if (this.table.lookup(directive.name).length === 0) continue;
-        // Only where the block itself is allowed: nginx stops at a misplaced block.
-        const inner = [...new Set(contexts.filter((c) => this.opensBlockIn(directive.name, c)).map((c) => childContext(directive.name, c)).filter((c): c is string => c !== undefined))];
+        if (this.table.lookup(name).length === 0) continue;
+        const inner = this.innerContextsOf(name, contexts);
         if (inner.length === 0) continue;
-        this.walk(entry.children, inner, certain, { owner: use, uses: [], contexts: inner, root: level.root, path: use.path });
+        const owner = use;
+        this.walk(entry.children, {
+          owner,
+          uses: [],
+          contexts: inner,
+          root: level.root,
+          // Read only for findings and the paths of the uses inside.
+          get path() { return owner.path; },
+        });
       }
     };
     visit(entries);
   }
 
-  private useOf(entry: ExpandedDirective, contexts: string[], certain: boolean, level: DirectiveLevel): DirectiveUse {
+  private useOf(entry: ExpandedDirective, level: DirectiveLevel, position: number): DirectiveUse {
     const { directive } = entry;
-    const luaBody = isLuaBlockDirective(directive.name) && directive.blockOpen !== undefined && !directive.block;
-    let counts = sameNameCounts.get(level);
-    if (!counts) sameNameCounts.set(level, (counts = new Map()));
-    const same = counts.get(directive.name) ?? 0;
-    counts.set(directive.name, same + 1);
-    const lastToken = directive.args.length > 0 ? directive.args[directive.args.length - 1].span : directive.nameSpan;
-    return {
-      entry,
-      directive,
-      contexts,
-      certain,
-      terminated: directive.blockOpen !== undefined || directive.span.end.offset > lastToken.end.offset,
-      argCount: directive.args.length - (luaBody ? 1 : 0),
-      opensBlock: directive.blockOpen !== undefined,
-      level,
-      path: `${level.path}>${labelOf(directive)}${same > 0 ? `#${same + 1}` : ''}`,
-    };
+    const opensBlock = opensBlockOf(directive);
+    const luaBody = opensBlock && !directive.block && isLuaBlockDirective(directive.name);
+    // Offsets and counts, not spans and argument objects: the reader builds those on demand,
+    // and most directives never need them.
+    const terminated = opensBlock || directiveEndOffset(directive) > lastTokenEndOffset(directive);
+    const argCount = argCountOf(directive) - (luaBody ? 1 : 0);
+    return new IndexedUse(entry, level, position, (argCount << 2) | (opensBlock ? 2 : 0) | (terminated ? 1 : 0));
   }
 
   private opensBlockIn(name: string, context: string): boolean {
     return this.table.allowedIn(name, context).some((spec) => spec.block);
   }
 
-  /** The variants of the directive nginx would try where it stands (name and context match). */
+  /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
+  private readonly variantsByContexts = new Map<string[], Map<string, DirectiveSpec[]>>();
+
+  /**
+   * The variants of the directive nginx would try where it stands (name and context match).
+   * The array is shared between uses of the same name in the same contexts: do not modify it.
+   */
   variantsHere(use: DirectiveUse): DirectiveSpec[] {
-    return this.table.lookup(use.directive.name).filter((spec) => spec.contexts.has('any') || use.contexts.some((c) => spec.contexts.has(c)));
+    if (use instanceof IndexedUse) return (use.variants ??= this.variantsOf(use));
+    return this.variantsOf(use);
+  }
+
+  private variantsOf(use: DirectiveUse): DirectiveSpec[] {
+    let byName = this.variantsByContexts.get(use.contexts);
+    if (!byName) this.variantsByContexts.set(use.contexts, (byName = new Map()));
+    const name = use.directive.name;
+    let variants = byName.get(name);
+    if (!variants) {
+      variants = this.table.lookup(name).filter((spec) => spec.contexts.has('any') || use.contexts.some((c) => spec.contexts.has(c)));
+      byName.set(name, variants);
+    }
+    return variants;
   }
 
   /** The directives the rules judge: terminated, and not inside a block whose content is unchecked. */
@@ -158,7 +272,7 @@ export class NginxDirectiveIndex {
         if (entry.children) score += this.score(entry.children, context);
         continue;
       }
-      const opensBlock = entry.directive.blockOpen !== undefined;
+      const opensBlock = opensBlockOf(entry.directive);
       if (this.table.allowedIn(name, context).some((spec) => spec.block === opensBlock || isLuaBlockDirective(name))) score++;
       if (!entry.children || DATA_BLOCKS.has(name) || this.table.lookup(name).length === 0) continue;
       const inner = this.opensBlockIn(name, context) ? childContext(name, context) : undefined;
@@ -167,9 +281,6 @@ export class NginxDirectiveIndex {
     return score;
   }
 }
-
-/** How many directives of each name a level has seen so far (for stable model paths). */
-const sameNameCounts = new WeakMap<DirectiveLevel, Map<string, number>>();
 
 function labelOf(directive: NginxDirective): string {
   if (directive.name === 'server' && directive.block) {
@@ -191,18 +302,33 @@ const LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row) => row[0]
 function detectModules(roots: NginxConfigRoot[]): { module: string; reason: string }[] {
   const found = new Map<string, string>();
   let openresty: string | undefined;
-  const seen = new Set<NginxDirective>();
+  /** Whether each file's text has "openresty/" at all (an argument can only have it if its file does). */
+  const mentionsOpenresty = new Map<string, boolean>();
+  const mayMentionOpenresty = (directive: NginxDirective) => {
+    const text = fileTextOf(directive);
+    if (text === undefined) return true;
+    let mentions = mentionsOpenresty.get(directive.file);
+    if (mentions === undefined) mentionsOpenresty.set(directive.file, (mentions = text.includes('openresty/')));
+    return mentions;
+  };
+  // A file included twice is visited twice; that only repeats checks whose answers are kept once.
   const visit = (entries: ExpandedDirective[]) => {
     for (const entry of entries) {
       const { directive } = entry;
-      if (!seen.has(directive)) {
-        seen.add(directive);
-        if (directive.name === 'load_module' && directive.args[0]) {
-          const module = moduleOfLoadPath(directive.args[0].value);
-          if (module && !found.has(module)) found.set(module, `load_module ${directive.args[0].value}`);
+      if (directive.name === 'load_module' && directive.args[0]) {
+        const module = moduleOfLoadPath(directive.args[0].value);
+        if (module && !found.has(module)) found.set(module, `load_module ${directive.args[0].value}`);
+      }
+      if (!openresty && LUA_NAMES.has(directive.name)) openresty = `"${directive.name}" (a Lua directive)`;
+      if (!openresty && mayMentionOpenresty(directive)) {
+        // Argument values only: building every argument object here would undo the reader's saving.
+        for (let i = 0, count = argCountOf(directive); i < count; i++) {
+          const value = argValueOf(directive, i)!;
+          if (value.includes('openresty/') && /(^|\/)openresty\//.test(value)) {
+            openresty = `a path under openresty/ ("${value}")`;
+            break;
+          }
         }
-        if (!openresty && LUA_NAMES.has(directive.name)) openresty = `"${directive.name}" (a Lua directive)`;
-        if (!openresty && directive.args.some((arg) => /(^|\/)openresty\//.test(arg.value))) openresty = `a path under openresty/ ("${directive.args.find((arg) => /(^|\/)openresty\//.test(arg.value))!.value}")`;
       }
       if (entry.children) visit(entry.children);
     }

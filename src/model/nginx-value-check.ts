@@ -5,6 +5,7 @@
  */
 import type { ReaderDiagnostic } from '../readers/diagnostic';
 import type { NginxDirective, ParsedNginxFile } from '../readers/nginx';
+import { argValueOf } from '../readers/nginx/parse';
 import { parseNginxValue, ValueSyntax as Syntax, VALUE_SYNTAX } from './nginx-value-syntax';
 import { compareVersions, describeRange, formatVersion, UNKNOWN_VERSION, Version, VersionRange } from './nginx-version';
 
@@ -34,40 +35,51 @@ const VALID_SINCE: { directive: string; value: string; since: Version }[] = [
   { directive: 'proxy_http_version', value: '2', since: [1, 29, 4] },
 ];
 
+/**
+ * The table as a Map: a directive named `constructor` or `toString` must not find Object's own
+ * properties (it did, and crashed the run), and most names are not in it, which a Map answers
+ * faster than a dictionary-mode object.
+ */
+const SYNTAX_BY_DIRECTIVE = new Map(Object.entries(VALUE_SYNTAX));
+
 export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: VersionRange = UNKNOWN_VERSION.range): ReaderDiagnostic[] {
   const diagnostics: ReaderDiagnostic[] = [];
   const visit = (directives: NginxDirective[], parent: string | undefined) => {
     for (const directive of directives) {
+      const syntaxes = SYNTAX_BY_DIRECTIVE.get(directive.name);
       // `keepalive` is a number only inside upstream{}; elsewhere it is not this directive.
-      const syntaxes = directive.name === 'keepalive' && parent !== 'upstream' ? undefined : VALUE_SYNTAX[directive.name];
-      for (const [index, syntax] of syntaxes ?? []) {
-        const arg = directive.args[index];
-        if (!arg || arg.value.includes('$')) continue;
-        const invalid = parseNginxValue(syntax, arg.value) === undefined;
-        const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === arg.value);
-        if (newer) {
-          // Invalid only on releases before `since`: an error when the tree runs none newer.
-          if (compareVersions(versions.min, newer.since) >= 0) continue;
-          const older = { min: versions.min, max: [newer.since[0], newer.since[1], newer.since[2] - 1] as Version };
-          const onlyOlder = compareVersions(versions.max, newer.since) < 0;
-          diagnostics.push({
-            ruleId: 'invalid-value',
-            message: `Invalid value "${arg.value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}: nginx refuses to start (${nginxSays(directive.name, arg.value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
-            primary: arg.span,
-            related: [],
-            severity: onlyOlder ? undefined : 'warning',
-          });
-          continue;
-        }
-        if (!invalid) continue;
+      if (syntaxes && (directive.name !== 'keepalive' || parent === 'upstream')) checkValues(directive, syntaxes);
+      if (directive.block) visit(directive.block, directive.name);
+    }
+  };
+  const checkValues = (directive: NginxDirective, syntaxes: [number, Syntax][]) => {
+    for (const [index, syntax] of syntaxes) {
+      // The value alone: the argument object (and its span) is built only for a finding.
+      const value = argValueOf(directive, index);
+      if (value === undefined || value.includes('$')) continue;
+      const invalid = parseNginxValue(syntax, value) === undefined;
+      const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === value);
+      if (newer) {
+        // Invalid only on releases before `since`: an error when the tree runs none newer.
+        if (compareVersions(versions.min, newer.since) >= 0) continue;
+        const older = { min: versions.min, max: [newer.since[0], newer.since[1], newer.since[2] - 1] as Version };
+        const onlyOlder = compareVersions(versions.max, newer.since) < 0;
         diagnostics.push({
           ruleId: 'invalid-value',
-          message: `Invalid value "${arg.value}" in "${directive.name}": nginx refuses to start (${nginxSays(directive.name, arg.value, syntax)}); expected ${EXPECTED[syntax]}`,
-          primary: arg.span,
+          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}: nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
+          primary: directive.args[index].span,
           related: [],
+          severity: onlyOlder ? undefined : 'warning',
         });
+        continue;
       }
-      if (directive.block) visit(directive.block, directive.name);
+      if (!invalid) continue;
+      diagnostics.push({
+        ruleId: 'invalid-value',
+        message: `Invalid value "${value}" in "${directive.name}": nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
+        primary: directive.args[index].span,
+        related: [],
+      });
     }
   };
   for (const file of files) visit(file.directives, undefined);

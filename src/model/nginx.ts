@@ -15,6 +15,8 @@ import type { VersionRange } from './nginx-version';
 export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';
 
 const NONE: ExpandedDirective[] = [];
+/** Up to this many directives, a level is scanned rather than indexed by name. */
+const SCAN_LIMIT = 16;
 
 export class NginxBlock {
   readonly children: NginxBlock[] = [];
@@ -27,10 +29,17 @@ export class NginxBlock {
     readonly node: ExpandedDirective | undefined,
     readonly parent: NginxBlock | undefined,
     contents: ExpandedDirective[],
-    /** Stable path for fingerprints: http>server[example.com]>location[/api]. */
-    readonly path: string,
+    /** Given for roots; a nested block's is built from its parent's on first read. */
+    private fixedPath?: string,
   ) {
     this.directives = flattenIncludes(contents);
+  }
+
+  /** Stable path for fingerprints: http>server[example.com]>location[/api]. */
+  get path(): string {
+    // Only findings read it, so most blocks of a large tree never build theirs.
+    this.fixedPath ??= this.parent && this.node ? `${this.parent.path}>${blockLabel(this.node.directive, this.parent)}` : this.kind;
+    return this.fixedPath;
   }
 
   get directive(): NginxDirective | undefined {
@@ -39,7 +48,13 @@ export class NginxBlock {
 
   /** Directives named `name` at this level. */
   own(name: string): ExpandedDirective[] {
-    // Indexed once: an http block with thousands of servers is asked once per location.
+    // A small level is scanned; a large one is indexed once (an http block with thousands of
+    // servers is asked once per location).
+    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
+      let found: ExpandedDirective[] | undefined;
+      for (const entry of this.directives) if (entry.directive.name === name) (found ??= []).push(entry);
+      return found ?? NONE;
+    }
     if (!this.byName) {
       this.byName = new Map();
       for (const entry of this.directives) {
@@ -55,6 +70,11 @@ export class NginxBlock {
 
   /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
   ownLast(name: string): ExpandedDirective | undefined {
+    // Most levels hold a handful of directives: scanning them beats building the name index.
+    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
+      for (let i = this.directives.length - 1; i >= 0; i--) if (this.directives[i].directive.name === name) return this.directives[i];
+      return undefined;
+    }
     const own = this.own(name);
     return own[own.length - 1];
   }
@@ -72,9 +92,13 @@ export class NginxBlock {
 
   /** A single-value directive after inheritance: the innermost level that sets it. */
   inherited(name: string): { entry: ExpandedDirective; block: NginxBlock } | undefined {
-    for (const block of this.inheritanceChain()) {
+    // The chain of inheritanceChain(), walked without building it: rules ask this for every
+    // location and several names, and most of the answers are "not set anywhere".
+    for (let block: NginxBlock | undefined = this; block; block = block.parent) {
+      if (block.kind === 'upstream' || block.kind === 'events') break;
       const entry = block.ownLast(name);
       if (entry) return { entry, block };
+      if (block.kind === 'http' || block.kind === 'main') break;
     }
     return undefined;
   }
@@ -123,13 +147,26 @@ export class NginxBlock {
     };
   }
 
-  /** Descendants of this block (not itself), depth first. */
-  *descendants(): Generator<NginxBlock> {
-    for (const child of this.children) {
-      yield child;
-      yield* child.descendants();
+  /**
+   * Descendants of this block (not itself), depth first. Collected once, on first use, after the
+   * model is built (nested generators cost a frame per level for every block they yield).
+   */
+  descendants(): readonly NginxBlock[] {
+    if (!this.allDescendants) {
+      const out: NginxBlock[] = [];
+      const collect = (block: NginxBlock) => {
+        for (const child of block.children) {
+          out.push(child);
+          collect(child);
+        }
+      };
+      collect(this);
+      this.allDescendants = out;
     }
+    return this.allDescendants;
   }
+
+  private allDescendants: NginxBlock[] | undefined;
 
   enclosing(kind: NginxBlockKind): NginxBlock | undefined {
     for (let block = this.parent; block; block = block.parent) if (block.kind === kind) return block;
@@ -138,6 +175,8 @@ export class NginxBlock {
 }
 
 function flattenIncludes(contents: ExpandedDirective[]): ExpandedDirective[] {
+  // Most levels include nothing: they keep the reader's array instead of a copy.
+  if (!contents.some((entry) => entry.children && entry.directive.name === 'include')) return contents;
   const out: ExpandedDirective[] = [];
   for (const entry of contents) {
     out.push(entry);
@@ -223,6 +262,20 @@ export class NginxHttpScope {
   }
 
   private upstreamsByName: Map<string, UpstreamGroup> | undefined;
+
+  /**
+   * Is `name` set at any level of this scope (the http block or any block in it)? When it is
+   * not, every block's inherited value is the default, which lets a rule skip the lookups.
+   */
+  setsAnywhere(name: string): boolean {
+    if (!this.namesSet) {
+      this.namesSet = new Set();
+      for (const block of [this.http, ...this.http.descendants()]) for (const entry of block.directives) this.namesSet.add(entry.directive.name);
+    }
+    return this.namesSet.has(name);
+  }
+
+  private namesSet: Set<string> | undefined;
 }
 
 export class NginxModel {
@@ -265,12 +318,19 @@ export class NginxModel {
 
   /** Every location (and `if` in a location) that passes requests on, with its pass. */
   get passes(): UpstreamPass[] {
-    return this.scopes.flatMap((scope) => scope.passes);
+    // Collected once: every cross-file rule asks, and the model does not change after it is built.
+    this.allPasses ??= this.scopes.flatMap((scope) => scope.passes);
+    return this.allPasses;
   }
 
+  private allPasses: UpstreamPass[] | undefined;
+
   get upstreams(): UpstreamGroup[] {
-    return this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
+    this.allUpstreams ??= this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
+    return this.allUpstreams;
   }
+
+  private allUpstreams: UpstreamGroup[] | undefined;
 
   /** Every directive in the context nginx evaluates it in, and the directive table (built on first use). */
   get directives(): NginxDirectiveIndex {
@@ -298,15 +358,19 @@ export class NginxModel {
           servers: block.own('server').map((entry) => ({
             address: parseAddress(entry.directive.args[0]?.value ?? '', 80),
             entry,
-            span: entry.directive.args[0]?.span ?? entry.directive.span,
+            // Built when read (findings and links): most servers of a large tree never need it.
+            get span() {
+              return entry.directive.args[0]?.span ?? entry.directive.span;
+            },
           })),
         });
       }
     }
-    for (const block of [http, ...http.descendants()]) {
+    for (const block of http.descendants()) {
       if (block.kind !== 'location' && block.kind !== 'if' && block.kind !== 'limit_except') continue;
       for (const entry of block.directives) {
-        const module = PASS_DIRECTIVES[entry.directive.name];
+        // hasOwn: a directive named `constructor` must not find Object's members in the table.
+        const module = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : undefined;
         if (!module || entry.directive.args.length === 0) continue;
         scope.passes.push(resolvePass(scope, module, entry, block));
       }
@@ -318,8 +382,8 @@ function buildChildren(block: NginxBlock) {
   for (const entry of block.directives) {
     const name = entry.directive.name;
     if (!entry.children || name === 'include' || DATA_BLOCKS.has(name)) continue;
-    const kind = BLOCK_KINDS[name] ?? 'other';
-    const child = new NginxBlock(kind, entry, block, entry.children, `${block.path}>${blockLabel(entry.directive, block)}`);
+    const kind = Object.hasOwn(BLOCK_KINDS, name) ? BLOCK_KINDS[name] : 'other';
+    const child = new NginxBlock(kind, entry, block, entry.children);
     block.children.push(child);
     buildChildren(child);
   }

@@ -5,18 +5,27 @@ import type { Pos, Span } from '../report/finding';
  * into line/column the same way everywhere (binary search, never a re-scan of the text).
  */
 export class SourceText {
-  /** Offsets (UTF-16 units) at which each line starts; lineStarts[0] === 0. */
-  readonly lineStarts: number[];
-
   constructor(
     /** Path shown to the user (relative to the current directory). */
     readonly file: string,
     readonly text: string,
-  ) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    this.lineStarts = starts;
+  ) {}
+
+  /**
+   * Offsets (UTF-16 units) at which each line starts; lineStarts[0] === 0. Built on first use:
+   * a file with nothing to report never needs it (the nginx reader keeps offsets only).
+   */
+  get lineStarts(): number[] {
+    if (!this.builtLineStarts) {
+      const text = this.text;
+      const starts = [0];
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.builtLineStarts = starts;
+    }
+    return this.builtLineStarts;
   }
+
+  private builtLineStarts: number[] | undefined;
 
   /** The line index of the last lookup: readers ask in increasing order, so most hit it or the next. */
   private lastLine = 0;
@@ -57,7 +66,10 @@ export class SourceText {
   }
 }
 
+/** One decoder for every file: decode() without `stream` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
 /** Decode bytes as UTF-8 the way a reader should see them: invalid bytes become U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+  return UTF8.decode(bytes);
 }

@@ -58,4 +58,9 @@ describe('invalid-value', () => {
   test('keepalive outside upstream{} is not the upstream directive and is not judged', () => {
     expect(invalidValues({ 'app.conf': 'server {\n    keepalive off;\n}\n' })).toEqual([]);
   });
+
+  test('a directive named like an Object property (constructor, toString) is not a table entry', () => {
+    // It used to find Object.prototype's members in the value table and crash the run.
+    expect(invalidValues({ 'nginx.conf': 'http {\n    constructor 1;\n    toString a;\n    __proto__ x;\n}\n' })).toEqual([]);
+  });
 });

@@ -15,6 +15,11 @@
 
 export type TokenKind = 'word' | ';' | '{' | '}' | 'eof';
 
+/**
+ * The current token is read from the lexer's fields (`kind`, `value`, `start`, `end`,
+ * `quoted`) after each `next()`, rather than returned as an object: a large file has millions
+ * of tokens, and the parser keeps only what it copies into the tree.
+ */
 export interface Token {
   kind: TokenKind;
   /** The argument as nginx sees it: quotes removed, escapes processed. */
@@ -54,6 +59,10 @@ const RBRACE = 125;
 const BACKSLASH = 92;
 const BOM = 0xfeff;
 
+/** ASCII characters that matter inside an unquoted word: its ends, the backslash and `$`. */
+const WORD_SPECIAL = new Uint8Array(128);
+for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
+
 /** ngx_conf_read_token reads into a buffer of this many bytes; a token must fit in it. */
 const MAX_TOKEN_BYTES = 4096;
 
@@ -64,34 +73,51 @@ function utf8Length(text: string, start: number, end: number): number {
   return Buffer.byteLength(text.slice(start, end), 'utf8');
 }
 
+/**
+ * The value nginx sees for the word at [start, end): quotes removed (a quote that never closes
+ * has none to remove at the end) and escapes processed.
+ */
+export function wordValue(text: string, start: number, end: number, quoted: boolean, closed: boolean): string {
+  if (!quoted) return unescape(text.slice(start, end));
+  return unescape(text.slice(start + 1, closed ? end - 1 : end));
+}
+
 function isSpace(code: number): boolean {
   return code === SPACE || code === TAB || code === LF || code === CR;
 }
 
 /** Apply nginx's escape processing to the raw characters of one token. */
 function unescape(raw: string): string {
-  if (raw.indexOf('\\') === -1) return raw;
-  let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const ch = raw[i];
-    if (ch === '\\' && i + 1 < raw.length) {
-      const next = raw[i + 1];
-      if (next === '"' || next === "'" || next === '\\') {
-        out += next;
-        i++;
-        continue;
-      }
-      if (next === 't') { out += '\t'; i++; continue; }
-      if (next === 'r') { out += '\r'; i++; continue; }
-      if (next === 'n') { out += '\n'; i++; continue; }
+  let backslash = raw.indexOf('\\');
+  if (backslash === -1) return raw;
+  // Whole runs are copied between escapes and joined once: appending character by character
+  // left a chain of string pieces per argument.
+  const parts: string[] = [];
+  let from = 0;
+  while (backslash !== -1 && backslash + 1 < raw.length) {
+    const next = raw[backslash + 1];
+    const replacement = next === '"' || next === "'" || next === '\\' ? next : next === 't' ? '\t' : next === 'r' ? '\r' : next === 'n' ? '\n' : undefined;
+    if (replacement === undefined) {
+      // Any other pair is kept as written; the next character may start an escape of its own.
+      backslash = raw.indexOf('\\', backslash + 1);
+      continue;
     }
-    out += ch;
+    parts.push(raw.slice(from, backslash), replacement);
+    from = backslash + 2;
+    backslash = raw.indexOf('\\', from);
   }
-  return out;
+  parts.push(raw.slice(from));
+  return parts.join('');
 }
 
-export class NginxLexer {
+export class NginxLexer implements Token {
   pos = 0;
+  kind: TokenKind = 'eof';
+  start = 0;
+  end = 0;
+  quoted = false;
+  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
+  closed = true;
   readonly comments: Comment[] = [];
   readonly errors: LexError[] = [];
   /** Set when a quote never closes; the parser then skips its end-of-file messages. */
@@ -102,7 +128,8 @@ export class NginxLexer {
     if (text.charCodeAt(0) === BOM) this.pos = 1;
   }
 
-  next(): Token {
+  /** Reads the next token into this lexer's token fields and returns its kind. */
+  next(): TokenKind {
     const text = this.text;
     const length = text.length;
     let pos = this.pos;
@@ -111,7 +138,7 @@ export class NginxLexer {
     for (;;) {
       if (pos >= length) {
         this.pos = pos;
-        return { kind: 'eof', value: '', start: length, end: length, quoted: false };
+        return this.token('eof', length, length, false);
       }
       const code = text.charCodeAt(pos);
       if (isSpace(code)) {
@@ -136,7 +163,7 @@ export class NginxLexer {
     if (first === SEMI || first === LBRACE || first === RBRACE) {
       this.pos = pos + 1;
       const kind = first === SEMI ? ';' : first === LBRACE ? '{' : '}';
-      return { kind, value: kind, start, end: pos + 1, quoted: false };
+      return this.token(kind, start, pos + 1, false);
     }
 
     if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
@@ -147,6 +174,12 @@ export class NginxLexer {
     pos++;
     while (pos < length) {
       const code = text.charCodeAt(pos);
+      // Most characters neither end a word nor start anything: one table look-up says so.
+      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
+        variable = false;
+        pos++;
+        continue;
+      }
       if (escaped) {
         escaped = false;
         pos++;
@@ -172,7 +205,26 @@ export class NginxLexer {
     }
     this.pos = pos;
     if (utf8Length(text, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
-    return { kind: 'word', value: unescape(text.slice(start, pos)), start, end: pos, quoted: false };
+    return this.token('word', start, pos, false);
+  }
+
+  private token(kind: TokenKind, start: number, end: number, quoted: boolean, closed = true): TokenKind {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.quoted = quoted;
+    this.closed = closed;
+    return kind;
+  }
+
+  /**
+   * The current token's value, built when asked: the parser asks for directive names only and
+   * keeps arguments as offsets (wordValue rebuilds the same string from them).
+   */
+  get value(): string {
+    if (this.kind === 'eof') return '';
+    if (this.kind !== 'word') return this.kind;
+    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
   }
 
   private tooLong(start: number) {
@@ -184,7 +236,7 @@ export class NginxLexer {
     });
   }
 
-  private quotedWord(start: number, quote: number): Token {
+  private quotedWord(start: number, quote: number): TokenKind {
     const text = this.text;
     const length = text.length;
     let pos = start + 1;
@@ -204,11 +256,10 @@ export class NginxLexer {
         : 'unexpected end of file, expecting ";" or "}"';
       this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays})`, start, end: start + 1 });
       this.pos = length;
-      return { kind: 'word', value: unescape(text.slice(start + 1, length)), start, end: length, quoted: true };
+      return this.token('word', start, length, true, false);
     }
     const end = pos + 1;
     if (utf8Length(text, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
-    const value = unescape(text.slice(start + 1, pos));
     // nginx needs a separator after the closing quote; `)` is accepted (and dropped) for `if (...)`.
     if (end < length) {
       const after = text.charCodeAt(end);
@@ -218,7 +269,7 @@ export class NginxLexer {
       }
     }
     this.pos = end;
-    return { kind: 'word', value, start, end, quoted: true };
+    return this.token('word', start, end, true);
   }
 
   /**

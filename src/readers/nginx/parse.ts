@@ -4,30 +4,13 @@
  * wording and goes on, so the rest of the tree is still linted. Iterative (an explicit stack),
  * so deeply nested input cannot overflow the call stack.
  */
-import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { SourceText } from '../text';
 import { Comment, NginxLexer, Token } from './lex';
+import { FileTree, NginxDirective, ReadDirective } from './tree';
 
-export interface NginxArg {
-  /** As nginx sees it: quotes removed, escapes processed. */
-  value: string;
-  quoted: boolean;
-  span: Span;
-}
-
-export interface NginxDirective {
-  name: string;
-  nameSpan: Span;
-  args: NginxArg[];
-  /** From the name to the terminating `;` or the block's closing `}`. */
-  span: Span;
-  /** Present for block directives (`server { ... }`); raw Lua blocks have none. */
-  block?: NginxDirective[];
-  /** Span of the opening `{`. */
-  blockOpen?: Span;
-  file: string;
-}
+export type { NginxArg, NginxDirective } from './tree';
+export { argCountOf, argValueOf, directiveEndOffset, fileTextOf, lastTokenEndOffset, opensBlock } from './tree';
 
 export interface ParsedNginxFile {
   source: SourceText;
@@ -51,7 +34,7 @@ const HANDLER_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset
 export const MAX_BLOCK_DEPTH = 200;
 
 interface OpenBlock {
-  directive: NginxDirective | null;
+  directive: ReadDirective | null;
   children: NginxDirective[];
 }
 
@@ -70,60 +53,81 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
   let endOfFileReported = false;
   const root: OpenBlock = { directive: null, children: [] };
   const stack: OpenBlock[] = [root];
-  let token = lexer.next();
+  // The lexer holds the current token in its own fields (no object per token).
+  const token: Token = lexer;
+  lexer.next();
 
   const closeBlock = (closer: Token) => {
     const open = stack.pop()!;
-    if (open.directive) {
-      open.directive.span = { file: source.file, start: open.directive.span.start, end: source.pos(closer.end) };
-    }
+    if (!open.directive) return;
+    tree.setEnd(open.directive, closer.end);
+    // A copy at its exact length: an array grown by push keeps room for about 16 more, and
+    // in a large file every block's array survives.
+    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
   };
+  /**
+   * Directive names repeat (a tree of 20,000 servers has 20,000 `listen`): each is kept once and
+   * found again by comparing the text in place, without building a string for every name. Names
+   * are grouped by length and first character; a group holds a few, so that a file of distinct
+   * names cannot make the search quadratic.
+   */
+  const nameGroups = new Map<number, string[]>();
+  const text = source.text;
+  const groupOf = (start: number, length: number) => length * 128 + (text.charCodeAt(start) & 127);
+  const knownName = (start: number, end: number): string | undefined => {
+    const group = nameGroups.get(groupOf(start, end - start));
+    if (group) for (const name of group) if (text.startsWith(name, start)) return name;
+    return undefined;
+  };
+  /** Only a name written as it reads (no quotes, no backslash) is remembered. */
+  const rememberName = (name: string, start: number) => {
+    const key = groupOf(start, name.length);
+    const group = nameGroups.get(key);
+    if (!group) nameGroups.set(key, [name]);
+    else if (group.length < 8) group.push(name);
+  };
+  const tree = new FileTree(source);
 
   for (;;) {
     if (token.kind === 'eof') break;
     if (token.kind === '}') {
       if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
       else closeBlock(token);
-      token = lexer.next();
+      lexer.next();
       continue;
     }
     if (token.kind === ';' || token.kind === '{') {
       syntax(`unexpected "${token.kind}"`, token.start, token.end);
       // An anonymous block is still walked so that its closing brace balances.
       if (token.kind === '{') stack.push({ directive: null, children: [] });
-      token = lexer.next();
+      lexer.next();
       continue;
     }
 
     // A directive: its name, then arguments up to `;` or `{`.
-    const nameToken = token;
-    const args: NginxArg[] = [];
-    // Spans are most of what a large file allocates (GC was half of the reader's time on 1M
-    // lines): the directive's span starts as its name's span and shares its start position.
-    const nameSpan = source.span(nameToken.start, nameToken.end);
-    const directive: NginxDirective = {
-      name: nameToken.value,
-      nameSpan,
-      args,
-      span: nameSpan,
-      file: source.file,
-    };
+    const nameStart = token.start;
+    const nameEnd = token.end;
+    let name = token.quoted ? undefined : knownName(nameStart, nameEnd);
+    if (name === undefined) {
+      name = token.value;
+      if (!token.quoted && name.length === nameEnd - nameStart && !name.includes('\\')) rememberName(name, nameStart);
+    }
+    const directive = tree.addDirective(name, nameStart, nameEnd);
+    lexer.next();
+    while (token.kind === 'word') {
+      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
+      lexer.next();
+    }
     const parent = stack[stack.length - 1];
     // Blocks that nginx never got into (after an unexpected "{") are read but not kept.
     parent.children.push(directive);
-
-    token = lexer.next();
-    while (token.kind === 'word') {
-      args.push({ value: token.value, quoted: token.quoted, span: source.span(token.start, token.end) });
-      token = lexer.next();
-    }
     if (token.kind === ';') {
-      directive.span = { file: source.file, start: nameSpan.start, end: source.pos(token.end) };
-      token = lexer.next();
+      tree.setEnd(directive, token.end);
+      lexer.next();
       continue;
     }
     if (token.kind === '{') {
-      directive.blockOpen = source.span(token.start, token.end);
+      tree.setBlockOpen(directive, token.start);
       if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
         // nginx stops here; the block is still read so that its closing brace balances.
         syntax('unexpected "{"', token.start, token.end, [
@@ -132,13 +136,13 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
       }
       if (isLuaBlockDirective(directive.name)) {
         const lua = lexer.luaBlock();
-        args.push({ value: lua.value, quoted: false, span: source.span(lua.start, lua.end) });
+        tree.addRawArg(directive, lua.value, lua.start, lua.end);
         if (!lua.closed) {
           // Like the Lua module, point at where the block began, not at the end of the file.
           syntax('unexpected end of file, expecting terminating characters for lua code block: this block is never closed', token.start, token.end);
           endOfFileReported = true;
         }
-        directive.span = { file: source.file, start: nameSpan.start, end: source.pos(lexer.pos) };
+        tree.setEnd(directive, lexer.pos);
       } else if (stack.length > MAX_BLOCK_DEPTH) {
         // Far deeper than any real config: keep the braces balanced but drop the content, so that
         // every later stage can walk the tree recursively without running out of stack.
@@ -152,7 +156,7 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
         directive.block = [];
         stack.push({ directive, children: directive.block });
       }
-      token = lexer.next();
+      lexer.next();
       continue;
     }
     if (token.kind === '}') {
@@ -161,7 +165,7 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
         { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` },
       ]);
       // The `}` closes the enclosing block on the next turn; at top level it closes nothing.
-      if (stack.length === 1) token = lexer.next();
+      if (stack.length === 1) lexer.next();
       continue;
     }
     // End of file inside a directive (an unbalanced quote already said why).

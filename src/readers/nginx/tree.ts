@@ -1,0 +1,292 @@
+/**
+ * The directive tree as the reader stores it. A large file's tree is most of the heap and all of
+ * it survives, so its size is what the garbage collector pays for: with a `Span` (three objects)
+ * per directive and per argument and an object per argument, collection was half of the
+ * reader's time on one large file (docs/performance.md). Here each file keeps its offsets in
+ * typed arrays; a directive is a small object holding its name, its block and its number in
+ * them. Argument objects, their values (rebuilt from the text as the lexer reads them) and
+ * every span (line and column from the file's line-start table) are built the first time
+ * something reads them, and kept, so reading one twice gives the same object.
+ *
+ * Other code may build NginxDirective objects of its own (ingress-nginx annotations), so code
+ * that wants offsets, counts or values without building objects uses the helpers at the end,
+ * which accept both.
+ */
+import type { Span } from '../../report/finding';
+import type { SourceText } from '../text';
+import { wordValue } from './lex';
+
+export interface NginxArg {
+  /** As nginx sees it: quotes removed, escapes processed. */
+  value: string;
+  quoted: boolean;
+  span: Span;
+}
+
+export interface NginxDirective {
+  name: string;
+  nameSpan: Span;
+  args: NginxArg[];
+  /** From the name to the terminating `;` or the block's closing `}`. */
+  span: Span;
+  /** Present for block directives (`server { ... }`); raw Lua blocks have none. */
+  block?: NginxDirective[];
+  /** Span of the opening `{`. */
+  blockOpen?: Span;
+  file: string;
+}
+
+/** Slots per directive in FileTree.directiveData. */
+const NAME_START = 0;
+const NAME_END = 1;
+/** Exclusive end: after the `;` or the closing `}`; the name's end while none was seen. */
+const END = 2;
+/** Offset of the opening `{`, or -1. */
+const BLOCK_OPEN = 3;
+const FIRST_ARG = 4;
+const ARG_COUNT = 5;
+const DIRECTIVE_SLOTS = 6;
+
+/** Slots per argument in FileTree.argData: start (bitwise-not when quoted), end. */
+const ARG_SLOTS = 2;
+
+/**
+ * Offsets of one file's directives and arguments, appended to by the parser. An argument's
+ * value is rebuilt from its offsets when read (wordValue, as the lexer would have made it), so
+ * reading a file keeps no string per argument.
+ */
+export class FileTree {
+  directiveData: Int32Array<ArrayBuffer>;
+  argData: Int32Array<ArrayBuffer>;
+  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
+  private readonly storedValues = new Map<number, string>();
+  /** What directives have built on demand, by directive number; allocated on first use. */
+  private builtByIndex: (Built | undefined)[] | undefined;
+  private directiveCount = 0;
+  private argCount = 0;
+
+  constructor(readonly source: SourceText) {
+    // Sized from the text (real configs average 30-40 characters per directive, fewer per
+    // argument), so that a large file rarely grows the arrays; they double when it does.
+    const length = source.text.length;
+    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
+    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
+  }
+
+  /** The value of argument number `index` of the file. */
+  argValue(index: number): string {
+    const stored = this.storedValues.get(index);
+    if (stored !== undefined) return stored;
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
+  }
+
+  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
+  addDirective(name: string, nameStart: number, nameEnd: number): ReadDirective {
+    const index = this.directiveCount++;
+    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
+    const at = index * DIRECTIVE_SLOTS;
+    const data = this.directiveData;
+    data[at + NAME_START] = nameStart;
+    data[at + NAME_END] = nameEnd;
+    data[at + END] = nameEnd;
+    data[at + BLOCK_OPEN] = -1;
+    data[at + FIRST_ARG] = this.argCount;
+    data[at + ARG_COUNT] = 0;
+    return new ReadDirective(name, this, index);
+  }
+
+  /**
+   * Appends a word to the arguments of the directive added last (arguments are read right after
+   * their name). `closed` is false for a quote that never closes.
+   */
+  addArg(directive: ReadDirective, start: number, end: number, quoted: boolean, closed: boolean) {
+    const index = this.argCount++;
+    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
+    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
+    this.argData[index * ARG_SLOTS + 1] = end;
+    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
+  }
+
+  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
+  addRawArg(directive: ReadDirective, value: string, start: number, end: number) {
+    const index = this.argCount;
+    this.addArg(directive, start, end, false, true);
+    this.storedValues.set(index, value);
+  }
+
+  /** What directive number `index` has built so far (created empty on first use). */
+  builtFor(index: number): Built {
+    // Preallocated at the final count, so that it stays a plain array rather than a dictionary.
+    const all = (this.builtByIndex ??= new Array<Built | undefined>(this.directiveCount));
+    let built = all[index];
+    if (!built) all[index] = built = {};
+    return built;
+  }
+
+  setEnd(directive: ReadDirective, end: number) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
+  }
+
+  setBlockOpen(directive: ReadDirective, offset: number) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
+  }
+
+  slot(directive: ReadDirective, slot: number): number {
+    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
+  }
+}
+
+function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/** What a directive has built on demand. */
+export interface Built {
+  nameSpan?: Span;
+  span?: Span;
+  blockOpen?: Span;
+  args?: NginxArg[];
+}
+
+export class ReadDirective implements NginxDirective {
+  block?: NginxDirective[];
+
+  constructor(
+    readonly name: string,
+    readonly tree: FileTree,
+    /** This directive's number in its file, in reading order. */
+    readonly index: number,
+  ) {}
+
+  /** Kept by the file rather than in a field: a field would cost every directive. */
+  private get built(): Built {
+    return this.tree.builtFor(this.index);
+  }
+
+  get file(): string {
+    return this.tree.source.file;
+  }
+
+  get nameStart(): number {
+    return this.tree.slot(this, NAME_START);
+  }
+
+  get nameEnd(): number {
+    return this.tree.slot(this, NAME_END);
+  }
+
+  get end(): number {
+    return this.tree.slot(this, END);
+  }
+
+  get argCount(): number {
+    return this.tree.slot(this, ARG_COUNT);
+  }
+
+  /** The raw value of argument `i` (0-based), without building the argument objects. */
+  argValue(i: number): string | undefined {
+    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : undefined;
+  }
+
+  /** End offset of the last argument, or of the name when there is none. */
+  get lastTokenEnd(): number {
+    const count = this.argCount;
+    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
+  }
+
+  get nameSpan(): Span {
+    const built = this.built;
+    return (built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd));
+  }
+
+  get span(): Span {
+    const built = this.built;
+    if (!built.span) {
+      const nameSpan = this.nameSpan;
+      const end = this.end;
+      // The directive's span shares its name's start position.
+      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
+    }
+    return built.span;
+  }
+
+  get blockOpen(): Span | undefined {
+    const at = this.tree.slot(this, BLOCK_OPEN);
+    if (at < 0) return undefined;
+    const built = this.built;
+    return (built.blockOpen ??= this.tree.source.span(at, at + 1));
+  }
+
+  get args(): NginxArg[] {
+    const built = this.built;
+    if (!built.args) {
+      const args: NginxArg[] = [];
+      const { argData, source } = this.tree;
+      const first = this.tree.slot(this, FIRST_ARG);
+      const count = this.argCount;
+      for (let i = first; i < first + count; i++) {
+        const start = argData[i * ARG_SLOTS];
+        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
+      }
+      built.args = args;
+    }
+    return built.args;
+  }
+}
+
+export class ReadArg implements NginxArg {
+  private builtSpan: Span | undefined;
+
+  constructor(
+    readonly value: string,
+    readonly quoted: boolean,
+    /** Offset of the first character (the opening quote of a quoted argument). */
+    readonly start: number,
+    /** Exclusive end offset (after the closing quote). */
+    readonly end: number,
+    private readonly source: SourceText,
+  ) {}
+
+  get span(): Span {
+    return (this.builtSpan ??= this.source.span(this.start, this.end));
+  }
+}
+
+// ---- offsets and values without building spans or argument objects --------------------------
+
+/** Exclusive end offset of a directive's span. */
+export function directiveEndOffset(directive: NginxDirective): number {
+  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
+}
+
+/** End offset of a directive's last argument, or of its name when it has none. */
+export function lastTokenEndOffset(directive: NginxDirective): number {
+  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
+  const { args } = directive;
+  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
+}
+
+/** Does the directive open a block (`{`), whatever it is? */
+export function opensBlock(directive: NginxDirective): boolean {
+  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== undefined;
+}
+
+/** The text of the file the reader read the directive from (undefined for one built elsewhere). */
+export function fileTextOf(directive: NginxDirective): string | undefined {
+  return directive instanceof ReadDirective ? directive.tree.source.text : undefined;
+}
+
+/** How many arguments a directive has (the raw body of a Lua block counts as one). */
+export function argCountOf(directive: NginxDirective): number {
+  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
+}
+
+/** The value of argument `i` (0-based), or undefined when there is none. */
+export function argValueOf(directive: NginxDirective, i: number): string | undefined {
+  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
+}

@@ -1,0 +1,94 @@
+/**
+ * The reader keeps offsets and builds argument objects, values and spans when they are read
+ * (src/readers/nginx/tree.ts). These pin that what it builds late is what an eager reader would
+ * have built, and that the helpers that avoid building it agree with the objects.
+ */
+import { argCountOf, argValueOf, directiveEndOffset, lastTokenEndOffset, NginxDirective, opensBlock, parseNginx } from '../../../src/readers/nginx/parse';
+import { SourceText } from '../../../src/readers/text';
+
+const parse = (text: string) => parseNginx(new SourceText('t.conf', text));
+const all = (directives: NginxDirective[]): NginxDirective[] => directives.flatMap((d) => [d, ...all(d.block ?? [])]);
+
+describe('values and spans built on demand', () => {
+  test('a span read twice is the same object, and a directive without arguments shares its name span', () => {
+    const [server] = parse('server {\n  listen 80;\n  gzip on;\n}\n').directives;
+    expect(server.span).toBe(server.span);
+    expect(server.nameSpan).toBe(server.nameSpan);
+    expect(server.args).toBe(server.args);
+    const listen = server.block![0];
+    expect(listen.args[0].span).toBe(listen.args[0].span);
+    // The directive's span starts at its name's start position object.
+    expect(listen.span.start).toBe(listen.nameSpan.start);
+    // Line 2 starts at offset 9; its ";" is the 12th character, so the span ends at column 13, offset 21.
+    expect(listen.span.end).toEqual({ line: 2, column: 13, offset: 21 });
+  });
+
+  test('values rebuilt from offsets: quotes removed, escapes processed, other pairs kept', () => {
+    const [directive] = parse('a "x\\"y" \'q\\\'r\' w\\x\\"z "t\\tn\\n" "" \\\\ ;').directives;
+    expect(directive.args.map((arg) => [arg.value, arg.quoted])).toEqual([
+      ['x"y', true],
+      ["q'r", true],
+      ['w\\x"z', false],
+      ['t\tn\n', true],
+      ['', true],
+      ['\\', false],
+    ]);
+    expect(directive.args.map((arg) => `${arg.span.start.column}-${arg.span.end.column}`)).toEqual(['3-9', '10-16', '17-23', '24-32', '33-35', '36-38']);
+  });
+
+  test('a quote that never closes keeps everything after it, with its span to the end of the file', () => {
+    const { directives, diagnostics } = parse('a "b\\"c');
+    expect(directives[0].args[0].value).toBe('b"c');
+    expect(directives[0].args[0].span.end.offset).toBe(7);
+    expect(diagnostics.map((d) => d.message)).toEqual([expect.stringContaining('unbalanced quote')]);
+  });
+
+  test('a Lua block body is its raw text, escapes and quotes untouched', () => {
+    const [directive] = parse('content_by_lua_block { ngx.say("a\\"}") }').directives;
+    expect(directive.args.map((arg) => [arg.value, arg.quoted])).toEqual([[' ngx.say("a\\"}") ', false]]);
+  });
+
+  test('the helpers read offsets and values without disagreeing with the built objects', () => {
+    const text = 'http {\n  a 1 "two" three;\n  b;\n  c x }\n  location /p { d; }\n  content_by_lua_block { x() }\n}\ne';
+    const directives = all(parse(text).directives);
+    expect(directives.map((d) => d.name)).toEqual(['http', 'a', 'b', 'c', 'location', 'd', 'content_by_lua_block', 'e']);
+    // Read the helpers first, on a fresh parse, so that nothing was built before them.
+    const fresh = all(parse(text).directives);
+    const viaHelpers = fresh.map((d) => [
+      argCountOf(d),
+      [...Array(argCountOf(d)).keys()].map((i) => argValueOf(d, i)),
+      argValueOf(d, argCountOf(d)),
+      opensBlock(d),
+      directiveEndOffset(d),
+      lastTokenEndOffset(d),
+    ]);
+    const viaObjects = directives.map((d) => [
+      d.args.length,
+      d.args.map((arg) => arg.value),
+      undefined,
+      d.blockOpen !== undefined,
+      d.span.end.offset,
+      d.args.length > 0 ? d.args[d.args.length - 1].span.end.offset : d.nameSpan.end.offset,
+    ]);
+    expect(viaHelpers).toEqual(viaObjects);
+    // `c x }` is not terminated: its span stops at its name.
+    const c = directives[3];
+    expect(c.span).toBe(c.nameSpan);
+  });
+
+  test('the helpers accept directives built elsewhere (ingress-nginx annotations)', () => {
+    const span = (offset: number) => ({ file: 'x', start: { line: 1, column: offset + 1, offset }, end: { line: 1, column: offset + 3, offset: offset + 2 } });
+    const built: NginxDirective = { name: 'proxy_read_timeout', nameSpan: span(0), args: [{ value: '30s', quoted: false, span: span(3) }], span: span(9), file: 'x' };
+    expect([argCountOf(built), argValueOf(built, 0), argValueOf(built, 1), opensBlock(built), directiveEndOffset(built), lastTokenEndOffset(built)]).toEqual([1, '30s', undefined, false, 11, 5]);
+  });
+
+  test('a large file grows its offset tables and keeps every position exact', () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => `d${i % 7} ${'"v' + i + '"'} w${i};`);
+    const directives = parse(lines.join('\n')).directives;
+    expect(directives).toHaveLength(30_000);
+    for (const i of [0, 1, 9_999, 29_999]) {
+      const d = directives[i];
+      expect([d.name, d.args[0].value, d.args[1].value, d.args[1].span.start.line, d.args[1].span.start.column]).toEqual([`d${i % 7}`, `v${i}`, `w${i}`, i + 1, lines[i].indexOf(' w') + 2]);
+    }
+  });
+});

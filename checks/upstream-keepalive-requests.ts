@@ -17,7 +17,9 @@ const ID = 'upstream-keepalive-requests';
 
 export const rule = defineRule({
   id: ID,
-  severity: 'warning',
+  // info, not warning: the proof lab (docs/evidence.md) sent 300 POSTs through nginx to a Tomcat
+  // that ends connections after 5 requests and none failed; Tomcat's Connection: close saves it.
+  severity: 'info',
   category: 'reliability',
   meta: {
     description: 'nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable',

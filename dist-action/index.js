@@ -39002,7 +39002,9 @@ function mergeAdjacent(holding, all) {
 var ID14 = "upstream-keepalive-requests";
 var rule14 = defineRule({
   id: ID14,
-  severity: "warning",
+  // info, not warning: the proof lab (docs/evidence.md) sent 300 POSTs through nginx to a Tomcat
+  // that ends connections after 5 requests and none failed; Tomcat's Connection: close saves it.
+  severity: "info",
   category: "reliability",
   meta: {
     description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",

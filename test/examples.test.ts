@@ -16,8 +16,9 @@ const BROKEN: Record<string, string[]> = {
   'keepalive-http10': ['upstream-keepalive-http10', 'upstream-keepalive-http10'],
   // nginx's 60s default against gunicorn gthread's 2s keepalive.
   'keepalive-timeout-gunicorn': ['upstream-keepalive-timeout'],
-  // Tomcat's stock connector: keepAliveTimeout 20s < 60s, maxKeepAliveRequests 100 < 1000 (nginx 1.24).
-  'keepalive-timeout-tomcat': ['upstream-keepalive-requests', 'upstream-keepalive-timeout'],
+  // Tomcat's stock connector: keepAliveTimeout 20s < 60s (nginx 1.24). Its maxKeepAliveRequests
+  // 100 < 1000 is reported too, but as info since the lab found it harmless (docs/evidence.md).
+  'keepalive-timeout-tomcat': ['upstream-keepalive-timeout'],
   // The seed 000 story: proxy_read_timeout 600s in front of gunicorn sync workers killed at 30s.
   'read-timeout-gunicorn': ['proxy-read-timeout-backend'],
   // proxy_pass to a uWSGI `socket`.

@@ -65,7 +65,7 @@ testRule(rule, {
       tree: { 'nginx/app.conf': upstream() + SERVER, 'conf/server.xml': serverXml() },
       findings: [{
         messageId: 'backendStopsFirst',
-        severity: 'warning',
+        severity: 'info',
         primary: { file: 'nginx/app.conf', line: 3, column: 5, endLine: 3, endColumn: 18 },
         related: [{ file: 'conf/server.xml', line: 3, column: 22, endColumn: 26, label: 'tomcat serves at most 100 requests per connection by default' }],
         messageIncludes: [
@@ -84,7 +84,7 @@ testRule(rule, {
       tree: { 'nginx/app.conf': upstream('    keepalive_requests 500;\n') + SERVER, 'conf/server.xml': serverXml(' maxKeepAliveRequests="200"') },
       findings: [{
         messageId: 'backendStopsFirst',
-        severity: 'warning',
+        severity: 'info',
         primary: { file: 'nginx/app.conf', line: 4, column: 5, endColumn: 28 },
         related: [{ file: 'conf/server.xml', line: 3, column: 96, endColumn: 99, label: 'tomcat serves at most 200 requests per connection' }],
         messageIncludes: ['keepalive_requests 500 in upstream "app"', "Tomcat's maxKeepAliveRequests 200 behind", 'to 198 or less'],
@@ -121,7 +121,7 @@ testRule(rule, {
       tree: { 'nginx/app.conf': upstream() + SERVER, 'conf/server.xml': serverXml() },
       findings: [{
         messageId: 'backendStopsFirst',
-        severity: 'warning',
+        severity: 'info',
         primary: { file: 'nginx/app.conf', line: 3, column: 5 },
         messageIncludes: ['(on nginx ≥ 1.19.10; the nginx version is not known'],
       }],

@@ -6,11 +6,25 @@ import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
 import { formatMilliseconds } from '../src/model/nginx-values';
 import type { Span } from '../src/report/finding';
+import { findController } from '../src/model/ingress-nginx';
+import { kubernetesLoadBalancers } from '../src/model/load-balancers';
+import { backendLaunches } from '../src/model/listen-backlog';
 
 const ID = 'lb-idle-timeout';
 
-/** Where the load balancer's idle timeout comes from (Kubernetes and Terraform are not read yet). */
-const LB_SOURCE = 'environment.loadBalancerIdleTimeout in .cfglint.json';
+/** The load balancer .cfglint.json describes (Terraform is not read). */
+const CONFIGURED_LB = 'environment.loadBalancerIdleTimeout in .cfglint.json';
+
+/** A load balancer in front, and what the rule needs to say about it. */
+interface Balancer {
+  idleMs: number;
+  /** Where its idle timeout comes from, for messages. */
+  source: string;
+  /** Its idle timeout's span (Kubernetes), shown as the other side. */
+  related?: { span: Span; label: string };
+  /** False for GCLB's fixed 600 s: only the server side can change. */
+  adjustable: boolean;
+}
 
 export const rule = defineRule({
   id: ID,
@@ -25,18 +39,15 @@ export const rule = defineRule({
         'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}: ' +
         'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, ' +
         'answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); ' +
-        'set keepalive_timeout above {{lbValue}} (e.g. {{suggestion}}) or lower the load balancer\'s idle timeout below {{nginxValue}}',
+        '{{fix}}',
       backendClosesFirst:
         'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}: ' +
         'the backend closes idle connections first and the load balancer sends the next request on a closed one, ' +
         'answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); ' +
-        'raise the backend\'s keep-alive above {{lbValue}} (e.g. {{suggestion}}) or lower the load balancer\'s idle timeout below {{backendValue}}',
+        'raise the backend\'s keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}',
     },
   },
   *check(model: Deployment) {
-    const lbMs = model.environment.loadBalancerIdleTimeoutMs;
-    if (typeof lbMs !== 'number' || !(lbMs > 0)) return;
-    const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
     const seen = new Set<string>();
     const once = (draft: FindingDraft | undefined) => {
       if (!draft) return undefined;
@@ -45,21 +56,52 @@ export const rule = defineRule({
       seen.add(key);
       return draft;
     };
-    if (servers.length > 0) {
-      for (const server of servers) {
-        const draft = once(judgeNginx(model, lbMs, server, server));
-        if (draft) yield draft;
-        // nginx applies the keepalive_timeout of the location that served the last request.
-        for (const location of server.descendants()) {
-          if (location.kind !== 'location' || !location.ownLast('keepalive_timeout')) continue;
-          const own = once(judgeNginx(model, lbMs, location, server));
-          if (own) yield own;
-        }
+    const lbMs = model.environment.loadBalancerIdleTimeoutMs;
+    if (typeof lbMs === 'number' && lbMs > 0) {
+      const balancer: Balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
+      const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
+      // Without nginx in the tree the load balancer talks to the backends directly.
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
       }
-      return;
     }
-    // No nginx in the tree: the load balancer talks to the backends directly.
-    for (const backend of model.backends) {
+    // Load balancers the manifests create, each judged against the pods it sends to.
+    const controller = model.kubernetes.ingresses.length > 0 || model.kubernetes.services.length > 0 ? findController(model.kubernetes) : undefined;
+    for (const front of kubernetesLoadBalancers(model.kubernetes)) {
+      const fromFile = front.idleTimeout.source.kind === 'file';
+      const seconds = (front.idleTimeout.value ?? 0) / 1000;
+      const balancer: Balancer = {
+        idleMs: front.idleTimeout.value!,
+        source: `${front.description}${fromFile ? '' : ', its default'}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${seconds}s${fromFile ? '' : ' (default)'}` },
+        adjustable: !front.description.includes('Google Cloud'),
+      };
+      const drafts = controller?.workload && front.targets.includes(controller.workload)
+        ? judgeServers(model, balancer, model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === 'ingress-nginx')).flatMap((scope) => scope.servers))
+        : judgeBackends(model.backends.filter((backend) => backendLaunches(backend).some((launch) => launch.kind === 'kubernetes'
+          && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service))), balancer);
+      for (const draft of drafts) if (once(draft)) yield draft;
+    }
+  },
+});
+
+function* judgeServers(model: Deployment, balancer: Balancer, servers: NginxBlock[]): Generator<FindingDraft> {
+  for (const server of servers) {
+    const draft = judgeNginx(model, balancer, server, server);
+    if (draft) yield draft;
+    // nginx applies the keepalive_timeout of the location that served the last request.
+    for (const location of server.descendants()) {
+      if (location.kind !== 'location' || !location.ownLast('keepalive_timeout')) continue;
+      const own = judgeNginx(model, balancer, location, server);
+      if (own) yield own;
+    }
+  }
+}
+
+function* judgeBackends(backends: Deployment['backends'], balancer: Balancer): Generator<FindingDraft> {
+  const lbMs = balancer.idleMs;
+  {
+    for (const backend of backends) {
       for (const listener of backend.listeners) {
         if (listener.protocol !== 'http' && listener.protocol !== 'https') continue;
         const keepAlive = listener.keepAlive;
@@ -67,51 +109,57 @@ export const rule = defineRule({
         const timeout = keepAlive.timeout;
         if (typeof timeout.value !== 'number' || timeout.value <= 0 || timeout.value > lbMs) continue;
         const fromFile = timeout.source.kind === 'file';
-        const draft = once({
+        yield {
           messageId: 'backendClosesFirst',
           data: {
             lbValue: lbText(lbMs),
-            lbSource: LB_SOURCE,
+            lbSource: balancer.source,
             backendTimeout: describeBackendSetting(backend, timeout),
             listener: listener.span.file === backend.file ? `${backend.kind} in ${backend.file}` : `${backend.kind} (${backend.name})`,
             suggestion: suggestionAbove(lbMs),
-            backendValue: formatMilliseconds(timeout.value),
+            lowerLb: balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(timeout.value)}` : '',
           },
           primary: timeout.source.kind === 'file' ? timeout.source.span : listener.span,
-          related: fromFile ? [{ span: listener.span, label: `${backend.kind} listens here` }] : [],
+          related: [...(fromFile ? [{ span: listener.span, label: `${backend.kind} listens here` }] : []), ...(balancer.related ? [balancer.related] : [])],
           modelPath: `${backend.kind}[${backend.name}]>${listener.option}>keepalive>lb`,
-        });
-        if (draft) yield draft;
+        };
       }
     }
-  },
-});
+  }
+}
 
 /**
  * The effective core keepalive_timeout of `block` (a server, or a location that sets its own),
  * judged against the load balancer's idle timeout.
  */
-function judgeNginx(model: Deployment, lbMs: number, block: NginxBlock, server: NginxBlock): FindingDraft | undefined {
+function judgeNginx(model: Deployment, balancer: Balancer, block: NginxBlock, server: NginxBlock): FindingDraft | undefined {
+  const lbMs = balancer.idleMs;
   const timeout = block.setting('keepalive_timeout', model.nginxVersion.range);
   // A variable is not allowed here and `0` switches keep-alive off: nothing is reused, nothing races.
   if (!timeout || typeof timeout.value !== 'number' || timeout.value <= 0 || timeout.value > lbMs) return undefined;
   const nginxMs = timeout.value;
   const fromFile = timeout.source.kind === 'file';
   const setAt = fromFile ? settingBlock(block, timeout) : undefined;
-  const primary = timeout.source.kind === 'file' ? timeout.source.span : serverAnchor(server);
+  // A controller default (ingress-nginx) points where its ConfigMap key would be written.
+  const primary = timeout.source.kind === 'file' ? timeout.source.span
+    : timeout.origin ? block.inherited('keepalive_timeout')?.entry.directive.span : serverAnchor(server);
   if (!primary) return undefined;
+  const lowerLb = balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(nginxMs)}` : '';
   return {
     messageId: 'nginxClosesFirst',
     data: {
       lbValue: lbText(lbMs),
-      lbSource: LB_SOURCE,
-      nginxTimeout: fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
-      where: describeWhere(setAt ?? server, server),
-      suggestion: `keepalive_timeout ${suggestionAbove(lbMs)};`,
-      nginxValue: formatMilliseconds(nginxMs),
+      lbSource: balancer.source,
+      nginxTimeout: timeout.origin
+        ? `keepalive_timeout ${formatMilliseconds(nginxMs)} (${timeout.origin.text})`
+        : fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
+      where: timeout.origin ? 'in the ingress-nginx controller' : describeWhere(setAt ?? server, server),
+      fix: timeout.origin
+        ? `set "${timeout.origin.key}" in the ingress-nginx ConfigMap above ${lbMs / 1000} (e.g. "${Math.ceil(lbMs / 1000) + 5}")${lowerLb}`
+        : `set keepalive_timeout above ${lbText(lbMs)} (e.g. keepalive_timeout ${suggestionAbove(lbMs)};)${lowerLb}`,
     },
     primary,
-    related: [],
+    related: balancer.related ? [balancer.related] : [],
     modelPath: `${(setAt ?? block).path}>keepalive_timeout>lb`,
   };
 }

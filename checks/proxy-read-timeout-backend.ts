@@ -49,7 +49,7 @@ export const rule = defineRule({
         const directive = `${pass.module}_read_timeout`;
         // Only an explicit setting: the 60s default is not something the user raised.
         const found = pass.location.inherited(directive);
-        if (!found) continue;
+        if (!found || found.entry.generated?.kind === 'default') continue;
         const readTimeout = pass.location.setting(directive, model.nginxVersion.range);
         if (!readTimeout || typeof readTimeout.value !== 'number' || readTimeout.value <= limit.setting.value) continue;
         const key = `${found.entry.directive.span.file}:${found.entry.directive.span.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;

@@ -29,7 +29,7 @@ export const rule = defineRule({
       backendStopsFirst:
         '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: ' +
         'the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without ' +
-        '"Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); set keepalive_requests in the upstream to {{suggestion}} or less',
+        '"Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}',
     },
   },
   *check(model: Deployment) {
@@ -63,7 +63,9 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
       address: link.target.address.text,
       versions: qualifier.text,
       backendValue: String(backendMax),
-      suggestion: String(Math.max(1, backendMax - 2)),
+      fix: nginxRequests.origin
+        ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${Math.max(1, backendMax - 2)} or less`
+        : `set keepalive_requests in the upstream to ${Math.max(1, backendMax - 2)} or less`,
     },
     primary: upstreamAnchor(group.block, nginxRequests),
     related: [{

@@ -29,7 +29,7 @@ export const rule = defineRule({
         '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: ' +
         'the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ' +
         '("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); ' +
-        'set keepalive_timeout in the upstream below {{backendValue}} (e.g. {{suggestion}}) or raise the backend\'s keep-alive above {{nginxValue}}',
+        '{{fix}} or raise the backend\'s keep-alive above {{nginxValue}}',
     },
   },
   *check(model: Deployment) {
@@ -64,8 +64,9 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
       backendTimeout: describeBackendSetting(link.backend, keepAlive.timeout),
       address: link.target.address.text,
       versions: qualifier.text,
-      backendValue: formatMilliseconds(backendMs),
-      suggestion: `keepalive_timeout ${formatMilliseconds(suggestionMs)};`,
+      fix: nginxTimeout.origin
+        ? `set "${nginxTimeout.origin.key}" in the ingress-nginx ConfigMap below ${backendMs / 1000} (whole seconds, e.g. "${Math.max(1, Math.floor(suggestionMs / 1000))}")`
+        : `set keepalive_timeout in the upstream below ${formatMilliseconds(backendMs)} (e.g. keepalive_timeout ${formatMilliseconds(suggestionMs)};)`,
       nginxValue: formatMilliseconds(nginxMs),
     },
     primary: upstreamAnchor(group.block, nginxTimeout),

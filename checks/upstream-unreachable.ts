@@ -1,9 +1,9 @@
-import { defineRule } from '../src/engine/rule';
+import { defineRule, FindingDraft } from '../src/engine/rule';
 import { docsUrl } from '../src/meta';
 import type { Listener, ListenerProtocol } from '../src/model/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
-import { canonicalSocketPath, isLoopback, linkDeployment, nginxTargets } from '../src/model/links';
+import { canonicalSocketPath, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
 import type { Span } from '../src/report/finding';
 
@@ -21,9 +21,70 @@ export const rule = defineRule({
       nothingListens:
         'Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; ' +
         'point {{directive}} at the backend\'s address, or fix {{option}}',
+      serviceHasNoSuchPort:
+        'Service {{service}} has no port {{port}} (its ports: {{ports}}): requests {{directive}} sends to {{address}} never reach its pods; ' +
+        'send to one of its ports, or add port {{port}} to the Service',
+      targetPortNotDeclared:
+        'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares: ' +
+        'the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; ' +
+        'name the container port "{{name}}" or set targetPort to the port number',
+      nothingOnTargetPort:
+        'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}: ' +
+        'connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; ' +
+        '{{fix}}',
     },
   },
   *check(model: Deployment) {
+    const serviceFinding = (target: NginxTarget): FindingDraft | undefined => {
+      const gap = kubernetesServiceGap(model, target.address);
+      if (!gap) return undefined;
+      const pass = target.passes[0];
+      const common = {
+        service: `${gap.service.namespace}/${gap.service.name}`,
+        directive: target.server ? `upstream "${target.group!.name}"` : pass.entry.directive.name,
+        address: target.address.text,
+      };
+      const modelPath = `${target.group?.block?.path ?? pass.location.path}>${target.address.text}>service`;
+      if (gap.kind === 'no-such-port') {
+        return {
+          messageId: 'serviceHasNoSuchPort',
+          data: { ...common, port: gap.port, ports: gap.service.ports.map((port) => port.port).join(', ') },
+          primary: target.span,
+          related: [{ span: gap.service.nameSpan, label: `Service ${gap.service.name} is defined here` }],
+          modelPath,
+        };
+      }
+      if (gap.kind === 'target-port-unnamed') {
+        return {
+          messageId: 'targetPortNotDeclared',
+          data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
+          primary: target.span,
+          related: [{ span: gap.port.span, label: `targetPort "${gap.port.targetPort}"` }, { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}: its containers declare no such port` }],
+          modelPath,
+        };
+      }
+      const onLoopback = gap.listeners.find((listener) => listener.address.kind === 'tcp' && listener.address.port === gap.targetPort);
+      return {
+        messageId: 'nothingOnTargetPort',
+        data: {
+          ...common,
+          port: gap.port.port,
+          targetPort: gap.targetPort,
+          workload: `${gap.workload.kind} ${gap.workload.name}`,
+          backend: backendKindName(gap.listeners[0].backend.kind),
+          listening: gap.listeners.slice(0, 4).map(describeListener).join(', '),
+          loopbackNote: onLoopback ? ' (loopback inside the pod: the Service connects to the pod\'s own address)' : '',
+          fix: onLoopback ? `bind 0.0.0.0:${gap.targetPort} (or the pod's address) instead of ${describeListener(onLoopback)}` : `set targetPort to the port it binds, or bind port ${gap.targetPort}`,
+        },
+        primary: target.span,
+        related: [
+          { span: gap.port.span, label: `targetPort ${gap.port.targetPort}${typeof gap.port.targetPort === 'string' ? ` = ${gap.targetPort}` : ''}` },
+          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` })),
+        ],
+        modelPath,
+      };
+    };
+
     const listeners = model.backends.flatMap((backend) => backend.listeners);
     // A listener whose address the tree does not determine (fd://, ${port}) may be the one: assume nothing.
     if (listeners.some((listener) => listener.address.kind === 'other')) return;
@@ -32,6 +93,11 @@ export const rule = defineRule({
     for (const target of nginxTargets(model)) {
       if (linked.has(spanKey(target.span))) continue;
       const address = target.address;
+      if (address.kind === 'tcp' && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
+        const draft = serviceFinding(target);
+        if (draft) yield draft;
+        continue;
+      }
       // Only what the tree can answer for: loopback ports and socket files of the same family.
       const family = address.kind === 'unix'
         ? listeners.filter((l) => l.address.kind === 'unix')

@@ -141,9 +141,9 @@ var init_suggest = __esm({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/codegen/code.js
+// node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -295,9 +295,9 @@ var require_code = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/codegen/scope.js
+// node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -440,9 +440,9 @@ var require_scope = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/codegen/index.js
+// node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1160,9 +1160,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/util.js
+// node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/util.js"(exports2) {
+  "node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1327,9 +1327,9 @@ var require_util = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/names.js
+// node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/names.js"(exports2) {
+  "node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1366,9 +1366,9 @@ var require_names = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/errors.js
+// node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1488,9 +1488,9 @@ var require_errors = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/boolSchema.js
+// node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1539,9 +1539,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/rules.js
+// node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1570,9 +1570,9 @@ var require_rules = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/applicability.js
+// node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1593,9 +1593,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/dataType.js
+// node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1777,9 +1777,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/defaults.js
+// node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -1814,9 +1814,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/code.js
+// node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -1947,9 +1947,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/keyword.js
+// node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2065,9 +2065,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/subschema.js
+// node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2148,9 +2148,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fast-deep-equal/index.js
+// node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "../../work/main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2183,9 +2183,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/json-schema-traverse/index.js
+// node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "../../work/main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2271,9 +2271,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/resolve.js
+// node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2427,9 +2427,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/validate/index.js
+// node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -2935,9 +2935,9 @@ var require_validate = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/runtime/validation_error.js
+// node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "../../work/main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -2951,9 +2951,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/ref_error.js
+// node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -2968,9 +2968,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/compile/index.js
+// node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "../../work/main/node_modules/ajv/dist/compile/index.js"(exports2) {
+  "node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3192,9 +3192,9 @@ var require_compile = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/data.json
+// node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3211,9 +3211,9 @@ var require_data = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fast-uri/lib/utils.js
+// node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "../../work/main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3745,9 +3745,9 @@ var require_utils = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fast-uri/lib/schemes.js
+// node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "../../work/main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -3956,9 +3956,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fast-uri/index.js
+// node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "../../work/main/node_modules/fast-uri/index.js"(exports2, module2) {
+  "node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4386,9 +4386,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/runtime/uri.js
+// node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "../../work/main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4397,9 +4397,9 @@ var require_uri = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/core.js
+// node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "../../work/main/node_modules/ajv/dist/core.js"(exports2) {
+  "node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -5008,9 +5008,9 @@ var require_core = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/core/id.js
+// node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5023,9 +5023,9 @@ var require_id = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/core/ref.js
+// node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5145,9 +5145,9 @@ var require_ref = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/core/index.js
+// node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5166,9 +5166,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5198,9 +5198,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5226,9 +5226,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/runtime/ucs2length.js
+// node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "../../work/main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5252,9 +5252,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5284,9 +5284,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/pattern.js
+// node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5321,9 +5321,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5350,9 +5350,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/required.js
+// node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5432,9 +5432,9 @@ var require_required = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5461,9 +5461,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/runtime/equal.js
+// node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "../../work/main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5472,9 +5472,9 @@ var require_equal = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5539,9 +5539,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/const.js
+// node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5568,9 +5568,9 @@ var require_const = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/enum.js
+// node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5617,9 +5617,9 @@ var require_enum = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/validation/index.js
+// node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5655,9 +5655,9 @@ var require_validation = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5708,9 +5708,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/items.js
+// node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5765,9 +5765,9 @@ var require_items = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5782,9 +5782,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5817,9 +5817,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/contains.js
+// node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5882,7 +5882,7 @@ var require_contains = __commonJS({
           const count = gen.let("count", 0);
           validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
         }
-        function validateItems(_valid, block) {
+        function validateItems(_valid, block2) {
           gen.forRange("i", 0, len, (i) => {
             cxt.subschema({
               keyword: "contains",
@@ -5890,7 +5890,7 @@ var require_contains = __commonJS({
               dataPropType: util_1.Type.Num,
               compositeRule: true
             }, _valid);
-            block();
+            block2();
           });
         }
         function checkLimits(count) {
@@ -5911,9 +5911,9 @@ var require_contains = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6005,9 +6005,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6048,9 +6048,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6154,9 +6154,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/properties.js
+// node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6212,9 +6212,9 @@ var require_properties = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6286,9 +6286,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/not.js
+// node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6317,9 +6317,9 @@ var require_not = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6334,9 +6334,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6392,9 +6392,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6419,9 +6419,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/if.js
+// node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6488,9 +6488,9 @@ var require_if = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6506,9 +6506,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/applicator/index.js
+// node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6554,9 +6554,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/format/format.js
+// node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6644,9 +6644,9 @@ var require_format = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/format/index.js
+// node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6655,9 +6655,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/metadata.js
+// node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6678,9 +6678,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/draft7.js
+// node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6700,9 +6700,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/discriminator/types.js
+// node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6714,9 +6714,9 @@ var require_types = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/vocabularies/discriminator/index.js
+// node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "../../work/main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6819,9 +6819,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/refs/json-schema-draft-07.json
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "../../work/main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -6976,9 +6976,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/ajv/dist/ajv.js
+// node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "../../work/main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -7060,6 +7060,7 @@ function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
   if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
   if (lower.endsWith(".sh")) return "shell";
+  if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
   if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? "") && /^kind:/m.test(readHead() ?? "") ? "kubernetes" : void 0;
   return void 0;
 }
@@ -7104,9 +7105,9 @@ var init_classify = __esm({
   }
 });
 
-// ../../work/main/node_modules/ignore/index.js
+// node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "../../work/main/node_modules/ignore/index.js"(exports2, module2) {
+  "node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -7968,6 +7969,140 @@ var require_ignore = __commonJS({
   }
 });
 
+// src/model/kubernetes.ts
+function emptyKubernetesModel() {
+  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
+}
+function selectorMatches(selector, labels) {
+  if (selector.size === 0) return false;
+  for (const [key, value] of selector) if (labels.get(key) !== value) return false;
+  return true;
+}
+function servicesNamed(model, host, clientNamespace) {
+  const parts = host.toLowerCase().replace(/\.$/, "").split(".");
+  const [name2, namespace, svc, ...rest] = parts;
+  if (svc !== void 0 && svc !== "svc") return [];
+  if (rest.length > 0 && rest.join(".") !== "cluster.local") return [];
+  const named = indexOf(model).servicesByName.get(name2) ?? [];
+  if (namespace !== void 0) return named.filter((service) => service.namespace === namespace);
+  if (clientNamespace !== void 0) return named.filter((service) => service.namespace === clientNamespace);
+  return named.length === 1 ? named : [];
+}
+function workloadsSelectedBy(model, service) {
+  const index = indexOf(model);
+  let selected = index.selected.get(service);
+  if (!selected) {
+    const [first] = service.selector;
+    const candidates = first ? index.workloadsByLabel.get(labelKey(service.namespace, first[0], first[1])) ?? [] : [];
+    selected = candidates.filter((workload) => selectorMatches(service.selector, workload.podLabels));
+    index.selected.set(service, selected);
+  }
+  return selected;
+}
+function labelKey(namespace, name2, value) {
+  return `${namespace}\0${name2}\0${value}`;
+}
+function indexOf(model) {
+  let index = indexes.get(model);
+  if (!index) {
+    index = { servicesByName: /* @__PURE__ */ new Map(), workloadsByLabel: /* @__PURE__ */ new Map(), selected: /* @__PURE__ */ new Map() };
+    for (const service of model.services) {
+      const list = index.servicesByName.get(service.name);
+      if (list) list.push(service);
+      else index.servicesByName.set(service.name, [service]);
+    }
+    for (const workload of model.workloads) {
+      for (const [name2, value] of workload.podLabels) {
+        const key = labelKey(workload.namespace, name2, value);
+        const list = index.workloadsByLabel.get(key);
+        if (list) list.push(workload);
+        else index.workloadsByLabel.set(key, [workload]);
+      }
+    }
+    indexes.set(model, index);
+  }
+  return index;
+}
+function resolveTargetPort(port, container) {
+  if (typeof port.targetPort === "number") return port.targetPort;
+  return container.ports.find((candidate) => candidate.name === port.targetPort)?.containerPort;
+}
+function servicePort(service, port) {
+  return typeof port === "number" ? service.ports.find((candidate) => candidate.port === port) : service.ports.find((candidate) => candidate.name === port);
+}
+var indexes;
+var init_kubernetes = __esm({
+  "src/model/kubernetes.ts"() {
+    "use strict";
+    indexes = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/model/nginx-version.ts
+function parseVersion(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
+}
+function versionRangeOf(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
+  const exact = [major, minor, Number(match[3])];
+  return { min: exact, max: exact };
+}
+function compareVersions(a, b) {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+function formatVersion(version) {
+  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
+}
+function isKnownExactly(info) {
+  return info.source !== void 0;
+}
+function describeRange(range) {
+  const openLow = compareVersions(range.min, OLDEST_SUPPORTED) <= 0;
+  const openHigh = range.max[0] === Infinity;
+  if (openLow && openHigh) return "every nginx version";
+  if (openHigh) return `nginx ≥ ${formatVersion(range.min)}`;
+  if (openLow) return `nginx ≤ ${formatVersion(range.max)}`;
+  if (compareVersions(range.min, range.max) === 0) return `nginx ${formatVersion(range.min)}`;
+  if (range.min[0] === range.max[0] && range.min[1] === range.max[1] && range.min[2] === 0 && range.max[2] === Infinity) {
+    return `nginx ${range.min[0]}.${range.min[1]}.x`;
+  }
+  return `nginx ${formatVersion(range.min)} to ${formatVersion(range.max)}`;
+}
+function splitRange(range, boundaries) {
+  const pieces = [];
+  let min = range.min;
+  for (const boundary of [...boundaries].sort(compareVersions)) {
+    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range.max) > 0) continue;
+    pieces.push({ min, max: previousRelease(boundary) });
+    min = boundary;
+  }
+  pieces.push({ min, max: range.max });
+  return pieces;
+}
+function previousRelease(version) {
+  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
+  return [version[0], version[1] - 1, Infinity];
+}
+function rangeIncludes(range, version) {
+  return compareVersions(range.min, version) <= 0 && compareVersions(version, range.max) <= 0;
+}
+var OLDEST_SUPPORTED, LATEST, UNKNOWN_VERSION;
+var init_nginx_version = __esm({
+  "src/model/nginx-version.ts"() {
+    "use strict";
+    OLDEST_SUPPORTED = [1, 18, 0];
+    LATEST = [Infinity, Infinity, Infinity];
+    UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
+  }
+});
+
 // src/readers/docker/index.ts
 function readImageReferences(source, kind) {
   const references = [];
@@ -8007,12 +8142,74 @@ var init_docker = __esm({
 });
 
 // src/readers/types.ts
+function sourceFor(context, path, text3) {
+  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
+}
 function emptyOutput() {
   return { diagnostics: [], sources: [], comments: /* @__PURE__ */ new Map() };
 }
 var init_types = __esm({
   "src/readers/types.ts"() {
     "use strict";
+    init_text();
+  }
+});
+
+// src/readers/embedded-text.ts
+function embeddedLiteralBlock(host, start, value) {
+  const headerEnd = host.text.indexOf("\n", start);
+  if (headerEnd === -1) return void 0;
+  const firstLine = host.pos(headerEnd + 1).line - 1;
+  const lines = value.split("\n");
+  const firstContent = lines.findIndex((line) => line !== "");
+  if (firstContent === -1) return void 0;
+  const hostFirst = host.lineText(firstLine + firstContent + 1) ?? "";
+  const leading = (text3) => text3.length - text3.trimStart().length;
+  const indent2 = leading(hostFirst) - leading(lines[firstContent]);
+  if (indent2 < 0) return void 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === "") continue;
+    const hostLine = host.lineText(firstLine + i + 1);
+    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
+  }
+  return new EmbeddedSourceText(host, value, firstLine, indent2);
+}
+var EmbeddedSourceText;
+var init_embedded_text = __esm({
+  "src/readers/embedded-text.ts"() {
+    "use strict";
+    init_text();
+    EmbeddedSourceText = class extends SourceText {
+      constructor(host, text3, firstLine, indent2) {
+        super(host.file, text3);
+        this.host = host;
+        this.firstLine = firstLine;
+        this.indent = indent2;
+      }
+      host;
+      firstLine;
+      indent;
+      pos(offset) {
+        const local = super.pos(offset);
+        const hostLine = this.firstLine + local.line - 1;
+        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
+        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
+        const column = Math.min(this.indent + local.column, lineLength + 1);
+        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
+      }
+    };
+  }
+});
+
+// src/readers/parse-cache.ts
+function clearParseCache() {
+  parsedYamlByText.clear();
+}
+var parsedYamlByText;
+var init_parse_cache = __esm({
+  "src/readers/parse-cache.ts"() {
+    "use strict";
+    parsedYamlByText = /* @__PURE__ */ new Map();
   }
 });
 
@@ -8273,15 +8470,15 @@ function synthesiseRule(finding) {
 }
 function collectRules(report) {
   const summaries = [];
-  const indexOf = /* @__PURE__ */ new Map();
+  const indexOf2 = /* @__PURE__ */ new Map();
   const add = (rule24) => {
-    if (indexOf.has(rule24.id)) return;
-    indexOf.set(rule24.id, summaries.length);
+    if (indexOf2.has(rule24.id)) return;
+    indexOf2.set(rule24.id, summaries.length);
     summaries.push(rule24);
   };
   report.rules.forEach(add);
-  for (const finding of report.findings) if (!indexOf.has(finding.ruleId)) add(synthesiseRule(finding));
-  return { rules: summaries.map(describeRule), indexOf };
+  for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
+  return { rules: summaries.map(describeRule), indexOf: indexOf2 };
 }
 function toResult(finding, ruleIndex) {
   const result = {
@@ -8302,7 +8499,7 @@ function toResult(finding, ruleIndex) {
   return result;
 }
 function toSarif(report) {
-  const { rules, indexOf } = collectRules(report);
+  const { rules, indexOf: indexOf2 } = collectRules(report);
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
@@ -8314,7 +8511,7 @@ function toSarif(report) {
         // Spans count UTF-16 code units; stated so consumers do not assume code points.
         columnKind: "utf16CodeUnits",
         // Report order is kept: the engine has already sorted the findings.
-        results: report.findings.map((finding) => toResult(finding, indexOf.get(finding.ruleId)))
+        results: report.findings.map((finding) => toResult(finding, indexOf2.get(finding.ruleId)))
       }
     ]
   };
@@ -8694,6 +8891,284 @@ var init_gunicorn_settings = __esm({
     FLAG_SPELLINGS = new Map(
       [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.filter((flag2) => flag2.startsWith("--")).map((flag2) => [flag2.slice(2).replace(/-/g, "_"), { setting: info.name, flag: flag2 }]).filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling)))
     );
+  }
+});
+
+// src/model/ingress-nginx.ts
+var ingress_nginx_exports = {};
+__export(ingress_nginx_exports, {
+  bundledNginx: () => bundledNginx,
+  findController: () => findController,
+  renderIngressNginx: () => renderIngressNginx,
+  servedByIngressNginx: () => servedByIngressNginx,
+  upstreamKeepaliveHonoured: () => upstreamKeepaliveHonoured
+});
+function invalidAnnotation(name2, value, rendering) {
+  if (rendering.type === "seconds" || rendering.type === "integer") {
+    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
+  }
+  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
+  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
+  return void 0;
+}
+function servedByIngressNginx(ingress) {
+  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
+}
+function findController(kubernetes) {
+  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
+  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
+  let configMap;
+  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
+  if (flag2 && workload) {
+    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
+    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
+    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
+  }
+  configMap ??= kubernetes.configMaps.find((candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller");
+  const helmValues = kubernetes.helmValues[0];
+  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
+  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
+  const version = imageTag && numbers ? { numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number), text: imageTag.text, span: imageTag.span } : void 0;
+  if (!workload && !configMap && !helmValues) return void 0;
+  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
+}
+function imageTagOf(image) {
+  const reference2 = image.value.split("@")[0];
+  const colon = reference2.lastIndexOf(":");
+  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
+  return { text: reference2.slice(colon + 1), span: image.valueSpan };
+}
+function atLeast(version, major, minor, patch = 0) {
+  if (!version) return true;
+  const [a = 0, b = 0, c = 0] = version.numbers;
+  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+}
+function bundledNginx(version) {
+  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
+  const [major = 0, minor = 0, patch = 0] = version.numbers;
+  const release = major * 1e6 + minor * 1e3 + patch;
+  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
+  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
+  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
+}
+function upstreamKeepaliveHonoured(version) {
+  return atLeast(version, 0, 20);
+}
+function releaseDefault(key, rendering, version) {
+  switch (key) {
+    case "upstream-keepalive-connections":
+      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
+    case "upstream-keepalive-timeout":
+      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
+    case "upstream-keepalive-requests":
+      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
+    case "upstream-keepalive-time":
+      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
+    case "keep-alive-requests":
+      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
+    default:
+      return rendering.defaultValue;
+  }
+}
+function renderIngressNginx(kubernetes) {
+  const diagnostics = [];
+  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
+  const controller = findController(kubernetes);
+  if (ingresses.length === 0 && !controller) return { diagnostics };
+  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? "")))) return { diagnostics };
+  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
+  if (!fallbackAnchor) return { diagnostics };
+  const file = fallbackAnchor.file;
+  const version = controller?.version;
+  const values = /* @__PURE__ */ new Map();
+  const valueOf2 = (key, rendering) => {
+    if (!values.has(key)) values.set(key, decide2(key, rendering));
+    return values.get(key);
+  };
+  const decide2 = (key, rendering) => {
+    const fallback = releaseDefault(key, rendering, version);
+    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
+    if (written && fallback !== void 0) {
+      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
+      const problem = invalidNumber(written.value, rendering);
+      if (!problem) return { text: written.value, written, anchor: written.keySpan, origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` } };
+      diagnostics.push({
+        ruleId: "invalid-value",
+        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
+        primary: written.valueSpan,
+        related: []
+      });
+    }
+    if (fallback === void 0) return void 0;
+    return { text: fallback, anchor: fallbackAnchor, origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` } };
+  };
+  const http = [];
+  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
+    if (key === "proxy-body-size") continue;
+    const value = valueOf2(key, rendering);
+    if (value) http.push(generated(rendering, value, file));
+  }
+  const bodySize = valueOf2("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
+  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
+  const keepaliveConnections = valueOf2("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
+  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
+  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
+    const value = valueOf2(key, rendering);
+    return value ? [generated(rendering, value, file)] : [];
+  }) : [generated(UPSTREAM_KEYS["upstream-keepalive-connections"], {
+    text: "0",
+    anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
+    ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
+    origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)` }
+  }, file)];
+  const upstreams = /* @__PURE__ */ new Map();
+  const servers = /* @__PURE__ */ new Map();
+  for (const ingress of ingresses) {
+    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
+      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
+      const rendering = LOCATION_ANNOTATIONS[short];
+      if (!rendering) return [];
+      const problem = invalidAnnotation(short, value.value, rendering);
+      if (problem) {
+        diagnostics.push({ ruleId: "invalid-value", message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`, primary: value.valueSpan, related: [] });
+        return [];
+      }
+      return [generated(rendering, { text: value.value, written: value, anchor: value.keySpan, origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` } }, file)];
+    });
+    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
+    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
+    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
+    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
+    const paths = ingress.rules.flatMap((rule24) => rule24.paths.map((path) => ({ host: rule24.host ?? "_", path: path.path, backend: path.backend })));
+    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
+    for (const { host, path, backend } of paths) {
+      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
+      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
+      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
+      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
+      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
+    }
+  }
+  for (const upstream of upstreams.values()) http.push(upstream);
+  for (const [host, locations] of servers) {
+    const anchor = locations[0].directive.span;
+    http.push(block("server", [], [
+      simple("server_name", [host], anchor, file),
+      simple("listen", ["80"], anchor, file),
+      ...locations
+    ], anchor, file));
+  }
+  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf2, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
+}
+function workerLimits(valueOf2, file) {
+  const openFiles = valueOf2("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
+  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
+  const connections = valueOf2("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
+  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
+  return [
+    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
+    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
+  ];
+}
+function invalidNumber(text3, rendering) {
+  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
+  const trimmed = text3.trim();
+  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
+  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
+}
+function upstreamBlock(name2, ingress, backend, settings, file) {
+  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
+  return block("upstream", [name2], [server, ...settings], backend.span, file);
+}
+function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
+  const pass = {
+    HTTP: ["proxy_pass", `http://${upstream}`],
+    HTTPS: ["proxy_pass", `https://${upstream}`],
+    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
+    GRPC: ["grpc_pass", `grpc://${upstream}`],
+    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
+    FCGI: ["fastcgi_pass", upstream]
+  }[protocol];
+  if (!pass) return void 0;
+  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
+  return block("location", [path], [
+    ...overrides2,
+    // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
+    // "close"; the connection-proxy-header annotation replaces it.
+    ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
+    simple(pass[0], [pass[1]], backend.span, file)
+  ], backend.span, file);
+}
+function generated(rendering, value, file) {
+  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
+  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
+  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
+  const argSpan3 = value.written?.valueSpan ?? value.anchor;
+  const directive = {
+    name: rendering.directive,
+    nameSpan: value.written?.keySpan ?? value.anchor,
+    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
+    span: span2,
+    file: span2.file || file
+  };
+  return { directive, via: [], generated: value.origin };
+}
+function simple(name2, args, span2, file) {
+  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
+}
+function block(name2, args, children2, span2, file) {
+  const directive = {
+    name: name2,
+    nameSpan: span2,
+    args: args.map((value) => ({ value, quoted: false, span: span2 })),
+    span: span2,
+    block: children2.map((child) => child.directive),
+    blockOpen: span2,
+    file: span2.file || file
+  };
+  return { directive, children: children2, via: [] };
+}
+var HTTP_KEYS, MAIN_KEYS, UPSTREAM_KEYS, LOCATION_ANNOTATIONS, ANNOTATION_PREFIX, BACKEND_PROTOCOLS, OFFSET, CONTROLLER_CONFIGMAP_NAME, CONTROLLER_IMAGE, OTHER_NGINX_CONTROLLER;
+var init_ingress_nginx = __esm({
+  "src/model/ingress-nginx.ts"() {
+    "use strict";
+    init_nginx_version();
+    HTTP_KEYS = {
+      "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
+      "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
+      "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
+      "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
+      "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
+      "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
+      "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
+      "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
+      "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
+      "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
+    };
+    MAIN_KEYS = {
+      "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
+      "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
+    };
+    UPSTREAM_KEYS = {
+      "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
+      "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
+      "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
+      "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
+    };
+    LOCATION_ANNOTATIONS = {
+      "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
+      "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
+      "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
+      "proxy-body-size": HTTP_KEYS["proxy-body-size"],
+      "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
+      "proxy-http-version": HTTP_KEYS["proxy-http-version"]
+    };
+    ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
+    BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
+    OFFSET = /^\d+[kKmMgG]?$/;
+    CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
+    CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
+    OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
   }
 });
 
@@ -10078,8 +10553,8 @@ function load() {
   if (specs) return specs;
   specs = /* @__PURE__ */ new Map();
   ordered = [];
-  for (const [plugin, block] of Object.entries(OPTION_TABLE)) {
-    for (const line of block.split("\n")) {
+  for (const [plugin, block2] of Object.entries(OPTION_TABLE)) {
+    for (const line of block2.split("\n")) {
       const fields = line.trim().split(/\s+/);
       if (fields.length !== 5) continue;
       const [name2, argument, shortcut, reader, flags] = fields;
@@ -10806,8 +11281,8 @@ var init_shell_syntax = __esm({
           const inner = text3.slice(start + 2, close);
           const fileStart = this.input.offsetAt(start);
           const fileEnd = this.input.endOffsetAt(close + 1);
-          const simple = /^([A-Za-z_][A-Za-z0-9_]*)$/.exec(inner);
-          if (simple) return { kind: "parameter", name: simple[1], quoted, start: fileStart, end: fileEnd };
+          const simple2 = /^([A-Za-z_][A-Za-z0-9_]*)$/.exec(inner);
+          if (simple2) return { kind: "parameter", name: simple2[1], quoted, start: fileStart, end: fileEnd };
           const withOperator = /^([A-Za-z_][A-Za-z0-9_]*)(:?[-=+?])([\s\S]*)$/.exec(inner);
           if (withOperator) {
             return { kind: "parameter", name: withOperator[1], quoted, start: fileStart, end: fileEnd, operator: withOperator[2], operand: withOperator[3] };
@@ -10895,9 +11370,9 @@ var init_shell_syntax = __esm({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/identity.js
+// node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -10952,15 +11427,15 @@ var require_identity = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/visit.js
+// node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "../../work/main/node_modules/yaml/dist/visit.js"(exports2) {
+  "node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity2.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -10969,9 +11444,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
@@ -11105,17 +11580,17 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit;
+    exports2.visit = visit2;
     exports2.visitAsync = visitAsync;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/directives.js
+// node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -11259,7 +11734,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags2 = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity2.isNode(node) && node.tag)
               tags2[node.tag] = true;
           });
@@ -11281,12 +11756,12 @@ var require_directives = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/anchors.js
+// node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -11297,7 +11772,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -11351,9 +11826,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/applyReviver.js
+// node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -11401,9 +11876,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/toJS.js
+// node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -11431,9 +11906,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Node.js
+// node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -11472,12 +11947,12 @@ var require_Node = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Alias.js
+// node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity2 = require_identity();
     var Node2 = require_Node();
     var toJS = require_toJS();
@@ -11503,7 +11978,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity2.isAlias(node) || identity2.hasAnchor(node))
                 nodes.push(node);
@@ -11590,9 +12065,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Scalar.js
+// node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node2 = require_Node();
@@ -11620,9 +12095,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/createNode.js
+// node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -11695,9 +12170,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Collection.js
+// node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -11838,9 +12313,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js
+// node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -11855,9 +12330,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js
+// node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -11991,9 +12466,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyString.js
+// node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12274,9 +12749,9 @@ ${indent2}`);
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringify.js
+// node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12398,9 +12873,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js
+// node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12531,9 +13006,9 @@ ${ctx.indent}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/log.js
+// node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "../../work/main/node_modules/yaml/dist/log.js"(exports2) {
+  "node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -12553,9 +13028,9 @@ var require_log = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12613,9 +13088,9 @@ var require_merge = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -12677,9 +13152,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/Pair.js
+// node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -12717,9 +13192,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js
+// node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -12868,9 +13343,9 @@ ${indent2}${end}`;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js
+// node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13012,9 +13487,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/map.js
+// node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap2 = require_YAMLMap();
@@ -13034,9 +13509,9 @@ var require_map = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js
+// node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13150,9 +13625,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/seq.js
+// node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq2 = require_YAMLSeq();
@@ -13172,9 +13647,9 @@ var require_seq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/string.js
+// node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13191,9 +13666,9 @@ var require_string = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/common/null.js
+// node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var nullTag = {
@@ -13209,9 +13684,9 @@ var require_null = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/bool.js
+// node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var boolTag = {
@@ -13233,9 +13708,9 @@ var require_bool = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js
+// node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format5, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13260,9 +13735,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/float.js
+// node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13306,9 +13781,9 @@ var require_float = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/int.js
+// node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13351,9 +13826,9 @@ var require_int = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/core/schema.js
+// node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13379,9 +13854,9 @@ var require_schema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/json/schema.js
+// node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var map = require_map();
@@ -13446,9 +13921,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar3 = require_Scalar();
@@ -13512,9 +13987,9 @@ var require_binary = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -13590,9 +14065,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -13668,9 +14143,9 @@ var require_omap = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -13700,9 +14175,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13749,9 +14224,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13828,9 +14303,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -13917,9 +14392,9 @@ var require_set = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14005,9 +14480,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14049,9 +14524,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/tags.js
+// node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14143,9 +14618,9 @@ var require_tags = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/schema/Schema.js
+// node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "../../work/main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14175,9 +14650,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js
+// node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "../../work/main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14255,9 +14730,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/doc/Document.js
+// node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "../../work/main/node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -14564,9 +15039,9 @@ var require_Document = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/errors.js
+// node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "../../work/main/node_modules/yaml/dist/errors.js"(exports2) {
+  "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -14629,9 +15104,9 @@ ${pointer}
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-props.js
+// node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -14763,9 +15238,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js
+// node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -14805,9 +15280,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -14823,9 +15298,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-map-includes.js
+// node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -14839,9 +15314,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js
+// node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap2 = require_YAMLMap();
@@ -14947,9 +15422,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js
+// node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -14998,9 +15473,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-end.js
+// node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -15041,9 +15516,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15235,9 +15710,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-collection.js
+// node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15300,9 +15775,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -15483,9 +15958,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -15704,9 +16179,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-scalar.js
+// node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15785,9 +16260,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -15815,9 +16290,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-node.js
+// node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -15921,9 +16396,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/compose-doc.js
+// node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -15964,9 +16439,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/compose/composer.js
+// node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "../../work/main/node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16172,9 +16647,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-scalar.js
+// node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16357,9 +16832,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-stringify.js
+// node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -16418,22 +16893,22 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst-visit.js
+// node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -16444,8 +16919,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path) => {
-      const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    visit2.parentCollection = (cst, path) => {
+      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -16476,13 +16951,13 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports2.visit = visit;
+    exports2.visit = visit2;
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/cst.js
+// node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -16582,9 +17057,9 @@ var require_cst = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/lexer.js
+// node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17171,9 +17646,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/line-counter.js
+// node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17202,9 +17677,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/parse/parser.js
+// node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "../../work/main/node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18076,9 +18551,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/public-api.js
+// node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "../../work/main/node_modules/yaml/dist/public-api.js"(exports2) {
+  "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18173,9 +18648,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/yaml/dist/index.js
+// node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "../../work/main/node_modules/yaml/dist/index.js"(exports2) {
+  "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18192,7 +18667,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser2 = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document2.Document;
     exports2.Schema = Schema.Schema;
@@ -18220,8 +18695,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit.visit;
-    exports2.visitAsync = visit.visitAsync;
+    exports2.visit = visit2.visit;
+    exports2.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -18280,6 +18755,13 @@ var init_files = __esm({
 
 // src/readers/launch/yaml.ts
 function parseYaml(source) {
+  const known2 = parsedYamlByText.get(source.text);
+  if (known2 && known2.problems.every((problem) => problem.primary.file === source.file)) return known2;
+  const result = parseYamlText(source);
+  parsedYamlByText.set(source.text, result);
+  return result;
+}
+function parseYamlText(source) {
   const problems = [];
   let documents = [];
   try {
@@ -18378,6 +18860,7 @@ var init_yaml = __esm({
     "use strict";
     import_yaml = __toESM(require_dist());
     init_files();
+    init_parse_cache();
   }
 });
 
@@ -18637,9 +19120,9 @@ function parseJsonStringArray(input) {
       if (c === '"') break;
       if (c === "\\") {
         const e = text3[i + 1];
-        const simple = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
-        if (e in simple) {
-          value += simple[e];
+        const simple2 = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
+        if (e in simple2) {
+          value += simple2[e];
           offsets.push(input.offsetAt(i));
           i += 2;
           continue;
@@ -19692,11 +20175,11 @@ var init_docker2 = __esm({
 function kubernetesWorkloads(source) {
   const { documents, problems } = parseYaml(source);
   const workloads = [];
-  const visit = (object, document, depth) => {
+  const visit2 = (object, document, depth) => {
     if (!(0, import_yaml.isMap)(object) || depth > 4) return;
     const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
     if (kind === "List") {
-      for (const item of itemsOf(valueOf(object, "items", document), document)) visit(item, document, depth + 1);
+      for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
       return;
     }
     const path = POD_SPEC_PATHS[kind];
@@ -19715,7 +20198,7 @@ function kubernetesWorkloads(source) {
     }
     workloads.push({ kind, name: name2, document, podSpec, sysctls, ...hostNetwork ? { hostNetwork: source.span(hostNetwork[0], hostNetwork[1]) } : {} });
   };
-  for (const document of documents) visit(document.contents ?? void 0, document, 0);
+  for (const document of documents) visit2(document.contents ?? void 0, document, 0);
   return { workloads, problems };
 }
 function expandReferences(raw, env, envFromOutside) {
@@ -19805,7 +20288,7 @@ function kubernetesLaunches(source, workloads, problems) {
   return launches;
 }
 var POD_SPEC_PATHS;
-var init_kubernetes = __esm({
+var init_kubernetes2 = __esm({
   "src/readers/launch/kubernetes.ts"() {
     "use strict";
     init_assemble();
@@ -19998,7 +20481,7 @@ var init_launch2 = __esm({
     init_types();
     init_docker2();
     init_files();
-    init_kubernetes();
+    init_kubernetes2();
     init_procfile();
     init_shell_script();
     init_systemd();
@@ -20174,7 +20657,7 @@ var init_args = __esm({
   }
 });
 
-// ../../work/main/node_modules/@lezer/common/dist/index.js
+// node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from, to) {
   switch (side) {
     case -2:
@@ -20546,7 +21029,7 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "../../work/main/node_modules/@lezer/common/dist/index.js"() {
+  "node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -21731,7 +22214,7 @@ var init_dist = __esm({
   }
 });
 
-// ../../work/main/node_modules/@lezer/lr/dist/index.js
+// node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -21870,7 +22353,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "../../work/main/node_modules/@lezer/lr/dist/index.js"() {
+  "node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -23515,7 +23998,7 @@ var init_dist2 = __esm({
   }
 });
 
-// ../../work/main/node_modules/@lezer/highlight/dist/index.js
+// node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -23596,7 +24079,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "../../work/main/node_modules/@lezer/highlight/dist/index.js"() {
+  "node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -24145,7 +24628,7 @@ var init_dist3 = __esm({
   }
 });
 
-// ../../work/main/node_modules/@lezer/python/dist/index.js
+// node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -24183,7 +24666,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "../../work/main/node_modules/@lezer/python/dist/index.js"() {
+  "node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -24522,17 +25005,17 @@ function isStatement(node) {
 }
 function declaredGlobals(definition, text3) {
   const names = [];
-  const visit = (node) => {
+  const visit2 = (node) => {
     for (const child of children(node)) {
       if (child.name === "FunctionDefinition" || child.name === "ClassDefinition" || child.name === "LambdaExpression") continue;
       if (child.name === "ScopeStatement" && text3.slice(child.from, child.to).startsWith("global")) {
         names.push(...children(child).filter((c) => c.name === "VariableName").map((c) => text3.slice(c.from, c.to)));
       }
-      visit(child);
+      visit2(child);
     }
   };
   const body = children(definition).find((c) => c.name === "Body");
-  if (body) visit(body);
+  if (body) visit2(body);
   return names;
 }
 function numberLiteral(raw, from, to) {
@@ -24562,9 +25045,9 @@ function decodeString(body, raw) {
       continue;
     }
     const next = body[++i];
-    const simple = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", "\n": "" };
-    if (next in simple) {
-      out += simple[next];
+    const simple2 = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", "\n": "" };
+    if (next in simple2) {
+      out += simple2[next];
     } else if (next === "\r") {
       if (body[i + 1] === "\n") i++;
     } else if (/[0-7]/.test(next)) {
@@ -24678,10 +25161,10 @@ function binary(a, op, b, from, to) {
 }
 function collectLoads(script, text3, loaded) {
   const slice = (node) => text3.slice(node.from, node.to);
-  const visit = (node, scopes) => {
+  const visit2 = (node, scopes) => {
     if (node.name === "FunctionDefinition" || node.name === "LambdaExpression" || node.name === "ClassDefinition") {
       const own = localNames(node, text3);
-      for (const child of children(node)) visit(child, child.name === "Body" || child.name === "ParamList" || node.name === "LambdaExpression" ? [...scopes, own] : scopes);
+      for (const child of children(node)) visit2(child, child.name === "Body" || child.name === "ParamList" || node.name === "LambdaExpression" ? [...scopes, own] : scopes);
       return;
     }
     if (node.name === "VariableName" && isLoad(node, slice)) {
@@ -24689,9 +25172,9 @@ function collectLoads(script, text3, loaded) {
       if (!scopes.some((scope) => scope.has(name2))) loaded.add(name2);
       return;
     }
-    for (const child of children(node)) visit(child, scopes);
+    for (const child of children(node)) visit2(child, scopes);
   };
-  visit(script, []);
+  visit2(script, []);
 }
 function localNames(definition, text3) {
   const names = /* @__PURE__ */ new Set();
@@ -24705,7 +25188,7 @@ function localNames(definition, text3) {
   }
   const globals = new Set(definition.name === "FunctionDefinition" ? declaredGlobals(definition, text3) : []);
   const body = children(definition).find((c) => c.name === "Body");
-  const visit = (node) => {
+  const visit2 = (node) => {
     for (const child of children(node)) {
       if (child.name === "FunctionDefinition" || child.name === "ClassDefinition") {
         const name2 = children(child).find((c) => c.name === "VariableName");
@@ -24714,10 +25197,10 @@ function localNames(definition, text3) {
       }
       if (child.name === "LambdaExpression") continue;
       if (child.name === "VariableName" && !isLoad(child, slice)) names.add(slice(child));
-      visit(child);
+      visit2(child);
     }
   };
-  if (body) visit(body);
+  if (body) visit2(body);
   for (const name2 of globals) names.delete(name2);
   return names;
 }
@@ -24868,21 +25351,21 @@ function indentWidths(indent2) {
   }
   return [col, alt];
 }
-function indentationProblems(block, text3, add) {
-  const statements = children(block).filter(isStatement);
+function indentationProblems(block2, text3, add) {
+  const statements = children(block2).filter(isStatement);
   let expected;
   const lineStartOf = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
   let parentIndent = [0, 0];
-  if (block.name === "Body" && block.parent) {
-    const start = lineStartOf(block.parent.from);
-    parentIndent = indentWidths(/^[ \t\f]*/.exec(text3.slice(start, block.parent.from))[0]);
+  if (block2.name === "Body" && block2.parent) {
+    const start = lineStartOf(block2.parent.from);
+    parentIndent = indentWidths(/^[ \t\f]*/.exec(text3.slice(start, block2.parent.from))[0]);
   }
   for (const statement of statements) {
     const lineStart = lineStartOf(statement.from);
     const before = text3.slice(lineStart, statement.from);
     if (!/^[ \t\f]*$/.test(before)) continue;
     const widths = indentWidths(before);
-    if (block.name === "Script") {
+    if (block2.name === "Script") {
       const previous = statement.prevSibling;
       const afterBlock = previous !== null && previous.lastChild?.name === "Body";
       if (before !== "") add(lineStart, statement.from, afterBlock ? "unindent does not match any outer indentation level" : "unexpected indent");
@@ -25114,12 +25597,12 @@ var init_python = __esm({
       /** Calls at module level: `bind.append(…)` changes bind; `exec(…)` may change anything. */
       sideEffects(node, conditional, skipBodies = false) {
         const calls = [];
-        const visit = (n) => {
+        const visit2 = (n) => {
           if (n.name === "LambdaExpression" || skipBodies && n.name === "Body") return;
           if (n.name === "CallExpression") calls.push(n);
-          for (const child of children(n)) visit(child);
+          for (const child of children(n)) visit2(child);
         };
-        visit(node);
+        visit2(node);
         for (const call of calls) {
           const callee = call.firstChild;
           if (!callee) continue;
@@ -25418,7 +25901,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
     return void 0;
   }
-  const source = new SourceText(display, text3);
+  const source = sourceFor(context, absolute, text3);
   const module2 = readPythonModule(text3);
   output.sources.push(source);
   output.comments.set(display, module2.comments.map((comment2) => ({ span: source.span(comment2.from, comment2.to), text: comment2.text })));
@@ -25533,17 +26016,17 @@ function subSpan(span2, valueLength, from, to) {
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
   return { file: span2.file, start: at(from), end: at(to) };
 }
-function layerFromCommandLine(parsed, spanOf, where, unresolvedOf) {
+function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
   const free = [...parsed.positionals, ...parsed.unrecognized].filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))).sort((a, b) => a.index - b.index)[0];
   if (parsed.error && !(free && parsed.unrecognized.includes(parsed.error.token))) {
-    return { entries: /* @__PURE__ */ new Map(), allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf(parsed.error.token), text: parsed.error.token.value } };
+    return { entries: /* @__PURE__ */ new Map(), allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf2(parsed.error.token), text: parsed.error.token.value } };
   }
   const entries = /* @__PURE__ */ new Map();
   for (const option of parsed.options) {
     const spec = CANONICAL[option.setting.name];
     if (!spec || !option.value) continue;
     const text3 = option.value.value;
-    const span2 = spanOf(option.value);
+    const span2 = spanOf2(option.value);
     const unresolved = unresolvedOf(option.value);
     const overridable = free !== void 0 && option.option.index !== void 0 && option.option.index < free.index;
     const converted = unresolved ? { ok: false, reason: `"${text3}" depends on ${unresolved.join(", ")}` } : overridable ? { ok: false, reason: `"${free.value}" may override it` } : fromCli(spec.kind, option.setting.name, text3);
@@ -25554,7 +26037,7 @@ function layerFromCommandLine(parsed, spanOf, where, unresolvedOf) {
       previous.text += ` ${text3}`;
     } else entries.set(option.setting.name, { items: [item], text: text3, span: span2 });
   }
-  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf(free), text: free.value } : void 0;
+  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf2(free), text: free.value } : void 0;
   return { entries, allUnknown };
 }
 function layerFromFile(file) {
@@ -27015,7 +27498,7 @@ var init_uwsgi = __esm({
         if (source) return source;
         if (!this.treeFiles.has(path)) return void 0;
         try {
-          source = new SourceText(this.context.displayPath(path), decodeUtf8(this.context.fs.read(path)));
+          source = sourceFor(this.context, path, decodeUtf8(this.context.fs.read(path)));
         } catch {
           return void 0;
         }
@@ -27418,8 +27901,8 @@ function readEscape(text3, at, problems) {
     problems.push({ start: at, end: Math.min(at + 6, text3.length), message: "Malformed \\uxxxx encoding" });
     return { value: "", next: at + 2, continuation: false };
   }
-  const simple = { t: "	", n: "\n", r: "\r", f: "\f" };
-  return { value: simple[c] ?? c, next: at + 2, continuation: false };
+  const simple2 = { t: "	", n: "\n", r: "\r", f: "\f" };
+  return { value: simple2[c] ?? c, next: at + 2, continuation: false };
 }
 var BLANK2, LINE_BREAK;
 var init_properties = __esm({
@@ -27486,7 +27969,7 @@ var init_version = __esm({
   }
 });
 
-// ../../work/main/node_modules/fast-xml-parser/src/util.js
+// node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -27507,7 +27990,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "../../work/main/node_modules/fast-xml-parser/src/util.js"() {
+  "node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -27533,7 +28016,7 @@ var init_util = __esm({
   }
 });
 
-// ../../work/main/node_modules/fast-xml-parser/src/validator.js
+// node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -27879,7 +28362,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "../../work/main/node_modules/fast-xml-parser/src/validator.js"() {
+  "node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -27892,10 +28375,10 @@ var init_validator = __esm({
   }
 });
 
-// ../../work/main/node_modules/@nodable/entities/src/entities.js
+// node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "../../work/main/node_modules/@nodable/entities/src/entities.js"() {
+  "node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -27945,7 +28428,7 @@ var init_entities = __esm({
   }
 });
 
-// ../../work/main/node_modules/@nodable/entities/src/EntityDecoder.js
+// node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -27994,7 +28477,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "../../work/main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -28395,15 +28878,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// ../../work/main/node_modules/@nodable/entities/src/index.js
+// node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "../../work/main/node_modules/@nodable/entities/src/index.js"() {
+  "node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -28452,7 +28935,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -28544,10 +29027,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -28592,10 +29075,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// ../../work/main/node_modules/xml-naming/src/index.js
+// node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "../../work/main/node_modules/xml-naming/src/index.js"() {
+  "node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -28625,7 +29108,7 @@ var init_src2 = __esm({
   }
 });
 
-// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -28640,7 +29123,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -28922,10 +29405,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// ../../work/main/node_modules/anynum/digitTable.js
+// node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "../../work/main/node_modules/anynum/digitTable.js"() {
+  "node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -29077,7 +29560,7 @@ var init_digitTable = __esm({
   }
 });
 
-// ../../work/main/node_modules/anynum/anynum.js
+// node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -29151,7 +29634,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "../../work/main/node_modules/anynum/anynum.js"() {
+  "node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -29162,7 +29645,7 @@ var init_anynum = __esm({
   }
 });
 
-// ../../work/main/node_modules/strnum/strnum.js
+// node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -29285,7 +29768,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "../../work/main/node_modules/strnum/strnum.js"() {
+  "node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -29307,7 +29790,7 @@ var init_strnum = __esm({
   }
 });
 
-// ../../work/main/node_modules/fast-xml-parser/src/ignoreAttributes.js
+// node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -29327,14 +29810,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "../../work/main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// ../../work/main/node_modules/path-expression-matcher/src/Expression.js
+// node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "../../work/main/node_modules/path-expression-matcher/src/Expression.js"() {
+  "node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -29499,10 +29982,10 @@ var init_Expression = __esm({
   }
 });
 
-// ../../work/main/node_modules/path-expression-matcher/src/ExpressionSet.js
+// node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "../../work/main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -29673,10 +30156,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// ../../work/main/node_modules/path-expression-matcher/src/Matcher.js
+// node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "../../work/main/node_modules/path-expression-matcher/src/Matcher.js"() {
+  "node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -30195,19 +30678,19 @@ var init_Matcher = __esm({
   }
 });
 
-// ../../work/main/node_modules/path-expression-matcher/src/index.js
+// node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "../../work/main/node_modules/path-expression-matcher/src/index.js"() {
+  "node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/contexts/html.js
+// node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "../../work/main/node_modules/is-unsafe/src/contexts/html.js"() {
+  "node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -30302,10 +30785,10 @@ var init_html = __esm({
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/contexts/xml.js
+// node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "../../work/main/node_modules/is-unsafe/src/contexts/xml.js"() {
+  "node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -30375,10 +30858,10 @@ var init_xml = __esm({
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/contexts/svg.js
+// node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "../../work/main/node_modules/is-unsafe/src/contexts/svg.js"() {
+  "node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -30452,10 +30935,10 @@ var init_svg = __esm({
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/contexts/sql.js
+// node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "../../work/main/node_modules/is-unsafe/src/contexts/sql.js"() {
+  "node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -30539,10 +31022,10 @@ var init_sql = __esm({
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/contexts/shell.js
+// node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "../../work/main/node_modules/is-unsafe/src/contexts/shell.js"() {
+  "node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -30642,10 +31125,10 @@ var init_shell = __esm({
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/contexts/redos.js
+// node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "../../work/main/node_modules/is-unsafe/src/contexts/redos.js"() {
+  "node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -30696,10 +31179,10 @@ var init_redos = __esm({
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/contexts/nosql.js
+// node_modules/is-unsafe/src/contexts/nosql.js
 var sep2, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "../../work/main/node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep2 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -30791,10 +31274,10 @@ var init_nosql = __esm({
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/contexts/log.js
+// node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "../../work/main/node_modules/is-unsafe/src/contexts/log.js"() {
+  "node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -30870,10 +31353,10 @@ var init_log = __esm({
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/contexts/sql-strict.js
+// node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "../../work/main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -30897,7 +31380,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/util/decode-entities.js
+// node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -30911,7 +31394,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "../../work/main/node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -30921,7 +31404,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// ../../work/main/node_modules/is-unsafe/src/index.js
+// node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -30982,7 +31465,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "../../work/main/node_modules/is-unsafe/src/index.js"() {
+  "node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -31021,7 +31504,7 @@ var init_src4 = __esm({
   }
 });
 
-// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -31376,7 +31859,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -31675,7 +32158,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -31787,17 +32270,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// ../../work/main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "../../work/main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -31868,10 +32351,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// ../../work/main/node_modules/fast-xml-parser/src/fxp.js
+// node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "../../work/main/node_modules/fast-xml-parser/src/fxp.js"() {
+  "node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -32254,7 +32737,7 @@ function propertiesFor(serverXml, files) {
 }
 function readSource2(path, context, diagnostics) {
   try {
-    return new SourceText(context.displayPath(path), decodeUtf8(context.fs.read(path)));
+    return sourceFor(context, path, decodeUtf8(context.fs.read(path)));
   } catch (error) {
     const start = { line: 1, column: 1, offset: 0 };
     diagnostics.push({ ruleId: "read-error", message: error.message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });
@@ -32505,11 +32988,11 @@ var init_documents = __esm({
 
 // src/readers/spring-boot/values.ts
 function parseSpringDuration(text3, defaultUnit = "ms") {
-  const simple = /^([+-]?\d+)([a-zA-Z]{0,2})$/.exec(text3);
-  if (simple) {
-    const factor = simple[2] === "" ? DURATION_UNITS_MS[defaultUnit] : DURATION_UNITS_MS[simple[2].toLowerCase()];
+  const simple2 = /^([+-]?\d+)([a-zA-Z]{0,2})$/.exec(text3);
+  if (simple2) {
+    const factor = simple2[2] === "" ? DURATION_UNITS_MS[defaultUnit] : DURATION_UNITS_MS[simple2[2].toLowerCase()];
     if (factor === void 0) return void 0;
-    return Math.trunc(Number(simple[1]) * factor);
+    return Math.trunc(Number(simple2[1]) * factor);
   }
   if (/^[+-]?[pP]/.test(text3)) return parseIsoDuration(text3);
   return void 0;
@@ -32571,22 +33054,36 @@ function readSpringBoot(files, launches, context) {
     apps.set(app.root, list);
   }
   const backends = [];
+  const used = /* @__PURE__ */ new Set();
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     try {
       const runner = launchesFor(context.displayPath(root), launches);
       const built = buildApp(root, appFiles, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
+      if (built.length > 0) for (const launch of runner.launches) used.add(launch);
       backends.push(...built);
     } catch (error) {
       output.diagnostics.push(readerFailed("Spring Boot", appFiles[0].source, error));
     }
   }
+  for (const launch of launches) {
+    if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
+    const { overrides: overrides2 } = launchesFor(nodePath16.dirname(launch.file), [launch]);
+    const merged = merge([], [], overrides2);
+    const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
+    backend.launchedBy = [launch];
+    backends.push(backend);
+  }
   return { ...output, backends };
+}
+function configuresSpringBootJar(launch) {
+  if (launch.program !== "java" || !launch.argv.some((arg) => arg.value === "-jar")) return false;
+  return [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2)) || launch.argv.some((arg) => /^--(server|spring)\./.test(arg.value) || /^-D(server|spring)\./.test(arg.value));
 }
 function readFile(path, context, output) {
   let source;
   try {
-    source = new SourceText(context.displayPath(path), decodeUtf8(context.fs.read(path)));
+    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
   } catch (error) {
     const start = { line: 1, column: 1, offset: 0 };
     output.diagnostics.push({ ruleId: "read-error", message: error.message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });
@@ -32710,13 +33207,13 @@ function listOf(found) {
   if (!found || found.value === void 0) return [];
   return found.value.split(",").map((part2) => part2.trim()).filter((part2) => part2 !== "");
 }
-function makeBackend(appName, files, profiles, variant, merged, layers, overrides2) {
-  const contributing = [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
+function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly) {
+  const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
   const resolve6 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
-  const fileStart = firstFile.source.span(0, 0);
+  const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
   const port = resolve6("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf(port) } : { name: "server.port", value: 8080, text: "8080", unit: "count", source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
@@ -32764,7 +33261,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   const backend = {
     kind: "spring-boot",
     name: name2,
-    file: firstFile.source.file,
+    file: launchOnly ? launchOnly.file : firstFile.source.file,
     listeners: [],
     settings,
     connector,
@@ -33240,12 +33737,339 @@ var init_system = __esm({
     init_compose();
     init_files();
     init_launch2();
-    init_kubernetes();
+    init_kubernetes2();
     init_systemd_unit();
     init_types();
     init_limits_conf();
     init_sysctl();
     SOMAXCONN = "net.core.somaxconn";
+  }
+});
+
+// src/readers/kubernetes/index.ts
+var kubernetes_exports = {};
+__export(kubernetes_exports, {
+  readKubernetes: () => readKubernetes,
+  readManifests: () => readManifests
+});
+function readKubernetes(files, context) {
+  const output = emptyOutput();
+  const kubernetes = emptyKubernetesModel();
+  for (const path of files.kubernetes ?? []) {
+    const source = readSource(path, context, { ...emptyOutput() }, false);
+    if (!source || source.text.includes("{{")) continue;
+    guarded(output, source.file, () => readManifests(source, kubernetes));
+  }
+  for (const path of files["helm-values"] ?? []) {
+    const source = readSource(path, context, output);
+    if (!source) continue;
+    addComments(output, source.file, lineComments(source));
+    guarded(output, source.file, () => {
+      const { documents, problems } = parseYaml(source);
+      output.diagnostics.push(...problems);
+      for (const document of documents) {
+        const values = readHelmValues(source, document);
+        if (values) kubernetes.helmValues.push(values);
+      }
+    });
+  }
+  return { ...output, kubernetes };
+}
+function readManifests(source, into) {
+  const { documents } = parseYaml(source);
+  for (const document of documents) visit(source, document, document.contents ?? void 0, into, 0);
+}
+function visit(source, document, object, into, depth) {
+  if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+  const text3 = (node) => scalarArg(source, node)?.value;
+  const kind = text3(valueOf(object, "kind", document)) ?? "";
+  if (kind === "List" || kind.endsWith("List")) {
+    for (const item of itemsOf(valueOf(object, "items", document), document)) visit(source, document, item, into, depth + 1);
+    return;
+  }
+  const base = objectBase(source, document, object, kind);
+  if (kind === "ConfigMap") {
+    const dataNode = valueOf(object, "data", document);
+    const dataPair = entriesOf(object, document).find((entry) => entry.key === "data");
+    into.configMaps.push({
+      ...base,
+      kind: "ConfigMap",
+      data: stringMap(source, document, dataNode),
+      ...dataPair ? { dataSpan: spanOf(source, dataPair.keyNode) } : {}
+    });
+  } else if (kind === "Service") {
+    const spec = valueOf(object, "spec", document);
+    const loadBalancerClass = text3(valueOf(spec, "loadBalancerClass", document));
+    into.services.push({
+      ...base,
+      kind: "Service",
+      type: text3(valueOf(spec, "type", document)) ?? "ClusterIP",
+      ...loadBalancerClass ? { loadBalancerClass } : {},
+      selector: plainMap(stringMap(source, document, valueOf(spec, "selector", document))),
+      ports: itemsOf(valueOf(spec, "ports", document), document).flatMap((item) => {
+        const port = Number(text3(valueOf(item, "port", document)));
+        if (!Number.isInteger(port)) return [];
+        const target = text3(valueOf(item, "targetPort", document));
+        const name2 = text3(valueOf(item, "name", document));
+        return [{
+          ...name2 ? { name: name2 } : {},
+          port,
+          targetPort: target === void 0 ? port : /^\d+$/.test(target) ? Number(target) : target,
+          span: spanOf(source, item)
+        }];
+      })
+    });
+  } else if (kind === "Ingress") {
+    const spec = valueOf(object, "spec", document);
+    const className = text3(valueOf(spec, "ingressClassName", document)) ?? base.annotations.get("kubernetes.io/ingress.class")?.value;
+    const defaultNode = valueOf(spec, "defaultBackend", document) ?? valueOf(spec, "backend", document);
+    const defaultBackend = ingressBackend(source, document, defaultNode);
+    into.ingresses.push({
+      ...base,
+      kind: "Ingress",
+      ...className !== void 0 ? { ingressClass: className } : {},
+      ...defaultBackend ? { defaultBackend } : {},
+      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule24) => {
+        const host = text3(valueOf(rule24, "host", document));
+        return {
+          ...host ? { host } : {},
+          paths: itemsOf(valueOf(valueOf(rule24, "http", document), "paths", document), document).flatMap((item) => {
+            const backend = ingressBackend(source, document, valueOf(item, "backend", document));
+            if (!backend) return [];
+            return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
+          })
+        };
+      })
+    });
+  } else if (kind in POD_TEMPLATE_PATHS) {
+    let template = object;
+    for (const key of POD_TEMPLATE_PATHS[kind]) template = valueOf(template, key, document);
+    if (!(0, import_yaml.isMap)(template)) return;
+    const podLabels = kind === "Pod" ? base.labels : plainMap(stringMap(source, document, valueOf(valueOf(template, "metadata", document), "labels", document)));
+    const podSpec = valueOf(template, "spec", document);
+    const containers = ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document)).map((container) => readContainer(source, document, container));
+    into.workloads.push({ ...base, podLabels, containers });
+  }
+}
+function readContainer(source, document, container) {
+  const text3 = (node) => scalarArg(source, node)?.value;
+  const image = manifestValue(source, document, container, "image");
+  return {
+    name: text3(valueOf(container, "name", document)) ?? "",
+    ...image ? { image } : {},
+    ports: itemsOf(valueOf(container, "ports", document), document).flatMap((item) => {
+      const containerPort = Number(text3(valueOf(item, "containerPort", document)));
+      const name2 = text3(valueOf(item, "name", document));
+      return Number.isInteger(containerPort) ? [{ ...name2 ? { name: name2 } : {}, containerPort, span: spanOf(source, item) }] : [];
+    }),
+    args: [...itemsOf(valueOf(container, "command", document), document), ...itemsOf(valueOf(container, "args", document), document)].flatMap((node) => {
+      const value = text3(node);
+      return value === void 0 ? [] : [{ value, span: spanOf(source, node) }];
+    }),
+    span: spanOf(source, container)
+  };
+}
+function ingressBackend(source, document, node) {
+  if (!(0, import_yaml.isMap)(node)) return void 0;
+  const text3 = (value) => scalarArg(source, value)?.value;
+  const service = valueOf(node, "service", document);
+  let serviceName;
+  let port;
+  if ((0, import_yaml.isMap)(service)) {
+    serviceName = text3(valueOf(service, "name", document));
+    const portNode = valueOf(service, "port", document);
+    port = text3(valueOf(portNode, "number", document)) ?? text3(valueOf(portNode, "name", document));
+  } else {
+    serviceName = text3(valueOf(node, "serviceName", document));
+    port = text3(valueOf(node, "servicePort", document));
+  }
+  if (!serviceName || port === void 0) return void 0;
+  return { serviceName, port: /^\d+$/.test(port) ? Number(port) : port, span: spanOf(source, node) };
+}
+function objectBase(source, document, object, kind) {
+  const metadata = valueOf(object, "metadata", document);
+  const nameNode = valueOf(metadata, "name", document);
+  const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value;
+  return {
+    kind,
+    name: scalarArg(source, nameNode)?.value ?? "",
+    namespace: namespace ?? "default",
+    namespaceWritten: namespace !== void 0,
+    file: source.file,
+    nameSpan: spanOf(source, (0, import_yaml.isScalar)(nameNode) ? nameNode : object),
+    labels: plainMap(stringMap(source, document, valueOf(metadata, "labels", document))),
+    annotations: stringMap(source, document, valueOf(metadata, "annotations", document))
+  };
+}
+function stringMap(source, document, node) {
+  const out = /* @__PURE__ */ new Map();
+  for (const entry of entriesOf(node, document)) {
+    const value = scalarArg(source, entry.value);
+    const keySpan = spanOf(source, entry.keyNode);
+    out.set(entry.key, { value: value?.value ?? "", keySpan, valueSpan: value ? source.span(value.start, value.end) : keySpan });
+  }
+  return out;
+}
+function plainMap(values) {
+  return new Map([...values].map(([key, entry]) => [key, entry.value]));
+}
+function manifestValue(source, document, map, key) {
+  const pair2 = entriesOf(map, document).find((entry) => entry.key === key);
+  const value = scalarArg(source, pair2?.value);
+  if (!pair2 || !value) return void 0;
+  return { value: value.value, keySpan: spanOf(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
+}
+function spanOf(source, node) {
+  const [start, end] = rangeOf(node) ?? [0, 0];
+  return source.span(start, end);
+}
+function readHelmValues(source, document) {
+  const root = document.contents ?? void 0;
+  const controller = valueOf(root, "controller", document);
+  if (!(0, import_yaml.isMap)(controller)) return void 0;
+  const configPair = entriesOf(controller, document).find((entry) => entry.key === "config");
+  const imageTag = manifestValue(source, document, valueOf(controller, "image", document), "tag");
+  if (!configPair && !imageTag) return void 0;
+  return {
+    file: source.file,
+    config: stringMap(source, document, configPair?.value),
+    ...configPair ? { configSpan: spanOf(source, configPair.keyNode) } : {},
+    ...imageTag ? { imageTag } : {}
+  };
+}
+var POD_TEMPLATE_PATHS;
+var init_kubernetes3 = __esm({
+  "src/readers/kubernetes/index.ts"() {
+    "use strict";
+    init_kubernetes();
+    init_types();
+    init_launch2();
+    init_files();
+    init_yaml();
+    POD_TEMPLATE_PATHS = {
+      Pod: [],
+      Deployment: ["spec", "template"],
+      StatefulSet: ["spec", "template"],
+      DaemonSet: ["spec", "template"],
+      ReplicaSet: ["spec", "template"],
+      ReplicationController: ["spec", "template"],
+      Job: ["spec", "template"],
+      CronJob: ["spec", "jobTemplate", "spec", "template"]
+    };
+  }
+});
+
+// src/readers/kubernetes/mounted-files.ts
+var mounted_files_exports = {};
+__export(mounted_files_exports, {
+  mountedFiles: () => mountedFiles
+});
+function mountedFiles(manifests) {
+  const configMaps = /* @__PURE__ */ new Map();
+  const workloads = [];
+  for (const { path, source } of manifests) collect(path, source, configMaps, workloads);
+  if (configMaps.size === 0) return [];
+  return placeFiles(configMaps, workloads);
+}
+function collect(manifestPath, source, configMaps, workloads) {
+  const { documents } = parseYaml(source);
+  const visit2 = (object, document, depth) => {
+    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+    const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
+    if (kind.endsWith("List")) {
+      for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
+      return;
+    }
+    const metadata = valueOf(object, "metadata", document);
+    const name2 = scalarArg(source, valueOf(metadata, "name", document))?.value ?? "";
+    const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value ?? "default";
+    if (kind === "ConfigMap") {
+      const entries = [];
+      for (const entry of entriesOf(valueOf(object, "data", document), document)) {
+        const node = entry.value;
+        if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
+        const text3 = node.value;
+        const format5 = classify(`/${entry.key}`, () => text3);
+        if (!format5 || !EMBEDDABLE.has(format5)) continue;
+        const embedded = embeddedLiteralBlock(source, node.range[0], text3);
+        if (embedded) entries.push({ key: entry.key, format: format5, source: embedded, manifestPath });
+      }
+      if (entries.length > 0) configMaps.set(`${namespace}/${name2}`, entries);
+      return;
+    }
+    const podSpec = podSpecOf(kind, object, document);
+    if (podSpec) workloads.push({ name: name2, namespace, source, document, podSpec });
+  };
+  for (const document of documents) visit2(document.contents ?? void 0, document, 0);
+}
+function placeFiles(configMaps, workloads) {
+  const files = [];
+  const mounted = /* @__PURE__ */ new Set();
+  for (const { name: workload, namespace, source, document, podSpec } of workloads) {
+    const volumes = /* @__PURE__ */ new Map();
+    for (const volume of itemsOf(valueOf(podSpec, "volumes", document), document)) {
+      const configMap = valueOf(volume, "configMap", document);
+      const configMapName = scalarArg(source, valueOf(configMap, "name", document))?.value;
+      const volumeName = scalarArg(source, valueOf(volume, "name", document))?.value;
+      if (!configMapName || !volumeName) continue;
+      const items = itemsOf(valueOf(configMap, "items", document), document);
+      volumes.set(volumeName, {
+        configMap: `${namespace}/${configMapName}`,
+        ...items.length > 0 ? { items: new Map(items.map((item) => [scalarArg(source, valueOf(item, "key", document))?.value ?? "", scalarArg(source, valueOf(item, "path", document))?.value ?? ""])) } : {}
+      });
+    }
+    for (const container of ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))) {
+      for (const mount of itemsOf(valueOf(container, "volumeMounts", document), document)) {
+        const volume = volumes.get(scalarArg(source, valueOf(mount, "name", document))?.value ?? "");
+        const mountPath = scalarArg(source, valueOf(mount, "mountPath", document))?.value;
+        const entries = volume ? configMaps.get(volume.configMap) : void 0;
+        if (!volume || !mountPath || !entries) continue;
+        const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
+        for (const entry of entries) {
+          const relative4 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative4) continue;
+          if (subPath !== void 0 && subPath !== relative4) continue;
+          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative4}`;
+          const path = `${entry.manifestPath}#${workload}${inContainer.startsWith("/") ? "" : "/"}${inContainer}`;
+          if (files.some((file) => file.path === path)) continue;
+          files.push({ path, format: entry.format, source: entry.source });
+          mounted.add(`${volume.configMap}/${entry.key}`);
+        }
+      }
+    }
+  }
+  for (const [name2, entries] of configMaps) {
+    for (const entry of entries) {
+      if (mounted.has(`${name2}/${entry.key}`)) continue;
+      files.push({ path: `${entry.manifestPath}#configmap/${name2}/${entry.key}`, format: entry.format, source: entry.source });
+    }
+  }
+  return files;
+}
+function podSpecOf(kind, object, document) {
+  const path = POD_SPEC_PATHS2[kind];
+  if (!path) return void 0;
+  let node = object;
+  for (const key of path) node = valueOf(node, key, document);
+  return (0, import_yaml.isMap)(node) ? node : void 0;
+}
+var EMBEDDABLE, POD_SPEC_PATHS2;
+var init_mounted_files = __esm({
+  "src/readers/kubernetes/mounted-files.ts"() {
+    "use strict";
+    init_classify();
+    init_embedded_text();
+    init_yaml();
+    EMBEDDABLE = /* @__PURE__ */ new Set(["gunicorn", "uwsgi", "tomcat", "spring-boot"]);
+    POD_SPEC_PATHS2 = {
+      Pod: ["spec"],
+      Deployment: ["spec", "template", "spec"],
+      StatefulSet: ["spec", "template", "spec"],
+      DaemonSet: ["spec", "template", "spec"],
+      ReplicaSet: ["spec", "template", "spec"],
+      Job: ["spec", "template", "spec"],
+      CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
+    };
   }
 });
 
@@ -33448,7 +34272,7 @@ function walk(roots, fs, options = {}) {
     }
     return realRoots.some((root) => target === root || target.startsWith(root.endsWith("/") ? root : root + "/"));
   };
-  const visit = (dir, scopes) => {
+  const visit2 = (dir, scopes) => {
     let real;
     try {
       real = fs.realpath(dir);
@@ -33479,7 +34303,7 @@ function walk(roots, fs, options = {}) {
       const kind = fs.kind(path);
       if (kind === "directory") {
         if (SKIPPED_DIRECTORIES.has(name2) || isIgnored(path, true, innerScopes)) continue;
-        visit(path, innerScopes);
+        visit2(path, innerScopes);
       } else if (kind === "file") {
         if (!isIgnored(path, false, innerScopes)) files.add(path);
       } else if (kind === void 0 && fs.isSymlink(path)) {
@@ -33495,13 +34319,185 @@ function walk(roots, fs, options = {}) {
   }
   for (const root of roots) {
     const kind = fs.kind(root);
-    if (kind === "directory") visit(root, []);
+    if (kind === "directory") visit2(root, []);
     else if (kind === "file") files.add(root);
   }
   return { files: [...files].sort(), unreadable };
 }
 
+// src/engine/run.ts
+init_kubernetes();
+
+// src/model/limits.ts
+var SOMAXCONN_REFERENCE = "listen(2) (man-pages 6.03); Documentation/networking/ip-sysctl.rst; net/core/net_namespace.c";
+var SYSTEMD_NOFILE_REFERENCE = "systemd-system.conf(5) DefaultLimitNOFILE= (systemd 252)";
+function configured(name2, value, option) {
+  return { name: name2, value, text: String(value), unit: "count", source: { kind: "default", reference: `.cfglint.json environment.${option}`, note: "given in the configuration" } };
+}
+function unknown(name2, note) {
+  return { name: name2, value: void 0, text: "", unit: "count", source: { kind: "default", reference: "not in the tree", note } };
+}
+function sourceFile(limit) {
+  return limit.setting.source.kind === "file" ? limit.setting.source.span.file : void 0;
+}
+function containerLimit(deployment, name2, launch) {
+  return deployment.limits.filter(
+    (limit) => limit.name === name2 && limit.appliesTo.kind === "container" && limit.appliesTo.name === launch.service && sourceFile(limit) === launch.file
+  ).pop();
+}
+function usesHostNetwork(launch) {
+  return !launch?.container || launch.container.hostNetwork;
+}
+function somaxconnFor(deployment, launch) {
+  const name2 = "net.core.somaxconn";
+  if (!usesHostNetwork(launch)) {
+    const own = containerLimit(deployment, name2, launch);
+    if (own) return own.setting;
+  } else {
+    const host = deployment.limits.filter((limit) => limit.name === name2 && limit.appliesTo.kind === "host").pop();
+    if (host) return host.setting;
+  }
+  if (deployment.environment.somaxconn !== void 0) return configured(name2, deployment.environment.somaxconn, "somaxconn");
+  return {
+    name: name2,
+    value: 4096,
+    text: "4096",
+    unit: "count",
+    source: {
+      kind: "default",
+      reference: SOMAXCONN_REFERENCE,
+      note: usesHostNetwork(launch) ? "Linux ≥ 5.4; 128 before; set environment.somaxconn for older kernels" : "a new network namespace starts at the kernel default (Linux ≥ 5.4; 128 before), whatever the host sets"
+    }
+  };
+}
+function nofileFor(deployment, launch) {
+  if (launch.kind === "systemd") {
+    const own = deployment.limits.filter((limit) => limit.name === "nofile" && limit.appliesTo.kind === "service" && limit.appliesTo.name === launch.service).pop();
+    if (own) return { soft: own.setting, ...own.hard ? { hard: own.hard } : {} };
+    return serviceDefault();
+  }
+  if (launch.kind === "compose") {
+    const own = containerLimit(deployment, "nofile", launch);
+    if (own) return { soft: own.setting, ...own.hard ? { hard: own.hard } : {} };
+  }
+  if (deployment.environment.nofile !== void 0) return { soft: configured("nofile", deployment.environment.nofile, "nofile") };
+  const why = launch.container ? "the container runtime sets it" : "it is inherited from whatever starts the script";
+  return { soft: unknown("nofile", why) };
+}
+function serviceDefault() {
+  const setting = (value, text3) => ({ name: "nofile", value, text: text3, unit: "count", source: { kind: "default", reference: SYSTEMD_NOFILE_REFERENCE, note: "DefaultLimitNOFILE=1024:524288" } });
+  return { soft: setting(1024, "1024"), hard: setting(524288, "524288") };
+}
+function nginxWorkerNofile(deployment, scope) {
+  const main = (scope ?? deployment.nginx.scopes[0])?.http.parent;
+  if (main && main.kind === "main") {
+    const setting = main.setting("worker_rlimit_nofile", deployment.nginx.version.range);
+    if (setting && setting.source.kind === "file") {
+      const value = typeof setting.value === "number" ? setting.value : void 0;
+      const own = { ...setting, value };
+      return { soft: own, hard: own };
+    }
+  }
+  const launch = deployment.launches.find((candidate) => candidate.program === "nginx" || candidate.program === "openresty");
+  if (launch) return nofileFor(deployment, launch);
+  const unit = deployment.limits.filter((limit) => limit.name === "nofile" && limit.appliesTo.kind === "service" && /^(nginx|openresty)\.service$/.test(limit.appliesTo.name)).pop();
+  if (unit) return { soft: unit.setting, ...unit.hard ? { hard: unit.hard } : {} };
+  if (deployment.environment.nofile !== void 0) return { soft: configured("nofile", deployment.environment.nofile, "nofile") };
+  return { soft: unknown("nofile", "nothing in the tree says how nginx is started") };
+}
+
+// src/model/listen-backlog.ts
+function backendLaunches(backend) {
+  const own = "launch" in backend && backend.launch ? [backend.launch] : [];
+  return own.length > 0 ? own : backend.launchedBy ?? [];
+}
+function somaxconnForLaunches(deployment, launches) {
+  if (launches.length === 0) return somaxconnFor(deployment);
+  const all = launches.map((launch) => somaxconnFor(deployment, launch));
+  const unknown2 = all.find((setting) => setting.value === void 0);
+  if (unknown2) return unknown2;
+  return all.reduce((best, setting) => setting.value > best.value ? setting : best);
+}
+function somaxconnOfBackend(deployment, backend) {
+  const launches = backendLaunches(backend);
+  if (launches.length === 0 && backend.kind === "tomcat" && backend.version.kind === "known") {
+    const container = { kind: "dockerfile", file: backend.version.span.file, container: { hostNetwork: false } };
+    return somaxconnFor(deployment, container);
+  }
+  return somaxconnForLaunches(deployment, launches);
+}
+function explicit(setting) {
+  return !!setting && setting.source.kind === "file" && typeof setting.value === "number" && Number.isFinite(setting.value);
+}
+function explicitQueues(deployment) {
+  const queues = [];
+  for (const backend of deployment.backends) {
+    const somaxconn = somaxconnOfBackend(deployment, backend);
+    if (backend.kind === "uwsgi" || backend.kind === "gunicorn") {
+      const name2 = backend.kind === "uwsgi" ? "listen" : "backlog";
+      const setting = backend.settings.get(name2);
+      if (!explicit(setting)) continue;
+      queues.push({
+        label: `${backend.kind === "uwsgi" ? "uWSGI" : "gunicorn"}'s ${name2}`,
+        option: name2,
+        value: setting.value,
+        span: setting.source.span,
+        server: backend.kind,
+        somaxconn,
+        modelPath: `${backend.kind}[${backend.name}]>${name2}`
+      });
+      continue;
+    }
+    const connectors = backend.kind === "tomcat" ? backend.connectors : [backend.connector];
+    for (const connector of connectors) {
+      const setting = connector.settings.get("acceptCount");
+      if (!explicit(setting)) continue;
+      queues.push({
+        label: `${backend.kind === "tomcat" ? "Tomcat" : "Spring Boot"}'s acceptCount`,
+        option: backend.kind === "tomcat" ? "acceptCount" : "server.tomcat.accept-count",
+        value: setting.value,
+        span: setting.source.span,
+        server: backend.kind,
+        somaxconn,
+        modelPath: `${backend.kind}[${backend.name}]>connector[${connector.settings.get("port")?.text ?? ""}]>acceptCount`
+      });
+    }
+  }
+  const nginxLaunches = deployment.launches.filter((launch) => launch.program === "nginx" || launch.program === "openresty");
+  const nginxSomaxconn = somaxconnForLaunches(deployment, nginxLaunches);
+  const seen = /* @__PURE__ */ new Set();
+  for (const scope of deployment.nginx.scopes) {
+    for (const server of scope.servers) {
+      for (const entry of server.own("listen")) {
+        for (const arg of entry.directive.args) {
+          const match = /^backlog=(\d+)$/.exec(arg.value);
+          if (!match) continue;
+          const key = `${arg.span.file}:${arg.span.start.offset}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          queues.push({
+            label: "nginx listen … backlog=",
+            option: "backlog=",
+            value: Number(match[1]),
+            span: arg.span,
+            server: "nginx",
+            somaxconn: nginxSomaxconn,
+            modelPath: `${server.path}>listen[${entry.directive.args[0]?.value ?? ""}]>backlog`
+          });
+        }
+      }
+    }
+  }
+  return queues;
+}
+function describeSomaxconnSource(setting) {
+  if (setting.source.kind === "file") return `${setting.source.span.file}:${setting.source.span.start.line}`;
+  if (setting.source.reference.startsWith(".cfglint.json")) return setting.source.reference;
+  return setting.source.note?.includes("network namespace") ? "the kernel default of the container's own network namespace since Linux 5.4" : "the kernel default since Linux 5.4; set environment.somaxconn in .cfglint.json if the host differs";
+}
+
 // src/model/links.ts
+init_kubernetes();
 var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "ip6-localhost"]);
 var ALL_INTERFACES = /* @__PURE__ */ new Set(["0.0.0.0", "::", "*", "", "[::]"]);
 function isLoopback(host) {
@@ -33552,80 +34548,114 @@ function matchListener(address, listener, composeServiceOf) {
   }
   return void 0;
 }
+function matchEndpoints(endpoints, listener) {
+  if (endpoints.length === 0 || listener.address.kind !== "tcp" || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return void 0;
+  const port = listener.address.port;
+  const launches = backendLaunches(listener.backend).filter((launch) => launch.kind === "kubernetes");
+  for (const endpoint of endpoints) {
+    if (endpoint.port !== port) continue;
+    if (launches.some((launch) => launch.file === endpoint.workload.file && launch.service === endpoint.workload.name && (launch.container?.name ?? "") === endpoint.container.name)) {
+      return {
+        reason: "kubernetes-service",
+        detail: `Service ${endpoint.service.namespace}/${endpoint.service.name} port ${endpoint.servicePort.port} selects ${endpoint.workload.kind} ${endpoint.workload.name}, whose container "${endpoint.container.name}" listens on ${port}`
+      };
+    }
+  }
+  return void 0;
+}
+function serviceEndpoints(model, address) {
+  let byAddress = endpointCache.get(model);
+  if (!byAddress) endpointCache.set(model, byAddress = /* @__PURE__ */ new Map());
+  const key = `${address.host}:${address.port}`;
+  let endpoints = byAddress.get(key);
+  if (!endpoints) {
+    endpoints = [];
+    for (const service of servicesNamed(model.kubernetes, address.host)) {
+      const servicePortEntry = servicePort(service, address.port);
+      if (!servicePortEntry) continue;
+      for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
+        for (const container of workload.containers) {
+          const port = resolveTargetPort(servicePortEntry, container);
+          if (port !== void 0) endpoints.push({ service, servicePort: servicePortEntry, workload, container, port });
+        }
+      }
+    }
+    byAddress.set(key, endpoints);
+  }
+  return endpoints;
+}
+var endpointCache = /* @__PURE__ */ new WeakMap();
+function containerKey(file, workload, container) {
+  return `${file}\0${workload}\0${container}`;
+}
+function kubernetesServiceGap(model, address) {
+  if (address.kind !== "tcp") return void 0;
+  const services = servicesNamed(model.kubernetes, address.host);
+  if (services.length !== 1) return void 0;
+  const [service] = services;
+  const port = servicePort(service, address.port);
+  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: address.port } : void 0;
+  for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
+    const started = model.backends.flatMap((backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).map((launch) => ({ backend, container: workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? "")) })));
+    for (const { backend, container } of started) {
+      if (!container) continue;
+      const targetPort = resolveTargetPort(port, container);
+      if (targetPort === void 0) {
+        if (!workload.containers.some((other) => resolveTargetPort(port, other) !== void 0)) return { kind: "target-port-unnamed", service, port, workload };
+        continue;
+      }
+      const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
+      if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) continue;
+      const reached = listeners.some((listener) => listener.address.kind === "tcp" && listener.address.port === targetPort && ALL_INTERFACES.has(listener.address.host.toLowerCase()));
+      if (!reached) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
+    }
+  }
+  return void 0;
+}
 function linkDeployment(model) {
+  let links = linkCache.get(model);
+  if (!links) linkCache.set(model, links = computeLinks(model));
+  return links;
+}
+var linkCache = /* @__PURE__ */ new WeakMap();
+function computeLinks(model) {
   const links = [];
   const composeServiceOf = (backend) => backend.launchedBy?.find((launch) => launch.kind === "compose")?.service;
+  const hasServices = model.kubernetes.services.length > 0;
+  const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
+  const byPort = /* @__PURE__ */ new Map();
+  const byCompose = /* @__PURE__ */ new Map();
+  const byContainer = /* @__PURE__ */ new Map();
+  const sockets = [];
+  const add = (map, key, index) => (map.get(key) ?? map.set(key, []).get(key)).push(index);
+  ordered2.forEach(({ backend, listener }, index) => {
+    if (listener.address.kind === "unix") sockets.push(index);
+    if (listener.address.kind !== "tcp") return;
+    add(byPort, listener.address.port, index);
+    const service = composeServiceOf(backend);
+    if (service) add(byCompose, `${service.toLowerCase()}\0${listener.address.port}`, index);
+    for (const launch of backendLaunches(backend)) {
+      if (launch.kind === "kubernetes") add(byContainer, containerKey(launch.file, launch.service ?? "", launch.container?.name ?? ""), index);
+    }
+  });
   for (const target of nginxTargets(model)) {
-    for (const backend of model.backends) {
-      for (const listener of backend.listeners) {
-        const match = matchListener(target.address, listener, composeServiceOf);
-        if (match) links.push({ target, listener, backend, ...match });
-      }
+    const address = target.address;
+    const endpoints = hasServices && address.kind === "tcp" ? serviceEndpoints(model, address) : [];
+    const candidates = address.kind === "unix" ? sockets : [.../* @__PURE__ */ new Set([
+      ...isLoopback(address.host) ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
+      ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
+    ])].sort((a, b) => a - b);
+    for (const index of candidates) {
+      const { backend, listener } = ordered2[index];
+      const match = matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
+      if (match) links.push({ target, listener, backend, ...match });
     }
   }
   return links;
 }
 
-// src/model/nginx-version.ts
-var OLDEST_SUPPORTED = [1, 18, 0];
-var LATEST = [Infinity, Infinity, Infinity];
-var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
-function parseVersion(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
-}
-function versionRangeOf(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  const major = Number(match[1]);
-  const minor = Number(match[2]);
-  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
-  const exact = [major, minor, Number(match[3])];
-  return { min: exact, max: exact };
-}
-function compareVersions(a, b) {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-}
-function formatVersion(version) {
-  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
-}
-function isKnownExactly(info) {
-  return info.source !== void 0;
-}
-function describeRange(range) {
-  const openLow = compareVersions(range.min, OLDEST_SUPPORTED) <= 0;
-  const openHigh = range.max[0] === Infinity;
-  if (openLow && openHigh) return "every nginx version";
-  if (openHigh) return `nginx ≥ ${formatVersion(range.min)}`;
-  if (openLow) return `nginx ≤ ${formatVersion(range.max)}`;
-  if (compareVersions(range.min, range.max) === 0) return `nginx ${formatVersion(range.min)}`;
-  if (range.min[0] === range.max[0] && range.min[1] === range.max[1] && range.min[2] === 0 && range.max[2] === Infinity) {
-    return `nginx ${range.min[0]}.${range.min[1]}.x`;
-  }
-  return `nginx ${formatVersion(range.min)} to ${formatVersion(range.max)}`;
-}
-function splitRange(range, boundaries) {
-  const pieces = [];
-  let min = range.min;
-  for (const boundary of [...boundaries].sort(compareVersions)) {
-    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range.max) > 0) continue;
-    pieces.push({ min, max: previousRelease(boundary) });
-    min = boundary;
-  }
-  pieces.push({ min, max: range.max });
-  return pieces;
-}
-function previousRelease(version) {
-  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
-  return [version[0], version[1] - 1, Infinity];
-}
-function rangeIncludes(range, version) {
-  return compareVersions(range.min, version) <= 0 && compareVersions(version, range.max) <= 0;
-}
-
 // src/model/nginx-defaults.ts
+init_nginx_version();
 var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
 var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
 var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
@@ -35848,12 +36878,12 @@ var DirectiveTable = class {
     this.enabledModules = enabled;
     for (const spec of nginxSpecs()) this.add(spec);
     for (const [module2, rows] of Object.entries(THIRD_PARTY_DIRECTIVES)) {
-      for (const [name2, contexts, block, args, flag2] of rows) {
+      for (const [name2, contexts, block2, args, flag2] of rows) {
         if (!enabled.has(module2)) {
           if (!this.byName.has(name2) && !this.disabled.has(name2)) this.disabled.set(name2, module2);
           continue;
         }
-        this.add({ name: name2, module: module2, contexts: new Set(contexts.split(" ")), block: block === 1, args, flag: flag2 === 1, rejectsDuplicate: false, origin: "third-party" });
+        this.add({ name: name2, module: module2, contexts: new Set(contexts.split(" ")), block: block2 === 1, args, flag: flag2 === 1, rejectsDuplicate: false, origin: "third-party" });
       }
     }
     for (const [name2, contexts] of Object.entries(options.extraDirectives ?? {})) {
@@ -35896,7 +36926,7 @@ function nginxSpecs() {
     if (!set) contextSets.set(text3, set = new Set(text3.split(" ")));
     return set;
   };
-  const make = (name2, module2, contexts, block, args, flag2, syntax) => {
+  const make = (name2, module2, contexts, block2, args, flag2, syntax) => {
     const contextSet = contextSetOf(CONTEXT_FACTS[`${name2}@${module2}`] ?? CONTEXT_FACTS[name2] ?? contexts);
     const factKey = FACT_NAMES.has(name2) ? [...contextSet].map((c) => `${name2}@${c}`).find((key) => key in ARG_FACTS) ?? name2 : name2;
     const stream = module2.startsWith("stream_");
@@ -35907,7 +36937,7 @@ function nginxSpecs() {
       name: name2,
       module: module2,
       contexts: contextSet,
-      block,
+      block: block2,
       args: ARG_FACTS[factKey] ?? args,
       flag: flag2,
       syntax,
@@ -35917,11 +36947,11 @@ function nginxSpecs() {
       origin: "nginx"
     };
   };
-  for (const [name2, module2, contexts, block, args, flag2, syntax] of REFERENCE_DIRECTIVES) {
-    specs2.push(make(name2, module2, contexts, block === 1, args, flag2 === 1, syntax));
+  for (const [name2, module2, contexts, block2, args, flag2, syntax] of REFERENCE_DIRECTIVES) {
+    specs2.push(make(name2, module2, contexts, block2 === 1, args, flag2 === 1, syntax));
   }
-  for (const [name2, module2, contexts, block, args, flag2] of UNDOCUMENTED) {
-    specs2.push(make(name2, module2, contexts, block === 1, args, flag2 === 1));
+  for (const [name2, module2, contexts, block2, args, flag2] of UNDOCUMENTED) {
+    specs2.push(make(name2, module2, contexts, block2 === 1, args, flag2 === 1));
   }
   nginxSpecCache = specs2;
   return specs2;
@@ -36632,7 +37662,7 @@ var NginxDirectiveIndex = class {
   walk(entries, level) {
     const { contexts } = level;
     this.levels.push(level);
-    const visit = (list) => {
+    const visit2 = (list) => {
       for (const entry of list) {
         const { directive } = entry;
         const name2 = directive.name;
@@ -36640,7 +37670,7 @@ var NginxDirectiveIndex = class {
         level.uses.push(use);
         this.uses.push(use);
         if (name2 === "include") {
-          if (entry.children) visit(entry.children);
+          if (entry.children) visit2(entry.children);
           continue;
         }
         if (!entry.children || DATA_BLOCKS.has(name2)) continue;
@@ -36660,7 +37690,7 @@ var NginxDirectiveIndex = class {
         });
       }
     };
-    visit(entries);
+    visit2(entries);
   }
   useOf(entry, level, position) {
     const { directive } = entry;
@@ -36750,7 +37780,7 @@ function detectModules(roots) {
     if (mentions === void 0) mentionsOpenresty.set(directive.file, mentions = text3.includes("openresty/"));
     return mentions;
   };
-  const visit = (entries) => {
+  const visit2 = (entries) => {
     for (const entry of entries) {
       const { directive } = entry;
       if (directive.name === "load_module" && directive.args[0]) {
@@ -36767,10 +37797,10 @@ function detectModules(roots) {
           }
         }
       }
-      if (entry.children) visit(entry.children);
+      if (entry.children) visit2(entry.children);
     }
   };
-  for (const root of roots) visit(root.directives);
+  for (const root of roots) visit2(root.directives);
   if (openresty) {
     for (const module2 of OPENRESTY_BUNDLE) if (!found.has(module2)) found.set(module2, `an OpenResty tree: ${openresty}`);
   }
@@ -36946,20 +37976,20 @@ var NginxBlock = class {
   /** This block and its ancestors up to and including the http block, innermost first. */
   inheritanceChain() {
     const chain = [];
-    for (let block = this; block; block = block.parent) {
-      if (block.kind === "upstream" || block.kind === "events") break;
-      chain.push(block);
-      if (block.kind === "http" || block.kind === "main") break;
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      chain.push(block2);
+      if (block2.kind === "http" || block2.kind === "main") break;
     }
     return chain;
   }
   /** A single-value directive after inheritance: the innermost level that sets it. */
   inherited(name2) {
-    for (let block = this; block; block = block.parent) {
-      if (block.kind === "upstream" || block.kind === "events") break;
-      const entry = block.ownLast(name2);
-      if (entry) return { entry, block };
-      if (block.kind === "http" || block.kind === "main") break;
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      const entry = block2.ownLast(name2);
+      if (entry) return { entry, block: block2 };
+      if (block2.kind === "http" || block2.kind === "main") break;
     }
     return void 0;
   }
@@ -36991,7 +38021,11 @@ var NginxBlock = class {
     if (own) {
       const text3 = own.directive.args[0]?.value ?? "";
       const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
-      return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) } };
+      const origin = own.generated ? { origin: own.generated } : {};
+      if (own.generated?.kind === "default") {
+        return { name: name2, value: value2, text: text3, unit, source: { kind: "default", reference: "docs/ingress-nginx.md", note: own.generated.text, by: own.generated.controller }, ...origin };
+      }
+      return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }
     const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range);
     if (!fallback) return void 0;
@@ -37012,20 +38046,20 @@ var NginxBlock = class {
   descendants() {
     if (!this.allDescendants) {
       const out = [];
-      const collect = (block) => {
-        for (const child of block.children) {
+      const collect2 = (block2) => {
+        for (const child of block2.children) {
           out.push(child);
-          collect(child);
+          collect2(child);
         }
       };
-      collect(this);
+      collect2(this);
       this.allDescendants = out;
     }
     return this.allDescendants;
   }
   allDescendants;
   enclosing(kind) {
-    for (let block = this.parent; block; block = block.parent) if (block.kind === kind) return block;
+    for (let block2 = this.parent; block2; block2 = block2.parent) if (block2.kind === kind) return block2;
     return void 0;
   }
 };
@@ -37085,19 +38119,19 @@ var NginxHttpScope = class {
   setsAnywhere(name2) {
     if (!this.namesSet) {
       this.namesSet = /* @__PURE__ */ new Set();
-      for (const block of [this.http, ...this.http.descendants()]) for (const entry of block.directives) this.namesSet.add(entry.directive.name);
+      for (const block2 of [this.http, ...this.http.descendants()]) for (const entry of block2.directives) this.namesSet.add(entry.directive.name);
     }
     return this.namesSet.has(name2);
   }
   namesSet;
 };
 var NginxModel = class {
-  constructor(roots, version, directiveOptions = {}) {
+  constructor(roots, version, directiveOptions = {}, generatedRoots = []) {
     this.roots = roots;
     this.version = version;
     this.directiveOptions = directiveOptions;
     const snippetRoots = roots.filter((root) => root.kind === "snippet");
-    for (const root of roots.filter((r) => r.kind === "main")) {
+    for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
       const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
       buildChildren(main);
       for (const http of main.children.filter((child) => child.kind === "http")) this.addScope(http, [root]);
@@ -37149,14 +38183,14 @@ var NginxModel = class {
   addScope(http, roots) {
     const scope = new NginxHttpScope(http, roots);
     this.scopes.push(scope);
-    for (const block of http.descendants()) {
-      if (block.kind === "server") scope.servers.push(block);
-      if (block.kind === "location") scope.locations.push(block);
-      if (block.kind === "upstream" && block.directive) {
+    for (const block2 of http.descendants()) {
+      if (block2.kind === "server") scope.servers.push(block2);
+      if (block2.kind === "location") scope.locations.push(block2);
+      if (block2.kind === "upstream" && block2.directive) {
         scope.upstreams.push({
-          name: block.directive.args[0]?.value ?? "",
-          block,
-          servers: block.own("server").map((entry) => ({
+          name: block2.directive.args[0]?.value ?? "",
+          block: block2,
+          servers: block2.own("server").map((entry) => ({
             address: parseAddress(entry.directive.args[0]?.value ?? "", 80),
             entry,
             // Built when read (findings and links): most servers of a large tree never need it.
@@ -37167,23 +38201,23 @@ var NginxModel = class {
         });
       }
     }
-    for (const block of http.descendants()) {
-      if (block.kind !== "location" && block.kind !== "if" && block.kind !== "limit_except") continue;
-      for (const entry of block.directives) {
+    for (const block2 of http.descendants()) {
+      if (block2.kind !== "location" && block2.kind !== "if" && block2.kind !== "limit_except") continue;
+      for (const entry of block2.directives) {
         const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
         if (!module2 || entry.directive.args.length === 0) continue;
-        scope.passes.push(resolvePass(scope, module2, entry, block));
+        scope.passes.push(resolvePass(scope, module2, entry, block2));
       }
     }
   }
 };
-function buildChildren(block) {
-  for (const entry of block.directives) {
+function buildChildren(block2) {
+  for (const entry of block2.directives) {
     const name2 = entry.directive.name;
     if (!entry.children || name2 === "include" || DATA_BLOCKS2.has(name2)) continue;
     const kind = Object.hasOwn(BLOCK_KINDS, name2) ? BLOCK_KINDS[name2] : "other";
-    const child = new NginxBlock(kind, entry, block, entry.children);
-    block.children.push(child);
+    const child = new NginxBlock(kind, entry, block2, entry.children);
+    block2.children.push(child);
     buildChildren(child);
   }
 }
@@ -37241,6 +38275,7 @@ function parseAddress(text3, defaultPort) {
 }
 
 // src/model/nginx-value-check.ts
+init_nginx_version();
 var EXPECTED = {
   msec: 'a time such as 500ms, 30s, 5m or "1m 30s" (units ms s m h d w; no fractions)',
   sec: "a time in seconds such as 30s or 5m (no ms, no fractions)",
@@ -37262,11 +38297,11 @@ var VALID_SINCE = [
 var SYNTAX_BY_DIRECTIVE = new Map(Object.entries(VALUE_SYNTAX));
 function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
   const diagnostics = [];
-  const visit = (directives, parent) => {
+  const visit2 = (directives, parent) => {
     for (const directive of directives) {
       const syntaxes = SYNTAX_BY_DIRECTIVE.get(directive.name);
       if (syntaxes && (directive.name !== "keepalive" || parent === "upstream")) checkValues(directive, syntaxes);
-      if (directive.block) visit(directive.block, directive.name);
+      if (directive.block) visit2(directive.block, directive.name);
     }
   };
   const checkValues = (directive, syntaxes) => {
@@ -37297,11 +38332,12 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
       });
     }
   };
-  for (const file of files) visit(file.directives, void 0);
+  for (const file of files) visit2(file.directives, void 0);
   return diagnostics;
 }
 
 // src/engine/run.ts
+init_nginx_version();
 init_docker();
 
 // src/readers/nginx/index.ts
@@ -37642,6 +38678,8 @@ function wholeFileSpan(file) {
 // src/engine/run.ts
 init_types();
 init_text();
+init_embedded_text();
+init_parse_cache();
 
 // src/report/finding.ts
 var SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
@@ -37720,7 +38758,7 @@ function serverOfPass(pass) {
 }
 function largeClientHeaderBuffers(server) {
   const found = server.inherited("large_client_header_buffers");
-  if (!found) {
+  if (!found || found.entry.generated?.kind === "default" && found.entry.directive.args.map((arg) => arg.value).join(" ") === "4 8k") {
     return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC2}#large_client_header_buffers` } };
   }
   const args = found.entry.directive.args;
@@ -37740,7 +38778,7 @@ function largeClientHeaderBuffers(server) {
 function explicitClientMaxBodySize(pass) {
   const found = pass.location.inherited("client_max_body_size");
   const arg = found?.entry.directive.args[0];
-  if (!found || !arg) return void 0;
+  if (!found || !arg || found.entry.generated?.kind === "default") return void 0;
   const bytes = parseNginxSize(arg.value, true);
   if (bytes === void 0) return void 0;
   return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };
@@ -38054,8 +39092,71 @@ var rule3 = defineRule({
 });
 
 // checks/lb-idle-timeout.ts
+init_ingress_nginx();
+
+// src/model/load-balancers.ts
+init_kubernetes();
+var AWS_ANNOTATION = "service.beta.kubernetes.io/";
+var ALB_ATTRIBUTES = "alb.ingress.kubernetes.io/load-balancer-attributes";
+function kubernetesLoadBalancers(kubernetes) {
+  const balancers = [];
+  for (const ingress of kubernetes.ingresses) {
+    const ingressClass = ingress.ingressClass?.toLowerCase();
+    const targets = ingressTargets(kubernetes, ingress);
+    if (ingressClass === "alb") {
+      const attributes = ingress.annotations.get(ALB_ATTRIBUTES);
+      const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
+      balancers.push({
+        description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
+        idleTimeout: seconds !== void 0 && attributes ? { name: "idle_timeout.timeout_seconds", value: Number(seconds) * 1e3, text: seconds, unit: "ms", source: { kind: "file", span: attributes.valueSpan } } : { name: "idle_timeout.timeout_seconds", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/load-balancers.md)" } },
+        span: attributes?.valueSpan ?? ingress.nameSpan,
+        targets
+      });
+    } else if (ingressClass === "gce") {
+      balancers.push({
+        description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
+        idleTimeout: { name: "backend keepalive timeout", value: 6e5, text: "600", unit: "ms", source: { kind: "default", reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/load-balancers.md)" } },
+        span: ingress.nameSpan,
+        targets
+      });
+    }
+  }
+  for (const service of kubernetes.services) {
+    const balancer = classicElb(kubernetes, service);
+    if (balancer) balancers.push(balancer);
+  }
+  return balancers.filter((balancer) => balancer.targets.length > 0);
+}
+function classicElb(kubernetes, service) {
+  if (service.type !== "LoadBalancer" || service.loadBalancerClass) return void 0;
+  const annotation2 = (name2) => service.annotations.get(`${AWS_ANNOTATION}${name2}`);
+  if (annotation2("aws-load-balancer-type")) return void 0;
+  const backendProtocol = annotation2("aws-load-balancer-backend-protocol")?.value.trim().toLowerCase();
+  const layer7 = backendProtocol === "http" || backendProtocol === "https" && annotation2("aws-load-balancer-ssl-cert") !== void 0;
+  if (!layer7) return void 0;
+  const idle = annotation2("aws-load-balancer-connection-idle-timeout");
+  const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
+  return {
+    description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
+    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : { name: "connection-idle-timeout", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/load-balancers.md)" } },
+    span: idle?.valueSpan ?? service.nameSpan,
+    targets: workloadsSelectedBy(kubernetes, service)
+  };
+}
+function ingressTargets(kubernetes, ingress) {
+  const backends = [...ingress.rules.flatMap((rule24) => rule24.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
+  const workloads = /* @__PURE__ */ new Set();
+  for (const backend of backends) {
+    for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
+      for (const workload of workloadsSelectedBy(kubernetes, service)) workloads.add(workload);
+    }
+  }
+  return [...workloads];
+}
+
+// checks/lb-idle-timeout.ts
 var ID4 = "lb-idle-timeout";
-var LB_SOURCE = "environment.loadBalancerIdleTimeout in .cfglint.json";
+var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
 var rule4 = defineRule({
   id: ID4,
   severity: "warning",
@@ -38065,14 +39166,11 @@ var rule4 = defineRule({
     docsUrl: docsUrl(ID4),
     fixable: false,
     messages: {
-      nginxClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}: nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); set keepalive_timeout above {{lbValue}} (e.g. {{suggestion}}) or lower the load balancer's idle timeout below {{nginxValue}}`,
-      backendClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}: the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}) or lower the load balancer's idle timeout below {{backendValue}}`
+      nginxClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}: nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}`,
+      backendClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}: the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
     }
   },
   *check(model) {
-    const lbMs = model.environment.loadBalancerIdleTimeoutMs;
-    if (typeof lbMs !== "number" || !(lbMs > 0)) return;
-    const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
     const seen = /* @__PURE__ */ new Set();
     const once = (draft) => {
       if (!draft) return void 0;
@@ -38081,19 +39179,44 @@ var rule4 = defineRule({
       seen.add(key);
       return draft;
     };
-    if (servers.length > 0) {
-      for (const server of servers) {
-        const draft = once(judgeNginx(model, lbMs, server, server));
-        if (draft) yield draft;
-        for (const location of server.descendants()) {
-          if (location.kind !== "location" || !location.ownLast("keepalive_timeout")) continue;
-          const own = once(judgeNginx(model, lbMs, location, server));
-          if (own) yield own;
-        }
+    const lbMs = model.environment.loadBalancerIdleTimeoutMs;
+    if (typeof lbMs === "number" && lbMs > 0) {
+      const balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
+      const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
       }
-      return;
     }
-    for (const backend of model.backends) {
+    const controller = model.kubernetes.ingresses.length > 0 || model.kubernetes.services.length > 0 ? findController(model.kubernetes) : void 0;
+    for (const front of kubernetesLoadBalancers(model.kubernetes)) {
+      const fromFile = front.idleTimeout.source.kind === "file";
+      const seconds = (front.idleTimeout.value ?? 0) / 1e3;
+      const balancer = {
+        idleMs: front.idleTimeout.value,
+        source: `${front.description}${fromFile ? "" : ", its default"}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${seconds}s${fromFile ? "" : " (default)"}` },
+        adjustable: !front.description.includes("Google Cloud")
+      };
+      const drafts = controller?.workload && front.targets.includes(controller.workload) ? judgeServers(model, balancer, model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers)) : judgeBackends(model.backends.filter((backend) => backendLaunches(backend).some((launch) => launch.kind === "kubernetes" && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service))), balancer);
+      for (const draft of drafts) if (once(draft)) yield draft;
+    }
+  }
+});
+function* judgeServers(model, balancer, servers) {
+  for (const server of servers) {
+    const draft = judgeNginx(model, balancer, server, server);
+    if (draft) yield draft;
+    for (const location of server.descendants()) {
+      if (location.kind !== "location" || !location.ownLast("keepalive_timeout")) continue;
+      const own = judgeNginx(model, balancer, location, server);
+      if (own) yield own;
+    }
+  }
+}
+function* judgeBackends(backends, balancer) {
+  const lbMs = balancer.idleMs;
+  {
+    for (const backend of backends) {
       for (const listener of backend.listeners) {
         if (listener.protocol !== "http" && listener.protocol !== "https") continue;
         const keepAlive = listener.keepAlive;
@@ -38101,56 +39224,56 @@ var rule4 = defineRule({
         const timeout = keepAlive.timeout;
         if (typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) continue;
         const fromFile = timeout.source.kind === "file";
-        const draft = once({
+        yield {
           messageId: "backendClosesFirst",
           data: {
             lbValue: lbText(lbMs),
-            lbSource: LB_SOURCE,
+            lbSource: balancer.source,
             backendTimeout: describeBackendSetting(backend, timeout),
             listener: listener.span.file === backend.file ? `${backend.kind} in ${backend.file}` : `${backend.kind} (${backend.name})`,
             suggestion: suggestionAbove(lbMs),
-            backendValue: formatMilliseconds(timeout.value)
+            lowerLb: balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(timeout.value)}` : ""
           },
           primary: timeout.source.kind === "file" ? timeout.source.span : listener.span,
-          related: fromFile ? [{ span: listener.span, label: `${backend.kind} listens here` }] : [],
+          related: [...fromFile ? [{ span: listener.span, label: `${backend.kind} listens here` }] : [], ...balancer.related ? [balancer.related] : []],
           modelPath: `${backend.kind}[${backend.name}]>${listener.option}>keepalive>lb`
-        });
-        if (draft) yield draft;
+        };
       }
     }
   }
-});
-function judgeNginx(model, lbMs, block, server) {
-  const timeout = block.setting("keepalive_timeout", model.nginxVersion.range);
+}
+function judgeNginx(model, balancer, block2, server) {
+  const lbMs = balancer.idleMs;
+  const timeout = block2.setting("keepalive_timeout", model.nginxVersion.range);
   if (!timeout || typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) return void 0;
   const nginxMs = timeout.value;
   const fromFile = timeout.source.kind === "file";
-  const setAt = fromFile ? settingBlock(block, timeout) : void 0;
-  const primary = timeout.source.kind === "file" ? timeout.source.span : serverAnchor(server);
+  const setAt = fromFile ? settingBlock(block2, timeout) : void 0;
+  const primary = timeout.source.kind === "file" ? timeout.source.span : timeout.origin ? block2.inherited("keepalive_timeout")?.entry.directive.span : serverAnchor(server);
   if (!primary) return void 0;
+  const lowerLb = balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(nginxMs)}` : "";
   return {
     messageId: "nginxClosesFirst",
     data: {
       lbValue: lbText(lbMs),
-      lbSource: LB_SOURCE,
-      nginxTimeout: fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
-      where: describeWhere(setAt ?? server, server),
-      suggestion: `keepalive_timeout ${suggestionAbove(lbMs)};`,
-      nginxValue: formatMilliseconds(nginxMs)
+      lbSource: balancer.source,
+      nginxTimeout: timeout.origin ? `keepalive_timeout ${formatMilliseconds(nginxMs)} (${timeout.origin.text})` : fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
+      where: timeout.origin ? "in the ingress-nginx controller" : describeWhere(setAt ?? server, server),
+      fix: timeout.origin ? `set "${timeout.origin.key}" in the ingress-nginx ConfigMap above ${lbMs / 1e3} (e.g. "${Math.ceil(lbMs / 1e3) + 5}")${lowerLb}` : `set keepalive_timeout above ${lbText(lbMs)} (e.g. keepalive_timeout ${suggestionAbove(lbMs)};)${lowerLb}`
     },
     primary,
-    related: [],
-    modelPath: `${(setAt ?? block).path}>keepalive_timeout>lb`
+    related: balancer.related ? [balancer.related] : [],
+    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`
   };
 }
-function settingBlock(block, setting) {
+function settingBlock(block2, setting) {
   if (setting.source.kind !== "file") return void 0;
-  return block.inherited("keepalive_timeout")?.block;
+  return block2.inherited("keepalive_timeout")?.block;
 }
-function describeWhere(block, server) {
-  if (block.kind === "location") return `in location "${block.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName(server)}`;
-  if (block.kind === "server") return `in ${serverName(server)}`;
-  return `in the ${block.kind} block (inherited by ${serverName(server)})`;
+function describeWhere(block2, server) {
+  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName(server)}`;
+  if (block2.kind === "server") return `in ${serverName(server)}`;
+  return `in the ${block2.kind} block (inherited by ${serverName(server)})`;
 }
 function serverName(server) {
   const names = server.ownLast("server_name")?.directive.args.map((arg) => arg.value).filter((name2) => name2 !== "" && name2 !== "_");
@@ -38169,174 +39292,6 @@ function suggestionAbove(lbMs) {
 }
 function lbText(lbMs) {
   return lbMs % 1e3 === 0 ? `${lbMs / 1e3}s` : `${lbMs}ms`;
-}
-
-// src/model/limits.ts
-var SOMAXCONN_REFERENCE = "listen(2) (man-pages 6.03); Documentation/networking/ip-sysctl.rst; net/core/net_namespace.c";
-var SYSTEMD_NOFILE_REFERENCE = "systemd-system.conf(5) DefaultLimitNOFILE= (systemd 252)";
-function configured(name2, value, option) {
-  return { name: name2, value, text: String(value), unit: "count", source: { kind: "default", reference: `.cfglint.json environment.${option}`, note: "given in the configuration" } };
-}
-function unknown(name2, note) {
-  return { name: name2, value: void 0, text: "", unit: "count", source: { kind: "default", reference: "not in the tree", note } };
-}
-function sourceFile(limit) {
-  return limit.setting.source.kind === "file" ? limit.setting.source.span.file : void 0;
-}
-function containerLimit(deployment, name2, launch) {
-  return deployment.limits.filter(
-    (limit) => limit.name === name2 && limit.appliesTo.kind === "container" && limit.appliesTo.name === launch.service && sourceFile(limit) === launch.file
-  ).pop();
-}
-function usesHostNetwork(launch) {
-  return !launch?.container || launch.container.hostNetwork;
-}
-function somaxconnFor(deployment, launch) {
-  const name2 = "net.core.somaxconn";
-  if (!usesHostNetwork(launch)) {
-    const own = containerLimit(deployment, name2, launch);
-    if (own) return own.setting;
-  } else {
-    const host = deployment.limits.filter((limit) => limit.name === name2 && limit.appliesTo.kind === "host").pop();
-    if (host) return host.setting;
-  }
-  if (deployment.environment.somaxconn !== void 0) return configured(name2, deployment.environment.somaxconn, "somaxconn");
-  return {
-    name: name2,
-    value: 4096,
-    text: "4096",
-    unit: "count",
-    source: {
-      kind: "default",
-      reference: SOMAXCONN_REFERENCE,
-      note: usesHostNetwork(launch) ? "Linux ≥ 5.4; 128 before; set environment.somaxconn for older kernels" : "a new network namespace starts at the kernel default (Linux ≥ 5.4; 128 before), whatever the host sets"
-    }
-  };
-}
-function nofileFor(deployment, launch) {
-  if (launch.kind === "systemd") {
-    const own = deployment.limits.filter((limit) => limit.name === "nofile" && limit.appliesTo.kind === "service" && limit.appliesTo.name === launch.service).pop();
-    if (own) return { soft: own.setting, ...own.hard ? { hard: own.hard } : {} };
-    return serviceDefault();
-  }
-  if (launch.kind === "compose") {
-    const own = containerLimit(deployment, "nofile", launch);
-    if (own) return { soft: own.setting, ...own.hard ? { hard: own.hard } : {} };
-  }
-  if (deployment.environment.nofile !== void 0) return { soft: configured("nofile", deployment.environment.nofile, "nofile") };
-  const why = launch.container ? "the container runtime sets it" : "it is inherited from whatever starts the script";
-  return { soft: unknown("nofile", why) };
-}
-function serviceDefault() {
-  const setting = (value, text3) => ({ name: "nofile", value, text: text3, unit: "count", source: { kind: "default", reference: SYSTEMD_NOFILE_REFERENCE, note: "DefaultLimitNOFILE=1024:524288" } });
-  return { soft: setting(1024, "1024"), hard: setting(524288, "524288") };
-}
-function nginxWorkerNofile(deployment, scope) {
-  const main = (scope ?? deployment.nginx.scopes[0])?.http.parent;
-  if (main && main.kind === "main") {
-    const setting = main.setting("worker_rlimit_nofile", deployment.nginx.version.range);
-    if (setting && setting.source.kind === "file") {
-      const value = typeof setting.value === "number" ? setting.value : void 0;
-      const own = { ...setting, value };
-      return { soft: own, hard: own };
-    }
-  }
-  const launch = deployment.launches.find((candidate) => candidate.program === "nginx" || candidate.program === "openresty");
-  if (launch) return nofileFor(deployment, launch);
-  const unit = deployment.limits.filter((limit) => limit.name === "nofile" && limit.appliesTo.kind === "service" && /^(nginx|openresty)\.service$/.test(limit.appliesTo.name)).pop();
-  if (unit) return { soft: unit.setting, ...unit.hard ? { hard: unit.hard } : {} };
-  if (deployment.environment.nofile !== void 0) return { soft: configured("nofile", deployment.environment.nofile, "nofile") };
-  return { soft: unknown("nofile", "nothing in the tree says how nginx is started") };
-}
-
-// src/model/listen-backlog.ts
-function backendLaunches(backend) {
-  const own = "launch" in backend && backend.launch ? [backend.launch] : [];
-  return own.length > 0 ? own : backend.launchedBy ?? [];
-}
-function somaxconnForLaunches(deployment, launches) {
-  if (launches.length === 0) return somaxconnFor(deployment);
-  const all = launches.map((launch) => somaxconnFor(deployment, launch));
-  const unknown2 = all.find((setting) => setting.value === void 0);
-  if (unknown2) return unknown2;
-  return all.reduce((best, setting) => setting.value > best.value ? setting : best);
-}
-function somaxconnOfBackend(deployment, backend) {
-  const launches = backendLaunches(backend);
-  if (launches.length === 0 && backend.kind === "tomcat" && backend.version.kind === "known") {
-    const container = { kind: "dockerfile", file: backend.version.span.file, container: { hostNetwork: false } };
-    return somaxconnFor(deployment, container);
-  }
-  return somaxconnForLaunches(deployment, launches);
-}
-function explicit(setting) {
-  return !!setting && setting.source.kind === "file" && typeof setting.value === "number" && Number.isFinite(setting.value);
-}
-function explicitQueues(deployment) {
-  const queues = [];
-  for (const backend of deployment.backends) {
-    const somaxconn = somaxconnOfBackend(deployment, backend);
-    if (backend.kind === "uwsgi" || backend.kind === "gunicorn") {
-      const name2 = backend.kind === "uwsgi" ? "listen" : "backlog";
-      const setting = backend.settings.get(name2);
-      if (!explicit(setting)) continue;
-      queues.push({
-        label: `${backend.kind === "uwsgi" ? "uWSGI" : "gunicorn"}'s ${name2}`,
-        option: name2,
-        value: setting.value,
-        span: setting.source.span,
-        server: backend.kind,
-        somaxconn,
-        modelPath: `${backend.kind}[${backend.name}]>${name2}`
-      });
-      continue;
-    }
-    const connectors = backend.kind === "tomcat" ? backend.connectors : [backend.connector];
-    for (const connector of connectors) {
-      const setting = connector.settings.get("acceptCount");
-      if (!explicit(setting)) continue;
-      queues.push({
-        label: `${backend.kind === "tomcat" ? "Tomcat" : "Spring Boot"}'s acceptCount`,
-        option: backend.kind === "tomcat" ? "acceptCount" : "server.tomcat.accept-count",
-        value: setting.value,
-        span: setting.source.span,
-        server: backend.kind,
-        somaxconn,
-        modelPath: `${backend.kind}[${backend.name}]>connector[${connector.settings.get("port")?.text ?? ""}]>acceptCount`
-      });
-    }
-  }
-  const nginxLaunches = deployment.launches.filter((launch) => launch.program === "nginx" || launch.program === "openresty");
-  const nginxSomaxconn = somaxconnForLaunches(deployment, nginxLaunches);
-  const seen = /* @__PURE__ */ new Set();
-  for (const scope of deployment.nginx.scopes) {
-    for (const server of scope.servers) {
-      for (const entry of server.own("listen")) {
-        for (const arg of entry.directive.args) {
-          const match = /^backlog=(\d+)$/.exec(arg.value);
-          if (!match) continue;
-          const key = `${arg.span.file}:${arg.span.start.offset}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          queues.push({
-            label: "nginx listen … backlog=",
-            option: "backlog=",
-            value: Number(match[1]),
-            span: arg.span,
-            server: "nginx",
-            somaxconn: nginxSomaxconn,
-            modelPath: `${server.path}>listen[${entry.directive.args[0]?.value ?? ""}]>backlog`
-          });
-        }
-      }
-    }
-  }
-  return queues;
-}
-function describeSomaxconnSource(setting) {
-  if (setting.source.kind === "file") return `${setting.source.span.file}:${setting.source.span.start.line}`;
-  if (setting.source.reference.startsWith(".cfglint.json")) return setting.source.reference;
-  return setting.source.note?.includes("network namespace") ? "the kernel default of the container's own network namespace since Linux 5.4" : "the kernel default since Linux 5.4; set environment.somaxconn in .cfglint.json if the host differs";
 }
 
 // checks/listen-backlog-somaxconn.ts
@@ -38454,6 +39409,7 @@ function hintFor(given, specs2, values) {
 }
 
 // checks/nginx-directive-context.ts
+init_nginx_version();
 var ID7 = "nginx-directive-context";
 var rule7 = defineRule({
   id: ID7,
@@ -38538,13 +39494,13 @@ var rule8 = defineRule({
           firstBySetting.set(setting, use);
           continue;
         }
-        const block = level.owner ? `"${level.owner.directive.name}" block` : level.root.kind === "main" ? "main level" : `file (${level.contexts.map(contextName).join(" or ")} level)`;
+        const block2 = level.owner ? `"${level.owner.directive.name}" block` : level.root.kind === "main" ? "main level" : `file (${level.contexts.map(contextName).join(" or ")} level)`;
         const samePlace = first.directive === use.directive;
         const primary = samePlace && use.entry.via.length > 0 ? use.entry.via[use.entry.via.length - 1].span : use.directive.nameSpan;
         const firstName = first.directive.name;
         const firstAt = samePlace && first.entry.via.length > 0 ? first.entry.via[first.entry.via.length - 1] : first.directive;
         const draft = {
-          data: { name: name2, first: firstName, block },
+          data: { name: name2, first: firstName, block: block2 },
           primary,
           related: [{ span: firstAt.nameSpan, label: `first "${firstName}" here` }],
           modelPath: use.path
@@ -38582,27 +39538,27 @@ var rule9 = defineRule({
       const synthetic = scope.http.node === void 0 && scope.roots.every((root) => root.kind === "snippet");
       const modules = MODULES.filter((m) => BUFFER_SETTINGS.some((setting) => scope.setsAnywhere(`${m}_${setting}`)));
       if (modules.length === 0) continue;
-      for (const block of scope.http.descendants()) {
-        if (!CHECKED_KINDS.has(block.kind)) continue;
+      for (const block2 of scope.http.descendants()) {
+        if (!CHECKED_KINDS.has(block2.kind)) continue;
         for (const m of modules) {
-          const finding = judge3(block, m, synthetic);
+          const finding = judge3(block2, m, synthetic);
           if (finding) yield finding;
         }
       }
     }
   }
 });
-function judge3(block, m, synthetic) {
+function judge3(block2, m, synthetic) {
   let unknown2 = false;
   const setting = (name2, parse, fallback) => {
-    const found = block.inherited(name2);
+    const found = block2.inherited(name2);
     if (!found) return { value: fallback };
     if (synthetic && found.block.node === void 0) unknown2 = true;
     const value = parse(found.entry.directive.args[0]?.value ?? "");
     if (value === void 0) unknown2 = true;
     return { entry: found.entry, value: value ?? fallback };
   };
-  const buffersEntry = block.inherited(`${m}_buffers`);
+  const buffersEntry = block2.inherited(`${m}_buffers`);
   let num = 8;
   let bufSize = PAGE;
   if (buffersEntry) {
@@ -38628,7 +39584,7 @@ function judge3(block, m, synthetic) {
     data: { m, buffers: buffersText, size: formatSize(size), ...data },
     primary: span2,
     related: related(primary),
-    modelPath: `${block.path}>${m}_buffers`
+    modelPath: `${block2.path}>${m}_buffers`
   });
   if (num < 2 && buffersEntry) return { ...draft(buffersEntry.entry, {}, buffersEntry.entry.directive.args[0].span), messageId: "tooFewBuffers" };
   if (busy.value < size && busy.entry) return { ...draft(busy.entry, { busy: formatSize(busy.value) }), messageId: "busyTooSmall" };
@@ -38661,6 +39617,7 @@ function formatSize(bytes) {
 
 // checks/nginx-unknown-directive.ts
 init_suggest();
+init_nginx_version();
 var ID10 = "nginx-unknown-directive";
 var rule10 = defineRule({
   id: ID10,
@@ -38750,7 +39707,7 @@ var rule11 = defineRule({
         if (pass.module !== "proxy" && pass.module !== "uwsgi" && pass.module !== "fastcgi") continue;
         const directive = `${pass.module}_read_timeout`;
         const found = pass.location.inherited(directive);
-        if (!found) continue;
+        if (!found || found.entry.generated?.kind === "default") continue;
         const readTimeout = pass.location.setting(directive, model.nginxVersion.range);
         if (!readTimeout || typeof readTimeout.value !== "number" || readTimeout.value <= limit.setting.value) continue;
         const key = `${found.entry.directive.span.file}:${found.entry.directive.span.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
@@ -38851,6 +39808,7 @@ function judge4(backend, connector) {
 }
 
 // checks/upstream-keepalive-http10.ts
+init_nginx_version();
 var ID13 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
 var rule13 = defineRule({
@@ -38955,14 +39913,18 @@ function explicitCulprits(location) {
   return related;
 }
 
+// checks/upstream-keepalive-requests.ts
+init_nginx_version();
+
 // src/model/upstream-keepalive.ts
+init_nginx_version();
 var KEEPALIVE_BOUNDARIES = [parseVersion("1.19.10"), parseVersion("1.29.7")];
 function upstreamKeepaliveByRange(model, group) {
-  const block = group.block;
-  if (!block) return [];
+  const block2 = group.block;
+  if (!block2) return [];
   const out = [];
   for (const range of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
-    const keepalive = block.setting("keepalive", range);
+    const keepalive = block2.setting("keepalive", range);
     if (!keepalive || typeof keepalive.value !== "number" || keepalive.value <= 0) continue;
     out.push({ range, keepalive });
   }
@@ -38973,13 +39935,14 @@ function groupIsUsedOverHttp(model, group) {
 }
 function describeNginxSetting(setting) {
   const value = typeof setting.value === "number" && setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.text;
+  if (setting.origin) return `${setting.name} ${value} (${setting.origin.text})`;
   return `${setting.name} ${value}${setting.source.kind === "default" ? " (nginx default)" : ""}`;
 }
-function upstreamAnchor(block, setting) {
+function upstreamAnchor(block2, setting) {
   if (setting.source.kind === "file") return setting.source.span;
-  const keepalive = block.ownLast("keepalive");
+  const keepalive = block2.ownLast("keepalive");
   if (keepalive) return keepalive.directive.span;
-  return block.directive.args[0]?.span ?? block.directive.span;
+  return block2.directive.args[0]?.span ?? block2.directive.span;
 }
 function versionQualifier(model, holding, all) {
   if (holding.length === all.length) return { text: "" };
@@ -39011,7 +39974,7 @@ var rule14 = defineRule({
     docsUrl: docsUrl(ID14),
     fixable: false,
     messages: {
-      backendStopsFirst: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); set keepalive_requests in the upstream to {{suggestion}} or less'
+      backendStopsFirst: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}'
     }
   },
   *check(model) {
@@ -39042,7 +40005,7 @@ function judge5(model, link) {
       address: link.target.address.text,
       versions: qualifier.text,
       backendValue: String(backendMax),
-      suggestion: String(Math.max(1, backendMax - 2))
+      fix: nginxRequests.origin ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${Math.max(1, backendMax - 2)} or less` : `set keepalive_requests in the upstream to ${Math.max(1, backendMax - 2)} or less`
     },
     primary: upstreamAnchor(group.block, nginxRequests),
     related: [{
@@ -39055,6 +40018,7 @@ function judge5(model, link) {
 }
 
 // checks/upstream-keepalive-timeout.ts
+init_nginx_version();
 var ID15 = "upstream-keepalive-timeout";
 var rule15 = defineRule({
   id: ID15,
@@ -39065,7 +40029,7 @@ var rule15 = defineRule({
     docsUrl: docsUrl(ID15),
     fixable: false,
     messages: {
-      backendClosesFirst: `{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); set keepalive_timeout in the upstream below {{backendValue}} (e.g. {{suggestion}}) or raise the backend's keep-alive above {{nginxValue}}`
+      backendClosesFirst: `{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend's keep-alive above {{nginxValue}}`
     }
   },
   *check(model) {
@@ -39096,8 +40060,7 @@ function judge6(model, link) {
       backendTimeout: describeBackendSetting(link.backend, keepAlive.timeout),
       address: link.target.address.text,
       versions: qualifier.text,
-      backendValue: formatMilliseconds(backendMs),
-      suggestion: `keepalive_timeout ${formatMilliseconds(suggestionMs)};`,
+      fix: nginxTimeout.origin ? `set "${nginxTimeout.origin.key}" in the ingress-nginx ConfigMap below ${backendMs / 1e3} (whole seconds, e.g. "${Math.max(1, Math.floor(suggestionMs / 1e3))}")` : `set keepalive_timeout in the upstream below ${formatMilliseconds(backendMs)} (e.g. keepalive_timeout ${formatMilliseconds(suggestionMs)};)`,
       nginxValue: formatMilliseconds(nginxMs)
     },
     primary: upstreamAnchor(group.block, nginxTimeout),
@@ -39323,8 +40286,8 @@ function nginxUserFor(model, link) {
   }
   return users.size === 1 ? [...users.values()][0] : void 0;
 }
-function rootOf(block) {
-  let root = block;
+function rootOf(block2) {
+  let root = block2;
   while (root.parent) root = root.parent;
   return root;
 }
@@ -39396,16 +40359,73 @@ var rule18 = defineRule({
     docsUrl: docsUrl(ID18),
     fixable: false,
     messages: {
-      nothingListens: `Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; point {{directive}} at the backend's address, or fix {{option}}`
+      nothingListens: `Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; point {{directive}} at the backend's address, or fix {{option}}`,
+      serviceHasNoSuchPort: "Service {{service}} has no port {{port}} (its ports: {{ports}}): requests {{directive}} sends to {{address}} never reach its pods; send to one of its ports, or add port {{port}} to the Service",
+      targetPortNotDeclared: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares: the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; name the container port "{{name}}" or set targetPort to the port number',
+      nothingOnTargetPort: 'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}: connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; {{fix}}'
     }
   },
   *check(model) {
+    const serviceFinding = (target) => {
+      const gap = kubernetesServiceGap(model, target.address);
+      if (!gap) return void 0;
+      const pass = target.passes[0];
+      const common = {
+        service: `${gap.service.namespace}/${gap.service.name}`,
+        directive: target.server ? `upstream "${target.group.name}"` : pass.entry.directive.name,
+        address: target.address.text
+      };
+      const modelPath = `${target.group?.block?.path ?? pass.location.path}>${target.address.text}>service`;
+      if (gap.kind === "no-such-port") {
+        return {
+          messageId: "serviceHasNoSuchPort",
+          data: { ...common, port: gap.port, ports: gap.service.ports.map((port) => port.port).join(", ") },
+          primary: target.span,
+          related: [{ span: gap.service.nameSpan, label: `Service ${gap.service.name} is defined here` }],
+          modelPath
+        };
+      }
+      if (gap.kind === "target-port-unnamed") {
+        return {
+          messageId: "targetPortNotDeclared",
+          data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
+          primary: target.span,
+          related: [{ span: gap.port.span, label: `targetPort "${gap.port.targetPort}"` }, { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}: its containers declare no such port` }],
+          modelPath
+        };
+      }
+      const onLoopback = gap.listeners.find((listener) => listener.address.kind === "tcp" && listener.address.port === gap.targetPort);
+      return {
+        messageId: "nothingOnTargetPort",
+        data: {
+          ...common,
+          port: gap.port.port,
+          targetPort: gap.targetPort,
+          workload: `${gap.workload.kind} ${gap.workload.name}`,
+          backend: backendKindName(gap.listeners[0].backend.kind),
+          listening: gap.listeners.slice(0, 4).map(describeListener).join(", "),
+          loopbackNote: onLoopback ? " (loopback inside the pod: the Service connects to the pod's own address)" : "",
+          fix: onLoopback ? `bind 0.0.0.0:${gap.targetPort} (or the pod's address) instead of ${describeListener(onLoopback)}` : `set targetPort to the port it binds, or bind port ${gap.targetPort}`
+        },
+        primary: target.span,
+        related: [
+          { span: gap.port.span, label: `targetPort ${gap.port.targetPort}${typeof gap.port.targetPort === "string" ? ` = ${gap.targetPort}` : ""}` },
+          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` }))
+        ],
+        modelPath
+      };
+    };
     const listeners = model.backends.flatMap((backend) => backend.listeners);
     if (listeners.some((listener) => listener.address.kind === "other")) return;
     const linked = new Set(linkDeployment(model).map((link) => spanKey(link.target.span)));
     for (const target of nginxTargets(model)) {
       if (linked.has(spanKey(target.span))) continue;
       const address = target.address;
+      if (address.kind === "tcp" && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
+        const draft = serviceFinding(target);
+        if (draft) yield draft;
+        continue;
+      }
       const family = address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp") : [];
       if (family.length === 0) continue;
       const pass = target.passes[0];
@@ -39861,6 +40881,14 @@ function sameSpan2(a, b) {
 var UsageError = class extends Error {
 };
 function readTree(options = {}) {
+  clearParseCache();
+  try {
+    return readTreeUncached(options);
+  } finally {
+    clearParseCache();
+  }
+}
+function readTreeUncached(options) {
   const fs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
   const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath19.resolve(cwd, p));
@@ -39926,28 +40954,45 @@ function readTree(options = {}) {
   }));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   diagnostics.push(...nginx.diagnostics);
-  const nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
+  let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
-  const context = { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots };
   const has = (...formats) => formats.some((format5) => (filesByFormat[format5]?.length ?? 0) > 0);
+  const embedded = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : /* @__PURE__ */ new Map();
+  const context = embedded.size === 0 ? { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
+    fs: withEmbeddedFiles(cachedFs, embedded),
+    displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
+    treeFiles: [...walked.files, ...embedded.keys()],
+    lintRoots: roots,
+    embedded
+  };
   const launch = has("dockerfile", "compose", "systemd", "procfile", "shell", "kubernetes") ? (init_launch2(), __toCommonJS(launch_exports)).readLaunches(filesByFormat, context) : { ...emptyOutput(), launches: [] };
   const launched = launch.launches.length > 0;
   const gunicorn = has("gunicorn") || launched ? (init_gunicorn(), __toCommonJS(gunicorn_exports)).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const uwsgi = has("uwsgi") || launched ? (init_uwsgi(), __toCommonJS(uwsgi_exports)).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const tomcat = has("tomcat", "catalina-properties") ? (init_tomcat2(), __toCommonJS(tomcat_exports)).readTomcat(filesByFormat.tomcat ?? [], filesByFormat["catalina-properties"] ?? [], context) : { ...emptyOutput(), backends: [] };
-  const springBoot = has("spring-boot") ? (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(filesByFormat["spring-boot"] ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
+  const springBoot = has("spring-boot") || launch.launches.some((candidate) => candidate.program === "java") ? (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(filesByFormat["spring-boot"] ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
-  const readerOutputs = [launch, gunicorn, uwsgi, tomcat, springBoot, system];
+  const kubernetes = has("kubernetes", "helm-values") ? (init_kubernetes3(), __toCommonJS(kubernetes_exports)).readKubernetes(filesByFormat, context) : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
+  const ingressNginx = has("kubernetes", "helm-values") ? (init_ingress_nginx(), __toCommonJS(ingress_nginx_exports)).renderIngressNginx(kubernetes.kubernetes) : { diagnostics: [] };
+  diagnostics.push(...ingressNginx.diagnostics);
+  if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
+    const ingress = (init_ingress_nginx(), __toCommonJS(ingress_nginx_exports));
+    const controller = ingress.findController(kubernetes.kubernetes);
+    const bundled = ingress.bundledNginx(controller?.version);
+    nginxVersion = { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
+  }
+  const readerOutputs = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
   for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
   const model = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
       modules: config.nginx?.modules,
       extraDirectives: config.nginx?.extraDirectives
-    }),
+    }, ingressNginx.root ? [ingressNginx.root] : []),
     nginxVersion,
     launches: launch.launches,
     backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
+    kubernetes: kubernetes.kubernetes,
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -39993,7 +41038,11 @@ function lintSync(options = {}) {
     comments.set(file.source.file, file.comments.map((comment2) => ({ span: file.source.span(comment2.start, comment2.end), text: comment2.text })));
   }
   for (const output of readerOutputs) {
-    for (const [file, list] of output.comments) comments.set(file, [...comments.get(file) ?? [], ...list]);
+    for (const [file, list] of output.comments) {
+      const known2 = comments.get(file) ?? [];
+      const offsets = new Set(known2.map((comment2) => comment2.span.start.offset));
+      comments.set(file, [...known2, ...list.filter((comment2) => !offsets.has(comment2.span.start.offset))]);
+    }
   }
   const knownIds = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
@@ -40049,7 +41098,7 @@ function lintSync(options = {}) {
   const sources = /* @__PURE__ */ new Map();
   for (const file of nginx.files.values()) sources.set(file.source.file, file.source.text);
   for (const { source } of imageSources) sources.set(source.file, source.text);
-  for (const output of readerOutputs) for (const source of output.sources) sources.set(source.file, source.text);
+  for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
   const links = linkDeployment(model);
   const report = {
     tool: { name: "cfglint", version: VERSION },
@@ -40142,6 +41191,31 @@ function checkRuleIds(config, where) {
 function suggestRuleId(id2) {
   return closest(id2, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
 }
+function embedConfigMapFiles(files, readText2, displayPath) {
+  const { mountedFiles: mountedFiles2 } = (init_mounted_files(), __toCommonJS(mounted_files_exports));
+  const manifests = (files.kubernetes ?? []).flatMap((path) => {
+    const text3 = readText2(path);
+    return text3 === void 0 || text3.includes("{{") ? [] : [{ path, source: new SourceText(displayPath(path), text3) }];
+  });
+  const embedded = /* @__PURE__ */ new Map();
+  for (const file of mountedFiles2(manifests)) {
+    (files[file.format] ??= []).push(file.path);
+    embedded.set(file.path, file.source);
+  }
+  return embedded;
+}
+function withEmbeddedFiles(fs, embedded) {
+  return {
+    kind: (path) => embedded.has(path) ? "file" : fs.kind(path),
+    isSymlink: (path) => !embedded.has(path) && fs.isSymlink(path),
+    list: (path) => fs.list(path),
+    read: (path) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text) : fs.read(path);
+    },
+    realpath: (path) => embedded.has(path) ? path : fs.realpath(path)
+  };
+}
 function cachingFileSystem(fs) {
   const cache = /* @__PURE__ */ new Map();
   return {
@@ -40167,6 +41241,7 @@ init_formatters();
 init_github();
 
 // src/report/graph.ts
+init_nginx_version();
 function renderGraph(model, links, findings, format5) {
   const topology = buildTopology(model, links, findings);
   return format5 === "dot" ? renderDot(topology) : renderMermaid(topology);
@@ -40294,8 +41369,8 @@ function mermaidText(text3) {
 function dotText(text3) {
   return text3.replace(/[\\"]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, "\\n");
 }
-function argsOf(block, name2) {
-  return block.own(name2).flatMap((entry) => entry.directive.args.map((arg) => arg.value));
+function argsOf(block2, name2) {
+  return block2.own(name2).flatMap((entry) => entry.directive.args.map((arg) => arg.value));
 }
 function serverLabel(server) {
   const names = argsOf(server, "server_name").filter((name2) => name2 !== "");
@@ -40339,8 +41414,8 @@ function listenerAddress(listener) {
   if (address.kind === "unix") return `unix:${address.path}`;
   return address.text;
 }
-function enclosingServer(block) {
-  for (let current = block; current; current = current.parent) if (current.kind === "server") return current;
+function enclosingServer(block2) {
+  for (let current = block2; current; current = current.parent) if (current.kind === "server") return current;
   return void 0;
 }
 function describePass(pass) {

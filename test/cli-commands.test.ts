@@ -225,6 +225,19 @@ describe('cfglint --print-config', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^    maxThreads +200 +200 count +default$/));
   });
 
+  test('an ingress-nginx ConfigMap: what the controller renders from it, key by key, defaults named', () => {
+    const dir = tree('print-ingress', {
+      'configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ingress-nginx-controller\ndata:\n  upstream-keepalive-timeout: "30"\n',
+      'ingress.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            backend:\n              service:\n                name: web\n                port:\n                  number: 80\n',
+    });
+    const run = cfglint(['--print-config', 'configmap.yaml'], dir);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines).toContain('main>http>upstream[default-web-80] (ingress.yaml:11)');
+    expect(lines).toContainEqual(expect.stringMatching(/^  keepalive_timeout +30s +configmap\.yaml:6$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^  keepalive_requests +10000 +default, ingress-nginx default of "upstream-keepalive-requests"$/));
+  });
+
   test('a file outside the tree is exit 2; a file with nothing modelled says so', () => {
     const dir = tree('print-other', { 'sub/README.txt': 'hello\n', 'other/x.conf': 'events {}\n' });
     const outside = cfglint(['--print-config', 'other/x.conf', 'sub'], dir);

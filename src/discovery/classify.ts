@@ -19,7 +19,8 @@ export type FileFormat =
   | 'limits'
   | 'procfile'
   | 'shell'
-  | 'kubernetes';
+  | 'kubernetes'
+  | 'helm-values';
 
 /**
  * Backend and system formats, by name and (where the name is not enough) a look at the head.
@@ -39,6 +40,8 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? '')) return 'uwsgi';
   if (lower.endsWith('.xml')) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? '') ? 'tomcat' : undefined;
   if (lower.endsWith('.sh')) return 'shell';
+  // The ingress-nginx chart's values: its controller's ConfigMap and image live under `controller:`.
+  if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? '') ? 'helm-values' : undefined;
   if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? '') && /^kind:/m.test(readHead() ?? '') ? 'kubernetes' : undefined;
   return undefined;
 }

@@ -10,6 +10,7 @@ import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
 import type { Deployment } from '../model/deployment';
+import { emptyKubernetesModel } from '../model/kubernetes';
 import { Link, linkDeployment } from '../model/links';
 import { NginxModel } from '../model/nginx';
 import { checkNginxValues } from '../model/nginx-value-check';
@@ -20,6 +21,8 @@ import { nginxVersionOfImage, readImageReferences } from '../readers/docker';
 import { NginxReadResult, readNginxTree } from '../readers/nginx';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
 import { decodeUtf8, SourceText } from '../readers/text';
+import { EmbeddedSourceText } from '../readers/embedded-text';
+import { clearParseCache } from '../readers/parse-cache';
 import { Finding, Report, ReportLink, RuleSummary, Severity, SEVERITY_RANK, Span } from '../report/finding';
 import { compareFindings } from '../report/formatters';
 import { closest } from '../suggest';
@@ -72,6 +75,15 @@ export interface ReadTree {
 
 /** Discover, classify and read a tree into the deployment model (no rules). */
 export function readTree(options: LintOptions = {}): ReadTree {
+  clearParseCache();
+  try {
+    return readTreeUncached(options);
+  } finally {
+    clearParseCache();
+  }
+}
+
+function readTreeUncached(options: LintOptions): ReadTree {
   const fs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
   const roots = (options.paths && options.paths.length > 0 ? options.paths : ['.']).map((p) => nodePath.resolve(cwd, p));
@@ -143,14 +155,24 @@ export function readTree(options: LintOptions = {}): ReadTree {
   }));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   diagnostics.push(...nginx.diagnostics);
-  const nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
+  let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
 
-  // Backends and system limits: command lines first, since the servers take options from them.
-  const context: ReaderContext = { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots };
   // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
   // when the tree has something for it, which keeps a small nginx-only run quick to start.
   const has = (...formats: FileFormat[]) => formats.some((format) => (filesByFormat[format]?.length ?? 0) > 0);
+  // Config files held in ConfigMaps join the tree at virtual paths, read like any other file.
+  const embedded = has('kubernetes') ? embedConfigMapFiles(filesByFormat, readText, displayPath) : new Map<string, SourceText>();
+  // Backends and system limits: command lines first, since the servers take options from them.
+  const context: ReaderContext = embedded.size === 0
+    ? { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots }
+    : {
+      fs: withEmbeddedFiles(cachedFs, embedded),
+      displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
+      treeFiles: [...walked.files, ...embedded.keys()],
+      lintRoots: roots,
+      embedded,
+    };
   const launch = has('dockerfile', 'compose', 'systemd', 'procfile', 'shell', 'kubernetes')
     ? (require('../readers/launch') as typeof import('../readers/launch')).readLaunches(filesByFormat, context)
     : { ...emptyOutput(), launches: [] };
@@ -164,24 +186,39 @@ export function readTree(options: LintOptions = {}): ReadTree {
   const tomcat = has('tomcat', 'catalina-properties')
     ? (require('../readers/tomcat') as typeof import('../readers/tomcat')).readTomcat(filesByFormat.tomcat ?? [], filesByFormat['catalina-properties'] ?? [], context)
     : { ...emptyOutput(), backends: [] };
-  const springBoot = has('spring-boot')
+  const springBoot = has('spring-boot') || launch.launches.some((candidate) => candidate.program === 'java')
     ? (require('../readers/spring-boot') as typeof import('../readers/spring-boot')).readSpringBoot(filesByFormat['spring-boot'] ?? [], launch.launches, context)
     : { ...emptyOutput(), backends: [] };
   const system = has('sysctl', 'limits', 'systemd', 'compose', 'kubernetes') || launched
     ? (require('../readers/system') as typeof import('../readers/system')).readSystemLimits(filesByFormat, launch.launches, context)
     : { ...emptyOutput(), limits: [] };
-  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system];
+  const kubernetes = has('kubernetes', 'helm-values')
+    ? (require('../readers/kubernetes') as typeof import('../readers/kubernetes')).readKubernetes(filesByFormat, context)
+    : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
+  const ingressNginx = has('kubernetes', 'helm-values')
+    ? (require('../model/ingress-nginx') as typeof import('../model/ingress-nginx')).renderIngressNginx(kubernetes.kubernetes)
+    : { diagnostics: [] };
+  diagnostics.push(...ingressNginx.diagnostics);
+  if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
+    // The only nginx in the tree is the ingress controller's: its release says which nginx runs.
+    const ingress = require('../model/ingress-nginx') as typeof import('../model/ingress-nginx');
+    const controller = ingress.findController(kubernetes.kubernetes);
+    const bundled = ingress.bundledNginx(controller?.version);
+    nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
+  }
+  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
   for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
 
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
       modules: config.nginx?.modules,
       extraDirectives: config.nginx?.extraDirectives,
-    }),
+    }, ingressNginx.root ? [ingressNginx.root] : []),
     nginxVersion,
     launches: launch.launches,
     backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
+    kubernetes: kubernetes.kubernetes,
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -233,7 +270,12 @@ export function lintSync(options: LintOptions = {}): LintResult {
     comments.set(file.source.file, file.comments.map((comment) => ({ span: file.source.span(comment.start, comment.end), text: comment.text })));
   }
   for (const output of readerOutputs) {
-    for (const [file, list] of output.comments) comments.set(file, [...(comments.get(file) ?? []), ...list]);
+    for (const [file, list] of output.comments) {
+      // Two readers may keep the same comment (a manifest and the config file embedded in it).
+      const known = comments.get(file) ?? [];
+      const offsets = new Set(known.map((comment) => comment.span.start.offset));
+      comments.set(file, [...known, ...list.filter((comment) => !offsets.has(comment.span.start.offset))]);
+    }
   }
   const knownIds = new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
@@ -296,7 +338,8 @@ export function lintSync(options: LintOptions = {}): LintResult {
   const sources = new Map<string, string>();
   for (const file of nginx.files.values()) sources.set(file.source.file, file.source.text);
   for (const { source } of imageSources) sources.set(source.file, source.text);
-  for (const output of readerOutputs) for (const source of output.sources) sources.set(source.file, source.text);
+  // An embedded file (a ConfigMap entry) shows its manifest in code frames.
+  for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
 
   const links = linkDeployment(model);
   const report: Report = {
@@ -406,6 +449,36 @@ export function suggestRuleId(id: string): string | undefined {
   return closest(id, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
 }
 
+
+/** ConfigMap entries that are config files, by virtual path, added to `files` under their format. */
+function embedConfigMapFiles(files: FilesByFormat, readText: (path: string) => string | undefined, displayPath: (path: string) => string): Map<string, SourceText> {
+  const { mountedFiles } = require('../readers/kubernetes/mounted-files') as typeof import('../readers/kubernetes/mounted-files');
+  const manifests = (files.kubernetes ?? []).flatMap((path) => {
+    const text = readText(path);
+    // Helm templates are not YAML until rendered.
+    return text === undefined || text.includes('{{') ? [] : [{ path, source: new SourceText(displayPath(path), text) }];
+  });
+  const embedded = new Map<string, SourceText>();
+  for (const file of mountedFiles(manifests)) {
+    (files[file.format] ??= []).push(file.path);
+    embedded.set(file.path, file.source);
+  }
+  return embedded;
+}
+
+/** The run's file system, with the embedded files readable at their virtual paths. */
+function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): FileSystem {
+  return {
+    kind: (path) => (embedded.has(path) ? 'file' : fs.kind(path)),
+    isSymlink: (path) => !embedded.has(path) && fs.isSymlink(path),
+    list: (path) => fs.list(path),
+    read: (path) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text) : fs.read(path);
+    },
+    realpath: (path) => (embedded.has(path) ? path : fs.realpath(path)),
+  };
+}
 
 /** Reads each file from disk once per run, however many readers ask for it. */
 function cachingFileSystem(fs: FileSystem): FileSystem {

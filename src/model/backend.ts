@@ -4,6 +4,7 @@
  * and which protocol it speaks) and settings (each with a canonical value, a unit, and where it
  * came from). Cross-file rules compare these with the nginx model.
  */
+import type { GeneratedOrigin } from '../readers/nginx';
 import type { Span } from '../report/finding';
 import type { GunicornBackend } from './gunicorn';
 import type { Launch } from './launch';
@@ -17,7 +18,7 @@ export type Unit = 'ms' | 'bytes' | 'count' | 'flag' | 'text';
 /** Where a value came from: text in a file (with the chain that brought it in), or a documented default. */
 export type ValueSource =
   | { kind: 'file'; span: Span; via?: Span[] }
-  | { kind: 'default'; reference: string; note?: string };
+  | { kind: 'default'; reference: string; note?: string; /** Whose default, when not the server's own (`ingress-nginx`). */ by?: string };
 
 /**
  * One setting as the server will really use it. `value` is undefined when the tree does not
@@ -30,6 +31,8 @@ export interface Setting<T = number | string | boolean> {
   text: string;
   unit: Unit;
   source: ValueSource;
+  /** For a value a controller renders (ingress-nginx): the key or annotation it comes from. */
+  origin?: GeneratedOrigin;
 }
 
 export type BackendKind = 'gunicorn' | 'uwsgi' | 'tomcat' | 'spring-boot';

@@ -3,6 +3,7 @@
  * file or a parser.
  */
 import type { Backend, SystemLimit } from './backend';
+import type { KubernetesModel } from './kubernetes';
 import type { Launch } from './launch';
 import type { NginxModel } from './nginx';
 import type { NginxVersionInfo } from './nginx-version';
@@ -27,4 +28,6 @@ export interface Deployment {
   backends: Backend[];
   /** somaxconn and open-file limits, with whom they apply to. */
   limits: SystemLimit[];
+  /** Services, workloads, Ingresses and the ingress-nginx controller's configuration. */
+  kubernetes: KubernetesModel;
 }

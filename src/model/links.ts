@@ -6,6 +6,8 @@
 import type { Span } from '../report/finding';
 import type { Backend, ListenAddress, Listener } from './backend';
 import type { Deployment } from './deployment';
+import { backendLaunches } from './listen-backlog';
+import { ContainerObject, resolveTargetPort, ServiceObject, ServicePort, servicePort, servicesNamed, WorkloadObject, workloadsSelectedBy } from './kubernetes';
 import type { NginxAddress, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
 
 /** One address nginx sends to: an upstream group's `server` line, or a pass's own address. */
@@ -18,7 +20,7 @@ export interface NginxTarget {
   server?: UpstreamServer;
 }
 
-export type LinkReason = 'same-address' | 'same-socket-path' | 'compose-service';
+export type LinkReason = 'same-address' | 'same-socket-path' | 'compose-service' | 'kubernetes-service';
 
 export interface Link {
   target: NginxTarget;
@@ -94,16 +96,151 @@ export function matchListener(address: NginxAddress, listener: Listener, compose
   return undefined;
 }
 
-/** Links every nginx target to every listener that serves it (normally one). */
+/**
+ * A Kubernetes Service name (`web`, `web.shop.svc`): the Service's port, its targetPort in the
+ * containers of the pods it selects, and a backend one of those containers starts that listens
+ * there on every interface (a pod's loopback is not reachable from another pod).
+ */
+export function matchKubernetesService(model: Deployment, address: NginxAddress, listener: Listener): { reason: LinkReason; detail: string } | undefined {
+  return address.kind === 'tcp' ? matchEndpoints(serviceEndpoints(model, address), listener) : undefined;
+}
+
+function matchEndpoints(endpoints: ServiceEndpoint[], listener: Listener): { reason: LinkReason; detail: string } | undefined {
+  if (endpoints.length === 0 || listener.address.kind !== 'tcp' || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return undefined;
+  const port = listener.address.port;
+  const launches = backendLaunches(listener.backend as Backend).filter((launch) => launch.kind === 'kubernetes');
+  for (const endpoint of endpoints) {
+    if (endpoint.port !== port) continue;
+    if (launches.some((launch) => launch.file === endpoint.workload.file && launch.service === endpoint.workload.name && (launch.container?.name ?? '') === endpoint.container.name)) {
+      return {
+        reason: 'kubernetes-service',
+        detail: `Service ${endpoint.service.namespace}/${endpoint.service.name} port ${endpoint.servicePort.port} selects ${endpoint.workload.kind} ${endpoint.workload.name}, whose container "${endpoint.container.name}" listens on ${port}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+interface ServiceEndpoint {
+  service: ServiceObject;
+  servicePort: ServicePort;
+  workload: WorkloadObject;
+  container: ContainerObject;
+  /** The container port the Service's targetPort means. */
+  port: number;
+}
+
+/** Every container port a Service address reaches, per address (asked once per listener of the tree). */
+function serviceEndpoints(model: Deployment, address: NginxAddress & { kind: 'tcp' }): ServiceEndpoint[] {
+  let byAddress = endpointCache.get(model);
+  if (!byAddress) endpointCache.set(model, (byAddress = new Map()));
+  const key = `${address.host}:${address.port}`;
+  let endpoints = byAddress.get(key);
+  if (!endpoints) {
+    endpoints = [];
+    for (const service of servicesNamed(model.kubernetes, address.host)) {
+      const servicePortEntry = servicePort(service, address.port);
+      if (!servicePortEntry) continue;
+      for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
+        for (const container of workload.containers) {
+          const port = resolveTargetPort(servicePortEntry, container);
+          if (port !== undefined) endpoints.push({ service, servicePort: servicePortEntry, workload, container, port });
+        }
+      }
+    }
+    byAddress.set(key, endpoints);
+  }
+  return endpoints;
+}
+
+const endpointCache = new WeakMap<Deployment, Map<string, ServiceEndpoint[]>>();
+
+function containerKey(file: string, workload: string, container: string): string {
+  return `${file}\0${workload}\0${container}`;
+}
+
+/** Why a Service address reaches nothing the tree starts; undefined when it does, or the tree cannot say. */
+export type ServiceGap =
+  | { kind: 'no-such-port'; service: ServiceObject; port: number }
+  | { kind: 'target-port-unnamed'; service: ServiceObject; port: ServicePort; workload: WorkloadObject }
+  | { kind: 'nothing-on-target-port'; service: ServiceObject; port: ServicePort; workload: WorkloadObject; targetPort: number; listeners: Listener[] };
+
+/**
+ * For an address that names a Service of the tree: whether the pods it selects run something the
+ * tree configures on the targetPort. Silent (undefined) when the Service selects no workload of
+ * the tree, or the selected containers start nothing the tree reads (an image's own entrypoint).
+ */
+export function kubernetesServiceGap(model: Deployment, address: NginxAddress): ServiceGap | undefined {
+  if (address.kind !== 'tcp') return undefined;
+  const services = servicesNamed(model.kubernetes, address.host);
+  if (services.length !== 1) return undefined;
+  const [service] = services;
+  const port = servicePort(service, address.port);
+  if (!port) return service.ports.length > 0 ? { kind: 'no-such-port', service, port: address.port } : undefined;
+  for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
+    const started = model.backends.flatMap((backend) => backendLaunches(backend)
+      .filter((launch) => launch.kind === 'kubernetes' && launch.file === workload.file && launch.service === workload.name)
+      .map((launch) => ({ backend, container: workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? '')) })));
+    for (const { backend, container } of started) {
+      if (!container) continue;
+      const targetPort = resolveTargetPort(port, container);
+      // A named targetPort that no container of the pod declares: Kubernetes has no endpoint for it.
+      if (targetPort === undefined) {
+        if (!workload.containers.some((other) => resolveTargetPort(port, other) !== undefined)) return { kind: 'target-port-unnamed', service, port, workload };
+        continue;
+      }
+      const listeners = backend.listeners.filter((listener) => listener.address.kind === 'tcp');
+      if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === 'other')) continue;
+      const reached = listeners.some((listener) => listener.address.kind === 'tcp' && listener.address.port === targetPort && ALL_INTERFACES.has(listener.address.host.toLowerCase()));
+      if (!reached) return { kind: 'nothing-on-target-port', service, port, workload, targetPort, listeners };
+    }
+  }
+  return undefined;
+}
+
+/** Links every nginx target to every listener that serves it (normally one); computed once per model. */
 export function linkDeployment(model: Deployment): Link[] {
+  let links = linkCache.get(model);
+  if (!links) linkCache.set(model, (links = computeLinks(model)));
+  return links;
+}
+
+const linkCache = new WeakMap<Deployment, Link[]>();
+
+function computeLinks(model: Deployment): Link[] {
   const links: Link[] = [];
   const composeServiceOf = (backend: Backend) => backend.launchedBy?.find((launch) => launch.kind === 'compose')?.service;
+  const hasServices = model.kubernetes.services.length > 0;
+  // Where each listener can be reached from, so that each target looks only at its candidates
+  // (a tree can hold thousands of containers that all listen on 8000): by port for loopback, by
+  // compose service and port, by Kubernetes container; socket files all together. Model order kept.
+  const ordered = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
+  const byPort = new Map<number, number[]>();
+  const byCompose = new Map<string, number[]>();
+  const byContainer = new Map<string, number[]>();
+  const sockets: number[] = [];
+  const add = (map: Map<string | number, number[]>, key: string | number, index: number) => (map.get(key) ?? map.set(key, []).get(key)!).push(index);
+  ordered.forEach(({ backend, listener }, index) => {
+    if (listener.address.kind === 'unix') sockets.push(index);
+    if (listener.address.kind !== 'tcp') return;
+    add(byPort as Map<string | number, number[]>, listener.address.port, index);
+    const service = composeServiceOf(backend);
+    if (service) add(byCompose as Map<string | number, number[]>, `${service.toLowerCase()}\0${listener.address.port}`, index);
+    for (const launch of backendLaunches(backend)) {
+      if (launch.kind === 'kubernetes') add(byContainer as Map<string | number, number[]>, containerKey(launch.file, launch.service ?? '', launch.container?.name ?? ''), index);
+    }
+  });
   for (const target of nginxTargets(model)) {
-    for (const backend of model.backends) {
-      for (const listener of backend.listeners) {
-        const match = matchListener(target.address, listener, composeServiceOf);
-        if (match) links.push({ target, listener, backend, ...match });
-      }
+    const address = target.address;
+    const endpoints = hasServices && address.kind === 'tcp' ? serviceEndpoints(model, address) : [];
+    const candidates = address.kind === 'unix' ? sockets : [...new Set([
+      ...(isLoopback(address.host) ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? []),
+      ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
+    ])].sort((a, b) => a - b);
+    for (const index of candidates) {
+      const { backend, listener } = ordered[index];
+      const match = matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
+      if (match) links.push({ target, listener, backend, ...match });
     }
   }
   return links;

@@ -37,7 +37,8 @@ export function serverOfPass(pass: UpstreamPass): NginxBlock {
  */
 export function largeClientHeaderBuffers(server: NginxBlock): HeaderBuffers | undefined {
   const found = server.inherited('large_client_header_buffers');
-  if (!found) {
+  // ingress-nginx's own default is nginx's (docs/ingress-nginx.md).
+  if (!found || (found.entry.generated?.kind === 'default' && found.entry.directive.args.map((arg) => arg.value).join(' ') === '4 8k')) {
     return { number: 4, size: 8192, text: '4 8k', source: { kind: 'default', reference: `${CORE_DOC}#large_client_header_buffers` } };
   }
   const args = found.entry.directive.args;
@@ -71,7 +72,8 @@ export interface BodyLimit {
 export function explicitClientMaxBodySize(pass: UpstreamPass): BodyLimit | undefined {
   const found = pass.location.inherited('client_max_body_size');
   const arg = found?.entry.directive.args[0];
-  if (!found || !arg) return undefined;
+  // ingress-nginx's default proxy-body-size is nginx's 1m.
+  if (!found || !arg || found.entry.generated?.kind === 'default') return undefined;
   const bytes = parseNginxSize(arg.value, true);
   if (bytes === undefined) return undefined;
   return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };

@@ -132,7 +132,12 @@ export class NginxBlock {
     if (own) {
       const text = own.directive.args[0]?.value ?? '';
       const value = !syntax ? text : text.includes('$') ? undefined : parseNginxValue(syntax, text);
-      return { name, value, text, unit, source: { kind: 'file', span: own.directive.span, via: own.via.map((d) => d.span) } };
+      const origin = own.generated ? { origin: own.generated } : {};
+      if (own.generated?.kind === 'default') {
+        // A controller's own default (ingress-nginx): rendered into its nginx.conf, written nowhere in the tree.
+        return { name, value, text, unit, source: { kind: 'default', reference: 'docs/ingress-nginx.md', note: own.generated.text, by: own.generated.controller }, ...origin };
+      }
+      return { name, value, text, unit, source: { kind: 'file', span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }
     const fallback = defaultFor(this.kind === 'upstream' ? `upstream:${name}` : name, range);
     if (!fallback) return undefined;
@@ -286,9 +291,11 @@ export class NginxModel {
     readonly version: { range: VersionRange; known: boolean },
     /** Third-party modules and extra directives from .cfglint.json, for `directives`. */
     private readonly directiveOptions: DirectiveTableOptions = {},
+    /** Configurations a controller renders (ingress-nginx): judged by the rules, not by the directive checks. */
+    generatedRoots: NginxConfigRoot[] = [],
   ) {
     const snippetRoots = roots.filter((root) => root.kind === 'snippet');
-    for (const root of roots.filter((r) => r.kind === 'main')) {
+    for (const root of [...roots.filter((r) => r.kind === 'main'), ...generatedRoots]) {
       const main = new NginxBlock('main', undefined, undefined, root.directives, 'main');
       buildChildren(main);
       for (const http of main.children.filter((child) => child.kind === 'http')) this.addScope(http, [root]);

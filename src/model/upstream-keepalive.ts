@@ -39,6 +39,7 @@ export function groupIsUsedOverHttp(model: Deployment, group: UpstreamGroup): bo
 /** `keepalive_timeout 60s (nginx default)` or `keepalive_timeout 75s` as written. */
 export function describeNginxSetting(setting: Setting): string {
   const value = typeof setting.value === 'number' && setting.unit === 'ms' ? formatMilliseconds(setting.value) : setting.text;
+  if (setting.origin) return `${setting.name} ${value} (${setting.origin.text})`;
   return `${setting.name} ${value}${setting.source.kind === 'default' ? ' (nginx default)' : ''}`;
 }
 

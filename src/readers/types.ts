@@ -6,7 +6,7 @@
 import type { FileSystem } from '../discovery/fs';
 import type { FileFormat } from '../discovery/classify';
 import type { ReaderDiagnostic, SourceComment } from './diagnostic';
-import type { SourceText } from './text';
+import { SourceText } from './text';
 
 export interface ReaderContext {
   fs: FileSystem;
@@ -15,6 +15,16 @@ export interface ReaderContext {
   /** Every file discovered in the tree (absolute). */
   treeFiles: string[];
   lintRoots: string[];
+  /**
+   * Files embedded in others (config files in Kubernetes ConfigMaps) by their virtual path: a
+   * reader takes this SourceText, whose positions are in the manifest, instead of making its own.
+   */
+  embedded?: ReadonlyMap<string, SourceText>;
+}
+
+/** The SourceText for a file the reader has read: the embedded one for a virtual path. */
+export function sourceFor(context: ReaderContext, path: string, text: string): SourceText {
+  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text);
 }
 
 /** Absolute paths of the discovered files, by the format classify() gave them. */

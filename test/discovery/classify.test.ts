@@ -58,8 +58,13 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['Procfile', '/tree/Procfile', 'web: gunicorn app:app\n', 'procfile'],
     ['a shell script', '/tree/docker/entrypoint.sh', '#!/bin/sh\nexec uwsgi --ini /app/uwsgi.ini\n', 'shell'],
     ['a Kubernetes manifest', '/tree/k8s/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', 'kubernetes'],
+    ['the ingress-nginx chart\'s values', '/tree/helm/values-prod.yaml', 'controller:\n  config:\n    keep-alive: "75"\n', 'helm-values'],
   ])('%s', (_name, path, content, format) => {
     expect(as(path, content)).toBe(format);
+  });
+
+  test('a values file without a controller is some other chart\'s', () => {
+    expect(as('/tree/helm/values.yaml', 'replicaCount: 2\nimage:\n  tag: v1\n')).toBeUndefined();
   });
 
   test('an .ini without a [uwsgi] section and an .xml that is not Tomcat are nobody\'s', () => {

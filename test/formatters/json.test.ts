@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
+import { lintSync } from '../../src/engine/run';
 import type { Report } from '../../src/report/finding';
 import { format } from '../../src/report/formatters/json';
 import { makeContext, makeReport } from './fixture';
@@ -35,6 +36,13 @@ describe('json formatter', () => {
     empty.findings = [];
     empty.files = [];
     expect(validate(outputOf(empty))).toBe(true);
+  });
+
+  it('accepts a real report on a Kubernetes tree, whose links go through a Service', () => {
+    const result = lintSync({ paths: ['examples/ingress-keepalive-gunicorn/broken'], cwd: path.join(__dirname, '../..'), config: {} });
+    const doc = outputOf(result.report) as { links: { reason: string }[] };
+    expect(doc.links.map((link) => link.reason)).toEqual(['kubernetes-service']);
+    expect(validate(doc)).toBe(true);
   });
 
   it.each<[string, (doc: any) => void]>([

@@ -147,6 +147,86 @@ Restart=always
 WantedBy=multi-user.target
 `;
 
+/** ingress-nginx in front of gunicorn, whose config file is a mounted ConfigMap entry. */
+const KUBERNETES = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+data:
+  upstream-keepalive-timeout: "60"
+  large-client-header-buffers: "4 16k"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: api-config
+data:
+  gunicorn.conf.py: |
+    bind = "0.0.0.0:8000"
+    worker_class = "gthread"
+    keepalive = 2
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      securityContext:
+        sysctls:
+          - name: net.core.somaxconn
+            value: "1024"
+      volumes:
+        - name: config
+          configMap:
+            name: api-config
+      containers:
+        - name: api
+          command: ["gunicorn", "-c", "/etc/gunicorn/gunicorn.conf.py", "app:app"]
+          ports:
+            - name: http
+              containerPort: 8000
+          volumeMounts:
+            - name: config
+              mountPath: /etc/gunicorn
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: api
+  ports:
+    - port: 80
+      targetPort: http
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: api
+  annotations:
+    nginx.ingress.kubernetes.io/proxy-read-timeout: "120"
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: api.example
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: api
+                port:
+                  number: 80
+`;
+
 const SEED_TREES: MemoryTree[] = [
   {
     'nginx/nginx.conf': NGINX_MAIN,
@@ -161,6 +241,7 @@ const SEED_TREES: MemoryTree[] = [
   { 'nginx/nginx.conf': NGINX_MAIN, 'gunicorn.conf.py': GUNICORN_PY, 'docker-compose.yml': COMPOSE },
   { 'nginx/nginx.conf': NGINX_MAIN, 'uwsgi.ini': UWSGI_INI, 'app.service': SYSTEMD },
   { 'nginx/nginx.conf': NGINX_MAIN, 'tomcat/conf/server.xml': SERVER_XML },
+  { 'k8s/all.yaml': KUBERNETES },
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import { knownValue, Launch, LaunchArg, LaunchEnvValue } from '../../model/launc
 import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
-import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
+import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { ArgToken, ParsedCommandLine, parseGunicornArgs, pythonIntBase10, shlexSplit } from './args';
 import { PyBinding, readPythonModule, PythonModule } from './python';
 import { CANONICAL, CanonicalSpec, Converted, fromCli, fromPython } from './values';
@@ -94,7 +94,7 @@ function readConfigFile(absolute: string, linked: boolean, context: ReaderContex
     });
     return undefined;
   }
-  const source = new SourceText(display, text);
+  const source = sourceFor(context, absolute, text);
   const module = readPythonModule(text);
   output.sources.push(source);
   output.comments.set(display, module.comments.map((comment): SourceComment => ({ span: source.span(comment.from, comment.to), text: comment.text })));

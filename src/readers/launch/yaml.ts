@@ -8,13 +8,27 @@ import type { ReaderDiagnostic } from '../diagnostic';
 import type { SourceText } from '../text';
 import { diagnostic } from './files';
 import type { RawArg } from './raw';
+import { parsedYamlByText } from '../parse-cache';
 
 export interface YamlDocuments {
   documents: Document.Parsed[];
   problems: ReaderDiagnostic[];
 }
 
+/**
+ * Manifests are read by several readers in one run (launches, limits, Kubernetes objects, mounted
+ * files): each text is parsed once per run (src/readers/parse-cache.ts). The documents are only
+ * read, never changed; problems name a file, so a second file with the same text gets its own.
+ */
 export function parseYaml(source: SourceText): YamlDocuments {
+  const known = parsedYamlByText.get(source.text) as YamlDocuments | undefined;
+  if (known && known.problems.every((problem) => problem.primary.file === source.file)) return known;
+  const result = parseYamlText(source);
+  parsedYamlByText.set(source.text, result);
+  return result;
+}
+
+function parseYamlText(source: SourceText): YamlDocuments {
   const problems: ReaderDiagnostic[] = [];
   let documents: Document.Parsed[] = [];
   try {

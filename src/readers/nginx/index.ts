@@ -19,6 +19,18 @@ export interface ExpandedDirective {
   children?: ExpandedDirective[];
   /** The `include` directives this one was reached through, outermost first. */
   via: NginxDirective[];
+  /** For directives a controller renders (ingress-nginx) from a ConfigMap key, an annotation or its own default. */
+  generated?: GeneratedOrigin;
+}
+
+export interface GeneratedOrigin {
+  controller: 'ingress-nginx';
+  /** The ConfigMap key or annotation that sets it (`upstream-keepalive-timeout`, `nginx.ingress.kubernetes.io/proxy-read-timeout`). */
+  key: string;
+  /** `configmap`/`annotation`: written in the tree; `default`: the controller's own default. */
+  kind: 'configmap' | 'annotation' | 'default';
+  /** For messages: `ingress-nginx ConfigMap key "keep-alive"`. */
+  text: string;
 }
 
 export type NginxRootContext = 'main' | 'http' | 'server';
@@ -30,6 +42,8 @@ export interface NginxConfigRoot {
   file: string;
   context: NginxRootContext;
   directives: ExpandedDirective[];
+  /** Set for a configuration a controller renders from other files (`ingress-nginx`), not read from an nginx file. */
+  generatedBy?: string;
 }
 
 export interface NginxReadResult {

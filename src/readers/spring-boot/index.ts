@@ -35,7 +35,7 @@ import type { ConnectorSettingName, SpringBootBackend, TomcatConnector } from '.
 import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
-import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
+import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { readerFailed } from '../tomcat';
 import { attachListener } from '../tomcat/connector';
 import { connectorDefault, HTTP_ADDRESS_REFERENCE, KEEP_ALIVE_TIMEOUT_REFERENCE, REQUEST_HEADER_SIZE_REFERENCE } from '../tomcat/defaults';
@@ -130,23 +130,42 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
     apps.set(app.root, list);
   }
   const backends: SpringBootBackend[] = [];
+  const used = new Set<Launch>();
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     try {
       const runner = launchesFor(context.displayPath(root), launches);
       const built = buildApp(root, appFiles, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
+      if (built.length > 0) for (const launch of runner.launches) used.add(launch);
       backends.push(...built);
     } catch (error) {
       output.diagnostics.push(readerFailed('Spring Boot', appFiles[0].source, error));
     }
   }
+  // `java -jar` with Spring settings in its environment or arguments and no application file in
+  // the tree (a container configured by env): the jar's own defaults plus what the launch sets.
+  for (const launch of launches) {
+    if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
+    const { overrides } = launchesFor(nodePath.dirname(launch.file), [launch]);
+    const merged = merge([], [], overrides);
+    const backend = makeBackend(launch.service ?? launch.file, [], [], 'default', merged, [], overrides, { file: launch.file, span: launch.span });
+    backend.launchedBy = [launch];
+    backends.push(backend);
+  }
   return { ...output, backends };
+}
+
+/** A `java -jar` launch that sets Spring Boot's server settings (SERVER_PORT, --server.port=…). */
+function configuresSpringBootJar(launch: Launch): boolean {
+  if (launch.program !== 'java' || !launch.argv.some((arg) => arg.value === '-jar')) return false;
+  return [...launch.env.keys()].some((name) => /^(SERVER|SPRING)_/.test(name))
+    || launch.argv.some((arg) => /^--(server|spring)\./.test(arg.value) || /^-D(server|spring)\./.test(arg.value));
 }
 
 function readFile(path: string, context: ReaderContext, output: ReaderOutput): SpringFile | undefined {
   let source: SourceText;
   try {
-    source = new SourceText(context.displayPath(path), decodeUtf8(context.fs.read(path)));
+    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
   } catch (error) {
     const start = { line: 1, column: 1, offset: 0 };
     output.diagnostics.push({ ruleId: 'read-error', message: (error as Error).message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });
@@ -291,13 +310,13 @@ function listOf(found: Found | undefined): string[] {
   return found.value.split(',').map((part) => part.trim()).filter((part) => part !== '');
 }
 
-function makeBackend(appName: string, files: SpringFile[], profiles: string[], variant: 'default' | 'profile', merged: Map<string, Found>, layers: Layer[], overrides: Map<string, Found>): SpringBootBackend {
-  const contributing = [...new Set(layers.filter((layer) => layer.profile === undefined || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
+function makeBackend(appName: string, files: SpringFile[], profiles: string[], variant: 'default' | 'profile', merged: Map<string, Found>, layers: Layer[], overrides: Map<string, Found>, launchOnly?: { file: string; span: Span }): SpringBootBackend {
+  const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === undefined || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === undefined)?.file ?? files[0];
   const resolve = (key: string): Found | undefined => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides);
   const settings = new Map<string, Setting>();
   const connectorSettings = new Map<ConnectorSettingName, Setting>();
-  const fileStart = firstFile.source.span(0, 0);
+  const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
 
   // Port and address.
   const port = resolve('server.port');
@@ -359,7 +378,7 @@ function makeBackend(appName: string, files: SpringFile[], profiles: string[], v
   const backend: SpringBootBackend = {
     kind: 'spring-boot',
     name,
-    file: firstFile.source.file,
+    file: launchOnly ? launchOnly.file : firstFile.source.file,
     listeners: [],
     settings,
     connector,

@@ -18,7 +18,7 @@ import { portOffsetExists, TomcatAttribute, TomcatBackend, TomcatConnector, Tomc
 import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
-import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
+import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { attachListener, buildConnector, parseJavaInt } from './connector';
 import { EXECUTOR_DEFAULTS } from './defaults';
 import { parseProperties } from './properties';
@@ -86,7 +86,7 @@ function propertiesFor(serverXml: string, files: Map<string, { display: string; 
 
 function readSource(path: string, context: ReaderContext, diagnostics: ReaderDiagnostic[]): SourceText | undefined {
   try {
-    return new SourceText(context.displayPath(path), decodeUtf8(context.fs.read(path)));
+    return sourceFor(context, path, decodeUtf8(context.fs.read(path)));
   } catch (error) {
     const start = { line: 1, column: 1, offset: 0 };
     diagnostics.push({ ruleId: 'read-error', message: (error as Error).message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });

@@ -18,7 +18,7 @@ import type { Launch, LaunchArg, LaunchEnvValue } from '../../model/launch';
 import type { UwsgiBackend } from '../../model/uwsgi';
 import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
-import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
+import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { buildBackend } from './backend';
 import { readCommandLine } from './command-line';
 import { iniComments } from './ini';
@@ -137,7 +137,7 @@ class TreeFiles {
     if (source) return source;
     if (!this.treeFiles.has(path)) return undefined;
     try {
-      source = new SourceText(this.context.displayPath(path), decodeUtf8(this.context.fs.read(path)));
+      source = sourceFor(this.context, path, decodeUtf8(this.context.fs.read(path)));
     } catch {
       // walk() reports files it cannot read as read-error already.
       return undefined;

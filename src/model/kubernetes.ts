@@ -1,0 +1,204 @@
+/**
+ * Kubernetes objects that decide where a request goes: Services (which pods, which port),
+ * workloads (pod labels, container ports), Ingresses and the ingress-nginx controller's
+ * ConfigMap. The Kubernetes reader fills this; src/model/ingress-nginx.ts turns the ingress
+ * side into nginx settings, and src/model/links.ts follows Service → pod → container.
+ */
+import type { Span } from '../report/finding';
+
+/** A string value as written in a manifest, with the spans of its key and value. */
+export interface ManifestValue {
+  value: string;
+  keySpan: Span;
+  valueSpan: Span;
+}
+
+export interface KubernetesObjectBase {
+  kind: string;
+  name: string;
+  /** `metadata.namespace`; `default` when the manifest does not say (kubectl's default). */
+  namespace: string;
+  namespaceWritten: boolean;
+  file: string;
+  /** `metadata.name` (or the object's start when it has no name). */
+  nameSpan: Span;
+  labels: Map<string, string>;
+  annotations: Map<string, ManifestValue>;
+}
+
+export interface ConfigMapObject extends KubernetesObjectBase {
+  kind: 'ConfigMap';
+  data: Map<string, ManifestValue>;
+  /** The `data:` key, where a missing key would go. */
+  dataSpan?: Span;
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  /** A number, or the name of a container port; defaults to `port`. */
+  targetPort: number | string;
+  span: Span;
+}
+
+export interface ServiceObject extends KubernetesObjectBase {
+  kind: 'Service';
+  type: string;
+  /** `spec.loadBalancerClass`: a controller other than the cloud provider's builds the load balancer. */
+  loadBalancerClass?: string;
+  /** Empty when the Service has no selector (its endpoints are managed by hand). */
+  selector: Map<string, string>;
+  ports: ServicePort[];
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  span: Span;
+}
+
+export interface ContainerObject {
+  name: string;
+  image?: ManifestValue;
+  ports: ContainerPort[];
+  /** `args` as written (the controller's `--configmap=…` flags). */
+  args: { value: string; span: Span }[];
+  span: Span;
+}
+
+export interface WorkloadObject extends KubernetesObjectBase {
+  /** Deployment, StatefulSet, DaemonSet, Pod, … */
+  podLabels: Map<string, string>;
+  containers: ContainerObject[];
+}
+
+/** `service: {name, port: {number | name}}` (networking.k8s.io/v1) or `serviceName`/`servicePort` (v1beta1). */
+export interface IngressBackend {
+  serviceName: string;
+  port: number | string;
+  span: Span;
+}
+
+export interface IngressPath {
+  path: string;
+  backend: IngressBackend;
+  span: Span;
+}
+
+export interface IngressRule {
+  host?: string;
+  paths: IngressPath[];
+}
+
+export interface IngressObject extends KubernetesObjectBase {
+  kind: 'Ingress';
+  /** `spec.ingressClassName`, else the `kubernetes.io/ingress.class` annotation. */
+  ingressClass?: string;
+  defaultBackend?: IngressBackend;
+  rules: IngressRule[];
+}
+
+/** `controller.config` and `controller.image` of a values file for the ingress-nginx Helm chart. */
+export interface HelmControllerValues {
+  file: string;
+  config: Map<string, ManifestValue>;
+  configSpan?: Span;
+  imageTag?: ManifestValue;
+}
+
+export interface KubernetesModel {
+  configMaps: ConfigMapObject[];
+  services: ServiceObject[];
+  workloads: WorkloadObject[];
+  ingresses: IngressObject[];
+  helmValues: HelmControllerValues[];
+}
+
+export function emptyKubernetesModel(): KubernetesModel {
+  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
+}
+
+/** Whether every key of `selector` is a label with the same value. */
+export function selectorMatches(selector: Map<string, string>, labels: Map<string, string>): boolean {
+  if (selector.size === 0) return false;
+  for (const [key, value] of selector) if (labels.get(key) !== value) return false;
+  return true;
+}
+
+/**
+ * The Services a host name can mean: `web`, `web.shop`, `web.shop.svc`,
+ * `web.shop.svc.cluster.local`. A bare name resolves in the client's namespace, which the tree
+ * may not say: it matches a Service of that name in any namespace when exactly one has it.
+ */
+export function servicesNamed(model: KubernetesModel, host: string, clientNamespace?: string): ServiceObject[] {
+  const parts = host.toLowerCase().replace(/\.$/, '').split('.');
+  const [name, namespace, svc, ...rest] = parts;
+  if (svc !== undefined && svc !== 'svc') return [];
+  if (rest.length > 0 && rest.join('.') !== 'cluster.local') return [];
+  const named = indexOf(model).servicesByName.get(name) ?? [];
+  if (namespace !== undefined) return named.filter((service) => service.namespace === namespace);
+  if (clientNamespace !== undefined) return named.filter((service) => service.namespace === clientNamespace);
+  return named.length === 1 ? named : [];
+}
+
+/** The workloads whose pods a Service selects (same namespace, labels match). */
+export function workloadsSelectedBy(model: KubernetesModel, service: ServiceObject): WorkloadObject[] {
+  const index = indexOf(model);
+  let selected = index.selected.get(service);
+  if (!selected) {
+    const [first] = service.selector;
+    const candidates = first ? index.workloadsByLabel.get(labelKey(service.namespace, first[0], first[1])) ?? [] : [];
+    selected = candidates.filter((workload) => selectorMatches(service.selector, workload.podLabels));
+    index.selected.set(service, selected);
+  }
+  return selected;
+}
+
+/** Lookups built once per model: a tree can hold thousands of Services and workloads. */
+interface KubernetesIndex {
+  servicesByName: Map<string, ServiceObject[]>;
+  /** namespace, label name and value → the workloads whose pods carry that label. */
+  workloadsByLabel: Map<string, WorkloadObject[]>;
+  selected: Map<ServiceObject, WorkloadObject[]>;
+}
+
+const indexes = new WeakMap<KubernetesModel, KubernetesIndex>();
+
+function labelKey(namespace: string, name: string, value: string): string {
+  return `${namespace}\0${name}\0${value}`;
+}
+
+function indexOf(model: KubernetesModel): KubernetesIndex {
+  let index = indexes.get(model);
+  if (!index) {
+    index = { servicesByName: new Map(), workloadsByLabel: new Map(), selected: new Map() };
+    for (const service of model.services) {
+      const list = index.servicesByName.get(service.name);
+      if (list) list.push(service);
+      else index.servicesByName.set(service.name, [service]);
+    }
+    for (const workload of model.workloads) {
+      for (const [name, value] of workload.podLabels) {
+        const key = labelKey(workload.namespace, name, value);
+        const list = index.workloadsByLabel.get(key);
+        if (list) list.push(workload);
+        else index.workloadsByLabel.set(key, [workload]);
+      }
+    }
+    indexes.set(model, index);
+  }
+  return index;
+}
+
+/** The container port number a Service port's targetPort means in one container. */
+export function resolveTargetPort(port: ServicePort, container: ContainerObject): number | undefined {
+  if (typeof port.targetPort === 'number') return port.targetPort;
+  return container.ports.find((candidate) => candidate.name === port.targetPort)?.containerPort;
+}
+
+/** The Service port that `port` (a number or a port name, as an Ingress or a URL gives it) means. */
+export function servicePort(service: ServiceObject, port: number | string): ServicePort | undefined {
+  return typeof port === 'number'
+    ? service.ports.find((candidate) => candidate.port === port)
+    : service.ports.find((candidate) => candidate.name === port);
+}

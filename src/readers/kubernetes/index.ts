@@ -1,0 +1,246 @@
+/**
+ * Kubernetes manifests (multi-document files, Helm and kustomize output) and values files of the
+ * ingress-nginx Helm chart: the objects that route a request (Ingress → Service → pod → container
+ * port) and the controller's ConfigMap, each value with the span of its key and value. Container
+ * command lines are the launch reader's; pod sysctls are the system reader's.
+ */
+import type { Document } from 'yaml';
+import {
+  ConfigMapObject,
+  ContainerObject,
+  emptyKubernetesModel,
+  HelmControllerValues,
+  IngressBackend,
+  IngressObject,
+  KubernetesModel,
+  KubernetesObjectBase,
+  ManifestValue,
+  ServiceObject,
+  WorkloadObject,
+} from '../../model/kubernetes';
+import type { SourceText } from '../text';
+import type { FilesByFormat, ReaderContext, ReaderOutput } from '../types';
+import { emptyOutput } from '../types';
+import { guarded } from '../launch';
+import { addComments, lineComments, readSource } from '../launch/files';
+import { entriesOf, isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../launch/yaml';
+
+/** Where each workload kind keeps its pod template. */
+const POD_TEMPLATE_PATHS: Record<string, string[]> = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+export interface KubernetesReadResult extends ReaderOutput {
+  kubernetes: KubernetesModel;
+}
+
+export function readKubernetes(files: FilesByFormat, context: ReaderContext): KubernetesReadResult {
+  const output = emptyOutput();
+  const kubernetes = emptyKubernetesModel();
+  for (const path of files.kubernetes ?? []) {
+    // The launch reader records these files, reports their YAML errors and keeps their comments.
+    const source = readSource(path, context, { ...emptyOutput() }, false);
+    if (!source || source.text.includes('{{')) continue;
+    guarded(output, source.file, () => readManifests(source, kubernetes));
+  }
+  for (const path of files['helm-values'] ?? []) {
+    const source = readSource(path, context, output);
+    if (!source) continue;
+    // `# cfglint-disable-next-line …` above a key of controller.config.
+    addComments(output, source.file, lineComments(source));
+    guarded(output, source.file, () => {
+      const { documents, problems } = parseYaml(source);
+      output.diagnostics.push(...problems);
+      for (const document of documents) {
+        const values = readHelmValues(source, document);
+        if (values) kubernetes.helmValues.push(values);
+      }
+    });
+  }
+  return { ...output, kubernetes };
+}
+
+/** Every object of interest in one manifest file, added to `into`. */
+export function readManifests(source: SourceText, into: KubernetesModel): void {
+  const { documents } = parseYaml(source);
+  for (const document of documents) visit(source, document, document.contents ?? undefined, into, 0);
+}
+
+function visit(source: SourceText, document: Document.Parsed, object: YamlNode | undefined, into: KubernetesModel, depth: number): void {
+  if (!isMap(object) || depth > 4) return;
+  const text = (node: YamlNode | undefined) => scalarArg(source, node)?.value;
+  const kind = text(valueOf(object, 'kind', document)) ?? '';
+  if (kind === 'List' || kind.endsWith('List')) {
+    for (const item of itemsOf(valueOf(object, 'items', document), document)) visit(source, document, item, into, depth + 1);
+    return;
+  }
+  const base = objectBase(source, document, object, kind);
+  if (kind === 'ConfigMap') {
+    const dataNode = valueOf(object, 'data', document);
+    const dataPair = entriesOf(object, document).find((entry) => entry.key === 'data');
+    into.configMaps.push({
+      ...base,
+      kind: 'ConfigMap',
+      data: stringMap(source, document, dataNode),
+      ...(dataPair ? { dataSpan: spanOf(source, dataPair.keyNode) } : {}),
+    } satisfies ConfigMapObject);
+  } else if (kind === 'Service') {
+    const spec = valueOf(object, 'spec', document);
+    const loadBalancerClass = text(valueOf(spec, 'loadBalancerClass', document));
+    into.services.push({
+      ...base,
+      kind: 'Service',
+      type: text(valueOf(spec, 'type', document)) ?? 'ClusterIP',
+      ...(loadBalancerClass ? { loadBalancerClass } : {}),
+      selector: plainMap(stringMap(source, document, valueOf(spec, 'selector', document))),
+      ports: itemsOf(valueOf(spec, 'ports', document), document).flatMap((item) => {
+        const port = Number(text(valueOf(item, 'port', document)));
+        if (!Number.isInteger(port)) return [];
+        const target = text(valueOf(item, 'targetPort', document));
+        const name = text(valueOf(item, 'name', document));
+        return [{
+          ...(name ? { name } : {}),
+          port,
+          targetPort: target === undefined ? port : /^\d+$/.test(target) ? Number(target) : target,
+          span: spanOf(source, item),
+        }];
+      }),
+    } satisfies ServiceObject);
+  } else if (kind === 'Ingress') {
+    const spec = valueOf(object, 'spec', document);
+    const className = text(valueOf(spec, 'ingressClassName', document)) ?? base.annotations.get('kubernetes.io/ingress.class')?.value;
+    const defaultNode = valueOf(spec, 'defaultBackend', document) ?? valueOf(spec, 'backend', document);
+    const defaultBackend = ingressBackend(source, document, defaultNode);
+    into.ingresses.push({
+      ...base,
+      kind: 'Ingress',
+      ...(className !== undefined ? { ingressClass: className } : {}),
+      ...(defaultBackend ? { defaultBackend } : {}),
+      rules: itemsOf(valueOf(spec, 'rules', document), document).map((rule) => {
+        const host = text(valueOf(rule, 'host', document));
+        return {
+          ...(host ? { host } : {}),
+          paths: itemsOf(valueOf(valueOf(rule, 'http', document), 'paths', document), document).flatMap((item) => {
+            const backend = ingressBackend(source, document, valueOf(item, 'backend', document));
+            if (!backend) return [];
+            return [{ path: text(valueOf(item, 'path', document)) ?? '/', backend, span: spanOf(source, item) }];
+          }),
+        };
+      }),
+    } satisfies IngressObject);
+  } else if (kind in POD_TEMPLATE_PATHS) {
+    let template: YamlNode | undefined = object;
+    for (const key of POD_TEMPLATE_PATHS[kind]) template = valueOf(template, key, document);
+    if (!isMap(template)) return;
+    const podLabels = kind === 'Pod' ? base.labels : plainMap(stringMap(source, document, valueOf(valueOf(template, 'metadata', document), 'labels', document)));
+    const podSpec = valueOf(template, 'spec', document);
+    const containers = ['initContainers', 'containers'].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))
+      .map((container) => readContainer(source, document, container));
+    into.workloads.push({ ...base, podLabels, containers } satisfies WorkloadObject);
+  }
+}
+
+function readContainer(source: SourceText, document: Document.Parsed, container: YamlNode): ContainerObject {
+  const text = (node: YamlNode | undefined) => scalarArg(source, node)?.value;
+  const image = manifestValue(source, document, container, 'image');
+  return {
+    name: text(valueOf(container, 'name', document)) ?? '',
+    ...(image ? { image } : {}),
+    ports: itemsOf(valueOf(container, 'ports', document), document).flatMap((item) => {
+      const containerPort = Number(text(valueOf(item, 'containerPort', document)));
+      const name = text(valueOf(item, 'name', document));
+      return Number.isInteger(containerPort) ? [{ ...(name ? { name } : {}), containerPort, span: spanOf(source, item) }] : [];
+    }),
+    args: [...itemsOf(valueOf(container, 'command', document), document), ...itemsOf(valueOf(container, 'args', document), document)]
+      .flatMap((node) => {
+        const value = text(node);
+        return value === undefined ? [] : [{ value, span: spanOf(source, node) }];
+      }),
+    span: spanOf(source, container),
+  };
+}
+
+function ingressBackend(source: SourceText, document: Document.Parsed, node: YamlNode | undefined): IngressBackend | undefined {
+  if (!isMap(node)) return undefined;
+  const text = (value: YamlNode | undefined) => scalarArg(source, value)?.value;
+  const service = valueOf(node, 'service', document);
+  let serviceName: string | undefined;
+  let port: string | undefined;
+  if (isMap(service)) {
+    serviceName = text(valueOf(service, 'name', document));
+    const portNode = valueOf(service, 'port', document);
+    port = text(valueOf(portNode, 'number', document)) ?? text(valueOf(portNode, 'name', document));
+  } else {
+    serviceName = text(valueOf(node, 'serviceName', document));
+    port = text(valueOf(node, 'servicePort', document));
+  }
+  if (!serviceName || port === undefined) return undefined;
+  return { serviceName, port: /^\d+$/.test(port) ? Number(port) : port, span: spanOf(source, node) };
+}
+
+function objectBase(source: SourceText, document: Document.Parsed, object: YamlNode, kind: string): KubernetesObjectBase {
+  const metadata = valueOf(object, 'metadata', document);
+  const nameNode = valueOf(metadata, 'name', document);
+  const namespace = scalarArg(source, valueOf(metadata, 'namespace', document))?.value;
+  return {
+    kind,
+    name: scalarArg(source, nameNode)?.value ?? '',
+    namespace: namespace ?? 'default',
+    namespaceWritten: namespace !== undefined,
+    file: source.file,
+    nameSpan: spanOf(source, isScalar(nameNode) ? nameNode : object),
+    labels: plainMap(stringMap(source, document, valueOf(metadata, 'labels', document))),
+    annotations: stringMap(source, document, valueOf(metadata, 'annotations', document)),
+  };
+}
+
+/** A mapping of scalars (ConfigMap data, labels, annotations) with the span of every key and value. */
+function stringMap(source: SourceText, document: Document.Parsed, node: YamlNode | undefined): Map<string, ManifestValue> {
+  const out = new Map<string, ManifestValue>();
+  for (const entry of entriesOf(node, document)) {
+    const value = scalarArg(source, entry.value);
+    const keySpan = spanOf(source, entry.keyNode);
+    // A key with an empty value is the empty string to Kubernetes.
+    out.set(entry.key, { value: value?.value ?? '', keySpan, valueSpan: value ? source.span(value.start, value.end) : keySpan });
+  }
+  return out;
+}
+
+function plainMap(values: Map<string, ManifestValue>): Map<string, string> {
+  return new Map([...values].map(([key, entry]) => [key, entry.value]));
+}
+
+function manifestValue(source: SourceText, document: Document.Parsed, map: YamlNode | undefined, key: string): ManifestValue | undefined {
+  const pair = entriesOf(map, document).find((entry) => entry.key === key);
+  const value = scalarArg(source, pair?.value);
+  if (!pair || !value) return undefined;
+  return { value: value.value, keySpan: spanOf(source, pair.keyNode), valueSpan: source.span(value.start, value.end) };
+}
+
+function spanOf(source: SourceText, node: YamlNode | undefined) {
+  const [start, end] = rangeOf(node) ?? [0, 0];
+  return source.span(start, end);
+}
+
+/** `controller.config` and `controller.image.tag` of an ingress-nginx chart values file. */
+function readHelmValues(source: SourceText, document: Document.Parsed): HelmControllerValues | undefined {
+  const root = document.contents ?? undefined;
+  const controller = valueOf(root, 'controller', document);
+  if (!isMap(controller)) return undefined;
+  const configPair = entriesOf(controller, document).find((entry) => entry.key === 'config');
+  const imageTag = manifestValue(source, document, valueOf(controller, 'image', document), 'tag');
+  if (!configPair && !imageTag) return undefined;
+  return {
+    file: source.file,
+    config: stringMap(source, document, configPair?.value),
+    ...(configPair ? { configSpan: spanOf(source, configPair.keyNode) } : {}),
+    ...(imageTag ? { imageTag } : {}),
+  };
+}

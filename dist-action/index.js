@@ -33841,9 +33841,9 @@ function visit(source, document, object, into, depth) {
         };
       })
     });
-  } else if (kind in POD_TEMPLATE_PATHS) {
+  } else if (kind in POD_SPEC_PATHS) {
     let template = object;
-    for (const key of POD_TEMPLATE_PATHS[kind]) template = valueOf(template, key, document);
+    for (const key of POD_SPEC_PATHS[kind].slice(0, -1)) template = valueOf(template, key, document);
     if (!(0, import_yaml.isMap)(template)) return;
     const podLabels = kind === "Pod" ? base.labels : plainMap(stringMap(source, document, valueOf(valueOf(template, "metadata", document), "labels", document)));
     const podSpec = valueOf(template, "spec", document);
@@ -33937,7 +33937,6 @@ function readHelmValues(source, document) {
     ...imageTag ? { imageTag } : {}
   };
 }
-var POD_TEMPLATE_PATHS;
 var init_kubernetes3 = __esm({
   "src/readers/kubernetes/index.ts"() {
     "use strict";
@@ -33945,17 +33944,8 @@ var init_kubernetes3 = __esm({
     init_types();
     init_launch2();
     init_files();
+    init_kubernetes2();
     init_yaml();
-    POD_TEMPLATE_PATHS = {
-      Pod: [],
-      Deployment: ["spec", "template"],
-      StatefulSet: ["spec", "template"],
-      DaemonSet: ["spec", "template"],
-      ReplicaSet: ["spec", "template"],
-      ReplicationController: ["spec", "template"],
-      Job: ["spec", "template"],
-      CronJob: ["spec", "jobTemplate", "spec", "template"]
-    };
   }
 });
 
@@ -34047,29 +34037,21 @@ function placeFiles(configMaps, workloads) {
   return files;
 }
 function podSpecOf(kind, object, document) {
-  const path = POD_SPEC_PATHS2[kind];
+  const path = POD_SPEC_PATHS[kind];
   if (!path) return void 0;
   let node = object;
   for (const key of path) node = valueOf(node, key, document);
   return (0, import_yaml.isMap)(node) ? node : void 0;
 }
-var EMBEDDABLE, POD_SPEC_PATHS2;
+var EMBEDDABLE;
 var init_mounted_files = __esm({
   "src/readers/kubernetes/mounted-files.ts"() {
     "use strict";
     init_classify();
     init_embedded_text();
+    init_kubernetes2();
     init_yaml();
     EMBEDDABLE = /* @__PURE__ */ new Set(["gunicorn", "uwsgi", "tomcat", "spring-boot"]);
-    POD_SPEC_PATHS2 = {
-      Pod: ["spec"],
-      Deployment: ["spec", "template", "spec"],
-      StatefulSet: ["spec", "template", "spec"],
-      DaemonSet: ["spec", "template", "spec"],
-      ReplicaSet: ["spec", "template", "spec"],
-      Job: ["spec", "template", "spec"],
-      CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
-    };
   }
 });
 

@@ -1,7 +1,7 @@
 /** nginx admits a body that uWSGI's `limit-post` refuses. */
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitForPort } from '../harness/process';
+import { expectListening } from '../harness/process';
 import { nginxConf, UWSGI_PARAMS, uwsgiIni, WSGI_APP } from './trees';
 
 const BODY_BYTES = 2 * 1024 * 1024;
@@ -23,8 +23,8 @@ export const bodySizeBackend: Experiment = {
     });
     const uwsgi = lab.startUwsgi();
     const nginx = lab.startNginx();
-    if (!(await waitForPort(uwsgi, '127.0.0.1', backendPort, 15000))) throw new Error(`uWSGI did not start:\n${uwsgi.output}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(uwsgi, 'uWSGI', '127.0.0.1', backendPort, 15000);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/', method: 'POST', body: Buffer.alloc(BODY_BYTES, 'a') }, 10, 5, tally);
     return { requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(uwsgi, [/CONTENT_LENGTH/]) };

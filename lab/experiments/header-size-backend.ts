@@ -1,7 +1,7 @@
 /** A cookie that nginx admits (a header line under 8k) but uWSGI's 4096-byte buffer does not. */
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitForPort } from '../harness/process';
+import { expectListening } from '../harness/process';
 import { nginxConf, UWSGI_PARAMS, uwsgiIni, WSGI_APP } from './trees';
 
 const COOKIE_BYTES = 6000;
@@ -23,8 +23,8 @@ export const headerSizeBackend: Experiment = {
     });
     const uwsgi = lab.startUwsgi();
     const nginx = lab.startNginx();
-    if (!(await waitForPort(uwsgi, '127.0.0.1', backendPort, 15000))) throw new Error(`uWSGI did not start:\n${uwsgi.output}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(uwsgi, 'uWSGI', '127.0.0.1', backendPort, 15000);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const large = new Tally();
     const small = new Tally();
     await burst({ port: nginxPort, path: '/', headers: { cookie: `session=${'a'.repeat(COOKIE_BYTES)}` } }, 20, 10, large);

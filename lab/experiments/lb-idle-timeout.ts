@@ -6,8 +6,8 @@
  */
 import * as http from 'http';
 import type { Experiment, Outcome } from '../harness/experiment';
-import { burst, Tally } from '../harness/load';
-import { sleep, waitForPort } from '../harness/process';
+import { burstsAfterIdleGaps } from '../harness/load';
+import { expectListening } from '../harness/process';
 import { nginxConf } from './trees';
 
 const LB_IDLE_TIMEOUT_MS = 3000;
@@ -37,7 +37,7 @@ export const lbIdleTimeout: Experiment = {
     });
     const nginx = lab.startNginx();
     await lab.relay({ listenHost: '127.0.0.1', targetHost: '127.0.0.2', port: nginxPort, delayMs: RELAY_DELAY_MS });
-    if (!(await waitForPort(nginx, '127.0.0.2', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(nginx, 'nginx', '127.0.0.2', nginxPort, 10000);
 
     const pool = new http.Agent({ keepAlive: true, maxSockets: PARALLEL, timeout: LB_IDLE_TIMEOUT_MS, scheduling: 'lifo' });
     const lbLog: string[] = [];
@@ -65,16 +65,9 @@ export const lbIdleTimeout: Experiment = {
       lb.close(() => resolve());
     }));
 
-    const tally = new Tally();
     const post = { port: lbPort, method: 'POST', path: '/', body: 'x=1' };
-    await burst(post, PARALLEL, PARALLEL, new Tally());
-    const failingGaps: number[] = [];
-    for (const gap of GAPS_MS) {
-      await sleep(gap);
-      const before = tally.failures;
-      await burst(post, PARALLEL, PARALLEL, tally);
-      if (tally.failures > before) failingGaps.push(gap);
-    }
+    // Opens the pooled connections, then a burst after each idle gap.
+    const { tally, failingGapsMs: failingGaps } = await burstsAfterIdleGaps(post, PARALLEL, GAPS_MS);
     const counts = new Map<string, number>();
     for (const line of lbLog) counts.set(line, (counts.get(line) ?? 0) + 1);
     return {

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitFor, waitForPort } from '../harness/process';
+import { expectListening, waitFor, waitForPort } from '../harness/process';
 import { nginxConf, UWSGI_PARAMS, uwsgiIni, WSGI_APP } from './trees';
 
 /** The limit that applies to this network namespace (the tree states the same in sysctl.conf). */
@@ -33,7 +33,7 @@ export const listenBacklogSomaxconn: Experiment = {
     const up = await waitForPort(uwsgi, '127.0.0.1', backendPort, 15000);
     if (variant === 'fixed' && !up) throw new Error(`uWSGI did not start:\n${uwsgi.output}`);
     if (!up) await waitFor(() => uwsgi.hasExited, 5000);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, 20, 10, tally);
     return {

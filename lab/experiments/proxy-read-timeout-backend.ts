@@ -1,7 +1,7 @@
 /** gunicorn kills a sync worker after `timeout` while nginx is still waiting for the answer. */
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitForPort } from '../harness/process';
+import { expectListening } from '../harness/process';
 import { nginxConf, WSGI_APP } from './trees';
 
 const SLOW_SECONDS = 3;
@@ -22,8 +22,8 @@ export const proxyReadTimeoutBackend: Experiment = {
     });
     const gunicorn = lab.startGunicorn();
     const nginx = lab.startNginx();
-    if (!(await waitForPort(gunicorn, '127.0.0.1', backendPort, 15000))) throw new Error(`gunicorn did not start:\n${gunicorn.output}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(gunicorn, 'gunicorn', '127.0.0.1', backendPort, 15000);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: `/slow?s=${SLOW_SECONDS}` }, 6, 3, tally);
     return { requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(gunicorn, [/WORKER TIMEOUT|\[ERROR\]/]) };

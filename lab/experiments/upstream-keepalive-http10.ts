@@ -4,7 +4,7 @@
  */
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitForPort } from '../harness/process';
+import { expectListening } from '../harness/process';
 import { nginxConf, WSGI_APP } from './trees';
 
 const REQUESTS = 100;
@@ -29,8 +29,8 @@ export const upstreamKeepaliveHttp10: Experiment = {
     const gunicorn = lab.startGunicorn();
     const relay = await lab.relay({ listenHost: '127.0.0.1', targetHost: '127.0.0.2', port: backendPort, delayMs: 0 });
     const nginx = lab.startNginx();
-    if (!(await waitForPort(gunicorn, '127.0.0.2', backendPort, 15000))) throw new Error(`gunicorn did not start:\n${gunicorn.output}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(gunicorn, 'gunicorn', '127.0.0.2', backendPort, 15000);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, REQUESTS, 4, tally);
     return {

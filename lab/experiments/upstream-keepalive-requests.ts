@@ -7,7 +7,7 @@
 import * as http from 'http';
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitForPort } from '../harness/process';
+import { expectListening, waitForPort } from '../harness/process';
 import { nginxConf, tomcatServerXml } from './trees';
 
 const REQUESTS = 300;
@@ -37,7 +37,7 @@ export const upstreamKeepaliveRequests: Experiment = {
     const relay = await lab.relay({ listenHost: '127.0.0.1', targetHost: '127.0.0.2', port: backendPort, delayMs: RELAY_DELAY_MS });
     const nginx = lab.startNginx();
     if (!(await waitForPort(tomcat, '127.0.0.2', backendPort, 40000))) throw new Error(`Tomcat did not start:\n${tomcat.output.slice(-3000)}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const connectionsBefore = relay.connections;
     const tally = new Tally();
     await burst({ port: nginxPort, method: 'POST', path: '/', body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, REQUESTS, PARALLEL, tally);

@@ -4,8 +4,8 @@
  * 60 s. Same traffic as the gunicorn experiment, behind the same delaying relay.
  */
 import type { Experiment, Outcome } from '../harness/experiment';
-import { burst, Tally } from '../harness/load';
-import { sleep, waitForPort } from '../harness/process';
+import { burstsAfterIdleGaps } from '../harness/load';
+import { expectListening, waitForPort } from '../harness/process';
 import { nginxConf, tomcatServerXml } from './trees';
 
 const PARALLEL = 16;
@@ -37,18 +37,11 @@ export const upstreamKeepaliveTimeoutTomcat: Experiment = {
     await lab.relay({ listenHost: '127.0.0.1', targetHost: '127.0.0.2', port: backendPort, delayMs: RELAY_DELAY_MS });
     const nginx = lab.startNginx();
     if (!(await waitForPort(tomcat, '127.0.0.2', backendPort, 40000))) throw new Error(`Tomcat did not start:\n${tomcat.output.slice(-3000)}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
 
-    const tally = new Tally();
     const post = { port: nginxPort, method: 'POST', path: '/', body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
-    await burst(post, PARALLEL, PARALLEL, new Tally());
-    const failingGaps: number[] = [];
-    for (const gap of GAPS_MS) {
-      await sleep(gap);
-      const before = tally.failures;
-      await burst(post, PARALLEL, PARALLEL, tally);
-      if (tally.failures > before) failingGaps.push(gap);
-    }
+    // Opens the pooled connections, then a burst after each idle gap.
+    const { tally, failingGapsMs: failingGaps } = await burstsAfterIdleGaps(post, PARALLEL, GAPS_MS);
     return {
       requests: tally.requests, failures: tally.failures, statuses: tally.statuses,
       nginxLog: lab.nginxLog(), backendLog: lab.backendLog(tomcat, [/SEVERE/]),

@@ -5,8 +5,8 @@
  * gaps that sweep across the moment gunicorn closes, so some rounds land in the window.
  */
 import type { Experiment, Outcome } from '../harness/experiment';
-import { burst, Tally } from '../harness/load';
-import { sleep, waitForPort } from '../harness/process';
+import { burstsAfterIdleGaps } from '../harness/load';
+import { expectListening } from '../harness/process';
 import { nginxConf, WSGI_APP } from './trees';
 
 const PARALLEL = 16;
@@ -42,19 +42,12 @@ keepalive = 1
     const gunicorn = lab.startGunicorn();
     await lab.relay({ listenHost: '127.0.0.1', targetHost: '127.0.0.2', port: backendPort, delayMs: RELAY_DELAY_MS });
     const nginx = lab.startNginx();
-    if (!(await waitForPort(gunicorn, '127.0.0.2', backendPort, 15000))) throw new Error(`gunicorn did not start:\n${gunicorn.output}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(gunicorn, 'gunicorn', '127.0.0.2', backendPort, 15000);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
 
-    const tally = new Tally();
     const post = { port: nginxPort, method: 'POST', path: '/', body: 'x=1' };
-    await burst(post, PARALLEL, PARALLEL, new Tally()); // opens the cached connections
-    const failingGaps: number[] = [];
-    for (const gap of GAPS_MS) {
-      await sleep(gap);
-      const before = tally.failures;
-      await burst(post, PARALLEL, PARALLEL, tally);
-      if (tally.failures > before) failingGaps.push(gap);
-    }
+    // Opens the pooled connections, then a burst after each idle gap.
+    const { tally, failingGapsMs: failingGaps } = await burstsAfterIdleGaps(post, PARALLEL, GAPS_MS);
     return {
       requests: tally.requests, failures: tally.failures, statuses: tally.statuses,
       nginxLog: lab.nginxLog(), backendLog: lab.backendLog(gunicorn, [/\[(ERROR|CRITICAL|WARNING)\]/]),

@@ -1,7 +1,7 @@
 /** `proxy_pass http://` to a uWSGI `socket`, which speaks the uwsgi protocol, not HTTP. */
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitForPort } from '../harness/process';
+import { expectListening } from '../harness/process';
 import { nginxConf, UWSGI_PARAMS, uwsgiIni, WSGI_APP } from './trees';
 
 export const upstreamProtocolMismatch: Experiment = {
@@ -24,8 +24,8 @@ export const upstreamProtocolMismatch: Experiment = {
     });
     const uwsgi = lab.startUwsgi();
     const nginx = lab.startNginx();
-    if (!(await waitForPort(uwsgi, '127.0.0.1', backendPort, 15000))) throw new Error(`uWSGI did not start:\n${uwsgi.output}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(uwsgi, 'uWSGI', '127.0.0.1', backendPort, 15000);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, 20, 10, tally);
     await burst({ port: nginxPort, path: '/', method: 'POST', body: 'x=1' }, 20, 10, tally);

@@ -1,7 +1,7 @@
 /** nginx's workers (www-data) cannot connect to a uWSGI socket created with mode 600 by root. */
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitFor, waitForPort } from '../harness/process';
+import { expectListening, waitFor } from '../harness/process';
 import * as fs from 'fs';
 import { nginxConf, UWSGI_PARAMS, uwsgiIni, WSGI_APP } from './trees';
 
@@ -32,7 +32,7 @@ export const upstreamSocketPermission: Experiment = {
     const uwsgi = lab.startUwsgi();
     const nginx = lab.startNginx();
     if (!(await waitFor(() => fs.existsSync(socket) || uwsgi.hasExited, 15000)) || uwsgi.hasExited) throw new Error(`uWSGI did not start:\n${uwsgi.output}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const mode = (fs.statSync(socket).mode & 0o777).toString(8);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, 20, 10, tally);

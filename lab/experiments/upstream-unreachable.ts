@@ -1,7 +1,7 @@
 /** nginx sends to a port the tree's backend does not listen on. */
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitForPort } from '../harness/process';
+import { expectListening } from '../harness/process';
 import { nginxConf, WSGI_APP } from './trees';
 
 export const upstreamUnreachable: Experiment = {
@@ -21,8 +21,8 @@ export const upstreamUnreachable: Experiment = {
     });
     const gunicorn = lab.startGunicorn();
     const nginx = lab.startNginx();
-    if (!(await waitForPort(gunicorn, '127.0.0.1', backendPort, 15000))) throw new Error(`gunicorn did not start:\n${gunicorn.output}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(gunicorn, 'gunicorn', '127.0.0.1', backendPort, 15000);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, 40, 10, tally);
     return { requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(gunicorn, [/\[(ERROR|CRITICAL)\]/]) };

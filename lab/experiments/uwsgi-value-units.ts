@@ -1,7 +1,7 @@
 /** `buffer-size = 32k` is 32 bytes to uWSGI (strtoul stops at the "k"): every request is refused. */
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitForPort } from '../harness/process';
+import { expectListening } from '../harness/process';
 import { nginxConf, UWSGI_PARAMS, uwsgiIni, WSGI_APP } from './trees';
 
 export const uwsgiValueUnits: Experiment = {
@@ -21,8 +21,8 @@ export const uwsgiValueUnits: Experiment = {
     });
     const uwsgi = lab.startUwsgi();
     const nginx = lab.startNginx();
-    if (!(await waitForPort(uwsgi, '127.0.0.1', backendPort, 15000))) throw new Error(`uWSGI did not start:\n${uwsgi.output}`);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(uwsgi, 'uWSGI', '127.0.0.1', backendPort, 15000);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, 20, 10, tally);
     return { requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(uwsgi, [/invalid request block size|invalid HTTP request size/]) };

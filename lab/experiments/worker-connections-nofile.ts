@@ -8,7 +8,7 @@
 import * as http from 'http';
 import type { Experiment, Outcome } from '../harness/experiment';
 import { burst, Tally } from '../harness/load';
-import { waitForPort } from '../harness/process';
+import { expectListening } from '../harness/process';
 import { nginxConf } from './trees';
 
 const NOFILE = { broken: 256, fixed: 4096 };
@@ -43,7 +43,7 @@ export const workerConnectionsNofile: Experiment = {
       stub.close(() => resolve());
     }));
     const nginx = lab.startNginx(['prlimit', `--nofile=${NOFILE[variant]}:${NOFILE[variant]}`, '--']);
-    if (!(await waitForPort(nginx, '127.0.0.1', nginxPort, 10000))) throw new Error(`nginx did not start:\n${nginx.output}`);
+    await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/', timeoutMs: 10000 }, PARALLEL, PARALLEL, tally);
     return { requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: [] };

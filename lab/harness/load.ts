@@ -3,6 +3,7 @@
  * limit, and the outcome is counted per status ("error" for a client-side failure, "timeout").
  */
 import * as http from 'http';
+import { sleep } from './process';
 
 export interface RequestSpec {
   port: number;
@@ -61,6 +62,24 @@ export class Tally {
   get failures(): number {
     return Object.entries(this.statuses).filter(([status]) => !/^2\d\d$/.test(status)).reduce((sum, [, count]) => sum + count, 0);
   }
+}
+
+/**
+ * The keep-alive race: one burst to open the pooled connections, then after each idle gap a burst
+ * of `parallel` requests on them. Returns the tally (the opening burst not counted) and the gaps
+ * after which a request failed.
+ */
+export async function burstsAfterIdleGaps(spec: RequestSpec, parallel: number, gapsMs: number[]): Promise<{ tally: Tally; failingGapsMs: number[] }> {
+  const tally = new Tally();
+  await burst(spec, parallel, parallel, new Tally());
+  const failingGapsMs: number[] = [];
+  for (const gap of gapsMs) {
+    await sleep(gap);
+    const before = tally.failures;
+    await burst(spec, parallel, parallel, tally);
+    if (tally.failures > before) failingGapsMs.push(gap);
+  }
+  return { tally, failingGapsMs };
 }
 
 /** `count` requests, at most `concurrency` at a time. */

@@ -122,6 +122,11 @@ export async function waitForPort(server: ManagedProcess, host: string, port: nu
   return false;
 }
 
+/** waitForPort, or an error with the server's output: a server that did not start ends the run. */
+export async function expectListening(server: ManagedProcess, name: string, host: string, port: number, ms: number): Promise<void> {
+  if (!(await waitForPort(server, host, port, ms))) throw new Error(`${name} did not start:\n${server.output}`);
+}
+
 /** Waits until `predicate` holds, polled every 50 ms, for at most `ms`. */
 export async function waitFor(predicate: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;

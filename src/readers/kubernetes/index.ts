@@ -23,19 +23,9 @@ import type { FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { emptyOutput } from '../types';
 import { guarded } from '../launch';
 import { addComments, lineComments, readSource } from '../launch/files';
+import { POD_SPEC_PATHS } from '../launch/kubernetes';
 import { entriesOf, isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../launch/yaml';
 
-/** Where each workload kind keeps its pod template. */
-const POD_TEMPLATE_PATHS: Record<string, string[]> = {
-  Pod: [],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
 
 export interface KubernetesReadResult extends ReaderOutput {
   kubernetes: KubernetesModel;
@@ -135,9 +125,10 @@ function visit(source: SourceText, document: Document.Parsed, object: YamlNode |
         };
       }),
     } satisfies IngressObject);
-  } else if (kind in POD_TEMPLATE_PATHS) {
+  } else if (kind in POD_SPEC_PATHS) {
+    // The pod template: the pod spec's path without its last `spec` (a Pod is its own template).
     let template: YamlNode | undefined = object;
-    for (const key of POD_TEMPLATE_PATHS[kind]) template = valueOf(template, key, document);
+    for (const key of POD_SPEC_PATHS[kind].slice(0, -1)) template = valueOf(template, key, document);
     if (!isMap(template)) return;
     const podLabels = kind === 'Pod' ? base.labels : plainMap(stringMap(source, document, valueOf(valueOf(template, 'metadata', document), 'labels', document)));
     const podSpec = valueOf(template, 'spec', document);

@@ -9,6 +9,7 @@ import type { Document } from 'yaml';
 import { classify, FileFormat } from '../../discovery/classify';
 import { EmbeddedSourceText, embeddedLiteralBlock } from '../embedded-text';
 import type { SourceText } from '../text';
+import { POD_SPEC_PATHS } from '../launch/kubernetes';
 import { entriesOf, isMap, isScalar, itemsOf, parseYaml, scalarArg, valueOf, YamlNode } from '../launch/yaml';
 
 /** Formats read from ConfigMaps: the servers' own config files. */
@@ -127,15 +128,6 @@ function placeFiles(configMaps: Map<string, EmbeddedEntry[]>, workloads: Workloa
   return files;
 }
 
-const POD_SPEC_PATHS: Record<string, string[]> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
 
 function podSpecOf(kind: string, object: YamlNode, document: Document.Parsed): YamlNode | undefined {
   const path = POD_SPEC_PATHS[kind];

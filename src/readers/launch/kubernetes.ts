@@ -16,7 +16,8 @@ import { assembleLaunch } from './assemble';
 import { lookupIn, RawArg } from './raw';
 import { isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from './yaml';
 
-const POD_SPEC_PATHS: Record<string, string[]> = {
+/** Where each workload kind keeps its pod spec (its pod template is the path without the last `spec`). */
+export const POD_SPEC_PATHS: Record<string, string[]> = {
   Pod: ['spec'],
   Deployment: ['spec', 'template', 'spec'],
   StatefulSet: ['spec', 'template', 'spec'],

@@ -40984,7 +40984,7 @@ function readTreeUncached(options) {
   return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots, displayPath };
 }
 function lintSync(options = {}) {
-  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots, displayPath } = readTree(options);
+  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots } = readTree(options);
   const severityOf = (id2, fallback) => {
     const setting = config.rules?.[id2];
     if (setting === void 0) return fallback;

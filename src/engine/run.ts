@@ -231,7 +231,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
 }
 
 export function lintSync(options: LintOptions = {}): LintResult {
-  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots, displayPath } = readTree(options);
+  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots } = readTree(options);
 
   const severityOf = (id: string, fallback: Severity): Severity | 'off' => {
     const setting: RuleSetting | undefined = config.rules?.[id];

@@ -219,15 +219,15 @@ function computeLinks(model: Deployment): Link[] {
   const byCompose = new Map<string, number[]>();
   const byContainer = new Map<string, number[]>();
   const sockets: number[] = [];
-  const add = (map: Map<string | number, number[]>, key: string | number, index: number) => (map.get(key) ?? map.set(key, []).get(key)!).push(index);
+  const add = <K,>(map: Map<K, number[]>, key: K, index: number) => (map.get(key) ?? map.set(key, []).get(key)!).push(index);
   ordered.forEach(({ backend, listener }, index) => {
     if (listener.address.kind === 'unix') sockets.push(index);
     if (listener.address.kind !== 'tcp') return;
-    add(byPort as Map<string | number, number[]>, listener.address.port, index);
+    add(byPort, listener.address.port, index);
     const service = composeServiceOf(backend);
-    if (service) add(byCompose as Map<string | number, number[]>, `${service.toLowerCase()}\0${listener.address.port}`, index);
+    if (service) add(byCompose, `${service.toLowerCase()}\0${listener.address.port}`, index);
     for (const launch of backendLaunches(backend)) {
-      if (launch.kind === 'kubernetes') add(byContainer as Map<string | number, number[]>, containerKey(launch.file, launch.service ?? '', launch.container?.name ?? ''), index);
+      if (launch.kind === 'kubernetes') add(byContainer, containerKey(launch.file, launch.service ?? '', launch.container?.name ?? ''), index);
     }
   });
   for (const target of nginxTargets(model)) {

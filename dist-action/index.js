@@ -8038,71 +8038,6 @@ var init_kubernetes = __esm({
   }
 });
 
-// src/model/nginx-version.ts
-function parseVersion(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
-}
-function versionRangeOf(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  const major = Number(match[1]);
-  const minor = Number(match[2]);
-  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
-  const exact = [major, minor, Number(match[3])];
-  return { min: exact, max: exact };
-}
-function compareVersions(a, b) {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-}
-function formatVersion(version) {
-  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
-}
-function isKnownExactly(info) {
-  return info.source !== void 0;
-}
-function describeRange(range) {
-  const openLow = compareVersions(range.min, OLDEST_SUPPORTED) <= 0;
-  const openHigh = range.max[0] === Infinity;
-  if (openLow && openHigh) return "every nginx version";
-  if (openHigh) return `nginx ≥ ${formatVersion(range.min)}`;
-  if (openLow) return `nginx ≤ ${formatVersion(range.max)}`;
-  if (compareVersions(range.min, range.max) === 0) return `nginx ${formatVersion(range.min)}`;
-  if (range.min[0] === range.max[0] && range.min[1] === range.max[1] && range.min[2] === 0 && range.max[2] === Infinity) {
-    return `nginx ${range.min[0]}.${range.min[1]}.x`;
-  }
-  return `nginx ${formatVersion(range.min)} to ${formatVersion(range.max)}`;
-}
-function splitRange(range, boundaries) {
-  const pieces = [];
-  let min = range.min;
-  for (const boundary of [...boundaries].sort(compareVersions)) {
-    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range.max) > 0) continue;
-    pieces.push({ min, max: previousRelease(boundary) });
-    min = boundary;
-  }
-  pieces.push({ min, max: range.max });
-  return pieces;
-}
-function previousRelease(version) {
-  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
-  return [version[0], version[1] - 1, Infinity];
-}
-function rangeIncludes(range, version) {
-  return compareVersions(range.min, version) <= 0 && compareVersions(version, range.max) <= 0;
-}
-var OLDEST_SUPPORTED, LATEST, UNKNOWN_VERSION;
-var init_nginx_version = __esm({
-  "src/model/nginx-version.ts"() {
-    "use strict";
-    OLDEST_SUPPORTED = [1, 18, 0];
-    LATEST = [Infinity, Infinity, Infinity];
-    UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
-  }
-});
-
 // src/readers/docker/index.ts
 function readImageReferences(source, kind) {
   const references = [];
@@ -8891,284 +8826,6 @@ var init_gunicorn_settings = __esm({
     FLAG_SPELLINGS = new Map(
       [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.filter((flag2) => flag2.startsWith("--")).map((flag2) => [flag2.slice(2).replace(/-/g, "_"), { setting: info.name, flag: flag2 }]).filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling)))
     );
-  }
-});
-
-// src/model/ingress-nginx.ts
-var ingress_nginx_exports = {};
-__export(ingress_nginx_exports, {
-  bundledNginx: () => bundledNginx,
-  findController: () => findController,
-  renderIngressNginx: () => renderIngressNginx,
-  servedByIngressNginx: () => servedByIngressNginx,
-  upstreamKeepaliveHonoured: () => upstreamKeepaliveHonoured
-});
-function invalidAnnotation(name2, value, rendering) {
-  if (rendering.type === "seconds" || rendering.type === "integer") {
-    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
-  }
-  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
-  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
-  return void 0;
-}
-function servedByIngressNginx(ingress) {
-  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
-}
-function findController(kubernetes) {
-  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
-  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
-  let configMap;
-  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
-  if (flag2 && workload) {
-    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
-    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
-    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
-  }
-  configMap ??= kubernetes.configMaps.find((candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller");
-  const helmValues = kubernetes.helmValues[0];
-  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
-  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
-  const version = imageTag && numbers ? { numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number), text: imageTag.text, span: imageTag.span } : void 0;
-  if (!workload && !configMap && !helmValues) return void 0;
-  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
-}
-function imageTagOf(image) {
-  const reference2 = image.value.split("@")[0];
-  const colon = reference2.lastIndexOf(":");
-  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
-  return { text: reference2.slice(colon + 1), span: image.valueSpan };
-}
-function atLeast(version, major, minor, patch = 0) {
-  if (!version) return true;
-  const [a = 0, b = 0, c = 0] = version.numbers;
-  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
-}
-function bundledNginx(version) {
-  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
-  const [major = 0, minor = 0, patch = 0] = version.numbers;
-  const release = major * 1e6 + minor * 1e3 + patch;
-  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
-  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
-  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
-}
-function upstreamKeepaliveHonoured(version) {
-  return atLeast(version, 0, 20);
-}
-function releaseDefault(key, rendering, version) {
-  switch (key) {
-    case "upstream-keepalive-connections":
-      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
-    case "upstream-keepalive-timeout":
-      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
-    case "upstream-keepalive-requests":
-      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
-    case "upstream-keepalive-time":
-      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
-    case "keep-alive-requests":
-      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
-    default:
-      return rendering.defaultValue;
-  }
-}
-function renderIngressNginx(kubernetes) {
-  const diagnostics = [];
-  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
-  const controller = findController(kubernetes);
-  if (ingresses.length === 0 && !controller) return { diagnostics };
-  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? "")))) return { diagnostics };
-  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
-  if (!fallbackAnchor) return { diagnostics };
-  const file = fallbackAnchor.file;
-  const version = controller?.version;
-  const values = /* @__PURE__ */ new Map();
-  const valueOf2 = (key, rendering) => {
-    if (!values.has(key)) values.set(key, decide2(key, rendering));
-    return values.get(key);
-  };
-  const decide2 = (key, rendering) => {
-    const fallback = releaseDefault(key, rendering, version);
-    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
-    if (written && fallback !== void 0) {
-      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
-      const problem = invalidNumber(written.value, rendering);
-      if (!problem) return { text: written.value, written, anchor: written.keySpan, origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` } };
-      diagnostics.push({
-        ruleId: "invalid-value",
-        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
-        primary: written.valueSpan,
-        related: []
-      });
-    }
-    if (fallback === void 0) return void 0;
-    return { text: fallback, anchor: fallbackAnchor, origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` } };
-  };
-  const http = [];
-  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
-    if (key === "proxy-body-size") continue;
-    const value = valueOf2(key, rendering);
-    if (value) http.push(generated(rendering, value, file));
-  }
-  const bodySize = valueOf2("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
-  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
-  const keepaliveConnections = valueOf2("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
-  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
-  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
-    const value = valueOf2(key, rendering);
-    return value ? [generated(rendering, value, file)] : [];
-  }) : [generated(UPSTREAM_KEYS["upstream-keepalive-connections"], {
-    text: "0",
-    anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
-    ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
-    origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)` }
-  }, file)];
-  const upstreams = /* @__PURE__ */ new Map();
-  const servers = /* @__PURE__ */ new Map();
-  for (const ingress of ingresses) {
-    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
-      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
-      const rendering = LOCATION_ANNOTATIONS[short];
-      if (!rendering) return [];
-      const problem = invalidAnnotation(short, value.value, rendering);
-      if (problem) {
-        diagnostics.push({ ruleId: "invalid-value", message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`, primary: value.valueSpan, related: [] });
-        return [];
-      }
-      return [generated(rendering, { text: value.value, written: value, anchor: value.keySpan, origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` } }, file)];
-    });
-    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
-    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
-    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
-    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule24) => rule24.paths.map((path) => ({ host: rule24.host ?? "_", path: path.path, backend: path.backend })));
-    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
-    for (const { host, path, backend } of paths) {
-      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
-      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
-      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
-      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
-      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
-    }
-  }
-  for (const upstream of upstreams.values()) http.push(upstream);
-  for (const [host, locations] of servers) {
-    const anchor = locations[0].directive.span;
-    http.push(block("server", [], [
-      simple("server_name", [host], anchor, file),
-      simple("listen", ["80"], anchor, file),
-      ...locations
-    ], anchor, file));
-  }
-  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf2, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
-}
-function workerLimits(valueOf2, file) {
-  const openFiles = valueOf2("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
-  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
-  const connections = valueOf2("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
-  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
-  return [
-    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
-    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
-  ];
-}
-function invalidNumber(text3, rendering) {
-  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
-  const trimmed = text3.trim();
-  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
-  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
-}
-function upstreamBlock(name2, ingress, backend, settings, file) {
-  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
-  return block("upstream", [name2], [server, ...settings], backend.span, file);
-}
-function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
-  const pass = {
-    HTTP: ["proxy_pass", `http://${upstream}`],
-    HTTPS: ["proxy_pass", `https://${upstream}`],
-    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
-    GRPC: ["grpc_pass", `grpc://${upstream}`],
-    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
-    FCGI: ["fastcgi_pass", upstream]
-  }[protocol];
-  if (!pass) return void 0;
-  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
-  return block("location", [path], [
-    ...overrides2,
-    // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
-    // "close"; the connection-proxy-header annotation replaces it.
-    ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
-    simple(pass[0], [pass[1]], backend.span, file)
-  ], backend.span, file);
-}
-function generated(rendering, value, file) {
-  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
-  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
-  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
-  const argSpan3 = value.written?.valueSpan ?? value.anchor;
-  const directive = {
-    name: rendering.directive,
-    nameSpan: value.written?.keySpan ?? value.anchor,
-    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
-    span: span2,
-    file: span2.file || file
-  };
-  return { directive, via: [], generated: value.origin };
-}
-function simple(name2, args, span2, file) {
-  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
-}
-function block(name2, args, children2, span2, file) {
-  const directive = {
-    name: name2,
-    nameSpan: span2,
-    args: args.map((value) => ({ value, quoted: false, span: span2 })),
-    span: span2,
-    block: children2.map((child) => child.directive),
-    blockOpen: span2,
-    file: span2.file || file
-  };
-  return { directive, children: children2, via: [] };
-}
-var HTTP_KEYS, MAIN_KEYS, UPSTREAM_KEYS, LOCATION_ANNOTATIONS, ANNOTATION_PREFIX, BACKEND_PROTOCOLS, OFFSET, CONTROLLER_CONFIGMAP_NAME, CONTROLLER_IMAGE, OTHER_NGINX_CONTROLLER;
-var init_ingress_nginx = __esm({
-  "src/model/ingress-nginx.ts"() {
-    "use strict";
-    init_nginx_version();
-    HTTP_KEYS = {
-      "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
-      "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
-      "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
-      "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
-      "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
-      "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
-      "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
-      "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
-      "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
-      "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
-    };
-    MAIN_KEYS = {
-      "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
-      "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
-    };
-    UPSTREAM_KEYS = {
-      "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
-      "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
-      "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
-      "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
-    };
-    LOCATION_ANNOTATIONS = {
-      "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
-      "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
-      "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
-      "proxy-body-size": HTTP_KEYS["proxy-body-size"],
-      "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
-      "proxy-http-version": HTTP_KEYS["proxy-http-version"]
-    };
-    ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
-    BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
-    OFFSET = /^\d+[kKmMgG]?$/;
-    CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
-    CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
-    OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
   }
 });
 
@@ -34307,6 +33964,328 @@ function walk(roots, fs, options = {}) {
   return { files: [...files].sort(), unreadable };
 }
 
+// src/model/nginx-version.ts
+var OLDEST_SUPPORTED = [1, 18, 0];
+var LATEST = [Infinity, Infinity, Infinity];
+var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
+function parseVersion(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
+}
+function versionRangeOf(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
+  const exact = [major, minor, Number(match[3])];
+  return { min: exact, max: exact };
+}
+function compareVersions(a, b) {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+function formatVersion(version) {
+  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
+}
+function isKnownExactly(info) {
+  return info.source !== void 0;
+}
+function describeRange(range) {
+  const openLow = compareVersions(range.min, OLDEST_SUPPORTED) <= 0;
+  const openHigh = range.max[0] === Infinity;
+  if (openLow && openHigh) return "every nginx version";
+  if (openHigh) return `nginx ≥ ${formatVersion(range.min)}`;
+  if (openLow) return `nginx ≤ ${formatVersion(range.max)}`;
+  if (compareVersions(range.min, range.max) === 0) return `nginx ${formatVersion(range.min)}`;
+  if (range.min[0] === range.max[0] && range.min[1] === range.max[1] && range.min[2] === 0 && range.max[2] === Infinity) {
+    return `nginx ${range.min[0]}.${range.min[1]}.x`;
+  }
+  return `nginx ${formatVersion(range.min)} to ${formatVersion(range.max)}`;
+}
+function splitRange(range, boundaries) {
+  const pieces = [];
+  let min = range.min;
+  for (const boundary of [...boundaries].sort(compareVersions)) {
+    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range.max) > 0) continue;
+    pieces.push({ min, max: previousRelease(boundary) });
+    min = boundary;
+  }
+  pieces.push({ min, max: range.max });
+  return pieces;
+}
+function previousRelease(version) {
+  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
+  return [version[0], version[1] - 1, Infinity];
+}
+function rangeIncludes(range, version) {
+  return compareVersions(range.min, version) <= 0 && compareVersions(version, range.max) <= 0;
+}
+
+// src/model/ingress-nginx.ts
+var HTTP_KEYS = {
+  "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
+  "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
+  "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
+  "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
+  "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
+  "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
+  "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
+  "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
+  "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
+  "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
+};
+var MAIN_KEYS = {
+  "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
+  "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
+};
+var UPSTREAM_KEYS = {
+  "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
+  "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
+  "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
+  "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
+};
+var LOCATION_ANNOTATIONS = {
+  "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
+  "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
+  "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
+  "proxy-body-size": HTTP_KEYS["proxy-body-size"],
+  "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
+  "proxy-http-version": HTTP_KEYS["proxy-http-version"]
+};
+var ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
+var BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
+var OFFSET = /^\d+[kKmMgG]?$/;
+function invalidAnnotation(name2, value, rendering) {
+  if (rendering.type === "seconds" || rendering.type === "integer") {
+    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
+  }
+  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
+  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
+  return void 0;
+}
+var CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
+var CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
+var OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
+function servedByIngressNginx(ingress) {
+  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
+}
+function findController(kubernetes) {
+  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
+  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
+  let configMap;
+  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
+  if (flag2 && workload) {
+    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
+    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
+    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
+  }
+  configMap ??= kubernetes.configMaps.find((candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller");
+  const helmValues = kubernetes.helmValues[0];
+  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
+  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
+  const version = imageTag && numbers ? { numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number), text: imageTag.text, span: imageTag.span } : void 0;
+  if (!workload && !configMap && !helmValues) return void 0;
+  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
+}
+function imageTagOf(image) {
+  const reference2 = image.value.split("@")[0];
+  const colon = reference2.lastIndexOf(":");
+  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
+  return { text: reference2.slice(colon + 1), span: image.valueSpan };
+}
+function atLeast(version, major, minor, patch = 0) {
+  if (!version) return true;
+  const [a = 0, b = 0, c = 0] = version.numbers;
+  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+}
+function bundledNginx(version) {
+  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
+  const [major = 0, minor = 0, patch = 0] = version.numbers;
+  const release = major * 1e6 + minor * 1e3 + patch;
+  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
+  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
+  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
+}
+function upstreamKeepaliveHonoured(version) {
+  return atLeast(version, 0, 20);
+}
+function releaseDefault(key, rendering, version) {
+  switch (key) {
+    case "upstream-keepalive-connections":
+      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
+    case "upstream-keepalive-timeout":
+      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
+    case "upstream-keepalive-requests":
+      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
+    case "upstream-keepalive-time":
+      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
+    case "keep-alive-requests":
+      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
+    default:
+      return rendering.defaultValue;
+  }
+}
+function renderIngressNginx(kubernetes) {
+  const diagnostics = [];
+  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
+  const controller = findController(kubernetes);
+  if (ingresses.length === 0 && !controller) return { diagnostics };
+  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? "")))) return { diagnostics };
+  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
+  if (!fallbackAnchor) return { diagnostics };
+  const file = fallbackAnchor.file;
+  const version = controller?.version;
+  const values = /* @__PURE__ */ new Map();
+  const valueOf2 = (key, rendering) => {
+    if (!values.has(key)) values.set(key, decide2(key, rendering));
+    return values.get(key);
+  };
+  const decide2 = (key, rendering) => {
+    const fallback = releaseDefault(key, rendering, version);
+    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
+    if (written && fallback !== void 0) {
+      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
+      const problem = invalidNumber(written.value, rendering);
+      if (!problem) return { text: written.value, written, anchor: written.keySpan, origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` } };
+      diagnostics.push({
+        ruleId: "invalid-value",
+        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
+        primary: written.valueSpan,
+        related: []
+      });
+    }
+    if (fallback === void 0) return void 0;
+    return { text: fallback, anchor: fallbackAnchor, origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` } };
+  };
+  const http = [];
+  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
+    if (key === "proxy-body-size") continue;
+    const value = valueOf2(key, rendering);
+    if (value) http.push(generated(rendering, value, file));
+  }
+  const bodySize = valueOf2("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
+  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
+  const keepaliveConnections = valueOf2("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
+  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
+  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
+    const value = valueOf2(key, rendering);
+    return value ? [generated(rendering, value, file)] : [];
+  }) : [generated(UPSTREAM_KEYS["upstream-keepalive-connections"], {
+    text: "0",
+    anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
+    ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
+    origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)` }
+  }, file)];
+  const upstreams = /* @__PURE__ */ new Map();
+  const servers = /* @__PURE__ */ new Map();
+  for (const ingress of ingresses) {
+    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
+      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
+      const rendering = LOCATION_ANNOTATIONS[short];
+      if (!rendering) return [];
+      const problem = invalidAnnotation(short, value.value, rendering);
+      if (problem) {
+        diagnostics.push({ ruleId: "invalid-value", message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`, primary: value.valueSpan, related: [] });
+        return [];
+      }
+      return [generated(rendering, { text: value.value, written: value, anchor: value.keySpan, origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` } }, file)];
+    });
+    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
+    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
+    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
+    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
+    const paths = ingress.rules.flatMap((rule24) => rule24.paths.map((path) => ({ host: rule24.host ?? "_", path: path.path, backend: path.backend })));
+    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
+    for (const { host, path, backend } of paths) {
+      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
+      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
+      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
+      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
+      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
+    }
+  }
+  for (const upstream of upstreams.values()) http.push(upstream);
+  for (const [host, locations] of servers) {
+    const anchor = locations[0].directive.span;
+    http.push(block("server", [], [
+      simple("server_name", [host], anchor, file),
+      simple("listen", ["80"], anchor, file),
+      ...locations
+    ], anchor, file));
+  }
+  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf2, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
+}
+function workerLimits(valueOf2, file) {
+  const openFiles = valueOf2("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
+  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
+  const connections = valueOf2("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
+  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
+  return [
+    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
+    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
+  ];
+}
+function invalidNumber(text3, rendering) {
+  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
+  const trimmed = text3.trim();
+  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
+  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
+}
+function upstreamBlock(name2, ingress, backend, settings, file) {
+  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
+  return block("upstream", [name2], [server, ...settings], backend.span, file);
+}
+function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
+  const pass = {
+    HTTP: ["proxy_pass", `http://${upstream}`],
+    HTTPS: ["proxy_pass", `https://${upstream}`],
+    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
+    GRPC: ["grpc_pass", `grpc://${upstream}`],
+    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
+    FCGI: ["fastcgi_pass", upstream]
+  }[protocol];
+  if (!pass) return void 0;
+  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
+  return block("location", [path], [
+    ...overrides2,
+    // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
+    // "close"; the connection-proxy-header annotation replaces it.
+    ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
+    simple(pass[0], [pass[1]], backend.span, file)
+  ], backend.span, file);
+}
+function generated(rendering, value, file) {
+  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
+  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
+  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
+  const argSpan3 = value.written?.valueSpan ?? value.anchor;
+  const directive = {
+    name: rendering.directive,
+    nameSpan: value.written?.keySpan ?? value.anchor,
+    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
+    span: span2,
+    file: span2.file || file
+  };
+  return { directive, via: [], generated: value.origin };
+}
+function simple(name2, args, span2, file) {
+  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
+}
+function block(name2, args, children2, span2, file) {
+  const directive = {
+    name: name2,
+    nameSpan: span2,
+    args: args.map((value) => ({ value, quoted: false, span: span2 })),
+    span: span2,
+    block: children2.map((child) => child.directive),
+    blockOpen: span2,
+    file: span2.file || file
+  };
+  return { directive, children: children2, via: [] };
+}
+
 // src/engine/run.ts
 init_kubernetes();
 
@@ -34637,7 +34616,6 @@ function computeLinks(model) {
 }
 
 // src/model/nginx-defaults.ts
-init_nginx_version();
 var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
 var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
 var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
@@ -38257,7 +38235,6 @@ function parseAddress(text3, defaultPort) {
 }
 
 // src/model/nginx-value-check.ts
-init_nginx_version();
 var EXPECTED = {
   msec: 'a time such as 500ms, 30s, 5m or "1m 30s" (units ms s m h d w; no fractions)',
   sec: "a time in seconds such as 30s or 5m (no ms, no fractions)",
@@ -38319,7 +38296,6 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
 }
 
 // src/engine/run.ts
-init_nginx_version();
 init_docker();
 
 // src/readers/nginx/index.ts
@@ -39073,9 +39049,6 @@ var rule3 = defineRule({
   }
 });
 
-// checks/lb-idle-timeout.ts
-init_ingress_nginx();
-
 // src/model/load-balancers.ts
 init_kubernetes();
 var AWS_ANNOTATION = "service.beta.kubernetes.io/";
@@ -39391,7 +39364,6 @@ function hintFor(given, specs2, values) {
 }
 
 // checks/nginx-directive-context.ts
-init_nginx_version();
 var ID7 = "nginx-directive-context";
 var rule7 = defineRule({
   id: ID7,
@@ -39599,7 +39571,6 @@ function formatSize(bytes) {
 
 // checks/nginx-unknown-directive.ts
 init_suggest();
-init_nginx_version();
 var ID10 = "nginx-unknown-directive";
 var rule10 = defineRule({
   id: ID10,
@@ -39790,7 +39761,6 @@ function judge4(backend, connector) {
 }
 
 // checks/upstream-keepalive-http10.ts
-init_nginx_version();
 var ID13 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
 var rule13 = defineRule({
@@ -39895,11 +39865,7 @@ function explicitCulprits(location) {
   return related;
 }
 
-// checks/upstream-keepalive-requests.ts
-init_nginx_version();
-
 // src/model/upstream-keepalive.ts
-init_nginx_version();
 var KEEPALIVE_BOUNDARIES = [parseVersion("1.19.10"), parseVersion("1.29.7")];
 function upstreamKeepaliveByRange(model, group) {
   const block2 = group.block;
@@ -40000,7 +39966,6 @@ function judge5(model, link) {
 }
 
 // checks/upstream-keepalive-timeout.ts
-init_nginx_version();
 var ID15 = "upstream-keepalive-timeout";
 var rule15 = defineRule({
   id: ID15,
@@ -40955,12 +40920,11 @@ function readTreeUncached(options) {
   const springBoot = has("spring-boot") || launch.launches.some((candidate) => candidate.program === "java") ? (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(filesByFormat["spring-boot"] ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
   const kubernetes = has("kubernetes", "helm-values") ? (init_kubernetes3(), __toCommonJS(kubernetes_exports)).readKubernetes(filesByFormat, context) : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
-  const ingressNginx = has("kubernetes", "helm-values") ? (init_ingress_nginx(), __toCommonJS(ingress_nginx_exports)).renderIngressNginx(kubernetes.kubernetes) : { diagnostics: [] };
+  const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
   diagnostics.push(...ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
-    const ingress = (init_ingress_nginx(), __toCommonJS(ingress_nginx_exports));
-    const controller = ingress.findController(kubernetes.kubernetes);
-    const bundled = ingress.bundledNginx(controller?.version);
+    const controller = findController(kubernetes.kubernetes);
+    const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
   }
   const readerOutputs = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
@@ -41223,7 +41187,6 @@ init_formatters();
 init_github();
 
 // src/report/graph.ts
-init_nginx_version();
 function renderGraph(model, links, findings, format5) {
   const topology = buildTopology(model, links, findings);
   return format5 === "dot" ? renderDot(topology) : renderMermaid(topology);

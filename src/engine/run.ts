@@ -10,6 +10,7 @@ import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
 import type { Deployment } from '../model/deployment';
+import { bundledNginx, findController, renderIngressNginx } from '../model/ingress-nginx';
 import { emptyKubernetesModel } from '../model/kubernetes';
 import { Link, linkDeployment } from '../model/links';
 import { NginxModel } from '../model/nginx';
@@ -195,15 +196,13 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const kubernetes = has('kubernetes', 'helm-values')
     ? (require('../readers/kubernetes') as typeof import('../readers/kubernetes')).readKubernetes(filesByFormat, context)
     : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
-  const ingressNginx = has('kubernetes', 'helm-values')
-    ? (require('../model/ingress-nginx') as typeof import('../model/ingress-nginx')).renderIngressNginx(kubernetes.kubernetes)
-    : { diagnostics: [] };
+  // The model module is small and the rules load it anyway; with no Ingress it renders nothing.
+  const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
   diagnostics.push(...ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
     // The only nginx in the tree is the ingress controller's: its release says which nginx runs.
-    const ingress = require('../model/ingress-nginx') as typeof import('../model/ingress-nginx');
-    const controller = ingress.findController(kubernetes.kubernetes);
-    const bundled = ingress.bundledNginx(controller?.version);
+    const controller = findController(kubernetes.kubernetes);
+    const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
   const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];

@@ -4,6 +4,7 @@
  * a test in test/discovery/classify.test.ts.
  */
 import * as nodePath from 'path';
+import { maskTemplate, templateDialectOf, TemplateDialect, templateName } from './template';
 
 export type FileFormat =
   | 'nginx'
@@ -72,6 +73,68 @@ function startsWithNginxDirective(head: string): boolean {
  *   is something else, it is read as nginx (a fragment of unknown shape still gets its syntax checked).
  */
 export function classify(path: string, readHead: () => string | undefined, named = false): FileFormat | undefined {
+  return classifyWithTemplate(path, readHead, named)?.format;
+}
+
+export interface Classified {
+  format: FileFormat;
+  /** Set when the file is a template of `format`: its language, from the content or else the name. */
+  template?: TemplateDialect;
+}
+
+/** Formats whose own syntax has no `${NAME}`, so that `${NAME}` in them is a placeholder. */
+const ENVSUBST_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi']);
+
+/**
+ * What a file is and whether it is a template. A name with a template suffix (`nginx.conf.j2`,
+ * `default.conf.template`, `app.template.conf`) is classified by the name it renders to; a file
+ * whose content holds template tags is a template of the format its name says. Only nginx has a
+ * tolerant reader; a template of another format is recognised and left alone (undefined).
+ */
+export function classifyWithTemplate(path: string, readHead: () => string | undefined, named = false): Classified | undefined {
+  const lower = nodePath.basename(path).toLowerCase();
+  const byName = templateName(lower);
+  let head: string | undefined;
+  let headRead = false;
+  const rawHead = () => {
+    if (!headRead) {
+      head = readHead();
+      headRead = true;
+    }
+    return head;
+  };
+  if (byName) {
+    // A template's content is judged with its tags masked (`server {{ name }} {` reads as nginx).
+    const dialect = (): TemplateDialect => {
+      const text = rawHead();
+      return (text === undefined ? undefined : templateDialectOf(text)) ?? byName.dialect ?? 'envsubst';
+    };
+    const maskedHead = () => {
+      const text = rawHead();
+      return text === undefined ? undefined : maskTemplate(text, dialect()).text;
+    };
+    const renderedPath = nodePath.join(nodePath.dirname(path), byName.rendered);
+    // A template of nothing cfglint knows (`index.html.j2`, a Django `.tpl`) stays unread.
+    const format = classifyPlain(renderedPath, maskedHead, named);
+    if (!format) return undefined;
+    return format === 'nginx' ? { format, template: dialect() } : undefined;
+  }
+  const format = classifyPlain(path, rawHead, named);
+  if (!format) return undefined;
+  if (format !== 'nginx' && format !== 'uwsgi' && format !== 'tomcat') return { format };
+  const text = rawHead();
+  const dialect = text === undefined ? undefined : templateDialectOf(text, { envsubst: ENVSUBST_FORMATS.has(format) });
+  if (!dialect) return { format };
+  // The nginx reader reads templates tolerantly; the others would judge placeholders as values.
+  return format === 'nginx' ? { format, template: dialect } : undefined;
+}
+
+function suggestsNginx(lower: string, dir: string): boolean {
+  return lower.endsWith('.conf') || lower.endsWith('.vhost') || lower.endsWith('.nginx') || lower === 'default'
+    || NGINX_DIRECTORIES.has(dir) || lower.includes('nginx');
+}
+
+function classifyPlain(path: string, readHead: () => string | undefined, named: boolean): FileFormat | undefined {
   const base = nodePath.basename(path);
   const lower = base.toLowerCase();
   const dir = nodePath.basename(nodePath.dirname(path));
@@ -83,8 +146,7 @@ export function classify(path: string, readHead: () => string | undefined, named
   if (/\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/.test(lower)) return undefined;
 
   if (lower === 'nginx.conf' || NGINX_PACKAGE_FILES.has(lower)) return 'nginx';
-  const nameSuggestsNginx = lower.endsWith('.conf') || lower.endsWith('.vhost') || lower.endsWith('.nginx') || lower === 'default'
-    || NGINX_DIRECTORIES.has(dir) || lower.includes('nginx');
+  const nameSuggestsNginx = suggestsNginx(lower, dir);
   if (!nameSuggestsNginx && !named) return undefined;
   const head = readHead();
   if (head === undefined) return undefined;

@@ -23,6 +23,7 @@ import { NginxReadResult, readNginxTree } from '../readers/nginx';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
 import { decodeUtf8, SourceText } from '../readers/text';
 import { EmbeddedSourceText } from '../readers/embedded-text';
+import { TemplateSourceText } from '../readers/template-text';
 import { clearParseCache } from '../readers/parse-cache';
 import { Finding, Report, ReportLink, RuleSummary, Severity, SEVERITY_RANK, Span } from '../report/finding';
 import { compareFindings } from '../report/formatters';
@@ -335,7 +336,8 @@ export function lintSync(options: LintOptions = {}): LintResult {
   kept.sort(compareFindings);
 
   const sources = new Map<string, string>();
-  for (const file of nginx.files.values()) sources.set(file.source.file, file.source.text);
+  // A template is shown as written, not with its tags masked.
+  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
   for (const { source } of imageSources) sources.set(source.file, source.text);
   // An embedded file (a ConfigMap entry) shows its manifest in code frames.
   for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);

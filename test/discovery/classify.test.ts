@@ -2,7 +2,7 @@
  * Which reader takes a file. `.conf` is shared by nginx, supervisord, sysctl and many others:
  * the name proposes, the content decides.
  */
-import { classify, FileFormat } from '../../src/discovery/classify';
+import { classify, classifyWithTemplate, FileFormat } from '../../src/discovery/classify';
 
 const as = (path: string, content = ''): FileFormat | undefined => classify(path, () => content);
 
@@ -97,3 +97,44 @@ describe('Dockerfile and compose files', () => {
     expect(as('/tree/k8s/nginx-deployment.yaml', 'kind: Deployment\n')).toBeUndefined(); // no apiVersion
   });
 });
+
+describe('templates: classified by the name they render to and their content', () => {
+  const jinjaSite = 'server {\n    listen {{ port }};\n{% if tls %}\n    ssl_certificate {{ cert }};\n{% endif %}\n}\n';
+  test.each([
+    ['an Ansible role\'s .j2', '/tree/roles/web/templates/site.conf.j2', jinjaSite, 'jinja'],
+    ['a .j2 without an extension under it, in an nginx folder', '/tree/templates/nginx/site.j2', jinjaSite, 'jinja'],
+    ['docker-gen', '/tree/nginx.tmpl', '{{ range $host, $c := groupByMulti $ "Env.VIRTUAL_HOST" "," }}\nserver {\n    server_name {{ $host }};\n}\n{{ end }}\n', 'go-template'],
+    ['remco/pongo2 .tmpl', '/tree/templates/nginx/app.conf.tmpl', jinjaSite, 'jinja'],
+    ['a Helm partial', '/tree/chart/templates/_nginx.conf.tpl', 'server {\n    listen {{ .Values.port }};\n}\n', 'go-template'],
+    ['the official image\'s envsubst template', '/tree/templates/default.conf.template', 'server {\n    listen ${NGINX_PORT};\n}\n', 'envsubst'],
+    ['envsubst with the real extension last', '/tree/nginx/app.template.conf', 'server {\n    server_name ${DOMAIN};\n}\n', 'envsubst'],
+    ['Chef ERB', '/tree/templates/default/nginx.conf.erb', 'worker_processes <%= @workers %>;\nevents {}\n', 'erb'],
+    ['a .conf with Jinja inside', '/tree/conf.d/app.conf', jinjaSite, 'jinja'],
+    ['a .conf with consul-template inside', '/tree/nginx/nginx.conf', 'upstream app {\n{{ range service "app" }}\n    server {{ .Address }}:{{ .Port }};\n{{ end }}\n}\n', 'go-template'],
+    ['nginx-tests', '/tree/nginx.conf', '%%TEST_GLOBALS%%\n\ndaemon off;\nevents {\n}\n', 'percent-variables'],
+  ])('%s is an nginx template', (_name, path, content, dialect) => {
+    expect(classifyWithTemplate(path, () => content)).toEqual({ format: 'nginx', template: dialect });
+  });
+
+  test.each([
+    ['a Django template', '/tree/templates/base.tpl', '<html>{% block body %}{% endblock %}</html>\n'],
+    ['an HTML page', '/tree/roles/web/templates/index.html.j2', '<h1>{{ title }}</h1>\n'],
+    ['a uWSGI ini template (only nginx is read tolerantly)', '/tree/roles/app/templates/uwsgi.ini.j2', '[uwsgi]\nprocesses = {{ workers }}\n'],
+    ['an envsubst uWSGI .conf', '/tree/uwsgi/app.template.conf', '[uwsgi]\nprocesses = ${UWSGI_PROCESSES}\n'],
+    ['a uWSGI ini with a Django startproject placeholder', '/tree/uwsgiconf/alpha.ini', '[uwsgi]\nchdir = /srv/{{ project_name }}\n'],
+    ['a Tomcat server.xml template', '/tree/templates/tomcat/server.xml.tmpl', '<Server port="8005">\n{% if ajp %}<Connector port="8009"/>{% endif %}\n</Server>\n'],
+    ['a compose template', '/tree/docker-compose.yml.j2', 'services:\n  web:\n    image: "{{ image }}"\n'],
+  ])('%s is not read', (_name, path, content) => {
+    expect(classifyWithTemplate(path, () => content)).toBeUndefined();
+  });
+
+  test('${NAME} in a compose file or a Tomcat server.xml is their own syntax, not a template', () => {
+    expect(classifyWithTemplate('/tree/docker-compose.yml', () => 'services:\n  web:\n    image: ${IMAGE}\n')).toEqual({ format: 'compose' });
+    expect(classifyWithTemplate('/tree/conf/server.xml', () => '<Server port="${shutdown.port}">\n<Connector port="8080"/>\n</Server>\n')).toEqual({ format: 'tomcat' });
+  });
+
+  test('a plain nginx file is not a template', () => {
+    expect(classifyWithTemplate('/tree/conf.d/app.conf', () => 'server {\n    return 301 https://$host${request_uri};\n}\n')).toEqual({ format: 'nginx' });
+  });
+});
+

@@ -8,7 +8,9 @@ import type { FileSystem } from '../../discovery/fs';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
 import { IncludeMapping, IncludeResolver, isShippedWithNginx } from './include';
-import { NginxDirective, parseNginx, ParsedNginxFile } from './parse';
+import { NginxDirective, parseNginx, ParsedNginxFile, sourceOf } from './parse';
+import { TemplateSourceText } from '../template-text';
+import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
 
 export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
 
@@ -118,7 +120,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     } catch (error) {
       return { error: (error as Error).message };
     }
-    const parsed = parseNginx(new SourceText(options.displayPath(shown), text));
+    const dialect = nginxTemplateDialect(shown, text);
+    const parsed = settleTemplate(dialect ? parseNginxTemplate(options.displayPath(shown), text, dialect) : parseNginx(new SourceText(options.displayPath(shown), text)));
     files.set(real, parsed);
     for (const diagnostic of parsed.diagnostics) report(diagnostic);
     return { real, path: shown, parsed };
@@ -147,12 +150,17 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       const resolution = resolver.resolve(argument.value, file, prefixDir);
       if (resolution.missing) {
         if (!isShippedWithNginx(argument.value)) {
+          // A template's includes name files on the machine it is rendered for, often written
+          // by the same generator: worth a note, not a warning.
+          const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
           report({
             ruleId: 'include-missing',
             message: `Missing include "${argument.value}": no such file in the linted tree` +
-              (nodePath.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : ''),
+              (nodePath.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : '') +
+              (inTemplate ? ' (included from a template, whose generator may write it)' : ''),
             primary: argument.span,
             related: [],
+            ...(inTemplate ? { severity: 'info' as const } : {}),
           });
         }
         continue;

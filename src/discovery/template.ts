@@ -1,0 +1,214 @@
+/**
+ * Templates of configuration files: which template language a file is written in (by its name
+ * and its content), what the file is once rendered (its name without the template suffix), and
+ * a masked copy of its text that a reader of the rendered format can read with every offset
+ * unchanged. Nothing is rendered: an expression becomes an opaque value (UNKNOWN_VALUE), a
+ * statement (`if`, `for`, `end`, comments) becomes blanks, so both branches of an `if` are kept.
+ */
+
+export type TemplateDialect = 'jinja' | 'go-template' | 'mustache' | 'erb' | 'envsubst' | 'at-variables' | 'percent-variables';
+
+/** Human names for messages. */
+export const DIALECT_NAMES: Record<TemplateDialect, string> = {
+  'jinja': 'Jinja2',
+  'go-template': 'Go text/template',
+  'mustache': 'Mustache',
+  'erb': 'ERB',
+  'envsubst': 'envsubst (${VAR})',
+  'at-variables': '@VAR@ placeholders',
+  'percent-variables': '%%VAR%% placeholders',
+};
+
+/**
+ * Marks a value that only rendering would give. A masked expression reads `$` followed by this
+ * character: nginx code already takes a value with `$` for a run-time variable it cannot know,
+ * and the character tells a template's value from a real variable where that matters.
+ */
+export const UNKNOWN_MARK = '\uE000';
+
+export function isUnknownValue(value: string): boolean {
+  return value.includes(UNKNOWN_MARK);
+}
+
+/** Suffixes that only template files carry, with the language they usually mean. */
+const TEMPLATE_SUFFIXES: [suffix: string, dialect: TemplateDialect | undefined][] = [
+  ['.j2', 'jinja'],
+  ['.jinja2', 'jinja'],
+  ['.jinja', 'jinja'],
+  ['.gotmpl', 'go-template'],
+  ['.ctmpl', 'go-template'], // consul-template
+  ['.tmpl', undefined], // docker-gen and remco both use it, in different languages: the content says
+  ['.tpl', undefined],
+  ['.erb', 'erb'],
+  ['.mustache', 'mustache'],
+  ['.template', undefined], // the official nginx image's templates/*.template, or any generator's
+  ['.in', undefined], // autoconf's @VAR@
+];
+
+export interface TemplateName {
+  /** The file's name once rendered (`nginx.conf.j2` → `nginx.conf`, `app.template.conf` → `app.conf`). */
+  rendered: string;
+  /** What the suffix alone says; the content may say otherwise. */
+  dialect: TemplateDialect | undefined;
+}
+
+/** The name a template renders to, when the name (lowercase base name) marks a template. */
+export function templateName(lower: string): TemplateName | undefined {
+  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
+    if (lower.endsWith(suffix) && lower.length > suffix.length) return { rendered: lower.slice(0, -suffix.length), dialect };
+  }
+  // `default.template.conf`, `nginx.tmpl.conf`: a generator that keeps the real extension last.
+  const middle = /\.(template|tmpl|tpl)(\.[a-z0-9]+)$/.exec(lower);
+  if (middle && middle.index > 0) return { rendered: lower.slice(0, middle.index) + middle[2], dialect: undefined };
+  return undefined;
+}
+
+const GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
+const CURLY_TAG = /\{\{[\s\S]*?\}\}/;
+const JINJA_STATEMENT = /\{%[\s\S]*?%\}/;
+const ERB_TAG = /<%[\s\S]*?%>/;
+const ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*\}/;
+const AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
+const PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
+
+/**
+ * The template language the text is written in, or undefined when it holds no placeholder.
+ * `envsubst` is only looked for where `${NAME}` is not the format's own syntax (nginx, uWSGI).
+ */
+export function templateDialectOf(text: string, options: { envsubst: boolean } = { envsubst: true }): TemplateDialect | undefined {
+  if (text.includes('{%') && JINJA_STATEMENT.test(text)) return 'jinja';
+  if (text.includes('{{')) {
+    const tag = CURLY_TAG.exec(text);
+    if (tag) {
+      const body = tagBody(tag[0], 2);
+      if (/^[.$]/.test(body) || GO_KEYWORDS.test(body) || body.startsWith('/*')) return 'go-template';
+      if (/^[#^/!>]/.test(body)) return 'mustache';
+      return 'jinja';
+    }
+  }
+  if (text.includes('<%') && ERB_TAG.test(text)) return 'erb';
+  if (options.envsubst && text.includes('${') && ENVSUBST_VARIABLE.test(text)) return 'envsubst';
+  if (text.includes('@') && AT_VARIABLE.test(text)) return 'at-variables';
+  if (text.includes('%%') && PERCENT_VARIABLE.test(text)) return 'percent-variables';
+  return undefined;
+}
+
+/** Inside a tag, without its delimiters, whitespace-control marks (`{{-`, `-%}`) and spaces. */
+function tagBody(tag: string, delimiter: number): string {
+  return tag.slice(delimiter, tag.length - delimiter).replace(/^[-+~]/, '').replace(/[-+~]$/, '').trim();
+}
+
+export interface MaskedTemplate {
+  dialect: TemplateDialect;
+  /** Same length and line breaks as the original; expressions are `$` + UNKNOWN_MARKs, statements blanks. */
+  text: string;
+  /** Offsets of the statements that were blanked (`if`, `else`, `end`, `for`, …), in order. */
+  statements: number[];
+}
+
+/**
+ * Which tags each language has. A tag is [whole match, delimiter length]; `kind` says whether
+ * it stands for a value (expression) or for control flow and comments (statement).
+ */
+function tagPattern(dialect: TemplateDialect): RegExp {
+  switch (dialect) {
+    case 'jinja': return /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g;
+    case 'go-template': return /\{\{[\s\S]*?\}\}/g;
+    case 'mustache': return /\{\{\{[\s\S]*?\}\}\}|\{\{[\s\S]*?\}\}/g;
+    case 'erb': return /<%[\s\S]*?%>/g;
+    case 'envsubst': return /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Z][A-Z0-9_]*\b/g;
+    case 'at-variables': return /@[A-Z][A-Z0-9_]+@/g;
+    case 'percent-variables': return /%%[A-Z][A-Z0-9_]*%%/g;
+  }
+}
+
+function isStatement(dialect: TemplateDialect, tag: string): boolean {
+  if (tag.startsWith('{%') || tag.startsWith('{#')) return true;
+  if (tag.startsWith('{{{')) return false;
+  if (tag.startsWith('{{')) {
+    const body = tagBody(tag, 2);
+    if (body.startsWith('/*') || GO_KEYWORDS.test(body)) return true;
+    if (/^\$\w*\s*:?=[^=]/.test(body)) return true; // Go variable assignment: `{{ $x := .Env.X }}`
+    return dialect === 'mustache' || dialect === 'jinja' ? /^[#^/!>=]/.test(body) : false;
+  }
+  if (tag.startsWith('<%')) return !/^<%=/.test(tag);
+  return false;
+}
+
+/**
+ * The text with every tag of `dialect` masked in place. An expression that stands alone on its
+ * line most often expands to whole directives (`{{ .Snippet }}`, `%%TEST_GLOBALS%%`), not to a
+ * value, so it is blanked like a statement; so is one that spans lines.
+ */
+export function maskTemplate(text: string, dialect: TemplateDialect): MaskedTemplate {
+  const pattern = tagPattern(dialect);
+  const out: string[] = [];
+  const statements: number[] = [];
+  let last = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const tag = match[0];
+    const start = match.index;
+    const end = start + tag.length;
+    out.push(text.slice(last, start));
+    last = end;
+    const blank = isStatement(dialect, tag) || tag.includes('\n') || aloneOnLine(text, start, end, pattern);
+    if (blank) {
+      statements.push(start);
+      out.push(tag.replace(/[^\r\n]/g, ' '));
+    } else {
+      out.push('$' + UNKNOWN_MARK.repeat(tag.length - 1));
+    }
+  }
+  out.push(text.slice(last));
+  let masked = out.join('');
+  // A Go `define` or a Jinja `macro` is written where it is called, in a context unknown here:
+  // its body is set aside whole.
+  for (const [start, end] of definitionBodies(text, dialect)) {
+    masked = masked.slice(0, start) + masked.slice(start, end).replace(/[^\r\n]/g, ' ') + masked.slice(end);
+  }
+  return { dialect, text: masked, statements };
+}
+
+/** [start, end) of each outermost `{{ define }}…{{ end }}` or `{% macro %}…{% endmacro %}`. */
+function definitionBodies(text: string, dialect: TemplateDialect): [number, number][] {
+  if (dialect !== 'go-template' && dialect !== 'jinja') return [];
+  const bodies: [number, number][] = [];
+  const pattern = dialect === 'go-template' ? /\{\{[\s\S]*?\}\}/g : /\{%[\s\S]*?%\}/g;
+  /** Open blocks, innermost last: true for a definition. */
+  const open: boolean[] = [];
+  let definitionStart = -1;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0];
+    if (dialect === 'go-template') {
+      if (keyword === 'if' || keyword === 'range' || keyword === 'with' || keyword === 'block' || keyword === 'define') {
+        if (keyword === 'define' && definitionStart < 0) definitionStart = match.index;
+        open.push(keyword === 'define');
+      } else if (keyword === 'end' && open.length > 0) {
+        open.pop();
+        if (definitionStart >= 0 && !open.includes(true)) {
+          bodies.push([definitionStart, match.index + match[0].length]);
+          definitionStart = -1;
+        }
+      }
+    } else if (keyword === 'macro') {
+      if (definitionStart < 0) definitionStart = match.index;
+      open.push(true);
+    } else if (keyword === 'endmacro' && open.length > 0) {
+      open.pop();
+      if (open.length === 0 && definitionStart >= 0) {
+        bodies.push([definitionStart, match.index + match[0].length]);
+        definitionStart = -1;
+      }
+    }
+  }
+  return bodies;
+}
+
+/** Whether the line holds nothing but this tag and other tags of the same language. */
+function aloneOnLine(text: string, start: number, end: number, pattern: RegExp): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  let lineEnd = text.indexOf('\n', end);
+  if (lineEnd === -1) lineEnd = text.length;
+  const others = new RegExp(pattern.source, 'g');
+  return text.slice(lineStart, lineEnd).replace(others, '').trim() === '';
+}

@@ -33,6 +33,7 @@ import { findReaderRule, READER_RULES } from './reader-rules';
 import { RULES } from './registry';
 import { renderMessage, Rule } from './rule';
 import { SourceComment, Suppressions } from './suppress';
+import { capSyntaxFindings } from './syntax-cap';
 
 export class UsageError extends Error {}
 
@@ -311,7 +312,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
   };
   // In file order, so that "the n-th" means the same thing from run to run.
   diagnostics.sort((a, b) => (a.primary.file < b.primary.file ? -1 : a.primary.file > b.primary.file ? 1 : a.primary.start.offset - b.primary.start.offset));
-  for (const diagnostic of diagnostics) {
+  for (const diagnostic of capSyntaxFindings(diagnostics)) {
     const finding = toFinding(diagnostic);
     if (finding) findings.push(finding);
   }

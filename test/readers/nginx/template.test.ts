@@ -129,3 +129,15 @@ describe('a template that does not read', () => {
   });
 });
 
+describe('a plain nginx file with many syntax errors', () => {
+  test('shows three and one line that counts the rest', () => {
+    const findings = lint({ 'conf.d/app.conf': 'server { listen 80; }\n}\n}\n}\n}\n}\n}\n' }).report.findings;
+    expect(describeFindings(findings)).toEqual([
+      'nginx-syntax error conf.d/app.conf:2:1',
+      'nginx-syntax error conf.d/app.conf:3:1',
+      'nginx-syntax error conf.d/app.conf:4:1',
+      'nginx-syntax info conf.d/app.conf:5:1',
+    ]);
+    expect(findings[3].message).toMatch(/^3 more nginx-syntax problems in this file/);
+  });
+});

@@ -8,6 +8,7 @@ import type { FileSystem } from '../../discovery/fs';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
 import { IncludeMapping, IncludeResolver, isShippedWithNginx } from './include';
+import { readsLikeNginx } from './lookalike';
 import { NginxDirective, parseNginx, ParsedNginxFile, sourceOf } from './parse';
 import { TemplateSourceText } from '../template-text';
 import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
@@ -103,7 +104,13 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
    * it first (a main config found through a link keeps its own directory as the prefix).
    */
   const realPaths = new Map<string, string>();
-  const load = (path: string): { real: string; path: string; parsed: ParsedNginxFile } | { error: string } => {
+  /** Parsed, but read like another server's file (lookalike.ts): kept in case an include names one. */
+  const setAside = new Map<string, ParsedNginxFile>();
+  /**
+   * @param requireNginx found by its name or by a glob, not named by an include: a file that does
+   *   not read like nginx is left alone ({ notNginx }).
+   */
+  const load = (path: string, requireNginx = false): { real: string; path: string; parsed: ParsedNginxFile } | { error: string } | { notNginx: true } => {
     let real = realPaths.get(path);
     try {
       real = real ?? fs.realpath(path);
@@ -114,14 +121,23 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     const shown = real !== path && insideLintRoots(real) ? real : path;
     const cached = files.get(real);
     if (cached) return { real, path: shown, parsed: cached };
-    let text: string;
-    try {
-      text = decodeUtf8(fs.read(shown));
-    } catch (error) {
-      return { error: (error as Error).message };
+    let raw = setAside.get(real);
+    if (!raw) {
+      let text: string;
+      try {
+        text = decodeUtf8(fs.read(shown));
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+      const dialect = nginxTemplateDialect(shown, text);
+      raw = dialect ? parseNginxTemplate(options.displayPath(shown), text, dialect) : parseNginx(new SourceText(options.displayPath(shown), text));
     }
-    const dialect = nginxTemplateDialect(shown, text);
-    const parsed = settleTemplate(dialect ? parseNginxTemplate(options.displayPath(shown), text, dialect) : parseNginx(new SourceText(options.displayPath(shown), text)));
+    if (requireNginx && !readsLikeNginx(raw)) {
+      setAside.set(real, raw);
+      return { notNginx: true };
+    }
+    setAside.delete(real);
+    const parsed = settleTemplate(raw);
     files.set(real, parsed);
     for (const diagnostic of parsed.diagnostics) report(diagnostic);
     return { real, path: shown, parsed };
@@ -165,6 +181,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         }
         continue;
       }
+      // A glob takes whatever the tree holds under that name; only what reads like nginx is nginx's.
+      const isGlob = /[*?[]/.test(argument.value);
       for (const target of resolution.files) {
         if (fs.kind(target) === 'directory') {
           report({
@@ -175,7 +193,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           });
           continue;
         }
-        const loaded = load(target);
+        const loaded = load(target, isGlob);
+        if ('notNginx' in loaded) continue;
         if ('error' in loaded) {
           report({ ruleId: 'read-error', message: loaded.error, primary: argument.span, related: [] });
           continue;
@@ -216,7 +235,9 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   // Parse every candidate first, so that main configs are known before any snippet is rooted.
   const loaded: { path: string; real: string; parsed: ParsedNginxFile }[] = [];
   for (const path of candidates) {
-    const result = load(path);
+    // A file named on the command line is read as the user asked, whatever it looks like.
+    const result = load(path, !options.lintRoots.includes(path));
+    if ('notNginx' in result) continue;
     if ('error' in result) {
       report({ ruleId: 'read-error', message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
       continue;

@@ -155,6 +155,20 @@ function suggestsNginx(lower: string, dir: string): boolean {
     || NGINX_DIRECTORIES.has(dir) || lower.includes('nginx');
 }
 
+/**
+ * Whether cfglint would read a file of this name, whatever it holds: for a name whose content
+ * cannot be seen (a broken symbolic link). Content-decided formats count when the name proposes them.
+ */
+export function readableByName(path: string): boolean {
+  const lower = nodePath.basename(path).toLowerCase();
+  const rendered = templateName(lower)?.rendered ?? lower;
+  const renderedPath = nodePath.join(nodePath.dirname(path), rendered);
+  if (/\.(py|sh|js|ts|json|xml|properties|md|txt|toml|lock|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/.test(rendered) && !/gunicorn.*\.py$/.test(rendered)) {
+    return classifyPlain(renderedPath, () => undefined, false) !== undefined;
+  }
+  return suggestsNginx(rendered, nodePath.basename(nodePath.dirname(path))) || classifyPlain(renderedPath, () => undefined, false) !== undefined;
+}
+
 function classifyPlain(path: string, readHead: () => string | undefined, named: boolean): FileFormat | undefined {
   const base = nodePath.basename(path);
   const lower = base.toLowerCase();

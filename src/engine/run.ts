@@ -5,7 +5,7 @@
  */
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
-import { classify, FileFormat } from '../discovery/classify';
+import { classify, FileFormat, readableByName } from '../discovery/classify';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
@@ -124,12 +124,20 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const displayPath = (absolute: string) => nodePath.relative(cwd, absolute) || nodePath.basename(absolute);
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
-  const diagnostics: ReaderDiagnostic[] = walked.unreadable.map((entry) => ({
-    ruleId: 'read-error',
-    message: entry.reason.replace(entry.path, displayPath(entry.path)),
-    primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-    related: [],
-  }));
+  const diagnostics: ReaderDiagnostic[] = [];
+  for (const entry of walked.unreadable) {
+    // A dangling link is a deploy-time link (to a file the image or the host provides) more often
+    // than a mistake: a note, and only where cfglint would have read what it names.
+    const danglingLink = cachedFs.kind(entry.path) === undefined && cachedFs.isSymlink(entry.path);
+    if (danglingLink && !readableByName(entry.path)) continue;
+    diagnostics.push({
+      ruleId: 'read-error',
+      message: entry.reason.replace(entry.path, displayPath(entry.path)),
+      primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+      related: [],
+      ...(danglingLink ? { severity: 'info' as const } : {}),
+    });
+  }
 
   const readText = (path: string): string | undefined => {
     try {

@@ -2,7 +2,7 @@
  * Which reader takes a file. `.conf` is shared by nginx, supervisord, sysctl and many others:
  * the name proposes, the content decides.
  */
-import { classify, classifyWithTemplate, FileFormat, isSymlinkAsText } from '../../src/discovery/classify';
+import { classify, classifyWithTemplate, FileFormat, isSymlinkAsText, readableByName } from '../../src/discovery/classify';
 
 const as = (path: string, content = ''): FileFormat | undefined => classify(path, () => content);
 
@@ -155,3 +155,19 @@ describe('symbolic links checked out as text files', () => {
   });
 });
 
+describe('names cfglint would read, for a link whose content cannot be seen', () => {
+  test.each([
+    ['/tree/conf.d/app.conf', true],
+    ['/tree/sites-enabled/shop', true],
+    ['/tree/nginx.conf.j2', true],
+    ['/tree/gunicorn.conf.py', true],
+    ['/tree/app.service', true],
+    ['/tree/Procfile', true],
+    ['/tree/templates/base.tpl', false],
+    ['/tree/static/app.js', false],
+    ['/tree/README.md', false],
+    ['/tree/settings.py', false],
+  ])('%s: %s', (path, readable) => {
+    expect(readableByName(path)).toBe(readable);
+  });
+});

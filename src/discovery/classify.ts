@@ -88,8 +88,8 @@ const ENVSUBST_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi']);
 /**
  * What a file is and whether it is a template. A name with a template suffix (`nginx.conf.j2`,
  * `default.conf.template`, `app.template.conf`) is classified by the name it renders to; a file
- * whose content holds template tags is a template of the format its name says. Only nginx has a
- * tolerant reader; a template of another format is recognised and left alone (undefined).
+ * whose content holds template tags is a template of the format its name says. A template of a
+ * format without a tolerant reading (TOLERANT_FORMATS) is recognised and left alone (undefined).
  */
 export function classifyWithTemplate(path: string, readHead: () => string | undefined, named = false): Classified | undefined {
   const lower = nodePath.basename(path).toLowerCase();
@@ -124,18 +124,27 @@ export function classifyWithTemplate(path: string, readHead: () => string | unde
     const renderedPath = nodePath.join(nodePath.dirname(path), byName.rendered);
     // A template of nothing cfglint knows (`index.html.j2`, a Django `.tpl`) stays unread.
     const format = classifyPlain(renderedPath, maskedHead, named);
-    if (!format) return undefined;
-    return format === 'nginx' ? { format, template: dialect() } : undefined;
+    if (!format || !TOLERANT_FORMATS.has(format)) return undefined;
+    // `uid = <user name>`: placeholders of no known language would be read as values. nginx's
+    // reader copes (look-alikes, template-unreadable); the others' would judge them.
+    const known = byName.dialect ?? templateDialectOf(rawHead() ?? '');
+    return format === 'nginx' || known ? { format, template: dialect() } : undefined;
   }
   const format = classifyPlain(path, rawHead, named);
   if (!format) return undefined;
-  if (format !== 'nginx' && format !== 'uwsgi' && format !== 'tomcat') return { format };
+  if (!TOLERANT_FORMATS.has(format)) return { format };
   const text = rawHead();
   const dialect = text === undefined ? undefined : templateDialectOf(text, { envsubst: ENVSUBST_FORMATS.has(format) });
   if (!dialect) return { format };
-  // The nginx reader reads templates tolerantly; the others would judge placeholders as values.
-  return format === 'nginx' ? { format, template: dialect } : undefined;
+  return { format, template: dialect };
 }
+
+/**
+ * Formats whose templates are read with their tags masked: nginx, uWSGI and Tomcat readers take
+ * a masked value for one they cannot know. Others (compose, gunicorn's Python, systemd) would
+ * judge a placeholder as a value: their templates are left alone.
+ */
+const TOLERANT_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi', 'tomcat']);
 
 /**
  * A symbolic link that git checked out as a text file (core.symlinks=false, a zip of the repo):

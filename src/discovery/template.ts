@@ -67,7 +67,8 @@ const GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|cont
 const CURLY_TAG = /\{\{[\s\S]*?\}\}/;
 const JINJA_STATEMENT = /\{%[\s\S]*?%\}/;
 const ERB_TAG = /<%[\s\S]*?%>/;
-const ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*\}/;
+/** `${NAME}`, and the shell's `${NAME:-default}` forms that scripts rendering with `eval` or a heredoc use. */
+const ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*(?::?[-=+?][^}\n]*)?\}/;
 const AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
 const PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
 
@@ -116,7 +117,7 @@ function tagPattern(dialect: TemplateDialect): RegExp {
     case 'go-template': return /\{\{[\s\S]*?\}\}/g;
     case 'mustache': return /\{\{\{[\s\S]*?\}\}\}|\{\{[\s\S]*?\}\}/g;
     case 'erb': return /<%[\s\S]*?%>/g;
-    case 'envsubst': return /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Z][A-Z0-9_]*\b/g;
+    case 'envsubst': return /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g;
     case 'at-variables': return /@[A-Z][A-Z0-9_]+@/g;
     case 'percent-variables': return /%%[A-Z][A-Z0-9_]*%%/g;
   }
@@ -136,11 +137,52 @@ function isStatement(dialect: TemplateDialect, tag: string): boolean {
 }
 
 /**
+ * How a masked expression is written: `variable` (`$` and marks) for nginx and uWSGI, where a
+ * value with `$` or the mark is one the reader cannot know; `property` (`${` marks `}`) for
+ * Tomcat, whose reader leaves a value with an undefined `${name}` undetermined.
+ */
+export type ValueShape = 'variable' | 'property';
+
+function maskedValue(length: number, shape: ValueShape): string {
+  if (shape === 'property' && length >= 4) return '${' + UNKNOWN_MARK.repeat(length - 3) + '}';
+  return '$' + UNKNOWN_MARK.repeat(length - 1);
+}
+
+/**
  * The text with every tag of `dialect` masked in place. An expression that stands alone on its
  * line most often expands to whole directives (`{{ .Snippet }}`, `%%TEST_GLOBALS%%`), not to a
  * value, so it is blanked like a statement; so is one that spans lines.
  */
-export function maskTemplate(text: string, dialect: TemplateDialect): MaskedTemplate {
+export function maskTemplate(text: string, dialect: TemplateDialect, valueShape: ValueShape = 'variable', options: { envsubst: boolean } = { envsubst: true }): MaskedTemplate {
+  const first = maskTags(text, dialect, valueShape);
+  let masked = first.text;
+  const statements = first.statements;
+  // A file may mix a language with plain placeholders (`{{ project }}` and `${PORT}` in one ini):
+  // those are masked too, where the format has no such syntax of its own.
+  for (const extra of PLACEHOLDER_DIALECTS) {
+    if (extra === dialect || (extra === 'envsubst' && !options.envsubst) || !PLACEHOLDER_PATTERNS[extra].test(masked)) continue;
+    const more = maskTags(masked, extra, valueShape);
+    masked = more.text;
+    statements.push(...more.statements);
+  }
+  statements.sort((a, b) => a - b);
+  // A Go `define` or a Jinja `macro` is written where it is called, in a context unknown here:
+  // its body is set aside whole.
+  for (const [start, end] of definitionBodies(text, dialect)) {
+    masked = masked.slice(0, start) + masked.slice(start, end).replace(/[^\r\n]/g, ' ') + masked.slice(end);
+  }
+  return { dialect, text: masked, statements };
+}
+
+/** Placeholders without statements, which any template may hold besides its own language. */
+const PLACEHOLDER_DIALECTS = ['envsubst', 'at-variables', 'percent-variables'] as const;
+const PLACEHOLDER_PATTERNS: Record<(typeof PLACEHOLDER_DIALECTS)[number], RegExp> = {
+  'envsubst': ENVSUBST_VARIABLE,
+  'at-variables': AT_VARIABLE,
+  'percent-variables': PERCENT_VARIABLE,
+};
+
+function maskTags(text: string, dialect: TemplateDialect, valueShape: ValueShape): { text: string; statements: number[] } {
   const pattern = tagPattern(dialect);
   const out: string[] = [];
   const statements: number[] = [];
@@ -156,17 +198,11 @@ export function maskTemplate(text: string, dialect: TemplateDialect): MaskedTemp
       statements.push(start);
       out.push(tag.replace(/[^\r\n]/g, ' '));
     } else {
-      out.push('$' + UNKNOWN_MARK.repeat(tag.length - 1));
+      out.push(maskedValue(tag.length, valueShape));
     }
   }
   out.push(text.slice(last));
-  let masked = out.join('');
-  // A Go `define` or a Jinja `macro` is written where it is called, in a context unknown here:
-  // its body is set aside whole.
-  for (const [start, end] of definitionBodies(text, dialect)) {
-    masked = masked.slice(0, start) + masked.slice(start, end).replace(/[^\r\n]/g, ' ') + masked.slice(end);
-  }
-  return { dialect, text: masked, statements };
+  return { text: out.join(''), statements };
 }
 
 /** [start, end) of each outermost `{{ define }}…{{ end }}` or `{% macro %}…{% endmacro %}`. */

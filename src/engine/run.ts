@@ -5,7 +5,8 @@
  */
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
-import { classify, FileFormat, readableByName } from '../discovery/classify';
+import { classifyWithTemplate, FileFormat, readableByName } from '../discovery/classify';
+import { DIALECT_NAMES, maskTemplate, TemplateDialect } from '../discovery/template';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
@@ -72,6 +73,8 @@ export interface ReadTree {
   imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[];
   /** What the backend and system readers read: their sources and comments. */
   readerOutputs: ReaderOutput[];
+  /** Templates other readers than nginx's read masked: their text as written, by shown path (for code frames). */
+  templateOriginals: Map<string, string>;
   roots: string[];
   displayPath(absolute: string): string;
 }
@@ -148,10 +151,21 @@ function readTreeUncached(options: LintOptions): ReadTree {
   };
   const filesByFormat: FilesByFormat = {};
   const imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[] = [];
+  /** Templates of backend formats, read through `readerFs` with their tags masked. */
+  const maskedTemplates = new Map<string, { original: string; masked: string; dialect: TemplateDialect; format: FileFormat }>();
   for (const file of walked.files) {
     // A file named on the command line is read as nginx unless it is clearly something else.
-    const format = classify(file, () => readText(file)?.slice(0, 65536), roots.includes(file));
-    if (!format) continue;
+    const classified = classifyWithTemplate(file, () => readText(file)?.slice(0, 65536), roots.includes(file));
+    if (!classified) continue;
+    const { format } = classified;
+    // The nginx reader masks its templates itself (includes may reach templates too).
+    if (classified.template && format !== 'nginx') {
+      const original = readText(file);
+      if (original === undefined) continue;
+      // Tomcat's own `${name}` is no placeholder: only the template language's tags are masked there.
+      const masked = format === 'tomcat' ? maskTemplate(original, classified.template, 'property', { envsubst: false }) : maskTemplate(original, classified.template);
+      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format });
+    }
     (filesByFormat[format] ??= []).push(file);
     if (format === 'dockerfile' || format === 'compose') {
       const text = readText(file);
@@ -175,10 +189,11 @@ function readTreeUncached(options: LintOptions): ReadTree {
   // Config files held in ConfigMaps join the tree at virtual paths, read like any other file.
   const embedded = has('kubernetes') ? embedConfigMapFiles(filesByFormat, readText, displayPath) : new Map<string, SourceText>();
   // Backends and system limits: command lines first, since the servers take options from them.
+  const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
   const context: ReaderContext = embedded.size === 0
-    ? { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots }
+    ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots }
     : {
-      fs: withEmbeddedFiles(cachedFs, embedded),
+      fs: withEmbeddedFiles(readerFs, embedded),
       displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
       treeFiles: [...walked.files, ...embedded.keys()],
       lintRoots: roots,
@@ -216,7 +231,13 @@ function readTreeUncached(options: LintOptions): ReadTree {
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
   const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
+  const templateOriginals = new Map<string, string>();
+  const templateByShownPath = new Map<string, { dialect: TemplateDialect; format: FileFormat }>();
+  for (const [path, template] of maskedTemplates) {
+    templateOriginals.set(displayPath(path), template.original);
+    templateByShownPath.set(displayPath(path), template);
+  }
+  for (const output of readerOutputs) diagnostics.push(...settleTemplateSyntax(output.diagnostics, templateByShownPath));
 
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
@@ -236,11 +257,11 @@ function readTreeUncached(options: LintOptions): ReadTree {
         : parseNginxTime(config.environment.loadBalancerIdleTimeout),
     },
   };
-  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots, displayPath };
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath };
 }
 
 export function lintSync(options: LintOptions = {}): LintResult {
-  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots } = readTree(options);
+  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots } = readTree(options);
 
   const severityOf = (id: string, fallback: Severity): Severity | 'off' => {
     const setting: RuleSetting | undefined = config.rules?.[id];
@@ -350,6 +371,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
   for (const { source } of imageSources) sources.set(source.file, source.text);
   // An embedded file (a ConfigMap entry) shows its manifest in code frames.
   for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
+  for (const [file, original] of templateOriginals) sources.set(file, original);
 
   const links = linkDeployment(model);
   const report: Report = {
@@ -488,6 +510,45 @@ function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): F
     },
     realpath: (path) => (embedded.has(path) ? path : fs.realpath(path)),
   };
+}
+
+/** Templates of backend formats as their readers read them: tags masked, same length and lines. */
+function withMaskedTemplates(fs: FileSystem, templates: Map<string, { masked: string }>): FileSystem {
+  return {
+    ...fs,
+    read: (path) => {
+      const template = templates.get(path);
+      return template ? new TextEncoder().encode(template.masked) : fs.read(path);
+    },
+  };
+}
+
+/**
+ * A template whose masked text its reader still cannot parse gets one template-unreadable note
+ * at the first syntax problem instead of a syntax finding per tag.
+ */
+function settleTemplateSyntax(diagnostics: ReaderDiagnostic[], templates: Map<string, { dialect: TemplateDialect; format: FileFormat }>): ReaderDiagnostic[] {
+  if (templates.size === 0) return diagnostics;
+  const out: ReaderDiagnostic[] = [];
+  const syntaxByFile = new Map<string, ReaderDiagnostic[]>();
+  for (const diagnostic of diagnostics) {
+    const isTemplateSyntax = diagnostic.ruleId.endsWith('-syntax') && templates.has(diagnostic.primary.file);
+    if (!isTemplateSyntax) out.push(diagnostic);
+    else if (syntaxByFile.has(diagnostic.primary.file)) syntaxByFile.get(diagnostic.primary.file)!.push(diagnostic);
+    else syntaxByFile.set(diagnostic.primary.file, [diagnostic]);
+  }
+  for (const [file, list] of syntaxByFile) {
+    const template = templates.get(file)!;
+    const first = list.reduce((a, b) => (b.primary.start.offset < a.primary.start.offset ? b : a));
+    out.push({
+      ruleId: 'template-unreadable',
+      message: `${DIALECT_NAMES[template.dialect]} template that does not read as ${template.format} with its tags set aside (${first.message}` +
+        `${list.length > 1 ? `, and ${list.length - 1} more` : ''}); lint the rendered file for what it says`,
+      primary: first.primary,
+      related: [],
+    });
+  }
+  return out;
 }
 
 /** Reads each file from disk once per run, however many readers ask for it. */

@@ -119,13 +119,23 @@ describe('templates: classified by the name they render to and their content', (
   test.each([
     ['a Django template', '/tree/templates/base.tpl', '<html>{% block body %}{% endblock %}</html>\n'],
     ['an HTML page', '/tree/roles/web/templates/index.html.j2', '<h1>{{ title }}</h1>\n'],
-    ['a uWSGI ini template (only nginx is read tolerantly)', '/tree/roles/app/templates/uwsgi.ini.j2', '[uwsgi]\nprocesses = {{ workers }}\n'],
-    ['an envsubst uWSGI .conf', '/tree/uwsgi/app.template.conf', '[uwsgi]\nprocesses = ${UWSGI_PROCESSES}\n'],
-    ['a uWSGI ini with a Django startproject placeholder', '/tree/uwsgiconf/alpha.ini', '[uwsgi]\nchdir = /srv/{{ project_name }}\n'],
-    ['a Tomcat server.xml template', '/tree/templates/tomcat/server.xml.tmpl', '<Server port="8005">\n{% if ajp %}<Connector port="8009"/>{% endif %}\n</Server>\n'],
-    ['a compose template', '/tree/docker-compose.yml.j2', 'services:\n  web:\n    image: "{{ image }}"\n'],
+    ['a compose template (its reader would judge a placeholder as a value)', '/tree/docker-compose.yml.j2', 'services:\n  web:\n    image: "{{ image }}"\n'],
+    ['a gunicorn config template', '/tree/roles/app/templates/gunicorn.conf.py.j2', 'workers = {{ workers }}\n'],
   ])('%s is not read', (_name, path, content) => {
     expect(classifyWithTemplate(path, () => content)).toBeUndefined();
+  });
+
+  test.each([
+    ['a uWSGI ini template', '/tree/roles/app/templates/uwsgi.ini.j2', '[uwsgi]\nprocesses = {{ workers }}\n', 'uwsgi', 'jinja'],
+    ['an envsubst uWSGI .conf', '/tree/uwsgi/app.template.conf', '[uwsgi]\nprocesses = ${UWSGI_PROCESSES}\n', 'uwsgi', 'envsubst'],
+    ['a uWSGI ini with a Django startproject placeholder', '/tree/uwsgiconf/alpha.ini', '[uwsgi]\nchdir = /srv/{{ project_name }}\n', 'uwsgi', 'jinja'],
+    ['a Tomcat server.xml template', '/tree/templates/tomcat/server.xml.tmpl', '<Server port="8005">\n{% if ajp %}<Connector port="8009"/>{% endif %}\n</Server>\n', 'tomcat', 'jinja'],
+  ])('%s is read tolerantly by its own reader', (_name, path, content, format, dialect) => {
+    expect(classifyWithTemplate(path, () => content)).toEqual({ format, template: dialect });
+  });
+
+  test('a uWSGI ini using uWSGI\'s own $(VAR) and %(name) is no template', () => {
+    expect(classifyWithTemplate('/tree/uwsgi.ini', () => '[uwsgi]\nsocket = $(SOCKET)\nlogto = %(chdir)/log\n')).toEqual({ format: 'uwsgi' });
   });
 
   test('${NAME} in a compose file or a Tomcat server.xml is their own syntax, not a template', () => {

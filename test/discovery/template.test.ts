@@ -90,9 +90,23 @@ describe('masking', () => {
       .toBe(`${blank('<% if @ssl %>')}listen ${value('<%= @port %>')};${blank('<%# note %>')}${blank('<% end %>')}`);
   });
 
+  test('envsubst: the shell\'s ${VAR:-default} forms are placeholders too', () => {
+    expect(templateDialectOf('threads = ${UWSGI_THREADS:-4}\n')).toBe('envsubst');
+    expect(shown(maskTemplate('threads = ${UWSGI_THREADS:-4}\nport = ${PORT:=80}\n', 'envsubst').text))
+      .toBe(`threads = ${value('${UWSGI_THREADS:-4}')}\nport = ${value('${PORT:=80}')}\n`);
+  });
+
   test('envsubst: ${VAR} and $VAR in capitals; nginx variables stay', () => {
     expect(shown(maskTemplate('listen ${PORT}; return 301 $scheme://$SERVER_NAME$request_uri;', 'envsubst').text))
       .toBe(`listen ${value('${PORT}')}; return 301 $scheme://${value('$SERVER_NAME')}$request_uri;`);
+  });
+
+  test('plain placeholders mixed into another language are masked too, envsubst only where allowed', () => {
+    const text = 'chdir = /srv/{{ project }}\nprocesses = ${UWSGI_PROCESSES}\nroot = @PREFIX@/www\n';
+    expect(shown(maskTemplate(text, 'jinja').text))
+      .toBe(`chdir = /srv/${value('{{ project }}')}\nprocesses = ${value('${UWSGI_PROCESSES}')}\nroot = ${value('@PREFIX@')}/www\n`);
+    expect(shown(maskTemplate('<Connector port="{{ port }}" address="${bind.address}"/>', 'jinja', 'property', { envsubst: false }).text))
+      .toBe('<Connector port="${' + '?'.repeat('{{ port }}'.length - 3) + '}" address="${bind.address}"/>');
   });
 
   test('a Go define and a Jinja macro are written where they are called: their bodies are set aside', () => {

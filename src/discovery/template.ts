@@ -153,7 +153,17 @@ function maskedValue(length: number, shape: ValueShape): string {
  * line most often expands to whole directives (`{{ .Snippet }}`, `%%TEST_GLOBALS%%`), not to a
  * value, so it is blanked like a statement; so is one that spans lines.
  */
-export function maskTemplate(text: string, dialect: TemplateDialect, valueShape: ValueShape = 'variable', options: { envsubst: boolean } = { envsubst: true }): MaskedTemplate {
+export interface MaskOptions {
+  /** Mask `${NAME}` besides the language's own tags (not where it is the format's own syntax). */
+  envsubst: boolean;
+  /**
+   * Keep only the first branch of each `if` (and `for … else`): the fallback for a template whose
+   * branches each open a block that the text after them closes.
+   */
+  firstBranchOnly?: boolean;
+}
+
+export function maskTemplate(text: string, dialect: TemplateDialect, valueShape: ValueShape = 'variable', options: MaskOptions = { envsubst: true }): MaskedTemplate {
   const first = maskTags(text, dialect, valueShape);
   let masked = first.text;
   const statements = first.statements;
@@ -168,10 +178,37 @@ export function maskTemplate(text: string, dialect: TemplateDialect, valueShape:
   statements.sort((a, b) => a - b);
   // A Go `define` or a Jinja `macro` is written where it is called, in a context unknown here:
   // its body is set aside whole.
-  for (const [start, end] of definitionBodies(text, dialect)) {
+  const setAside = definitionBodies(text, dialect);
+  if (options.firstBranchOnly) setAside.push(...laterBranches(text, dialect));
+  for (const [start, end] of setAside) {
     masked = masked.slice(0, start) + masked.slice(start, end).replace(/[^\r\n]/g, ' ') + masked.slice(end);
   }
   return { dialect, text: masked, statements };
+}
+
+/** [start, end) of every branch after the first of each Jinja `if`/`for` or Go `if`/`range`/`with`. */
+function laterBranches(text: string, dialect: TemplateDialect): [number, number][] {
+  if (dialect !== 'go-template' && dialect !== 'jinja') return [];
+  const go = dialect === 'go-template';
+  const pattern = go ? /\{\{[\s\S]*?\}\}/g : /\{%[\s\S]*?%\}/g;
+  const opens = go ? new Set(['if', 'range', 'with', 'define', 'block']) : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
+  const isClose = (keyword: string) => (go ? keyword === 'end' : keyword.startsWith('end'));
+  const isElse = (keyword: string) => keyword === 'else' || keyword === 'elif';
+  const ranges: [number, number][] = [];
+  /** Open blocks, innermost last: where the branch being set aside began, or -1. */
+  const open: number[] = [];
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? '';
+    if (opens.has(keyword)) open.push(-1);
+    else if (isElse(keyword) && open.length > 0) {
+      if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
+    } else if (isClose(keyword) && open.length > 0) {
+      const from = open.pop()!;
+      if (from >= 0) ranges.push([from, match.index]);
+    }
+  }
+  // Nested ranges lie inside outer ones: blanking both is harmless.
+  return ranges;
 }
 
 /** Placeholders without statements, which any template may hold besides its own language. */

@@ -116,6 +116,14 @@ describe('masking', () => {
     expect(maskTemplate(jinja, 'jinja').text).toBe(jinja.replace(/[^\n]/g, ' ').slice(0, jinja.indexOf('server')) + 'server { }\n');
   });
 
+  test('firstBranchOnly sets aside every branch after the first, nested ones included', () => {
+    const text = '{% if a %}A;{% elif b %}B;{% else %}C;{% endif %}{% for x in y %}D;{% else %}E;{% endfor %}';
+    const masked = maskTemplate(text, 'jinja', 'variable', { envsubst: true, firstBranchOnly: true }).text;
+    expect(masked.replace(/ +/g, ' ').trim()).toBe('A; D;');
+    const go = '{{ if .A }}A;{{ else if .B }}{{ if .C }}C;{{ end }}{{ else }}E;{{ end }}F;';
+    expect(maskTemplate(go, 'go-template', 'variable', { envsubst: true, firstBranchOnly: true }).text.replace(/ +/g, ' ').trim()).toBe('A; F;');
+  });
+
   test('a tag spanning lines is blanked with its line breaks kept', () => {
     expect(maskTemplate('a {{ x\n  | y }} b', 'jinja').text).toBe(`a ${' '.repeat('{{ x'.length)}\n${' '.repeat('  | y }}'.length)} b`);
   });

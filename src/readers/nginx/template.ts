@@ -2,7 +2,8 @@
  * Templates of nginx files (Jinja2, Go text/template, ERB, envsubst, …) read tolerantly: the tags
  * are masked in place (src/discovery/template.ts) and the result is parsed as nginx, so what the
  * template writes literally is linted at its own line and column. A placeholder is an unknown
- * value that no rule judges. A template that still does not parse is one `template-unreadable`
+ * value that no rule judges. Both branches of an `if` are read; where that does not parse, the
+ * first branch alone is tried. A template that still does not parse is one `template-unreadable`
  * finding, not a syntax error per tag: its directives are not linted.
  */
 import * as nodePath from 'path';
@@ -18,7 +19,12 @@ export function nginxTemplateDialect(path: string, text: string): TemplateDialec
 
 /** Parse a template with its tags masked; positions are the template's own. */
 export function parseNginxTemplate(file: string, text: string, dialect: TemplateDialect): ParsedNginxFile {
-  return parseNginx(new TemplateSourceText(file, text, maskTemplate(text, dialect)));
+  const both = parseNginx(new TemplateSourceText(file, text, maskTemplate(text, dialect)));
+  if (!both.diagnostics.some((diagnostic) => diagnostic.ruleId === 'nginx-syntax')) return both;
+  // `{% if tls %}server { listen 443 ssl;{% else %}server { listen 80;{% endif %} … }`: each
+  // branch opens a block the text after it closes. The first branch alone may read.
+  const first = parseNginx(new TemplateSourceText(file, text, maskTemplate(text, dialect, 'variable', { envsubst: true, firstBranchOnly: true })));
+  return first.diagnostics.some((diagnostic) => diagnostic.ruleId === 'nginx-syntax') ? both : first;
 }
 
 /**

@@ -108,23 +108,45 @@ describe('what a tag writes is unknown', () => {
   });
 });
 
+describe('branches that each open a block', () => {
+  const site = [
+    '{% if tls %}', //                  1
+    'server {', //                      2
+    '    listen 443 ssl;', //           3
+    '{% else %}', //                    4
+    'server {', //                      5
+    '    listen 80;', //                6
+    '{% endif %}', //                   7
+    '    proxy_passs http://app;', //   8: in the text after the branches, read once
+    '}', //                             9
+    '',
+  ].join('\n');
+
+  test('read with the first branch alone when both together do not parse', () => {
+    const findings = lint({ 'templates/site.conf.j2': site }).report.findings;
+    expect(describeFindings(findings)).toEqual(['nginx-unknown-directive error templates/site.conf.j2:8:5']);
+  });
+
+  test('the same in Go text/template', () => {
+    const findings = lint({ 'nginx.tmpl': site.replace('{% if tls %}', '{{ if .TLS }}').replace('{% else %}', '{{ else }}').replace('{% endif %}', '{{ end }}') }).report.findings;
+    expect(describeFindings(findings)).toEqual(['nginx-unknown-directive error nginx.tmpl:8:5']);
+  });
+});
+
 describe('a template that does not read', () => {
   test('is one template-unreadable info at its first syntax error, and none of its directives is judged', () => {
     const findings = lint({
       'templates/site.conf.j2': [
-        '{% if tls %}', //                 1
-        'server {', //                     2
-        '    listen 443 ssl;', //          3
-        '{% else %}', //                   4
-        'server {', //                     5
-        '    listen 80;', //               6
-        '    proxy_passs http://app;', //  7: would be unknown, but the file is not judged
-        '{% endif %}', //                  8
-        '}', //                            9
-        '', //                             10: end of file, one block still open
+        'server {', //                     1
+        '    listen 80', //                2
+        '{% if ssl %}', //                 3
+        '    ssl on;', //                  4: `listen 80 ssl on;` once rendered either way
+        '{% endif %}', //                  5
+        '    proxy_passs http://app;', //  6: would be unknown, but the file is not judged
+        '', //                             7: end of file, the server block still open
       ].join('\n'),
     }).report.findings;
-    expect(describeFindings(findings)).toEqual(['template-unreadable info templates/site.conf.j2:10:1']);
+    expect(describeFindings(findings)).toEqual(['template-unreadable info templates/site.conf.j2:7:1']);
     expect(findings[0].message).toContain('Jinja2 template');
   });
 });

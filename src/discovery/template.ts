@@ -64,9 +64,6 @@ export function templateName(lower: string): TemplateName | undefined {
 }
 
 const GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
-const CURLY_TAG = /\{\{[\s\S]*?\}\}/;
-const JINJA_STATEMENT = /\{%[\s\S]*?%\}/;
-const ERB_TAG = /<%[\s\S]*?%>/;
 /** `${NAME}`, and the shell's `${NAME:-default}` forms that scripts rendering with `eval` or a heredoc use. */
 const ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*(?::?[-=+?][^}\n]*)?\}/;
 const AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
@@ -77,21 +74,76 @@ const PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
  * `envsubst` is only looked for where `${NAME}` is not the format's own syntax (nginx, uWSGI).
  */
 export function templateDialectOf(text: string, options: { envsubst: boolean } = { envsubst: true }): TemplateDialect | undefined {
-  if (text.includes('{%') && JINJA_STATEMENT.test(text)) return 'jinja';
-  if (text.includes('{{')) {
-    const tag = CURLY_TAG.exec(text);
-    if (tag) {
-      const body = tagBody(tag[0], 2);
-      if (/^[.$]/.test(body) || GO_KEYWORDS.test(body) || body.startsWith('/*')) return 'go-template';
-      if (/^[#^/!>]/.test(body)) return 'mustache';
-      return 'jinja';
-    }
+  if (firstTag(text, '{%', '%}')) return 'jinja';
+  const curly = firstTag(text, '{{', '}}');
+  if (curly) {
+    const body = tagBody(curly, 2);
+    if (/^[.$]/.test(body) || GO_KEYWORDS.test(body) || body.startsWith('/*')) return 'go-template';
+    if (/^[#^/!>]/.test(body)) return 'mustache';
+    return 'jinja';
   }
-  if (text.includes('<%') && ERB_TAG.test(text)) return 'erb';
+  if (firstTag(text, '<%', '%>')) return 'erb';
   if (options.envsubst && text.includes('${') && ENVSUBST_VARIABLE.test(text)) return 'envsubst';
   if (text.includes('@') && AT_VARIABLE.test(text)) return 'at-variables';
   if (text.includes('%%') && PERCENT_VARIABLE.test(text)) return 'percent-variables';
   return undefined;
+}
+
+/**
+ * The first `open`…`close` tag of the text. If the first opener has no closer after it, no later
+ * one has either: two indexOf calls, where a lazy regex would rescan the rest from every opener.
+ */
+function firstTag(text: string, open: string, close: string): string | undefined {
+  const start = text.indexOf(open);
+  if (start === -1) return undefined;
+  const end = text.indexOf(close, start + open.length);
+  return end === -1 ? undefined : text.slice(start, end + close.length);
+}
+
+/** Delimiters of each language's tags; where two openers start at one offset the longer is listed first. */
+const DELIMITERS: Partial<Record<TemplateDialect, [open: string, close: string][]>> = {
+  'jinja': [['{{', '}}'], ['{%', '%}'], ['{#', '#}']],
+  'go-template': [['{{', '}}']],
+  'mustache': [['{{{', '}}}'], ['{{', '}}']],
+  'erb': [['<%', '%>']],
+};
+
+/** Placeholders that are one token each, found by a pattern that never crosses a line. */
+const PLACEHOLDER_TAGS: Partial<Record<TemplateDialect, RegExp>> = {
+  'envsubst': /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
+  'at-variables': /@[A-Z][A-Z0-9_]+@/g,
+  'percent-variables': /%%[A-Z][A-Z0-9_]*%%/g,
+};
+
+/**
+ * Every tag of the language, in order, as [start, end). Linear in the text: each opener's next
+ * position is kept, and an opener without a closer after it is dropped for the rest of the text.
+ */
+function findTags(text: string, dialect: TemplateDialect): [number, number][] {
+  const tags: [number, number][] = [];
+  const placeholder = PLACEHOLDER_TAGS[dialect];
+  if (placeholder) {
+    const pattern = new RegExp(placeholder.source, 'g');
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) tags.push([match.index, match.index + match[0].length]);
+    return tags;
+  }
+  const pairs = (DELIMITERS[dialect] ?? []).map(([open, close]) => ({ open, close, next: text.indexOf(open) }));
+  let position = 0;
+  for (;;) {
+    let best: (typeof pairs)[number] | undefined;
+    for (const pair of pairs) {
+      if (pair.next !== -1 && pair.next < position) pair.next = text.indexOf(pair.open, position);
+      if (pair.next !== -1 && (!best || pair.next < best.next)) best = pair;
+    }
+    if (!best) return tags;
+    const end = text.indexOf(best.close, best.next + best.open.length);
+    if (end === -1) {
+      best.next = -1;
+      continue;
+    }
+    tags.push([best.next, end + best.close.length]);
+    position = end + best.close.length;
+  }
 }
 
 /** Inside a tag, without its delimiters, whitespace-control marks (`{{-`, `-%}`) and spaces. */
@@ -105,22 +157,6 @@ export interface MaskedTemplate {
   text: string;
   /** Offsets of the statements that were blanked (`if`, `else`, `end`, `for`, …), in order. */
   statements: number[];
-}
-
-/**
- * Which tags each language has. A tag is [whole match, delimiter length]; `kind` says whether
- * it stands for a value (expression) or for control flow and comments (statement).
- */
-function tagPattern(dialect: TemplateDialect): RegExp {
-  switch (dialect) {
-    case 'jinja': return /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g;
-    case 'go-template': return /\{\{[\s\S]*?\}\}/g;
-    case 'mustache': return /\{\{\{[\s\S]*?\}\}\}|\{\{[\s\S]*?\}\}/g;
-    case 'erb': return /<%[\s\S]*?%>/g;
-    case 'envsubst': return /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g;
-    case 'at-variables': return /@[A-Z][A-Z0-9_]+@/g;
-    case 'percent-variables': return /%%[A-Z][A-Z0-9_]*%%/g;
-  }
 }
 
 function isStatement(dialect: TemplateDialect, tag: string): boolean {
@@ -190,14 +226,13 @@ export function maskTemplate(text: string, dialect: TemplateDialect, valueShape:
 function laterBranches(text: string, dialect: TemplateDialect): [number, number][] {
   if (dialect !== 'go-template' && dialect !== 'jinja') return [];
   const go = dialect === 'go-template';
-  const pattern = go ? /\{\{[\s\S]*?\}\}/g : /\{%[\s\S]*?%\}/g;
   const opens = go ? new Set(['if', 'range', 'with', 'define', 'block']) : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
   const isClose = (keyword: string) => (go ? keyword === 'end' : keyword.startsWith('end'));
   const isElse = (keyword: string) => keyword === 'else' || keyword === 'elif';
   const ranges: [number, number][] = [];
   /** Open blocks, innermost last: where the branch being set aside began, or -1. */
   const open: number[] = [];
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+  for (const match of statementTags(text, dialect)) {
     const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? '';
     if (opens.has(keyword)) open.push(-1);
     else if (isElse(keyword) && open.length > 0) {
@@ -220,37 +255,64 @@ const PLACEHOLDER_PATTERNS: Record<(typeof PLACEHOLDER_DIALECTS)[number], RegExp
 };
 
 function maskTags(text: string, dialect: TemplateDialect, valueShape: ValueShape): { text: string; statements: number[] } {
-  const pattern = tagPattern(dialect);
+  const tags = findTags(text, dialect);
+  const alone = tagsAloneOnTheirLines(text, tags);
   const out: string[] = [];
   const statements: number[] = [];
   let last = 0;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    const tag = match[0];
-    const start = match.index;
-    const end = start + tag.length;
+  tags.forEach(([start, end], index) => {
+    const tag = text.slice(start, end);
     out.push(text.slice(last, start));
     last = end;
-    const blank = isStatement(dialect, tag) || tag.includes('\n') || aloneOnLine(text, start, end, pattern);
-    if (blank) {
+    if (isStatement(dialect, tag) || tag.includes('\n') || alone[index]) {
       statements.push(start);
       out.push(tag.replace(/[^\r\n]/g, ' '));
     } else {
       out.push(maskedValue(tag.length, valueShape));
     }
-  }
+  });
   out.push(text.slice(last));
   return { text: out.join(''), statements };
+}
+
+/** For each tag, whether its line holds nothing but tags and blanks. */
+function tagsAloneOnTheirLines(text: string, tags: [number, number][]): boolean[] {
+  const alone = new Array<boolean>(tags.length).fill(false);
+  let i = 0;
+  while (i < tags.length) {
+    const lineStart = text.lastIndexOf('\n', tags[i][0] - 1) + 1;
+    let lineEnd = text.indexOf('\n', tags[i][0]);
+    if (lineEnd === -1) lineEnd = text.length;
+    // The tags that start on this line; one that runs past its end is blanked anyway.
+    let j = i;
+    let onlyTags = true;
+    let cursor = lineStart;
+    while (j < tags.length && tags[j][0] < lineEnd) {
+      if (text.slice(cursor, tags[j][0]).trim() !== '') onlyTags = false;
+      cursor = Math.max(cursor, tags[j][1]);
+      j++;
+    }
+    if (cursor < lineEnd && text.slice(cursor, lineEnd).trim() !== '') onlyTags = false;
+    for (let k = i; k < j; k++) alone[k] = onlyTags;
+    i = j;
+  }
+  return alone;
+}
+
+/** The tags that can hold control flow (Go `{{ }}`, Jinja `{% %}`), as [text, start] with `index`. */
+function statementTags(text: string, dialect: TemplateDialect): { 0: string; index: number }[] {
+  const opener = dialect === 'go-template' ? '{{' : '{%';
+  return findTags(text, dialect).filter(([start]) => text.startsWith(opener, start)).map(([start, end]) => ({ 0: text.slice(start, end), index: start }));
 }
 
 /** [start, end) of each outermost `{{ define }}…{{ end }}` or `{% macro %}…{% endmacro %}`. */
 function definitionBodies(text: string, dialect: TemplateDialect): [number, number][] {
   if (dialect !== 'go-template' && dialect !== 'jinja') return [];
   const bodies: [number, number][] = [];
-  const pattern = dialect === 'go-template' ? /\{\{[\s\S]*?\}\}/g : /\{%[\s\S]*?%\}/g;
   /** Open blocks, innermost last: true for a definition. */
   const open: boolean[] = [];
   let definitionStart = -1;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+  for (const match of statementTags(text, dialect)) {
     const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0];
     if (dialect === 'go-template') {
       if (keyword === 'if' || keyword === 'range' || keyword === 'with' || keyword === 'block' || keyword === 'define') {
@@ -275,13 +337,4 @@ function definitionBodies(text: string, dialect: TemplateDialect): [number, numb
     }
   }
   return bodies;
-}
-
-/** Whether the line holds nothing but this tag and other tags of the same language. */
-function aloneOnLine(text: string, start: number, end: number, pattern: RegExp): boolean {
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  let lineEnd = text.indexOf('\n', end);
-  if (lineEnd === -1) lineEnd = text.length;
-  const others = new RegExp(pattern.source, 'g');
-  return text.slice(lineStart, lineEnd).replace(others, '').trim() === '';
 }

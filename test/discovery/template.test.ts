@@ -132,6 +132,16 @@ describe('masking', () => {
     expect(maskTemplate('listen {{ port;\n', 'jinja').text).toBe('listen {{ port;\n');
   });
 
+  test('openers without closers cost linear time, not a rescan of the rest from each one', () => {
+    // A rescan from each of 300,000 openers would read ~10^11 characters: minutes, not this bound.
+    const text = '{% {{ {# <% '.repeat(75_000);
+    const started = Date.now();
+    expect(templateDialectOf(text)).toBeUndefined();
+    expect(maskTemplate(text, 'jinja').text).toBe(text);
+    expect(maskTemplate(text, 'erb').text).toBe(text);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   test('isUnknownValue tells a masked value from a plain one', () => {
     expect(isUnknownValue('$' + UNKNOWN_MARK)).toBe(true);
     expect(isUnknownValue('http://x' + UNKNOWN_MARK + ':80')).toBe(true);

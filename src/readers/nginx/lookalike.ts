@@ -24,6 +24,8 @@ function nginxNames(): Set<string> {
 
 /** Enough directives to judge; the first ones decide, as they decide for a reader. */
 const SAMPLE = 400;
+/** A lead this large settles it (most files are settled within their first directives). */
+const DECISIVE_LEAD = 20;
 /** Fewer directives than this are too little to call a file something else: it stays nginx. */
 const MINIMUM = 3;
 
@@ -31,14 +33,15 @@ const MINIMUM = 3;
 const INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
 
 export function readsLikeNginx(parsed: ParsedNginxFile): boolean {
-  const head = parsed.source.text.slice(0, 65536);
+  // The head: a section header or a link's target comes first.
+  const head = parsed.source.text.slice(0, 8192);
   if (INI_SECTION.test(head) || isSymlinkAsText(head)) return false;
   const names = nginxNames();
   let known = 0;
   let other = 0;
   const visit = (directives: NginxDirective[]) => {
     for (const directive of directives) {
-      if (known + other >= SAMPLE) return;
+      if (known + other >= SAMPLE || Math.abs(known - other) >= DECISIVE_LEAD) return;
       const name = directive.name;
       if (isUnknownValue(name)) continue;
       if (names.has(name) && argValueOf(directive, 0) !== '=') known++;

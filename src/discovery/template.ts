@@ -214,12 +214,28 @@ export function maskTemplate(text: string, dialect: TemplateDialect, valueShape:
   statements.sort((a, b) => a - b);
   // A Go `define` or a Jinja `macro` is written where it is called, in a context unknown here:
   // its body is set aside whole.
-  const setAside = definitionBodies(text, dialect);
+  const definitions = definitionBodies(text, dialect);
+  // A file that is all one definition (a Helm `_nginx.conf.tpl`) is read as that definition,
+  // like any file whose context is not known; definitions beside a whole config are set aside.
+  const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
   if (options.firstBranchOnly) setAside.push(...laterBranches(text, dialect));
   for (const [start, end] of setAside) {
     masked = masked.slice(0, start) + masked.slice(start, end).replace(/[^\r\n]/g, ' ') + masked.slice(end);
   }
   return { dialect, text: masked, statements };
+}
+
+/** Whether the text outside the definitions is nothing but blanks and comments. */
+function onlyDefinitions(masked: string, definitions: [number, number][]): boolean {
+  if (definitions.length === 0) return false;
+  let outside = '';
+  let last = 0;
+  for (const [start, end] of definitions) {
+    outside += masked.slice(last, start);
+    last = end;
+  }
+  outside += masked.slice(last);
+  return outside.split('\n').every((line) => /^\s*(?:[#;].*)?$/.test(line));
 }
 
 /** [start, end) of every branch after the first of each Jinja `if`/`for` or Go `if`/`range`/`with`. */

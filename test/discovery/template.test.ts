@@ -124,6 +124,13 @@ describe('masking', () => {
     expect(maskTemplate(go, 'go-template', 'variable', { envsubst: true, firstBranchOnly: true }).text.replace(/ +/g, ' ').trim()).toBe('A; F;');
   });
 
+  test('a file that is all one definition (a Helm partial) keeps its body', () => {
+    const partial = '{{/* nginx for the app */}}\n# a comment\n{{ define "nginx-config" -}}\nevents {}\nhttp { server { listen {{ .Values.port }}; } }\n{{ end }}\n';
+    const masked = maskTemplate(partial, 'go-template').text;
+    expect(masked).toContain('events {}');
+    expect(shown(masked)).toContain(`listen ${value('{{ .Values.port }}')};`);
+  });
+
   test('a tag spanning lines is blanked with its line breaks kept', () => {
     expect(maskTemplate('a {{ x\n  | y }} b', 'jinja').text).toBe(`a ${' '.repeat('{{ x'.length)}\n${' '.repeat('  | y }}'.length)} b`);
   });

@@ -159,6 +159,9 @@ function isNameOnlyFormat(lower: string): boolean {
   return /\.(service|socket|conf)$/.test(lower) || lower === 'procfile';
 }
 
+/** Extensions of files that are never nginx, whatever their folder (`nginx/README.md`). */
+const NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
+
 function suggestsNginx(lower: string, dir: string): boolean {
   return lower.endsWith('.conf') || lower.endsWith('.vhost') || lower.endsWith('.nginx') || lower === 'default'
     || NGINX_DIRECTORIES.has(dir) || lower.includes('nginx');
@@ -172,10 +175,8 @@ export function readableByName(path: string): boolean {
   const lower = nodePath.basename(path).toLowerCase();
   const rendered = templateName(lower)?.rendered ?? lower;
   const renderedPath = nodePath.join(nodePath.dirname(path), rendered);
-  if (/\.(py|sh|js|ts|json|xml|properties|md|txt|toml|lock|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/.test(rendered) && !/gunicorn.*\.py$/.test(rendered)) {
-    return classifyPlain(renderedPath, () => undefined, false) !== undefined;
-  }
-  return suggestsNginx(rendered, nodePath.basename(nodePath.dirname(path))) || classifyPlain(renderedPath, () => undefined, false) !== undefined;
+  if (classifyPlain(renderedPath, () => undefined, false) !== undefined) return true;
+  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath.basename(nodePath.dirname(path)));
 }
 
 function classifyPlain(path: string, readHead: () => string | undefined, named: boolean): FileFormat | undefined {
@@ -187,7 +188,7 @@ function classifyPlain(path: string, readHead: () => string | undefined, named: 
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return 'compose';
   const other = classifyBackendOrSystem(lower, dir, nodePath.basename(nodePath.dirname(nodePath.dirname(path))), readHead);
   if (other) return other;
-  if (/\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/.test(lower)) return undefined;
+  if (NOT_NGINX_EXTENSIONS.test(lower)) return undefined;
 
   if (lower === 'nginx.conf' || NGINX_PACKAGE_FILES.has(lower)) return 'nginx';
   const nameSuggestsNginx = suggestsNginx(lower, dir);

@@ -91,12 +91,16 @@ describe('the action on examples/keepalive-timeout-gunicorn', () => {
     expect(run.output).toBe(`findings=2\nsarif-file=${sarifPath}\n`);
 
     expect(run.summary).toContain('## cfglint\n\n2 findings: 1 error, 0 warnings, 1 info.\n\n| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n');
+    // Cells are Markdown-escaped: `_` becomes `\_` (no emphasis), `>` becomes `&gt;` (no HTML); the
+    // location is in <code> because a backtick in a path could end a code span.
     expect(run.summary).toContain(
       '| error | [upstream-keepalive-timeout](https://github.com/cfglint/cfglint/blob/v0.1.0/checks/upstream-keepalive-timeout.md) ' +
-        `| \`nginx/conf.d/app.conf:3\` | ${KEEPALIVE_MESSAGE} |\n`,
+        `| <code>nginx/conf.d/app.conf:3</code> | ${KEEPALIVE_MESSAGE.replace(/_/g, '\\_')} |\n`,
     );
-    // `>` is escaped so a message can never open HTML in the summary.
-    expect(run.summary).toContain(`| info | [header-size-backend](https://github.com/cfglint/cfglint/blob/v0.1.0/checks/header-size-backend.md) | \`gunicorn.conf.py:2\` | ${HEADER_MESSAGE.replace('>', '&gt;')} |\n`);
+    expect(run.summary).toContain(
+      '| info | [header-size-backend](https://github.com/cfglint/cfglint/blob/v0.1.0/checks/header-size-backend.md) | <code>gunicorn.conf.py:2</code> | ' +
+        `${HEADER_MESSAGE.replace(/_/g, '\\_').replace('>', '&gt;')} |\n`,
+    );
     expect(run.summary).toContain('\n### Topology\n\n```mermaid\nflowchart LR\n  server1["server app.example.com<br/>listen 80"]\n');
     // The mismatched edge is drawn dashed with the rule named, and coloured red.
     expect(run.summary).toMatch(/\n {2}upstream1 -\.->\|"⚠ upstream-keepalive-timeout<br\/>[^\n]*"\| backend1\n {2}linkStyle 1 stroke:#d00,color:#d00\n```\n$/);

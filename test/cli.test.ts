@@ -310,7 +310,7 @@ describe('links and graph', () => {
     expect(lines[0]).toBe('flowchart LR');
     expect(lines).toContain('  server1["server app.example.com<br/>listen 80"]');
     expect(lines).toContain('  server1 -->|"location /: proxy_pass"| upstream1');
-    expect(mermaid.stdout).toMatch(/^ {2}upstream1 -\.->\|"⚠ upstream-keepalive-timeout<br\/>nginx: keepalive 16, keepalive_timeout 60s \(nginx default\).*same-address: port 8000 on loopback"\| backend1$/m);
+    expect(mermaid.stdout).toMatch(/^ {2}upstream1 -\.->\|"⚠ upstream-keepalive-timeout<br\/>nginx: keepalive 16, keepalive_timeout 60s #40;nginx default#41;.*same-address: port 8000 on loopback"\| backend1$/m);
 
     const dot = cfglint(['graph', '--format', 'dot', GUNICORN_BROKEN]);
     expect(dot.status).toBe(0);

@@ -10,6 +10,7 @@ import type { LintOptions } from '../engine/run';
 import type { ListenAddress, Setting } from '../model/backend';
 import type { NginxBlock } from '../model/nginx';
 import { VALUE_SYNTAX } from '../model/nginx-value-syntax';
+import { terminalText } from '../report/escape';
 
 /** Settings that belong to the main/events level or to upstream blocks only. */
 const NOT_IN_SERVERS = new Set(['worker_connections', 'worker_rlimit_nofile', 'keepalive']);
@@ -66,8 +67,9 @@ export function printConfig(file: string, options: LintOptions): string {
     out.push('');
   }
 
-  if (out.length === 0) return `${shown}: cfglint models no setting from this file\n`;
-  return `${out.join('\n').trimEnd()}\n`;
+  // Values, names and paths come from the tree: each line is escaped so none can break it or reach the terminal raw.
+  if (out.length === 0) return `${terminalText(shown)}: cfglint models no setting from this file\n`;
+  return `${out.map(terminalText).join('\n').trimEnd()}\n`;
 }
 
 function describeSource(setting: Setting): string {

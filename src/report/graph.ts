@@ -13,6 +13,7 @@ import type { NginxBlock, UpstreamGroup, UpstreamPass } from '../model/nginx';
 import { formatMilliseconds } from '../model/nginx-values';
 import { describeRange } from '../model/nginx-version';
 import { describeNginxSetting, groupIsUsedOverHttp, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
+import { dotLabel, mermaidLabel } from './escape';
 import type { Finding, Span } from './finding';
 
 export type GraphFormat = 'mermaid' | 'dot';
@@ -156,12 +157,12 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
 
 export function renderMermaid(topology: Topology): string {
   const out = ['flowchart LR'];
-  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidText).join('<br/>')}"]`);
+  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidLabel).join('<br/>')}"]`);
   const marked: number[] = [];
   topology.edges.forEach((edge, index) => {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(', ')}`, ...edge.lines] : edge.lines;
     const arrow = edge.marks.length > 0 ? '-.->' : '-->';
-    const label = lines.length > 0 ? `|"${lines.map(mermaidText).join('<br/>')}"|` : '';
+    const label = lines.length > 0 ? `|"${lines.map(mermaidLabel).join('<br/>')}"|` : '';
     out.push(`  ${edge.from} ${arrow}${label} ${edge.to}`);
     if (edge.marks.length > 0) marked.push(index);
   });
@@ -171,28 +172,15 @@ export function renderMermaid(topology: Topology): string {
 
 export function renderDot(topology: Topology): string {
   const out = ['digraph cfglint {', '  rankdir=LR;', '  node [shape=box];'];
-  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotText).join('\\n')}"];`);
+  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotLabel).join('\\n')}"];`);
   for (const edge of topology.edges) {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(', ')}`, ...edge.lines] : edge.lines;
-    const attributes = [`label="${lines.map(dotText).join('\\n')}"`];
+    const attributes = [`label="${lines.map(dotLabel).join('\\n')}"`];
     if (edge.marks.length > 0) attributes.push('color=red', 'fontcolor=red', 'style=dashed');
     out.push(`  ${edge.from} -> ${edge.to} [${attributes.join(', ')}];`);
   }
   out.push('}');
   return `${out.join('\n')}\n`;
-}
-
-/**
- * Text inside a quoted Mermaid label. Mermaid decodes `#name;` and `#123;` entities and reads
- * labels as HTML, so `#`, `"`, `<`, `>`, `&` and `|` (which ends an edge label) become numeric entities.
- */
-export function mermaidText(text: string): string {
-  return text.replace(/[#"<>&|]/g, (ch) => `#${ch.charCodeAt(0)};`).replace(/[\r\n]+/g, ' ');
-}
-
-/** Text inside a quoted DOT string: backslash and quote escaped, line breaks as `\n`. */
-export function dotText(text: string): string {
-  return text.replace(/[\\"]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, '\\n');
 }
 
 // ---------------------------------------------------------------------------------------------

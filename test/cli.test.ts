@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
+import { internalErrorReport } from '../src/cli/main';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
@@ -154,6 +155,19 @@ describe('usage errors exit 2 with one line', () => {
 
   test('a path that does not exist', () => {
     expectUsageError(cfglint(['examples/no-such-dir']), /^cfglint: no such file or directory: examples\/no-such-dir$/, { hint: true });
+  });
+
+  test('a path with line breaks and escape sequences is one escaped line', () => {
+    const run = cfglint(['nope\r::add-mask::y\n::error::z\x1b[2J']);
+    expectUsageError(run, /^cfglint: no such file or directory: nope\\r::add-mask::y\\n::error::z\\x1b\[2J$/, { hint: true });
+    expect(run.stderr).not.toMatch(/[\r\x1b]/);
+  });
+
+  test('an internal error is one escaped line and a pointer to the issues', () => {
+    expect(internalErrorReport(new Error('bad "a\n::add-mask::b\rc\x07"'))).toBe(
+      'cfglint: internal error: bad "a\\n::add-mask::b\\rc\\x07"\nPlease report this at https://github.com/cfglint/cfglint/issues\n',
+    );
+    expect(internalErrorReport('thrown\nstring')).toBe('cfglint: internal error: thrown\\nstring\nPlease report this at https://github.com/cfglint/cfglint/issues\n');
   });
 
   test('a config file that is missing or cannot be read', () => {

@@ -92,8 +92,10 @@ function formatAddress(address: ListenAddress): string {
   return address.text;
 }
 
-function table(rows: string[][], indent = '  '): string[] {
-  if (rows.length === 0) return [];
+function table(unescaped: string[][], indent = '  '): string[] {
+  if (unescaped.length === 0) return [];
+  // Escaped before measuring, so a value with escapes still lines up with its column.
+  const rows = unescaped.map((row) => row.map(terminalText));
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => indent + row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]) : cell)).join('  '));
 }

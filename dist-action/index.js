@@ -43,88 +43,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/report/escape.ts
-function isUnsafeCodePoint(codePoint) {
-  return codePoint < 32 || codePoint >= 127 && codePoint <= 159 || codePoint === 1564 || codePoint === 8206 || codePoint === 8207 || codePoint === 8232 || codePoint === 8233 || codePoint >= 8234 && codePoint <= 8238 || codePoint >= 8294 && codePoint <= 8297;
-}
-function visibleEscape(codePoint) {
-  const named = NAMED_ESCAPES[codePoint];
-  if (named) return named;
-  return codePoint <= 255 ? `\\x${codePoint.toString(16).padStart(2, "0")}` : `\\u${codePoint.toString(16).padStart(4, "0")}`;
-}
-function breaksLegacyCommand(lineSoFar) {
-  return lineSoFar.endsWith("##");
-}
-function terminalText(text3) {
-  let out = "";
-  for (const ch of text3) {
-    const codePoint = ch.codePointAt(0);
-    if (isUnsafeCodePoint(codePoint)) out += visibleEscape(codePoint);
-    else if (ch === "[" && breaksLegacyCommand(out)) out += LEGACY_COMMAND_BRACKET;
-    else out += ch;
-  }
-  return out;
-}
-function escapeCommandData(text3) {
-  let out = "";
-  for (const ch of text3) {
-    const codePoint = ch.codePointAt(0);
-    if (ch === "%") out += "%25";
-    else if (ch === "\r") out += "%0D";
-    else if (ch === "\n") out += "%0A";
-    else if (!isUnsafeCodePoint(codePoint)) out += ch;
-  }
-  return out;
-}
-function escapeCommandProperty(text3) {
-  return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-function markdownCell(text3) {
-  let out = "";
-  const normalised = text3.replace(/\r\n?/g, "\n");
-  for (const ch of normalised) {
-    const codePoint = ch.codePointAt(0);
-    if (ch === "\n") out += "<br>";
-    else if (isUnsafeCodePoint(codePoint)) out += `\\${visibleEscape(codePoint)}`;
-    else if (MARKDOWN_BACKSLASHED.has(ch)) out += `\\${ch}`;
-    else out += HTML_ENTITIES[ch] ?? ch;
-  }
-  return out;
-}
-function mermaidLabel(text3) {
-  let out = "";
-  for (const ch of terminalText(text3)) out += MERMAID_ENCODED.has(ch) ? `#${ch.codePointAt(0)};` : ch;
-  return out;
-}
-function dotLabel(text3) {
-  return terminalText(text3).replace(/[\\"]/g, (ch) => `\\${ch}`);
-}
-function jsonText(value) {
-  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`).replace(/##\[/g, "##\\u005b");
-}
-function githubOutputEntry(name2, value, delimiter = `ghadelimiter_${(0, import_crypto.randomUUID)()}`) {
-  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name2)) throw new Error(`invalid output name "${terminalText(name2)}"`);
-  if (!/[\r\n]/.test(value)) return `${name2}=${value}
-`;
-  if (value.includes(delimiter)) throw new Error(`the value of output ${name2} contains its delimiter`);
-  return `${name2}<<${delimiter}
-${value}
-${delimiter}
-`;
-}
-var import_crypto, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, MARKDOWN_BACKSLASHED, HTML_ENTITIES, MERMAID_ENCODED;
-var init_escape = __esm({
-  "src/report/escape.ts"() {
-    "use strict";
-    import_crypto = require("crypto");
-    NAMED_ESCAPES = { 9: "\\t", 10: "\\n", 13: "\\r" };
-    LEGACY_COMMAND_BRACKET = "\\x5b";
-    MARKDOWN_BACKSLASHED = /* @__PURE__ */ new Set(["\\", "|", "`", "*", "_", "~", "[", "]", "$"]);
-    HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-    MERMAID_ENCODED = /* @__PURE__ */ new Set(["#", '"', "'", "<", ">", "&", "|", "%", "`", "[", "]", "{", "}", "(", ")"]);
-  }
-});
-
 // src/readers/text.ts
 function decodeUtf8(bytes) {
   return UTF8.decode(bytes);
@@ -8227,6 +8145,88 @@ var init_parse_cache = __esm({
   "src/readers/parse-cache.ts"() {
     "use strict";
     parsedYamlByText = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/report/escape.ts
+function isUnsafeCodePoint(codePoint) {
+  return codePoint < 32 || codePoint >= 127 && codePoint <= 159 || codePoint === 1564 || codePoint === 8206 || codePoint === 8207 || codePoint === 8232 || codePoint === 8233 || codePoint >= 8234 && codePoint <= 8238 || codePoint >= 8294 && codePoint <= 8297;
+}
+function visibleEscape(codePoint) {
+  const named = NAMED_ESCAPES[codePoint];
+  if (named) return named;
+  return codePoint <= 255 ? `\\x${codePoint.toString(16).padStart(2, "0")}` : `\\u${codePoint.toString(16).padStart(4, "0")}`;
+}
+function breaksLegacyCommand(lineSoFar) {
+  return lineSoFar.endsWith("##");
+}
+function terminalText(text3) {
+  let out = "";
+  for (const ch of text3) {
+    const codePoint = ch.codePointAt(0);
+    if (isUnsafeCodePoint(codePoint)) out += visibleEscape(codePoint);
+    else if (ch === "[" && breaksLegacyCommand(out)) out += LEGACY_COMMAND_BRACKET;
+    else out += ch;
+  }
+  return out;
+}
+function escapeCommandData(text3) {
+  let out = "";
+  for (const ch of text3) {
+    const codePoint = ch.codePointAt(0);
+    if (ch === "%") out += "%25";
+    else if (ch === "\r") out += "%0D";
+    else if (ch === "\n") out += "%0A";
+    else if (!isUnsafeCodePoint(codePoint)) out += ch;
+  }
+  return out;
+}
+function escapeCommandProperty(text3) {
+  return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function markdownCell(text3) {
+  let out = "";
+  const normalised = text3.replace(/\r\n?/g, "\n");
+  for (const ch of normalised) {
+    const codePoint = ch.codePointAt(0);
+    if (ch === "\n") out += "<br>";
+    else if (isUnsafeCodePoint(codePoint)) out += `\\${visibleEscape(codePoint)}`;
+    else if (MARKDOWN_BACKSLASHED.has(ch)) out += `\\${ch}`;
+    else out += HTML_ENTITIES[ch] ?? ch;
+  }
+  return out;
+}
+function mermaidLabel(text3) {
+  let out = "";
+  for (const ch of terminalText(text3)) out += MERMAID_ENCODED.has(ch) ? `#${ch.codePointAt(0)};` : ch;
+  return out;
+}
+function dotLabel(text3) {
+  return terminalText(text3).replace(/[\\"]/g, (ch) => `\\${ch}`);
+}
+function jsonText(value) {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`).replace(/##\[/g, "##\\u005b");
+}
+function githubOutputEntry(name2, value, delimiter = `ghadelimiter_${(0, import_crypto.randomUUID)()}`) {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name2)) throw new Error(`invalid output name "${terminalText(name2)}"`);
+  if (!/[\r\n]/.test(value)) return `${name2}=${value}
+`;
+  if (value.includes(delimiter)) throw new Error(`the value of output ${name2} contains its delimiter`);
+  return `${name2}<<${delimiter}
+${value}
+${delimiter}
+`;
+}
+var import_crypto, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, MARKDOWN_BACKSLASHED, HTML_ENTITIES, MERMAID_ENCODED;
+var init_escape = __esm({
+  "src/report/escape.ts"() {
+    "use strict";
+    import_crypto = require("crypto");
+    NAMED_ESCAPES = { 9: "\\t", 10: "\\n", 13: "\\r" };
+    LEGACY_COMMAND_BRACKET = "\\x5b";
+    MARKDOWN_BACKSLASHED = /* @__PURE__ */ new Set(["\\", "|", "`", "*", "_", "~", "[", "]", "$"]);
+    HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+    MERMAID_ENCODED = /* @__PURE__ */ new Set(["#", '"', "'", "<", ">", "&", "|", "%", "`", "[", "]", "{", "}", "(", ")"]);
   }
 });
 
@@ -33781,9 +33781,6 @@ var init_mounted_files = __esm({
   }
 });
 
-// src/action/main.ts
-init_escape();
-
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
 var nodePath20 = __toESM(require("path"));
@@ -41520,6 +41517,11 @@ function renderSummary2(result) {
   out.push("```", "");
   return out.join("\n");
 }
+function internalErrorAnnotation(error) {
+  const message = error instanceof Error ? error.message : String(error);
+  return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}
+`;
+}
 function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2)) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   let inputs;
@@ -41559,8 +41561,6 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
 try {
   process.exitCode = runAction(process.env);
 } catch (error) {
-  const message = escapeCommandData(String(error?.message ?? error));
-  process.stdout.write(`::error::cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues
-`);
+  process.stdout.write(internalErrorAnnotation(error));
   process.exitCode = 2;
 }

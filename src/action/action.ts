@@ -76,6 +76,12 @@ export function renderSummary(result: LintResult): string {
   return out.join('\n');
 }
 
+/** A bug, not bad input: one annotation, the message escaped as command data (it may quote the tree). */
+export function internalErrorAnnotation(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}\n`;
+}
+
 /** Runs the action; returns the exit code. Output goes to stdout and the files the runner names. */
 export function runAction(env: Env = process.env, stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();

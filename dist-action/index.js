@@ -8161,51 +8161,34 @@ function breaksLegacyCommand(lineSoFar) {
   return lineSoFar.endsWith("##");
 }
 function terminalText(text3) {
-  let out = "";
-  for (const ch of text3) {
-    const codePoint = ch.codePointAt(0);
-    if (isUnsafeCodePoint(codePoint)) out += visibleEscape(codePoint);
-    else if (ch === "[" && breaksLegacyCommand(out)) out += LEGACY_COMMAND_BRACKET;
-    else out += ch;
-  }
-  return out;
+  return text3.replace(TERMINAL_UNSAFE, (match) => match === "##[" ? `##${LEGACY_COMMAND_BRACKET}` : visibleEscape(match.charCodeAt(0)));
 }
 function escapeCommandData(text3) {
-  let out = "";
-  for (const ch of text3) {
-    const codePoint = ch.codePointAt(0);
-    if (ch === "%") out += "%25";
-    else if (ch === "\r") out += "%0D";
-    else if (ch === "\n") out += "%0A";
-    else if (!isUnsafeCodePoint(codePoint)) out += ch;
-  }
-  return out;
+  return text3.replace(COMMAND_DATA_UNSAFE, (ch) => COMMAND_DATA_ESCAPES[ch] ?? "");
 }
 function escapeCommandProperty(text3) {
-  return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  return escapeCommandData(text3).replace(/[:,]/g, (ch) => ch === ":" ? "%3A" : "%2C");
 }
 function markdownCell(text3) {
-  let out = "";
-  const normalised = text3.replace(/\r\n?/g, "\n");
-  for (const ch of normalised) {
-    const codePoint = ch.codePointAt(0);
-    if (ch === "\n") out += "<br>";
-    else if (isUnsafeCodePoint(codePoint)) out += `\\${visibleEscape(codePoint)}`;
-    else if (MARKDOWN_BACKSLASHED.has(ch)) out += `\\${ch}`;
-    else out += HTML_ENTITIES[ch] ?? ch;
-  }
-  return out;
+  return text3.replace(MARKDOWN_SPECIAL, (ch) => {
+    if (ch === "\n" || ch[0] === "\r") return "<br>";
+    const entity = HTML_ENTITIES[ch];
+    if (entity) return entity;
+    const codePoint = ch.charCodeAt(0);
+    return isUnsafeCodePoint(codePoint) ? `\\${visibleEscape(codePoint)}` : `\\${ch}`;
+  });
 }
 function mermaidLabel(text3) {
-  let out = "";
-  for (const ch of terminalText(text3)) out += MERMAID_ENCODED.has(ch) ? `#${ch.codePointAt(0)};` : ch;
-  return out;
+  return terminalText(text3).replace(MERMAID_ENCODED, (ch) => `#${ch.charCodeAt(0)};`);
 }
 function dotLabel(text3) {
   return terminalText(text3).replace(/[\\"]/g, (ch) => `\\${ch}`);
 }
 function jsonText(value) {
-  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.codePointAt(0).toString(16).padStart(4, "0")}`).replace(/##\[/g, "##\\u005b");
+  return JSON.stringify(value, null, 2).replace(
+    JSON_UNSAFE,
+    (match) => match === "##[" ? "##\\u005b" : `\\u${match.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
 }
 function githubOutputEntry(name2, value, delimiter = `ghadelimiter_${(0, import_crypto.randomUUID)()}`) {
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name2)) throw new Error(`invalid output name "${terminalText(name2)}"`);
@@ -8217,16 +8200,21 @@ ${value}
 ${delimiter}
 `;
 }
-var import_crypto, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, MARKDOWN_BACKSLASHED, HTML_ENTITIES, MERMAID_ENCODED;
+var import_crypto, UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE;
 var init_escape = __esm({
   "src/report/escape.ts"() {
     "use strict";
     import_crypto = require("crypto");
+    UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
     NAMED_ESCAPES = { 9: "\\t", 10: "\\n", 13: "\\r" };
     LEGACY_COMMAND_BRACKET = "\\x5b";
-    MARKDOWN_BACKSLASHED = /* @__PURE__ */ new Set(["\\", "|", "`", "*", "_", "~", "[", "]", "$"]);
+    TERMINAL_UNSAFE = new RegExp(`[${UNSAFE}]|##\\[`, "g");
+    COMMAND_DATA_UNSAFE = new RegExp(`[%${UNSAFE}]`, "g");
+    COMMAND_DATA_ESCAPES = { "%": "%25", "\r": "%0D", "\n": "%0A" };
+    MARKDOWN_SPECIAL = new RegExp(`\\r\\n?|[\\\\|\`*_~[\\]$&<>${UNSAFE}]`, "g");
     HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-    MERMAID_ENCODED = /* @__PURE__ */ new Set(["#", '"', "'", "<", ">", "&", "|", "%", "`", "[", "]", "{", "}", "(", ")"]);
+    MERMAID_ENCODED = /[#"'<>&|%`[\]{}()]/g;
+    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|##\[/g;
   }
 });
 

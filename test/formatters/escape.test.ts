@@ -8,6 +8,7 @@ import {
   escapeCommandData,
   escapeCommandProperty,
   githubOutputEntry,
+  isUnsafeCodePoint,
   jsonText,
   markdownCell,
   mermaidLabel,
@@ -41,6 +42,24 @@ describe('terminalText (stylish, code frames, print-config, stderr)', () => {
     expect(terminalText('C:\\dir\\n.conf ü 😀 location ~ \\.php$')).toBe('C:\\dir\\n.conf ü 😀 location ~ \\.php$');
     const hostile = 'a\n\x1b[2J##[x]\u202e\r';
     expect(terminalText(terminalText(hostile))).toBe(terminalText(hostile));
+  });
+});
+
+describe('one set of unsafe code points for every channel', () => {
+  it('is escaped or dropped code point by code point, and nothing else is touched', () => {
+    // Every BMP code point up to the bidi isolates, except `[` `%` `:` `,` and the Markdown and
+    // Mermaid specials, which each channel treats on its own.
+    const special = new Set([...'[%:,\\|`*_~]$&<>#"\'{}()']);
+    for (let codePoint = 0; codePoint <= 0x2070; codePoint++) {
+      const ch = String.fromCharCode(codePoint);
+      if (special.has(ch)) continue;
+      const unsafe = isUnsafeCodePoint(codePoint);
+      const where = `U+${codePoint.toString(16)}`;
+      expect({ where, terminal: terminalText(ch) === ch }).toEqual({ where, terminal: !unsafe });
+      if (ch !== '\r' && ch !== '\n') expect({ where, data: escapeCommandData(ch) }).toEqual({ where, data: unsafe ? '' : ch });
+      expect({ where, markdown: markdownCell(ch) === ch }).toEqual({ where, markdown: !unsafe });
+      expect({ where, mermaid: mermaidLabel(ch) === ch }).toEqual({ where, mermaid: !unsafe });
+    }
   });
 });
 

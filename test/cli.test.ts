@@ -189,6 +189,21 @@ describe('usage errors exit 2 with one line', () => {
   });
 });
 
+describe('standard output that cannot be written', () => {
+  // /dev/full fails every write with ENOSPC (Linux).
+  const devFull = fs.existsSync('/dev/full') ? test : test.skip;
+  devFull('a full device is one line on stderr and exit 2, not a stack trace', () => {
+    const out = fs.openSync('/dev/full', 'w');
+    try {
+      const result = spawnSync(process.execPath, [CLI, FIXED], { cwd: ROOT, stdio: ['ignore', out, 'pipe'], encoding: 'utf8', timeout: 30000 });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe('cfglint: cannot write to standard output: ENOSPC: no space left on device, write\n');
+    } finally {
+      fs.closeSync(out);
+    }
+  });
+});
+
 describe('formats', () => {
   test('--format json validates against schemas/report.schema.json', () => {
     const run = cfglint(['--format', 'json', BROKEN]);

@@ -80,14 +80,22 @@ function defaultReproduced(broken: Outcome, fixed: Outcome): boolean {
   return broken.failures > 0 && fixed.failures === 0;
 }
 
-export async function runExperiment(experiment: Experiment, nginxVersion: string): Promise<ExperimentResult> {
+/**
+ * @param missingServer says why the experiment cannot run here; the unit tests pass one that
+ *   finds every server, since their experiments start none.
+ */
+export async function runExperiment(
+  experiment: Experiment,
+  nginxVersion: string,
+  missingServer: (backend: Experiment['backend']) => string | undefined = serverMissing,
+): Promise<ExperimentResult> {
   const started = Date.now();
   const base = {
     id: experiment.id, rule: experiment.rule, setup: experiment.setup, nginxVersion, backend: backendVersion(experiment),
     backendLogName: experiment.backendLogName ?? 'backend',
     expected: experiment.expected, reproduced: false, cfglintAgrees: false, date: new Date().toISOString(),
   };
-  const missing = serverMissing(experiment.backend);
+  const missing = missingServer(experiment.backend);
   if (missing) return { ...base, skipped: missing, durationMs: 0 };
   if (experiment.needsRoot && process.getuid?.() !== 0) return { ...base, skipped: `needs root: ${experiment.needsRoot}`, durationMs: 0 };
   try {

@@ -1,10 +1,11 @@
 import { defineRule, FindingDraft } from '../src/engine/rule';
 import { docsUrl } from '../src/meta';
-import type { Listener, ListenerProtocol } from '../src/model/backend';
+import type { Backend, Listener, ListenerProtocol } from '../src/model/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { canonicalSocketPath, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
+import { mayReach } from '../src/model/scopes';
 import type { Span } from '../src/report/finding';
 
 const ID = 'upstream-unreachable';
@@ -99,9 +100,12 @@ export const rule = defineRule({
         continue;
       }
       // Only what the tree can answer for: loopback ports and socket files of the same family.
-      const family = address.kind === 'unix'
+      const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+      const family = (address.kind === 'unix'
         ? listeners.filter((l) => l.address.kind === 'unix')
-        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp') : [];
+        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp') : [])
+        // Only what this nginx could reach: its own deployment, its own network namespace.
+        .filter((l) => mayReach(nginxFiles, l.backend as Backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
       const pass = target.passes[0];
       // The listeners that speak what nginx sends first: the likeliest meant ones.

@@ -14990,10 +14990,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15007,7 +15007,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15031,7 +15031,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15047,7 +15047,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15138,7 +15138,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15152,13 +15152,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep4 + cb;
-              sep4 = "";
+                comment2 += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -15201,18 +15201,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15266,8 +15266,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap3 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15279,7 +15279,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15290,8 +15290,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15308,7 +15308,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -15488,7 +15488,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -15505,24 +15505,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent2.slice(trimIndent) + content2;
-          sep4 = "\n";
+          value += sep5 + indent2.slice(trimIndent) + content2;
+          sep5 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent2.slice(trimIndent) + content2;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent2.slice(trimIndent) + content2;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content2;
-          sep4 = " ";
+          value += sep5 + content2;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -15705,25 +15705,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -16533,14 +16533,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -17707,18 +17707,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -17871,15 +17871,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18073,13 +18073,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -30144,21 +30144,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep4 = separator || this.separator;
-        const isDefault = sep4 === this.separator && includeNamespace === true;
+        const sep5 = separator || this.separator;
+        const isDefault = sep5 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep4);
+          ).join(sep5);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep4);
+        ).join(sep5);
       }
       /**
        * Get path as array of tag names.
@@ -31471,8 +31471,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep4 = exp.search(/\s/);
-            const name2 = sep4 === -1 ? exp : exp.substring(0, sep4);
+            const sep5 = exp.search(/\s/);
+            const name2 = sep5 === -1 ? exp : exp.substring(0, sep5);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -33730,9 +33730,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname14, join: join7 } = require("path");
+    const { dirname: dirname14, join: join8 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join7(dir, "package.json")) && dirname14(dir) !== dir) dir = dirname14(dir);
+    while (!existsSync(join8(dir, "package.json")) && dirname14(dir) !== dir) dir = dirname14(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -34459,6 +34459,97 @@ function describeSomaxconnSource(setting) {
 
 // src/model/links.ts
 init_kubernetes();
+
+// src/model/scopes.ts
+function chooseReachable(nginxFiles, candidates, deploymentRoots) {
+  const byBackend = /* @__PURE__ */ new Map();
+  for (const candidate of candidates) {
+    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
+    const list = byBackend.get(candidate.backend);
+    if (list) list.push(candidate);
+    else byBackend.set(candidate.backend, [candidate]);
+  }
+  if (byBackend.size <= 1) {
+    const only = [...byBackend.values()];
+    return { alternatives: only, sharedDirectory: only.length ? sharedDirectoryOf(nginxFiles, evidenceFiles(only[0][0].backend)) : "" };
+  }
+  let best;
+  let closest2 = [];
+  for (const [backend, list] of byBackend) {
+    const closeness = closenessOf(nginxFiles, evidenceFiles(backend));
+    const order = best ? compareCloseness(closeness, best) : 1;
+    if (order > 0) {
+      best = closeness;
+      closest2 = [list];
+    } else if (order === 0) closest2.push(list);
+  }
+  return { alternatives: closest2, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest2[0][0].backend)) };
+}
+function mayReach(nginxFiles, backend, local, deploymentRoots) {
+  if (deploymentRoots.length > 0) {
+    const nginxDeployment = deploymentOf(nginxFiles[0], deploymentRoots);
+    if (!evidenceFiles(backend).some((file) => deploymentOf(file, deploymentRoots) === nginxDeployment)) return false;
+  }
+  return !local || sharesLoopback(nginxFiles, backend);
+}
+function deploymentOf(file, roots) {
+  let found;
+  for (const root of roots) {
+    const inside = root === "" || root === "." || file === root || file.startsWith(root.endsWith("/") ? root : root + "/");
+    if (inside && (found === void 0 || root.length > found.length)) found = root;
+  }
+  return found;
+}
+function evidenceFiles(backend) {
+  const files = /* @__PURE__ */ new Set([backend.file]);
+  for (const listener of backend.listeners) files.add(listener.span.file);
+  for (const launch of backendLaunches(backend)) if (launch.file) files.add(launch.file);
+  return [...files];
+}
+function sharesLoopback(nginxFiles, backend) {
+  const launches = backendLaunches(backend);
+  if (launches.length === 0) return true;
+  return launches.some((launch) => launch.kind !== "kubernetes" || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
+}
+function directorySegments(file) {
+  const segments = file.split("/");
+  segments.pop();
+  return segments.filter((segment) => segment !== "" && segment !== ".");
+}
+function commonSegments(a, b) {
+  const x = directorySegments(a);
+  const y = directorySegments(b);
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.slice(0, i);
+}
+function sharedDirectoryDepth(a, b) {
+  return commonSegments(a, b).length;
+}
+function closenessOf(nginxFiles, backendFiles) {
+  let best = { shared: -1, steps: Infinity };
+  for (const a of nginxFiles) {
+    for (const b of backendFiles) {
+      const shared = commonSegments(a, b).length;
+      const candidate = { shared, steps: directorySegments(a).length + directorySegments(b).length - 2 * shared };
+      if (compareCloseness(candidate, best) > 0) best = candidate;
+    }
+  }
+  return best;
+}
+function compareCloseness(a, b) {
+  return a.shared - b.shared || b.steps - a.steps;
+}
+function sharedDirectoryOf(nginxFiles, backendFiles) {
+  let best = [];
+  for (const a of nginxFiles) for (const b of backendFiles) {
+    const common = commonSegments(a, b);
+    if (common.length > best.length) best = common;
+  }
+  return best.join("/");
+}
+
+// src/model/links.ts
 var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "ip6-localhost"]);
 var ALL_INTERFACES = /* @__PURE__ */ new Set(["0.0.0.0", "::", "*", "", "[::]"]);
 function isLoopback(host) {
@@ -34606,13 +34697,37 @@ function computeLinks(model) {
       ...isLoopback(address.host) ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
       ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
     ])].sort((a, b) => a - b);
+    const found = [];
     for (const index of candidates) {
       const { backend, listener } = ordered2[index];
       const match = matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
-      if (match) links.push({ target, listener, backend, ...match });
+      if (match) found.push({ target, listener, backend, ...match, local: match.reason === "same-address" || match.reason === "same-socket-path" });
+    }
+    if (found.length === 0) continue;
+    const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+    const choice = chooseReachable(nginxFiles, found, model.deploymentRoots ?? []);
+    if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
+    const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
+    const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
+    for (const { local, ...link } of picked) {
+      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory), alternatives: others });
     }
   }
   return links;
+}
+var MAX_ALTERNATIVES = 4;
+function alternativeCount(model) {
+  return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
+}
+function scopeOf(link, sharedDirectory) {
+  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : "";
+  if (link.reason === "compose-service") {
+    const compose = backendLaunches(link.backend).find((launch) => launch.kind === "compose");
+    const dir = compose?.file ? compose.file.split("/").slice(0, -1).join("/") : "";
+    return `compose project ${dir ? dir + "/" : "./"}`;
+  }
+  if (link.reason === "kubernetes-service") return `Kubernetes Service network${where}`;
+  return `one host's loopback${where}`;
 }
 
 // src/model/nginx-defaults.ts
@@ -38060,16 +38175,35 @@ var NginxHttpScope = class {
   passes = [];
   servers = [];
   locations = [];
-  /** nginx matches upstream names case-insensitively; the first definition wins. */
-  findUpstream(name2) {
+  /**
+   * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
+   * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
+   * defined more than once, the definition closest to `fromFile` in the directory tree wins.
+   */
+  findUpstream(name2, fromFile) {
     if (!this.upstreamsByName) {
       this.upstreamsByName = /* @__PURE__ */ new Map();
       for (const group of this.upstreams) {
+        if (!group.block) continue;
         const key = group.name.toLowerCase();
-        if (group.block && !this.upstreamsByName.has(key)) this.upstreamsByName.set(key, group);
+        const list = this.upstreamsByName.get(key);
+        if (list) list.push(group);
+        else this.upstreamsByName.set(key, [group]);
       }
     }
-    return this.upstreamsByName.get(name2.toLowerCase());
+    const groups = this.upstreamsByName.get(name2.toLowerCase());
+    if (!groups || groups.length === 1 || fromFile === void 0) return groups?.[0];
+    let best = groups[0];
+    let bestDepth = -1;
+    for (const group of groups) {
+      const file = group.block.directive.file;
+      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
+      if (depth > bestDepth) {
+        best = group;
+        bestDepth = depth;
+      }
+    }
+    return best;
   }
   upstreamsByName;
   /**
@@ -38110,7 +38244,7 @@ var NginxModel = class {
     for (const scope of this.scopes) {
       for (const pass of scope.passes) {
         if (pass.target.kind !== "unresolved") continue;
-        const elsewhere = this.scopes.map((other) => other.findUpstream(pass.target.host)).find(Boolean);
+        const elsewhere = this.scopes.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
         if (elsewhere) pass.target = { kind: "group", group: elsewhere };
       }
     }
@@ -38209,7 +38343,7 @@ function resolvePass(scope, module2, entry, location) {
     return pass;
   }
   const hostPort = rest.split("/")[0];
-  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort);
+  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, entry.directive.file);
   if (group) {
     pass.target = { kind: "group", group };
     return pass;
@@ -40373,7 +40507,8 @@ var rule18 = defineRule({
         if (draft) yield draft;
         continue;
       }
-      const family = address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp") : [];
+      const nginxFiles = [target.span.file, ...target.passes.map((pass2) => pass2.entry.directive.file)];
+      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp") : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
       const pass = target.passes[0];
       const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
@@ -40899,6 +41034,7 @@ function readTreeUncached(options) {
     from: from.replace(/\/+$/, "") || "/",
     to: nodePath19.resolve(configDir, to)
   }));
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath19.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   diagnostics.push(...nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
@@ -40939,6 +41075,7 @@ function readTreeUncached(options) {
     backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -40955,29 +41092,38 @@ function lintSync(options = {}) {
     const value = typeof setting === "string" ? setting : setting.severity;
     return value ?? fallback;
   };
-  const findings = [];
   const ranRules = [];
-  for (const rule24 of RULES) {
-    const severity = severityOf(rule24.id, rule24.severity);
-    if (severity === "off") continue;
-    ranRules.push({ id: rule24.id, severity, category: rule24.category, description: rule24.meta.description, docsUrl: rule24.meta.docsUrl });
-    try {
-      for (const draft of rule24.check(model)) {
-        const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
-        findings.push({
-          ruleId: rule24.id,
-          messageId: draft.messageId,
-          message: renderMessage(rule24.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
-          severity: capped,
-          primary: draft.primary,
-          related: (draft.related ?? []).slice(0, 3),
-          docsUrl: rule24.meta.docsUrl,
-          fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
-        });
+  const runRules = (view, errors) => {
+    const out = [];
+    for (const rule24 of RULES) {
+      const severity = severityOf(rule24.id, rule24.severity);
+      if (severity === "off") continue;
+      if (errors) ranRules.push({ id: rule24.id, severity, category: rule24.category, description: rule24.meta.description, docsUrl: rule24.meta.docsUrl });
+      try {
+        for (const draft of rule24.check(view)) {
+          const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
+          out.push({
+            ruleId: rule24.id,
+            messageId: draft.messageId,
+            message: renderMessage(rule24.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+            severity: capped,
+            primary: draft.primary,
+            related: (draft.related ?? []).slice(0, 3),
+            docsUrl: rule24.meta.docsUrl,
+            fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
+          });
+        }
+      } catch (error) {
+        errors?.push(internalError(rule24, error, nodePath19.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
-    } catch (error) {
-      diagnostics.push(internalError(rule24, error, nodePath19.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
     }
+    return out;
+  };
+  const findings = runRules(model, diagnostics);
+  const alternatives = alternativeCount(model);
+  if (alternatives > 1) {
+    const views = Array.from({ length: alternatives - 1 }, (_, i) => runRules({ ...model, linkAlternative: i + 1 }, void 0));
+    findings.splice(0, findings.length, ...holdingForEveryAlternative([findings, ...views]));
   }
   const comments = /* @__PURE__ */ new Map();
   for (const file of nginx.files.values()) {
@@ -41068,6 +41214,30 @@ function lintSync(options = {}) {
     links
   };
 }
+function holdingForEveryAlternative(runs) {
+  const placeOf = (finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
+  const seenIn = /* @__PURE__ */ new Map();
+  for (const run of runs) for (const place of new Set(run.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
+  const out = [];
+  const kept = /* @__PURE__ */ new Set();
+  for (const run of runs) {
+    for (const finding of run) {
+      const place = placeOf(finding);
+      if ((seenIn.get(place) ?? 0) === runs.length) {
+        if (run === runs[0]) out.push(finding);
+        continue;
+      }
+      if (kept.has(place)) continue;
+      kept.add(place);
+      out.push({
+        ...finding,
+        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? "info" : finding.severity,
+        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`
+      });
+    }
+  }
+  return out;
+}
 function reportLinks(links) {
   const seen = /* @__PURE__ */ new Set();
   const out = [];
@@ -41081,7 +41251,9 @@ function reportLinks(links) {
       nginx: { address: link.target.address.text, span: span2 },
       backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
       reason: link.reason,
-      detail: link.detail
+      detail: link.detail,
+      scope: link.scope,
+      alternatives: link.alternatives.map((backend) => ({ kind: backend.kind, name: backend.name }))
     });
   }
   const order = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset;
@@ -41126,6 +41298,27 @@ function chooseNginxVersion(option, config, images) {
   }
   if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
   return UNKNOWN_VERSION;
+}
+function resolveDeployments(patterns, configDir, files, where) {
+  const roots = /* @__PURE__ */ new Set();
+  patterns.forEach((pattern, index) => {
+    const wildcard = pattern.endsWith("/*");
+    const base = wildcard ? pattern.slice(0, -2) : pattern;
+    if (/[*?[\]]/.test(base)) {
+      throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
+    }
+    const dir = nodePath19.resolve(configDir, base);
+    if (!wildcard) {
+      roots.add(dir);
+      return;
+    }
+    for (const file of files) {
+      const relative4 = nodePath19.relative(dir, file);
+      if (relative4.startsWith("..") || nodePath19.isAbsolute(relative4) || !relative4.includes(nodePath19.sep)) continue;
+      roots.add(nodePath19.join(dir, relative4.split(nodePath19.sep)[0]));
+    }
+  });
+  return [...roots];
 }
 function checkRuleIds(config, where) {
   for (const id2 of Object.keys(config.rules ?? {})) {

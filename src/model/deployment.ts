@@ -30,4 +30,15 @@ export interface Deployment {
   limits: SystemLimit[];
   /** Services, workloads, Ingresses and the ingress-nginx controller's configuration. */
   kubernetes: KubernetesModel;
+  /**
+   * Display paths of the deployments the user declared (`deployments` in .cfglint.json): an
+   * address never links from one to another.
+   */
+  deploymentRoots?: string[];
+  /**
+   * Where the tree leaves it open which of several backends serves an address, which one this
+   * view of the model links (0-based; see src/model/scopes.ts). The engine runs the rules once per
+   * alternative.
+   */
+  linkAlternative?: number;
 }

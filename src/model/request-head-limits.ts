@@ -2,7 +2,7 @@
  * The limits a backend listener puts on a request's head (request line and headers), normalised
  * so that checks/header-size-backend compares them with nginx's large_client_header_buffers
  * without knowing which server it is (SERVERS.md §2.3, §3.2, §3.3, §4, §9 rows 4, 17;
- * docs/servers/uvicorn.md).
+ * docs/uvicorn.md).
  */
 import type { Backend, Listener, Setting } from './backend';
 import { effectiveRequestLineLimit } from './gunicorn';
@@ -106,7 +106,7 @@ function gunicornLimits(line: Setting | undefined, field: Setting | undefined): 
 
 /**
  * h11 refuses a head only when, after a read, the part of it still incomplete in its buffer is
- * larger than max_incomplete_event_size (h11/_connection.py next_event; docs/servers/uvicorn.md
+ * larger than max_incomplete_event_size (h11/_connection.py next_event; docs/uvicorn.md
  * has the run): a head that arrives in one read passes whatever its size. So it bites only
  * sometimes, and is reported as info.
  */

@@ -41,6 +41,24 @@ describe('upstream-keepalive-timeout with uvicorn', () => {
     expect(finding.related[0]).toMatchObject({ span: { file: 'Dockerfile', start: { line: 2 } } });
   });
 
+  test('a compose service name: nginx\'s `server api:8000` reaches the service that runs uvicorn', () => {
+    const compose = [
+      'services:',
+      '  api:',
+      '    image: python:3.12-slim',
+      '    command: ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]',
+      '  web:',
+      '    image: nginx:1.24',
+      '    volumes:',
+      '      - ./nginx/app.conf:/etc/nginx/conf.d/default.conf:ro',
+      '',
+    ].join('\n');
+    const findings = lintDiskTree({ 'nginx/app.conf': UPSTREAM.replace('127.0.0.1:8000', 'api:8000'), 'compose.yaml': compose });
+    const keepalive = ofRule(findings, 'upstream-keepalive-timeout');
+    expect(keepalive).toHaveLength(1);
+    expect(keepalive[0].related[0].span.file).toBe('compose.yaml');
+  });
+
   test('silent when uvicorn keeps connections longer than nginx (--timeout-keep-alive 75)', () => {
     const findings = lintDiskTree({ 'nginx/app.conf': UPSTREAM, Dockerfile: dockerfile(['--port', '8000', '--timeout-keep-alive', '75']) });
     expect(ofRule(findings, 'upstream-keepalive-timeout')).toEqual([]);

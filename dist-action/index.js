@@ -27409,6 +27409,7 @@ function backendForLaunch2(launch) {
   const https = ["ssl_certfile", "ssl_keyfile"].some((name2) => settings.get(name2).source.kind === "file");
   const { address, option, span: span2 } = addressOf(settings, launch);
   backend.listeners.push({ backend, address, protocol: https ? "https" : "http", option, span: span2, keepAlive });
+  for (const [name2, setting] of settings) if (setting.source.kind === "default" && SETTINGS2[name2].default.value === void 0) settings.delete(name2);
   return backend;
 }
 function resolveSetting(name2, spec, parsed, launch) {

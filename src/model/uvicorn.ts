@@ -5,7 +5,8 @@
  * Settings use uvicorn's own parameter names in canonical units: `host`, `port`, `uds`, `fd`,
  * `http` (the implementation named: `auto`, `h11`, `httptools` or a class path),
  * `timeout_keep_alive` (ms), `limit_max_requests` (count, 0 = no limit), `backlog` (count),
- * `h11_max_incomplete_event_size` (bytes: h11's buffer limit for a request head). Precedence,
+ * `h11_max_incomplete_event_size` (bytes: h11's buffer limit for a request head); `uds`, `fd`,
+ * `ssl_keyfile` and `ssl_certfile` only when the tree gives them. Precedence,
  * lowest first (click's auto_envvar_prefix "UVICORN", uvicorn/main.py): defaults < environment
  * `UVICORN_<NAME>` < command line.
  */

@@ -111,12 +111,13 @@ function capture(dir: string, args: string[], env: Record<string, string>): Reco
 
 /** What the model's value of each setting means in uvicorn's keyword arguments. */
 function expectedKeyword(backend: UvicornBackend, name: string): unknown {
-  const setting = backend.settings.get(name)!;
+  const setting = backend.settings.get(name);
+  // Not listed: not given, which uvicorn passes as None.
+  if (!setting) return null;
   if (name === 'timeout_keep_alive') return (setting.value as number) / 1000;
   if (name === 'limit_max_requests') return setting.value === 0 ? null : setting.value;
   // uvicorn passes None and h11 applies its own default: the model holds that default.
   if (name === 'h11_max_incomplete_event_size') return setting.source.kind === 'default' ? null : setting.value;
-  if ((name === 'uds' || name === 'fd' || name === 'ssl_certfile' || name === 'ssl_keyfile') && setting.source.kind === 'default') return null;
   return setting.value;
 }
 

@@ -86,6 +86,8 @@ function backendForLaunch(launch: Launch): UvicornBackend {
   const https = ['ssl_certfile', 'ssl_keyfile'].some((name) => settings.get(name)!.source.kind === 'file');
   const { address, option, span } = addressOf(settings, launch);
   backend.listeners.push({ backend, address, protocol: https ? 'https' : 'http', option, span, keepAlive });
+  // Options whose default is "not given" (None) are listed only when the tree gives them.
+  for (const [name, setting] of settings) if (setting.source.kind === 'default' && SETTINGS[name].default.value === undefined) settings.delete(name);
   return backend;
 }
 

@@ -6,6 +6,7 @@ import type { Deployment } from '../src/model/deployment';
 import { canonicalSocketPath, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
 import { mayReach } from '../src/model/scopes';
+import { mayServe, unmodelledServers } from '../src/model/unmodelled-servers';
 import type { Span } from '../src/report/finding';
 
 const ID = 'upstream-unreachable';
@@ -87,6 +88,7 @@ export const rule = defineRule({
     };
 
     const listeners = model.backends.flatMap((backend) => backend.listeners);
+    const unmodelled = unmodelledServers(model);
     // A listener whose address the tree does not determine (fd://, ${port}) may be the one: assume nothing.
     if (listeners.some((listener) => listener.address.kind === 'other')) return;
     // linkDeployment builds its own targets: compare them by the span nginx names the address with.
@@ -107,6 +109,8 @@ export const rule = defineRule({
         // Only what this nginx could reach: its own deployment, its own network namespace.
         .filter((l) => mayReach(nginxFiles, l.backend as Backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
+      // A server cfglint does not model (daphne, node, php-fpm, …) may be the one listening there.
+      if (mayServe(unmodelled, address.kind === 'unix' ? address : { kind: 'tcp', port: address.port })) continue;
       const pass = target.passes[0];
       // The listeners that speak what nginx sends first: the likeliest meant ones.
       const speaks = (l: Listener) => SPOKEN[pass.module].includes(l.protocol);

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CATALINA_HOME, Experiment, LabRun, NGINX, Outcome, serverMissing, UWSGI, GUNICORN, Variant } from './harness/experiment';
+import { CATALINA_HOME, Experiment, LabRun, NGINX, Outcome, PYTHON3, serverMissing, UWSGI, GUNICORN, Variant } from './harness/experiment';
 import type { LintVerdict } from './harness/lint';
 import { versionLine } from './harness/process';
 import { EXPERIMENTS } from './experiments';
@@ -52,6 +52,8 @@ function backendVersion(experiment: Experiment): string {
       return `uWSGI ${versionLine(UWSGI, ['--version']) ?? '(version unknown)'}`;
     case 'tomcat':
       return versionLine('java', ['-cp', path.join(CATALINA_HOME, 'lib/catalina.jar'), 'org.apache.catalina.util.ServerInfo'])?.replace(/^Server version:\s*/, '') ?? 'Tomcat (version unknown)';
+    case 'uvicorn':
+      return versionLine(PYTHON3, ['-m', 'uvicorn', '--version'])?.replace(/^Running uvicorn (\S+).*$/, 'uvicorn $1') ?? 'uvicorn (version unknown)';
     case 'none':
       return 'none';
   }

@@ -185,6 +185,9 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const uwsgi = has('uwsgi') || launched
     ? (require('../readers/uwsgi') as typeof import('../readers/uwsgi')).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context)
     : { ...emptyOutput(), backends: [] };
+  const uvicorn = launch.launches.some((candidate) => candidate.program === 'uvicorn')
+    ? (require('../readers/uvicorn') as typeof import('../readers/uvicorn')).readUvicorn(launch.launches)
+    : { ...emptyOutput(), backends: [] };
   const tomcat = has('tomcat', 'catalina-properties')
     ? (require('../readers/tomcat') as typeof import('../readers/tomcat')).readTomcat(filesByFormat.tomcat ?? [], filesByFormat['catalina-properties'] ?? [], context)
     : { ...emptyOutput(), backends: [] };
@@ -206,7 +209,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
-  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
+  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
   for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
 
   const model: Deployment = {
@@ -216,7 +219,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     }, ingressNginx.root ? [ingressNginx.root] : []),
     nginxVersion,
     launches: launch.launches,
-    backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
+    backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
     ...(deploymentRoots.length > 0 ? { deploymentRoots } : {}),

@@ -24,7 +24,7 @@ export interface Deployment {
   environment: Environment;
   /** Every process start the tree describes (systemd, Dockerfile, compose, Procfile, scripts). */
   launches: Launch[];
-  /** Every Gunicorn, uWSGI, Tomcat and Spring Boot server the tree configures. */
+  /** Every Gunicorn, uWSGI, uvicorn, Tomcat and Spring Boot server the tree configures. */
   backends: Backend[];
   /** somaxconn and open-file limits, with whom they apply to. */
   limits: SystemLimit[];

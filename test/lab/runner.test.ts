@@ -52,7 +52,7 @@ describe('experiments', () => {
 describe('selectExperiments', () => {
   it('takes a rule id (all its experiments) or an experiment id, and rejects an unknown one', () => {
     expect(selectExperiments([]).length).toBe(EXPERIMENTS.length);
-    expect(selectExperiments(['upstream-keepalive-timeout']).map((e) => e.id).sort()).toEqual(['upstream-keepalive-timeout', 'upstream-keepalive-timeout-tomcat']);
+    expect(selectExperiments(['upstream-keepalive-timeout']).map((e) => e.id).sort()).toEqual(['upstream-keepalive-timeout', 'upstream-keepalive-timeout-tomcat', 'upstream-keepalive-timeout-uvicorn']);
     expect(selectExperiments(['upstream-keepalive-timeout-tomcat']).map((e) => e.id)).toEqual(['upstream-keepalive-timeout-tomcat']);
     expect(() => selectExperiments(['no-such-rule'])).toThrow('no experiment for no-such-rule');
   });

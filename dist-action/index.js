@@ -396,24 +396,24 @@ var require_scope = __commonJS({
           return;
         return vs.get(keyOrRef);
       }
-      scopeRefs(scopeName, values = this._values) {
-        return this._reduceValues(values, (name2) => {
+      scopeRefs(scopeName, values2 = this._values) {
+        return this._reduceValues(values2, (name2) => {
           if (name2.scopePath === void 0)
             throw new Error(`CodeGen: name "${name2}" has no value`);
           return (0, code_1._)`${scopeName}${name2.scopePath}`;
         });
       }
-      scopeCode(values = this._values, usedValues, getCode) {
-        return this._reduceValues(values, (name2) => {
+      scopeCode(values2 = this._values, usedValues, getCode) {
+        return this._reduceValues(values2, (name2) => {
           if (name2.value === void 0)
             throw new Error(`CodeGen: name "${name2}" has no value`);
           return name2.value.code;
         }, usedValues, getCode);
       }
-      _reduceValues(values, valueCode, usedValues = {}, getCode) {
+      _reduceValues(values2, valueCode, usedValues = {}, getCode) {
         let code = code_1.nil;
-        for (const prefix in values) {
-          const vs = values[prefix];
+        for (const prefix in values2) {
+          const vs = values2[prefix];
           if (!vs)
             continue;
           const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
@@ -7903,13 +7903,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path) {
+      _test(originalPath, cache2, path) {
         checkPath(
           path,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path ? this._t(path, cache) : {
+        return path ? this._t(path, cache2) : {
           ignored: false,
           unignored: false
         };
@@ -7926,13 +7926,13 @@ var require_ignore = __commonJS({
         const literal2 = this._rules.testLiteral(path);
         return literal2.ignored || literal2.unignored ? literal2 : dir;
       }
-      _t(path, cache) {
-        if (path in cache) {
-          return cache[path];
+      _t(path, cache2) {
+        if (path in cache2) {
+          return cache2[path];
         }
         const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
+        return cache2[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
       }
       ignores(path) {
         return this._test(path, this._ignoreCache, convertPath(path)).ignored;
@@ -8309,13 +8309,13 @@ function makePalette(color) {
   };
 }
 function makeLineSource(ctx) {
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   return (file) => {
-    if (!cache.has(file)) {
+    if (!cache2.has(file)) {
       const source = ctx.readSource(file);
-      cache.set(file, source === void 0 ? void 0 : splitLines(source));
+      cache2.set(file, source === void 0 ? void 0 : splitLines(source));
     }
-    return cache.get(file);
+    return cache2.get(file);
   };
 }
 function plural(count, noun) {
@@ -8616,8 +8616,8 @@ function isTomcatListener(listener) {
 function connectorFor(listener) {
   return isTomcatListener(listener) ? listener.connector : void 0;
 }
-function tomcatHas(version, firsts, unknown2) {
-  if (version.kind === "unknown") return unknown2;
+function tomcatHas(version, firsts, unknown3) {
+  if (version.kind === "unknown") return unknown3;
   const line = version.minor !== void 0 ? `${version.major}.${version.minor}` : Object.keys(firsts).filter((key) => key.split(".")[0] === String(version.major)).sort().pop() ?? "";
   const first = firsts[line] ?? firsts[String(version.major)];
   if (first !== void 0) return version.patch === void 0 || version.patch >= first;
@@ -8886,9 +8886,37 @@ var init_gunicorn_settings = __esm({
   }
 });
 
+// src/model/uvicorn.ts
+var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
+var init_uvicorn = __esm({
+  "src/model/uvicorn.ts"() {
+    "use strict";
+    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
+  }
+});
+
 // src/model/launch.ts
 function knownValue(arg) {
   return arg && !arg.unresolved ? arg.value : void 0;
+}
+function optionValues(launch, long, short = []) {
+  const found = [];
+  const argv = launch.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const text3 = argv[i].value;
+    if (text3 === "--") break;
+    const separate = [...long, ...short].includes(text3);
+    if (separate) {
+      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
+      i++;
+      continue;
+    }
+    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
+    if (glued === void 0) continue;
+    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
+    found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
+  }
+  return found;
 }
 var init_launch = __esm({
   "src/model/launch.ts"() {
@@ -10616,9 +10644,9 @@ function sliceArg(raw, from, to = raw.value.length) {
   const end = offsets.length > 0 ? Math.max(...offsets) + 1 : start;
   return { ...raw, value: raw.value.slice(from, to), offsets, start, end };
 }
-function lookupIn(values, missing) {
+function lookupIn(values2, missing) {
   return (name2) => {
-    const found = values.get(name2);
+    const found = values2.get(name2);
     if (found) return found.unresolved.length > 0 ? "unknown" : { value: found.value };
     return typeof missing === "function" ? missing(name2) : missing;
   };
@@ -15047,10 +15075,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15064,7 +15092,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15088,7 +15116,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15104,7 +15132,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15195,7 +15223,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15209,13 +15237,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep4 + cb;
-              sep4 = "";
+                comment2 += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -15258,18 +15286,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15323,8 +15351,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap3 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15336,7 +15364,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15347,8 +15375,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15365,7 +15393,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -15545,7 +15573,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -15562,24 +15590,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent2.slice(trimIndent) + content2;
-          sep4 = "\n";
+          value += sep5 + indent2.slice(trimIndent) + content2;
+          sep5 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent2.slice(trimIndent) + content2;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent2.slice(trimIndent) + content2;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content2;
-          sep4 = " ";
+          value += sep5 + content2;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -15762,25 +15790,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -16590,14 +16618,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -17764,18 +17792,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -17928,15 +17956,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18130,13 +18158,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -21798,10 +21826,10 @@ var init_dist = __esm({
       get node() {
         if (!this.buffer)
           return this._tree;
-        let cache = this.bufferNode, result = null, depth = 0;
-        if (cache && cache.context == this.buffer) {
+        let cache2 = this.bufferNode, result = null, depth = 0;
+        if (cache2 && cache2.context == this.buffer) {
           scan: for (let index = this.index, d = this.stack.length; d >= 0; ) {
-            for (let c = cache; c; c = c._parent)
+            for (let c = cache2; c; c = c._parent)
               if (c.index == index) {
                 if (index == this.index)
                   return c;
@@ -23686,17 +23714,17 @@ var init_dist2 = __esm({
       @internal
       */
       parseDialect(dialect) {
-        let values = Object.keys(this.dialects), flags = values.map(() => false);
+        let values2 = Object.keys(this.dialects), flags = values2.map(() => false);
         if (dialect)
           for (let part2 of dialect.split(" ")) {
-            let id2 = values.indexOf(part2);
+            let id2 = values2.indexOf(part2);
             if (id2 >= 0)
               flags[id2] = true;
           }
         let disabled = null;
-        for (let i = 0; i < values.length; i++)
+        for (let i = 0; i < values2.length; i++)
           if (!flags[i]) {
-            for (let j = this.dialects[values[i]], id2; (id2 = this.data[j++]) != 65535; )
+            for (let j = this.dialects[values2[i]], id2; (id2 = this.data[j++]) != 65535; )
               (disabled || (disabled = new Uint8Array(this.maxTerm + 1)))[id2] = 1;
           }
         return new Dialect(dialect, flags, disabled);
@@ -24818,7 +24846,7 @@ function binary(a, op, b, from, to) {
     }
     return { known: true, value, from, to };
   };
-  const unknown2 = (reason) => ({ known: false, reason });
+  const unknown3 = (reason) => ({ known: false, reason });
   const x = numeric(a.value);
   const y = numeric(b.value);
   if (x && y) {
@@ -24832,13 +24860,13 @@ function binary(a, op, b, from, to) {
       case "*":
         return result({ type, value: x.value * y.value });
       case "/":
-        return y.value === 0 ? unknown2("a division by zero") : result({ type: "float", value: x.value / y.value });
+        return y.value === 0 ? unknown3("a division by zero") : result({ type: "float", value: x.value / y.value });
       case "//":
-        return y.value === 0 ? unknown2("a division by zero") : result({ type, value: Math.floor(x.value / y.value) });
+        return y.value === 0 ? unknown3("a division by zero") : result({ type, value: Math.floor(x.value / y.value) });
       case "%":
-        return y.value === 0 ? unknown2("a division by zero") : result({ type, value: x.value - y.value * Math.floor(x.value / y.value) });
+        return y.value === 0 ? unknown3("a division by zero") : result({ type, value: x.value - y.value * Math.floor(x.value / y.value) });
       case "**":
-        if (ints && y.value < 0) return x.value === 0 ? unknown2("a division by zero") : result({ type: "float", value: x.value ** y.value });
+        if (ints && y.value < 0) return x.value === 0 ? unknown3("a division by zero") : result({ type: "float", value: x.value ** y.value });
         return result({ type, value: x.value ** y.value });
     }
     if (ints && Math.abs(x.value) <= 2147483647 && Math.abs(y.value) <= 2147483647) {
@@ -24850,12 +24878,12 @@ function binary(a, op, b, from, to) {
         case "^":
           return result({ type: "int", value: x.value ^ y.value });
         case "<<":
-          return y.value < 0 || y.value > 31 ? unknown2("a shift this reader does not compute") : result({ type: "int", value: x.value * 2 ** y.value });
+          return y.value < 0 || y.value > 31 ? unknown3("a shift this reader does not compute") : result({ type: "int", value: x.value * 2 ** y.value });
         case ">>":
-          return y.value < 0 ? unknown2("a negative shift") : result({ type: "int", value: Math.floor(x.value / 2 ** y.value) });
+          return y.value < 0 ? unknown3("a negative shift") : result({ type: "int", value: Math.floor(x.value / 2 ** y.value) });
       }
     }
-    return unknown2(`"${op}" is not evaluated`);
+    return unknown3(`"${op}" is not evaluated`);
   }
   const av = a.value;
   const bv = b.value;
@@ -24871,7 +24899,7 @@ function binary(a, op, b, from, to) {
       }
     }
   }
-  return unknown2(`"${op}" between a ${av.type} and a ${bv.type}`);
+  return unknown3(`"${op}" between a ${av.type} and a ${bv.type}`);
 }
 function collectLoads(script, text3, loaded) {
   const slice = (node) => text3.slice(node.from, node.to);
@@ -25559,15 +25587,15 @@ __export(gunicorn_exports, {
 });
 function readGunicorn(files, launches, context) {
   const output = { ...emptyOutput(), backends: [] };
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   const read = (absolute, linked) => {
-    if (cache.has(absolute)) {
-      const known2 = cache.get(absolute);
+    if (cache2.has(absolute)) {
+      const known2 = cache2.get(absolute);
       if (known2 && linked) known2.config.looksLikeConfig = true;
       return known2;
     }
     const file = readConfigFile(absolute, linked, context, output);
-    cache.set(absolute, file);
+    cache2.set(absolute, file);
     return file;
   };
   const linkedFiles = /* @__PURE__ */ new Set();
@@ -25791,8 +25819,8 @@ function resolve3(name2, layers, defaults) {
     const entry = layer.entries.get(name2);
     if (entry) return { items: entry.items, text: entry.text, source: { kind: "file", span: entry.span } };
     if (layer.allUnknown) {
-      const unknown2 = layer.allUnknown;
-      return { items: [{ converted: { ok: false, reason: unknown2.reason }, text: unknown2.text, span: unknown2.span }], text: unknown2.text, source: { kind: "file", span: unknown2.span } };
+      const unknown3 = layer.allUnknown;
+      return { items: [{ converted: { ok: false, reason: unknown3.reason }, text: unknown3.text, span: unknown3.span }], text: unknown3.text, source: { kind: "file", span: unknown3.span } };
     }
   }
   return defaults(name2);
@@ -25922,9 +25950,9 @@ function effectiveWorker(uri, threads) {
     tornado: "tornado",
     "gunicorn.workers.gtornado.TornadoWorker": "tornado",
     "uvicorn.workers.UvicornWorker": "uvicorn",
-    "uvicorn.workers.UvicornH11Worker": "uvicorn",
+    "uvicorn.workers.UvicornH11Worker": "uvicorn_h11",
     "uvicorn_worker.UvicornWorker": "uvicorn",
-    "uvicorn_worker.UvicornH11Worker": "uvicorn"
+    "uvicorn_worker.UvicornH11Worker": "uvicorn_h11"
   };
   return kinds[name2] ?? "custom";
 }
@@ -25943,6 +25971,7 @@ function keepAliveOf(kind, keepalive) {
       if (seconds === 0) return { kind: "closesAfterResponse", reason: `keepalive = 0 turns keep-alive off in the ${kind} worker (20.1.0 workers/gthread.py:318, base_async.py:105)` };
       return { kind: "idleTimeout", timeout: keepalive };
     case "uvicorn":
+    case "uvicorn_h11":
       return { kind: "idleTimeout", timeout: keepalive };
     case "tornado":
       if (seconds === 0) return { kind: "closesAfterResponse", reason: "keepalive = 0 turns keep-alive off in the tornado worker (20.1.0 workers/gtornado.py:168)" };
@@ -27284,6 +27313,248 @@ var init_uwsgi = __esm({
   }
 });
 
+// src/readers/uvicorn/command-line.ts
+function parameterOfEnvironment(variable) {
+  if (!variable.startsWith("UVICORN_")) return void 0;
+  const parameter = variable.slice("UVICORN_".length).toLowerCase();
+  return Object.values(OPTIONS).some((spec) => spec.parameter === parameter && !spec.flag) ? parameter : void 0;
+}
+function readUvicornCommandLine(args) {
+  const result = { options: [], positionals: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const text3 = arg.value;
+    if (arg.unresolved) {
+      if (!result.openEnded && arg.unresolved.some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))) result.openEnded = { arg, index: result.options.length };
+      else result.positionals.push(arg);
+      continue;
+    }
+    if (text3 === "--") {
+      result.positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!text3.startsWith("-") || text3 === "-") {
+      result.positionals.push(arg);
+      continue;
+    }
+    const equals = text3.indexOf("=");
+    const name2 = equals === -1 ? text3 : text3.slice(0, equals);
+    const spec = OPTIONS[name2];
+    if (!spec) return { ...result, error: { message: `No such option: ${name2}`, arg } };
+    if (spec.flag) {
+      if (equals !== -1) return { ...result, error: { message: `Option '${name2}' does not take a value.`, arg } };
+      result.options.push({ parameter: spec.parameter, option: arg });
+      continue;
+    }
+    if (equals !== -1) {
+      result.options.push({ parameter: spec.parameter, option: arg, value: { text: text3.slice(equals + 1), span: valuePart(arg, equals + 1) } });
+      continue;
+    }
+    const next = args[i + 1];
+    if (!next) return { ...result, error: { message: `Option '${name2}' requires an argument.`, arg } };
+    result.options.push({ parameter: spec.parameter, option: arg, value: { text: next.value, span: next.span, unresolved: next.unresolved } });
+    i++;
+  }
+  if (!result.error && result.positionals.length > 1 && !result.positionals[1].unresolved) {
+    result.error = { message: `Got unexpected extra argument (${result.positionals[1].value})`, arg: result.positionals[1] };
+  }
+  return result;
+}
+function valuePart(arg, from) {
+  const span2 = arg.span;
+  const width = span2.end.offset - span2.start.offset;
+  if (span2.start.line !== span2.end.line) return span2;
+  const shift = width === arg.value.length ? 0 : width === arg.value.length + 2 ? 1 : void 0;
+  if (shift === void 0) return span2;
+  const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
+  return { file: span2.file, start: at(from), end: at(arg.value.length) };
+}
+var OPTIONS;
+var init_command_line2 = __esm({
+  "src/readers/uvicorn/command-line.ts"() {
+    "use strict";
+    OPTIONS = {};
+    for (const name2 of [
+      "host",
+      "port",
+      "uds",
+      "fd",
+      "reload-delay",
+      "workers",
+      "loop",
+      "http",
+      "ws",
+      "ws-max-size",
+      "ws-max-queue",
+      "ws-ping-interval",
+      "ws-ping-timeout",
+      "ws-per-message-deflate",
+      "lifespan",
+      "interface",
+      "env-file",
+      "log-config",
+      "log-level",
+      "forwarded-allow-ips",
+      "root-path",
+      "limit-concurrency",
+      "backlog",
+      "limit-max-requests",
+      "timeout-keep-alive",
+      "timeout-graceful-shutdown",
+      "ssl-keyfile",
+      "ssl-certfile",
+      "ssl-keyfile-password",
+      "ssl-version",
+      "ssl-cert-reqs",
+      "ssl-ca-certs",
+      "ssl-ciphers",
+      "app-dir",
+      "h11-max-incomplete-event-size"
+    ]) OPTIONS[`--${name2}`] = { parameter: name2.replace(/-/g, "_") };
+    OPTIONS["--reload-dir"] = { parameter: "reload_dirs" };
+    OPTIONS["--reload-include"] = { parameter: "reload_includes" };
+    OPTIONS["--reload-exclude"] = { parameter: "reload_excludes" };
+    OPTIONS["--header"] = { parameter: "headers" };
+    for (const name2 of ["reload", "factory", "debug", "version", "help"]) OPTIONS[`--${name2}`] = { parameter: name2, flag: true };
+    for (const name2 of ["access-log", "use-colors", "proxy-headers", "server-header", "date-header"]) {
+      OPTIONS[`--${name2}`] = { parameter: name2.replace(/-/g, "_"), flag: true };
+      OPTIONS[`--no-${name2}`] = { parameter: name2.replace(/-/g, "_"), flag: true };
+    }
+  }
+});
+
+// src/readers/uvicorn/index.ts
+var uvicorn_exports = {};
+__export(uvicorn_exports, {
+  readUvicorn: () => readUvicorn
+});
+function readUvicorn(launches) {
+  const output = { ...emptyOutput(), backends: [] };
+  for (const launch of launches) {
+    if (launch.program !== "uvicorn") continue;
+    try {
+      output.backends.push(backendForLaunch2(launch));
+    } catch (error) {
+      output.diagnostics.push(internalProblem2(launch.span, error));
+    }
+  }
+  return output;
+}
+function internalProblem2(span2, error) {
+  return {
+    ruleId: "internal-error",
+    message: `The uvicorn reader failed here and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
+    primary: span2,
+    related: []
+  };
+}
+function backendForLaunch2(launch) {
+  const parsed = readUvicornCommandLine(launch.argv.slice(1));
+  const settings = /* @__PURE__ */ new Map();
+  for (const [name2, spec] of Object.entries(SETTINGS2)) settings.set(name2, resolveSetting(name2, spec, parsed, launch));
+  const backend = {
+    kind: "uvicorn",
+    name: launch.service ?? launch.file,
+    file: launch.file,
+    listeners: [],
+    settings,
+    launch,
+    launchedBy: [launch],
+    httpParser: settings.get("http").value === "h11" ? "h11" : settings.get("http").value === "httptools" ? "httptools" : void 0
+  };
+  const keepAlive = { kind: "idleTimeout", timeout: settings.get("timeout_keep_alive") };
+  const https = ["ssl_certfile", "ssl_keyfile"].some((name2) => settings.get(name2).source.kind === "file");
+  const { address, option, span: span2 } = addressOf(settings, launch);
+  backend.listeners.push({ backend, address, protocol: https ? "https" : "http", option, span: span2, keepAlive });
+  for (const [name2, setting] of settings) if (setting.source.kind === "default" && SETTINGS2[name2].default.value === void 0) settings.delete(name2);
+  return backend;
+}
+function resolveSetting(name2, spec, parsed, launch) {
+  if (parsed.error) {
+    const reason = `uvicorn rejects the command line (${parsed.error.message})`;
+    return { name: name2, value: void 0, text: reason, unit: spec.unit, source: { kind: "file", span: parsed.error.arg.span } };
+  }
+  const given = parsed.options.filter((option) => option.parameter === name2 && option.value);
+  const last = given[given.length - 1];
+  if (last?.value) {
+    const overridable = parsed.openEnded !== void 0 && parsed.options.indexOf(last) < parsed.openEnded.index;
+    const value = overridable || last.value.unresolved ? void 0 : convert(spec, last.value.text);
+    return { name: name2, value, text: last.value.text, unit: spec.unit, source: { kind: "file", span: last.value.span } };
+  }
+  if (parsed.openEnded) {
+    return { name: name2, value: void 0, text: parsed.openEnded.arg.value, unit: spec.unit, source: { kind: "file", span: parsed.openEnded.arg.span } };
+  }
+  const variable = `UVICORN_${name2.toUpperCase()}`;
+  const fromEnv = parameterOfEnvironment(variable) ? launch.env.get(variable) : void 0;
+  if (fromEnv && fromEnv.value !== "") {
+    const value = fromEnv.unresolved ? void 0 : convert(spec, fromEnv.value);
+    return { name: name2, value, text: fromEnv.value, unit: spec.unit, source: { kind: "file", span: fromEnv.span } };
+  }
+  const source = { kind: "default", reference: spec.default.reference, note: spec.default.note };
+  if ((name2 === "host" || name2 === "port") && launch.externalEnv.length > 0) {
+    return { name: name2, value: void 0, text: spec.default.text, unit: spec.unit, source: { ...source, note: `unless ${variable} comes from an environment file outside the tree` } };
+  }
+  return { name: name2, value: spec.default.value, text: spec.default.text, unit: spec.unit, source };
+}
+function convert(spec, text3) {
+  if (!spec.integer) return text3;
+  const number3 = pythonIntBase10(text3);
+  return number3 === void 0 ? void 0 : number3 * (spec.scale ?? 1);
+}
+function addressOf(settings, launch) {
+  const fd = settings.get("fd");
+  const uds = settings.get("uds");
+  const spanOf2 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
+  const given = (setting) => setting.source.kind === "file";
+  if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf2(fd) };
+  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf2(fd) };
+  if (given(uds)) {
+    if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
+    const directory = knownValue(launch.workingDirectory);
+    const path = nodePath14.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath14.posix.isAbsolute(directory) ? uds.value : nodePath14.posix.join(directory, uds.value);
+    return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
+  }
+  const host = settings.get("host");
+  const port = settings.get("port");
+  const span2 = given(port) ? spanOf2(port) : spanOf2(host);
+  const option = given(port) || !given(host) ? "--port" : "--host";
+  if (typeof host.value !== "string" || typeof port.value !== "number" || port.value <= 0 || port.value > 65535) {
+    return { address: { kind: "other", text: `${host.text}:${port.text}` }, option, span: span2 };
+  }
+  const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
+  return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
+}
+var nodePath14, MAIN, SETTINGS2;
+var init_uvicorn2 = __esm({
+  "src/readers/uvicorn/index.ts"() {
+    "use strict";
+    nodePath14 = __toESM(require("path"));
+    init_launch();
+    init_uvicorn();
+    init_args();
+    init_types();
+    init_command_line2();
+    MAIN = "uvicorn/main.py (encode/uvicorn e6c7ce79, 0.35.0)";
+    SETTINGS2 = {
+      host: { unit: "text", integer: false, default: { value: "127.0.0.1", text: "127.0.0.1", reference: MAIN } },
+      port: { unit: "count", integer: true, default: { value: 8e3, text: "8000", reference: MAIN } },
+      uds: { unit: "text", integer: false, default: { value: void 0, text: "None", reference: MAIN } },
+      fd: { unit: "count", integer: true, default: { value: void 0, text: "None", reference: MAIN } },
+      http: { unit: "text", integer: false, default: { value: "auto", text: "auto", reference: MAIN, note: "httptools when installed, else h11" } },
+      timeout_keep_alive: { unit: "ms", scale: 1e3, integer: true, default: { value: 5e3, text: "5", reference: MAIN } },
+      limit_max_requests: { unit: "count", integer: true, default: { value: 0, text: "None", reference: MAIN, note: "no limit" } },
+      backlog: { unit: "count", integer: true, default: { value: 2048, text: "2048", reference: MAIN } },
+      h11_max_incomplete_event_size: {
+        unit: "bytes",
+        integer: true,
+        default: { value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, text: "None", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "h11's 16 KiB" }
+      },
+      ssl_certfile: { unit: "text", integer: false, default: { value: void 0, text: "None", reference: MAIN } },
+      ssl_keyfile: { unit: "text", integer: false, default: { value: void 0, text: "None", reference: MAIN } }
+    };
+  }
+});
+
 // src/readers/tomcat/defaults.ts
 function connectorDefault(name2, protocol) {
   const doc = protocol === "ajp" ? AJP_DOC : HTTP_DOC;
@@ -27653,10 +27924,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath14.dirname(serverXml); ; dir = nodePath14.dirname(dir)) {
-    const here = images.filter((image) => nodePath14.dirname(image.path) === dir);
+  for (let dir = nodePath15.dirname(serverXml); ; dir = nodePath15.dirname(dir)) {
+    const here = images.filter((image) => nodePath15.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath14.dirname(dir) === dir) break;
+    if (nodePath15.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -27671,11 +27942,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath14, TOMCAT_IMAGE;
+var nodePath15, TOMCAT_IMAGE;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_text();
@@ -30201,21 +30472,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep4 = separator || this.separator;
-        const isDefault = sep4 === this.separator && includeNamespace === true;
+        const sep5 = separator || this.separator;
+        const isDefault = sep5 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep4);
+          ).join(sep5);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep4);
+        ).join(sep5);
       }
       /**
        * Get path as array of tag names.
@@ -31528,8 +31799,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep4 = exp.search(/\s/);
-            const name2 = sep4 === -1 ? exp : exp.substring(0, sep4);
+            const sep5 = exp.search(/\s/);
+            const name2 = sep5 === -1 ? exp : exp.substring(0, sep5);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -32412,9 +32683,9 @@ function readTomcat(serverXmls, catalinaProperties, context) {
     if (!read) continue;
     output.sources.push(read);
     const parsed = parseProperties(read.text);
-    const values = /* @__PURE__ */ new Map();
-    for (const entry of parsed.entries) values.set(entry.key, { value: entry.value, span: read.span(entry.valueStart, entry.valueEnd) });
-    propertyFiles.set(path, { display: read.file, values });
+    const values2 = /* @__PURE__ */ new Map();
+    for (const entry of parsed.entries) values2.set(entry.key, { value: entry.value, span: read.span(entry.valueStart, entry.valueEnd) });
+    propertyFiles.set(path, { display: read.file, values: values2 });
     output.comments.set(read.file, parsed.comments.map((comment2) => ({ span: read.span(comment2.start, comment2.end), text: comment2.text })));
   }
   const images = serverXmls.length > 0 ? findTomcatImages(context) : [];
@@ -32445,7 +32716,7 @@ function readerFailed(reader, source, error) {
   };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath15.dirname(path) === nodePath15.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath16.dirname(path) === nodePath16.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -32610,11 +32881,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath15;
+var nodePath16;
 var init_tomcat2 = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_tomcat();
     init_text();
     init_types();
@@ -32782,7 +33053,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath16.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath17.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -32804,7 +33075,7 @@ function readFile(path, context, output) {
     return void 0;
   }
   output.sources.push(source);
-  const base = nodePath16.basename(path);
+  const base = nodePath17.basename(path);
   const format5 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format5);
@@ -32817,16 +33088,16 @@ function readFile(path, context, output) {
   return { path, source, format: format5, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath16.dirname(path);
-  const parts = dir.split(nodePath16.sep);
+  const dir = nodePath17.dirname(path);
+  const parts = dir.split(nodePath17.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath16.sep) || nodePath16.sep;
+    const root = parts.slice(0, resources).join(nodePath17.sep) || nodePath17.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath16.basename(dir) === "config") return { root: nodePath16.dirname(dir), location: "file-config" };
+  if (nodePath17.basename(dir) === "config") return { root: nodePath17.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -32874,7 +33145,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath16.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath17.join(root, name2)));
     } catch {
     }
   }
@@ -32937,7 +33208,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf(address) } : { name: "server.address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
-  for (const spec of SETTINGS2) {
+  for (const spec of SETTINGS3) {
     const setting = springSetting(spec, resolve6);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
@@ -33092,7 +33363,7 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath16.dirname(launch.file);
+    const launchDir = nodePath17.dirname(launch.file);
     const related = isWithin(root, launchDir) || isWithin(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
@@ -33123,14 +33394,14 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin(dir, maybeParent) {
-  const relative4 = nodePath16.relative(maybeParent, dir);
-  return relative4 === "" || !relative4.startsWith("..") && !nodePath16.isAbsolute(relative4);
+  const relative4 = nodePath17.relative(maybeParent, dir);
+  return relative4 === "" || !relative4.startsWith("..") && !nodePath17.isAbsolute(relative4);
 }
-var nodePath16, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS2, SERVER_KEYS, LOCATION_ORDER;
+var nodePath17, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_text();
     init_types();
     init_tomcat2();
@@ -33141,7 +33412,7 @@ var init_spring_boot = __esm({
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
-    SETTINGS2 = [
+    SETTINGS3 = [
       { keys: ["server.tomcat.connection-timeout", "server.connection-timeout"], kind: "duration", unit: "ms", connector: ["connectionTimeout"] },
       { keys: ["server.tomcat.keep-alive-timeout"], kind: "duration", unit: "ms", connector: ["keepAliveTimeout"] },
       { keys: ["server.tomcat.max-keep-alive-requests"], kind: "int", unit: "count", connector: ["maxKeepAliveRequests"], springDefault: { value: 100, text: "100", reference: TOMCAT_PROPERTIES } },
@@ -33168,7 +33439,7 @@ var init_spring_boot = __esm({
       "server.ssl.key-store",
       "server.ssl.bundle",
       "server.ssl.certificate",
-      ...SETTINGS2.flatMap((spec) => spec.keys)
+      ...SETTINGS3.flatMap((spec) => spec.keys)
     ].map(relaxedKey));
     LOCATION_ORDER = ["classpath", "classpath-config", "file", "file-config"];
   }
@@ -33210,19 +33481,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath17.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath17.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath17.basename(a);
-    const y = nodePath17.basename(b);
+  const main = paths.filter((path) => nodePath18.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath18.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath18.basename(a);
+    const y = nodePath18.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath17, UNLIMITED;
+var nodePath18, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -33272,7 +33543,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath18.basename(path);
+    const name2 = nodePath19.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -33283,11 +33554,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath18, DIRECTORY_PRECEDENCE;
+var nodePath19, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -33482,8 +33753,8 @@ function readKubernetes(files, context) {
       const { documents, problems } = parseYaml(source);
       output.diagnostics.push(...problems);
       for (const document of documents) {
-        const values = readHelmValues(source, document);
-        if (values) kubernetes.helmValues.push(values);
+        const values2 = readHelmValues(source, document);
+        if (values2) kubernetes.helmValues.push(values2);
       }
     });
   }
@@ -33624,8 +33895,8 @@ function stringMap(source, document, node) {
   }
   return out;
 }
-function plainMap(values) {
-  return new Map([...values].map(([key, entry]) => [key, entry.value]));
+function plainMap(values2) {
+  return new Map([...values2].map(([key, entry]) => [key, entry.value]));
 }
 function manifestValue(source, document, map, key) {
   const pair2 = entriesOf(map, document).find((entry) => entry.key === key);
@@ -33771,7 +34042,7 @@ var init_mounted_files = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath20 = __toESM(require("path"));
+var nodePath21 = __toESM(require("path"));
 
 // src/engine/config.ts
 var nodePath = __toESM(require("path"));
@@ -33787,9 +34058,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname14, join: join7 } = require("path");
+    const { dirname: dirname14, join: join8 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join7(dir, "package.json")) && dirname14(dir) !== dir) dir = dirname14(dir);
+    while (!existsSync(join8(dir, "package.json")) && dirname14(dir) !== dir) dir = dirname14(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -33873,7 +34144,7 @@ function formatJsonPath(path) {
 
 // src/engine/run.ts
 var import_crypto2 = require("crypto");
-var nodePath19 = __toESM(require("path"));
+var nodePath20 = __toESM(require("path"));
 init_classify();
 
 // src/discovery/fs.ts
@@ -34194,10 +34465,10 @@ function renderIngressNginx(kubernetes) {
   if (!fallbackAnchor) return { diagnostics };
   const file = fallbackAnchor.file;
   const version = controller?.version;
-  const values = /* @__PURE__ */ new Map();
+  const values2 = /* @__PURE__ */ new Map();
   const valueOf2 = (key, rendering) => {
-    if (!values.has(key)) values.set(key, decide2(key, rendering));
-    return values.get(key);
+    if (!values2.has(key)) values2.set(key, decide2(key, rendering));
+    return values2.get(key);
   };
   const decide2 = (key, rendering) => {
     const fallback = releaseDefault(key, rendering, version);
@@ -34346,6 +34617,93 @@ function block(name2, args, children2, span2, file) {
 // src/engine/run.ts
 init_kubernetes();
 
+// src/model/nginx-values.ts
+var TIME_UNITS = [
+  { unit: "y", ms: 365 * 24 * 3600 * 1e3 },
+  { unit: "M", ms: 30 * 24 * 3600 * 1e3 },
+  { unit: "w", ms: 7 * 24 * 3600 * 1e3 },
+  { unit: "d", ms: 24 * 3600 * 1e3 },
+  { unit: "h", ms: 3600 * 1e3 },
+  { unit: "m", ms: 60 * 1e3 },
+  { unit: "s", ms: 1e3 },
+  { unit: "ms", ms: 1 }
+];
+var NGINX_MAX = 2n ** 63n - 1n;
+function parseNginxTime(text3, kind = "msec") {
+  if (text3.length === 0) return void 0;
+  if (text3[0] === " ") return /^ +\d+$/.test(text3) ? bounded(BigInt(text3.trim()) * 1000n) : void 0;
+  let total = 0n;
+  let lastRank = -1;
+  let i = 0;
+  while (i < text3.length) {
+    let digitsEnd = i;
+    while (digitsEnd < text3.length && text3.charCodeAt(digitsEnd) >= 48 && text3.charCodeAt(digitsEnd) <= 57) digitsEnd++;
+    if (digitsEnd === i) return void 0;
+    const number3 = BigInt(text3.slice(i, digitsEnd));
+    let unitEnd = digitsEnd;
+    while (unitEnd < text3.length && /[a-zA-Z]/.test(text3[unitEnd])) unitEnd++;
+    const unit = text3.slice(digitsEnd, unitEnd);
+    if (unit === "") {
+      if (!/^ *$/.test(text3.slice(unitEnd))) return void 0;
+      total += number3 * 1000n;
+      break;
+    }
+    const rank = TIME_UNITS.findIndex((entry) => entry.unit === unit);
+    if (rank === -1 || rank <= lastRank) return void 0;
+    if (kind === "msec" && (unit === "y" || unit === "M")) return void 0;
+    if (kind === "sec" && unit === "ms") return void 0;
+    lastRank = rank;
+    total += number3 * BigInt(TIME_UNITS[rank].ms);
+    if (total > NGINX_MAX) return void 0;
+    i = unitEnd;
+    while (i < text3.length && text3[i] === " ") i++;
+  }
+  return bounded(total);
+}
+function bounded(value) {
+  return value <= NGINX_MAX ? Number(value) : void 0;
+}
+function parseNginxSize(text3, offset = false) {
+  const match = /^(\d+)([kKmMgG]?)$/.exec(text3);
+  if (!match) return void 0;
+  const unit = match[2].toLowerCase();
+  if (unit === "g" && !offset) return void 0;
+  const factor = unit === "k" ? 1024n : unit === "m" ? 1024n * 1024n : unit === "g" ? 1024n * 1024n * 1024n : 1n;
+  return bounded(BigInt(match[1]) * factor);
+}
+function parseNginxNumber(text3) {
+  return /^\d+$/.test(text3) && Number.isSafeInteger(Number(text3)) ? Number(text3) : void 0;
+}
+function formatMilliseconds(ms) {
+  if (ms % 1e3 !== 0) return `${ms}ms`;
+  const seconds = ms / 1e3;
+  if (seconds !== 0 && seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds !== 0 && seconds % 60 === 0 && seconds >= 120) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+// src/model/backend-describe.ts
+function describeBackendSetting(backend, setting) {
+  const value = typeof setting.value === "number" ? setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.unit === "bytes" ? `${setting.value} bytes` : String(setting.value) : setting.text;
+  const notes = [];
+  if (setting.source.kind === "default") notes.push("default");
+  if (setting.source.kind === "default" && setting.source.note) notes.push(setting.source.note);
+  const workerClass = backend.kind === "gunicorn" ? backend.settings.get("worker_class")?.value : void 0;
+  if (typeof workerClass === "string" && (setting.name === "keepalive" || setting.name === "timeout")) notes.push(`${workerClass} worker`);
+  const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
+  return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
+}
+function backendKindName(kind) {
+  return KIND_NAMES[kind];
+}
+var KIND_NAMES = {
+  gunicorn: "gunicorn",
+  uwsgi: "uWSGI",
+  tomcat: "Tomcat",
+  "spring-boot": "Spring Boot",
+  uvicorn: "uvicorn"
+};
+
 // src/model/limits.ts
 var SOMAXCONN_REFERENCE = "listen(2) (man-pages 6.03); Documentation/networking/ip-sysctl.rst; net/core/net_namespace.c";
 var SYSTEMD_NOFILE_REFERENCE = "systemd-system.conf(5) DefaultLimitNOFILE= (systemd 252)";
@@ -34432,8 +34790,8 @@ function backendLaunches(backend) {
 function somaxconnForLaunches(deployment, launches) {
   if (launches.length === 0) return somaxconnFor(deployment);
   const all = launches.map((launch) => somaxconnFor(deployment, launch));
-  const unknown2 = all.find((setting) => setting.value === void 0);
-  if (unknown2) return unknown2;
+  const unknown3 = all.find((setting) => setting.value === void 0);
+  if (unknown3) return unknown3;
   return all.reduce((best, setting) => setting.value > best.value ? setting : best);
 }
 function somaxconnOfBackend(deployment, backend) {
@@ -34451,13 +34809,13 @@ function explicitQueues(deployment) {
   const queues = [];
   for (const backend of deployment.backends) {
     const somaxconn = somaxconnOfBackend(deployment, backend);
-    if (backend.kind === "uwsgi" || backend.kind === "gunicorn") {
+    if (backend.kind === "uwsgi" || backend.kind === "gunicorn" || backend.kind === "uvicorn") {
       const name2 = backend.kind === "uwsgi" ? "listen" : "backlog";
       const setting = backend.settings.get(name2);
       if (!explicit(setting)) continue;
       queues.push({
-        label: `${backend.kind === "uwsgi" ? "uWSGI" : "gunicorn"}'s ${name2}`,
-        option: name2,
+        label: `${backendKindName(backend.kind)}'s ${name2}`,
+        option: backend.kind === "uvicorn" ? "--backlog" : name2,
         value: setting.value,
         span: setting.source.span,
         server: backend.kind,
@@ -34516,6 +34874,97 @@ function describeSomaxconnSource(setting) {
 
 // src/model/links.ts
 init_kubernetes();
+
+// src/model/scopes.ts
+function chooseReachable(nginxFiles, candidates, deploymentRoots) {
+  const byBackend = /* @__PURE__ */ new Map();
+  for (const candidate of candidates) {
+    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
+    const list = byBackend.get(candidate.backend);
+    if (list) list.push(candidate);
+    else byBackend.set(candidate.backend, [candidate]);
+  }
+  if (byBackend.size <= 1) {
+    const only = [...byBackend.values()];
+    return { alternatives: only, sharedDirectory: only.length ? sharedDirectoryOf(nginxFiles, evidenceFiles(only[0][0].backend)) : "" };
+  }
+  let best;
+  let closest2 = [];
+  for (const [backend, list] of byBackend) {
+    const closeness = closenessOf(nginxFiles, evidenceFiles(backend));
+    const order = best ? compareCloseness(closeness, best) : 1;
+    if (order > 0) {
+      best = closeness;
+      closest2 = [list];
+    } else if (order === 0) closest2.push(list);
+  }
+  return { alternatives: closest2, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest2[0][0].backend)) };
+}
+function mayReach(nginxFiles, backend, local, deploymentRoots) {
+  if (deploymentRoots.length > 0) {
+    const nginxDeployment = deploymentOf(nginxFiles[0], deploymentRoots);
+    if (!evidenceFiles(backend).some((file) => deploymentOf(file, deploymentRoots) === nginxDeployment)) return false;
+  }
+  return !local || sharesLoopback(nginxFiles, backend);
+}
+function deploymentOf(file, roots) {
+  let found;
+  for (const root of roots) {
+    const inside = root === "" || root === "." || file === root || file.startsWith(root.endsWith("/") ? root : root + "/");
+    if (inside && (found === void 0 || root.length > found.length)) found = root;
+  }
+  return found;
+}
+function evidenceFiles(backend) {
+  const files = /* @__PURE__ */ new Set([backend.file]);
+  for (const listener of backend.listeners) files.add(listener.span.file);
+  for (const launch of backendLaunches(backend)) if (launch.file) files.add(launch.file);
+  return [...files];
+}
+function sharesLoopback(nginxFiles, backend) {
+  const launches = backendLaunches(backend);
+  if (launches.length === 0) return true;
+  return launches.some((launch) => launch.kind !== "kubernetes" || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
+}
+function directorySegments(file) {
+  const segments = file.split("/");
+  segments.pop();
+  return segments.filter((segment) => segment !== "" && segment !== ".");
+}
+function commonSegments(a, b) {
+  const x = directorySegments(a);
+  const y = directorySegments(b);
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.slice(0, i);
+}
+function sharedDirectoryDepth(a, b) {
+  return commonSegments(a, b).length;
+}
+function closenessOf(nginxFiles, backendFiles) {
+  let best = { shared: -1, steps: Infinity };
+  for (const a of nginxFiles) {
+    for (const b of backendFiles) {
+      const shared = commonSegments(a, b).length;
+      const candidate = { shared, steps: directorySegments(a).length + directorySegments(b).length - 2 * shared };
+      if (compareCloseness(candidate, best) > 0) best = candidate;
+    }
+  }
+  return best;
+}
+function compareCloseness(a, b) {
+  return a.shared - b.shared || b.steps - a.steps;
+}
+function sharedDirectoryOf(nginxFiles, backendFiles) {
+  let best = [];
+  for (const a of nginxFiles) for (const b of backendFiles) {
+    const common = commonSegments(a, b);
+    if (common.length > best.length) best = common;
+  }
+  return best.join("/");
+}
+
+// src/model/links.ts
 var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "ip6-localhost"]);
 var ALL_INTERFACES = /* @__PURE__ */ new Set(["0.0.0.0", "::", "*", "", "[::]"]);
 function isLoopback(host) {
@@ -34663,13 +35112,37 @@ function computeLinks(model) {
       ...isLoopback(address.host) ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
       ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
     ])].sort((a, b) => a - b);
+    const found = [];
     for (const index of candidates) {
       const { backend, listener } = ordered2[index];
       const match = matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
-      if (match) links.push({ target, listener, backend, ...match });
+      if (match) found.push({ target, listener, backend, ...match, local: match.reason === "same-address" || match.reason === "same-socket-path" });
+    }
+    if (found.length === 0) continue;
+    const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+    const choice = chooseReachable(nginxFiles, found, model.deploymentRoots ?? []);
+    if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
+    const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
+    const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
+    for (const { local, ...link } of picked) {
+      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory), alternatives: others });
     }
   }
   return links;
+}
+var MAX_ALTERNATIVES = 4;
+function alternativeCount(model) {
+  return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
+}
+function scopeOf(link, sharedDirectory) {
+  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : "";
+  if (link.reason === "compose-service") {
+    const compose = backendLaunches(link.backend).find((launch) => launch.kind === "compose");
+    const dir = compose?.file ? compose.file.split("/").slice(0, -1).join("/") : "";
+    return `compose project ${dir ? dir + "/" : "./"}`;
+  }
+  if (link.reason === "kubernetes-service") return `Kubernetes Service network${where}`;
+  return `one host's loopback${where}`;
 }
 
 // src/model/nginx-defaults.ts
@@ -37824,71 +38297,6 @@ function detectModules(roots) {
   return [...found].map(([module2, reason]) => ({ module: module2, reason }));
 }
 
-// src/model/nginx-values.ts
-var TIME_UNITS = [
-  { unit: "y", ms: 365 * 24 * 3600 * 1e3 },
-  { unit: "M", ms: 30 * 24 * 3600 * 1e3 },
-  { unit: "w", ms: 7 * 24 * 3600 * 1e3 },
-  { unit: "d", ms: 24 * 3600 * 1e3 },
-  { unit: "h", ms: 3600 * 1e3 },
-  { unit: "m", ms: 60 * 1e3 },
-  { unit: "s", ms: 1e3 },
-  { unit: "ms", ms: 1 }
-];
-var NGINX_MAX = 2n ** 63n - 1n;
-function parseNginxTime(text3, kind = "msec") {
-  if (text3.length === 0) return void 0;
-  if (text3[0] === " ") return /^ +\d+$/.test(text3) ? bounded(BigInt(text3.trim()) * 1000n) : void 0;
-  let total = 0n;
-  let lastRank = -1;
-  let i = 0;
-  while (i < text3.length) {
-    let digitsEnd = i;
-    while (digitsEnd < text3.length && text3.charCodeAt(digitsEnd) >= 48 && text3.charCodeAt(digitsEnd) <= 57) digitsEnd++;
-    if (digitsEnd === i) return void 0;
-    const number3 = BigInt(text3.slice(i, digitsEnd));
-    let unitEnd = digitsEnd;
-    while (unitEnd < text3.length && /[a-zA-Z]/.test(text3[unitEnd])) unitEnd++;
-    const unit = text3.slice(digitsEnd, unitEnd);
-    if (unit === "") {
-      if (!/^ *$/.test(text3.slice(unitEnd))) return void 0;
-      total += number3 * 1000n;
-      break;
-    }
-    const rank = TIME_UNITS.findIndex((entry) => entry.unit === unit);
-    if (rank === -1 || rank <= lastRank) return void 0;
-    if (kind === "msec" && (unit === "y" || unit === "M")) return void 0;
-    if (kind === "sec" && unit === "ms") return void 0;
-    lastRank = rank;
-    total += number3 * BigInt(TIME_UNITS[rank].ms);
-    if (total > NGINX_MAX) return void 0;
-    i = unitEnd;
-    while (i < text3.length && text3[i] === " ") i++;
-  }
-  return bounded(total);
-}
-function bounded(value) {
-  return value <= NGINX_MAX ? Number(value) : void 0;
-}
-function parseNginxSize(text3, offset = false) {
-  const match = /^(\d+)([kKmMgG]?)$/.exec(text3);
-  if (!match) return void 0;
-  const unit = match[2].toLowerCase();
-  if (unit === "g" && !offset) return void 0;
-  const factor = unit === "k" ? 1024n : unit === "m" ? 1024n * 1024n : unit === "g" ? 1024n * 1024n * 1024n : 1n;
-  return bounded(BigInt(match[1]) * factor);
-}
-function parseNginxNumber(text3) {
-  return /^\d+$/.test(text3) && Number.isSafeInteger(Number(text3)) ? Number(text3) : void 0;
-}
-function formatMilliseconds(ms) {
-  if (ms % 1e3 !== 0) return `${ms}ms`;
-  const seconds = ms / 1e3;
-  if (seconds !== 0 && seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds !== 0 && seconds % 60 === 0 && seconds >= 120) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
-
 // src/model/nginx-value-syntax.ts
 var VALUE_SYNTAX = {
   keepalive_timeout: [[0, "msec"], [1, "sec"]],
@@ -38117,16 +38525,35 @@ var NginxHttpScope = class {
   passes = [];
   servers = [];
   locations = [];
-  /** nginx matches upstream names case-insensitively; the first definition wins. */
-  findUpstream(name2) {
+  /**
+   * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
+   * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
+   * defined more than once, the definition closest to `fromFile` in the directory tree wins.
+   */
+  findUpstream(name2, fromFile) {
     if (!this.upstreamsByName) {
       this.upstreamsByName = /* @__PURE__ */ new Map();
       for (const group of this.upstreams) {
+        if (!group.block) continue;
         const key = group.name.toLowerCase();
-        if (group.block && !this.upstreamsByName.has(key)) this.upstreamsByName.set(key, group);
+        const list = this.upstreamsByName.get(key);
+        if (list) list.push(group);
+        else this.upstreamsByName.set(key, [group]);
       }
     }
-    return this.upstreamsByName.get(name2.toLowerCase());
+    const groups = this.upstreamsByName.get(name2.toLowerCase());
+    if (!groups || groups.length === 1 || fromFile === void 0) return groups?.[0];
+    let best = groups[0];
+    let bestDepth = -1;
+    for (const group of groups) {
+      const file = group.block.directive.file;
+      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
+      if (depth > bestDepth) {
+        best = group;
+        bestDepth = depth;
+      }
+    }
+    return best;
   }
   upstreamsByName;
   /**
@@ -38167,7 +38594,7 @@ var NginxModel = class {
     for (const scope of this.scopes) {
       for (const pass of scope.passes) {
         if (pass.target.kind !== "unresolved") continue;
-        const elsewhere = this.scopes.map((other) => other.findUpstream(pass.target.host)).find(Boolean);
+        const elsewhere = this.scopes.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
         if (elsewhere) pass.target = { kind: "group", group: elsewhere };
       }
     }
@@ -38266,7 +38693,7 @@ function resolvePass(scope, module2, entry, location) {
     return pass;
   }
   const hostPort = rest.split("/")[0];
-  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort);
+  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, entry.directive.file);
   if (group) {
     pass.target = { kind: "group", group };
     return pass;
@@ -38745,27 +39172,6 @@ function* oncePerPair(pairs) {
   }
 }
 
-// src/model/backend-describe.ts
-function describeBackendSetting(backend, setting) {
-  const value = typeof setting.value === "number" ? setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.unit === "bytes" ? `${setting.value} bytes` : String(setting.value) : setting.text;
-  const notes = [];
-  if (setting.source.kind === "default") notes.push("default");
-  if (setting.source.kind === "default" && setting.source.note) notes.push(setting.source.note);
-  const workerClass = backend.kind === "gunicorn" ? backend.settings.get("worker_class")?.value : void 0;
-  if (typeof workerClass === "string" && (setting.name === "keepalive" || setting.name === "timeout")) notes.push(`${workerClass} worker`);
-  const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
-  return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
-}
-function backendKindName(kind) {
-  return KIND_NAMES[kind];
-}
-var KIND_NAMES = {
-  gunicorn: "gunicorn",
-  uwsgi: "uWSGI",
-  tomcat: "Tomcat",
-  "spring-boot": "Spring Boot"
-};
-
 // src/model/nginx-client-limits.ts
 var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
 function serverOfPass(pass) {
@@ -38979,71 +39385,110 @@ function realSetting(config, setting) {
   return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
 }
 
-// checks/header-size-backend.ts
+// src/model/request-head-limits.ts
 init_tomcat();
-var ID3 = "header-size-backend";
+init_uvicorn();
 var UWSGI_MAX_BUFFER = 65535;
-function limitsOf2(backend, listener) {
-  const out = [];
-  if (backend.kind === "uwsgi") {
-    const setting = backend.settings.get("buffer-size");
-    if (!setting || typeof setting.value !== "number" || setting.value <= 0) return out;
-    const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
-    out.push({
-      setting,
-      limit: setting.value,
-      measure: "total",
-      admitted: "request line and headers",
-      symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
-      raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
-      nginxSizeWithin: (limit) => limit
-    });
-  } else if (backend.kind === "gunicorn") {
-    const line = backend.settings.get("limit_request_line");
-    if (line && typeof line.value === "number") {
-      const limit = effectiveRequestLineLimit(line.value);
-      if (limit !== void 0) {
-        out.push({
-          setting: line,
-          limit,
-          measure: "line",
-          admitted: "request lines",
-          symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
-          raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
-          nginxSizeWithin: (limit2) => limit2 + 2
-        });
+function requestHeadLimits(backend, listener) {
+  switch (backend.kind) {
+    case "uwsgi":
+      return uwsgiLimits(backend.settings.get("buffer-size"), listener);
+    case "gunicorn":
+      if (backend.workerKind === "uvicorn") return [];
+      if (backend.workerKind === "uvicorn_h11") {
+        const setting = {
+          name: "h11 max_incomplete_event_size",
+          value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
+          text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
+          unit: "bytes",
+          source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
+        };
+        return h11Limits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
       }
+      return gunicornLimits(backend.settings.get("limit_request_line"), backend.settings.get("limit_request_field_size"));
+    case "uvicorn": {
+      if (backend.httpParser !== "h11") return [];
+      return h11Limits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`);
     }
-    const field = backend.settings.get("limit_request_field_size");
-    if (field && typeof field.value === "number" && field.value > 0) {
+    case "tomcat":
+    case "spring-boot":
+      return tomcatLimits(backend.kind, listener);
+  }
+}
+function uwsgiLimits(setting, listener) {
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
+    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+function gunicornLimits(line, field) {
+  const out = [];
+  if (line && typeof line.value === "number") {
+    const limit = effectiveRequestLineLimit(line.value);
+    if (limit !== void 0) {
       out.push({
-        setting: field,
-        limit: field.value,
+        setting: line,
+        limit,
         measure: "line",
-        admitted: "header lines",
-        symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
-        raise: (needed) => `set limit_request_field_size = ${needed}`,
-        nginxSizeWithin: (limit) => limit + 2
+        admitted: "request lines",
+        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
+        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
+        nginxSizeWithin: (limit2) => limit2 + 2
       });
     }
-  } else {
-    const connector = connectorFor(listener);
-    if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return out;
-    const setting = connector.settings.get("maxHttpRequestHeaderSize");
-    if (!setting || typeof setting.value !== "number" || !Number.isFinite(setting.value) || setting.value <= 0) return out;
-    const property = backend.kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
+  }
+  if (field && typeof field.value === "number" && field.value > 0) {
     out.push({
-      setting: { ...setting, name: property },
-      limit: setting.value,
-      measure: "total",
-      admitted: "request line and headers",
-      symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
-      raise: (needed) => backend.kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
-      nginxSizeWithin: (limit) => limit
+      setting: field,
+      limit: field.value,
+      measure: "line",
+      admitted: "header lines",
+      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
+      raise: (needed) => `set limit_request_field_size = ${needed}`,
+      nginxSizeWithin: (limit) => limit + 2
     });
   }
   return out;
 }
+function h11Limits(setting, raise) {
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
+    raise,
+    nginxSizeWithin: (limit) => limit,
+    maxSeverity: "info"
+  }];
+}
+function tomcatLimits(kind, listener) {
+  const connector = connectorFor(listener);
+  if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return [];
+  const setting = connector.settings.get("maxHttpRequestHeaderSize");
+  if (!setting || typeof setting.value !== "number" || !Number.isFinite(setting.value) || setting.value <= 0) return [];
+  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
+  return [{
+    setting: { ...setting, name: property },
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
+    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+
+// checks/header-size-backend.ts
+var ID3 = "header-size-backend";
 var rule3 = defineRule({
   id: ID3,
   severity: "warning",
@@ -39059,7 +39504,7 @@ var rule3 = defineRule({
   *check(model) {
     const seen = /* @__PURE__ */ new Set();
     for (const link of linkDeployment(model)) {
-      const limits = limitsOf2(link.backend, link.listener);
+      const limits = requestHeadLimits(link.backend, link.listener);
       if (limits.length === 0) continue;
       for (const pass of link.target.passes) {
         const server = serverOfPass(pass);
@@ -39078,7 +39523,7 @@ var rule3 = defineRule({
           const key = `${primary.file}:${primary.start.offset}:${link.backend.kind}:${link.backend.name}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          const kind = link.backend.kind === "uwsgi" ? "uWSGI" : link.backend.kind === "gunicorn" ? "gunicorn" : link.backend.kind === "tomcat" ? "Tomcat" : "Spring Boot";
+          const kind = backendKindName(link.backend.kind);
           const nginxLabel = nginxExplicit ? `nginx admits ${buffers.text}${buffers.block && buffers.block !== server ? ` (set at ${buffers.block.kind} level)` : ""}` : "nginx admits 4 8k by default for this server";
           const backendLabel2 = `${kind} accepts ${limit.limit} bytes${backendExplicit ? "" : " by default"}`;
           const fixSize = limit.nginxSizeWithin(limit.limit);
@@ -39098,7 +39543,7 @@ var rule3 = defineRule({
             primary,
             related: [primaryIsNginx ? { span: backendSpan, label: backendLabel2 } : { span: nginxSpan, label: nginxLabel }],
             modelPath: `${server.path}>large_client_header_buffers>${link.backend.kind}:${link.target.address.text}>${limit.setting.name}`,
-            maxSeverity: nginxExplicit || backendExplicit ? void 0 : "info"
+            maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? void 0 : "info")
           };
         }
       }
@@ -39414,9 +39859,9 @@ function maxCount(mask) {
   for (let n = 7; n >= 0; n--) if (mask & 1 << n) return n;
   return 0;
 }
-function hintFor(given, specs2, values) {
+function hintFor(given, specs2, values2) {
   const takesOne = specs2.every((spec) => spec.args === 2);
-  if (takesOne && given > 1 && values.every((v) => /^\d+(ms|s|m|h|d|w|M|y)?$/.test(v))) return `; quote a combined time: "${values.join(" ")}"`;
+  if (takesOne && given > 1 && values2.every((v) => /^\d+(ms|s|m|h|d|w|M|y)?$/.test(v))) return `; quote a combined time: "${values2.join(" ")}"`;
   return "";
 }
 
@@ -39560,13 +40005,13 @@ var rule9 = defineRule({
   }
 });
 function judge3(block2, m, synthetic) {
-  let unknown2 = false;
+  let unknown3 = false;
   const setting = (name2, parse, fallback) => {
     const found = block2.inherited(name2);
     if (!found) return { value: fallback };
-    if (synthetic && found.block.node === void 0) unknown2 = true;
+    if (synthetic && found.block.node === void 0) unknown3 = true;
     const value = parse(found.entry.directive.args[0]?.value ?? "");
-    if (value === void 0) unknown2 = true;
+    if (value === void 0) unknown3 = true;
     return { entry: found.entry, value: value ?? fallback };
   };
   const buffersEntry = block2.inherited(`${m}_buffers`);
@@ -39586,7 +40031,7 @@ function judge3(block2, m, synthetic) {
   const busy = setting(`${m}_busy_buffers_size`, (t2) => parseNginxSize(t2), 2 * size);
   const tempWrite = setting(`${m}_temp_file_write_size`, (t2) => parseNginxSize(t2), 2 * size);
   const maxTemp = setting(`${m}_max_temp_file_size`, (t2) => parseNginxSize(t2, true), 1024 * 1024 * 1024);
-  if (unknown2) return void 0;
+  if (unknown3) return void 0;
   const buffersText = `${num} ${formatSize(bufSize)}`;
   const explicit2 = [buffersEntry?.entry, bufferSize.entry, busy.entry, tempWrite.entry, maxTemp.entry].filter((e) => e !== void 0);
   if (explicit2.length === 0) return void 0;
@@ -40352,6 +40797,126 @@ function gunicornSocket(backend) {
   };
 }
 
+// src/model/unmodelled-servers.ts
+init_launch();
+var unknown2 = (reason) => [{ kind: "unknown", reason }];
+function portOf(text3) {
+  if (text3 === void 0 || !/^\d{1,5}$/.test(text3)) return void 0;
+  const port = Number(text3);
+  return port >= 1 && port <= 65535 ? port : void 0;
+}
+function values(launch, long, short = []) {
+  const found = optionValues(launch, long, short).map((entry) => knownValue(entry.value));
+  return found.some((value) => value === void 0) ? void 0 : found;
+}
+function hasOption(launch, names) {
+  return launch.argv.slice(1).some((arg) => names.some((name2) => arg.value === name2 || arg.value.startsWith(`${name2}=`)));
+}
+function bindAddress(text3, defaultPort) {
+  if (/^unix:/.test(text3)) return { kind: "socket", path: text3.replace(/^unix:(\/\/)?/, "") };
+  if (/^fd:\/\//.test(text3)) return { kind: "unknown", reason: `an inherited socket (${text3})` };
+  const rest = text3.replace(/^(tcp|http|ssl):\/\//, "");
+  const match = /^(?:\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(rest);
+  if (!match) return { kind: "unknown", reason: `"${text3}" is not a plain address` };
+  const port = match[1] === void 0 ? defaultPort : portOf(match[1]);
+  return port === void 0 ? { kind: "unknown", reason: `"${text3}" has no usable port` } : { kind: "port", port };
+}
+function portAndSocket(options) {
+  return (launch) => {
+    if (options.opaque && hasOption(launch, options.opaque)) return unknown2("an option the tree does not resolve to an address");
+    if (options.env && [...launch.env.keys()].some((name2) => options.env.test(name2))) return unknown2("its environment sets where it listens");
+    const ports = values(launch, options.port, options.portShort);
+    const sockets = options.socket ? values(launch, options.socket, options.socketShort) : [];
+    if (ports === void 0 || sockets === void 0) return unknown2("its port or socket depends on a variable");
+    const out = sockets.map((path) => ({ kind: "socket", path }));
+    const port = ports.length > 0 ? portOf(ports[ports.length - 1]) : sockets.length > 0 ? void 0 : options.defaultPort;
+    if (ports.length > 0 && port === void 0) return unknown2(`port "${ports[ports.length - 1]}"`);
+    if (port !== void 0) out.push({ kind: "port", port });
+    return out;
+  };
+}
+var READERS = [
+  {
+    matches: (launch) => launch.program === "daphne",
+    read: portAndSocket({ port: ["--port"], portShort: ["-p"], socket: ["--unix-socket"], socketShort: ["-u"], opaque: ["--fd", "--endpoint", "-e"], defaultPort: 8e3 })
+  },
+  {
+    matches: (launch) => launch.program === "hypercorn",
+    read: (launch) => {
+      if (hasOption(launch, ["--config", "-c"])) return unknown2("a config file may set bind");
+      const binds = values(launch, ["--bind", "--insecure-bind"], ["-b"]);
+      if (binds === void 0) return unknown2("its bind depends on a variable");
+      return binds.length === 0 ? [{ kind: "port", port: 8e3 }] : binds.map((bind) => bindAddress(bind, 8e3));
+    }
+  },
+  {
+    matches: (launch) => launch.program === "granian",
+    read: portAndSocket({ port: ["--port"], socket: ["--uds"], env: /^GRANIAN_/, defaultPort: 8e3 })
+  },
+  {
+    matches: (launch) => launch.program === "waitress-serve",
+    read: (launch) => {
+      const listens = values(launch, ["--listen"]);
+      if (listens === void 0) return unknown2("its listen address depends on a variable");
+      if (listens.length > 0) return listens.map((listen) => bindAddress(listen.replace(/^\*/, ""), 8080));
+      return portAndSocket({ port: ["--port"], socket: ["--unix-socket"], defaultPort: 8080 })(launch);
+    }
+  },
+  {
+    matches: (launch) => launch.program === "flask" && launch.argv.some((arg) => arg.value === "run"),
+    read: portAndSocket({ port: ["--port"], portShort: ["-p"], env: /^FLASK_RUN_PORT$/, defaultPort: 5e3 })
+  },
+  {
+    matches: (launch) => /^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? "") && launch.argv[2]?.value === "runserver",
+    read: (launch) => {
+      const address = launch.argv.slice(3).find((arg) => !arg.value.startsWith("-"));
+      if (!address) return [{ kind: "port", port: 8e3 }];
+      const text3 = knownValue(address);
+      return text3 === void 0 ? unknown2("its address depends on a variable") : [bindAddress(/^\d+$/.test(text3) ? `:${text3}` : text3, 8e3)];
+    }
+  },
+  {
+    matches: (launch) => launch.program === "php" && launch.argv.some((arg) => arg.value === "-S"),
+    read: (launch) => {
+      const text3 = knownValue(optionValues(launch, [], ["-S"])[0]?.value);
+      return text3 === void 0 ? unknown2("its address depends on a variable") : [bindAddress(text3, 80)];
+    }
+  },
+  {
+    matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program),
+    read: () => unknown2("it keeps its address in code or in a config file cfglint does not read")
+  }
+];
+var cache = /* @__PURE__ */ new WeakMap();
+function unmodelledServers(model) {
+  let servers = cache.get(model);
+  if (!servers) {
+    servers = [];
+    for (const launch of model.launches) {
+      const reader = READERS.find((candidate) => candidate.matches(launch));
+      if (!reader) continue;
+      const addresses = reader.read(launch).map((address) => ({ address, span: launch.span }));
+      servers.push({ program: launch.program, launch, addresses });
+    }
+    cache.set(model, servers);
+  }
+  return servers;
+}
+function mayServe(servers, target) {
+  return servers.find((server) => server.addresses.some(({ address }) => {
+    if (address.kind === "unknown") return true;
+    if (target.kind === "tcp") return address.kind === "port" && address.port === target.port;
+    if (address.kind !== "socket") return false;
+    if (!address.path.startsWith("/")) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, "")}`);
+    return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
+  }));
+}
+function describeUnmodelledAddress(address) {
+  if (address.kind === "port") return `port ${address.port}`;
+  if (address.kind === "socket") return `unix:${address.path}`;
+  return `unknown (${address.reason})`;
+}
+
 // checks/upstream-unreachable.ts
 var ID18 = "upstream-unreachable";
 var rule18 = defineRule({
@@ -40420,6 +40985,7 @@ var rule18 = defineRule({
       };
     };
     const listeners = model.backends.flatMap((backend) => backend.listeners);
+    const unmodelled = unmodelledServers(model);
     if (listeners.some((listener) => listener.address.kind === "other")) return;
     const linked = new Set(linkDeployment(model).map((link) => spanKey(link.target.span)));
     for (const target of nginxTargets(model)) {
@@ -40430,8 +40996,10 @@ var rule18 = defineRule({
         if (draft) yield draft;
         continue;
       }
-      const family = address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp") : [];
+      const nginxFiles = [target.span.file, ...target.passes.map((pass2) => pass2.entry.directive.file)];
+      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp") : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
+      if (mayServe(unmodelled, address.kind === "unix" ? address : { kind: "tcp", port: address.port })) continue;
       const pass = target.passes[0];
       const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
       family.sort((a, b) => Number(speaks(b)) - Number(speaks(a)));
@@ -40895,10 +41463,10 @@ function readTree(options = {}) {
 function readTreeUncached(options) {
   const fs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath19.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath20.resolve(cwd, p));
   for (const root of roots) {
     const kind = fs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath19.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath20.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         fs.list(root);
@@ -40913,8 +41481,8 @@ function readTreeUncached(options) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
   } else {
-    const firstDir = fs.kind(roots[0]) === "directory" ? roots[0] : nodePath19.dirname(roots[0]);
-    configPath = options.configPath ? nodePath19.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
+    const firstDir = fs.kind(roots[0]) === "directory" ? roots[0] : nodePath20.dirname(roots[0]);
+    configPath = options.configPath ? nodePath20.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
     if (options.configPath) {
       const kind = fs.kind(configPath);
       if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
@@ -40922,9 +41490,9 @@ function readTreeUncached(options) {
     }
     if (configPath) config = loadConfig(configPath, fs).config;
   }
-  const configDir = configPath ? nodePath19.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath20.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
-  const displayPath = (absolute) => nodePath19.relative(cwd, absolute) || nodePath19.basename(absolute);
+  const displayPath = (absolute) => nodePath20.relative(cwd, absolute) || nodePath20.basename(absolute);
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = walked.unreadable.map((entry) => ({
@@ -40954,8 +41522,9 @@ function readTreeUncached(options) {
   const nginxFiles = filesByFormat.nginx ?? [];
   const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
     from: from.replace(/\/+$/, "") || "/",
-    to: nodePath19.resolve(configDir, to)
+    to: nodePath20.resolve(configDir, to)
   }));
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath20.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   diagnostics.push(...nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
@@ -40973,6 +41542,7 @@ function readTreeUncached(options) {
   const launched = launch.launches.length > 0;
   const gunicorn = has("gunicorn") || launched ? (init_gunicorn(), __toCommonJS(gunicorn_exports)).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const uwsgi = has("uwsgi") || launched ? (init_uwsgi(), __toCommonJS(uwsgi_exports)).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
+  const uvicorn = launch.launches.some((candidate) => candidate.program === "uvicorn") ? (init_uvicorn2(), __toCommonJS(uvicorn_exports)).readUvicorn(launch.launches) : { ...emptyOutput(), backends: [] };
   const tomcat = has("tomcat", "catalina-properties") ? (init_tomcat2(), __toCommonJS(tomcat_exports)).readTomcat(filesByFormat.tomcat ?? [], filesByFormat["catalina-properties"] ?? [], context) : { ...emptyOutput(), backends: [] };
   const springBoot = has("spring-boot") || launch.launches.some((candidate) => candidate.program === "java") ? (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(filesByFormat["spring-boot"] ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
@@ -40984,7 +41554,7 @@ function readTreeUncached(options) {
     const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
   }
-  const readerOutputs = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
+  const readerOutputs = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
   for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
   const model = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
@@ -40993,9 +41563,10 @@ function readTreeUncached(options) {
     }, ingressNginx.root ? [ingressNginx.root] : []),
     nginxVersion,
     launches: launch.launches,
-    backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
+    backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -41012,29 +41583,38 @@ function lintSync(options = {}) {
     const value = typeof setting === "string" ? setting : setting.severity;
     return value ?? fallback;
   };
-  const findings = [];
   const ranRules = [];
-  for (const rule24 of RULES) {
-    const severity = severityOf(rule24.id, rule24.severity);
-    if (severity === "off") continue;
-    ranRules.push({ id: rule24.id, severity, category: rule24.category, description: rule24.meta.description, docsUrl: rule24.meta.docsUrl });
-    try {
-      for (const draft of rule24.check(model)) {
-        const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
-        findings.push({
-          ruleId: rule24.id,
-          messageId: draft.messageId,
-          message: renderMessage(rule24.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
-          severity: capped,
-          primary: draft.primary,
-          related: (draft.related ?? []).slice(0, 3),
-          docsUrl: rule24.meta.docsUrl,
-          fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
-        });
+  const runRules = (view, errors) => {
+    const out = [];
+    for (const rule24 of RULES) {
+      const severity = severityOf(rule24.id, rule24.severity);
+      if (severity === "off") continue;
+      if (errors) ranRules.push({ id: rule24.id, severity, category: rule24.category, description: rule24.meta.description, docsUrl: rule24.meta.docsUrl });
+      try {
+        for (const draft of rule24.check(view)) {
+          const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
+          out.push({
+            ruleId: rule24.id,
+            messageId: draft.messageId,
+            message: renderMessage(rule24.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+            severity: capped,
+            primary: draft.primary,
+            related: (draft.related ?? []).slice(0, 3),
+            docsUrl: rule24.meta.docsUrl,
+            fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
+          });
+        }
+      } catch (error) {
+        errors?.push(internalError(rule24, error, nodePath20.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
-    } catch (error) {
-      diagnostics.push(internalError(rule24, error, nodePath19.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
     }
+    return out;
+  };
+  const findings = runRules(model, diagnostics);
+  const alternatives = alternativeCount(model);
+  if (alternatives > 1) {
+    const views = Array.from({ length: alternatives - 1 }, (_, i) => runRules({ ...model, linkAlternative: i + 1 }, void 0));
+    findings.splice(0, findings.length, ...holdingForEveryAlternative([findings, ...views]));
   }
   const comments = /* @__PURE__ */ new Map();
   for (const file of nginx.files.values()) {
@@ -41125,6 +41705,30 @@ function lintSync(options = {}) {
     links
   };
 }
+function holdingForEveryAlternative(runs) {
+  const placeOf = (finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
+  const seenIn = /* @__PURE__ */ new Map();
+  for (const run of runs) for (const place of new Set(run.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
+  const out = [];
+  const kept = /* @__PURE__ */ new Set();
+  for (const run of runs) {
+    for (const finding of run) {
+      const place = placeOf(finding);
+      if ((seenIn.get(place) ?? 0) === runs.length) {
+        if (run === runs[0]) out.push(finding);
+        continue;
+      }
+      if (kept.has(place)) continue;
+      kept.add(place);
+      out.push({
+        ...finding,
+        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? "info" : finding.severity,
+        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`
+      });
+    }
+  }
+  return out;
+}
 function reportLinks(links) {
   const seen = /* @__PURE__ */ new Set();
   const out = [];
@@ -41138,7 +41742,9 @@ function reportLinks(links) {
       nginx: { address: link.target.address.text, span: span2 },
       backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
       reason: link.reason,
-      detail: link.detail
+      detail: link.detail,
+      scope: link.scope,
+      alternatives: link.alternatives.map((backend) => ({ kind: backend.kind, name: backend.name }))
     });
   }
   const order = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset;
@@ -41184,6 +41790,27 @@ function chooseNginxVersion(option, config, images) {
   if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
   return UNKNOWN_VERSION;
 }
+function resolveDeployments(patterns, configDir, files, where) {
+  const roots = /* @__PURE__ */ new Set();
+  patterns.forEach((pattern, index) => {
+    const wildcard = pattern.endsWith("/*");
+    const base = wildcard ? pattern.slice(0, -2) : pattern;
+    if (/[*?[\]]/.test(base)) {
+      throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
+    }
+    const dir = nodePath20.resolve(configDir, base);
+    if (!wildcard) {
+      roots.add(dir);
+      return;
+    }
+    for (const file of files) {
+      const relative4 = nodePath20.relative(dir, file);
+      if (relative4.startsWith("..") || nodePath20.isAbsolute(relative4) || !relative4.includes(nodePath20.sep)) continue;
+      roots.add(nodePath20.join(dir, relative4.split(nodePath20.sep)[0]));
+    }
+  });
+  return [...roots];
+}
 function checkRuleIds(config, where) {
   for (const id2 of Object.keys(config.rules ?? {})) {
     if (RULES.some((rule24) => rule24.id === id2) || READER_RULES.some((rule24) => rule24.id === id2)) continue;
@@ -41220,18 +41847,18 @@ function withEmbeddedFiles(fs, embedded) {
   };
 }
 function cachingFileSystem(fs) {
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   return {
     ...fs,
     read(path) {
-      let entry = cache.get(path);
+      let entry = cache2.get(path);
       if (!entry) {
         try {
           entry = fs.read(path);
         } catch (error) {
           entry = error;
         }
-        cache.set(path, entry);
+        cache2.set(path, entry);
       }
       if (entry instanceof Error) throw entry;
       return entry;
@@ -41330,6 +41957,21 @@ function buildTopology(model, links, findings) {
       marks: ruleIds(findings.filter((f) => onLink(f, link)))
     });
   }
+  const unmodelled = unmodelledServers(model);
+  unmodelled.forEach((server, i) => nodes.push({ id: `unmodelled${i + 1}`, lines: unmodelledLabel(server) }));
+  for (const target of nginxTargets(model)) {
+    const pass = target.passes[0];
+    const from = pass ? targetIds.get(targetKey(pass)) : void 0;
+    if (!from || edges.some((edge) => edge.from === from && edge.to.startsWith("backend"))) continue;
+    const address = target.address;
+    const reachable = address.kind === "unix" ? address : isLoopback(address.host) ? { kind: "tcp", port: address.port } : void 0;
+    if (!reachable) continue;
+    unmodelled.forEach((server, i) => {
+      const to = `unmodelled${i + 1}`;
+      if (!mayServe([server], reachable) || edges.some((edge) => edge.from === from && edge.to === to)) return;
+      edges.push({ from, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
+    });
+  }
   for (const target of targets) {
     if (target.group?.block || target.passes[0]?.target.kind === "address") {
       if (!edges.some((edge) => edge.from === target.id)) nodes.find((node) => node.id === target.id).lines.push("no backend in the tree");
@@ -41404,6 +42046,13 @@ function backendLabel(backend) {
   const lines = [`${backendKindName(backend.kind)} ${backend.name}`];
   for (const listener of backend.listeners) lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol})`);
   return lines;
+}
+function unmodelledLabel(server) {
+  return [
+    `${server.program} ${server.launch.service ?? server.launch.file}`,
+    "not modelled: settings unknown",
+    ...server.addresses.map(({ address }) => describeUnmodelledAddress(address))
+  ];
 }
 function listenerAddress(listener) {
   const address = listener.address;
@@ -41528,9 +42177,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath20.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath21.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath20.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath21.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}

@@ -327,6 +327,9 @@ describe('links and graph', () => {
         },
         reason: 'same-address',
         detail: 'port 8000 on loopback',
+        // The deepest directory nginx's file and gunicorn's share: the example's own.
+        scope: `one host's loopback (files under ${GUNICORN_BROKEN}/)`,
+        alternatives: [],
       },
     ]);
   });

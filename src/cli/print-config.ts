@@ -9,6 +9,7 @@ import { readTree, UsageError } from '../engine/run';
 import type { LintOptions } from '../engine/run';
 import type { ListenAddress, Setting } from '../model/backend';
 import type { NginxBlock } from '../model/nginx';
+import { describeUnmodelledAddress, unmodelledServers } from '../model/unmodelled-servers';
 import { VALUE_SYNTAX } from '../model/nginx-value-syntax';
 import { terminalText } from '../report/escape';
 
@@ -64,6 +65,14 @@ export function printConfig(file: string, options: LintOptions): string {
       if (connectorSettings.length === 0) out.push('    (none)');
       out.push(...table(connectorSettings.map((s) => [s.name, s.text || '(none)', formatValue(s), describeSource(s)]), '    '));
     }
+    out.push('');
+  }
+
+  // Servers the tree starts that cfglint does not model: where they may listen, nothing more.
+  for (const server of unmodelledServers(tree.model).filter((candidate) => candidate.launch.file === shown)) {
+    out.push(`${server.program} ${server.launch.service ?? server.launch.file} (not modelled: settings unknown, not judged)`);
+    out.push('  listens:');
+    out.push(...table(server.addresses.map(({ address, span }) => [describeUnmodelledAddress(address), `${span.file}:${span.start.line}`]), '    '));
     out.push('');
   }
 

@@ -12,7 +12,7 @@ import { VERSION } from '../meta';
 import type { Deployment } from '../model/deployment';
 import { bundledNginx, findController, renderIngressNginx } from '../model/ingress-nginx';
 import { emptyKubernetesModel } from '../model/kubernetes';
-import { Link, linkDeployment } from '../model/links';
+import { alternativeCount, Link, linkDeployment } from '../model/links';
 import { NginxModel } from '../model/nginx';
 import { checkNginxValues } from '../model/nginx-value-check';
 import { parseNginxTime } from '../model/nginx-values';
@@ -154,6 +154,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     from: from.replace(/\/+$/, '') || '/',
     to: nodePath.resolve(configDir, to),
   }));
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   diagnostics.push(...nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
@@ -184,6 +185,9 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const uwsgi = has('uwsgi') || launched
     ? (require('../readers/uwsgi') as typeof import('../readers/uwsgi')).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context)
     : { ...emptyOutput(), backends: [] };
+  const uvicorn = launch.launches.some((candidate) => candidate.program === 'uvicorn')
+    ? (require('../readers/uvicorn') as typeof import('../readers/uvicorn')).readUvicorn(launch.launches)
+    : { ...emptyOutput(), backends: [] };
   const tomcat = has('tomcat', 'catalina-properties')
     ? (require('../readers/tomcat') as typeof import('../readers/tomcat')).readTomcat(filesByFormat.tomcat ?? [], filesByFormat['catalina-properties'] ?? [], context)
     : { ...emptyOutput(), backends: [] };
@@ -205,7 +209,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
-  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
+  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
   for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
 
   const model: Deployment = {
@@ -215,9 +219,10 @@ function readTreeUncached(options: LintOptions): ReadTree {
     }, ingressNginx.root ? [ingressNginx.root] : []),
     nginxVersion,
     launches: launch.launches,
-    backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
+    backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    ...(deploymentRoots.length > 0 ? { deploymentRoots } : {}),
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -239,29 +244,39 @@ export function lintSync(options: LintOptions = {}): LintResult {
     return value ?? fallback;
   };
 
-  const findings: Finding[] = [];
   const ranRules: RuleSummary[] = [];
-  for (const rule of RULES) {
-    const severity = severityOf(rule.id, rule.severity);
-    if (severity === 'off') continue;
-    ranRules.push({ id: rule.id, severity, category: rule.category, description: rule.meta.description, docsUrl: rule.meta.docsUrl });
-    try {
-      for (const draft of rule.check(model)) {
-        const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
-        findings.push({
-          ruleId: rule.id,
-          messageId: draft.messageId,
-          message: renderMessage(rule.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
-          severity: capped,
-          primary: draft.primary,
-          related: (draft.related ?? []).slice(0, 3),
-          docsUrl: rule.meta.docsUrl,
-          fingerprint: fingerprint(rule.id, draft.primary.file, draft.modelPath),
-        });
+  const runRules = (view: Deployment, errors: ReaderDiagnostic[] | undefined): Finding[] => {
+    const out: Finding[] = [];
+    for (const rule of RULES) {
+      const severity = severityOf(rule.id, rule.severity);
+      if (severity === 'off') continue;
+      if (errors) ranRules.push({ id: rule.id, severity, category: rule.category, description: rule.meta.description, docsUrl: rule.meta.docsUrl });
+      try {
+        for (const draft of rule.check(view)) {
+          const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
+          out.push({
+            ruleId: rule.id,
+            messageId: draft.messageId,
+            message: renderMessage(rule.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+            severity: capped,
+            primary: draft.primary,
+            related: (draft.related ?? []).slice(0, 3),
+            docsUrl: rule.meta.docsUrl,
+            fingerprint: fingerprint(rule.id, draft.primary.file, draft.modelPath),
+          });
+        }
+      } catch (error) {
+        errors?.push(internalError(rule, error, nodePath.relative(options.cwd ?? process.cwd(), roots[0]) || '.'));
       }
-    } catch (error) {
-      diagnostics.push(internalError(rule, error, nodePath.relative(options.cwd ?? process.cwd(), roots[0]) || '.'));
     }
+    return out;
+  };
+  const findings = runRules(model, diagnostics);
+  const alternatives = alternativeCount(model);
+  if (alternatives > 1) {
+    // The tree leaves open which of several backends serves some address: judge each in turn.
+    const views = Array.from({ length: alternatives - 1 }, (_, i) => runRules({ ...model, linkAlternative: i + 1 }, undefined));
+    findings.splice(0, findings.length, ...holdingForEveryAlternative([findings, ...views]));
   }
 
   const comments = new Map<string, SourceComment[]>();
@@ -364,6 +379,36 @@ export function lintSync(options: LintOptions = {}): LintResult {
   };
 }
 
+/**
+ * Findings of the same rules run once per alternative backend (see src/model/scopes.ts). A
+ * finding at the same place in every run holds whichever backend runs and keeps its severity;
+ * one that only some runs report is at most `info`, and says why.
+ */
+function holdingForEveryAlternative(runs: Finding[][]): Finding[] {
+  const placeOf = (finding: Finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
+  const seenIn = new Map<string, number>();
+  for (const run of runs) for (const place of new Set(run.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
+  const out: Finding[] = [];
+  const kept = new Set<string>();
+  for (const run of runs) {
+    for (const finding of run) {
+      const place = placeOf(finding);
+      if ((seenIn.get(place) ?? 0) === runs.length) {
+        if (run === runs[0]) out.push(finding);
+        continue;
+      }
+      if (kept.has(place)) continue;
+      kept.add(place);
+      out.push({
+        ...finding,
+        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? 'info' : finding.severity,
+        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`,
+      });
+    }
+  }
+  return out;
+}
+
 /** The links as data, once each (a file reached twice links twice), in nginx file order. */
 function reportLinks(links: Link[]): ReportLink[] {
   const seen = new Set<string>();
@@ -379,6 +424,8 @@ function reportLinks(links: Link[]): ReportLink[] {
       backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
       reason: link.reason,
       detail: link.detail,
+      scope: link.scope,
+      alternatives: link.alternatives.map((backend) => ({ kind: backend.kind, name: backend.name })),
     });
   }
   const order = (a: Span, b: Span) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset);
@@ -434,6 +481,32 @@ function chooseNginxVersion(option: string | undefined, config: CfglintConfig, i
   }
   if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
   return UNKNOWN_VERSION;
+}
+
+/**
+ * `deployments` entries as absolute directories: a path as it is, and `dir/*` as each directory
+ * of dir/ that holds a file of the tree (read from the walk, so nothing outside the tree is listed).
+ */
+function resolveDeployments(patterns: string[], configDir: string, files: string[], where: string): string[] {
+  const roots = new Set<string>();
+  patterns.forEach((pattern, index) => {
+    const wildcard = pattern.endsWith('/*');
+    const base = wildcard ? pattern.slice(0, -2) : pattern;
+    if (/[*?[\]]/.test(base)) {
+      throw new ConfigError(`${where}: ${formatJsonPath(['deployments', String(index)])} may only end in "/*"; other wildcards are not supported`);
+    }
+    const dir = nodePath.resolve(configDir, base);
+    if (!wildcard) {
+      roots.add(dir);
+      return;
+    }
+    for (const file of files) {
+      const relative = nodePath.relative(dir, file);
+      if (relative.startsWith('..') || nodePath.isAbsolute(relative) || !relative.includes(nodePath.sep)) continue;
+      roots.add(nodePath.join(dir, relative.split(nodePath.sep)[0]));
+    }
+  });
+  return [...roots];
 }
 
 function checkRuleIds(config: CfglintConfig, where: string) {

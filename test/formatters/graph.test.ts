@@ -126,6 +126,9 @@ describe('graph of a linked tree', () => {
         },
         reason: 'same-address',
         detail: 'port 8000 on loopback',
+        // Both files sit at the tree's root: no directory to name.
+        scope: "one host's loopback",
+        alternatives: [],
       },
     ]);
   });

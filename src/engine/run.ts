@@ -6,7 +6,9 @@
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
 import { classify, FileFormat } from '../discovery/classify';
+import { confineFileSystem } from '../discovery/confine';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
+import { showPath } from '../discovery/path-bytes';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
 import type { Deployment } from '../model/deployment';
@@ -85,20 +87,25 @@ export function readTree(options: LintOptions = {}): ReadTree {
 }
 
 function readTreeUncached(options: LintOptions): ReadTree {
-  const fs = options.fs ?? nodeFileSystem;
+  const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
   const roots = (options.paths && options.paths.length > 0 ? options.paths : ['.']).map((p) => nodePath.resolve(cwd, p));
   for (const root of roots) {
-    const kind = fs.kind(root);
+    const kind = baseFs.kind(root);
     if (kind === undefined) throw new UsageError(`no such file or directory: ${nodePath.relative(cwd, root) || root}`);
     if (kind === 'directory') {
       try {
-        fs.list(root);
+        baseFs.list(root);
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
     } else if (kind !== 'file') throw new UsageError(`not a file or directory: ${root}`);
   }
+
+  // The tree is what the user named: each directory, and for a file named on its own the
+  // directory it sits in (nginx's prefix for it). Nothing outside is ever opened.
+  const areas = roots.map((root) => (baseFs.kind(root) === 'directory' ? root : nodePath.dirname(root)));
+  const fs = confineFileSystem(baseFs, areas);
 
   let config: CfglintConfig = options.config ?? {};
   let configPath: string | undefined;
@@ -106,20 +113,32 @@ function readTreeUncached(options: LintOptions): ReadTree {
     // The API's config object gets the same checks as a file.
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
+  } else if (options.configPath) {
+    // Named by the user: read wherever it is.
+    configPath = nodePath.resolve(cwd, options.configPath);
+    const kind = baseFs.kind(configPath);
+    if (kind === undefined) throw new ConfigError(`config file not found: ${options.configPath}`);
+    if (kind !== 'file') throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
+    config = loadConfig(configPath, baseFs).config;
   } else {
-    const firstDir = fs.kind(roots[0]) === 'directory' ? roots[0] : nodePath.dirname(roots[0]);
-    configPath = options.configPath ? nodePath.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
-    if (options.configPath) {
-      const kind = fs.kind(configPath!);
-      if (kind === undefined) throw new ConfigError(`config file not found: ${options.configPath}`);
-      if (kind !== 'file') throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
-    }
-    if (configPath) config = loadConfig(configPath, fs).config;
+    // Found by looking upwards, so possibly written by whoever wrote the tree: it may not be a
+    // link to a file elsewhere.
+    configPath = findConfigFile(areas[0], baseFs);
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath.dirname(configPath)])).config;
   }
   const configDir = configPath ? nodePath.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? 'config');
+  // A mapping is a path cfglint will open: it must lead into the tree like any other.
+  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
+    const target = nodePath.resolve(configDir, to);
+    if (fs.locate(target) === undefined) {
+      throw new ConfigError(`${configPath ?? 'config'}: ${formatJsonPath(['nginx', 'includeMap', from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
+    }
+    return { from: from.replace(/\/+$/, '') || '/', to: target };
+  });
 
-  const displayPath = (absolute: string) => nodePath.relative(cwd, absolute) || nodePath.basename(absolute);
+  // A name that is not UTF-8 is shown with its bytes escaped (\xff).
+  const displayPath = (absolute: string) => showPath(nodePath.relative(cwd, absolute) || nodePath.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics: ReaderDiagnostic[] = walked.unreadable.map((entry) => ({
@@ -150,10 +169,6 @@ function readTreeUncached(options: LintOptions): ReadTree {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
 
-  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
-    from: from.replace(/\/+$/, '') || '/',
-    to: nodePath.resolve(configDir, to),
-  }));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   diagnostics.push(...nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
@@ -479,11 +494,25 @@ function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): F
   };
 }
 
-/** Reads each file from disk once per run, however many readers ask for it. */
+/** Reads each file and lists each directory once per run, however many readers and globs ask for it. */
 function cachingFileSystem(fs: FileSystem): FileSystem {
   const cache = new Map<string, Uint8Array | Error>();
+  const listings = new Map<string, string[] | Error>();
   return {
     ...fs,
+    list(path) {
+      let entry = listings.get(path);
+      if (!entry) {
+        try {
+          entry = fs.list(path);
+        } catch (error) {
+          entry = error as Error;
+        }
+        listings.set(path, entry);
+      }
+      if (entry instanceof Error) throw entry;
+      return [...entry];
+    },
     read(path) {
       let entry = cache.get(path);
       if (!entry) {

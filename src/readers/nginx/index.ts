@@ -7,8 +7,8 @@ import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
-import { IncludeMapping, IncludeResolver, isShippedWithNginx } from './include';
-import { NginxDirective, parseNginx, ParsedNginxFile } from './parse';
+import { IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS } from './include';
+import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile } from './parse';
 
 export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
 
@@ -63,7 +63,14 @@ export interface NginxReaderOptions {
 }
 
 /** Deeper than any real config; stops runaway recursion that is not a plain cycle. */
-const MAX_INCLUDE_DEPTH = 64;
+export const MAX_INCLUDE_DEPTH = 64;
+
+/**
+ * Directives expanded in one run, across every root and context. Includes that fan out level
+ * by level (each file including the next ten times) multiply without bound while the files stay
+ * small; the 140k-line benchmark tree expands to far less than this.
+ */
+export const MAX_EXPANDED_DIRECTIVES = 1_000_000;
 
 /**
  * Included files expanded per root, past which includes are not followed. Every path through
@@ -71,7 +78,7 @@ const MAX_INCLUDE_DEPTH = 64;
  * would take factorial time: once a root has a cycle (nginx cannot load it anyway) the limit
  * drops to MAX_INCLUDED_FILES_AFTER_CYCLE. The plain limit is a safety net far above real configs.
  */
-const MAX_INCLUDED_FILES_PER_ROOT = 200_000;
+export const MAX_INCLUDED_FILES_PER_ROOT = 200_000;
 const MAX_INCLUDED_FILES_AFTER_CYCLE = 10_000;
 const freshBudget = () => ({ used: 0, limit: MAX_INCLUDED_FILES_PER_ROOT, noted: false, cycle: false });
 
@@ -128,6 +135,25 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   /** Reset for each root; `cycle` keeps the truncation quiet when a cycle already explains it. */
   let budget = freshBudget();
   const cycleReported = new Set<string>();
+  /** Directives expanded so far in the whole run, against MAX_EXPANDED_DIRECTIVES. */
+  let expandedDirectives = 0;
+  let directiveCapReported = false;
+  const directiveCounts = new WeakMap<ParsedNginxFile, number>();
+  const directiveCount = (parsed: ParsedNginxFile): number => {
+    let count = directiveCounts.get(parsed);
+    if (count === undefined) {
+      count = 0;
+      const pending = [parsed.directives];
+      for (let list = pending.pop(); list; list = pending.pop()) {
+        count += list.length;
+        for (const directive of list) if (directive.block) pending.push(directive.block);
+      }
+      directiveCounts.set(parsed, count);
+    }
+    return count;
+  };
+  const limit = (argument: NginxDirective['args'][number], message: string) =>
+    report({ ruleId: 'include-limit', message, primary: argument.span, related: [] });
 
   const expand = (
     directives: NginxDirective[],
@@ -135,16 +161,21 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     prefixDir: string | undefined,
     stack: string[],
     via: NginxDirective[],
+    nesting: number,
   ): ExpandedDirective[] => {
     const out: ExpandedDirective[] = [];
     for (const directive of directives) {
       const node: ExpandedDirective = { directive, via };
       out.push(node);
-      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via);
+      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
       if (directive.name !== 'include' || directive.args.length !== 1) continue;
       const argument = directive.args[0];
       if (argument.value.includes('$')) continue; // nginx does not expand variables in include
       const resolution = resolver.resolve(argument.value, file, prefixDir);
+      if (resolution.outside.length > 0) reportOutside(argument, resolution.outside);
+      if (resolution.truncated) {
+        limit(argument, `Include "${argument.value}" matches more than ${MAX_GLOB_PATHS} paths; the matches past that are skipped`);
+      }
       if (resolution.missing) {
         if (!isShippedWithNginx(argument.value)) {
           report({
@@ -187,22 +218,48 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           continue;
         }
         if (stack.length >= MAX_INCLUDE_DEPTH) {
-          report({ ruleId: 'include-cycle', message: `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels; not followed further`, primary: argument.span, related: [] });
+          limit(argument, `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels: "${argument.value}" is not followed further`);
+          continue;
+        }
+        if (nesting >= MAX_BLOCK_DEPTH) {
+          limit(argument, `Blocks nested deeper than ${MAX_BLOCK_DEPTH} levels across included files: "${argument.value}" is not followed further`);
           continue;
         }
         if (++budget.used > budget.limit) {
           if (!budget.noted && !budget.cycle) {
-            report({ ruleId: 'include-cycle', message: `Includes expand to more than ${budget.limit} files; not followed further`, primary: argument.span, related: [] });
+            limit(argument, `Includes expand to more than ${budget.limit} files from one root: this include and every later one in it are skipped`);
           }
           budget.noted = true;
           continue;
         }
+        const count = directiveCount(loaded.parsed);
+        if (expandedDirectives + count > MAX_EXPANDED_DIRECTIVES) {
+          if (!directiveCapReported) {
+            limit(argument, `Includes expand to more than ${MAX_EXPANDED_DIRECTIVES} directives in all: this include and every later one are skipped`);
+          }
+          directiveCapReported = true;
+          continue;
+        }
+        expandedDirectives += count;
         reachedFromElsewhere.add(loaded.real);
         node.children = node.children ?? [];
-        node.children.push(...expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive]));
+        node.children.push(...expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive], nesting));
       }
     }
     return out;
+  };
+
+  /** Names only what the include says and the tree holds: nothing of the target, not even its real path. */
+  const reportOutside = (argument: NginxDirective['args'][number], refused: string[]) => {
+    const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
+    const how = links.length === 0 ? ''
+      : ` (${links.slice(0, 3).join(', ')}${links.length > 3 ? ` and ${links.length - 3} more` : ''} lead${links.length === 1 ? 's' : ''} out through a symbolic link)`;
+    report({
+      ruleId: 'include-outside-tree',
+      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it: lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json`,
+      primary: argument.span,
+      related: [],
+    });
   };
 
   // Parse every candidate first, so that main configs are known before any snippet is rooted.
@@ -221,7 +278,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   for (const main of mains) {
     const prefixDir = nodePath.dirname(main.path);
     budget = freshBudget();
-    roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], []) });
+    roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
 
   // Files no main config reached are snippets. One that another snippet includes is read there.
@@ -230,7 +287,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   const snippetExpansions = orphans.map((entry) => {
     reachedFromElsewhere.clear();
     budget = freshBudget();
-    const directives = expand(entry.parsed.directives, entry.path, undefined, [entry.real], []);
+    const directives = expand(entry.parsed.directives, entry.path, undefined, [entry.real], [], 0);
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });
   for (const snippet of snippetExpansions) {

@@ -170,9 +170,10 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const nginxFiles = filesByFormat.nginx ?? [];
 
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  diagnostics.push(...nginx.diagnostics);
+  // Loops, not push(...): a hostile file can give more diagnostics than a call takes as arguments.
+  for (const diagnostic of nginx.diagnostics) diagnostics.push(diagnostic);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
+  for (const diagnostic of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic);
 
   // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
   // when the tree has something for it, which keeps a small nginx-only run quick to start.
@@ -221,7 +222,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
   const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
+  for (const output of readerOutputs) for (const diagnostic of output.diagnostics) diagnostics.push(diagnostic);
 
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {

@@ -60,7 +60,7 @@ export interface IncludeResolution {
    * path as cfglint built it from the pattern, before any symlink is followed.
    */
   outside: string[];
-  /** The mask visited MAX_GLOB_PATHS paths and the rest were skipped. */
+  /** The mask visited its cap of paths (MAX_GLOB_PATHS) and the rest were skipped. */
   truncated?: boolean;
 }
 
@@ -74,6 +74,7 @@ export class IncludeResolver {
     treeFiles: string[],
     private readonly lintRoots: string[],
     private readonly mappings: IncludeMapping[],
+    private readonly maxGlobPaths = MAX_GLOB_PATHS,
   ) {
     const dirs = new Set<string>();
     for (const file of treeFiles) {
@@ -178,6 +179,8 @@ export class IncludeResolver {
    */
   expandGlob(pattern: string): { files: string[]; outside: string[]; truncated: boolean } {
     const segments = pattern.split('/');
+    let last = segments.length - 1;
+    while (last > 0 && segments[last] === '') last--;
     let current = [segments[0] === '' ? '/' : segments[0]];
     const outside = new Set<string>();
     let visited = 0;
@@ -201,7 +204,7 @@ export class IncludeResolver {
         }
         for (const name of names) {
           if (!matchGlobSegment(glob, name)) continue;
-          if (++visited > MAX_GLOB_PATHS) {
+          if (++visited > this.maxGlobPaths) {
             truncated = true;
             break;
           }
@@ -209,7 +212,8 @@ export class IncludeResolver {
         }
         if (truncated) break;
       }
-      current = next;
+      // Cut short before the last segment, these are directories on the way, not matches.
+      current = truncated && i < last ? [] : next;
     }
     const files: string[] = [];
     for (const path of current) {

@@ -60,6 +60,8 @@ export interface NginxReaderOptions {
   lintRoots: string[];
   includeMappings: IncludeMapping[];
   displayPath(absolute: string): string;
+  /** Lower caps than MAX_EXPANDED_DIRECTIVES and MAX_GLOB_PATHS, for tests that reach them quickly. */
+  limits?: { expandedDirectives?: number; globPaths?: number };
 }
 
 /** Deeper than any real config; stops runaway recursion that is not a plain cycle. */
@@ -97,7 +99,9 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     reported.add(key);
     diagnostics.push(diagnostic);
   };
-  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings);
+  const maxDirectives = options.limits?.expandedDirectives ?? MAX_EXPANDED_DIRECTIVES;
+  const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
+  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
 
   const insideLintRoots = (path: string) =>
     options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : root + '/'));
@@ -174,7 +178,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       const resolution = resolver.resolve(argument.value, file, prefixDir);
       if (resolution.outside.length > 0) reportOutside(argument, resolution.outside);
       if (resolution.truncated) {
-        limit(argument, `Include "${argument.value}" matches more than ${MAX_GLOB_PATHS} paths; the matches past that are skipped`);
+        limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
       }
       if (resolution.missing) {
         if (!isShippedWithNginx(argument.value)) {
@@ -233,17 +237,18 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           continue;
         }
         const count = directiveCount(loaded.parsed);
-        if (expandedDirectives + count > MAX_EXPANDED_DIRECTIVES) {
+        if (expandedDirectives + count > maxDirectives) {
           if (!directiveCapReported) {
-            limit(argument, `Includes expand to more than ${MAX_EXPANDED_DIRECTIVES} directives in all: this include and every later one are skipped`);
+            limit(argument, `Includes expand to more than ${maxDirectives} directives in all: this include and every later one are skipped`);
           }
           directiveCapReported = true;
           continue;
         }
         expandedDirectives += count;
         reachedFromElsewhere.add(loaded.real);
-        node.children = node.children ?? [];
-        node.children.push(...expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive], nesting));
+        const children = (node.children ??= []);
+        // A loop, not push(...): one file may hold more directives than a call can take as arguments.
+        for (const child of expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive], nesting)) children.push(child);
       }
     }
     return out;

@@ -68,11 +68,14 @@ export interface NginxReaderOptions {
 export const MAX_INCLUDE_DEPTH = 64;
 
 /**
- * Directives expanded in one run, across every root and context. Includes that fan out level
- * by level (each file including the next ten times) multiply without bound while the files stay
- * small; the 140k-line benchmark tree expands to far less than this.
+ * Directives expanded again from files already expanded elsewhere, in one run across every root
+ * and context. Includes that fan out level by level (each file including the next ten times)
+ * multiply without bound while the files stay small, and each expanded directive costs memory.
+ * A file's first expansion is not counted: it is bounded by the size of the tree, so a large
+ * `geo` list included once is never cut. 1000 servers each including a 100-line snippet repeat
+ * 100,000 directives; ten times this many took 1 GB.
  */
-export const MAX_EXPANDED_DIRECTIVES = 1_000_000;
+export const MAX_EXPANDED_DIRECTIVES = 300_000;
 
 /**
  * Included files expanded per root, past which includes are not followed. Every path through
@@ -139,8 +142,9 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   /** Reset for each root; `cycle` keeps the truncation quiet when a cycle already explains it. */
   let budget = freshBudget();
   const cycleReported = new Set<string>();
-  /** Directives expanded so far in the whole run, against MAX_EXPANDED_DIRECTIVES. */
+  /** Directives expanded again so far in the whole run, against MAX_EXPANDED_DIRECTIVES. */
   let expandedDirectives = 0;
+  const expandedOnce = new WeakSet<ParsedNginxFile>();
   let directiveCapReported = false;
   const directiveCounts = new WeakMap<ParsedNginxFile, number>();
   const directiveCount = (parsed: ParsedNginxFile): number => {
@@ -236,15 +240,18 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           budget.noted = true;
           continue;
         }
-        const count = directiveCount(loaded.parsed);
-        if (expandedDirectives + count > maxDirectives) {
-          if (!directiveCapReported) {
-            limit(argument, `Includes expand to more than ${maxDirectives} directives in all: this include and every later one are skipped`);
+        if (expandedOnce.has(loaded.parsed)) {
+          const count = directiveCount(loaded.parsed);
+          if (expandedDirectives + count > maxDirectives) {
+            if (!directiveCapReported) {
+              limit(argument, `Includes repeat files already expanded elsewhere into more than ${maxDirectives} directives: this include and every later repeat are skipped`);
+            }
+            directiveCapReported = true;
+            continue;
           }
-          directiveCapReported = true;
-          continue;
+          expandedDirectives += count;
         }
-        expandedDirectives += count;
+        expandedOnce.add(loaded.parsed);
         reachedFromElsewhere.add(loaded.real);
         const children = (node.children ??= []);
         // A loop, not push(...): one file may hold more directives than a call can take as arguments.

@@ -197,18 +197,19 @@ describe('include trees built to run forever stop at a positioned include-limit'
   }
   const positioned = (read: NginxReadResult) => read.diagnostics.map((d) => `${d.ruleId} ${d.primary.file}:${d.primary.start.line}:${d.primary.start.column} ${d.message}`);
 
-  test('fan-out (each level includes the next ten times) stops at the directive cap, with one finding where it stopped', () => {
+  test('fan-out (each level includes the next ten times) stops at the cap on repeated directives, with one finding where it stopped', () => {
     const tree: MemoryTree = { 'nginx.conf': 'events {}\nhttp {\n    include level0.conf;\n}\n' };
     for (let level = 0; level < 7; level++) tree[`level${level}.conf`] = `include level${level + 1}.conf;\n`.repeat(10);
     tree['level7.conf'] = 'server { listen 80; }\n';
     const read = readWithLimits(tree, { expandedDirectives: 5000 });
     expect(positioned(read).filter((line) => line.startsWith('include-limit'))).toEqual([
-      // Depth-first: level0..level6 are counted once each (10 directives), then every level7 (1 server,
-      // its listen) adds 2, so the first include refused is one in level6.conf.
-      expect.stringMatching(/^include-limit level6\.conf:\d+:9 Includes expand to more than 5000 directives in all: this include and every later one are skipped$/),
+      // Depth-first, the include refused is one of the innermost level's.
+      expect.stringMatching(/^include-limit level6\.conf:\d+:9 Includes repeat files already expanded elsewhere into more than 5000 directives: this include and every later repeat are skipped$/),
     ]);
-    // Everything reached through includes (nginx.conf's own directives are not counted): within
-    // the cap, and short of it by less than the next file, of at most 10 directives, would have added.
+    // Everything reached through includes (nginx.conf's own directives are not counted). Each
+    // file's first expansion is free: level0-level6 (10 includes each) and level7 (server,
+    // listen), 72 directives. The repeats stay within the cap, short of it by less than the
+    // next file, of at most 10 directives, would have added.
     let included = 0;
     const count = (nodes: ExpandedDirective[], viaInclude: boolean) => {
       for (const node of nodes) {
@@ -217,8 +218,17 @@ describe('include trees built to run forever stop at a positioned include-limit'
       }
     };
     count(read.roots[0].directives, false);
-    expect(included).toBeLessThanOrEqual(5000);
-    expect(included).toBeGreaterThan(5000 - 10);
+    expect(included).toBeLessThanOrEqual(72 + 5000);
+    expect(included).toBeGreaterThan(72 + 5000 - 10);
+  });
+
+  test('a large file included once is never cut, however many directives it holds', () => {
+    const tree: MemoryTree = {
+      'nginx.conf': 'events {}\nhttp {\n    geo $blocked {\n        include blocklist.conf;\n    }\n}\n',
+      'blocklist.conf': Array.from({ length: 6000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24 1;\n`).join(''),
+    };
+    const read = readWithLimits(tree, { expandedDirectives: 5000 });
+    expect(positioned(read).filter((line) => line.startsWith('include-limit'))).toEqual([]);
   });
 
   test('a directory of links to itself under a glob stops at the path cap, at the include', () => {

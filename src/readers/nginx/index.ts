@@ -276,13 +276,18 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
 
   // Parse every candidate first, so that main configs are known before any snippet is rooted.
   const loaded: { path: string; real: string; parsed: ParsedNginxFile }[] = [];
+  const loadedReals = new Set<string>();
   for (const path of candidates) {
     const result = load(path);
     if ('error' in result) {
       report({ ruleId: 'read-error', message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
       continue;
     }
-    if (!loaded.some((entry) => entry.real === result.real)) loaded.push(result);
+    // A set, not a search of the list: a tree of 10,000 files made this quadratic.
+    if (!loadedReals.has(result.real)) {
+      loadedReals.add(result.real);
+      loaded.push(result);
+    }
   }
 
   const roots: NginxConfigRoot[] = [];

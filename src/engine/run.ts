@@ -102,6 +102,17 @@ function readTreeUncached(options: LintOptions): ReadTree {
     } else if (kind !== 'file') throw new UsageError(`not a file or directory: ${root}`);
   }
 
+  // A path named inside the working directory is part of the checkout, and whoever wrote the
+  // checkout may have made it a link: `deploy -> /` would make the whole machine the tree.
+  const realCwd = realpathOr(baseFs, cwd);
+  for (const root of roots) {
+    if (!isWithin(root, cwd)) continue; // named outside the checkout: the user chose it, links and all
+    const real = realpathOr(baseFs, root);
+    if (!isWithin(real, realCwd)) {
+      throw new UsageError(`${nodePath.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+    }
+  }
+
   // The tree is what the user named: each directory, and for a file named on its own the
   // directory it sits in (nginx's prefix for it). Nothing outside is ever opened.
   const areas = roots.map((root) => (baseFs.kind(root) === 'directory' ? root : nodePath.dirname(root)));
@@ -399,6 +410,18 @@ function reportLinks(links: Link[]): ReportLink[] {
   }
   const order = (a: Span, b: Span) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset);
   return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
+}
+
+function realpathOr(fs: FileSystem, path: string): string {
+  try {
+    return fs.realpath(path);
+  } catch {
+    return path;
+  }
+}
+
+function isWithin(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(nodePath.sep) ? dir : dir + nodePath.sep);
 }
 
 /** The programmatic API: lint paths and get the report the JSON schema describes. */

@@ -62,9 +62,9 @@ function tree(name: string, nginxConf: string): string {
 /** The main config: the hostile include on line 3, the honest one on line 4. */
 const mainWith = (include: string) => `events {}\nhttp {\n    include ${include};\n    include conf.d/ok.conf;\n}\n`;
 
-function run(name: string, dir: string, format = 'json', extra: string[] = []): Run {
+function run(name: string, dir: string, format = 'json', paths: string[] = ['.']): Run {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, cli, '-f', format, ...extra, '.'], {
+  const result = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, cli, '-f', format, ...paths], {
     cwd: dir,
     encoding: 'utf8',
     timeout: LIMIT_MS * 2,
@@ -147,6 +147,15 @@ describe('includes that try to leave the tree', () => {
     const result = run('glob-mixed', mixed);
     expect(at(result, 'include-outside-tree')).toEqual(['nginx.conf:3:13']);
     expect(result.files).toContain('conf.d/ok.conf');
+  });
+
+  test('a directory named on the command line that is a link to /: exit 2, nothing read', () => {
+    const dir = tree('root-link', mainWith('conf.d/ok.conf'));
+    fs.symlinkSync('/', path.join(dir, 'deploy'));
+    const result = run('root-link', dir, 'json', ['deploy']);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')[0]).toBe('cfglint: deploy is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that');
   });
 
   test('every format: stylish, github, sarif and json carry nothing of the targets', () => {

@@ -119,6 +119,31 @@ describe('includes that leave the tree', () => {
   });
 });
 
+describe('paths named on the command line', () => {
+  const usageError = (paths: string[], extra: MemoryTree) => {
+    const disk = memoryFileSystem({ ...MACHINE, 'tree/nginx/nginx.conf': mainWith('conf.d/ok.conf'), 'tree/nginx/conf.d/ok.conf': 'server { listen 8080; }\n', ...extra }, '/');
+    try {
+      lintSync({ paths, cwd: '/tree', fs: disk, config: {} });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return undefined;
+  };
+
+  test.each([
+    ['a directory link to /', ['deploy'], { 'tree/deploy': { symlink: '/' } }],
+    ['a file link to /etc/passwd', ['nginx.conf'], { 'tree/nginx.conf': { symlink: '/etc/passwd' } }],
+    ['a path through a link out', ['deploy/nginx'], { 'tree/deploy': { symlink: '/etc' } }],
+  ] as [string, string[], MemoryTree][])('inside the working directory, %s is refused: the checkout may not make the machine the tree', (_what, paths, extra) => {
+    expect(usageError(paths, extra)).toBe(`${paths[0]} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+  });
+
+  test('a link that stays inside the working directory, and a path named outside it, are linted as named', () => {
+    expect(usageError(['linked'], { 'tree/linked': { symlink: 'nginx' } })).toBeUndefined();
+    expect(usageError(['/etc/nginx'], {})).toBeUndefined();
+  });
+});
+
 describe('.cfglint.json and confinement', () => {
   const configError = (run: () => unknown): string => {
     try {

@@ -85,6 +85,17 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
     return location.real;
   };
 
+  /** Runs `operation` on the real path; its errors name the path the caller asked for, as the caller shows it. */
+  const asAsked = <T>(path: string, operation: (real: string) => T): T => {
+    const real = inside(path);
+    try {
+      return operation(real);
+    } catch (error) {
+      if (real === path || !(error instanceof Error)) throw error;
+      throw new Error(error.message.split(real).join(path));
+    }
+  };
+
   return {
     kind(path): EntryKind | undefined {
       const location = locate(path);
@@ -95,8 +106,8 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
       const parent = locate(nodePath.dirname(nodePath.resolve(path)));
       return !parent.outside && fs.isSymlink(nodePath.join(parent.real, nodePath.basename(path)));
     },
-    list: (path) => fs.list(inside(path)),
-    read: (path) => fs.read(inside(path)),
+    list: (path) => asAsked(path, (real) => fs.list(real)),
+    read: (path) => asAsked(path, (real) => fs.read(real)),
     realpath(path) {
       const resolved = inside(path);
       // The location of a missing path is known without it existing; realpath still says it is missing.

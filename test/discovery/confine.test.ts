@@ -18,6 +18,7 @@ const machine: MemoryTree = {
   'tree/rootfs': { symlink: '/' },
   'tree/relative-out': { symlink: '../etc' },
   'tree/alias.conf': { symlink: 'conf.d/a.conf' },
+  'tree/alias-dir': { symlink: 'conf.d' },
   'tree/conf.d/up.conf': { symlink: '../nginx.conf' },
   'tree/out-and-back': { symlink: '/etc/../tree/conf.d' },
   'tree/loop': { symlink: 'loop' },
@@ -98,6 +99,12 @@ describe('confineFileSystem', () => {
     expect(fs.realpath('/tree/alias.conf')).toBe('/tree/conf.d/a.conf');
     expect(text(fs.read('/tree/conf.d/up.conf'))).toBe('events {}');
     expect(fs.kind('/tree/out-and-back/a.conf')).toBe('file');
+  });
+
+  test('an error on a link inside the tree names the link, as the caller knows it, not its target', () => {
+    const { fs } = confined();
+    // alias-dir -> conf.d: reading a directory fails, and the message says which name was asked for.
+    expect(() => fs.read('/tree/alias-dir')).toThrow(new Error('cannot read /tree/alias-dir: no such file'));
   });
 
   test('a looping link is not outside; it fails as the disk fails it', () => {

@@ -33879,6 +33879,15 @@ function confineFileSystem(fs, areas) {
     if (location.outside) throw new OutsideTreeError(path);
     return location.real;
   };
+  const asAsked = (path, operation) => {
+    const real2 = inside(path);
+    try {
+      return operation(real2);
+    } catch (error) {
+      if (real2 === path || !(error instanceof Error)) throw error;
+      throw new Error(error.message.split(real2).join(path));
+    }
+  };
   return {
     kind(path) {
       const location = locate(path);
@@ -33888,8 +33897,8 @@ function confineFileSystem(fs, areas) {
       const parent = locate(nodePath3.dirname(nodePath3.resolve(path)));
       return !parent.outside && fs.isSymlink(nodePath3.join(parent.real, nodePath3.basename(path)));
     },
-    list: (path) => fs.list(inside(path)),
-    read: (path) => fs.read(inside(path)),
+    list: (path) => asAsked(path, (real2) => fs.list(real2)),
+    read: (path) => asAsked(path, (real2) => fs.read(real2)),
     realpath(path) {
       const resolved = inside(path);
       return fs.realpath(resolved);
@@ -38861,16 +38870,20 @@ function readNginxTree(candidates, options) {
         }
         continue;
       }
+      const directories = resolution.files.filter((target) => fs.kind(target) === "directory");
+      const directorySet = new Set(directories);
+      if (directories.length > 0) {
+        const named = directories.slice(0, 3).map((dir) => `"${options.displayPath(dir)}"`).join(", ");
+        const more = directories.length > 3 ? ` and ${directories.length - 3} more` : "";
+        report({
+          ruleId: "read-error",
+          message: `Include "${argument.value}" matches the director${directories.length === 1 ? "y" : "ies"} ${named}${more}: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
+          primary: argument.span,
+          related: []
+        });
+      }
       for (const target of resolution.files) {
-        if (fs.kind(target) === "directory") {
-          report({
-            ruleId: "read-error",
-            message: `Include "${argument.value}" matches the directory "${options.displayPath(target)}": nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
-            primary: argument.span,
-            related: []
-          });
-          continue;
-        }
+        if (directorySet.has(target)) continue;
         const loaded2 = load2(target);
         if ("error" in loaded2) {
           report({ ruleId: "read-error", message: loaded2.error, primary: argument.span, related: [] });

@@ -196,16 +196,21 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         }
         continue;
       }
+      const directories = resolution.files.filter((target) => fs.kind(target) === 'directory');
+      const directorySet = new Set(directories);
+      if (directories.length > 0) {
+        // One finding per include: a glob over a directory of links to itself matches thousands.
+        const named = directories.slice(0, 3).map((dir) => `"${options.displayPath(dir)}"`).join(', ');
+        const more = directories.length > 3 ? ` and ${directories.length - 3} more` : '';
+        report({
+          ruleId: 'read-error',
+          message: `Include "${argument.value}" matches the director${directories.length === 1 ? 'y' : 'ies'} ${named}${more}: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
+          primary: argument.span,
+          related: [],
+        });
+      }
       for (const target of resolution.files) {
-        if (fs.kind(target) === 'directory') {
-          report({
-            ruleId: 'read-error',
-            message: `Include "${argument.value}" matches the directory "${options.displayPath(target)}": nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
-            primary: argument.span,
-            related: [],
-          });
-          continue;
-        }
+        if (directorySet.has(target)) continue;
         const loaded = load(target);
         if ('error' in loaded) {
           report({ ruleId: 'read-error', message: loaded.error, primary: argument.span, related: [] });

@@ -264,6 +264,17 @@ describe('include trees built to run forever stop at a positioned include-limit'
     expect(read.files.has('/tree/conf.d/ok.conf')).toBe(true);
   });
 
+  test('a mask matching many directories (links to its own directory) is one read-error at the include', () => {
+    const tree: MemoryTree = { 'nginx.conf': mainWith('loop/*'), ...OK, 'loop/x.conf': 'gzip on;\n' };
+    for (let i = 0; i < 5; i++) tree[`loop/l${i}`] = { symlink: '.' };
+    const read = readWithLimits(tree, {});
+    expect(positioned(read)).toEqual([
+      'read-error nginx.conf:3:13 Include "loop/*" matches the directories "loop/l0", "loop/l1", "loop/l2" and 2 more: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern',
+    ]);
+    // The one file among the matches is still read.
+    expect(read.files.has('/tree/loop/x.conf')).toBe(true);
+  });
+
   test('an invalid range in a mask matches nothing: no finding, the rest linted', () => {
     const report = lint({ 'nginx.conf': mainWith('conf.d/[z-a].conf'), ...OK, 'conf.d/m.conf': 'gzip on;\n' });
     expect(includeFindings(report)).toEqual([]);

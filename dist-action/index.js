@@ -3092,7 +3092,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3119,7 +3119,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -3983,7 +3983,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4374,7 +4374,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve6,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize,
@@ -7809,11 +7809,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename13 = shortcut ? basenameOf(path) : path;
+        const basename14 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule24 = rules[index];
           if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename13 : path
+            shortcut && rule24._basenameOnly ? basename14 : path
           )) {
             const { negative } = rule24;
             const ret = {
@@ -15075,10 +15075,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15092,7 +15092,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15116,7 +15116,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15132,7 +15132,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15223,7 +15223,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15237,13 +15237,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep5 + cb;
-              sep5 = "";
+                comment2 += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -15286,18 +15286,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15351,8 +15351,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap3 && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15364,7 +15364,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15375,8 +15375,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15393,7 +15393,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -15573,7 +15573,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -15590,24 +15590,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent2.slice(trimIndent) + content2;
-          sep5 = "\n";
+          value += sep6 + indent2.slice(trimIndent) + content2;
+          sep6 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent2.slice(trimIndent) + content2;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent2.slice(trimIndent) + content2;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content2;
-          sep5 = " ";
+          value += sep6 + content2;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -15790,25 +15790,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -16618,14 +16618,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -17792,18 +17792,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -17956,15 +17956,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18158,13 +18158,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -18522,22 +18522,22 @@ function parseYamlText(source) {
   }
   return { documents, problems };
 }
-function resolve(node, document) {
+function resolve2(node, document) {
   if ((0, import_yaml.isAlias)(node)) return node.resolve(document) ?? void 0;
   return node ?? void 0;
 }
 function pairOf(map, key, document, depth = 0) {
-  const node = resolve(map, document);
+  const node = resolve2(map, document);
   if (!(0, import_yaml.isMap)(node) || depth > 8) return void 0;
   let found;
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
-    if (String(item.key.value) === key) found = { key: item.key, value: resolve(item.value, document) };
+    if (String(item.key.value) === key) found = { key: item.key, value: resolve2(item.value, document) };
   }
   if (found) return found;
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key) || item.key.value !== "<<") continue;
-    const merged = resolve(item.value, document);
+    const merged = resolve2(item.value, document);
     const sources = (0, import_yaml.isSeq)(merged) ? merged.items : [merged];
     for (const source of sources) {
       const inner = pairOf(source, key, document, depth + 1);
@@ -18550,25 +18550,25 @@ function valueOf(map, key, document) {
   return pairOf(map, key, document)?.value;
 }
 function entriesOf(map, document, depth = 0) {
-  const node = resolve(map, document);
+  const node = resolve2(map, document);
   if (!(0, import_yaml.isMap)(node) || depth > 8) return [];
   const own = [];
   const merged = [];
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
     if (item.key.value === "<<") {
-      const target = resolve(item.value, document);
+      const target = resolve2(item.value, document);
       for (const source of (0, import_yaml.isSeq)(target) ? target.items : [target]) merged.push(...entriesOf(source, document, depth + 1));
       continue;
     }
-    own.push({ key: String(item.key.value), keyNode: item.key, value: resolve(item.value, document) });
+    own.push({ key: String(item.key.value), keyNode: item.key, value: resolve2(item.value, document) });
   }
   return [...merged.filter((entry) => !own.some((mine) => mine.key === entry.key)), ...own];
 }
 function itemsOf(seq, document) {
-  const node = resolve(seq, document);
+  const node = resolve2(seq, document);
   if (!(0, import_yaml.isSeq)(node)) return [];
-  return node.items.map((item) => resolve(item, document)).filter((item) => item !== void 0);
+  return node.items.map((item) => resolve2(item, document)).filter((item) => item !== void 0);
 }
 function isNull(node) {
   return node === void 0 || (0, import_yaml.isScalar)(node) && node.value === null;
@@ -18681,7 +18681,7 @@ function span(source, node) {
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath6.dirname(path);
+  const dir = nodePath7.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!(0, import_yaml.isMap)(root)) continue;
@@ -18693,12 +18693,12 @@ function parseCompose(source, path) {
       const service = { name: key, start, end, environment: environment(source, valueOf(value, "environment", document), document), envFiles: [], sysctls: [] };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath6.resolve(dir, build.value, "Dockerfile") };
+        service.build = { dockerfile: nodePath7.resolve(dir, build.value, "Dockerfile") };
       } else if ((0, import_yaml.isMap)(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath6.resolve(dir, context, dockerfile), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = { dockerfile: nodePath7.resolve(dir, context, dockerfile), ...target ? { target: target.toLowerCase() } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -18739,11 +18739,11 @@ function parseCompose(source, path) {
   }
   return { source, services, problems };
 }
-var nodePath6;
+var nodePath7;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath6 = __toESM(require("path"));
+    nodePath7 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -19018,7 +19018,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath7.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath8.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -19041,11 +19041,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath7;
+var nodePath8;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath7 = __toESM(require("path"));
+    nodePath8 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -19065,7 +19065,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath8.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath9.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -19118,7 +19118,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath8.posix.join(cwd.value, target.value);
+        const joined = nodePath9.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -19326,11 +19326,11 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath8, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath9, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath8 = __toESM(require("path"));
+    nodePath9 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -19493,9 +19493,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath9.basename(path);
+  const base = nodePath10.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath9.basename(nodePath9.dirname(path));
+  const dir = nodePath10.basename(nodePath10.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -19518,7 +19518,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath9.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath10.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -19532,11 +19532,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath9, UNIT_SUFFIX;
+var nodePath10, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath9 = __toESM(require("path"));
+    nodePath10 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -20187,7 +20187,7 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath10.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath11.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
   guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => launches.push(...dockerLaunches(dockerfiles, composeFiles, passThrough, problems)));
   for (const { source } of scripts) {
@@ -20213,11 +20213,11 @@ function readLaunches(files, context) {
   }
   return { ...output, launches };
 }
-var nodePath10, RUNS_ITS_ARGUMENTS;
+var nodePath11, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath11 = __toESM(require("path"));
     init_compose();
     init_dockerfile();
     init_types();
@@ -25657,7 +25657,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath11.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath12.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -25694,7 +25694,7 @@ function backendForLaunch(launch, context, read) {
     configReference = { text: configOption.token.value, span: span2, found: file !== void 0 };
   } else {
     const directory = workingDirectoryOf(launch);
-    const candidate = directory !== void 0 ? findConfigTarget(nodePath11.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath11.join(launchDir, "gunicorn.conf.py")) : void 0;
+    const candidate = directory !== void 0 ? findConfigTarget(nodePath12.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath12.join(launchDir, "gunicorn.conf.py")) : void 0;
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -25707,18 +25707,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath11.dirname(absolute) : void 0;
+  return absolute ? nodePath12.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath11.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath11.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath11.posix.isAbsolute(joined)) {
-    const direct = nodePath11.join(launchDir, joined);
+  const joined = nodePath12.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath12.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath12.posix.isAbsolute(joined)) {
+    const direct = nodePath12.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath11.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath12.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -25726,7 +25726,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath11.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath12.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -25734,7 +25734,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath11.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath12.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -25814,7 +25814,7 @@ function entryFromBinding(binding, spec, source) {
   }
   return { items: [{ converted, text: text3, span: span2 }], text: text3, span: span2 };
 }
-function resolve3(name2, layers, defaults) {
+function resolve4(name2, layers, defaults) {
   for (const layer of [...layers].reverse()) {
     const entry = layer.entries.get(name2);
     if (entry) return { items: entry.items, text: entry.text, source: { kind: "file", span: entry.span } };
@@ -25835,7 +25835,7 @@ function buildBackend(input) {
   if (input.cli) layers.push(input.cli);
   const defaults = (name2) => defaultOf(name2, input.env, input.launch !== void 0, input.externalEnv === true);
   const resolved = /* @__PURE__ */ new Map();
-  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve3(name2, layers, defaults));
+  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve4(name2, layers, defaults));
   const settings = /* @__PURE__ */ new Map();
   const single = (name2) => {
     const r = resolved.get(name2);
@@ -26000,11 +26000,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath11, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath12, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_text();
@@ -26615,11 +26615,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath12, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath13, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_expand2();
@@ -26945,7 +26945,7 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath12.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath13.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
         const mapped = substituteMagic(source.text, this.magic);
@@ -27159,7 +27159,7 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       diagnostics.push(...instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath13.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath14.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
@@ -27176,7 +27176,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     diagnostics.push(...instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath13.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath14.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   output.diagnostics.push(...diagnostics);
@@ -27214,11 +27214,11 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath13, TreeFiles;
+var nodePath14, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_text();
     init_types();
     init_backend();
@@ -27263,7 +27263,7 @@ var init_uwsgi = __esm({
         return {
           resolve: (name2, from, main) => {
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath13.isAbsolute(name2) && workingDirectory && nodePath13.isAbsolute(workingDirectory) ? nodePath13.join(workingDirectory, name2) : name2;
+            const serverName2 = !nodePath14.isAbsolute(name2) && workingDirectory && nodePath14.isAbsolute(workingDirectory) ? nodePath14.join(workingDirectory, name2) : name2;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
           },
           read: (path) => this.read(path),
@@ -27275,15 +27275,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath13.isAbsolute(name2)) {
-          const normal = nodePath13.normalize(name2);
+        if (nodePath14.isAbsolute(name2)) {
+          const normal = nodePath14.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath13.join(nodePath13.dirname(file), name2);
+          const candidate = nodePath14.join(nodePath14.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -27294,14 +27294,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath13.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath14.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath13.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath14.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath13.dirname(launchPath).split("/"), nodePath13.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath14.dirname(launchPath).split("/"), nodePath14.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -27511,7 +27511,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath14.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath14.posix.isAbsolute(directory) ? uds.value : nodePath14.posix.join(directory, uds.value);
+    const path = nodePath15.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath15.posix.isAbsolute(directory) ? uds.value : nodePath15.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -27524,11 +27524,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath14, MAIN, SETTINGS2;
+var nodePath15, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_args();
@@ -27924,10 +27924,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath15.dirname(serverXml); ; dir = nodePath15.dirname(dir)) {
-    const here = images.filter((image) => nodePath15.dirname(image.path) === dir);
+  for (let dir = nodePath16.dirname(serverXml); ; dir = nodePath16.dirname(dir)) {
+    const here = images.filter((image) => nodePath16.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath15.dirname(dir) === dir) break;
+    if (nodePath16.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -27942,11 +27942,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath15, TOMCAT_IMAGE;
+var nodePath16, TOMCAT_IMAGE;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_text();
@@ -30472,21 +30472,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep5 = separator || this.separator;
-        const isDefault = sep5 === this.separator && includeNamespace === true;
+        const sep6 = separator || this.separator;
+        const isDefault = sep6 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep5);
+          ).join(sep6);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep5);
+        ).join(sep6);
       }
       /**
        * Get path as array of tag names.
@@ -31165,76 +31165,76 @@ var init_redos = __esm({
 });
 
 // node_modules/is-unsafe/src/contexts/nosql.js
-var sep2, NOSQL_PATTERNS, nosql_default;
+var sep3, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
   "node_modules/is-unsafe/src/contexts/nosql.js"() {
-    sep2 = `["'\\s]*:`;
+    sep3 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
       {
         id: "nosql-where-operator",
         description: "$where — executes arbitrary JavaScript server-side in MongoDB",
-        pattern: new RegExp(`\\$where${sep2}`, "i")
+        pattern: new RegExp(`\\$where${sep3}`, "i")
       },
       {
         id: "nosql-ne-operator",
         description: '$ne — "not equal" operator used to bypass equality checks',
-        pattern: new RegExp(`\\$ne${sep2}`, "i")
+        pattern: new RegExp(`\\$ne${sep3}`, "i")
       },
       {
         id: "nosql-gt-operator",
         description: '$gt — "greater than" used to bypass password/value checks',
-        pattern: new RegExp(`\\$gte?${sep2}`, "i")
+        pattern: new RegExp(`\\$gte?${sep3}`, "i")
       },
       {
         id: "nosql-lt-operator",
         description: '$lt / $lte — "less than" bypass variants',
-        pattern: new RegExp(`\\$lte?${sep2}`, "i")
+        pattern: new RegExp(`\\$lte?${sep3}`, "i")
       },
       {
         id: "nosql-regex-operator",
         description: "$regex — can be used to extract data character by character (blind injection)",
-        pattern: new RegExp(`\\$regex${sep2}`, "i")
+        pattern: new RegExp(`\\$regex${sep3}`, "i")
       },
       {
         id: "nosql-or-operator",
         description: "$or — logical OR; used to create always-true conditions",
-        pattern: new RegExp(`\\$or${sep2}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$or${sep3}\\s*\\[`, "i")
       },
       {
         id: "nosql-and-operator",
         description: "$and — logical AND operator injection",
-        pattern: new RegExp(`\\$and${sep2}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$and${sep3}\\s*\\[`, "i")
       },
       {
         id: "nosql-nor-operator",
         description: "$nor — logical NOR operator injection",
-        pattern: new RegExp(`\\$nor${sep2}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$nor${sep3}\\s*\\[`, "i")
       },
       {
         id: "nosql-exists-operator",
         description: "$exists — can enumerate fields to determine schema",
-        pattern: new RegExp(`\\$exists${sep2}`, "i")
+        pattern: new RegExp(`\\$exists${sep3}`, "i")
       },
       {
         id: "nosql-in-operator",
         description: "$in — matches any value in a list; can enumerate values",
-        pattern: new RegExp(`\\$in${sep2}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$in${sep3}\\s*\\[`, "i")
       },
       {
         id: "nosql-expr-operator",
         description: "$expr — allows aggregation expressions in queries (MongoDB 3.6+)",
-        pattern: new RegExp(`\\$expr${sep2}`, "i")
+        pattern: new RegExp(`\\$expr${sep3}`, "i")
       },
       {
         id: "nosql-function-operator",
         description: "$function — executes arbitrary JavaScript in MongoDB 4.4+",
-        pattern: new RegExp(`\\$function${sep2}`, "i")
+        pattern: new RegExp(`\\$function${sep3}`, "i")
       },
       {
         id: "nosql-accumulator-operator",
         description: "$accumulator — custom aggregation with arbitrary JS execution",
-        pattern: new RegExp(`\\$accumulator${sep2}`, "i")
+        pattern: new RegExp(`\\$accumulator${sep3}`, "i")
       },
       // ─── Prototype pollution ─────────────────────────────────────────────────
       {
@@ -31799,8 +31799,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep5 = exp.search(/\s/);
-            const name2 = sep5 === -1 ? exp : exp.substring(0, sep5);
+            const sep6 = exp.search(/\s/);
+            const name2 = sep6 === -1 ? exp : exp.substring(0, sep6);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -32716,7 +32716,7 @@ function readerFailed(reader, source, error) {
   };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath16.dirname(path) === nodePath16.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath17.dirname(path) === nodePath17.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -32881,11 +32881,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath16;
+var nodePath17;
 var init_tomcat2 = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_tomcat();
     init_text();
     init_types();
@@ -33053,7 +33053,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath17.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath18.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -33075,7 +33075,7 @@ function readFile(path, context, output) {
     return void 0;
   }
   output.sources.push(source);
-  const base = nodePath17.basename(path);
+  const base = nodePath18.basename(path);
   const format5 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format5);
@@ -33088,16 +33088,16 @@ function readFile(path, context, output) {
   return { path, source, format: format5, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath17.dirname(path);
-  const parts = dir.split(nodePath17.sep);
+  const dir = nodePath18.dirname(path);
+  const parts = dir.split(nodePath18.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath17.sep) || nodePath17.sep;
+    const root = parts.slice(0, resources).join(nodePath18.sep) || nodePath18.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath17.basename(dir) === "config") return { root: nodePath17.dirname(dir), location: "file-config" };
+  if (nodePath18.basename(dir) === "config") return { root: nodePath18.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -33145,7 +33145,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath17.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath18.join(root, name2)));
     } catch {
     }
   }
@@ -33195,21 +33195,21 @@ function listOf(found) {
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
-  const resolve6 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve7 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve6("server.port");
+  const port = resolve7("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf(port) } : { name: "server.port", value: 8080, text: "8080", unit: "count", source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve6("server.address");
+  const address = resolve7("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf(address) } : { name: "server.address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve6);
+    const setting = springSetting(spec, resolve7);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -33230,8 +33230,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
     const header = connectorSettings.get("maxHttpHeaderSize");
     connectorSettings.set("maxHttpRequestHeaderSize", { ...header, name: "maxHttpRequestHeaderSize", source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE } });
   }
-  const sslEnabled = resolve6("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve6).find((found) => found !== void 0);
+  const sslEnabled = resolve7("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve7).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set("SSLEnabled", tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf(sslMaterial) } : { name: "SSLEnabled", value: false, text: "false", unit: "flag", source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
   const connector = {
@@ -33266,9 +33266,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve6) {
-  const key = spec.keys.find((candidate) => resolve6(candidate) !== void 0);
-  const found = key ? resolve6(key) : void 0;
+function springSetting(spec, resolve7) {
+  const key = spec.keys.find((candidate) => resolve7(candidate) !== void 0);
+  const found = key ? resolve7(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? { name: name2, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: "default", reference: spec.springDefault.reference } } : void 0;
@@ -33363,8 +33363,8 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath17.dirname(launch.file);
-    const related = isWithin(root, launchDir) || isWithin(launchDir, root);
+    const launchDir = nodePath18.dirname(launch.file);
+    const related = isWithin2(root, launchDir) || isWithin2(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
     used.push(launch);
@@ -33393,15 +33393,15 @@ function launchesFor(root, launches) {
   }
   return { overrides: out, launches: used };
 }
-function isWithin(dir, maybeParent) {
-  const relative4 = nodePath17.relative(maybeParent, dir);
-  return relative4 === "" || !relative4.startsWith("..") && !nodePath17.isAbsolute(relative4);
+function isWithin2(dir, maybeParent) {
+  const relative4 = nodePath18.relative(maybeParent, dir);
+  return relative4 === "" || !relative4.startsWith("..") && !nodePath18.isAbsolute(relative4);
 }
-var nodePath17, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER;
+var nodePath18, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_text();
     init_types();
     init_tomcat2();
@@ -33481,19 +33481,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath18.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath18.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath18.basename(a);
-    const y = nodePath18.basename(b);
+  const main = paths.filter((path) => nodePath19.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath19.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath19.basename(a);
+    const y = nodePath19.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath18, UNLIMITED;
+var nodePath19, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -33543,7 +33543,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath19.basename(path);
+    const name2 = nodePath20.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -33554,11 +33554,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath19, DIRECTORY_PRECEDENCE;
+var nodePath20, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -34042,7 +34042,7 @@ var init_mounted_files = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath21 = __toESM(require("path"));
+var nodePath22 = __toESM(require("path"));
 
 // src/engine/config.ts
 var nodePath = __toESM(require("path"));
@@ -34058,9 +34058,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname14, join: join8 } = require("path");
+    const { dirname: dirname15, join: join9 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join8(dir, "package.json")) && dirname14(dir) !== dir) dir = dirname14(dir);
+    while (!existsSync(join9(dir, "package.json")) && dirname15(dir) !== dir) dir = dirname15(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -34144,16 +34144,175 @@ function formatJsonPath(path) {
 
 // src/engine/run.ts
 var import_crypto2 = require("crypto");
-var nodePath20 = __toESM(require("path"));
+var nodePath21 = __toESM(require("path"));
 init_classify();
+
+// src/discovery/confine.ts
+var nodePath3 = __toESM(require("path"));
+var OutsideTreeError = class extends Error {
+  constructor(path) {
+    super(`cannot read ${path}: outside the linted tree`);
+    this.path = path;
+  }
+  path;
+};
+var OUTSIDE = { outside: true };
+function isWithin(path, area) {
+  return path === area || path.startsWith(area.endsWith(nodePath3.sep) ? area : area + nodePath3.sep);
+}
+function confineFileSystem(fs, areas) {
+  const given = areas.map((area) => nodePath3.resolve(area));
+  const real = /* @__PURE__ */ new Map();
+  for (const area of given) {
+    let resolved = area;
+    try {
+      resolved = fs.realpath(area);
+    } catch {
+    }
+    real.set(area, resolved);
+    real.set(resolved, resolved);
+  }
+  const realAreas = [...new Set(real.values())];
+  const insideRealArea = (path) => realAreas.some((area) => isWithin(path, area));
+  const memo = /* @__PURE__ */ new Map();
+  const locate = (path) => {
+    const absolute = nodePath3.resolve(path);
+    const known2 = memo.get(absolute);
+    if (known2) return known2;
+    let location;
+    const area = real.get(absolute);
+    if (area !== void 0) location = { outside: false, real: area };
+    else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
+    else if (nodePath3.dirname(absolute) === absolute) location = OUTSIDE;
+    else {
+      const parent = locate(nodePath3.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath3.basename(absolute));
+    }
+    memo.set(absolute, location);
+    return location;
+  };
+  const step = (realParent, name2) => {
+    const candidate = nodePath3.join(realParent, name2);
+    if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
+    let target;
+    try {
+      target = fs.realpath(candidate);
+    } catch {
+      return { outside: false, real: candidate };
+    }
+    return insideRealArea(target) ? { outside: false, real: target } : OUTSIDE;
+  };
+  const inside = (path) => {
+    const location = locate(path);
+    if (location.outside) throw new OutsideTreeError(path);
+    return location.real;
+  };
+  const asAsked = (path, operation) => {
+    const real2 = inside(path);
+    try {
+      return operation(real2);
+    } catch (error) {
+      if (real2 === path || !(error instanceof Error)) throw error;
+      throw new Error(error.message.split(real2).join(path));
+    }
+  };
+  return {
+    kind(path) {
+      const location = locate(path);
+      return location.outside ? "outside" : fs.kind(location.real);
+    },
+    isSymlink(path) {
+      const parent = locate(nodePath3.dirname(nodePath3.resolve(path)));
+      return !parent.outside && fs.isSymlink(nodePath3.join(parent.real, nodePath3.basename(path)));
+    },
+    list: (path) => asAsked(path, (real2) => fs.list(real2)),
+    read: (path) => asAsked(path, (real2) => fs.read(real2)),
+    realpath(path) {
+      const resolved = inside(path);
+      return fs.realpath(resolved);
+    },
+    locate(path) {
+      const location = locate(path);
+      return location.outside ? void 0 : location.real;
+    }
+  };
+}
 
 // src/discovery/fs.ts
 var nodeFs = __toESM(require("fs"));
+
+// src/discovery/path-bytes.ts
+function decodePathBytes(bytes) {
+  const quick = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (!quick.includes("�")) return quick;
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) {
+      out += String.fromCharCode(56320 + bytes[i]);
+      i++;
+    } else {
+      out += Buffer.from(bytes.subarray(i, i + length)).toString("utf8");
+      i += length;
+    }
+  }
+  return out;
+}
+function encodePathBytes(path) {
+  if (!hasEscapedBytes(path)) return Buffer.from(path, "utf8");
+  const parts = [];
+  let run = "";
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (isEscapedByteAt(path, i)) {
+      if (run) parts.push(Buffer.from(run, "utf8"));
+      run = "";
+      parts.push(Buffer.from([code - 56320]));
+    } else run += path[i];
+  }
+  if (run) parts.push(Buffer.from(run, "utf8"));
+  return Buffer.concat(parts);
+}
+function hasEscapedBytes(path) {
+  return ESCAPED_BYTE.test(path);
+}
+function showPath(path) {
+  return hasEscapedBytes(path) ? path.replace(ESCAPED_BYTES, (ch) => `\\x${(ch.charCodeAt(0) - 56320).toString(16).padStart(2, "0")}`) : path;
+}
+var ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
+var ESCAPED_BYTES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
+function isEscapedByteAt(path, i) {
+  const code = path.charCodeAt(i);
+  if (code < 56448 || code > 56575) return false;
+  const before = i > 0 ? path.charCodeAt(i - 1) : 0;
+  return !(before >= 55296 && before <= 56319);
+}
+function validSequenceLength(bytes, i) {
+  const b0 = bytes[i];
+  if (b0 < 128) return 1;
+  const continuation = (k, low = 128, high = 191) => i + k < bytes.length && bytes[i + k] >= low && bytes[i + k] <= high;
+  if (b0 >= 194 && b0 <= 223) return continuation(1) ? 2 : 0;
+  if (b0 >= 224 && b0 <= 239) {
+    const low = b0 === 224 ? 160 : 128;
+    const high = b0 === 237 ? 159 : 191;
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (b0 >= 240 && b0 <= 244) {
+    const low = b0 === 240 ? 144 : 128;
+    const high = b0 === 244 ? 143 : 191;
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// src/discovery/fs.ts
 var MAX_FILE_BYTES = 64 * 1024 * 1024;
+var native = (path) => hasEscapedBytes(path) ? encodePathBytes(path) : path;
 var nodeFileSystem = {
   kind(path) {
     try {
-      const stat = nodeFs.statSync(path);
+      const stat = nodeFs.statSync(native(path));
       return stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
     } catch {
       return void 0;
@@ -34161,32 +34320,32 @@ var nodeFileSystem = {
   },
   isSymlink(path) {
     try {
-      return nodeFs.lstatSync(path).isSymbolicLink();
+      return nodeFs.lstatSync(native(path)).isSymbolicLink();
     } catch {
       return false;
     }
   },
   list(path) {
     try {
-      return nodeFs.readdirSync(path);
+      return nodeFs.readdirSync(native(path), { encoding: "buffer" }).map(decodePathBytes);
     } catch (error) {
       throw new Error(describeFsError(error, path));
     }
   },
   read(path) {
-    const stat = nodeFs.statSync(path, { throwIfNoEntry: false });
+    const stat = nodeFs.statSync(native(path), { throwIfNoEntry: false });
     if (!stat) throw new Error(`cannot read ${path}: no such file`);
     if (!stat.isFile()) throw new Error(`cannot read ${path}: not a regular file`);
     if (stat.size > MAX_FILE_BYTES) throw new Error(`cannot read ${path}: larger than ${MAX_FILE_BYTES} bytes`);
     try {
-      return nodeFs.readFileSync(path);
+      return nodeFs.readFileSync(native(path));
     } catch (error) {
       throw new Error(describeFsError(error, path));
     }
   },
   realpath(path) {
     try {
-      return nodeFs.realpathSync.native(path);
+      return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: "buffer" }));
     } catch (error) {
       throw new Error(describeFsError(error, path));
     }
@@ -34206,7 +34365,7 @@ function describeFsError(error, path) {
 }
 
 // src/discovery/walk.ts
-var nodePath3 = __toESM(require("path"));
+var nodePath4 = __toESM(require("path"));
 var import_ignore = __toESM(require_ignore());
 init_text();
 var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
@@ -34216,8 +34375,8 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative4 = nodePath3.relative(scope.dir, path);
-    if (!relative4 || relative4.startsWith("..") || nodePath3.isAbsolute(relative4)) return void 0;
+    const relative4 = nodePath4.relative(scope.dir, path);
+    if (!relative4 || relative4.startsWith("..") || nodePath4.isAbsolute(relative4)) return void 0;
     const result = scope.matcher.test(isDirectory ? relative4 + "/" : relative4);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
@@ -34259,13 +34418,13 @@ function walk(roots, fs, options = {}) {
     let innerScopes = scopes;
     if (names.includes(".gitignore")) {
       try {
-        const text3 = decodeUtf8(fs.read(nodePath3.join(dir, ".gitignore")));
+        const text3 = decodeUtf8(fs.read(nodePath4.join(dir, ".gitignore")));
         innerScopes = [...scopes, { dir, matcher: (0, import_ignore.default)().add(text3) }];
       } catch {
       }
     }
     for (const name2 of names) {
-      const path = nodePath3.join(dir, name2);
+      const path = nodePath4.join(dir, name2);
       if (fs.isSymlink(path) && !pointsInsideRoots(path)) continue;
       const kind = fs.kind(path);
       if (kind === "directory") {
@@ -38493,7 +38652,7 @@ function flattenIncludes(contents) {
   const out = [];
   for (const entry of contents) {
     out.push(entry);
-    if (entry.directive.name === "include" && entry.children) out.push(...flattenIncludes(entry.children));
+    if (entry.directive.name === "include" && entry.children) for (const inner of flattenIncludes(entry.children)) out.push(inner);
   }
   return out;
 }
@@ -38783,11 +38942,148 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
 init_docker();
 
 // src/readers/nginx/index.ts
-var nodePath5 = __toESM(require("path"));
+var nodePath6 = __toESM(require("path"));
 init_text();
 
 // src/readers/nginx/include.ts
-var nodePath4 = __toESM(require("path"));
+var nodePath5 = __toESM(require("path"));
+
+// src/readers/nginx/glob.ts
+function hasGlob(pattern) {
+  return /[*?[]/.test(pattern);
+}
+var BACKSLASH2 = 92;
+var OPEN = 91;
+var CLOSE = 93;
+var DOT = 46;
+var CLASSES = {
+  alpha: (b) => b >= 65 && b <= 90 || b >= 97 && b <= 122,
+  digit: (b) => b >= 48 && b <= 57,
+  alnum: (b) => CLASSES.alpha(b) || CLASSES.digit(b),
+  upper: (b) => b >= 65 && b <= 90,
+  lower: (b) => b >= 97 && b <= 122,
+  space: (b) => b === 32 || b >= 9 && b <= 13,
+  blank: (b) => b === 32 || b === 9,
+  punct: (b) => b > 32 && b < 127 && !CLASSES.alnum(b),
+  print: (b) => b >= 32 && b < 127,
+  graph: (b) => b > 32 && b < 127,
+  cntrl: (b) => b < 32 || b === 127,
+  xdigit: (b) => CLASSES.digit(b) || b >= 65 && b <= 70 || b >= 97 && b <= 102
+};
+function compileGlobSegment(segment) {
+  const p = encodePathBytes(segment);
+  const tokens = [];
+  let matchesNothing = false;
+  let i = 0;
+  while (i < p.length) {
+    const byte = p[i];
+    if (byte === 42) {
+      if (tokens.length === 0 || tokens[tokens.length - 1].kind !== "star") tokens.push({ kind: "star" });
+      i++;
+    } else if (byte === 63) {
+      tokens.push({ kind: "any" });
+      i++;
+    } else if (byte === OPEN) {
+      const set = parseSet(p, i + 1);
+      if (set) {
+        tokens.push(set.token);
+        matchesNothing ||= set.unknownClass;
+        i = set.next;
+      } else {
+        tokens.push({ kind: "byte", byte: OPEN });
+        i++;
+      }
+    } else if (byte === BACKSLASH2) {
+      if (i + 1 === p.length) matchesNothing = true;
+      else tokens.push({ kind: "byte", byte: p[i + 1] });
+      i += 2;
+    } else {
+      tokens.push({ kind: "byte", byte });
+      i++;
+    }
+  }
+  return { tokens, width: tokens.filter((t2) => t2.kind !== "star").length, matchesNothing };
+}
+function parseSet(p, start) {
+  const members = new Uint8Array(256);
+  let i = start;
+  let negated = false;
+  let unknownClass = false;
+  if (p[i] === 33 || p[i] === 94) {
+    negated = true;
+    i++;
+  }
+  let first = true;
+  while (i < p.length) {
+    if (p[i] === CLOSE && !first) return { token: { kind: "set", members, negated }, next: i + 1, unknownClass };
+    first = false;
+    if (p[i] === OPEN && p[i + 1] === 58) {
+      const end = p.indexOf(":]", i + 2);
+      if (end !== -1) {
+        const name2 = p.subarray(i + 2, end).toString("latin1");
+        const test = CLASSES[name2];
+        if (test) {
+          for (let b = 0; b < 256; b++) if (test(b)) members[b] = 1;
+        } else unknownClass = true;
+        i = end + 2;
+        continue;
+      }
+    }
+    let low = p[i];
+    if (low === BACKSLASH2 && i + 1 < p.length) low = p[++i];
+    i++;
+    if (p[i] === 45 && i + 1 < p.length && p[i + 1] !== CLOSE) {
+      let high = p[i + 1];
+      i += 2;
+      if (high === BACKSLASH2 && i < p.length) high = p[i++];
+      for (let b = low; b <= high; b++) members[b] = 1;
+    } else members[low] = 1;
+  }
+  return void 0;
+}
+function matchGlobSegment(glob, name2) {
+  if (glob.matchesNothing) return false;
+  const n = encodePathBytes(name2);
+  const { tokens } = glob;
+  if (glob.width > n.length) return false;
+  if (n[0] === DOT && !(tokens[0]?.kind === "byte" && tokens[0].byte === DOT)) return false;
+  let t2 = 0;
+  let c = 0;
+  let starToken = -1;
+  let starFrom = 0;
+  while (c < n.length) {
+    const token = tokens[t2];
+    if (token?.kind === "star") {
+      starToken = t2++;
+      starFrom = c;
+      continue;
+    }
+    if (token && matchesByte(token, n[c])) {
+      t2++;
+      c++;
+      continue;
+    }
+    if (starToken < 0) return false;
+    t2 = starToken + 1;
+    c = ++starFrom;
+  }
+  while (tokens[t2]?.kind === "star") t2++;
+  return t2 === tokens.length;
+}
+function matchesByte(token, byte) {
+  switch (token.kind) {
+    case "byte":
+      return token.byte === byte;
+    case "any":
+      return true;
+    case "set":
+      return token.members[byte] === 1 !== token.negated;
+    default:
+      return false;
+  }
+}
+
+// src/readers/nginx/include.ts
 var CONVENTIONAL_PREFIXES = [
   "/etc/nginx",
   "/usr/local/nginx/conf",
@@ -38812,25 +39108,25 @@ var SHIPPED_BASENAMES = /* @__PURE__ */ new Set([
   "options-ssl-nginx.conf"
 ]);
 function isShippedWithNginx(pattern) {
-  return SHIPPED_BASENAMES.has(nodePath4.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
+  return SHIPPED_BASENAMES.has(nodePath5.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
-function hasGlob(pattern) {
-  return /[*?[]/.test(pattern);
-}
+var MAX_GLOB_PATHS = 1e5;
 var IncludeResolver = class {
-  constructor(fs, treeFiles, lintRoots, mappings) {
+  constructor(fs, treeFiles, lintRoots, mappings, maxGlobPaths = MAX_GLOB_PATHS) {
     this.fs = fs;
     this.lintRoots = lintRoots;
     this.mappings = mappings;
+    this.maxGlobPaths = maxGlobPaths;
     const dirs = /* @__PURE__ */ new Set();
     for (const file of treeFiles) {
-      for (let dir = nodePath4.dirname(file); !dirs.has(dir) && dir !== nodePath4.dirname(dir); dir = nodePath4.dirname(dir)) dirs.add(dir);
+      for (let dir = nodePath5.dirname(file); !dirs.has(dir) && dir !== nodePath5.dirname(dir); dir = nodePath5.dirname(dir)) dirs.add(dir);
     }
     this.treeDirectories = [...dirs].sort();
   }
   fs;
   lintRoots;
   mappings;
+  maxGlobPaths;
   treeDirectories;
   /** The tree does not change during a run; a snippet included in many contexts resolves once. */
   cache = /* @__PURE__ */ new Map();
@@ -38845,41 +39141,48 @@ var IncludeResolver = class {
       resolution = this.resolveUncached(pattern, includingFile, prefixDir);
       this.cache.set(key, resolution);
     }
-    return { ...resolution, files: [...resolution.files] };
+    return { ...resolution, files: [...resolution.files], outside: [...resolution.outside] };
   }
   resolveUncached(pattern, includingFile, prefixDir) {
     const glob = hasGlob(pattern);
-    const candidates = nodePath4.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
+    const candidates = nodePath5.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
     for (const candidate of candidates) {
-      const files = glob ? this.expandGlob(candidate) : this.fs.kind(candidate) === "file" ? [candidate] : [];
-      if (files.length > 0) return { files, missing: false, mappedTo: candidate === pattern ? void 0 : candidate };
+      const mappedTo = candidate === pattern ? void 0 : candidate;
+      if (glob) {
+        const expansion = this.expandGlob(candidate);
+        if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) return { ...expansion, missing: false, mappedTo };
+        continue;
+      }
+      const kind = this.fs.kind(candidate);
+      if (kind === "outside") return { files: [], missing: false, outside: [candidate] };
+      if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [] };
     }
-    return { files: [], missing: !glob };
+    return { files: [], missing: !glob, outside: [] };
   }
   insideLintRoots(path) {
     return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   }
   relativeCandidates(pattern, includingFile, prefixDir) {
-    if (prefixDir) return [nodePath4.join(prefixDir, pattern)];
+    if (prefixDir) return [nodePath5.join(prefixDir, pattern)];
     const candidates = [];
-    for (let dir = nodePath4.dirname(includingFile); ; dir = nodePath4.dirname(dir)) {
-      candidates.push(nodePath4.join(dir, pattern));
-      if (!this.insideLintRoots(nodePath4.dirname(dir)) || dir === nodePath4.dirname(dir)) break;
+    for (let dir = nodePath5.dirname(includingFile); ; dir = nodePath5.dirname(dir)) {
+      candidates.push(nodePath5.join(dir, pattern));
+      if (!this.insideLintRoots(nodePath5.dirname(dir)) || dir === nodePath5.dirname(dir)) break;
     }
     return candidates;
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
     const explicit2 = this.mappings.filter((m) => pattern === m.from || pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
-    if (explicit2) return [nodePath4.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
+    if (explicit2) return [nodePath5.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
-        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath4.join(prefixDir, pattern.slice(prefix.length + 1)));
+        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath5.join(prefixDir, pattern.slice(prefix.length + 1)));
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
     candidates.push(...this.suffixCandidates(pattern, includingFile));
-    const sibling = nodePath4.join(nodePath4.dirname(includingFile), nodePath4.basename(pattern));
+    const sibling = nodePath5.join(nodePath5.dirname(includingFile), nodePath5.basename(pattern));
     if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
   }
@@ -38894,71 +39197,73 @@ var IncludeResolver = class {
       if (matches.length === 0) continue;
       const fileName = segments[segments.length - 1];
       matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
-      return matches.map((dir) => nodePath4.join(dir, fileName));
+      return matches.map((dir) => nodePath5.join(dir, fileName));
     }
     return [];
   }
-  /** glob(3) as nginx calls it: sorted, `*` and `?` do not match a leading dot or a slash. */
+  /**
+   * glob(3) as nginx calls it: sorted, `*` and `?` do not match a leading dot or a slash. Every
+   * directory is listed through the run's confined file system, so a mask that climbs out of
+   * the tree (`../../etc/pass*`) or a match that is a link out of it is refused, not read.
+   */
   expandGlob(pattern) {
     const segments = pattern.split("/");
+    let last = segments.length - 1;
+    while (last > 0 && segments[last] === "") last--;
     let current = [segments[0] === "" ? "/" : segments[0]];
-    for (let i = 1; i < segments.length; i++) {
+    const outside = /* @__PURE__ */ new Set();
+    let visited = 0;
+    let truncated = false;
+    for (let i = 1; i < segments.length && !truncated; i++) {
       const segment = segments[i];
       if (segment === "") continue;
       const next = [];
+      const glob = hasGlob(segment) ? compileGlobSegment(segment) : void 0;
       for (const dir of current) {
-        if (!hasGlob(segment)) {
-          next.push(nodePath4.join(dir, segment));
+        if (!glob) {
+          next.push(nodePath5.join(dir, segment));
           continue;
         }
         let names;
         try {
           names = this.fs.list(dir);
         } catch {
+          if (this.fs.kind(dir) === "outside") outside.add(dir);
           continue;
         }
-        const matcher = globSegmentToRegExp(segment);
-        for (const name2 of names) if (matcher.test(name2)) next.push(nodePath4.join(dir, name2));
+        for (const name2 of names) {
+          if (!matchGlobSegment(glob, name2)) continue;
+          if (++visited > this.maxGlobPaths) {
+            truncated = true;
+            break;
+          }
+          next.push(nodePath5.join(dir, name2));
+        }
+        if (truncated) break;
       }
-      current = next;
+      current = truncated && i < last ? [] : next;
     }
-    return current.filter((path) => {
+    const files = [];
+    for (const path of current) {
       const kind = this.fs.kind(path);
-      return kind === "file" || kind === "directory";
-    }).sort(compareBytes);
+      if (kind === "file" || kind === "directory") files.push(path);
+      else if (kind === "outside") outside.add(path);
+    }
+    return { files: files.sort(compareBytes), outside: [...outside].sort(compareBytes), truncated };
   }
 };
 function compareBytes(a, b) {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  return Buffer.compare(encodePathBytes(a), encodePathBytes(b));
 }
 function commonPrefixLength(a, b) {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;
 }
-function globSegmentToRegExp(segment) {
-  let source = segment.startsWith(".") ? "" : "(?!\\.)";
-  for (let i = 0; i < segment.length; i++) {
-    const ch = segment[i];
-    if (ch === "*") source += "[^/]*";
-    else if (ch === "?") source += "[^/]";
-    else if (ch === "[") {
-      const close = segment.indexOf("]", i + 2);
-      if (close === -1) {
-        source += "\\[";
-        continue;
-      }
-      let body = segment.slice(i + 1, close);
-      if (body.startsWith("!")) body = "^" + body.slice(1);
-      source += "[" + body.replace(/\\/g, "\\\\") + "]";
-      i = close;
-    } else source += ch.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp("^" + source + "$");
-}
 
 // src/readers/nginx/index.ts
 var MAX_INCLUDE_DEPTH = 64;
+var MAX_EXPANDED_DIRECTIVES = 3e5;
 var MAX_INCLUDED_FILES_PER_ROOT = 2e5;
 var MAX_INCLUDED_FILES_AFTER_CYCLE = 1e4;
 var freshBudget = () => ({ used: 0, limit: MAX_INCLUDED_FILES_PER_ROOT, noted: false, cycle: false });
@@ -38976,7 +39281,9 @@ function readNginxTree(candidates, options) {
     reported.add(key);
     diagnostics.push(diagnostic2);
   };
-  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings);
+  const maxDirectives = options.limits?.expandedDirectives ?? MAX_EXPANDED_DIRECTIVES;
+  const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
+  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
   const insideLintRoots = (path) => options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   const realPaths = /* @__PURE__ */ new Map();
   const load2 = (path) => {
@@ -39004,37 +39311,63 @@ function readNginxTree(candidates, options) {
   const reachedFromElsewhere = /* @__PURE__ */ new Set();
   let budget = freshBudget();
   const cycleReported = /* @__PURE__ */ new Set();
-  const expand = (directives, file, prefixDir, stack, via) => {
+  let expandedDirectives = 0;
+  const expandedOnce = /* @__PURE__ */ new WeakSet();
+  let directiveCapReported = false;
+  const directiveCounts = /* @__PURE__ */ new WeakMap();
+  const directiveCount = (parsed) => {
+    let count = directiveCounts.get(parsed);
+    if (count === void 0) {
+      count = 0;
+      const pending = [parsed.directives];
+      for (let list = pending.pop(); list; list = pending.pop()) {
+        count += list.length;
+        for (const directive of list) if (directive.block) pending.push(directive.block);
+      }
+      directiveCounts.set(parsed, count);
+    }
+    return count;
+  };
+  const limit = (argument, message) => report({ ruleId: "include-limit", message, primary: argument.span, related: [] });
+  const expand = (directives, file, prefixDir, stack, via, nesting) => {
     const out = [];
     for (const directive of directives) {
       const node = { directive, via };
       out.push(node);
-      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via);
+      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
       if (directive.name !== "include" || directive.args.length !== 1) continue;
       const argument = directive.args[0];
       if (argument.value.includes("$")) continue;
       const resolution = resolver.resolve(argument.value, file, prefixDir);
+      if (resolution.outside.length > 0) reportOutside(argument, resolution.outside);
+      if (resolution.truncated) {
+        limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
+      }
       if (resolution.missing) {
         if (!isShippedWithNginx(argument.value)) {
           report({
             ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath5.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : ""),
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath6.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : ""),
             primary: argument.span,
             related: []
           });
         }
         continue;
       }
+      const directories = resolution.files.filter((target) => fs.kind(target) === "directory");
+      const directorySet = new Set(directories);
+      if (directories.length > 0) {
+        const named = directories.slice(0, 3).map((dir) => `"${options.displayPath(dir)}"`).join(", ");
+        const more = directories.length > 3 ? ` and ${directories.length - 3} more` : "";
+        report({
+          ruleId: "read-error",
+          message: `Include "${argument.value}" matches the director${directories.length === 1 ? "y" : "ies"} ${named}${more}: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
+          primary: argument.span,
+          related: []
+        });
+      }
       for (const target of resolution.files) {
-        if (fs.kind(target) === "directory") {
-          report({
-            ruleId: "read-error",
-            message: `Include "${argument.value}" matches the directory "${options.displayPath(target)}": nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
-            primary: argument.span,
-            related: []
-          });
-          continue;
-        }
+        if (directorySet.has(target)) continue;
         const loaded2 = load2(target);
         if ("error" in loaded2) {
           report({ ruleId: "read-error", message: loaded2.error, primary: argument.span, related: [] });
@@ -39054,45 +39387,75 @@ function readNginxTree(candidates, options) {
           continue;
         }
         if (stack.length >= MAX_INCLUDE_DEPTH) {
-          report({ ruleId: "include-cycle", message: `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels; not followed further`, primary: argument.span, related: [] });
+          limit(argument, `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels: "${argument.value}" is not followed further`);
+          continue;
+        }
+        if (nesting >= MAX_BLOCK_DEPTH) {
+          limit(argument, `Blocks nested deeper than ${MAX_BLOCK_DEPTH} levels across included files: "${argument.value}" is not followed further`);
           continue;
         }
         if (++budget.used > budget.limit) {
           if (!budget.noted && !budget.cycle) {
-            report({ ruleId: "include-cycle", message: `Includes expand to more than ${budget.limit} files; not followed further`, primary: argument.span, related: [] });
+            limit(argument, `Includes expand to more than ${budget.limit} files from one root: this include and every later one in it are skipped`);
           }
           budget.noted = true;
           continue;
         }
+        if (expandedOnce.has(loaded2.parsed)) {
+          const count = directiveCount(loaded2.parsed);
+          if (expandedDirectives + count > maxDirectives) {
+            if (!directiveCapReported) {
+              limit(argument, `Includes repeat files already expanded elsewhere into more than ${maxDirectives} directives: this include and every later repeat are skipped`);
+            }
+            directiveCapReported = true;
+            continue;
+          }
+          expandedDirectives += count;
+        }
+        expandedOnce.add(loaded2.parsed);
         reachedFromElsewhere.add(loaded2.real);
-        node.children = node.children ?? [];
-        node.children.push(...expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive]));
+        const children2 = node.children ??= [];
+        for (const child of expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive], nesting)) children2.push(child);
       }
     }
     return out;
   };
+  const reportOutside = (argument, refused) => {
+    const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
+    const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
+    report({
+      ruleId: "include-outside-tree",
+      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it: lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json`,
+      primary: argument.span,
+      related: []
+    });
+  };
   const loaded = [];
+  const loadedReals = /* @__PURE__ */ new Set();
   for (const path of candidates) {
     const result = load2(path);
     if ("error" in result) {
       report({ ruleId: "read-error", message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
       continue;
     }
-    if (!loaded.some((entry) => entry.real === result.real)) loaded.push(result);
+    if (!loadedReals.has(result.real)) {
+      loadedReals.add(result.real);
+      loaded.push(result);
+    }
   }
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
-    const prefixDir = nodePath5.dirname(main.path);
+    const prefixDir = nodePath6.dirname(main.path);
     budget = freshBudget();
-    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], []) });
+    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
   const orphans = loaded.filter((entry) => !mains.includes(entry) && !reachedFromElsewhere.has(entry.real));
   const reachedByMains = new Set(reachedFromElsewhere);
   const snippetExpansions = orphans.map((entry) => {
     reachedFromElsewhere.clear();
     budget = freshBudget();
-    const directives = expand(entry.parsed.directives, entry.path, void 0, [entry.real], []);
+    const directives = expand(entry.parsed.directives, entry.path, void 0, [entry.real], [], 0);
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });
   for (const snippet of snippetExpansions) {
@@ -39104,7 +39467,7 @@ function readNginxTree(candidates, options) {
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath5.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return nodePath6.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
 }
 function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
@@ -39136,7 +39499,9 @@ var READER_RULES = [
   define("command-syntax", "error", "A command line (ExecStart=, CMD, command:, Procfile, script) its shell or systemd cannot parse"),
   define("gunicorn-syntax", "error", "A gunicorn config file that is not valid Python 3; gunicorn does not start"),
   define("include-cycle", "error", "An include reaches a file that is already being included"),
+  define("include-limit", "warning", "Includes go deeper, match more paths or expand to more directives than cfglint follows; the rest is skipped"),
   define("include-missing", "warning", "An include names a file that is not in the linted tree"),
+  define("include-outside-tree", "warning", "An include reaches a file outside the linted tree (a path, a mapping or a symbolic link); it is not read"),
   define("internal-error", "error", "A rule failed; the rest of the run went on"),
   define("invalid-value", "error", 'A value nginx would reject with "invalid value"'),
   define("limits-syntax", "warning", "A limits.conf line that pam_limits skips"),
@@ -41461,38 +41826,55 @@ function readTree(options = {}) {
   }
 }
 function readTreeUncached(options) {
-  const fs = options.fs ?? nodeFileSystem;
+  const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath20.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath21.resolve(cwd, p));
   for (const root of roots) {
-    const kind = fs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath20.relative(cwd, root) || root}`);
+    const kind = baseFs.kind(root);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath21.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
-        fs.list(root);
+        baseFs.list(root);
       } catch (error) {
         throw new UsageError(error.message);
       }
     } else if (kind !== "file") throw new UsageError(`not a file or directory: ${root}`);
   }
+  const realCwd = realpathOr(baseFs, cwd);
+  for (const root of roots) {
+    if (!isWithin3(root, cwd)) continue;
+    const real = realpathOr(baseFs, root);
+    if (!isWithin3(real, realCwd)) {
+      throw new UsageError(`${nodePath21.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+    }
+  }
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath21.dirname(root));
+  const fs = confineFileSystem(baseFs, areas);
   let config = options.config ?? {};
   let configPath;
   if (options.config) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
+  } else if (options.configPath) {
+    configPath = nodePath21.resolve(cwd, options.configPath);
+    const kind = baseFs.kind(configPath);
+    if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
+    if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
+    config = loadConfig(configPath, baseFs).config;
   } else {
-    const firstDir = fs.kind(roots[0]) === "directory" ? roots[0] : nodePath20.dirname(roots[0]);
-    configPath = options.configPath ? nodePath20.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
-    if (options.configPath) {
-      const kind = fs.kind(configPath);
-      if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
-      if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
-    }
-    if (configPath) config = loadConfig(configPath, fs).config;
+    configPath = findConfigFile(areas[0], baseFs);
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath21.dirname(configPath)])).config;
   }
-  const configDir = configPath ? nodePath20.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath21.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
-  const displayPath = (absolute) => nodePath20.relative(cwd, absolute) || nodePath20.basename(absolute);
+  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
+    const target = nodePath21.resolve(configDir, to);
+    if (fs.locate(target) === void 0) {
+      throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
+    }
+    return { from: from.replace(/\/+$/, "") || "/", to: target };
+  });
+  const displayPath = (absolute) => showPath(nodePath21.relative(cwd, absolute) || nodePath21.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = walked.unreadable.map((entry) => ({
@@ -41520,15 +41902,11 @@ function readTreeUncached(options) {
     }
   }
   const nginxFiles = filesByFormat.nginx ?? [];
-  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
-    from: from.replace(/\/+$/, "") || "/",
-    to: nodePath20.resolve(configDir, to)
-  }));
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath20.relative(cwd, dir));
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath21.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  diagnostics.push(...nginx.diagnostics);
+  for (const diagnostic2 of nginx.diagnostics) diagnostics.push(diagnostic2);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
+  for (const diagnostic2 of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic2);
   const has = (...formats) => formats.some((format5) => (filesByFormat[format5]?.length ?? 0) > 0);
   const embedded = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : /* @__PURE__ */ new Map();
   const context = embedded.size === 0 ? { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
@@ -41555,7 +41933,7 @@ function readTreeUncached(options) {
     nginxVersion = { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
   }
   const readerOutputs = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
+  for (const output of readerOutputs) for (const diagnostic2 of output.diagnostics) diagnostics.push(diagnostic2);
   const model = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
       modules: config.nginx?.modules,
@@ -41605,7 +41983,7 @@ function lintSync(options = {}) {
           });
         }
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath20.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(rule24, error, nodePath21.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
     }
     return out;
@@ -41750,6 +42128,16 @@ function reportLinks(links) {
   const order = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset;
   return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
 }
+function realpathOr(fs, path) {
+  try {
+    return fs.realpath(path);
+  } catch {
+    return path;
+  }
+}
+function isWithin3(path, dir) {
+  return path === dir || path.startsWith(dir.endsWith(nodePath21.sep) ? dir : dir + nodePath21.sep);
+}
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
   return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
@@ -41798,15 +42186,15 @@ function resolveDeployments(patterns, configDir, files, where) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath20.resolve(configDir, base);
+    const dir = nodePath21.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative4 = nodePath20.relative(dir, file);
-      if (relative4.startsWith("..") || nodePath20.isAbsolute(relative4) || !relative4.includes(nodePath20.sep)) continue;
-      roots.add(nodePath20.join(dir, relative4.split(nodePath20.sep)[0]));
+      const relative4 = nodePath21.relative(dir, file);
+      if (relative4.startsWith("..") || nodePath21.isAbsolute(relative4) || !relative4.includes(nodePath21.sep)) continue;
+      roots.add(nodePath21.join(dir, relative4.split(nodePath21.sep)[0]));
     }
   });
   return [...roots];
@@ -41848,8 +42236,22 @@ function withEmbeddedFiles(fs, embedded) {
 }
 function cachingFileSystem(fs) {
   const cache2 = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
   return {
     ...fs,
+    list(path) {
+      let entry = listings.get(path);
+      if (!entry) {
+        try {
+          entry = fs.list(path);
+        } catch (error) {
+          entry = error;
+        }
+        listings.set(path, entry);
+      }
+      if (entry instanceof Error) throw entry;
+      return [...entry];
+    },
     read(path) {
       let entry = cache2.get(path);
       if (!entry) {
@@ -42177,9 +42579,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath21.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath22.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath21.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath22.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}

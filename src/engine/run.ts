@@ -6,7 +6,9 @@
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
 import { classify, FileFormat } from '../discovery/classify';
+import { confineFileSystem } from '../discovery/confine';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
+import { showPath } from '../discovery/path-bytes';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
 import type { Deployment } from '../model/deployment';
@@ -85,20 +87,36 @@ export function readTree(options: LintOptions = {}): ReadTree {
 }
 
 function readTreeUncached(options: LintOptions): ReadTree {
-  const fs = options.fs ?? nodeFileSystem;
+  const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
   const roots = (options.paths && options.paths.length > 0 ? options.paths : ['.']).map((p) => nodePath.resolve(cwd, p));
   for (const root of roots) {
-    const kind = fs.kind(root);
+    const kind = baseFs.kind(root);
     if (kind === undefined) throw new UsageError(`no such file or directory: ${nodePath.relative(cwd, root) || root}`);
     if (kind === 'directory') {
       try {
-        fs.list(root);
+        baseFs.list(root);
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
     } else if (kind !== 'file') throw new UsageError(`not a file or directory: ${root}`);
   }
+
+  // A path named inside the working directory is part of the checkout, and whoever wrote the
+  // checkout may have made it a link: `deploy -> /` would make the whole machine the tree.
+  const realCwd = realpathOr(baseFs, cwd);
+  for (const root of roots) {
+    if (!isWithin(root, cwd)) continue; // named outside the checkout: the user chose it, links and all
+    const real = realpathOr(baseFs, root);
+    if (!isWithin(real, realCwd)) {
+      throw new UsageError(`${nodePath.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+    }
+  }
+
+  // The tree is what the user named: each directory, and for a file named on its own the
+  // directory it sits in (nginx's prefix for it). Nothing outside is ever opened.
+  const areas = roots.map((root) => (baseFs.kind(root) === 'directory' ? root : nodePath.dirname(root)));
+  const fs = confineFileSystem(baseFs, areas);
 
   let config: CfglintConfig = options.config ?? {};
   let configPath: string | undefined;
@@ -106,20 +124,32 @@ function readTreeUncached(options: LintOptions): ReadTree {
     // The API's config object gets the same checks as a file.
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
+  } else if (options.configPath) {
+    // Named by the user: read wherever it is.
+    configPath = nodePath.resolve(cwd, options.configPath);
+    const kind = baseFs.kind(configPath);
+    if (kind === undefined) throw new ConfigError(`config file not found: ${options.configPath}`);
+    if (kind !== 'file') throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
+    config = loadConfig(configPath, baseFs).config;
   } else {
-    const firstDir = fs.kind(roots[0]) === 'directory' ? roots[0] : nodePath.dirname(roots[0]);
-    configPath = options.configPath ? nodePath.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
-    if (options.configPath) {
-      const kind = fs.kind(configPath!);
-      if (kind === undefined) throw new ConfigError(`config file not found: ${options.configPath}`);
-      if (kind !== 'file') throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
-    }
-    if (configPath) config = loadConfig(configPath, fs).config;
+    // Found by looking upwards, so possibly written by whoever wrote the tree: it may not be a
+    // link to a file elsewhere.
+    configPath = findConfigFile(areas[0], baseFs);
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath.dirname(configPath)])).config;
   }
   const configDir = configPath ? nodePath.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? 'config');
+  // A mapping is a path cfglint will open: it must lead into the tree like any other.
+  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
+    const target = nodePath.resolve(configDir, to);
+    if (fs.locate(target) === undefined) {
+      throw new ConfigError(`${configPath ?? 'config'}: ${formatJsonPath(['nginx', 'includeMap', from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
+    }
+    return { from: from.replace(/\/+$/, '') || '/', to: target };
+  });
 
-  const displayPath = (absolute: string) => nodePath.relative(cwd, absolute) || nodePath.basename(absolute);
+  // A name that is not UTF-8 is shown with its bytes escaped (\xff).
+  const displayPath = (absolute: string) => showPath(nodePath.relative(cwd, absolute) || nodePath.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics: ReaderDiagnostic[] = walked.unreadable.map((entry) => ({
@@ -150,15 +180,12 @@ function readTreeUncached(options: LintOptions): ReadTree {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
 
-  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
-    from: from.replace(/\/+$/, '') || '/',
-    to: nodePath.resolve(configDir, to),
-  }));
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  diagnostics.push(...nginx.diagnostics);
+  // Loops, not push(...): a hostile file can give more diagnostics than a call takes as arguments.
+  for (const diagnostic of nginx.diagnostics) diagnostics.push(diagnostic);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
+  for (const diagnostic of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic);
 
   // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
   // when the tree has something for it, which keeps a small nginx-only run quick to start.
@@ -210,7 +237,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
   const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
+  for (const output of readerOutputs) for (const diagnostic of output.diagnostics) diagnostics.push(diagnostic);
 
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
@@ -432,6 +459,18 @@ function reportLinks(links: Link[]): ReportLink[] {
   return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
 }
 
+function realpathOr(fs: FileSystem, path: string): string {
+  try {
+    return fs.realpath(path);
+  } catch {
+    return path;
+  }
+}
+
+function isWithin(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(nodePath.sep) ? dir : dir + nodePath.sep);
+}
+
 /** The programmatic API: lint paths and get the report the JSON schema describes. */
 export async function lint(options: LintOptions = {}): Promise<Report> {
   return lintSync(options).report;
@@ -552,11 +591,25 @@ function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): F
   };
 }
 
-/** Reads each file from disk once per run, however many readers ask for it. */
+/** Reads each file and lists each directory once per run, however many readers and globs ask for it. */
 function cachingFileSystem(fs: FileSystem): FileSystem {
   const cache = new Map<string, Uint8Array | Error>();
+  const listings = new Map<string, string[] | Error>();
   return {
     ...fs,
+    list(path) {
+      let entry = listings.get(path);
+      if (!entry) {
+        try {
+          entry = fs.list(path);
+        } catch (error) {
+          entry = error as Error;
+        }
+        listings.set(path, entry);
+      }
+      if (entry instanceof Error) throw entry;
+      return [...entry];
+    },
     read(path) {
       let entry = cache.get(path);
       if (!entry) {

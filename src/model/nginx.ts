@@ -186,7 +186,8 @@ function flattenIncludes(contents: ExpandedDirective[]): ExpandedDirective[] {
   const out: ExpandedDirective[] = [];
   for (const entry of contents) {
     out.push(entry);
-    if (entry.directive.name === 'include' && entry.children) out.push(...flattenIncludes(entry.children));
+    // A loop, not push(...): an include may bring more entries than a call can take as arguments.
+    if (entry.directive.name === 'include' && entry.children) for (const inner of flattenIncludes(entry.children)) out.push(inner);
   }
   return out;
 }

@@ -9,6 +9,7 @@ import type { Deployment } from './deployment';
 import { backendLaunches } from './listen-backlog';
 import { ContainerObject, resolveTargetPort, ServiceObject, ServicePort, servicePort, servicesNamed, WorkloadObject, workloadsSelectedBy } from './kubernetes';
 import type { NginxAddress, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
+import { chooseReachable } from './scopes';
 
 /** One address nginx sends to: an upstream group's `server` line, or a pass's own address. */
 export interface NginxTarget {
@@ -29,6 +30,17 @@ export interface Link {
   reason: LinkReason;
   /** Why, in words, for --explain and the JSON report. */
   detail: string;
+  /**
+   * Where both sides run, in words: `host`, `compose project docker/`, `Kubernetes namespace
+   * shop`; with the directory the nginx file and the backend share when the tree holds several.
+   */
+  scope: string;
+  /**
+   * Other backends that match the address just as well (equally close in the tree): the tree does
+   * not say which one runs. Empty in the usual case. Which one this link is depends on
+   * `Deployment.linkAlternative`.
+   */
+  alternatives: Backend[];
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', 'ip6-localhost']);
@@ -237,11 +249,43 @@ function computeLinks(model: Deployment): Link[] {
       ...(isLoopback(address.host) ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? []),
       ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
     ])].sort((a, b) => a - b);
+    const found: (Omit<Link, 'scope' | 'alternatives'> & { local: boolean })[] = [];
     for (const index of candidates) {
       const { backend, listener } = ordered[index];
       const match = matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
-      if (match) links.push({ target, listener, backend, ...match });
+      if (match) found.push({ target, listener, backend, ...match, local: match.reason === 'same-address' || match.reason === 'same-socket-path' });
+    }
+    if (found.length === 0) continue;
+    const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+    const choice = chooseReachable(nginxFiles, found, model.deploymentRoots ?? []);
+    if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
+    const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
+    const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
+    for (const { local, ...link } of picked) {
+      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory), alternatives: others });
     }
   }
   return links;
+}
+
+/**
+ * A target with more equally close backends than this is not linked at all: the tree is too
+ * ambiguous to judge, and each alternative costs a run of the cross-file rules.
+ */
+export const MAX_ALTERNATIVES = 4;
+
+/** The largest number of alternatives any target has: how many times the engine runs the rules. */
+export function alternativeCount(model: Deployment): number {
+  return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
+}
+
+function scopeOf(link: Omit<Link, 'scope' | 'alternatives'>, sharedDirectory: string): string {
+  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : '';
+  if (link.reason === 'compose-service') {
+    const compose = backendLaunches(link.backend).find((launch) => launch.kind === 'compose');
+    const dir = compose?.file ? compose.file.split('/').slice(0, -1).join('/') : '';
+    return `compose project ${dir ? dir + '/' : './'}`;
+  }
+  if (link.reason === 'kubernetes-service') return `Kubernetes Service network${where}`;
+  return `one host's loopback${where}`;
 }

@@ -1,8 +1,10 @@
 import { defineRule, FindingDraft } from '../src/engine/rule';
 import { docsUrl } from '../src/meta';
-import type { Listener, ListenerProtocol } from '../src/model/backend';
+import type { Backend, Listener, ListenerProtocol } from '../src/model/backend';
 import { backendKindName } from '../src/model/backend-describe';
+import { composeLaunch } from '../src/model/compose';
 import type { Deployment } from '../src/model/deployment';
+import { backendLaunches } from '../src/model/listen-backlog';
 import { canonicalSocketPath, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
 import type { Span } from '../src/report/finding';
@@ -101,7 +103,7 @@ export const rule = defineRule({
       // Only what the tree can answer for: loopback ports and socket files of the same family.
       const family = address.kind === 'unix'
         ? listeners.filter((l) => l.address.kind === 'unix')
-        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp') : [];
+        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(l)) : [];
       if (family.length === 0) continue;
       const pass = target.passes[0];
       // The listeners that speak what nginx sends first: the likeliest meant ones.
@@ -127,6 +129,15 @@ export const rule = defineRule({
     }
   },
 });
+
+/**
+ * A compose container has a loopback of its own: whether nginx's 127.0.0.1 can reach it depends
+ * on where nginx runs, which the link step judges; it is not evidence that nothing listens.
+ */
+function inOwnContainerNetwork(listener: Listener): boolean {
+  const launch = composeLaunch(backendLaunches(listener.backend as Backend));
+  return launch !== undefined && !launch.container?.hostNetwork;
+}
 
 /** Which listeners each pass module can talk to (upstream-protocol-mismatch judges the rest). */
 const SPOKEN: Record<PassModule, ListenerProtocol[]> = {

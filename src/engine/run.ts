@@ -10,6 +10,7 @@ import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
 import type { Deployment } from '../model/deployment';
+import { composeDeploymentOf } from '../model/compose';
 import { bundledNginx, findController, renderIngressNginx } from '../model/ingress-nginx';
 import { emptyKubernetesModel } from '../model/kubernetes';
 import { Link, linkDeployment } from '../model/links';
@@ -176,7 +177,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     };
   const launch = has('dockerfile', 'compose', 'systemd', 'procfile', 'shell', 'kubernetes')
     ? (require('../readers/launch') as typeof import('../readers/launch')).readLaunches(filesByFormat, context)
-    : { ...emptyOutput(), launches: [] };
+    : { ...emptyOutput(), launches: [], composeContainers: [] };
   const launched = launch.launches.length > 0;
   const gunicorn = has('gunicorn') || launched
     ? (require('../readers/gunicorn') as typeof import('../readers/gunicorn')).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context)
@@ -212,9 +213,10 @@ function readTreeUncached(options: LintOptions): ReadTree {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
       modules: config.nginx?.modules,
       extraDirectives: config.nginx?.extraDirectives,
-    }, ingressNginx.root ? [ingressNginx.root] : []),
+    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
     nginxVersion,
     launches: launch.launches,
+    compose: launch.composeContainers,
     backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,

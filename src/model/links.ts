@@ -5,7 +5,9 @@
  */
 import type { Span } from '../report/finding';
 import type { Backend, ListenAddress, Listener } from './backend';
+import { ComposeContainer, composeLaunch, containersMounting, shareNetwork, sharedDirectories } from './compose';
 import type { Deployment } from './deployment';
+import type { ComposeScope, Launch } from './launch';
 import { backendLaunches } from './listen-backlog';
 import { ContainerObject, resolveTargetPort, ServiceObject, ServicePort, servicePort, servicesNamed, WorkloadObject, workloadsSelectedBy } from './kubernetes';
 import type { NginxAddress, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
@@ -94,6 +96,36 @@ export function matchListener(address: NginxAddress, listener: Listener, compose
     return { reason: 'compose-service', detail: `"${address.host}" is the compose service that runs this backend, port ${address.port}` };
   }
   return undefined;
+}
+
+/**
+ * Where the nginx config that names a target runs, as far as compose says: the services that
+ * bind-mount it. Empty when no compose service mounts it (nginx on the host, or an image that
+ * copies the file in).
+ */
+function nginxContainers(model: Deployment, target: NginxTarget): ComposeContainer[] {
+  return containersMounting(model.compose, target.span.file);
+}
+
+/**
+ * A compose backend reached on loopback: from nginx on the host through a published port
+ * (`ports: ["8080:8000"]`), or from a container that shares its network namespace. A container's
+ * loopback is its own: nginx in another service of the project does not reach it on 127.0.0.1.
+ */
+function matchComposeLoopback(address: NginxAddress & { kind: 'tcp' }, listener: Listener, launch: ComposeLaunch, nginxIn: ComposeContainer[]): { reason: LinkReason; detail: string } | undefined {
+  if (listener.address.kind !== 'tcp') return undefined;
+  const bound = listener.address.host.toLowerCase();
+  const inProject = nginxIn.filter((container) => container.project === launch.compose.project);
+  if (inProject.length > 0) {
+    const together = inProject.find((container) => shareNetwork(container, { service: launch.service, sharesNetworkWith: launch.compose.sharesNetworkWith }));
+    if (!together || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return undefined;
+    return { reason: 'same-address', detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${launch.service}"` };
+  }
+  if (!ALL_INTERFACES.has(bound)) return undefined;
+  const published = launch.compose.published.find((port) => port.hostPort === address.port && port.containerPort === (listener.address as { port: number }).port
+    && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
+  if (!published) return undefined;
+  return { reason: 'same-address', detail: `port ${address.port} on loopback; compose service "${launch.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}` };
 }
 
 /**
@@ -207,13 +239,21 @@ export function linkDeployment(model: Deployment): Link[] {
 
 const linkCache = new WeakMap<Deployment, Link[]>();
 
+type ComposeLaunch = Launch & { compose: ComposeScope; service: string };
+
 function computeLinks(model: Deployment): Link[] {
   const links: Link[] = [];
-  const composeServiceOf = (backend: Backend) => backend.launchedBy?.find((launch) => launch.kind === 'compose')?.service;
+  const composeOf = new Map<Backend, ComposeLaunch | undefined>(model.backends.map((backend) => {
+    const launch = composeLaunch(backendLaunches(backend));
+    // network_mode: host puts the container on the host's network: its ports are the host's.
+    return [backend, launch && !launch.container?.hostNetwork ? launch : undefined];
+  }));
+  const composeServiceOf = (backend: Backend) => composeOf.get(backend)?.service;
   const hasServices = model.kubernetes.services.length > 0;
   // Where each listener can be reached from, so that each target looks only at its candidates
-  // (a tree can hold thousands of containers that all listen on 8000): by port for loopback, by
-  // compose service and port, by Kubernetes container; socket files all together. Model order kept.
+  // (a tree can hold thousands of containers that all listen on 8000): by port for loopback (a
+  // compose container's also by the host ports it publishes), by compose service and port, by
+  // Kubernetes container; socket files all together. Model order kept.
   const ordered = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
   const byPort = new Map<number, number[]>();
   const byCompose = new Map<string, number[]>();
@@ -224,8 +264,11 @@ function computeLinks(model: Deployment): Link[] {
     if (listener.address.kind === 'unix') sockets.push(index);
     if (listener.address.kind !== 'tcp') return;
     add(byPort, listener.address.port, index);
-    const service = composeServiceOf(backend);
-    if (service) add(byCompose, `${service.toLowerCase()}\0${listener.address.port}`, index);
+    const compose = composeOf.get(backend);
+    if (compose) {
+      add(byCompose, `${compose.service.toLowerCase()}\0${listener.address.port}`, index);
+      for (const port of compose.compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
+    }
     for (const launch of backendLaunches(backend)) {
       if (launch.kind === 'kubernetes') add(byContainer, containerKey(launch.file, launch.service ?? '', launch.container?.name ?? ''), index);
     }
@@ -233,15 +276,39 @@ function computeLinks(model: Deployment): Link[] {
   for (const target of nginxTargets(model)) {
     const address = target.address;
     const endpoints = hasServices && address.kind === 'tcp' ? serviceEndpoints(model, address) : [];
-    const candidates = address.kind === 'unix' ? sockets : [...new Set([
-      ...(isLoopback(address.host) ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? []),
+    const loopback = address.kind === 'tcp' && isLoopback(address.host);
+    let candidates = address.kind === 'unix' ? sockets : [...new Set([
+      ...(loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? []),
       ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
     ])].sort((a, b) => a - b);
+    const nginxIn = address.kind === 'tcp' ? nginxContainers(model, target) : [];
+    if (address.kind === 'tcp' && !loopback) candidates = sameProject(candidates.map((index) => ({ index, compose: composeOf.get(ordered[index].backend) })), nginxIn, target.span.file);
     for (const index of candidates) {
       const { backend, listener } = ordered[index];
-      const match = matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
+      const compose = composeOf.get(backend);
+      const match = compose && loopback
+        ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
+        : matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
       if (match) links.push({ target, listener, backend, ...match });
     }
   }
   return links;
+}
+
+/**
+ * A service name resolves inside one compose project: the one whose service mounts the nginx
+ * config, else the project nearest the config in the directory tree. Projects equally near are
+ * all kept (the tree does not say which one runs this nginx).
+ */
+function sameProject(candidates: { index: number; compose: ComposeLaunch | undefined }[], nginxIn: ComposeContainer[], nginxFile: string): number[] {
+  const projects = new Set(candidates.flatMap(({ compose }) => (compose ? [compose.compose.project] : [])));
+  if (projects.size <= 1) return candidates.map(({ index }) => index);
+  const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
+  let kept = mounting;
+  if (kept.size === 0) {
+    const nearness = (project: string) => sharedDirectories(project, nginxFile);
+    const best = Math.max(...[...projects].map(nearness));
+    kept = new Set([...projects].filter((project) => nearness(project) === best));
+  }
+  return candidates.filter(({ compose }) => !compose || kept.has(compose.compose.project)).map(({ index }) => index);
 }

@@ -5,17 +5,25 @@
  * of its own, so one process is not counted twice. A Dockerfile no compose service builds gives
  * the launch of its last stage. A service with an image from elsewhere and a `command:` runs that
  * command (the image's own ENTRYPOINT is not in the tree; the command is read as the process).
+ *
+ * The compose files of one directory are one project. `compose.override.yaml` (and the
+ * `docker-compose.` spelling) is merged into the base file the way `docker compose up` does; a
+ * service in another file of the directory (`docker-compose.prod.yml`) that names neither `image`
+ * nor `build` only makes sense on top of the base file's service, so it is merged too, as a second
+ * way the service runs; one that names them is a service of its own.
  */
-import type { Launch } from '../../model/launch';
+import * as nodePath from 'path';
+import type { ComposeContainer } from '../../model/compose';
+import type { ComposeScope, Launch } from '../../model/launch';
 import type { ReaderDiagnostic } from '../diagnostic';
-import type { ComposeCommand, ComposeFile } from '../docker/compose';
+import type { ComposeCommand, ComposeFile, ComposeService } from '../docker/compose';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage } from '../docker/dockerfile';
 import { assembleLaunch } from './assemble';
 import { lookupIn, RawArg } from './raw';
 import { normalizeSignal } from './systemd';
 
-function overriding(command: ComposeCommand, source: Dockerfile['source']): DockerCommand {
-  return { form: 'exec', words: command.args, shell: [], source, start: command.start, end: command.end };
+function overriding(command: ComposeCommand): DockerCommand {
+  return { form: 'exec', words: command.args, shell: [], source: command.source, start: command.start, end: command.end };
 }
 
 function signal(raw: RawArg | undefined): Launch['stopSignal'] {
@@ -33,41 +41,49 @@ export function dockerLaunches(
   composeFiles: ComposeFile[],
   passThrough: (program: string) => boolean,
   problems: ReaderDiagnostic[],
-): Launch[] {
+): { launches: Launch[]; containers: ComposeContainer[] } {
   const launches: Launch[] = [];
+  const containers: ComposeContainer[] = [];
   const built = new Set<Dockerfile>();
 
-  for (const compose of composeFiles) {
-    for (const service of compose.services) {
-      const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : undefined;
-      if (dockerfile) built.add(dockerfile);
-      const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : undefined;
-      if (!stage && !service.command && !service.entrypoint) continue;
+  for (const { compose, service } of projectServices(composeFiles)) {
+    const scope: ComposeScope = {
+      project: nodePath.posix.dirname(compose.source.file),
+      published: service.ports,
+      ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
+    };
+    // Every service, started from the tree or not (an nginx image with mounted configs).
+    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: service.volumes, hostNetwork: Boolean(service.hostNetwork) });
+    const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : undefined;
+    if (dockerfile) built.add(dockerfile);
+    const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : undefined;
+    if (!stage && !service.command && !service.entrypoint) continue;
 
-      const entrypoint = service.entrypoint ? overriding(service.entrypoint, compose.source) : stage?.entrypoint;
-      const cmd = service.command ? overriding(service.command, compose.source) : service.entrypoint ? undefined : stage?.cmd;
-      const combined = combineCommand(entrypoint, cmd);
-      if (!combined) continue;
+    const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
+    const cmd = service.command ? overriding(service.command) : service.entrypoint ? undefined : stage?.cmd;
+    const combined = combineCommand(entrypoint, cmd);
+    if (!combined) continue;
 
-      const env = new Map<string, RawArg>([...(stage?.env ?? []), ...service.environment]);
-      const launch = assembleLaunch({
-        kind: 'compose',
-        file: compose.source.file,
-        args: combined.args,
-        env,
-        lookup: lookupIn(env, 'unknown'),
-        service: service.name,
-        span: combined.from.source.span(combined.from.start, combined.from.end),
-        stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
-        workingDirectory: service.workingDir ?? stage?.workdir,
-        user: service.user ?? stage?.user,
-        externalEnv: service.envFiles,
-        container: { hostNetwork: Boolean(service.hostNetwork), ...(service.hostNetwork ? { span: service.hostNetwork } : {}) },
-        passThrough,
-        problems,
-      });
-      if (launch) launches.push(launch);
-    }
+    const env = new Map<string, RawArg>([...(stage?.env ?? []), ...service.environment]);
+    const launch = assembleLaunch({
+      kind: 'compose',
+      file: compose.source.file,
+      args: combined.args,
+      env,
+      lookup: lookupIn(env, 'unknown'),
+      service: service.name,
+      span: combined.from.source.span(combined.from.start, combined.from.end),
+      stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
+      workingDirectory: service.workingDir ?? stage?.workdir,
+      user: service.user ?? stage?.user,
+      externalEnv: service.envFiles,
+      container: { hostNetwork: Boolean(service.hostNetwork), ...(service.hostNetwork ? { span: service.hostNetwork } : {}) },
+      mounts: service.volumes,
+      compose: scope,
+      passThrough,
+      problems,
+    });
+    if (launch) launches.push(launch);
   }
 
   for (const dockerfile of dockerfiles.values()) {
@@ -93,5 +109,74 @@ export function dockerLaunches(
     });
     if (launch) launches.push(launch);
   }
-  return launches;
+  return { launches, containers };
+}
+
+const BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
+const OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
+
+/**
+ * The services each project runs, override files merged in. `compose` is the file the service
+ * is first defined in (its sysctls and ulimits are looked up there).
+ */
+function projectServices(composeFiles: ComposeFile[]): { compose: ComposeFile; service: ComposeService }[] {
+  const byDirectory = new Map<string, ComposeFile[]>();
+  for (const file of composeFiles) {
+    const directory = nodePath.dirname(file.path);
+    byDirectory.set(directory, [...(byDirectory.get(directory) ?? []), file]);
+  }
+  const services: { compose: ComposeFile; service: ComposeService }[] = [];
+  for (const files of byDirectory.values()) {
+    const name = (file: ComposeFile) => nodePath.basename(file.path);
+    const bases = files.filter((file) => BASE_FILE.test(name(file)));
+    const overrides = files.filter((file) => OVERRIDE_FILE.test(name(file)));
+    const others = files.filter((file) => !bases.includes(file) && !overrides.includes(file));
+    // Compose reads compose.yaml before docker-compose.yml; a directory rarely has both.
+    const base = bases.sort((a, b) => name(a).length - name(b).length)[0];
+    const main = new Map<string, { compose: ComposeFile; service: ComposeService }>();
+    for (const file of base ? [base, ...bases.slice(1)] : []) {
+      for (const service of file.services) if (!main.has(service.name)) main.set(service.name, { compose: file, service });
+    }
+    for (const override of overrides) {
+      for (const service of override.services) {
+        const known = main.get(service.name);
+        main.set(service.name, known ? { compose: known.compose, service: mergeService(known.service, service) } : { compose: override, service });
+      }
+    }
+    services.push(...main.values());
+    for (const other of others) {
+      for (const service of other.services) {
+        const known = main.get(service.name);
+        const overlay = known && !service.image && !service.build;
+        services.push(overlay ? { compose: known.compose, service: mergeService(known.service, service) } : { compose: other, service });
+      }
+    }
+  }
+  return services;
+}
+
+/**
+ * compose-spec 13-merge.md: single values are replaced, `environment` and `sysctls` merged by
+ * name, `volumes` by target, `ports` and `env_file` appended.
+ */
+function mergeService(base: ComposeService, overlay: ComposeService): ComposeService {
+  const networkMode = overlay.networkMode ?? base.networkMode;
+  return {
+    ...base,
+    build: overlay.build ?? base.build,
+    image: overlay.image ?? base.image,
+    command: overlay.command ?? base.command,
+    entrypoint: overlay.entrypoint ?? base.entrypoint,
+    environment: new Map([...base.environment, ...overlay.environment]),
+    envFiles: [...base.envFiles, ...overlay.envFiles],
+    stopSignal: overlay.stopSignal ?? base.stopSignal,
+    workingDir: overlay.workingDir ?? base.workingDir,
+    user: overlay.user ?? base.user,
+    networkMode,
+    hostNetwork: networkMode?.value === 'host' ? networkMode.span : undefined,
+    volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
+    ports: [...base.ports, ...overlay.ports],
+    sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
+    nofile: overlay.nofile ?? base.nofile,
+  };
 }

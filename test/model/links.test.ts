@@ -295,3 +295,38 @@ describe('loopback and compose containers', () => {
       .toEqual(['site.conf: 127.0.0.1:8000 -> gunicorn docker-compose.yml (same-address)']);
   });
 });
+
+describe('socket paths as the servers resolve them', () => {
+  // The model names the address without the repeated slashes: unix:/var/www/portal/portal.sock.
+  const portalNginx = uwsgiPassNginx('unix:///var/www/portal/portal.sock');
+
+  test('uWSGI binds a relative socket in its chdir; nginx\'s repeated slashes name the same file', () => {
+    const tree = { 'portal.ini': '[uwsgi]\nchdir = /var/www/portal\nsocket = portal.sock\nmodule = portal.wsgi\n', 'nginx/portal.conf': portalNginx };
+    expect(links(tree)).toEqual(['nginx/portal.conf: unix:/var/www/portal/portal.sock -> uwsgi portal.ini (same-socket-path)']);
+    expect(serious(lint(tree))).toEqual([]);
+  });
+
+  test('uWSGI without chdir binds in the working directory the launch gives; chdir2 comes too late to count', () => {
+    const unit = '[Service]\nWorkingDirectory=/var/www/portal\nExecStart=/usr/bin/uwsgi --ini /etc/uwsgi/portal.ini\n';
+    expect(links({ 'portal.service': unit, 'etc/uwsgi/portal.ini': '[uwsgi]\nsocket = portal.sock\nchdir2 = /srv/elsewhere\n', 'portal.conf': portalNginx }))
+      .toEqual(['portal.conf: unix:/var/www/portal/portal.sock -> uwsgi etc/uwsgi/portal.ini (same-socket-path)']);
+  });
+
+  test('a relative socket whose directory the tree does not give is no evidence either way', () => {
+    const tree = { 'portal.ini': '[uwsgi]\nsocket = run/portal.sock\n', 'portal.conf': portalNginx };
+    expect(links(tree)).toEqual([]);
+    expect(serious(lint(tree))).toEqual([]);
+    // The same ini with an absolute socket elsewhere is a real miss.
+    expect(serious(lint({ ...tree, 'portal.ini': '[uwsgi]\nsocket = /run/portal.sock\n' }))).toEqual(['upstream-unreachable portal.conf:5']);
+  });
+
+  test('gunicorn binds unix: paths against --chdir, itself relative to the working directory', () => {
+    const nginx = 'upstream app {\n    server unix:/srv/app/run/gunicorn.sock;\n}\nserver {\n    location / { proxy_pass http://app; }\n}\n';
+    expect(links({ 'app.service': '[Service]\nExecStart=/venv/bin/gunicorn --chdir /srv/app --bind unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }))
+      .toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
+    expect(links({ 'app.service': '[Service]\nWorkingDirectory=/srv\nExecStart=/venv/bin/gunicorn --chdir app -b unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }))
+      .toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
+    expect(links({ 'app.service': '[Service]\nWorkingDirectory=/srv/app\nExecStart=/venv/bin/gunicorn -b unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }))
+      .toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
+  });
+});

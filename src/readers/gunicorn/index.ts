@@ -402,7 +402,7 @@ function buildBackend(input: BackendInput): GunicornBackend {
     return Array.isArray(value) ? undefined : value;
   };
   for (const [name, spec] of Object.entries(CANONICAL)) {
-    if (name === 'certfile' || name === 'keyfile' || name === 'worker_class') continue;
+    if (name === 'certfile' || name === 'keyfile' || name === 'worker_class' || name === 'chdir') continue;
     const r = resolved.get(name)!;
     let value: number | string | undefined;
     if (spec.kind === 'list_string') {
@@ -444,6 +444,7 @@ function buildBackend(input: BackendInput): GunicornBackend {
   const https = [single('certfile'), single('keyfile')].some((v) => typeof v === 'string' && v !== '');
   const keepAlive = keepAliveOf(workerKind, settings.get('keepalive')!);
   const bind = resolved.get('bind')!;
+  const directory = bindDirectory(resolved.get('chdir')!, single('chdir'), input.launch ? workingDirectoryOf(input.launch) : undefined);
   const fallbackSpan = input.launch?.span ?? input.file!.source.span(0, 0);
   for (const item of bind.items) {
     const span = item.span ?? fallbackSpan;
@@ -453,10 +454,27 @@ function buildBackend(input: BackendInput): GunicornBackend {
       continue;
     }
     for (const address of addresses) {
-      backend.listeners.push({ backend, address: parseBindAddress(address), protocol: https ? 'https' : 'http', option: 'bind', span, keepAlive });
+      backend.listeners.push({ backend, address: againstDirectory(parseBindAddress(address), directory), protocol: https ? 'https' : 'http', option: 'bind', span, keepAlive });
     }
   }
   return backend;
+}
+
+/**
+ * The directory gunicorn is in when it binds: `chdir` (itself relative to the working directory),
+ * else the working directory the launch gives. Undefined when the tree does not say.
+ */
+function bindDirectory(chdir: Resolved, value: number | string | undefined, workingDirectory: string | undefined): string | undefined {
+  const absolute = (path: string | undefined) => (path !== undefined && nodePath.posix.isAbsolute(path) ? path : undefined);
+  if (chdir.source.kind === 'default') return absolute(workingDirectory);
+  if (typeof value !== 'string') return undefined;
+  return absolute(value) ?? (absolute(workingDirectory) !== undefined ? nodePath.posix.join(workingDirectory!, value) : undefined);
+}
+
+/** A relative socket path is a file in the directory the server binds from; unknown without one. */
+function againstDirectory(address: ListenAddress, directory: string | undefined): ListenAddress {
+  if (address.kind !== 'unix' || nodePath.posix.isAbsolute(address.path)) return address;
+  return directory !== undefined ? { kind: 'unix', path: nodePath.posix.join(directory, address.path) } : { kind: 'other', text: `unix:${address.path}` };
 }
 
 /** Defaults, where PORT and WEB_CONCURRENCY from the launch's environment change bind and workers (config.py:582-589, 636-640). */

@@ -151,10 +151,18 @@ function readTreeUncached(options: LintOptions): ReadTree {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
 
-  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
+  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
     from: from.replace(/\/+$/, '') || '/',
     to: nodePath.resolve(configDir, to),
   }));
+  // Files a Dockerfile copies or compose mounts where nginx includes them; nginx.includeMap wins.
+  const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
+    ? (require('../readers/docker/placed-files') as typeof import('../readers/docker/placed-files')).placedFiles({
+      dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles: walked.files, readText, displayPath,
+    })
+    : [];
+  const configured = (path: string) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, '')}/`));
+  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured(mapping.from))];
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   diagnostics.push(...nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);

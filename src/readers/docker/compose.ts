@@ -30,8 +30,8 @@ export interface ComposeService {
   /** File offsets of the service's key. */
   start: number;
   end: number;
-  /** The Dockerfile `build:` names (absolute path) and its `target:` stage. */
-  build?: { dockerfile: string; target?: string };
+  /** The Dockerfile `build:` names (absolute path), its build context (absolute) and its `target:` stage. */
+  build?: { dockerfile: string; context: string; target?: string };
   command?: ComposeCommand;
   entrypoint?: ComposeCommand;
   environment: Map<string, RawArg>;
@@ -186,12 +186,12 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
 
       const build = valueOf(value, 'build', document);
       if (isScalar(build) && typeof build.value === 'string') {
-        service.build = { dockerfile: nodePath.resolve(dir, build.value, 'Dockerfile') };
+        service.build = { dockerfile: nodePath.resolve(dir, build.value, 'Dockerfile'), context: nodePath.resolve(dir, build.value) };
       } else if (isMap(build)) {
         const context = scalarArg(source, valueOf(build, 'context', document))?.value ?? '.';
         const dockerfile = scalarArg(source, valueOf(build, 'dockerfile', document))?.value ?? 'Dockerfile';
         const target = scalarArg(source, valueOf(build, 'target', document))?.value;
-        service.build = { dockerfile: nodePath.resolve(dir, context, dockerfile), ...(target ? { target: target.toLowerCase() } : {}) };
+        service.build = { dockerfile: nodePath.resolve(dir, context, dockerfile), context: nodePath.resolve(dir, context), ...(target ? { target: target.toLowerCase() } : {}) };
       }
       if (pairOf(value, 'command', document)) service.command = command(source, valueOf(value, 'command', document), document);
       if (pairOf(value, 'entrypoint', document)) service.entrypoint = command(source, valueOf(value, 'entrypoint', document), document);

@@ -141,9 +141,9 @@ var init_suggest = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -295,9 +295,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -440,9 +440,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1160,9 +1160,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1327,9 +1327,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1366,9 +1366,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1488,9 +1488,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1539,9 +1539,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1570,9 +1570,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1593,9 +1593,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1777,9 +1777,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -1814,9 +1814,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -1947,9 +1947,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2065,9 +2065,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2148,9 +2148,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2183,9 +2183,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2271,9 +2271,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2427,9 +2427,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -2935,9 +2935,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -2951,9 +2951,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -2968,9 +2968,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3092,7 +3092,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3119,7 +3119,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -3192,9 +3192,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3211,9 +3211,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3745,9 +3745,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -3956,9 +3956,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -3983,7 +3983,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4374,7 +4374,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve6,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize,
@@ -4386,9 +4386,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4397,9 +4397,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -5008,9 +5008,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5023,9 +5023,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5145,9 +5145,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5166,9 +5166,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5198,9 +5198,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5226,9 +5226,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5252,9 +5252,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5284,9 +5284,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5321,9 +5321,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5350,9 +5350,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5432,9 +5432,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5461,9 +5461,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5472,9 +5472,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5539,9 +5539,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5568,9 +5568,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5617,9 +5617,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5655,9 +5655,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5708,9 +5708,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5765,9 +5765,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5782,9 +5782,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5817,9 +5817,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5911,9 +5911,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6005,9 +6005,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6048,9 +6048,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6154,9 +6154,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6212,9 +6212,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6286,9 +6286,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6317,9 +6317,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6334,9 +6334,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6392,9 +6392,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6419,9 +6419,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6488,9 +6488,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6506,9 +6506,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6554,9 +6554,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6644,9 +6644,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6655,9 +6655,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6678,9 +6678,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6700,9 +6700,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6714,9 +6714,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6819,9 +6819,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -6976,9 +6976,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -7105,9 +7105,9 @@ var init_classify = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../main/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -7809,11 +7809,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename13 = shortcut ? basenameOf(path) : path;
+        const basename15 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule24 = rules[index];
           if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename13 : path
+            shortcut && rule24._basenameOnly ? basename15 : path
           )) {
             const { negative } = rule24;
             const ret = {
@@ -8830,6 +8830,16 @@ var init_gunicorn_settings = __esm({
 });
 
 // src/model/launch.ts
+function mountedSource(launch, path) {
+  let best;
+  for (const mount of launch.mounts ?? []) {
+    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
+    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
+  }
+  if (!best) return void 0;
+  const rest = path.slice(best.target.length).replace(/^\/+/, "");
+  return rest === "" ? best.source : `${best.source}/${rest}`;
+}
 function knownValue(arg) {
   return arg && !arg.unresolved ? arg.value : void 0;
 }
@@ -11027,9 +11037,9 @@ var init_shell_syntax = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -11084,9 +11094,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11242,9 +11252,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11413,9 +11423,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11483,9 +11493,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -11533,9 +11543,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -11563,9 +11573,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -11604,9 +11614,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -11722,9 +11732,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node2 = require_Node();
@@ -11752,9 +11762,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -11827,9 +11837,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -11970,9 +11980,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -11987,9 +11997,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -12123,9 +12133,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12406,9 +12416,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12530,9 +12540,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12663,9 +12673,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -12685,9 +12695,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12745,9 +12755,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -12809,9 +12819,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -12849,9 +12859,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13000,9 +13010,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13144,9 +13154,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap2 = require_YAMLMap();
@@ -13166,9 +13176,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13282,9 +13292,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq2 = require_YAMLSeq();
@@ -13304,9 +13314,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13323,9 +13333,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var nullTag = {
@@ -13341,9 +13351,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var boolTag = {
@@ -13365,9 +13375,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format5, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13392,9 +13402,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13438,9 +13448,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13483,9 +13493,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13511,9 +13521,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var map = require_map();
@@ -13578,9 +13588,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar3 = require_Scalar();
@@ -13644,9 +13654,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -13722,9 +13732,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -13800,9 +13810,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -13832,9 +13842,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13881,9 +13891,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13960,9 +13970,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14049,9 +14059,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14137,9 +14147,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14181,9 +14191,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14275,9 +14285,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14307,9 +14317,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14387,9 +14397,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -14696,9 +14706,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -14761,9 +14771,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -14895,9 +14905,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -14937,9 +14947,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -14955,9 +14965,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -14971,9 +14981,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap2 = require_YAMLMap();
@@ -14990,10 +15000,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15007,7 +15017,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15031,7 +15041,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15047,7 +15057,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15079,9 +15089,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -15130,15 +15140,15 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15152,13 +15162,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep4 + cb;
-              sep4 = "";
+                comment2 += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -15173,9 +15183,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15201,18 +15211,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15266,8 +15276,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap3 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15279,7 +15289,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15290,8 +15300,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15308,7 +15318,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -15367,9 +15377,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15432,9 +15442,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -15488,7 +15498,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -15505,24 +15515,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent2.slice(trimIndent) + content2;
-          sep4 = "\n";
+          value += sep5 + indent2.slice(trimIndent) + content2;
+          sep5 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent2.slice(trimIndent) + content2;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent2.slice(trimIndent) + content2;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content2;
-          sep4 = " ";
+          value += sep5 + content2;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -15615,9 +15625,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -15705,25 +15715,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -15836,9 +15846,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15917,9 +15927,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -15947,9 +15957,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -16053,9 +16063,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -16096,9 +16106,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16304,9 +16314,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16489,9 +16499,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -16533,14 +16543,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -16550,9 +16560,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -16612,9 +16622,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -16714,9 +16724,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17303,9 +17313,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17334,9 +17344,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -17707,18 +17717,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -17871,15 +17881,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18073,13 +18083,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -18208,9 +18218,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18305,9 +18315,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18556,12 +18566,12 @@ function command(source, node, document) {
       const raw2 = scalarArg(source, item);
       return raw2 ? [interpolate(raw2)] : [];
     });
-    return { args, start, end };
+    return { args, source, start, end };
   }
   const raw = scalarArg(source, node);
   if (!raw) return void 0;
   const words = splitWords(asMappedText(raw), "compose").words;
-  return { args: words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)), start, end };
+  return { args: words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)), source, start, end };
 }
 function environment(source, node, document) {
   const env = /* @__PURE__ */ new Map();
@@ -18605,15 +18615,25 @@ function parseCompose(source, path) {
     for (const { key, keyNode, value } of entries) {
       if (!(0, import_yaml.isMap)(value) || key.startsWith("x-")) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
-      const service = { name: key, start, end, environment: environment(source, valueOf(value, "environment", document), document), envFiles: [], sysctls: [] };
+      const service = {
+        name: key,
+        start,
+        end,
+        environment: environment(source, valueOf(value, "environment", document), document),
+        envFiles: [],
+        sysctls: [],
+        image: text(source, valueOf(value, "image", document)),
+        volumes: mounts(source, valueOf(value, "volumes", document), document, dir),
+        ports: ports(source, valueOf(value, "ports", document), document)
+      };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath6.resolve(dir, build.value, "Dockerfile") };
+        service.build = { dockerfile: nodePath6.resolve(dir, build.value, "Dockerfile"), context: nodePath6.resolve(dir, build.value) };
       } else if ((0, import_yaml.isMap)(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath6.resolve(dir, context, dockerfile), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = { dockerfile: nodePath6.resolve(dir, context, dockerfile), context: nodePath6.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -18625,7 +18645,9 @@ function parseCompose(source, path) {
       service.workingDir = text(source, valueOf(value, "working_dir", document));
       service.user = text(source, valueOf(value, "user", document));
       const networkMode = valueOf(value, "network_mode", document);
-      if (scalarArg(source, networkMode)?.value === "host") service.hostNetwork = span(source, networkMode);
+      const mode = text(source, networkMode);
+      if (mode && mode.unresolved.length === 0) service.networkMode = { value: mode.value, span: span(source, networkMode) };
+      if (mode?.value === "host") service.hostNetwork = span(source, networkMode);
       const sysctls = valueOf(value, "sysctls", document);
       if ((0, import_yaml.isSeq)(sysctls)) {
         for (const item of itemsOf(sysctls, document)) {
@@ -18652,7 +18674,60 @@ function parseCompose(source, path) {
       services.push(service);
     }
   }
-  return { source, services, problems };
+  return { path, source, services, problems };
+}
+function mounts(source, node, document, dir) {
+  const found = [];
+  for (const item of itemsOf(node, document)) {
+    let from;
+    let to;
+    if ((0, import_yaml.isMap)(item)) {
+      const type = text(source, valueOf(item, "type", document));
+      if (type && type.value !== "bind") continue;
+      const sourceArg = text(source, valueOf(item, "source", document));
+      const targetArg = text(source, valueOf(item, "target", document));
+      if (!sourceArg || !targetArg || sourceArg.unresolved.length > 0 || targetArg.unresolved.length > 0) continue;
+      [from, to] = [sourceArg.value, targetArg.value];
+    } else {
+      const raw = text(source, item);
+      if (!raw || raw.unresolved.length > 0) continue;
+      const parts = raw.value.split(":");
+      if (parts.length < 2) continue;
+      [from, to] = parts;
+    }
+    if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
+    const display = nodePath6.posix.normalize(nodePath6.posix.join(nodePath6.posix.dirname(source.file), from));
+    found.push({ source: nodePath6.resolve(dir, from), display, target: nodePath6.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: span(source, item) });
+  }
+  return found;
+}
+function ports(source, node, document) {
+  const found = [];
+  const number3 = (text3) => text3 !== void 0 && /^\d{1,5}$/.test(text3) ? Number(text3) : void 0;
+  for (const item of itemsOf(node, document)) {
+    let hostIp = "";
+    let hostPort;
+    let containerPort;
+    if ((0, import_yaml.isMap)(item)) {
+      const protocol = text(source, valueOf(item, "protocol", document))?.value;
+      if (protocol !== void 0 && protocol !== "tcp") continue;
+      containerPort = number3(text(source, valueOf(item, "target", document))?.value);
+      const published = text(source, valueOf(item, "published", document));
+      hostPort = published && published.unresolved.length === 0 ? number3(published.value) : void 0;
+      hostIp = text(source, valueOf(item, "host_ip", document))?.value ?? "";
+    } else {
+      const raw = text(source, item);
+      if (!raw || raw.unresolved.length > 0) continue;
+      const [mapping, protocol] = raw.value.split("/");
+      if (protocol !== void 0 && protocol !== "tcp") continue;
+      const match = /^(?:(\[[^\]]*\]|[^:]*):)?(\d+):(\d+)$/.exec(mapping);
+      if (!match) continue;
+      hostIp = (match[1] ?? "").replace(/^\[(.*)\]$/, "$1");
+      [hostPort, containerPort] = [number3(match[2]), number3(match[3])];
+    }
+    if (hostPort !== void 0 && containerPort !== void 0) found.push({ hostIp, hostPort, containerPort, span: span(source, item) });
+  }
+  return found;
 }
 var nodePath6;
 var init_compose = __esm({
@@ -18663,6 +18738,106 @@ var init_compose = __esm({
     init_raw();
     init_shell_syntax();
     init_yaml();
+  }
+});
+
+// src/readers/docker/placed-files.ts
+var placed_files_exports = {};
+__export(placed_files_exports, {
+  placedFiles: () => placedFiles
+});
+function placedFiles(input) {
+  const files = new Set(input.treeFiles);
+  const directories = /* @__PURE__ */ new Set();
+  for (const file of input.treeFiles) {
+    for (let dir = nodePath7.dirname(file); !directories.has(dir) && dir !== nodePath7.dirname(dir); dir = nodePath7.dirname(dir)) directories.add(dir);
+  }
+  const kindOf = (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
+  const claims = /* @__PURE__ */ new Map();
+  const claim = (from, to) => {
+    const target = nodePath7.posix.normalize(from).replace(/(.)\/+$/, "$1");
+    if (kindOf(to) === void 0) return;
+    claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
+  };
+  const contexts = /* @__PURE__ */ new Map();
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
+      for (const mount of service.volumes) claim(mount.target, mount.source);
+      if (service.build) {
+        const context = service.build.context;
+        contexts.set(service.build.dockerfile, (contexts.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(context));
+      }
+    }
+  }
+  for (const path of input.dockerfiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath7.dirname(path)]);
+    if (buildContexts.size !== 1) continue;
+    const [context] = buildContexts;
+    for (const copy of copyInstructions(text3)) {
+      const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
+      for (const source of copy.sources) {
+        const from = nodePath7.resolve(context, source);
+        if (from !== context && !from.startsWith(context + nodePath7.sep)) continue;
+        const kind = kindOf(from);
+        if (kind === "directory") claim(copy.destination, from);
+        else if (kind === "file") claim(destinationIsDirectory ? nodePath7.posix.join(copy.destination, nodePath7.basename(from)) : copy.destination, from);
+      }
+    }
+  }
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+}
+function copyInstructions(text3) {
+  const found = [];
+  const logical = [];
+  let pending = "";
+  for (const line of text3.split(/\r?\n/)) {
+    if (/^\s*#/.test(line)) continue;
+    if (/\\\s*$/.test(line)) {
+      pending += line.replace(/\\\s*$/, " ");
+      continue;
+    }
+    logical.push(pending + line);
+    pending = "";
+  }
+  if (pending) logical.push(pending);
+  for (const line of logical) {
+    const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
+    if (!match) continue;
+    let rest = match[1].trim();
+    const flags = [];
+    while (rest.startsWith("--")) {
+      const flag2 = /^--\S+/.exec(rest)[0];
+      flags.push(flag2);
+      rest = rest.slice(flag2.length).trim();
+    }
+    if (flags.some((flag2) => flag2.startsWith("--from"))) continue;
+    let words;
+    if (rest.startsWith("[")) {
+      try {
+        const parsed = JSON.parse(rest);
+        if (Array.isArray(parsed) && parsed.every((word) => typeof word === "string")) words = parsed;
+      } catch {
+        words = void 0;
+      }
+    } else words = rest.split(/\s+/).filter(Boolean);
+    if (!words || words.length < 2 || words.some((word) => /[$*?[]|^<</.test(word) || /^[a-z]+:\/\//i.test(word))) continue;
+    const destination = words[words.length - 1];
+    if (!destination.startsWith("/")) continue;
+    found.push({ sources: words.slice(0, -1), destination });
+  }
+  return found;
+}
+var nodePath7;
+var init_placed_files = __esm({
+  "src/readers/docker/placed-files.ts"() {
+    "use strict";
+    nodePath7 = __toESM(require("path"));
+    init_text();
+    init_compose();
   }
 });
 
@@ -18933,7 +19108,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath7.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath8.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -18956,11 +19131,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath7;
+var nodePath8;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath7 = __toESM(require("path"));
+    nodePath8 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -18980,7 +19155,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath8.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath9.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -19033,7 +19208,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath8.posix.join(cwd.value, target.value);
+        const joined = nodePath9.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -19241,11 +19416,11 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath8, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath9, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath8 = __toESM(require("path"));
+    nodePath9 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -19305,7 +19480,9 @@ function assembleLaunch(draft) {
     ...user ? { user: toLaunchEnv(user) } : {},
     ...draft.group ? { group: toLaunchEnv(draft.group) } : {},
     externalEnv: draft.externalEnv,
-    ...draft.container ? { container: draft.container } : {}
+    ...draft.container ? { container: draft.container } : {},
+    ...draft.mounts && draft.mounts.length > 0 ? { mounts: draft.mounts } : {},
+    ...draft.compose ? { compose: draft.compose } : {}
   };
 }
 var init_assemble = __esm({
@@ -19408,9 +19585,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath9.basename(path);
+  const base = nodePath10.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath9.basename(nodePath9.dirname(path));
+  const dir = nodePath10.basename(nodePath10.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -19433,7 +19610,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath9.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath10.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -19447,11 +19624,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath9, UNIT_SUFFIX;
+var nodePath10, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath9 = __toESM(require("path"));
+    nodePath10 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -19749,8 +19926,8 @@ var init_systemd = __esm({
 });
 
 // src/readers/launch/docker.ts
-function overriding(command2, source) {
-  return { form: "exec", words: command2.args, shell: [], source, start: command2.start, end: command2.end };
+function overriding(command2) {
+  return { form: "exec", words: command2.args, shell: [], source: command2.source, start: command2.start, end: command2.end };
 }
 function signal(raw) {
   if (!raw || raw.unresolved.length > 0) return raw ? { value: raw.source.text.slice(raw.start, raw.end), span: raw.source.span(raw.start, raw.end) } : { value: "SIGTERM" };
@@ -19762,36 +19939,43 @@ function finalStage(dockerfile, target) {
 }
 function dockerLaunches(dockerfiles, composeFiles, passThrough, problems) {
   const launches = [];
+  const containers = [];
   const built = /* @__PURE__ */ new Set();
-  for (const compose of composeFiles) {
-    for (const service of compose.services) {
-      const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-      if (dockerfile) built.add(dockerfile);
-      const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : void 0;
-      if (!stage && !service.command && !service.entrypoint) continue;
-      const entrypoint = service.entrypoint ? overriding(service.entrypoint, compose.source) : stage?.entrypoint;
-      const cmd = service.command ? overriding(service.command, compose.source) : service.entrypoint ? void 0 : stage?.cmd;
-      const combined = combineCommand(entrypoint, cmd);
-      if (!combined) continue;
-      const env = new Map([...stage?.env ?? [], ...service.environment]);
-      const launch = assembleLaunch({
-        kind: "compose",
-        file: compose.source.file,
-        args: combined.args,
-        env,
-        lookup: lookupIn(env, "unknown"),
-        service: service.name,
-        span: combined.from.source.span(combined.from.start, combined.from.end),
-        stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
-        workingDirectory: service.workingDir ?? stage?.workdir,
-        user: service.user ?? stage?.user,
-        externalEnv: service.envFiles,
-        container: { hostNetwork: Boolean(service.hostNetwork), ...service.hostNetwork ? { span: service.hostNetwork } : {} },
-        passThrough,
-        problems
-      });
-      if (launch) launches.push(launch);
-    }
+  for (const { compose, service } of projectServices(composeFiles)) {
+    const scope = {
+      project: nodePath11.posix.dirname(compose.source.file),
+      published: service.ports,
+      ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
+    };
+    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: service.volumes, hostNetwork: Boolean(service.hostNetwork) });
+    const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
+    if (dockerfile) built.add(dockerfile);
+    const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : void 0;
+    if (!stage && !service.command && !service.entrypoint) continue;
+    const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
+    const cmd = service.command ? overriding(service.command) : service.entrypoint ? void 0 : stage?.cmd;
+    const combined = combineCommand(entrypoint, cmd);
+    if (!combined) continue;
+    const env = new Map([...stage?.env ?? [], ...service.environment]);
+    const launch = assembleLaunch({
+      kind: "compose",
+      file: compose.source.file,
+      args: combined.args,
+      env,
+      lookup: lookupIn(env, "unknown"),
+      service: service.name,
+      span: combined.from.source.span(combined.from.start, combined.from.end),
+      stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
+      workingDirectory: service.workingDir ?? stage?.workdir,
+      user: service.user ?? stage?.user,
+      externalEnv: service.envFiles,
+      container: { hostNetwork: Boolean(service.hostNetwork), ...service.hostNetwork ? { span: service.hostNetwork } : {} },
+      mounts: service.volumes,
+      compose: scope,
+      passThrough,
+      problems
+    });
+    if (launch) launches.push(launch);
   }
   for (const dockerfile of dockerfiles.values()) {
     if (built.has(dockerfile)) continue;
@@ -19816,15 +20000,74 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems) {
     });
     if (launch) launches.push(launch);
   }
-  return launches;
+  return { launches, containers };
 }
+function projectServices(composeFiles) {
+  const byDirectory = /* @__PURE__ */ new Map();
+  for (const file of composeFiles) {
+    const directory = nodePath11.dirname(file.path);
+    byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
+  }
+  const services = [];
+  for (const files of byDirectory.values()) {
+    const name2 = (file) => nodePath11.basename(file.path);
+    const bases = files.filter((file) => BASE_FILE.test(name2(file)));
+    const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
+    const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
+    const base = bases.sort((a, b) => name2(a).length - name2(b).length)[0];
+    const main = /* @__PURE__ */ new Map();
+    for (const file of base ? [base, ...bases.slice(1)] : []) {
+      for (const service of file.services) if (!main.has(service.name)) main.set(service.name, { compose: file, service });
+    }
+    for (const override of overrides2) {
+      for (const service of override.services) {
+        const known2 = main.get(service.name);
+        main.set(service.name, known2 ? { compose: known2.compose, service: mergeService(known2.service, service) } : { compose: override, service });
+      }
+    }
+    services.push(...main.values());
+    for (const other of others) {
+      for (const service of other.services) {
+        const known2 = main.get(service.name);
+        const overlay = known2 && !service.image && !service.build;
+        services.push(overlay ? { compose: known2.compose, service: mergeService(known2.service, service) } : { compose: other, service });
+      }
+    }
+  }
+  return services;
+}
+function mergeService(base, overlay) {
+  const networkMode = overlay.networkMode ?? base.networkMode;
+  return {
+    ...base,
+    build: overlay.build ?? base.build,
+    image: overlay.image ?? base.image,
+    command: overlay.command ?? base.command,
+    entrypoint: overlay.entrypoint ?? base.entrypoint,
+    environment: new Map([...base.environment, ...overlay.environment]),
+    envFiles: [...base.envFiles, ...overlay.envFiles],
+    stopSignal: overlay.stopSignal ?? base.stopSignal,
+    workingDir: overlay.workingDir ?? base.workingDir,
+    user: overlay.user ?? base.user,
+    networkMode,
+    hostNetwork: networkMode?.value === "host" ? networkMode.span : void 0,
+    volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
+    ports: [...base.ports, ...overlay.ports],
+    sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
+    nofile: overlay.nofile ?? base.nofile
+  };
+}
+var nodePath11, BASE_FILE, OVERRIDE_FILE;
 var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
+    nodePath11 = __toESM(require("path"));
     init_dockerfile();
     init_assemble();
     init_raw();
     init_systemd();
+    BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
+    OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
   }
 });
 
@@ -20066,6 +20309,7 @@ function guarded(output, file, read) {
 function readLaunches(files, context) {
   const output = emptyOutput();
   const launches = [];
+  const composeContainers = [];
   const problems = output.diagnostics;
   const unitFiles = [];
   for (const path of files.systemd ?? []) {
@@ -20102,9 +20346,13 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath10.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath12.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
-  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => launches.push(...dockerLaunches(dockerfiles, composeFiles, passThrough, problems)));
+  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
+    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems);
+    launches.push(...docker.launches);
+    composeContainers.push(...docker.containers);
+  });
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => launches.push(...shellLaunches(source, problems)));
@@ -20126,13 +20374,13 @@ function readLaunches(files, context) {
       launches.push(...kubernetesLaunches(source, workloads, problems));
     });
   }
-  return { ...output, launches };
+  return { ...output, launches, composeContainers };
 }
-var nodePath10, RUNS_ITS_ARGUMENTS;
+var nodePath12, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_compose();
     init_dockerfile();
     init_types();
@@ -20314,7 +20562,7 @@ var init_args = __esm({
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
+// ../main/node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from, to) {
   switch (side) {
     case -2:
@@ -20686,7 +20934,7 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -21871,7 +22119,7 @@ var init_dist = __esm({
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -22010,7 +22258,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -23655,7 +23903,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -23736,7 +23984,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -24285,7 +24533,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -24323,7 +24571,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -25487,7 +25735,9 @@ var init_values = __esm({
       umask: { unit: "count", kind: "pos_int", defaultText: "0", defaultValue: 0, reference: "gunicorn 20.1.0 config.py:1173-1190 (default 0)" },
       // Not canonical settings of the model, but they decide the listener's protocol (is_ssl).
       certfile: { unit: "text", kind: "string", defaultText: "None", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (CertFile, default None)" },
-      keyfile: { unit: "text", kind: "string", defaultText: "None", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (KeyFile, default None)" }
+      keyfile: { unit: "text", kind: "string", defaultText: "None", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (KeyFile, default None)" },
+      // Where a relative `unix:` bind lands: gunicorn chdirs (app/wsgiapp.py load_config) before the arbiter binds.
+      chdir: { unit: "text", kind: "string", defaultText: "the working directory", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (ChdirPath, default util.getcwd())" }
     };
   }
 });
@@ -25572,7 +25822,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath11.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath13.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -25604,16 +25854,25 @@ function backendForLaunch(launch, context, read) {
   const launchDir = launchDirectory(launch, context);
   if (configOption) {
     const span2 = configOption.from === "cli" ? argSpan2(argv[configOption.token.index], configOption.token) : envSpan(cmdArgs, configOption.token);
-    const target = findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
+    const target = mountedConfig(launch, configOption.token.value, context) ?? findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
     file = target ? read(target, true) : void 0;
     configReference = { text: configOption.token.value, span: span2, found: file !== void 0 };
   } else {
     const directory = workingDirectoryOf(launch);
-    const candidate = directory !== void 0 ? findConfigTarget(nodePath11.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath11.join(launchDir, "gunicorn.conf.py")) : void 0;
+    const mounted = directory !== void 0 ? mountedConfig(launch, "gunicorn.conf.py", context) : void 0;
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath13.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath13.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
   return buildBackend({ file, launch, configReference, cli, envArgs, env: launch.env, externalEnv: launch.externalEnv.length > 0 });
+}
+function mountedConfig(launch, reference2, context) {
+  if (!launch.mounts || reference2.startsWith("python:")) return void 0;
+  const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
+  const directory = workingDirectoryOf(launch);
+  const serverPath = nodePath13.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath13.posix.isAbsolute(directory) ? nodePath13.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath13.posix.normalize(serverPath));
+  return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
   const options = parsed.options.filter((o) => o.setting.name === setting && o.value);
@@ -25622,18 +25881,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath11.dirname(absolute) : void 0;
+  return absolute ? nodePath13.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath11.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath11.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath11.posix.isAbsolute(joined)) {
-    const direct = nodePath11.join(launchDir, joined);
+  const joined = nodePath13.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath13.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath13.posix.isAbsolute(joined)) {
+    const direct = nodePath13.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath11.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath13.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -25641,7 +25900,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath11.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath13.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -25649,7 +25908,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath11.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath13.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -25729,7 +25988,7 @@ function entryFromBinding(binding, spec, source) {
   }
   return { items: [{ converted, text: text3, span: span2 }], text: text3, span: span2 };
 }
-function resolve3(name2, layers, defaults) {
+function resolve4(name2, layers, defaults) {
   for (const layer of [...layers].reverse()) {
     const entry = layer.entries.get(name2);
     if (entry) return { items: entry.items, text: entry.text, source: { kind: "file", span: entry.span } };
@@ -25750,7 +26009,7 @@ function buildBackend(input) {
   if (input.cli) layers.push(input.cli);
   const defaults = (name2) => defaultOf(name2, input.env, input.launch !== void 0, input.externalEnv === true);
   const resolved = /* @__PURE__ */ new Map();
-  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve3(name2, layers, defaults));
+  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve4(name2, layers, defaults));
   const settings = /* @__PURE__ */ new Map();
   const single = (name2) => {
     const r = resolved.get(name2);
@@ -25760,7 +26019,7 @@ function buildBackend(input) {
     return Array.isArray(value) ? void 0 : value;
   };
   for (const [name2, spec] of Object.entries(CANONICAL)) {
-    if (name2 === "certfile" || name2 === "keyfile" || name2 === "worker_class") continue;
+    if (name2 === "certfile" || name2 === "keyfile" || name2 === "worker_class" || name2 === "chdir") continue;
     const r = resolved.get(name2);
     let value;
     if (spec.kind === "list_string") {
@@ -25798,6 +26057,7 @@ function buildBackend(input) {
   const https = [single("certfile"), single("keyfile")].some((v) => typeof v === "string" && v !== "");
   const keepAlive = keepAliveOf(workerKind, settings.get("keepalive"));
   const bind = resolved.get("bind");
+  const directory = bindDirectory(resolved.get("chdir"), single("chdir"), input.launch ? workingDirectoryOf(input.launch) : void 0);
   const fallbackSpan = input.launch?.span ?? input.file.source.span(0, 0);
   for (const item of bind.items) {
     const span2 = item.span ?? fallbackSpan;
@@ -25807,10 +26067,20 @@ function buildBackend(input) {
       continue;
     }
     for (const address of addresses) {
-      backend.listeners.push({ backend, address: parseBindAddress(address), protocol: https ? "https" : "http", option: "bind", span: span2, keepAlive });
+      backend.listeners.push({ backend, address: againstDirectory(parseBindAddress(address), directory), protocol: https ? "https" : "http", option: "bind", span: span2, keepAlive });
     }
   }
   return backend;
+}
+function bindDirectory(chdir, value, workingDirectory) {
+  const absolute = (path) => path !== void 0 && nodePath13.posix.isAbsolute(path) ? path : void 0;
+  if (chdir.source.kind === "default") return absolute(workingDirectory);
+  if (typeof value !== "string") return void 0;
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath13.posix.join(workingDirectory, value) : void 0);
+}
+function againstDirectory(address, directory) {
+  if (address.kind !== "unix" || nodePath13.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath13.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -25914,11 +26184,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath11, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath13, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_text();
@@ -25929,6 +26199,136 @@ var init_gunicorn = __esm({
     init_python();
     CONVENTIONAL_NAMES = /* @__PURE__ */ new Set(["gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py", "gunicorn.py", "gunicorn.config.py"]);
     SYNC_REASON = "gunicorn's sync worker closes every connection after one response (SERVERS.md §3.2; 20.1.0 workers/sync.py:171-174)";
+  }
+});
+
+// src/readers/uwsgi/magic.ts
+function isKnown(text3) {
+  return typeof text3 === "string" && !text3.includes(UNKNOWN);
+}
+function substituteMagic(source, table) {
+  let text3 = "";
+  const starts = [];
+  const ends = [];
+  const n = source.length;
+  let i = 0;
+  while (i < n) {
+    const ch = source[i];
+    if (ch !== "%") {
+      text3 += ch;
+      starts.push(i);
+      ends.push(i + 1);
+      i++;
+      continue;
+    }
+    let width = i + 1 < n ? 2 : 1;
+    let next = i + 1 < n ? source[i + 1] : "\0";
+    const code = next.charCodeAt(0);
+    if (code >= 55296 && code <= 56319 && i + 2 < n) {
+      width = 3;
+      next = source.slice(i + 1, i + 3);
+    }
+    const value = table.get(next) ?? "";
+    for (const piece of value) {
+      for (let k = 0; k < piece.length; k++) {
+        text3 += piece[k];
+        starts.push(i);
+        ends.push(i + width);
+      }
+    }
+    i += width;
+  }
+  return new MappedText4(text3, starts, ends, n);
+}
+function fillMagicTable(previous, file, machine, firstRound) {
+  const table = previous ? new Map(previous) : baseMagicTable(machine);
+  table.set("o", known(file.given));
+  table.set("b", known(machine.binaryPath));
+  const full = file.fullPath;
+  table.set("p", known(full));
+  table.set("s", file.baseName);
+  let directory;
+  if (full !== void 0) {
+    directory = full.slice(0, full.length - file.baseName.length);
+    table.set("d", directory);
+    table.set("j", djb33xHex(full));
+    const inode = machine.inode?.(full);
+    if (inode !== void 0) table.set("i", String(inode));
+  } else {
+    table.set("d", UNKNOWN);
+    table.set("j", UNKNOWN);
+    table.set("i", UNKNOWN);
+  }
+  for (let digit = 0; digit <= 9; digit++) table.set(String(digit), directory === void 0 ? UNKNOWN : "");
+  table.set("c", directory === void 0 ? UNKNOWN : "");
+  if (directory !== void 0) {
+    const withoutSlash = directory.endsWith("/") ? directory.slice(0, -1) : directory;
+    const slash = withoutSlash.lastIndexOf("/");
+    if (slash !== -1) table.set("c", withoutSlash.slice(slash + 1));
+    withoutSlash.split("/").filter((part2) => part2 !== "").slice(0, 10).forEach((part2, index) => table.set(String(index), part2));
+  }
+  const dot2 = file.baseName.lastIndexOf(".");
+  table.set("e", dot2 === -1 ? "" : file.baseName.slice(dot2 + 1));
+  table.set("n", dot2 === -1 ? file.baseName : file.baseName.slice(0, dot2));
+  table.set("x", file.section);
+  if (firstRound) for (const letter of FIRST_FILE_LETTERS) table.set(letter.toUpperCase(), table.get(letter));
+  return table;
+}
+function baseMagicTable(machine) {
+  const table = /* @__PURE__ */ new Map();
+  table.set("%", "%");
+  table.set("(", "%(");
+  table.set("v", known(machine.cwd));
+  table.set("h", known(machine.hostname));
+  table.set("t", UNKNOWN);
+  table.set("T", UNKNOWN);
+  table.set("V", known(machine.version));
+  table.set("k", machine.cpus === void 0 ? UNKNOWN : String(machine.cpus));
+  table.set("[", "\x1B");
+  table.set("u", machine.uid === void 0 ? UNKNOWN : String(machine.uid));
+  table.set("U", known(machine.user ?? (machine.uid === void 0 ? void 0 : String(machine.uid))));
+  table.set("g", machine.gid === void 0 ? UNKNOWN : String(machine.gid));
+  table.set("G", known(machine.group ?? (machine.gid === void 0 ? void 0 : String(machine.gid))));
+  for (const letter of FIRST_FILE_LETTERS) table.set(letter.toUpperCase(), "");
+  for (const letter of FILE_LETTERS) if (!table.has(letter)) table.set(letter, "");
+  return table;
+}
+function djb33xHex(path) {
+  let hash2 = 5381;
+  for (const byte of Buffer.from(path, "utf8")) {
+    const signed = byte >= 128 ? byte - 256 : byte;
+    hash2 = (Math.imul(hash2, 33) ^ signed) >>> 0;
+  }
+  let hex = "";
+  for (let shift = 0; shift < 32; shift += 8) hex += (hash2 >>> shift & 255).toString(16).padStart(2, "0").toUpperCase();
+  return hex;
+}
+var UNKNOWN, MappedText4, FILE_LETTERS, FIRST_FILE_LETTERS, known;
+var init_magic = __esm({
+  "src/readers/uwsgi/magic.ts"() {
+    "use strict";
+    UNKNOWN = "";
+    MappedText4 = class {
+      constructor(text3, starts, ends, sourceLength) {
+        this.text = text3;
+        this.starts = starts;
+        this.ends = ends;
+        this.sourceLength = sourceLength;
+      }
+      text;
+      starts;
+      ends;
+      sourceLength;
+      /** Original offsets of the substituted range [start, end). */
+      sourceRange(start, end) {
+        const from = start < this.starts.length ? this.starts[start] : this.sourceLength;
+        const to = end > start ? this.ends[end - 1] : from;
+        return [from, to];
+      }
+    };
+    FILE_LETTERS = ["o", "p", "s", "d", "c", "e", "n", "x", "i", "j", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    FIRST_FILE_LETTERS = ["o", "d", "s", "p", "c", "e", "n", "x", "i", "j"];
+    known = (value) => value ?? UNKNOWN;
   }
 });
 
@@ -25987,8 +26387,25 @@ function masterSetting(entries) {
   }
   return { name: "master", value: false, text: "off", unit: "flag", source: { kind: "default", reference: "SERVERS.md §2.3" } };
 }
+function bindDirectory2(backend) {
+  const launched = backend.launch?.workingDirectory;
+  const workingDirectory = launched && !launched.unresolved && nodePath14.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const chdirs = backend.options.filter((entry) => entry.key === "chdir");
+  if (chdirs.length === 0) return workingDirectory;
+  if (chdirs.some((entry) => entry.condition)) return void 0;
+  const value = chdirs[chdirs.length - 1].value;
+  if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
+  const chdir = value.trim();
+  if (nodePath14.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath14.posix.join(workingDirectory, chdir) : void 0;
+}
+function againstDirectory2(address, directory) {
+  if (address.kind !== "unix" || nodePath14.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath14.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+}
 function listenersOf(backend) {
   const listeners = [];
+  const directory = bindDirectory2(backend);
   const protocolSetting = backend.settings.get("protocol");
   for (const entry of backend.options) {
     if (!(entry.key in SOCKET_PROTOCOLS) || entry.condition) continue;
@@ -25999,7 +26416,7 @@ function listenersOf(backend) {
     }
     const written = entry.value;
     const addressText = typeof written === "string" && (wire === "https" || wire === "router-tls") ? written.split(",")[0] : written;
-    const address = typeof addressText === "string" ? parseUwsgiAddress(addressText) : { kind: "other", text: entry.text ?? "" };
+    const address = typeof addressText === "string" ? againstDirectory2(parseUwsgiAddress(addressText), directory) : { kind: "other", text: entry.text ?? "" };
     const listener = listenerFor(backend, entry, wire, address);
     if (listener) listeners.push(listener);
   }
@@ -26045,12 +26462,14 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath14, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
+    nodePath14 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
+    init_magic();
     SECONDS_TO_MS = 1e3;
     number2 = (reader, scale = 1) => (text3) => readUwsgiNumber(reader, text3 ?? void 0) * scale;
     flag = (text3) => readUwsgiFlag(text3 ?? void 0);
@@ -26253,136 +26672,6 @@ var init_ini = __esm({
   }
 });
 
-// src/readers/uwsgi/magic.ts
-function isKnown(text3) {
-  return typeof text3 === "string" && !text3.includes(UNKNOWN);
-}
-function substituteMagic(source, table) {
-  let text3 = "";
-  const starts = [];
-  const ends = [];
-  const n = source.length;
-  let i = 0;
-  while (i < n) {
-    const ch = source[i];
-    if (ch !== "%") {
-      text3 += ch;
-      starts.push(i);
-      ends.push(i + 1);
-      i++;
-      continue;
-    }
-    let width = i + 1 < n ? 2 : 1;
-    let next = i + 1 < n ? source[i + 1] : "\0";
-    const code = next.charCodeAt(0);
-    if (code >= 55296 && code <= 56319 && i + 2 < n) {
-      width = 3;
-      next = source.slice(i + 1, i + 3);
-    }
-    const value = table.get(next) ?? "";
-    for (const piece of value) {
-      for (let k = 0; k < piece.length; k++) {
-        text3 += piece[k];
-        starts.push(i);
-        ends.push(i + width);
-      }
-    }
-    i += width;
-  }
-  return new MappedText4(text3, starts, ends, n);
-}
-function fillMagicTable(previous, file, machine, firstRound) {
-  const table = previous ? new Map(previous) : baseMagicTable(machine);
-  table.set("o", known(file.given));
-  table.set("b", known(machine.binaryPath));
-  const full = file.fullPath;
-  table.set("p", known(full));
-  table.set("s", file.baseName);
-  let directory;
-  if (full !== void 0) {
-    directory = full.slice(0, full.length - file.baseName.length);
-    table.set("d", directory);
-    table.set("j", djb33xHex(full));
-    const inode = machine.inode?.(full);
-    if (inode !== void 0) table.set("i", String(inode));
-  } else {
-    table.set("d", UNKNOWN);
-    table.set("j", UNKNOWN);
-    table.set("i", UNKNOWN);
-  }
-  for (let digit = 0; digit <= 9; digit++) table.set(String(digit), directory === void 0 ? UNKNOWN : "");
-  table.set("c", directory === void 0 ? UNKNOWN : "");
-  if (directory !== void 0) {
-    const withoutSlash = directory.endsWith("/") ? directory.slice(0, -1) : directory;
-    const slash = withoutSlash.lastIndexOf("/");
-    if (slash !== -1) table.set("c", withoutSlash.slice(slash + 1));
-    withoutSlash.split("/").filter((part2) => part2 !== "").slice(0, 10).forEach((part2, index) => table.set(String(index), part2));
-  }
-  const dot2 = file.baseName.lastIndexOf(".");
-  table.set("e", dot2 === -1 ? "" : file.baseName.slice(dot2 + 1));
-  table.set("n", dot2 === -1 ? file.baseName : file.baseName.slice(0, dot2));
-  table.set("x", file.section);
-  if (firstRound) for (const letter of FIRST_FILE_LETTERS) table.set(letter.toUpperCase(), table.get(letter));
-  return table;
-}
-function baseMagicTable(machine) {
-  const table = /* @__PURE__ */ new Map();
-  table.set("%", "%");
-  table.set("(", "%(");
-  table.set("v", known(machine.cwd));
-  table.set("h", known(machine.hostname));
-  table.set("t", UNKNOWN);
-  table.set("T", UNKNOWN);
-  table.set("V", known(machine.version));
-  table.set("k", machine.cpus === void 0 ? UNKNOWN : String(machine.cpus));
-  table.set("[", "\x1B");
-  table.set("u", machine.uid === void 0 ? UNKNOWN : String(machine.uid));
-  table.set("U", known(machine.user ?? (machine.uid === void 0 ? void 0 : String(machine.uid))));
-  table.set("g", machine.gid === void 0 ? UNKNOWN : String(machine.gid));
-  table.set("G", known(machine.group ?? (machine.gid === void 0 ? void 0 : String(machine.gid))));
-  for (const letter of FIRST_FILE_LETTERS) table.set(letter.toUpperCase(), "");
-  for (const letter of FILE_LETTERS) if (!table.has(letter)) table.set(letter, "");
-  return table;
-}
-function djb33xHex(path) {
-  let hash2 = 5381;
-  for (const byte of Buffer.from(path, "utf8")) {
-    const signed = byte >= 128 ? byte - 256 : byte;
-    hash2 = (Math.imul(hash2, 33) ^ signed) >>> 0;
-  }
-  let hex = "";
-  for (let shift = 0; shift < 32; shift += 8) hex += (hash2 >>> shift & 255).toString(16).padStart(2, "0").toUpperCase();
-  return hex;
-}
-var UNKNOWN, MappedText4, FILE_LETTERS, FIRST_FILE_LETTERS, known;
-var init_magic = __esm({
-  "src/readers/uwsgi/magic.ts"() {
-    "use strict";
-    UNKNOWN = "";
-    MappedText4 = class {
-      constructor(text3, starts, ends, sourceLength) {
-        this.text = text3;
-        this.starts = starts;
-        this.ends = ends;
-        this.sourceLength = sourceLength;
-      }
-      text;
-      starts;
-      ends;
-      sourceLength;
-      /** Original offsets of the substituted range [start, end). */
-      sourceRange(start, end) {
-        const from = start < this.starts.length ? this.starts[start] : this.sourceLength;
-        const to = end > start ? this.ends[end - 1] : from;
-        return [from, to];
-      }
-    };
-    FILE_LETTERS = ["o", "p", "s", "d", "c", "e", "n", "x", "i", "j", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-    FIRST_FILE_LETTERS = ["o", "d", "s", "p", "c", "e", "n", "x", "i", "j"];
-    known = (value) => value ?? UNKNOWN;
-  }
-});
-
 // src/readers/uwsgi/expand.ts
 function applyPass(value, symbol, hook, budget) {
   let current = value;
@@ -26529,11 +26818,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath12, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath15, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_expand2();
@@ -26859,7 +27148,7 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath12.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath15.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
         const mapped = substituteMagic(source.text, this.magic);
@@ -27073,7 +27362,7 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       diagnostics.push(...instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath13.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath16.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
@@ -27090,7 +27379,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     diagnostics.push(...instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath13.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath16.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   output.diagnostics.push(...diagnostics);
@@ -27128,11 +27417,12 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath13, TreeFiles;
+var nodePath16, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
+    init_launch();
     init_text();
     init_types();
     init_backend();
@@ -27176,8 +27466,12 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from, main) => {
+            const mounted = nodePath16.isAbsolute(name2) ? mountedSource(launch, nodePath16.normalize(name2)) : void 0;
+            if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath13.isAbsolute(name2) && workingDirectory && nodePath13.isAbsolute(workingDirectory) ? nodePath13.join(workingDirectory, name2) : name2;
+            const serverName2 = !nodePath16.isAbsolute(name2) && workingDirectory && nodePath16.isAbsolute(workingDirectory) ? nodePath16.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath16.normalize(serverName2)) : void 0;
+            if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
           },
           read: (path) => this.read(path),
@@ -27189,15 +27483,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath13.isAbsolute(name2)) {
-          const normal = nodePath13.normalize(name2);
+        if (nodePath16.isAbsolute(name2)) {
+          const normal = nodePath16.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath13.join(nodePath13.dirname(file), name2);
+          const candidate = nodePath16.join(nodePath16.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -27208,14 +27502,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath13.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath16.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath13.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath16.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath13.dirname(launchPath).split("/"), nodePath13.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath16.dirname(launchPath).split("/"), nodePath16.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -27596,10 +27890,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath14.dirname(serverXml); ; dir = nodePath14.dirname(dir)) {
-    const here = images.filter((image) => nodePath14.dirname(image.path) === dir);
+  for (let dir = nodePath17.dirname(serverXml); ; dir = nodePath17.dirname(dir)) {
+    const here = images.filter((image) => nodePath17.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath14.dirname(dir) === dir) break;
+    if (nodePath17.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -27614,11 +27908,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath14, TOMCAT_IMAGE;
+var nodePath17, TOMCAT_IMAGE;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_text();
@@ -27626,7 +27920,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -27647,7 +27941,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -27673,7 +27967,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -28019,7 +28313,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -28032,10 +28326,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -28085,7 +28379,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -28134,7 +28428,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -28535,15 +28829,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -28592,7 +28886,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -28684,10 +28978,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -28732,10 +29026,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -28765,7 +29059,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -28780,7 +29074,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -29062,10 +29356,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -29217,7 +29511,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -29291,7 +29585,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -29302,7 +29596,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -29425,7 +29719,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -29447,7 +29741,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -29467,14 +29761,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -29639,10 +29933,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -29813,10 +30107,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -30144,21 +30438,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep4 = separator || this.separator;
-        const isDefault = sep4 === this.separator && includeNamespace === true;
+        const sep5 = separator || this.separator;
+        const isDefault = sep5 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep4);
+          ).join(sep5);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep4);
+        ).join(sep5);
       }
       /**
        * Get path as array of tag names.
@@ -30335,19 +30629,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -30442,10 +30736,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -30515,10 +30809,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -30592,10 +30886,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -30679,10 +30973,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -30782,10 +31076,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -30836,77 +31130,77 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
-var sep2, NOSQL_PATTERNS, nosql_default;
+// ../main/node_modules/is-unsafe/src/contexts/nosql.js
+var sep3, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
-    sep2 = `["'\\s]*:`;
+  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
+    sep3 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
       {
         id: "nosql-where-operator",
         description: "$where — executes arbitrary JavaScript server-side in MongoDB",
-        pattern: new RegExp(`\\$where${sep2}`, "i")
+        pattern: new RegExp(`\\$where${sep3}`, "i")
       },
       {
         id: "nosql-ne-operator",
         description: '$ne — "not equal" operator used to bypass equality checks',
-        pattern: new RegExp(`\\$ne${sep2}`, "i")
+        pattern: new RegExp(`\\$ne${sep3}`, "i")
       },
       {
         id: "nosql-gt-operator",
         description: '$gt — "greater than" used to bypass password/value checks',
-        pattern: new RegExp(`\\$gte?${sep2}`, "i")
+        pattern: new RegExp(`\\$gte?${sep3}`, "i")
       },
       {
         id: "nosql-lt-operator",
         description: '$lt / $lte — "less than" bypass variants',
-        pattern: new RegExp(`\\$lte?${sep2}`, "i")
+        pattern: new RegExp(`\\$lte?${sep3}`, "i")
       },
       {
         id: "nosql-regex-operator",
         description: "$regex — can be used to extract data character by character (blind injection)",
-        pattern: new RegExp(`\\$regex${sep2}`, "i")
+        pattern: new RegExp(`\\$regex${sep3}`, "i")
       },
       {
         id: "nosql-or-operator",
         description: "$or — logical OR; used to create always-true conditions",
-        pattern: new RegExp(`\\$or${sep2}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$or${sep3}\\s*\\[`, "i")
       },
       {
         id: "nosql-and-operator",
         description: "$and — logical AND operator injection",
-        pattern: new RegExp(`\\$and${sep2}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$and${sep3}\\s*\\[`, "i")
       },
       {
         id: "nosql-nor-operator",
         description: "$nor — logical NOR operator injection",
-        pattern: new RegExp(`\\$nor${sep2}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$nor${sep3}\\s*\\[`, "i")
       },
       {
         id: "nosql-exists-operator",
         description: "$exists — can enumerate fields to determine schema",
-        pattern: new RegExp(`\\$exists${sep2}`, "i")
+        pattern: new RegExp(`\\$exists${sep3}`, "i")
       },
       {
         id: "nosql-in-operator",
         description: "$in — matches any value in a list; can enumerate values",
-        pattern: new RegExp(`\\$in${sep2}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$in${sep3}\\s*\\[`, "i")
       },
       {
         id: "nosql-expr-operator",
         description: "$expr — allows aggregation expressions in queries (MongoDB 3.6+)",
-        pattern: new RegExp(`\\$expr${sep2}`, "i")
+        pattern: new RegExp(`\\$expr${sep3}`, "i")
       },
       {
         id: "nosql-function-operator",
         description: "$function — executes arbitrary JavaScript in MongoDB 4.4+",
-        pattern: new RegExp(`\\$function${sep2}`, "i")
+        pattern: new RegExp(`\\$function${sep3}`, "i")
       },
       {
         id: "nosql-accumulator-operator",
         description: "$accumulator — custom aggregation with arbitrary JS execution",
-        pattern: new RegExp(`\\$accumulator${sep2}`, "i")
+        pattern: new RegExp(`\\$accumulator${sep3}`, "i")
       },
       // ─── Prototype pollution ─────────────────────────────────────────────────
       {
@@ -30931,10 +31225,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -31010,10 +31304,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -31037,7 +31331,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -31051,7 +31345,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -31061,7 +31355,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -31122,7 +31416,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -31161,7 +31455,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -31471,8 +31765,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep4 = exp.search(/\s/);
-            const name2 = sep4 === -1 ? exp : exp.substring(0, sep4);
+            const sep5 = exp.search(/\s/);
+            const name2 = sep5 === -1 ? exp : exp.substring(0, sep5);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -31516,7 +31810,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -31815,7 +32109,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -31927,17 +32221,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -32008,10 +32302,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -32388,7 +32682,7 @@ function readerFailed(reader, source, error) {
   };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath15.dirname(path) === nodePath15.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath18.dirname(path) === nodePath18.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -32553,11 +32847,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath15;
+var nodePath18;
 var init_tomcat2 = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_tomcat();
     init_text();
     init_types();
@@ -32725,7 +33019,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath16.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath19.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -32747,7 +33041,7 @@ function readFile(path, context, output) {
     return void 0;
   }
   output.sources.push(source);
-  const base = nodePath16.basename(path);
+  const base = nodePath19.basename(path);
   const format5 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format5);
@@ -32760,16 +33054,16 @@ function readFile(path, context, output) {
   return { path, source, format: format5, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath16.dirname(path);
-  const parts = dir.split(nodePath16.sep);
+  const dir = nodePath19.dirname(path);
+  const parts = dir.split(nodePath19.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath16.sep) || nodePath16.sep;
+    const root = parts.slice(0, resources).join(nodePath19.sep) || nodePath19.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath16.basename(dir) === "config") return { root: nodePath16.dirname(dir), location: "file-config" };
+  if (nodePath19.basename(dir) === "config") return { root: nodePath19.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -32817,7 +33111,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath16.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath19.join(root, name2)));
     } catch {
     }
   }
@@ -32867,21 +33161,21 @@ function listOf(found) {
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
-  const resolve6 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve7 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve6("server.port");
+  const port = resolve7("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf(port) } : { name: "server.port", value: 8080, text: "8080", unit: "count", source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve6("server.address");
+  const address = resolve7("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf(address) } : { name: "server.address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS2) {
-    const setting = springSetting(spec, resolve6);
+    const setting = springSetting(spec, resolve7);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -32902,8 +33196,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
     const header = connectorSettings.get("maxHttpHeaderSize");
     connectorSettings.set("maxHttpRequestHeaderSize", { ...header, name: "maxHttpRequestHeaderSize", source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE } });
   }
-  const sslEnabled = resolve6("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve6).find((found) => found !== void 0);
+  const sslEnabled = resolve7("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve7).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set("SSLEnabled", tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf(sslMaterial) } : { name: "SSLEnabled", value: false, text: "false", unit: "flag", source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
   const connector = {
@@ -32938,9 +33232,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve6) {
-  const key = spec.keys.find((candidate) => resolve6(candidate) !== void 0);
-  const found = key ? resolve6(key) : void 0;
+function springSetting(spec, resolve7) {
+  const key = spec.keys.find((candidate) => resolve7(candidate) !== void 0);
+  const found = key ? resolve7(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? { name: name2, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: "default", reference: spec.springDefault.reference } } : void 0;
@@ -33035,7 +33329,7 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath16.dirname(launch.file);
+    const launchDir = nodePath19.dirname(launch.file);
     const related = isWithin(root, launchDir) || isWithin(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
@@ -33066,14 +33360,14 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin(dir, maybeParent) {
-  const relative4 = nodePath16.relative(maybeParent, dir);
-  return relative4 === "" || !relative4.startsWith("..") && !nodePath16.isAbsolute(relative4);
+  const relative4 = nodePath19.relative(maybeParent, dir);
+  return relative4 === "" || !relative4.startsWith("..") && !nodePath19.isAbsolute(relative4);
 }
-var nodePath16, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS2, SERVER_KEYS, LOCATION_ORDER;
+var nodePath19, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS2, SERVER_KEYS, LOCATION_ORDER;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_text();
     init_types();
     init_tomcat2();
@@ -33153,19 +33447,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath17.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath17.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath17.basename(a);
-    const y = nodePath17.basename(b);
+  const main = paths.filter((path) => nodePath20.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath20.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath20.basename(a);
+    const y = nodePath20.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath17, UNLIMITED;
+var nodePath20, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -33215,7 +33509,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath18.basename(path);
+    const name2 = nodePath21.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -33226,11 +33520,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath18, DIRECTORY_PRECEDENCE;
+var nodePath21, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -33714,7 +34008,7 @@ var init_mounted_files = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath20 = __toESM(require("path"));
+var nodePath23 = __toESM(require("path"));
 
 // src/engine/config.ts
 var nodePath = __toESM(require("path"));
@@ -33730,9 +34024,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname14, join: join7 } = require("path");
+    const { dirname: dirname16, join: join7 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join7(dir, "package.json")) && dirname14(dir) !== dir) dir = dirname14(dir);
+    while (!existsSync(join7(dir, "package.json")) && dirname16(dir) !== dir) dir = dirname16(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -33816,7 +34110,7 @@ function formatJsonPath(path) {
 
 // src/engine/run.ts
 var import_crypto = require("crypto");
-var nodePath19 = __toESM(require("path"));
+var nodePath22 = __toESM(require("path"));
 init_classify();
 
 // src/discovery/fs.ts
@@ -33962,6 +34256,44 @@ function walk(roots, fs, options = {}) {
     else if (kind === "file") files.add(root);
   }
   return { files: [...files].sort(), unreadable };
+}
+
+// src/model/compose.ts
+function pathParts(display) {
+  return display.split("/").filter((part2) => part2 !== "" && part2 !== ".");
+}
+function mountHolds(mount, display) {
+  const mounted = pathParts(mount.display);
+  const file = pathParts(display);
+  return mounted.length <= file.length && mounted.every((part2, i) => part2 === file[i]);
+}
+function containersMounting(containers, display) {
+  return containers.filter((container) => container.mounts.some((mount) => mountHolds(mount, display)));
+}
+function sharedDirectories(directory, file) {
+  const a = pathParts(directory);
+  const b = pathParts(file).slice(0, -1);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+function shareNetwork(a, b) {
+  const namespaceOf = (container) => container.sharesNetworkWith ?? container.service;
+  return namespaceOf(a) === namespaceOf(b);
+}
+function composeLaunch(launches) {
+  return launches.find((launch) => launch.kind === "compose" && launch.compose !== void 0 && launch.service !== void 0);
+}
+function composeDeploymentOf(containers) {
+  const projects = [...new Set(containers.map((container) => container.project))];
+  if (projects.length < 2) return () => "";
+  return (file) => {
+    const mounting = [...new Set(containersMounting(containers, file).map((container) => container.project))];
+    if (mounting.length === 1) return mounting[0];
+    if (mounting.length > 1) return "";
+    const holding = projects.filter((project) => sharedDirectories(project, file) === pathParts(project).length && pathParts(project).length > 0);
+    return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? "";
+  };
 }
 
 // src/model/nginx-version.ts
@@ -34509,6 +34841,23 @@ function matchListener(address, listener, composeServiceOf) {
   }
   return void 0;
 }
+function nginxContainers(model, target) {
+  return containersMounting(model.compose, target.span.file);
+}
+function matchComposeLoopback(address, listener, launch, nginxIn) {
+  if (listener.address.kind !== "tcp") return void 0;
+  const bound = listener.address.host.toLowerCase();
+  const inProject = nginxIn.filter((container) => container.project === launch.compose.project);
+  if (inProject.length > 0) {
+    const together = inProject.find((container) => shareNetwork(container, { service: launch.service, sharesNetworkWith: launch.compose.sharesNetworkWith }));
+    if (!together || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
+    return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${launch.service}"` };
+  }
+  if (!ALL_INTERFACES.has(bound)) return void 0;
+  const published = launch.compose.published.find((port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
+  if (!published) return void 0;
+  return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${launch.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}` };
+}
 function matchEndpoints(endpoints, listener) {
   if (endpoints.length === 0 || listener.address.kind !== "tcp" || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return void 0;
   const port = listener.address.port;
@@ -34581,7 +34930,11 @@ function linkDeployment(model) {
 var linkCache = /* @__PURE__ */ new WeakMap();
 function computeLinks(model) {
   const links = [];
-  const composeServiceOf = (backend) => backend.launchedBy?.find((launch) => launch.kind === "compose")?.service;
+  const composeOf = new Map(model.backends.map((backend) => {
+    const launch = composeLaunch(backendLaunches(backend));
+    return [backend, launch && !launch.container?.hostNetwork ? launch : void 0];
+  }));
+  const composeServiceOf = (backend) => composeOf.get(backend)?.service;
   const hasServices = model.kubernetes.services.length > 0;
   const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
   const byPort = /* @__PURE__ */ new Map();
@@ -34593,8 +34946,11 @@ function computeLinks(model) {
     if (listener.address.kind === "unix") sockets.push(index);
     if (listener.address.kind !== "tcp") return;
     add(byPort, listener.address.port, index);
-    const service = composeServiceOf(backend);
-    if (service) add(byCompose, `${service.toLowerCase()}\0${listener.address.port}`, index);
+    const compose = composeOf.get(backend);
+    if (compose) {
+      add(byCompose, `${compose.service.toLowerCase()}\0${listener.address.port}`, index);
+      for (const port of compose.compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
+    }
     for (const launch of backendLaunches(backend)) {
       if (launch.kind === "kubernetes") add(byContainer, containerKey(launch.file, launch.service ?? "", launch.container?.name ?? ""), index);
     }
@@ -34602,17 +34958,33 @@ function computeLinks(model) {
   for (const target of nginxTargets(model)) {
     const address = target.address;
     const endpoints = hasServices && address.kind === "tcp" ? serviceEndpoints(model, address) : [];
-    const candidates = address.kind === "unix" ? sockets : [.../* @__PURE__ */ new Set([
-      ...isLoopback(address.host) ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
+    const loopback = address.kind === "tcp" && isLoopback(address.host);
+    let candidates = address.kind === "unix" ? sockets : [.../* @__PURE__ */ new Set([
+      ...loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
       ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
     ])].sort((a, b) => a - b);
+    const nginxIn = address.kind === "tcp" ? nginxContainers(model, target) : [];
+    if (address.kind === "tcp" && !loopback) candidates = sameProject(candidates.map((index) => ({ index, compose: composeOf.get(ordered2[index].backend) })), nginxIn, target.span.file);
     for (const index of candidates) {
       const { backend, listener } = ordered2[index];
-      const match = matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
+      const compose = composeOf.get(backend);
+      const match = compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
       if (match) links.push({ target, listener, backend, ...match });
     }
   }
   return links;
+}
+function sameProject(candidates, nginxIn, nginxFile) {
+  const projects = new Set(candidates.flatMap(({ compose }) => compose ? [compose.compose.project] : []));
+  if (projects.size <= 1) return candidates.map(({ index }) => index);
+  const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
+  let kept = mounting;
+  if (kept.size === 0) {
+    const nearness = (project) => sharedDirectories(project, nginxFile);
+    const best = Math.max(...[...projects].map(nearness));
+    kept = new Set([...projects].filter((project) => nearness(project) === best));
+  }
+  return candidates.filter(({ compose }) => !compose || kept.has(compose.compose.project)).map(({ index }) => index);
 }
 
 // src/model/nginx-defaults.ts
@@ -38086,17 +38458,22 @@ var NginxHttpScope = class {
   namesSet;
 };
 var NginxModel = class {
-  constructor(roots, version, directiveOptions = {}, generatedRoots = []) {
+  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf = () => "") {
     this.roots = roots;
     this.version = version;
     this.directiveOptions = directiveOptions;
-    const snippetRoots = roots.filter((root) => root.kind === "snippet");
+    const groupOf = /* @__PURE__ */ new Map();
     for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
       const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
       buildChildren(main);
-      for (const http of main.children.filter((child) => child.kind === "http")) this.addScope(http, [root]);
+      for (const http of main.children.filter((child) => child.kind === "http")) groupOf.set(this.addScope(http, [root]), deploymentOf(root.file));
     }
-    if (snippetRoots.length > 0) {
+    const snippetGroups = /* @__PURE__ */ new Map();
+    for (const root of roots.filter((r) => r.kind === "snippet")) {
+      const group = deploymentOf(root.file);
+      snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
+    }
+    for (const [group, snippetRoots] of snippetGroups) {
       const httpLevel = snippetRoots.filter((root) => root.context !== "server").flatMap((root) => root.directives);
       const shared = new NginxBlock("http", void 0, void 0, httpLevel, "http");
       buildChildren(shared);
@@ -38105,12 +38482,13 @@ var NginxModel = class {
         shared.children.push(server);
         buildChildren(server);
       }
-      this.addScope(shared, snippetRoots);
+      groupOf.set(this.addScope(shared, snippetRoots), group);
     }
     for (const scope of this.scopes) {
+      const together = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
       for (const pass of scope.passes) {
         if (pass.target.kind !== "unresolved") continue;
-        const elsewhere = this.scopes.map((other) => other.findUpstream(pass.target.host)).find(Boolean);
+        const elsewhere = together.map((other) => other.findUpstream(pass.target.host)).find(Boolean);
         if (elsewhere) pass.target = { kind: "group", group: elsewhere };
       }
     }
@@ -38169,6 +38547,7 @@ var NginxModel = class {
         scope.passes.push(resolvePass(scope, module2, entry, block2));
       }
     }
+    return scope;
   }
 };
 function buildChildren(block2) {
@@ -40373,7 +40752,7 @@ var rule18 = defineRule({
         if (draft) yield draft;
         continue;
       }
-      const family = address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp") : [];
+      const family = address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(l)) : [];
       if (family.length === 0) continue;
       const pass = target.passes[0];
       const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
@@ -40395,6 +40774,10 @@ var rule18 = defineRule({
     }
   }
 });
+function inOwnContainerNetwork(listener) {
+  const launch = composeLaunch(backendLaunches(listener.backend));
+  return launch !== void 0 && !launch.container?.hostNetwork;
+}
 var SPOKEN = {
   proxy: ["http", "https"],
   grpc: ["http", "https"],
@@ -40838,10 +41221,10 @@ function readTree(options = {}) {
 function readTreeUncached(options) {
   const fs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath19.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath22.resolve(cwd, p));
   for (const root of roots) {
     const kind = fs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath19.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath22.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         fs.list(root);
@@ -40856,8 +41239,8 @@ function readTreeUncached(options) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
   } else {
-    const firstDir = fs.kind(roots[0]) === "directory" ? roots[0] : nodePath19.dirname(roots[0]);
-    configPath = options.configPath ? nodePath19.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
+    const firstDir = fs.kind(roots[0]) === "directory" ? roots[0] : nodePath22.dirname(roots[0]);
+    configPath = options.configPath ? nodePath22.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
     if (options.configPath) {
       const kind = fs.kind(configPath);
       if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
@@ -40865,9 +41248,9 @@ function readTreeUncached(options) {
     }
     if (configPath) config = loadConfig(configPath, fs).config;
   }
-  const configDir = configPath ? nodePath19.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath22.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
-  const displayPath = (absolute) => nodePath19.relative(cwd, absolute) || nodePath19.basename(absolute);
+  const displayPath = (absolute) => nodePath22.relative(cwd, absolute) || nodePath22.basename(absolute);
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = walked.unreadable.map((entry) => ({
@@ -40895,10 +41278,19 @@ function readTreeUncached(options) {
     }
   }
   const nginxFiles = filesByFormat.nginx ?? [];
-  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
+  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
     from: from.replace(/\/+$/, "") || "/",
-    to: nodePath19.resolve(configDir, to)
+    to: nodePath22.resolve(configDir, to)
   }));
+  const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles({
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles: walked.files,
+    readText: readText2,
+    displayPath
+  }) : [];
+  const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
+  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured2(mapping.from))];
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   diagnostics.push(...nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
@@ -40912,7 +41304,7 @@ function readTreeUncached(options) {
     lintRoots: roots,
     embedded
   };
-  const launch = has("dockerfile", "compose", "systemd", "procfile", "shell", "kubernetes") ? (init_launch2(), __toCommonJS(launch_exports)).readLaunches(filesByFormat, context) : { ...emptyOutput(), launches: [] };
+  const launch = has("dockerfile", "compose", "systemd", "procfile", "shell", "kubernetes") ? (init_launch2(), __toCommonJS(launch_exports)).readLaunches(filesByFormat, context) : { ...emptyOutput(), launches: [], composeContainers: [] };
   const launched = launch.launches.length > 0;
   const gunicorn = has("gunicorn") || launched ? (init_gunicorn(), __toCommonJS(gunicorn_exports)).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const uwsgi = has("uwsgi") || launched ? (init_uwsgi(), __toCommonJS(uwsgi_exports)).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
@@ -40933,9 +41325,10 @@ function readTreeUncached(options) {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
       modules: config.nginx?.modules,
       extraDirectives: config.nginx?.extraDirectives
-    }, ingressNginx.root ? [ingressNginx.root] : []),
+    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
     nginxVersion,
     launches: launch.launches,
+    compose: launch.composeContainers,
     backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
@@ -40976,7 +41369,7 @@ function lintSync(options = {}) {
         });
       }
     } catch (error) {
-      diagnostics.push(internalError(rule24, error, nodePath19.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+      diagnostics.push(internalError(rule24, error, nodePath22.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
     }
   }
   const comments = /* @__PURE__ */ new Map();
@@ -41476,9 +41869,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath20.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath23.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath20.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath23.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeData(oneLine(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`))}

@@ -160,6 +160,14 @@ function span(source: SourceText, node: YamlNode | undefined): Span {
   return source.span(start, end);
 }
 
+/** A node's span without the line break and indentation a block mapping's range ends with. */
+function trimmedSpan(source: SourceText, node: YamlNode | undefined): Span {
+  const [start, end] = rangeOf(node) ?? [0, 0];
+  let last = end;
+  while (last > start && /\s/.test(source.text[last - 1])) last--;
+  return source.span(start, last);
+}
+
 export function parseCompose(source: SourceText, path: string): ComposeFile {
   const { documents, problems } = parseYaml(source);
   const services: ComposeService[] = [];
@@ -264,7 +272,7 @@ function mounts(source: SourceText, node: YamlNode | undefined, document: Docume
     }
     if (from === undefined || to === undefined || !(from === '.' || from === '..' || from.startsWith('./') || from.startsWith('../')) || !to.startsWith('/')) continue;
     const display = nodePath.posix.normalize(nodePath.posix.join(nodePath.posix.dirname(source.file), from));
-    found.push({ source: nodePath.resolve(dir, from), display, target: nodePath.posix.normalize(to).replace(/(.)\/+$/, '$1'), span: span(source, item) });
+    found.push({ source: nodePath.resolve(dir, from), display, target: nodePath.posix.normalize(to).replace(/(.)\/+$/, '$1'), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -298,7 +306,7 @@ function ports(source: SourceText, node: YamlNode | undefined, document: Documen
       hostIp = (match[1] ?? '').replace(/^\[(.*)\]$/, '$1');
       [hostPort, containerPort] = [number(match[2]), number(match[3])];
     }
-    if (hostPort !== undefined && containerPort !== undefined) found.push({ hostIp, hostPort, containerPort, span: span(source, item) });
+    if (hostPort !== undefined && containerPort !== undefined) found.push({ hostIp, hostPort, containerPort, span: trimmedSpan(source, item) });
   }
   return found;
 }

@@ -112,6 +112,8 @@ export interface ComposeScope {
   project: string;
   /** Ports the service publishes on the host (`ports: ["8080:8000"]`). */
   published: { hostIp: string; hostPort: number; containerPort: number; span: Span }[];
+  /** Other names the project's DNS resolves to the service: `container_name`, network `aliases`. */
+  aliases: string[];
   /** `network_mode: service:x`: the container shares service x's network namespace (and loopback). */
   sharesNetworkWith?: string;
 }

@@ -74,7 +74,7 @@ export function nginxTargets(model: Deployment): NginxTarget[] {
 }
 
 /** Whether a listener accepts what nginx sends to `address`, and why. */
-export function matchListener(address: NginxAddress, listener: Listener, composeServiceOf: (backend: Backend) => string | undefined): { reason: LinkReason; detail: string } | undefined {
+export function matchListener(address: NginxAddress, listener: Listener, composeNamesOf: (backend: Backend) => string[]): { reason: LinkReason; detail: string } | undefined {
   const listens: ListenAddress = listener.address;
   if (address.kind === 'unix') {
     if (listens.kind !== 'unix') return undefined;
@@ -90,10 +90,13 @@ export function matchListener(address: NginxAddress, listener: Listener, compose
     if (isLoopback(bound)) return { reason: 'same-address', detail: `port ${address.port} on loopback` };
     return undefined;
   }
-  // A name that is not loopback: only a compose service of that name says which backend it is.
-  const service = composeServiceOf(listener.backend as Backend);
-  if (service && service.toLowerCase() === host && (ALL_INTERFACES.has(bound) || bound === host)) {
-    return { reason: 'compose-service', detail: `"${address.host}" is the compose service that runs this backend, port ${address.port}` };
+  // A name that is not loopback: only a compose service of that name (or its container_name or a
+  // network alias, which compose's DNS resolves too) says which backend it is.
+  const names = composeNamesOf(listener.backend as Backend);
+  const name = names.find((candidate) => candidate.toLowerCase() === host);
+  if (name !== undefined && (ALL_INTERFACES.has(bound) || bound === host)) {
+    const what = name === names[0] ? 'the compose service' : `a name of the compose service "${names[0]}"`;
+    return { reason: 'compose-service', detail: `"${address.host}" is ${what} that runs this backend, port ${address.port}` };
   }
   return undefined;
 }
@@ -248,7 +251,10 @@ function computeLinks(model: Deployment): Link[] {
     // network_mode: host puts the container on the host's network: its ports are the host's.
     return [backend, launch && !launch.container?.hostNetwork ? launch : undefined];
   }));
-  const composeServiceOf = (backend: Backend) => composeOf.get(backend)?.service;
+  const composeNamesOf = (backend: Backend) => {
+    const compose = composeOf.get(backend);
+    return compose ? [compose.service, ...compose.compose.aliases] : [];
+  };
   const hasServices = model.kubernetes.services.length > 0;
   // Where each listener can be reached from, so that each target looks only at its candidates
   // (a tree can hold thousands of containers that all listen on 8000): by port for loopback (a
@@ -266,7 +272,7 @@ function computeLinks(model: Deployment): Link[] {
     add(byPort, listener.address.port, index);
     const compose = composeOf.get(backend);
     if (compose) {
-      add(byCompose, `${compose.service.toLowerCase()}\0${listener.address.port}`, index);
+      for (const name of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase()))) add(byCompose, `${name}\0${listener.address.port}`, index);
       for (const port of compose.compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
     }
     for (const launch of backendLaunches(backend)) {
@@ -288,7 +294,7 @@ function computeLinks(model: Deployment): Link[] {
       const compose = composeOf.get(backend);
       const match = compose && loopback
         ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
-        : matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
+        : matchListener(address, listener, composeNamesOf) ?? matchEndpoints(endpoints, listener);
       if (match) links.push({ target, listener, backend, ...match });
     }
   }

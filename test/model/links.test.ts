@@ -170,6 +170,29 @@ describe('compose services', () => {
     ]);
   });
 
+  test('container_name and network aliases resolve like the service name; hostname does not', () => {
+    expect(links({
+      'docker-compose.yml': [
+        'services:',
+        '  web:',
+        '    image: python:3.12',
+        '    container_name: myapp',
+        '    hostname: webhost',
+        '    command: gunicorn app:app -b 0.0.0.0:8000',
+        '    networks:',
+        '      backend:',
+        '        aliases: [api]',
+        'networks:',
+        '  backend: {}',
+        '',
+      ].join('\n'),
+      'nginx.conf': 'server {\n    location /a { proxy_pass http://myapp:8000; }\n    location /b { proxy_pass http://api:8000; }\n    location /c { proxy_pass http://webhost:8000; }\n}\n',
+    })).toEqual([
+      'nginx.conf: myapp:8000 -> gunicorn docker-compose.yml (compose-service)',
+      'nginx.conf: api:8000 -> gunicorn docker-compose.yml (compose-service)',
+    ]);
+  });
+
   test('a Spring Boot service links by its name too', () => {
     expect(links({
       'compose.yaml': 'services:\n  api:\n    image: eclipse-temurin:21\n    command: java -jar app.jar --server.port=8081\n',

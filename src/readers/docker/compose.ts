@@ -49,6 +49,8 @@ export interface ComposeService {
   volumes: ComposeMount[];
   /** `ports:` entries that publish a container port on a known host port. */
   ports: ComposePort[];
+  /** `container_name` and the `aliases` of its networks: names other services reach it by. */
+  aliases: string[];
   sysctls: { name: string; value: RawArg }[];
   nofile?: { soft?: RawArg; hard?: RawArg; span: Span };
 }
@@ -190,6 +192,7 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
         image: text(source, valueOf(value, 'image', document)),
         volumes: mounts(source, valueOf(value, 'volumes', document), document, dir),
         ports: ports(source, valueOf(value, 'ports', document), document),
+        aliases: aliases(source, value, document),
       };
 
       const build = valueOf(value, 'build', document);
@@ -309,4 +312,18 @@ function ports(source: SourceText, node: YamlNode | undefined, document: Documen
     if (hostPort !== undefined && containerPort !== undefined) found.push({ hostIp, hostPort, containerPort, span: trimmedSpan(source, item) });
   }
   return found;
+}
+
+/** `container_name: x` and `networks: {net: {aliases: [a, b]}}` (the list form of networks has none). */
+function aliases(source: SourceText, service: YamlNode, document: Document.Parsed): string[] {
+  const names: string[] = [];
+  const literal = (node: YamlNode | undefined) => {
+    const raw = text(source, node);
+    if (raw && raw.unresolved.length === 0 && raw.value !== '') names.push(raw.value);
+  };
+  literal(valueOf(service, 'container_name', document));
+  for (const { value } of entriesOf(valueOf(service, 'networks', document), document)) {
+    for (const item of itemsOf(valueOf(value, 'aliases', document), document)) literal(item);
+  }
+  return names;
 }

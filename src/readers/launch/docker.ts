@@ -50,6 +50,7 @@ export function dockerLaunches(
     const scope: ComposeScope = {
       project: nodePath.posix.dirname(compose.source.file),
       published: service.ports,
+      aliases: service.aliases,
       ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
     };
     // Every service, started from the tree or not (an nginx image with mounted configs).
@@ -176,6 +177,7 @@ function mergeService(base: ComposeService, overlay: ComposeService): ComposeSer
     hostNetwork: networkMode?.value === 'host' ? networkMode.span : undefined,
     volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
     ports: [...base.ports, ...overlay.ports],
+    aliases: [...new Set([...base.aliases, ...overlay.aliases])],
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
     nofile: overlay.nofile ?? base.nofile,
   };

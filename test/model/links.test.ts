@@ -200,6 +200,21 @@ describe('compose services', () => {
     })).toEqual(['nginx.conf: api:8081 -> spring-boot compose.yaml (compose-service)']);
   });
 
+  test('an env_file of the tree sets GUNICORN_CMD_ARGS; environment: wins over it', () => {
+    const compose = (extra: string) => `services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app\n    env_file:\n      - ./deploy/web.env\n${extra}`;
+    const envFile = '# web settings\nexport GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000 --worker-class gthread"\nSECRET=x # not part of it\n';
+    const model = modelOf({ 'docker-compose.yml': compose(''), 'deploy/web.env': envFile, 'nginx.conf': keepaliveNginx('web:8000') });
+    const [link] = linkDeployment(model);
+    expect(`${link.target.address.text} ${link.backend.settings.get('worker_class')?.value} ${link.listener.span.file}`).toBe('web:8000 gthread deploy/web.env');
+    expect(model.launches[0].env.get('SECRET')?.value).toBe('x');
+    const overridden = modelOf({
+      'docker-compose.yml': compose('    environment:\n      GUNICORN_CMD_ARGS: "--bind 0.0.0.0:8000"\n'),
+      'deploy/web.env': envFile,
+      'nginx.conf': keepaliveNginx('web:8000'),
+    });
+    expect(linkDeployment(overridden).map((l) => l.backend.settings.get('worker_class')?.value)).toEqual(['sync']);
+  });
+
   test('uWSGI options from UWSGI_* environment variables (list form) and from an ini the service mounts', () => {
     expect(links({
       'docker-compose.yml': [

@@ -35,7 +35,8 @@ export interface ComposeService {
   command?: ComposeCommand;
   entrypoint?: ComposeCommand;
   environment: Map<string, RawArg>;
-  envFiles: Span[];
+  /** `env_file:` entries: where each is written and the file it names (absolute). */
+  envFiles: { span: Span; path?: string }[];
   stopSignal?: RawArg;
   workingDir?: RawArg;
   user?: RawArg;
@@ -209,7 +210,10 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
 
       const envFile = valueOf(value, 'env_file', document);
       for (const item of isSeq(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
-        service.envFiles.push(span(source, isMap(item) ? valueOf(item, 'path', document) ?? item : item));
+        const node = isMap(item) ? valueOf(item, 'path', document) ?? item : item;
+        const named = text(source, node);
+        const path = named && named.unresolved.length === 0 && named.value !== '' ? nodePath.resolve(dir, named.value) : undefined;
+        service.envFiles.push({ span: span(source, node), ...(path !== undefined ? { path } : {}) });
       }
       service.stopSignal = text(source, valueOf(value, 'stop_signal', document));
       service.workingDir = text(source, valueOf(value, 'working_dir', document));

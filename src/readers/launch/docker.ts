@@ -15,11 +15,13 @@
 import * as nodePath from 'path';
 import type { ComposeContainer } from '../../model/compose';
 import type { ComposeScope, Launch } from '../../model/launch';
+import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic } from '../diagnostic';
+import type { SourceText } from '../text';
 import type { ComposeCommand, ComposeFile, ComposeService } from '../docker/compose';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage } from '../docker/dockerfile';
 import { assembleLaunch } from './assemble';
-import { lookupIn, RawArg } from './raw';
+import { literalArg, lookupIn, RawArg } from './raw';
 import { normalizeSignal } from './systemd';
 
 function overriding(command: ComposeCommand): DockerCommand {
@@ -41,6 +43,8 @@ export function dockerLaunches(
   composeFiles: ComposeFile[],
   passThrough: (program: string) => boolean,
   problems: ReaderDiagnostic[],
+  /** An env_file of the tree, read; undefined for one the tree does not hold (gitignored `.env`). */
+  readEnvFile: (path: string) => SourceText | undefined = () => undefined,
 ): { launches: Launch[]; containers: ComposeContainer[] } {
   const launches: Launch[] = [];
   const containers: ComposeContainer[] = [];
@@ -65,7 +69,15 @@ export function dockerLaunches(
     const combined = combineCommand(entrypoint, cmd);
     if (!combined) continue;
 
-    const env = new Map<string, RawArg>([...(stage?.env ?? []), ...service.environment]);
+    // env_file values come before `environment:`, which wins (compose-spec 05-services.md env_file).
+    const fromFiles = new Map<string, RawArg>();
+    const externalEnv: Span[] = [];
+    for (const envFile of service.envFiles) {
+      const source = envFile.path !== undefined ? readEnvFile(envFile.path) : undefined;
+      if (source) for (const [name, value] of envFileValues(source)) fromFiles.set(name, value);
+      else externalEnv.push(envFile.span);
+    }
+    const env = new Map<string, RawArg>([...(stage?.env ?? []), ...fromFiles, ...service.environment]);
     const launch = assembleLaunch({
       kind: 'compose',
       file: compose.source.file,
@@ -77,7 +89,7 @@ export function dockerLaunches(
       stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
       workingDirectory: service.workingDir ?? stage?.workdir,
       user: service.user ?? stage?.user,
-      externalEnv: service.envFiles,
+      externalEnv,
       container: { hostNetwork: Boolean(service.hostNetwork), ...(service.hostNetwork ? { span: service.hostNetwork } : {}) },
       mounts: service.volumes,
       compose: scope,
@@ -181,4 +193,40 @@ function mergeService(base: ComposeService, overlay: ComposeService): ComposeSer
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
     nofile: overlay.nofile ?? base.nofile,
   };
+}
+
+/**
+ * An env file as compose reads it: `NAME=value` lines, `#` comments, an optional `export `, a value
+ * in single quotes taken literally, in double quotes or bare with `${VAR}` interpolation (the tree
+ * cannot say what that gives), a bare value ending at ` #`. A line `NAME` alone takes the value
+ * from the shell that runs compose.
+ */
+export function envFileValues(source: SourceText): Map<string, RawArg> {
+  const values = new Map<string, RawArg>();
+  const text = source.text;
+  for (let lineStart = 0; lineStart < text.length;) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=(.*))?$/.exec(line);
+    if (match && !line.trimStart().startsWith('#')) {
+      const [, name, written] = match;
+      const nameStart = lineStart + line.indexOf(name);
+      if (written === undefined) {
+        values.set(name, { ...literalArg(source, nameStart, nameStart + name.length, name), unresolved: [`$${name}`] });
+      } else {
+        const valueStart = lineStart + line.indexOf('=', nameStart - lineStart) + 1;
+        const trimmed = written.trim();
+        const offset = valueStart + written.indexOf(trimmed);
+        const quote = trimmed[0] === '"' || trimmed[0] === "'" ? trimmed[0] : undefined;
+        const closing = quote ? trimmed.indexOf(quote, 1) : -1;
+        const value = quote && closing > 0 ? trimmed.slice(1, closing) : trimmed.replace(/\s+#.*$/, '');
+        const start = quote && closing > 0 ? offset + 1 : offset;
+        const raw = literalArg(source, start, start + value.length, value);
+        values.set(name, quote !== "'" && /\$\{?[A-Za-z_]/.test(value) ? { ...raw, unresolved: [value] } : raw);
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return values;
 }

@@ -82,7 +82,9 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
   const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath.basename(path)));
   const passThrough = (program: string) => passThroughScripts.has(program);
   guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => {
-    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems);
+    const treeFiles = new Set(context.treeFiles);
+    const readEnvFile = (path: string) => (treeFiles.has(path) ? readSource(path, context, output) : undefined);
+    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile);
     launches.push(...docker.launches);
     composeContainers.push(...docker.containers);
   });

@@ -2,6 +2,8 @@
  * Compose services: command/entrypoint as a string or a list, environment as a list or a map,
  * interpolation, the Dockerfile a service builds, sysctls/ulimits, YAML errors.
  */
+import { envFileValues } from '../../../src/readers/launch/docker';
+import { SourceText } from '../../../src/readers/text';
 import { at, describeDiagnostic, readTreeOf, values } from './read-tree';
 
 describe('a service with an image from elsewhere', () => {
@@ -251,5 +253,14 @@ describe('override files', () => {
       '. docker-compose.prod.yml gunicorn app:app -k gthread',
       'other other/docker-compose.yml gunicorn other:app',
     ]);
+  });
+});
+
+describe('env files', () => {
+  test('quotes, interpolation, export, comments and names without a value', () => {
+    const text = "# comment\nA=plain # trailing\nB='lit $HOME'\nC=\"x ${PORT}\"\nexport D=d\nE\n\r\nF=a#b\n";
+    const values = envFileValues(new SourceText('web.env', text));
+    const shown = [...values].map(([name, raw]) => `${name}=${raw.unresolved.length > 0 ? '?' : raw.value} ${at(raw.source.span(raw.start, raw.end))}`);
+    expect(shown).toEqual(['A=plain 2:3-2:8', 'B=lit $HOME 3:4-3:13', 'C=? 4:4-4:13', 'D=d 5:10-5:11', 'E=? 6:1-6:2', 'F=a#b 8:3-8:6']);
   });
 });

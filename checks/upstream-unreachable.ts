@@ -2,10 +2,8 @@ import { defineRule, FindingDraft } from '../src/engine/rule';
 import { docsUrl } from '../src/meta';
 import type { Backend, Listener, ListenerProtocol } from '../src/model/backend';
 import { backendKindName } from '../src/model/backend-describe';
-import { composeLaunch } from '../src/model/compose';
 import type { Deployment } from '../src/model/deployment';
-import { backendLaunches } from '../src/model/listen-backlog';
-import { canonicalSocketPath, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
+import { canonicalSocketPath, composeServiceOf, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
 import type { Span } from '../src/report/finding';
 
@@ -103,7 +101,7 @@ export const rule = defineRule({
       // Only what the tree can answer for: loopback ports and socket files of the same family.
       const family = address.kind === 'unix'
         ? listeners.filter((l) => l.address.kind === 'unix')
-        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(l)) : [];
+        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(model, l)) : [];
       if (family.length === 0) continue;
       const pass = target.passes[0];
       // The listeners that speak what nginx sends first: the likeliest meant ones.
@@ -134,9 +132,9 @@ export const rule = defineRule({
  * A compose container has a loopback of its own: whether nginx's 127.0.0.1 can reach it depends
  * on where nginx runs, which the link step judges; it is not evidence that nothing listens.
  */
-function inOwnContainerNetwork(listener: Listener): boolean {
-  const launch = composeLaunch(backendLaunches(listener.backend as Backend));
-  return launch !== undefined && !launch.container?.hostNetwork;
+function inOwnContainerNetwork(model: Deployment, listener: Listener): boolean {
+  const compose = composeServiceOf(model, listener.backend as Backend);
+  return compose !== undefined && !compose.hostNetwork;
 }
 
 /** Which listeners each pass module can talk to (upstream-protocol-mismatch judges the rest). */

@@ -7,7 +7,7 @@ import type { Span } from '../report/finding';
 import type { Backend, ListenAddress, Listener } from './backend';
 import { ComposeContainer, composeLaunch, containersMounting, shareNetwork, sharedDirectories } from './compose';
 import type { Deployment } from './deployment';
-import type { ComposeScope, Launch } from './launch';
+import type { ComposeScope } from './launch';
 import { backendLaunches } from './listen-backlog';
 import { ContainerObject, resolveTargetPort, ServiceObject, ServicePort, servicePort, servicesNamed, WorkloadObject, workloadsSelectedBy } from './kubernetes';
 import type { NginxAddress, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
@@ -115,20 +115,20 @@ function nginxContainers(model: Deployment, target: NginxTarget): ComposeContain
  * (`ports: ["8080:8000"]`), or from a container that shares its network namespace. A container's
  * loopback is its own: nginx in another service of the project does not reach it on 127.0.0.1.
  */
-function matchComposeLoopback(address: NginxAddress & { kind: 'tcp' }, listener: Listener, launch: ComposeLaunch, nginxIn: ComposeContainer[]): { reason: LinkReason; detail: string } | undefined {
+function matchComposeLoopback(address: NginxAddress & { kind: 'tcp' }, listener: Listener, compose: ComposeService, nginxIn: ComposeContainer[]): { reason: LinkReason; detail: string } | undefined {
   if (listener.address.kind !== 'tcp') return undefined;
   const bound = listener.address.host.toLowerCase();
-  const inProject = nginxIn.filter((container) => container.project === launch.compose.project);
+  const inProject = nginxIn.filter((container) => container.project === compose.project);
   if (inProject.length > 0) {
-    const together = inProject.find((container) => shareNetwork(container, { service: launch.service, sharesNetworkWith: launch.compose.sharesNetworkWith }));
+    const together = inProject.find((container) => shareNetwork(container, compose));
     if (!together || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return undefined;
-    return { reason: 'same-address', detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${launch.service}"` };
+    return { reason: 'same-address', detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${compose.service}"` };
   }
   if (!ALL_INTERFACES.has(bound)) return undefined;
-  const published = launch.compose.published.find((port) => port.hostPort === address.port && port.containerPort === (listener.address as { port: number }).port
+  const published = compose.published.find((port) => port.hostPort === address.port && port.containerPort === (listener.address as { port: number }).port
     && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
   if (!published) return undefined;
-  return { reason: 'same-address', detail: `port ${address.port} on loopback; compose service "${launch.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}` };
+  return { reason: 'same-address', detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}` };
 }
 
 /**
@@ -242,18 +242,33 @@ export function linkDeployment(model: Deployment): Link[] {
 
 const linkCache = new WeakMap<Deployment, Link[]>();
 
-type ComposeLaunch = Launch & { compose: ComposeScope; service: string };
+/** The compose service a backend runs in, as far as linking goes. */
+export type ComposeService = ComposeScope & { service: string; hostNetwork: boolean };
+
+/**
+ * The compose service that runs a backend: the one whose command starts it, else, for a server
+ * no launch of the tree starts (an image's own command: `tomcat:9`, a uWSGI image), the one
+ * service that bind-mounts its config file.
+ */
+export function composeServiceOf(model: Deployment, backend: Backend): ComposeService | undefined {
+  const launches = backendLaunches(backend);
+  const launch = composeLaunch(launches);
+  if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
+  if (launches.length > 0) return undefined;
+  const mounting = containersMounting(model.compose, backend.file);
+  return mounting.length === 1 ? mounting[0] : undefined;
+}
 
 function computeLinks(model: Deployment): Link[] {
   const links: Link[] = [];
-  const composeOf = new Map<Backend, ComposeLaunch | undefined>(model.backends.map((backend) => {
-    const launch = composeLaunch(backendLaunches(backend));
+  const composeOf = new Map<Backend, ComposeService | undefined>(model.backends.map((backend) => {
+    const compose = composeServiceOf(model, backend);
     // network_mode: host puts the container on the host's network: its ports are the host's.
-    return [backend, launch && !launch.container?.hostNetwork ? launch : undefined];
+    return [backend, compose && !compose.hostNetwork ? compose : undefined];
   }));
   const composeNamesOf = (backend: Backend) => {
     const compose = composeOf.get(backend);
-    return compose ? [compose.service, ...compose.compose.aliases] : [];
+    return compose ? [compose.service, ...compose.aliases] : [];
   };
   const hasServices = model.kubernetes.services.length > 0;
   // Where each listener can be reached from, so that each target looks only at its candidates
@@ -273,7 +288,7 @@ function computeLinks(model: Deployment): Link[] {
     const compose = composeOf.get(backend);
     if (compose) {
       for (const name of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase()))) add(byCompose, `${name}\0${listener.address.port}`, index);
-      for (const port of compose.compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
+      for (const port of compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
     }
     for (const launch of backendLaunches(backend)) {
       if (launch.kind === 'kubernetes') add(byContainer, containerKey(launch.file, launch.service ?? '', launch.container?.name ?? ''), index);
@@ -306,8 +321,8 @@ function computeLinks(model: Deployment): Link[] {
  * config, else the project nearest the config in the directory tree. Projects equally near are
  * all kept (the tree does not say which one runs this nginx).
  */
-function sameProject(candidates: { index: number; compose: ComposeLaunch | undefined }[], nginxIn: ComposeContainer[], nginxFile: string): number[] {
-  const projects = new Set(candidates.flatMap(({ compose }) => (compose ? [compose.compose.project] : [])));
+function sameProject(candidates: { index: number; compose: ComposeService | undefined }[], nginxIn: ComposeContainer[], nginxFile: string): number[] {
+  const projects = new Set(candidates.flatMap(({ compose }) => (compose ? [compose.project] : [])));
   if (projects.size <= 1) return candidates.map(({ index }) => index);
   const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
   let kept = mounting;
@@ -316,5 +331,5 @@ function sameProject(candidates: { index: number; compose: ComposeLaunch | undef
     const best = Math.max(...[...projects].map(nearness));
     kept = new Set([...projects].filter((project) => nearness(project) === best));
   }
-  return candidates.filter(({ compose }) => !compose || kept.has(compose.compose.project)).map(({ index }) => index);
+  return candidates.filter(({ compose }) => !compose || kept.has(compose.project)).map(({ index }) => index);
 }

@@ -193,6 +193,37 @@ describe('compose services', () => {
     ]);
   });
 
+  test('a server the image starts is in the service that mounts its config (Tomcat\'s server.xml, a uWSGI ini)', () => {
+    const serverXml = '<Server port="8005" shutdown="SHUTDOWN">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000" />\n    <Engine name="Catalina" defaultHost="localhost"><Host name="localhost" appBase="webapps" /></Engine>\n  </Service>\n</Server>\n';
+    const compose = [
+      'services:',
+      '  tomcat:',
+      '    image: tomcat:9.0',
+      '    volumes:',
+      '      - ./conf/server.xml:/usr/local/tomcat/conf/server.xml:ro',
+      '  app:',
+      '    image: example/uwsgi-app',
+      '    volumes:',
+      '      - ./uwsgi.ini:/etc/uwsgi/uwsgi.ini',
+      '',
+    ].join('\n');
+    const tree = {
+      'docker-compose.yml': compose,
+      'conf/server.xml': serverXml,
+      'uwsgi.ini': '[uwsgi]\nsocket = :3031\nmodule = app.wsgi\n',
+      'nginx.conf': keepaliveNginx('tomcat:8080').replace('}\n}\n', '}\n    location /py { include uwsgi_params; uwsgi_pass app:3031; }\n}\n'),
+    };
+    expect(links(tree)).toEqual([
+      'nginx.conf: tomcat:8080 -> tomcat conf/server.xml (compose-service)',
+      'nginx.conf: app:3031 -> uwsgi uwsgi.ini (compose-service)',
+    ]);
+    // Tomcat closes idle connections after connectionTimeout (20s), before nginx's 60s.
+    expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout nginx.conf:3']);
+    // Mounted into two services, the file does not say which one runs it.
+    const twice = { ...tree, 'docker-compose.yml': `${compose}  other:\n    image: tomcat:9.0\n    volumes:\n      - ./conf:/usr/local/tomcat/conf\n` };
+    expect(links(twice).filter((line) => line.includes('tomcat:8080'))).toEqual([]);
+  });
+
   test('a Spring Boot service links by its name too', () => {
     expect(links({
       'compose.yaml': 'services:\n  api:\n    image: eclipse-temurin:21\n    command: java -jar app.jar --server.port=8081\n',

@@ -74,7 +74,7 @@ export function nginxTargets(model: Deployment): NginxTarget[] {
 }
 
 /** Whether a listener accepts what nginx sends to `address`, and why. */
-export function matchListener(address: NginxAddress, listener: Listener, composeNamesOf: (backend: Backend) => string[]): { reason: LinkReason; detail: string } | undefined {
+export function matchListener(address: NginxAddress, listener: Listener, composeNamesOf: (backend: Backend) => string[], projectOf: (backend: Backend) => string | undefined = () => undefined): { reason: LinkReason; detail: string } | undefined {
   const listens: ListenAddress = listener.address;
   if (address.kind === 'unix') {
     if (listens.kind !== 'unix') return undefined;
@@ -96,7 +96,8 @@ export function matchListener(address: NginxAddress, listener: Listener, compose
   const name = names.find((candidate) => candidate.toLowerCase() === host);
   if (name !== undefined && (ALL_INTERFACES.has(bound) || bound === host)) {
     const what = name === names[0] ? 'the compose service' : `a name of the compose service "${names[0]}"`;
-    return { reason: 'compose-service', detail: `"${address.host}" is ${what} that runs this backend, port ${address.port}` };
+    const project = projectOf(listener.backend as Backend);
+    return { reason: 'compose-service', detail: `"${address.host}" is ${what} that runs this backend${project !== undefined ? ` (compose project ${project})` : ''}, port ${address.port}` };
   }
   return undefined;
 }
@@ -309,7 +310,7 @@ function computeLinks(model: Deployment): Link[] {
       const compose = composeOf.get(backend);
       const match = compose && loopback
         ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
-        : matchListener(address, listener, composeNamesOf) ?? matchEndpoints(endpoints, listener);
+        : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener);
       if (match) links.push({ target, listener, backend, ...match });
     }
   }

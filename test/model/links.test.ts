@@ -305,6 +305,10 @@ describe('compose services', () => {
       'envs/prod/nginx/app.conf: web:8000 -> gunicorn envs/prod/docker-compose.yml (compose-service)',
       'envs/staging/nginx/app.conf: web:8000 -> gunicorn envs/staging/docker-compose.yml (compose-service)',
     ]);
+    expect(linkDeployment(modelOf(tree)).map((link) => link.detail)).toEqual([
+      '"web" is the compose service that runs this backend (compose project envs/prod), port 8000',
+      '"web" is the compose service that runs this backend (compose project envs/staging), port 8000',
+    ]);
     // Only staging runs gthread (2 s keep-alive); prod's sync workers close after each response.
     expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout envs/staging/nginx/app.conf:3']);
     // A config beside neither project is linked where a service mounts it.

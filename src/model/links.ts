@@ -104,11 +104,14 @@ export function matchListener(address: NginxAddress, listener: Listener, compose
 
 /**
  * Where the nginx config that names a target runs, as far as compose says: the services that
- * bind-mount it. Empty when no compose service mounts it (nginx on the host, or an image that
- * copies the file in).
+ * bind-mount its file, or a file that includes it (a mounted nginx.conf reaching conf.d). Empty
+ * when no compose service mounts them (nginx on the host, or an image that copies the file in).
  */
 function nginxContainers(model: Deployment, target: NginxTarget): ComposeContainer[] {
-  return containersMounting(model.compose, target.span.file);
+  if (model.compose.length === 0) return [];
+  const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
+  const files = new Set([target.span.file, ...via.map((include) => include.span.file)]);
+  return model.compose.filter((container) => [...files].some((file) => containersMounting([container], file).length > 0));
 }
 
 /**

@@ -358,6 +358,13 @@ describe('loopback and compose containers', () => {
     const nginxService = (extra: string) => `  nginx:\n    image: nginx:1.25\n${extra}    volumes:\n      - ./nginx:/etc/nginx/conf.d\n`;
     const separate = { 'docker-compose.yml': stack('    ports: ["8000:8000"]\n') + nginxService(''), 'nginx/site.conf': keepaliveNginx('127.0.0.1:8000') };
     expect(links(separate)).toEqual([]);
+    // Mounted through the main config that includes it: still nginx's own container.
+    const viaMain = {
+      'docker-compose.yml': `${stack('    ports: ["8000:8000"]\n')}  nginx:\n    image: nginx:1.25\n    volumes:\n      - ./main/nginx.conf:/etc/nginx/nginx.conf\n`,
+      'main/nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n',
+      'main/conf.d/site.conf': keepaliveNginx('127.0.0.1:8000'),
+    };
+    expect(links(viaMain)).toEqual([]);
     const shared = { 'docker-compose.yml': stack() + nginxService('    network_mode: "service:web"\n'), 'nginx/site.conf': keepaliveNginx('127.0.0.1:8000') };
     expect(links(shared)).toEqual(['nginx/site.conf: 127.0.0.1:8000 -> gunicorn docker-compose.yml (same-address)']);
     expect(serious(lint(shared))).toEqual(['upstream-keepalive-timeout nginx/site.conf:3']);

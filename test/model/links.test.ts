@@ -293,6 +293,17 @@ describe('compose services', () => {
     expect(`${link.backend.file} ${link.backend.settings.get('keepalive')?.value}`).toBe('config/prod.py 75000');
   });
 
+  test('a config the image COPYs is the one -c names', () => {
+    const model = modelOf({
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    command: gunicorn -c /app/gunicorn.conf.py app:app\n',
+      Dockerfile: 'FROM python:3.12\nWORKDIR /app\nCOPY deploy/gunicorn-prod.py /app/gunicorn.conf.py\n',
+      'deploy/gunicorn-prod.py': 'bind = "0.0.0.0:8000"\nworker_class = "gthread"\n',
+      'gunicorn.conf.py': 'bind = "0.0.0.0:7000"\n',
+      'nginx.conf': keepaliveNginx('web:8000'),
+    });
+    expect(linkDeployment(model).map((link) => `${link.backend.file} ${link.backend.settings.get('worker_class')?.value}`)).toEqual(['deploy/gunicorn-prod.py gthread']);
+  });
+
   test('two projects that both call a service web stay apart; the project that mounts the config wins', () => {
     const project = (worker: string) => `services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -b 0.0.0.0:8000 -k ${worker}\n`;
     const tree = {
@@ -358,6 +369,13 @@ describe('loopback and compose containers', () => {
     const nginxService = (extra: string) => `  nginx:\n    image: nginx:1.25\n${extra}    volumes:\n      - ./nginx:/etc/nginx/conf.d\n`;
     const separate = { 'docker-compose.yml': stack('    ports: ["8000:8000"]\n') + nginxService(''), 'nginx/site.conf': keepaliveNginx('127.0.0.1:8000') };
     expect(links(separate)).toEqual([]);
+    // Built into the nginx image: nginx's own container too.
+    const built = {
+      'docker-compose.yml': `${stack('    ports: ["8000:8000"]\n')}  nginx:\n    build: ./nginx\n`,
+      'nginx/Dockerfile': 'FROM nginx:1.25\nCOPY site.conf /etc/nginx/conf.d/\n',
+      'nginx/site.conf': keepaliveNginx('127.0.0.1:8000'),
+    };
+    expect(links(built)).toEqual([]);
     // Mounted through the main config that includes it: still nginx's own container.
     const viaMain = {
       'docker-compose.yml': `${stack('    ports: ["8000:8000"]\n')}  nginx:\n    image: nginx:1.25\n    volumes:\n      - ./main/nginx.conf:/etc/nginx/nginx.conf\n`,

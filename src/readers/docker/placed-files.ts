@@ -23,12 +23,7 @@ export interface PlacedFilesInput {
 
 /** Container path → tree path, for the include resolver. */
 export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
-  const files = new Set(input.treeFiles);
-  const directories = new Set<string>();
-  for (const file of input.treeFiles) {
-    for (let dir = nodePath.dirname(file); !directories.has(dir) && dir !== nodePath.dirname(dir); dir = nodePath.dirname(dir)) directories.add(dir);
-  }
-  const kindOf = (path: string) => (files.has(path) ? 'file' : directories.has(path) ? 'directory' : undefined);
+  const kindOf = treeKinds(input.treeFiles);
 
   const claims = new Map<string, Set<string>>();
   const claim = (from: string, to: string) => {
@@ -57,38 +52,64 @@ export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
     // One context only: with several, the same COPY names different files.
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
-    for (const copy of copyInstructions(text)) {
-      const destinationIsDirectory = copy.destination.endsWith('/') || copy.sources.length > 1;
-      for (const source of copy.sources) {
-        const from = nodePath.resolve(context, source);
-        // The context's own files only: `COPY ../x` is refused by docker build.
-        if (from !== context && !from.startsWith(context + nodePath.sep)) continue;
-        const kind = kindOf(from);
-        // A directory's contents land in the destination; a file lands in it, or as it.
-        if (kind === 'directory') claim(copy.destination, from);
-        else if (kind === 'file') claim(destinationIsDirectory ? nodePath.posix.join(copy.destination, nodePath.basename(from)) : copy.destination, from);
-      }
-    }
+    for (const copied of copiedFiles(text, context, kindOf)) claim(copied.target, copied.source);
   }
   return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
 }
 
+export type TreeKind = (path: string) => 'file' | 'directory' | undefined;
+
+/** Whether an absolute path is a file of the tree, a directory holding some, or neither. */
+export function treeKinds(treeFiles: Iterable<string>): TreeKind {
+  const files = new Set(treeFiles);
+  const directories = new Set<string>();
+  for (const file of files) {
+    for (let dir = nodePath.dirname(file); !directories.has(dir) && dir !== nodePath.dirname(dir); dir = nodePath.dirname(dir)) directories.add(dir);
+  }
+  return (path) => (files.has(path) ? 'file' : directories.has(path) ? 'directory' : undefined);
+}
+
+/**
+ * The tree files and directories a Dockerfile's COPY/ADD put in the image, with where they land
+ * (a directory's contents land in the destination; a file lands in it, or as it) and the
+ * instruction's offsets in the Dockerfile.
+ */
+export function copiedFiles(text: string, context: string, kindOf: TreeKind): { source: string; target: string; start: number; end: number }[] {
+  const copied: { source: string; target: string; start: number; end: number }[] = [];
+  for (const copy of copyInstructions(text)) {
+    const destinationIsDirectory = copy.destination.endsWith('/') || copy.sources.length > 1;
+    for (const source of copy.sources) {
+      const from = nodePath.resolve(context, source);
+      // The context's own files only: `COPY ../x` is refused by docker build.
+      if (from !== context && !from.startsWith(context + nodePath.sep)) continue;
+      const kind = kindOf(from);
+      const target = kind === 'file' && destinationIsDirectory ? nodePath.posix.join(copy.destination, nodePath.basename(from)) : copy.destination;
+      if (kind !== undefined) copied.push({ source: from, target: nodePath.posix.normalize(target).replace(/(.)\/+$/, '$1'), start: copy.start, end: copy.end });
+    }
+  }
+  return copied;
+}
+
 /** `COPY`/`ADD` with literal sources and an absolute destination, continuation lines joined. */
-function copyInstructions(text: string): { sources: string[]; destination: string }[] {
-  const found: { sources: string[]; destination: string }[] = [];
-  const logical: string[] = [];
-  let pending = '';
-  for (const line of text.split(/\r?\n/)) {
+function copyInstructions(text: string): { sources: string[]; destination: string; start: number; end: number }[] {
+  const found: { sources: string[]; destination: string; start: number; end: number }[] = [];
+  const logical: { line: string; start: number; end: number }[] = [];
+  let pending: { line: string; start: number } | undefined;
+  let offset = 0;
+  for (const raw of text.split('\n')) {
+    const lineStart = offset;
+    offset += raw.length + 1;
+    const line = raw.replace(/\r$/, '');
     if (/^\s*#/.test(line)) continue;
     if (/\\\s*$/.test(line)) {
-      pending += line.replace(/\\\s*$/, ' ');
+      pending = { line: (pending?.line ?? '') + line.replace(/\\\s*$/, ' '), start: pending?.start ?? lineStart };
       continue;
     }
-    logical.push(pending + line);
-    pending = '';
+    logical.push({ line: (pending?.line ?? '') + line, start: pending?.start ?? lineStart, end: lineStart + line.length });
+    pending = undefined;
   }
-  if (pending) logical.push(pending);
-  for (const line of logical) {
+  if (pending) logical.push({ ...pending, end: text.length });
+  for (const { line, start, end } of logical) {
     const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
     if (!match) continue;
     let rest = match[1].trim();
@@ -112,7 +133,7 @@ function copyInstructions(text: string): { sources: string[]; destination: strin
     if (!words || words.length < 2 || words.some((word) => /[$*?[]|^<</.test(word) || /^[a-z]+:\/\//i.test(word))) continue;
     const destination = words[words.length - 1];
     if (!destination.startsWith('/')) continue;
-    found.push({ sources: words.slice(0, -1), destination });
+    found.push({ sources: words.slice(0, -1), destination, start: start + line.length - line.trimStart().length, end });
   }
   return found;
 }

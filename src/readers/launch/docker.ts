@@ -14,11 +14,12 @@
  */
 import * as nodePath from 'path';
 import type { ComposeContainer } from '../../model/compose';
-import type { ComposeScope, Launch } from '../../model/launch';
+import type { ComposeScope, Launch, Mount } from '../../model/launch';
 import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic } from '../diagnostic';
 import type { SourceText } from '../text';
 import type { ComposeCommand, ComposeFile, ComposeService } from '../docker/compose';
+import { copiedFiles, TreeKind } from '../docker/placed-files';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage } from '../docker/dockerfile';
 import { assembleLaunch } from './assemble';
 import { literalArg, lookupIn, RawArg } from './raw';
@@ -45,6 +46,8 @@ export function dockerLaunches(
   problems: ReaderDiagnostic[],
   /** An env_file of the tree, read; undefined for one the tree does not hold (gitignored `.env`). */
   readEnvFile: (path: string) => SourceText | undefined = () => undefined,
+  /** What the tree holds at a path, for the files a Dockerfile COPYs. */
+  treeKind: TreeKind = () => undefined,
 ): { launches: Launch[]; containers: ComposeContainer[] } {
   const launches: Launch[] = [];
   const containers: ComposeContainer[] = [];
@@ -57,9 +60,13 @@ export function dockerLaunches(
       aliases: service.aliases,
       ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
     };
-    // Every service, started from the tree or not (an nginx image with mounted configs).
-    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: service.volumes, hostNetwork: Boolean(service.hostNetwork) });
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : undefined;
+    // Bind mounts first: one over a path the image also has is what the container sees.
+    const displayDir = nodePath.posix.dirname(compose.source.file);
+    const display = (path: string) => nodePath.posix.normalize(nodePath.posix.join(displayDir, nodePath.relative(nodePath.dirname(compose.path), path).split(nodePath.sep).join('/')));
+    const mounts = [...service.volumes, ...(dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : [])];
+    // Every service, started from the tree or not (an nginx image with mounted configs).
+    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts, hostNetwork: Boolean(service.hostNetwork) });
     if (dockerfile) built.add(dockerfile);
     const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : undefined;
     if (!stage && !service.command && !service.entrypoint) continue;
@@ -91,7 +98,7 @@ export function dockerLaunches(
       user: service.user ?? stage?.user,
       externalEnv,
       container: { hostNetwork: Boolean(service.hostNetwork), ...(service.hostNetwork ? { span: service.hostNetwork } : {}) },
-      mounts: service.volumes,
+      mounts,
       compose: scope,
       passThrough,
       problems,
@@ -99,7 +106,7 @@ export function dockerLaunches(
     if (launch) launches.push(launch);
   }
 
-  for (const dockerfile of dockerfiles.values()) {
+  for (const [path, dockerfile] of dockerfiles) {
     if (built.has(dockerfile)) continue;
     const stage = finalStage(dockerfile);
     if (!stage) continue;
@@ -117,6 +124,7 @@ export function dockerLaunches(
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
+      mounts: imageFiles(dockerfile, nodePath.dirname(path), treeKind, (copied) => nodePath.posix.normalize(nodePath.posix.join(nodePath.posix.dirname(dockerfile.source.file), nodePath.relative(nodePath.dirname(path), copied).split(nodePath.sep).join('/')))),
       passThrough,
       problems,
     });
@@ -229,4 +237,14 @@ export function envFileValues(source: SourceText): Map<string, RawArg> {
     lineStart = lineEnd + 1;
   }
   return values;
+}
+
+/** The tree files a Dockerfile COPYs into its image, as mounts: the container sees them at `target`. */
+function imageFiles(dockerfile: Dockerfile, context: string, treeKind: TreeKind, display: (path: string) => string): Mount[] {
+  return copiedFiles(dockerfile.source.text, context, treeKind).map((copied) => ({
+    source: copied.source,
+    display: display(copied.source),
+    target: copied.target,
+    span: dockerfile.source.span(copied.start, copied.end),
+  }));
 }

@@ -3,6 +3,7 @@ import * as nodePath from 'path';
 import type { ComposeContainer } from '../../model/compose';
 import type { Launch } from '../../model/launch';
 import { parseCompose, ComposeFile } from '../docker/compose';
+import { TreeKind, treeKinds } from '../docker/placed-files';
 import { Dockerfile, parseDockerfile } from '../docker/dockerfile';
 import type { SourceText } from '../text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
@@ -84,7 +85,10 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
   guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => {
     const treeFiles = new Set(context.treeFiles);
     const readEnvFile = (path: string) => (treeFiles.has(path) ? readSource(path, context, output) : undefined);
-    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile);
+    // Built on first use: only a Dockerfile's COPY asks.
+    let kinds: TreeKind | undefined;
+    const treeKind: TreeKind = (path) => (kinds ??= treeKinds(context.treeFiles))(path);
+    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind);
     launches.push(...docker.launches);
     composeContainers.push(...docker.containers);
   });

@@ -30,6 +30,19 @@ export function containersMounting(containers: ComposeContainer[], display: stri
   return containers.filter((container) => container.mounts.some((mount) => mountHolds(mount, display)));
 }
 
+/** nginx's own directories in the usual images and packages: a directory placed there is nginx's config. */
+const NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
+
+/**
+ * The compose services an nginx config file runs in: those that mount or copy that very file, or
+ * a directory holding it into one of nginx's directories. A whole build context copied into an
+ * app image (`COPY . /app`) carries the repository's nginx files without running them.
+ */
+export function containersRunningNginxFile(containers: ComposeContainer[], display: string): ComposeContainer[] {
+  const file = pathParts(display).join('/');
+  return containers.filter((container) => container.mounts.some((mount) => (pathParts(mount.display).join('/') === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)));
+}
+
 /** How many leading directories two display paths share: how close a file is to a project. */
 export function sharedDirectories(directory: string, file: string): number {
   const a = pathParts(directory);
@@ -59,7 +72,7 @@ export function composeDeploymentOf(containers: ComposeContainer[]): (file: stri
   const projects = [...new Set(containers.map((container) => container.project))];
   if (projects.length < 2) return () => '';
   return (file) => {
-    const mounting = [...new Set(containersMounting(containers, file).map((container) => container.project))];
+    const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
     if (mounting.length === 1) return mounting[0];
     if (mounting.length > 1) return '';
     const holding = projects.filter((project) => sharedDirectories(project, file) === pathParts(project).length && pathParts(project).length > 0);

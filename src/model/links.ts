@@ -5,7 +5,7 @@
  */
 import type { Span } from '../report/finding';
 import type { Backend, ListenAddress, Listener } from './backend';
-import { ComposeContainer, composeLaunch, containersMounting, shareNetwork, sharedDirectories } from './compose';
+import { ComposeContainer, composeLaunch, containersMounting, containersRunningNginxFile, shareNetwork, sharedDirectories } from './compose';
 import type { Deployment } from './deployment';
 import type { ComposeScope } from './launch';
 import { backendLaunches } from './listen-backlog';
@@ -111,7 +111,7 @@ function nginxContainers(model: Deployment, target: NginxTarget): ComposeContain
   if (model.compose.length === 0) return [];
   const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
   const files = new Set([target.span.file, ...via.map((include) => include.span.file)]);
-  return model.compose.filter((container) => [...files].some((file) => containersMounting([container], file).length > 0));
+  return model.compose.filter((container) => [...files].some((file) => containersRunningNginxFile([container], file).length > 0));
 }
 
 /**
@@ -259,7 +259,9 @@ export function composeServiceOf(model: Deployment, backend: Backend): ComposeSe
   const launch = composeLaunch(launches);
   if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
   if (launches.length > 0) return undefined;
-  const mounting = containersMounting(model.compose, backend.file);
+  // Only a service whose command is the image's own: one the tree starts runs what it says.
+  const started = new Set(model.launches.flatMap((launch) => (launch.kind === 'compose' && launch.compose ? [`${launch.compose.project}\0${launch.service}`] : [])));
+  const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
   return mounting.length === 1 ? mounting[0] : undefined;
 }
 

@@ -224,6 +224,15 @@ describe('compose services', () => {
     expect(links(twice).filter((line) => line.includes('tomcat:8080'))).toEqual([]);
   });
 
+  test('a config copied into a service whose command the tree gives is not what that service runs', () => {
+    expect(links({
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    command: gunicorn app:app -b 0.0.0.0:8000\n',
+      Dockerfile: 'FROM python:3.12\nCOPY . /app\n',
+      'old/uwsgi.ini': '[uwsgi]\nhttp-socket = :8000\n',
+      'nginx.conf': keepaliveNginx('web:8000'),
+    })).toEqual(['nginx.conf: web:8000 -> gunicorn docker-compose.yml (compose-service)']);
+  });
+
   test('a Spring Boot service links by its name too', () => {
     expect(links({
       'compose.yaml': 'services:\n  api:\n    image: eclipse-temurin:21\n    command: java -jar app.jar --server.port=8081\n',
@@ -376,6 +385,13 @@ describe('loopback and compose containers', () => {
       'nginx/site.conf': keepaliveNginx('127.0.0.1:8000'),
     };
     expect(links(built)).toEqual([]);
+    // An app image that copies the whole repository carries the nginx files without running them.
+    const appImage = {
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    command: gunicorn app:app -b 0.0.0.0:8000 -k gthread\n    ports: ["8000:8000"]\n',
+      Dockerfile: 'FROM python:3.12\nCOPY . /app\n',
+      'nginx/site.conf': keepaliveNginx('127.0.0.1:8000'),
+    };
+    expect(links(appImage)).toEqual(['nginx/site.conf: 127.0.0.1:8000 -> gunicorn docker-compose.yml (same-address)']);
     // Mounted through the main config that includes it: still nginx's own container.
     const viaMain = {
       'docker-compose.yml': `${stack('    ports: ["8000:8000"]\n')}  nginx:\n    image: nginx:1.25\n    volumes:\n      - ./main/nginx.conf:/etc/nginx/nginx.conf\n`,

@@ -4019,50 +4019,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    function resolveComponent(base, relative5, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative4 = parse(serialize(relative4, options), options);
+        relative5 = parse(serialize(relative5, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative5.scheme) {
+        target.scheme = relative5.scheme;
+        target.userinfo = relative5.userinfo;
+        target.host = relative5.host;
+        target.port = relative5.port;
+        target.path = removeDotSegments(relative5.path || "");
+        target.query = relative5.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
+          target.userinfo = relative5.userinfo;
+          target.host = relative5.host;
+          target.port = relative5.port;
+          target.path = removeDotSegments(relative5.path || "");
+          target.query = relative5.query;
         } else {
-          if (!relative4.path) {
+          if (!relative5.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative5.query !== void 0) {
+              target.query = relative5.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative5.path[0] === "/") {
+              target.path = removeDotSegments(relative5.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative5.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative5.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative5.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4070,7 +4070,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative5.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -8365,8 +8365,8 @@ function artifactLocation(file) {
     const rest = drive ? slashed.slice(drive[0].length) : slashed;
     return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
   }
-  const relative4 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative4.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+  const relative5 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative5.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
 }
 function physicalLocation(span2) {
   return {
@@ -15000,10 +15000,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15017,7 +15017,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15041,7 +15041,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15057,7 +15057,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15148,7 +15148,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15162,13 +15162,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep5 + cb;
-              sep5 = "";
+                comment2 += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -15211,18 +15211,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15276,8 +15276,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap3 && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15289,7 +15289,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15300,8 +15300,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15318,7 +15318,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -15498,7 +15498,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -15515,24 +15515,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent2.slice(trimIndent) + content2;
-          sep5 = "\n";
+          value += sep6 + indent2.slice(trimIndent) + content2;
+          sep6 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent2.slice(trimIndent) + content2;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent2.slice(trimIndent) + content2;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content2;
-          sep5 = " ";
+          value += sep6 + content2;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -15715,25 +15715,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -16543,14 +16543,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -17717,18 +17717,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -17881,15 +17881,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18083,13 +18083,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -18603,6 +18603,12 @@ function span(source, node) {
   const [start, end] = rangeOf(node) ?? [0, 0];
   return source.span(start, end);
 }
+function trimmedSpan(source, node) {
+  const [start, end] = rangeOf(node) ?? [0, 0];
+  let last = end;
+  while (last > start && /\s/.test(source.text[last - 1])) last--;
+  return source.span(start, last);
+}
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
@@ -18624,7 +18630,8 @@ function parseCompose(source, path) {
         sysctls: [],
         image: text(source, valueOf(value, "image", document)),
         volumes: mounts(source, valueOf(value, "volumes", document), document, dir),
-        ports: ports(source, valueOf(value, "ports", document), document)
+        ports: ports(source, valueOf(value, "ports", document), document),
+        aliases: aliases(source, value, document)
       };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
@@ -18639,7 +18646,10 @@ function parseCompose(source, path) {
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
       const envFile = valueOf(value, "env_file", document);
       for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
-        service.envFiles.push(span(source, (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item));
+        const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
+        const named = text(source, node);
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath6.resolve(dir, named.value) : void 0;
+        service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
       service.workingDir = text(source, valueOf(value, "working_dir", document));
@@ -18697,7 +18707,7 @@ function mounts(source, node, document, dir) {
     }
     if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
     const display = nodePath6.posix.normalize(nodePath6.posix.join(nodePath6.posix.dirname(source.file), from));
-    found.push({ source: nodePath6.resolve(dir, from), display, target: nodePath6.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: span(source, item) });
+    found.push({ source: nodePath6.resolve(dir, from), display, target: nodePath6.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -18725,9 +18735,21 @@ function ports(source, node, document) {
       hostIp = (match[1] ?? "").replace(/^\[(.*)\]$/, "$1");
       [hostPort, containerPort] = [number3(match[2]), number3(match[3])];
     }
-    if (hostPort !== void 0 && containerPort !== void 0) found.push({ hostIp, hostPort, containerPort, span: span(source, item) });
+    if (hostPort !== void 0 && containerPort !== void 0) found.push({ hostIp, hostPort, containerPort, span: trimmedSpan(source, item) });
   }
   return found;
+}
+function aliases(source, service, document) {
+  const names = [];
+  const literal2 = (node) => {
+    const raw = text(source, node);
+    if (raw && raw.unresolved.length === 0 && raw.value !== "") names.push(raw.value);
+  };
+  literal2(valueOf(service, "container_name", document));
+  for (const { value } of entriesOf(valueOf(service, "networks", document), document)) {
+    for (const item of itemsOf(valueOf(value, "aliases", document), document)) literal2(item);
+  }
+  return names;
 }
 var nodePath6;
 var init_compose = __esm({
@@ -18744,15 +18766,12 @@ var init_compose = __esm({
 // src/readers/docker/placed-files.ts
 var placed_files_exports = {};
 __export(placed_files_exports, {
-  placedFiles: () => placedFiles
+  copiedFiles: () => copiedFiles,
+  placedFiles: () => placedFiles,
+  treeKinds: () => treeKinds
 });
 function placedFiles(input) {
-  const files = new Set(input.treeFiles);
-  const directories = /* @__PURE__ */ new Set();
-  for (const file of input.treeFiles) {
-    for (let dir = nodePath7.dirname(file); !directories.has(dir) && dir !== nodePath7.dirname(dir); dir = nodePath7.dirname(dir)) directories.add(dir);
-  }
-  const kindOf = (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
+  const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim = (from, to) => {
     const target = nodePath7.posix.normalize(from).replace(/(.)\/+$/, "$1");
@@ -18777,34 +18796,51 @@ function placedFiles(input) {
     const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath7.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
-    for (const copy of copyInstructions(text3)) {
-      const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
-      for (const source of copy.sources) {
-        const from = nodePath7.resolve(context, source);
-        if (from !== context && !from.startsWith(context + nodePath7.sep)) continue;
-        const kind = kindOf(from);
-        if (kind === "directory") claim(copy.destination, from);
-        else if (kind === "file") claim(destinationIsDirectory ? nodePath7.posix.join(copy.destination, nodePath7.basename(from)) : copy.destination, from);
-      }
-    }
+    for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
   }
   return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+}
+function treeKinds(treeFiles) {
+  const files = new Set(treeFiles);
+  const directories = /* @__PURE__ */ new Set();
+  for (const file of files) {
+    for (let dir = nodePath7.dirname(file); !directories.has(dir) && dir !== nodePath7.dirname(dir); dir = nodePath7.dirname(dir)) directories.add(dir);
+  }
+  return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
+}
+function copiedFiles(text3, context, kindOf) {
+  const copied = [];
+  for (const copy of copyInstructions(text3)) {
+    const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
+    for (const source of copy.sources) {
+      const from = nodePath7.resolve(context, source);
+      if (from !== context && !from.startsWith(context + nodePath7.sep)) continue;
+      const kind = kindOf(from);
+      const target = kind === "file" && destinationIsDirectory ? nodePath7.posix.join(copy.destination, nodePath7.basename(from)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from, target: nodePath7.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+    }
+  }
+  return copied;
 }
 function copyInstructions(text3) {
   const found = [];
   const logical = [];
-  let pending = "";
-  for (const line of text3.split(/\r?\n/)) {
+  let pending;
+  let offset = 0;
+  for (const raw of text3.split("\n")) {
+    const lineStart = offset;
+    offset += raw.length + 1;
+    const line = raw.replace(/\r$/, "");
     if (/^\s*#/.test(line)) continue;
     if (/\\\s*$/.test(line)) {
-      pending += line.replace(/\\\s*$/, " ");
+      pending = { line: (pending?.line ?? "") + line.replace(/\\\s*$/, " "), start: pending?.start ?? lineStart };
       continue;
     }
-    logical.push(pending + line);
-    pending = "";
+    logical.push({ line: (pending?.line ?? "") + line, start: pending?.start ?? lineStart, end: lineStart + line.length });
+    pending = void 0;
   }
-  if (pending) logical.push(pending);
-  for (const line of logical) {
+  if (pending) logical.push({ ...pending, end: text3.length });
+  for (const { line, start, end } of logical) {
     const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
     if (!match) continue;
     let rest = match[1].trim();
@@ -18827,7 +18863,7 @@ function copyInstructions(text3) {
     if (!words || words.length < 2 || words.some((word) => /[$*?[]|^<</.test(word) || /^[a-z]+:\/\//i.test(word))) continue;
     const destination = words[words.length - 1];
     if (!destination.startsWith("/")) continue;
-    found.push({ sources: words.slice(0, -1), destination });
+    found.push({ sources: words.slice(0, -1), destination, start: start + line.length - line.trimStart().length, end });
   }
   return found;
 }
@@ -19937,7 +19973,7 @@ function finalStage(dockerfile, target) {
   if (target) return dockerfile.stages.find((stage) => stage.name === target);
   return dockerfile.stages[dockerfile.stages.length - 1];
 }
-function dockerLaunches(dockerfiles, composeFiles, passThrough, problems) {
+function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile = () => void 0, treeKind = () => void 0) {
   const launches = [];
   const containers = [];
   const built = /* @__PURE__ */ new Set();
@@ -19945,10 +19981,14 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems) {
     const scope = {
       project: nodePath11.posix.dirname(compose.source.file),
       published: service.ports,
+      aliases: service.aliases,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
-    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: service.volumes, hostNetwork: Boolean(service.hostNetwork) });
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
+    const displayDir = nodePath11.posix.dirname(compose.source.file);
+    const display = (path) => nodePath11.posix.normalize(nodePath11.posix.join(displayDir, nodePath11.relative(nodePath11.dirname(compose.path), path).split(nodePath11.sep).join("/")));
+    const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
+    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
     if (dockerfile) built.add(dockerfile);
     const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : void 0;
     if (!stage && !service.command && !service.entrypoint) continue;
@@ -19956,7 +19996,14 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems) {
     const cmd = service.command ? overriding(service.command) : service.entrypoint ? void 0 : stage?.cmd;
     const combined = combineCommand(entrypoint, cmd);
     if (!combined) continue;
-    const env = new Map([...stage?.env ?? [], ...service.environment]);
+    const fromFiles = /* @__PURE__ */ new Map();
+    const externalEnv = [];
+    for (const envFile of service.envFiles) {
+      const source = envFile.path !== void 0 ? readEnvFile(envFile.path) : void 0;
+      if (source) for (const [name2, value] of envFileValues(source)) fromFiles.set(name2, value);
+      else externalEnv.push(envFile.span);
+    }
+    const env = new Map([...stage?.env ?? [], ...fromFiles, ...service.environment]);
     const launch = assembleLaunch({
       kind: "compose",
       file: compose.source.file,
@@ -19968,16 +20015,16 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems) {
       stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
       workingDirectory: service.workingDir ?? stage?.workdir,
       user: service.user ?? stage?.user,
-      externalEnv: service.envFiles,
+      externalEnv,
       container: { hostNetwork: Boolean(service.hostNetwork), ...service.hostNetwork ? { span: service.hostNetwork } : {} },
-      mounts: service.volumes,
+      mounts: mounts2,
       compose: scope,
       passThrough,
       problems
     });
     if (launch) launches.push(launch);
   }
-  for (const dockerfile of dockerfiles.values()) {
+  for (const [path, dockerfile] of dockerfiles) {
     if (built.has(dockerfile)) continue;
     const stage = finalStage(dockerfile);
     if (!stage) continue;
@@ -19995,6 +20042,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems) {
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
+      mounts: imageFiles(dockerfile, nodePath11.dirname(path), treeKind, (copied) => nodePath11.posix.normalize(nodePath11.posix.join(nodePath11.posix.dirname(dockerfile.source.file), nodePath11.relative(nodePath11.dirname(path), copied).split(nodePath11.sep).join("/")))),
       passThrough,
       problems
     });
@@ -20053,15 +20101,54 @@ function mergeService(base, overlay) {
     hostNetwork: networkMode?.value === "host" ? networkMode.span : void 0,
     volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
     ports: [...base.ports, ...overlay.ports],
+    aliases: [.../* @__PURE__ */ new Set([...base.aliases, ...overlay.aliases])],
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
     nofile: overlay.nofile ?? base.nofile
   };
+}
+function envFileValues(source) {
+  const values = /* @__PURE__ */ new Map();
+  const text3 = source.text;
+  for (let lineStart = 0; lineStart < text3.length; ) {
+    let lineEnd = text3.indexOf("\n", lineStart);
+    if (lineEnd === -1) lineEnd = text3.length;
+    const line = text3.slice(lineStart, lineEnd).replace(/\r$/, "");
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=(.*))?$/.exec(line);
+    if (match && !line.trimStart().startsWith("#")) {
+      const [, name2, written] = match;
+      const nameStart = lineStart + line.indexOf(name2);
+      if (written === void 0) {
+        values.set(name2, { ...literalArg(source, nameStart, nameStart + name2.length, name2), unresolved: [`$${name2}`] });
+      } else {
+        const valueStart = lineStart + line.indexOf("=", nameStart - lineStart) + 1;
+        const trimmed = written.trim();
+        const offset = valueStart + written.indexOf(trimmed);
+        const quote = trimmed[0] === '"' || trimmed[0] === "'" ? trimmed[0] : void 0;
+        const closing = quote ? trimmed.indexOf(quote, 1) : -1;
+        const value = quote && closing > 0 ? trimmed.slice(1, closing) : trimmed.replace(/\s+#.*$/, "");
+        const start = quote && closing > 0 ? offset + 1 : offset;
+        const raw = literalArg(source, start, start + value.length, value);
+        values.set(name2, quote !== "'" && /\$\{?[A-Za-z_]/.test(value) ? { ...raw, unresolved: [value] } : raw);
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return values;
+}
+function imageFiles(dockerfile, context, treeKind, display) {
+  return copiedFiles(dockerfile.source.text, context, treeKind).map((copied) => ({
+    source: copied.source,
+    display: display(copied.source),
+    target: copied.target,
+    span: dockerfile.source.span(copied.start, copied.end)
+  }));
 }
 var nodePath11, BASE_FILE, OVERRIDE_FILE;
 var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
     nodePath11 = __toESM(require("path"));
+    init_placed_files();
     init_dockerfile();
     init_assemble();
     init_raw();
@@ -20349,7 +20436,11 @@ function readLaunches(files, context) {
   const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath12.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
   guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
-    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems);
+    const treeFiles = new Set(context.treeFiles);
+    const readEnvFile = (path) => treeFiles.has(path) ? readSource(path, context, output) : void 0;
+    let kinds;
+    const treeKind = (path) => (kinds ??= treeKinds(context.treeFiles))(path);
+    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind);
     launches.push(...docker.launches);
     composeContainers.push(...docker.containers);
   });
@@ -20382,6 +20473,7 @@ var init_launch2 = __esm({
     "use strict";
     nodePath12 = __toESM(require("path"));
     init_compose();
+    init_placed_files();
     init_dockerfile();
     init_types();
     init_docker2();
@@ -30438,21 +30530,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep5 = separator || this.separator;
-        const isDefault = sep5 === this.separator && includeNamespace === true;
+        const sep6 = separator || this.separator;
+        const isDefault = sep6 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep5);
+          ).join(sep6);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep5);
+        ).join(sep6);
       }
       /**
        * Get path as array of tag names.
@@ -31131,76 +31223,76 @@ var init_redos = __esm({
 });
 
 // ../main/node_modules/is-unsafe/src/contexts/nosql.js
-var sep3, NOSQL_PATTERNS, nosql_default;
+var sep4, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
   "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
-    sep3 = `["'\\s]*:`;
+    sep4 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
       {
         id: "nosql-where-operator",
         description: "$where — executes arbitrary JavaScript server-side in MongoDB",
-        pattern: new RegExp(`\\$where${sep3}`, "i")
+        pattern: new RegExp(`\\$where${sep4}`, "i")
       },
       {
         id: "nosql-ne-operator",
         description: '$ne — "not equal" operator used to bypass equality checks',
-        pattern: new RegExp(`\\$ne${sep3}`, "i")
+        pattern: new RegExp(`\\$ne${sep4}`, "i")
       },
       {
         id: "nosql-gt-operator",
         description: '$gt — "greater than" used to bypass password/value checks',
-        pattern: new RegExp(`\\$gte?${sep3}`, "i")
+        pattern: new RegExp(`\\$gte?${sep4}`, "i")
       },
       {
         id: "nosql-lt-operator",
         description: '$lt / $lte — "less than" bypass variants',
-        pattern: new RegExp(`\\$lte?${sep3}`, "i")
+        pattern: new RegExp(`\\$lte?${sep4}`, "i")
       },
       {
         id: "nosql-regex-operator",
         description: "$regex — can be used to extract data character by character (blind injection)",
-        pattern: new RegExp(`\\$regex${sep3}`, "i")
+        pattern: new RegExp(`\\$regex${sep4}`, "i")
       },
       {
         id: "nosql-or-operator",
         description: "$or — logical OR; used to create always-true conditions",
-        pattern: new RegExp(`\\$or${sep3}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$or${sep4}\\s*\\[`, "i")
       },
       {
         id: "nosql-and-operator",
         description: "$and — logical AND operator injection",
-        pattern: new RegExp(`\\$and${sep3}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$and${sep4}\\s*\\[`, "i")
       },
       {
         id: "nosql-nor-operator",
         description: "$nor — logical NOR operator injection",
-        pattern: new RegExp(`\\$nor${sep3}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$nor${sep4}\\s*\\[`, "i")
       },
       {
         id: "nosql-exists-operator",
         description: "$exists — can enumerate fields to determine schema",
-        pattern: new RegExp(`\\$exists${sep3}`, "i")
+        pattern: new RegExp(`\\$exists${sep4}`, "i")
       },
       {
         id: "nosql-in-operator",
         description: "$in — matches any value in a list; can enumerate values",
-        pattern: new RegExp(`\\$in${sep3}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$in${sep4}\\s*\\[`, "i")
       },
       {
         id: "nosql-expr-operator",
         description: "$expr — allows aggregation expressions in queries (MongoDB 3.6+)",
-        pattern: new RegExp(`\\$expr${sep3}`, "i")
+        pattern: new RegExp(`\\$expr${sep4}`, "i")
       },
       {
         id: "nosql-function-operator",
         description: "$function — executes arbitrary JavaScript in MongoDB 4.4+",
-        pattern: new RegExp(`\\$function${sep3}`, "i")
+        pattern: new RegExp(`\\$function${sep4}`, "i")
       },
       {
         id: "nosql-accumulator-operator",
         description: "$accumulator — custom aggregation with arbitrary JS execution",
-        pattern: new RegExp(`\\$accumulator${sep3}`, "i")
+        pattern: new RegExp(`\\$accumulator${sep4}`, "i")
       },
       // ─── Prototype pollution ─────────────────────────────────────────────────
       {
@@ -31765,8 +31857,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep5 = exp.search(/\s/);
-            const name2 = sep5 === -1 ? exp : exp.substring(0, sep5);
+            const sep6 = exp.search(/\s/);
+            const name2 = sep6 === -1 ? exp : exp.substring(0, sep6);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -33360,8 +33452,8 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin(dir, maybeParent) {
-  const relative4 = nodePath19.relative(maybeParent, dir);
-  return relative4 === "" || !relative4.startsWith("..") && !nodePath19.isAbsolute(relative4);
+  const relative5 = nodePath19.relative(maybeParent, dir);
+  return relative5 === "" || !relative5.startsWith("..") && !nodePath19.isAbsolute(relative5);
 }
 var nodePath19, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS2, SERVER_KEYS, LOCATION_ORDER;
 var init_spring_boot = __esm({
@@ -33967,10 +34059,10 @@ function placeFiles(configMaps, workloads) {
         if (!volume || !mountPath || !entries) continue;
         const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
         for (const entry of entries) {
-          const relative4 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative4) continue;
-          if (subPath !== void 0 && subPath !== relative4) continue;
-          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative4}`;
+          const relative5 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative5) continue;
+          if (subPath !== void 0 && subPath !== relative5) continue;
+          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative5}`;
           const path = `${entry.manifestPath}#${workload}${inContainer.startsWith("/") ? "" : "/"}${inContainer}`;
           if (files.some((file) => file.path === path)) continue;
           files.push({ path, format: entry.format, source: entry.source });
@@ -34182,9 +34274,9 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative4 = nodePath3.relative(scope.dir, path);
-    if (!relative4 || relative4.startsWith("..") || nodePath3.isAbsolute(relative4)) return void 0;
-    const result = scope.matcher.test(isDirectory ? relative4 + "/" : relative4);
+    const relative5 = nodePath3.relative(scope.dir, path);
+    if (!relative5 || relative5.startsWith("..") || nodePath3.isAbsolute(relative5)) return void 0;
+    const result = scope.matcher.test(isDirectory ? relative5 + "/" : relative5);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
   const isIgnored = (path, isDirectory, scopes) => {
@@ -34270,6 +34362,11 @@ function mountHolds(mount, display) {
 function containersMounting(containers, display) {
   return containers.filter((container) => container.mounts.some((mount) => mountHolds(mount, display)));
 }
+var NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
+function containersRunningNginxFile(containers, display) {
+  const file = pathParts(display).join("/");
+  return containers.filter((container) => container.mounts.some((mount) => (pathParts(mount.display).join("/") === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)));
+}
 function sharedDirectories(directory, file) {
   const a = pathParts(directory);
   const b = pathParts(file).slice(0, -1);
@@ -34288,7 +34385,7 @@ function composeDeploymentOf(containers) {
   const projects = [...new Set(containers.map((container) => container.project))];
   if (projects.length < 2) return () => "";
   return (file) => {
-    const mounting = [...new Set(containersMounting(containers, file).map((container) => container.project))];
+    const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
     if (mounting.length === 1) return mounting[0];
     if (mounting.length > 1) return "";
     const holding = projects.filter((project) => sharedDirectories(project, file) === pathParts(project).length && pathParts(project).length > 0);
@@ -34821,7 +34918,7 @@ function nginxTargets(model) {
   }
   return targets;
 }
-function matchListener(address, listener, composeServiceOf) {
+function matchListener(address, listener, composeNamesOf, projectOf = () => void 0) {
   const listens = listener.address;
   if (address.kind === "unix") {
     if (listens.kind !== "unix") return void 0;
@@ -34835,28 +34932,34 @@ function matchListener(address, listener, composeServiceOf) {
     if (isLoopback(bound)) return { reason: "same-address", detail: `port ${address.port} on loopback` };
     return void 0;
   }
-  const service = composeServiceOf(listener.backend);
-  if (service && service.toLowerCase() === host && (ALL_INTERFACES.has(bound) || bound === host)) {
-    return { reason: "compose-service", detail: `"${address.host}" is the compose service that runs this backend, port ${address.port}` };
+  const names = composeNamesOf(listener.backend);
+  const name2 = names.find((candidate) => candidate.toLowerCase() === host);
+  if (name2 !== void 0 && (ALL_INTERFACES.has(bound) || bound === host)) {
+    const what = name2 === names[0] ? "the compose service" : `a name of the compose service "${names[0]}"`;
+    const project = projectOf(listener.backend);
+    return { reason: "compose-service", detail: `"${address.host}" is ${what} that runs this backend${project !== void 0 ? ` (compose project ${project})` : ""}, port ${address.port}` };
   }
   return void 0;
 }
 function nginxContainers(model, target) {
-  return containersMounting(model.compose, target.span.file);
+  if (model.compose.length === 0) return [];
+  const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
+  const files = /* @__PURE__ */ new Set([target.span.file, ...via.map((include) => include.span.file)]);
+  return model.compose.filter((container) => [...files].some((file) => containersRunningNginxFile([container], file).length > 0));
 }
-function matchComposeLoopback(address, listener, launch, nginxIn) {
+function matchComposeLoopback(address, listener, compose, nginxIn) {
   if (listener.address.kind !== "tcp") return void 0;
   const bound = listener.address.host.toLowerCase();
-  const inProject = nginxIn.filter((container) => container.project === launch.compose.project);
+  const inProject = nginxIn.filter((container) => container.project === compose.project);
   if (inProject.length > 0) {
-    const together = inProject.find((container) => shareNetwork(container, { service: launch.service, sharesNetworkWith: launch.compose.sharesNetworkWith }));
+    const together = inProject.find((container) => shareNetwork(container, compose));
     if (!together || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
-    return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${launch.service}"` };
+    return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${compose.service}"` };
   }
   if (!ALL_INTERFACES.has(bound)) return void 0;
-  const published = launch.compose.published.find((port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
+  const published = compose.published.find((port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
   if (!published) return void 0;
-  return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${launch.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}` };
+  return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}` };
 }
 function matchEndpoints(endpoints, listener) {
   if (endpoints.length === 0 || listener.address.kind !== "tcp" || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return void 0;
@@ -34928,13 +35031,25 @@ function linkDeployment(model) {
   return links;
 }
 var linkCache = /* @__PURE__ */ new WeakMap();
+function composeServiceOf(model, backend) {
+  const launches = backendLaunches(backend);
+  const launch = composeLaunch(launches);
+  if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
+  if (launches.length > 0) return void 0;
+  const started = new Set(model.launches.flatMap((launch2) => launch2.kind === "compose" && launch2.compose ? [`${launch2.compose.project}\0${launch2.service}`] : []));
+  const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
+  return mounting.length === 1 ? mounting[0] : void 0;
+}
 function computeLinks(model) {
   const links = [];
   const composeOf = new Map(model.backends.map((backend) => {
-    const launch = composeLaunch(backendLaunches(backend));
-    return [backend, launch && !launch.container?.hostNetwork ? launch : void 0];
+    const compose = composeServiceOf(model, backend);
+    return [backend, compose && !compose.hostNetwork ? compose : void 0];
   }));
-  const composeServiceOf = (backend) => composeOf.get(backend)?.service;
+  const composeNamesOf = (backend) => {
+    const compose = composeOf.get(backend);
+    return compose ? [compose.service, ...compose.aliases] : [];
+  };
   const hasServices = model.kubernetes.services.length > 0;
   const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
   const byPort = /* @__PURE__ */ new Map();
@@ -34948,8 +35063,8 @@ function computeLinks(model) {
     add(byPort, listener.address.port, index);
     const compose = composeOf.get(backend);
     if (compose) {
-      add(byCompose, `${compose.service.toLowerCase()}\0${listener.address.port}`, index);
-      for (const port of compose.compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
+      for (const name2 of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase()))) add(byCompose, `${name2}\0${listener.address.port}`, index);
+      for (const port of compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
     }
     for (const launch of backendLaunches(backend)) {
       if (launch.kind === "kubernetes") add(byContainer, containerKey(launch.file, launch.service ?? "", launch.container?.name ?? ""), index);
@@ -34968,14 +35083,14 @@ function computeLinks(model) {
     for (const index of candidates) {
       const { backend, listener } = ordered2[index];
       const compose = composeOf.get(backend);
-      const match = compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
+      const match = compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener);
       if (match) links.push({ target, listener, backend, ...match });
     }
   }
   return links;
 }
 function sameProject(candidates, nginxIn, nginxFile) {
-  const projects = new Set(candidates.flatMap(({ compose }) => compose ? [compose.compose.project] : []));
+  const projects = new Set(candidates.flatMap(({ compose }) => compose ? [compose.project] : []));
   if (projects.size <= 1) return candidates.map(({ index }) => index);
   const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
   let kept = mounting;
@@ -34984,7 +35099,7 @@ function sameProject(candidates, nginxIn, nginxFile) {
     const best = Math.max(...[...projects].map(nearness));
     kept = new Set([...projects].filter((project) => nearness(project) === best));
   }
-  return candidates.filter(({ compose }) => !compose || kept.has(compose.compose.project)).map(({ index }) => index);
+  return candidates.filter(({ compose }) => !compose || kept.has(compose.project)).map(({ index }) => index);
 }
 
 // src/model/nginx-defaults.ts
@@ -40752,7 +40867,7 @@ var rule18 = defineRule({
         if (draft) yield draft;
         continue;
       }
-      const family = address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(l)) : [];
+      const family = address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l)) : [];
       if (family.length === 0) continue;
       const pass = target.passes[0];
       const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
@@ -40774,9 +40889,9 @@ var rule18 = defineRule({
     }
   }
 });
-function inOwnContainerNetwork(listener) {
-  const launch = composeLaunch(backendLaunches(listener.backend));
-  return launch !== void 0 && !launch.container?.hostNetwork;
+function inOwnContainerNetwork(model, listener) {
+  const compose = composeServiceOf(model, listener.backend);
+  return compose !== void 0 && !compose.hostNetwork;
 }
 var SPOKEN = {
   proxy: ["http", "https"],

@@ -3,7 +3,7 @@
  * Speed benchmark (docs/performance.md quotes its output):
  *
  *   npm run bench                (builds first; this file requires the compiled dist/)
- *   node bench/run.js [--full] [--runs N]
+ *   node bench/run.js [--full] [--runs N] [--compare DIR]
  *
  * Generates nginx trees in a temp dir (1k, 10k, 100k lines in one file, 140k lines across many
  * files reached by an include glob; 1M lines with --full) and times, on the same files in the
@@ -12,6 +12,9 @@
  * builds on demand), the nginx-conf package's parser, and `nginx -t` where nginx is
  * installed (which checks more than syntax). Median over several runs; peak RSS of each child.
  * Also times `cfglint examples/keepalive-http10/broken` against `node -e 0` (median of 15).
+ * With --compare DIR (another checkout of cfglint, built), also times that build's CLI on the
+ * 140k-line tree, interleaved run by run with this one, so that a change's cost is measured
+ * against the code before it under the same load.
  * Prints a table and writes the same figures to bench/results.json.
  */
 'use strict';
@@ -79,6 +82,12 @@ const args = process.argv.slice(2);
 const FULL = args.includes('--full');
 const runsAt = args.indexOf('--runs');
 const RUNS = runsAt === -1 ? undefined : Number(args[runsAt + 1]);
+const compareAt = args.indexOf('--compare');
+const COMPARE_CLI = compareAt === -1 ? null : nodePath.resolve(args[compareAt + 1] ?? '', 'dist', 'src', 'cli', 'main.js');
+if (COMPARE_CLI && !nodeFs.existsSync(COMPARE_CLI)) {
+  console.error(`bench: --compare needs a built checkout: ${COMPARE_CLI} not found`);
+  process.exit(2);
+}
 
 if (!nodeFs.existsSync(cli)) {
   console.error('bench: dist/ is missing; run `npm run build` first (or `npm run bench`).');
@@ -235,6 +244,24 @@ const sizes = [
   ...(FULL ? [{ name: '1M', lines: 1_000_000 }] : []),
 ];
 
+/**
+ * This build against another one on the same tree, alternating run by run so that both see the
+ * same load; the ratio is of the medians.
+ */
+function compareBuilds(tree, runs) {
+  const thisTimes = [];
+  const otherTimes = [];
+  const lint = (cliPath) => timeCommand(process.execPath, [cliPath, '-f', 'json', '-o', nodePath.join(work, 'out.json'), tree.dir], 1);
+  for (let run = 0; run < runs; run++) {
+    thisTimes.push(lint(cli).ms);
+    otherTimes.push(lint(COMPARE_CLI).ms);
+  }
+  const thisMs = median(thisTimes);
+  const otherMs = median(otherTimes);
+  return { tree: tree.dir.split(nodePath.sep).pop(), runs, other: nodePath.dirname(nodePath.dirname(nodePath.dirname(nodePath.dirname(COMPARE_CLI)))), thisMs: +thisMs.toFixed(1), otherMs: +otherMs.toFixed(1), ratio: +(thisMs / otherMs).toFixed(3) };
+}
+
+let compared = null;
 const rows = [];
 try {
   for (const size of sizes) {
@@ -273,6 +300,7 @@ try {
       ],
     };
     rows.push(row);
+    if (COMPARE_CLI && size.name === '140k-glob') compared = compareBuilds(tree, Math.max(runs, 9));
   }
 
   // Small-tree latency: what a pre-commit hook pays.
@@ -298,12 +326,16 @@ try {
   }
   const ratio = latency.cfglint.ms / latency.nodeE0.ms;
   console.log(`\nsmall tree (examples/keepalive-http10/broken), median of 15: cfglint ${latency.cfglint.ms.toFixed(1)} ms (peak RSS ${((latency.cfglint.maxRssKb ?? 0) / 1024).toFixed(0)} MB), node -e 0 ${latency.nodeE0.ms.toFixed(1)} ms: ${ratio.toFixed(2)}×`);
+  if (compared) {
+    console.log(`\nthis build against ${compared.other} on ${compared.tree}, interleaved, median of ${compared.runs}: ${compared.thisMs} ms against ${compared.otherMs} ms: ${compared.ratio}×`);
+  }
   console.log(`load average before ${machine.loadBefore.join(' ')}, after ${machine.loadAfter.join(' ')}`);
 
   const results = {
     command: `node bench/run.js${FULL ? ' --full' : ''}${RUNS ? ` --runs ${RUNS}` : ''}`,
     machine,
     trees: rows,
+    ...(compared ? { compared } : {}),
     smallTree: {
       path: 'examples/keepalive-http10/broken',
       runs: 15,

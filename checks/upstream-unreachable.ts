@@ -5,6 +5,8 @@ import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { canonicalSocketPath, composeServiceOf, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
+import { mayReach } from '../src/model/scopes';
+import { mayServe, unmodelledServers } from '../src/model/unmodelled-servers';
 import type { Span } from '../src/report/finding';
 
 const ID = 'upstream-unreachable';
@@ -86,6 +88,7 @@ export const rule = defineRule({
     };
 
     const listeners = model.backends.flatMap((backend) => backend.listeners);
+    const unmodelled = unmodelledServers(model);
     // A listener whose address the tree does not determine (fd://, ${port}) may be the one: assume nothing.
     if (listeners.some((listener) => listener.address.kind === 'other')) return;
     // linkDeployment builds its own targets: compare them by the span nginx names the address with.
@@ -99,10 +102,15 @@ export const rule = defineRule({
         continue;
       }
       // Only what the tree can answer for: loopback ports and socket files of the same family.
-      const family = address.kind === 'unix'
+      const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+      const family = (address.kind === 'unix'
         ? listeners.filter((l) => l.address.kind === 'unix')
-        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(model, l)) : [];
+        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(model, l)) : [])
+        // Only what this nginx could reach: its own deployment, its own network namespace.
+        .filter((l) => mayReach(nginxFiles, l.backend as Backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
+      // A server cfglint does not model (daphne, node, php-fpm, …) may be the one listening there.
+      if (mayServe(unmodelled, address.kind === 'unix' ? address : { kind: 'tcp', port: address.port })) continue;
       const pass = target.passes[0];
       // The listeners that speak what nginx sends first: the likeliest meant ones.
       const speaks = (l: Listener) => SPOKEN[pass.module].includes(l.protocol);

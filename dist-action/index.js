@@ -396,24 +396,24 @@ var require_scope = __commonJS({
           return;
         return vs.get(keyOrRef);
       }
-      scopeRefs(scopeName, values = this._values) {
-        return this._reduceValues(values, (name2) => {
+      scopeRefs(scopeName, values2 = this._values) {
+        return this._reduceValues(values2, (name2) => {
           if (name2.scopePath === void 0)
             throw new Error(`CodeGen: name "${name2}" has no value`);
           return (0, code_1._)`${scopeName}${name2.scopePath}`;
         });
       }
-      scopeCode(values = this._values, usedValues, getCode) {
-        return this._reduceValues(values, (name2) => {
+      scopeCode(values2 = this._values, usedValues, getCode) {
+        return this._reduceValues(values2, (name2) => {
           if (name2.value === void 0)
             throw new Error(`CodeGen: name "${name2}" has no value`);
           return name2.value.code;
         }, usedValues, getCode);
       }
-      _reduceValues(values, valueCode, usedValues = {}, getCode) {
+      _reduceValues(values2, valueCode, usedValues = {}, getCode) {
         let code = code_1.nil;
-        for (const prefix in values) {
-          const vs = values[prefix];
+        for (const prefix in values2) {
+          const vs = values2[prefix];
           if (!vs)
             continue;
           const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
@@ -3092,7 +3092,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve7.call(this, root, ref);
+      let _sch = resolve8.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3119,7 +3119,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve7(root, ref) {
+    function resolve8(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -3983,7 +3983,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve7(baseURI, relativeURI, options) {
+    function resolve8(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4374,7 +4374,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve7,
+      resolve: resolve8,
       resolveComponent,
       equal,
       serialize,
@@ -7809,11 +7809,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename15 = shortcut ? basenameOf(path) : path;
+        const basename16 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule24 = rules[index];
           if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename15 : path
+            shortcut && rule24._basenameOnly ? basename16 : path
           )) {
             const { negative } = rule24;
             const ret = {
@@ -7903,13 +7903,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path) {
+      _test(originalPath, cache2, path) {
         checkPath(
           path,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path ? this._t(path, cache) : {
+        return path ? this._t(path, cache2) : {
           ignored: false,
           unignored: false
         };
@@ -7926,13 +7926,13 @@ var require_ignore = __commonJS({
         const literal2 = this._rules.testLiteral(path);
         return literal2.ignored || literal2.unignored ? literal2 : dir;
       }
-      _t(path, cache) {
-        if (path in cache) {
-          return cache[path];
+      _t(path, cache2) {
+        if (path in cache2) {
+          return cache2[path];
         }
         const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
+        return cache2[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
       }
       ignores(path) {
         return this._test(path, this._ignoreCache, convertPath(path)).ignored;
@@ -8148,23 +8148,82 @@ var init_parse_cache = __esm({
   }
 });
 
+// src/report/escape.ts
+function isUnsafeCodePoint(codePoint) {
+  return codePoint < 32 || codePoint >= 127 && codePoint <= 159 || codePoint === 1564 || codePoint === 8206 || codePoint === 8207 || codePoint === 8232 || codePoint === 8233 || codePoint >= 8234 && codePoint <= 8238 || codePoint >= 8294 && codePoint <= 8297;
+}
+function visibleEscape(codePoint) {
+  const named = NAMED_ESCAPES[codePoint];
+  if (named) return named;
+  return codePoint <= 255 ? `\\x${codePoint.toString(16).padStart(2, "0")}` : `\\u${codePoint.toString(16).padStart(4, "0")}`;
+}
+function breaksLegacyCommand(lineSoFar) {
+  return lineSoFar.endsWith("##");
+}
+function terminalText(text3) {
+  return text3.replace(TERMINAL_UNSAFE, (match) => match === "##[" ? `##${LEGACY_COMMAND_BRACKET}` : visibleEscape(match.charCodeAt(0)));
+}
+function escapeCommandData(text3) {
+  return text3.replace(COMMAND_DATA_UNSAFE, (ch) => COMMAND_DATA_ESCAPES[ch] ?? "");
+}
+function escapeCommandProperty(text3) {
+  return escapeCommandData(text3).replace(/[:,]/g, (ch) => ch === ":" ? "%3A" : "%2C");
+}
+function markdownCell(text3) {
+  return text3.replace(MARKDOWN_SPECIAL, (ch) => {
+    if (ch === "\n" || ch[0] === "\r") return "<br>";
+    const entity = HTML_ENTITIES[ch];
+    if (entity) return entity;
+    const codePoint = ch.charCodeAt(0);
+    return isUnsafeCodePoint(codePoint) ? `\\${visibleEscape(codePoint)}` : `\\${ch}`;
+  });
+}
+function mermaidLabel(text3) {
+  return terminalText(text3).replace(MERMAID_ENCODED, (ch) => `#${ch.charCodeAt(0)};`);
+}
+function dotLabel(text3) {
+  return terminalText(text3).replace(/[\\"]/g, (ch) => `\\${ch}`);
+}
+function jsonText(value) {
+  return JSON.stringify(value, null, 2).replace(
+    JSON_UNSAFE,
+    (match) => match === "##[" ? "##\\u005b" : `\\u${match.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function githubOutputEntry(name2, value, delimiter = `ghadelimiter_${(0, import_crypto.randomUUID)()}`) {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name2)) throw new Error(`invalid output name "${terminalText(name2)}"`);
+  if (!/[\r\n]/.test(value)) return `${name2}=${value}
+`;
+  if (value.includes(delimiter)) throw new Error(`the value of output ${name2} contains its delimiter`);
+  return `${name2}<<${delimiter}
+${value}
+${delimiter}
+`;
+}
+var import_crypto, UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE;
+var init_escape = __esm({
+  "src/report/escape.ts"() {
+    "use strict";
+    import_crypto = require("crypto");
+    UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
+    NAMED_ESCAPES = { 9: "\\t", 10: "\\n", 13: "\\r" };
+    LEGACY_COMMAND_BRACKET = "\\x5b";
+    TERMINAL_UNSAFE = new RegExp(`[${UNSAFE}]|##\\[`, "g");
+    COMMAND_DATA_UNSAFE = new RegExp(`[%${UNSAFE}]`, "g");
+    COMMAND_DATA_ESCAPES = { "%": "%25", "\r": "%0D", "\n": "%0A" };
+    MARKDOWN_SPECIAL = new RegExp(`\\r\\n?|[\\\\|\`*_~[\\]$&<>${UNSAFE}]`, "g");
+    HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+    MERMAID_ENCODED = /[#"'<>&|%`[\]{}()]/g;
+    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|##\[/g;
+  }
+});
+
 // src/report/snippet.ts
 function splitLines(source) {
   return source.split("\n").map((line) => line.endsWith("\r") ? line.slice(0, -1) : line);
 }
 function gutterWidthFor(lines) {
   return String(Math.max(1, ...lines)).length;
-}
-function isControl(codePoint) {
-  return codePoint < 32 && codePoint !== 9 || codePoint >= 127 && codePoint < 160;
-}
-function sanitizeText(text3) {
-  let out = "";
-  for (const ch of text3) {
-    const codePoint = ch.codePointAt(0);
-    out += ch !== "\n" && isControl(codePoint) ? "�" : ch;
-  }
-  return out;
 }
 function layOut(line) {
   const displayColumn = new Array(line.length + 1);
@@ -8180,8 +8239,9 @@ function layOut(line) {
       text3 += " ".repeat(width);
       column += width;
     } else {
-      text3 += isControl(codePoint) ? "�" : line.slice(index, index + units);
-      column += 1;
+      const shown = isUnsafeCodePoint(codePoint) ? visibleEscape(codePoint) : codePoint === 91 && breaksLegacyCommand(text3) ? LEGACY_COMMAND_BRACKET : line.slice(index, index + units);
+      text3 += shown;
+      column += units === 2 ? 1 : shown.length;
     }
     index += units;
   }
@@ -8208,7 +8268,7 @@ function renderLineFrame(lineText, lineNumber, startColumn, endColumn, style) {
     end = Math.min(end - from, to - from) + lead.length;
   }
   const markers = style.marker.repeat(Math.max(1, end - start));
-  const label = style.label ? ` ${sanitizeText(style.label)}` : "";
+  const label = style.label ? ` ${terminalText(style.label)}` : "";
   const number3 = String(lineNumber).padStart(style.gutterWidth);
   const blank = " ".repeat(style.gutterWidth);
   const sourceRow = text3 === "" ? paintGutter(`${number3} |`) : `${paintGutter(`${number3} |`)} ${text3}`;
@@ -8226,6 +8286,7 @@ var TAB_STOP, identity, MAX_FRAME_WIDTH, FRAME_CONTEXT;
 var init_snippet = __esm({
   "src/report/snippet.ts"() {
     "use strict";
+    init_escape();
     TAB_STOP = 4;
     identity = (text3) => text3;
     MAX_FRAME_WIDTH = 160;
@@ -8248,13 +8309,13 @@ function makePalette(color) {
   };
 }
 function makeLineSource(ctx) {
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   return (file) => {
-    if (!cache.has(file)) {
+    if (!cache2.has(file)) {
       const source = ctx.readSource(file);
-      cache.set(file, source === void 0 ? void 0 : splitLines(source));
+      cache2.set(file, source === void 0 ? void 0 : splitLines(source));
     }
-    return cache.get(file);
+    return cache2.get(file);
   };
 }
 function plural(count, noun) {
@@ -8270,20 +8331,20 @@ function renderFinding(finding, linesOf, palette) {
     return lines && renderSpanFrameInLines(lines, span2, { gutterWidth, marker, label, paintGutter: palette.gutter, paintMarker });
   };
   const out = [
-    `${paintSeverity(`${finding.severity}[${finding.ruleId}]`)}${palette.bold(`: ${sanitizeText(finding.message)}`)}`,
-    `${indent2}${palette.gutter("-->")} ${sanitizeText(formatLocation(finding.primary))}`
+    `${paintSeverity(`${finding.severity}[${terminalText(finding.ruleId)}]`)}${palette.bold(`: ${terminalText(finding.message)}`)}`,
+    `${indent2}${palette.gutter("-->")} ${terminalText(formatLocation(finding.primary))}`
   ];
   out.push(...frameFor(finding.primary, "^", void 0, paintSeverity) ?? []);
   for (const { span: span2, label } of finding.related) {
     const frame = frameFor(span2, "-", label, palette.gutter);
     if (frame) {
-      out.push(`${indent2}${palette.gutter(":::")} ${sanitizeText(formatLocation(span2))}`, ...frame);
+      out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}`, ...frame);
     } else {
-      const suffix = label ? ` (${sanitizeText(label)})` : "";
-      out.push(`${indent2}${palette.gutter(":::")} ${sanitizeText(formatLocation(span2))}${suffix}`);
+      const suffix = label ? ` (${terminalText(label)})` : "";
+      out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}${suffix}`);
     }
   }
-  if (finding.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${finding.docsUrl}`);
+  if (finding.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${terminalText(finding.docsUrl)}`);
   return out;
 }
 function renderSummary(report, palette) {
@@ -8311,6 +8372,7 @@ var SEVERITY_SGR, GUTTER_SGR, BOLD_SGR, SUCCESS_SGR;
 var init_stylish = __esm({
   "src/report/formatters/stylish.ts"() {
     "use strict";
+    init_escape();
     init_snippet();
     init_formatters();
     SEVERITY_SGR = { error: "1;31", warning: "1;33", info: "1;36" };
@@ -8326,12 +8388,13 @@ __export(json_exports, {
   format: () => format2
 });
 function format2(report, _ctx) {
-  return `${JSON.stringify(report, null, 2)}
+  return `${jsonText(report)}
 `;
 }
 var init_json = __esm({
   "src/report/formatters/json.ts"() {
     "use strict";
+    init_escape();
   }
 });
 
@@ -8452,13 +8515,14 @@ function toSarif(report) {
   };
 }
 function format3(report, _ctx) {
-  return `${JSON.stringify(toSarif(report), null, 2)}
+  return `${jsonText(toSarif(report))}
 `;
 }
 var SARIF_SCHEMA_URI, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, DIAGNOSTIC_CATEGORY, URI_SAFE;
 var init_sarif = __esm({
   "src/report/formatters/sarif.ts"() {
     "use strict";
+    init_escape();
     SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
     INFORMATION_URI = "https://github.com/cfglint/cfglint";
     FINGERPRINT_KEY = "cfglint/v1";
@@ -8472,34 +8536,26 @@ var init_sarif = __esm({
 // src/report/formatters/github.ts
 var github_exports = {};
 __export(github_exports, {
-  escapeData: () => escapeData,
-  escapeProperty: () => escapeProperty,
   format: () => format4
 });
-function escapeData(text3) {
-  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(text3) {
-  return escapeData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
 function toRepoPath(file) {
   return file.replace(/\\/g, "/");
 }
 function annotation(finding) {
   const { primary } = finding;
   const properties = [
-    `file=${escapeProperty(toRepoPath(primary.file))}`,
+    `file=${escapeCommandProperty(toRepoPath(primary.file))}`,
     `line=${primary.start.line}`,
     `col=${primary.start.column}`,
     `endLine=${primary.end.line}`,
     `endColumn=${primary.end.column}`,
-    `title=${escapeProperty(finding.ruleId)}`
+    `title=${escapeCommandProperty(finding.ruleId)}`
   ].join(",");
   const related = finding.related.map(
     ({ span: span2, label }) => `
 ${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`
   );
-  return `::${COMMAND[finding.severity]} ${properties}::${escapeData(finding.message + related.join(""))}`;
+  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join(""))}`;
 }
 function format4(report, _ctx) {
   return sortFindings(report.findings).map((finding) => `${annotation(finding)}
@@ -8509,6 +8565,7 @@ var COMMAND;
 var init_github = __esm({
   "src/report/formatters/github.ts"() {
     "use strict";
+    init_escape();
     init_formatters();
     COMMAND = { error: "error", warning: "warning", info: "notice" };
   }
@@ -8559,8 +8616,8 @@ function isTomcatListener(listener) {
 function connectorFor(listener) {
   return isTomcatListener(listener) ? listener.connector : void 0;
 }
-function tomcatHas(version, firsts, unknown2) {
-  if (version.kind === "unknown") return unknown2;
+function tomcatHas(version, firsts, unknown3) {
+  if (version.kind === "unknown") return unknown3;
   const line = version.minor !== void 0 ? `${version.major}.${version.minor}` : Object.keys(firsts).filter((key) => key.split(".")[0] === String(version.major)).sort().pop() ?? "";
   const first = firsts[line] ?? firsts[String(version.major)];
   if (first !== void 0) return version.patch === void 0 || version.patch >= first;
@@ -8829,6 +8886,15 @@ var init_gunicorn_settings = __esm({
   }
 });
 
+// src/model/uvicorn.ts
+var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
+var init_uvicorn = __esm({
+  "src/model/uvicorn.ts"() {
+    "use strict";
+    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
+  }
+});
+
 // src/model/launch.ts
 function mountedSource(launch, path) {
   let best;
@@ -8842,6 +8908,25 @@ function mountedSource(launch, path) {
 }
 function knownValue(arg) {
   return arg && !arg.unresolved ? arg.value : void 0;
+}
+function optionValues(launch, long, short = []) {
+  const found = [];
+  const argv = launch.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const text3 = argv[i].value;
+    if (text3 === "--") break;
+    const separate = [...long, ...short].includes(text3);
+    if (separate) {
+      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
+      i++;
+      continue;
+    }
+    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
+    if (glued === void 0) continue;
+    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
+    found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
+  }
+  return found;
 }
 var init_launch = __esm({
   "src/model/launch.ts"() {
@@ -10569,9 +10654,9 @@ function sliceArg(raw, from, to = raw.value.length) {
   const end = offsets.length > 0 ? Math.max(...offsets) + 1 : start;
   return { ...raw, value: raw.value.slice(from, to), offsets, start, end };
 }
-function lookupIn(values, missing) {
+function lookupIn(values2, missing) {
   return (name2) => {
-    const found = values.get(name2);
+    const found = values2.get(name2);
     if (found) return found.unresolved.length > 0 ? "unknown" : { value: found.value };
     return typeof missing === "function" ? missing(name2) : missing;
   };
@@ -15000,10 +15085,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep8, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep8?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15017,7 +15102,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep8) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15041,7 +15126,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15057,7 +15142,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15148,7 +15233,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep8 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15162,13 +15247,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep6 + cb;
-              sep6 = "";
+                comment2 += sep8 + cb;
+              sep8 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep6 += source;
+                sep8 += source;
               hasSpace = true;
               break;
             default:
@@ -15211,18 +15296,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep8, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep8?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep8 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15276,8 +15361,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap3 && !sep8 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15289,7 +15374,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15300,8 +15385,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+              if (sep8)
+                for (const st of sep8) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15318,7 +15403,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -15498,7 +15583,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep8 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -15515,24 +15600,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent2.slice(trimIndent) + content2;
-          sep6 = "\n";
+          value += sep8 + indent2.slice(trimIndent) + content2;
+          sep8 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent2.slice(trimIndent) + content2;
-          sep6 = "\n";
+          if (sep8 === " ")
+            sep8 = "\n";
+          else if (!prevMoreIndented && sep8 === "\n")
+            sep8 = "\n\n";
+          value += sep8 + indent2.slice(trimIndent) + content2;
+          sep8 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep6 === "\n")
+          if (sep8 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep8 = "\n";
         } else {
-          value += sep6 + content2;
-          sep6 = " ";
+          value += sep8 + content2;
+          sep8 = " ";
           prevMoreIndented = false;
         }
       }
@@ -15715,25 +15800,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let sep8 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep8 === "\n")
+            res += sep8;
           else
-            sep6 = "\n";
+            sep8 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep8 + lm;
+          sep8 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep8 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -16543,14 +16628,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep8, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep8)
+        for (const st of sep8)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -17717,18 +17802,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep8;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep8 = scalar.end;
+            sep8.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep8 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep8 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -17881,15 +17966,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep8 = it.sep;
+                  sep8.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep8 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18083,13 +18168,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep8 = fc.end.splice(1, fc.end.length);
+            sep8.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep8 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -18447,22 +18532,22 @@ function parseYamlText(source) {
   }
   return { documents, problems };
 }
-function resolve(node, document) {
+function resolve2(node, document) {
   if ((0, import_yaml.isAlias)(node)) return node.resolve(document) ?? void 0;
   return node ?? void 0;
 }
 function pairOf(map, key, document, depth = 0) {
-  const node = resolve(map, document);
+  const node = resolve2(map, document);
   if (!(0, import_yaml.isMap)(node) || depth > 8) return void 0;
   let found;
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
-    if (String(item.key.value) === key) found = { key: item.key, value: resolve(item.value, document) };
+    if (String(item.key.value) === key) found = { key: item.key, value: resolve2(item.value, document) };
   }
   if (found) return found;
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key) || item.key.value !== "<<") continue;
-    const merged = resolve(item.value, document);
+    const merged = resolve2(item.value, document);
     const sources = (0, import_yaml.isSeq)(merged) ? merged.items : [merged];
     for (const source of sources) {
       const inner = pairOf(source, key, document, depth + 1);
@@ -18475,25 +18560,25 @@ function valueOf(map, key, document) {
   return pairOf(map, key, document)?.value;
 }
 function entriesOf(map, document, depth = 0) {
-  const node = resolve(map, document);
+  const node = resolve2(map, document);
   if (!(0, import_yaml.isMap)(node) || depth > 8) return [];
   const own = [];
   const merged = [];
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
     if (item.key.value === "<<") {
-      const target = resolve(item.value, document);
+      const target = resolve2(item.value, document);
       for (const source of (0, import_yaml.isSeq)(target) ? target.items : [target]) merged.push(...entriesOf(source, document, depth + 1));
       continue;
     }
-    own.push({ key: String(item.key.value), keyNode: item.key, value: resolve(item.value, document) });
+    own.push({ key: String(item.key.value), keyNode: item.key, value: resolve2(item.value, document) });
   }
   return [...merged.filter((entry) => !own.some((mine) => mine.key === entry.key)), ...own];
 }
 function itemsOf(seq, document) {
-  const node = resolve(seq, document);
+  const node = resolve2(seq, document);
   if (!(0, import_yaml.isSeq)(node)) return [];
-  return node.items.map((item) => resolve(item, document)).filter((item) => item !== void 0);
+  return node.items.map((item) => resolve2(item, document)).filter((item) => item !== void 0);
 }
 function isNull(node) {
   return node === void 0 || (0, import_yaml.isScalar)(node) && node.value === null;
@@ -18612,7 +18697,7 @@ function trimmedSpan(source, node) {
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath6.dirname(path);
+  const dir = nodePath7.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!(0, import_yaml.isMap)(root)) continue;
@@ -18635,12 +18720,12 @@ function parseCompose(source, path) {
       };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath6.resolve(dir, build.value, "Dockerfile"), context: nodePath6.resolve(dir, build.value) };
+        service.build = { dockerfile: nodePath7.resolve(dir, build.value, "Dockerfile"), context: nodePath7.resolve(dir, build.value) };
       } else if ((0, import_yaml.isMap)(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath6.resolve(dir, context, dockerfile), context: nodePath6.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = { dockerfile: nodePath7.resolve(dir, context, dockerfile), context: nodePath7.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -18648,7 +18733,7 @@ function parseCompose(source, path) {
       for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath6.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath7.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -18706,8 +18791,8 @@ function mounts(source, node, document, dir) {
       [from, to] = parts;
     }
     if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
-    const display = nodePath6.posix.normalize(nodePath6.posix.join(nodePath6.posix.dirname(source.file), from));
-    found.push({ source: nodePath6.resolve(dir, from), display, target: nodePath6.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+    const display = nodePath7.posix.normalize(nodePath7.posix.join(nodePath7.posix.dirname(source.file), from));
+    found.push({ source: nodePath7.resolve(dir, from), display, target: nodePath7.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -18751,11 +18836,11 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath6;
+var nodePath7;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath6 = __toESM(require("path"));
+    nodePath7 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -18774,7 +18859,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim = (from, to) => {
-    const target = nodePath7.posix.normalize(from).replace(/(.)\/+$/, "$1");
+    const target = nodePath8.posix.normalize(from).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -18793,7 +18878,7 @@ function placedFiles(input) {
   for (const path of input.dockerfiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath7.dirname(path)]);
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath8.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
@@ -18804,7 +18889,7 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath7.dirname(file); !directories.has(dir) && dir !== nodePath7.dirname(dir); dir = nodePath7.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath8.dirname(file); !directories.has(dir) && dir !== nodePath8.dirname(dir); dir = nodePath8.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
@@ -18813,11 +18898,11 @@ function copiedFiles(text3, context, kindOf) {
   for (const copy of copyInstructions(text3)) {
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from = nodePath7.resolve(context, source);
-      if (from !== context && !from.startsWith(context + nodePath7.sep)) continue;
+      const from = nodePath8.resolve(context, source);
+      if (from !== context && !from.startsWith(context + nodePath8.sep)) continue;
       const kind = kindOf(from);
-      const target = kind === "file" && destinationIsDirectory ? nodePath7.posix.join(copy.destination, nodePath7.basename(from)) : copy.destination;
-      if (kind !== void 0) copied.push({ source: from, target: nodePath7.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const target = kind === "file" && destinationIsDirectory ? nodePath8.posix.join(copy.destination, nodePath8.basename(from)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from, target: nodePath8.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -18867,11 +18952,11 @@ function copyInstructions(text3) {
   }
   return found;
 }
-var nodePath7;
+var nodePath8;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath7 = __toESM(require("path"));
+    nodePath8 = __toESM(require("path"));
     init_text();
     init_compose();
   }
@@ -19144,7 +19229,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath8.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath9.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -19167,11 +19252,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath8;
+var nodePath9;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath8 = __toESM(require("path"));
+    nodePath9 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -19191,7 +19276,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath9.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath10.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -19244,7 +19329,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath9.posix.join(cwd.value, target.value);
+        const joined = nodePath10.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -19452,11 +19537,11 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath9, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath10, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath9 = __toESM(require("path"));
+    nodePath10 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -19621,9 +19706,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath10.basename(path);
+  const base = nodePath11.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath10.basename(nodePath10.dirname(path));
+  const dir = nodePath11.basename(nodePath11.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -19646,7 +19731,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath10.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath11.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -19660,11 +19745,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath10, UNIT_SUFFIX;
+var nodePath11, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath11 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -19979,14 +20064,14 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const built = /* @__PURE__ */ new Set();
   for (const { compose, service } of projectServices(composeFiles)) {
     const scope = {
-      project: nodePath11.posix.dirname(compose.source.file),
+      project: nodePath12.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-    const displayDir = nodePath11.posix.dirname(compose.source.file);
-    const display = (path) => nodePath11.posix.normalize(nodePath11.posix.join(displayDir, nodePath11.relative(nodePath11.dirname(compose.path), path).split(nodePath11.sep).join("/")));
+    const displayDir = nodePath12.posix.dirname(compose.source.file);
+    const display = (path) => nodePath12.posix.normalize(nodePath12.posix.join(displayDir, nodePath12.relative(nodePath12.dirname(compose.path), path).split(nodePath12.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
     containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
     if (dockerfile) built.add(dockerfile);
@@ -20042,7 +20127,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath11.dirname(path), treeKind, (copied) => nodePath11.posix.normalize(nodePath11.posix.join(nodePath11.posix.dirname(dockerfile.source.file), nodePath11.relative(nodePath11.dirname(path), copied).split(nodePath11.sep).join("/")))),
+      mounts: imageFiles(dockerfile, nodePath12.dirname(path), treeKind, (copied) => nodePath12.posix.normalize(nodePath12.posix.join(nodePath12.posix.dirname(dockerfile.source.file), nodePath12.relative(nodePath12.dirname(path), copied).split(nodePath12.sep).join("/")))),
       passThrough,
       problems
     });
@@ -20053,12 +20138,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath11.dirname(file.path);
+    const directory = nodePath12.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath11.basename(file.path);
+    const name2 = (file) => nodePath12.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -20107,7 +20192,7 @@ function mergeService(base, overlay) {
   };
 }
 function envFileValues(source) {
-  const values = /* @__PURE__ */ new Map();
+  const values2 = /* @__PURE__ */ new Map();
   const text3 = source.text;
   for (let lineStart = 0; lineStart < text3.length; ) {
     let lineEnd = text3.indexOf("\n", lineStart);
@@ -20118,7 +20203,7 @@ function envFileValues(source) {
       const [, name2, written] = match;
       const nameStart = lineStart + line.indexOf(name2);
       if (written === void 0) {
-        values.set(name2, { ...literalArg(source, nameStart, nameStart + name2.length, name2), unresolved: [`$${name2}`] });
+        values2.set(name2, { ...literalArg(source, nameStart, nameStart + name2.length, name2), unresolved: [`$${name2}`] });
       } else {
         const valueStart = lineStart + line.indexOf("=", nameStart - lineStart) + 1;
         const trimmed = written.trim();
@@ -20128,12 +20213,12 @@ function envFileValues(source) {
         const value = quote && closing > 0 ? trimmed.slice(1, closing) : trimmed.replace(/\s+#.*$/, "");
         const start = quote && closing > 0 ? offset + 1 : offset;
         const raw = literalArg(source, start, start + value.length, value);
-        values.set(name2, quote !== "'" && /\$\{?[A-Za-z_]/.test(value) ? { ...raw, unresolved: [value] } : raw);
+        values2.set(name2, quote !== "'" && /\$\{?[A-Za-z_]/.test(value) ? { ...raw, unresolved: [value] } : raw);
       }
     }
     lineStart = lineEnd + 1;
   }
-  return values;
+  return values2;
 }
 function imageFiles(dockerfile, context, treeKind, display) {
   return copiedFiles(dockerfile.source.text, context, treeKind).map((copied) => ({
@@ -20143,11 +20228,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath11, BASE_FILE, OVERRIDE_FILE;
+var nodePath12, BASE_FILE, OVERRIDE_FILE;
 var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_placed_files();
     init_dockerfile();
     init_assemble();
@@ -20433,7 +20518,7 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath12.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath13.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
   guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -20467,11 +20552,11 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath12, RUNS_ITS_ARGUMENTS;
+var nodePath13, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_compose();
     init_placed_files();
     init_dockerfile();
@@ -22081,10 +22166,10 @@ var init_dist = __esm({
       get node() {
         if (!this.buffer)
           return this._tree;
-        let cache = this.bufferNode, result = null, depth = 0;
-        if (cache && cache.context == this.buffer) {
+        let cache2 = this.bufferNode, result = null, depth = 0;
+        if (cache2 && cache2.context == this.buffer) {
           scan: for (let index = this.index, d = this.stack.length; d >= 0; ) {
-            for (let c = cache; c; c = c._parent)
+            for (let c = cache2; c; c = c._parent)
               if (c.index == index) {
                 if (index == this.index)
                   return c;
@@ -23969,17 +24054,17 @@ var init_dist2 = __esm({
       @internal
       */
       parseDialect(dialect) {
-        let values = Object.keys(this.dialects), flags = values.map(() => false);
+        let values2 = Object.keys(this.dialects), flags = values2.map(() => false);
         if (dialect)
           for (let part2 of dialect.split(" ")) {
-            let id2 = values.indexOf(part2);
+            let id2 = values2.indexOf(part2);
             if (id2 >= 0)
               flags[id2] = true;
           }
         let disabled = null;
-        for (let i = 0; i < values.length; i++)
+        for (let i = 0; i < values2.length; i++)
           if (!flags[i]) {
-            for (let j = this.dialects[values[i]], id2; (id2 = this.data[j++]) != 65535; )
+            for (let j = this.dialects[values2[i]], id2; (id2 = this.data[j++]) != 65535; )
               (disabled || (disabled = new Uint8Array(this.maxTerm + 1)))[id2] = 1;
           }
         return new Dialect(dialect, flags, disabled);
@@ -24989,8 +25074,8 @@ function readPythonModule(text3) {
   return module2;
 }
 function shorten(text3) {
-  const oneLine2 = text3.replace(/\s+/g, " ");
-  return oneLine2.length > 40 ? `${oneLine2.slice(0, 39)}…` : oneLine2;
+  const oneLine = text3.replace(/\s+/g, " ");
+  return oneLine.length > 40 ? `${oneLine.slice(0, 39)}…` : oneLine;
 }
 function children(node) {
   const list = [];
@@ -25101,7 +25186,7 @@ function binary(a, op, b, from, to) {
     }
     return { known: true, value, from, to };
   };
-  const unknown2 = (reason) => ({ known: false, reason });
+  const unknown3 = (reason) => ({ known: false, reason });
   const x = numeric(a.value);
   const y = numeric(b.value);
   if (x && y) {
@@ -25115,13 +25200,13 @@ function binary(a, op, b, from, to) {
       case "*":
         return result({ type, value: x.value * y.value });
       case "/":
-        return y.value === 0 ? unknown2("a division by zero") : result({ type: "float", value: x.value / y.value });
+        return y.value === 0 ? unknown3("a division by zero") : result({ type: "float", value: x.value / y.value });
       case "//":
-        return y.value === 0 ? unknown2("a division by zero") : result({ type, value: Math.floor(x.value / y.value) });
+        return y.value === 0 ? unknown3("a division by zero") : result({ type, value: Math.floor(x.value / y.value) });
       case "%":
-        return y.value === 0 ? unknown2("a division by zero") : result({ type, value: x.value - y.value * Math.floor(x.value / y.value) });
+        return y.value === 0 ? unknown3("a division by zero") : result({ type, value: x.value - y.value * Math.floor(x.value / y.value) });
       case "**":
-        if (ints && y.value < 0) return x.value === 0 ? unknown2("a division by zero") : result({ type: "float", value: x.value ** y.value });
+        if (ints && y.value < 0) return x.value === 0 ? unknown3("a division by zero") : result({ type: "float", value: x.value ** y.value });
         return result({ type, value: x.value ** y.value });
     }
     if (ints && Math.abs(x.value) <= 2147483647 && Math.abs(y.value) <= 2147483647) {
@@ -25133,12 +25218,12 @@ function binary(a, op, b, from, to) {
         case "^":
           return result({ type: "int", value: x.value ^ y.value });
         case "<<":
-          return y.value < 0 || y.value > 31 ? unknown2("a shift this reader does not compute") : result({ type: "int", value: x.value * 2 ** y.value });
+          return y.value < 0 || y.value > 31 ? unknown3("a shift this reader does not compute") : result({ type: "int", value: x.value * 2 ** y.value });
         case ">>":
-          return y.value < 0 ? unknown2("a negative shift") : result({ type: "int", value: Math.floor(x.value / 2 ** y.value) });
+          return y.value < 0 ? unknown3("a negative shift") : result({ type: "int", value: Math.floor(x.value / 2 ** y.value) });
       }
     }
-    return unknown2(`"${op}" is not evaluated`);
+    return unknown3(`"${op}" is not evaluated`);
   }
   const av = a.value;
   const bv = b.value;
@@ -25154,7 +25239,7 @@ function binary(a, op, b, from, to) {
       }
     }
   }
-  return unknown2(`"${op}" between a ${av.type} and a ${bv.type}`);
+  return unknown3(`"${op}" between a ${av.type} and a ${bv.type}`);
 }
 function collectLoads(script, text3, loaded) {
   const slice = (node) => text3.slice(node.from, node.to);
@@ -25844,15 +25929,15 @@ __export(gunicorn_exports, {
 });
 function readGunicorn(files, launches, context) {
   const output = { ...emptyOutput(), backends: [] };
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   const read = (absolute, linked) => {
-    if (cache.has(absolute)) {
-      const known2 = cache.get(absolute);
+    if (cache2.has(absolute)) {
+      const known2 = cache2.get(absolute);
       if (known2 && linked) known2.config.looksLikeConfig = true;
       return known2;
     }
     const file = readConfigFile(absolute, linked, context, output);
-    cache.set(absolute, file);
+    cache2.set(absolute, file);
     return file;
   };
   const linkedFiles = /* @__PURE__ */ new Set();
@@ -25914,7 +25999,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath13.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath14.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -25952,7 +26037,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath13.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath13.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath14.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath14.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -25962,8 +26047,8 @@ function mountedConfig(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath13.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath13.posix.isAbsolute(directory) ? nodePath13.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath13.posix.normalize(serverPath));
+  const serverPath = nodePath14.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath14.posix.isAbsolute(directory) ? nodePath14.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath14.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -25973,18 +26058,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath13.dirname(absolute) : void 0;
+  return absolute ? nodePath14.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath13.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath13.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath13.posix.isAbsolute(joined)) {
-    const direct = nodePath13.join(launchDir, joined);
+  const joined = nodePath14.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath14.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath14.posix.isAbsolute(joined)) {
+    const direct = nodePath14.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath13.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath14.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -25992,7 +26077,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath13.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath14.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -26000,7 +26085,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath13.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath14.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -26080,13 +26165,13 @@ function entryFromBinding(binding, spec, source) {
   }
   return { items: [{ converted, text: text3, span: span2 }], text: text3, span: span2 };
 }
-function resolve4(name2, layers, defaults) {
+function resolve5(name2, layers, defaults) {
   for (const layer of [...layers].reverse()) {
     const entry = layer.entries.get(name2);
     if (entry) return { items: entry.items, text: entry.text, source: { kind: "file", span: entry.span } };
     if (layer.allUnknown) {
-      const unknown2 = layer.allUnknown;
-      return { items: [{ converted: { ok: false, reason: unknown2.reason }, text: unknown2.text, span: unknown2.span }], text: unknown2.text, source: { kind: "file", span: unknown2.span } };
+      const unknown3 = layer.allUnknown;
+      return { items: [{ converted: { ok: false, reason: unknown3.reason }, text: unknown3.text, span: unknown3.span }], text: unknown3.text, source: { kind: "file", span: unknown3.span } };
     }
   }
   return defaults(name2);
@@ -26101,7 +26186,7 @@ function buildBackend(input) {
   if (input.cli) layers.push(input.cli);
   const defaults = (name2) => defaultOf(name2, input.env, input.launch !== void 0, input.externalEnv === true);
   const resolved = /* @__PURE__ */ new Map();
-  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve4(name2, layers, defaults));
+  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve5(name2, layers, defaults));
   const settings = /* @__PURE__ */ new Map();
   const single = (name2) => {
     const r = resolved.get(name2);
@@ -26165,14 +26250,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath13.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath14.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath13.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath14.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath13.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath13.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath14.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath14.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -26227,9 +26312,9 @@ function effectiveWorker(uri, threads) {
     tornado: "tornado",
     "gunicorn.workers.gtornado.TornadoWorker": "tornado",
     "uvicorn.workers.UvicornWorker": "uvicorn",
-    "uvicorn.workers.UvicornH11Worker": "uvicorn",
+    "uvicorn.workers.UvicornH11Worker": "uvicorn_h11",
     "uvicorn_worker.UvicornWorker": "uvicorn",
-    "uvicorn_worker.UvicornH11Worker": "uvicorn"
+    "uvicorn_worker.UvicornH11Worker": "uvicorn_h11"
   };
   return kinds[name2] ?? "custom";
 }
@@ -26248,6 +26333,7 @@ function keepAliveOf(kind, keepalive) {
       if (seconds === 0) return { kind: "closesAfterResponse", reason: `keepalive = 0 turns keep-alive off in the ${kind} worker (20.1.0 workers/gthread.py:318, base_async.py:105)` };
       return { kind: "idleTimeout", timeout: keepalive };
     case "uvicorn":
+    case "uvicorn_h11":
       return { kind: "idleTimeout", timeout: keepalive };
     case "tornado":
       if (seconds === 0) return { kind: "closesAfterResponse", reason: "keepalive = 0 turns keep-alive off in the tornado worker (20.1.0 workers/gtornado.py:168)" };
@@ -26276,11 +26362,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath13, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath14, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_text();
@@ -26481,19 +26567,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath14.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath15.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath14.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath14.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath15.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath15.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath14.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath14.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath15.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath15.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -26554,11 +26640,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath14, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath15, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_magic();
@@ -26910,11 +26996,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath15, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath16, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_expand2();
@@ -27240,7 +27326,7 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath15.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath16.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
         const mapped = substituteMagic(source.text, this.magic);
@@ -27454,7 +27540,7 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       diagnostics.push(...instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath16.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath17.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
@@ -27471,7 +27557,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     diagnostics.push(...instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath16.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath17.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   output.diagnostics.push(...diagnostics);
@@ -27509,11 +27595,11 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath16, TreeFiles;
+var nodePath17, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_launch();
     init_text();
     init_types();
@@ -27558,11 +27644,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from, main) => {
-            const mounted = nodePath16.isAbsolute(name2) ? mountedSource(launch, nodePath16.normalize(name2)) : void 0;
+            const mounted = nodePath17.isAbsolute(name2) ? mountedSource(launch, nodePath17.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath16.isAbsolute(name2) && workingDirectory && nodePath16.isAbsolute(workingDirectory) ? nodePath16.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath16.normalize(serverName2)) : void 0;
+            const serverName2 = !nodePath17.isAbsolute(name2) && workingDirectory && nodePath17.isAbsolute(workingDirectory) ? nodePath17.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath17.normalize(serverName2)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
           },
@@ -27575,15 +27661,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath16.isAbsolute(name2)) {
-          const normal = nodePath16.normalize(name2);
+        if (nodePath17.isAbsolute(name2)) {
+          const normal = nodePath17.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath16.join(nodePath16.dirname(file), name2);
+          const candidate = nodePath17.join(nodePath17.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -27594,14 +27680,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath16.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath17.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath16.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath17.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath16.dirname(launchPath).split("/"), nodePath16.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath17.dirname(launchPath).split("/"), nodePath17.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -27609,6 +27695,248 @@ var init_uwsgi = __esm({
         if (best.length > 1) return { ambiguous: best.map((entry) => entry.file) };
         return scored[0].file;
       }
+    };
+  }
+});
+
+// src/readers/uvicorn/command-line.ts
+function parameterOfEnvironment(variable) {
+  if (!variable.startsWith("UVICORN_")) return void 0;
+  const parameter = variable.slice("UVICORN_".length).toLowerCase();
+  return Object.values(OPTIONS).some((spec) => spec.parameter === parameter && !spec.flag) ? parameter : void 0;
+}
+function readUvicornCommandLine(args) {
+  const result = { options: [], positionals: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const text3 = arg.value;
+    if (arg.unresolved) {
+      if (!result.openEnded && arg.unresolved.some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))) result.openEnded = { arg, index: result.options.length };
+      else result.positionals.push(arg);
+      continue;
+    }
+    if (text3 === "--") {
+      result.positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!text3.startsWith("-") || text3 === "-") {
+      result.positionals.push(arg);
+      continue;
+    }
+    const equals = text3.indexOf("=");
+    const name2 = equals === -1 ? text3 : text3.slice(0, equals);
+    const spec = OPTIONS[name2];
+    if (!spec) return { ...result, error: { message: `No such option: ${name2}`, arg } };
+    if (spec.flag) {
+      if (equals !== -1) return { ...result, error: { message: `Option '${name2}' does not take a value.`, arg } };
+      result.options.push({ parameter: spec.parameter, option: arg });
+      continue;
+    }
+    if (equals !== -1) {
+      result.options.push({ parameter: spec.parameter, option: arg, value: { text: text3.slice(equals + 1), span: valuePart(arg, equals + 1) } });
+      continue;
+    }
+    const next = args[i + 1];
+    if (!next) return { ...result, error: { message: `Option '${name2}' requires an argument.`, arg } };
+    result.options.push({ parameter: spec.parameter, option: arg, value: { text: next.value, span: next.span, unresolved: next.unresolved } });
+    i++;
+  }
+  if (!result.error && result.positionals.length > 1 && !result.positionals[1].unresolved) {
+    result.error = { message: `Got unexpected extra argument (${result.positionals[1].value})`, arg: result.positionals[1] };
+  }
+  return result;
+}
+function valuePart(arg, from) {
+  const span2 = arg.span;
+  const width = span2.end.offset - span2.start.offset;
+  if (span2.start.line !== span2.end.line) return span2;
+  const shift = width === arg.value.length ? 0 : width === arg.value.length + 2 ? 1 : void 0;
+  if (shift === void 0) return span2;
+  const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
+  return { file: span2.file, start: at(from), end: at(arg.value.length) };
+}
+var OPTIONS;
+var init_command_line2 = __esm({
+  "src/readers/uvicorn/command-line.ts"() {
+    "use strict";
+    OPTIONS = {};
+    for (const name2 of [
+      "host",
+      "port",
+      "uds",
+      "fd",
+      "reload-delay",
+      "workers",
+      "loop",
+      "http",
+      "ws",
+      "ws-max-size",
+      "ws-max-queue",
+      "ws-ping-interval",
+      "ws-ping-timeout",
+      "ws-per-message-deflate",
+      "lifespan",
+      "interface",
+      "env-file",
+      "log-config",
+      "log-level",
+      "forwarded-allow-ips",
+      "root-path",
+      "limit-concurrency",
+      "backlog",
+      "limit-max-requests",
+      "timeout-keep-alive",
+      "timeout-graceful-shutdown",
+      "ssl-keyfile",
+      "ssl-certfile",
+      "ssl-keyfile-password",
+      "ssl-version",
+      "ssl-cert-reqs",
+      "ssl-ca-certs",
+      "ssl-ciphers",
+      "app-dir",
+      "h11-max-incomplete-event-size"
+    ]) OPTIONS[`--${name2}`] = { parameter: name2.replace(/-/g, "_") };
+    OPTIONS["--reload-dir"] = { parameter: "reload_dirs" };
+    OPTIONS["--reload-include"] = { parameter: "reload_includes" };
+    OPTIONS["--reload-exclude"] = { parameter: "reload_excludes" };
+    OPTIONS["--header"] = { parameter: "headers" };
+    for (const name2 of ["reload", "factory", "debug", "version", "help"]) OPTIONS[`--${name2}`] = { parameter: name2, flag: true };
+    for (const name2 of ["access-log", "use-colors", "proxy-headers", "server-header", "date-header"]) {
+      OPTIONS[`--${name2}`] = { parameter: name2.replace(/-/g, "_"), flag: true };
+      OPTIONS[`--no-${name2}`] = { parameter: name2.replace(/-/g, "_"), flag: true };
+    }
+  }
+});
+
+// src/readers/uvicorn/index.ts
+var uvicorn_exports = {};
+__export(uvicorn_exports, {
+  readUvicorn: () => readUvicorn
+});
+function readUvicorn(launches) {
+  const output = { ...emptyOutput(), backends: [] };
+  for (const launch of launches) {
+    if (launch.program !== "uvicorn") continue;
+    try {
+      output.backends.push(backendForLaunch2(launch));
+    } catch (error) {
+      output.diagnostics.push(internalProblem2(launch.span, error));
+    }
+  }
+  return output;
+}
+function internalProblem2(span2, error) {
+  return {
+    ruleId: "internal-error",
+    message: `The uvicorn reader failed here and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
+    primary: span2,
+    related: []
+  };
+}
+function backendForLaunch2(launch) {
+  const parsed = readUvicornCommandLine(launch.argv.slice(1));
+  const settings = /* @__PURE__ */ new Map();
+  for (const [name2, spec] of Object.entries(SETTINGS2)) settings.set(name2, resolveSetting(name2, spec, parsed, launch));
+  const backend = {
+    kind: "uvicorn",
+    name: launch.service ?? launch.file,
+    file: launch.file,
+    listeners: [],
+    settings,
+    launch,
+    launchedBy: [launch],
+    httpParser: settings.get("http").value === "h11" ? "h11" : settings.get("http").value === "httptools" ? "httptools" : void 0
+  };
+  const keepAlive = { kind: "idleTimeout", timeout: settings.get("timeout_keep_alive") };
+  const https = ["ssl_certfile", "ssl_keyfile"].some((name2) => settings.get(name2).source.kind === "file");
+  const { address, option, span: span2 } = addressOf(settings, launch);
+  backend.listeners.push({ backend, address, protocol: https ? "https" : "http", option, span: span2, keepAlive });
+  for (const [name2, setting] of settings) if (setting.source.kind === "default" && SETTINGS2[name2].default.value === void 0) settings.delete(name2);
+  return backend;
+}
+function resolveSetting(name2, spec, parsed, launch) {
+  if (parsed.error) {
+    const reason = `uvicorn rejects the command line (${parsed.error.message})`;
+    return { name: name2, value: void 0, text: reason, unit: spec.unit, source: { kind: "file", span: parsed.error.arg.span } };
+  }
+  const given = parsed.options.filter((option) => option.parameter === name2 && option.value);
+  const last = given[given.length - 1];
+  if (last?.value) {
+    const overridable = parsed.openEnded !== void 0 && parsed.options.indexOf(last) < parsed.openEnded.index;
+    const value = overridable || last.value.unresolved ? void 0 : convert(spec, last.value.text);
+    return { name: name2, value, text: last.value.text, unit: spec.unit, source: { kind: "file", span: last.value.span } };
+  }
+  if (parsed.openEnded) {
+    return { name: name2, value: void 0, text: parsed.openEnded.arg.value, unit: spec.unit, source: { kind: "file", span: parsed.openEnded.arg.span } };
+  }
+  const variable = `UVICORN_${name2.toUpperCase()}`;
+  const fromEnv = parameterOfEnvironment(variable) ? launch.env.get(variable) : void 0;
+  if (fromEnv && fromEnv.value !== "") {
+    const value = fromEnv.unresolved ? void 0 : convert(spec, fromEnv.value);
+    return { name: name2, value, text: fromEnv.value, unit: spec.unit, source: { kind: "file", span: fromEnv.span } };
+  }
+  const source = { kind: "default", reference: spec.default.reference, note: spec.default.note };
+  if ((name2 === "host" || name2 === "port") && launch.externalEnv.length > 0) {
+    return { name: name2, value: void 0, text: spec.default.text, unit: spec.unit, source: { ...source, note: `unless ${variable} comes from an environment file outside the tree` } };
+  }
+  return { name: name2, value: spec.default.value, text: spec.default.text, unit: spec.unit, source };
+}
+function convert(spec, text3) {
+  if (!spec.integer) return text3;
+  const number3 = pythonIntBase10(text3);
+  return number3 === void 0 ? void 0 : number3 * (spec.scale ?? 1);
+}
+function addressOf(settings, launch) {
+  const fd = settings.get("fd");
+  const uds = settings.get("uds");
+  const spanOf2 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
+  const given = (setting) => setting.source.kind === "file";
+  if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf2(fd) };
+  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf2(fd) };
+  if (given(uds)) {
+    if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
+    const directory = knownValue(launch.workingDirectory);
+    const path = nodePath18.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath18.posix.isAbsolute(directory) ? uds.value : nodePath18.posix.join(directory, uds.value);
+    return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
+  }
+  const host = settings.get("host");
+  const port = settings.get("port");
+  const span2 = given(port) ? spanOf2(port) : spanOf2(host);
+  const option = given(port) || !given(host) ? "--port" : "--host";
+  if (typeof host.value !== "string" || typeof port.value !== "number" || port.value <= 0 || port.value > 65535) {
+    return { address: { kind: "other", text: `${host.text}:${port.text}` }, option, span: span2 };
+  }
+  const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
+  return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
+}
+var nodePath18, MAIN, SETTINGS2;
+var init_uvicorn2 = __esm({
+  "src/readers/uvicorn/index.ts"() {
+    "use strict";
+    nodePath18 = __toESM(require("path"));
+    init_launch();
+    init_uvicorn();
+    init_args();
+    init_types();
+    init_command_line2();
+    MAIN = "uvicorn/main.py (encode/uvicorn e6c7ce79, 0.35.0)";
+    SETTINGS2 = {
+      host: { unit: "text", integer: false, default: { value: "127.0.0.1", text: "127.0.0.1", reference: MAIN } },
+      port: { unit: "count", integer: true, default: { value: 8e3, text: "8000", reference: MAIN } },
+      uds: { unit: "text", integer: false, default: { value: void 0, text: "None", reference: MAIN } },
+      fd: { unit: "count", integer: true, default: { value: void 0, text: "None", reference: MAIN } },
+      http: { unit: "text", integer: false, default: { value: "auto", text: "auto", reference: MAIN, note: "httptools when installed, else h11" } },
+      timeout_keep_alive: { unit: "ms", scale: 1e3, integer: true, default: { value: 5e3, text: "5", reference: MAIN } },
+      limit_max_requests: { unit: "count", integer: true, default: { value: 0, text: "None", reference: MAIN, note: "no limit" } },
+      backlog: { unit: "count", integer: true, default: { value: 2048, text: "2048", reference: MAIN } },
+      h11_max_incomplete_event_size: {
+        unit: "bytes",
+        integer: true,
+        default: { value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, text: "None", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "h11's 16 KiB" }
+      },
+      ssl_certfile: { unit: "text", integer: false, default: { value: void 0, text: "None", reference: MAIN } },
+      ssl_keyfile: { unit: "text", integer: false, default: { value: void 0, text: "None", reference: MAIN } }
     };
   }
 });
@@ -27982,10 +28310,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath17.dirname(serverXml); ; dir = nodePath17.dirname(dir)) {
-    const here = images.filter((image) => nodePath17.dirname(image.path) === dir);
+  for (let dir = nodePath19.dirname(serverXml); ; dir = nodePath19.dirname(dir)) {
+    const here = images.filter((image) => nodePath19.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath17.dirname(dir) === dir) break;
+    if (nodePath19.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -28000,11 +28328,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath17, TOMCAT_IMAGE;
+var nodePath19, TOMCAT_IMAGE;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_text();
@@ -30530,21 +30858,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep6 = separator || this.separator;
-        const isDefault = sep6 === this.separator && includeNamespace === true;
+        const sep8 = separator || this.separator;
+        const isDefault = sep8 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep6);
+          ).join(sep8);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep6);
+        ).join(sep8);
       }
       /**
        * Get path as array of tag names.
@@ -31223,76 +31551,76 @@ var init_redos = __esm({
 });
 
 // ../main/node_modules/is-unsafe/src/contexts/nosql.js
-var sep4, NOSQL_PATTERNS, nosql_default;
+var sep5, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
   "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
-    sep4 = `["'\\s]*:`;
+    sep5 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
       {
         id: "nosql-where-operator",
         description: "$where — executes arbitrary JavaScript server-side in MongoDB",
-        pattern: new RegExp(`\\$where${sep4}`, "i")
+        pattern: new RegExp(`\\$where${sep5}`, "i")
       },
       {
         id: "nosql-ne-operator",
         description: '$ne — "not equal" operator used to bypass equality checks',
-        pattern: new RegExp(`\\$ne${sep4}`, "i")
+        pattern: new RegExp(`\\$ne${sep5}`, "i")
       },
       {
         id: "nosql-gt-operator",
         description: '$gt — "greater than" used to bypass password/value checks',
-        pattern: new RegExp(`\\$gte?${sep4}`, "i")
+        pattern: new RegExp(`\\$gte?${sep5}`, "i")
       },
       {
         id: "nosql-lt-operator",
         description: '$lt / $lte — "less than" bypass variants',
-        pattern: new RegExp(`\\$lte?${sep4}`, "i")
+        pattern: new RegExp(`\\$lte?${sep5}`, "i")
       },
       {
         id: "nosql-regex-operator",
         description: "$regex — can be used to extract data character by character (blind injection)",
-        pattern: new RegExp(`\\$regex${sep4}`, "i")
+        pattern: new RegExp(`\\$regex${sep5}`, "i")
       },
       {
         id: "nosql-or-operator",
         description: "$or — logical OR; used to create always-true conditions",
-        pattern: new RegExp(`\\$or${sep4}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$or${sep5}\\s*\\[`, "i")
       },
       {
         id: "nosql-and-operator",
         description: "$and — logical AND operator injection",
-        pattern: new RegExp(`\\$and${sep4}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$and${sep5}\\s*\\[`, "i")
       },
       {
         id: "nosql-nor-operator",
         description: "$nor — logical NOR operator injection",
-        pattern: new RegExp(`\\$nor${sep4}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$nor${sep5}\\s*\\[`, "i")
       },
       {
         id: "nosql-exists-operator",
         description: "$exists — can enumerate fields to determine schema",
-        pattern: new RegExp(`\\$exists${sep4}`, "i")
+        pattern: new RegExp(`\\$exists${sep5}`, "i")
       },
       {
         id: "nosql-in-operator",
         description: "$in — matches any value in a list; can enumerate values",
-        pattern: new RegExp(`\\$in${sep4}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$in${sep5}\\s*\\[`, "i")
       },
       {
         id: "nosql-expr-operator",
         description: "$expr — allows aggregation expressions in queries (MongoDB 3.6+)",
-        pattern: new RegExp(`\\$expr${sep4}`, "i")
+        pattern: new RegExp(`\\$expr${sep5}`, "i")
       },
       {
         id: "nosql-function-operator",
         description: "$function — executes arbitrary JavaScript in MongoDB 4.4+",
-        pattern: new RegExp(`\\$function${sep4}`, "i")
+        pattern: new RegExp(`\\$function${sep5}`, "i")
       },
       {
         id: "nosql-accumulator-operator",
         description: "$accumulator — custom aggregation with arbitrary JS execution",
-        pattern: new RegExp(`\\$accumulator${sep4}`, "i")
+        pattern: new RegExp(`\\$accumulator${sep5}`, "i")
       },
       // ─── Prototype pollution ─────────────────────────────────────────────────
       {
@@ -31857,8 +32185,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep6 = exp.search(/\s/);
-            const name2 = sep6 === -1 ? exp : exp.substring(0, sep6);
+            const sep8 = exp.search(/\s/);
+            const name2 = sep8 === -1 ? exp : exp.substring(0, sep8);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -32741,9 +33069,9 @@ function readTomcat(serverXmls, catalinaProperties, context) {
     if (!read) continue;
     output.sources.push(read);
     const parsed = parseProperties(read.text);
-    const values = /* @__PURE__ */ new Map();
-    for (const entry of parsed.entries) values.set(entry.key, { value: entry.value, span: read.span(entry.valueStart, entry.valueEnd) });
-    propertyFiles.set(path, { display: read.file, values });
+    const values2 = /* @__PURE__ */ new Map();
+    for (const entry of parsed.entries) values2.set(entry.key, { value: entry.value, span: read.span(entry.valueStart, entry.valueEnd) });
+    propertyFiles.set(path, { display: read.file, values: values2 });
     output.comments.set(read.file, parsed.comments.map((comment2) => ({ span: read.span(comment2.start, comment2.end), text: comment2.text })));
   }
   const images = serverXmls.length > 0 ? findTomcatImages(context) : [];
@@ -32774,7 +33102,7 @@ function readerFailed(reader, source, error) {
   };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath18.dirname(path) === nodePath18.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath20.dirname(path) === nodePath20.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -32939,11 +33267,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath18;
+var nodePath20;
 var init_tomcat2 = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_tomcat();
     init_text();
     init_types();
@@ -33111,7 +33439,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath19.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath21.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -33133,7 +33461,7 @@ function readFile(path, context, output) {
     return void 0;
   }
   output.sources.push(source);
-  const base = nodePath19.basename(path);
+  const base = nodePath21.basename(path);
   const format5 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format5);
@@ -33146,16 +33474,16 @@ function readFile(path, context, output) {
   return { path, source, format: format5, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath19.dirname(path);
-  const parts = dir.split(nodePath19.sep);
+  const dir = nodePath21.dirname(path);
+  const parts = dir.split(nodePath21.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath19.sep) || nodePath19.sep;
+    const root = parts.slice(0, resources).join(nodePath21.sep) || nodePath21.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath19.basename(dir) === "config") return { root: nodePath19.dirname(dir), location: "file-config" };
+  if (nodePath21.basename(dir) === "config") return { root: nodePath21.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -33203,7 +33531,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath19.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath21.join(root, name2)));
     } catch {
     }
   }
@@ -33253,21 +33581,21 @@ function listOf(found) {
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
-  const resolve7 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve8 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve7("server.port");
+  const port = resolve8("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf(port) } : { name: "server.port", value: 8080, text: "8080", unit: "count", source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve7("server.address");
+  const address = resolve8("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf(address) } : { name: "server.address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
-  for (const spec of SETTINGS2) {
-    const setting = springSetting(spec, resolve7);
+  for (const spec of SETTINGS3) {
+    const setting = springSetting(spec, resolve8);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -33288,8 +33616,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
     const header = connectorSettings.get("maxHttpHeaderSize");
     connectorSettings.set("maxHttpRequestHeaderSize", { ...header, name: "maxHttpRequestHeaderSize", source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE } });
   }
-  const sslEnabled = resolve7("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve7).find((found) => found !== void 0);
+  const sslEnabled = resolve8("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve8).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set("SSLEnabled", tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf(sslMaterial) } : { name: "SSLEnabled", value: false, text: "false", unit: "flag", source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
   const connector = {
@@ -33324,9 +33652,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve7) {
-  const key = spec.keys.find((candidate) => resolve7(candidate) !== void 0);
-  const found = key ? resolve7(key) : void 0;
+function springSetting(spec, resolve8) {
+  const key = spec.keys.find((candidate) => resolve8(candidate) !== void 0);
+  const found = key ? resolve8(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? { name: name2, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: "default", reference: spec.springDefault.reference } } : void 0;
@@ -33421,8 +33749,8 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath19.dirname(launch.file);
-    const related = isWithin(root, launchDir) || isWithin(launchDir, root);
+    const launchDir = nodePath21.dirname(launch.file);
+    const related = isWithin2(root, launchDir) || isWithin2(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
     used.push(launch);
@@ -33451,15 +33779,15 @@ function launchesFor(root, launches) {
   }
   return { overrides: out, launches: used };
 }
-function isWithin(dir, maybeParent) {
-  const relative5 = nodePath19.relative(maybeParent, dir);
-  return relative5 === "" || !relative5.startsWith("..") && !nodePath19.isAbsolute(relative5);
+function isWithin2(dir, maybeParent) {
+  const relative5 = nodePath21.relative(maybeParent, dir);
+  return relative5 === "" || !relative5.startsWith("..") && !nodePath21.isAbsolute(relative5);
 }
-var nodePath19, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS2, SERVER_KEYS, LOCATION_ORDER;
+var nodePath21, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_text();
     init_types();
     init_tomcat2();
@@ -33470,7 +33798,7 @@ var init_spring_boot = __esm({
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
-    SETTINGS2 = [
+    SETTINGS3 = [
       { keys: ["server.tomcat.connection-timeout", "server.connection-timeout"], kind: "duration", unit: "ms", connector: ["connectionTimeout"] },
       { keys: ["server.tomcat.keep-alive-timeout"], kind: "duration", unit: "ms", connector: ["keepAliveTimeout"] },
       { keys: ["server.tomcat.max-keep-alive-requests"], kind: "int", unit: "count", connector: ["maxKeepAliveRequests"], springDefault: { value: 100, text: "100", reference: TOMCAT_PROPERTIES } },
@@ -33497,7 +33825,7 @@ var init_spring_boot = __esm({
       "server.ssl.key-store",
       "server.ssl.bundle",
       "server.ssl.certificate",
-      ...SETTINGS2.flatMap((spec) => spec.keys)
+      ...SETTINGS3.flatMap((spec) => spec.keys)
     ].map(relaxedKey));
     LOCATION_ORDER = ["classpath", "classpath-config", "file", "file-config"];
   }
@@ -33539,19 +33867,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath20.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath20.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath20.basename(a);
-    const y = nodePath20.basename(b);
+  const main = paths.filter((path) => nodePath22.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath22.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath22.basename(a);
+    const y = nodePath22.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath20, UNLIMITED;
+var nodePath22, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -33601,7 +33929,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath21.basename(path);
+    const name2 = nodePath23.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -33612,11 +33940,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath21, DIRECTORY_PRECEDENCE;
+var nodePath23, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -33811,8 +34139,8 @@ function readKubernetes(files, context) {
       const { documents, problems } = parseYaml(source);
       output.diagnostics.push(...problems);
       for (const document of documents) {
-        const values = readHelmValues(source, document);
-        if (values) kubernetes.helmValues.push(values);
+        const values2 = readHelmValues(source, document);
+        if (values2) kubernetes.helmValues.push(values2);
       }
     });
   }
@@ -33953,8 +34281,8 @@ function stringMap(source, document, node) {
   }
   return out;
 }
-function plainMap(values) {
-  return new Map([...values].map(([key, entry]) => [key, entry.value]));
+function plainMap(values2) {
+  return new Map([...values2].map(([key, entry]) => [key, entry.value]));
 }
 function manifestValue(source, document, map, key) {
   const pair2 = entriesOf(map, document).find((entry) => entry.key === key);
@@ -34100,7 +34428,7 @@ var init_mounted_files = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath23 = __toESM(require("path"));
+var nodePath25 = __toESM(require("path"));
 
 // src/engine/config.ts
 var nodePath = __toESM(require("path"));
@@ -34116,9 +34444,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname16, join: join7 } = require("path");
+    const { dirname: dirname17, join: join9 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join7(dir, "package.json")) && dirname16(dir) !== dir) dir = dirname16(dir);
+    while (!existsSync(join9(dir, "package.json")) && dirname17(dir) !== dir) dir = dirname17(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -34201,17 +34529,176 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var import_crypto = require("crypto");
-var nodePath22 = __toESM(require("path"));
+var import_crypto2 = require("crypto");
+var nodePath24 = __toESM(require("path"));
 init_classify();
+
+// src/discovery/confine.ts
+var nodePath3 = __toESM(require("path"));
+var OutsideTreeError = class extends Error {
+  constructor(path) {
+    super(`cannot read ${path}: outside the linted tree`);
+    this.path = path;
+  }
+  path;
+};
+var OUTSIDE = { outside: true };
+function isWithin(path, area) {
+  return path === area || path.startsWith(area.endsWith(nodePath3.sep) ? area : area + nodePath3.sep);
+}
+function confineFileSystem(fs, areas) {
+  const given = areas.map((area) => nodePath3.resolve(area));
+  const real = /* @__PURE__ */ new Map();
+  for (const area of given) {
+    let resolved = area;
+    try {
+      resolved = fs.realpath(area);
+    } catch {
+    }
+    real.set(area, resolved);
+    real.set(resolved, resolved);
+  }
+  const realAreas = [...new Set(real.values())];
+  const insideRealArea = (path) => realAreas.some((area) => isWithin(path, area));
+  const memo = /* @__PURE__ */ new Map();
+  const locate = (path) => {
+    const absolute = nodePath3.resolve(path);
+    const known2 = memo.get(absolute);
+    if (known2) return known2;
+    let location;
+    const area = real.get(absolute);
+    if (area !== void 0) location = { outside: false, real: area };
+    else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
+    else if (nodePath3.dirname(absolute) === absolute) location = OUTSIDE;
+    else {
+      const parent = locate(nodePath3.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath3.basename(absolute));
+    }
+    memo.set(absolute, location);
+    return location;
+  };
+  const step = (realParent, name2) => {
+    const candidate = nodePath3.join(realParent, name2);
+    if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
+    let target;
+    try {
+      target = fs.realpath(candidate);
+    } catch {
+      return { outside: false, real: candidate };
+    }
+    return insideRealArea(target) ? { outside: false, real: target } : OUTSIDE;
+  };
+  const inside = (path) => {
+    const location = locate(path);
+    if (location.outside) throw new OutsideTreeError(path);
+    return location.real;
+  };
+  const asAsked = (path, operation) => {
+    const real2 = inside(path);
+    try {
+      return operation(real2);
+    } catch (error) {
+      if (real2 === path || !(error instanceof Error)) throw error;
+      throw new Error(error.message.split(real2).join(path));
+    }
+  };
+  return {
+    kind(path) {
+      const location = locate(path);
+      return location.outside ? "outside" : fs.kind(location.real);
+    },
+    isSymlink(path) {
+      const parent = locate(nodePath3.dirname(nodePath3.resolve(path)));
+      return !parent.outside && fs.isSymlink(nodePath3.join(parent.real, nodePath3.basename(path)));
+    },
+    list: (path) => asAsked(path, (real2) => fs.list(real2)),
+    read: (path) => asAsked(path, (real2) => fs.read(real2)),
+    realpath(path) {
+      const resolved = inside(path);
+      return fs.realpath(resolved);
+    },
+    locate(path) {
+      const location = locate(path);
+      return location.outside ? void 0 : location.real;
+    }
+  };
+}
 
 // src/discovery/fs.ts
 var nodeFs = __toESM(require("fs"));
+
+// src/discovery/path-bytes.ts
+function decodePathBytes(bytes) {
+  const quick = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (!quick.includes("�")) return quick;
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) {
+      out += String.fromCharCode(56320 + bytes[i]);
+      i++;
+    } else {
+      out += Buffer.from(bytes.subarray(i, i + length)).toString("utf8");
+      i += length;
+    }
+  }
+  return out;
+}
+function encodePathBytes(path) {
+  if (!hasEscapedBytes(path)) return Buffer.from(path, "utf8");
+  const parts = [];
+  let run = "";
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (isEscapedByteAt(path, i)) {
+      if (run) parts.push(Buffer.from(run, "utf8"));
+      run = "";
+      parts.push(Buffer.from([code - 56320]));
+    } else run += path[i];
+  }
+  if (run) parts.push(Buffer.from(run, "utf8"));
+  return Buffer.concat(parts);
+}
+function hasEscapedBytes(path) {
+  return ESCAPED_BYTE.test(path);
+}
+function showPath(path) {
+  return hasEscapedBytes(path) ? path.replace(ESCAPED_BYTES, (ch) => `\\x${(ch.charCodeAt(0) - 56320).toString(16).padStart(2, "0")}`) : path;
+}
+var ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
+var ESCAPED_BYTES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
+function isEscapedByteAt(path, i) {
+  const code = path.charCodeAt(i);
+  if (code < 56448 || code > 56575) return false;
+  const before = i > 0 ? path.charCodeAt(i - 1) : 0;
+  return !(before >= 55296 && before <= 56319);
+}
+function validSequenceLength(bytes, i) {
+  const b0 = bytes[i];
+  if (b0 < 128) return 1;
+  const continuation = (k, low = 128, high = 191) => i + k < bytes.length && bytes[i + k] >= low && bytes[i + k] <= high;
+  if (b0 >= 194 && b0 <= 223) return continuation(1) ? 2 : 0;
+  if (b0 >= 224 && b0 <= 239) {
+    const low = b0 === 224 ? 160 : 128;
+    const high = b0 === 237 ? 159 : 191;
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (b0 >= 240 && b0 <= 244) {
+    const low = b0 === 240 ? 144 : 128;
+    const high = b0 === 244 ? 143 : 191;
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// src/discovery/fs.ts
 var MAX_FILE_BYTES = 64 * 1024 * 1024;
+var native = (path) => hasEscapedBytes(path) ? encodePathBytes(path) : path;
 var nodeFileSystem = {
   kind(path) {
     try {
-      const stat = nodeFs.statSync(path);
+      const stat = nodeFs.statSync(native(path));
       return stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
     } catch {
       return void 0;
@@ -34219,32 +34706,32 @@ var nodeFileSystem = {
   },
   isSymlink(path) {
     try {
-      return nodeFs.lstatSync(path).isSymbolicLink();
+      return nodeFs.lstatSync(native(path)).isSymbolicLink();
     } catch {
       return false;
     }
   },
   list(path) {
     try {
-      return nodeFs.readdirSync(path);
+      return nodeFs.readdirSync(native(path), { encoding: "buffer" }).map(decodePathBytes);
     } catch (error) {
       throw new Error(describeFsError(error, path));
     }
   },
   read(path) {
-    const stat = nodeFs.statSync(path, { throwIfNoEntry: false });
+    const stat = nodeFs.statSync(native(path), { throwIfNoEntry: false });
     if (!stat) throw new Error(`cannot read ${path}: no such file`);
     if (!stat.isFile()) throw new Error(`cannot read ${path}: not a regular file`);
     if (stat.size > MAX_FILE_BYTES) throw new Error(`cannot read ${path}: larger than ${MAX_FILE_BYTES} bytes`);
     try {
-      return nodeFs.readFileSync(path);
+      return nodeFs.readFileSync(native(path));
     } catch (error) {
       throw new Error(describeFsError(error, path));
     }
   },
   realpath(path) {
     try {
-      return nodeFs.realpathSync.native(path);
+      return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: "buffer" }));
     } catch (error) {
       throw new Error(describeFsError(error, path));
     }
@@ -34264,7 +34751,7 @@ function describeFsError(error, path) {
 }
 
 // src/discovery/walk.ts
-var nodePath3 = __toESM(require("path"));
+var nodePath4 = __toESM(require("path"));
 var import_ignore = __toESM(require_ignore());
 init_text();
 var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
@@ -34274,8 +34761,8 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative5 = nodePath3.relative(scope.dir, path);
-    if (!relative5 || relative5.startsWith("..") || nodePath3.isAbsolute(relative5)) return void 0;
+    const relative5 = nodePath4.relative(scope.dir, path);
+    if (!relative5 || relative5.startsWith("..") || nodePath4.isAbsolute(relative5)) return void 0;
     const result = scope.matcher.test(isDirectory ? relative5 + "/" : relative5);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
@@ -34317,13 +34804,13 @@ function walk(roots, fs, options = {}) {
     let innerScopes = scopes;
     if (names.includes(".gitignore")) {
       try {
-        const text3 = decodeUtf8(fs.read(nodePath3.join(dir, ".gitignore")));
+        const text3 = decodeUtf8(fs.read(nodePath4.join(dir, ".gitignore")));
         innerScopes = [...scopes, { dir, matcher: (0, import_ignore.default)().add(text3) }];
       } catch {
       }
     }
     for (const name2 of names) {
-      const path = nodePath3.join(dir, name2);
+      const path = nodePath4.join(dir, name2);
       if (fs.isSymlink(path) && !pointsInsideRoots(path)) continue;
       const kind = fs.kind(path);
       if (kind === "directory") {
@@ -34566,10 +35053,10 @@ function renderIngressNginx(kubernetes) {
   if (!fallbackAnchor) return { diagnostics };
   const file = fallbackAnchor.file;
   const version = controller?.version;
-  const values = /* @__PURE__ */ new Map();
+  const values2 = /* @__PURE__ */ new Map();
   const valueOf2 = (key, rendering) => {
-    if (!values.has(key)) values.set(key, decide2(key, rendering));
-    return values.get(key);
+    if (!values2.has(key)) values2.set(key, decide2(key, rendering));
+    return values2.get(key);
   };
   const decide2 = (key, rendering) => {
     const fallback = releaseDefault(key, rendering, version);
@@ -34718,6 +35205,93 @@ function block(name2, args, children2, span2, file) {
 // src/engine/run.ts
 init_kubernetes();
 
+// src/model/nginx-values.ts
+var TIME_UNITS = [
+  { unit: "y", ms: 365 * 24 * 3600 * 1e3 },
+  { unit: "M", ms: 30 * 24 * 3600 * 1e3 },
+  { unit: "w", ms: 7 * 24 * 3600 * 1e3 },
+  { unit: "d", ms: 24 * 3600 * 1e3 },
+  { unit: "h", ms: 3600 * 1e3 },
+  { unit: "m", ms: 60 * 1e3 },
+  { unit: "s", ms: 1e3 },
+  { unit: "ms", ms: 1 }
+];
+var NGINX_MAX = 2n ** 63n - 1n;
+function parseNginxTime(text3, kind = "msec") {
+  if (text3.length === 0) return void 0;
+  if (text3[0] === " ") return /^ +\d+$/.test(text3) ? bounded(BigInt(text3.trim()) * 1000n) : void 0;
+  let total = 0n;
+  let lastRank = -1;
+  let i = 0;
+  while (i < text3.length) {
+    let digitsEnd = i;
+    while (digitsEnd < text3.length && text3.charCodeAt(digitsEnd) >= 48 && text3.charCodeAt(digitsEnd) <= 57) digitsEnd++;
+    if (digitsEnd === i) return void 0;
+    const number3 = BigInt(text3.slice(i, digitsEnd));
+    let unitEnd = digitsEnd;
+    while (unitEnd < text3.length && /[a-zA-Z]/.test(text3[unitEnd])) unitEnd++;
+    const unit = text3.slice(digitsEnd, unitEnd);
+    if (unit === "") {
+      if (!/^ *$/.test(text3.slice(unitEnd))) return void 0;
+      total += number3 * 1000n;
+      break;
+    }
+    const rank = TIME_UNITS.findIndex((entry) => entry.unit === unit);
+    if (rank === -1 || rank <= lastRank) return void 0;
+    if (kind === "msec" && (unit === "y" || unit === "M")) return void 0;
+    if (kind === "sec" && unit === "ms") return void 0;
+    lastRank = rank;
+    total += number3 * BigInt(TIME_UNITS[rank].ms);
+    if (total > NGINX_MAX) return void 0;
+    i = unitEnd;
+    while (i < text3.length && text3[i] === " ") i++;
+  }
+  return bounded(total);
+}
+function bounded(value) {
+  return value <= NGINX_MAX ? Number(value) : void 0;
+}
+function parseNginxSize(text3, offset = false) {
+  const match = /^(\d+)([kKmMgG]?)$/.exec(text3);
+  if (!match) return void 0;
+  const unit = match[2].toLowerCase();
+  if (unit === "g" && !offset) return void 0;
+  const factor = unit === "k" ? 1024n : unit === "m" ? 1024n * 1024n : unit === "g" ? 1024n * 1024n * 1024n : 1n;
+  return bounded(BigInt(match[1]) * factor);
+}
+function parseNginxNumber(text3) {
+  return /^\d+$/.test(text3) && Number.isSafeInteger(Number(text3)) ? Number(text3) : void 0;
+}
+function formatMilliseconds(ms) {
+  if (ms % 1e3 !== 0) return `${ms}ms`;
+  const seconds = ms / 1e3;
+  if (seconds !== 0 && seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds !== 0 && seconds % 60 === 0 && seconds >= 120) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+// src/model/backend-describe.ts
+function describeBackendSetting(backend, setting) {
+  const value = typeof setting.value === "number" ? setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.unit === "bytes" ? `${setting.value} bytes` : String(setting.value) : setting.text;
+  const notes = [];
+  if (setting.source.kind === "default") notes.push("default");
+  if (setting.source.kind === "default" && setting.source.note) notes.push(setting.source.note);
+  const workerClass = backend.kind === "gunicorn" ? backend.settings.get("worker_class")?.value : void 0;
+  if (typeof workerClass === "string" && (setting.name === "keepalive" || setting.name === "timeout")) notes.push(`${workerClass} worker`);
+  const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
+  return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
+}
+function backendKindName(kind) {
+  return KIND_NAMES[kind];
+}
+var KIND_NAMES = {
+  gunicorn: "gunicorn",
+  uwsgi: "uWSGI",
+  tomcat: "Tomcat",
+  "spring-boot": "Spring Boot",
+  uvicorn: "uvicorn"
+};
+
 // src/model/limits.ts
 var SOMAXCONN_REFERENCE = "listen(2) (man-pages 6.03); Documentation/networking/ip-sysctl.rst; net/core/net_namespace.c";
 var SYSTEMD_NOFILE_REFERENCE = "systemd-system.conf(5) DefaultLimitNOFILE= (systemd 252)";
@@ -34804,8 +35378,8 @@ function backendLaunches(backend) {
 function somaxconnForLaunches(deployment, launches) {
   if (launches.length === 0) return somaxconnFor(deployment);
   const all = launches.map((launch) => somaxconnFor(deployment, launch));
-  const unknown2 = all.find((setting) => setting.value === void 0);
-  if (unknown2) return unknown2;
+  const unknown3 = all.find((setting) => setting.value === void 0);
+  if (unknown3) return unknown3;
   return all.reduce((best, setting) => setting.value > best.value ? setting : best);
 }
 function somaxconnOfBackend(deployment, backend) {
@@ -34823,13 +35397,13 @@ function explicitQueues(deployment) {
   const queues = [];
   for (const backend of deployment.backends) {
     const somaxconn = somaxconnOfBackend(deployment, backend);
-    if (backend.kind === "uwsgi" || backend.kind === "gunicorn") {
+    if (backend.kind === "uwsgi" || backend.kind === "gunicorn" || backend.kind === "uvicorn") {
       const name2 = backend.kind === "uwsgi" ? "listen" : "backlog";
       const setting = backend.settings.get(name2);
       if (!explicit(setting)) continue;
       queues.push({
-        label: `${backend.kind === "uwsgi" ? "uWSGI" : "gunicorn"}'s ${name2}`,
-        option: name2,
+        label: `${backendKindName(backend.kind)}'s ${name2}`,
+        option: backend.kind === "uvicorn" ? "--backlog" : name2,
         value: setting.value,
         span: setting.source.span,
         server: backend.kind,
@@ -34888,6 +35462,97 @@ function describeSomaxconnSource(setting) {
 
 // src/model/links.ts
 init_kubernetes();
+
+// src/model/scopes.ts
+function chooseReachable(nginxFiles, candidates, deploymentRoots) {
+  const byBackend = /* @__PURE__ */ new Map();
+  for (const candidate of candidates) {
+    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
+    const list = byBackend.get(candidate.backend);
+    if (list) list.push(candidate);
+    else byBackend.set(candidate.backend, [candidate]);
+  }
+  if (byBackend.size <= 1) {
+    const only = [...byBackend.values()];
+    return { alternatives: only, sharedDirectory: only.length ? sharedDirectoryOf(nginxFiles, evidenceFiles(only[0][0].backend)) : "" };
+  }
+  let best;
+  let closest2 = [];
+  for (const [backend, list] of byBackend) {
+    const closeness = closenessOf(nginxFiles, evidenceFiles(backend));
+    const order = best ? compareCloseness(closeness, best) : 1;
+    if (order > 0) {
+      best = closeness;
+      closest2 = [list];
+    } else if (order === 0) closest2.push(list);
+  }
+  return { alternatives: closest2, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest2[0][0].backend)) };
+}
+function mayReach(nginxFiles, backend, local, deploymentRoots) {
+  if (deploymentRoots.length > 0) {
+    const nginxDeployment = deploymentOf(nginxFiles[0], deploymentRoots);
+    if (!evidenceFiles(backend).some((file) => deploymentOf(file, deploymentRoots) === nginxDeployment)) return false;
+  }
+  return !local || sharesLoopback(nginxFiles, backend);
+}
+function deploymentOf(file, roots) {
+  let found;
+  for (const root of roots) {
+    const inside = root === "" || root === "." || file === root || file.startsWith(root.endsWith("/") ? root : root + "/");
+    if (inside && (found === void 0 || root.length > found.length)) found = root;
+  }
+  return found;
+}
+function evidenceFiles(backend) {
+  const files = /* @__PURE__ */ new Set([backend.file]);
+  for (const listener of backend.listeners) files.add(listener.span.file);
+  for (const launch of backendLaunches(backend)) if (launch.file) files.add(launch.file);
+  return [...files];
+}
+function sharesLoopback(nginxFiles, backend) {
+  const launches = backendLaunches(backend);
+  if (launches.length === 0) return true;
+  return launches.some((launch) => launch.kind !== "kubernetes" || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
+}
+function directorySegments(file) {
+  const segments = file.split("/");
+  segments.pop();
+  return segments.filter((segment) => segment !== "" && segment !== ".");
+}
+function commonSegments(a, b) {
+  const x = directorySegments(a);
+  const y = directorySegments(b);
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.slice(0, i);
+}
+function sharedDirectoryDepth(a, b) {
+  return commonSegments(a, b).length;
+}
+function closenessOf(nginxFiles, backendFiles) {
+  let best = { shared: -1, steps: Infinity };
+  for (const a of nginxFiles) {
+    for (const b of backendFiles) {
+      const shared = commonSegments(a, b).length;
+      const candidate = { shared, steps: directorySegments(a).length + directorySegments(b).length - 2 * shared };
+      if (compareCloseness(candidate, best) > 0) best = candidate;
+    }
+  }
+  return best;
+}
+function compareCloseness(a, b) {
+  return a.shared - b.shared || b.steps - a.steps;
+}
+function sharedDirectoryOf(nginxFiles, backendFiles) {
+  let best = [];
+  for (const a of nginxFiles) for (const b of backendFiles) {
+    const common = commonSegments(a, b);
+    if (common.length > best.length) best = common;
+  }
+  return best.join("/");
+}
+
+// src/model/links.ts
 var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "ip6-localhost"]);
 var ALL_INTERFACES = /* @__PURE__ */ new Set(["0.0.0.0", "::", "*", "", "[::]"]);
 function isLoopback(host) {
@@ -35079,27 +35744,41 @@ function computeLinks(model) {
       ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
     ])].sort((a, b) => a - b);
     const nginxIn = address.kind === "tcp" ? nginxContainers(model, target) : [];
-    if (address.kind === "tcp" && !loopback) candidates = sameProject(candidates.map((index) => ({ index, compose: composeOf.get(ordered2[index].backend) })), nginxIn, target.span.file);
+    if (address.kind === "tcp" && !loopback) candidates = mountedProject(candidates.map((index) => ({ index, compose: composeOf.get(ordered2[index].backend) })), nginxIn);
+    const found = [];
     for (const index of candidates) {
       const { backend, listener } = ordered2[index];
       const compose = composeOf.get(backend);
       const match = compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener);
-      if (match) links.push({ target, listener, backend, ...match });
+      if (match) found.push({ target, listener, backend, ...match, local: match.reason === "same-address" || match.reason === "same-socket-path" });
+    }
+    if (found.length === 0) continue;
+    const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+    const choice = chooseReachable(nginxFiles, found, model.deploymentRoots ?? []);
+    if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
+    const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
+    const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
+    for (const { local, ...link } of picked) {
+      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
     }
   }
   return links;
 }
-function sameProject(candidates, nginxIn, nginxFile) {
+var MAX_ALTERNATIVES = 4;
+function alternativeCount(model) {
+  return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
+}
+function scopeOf(link, sharedDirectory, project) {
+  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : "";
+  if (link.reason === "compose-service") return `compose project ${project && project !== "." ? project + "/" : "./"}`;
+  if (link.reason === "kubernetes-service") return `Kubernetes Service network${where}`;
+  return `one host's loopback${where}`;
+}
+function mountedProject(candidates, nginxIn) {
   const projects = new Set(candidates.flatMap(({ compose }) => compose ? [compose.project] : []));
-  if (projects.size <= 1) return candidates.map(({ index }) => index);
   const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
-  let kept = mounting;
-  if (kept.size === 0) {
-    const nearness = (project) => sharedDirectories(project, nginxFile);
-    const best = Math.max(...[...projects].map(nearness));
-    kept = new Set([...projects].filter((project) => nearness(project) === best));
-  }
-  return candidates.filter(({ compose }) => !compose || kept.has(compose.project)).map(({ index }) => index);
+  if (mounting.size === 0) return candidates.map(({ index }) => index);
+  return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
 }
 
 // src/model/nginx-defaults.ts
@@ -38254,71 +38933,6 @@ function detectModules(roots) {
   return [...found].map(([module2, reason]) => ({ module: module2, reason }));
 }
 
-// src/model/nginx-values.ts
-var TIME_UNITS = [
-  { unit: "y", ms: 365 * 24 * 3600 * 1e3 },
-  { unit: "M", ms: 30 * 24 * 3600 * 1e3 },
-  { unit: "w", ms: 7 * 24 * 3600 * 1e3 },
-  { unit: "d", ms: 24 * 3600 * 1e3 },
-  { unit: "h", ms: 3600 * 1e3 },
-  { unit: "m", ms: 60 * 1e3 },
-  { unit: "s", ms: 1e3 },
-  { unit: "ms", ms: 1 }
-];
-var NGINX_MAX = 2n ** 63n - 1n;
-function parseNginxTime(text3, kind = "msec") {
-  if (text3.length === 0) return void 0;
-  if (text3[0] === " ") return /^ +\d+$/.test(text3) ? bounded(BigInt(text3.trim()) * 1000n) : void 0;
-  let total = 0n;
-  let lastRank = -1;
-  let i = 0;
-  while (i < text3.length) {
-    let digitsEnd = i;
-    while (digitsEnd < text3.length && text3.charCodeAt(digitsEnd) >= 48 && text3.charCodeAt(digitsEnd) <= 57) digitsEnd++;
-    if (digitsEnd === i) return void 0;
-    const number3 = BigInt(text3.slice(i, digitsEnd));
-    let unitEnd = digitsEnd;
-    while (unitEnd < text3.length && /[a-zA-Z]/.test(text3[unitEnd])) unitEnd++;
-    const unit = text3.slice(digitsEnd, unitEnd);
-    if (unit === "") {
-      if (!/^ *$/.test(text3.slice(unitEnd))) return void 0;
-      total += number3 * 1000n;
-      break;
-    }
-    const rank = TIME_UNITS.findIndex((entry) => entry.unit === unit);
-    if (rank === -1 || rank <= lastRank) return void 0;
-    if (kind === "msec" && (unit === "y" || unit === "M")) return void 0;
-    if (kind === "sec" && unit === "ms") return void 0;
-    lastRank = rank;
-    total += number3 * BigInt(TIME_UNITS[rank].ms);
-    if (total > NGINX_MAX) return void 0;
-    i = unitEnd;
-    while (i < text3.length && text3[i] === " ") i++;
-  }
-  return bounded(total);
-}
-function bounded(value) {
-  return value <= NGINX_MAX ? Number(value) : void 0;
-}
-function parseNginxSize(text3, offset = false) {
-  const match = /^(\d+)([kKmMgG]?)$/.exec(text3);
-  if (!match) return void 0;
-  const unit = match[2].toLowerCase();
-  if (unit === "g" && !offset) return void 0;
-  const factor = unit === "k" ? 1024n : unit === "m" ? 1024n * 1024n : unit === "g" ? 1024n * 1024n * 1024n : 1n;
-  return bounded(BigInt(match[1]) * factor);
-}
-function parseNginxNumber(text3) {
-  return /^\d+$/.test(text3) && Number.isSafeInteger(Number(text3)) ? Number(text3) : void 0;
-}
-function formatMilliseconds(ms) {
-  if (ms % 1e3 !== 0) return `${ms}ms`;
-  const seconds = ms / 1e3;
-  if (seconds !== 0 && seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds !== 0 && seconds % 60 === 0 && seconds >= 120) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
-
 // src/model/nginx-value-syntax.ts
 var VALUE_SYNTAX = {
   keepalive_timeout: [[0, "msec"], [1, "sec"]],
@@ -38515,7 +39129,7 @@ function flattenIncludes(contents) {
   const out = [];
   for (const entry of contents) {
     out.push(entry);
-    if (entry.directive.name === "include" && entry.children) out.push(...flattenIncludes(entry.children));
+    if (entry.directive.name === "include" && entry.children) for (const inner of flattenIncludes(entry.children)) out.push(inner);
   }
   return out;
 }
@@ -38547,16 +39161,35 @@ var NginxHttpScope = class {
   passes = [];
   servers = [];
   locations = [];
-  /** nginx matches upstream names case-insensitively; the first definition wins. */
-  findUpstream(name2) {
+  /**
+   * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
+   * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
+   * defined more than once, the definition closest to `fromFile` in the directory tree wins.
+   */
+  findUpstream(name2, fromFile) {
     if (!this.upstreamsByName) {
       this.upstreamsByName = /* @__PURE__ */ new Map();
       for (const group of this.upstreams) {
+        if (!group.block) continue;
         const key = group.name.toLowerCase();
-        if (group.block && !this.upstreamsByName.has(key)) this.upstreamsByName.set(key, group);
+        const list = this.upstreamsByName.get(key);
+        if (list) list.push(group);
+        else this.upstreamsByName.set(key, [group]);
       }
     }
-    return this.upstreamsByName.get(name2.toLowerCase());
+    const groups = this.upstreamsByName.get(name2.toLowerCase());
+    if (!groups || groups.length === 1 || fromFile === void 0) return groups?.[0];
+    let best = groups[0];
+    let bestDepth = -1;
+    for (const group of groups) {
+      const file = group.block.directive.file;
+      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
+      if (depth > bestDepth) {
+        best = group;
+        bestDepth = depth;
+      }
+    }
+    return best;
   }
   upstreamsByName;
   /**
@@ -38573,7 +39206,7 @@ var NginxHttpScope = class {
   namesSet;
 };
 var NginxModel = class {
-  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf = () => "") {
+  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf2 = () => "") {
     this.roots = roots;
     this.version = version;
     this.directiveOptions = directiveOptions;
@@ -38581,11 +39214,11 @@ var NginxModel = class {
     for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
       const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
       buildChildren(main);
-      for (const http of main.children.filter((child) => child.kind === "http")) groupOf.set(this.addScope(http, [root]), deploymentOf(root.file));
+      for (const http of main.children.filter((child) => child.kind === "http")) groupOf.set(this.addScope(http, [root]), deploymentOf2(root.file));
     }
     const snippetGroups = /* @__PURE__ */ new Map();
     for (const root of roots.filter((r) => r.kind === "snippet")) {
-      const group = deploymentOf(root.file);
+      const group = deploymentOf2(root.file);
       snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
     }
     for (const [group, snippetRoots] of snippetGroups) {
@@ -38603,7 +39236,7 @@ var NginxModel = class {
       const together = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
       for (const pass of scope.passes) {
         if (pass.target.kind !== "unresolved") continue;
-        const elsewhere = together.map((other) => other.findUpstream(pass.target.host)).find(Boolean);
+        const elsewhere = together.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
         if (elsewhere) pass.target = { kind: "group", group: elsewhere };
       }
     }
@@ -38703,7 +39336,7 @@ function resolvePass(scope, module2, entry, location) {
     return pass;
   }
   const hostPort = rest.split("/")[0];
-  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort);
+  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, entry.directive.file);
   if (group) {
     pass.target = { kind: "group", group };
     return pass;
@@ -38793,11 +39426,148 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
 init_docker();
 
 // src/readers/nginx/index.ts
-var nodePath5 = __toESM(require("path"));
+var nodePath6 = __toESM(require("path"));
 init_text();
 
 // src/readers/nginx/include.ts
-var nodePath4 = __toESM(require("path"));
+var nodePath5 = __toESM(require("path"));
+
+// src/readers/nginx/glob.ts
+function hasGlob(pattern) {
+  return /[*?[]/.test(pattern);
+}
+var BACKSLASH2 = 92;
+var OPEN = 91;
+var CLOSE = 93;
+var DOT = 46;
+var CLASSES = {
+  alpha: (b) => b >= 65 && b <= 90 || b >= 97 && b <= 122,
+  digit: (b) => b >= 48 && b <= 57,
+  alnum: (b) => CLASSES.alpha(b) || CLASSES.digit(b),
+  upper: (b) => b >= 65 && b <= 90,
+  lower: (b) => b >= 97 && b <= 122,
+  space: (b) => b === 32 || b >= 9 && b <= 13,
+  blank: (b) => b === 32 || b === 9,
+  punct: (b) => b > 32 && b < 127 && !CLASSES.alnum(b),
+  print: (b) => b >= 32 && b < 127,
+  graph: (b) => b > 32 && b < 127,
+  cntrl: (b) => b < 32 || b === 127,
+  xdigit: (b) => CLASSES.digit(b) || b >= 65 && b <= 70 || b >= 97 && b <= 102
+};
+function compileGlobSegment(segment) {
+  const p = encodePathBytes(segment);
+  const tokens = [];
+  let matchesNothing = false;
+  let i = 0;
+  while (i < p.length) {
+    const byte = p[i];
+    if (byte === 42) {
+      if (tokens.length === 0 || tokens[tokens.length - 1].kind !== "star") tokens.push({ kind: "star" });
+      i++;
+    } else if (byte === 63) {
+      tokens.push({ kind: "any" });
+      i++;
+    } else if (byte === OPEN) {
+      const set = parseSet(p, i + 1);
+      if (set) {
+        tokens.push(set.token);
+        matchesNothing ||= set.unknownClass;
+        i = set.next;
+      } else {
+        tokens.push({ kind: "byte", byte: OPEN });
+        i++;
+      }
+    } else if (byte === BACKSLASH2) {
+      if (i + 1 === p.length) matchesNothing = true;
+      else tokens.push({ kind: "byte", byte: p[i + 1] });
+      i += 2;
+    } else {
+      tokens.push({ kind: "byte", byte });
+      i++;
+    }
+  }
+  return { tokens, width: tokens.filter((t2) => t2.kind !== "star").length, matchesNothing };
+}
+function parseSet(p, start) {
+  const members = new Uint8Array(256);
+  let i = start;
+  let negated = false;
+  let unknownClass = false;
+  if (p[i] === 33 || p[i] === 94) {
+    negated = true;
+    i++;
+  }
+  let first = true;
+  while (i < p.length) {
+    if (p[i] === CLOSE && !first) return { token: { kind: "set", members, negated }, next: i + 1, unknownClass };
+    first = false;
+    if (p[i] === OPEN && p[i + 1] === 58) {
+      const end = p.indexOf(":]", i + 2);
+      if (end !== -1) {
+        const name2 = p.subarray(i + 2, end).toString("latin1");
+        const test = CLASSES[name2];
+        if (test) {
+          for (let b = 0; b < 256; b++) if (test(b)) members[b] = 1;
+        } else unknownClass = true;
+        i = end + 2;
+        continue;
+      }
+    }
+    let low = p[i];
+    if (low === BACKSLASH2 && i + 1 < p.length) low = p[++i];
+    i++;
+    if (p[i] === 45 && i + 1 < p.length && p[i + 1] !== CLOSE) {
+      let high = p[i + 1];
+      i += 2;
+      if (high === BACKSLASH2 && i < p.length) high = p[i++];
+      for (let b = low; b <= high; b++) members[b] = 1;
+    } else members[low] = 1;
+  }
+  return void 0;
+}
+function matchGlobSegment(glob, name2) {
+  if (glob.matchesNothing) return false;
+  const n = encodePathBytes(name2);
+  const { tokens } = glob;
+  if (glob.width > n.length) return false;
+  if (n[0] === DOT && !(tokens[0]?.kind === "byte" && tokens[0].byte === DOT)) return false;
+  let t2 = 0;
+  let c = 0;
+  let starToken = -1;
+  let starFrom = 0;
+  while (c < n.length) {
+    const token = tokens[t2];
+    if (token?.kind === "star") {
+      starToken = t2++;
+      starFrom = c;
+      continue;
+    }
+    if (token && matchesByte(token, n[c])) {
+      t2++;
+      c++;
+      continue;
+    }
+    if (starToken < 0) return false;
+    t2 = starToken + 1;
+    c = ++starFrom;
+  }
+  while (tokens[t2]?.kind === "star") t2++;
+  return t2 === tokens.length;
+}
+function matchesByte(token, byte) {
+  switch (token.kind) {
+    case "byte":
+      return token.byte === byte;
+    case "any":
+      return true;
+    case "set":
+      return token.members[byte] === 1 !== token.negated;
+    default:
+      return false;
+  }
+}
+
+// src/readers/nginx/include.ts
 var CONVENTIONAL_PREFIXES = [
   "/etc/nginx",
   "/usr/local/nginx/conf",
@@ -38822,25 +39592,25 @@ var SHIPPED_BASENAMES = /* @__PURE__ */ new Set([
   "options-ssl-nginx.conf"
 ]);
 function isShippedWithNginx(pattern) {
-  return SHIPPED_BASENAMES.has(nodePath4.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
+  return SHIPPED_BASENAMES.has(nodePath5.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
-function hasGlob(pattern) {
-  return /[*?[]/.test(pattern);
-}
+var MAX_GLOB_PATHS = 1e5;
 var IncludeResolver = class {
-  constructor(fs, treeFiles, lintRoots, mappings) {
+  constructor(fs, treeFiles, lintRoots, mappings, maxGlobPaths = MAX_GLOB_PATHS) {
     this.fs = fs;
     this.lintRoots = lintRoots;
     this.mappings = mappings;
+    this.maxGlobPaths = maxGlobPaths;
     const dirs = /* @__PURE__ */ new Set();
     for (const file of treeFiles) {
-      for (let dir = nodePath4.dirname(file); !dirs.has(dir) && dir !== nodePath4.dirname(dir); dir = nodePath4.dirname(dir)) dirs.add(dir);
+      for (let dir = nodePath5.dirname(file); !dirs.has(dir) && dir !== nodePath5.dirname(dir); dir = nodePath5.dirname(dir)) dirs.add(dir);
     }
     this.treeDirectories = [...dirs].sort();
   }
   fs;
   lintRoots;
   mappings;
+  maxGlobPaths;
   treeDirectories;
   /** The tree does not change during a run; a snippet included in many contexts resolves once. */
   cache = /* @__PURE__ */ new Map();
@@ -38855,41 +39625,48 @@ var IncludeResolver = class {
       resolution = this.resolveUncached(pattern, includingFile, prefixDir);
       this.cache.set(key, resolution);
     }
-    return { ...resolution, files: [...resolution.files] };
+    return { ...resolution, files: [...resolution.files], outside: [...resolution.outside] };
   }
   resolveUncached(pattern, includingFile, prefixDir) {
     const glob = hasGlob(pattern);
-    const candidates = nodePath4.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
+    const candidates = nodePath5.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
     for (const candidate of candidates) {
-      const files = glob ? this.expandGlob(candidate) : this.fs.kind(candidate) === "file" ? [candidate] : [];
-      if (files.length > 0) return { files, missing: false, mappedTo: candidate === pattern ? void 0 : candidate };
+      const mappedTo = candidate === pattern ? void 0 : candidate;
+      if (glob) {
+        const expansion = this.expandGlob(candidate);
+        if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) return { ...expansion, missing: false, mappedTo };
+        continue;
+      }
+      const kind = this.fs.kind(candidate);
+      if (kind === "outside") return { files: [], missing: false, outside: [candidate] };
+      if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [] };
     }
-    return { files: [], missing: !glob };
+    return { files: [], missing: !glob, outside: [] };
   }
   insideLintRoots(path) {
     return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   }
   relativeCandidates(pattern, includingFile, prefixDir) {
-    if (prefixDir) return [nodePath4.join(prefixDir, pattern)];
+    if (prefixDir) return [nodePath5.join(prefixDir, pattern)];
     const candidates = [];
-    for (let dir = nodePath4.dirname(includingFile); ; dir = nodePath4.dirname(dir)) {
-      candidates.push(nodePath4.join(dir, pattern));
-      if (!this.insideLintRoots(nodePath4.dirname(dir)) || dir === nodePath4.dirname(dir)) break;
+    for (let dir = nodePath5.dirname(includingFile); ; dir = nodePath5.dirname(dir)) {
+      candidates.push(nodePath5.join(dir, pattern));
+      if (!this.insideLintRoots(nodePath5.dirname(dir)) || dir === nodePath5.dirname(dir)) break;
     }
     return candidates;
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
     const explicit2 = this.mappings.filter((m) => pattern === m.from || pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
-    if (explicit2) return [nodePath4.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
+    if (explicit2) return [nodePath5.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
-        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath4.join(prefixDir, pattern.slice(prefix.length + 1)));
+        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath5.join(prefixDir, pattern.slice(prefix.length + 1)));
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
     candidates.push(...this.suffixCandidates(pattern, includingFile));
-    const sibling = nodePath4.join(nodePath4.dirname(includingFile), nodePath4.basename(pattern));
+    const sibling = nodePath5.join(nodePath5.dirname(includingFile), nodePath5.basename(pattern));
     if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
   }
@@ -38904,71 +39681,73 @@ var IncludeResolver = class {
       if (matches.length === 0) continue;
       const fileName = segments[segments.length - 1];
       matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
-      return matches.map((dir) => nodePath4.join(dir, fileName));
+      return matches.map((dir) => nodePath5.join(dir, fileName));
     }
     return [];
   }
-  /** glob(3) as nginx calls it: sorted, `*` and `?` do not match a leading dot or a slash. */
+  /**
+   * glob(3) as nginx calls it: sorted, `*` and `?` do not match a leading dot or a slash. Every
+   * directory is listed through the run's confined file system, so a mask that climbs out of
+   * the tree (`../../etc/pass*`) or a match that is a link out of it is refused, not read.
+   */
   expandGlob(pattern) {
     const segments = pattern.split("/");
+    let last = segments.length - 1;
+    while (last > 0 && segments[last] === "") last--;
     let current = [segments[0] === "" ? "/" : segments[0]];
-    for (let i = 1; i < segments.length; i++) {
+    const outside = /* @__PURE__ */ new Set();
+    let visited = 0;
+    let truncated = false;
+    for (let i = 1; i < segments.length && !truncated; i++) {
       const segment = segments[i];
       if (segment === "") continue;
       const next = [];
+      const glob = hasGlob(segment) ? compileGlobSegment(segment) : void 0;
       for (const dir of current) {
-        if (!hasGlob(segment)) {
-          next.push(nodePath4.join(dir, segment));
+        if (!glob) {
+          next.push(nodePath5.join(dir, segment));
           continue;
         }
         let names;
         try {
           names = this.fs.list(dir);
         } catch {
+          if (this.fs.kind(dir) === "outside") outside.add(dir);
           continue;
         }
-        const matcher = globSegmentToRegExp(segment);
-        for (const name2 of names) if (matcher.test(name2)) next.push(nodePath4.join(dir, name2));
+        for (const name2 of names) {
+          if (!matchGlobSegment(glob, name2)) continue;
+          if (++visited > this.maxGlobPaths) {
+            truncated = true;
+            break;
+          }
+          next.push(nodePath5.join(dir, name2));
+        }
+        if (truncated) break;
       }
-      current = next;
+      current = truncated && i < last ? [] : next;
     }
-    return current.filter((path) => {
+    const files = [];
+    for (const path of current) {
       const kind = this.fs.kind(path);
-      return kind === "file" || kind === "directory";
-    }).sort(compareBytes);
+      if (kind === "file" || kind === "directory") files.push(path);
+      else if (kind === "outside") outside.add(path);
+    }
+    return { files: files.sort(compareBytes), outside: [...outside].sort(compareBytes), truncated };
   }
 };
 function compareBytes(a, b) {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  return Buffer.compare(encodePathBytes(a), encodePathBytes(b));
 }
 function commonPrefixLength(a, b) {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;
 }
-function globSegmentToRegExp(segment) {
-  let source = segment.startsWith(".") ? "" : "(?!\\.)";
-  for (let i = 0; i < segment.length; i++) {
-    const ch = segment[i];
-    if (ch === "*") source += "[^/]*";
-    else if (ch === "?") source += "[^/]";
-    else if (ch === "[") {
-      const close = segment.indexOf("]", i + 2);
-      if (close === -1) {
-        source += "\\[";
-        continue;
-      }
-      let body = segment.slice(i + 1, close);
-      if (body.startsWith("!")) body = "^" + body.slice(1);
-      source += "[" + body.replace(/\\/g, "\\\\") + "]";
-      i = close;
-    } else source += ch.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp("^" + source + "$");
-}
 
 // src/readers/nginx/index.ts
 var MAX_INCLUDE_DEPTH = 64;
+var MAX_EXPANDED_DIRECTIVES = 3e5;
 var MAX_INCLUDED_FILES_PER_ROOT = 2e5;
 var MAX_INCLUDED_FILES_AFTER_CYCLE = 1e4;
 var freshBudget = () => ({ used: 0, limit: MAX_INCLUDED_FILES_PER_ROOT, noted: false, cycle: false });
@@ -38986,7 +39765,9 @@ function readNginxTree(candidates, options) {
     reported.add(key);
     diagnostics.push(diagnostic2);
   };
-  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings);
+  const maxDirectives = options.limits?.expandedDirectives ?? MAX_EXPANDED_DIRECTIVES;
+  const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
+  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
   const insideLintRoots = (path) => options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   const realPaths = /* @__PURE__ */ new Map();
   const load2 = (path) => {
@@ -39014,37 +39795,63 @@ function readNginxTree(candidates, options) {
   const reachedFromElsewhere = /* @__PURE__ */ new Set();
   let budget = freshBudget();
   const cycleReported = /* @__PURE__ */ new Set();
-  const expand = (directives, file, prefixDir, stack, via) => {
+  let expandedDirectives = 0;
+  const expandedOnce = /* @__PURE__ */ new WeakSet();
+  let directiveCapReported = false;
+  const directiveCounts = /* @__PURE__ */ new WeakMap();
+  const directiveCount = (parsed) => {
+    let count = directiveCounts.get(parsed);
+    if (count === void 0) {
+      count = 0;
+      const pending = [parsed.directives];
+      for (let list = pending.pop(); list; list = pending.pop()) {
+        count += list.length;
+        for (const directive of list) if (directive.block) pending.push(directive.block);
+      }
+      directiveCounts.set(parsed, count);
+    }
+    return count;
+  };
+  const limit = (argument, message) => report({ ruleId: "include-limit", message, primary: argument.span, related: [] });
+  const expand = (directives, file, prefixDir, stack, via, nesting) => {
     const out = [];
     for (const directive of directives) {
       const node = { directive, via };
       out.push(node);
-      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via);
+      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
       if (directive.name !== "include" || directive.args.length !== 1) continue;
       const argument = directive.args[0];
       if (argument.value.includes("$")) continue;
       const resolution = resolver.resolve(argument.value, file, prefixDir);
+      if (resolution.outside.length > 0) reportOutside(argument, resolution.outside);
+      if (resolution.truncated) {
+        limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
+      }
       if (resolution.missing) {
         if (!isShippedWithNginx(argument.value)) {
           report({
             ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath5.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : ""),
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath6.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : ""),
             primary: argument.span,
             related: []
           });
         }
         continue;
       }
+      const directories = resolution.files.filter((target) => fs.kind(target) === "directory");
+      const directorySet = new Set(directories);
+      if (directories.length > 0) {
+        const named = directories.slice(0, 3).map((dir) => `"${options.displayPath(dir)}"`).join(", ");
+        const more = directories.length > 3 ? ` and ${directories.length - 3} more` : "";
+        report({
+          ruleId: "read-error",
+          message: `Include "${argument.value}" matches the director${directories.length === 1 ? "y" : "ies"} ${named}${more}: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
+          primary: argument.span,
+          related: []
+        });
+      }
       for (const target of resolution.files) {
-        if (fs.kind(target) === "directory") {
-          report({
-            ruleId: "read-error",
-            message: `Include "${argument.value}" matches the directory "${options.displayPath(target)}": nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
-            primary: argument.span,
-            related: []
-          });
-          continue;
-        }
+        if (directorySet.has(target)) continue;
         const loaded2 = load2(target);
         if ("error" in loaded2) {
           report({ ruleId: "read-error", message: loaded2.error, primary: argument.span, related: [] });
@@ -39064,45 +39871,75 @@ function readNginxTree(candidates, options) {
           continue;
         }
         if (stack.length >= MAX_INCLUDE_DEPTH) {
-          report({ ruleId: "include-cycle", message: `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels; not followed further`, primary: argument.span, related: [] });
+          limit(argument, `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels: "${argument.value}" is not followed further`);
+          continue;
+        }
+        if (nesting >= MAX_BLOCK_DEPTH) {
+          limit(argument, `Blocks nested deeper than ${MAX_BLOCK_DEPTH} levels across included files: "${argument.value}" is not followed further`);
           continue;
         }
         if (++budget.used > budget.limit) {
           if (!budget.noted && !budget.cycle) {
-            report({ ruleId: "include-cycle", message: `Includes expand to more than ${budget.limit} files; not followed further`, primary: argument.span, related: [] });
+            limit(argument, `Includes expand to more than ${budget.limit} files from one root: this include and every later one in it are skipped`);
           }
           budget.noted = true;
           continue;
         }
+        if (expandedOnce.has(loaded2.parsed)) {
+          const count = directiveCount(loaded2.parsed);
+          if (expandedDirectives + count > maxDirectives) {
+            if (!directiveCapReported) {
+              limit(argument, `Includes repeat files already expanded elsewhere into more than ${maxDirectives} directives: this include and every later repeat are skipped`);
+            }
+            directiveCapReported = true;
+            continue;
+          }
+          expandedDirectives += count;
+        }
+        expandedOnce.add(loaded2.parsed);
         reachedFromElsewhere.add(loaded2.real);
-        node.children = node.children ?? [];
-        node.children.push(...expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive]));
+        const children2 = node.children ??= [];
+        for (const child of expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive], nesting)) children2.push(child);
       }
     }
     return out;
   };
+  const reportOutside = (argument, refused) => {
+    const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
+    const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
+    report({
+      ruleId: "include-outside-tree",
+      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it: lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json`,
+      primary: argument.span,
+      related: []
+    });
+  };
   const loaded = [];
+  const loadedReals = /* @__PURE__ */ new Set();
   for (const path of candidates) {
     const result = load2(path);
     if ("error" in result) {
       report({ ruleId: "read-error", message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
       continue;
     }
-    if (!loaded.some((entry) => entry.real === result.real)) loaded.push(result);
+    if (!loadedReals.has(result.real)) {
+      loadedReals.add(result.real);
+      loaded.push(result);
+    }
   }
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
-    const prefixDir = nodePath5.dirname(main.path);
+    const prefixDir = nodePath6.dirname(main.path);
     budget = freshBudget();
-    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], []) });
+    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
   const orphans = loaded.filter((entry) => !mains.includes(entry) && !reachedFromElsewhere.has(entry.real));
   const reachedByMains = new Set(reachedFromElsewhere);
   const snippetExpansions = orphans.map((entry) => {
     reachedFromElsewhere.clear();
     budget = freshBudget();
-    const directives = expand(entry.parsed.directives, entry.path, void 0, [entry.real], []);
+    const directives = expand(entry.parsed.directives, entry.path, void 0, [entry.real], [], 0);
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });
   for (const snippet of snippetExpansions) {
@@ -39114,7 +39951,7 @@ function readNginxTree(candidates, options) {
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath5.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return nodePath6.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
 }
 function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
@@ -39146,7 +39983,9 @@ var READER_RULES = [
   define("command-syntax", "error", "A command line (ExecStart=, CMD, command:, Procfile, script) its shell or systemd cannot parse"),
   define("gunicorn-syntax", "error", "A gunicorn config file that is not valid Python 3; gunicorn does not start"),
   define("include-cycle", "error", "An include reaches a file that is already being included"),
+  define("include-limit", "warning", "Includes go deeper, match more paths or expand to more directives than cfglint follows; the rest is skipped"),
   define("include-missing", "warning", "An include names a file that is not in the linted tree"),
+  define("include-outside-tree", "warning", "An include reaches a file outside the linted tree (a path, a mapping or a symbolic link); it is not read"),
   define("internal-error", "error", "A rule failed; the rest of the run went on"),
   define("invalid-value", "error", 'A value nginx would reject with "invalid value"'),
   define("limits-syntax", "warning", "A limits.conf line that pam_limits skips"),
@@ -39181,27 +40020,6 @@ function* oncePerPair(pairs) {
     yield draft;
   }
 }
-
-// src/model/backend-describe.ts
-function describeBackendSetting(backend, setting) {
-  const value = typeof setting.value === "number" ? setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.unit === "bytes" ? `${setting.value} bytes` : String(setting.value) : setting.text;
-  const notes = [];
-  if (setting.source.kind === "default") notes.push("default");
-  if (setting.source.kind === "default" && setting.source.note) notes.push(setting.source.note);
-  const workerClass = backend.kind === "gunicorn" ? backend.settings.get("worker_class")?.value : void 0;
-  if (typeof workerClass === "string" && (setting.name === "keepalive" || setting.name === "timeout")) notes.push(`${workerClass} worker`);
-  const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
-  return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
-}
-function backendKindName(kind) {
-  return KIND_NAMES[kind];
-}
-var KIND_NAMES = {
-  gunicorn: "gunicorn",
-  uwsgi: "uWSGI",
-  tomcat: "Tomcat",
-  "spring-boot": "Spring Boot"
-};
 
 // src/model/nginx-client-limits.ts
 var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
@@ -39416,71 +40234,110 @@ function realSetting(config, setting) {
   return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
 }
 
-// checks/header-size-backend.ts
+// src/model/request-head-limits.ts
 init_tomcat();
-var ID3 = "header-size-backend";
+init_uvicorn();
 var UWSGI_MAX_BUFFER = 65535;
-function limitsOf2(backend, listener) {
-  const out = [];
-  if (backend.kind === "uwsgi") {
-    const setting = backend.settings.get("buffer-size");
-    if (!setting || typeof setting.value !== "number" || setting.value <= 0) return out;
-    const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
-    out.push({
-      setting,
-      limit: setting.value,
-      measure: "total",
-      admitted: "request line and headers",
-      symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
-      raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
-      nginxSizeWithin: (limit) => limit
-    });
-  } else if (backend.kind === "gunicorn") {
-    const line = backend.settings.get("limit_request_line");
-    if (line && typeof line.value === "number") {
-      const limit = effectiveRequestLineLimit(line.value);
-      if (limit !== void 0) {
-        out.push({
-          setting: line,
-          limit,
-          measure: "line",
-          admitted: "request lines",
-          symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
-          raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
-          nginxSizeWithin: (limit2) => limit2 + 2
-        });
+function requestHeadLimits(backend, listener) {
+  switch (backend.kind) {
+    case "uwsgi":
+      return uwsgiLimits(backend.settings.get("buffer-size"), listener);
+    case "gunicorn":
+      if (backend.workerKind === "uvicorn") return [];
+      if (backend.workerKind === "uvicorn_h11") {
+        const setting = {
+          name: "h11 max_incomplete_event_size",
+          value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
+          text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
+          unit: "bytes",
+          source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
+        };
+        return h11Limits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
       }
+      return gunicornLimits(backend.settings.get("limit_request_line"), backend.settings.get("limit_request_field_size"));
+    case "uvicorn": {
+      if (backend.httpParser !== "h11") return [];
+      return h11Limits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`);
     }
-    const field = backend.settings.get("limit_request_field_size");
-    if (field && typeof field.value === "number" && field.value > 0) {
+    case "tomcat":
+    case "spring-boot":
+      return tomcatLimits(backend.kind, listener);
+  }
+}
+function uwsgiLimits(setting, listener) {
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
+    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+function gunicornLimits(line, field) {
+  const out = [];
+  if (line && typeof line.value === "number") {
+    const limit = effectiveRequestLineLimit(line.value);
+    if (limit !== void 0) {
       out.push({
-        setting: field,
-        limit: field.value,
+        setting: line,
+        limit,
         measure: "line",
-        admitted: "header lines",
-        symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
-        raise: (needed) => `set limit_request_field_size = ${needed}`,
-        nginxSizeWithin: (limit) => limit + 2
+        admitted: "request lines",
+        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
+        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
+        nginxSizeWithin: (limit2) => limit2 + 2
       });
     }
-  } else {
-    const connector = connectorFor(listener);
-    if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return out;
-    const setting = connector.settings.get("maxHttpRequestHeaderSize");
-    if (!setting || typeof setting.value !== "number" || !Number.isFinite(setting.value) || setting.value <= 0) return out;
-    const property = backend.kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
+  }
+  if (field && typeof field.value === "number" && field.value > 0) {
     out.push({
-      setting: { ...setting, name: property },
-      limit: setting.value,
-      measure: "total",
-      admitted: "request line and headers",
-      symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
-      raise: (needed) => backend.kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
-      nginxSizeWithin: (limit) => limit
+      setting: field,
+      limit: field.value,
+      measure: "line",
+      admitted: "header lines",
+      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
+      raise: (needed) => `set limit_request_field_size = ${needed}`,
+      nginxSizeWithin: (limit) => limit + 2
     });
   }
   return out;
 }
+function h11Limits(setting, raise) {
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
+    raise,
+    nginxSizeWithin: (limit) => limit,
+    maxSeverity: "info"
+  }];
+}
+function tomcatLimits(kind, listener) {
+  const connector = connectorFor(listener);
+  if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return [];
+  const setting = connector.settings.get("maxHttpRequestHeaderSize");
+  if (!setting || typeof setting.value !== "number" || !Number.isFinite(setting.value) || setting.value <= 0) return [];
+  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
+  return [{
+    setting: { ...setting, name: property },
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
+    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+
+// checks/header-size-backend.ts
+var ID3 = "header-size-backend";
 var rule3 = defineRule({
   id: ID3,
   severity: "warning",
@@ -39496,7 +40353,7 @@ var rule3 = defineRule({
   *check(model) {
     const seen = /* @__PURE__ */ new Set();
     for (const link of linkDeployment(model)) {
-      const limits = limitsOf2(link.backend, link.listener);
+      const limits = requestHeadLimits(link.backend, link.listener);
       if (limits.length === 0) continue;
       for (const pass of link.target.passes) {
         const server = serverOfPass(pass);
@@ -39515,7 +40372,7 @@ var rule3 = defineRule({
           const key = `${primary.file}:${primary.start.offset}:${link.backend.kind}:${link.backend.name}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          const kind = link.backend.kind === "uwsgi" ? "uWSGI" : link.backend.kind === "gunicorn" ? "gunicorn" : link.backend.kind === "tomcat" ? "Tomcat" : "Spring Boot";
+          const kind = backendKindName(link.backend.kind);
           const nginxLabel = nginxExplicit ? `nginx admits ${buffers.text}${buffers.block && buffers.block !== server ? ` (set at ${buffers.block.kind} level)` : ""}` : "nginx admits 4 8k by default for this server";
           const backendLabel2 = `${kind} accepts ${limit.limit} bytes${backendExplicit ? "" : " by default"}`;
           const fixSize = limit.nginxSizeWithin(limit.limit);
@@ -39535,7 +40392,7 @@ var rule3 = defineRule({
             primary,
             related: [primaryIsNginx ? { span: backendSpan, label: backendLabel2 } : { span: nginxSpan, label: nginxLabel }],
             modelPath: `${server.path}>large_client_header_buffers>${link.backend.kind}:${link.target.address.text}>${limit.setting.name}`,
-            maxSeverity: nginxExplicit || backendExplicit ? void 0 : "info"
+            maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? void 0 : "info")
           };
         }
       }
@@ -39851,9 +40708,9 @@ function maxCount(mask) {
   for (let n = 7; n >= 0; n--) if (mask & 1 << n) return n;
   return 0;
 }
-function hintFor(given, specs2, values) {
+function hintFor(given, specs2, values2) {
   const takesOne = specs2.every((spec) => spec.args === 2);
-  if (takesOne && given > 1 && values.every((v) => /^\d+(ms|s|m|h|d|w|M|y)?$/.test(v))) return `; quote a combined time: "${values.join(" ")}"`;
+  if (takesOne && given > 1 && values2.every((v) => /^\d+(ms|s|m|h|d|w|M|y)?$/.test(v))) return `; quote a combined time: "${values2.join(" ")}"`;
   return "";
 }
 
@@ -39997,13 +40854,13 @@ var rule9 = defineRule({
   }
 });
 function judge3(block2, m, synthetic) {
-  let unknown2 = false;
+  let unknown3 = false;
   const setting = (name2, parse, fallback) => {
     const found = block2.inherited(name2);
     if (!found) return { value: fallback };
-    if (synthetic && found.block.node === void 0) unknown2 = true;
+    if (synthetic && found.block.node === void 0) unknown3 = true;
     const value = parse(found.entry.directive.args[0]?.value ?? "");
-    if (value === void 0) unknown2 = true;
+    if (value === void 0) unknown3 = true;
     return { entry: found.entry, value: value ?? fallback };
   };
   const buffersEntry = block2.inherited(`${m}_buffers`);
@@ -40023,7 +40880,7 @@ function judge3(block2, m, synthetic) {
   const busy = setting(`${m}_busy_buffers_size`, (t2) => parseNginxSize(t2), 2 * size);
   const tempWrite = setting(`${m}_temp_file_write_size`, (t2) => parseNginxSize(t2), 2 * size);
   const maxTemp = setting(`${m}_max_temp_file_size`, (t2) => parseNginxSize(t2, true), 1024 * 1024 * 1024);
-  if (unknown2) return void 0;
+  if (unknown3) return void 0;
   const buffersText = `${num} ${formatSize(bufSize)}`;
   const explicit2 = [buffersEntry?.entry, bufferSize.entry, busy.entry, tempWrite.entry, maxTemp.entry].filter((e) => e !== void 0);
   if (explicit2.length === 0) return void 0;
@@ -40789,6 +41646,126 @@ function gunicornSocket(backend) {
   };
 }
 
+// src/model/unmodelled-servers.ts
+init_launch();
+var unknown2 = (reason) => [{ kind: "unknown", reason }];
+function portOf(text3) {
+  if (text3 === void 0 || !/^\d{1,5}$/.test(text3)) return void 0;
+  const port = Number(text3);
+  return port >= 1 && port <= 65535 ? port : void 0;
+}
+function values(launch, long, short = []) {
+  const found = optionValues(launch, long, short).map((entry) => knownValue(entry.value));
+  return found.some((value) => value === void 0) ? void 0 : found;
+}
+function hasOption(launch, names) {
+  return launch.argv.slice(1).some((arg) => names.some((name2) => arg.value === name2 || arg.value.startsWith(`${name2}=`)));
+}
+function bindAddress(text3, defaultPort) {
+  if (/^unix:/.test(text3)) return { kind: "socket", path: text3.replace(/^unix:(\/\/)?/, "") };
+  if (/^fd:\/\//.test(text3)) return { kind: "unknown", reason: `an inherited socket (${text3})` };
+  const rest = text3.replace(/^(tcp|http|ssl):\/\//, "");
+  const match = /^(?:\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(rest);
+  if (!match) return { kind: "unknown", reason: `"${text3}" is not a plain address` };
+  const port = match[1] === void 0 ? defaultPort : portOf(match[1]);
+  return port === void 0 ? { kind: "unknown", reason: `"${text3}" has no usable port` } : { kind: "port", port };
+}
+function portAndSocket(options) {
+  return (launch) => {
+    if (options.opaque && hasOption(launch, options.opaque)) return unknown2("an option the tree does not resolve to an address");
+    if (options.env && [...launch.env.keys()].some((name2) => options.env.test(name2))) return unknown2("its environment sets where it listens");
+    const ports2 = values(launch, options.port, options.portShort);
+    const sockets = options.socket ? values(launch, options.socket, options.socketShort) : [];
+    if (ports2 === void 0 || sockets === void 0) return unknown2("its port or socket depends on a variable");
+    const out = sockets.map((path) => ({ kind: "socket", path }));
+    const port = ports2.length > 0 ? portOf(ports2[ports2.length - 1]) : sockets.length > 0 ? void 0 : options.defaultPort;
+    if (ports2.length > 0 && port === void 0) return unknown2(`port "${ports2[ports2.length - 1]}"`);
+    if (port !== void 0) out.push({ kind: "port", port });
+    return out;
+  };
+}
+var READERS = [
+  {
+    matches: (launch) => launch.program === "daphne",
+    read: portAndSocket({ port: ["--port"], portShort: ["-p"], socket: ["--unix-socket"], socketShort: ["-u"], opaque: ["--fd", "--endpoint", "-e"], defaultPort: 8e3 })
+  },
+  {
+    matches: (launch) => launch.program === "hypercorn",
+    read: (launch) => {
+      if (hasOption(launch, ["--config", "-c"])) return unknown2("a config file may set bind");
+      const binds = values(launch, ["--bind", "--insecure-bind"], ["-b"]);
+      if (binds === void 0) return unknown2("its bind depends on a variable");
+      return binds.length === 0 ? [{ kind: "port", port: 8e3 }] : binds.map((bind) => bindAddress(bind, 8e3));
+    }
+  },
+  {
+    matches: (launch) => launch.program === "granian",
+    read: portAndSocket({ port: ["--port"], socket: ["--uds"], env: /^GRANIAN_/, defaultPort: 8e3 })
+  },
+  {
+    matches: (launch) => launch.program === "waitress-serve",
+    read: (launch) => {
+      const listens = values(launch, ["--listen"]);
+      if (listens === void 0) return unknown2("its listen address depends on a variable");
+      if (listens.length > 0) return listens.map((listen) => bindAddress(listen.replace(/^\*/, ""), 8080));
+      return portAndSocket({ port: ["--port"], socket: ["--unix-socket"], defaultPort: 8080 })(launch);
+    }
+  },
+  {
+    matches: (launch) => launch.program === "flask" && launch.argv.some((arg) => arg.value === "run"),
+    read: portAndSocket({ port: ["--port"], portShort: ["-p"], env: /^FLASK_RUN_PORT$/, defaultPort: 5e3 })
+  },
+  {
+    matches: (launch) => /^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? "") && launch.argv[2]?.value === "runserver",
+    read: (launch) => {
+      const address = launch.argv.slice(3).find((arg) => !arg.value.startsWith("-"));
+      if (!address) return [{ kind: "port", port: 8e3 }];
+      const text3 = knownValue(address);
+      return text3 === void 0 ? unknown2("its address depends on a variable") : [bindAddress(/^\d+$/.test(text3) ? `:${text3}` : text3, 8e3)];
+    }
+  },
+  {
+    matches: (launch) => launch.program === "php" && launch.argv.some((arg) => arg.value === "-S"),
+    read: (launch) => {
+      const text3 = knownValue(optionValues(launch, [], ["-S"])[0]?.value);
+      return text3 === void 0 ? unknown2("its address depends on a variable") : [bindAddress(text3, 80)];
+    }
+  },
+  {
+    matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program),
+    read: () => unknown2("it keeps its address in code or in a config file cfglint does not read")
+  }
+];
+var cache = /* @__PURE__ */ new WeakMap();
+function unmodelledServers(model) {
+  let servers = cache.get(model);
+  if (!servers) {
+    servers = [];
+    for (const launch of model.launches) {
+      const reader = READERS.find((candidate) => candidate.matches(launch));
+      if (!reader) continue;
+      const addresses = reader.read(launch).map((address) => ({ address, span: launch.span }));
+      servers.push({ program: launch.program, launch, addresses });
+    }
+    cache.set(model, servers);
+  }
+  return servers;
+}
+function mayServe(servers, target) {
+  return servers.find((server) => server.addresses.some(({ address }) => {
+    if (address.kind === "unknown") return true;
+    if (target.kind === "tcp") return address.kind === "port" && address.port === target.port;
+    if (address.kind !== "socket") return false;
+    if (!address.path.startsWith("/")) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, "")}`);
+    return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
+  }));
+}
+function describeUnmodelledAddress(address) {
+  if (address.kind === "port") return `port ${address.port}`;
+  if (address.kind === "socket") return `unix:${address.path}`;
+  return `unknown (${address.reason})`;
+}
+
 // checks/upstream-unreachable.ts
 var ID18 = "upstream-unreachable";
 var rule18 = defineRule({
@@ -40857,6 +41834,7 @@ var rule18 = defineRule({
       };
     };
     const listeners = model.backends.flatMap((backend) => backend.listeners);
+    const unmodelled = unmodelledServers(model);
     if (listeners.some((listener) => listener.address.kind === "other")) return;
     const linked = new Set(linkDeployment(model).map((link) => spanKey(link.target.span)));
     for (const target of nginxTargets(model)) {
@@ -40867,8 +41845,10 @@ var rule18 = defineRule({
         if (draft) yield draft;
         continue;
       }
-      const family = address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l)) : [];
+      const nginxFiles = [target.span.file, ...target.passes.map((pass2) => pass2.entry.directive.file)];
+      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
+      if (mayServe(unmodelled, address.kind === "unix" ? address : { kind: "tcp", port: address.port })) continue;
       const pass = target.passes[0];
       const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
       family.sort((a, b) => Number(speaks(b)) - Number(speaks(a)));
@@ -41334,38 +42314,55 @@ function readTree(options = {}) {
   }
 }
 function readTreeUncached(options) {
-  const fs = options.fs ?? nodeFileSystem;
+  const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath22.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath24.resolve(cwd, p));
   for (const root of roots) {
-    const kind = fs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath22.relative(cwd, root) || root}`);
+    const kind = baseFs.kind(root);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath24.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
-        fs.list(root);
+        baseFs.list(root);
       } catch (error) {
         throw new UsageError(error.message);
       }
     } else if (kind !== "file") throw new UsageError(`not a file or directory: ${root}`);
   }
+  const realCwd = realpathOr(baseFs, cwd);
+  for (const root of roots) {
+    if (!isWithin3(root, cwd)) continue;
+    const real = realpathOr(baseFs, root);
+    if (!isWithin3(real, realCwd)) {
+      throw new UsageError(`${nodePath24.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+    }
+  }
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath24.dirname(root));
+  const fs = confineFileSystem(baseFs, areas);
   let config = options.config ?? {};
   let configPath;
   if (options.config) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
+  } else if (options.configPath) {
+    configPath = nodePath24.resolve(cwd, options.configPath);
+    const kind = baseFs.kind(configPath);
+    if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
+    if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
+    config = loadConfig(configPath, baseFs).config;
   } else {
-    const firstDir = fs.kind(roots[0]) === "directory" ? roots[0] : nodePath22.dirname(roots[0]);
-    configPath = options.configPath ? nodePath22.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
-    if (options.configPath) {
-      const kind = fs.kind(configPath);
-      if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
-      if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
-    }
-    if (configPath) config = loadConfig(configPath, fs).config;
+    configPath = findConfigFile(areas[0], baseFs);
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath24.dirname(configPath)])).config;
   }
-  const configDir = configPath ? nodePath22.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath24.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
-  const displayPath = (absolute) => nodePath22.relative(cwd, absolute) || nodePath22.basename(absolute);
+  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
+    const target = nodePath24.resolve(configDir, to);
+    if (fs.locate(target) === void 0) {
+      throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
+    }
+    return { from: from.replace(/\/+$/, "") || "/", to: target };
+  });
+  const displayPath = (absolute) => showPath(nodePath24.relative(cwd, absolute) || nodePath24.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = walked.unreadable.map((entry) => ({
@@ -41393,10 +42390,6 @@ function readTreeUncached(options) {
     }
   }
   const nginxFiles = filesByFormat.nginx ?? [];
-  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
-    from: from.replace(/\/+$/, "") || "/",
-    to: nodePath22.resolve(configDir, to)
-  }));
   const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles({
     dockerfiles: filesByFormat.dockerfile ?? [],
     composeFiles: filesByFormat.compose ?? [],
@@ -41406,10 +42399,11 @@ function readTreeUncached(options) {
   }) : [];
   const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
   const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured2(mapping.from))];
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath24.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  diagnostics.push(...nginx.diagnostics);
+  for (const diagnostic2 of nginx.diagnostics) diagnostics.push(diagnostic2);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
+  for (const diagnostic2 of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic2);
   const has = (...formats) => formats.some((format5) => (filesByFormat[format5]?.length ?? 0) > 0);
   const embedded = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : /* @__PURE__ */ new Map();
   const context = embedded.size === 0 ? { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
@@ -41423,6 +42417,7 @@ function readTreeUncached(options) {
   const launched = launch.launches.length > 0;
   const gunicorn = has("gunicorn") || launched ? (init_gunicorn(), __toCommonJS(gunicorn_exports)).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const uwsgi = has("uwsgi") || launched ? (init_uwsgi(), __toCommonJS(uwsgi_exports)).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
+  const uvicorn = launch.launches.some((candidate) => candidate.program === "uvicorn") ? (init_uvicorn2(), __toCommonJS(uvicorn_exports)).readUvicorn(launch.launches) : { ...emptyOutput(), backends: [] };
   const tomcat = has("tomcat", "catalina-properties") ? (init_tomcat2(), __toCommonJS(tomcat_exports)).readTomcat(filesByFormat.tomcat ?? [], filesByFormat["catalina-properties"] ?? [], context) : { ...emptyOutput(), backends: [] };
   const springBoot = has("spring-boot") || launch.launches.some((candidate) => candidate.program === "java") ? (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(filesByFormat["spring-boot"] ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
@@ -41434,8 +42429,8 @@ function readTreeUncached(options) {
     const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
   }
-  const readerOutputs = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
+  const readerOutputs = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
+  for (const output of readerOutputs) for (const diagnostic2 of output.diagnostics) diagnostics.push(diagnostic2);
   const model = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
       modules: config.nginx?.modules,
@@ -41444,9 +42439,10 @@ function readTreeUncached(options) {
     nginxVersion,
     launches: launch.launches,
     compose: launch.composeContainers,
-    backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
+    backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -41463,29 +42459,38 @@ function lintSync(options = {}) {
     const value = typeof setting === "string" ? setting : setting.severity;
     return value ?? fallback;
   };
-  const findings = [];
   const ranRules = [];
-  for (const rule24 of RULES) {
-    const severity = severityOf(rule24.id, rule24.severity);
-    if (severity === "off") continue;
-    ranRules.push({ id: rule24.id, severity, category: rule24.category, description: rule24.meta.description, docsUrl: rule24.meta.docsUrl });
-    try {
-      for (const draft of rule24.check(model)) {
-        const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
-        findings.push({
-          ruleId: rule24.id,
-          messageId: draft.messageId,
-          message: renderMessage(rule24.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
-          severity: capped,
-          primary: draft.primary,
-          related: (draft.related ?? []).slice(0, 3),
-          docsUrl: rule24.meta.docsUrl,
-          fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
-        });
+  const runRules = (view, errors) => {
+    const out = [];
+    for (const rule24 of RULES) {
+      const severity = severityOf(rule24.id, rule24.severity);
+      if (severity === "off") continue;
+      if (errors) ranRules.push({ id: rule24.id, severity, category: rule24.category, description: rule24.meta.description, docsUrl: rule24.meta.docsUrl });
+      try {
+        for (const draft of rule24.check(view)) {
+          const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
+          out.push({
+            ruleId: rule24.id,
+            messageId: draft.messageId,
+            message: renderMessage(rule24.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+            severity: capped,
+            primary: draft.primary,
+            related: (draft.related ?? []).slice(0, 3),
+            docsUrl: rule24.meta.docsUrl,
+            fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
+          });
+        }
+      } catch (error) {
+        errors?.push(internalError(rule24, error, nodePath24.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
-    } catch (error) {
-      diagnostics.push(internalError(rule24, error, nodePath22.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
     }
+    return out;
+  };
+  const findings = runRules(model, diagnostics);
+  const alternatives = alternativeCount(model);
+  if (alternatives > 1) {
+    const views = Array.from({ length: alternatives - 1 }, (_, i) => runRules({ ...model, linkAlternative: i + 1 }, void 0));
+    findings.splice(0, findings.length, ...holdingForEveryAlternative([findings, ...views]));
   }
   const comments = /* @__PURE__ */ new Map();
   for (const file of nginx.files.values()) {
@@ -41576,6 +42581,30 @@ function lintSync(options = {}) {
     links
   };
 }
+function holdingForEveryAlternative(runs) {
+  const placeOf = (finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
+  const seenIn = /* @__PURE__ */ new Map();
+  for (const run of runs) for (const place of new Set(run.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
+  const out = [];
+  const kept = /* @__PURE__ */ new Set();
+  for (const run of runs) {
+    for (const finding of run) {
+      const place = placeOf(finding);
+      if ((seenIn.get(place) ?? 0) === runs.length) {
+        if (run === runs[0]) out.push(finding);
+        continue;
+      }
+      if (kept.has(place)) continue;
+      kept.add(place);
+      out.push({
+        ...finding,
+        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? "info" : finding.severity,
+        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`
+      });
+    }
+  }
+  return out;
+}
 function reportLinks(links) {
   const seen = /* @__PURE__ */ new Set();
   const out = [];
@@ -41589,18 +42618,30 @@ function reportLinks(links) {
       nginx: { address: link.target.address.text, span: span2 },
       backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
       reason: link.reason,
-      detail: link.detail
+      detail: link.detail,
+      scope: link.scope,
+      alternatives: link.alternatives.map((backend) => ({ kind: backend.kind, name: backend.name }))
     });
   }
   const order = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset;
   return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
+}
+function realpathOr(fs, path) {
+  try {
+    return fs.realpath(path);
+  } catch {
+    return path;
+  }
+}
+function isWithin3(path, dir) {
+  return path === dir || path.startsWith(dir.endsWith(nodePath24.sep) ? dir : dir + nodePath24.sep);
 }
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
   return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
 }
 function fingerprint(ruleId, file, modelPath) {
-  return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
+  return (0, import_crypto2.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
 }
 function internalError(rule24, error, where) {
   const reason = error instanceof Error ? error.message : String(error);
@@ -41634,6 +42675,27 @@ function chooseNginxVersion(option, config, images) {
   }
   if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
   return UNKNOWN_VERSION;
+}
+function resolveDeployments(patterns, configDir, files, where) {
+  const roots = /* @__PURE__ */ new Set();
+  patterns.forEach((pattern, index) => {
+    const wildcard = pattern.endsWith("/*");
+    const base = wildcard ? pattern.slice(0, -2) : pattern;
+    if (/[*?[\]]/.test(base)) {
+      throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
+    }
+    const dir = nodePath24.resolve(configDir, base);
+    if (!wildcard) {
+      roots.add(dir);
+      return;
+    }
+    for (const file of files) {
+      const relative5 = nodePath24.relative(dir, file);
+      if (relative5.startsWith("..") || nodePath24.isAbsolute(relative5) || !relative5.includes(nodePath24.sep)) continue;
+      roots.add(nodePath24.join(dir, relative5.split(nodePath24.sep)[0]));
+    }
+  });
+  return [...roots];
 }
 function checkRuleIds(config, where) {
   for (const id2 of Object.keys(config.rules ?? {})) {
@@ -41671,18 +42733,32 @@ function withEmbeddedFiles(fs, embedded) {
   };
 }
 function cachingFileSystem(fs) {
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
   return {
     ...fs,
+    list(path) {
+      let entry = listings.get(path);
+      if (!entry) {
+        try {
+          entry = fs.list(path);
+        } catch (error) {
+          entry = error;
+        }
+        listings.set(path, entry);
+      }
+      if (entry instanceof Error) throw entry;
+      return [...entry];
+    },
     read(path) {
-      let entry = cache.get(path);
+      let entry = cache2.get(path);
       if (!entry) {
         try {
           entry = fs.read(path);
         } catch (error) {
           entry = error;
         }
-        cache.set(path, entry);
+        cache2.set(path, entry);
       }
       if (entry instanceof Error) throw entry;
       return entry;
@@ -41692,9 +42768,10 @@ function cachingFileSystem(fs) {
 
 // src/action/action.ts
 init_formatters();
-init_github();
+init_escape();
 
 // src/report/graph.ts
+init_escape();
 function renderGraph(model, links, findings, format5) {
   const topology = buildTopology(model, links, findings);
   return format5 === "dot" ? renderDot(topology) : renderMermaid(topology);
@@ -41780,6 +42857,21 @@ function buildTopology(model, links, findings) {
       marks: ruleIds(findings.filter((f) => onLink(f, link)))
     });
   }
+  const unmodelled = unmodelledServers(model);
+  unmodelled.forEach((server, i) => nodes.push({ id: `unmodelled${i + 1}`, lines: unmodelledLabel(server) }));
+  for (const target of nginxTargets(model)) {
+    const pass = target.passes[0];
+    const from = pass ? targetIds.get(targetKey(pass)) : void 0;
+    if (!from || edges.some((edge) => edge.from === from && edge.to.startsWith("backend"))) continue;
+    const address = target.address;
+    const reachable = address.kind === "unix" ? address : isLoopback(address.host) ? { kind: "tcp", port: address.port } : void 0;
+    if (!reachable) continue;
+    unmodelled.forEach((server, i) => {
+      const to = `unmodelled${i + 1}`;
+      if (!mayServe([server], reachable) || edges.some((edge) => edge.from === from && edge.to === to)) return;
+      edges.push({ from, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
+    });
+  }
   for (const target of targets) {
     if (target.group?.block || target.passes[0]?.target.kind === "address") {
       if (!edges.some((edge) => edge.from === target.id)) nodes.find((node) => node.id === target.id).lines.push("no backend in the tree");
@@ -41790,12 +42882,12 @@ function buildTopology(model, links, findings) {
 }
 function renderMermaid(topology) {
   const out = ["flowchart LR"];
-  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidText).join("<br/>")}"]`);
+  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidLabel).join("<br/>")}"]`);
   const marked = [];
   topology.edges.forEach((edge, index) => {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
     const arrow = edge.marks.length > 0 ? "-.->" : "-->";
-    const label = lines.length > 0 ? `|"${lines.map(mermaidText).join("<br/>")}"|` : "";
+    const label = lines.length > 0 ? `|"${lines.map(mermaidLabel).join("<br/>")}"|` : "";
     out.push(`  ${edge.from} ${arrow}${label} ${edge.to}`);
     if (edge.marks.length > 0) marked.push(index);
   });
@@ -41805,22 +42897,16 @@ function renderMermaid(topology) {
 }
 function renderDot(topology) {
   const out = ["digraph cfglint {", "  rankdir=LR;", "  node [shape=box];"];
-  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotText).join("\\n")}"];`);
+  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotLabel).join("\\n")}"];`);
   for (const edge of topology.edges) {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
-    const attributes = [`label="${lines.map(dotText).join("\\n")}"`];
+    const attributes = [`label="${lines.map(dotLabel).join("\\n")}"`];
     if (edge.marks.length > 0) attributes.push("color=red", "fontcolor=red", "style=dashed");
     out.push(`  ${edge.from} -> ${edge.to} [${attributes.join(", ")}];`);
   }
   out.push("}");
   return `${out.join("\n")}
 `;
-}
-function mermaidText(text3) {
-  return text3.replace(/[#"<>&|]/g, (ch) => `#${ch.charCodeAt(0)};`).replace(/[\r\n]+/g, " ");
-}
-function dotText(text3) {
-  return text3.replace(/[\\"]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, "\\n");
 }
 function argsOf(block2, name2) {
   return block2.own(name2).flatMap((entry) => entry.directive.args.map((arg) => arg.value));
@@ -41860,6 +42946,13 @@ function backendLabel(backend) {
   const lines = [`${backendKindName(backend.kind)} ${backend.name}`];
   for (const listener of backend.listeners) lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol})`);
   return lines;
+}
+function unmodelledLabel(server) {
+  return [
+    `${server.program} ${server.launch.service ?? server.launch.file}`,
+    "not modelled: settings unknown",
+    ...server.addresses.map(({ address }) => describeUnmodelledAddress(address))
+  ];
 }
 function listenerAddress(listener) {
   const address = listener.address;
@@ -41939,9 +43032,6 @@ function readInputs(env) {
     sarifFile: getInput(env, "sarif-file") || void 0
   };
 }
-function cell(text3) {
-  return text3.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
 function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
@@ -41955,7 +43045,8 @@ function renderSummary2(result) {
     out.push(`${plural2(findings.length, "finding")}: ${plural2(count("error"), "error")}, ${plural2(count("warning"), "warning")}, ${count("info")} info.`);
     out.push("", "| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |");
     for (const f of findings) {
-      out.push(`| ${f.severity} | [${cell(f.ruleId)}](${f.docsUrl}) | \`${cell(`${f.primary.file}:${f.primary.start.line}`)}\` | ${cell(f.message)} |`);
+      const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
+      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)} |`);
     }
   }
   out.push("", "### Topology", "", "```mermaid");
@@ -41963,8 +43054,10 @@ function renderSummary2(result) {
   out.push("```", "");
   return out.join("\n");
 }
-function oneLine(text3) {
-  return text3.replace(/\s*\n\s*/g, " ");
+function internalErrorAnnotation(error) {
+  const message = error instanceof Error ? error.message : String(error);
+  return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}
+`;
 }
 function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2)) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -41975,7 +43068,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError) {
-      stdout(`::error::${escapeData(oneLine(`cfglint: ${error.message}`))}
+      stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
 `);
       return 2;
     }
@@ -41984,21 +43077,19 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath23.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath25.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath23.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath25.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
-      stdout(`::error::${escapeData(oneLine(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`))}
+      stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}
 `);
       return 2;
     }
   }
   if (env.GITHUB_STEP_SUMMARY) nodeFs2.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary2(result));
   if (env.GITHUB_OUTPUT) {
-    nodeFs2.appendFileSync(env.GITHUB_OUTPUT, `findings=${result.report.findings.length}
-sarif-file=${sarifPath ?? ""}
-`);
+    nodeFs2.appendFileSync(env.GITHUB_OUTPUT, githubOutputEntry("findings", String(result.report.findings.length)) + githubOutputEntry("sarif-file", sarifPath ?? ""));
   }
   return exitCodeFor(result.report, inputs.failOn ?? result.failOn);
 }
@@ -42007,8 +43098,6 @@ sarif-file=${sarifPath ?? ""}
 try {
   process.exitCode = runAction(process.env);
 } catch (error) {
-  const message = String(error?.message ?? error).replace(/\s*\n\s*/g, " ");
-  process.stdout.write(`::error::cfglint: internal error: ${message.replace(/%/g, "%25")}; please report this at https://github.com/cfglint/cfglint/issues
-`);
+  process.stdout.write(internalErrorAnnotation(error));
   process.exitCode = 2;
 }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CATALINA_HOME, Experiment, LabRun, NGINX, Outcome, serverMissing, UWSGI, GUNICORN, Variant } from './harness/experiment';
+import { CATALINA_HOME, Experiment, LabRun, NGINX, Outcome, PYTHON3, serverMissing, UWSGI, GUNICORN, Variant } from './harness/experiment';
 import type { LintVerdict } from './harness/lint';
 import { versionLine } from './harness/process';
 import { EXPERIMENTS } from './experiments';
@@ -52,6 +52,8 @@ function backendVersion(experiment: Experiment): string {
       return `uWSGI ${versionLine(UWSGI, ['--version']) ?? '(version unknown)'}`;
     case 'tomcat':
       return versionLine('java', ['-cp', path.join(CATALINA_HOME, 'lib/catalina.jar'), 'org.apache.catalina.util.ServerInfo'])?.replace(/^Server version:\s*/, '') ?? 'Tomcat (version unknown)';
+    case 'uvicorn':
+      return versionLine(PYTHON3, ['-m', 'uvicorn', '--version'])?.replace(/^Running uvicorn (\S+).*$/, 'uvicorn $1') ?? 'uvicorn (version unknown)';
     case 'none':
       return 'none';
   }
@@ -80,14 +82,22 @@ function defaultReproduced(broken: Outcome, fixed: Outcome): boolean {
   return broken.failures > 0 && fixed.failures === 0;
 }
 
-export async function runExperiment(experiment: Experiment, nginxVersion: string): Promise<ExperimentResult> {
+/**
+ * @param missingServer says why the experiment cannot run here; the unit tests pass one that
+ *   finds every server, since their experiments start none.
+ */
+export async function runExperiment(
+  experiment: Experiment,
+  nginxVersion: string,
+  missingServer: (backend: Experiment['backend']) => string | undefined = serverMissing,
+): Promise<ExperimentResult> {
   const started = Date.now();
   const base = {
     id: experiment.id, rule: experiment.rule, setup: experiment.setup, nginxVersion, backend: backendVersion(experiment),
     backendLogName: experiment.backendLogName ?? 'backend',
     expected: experiment.expected, reproduced: false, cfglintAgrees: false, date: new Date().toISOString(),
   };
-  const missing = serverMissing(experiment.backend);
+  const missing = missingServer(experiment.backend);
   if (missing) return { ...base, skipped: missing, durationMs: 0 };
   if (experiment.needsRoot && process.getuid?.() !== 0) return { ...base, skipped: `needs root: ${experiment.needsRoot}`, durationMs: 0 };
   try {

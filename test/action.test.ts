@@ -10,6 +10,9 @@ import * as os from 'os';
 import * as path from 'path';
 import AjvDraft04 from 'ajv-draft-04';
 import { parse as parseYaml } from 'yaml';
+import { internalErrorAnnotation, renderSummary } from '../src/action/action';
+import { memoryFileSystem } from '../src/discovery/fs';
+import { lintSync } from '../src/engine/run';
 
 const ROOT = path.resolve(__dirname, '..');
 const BUNDLE = path.join(ROOT, 'dist-action', 'index.js');
@@ -91,12 +94,16 @@ describe('the action on examples/keepalive-timeout-gunicorn', () => {
     expect(run.output).toBe(`findings=2\nsarif-file=${sarifPath}\n`);
 
     expect(run.summary).toContain('## cfglint\n\n2 findings: 1 error, 0 warnings, 1 info.\n\n| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n');
+    // Cells are Markdown-escaped: `_` becomes `\_` (no emphasis), `>` becomes `&gt;` (no HTML); the
+    // location is in <code> because a backtick in a path could end a code span.
     expect(run.summary).toContain(
       '| error | [upstream-keepalive-timeout](https://github.com/cfglint/cfglint/blob/v0.1.0/checks/upstream-keepalive-timeout.md) ' +
-        `| \`nginx/conf.d/app.conf:3\` | ${KEEPALIVE_MESSAGE} |\n`,
+        `| <code>nginx/conf.d/app.conf:3</code> | ${KEEPALIVE_MESSAGE.replace(/_/g, '\\_')} |\n`,
     );
-    // `>` is escaped so a message can never open HTML in the summary.
-    expect(run.summary).toContain(`| info | [header-size-backend](https://github.com/cfglint/cfglint/blob/v0.1.0/checks/header-size-backend.md) | \`gunicorn.conf.py:2\` | ${HEADER_MESSAGE.replace('>', '&gt;')} |\n`);
+    expect(run.summary).toContain(
+      '| info | [header-size-backend](https://github.com/cfglint/cfglint/blob/v0.1.0/checks/header-size-backend.md) | <code>gunicorn.conf.py:2</code> | ' +
+        `${HEADER_MESSAGE.replace(/_/g, '\\_').replace('>', '&gt;')} |\n`,
+    );
     expect(run.summary).toContain('\n### Topology\n\n```mermaid\nflowchart LR\n  server1["server app.example.com<br/>listen 80"]\n');
     // The mismatched edge is drawn dashed with the rule named, and coloured red.
     expect(run.summary).toMatch(/\n {2}upstream1 -\.->\|"⚠ upstream-keepalive-timeout<br\/>[^\n]*"\| backend1\n {2}linkStyle 1 stroke:#d00,color:#d00\n```\n$/);
@@ -185,6 +192,34 @@ describe('bad inputs: one ::error:: line, exit 2', () => {
     expect(run.stdout).toBe(line);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(2);
+  });
+});
+
+describe('what the tree says cannot reach the runner unescaped', () => {
+  test('the job summary: a hostile path and value stay inside their cells', () => {
+    const tree = {
+      'nginx.conf': 'http { include conf.d/*.conf; }\n',
+      'conf.d/`x|y`.conf': 'server {\n  send_timeout "1`|x\ry<b>\x1b]0;t\x07";\n}\n',
+    };
+    const summary = renderSummary(lintSync({ cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), paths: ['.'], config: {} }));
+    const rows = summary.split('\n').filter((line) => line.startsWith('| error |'));
+    // Backticks, pipes, `]` and `_` backslash-escaped, the lone CR a <br>, `<b>` as entities, ESC and
+    // BEL shown as \x1b and \x07 with their backslash escaped; the location in <code>, not a code span.
+    expect(rows).toEqual([
+      expect.stringMatching(/^\| error \| \[invalid-value\]\(https:[^)]*\/invalid-value\.md\) \| /),
+    ]);
+    expect(rows[0]).toContain(
+      '| <code>conf.d/\\`x\\|y\\`.conf:2</code> | Invalid value "1\\`\\|x<br>y&lt;b&gt;\\\\x1b\\]0;t\\\\x07" in "send\\_timeout": ',
+    );
+    expect(rows[0].endsWith(' |')).toBe(true);
+    // The node label in the Mermaid block: backtick #96;, pipe #124;.
+    expect(summary).toContain('  server1["server<br/>conf.d/#96;x#124;y#96;.conf"]\n');
+  });
+
+  test('an internal error is one annotation, its message encoded as command data', () => {
+    expect(internalErrorAnnotation(new Error('a\n::add-mask::b\r100%\x1b'))).toBe(
+      '::error::cfglint: internal error: a%0A::add-mask::b%0D100%25; please report this at https://github.com/cfglint/cfglint/issues\n',
+    );
   });
 });
 

@@ -189,6 +189,20 @@ describe('cfglint --print-config', () => {
     ].join('\n'));
   });
 
+  test('values from the tree are shown escaped, still in their columns', () => {
+    // harakiri's value holds an OSC title sequence ended by BEL, a legacy ##[ command and an RLO.
+    const dir = tree('print-hostile', { 'uwsgi.ini': '[uwsgi]\nhttp-socket = 127.0.0.1:8000\nharakiri = 5\x1b]0;t\x07 ##[add-mask]x\u202e\n' });
+    const run = cfglint(['--print-config', 'uwsgi.ini'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\u202e]|##\[/);
+    const settings = run.stdout.split('\n').filter((line) => /^ {4}(buffer-size|harakiri) /.test(line));
+    // The escaped value is 36 characters wide: `5`, `\x1b` (4), `]0;t`, `\x07` (4), ` ##\x5b` (7), `add-mask]x`, `\u202e` (6).
+    expect(settings).toEqual([
+      `    buffer-size     ${'4096'.padEnd(36)}  4096 bytes  default`,
+      '    harakiri        5\\x1b]0;t\\x07 ##\\x5badd-mask]x\\u202e  5000 ms     uwsgi.ini:3',
+    ]);
+  });
+
   test('a gunicorn config: listeners and settings with value, unit and source', () => {
     const dir = tree('print-gunicorn', { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\ntimeout = 120\n' });
     const run = cfglint(['--print-config', 'gunicorn.conf.py'], dir);

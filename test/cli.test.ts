@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
+import { internalErrorReport } from '../src/cli/main';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
@@ -156,6 +157,19 @@ describe('usage errors exit 2 with one line', () => {
     expectUsageError(cfglint(['examples/no-such-dir']), /^cfglint: no such file or directory: examples\/no-such-dir$/, { hint: true });
   });
 
+  test('a path with line breaks and escape sequences is one escaped line', () => {
+    const run = cfglint(['nope\r::add-mask::y\n::error::z\x1b[2J']);
+    expectUsageError(run, /^cfglint: no such file or directory: nope\\r::add-mask::y\\n::error::z\\x1b\[2J$/, { hint: true });
+    expect(run.stderr).not.toMatch(/[\r\x1b]/);
+  });
+
+  test('an internal error is one escaped line and a pointer to the issues', () => {
+    expect(internalErrorReport(new Error('bad "a\n::add-mask::b\rc\x07"'))).toBe(
+      'cfglint: internal error: bad "a\\n::add-mask::b\\rc\\x07"\nPlease report this at https://github.com/cfglint/cfglint/issues\n',
+    );
+    expect(internalErrorReport('thrown\nstring')).toBe('cfglint: internal error: thrown\\nstring\nPlease report this at https://github.com/cfglint/cfglint/issues\n');
+  });
+
   test('a config file that is missing or cannot be read', () => {
     expectUsageError(cfglint(['--config', 'no-such.json', FIXED]), /^cfglint: config file not found: no-such\.json$/, { hint: false });
     expectUsageError(cfglint(['--config', 'examples', FIXED]), /^cfglint: cannot read config file examples: not a regular file$/, { hint: false });
@@ -171,6 +185,21 @@ describe('usage errors exit 2 with one line', () => {
       const dir = copyExample(`bad-config-${name}`, FIXED, { '.cfglint.json': text });
       const file = path.join(dir, '.cfglint.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       expectUsageError(cfglint([dir]), new RegExp(`^cfglint: ${file}: ${message}$`), { hint: false });
+    }
+  });
+});
+
+describe('standard output that cannot be written', () => {
+  // /dev/full fails every write with ENOSPC (Linux).
+  const devFull = fs.existsSync('/dev/full') ? test : test.skip;
+  devFull('a full device is one line on stderr and exit 2, not a stack trace', () => {
+    const out = fs.openSync('/dev/full', 'w');
+    try {
+      const result = spawnSync(process.execPath, [CLI, FIXED], { cwd: ROOT, stdio: ['ignore', out, 'pipe'], encoding: 'utf8', timeout: 30000 });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe('cfglint: cannot write to standard output: ENOSPC: no space left on device, write\n');
+    } finally {
+      fs.closeSync(out);
     }
   });
 });
@@ -298,6 +327,9 @@ describe('links and graph', () => {
         },
         reason: 'same-address',
         detail: 'port 8000 on loopback',
+        // The deepest directory nginx's file and gunicorn's share: the example's own.
+        scope: `one host's loopback (files under ${GUNICORN_BROKEN}/)`,
+        alternatives: [],
       },
     ]);
   });
@@ -310,7 +342,7 @@ describe('links and graph', () => {
     expect(lines[0]).toBe('flowchart LR');
     expect(lines).toContain('  server1["server app.example.com<br/>listen 80"]');
     expect(lines).toContain('  server1 -->|"location /: proxy_pass"| upstream1');
-    expect(mermaid.stdout).toMatch(/^ {2}upstream1 -\.->\|"⚠ upstream-keepalive-timeout<br\/>nginx: keepalive 16, keepalive_timeout 60s \(nginx default\).*same-address: port 8000 on loopback"\| backend1$/m);
+    expect(mermaid.stdout).toMatch(/^ {2}upstream1 -\.->\|"⚠ upstream-keepalive-timeout<br\/>nginx: keepalive 16, keepalive_timeout 60s #40;nginx default#41;.*same-address: port 8000 on loopback"\| backend1$/m);
 
     const dot = cfglint(['graph', '--format', 'dot', GUNICORN_BROKEN]);
     expect(dot.status).toBe(0);

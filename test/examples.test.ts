@@ -31,6 +31,8 @@ const BROKEN: Record<string, string[]> = {
   'nginx-nofile': ['worker-connections-nofile'],
   // The seed 002 story: uWSGI listen = 2000 over net.core.somaxconn = 128 in /etc/sysctl.conf.
   'uwsgi-listen-somaxconn': ['listen-backlog-somaxconn'],
+  // nginx's 60s default against uvicorn's --timeout-keep-alive default of 5s (issue 14).
+  'uvicorn-keepalive': ['upstream-keepalive-timeout'],
 };
 
 const examples = readdirSync(EXAMPLES).filter((name) => statSync(join(EXAMPLES, name)).isDirectory()).sort();

@@ -9,6 +9,7 @@ import { upstreamKeepaliveHttp10 } from './upstream-keepalive-http10';
 import { upstreamKeepaliveRequests } from './upstream-keepalive-requests';
 import { upstreamKeepaliveTimeout } from './upstream-keepalive-timeout';
 import { upstreamKeepaliveTimeoutTomcat } from './upstream-keepalive-timeout-tomcat';
+import { upstreamKeepaliveTimeoutUvicorn } from './upstream-keepalive-timeout-uvicorn';
 import { upstreamSocketPermission } from './upstream-socket-permission';
 import { upstreamProtocolMismatch } from './upstream-protocol-mismatch';
 import { upstreamUnreachable } from './upstream-unreachable';
@@ -29,5 +30,6 @@ export const EXPERIMENTS: Experiment[] = [
   workerConnectionsNofile,
   lbIdleTimeout,
   upstreamKeepaliveTimeoutTomcat,
+  upstreamKeepaliveTimeoutUvicorn,
   upstreamKeepaliveRequests,
 ];

@@ -34,7 +34,7 @@ export interface Experiment {
   /** File name of the result: the rule id, or the rule id and a suffix for a second setup. */
   id: string;
   rule: string;
-  /** The backend's name, for the version line ("gunicorn", "uwsgi", "tomcat", "none"). */
+  /** The backend's name, for the version line ("gunicorn", "uwsgi", "tomcat", "uvicorn", "none"). */
   backend: BackendName;
   /** Whose lines `backendLog` holds, when not the backend's (e.g. "load balancer"). */
   backendLogName?: string;
@@ -58,11 +58,14 @@ export interface Experiment {
   reproduced?(broken: Outcome, fixed: Outcome): boolean;
 }
 
-export type BackendName = 'gunicorn' | 'uwsgi' | 'tomcat' | 'none';
+export type BackendName = 'gunicorn' | 'uwsgi' | 'tomcat' | 'uvicorn' | 'none';
 
 export const NGINX = '/usr/sbin/nginx';
 export const GUNICORN = '/usr/bin/gunicorn';
 export const UWSGI = '/usr/bin/uwsgi';
+/** Debian's python3-uvicorn runs as `python3 -m uvicorn` with the system Python. */
+export const PYTHON3 = '/usr/bin/python3';
+export const UVICORN_PACKAGE = '/usr/lib/python3/dist-packages/uvicorn';
 export const CATALINA_HOME = '/usr/share/tomcat10';
 const TOMCAT_STOCK_CONF = '/etc/tomcat10';
 
@@ -154,6 +157,15 @@ export class LabRun {
     });
   }
 
+  /**
+   * uvicorn with the words of the tree's command line after `uvicorn` (the tree holds the launch
+   * cfglint reads; uvicorn has no config file), the app module `app` from the tree.
+   */
+  startUvicorn(args: string[]): ManagedProcess {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, PYTHONPATH: this.dir, HOME: this.dir };
+    return this.start('uvicorn', PYTHON3, ['-m', 'uvicorn', ...args], { env });
+  }
+
   /** uWSGI with the tree's uwsgi.ini (which names its plugin, as on Debian). */
   startUwsgi(ini = 'uwsgi.ini'): ManagedProcess {
     return this.start('uwsgi', UWSGI, ['--ini', ini], {
@@ -195,5 +207,6 @@ export function serverMissing(backend: BackendName): string | undefined {
   if (backend === 'gunicorn' && !fs.existsSync(GUNICORN)) return `${GUNICORN} not found (apt-get install gunicorn)`;
   if (backend === 'uwsgi' && !fs.existsSync(UWSGI)) return `${UWSGI} not found (apt-get install uwsgi uwsgi-plugin-python3)`;
   if (backend === 'tomcat' && !fs.existsSync(path.join(CATALINA_HOME, 'bin/catalina.sh'))) return `${CATALINA_HOME} not found (apt-get install tomcat10)`;
+  if (backend === 'uvicorn' && !fs.existsSync(UVICORN_PACKAGE)) return `${UVICORN_PACKAGE} not found (apt-get install python3-uvicorn)`;
   return undefined;
 }

@@ -13,7 +13,7 @@ import { ConfigError } from '../engine/config';
 import { exitCodeFor, LintResult, lintSync, UsageError } from '../engine/run';
 import type { Severity } from '../report/finding';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName, sortFindings } from '../report/formatters';
-import { escapeData } from '../report/formatters/github';
+import { escapeCommandData, githubOutputEntry, markdownCell } from '../report/escape';
 import { renderGraph } from '../report/graph';
 
 type Env = Record<string, string | undefined>;
@@ -50,16 +50,6 @@ export function readInputs(env: Env): ActionInputs {
   };
 }
 
-/** One table cell: no line breaks, no `|`, no HTML. */
-function cell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>');
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -75,7 +65,9 @@ export function renderSummary(result: LintResult): string {
     out.push(`${plural(findings.length, 'finding')}: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info.`);
     out.push('', '| Severity | Rule | Location | Message |', '| --- | --- | --- | --- |');
     for (const f of findings) {
-      out.push(`| ${f.severity} | [${cell(f.ruleId)}](${f.docsUrl}) | \`${cell(`${f.primary.file}:${f.primary.start.line}`)}\` | ${cell(f.message)} |`);
+      // <code>, not a code span: inside backticks no escape works, and a backtick in a path would end it.
+      const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
+      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)} |`);
     }
   }
   out.push('', '### Topology', '', '```mermaid');
@@ -84,8 +76,10 @@ export function renderSummary(result: LintResult): string {
   return out.join('\n');
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
+/** A bug, not bad input: one annotation, the message escaped as command data (it may quote the tree). */
+export function internalErrorAnnotation(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}\n`;
 }
 
 /** Runs the action; returns the exit code. Output goes to stdout and the files the runner names. */
@@ -98,7 +92,7 @@ export function runAction(env: Env = process.env, stdout: (text: string) => void
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError) {
-      stdout(`::error::${escapeData(oneLine(`cfglint: ${error.message}`))}\n`);
+      stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}\n`);
       return 2;
     }
     throw error;
@@ -113,14 +107,14 @@ export function runAction(env: Env = process.env, stdout: (text: string) => void
       nodeFs.mkdirSync(nodePath.dirname(sarifPath), { recursive: true });
       nodeFs.writeFileSync(sarifPath, getFormatter('sarif')(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
-      stdout(`::error::${escapeData(oneLine(`cfglint: cannot write ${inputs.sarifFile}: ${(error as Error).message}`))}\n`);
+      stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${(error as Error).message}`)}\n`);
       return 2;
     }
   }
 
   if (env.GITHUB_STEP_SUMMARY) nodeFs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary(result));
   if (env.GITHUB_OUTPUT) {
-    nodeFs.appendFileSync(env.GITHUB_OUTPUT, `findings=${result.report.findings.length}\nsarif-file=${sarifPath ?? ''}\n`);
+    nodeFs.appendFileSync(env.GITHUB_OUTPUT, githubOutputEntry('findings', String(result.report.findings.length)) + githubOutputEntry('sarif-file', sarifPath ?? ''));
   }
   return exitCodeFor(result.report, inputs.failOn ?? result.failOn);
 }

@@ -2,13 +2,11 @@
  * Entry point of the GitHub Action: esbuild bundles this file and everything it imports
  * into dist-action/index.js (`npm run build:action`), which action.yml runs with node20.
  */
-import { runAction } from './action';
+import { internalErrorAnnotation, runAction } from './action';
 
 try {
   process.exitCode = runAction(process.env);
 } catch (error) {
-  // A bug, not bad input: one annotation and exit code 2.
-  const message = String((error as Error)?.message ?? error).replace(/\s*\n\s*/g, ' ');
-  process.stdout.write(`::error::cfglint: internal error: ${message.replace(/%/g, '%25')}; please report this at https://github.com/cfglint/cfglint/issues\n`);
+  process.stdout.write(internalErrorAnnotation(error));
   process.exitCode = 2;
 }

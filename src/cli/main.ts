@@ -8,6 +8,7 @@ import yargs from 'yargs';
 import { ConfigError } from '../engine/config';
 import { exitCodeFor, lintSync, UsageError } from '../engine/run';
 import { VERSION } from '../meta';
+import { terminalText } from '../report/escape';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '../report/formatters';
 import { GRAPH_FORMATS, GraphFormat, isGraphFormat, renderGraph } from '../report/graph';
 import type { Severity } from '../report/finding';
@@ -30,9 +31,12 @@ Examples:
   cfglint --print-config nginx/app.conf .   the settings cfglint reads for one file
   cfglint --init                            write a starter .cfglint.json here`;
 
-/** Exit 2 with one line on stderr (plus a pointer to --help when the arguments were wrong). */
+/**
+ * Exit 2 with one line on stderr (plus a pointer to --help when the arguments were wrong). The
+ * message can quote the tree (a path, a key of .cfglint.json), so it is escaped to one line.
+ */
 function usageFailure(message: string, hint = true): never {
-  process.stderr.write(`cfglint: ${message.replace(/\s*\n\s*/g, ' ')}\n${hint ? "Try 'cfglint --help' for more information.\n" : ''}`);
+  process.stderr.write(`cfglint: ${terminalText(message)}\n${hint ? "Try 'cfglint --help' for more information.\n" : ''}`);
   process.exit(2);
 }
 
@@ -140,12 +144,32 @@ export function main(argv: string[]): void {
   process.exitCode = graph ? 0 : exitCodeFor(result.report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
 }
 
+/** A bug, not bad input: one escaped line (the message may quote the tree), then where to report it. */
+export function internalErrorReport(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `cfglint: internal error: ${terminalText(message)}\nPlease report this at https://github.com/cfglint/cfglint/issues\n`;
+}
+
+/**
+ * A reader that goes away (`cfglint . | head -1`) is not an error: end quietly with the exit code
+ * the run has set, instead of dying on the unhandled 'error' event with a stack trace. Any other
+ * failure to write the report is one line on stderr and exit 2; a broken stderr has no one to tell.
+ */
+function endQuietlyOnBrokenOutput(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit();
+    process.stderr.write(`cfglint: cannot write to standard output: ${terminalText(error.message)}\n`);
+    process.exit(2);
+  });
+  process.stderr.on('error', () => process.exit());
+}
+
 if (require.main === module) {
+  endQuietlyOnBrokenOutput();
   try {
     main(process.argv.slice(2));
   } catch (error) {
-    // A bug, not bad input: say so in one line and point at the report path.
-    process.stderr.write(`cfglint: internal error: ${(error as Error)?.message ?? String(error)}\nPlease report this at https://github.com/cfglint/cfglint/issues\n`);
+    process.stderr.write(internalErrorReport(error));
     process.exit(2);
   }
 }

@@ -9,7 +9,9 @@ import { readTree, UsageError } from '../engine/run';
 import type { LintOptions } from '../engine/run';
 import type { ListenAddress, Setting } from '../model/backend';
 import type { NginxBlock } from '../model/nginx';
+import { describeUnmodelledAddress, unmodelledServers } from '../model/unmodelled-servers';
 import { VALUE_SYNTAX } from '../model/nginx-value-syntax';
+import { terminalText } from '../report/escape';
 
 /** Settings that belong to the main/events level or to upstream blocks only. */
 const NOT_IN_SERVERS = new Set(['worker_connections', 'worker_rlimit_nofile', 'keepalive']);
@@ -66,8 +68,17 @@ export function printConfig(file: string, options: LintOptions): string {
     out.push('');
   }
 
-  if (out.length === 0) return `${shown}: cfglint models no setting from this file\n`;
-  return `${out.join('\n').trimEnd()}\n`;
+  // Servers the tree starts that cfglint does not model: where they may listen, nothing more.
+  for (const server of unmodelledServers(tree.model).filter((candidate) => candidate.launch.file === shown)) {
+    out.push(`${server.program} ${server.launch.service ?? server.launch.file} (not modelled: settings unknown, not judged)`);
+    out.push('  listens:');
+    out.push(...table(server.addresses.map(({ address, span }) => [describeUnmodelledAddress(address), `${span.file}:${span.start.line}`]), '    '));
+    out.push('');
+  }
+
+  // Values, names and paths come from the tree: each line is escaped so none can break it or reach the terminal raw.
+  if (out.length === 0) return `${terminalText(shown)}: cfglint models no setting from this file\n`;
+  return `${out.map(terminalText).join('\n').trimEnd()}\n`;
 }
 
 function describeSource(setting: Setting): string {
@@ -90,8 +101,10 @@ function formatAddress(address: ListenAddress): string {
   return address.text;
 }
 
-function table(rows: string[][], indent = '  '): string[] {
-  if (rows.length === 0) return [];
+function table(unescaped: string[][], indent = '  '): string[] {
+  if (unescaped.length === 0) return [];
+  // Escaped before measuring, so a value with escapes still lines up with its column.
+  const rows = unescaped.map((row) => row.map(terminalText));
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => indent + row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]) : cell)).join('  '));
 }

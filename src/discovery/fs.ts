@@ -4,8 +4,10 @@
  */
 import * as nodeFs from 'fs';
 import * as nodePath from 'path';
+import { decodePathBytes, encodePathBytes, hasEscapedBytes } from './path-bytes';
 
-export type EntryKind = 'file' | 'directory' | 'other';
+/** `outside`: only from a confined file system (confine.ts), for a path whose real location is outside the tree. */
+export type EntryKind = 'file' | 'directory' | 'other' | 'outside';
 
 export interface FileSystem {
   /** Kind of the entry, following symlinks; undefined when it does not exist or cannot be stat'ed. */
@@ -23,10 +25,13 @@ export interface FileSystem {
 /** Largest file a reader will take; larger ones are reported, not read. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/** A path as Node's fs takes it: bytes when the name is not UTF-8 (see path-bytes.ts). */
+const native = (path: string): string | Buffer => (hasEscapedBytes(path) ? encodePathBytes(path) : path);
+
 export const nodeFileSystem: FileSystem = {
   kind(path) {
     try {
-      const stat = nodeFs.statSync(path);
+      const stat = nodeFs.statSync(native(path));
       return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'other';
     } catch {
       return undefined;
@@ -34,33 +39,34 @@ export const nodeFileSystem: FileSystem = {
   },
   isSymlink(path) {
     try {
-      return nodeFs.lstatSync(path).isSymbolicLink();
+      return nodeFs.lstatSync(native(path)).isSymbolicLink();
     } catch {
       return false;
     }
   },
   list(path) {
     try {
-      return nodeFs.readdirSync(path);
+      // As bytes: a name that is not UTF-8 would come back mangled and could not be opened again.
+      return nodeFs.readdirSync(native(path), { encoding: 'buffer' }).map(decodePathBytes);
     } catch (error) {
       throw new Error(describeFsError(error, path));
     }
   },
   read(path) {
     // Refuse FIFOs and devices before opening them: opening a FIFO blocks until a writer comes.
-    const stat = nodeFs.statSync(path, { throwIfNoEntry: false });
+    const stat = nodeFs.statSync(native(path), { throwIfNoEntry: false });
     if (!stat) throw new Error(`cannot read ${path}: no such file`);
     if (!stat.isFile()) throw new Error(`cannot read ${path}: not a regular file`);
     if (stat.size > MAX_FILE_BYTES) throw new Error(`cannot read ${path}: larger than ${MAX_FILE_BYTES} bytes`);
     try {
-      return nodeFs.readFileSync(path);
+      return nodeFs.readFileSync(native(path));
     } catch (error) {
       throw new Error(describeFsError(error, path));
     }
   },
   realpath(path) {
     try {
-      return nodeFs.realpathSync.native(path);
+      return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: 'buffer' }));
     } catch (error) {
       throw new Error(describeFsError(error, path));
     }

@@ -103,7 +103,8 @@ export function walk(
       } else if (kind === undefined && fs.isSymlink(path)) {
         unreadable.push({ path, reason: `cannot read ${path}: broken or looping symbolic link` });
       }
-      // FIFOs, sockets and devices are not configuration files: skipped without a word.
+      // FIFOs, sockets and devices are not configuration files, and a confined file system
+      // answers `outside` for what lies beyond the tree: both skipped without a word.
     }
   };
 

@@ -16,6 +16,8 @@ export interface CfglintConfig {
   rules?: Record<string, RuleSetting>;
   failOn?: Severity | 'never';
   ignore?: string[];
+  /** Directories that each hold one deployment, relative to the config file; `envs/*` names each directory of envs/. */
+  deployments?: string[];
   nginx?: {
     version?: string;
     includeMap?: Record<string, string>;

@@ -6,14 +6,16 @@
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
 import { classify, FileFormat } from '../discovery/classify';
+import { confineFileSystem } from '../discovery/confine';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
+import { showPath } from '../discovery/path-bytes';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
 import type { Deployment } from '../model/deployment';
 import { composeDeploymentOf } from '../model/compose';
 import { bundledNginx, findController, renderIngressNginx } from '../model/ingress-nginx';
 import { emptyKubernetesModel } from '../model/kubernetes';
-import { Link, linkDeployment } from '../model/links';
+import { alternativeCount, Link, linkDeployment } from '../model/links';
 import { NginxModel } from '../model/nginx';
 import { checkNginxValues } from '../model/nginx-value-check';
 import { parseNginxTime } from '../model/nginx-values';
@@ -86,20 +88,36 @@ export function readTree(options: LintOptions = {}): ReadTree {
 }
 
 function readTreeUncached(options: LintOptions): ReadTree {
-  const fs = options.fs ?? nodeFileSystem;
+  const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
   const roots = (options.paths && options.paths.length > 0 ? options.paths : ['.']).map((p) => nodePath.resolve(cwd, p));
   for (const root of roots) {
-    const kind = fs.kind(root);
+    const kind = baseFs.kind(root);
     if (kind === undefined) throw new UsageError(`no such file or directory: ${nodePath.relative(cwd, root) || root}`);
     if (kind === 'directory') {
       try {
-        fs.list(root);
+        baseFs.list(root);
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
     } else if (kind !== 'file') throw new UsageError(`not a file or directory: ${root}`);
   }
+
+  // A path named inside the working directory is part of the checkout, and whoever wrote the
+  // checkout may have made it a link: `deploy -> /` would make the whole machine the tree.
+  const realCwd = realpathOr(baseFs, cwd);
+  for (const root of roots) {
+    if (!isWithin(root, cwd)) continue; // named outside the checkout: the user chose it, links and all
+    const real = realpathOr(baseFs, root);
+    if (!isWithin(real, realCwd)) {
+      throw new UsageError(`${nodePath.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+    }
+  }
+
+  // The tree is what the user named: each directory, and for a file named on its own the
+  // directory it sits in (nginx's prefix for it). Nothing outside is ever opened.
+  const areas = roots.map((root) => (baseFs.kind(root) === 'directory' ? root : nodePath.dirname(root)));
+  const fs = confineFileSystem(baseFs, areas);
 
   let config: CfglintConfig = options.config ?? {};
   let configPath: string | undefined;
@@ -107,20 +125,32 @@ function readTreeUncached(options: LintOptions): ReadTree {
     // The API's config object gets the same checks as a file.
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
+  } else if (options.configPath) {
+    // Named by the user: read wherever it is.
+    configPath = nodePath.resolve(cwd, options.configPath);
+    const kind = baseFs.kind(configPath);
+    if (kind === undefined) throw new ConfigError(`config file not found: ${options.configPath}`);
+    if (kind !== 'file') throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
+    config = loadConfig(configPath, baseFs).config;
   } else {
-    const firstDir = fs.kind(roots[0]) === 'directory' ? roots[0] : nodePath.dirname(roots[0]);
-    configPath = options.configPath ? nodePath.resolve(cwd, options.configPath) : findConfigFile(firstDir, fs);
-    if (options.configPath) {
-      const kind = fs.kind(configPath!);
-      if (kind === undefined) throw new ConfigError(`config file not found: ${options.configPath}`);
-      if (kind !== 'file') throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
-    }
-    if (configPath) config = loadConfig(configPath, fs).config;
+    // Found by looking upwards, so possibly written by whoever wrote the tree: it may not be a
+    // link to a file elsewhere.
+    configPath = findConfigFile(areas[0], baseFs);
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath.dirname(configPath)])).config;
   }
   const configDir = configPath ? nodePath.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? 'config');
+  // A mapping is a path cfglint will open: it must lead into the tree like any other.
+  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
+    const target = nodePath.resolve(configDir, to);
+    if (fs.locate(target) === undefined) {
+      throw new ConfigError(`${configPath ?? 'config'}: ${formatJsonPath(['nginx', 'includeMap', from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
+    }
+    return { from: from.replace(/\/+$/, '') || '/', to: target };
+  });
 
-  const displayPath = (absolute: string) => nodePath.relative(cwd, absolute) || nodePath.basename(absolute);
+  // A name that is not UTF-8 is shown with its bytes escaped (\xff).
+  const displayPath = (absolute: string) => showPath(nodePath.relative(cwd, absolute) || nodePath.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics: ReaderDiagnostic[] = walked.unreadable.map((entry) => ({
@@ -151,10 +181,6 @@ function readTreeUncached(options: LintOptions): ReadTree {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
 
-  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => ({
-    from: from.replace(/\/+$/, '') || '/',
-    to: nodePath.resolve(configDir, to),
-  }));
   // Files a Dockerfile copies or compose mounts where nginx includes them; nginx.includeMap wins.
   const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
     ? (require('../readers/docker/placed-files') as typeof import('../readers/docker/placed-files')).placedFiles({
@@ -163,10 +189,12 @@ function readTreeUncached(options: LintOptions): ReadTree {
     : [];
   const configured = (path: string) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, '')}/`));
   const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured(mapping.from))];
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  diagnostics.push(...nginx.diagnostics);
+  // Loops, not push(...): a hostile file can give more diagnostics than a call takes as arguments.
+  for (const diagnostic of nginx.diagnostics) diagnostics.push(diagnostic);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
+  for (const diagnostic of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic);
 
   // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
   // when the tree has something for it, which keeps a small nginx-only run quick to start.
@@ -193,6 +221,9 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const uwsgi = has('uwsgi') || launched
     ? (require('../readers/uwsgi') as typeof import('../readers/uwsgi')).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context)
     : { ...emptyOutput(), backends: [] };
+  const uvicorn = launch.launches.some((candidate) => candidate.program === 'uvicorn')
+    ? (require('../readers/uvicorn') as typeof import('../readers/uvicorn')).readUvicorn(launch.launches)
+    : { ...emptyOutput(), backends: [] };
   const tomcat = has('tomcat', 'catalina-properties')
     ? (require('../readers/tomcat') as typeof import('../readers/tomcat')).readTomcat(filesByFormat.tomcat ?? [], filesByFormat['catalina-properties'] ?? [], context)
     : { ...emptyOutput(), backends: [] };
@@ -214,8 +245,8 @@ function readTreeUncached(options: LintOptions): ReadTree {
     const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
-  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
+  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
+  for (const output of readerOutputs) for (const diagnostic of output.diagnostics) diagnostics.push(diagnostic);
 
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
@@ -225,9 +256,10 @@ function readTreeUncached(options: LintOptions): ReadTree {
     nginxVersion,
     launches: launch.launches,
     compose: launch.composeContainers,
-    backends: [...gunicorn.backends, ...uwsgi.backends, ...tomcat.backends, ...springBoot.backends],
+    backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    ...(deploymentRoots.length > 0 ? { deploymentRoots } : {}),
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -249,29 +281,39 @@ export function lintSync(options: LintOptions = {}): LintResult {
     return value ?? fallback;
   };
 
-  const findings: Finding[] = [];
   const ranRules: RuleSummary[] = [];
-  for (const rule of RULES) {
-    const severity = severityOf(rule.id, rule.severity);
-    if (severity === 'off') continue;
-    ranRules.push({ id: rule.id, severity, category: rule.category, description: rule.meta.description, docsUrl: rule.meta.docsUrl });
-    try {
-      for (const draft of rule.check(model)) {
-        const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
-        findings.push({
-          ruleId: rule.id,
-          messageId: draft.messageId,
-          message: renderMessage(rule.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
-          severity: capped,
-          primary: draft.primary,
-          related: (draft.related ?? []).slice(0, 3),
-          docsUrl: rule.meta.docsUrl,
-          fingerprint: fingerprint(rule.id, draft.primary.file, draft.modelPath),
-        });
+  const runRules = (view: Deployment, errors: ReaderDiagnostic[] | undefined): Finding[] => {
+    const out: Finding[] = [];
+    for (const rule of RULES) {
+      const severity = severityOf(rule.id, rule.severity);
+      if (severity === 'off') continue;
+      if (errors) ranRules.push({ id: rule.id, severity, category: rule.category, description: rule.meta.description, docsUrl: rule.meta.docsUrl });
+      try {
+        for (const draft of rule.check(view)) {
+          const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
+          out.push({
+            ruleId: rule.id,
+            messageId: draft.messageId,
+            message: renderMessage(rule.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+            severity: capped,
+            primary: draft.primary,
+            related: (draft.related ?? []).slice(0, 3),
+            docsUrl: rule.meta.docsUrl,
+            fingerprint: fingerprint(rule.id, draft.primary.file, draft.modelPath),
+          });
+        }
+      } catch (error) {
+        errors?.push(internalError(rule, error, nodePath.relative(options.cwd ?? process.cwd(), roots[0]) || '.'));
       }
-    } catch (error) {
-      diagnostics.push(internalError(rule, error, nodePath.relative(options.cwd ?? process.cwd(), roots[0]) || '.'));
     }
+    return out;
+  };
+  const findings = runRules(model, diagnostics);
+  const alternatives = alternativeCount(model);
+  if (alternatives > 1) {
+    // The tree leaves open which of several backends serves some address: judge each in turn.
+    const views = Array.from({ length: alternatives - 1 }, (_, i) => runRules({ ...model, linkAlternative: i + 1 }, undefined));
+    findings.splice(0, findings.length, ...holdingForEveryAlternative([findings, ...views]));
   }
 
   const comments = new Map<string, SourceComment[]>();
@@ -374,6 +416,36 @@ export function lintSync(options: LintOptions = {}): LintResult {
   };
 }
 
+/**
+ * Findings of the same rules run once per alternative backend (see src/model/scopes.ts). A
+ * finding at the same place in every run holds whichever backend runs and keeps its severity;
+ * one that only some runs report is at most `info`, and says why.
+ */
+function holdingForEveryAlternative(runs: Finding[][]): Finding[] {
+  const placeOf = (finding: Finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
+  const seenIn = new Map<string, number>();
+  for (const run of runs) for (const place of new Set(run.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
+  const out: Finding[] = [];
+  const kept = new Set<string>();
+  for (const run of runs) {
+    for (const finding of run) {
+      const place = placeOf(finding);
+      if ((seenIn.get(place) ?? 0) === runs.length) {
+        if (run === runs[0]) out.push(finding);
+        continue;
+      }
+      if (kept.has(place)) continue;
+      kept.add(place);
+      out.push({
+        ...finding,
+        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? 'info' : finding.severity,
+        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`,
+      });
+    }
+  }
+  return out;
+}
+
 /** The links as data, once each (a file reached twice links twice), in nginx file order. */
 function reportLinks(links: Link[]): ReportLink[] {
   const seen = new Set<string>();
@@ -389,10 +461,24 @@ function reportLinks(links: Link[]): ReportLink[] {
       backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
       reason: link.reason,
       detail: link.detail,
+      scope: link.scope,
+      alternatives: link.alternatives.map((backend) => ({ kind: backend.kind, name: backend.name })),
     });
   }
   const order = (a: Span, b: Span) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset);
   return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
+}
+
+function realpathOr(fs: FileSystem, path: string): string {
+  try {
+    return fs.realpath(path);
+  } catch {
+    return path;
+  }
+}
+
+function isWithin(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(nodePath.sep) ? dir : dir + nodePath.sep);
 }
 
 /** The programmatic API: lint paths and get the report the JSON schema describes. */
@@ -446,6 +532,32 @@ function chooseNginxVersion(option: string | undefined, config: CfglintConfig, i
   return UNKNOWN_VERSION;
 }
 
+/**
+ * `deployments` entries as absolute directories: a path as it is, and `dir/*` as each directory
+ * of dir/ that holds a file of the tree (read from the walk, so nothing outside the tree is listed).
+ */
+function resolveDeployments(patterns: string[], configDir: string, files: string[], where: string): string[] {
+  const roots = new Set<string>();
+  patterns.forEach((pattern, index) => {
+    const wildcard = pattern.endsWith('/*');
+    const base = wildcard ? pattern.slice(0, -2) : pattern;
+    if (/[*?[\]]/.test(base)) {
+      throw new ConfigError(`${where}: ${formatJsonPath(['deployments', String(index)])} may only end in "/*"; other wildcards are not supported`);
+    }
+    const dir = nodePath.resolve(configDir, base);
+    if (!wildcard) {
+      roots.add(dir);
+      return;
+    }
+    for (const file of files) {
+      const relative = nodePath.relative(dir, file);
+      if (relative.startsWith('..') || nodePath.isAbsolute(relative) || !relative.includes(nodePath.sep)) continue;
+      roots.add(nodePath.join(dir, relative.split(nodePath.sep)[0]));
+    }
+  });
+  return [...roots];
+}
+
 function checkRuleIds(config: CfglintConfig, where: string) {
   for (const id of Object.keys(config.rules ?? {})) {
     if (RULES.some((rule) => rule.id === id) || READER_RULES.some((rule) => rule.id === id)) continue;
@@ -489,11 +601,25 @@ function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): F
   };
 }
 
-/** Reads each file from disk once per run, however many readers ask for it. */
+/** Reads each file and lists each directory once per run, however many readers and globs ask for it. */
 function cachingFileSystem(fs: FileSystem): FileSystem {
   const cache = new Map<string, Uint8Array | Error>();
+  const listings = new Map<string, string[] | Error>();
   return {
     ...fs,
+    list(path) {
+      let entry = listings.get(path);
+      if (!entry) {
+        try {
+          entry = fs.list(path);
+        } catch (error) {
+          entry = error as Error;
+        }
+        listings.set(path, entry);
+      }
+      if (entry instanceof Error) throw entry;
+      return [...entry];
+    },
     read(path) {
       let entry = cache.get(path);
       if (!entry) {

@@ -16,7 +16,7 @@ export function describeBackendSetting(backend: Backend, setting: Setting): stri
   return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
 }
 
-/** `uWSGI`, `Tomcat`, `Spring Boot`, `gunicorn`: how messages name a kind of backend. */
+/** `uWSGI`, `Tomcat`, `Spring Boot`, `gunicorn`, `uvicorn`: how messages name a kind of backend. */
 export function backendKindName(kind: Backend['kind']): string {
   return KIND_NAMES[kind];
 }
@@ -26,4 +26,5 @@ const KIND_NAMES: Record<Backend['kind'], string> = {
   uwsgi: 'uWSGI',
   tomcat: 'Tomcat',
   'spring-boot': 'Spring Boot',
+  uvicorn: 'uvicorn',
 };

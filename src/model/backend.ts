@@ -1,5 +1,5 @@
 /**
- * The backends behind nginx (Gunicorn, uWSGI, Tomcat, Spring Boot) and the system limits under
+ * The backends behind nginx (Gunicorn, uWSGI, Tomcat, Spring Boot, uvicorn) and the system limits under
  * them, in one shape that every backend reader fills: listeners (where it accepts connections
  * and which protocol it speaks) and settings (each with a canonical value, a unit, and where it
  * came from). Cross-file rules compare these with the nginx model.
@@ -9,9 +9,10 @@ import type { Span } from '../report/finding';
 import type { GunicornBackend } from './gunicorn';
 import type { Launch } from './launch';
 import type { SpringBootBackend, TomcatBackend } from './tomcat';
+import type { UvicornBackend } from './uvicorn';
 import type { UwsgiBackend } from './uwsgi';
 
-export type Backend = GunicornBackend | UwsgiBackend | TomcatBackend | SpringBootBackend;
+export type Backend = GunicornBackend | UwsgiBackend | TomcatBackend | SpringBootBackend | UvicornBackend;
 
 export type Unit = 'ms' | 'bytes' | 'count' | 'flag' | 'text';
 
@@ -35,7 +36,7 @@ export interface Setting<T = number | string | boolean> {
   origin?: GeneratedOrigin;
 }
 
-export type BackendKind = 'gunicorn' | 'uwsgi' | 'tomcat' | 'spring-boot';
+export type BackendKind = 'gunicorn' | 'uwsgi' | 'tomcat' | 'spring-boot' | 'uvicorn';
 
 /**
  * What a listener speaks: `http` (closes after each response unless `keepAlive` says otherwise),

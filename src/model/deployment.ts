@@ -27,10 +27,21 @@ export interface Deployment {
   launches: Launch[];
   /** Every compose service, started from the tree or not, with its project, mounts and ports. */
   compose: ComposeContainer[];
-  /** Every Gunicorn, uWSGI, Tomcat and Spring Boot server the tree configures. */
+  /** Every Gunicorn, uWSGI, uvicorn, Tomcat and Spring Boot server the tree configures. */
   backends: Backend[];
   /** somaxconn and open-file limits, with whom they apply to. */
   limits: SystemLimit[];
   /** Services, workloads, Ingresses and the ingress-nginx controller's configuration. */
   kubernetes: KubernetesModel;
+  /**
+   * Display paths of the deployments the user declared (`deployments` in .cfglint.json): an
+   * address never links from one to another.
+   */
+  deploymentRoots?: string[];
+  /**
+   * Where the tree leaves it open which of several backends serves an address, which one this
+   * view of the model links (0-based; see src/model/scopes.ts). The engine runs the rules once per
+   * alternative.
+   */
+  linkAlternative?: number;
 }

@@ -23,12 +23,14 @@ import { judgeGunicornName, GunicornNameVerdict } from './gunicorn-settings';
  *   idle connection for `keepalive` seconds, none when it is 0 (gthread.py:60,318; base_async.py:39,105);
  * - `tornado`: keep-alive on unless `keepalive` ≤ 0, but the idle time is tornado's own (gtornado.py:168);
  * - `gevent_pywsgi` (`gevent_wsgi`): gevent's pywsgi server handles keep-alive itself; `keepalive` is not passed;
- * - `uvicorn`: `uvicorn.workers.UvicornWorker`/`UvicornH11Worker` and `uvicorn_worker.*` pass
+ * - `uvicorn`, `uvicorn_h11`: `uvicorn.workers.UvicornWorker` and `UvicornH11Worker` (and `uvicorn_worker.*`) pass
  *   `keepalive` as uvicorn's `timeout_keep_alive` (encode/uvicorn e6c7ce79 uvicorn/workers.py, since
- *   0.4.0; Kludex/uvicorn-worker cd29cc6 uvicorn_worker/_workers.py:70), an idle timer after each response;
+ *   0.4.0; Kludex/uvicorn-worker cd29cc6 uvicorn_worker/_workers.py:70), an idle timer after each response.
+ *   Requests are parsed by uvicorn (`http: "auto"`, or h11 for the H11 worker), so gunicorn's
+ *   limit_request_* settings do not apply (src/model/request-head-limits.ts);
  * - `custom`: any other class path: not known.
  */
-export type GunicornWorkerKind = 'sync' | 'gthread' | 'gevent' | 'eventlet' | 'tornado' | 'gevent_pywsgi' | 'uvicorn' | 'custom';
+export type GunicornWorkerKind = 'sync' | 'gthread' | 'gevent' | 'eventlet' | 'tornado' | 'gevent_pywsgi' | 'uvicorn' | 'uvicorn_h11' | 'custom';
 
 /** A name bound at module level in a config file, for the unknown-setting check. */
 export interface GunicornModuleName {

@@ -5,12 +5,13 @@
  */
 import type { Span } from '../report/finding';
 import type { Backend, ListenAddress, Listener } from './backend';
-import { ComposeContainer, composeLaunch, containersMounting, containersRunningNginxFile, shareNetwork, sharedDirectories } from './compose';
+import { ComposeContainer, composeLaunch, containersMounting, containersRunningNginxFile, shareNetwork } from './compose';
 import type { Deployment } from './deployment';
 import type { ComposeScope } from './launch';
 import { backendLaunches } from './listen-backlog';
 import { ContainerObject, resolveTargetPort, ServiceObject, ServicePort, servicePort, servicesNamed, WorkloadObject, workloadsSelectedBy } from './kubernetes';
 import type { NginxAddress, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
+import { chooseReachable } from './scopes';
 
 /** One address nginx sends to: an upstream group's `server` line, or a pass's own address. */
 export interface NginxTarget {
@@ -31,6 +32,17 @@ export interface Link {
   reason: LinkReason;
   /** Why, in words, for --explain and the JSON report. */
   detail: string;
+  /**
+   * Where both sides run, in words: `host`, `compose project docker/`, `Kubernetes namespace
+   * shop`; with the directory the nginx file and the backend share when the tree holds several.
+   */
+  scope: string;
+  /**
+   * Other backends that match the address just as well (equally close in the tree): the tree does
+   * not say which one runs. Empty in the usual case. Which one this link is depends on
+   * `Deployment.linkAlternative`.
+   */
+  alternatives: Backend[];
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', 'ip6-localhost']);
@@ -309,33 +321,55 @@ function computeLinks(model: Deployment): Link[] {
       ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
     ])].sort((a, b) => a - b);
     const nginxIn = address.kind === 'tcp' ? nginxContainers(model, target) : [];
-    if (address.kind === 'tcp' && !loopback) candidates = sameProject(candidates.map((index) => ({ index, compose: composeOf.get(ordered[index].backend) })), nginxIn, target.span.file);
+    if (address.kind === 'tcp' && !loopback) candidates = mountedProject(candidates.map((index) => ({ index, compose: composeOf.get(ordered[index].backend) })), nginxIn);
+    const found: (Omit<Link, 'scope' | 'alternatives'> & { local: boolean })[] = [];
     for (const index of candidates) {
       const { backend, listener } = ordered[index];
       const compose = composeOf.get(backend);
       const match = compose && loopback
         ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
         : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener);
-      if (match) links.push({ target, listener, backend, ...match });
+      if (match) found.push({ target, listener, backend, ...match, local: match.reason === 'same-address' || match.reason === 'same-socket-path' });
+    }
+    if (found.length === 0) continue;
+    const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+    const choice = chooseReachable(nginxFiles, found, model.deploymentRoots ?? []);
+    if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
+    const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
+    const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
+    for (const { local, ...link } of picked) {
+      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
     }
   }
   return links;
 }
 
 /**
- * A service name resolves inside one compose project: the one whose service mounts the nginx
- * config, else the project nearest the config in the directory tree. Projects equally near are
- * all kept (the tree does not say which one runs this nginx).
+ * A target with more equally close backends than this is not linked at all: the tree is too
+ * ambiguous to judge, and each alternative costs a run of the cross-file rules.
  */
-function sameProject(candidates: { index: number; compose: ComposeService | undefined }[], nginxIn: ComposeContainer[], nginxFile: string): number[] {
+export const MAX_ALTERNATIVES = 4;
+
+/** The largest number of alternatives any target has: how many times the engine runs the rules. */
+export function alternativeCount(model: Deployment): number {
+  return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
+}
+
+function scopeOf(link: Omit<Link, 'scope' | 'alternatives'>, sharedDirectory: string, project: string | undefined): string {
+  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : '';
+  if (link.reason === 'compose-service') return `compose project ${project && project !== '.' ? project + '/' : './'}`;
+  if (link.reason === 'kubernetes-service') return `Kubernetes Service network${where}`;
+  return `one host's loopback${where}`;
+}
+
+/**
+ * A service name resolves inside one compose project: when a service of one of the candidates'
+ * projects mounts or builds in the nginx config, that project's; otherwise every candidate stays,
+ * and the closest in the directory tree wins (scopes.ts).
+ */
+function mountedProject(candidates: { index: number; compose: ComposeService | undefined }[], nginxIn: ComposeContainer[]): number[] {
   const projects = new Set(candidates.flatMap(({ compose }) => (compose ? [compose.project] : [])));
-  if (projects.size <= 1) return candidates.map(({ index }) => index);
   const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
-  let kept = mounting;
-  if (kept.size === 0) {
-    const nearness = (project: string) => sharedDirectories(project, nginxFile);
-    const best = Math.max(...[...projects].map(nearness));
-    kept = new Set([...projects].filter((project) => nearness(project) === best));
-  }
-  return candidates.filter(({ compose }) => !compose || kept.has(compose.project)).map(({ index }) => index);
+  if (mounting.size === 0) return candidates.map(({ index }) => index);
+  return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
 }

@@ -5,13 +5,14 @@
  */
 import type { Span } from '../report/finding';
 import type { Backend, Setting } from './backend';
+import { backendKindName } from './backend-describe';
 import type { Deployment } from './deployment';
 import type { Launch } from './launch';
 import { somaxconnFor } from './limits';
 
 /** An accept queue some server asks for explicitly. */
 export interface ExplicitQueue {
-  /** `uWSGI's listen`, `gunicorn's backlog`, `Tomcat's acceptCount`, `nginx listen … backlog=`. */
+  /** `uWSGI's listen`, `gunicorn's backlog`, `uvicorn's backlog`, `Tomcat's acceptCount`, `nginx listen … backlog=`. */
   label: string;
   /** The option name users change: `listen`, `backlog`, `acceptCount`, `backlog=`. */
   option: string;
@@ -67,13 +68,13 @@ export function explicitQueues(deployment: Deployment): ExplicitQueue[] {
   const queues: ExplicitQueue[] = [];
   for (const backend of deployment.backends) {
     const somaxconn = somaxconnOfBackend(deployment, backend);
-    if (backend.kind === 'uwsgi' || backend.kind === 'gunicorn') {
+    if (backend.kind === 'uwsgi' || backend.kind === 'gunicorn' || backend.kind === 'uvicorn') {
       const name = backend.kind === 'uwsgi' ? 'listen' : 'backlog';
       const setting = backend.settings.get(name);
       if (!explicit(setting)) continue;
       queues.push({
-        label: `${backend.kind === 'uwsgi' ? 'uWSGI' : 'gunicorn'}'s ${name}`,
-        option: name,
+        label: `${backendKindName(backend.kind)}'s ${name}`,
+        option: backend.kind === 'uvicorn' ? '--backlog' : name,
         value: setting.value as number,
         span: setting.source.span,
         server: backend.kind,

@@ -11,6 +11,7 @@ import { defaultFor } from './nginx-defaults';
 import { NginxDirectiveIndex } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
 import type { VersionRange } from './nginx-version';
+import { sharedDirectoryDepth } from './scopes';
 
 export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';
 
@@ -185,7 +186,8 @@ function flattenIncludes(contents: ExpandedDirective[]): ExpandedDirective[] {
   const out: ExpandedDirective[] = [];
   for (const entry of contents) {
     out.push(entry);
-    if (entry.directive.name === 'include' && entry.children) out.push(...flattenIncludes(entry.children));
+    // A loop, not push(...): an include may bring more entries than a call can take as arguments.
+    if (entry.directive.name === 'include' && entry.children) for (const inner of flattenIncludes(entry.children)) out.push(inner);
   }
   return out;
 }
@@ -254,19 +256,38 @@ export class NginxHttpScope {
 
   constructor(readonly http: NginxBlock, readonly roots: NginxConfigRoot[]) {}
 
-  /** nginx matches upstream names case-insensitively; the first definition wins. */
-  findUpstream(name: string): UpstreamGroup | undefined {
+  /**
+   * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
+   * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
+   * defined more than once, the definition closest to `fromFile` in the directory tree wins.
+   */
+  findUpstream(name: string, fromFile?: string): UpstreamGroup | undefined {
     if (!this.upstreamsByName) {
       this.upstreamsByName = new Map();
       for (const group of this.upstreams) {
+        if (!group.block) continue;
         const key = group.name.toLowerCase();
-        if (group.block && !this.upstreamsByName.has(key)) this.upstreamsByName.set(key, group);
+        const list = this.upstreamsByName.get(key);
+        if (list) list.push(group);
+        else this.upstreamsByName.set(key, [group]);
       }
     }
-    return this.upstreamsByName.get(name.toLowerCase());
+    const groups = this.upstreamsByName.get(name.toLowerCase());
+    if (!groups || groups.length === 1 || fromFile === undefined) return groups?.[0];
+    let best = groups[0];
+    let bestDepth = -1;
+    for (const group of groups) {
+      const file = group.block!.directive!.file;
+      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
+      if (depth > bestDepth) {
+        best = group;
+        bestDepth = depth;
+      }
+    }
+    return best;
   }
 
-  private upstreamsByName: Map<string, UpstreamGroup> | undefined;
+  private upstreamsByName: Map<string, UpstreamGroup[]> | undefined;
 
   /**
    * Is `name` set at any level of this scope (the http block or any block in it)? When it is
@@ -328,7 +349,7 @@ export class NginxModel {
       const together = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
       for (const pass of scope.passes) {
         if (pass.target.kind !== 'unresolved') continue;
-        const elsewhere = together.map((other) => other.findUpstream((pass.target as { host: string }).host)).find(Boolean);
+        const elsewhere = together.map((other) => other.findUpstream((pass.target as { host: string }).host, pass.entry.directive.file)).find(Boolean);
         if (elsewhere) pass.target = { kind: 'group', group: elsewhere };
       }
     }
@@ -439,7 +460,7 @@ function resolvePass(scope: NginxHttpScope, module: PassModule, entry: ExpandedD
     return pass;
   }
   const hostPort = rest.split('/')[0];
-  const group = /:\d+$/.test(hostPort) ? undefined : scope.findUpstream(hostPort);
+  const group = /:\d+$/.test(hostPort) ? undefined : scope.findUpstream(hostPort, entry.directive.file);
   if (group) {
     pass.target = { kind: 'group', group };
     return pass;

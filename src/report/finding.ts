@@ -60,6 +60,10 @@ export interface ReportLink {
   reason: 'same-address' | 'same-socket-path' | 'compose-service' | 'kubernetes-service';
   /** The reason in words, e.g. "port 8000 on loopback". */
   detail: string;
+  /** Where both sides run, e.g. `one host's loopback (files under deploy/)`, `compose project docker/`. */
+  scope: string;
+  /** Other backends that match the address just as well (the tree does not say which one runs); usually none. */
+  alternatives: { kind: string; name: string }[];
 }
 
 export interface Report {

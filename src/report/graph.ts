@@ -1,6 +1,7 @@
 /**
  * `cfglint graph`: the linked deployment as a Mermaid flowchart or a Graphviz DOT digraph.
- * Load balancer → nginx servers → upstreams (or a pass's own address) → backends. Edges carry
+ * Load balancer → nginx servers → upstreams (or a pass's own address) → backends, and servers
+ * the tree starts but cfglint does not model (settings unknown, never judged). Edges carry
  * the timeouts and limits of each side and the link reason; an edge where a finding's primary
  * span lies in the upstream or the pass is marked with the rule id. Pure: model, links and
  * findings in, text out.
@@ -8,11 +9,13 @@
 import type { Backend, Listener } from '../model/backend';
 import { backendKindName, describeBackendSetting } from '../model/backend-describe';
 import type { Deployment } from '../model/deployment';
-import type { Link } from '../model/links';
+import { isLoopback, Link, nginxTargets } from '../model/links';
 import type { NginxBlock, UpstreamGroup, UpstreamPass } from '../model/nginx';
 import { formatMilliseconds } from '../model/nginx-values';
 import { describeRange } from '../model/nginx-version';
 import { describeNginxSetting, groupIsUsedOverHttp, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
+import { describeUnmodelledAddress, mayServe, UnmodelledServer, unmodelledServers } from '../model/unmodelled-servers';
+import { dotLabel, mermaidLabel } from './escape';
 import type { Finding, Span } from './finding';
 
 export type GraphFormat = 'mermaid' | 'dot';
@@ -141,6 +144,23 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     });
   }
 
+  // Servers cfglint does not model: an edge from each unlinked address one of them may serve.
+  const unmodelled = unmodelledServers(model);
+  unmodelled.forEach((server, i) => nodes.push({ id: `unmodelled${i + 1}`, lines: unmodelledLabel(server) }));
+  for (const target of nginxTargets(model)) {
+    const pass = target.passes[0];
+    const from = pass ? targetIds.get(targetKey(pass)) : undefined;
+    if (!from || edges.some((edge) => edge.from === from && edge.to.startsWith('backend'))) continue;
+    const address = target.address;
+    const reachable = address.kind === 'unix' ? address : isLoopback(address.host) ? { kind: 'tcp' as const, port: address.port } : undefined;
+    if (!reachable) continue;
+    unmodelled.forEach((server, i) => {
+      const to = `unmodelled${i + 1}`;
+      if (!mayServe([server], reachable) || edges.some((edge) => edge.from === from && edge.to === to)) return;
+      edges.push({ from, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
+    });
+  }
+
   // Say so where nginx sends to something the tree does not configure.
   for (const target of targets) {
     if (target.group?.block || target.passes[0]?.target.kind === 'address') {
@@ -156,12 +176,12 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
 
 export function renderMermaid(topology: Topology): string {
   const out = ['flowchart LR'];
-  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidText).join('<br/>')}"]`);
+  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidLabel).join('<br/>')}"]`);
   const marked: number[] = [];
   topology.edges.forEach((edge, index) => {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(', ')}`, ...edge.lines] : edge.lines;
     const arrow = edge.marks.length > 0 ? '-.->' : '-->';
-    const label = lines.length > 0 ? `|"${lines.map(mermaidText).join('<br/>')}"|` : '';
+    const label = lines.length > 0 ? `|"${lines.map(mermaidLabel).join('<br/>')}"|` : '';
     out.push(`  ${edge.from} ${arrow}${label} ${edge.to}`);
     if (edge.marks.length > 0) marked.push(index);
   });
@@ -171,28 +191,15 @@ export function renderMermaid(topology: Topology): string {
 
 export function renderDot(topology: Topology): string {
   const out = ['digraph cfglint {', '  rankdir=LR;', '  node [shape=box];'];
-  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotText).join('\\n')}"];`);
+  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotLabel).join('\\n')}"];`);
   for (const edge of topology.edges) {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(', ')}`, ...edge.lines] : edge.lines;
-    const attributes = [`label="${lines.map(dotText).join('\\n')}"`];
+    const attributes = [`label="${lines.map(dotLabel).join('\\n')}"`];
     if (edge.marks.length > 0) attributes.push('color=red', 'fontcolor=red', 'style=dashed');
     out.push(`  ${edge.from} -> ${edge.to} [${attributes.join(', ')}];`);
   }
   out.push('}');
   return `${out.join('\n')}\n`;
-}
-
-/**
- * Text inside a quoted Mermaid label. Mermaid decodes `#name;` and `#123;` entities and reads
- * labels as HTML, so `#`, `"`, `<`, `>`, `&` and `|` (which ends an edge label) become numeric entities.
- */
-export function mermaidText(text: string): string {
-  return text.replace(/[#"<>&|]/g, (ch) => `#${ch.charCodeAt(0)};`).replace(/[\r\n]+/g, ' ');
-}
-
-/** Text inside a quoted DOT string: backslash and quote escaped, line breaks as `\n`. */
-export function dotText(text: string): string {
-  return text.replace(/[\\"]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, '\\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,6 +247,14 @@ function backendLabel(backend: Backend): string[] {
   const lines = [`${backendKindName(backend.kind)} ${backend.name}`];
   for (const listener of backend.listeners) lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol})`);
   return lines;
+}
+
+function unmodelledLabel(server: UnmodelledServer): string[] {
+  return [
+    `${server.program} ${server.launch.service ?? server.launch.file}`,
+    'not modelled: settings unknown',
+    ...server.addresses.map(({ address }) => describeUnmodelledAddress(address)),
+  ];
 }
 
 function listenerAddress(listener: Listener): string {

@@ -2,6 +2,7 @@
  * Code frames for terminal output: a numbered source line and a marker row
  * (`^^^^` for the primary span, `----` for related ones) lined up under it.
  */
+import { breaksLegacyCommand, isUnsafeCodePoint, LEGACY_COMMAND_BRACKET, terminalText, visibleEscape } from './escape';
 import type { Span } from './finding';
 
 /** Tabs expand to the next multiple of this many columns, in the line and the marker row alike. */
@@ -37,23 +38,8 @@ export function gutterWidthFor(lines: readonly number[]): number {
   return String(Math.max(1, ...lines)).length;
 }
 
-/** C0/C1 controls (and DEL) other than tab; printing them raw could move the cursor or inject escapes. */
-function isControl(codePoint: number): boolean {
-  return (codePoint < 0x20 && codePoint !== 0x09) || (codePoint >= 0x7f && codePoint < 0xa0);
-}
-
-/** Replaces control characters (except tab and newline) so a config value cannot smuggle escapes into the terminal. */
-export function sanitizeText(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const codePoint = ch.codePointAt(0) as number;
-    out += ch !== '\n' && isControl(codePoint) ? '\uFFFD' : ch;
-  }
-  return out;
-}
-
 interface LaidOutLine {
-  /** What is printed: tabs expanded, controls replaced. */
+  /** What is printed: tabs expanded, unsafe code points shown escaped (`\x1b`). */
   text: string;
   /** Display column (0-based) of each UTF-16 index of the original line, plus one entry for the end. */
   displayColumn: number[];
@@ -61,8 +47,9 @@ interface LaidOutLine {
 
 /**
  * Expands tabs and maps UTF-16 indices to display columns. Each code point counts
- * as one column (a surrogate pair is one character on screen); East Asian wide
- * characters are not measured, so carets after them may drift.
+ * as one column (a surrogate pair is one character on screen) and an escaped one as
+ * the width of its escape; East Asian wide characters are not measured, so carets
+ * after them may drift.
  */
 function layOut(line: string): LaidOutLine {
   const displayColumn: number[] = new Array<number>(line.length + 1);
@@ -78,8 +65,13 @@ function layOut(line: string): LaidOutLine {
       text += ' '.repeat(width);
       column += width;
     } else {
-      text += isControl(codePoint) ? '\uFFFD' : line.slice(index, index + units);
-      column += 1;
+      const shown = isUnsafeCodePoint(codePoint)
+        ? visibleEscape(codePoint)
+        : codePoint === 0x5b && breaksLegacyCommand(text)
+          ? LEGACY_COMMAND_BRACKET
+          : line.slice(index, index + units);
+      text += shown;
+      column += units === 2 ? 1 : shown.length;
     }
     index += units;
   }
@@ -120,7 +112,7 @@ export function renderLineFrame(
     end = Math.min(end - from, to - from) + lead.length;
   }
   const markers = style.marker.repeat(Math.max(1, end - start));
-  const label = style.label ? ` ${sanitizeText(style.label)}` : '';
+  const label = style.label ? ` ${terminalText(style.label)}` : '';
 
   const number = String(lineNumber).padStart(style.gutterWidth);
   const blank = ' '.repeat(style.gutterWidth);

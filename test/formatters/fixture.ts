@@ -162,6 +162,9 @@ export function makeReport(): Report {
         },
         reason: 'same-address',
         detail: 'port 8000 on loopback',
+        scope: "one host's loopback (files under deploy/)",
+        // The tree also configures gunicorn on the same port, just as close to the nginx file.
+        alternatives: [{ kind: 'gunicorn', name: 'deploy/gunicorn.conf.py' }],
       },
     ],
     summary: { errors: 2, warnings: 2, infos: 1, suppressed: 1 },

@@ -1,4 +1,5 @@
-import { escapeData, escapeProperty, format } from '../../src/report/formatters/github';
+import type { Finding } from '../../src/report/finding';
+import { format } from '../../src/report/formatters/github';
 import { makeContext, makeReport } from './fixture';
 
 // Written by hand from the spec: sorted by file, line, column, rule id; @actions/core escaping.
@@ -32,11 +33,21 @@ describe('github formatter', () => {
     expect(format(report, makeContext())).toBe('');
   });
 
-  it('escapes data and properties as @actions/core does', () => {
-    expect(escapeData('50%\r\nx: y, z')).toBe('50%25%0D%0Ax: y, z');
-    expect(escapeProperty('50%\r\nx: y, z')).toBe('50%25%0D%0Ax%3A y%2C z');
-    // Already-escaped-looking text is escaped again, not passed through.
-    expect(escapeData('%0A')).toBe('%250A');
+  it('keeps a hostile message, path and label inside one command line', () => {
+    const hostile: Finding = {
+      ...makeReport().findings[0],
+      message: 'Invalid "5x\n::add-mask::secret\r::stop-commands::x" \x1b]0;t\x07%0A',
+      primary: { file: 'evil\n::warning::dir/a,b:c.conf', start: { line: 1, column: 2, offset: 1 }, end: { line: 1, column: 3, offset: 2 } },
+      related: [{ span: { file: 'x\ry.conf', start: { line: 4, column: 5, offset: 0 }, end: { line: 4, column: 6, offset: 0 } }, label: 'set\x1b[2J here' }],
+    };
+    const report = makeReport();
+    report.findings = [hostile];
+    // Data: %, CR and LF percent-encoded (% first), ESC and BEL dropped; the file property also
+    // encodes , and :. The related location joins the message with an encoded newline.
+    expect(format(report, makeContext())).toBe(
+      '::warning file=evil%0A%3A%3Awarning%3A%3Adir/a%2Cb%3Ac.conf,line=1,col=2,endLine=1,endColumn=3,title=keepalive-timeout-mismatch' +
+        '::Invalid "5x%0A::add-mask::secret%0D::stop-commands::x" ]0;t%250A%0Ax%0Dy.conf:4:5: set[2J here\n',
+    );
   });
 
   it('uses forward slashes in paths', () => {

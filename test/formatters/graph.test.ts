@@ -6,7 +6,7 @@ import { memoryFileSystem } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
 import { RULES } from '../../src/engine/registry';
 import { lintSync } from '../../src/engine/run';
-import { dotText, mermaidText, renderDot, renderGraph, renderMermaid, Topology } from '../../src/report/graph';
+import { renderDot, renderGraph, renderMermaid, Topology } from '../../src/report/graph';
 
 // Only the rules whose findings this test expects on the edges, so new rules cannot move it.
 const ENABLED = new Set(['upstream-keepalive-timeout', 'lb-idle-timeout']);
@@ -62,13 +62,14 @@ describe('graph of a linked tree', () => {
         '  server1["server app.example.com<br/>listen 80"]',
         '  upstream1["upstream app"]',
         '  upstream2["127.0.0.1:9000<br/>no backend in the tree"]',
-        '  backend1["gunicorn gunicorn.conf.py<br/>bind 127.0.0.1:8000 (http)"]',
-        '  lb -.->|"⚠ lb-idle-timeout<br/>load balancer idle 90s<br/>nginx keepalive_timeout 75s (nginx default)"| server1',
+        // Mermaid labels carry brackets and quotes as entity codes: ( is #40;, ) is #41;, ' is #39;.
+        '  backend1["gunicorn gunicorn.conf.py<br/>bind 127.0.0.1:8000 #40;http#41;"]',
+        '  lb -.->|"⚠ lb-idle-timeout<br/>load balancer idle 90s<br/>nginx keepalive_timeout 75s #40;nginx default#41;"| server1',
         '  server1 -->|"location /: proxy_pass"| upstream1',
         '  server1 -->|"location /static/: proxy_pass"| upstream2',
         '  upstream1 -.->|"⚠ upstream-keepalive-timeout' +
-          '<br/>nginx: keepalive 16, keepalive_timeout 30s, keepalive_requests 1000 (nginx default)' +
-          '<br/>gunicorn\'s keepalive 5s (gthread worker)' +
+          '<br/>nginx: keepalive 16, keepalive_timeout 30s, keepalive_requests 1000 #40;nginx default#41;' +
+          '<br/>gunicorn#39;s keepalive 5s #40;gthread worker#41;' +
           '<br/>same-address: port 8000 on loopback"| backend1',
         '  linkStyle 0,3 stroke:#d00,color:#d00',
         '',
@@ -125,6 +126,9 @@ describe('graph of a linked tree', () => {
         },
         reason: 'same-address',
         detail: 'port 8000 on loopback',
+        // Both files sit at the tree's root: no directory to name.
+        scope: "one host's loopback",
+        alternatives: [],
       },
     ]);
   });
@@ -139,13 +143,13 @@ describe('graph labels are escaped for each format', () => {
     edges: [{ from: 'server1', to: 'backend1', lines: ['location ~ \\.php$: fastcgi_pass'], marks: ['rule-a', 'rule-b'] }],
   };
 
-  it('Mermaid: # " < > & as numeric entities, newlines as spaces', () => {
-    expect(mermaidText('a "b" #c <d> &e\nf')).toBe('a #34;b#34; #35;c #60;d#62; #38;e f');
+  // Each label goes through src/report/escape.ts; test/formatters/escape.test.ts covers the escapers themselves.
+  it('Mermaid: # " < > & as numeric entities, a newline shown as \\n', () => {
     expect(renderMermaid(topology)).toBe(
       [
         'flowchart LR',
         '  server1["server #34;quoted#34; #35;1 #60;b#62;#38;<br/>C:\\path"]',
-        '  backend1["two lines"]',
+        '  backend1["two\\nlines"]',
         '  server1 -.->|"⚠ rule-a, rule-b<br/>location ~ \\.php$: fastcgi_pass"| backend1',
         '  linkStyle 0 stroke:#d00,color:#d00',
         '',
@@ -153,15 +157,14 @@ describe('graph labels are escaped for each format', () => {
     );
   });
 
-  it('DOT: backslash and quote escaped, newlines as \\n', () => {
-    expect(dotText('a "b" \\c\nd')).toBe('a \\"b\\" \\\\c\\nd');
+  it('DOT: backslash and quote escaped, a newline in a label shown as \\n (its backslash doubled)', () => {
     expect(renderDot(topology)).toBe(
       [
         'digraph cfglint {',
         '  rankdir=LR;',
         '  node [shape=box];',
         '  server1 [label="server \\"quoted\\" #1 <b>&\\nC:\\\\path"];',
-        '  backend1 [label="two\\nlines"];',
+        '  backend1 [label="two\\\\nlines"];',
         '  server1 -> backend1 [label="⚠ rule-a, rule-b\\nlocation ~ \\\\.php$: fastcgi_pass", color=red, fontcolor=red, style=dashed];',
         '}',
         '',

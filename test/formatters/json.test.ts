@@ -104,4 +104,14 @@ describe('json formatter', () => {
     expect(keysOf(link.nginx)).toEqual(keysOf(definitions.linkNginx.properties));
     expect(keysOf(link.backend)).toEqual(keysOf(definitions.linkBackend.properties));
   });
+
+  it('writes C1 controls, line separators and a legacy ##[ command as \\u escapes, and parses back', () => {
+    const report = makeReport();
+    report.findings[0].message = 'a\u009bb\u2028c\u202e ##[add-mask]x\n';
+    const out = format(report, makeContext());
+    // JSON.stringify already writes the newline as \n; the rest is written by the formatter.
+    expect(out).toContain('"message": "a\\u009bb\\u2028c\\u202e ##\\u005badd-mask]x\\n"');
+    expect(out).not.toMatch(/[\u007f-\u009f\u2028\u2029\u202a-\u202e]|##\[/);
+    expect(JSON.parse(out)).toEqual(report);
+  });
 });

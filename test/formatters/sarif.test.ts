@@ -167,4 +167,16 @@ describe('sarif formatter', () => {
   ])('encodes %s', (file, expected) => {
     expect(artifactLocation(file)).toEqual(expected);
   });
+
+  it('writes C1 controls, line separators and a legacy ##[ command in messages and labels as \\u escapes', () => {
+    const report = makeReport();
+    report.findings[1].message = 'm\u0085 ##[stop-commands]t';
+    report.findings[1].related = [{ span: report.findings[1].primary, label: 'l\u2029\u009d' }];
+    const out = format(report, makeContext());
+    expect(out).toContain('"text": "m\\u0085 ##\\u005bstop-commands]t"');
+    expect(out).toContain('"text": "l\\u2029\\u009d"');
+    expect(out).not.toMatch(/[\u007f-\u009f\u2028\u2029]|##\[/);
+    const log = JSON.parse(out) as SarifLog;
+    expect(log.runs[0].results[1].message.text).toBe('m\u0085 ##[stop-commands]t');
+  });
 });

@@ -1,4 +1,4 @@
-import { gutterWidthFor, renderLineFrame, renderSpanFrame, sanitizeText, splitLines } from '../../src/report/snippet';
+import { gutterWidthFor, renderLineFrame, renderSpanFrame, splitLines } from '../../src/report/snippet';
 
 const span = (line: number, column: number, endLine: number, endColumn: number) => ({
   file: 'f',
@@ -47,7 +47,19 @@ describe('code frames', () => {
     expect(gutterWidthFor([3, 120, 9])).toBe(3);
     expect(gutterWidthFor([])).toBe(1);
     expect(splitLines('a\r\nb\nc')).toEqual(['a', 'b', 'c']);
-    expect(sanitizeText('a\x07b\nc\x9bd\te')).toBe('a\uFFFDb\nc\uFFFDd\te');
+  });
+
+  it('shows control characters escaped and widens the markers under them to match', () => {
+    // `\x07` and `\x9b` take four columns each; the span is `b\x9bc` (columns 3 to 6), which starts
+    // after "a", BEL (4 columns): display column 5, and covers b, CSI (4) and c: 6 markers.
+    expect(renderLineFrame('a\x07b\x9bc;', 1, 3, 6, { gutterWidth: 1, marker: '^' })).toEqual(['1 | a\\x07b\\x9bc;', '  |      ^^^^^^']);
+    // A lone CR, a line separator and an RLO mid-line; the label is escaped too.
+    expect(renderLineFrame('x\ry\u2028\u202ez', 1, 1, 2, { gutterWidth: 1, marker: '-', label: 'l\nm' })).toEqual(['1 | x\\ry\\u2028\\u202ez', '  | - l\\nm']);
+  });
+
+  it('breaks a legacy ##[command] in a source line, keeping later carets in place', () => {
+    // `[` after `##` is shown as `\x5b` (4 columns): the span `add` (columns 4 to 7) starts at display column 6.
+    expect(renderLineFrame('##[add]', 1, 4, 7, { gutterWidth: 1, marker: '^' })).toEqual(['1 | ##\\x5badd]', '  |       ^^^']);
   });
 });
 

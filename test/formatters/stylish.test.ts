@@ -4,8 +4,8 @@ import { GUNICORN, NGINX, makeContext, makeReport } from './fixture';
 
 // Written by hand from the spec (ruff layout, tab stops of 4, gutter shared per finding).
 const EXPECTED = [
-  'info[gunicorn-single-worker]: Only one worker: 100% of requests wait on a single process,',
-  'so one slow request blocks all others',
+  // The message's line break is shown escaped: every line of the output starts with cfglint's own text.
+  'info[gunicorn-single-worker]: Only one worker: 100% of requests wait on a single process,\\nso one slow request blocks all others',
   ' --> app server/gunicorn.conf.py:2:11',
   '2 | workers = 1',
   '  |           ^',
@@ -136,6 +136,33 @@ describe('stylish formatter', () => {
     const f = finding({ primary: { file: 'e.conf', start: { line: 1, column: 3, offset: 2 }, end: { line: 1, column: 4, offset: 3 } } });
     const out = format(reportWith([f]), makeContext(false, { 'e.conf': '\x1b[2Jx;\n' }));
     expect(out).not.toContain('\x1b');
-    expect(out.split('\n').slice(2, 4)).toEqual(['1 | \uFFFD[2Jx;', '  |   ^']);
+    // ESC is shown as the four characters `\x1b`, so the caret under "2" (column 3) moves right by three.
+    expect(out.split('\n').slice(2, 4)).toEqual(['1 | \\x1b[2Jx;', '  |      ^']);
+  });
+
+  it('keeps a hostile message, path and label on cfglint\'s own lines, control characters escaped', () => {
+    const file = 'evil\n::error::dir/a.conf';
+    const hostile = finding({
+      message: 'Invalid "5x\n::add-mask::secret\r::stop-commands::x" \x1b]0;t\x07 ##[set-output name=a;]b',
+      primary: { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } },
+      related: [{ span: { file: 'gone\r.conf', start: { line: 2, column: 1, offset: 0 }, end: { line: 2, column: 2, offset: 0 } }, label: 'here\x1b[2J' }],
+      docsUrl: '',
+    });
+    const out = format(reportWith([hostile]), makeContext(false, { [file]: '\x1b[31mx;\n' }));
+    // The span is the ESC alone, shown as four characters: four carets.
+    expect(out).toBe(
+      [
+        'warning[keepalive-timeout-mismatch]: Invalid "5x\\n::add-mask::secret\\r::stop-commands::x" \\x1b]0;t\\x07 ##\\x5bset-output name=a;]b',
+        ' --> evil\\n::error::dir/a.conf:1:1',
+        '1 | \\x1b[31mx;',
+        '  | ^^^^',
+        ' ::: gone\\r.conf:2:1 (here\\x1b[2J)',
+        '',
+        '✖ 1 problem (0 errors, 1 warning, 0 infos)',
+        '',
+      ].join('\n'),
+    );
+    // With colour, only cfglint's own SGR sequences are added.
+    expect(format(reportWith([hostile]), makeContext(true, { [file]: '\x1b[31mx;\n' })).replace(ANSI, '')).toBe(out);
   });
 });

@@ -9,6 +9,10 @@
  *   - no `internal-error` finding (a rule or reader that crashed);
  *   - every finding's primary and related spans lie inside their file's text:
  *     1 ≤ line ≤ lines, 1 ≤ column ≤ line length + 1, end ≥ start.
+ *   - every formatter's output is safe for a terminal and a CI runner (issue 13): no raw control
+ *     character but the line feeds that end lines, no legacy `##[` command outside `github`
+ *     annotations' data, every `github` line one annotation, no stylish line starting with `::`
+ *     (but its own `::: file:line` marker), JSON and SARIF parse.
  *
  * Mutations: byte flips, truncation at any offset, deleting or duplicating a token or a line,
  * inserting `{`, `}`, `;`, `"`, `'`, `#`, `%(`, `<`, NUL or invalid UTF-8 bytes.
@@ -339,7 +343,27 @@ function checkPipeline(tree: MemoryTree): void {
   for (const name of FORMATTER_NAMES) {
     const out = getFormatter(name)(report, { readSource: result.readSource, color: false });
     if (typeof out !== 'string') throw new Error(`formatter ${name} returned ${typeof out}`);
+    const problem = outputProblem(name, out);
+    if (problem) throw new Error(`unsafe ${name} output: ${problem}`);
   }
+}
+
+/** Raw controls but the line feed, DEL, C1, line separators and bidi controls. */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const ANNOTATION = /^::(error|warning|notice) file=[^:\n]*::/;
+
+function outputProblem(name: string, out: string): string | undefined {
+  const control = RAW_CONTROL.exec(out);
+  if (control) return `raw U+${control[0].codePointAt(0)!.toString(16).padStart(4, '0')} at offset ${control.index}`;
+  const lines = out.split('\n').filter((line) => line !== '');
+  if (name === 'github') {
+    const stray = lines.find((line) => !ANNOTATION.test(line));
+    return stray === undefined ? undefined : `not an annotation: ${JSON.stringify(stray.slice(0, 200))}`;
+  }
+  const command = lines.find((line) => /^::(?!: )/.test(line.trimStart()) || line.includes('##['));
+  if (command !== undefined) return `a workflow command: ${JSON.stringify(command.slice(0, 200))}`;
+  if (name === 'json' || name === 'sarif') JSON.parse(out);
+  return undefined;
 }
 
 const params = (numRuns: number): fc.Parameters<unknown> => ({ numRuns, seed: SEED, endOnFailure: true });

@@ -5,7 +5,7 @@
  *
  *   npm run test:hostile        (builds first; the CLI is dist/src/cli/main.js)
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -273,4 +273,213 @@ describe('hostile input', () => {
     const run = lint('uwsgi-placeholders', dir);
     expect(run.stdout.length).toBeLessThan(16 * 1024 * 1024);
   });
+});
+
+/**
+ * Output sanitising (issue 13): a tree whose values, names and paths carry line breaks, workflow
+ * commands, terminal escapes, Markdown and a Mermaid directive, run through every output channel of
+ * the built CLI and of the Action bundle. Nothing from the tree may start a line, reach the output
+ * as a raw control character, or form a `##[` command, a `%%{` directive or a broken table row.
+ */
+describe('output sanitising', () => {
+  const ESC = '\x1b';
+  const BEL = '\x07';
+  const SECRET = `s3cr3t-${process.pid}-${Date.now()}`;
+  const action = path.join(root, 'dist-action', 'index.js');
+  /** Raw controls other than the line feed that ends each line, and the Unicode ones terminals act on. */
+  const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  /** GitHub annotations: everything up to the second `::` is the command and its encoded properties. */
+  const ANNOTATION = /^::(error|warning|notice) file=[^:\r\n]*::/;
+
+  /** The hostile tree; returns the directory whose name holds a line break and a workflow command. */
+  function writeHostileTree(dir: string): void {
+    fs.writeFileSync(
+      path.join(dir, 'nginx.conf'),
+      [
+        'http {',
+        '  upstream app { server 127.0.0.1:8000; keepalive 16; }',
+        '  server {',
+        '    listen 80;',
+        `    server_name "%%{init: {'theme':'dark'}}%%" "a${ESC}]0;owned${BEL}b" "x\`|y\rz";`,
+        '    keepalive_timeout "5x\n::add-mask::SECRETVALUE\n::stop-commands::x ##[add-mask]q";',
+        `    send_timeout "1\`|x\ry<img src=x>${ESC}]52;c;AAAA${BEL}\u202e";`,
+        '    location / { proxy_pass http://app; }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    // uWSGI's `%[` makes an ESC of its own.
+    fs.writeFileSync(path.join(dir, 'uwsgi.ini'), '[uwsgi]\nhttp-socket = 127.0.0.1:8000\nharakiri = %[[31mthirty\n');
+    const evil = path.join(dir, 'evil\n::error::dir');
+    fs.mkdirSync(evil);
+    fs.writeFileSync(path.join(evil, 'nginx.conf'), 'events {}\nhttp { server { listen 81; bogus_directive on; } }\n');
+  }
+
+  function run(name: string, file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, file, ...args], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH, SECRET_TOKEN: SECRET, ...options.env },
+      encoding: 'utf8',
+      timeout: TIMEOUT_MS,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    times.push(`${name} ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(0)} ms`);
+    expect({ name, error: result.error?.message, signal: result.signal }).toEqual({ name, error: undefined, signal: null });
+    expect({ name, stack: /^\s{4}at /m.test(result.stderr) }).toEqual({ name, stack: false });
+    return result;
+  }
+
+  /**
+   * Invariants of text a runner reads as a log: no raw control, no `##[`, no line starting with `::`
+   * (after leading spaces, as the runner trims them), no secret. Stylish's own `::: file:line` marker
+   * is allowed: the runner reads the third colon as the start of a command name, which no command has.
+   */
+  function expectSafeLog(name: string, text: string, lineStart: 'annotations' | 'no-commands'): void {
+    expect({ name, control: RAW_CONTROL.exec(text)?.[0] }).toEqual({ name, control: undefined });
+    expect({ name, secret: text.includes(SECRET) }).toEqual({ name, secret: false });
+    for (const line of text.split('\n')) {
+      if (lineStart === 'annotations') {
+        if (line !== '') expect({ name, line, annotation: ANNOTATION.test(line) }).toEqual({ name, line, annotation: true });
+      } else {
+        expect({ name, line, command: /^::(?!: )/.test(line.trimStart()) || line.includes('##[') }).toEqual({ name, line, command: false });
+      }
+    }
+  }
+
+  let dir: string;
+  beforeAll(() => {
+    dir = caseDir('sanitise');
+    writeHostileTree(dir);
+  });
+
+  test('stylish: hostile values, paths and uWSGI escapes shown escaped on cfglint\'s own lines', () => {
+    const result = run('sanitise-stylish', cli, ['.'], { cwd: dir });
+    expect(result.status).toBe(1);
+    expectSafeLog('stylish', result.stdout + result.stderr, 'no-commands');
+    // The hostile text is there, escaped: this is what proves the checks above saw it.
+    expect(result.stdout).toContain('Invalid value "5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q"');
+    expect(result.stdout).toContain(' --> evil\\n::error::dir/nginx.conf:2:28');
+    expect(result.stdout).toContain('uWSGI reads "\\x1b[31mthirty"');
+    expect(result.stdout).toContain('\\x1b]52;c;AAAA\\x07\\u202e');
+  });
+
+  test('github: one annotation per line, data and properties encoded, controls dropped', () => {
+    const result = run('sanitise-github', cli, ['-f', 'github', '.'], { cwd: dir });
+    expect(result.status).toBe(1);
+    expectSafeLog('github', result.stdout, 'annotations');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('::error file=evil%0A%3A%3Aerror%3A%3Adir/nginx.conf,line=2,');
+    expect(result.stdout).toContain('Invalid value "5x%0A::add-mask::SECRETVALUE%0A::stop-commands::x ##[add-mask]q"');
+    expect(result.stdout).toContain('Invalid value "1`|x%0Dy<img src=x>]52;c;AAAA" in "send_timeout"');
+  });
+
+  test('json and sarif: valid JSON that decodes to the hostile values, nothing raw in the text', () => {
+    for (const format of ['json', 'sarif']) {
+      const result = run(`sanitise-${format}`, cli, ['-f', format, '.'], { cwd: dir });
+      expect(result.status).toBe(1);
+      expectSafeLog(format, result.stdout, 'no-commands');
+      const messages = JSON.stringify(JSON.parse(result.stdout));
+      // Decoded, the values are intact: sanitising JSON changes its text, never its data.
+      expect(messages).toContain(JSON.stringify('5x\n::add-mask::SECRETVALUE\n::stop-commands::x ##[add-mask]q').slice(1, -1));
+    }
+  });
+
+  test('graph: Mermaid has no %% and no raw brackets or quotes from the tree; DOT strings stay closed', () => {
+    const mermaid = run('sanitise-mermaid', cli, ['graph', '.'], { cwd: dir });
+    expect(mermaid.status).toBe(0);
+    expectSafeLog('mermaid', mermaid.stdout, 'no-commands');
+    expect(mermaid.stdout).not.toContain('%%');
+    expect(mermaid.stdout).toContain('server #37;#37;#123;init: #123;#39;theme#39;:#39;dark#39;#125;#125;#37;#37; a\\x1b#93;0;owned\\x07b x#96;#124;y\\rz<br/>listen 80');
+    // Each node is one statement: an id, `["`, the label, `"]`.
+    for (const line of mermaid.stdout.split('\n').filter((l) => /^ {2}\w+\["/.test(l))) expect(line).toMatch(/^ {2}\w+\["[^"]*"\]$/);
+
+    const dot = run('sanitise-dot', cli, ['graph', '--format', 'dot', '.'], { cwd: dir });
+    expect(dot.status).toBe(0);
+    expectSafeLog('dot', dot.stdout, 'no-commands');
+    // In a DOT string the escapes' backslashes are doubled, so Graphviz prints them.
+    expect(dot.stdout).toContain('a\\\\x1b]0;owned\\\\x07b x`|y\\\\rz');
+    // Every label's string ends where it should: an even number of unescaped quotes per line.
+    for (const line of dot.stdout.split('\n')) expect(line.replace(/\\\\/g, '').replace(/\\"/g, '').split('"').length % 2).toBe(1);
+  });
+
+  test('the Action: annotations, a summary table that keeps its rows, Mermaid without %%, and outputs that a newline in sarif-file cannot extend', () => {
+    const base = caseDir('sanitise-action');
+    const workspace = path.join(base, 'workspace');
+    fs.mkdirSync(workspace);
+    writeHostileTree(workspace);
+    const summaryFile = path.join(base, 'summary.md');
+    const outputFile = path.join(base, 'output');
+    fs.writeFileSync(summaryFile, '');
+    fs.writeFileSync(outputFile, '');
+    const sarifInput = 'results/x\nfindings=0\nsarif-file=/etc/passwd';
+    const result = run('sanitise-action', action, [], {
+      cwd: base,
+      env: {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_STEP_SUMMARY: summaryFile,
+        GITHUB_OUTPUT: outputFile,
+        INPUT_PATHS: '.',
+        INPUT_FORMAT: 'github',
+        'INPUT_FAIL-ON': '',
+        INPUT_CONFIG: '',
+        'INPUT_SARIF-FILE': sarifInput,
+      },
+    });
+    expect(result.status).toBe(1);
+    expectSafeLog('action-stdout', result.stdout, 'annotations');
+
+    const summary = fs.readFileSync(summaryFile, 'utf8');
+    expect({ control: RAW_CONTROL.exec(summary)?.[0] }).toEqual({ control: undefined });
+    expect(summary).not.toContain(SECRET);
+    const rows = summary.split('\n').filter((line) => line.startsWith('| '));
+    expect(rows.length).toBe(2 + 6); // header, separator, one row per finding
+    for (const row of rows) {
+      // Four cells: five pipes that no backslash escapes, and no backtick that could open a code span.
+      expect({ row, pipes: row.match(/(?<!\\)\|/g)?.length }).toEqual({ row, pipes: 5 });
+      expect({ row, backtick: /(?<!\\)`/.test(row) }).toEqual({ row, backtick: false });
+      expect({ row, html: /<(?!\/?code>|br>)/.test(row) }).toEqual({ row, html: false });
+    }
+    // Backtick, pipe, `]` and `_` backslash-escaped, CR as <br>, HTML as entities, controls shown escaped (their backslash escaped).
+    expect(summary).toContain('Invalid value "1\\`\\|x<br>y&lt;img src=x&gt;\\\\x1b\\]52;c;AAAA\\\\x07\\\\u202e" in "send\\_timeout"');
+    const mermaid = /```mermaid\n([^]*?)```/.exec(summary)![1];
+    expect(mermaid).not.toContain('%%');
+
+    // Read GITHUB_OUTPUT as the runner does: `name=value` lines, or `name<<DELIMITER` up to the delimiter line.
+    const outputs: Record<string, string> = {};
+    const lines = fs.readFileSync(outputFile, 'utf8').split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+      if (heredoc) {
+        const end = lines.indexOf(heredoc[2], i + 1);
+        outputs[heredoc[1]] = lines.slice(i + 1, end).join('\n');
+        i = end;
+      } else if (lines[i] !== '') {
+        const [name, ...value] = lines[i].split('=');
+        outputs[name] = value.join('=');
+      }
+    }
+    expect(outputs).toEqual({ findings: '6', 'sarif-file': path.join(workspace, sarifInput) });
+  });
+
+  test('cfglint . | head -1: a reader that leaves early ends the run quietly, exit code as usual', async () => {
+    const big = caseDir('sanitise-epipe');
+    // ~1 MB of stylish output, far more than a pipe holds, so the write meets the closed pipe.
+    fs.writeFileSync(path.join(big, 'nginx.conf'), `http {\n${Array.from({ length: 3000 }, (_, i) => `  server { listen 80; send_timeout ${i}x; }\n`).join('')}}\n`);
+    for (const [failOn, expected] of [['never', 0], ['error', 1]] as const) {
+      const child = spawn(process.execPath, [cli, '--fail-on', failOn, '.'], { cwd: big, env: { PATH: process.env.PATH, SECRET_TOKEN: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      let first = '';
+      child.stdout.once('data', (chunk: Buffer) => {
+        first = chunk.toString('utf8').split('\n')[0];
+        child.stdout.destroy();
+      });
+      const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      expect(first).toMatch(/^error\[invalid-value\]: Invalid value "0x" in "send_timeout"/);
+      expect({ failOn, status, stderr }).toEqual({ failOn, status: expected, stderr: '' });
+    }
+  }, 60_000);
 });

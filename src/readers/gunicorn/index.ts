@@ -527,8 +527,8 @@ export function effectiveWorker(uri: string, threads: number | undefined): Gunic
     gevent_wsgi: 'gevent_pywsgi', gevent_pywsgi: 'gevent_pywsgi', 'gunicorn.workers.ggevent.GeventPyWSGIWorker': 'gevent_pywsgi',
     eventlet: 'eventlet', 'gunicorn.workers.geventlet.EventletWorker': 'eventlet',
     tornado: 'tornado', 'gunicorn.workers.gtornado.TornadoWorker': 'tornado',
-    'uvicorn.workers.UvicornWorker': 'uvicorn', 'uvicorn.workers.UvicornH11Worker': 'uvicorn',
-    'uvicorn_worker.UvicornWorker': 'uvicorn', 'uvicorn_worker.UvicornH11Worker': 'uvicorn',
+    'uvicorn.workers.UvicornWorker': 'uvicorn', 'uvicorn.workers.UvicornH11Worker': 'uvicorn_h11',
+    'uvicorn_worker.UvicornWorker': 'uvicorn', 'uvicorn_worker.UvicornH11Worker': 'uvicorn_h11',
   };
   return kinds[name] ?? 'custom';
 }
@@ -548,6 +548,7 @@ function keepAliveOf(kind: GunicornWorkerKind | undefined, keepalive: Setting): 
       if (seconds === 0) return { kind: 'closesAfterResponse', reason: `keepalive = 0 turns keep-alive off in the ${kind} worker (20.1.0 workers/gthread.py:318, base_async.py:105)` };
       return { kind: 'idleTimeout', timeout: keepalive as Setting<number> };
     case 'uvicorn':
+    case 'uvicorn_h11':
       return { kind: 'idleTimeout', timeout: keepalive as Setting<number> };
     case 'tornado':
       if (seconds === 0) return { kind: 'closesAfterResponse', reason: 'keepalive = 0 turns keep-alive off in the tornado worker (20.1.0 workers/gtornado.py:168)' };

@@ -10,6 +10,8 @@
  */
 import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
+import { encodePathBytes } from '../../discovery/path-bytes';
+import { compileGlobSegment, hasGlob, matchGlobSegment } from './glob';
 
 /** Where distributions install nginx's own conf directory; mapped onto the main config's directory. */
 const CONVENTIONAL_PREFIXES = [
@@ -32,9 +34,13 @@ export function isShippedWithNginx(pattern: string): boolean {
   return SHIPPED_BASENAMES.has(nodePath.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 
-export function hasGlob(pattern: string): boolean {
-  return /[*?[]/.test(pattern);
-}
+export { hasGlob };
+
+/**
+ * Paths one mask may visit (directories on the way and matches): far above any real conf.d,
+ * low enough that a directory of links to itself under `*\/*\/*\/*` ends in a moment.
+ */
+export const MAX_GLOB_PATHS = 100_000;
 
 export interface IncludeMapping {
   /** Absolute path on the production machine, e.g. /etc/nginx. */
@@ -49,6 +55,13 @@ export interface IncludeResolution {
   missing: boolean;
   /** How an absolute path was mapped into the tree, for messages and --explain. */
   mappedTo?: string;
+  /**
+   * Paths the include reaches whose real location is outside the tree: never read. Each is the
+   * path as cfglint built it from the pattern, before any symlink is followed.
+   */
+  outside: string[];
+  /** The mask visited its cap of paths (MAX_GLOB_PATHS) and the rest were skipped. */
+  truncated?: boolean;
 }
 
 export class IncludeResolver {
@@ -61,6 +74,7 @@ export class IncludeResolver {
     treeFiles: string[],
     private readonly lintRoots: string[],
     private readonly mappings: IncludeMapping[],
+    private readonly maxGlobPaths = MAX_GLOB_PATHS,
   ) {
     const dirs = new Set<string>();
     for (const file of treeFiles) {
@@ -80,7 +94,7 @@ export class IncludeResolver {
       resolution = this.resolveUncached(pattern, includingFile, prefixDir);
       this.cache.set(key, resolution);
     }
-    return { ...resolution, files: [...resolution.files] };
+    return { ...resolution, files: [...resolution.files], outside: [...resolution.outside] };
   }
 
   private resolveUncached(pattern: string, includingFile: string, prefixDir: string | undefined): IncludeResolution {
@@ -89,10 +103,19 @@ export class IncludeResolver {
       ? this.absoluteCandidates(pattern, includingFile, prefixDir)
       : this.relativeCandidates(pattern, includingFile, prefixDir);
     for (const candidate of candidates) {
-      const files = glob ? this.expandGlob(candidate) : this.fs.kind(candidate) === 'file' ? [candidate] : [];
-      if (files.length > 0) return { files, missing: false, mappedTo: candidate === pattern ? undefined : candidate };
+      const mappedTo = candidate === pattern ? undefined : candidate;
+      if (glob) {
+        const expansion = this.expandGlob(candidate);
+        // Candidates are in the order nginx's machine would have them: one that leads out of
+        // the tree is the include's meaning, not a reason to try the next.
+        if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) return { ...expansion, missing: false, mappedTo };
+        continue;
+      }
+      const kind = this.fs.kind(candidate);
+      if (kind === 'outside') return { files: [], missing: false, outside: [candidate] };
+      if (kind === 'file') return { files: [candidate], missing: false, mappedTo, outside: [] };
     }
-    return { files: [], missing: !glob };
+    return { files: [], missing: !glob, outside: [] };
   }
 
   private insideLintRoots(path: string): boolean {
@@ -149,16 +172,26 @@ export class IncludeResolver {
     return [];
   }
 
-  /** glob(3) as nginx calls it: sorted, `*` and `?` do not match a leading dot or a slash. */
-  expandGlob(pattern: string): string[] {
+  /**
+   * glob(3) as nginx calls it: sorted, `*` and `?` do not match a leading dot or a slash. Every
+   * directory is listed through the run's confined file system, so a mask that climbs out of
+   * the tree (`../../etc/pass*`) or a match that is a link out of it is refused, not read.
+   */
+  expandGlob(pattern: string): { files: string[]; outside: string[]; truncated: boolean } {
     const segments = pattern.split('/');
+    let last = segments.length - 1;
+    while (last > 0 && segments[last] === '') last--;
     let current = [segments[0] === '' ? '/' : segments[0]];
-    for (let i = 1; i < segments.length; i++) {
+    const outside = new Set<string>();
+    let visited = 0;
+    let truncated = false;
+    for (let i = 1; i < segments.length && !truncated; i++) {
       const segment = segments[i];
       if (segment === '') continue;
       const next: string[] = [];
+      const glob = hasGlob(segment) ? compileGlobSegment(segment) : undefined;
       for (const dir of current) {
-        if (!hasGlob(segment)) {
+        if (!glob) {
           next.push(nodePath.join(dir, segment));
           continue;
         }
@@ -166,46 +199,40 @@ export class IncludeResolver {
         try {
           names = this.fs.list(dir);
         } catch {
+          if (this.fs.kind(dir) === 'outside') outside.add(dir);
           continue;
         }
-        const matcher = globSegmentToRegExp(segment);
-        for (const name of names) if (matcher.test(name)) next.push(nodePath.join(dir, name));
+        for (const name of names) {
+          if (!matchGlobSegment(glob, name)) continue;
+          if (++visited > this.maxGlobPaths) {
+            truncated = true;
+            break;
+          }
+          next.push(nodePath.join(dir, name));
+        }
+        if (truncated) break;
       }
-      current = next;
+      // Cut short before the last segment, these are directories on the way, not matches.
+      current = truncated && i < last ? [] : next;
     }
-    // nginx opens every match: a directory is kept, so that the reader can report that it fails.
-    return current.filter((path) => { const kind = this.fs.kind(path); return kind === 'file' || kind === 'directory'; }).sort(compareBytes);
+    const files: string[] = [];
+    for (const path of current) {
+      const kind = this.fs.kind(path);
+      // nginx opens every match: a directory is kept, so that the reader can report that it fails.
+      if (kind === 'file' || kind === 'directory') files.push(path);
+      else if (kind === 'outside') outside.add(path);
+    }
+    return { files: files.sort(compareBytes), outside: [...outside].sort(compareBytes), truncated };
   }
 }
 
-/** strcmp on the UTF-8 bytes, as glob(3) sorts in nginx's C locale (JS `<` compares UTF-16 units). */
+/** strcmp on the bytes, as glob(3) sorts in nginx's C locale (JS `<` compares UTF-16 units). */
 function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return Buffer.compare(encodePathBytes(a), encodePathBytes(b));
 }
 
 function commonPrefixLength(a: string, b: string): number {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;
-}
-
-export function globSegmentToRegExp(segment: string): RegExp {
-  let source = segment.startsWith('.') ? '' : '(?!\\.)';
-  for (let i = 0; i < segment.length; i++) {
-    const ch = segment[i];
-    if (ch === '*') source += '[^/]*';
-    else if (ch === '?') source += '[^/]';
-    else if (ch === '[') {
-      const close = segment.indexOf(']', i + 2);
-      if (close === -1) {
-        source += '\\[';
-        continue;
-      }
-      let body = segment.slice(i + 1, close);
-      if (body.startsWith('!')) body = '^' + body.slice(1);
-      source += '[' + body.replace(/\\/g, '\\\\') + ']';
-      i = close;
-    } else source += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp('^' + source + '$');
 }

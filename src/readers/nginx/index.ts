@@ -7,8 +7,8 @@ import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
-import { IncludeMapping, IncludeResolver, isShippedWithNginx } from './include';
-import { NginxDirective, parseNginx, ParsedNginxFile } from './parse';
+import { IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS } from './include';
+import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile } from './parse';
 
 export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
 
@@ -60,10 +60,22 @@ export interface NginxReaderOptions {
   lintRoots: string[];
   includeMappings: IncludeMapping[];
   displayPath(absolute: string): string;
+  /** Lower caps than MAX_EXPANDED_DIRECTIVES and MAX_GLOB_PATHS, for tests that reach them quickly. */
+  limits?: { expandedDirectives?: number; globPaths?: number };
 }
 
 /** Deeper than any real config; stops runaway recursion that is not a plain cycle. */
-const MAX_INCLUDE_DEPTH = 64;
+export const MAX_INCLUDE_DEPTH = 64;
+
+/**
+ * Directives expanded again from files already expanded elsewhere, in one run across every root
+ * and context. Includes that fan out level by level (each file including the next ten times)
+ * multiply without bound while the files stay small, and each expanded directive costs memory.
+ * A file's first expansion is not counted: it is bounded by the size of the tree, so a large
+ * `geo` list included once is never cut. 1000 servers each including a 100-line snippet repeat
+ * 100,000 directives; ten times this many took 1 GB.
+ */
+export const MAX_EXPANDED_DIRECTIVES = 300_000;
 
 /**
  * Included files expanded per root, past which includes are not followed. Every path through
@@ -71,7 +83,7 @@ const MAX_INCLUDE_DEPTH = 64;
  * would take factorial time: once a root has a cycle (nginx cannot load it anyway) the limit
  * drops to MAX_INCLUDED_FILES_AFTER_CYCLE. The plain limit is a safety net far above real configs.
  */
-const MAX_INCLUDED_FILES_PER_ROOT = 200_000;
+export const MAX_INCLUDED_FILES_PER_ROOT = 200_000;
 const MAX_INCLUDED_FILES_AFTER_CYCLE = 10_000;
 const freshBudget = () => ({ used: 0, limit: MAX_INCLUDED_FILES_PER_ROOT, noted: false, cycle: false });
 
@@ -90,7 +102,9 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     reported.add(key);
     diagnostics.push(diagnostic);
   };
-  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings);
+  const maxDirectives = options.limits?.expandedDirectives ?? MAX_EXPANDED_DIRECTIVES;
+  const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
+  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
 
   const insideLintRoots = (path: string) =>
     options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : root + '/'));
@@ -128,6 +142,26 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   /** Reset for each root; `cycle` keeps the truncation quiet when a cycle already explains it. */
   let budget = freshBudget();
   const cycleReported = new Set<string>();
+  /** Directives expanded again so far in the whole run, against MAX_EXPANDED_DIRECTIVES. */
+  let expandedDirectives = 0;
+  const expandedOnce = new WeakSet<ParsedNginxFile>();
+  let directiveCapReported = false;
+  const directiveCounts = new WeakMap<ParsedNginxFile, number>();
+  const directiveCount = (parsed: ParsedNginxFile): number => {
+    let count = directiveCounts.get(parsed);
+    if (count === undefined) {
+      count = 0;
+      const pending = [parsed.directives];
+      for (let list = pending.pop(); list; list = pending.pop()) {
+        count += list.length;
+        for (const directive of list) if (directive.block) pending.push(directive.block);
+      }
+      directiveCounts.set(parsed, count);
+    }
+    return count;
+  };
+  const limit = (argument: NginxDirective['args'][number], message: string) =>
+    report({ ruleId: 'include-limit', message, primary: argument.span, related: [] });
 
   const expand = (
     directives: NginxDirective[],
@@ -135,16 +169,21 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     prefixDir: string | undefined,
     stack: string[],
     via: NginxDirective[],
+    nesting: number,
   ): ExpandedDirective[] => {
     const out: ExpandedDirective[] = [];
     for (const directive of directives) {
       const node: ExpandedDirective = { directive, via };
       out.push(node);
-      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via);
+      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
       if (directive.name !== 'include' || directive.args.length !== 1) continue;
       const argument = directive.args[0];
       if (argument.value.includes('$')) continue; // nginx does not expand variables in include
       const resolution = resolver.resolve(argument.value, file, prefixDir);
+      if (resolution.outside.length > 0) reportOutside(argument, resolution.outside);
+      if (resolution.truncated) {
+        limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
+      }
       if (resolution.missing) {
         if (!isShippedWithNginx(argument.value)) {
           report({
@@ -157,16 +196,21 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         }
         continue;
       }
+      const directories = resolution.files.filter((target) => fs.kind(target) === 'directory');
+      const directorySet = new Set(directories);
+      if (directories.length > 0) {
+        // One finding per include: a glob over a directory of links to itself matches thousands.
+        const named = directories.slice(0, 3).map((dir) => `"${options.displayPath(dir)}"`).join(', ');
+        const more = directories.length > 3 ? ` and ${directories.length - 3} more` : '';
+        report({
+          ruleId: 'read-error',
+          message: `Include "${argument.value}" matches the director${directories.length === 1 ? 'y' : 'ies'} ${named}${more}: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
+          primary: argument.span,
+          related: [],
+        });
+      }
       for (const target of resolution.files) {
-        if (fs.kind(target) === 'directory') {
-          report({
-            ruleId: 'read-error',
-            message: `Include "${argument.value}" matches the directory "${options.displayPath(target)}": nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
-            primary: argument.span,
-            related: [],
-          });
-          continue;
-        }
+        if (directorySet.has(target)) continue;
         const loaded = load(target);
         if ('error' in loaded) {
           report({ ruleId: 'read-error', message: loaded.error, primary: argument.span, related: [] });
@@ -187,33 +231,68 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           continue;
         }
         if (stack.length >= MAX_INCLUDE_DEPTH) {
-          report({ ruleId: 'include-cycle', message: `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels; not followed further`, primary: argument.span, related: [] });
+          limit(argument, `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels: "${argument.value}" is not followed further`);
+          continue;
+        }
+        if (nesting >= MAX_BLOCK_DEPTH) {
+          limit(argument, `Blocks nested deeper than ${MAX_BLOCK_DEPTH} levels across included files: "${argument.value}" is not followed further`);
           continue;
         }
         if (++budget.used > budget.limit) {
           if (!budget.noted && !budget.cycle) {
-            report({ ruleId: 'include-cycle', message: `Includes expand to more than ${budget.limit} files; not followed further`, primary: argument.span, related: [] });
+            limit(argument, `Includes expand to more than ${budget.limit} files from one root: this include and every later one in it are skipped`);
           }
           budget.noted = true;
           continue;
         }
+        if (expandedOnce.has(loaded.parsed)) {
+          const count = directiveCount(loaded.parsed);
+          if (expandedDirectives + count > maxDirectives) {
+            if (!directiveCapReported) {
+              limit(argument, `Includes repeat files already expanded elsewhere into more than ${maxDirectives} directives: this include and every later repeat are skipped`);
+            }
+            directiveCapReported = true;
+            continue;
+          }
+          expandedDirectives += count;
+        }
+        expandedOnce.add(loaded.parsed);
         reachedFromElsewhere.add(loaded.real);
-        node.children = node.children ?? [];
-        node.children.push(...expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive]));
+        const children = (node.children ??= []);
+        // A loop, not push(...): one file may hold more directives than a call can take as arguments.
+        for (const child of expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive], nesting)) children.push(child);
       }
     }
     return out;
   };
 
+  /** Names only what the include says and the tree holds: nothing of the target, not even its real path. */
+  const reportOutside = (argument: NginxDirective['args'][number], refused: string[]) => {
+    const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
+    const how = links.length === 0 ? ''
+      : ` (${links.slice(0, 3).join(', ')}${links.length > 3 ? ` and ${links.length - 3} more` : ''} lead${links.length === 1 ? 's' : ''} out through a symbolic link)`;
+    report({
+      ruleId: 'include-outside-tree',
+      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it: lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json`,
+      primary: argument.span,
+      related: [],
+    });
+  };
+
   // Parse every candidate first, so that main configs are known before any snippet is rooted.
   const loaded: { path: string; real: string; parsed: ParsedNginxFile }[] = [];
+  const loadedReals = new Set<string>();
   for (const path of candidates) {
     const result = load(path);
     if ('error' in result) {
       report({ ruleId: 'read-error', message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
       continue;
     }
-    if (!loaded.some((entry) => entry.real === result.real)) loaded.push(result);
+    // A set, not a search of the list: a tree of 10,000 files made this quadratic.
+    if (!loadedReals.has(result.real)) {
+      loadedReals.add(result.real);
+      loaded.push(result);
+    }
   }
 
   const roots: NginxConfigRoot[] = [];
@@ -221,7 +300,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   for (const main of mains) {
     const prefixDir = nodePath.dirname(main.path);
     budget = freshBudget();
-    roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], []) });
+    roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
 
   // Files no main config reached are snippets. One that another snippet includes is read there.
@@ -230,7 +309,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   const snippetExpansions = orphans.map((entry) => {
     reachedFromElsewhere.clear();
     budget = freshBudget();
-    const directives = expand(entry.parsed.directives, entry.path, undefined, [entry.real], []);
+    const directives = expand(entry.parsed.directives, entry.path, undefined, [entry.real], [], 0);
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });
   for (const snippet of snippetExpansions) {

@@ -1,7 +1,8 @@
 /** The report as data: exactly the `Report` object, described by schemas/report.schema.json. */
+import { jsonText } from '../escape';
 import type { Report } from '../finding';
 import type { FormatContext } from './index';
 
 export function format(report: Report, _ctx: FormatContext): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${jsonText(report)}\n`;
 }

@@ -3,6 +3,7 @@
  * Kept free of clock, machine and cwd data so that the same report always
  * serialises to the same bytes.
  */
+import { jsonText } from '../escape';
 import type { Finding, Report, RuleSummary, Severity, Span } from '../finding';
 import type { FormatContext } from './index';
 
@@ -192,5 +193,5 @@ export function toSarif(report: Report): SarifLog {
 }
 
 export function format(report: Report, _ctx: FormatContext): string {
-  return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+  return `${jsonText(toSarif(report))}\n`;
 }

@@ -4,7 +4,8 @@
  * a link to the rule's docs; then a one-line summary.
  */
 import type { Finding, Report, Severity, Span } from '../finding';
-import { gutterWidthFor, renderSpanFrameInLines, sanitizeText, splitLines, type Paint } from '../snippet';
+import { terminalText } from '../escape';
+import { gutterWidthFor, renderSpanFrameInLines, splitLines, type Paint } from '../snippet';
 import { formatLocation, sortFindings, type FormatContext } from './index';
 
 const SEVERITY_SGR: Record<Severity, string> = { error: '1;31', warning: '1;33', info: '1;36' };
@@ -61,23 +62,23 @@ function renderFinding(finding: Finding, linesOf: (file: string) => string[] | u
   };
 
   const out = [
-    `${paintSeverity(`${finding.severity}[${finding.ruleId}]`)}${palette.bold(`: ${sanitizeText(finding.message)}`)}`,
-    `${indent}${palette.gutter('-->')} ${sanitizeText(formatLocation(finding.primary))}`,
+    `${paintSeverity(`${finding.severity}[${terminalText(finding.ruleId)}]`)}${palette.bold(`: ${terminalText(finding.message)}`)}`,
+    `${indent}${palette.gutter('-->')} ${terminalText(formatLocation(finding.primary))}`,
   ];
   out.push(...(frameFor(finding.primary, '^', undefined, paintSeverity) ?? []));
 
   for (const { span, label } of finding.related) {
     const frame = frameFor(span, '-', label, palette.gutter);
     if (frame) {
-      out.push(`${indent}${palette.gutter(':::')} ${sanitizeText(formatLocation(span))}`, ...frame);
+      out.push(`${indent}${palette.gutter(':::')} ${terminalText(formatLocation(span))}`, ...frame);
     } else {
       // Without a frame the label would be lost; keep it on the location line.
-      const suffix = label ? ` (${sanitizeText(label)})` : '';
-      out.push(`${indent}${palette.gutter(':::')} ${sanitizeText(formatLocation(span))}${suffix}`);
+      const suffix = label ? ` (${terminalText(label)})` : '';
+      out.push(`${indent}${palette.gutter(':::')} ${terminalText(formatLocation(span))}${suffix}`);
     }
   }
 
-  if (finding.docsUrl) out.push(`${indent} ${palette.gutter('=')} docs: ${finding.docsUrl}`);
+  if (finding.docsUrl) out.push(`${indent} ${palette.gutter('=')} docs: ${terminalText(finding.docsUrl)}`);
   return out;
 }
 

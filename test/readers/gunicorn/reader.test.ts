@@ -186,6 +186,9 @@ describe('worker classes', () => {
     ['gthread', 'keepalive = 0\n', ['gthread', 'closesAfterResponse', undefined]],
     ['uvicorn.workers.UvicornWorker', 'keepalive = 65\n', ['uvicorn', 'idleTimeout', 65000]],
     ['uvicorn_worker.UvicornWorker', '', ['uvicorn', 'idleTimeout', 2000]],
+    // The H11 worker differs only in its parser (request-head limits), not in keep-alive.
+    ['uvicorn.workers.UvicornH11Worker', 'keepalive = 7\n', ['uvicorn_h11', 'idleTimeout', 7000]],
+    ['uvicorn_worker.UvicornH11Worker', '', ['uvicorn_h11', 'idleTimeout', 2000]],
     ['tornado', '', ['tornado', 'idleTimeout', undefined]],
     ['gevent_pywsgi', '', ['gevent_pywsgi', 'idleTimeout', undefined]],
     ['gunicorn.workers.ggevent.GeventWorker', '', ['gevent', 'idleTimeout', 2000]],

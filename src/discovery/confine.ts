@@ -1,0 +1,121 @@
+/**
+ * The one place that decides whether cfglint may open a path. The engine wraps the run's file
+ * system once, with the directories the user named; every reader, discovery and include gets
+ * only the wrapped one. A path is resolved the way the kernel would open it (each symlink
+ * followed, realpath semantics) and refused unless its real location lies inside one of those
+ * directories. A refused path is never opened, listed or stat'ed: resolution walks down from a
+ * root and stops at the first component that leaves it, so a path outside the tree costs no
+ * system call at all.
+ */
+import * as nodePath from 'path';
+import type { EntryKind, FileSystem } from './fs';
+
+/** Thrown by a confined file system for a path outside the tree; the message names only the path asked for. */
+export class OutsideTreeError extends Error {
+  constructor(readonly path: string) {
+    super(`cannot read ${path}: outside the linted tree`);
+  }
+}
+
+/** Where a path really is: inside an area, or outside all of them. */
+type Location = { outside: true } | { outside: false; real: string };
+
+const OUTSIDE: Location = { outside: true };
+
+function isWithin(path: string, area: string): boolean {
+  return path === area || path.startsWith(area.endsWith(nodePath.sep) ? area : area + nodePath.sep);
+}
+
+/**
+ * `fs` restricted to `areas` (absolute directories). The areas themselves are taken as the user
+ * named them, symlinks and all; below them every symlink must resolve inside some area.
+ */
+export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem & { locate(path: string): string | undefined } {
+  const given = areas.map((area) => nodePath.resolve(area));
+  const real = new Map<string, string>();
+  for (const area of given) {
+    let resolved = area;
+    try {
+      resolved = fs.realpath(area);
+    } catch {
+      // An area that does not resolve holds nothing; its lexical form still bounds the paths below it.
+    }
+    real.set(area, resolved);
+    real.set(resolved, resolved);
+  }
+  const realAreas = [...new Set(real.values())];
+  const insideRealArea = (path: string) => realAreas.some((area) => isWithin(path, area));
+  // The tree does not change during a run: each path is resolved once.
+  const memo = new Map<string, Location>();
+
+  const locate = (path: string): Location => {
+    const absolute = nodePath.resolve(path);
+    const known = memo.get(absolute);
+    if (known) return known;
+    let location: Location;
+    const area = real.get(absolute);
+    if (area !== undefined) location = { outside: false, real: area };
+    else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
+    else if (nodePath.dirname(absolute) === absolute) location = OUTSIDE;
+    else {
+      const parent = locate(nodePath.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath.basename(absolute));
+    }
+    memo.set(absolute, location);
+    return location;
+  };
+
+  /** One component below a directory already known to be inside: only a symlink can lead out. */
+  const step = (realParent: string, name: string): Location => {
+    const candidate = nodePath.join(realParent, name);
+    if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
+    let target: string;
+    try {
+      target = fs.realpath(candidate);
+    } catch {
+      // Broken or looping: opening it fails the same way, and nothing outside is reached.
+      return { outside: false, real: candidate };
+    }
+    return insideRealArea(target) ? { outside: false, real: target } : OUTSIDE;
+  };
+
+  const inside = (path: string): string => {
+    const location = locate(path);
+    if (location.outside) throw new OutsideTreeError(path);
+    return location.real;
+  };
+
+  /** Runs `operation` on the real path; its errors name the path the caller asked for, as the caller shows it. */
+  const asAsked = <T>(path: string, operation: (real: string) => T): T => {
+    const real = inside(path);
+    try {
+      return operation(real);
+    } catch (error) {
+      if (real === path || !(error instanceof Error)) throw error;
+      throw new Error(error.message.split(real).join(path));
+    }
+  };
+
+  return {
+    kind(path): EntryKind | undefined {
+      const location = locate(path);
+      return location.outside ? 'outside' : fs.kind(location.real);
+    },
+    isSymlink(path) {
+      // Whether the name itself is a link: its directory must be inside, the link may point anywhere.
+      const parent = locate(nodePath.dirname(nodePath.resolve(path)));
+      return !parent.outside && fs.isSymlink(nodePath.join(parent.real, nodePath.basename(path)));
+    },
+    list: (path) => asAsked(path, (real) => fs.list(real)),
+    read: (path) => asAsked(path, (real) => fs.read(real)),
+    realpath(path) {
+      const resolved = inside(path);
+      // The location of a missing path is known without it existing; realpath still says it is missing.
+      return fs.realpath(resolved);
+    },
+    locate(path) {
+      const location = locate(path);
+      return location.outside ? undefined : location.real;
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * Which of the backends that match an nginx address can really receive its requests.
+ *
+ * A repository often holds more than one deployment: environments side by side (`envs/staging`,
+ * `envs/prod`), a VM tree next to Kubernetes manifests, two compose projects that both call a
+ * service `web`, or two ways to run the same app ("use one or the other"). Matching addresses
+ * alone links across all of them. So:
+ *
+ * - an address never links across a deployment the user declared (`deployments` in
+ *   .cfglint.json), nor across network namespaces the tree makes certain: nginx's loopback is
+ *   not a Kubernetes pod's unless nginx runs in that pod;
+ * - of the rest, the backends closest to the nginx file in the directory tree win (the deepest
+ *   directory the two share);
+ * - backends that stay equally close are alternatives: the tree does not say which one runs.
+ *   The engine judges each alternative in turn, and a finding that holds for only some of them
+ *   is at most `info` (see lintSync).
+ */
+import type { Backend } from './backend';
+import { backendLaunches } from './listen-backlog';
+
+/** A candidate link, reduced to what scoping needs. */
+export interface ScopeCandidate {
+  backend: Backend;
+  /** The address is loopback or a socket file: only a process in the same network namespace reaches it. */
+  local: boolean;
+}
+
+export interface ScopeChoice<T extends ScopeCandidate> {
+  /** The candidates of each alternative backend, closest first; empty when none can be reached. */
+  alternatives: T[][];
+  /** The directory the nginx file and the chosen backends share, for the report ('' = the tree's root). */
+  sharedDirectory: string;
+}
+
+/**
+ * @param nginxFiles display paths of the nginx files that name the address (the `server` line,
+ *   the `*_pass`)
+ * @param deploymentRoots display paths of the deployments the user declared, if any
+ */
+export function chooseReachable<T extends ScopeCandidate>(nginxFiles: string[], candidates: T[], deploymentRoots: string[]): ScopeChoice<T> {
+  const byBackend = new Map<Backend, T[]>();
+  for (const candidate of candidates) {
+    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
+    const list = byBackend.get(candidate.backend);
+    if (list) list.push(candidate);
+    else byBackend.set(candidate.backend, [candidate]);
+  }
+  if (byBackend.size <= 1) {
+    const only = [...byBackend.values()];
+    return { alternatives: only, sharedDirectory: only.length ? sharedDirectoryOf(nginxFiles, evidenceFiles(only[0][0].backend)) : '' };
+  }
+  let best: Closeness | undefined;
+  let closest: T[][] = [];
+  for (const [backend, list] of byBackend) {
+    const closeness = closenessOf(nginxFiles, evidenceFiles(backend));
+    const order = best ? compareCloseness(closeness, best) : 1;
+    if (order > 0) {
+      best = closeness;
+      closest = [list];
+    } else if (order === 0) closest.push(list);
+  }
+  return { alternatives: closest, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest[0][0].backend)) };
+}
+
+/**
+ * Whether an nginx whose config is in `nginxFiles` can reach the backend at all: the same declared
+ * deployment, and for a loopback or socket address (`local`) the same network namespace.
+ */
+export function mayReach(nginxFiles: string[], backend: Backend, local: boolean, deploymentRoots: string[]): boolean {
+  if (deploymentRoots.length > 0) {
+    const nginxDeployment = deploymentOf(nginxFiles[0], deploymentRoots);
+    if (!evidenceFiles(backend).some((file) => deploymentOf(file, deploymentRoots) === nginxDeployment)) return false;
+  }
+  return !local || sharesLoopback(nginxFiles, backend);
+}
+
+/** The declared deployment a file belongs to: the longest root that holds it. */
+export function deploymentOf(file: string, roots: string[]): string | undefined {
+  let found: string | undefined;
+  for (const root of roots) {
+    const inside = root === '' || root === '.' || file === root || file.startsWith(root.endsWith('/') ? root : root + '/');
+    if (inside && (found === undefined || root.length > found.length)) found = root;
+  }
+  return found;
+}
+
+/** The files that place a backend: its config, its listeners, the files that start it. */
+function evidenceFiles(backend: Backend): string[] {
+  const files = new Set<string>([backend.file]);
+  for (const listener of backend.listeners) files.add(listener.span.file);
+  for (const launch of backendLaunches(backend)) if (launch.file) files.add(launch.file);
+  return [...files];
+}
+
+/**
+ * A pod has a loopback of its own: a backend that only ever runs in Kubernetes pods is reached
+ * over loopback only by an nginx in the same pod, whose config then comes from the same manifest.
+ */
+function sharesLoopback(nginxFiles: string[], backend: Backend): boolean {
+  const launches = backendLaunches(backend);
+  if (launches.length === 0) return true;
+  return launches.some((launch) => launch.kind !== 'kubernetes' || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
+}
+
+function directorySegments(file: string): string[] {
+  const segments = file.split('/');
+  segments.pop();
+  return segments.filter((segment) => segment !== '' && segment !== '.');
+}
+
+function commonSegments(a: string, b: string): string[] {
+  const x = directorySegments(a);
+  const y = directorySegments(b);
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.slice(0, i);
+}
+
+/** How many leading directories two files share. */
+export function sharedDirectoryDepth(a: string, b: string): number {
+  return commonSegments(a, b).length;
+}
+
+/**
+ * How close two places in the directory tree are: the deeper the directory they share, the closer;
+ * then the fewer steps from one to the other (`contrib/` is closer to `contrib/` than `contrib/legacy/` is).
+ */
+interface Closeness {
+  shared: number;
+  steps: number;
+}
+
+function closenessOf(nginxFiles: string[], backendFiles: string[]): Closeness {
+  let best: Closeness = { shared: -1, steps: Infinity };
+  for (const a of nginxFiles) {
+    for (const b of backendFiles) {
+      const shared = commonSegments(a, b).length;
+      const candidate = { shared, steps: directorySegments(a).length + directorySegments(b).length - 2 * shared };
+      if (compareCloseness(candidate, best) > 0) best = candidate;
+    }
+  }
+  return best;
+}
+
+/** Positive when `a` is closer than `b`. */
+function compareCloseness(a: Closeness, b: Closeness): number {
+  return a.shared - b.shared || b.steps - a.steps;
+}
+
+function sharedDirectoryOf(nginxFiles: string[], backendFiles: string[]): string {
+  let best: string[] = [];
+  for (const a of nginxFiles) for (const b of backendFiles) {
+    const common = commonSegments(a, b);
+    if (common.length > best.length) best = common;
+  }
+  return best.join('/');
+}

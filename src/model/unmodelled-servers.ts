@@ -1,0 +1,170 @@
+/**
+ * Servers cfglint recognises in the tree's launches but does not model (daphne, hypercorn,
+ * granian, waitress, Node.js, puma, php-fpm, …): something listens there, its settings unknown.
+ * No rule judges them; they only keep upstream-unreachable from calling an address unserved when
+ * one of them may serve it, and --print-config and the graph show them as unknown.
+ */
+import type { Span } from '../report/finding';
+import type { Deployment } from './deployment';
+import { canonicalSocketPath } from './links';
+import { knownValue, Launch, optionValues } from './launch';
+
+/** Where an unmodelled server may listen: a port (on whatever host), a socket file, or anything. */
+export type UnmodelledAddress =
+  | { kind: 'port'; port: number }
+  | { kind: 'socket'; path: string }
+  /** The port or socket is in code, a config file or the environment the tree does not read. */
+  | { kind: 'unknown'; reason: string };
+
+export interface UnmodelledServer {
+  /** `daphne`, `node`, `php-fpm8.2`. */
+  program: string;
+  launch: Launch;
+  addresses: { address: UnmodelledAddress; span: Span }[];
+}
+
+type AddressReader = (launch: Launch) => UnmodelledAddress[];
+
+const unknown = (reason: string): UnmodelledAddress[] => [{ kind: 'unknown', reason }];
+
+/** A port number in `text` (a whole number 1-65535), else undefined. */
+function portOf(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d{1,5}$/.test(text)) return undefined;
+  const port = Number(text);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+/** Values of an option, or undefined when one of them is not known from the tree. */
+function values(launch: Launch, long: string[], short: string[] = []): string[] | undefined {
+  const found = optionValues(launch, long, short).map((entry) => knownValue(entry.value));
+  return found.some((value) => value === undefined) ? undefined : (found as string[]);
+}
+
+function hasOption(launch: Launch, names: string[]): boolean {
+  return launch.argv.slice(1).some((arg) => names.some((name) => arg.value === name || arg.value.startsWith(`${name}=`)));
+}
+
+/** `HOST:PORT`, `[::1]:PORT`, `unix:PATH` (hypercorn), `tcp://HOST:PORT` / `unix://PATH` (puma-style). */
+function bindAddress(text: string, defaultPort: number): UnmodelledAddress {
+  if (/^unix:/.test(text)) return { kind: 'socket', path: text.replace(/^unix:(\/\/)?/, '') };
+  if (/^fd:\/\//.test(text)) return { kind: 'unknown', reason: `an inherited socket (${text})` };
+  const rest = text.replace(/^(tcp|http|ssl):\/\//, '');
+  const match = /^(?:\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(rest);
+  if (!match) return { kind: 'unknown', reason: `"${text}" is not a plain address` };
+  const port = match[1] === undefined ? defaultPort : portOf(match[1]);
+  return port === undefined ? { kind: 'unknown', reason: `"${text}" has no usable port` } : { kind: 'port', port };
+}
+
+/** Reads `--port`-style and socket options, with the server's default port when none is given. */
+function portAndSocket(options: { port: string[]; portShort?: string[]; socket?: string[]; socketShort?: string[]; opaque?: string[]; env?: RegExp; defaultPort: number }): AddressReader {
+  return (launch) => {
+    if (options.opaque && hasOption(launch, options.opaque)) return unknown('an option the tree does not resolve to an address');
+    if (options.env && [...launch.env.keys()].some((name) => options.env!.test(name))) return unknown('its environment sets where it listens');
+    const ports = values(launch, options.port, options.portShort);
+    const sockets = options.socket ? values(launch, options.socket, options.socketShort) : [];
+    if (ports === undefined || sockets === undefined) return unknown('its port or socket depends on a variable');
+    const out: UnmodelledAddress[] = sockets.map((path) => ({ kind: 'socket', path }));
+    const port = ports.length > 0 ? portOf(ports[ports.length - 1]) : sockets.length > 0 ? undefined : options.defaultPort;
+    if (ports.length > 0 && port === undefined) return unknown(`port "${ports[ports.length - 1]}"`);
+    if (port !== undefined) out.push({ kind: 'port', port });
+    return out;
+  };
+}
+
+/**
+ * Each recognised program and where it listens by default (the projects' docs): daphne
+ * 127.0.0.1:8000 (`-b`, `-p`, `-u`; daphne/cli.py DEFAULT_PORT), hypercorn 127.0.0.1:8000
+ * (`-b`, repeatable; docs "Binds"), granian 127.0.0.1:8000 (`--port`, `--uds`, GRANIAN_*),
+ * waitress-serve 0.0.0.0:8080 (`--port`, `--listen`, `--unix-socket`; docs "Arguments"),
+ * `flask run` 127.0.0.1:5000, `manage.py runserver` 127.0.0.1:8000, `php -S host:port`. The
+ * others keep their address in code or config files the tree does not read.
+ */
+const READERS: { matches: (launch: Launch) => boolean; read: AddressReader }[] = [
+  {
+    matches: (launch) => launch.program === 'daphne',
+    read: portAndSocket({ port: ['--port'], portShort: ['-p'], socket: ['--unix-socket'], socketShort: ['-u'], opaque: ['--fd', '--endpoint', '-e'], defaultPort: 8000 }),
+  },
+  {
+    matches: (launch) => launch.program === 'hypercorn',
+    read: (launch) => {
+      if (hasOption(launch, ['--config', '-c'])) return unknown('a config file may set bind');
+      const binds = values(launch, ['--bind', '--insecure-bind'], ['-b']);
+      if (binds === undefined) return unknown('its bind depends on a variable');
+      return binds.length === 0 ? [{ kind: 'port', port: 8000 }] : binds.map((bind) => bindAddress(bind, 8000));
+    },
+  },
+  {
+    matches: (launch) => launch.program === 'granian',
+    read: portAndSocket({ port: ['--port'], socket: ['--uds'], env: /^GRANIAN_/, defaultPort: 8000 }),
+  },
+  {
+    matches: (launch) => launch.program === 'waitress-serve',
+    read: (launch) => {
+      const listens = values(launch, ['--listen']);
+      if (listens === undefined) return unknown('its listen address depends on a variable');
+      if (listens.length > 0) return listens.map((listen) => bindAddress(listen.replace(/^\*/, ''), 8080));
+      return portAndSocket({ port: ['--port'], socket: ['--unix-socket'], defaultPort: 8080 })(launch);
+    },
+  },
+  {
+    matches: (launch) => launch.program === 'flask' && launch.argv.some((arg) => arg.value === 'run'),
+    read: portAndSocket({ port: ['--port'], portShort: ['-p'], env: /^FLASK_RUN_PORT$/, defaultPort: 5000 }),
+  },
+  {
+    matches: (launch) => /^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? '') && launch.argv[2]?.value === 'runserver',
+    read: (launch) => {
+      const address = launch.argv.slice(3).find((arg) => !arg.value.startsWith('-'));
+      if (!address) return [{ kind: 'port', port: 8000 }];
+      const text = knownValue(address);
+      return text === undefined ? unknown('its address depends on a variable') : [bindAddress(/^\d+$/.test(text) ? `:${text}` : text, 8000)];
+    },
+  },
+  {
+    matches: (launch) => launch.program === 'php' && launch.argv.some((arg) => arg.value === '-S'),
+    read: (launch) => {
+      const text = knownValue(optionValues(launch, [], ['-S'])[0]?.value);
+      return text === undefined ? unknown('its address depends on a variable') : [bindAddress(text, 80)];
+    },
+  },
+  {
+    matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program),
+    read: () => unknown('it keeps its address in code or in a config file cfglint does not read'),
+  },
+];
+
+const cache = new WeakMap<Deployment, UnmodelledServer[]>();
+
+/** Every launch of a recognised server that cfglint does not model, with where it may listen. */
+export function unmodelledServers(model: Deployment): UnmodelledServer[] {
+  let servers = cache.get(model);
+  if (!servers) {
+    servers = [];
+    for (const launch of model.launches) {
+      const reader = READERS.find((candidate) => candidate.matches(launch));
+      if (!reader) continue;
+      const addresses = reader.read(launch).map((address) => ({ address, span: launch.span }));
+      servers.push({ program: launch.program, launch, addresses });
+    }
+    cache.set(model, servers);
+  }
+  return servers;
+}
+
+/** Whether one of them may be what nginx reaches at this loopback port or socket file. */
+export function mayServe(servers: UnmodelledServer[], target: { kind: 'tcp'; port: number } | { kind: 'unix'; path: string }): UnmodelledServer | undefined {
+  return servers.find((server) => server.addresses.some(({ address }) => {
+    if (address.kind === 'unknown') return true;
+    if (target.kind === 'tcp') return address.kind === 'port' && address.port === target.port;
+    if (address.kind !== 'socket') return false;
+    // A relative path is bound in a working directory the tree may not say: any directory may hold it.
+    if (!address.path.startsWith('/')) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, '')}`);
+    return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
+  }));
+}
+
+/** `port 8000`, `unix:/run/app.sock`, `unknown (…)`. */
+export function describeUnmodelledAddress(address: UnmodelledAddress): string {
+  if (address.kind === 'port') return `port ${address.port}`;
+  if (address.kind === 'socket') return `unix:${address.path}`;
+  return `unknown (${address.reason})`;
+}

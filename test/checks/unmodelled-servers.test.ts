@@ -1,0 +1,93 @@
+/**
+ * Servers cfglint recognises but does not model (daphne, hypercorn, waitress, node, php-fpm, …):
+ * "something listens here, settings unknown". From trees on disk through the real engine.
+ */
+import { printConfig } from '../../src/cli/print-config';
+import { lintSync } from '../../src/engine/run';
+import { renderGraph } from '../../src/report/graph';
+import { lintDiskTree, writeTree } from '../disk-tree';
+
+// Two locations: /api to 127.0.0.1:8000 (line 4, col 20), / to 127.0.0.1:8001 (gunicorn's).
+const NGINX = [
+  'server {',
+  '    listen 80;',
+  '    location /api/ {',
+  '        proxy_pass http://127.0.0.1:8000;',
+  '    }',
+  '    location / {',
+  '        proxy_pass http://127.0.0.1:8001;',
+  '    }',
+  '}',
+  '',
+].join('\n');
+const GUNICORN = 'bind = "127.0.0.1:8001"\n';
+const SOCKET_NGINX = 'server {\n    listen 80;\n    location / {\n        proxy_pass http://unix:/run/app/app.sock:;\n    }\n}\n';
+
+const unreachable = (files: Record<string, string>) => lintDiskTree(files).filter((f) => f.ruleId === 'upstream-unreachable');
+
+describe('upstream-unreachable and servers cfglint does not model', () => {
+  test('before: port 8000 has no backend the tree configures, so it is reported', () => {
+    const findings = unreachable({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN });
+    expect(findings.map((f) => [f.primary.start.line, f.primary.start.column])).toEqual([[4, 20]]);
+  });
+
+  test('after: daphne -p 8000 in the Procfile may serve it: silent', () => {
+    const files = { 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, Procfile: 'ws: daphne -b 127.0.0.1 -p 8000 app.asgi:application\n' };
+    expect(unreachable(files)).toEqual([]);
+  });
+
+  test('daphne on another port does not serve 8000: still reported', () => {
+    const files = { 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, Procfile: 'ws: daphne -p 9000 app.asgi:application\n' };
+    expect(unreachable(files)).toHaveLength(1);
+  });
+
+  test('defaults count: hypercorn and daphne 8000, waitress-serve 8080', () => {
+    expect(unreachable({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, Procfile: 'web: hypercorn app:app\n' })).toEqual([]);
+    expect(unreachable({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, Procfile: 'web: daphne app.asgi:application\n' })).toEqual([]);
+    const waitress = NGINX.replace('127.0.0.1:8000', '127.0.0.1:8080');
+    expect(unreachable({ 'nginx/app.conf': waitress, 'gunicorn.conf.py': GUNICORN, Procfile: 'web: waitress-serve app:wsgi\n' })).toEqual([]);
+  });
+
+  test('a program whose port is in its code (node) may serve any loopback port', () => {
+    const files = { 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, Dockerfile: 'FROM node:22\nCMD ["node", "server.js"]\n' };
+    expect(unreachable(files)).toEqual([]);
+  });
+
+  test('hypercorn --bind unix:PATH serves that socket file, not another', () => {
+    const uwsgi = '[uwsgi]\nhttp-socket = /run/app/other.sock\n';
+    const same = { 'nginx/app.conf': SOCKET_NGINX, 'app.ini': uwsgi, Procfile: 'web: hypercorn --bind unix:/run/app/app.sock app:app\n' };
+    expect(unreachable(same)).toEqual([]);
+    const different = { ...same, Procfile: 'web: hypercorn --bind unix:/run/app/web.sock app:app\n' };
+    expect(unreachable(different)).toHaveLength(1);
+  });
+
+  test('never judged: daphne behind an upstream keepalive gets no keep-alive finding', () => {
+    const upstream = 'upstream ws {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://ws;\n    }\n}\n';
+    const findings = lintDiskTree({ 'nginx/app.conf': upstream, Procfile: 'ws: daphne -p 8000 app.asgi:application\n' });
+    expect(findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+});
+
+describe('unmodelled servers in --print-config and the graph', () => {
+  const files = { 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, Procfile: 'ws: daphne -p 8000 app.asgi:application\nnode: node server.js\n' };
+
+  test('--print-config Procfile shows each as not modelled, with where it may listen', () => {
+    const root = writeTree(files);
+    const text = printConfig('Procfile', { paths: ['.'], cwd: root, config: {} });
+    expect(text).toContain('daphne ws (not modelled: settings unknown, not judged)');
+    expect(text).toMatch(/port 8000\s+Procfile:1/);
+    expect(text).toContain('node node (not modelled: settings unknown, not judged)');
+    expect(text).toMatch(/unknown \(it keeps its address in code or in a config file cfglint does not read\)\s+Procfile:2/);
+  });
+
+  test('the graph draws them as unknown, with an edge from the address they may serve', () => {
+    const root = writeTree(files);
+    const result = lintSync({ paths: ['.'], cwd: root, config: {}, nginxVersion: '1.24.0' });
+    const graph = renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+    expect(graph).toContain('daphne ws<br/>not modelled: settings unknown<br/>port 8000');
+    expect(graph).toContain('may be served by daphne: not modelled, not judged');
+    // 127.0.0.1:8001 is gunicorn's: no edge from it to the unmodelled servers.
+    const gunicornTarget = /(upstream\d+)\["127\.0\.0\.1:8001"\]/.exec(graph)![1];
+    expect(graph).not.toMatch(new RegExp(`${gunicornTarget} -->\\|"may be served`));
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Deployment scopes: trees written to disk and linted by the real engine, so that the readers,
+ * the linker and the rules are judged together (no model is built by hand here).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { lintSync } from '../../src/engine/run';
+import type { CfglintConfig } from '../../src/engine/config';
+
+let work: string;
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'cfglint-scopes-'));
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function lintTree(name: string, files: Record<string, string>, config: CfglintConfig = {}) {
+  const root = path.join(work, name);
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  const { report } = lintSync({ paths: ['.'], cwd: root, config });
+  return {
+    findings: report.findings.filter((f) => f.severity !== 'info' || f.ruleId.startsWith('upstream-')).map((f) => `${f.severity} ${f.ruleId} ${f.primary.file}:${f.primary.start.line}`),
+    links: report.links.map((l) => `${l.nginx.span.file} -> ${l.backend.name} [${l.scope}]${l.alternatives.length ? ` or ${l.alternatives.map((a) => a.name).join(', ')}` : ''}`),
+  };
+}
+
+/** nginx keeps idle upstream connections 60 s by default: a race with any backend that closes sooner. */
+const NGINX_KEEPALIVE = [
+  'upstream app {',
+  '    server 127.0.0.1:8000;',
+  '    keepalive 16;',
+  '}',
+  'server {',
+  '    listen 80;',
+  '    location / {',
+  '        proxy_http_version 1.1;',
+  '        proxy_set_header Connection "";',
+  '        proxy_pass http://app;',
+  '    }',
+  '}',
+  '',
+].join('\n');
+/** gthread keeps idle connections `keepalive` seconds: 2 by default, under nginx's 60. */
+const GUNICORN_SHORT = 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\n';
+/** 75 s outlasts nginx's 60 s: no race. */
+const GUNICORN_LONG = 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nkeepalive = 75\n';
+
+describe('environments side by side', () => {
+  const envs = {
+    'envs/staging/nginx/app.conf': NGINX_KEEPALIVE,
+    'envs/staging/gunicorn.conf.py': GUNICORN_SHORT,
+    'envs/prod/nginx/app.conf': NGINX_KEEPALIVE,
+    'envs/prod/gunicorn.conf.py': GUNICORN_LONG,
+  };
+
+  test('each nginx is judged against the gunicorn of its own environment only', () => {
+    const { findings, links } = lintTree('envs', envs);
+    expect(links).toEqual([
+      "envs/prod/nginx/app.conf -> envs/prod/gunicorn.conf.py [one host's loopback (files under envs/prod/)]",
+      "envs/staging/nginx/app.conf -> envs/staging/gunicorn.conf.py [one host's loopback (files under envs/staging/)]",
+    ]);
+    // With no keepalive_timeout in the upstream, the finding points at its `keepalive 16;` (line 3).
+    expect(findings).toEqual(['error upstream-keepalive-timeout envs/staging/nginx/app.conf:3']);
+  });
+
+  test('declared deployments keep an nginx from a backend of another one, however close', () => {
+    // staging has no backend of its own; without `deployments` prod's would be the closest.
+    const { staging, prodOnly } = {
+      staging: { 'envs/staging/nginx/app.conf': NGINX_KEEPALIVE },
+      prodOnly: { 'envs/prod/gunicorn.conf.py': GUNICORN_SHORT },
+    };
+    const undeclared = lintTree('declared-a', { ...staging, ...prodOnly });
+    expect(undeclared.links).toEqual(["envs/staging/nginx/app.conf -> envs/prod/gunicorn.conf.py [one host's loopback (files under envs/)]"]);
+    const declared = lintTree('declared-b', { ...staging, ...prodOnly }, { deployments: ['envs/*'] });
+    expect(declared.links).toEqual([]);
+    // Nor is prod's gunicorn "what listens instead": staging's backend is not in the tree.
+    expect(declared.findings).toEqual([]);
+  });
+
+  test('a deployments entry with a wildcard inside is a configuration error', () => {
+    expect(() => lintTree('declared-c', { 'a.conf': 'events {}\n' }, { deployments: ['envs/*/app'] })).toThrow(/deployments\[0\].*may only end in "\/\*"/);
+  });
+});
+
+describe('alternatives: the tree does not say which backend runs', () => {
+  // netbox's layout: one nginx, and gunicorn or uWSGI for the same address, "use one or the other".
+  const contrib = {
+    'contrib/nginx.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8001;\n    }\n}\n',
+    'contrib/gunicorn.py': 'bind = "127.0.0.1:8001"\nworkers = 5\n',
+    'contrib/uwsgi.ini': '[uwsgi]\nsocket = 127.0.0.1:8001\nmodule = netbox.wsgi\n',
+  };
+
+  test('a problem of one alternative only is info, and says why', () => {
+    const { findings, links } = lintTree('alternatives', contrib);
+    expect(links).toEqual([
+      // A uWSGI backend is named by its file's base name.
+      "contrib/nginx.conf -> contrib/gunicorn.py [one host's loopback (files under contrib/)] or uwsgi.ini",
+    ]);
+    // proxy_pass speaks HTTP; uWSGI's `socket` speaks the uwsgi protocol; gunicorn speaks HTTP.
+    expect(findings).toEqual(['info upstream-protocol-mismatch contrib/nginx.conf:4']);
+    const { report } = lintSync({ paths: ['.'], cwd: path.join(work, 'alternatives'), config: {} });
+    expect(report.findings.find((f) => f.ruleId === 'upstream-protocol-mismatch')!.message).toContain('2 equally close backends');
+  });
+
+  test('a problem every alternative has keeps its severity', () => {
+    const { findings } = lintTree('alternatives-both', {
+      'contrib/nginx.conf': 'server {\n    listen 80;\n    location / {\n        uwsgi_pass 127.0.0.1:8001;\n    }\n}\n',
+      'contrib/gunicorn.py': 'bind = "127.0.0.1:8001"\n',
+      'contrib/uwsgi.ini': '[uwsgi]\nhttp-socket = 127.0.0.1:8001\n',
+    });
+    // uwsgi_pass speaks the uwsgi protocol to two HTTP servers: wrong whichever runs.
+    expect(findings).toEqual(['error upstream-protocol-mismatch contrib/nginx.conf:4']);
+  });
+
+  test('a closer backend is no alternative', () => {
+    const { 'contrib/uwsgi.ini': uwsgi, ...rest } = contrib;
+    // uWSGI moved one directory further away than gunicorn.
+    const { links, findings } = lintTree('closer', { ...rest, 'contrib/legacy/uwsgi.ini': uwsgi });
+    expect(links).toEqual(["contrib/nginx.conf -> contrib/gunicorn.py [one host's loopback (files under contrib/)]"]);
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('network namespaces', () => {
+  test("a host's loopback does not reach a Kubernetes pod", () => {
+    const { links, findings } = lintTree('vm-and-pod', {
+      'vm/nginx/app.conf': NGINX_KEEPALIVE,
+      'k8s/deployment.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: web',
+        'spec:',
+        '  selector: { matchLabels: { app: web } }',
+        '  template:',
+        '    metadata: { labels: { app: web } }',
+        '    spec:',
+        '      containers:',
+        '        - name: web',
+        '          image: example/web:1',
+        '          command: ["gunicorn", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "app:app"]',
+        '',
+      ].join('\n'),
+    });
+    expect(links).toEqual([]);
+    expect(findings).toEqual([]);
+  });
+});

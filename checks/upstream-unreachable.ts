@@ -3,7 +3,7 @@ import { docsUrl } from '../src/meta';
 import type { Backend, Listener, ListenerProtocol } from '../src/model/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
-import { canonicalSocketPath, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
+import { canonicalSocketPath, composeServiceOf, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
 import { mayReach } from '../src/model/scopes';
 import { mayServe, unmodelledServers } from '../src/model/unmodelled-servers';
@@ -105,7 +105,7 @@ export const rule = defineRule({
       const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
       const family = (address.kind === 'unix'
         ? listeners.filter((l) => l.address.kind === 'unix')
-        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp') : [])
+        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(model, l)) : [])
         // Only what this nginx could reach: its own deployment, its own network namespace.
         .filter((l) => mayReach(nginxFiles, l.backend as Backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
@@ -135,6 +135,15 @@ export const rule = defineRule({
     }
   },
 });
+
+/**
+ * A compose container has a loopback of its own: whether nginx's 127.0.0.1 can reach it depends
+ * on where nginx runs, which the link step judges; it is not evidence that nothing listens.
+ */
+function inOwnContainerNetwork(model: Deployment, listener: Listener): boolean {
+  const compose = composeServiceOf(model, listener.backend as Backend);
+  return compose !== undefined && !compose.hostNetwork;
+}
 
 /** Which listeners each pass module can talk to (upstream-protocol-mismatch judges the rest). */
 const SPOKEN: Record<PassModule, ListenerProtocol[]> = {

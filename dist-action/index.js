@@ -3092,7 +3092,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve7.call(this, root, ref);
+      let _sch = resolve8.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3119,7 +3119,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve7(root, ref) {
+    function resolve8(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -3983,7 +3983,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve7(baseURI, relativeURI, options) {
+    function resolve8(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4019,50 +4019,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    function resolveComponent(base, relative5, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative4 = parse(serialize(relative4, options), options);
+        relative5 = parse(serialize(relative5, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative5.scheme) {
+        target.scheme = relative5.scheme;
+        target.userinfo = relative5.userinfo;
+        target.host = relative5.host;
+        target.port = relative5.port;
+        target.path = removeDotSegments(relative5.path || "");
+        target.query = relative5.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
+          target.userinfo = relative5.userinfo;
+          target.host = relative5.host;
+          target.port = relative5.port;
+          target.path = removeDotSegments(relative5.path || "");
+          target.query = relative5.query;
         } else {
-          if (!relative4.path) {
+          if (!relative5.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative5.query !== void 0) {
+              target.query = relative5.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative5.path[0] === "/") {
+              target.path = removeDotSegments(relative5.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative5.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative5.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative5.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4070,7 +4070,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative5.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -4374,7 +4374,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve7,
+      resolve: resolve8,
       resolveComponent,
       equal,
       serialize,
@@ -8133,11 +8133,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename15 = shortcut ? basenameOf(path) : path;
+        const basename17 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule24 = rules[index];
           if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename15 : path
+            shortcut && rule24._basenameOnly ? basename17 : path
           )) {
             const { negative } = rule24;
             const ret = {
@@ -8752,8 +8752,8 @@ function artifactLocation(file) {
     const rest = drive ? slashed.slice(drive[0].length) : slashed;
     return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
   }
-  const relative4 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative4.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+  const relative5 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative5.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
 }
 function physicalLocation(span2) {
   return {
@@ -9220,6 +9220,16 @@ var init_uvicorn = __esm({
 });
 
 // src/model/launch.ts
+function mountedSource(launch, path) {
+  let best;
+  for (const mount of launch.mounts ?? []) {
+    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
+    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
+  }
+  if (!best) return void 0;
+  const rest = path.slice(best.target.length).replace(/^\/+/, "");
+  return rest === "" ? best.source : `${best.source}/${rest}`;
+}
 function knownValue(arg) {
   return arg && !arg.unresolved ? arg.value : void 0;
 }
@@ -15399,10 +15409,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep8, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep8?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15416,7 +15426,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep8) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15440,7 +15450,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15456,7 +15466,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15547,7 +15557,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep8 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15561,13 +15571,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep6 + cb;
-              sep6 = "";
+                comment2 += sep8 + cb;
+              sep8 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep6 += source;
+                sep8 += source;
               hasSpace = true;
               break;
             default:
@@ -15610,18 +15620,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep8, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep8?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep8 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15675,8 +15685,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap3 && !sep8 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15688,7 +15698,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15699,8 +15709,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+              if (sep8)
+                for (const st of sep8) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15717,7 +15727,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -15897,7 +15907,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep8 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -15914,24 +15924,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent2.slice(trimIndent) + content2;
-          sep6 = "\n";
+          value += sep8 + indent2.slice(trimIndent) + content2;
+          sep8 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent2.slice(trimIndent) + content2;
-          sep6 = "\n";
+          if (sep8 === " ")
+            sep8 = "\n";
+          else if (!prevMoreIndented && sep8 === "\n")
+            sep8 = "\n\n";
+          value += sep8 + indent2.slice(trimIndent) + content2;
+          sep8 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep6 === "\n")
+          if (sep8 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep8 = "\n";
         } else {
-          value += sep6 + content2;
-          sep6 = " ";
+          value += sep8 + content2;
+          sep8 = " ";
           prevMoreIndented = false;
         }
       }
@@ -16114,25 +16124,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let sep8 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep8 === "\n")
+            res += sep8;
           else
-            sep6 = "\n";
+            sep8 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep8 + lm;
+          sep8 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep8 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -16942,14 +16952,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep8, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep8)
+        for (const st of sep8)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -18116,18 +18126,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep8;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep8 = scalar.end;
+            sep8.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep8 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep8 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -18280,15 +18290,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep8 = it.sep;
+                  sep8.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep8 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18482,13 +18492,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep8 = fc.end.splice(1, fc.end.length);
+            sep8.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep8 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -18965,12 +18975,12 @@ function command(source, node, document) {
       const raw2 = scalarArg(source, item);
       return raw2 ? [interpolate(raw2)] : [];
     });
-    return { args, start, end };
+    return { args, source, start, end };
   }
   const raw = scalarArg(source, node);
   if (!raw) return void 0;
   const words = splitWords(asMappedText(raw), "compose").words;
-  return { args: words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)), start, end };
+  return { args: words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)), source, start, end };
 }
 function environment(source, node, document) {
   const env = /* @__PURE__ */ new Map();
@@ -19002,6 +19012,12 @@ function span(source, node) {
   const [start, end] = rangeOf(node) ?? [0, 0];
   return source.span(start, end);
 }
+function trimmedSpan(source, node) {
+  const [start, end] = rangeOf(node) ?? [0, 0];
+  let last = end;
+  while (last > start && /\s/.test(source.text[last - 1])) last--;
+  return source.span(start, last);
+}
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
@@ -19014,27 +19030,43 @@ function parseCompose(source, path) {
     for (const { key, keyNode, value } of entries) {
       if (!(0, import_yaml.isMap)(value) || key.startsWith("x-")) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
-      const service = { name: key, start, end, environment: environment(source, valueOf(value, "environment", document), document), envFiles: [], sysctls: [] };
+      const service = {
+        name: key,
+        start,
+        end,
+        environment: environment(source, valueOf(value, "environment", document), document),
+        envFiles: [],
+        sysctls: [],
+        image: text(source, valueOf(value, "image", document)),
+        volumes: mounts(source, valueOf(value, "volumes", document), document, dir),
+        ports: ports(source, valueOf(value, "ports", document), document),
+        aliases: aliases(source, value, document)
+      };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath8.resolve(dir, build.value, "Dockerfile") };
+        service.build = { dockerfile: nodePath8.resolve(dir, build.value, "Dockerfile"), context: nodePath8.resolve(dir, build.value) };
       } else if ((0, import_yaml.isMap)(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath8.resolve(dir, context, dockerfile), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = { dockerfile: nodePath8.resolve(dir, context, dockerfile), context: nodePath8.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
       const envFile = valueOf(value, "env_file", document);
       for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
-        service.envFiles.push(span(source, (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item));
+        const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
+        const named = text(source, node);
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath8.resolve(dir, named.value) : void 0;
+        service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
       service.workingDir = text(source, valueOf(value, "working_dir", document));
       service.user = text(source, valueOf(value, "user", document));
       const networkMode = valueOf(value, "network_mode", document);
-      if (scalarArg(source, networkMode)?.value === "host") service.hostNetwork = span(source, networkMode);
+      const mode = text(source, networkMode);
+      if (mode && mode.unresolved.length === 0) service.networkMode = { value: mode.value, span: span(source, networkMode) };
+      if (mode?.value === "host") service.hostNetwork = span(source, networkMode);
       const sysctls = valueOf(value, "sysctls", document);
       if ((0, import_yaml.isSeq)(sysctls)) {
         for (const item of itemsOf(sysctls, document)) {
@@ -19061,7 +19093,72 @@ function parseCompose(source, path) {
       services.push(service);
     }
   }
-  return { source, services, problems };
+  return { path, source, services, problems };
+}
+function mounts(source, node, document, dir) {
+  const found = [];
+  for (const item of itemsOf(node, document)) {
+    let from;
+    let to;
+    if ((0, import_yaml.isMap)(item)) {
+      const type = text(source, valueOf(item, "type", document));
+      if (type && type.value !== "bind") continue;
+      const sourceArg = text(source, valueOf(item, "source", document));
+      const targetArg = text(source, valueOf(item, "target", document));
+      if (!sourceArg || !targetArg || sourceArg.unresolved.length > 0 || targetArg.unresolved.length > 0) continue;
+      [from, to] = [sourceArg.value, targetArg.value];
+    } else {
+      const raw = text(source, item);
+      if (!raw || raw.unresolved.length > 0) continue;
+      const parts = raw.value.split(":");
+      if (parts.length < 2) continue;
+      [from, to] = parts;
+    }
+    if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
+    const display = nodePath8.posix.normalize(nodePath8.posix.join(nodePath8.posix.dirname(source.file), from));
+    found.push({ source: nodePath8.resolve(dir, from), display, target: nodePath8.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+  }
+  return found;
+}
+function ports(source, node, document) {
+  const found = [];
+  const number3 = (text3) => text3 !== void 0 && /^\d{1,5}$/.test(text3) ? Number(text3) : void 0;
+  for (const item of itemsOf(node, document)) {
+    let hostIp = "";
+    let hostPort;
+    let containerPort;
+    if ((0, import_yaml.isMap)(item)) {
+      const protocol = text(source, valueOf(item, "protocol", document))?.value;
+      if (protocol !== void 0 && protocol !== "tcp") continue;
+      containerPort = number3(text(source, valueOf(item, "target", document))?.value);
+      const published = text(source, valueOf(item, "published", document));
+      hostPort = published && published.unresolved.length === 0 ? number3(published.value) : void 0;
+      hostIp = text(source, valueOf(item, "host_ip", document))?.value ?? "";
+    } else {
+      const raw = text(source, item);
+      if (!raw || raw.unresolved.length > 0) continue;
+      const [mapping, protocol] = raw.value.split("/");
+      if (protocol !== void 0 && protocol !== "tcp") continue;
+      const match = /^(?:(\[[^\]]*\]|[^:]*):)?(\d+):(\d+)$/.exec(mapping);
+      if (!match) continue;
+      hostIp = (match[1] ?? "").replace(/^\[(.*)\]$/, "$1");
+      [hostPort, containerPort] = [number3(match[2]), number3(match[3])];
+    }
+    if (hostPort !== void 0 && containerPort !== void 0) found.push({ hostIp, hostPort, containerPort, span: trimmedSpan(source, item) });
+  }
+  return found;
+}
+function aliases(source, service, document) {
+  const names = [];
+  const literal2 = (node) => {
+    const raw = text(source, node);
+    if (raw && raw.unresolved.length === 0 && raw.value !== "") names.push(raw.value);
+  };
+  literal2(valueOf(service, "container_name", document));
+  for (const { value } of entriesOf(valueOf(service, "networks", document), document)) {
+    for (const item of itemsOf(valueOf(value, "aliases", document), document)) literal2(item);
+  }
+  return names;
 }
 var nodePath8;
 var init_compose = __esm({
@@ -19072,6 +19169,120 @@ var init_compose = __esm({
     init_raw();
     init_shell_syntax();
     init_yaml();
+  }
+});
+
+// src/readers/docker/placed-files.ts
+var placed_files_exports = {};
+__export(placed_files_exports, {
+  copiedFiles: () => copiedFiles,
+  placedFiles: () => placedFiles,
+  treeKinds: () => treeKinds
+});
+function placedFiles(input) {
+  const kindOf = treeKinds(input.treeFiles);
+  const claims = /* @__PURE__ */ new Map();
+  const claim = (from, to) => {
+    const target = nodePath9.posix.normalize(from).replace(/(.)\/+$/, "$1");
+    if (kindOf(to) === void 0) return;
+    claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
+  };
+  const contexts = /* @__PURE__ */ new Map();
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
+      for (const mount of service.volumes) claim(mount.target, mount.source);
+      if (service.build) {
+        const context = service.build.context;
+        contexts.set(service.build.dockerfile, (contexts.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(context));
+      }
+    }
+  }
+  for (const path of input.dockerfiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath9.dirname(path)]);
+    if (buildContexts.size !== 1) continue;
+    const [context] = buildContexts;
+    for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
+  }
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+}
+function treeKinds(treeFiles) {
+  const files = new Set(treeFiles);
+  const directories = /* @__PURE__ */ new Set();
+  for (const file of files) {
+    for (let dir = nodePath9.dirname(file); !directories.has(dir) && dir !== nodePath9.dirname(dir); dir = nodePath9.dirname(dir)) directories.add(dir);
+  }
+  return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
+}
+function copiedFiles(text3, context, kindOf) {
+  const copied = [];
+  for (const copy of copyInstructions(text3)) {
+    const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
+    for (const source of copy.sources) {
+      const from = nodePath9.resolve(context, source);
+      if (from !== context && !from.startsWith(context + nodePath9.sep)) continue;
+      const kind = kindOf(from);
+      const target = kind === "file" && destinationIsDirectory ? nodePath9.posix.join(copy.destination, nodePath9.basename(from)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from, target: nodePath9.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+    }
+  }
+  return copied;
+}
+function copyInstructions(text3) {
+  const found = [];
+  const logical = [];
+  let pending;
+  let offset = 0;
+  for (const raw of text3.split("\n")) {
+    const lineStart = offset;
+    offset += raw.length + 1;
+    const line = raw.replace(/\r$/, "");
+    if (/^\s*#/.test(line)) continue;
+    if (/\\\s*$/.test(line)) {
+      pending = { line: (pending?.line ?? "") + line.replace(/\\\s*$/, " "), start: pending?.start ?? lineStart };
+      continue;
+    }
+    logical.push({ line: (pending?.line ?? "") + line, start: pending?.start ?? lineStart, end: lineStart + line.length });
+    pending = void 0;
+  }
+  if (pending) logical.push({ ...pending, end: text3.length });
+  for (const { line, start, end } of logical) {
+    const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
+    if (!match) continue;
+    let rest = match[1].trim();
+    const flags = [];
+    while (rest.startsWith("--")) {
+      const flag2 = /^--\S+/.exec(rest)[0];
+      flags.push(flag2);
+      rest = rest.slice(flag2.length).trim();
+    }
+    if (flags.some((flag2) => flag2.startsWith("--from"))) continue;
+    let words;
+    if (rest.startsWith("[")) {
+      try {
+        const parsed = JSON.parse(rest);
+        if (Array.isArray(parsed) && parsed.every((word) => typeof word === "string")) words = parsed;
+      } catch {
+        words = void 0;
+      }
+    } else words = rest.split(/\s+/).filter(Boolean);
+    if (!words || words.length < 2 || words.some((word) => /[$*?[]|^<</.test(word) || /^[a-z]+:\/\//i.test(word))) continue;
+    const destination = words[words.length - 1];
+    if (!destination.startsWith("/")) continue;
+    found.push({ sources: words.slice(0, -1), destination, start: start + line.length - line.trimStart().length, end });
+  }
+  return found;
+}
+var nodePath9;
+var init_placed_files = __esm({
+  "src/readers/docker/placed-files.ts"() {
+    "use strict";
+    nodePath9 = __toESM(require("path"));
+    init_text();
+    init_compose();
   }
 });
 
@@ -19342,7 +19553,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath9.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath10.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -19365,11 +19576,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath9;
+var nodePath10;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath9 = __toESM(require("path"));
+    nodePath10 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -19389,7 +19600,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath10.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath11.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -19442,7 +19653,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath10.posix.join(cwd.value, target.value);
+        const joined = nodePath11.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -19650,11 +19861,11 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath10, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath11, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath11 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -19714,7 +19925,9 @@ function assembleLaunch(draft) {
     ...user ? { user: toLaunchEnv(user) } : {},
     ...draft.group ? { group: toLaunchEnv(draft.group) } : {},
     externalEnv: draft.externalEnv,
-    ...draft.container ? { container: draft.container } : {}
+    ...draft.container ? { container: draft.container } : {},
+    ...draft.mounts && draft.mounts.length > 0 ? { mounts: draft.mounts } : {},
+    ...draft.compose ? { compose: draft.compose } : {}
   };
 }
 var init_assemble = __esm({
@@ -19817,9 +20030,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath11.basename(path);
+  const base = nodePath12.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath11.basename(nodePath11.dirname(path));
+  const dir = nodePath12.basename(nodePath12.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -19842,7 +20055,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath11.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath12.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -19856,11 +20069,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath11, UNIT_SUFFIX;
+var nodePath12, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -20158,8 +20371,8 @@ var init_systemd = __esm({
 });
 
 // src/readers/launch/docker.ts
-function overriding(command2, source) {
-  return { form: "exec", words: command2.args, shell: [], source, start: command2.start, end: command2.end };
+function overriding(command2) {
+  return { form: "exec", words: command2.args, shell: [], source: command2.source, start: command2.start, end: command2.end };
 }
 function signal(raw) {
   if (!raw || raw.unresolved.length > 0) return raw ? { value: raw.source.text.slice(raw.start, raw.end), span: raw.source.span(raw.start, raw.end) } : { value: "SIGTERM" };
@@ -20169,40 +20382,58 @@ function finalStage(dockerfile, target) {
   if (target) return dockerfile.stages.find((stage) => stage.name === target);
   return dockerfile.stages[dockerfile.stages.length - 1];
 }
-function dockerLaunches(dockerfiles, composeFiles, passThrough, problems) {
+function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile = () => void 0, treeKind = () => void 0) {
   const launches = [];
+  const containers = [];
   const built = /* @__PURE__ */ new Set();
-  for (const compose of composeFiles) {
-    for (const service of compose.services) {
-      const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-      if (dockerfile) built.add(dockerfile);
-      const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : void 0;
-      if (!stage && !service.command && !service.entrypoint) continue;
-      const entrypoint = service.entrypoint ? overriding(service.entrypoint, compose.source) : stage?.entrypoint;
-      const cmd = service.command ? overriding(service.command, compose.source) : service.entrypoint ? void 0 : stage?.cmd;
-      const combined = combineCommand(entrypoint, cmd);
-      if (!combined) continue;
-      const env = new Map([...stage?.env ?? [], ...service.environment]);
-      const launch = assembleLaunch({
-        kind: "compose",
-        file: compose.source.file,
-        args: combined.args,
-        env,
-        lookup: lookupIn(env, "unknown"),
-        service: service.name,
-        span: combined.from.source.span(combined.from.start, combined.from.end),
-        stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
-        workingDirectory: service.workingDir ?? stage?.workdir,
-        user: service.user ?? stage?.user,
-        externalEnv: service.envFiles,
-        container: { hostNetwork: Boolean(service.hostNetwork), ...service.hostNetwork ? { span: service.hostNetwork } : {} },
-        passThrough,
-        problems
-      });
-      if (launch) launches.push(launch);
+  for (const { compose, service } of projectServices(composeFiles)) {
+    const scope = {
+      project: nodePath13.posix.dirname(compose.source.file),
+      published: service.ports,
+      aliases: service.aliases,
+      ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
+    };
+    const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
+    const displayDir = nodePath13.posix.dirname(compose.source.file);
+    const display = (path) => nodePath13.posix.normalize(nodePath13.posix.join(displayDir, nodePath13.relative(nodePath13.dirname(compose.path), path).split(nodePath13.sep).join("/")));
+    const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
+    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
+    if (dockerfile) built.add(dockerfile);
+    const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : void 0;
+    if (!stage && !service.command && !service.entrypoint) continue;
+    const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
+    const cmd = service.command ? overriding(service.command) : service.entrypoint ? void 0 : stage?.cmd;
+    const combined = combineCommand(entrypoint, cmd);
+    if (!combined) continue;
+    const fromFiles = /* @__PURE__ */ new Map();
+    const externalEnv = [];
+    for (const envFile of service.envFiles) {
+      const source = envFile.path !== void 0 ? readEnvFile(envFile.path) : void 0;
+      if (source) for (const [name2, value] of envFileValues(source)) fromFiles.set(name2, value);
+      else externalEnv.push(envFile.span);
     }
+    const env = new Map([...stage?.env ?? [], ...fromFiles, ...service.environment]);
+    const launch = assembleLaunch({
+      kind: "compose",
+      file: compose.source.file,
+      args: combined.args,
+      env,
+      lookup: lookupIn(env, "unknown"),
+      service: service.name,
+      span: combined.from.source.span(combined.from.start, combined.from.end),
+      stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
+      workingDirectory: service.workingDir ?? stage?.workdir,
+      user: service.user ?? stage?.user,
+      externalEnv,
+      container: { hostNetwork: Boolean(service.hostNetwork), ...service.hostNetwork ? { span: service.hostNetwork } : {} },
+      mounts: mounts2,
+      compose: scope,
+      passThrough,
+      problems
+    });
+    if (launch) launches.push(launch);
   }
-  for (const dockerfile of dockerfiles.values()) {
+  for (const [path, dockerfile] of dockerfiles) {
     if (built.has(dockerfile)) continue;
     const stage = finalStage(dockerfile);
     if (!stage) continue;
@@ -20220,20 +20451,119 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems) {
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
+      mounts: imageFiles(dockerfile, nodePath13.dirname(path), treeKind, (copied) => nodePath13.posix.normalize(nodePath13.posix.join(nodePath13.posix.dirname(dockerfile.source.file), nodePath13.relative(nodePath13.dirname(path), copied).split(nodePath13.sep).join("/")))),
       passThrough,
       problems
     });
     if (launch) launches.push(launch);
   }
-  return launches;
+  return { launches, containers };
 }
+function projectServices(composeFiles) {
+  const byDirectory = /* @__PURE__ */ new Map();
+  for (const file of composeFiles) {
+    const directory = nodePath13.dirname(file.path);
+    byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
+  }
+  const services = [];
+  for (const files of byDirectory.values()) {
+    const name2 = (file) => nodePath13.basename(file.path);
+    const bases = files.filter((file) => BASE_FILE.test(name2(file)));
+    const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
+    const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
+    const base = bases.sort((a, b) => name2(a).length - name2(b).length)[0];
+    const main = /* @__PURE__ */ new Map();
+    for (const file of base ? [base, ...bases.slice(1)] : []) {
+      for (const service of file.services) if (!main.has(service.name)) main.set(service.name, { compose: file, service });
+    }
+    for (const override of overrides2) {
+      for (const service of override.services) {
+        const known2 = main.get(service.name);
+        main.set(service.name, known2 ? { compose: known2.compose, service: mergeService(known2.service, service) } : { compose: override, service });
+      }
+    }
+    services.push(...main.values());
+    for (const other of others) {
+      for (const service of other.services) {
+        const known2 = main.get(service.name);
+        const overlay = known2 && !service.image && !service.build;
+        services.push(overlay ? { compose: known2.compose, service: mergeService(known2.service, service) } : { compose: other, service });
+      }
+    }
+  }
+  return services;
+}
+function mergeService(base, overlay) {
+  const networkMode = overlay.networkMode ?? base.networkMode;
+  return {
+    ...base,
+    build: overlay.build ?? base.build,
+    image: overlay.image ?? base.image,
+    command: overlay.command ?? base.command,
+    entrypoint: overlay.entrypoint ?? base.entrypoint,
+    environment: new Map([...base.environment, ...overlay.environment]),
+    envFiles: [...base.envFiles, ...overlay.envFiles],
+    stopSignal: overlay.stopSignal ?? base.stopSignal,
+    workingDir: overlay.workingDir ?? base.workingDir,
+    user: overlay.user ?? base.user,
+    networkMode,
+    hostNetwork: networkMode?.value === "host" ? networkMode.span : void 0,
+    volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
+    ports: [...base.ports, ...overlay.ports],
+    aliases: [.../* @__PURE__ */ new Set([...base.aliases, ...overlay.aliases])],
+    sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
+    nofile: overlay.nofile ?? base.nofile
+  };
+}
+function envFileValues(source) {
+  const values2 = /* @__PURE__ */ new Map();
+  const text3 = source.text;
+  for (let lineStart = 0; lineStart < text3.length; ) {
+    let lineEnd = text3.indexOf("\n", lineStart);
+    if (lineEnd === -1) lineEnd = text3.length;
+    const line = text3.slice(lineStart, lineEnd).replace(/\r$/, "");
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=(.*))?$/.exec(line);
+    if (match && !line.trimStart().startsWith("#")) {
+      const [, name2, written] = match;
+      const nameStart = lineStart + line.indexOf(name2);
+      if (written === void 0) {
+        values2.set(name2, { ...literalArg(source, nameStart, nameStart + name2.length, name2), unresolved: [`$${name2}`] });
+      } else {
+        const valueStart = lineStart + line.indexOf("=", nameStart - lineStart) + 1;
+        const trimmed = written.trim();
+        const offset = valueStart + written.indexOf(trimmed);
+        const quote = trimmed[0] === '"' || trimmed[0] === "'" ? trimmed[0] : void 0;
+        const closing = quote ? trimmed.indexOf(quote, 1) : -1;
+        const value = quote && closing > 0 ? trimmed.slice(1, closing) : trimmed.replace(/\s+#.*$/, "");
+        const start = quote && closing > 0 ? offset + 1 : offset;
+        const raw = literalArg(source, start, start + value.length, value);
+        values2.set(name2, quote !== "'" && /\$\{?[A-Za-z_]/.test(value) ? { ...raw, unresolved: [value] } : raw);
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return values2;
+}
+function imageFiles(dockerfile, context, treeKind, display) {
+  return copiedFiles(dockerfile.source.text, context, treeKind).map((copied) => ({
+    source: copied.source,
+    display: display(copied.source),
+    target: copied.target,
+    span: dockerfile.source.span(copied.start, copied.end)
+  }));
+}
+var nodePath13, BASE_FILE, OVERRIDE_FILE;
 var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
+    nodePath13 = __toESM(require("path"));
+    init_placed_files();
     init_dockerfile();
     init_assemble();
     init_raw();
     init_systemd();
+    BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
+    OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
   }
 });
 
@@ -20475,6 +20805,7 @@ function guarded(output, file, read) {
 function readLaunches(files, context) {
   const output = emptyOutput();
   const launches = [];
+  const composeContainers = [];
   const problems = output.diagnostics;
   const unitFiles = [];
   for (const path of files.systemd ?? []) {
@@ -20511,9 +20842,17 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath12.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath14.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
-  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => launches.push(...dockerLaunches(dockerfiles, composeFiles, passThrough, problems)));
+  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
+    const treeFiles = new Set(context.treeFiles);
+    const readEnvFile = (path) => treeFiles.has(path) ? readSource(path, context, output) : void 0;
+    let kinds;
+    const treeKind = (path) => (kinds ??= treeKinds(context.treeFiles))(path);
+    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind);
+    launches.push(...docker.launches);
+    composeContainers.push(...docker.containers);
+  });
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => launches.push(...shellLaunches(source, problems)));
@@ -20535,14 +20874,15 @@ function readLaunches(files, context) {
       launches.push(...kubernetesLaunches(source, workloads, problems));
     });
   }
-  return { ...output, launches };
+  return { ...output, launches, composeContainers };
 }
-var nodePath12, RUNS_ITS_ARGUMENTS;
+var nodePath14, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_compose();
+    init_placed_files();
     init_dockerfile();
     init_types();
     init_docker2();
@@ -25896,7 +26236,9 @@ var init_values = __esm({
       umask: { unit: "count", kind: "pos_int", defaultText: "0", defaultValue: 0, reference: "gunicorn 20.1.0 config.py:1173-1190 (default 0)" },
       // Not canonical settings of the model, but they decide the listener's protocol (is_ssl).
       certfile: { unit: "text", kind: "string", defaultText: "None", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (CertFile, default None)" },
-      keyfile: { unit: "text", kind: "string", defaultText: "None", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (KeyFile, default None)" }
+      keyfile: { unit: "text", kind: "string", defaultText: "None", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (KeyFile, default None)" },
+      // Where a relative `unix:` bind lands: gunicorn chdirs (app/wsgiapp.py load_config) before the arbiter binds.
+      chdir: { unit: "text", kind: "string", defaultText: "the working directory", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (ChdirPath, default util.getcwd())" }
     };
   }
 });
@@ -25981,7 +26323,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath13.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath15.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -26013,16 +26355,25 @@ function backendForLaunch(launch, context, read) {
   const launchDir = launchDirectory(launch, context);
   if (configOption) {
     const span2 = configOption.from === "cli" ? argSpan2(argv[configOption.token.index], configOption.token) : envSpan(cmdArgs, configOption.token);
-    const target = findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
+    const target = mountedConfig(launch, configOption.token.value, context) ?? findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
     file = target ? read(target, true) : void 0;
     configReference = { text: configOption.token.value, span: span2, found: file !== void 0 };
   } else {
     const directory = workingDirectoryOf(launch);
-    const candidate = directory !== void 0 ? findConfigTarget(nodePath13.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath13.join(launchDir, "gunicorn.conf.py")) : void 0;
+    const mounted = directory !== void 0 ? mountedConfig(launch, "gunicorn.conf.py", context) : void 0;
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath15.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath15.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
   return buildBackend({ file, launch, configReference, cli, envArgs, env: launch.env, externalEnv: launch.externalEnv.length > 0 });
+}
+function mountedConfig(launch, reference2, context) {
+  if (!launch.mounts || reference2.startsWith("python:")) return void 0;
+  const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
+  const directory = workingDirectoryOf(launch);
+  const serverPath = nodePath15.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath15.posix.isAbsolute(directory) ? nodePath15.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath15.posix.normalize(serverPath));
+  return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
   const options = parsed.options.filter((o) => o.setting.name === setting && o.value);
@@ -26031,18 +26382,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath13.dirname(absolute) : void 0;
+  return absolute ? nodePath15.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath13.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath13.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath13.posix.isAbsolute(joined)) {
-    const direct = nodePath13.join(launchDir, joined);
+  const joined = nodePath15.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath15.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath15.posix.isAbsolute(joined)) {
+    const direct = nodePath15.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath13.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath15.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -26050,7 +26401,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath13.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath15.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -26058,7 +26409,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath13.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath15.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -26138,7 +26489,7 @@ function entryFromBinding(binding, spec, source) {
   }
   return { items: [{ converted, text: text3, span: span2 }], text: text3, span: span2 };
 }
-function resolve4(name2, layers, defaults) {
+function resolve5(name2, layers, defaults) {
   for (const layer of [...layers].reverse()) {
     const entry = layer.entries.get(name2);
     if (entry) return { items: entry.items, text: entry.text, source: { kind: "file", span: entry.span } };
@@ -26159,7 +26510,7 @@ function buildBackend(input) {
   if (input.cli) layers.push(input.cli);
   const defaults = (name2) => defaultOf(name2, input.env, input.launch !== void 0, input.externalEnv === true);
   const resolved = /* @__PURE__ */ new Map();
-  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve4(name2, layers, defaults));
+  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve5(name2, layers, defaults));
   const settings = /* @__PURE__ */ new Map();
   const single = (name2) => {
     const r = resolved.get(name2);
@@ -26169,7 +26520,7 @@ function buildBackend(input) {
     return Array.isArray(value) ? void 0 : value;
   };
   for (const [name2, spec] of Object.entries(CANONICAL)) {
-    if (name2 === "certfile" || name2 === "keyfile" || name2 === "worker_class") continue;
+    if (name2 === "certfile" || name2 === "keyfile" || name2 === "worker_class" || name2 === "chdir") continue;
     const r = resolved.get(name2);
     let value;
     if (spec.kind === "list_string") {
@@ -26207,6 +26558,7 @@ function buildBackend(input) {
   const https = [single("certfile"), single("keyfile")].some((v) => typeof v === "string" && v !== "");
   const keepAlive = keepAliveOf(workerKind, settings.get("keepalive"));
   const bind = resolved.get("bind");
+  const directory = bindDirectory(resolved.get("chdir"), single("chdir"), input.launch ? workingDirectoryOf(input.launch) : void 0);
   const fallbackSpan = input.launch?.span ?? input.file.source.span(0, 0);
   for (const item of bind.items) {
     const span2 = item.span ?? fallbackSpan;
@@ -26216,10 +26568,20 @@ function buildBackend(input) {
       continue;
     }
     for (const address of addresses) {
-      backend.listeners.push({ backend, address: parseBindAddress(address), protocol: https ? "https" : "http", option: "bind", span: span2, keepAlive });
+      backend.listeners.push({ backend, address: againstDirectory(parseBindAddress(address), directory), protocol: https ? "https" : "http", option: "bind", span: span2, keepAlive });
     }
   }
   return backend;
+}
+function bindDirectory(chdir, value, workingDirectory) {
+  const absolute = (path) => path !== void 0 && nodePath15.posix.isAbsolute(path) ? path : void 0;
+  if (chdir.source.kind === "default") return absolute(workingDirectory);
+  if (typeof value !== "string") return void 0;
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath15.posix.join(workingDirectory, value) : void 0);
+}
+function againstDirectory(address, directory) {
+  if (address.kind !== "unix" || nodePath15.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath15.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -26324,11 +26686,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath13, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath15, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_text();
@@ -26339,6 +26701,136 @@ var init_gunicorn = __esm({
     init_python();
     CONVENTIONAL_NAMES = /* @__PURE__ */ new Set(["gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py", "gunicorn.py", "gunicorn.config.py"]);
     SYNC_REASON = "gunicorn's sync worker closes every connection after one response (SERVERS.md §3.2; 20.1.0 workers/sync.py:171-174)";
+  }
+});
+
+// src/readers/uwsgi/magic.ts
+function isKnown(text3) {
+  return typeof text3 === "string" && !text3.includes(UNKNOWN);
+}
+function substituteMagic(source, table) {
+  let text3 = "";
+  const starts = [];
+  const ends = [];
+  const n = source.length;
+  let i = 0;
+  while (i < n) {
+    const ch = source[i];
+    if (ch !== "%") {
+      text3 += ch;
+      starts.push(i);
+      ends.push(i + 1);
+      i++;
+      continue;
+    }
+    let width = i + 1 < n ? 2 : 1;
+    let next = i + 1 < n ? source[i + 1] : "\0";
+    const code = next.charCodeAt(0);
+    if (code >= 55296 && code <= 56319 && i + 2 < n) {
+      width = 3;
+      next = source.slice(i + 1, i + 3);
+    }
+    const value = table.get(next) ?? "";
+    for (const piece of value) {
+      for (let k = 0; k < piece.length; k++) {
+        text3 += piece[k];
+        starts.push(i);
+        ends.push(i + width);
+      }
+    }
+    i += width;
+  }
+  return new MappedText4(text3, starts, ends, n);
+}
+function fillMagicTable(previous, file, machine, firstRound) {
+  const table = previous ? new Map(previous) : baseMagicTable(machine);
+  table.set("o", known(file.given));
+  table.set("b", known(machine.binaryPath));
+  const full = file.fullPath;
+  table.set("p", known(full));
+  table.set("s", file.baseName);
+  let directory;
+  if (full !== void 0) {
+    directory = full.slice(0, full.length - file.baseName.length);
+    table.set("d", directory);
+    table.set("j", djb33xHex(full));
+    const inode = machine.inode?.(full);
+    if (inode !== void 0) table.set("i", String(inode));
+  } else {
+    table.set("d", UNKNOWN);
+    table.set("j", UNKNOWN);
+    table.set("i", UNKNOWN);
+  }
+  for (let digit = 0; digit <= 9; digit++) table.set(String(digit), directory === void 0 ? UNKNOWN : "");
+  table.set("c", directory === void 0 ? UNKNOWN : "");
+  if (directory !== void 0) {
+    const withoutSlash = directory.endsWith("/") ? directory.slice(0, -1) : directory;
+    const slash = withoutSlash.lastIndexOf("/");
+    if (slash !== -1) table.set("c", withoutSlash.slice(slash + 1));
+    withoutSlash.split("/").filter((part2) => part2 !== "").slice(0, 10).forEach((part2, index) => table.set(String(index), part2));
+  }
+  const dot2 = file.baseName.lastIndexOf(".");
+  table.set("e", dot2 === -1 ? "" : file.baseName.slice(dot2 + 1));
+  table.set("n", dot2 === -1 ? file.baseName : file.baseName.slice(0, dot2));
+  table.set("x", file.section);
+  if (firstRound) for (const letter of FIRST_FILE_LETTERS) table.set(letter.toUpperCase(), table.get(letter));
+  return table;
+}
+function baseMagicTable(machine) {
+  const table = /* @__PURE__ */ new Map();
+  table.set("%", "%");
+  table.set("(", "%(");
+  table.set("v", known(machine.cwd));
+  table.set("h", known(machine.hostname));
+  table.set("t", UNKNOWN);
+  table.set("T", UNKNOWN);
+  table.set("V", known(machine.version));
+  table.set("k", machine.cpus === void 0 ? UNKNOWN : String(machine.cpus));
+  table.set("[", "\x1B");
+  table.set("u", machine.uid === void 0 ? UNKNOWN : String(machine.uid));
+  table.set("U", known(machine.user ?? (machine.uid === void 0 ? void 0 : String(machine.uid))));
+  table.set("g", machine.gid === void 0 ? UNKNOWN : String(machine.gid));
+  table.set("G", known(machine.group ?? (machine.gid === void 0 ? void 0 : String(machine.gid))));
+  for (const letter of FIRST_FILE_LETTERS) table.set(letter.toUpperCase(), "");
+  for (const letter of FILE_LETTERS) if (!table.has(letter)) table.set(letter, "");
+  return table;
+}
+function djb33xHex(path) {
+  let hash2 = 5381;
+  for (const byte of Buffer.from(path, "utf8")) {
+    const signed = byte >= 128 ? byte - 256 : byte;
+    hash2 = (Math.imul(hash2, 33) ^ signed) >>> 0;
+  }
+  let hex = "";
+  for (let shift = 0; shift < 32; shift += 8) hex += (hash2 >>> shift & 255).toString(16).padStart(2, "0").toUpperCase();
+  return hex;
+}
+var UNKNOWN, MappedText4, FILE_LETTERS, FIRST_FILE_LETTERS, known;
+var init_magic = __esm({
+  "src/readers/uwsgi/magic.ts"() {
+    "use strict";
+    UNKNOWN = "";
+    MappedText4 = class {
+      constructor(text3, starts, ends, sourceLength) {
+        this.text = text3;
+        this.starts = starts;
+        this.ends = ends;
+        this.sourceLength = sourceLength;
+      }
+      text;
+      starts;
+      ends;
+      sourceLength;
+      /** Original offsets of the substituted range [start, end). */
+      sourceRange(start, end) {
+        const from = start < this.starts.length ? this.starts[start] : this.sourceLength;
+        const to = end > start ? this.ends[end - 1] : from;
+        return [from, to];
+      }
+    };
+    FILE_LETTERS = ["o", "p", "s", "d", "c", "e", "n", "x", "i", "j", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    FIRST_FILE_LETTERS = ["o", "d", "s", "p", "c", "e", "n", "x", "i", "j"];
+    known = (value) => value ?? UNKNOWN;
   }
 });
 
@@ -26397,8 +26889,25 @@ function masterSetting(entries) {
   }
   return { name: "master", value: false, text: "off", unit: "flag", source: { kind: "default", reference: "SERVERS.md §2.3" } };
 }
+function bindDirectory2(backend) {
+  const launched = backend.launch?.workingDirectory;
+  const workingDirectory = launched && !launched.unresolved && nodePath16.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const chdirs = backend.options.filter((entry) => entry.key === "chdir");
+  if (chdirs.length === 0) return workingDirectory;
+  if (chdirs.some((entry) => entry.condition)) return void 0;
+  const value = chdirs[chdirs.length - 1].value;
+  if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
+  const chdir = value.trim();
+  if (nodePath16.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath16.posix.join(workingDirectory, chdir) : void 0;
+}
+function againstDirectory2(address, directory) {
+  if (address.kind !== "unix" || nodePath16.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath16.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+}
 function listenersOf(backend) {
   const listeners = [];
+  const directory = bindDirectory2(backend);
   const protocolSetting = backend.settings.get("protocol");
   for (const entry of backend.options) {
     if (!(entry.key in SOCKET_PROTOCOLS) || entry.condition) continue;
@@ -26409,7 +26918,7 @@ function listenersOf(backend) {
     }
     const written = entry.value;
     const addressText = typeof written === "string" && (wire === "https" || wire === "router-tls") ? written.split(",")[0] : written;
-    const address = typeof addressText === "string" ? parseUwsgiAddress(addressText) : { kind: "other", text: entry.text ?? "" };
+    const address = typeof addressText === "string" ? againstDirectory2(parseUwsgiAddress(addressText), directory) : { kind: "other", text: entry.text ?? "" };
     const listener = listenerFor(backend, entry, wire, address);
     if (listener) listeners.push(listener);
   }
@@ -26455,12 +26964,14 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath16, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
+    nodePath16 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
+    init_magic();
     SECONDS_TO_MS = 1e3;
     number2 = (reader, scale = 1) => (text3) => readUwsgiNumber(reader, text3 ?? void 0) * scale;
     flag = (text3) => readUwsgiFlag(text3 ?? void 0);
@@ -26663,136 +27174,6 @@ var init_ini = __esm({
   }
 });
 
-// src/readers/uwsgi/magic.ts
-function isKnown(text3) {
-  return typeof text3 === "string" && !text3.includes(UNKNOWN);
-}
-function substituteMagic(source, table) {
-  let text3 = "";
-  const starts = [];
-  const ends = [];
-  const n = source.length;
-  let i = 0;
-  while (i < n) {
-    const ch = source[i];
-    if (ch !== "%") {
-      text3 += ch;
-      starts.push(i);
-      ends.push(i + 1);
-      i++;
-      continue;
-    }
-    let width = i + 1 < n ? 2 : 1;
-    let next = i + 1 < n ? source[i + 1] : "\0";
-    const code = next.charCodeAt(0);
-    if (code >= 55296 && code <= 56319 && i + 2 < n) {
-      width = 3;
-      next = source.slice(i + 1, i + 3);
-    }
-    const value = table.get(next) ?? "";
-    for (const piece of value) {
-      for (let k = 0; k < piece.length; k++) {
-        text3 += piece[k];
-        starts.push(i);
-        ends.push(i + width);
-      }
-    }
-    i += width;
-  }
-  return new MappedText4(text3, starts, ends, n);
-}
-function fillMagicTable(previous, file, machine, firstRound) {
-  const table = previous ? new Map(previous) : baseMagicTable(machine);
-  table.set("o", known(file.given));
-  table.set("b", known(machine.binaryPath));
-  const full = file.fullPath;
-  table.set("p", known(full));
-  table.set("s", file.baseName);
-  let directory;
-  if (full !== void 0) {
-    directory = full.slice(0, full.length - file.baseName.length);
-    table.set("d", directory);
-    table.set("j", djb33xHex(full));
-    const inode = machine.inode?.(full);
-    if (inode !== void 0) table.set("i", String(inode));
-  } else {
-    table.set("d", UNKNOWN);
-    table.set("j", UNKNOWN);
-    table.set("i", UNKNOWN);
-  }
-  for (let digit = 0; digit <= 9; digit++) table.set(String(digit), directory === void 0 ? UNKNOWN : "");
-  table.set("c", directory === void 0 ? UNKNOWN : "");
-  if (directory !== void 0) {
-    const withoutSlash = directory.endsWith("/") ? directory.slice(0, -1) : directory;
-    const slash = withoutSlash.lastIndexOf("/");
-    if (slash !== -1) table.set("c", withoutSlash.slice(slash + 1));
-    withoutSlash.split("/").filter((part2) => part2 !== "").slice(0, 10).forEach((part2, index) => table.set(String(index), part2));
-  }
-  const dot2 = file.baseName.lastIndexOf(".");
-  table.set("e", dot2 === -1 ? "" : file.baseName.slice(dot2 + 1));
-  table.set("n", dot2 === -1 ? file.baseName : file.baseName.slice(0, dot2));
-  table.set("x", file.section);
-  if (firstRound) for (const letter of FIRST_FILE_LETTERS) table.set(letter.toUpperCase(), table.get(letter));
-  return table;
-}
-function baseMagicTable(machine) {
-  const table = /* @__PURE__ */ new Map();
-  table.set("%", "%");
-  table.set("(", "%(");
-  table.set("v", known(machine.cwd));
-  table.set("h", known(machine.hostname));
-  table.set("t", UNKNOWN);
-  table.set("T", UNKNOWN);
-  table.set("V", known(machine.version));
-  table.set("k", machine.cpus === void 0 ? UNKNOWN : String(machine.cpus));
-  table.set("[", "\x1B");
-  table.set("u", machine.uid === void 0 ? UNKNOWN : String(machine.uid));
-  table.set("U", known(machine.user ?? (machine.uid === void 0 ? void 0 : String(machine.uid))));
-  table.set("g", machine.gid === void 0 ? UNKNOWN : String(machine.gid));
-  table.set("G", known(machine.group ?? (machine.gid === void 0 ? void 0 : String(machine.gid))));
-  for (const letter of FIRST_FILE_LETTERS) table.set(letter.toUpperCase(), "");
-  for (const letter of FILE_LETTERS) if (!table.has(letter)) table.set(letter, "");
-  return table;
-}
-function djb33xHex(path) {
-  let hash2 = 5381;
-  for (const byte of Buffer.from(path, "utf8")) {
-    const signed = byte >= 128 ? byte - 256 : byte;
-    hash2 = (Math.imul(hash2, 33) ^ signed) >>> 0;
-  }
-  let hex = "";
-  for (let shift = 0; shift < 32; shift += 8) hex += (hash2 >>> shift & 255).toString(16).padStart(2, "0").toUpperCase();
-  return hex;
-}
-var UNKNOWN, MappedText4, FILE_LETTERS, FIRST_FILE_LETTERS, known;
-var init_magic = __esm({
-  "src/readers/uwsgi/magic.ts"() {
-    "use strict";
-    UNKNOWN = "";
-    MappedText4 = class {
-      constructor(text3, starts, ends, sourceLength) {
-        this.text = text3;
-        this.starts = starts;
-        this.ends = ends;
-        this.sourceLength = sourceLength;
-      }
-      text;
-      starts;
-      ends;
-      sourceLength;
-      /** Original offsets of the substituted range [start, end). */
-      sourceRange(start, end) {
-        const from = start < this.starts.length ? this.starts[start] : this.sourceLength;
-        const to = end > start ? this.ends[end - 1] : from;
-        return [from, to];
-      }
-    };
-    FILE_LETTERS = ["o", "p", "s", "d", "c", "e", "n", "x", "i", "j", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-    FIRST_FILE_LETTERS = ["o", "d", "s", "p", "c", "e", "n", "x", "i", "j"];
-    known = (value) => value ?? UNKNOWN;
-  }
-});
-
 // src/readers/uwsgi/expand.ts
 function applyPass(value, symbol, hook, budget) {
   let current = value;
@@ -26939,11 +27320,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath14, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath17, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_expand2();
@@ -27269,7 +27650,7 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath14.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath17.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
         const mapped = substituteMagic(source.text, this.magic);
@@ -27483,7 +27864,7 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       diagnostics.push(...instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath15.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath18.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
@@ -27500,7 +27881,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     diagnostics.push(...instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath15.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath18.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   output.diagnostics.push(...diagnostics);
@@ -27538,11 +27919,12 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath15, TreeFiles;
+var nodePath18, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
+    init_launch();
     init_text();
     init_types();
     init_backend();
@@ -27586,8 +27968,12 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from, main) => {
+            const mounted = nodePath18.isAbsolute(name2) ? mountedSource(launch, nodePath18.normalize(name2)) : void 0;
+            if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath15.isAbsolute(name2) && workingDirectory && nodePath15.isAbsolute(workingDirectory) ? nodePath15.join(workingDirectory, name2) : name2;
+            const serverName2 = !nodePath18.isAbsolute(name2) && workingDirectory && nodePath18.isAbsolute(workingDirectory) ? nodePath18.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath18.normalize(serverName2)) : void 0;
+            if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
           },
           read: (path) => this.read(path),
@@ -27599,15 +27985,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath15.isAbsolute(name2)) {
-          const normal = nodePath15.normalize(name2);
+        if (nodePath18.isAbsolute(name2)) {
+          const normal = nodePath18.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath15.join(nodePath15.dirname(file), name2);
+          const candidate = nodePath18.join(nodePath18.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -27618,14 +28004,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath15.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath18.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath15.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath18.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath15.dirname(launchPath).split("/"), nodePath15.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath18.dirname(launchPath).split("/"), nodePath18.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -27835,7 +28221,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath16.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath16.posix.isAbsolute(directory) ? uds.value : nodePath16.posix.join(directory, uds.value);
+    const path = nodePath19.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath19.posix.isAbsolute(directory) ? uds.value : nodePath19.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -27848,11 +28234,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath16, MAIN, SETTINGS2;
+var nodePath19, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_args();
@@ -28248,10 +28634,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath17.dirname(serverXml); ; dir = nodePath17.dirname(dir)) {
-    const here = images.filter((image) => nodePath17.dirname(image.path) === dir);
+  for (let dir = nodePath20.dirname(serverXml); ; dir = nodePath20.dirname(dir)) {
+    const here = images.filter((image) => nodePath20.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath17.dirname(dir) === dir) break;
+    if (nodePath20.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -28266,11 +28652,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath17, TOMCAT_IMAGE;
+var nodePath20, TOMCAT_IMAGE;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_text();
@@ -30796,21 +31182,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep6 = separator || this.separator;
-        const isDefault = sep6 === this.separator && includeNamespace === true;
+        const sep8 = separator || this.separator;
+        const isDefault = sep8 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep6);
+          ).join(sep8);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep6);
+        ).join(sep8);
       }
       /**
        * Get path as array of tag names.
@@ -31489,76 +31875,76 @@ var init_redos = __esm({
 });
 
 // ../main/node_modules/is-unsafe/src/contexts/nosql.js
-var sep3, NOSQL_PATTERNS, nosql_default;
+var sep5, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
   "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
-    sep3 = `["'\\s]*:`;
+    sep5 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
       {
         id: "nosql-where-operator",
         description: "$where — executes arbitrary JavaScript server-side in MongoDB",
-        pattern: new RegExp(`\\$where${sep3}`, "i")
+        pattern: new RegExp(`\\$where${sep5}`, "i")
       },
       {
         id: "nosql-ne-operator",
         description: '$ne — "not equal" operator used to bypass equality checks',
-        pattern: new RegExp(`\\$ne${sep3}`, "i")
+        pattern: new RegExp(`\\$ne${sep5}`, "i")
       },
       {
         id: "nosql-gt-operator",
         description: '$gt — "greater than" used to bypass password/value checks',
-        pattern: new RegExp(`\\$gte?${sep3}`, "i")
+        pattern: new RegExp(`\\$gte?${sep5}`, "i")
       },
       {
         id: "nosql-lt-operator",
         description: '$lt / $lte — "less than" bypass variants',
-        pattern: new RegExp(`\\$lte?${sep3}`, "i")
+        pattern: new RegExp(`\\$lte?${sep5}`, "i")
       },
       {
         id: "nosql-regex-operator",
         description: "$regex — can be used to extract data character by character (blind injection)",
-        pattern: new RegExp(`\\$regex${sep3}`, "i")
+        pattern: new RegExp(`\\$regex${sep5}`, "i")
       },
       {
         id: "nosql-or-operator",
         description: "$or — logical OR; used to create always-true conditions",
-        pattern: new RegExp(`\\$or${sep3}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$or${sep5}\\s*\\[`, "i")
       },
       {
         id: "nosql-and-operator",
         description: "$and — logical AND operator injection",
-        pattern: new RegExp(`\\$and${sep3}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$and${sep5}\\s*\\[`, "i")
       },
       {
         id: "nosql-nor-operator",
         description: "$nor — logical NOR operator injection",
-        pattern: new RegExp(`\\$nor${sep3}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$nor${sep5}\\s*\\[`, "i")
       },
       {
         id: "nosql-exists-operator",
         description: "$exists — can enumerate fields to determine schema",
-        pattern: new RegExp(`\\$exists${sep3}`, "i")
+        pattern: new RegExp(`\\$exists${sep5}`, "i")
       },
       {
         id: "nosql-in-operator",
         description: "$in — matches any value in a list; can enumerate values",
-        pattern: new RegExp(`\\$in${sep3}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$in${sep5}\\s*\\[`, "i")
       },
       {
         id: "nosql-expr-operator",
         description: "$expr — allows aggregation expressions in queries (MongoDB 3.6+)",
-        pattern: new RegExp(`\\$expr${sep3}`, "i")
+        pattern: new RegExp(`\\$expr${sep5}`, "i")
       },
       {
         id: "nosql-function-operator",
         description: "$function — executes arbitrary JavaScript in MongoDB 4.4+",
-        pattern: new RegExp(`\\$function${sep3}`, "i")
+        pattern: new RegExp(`\\$function${sep5}`, "i")
       },
       {
         id: "nosql-accumulator-operator",
         description: "$accumulator — custom aggregation with arbitrary JS execution",
-        pattern: new RegExp(`\\$accumulator${sep3}`, "i")
+        pattern: new RegExp(`\\$accumulator${sep5}`, "i")
       },
       // ─── Prototype pollution ─────────────────────────────────────────────────
       {
@@ -32123,8 +32509,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep6 = exp.search(/\s/);
-            const name2 = sep6 === -1 ? exp : exp.substring(0, sep6);
+            const sep8 = exp.search(/\s/);
+            const name2 = sep8 === -1 ? exp : exp.substring(0, sep8);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -33040,7 +33426,7 @@ function readerFailed(reader, source, error) {
   };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath18.dirname(path) === nodePath18.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath21.dirname(path) === nodePath21.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -33205,11 +33591,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath18;
+var nodePath21;
 var init_tomcat2 = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_tomcat();
     init_text();
     init_types();
@@ -33377,7 +33763,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath19.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath22.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -33399,7 +33785,7 @@ function readFile(path, context, output) {
     return void 0;
   }
   output.sources.push(source);
-  const base = nodePath19.basename(path);
+  const base = nodePath22.basename(path);
   const format5 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format5);
@@ -33412,16 +33798,16 @@ function readFile(path, context, output) {
   return { path, source, format: format5, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath19.dirname(path);
-  const parts = dir.split(nodePath19.sep);
+  const dir = nodePath22.dirname(path);
+  const parts = dir.split(nodePath22.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath19.sep) || nodePath19.sep;
+    const root = parts.slice(0, resources).join(nodePath22.sep) || nodePath22.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath19.basename(dir) === "config") return { root: nodePath19.dirname(dir), location: "file-config" };
+  if (nodePath22.basename(dir) === "config") return { root: nodePath22.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -33469,7 +33855,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath19.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath22.join(root, name2)));
     } catch {
     }
   }
@@ -33519,21 +33905,21 @@ function listOf(found) {
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
-  const resolve7 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve8 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve7("server.port");
+  const port = resolve8("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : { name: "server.port", value: 8080, text: "8080", unit: "count", source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve7("server.address");
+  const address = resolve8("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : { name: "server.address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve7);
+    const setting = springSetting(spec, resolve8);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -33554,8 +33940,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
     const header = connectorSettings.get("maxHttpHeaderSize");
     connectorSettings.set("maxHttpRequestHeaderSize", { ...header, name: "maxHttpRequestHeaderSize", source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE } });
   }
-  const sslEnabled = resolve7("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve7).find((found) => found !== void 0);
+  const sslEnabled = resolve8("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve8).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set("SSLEnabled", tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf2(sslMaterial) } : { name: "SSLEnabled", value: false, text: "false", unit: "flag", source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
   const connector = {
@@ -33590,9 +33976,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve7) {
-  const key = spec.keys.find((candidate) => resolve7(candidate) !== void 0);
-  const found = key ? resolve7(key) : void 0;
+function springSetting(spec, resolve8) {
+  const key = spec.keys.find((candidate) => resolve8(candidate) !== void 0);
+  const found = key ? resolve8(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? { name: name2, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: "default", reference: spec.springDefault.reference } } : void 0;
@@ -33687,7 +34073,7 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath19.dirname(launch.file);
+    const launchDir = nodePath22.dirname(launch.file);
     const related = isWithin2(root, launchDir) || isWithin2(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
@@ -33718,14 +34104,14 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin2(dir, maybeParent) {
-  const relative4 = nodePath19.relative(maybeParent, dir);
-  return relative4 === "" || !relative4.startsWith("..") && !nodePath19.isAbsolute(relative4);
+  const relative5 = nodePath22.relative(maybeParent, dir);
+  return relative5 === "" || !relative5.startsWith("..") && !nodePath22.isAbsolute(relative5);
 }
-var nodePath19, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER;
+var nodePath22, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_text();
     init_types();
     init_tomcat2();
@@ -33805,19 +34191,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath20.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath20.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath20.basename(a);
-    const y = nodePath20.basename(b);
+  const main = paths.filter((path) => nodePath23.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath23.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath23.basename(a);
+    const y = nodePath23.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath20, UNLIMITED;
+var nodePath23, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -33867,7 +34253,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath21.basename(path);
+    const name2 = nodePath24.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -33878,11 +34264,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath21, DIRECTORY_PRECEDENCE;
+var nodePath24, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -34325,10 +34711,10 @@ function placeFiles(configMaps, workloads) {
         if (!volume || !mountPath || !entries) continue;
         const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
         for (const entry of entries) {
-          const relative4 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative4) continue;
-          if (subPath !== void 0 && subPath !== relative4) continue;
-          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative4}`;
+          const relative5 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative5) continue;
+          if (subPath !== void 0 && subPath !== relative5) continue;
+          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative5}`;
           const path = `${entry.manifestPath}#${workload}${inContainer.startsWith("/") ? "" : "/"}${inContainer}`;
           if (files.some((file) => file.path === path)) continue;
           files.push({ path, format: entry.format, source: entry.source });
@@ -34366,7 +34752,7 @@ var init_mounted_files = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath23 = __toESM(require("path"));
+var nodePath26 = __toESM(require("path"));
 
 // src/engine/config.ts
 var nodePath = __toESM(require("path"));
@@ -34382,9 +34768,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname15, join: join10 } = require("path");
+    const { dirname: dirname17, join: join10 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join10(dir, "package.json")) && dirname15(dir) !== dir) dir = dirname15(dir);
+    while (!existsSync(join10(dir, "package.json")) && dirname17(dir) !== dir) dir = dirname17(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -34468,7 +34854,7 @@ function formatJsonPath(path) {
 
 // src/engine/run.ts
 var import_crypto2 = require("crypto");
-var nodePath22 = __toESM(require("path"));
+var nodePath25 = __toESM(require("path"));
 init_classify();
 
 // src/discovery/confine.ts
@@ -34702,9 +35088,9 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative4 = nodePath4.relative(scope.dir, path);
-    if (!relative4 || relative4.startsWith("..") || nodePath4.isAbsolute(relative4)) return void 0;
-    const result = scope.matcher.test(isDirectory ? relative4 + "/" : relative4);
+    const relative5 = nodePath4.relative(scope.dir, path);
+    if (!relative5 || relative5.startsWith("..") || nodePath4.isAbsolute(relative5)) return void 0;
+    const result = scope.matcher.test(isDirectory ? relative5 + "/" : relative5);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
   const isIgnored = (path, isDirectory, scopes) => {
@@ -34776,6 +35162,49 @@ function walk(roots, fs, options = {}) {
     else if (kind === "file") files.add(root);
   }
   return { files: [...files].sort(), unreadable };
+}
+
+// src/model/compose.ts
+function pathParts(display) {
+  return display.split("/").filter((part2) => part2 !== "" && part2 !== ".");
+}
+function mountHolds(mount, display) {
+  const mounted = pathParts(mount.display);
+  const file = pathParts(display);
+  return mounted.length <= file.length && mounted.every((part2, i) => part2 === file[i]);
+}
+function containersMounting(containers, display) {
+  return containers.filter((container) => container.mounts.some((mount) => mountHolds(mount, display)));
+}
+var NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
+function containersRunningNginxFile(containers, display) {
+  const file = pathParts(display).join("/");
+  return containers.filter((container) => container.mounts.some((mount) => (pathParts(mount.display).join("/") === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)));
+}
+function sharedDirectories(directory, file) {
+  const a = pathParts(directory);
+  const b = pathParts(file).slice(0, -1);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+function shareNetwork(a, b) {
+  const namespaceOf = (container) => container.sharesNetworkWith ?? container.service;
+  return namespaceOf(a) === namespaceOf(b);
+}
+function composeLaunch(launches) {
+  return launches.find((launch) => launch.kind === "compose" && launch.compose !== void 0 && launch.service !== void 0);
+}
+function composeDeploymentOf(containers) {
+  const projects = [...new Set(containers.map((container) => container.project))];
+  if (projects.length < 2) return () => "";
+  return (file) => {
+    const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
+    if (mounting.length === 1) return mounting[0];
+    if (mounting.length > 1) return "";
+    const holding = projects.filter((project) => sharedDirectories(project, file) === pathParts(project).length && pathParts(project).length > 0);
+    return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? "";
+  };
 }
 
 // src/model/nginx-version.ts
@@ -35481,7 +35910,7 @@ function nginxTargets(model) {
   }
   return targets;
 }
-function matchListener(address, listener, composeServiceOf) {
+function matchListener(address, listener, composeNamesOf, projectOf = () => void 0) {
   const listens = listener.address;
   if (address.kind === "unix") {
     if (listens.kind !== "unix") return void 0;
@@ -35495,11 +35924,34 @@ function matchListener(address, listener, composeServiceOf) {
     if (isLoopback(bound)) return { reason: "same-address", detail: `port ${address.port} on loopback` };
     return void 0;
   }
-  const service = composeServiceOf(listener.backend);
-  if (service && service.toLowerCase() === host && (ALL_INTERFACES.has(bound) || bound === host)) {
-    return { reason: "compose-service", detail: `"${address.host}" is the compose service that runs this backend, port ${address.port}` };
+  const names = composeNamesOf(listener.backend);
+  const name2 = names.find((candidate) => candidate.toLowerCase() === host);
+  if (name2 !== void 0 && (ALL_INTERFACES.has(bound) || bound === host)) {
+    const what = name2 === names[0] ? "the compose service" : `a name of the compose service "${names[0]}"`;
+    const project = projectOf(listener.backend);
+    return { reason: "compose-service", detail: `"${address.host}" is ${what} that runs this backend${project !== void 0 ? ` (compose project ${project})` : ""}, port ${address.port}` };
   }
   return void 0;
+}
+function nginxContainers(model, target) {
+  if (model.compose.length === 0) return [];
+  const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
+  const files = /* @__PURE__ */ new Set([target.span.file, ...via.map((include) => include.span.file)]);
+  return model.compose.filter((container) => [...files].some((file) => containersRunningNginxFile([container], file).length > 0));
+}
+function matchComposeLoopback(address, listener, compose, nginxIn) {
+  if (listener.address.kind !== "tcp") return void 0;
+  const bound = listener.address.host.toLowerCase();
+  const inProject = nginxIn.filter((container) => container.project === compose.project);
+  if (inProject.length > 0) {
+    const together = inProject.find((container) => shareNetwork(container, compose));
+    if (!together || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
+    return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${compose.service}"` };
+  }
+  if (!ALL_INTERFACES.has(bound)) return void 0;
+  const published = compose.published.find((port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
+  if (!published) return void 0;
+  return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}` };
 }
 function matchEndpoints(endpoints, listener) {
   if (endpoints.length === 0 || listener.address.kind !== "tcp" || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return void 0;
@@ -35571,9 +36023,25 @@ function linkDeployment(model) {
   return links;
 }
 var linkCache = /* @__PURE__ */ new WeakMap();
+function composeServiceOf(model, backend) {
+  const launches = backendLaunches(backend);
+  const launch = composeLaunch(launches);
+  if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
+  if (launches.length > 0) return void 0;
+  const started = new Set(model.launches.flatMap((launch2) => launch2.kind === "compose" && launch2.compose ? [`${launch2.compose.project}\0${launch2.service}`] : []));
+  const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
+  return mounting.length === 1 ? mounting[0] : void 0;
+}
 function computeLinks(model) {
   const links = [];
-  const composeServiceOf = (backend) => backend.launchedBy?.find((launch) => launch.kind === "compose")?.service;
+  const composeOf = new Map(model.backends.map((backend) => {
+    const compose = composeServiceOf(model, backend);
+    return [backend, compose && !compose.hostNetwork ? compose : void 0];
+  }));
+  const composeNamesOf = (backend) => {
+    const compose = composeOf.get(backend);
+    return compose ? [compose.service, ...compose.aliases] : [];
+  };
   const hasServices = model.kubernetes.services.length > 0;
   const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
   const byPort = /* @__PURE__ */ new Map();
@@ -35585,8 +36053,11 @@ function computeLinks(model) {
     if (listener.address.kind === "unix") sockets.push(index);
     if (listener.address.kind !== "tcp") return;
     add(byPort, listener.address.port, index);
-    const service = composeServiceOf(backend);
-    if (service) add(byCompose, `${service.toLowerCase()}\0${listener.address.port}`, index);
+    const compose = composeOf.get(backend);
+    if (compose) {
+      for (const name2 of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase()))) add(byCompose, `${name2}\0${listener.address.port}`, index);
+      for (const port of compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
+    }
     for (const launch of backendLaunches(backend)) {
       if (launch.kind === "kubernetes") add(byContainer, containerKey(launch.file, launch.service ?? "", launch.container?.name ?? ""), index);
     }
@@ -35594,14 +36065,18 @@ function computeLinks(model) {
   for (const target of nginxTargets(model)) {
     const address = target.address;
     const endpoints = hasServices && address.kind === "tcp" ? serviceEndpoints(model, address) : [];
-    const candidates = address.kind === "unix" ? sockets : [.../* @__PURE__ */ new Set([
-      ...isLoopback(address.host) ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
+    const loopback = address.kind === "tcp" && isLoopback(address.host);
+    let candidates = address.kind === "unix" ? sockets : [.../* @__PURE__ */ new Set([
+      ...loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
       ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
     ])].sort((a, b) => a - b);
+    const nginxIn = address.kind === "tcp" ? nginxContainers(model, target) : [];
+    if (address.kind === "tcp" && !loopback) candidates = mountedProject(candidates.map((index) => ({ index, compose: composeOf.get(ordered2[index].backend) })), nginxIn);
     const found = [];
     for (const index of candidates) {
       const { backend, listener } = ordered2[index];
-      const match = matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
+      const compose = composeOf.get(backend);
+      const match = compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener);
       if (match) found.push({ target, listener, backend, ...match, local: match.reason === "same-address" || match.reason === "same-socket-path" });
     }
     if (found.length === 0) continue;
@@ -35611,7 +36086,7 @@ function computeLinks(model) {
     const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
     const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
     for (const { local, ...link } of picked) {
-      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory), alternatives: others });
+      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
     }
   }
   return links;
@@ -35620,15 +36095,17 @@ var MAX_ALTERNATIVES = 4;
 function alternativeCount(model) {
   return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
 }
-function scopeOf(link, sharedDirectory) {
+function scopeOf(link, sharedDirectory, project) {
   const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : "";
-  if (link.reason === "compose-service") {
-    const compose = backendLaunches(link.backend).find((launch) => launch.kind === "compose");
-    const dir = compose?.file ? compose.file.split("/").slice(0, -1).join("/") : "";
-    return `compose project ${dir ? dir + "/" : "./"}`;
-  }
+  if (link.reason === "compose-service") return `compose project ${project && project !== "." ? project + "/" : "./"}`;
   if (link.reason === "kubernetes-service") return `Kubernetes Service network${where}`;
   return `one host's loopback${where}`;
+}
+function mountedProject(candidates, nginxIn) {
+  const projects = new Set(candidates.flatMap(({ compose }) => compose ? [compose.project] : []));
+  const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
+  if (mounting.size === 0) return candidates.map(({ index }) => index);
+  return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
 }
 
 // src/model/nginx-defaults.ts
@@ -39077,17 +39554,22 @@ var NginxHttpScope = class {
   namesSet;
 };
 var NginxModel = class {
-  constructor(roots, version, directiveOptions = {}, generatedRoots = []) {
+  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf2 = () => "") {
     this.roots = roots;
     this.version = version;
     this.directiveOptions = directiveOptions;
-    const snippetRoots = roots.filter((root) => root.kind === "snippet");
+    const groupOf = /* @__PURE__ */ new Map();
     for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
       const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
       buildChildren(main);
-      for (const http of main.children.filter((child) => child.kind === "http")) this.addScope(http, [root]);
+      for (const http of main.children.filter((child) => child.kind === "http")) groupOf.set(this.addScope(http, [root]), deploymentOf2(root.file));
     }
-    if (snippetRoots.length > 0) {
+    const snippetGroups = /* @__PURE__ */ new Map();
+    for (const root of roots.filter((r) => r.kind === "snippet")) {
+      const group = deploymentOf2(root.file);
+      snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
+    }
+    for (const [group, snippetRoots] of snippetGroups) {
       const httpLevel = snippetRoots.filter((root) => root.context !== "server").flatMap((root) => root.directives);
       const shared = new NginxBlock("http", void 0, void 0, httpLevel, "http");
       buildChildren(shared);
@@ -39096,12 +39578,13 @@ var NginxModel = class {
         shared.children.push(server);
         buildChildren(server);
       }
-      this.addScope(shared, snippetRoots);
+      groupOf.set(this.addScope(shared, snippetRoots), group);
     }
     for (const scope of this.scopes) {
+      const together = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
       for (const pass of scope.passes) {
         if (pass.target.kind !== "unresolved") continue;
-        const elsewhere = this.scopes.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
+        const elsewhere = together.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
         if (elsewhere) pass.target = { kind: "group", group: elsewhere };
       }
     }
@@ -39160,6 +39643,7 @@ var NginxModel = class {
         scope.passes.push(resolvePass(scope, module2, entry, block2));
       }
     }
+    return scope;
   }
 };
 function buildChildren(block2) {
@@ -41689,12 +42173,12 @@ function portAndSocket(options) {
   return (launch) => {
     if (options.opaque && hasOption(launch, options.opaque)) return unknown2("an option the tree does not resolve to an address");
     if (options.env && [...launch.env.keys()].some((name2) => options.env.test(name2))) return unknown2("its environment sets where it listens");
-    const ports = values(launch, options.port, options.portShort);
+    const ports2 = values(launch, options.port, options.portShort);
     const sockets = options.socket ? values(launch, options.socket, options.socketShort) : [];
-    if (ports === void 0 || sockets === void 0) return unknown2("its port or socket depends on a variable");
+    if (ports2 === void 0 || sockets === void 0) return unknown2("its port or socket depends on a variable");
     const out = sockets.map((path) => ({ kind: "socket", path }));
-    const port = ports.length > 0 ? portOf(ports[ports.length - 1]) : sockets.length > 0 ? void 0 : options.defaultPort;
-    if (ports.length > 0 && port === void 0) return unknown2(`port "${ports[ports.length - 1]}"`);
+    const port = ports2.length > 0 ? portOf(ports2[ports2.length - 1]) : sockets.length > 0 ? void 0 : options.defaultPort;
+    if (ports2.length > 0 && port === void 0) return unknown2(`port "${ports2[ports2.length - 1]}"`);
     if (port !== void 0) out.push({ kind: "port", port });
     return out;
   };
@@ -41861,7 +42345,7 @@ var rule18 = defineRule({
         continue;
       }
       const nginxFiles = [target.span.file, ...target.passes.map((pass2) => pass2.entry.directive.file)];
-      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp") : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
+      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
       if (mayServe(unmodelled, address.kind === "unix" ? address : { kind: "tcp", port: address.port })) continue;
       const pass = target.passes[0];
@@ -41884,6 +42368,10 @@ var rule18 = defineRule({
     }
   }
 });
+function inOwnContainerNetwork(model, listener) {
+  const compose = composeServiceOf(model, listener.backend);
+  return compose !== void 0 && !compose.hostNetwork;
+}
 var SPOKEN = {
   proxy: ["http", "https"],
   grpc: ["http", "https"],
@@ -42362,10 +42850,10 @@ function readTree(options = {}) {
 function readTreeUncached(options) {
   const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath22.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath25.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath22.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath25.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -42379,10 +42867,10 @@ function readTreeUncached(options) {
     if (!isWithin3(root, cwd)) continue;
     const real = realpathOr(baseFs, root);
     if (!isWithin3(real, realCwd)) {
-      throw new UsageError(`${nodePath22.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+      throw new UsageError(`${nodePath25.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath22.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath25.dirname(root));
   const fs = confineFileSystem(baseFs, areas);
   let config = options.config ?? {};
   let configPath;
@@ -42390,25 +42878,25 @@ function readTreeUncached(options) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
   } else if (options.configPath) {
-    configPath = nodePath22.resolve(cwd, options.configPath);
+    configPath = nodePath25.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     config = loadConfig(configPath, baseFs).config;
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath22.dirname(configPath)])).config;
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath25.dirname(configPath)])).config;
   }
-  const configDir = configPath ? nodePath22.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath25.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
-  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath22.resolve(configDir, to);
+  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
+    const target = nodePath25.resolve(configDir, to);
     if (fs.locate(target) === void 0) {
       throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
     }
     return { from: from.replace(/\/+$/, "") || "/", to: target };
   });
-  const displayPath = (absolute) => showPath(nodePath22.relative(cwd, absolute) || nodePath22.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath25.relative(cwd, absolute) || nodePath25.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -42450,7 +42938,16 @@ function readTreeUncached(options) {
     }
   }
   const nginxFiles = filesByFormat.nginx ?? [];
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath22.relative(cwd, dir));
+  const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles({
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles: walked.files,
+    readText: readText2,
+    displayPath
+  }) : [];
+  const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
+  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured2(mapping.from))];
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath25.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   for (const diagnostic2 of nginx.diagnostics) diagnostics.push(diagnostic2);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
@@ -42465,7 +42962,7 @@ function readTreeUncached(options) {
     lintRoots: roots,
     embedded
   };
-  const launch = has("dockerfile", "compose", "systemd", "procfile", "shell", "kubernetes") ? (init_launch2(), __toCommonJS(launch_exports)).readLaunches(filesByFormat, context) : { ...emptyOutput(), launches: [] };
+  const launch = has("dockerfile", "compose", "systemd", "procfile", "shell", "kubernetes") ? (init_launch2(), __toCommonJS(launch_exports)).readLaunches(filesByFormat, context) : { ...emptyOutput(), launches: [], composeContainers: [] };
   const launched = launch.launches.length > 0;
   const gunicorn = has("gunicorn") || launched ? (init_gunicorn(), __toCommonJS(gunicorn_exports)).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const uwsgi = has("uwsgi") || launched ? (init_uwsgi(), __toCommonJS(uwsgi_exports)).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
@@ -42493,9 +42990,10 @@ function readTreeUncached(options) {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
       modules: config.nginx?.modules,
       extraDirectives: config.nginx?.extraDirectives
-    }, ingressNginx.root ? [ingressNginx.root] : []),
+    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
     nginxVersion,
     launches: launch.launches,
+    compose: launch.composeContainers,
     backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
@@ -42538,7 +43036,7 @@ function lintSync(options = {}) {
           });
         }
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath22.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(rule24, error, nodePath25.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
     }
     return out;
@@ -42692,7 +43190,7 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin3(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath22.sep) ? dir : dir + nodePath22.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath25.sep) ? dir : dir + nodePath25.sep);
 }
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
@@ -42742,15 +43240,15 @@ function resolveDeployments(patterns, configDir, files, where) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath22.resolve(configDir, base);
+    const dir = nodePath25.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative4 = nodePath22.relative(dir, file);
-      if (relative4.startsWith("..") || nodePath22.isAbsolute(relative4) || !relative4.includes(nodePath22.sep)) continue;
-      roots.add(nodePath22.join(dir, relative4.split(nodePath22.sep)[0]));
+      const relative5 = nodePath25.relative(dir, file);
+      if (relative5.startsWith("..") || nodePath25.isAbsolute(relative5) || !relative5.includes(nodePath25.sep)) continue;
+      roots.add(nodePath25.join(dir, relative5.split(nodePath25.sep)[0]));
     }
   });
   return [...roots];
@@ -43166,9 +43664,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath23.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath26.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath23.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath26.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}

@@ -16,6 +16,8 @@ const BROKEN: Record<string, string[]> = {
   'keepalive-http10': ['upstream-keepalive-http10', 'upstream-keepalive-http10'],
   // nginx's 60s default against gunicorn gthread's 2s keepalive.
   'keepalive-timeout-gunicorn': ['upstream-keepalive-timeout'],
+  // The same race in a compose project: `server web:8000;` names the service whose command runs gunicorn gthread.
+  'compose-keepalive-gunicorn': ['upstream-keepalive-timeout'],
   // The seed 001 story on Kubernetes: ingress-nginx's upstream-keepalive-timeout default (60) against gunicorn gthread's 2s.
   'ingress-keepalive-gunicorn': ['upstream-keepalive-timeout'],
   // Tomcat's stock connector: keepAliveTimeout 20s < 60s (nginx 1.24). Its maxKeepAliveRequests
@@ -59,5 +61,14 @@ describe('examples', () => {
       const serious = findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning);
       expect(serious.map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}: ${f.message}`)).toEqual([]);
     });
+  });
+});
+
+describe('compose-keepalive-gunicorn', () => {
+  it('reports the race at the upstream\'s keepalive line, naming the gunicorn command of the web service', () => {
+    const [finding] = lint('examples/compose-keepalive-gunicorn/broken').filter((f) => f.ruleId === 'upstream-keepalive-timeout');
+    // app.conf line 4 is `keepalive 16;`; docker-compose.yml line 14 is the web service's command.
+    expect(`${finding.primary.file}:${finding.primary.start.line}`).toBe('examples/compose-keepalive-gunicorn/broken/nginx/conf.d/app.conf:4');
+    expect(finding.related.map((r) => `${r.span.file}:${r.span.start.line}`)).toContain('examples/compose-keepalive-gunicorn/broken/docker-compose.yml:14');
   });
 });

@@ -13,6 +13,7 @@ import { showPath } from '../discovery/path-bytes';
 import { walk } from '../discovery/walk';
 import { VERSION } from '../meta';
 import type { Deployment } from '../model/deployment';
+import { composeDeploymentOf } from '../model/compose';
 import { bundledNginx, findController, renderIngressNginx } from '../model/ingress-nginx';
 import { emptyKubernetesModel } from '../model/kubernetes';
 import { alternativeCount, Link, linkDeployment } from '../model/links';
@@ -145,7 +146,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const configDir = configPath ? nodePath.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? 'config');
   // A mapping is a path cfglint will open: it must lead into the tree like any other.
-  const includeMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
+  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
     const target = nodePath.resolve(configDir, to);
     if (fs.locate(target) === undefined) {
       throw new ConfigError(`${configPath ?? 'config'}: ${formatJsonPath(['nginx', 'includeMap', from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
@@ -204,6 +205,14 @@ function readTreeUncached(options: LintOptions): ReadTree {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
 
+  // Files a Dockerfile copies or compose mounts where nginx includes them; nginx.includeMap wins.
+  const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
+    ? (require('../readers/docker/placed-files') as typeof import('../readers/docker/placed-files')).placedFiles({
+      dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles: walked.files, readText, displayPath,
+    })
+    : [];
+  const configured = (path: string) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, '')}/`));
+  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured(mapping.from))];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
   // Loops, not push(...): a hostile file can give more diagnostics than a call takes as arguments.
@@ -229,7 +238,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     };
   const launch = has('dockerfile', 'compose', 'systemd', 'procfile', 'shell', 'kubernetes')
     ? (require('../readers/launch') as typeof import('../readers/launch')).readLaunches(filesByFormat, context)
-    : { ...emptyOutput(), launches: [] };
+    : { ...emptyOutput(), launches: [], composeContainers: [] };
   const launched = launch.launches.length > 0;
   const gunicorn = has('gunicorn') || launched
     ? (require('../readers/gunicorn') as typeof import('../readers/gunicorn')).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context)
@@ -275,9 +284,10 @@ function readTreeUncached(options: LintOptions): ReadTree {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
       modules: config.nginx?.modules,
       extraDirectives: config.nginx?.extraDirectives,
-    }, ingressNginx.root ? [ingressNginx.root] : []),
+    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
     nginxVersion,
     launches: launch.launches,
+    compose: launch.composeContainers,
     backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,

@@ -3,6 +3,7 @@
  * file or a parser.
  */
 import type { Backend, SystemLimit } from './backend';
+import type { ComposeContainer } from './compose';
 import type { KubernetesModel } from './kubernetes';
 import type { Launch } from './launch';
 import type { NginxModel } from './nginx';
@@ -24,6 +25,8 @@ export interface Deployment {
   environment: Environment;
   /** Every process start the tree describes (systemd, Dockerfile, compose, Procfile, scripts). */
   launches: Launch[];
+  /** Every compose service, started from the tree or not, with its project, mounts and ports. */
+  compose: ComposeContainer[];
   /** Every Gunicorn, uWSGI, uvicorn, Tomcat and Spring Boot server the tree configures. */
   backends: Backend[];
   /** somaxconn and open-file limits, with whom they apply to. */

@@ -86,6 +86,52 @@ export interface Launch {
    * (compose `network_mode: host`, Kubernetes `hostNetwork: true`).
    */
   container?: { hostNetwork: boolean; span?: Span; name?: string };
+  /** Files of the tree the container sees at other paths (compose bind mounts). */
+  mounts?: Mount[];
+  /** For a compose service: the project it belongs to and how other processes reach it. */
+  compose?: ComposeScope;
+}
+
+/** A tree path the process sees at `target` (a file, or a directory and everything under it). */
+export interface Mount {
+  /** Absolute path in the linted tree. */
+  source: string;
+  /** The same as a display path (as spans name files). */
+  display: string;
+  /** Absolute path inside the container. */
+  target: string;
+  span: Span;
+}
+
+/**
+ * Compose resolves service names per project: the files of one directory (compose.yaml and its
+ * override files). Two directories with a service `web` each are two networks.
+ */
+export interface ComposeScope {
+  /** Display path of the directory holding the project's compose files ('.' at the root). */
+  project: string;
+  /** Ports the service publishes on the host (`ports: ["8080:8000"]`). */
+  published: { hostIp: string; hostPort: number; containerPort: number; span: Span }[];
+  /** Other names the project's DNS resolves to the service: `container_name`, network `aliases`. */
+  aliases: string[];
+  /** `network_mode: service:x`: the container shares service x's network namespace (and loopback). */
+  sharesNetworkWith?: string;
+}
+
+/**
+ * The tree file a container reads at `path`, through the launch's bind mounts (the longest
+ * mount target that holds the path wins, as in the kernel's mount table); undefined when no
+ * mount covers it.
+ */
+export function mountedSource(launch: Launch, path: string): string | undefined {
+  let best: Mount | undefined;
+  for (const mount of launch.mounts ?? []) {
+    const inside = path === mount.target || path.startsWith(mount.target === '/' ? '/' : `${mount.target}/`);
+    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
+  }
+  if (!best) return undefined;
+  const rest = path.slice(best.target.length).replace(/^\/+/, '');
+  return rest === '' ? best.source : `${best.source}/${rest}`;
 }
 
 /** An argument's value when the tree determines it, else undefined. */

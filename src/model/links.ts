@@ -5,7 +5,9 @@
  */
 import type { Span } from '../report/finding';
 import type { Backend, ListenAddress, Listener } from './backend';
+import { ComposeContainer, composeLaunch, containersMounting, containersRunningNginxFile, shareNetwork } from './compose';
 import type { Deployment } from './deployment';
+import type { ComposeScope } from './launch';
 import { backendLaunches } from './listen-backlog';
 import { ContainerObject, resolveTargetPort, ServiceObject, ServicePort, servicePort, servicesNamed, WorkloadObject, workloadsSelectedBy } from './kubernetes';
 import type { NginxAddress, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
@@ -84,7 +86,7 @@ export function nginxTargets(model: Deployment): NginxTarget[] {
 }
 
 /** Whether a listener accepts what nginx sends to `address`, and why. */
-export function matchListener(address: NginxAddress, listener: Listener, composeServiceOf: (backend: Backend) => string | undefined): { reason: LinkReason; detail: string } | undefined {
+export function matchListener(address: NginxAddress, listener: Listener, composeNamesOf: (backend: Backend) => string[], projectOf: (backend: Backend) => string | undefined = () => undefined): { reason: LinkReason; detail: string } | undefined {
   const listens: ListenAddress = listener.address;
   if (address.kind === 'unix') {
     if (listens.kind !== 'unix') return undefined;
@@ -100,12 +102,49 @@ export function matchListener(address: NginxAddress, listener: Listener, compose
     if (isLoopback(bound)) return { reason: 'same-address', detail: `port ${address.port} on loopback` };
     return undefined;
   }
-  // A name that is not loopback: only a compose service of that name says which backend it is.
-  const service = composeServiceOf(listener.backend as Backend);
-  if (service && service.toLowerCase() === host && (ALL_INTERFACES.has(bound) || bound === host)) {
-    return { reason: 'compose-service', detail: `"${address.host}" is the compose service that runs this backend, port ${address.port}` };
+  // A name that is not loopback: only a compose service of that name (or its container_name or a
+  // network alias, which compose's DNS resolves too) says which backend it is.
+  const names = composeNamesOf(listener.backend as Backend);
+  const name = names.find((candidate) => candidate.toLowerCase() === host);
+  if (name !== undefined && (ALL_INTERFACES.has(bound) || bound === host)) {
+    const what = name === names[0] ? 'the compose service' : `a name of the compose service "${names[0]}"`;
+    const project = projectOf(listener.backend as Backend);
+    return { reason: 'compose-service', detail: `"${address.host}" is ${what} that runs this backend${project !== undefined ? ` (compose project ${project})` : ''}, port ${address.port}` };
   }
   return undefined;
+}
+
+/**
+ * Where the nginx config that names a target runs, as far as compose says: the services that
+ * bind-mount its file, or a file that includes it (a mounted nginx.conf reaching conf.d). Empty
+ * when no compose service mounts them (nginx on the host, or an image that copies the file in).
+ */
+function nginxContainers(model: Deployment, target: NginxTarget): ComposeContainer[] {
+  if (model.compose.length === 0) return [];
+  const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
+  const files = new Set([target.span.file, ...via.map((include) => include.span.file)]);
+  return model.compose.filter((container) => [...files].some((file) => containersRunningNginxFile([container], file).length > 0));
+}
+
+/**
+ * A compose backend reached on loopback: from nginx on the host through a published port
+ * (`ports: ["8080:8000"]`), or from a container that shares its network namespace. A container's
+ * loopback is its own: nginx in another service of the project does not reach it on 127.0.0.1.
+ */
+function matchComposeLoopback(address: NginxAddress & { kind: 'tcp' }, listener: Listener, compose: ComposeService, nginxIn: ComposeContainer[]): { reason: LinkReason; detail: string } | undefined {
+  if (listener.address.kind !== 'tcp') return undefined;
+  const bound = listener.address.host.toLowerCase();
+  const inProject = nginxIn.filter((container) => container.project === compose.project);
+  if (inProject.length > 0) {
+    const together = inProject.find((container) => shareNetwork(container, compose));
+    if (!together || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return undefined;
+    return { reason: 'same-address', detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${compose.service}"` };
+  }
+  if (!ALL_INTERFACES.has(bound)) return undefined;
+  const published = compose.published.find((port) => port.hostPort === address.port && port.containerPort === (listener.address as { port: number }).port
+    && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
+  if (!published) return undefined;
+  return { reason: 'same-address', detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}` };
 }
 
 /**
@@ -219,13 +258,41 @@ export function linkDeployment(model: Deployment): Link[] {
 
 const linkCache = new WeakMap<Deployment, Link[]>();
 
+/** The compose service a backend runs in, as far as linking goes. */
+export type ComposeService = ComposeScope & { service: string; hostNetwork: boolean };
+
+/**
+ * The compose service that runs a backend: the one whose command starts it, else, for a server
+ * no launch of the tree starts (an image's own command: `tomcat:9`, a uWSGI image), the one
+ * service that bind-mounts its config file.
+ */
+export function composeServiceOf(model: Deployment, backend: Backend): ComposeService | undefined {
+  const launches = backendLaunches(backend);
+  const launch = composeLaunch(launches);
+  if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
+  if (launches.length > 0) return undefined;
+  // Only a service whose command is the image's own: one the tree starts runs what it says.
+  const started = new Set(model.launches.flatMap((launch) => (launch.kind === 'compose' && launch.compose ? [`${launch.compose.project}\0${launch.service}`] : [])));
+  const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
+  return mounting.length === 1 ? mounting[0] : undefined;
+}
+
 function computeLinks(model: Deployment): Link[] {
   const links: Link[] = [];
-  const composeServiceOf = (backend: Backend) => backend.launchedBy?.find((launch) => launch.kind === 'compose')?.service;
+  const composeOf = new Map<Backend, ComposeService | undefined>(model.backends.map((backend) => {
+    const compose = composeServiceOf(model, backend);
+    // network_mode: host puts the container on the host's network: its ports are the host's.
+    return [backend, compose && !compose.hostNetwork ? compose : undefined];
+  }));
+  const composeNamesOf = (backend: Backend) => {
+    const compose = composeOf.get(backend);
+    return compose ? [compose.service, ...compose.aliases] : [];
+  };
   const hasServices = model.kubernetes.services.length > 0;
   // Where each listener can be reached from, so that each target looks only at its candidates
-  // (a tree can hold thousands of containers that all listen on 8000): by port for loopback, by
-  // compose service and port, by Kubernetes container; socket files all together. Model order kept.
+  // (a tree can hold thousands of containers that all listen on 8000): by port for loopback (a
+  // compose container's also by the host ports it publishes), by compose service and port, by
+  // Kubernetes container; socket files all together. Model order kept.
   const ordered = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
   const byPort = new Map<number, number[]>();
   const byCompose = new Map<string, number[]>();
@@ -236,8 +303,11 @@ function computeLinks(model: Deployment): Link[] {
     if (listener.address.kind === 'unix') sockets.push(index);
     if (listener.address.kind !== 'tcp') return;
     add(byPort, listener.address.port, index);
-    const service = composeServiceOf(backend);
-    if (service) add(byCompose, `${service.toLowerCase()}\0${listener.address.port}`, index);
+    const compose = composeOf.get(backend);
+    if (compose) {
+      for (const name of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase()))) add(byCompose, `${name}\0${listener.address.port}`, index);
+      for (const port of compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
+    }
     for (const launch of backendLaunches(backend)) {
       if (launch.kind === 'kubernetes') add(byContainer, containerKey(launch.file, launch.service ?? '', launch.container?.name ?? ''), index);
     }
@@ -245,14 +315,20 @@ function computeLinks(model: Deployment): Link[] {
   for (const target of nginxTargets(model)) {
     const address = target.address;
     const endpoints = hasServices && address.kind === 'tcp' ? serviceEndpoints(model, address) : [];
-    const candidates = address.kind === 'unix' ? sockets : [...new Set([
-      ...(isLoopback(address.host) ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? []),
+    const loopback = address.kind === 'tcp' && isLoopback(address.host);
+    let candidates = address.kind === 'unix' ? sockets : [...new Set([
+      ...(loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? []),
       ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
     ])].sort((a, b) => a - b);
+    const nginxIn = address.kind === 'tcp' ? nginxContainers(model, target) : [];
+    if (address.kind === 'tcp' && !loopback) candidates = mountedProject(candidates.map((index) => ({ index, compose: composeOf.get(ordered[index].backend) })), nginxIn);
     const found: (Omit<Link, 'scope' | 'alternatives'> & { local: boolean })[] = [];
     for (const index of candidates) {
       const { backend, listener } = ordered[index];
-      const match = matchListener(address, listener, composeServiceOf) ?? matchEndpoints(endpoints, listener);
+      const compose = composeOf.get(backend);
+      const match = compose && loopback
+        ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
+        : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener);
       if (match) found.push({ target, listener, backend, ...match, local: match.reason === 'same-address' || match.reason === 'same-socket-path' });
     }
     if (found.length === 0) continue;
@@ -262,7 +338,7 @@ function computeLinks(model: Deployment): Link[] {
     const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
     const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
     for (const { local, ...link } of picked) {
-      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory), alternatives: others });
+      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
     }
   }
   return links;
@@ -279,13 +355,21 @@ export function alternativeCount(model: Deployment): number {
   return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
 }
 
-function scopeOf(link: Omit<Link, 'scope' | 'alternatives'>, sharedDirectory: string): string {
+function scopeOf(link: Omit<Link, 'scope' | 'alternatives'>, sharedDirectory: string, project: string | undefined): string {
   const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : '';
-  if (link.reason === 'compose-service') {
-    const compose = backendLaunches(link.backend).find((launch) => launch.kind === 'compose');
-    const dir = compose?.file ? compose.file.split('/').slice(0, -1).join('/') : '';
-    return `compose project ${dir ? dir + '/' : './'}`;
-  }
+  if (link.reason === 'compose-service') return `compose project ${project && project !== '.' ? project + '/' : './'}`;
   if (link.reason === 'kubernetes-service') return `Kubernetes Service network${where}`;
   return `one host's loopback${where}`;
+}
+
+/**
+ * A service name resolves inside one compose project: when a service of one of the candidates'
+ * projects mounts or builds in the nginx config, that project's; otherwise every candidate stays,
+ * and the closest in the directory tree wins (scopes.ts).
+ */
+function mountedProject(candidates: { index: number; compose: ComposeService | undefined }[], nginxIn: ComposeContainer[]): number[] {
+  const projects = new Set(candidates.flatMap(({ compose }) => (compose ? [compose.project] : [])));
+  const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
+  if (mounting.size === 0) return candidates.map(({ index }) => index);
+  return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
 }

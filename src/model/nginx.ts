@@ -314,14 +314,24 @@ export class NginxModel {
     private readonly directiveOptions: DirectiveTableOptions = {},
     /** Configurations a controller renders (ingress-nginx): judged by the rules, not by the directive checks. */
     generatedRoots: NginxConfigRoot[] = [],
+    /**
+     * Which deployment a file belongs to (a compose project), when the tree holds several: snippets
+     * of different deployments never share an http scope, nor resolve each other's upstream names.
+     */
+    deploymentOf: (file: string) => string = () => '',
   ) {
-    const snippetRoots = roots.filter((root) => root.kind === 'snippet');
+    const groupOf = new Map<NginxHttpScope, string>();
     for (const root of [...roots.filter((r) => r.kind === 'main'), ...generatedRoots]) {
       const main = new NginxBlock('main', undefined, undefined, root.directives, 'main');
       buildChildren(main);
-      for (const http of main.children.filter((child) => child.kind === 'http')) this.addScope(http, [root]);
+      for (const http of main.children.filter((child) => child.kind === 'http')) groupOf.set(this.addScope(http, [root]), deploymentOf(root.file));
     }
-    if (snippetRoots.length > 0) {
+    const snippetGroups = new Map<string, NginxConfigRoot[]>();
+    for (const root of roots.filter((r) => r.kind === 'snippet')) {
+      const group = deploymentOf(root.file);
+      snippetGroups.set(group, [...(snippetGroups.get(group) ?? []), root]);
+    }
+    for (const [group, snippetRoots] of snippetGroups) {
       // Snippets read on their own share one http scope, as conf.d files share nginx.conf's.
       const httpLevel = snippetRoots.filter((root) => root.context !== 'server').flatMap((root) => root.directives);
       const shared = new NginxBlock('http', undefined, undefined, httpLevel, 'http');
@@ -332,13 +342,14 @@ export class NginxModel {
         shared.children.push(server);
         buildChildren(server);
       }
-      this.addScope(shared, snippetRoots);
+      groupOf.set(this.addScope(shared, snippetRoots), group);
     }
     // Snippet scopes may name upstreams that only a main config defines, and the other way round.
     for (const scope of this.scopes) {
+      const together = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
       for (const pass of scope.passes) {
         if (pass.target.kind !== 'unresolved') continue;
-        const elsewhere = this.scopes.map((other) => other.findUpstream((pass.target as { host: string }).host, pass.entry.directive.file)).find(Boolean);
+        const elsewhere = together.map((other) => other.findUpstream((pass.target as { host: string }).host, pass.entry.directive.file)).find(Boolean);
         if (elsewhere) pass.target = { kind: 'group', group: elsewhere };
       }
     }
@@ -373,7 +384,7 @@ export class NginxModel {
     return defaultFor(name, range);
   }
 
-  private addScope(http: NginxBlock, roots: NginxConfigRoot[]) {
+  private addScope(http: NginxBlock, roots: NginxConfigRoot[]): NginxHttpScope {
     const scope = new NginxHttpScope(http, roots);
     this.scopes.push(scope);
     for (const block of http.descendants()) {
@@ -403,6 +414,7 @@ export class NginxModel {
         scope.passes.push(resolvePass(scope, module, entry, block));
       }
     }
+    return scope;
   }
 }
 

@@ -1,30 +1,69 @@
 /**
- * Linking nginx targets to backend listeners, on nginx trees read from memory and backends
- * built by hand (the backend readers are tested on their own).
+ * Linking nginx targets to backend listeners, end to end: each tree is written to a temporary
+ * directory and read by the real engine (readers, launches, compose projects), never built by hand.
  */
-import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
-import { readTree } from '../../src/engine/run';
-import type { Backend, ListenAddress, Listener } from '../../src/model/backend';
-import type { Deployment } from '../../src/model/deployment';
-import type { Launch } from '../../src/model/launch';
+import * as nodeFs from 'fs';
+import * as os from 'os';
+import * as nodePath from 'path';
+import { readTree, lintSync } from '../../src/engine/run';
 import { canonicalSocketPath, isLoopback, linkDeployment, nginxTargets } from '../../src/model/links';
+import type { Finding } from '../../src/report/finding';
 
-const span = { file: 'backend', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } };
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) nodeFs.rmSync(dir, { recursive: true, force: true });
+});
 
-function backend(name: string, addresses: ListenAddress[], launchedBy?: Launch[]): Backend {
-  const made = { kind: 'gunicorn', name, file: name, listeners: [] as Listener[], settings: new Map(), launchedBy } as Backend;
-  for (const address of addresses) {
-    made.listeners.push({ backend: made, address, protocol: 'http', option: 'bind', span, keepAlive: { kind: 'closesAfterResponse', reason: 'sync worker' } });
+/** Writes the tree to a new temporary directory and returns its path. */
+function onDisk(tree: Record<string, string>): string {
+  const dir = nodeFs.realpathSync(nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'cfglint-links-')));
+  made.push(dir);
+  for (const [path, text] of Object.entries(tree)) {
+    const absolute = nodePath.join(dir, path);
+    nodeFs.mkdirSync(nodePath.dirname(absolute), { recursive: true });
+    nodeFs.writeFileSync(absolute, text);
   }
-  return made;
+  return dir;
 }
 
-function deployment(tree: MemoryTree, backends: Backend[]): Deployment {
-  const { model } = readTree({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} });
-  return { ...model, backends };
+function modelOf(tree: Record<string, string>) {
+  const dir = onDisk(tree);
+  return readTree({ paths: [dir], cwd: dir, config: {} }).model;
 }
 
-const summary = (model: Deployment) => linkDeployment(model).map((l) => `${l.target.address.text} -> ${l.backend.name} (${l.reason})`);
+/** `target file: address -> backend kind, its file (reason)` for every link. */
+function links(tree: Record<string, string>): string[] {
+  return linkDeployment(modelOf(tree)).map((l) => `${l.target.span.file}: ${l.target.address.text} -> ${l.backend.kind} ${l.backend.file} (${l.reason})`);
+}
+
+function lint(tree: Record<string, string>): Finding[] {
+  const dir = onDisk(tree);
+  return lintSync({ paths: [dir], cwd: dir, config: {} }).report.findings;
+}
+
+const at = (f: Finding) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`;
+const serious = (findings: Finding[]) => findings.filter((f) => f.severity !== 'info').map(at);
+
+/** An nginx server that sends `/` to `address` (HTTP) with upstream keep-alive switched on properly. */
+function keepaliveNginx(address: string): string {
+  return [
+    'upstream app {',
+    `    server ${address};`,
+    '    keepalive 16;',
+    '}',
+    'server {',
+    '    listen 80;',
+    '    location / {',
+    '        proxy_pass http://app;',
+    '        proxy_http_version 1.1;',
+    '        proxy_set_header Connection "";',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+const uwsgiPassNginx = (address: string) => `server {\n    listen 80;\n    location / {\n        include uwsgi_params;\n        uwsgi_pass ${address};\n    }\n}\n`;
 
 describe('addresses', () => {
   test('loopback names and /var/run', () => {
@@ -32,60 +71,384 @@ describe('addresses', () => {
     expect(['app', '10.0.0.1', '0.0.0.0'].some(isLoopback)).toBe(false);
     expect(canonicalSocketPath('/var/run/app.sock')).toBe('/run/app.sock');
     expect(canonicalSocketPath('/run/app.sock')).toBe('/run/app.sock');
+    expect(canonicalSocketPath('///var/www//portal/portal.sock')).toBe('/var/www/portal/portal.sock');
   });
 });
 
-describe('linking', () => {
-  const nginx = {
-    'app.conf': [
-      'upstream app {',
-      '    server 127.0.0.1:8000;',
-      '    server unix:/var/run/app.sock;',
-      '}',
-      'server {',
-      '    location / { proxy_pass http://app; }',
-      '    location /api { proxy_pass http://app; }',
-      '    location /direct { proxy_pass http://localhost:9000; }',
-      '    location /svc { proxy_pass http://web:8000; }',
-      '    location /uw { uwsgi_pass unix:/run/uwsgi.sock; }',
-      '}',
-    ].join('\n'),
-  };
+describe('linking files on disk', () => {
+  const nginx = [
+    'upstream app {',
+    '    server 127.0.0.1:8000;',
+    '    server unix:/var/run/app.sock;',
+    '}',
+    'server {',
+    '    location / { proxy_pass http://app; }',
+    '    location /api { proxy_pass http://app; }',
+    '    location /direct { proxy_pass http://localhost:9000; }',
+    '    location /uw { uwsgi_pass unix:/run/uwsgi.sock; }',
+    '}',
+    '',
+  ].join('\n');
 
   test('a group server used by two locations is one target with both passes', () => {
-    const targets = nginxTargets(deployment(nginx, []));
+    const targets = nginxTargets(modelOf({ 'app.conf': nginx }));
     expect(targets.map((t) => `${t.address.text} ${t.passes.length} ${t.span.start.line}:${t.span.start.column}`)).toEqual([
       '127.0.0.1:8000 2 2:12',
       'unix:/var/run/app.sock 2 3:12',
       'localhost:9000 1 8:35',
-      'web:8000 1 9:32',
-      'unix:/run/uwsgi.sock 1 10:31',
+      'unix:/run/uwsgi.sock 1 9:31',
     ]);
   });
 
   test('loopback ports, all-interface binds, socket paths across /var/run, and nothing else', () => {
-    const model = deployment(nginx, [
-      backend('gunicorn-all', [{ kind: 'tcp', host: '0.0.0.0', port: 8000 }]),
-      backend('gunicorn-9000', [{ kind: 'tcp', host: '127.0.0.1', port: 9000 }]),
-      backend('gunicorn-sock', [{ kind: 'unix', path: '/run/app.sock' }]),
-      backend('uwsgi', [{ kind: 'unix', path: '/var/run/uwsgi.sock' }]),
-      backend('elsewhere', [{ kind: 'tcp', host: '10.0.0.7', port: 8000 }]),
-      backend('other-port', [{ kind: 'tcp', host: '127.0.0.1', port: 8001 }]),
+    expect(links({
+      'app.conf': nginx,
+      'all/gunicorn.conf.py': 'bind = "0.0.0.0:8000"\n',
+      'direct/gunicorn.conf.py': 'bind = "127.0.0.1:9000"\n',
+      'sock/gunicorn.conf.py': 'bind = "unix:/run/app.sock"\n',
+      'elsewhere/gunicorn.conf.py': 'bind = "10.0.0.7:8000"\n',
+      'other/gunicorn.conf.py': 'bind = "127.0.0.1:8001"\n',
+      'uwsgi.ini': '[uwsgi]\nsocket = /var/run/uwsgi.sock\n',
+    })).toEqual([
+      'app.conf: 127.0.0.1:8000 -> gunicorn all/gunicorn.conf.py (same-address)',
+      'app.conf: unix:/var/run/app.sock -> gunicorn sock/gunicorn.conf.py (same-socket-path)',
+      'app.conf: localhost:9000 -> gunicorn direct/gunicorn.conf.py (same-address)',
+      'app.conf: unix:/run/uwsgi.sock -> uwsgi uwsgi.ini (same-socket-path)',
     ]);
-    expect(summary(model)).toEqual([
-      '127.0.0.1:8000 -> gunicorn-all (same-address)',
-      'unix:/var/run/app.sock -> gunicorn-sock (same-socket-path)',
-      'localhost:9000 -> gunicorn-9000 (same-address)',
-      'unix:/run/uwsgi.sock -> uwsgi (same-socket-path)',
+  });
+});
+
+describe('compose services', () => {
+  test('the issue\'s stack: gthread behind upstream keep-alive is upstream-keepalive-timeout; HTTP to a uWSGI socket is a protocol mismatch', () => {
+    const findings = lint({
+      'docker-compose.yml': [
+        'services:',
+        '  nginx:',
+        '    image: nginx:1.25',
+        '    volumes:',
+        '      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro',
+        '    ports: ["80:80"]',
+        '  web:',
+        '    image: python:3.12',
+        '    command: gunicorn app.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread',
+        '    expose:',
+        '      - "8000"',
+        '  legacy:',
+        '    image: python:3.12',
+        '    command: uwsgi --socket :3031 --module app.wsgi',
+        '',
+      ].join('\n'),
+      'nginx/default.conf': keepaliveNginx('web:8000').replace('}\n}\n', '}\n    location /legacy { proxy_pass http://legacy:3031; }\n}\n'),
+    });
+    // keepalive 16 is line 3; `proxy_pass http://legacy:3031;` is the location on line 12.
+    expect(serious(findings)).toEqual(['upstream-keepalive-timeout nginx/default.conf:3', 'upstream-protocol-mismatch nginx/default.conf:12']);
+  });
+
+  test('command as a list, entrypoint with command, and the bind from GUNICORN_CMD_ARGS', () => {
+    expect(links({
+      'compose.yaml': [
+        'services:',
+        '  listed:',
+        '    image: python:3.12',
+        '    command: ["gunicorn", "--bind", "0.0.0.0:8001", "app:app"]',
+        '  entry:',
+        '    image: python:3.12',
+        '    entrypoint: ["gunicorn"]',
+        '    command: ["--bind=0.0.0.0:8002", "app:app"]',
+        '  fromenv:',
+        '    image: python:3.12',
+        '    command: gunicorn app:app',
+        '    environment:',
+        '      GUNICORN_CMD_ARGS: "--bind=0.0.0.0:8003 --workers 2"',
+        '',
+      ].join('\n'),
+      'nginx.conf': 'server {\n    location /a { proxy_pass http://listed:8001; }\n    location /b { proxy_pass http://entry:8002; }\n    location /c { proxy_pass http://fromenv:8003; }\n    location /d { proxy_pass http://fromenv:8001; }\n}\n',
+    })).toEqual([
+      'nginx.conf: listed:8001 -> gunicorn compose.yaml (compose-service)',
+      'nginx.conf: entry:8002 -> gunicorn compose.yaml (compose-service)',
+      'nginx.conf: fromenv:8003 -> gunicorn compose.yaml (compose-service)',
     ]);
   });
 
-  test('a name that is not loopback links only to the compose service of that name', () => {
-    const composeLaunch = { kind: 'compose', service: 'web' } as Launch;
-    const model = deployment(nginx, [
-      backend('in-compose', [{ kind: 'tcp', host: '0.0.0.0', port: 8000 }], [composeLaunch]),
-      backend('no-service', [{ kind: 'tcp', host: '0.0.0.0', port: 8000 }]),
+  test('container_name and network aliases resolve like the service name; hostname does not', () => {
+    expect(links({
+      'docker-compose.yml': [
+        'services:',
+        '  web:',
+        '    image: python:3.12',
+        '    container_name: myapp',
+        '    hostname: webhost',
+        '    command: gunicorn app:app -b 0.0.0.0:8000',
+        '    networks:',
+        '      backend:',
+        '        aliases: [api]',
+        'networks:',
+        '  backend: {}',
+        '',
+      ].join('\n'),
+      'nginx.conf': 'server {\n    location /a { proxy_pass http://myapp:8000; }\n    location /b { proxy_pass http://api:8000; }\n    location /c { proxy_pass http://webhost:8000; }\n}\n',
+    })).toEqual([
+      'nginx.conf: myapp:8000 -> gunicorn docker-compose.yml (compose-service)',
+      'nginx.conf: api:8000 -> gunicorn docker-compose.yml (compose-service)',
     ]);
-    expect(summary(model).filter((line) => line.startsWith('web:'))).toEqual(['web:8000 -> in-compose (compose-service)']);
+  });
+
+  test('a server the image starts is in the service that mounts its config (Tomcat\'s server.xml, a uWSGI ini)', () => {
+    const serverXml = '<Server port="8005" shutdown="SHUTDOWN">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000" />\n    <Engine name="Catalina" defaultHost="localhost"><Host name="localhost" appBase="webapps" /></Engine>\n  </Service>\n</Server>\n';
+    const compose = [
+      'services:',
+      '  tomcat:',
+      '    image: tomcat:9.0',
+      '    volumes:',
+      '      - ./conf/server.xml:/usr/local/tomcat/conf/server.xml:ro',
+      '  app:',
+      '    image: example/uwsgi-app',
+      '    volumes:',
+      '      - ./uwsgi.ini:/etc/uwsgi/uwsgi.ini',
+      '',
+    ].join('\n');
+    const tree = {
+      'docker-compose.yml': compose,
+      'conf/server.xml': serverXml,
+      'uwsgi.ini': '[uwsgi]\nsocket = :3031\nmodule = app.wsgi\n',
+      'nginx.conf': keepaliveNginx('tomcat:8080').replace('}\n}\n', '}\n    location /py { include uwsgi_params; uwsgi_pass app:3031; }\n}\n'),
+    };
+    expect(links(tree)).toEqual([
+      'nginx.conf: tomcat:8080 -> tomcat conf/server.xml (compose-service)',
+      'nginx.conf: app:3031 -> uwsgi uwsgi.ini (compose-service)',
+    ]);
+    // Tomcat closes idle connections after connectionTimeout (20s), before nginx's 60s.
+    expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout nginx.conf:3']);
+    // Mounted into two services, the file does not say which one runs it.
+    const twice = { ...tree, 'docker-compose.yml': `${compose}  other:\n    image: tomcat:9.0\n    volumes:\n      - ./conf:/usr/local/tomcat/conf\n` };
+    expect(links(twice).filter((line) => line.includes('tomcat:8080'))).toEqual([]);
+  });
+
+  test('a config copied into a service whose command the tree gives is not what that service runs', () => {
+    expect(links({
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    command: gunicorn app:app -b 0.0.0.0:8000\n',
+      Dockerfile: 'FROM python:3.12\nCOPY . /app\n',
+      'old/uwsgi.ini': '[uwsgi]\nhttp-socket = :8000\n',
+      'nginx.conf': keepaliveNginx('web:8000'),
+    })).toEqual(['nginx.conf: web:8000 -> gunicorn docker-compose.yml (compose-service)']);
+  });
+
+  test('a Spring Boot service links by its name too', () => {
+    expect(links({
+      'compose.yaml': 'services:\n  api:\n    image: eclipse-temurin:21\n    command: java -jar app.jar --server.port=8081\n',
+      'nginx.conf': keepaliveNginx('api:8081'),
+    })).toEqual(['nginx.conf: api:8081 -> spring-boot compose.yaml (compose-service)']);
+  });
+
+  test('an env_file of the tree sets GUNICORN_CMD_ARGS; environment: wins over it', () => {
+    const compose = (extra: string) => `services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app\n    env_file:\n      - ./deploy/web.env\n${extra}`;
+    const envFile = '# web settings\nexport GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000 --worker-class gthread"\nSECRET=x # not part of it\n';
+    const model = modelOf({ 'docker-compose.yml': compose(''), 'deploy/web.env': envFile, 'nginx.conf': keepaliveNginx('web:8000') });
+    const [link] = linkDeployment(model);
+    expect(`${link.target.address.text} ${link.backend.settings.get('worker_class')?.value} ${link.listener.span.file}`).toBe('web:8000 gthread deploy/web.env');
+    expect(model.launches[0].env.get('SECRET')?.value).toBe('x');
+    const overridden = modelOf({
+      'docker-compose.yml': compose('    environment:\n      GUNICORN_CMD_ARGS: "--bind 0.0.0.0:8000"\n'),
+      'deploy/web.env': envFile,
+      'nginx.conf': keepaliveNginx('web:8000'),
+    });
+    expect(linkDeployment(overridden).map((l) => l.backend.settings.get('worker_class')?.value)).toEqual(['sync']);
+  });
+
+  test('uWSGI options from UWSGI_* environment variables (list form) and from an ini the service mounts', () => {
+    expect(links({
+      'docker-compose.yml': [
+        'services:',
+        '  envsock:',
+        '    image: python:3.12',
+        '    command: uwsgi --module app.wsgi',
+        '    environment:',
+        '      - UWSGI_SOCKET=:3031',
+        '  inisock:',
+        '    image: python:3.12',
+        '    command: uwsgi --ini /etc/uwsgi/app.ini',
+        '    volumes:',
+        '      - ./deploy/site.ini:/etc/uwsgi/app.ini:ro',
+        '',
+      ].join('\n'),
+      // Another ini with the mounted name but the wrong socket: the mount says which file is read.
+      'other/app.ini': '[uwsgi]\nsocket = :9999\n',
+      'deploy/site.ini': '[uwsgi]\nsocket = 0.0.0.0:3032\nmodule = app.wsgi\n',
+      'nginx.conf': uwsgiPassNginx('envsock:3031').replace('}\n}\n', '}\n    location /b { include uwsgi_params; uwsgi_pass inisock:3032; }\n}\n'),
+    })).toEqual([
+      'nginx.conf: envsock:3031 -> uwsgi docker-compose.yml (compose-service)',
+      'nginx.conf: inisock:3032 -> uwsgi deploy/site.ini (compose-service)',
+    ]);
+  });
+
+  test('-c names the config file where a volume puts it', () => {
+    const model = modelOf({
+      'docker-compose.yml': [
+        'services:',
+        '  web:',
+        '    image: python:3.12',
+        '    command: gunicorn -c /app/gunicorn.conf.py app:app',
+        '    volumes:',
+        '      - ./config/prod.py:/app/gunicorn.conf.py',
+        '',
+      ].join('\n'),
+      'config/prod.py': 'bind = "0.0.0.0:8000"\nworker_class = "gthread"\nkeepalive = 75\n',
+      // Same name as the path in the container, but not what the container reads.
+      'gunicorn.conf.py': 'bind = "0.0.0.0:7000"\n',
+      'nginx.conf': keepaliveNginx('web:8000'),
+    });
+    const [link, ...others] = linkDeployment(model);
+    expect(others).toEqual([]);
+    expect(`${link.backend.file} ${link.backend.settings.get('keepalive')?.value}`).toBe('config/prod.py 75000');
+  });
+
+  test('a config the image COPYs is the one -c names', () => {
+    const model = modelOf({
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    command: gunicorn -c /app/gunicorn.conf.py app:app\n',
+      Dockerfile: 'FROM python:3.12\nWORKDIR /app\nCOPY deploy/gunicorn-prod.py /app/gunicorn.conf.py\n',
+      'deploy/gunicorn-prod.py': 'bind = "0.0.0.0:8000"\nworker_class = "gthread"\n',
+      'gunicorn.conf.py': 'bind = "0.0.0.0:7000"\n',
+      'nginx.conf': keepaliveNginx('web:8000'),
+    });
+    expect(linkDeployment(model).map((link) => `${link.backend.file} ${link.backend.settings.get('worker_class')?.value}`)).toEqual(['deploy/gunicorn-prod.py gthread']);
+  });
+
+  test('two projects that both call a service web stay apart; the project that mounts the config wins', () => {
+    const project = (worker: string) => `services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -b 0.0.0.0:8000 -k ${worker}\n`;
+    const tree = {
+      'envs/staging/docker-compose.yml': project('gthread'),
+      'envs/staging/nginx/app.conf': keepaliveNginx('web:8000'),
+      'envs/prod/docker-compose.yml': project('sync'),
+      'envs/prod/nginx/app.conf': keepaliveNginx('web:8000'),
+    };
+    expect(links(tree)).toEqual([
+      'envs/prod/nginx/app.conf: web:8000 -> gunicorn envs/prod/docker-compose.yml (compose-service)',
+      'envs/staging/nginx/app.conf: web:8000 -> gunicorn envs/staging/docker-compose.yml (compose-service)',
+    ]);
+    expect(linkDeployment(modelOf(tree)).map((link) => link.detail)).toEqual([
+      '"web" is the compose service that runs this backend (compose project envs/prod), port 8000',
+      '"web" is the compose service that runs this backend (compose project envs/staging), port 8000',
+    ]);
+    // Only staging runs gthread (2 s keep-alive); prod's sync workers close after each response.
+    expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout envs/staging/nginx/app.conf:3']);
+    // A config beside neither project is linked where a service mounts it.
+    expect(links({
+      'envs/staging/docker-compose.yml': project('gthread'),
+      'envs/prod/docker-compose.yml': `${project('sync')}  nginx:\n    image: nginx\n    volumes:\n      - ../../shared/nginx:/etc/nginx/conf.d\n`,
+      'shared/nginx/app.conf': keepaliveNginx('web:8000'),
+    })).toEqual(['shared/nginx/app.conf: web:8000 -> gunicorn envs/prod/docker-compose.yml (compose-service)']);
+  });
+
+  test('an override file is merged into its project: one backend, with the override\'s command', () => {
+    const model = modelOf({
+      'docker-compose.yml': 'services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -b 0.0.0.0:8000\n    environment:\n      GUNICORN_CMD_ARGS: "--keep-alive 30"\n',
+      'docker-compose.override.yml': 'services:\n  web:\n    command: gunicorn app:app -b 0.0.0.0:8000 -k gthread\n',
+      'nginx.conf': keepaliveNginx('web:8000'),
+    });
+    expect(model.backends.map((backend) => `${backend.kind} ${backend.name}`)).toEqual(['gunicorn web']);
+    const [link] = linkDeployment(model);
+    // The override's worker class, the base file's environment.
+    expect(`${link.listener.span.file} ${link.backend.settings.get('worker_class')?.value} ${link.backend.settings.get('keepalive')?.value}`).toBe('docker-compose.override.yml gthread 30000');
+  });
+
+  test('a variant file without image or build is another way the base service runs', () => {
+    const model = modelOf({
+      'compose.yaml': 'services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -b 0.0.0.0:8000\n',
+      'compose.prod.yaml': 'services:\n  web:\n    environment:\n      GUNICORN_CMD_ARGS: "-k gthread"\n',
+      'nginx.conf': keepaliveNginx('web:8000'),
+    });
+    // Two ways one service runs, equally close: alternatives (scopes.ts), judged each in turn.
+    expect(linkDeployment(model).map((link) => [link.backend, ...link.alternatives].map((backend) => `${backend.name} ${backend.settings.get('worker_class')?.value}`))).toEqual([['web sync', 'web gthread']]);
+    // The race holds for the gthread way only: at most info.
+    const findings = lint({
+      'compose.yaml': 'services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -b 0.0.0.0:8000\n',
+      'compose.prod.yaml': 'services:\n  web:\n    environment:\n      GUNICORN_CMD_ARGS: "-k gthread"\n',
+      'nginx.conf': keepaliveNginx('web:8000'),
+    });
+    expect(findings.filter((f) => f.ruleId === 'upstream-keepalive-timeout').map((f) => f.severity)).toEqual(['info']);
+  });
+});
+
+describe('loopback and compose containers', () => {
+  const stack = (extra = '') => `services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -b 0.0.0.0:8000 -k gthread\n${extra}`;
+
+  test('nginx on the host reaches a compose container only through a published port', () => {
+    const tree = (ports: string) => ({ 'docker-compose.yml': stack(ports), 'nginx/site.conf': keepaliveNginx('127.0.0.1:8080') });
+    expect(links(tree('    ports:\n      - "127.0.0.1:8080:8000"\n'))).toEqual(['nginx/site.conf: 127.0.0.1:8080 -> gunicorn docker-compose.yml (same-address)']);
+    expect(links(tree('    ports:\n      - target: 8000\n        published: 8080\n'))).toEqual(['nginx/site.conf: 127.0.0.1:8080 -> gunicorn docker-compose.yml (same-address)']);
+    // expose and a port published on a random host port reach nothing at 8080; nor is that proof nothing listens.
+    const unpublished = tree('    expose: ["8000"]\n    ports: ["8000"]\n');
+    expect(links(unpublished)).toEqual([]);
+    expect(serious(lint(unpublished))).toEqual([]);
+  });
+
+  test('nginx in another service of the project: 127.0.0.1 is its own container', () => {
+    const nginxService = (extra: string) => `  nginx:\n    image: nginx:1.25\n${extra}    volumes:\n      - ./nginx:/etc/nginx/conf.d\n`;
+    const separate = { 'docker-compose.yml': stack('    ports: ["8000:8000"]\n') + nginxService(''), 'nginx/site.conf': keepaliveNginx('127.0.0.1:8000') };
+    expect(links(separate)).toEqual([]);
+    // Built into the nginx image: nginx's own container too.
+    const built = {
+      'docker-compose.yml': `${stack('    ports: ["8000:8000"]\n')}  nginx:\n    build: ./nginx\n`,
+      'nginx/Dockerfile': 'FROM nginx:1.25\nCOPY site.conf /etc/nginx/conf.d/\n',
+      'nginx/site.conf': keepaliveNginx('127.0.0.1:8000'),
+    };
+    expect(links(built)).toEqual([]);
+    // An app image that copies the whole repository carries the nginx files without running them.
+    const appImage = {
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    command: gunicorn app:app -b 0.0.0.0:8000 -k gthread\n    ports: ["8000:8000"]\n',
+      Dockerfile: 'FROM python:3.12\nCOPY . /app\n',
+      'nginx/site.conf': keepaliveNginx('127.0.0.1:8000'),
+    };
+    expect(links(appImage)).toEqual(['nginx/site.conf: 127.0.0.1:8000 -> gunicorn docker-compose.yml (same-address)']);
+    // Mounted through the main config that includes it: still nginx's own container.
+    const viaMain = {
+      'docker-compose.yml': `${stack('    ports: ["8000:8000"]\n')}  nginx:\n    image: nginx:1.25\n    volumes:\n      - ./main/nginx.conf:/etc/nginx/nginx.conf\n`,
+      'main/nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n',
+      'main/conf.d/site.conf': keepaliveNginx('127.0.0.1:8000'),
+    };
+    expect(links(viaMain)).toEqual([]);
+    const shared = { 'docker-compose.yml': stack() + nginxService('    network_mode: "service:web"\n'), 'nginx/site.conf': keepaliveNginx('127.0.0.1:8000') };
+    expect(links(shared)).toEqual(['nginx/site.conf: 127.0.0.1:8000 -> gunicorn docker-compose.yml (same-address)']);
+    expect(serious(lint(shared))).toEqual(['upstream-keepalive-timeout nginx/site.conf:3']);
+  });
+
+  test('network_mode: host puts the backend on the host\'s loopback', () => {
+    expect(links({ 'docker-compose.yml': stack('    network_mode: host\n'), 'site.conf': keepaliveNginx('127.0.0.1:8000') }))
+      .toEqual(['site.conf: 127.0.0.1:8000 -> gunicorn docker-compose.yml (same-address)']);
+  });
+});
+
+describe('socket paths as the servers resolve them', () => {
+  // The model names the address without the repeated slashes: unix:/var/www/portal/portal.sock.
+  const portalNginx = uwsgiPassNginx('unix:///var/www/portal/portal.sock');
+
+  test('uWSGI binds a relative socket in its chdir; nginx\'s repeated slashes name the same file', () => {
+    const tree = { 'portal.ini': '[uwsgi]\nchdir = /var/www/portal\nsocket = portal.sock\nmodule = portal.wsgi\n', 'nginx/portal.conf': portalNginx };
+    expect(links(tree)).toEqual(['nginx/portal.conf: unix:/var/www/portal/portal.sock -> uwsgi portal.ini (same-socket-path)']);
+    expect(serious(lint(tree))).toEqual([]);
+  });
+
+  test('uWSGI without chdir binds in the working directory the launch gives; chdir2 comes too late to count', () => {
+    const unit = '[Service]\nWorkingDirectory=/var/www/portal\nExecStart=/usr/bin/uwsgi --ini /etc/uwsgi/portal.ini\n';
+    expect(links({ 'portal.service': unit, 'etc/uwsgi/portal.ini': '[uwsgi]\nsocket = portal.sock\nchdir2 = /srv/elsewhere\n', 'portal.conf': portalNginx }))
+      .toEqual(['portal.conf: unix:/var/www/portal/portal.sock -> uwsgi etc/uwsgi/portal.ini (same-socket-path)']);
+  });
+
+  test('a relative socket whose directory the tree does not give is no evidence either way', () => {
+    const tree = { 'portal.ini': '[uwsgi]\nsocket = run/portal.sock\n', 'portal.conf': portalNginx };
+    expect(links(tree)).toEqual([]);
+    expect(serious(lint(tree))).toEqual([]);
+    // The same ini with an absolute socket elsewhere is a real miss.
+    expect(serious(lint({ ...tree, 'portal.ini': '[uwsgi]\nsocket = /run/portal.sock\n' }))).toEqual(['upstream-unreachable portal.conf:5']);
+  });
+
+  test('gunicorn binds unix: paths against --chdir, itself relative to the working directory', () => {
+    const nginx = 'upstream app {\n    server unix:/srv/app/run/gunicorn.sock;\n}\nserver {\n    location / { proxy_pass http://app; }\n}\n';
+    expect(links({ 'app.service': '[Service]\nExecStart=/venv/bin/gunicorn --chdir /srv/app --bind unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }))
+      .toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
+    expect(links({ 'app.service': '[Service]\nWorkingDirectory=/srv\nExecStart=/venv/bin/gunicorn --chdir app -b unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }))
+      .toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
+    expect(links({ 'app.service': '[Service]\nWorkingDirectory=/srv/app\nExecStart=/venv/bin/gunicorn -b unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }))
+      .toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
   });
 });

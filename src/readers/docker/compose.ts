@@ -19,6 +19,8 @@ import type { SourceText } from '../text';
 export interface ComposeCommand {
   /** The written words; empty for `''` or `[]` (the image's default is dropped). */
   args: RawArg[];
+  /** The compose file it is written in (an override file's command replaces the base's). */
+  source: SourceText;
   start: number;
   end: number;
 }
@@ -28,22 +30,55 @@ export interface ComposeService {
   /** File offsets of the service's key. */
   start: number;
   end: number;
-  /** The Dockerfile `build:` names (absolute path) and its `target:` stage. */
-  build?: { dockerfile: string; target?: string };
+  /** The Dockerfile `build:` names (absolute path), its build context (absolute) and its `target:` stage. */
+  build?: { dockerfile: string; context: string; target?: string };
   command?: ComposeCommand;
   entrypoint?: ComposeCommand;
   environment: Map<string, RawArg>;
-  envFiles: Span[];
+  /** `env_file:` entries: where each is written and the file it names (absolute). */
+  envFiles: { span: Span; path?: string }[];
   stopSignal?: RawArg;
   workingDir?: RawArg;
   user?: RawArg;
   /** `network_mode: host`. */
   hostNetwork?: Span;
+  /** `network_mode:` as written (`host`, `service:web`, `container:x`, `none`), when known. */
+  networkMode?: { value: string; span: Span };
+  /** `image:` as written (its presence matters when override files are merged). */
+  image?: RawArg;
+  /** Bind mounts of paths beside the compose file (named volumes and host paths are not the tree's). */
+  volumes: ComposeMount[];
+  /** `ports:` entries that publish a container port on a known host port. */
+  ports: ComposePort[];
+  /** `container_name` and the `aliases` of its networks: names other services reach it by. */
+  aliases: string[];
   sysctls: { name: string; value: RawArg }[];
   nofile?: { soft?: RawArg; hard?: RawArg; span: Span };
 }
 
+/** A bind mount: `./gunicorn.conf.py:/app/gunicorn.conf.py` or the long syntax with `type: bind`. */
+export interface ComposeMount {
+  /** Absolute path on the machine that runs compose (resolved against the compose file's directory). */
+  source: string;
+  /** The source as a display path, like the files of spans. */
+  display: string;
+  /** Absolute path inside the container. */
+  target: string;
+  span: Span;
+}
+
+/** A published port: connections to `hostPort` on the host reach `containerPort` in the container. */
+export interface ComposePort {
+  /** Host address it is published on; '' for every address (the default). */
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  span: Span;
+}
+
 export interface ComposeFile {
+  /** Absolute path, for grouping a project's files (the base file and its overrides). */
+  path: string;
   source: SourceText;
   services: ComposeService[];
   problems: ReaderDiagnostic[];
@@ -85,13 +120,13 @@ function command(source: SourceText, node: YamlNode | undefined, document: Docum
       const raw = scalarArg(source, item);
       return raw ? [interpolate(raw)] : [];
     });
-    return { args, start, end };
+    return { args, source, start, end };
   }
   const raw = scalarArg(source, node);
   if (!raw) return undefined;
   // A string is split like a shell would, without a shell; `$VAR` is Compose interpolation.
   const words = splitWords(asMappedText(raw), 'compose').words;
-  return { args: words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)), start, end };
+  return { args: words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)), source, start, end };
 }
 
 function environment(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): Map<string, RawArg> {
@@ -128,6 +163,14 @@ function span(source: SourceText, node: YamlNode | undefined): Span {
   return source.span(start, end);
 }
 
+/** A node's span without the line break and indentation a block mapping's range ends with. */
+function trimmedSpan(source: SourceText, node: YamlNode | undefined): Span {
+  const [start, end] = rangeOf(node) ?? [0, 0];
+  let last = end;
+  while (last > start && /\s/.test(source.text[last - 1])) last--;
+  return source.span(start, last);
+}
+
 export function parseCompose(source: SourceText, path: string): ComposeFile {
   const { documents, problems } = parseYaml(source);
   const services: ComposeService[] = [];
@@ -143,29 +186,42 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
     for (const { key, keyNode, value } of entries) {
       if (!isMap(value) || key.startsWith('x-')) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
-      const service: ComposeService = { name: key, start, end, environment: environment(source, valueOf(value, 'environment', document), document), envFiles: [], sysctls: [] };
+      const service: ComposeService = {
+        name: key, start, end,
+        environment: environment(source, valueOf(value, 'environment', document), document),
+        envFiles: [], sysctls: [],
+        image: text(source, valueOf(value, 'image', document)),
+        volumes: mounts(source, valueOf(value, 'volumes', document), document, dir),
+        ports: ports(source, valueOf(value, 'ports', document), document),
+        aliases: aliases(source, value, document),
+      };
 
       const build = valueOf(value, 'build', document);
       if (isScalar(build) && typeof build.value === 'string') {
-        service.build = { dockerfile: nodePath.resolve(dir, build.value, 'Dockerfile') };
+        service.build = { dockerfile: nodePath.resolve(dir, build.value, 'Dockerfile'), context: nodePath.resolve(dir, build.value) };
       } else if (isMap(build)) {
         const context = scalarArg(source, valueOf(build, 'context', document))?.value ?? '.';
         const dockerfile = scalarArg(source, valueOf(build, 'dockerfile', document))?.value ?? 'Dockerfile';
         const target = scalarArg(source, valueOf(build, 'target', document))?.value;
-        service.build = { dockerfile: nodePath.resolve(dir, context, dockerfile), ...(target ? { target: target.toLowerCase() } : {}) };
+        service.build = { dockerfile: nodePath.resolve(dir, context, dockerfile), context: nodePath.resolve(dir, context), ...(target ? { target: target.toLowerCase() } : {}) };
       }
       if (pairOf(value, 'command', document)) service.command = command(source, valueOf(value, 'command', document), document);
       if (pairOf(value, 'entrypoint', document)) service.entrypoint = command(source, valueOf(value, 'entrypoint', document), document);
 
       const envFile = valueOf(value, 'env_file', document);
       for (const item of isSeq(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
-        service.envFiles.push(span(source, isMap(item) ? valueOf(item, 'path', document) ?? item : item));
+        const node = isMap(item) ? valueOf(item, 'path', document) ?? item : item;
+        const named = text(source, node);
+        const path = named && named.unresolved.length === 0 && named.value !== '' ? nodePath.resolve(dir, named.value) : undefined;
+        service.envFiles.push({ span: span(source, node), ...(path !== undefined ? { path } : {}) });
       }
       service.stopSignal = text(source, valueOf(value, 'stop_signal', document));
       service.workingDir = text(source, valueOf(value, 'working_dir', document));
       service.user = text(source, valueOf(value, 'user', document));
       const networkMode = valueOf(value, 'network_mode', document);
-      if (scalarArg(source, networkMode)?.value === 'host') service.hostNetwork = span(source, networkMode);
+      const mode = text(source, networkMode);
+      if (mode && mode.unresolved.length === 0) service.networkMode = { value: mode.value, span: span(source, networkMode) };
+      if (mode?.value === 'host') service.hostNetwork = span(source, networkMode);
 
       const sysctls = valueOf(value, 'sysctls', document);
       if (isSeq(sysctls)) {
@@ -194,5 +250,84 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
       services.push(service);
     }
   }
-  return { source, services, problems };
+  return { path, source, services, problems };
+}
+
+/**
+ * Bind mounts whose source is a relative path (`./x`, `../x`, `.`): the files the tree holds.
+ * Short syntax `SOURCE:TARGET[:MODE]`; a source not starting with `.` is a named volume and an
+ * absolute one is a host path, neither of them the tree's.
+ */
+function mounts(source: SourceText, node: YamlNode | undefined, document: Document.Parsed, dir: string): ComposeMount[] {
+  const found: ComposeMount[] = [];
+  for (const item of itemsOf(node, document)) {
+    let from: string | undefined;
+    let to: string | undefined;
+    if (isMap(item)) {
+      const type = text(source, valueOf(item, 'type', document));
+      if (type && type.value !== 'bind') continue;
+      const sourceArg = text(source, valueOf(item, 'source', document));
+      const targetArg = text(source, valueOf(item, 'target', document));
+      if (!sourceArg || !targetArg || sourceArg.unresolved.length > 0 || targetArg.unresolved.length > 0) continue;
+      [from, to] = [sourceArg.value, targetArg.value];
+    } else {
+      const raw = text(source, item);
+      if (!raw || raw.unresolved.length > 0) continue;
+      const parts = raw.value.split(':');
+      if (parts.length < 2) continue;
+      [from, to] = parts;
+    }
+    if (from === undefined || to === undefined || !(from === '.' || from === '..' || from.startsWith('./') || from.startsWith('../')) || !to.startsWith('/')) continue;
+    const display = nodePath.posix.normalize(nodePath.posix.join(nodePath.posix.dirname(source.file), from));
+    found.push({ source: nodePath.resolve(dir, from), display, target: nodePath.posix.normalize(to).replace(/(.)\/+$/, '$1'), span: trimmedSpan(source, item) });
+  }
+  return found;
+}
+
+/**
+ * Published ports with a host port: `"8080:8000"`, `"127.0.0.1:8080:8000/tcp"`, `"[::1]:8080:8000"`,
+ * the long syntax (`target`, `published`, `host_ip`). A bare `"8000"` publishes on a random host
+ * port and ranges are left out: neither names one host port.
+ */
+function ports(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): ComposePort[] {
+  const found: ComposePort[] = [];
+  const number = (text: string | undefined) => (text !== undefined && /^\d{1,5}$/.test(text) ? Number(text) : undefined);
+  for (const item of itemsOf(node, document)) {
+    let hostIp = '';
+    let hostPort: number | undefined;
+    let containerPort: number | undefined;
+    if (isMap(item)) {
+      const protocol = text(source, valueOf(item, 'protocol', document))?.value;
+      if (protocol !== undefined && protocol !== 'tcp') continue;
+      containerPort = number(text(source, valueOf(item, 'target', document))?.value);
+      const published = text(source, valueOf(item, 'published', document));
+      hostPort = published && published.unresolved.length === 0 ? number(published.value) : undefined;
+      hostIp = text(source, valueOf(item, 'host_ip', document))?.value ?? '';
+    } else {
+      const raw = text(source, item);
+      if (!raw || raw.unresolved.length > 0) continue;
+      const [mapping, protocol] = raw.value.split('/');
+      if (protocol !== undefined && protocol !== 'tcp') continue;
+      const match = /^(?:(\[[^\]]*\]|[^:]*):)?(\d+):(\d+)$/.exec(mapping);
+      if (!match) continue;
+      hostIp = (match[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+      [hostPort, containerPort] = [number(match[2]), number(match[3])];
+    }
+    if (hostPort !== undefined && containerPort !== undefined) found.push({ hostIp, hostPort, containerPort, span: trimmedSpan(source, item) });
+  }
+  return found;
+}
+
+/** `container_name: x` and `networks: {net: {aliases: [a, b]}}` (the list form of networks has none). */
+function aliases(source: SourceText, service: YamlNode, document: Document.Parsed): string[] {
+  const names: string[] = [];
+  const literal = (node: YamlNode | undefined) => {
+    const raw = text(source, node);
+    if (raw && raw.unresolved.length === 0 && raw.value !== '') names.push(raw.value);
+  };
+  literal(valueOf(service, 'container_name', document));
+  for (const { value } of entriesOf(valueOf(service, 'networks', document), document)) {
+    for (const item of itemsOf(valueOf(value, 'aliases', document), document)) literal(item);
+  }
+  return names;
 }

@@ -10,7 +10,7 @@ import * as nodePath from 'path';
 import type { Listener, ListenAddress, Setting, ValueSource } from '../../model/backend';
 import type { GunicornBackend, GunicornConfigFile, GunicornWorkerKind } from '../../model/gunicorn';
 import { isGunicornSetting } from '../../model/gunicorn-settings';
-import { knownValue, Launch, LaunchArg, LaunchEnvValue } from '../../model/launch';
+import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../../model/launch';
 import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
@@ -164,7 +164,7 @@ function backendForLaunch(launch: Launch, context: ReaderContext, read: (absolut
   const launchDir = launchDirectory(launch, context);
   if (configOption) {
     const span = configOption.from === 'cli' ? argSpan(argv[configOption.token.index!], configOption.token) : envSpan(cmdArgs!, configOption.token);
-    const target = findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
+    const target = mountedConfig(launch, configOption.token.value, context) ?? findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
     file = target ? read(target, true) : undefined;
     configReference = { text: configOption.token.value, span, found: file !== undefined };
   } else {
@@ -172,13 +172,27 @@ function backendForLaunch(launch: Launch, context: ReaderContext, read: (absolut
     const directory = workingDirectoryOf(launch);
     // The working directory is a path on the server: its tail is matched against the tree, among
     // the files under the launch file's directory (a Dockerfile's build context, a Procfile's app).
-    const candidate = directory !== undefined
+    const mounted = directory !== undefined ? mountedConfig(launch, 'gunicorn.conf.py', context) : undefined;
+    const candidate = mounted ?? (directory !== undefined
       ? findConfigTarget(nodePath.posix.join(directory, 'gunicorn.conf.py'), undefined, launchDir, context, launchDir)
-      : launchDir !== undefined ? context.treeFiles.find((f) => f === nodePath.join(launchDir, 'gunicorn.conf.py')) : undefined;
+      : launchDir !== undefined ? context.treeFiles.find((f) => f === nodePath.join(launchDir, 'gunicorn.conf.py')) : undefined);
     file = candidate ? read(candidate, true) : undefined;
     if (file) configReference = { text: './gunicorn.conf.py (read by default from the working directory)', span: launch.span, found: true };
   }
   return buildBackend({ file, launch, configReference, cli, envArgs, env: launch.env, externalEnv: launch.externalEnv.length > 0 });
+}
+
+/**
+ * The tree file a container reads at a config path, through the launch's bind mounts
+ * (`./conf/prod.py:/app/gunicorn.conf.py`): exact where a mount covers the path.
+ */
+function mountedConfig(launch: Launch, reference: string, context: ReaderContext): string | undefined {
+  if (!launch.mounts || reference.startsWith('python:')) return undefined;
+  const path = reference.startsWith('file:') ? reference.slice(5) : reference;
+  const directory = workingDirectoryOf(launch);
+  const serverPath = nodePath.posix.isAbsolute(path) ? path : directory !== undefined && nodePath.posix.isAbsolute(directory) ? nodePath.posix.join(directory, path) : undefined;
+  const source = serverPath === undefined || path.includes('$') ? undefined : mountedSource(launch, nodePath.posix.normalize(serverPath));
+  return source !== undefined && context.treeFiles.includes(source) ? source : undefined;
 }
 
 function lastOption(parsed: ParsedCommandLine, setting: string): { token: ArgToken; from: 'cli' | 'env' } | undefined {
@@ -388,7 +402,7 @@ function buildBackend(input: BackendInput): GunicornBackend {
     return Array.isArray(value) ? undefined : value;
   };
   for (const [name, spec] of Object.entries(CANONICAL)) {
-    if (name === 'certfile' || name === 'keyfile' || name === 'worker_class') continue;
+    if (name === 'certfile' || name === 'keyfile' || name === 'worker_class' || name === 'chdir') continue;
     const r = resolved.get(name)!;
     let value: number | string | undefined;
     if (spec.kind === 'list_string') {
@@ -430,6 +444,7 @@ function buildBackend(input: BackendInput): GunicornBackend {
   const https = [single('certfile'), single('keyfile')].some((v) => typeof v === 'string' && v !== '');
   const keepAlive = keepAliveOf(workerKind, settings.get('keepalive')!);
   const bind = resolved.get('bind')!;
+  const directory = bindDirectory(resolved.get('chdir')!, single('chdir'), input.launch ? workingDirectoryOf(input.launch) : undefined);
   const fallbackSpan = input.launch?.span ?? input.file!.source.span(0, 0);
   for (const item of bind.items) {
     const span = item.span ?? fallbackSpan;
@@ -439,10 +454,27 @@ function buildBackend(input: BackendInput): GunicornBackend {
       continue;
     }
     for (const address of addresses) {
-      backend.listeners.push({ backend, address: parseBindAddress(address), protocol: https ? 'https' : 'http', option: 'bind', span, keepAlive });
+      backend.listeners.push({ backend, address: againstDirectory(parseBindAddress(address), directory), protocol: https ? 'https' : 'http', option: 'bind', span, keepAlive });
     }
   }
   return backend;
+}
+
+/**
+ * The directory gunicorn is in when it binds: `chdir` (itself relative to the working directory),
+ * else the working directory the launch gives. Undefined when the tree does not say.
+ */
+function bindDirectory(chdir: Resolved, value: number | string | undefined, workingDirectory: string | undefined): string | undefined {
+  const absolute = (path: string | undefined) => (path !== undefined && nodePath.posix.isAbsolute(path) ? path : undefined);
+  if (chdir.source.kind === 'default') return absolute(workingDirectory);
+  if (typeof value !== 'string') return undefined;
+  return absolute(value) ?? (absolute(workingDirectory) !== undefined ? nodePath.posix.join(workingDirectory!, value) : undefined);
+}
+
+/** A relative socket path is a file in the directory the server binds from; unknown without one. */
+function againstDirectory(address: ListenAddress, directory: string | undefined): ListenAddress {
+  if (address.kind !== 'unix' || nodePath.posix.isAbsolute(address.path)) return address;
+  return directory !== undefined ? { kind: 'unix', path: nodePath.posix.join(directory, address.path) } : { kind: 'other', text: `unix:${address.path}` };
 }
 
 /** Defaults, where PORT and WEB_CONCURRENCY from the launch's environment change bind and workers (config.py:582-589, 636-640). */

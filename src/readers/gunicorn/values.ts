@@ -41,6 +41,8 @@ export const CANONICAL: Record<string, CanonicalSpec> = {
   // Not canonical settings of the model, but they decide the listener's protocol (is_ssl).
   certfile: { unit: 'text', kind: 'string', defaultText: 'None', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py (CertFile, default None)' },
   keyfile: { unit: 'text', kind: 'string', defaultText: 'None', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py (KeyFile, default None)' },
+  // Where a relative `unix:` bind lands: gunicorn chdirs (app/wsgiapp.py load_config) before the arbiter binds.
+  chdir: { unit: 'text', kind: 'string', defaultText: 'the working directory', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py (ChdirPath, default util.getcwd())' },
 };
 
 export type Converted = { ok: true; value: number | string | string[] | undefined } | { ok: false; reason: string };

@@ -22,6 +22,8 @@ export interface LaunchDraft {
   group?: RawArg;
   externalEnv: Span[];
   container?: Launch['container'];
+  mounts?: Launch['mounts'];
+  compose?: Launch['compose'];
   /** Scripts in the tree that run their arguments (`exec "$@"`), e.g. a Docker entrypoint. */
   passThrough?: (program: string) => boolean;
   problems: ReaderDiagnostic[];
@@ -52,5 +54,7 @@ export function assembleLaunch(draft: LaunchDraft): Launch | undefined {
     ...(draft.group ? { group: toLaunchEnv(draft.group) } : {}),
     externalEnv: draft.externalEnv,
     ...(draft.container ? { container: draft.container } : {}),
+    ...(draft.mounts && draft.mounts.length > 0 ? { mounts: draft.mounts } : {}),
+    ...(draft.compose ? { compose: draft.compose } : {}),
   };
 }

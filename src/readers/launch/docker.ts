@@ -5,17 +5,28 @@
  * of its own, so one process is not counted twice. A Dockerfile no compose service builds gives
  * the launch of its last stage. A service with an image from elsewhere and a `command:` runs that
  * command (the image's own ENTRYPOINT is not in the tree; the command is read as the process).
+ *
+ * The compose files of one directory are one project. `compose.override.yaml` (and the
+ * `docker-compose.` spelling) is merged into the base file the way `docker compose up` does; a
+ * service in another file of the directory (`docker-compose.prod.yml`) that names neither `image`
+ * nor `build` only makes sense on top of the base file's service, so it is merged too, as a second
+ * way the service runs; one that names them is a service of its own.
  */
-import type { Launch } from '../../model/launch';
+import * as nodePath from 'path';
+import type { ComposeContainer } from '../../model/compose';
+import type { ComposeScope, Launch, Mount } from '../../model/launch';
+import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic } from '../diagnostic';
-import type { ComposeCommand, ComposeFile } from '../docker/compose';
+import type { SourceText } from '../text';
+import type { ComposeCommand, ComposeFile, ComposeService } from '../docker/compose';
+import { copiedFiles, TreeKind } from '../docker/placed-files';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage } from '../docker/dockerfile';
 import { assembleLaunch } from './assemble';
-import { lookupIn, RawArg } from './raw';
+import { literalArg, lookupIn, RawArg } from './raw';
 import { normalizeSignal } from './systemd';
 
-function overriding(command: ComposeCommand, source: Dockerfile['source']): DockerCommand {
-  return { form: 'exec', words: command.args, shell: [], source, start: command.start, end: command.end };
+function overriding(command: ComposeCommand): DockerCommand {
+  return { form: 'exec', words: command.args, shell: [], source: command.source, start: command.start, end: command.end };
 }
 
 function signal(raw: RawArg | undefined): Launch['stopSignal'] {
@@ -33,44 +44,69 @@ export function dockerLaunches(
   composeFiles: ComposeFile[],
   passThrough: (program: string) => boolean,
   problems: ReaderDiagnostic[],
-): Launch[] {
+  /** An env_file of the tree, read; undefined for one the tree does not hold (gitignored `.env`). */
+  readEnvFile: (path: string) => SourceText | undefined = () => undefined,
+  /** What the tree holds at a path, for the files a Dockerfile COPYs. */
+  treeKind: TreeKind = () => undefined,
+): { launches: Launch[]; containers: ComposeContainer[] } {
   const launches: Launch[] = [];
+  const containers: ComposeContainer[] = [];
   const built = new Set<Dockerfile>();
 
-  for (const compose of composeFiles) {
-    for (const service of compose.services) {
-      const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : undefined;
-      if (dockerfile) built.add(dockerfile);
-      const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : undefined;
-      if (!stage && !service.command && !service.entrypoint) continue;
+  for (const { compose, service } of projectServices(composeFiles)) {
+    const scope: ComposeScope = {
+      project: nodePath.posix.dirname(compose.source.file),
+      published: service.ports,
+      aliases: service.aliases,
+      ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
+    };
+    const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : undefined;
+    // Bind mounts first: one over a path the image also has is what the container sees.
+    const displayDir = nodePath.posix.dirname(compose.source.file);
+    const display = (path: string) => nodePath.posix.normalize(nodePath.posix.join(displayDir, nodePath.relative(nodePath.dirname(compose.path), path).split(nodePath.sep).join('/')));
+    const mounts = [...service.volumes, ...(dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : [])];
+    // Every service, started from the tree or not (an nginx image with mounted configs).
+    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts, hostNetwork: Boolean(service.hostNetwork) });
+    if (dockerfile) built.add(dockerfile);
+    const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : undefined;
+    if (!stage && !service.command && !service.entrypoint) continue;
 
-      const entrypoint = service.entrypoint ? overriding(service.entrypoint, compose.source) : stage?.entrypoint;
-      const cmd = service.command ? overriding(service.command, compose.source) : service.entrypoint ? undefined : stage?.cmd;
-      const combined = combineCommand(entrypoint, cmd);
-      if (!combined) continue;
+    const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
+    const cmd = service.command ? overriding(service.command) : service.entrypoint ? undefined : stage?.cmd;
+    const combined = combineCommand(entrypoint, cmd);
+    if (!combined) continue;
 
-      const env = new Map<string, RawArg>([...(stage?.env ?? []), ...service.environment]);
-      const launch = assembleLaunch({
-        kind: 'compose',
-        file: compose.source.file,
-        args: combined.args,
-        env,
-        lookup: lookupIn(env, 'unknown'),
-        service: service.name,
-        span: combined.from.source.span(combined.from.start, combined.from.end),
-        stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
-        workingDirectory: service.workingDir ?? stage?.workdir,
-        user: service.user ?? stage?.user,
-        externalEnv: service.envFiles,
-        container: { hostNetwork: Boolean(service.hostNetwork), ...(service.hostNetwork ? { span: service.hostNetwork } : {}) },
-        passThrough,
-        problems,
-      });
-      if (launch) launches.push(launch);
+    // env_file values come before `environment:`, which wins (compose-spec 05-services.md env_file).
+    const fromFiles = new Map<string, RawArg>();
+    const externalEnv: Span[] = [];
+    for (const envFile of service.envFiles) {
+      const source = envFile.path !== undefined ? readEnvFile(envFile.path) : undefined;
+      if (source) for (const [name, value] of envFileValues(source)) fromFiles.set(name, value);
+      else externalEnv.push(envFile.span);
     }
+    const env = new Map<string, RawArg>([...(stage?.env ?? []), ...fromFiles, ...service.environment]);
+    const launch = assembleLaunch({
+      kind: 'compose',
+      file: compose.source.file,
+      args: combined.args,
+      env,
+      lookup: lookupIn(env, 'unknown'),
+      service: service.name,
+      span: combined.from.source.span(combined.from.start, combined.from.end),
+      stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
+      workingDirectory: service.workingDir ?? stage?.workdir,
+      user: service.user ?? stage?.user,
+      externalEnv,
+      container: { hostNetwork: Boolean(service.hostNetwork), ...(service.hostNetwork ? { span: service.hostNetwork } : {}) },
+      mounts,
+      compose: scope,
+      passThrough,
+      problems,
+    });
+    if (launch) launches.push(launch);
   }
 
-  for (const dockerfile of dockerfiles.values()) {
+  for (const [path, dockerfile] of dockerfiles) {
     if (built.has(dockerfile)) continue;
     const stage = finalStage(dockerfile);
     if (!stage) continue;
@@ -88,10 +124,127 @@ export function dockerLaunches(
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
+      mounts: imageFiles(dockerfile, nodePath.dirname(path), treeKind, (copied) => nodePath.posix.normalize(nodePath.posix.join(nodePath.posix.dirname(dockerfile.source.file), nodePath.relative(nodePath.dirname(path), copied).split(nodePath.sep).join('/')))),
       passThrough,
       problems,
     });
     if (launch) launches.push(launch);
   }
-  return launches;
+  return { launches, containers };
+}
+
+const BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
+const OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
+
+/**
+ * The services each project runs, override files merged in. `compose` is the file the service
+ * is first defined in (its sysctls and ulimits are looked up there).
+ */
+function projectServices(composeFiles: ComposeFile[]): { compose: ComposeFile; service: ComposeService }[] {
+  const byDirectory = new Map<string, ComposeFile[]>();
+  for (const file of composeFiles) {
+    const directory = nodePath.dirname(file.path);
+    byDirectory.set(directory, [...(byDirectory.get(directory) ?? []), file]);
+  }
+  const services: { compose: ComposeFile; service: ComposeService }[] = [];
+  for (const files of byDirectory.values()) {
+    const name = (file: ComposeFile) => nodePath.basename(file.path);
+    const bases = files.filter((file) => BASE_FILE.test(name(file)));
+    const overrides = files.filter((file) => OVERRIDE_FILE.test(name(file)));
+    const others = files.filter((file) => !bases.includes(file) && !overrides.includes(file));
+    // Compose reads compose.yaml before docker-compose.yml; a directory rarely has both.
+    const base = bases.sort((a, b) => name(a).length - name(b).length)[0];
+    const main = new Map<string, { compose: ComposeFile; service: ComposeService }>();
+    for (const file of base ? [base, ...bases.slice(1)] : []) {
+      for (const service of file.services) if (!main.has(service.name)) main.set(service.name, { compose: file, service });
+    }
+    for (const override of overrides) {
+      for (const service of override.services) {
+        const known = main.get(service.name);
+        main.set(service.name, known ? { compose: known.compose, service: mergeService(known.service, service) } : { compose: override, service });
+      }
+    }
+    services.push(...main.values());
+    for (const other of others) {
+      for (const service of other.services) {
+        const known = main.get(service.name);
+        const overlay = known && !service.image && !service.build;
+        services.push(overlay ? { compose: known.compose, service: mergeService(known.service, service) } : { compose: other, service });
+      }
+    }
+  }
+  return services;
+}
+
+/**
+ * compose-spec 13-merge.md: single values are replaced, `environment` and `sysctls` merged by
+ * name, `volumes` by target, `ports` and `env_file` appended.
+ */
+function mergeService(base: ComposeService, overlay: ComposeService): ComposeService {
+  const networkMode = overlay.networkMode ?? base.networkMode;
+  return {
+    ...base,
+    build: overlay.build ?? base.build,
+    image: overlay.image ?? base.image,
+    command: overlay.command ?? base.command,
+    entrypoint: overlay.entrypoint ?? base.entrypoint,
+    environment: new Map([...base.environment, ...overlay.environment]),
+    envFiles: [...base.envFiles, ...overlay.envFiles],
+    stopSignal: overlay.stopSignal ?? base.stopSignal,
+    workingDir: overlay.workingDir ?? base.workingDir,
+    user: overlay.user ?? base.user,
+    networkMode,
+    hostNetwork: networkMode?.value === 'host' ? networkMode.span : undefined,
+    volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
+    ports: [...base.ports, ...overlay.ports],
+    aliases: [...new Set([...base.aliases, ...overlay.aliases])],
+    sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
+    nofile: overlay.nofile ?? base.nofile,
+  };
+}
+
+/**
+ * An env file as compose reads it: `NAME=value` lines, `#` comments, an optional `export `, a value
+ * in single quotes taken literally, in double quotes or bare with `${VAR}` interpolation (the tree
+ * cannot say what that gives), a bare value ending at ` #`. A line `NAME` alone takes the value
+ * from the shell that runs compose.
+ */
+export function envFileValues(source: SourceText): Map<string, RawArg> {
+  const values = new Map<string, RawArg>();
+  const text = source.text;
+  for (let lineStart = 0; lineStart < text.length;) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=(.*))?$/.exec(line);
+    if (match && !line.trimStart().startsWith('#')) {
+      const [, name, written] = match;
+      const nameStart = lineStart + line.indexOf(name);
+      if (written === undefined) {
+        values.set(name, { ...literalArg(source, nameStart, nameStart + name.length, name), unresolved: [`$${name}`] });
+      } else {
+        const valueStart = lineStart + line.indexOf('=', nameStart - lineStart) + 1;
+        const trimmed = written.trim();
+        const offset = valueStart + written.indexOf(trimmed);
+        const quote = trimmed[0] === '"' || trimmed[0] === "'" ? trimmed[0] : undefined;
+        const closing = quote ? trimmed.indexOf(quote, 1) : -1;
+        const value = quote && closing > 0 ? trimmed.slice(1, closing) : trimmed.replace(/\s+#.*$/, '');
+        const start = quote && closing > 0 ? offset + 1 : offset;
+        const raw = literalArg(source, start, start + value.length, value);
+        values.set(name, quote !== "'" && /\$\{?[A-Za-z_]/.test(value) ? { ...raw, unresolved: [value] } : raw);
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return values;
+}
+
+/** The tree files a Dockerfile COPYs into its image, as mounts: the container sees them at `target`. */
+function imageFiles(dockerfile: Dockerfile, context: string, treeKind: TreeKind, display: (path: string) => string): Mount[] {
+  return copiedFiles(dockerfile.source.text, context, treeKind).map((copied) => ({
+    source: copied.source,
+    display: display(copied.source),
+    target: copied.target,
+    span: dockerfile.source.span(copied.start, copied.end),
+  }));
 }

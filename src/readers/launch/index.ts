@@ -1,7 +1,9 @@
 /** Command lines from systemd units, Dockerfiles, compose services, Procfiles, shell scripts and Kubernetes containers. */
 import * as nodePath from 'path';
+import type { ComposeContainer } from '../../model/compose';
 import type { Launch } from '../../model/launch';
 import { parseCompose, ComposeFile } from '../docker/compose';
+import { TreeKind, treeKinds } from '../docker/placed-files';
 import { Dockerfile, parseDockerfile } from '../docker/dockerfile';
 import type { SourceText } from '../text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
@@ -35,9 +37,10 @@ export function guarded<T>(output: ReaderOutput, file: string, read: () => T): T
 /** A script that ends by running its arguments: `exec "$@"` (Docker entrypoints). */
 const RUNS_ITS_ARGUMENTS = /^[ \t]*exec[ \t]+"\$(@|\{@\})"/m;
 
-export function readLaunches(files: FilesByFormat, context: ReaderContext): ReaderOutput & { launches: Launch[] } {
+export function readLaunches(files: FilesByFormat, context: ReaderContext): ReaderOutput & { launches: Launch[]; composeContainers: ComposeContainer[] } {
   const output = emptyOutput();
   const launches: Launch[] = [];
+  const composeContainers: ComposeContainer[] = [];
   const problems = output.diagnostics;
 
   const unitFiles: { path: string; file: UnitFile }[] = [];
@@ -79,7 +82,16 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
   }
   const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath.basename(path)));
   const passThrough = (program: string) => passThroughScripts.has(program);
-  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => launches.push(...dockerLaunches(dockerfiles, composeFiles, passThrough, problems)));
+  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => {
+    const treeFiles = new Set(context.treeFiles);
+    const readEnvFile = (path: string) => (treeFiles.has(path) ? readSource(path, context, output) : undefined);
+    // Built on first use: only a Dockerfile's COPY asks.
+    let kinds: TreeKind | undefined;
+    const treeKind: TreeKind = (path) => (kinds ??= treeKinds(context.treeFiles))(path);
+    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind);
+    launches.push(...docker.launches);
+    composeContainers.push(...docker.containers);
+  });
 
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
@@ -103,5 +115,5 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
       launches.push(...kubernetesLaunches(source, workloads, problems));
     });
   }
-  return { ...output, launches };
+  return { ...output, launches, composeContainers };
 }

@@ -3,12 +3,14 @@
  * uWSGI really uses, its unit and where it came from) and listeners (address, protocol and
  * keep-alive behaviour; SERVERS.md §2.2, §2.3).
  */
+import * as nodePath from 'path';
 import type { Launch } from '../../model/launch';
 import type { ListenAddress, Listener, ListenerProtocol, Setting, Unit, ValueSource } from '../../model/backend';
 import type { UwsgiBackend, UwsgiOptionEntry } from '../../model/uwsgi';
 import { uwsgiOptionSpec } from '../../model/uwsgi-options';
 import { readUwsgiFlag, readUwsgiNumber, UwsgiNumberReader } from '../../model/uwsgi-values';
 import type { BuiltInstance } from './instance';
+import { UNKNOWN } from './magic';
 
 interface SettingRule {
   name: string;
@@ -125,8 +127,33 @@ const SOCKET_PROTOCOLS: Record<string, string | undefined> = {
   https: 'router-tls',
 };
 
+/**
+ * The directory uWSGI is in when it binds its sockets: the last `chdir` (applied before the sockets
+ * are bound, core/uwsgi.c; `chdir2` comes after, when the apps load), else the launch's working
+ * directory. Undefined when the tree does not say, or an `if-*` block might change it.
+ */
+function bindDirectory(backend: UwsgiBackend): string | undefined {
+  const launched = backend.launch?.workingDirectory;
+  const workingDirectory = launched && !launched.unresolved && nodePath.posix.isAbsolute(launched.value) ? launched.value : undefined;
+  const chdirs = backend.options.filter((entry) => entry.key === 'chdir');
+  if (chdirs.length === 0) return workingDirectory;
+  if (chdirs.some((entry) => entry.condition)) return undefined;
+  const value = chdirs[chdirs.length - 1].value;
+  if (typeof value !== 'string' || value.includes(UNKNOWN) || value.trim() === '') return undefined;
+  const chdir = value.trim();
+  if (nodePath.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== undefined ? nodePath.posix.join(workingDirectory, chdir) : undefined;
+}
+
+/** A relative socket path names a file in the bind directory; without one the tree cannot say which. */
+function againstDirectory(address: ListenAddress, directory: string | undefined): ListenAddress {
+  if (address.kind !== 'unix' || nodePath.posix.isAbsolute(address.path)) return address;
+  return directory !== undefined ? { kind: 'unix', path: nodePath.posix.join(directory, address.path) } : { kind: 'other', text: address.path };
+}
+
 function listenersOf(backend: UwsgiBackend): Listener[] {
   const listeners: Listener[] = [];
+  const directory = bindDirectory(backend);
   const protocolSetting = backend.settings.get('protocol');
   for (const entry of backend.options) {
     if (!(entry.key in SOCKET_PROTOCOLS) || entry.condition) continue;
@@ -138,7 +165,7 @@ function listenersOf(backend: UwsgiBackend): Listener[] {
     const written = entry.value;
     // TLS sockets are `address,certificate,key[,ciphers[,ca]]`.
     const addressText = typeof written === 'string' && (wire === 'https' || wire === 'router-tls') ? written.split(',')[0] : written;
-    const address: ListenAddress = typeof addressText === 'string' ? parseUwsgiAddress(addressText) : { kind: 'other', text: entry.text ?? '' };
+    const address: ListenAddress = typeof addressText === 'string' ? againstDirectory(parseUwsgiAddress(addressText), directory) : { kind: 'other', text: entry.text ?? '' };
     const listener = listenerFor(backend, entry, wire, address);
     if (listener) listeners.push(listener);
   }

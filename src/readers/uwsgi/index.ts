@@ -14,7 +14,7 @@
  * then by file name when exactly one tree file fits best.
  */
 import * as nodePath from 'path';
-import type { Launch, LaunchArg, LaunchEnvValue } from '../../model/launch';
+import { Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../../model/launch';
 import type { UwsgiBackend } from '../../model/uwsgi';
 import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
@@ -161,9 +161,14 @@ class TreeFiles {
     const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : undefined;
     return {
       resolve: (name, from, main) => {
+        // A path the container sees through a bind mount is that tree file, wherever it is.
+        const mounted = nodePath.isAbsolute(name) ? mountedSource(launch, nodePath.normalize(name)) : undefined;
+        if (mounted !== undefined && this.treeFiles.has(mounted)) return mounted;
         if (from !== undefined) return this.resolveInTree(name, [main, from]);
         // On the server the name is relative to the working directory, when the launch says it.
         const serverName = !nodePath.isAbsolute(name) && workingDirectory && nodePath.isAbsolute(workingDirectory) ? nodePath.join(workingDirectory, name) : name;
+        const mountedFromDirectory = serverName !== name ? mountedSource(launch, nodePath.normalize(serverName)) : undefined;
+        if (mountedFromDirectory !== undefined && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
         return this.resolveInTree(name, [launchPath]) ?? this.resolveInTree(serverName, []) ?? this.byFileName(serverName, launchPath);
       },
       read: (path) => this.read(path),

@@ -2,6 +2,8 @@
  * Compose services: command/entrypoint as a string or a list, environment as a list or a map,
  * interpolation, the Dockerfile a service builds, sysctls/ulimits, YAML errors.
  */
+import { envFileValues } from '../../../src/readers/launch/docker';
+import { SourceText } from '../../../src/readers/text';
 import { at, describeDiagnostic, readTreeOf, values } from './read-tree';
 
 describe('a service with an image from elsewhere', () => {
@@ -140,4 +142,125 @@ test('anchors and merge keys are followed', () => {
   });
   expect(launches[0].env.get('PORT')?.value).toBe('8000');
   expect(launches[0].program).toBe('gunicorn');
+});
+
+describe('what a service publishes, mounts and shares', () => {
+  const compose = [
+    'services:',
+    '  web:',
+    '    image: python:3.12',
+    '    command: gunicorn app:app',
+    '    ports:',
+    '      - "8080:8000"',
+    '      - "127.0.0.1:8443:8443/tcp"',
+    '      - "[::1]:9000:9000"',
+    '      - "8000"',
+    '      - "5000-5002:5000-5002"',
+    '      - "53:53/udp"',
+    '      - "${HOST_PORT}:8000"',
+    '      - target: 7000',
+    '        published: "7001"',
+    '        host_ip: 127.0.0.1',
+    '    volumes:',
+    '      - ./conf/gunicorn.py:/app/gunicorn.conf.py:ro',
+    '      - ../shared:/srv/shared/',
+    '      - static:/app/static',
+    '      - /etc/ssl:/etc/ssl:ro',
+    '      - type: bind',
+    '        source: ./nginx',
+    '        target: /etc/nginx/conf.d',
+    '      - type: volume',
+    '        source: data',
+    '        target: /data',
+    '      - ${CONF_DIR}:/conf',
+    '  sidecar:',
+    '    image: python:3.12',
+    '    command: gunicorn side:app',
+    '    network_mode: "service:web"',
+    '',
+  ].join('\n');
+  const { launches, outputs } = readTreeOf({ 'deploy/docker-compose.yml': compose });
+  const [web, sidecar] = launches;
+
+  test('ports with a host port, on every address or one; random host ports, ranges, UDP and variables left out', () => {
+    expect(web.compose?.published.map((port) => `${port.hostIp}|${port.hostPort}->${port.containerPort} ${at(port.span)}`)).toEqual([
+      '|8080->8000 6:9-6:20',
+      '127.0.0.1|8443->8443 7:9-7:34',
+      '::1|9000->9000 8:9-8:26',
+      '127.0.0.1|7001->7000 13:9-15:27',
+    ]);
+  });
+
+  test('bind mounts of paths beside the compose file; named volumes, host paths and variables are not the tree', () => {
+    expect(web.mounts?.map((mount) => `${mount.display} -> ${mount.target}`)).toEqual([
+      'deploy/conf/gunicorn.py -> /app/gunicorn.conf.py',
+      'shared -> /srv/shared',
+      'deploy/nginx -> /etc/nginx/conf.d',
+    ]);
+    expect(web.mounts?.[0].source).toBe('/tree/deploy/conf/gunicorn.py');
+  });
+
+  test('the project is the compose file\'s directory; network_mode service:x shares x\'s namespace', () => {
+    expect(web.compose?.project).toBe('deploy');
+    expect(web.compose?.sharesNetworkWith).toBeUndefined();
+    expect(sidecar.compose?.sharesNetworkWith).toBe('web');
+    // Every service is a container of the project, started from the tree or not.
+    const containers = (outputs[0] as unknown as { composeContainers: { service: string }[] }).composeContainers;
+    expect(containers.map((container) => container.service)).toEqual(['web', 'sidecar']);
+  });
+});
+
+describe('override files', () => {
+  test('compose.override.yaml replaces the command, merges environment by name and volumes by target', () => {
+    const { launches } = readTreeOf({
+      'compose.yaml': [
+        'services:',
+        '  web:',
+        '    image: python:3.12',
+        '    command: gunicorn app:app',
+        '    environment:',
+        '      A: base',
+        '      B: base',
+        '    volumes:',
+        '      - ./base.py:/app/gunicorn.conf.py',
+        '      - ./static:/app/static',
+        '',
+      ].join('\n'),
+      'compose.override.yaml': 'services:\n  web:\n    command: gunicorn app:app --reload\n    environment:\n      B: override\n    volumes:\n      - ./dev.py:/app/gunicorn.conf.py\n',
+      'base.py': '',
+      'dev.py': '',
+      'static/x.css': '',
+    });
+    expect(launches).toHaveLength(1);
+    const [launch] = launches;
+    expect(values(launch)).toEqual(['gunicorn', 'app:app', '--reload']);
+    expect(at(launch.span)).toBe('3:14-3:39');
+    expect(launch.span.file).toBe('compose.override.yaml');
+    // The service is defined in compose.yaml: that is the launch's file (its sysctls and ulimits are there).
+    expect(launch.file).toBe('compose.yaml');
+    expect([...launch.env].map(([name, value]) => `${name}=${value.value}`)).toEqual(['A=base', 'B=override']);
+    expect(launch.mounts?.map((mount) => `${mount.display} -> ${mount.target}`)).toEqual(['static -> /app/static', 'dev.py -> /app/gunicorn.conf.py']);
+  });
+
+  test('a variant file\'s service with its own image is a service of its own; another directory is another project', () => {
+    const { launches } = readTreeOf({
+      'docker-compose.yml': 'services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app\n',
+      'docker-compose.prod.yml': 'services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -k gthread\n',
+      'other/docker-compose.yml': 'services:\n  web:\n    image: python:3.12\n    command: gunicorn other:app\n',
+    });
+    expect(launches.map((launch) => `${launch.compose?.project} ${launch.file} ${values(launch).join(' ')}`)).toEqual([
+      '. docker-compose.yml gunicorn app:app',
+      '. docker-compose.prod.yml gunicorn app:app -k gthread',
+      'other other/docker-compose.yml gunicorn other:app',
+    ]);
+  });
+});
+
+describe('env files', () => {
+  test('quotes, interpolation, export, comments and names without a value', () => {
+    const text = "# comment\nA=plain # trailing\nB='lit $HOME'\nC=\"x ${PORT}\"\nexport D=d\nE\n\r\nF=a#b\n";
+    const values = envFileValues(new SourceText('web.env', text));
+    const shown = [...values].map(([name, raw]) => `${name}=${raw.unresolved.length > 0 ? '?' : raw.value} ${at(raw.source.span(raw.start, raw.end))}`);
+    expect(shown).toEqual(['A=plain 2:3-2:8', 'B=lit $HOME 3:4-3:13', 'C=? 4:4-4:13', 'D=d 5:10-5:11', 'E=? 6:1-6:2', 'F=a#b 8:3-8:6']);
+  });
 });

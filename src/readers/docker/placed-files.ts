@@ -1,0 +1,139 @@
+/**
+ * Files an image or a container gets from the tree, at the path the server opens them: Dockerfile
+ * `COPY`/`ADD` (relative to the build context) and compose bind mounts. nginx's includes name the
+ * container's paths (`include /etc/nginx/wsgi_params;`); these say which tree file that is.
+ *
+ * Only literal paths of files the tree holds are kept (no globs, no `--from=` stages, no
+ * variables, no relative destinations), and a container path that two sources claim is dropped:
+ * the tree then does not say which one nginx reads.
+ */
+import * as nodePath from 'path';
+import type { IncludeMapping } from '../nginx/include';
+import { SourceText } from '../text';
+import { parseCompose } from './compose';
+
+export interface PlacedFilesInput {
+  dockerfiles: string[];
+  composeFiles: string[];
+  /** Every file of the tree (absolute). */
+  treeFiles: string[];
+  readText: (path: string) => string | undefined;
+  displayPath: (path: string) => string;
+}
+
+/** Container path → tree path, for the include resolver. */
+export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
+  const kindOf = treeKinds(input.treeFiles);
+
+  const claims = new Map<string, Set<string>>();
+  const claim = (from: string, to: string) => {
+    const target = nodePath.posix.normalize(from).replace(/(.)\/+$/, '$1');
+    if (kindOf(to) === undefined) return;
+    claims.set(target, (claims.get(target) ?? new Set()).add(to));
+  };
+
+  // Build contexts compose gives its Dockerfiles (`build: {context, dockerfile}`); else the Dockerfile's directory.
+  const contexts = new Map<string, Set<string>>();
+  for (const path of input.composeFiles) {
+    const text = input.readText(path);
+    if (text === undefined) continue;
+    for (const service of parseCompose(new SourceText(input.displayPath(path), text), path).services) {
+      for (const mount of service.volumes) claim(mount.target, mount.source);
+      if (service.build) {
+        const context = service.build.context;
+        contexts.set(service.build.dockerfile, (contexts.get(service.build.dockerfile) ?? new Set()).add(context));
+      }
+    }
+  }
+  for (const path of input.dockerfiles) {
+    const text = input.readText(path);
+    if (text === undefined) continue;
+    const buildContexts = contexts.get(path) ?? new Set([nodePath.dirname(path)]);
+    // One context only: with several, the same COPY names different files.
+    if (buildContexts.size !== 1) continue;
+    const [context] = buildContexts;
+    for (const copied of copiedFiles(text, context, kindOf)) claim(copied.target, copied.source);
+  }
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+}
+
+export type TreeKind = (path: string) => 'file' | 'directory' | undefined;
+
+/** Whether an absolute path is a file of the tree, a directory holding some, or neither. */
+export function treeKinds(treeFiles: Iterable<string>): TreeKind {
+  const files = new Set(treeFiles);
+  const directories = new Set<string>();
+  for (const file of files) {
+    for (let dir = nodePath.dirname(file); !directories.has(dir) && dir !== nodePath.dirname(dir); dir = nodePath.dirname(dir)) directories.add(dir);
+  }
+  return (path) => (files.has(path) ? 'file' : directories.has(path) ? 'directory' : undefined);
+}
+
+/**
+ * The tree files and directories a Dockerfile's COPY/ADD put in the image, with where they land
+ * (a directory's contents land in the destination; a file lands in it, or as it) and the
+ * instruction's offsets in the Dockerfile.
+ */
+export function copiedFiles(text: string, context: string, kindOf: TreeKind): { source: string; target: string; start: number; end: number }[] {
+  const copied: { source: string; target: string; start: number; end: number }[] = [];
+  for (const copy of copyInstructions(text)) {
+    const destinationIsDirectory = copy.destination.endsWith('/') || copy.sources.length > 1;
+    for (const source of copy.sources) {
+      const from = nodePath.resolve(context, source);
+      // The context's own files only: `COPY ../x` is refused by docker build.
+      if (from !== context && !from.startsWith(context + nodePath.sep)) continue;
+      const kind = kindOf(from);
+      const target = kind === 'file' && destinationIsDirectory ? nodePath.posix.join(copy.destination, nodePath.basename(from)) : copy.destination;
+      if (kind !== undefined) copied.push({ source: from, target: nodePath.posix.normalize(target).replace(/(.)\/+$/, '$1'), start: copy.start, end: copy.end });
+    }
+  }
+  return copied;
+}
+
+/** `COPY`/`ADD` with literal sources and an absolute destination, continuation lines joined. */
+function copyInstructions(text: string): { sources: string[]; destination: string; start: number; end: number }[] {
+  const found: { sources: string[]; destination: string; start: number; end: number }[] = [];
+  const logical: { line: string; start: number; end: number }[] = [];
+  let pending: { line: string; start: number } | undefined;
+  let offset = 0;
+  for (const raw of text.split('\n')) {
+    const lineStart = offset;
+    offset += raw.length + 1;
+    const line = raw.replace(/\r$/, '');
+    if (/^\s*#/.test(line)) continue;
+    if (/\\\s*$/.test(line)) {
+      pending = { line: (pending?.line ?? '') + line.replace(/\\\s*$/, ' '), start: pending?.start ?? lineStart };
+      continue;
+    }
+    logical.push({ line: (pending?.line ?? '') + line, start: pending?.start ?? lineStart, end: lineStart + line.length });
+    pending = undefined;
+  }
+  if (pending) logical.push({ ...pending, end: text.length });
+  for (const { line, start, end } of logical) {
+    const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
+    if (!match) continue;
+    let rest = match[1].trim();
+    const flags: string[] = [];
+    while (rest.startsWith('--')) {
+      const flag = /^--\S+/.exec(rest)![0];
+      flags.push(flag);
+      rest = rest.slice(flag.length).trim();
+    }
+    // From another stage or image: not the tree's files.
+    if (flags.some((flag) => flag.startsWith('--from'))) continue;
+    let words: string[] | undefined;
+    if (rest.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(rest);
+        if (Array.isArray(parsed) && parsed.every((word) => typeof word === 'string')) words = parsed as string[];
+      } catch {
+        words = undefined;
+      }
+    } else words = rest.split(/\s+/).filter(Boolean);
+    if (!words || words.length < 2 || words.some((word) => /[$*?[]|^<</.test(word) || /^[a-z]+:\/\//i.test(word))) continue;
+    const destination = words[words.length - 1];
+    if (!destination.startsWith('/')) continue;
+    found.push({ sources: words.slice(0, -1), destination, start: start + line.length - line.trimStart().length, end });
+  }
+  return found;
+}

@@ -1,0 +1,110 @@
+/**
+ * Includes of files the image or the container gets from the tree (Dockerfile COPY/ADD, compose
+ * bind mounts): trees written to a temporary directory and linted by the real engine.
+ */
+import * as nodeFs from 'fs';
+import * as os from 'os';
+import * as nodePath from 'path';
+import { lintSync } from '../../../src/engine/run';
+import type { CfglintConfig } from '../../../src/engine/config';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) nodeFs.rmSync(dir, { recursive: true, force: true });
+});
+
+function lint(tree: Record<string, string>, config: CfglintConfig = {}) {
+  const dir = nodeFs.realpathSync(nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'cfglint-placed-')));
+  made.push(dir);
+  for (const [path, text] of Object.entries(tree)) {
+    nodeFs.mkdirSync(nodePath.dirname(nodePath.join(dir, path)), { recursive: true });
+    nodeFs.writeFileSync(nodePath.join(dir, path), text);
+  }
+  const { report } = lintSync({ paths: [dir], cwd: dir, config });
+  return {
+    missing: report.findings.filter((f) => f.ruleId === 'include-missing').map((f) => `${f.primary.file}:${f.primary.start.line}`),
+    files: report.files,
+  };
+}
+
+// The include is not beside the including file, so only the COPY or the mount can say where it is.
+const site = 'server {\n    listen 80;\n    location / {\n        include /etc/nginx/wsgi_params;\n        uwsgi_pass 127.0.0.1:3031;\n    }\n}\n';
+const wsgiParams = 'uwsgi_param QUERY_STRING $query_string;\nuwsgi_param REQUEST_METHOD $request_method;\n';
+
+describe('files put in place by the image', () => {
+  test('without the COPY, the include is missing (the tree alone does not say where the file is)', () => {
+    expect(lint({ 'deploy/nginx/site.conf': site, 'deploy/params/wsgi_params': wsgiParams }).missing).toEqual(['deploy/nginx/site.conf:4']);
+  });
+
+  test('COPY wsgi_params /etc/nginx/wsgi_params: the include reads that file', () => {
+    const result = lint({
+      Dockerfile: 'FROM nginx:1.27\nCOPY deploy/params/wsgi_params /etc/nginx/wsgi_params\nCOPY deploy/nginx/site.conf /etc/nginx/conf.d/site.conf\n',
+      'deploy/nginx/site.conf': site,
+      'deploy/params/wsgi_params': wsgiParams,
+    });
+    expect(result.missing).toEqual([]);
+    expect(result.files).toContain('deploy/params/wsgi_params');
+  });
+
+  test('exec form, a directory copied into a directory, continuation lines, and the build context compose gives', () => {
+    expect(lint({
+      'docker/nginx/Dockerfile': 'FROM nginx:1.27\nCOPY ["params/", "/etc/nginx/"]\n',
+      'docker/nginx/params/wsgi_params': wsgiParams,
+      'docker/nginx/site.conf': site,
+    }).missing).toEqual([]);
+    expect(lint({
+      'compose.yaml': 'services:\n  nginx:\n    build:\n      context: .\n      dockerfile: docker/nginx.Dockerfile\n',
+      'docker/nginx.Dockerfile': 'FROM nginx:1.27\nCOPY --chown=nginx:nginx \\\n    deploy/params/wsgi_params \\\n    /etc/nginx/wsgi_params\n',
+      'deploy/nginx/site.conf': site,
+      'deploy/params/wsgi_params': wsgiParams,
+    }).missing).toEqual([]);
+  });
+
+  test('COPY --from another stage, a glob, or a path two sources claim says nothing', () => {
+    const tree = { 'deploy/nginx/site.conf': site, 'deploy/params/wsgi_params': wsgiParams, 'other/wsgi_params': wsgiParams };
+    expect(lint({ ...tree, Dockerfile: 'FROM nginx:1.27\nCOPY --from=build /src/deploy/params/wsgi_params /etc/nginx/wsgi_params\n' }).missing).toEqual(['deploy/nginx/site.conf:4']);
+    expect(lint({ ...tree, Dockerfile: 'FROM nginx:1.27\nCOPY deploy/params/wsgi_* /etc/nginx/\n' }).missing).toEqual(['deploy/nginx/site.conf:4']);
+    expect(lint({
+      ...tree,
+      'a/Dockerfile': 'FROM nginx:1.27\nCOPY wsgi_params /etc/nginx/wsgi_params\n',
+      'a/wsgi_params': wsgiParams,
+      'b/Dockerfile': 'FROM nginx:1.27\nCOPY wsgi_params /etc/nginx/wsgi_params\n',
+      'b/wsgi_params': wsgiParams,
+    }).missing).toEqual(['deploy/nginx/site.conf:4']);
+  });
+});
+
+describe('files a compose service mounts', () => {
+  test('a mounted file and a mounted directory (glob include) are read where nginx opens them', () => {
+    const compose = [
+      'services:',
+      '  nginx:',
+      '    image: nginx:1.27',
+      '    volumes:',
+      '      - ./docker/umap-snippet.conf:/etc/nginx/snippets/umap.conf:ro',
+      '      - type: bind',
+      '        source: ./docker/extra',
+      '        target: /etc/nginx/extra',
+      '      - ./docker/nginx.conf:/etc/nginx/nginx.conf:ro',
+      '',
+    ].join('\n');
+    const main = 'events {}\nhttp {\n    include /etc/nginx/extra/*.conf;\n    server {\n        listen 80;\n        include /etc/nginx/snippets/umap.conf;\n    }\n}\n';
+    const result = lint({
+      'docker-compose.yml': compose,
+      'docker/nginx.conf': main,
+      'docker/umap-snippet.conf': 'location /static { alias /srv/static; }\n',
+      'docker/extra/gzip.conf': 'gzip on;\n',
+    });
+    expect(result.missing).toEqual([]);
+    expect(result.files).toEqual(expect.arrayContaining(['docker/umap-snippet.conf', 'docker/extra/gzip.conf']));
+  });
+
+  test('nginx.includeMap in .cfglint.json wins over a mount', () => {
+    const result = lint({
+      'docker-compose.yml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./params:/etc/nginx/params\n',
+      'params/wsgi_params': wsgiParams,
+      'nginx/site.conf': site.replace('/etc/nginx/wsgi_params', '/etc/nginx/params/wsgi_params'),
+    }, { nginx: { includeMap: { '/etc/nginx': 'elsewhere' } } });
+    expect(result.missing).toEqual(['nginx/site.conf:4']);
+  });
+});

@@ -42837,12 +42837,23 @@ function buildTopology(model, links, findings) {
     edge.marks = ruleIds(findings.filter((f) => passes.some((pass) => onPass(f, pass))));
   }
   const linkEdges = /* @__PURE__ */ new Set();
+  const groupOf = /* @__PURE__ */ new Map();
+  const place = (id2, scope) => {
+    if (!groupOf.has(id2)) groupOf.set(id2, scope);
+  };
   for (const link of links) {
     const pass = link.target.passes[0];
     if (!pass) continue;
     const from = targetIds.get(targetKey(pass));
     const to = backendIds.get(link.backend);
     if (!from || !to) continue;
+    place(from, link.scope);
+    place(to, link.scope);
+    for (const sender of link.target.passes) {
+      const server = enclosingServer(sender.location);
+      const id2 = server && serverIds.get(server);
+      if (id2) place(id2, link.scope);
+    }
     const key = `${from}>${to}>${link.listener.span.file}:${link.listener.span.start.offset}`;
     if (linkEdges.has(key)) continue;
     linkEdges.add(key);
@@ -42878,11 +42889,25 @@ function buildTopology(model, links, findings) {
     }
   }
   model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend), lines: backendLabel(backend) }));
-  return { nodes, edges };
+  const groups = /* @__PURE__ */ new Map();
+  for (const node of nodes) {
+    const scope = groupOf.get(node.id);
+    if (scope === void 0) continue;
+    const group = groups.get(scope) ?? groups.set(scope, { label: scope, nodeIds: [] }).get(scope);
+    group.nodeIds.push(node.id);
+  }
+  return { nodes, edges, groups: groups.size > 1 ? [...groups.values()] : [] };
 }
 function renderMermaid(topology) {
   const out = ["flowchart LR"];
-  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidLabel).join("<br/>")}"]`);
+  const drawNode = (node, indent2) => out.push(`${indent2}${node.id}["${node.lines.map(mermaidLabel).join("<br/>")}"]`);
+  const grouped = groupedNodes(topology);
+  topology.groups.forEach((group, i) => {
+    out.push(`  subgraph scope${i + 1}["${mermaidLabel(group.label)}"]`);
+    for (const id2 of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id2), "    ");
+    out.push("  end");
+  });
+  for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
   const marked = [];
   topology.edges.forEach((edge, index) => {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
@@ -42897,7 +42922,14 @@ function renderMermaid(topology) {
 }
 function renderDot(topology) {
   const out = ["digraph cfglint {", "  rankdir=LR;", "  node [shape=box];"];
-  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotLabel).join("\\n")}"];`);
+  const drawNode = (node, indent2) => out.push(`${indent2}${node.id} [label="${node.lines.map(dotLabel).join("\\n")}"];`);
+  const grouped = groupedNodes(topology);
+  topology.groups.forEach((group, i) => {
+    out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${dotLabel(group.label)}";`);
+    for (const id2 of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id2), "    ");
+    out.push("  }");
+  });
+  for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
   for (const edge of topology.edges) {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
     const attributes = [`label="${lines.map(dotLabel).join("\\n")}"`];
@@ -42907,6 +42939,9 @@ function renderDot(topology) {
   out.push("}");
   return `${out.join("\n")}
 `;
+}
+function groupedNodes(topology) {
+  return new Set(topology.groups.flatMap((group) => group.nodeIds));
 }
 function argsOf(block2, name2) {
   return block2.own(name2).flatMap((entry) => entry.directive.args.map((arg) => arg.value));
@@ -42922,7 +42957,7 @@ function serverLabel(server) {
 function targetKey(pass) {
   switch (pass.target.kind) {
     case "group":
-      return `group:${pass.target.group.block?.path ?? pass.target.group.name}`;
+      return `group:${pass.target.group.block?.directive?.file ?? ""}:${pass.target.group.block?.path ?? pass.target.group.name}`;
     case "address":
       return `address:${pass.module}:${pass.target.address.text}`;
     default:

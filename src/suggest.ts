@@ -16,6 +16,9 @@ export function isPlausibleName(word: string): boolean {
  * Infinity: only the band of 2·limit+1 cells around the diagonal is computed, and a row whose
  * every cell is past the limit ends the computation, so the cost is O(length · limit).
  */
+/** The rows of editDistance, kept between calls: thousands of candidates are compared per name. */
+let rows = new Float64Array(0);
+
 export function editDistance(a: string, b: string, limit = Infinity, transpositions = false): number {
   const n = a.length;
   const m = b.length;
@@ -23,9 +26,10 @@ export function editDistance(a: string, b: string, limit = Infinity, transpositi
   const band = Math.min(limit, Math.max(n, m));
   // Three rows (the one before the previous for transpositions), reused: cells outside the band
   // read as Infinity because the cells just outside each row's band are written as such.
-  let before = new Float64Array(m + 1).fill(Infinity);
-  let previous = new Float64Array(m + 1).fill(Infinity);
-  let current = new Float64Array(m + 1).fill(Infinity);
+  if (rows.length < 3 * (m + 1)) rows = new Float64Array(3 * (m + 1));
+  let before = rows.subarray(0, m + 1).fill(Infinity);
+  let previous = rows.subarray(m + 1, 2 * (m + 1)).fill(Infinity);
+  let current = rows.subarray(2 * (m + 1), 3 * (m + 1)).fill(Infinity);
   for (let j = 0; j <= Math.min(m, band); j++) previous[j] = j;
   for (let i = 1; i <= n; i++) {
     const from = Math.max(1, i - band);

@@ -32,6 +32,7 @@ import { findReaderRule, READER_RULES } from './reader-rules';
 import { RULES } from './registry';
 import { renderMessage, Rule } from './rule';
 import { SourceComment, Suppressions } from './suppress';
+import { append } from '../append';
 
 export class UsageError extends Error {}
 
@@ -155,9 +156,9 @@ function readTreeUncached(options: LintOptions): ReadTree {
     to: nodePath.resolve(configDir, to),
   }));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  diagnostics.push(...nginx.diagnostics);
+  append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
+  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
 
   // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
   // when the tree has something for it, which keeps a small nginx-only run quick to start.
@@ -198,7 +199,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
   // The model module is small and the rules load it anyway; with no Ingress it renders nothing.
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
-  diagnostics.push(...ingressNginx.diagnostics);
+  append(diagnostics, ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
     // The only nginx in the tree is the ingress controller's: its release says which nginx runs.
     const controller = findController(kubernetes.kubernetes);
@@ -206,7 +207,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
   const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
+  for (const output of readerOutputs) append(diagnostics, output.diagnostics);
 
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
@@ -278,7 +279,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
   }
   const knownIds = new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
-  diagnostics.push(...suppressions.problems);
+  append(diagnostics, suppressions.problems);
 
   const usedReaderRules = new Map<string, RuleSummary>();
   // Reader diagnostics have no model path: the message stands in for it, and the n-th repeat of

@@ -25,6 +25,7 @@ import { guarded } from '../launch';
 import { addComments, lineComments, readSource } from '../launch/files';
 import { POD_SPEC_PATHS } from '../launch/kubernetes';
 import { entriesOf, isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../launch/yaml';
+import { append } from '../../append';
 
 
 export interface KubernetesReadResult extends ReaderOutput {
@@ -47,7 +48,7 @@ export function readKubernetes(files: FilesByFormat, context: ReaderContext): Ku
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const { documents, problems } = parseYaml(source);
-      output.diagnostics.push(...problems);
+      append(output.diagnostics, problems);
       for (const document of documents) {
         const values = readHelmValues(source, document);
         if (values) kubernetes.helmValues.push(values);

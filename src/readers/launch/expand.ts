@@ -6,6 +6,7 @@
 import type { SourceText } from '../text';
 import type { Lookup, RawArg, VariableValue } from './raw';
 import type { ShellWord, WordPart } from './shell-syntax';
+import { append } from '../../append';
 
 const BLANK = /[ \t\n]/;
 
@@ -50,7 +51,7 @@ export function expandWord(word: ShellWord, source: SourceText, lookup: Lookup, 
     if (part.kind === 'literal') {
       const field = open();
       field.value += part.text;
-      field.offsets.push(...part.offsets);
+      append(field.offsets, part.offsets);
       continue;
     }
     const written = source.text.slice(part.start, part.end);

@@ -12,6 +12,7 @@ import { procfileLaunches } from './procfile';
 import { shellLaunches } from './shell-script';
 import { systemdLaunches } from './systemd';
 import { groupUnits, parseUnitFile, UnitFile } from './systemd-unit';
+import { append } from '../../append';
 
 /**
  * Runs `read` for one file; a bug in a reader becomes an `internal-error` on that file and the
@@ -47,10 +48,10 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     const parsed = guarded(output, source.file, () => parseUnitFile(source));
     if (!parsed) continue;
     unitFiles.push({ path, file: parsed });
-    problems.push(...parsed.problems);
+    append(problems, parsed.problems);
     addComments(output, source.file, parsed.comments);
   }
-  guarded(output, context.displayPath(files.systemd?.[0] ?? '.'), () => launches.push(...systemdLaunches(groupUnits(unitFiles), problems)));
+  guarded(output, context.displayPath(files.systemd?.[0] ?? '.'), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
 
   const dockerfiles = new Map<string, Dockerfile>();
   for (const path of files.dockerfile ?? []) {
@@ -68,7 +69,7 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     const parsed = guarded(output, source.file, () => parseCompose(source, path));
     if (!parsed) continue;
     composeFiles.push(parsed);
-    problems.push(...parsed.problems);
+    append(problems, parsed.problems);
     addComments(output, source.file, lineComments(source));
   }
 
@@ -79,17 +80,17 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
   }
   const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath.basename(path)));
   const passThrough = (program: string) => passThroughScripts.has(program);
-  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => launches.push(...dockerLaunches(dockerfiles, composeFiles, passThrough, problems)));
+  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => append(launches, dockerLaunches(dockerfiles, composeFiles, passThrough, problems)));
 
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => launches.push(...shellLaunches(source, problems)));
+    guarded(output, source.file, () => append(launches, shellLaunches(source, problems)));
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => launches.push(...procfileLaunches(source, problems)));
+    guarded(output, source.file, () => append(launches, procfileLaunches(source, problems)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);
@@ -99,8 +100,8 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const { workloads, problems: yamlProblems } = kubernetesWorkloads(source);
-      problems.push(...yamlProblems);
-      launches.push(...kubernetesLaunches(source, workloads, problems));
+      append(problems, yamlProblems);
+      append(launches, kubernetesLaunches(source, workloads, problems));
     });
   }
   return { ...output, launches };

@@ -10,6 +10,7 @@ import type { SourceText } from '../text';
 import type { MappedText } from './mapped-text';
 import { asMappedText, Lookup, RawArg, sliceArg } from './raw';
 import { assignmentOf, literalText, parseShell, ShellProblem } from './shell-syntax';
+import { append } from '../../append';
 
 /**
  * Programs that serve requests behind nginx (the servers cfglint models, plus Java for Spring
@@ -334,7 +335,7 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       if (!script || script.unresolved.length > 0) break;
       take(k);
       const inner = runShell(asMappedText(script), envLookup);
-      problems.push(...inner.problems.map((problem) => ({ ...problem, source: script.source })));
+      append(problems, inner.problems.map((problem) => ({ ...problem, source: script.source })));
       const step = chooseStep(inner.steps, envLookup);
       if (!step) {
         argv = [];

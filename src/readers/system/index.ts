@@ -19,6 +19,7 @@ import type { SourceText } from '../text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { limitsOrder, NofileLine, parseLimitsConf } from './limits-conf';
 import { parseSysctl, sysctlOrder } from './sysctl';
+import { append } from '../../append';
 
 const SOMAXCONN = 'net.core.somaxconn';
 
@@ -130,9 +131,9 @@ export function readSystemLimits(files: FilesByFormat, launches: Launch[], conte
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => limitLines.push(...parseLimitsConf(source, problems)));
+    guarded(output, source.file, () => append(limitLines, parseLimitsConf(source, problems)));
   }
-  limits.push(...loginSessionLimits(limitLines));
+  append(limits, loginSessionLimits(limitLines));
 
   const unitFiles: { path: string; file: UnitFile }[] = [];
   for (const path of files.systemd ?? []) {

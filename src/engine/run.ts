@@ -5,6 +5,7 @@
  */
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
+import { append } from '../append';
 import { classify, FileFormat } from '../discovery/classify';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { walk } from '../discovery/walk';
@@ -32,7 +33,6 @@ import { findReaderRule, READER_RULES } from './reader-rules';
 import { RULES } from './registry';
 import { renderMessage, Rule } from './rule';
 import { SourceComment, Suppressions } from './suppress';
-import { append } from '../append';
 
 export class UsageError extends Error {}
 

@@ -18,6 +18,7 @@ import {
   ServiceObject,
   WorkloadObject,
 } from '../../model/kubernetes';
+import { append } from '../../append';
 import type { SourceText } from '../text';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { emptyOutput } from '../types';
@@ -25,7 +26,6 @@ import { guarded } from '../launch';
 import { addComments, lineComments, readSource } from '../launch/files';
 import { POD_SPEC_PATHS } from '../launch/kubernetes';
 import { entriesOf, isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../launch/yaml';
-import { append } from '../../append';
 
 
 export interface KubernetesReadResult extends ReaderOutput {

@@ -1,5 +1,6 @@
 /** Command lines from systemd units, Dockerfiles, compose services, Procfiles, shell scripts and Kubernetes containers. */
 import * as nodePath from 'path';
+import { append } from '../../append';
 import type { Launch } from '../../model/launch';
 import { parseCompose, ComposeFile } from '../docker/compose';
 import { Dockerfile, parseDockerfile } from '../docker/dockerfile';
@@ -12,7 +13,6 @@ import { procfileLaunches } from './procfile';
 import { shellLaunches } from './shell-script';
 import { systemdLaunches } from './systemd';
 import { groupUnits, parseUnitFile, UnitFile } from './systemd-unit';
-import { append } from '../../append';
 
 /**
  * Runs `read` for one file; a bug in a reader becomes an `internal-error` on that file and the

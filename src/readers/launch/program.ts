@@ -5,12 +5,12 @@
  * peeled off, so that `program` is `gunicorn` whether it is started directly or through them.
  */
 import * as nodePath from 'path';
+import { append } from '../../append';
 import { expandWord } from './expand';
 import type { SourceText } from '../text';
 import type { MappedText } from './mapped-text';
 import { asMappedText, Lookup, RawArg, sliceArg } from './raw';
 import { assignmentOf, literalText, parseShell, ShellProblem } from './shell-syntax';
-import { append } from '../../append';
 
 /**
  * Programs that serve requests behind nginx (the servers cfglint models, plus Java for Spring

@@ -9,8 +9,8 @@
  * escape character, no operators) and Compose's (`command:` strings split like a shell, but no
  * operators; `$$` is a literal `$`).
  */
-import type { MappedText } from './mapped-text';
 import { append } from '../../append';
+import type { MappedText } from './mapped-text';
 
 export type WordPart =
   /** Text taken as it is; `offsets` are file offsets, one per character. */

@@ -6,6 +6,7 @@
  * sessions only: pam_limits does not apply to systemd services) and compose `ulimits: nofile`.
  * Syntax problems of units, compose files and manifests are reported by the launch reader.
  */
+import { append } from '../../append';
 import type { Setting, SystemLimit } from '../../model/backend';
 import type { Launch } from '../../model/launch';
 import { parseCompose } from '../docker/compose';
@@ -19,7 +20,6 @@ import type { SourceText } from '../text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { limitsOrder, NofileLine, parseLimitsConf } from './limits-conf';
 import { parseSysctl, sysctlOrder } from './sysctl';
-import { append } from '../../append';
 
 const SOMAXCONN = 'net.core.somaxconn';
 

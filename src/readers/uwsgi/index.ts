@@ -14,6 +14,7 @@
  * then by file name when exactly one tree file fits best.
  */
 import * as nodePath from 'path';
+import { append } from '../../append';
 import type { Launch, LaunchArg, LaunchEnvValue } from '../../model/launch';
 import type { UwsgiBackend } from '../../model/uwsgi';
 import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
@@ -24,7 +25,6 @@ import { readCommandLine } from './command-line';
 import { iniComments } from './ini';
 import { UNKNOWN } from './magic';
 import { BuiltInstance, buildInstance, InstanceStart, UwsgiFiles, UwsgiMachine } from './instance';
-import { append } from '../../append';
 
 export { buildInstance } from './instance';
 export type { UwsgiMachine, UwsgiFiles, InstanceStart, BuiltInstance } from './instance';

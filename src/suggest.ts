@@ -24,29 +24,38 @@ export function editDistance(a: string, b: string, limit = Infinity, transpositi
   const m = b.length;
   if (Math.abs(n - m) > limit) return Infinity;
   const band = Math.min(limit, Math.max(n, m));
-  // Three rows (the one before the previous for transpositions), reused: cells outside the band
-  // read as Infinity because the cells just outside each row's band are written as such.
-  if (rows.length < 3 * (m + 1)) rows = new Float64Array(3 * (m + 1));
-  let before = rows.subarray(0, m + 1).fill(Infinity);
-  let previous = rows.subarray(m + 1, 2 * (m + 1)).fill(Infinity);
-  let current = rows.subarray(2 * (m + 1), 3 * (m + 1)).fill(Infinity);
-  for (let j = 0; j <= Math.min(m, band); j++) previous[j] = j;
+  // Three rows of one reused array (the one before the previous for transpositions), rotated by
+  // their offsets. Only cells inside a row's band and the one just outside each end are written,
+  // and only those are read: no row is cleared.
+  const width = m + 1;
+  if (rows.length < 3 * width) rows = new Float64Array(3 * width);
+  let before = 0;
+  let previous = width;
+  let current = 2 * width;
+  for (let j = 0; j <= Math.min(m, band); j++) rows[previous + j] = j;
+  if (band < m) rows[previous + band + 1] = Infinity;
   for (let i = 1; i <= n; i++) {
     const from = Math.max(1, i - band);
     const to = Math.min(m, i + band);
-    current[from - 1] = from === 1 ? i : Infinity;
-    let rowMin = current[from - 1];
+    const ai = a.charCodeAt(i - 1);
+    const aBefore = i > 1 ? a.charCodeAt(i - 2) : -1;
+    let rowMin = (rows[current + from - 1] = from === 1 ? i : Infinity);
     for (let j = from; j <= to; j++) {
-      let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (transpositions && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2] + 1);
-      current[j] = value;
+      const bj = b.charCodeAt(j - 1);
+      let value = Math.min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + (ai === bj ? 0 : 1));
+      if (transpositions && j > 1 && ai === b.charCodeAt(j - 2) && aBefore === bj) value = Math.min(value, rows[before + j - 2] + 1);
+      rows[current + j] = value;
       if (value < rowMin) rowMin = value;
     }
-    if (to < m) current[to + 1] = Infinity;
+    if (to < m) rows[current + to + 1] = Infinity;
     if (rowMin > limit) return Infinity;
-    [before, previous, current] = [previous, current, before];
+    const oldest = before;
+    before = previous;
+    previous = current;
+    current = oldest;
   }
-  return previous[m] <= limit ? previous[m] : Infinity;
+  const distance = rows[previous + m];
+  return distance <= limit ? distance : Infinity;
 }
 
 /** The candidate within a small edit distance of `word` (case-insensitive), or undefined. */

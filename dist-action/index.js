@@ -112,38 +112,70 @@ var init_text = __esm({
 });
 
 // src/suggest.ts
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+function isPlausibleName(word) {
+  return word.length <= MAX_SUGGESTED_NAME_LENGTH;
+}
+function editDistance(a, b, limit = Infinity, transpositions = false) {
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > limit) return Infinity;
+  const band = Math.min(limit, Math.max(n, m));
+  const width = m + 1;
+  if (rows.length < 3 * width) rows = new Float64Array(3 * width);
+  let before = 0;
+  let previous = width;
+  let current = 2 * width;
+  for (let j = 0; j <= Math.min(m, band); j++) rows[previous + j] = j;
+  if (band < m) rows[previous + band + 1] = Infinity;
+  for (let i = 1; i <= n; i++) {
+    const from = Math.max(1, i - band);
+    const to = Math.min(m, i + band);
+    const ai = a.charCodeAt(i - 1);
+    const aBefore = i > 1 ? a.charCodeAt(i - 2) : -1;
+    let rowMin = rows[current + from - 1] = from === 1 ? i : Infinity;
+    for (let j = from; j <= to; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let value = Math.min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + (ai === bj ? 0 : 1));
+      if (transpositions && j > 1 && ai === b.charCodeAt(j - 2) && aBefore === bj) value = Math.min(value, rows[before + j - 2] + 1);
+      rows[current + j] = value;
+      if (value < rowMin) rowMin = value;
     }
+    if (to < m) rows[current + to + 1] = Infinity;
+    if (rowMin > limit) return Infinity;
+    const oldest = before;
+    before = previous;
     previous = current;
+    current = oldest;
   }
-  return previous[b.length];
+  const distance = rows[previous + m];
+  return distance <= limit ? distance : Infinity;
 }
 function closest(word, candidates) {
+  if (!isPlausibleName(word)) return void 0;
+  const wanted = word.toLowerCase();
   let best;
-  let bestDistance = Infinity;
+  let limit = Math.max(2, Math.floor(word.length / 4));
   for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
+    const distance = editDistance(wanted, candidate.toLowerCase(), limit);
+    if (distance <= limit) {
       best = candidate;
-      bestDistance = distance;
+      limit = distance - 1;
     }
   }
-  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : void 0;
+  return best;
 }
+var MAX_SUGGESTED_NAME_LENGTH, rows;
 var init_suggest = __esm({
   "src/suggest.ts"() {
     "use strict";
+    MAX_SUGGESTED_NAME_LENGTH = 100;
+    rows = new Float64Array(0);
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -295,9 +327,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -440,9 +472,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1160,9 +1192,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1327,9 +1359,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1366,9 +1398,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1488,9 +1520,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1539,9 +1571,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1570,9 +1602,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1593,9 +1625,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1777,9 +1809,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -1814,9 +1846,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -1947,9 +1979,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2065,9 +2097,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2148,9 +2180,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2183,9 +2215,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2271,9 +2303,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2427,9 +2459,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -2777,18 +2809,18 @@ var require_validate = __commonJS({
         const { schemaCode } = this;
         this.fail((0, codegen_1._)`${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition)})`);
       }
-      error(append, errorParams, errorPaths) {
+      error(append2, errorParams, errorPaths) {
         if (errorParams) {
           this.setParams(errorParams);
-          this._error(append, errorPaths);
+          this._error(append2, errorPaths);
           this.setParams({});
           return;
         }
-        this._error(append, errorPaths);
+        this._error(append2, errorPaths);
       }
-      _error(append, errorPaths) {
+      _error(append2, errorPaths) {
         ;
-        (append ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
+        (append2 ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
       }
       $dataError() {
         (0, errors_1.reportError)(this, this.def.$dataError || errors_1.keyword$DataError);
@@ -2935,9 +2967,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -2951,9 +2983,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -2968,9 +3000,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3192,9 +3224,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3211,9 +3243,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3745,9 +3777,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -3956,9 +3988,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4386,9 +4418,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4397,9 +4429,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -5008,9 +5040,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5023,9 +5055,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5145,9 +5177,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5166,9 +5198,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5198,9 +5230,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5226,9 +5258,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5252,9 +5284,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5284,9 +5316,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5321,9 +5353,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5350,9 +5382,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5432,9 +5464,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5461,9 +5493,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5472,9 +5504,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5539,9 +5571,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5568,9 +5600,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5617,9 +5649,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5655,9 +5687,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5708,9 +5740,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5765,9 +5797,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5782,9 +5814,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5817,9 +5849,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5911,9 +5943,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6005,9 +6037,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6048,9 +6080,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6154,9 +6186,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6212,9 +6244,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6286,9 +6318,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6317,9 +6349,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6334,9 +6366,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6392,9 +6424,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6419,9 +6451,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6488,9 +6520,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6506,9 +6538,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6554,9 +6586,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6644,9 +6676,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6655,9 +6687,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6678,9 +6710,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6700,9 +6732,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6714,9 +6746,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6819,9 +6851,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -6976,9 +7008,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -7046,6 +7078,17 @@ var require_ajv = __commonJS({
   }
 });
 
+// src/append.ts
+function append(target, items) {
+  for (const item of items) target.push(item);
+  return target;
+}
+var init_append = __esm({
+  "src/append.ts"() {
+    "use strict";
+  }
+});
+
 // src/discovery/classify.ts
 function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (lower === "procfile" || lower.startsWith("procfile.")) return "procfile";
@@ -7105,9 +7148,9 @@ var init_classify = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../main/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -8624,13 +8667,14 @@ function judgeGunicornName(name2, hooksOnly = false) {
 }
 function nearestGunicornName(lower, candidates) {
   const squash = (text3) => text3.replace(/_/g, "");
+  if (!isPlausibleName(lower)) return void 0;
   const same = candidates.find((candidate) => squash(candidate) === squash(lower));
   if (same) return same;
   const limit = lower.length <= 5 ? 1 : lower.length <= 10 ? 2 : 3;
   let best;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = osaDistance(lower, candidate);
+    const distance = editDistance(lower, candidate, limit, true);
     if (distance < bestDistance || distance === bestDistance && best !== void 0 && candidate < best) {
       best = candidate;
       bestDistance = distance;
@@ -8647,7 +8691,7 @@ function nearestGunicornName(lower, candidates) {
     const candidateWords = candidate.split("_");
     if (!candidateWords.every((word) => nameStems.has(stem(word)))) continue;
     if (candidateWords.length * 2 < words.length) continue;
-    const better = candidateWords.length > bestWords || candidateWords.length === bestWords && bestByWords !== void 0 && osaDistance(lower, candidate) < osaDistance(lower, bestByWords);
+    const better = candidateWords.length > bestWords || candidateWords.length === bestWords && bestByWords !== void 0 && editDistance(lower, candidate, Infinity, true) < editDistance(lower, bestByWords, Infinity, true);
     if (better) {
       bestWords = candidateWords.length;
       bestByWords = candidate;
@@ -8655,27 +8699,11 @@ function nearestGunicornName(lower, candidates) {
   }
   return bestByWords;
 }
-function osaDistance(a, b) {
-  const rows = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push([i]);
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        rows[i][j] = j;
-        continue;
-      }
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2][j - 2] + 1);
-      rows[i][j] = value;
-    }
-  }
-  return rows[a.length][b.length];
-}
 var ROWS_20_1_0, HOOKS_20_1_0, LATER, LATER_HOOKS, REMOVED_GUNICORN_SETTINGS, GUNICORN_SETTINGS, GUNICORN_FLAGS, FLAG_SPELLINGS;
 var init_gunicorn_settings = __esm({
   "src/model/gunicorn-settings.ts"() {
     "use strict";
+    init_suggest();
     ROWS_20_1_0 = [
       ["config", "-c --config", "store", "str"],
       ["wsgi_app", "", "store", "str"],
@@ -10246,12 +10274,13 @@ function uwsgiOptionByShortcut(letter) {
 function closestUwsgiOption(name2) {
   const wanted = name2.toLowerCase().replace(/_/g, "-");
   if (uwsgiOptionSpec(wanted)) return wanted;
+  if (!isPlausibleName(wanted)) return void 0;
   const limit = Math.max(1, Math.min(3, Math.floor(wanted.length / 4)));
   let best;
   let bestDistance = Infinity;
   for (const spec of allUwsgiOptions()) {
     if (Math.abs(spec.name.length - wanted.length) > limit) continue;
-    const distance = editDistance(wanted, spec.name);
+    const distance = editDistance(wanted, spec.name, limit);
     if (distance < bestDistance || distance === bestDistance && best !== void 0 && spec.plugin === "core" && uwsgiOptionSpec(best).plugin !== "core") {
       best = spec.name;
       bestDistance = distance;
@@ -10388,6 +10417,17 @@ var init_uwsgi_values = __esm({
   }
 });
 
+// src/readers/expansion-budget.ts
+var MAX_VALUE_LENGTH, MAX_EXPANSION_STEPS, OVER_BUDGET;
+var init_expansion_budget = __esm({
+  "src/readers/expansion-budget.ts"() {
+    "use strict";
+    MAX_VALUE_LENGTH = 64 * 1024;
+    MAX_EXPANSION_STEPS = 1e4;
+    OVER_BUDGET = `a value longer than ${MAX_VALUE_LENGTH / 1024} KiB once expanded (not followed)`;
+  }
+});
+
 // src/readers/launch/expand.ts
 function parameterValue(part2, lookup) {
   const found = lookup(part2.name);
@@ -10418,15 +10458,17 @@ function expandWord(word, source, lookup, split = true) {
     if (current) fields.push(current);
     current = void 0;
   };
+  let expanded = 0;
   for (const part2 of word.parts) {
     if (part2.kind === "literal") {
       const field = open();
       field.value += part2.text;
-      field.offsets.push(...part2.offsets);
+      append(field.offsets, part2.offsets);
       continue;
     }
     const written = source.text.slice(part2.start, part2.end);
-    const value = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
+    let value = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
+    if (typeof value === "object" && (expanded += value.value.length) > MAX_VALUE_LENGTH) value = "unknown";
     if (value === "unknown") {
       const field = open();
       field.value += written;
@@ -10459,6 +10501,8 @@ var BLANK;
 var init_expand = __esm({
   "src/readers/launch/expand.ts"() {
     "use strict";
+    init_append();
+    init_expansion_budget();
     BLANK = /[ \t\n]/;
   }
 });
@@ -10556,7 +10600,7 @@ function sliceArg(raw, from, to = raw.value.length) {
   const offsets = raw.offsets.slice(from, to);
   if (from === 0 && to === raw.value.length) return raw;
   const start = offsets.length > 0 ? offsets[0] : from > 0 ? raw.end : raw.start;
-  const end = offsets.length > 0 ? Math.max(...offsets) + 1 : start;
+  const end = offsets.length > 0 ? offsets.reduce((a, b) => Math.max(a, b)) + 1 : start;
   return { ...raw, value: raw.value.slice(from, to), offsets, start, end };
 }
 function lookupIn(values, missing) {
@@ -10609,7 +10653,7 @@ function wholeWord(input, escape2 = "\\") {
       const offsets = [...gap].map((_, k) => gapStart + k);
       parts.push({ kind: "literal", text: gap, offsets, quoted: true });
     }
-    parts.push(...words[w].parts);
+    append(parts, words[w].parts);
   }
   return { word: { parts, start: words[0].start, end: words[words.length - 1].end }, problems };
 }
@@ -10676,7 +10720,7 @@ function assignmentOf(word) {
   const cut = match[0].length;
   const rest = [];
   if (first.text.length > cut) rest.push({ kind: "literal", text: first.text.slice(cut), offsets: first.offsets.slice(cut), quoted: false });
-  rest.push(...word.parts.slice(1));
+  append(rest, word.parts.slice(1));
   const valueStart = first.offsets[cut] ?? word.end;
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }
@@ -10684,6 +10728,7 @@ var NAME_START2, NAME_CHAR, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, L
 var init_shell_syntax = __esm({
   "src/readers/launch/shell-syntax.ts"() {
     "use strict";
+    init_append();
     NAME_START2 = /[A-Za-z_]/;
     NAME_CHAR = /[A-Za-z0-9_]/;
     SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
@@ -11027,9 +11072,9 @@ var init_shell_syntax = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -11084,9 +11129,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11242,9 +11287,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11413,9 +11458,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11483,9 +11528,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -11533,9 +11578,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -11563,9 +11608,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -11604,9 +11649,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -11722,9 +11767,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node2 = require_Node();
@@ -11752,9 +11797,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -11827,9 +11872,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -11970,9 +12015,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -11987,9 +12032,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -12123,9 +12168,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12406,9 +12451,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12530,9 +12575,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12663,9 +12708,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -12685,9 +12730,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12745,9 +12790,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -12809,9 +12854,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -12849,9 +12894,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13000,9 +13045,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13144,9 +13189,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap2 = require_YAMLMap();
@@ -13166,9 +13211,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13282,9 +13327,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq2 = require_YAMLSeq();
@@ -13304,9 +13349,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13323,9 +13368,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var nullTag = {
@@ -13341,9 +13386,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var boolTag = {
@@ -13365,9 +13410,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format5, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13392,9 +13437,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13438,9 +13483,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13483,9 +13528,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13511,9 +13556,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var map = require_map();
@@ -13578,9 +13623,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar3 = require_Scalar();
@@ -13644,9 +13689,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -13722,9 +13767,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -13800,9 +13845,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -13832,9 +13877,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13881,9 +13926,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13960,9 +14005,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14049,9 +14094,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14137,9 +14182,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14181,9 +14226,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14275,9 +14320,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14307,9 +14352,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14387,9 +14432,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -14696,9 +14741,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -14761,9 +14806,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -14895,9 +14940,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -14937,9 +14982,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -14955,9 +15000,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -14971,9 +15016,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap2 = require_YAMLMap();
@@ -15079,9 +15124,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -15130,9 +15175,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -15173,9 +15218,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15367,9 +15412,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15432,9 +15477,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -15615,9 +15660,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -15836,9 +15881,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15917,9 +15962,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -15947,9 +15992,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -16053,9 +16098,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -16096,9 +16141,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16304,9 +16349,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16489,9 +16534,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -16550,9 +16595,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -16612,9 +16657,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -16714,9 +16759,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17303,9 +17348,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17334,9 +17379,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18208,9 +18253,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18305,9 +18350,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -19213,7 +19258,7 @@ function unwrap(args, lookup, passThrough) {
       if (!script || script.unresolved.length > 0) break;
       take(k);
       const inner = runShell(asMappedText(script), envLookup);
-      problems.push(...inner.problems.map((problem) => ({ ...problem, source: script.source })));
+      append(problems, inner.problems.map((problem) => ({ ...problem, source: script.source })));
       const step = chooseStep(inner.steps, envLookup);
       if (!step) {
         argv = [];
@@ -19246,6 +19291,7 @@ var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
     nodePath8 = __toESM(require("path"));
+    init_append();
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -19587,9 +19633,11 @@ function substitute(word, lookup) {
       k++;
       continue;
     }
-    const braced = word.value[k] === "$" ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(word.value.slice(k)) : null;
+    BRACED.lastIndex = k;
+    const braced = word.value[k] === "$" ? BRACED.exec(word.value) : null;
     if (braced) {
-      const found = lookup(braced[1]);
+      let found = lookup(braced[1]);
+      if (typeof found === "object" && value.length + found.value.length > MAX_VALUE_LENGTH) found = "unknown";
       const text3 = found === "unknown" ? braced[0] : found === "unset" ? "" : found.value;
       if (found === "unknown") unresolved.push(braced[0]);
       value += text3;
@@ -19712,10 +19760,11 @@ function systemdLaunches(units, problems) {
   }
   return launches;
 }
-var SYSTEMD_PROVIDED, ESCAPES;
+var SYSTEMD_PROVIDED, ESCAPES, BRACED;
 var init_systemd = __esm({
   "src/readers/launch/systemd.ts"() {
     "use strict";
+    init_expansion_budget();
     init_assemble();
     init_files();
     init_raw();
@@ -19745,6 +19794,7 @@ var init_systemd = __esm({
       "WATCHDOG_USEC"
     ]);
     ESCAPES = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", s: " ", "\\": "\\", '"': '"', "'": "'" };
+    BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
   }
 });
 
@@ -20074,10 +20124,10 @@ function readLaunches(files, context) {
     const parsed = guarded(output, source.file, () => parseUnitFile(source));
     if (!parsed) continue;
     unitFiles.push({ path, file: parsed });
-    problems.push(...parsed.problems);
+    append(problems, parsed.problems);
     addComments(output, source.file, parsed.comments);
   }
-  guarded(output, context.displayPath(files.systemd?.[0] ?? "."), () => launches.push(...systemdLaunches(groupUnits(unitFiles), problems)));
+  guarded(output, context.displayPath(files.systemd?.[0] ?? "."), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
   const dockerfiles = /* @__PURE__ */ new Map();
   for (const path of files.dockerfile ?? []) {
     const source = readSource(path, context, output);
@@ -20094,7 +20144,7 @@ function readLaunches(files, context) {
     const parsed = guarded(output, source.file, () => parseCompose(source, path));
     if (!parsed) continue;
     composeFiles.push(parsed);
-    problems.push(...parsed.problems);
+    append(problems, parsed.problems);
     addComments(output, source.file, lineComments(source));
   }
   const scripts = [];
@@ -20104,16 +20154,16 @@ function readLaunches(files, context) {
   }
   const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath10.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
-  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => launches.push(...dockerLaunches(dockerfiles, composeFiles, passThrough, problems)));
+  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => append(launches, dockerLaunches(dockerfiles, composeFiles, passThrough, problems)));
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => launches.push(...shellLaunches(source, problems)));
+    guarded(output, source.file, () => append(launches, shellLaunches(source, problems)));
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => launches.push(...procfileLaunches(source, problems)));
+    guarded(output, source.file, () => append(launches, procfileLaunches(source, problems)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);
@@ -20122,8 +20172,8 @@ function readLaunches(files, context) {
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const { workloads, problems: yamlProblems } = kubernetesWorkloads(source);
-      problems.push(...yamlProblems);
-      launches.push(...kubernetesLaunches(source, workloads, problems));
+      append(problems, yamlProblems);
+      append(launches, kubernetesLaunches(source, workloads, problems));
     });
   }
   return { ...output, launches };
@@ -20133,6 +20183,7 @@ var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
     nodePath10 = __toESM(require("path"));
+    init_append();
     init_compose();
     init_dockerfile();
     init_types();
@@ -20314,7 +20365,7 @@ var init_args = __esm({
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
+// ../main/node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from, to) {
   switch (side) {
     case -2:
@@ -20686,7 +20737,7 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -21871,7 +21922,7 @@ var init_dist = __esm({
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -22010,7 +22061,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -23655,7 +23706,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -23736,7 +23787,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -24285,7 +24336,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -24323,7 +24374,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -24741,6 +24792,17 @@ function pythonStr(value) {
       return void 0;
   }
 }
+function weight(value) {
+  if (value.type === "str") return value.value.length;
+  if (value.type !== "list" && value.type !== "tuple") return 1;
+  let known2 = weights.get(value);
+  if (known2 === void 0) {
+    known2 = value.items.length;
+    for (const item of value.items) known2 += weight(item.value);
+    weights.set(value, known2);
+  }
+  return known2;
+}
 function numeric(value) {
   if (value.type === "int" || value.type === "float") return value;
   if (value.type === "bool") return { type: "int", value: value.value ? 1 : 0 };
@@ -24802,16 +24864,18 @@ function binary(a, op, b, from, to) {
   }
   const av = a.value;
   const bv = b.value;
-  if (op === "+" && av.type === "str" && bv.type === "str") return result({ type: "str", value: av.value + bv.value });
-  if (op === "+" && (av.type === "list" || av.type === "tuple") && bv.type === av.type) return result({ type: av.type, items: [...av.items, ...bv.items] });
+  if (op === "+" && (av.type === "str" && bv.type === "str" || (av.type === "list" || av.type === "tuple") && bv.type === av.type)) {
+    if (weight(av) + weight(bv) > MAX_VALUE_LENGTH) return unknown2(OVER_BUDGET);
+    if (av.type === "str" && bv.type === "str") return result({ type: "str", value: av.value + bv.value });
+    if ((av.type === "list" || av.type === "tuple") && bv.type === av.type) return result({ type: av.type, items: [...av.items, ...bv.items] });
+  }
   if (op === "*") {
     const [sequence, count] = x ? [bv, x] : y ? [av, y] : [void 0, void 0];
-    if (sequence && count && count.type === "int") {
+    if (sequence && count && count.type === "int" && (sequence.type === "str" || sequence.type === "list" || sequence.type === "tuple")) {
       const times = Math.max(0, count.value);
-      if (sequence.type === "str" && sequence.value.length * times <= 1 << 20) return result({ type: "str", value: sequence.value.repeat(times) });
-      if ((sequence.type === "list" || sequence.type === "tuple") && sequence.items.length * times <= 1 << 16) {
-        return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
-      }
+      if (weight(sequence) * times > MAX_VALUE_LENGTH) return unknown2(OVER_BUDGET);
+      if (sequence.type === "str") return result({ type: "str", value: sequence.value.repeat(times) });
+      return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
     }
   }
   return unknown2(`"${op}" between a ${av.type} and a ${bv.type}`);
@@ -25046,11 +25110,12 @@ function indentationProblems(block2, text3, add) {
     }
   }
 }
-var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor;
+var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor, weights;
 var init_python = __esm({
   "src/readers/gunicorn/python.ts"() {
     "use strict";
     init_dist4();
+    init_expansion_budget();
     COMPOUND = {
       IfStatement: "an if statement",
       TryStatement: "a try statement",
@@ -25297,10 +25362,13 @@ var init_python = __esm({
       }
       collection(type, nodes, from, to) {
         const items = [];
+        let size = 0;
         for (const node of nodes) {
           const item = this.evaluate(node);
           if (!item.known) return { known: false, reason: `a ${type} with an unknown item (${item.reason})` };
           items.push(item);
+          size += 1 + weight(item.value);
+          if (size > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
         }
         return { known: true, value: { type, items }, from, to };
       }
@@ -25367,6 +25435,7 @@ var init_python = __esm({
             if (!value.known) return value;
             if (value.value.type === "bytes") bytes = true;
             else if (value.value.type === "str") result2 += value.value.value;
+            if (result2.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
           }
           return { known: true, value: bytes ? { type: "bytes" } : { type: "str", value: result2 }, from: node.from, to: node.to };
         }
@@ -25396,13 +25465,16 @@ var init_python = __esm({
           const text3 = pythonStr(value.value);
           if (text3 === void 0) return { known: false, reason: `an f-string field "${shorten(this.slice(field))}" of type ${value.value.type}` };
           result += text3;
+          if (result.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
           cursor = field.to;
         }
         const tail = decodeString(this.text.slice(cursor, bodyTo).replace(/\{\{/g, "{").replace(/\}\}/g, "}"), raw_);
         if (tail === void 0) return { known: false, reason: "an f-string with a \\N{…} escape" };
+        if (result.length + tail.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
         return { known: true, value: { type: "str", value: result + tail }, from: node.from, to: node.to };
       }
     };
+    weights = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -26185,11 +26257,13 @@ function scanIni(mapped, sectionAsked) {
   let section = "";
   let sectionFound = false;
   let lineStart = 0;
+  const nextNul = new NextOccurrence(text3, "\0");
+  const nextEquals = new NextOccurrence(text3, "=");
   while (lineStart <= text3.length) {
     let lineEnd = text3.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = text3.length;
-    const nul = text3.indexOf("\0", lineStart);
-    const visibleEnd = nul !== -1 && nul < lineEnd ? nul : lineEnd;
+    const nul = nextNul.from(lineStart);
+    const visibleEnd = nul < lineEnd ? nul : lineEnd;
     let start = lineStart;
     let end = visibleEnd;
     while (start < end && isTrimmed(text3[start])) start++;
@@ -26200,8 +26274,8 @@ function scanIni(mapped, sectionAsked) {
         section = text3.slice(start + 1, end - 1);
         sections.push(section);
       } else if (first !== ";" && first !== "#") {
-        const equals = text3.indexOf("=", start);
-        const hasEquals = equals !== -1 && equals < end;
+        const equals = nextEquals.from(start);
+        const hasEquals = equals < end;
         let keyEnd = hasEquals ? equals : end;
         while (keyEnd > start && isTrimmed(text3[keyEnd - 1])) keyEnd--;
         let valueStart = hasEquals ? equals + 1 : end;
@@ -26245,11 +26319,27 @@ function iniComments(source) {
   }
   return comments;
 }
-var isTrimmed;
+var isTrimmed, NextOccurrence;
 var init_ini = __esm({
   "src/readers/uwsgi/ini.ts"() {
     "use strict";
     isTrimmed = (ch) => ch === " " || ch === "	" || ch === "\r";
+    NextOccurrence = class {
+      constructor(text3, char) {
+        this.text = text3;
+        this.char = char;
+      }
+      text;
+      char;
+      found = -1;
+      from(position) {
+        if (this.found < position) {
+          const at = this.text.indexOf(this.char, position);
+          this.found = at === -1 ? this.text.length : at;
+        }
+        return this.found;
+      }
+    };
   }
 });
 
@@ -26421,7 +26511,7 @@ function applyPass(value, symbol, hook, budget) {
           continue;
         }
         if (++replacements > MAX_REPLACEMENTS) return UNKNOWN;
-        if (current.length - state - 1 + replacement.length > MAX_VALUE_LENGTH) return UNKNOWN;
+        if (current.length - state - 1 + replacement.length > MAX_VALUE_LENGTH2) return UNKNOWN;
         current = current.slice(0, keyStart - 2) + replacement + current.slice(keyStart + state - 1);
         if (budget && (budget.chars -= current.length) < 0) return UNKNOWN;
         keyStart = -1;
@@ -26499,13 +26589,13 @@ function resolvePlaceholder(key, lookup) {
   }
   return current;
 }
-var MAX_REPLACEMENTS, MAX_VALUE_LENGTH, newPassBudget, OPERATORS, toInt64;
+var MAX_REPLACEMENTS, MAX_VALUE_LENGTH2, newPassBudget, OPERATORS, toInt64;
 var init_expand2 = __esm({
   "src/readers/uwsgi/expand.ts"() {
     "use strict";
     init_magic();
     MAX_REPLACEMENTS = 1e3;
-    MAX_VALUE_LENGTH = 1024 * 1024;
+    MAX_VALUE_LENGTH2 = 1024 * 1024;
     newPassBudget = () => ({ chars: 64 * 1024 * 1024 });
     OPERATORS = /* @__PURE__ */ new Set(["+", "-", "*", "/", "++", "--"]);
     toInt64 = (value) => BigInt.asIntN(64, value);
@@ -27071,7 +27161,7 @@ function readUwsgi(files, launches, context) {
       const gaps = (launch.externalEnv ?? []).map((span2) => ({ reason: "environment from outside the tree may set UWSGI_* options", span: span2 }));
       const instance = buildInstance({ environment: environment2, commandLine, gaps }, machine, reading.forLaunch(launch), context.displayPath);
       instance.files.forEach((file) => startedFiles.add(file));
-      diagnostics.push(...instance.diagnostics);
+      append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
       backends.push(finishBackend(instance, launch.service ?? (main ? nodePath13.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
@@ -27089,11 +27179,11 @@ function readUwsgi(files, launches, context) {
   const included = new Set(standalone.flatMap(({ instance }) => instance.files.slice(1)));
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
-    diagnostics.push(...instance.diagnostics);
+    append(diagnostics, instance.diagnostics);
     backends.push(finishBackend(instance, nodePath13.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
-  output.diagnostics.push(...diagnostics);
+  append(output.diagnostics, diagnostics);
   for (const source of sources.values()) {
     output.sources.push(source);
     const comments = iniComments(source);
@@ -27133,6 +27223,7 @@ var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
     nodePath13 = __toESM(require("path"));
+    init_append();
     init_text();
     init_types();
     init_backend();
@@ -27626,7 +27717,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -27647,7 +27738,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -27673,7 +27764,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -28019,7 +28110,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -28032,10 +28123,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -28085,7 +28176,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -28134,7 +28225,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -28535,15 +28626,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -28592,7 +28683,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -28684,10 +28775,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -28732,10 +28823,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -28765,7 +28856,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -28780,7 +28871,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -29062,10 +29153,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -29217,7 +29308,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -29291,7 +29382,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -29302,7 +29393,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -29425,7 +29516,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -29447,7 +29538,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -29467,14 +29558,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -29639,10 +29730,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -29813,10 +29904,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -30335,19 +30426,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -30442,10 +30533,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -30515,10 +30606,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -30592,10 +30683,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -30679,10 +30770,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -30782,10 +30873,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -30836,10 +30927,10 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
+// ../main/node_modules/is-unsafe/src/contexts/nosql.js
 var sep2, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep2 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -30931,10 +31022,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -31010,10 +31101,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -31037,7 +31128,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -31051,7 +31142,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -31061,7 +31152,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -31122,7 +31213,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -31161,7 +31252,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -31516,7 +31607,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -31815,7 +31906,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -31927,17 +32018,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -32008,10 +32099,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -32096,6 +32187,7 @@ function scanXml(text3) {
   const problems = [];
   const declaredEntities = /* @__PURE__ */ new Set();
   const open = [];
+  const openByName = /* @__PURE__ */ new Map();
   let rootClosed = false;
   let i = 0;
   const textContent = (from, to) => {
@@ -32141,7 +32233,7 @@ function scanXml(text3) {
       const name2 = text3.slice(i + 2, j);
       const close = text3.indexOf(">", j);
       const end = close === -1 ? text3.length : close + 1;
-      const openIndex = findOpen(open, name2);
+      const openIndex = openByName.get(name2)?.at(-1) ?? -1;
       if (openIndex === -1) {
         const top = open[open.length - 1];
         problems.push(top ? { start: i, end, message: `The element type "${top.name}" must be terminated by the matching end-tag "</${top.name}>"`, related: { start: top.start, end: top.start + 1 + top.name.length, label: `<${top.name}> opens here` } } : { start: i, end, message: `The end-tag "</${name2}>" has no start tag` });
@@ -32152,6 +32244,7 @@ function scanXml(text3) {
           problems.push({ start: i, end, message: `The element type "${unclosed.name}" must be terminated by the matching end-tag "</${unclosed.name}>"`, related: { start: unclosed.start, end: unclosed.start + 1 + unclosed.name.length, label: `<${unclosed.name}> opens here` } });
         }
         open[openIndex].end = end;
+        for (let k = open.length - 1; k >= openIndex; k--) openByName.get(open[k].name).pop();
         open.length = openIndex;
         if (open.length === 0) rootClosed = true;
       }
@@ -32167,7 +32260,12 @@ function scanXml(text3) {
       }
       byStart.set(i, element);
       if (selfClosing) element.end = end;
-      else open.push(element);
+      else {
+        let indexes2 = openByName.get(element.name);
+        if (!indexes2) openByName.set(element.name, indexes2 = []);
+        indexes2.push(open.length);
+        open.push(element);
+      }
       i = end;
     } else {
       problems.push({ start: i, end: i + 1, message: "The content of elements must consist of well-formed character data or markup" });
@@ -32179,7 +32277,8 @@ function scanXml(text3) {
     problems.push({
       start: text3.length,
       end: text3.length,
-      message: `XML document structures must start and end within the same entity: ${open.map((e) => `<${e.name}>`).join(", ")} ${open.length === 1 ? "is" : "are"} never closed`,
+      // The outermost ones name the problem; thousands more would only make the message huge.
+      message: `XML document structures must start and end within the same entity: ${open.slice(0, 10).map((e) => `<${e.name}>`).join(", ")}${open.length > 10 ? ` and ${open.length - 10} more` : ""} ${open.length === 1 ? "is" : "are"} never closed`,
       related: { start: outer.start, end: outer.start + 1 + outer.name.length, label: `<${outer.name}> opens here` }
     });
   }
@@ -32187,10 +32286,6 @@ function scanXml(text3) {
     problems.push({ start: text3.length, end: text3.length, message: "Premature end of file: no root element" });
   }
   return { roots, byStart, comments, problems, declaredEntities };
-}
-function findOpen(open, name2) {
-  for (let k = open.length - 1; k >= 0; k--) if (open[k].name === name2) return k;
-  return -1;
 }
 function scanStartTag(text3, start, entities, problems) {
   let j = start + 1;
@@ -32261,7 +32356,9 @@ function giveUp(text3, element, from) {
   return { element, end, selfClosing: close > 0 && text3[close - 1] === "/" };
 }
 function checkReferences(text3, from, to, entities, problems) {
-  for (let amp = text3.indexOf("&", from); amp !== -1 && amp < to; amp = text3.indexOf("&", amp + 1)) {
+  const part2 = text3.slice(from, to);
+  for (let at = part2.indexOf("&"); at !== -1; at = part2.indexOf("&", at + 1)) {
+    const amp = from + at;
     const match = /^&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*)(;?)/.exec(text3.slice(amp, Math.min(to, amp + 256)));
     if (!match) {
       problems.push({ start: amp, end: amp + 1, message: "The entity name must immediately follow the '&' in the entity reference" });
@@ -32512,12 +32609,15 @@ function resolveAttribute(source, attribute, lookup) {
   };
 }
 function substituteProperties(value, lookup) {
-  const from = [];
+  const from = /* @__PURE__ */ new Set();
+  const over = () => ({ value: void 0, from: [...from] });
+  let steps = 0;
   let current = value;
   for (let round = 0; round < 20 && current.includes("${"); round++) {
     let out = "";
     let position = 0;
     for (let dollar = current.indexOf("$", position); dollar !== -1; dollar = current.indexOf("$", position)) {
+      if (out.length > MAX_VALUE_LENGTH) return over();
       out += current.slice(position, dollar);
       if (current[dollar + 1] !== "{") {
         out += "$";
@@ -32531,23 +32631,25 @@ function substituteProperties(value, lookup) {
         break;
       }
       const name2 = current.slice(dollar + 2, close);
+      if (++steps > MAX_EXPANSION_STEPS) return over();
       let found = lookup(name2);
       let replacement = found?.value;
       if (found === void 0) {
         const separator = name2.indexOf(":-");
-        if (separator === -1) return { value: void 0, from };
+        if (separator === -1) return { value: void 0, from: [...from] };
         found = lookup(name2.slice(0, separator));
         replacement = found ? found.value : name2.slice(separator + 2);
       }
-      if (found) from.push(found.span);
+      if (found) from.add(found.span);
       out += replacement;
       position = close + 1;
     }
     out += current.slice(position);
+    if (out.length > MAX_VALUE_LENGTH) return over();
     if (out === current) break;
     current = out;
   }
-  return { value: current, from };
+  return { value: current, from: [...from] };
 }
 function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
@@ -32559,6 +32661,7 @@ var init_tomcat2 = __esm({
     "use strict";
     nodePath15 = __toESM(require("path"));
     init_tomcat();
+    init_expansion_budget();
     init_text();
     init_types();
     init_connector();
@@ -32589,10 +32692,10 @@ function readYamlFile(text3) {
   const documents = [];
   const problems = [];
   try {
-    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: true })) {
-      for (const error of document.errors) {
-        problems.push({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") });
-      }
+    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
+      const found = document.errors.map((error) => ({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") }));
+      found.push(...duplicateKeys(document.contents));
+      problems.push(...found.sort((a, b) => a.start - b.start));
       const entries = [];
       flatten(document.contents, "", entries, 0);
       documents.push({ entries });
@@ -32617,6 +32720,27 @@ function flatten(node, prefix, entries, depth) {
     entries.push({ key: prefix, value: scalarText(node), valueStart: node.range[0], valueEnd: node.range[1] });
   } else if ((0, import_yaml4.isAlias)(node)) {
   }
+}
+function duplicateKeys(root) {
+  const problems = [];
+  const pending = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if ((0, import_yaml4.isMap)(node)) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair2 of node.items) {
+        const key = pair2.key;
+        if ((0, import_yaml4.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
+          if (seen.has(key.value)) problems.push({ start: key.range[0], end: key.range[0] + 1, message: "Map keys must be unique" });
+          else seen.add(key.value);
+        }
+        pending.push(pair2.key, pair2.value);
+      }
+    } else if ((0, import_yaml4.isSeq)(node)) {
+      for (const item of node.items) pending.push(item);
+    }
+  }
+  return problems;
 }
 function keyText(key) {
   return typeof key.source === "string" && key.type === "PLAIN" ? key.source : String(key.value);
@@ -32971,30 +33095,40 @@ function sourceOf(found) {
 function spanKey2(found) {
   return found ? `${found.span.file}:${found.span.start.offset}` : "";
 }
-function resolvePlaceholders(found, merged, overrides2, depth = 0) {
+function resolvePlaceholders(found, merged, overrides2, depth = 0, budget = { steps: 0, exceeded: false }) {
   if (!found || found.value === void 0 || !found.value.includes("${")) return found;
   if (depth > 10) return { ...found, value: void 0 };
   const via = [...found.via ?? []];
   let undetermined = false;
-  const value = replacePlaceholders(found.value, (name2, fallback) => {
+  const value = replacePlaceholders(found.value, budget, (name2, fallback) => {
+    if (budget.exceeded || ++budget.steps > MAX_EXPANSION_STEPS) {
+      budget.exceeded = true;
+      return "";
+    }
     const target = merged.get(relaxedKey(name2)) ?? overrides2.get(relaxedKey(name2)) ?? overrides2.get(`env:${name2}`);
     if (target) {
-      const resolved = resolvePlaceholders(target, merged, overrides2, depth + 1);
+      const resolved = resolvePlaceholders(target, merged, overrides2, depth + 1, budget);
+      if (budget.exceeded) return "";
       if (resolved?.value !== void 0) {
         via.push(resolved.span);
         return resolved.value;
       }
     }
-    if (fallback !== void 0) return fallback;
+    if (fallback !== void 0) return fallback();
     undetermined = true;
     return "";
   });
-  return { ...found, value: undetermined ? void 0 : value, via: via.length > 0 ? via : void 0 };
+  if (value.length > MAX_VALUE_LENGTH) budget.exceeded = true;
+  return { ...found, value: undetermined || budget.exceeded ? void 0 : value, via: via.length > 0 ? via : void 0 };
 }
-function replacePlaceholders(text3, lookup) {
+function replacePlaceholders(text3, budget, lookup, nesting = 0) {
   let out = "";
   let i = 0;
   while (i < text3.length) {
+    if (budget.exceeded || out.length > MAX_VALUE_LENGTH) {
+      budget.exceeded = true;
+      return "";
+    }
     if (text3[i] === "\\" && text3.startsWith("${", i + 1)) {
       out += "${";
       i += 3;
@@ -33019,7 +33153,13 @@ function replacePlaceholders(text3, lookup) {
     const body = text3.slice(i + 2, j - 1);
     const colon = body.indexOf(":");
     const name2 = colon === -1 ? body : body.slice(0, colon);
-    const fallback = colon === -1 ? void 0 : replacePlaceholders(body.slice(colon + 1), lookup);
+    const fallback = colon === -1 ? void 0 : () => {
+      if (nesting >= MAX_DEFAULT_NESTING) {
+        budget.exceeded = true;
+        return "";
+      }
+      return replacePlaceholders(body.slice(colon + 1), budget, lookup, nesting + 1);
+    };
     out += lookup(name2, fallback);
     i = j;
   }
@@ -33069,11 +33209,12 @@ function isWithin(dir, maybeParent) {
   const relative4 = nodePath16.relative(maybeParent, dir);
   return relative4 === "" || !relative4.startsWith("..") && !nodePath16.isAbsolute(relative4);
 }
-var nodePath16, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS2, SERVER_KEYS, LOCATION_ORDER;
+var nodePath16, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS2, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
     nodePath16 = __toESM(require("path"));
+    init_expansion_budget();
     init_text();
     init_types();
     init_tomcat2();
@@ -33114,6 +33255,7 @@ var init_spring_boot = __esm({
       ...SETTINGS2.flatMap((spec) => spec.keys)
     ].map(relaxedKey));
     LOCATION_ORDER = ["classpath", "classpath-config", "file", "file-config"];
+    MAX_DEFAULT_NESTING = 32;
   }
 });
 
@@ -33125,10 +33267,10 @@ function parseLimitsConf(source, problems) {
     let lineEnd = text3.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = text3.length;
     const next = lineEnd + 1;
-    const hash2 = text3.indexOf("#", lineStart);
-    const contentEnd = hash2 !== -1 && hash2 < lineEnd ? hash2 : lineEnd;
+    const line = text3.slice(lineStart, lineEnd);
+    const hash2 = line.indexOf("#");
     const fields = [];
-    for (const match of text3.slice(lineStart, contentEnd).matchAll(/\S+/g)) {
+    for (const match of (hash2 === -1 ? line : line.slice(0, hash2)).matchAll(/\S+/g)) {
       fields.push({ text: match[0], start: lineStart + match.index, end: lineStart + match.index + match[0].length });
     }
     if (fields.length > 0) {
@@ -33339,9 +33481,9 @@ function readSystemLimits(files, launches, context) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => limitLines.push(...parseLimitsConf(source, problems)));
+    guarded(output, source.file, () => append(limitLines, parseLimitsConf(source, problems)));
   }
-  limits.push(...loginSessionLimits(limitLines));
+  append(limits, loginSessionLimits(limitLines));
   const unitFiles = [];
   for (const path of files.systemd ?? []) {
     const source = readSource(path, context, output);
@@ -33391,6 +33533,7 @@ var SOMAXCONN;
 var init_system = __esm({
   "src/readers/system/index.ts"() {
     "use strict";
+    init_append();
     init_compose();
     init_files();
     init_launch2();
@@ -33423,7 +33566,7 @@ function readKubernetes(files, context) {
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const { documents, problems } = parseYaml(source);
-      output.diagnostics.push(...problems);
+      append(output.diagnostics, problems);
       for (const document of documents) {
         const values = readHelmValues(source, document);
         if (values) kubernetes.helmValues.push(values);
@@ -33598,6 +33741,7 @@ var init_kubernetes3 = __esm({
   "src/readers/kubernetes/index.ts"() {
     "use strict";
     init_kubernetes();
+    init_append();
     init_types();
     init_launch2();
     init_files();
@@ -33817,6 +33961,7 @@ function formatJsonPath(path) {
 // src/engine/run.ts
 var import_crypto = require("crypto");
 var nodePath19 = __toESM(require("path"));
+init_append();
 init_classify();
 
 // src/discovery/fs.ts
@@ -36837,8 +36982,8 @@ var DirectiveTable = class {
     }
     this.enabledModules = enabled;
     for (const spec of nginxSpecs()) this.add(spec);
-    for (const [module2, rows] of Object.entries(THIRD_PARTY_DIRECTIVES)) {
-      for (const [name2, contexts, block2, args, flag2] of rows) {
+    for (const [module2, rows2] of Object.entries(THIRD_PARTY_DIRECTIVES)) {
+      for (const [name2, contexts, block2, args, flag2] of rows2) {
         if (!enabled.has(module2)) {
           if (!this.byName.has(name2) && !this.disabled.has(name2)) this.disabled.set(name2, module2);
           continue;
@@ -39592,6 +39737,7 @@ var rule10 = defineRule({
     const range = model.nginxVersion.range;
     let names;
     const releaseVerdicts = /* @__PURE__ */ new Map();
+    const suggestions = /* @__PURE__ */ new Map();
     for (const use of index.checkedUses()) {
       const { directive } = use;
       const specs2 = index.table.lookup(directive.name);
@@ -39603,7 +39749,8 @@ var rule10 = defineRule({
           continue;
         }
         names ??= [...index.table.names()];
-        const suggestion = closest(directive.name, names);
+        if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
+        const suggestion = suggestions.get(directive.name);
         yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
         continue;
       }
@@ -40546,13 +40693,15 @@ var rule21 = defineRule({
     }
   },
   *check(model) {
+    const closeByKey = /* @__PURE__ */ new Map();
     for (const backend of uwsgiBackends(model.backends)) {
       for (const entry of backend.options) {
         if (entry.origin === "declared-option" || entry.setBy === "set-placeholder") continue;
         const key = entry.key;
         if (key === "" || BLOCK_ENDS.has(key) || uwsgiOptionSpec(key) || backend.declaredOptions.has(key)) continue;
         if (entry.origin !== "command-line" && backend.strict !== true && backend.placeholderNames.has(key)) continue;
-        const close = closestUwsgiOption(key);
+        if (!closeByKey.has(key)) closeByKey.set(key, closestUwsgiOption(key));
+        const close = closeByKey.get(key);
         const suggestion = close && close !== key ? `; did you mean "${close}"?` : "";
         const modelPath = uwsgiEntryPath(backend, entry);
         if (entry.origin === "command-line") {
@@ -40736,9 +40885,14 @@ var Suppressions = class {
   byFile = /* @__PURE__ */ new Map();
   problems = [];
   constructor(commentsByFile, knownRuleIds, suggest) {
+    const suggestions = /* @__PURE__ */ new Map();
+    const suggestOnce = (id2) => {
+      if (!suggestions.has(id2)) suggestions.set(id2, suggest(id2));
+      return suggestions.get(id2);
+    };
     for (const [file, comments] of commentsByFile) {
       const list = [];
-      const open = [];
+      const open = new OpenRanges();
       for (const comment2 of comments) {
         const match = DIRECTIVE.exec(comment2.text);
         if (!match) continue;
@@ -40748,7 +40902,7 @@ var Suppressions = class {
         const ids = idsPart.split(/[\s,]+/).filter(Boolean);
         for (const id2 of ids) {
           if (knownRuleIds.has(id2)) continue;
-          const suggestion = suggest(id2);
+          const suggestion = suggestOnce(id2);
           this.problems.push({
             ruleId: "suppression-unknown-rule",
             message: `Unknown rule "${id2}" in cfglint-${kind}${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
@@ -40771,42 +40925,29 @@ var Suppressions = class {
         } else if (kind === "disable") {
           const range = { kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
           list.push(range);
-          open.push(range);
+          open.add(range);
         } else {
-          for (const range of [...open]) {
-            if (range.toLine !== Infinity) continue;
-            if (ruleIds2 !== "all" && (range.ruleIds === "all" || !range.ruleIds.some((id2) => ruleIds2.includes(id2)))) continue;
+          for (const range of open.closedBy(ruleIds2)) {
             range.toLine = line;
             const remaining = ruleIds2 === "all" || range.ruleIds === "all" ? [] : range.ruleIds.filter((id2) => !ruleIds2.includes(id2));
             if (remaining.length === 0) continue;
             const rest = { ...range, ruleIds: remaining, fromLine: line + 1, toLine: Infinity, used: false, continues: range };
             list.push(rest);
-            open.push(rest);
+            open.add(rest);
           }
         }
       }
-      if (list.length > 0) this.byFile.set(file, list);
+      if (list.length > 0) this.byFile.set(file, new FileSuppressions(list));
     }
   }
-  /** Whether a finding is covered; marks the covering comment used. */
+  /** Whether a finding is covered; marks the covering comments used. */
   covers(finding) {
-    const list = this.byFile.get(finding.primary.file);
-    if (!list) return false;
-    const line = finding.primary.start.line;
-    let covered = false;
-    for (const suppression of list) {
-      if (line < suppression.fromLine || line > suppression.toLine) continue;
-      if (sameSpan2(suppression.span, finding.primary)) continue;
-      if (suppression.ruleIds !== "all" && !suppression.ruleIds.includes(finding.ruleId)) continue;
-      for (let part2 = suppression; part2; part2 = part2.continues) part2.used = true;
-      covered = true;
-    }
-    return covered;
+    return this.byFile.get(finding.primary.file)?.covers(finding) ?? false;
   }
   unused() {
     const out = [];
-    for (const list of this.byFile.values()) {
-      for (const suppression of list) {
+    for (const file of this.byFile.values()) {
+      for (const suppression of file.list) {
         if (suppression.used || suppression.continues) continue;
         const ids = suppression.ruleIds === "all" ? "any rule" : suppression.ruleIds.join(", ");
         out.push({
@@ -40823,6 +40964,128 @@ var Suppressions = class {
 function sameSpan2(a, b) {
   return a.file === b.file && a.start.offset === b.start.offset && a.end.offset === b.end.offset;
 }
+var OpenRanges = class {
+  /** Each open range with its opening order. */
+  order = /* @__PURE__ */ new Map();
+  byId = /* @__PURE__ */ new Map();
+  opened = 0;
+  add(range) {
+    this.order.set(range, this.opened++);
+    if (range.ruleIds === "all") return;
+    for (const id2 of range.ruleIds) {
+      let ranges = this.byId.get(id2);
+      if (!ranges) this.byId.set(id2, ranges = /* @__PURE__ */ new Set());
+      ranges.add(range);
+    }
+  }
+  /**
+   * The open ranges an `enable` with these ids closes, in opening order, no longer open. An
+   * `enable` with ids leaves a range of every rule open.
+   */
+  closedBy(ids) {
+    let closing;
+    if (ids === "all") {
+      closing = [...this.order.keys()];
+    } else {
+      const found = /* @__PURE__ */ new Set();
+      for (const id2 of ids) for (const range of this.byId.get(id2) ?? []) found.add(range);
+      closing = [...found].sort((a, b) => this.order.get(a) - this.order.get(b));
+    }
+    for (const range of closing) {
+      this.order.delete(range);
+      if (range.ruleIds !== "all") for (const id2 of range.ruleIds) this.byId.get(id2)?.delete(range);
+    }
+    return closing;
+  }
+};
+var FileSuppressions = class {
+  constructor(list) {
+    this.list = list;
+    const byRule = /* @__PURE__ */ new Map();
+    const everyRule = [];
+    for (const suppression of list) {
+      if (suppression.ruleIds === "all") {
+        everyRule.push(suppression);
+        continue;
+      }
+      for (const id2 of new Set(suppression.ruleIds)) {
+        let group = byRule.get(id2);
+        if (!group) byRule.set(id2, group = []);
+        group.push(suppression);
+      }
+    }
+    for (const [id2, group] of byRule) this.byRule.set(id2, new LineIndex(group));
+    this.everyRule = everyRule.length > 0 ? new LineIndex(everyRule) : void 0;
+  }
+  list;
+  byRule = /* @__PURE__ */ new Map();
+  everyRule;
+  covers(finding) {
+    const isSelf = (suppression) => sameSpan2(suppression.span, finding.primary);
+    const line = finding.primary.start.line;
+    const byId = this.byRule.get(finding.ruleId)?.markCovering(line, isSelf) ?? false;
+    const byAll = this.everyRule?.markCovering(line, isSelf) ?? false;
+    return byId || byAll;
+  }
+};
+var LineIndex = class {
+  ranges;
+  firstLines;
+  size;
+  every;
+  unused;
+  constructor(ranges) {
+    this.ranges = [...ranges].sort((a, b) => a.fromLine - b.fromLine);
+    this.firstLines = this.ranges.map((range) => range.fromLine);
+    let size = 1;
+    while (size < this.ranges.length) size *= 2;
+    this.size = size;
+    this.every = new Float64Array(2 * size).fill(-Infinity);
+    this.ranges.forEach((range, i) => this.every[size + i] = range.toLine);
+    for (let node = size - 1; node >= 1; node--) this.every[node] = Math.max(this.every[2 * node], this.every[2 * node + 1]);
+    this.unused = this.every.slice();
+  }
+  /** Whether a range other than the finding's own comment covers the line; marks each such range used. */
+  markCovering(line, isSelf) {
+    let covered = false;
+    this.search(this.every, line, (i) => {
+      if (isSelf(this.ranges[i])) return true;
+      covered = true;
+      return false;
+    });
+    if (!covered) return false;
+    this.search(this.unused, line, (i) => {
+      if (isSelf(this.ranges[i])) return true;
+      for (let part2 = this.ranges[i]; part2 && !part2.used; part2 = part2.continues) part2.used = true;
+      this.removeUnused(i);
+      return true;
+    });
+    return true;
+  }
+  /** Calls visit with each range of the tree that starts at or before the line and ends at or after it, until visit returns false. */
+  search(tree, line, visit2) {
+    let lo = 0;
+    let hi = this.firstLines.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (this.firstLines[mid] <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    const count = lo;
+    const walk2 = (node, from, to) => {
+      if (from >= count || tree[node] < line) return true;
+      if (node >= this.size) return visit2(node - this.size);
+      const middle = from + to >> 1;
+      return walk2(2 * node, from, middle) && walk2(2 * node + 1, middle, to);
+    };
+    walk2(1, 0, this.size);
+  }
+  removeUnused(index) {
+    let node = this.size + index;
+    this.unused[node] = -Infinity;
+    for (node >>= 1; node >= 1; node >>= 1) this.unused[node] = Math.max(this.unused[2 * node], this.unused[2 * node + 1]);
+  }
+};
 
 // src/engine/run.ts
 var UsageError = class extends Error {
@@ -40900,9 +41163,9 @@ function readTreeUncached(options) {
     to: nodePath19.resolve(configDir, to)
   }));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  diagnostics.push(...nginx.diagnostics);
+  append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  diagnostics.push(...checkNginxValues(nginx.files.values(), nginxVersion.range));
+  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
   const has = (...formats) => formats.some((format5) => (filesByFormat[format5]?.length ?? 0) > 0);
   const embedded = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : /* @__PURE__ */ new Map();
   const context = embedded.size === 0 ? { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
@@ -40921,14 +41184,14 @@ function readTreeUncached(options) {
   const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
   const kubernetes = has("kubernetes", "helm-values") ? (init_kubernetes3(), __toCommonJS(kubernetes_exports)).readKubernetes(filesByFormat, context) : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
-  diagnostics.push(...ingressNginx.diagnostics);
+  append(diagnostics, ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
     const controller = findController(kubernetes.kubernetes);
     const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
   }
   const readerOutputs = [launch, gunicorn, uwsgi, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) diagnostics.push(...output.diagnostics);
+  for (const output of readerOutputs) append(diagnostics, output.diagnostics);
   const model = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
       modules: config.nginx?.modules,
@@ -40992,7 +41255,7 @@ function lintSync(options = {}) {
   }
   const knownIds = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
-  diagnostics.push(...suppressions.problems);
+  append(diagnostics, suppressions.problems);
   const usedReaderRules = /* @__PURE__ */ new Map();
   const repeats = /* @__PURE__ */ new Map();
   const toFinding = (diagnostic2) => {

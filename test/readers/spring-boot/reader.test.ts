@@ -142,6 +142,13 @@ describe('values from the files', () => {
     expect(shallow.listeners[0].address).toMatchObject({ port: 8083 });
   });
 
+  test('a default is read only when the name is not found (an unknown name in an unused default does not matter)', () => {
+    const [used] = springBoot({ [`${RESOURCES}/application.properties`]: 'app.port=9000\nserver.port=${app.port:${PORT}}\n' });
+    expect(used.listeners[0].address).toMatchObject({ port: 9000 });
+    const [needed] = springBoot({ [`${RESOURCES}/application.properties`]: 'server.port=${app.port:${PORT}}\n' });
+    expect(needed.listeners[0].address).toMatchObject({ kind: 'other' });
+  });
+
   test('TLS when a keystore is configured', () => {
     const [backend] = springBoot({ [`${RESOURCES}/application.properties`]: 'server.port=8443\nserver.ssl.key-store=classpath:keystore.p12\n' });
     expect(backend.listeners[0].protocol).toBe('https');

@@ -350,7 +350,7 @@ describe('bounded work', () => {
     expect(run.report!.findings.some((f) => (f.primary as { file: string }).file === 'conf/server.xml')).toBe(true);
   });
 
-  test('value chains that double: gunicorn, Tomcat, Spring, Dockerfile, shell', () => {
+  test('value chains that double: gunicorn, Tomcat, Spring, Dockerfile, shell, Kubernetes', () => {
     const dir = boundedCase('chains');
     fs.mkdirSync(path.join(dir, 'gunicorn'));
     fs.writeFileSync(path.join(dir, 'gunicorn/gunicorn.conf.py'), `a = "x"\n${'a = a + a\n'.repeat(30)}b = ("x",)\n${'b = (b, b)\n'.repeat(30)}bind = a\nproc_name = a\nraw_env = b\n`);
@@ -365,6 +365,9 @@ describe('bounded work', () => {
     fs.writeFileSync(path.join(dir, 'docker/Dockerfile'), `FROM python:3.12\nENV A0=xx\n${Array.from({ length: 40 }, (_, i) => `ENV A${i + 1}=\${A${i}}\${A${i}}`).join('\n')}\nCMD gunicorn --bind 0.0.0.0:8000 --name $A40 app:app\n`);
     fs.mkdirSync(path.join(dir, 'shell'));
     fs.writeFileSync(path.join(dir, 'shell/start.sh'), `#!/bin/sh\nA=xx\n${'A="$A$A"\n'.repeat(40)}exec gunicorn --bind 0.0.0.0:8001 --name "$A" app:app\n`);
+    fs.mkdirSync(path.join(dir, 'k8s'));
+    const k8sEnv = Array.from({ length: 40 }, (_, i) => `            - name: A${i + 1}\n              value: "$(A${i})$(A${i})"`).join('\n');
+    fs.writeFileSync(path.join(dir, 'k8s/app.yaml'), `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          command: ["gunicorn", "--bind", "0.0.0.0:8002", "--name", "$(A40)", "--log-file", "${'$(X)x'.repeat(200_000)}"]\n          env:\n            - name: A0\n              value: "xx"\n${k8sEnv}\n`);
     const run = lintBounded('chains', dir);
     expect(run.report!.findings.filter((f) => String(f.ruleId) === 'internal-error')).toEqual([]);
     // No value of 64 KiB or more reaches the output.

@@ -19914,17 +19914,17 @@ function expandReferences(raw, env, envFromOutside) {
   const offsets = [];
   const unresolved = [...raw.unresolved];
   for (let k = 0; k < raw.value.length; k++) {
-    const rest = raw.value.slice(k);
-    if (rest.startsWith("$$(")) {
+    if (raw.value.startsWith("$$(", k)) {
       value += "$(";
       offsets.push(raw.offsets[k + 1], raw.offsets[k + 2]);
       k += 2;
       continue;
     }
-    const reference2 = /^\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/.exec(rest);
+    REFERENCE.lastIndex = k;
+    const reference2 = raw.value[k] === "$" ? REFERENCE.exec(raw.value) : null;
     if (reference2) {
       const found = env.get(reference2[1]);
-      if (found && found.unresolved.length === 0) {
+      if (found && found.unresolved.length === 0 && value.length + found.value.length <= MAX_VALUE_LENGTH) {
         value += found.value;
         for (let m = 0; m < found.value.length; m++) offsets.push(raw.offsets[k]);
       } else {
@@ -19994,10 +19994,11 @@ function kubernetesLaunches(source, workloads, problems) {
   }
   return launches;
 }
-var POD_SPEC_PATHS;
+var POD_SPEC_PATHS, REFERENCE;
 var init_kubernetes2 = __esm({
   "src/readers/launch/kubernetes.ts"() {
     "use strict";
+    init_expansion_budget();
     init_assemble();
     init_raw();
     init_yaml();
@@ -20011,6 +20012,7 @@ var init_kubernetes2 = __esm({
       Job: ["spec", "template", "spec"],
       CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
     };
+    REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/y;
   }
 });
 

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
+import { append } from '../append';
 import { classify, FileFormat } from '../discovery/classify';
 import { confineFileSystem } from '../discovery/confine';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
@@ -191,10 +192,9 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured(mapping.from))];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  // Loops, not push(...): a hostile file can give more diagnostics than a call takes as arguments.
-  for (const diagnostic of nginx.diagnostics) diagnostics.push(diagnostic);
+  append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  for (const diagnostic of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic);
+  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
 
   // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
   // when the tree has something for it, which keeps a small nginx-only run quick to start.
@@ -238,7 +238,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
   // The model module is small and the rules load it anyway; with no Ingress it renders nothing.
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
-  diagnostics.push(...ingressNginx.diagnostics);
+  append(diagnostics, ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
     // The only nginx in the tree is the ingress controller's: its release says which nginx runs.
     const controller = findController(kubernetes.kubernetes);
@@ -246,7 +246,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
   const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) for (const diagnostic of output.diagnostics) diagnostics.push(diagnostic);
+  for (const output of readerOutputs) append(diagnostics, output.diagnostics);
 
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
@@ -330,7 +330,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
   }
   const knownIds = new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
-  diagnostics.push(...suppressions.problems);
+  append(diagnostics, suppressions.problems);
 
   const usedReaderRules = new Map<string, RuleSummary>();
   // Reader diagnostics have no model path: the message stands in for it, and the n-th repeat of

@@ -30,6 +30,7 @@ export const rule = defineRule({
     // What is known about a name does not depend on where it stands: judge each name once.
     const releaseVerdicts = new Map<string, 'notYet' | 'removed' | undefined>();
     const thirdParty = new Map<string, { draft: FindingDraft; others: number }>();
+    const suggestions = new Map<string, string | undefined>();
     for (const use of index.checkedUses()) {
       const { directive } = use;
       const specs = index.table.lookup(directive.name);
@@ -45,7 +46,8 @@ export const rule = defineRule({
           continue;
         }
         names ??= [...index.table.names()];
-        const suggestion = closest(directive.name, names);
+        if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
+        const suggestion = suggestions.get(directive.name);
         yield { ...base, messageId: 'unknown', data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : '' } };
         continue;
       }

@@ -112,32 +112,64 @@ var init_text = __esm({
 });
 
 // src/suggest.ts
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+function isPlausibleName(word) {
+  return word.length <= MAX_SUGGESTED_NAME_LENGTH;
+}
+function editDistance(a, b, limit = Infinity, transpositions = false) {
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > limit) return Infinity;
+  const band = Math.min(limit, Math.max(n, m));
+  const width = m + 1;
+  if (rows.length < 3 * width) rows = new Float64Array(3 * width);
+  let before = 0;
+  let previous = width;
+  let current = 2 * width;
+  for (let j = 0; j <= Math.min(m, band); j++) rows[previous + j] = j;
+  if (band < m) rows[previous + band + 1] = Infinity;
+  for (let i = 1; i <= n; i++) {
+    const from = Math.max(1, i - band);
+    const to = Math.min(m, i + band);
+    const ai = a.charCodeAt(i - 1);
+    const aBefore = i > 1 ? a.charCodeAt(i - 2) : -1;
+    let rowMin = rows[current + from - 1] = from === 1 ? i : Infinity;
+    for (let j = from; j <= to; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let value = Math.min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + (ai === bj ? 0 : 1));
+      if (transpositions && j > 1 && ai === b.charCodeAt(j - 2) && aBefore === bj) value = Math.min(value, rows[before + j - 2] + 1);
+      rows[current + j] = value;
+      if (value < rowMin) rowMin = value;
     }
+    if (to < m) rows[current + to + 1] = Infinity;
+    if (rowMin > limit) return Infinity;
+    const oldest = before;
+    before = previous;
     previous = current;
+    current = oldest;
   }
-  return previous[b.length];
+  const distance = rows[previous + m];
+  return distance <= limit ? distance : Infinity;
 }
 function closest(word, candidates) {
+  if (!isPlausibleName(word)) return void 0;
+  const wanted = word.toLowerCase();
   let best;
-  let bestDistance = Infinity;
+  let limit = Math.max(2, Math.floor(word.length / 4));
   for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
+    const distance = editDistance(wanted, candidate.toLowerCase(), limit);
+    if (distance <= limit) {
       best = candidate;
-      bestDistance = distance;
+      limit = distance - 1;
     }
   }
-  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : void 0;
+  return best;
 }
+var MAX_SUGGESTED_NAME_LENGTH, rows;
 var init_suggest = __esm({
   "src/suggest.ts"() {
     "use strict";
+    MAX_SUGGESTED_NAME_LENGTH = 100;
+    rows = new Float64Array(0);
   }
 });
 
@@ -2777,18 +2809,18 @@ var require_validate = __commonJS({
         const { schemaCode } = this;
         this.fail((0, codegen_1._)`${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition)})`);
       }
-      error(append, errorParams, errorPaths) {
+      error(append2, errorParams, errorPaths) {
         if (errorParams) {
           this.setParams(errorParams);
-          this._error(append, errorPaths);
+          this._error(append2, errorPaths);
           this.setParams({});
           return;
         }
-        this._error(append, errorPaths);
+        this._error(append2, errorPaths);
       }
-      _error(append, errorPaths) {
+      _error(append2, errorPaths) {
         ;
-        (append ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
+        (append2 ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
       }
       $dataError() {
         (0, errors_1.reportError)(this, this.def.$dataError || errors_1.keyword$DataError);
@@ -7046,6 +7078,17 @@ var require_ajv = __commonJS({
   }
 });
 
+// src/append.ts
+function append(target, items) {
+  for (const item of items) target.push(item);
+  return target;
+}
+var init_append = __esm({
+  "src/append.ts"() {
+    "use strict";
+  }
+});
+
 // src/discovery/template.ts
 function isUnknownValue(value) {
   return value.includes(UNKNOWN_MARK);
@@ -7132,16 +7175,27 @@ function maskTemplate(text3, dialect, valueShape = "variable", options = { envsu
     if (extra === dialect || extra === "envsubst" && !options.envsubst || !PLACEHOLDER_PATTERNS[extra].test(masked)) continue;
     const more = maskTags(masked, extra, valueShape);
     masked = more.text;
-    statements.push(...more.statements);
+    for (const offset of more.statements) statements.push(offset);
   }
   statements.sort((a, b) => a - b);
   const definitions = definitionBodies(text3, dialect);
   const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
-  if (options.firstBranchOnly) setAside.push(...laterBranches(text3, dialect));
-  for (const [start, end] of setAside) {
-    masked = masked.slice(0, start) + masked.slice(start, end).replace(/[^\r\n]/g, " ") + masked.slice(end);
+  if (options.firstBranchOnly) for (const range of laterBranches(text3, dialect)) setAside.push(range);
+  return { dialect, text: blankRanges(masked, setAside), statements };
+}
+function blankRanges(text3, ranges) {
+  if (ranges.length === 0) return text3;
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out = [];
+  let last = 0;
+  for (const [start, end] of sorted) {
+    if (end <= last) continue;
+    const from = Math.max(start, last);
+    out.push(text3.slice(last, from), text3.slice(from, end).replace(/[^\r\n]/g, " "));
+    last = end;
   }
-  return { dialect, text: masked, statements };
+  out.push(text3.slice(last));
+  return out.join("");
 }
 function onlyDefinitions(masked, definitions) {
   if (definitions.length === 0) return false;
@@ -9005,13 +9059,14 @@ function judgeGunicornName(name2, hooksOnly = false) {
 }
 function nearestGunicornName(lower, candidates) {
   const squash = (text3) => text3.replace(/_/g, "");
+  if (!isPlausibleName(lower)) return void 0;
   const same = candidates.find((candidate) => squash(candidate) === squash(lower));
   if (same) return same;
   const limit = lower.length <= 5 ? 1 : lower.length <= 10 ? 2 : 3;
   let best;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = osaDistance(lower, candidate);
+    const distance = editDistance(lower, candidate, limit, true);
     if (distance < bestDistance || distance === bestDistance && best !== void 0 && candidate < best) {
       best = candidate;
       bestDistance = distance;
@@ -9028,7 +9083,7 @@ function nearestGunicornName(lower, candidates) {
     const candidateWords = candidate.split("_");
     if (!candidateWords.every((word) => nameStems.has(stem(word)))) continue;
     if (candidateWords.length * 2 < words.length) continue;
-    const better = candidateWords.length > bestWords || candidateWords.length === bestWords && bestByWords !== void 0 && osaDistance(lower, candidate) < osaDistance(lower, bestByWords);
+    const better = candidateWords.length > bestWords || candidateWords.length === bestWords && bestByWords !== void 0 && editDistance(lower, candidate, Infinity, true) < editDistance(lower, bestByWords, Infinity, true);
     if (better) {
       bestWords = candidateWords.length;
       bestByWords = candidate;
@@ -9036,27 +9091,11 @@ function nearestGunicornName(lower, candidates) {
   }
   return bestByWords;
 }
-function osaDistance(a, b) {
-  const rows = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push([i]);
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        rows[i][j] = j;
-        continue;
-      }
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2][j - 2] + 1);
-      rows[i][j] = value;
-    }
-  }
-  return rows[a.length][b.length];
-}
 var ROWS_20_1_0, HOOKS_20_1_0, LATER, LATER_HOOKS, REMOVED_GUNICORN_SETTINGS, GUNICORN_SETTINGS, GUNICORN_FLAGS, FLAG_SPELLINGS;
 var init_gunicorn_settings = __esm({
   "src/model/gunicorn-settings.ts"() {
     "use strict";
+    init_suggest();
     ROWS_20_1_0 = [
       ["config", "-c --config", "store", "str"],
       ["wsgi_app", "", "store", "str"],
@@ -10665,12 +10704,13 @@ function uwsgiOptionByShortcut(letter) {
 function closestUwsgiOption(name2) {
   const wanted = name2.toLowerCase().replace(/_/g, "-");
   if (uwsgiOptionSpec(wanted)) return wanted;
+  if (!isPlausibleName(wanted)) return void 0;
   const limit = Math.max(1, Math.min(3, Math.floor(wanted.length / 4)));
   let best;
   let bestDistance = Infinity;
   for (const spec of allUwsgiOptions()) {
     if (Math.abs(spec.name.length - wanted.length) > limit) continue;
-    const distance = editDistance(wanted, spec.name);
+    const distance = editDistance(wanted, spec.name, limit);
     if (distance < bestDistance || distance === bestDistance && best !== void 0 && spec.plugin === "core" && uwsgiOptionSpec(best).plugin !== "core") {
       best = spec.name;
       bestDistance = distance;
@@ -10807,6 +10847,17 @@ var init_uwsgi_values = __esm({
   }
 });
 
+// src/readers/expansion-budget.ts
+var MAX_VALUE_LENGTH, MAX_EXPANSION_STEPS, OVER_BUDGET;
+var init_expansion_budget = __esm({
+  "src/readers/expansion-budget.ts"() {
+    "use strict";
+    MAX_VALUE_LENGTH = 64 * 1024;
+    MAX_EXPANSION_STEPS = 1e4;
+    OVER_BUDGET = `a value longer than ${MAX_VALUE_LENGTH / 1024} KiB once expanded (not followed)`;
+  }
+});
+
 // src/readers/launch/expand.ts
 function parameterValue(part2, lookup) {
   const found = lookup(part2.name);
@@ -10837,15 +10888,17 @@ function expandWord(word, source, lookup, split = true) {
     if (current) fields.push(current);
     current = void 0;
   };
+  let expanded = 0;
   for (const part2 of word.parts) {
     if (part2.kind === "literal") {
       const field = open();
       field.value += part2.text;
-      field.offsets.push(...part2.offsets);
+      append(field.offsets, part2.offsets);
       continue;
     }
     const written = source.text.slice(part2.start, part2.end);
-    const value = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
+    let value = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
+    if (typeof value === "object" && (expanded += value.value.length) > MAX_VALUE_LENGTH) value = "unknown";
     if (value === "unknown") {
       const field = open();
       field.value += written;
@@ -10878,6 +10931,8 @@ var BLANK;
 var init_expand = __esm({
   "src/readers/launch/expand.ts"() {
     "use strict";
+    init_append();
+    init_expansion_budget();
     BLANK = /[ \t\n]/;
   }
 });
@@ -10975,7 +11030,7 @@ function sliceArg(raw, from, to = raw.value.length) {
   const offsets = raw.offsets.slice(from, to);
   if (from === 0 && to === raw.value.length) return raw;
   const start = offsets.length > 0 ? offsets[0] : from > 0 ? raw.end : raw.start;
-  const end = offsets.length > 0 ? Math.max(...offsets) + 1 : start;
+  const end = offsets.length > 0 ? offsets.reduce((a, b) => Math.max(a, b)) + 1 : start;
   return { ...raw, value: raw.value.slice(from, to), offsets, start, end };
 }
 function lookupIn(values2, missing) {
@@ -11028,7 +11083,7 @@ function wholeWord(input, escape2 = "\\") {
       const offsets = [...gap].map((_, k) => gapStart + k);
       parts.push({ kind: "literal", text: gap, offsets, quoted: true });
     }
-    parts.push(...words[w].parts);
+    append(parts, words[w].parts);
   }
   return { word: { parts, start: words[0].start, end: words[words.length - 1].end }, problems };
 }
@@ -11095,7 +11150,7 @@ function assignmentOf(word) {
   const cut = match[0].length;
   const rest = [];
   if (first.text.length > cut) rest.push({ kind: "literal", text: first.text.slice(cut), offsets: first.offsets.slice(cut), quoted: false });
-  rest.push(...word.parts.slice(1));
+  append(rest, word.parts.slice(1));
   const valueStart = first.offsets[cut] ?? word.end;
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }
@@ -11103,6 +11158,7 @@ var NAME_START2, NAME_CHAR, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, L
 var init_shell_syntax = __esm({
   "src/readers/launch/shell-syntax.ts"() {
     "use strict";
+    init_append();
     NAME_START2 = /[A-Za-z_]/;
     NAME_CHAR = /[A-Za-z0-9_]/;
     SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
@@ -19833,7 +19889,7 @@ function unwrap(args, lookup, passThrough) {
       if (!script || script.unresolved.length > 0) break;
       take(k);
       const inner = runShell(asMappedText(script), envLookup);
-      problems.push(...inner.problems.map((problem) => ({ ...problem, source: script.source })));
+      append(problems, inner.problems.map((problem) => ({ ...problem, source: script.source })));
       const step = chooseStep(inner.steps, envLookup);
       if (!step) {
         argv = [];
@@ -19866,6 +19922,7 @@ var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
     nodePath11 = __toESM(require("path"));
+    init_append();
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -20209,9 +20266,11 @@ function substitute(word, lookup) {
       k++;
       continue;
     }
-    const braced = word.value[k] === "$" ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(word.value.slice(k)) : null;
+    BRACED.lastIndex = k;
+    const braced = word.value[k] === "$" ? BRACED.exec(word.value) : null;
     if (braced) {
-      const found = lookup(braced[1]);
+      let found = lookup(braced[1]);
+      if (typeof found === "object" && value.length + found.value.length > MAX_VALUE_LENGTH) found = "unknown";
       const text3 = found === "unknown" ? braced[0] : found === "unset" ? "" : found.value;
       if (found === "unknown") unresolved.push(braced[0]);
       value += text3;
@@ -20334,10 +20393,11 @@ function systemdLaunches(units, problems) {
   }
   return launches;
 }
-var SYSTEMD_PROVIDED, ESCAPES;
+var SYSTEMD_PROVIDED, ESCAPES, BRACED;
 var init_systemd = __esm({
   "src/readers/launch/systemd.ts"() {
     "use strict";
+    init_expansion_budget();
     init_assemble();
     init_files();
     init_raw();
@@ -20367,6 +20427,7 @@ var init_systemd = __esm({
       "WATCHDOG_USEC"
     ]);
     ESCAPES = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", s: " ", "\\": "\\", '"': '"', "'": "'" };
+    BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
   }
 });
 
@@ -20603,17 +20664,17 @@ function expandReferences(raw, env, envFromOutside) {
   const offsets = [];
   const unresolved = [...raw.unresolved];
   for (let k = 0; k < raw.value.length; k++) {
-    const rest = raw.value.slice(k);
-    if (rest.startsWith("$$(")) {
+    if (raw.value.startsWith("$$(", k)) {
       value += "$(";
       offsets.push(raw.offsets[k + 1], raw.offsets[k + 2]);
       k += 2;
       continue;
     }
-    const reference2 = /^\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/.exec(rest);
+    REFERENCE.lastIndex = k;
+    const reference2 = raw.value[k] === "$" ? REFERENCE.exec(raw.value) : null;
     if (reference2) {
       const found = env.get(reference2[1]);
-      if (found && found.unresolved.length === 0) {
+      if (found && found.unresolved.length === 0 && value.length + found.value.length <= MAX_VALUE_LENGTH) {
         value += found.value;
         for (let m = 0; m < found.value.length; m++) offsets.push(raw.offsets[k]);
       } else {
@@ -20683,10 +20744,11 @@ function kubernetesLaunches(source, workloads, problems) {
   }
   return launches;
 }
-var POD_SPEC_PATHS;
+var POD_SPEC_PATHS, REFERENCE;
 var init_kubernetes2 = __esm({
   "src/readers/launch/kubernetes.ts"() {
     "use strict";
+    init_expansion_budget();
     init_assemble();
     init_raw();
     init_yaml();
@@ -20700,6 +20762,7 @@ var init_kubernetes2 = __esm({
       Job: ["spec", "template", "spec"],
       CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
     };
+    REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/y;
   }
 });
 
@@ -20814,10 +20877,10 @@ function readLaunches(files, context) {
     const parsed = guarded(output, source.file, () => parseUnitFile(source));
     if (!parsed) continue;
     unitFiles.push({ path, file: parsed });
-    problems.push(...parsed.problems);
+    append(problems, parsed.problems);
     addComments(output, source.file, parsed.comments);
   }
-  guarded(output, context.displayPath(files.systemd?.[0] ?? "."), () => launches.push(...systemdLaunches(groupUnits(unitFiles), problems)));
+  guarded(output, context.displayPath(files.systemd?.[0] ?? "."), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
   const dockerfiles = /* @__PURE__ */ new Map();
   for (const path of files.dockerfile ?? []) {
     const source = readSource(path, context, output);
@@ -20834,7 +20897,7 @@ function readLaunches(files, context) {
     const parsed = guarded(output, source.file, () => parseCompose(source, path));
     if (!parsed) continue;
     composeFiles.push(parsed);
-    problems.push(...parsed.problems);
+    append(problems, parsed.problems);
     addComments(output, source.file, lineComments(source));
   }
   const scripts = [];
@@ -20850,18 +20913,18 @@ function readLaunches(files, context) {
     let kinds;
     const treeKind = (path) => (kinds ??= treeKinds(context.treeFiles))(path);
     const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind);
-    launches.push(...docker.launches);
-    composeContainers.push(...docker.containers);
+    append(launches, docker.launches);
+    append(composeContainers, docker.containers);
   });
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => launches.push(...shellLaunches(source, problems)));
+    guarded(output, source.file, () => append(launches, shellLaunches(source, problems)));
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => launches.push(...procfileLaunches(source, problems)));
+    guarded(output, source.file, () => append(launches, procfileLaunches(source, problems)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);
@@ -20870,8 +20933,8 @@ function readLaunches(files, context) {
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const { workloads, problems: yamlProblems } = kubernetesWorkloads(source);
-      problems.push(...yamlProblems);
-      launches.push(...kubernetesLaunches(source, workloads, problems));
+      append(problems, yamlProblems);
+      append(launches, kubernetesLaunches(source, workloads, problems));
     });
   }
   return { ...output, launches, composeContainers };
@@ -20881,6 +20944,7 @@ var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
     nodePath14 = __toESM(require("path"));
+    init_append();
     init_compose();
     init_placed_files();
     init_dockerfile();
@@ -25490,6 +25554,17 @@ function pythonStr(value) {
       return void 0;
   }
 }
+function weight(value) {
+  if (value.type === "str") return value.value.length;
+  if (value.type !== "list" && value.type !== "tuple") return 1;
+  let known2 = weights.get(value);
+  if (known2 === void 0) {
+    known2 = value.items.length;
+    for (const item of value.items) known2 += weight(item.value);
+    weights.set(value, known2);
+  }
+  return known2;
+}
 function numeric(value) {
   if (value.type === "int" || value.type === "float") return value;
   if (value.type === "bool") return { type: "int", value: value.value ? 1 : 0 };
@@ -25551,16 +25626,18 @@ function binary(a, op, b, from, to) {
   }
   const av = a.value;
   const bv = b.value;
-  if (op === "+" && av.type === "str" && bv.type === "str") return result({ type: "str", value: av.value + bv.value });
-  if (op === "+" && (av.type === "list" || av.type === "tuple") && bv.type === av.type) return result({ type: av.type, items: [...av.items, ...bv.items] });
+  if (op === "+" && (av.type === "str" && bv.type === "str" || (av.type === "list" || av.type === "tuple") && bv.type === av.type)) {
+    if (weight(av) + weight(bv) > MAX_VALUE_LENGTH) return unknown3(OVER_BUDGET);
+    if (av.type === "str" && bv.type === "str") return result({ type: "str", value: av.value + bv.value });
+    if ((av.type === "list" || av.type === "tuple") && bv.type === av.type) return result({ type: av.type, items: [...av.items, ...bv.items] });
+  }
   if (op === "*") {
     const [sequence, count] = x ? [bv, x] : y ? [av, y] : [void 0, void 0];
-    if (sequence && count && count.type === "int") {
+    if (sequence && count && count.type === "int" && (sequence.type === "str" || sequence.type === "list" || sequence.type === "tuple")) {
       const times = Math.max(0, count.value);
-      if (sequence.type === "str" && sequence.value.length * times <= 1 << 20) return result({ type: "str", value: sequence.value.repeat(times) });
-      if ((sequence.type === "list" || sequence.type === "tuple") && sequence.items.length * times <= 1 << 16) {
-        return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
-      }
+      if (weight(sequence) * times > MAX_VALUE_LENGTH) return unknown3(OVER_BUDGET);
+      if (sequence.type === "str") return result({ type: "str", value: sequence.value.repeat(times) });
+      return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
     }
   }
   return unknown3(`"${op}" between a ${av.type} and a ${bv.type}`);
@@ -25795,11 +25872,12 @@ function indentationProblems(block2, text3, add) {
     }
   }
 }
-var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor;
+var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor, weights;
 var init_python = __esm({
   "src/readers/gunicorn/python.ts"() {
     "use strict";
     init_dist4();
+    init_expansion_budget();
     COMPOUND = {
       IfStatement: "an if statement",
       TryStatement: "a try statement",
@@ -26046,10 +26124,13 @@ var init_python = __esm({
       }
       collection(type, nodes, from, to) {
         const items = [];
+        let size = 0;
         for (const node of nodes) {
           const item = this.evaluate(node);
           if (!item.known) return { known: false, reason: `a ${type} with an unknown item (${item.reason})` };
           items.push(item);
+          size += 1 + weight(item.value);
+          if (size > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
         }
         return { known: true, value: { type, items }, from, to };
       }
@@ -26116,6 +26197,7 @@ var init_python = __esm({
             if (!value.known) return value;
             if (value.value.type === "bytes") bytes = true;
             else if (value.value.type === "str") result2 += value.value.value;
+            if (result2.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
           }
           return { known: true, value: bytes ? { type: "bytes" } : { type: "str", value: result2 }, from: node.from, to: node.to };
         }
@@ -26145,13 +26227,16 @@ var init_python = __esm({
           const text3 = pythonStr(value.value);
           if (text3 === void 0) return { known: false, reason: `an f-string field "${shorten(this.slice(field))}" of type ${value.value.type}` };
           result += text3;
+          if (result.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
           cursor = field.to;
         }
         const tail = decodeString(this.text.slice(cursor, bodyTo).replace(/\{\{/g, "{").replace(/\}\}/g, "}"), raw_);
         if (tail === void 0) return { known: false, reason: "an f-string with a \\N{…} escape" };
+        if (result.length + tail.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
         return { known: true, value: { type: "str", value: result + tail }, from: node.from, to: node.to };
       }
     };
+    weights = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -27106,11 +27191,13 @@ function scanIni(mapped, sectionAsked) {
   let section = "";
   let sectionFound = false;
   let lineStart = 0;
+  const nextNul = new NextOccurrence(text3, "\0");
+  const nextEquals = new NextOccurrence(text3, "=");
   while (lineStart <= text3.length) {
     let lineEnd = text3.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = text3.length;
-    const nul = text3.indexOf("\0", lineStart);
-    const visibleEnd = nul !== -1 && nul < lineEnd ? nul : lineEnd;
+    const nul = nextNul.from(lineStart);
+    const visibleEnd = nul < lineEnd ? nul : lineEnd;
     let start = lineStart;
     let end = visibleEnd;
     while (start < end && isTrimmed(text3[start])) start++;
@@ -27121,8 +27208,8 @@ function scanIni(mapped, sectionAsked) {
         section = text3.slice(start + 1, end - 1);
         sections.push(section);
       } else if (first !== ";" && first !== "#") {
-        const equals = text3.indexOf("=", start);
-        const hasEquals = equals !== -1 && equals < end;
+        const equals = nextEquals.from(start);
+        const hasEquals = equals < end;
         let keyEnd = hasEquals ? equals : end;
         while (keyEnd > start && isTrimmed(text3[keyEnd - 1])) keyEnd--;
         let valueStart = hasEquals ? equals + 1 : end;
@@ -27166,11 +27253,27 @@ function iniComments(source) {
   }
   return comments;
 }
-var isTrimmed;
+var isTrimmed, NextOccurrence;
 var init_ini = __esm({
   "src/readers/uwsgi/ini.ts"() {
     "use strict";
     isTrimmed = (ch) => ch === " " || ch === "	" || ch === "\r";
+    NextOccurrence = class {
+      constructor(text3, char) {
+        this.text = text3;
+        this.char = char;
+      }
+      text;
+      char;
+      found = -1;
+      from(position) {
+        if (this.found < position) {
+          const at = this.text.indexOf(this.char, position);
+          this.found = at === -1 ? this.text.length : at;
+        }
+        return this.found;
+      }
+    };
   }
 });
 
@@ -27212,7 +27315,7 @@ function applyPass(value, symbol, hook, budget) {
           continue;
         }
         if (++replacements > MAX_REPLACEMENTS) return UNKNOWN;
-        if (current.length - state - 1 + replacement.length > MAX_VALUE_LENGTH) return UNKNOWN;
+        if (current.length - state - 1 + replacement.length > MAX_VALUE_LENGTH2) return UNKNOWN;
         current = current.slice(0, keyStart - 2) + replacement + current.slice(keyStart + state - 1);
         if (budget && (budget.chars -= current.length) < 0) return UNKNOWN;
         keyStart = -1;
@@ -27290,13 +27393,13 @@ function resolvePlaceholder(key, lookup) {
   }
   return current;
 }
-var MAX_REPLACEMENTS, MAX_VALUE_LENGTH, newPassBudget, OPERATORS, toInt64;
+var MAX_REPLACEMENTS, MAX_VALUE_LENGTH2, newPassBudget, OPERATORS, toInt64;
 var init_expand2 = __esm({
   "src/readers/uwsgi/expand.ts"() {
     "use strict";
     init_magic();
     MAX_REPLACEMENTS = 1e3;
-    MAX_VALUE_LENGTH = 1024 * 1024;
+    MAX_VALUE_LENGTH2 = 1024 * 1024;
     newPassBudget = () => ({ chars: 64 * 1024 * 1024 });
     OPERATORS = /* @__PURE__ */ new Set(["+", "-", "*", "/", "++", "--"]);
     toInt64 = (value) => BigInt.asIntN(64, value);
@@ -27862,7 +27965,7 @@ function readUwsgi(files, launches, context) {
       const gaps = (launch.externalEnv ?? []).map((span2) => ({ reason: "environment from outside the tree may set UWSGI_* options", span: span2 }));
       const instance = buildInstance({ environment: environment2, commandLine, gaps }, machine, reading.forLaunch(launch), context.displayPath);
       instance.files.forEach((file) => startedFiles.add(file));
-      diagnostics.push(...instance.diagnostics);
+      append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
       backends.push(finishBackend(instance, launch.service ?? (main ? nodePath18.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
@@ -27880,11 +27983,11 @@ function readUwsgi(files, launches, context) {
   const included = new Set(standalone.flatMap(({ instance }) => instance.files.slice(1)));
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
-    diagnostics.push(...instance.diagnostics);
+    append(diagnostics, instance.diagnostics);
     backends.push(finishBackend(instance, nodePath18.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
-  output.diagnostics.push(...diagnostics);
+  append(output.diagnostics, diagnostics);
   for (const source of sources.values()) {
     output.sources.push(source);
     const comments = iniComments(source);
@@ -27924,6 +28027,7 @@ var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
     nodePath18 = __toESM(require("path"));
+    init_append();
     init_launch();
     init_text();
     init_types();
@@ -33134,6 +33238,7 @@ function scanXml(text3) {
   const problems = [];
   const declaredEntities = /* @__PURE__ */ new Set();
   const open = [];
+  const openByName = /* @__PURE__ */ new Map();
   let rootClosed = false;
   let i = 0;
   const textContent = (from, to) => {
@@ -33179,7 +33284,7 @@ function scanXml(text3) {
       const name2 = text3.slice(i + 2, j);
       const close = text3.indexOf(">", j);
       const end = close === -1 ? text3.length : close + 1;
-      const openIndex = findOpen(open, name2);
+      const openIndex = openByName.get(name2)?.at(-1) ?? -1;
       if (openIndex === -1) {
         const top = open[open.length - 1];
         problems.push(top ? { start: i, end, message: `The element type "${top.name}" must be terminated by the matching end-tag "</${top.name}>"`, related: { start: top.start, end: top.start + 1 + top.name.length, label: `<${top.name}> opens here` } } : { start: i, end, message: `The end-tag "</${name2}>" has no start tag` });
@@ -33190,6 +33295,7 @@ function scanXml(text3) {
           problems.push({ start: i, end, message: `The element type "${unclosed.name}" must be terminated by the matching end-tag "</${unclosed.name}>"`, related: { start: unclosed.start, end: unclosed.start + 1 + unclosed.name.length, label: `<${unclosed.name}> opens here` } });
         }
         open[openIndex].end = end;
+        for (let k = open.length - 1; k >= openIndex; k--) openByName.get(open[k].name).pop();
         open.length = openIndex;
         if (open.length === 0) rootClosed = true;
       }
@@ -33205,7 +33311,12 @@ function scanXml(text3) {
       }
       byStart.set(i, element);
       if (selfClosing) element.end = end;
-      else open.push(element);
+      else {
+        let indexes2 = openByName.get(element.name);
+        if (!indexes2) openByName.set(element.name, indexes2 = []);
+        indexes2.push(open.length);
+        open.push(element);
+      }
       i = end;
     } else {
       problems.push({ start: i, end: i + 1, message: "The content of elements must consist of well-formed character data or markup" });
@@ -33217,7 +33328,8 @@ function scanXml(text3) {
     problems.push({
       start: text3.length,
       end: text3.length,
-      message: `XML document structures must start and end within the same entity: ${open.map((e) => `<${e.name}>`).join(", ")} ${open.length === 1 ? "is" : "are"} never closed`,
+      // The outermost ones name the problem; thousands more would only make the message huge.
+      message: `XML document structures must start and end within the same entity: ${open.slice(0, 10).map((e) => `<${e.name}>`).join(", ")}${open.length > 10 ? ` and ${open.length - 10} more` : ""} ${open.length === 1 ? "is" : "are"} never closed`,
       related: { start: outer.start, end: outer.start + 1 + outer.name.length, label: `<${outer.name}> opens here` }
     });
   }
@@ -33225,10 +33337,6 @@ function scanXml(text3) {
     problems.push({ start: text3.length, end: text3.length, message: "Premature end of file: no root element" });
   }
   return { roots, byStart, comments, problems, declaredEntities };
-}
-function findOpen(open, name2) {
-  for (let k = open.length - 1; k >= 0; k--) if (open[k].name === name2) return k;
-  return -1;
 }
 function scanStartTag(text3, start, entities, problems) {
   let j = start + 1;
@@ -33299,7 +33407,9 @@ function giveUp(text3, element, from) {
   return { element, end, selfClosing: close > 0 && text3[close - 1] === "/" };
 }
 function checkReferences(text3, from, to, entities, problems) {
-  for (let amp = text3.indexOf("&", from); amp !== -1 && amp < to; amp = text3.indexOf("&", amp + 1)) {
+  const part2 = text3.slice(from, to);
+  for (let at = part2.indexOf("&"); at !== -1; at = part2.indexOf("&", at + 1)) {
+    const amp = from + at;
     const match = /^&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*)(;?)/.exec(text3.slice(amp, Math.min(to, amp + 256)));
     if (!match) {
       problems.push({ start: amp, end: amp + 1, message: "The entity name must immediately follow the '&' in the entity reference" });
@@ -33550,12 +33660,15 @@ function resolveAttribute(source, attribute, lookup) {
   };
 }
 function substituteProperties(value, lookup) {
-  const from = [];
+  const from = /* @__PURE__ */ new Set();
+  const over = () => ({ value: void 0, from: [...from] });
+  let steps = 0;
   let current = value;
   for (let round = 0; round < 20 && current.includes("${"); round++) {
     let out = "";
     let position = 0;
     for (let dollar = current.indexOf("$", position); dollar !== -1; dollar = current.indexOf("$", position)) {
+      if (out.length > MAX_VALUE_LENGTH) return over();
       out += current.slice(position, dollar);
       if (current[dollar + 1] !== "{") {
         out += "$";
@@ -33569,23 +33682,25 @@ function substituteProperties(value, lookup) {
         break;
       }
       const name2 = current.slice(dollar + 2, close);
+      if (++steps > MAX_EXPANSION_STEPS) return over();
       let found = lookup(name2);
       let replacement = found?.value;
       if (found === void 0) {
         const separator = name2.indexOf(":-");
-        if (separator === -1) return { value: void 0, from };
+        if (separator === -1) return { value: void 0, from: [...from] };
         found = lookup(name2.slice(0, separator));
         replacement = found ? found.value : name2.slice(separator + 2);
       }
-      if (found) from.push(found.span);
+      if (found) from.add(found.span);
       out += replacement;
       position = close + 1;
     }
     out += current.slice(position);
+    if (out.length > MAX_VALUE_LENGTH) return over();
     if (out === current) break;
     current = out;
   }
-  return { value: current, from };
+  return { value: current, from: [...from] };
 }
 function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
@@ -33597,6 +33712,7 @@ var init_tomcat2 = __esm({
     "use strict";
     nodePath21 = __toESM(require("path"));
     init_tomcat();
+    init_expansion_budget();
     init_text();
     init_types();
     init_connector();
@@ -33627,10 +33743,10 @@ function readYamlFile(text3) {
   const documents = [];
   const problems = [];
   try {
-    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: true })) {
-      for (const error of document.errors) {
-        problems.push({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") });
-      }
+    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
+      const found = document.errors.map((error) => ({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") }));
+      found.push(...duplicateKeys(document.contents));
+      problems.push(...found.sort((a, b) => a.start - b.start));
       const entries = [];
       flatten(document.contents, "", entries, 0);
       documents.push({ entries });
@@ -33655,6 +33771,27 @@ function flatten(node, prefix, entries, depth) {
     entries.push({ key: prefix, value: scalarText(node), valueStart: node.range[0], valueEnd: node.range[1] });
   } else if ((0, import_yaml4.isAlias)(node)) {
   }
+}
+function duplicateKeys(root) {
+  const problems = [];
+  const pending = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if ((0, import_yaml4.isMap)(node)) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair2 of node.items) {
+        const key = pair2.key;
+        if ((0, import_yaml4.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
+          if (seen.has(key.value)) problems.push({ start: key.range[0], end: key.range[0] + 1, message: "Map keys must be unique" });
+          else seen.add(key.value);
+        }
+        pending.push(pair2.key, pair2.value);
+      }
+    } else if ((0, import_yaml4.isSeq)(node)) {
+      for (const item of node.items) pending.push(item);
+    }
+  }
+  return problems;
 }
 function keyText(key) {
   return typeof key.source === "string" && key.type === "PLAIN" ? key.source : String(key.value);
@@ -34009,30 +34146,40 @@ function sourceOf2(found) {
 function spanKey2(found) {
   return found ? `${found.span.file}:${found.span.start.offset}` : "";
 }
-function resolvePlaceholders(found, merged, overrides2, depth = 0) {
+function resolvePlaceholders(found, merged, overrides2, depth = 0, budget = { steps: 0, exceeded: false }) {
   if (!found || found.value === void 0 || !found.value.includes("${")) return found;
   if (depth > 10) return { ...found, value: void 0 };
   const via = [...found.via ?? []];
   let undetermined = false;
-  const value = replacePlaceholders(found.value, (name2, fallback) => {
+  const value = replacePlaceholders(found.value, budget, (name2, fallback) => {
+    if (budget.exceeded || ++budget.steps > MAX_EXPANSION_STEPS) {
+      budget.exceeded = true;
+      return "";
+    }
     const target = merged.get(relaxedKey(name2)) ?? overrides2.get(relaxedKey(name2)) ?? overrides2.get(`env:${name2}`);
     if (target) {
-      const resolved = resolvePlaceholders(target, merged, overrides2, depth + 1);
+      const resolved = resolvePlaceholders(target, merged, overrides2, depth + 1, budget);
+      if (budget.exceeded) return "";
       if (resolved?.value !== void 0) {
         via.push(resolved.span);
         return resolved.value;
       }
     }
-    if (fallback !== void 0) return fallback;
+    if (fallback !== void 0) return fallback();
     undetermined = true;
     return "";
   });
-  return { ...found, value: undetermined ? void 0 : value, via: via.length > 0 ? via : void 0 };
+  if (value.length > MAX_VALUE_LENGTH) budget.exceeded = true;
+  return { ...found, value: undetermined || budget.exceeded ? void 0 : value, via: via.length > 0 ? via : void 0 };
 }
-function replacePlaceholders(text3, lookup) {
+function replacePlaceholders(text3, budget, lookup, nesting = 0) {
   let out = "";
   let i = 0;
   while (i < text3.length) {
+    if (budget.exceeded || out.length > MAX_VALUE_LENGTH) {
+      budget.exceeded = true;
+      return "";
+    }
     if (text3[i] === "\\" && text3.startsWith("${", i + 1)) {
       out += "${";
       i += 3;
@@ -34057,7 +34204,13 @@ function replacePlaceholders(text3, lookup) {
     const body = text3.slice(i + 2, j - 1);
     const colon = body.indexOf(":");
     const name2 = colon === -1 ? body : body.slice(0, colon);
-    const fallback = colon === -1 ? void 0 : replacePlaceholders(body.slice(colon + 1), lookup);
+    const fallback = colon === -1 ? void 0 : () => {
+      if (nesting >= MAX_DEFAULT_NESTING) {
+        budget.exceeded = true;
+        return "";
+      }
+      return replacePlaceholders(body.slice(colon + 1), budget, lookup, nesting + 1);
+    };
     out += lookup(name2, fallback);
     i = j;
   }
@@ -34107,11 +34260,12 @@ function isWithin2(dir, maybeParent) {
   const relative5 = nodePath22.relative(maybeParent, dir);
   return relative5 === "" || !relative5.startsWith("..") && !nodePath22.isAbsolute(relative5);
 }
-var nodePath22, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER;
+var nodePath22, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
     nodePath22 = __toESM(require("path"));
+    init_expansion_budget();
     init_text();
     init_types();
     init_tomcat2();
@@ -34152,6 +34306,7 @@ var init_spring_boot = __esm({
       ...SETTINGS3.flatMap((spec) => spec.keys)
     ].map(relaxedKey));
     LOCATION_ORDER = ["classpath", "classpath-config", "file", "file-config"];
+    MAX_DEFAULT_NESTING = 32;
   }
 });
 
@@ -34163,10 +34318,10 @@ function parseLimitsConf(source, problems) {
     let lineEnd = text3.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = text3.length;
     const next = lineEnd + 1;
-    const hash2 = text3.indexOf("#", lineStart);
-    const contentEnd = hash2 !== -1 && hash2 < lineEnd ? hash2 : lineEnd;
+    const line = text3.slice(lineStart, lineEnd);
+    const hash2 = line.indexOf("#");
     const fields = [];
-    for (const match of text3.slice(lineStart, contentEnd).matchAll(/\S+/g)) {
+    for (const match of (hash2 === -1 ? line : line.slice(0, hash2)).matchAll(/\S+/g)) {
       fields.push({ text: match[0], start: lineStart + match.index, end: lineStart + match.index + match[0].length });
     }
     if (fields.length > 0) {
@@ -34377,9 +34532,9 @@ function readSystemLimits(files, launches, context) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => limitLines.push(...parseLimitsConf(source, problems)));
+    guarded(output, source.file, () => append(limitLines, parseLimitsConf(source, problems)));
   }
-  limits.push(...loginSessionLimits(limitLines));
+  append(limits, loginSessionLimits(limitLines));
   const unitFiles = [];
   for (const path of files.systemd ?? []) {
     const source = readSource(path, context, output);
@@ -34429,6 +34584,7 @@ var SOMAXCONN;
 var init_system = __esm({
   "src/readers/system/index.ts"() {
     "use strict";
+    init_append();
     init_compose();
     init_files();
     init_launch2();
@@ -34461,7 +34617,7 @@ function readKubernetes(files, context) {
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const { documents, problems } = parseYaml(source);
-      output.diagnostics.push(...problems);
+      append(output.diagnostics, problems);
       for (const document of documents) {
         const values2 = readHelmValues(source, document);
         if (values2) kubernetes.helmValues.push(values2);
@@ -34636,6 +34792,7 @@ var init_kubernetes3 = __esm({
   "src/readers/kubernetes/index.ts"() {
     "use strict";
     init_kubernetes();
+    init_append();
     init_types();
     init_launch2();
     init_files();
@@ -34855,6 +35012,7 @@ function formatJsonPath(path) {
 // src/engine/run.ts
 var import_crypto2 = require("crypto");
 var nodePath25 = __toESM(require("path"));
+init_append();
 init_classify();
 
 // src/discovery/confine.ts
@@ -38345,8 +38503,8 @@ var DirectiveTable = class {
     }
     this.enabledModules = enabled;
     for (const spec of nginxSpecs()) this.add(spec);
-    for (const [module2, rows] of Object.entries(THIRD_PARTY_DIRECTIVES)) {
-      for (const [name2, contexts, block2, args, flag2] of rows) {
+    for (const [module2, rows2] of Object.entries(THIRD_PARTY_DIRECTIVES)) {
+      for (const [name2, contexts, block2, args, flag2] of rows2) {
         if (!enabled.has(module2)) {
           if (!this.byName.has(name2) && !this.disabled.has(name2)) this.disabled.set(name2, module2);
           continue;
@@ -40100,7 +40258,7 @@ var knownNames;
 function nginxNames() {
   if (!knownNames) {
     knownNames = new Set(REFERENCE_DIRECTIVES.map((row) => row[0]));
-    for (const rows of Object.values(THIRD_PARTY_DIRECTIVES)) for (const row of rows) knownNames.add(row[0]);
+    for (const rows2 of Object.values(THIRD_PARTY_DIRECTIVES)) for (const row of rows2) knownNames.add(row[0]);
   }
   return knownNames;
 }
@@ -41436,6 +41594,7 @@ var rule10 = defineRule({
     let names;
     const releaseVerdicts = /* @__PURE__ */ new Map();
     const thirdParty = /* @__PURE__ */ new Map();
+    const suggestions = /* @__PURE__ */ new Map();
     for (const use of index.checkedUses()) {
       const { directive } = use;
       const specs2 = index.table.lookup(directive.name);
@@ -41450,7 +41609,8 @@ var rule10 = defineRule({
           continue;
         }
         names ??= [...index.table.names()];
-        const suggestion = closest(directive.name, names);
+        if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
+        const suggestion = suggestions.get(directive.name);
         yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
         continue;
       }
@@ -42523,13 +42683,15 @@ var rule21 = defineRule({
     }
   },
   *check(model) {
+    const closeByKey = /* @__PURE__ */ new Map();
     for (const backend of uwsgiBackends(model.backends)) {
       for (const entry of backend.options) {
         if (entry.origin === "declared-option" || entry.setBy === "set-placeholder") continue;
         const key = entry.key;
         if (key === "" || BLOCK_ENDS.has(key) || uwsgiOptionSpec(key) || backend.declaredOptions.has(key)) continue;
         if (entry.origin !== "command-line" && backend.strict !== true && backend.placeholderNames.has(key)) continue;
-        const close = closestUwsgiOption(key);
+        if (!closeByKey.has(key)) closeByKey.set(key, closestUwsgiOption(key));
+        const close = closeByKey.get(key);
         const suggestion = close && close !== key ? `; did you mean "${close}"?` : "";
         const modelPath = uwsgiEntryPath(backend, entry);
         if (entry.origin === "command-line") {
@@ -42713,9 +42875,14 @@ var Suppressions = class {
   byFile = /* @__PURE__ */ new Map();
   problems = [];
   constructor(commentsByFile, knownRuleIds, suggest) {
+    const suggestions = /* @__PURE__ */ new Map();
+    const suggestOnce = (id2) => {
+      if (!suggestions.has(id2)) suggestions.set(id2, suggest(id2));
+      return suggestions.get(id2);
+    };
     for (const [file, comments] of commentsByFile) {
       const list = [];
-      const open = [];
+      const open = new OpenRanges();
       for (const comment2 of comments) {
         const match = DIRECTIVE.exec(comment2.text);
         if (!match) continue;
@@ -42725,7 +42892,7 @@ var Suppressions = class {
         const ids = idsPart.split(/[\s,]+/).filter(Boolean);
         for (const id2 of ids) {
           if (knownRuleIds.has(id2)) continue;
-          const suggestion = suggest(id2);
+          const suggestion = suggestOnce(id2);
           this.problems.push({
             ruleId: "suppression-unknown-rule",
             message: `Unknown rule "${id2}" in cfglint-${kind}${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
@@ -42748,42 +42915,29 @@ var Suppressions = class {
         } else if (kind === "disable") {
           const range = { kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
           list.push(range);
-          open.push(range);
+          open.add(range);
         } else {
-          for (const range of [...open]) {
-            if (range.toLine !== Infinity) continue;
-            if (ruleIds2 !== "all" && (range.ruleIds === "all" || !range.ruleIds.some((id2) => ruleIds2.includes(id2)))) continue;
+          for (const range of open.closedBy(ruleIds2)) {
             range.toLine = line;
             const remaining = ruleIds2 === "all" || range.ruleIds === "all" ? [] : range.ruleIds.filter((id2) => !ruleIds2.includes(id2));
             if (remaining.length === 0) continue;
             const rest = { ...range, ruleIds: remaining, fromLine: line + 1, toLine: Infinity, used: false, continues: range };
             list.push(rest);
-            open.push(rest);
+            open.add(rest);
           }
         }
       }
-      if (list.length > 0) this.byFile.set(file, list);
+      if (list.length > 0) this.byFile.set(file, new FileSuppressions(list));
     }
   }
-  /** Whether a finding is covered; marks the covering comment used. */
+  /** Whether a finding is covered; marks the covering comments used. */
   covers(finding) {
-    const list = this.byFile.get(finding.primary.file);
-    if (!list) return false;
-    const line = finding.primary.start.line;
-    let covered = false;
-    for (const suppression of list) {
-      if (line < suppression.fromLine || line > suppression.toLine) continue;
-      if (sameSpan2(suppression.span, finding.primary)) continue;
-      if (suppression.ruleIds !== "all" && !suppression.ruleIds.includes(finding.ruleId)) continue;
-      for (let part2 = suppression; part2; part2 = part2.continues) part2.used = true;
-      covered = true;
-    }
-    return covered;
+    return this.byFile.get(finding.primary.file)?.covers(finding) ?? false;
   }
   unused() {
     const out = [];
-    for (const list of this.byFile.values()) {
-      for (const suppression of list) {
+    for (const file of this.byFile.values()) {
+      for (const suppression of file.list) {
         if (suppression.used || suppression.continues) continue;
         const ids = suppression.ruleIds === "all" ? "any rule" : suppression.ruleIds.join(", ");
         out.push({
@@ -42800,6 +42954,128 @@ var Suppressions = class {
 function sameSpan2(a, b) {
   return a.file === b.file && a.start.offset === b.start.offset && a.end.offset === b.end.offset;
 }
+var OpenRanges = class {
+  /** Each open range with its opening order. */
+  order = /* @__PURE__ */ new Map();
+  byId = /* @__PURE__ */ new Map();
+  opened = 0;
+  add(range) {
+    this.order.set(range, this.opened++);
+    if (range.ruleIds === "all") return;
+    for (const id2 of range.ruleIds) {
+      let ranges = this.byId.get(id2);
+      if (!ranges) this.byId.set(id2, ranges = /* @__PURE__ */ new Set());
+      ranges.add(range);
+    }
+  }
+  /**
+   * The open ranges an `enable` with these ids closes, in opening order, no longer open. An
+   * `enable` with ids leaves a range of every rule open.
+   */
+  closedBy(ids) {
+    let closing;
+    if (ids === "all") {
+      closing = [...this.order.keys()];
+    } else {
+      const found = /* @__PURE__ */ new Set();
+      for (const id2 of ids) for (const range of this.byId.get(id2) ?? []) found.add(range);
+      closing = [...found].sort((a, b) => this.order.get(a) - this.order.get(b));
+    }
+    for (const range of closing) {
+      this.order.delete(range);
+      if (range.ruleIds !== "all") for (const id2 of range.ruleIds) this.byId.get(id2)?.delete(range);
+    }
+    return closing;
+  }
+};
+var FileSuppressions = class {
+  constructor(list) {
+    this.list = list;
+    const byRule = /* @__PURE__ */ new Map();
+    const everyRule = [];
+    for (const suppression of list) {
+      if (suppression.ruleIds === "all") {
+        everyRule.push(suppression);
+        continue;
+      }
+      for (const id2 of new Set(suppression.ruleIds)) {
+        let group = byRule.get(id2);
+        if (!group) byRule.set(id2, group = []);
+        group.push(suppression);
+      }
+    }
+    for (const [id2, group] of byRule) this.byRule.set(id2, new LineIndex(group));
+    this.everyRule = everyRule.length > 0 ? new LineIndex(everyRule) : void 0;
+  }
+  list;
+  byRule = /* @__PURE__ */ new Map();
+  everyRule;
+  covers(finding) {
+    const isSelf = (suppression) => sameSpan2(suppression.span, finding.primary);
+    const line = finding.primary.start.line;
+    const byId = this.byRule.get(finding.ruleId)?.markCovering(line, isSelf) ?? false;
+    const byAll = this.everyRule?.markCovering(line, isSelf) ?? false;
+    return byId || byAll;
+  }
+};
+var LineIndex = class {
+  ranges;
+  firstLines;
+  size;
+  every;
+  unused;
+  constructor(ranges) {
+    this.ranges = [...ranges].sort((a, b) => a.fromLine - b.fromLine);
+    this.firstLines = this.ranges.map((range) => range.fromLine);
+    let size = 1;
+    while (size < this.ranges.length) size *= 2;
+    this.size = size;
+    this.every = new Float64Array(2 * size).fill(-Infinity);
+    this.ranges.forEach((range, i) => this.every[size + i] = range.toLine);
+    for (let node = size - 1; node >= 1; node--) this.every[node] = Math.max(this.every[2 * node], this.every[2 * node + 1]);
+    this.unused = this.every.slice();
+  }
+  /** Whether a range other than the finding's own comment covers the line; marks each such range used. */
+  markCovering(line, isSelf) {
+    let covered = false;
+    this.search(this.every, line, (i) => {
+      if (isSelf(this.ranges[i])) return true;
+      covered = true;
+      return false;
+    });
+    if (!covered) return false;
+    this.search(this.unused, line, (i) => {
+      if (isSelf(this.ranges[i])) return true;
+      for (let part2 = this.ranges[i]; part2 && !part2.used; part2 = part2.continues) part2.used = true;
+      this.removeUnused(i);
+      return true;
+    });
+    return true;
+  }
+  /** Calls visit with each range of the tree that starts at or before the line and ends at or after it, until visit returns false. */
+  search(tree, line, visit2) {
+    let lo = 0;
+    let hi = this.firstLines.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (this.firstLines[mid] <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    const count = lo;
+    const walk2 = (node, from, to) => {
+      if (from >= count || tree[node] < line) return true;
+      if (node >= this.size) return visit2(node - this.size);
+      const middle = from + to >> 1;
+      return walk2(2 * node, from, middle) && walk2(2 * node + 1, middle, to);
+    };
+    walk2(1, 0, this.size);
+  }
+  removeUnused(index) {
+    let node = this.size + index;
+    this.unused[node] = -Infinity;
+    for (node >>= 1; node >= 1; node >>= 1) this.unused[node] = Math.max(this.unused[2 * node], this.unused[2 * node + 1]);
+  }
+};
 
 // src/engine/syntax-cap.ts
 var SYNTAX_FINDINGS_PER_FILE = 3;
@@ -42949,9 +43225,9 @@ function readTreeUncached(options) {
   const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured2(mapping.from))];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath25.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  for (const diagnostic2 of nginx.diagnostics) diagnostics.push(diagnostic2);
+  append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  for (const diagnostic2 of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic2);
+  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
   const has = (...formats) => formats.some((format5) => (filesByFormat[format5]?.length ?? 0) > 0);
   const embedded = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : /* @__PURE__ */ new Map();
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
@@ -42972,7 +43248,7 @@ function readTreeUncached(options) {
   const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
   const kubernetes = has("kubernetes", "helm-values") ? (init_kubernetes3(), __toCommonJS(kubernetes_exports)).readKubernetes(filesByFormat, context) : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
-  diagnostics.push(...ingressNginx.diagnostics);
+  append(diagnostics, ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
     const controller = findController(kubernetes.kubernetes);
     const bundled = bundledNginx(controller?.version);
@@ -42985,7 +43261,7 @@ function readTreeUncached(options) {
     templateOriginals.set(displayPath(path), template.original);
     templateByShownPath.set(displayPath(path), template);
   }
-  for (const output of readerOutputs) for (const diagnostic2 of settleTemplateSyntax(output.diagnostics, templateByShownPath)) diagnostics.push(diagnostic2);
+  for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
   const model = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
       modules: config.nginx?.modules,
@@ -43060,7 +43336,7 @@ function lintSync(options = {}) {
   }
   const knownIds = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
-  diagnostics.push(...suppressions.problems);
+  append(diagnostics, suppressions.problems);
   const usedReaderRules = /* @__PURE__ */ new Map();
   const repeats = /* @__PURE__ */ new Map();
   const toFinding = (diagnostic2) => {
@@ -43424,12 +43700,23 @@ function buildTopology(model, links, findings) {
     edge.marks = ruleIds(findings.filter((f) => passes.some((pass) => onPass(f, pass))));
   }
   const linkEdges = /* @__PURE__ */ new Set();
+  const groupOf = /* @__PURE__ */ new Map();
+  const place = (id2, scope) => {
+    if (!groupOf.has(id2)) groupOf.set(id2, scope);
+  };
   for (const link of links) {
     const pass = link.target.passes[0];
     if (!pass) continue;
     const from = targetIds.get(targetKey(pass));
     const to = backendIds.get(link.backend);
     if (!from || !to) continue;
+    place(from, link.scope);
+    place(to, link.scope);
+    for (const sender of link.target.passes) {
+      const server = enclosingServer(sender.location);
+      const id2 = server && serverIds.get(server);
+      if (id2) place(id2, link.scope);
+    }
     const key = `${from}>${to}>${link.listener.span.file}:${link.listener.span.start.offset}`;
     if (linkEdges.has(key)) continue;
     linkEdges.add(key);
@@ -43465,11 +43752,25 @@ function buildTopology(model, links, findings) {
     }
   }
   model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend), lines: backendLabel(backend) }));
-  return { nodes, edges };
+  const groups = /* @__PURE__ */ new Map();
+  for (const node of nodes) {
+    const scope = groupOf.get(node.id);
+    if (scope === void 0) continue;
+    const group = groups.get(scope) ?? groups.set(scope, { label: scope, nodeIds: [] }).get(scope);
+    group.nodeIds.push(node.id);
+  }
+  return { nodes, edges, groups: groups.size > 1 ? [...groups.values()] : [] };
 }
 function renderMermaid(topology) {
   const out = ["flowchart LR"];
-  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidLabel).join("<br/>")}"]`);
+  const drawNode = (node, indent2) => out.push(`${indent2}${node.id}["${node.lines.map(mermaidLabel).join("<br/>")}"]`);
+  const grouped = groupedNodes(topology);
+  topology.groups.forEach((group, i) => {
+    out.push(`  subgraph scope${i + 1}["${mermaidLabel(group.label)}"]`);
+    for (const id2 of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id2), "    ");
+    out.push("  end");
+  });
+  for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
   const marked = [];
   topology.edges.forEach((edge, index) => {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
@@ -43484,7 +43785,14 @@ function renderMermaid(topology) {
 }
 function renderDot(topology) {
   const out = ["digraph cfglint {", "  rankdir=LR;", "  node [shape=box];"];
-  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotLabel).join("\\n")}"];`);
+  const drawNode = (node, indent2) => out.push(`${indent2}${node.id} [label="${node.lines.map(dotLabel).join("\\n")}"];`);
+  const grouped = groupedNodes(topology);
+  topology.groups.forEach((group, i) => {
+    out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${dotLabel(group.label)}";`);
+    for (const id2 of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id2), "    ");
+    out.push("  }");
+  });
+  for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
   for (const edge of topology.edges) {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
     const attributes = [`label="${lines.map(dotLabel).join("\\n")}"`];
@@ -43494,6 +43802,9 @@ function renderDot(topology) {
   out.push("}");
   return `${out.join("\n")}
 `;
+}
+function groupedNodes(topology) {
+  return new Set(topology.groups.flatMap((group) => group.nodeIds));
 }
 function argsOf(block2, name2) {
   return block2.own(name2).flatMap((entry) => entry.directive.args.map((arg) => arg.value));
@@ -43509,7 +43820,7 @@ function serverLabel(server) {
 function targetKey(pass) {
   switch (pass.target.kind) {
     case "group":
-      return `group:${pass.target.group.block?.path ?? pass.target.group.name}`;
+      return `group:${pass.target.group.block?.directive?.file ?? ""}:${pass.target.group.block?.path ?? pass.target.group.name}`;
     case "address":
       return `address:${pass.module}:${pass.target.address.text}`;
     default:

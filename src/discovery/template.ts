@@ -209,7 +209,7 @@ export function maskTemplate(text: string, dialect: TemplateDialect, valueShape:
     if (extra === dialect || (extra === 'envsubst' && !options.envsubst) || !PLACEHOLDER_PATTERNS[extra].test(masked)) continue;
     const more = maskTags(masked, extra, valueShape);
     masked = more.text;
-    statements.push(...more.statements);
+    for (const offset of more.statements) statements.push(offset);
   }
   statements.sort((a, b) => a - b);
   // A Go `define` or a Jinja `macro` is written where it is called, in a context unknown here:
@@ -218,11 +218,25 @@ export function maskTemplate(text: string, dialect: TemplateDialect, valueShape:
   // A file that is all one definition (a Helm `_nginx.conf.tpl`) is read as that definition,
   // like any file whose context is not known; definitions beside a whole config are set aside.
   const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
-  if (options.firstBranchOnly) setAside.push(...laterBranches(text, dialect));
-  for (const [start, end] of setAside) {
-    masked = masked.slice(0, start) + masked.slice(start, end).replace(/[^\r\n]/g, ' ') + masked.slice(end);
+  // Loops, not push(...): a hostile template may hold more tags than a call takes as arguments.
+  if (options.firstBranchOnly) for (const range of laterBranches(text, dialect)) setAside.push(range);
+  return { dialect, text: blankRanges(masked, setAside), statements };
+}
+
+/** The text with each range blanked (line breaks kept), in one pass however many ranges there are. */
+function blankRanges(text: string, ranges: [number, number][]): string {
+  if (ranges.length === 0) return text;
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: string[] = [];
+  let last = 0;
+  for (const [start, end] of sorted) {
+    if (end <= last) continue; // inside a range already blanked
+    const from = Math.max(start, last);
+    out.push(text.slice(last, from), text.slice(from, end).replace(/[^\r\n]/g, ' '));
+    last = end;
   }
-  return { dialect, text: masked, statements };
+  out.push(text.slice(last));
+  return out.join('');
 }
 
 /** Whether the text outside the definitions is nothing but blanks and comments. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
+import { append } from '../append';
 import { classifyWithTemplate, FileFormat, readableByName } from '../discovery/classify';
 import { confineFileSystem } from '../discovery/confine';
 import { DIALECT_NAMES, maskTemplate, TemplateDialect } from '../discovery/template';
@@ -215,10 +216,9 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured(mapping.from))];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
   const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  // Loops, not push(...): a hostile file can give more diagnostics than a call takes as arguments.
-  for (const diagnostic of nginx.diagnostics) diagnostics.push(diagnostic);
+  append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  for (const diagnostic of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic);
+  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
 
   // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
   // when the tree has something for it, which keeps a small nginx-only run quick to start.
@@ -263,7 +263,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
   // The model module is small and the rules load it anyway; with no Ingress it renders nothing.
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
-  diagnostics.push(...ingressNginx.diagnostics);
+  append(diagnostics, ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
     // The only nginx in the tree is the ingress controller's: its release says which nginx runs.
     const controller = findController(kubernetes.kubernetes);
@@ -277,8 +277,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     templateOriginals.set(displayPath(path), template.original);
     templateByShownPath.set(displayPath(path), template);
   }
-  // Loops, not push(...): a hostile file can give more diagnostics than a call takes as arguments.
-  for (const output of readerOutputs) for (const diagnostic of settleTemplateSyntax(output.diagnostics, templateByShownPath)) diagnostics.push(diagnostic);
+  for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
 
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
@@ -362,7 +361,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
   }
   const knownIds = new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
-  diagnostics.push(...suppressions.problems);
+  append(diagnostics, suppressions.problems);
 
   const usedReaderRules = new Map<string, RuleSummary>();
   // Reader diagnostics have no model path: the message stands in for it, and the n-th repeat of

@@ -149,6 +149,17 @@ describe('masking', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  test('many branches and definitions are set aside in one pass', () => {
+    const text = '{% if a %}x;{% else %}y;{% endif %}\n'.repeat(60_000) + '{% macro m() %}z;{% endmacro %}\n'.repeat(60_000) + 'server {}\n';
+    const started = Date.now();
+    const masked = maskTemplate(text, 'jinja', 'variable', { envsubst: true, firstBranchOnly: true }).text;
+    expect(masked).toHaveLength(text.length);
+    expect(masked.split('x;').length - 1).toBe(60_000);
+    expect(masked).not.toContain('y;');
+    expect(masked).not.toContain('z;');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   test('isUnknownValue tells a masked value from a plain one', () => {
     expect(isUnknownValue('$' + UNKNOWN_MARK)).toBe(true);
     expect(isUnknownValue('http://x' + UNKNOWN_MARK + ':80')).toBe(true);

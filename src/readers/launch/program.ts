@@ -5,6 +5,7 @@
  * peeled off, so that `program` is `gunicorn` whether it is started directly or through them.
  */
 import * as nodePath from 'path';
+import { append } from '../../append';
 import { expandWord } from './expand';
 import type { SourceText } from '../text';
 import type { MappedText } from './mapped-text';
@@ -334,7 +335,7 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       if (!script || script.unresolved.length > 0) break;
       take(k);
       const inner = runShell(asMappedText(script), envLookup);
-      problems.push(...inner.problems.map((problem) => ({ ...problem, source: script.source })));
+      append(problems, inner.problems.map((problem) => ({ ...problem, source: script.source })));
       const step = chooseStep(inner.steps, envLookup);
       if (!step) {
         argv = [];

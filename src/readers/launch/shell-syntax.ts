@@ -9,6 +9,7 @@
  * escape character, no operators) and Compose's (`command:` strings split like a shell, but no
  * operators; `$$` is a literal `$`).
  */
+import { append } from '../../append';
 import type { MappedText } from './mapped-text';
 
 export type WordPart =
@@ -451,7 +452,7 @@ export function wholeWord(input: MappedText, escape = '\\'): { word: ShellWord; 
       const offsets = [...gap].map((_, k) => gapStart + k);
       parts.push({ kind: 'literal', text: gap, offsets, quoted: true });
     }
-    parts.push(...words[w].parts);
+    append(parts, words[w].parts);
   }
   return { word: { parts, start: words[0].start, end: words[words.length - 1].end }, problems };
 }
@@ -527,7 +528,7 @@ export function assignmentOf(word: ShellWord): { name: string; value: ShellWord 
   const cut = match[0].length;
   const rest: WordPart[] = [];
   if (first.text.length > cut) rest.push({ kind: 'literal', text: first.text.slice(cut), offsets: first.offsets.slice(cut), quoted: false });
-  rest.push(...word.parts.slice(1));
+  append(rest, word.parts.slice(1));
   const valueStart = first.offsets[cut] ?? word.end;
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }

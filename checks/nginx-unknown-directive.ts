@@ -3,6 +3,7 @@ import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
 import { compareVersions, describeRange, parseVersion, VersionRange } from '../src/model/nginx-version';
 import { docsUrl } from '../src/meta';
+import { writtenConditionally } from '../src/model/template-values';
 
 const ID = 'nginx-unknown-directive';
 
@@ -38,6 +39,9 @@ export const rule = defineRule({
         const base = { primary: directive.nameSpan, modelPath: use.path };
         const module = index.table.disabledModuleOf(directive.name);
         if (module) {
+          // A template that writes a module's directive only on a condition decides at rendering
+          // whether the module is there (openwisp: `{% if nginx_brotli_static_available %}`).
+          if (writtenConditionally(directive)) continue;
           // One finding per module and file: enabling the module settles all its directives.
           const key = `${directive.nameSpan.file}\0${module}`;
           const seen = thirdParty.get(key);

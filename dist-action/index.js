@@ -7181,7 +7181,7 @@ function maskTemplate(text3, dialect, valueShape = "variable", options = { envsu
   const definitions = definitionBodies(text3, dialect);
   const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
   if (options.firstBranchOnly) for (const range of laterBranches(text3, dialect)) setAside.push(range);
-  return { dialect, text: blankRanges(masked, setAside), statements };
+  return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text3, dialect) };
 }
 function blankRanges(text3, ranges) {
   if (ranges.length === 0) return text3;
@@ -7227,6 +7227,24 @@ function laterBranches(text3, dialect) {
     }
   }
   return ranges;
+}
+function conditionalBlocks(text3, dialect) {
+  if (dialect !== "go-template" && dialect !== "jinja") return [];
+  const go = dialect === "go-template";
+  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
+  const conditional = go ? /* @__PURE__ */ new Set(["if", "with"]) : /* @__PURE__ */ new Set(["if"]);
+  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
+  const blocks = [];
+  const open = [];
+  for (const match of statementTags(text3, dialect)) {
+    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
+    if (opens.has(keyword2)) open.push(conditional.has(keyword2) ? match.index : -1);
+    else if (isClose(keyword2) && open.length > 0) {
+      const from = open.pop();
+      if (from >= 0) blocks.push([from, match.index + match[0].length]);
+    }
+  }
+  return blocks;
 }
 function maskTags(text3, dialect, valueShape) {
   const tags2 = findTags(text3, dialect);
@@ -40304,11 +40322,18 @@ var TemplateSourceText = class extends SourceText {
     this.original = original;
     this.dialect = masked.dialect;
     this.statements = masked.statements;
+    this.conditionals = masked.conditionals;
   }
   original;
   dialect;
   /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
   statements;
+  /** [start, end) of each `if` block. */
+  conditionals;
+  /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
+  isConditional(offset) {
+    return this.conditionals.some(([start, end]) => start <= offset && offset < end);
+  }
   /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
   hasStatementBetween(start, end) {
     const list = this.statements;
@@ -41275,6 +41300,10 @@ function argumentsUnknown(directive) {
   for (let i = 0; i < count; i++) if (isUnknownValue(argValueOf(directive, i) ?? "")) return true;
   return source.hasStatementBetween(directive.nameSpan.start.offset, directive.span.end.offset);
 }
+function writtenConditionally(directive) {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && source.isConditional(directive.nameSpan.start.offset);
+}
 function maySeparateInTemplate(first, second) {
   const source = sourceOf(first);
   if (!(source instanceof TemplateSourceText) || sourceOf(second) !== source) return false;
@@ -41602,6 +41631,7 @@ var rule10 = defineRule({
         const base = { primary: directive.nameSpan, modelPath: use.path };
         const module2 = index.table.disabledModuleOf(directive.name);
         if (module2) {
+          if (writtenConditionally(directive)) continue;
           const key = `${directive.nameSpan.file}\0${module2}`;
           const seen = thirdParty.get(key);
           if (seen) seen.others++;

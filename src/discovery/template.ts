@@ -157,6 +157,8 @@ export interface MaskedTemplate {
   text: string;
   /** Offsets of the statements that were blanked (`if`, `else`, `end`, `for`, …), in order. */
   statements: number[];
+  /** [start, end) of each `if` block (Jinja `if`, Go `if`/`with`): text there is written only on a condition. */
+  conditionals: [number, number][];
 }
 
 function isStatement(dialect: TemplateDialect, tag: string): boolean {
@@ -220,7 +222,7 @@ export function maskTemplate(text: string, dialect: TemplateDialect, valueShape:
   const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
   // Loops, not push(...): a hostile template may hold more tags than a call takes as arguments.
   if (options.firstBranchOnly) for (const range of laterBranches(text, dialect)) setAside.push(range);
-  return { dialect, text: blankRanges(masked, setAside), statements };
+  return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text, dialect) };
 }
 
 /** The text with each range blanked (line breaks kept), in one pass however many ranges there are. */
@@ -274,6 +276,27 @@ function laterBranches(text: string, dialect: TemplateDialect): [number, number]
   }
   // Nested ranges lie inside outer ones: blanking both is harmless.
   return ranges;
+}
+
+/** [start, end) of each Jinja `if` or Go `if`/`with` block, from its opening tag to the end of its closing one. */
+function conditionalBlocks(text: string, dialect: TemplateDialect): [number, number][] {
+  if (dialect !== 'go-template' && dialect !== 'jinja') return [];
+  const go = dialect === 'go-template';
+  const opens = go ? new Set(['if', 'range', 'with', 'define', 'block']) : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
+  const conditional = go ? new Set(['if', 'with']) : new Set(['if']);
+  const isClose = (keyword: string) => (go ? keyword === 'end' : keyword.startsWith('end'));
+  const blocks: [number, number][] = [];
+  /** Open blocks, innermost last: the opening tag's offset for a conditional one, else -1. */
+  const open: number[] = [];
+  for (const match of statementTags(text, dialect)) {
+    const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? '';
+    if (opens.has(keyword)) open.push(conditional.has(keyword) ? match.index : -1);
+    else if (isClose(keyword) && open.length > 0) {
+      const from = open.pop()!;
+      if (from >= 0) blocks.push([from, match.index + match[0].length]);
+    }
+  }
+  return blocks;
 }
 
 /** Placeholders without statements, which any template may hold besides its own language. */

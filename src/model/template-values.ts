@@ -19,6 +19,12 @@ export function argumentsUnknown(directive: NginxDirective): boolean {
   return source.hasStatementBetween(directive.nameSpan.start.offset, directive.span.end.offset);
 }
 
+/** Whether a template writes the directive only on a condition (`{% if brotli_available %}brotli_static on;{% endif %}`). */
+export function writtenConditionally(directive: NginxDirective): boolean {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && source.isConditional(directive.nameSpan.start.offset);
+}
+
 /** Whether two directives of one template are separated by a statement, so rendering may keep only one. */
 export function maySeparateInTemplate(first: NginxDirective, second: NginxDirective): boolean {
   const source = sourceOf(first);

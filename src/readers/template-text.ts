@@ -9,11 +9,19 @@ export class TemplateSourceText extends SourceText {
   readonly dialect: TemplateDialect;
   /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
   readonly statements: number[];
+  /** [start, end) of each `if` block. */
+  readonly conditionals: [number, number][];
 
   constructor(file: string, readonly original: string, masked: MaskedTemplate) {
     super(file, masked.text);
     this.dialect = masked.dialect;
     this.statements = masked.statements;
+    this.conditionals = masked.conditionals;
+  }
+
+  /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
+  isConditional(offset: number): boolean {
+    return this.conditionals.some(([start, end]) => start <= offset && offset < end);
   }
 
   /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */

@@ -131,6 +131,13 @@ describe('masking', () => {
     expect(shown(masked)).toContain(`listen ${value('{{ .Values.port }}')};`);
   });
 
+  test('conditionals: each Jinja if and Go if/with block, opening tag to closing tag', () => {
+    const jinja = 'a;{% if x %}b;{% for i in y %}c;{% endfor %}{% endif %}d;';
+    expect(maskTemplate(jinja, 'jinja').conditionals).toEqual([[jinja.indexOf('{% if'), jinja.indexOf('d;')]]);
+    const go = '{{ range .A }}{{ with .B }}x;{{ end }}{{ end }}';
+    expect(maskTemplate(go, 'go-template').conditionals).toEqual([[go.indexOf('{{ with'), go.lastIndexOf('{{ end }}')]]);
+  });
+
   test('a tag spanning lines is blanked with its line breaks kept', () => {
     expect(maskTemplate('a {{ x\n  | y }} b', 'jinja').text).toBe(`a ${' '.repeat('{{ x'.length)}\n${' '.repeat('  | y }}'.length)} b`);
   });

@@ -94,6 +94,27 @@ describe('what a tag writes is unknown', () => {
     expect(describeFindings(findings)).toEqual(['nginx-duplicate-directive error templates/app.conf.j2:6:5']);
   });
 
+  test('a module directive the template writes only on a condition is the rendering\'s to decide; a typo is reported either way', () => {
+    const findings = lint({
+      'templates/nginx/site-conf.j2': [
+        'server {', //                                                      1
+        '    location /static/ {', //                                       2
+        '        {% if nginx_brotli_static_available | default(false) %}', // 3
+        '        brotli_static on;', //                                     4: left to the condition
+        '        proxy_passs http://app;', //                               5: a typo in any branch
+        '        {% endif %}', //                                           6
+        '    }', //                                                          7
+        '    more_set_headers "Server: x";', //                              8: written unconditionally
+        '}',
+        '',
+      ].join('\n'),
+    }).report.findings;
+    expect(describeFindings(findings).sort()).toEqual([
+      'nginx-unknown-directive error templates/nginx/site-conf.j2:5:9',
+      'nginx-unknown-directive warning templates/nginx/site-conf.j2:8:5',
+    ]);
+  });
+
   test('an envsubst template of the official nginx image reads, its variables unknown', () => {
     const result = lint({
       'templates/default.conf.template': 'server {\n    listen ${NGINX_PORT};\n    proxy_read_timeout ${PROXY_TIMEOUT};\n    location / {\n        proxy_pass http://${BACKEND_HOST}:8000;\n    }\n}\n',

@@ -8,6 +8,7 @@ import type { FileSystem } from '../../discovery/fs';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
 import { IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS } from './include';
+import { generatedFileLookup } from './generated';
 import { readsLikeNginx } from './lookalike';
 import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile, sourceOf } from './parse';
 import { TemplateSourceText } from '../template-text';
@@ -107,6 +108,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   };
   const maxDirectives = options.limits?.expandedDirectives ?? MAX_EXPANDED_DIRECTIVES;
   const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
+  const writtenBy = generatedFileLookup(options.treeFiles, fs, options.displayPath);
   const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
 
   const insideLintRoots = (path: string) =>
@@ -208,14 +210,17 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           // A template's includes name files on the machine it is rendered for, often written
           // by the same generator: worth a note, not a warning.
           const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
+          // A file a start-up script of the tree writes there exists once the container starts.
+          const writer = nodePath.isAbsolute(argument.value) ? writtenBy(argument.value) : undefined;
           report({
             ruleId: 'include-missing',
             message: `Missing include "${argument.value}": no such file in the linted tree` +
-              (nodePath.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : '') +
-              (inTemplate ? ' (included from a template, whose generator may write it)' : ''),
+              (writer ? `; ${writer} writes it at start, so it is only checked once rendered` :
+                (nodePath.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : '') +
+                (inTemplate ? ' (included from a template, whose generator may write it)' : '')),
             primary: argument.span,
             related: [],
-            ...(inTemplate ? { severity: 'info' as const } : {}),
+            ...(inTemplate || writer ? { severity: 'info' as const } : {}),
           });
         }
         continue;

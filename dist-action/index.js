@@ -7389,6 +7389,7 @@ function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
   if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
   if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
+  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
   if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
   if (lower.endsWith(".sh")) return "shell";
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
@@ -7484,12 +7485,13 @@ function classifyPlain(path, readHead, named) {
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "nginx";
   return void 0;
 }
-var nodePath2, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS;
+var nodePath2, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS;
 var init_classify = __esm({
   "src/discovery/classify.ts"() {
     "use strict";
     nodePath2 = __toESM(require("path"));
     init_template();
+    UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
     NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
     NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set(["mime.types", "fastcgi_params", "fastcgi.conf", "uwsgi_params", "scgi_params", "proxy_params", "koi-utf", "koi-win", "win-utf"]);
     NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
@@ -42584,6 +42586,7 @@ var rule18 = defineRule({
       const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
       if (mayServe(unmodelled, address.kind === "unix" ? address : { kind: "tcp", port: address.port })) continue;
+      if (model.unreadServerConfigs.some((config) => deploymentOf(config.file, model.deploymentRoots ?? []) === deploymentOf(target.span.file, model.deploymentRoots ?? []))) continue;
       const pass = target.passes[0];
       const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
       family.sort((a, b) => Number(speaks(b)) - Number(speaks(a)));
@@ -43349,6 +43352,7 @@ function readTreeUncached(options) {
     backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    unreadServerConfigs: (filesByFormat["uwsgi-unread"] ?? []).map((path) => ({ server: "uwsgi", file: displayPath(path) })),
     ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
     environment: {
       somaxconn: config.environment?.somaxconn,

@@ -21,7 +21,12 @@ export type FileFormat =
   | 'procfile'
   | 'shell'
   | 'kubernetes'
-  | 'helm-values';
+  | 'helm-values'
+  /** A uWSGI config in YAML, JSON or XML: a uWSGI server runs, with settings cfglint does not read. */
+  | 'uwsgi-unread';
+
+/** uWSGI's other config syntaxes (--yaml, --json, --xml): a top-level `uwsgi:` key, `{"uwsgi":`, `<uwsgi>`. */
+const UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
 
 /**
  * Backend and system formats, by name and (where the name is not enough) a look at the head.
@@ -39,6 +44,7 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (lower.endsWith('.ini')) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? '') ? 'uwsgi' : undefined;
   // uWSGI reads any name with --ini (`uwsgi.conf`, `app.cfg`); a [uwsgi] section says which.
   if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? '')) return 'uwsgi';
+  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? '')) return 'uwsgi-unread';
   if (lower.endsWith('.xml')) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? '') ? 'tomcat' : undefined;
   if (lower.endsWith('.sh')) return 'shell';
   // The ingress-nginx chart's values: its controller's ConfigMap and image live under `controller:`.

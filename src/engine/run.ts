@@ -290,6 +290,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    unreadServerConfigs: (filesByFormat['uwsgi-unread'] ?? []).map((path) => ({ server: 'uwsgi', file: displayPath(path) })),
     ...(deploymentRoots.length > 0 ? { deploymentRoots } : {}),
     environment: {
       somaxconn: config.environment?.somaxconn,

@@ -59,6 +59,10 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['a shell script', '/tree/docker/entrypoint.sh', '#!/bin/sh\nexec uwsgi --ini /app/uwsgi.ini\n', 'shell'],
     ['a Kubernetes manifest', '/tree/k8s/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', 'kubernetes'],
     ['the ingress-nginx chart\'s values', '/tree/helm/values-prod.yaml', 'controller:\n  config:\n    keep-alive: "75"\n', 'helm-values'],
+    // uWSGI's --yaml, --json and --xml forms: known to be uWSGI, not read.
+    ['a uWSGI YAML config', '/tree/deploy/uwsgi.yaml', 'uwsgi:\n  http-socket: 0.0.0.0:8000\n', 'uwsgi-unread'],
+    ['a uWSGI JSON config', '/tree/deploy/uwsgi.json', '{\n  "uwsgi": { "socket": ":3031" }\n}\n', 'uwsgi-unread'],
+    ['a uWSGI XML config', '/tree/deploy/uwsgi.xml', '<uwsgi>\n  <socket>:3031</socket>\n</uwsgi>\n', 'uwsgi-unread'],
   ])('%s', (_name, path, content, format) => {
     expect(as(path, content)).toBe(format);
   });

@@ -6,9 +6,10 @@
 import * as nodeFs from 'fs';
 import yargs from 'yargs';
 import { ConfigError } from '../engine/config';
-import { exitCodeFor, lintSync, UsageError } from '../engine/run';
+import { exitCodeFor, lintSync, NothingToReadError, readTree, UsageError } from '../engine/run';
 import { VERSION } from '../meta';
 import { terminalText } from '../report/escape';
+import { FILE_LIST_FORMATS, formatFileList, isFileListFormat } from '../report/file-list';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '../report/formatters';
 import { GRAPH_FORMATS, GraphFormat, isGraphFormat, renderGraph } from '../report/graph';
 import type { Severity } from '../report/finding';
@@ -18,7 +19,8 @@ import { printConfig } from './print-config';
 const EPILOG = `Exit codes:
   0  no finding at or above --fail-on
   1  at least one finding at or above --fail-on
-  2  usage error: bad option, unreadable path, or invalid .cfglint.json
+  2  usage error: bad option, unreadable path, invalid .cfglint.json, a named file
+     cfglint does not read, or paths that hold no file it reads
 
 Examples:
   cfglint ./deploy                          lint a deploy tree
@@ -29,6 +31,7 @@ Examples:
   cfglint rules                             every rule with its severity and category
   cfglint explain upstream-keepalive-http10 a rule's documentation
   cfglint --print-config nginx/app.conf .   the settings cfglint reads for one file
+  cfglint --list-files ./deploy             each file with the format it is read as, and why
   cfglint --init                            write a starter .cfglint.json here`;
 
 /**
@@ -62,6 +65,7 @@ export function main(argv: string[]): void {
     .command('explain <rule-id>', "Print a rule's documentation; exit 0, or 2 for an unknown id", (explain) =>
       explain.usage('Usage: cfglint explain <rule-id>').positional('rule-id', { type: 'string', describe: 'A rule or reader id, as `cfglint rules` lists them' }))
     .option('print-config', { type: 'string', requiresArg: true, describe: 'Print the effective settings cfglint reads for this file (nginx blocks, or backends) and exit' })
+    .option('list-files', { type: 'boolean', describe: 'Print every file of the tree with the format cfglint reads it as and why (or why not): `path  format  reason`, or JSON with --format json; exit 0' })
     .option('init', { type: 'boolean', describe: 'Write a starter .cfglint.json in the current directory and exit' })
     .version(VERSION)
     .alias('version', 'v')
@@ -102,6 +106,20 @@ export function main(argv: string[]): void {
     return;
   }
 
+  if (parsed['list-files']) {
+    // stylish is --format's default for lint runs; here it means the text listing.
+    const listFormat = String(parsed.format) === 'stylish' ? 'text' : String(parsed.format);
+    if (!isFileListFormat(listFormat)) usageFailure(`unknown --list-files format "${listFormat}"; expected one of: ${FILE_LIST_FORMATS.join(', ')}`);
+    try {
+      process.stdout.write(formatFileList(readTree({ paths: parsed._.map(String), configPath: parsed.config, nginxVersion: parsed['nginx-version'], listing: true }).fileList, listFormat));
+    } catch (error) {
+      if (error instanceof NothingToReadError || error instanceof ConfigError) usageFailure(error.message, false);
+      if (error instanceof UsageError) usageFailure(error.message);
+      throw error;
+    }
+    return;
+  }
+
   const graph = parsed._[0] === 'graph';
   const format = String(parsed.format);
   if (graph && !isGraphFormat(format)) usageFailure(`unknown graph format "${format}"; expected one of: ${GRAPH_FORMATS.join(', ')}`);
@@ -120,6 +138,8 @@ export function main(argv: string[]): void {
       reportUnusedDisables: parsed['report-unused-disables'],
     });
   } catch (error) {
+    // The message says what the paths hold and what to do; --help would not help with it.
+    if (error instanceof NothingToReadError) usageFailure(error.message, false);
     if (error instanceof UsageError) usageFailure(error.message);
     // The message names the file and the JSON path; --help would not help with it.
     if (error instanceof ConfigError) usageFailure(error.message, false);

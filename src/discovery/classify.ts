@@ -4,7 +4,7 @@
  * a test in test/discovery/classify.test.ts.
  */
 import * as nodePath from 'path';
-import { maskTemplate, templateDialectOf, TemplateDialect, templateName } from './template';
+import { DIALECT_NAMES, maskTemplate, templateDialectOf, TemplateDialect, templateName } from './template';
 
 export type FileFormat =
   | 'nginx'
@@ -24,6 +24,27 @@ export type FileFormat =
   | 'helm-values'
   /** A uWSGI config in YAML, JSON or XML: a uWSGI server runs, with settings cfglint does not read. */
   | 'uwsgi-unread';
+
+/** Every format, for the `files` mapping of .cfglint.json and --list-files. */
+export const FILE_FORMATS: readonly FileFormat[] = [
+  'nginx', 'dockerfile', 'compose', 'uwsgi', 'gunicorn', 'tomcat', 'catalina-properties', 'spring-boot', 'systemd',
+  'sysctl', 'limits', 'procfile', 'shell', 'kubernetes', 'helm-values', 'uwsgi-unread',
+];
+
+export function isFileFormat(name: string): name is FileFormat {
+  return (FILE_FORMATS as readonly string[]).includes(name);
+}
+
+/** What, in a file's head, made a format of it (for --list-files). */
+const CONTENT_SIGNS: Partial<Record<FileFormat, string>> = {
+  nginx: 'nginx blocks or directives',
+  uwsgi: 'a [uwsgi] section',
+  'uwsgi-unread': 'a uwsgi key or element (YAML, JSON or XML)',
+  tomcat: 'a <Server> or <Connector> element',
+  'helm-values': "a top-level controller: key (the ingress-nginx chart's values)",
+  kubernetes: 'apiVersion: and kind:',
+  gunicorn: 'assignments to gunicorn settings',
+};
 
 /** uWSGI's other config syntaxes (--yaml, --json, --xml): a top-level `uwsgi:` key, `{"uwsgi":`, `<uwsgi>`. */
 const UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
@@ -88,6 +109,12 @@ export interface Classified {
   template?: TemplateDialect;
 }
 
+/** A file's format, or none, and why: by name, by content, named on the command line, skipped because … */
+export interface Explained {
+  classified?: Classified;
+  reason: string;
+}
+
 /** Formats whose own syntax has no `${NAME}`, so that `${NAME}` in them is a placeholder. */
 const ENVSUBST_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi']);
 
@@ -98,6 +125,11 @@ const ENVSUBST_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi']);
  * format without a tolerant reading (TOLERANT_FORMATS) is recognised and left alone (undefined).
  */
 export function classifyWithTemplate(path: string, readHead: () => string | undefined, named = false): Classified | undefined {
+  return explainClassification(path, readHead, named).classified;
+}
+
+/** classifyWithTemplate, with the reason for its answer. */
+export function explainClassification(path: string, readHead: () => string | undefined, named = false): Explained {
   const lower = nodePath.basename(path).toLowerCase();
   const byName = templateName(lower);
   let head: string | undefined;
@@ -113,9 +145,10 @@ export function classifyWithTemplate(path: string, readHead: () => string | unde
     }
     return head;
   };
+  const LINK_AS_TEXT = 'skipped: a symbolic link checked out as a text file (the file it names is read on its own)';
   if (isNameOnlyFormat(lower)) {
     rawHead();
-    if (linkAsText) return undefined;
+    if (linkAsText) return { reason: LINK_AS_TEXT };
   }
   if (byName) {
     // A template's content is judged with its tags masked (`server {{ name }} {` reads as nginx).
@@ -129,20 +162,27 @@ export function classifyWithTemplate(path: string, readHead: () => string | unde
     };
     const renderedPath = nodePath.join(nodePath.dirname(path), byName.rendered);
     // A template of nothing cfglint knows (`index.html.j2`, a Django `.tpl`) stays unread.
-    const format = classifyPlain(renderedPath, maskedHead, named);
-    if (!format || !TOLERANT_FORMATS.has(format)) return undefined;
+    const plain = classifyPlainExplained(renderedPath, maskedHead, named);
+    const format = plain.format;
+    if (linkAsText) return { reason: LINK_AS_TEXT };
+    if (!format) return { reason: `skipped: a template (name ending in ${lower.slice(byName.rendered.length)}) of no format cfglint reads` };
+    const language = DIALECT_NAMES[dialect()];
+    if (!TOLERANT_FORMATS.has(format)) return { reason: `skipped: a ${language} template of ${format}, a format cfglint reads only once rendered` };
     // `uid = <user name>`: placeholders of no known language would be read as values. nginx's
     // reader copes (look-alikes, template-unreadable); the others' would judge them.
     const known = byName.dialect ?? templateDialectOf(rawHead() ?? '');
-    return format === 'nginx' || known ? { format, template: dialect() } : undefined;
+    if (format !== 'nginx' && !known) return { reason: `skipped: a template of ${format} in no template language cfglint knows` };
+    return { classified: { format, template: dialect() }, reason: `${language} template of ${format} (${plain.how} of the rendered name ${byName.rendered})` };
   }
-  const format = classifyPlain(path, rawHead, named);
-  if (!format) return undefined;
-  if (!TOLERANT_FORMATS.has(format)) return { format };
+  const plain = classifyPlainExplained(path, rawHead, named);
+  if (linkAsText) return { reason: LINK_AS_TEXT };
+  const { format } = plain;
+  if (!format) return { reason: plain.skipped };
+  if (!TOLERANT_FORMATS.has(format)) return { classified: { format }, reason: plain.how };
   const text = rawHead();
   const dialect = text === undefined ? undefined : templateDialectOf(text, { envsubst: ENVSUBST_FORMATS.has(format) });
-  if (!dialect) return { format };
-  return { format, template: dialect };
+  if (!dialect) return { classified: { format }, reason: plain.how };
+  return { classified: { format, template: dialect }, reason: `${DIALECT_NAMES[dialect]} template of ${format} (${plain.how}; its tags by content)` };
 }
 
 /**
@@ -186,6 +226,29 @@ export function readableByName(path: string): boolean {
 }
 
 function classifyPlain(path: string, readHead: () => string | undefined, named: boolean): FileFormat | undefined {
+  return classifyPlainExplained(path, readHead, named).format;
+}
+
+type PlainAnswer = { format: FileFormat; how: string; skipped?: undefined } | { format?: undefined; skipped: string };
+
+/** The format a plain (not template) name and head give, and how: "by name", "by content: …", or why none. */
+function classifyPlainExplained(path: string, readHead: () => string | undefined, named: boolean): PlainAnswer {
+  let consulted = false;
+  const head = () => {
+    consulted = true;
+    return readHead();
+  };
+  const format = classifyPlainFormat(path, head, named);
+  if (format === 'named') return { format: 'nginx', how: 'named on the command line, and nothing in it says another format' };
+  if (format) return { format, how: consulted && CONTENT_SIGNS[format] ? `by content: ${CONTENT_SIGNS[format]}` : 'by name' };
+  const lower = nodePath.basename(path).toLowerCase();
+  const dir = nodePath.basename(nodePath.dirname(path));
+  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted) return { skipped: 'skipped: named like nginx, but its content is not nginx' };
+  if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: 'skipped: not a config cfglint reads (no [uwsgi] section, not nginx)' };
+  return { skipped: 'skipped: not a config cfglint reads' };
+}
+
+function classifyPlainFormat(path: string, readHead: () => string | undefined, named: boolean): FileFormat | 'named' | undefined {
   const base = nodePath.basename(path);
   const lower = base.toLowerCase();
   const dir = nodePath.basename(nodePath.dirname(path));
@@ -194,6 +257,8 @@ function classifyPlain(path: string, readHead: () => string | undefined, named: 
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return 'compose';
   const other = classifyBackendOrSystem(lower, dir, nodePath.basename(nodePath.dirname(nodePath.dirname(path))), readHead);
   if (other) return other;
+  // A Python file named on the command line is a gunicorn config when it sets gunicorn's settings.
+  if (named && lower.endsWith('.py')) return GUNICORN_ASSIGNMENT.test(readHead() ?? '') ? 'gunicorn' : undefined;
   if (NOT_NGINX_EXTENSIONS.test(lower)) return undefined;
 
   if (lower === 'nginx.conf' || NGINX_PACKAGE_FILES.has(lower)) return 'nginx';
@@ -206,6 +271,12 @@ function classifyPlain(path: string, readHead: () => string | undefined, named: 
   if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return 'nginx';
   if (nameSuggestsNginx && startsWithNginxDirective(head)) return 'nginx';
   // `key = value` files (sysctl, PHP-FPM, uWSGI without a section) are not nginx even when named.
-  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return 'nginx';
+  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return 'named';
   return undefined;
 }
+
+/**
+ * A top-level assignment to one of gunicorn's most used settings (`bind = "…"`, `workers = 4`):
+ * enough to take a Python file the user named for a gunicorn config.
+ */
+const GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;

@@ -12,6 +12,8 @@ export interface WalkResult {
   files: string[];
   /** Directories or files that could not be read, with the reason. */
   unreadable: { path: string; reason: string }[];
+  /** Files and directories left out on purpose, with the reason (for --list-files); a directory's path ends in `/`. */
+  skipped: { path: string; reason: string; ignoreFile?: string }[];
 }
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -28,6 +30,7 @@ export function walk(
 ): WalkResult {
   const files = new Set<string>();
   const unreadable: WalkResult['unreadable'] = [];
+  const skipped: WalkResult['skipped'] = [];
   const seenDirectories = new Set<string>();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0
     ? { dir: options.ignorePatterns.baseDir, matcher: ignore().add(options.ignorePatterns.patterns) }
@@ -41,16 +44,21 @@ export function walk(
     return result.ignored ? 'ignored' : result.unignored ? 'unignored' : undefined;
   };
 
-  const isIgnored = (path: string, isDirectory: boolean, scopes: IgnoreScope[]): boolean => {
-    if (userIgnore && verdict(userIgnore, path, isDirectory) === 'ignored') return true;
+  /** Which patterns ignore the path: the config's ("ignore"), a .gitignore's (its path), or none (undefined). */
+  const ignoredBy = (path: string, isDirectory: boolean, scopes: IgnoreScope[]): string | undefined => {
+    if (userIgnore && verdict(userIgnore, path, isDirectory) === 'ignored') return 'ignore';
     // As git: the deepest .gitignore with an opinion wins, so `!keep.bak` in a subdirectory
     // re-includes what a parent's `*.bak` ignored.
     for (let i = scopes.length - 1; i >= 0; i--) {
       const said = verdict(scopes[i], path, isDirectory);
-      if (said) return said === 'ignored';
+      if (said) return said === 'ignored' ? nodePath.join(scopes[i].dir, '.gitignore') : undefined;
     }
-    return false;
+    return undefined;
   };
+  const skip = (path: string, isDirectory: boolean, reason: string, ignoreFile?: string) =>
+    skipped.push({ path: isDirectory ? path + nodePath.sep : path, reason, ...(ignoreFile ? { ignoreFile } : {}) });
+  const skipIgnored = (path: string, isDirectory: boolean, by: string) =>
+    (by === 'ignore' ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, 'skipped: ignored by .gitignore', by));
 
   const realRoots: string[] = [];
   const pointsInsideRoots = (link: string): boolean => {
@@ -93,13 +101,23 @@ export function walk(
       const path = nodePath.join(dir, name);
       // A link out of the tree (sites-enabled/default -> /etc/nginx/...) names the machine
       // cfglint runs on, not the deploy: never follow it.
-      if (fs.isSymlink(path) && !pointsInsideRoots(path)) continue;
+      if (fs.isSymlink(path) && !pointsInsideRoots(path)) {
+        skip(path, false, 'skipped: a symbolic link out of the tree');
+        continue;
+      }
       const kind = fs.kind(path);
       if (kind === 'directory') {
-        if (SKIPPED_DIRECTORIES.has(name) || isIgnored(path, true, innerScopes)) continue;
-        visit(path, innerScopes);
+        if (SKIPPED_DIRECTORIES.has(name)) {
+          skip(path, true, 'skipped: version control or dependencies, never walked');
+          continue;
+        }
+        const by = ignoredBy(path, true, innerScopes);
+        if (by) skipIgnored(path, true, by);
+        else visit(path, innerScopes);
       } else if (kind === 'file') {
-        if (!isIgnored(path, false, innerScopes)) files.add(path);
+        const by = ignoredBy(path, false, innerScopes);
+        if (by) skipIgnored(path, false, by);
+        else files.add(path);
       } else if (kind === undefined && fs.isSymlink(path)) {
         unreadable.push({ path, reason: `cannot read ${path}: broken or looping symbolic link` });
       }
@@ -120,5 +138,5 @@ export function walk(
     if (kind === 'directory') visit(root, []);
     else if (kind === 'file') files.add(root);
   }
-  return { files: [...files].sort(), unreadable };
+  return { files: [...files].sort(), unreadable, skipped };
 }

@@ -16,6 +16,8 @@ export interface CfglintConfig {
   rules?: Record<string, RuleSetting>;
   failOn?: Severity | 'never';
   ignore?: string[];
+  /** .gitignore-style pattern (relative to the config file) → the format to read matching files as. */
+  files?: Record<string, string>;
   /** Directories that each hold one deployment, relative to the config file; `envs/*` names each directory of envs/. */
   deployments?: string[];
   nginx?: {
@@ -120,6 +122,19 @@ export function validateConfig(data: unknown): string | undefined {
   }
   if (!best) return 'is invalid';
   return `${formatJsonPath(best.path)} ${best.text}`;
+}
+
+/**
+ * The formats a `files` mapping names must be ones cfglint reads: a misspelt name would leave the
+ * files unread without a word. A ConfigError with a did-you-mean otherwise.
+ */
+export function checkFileFormats(config: CfglintConfig, where: string, formats: readonly string[]): void {
+  for (const [pattern, format] of Object.entries(config.files ?? {})) {
+    if (formats.includes(format)) continue;
+    const suggestion = closest(format, [...formats]);
+    throw new ConfigError(`${where}: ${formatJsonPath(['files', pattern])} names the format ${JSON.stringify(format)}, which cfglint does not read` +
+      (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(', ')})`));
+  }
 }
 
 /** `rules.upstream-keepalive-http10.severity`, `ignore[0]`, `nginx.includeMap["/etc/nginx"]`; `(root)` for none. */

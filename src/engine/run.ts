@@ -6,7 +6,8 @@
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
 import { append } from '../append';
-import { classifyWithTemplate, FileFormat, readableByName } from '../discovery/classify';
+import ignore from 'ignore';
+import { Classified, explainClassification, FILE_FORMATS, FileFormat, isFileFormat, readableByName } from '../discovery/classify';
 import { confineFileSystem } from '../discovery/confine';
 import { DIALECT_NAMES, maskTemplate, TemplateDialect } from '../discovery/template';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
@@ -32,8 +33,9 @@ import { TemplateSourceText } from '../readers/template-text';
 import { clearParseCache } from '../readers/parse-cache';
 import { Finding, Report, ReportLink, RuleSummary, Severity, SEVERITY_RANK, Span } from '../report/finding';
 import { compareFindings } from '../report/formatters';
+import type { ListedFile } from '../report/file-list';
 import { closest } from '../suggest';
-import { CfglintConfig, ConfigError, findConfigFile, formatJsonPath, loadConfig, RuleSetting, validateConfig } from './config';
+import { CfglintConfig, checkFileFormats, ConfigError, findConfigFile, formatJsonPath, loadConfig, RuleSetting, validateConfig } from './config';
 import { findReaderRule, READER_RULES } from './reader-rules';
 import { RULES } from './registry';
 import { renderMessage, Rule } from './rule';
@@ -41,6 +43,13 @@ import { SourceComment, Suppressions } from './suppress';
 import { capSyntaxFindings } from './syntax-cap';
 
 export class UsageError extends Error {}
+
+/** The paths hold nothing cfglint reads, or a named file is not one: the message says all (no --help pointer). */
+export class NothingToReadError extends UsageError {}
+
+
+/** Formats a `files` mapping may name: every reader's (uwsgi-unread is a finding about a file, not a reader). */
+export const MAPPABLE_FORMATS = FILE_FORMATS.filter((format) => format !== 'uwsgi-unread');
 
 export interface LintOptions {
   /** Files or directories; default the current directory. */
@@ -53,6 +62,8 @@ export interface LintOptions {
   config?: CfglintConfig;
   nginxVersion?: string;
   reportUnusedDisables?: boolean;
+  /** For --list-files: a named file cfglint does not read is listed with the reason, not an error. */
+  listing?: boolean;
 }
 
 export interface LintResult {
@@ -81,6 +92,8 @@ export interface ReadTree {
   templateOriginals: Map<string, string>;
   roots: string[];
   displayPath(absolute: string): string;
+  /** Every file of the tree with its format and why, sorted by path (--list-files). */
+  fileList: ListedFile[];
 }
 
 /** Discover, classify and read a tree into the deployment model (no rules). */
@@ -146,6 +159,8 @@ function readTreeUncached(options: LintOptions): ReadTree {
   }
   const configDir = configPath ? nodePath.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? 'config');
+  checkFileFormats(config, configPath ?? 'config', MAPPABLE_FORMATS);
+  const mappedFormat = fileMapping(config, configDir);
   // A mapping is a path cfglint will open: it must lead into the tree like any other.
   const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
     const target = nodePath.resolve(configDir, to);
@@ -185,10 +200,22 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[] = [];
   /** Templates of backend formats, read through `readerFs` with their tags masked. */
   const maskedTemplates = new Map<string, { original: string; masked: string; dialect: TemplateDialect; format: FileFormat }>();
+  const explained = new Map<string, { format?: FileFormat; reason: string }>();
   for (const file of walked.files) {
+    const named = roots.includes(file);
+    const mapped = mappedFormat(file);
     // A file named on the command line is read as nginx unless it is clearly something else.
-    const classified = classifyWithTemplate(file, () => readText(file)?.slice(0, 65536), roots.includes(file));
-    if (!classified) continue;
+    const explanation = mapped
+      ? { classified: { format: mapped.format } as Classified, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped.pattern)} to ${mapped.format}` }
+      : explainClassification(file, () => readText(file)?.slice(0, 65536), named);
+    const classified = explanation.classified;
+    explained.set(file, { format: classified?.format, reason: explanation.reason });
+    if (!classified) {
+      if (named && !options.listing) {
+        throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, '')}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(displayPath(file))}: "nginx"}}); cfglint --list-files shows what each file is read as`);
+      }
+      continue;
+    }
     const { format } = classified;
     // The nginx reader masks its templates itself (includes may reach templates too).
     if (classified.template && format !== 'nginx') {
@@ -300,11 +327,108 @@ function readTreeUncached(options: LintOptions): ReadTree {
         : parseNginxTime(config.environment.loadBalancerIdleTimeout),
     },
   };
-  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath };
+  const fileList = listFiles({
+    walked, explained, nginx, displayPath, placed,
+    gunicorn: gunicorn.backends, uwsgi: uwsgi.backends,
+  });
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
+}
+
+/**
+ * The `files` mapping of .cfglint.json as a lookup: the format of the last pattern that matches
+ * a path (relative to the config's directory, .gitignore syntax, as `ignore`), or undefined.
+ */
+function fileMapping(config: CfglintConfig, configDir: string): (path: string) => { pattern: string; format: FileFormat } | undefined {
+  const entries = Object.entries(config.files ?? {}).map(([pattern, format]) => ({ pattern, format: format as FileFormat, matcher: ignore().add(pattern) }));
+  if (entries.length === 0) return () => undefined;
+  return (path) => {
+    const relative = nodePath.relative(configDir, path);
+    if (!relative || relative.startsWith('..') || nodePath.isAbsolute(relative)) return undefined;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (entries[i].matcher.ignores(relative) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
+    }
+    return undefined;
+  };
+}
+
+/**
+ * What each file of the tree was read as and why: classification's answer, refined by what the
+ * readers decided (an include reached it, a launch names it, it read like another server's).
+ */
+function listFiles(input: {
+  walked: ReturnType<typeof walk>;
+  explained: Map<string, { format?: FileFormat; reason: string }>;
+  nginx: NginxReadResult;
+  displayPath: (absolute: string) => string;
+  placed: { from: string; to: string }[];
+  gunicorn: { launch?: { file: string }; config?: { file: string }; configReference?: { text: string } }[];
+  uwsgi: { launch?: { file: string; program: string }; iniFiles: string[] }[];
+}): ListedFile[] {
+  const { walked, explained, nginx, displayPath } = input;
+  const startedBy = new Map<string, string>();
+  for (const backend of input.gunicorn) {
+    if (!backend.launch || !backend.config || startedBy.has(backend.config.file)) continue;
+    const reference = backend.configReference?.text ?? '';
+    startedBy.set(backend.config.file, reference.startsWith('./gunicorn.conf.py (')
+      ? `started by ${backend.launch.file} (gunicorn reads gunicorn.conf.py in its working directory)`
+      : `started by ${backend.launch.file} (gunicorn -c ${reference})`);
+  }
+  for (const backend of input.uwsgi) {
+    if (!backend.launch) continue;
+    for (const file of backend.iniFiles) if (!startedBy.has(file)) startedBy.set(file, `started by ${backend.launch.file} (uwsgi)`);
+  }
+  /** Where a COPY or a volume mount puts the file in the container, if one does. */
+  const placedAt = (path: string): string | undefined => {
+    for (const mapping of input.placed) {
+      if (mapping.to === path) return mapping.from;
+      if (path.startsWith(mapping.to + nodePath.sep)) return nodePath.posix.join(mapping.from, nodePath.relative(mapping.to, path).split(nodePath.sep).join('/'));
+    }
+    return undefined;
+  };
+
+  const out: ListedFile[] = [];
+  for (const path of walked.files) {
+    const file = displayPath(path);
+    const explanation = explained.get(path);
+    let format: FileFormat | null = explanation?.format ?? null;
+    let reason = explanation?.reason ?? 'skipped: not a config cfglint reads';
+    const includer = nginx.includedFrom.get(path);
+    const started = startedBy.get(file);
+    if (includer !== undefined) {
+      reason = format === 'nginx' ? `${reason}; included from ${includer}` : `included from ${includer}`;
+      format = 'nginx';
+    } else if (format === 'nginx' && nginx.lookalikes.has(path)) {
+      format = null;
+      reason = "skipped: named like nginx, but reads like another server's config (a look-alike: FreeRADIUS, dhcpd, supervisor, …)";
+    } else if (started !== undefined) {
+      reason = format === 'gunicorn' || format === 'uwsgi' ? `${reason}; ${started}` : started;
+      format = started.includes('(uwsgi)') ? 'uwsgi' : 'gunicorn';
+    }
+    const at = format !== null ? placedAt(path) : undefined;
+    if (at !== undefined) reason += `; copied or mounted to ${at}`;
+    out.push({ file, format, reason });
+  }
+  for (const entry of walked.skipped) {
+    const reason = entry.ignoreFile ? `${entry.reason} (${displayPath(entry.ignoreFile)})` : entry.reason;
+    out.push({ file: displayPath(entry.path.replace(/[\\/]$/, '')) + (/[\\/]$/.test(entry.path) ? '/' : ''), format: null, reason });
+  }
+  for (const entry of walked.unreadable) {
+    out.push({ file: displayPath(entry.path), format: null, reason: `skipped: ${entry.reason.replace(entry.path, displayPath(entry.path))}` });
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 export function lintSync(options: LintOptions = {}): LintResult {
-  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots } = readTree(options);
+  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList } = readTree(options);
+  // As ESLint's "No files matching the pattern": a run that read nothing is no success.
+  if (!fileList.some((entry) => entry.format !== null)) {
+    const cwd = options.cwd ?? process.cwd();
+    const where = roots.map((root) => {
+      const shown = showPath(nodePath.relative(cwd, root) || '.');
+      return (options.fs ?? nodeFileSystem).kind(root) === 'directory' && !shown.endsWith('/') ? `${shown}/` : shown;
+    }).join(', ');
+    throw new NothingToReadError(`no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`);
+  }
 
   const severityOf = (id: string, fallback: Severity): Severity | 'off' => {
     const setting: RuleSetting | undefined = config.rules?.[id];

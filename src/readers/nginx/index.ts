@@ -55,6 +55,10 @@ export interface NginxReadResult {
   /** Every nginx file read, by real path. */
   files: Map<string, ParsedNginxFile>;
   diagnostics: ReaderDiagnostic[];
+  /** Files an include reached, by the path the include resolved to, with the file that included them first (shown). */
+  includedFrom: Map<string, string>;
+  /** Files found by name that read like another server's (lookalike.ts), left unread unless an include names them. */
+  lookalikes: Set<string>;
 }
 
 export interface NginxReaderOptions {
@@ -159,6 +163,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     return { real, path: shown, parsed };
   };
 
+  const includedFrom = new Map<string, string>();
+  const lookalikes = new Set<string>();
   const reachedFromElsewhere = new Set<string>();
   /** Reset for each root; `cycle` keeps the truncation quiet when a cycle already explains it. */
   let budget = freshBudget();
@@ -290,6 +296,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         }
         expandedOnce.add(loaded.parsed);
         reachedFromElsewhere.add(loaded.real);
+        if (!includedFrom.has(target)) includedFrom.set(target, options.displayPath(file));
         const children = (node.children ??= []);
         // A loop, not push(...): one file may hold more directives than a call can take as arguments.
         for (const child of expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive], nesting)) children.push(child);
@@ -317,7 +324,10 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   for (const path of candidates) {
     // A file named on the command line is read as the user asked, whatever it looks like.
     const result = load(path, !options.lintRoots.includes(path));
-    if ('notNginx' in result) continue;
+    if ('notNginx' in result) {
+      lookalikes.add(path);
+      continue;
+    }
     if ('error' in result) {
       report({ ruleId: 'read-error', message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
       continue;
@@ -352,7 +362,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     roots.push({ kind: 'snippet', file: options.displayPath(snippet.entry.path), context: snippetContext(snippet.entry.parsed), directives: snippet.directives });
   }
 
-  return { roots, files, diagnostics };
+  return { roots, files, diagnostics, includedFrom, lookalikes };
 }
 
 function isMainConfig(path: string, parsed: ParsedNginxFile): boolean {

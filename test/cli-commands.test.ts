@@ -115,8 +115,9 @@ describe('cfglint --init', () => {
     const file = path.join(dir, '.cfglint.json');
     const { config } = loadConfig(file, nodeFileSystem);
     expect(config.$schema).toBe('./node_modules/cfglint/schemas/config.schema.json');
-    expect(Object.keys(config).sort()).toEqual(['$schema', 'environment', 'failOn', 'ignore', 'nginx', 'rules']);
-    // The starter changes nothing: an empty tree still lints clean with it.
+    expect(Object.keys(config).sort()).toEqual(['$schema', 'environment', 'failOn', 'files', 'ignore', 'nginx', 'rules']);
+    // The starter changes nothing: a tree of one clean nginx.conf still lints clean with it.
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\n');
     expect(cfglint(['.'], dir).status).toBe(0);
 
     const again = cfglint(['--init'], dir);

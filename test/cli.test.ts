@@ -295,7 +295,7 @@ describe('--version and --help', () => {
   test('--help mentions every option and the exit codes', () => {
     const run = cfglint(['--help']);
     expect(run.status).toBe(0);
-    for (const option of ['--format', '-o, --output', '--fail-on', '--config', '--nginx-version', '--report-unused-disables', '--color', '--version', '--help']) {
+    for (const option of ['--format', '-o, --output', '--fail-on', '--config', '--nginx-version', '--report-unused-disables', '--color', '--list-files', '--version', '--help']) {
       expect(run.stdout).toContain(option);
     }
     for (const format of ['stylish', 'json', 'sarif', 'github']) expect(run.stdout).toContain(format);
@@ -351,5 +351,58 @@ describe('links and graph', () => {
 
     expectUsageError(cfglint(['graph', '--format', 'json', GUNICORN_BROKEN]), /^cfglint: unknown graph format "json"; expected one of: mermaid, dot$/, { hint: true });
     expectUsageError(cfglint(['graph', 'no/such/dir']), /^cfglint: no such file or directory: no\/such\/dir$/, { hint: true });
+  });
+});
+
+describe('saying what was read', () => {
+  /** A tree under the temp directory. */
+  function tree(name: string, files: Record<string, string>): string {
+    const dir = path.join(tmp, name);
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    return dir;
+  }
+  const GTHREAD = 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nthreads = 4\n';
+  const UPSTREAM = 'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n';
+
+  test('--list-files prints `path  format  reason` a line, sorted, exit 0; --format json gives the array', () => {
+    const dir = tree('list', { Procfile: 'web: gunicorn -c config/prod.py app:app\n', 'config/prod.py': GTHREAD, 'nginx/app.conf': UPSTREAM, 'README.md': '# app\n' });
+    const run = cfglint(['--list-files'], { cwd: dir });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    const rows = run.stdout.trimEnd().split('\n').map((line) => line.split(/ {2,}/));
+    expect(rows.map((row) => row[0])).toEqual(['Procfile', 'README.md', 'config/prod.py', 'nginx/app.conf']);
+    expect(rows.map((row) => row[1])).toEqual(['procfile', '-', 'gunicorn', 'nginx']);
+    expect(rows[2][2]).toBe('started by Procfile (gunicorn -c config/prod.py)');
+    const json = cfglint(['--list-files', '--format', 'json'], { cwd: dir });
+    expect(json.status).toBe(0);
+    const entries = JSON.parse(json.stdout) as { file: string; format: string | null; reason: string }[];
+    expect(entries.map((entry) => [entry.file, entry.format])).toEqual(rows.map((row) => [row[0], row[1] === '-' ? null : row[1]]));
+    expectUsageError(cfglint(['--list-files', '--format', 'sarif'], { cwd: dir }), /^cfglint: unknown --list-files format "sarif"; expected one of: text, json$/, { hint: true });
+  });
+
+  test('a Procfile naming `-c config/prod.py` makes it the gunicorn config behind the nginx upstream', () => {
+    const dir = tree('procfile-c', { Procfile: 'web: gunicorn -c config/prod.py app:app\n', 'config/prod.py': GTHREAD, 'nginx/app.conf': UPSTREAM });
+    const run = cfglint(['--format', 'json', '.'], { cwd: dir });
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { findings: { ruleId: string; primary: { file: string; start: { line: number } } }[] };
+    // `keepalive 16;` is line 3 of nginx/app.conf.
+    expect(report.findings.filter((f) => f.ruleId === 'upstream-keepalive-timeout').map((f) => `${f.primary.file}:${f.primary.start.line}`)).toEqual(['nginx/app.conf:3']);
+  });
+
+  test('a named file is read or refused in one line; a tree with only a README exits 2', () => {
+    const dir = tree('named', { 'config/gunicorn/prod.py': GTHREAD, 'docs/README.md': '# app\n', 'docs/notes.py': 'print(1)\n' });
+    const prod = cfglint(['config/gunicorn/prod.py'], { cwd: dir });
+    expect(prod.status).toBe(0);
+    expect(prod.stdout).toMatch(/in 1 file\b/);
+    expectUsageError(cfglint(['docs/notes.py'], { cwd: dir }), /^cfglint: docs\/notes\.py: not a config cfglint reads; .*"files" of \.cfglint\.json/, { hint: false });
+    expectUsageError(cfglint(['docs'], { cwd: dir }), /^cfglint: no file cfglint reads in docs\/ \(nginx, uWSGI, gunicorn, .*\); see --list-files$/, { hint: false });
+    // The mapping reads what neither name nor content says.
+    fs.writeFileSync(path.join(dir, '.cfglint.json'), JSON.stringify({ files: { 'docs/*.py': 'gunicorn' } }));
+    expect(cfglint(['docs/notes.py'], { cwd: dir }).status).toBe(0);
+    fs.writeFileSync(path.join(dir, '.cfglint.json'), JSON.stringify({ files: { 'docs/*.py': 'gunicron' } }));
+    expectUsageError(cfglint(['docs/notes.py'], { cwd: dir }), /^cfglint: .*\.cfglint\.json: files\["docs\/\*\.py"\] names the format "gunicron", which cfglint does not read; did you mean "gunicorn"\?$/, { hint: false });
   });
 });

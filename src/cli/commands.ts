@@ -54,6 +54,7 @@ export const STARTER_CONFIG = {
   rules: {},
   failOn: 'warning',
   ignore: [],
+  files: {},
   nginx: {
     includeMap: {},
     modules: [],
@@ -66,6 +67,7 @@ const INIT_HELP = `cfglint: wrote ${CONFIG_FILE_NAME} (JSON has no comments, so 
   rules        per rule id: "off", "error", "warning" or "info" (cfglint rules lists the ids)
   failOn       lowest severity that makes cfglint exit 1: error, warning, info or never
   ignore       paths to skip, in .gitignore syntax, relative to ${CONFIG_FILE_NAME}
+  files        formats for files whose name does not say it ({"config/*.py": "gunicorn"})
   nginx        version (e.g. "1.24.0"; default: read from the tree), includeMap
                ({"/etc/nginx": "deploy/nginx"}), modules, extraDirectives
   environment  facts the tree does not say: somaxconn, nofile, loadBalancerIdleTimeout ("60s")

@@ -240,7 +240,8 @@ function classifyPlainExplained(path: string, readHead: () => string | undefined
   };
   const format = classifyPlainFormat(path, head, named);
   if (format === 'named') return { format: 'nginx', how: 'named on the command line, and nothing in it says another format' };
-  if (format) return { format, how: consulted && CONTENT_SIGNS[format] ? `by content: ${CONTENT_SIGNS[format]}` : 'by name' };
+  // By name when the name alone gives the same answer (`nginx.conf` has its head read for a [uwsgi] section first).
+  if (format) return { format, how: consulted && CONTENT_SIGNS[format] && classifyPlainFormat(path, () => undefined, named) !== format ? `by content: ${CONTENT_SIGNS[format]}` : 'by name' };
   const lower = nodePath.basename(path).toLowerCase();
   const dir = nodePath.basename(nodePath.dirname(path));
   if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted) return { skipped: 'skipped: named like nginx, but its content is not nginx' };

@@ -118,6 +118,8 @@ export function walk(
         const by = ignoredBy(path, false, innerScopes);
         if (by) skipIgnored(path, false, by);
         else files.add(path);
+      } else if (kind === 'outside' && fs.isSymlink(path)) {
+        skip(path, false, 'skipped: a symbolic link out of the tree');
       } else if (kind === undefined && fs.isSymlink(path)) {
         unreadable.push({ path, reason: `cannot read ${path}: broken or looping symbolic link` });
       }

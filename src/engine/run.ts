@@ -420,8 +420,9 @@ function listFiles(input: {
 
 export function lintSync(options: LintOptions = {}): LintResult {
   const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList } = readTree(options);
-  // As ESLint's "No files matching the pattern": a run that read nothing is no success.
-  if (!fileList.some((entry) => entry.format !== null)) {
+  // As ESLint's "No files matching the pattern": a run that read nothing is no success. A tree
+  // whose only configs could not be read (broken links, unreadable folders) has findings to say so.
+  if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
       const shown = showPath(nodePath.relative(cwd, root) || '.');

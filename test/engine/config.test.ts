@@ -252,7 +252,7 @@ describe('a bad config file is a ConfigError naming the file and the JSON path',
     expect(configError(withConfig('{"rulez": {}}'))).toBe('/tree/.cfglint.json: rulez is not a known key; did you mean "rules"?');
     expect(configError(withConfig('{"nginx": {"verison": "1.24.0"}}'))).toBe('/tree/.cfglint.json: nginx.verison is not a known key; did you mean "version"?');
     expect(configError(withConfig('{"extends": "x"}'))).toBe(
-      '/tree/.cfglint.json: extends is not a known key (expected one of: $schema, rules, failOn, ignore, deployments, nginx, environment)',
+      '/tree/.cfglint.json: extends is not a known key (expected one of: $schema, rules, failOn, ignore, files, deployments, nginx, environment)',
     );
     expect(configError(withConfig(`{"rules": {"${RULE}": {"level": "error"}}}`))).toMatch(
       new RegExp(`^/tree/\\.cfglint\\.json: rules\\.${RULE}\\.level is not a known key`),

@@ -1,0 +1,174 @@
+/**
+ * Saying what was read (issue 15, item 6): each file's format and the reason, through the real
+ * engine; named files that cfglint does not read, and paths with nothing it reads, refused in
+ * one line; the `files` mapping of .cfglint.json; gunicorn configs found by the launch that names them.
+ */
+import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
+import type { CfglintConfig } from '../../src/engine/config';
+import { ConfigError } from '../../src/engine/config';
+import { lintSync, LintOptions, NothingToReadError, readTree } from '../../src/engine/run';
+import { formatFileList, ListedFile } from '../../src/report/file-list';
+
+const lines = (...parts: string[]) => parts.join('\n') + '\n';
+
+function options(tree: MemoryTree, extra: Partial<LintOptions> = {}): LintOptions {
+  return { cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), paths: ['.'], nginxVersion: '1.24.0', ...extra };
+}
+
+function listed(tree: MemoryTree, extra: Partial<LintOptions> = {}): Map<string, ListedFile> {
+  return new Map(readTree(options(tree, { listing: true, ...extra })).fileList.map((entry) => [entry.file, entry]));
+}
+
+/** An nginx upstream with keep-alive in front of 127.0.0.1:8000. */
+const KEEPALIVE_UPSTREAM = lines(
+  'upstream app {', '    server 127.0.0.1:8000;', '    keepalive 16;', '}',
+  'server {', '    listen 80;', '    location / {', '        proxy_http_version 1.1;', '        proxy_set_header Connection "";', '        proxy_pass http://app;', '    }', '}',
+);
+const GTHREAD_CONFIG = lines('bind = "127.0.0.1:8000"', 'worker_class = "gthread"', 'threads = 4');
+
+describe('the file list', () => {
+  test('gives each file its format and the reason: name, content, include, launch, skip', () => {
+    const files = listed({
+      'nginx/nginx.conf': lines('events {}', 'http {', '    include extra/*.inc;', '}'),
+      'nginx/extra/proxy.inc': lines('proxy_read_timeout 30s;'),
+      'uwsgi/app.ini': lines('[uwsgi]', 'socket = :3031'),
+      'supervisor/app.ini': lines('[program:app]', 'command = run'),
+      Procfile: 'web: gunicorn -c config/prod.py app:app\n',
+      'config/prod.py': GTHREAD_CONFIG,
+      'README.md': '# deploy\n',
+      'templates/site.conf.j2': lines('server {', '    listen {{ port }};', '}'),
+      'templates/compose.yml.j2': lines('services:', '  web:', '    image: {{ image }}'),
+    });
+    expect(files.get('nginx/nginx.conf')).toEqual({ file: 'nginx/nginx.conf', format: 'nginx', reason: 'by name' });
+    // `.inc` in `extra/` is no nginx name: only the include makes it nginx's.
+    expect(files.get('nginx/extra/proxy.inc')).toEqual({ file: 'nginx/extra/proxy.inc', format: 'nginx', reason: 'included from nginx/nginx.conf' });
+    expect(files.get('uwsgi/app.ini')?.format).toBe('uwsgi');
+    expect(files.get('uwsgi/app.ini')?.reason).toBe('by content: a [uwsgi] section');
+    expect(files.get('supervisor/app.ini')?.format).toBeNull();
+    expect(files.get('supervisor/app.ini')?.reason).toMatch(/^skipped: not a config cfglint reads/);
+    expect(files.get('Procfile')).toEqual({ file: 'Procfile', format: 'procfile', reason: 'by name' });
+    // Not named gunicorn*.py: the Procfile's `-c` is what makes it a gunicorn config.
+    expect(files.get('config/prod.py')).toEqual({ file: 'config/prod.py', format: 'gunicorn', reason: 'started by Procfile (gunicorn -c config/prod.py)' });
+    expect(files.get('README.md')).toEqual({ file: 'README.md', format: null, reason: 'skipped: not a config cfglint reads' });
+    expect(files.get('templates/site.conf.j2')?.format).toBe('nginx');
+    expect(files.get('templates/site.conf.j2')?.reason).toMatch(/^Jinja2 template of nginx/);
+    expect(files.get('templates/compose.yml.j2')?.format).toBeNull();
+    expect(files.get('templates/compose.yml.j2')?.reason).toBe('skipped: a Jinja2 template of compose, a format cfglint reads only once rendered');
+    // Sorted by path.
+    const order = [...files.keys()];
+    expect(order).toEqual([...order].sort());
+  });
+
+  test('says why a file is skipped: a look-alike of nginx, ignored, a link out of the tree', () => {
+    const radius = lines('server default {', '    authorize {', '        preprocess', '        chap', '        mschap', '        files', '    }', '}');
+    const files = listed({
+      'raddb/sites-enabled/default': radius,
+      '.gitignore': 'build/\n*.bak\n',
+      'build/nginx.conf': 'events {}\n',
+      'nginx/old.conf.bak': 'events {}\n',
+      'nginx/nginx.conf': 'events {}\n',
+      'nginx/conf.d/host.conf': { symlink: '/etc/nginx/conf.d/host.conf' },
+      'vendor/x.conf': 'events {}\n',
+    }, { config: { ignore: ['vendor/'] } });
+    expect(files.get('raddb/sites-enabled/default')?.format).toBeNull();
+    expect(files.get('raddb/sites-enabled/default')?.reason).toMatch(/look-alike/);
+    expect(files.get('build/')).toEqual({ file: 'build/', format: null, reason: 'skipped: ignored by .gitignore (.gitignore)' });
+    expect(files.get('nginx/old.conf.bak')).toEqual({ file: 'nginx/old.conf.bak', format: null, reason: 'skipped: ignored by .gitignore (.gitignore)' });
+    expect(files.get('vendor/')).toEqual({ file: 'vendor/', format: null, reason: 'skipped: ignored by "ignore" in .cfglint.json' });
+    expect(files.get('nginx/conf.d/host.conf')).toEqual({ file: 'nginx/conf.d/host.conf', format: null, reason: 'skipped: a symbolic link out of the tree' });
+  });
+
+  test('names where a COPY puts a file', () => {
+    const files = listed({
+      Dockerfile: lines('FROM nginx:1.25', 'COPY nginx/app.conf /etc/nginx/conf.d/app.conf'),
+      'nginx/app.conf': KEEPALIVE_UPSTREAM,
+    });
+    expect(files.get('nginx/app.conf')?.reason).toMatch(/; copied or mounted to \/etc\/nginx\/conf\.d\/app\.conf$/);
+  });
+
+  test('text is `path  format  reason` a line, aligned, `-` for no format; JSON is the array', () => {
+    const entries: ListedFile[] = [
+      { file: 'a.conf', format: 'nginx', reason: 'by name' },
+      { file: 'docs/README.md', format: null, reason: 'skipped: not a config cfglint reads' },
+    ];
+    // The widest path is 14 characters and the widest format 5: two spaces after each column.
+    expect(formatFileList(entries, 'text')).toBe(
+      'a.conf          nginx  by name\n' +
+      'docs/README.md  -      skipped: not a config cfglint reads\n',
+    );
+    expect(JSON.parse(formatFileList(entries, 'json'))).toEqual(entries);
+    // A name from the tree cannot break the one-line format.
+    expect(formatFileList([{ file: 'a\nb.conf', format: 'nginx', reason: 'by name' }], 'text').split('\n')).toHaveLength(2);
+  });
+});
+
+describe('files named on the command line', () => {
+  test('a gunicorn config not named gunicorn*.py is read by its content', () => {
+    const result = lintSync(options({ 'config/gunicorn/prod.py': GTHREAD_CONFIG }, { paths: ['config/gunicorn/prod.py'] }));
+    expect(result.report.files).toEqual(['config/gunicorn/prod.py']);
+  });
+
+  test('a file cfglint does not read is refused in one line that says why', () => {
+    const run = () => lintSync(options({ 'docs/notes.py': 'print("hello")\n' }, { paths: ['docs/notes.py'] }));
+    expect(run).toThrow(NothingToReadError);
+    expect(run).toThrow(/^docs\/notes\.py: not a config cfglint reads; .*"files" of \.cfglint\.json/);
+    expect(() => run()).not.toThrow(/\n/);
+  });
+
+  test('"files" in .cfglint.json gives the format, for named and walked files alike', () => {
+    const config: CfglintConfig = { files: { 'config/gunicorn/*.py': 'gunicorn' } };
+    // A Python file with no gunicorn setting of the short list classification knows.
+    const tree = { 'config/gunicorn/prod.py': lines('import multiprocessing', 'raw_env = ["A=1"]') };
+    expect(lintSync(options(tree, { config, paths: ['config/gunicorn/prod.py'] })).report.files).toEqual(['config/gunicorn/prod.py']);
+    const files = listed(tree, { config });
+    expect(files.get('config/gunicorn/prod.py')).toEqual({ file: 'config/gunicorn/prod.py', format: 'gunicorn', reason: '"files" in .cfglint.json maps "config/gunicorn/*.py" to gunicorn' });
+  });
+
+  test('an unknown format in "files" is a config error with a suggestion', () => {
+    const run = () => lintSync(options({ 'a.conf': 'events {}\n' }, { config: { files: { '*.py': 'gunicron' } } }));
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow('config: files["*.py"] names the format "gunicron", which cfglint does not read; did you mean "gunicorn"?');
+  });
+});
+
+describe('paths that hold nothing cfglint reads', () => {
+  test('a tree with only a README is refused, naming the path', () => {
+    const run = () => lintSync(options({ 'docs/README.md': '# hi\n' }, { paths: ['docs'] }));
+    expect(run).toThrow(NothingToReadError);
+    expect(run).toThrow(/^no file cfglint reads in docs\/ \(nginx, uWSGI, gunicorn, .*\); see --list-files$/);
+  });
+
+  test('the list still lists such a tree', () => {
+    expect([...listed({ 'docs/README.md': '# hi\n' }).values()]).toEqual([{ file: 'docs/README.md', format: null, reason: 'skipped: not a config cfglint reads' }]);
+  });
+});
+
+describe('gunicorn configs found by use', () => {
+  const expectKeepaliveTimeout = (tree: MemoryTree) => {
+    const findings = lintSync(options(tree)).report.findings.filter((f) => f.ruleId === 'upstream-keepalive-timeout');
+    // gthread keeps idle connections 2 s by default; nginx's upstream keepalive_timeout is 60 s.
+    expect(findings.map((f) => `${f.severity} ${f.primary.file}:${f.primary.start.line}`)).toEqual(['error nginx/app.conf:3']);
+    expect(findings[0].related.map((r) => r.span.file)).toContain('config/prod.py');
+  };
+
+  test('`gunicorn -c config/prod.py` in a Procfile', () => {
+    expectKeepaliveTimeout({ Procfile: 'web: gunicorn -c config/prod.py app:app\n', 'config/prod.py': GTHREAD_CONFIG, 'nginx/app.conf': KEEPALIVE_UPSTREAM });
+  });
+
+  test('`-c python:config.prod` resolved to the tree file', () => {
+    expectKeepaliveTimeout({ Procfile: 'web: gunicorn -c python:config.prod app:app\n', 'config/prod.py': GTHREAD_CONFIG, 'nginx/app.conf': KEEPALIVE_UPSTREAM });
+  });
+
+  test('`-c` inside GUNICORN_CMD_ARGS', () => {
+    expectKeepaliveTimeout({
+      Dockerfile: lines('FROM python:3.12', 'WORKDIR /app', 'COPY . /app', 'ENV GUNICORN_CMD_ARGS="-c config/prod.py"', 'CMD ["gunicorn", "app:app"]'),
+      'config/prod.py': GTHREAD_CONFIG,
+      'nginx/app.conf': KEEPALIVE_UPSTREAM,
+    });
+    const files = listed({
+      Dockerfile: lines('FROM python:3.12', 'WORKDIR /app', 'ENV GUNICORN_CMD_ARGS="-c config/prod.py"', 'CMD ["gunicorn", "app:app"]'),
+      'config/prod.py': GTHREAD_CONFIG,
+    });
+    expect(files.get('config/prod.py')).toEqual({ file: 'config/prod.py', format: 'gunicorn', reason: 'started by Dockerfile (gunicorn -c config/prod.py)' });
+  });
+});

@@ -4,7 +4,7 @@
  * (FreeRADIUS raddb/sites-enabled/default, ISC dhcpd, bind, jitsi's HOCON, supervisor).
  */
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
-import { lintSync } from '../../../src/engine/run';
+import { lintSync, NothingToReadError } from '../../../src/engine/run';
 import { readsLikeNginx } from '../../../src/readers/nginx/lookalike';
 import { parseNginx } from '../../../src/readers/nginx/parse';
 import { parseNginxTemplate } from '../../../src/readers/nginx/template';
@@ -71,9 +71,12 @@ describe('other servers\' files with nginx-like names are not read', () => {
     ['bind', 'bind/named.conf', BIND],
     ['HOCON template', 'jicofo/rootfs/defaults/jicofo.conf', HOCON],
   ])('%s', (_name, path, content) => {
-    const report = lint({ [path]: content });
-    expect(report.files).toEqual([]);
+    // Beside an nginx file: the look-alike is neither read nor judged.
+    const report = lint({ [path]: content, 'nginx/nginx.conf': 'events {}\n' });
+    expect(report.files).toEqual(['nginx/nginx.conf']);
     expect(report.findings.map((f) => `${f.ruleId} ${f.primary.file}`)).toEqual([]);
+    // On its own it is no file cfglint reads, and the run says so rather than passing.
+    expect(() => lint({ [path]: content })).toThrow(NothingToReadError);
   });
 
   test('a file named on the command line is read as nginx whatever it looks like', () => {

@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { lintSync } from '../../src/engine/run';
+import { lintSync, NothingToReadError } from '../../src/engine/run';
+import { VERSION } from '../../src/meta';
 import type { Finding, Report } from '../../src/report/finding';
 
 /** The corpus sits next to the repository: <repo>/../shared/corpus. */
@@ -49,8 +50,14 @@ export const READING_FAILED = ['nginx-syntax', 'internal-error', 'read-error'];
 
 /** Lint one corpus path (a file or a deploy-set directory); finding paths are relative to CORPUS. */
 export function lintCorpus(relative: string): Report {
-  // `config: {}` so that no .cfglint.json above the corpus can change the run.
-  return lintSync({ paths: [relative], cwd: CORPUS, config: {} }).report;
+  try {
+    // `config: {}` so that no .cfglint.json above the corpus can change the run.
+    return lintSync({ paths: [relative], cwd: CORPUS, config: {} }).report;
+  } catch (error) {
+    // A named file cfglint does not read (a template in no language it knows) is refused: nothing read, nothing found.
+    if (!(error instanceof NothingToReadError)) throw error;
+    return { tool: { name: 'cfglint', version: VERSION }, files: [], findings: [], rules: [], links: [], summary: { errors: 0, warnings: 0, infos: 0, suppressed: 0 } };
+  }
 }
 
 export function describeFinding(finding: Finding): string {

@@ -201,6 +201,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
   /** Templates of backend formats, read through `readerFs` with their tags masked. */
   const maskedTemplates = new Map<string, { original: string; masked: string; dialect: TemplateDialect; format: FileFormat }>();
   const explained = new Map<string, { format?: FileFormat; reason: string }>();
+  const mappedToNginx = new Set<string>();
   for (const file of walked.files) {
     const named = roots.includes(file);
     const mapped = mappedFormat(file);
@@ -210,9 +211,11 @@ function readTreeUncached(options: LintOptions): ReadTree {
       : explainClassification(file, () => readText(file)?.slice(0, 65536), named);
     const classified = explanation.classified;
     explained.set(file, { format: classified?.format, reason: explanation.reason });
+    if (mapped?.format === 'nginx') mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing) {
-        throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, '')}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(displayPath(file))}: "nginx"}}); cfglint --list-files shows what each file is read as`);
+        const pattern = nodePath.relative(configDir, file).split(nodePath.sep).join('/');
+        throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, '')}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
       }
       continue;
     }
@@ -242,7 +245,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const configured = (path: string) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, '')}/`));
   const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured(mapping.from))];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
-  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
+  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, displayPath });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
@@ -334,6 +337,17 @@ function readTreeUncached(options: LintOptions): ReadTree {
   return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
 }
 
+/** The format a refused file's extension makes likely, for the example in the message. */
+function likelyFormat(path: string): FileFormat {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.py')) return 'gunicorn';
+  if (/\.(ini|cfg)$/.test(lower)) return 'uwsgi';
+  if (lower.endsWith('.xml')) return 'tomcat';
+  if (/\.ya?ml$/.test(lower)) return 'kubernetes';
+  if (lower.endsWith('.properties')) return 'spring-boot';
+  return 'nginx';
+}
+
 /**
  * The `files` mapping of .cfglint.json as a lookup: the format of the last pattern that matches
  * a path (relative to the config's directory, .gitignore syntax, as `ignore`), or undefined.
@@ -404,7 +418,8 @@ function listFiles(input: {
       reason = format === 'gunicorn' || format === 'uwsgi' ? `${reason}; ${started}` : started;
       format = started.includes('(uwsgi)') ? 'uwsgi' : 'gunicorn';
     }
-    const at = format !== null ? placedAt(path) : undefined;
+    // Where a build file itself lands in the image says nothing about the deployment.
+    const at = format !== null && format !== 'dockerfile' && format !== 'compose' ? placedAt(path) : undefined;
     if (at !== undefined) reason += `; copied or mounted to ${at}`;
     out.push({ file, format, reason });
   }

@@ -66,6 +66,8 @@ export interface NginxReaderOptions {
   /** Every file discovered in the tree (absolute), for mapping absolute include paths. */
   treeFiles: string[];
   lintRoots: string[];
+  /** Files the user said are nginx (named on the command line, or mapped in "files"): read whatever they look like. */
+  readAsNginx?: Set<string>;
   includeMappings: IncludeMapping[];
   displayPath(absolute: string): string;
   /** Lower caps than MAX_EXPANDED_DIRECTIVES and MAX_GLOB_PATHS, for tests that reach them quickly. */
@@ -322,8 +324,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   const loaded: { path: string; real: string; parsed: ParsedNginxFile }[] = [];
   const loadedReals = new Set<string>();
   for (const path of candidates) {
-    // A file named on the command line is read as the user asked, whatever it looks like.
-    const result = load(path, !options.lintRoots.includes(path));
+    // A file named on the command line (or mapped to nginx) is read as the user asked, whatever it looks like.
+    const result = load(path, !options.lintRoots.includes(path) && !options.readAsNginx?.has(path));
     if ('notNginx' in result) {
       lookalikes.add(path);
       continue;

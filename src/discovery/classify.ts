@@ -172,7 +172,7 @@ export function explainClassification(path: string, readHead: () => string | und
     // reader copes (look-alikes, template-unreadable); the others' would judge them.
     const known = byName.dialect ?? templateDialectOf(rawHead() ?? '');
     if (format !== 'nginx' && !known) return { reason: `skipped: a template of ${format} in no template language cfglint knows` };
-    return { classified: { format, template: dialect() }, reason: `${language} template of ${format} (${plain.how} of the rendered name ${byName.rendered})` };
+    return { classified: { format, template: dialect() }, reason: `${language} template of ${format} (renders to ${byName.rendered}: ${plain.how})` };
   }
   const plain = classifyPlainExplained(path, rawHead, named);
   if (linkAsText) return { reason: LINK_AS_TEXT };

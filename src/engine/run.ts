@@ -376,20 +376,24 @@ function listFiles(input: {
   displayPath: (absolute: string) => string;
   placed: { from: string; to: string }[];
   gunicorn: { launch?: { file: string }; config?: { file: string }; configReference?: { text: string } }[];
-  uwsgi: { launch?: { file: string; program: string }; iniFiles: string[] }[];
+  uwsgi: { launch?: { file: string }; iniFiles: string[] }[];
 }): ListedFile[] {
   const { walked, explained, nginx, displayPath } = input;
-  const startedBy = new Map<string, string>();
+  /** Config files a launch makes its server read, by shown path. */
+  const startedBy = new Map<string, { format: FileFormat; reason: string }>();
   for (const backend of input.gunicorn) {
     if (!backend.launch || !backend.config || startedBy.has(backend.config.file)) continue;
     const reference = backend.configReference?.text ?? '';
-    startedBy.set(backend.config.file, reference.startsWith('./gunicorn.conf.py (')
-      ? `started by ${backend.launch.file} (gunicorn reads gunicorn.conf.py in its working directory)`
-      : `started by ${backend.launch.file} (gunicorn -c ${reference})`);
+    startedBy.set(backend.config.file, {
+      format: 'gunicorn',
+      reason: reference.startsWith('./gunicorn.conf.py (')
+        ? `started by ${backend.launch.file} (gunicorn reads gunicorn.conf.py in its working directory)`
+        : `started by ${backend.launch.file} (gunicorn -c ${reference})`,
+    });
   }
   for (const backend of input.uwsgi) {
     if (!backend.launch) continue;
-    for (const file of backend.iniFiles) if (!startedBy.has(file)) startedBy.set(file, `started by ${backend.launch.file} (uwsgi)`);
+    for (const file of backend.iniFiles) if (!startedBy.has(file)) startedBy.set(file, { format: 'uwsgi', reason: `started by ${backend.launch.file} (uwsgi)` });
   }
   /** Where a COPY or a volume mount puts the file in the container, if one does. */
   const placedAt = (path: string): string | undefined => {
@@ -415,8 +419,8 @@ function listFiles(input: {
       format = null;
       reason = "skipped: named like nginx, but reads like another server's config (a look-alike: FreeRADIUS, dhcpd, supervisor, …)";
     } else if (started !== undefined) {
-      reason = format === 'gunicorn' || format === 'uwsgi' ? `${reason}; ${started}` : started;
-      format = started.includes('(uwsgi)') ? 'uwsgi' : 'gunicorn';
+      reason = format === started.format ? `${reason}; ${started.reason}` : started.reason;
+      format = started.format;
     }
     // Where a build file itself lands in the image says nothing about the deployment.
     const at = format !== null && format !== 'dockerfile' && format !== 'compose' ? placedAt(path) : undefined;

@@ -195,6 +195,15 @@ describe('bad inputs: one ::error:: line, exit 2', () => {
   });
 });
 
+test('paths that hold no file cfglint reads: one ::error:: line, exit 2, as on the command line', () => {
+  const run = runAction(path.join(EXAMPLE, 'broken'), { paths: 'docs' }, (ws) => {
+    fs.mkdirSync(path.join(ws, 'docs'));
+    fs.writeFileSync(path.join(ws, 'docs', 'README.md'), '# notes\n');
+  });
+  expect(run.stdout).toBe('::error::cfglint: no file cfglint reads in docs/ (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files\n');
+  expect(run.status).toBe(2);
+});
+
 describe('what the tree says cannot reach the runner unescaped', () => {
   test('the job summary: a hostile path and value stay inside their cells', () => {
     const tree = {

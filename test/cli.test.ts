@@ -380,6 +380,10 @@ describe('saying what was read', () => {
     expect(json.status).toBe(0);
     const entries = JSON.parse(json.stdout) as { file: string; format: string | null; reason: string }[];
     expect(entries.map((entry) => [entry.file, entry.format])).toEqual(rows.map((row) => [row[0], row[1] === '-' ? null : row[1]]));
+    // -o writes the same listing to a file.
+    expect(cfglint(['--list-files', '-o', 'files.txt'], { cwd: dir }).stdout).toBe('');
+    expect(fs.readFileSync(path.join(dir, 'files.txt'), 'utf8')).toBe(run.stdout);
+    fs.rmSync(path.join(dir, 'files.txt'));
     expectUsageError(cfglint(['--list-files', '--format', 'sarif'], { cwd: dir }), /^cfglint: unknown --list-files format "sarif"; expected one of: text, json$/, { hint: true });
   });
 

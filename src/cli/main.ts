@@ -110,13 +110,17 @@ export function main(argv: string[]): void {
     // stylish is --format's default for lint runs; here it means the text listing.
     const listFormat = String(parsed.format) === 'stylish' ? 'text' : String(parsed.format);
     if (!isFileListFormat(listFormat)) usageFailure(`unknown --list-files format "${listFormat}"; expected one of: ${FILE_LIST_FORMATS.join(', ')}`);
+    let listing: string;
     try {
-      process.stdout.write(formatFileList(readTree({ paths: parsed._.map(String), configPath: parsed.config, nginxVersion: parsed['nginx-version'], listing: true }).fileList, listFormat));
+      // `graph --list-files` lists the same tree the graph would draw.
+      const paths = parsed._.slice(parsed._[0] === 'graph' ? 1 : 0).map(String);
+      listing = formatFileList(readTree({ paths, configPath: parsed.config, nginxVersion: parsed['nginx-version'], listing: true }).fileList, listFormat);
     } catch (error) {
       if (error instanceof NothingToReadError || error instanceof ConfigError) usageFailure(error.message, false);
       if (error instanceof UsageError) usageFailure(error.message);
       throw error;
     }
+    writeOutput(listing, parsed.output);
     return;
   }
 
@@ -151,17 +155,22 @@ export function main(argv: string[]): void {
   const text = graph
     ? renderGraph(result.model, result.links, result.report.findings, format as GraphFormat)
     : getFormatter(format as FormatterName)(result.report, { readSource: result.readSource, color: color && format === 'stylish' });
-  if (toFile) {
-    try {
-      nodeFs.writeFileSync(parsed.output!, text);
-    } catch (error) {
-      usageFailure(`cannot write ${parsed.output}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`, false);
-    }
-  } else {
-    process.stdout.write(text);
-  }
+  writeOutput(text, parsed.output);
   // A graph is a view, not a verdict: printing it succeeds whatever the rules found.
   process.exitCode = graph ? 0 : exitCodeFor(result.report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
+}
+
+/** To -o FILE when given (exit 2 in one line if it cannot be written), else to standard output. */
+function writeOutput(text: string, file: string | undefined): void {
+  if (file === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    nodeFs.writeFileSync(file, text);
+  } catch (error) {
+    usageFailure(`cannot write ${file}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`, false);
+  }
 }
 
 /** A bug, not bad input: one escaped line (the message may quote the tree), then where to report it. */

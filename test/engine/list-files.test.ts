@@ -170,6 +170,25 @@ describe('gunicorn configs found by use', () => {
     expectKeepaliveTimeout({ Procfile: 'web: gunicorn -c python:config.prod app:app\n', 'config/prod.py': GTHREAD_CONFIG, 'nginx/app.conf': KEEPALIVE_UPSTREAM });
   });
 
+  test('`-c` through a compose volume: the mounted file is the config, and the list says where it is mounted', () => {
+    const tree = {
+      'docker-compose.yml': lines(
+        'services:',
+        '  web:',
+        '    image: python:3.12',
+        '    command: gunicorn -c /etc/app/settings.py app:app',
+        '    volumes:',
+        '      - ./deploy/web.py:/etc/app/settings.py:ro',
+      ),
+      'deploy/web.py': GTHREAD_CONFIG,
+    };
+    expect(listed(tree).get('deploy/web.py')).toEqual({
+      file: 'deploy/web.py',
+      format: 'gunicorn',
+      reason: 'started by docker-compose.yml (gunicorn -c /etc/app/settings.py); copied or mounted to /etc/app/settings.py',
+    });
+  });
+
   test('`-c` inside GUNICORN_CMD_ARGS', () => {
     expectKeepaliveTimeout({
       Dockerfile: lines('FROM python:3.12', 'WORKDIR /app', 'COPY . /app', 'ENV GUNICORN_CMD_ARGS="-c config/prod.py"', 'CMD ["gunicorn", "app:app"]'),

@@ -1,10 +1,11 @@
 /**
  * --list-files: what cfglint read each file of the tree as, and why. Text is one file a line,
  * `path  format  reason`, sorted by path, with `-` for a file not read; paths and reasons quote
- * the tree, so they are escaped to stay one line. JSON is an array of {file, format, reason}.
+ * the tree, so they are escaped to stay one line. JSON is an array of {file, format, reason},
+ * written as the report's JSON is (controls and bidi characters as \u escapes).
  */
 import type { FileFormat } from '../discovery/classify';
-import { terminalText } from './escape';
+import { jsonText, terminalText } from './escape';
 
 /** One line of --list-files: a file of the tree, the format it was read as (null: not read), and why. */
 export interface ListedFile {
@@ -21,7 +22,7 @@ export function isFileListFormat(name: string): name is FileListFormat {
 }
 
 export function formatFileList(files: ListedFile[], format: FileListFormat): string {
-  if (format === 'json') return `${JSON.stringify(files, null, 2)}\n`;
+  if (format === 'json') return `${jsonText(files)}\n`;
   const rows = files.map((entry) => [terminalText(entry.file), entry.format ?? '-', terminalText(entry.reason)]);
   // Columns line up within a run; two spaces apart, as `cfglint rules` prints them.
   const widths = [0, 1].map((column) => Math.max(0, ...rows.map((row) => row[column].length)));

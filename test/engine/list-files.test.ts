@@ -99,6 +99,10 @@ describe('the file list', () => {
     expect(JSON.parse(formatFileList(entries, 'json'))).toEqual(entries);
     // A name from the tree cannot break the one-line format.
     expect(formatFileList([{ file: 'a\nb.conf', format: 'nginx', reason: 'by name' }], 'text').split('\n')).toHaveLength(2);
+    // JSON writes a bidi control as an escape, which decodes to the same name.
+    const bidi: ListedFile[] = [{ file: 'a\u202eb.conf', format: 'nginx', reason: 'by name' }];
+    expect(formatFileList(bidi, 'json')).not.toContain('\u202e');
+    expect(JSON.parse(formatFileList(bidi, 'json'))).toEqual(bidi);
   });
 });
 

@@ -386,6 +386,18 @@ describe('output sanitising', () => {
     }
   });
 
+  test('--list-files: paths from the tree shown escaped in text, intact once JSON is decoded', () => {
+    const text = run('sanitise-list-files', cli, ['--list-files', '.'], { cwd: dir });
+    expect(text.status).toBe(0);
+    expectSafeLog('list-files', text.stdout + text.stderr, 'no-commands');
+    // The file named `evil<LF>::error::dir` holds nginx.conf: its line starts with the escaped name.
+    expect(text.stdout).toMatch(/^evil\\n::error::dir\/nginx\.conf +nginx /m);
+    const json = run('sanitise-list-files-json', cli, ['--list-files', '--format', 'json', '.'], { cwd: dir });
+    expect(json.status).toBe(0);
+    expectSafeLog('list-files-json', json.stdout, 'no-commands');
+    expect((JSON.parse(json.stdout) as { file: string }[]).map((entry) => entry.file)).toContain('evil\n::error::dir/nginx.conf');
+  });
+
   test('graph: Mermaid has no %% and no raw brackets or quotes from the tree; DOT strings stay closed', () => {
     const mermaid = run('sanitise-mermaid', cli, ['graph', '.'], { cwd: dir });
     expect(mermaid.status).toBe(0);

@@ -165,14 +165,14 @@ export function explainClassification(path: string, readHead: () => string | und
     const plain = classifyPlainExplained(renderedPath, maskedHead, named);
     const format = plain.format;
     if (linkAsText) return { reason: LINK_AS_TEXT };
-    if (!format) return { reason: `skipped: a template (name ending in ${lower.slice(byName.rendered.length)}) of no format cfglint reads` };
-    const language = DIALECT_NAMES[dialect()];
-    if (!TOLERANT_FORMATS.has(format)) return { reason: `skipped: a ${language} template of ${format}, a format cfglint reads only once rendered` };
+    if (!format) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
+    const template = templateOf(dialect());
+    if (!TOLERANT_FORMATS.has(format)) return { reason: `skipped: ${articled(template)} of ${format}, a format cfglint reads only once rendered` };
     // `uid = <user name>`: placeholders of no known language would be read as values. nginx's
     // reader copes (look-alikes, template-unreadable); the others' would judge them.
     const known = byName.dialect ?? templateDialectOf(rawHead() ?? '');
     if (format !== 'nginx' && !known) return { reason: `skipped: a template of ${format} in no template language cfglint knows` };
-    return { classified: { format, template: dialect() }, reason: `${language} template of ${format} (renders to ${byName.rendered}: ${plain.how})` };
+    return { classified: { format, template: dialect() }, reason: `${template} of ${format} (renders to ${byName.rendered}: ${plain.how})` };
   }
   const plain = classifyPlainExplained(path, rawHead, named);
   if (linkAsText) return { reason: LINK_AS_TEXT };
@@ -182,7 +182,17 @@ export function explainClassification(path: string, readHead: () => string | und
   const text = rawHead();
   const dialect = text === undefined ? undefined : templateDialectOf(text, { envsubst: ENVSUBST_FORMATS.has(format) });
   if (!dialect) return { classified: { format }, reason: plain.how };
-  return { classified: { format, template: dialect }, reason: `${DIALECT_NAMES[dialect]} template of ${format} (${plain.how}; its tags by content)` };
+  return { classified: { format, template: dialect }, reason: `${templateOf(dialect)} of ${format} (${plain.how}; template tags in its content)` };
+}
+
+/** "Jinja2 template", "Go text/template" (not "… template template"). */
+function templateOf(dialect: TemplateDialect): string {
+  const name = DIALECT_NAMES[dialect];
+  return /template$/.test(name) ? name : `${name} template`;
+}
+
+function articled(phrase: string): string {
+  return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
 }
 
 /**

@@ -38,6 +38,8 @@ describe('the file list', () => {
       'README.md': '# deploy\n',
       'templates/site.conf.j2': lines('server {', '    listen {{ port }};', '}'),
       'templates/compose.yml.j2': lines('services:', '  web:', '    image: {{ image }}'),
+      'templates/settings.template.yml': lines('debug: {{ .Debug }}'),
+      'proxy/nginx.conf.tmpl': lines('events {}', 'http {', '{{ range $host := .Hosts }}', '    server { server_name {{ $host }}; }', '{{ end }}', '}'),
     });
     expect(files.get('nginx/nginx.conf')).toEqual({ file: 'nginx/nginx.conf', format: 'nginx', reason: 'by name' });
     // `.inc` in `extra/` is no nginx name: only the include makes it nginx's.
@@ -54,6 +56,9 @@ describe('the file list', () => {
     expect(files.get('templates/site.conf.j2')?.reason).toMatch(/^Jinja2 template of nginx/);
     expect(files.get('templates/compose.yml.j2')?.format).toBeNull();
     expect(files.get('templates/compose.yml.j2')?.reason).toBe('skipped: a Jinja2 template of compose, a format cfglint reads only once rendered');
+    // The template suffix may sit before the extension; the rendered name is what is classified.
+    expect(files.get('templates/settings.template.yml')?.reason).toBe('skipped: a template of no format cfglint reads (renders to settings.yml)');
+    expect(files.get('proxy/nginx.conf.tmpl')).toEqual({ file: 'proxy/nginx.conf.tmpl', format: 'nginx', reason: 'Go text/template of nginx (renders to nginx.conf: by name)' });
     // Sorted by path.
     const order = [...files.keys()];
     expect(order).toEqual([...order].sort());

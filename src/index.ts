@@ -1,12 +1,15 @@
 /**
  * The programmatic API: `lint({ paths, config })` resolves to the Report that
- * schemas/report.schema.json describes; `getFormatter(name)` renders it like the CLI does.
+ * schemas/report.schema.json describes; `getFormatter(name)` renders it like the CLI does;
+ * `listFiles({ paths })` says what each file was read as (`formatFileList` prints it as --list-files does).
  */
-export { lint, lintSync, exitCodeFor, UsageError } from './engine/run';
+export { lint, lintSync, exitCodeFor, listFiles, UsageError, NothingToReadError } from './engine/run';
 export type { LintOptions, LintResult } from './engine/run';
 export { ConfigError } from './engine/config';
 export type { CfglintConfig } from './engine/config';
 export { getFormatter, FORMATTER_NAMES } from './report/formatters';
+export { formatFileList } from './report/file-list';
+export type { ListedFile, FileListFormat } from './report/file-list';
 export type { FormatterName, FormatContext } from './report/formatters';
 export type { Finding, Report, Span, Pos, Severity, RelatedSpan, RuleSummary } from './report/finding';
 export { RULES } from './engine/registry';

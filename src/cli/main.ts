@@ -6,7 +6,7 @@
 import * as nodeFs from 'fs';
 import yargs from 'yargs';
 import { ConfigError } from '../engine/config';
-import { exitCodeFor, lintSync, NothingToReadError, readTree, UsageError } from '../engine/run';
+import { exitCodeFor, lintSync, listFiles, NothingToReadError, UsageError } from '../engine/run';
 import { VERSION } from '../meta';
 import { terminalText } from '../report/escape';
 import { FILE_LIST_FORMATS, formatFileList, isFileListFormat } from '../report/file-list';
@@ -114,7 +114,7 @@ export function main(argv: string[]): void {
     try {
       // `graph --list-files` lists the same tree the graph would draw.
       const paths = parsed._.slice(parsed._[0] === 'graph' ? 1 : 0).map(String);
-      listing = formatFileList(readTree({ paths, configPath: parsed.config, nginxVersion: parsed['nginx-version'], listing: true }).fileList, listFormat);
+      listing = formatFileList(listFiles({ paths, configPath: parsed.config, nginxVersion: parsed['nginx-version'] }), listFormat);
     } catch (error) {
       if (error instanceof NothingToReadError || error instanceof ConfigError) usageFailure(error.message, false);
       if (error instanceof UsageError) usageFailure(error.message);

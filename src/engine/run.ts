@@ -330,7 +330,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
         : parseNginxTime(config.environment.loadBalancerIdleTimeout),
     },
   };
-  const fileList = listFiles({
+  const fileList = buildFileList({
     walked, explained, nginx, displayPath, placed,
     gunicorn: gunicorn.backends, uwsgi: uwsgi.backends,
   });
@@ -369,7 +369,7 @@ function fileMapping(config: CfglintConfig, configDir: string): (path: string) =
  * What each file of the tree was read as and why: classification's answer, refined by what the
  * readers decided (an include reached it, a launch names it, it read like another server's).
  */
-function listFiles(input: {
+function buildFileList(input: {
   walked: ReturnType<typeof walk>;
   explained: Map<string, { format?: FileFormat; reason: string }>;
   nginx: NginxReadResult;
@@ -657,6 +657,11 @@ function realpathOr(fs: FileSystem, path: string): string {
 
 function isWithin(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith(nodePath.sep) ? dir : dir + nodePath.sep);
+}
+
+/** The programmatic --list-files: every file of the tree with the format it is read as and why. */
+export function listFiles(options: LintOptions = {}): ListedFile[] {
+  return readTree({ ...options, listing: true }).fileList;
 }
 
 /** The programmatic API: lint paths and get the report the JSON schema describes. */

@@ -6,7 +6,8 @@
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
 import { ConfigError } from '../../src/engine/config';
-import { lintSync, LintOptions, NothingToReadError, readTree } from '../../src/engine/run';
+import { lintSync, LintOptions, listFiles, NothingToReadError } from '../../src/engine/run';
+import * as api from '../../src/index';
 import { formatFileList, ListedFile } from '../../src/report/file-list';
 
 const lines = (...parts: string[]) => parts.join('\n') + '\n';
@@ -16,7 +17,7 @@ function options(tree: MemoryTree, extra: Partial<LintOptions> = {}): LintOption
 }
 
 function listed(tree: MemoryTree, extra: Partial<LintOptions> = {}): Map<string, ListedFile> {
-  return new Map(readTree(options(tree, { listing: true, ...extra })).fileList.map((entry) => [entry.file, entry]));
+  return new Map(listFiles(options(tree, extra)).map((entry) => [entry.file, entry]));
 }
 
 /** An nginx upstream with keep-alive in front of 127.0.0.1:8000. */
@@ -210,4 +211,10 @@ describe('gunicorn configs found by use', () => {
     });
     expect(files.get('config/prod.py')).toEqual({ file: 'config/prod.py', format: 'gunicorn', reason: 'started by Dockerfile (gunicorn -c config/prod.py)' });
   });
+});
+
+test('the package API exports the listing, its printer and the refusal', () => {
+  const files = api.listFiles(options({ 'nginx.conf': 'events {}\n', 'README.md': '# x\n' }));
+  expect(api.formatFileList(files, 'text')).toBe('README.md   -      skipped: not a config cfglint reads\nnginx.conf  nginx  by name\n');
+  expect(() => api.lintSync(options({ 'README.md': '# x\n' }))).toThrow(api.NothingToReadError);
 });

@@ -8310,12 +8310,12 @@ function explainClassification(path, readHead, named = false) {
     const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
     const format6 = plain2.format;
     if (linkAsText) return { reason: LINK_AS_TEXT };
-    if (!format6) return { reason: `skipped: a template (name ending in ${lower.slice(byName.rendered.length)}) of no format cfglint reads` };
-    const language = DIALECT_NAMES[dialect2()];
-    if (!TOLERANT_FORMATS.has(format6)) return { reason: `skipped: a ${language} template of ${format6}, a format cfglint reads only once rendered` };
+    if (!format6) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
+    const template = templateOf(dialect2());
+    if (!TOLERANT_FORMATS.has(format6)) return { reason: `skipped: ${articled(template)} of ${format6}, a format cfglint reads only once rendered` };
     const known2 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
     if (format6 !== "nginx" && !known2) return { reason: `skipped: a template of ${format6} in no template language cfglint knows` };
-    return { classified: { format: format6, template: dialect2() }, reason: `${language} template of ${format6} (renders to ${byName.rendered}: ${plain2.how})` };
+    return { classified: { format: format6, template: dialect2() }, reason: `${template} of ${format6} (renders to ${byName.rendered}: ${plain2.how})` };
   }
   const plain = classifyPlainExplained(path, rawHead, named);
   if (linkAsText) return { reason: LINK_AS_TEXT };
@@ -8325,7 +8325,14 @@ function explainClassification(path, readHead, named = false) {
   const text3 = rawHead();
   const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format5) });
   if (!dialect) return { classified: { format: format5 }, reason: plain.how };
-  return { classified: { format: format5, template: dialect }, reason: `${DIALECT_NAMES[dialect]} template of ${format5} (${plain.how}; its tags by content)` };
+  return { classified: { format: format5, template: dialect }, reason: `${templateOf(dialect)} of ${format5} (${plain.how}; template tags in its content)` };
+}
+function templateOf(dialect) {
+  const name2 = DIALECT_NAMES[dialect];
+  return /template$/.test(name2) ? name2 : `${name2} template`;
+}
+function articled(phrase) {
+  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
 }
 function isSymlinkAsText(text3) {
   return text3.length < 1024 && /^(?:\.{1,2}\/|\/)?(?:[\w.@+-]+\/)+[\w.@+-]+\/?\r?\n?$/.test(text3) && !text3.trimEnd().endsWith(";");
@@ -43468,7 +43475,7 @@ function readTreeUncached(options) {
       loadBalancerIdleTimeoutMs: config.environment?.loadBalancerIdleTimeout === void 0 ? void 0 : parseNginxTime(config.environment.loadBalancerIdleTimeout)
     }
   };
-  const fileList = listFiles({
+  const fileList = buildFileList({
     walked,
     explained,
     nginx,
@@ -43500,7 +43507,7 @@ function fileMapping(config, configDir) {
     return void 0;
   };
 }
-function listFiles(input) {
+function buildFileList(input) {
   const { walked, explained, nginx, displayPath } = input;
   const startedBy = /* @__PURE__ */ new Map();
   for (const backend of input.gunicorn) {

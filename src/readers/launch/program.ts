@@ -8,7 +8,7 @@ import * as nodePath from 'path';
 import { expandWord } from './expand';
 import type { SourceText } from '../text';
 import type { MappedText } from './mapped-text';
-import { asMappedText, Lookup, RawArg, sliceArg } from './raw';
+import { asMappedText, literalArg, Lookup, RawArg, sliceArg } from './raw';
 import { assignmentOf, literalText, parseShell, ShellProblem } from './shell-syntax';
 
 /**
@@ -58,8 +58,19 @@ export interface ShellStep {
   cwd?: RawArg;
   /** Compound commands around it (`if`, `case`, loops, functions). */
   depth: number;
+  /** Redirections, targets expanded like the arguments (never split). */
+  redirects: StepRedirect[];
+  /** Its output is the next step's input (`cat a | envsubst`). */
+  pipesInto: boolean;
+  /** The command's words; redirections may lie past `end`. */
   start: number;
   end: number;
+}
+
+export interface StepRedirect {
+  operator: string;
+  fd?: number;
+  target: RawArg;
 }
 
 const DECLARATION_COMMANDS = new Set(['export', 'readonly', 'local', 'declare', 'typeset']);
@@ -139,7 +150,14 @@ export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[];
       return lookup(name);
     };
     const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
-    if (args.length > 0) steps.push({ args, prefixEnv, exported: exported(), ...(cwd ? { cwd } : {}), depth: command.depth, start: command.start, end: command.end });
+    const redirects = command.redirects.map((redirect) => ({
+      operator: redirect.operator,
+      ...(redirect.fd !== undefined ? { fd: redirect.fd } : {}),
+      target: expandWord(redirect.target, input.source, commandLookup, false)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, ''),
+    }));
+    if (args.length > 0) {
+      steps.push({ args, prefixEnv, exported: exported(), ...(cwd ? { cwd } : {}), depth: command.depth, redirects, pipesInto: command.pipesInto, start: command.start, end: command.end });
+    }
   }
   return { steps, problems };
 }

@@ -10,11 +10,12 @@
  */
 import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
+import type { Span } from '../../report/finding';
 import { encodePathBytes } from '../../discovery/path-bytes';
 import { compileGlobSegment, hasGlob, matchGlobSegment } from './glob';
 
 /** Where distributions install nginx's own conf directory; mapped onto the main config's directory. */
-const CONVENTIONAL_PREFIXES = [
+export const CONVENTIONAL_PREFIXES = [
   '/etc/nginx',
   '/usr/local/nginx/conf',
   '/usr/local/etc/nginx',
@@ -47,6 +48,33 @@ export interface IncludeMapping {
   from: string;
   /** Absolute path in the linted tree. */
   to: string;
+}
+
+/**
+ * A path a script of the tree writes (an entrypoint's `envsubst … > /etc/nginx/conf.d/x.conf`,
+ * `cp`, `ln -s`): missing from the tree, yet there when nginx starts.
+ */
+export interface WrittenPath {
+  /** Absolute path on the machine or in the container. */
+  path: string;
+  /**
+   * `file`: this path; `directory`: this path and everything under it (`cp -r`); `gap`: some
+   * files in this directory whose names the tree does not say (`> /etc/nginx/conf.d/$NAME.conf`).
+   */
+  kind: 'file' | 'directory' | 'gap';
+  /** Display path of the script. */
+  script: string;
+  /** The command that writes it. */
+  span: Span;
+  /** The tree file (or directory) it is a copy of, when that is certain; then it maps like a placed file. */
+  source?: string;
+}
+
+/** The writes that put a file at `path` (absolute) in place. */
+export function writesOf(path: string, writes: WrittenPath[]): WrittenPath[] {
+  return writes.filter((write) => write.kind === 'file' ? path === write.path
+    : write.kind === 'directory' ? path === write.path || path.startsWith(`${write.path}/`)
+    : nodePath.posix.dirname(path) === write.path);
 }
 
 export interface IncludeResolution {

@@ -7,7 +7,7 @@ import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
-import { IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS } from './include';
+import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS, WrittenPath, writesOf } from './include';
 import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile } from './parse';
 
 export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
@@ -59,6 +59,8 @@ export interface NginxReaderOptions {
   treeFiles: string[];
   lintRoots: string[];
   includeMappings: IncludeMapping[];
+  /** Paths the tree's scripts write (an entrypoint's envsubst, cp, ln -s): an include of one is not an omission of the tree. */
+  writtenPaths?: WrittenPath[];
   displayPath(absolute: string): string;
   /** Lower caps than MAX_EXPANDED_DIRECTIVES and MAX_GLOB_PATHS, for tests that reach them quickly. */
   limits?: { expandedDirectives?: number; globPaths?: number };
@@ -185,7 +187,21 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
       }
       if (resolution.missing) {
-        if (!isShippedWithNginx(argument.value)) {
+        const writes = writtenBy(argument.value);
+        if (writes.length > 0) {
+          const gap = writes.every((write) => write.kind === 'gap');
+          const scripts = [...new Set(writes.map((write) => write.script))];
+          report({
+            ruleId: 'include-missing',
+            message: `Include "${argument.value}" is not in the linted tree; ${gap
+              ? `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} files into "${writes[0].path}" whose names depend on variables`
+              : `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} it`} before nginx starts, and cfglint does not read what a script writes`,
+            primary: argument.span,
+            related: writes.slice(0, 3).map((write) => ({ span: write.span, label: gap ? 'writes into this directory' : 'writes it' })),
+            severity: 'info',
+            maxSeverity: 'info',
+          });
+        } else if (!isShippedWithNginx(argument.value)) {
           report({
             ruleId: 'include-missing',
             message: `Missing include "${argument.value}": no such file in the linted tree` +
@@ -266,6 +282,20 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     return out;
   };
 
+  /**
+   * The script writes that put an include's file in place: an absolute path as written, a
+   * relative one under any of the usual prefixes (the tree does not say where nginx runs).
+   */
+  const writtenBy = (pattern: string): WrittenPath[] => {
+    const written = options.writtenPaths ?? [];
+    if (written.length === 0) return [];
+    const paths = nodePath.isAbsolute(pattern) ? [nodePath.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath.posix.join(prefix, pattern));
+    const found = new Set<WrittenPath>();
+    for (const path of paths) for (const write of writesOf(path, written)) found.add(write);
+    // Exact writes before gaps: they say more.
+    return [...found].sort((a, b) => Number(a.kind === 'gap') - Number(b.kind === 'gap'));
+  };
+
   /** Names only what the include says and the tree holds: nothing of the target, not even its real path. */
   const reportOutside = (argument: NginxDirective['args'][number], refused: string[]) => {
     const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
@@ -332,6 +362,12 @@ function snippetContext(parsed: ParsedNginxFile): NginxRootContext {
   if ([...HTTP_LEVEL_HINTS].some((name) => names.has(name))) return 'http';
   if ([...SERVER_LEVEL_HINTS].some((name) => names.has(name))) return 'server';
   return 'http';
+}
+
+function listed(names: string[]): string {
+  const quoted = names.slice(0, 3).map((name) => `"${name}"`);
+  if (names.length > 3) return `${quoted.join(', ')} and ${names.length - 3} more`;
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
 
 function wholeFileSpan(file: string) {

@@ -196,7 +196,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
       treeFiles: walked.files, placed, readText, displayPath,
     })
     : [];
-  const scripted = writtenPaths.flatMap((write) => (write.source ? [{ from: write.path, to: write.source }] : []));
+  const scripted = writtenPaths.flatMap((write) => (write.source ? [{ from: write.path, to: write.source, ...(write.kind === 'file' ? { exact: true } : {}) }] : []));
   const configured = (path: string) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, '')}/`));
   const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
   const includeMappings = [

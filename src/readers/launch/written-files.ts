@@ -238,7 +238,9 @@ function scriptWrites(source: SourceText): PendingWrite[] {
           record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
         } else recordGap(step, copy.target);
       }
-      if (intoDirectory !== true) record(step, copy.target, kind, known ? linkSource(program, copy.symbolic, from, copy.target, step) : undefined);
+      // A directory copied onto a target that may exist lands inside it: which one is not certain.
+      const certainlyItself = intoDirectory === false || !copy.recursive;
+      if (intoDirectory !== true) record(step, copy.target, kind, known && certainlyItself ? linkSource(program, copy.symbolic, from, copy.target, step) : undefined);
     }
   }
   return writes;

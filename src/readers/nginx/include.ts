@@ -48,6 +48,8 @@ export interface IncludeMapping {
   from: string;
   /** Absolute path in the linted tree. */
   to: string;
+  /** Only this path, nothing under it (a file a script copies: `cp a /x/b` may name a directory `/x/b`, then `/x/b/a` is another write). */
+  exact?: boolean;
 }
 
 /**
@@ -164,7 +166,7 @@ export class IncludeResolver {
   private absoluteCandidates(pattern: string, includingFile: string, prefixDir: string | undefined): string[] {
     const candidates: string[] = [];
     const explicit = this.mappings
-      .filter((m) => pattern === m.from || pattern.startsWith(m.from.replace(/\/$/, '') + '/'))
+      .filter((m) => pattern === m.from || (!m.exact && pattern.startsWith(m.from.replace(/\/$/, '') + '/')))
       .sort((a, b) => b.from.length - a.from.length)[0];
     if (explicit) return [nodePath.join(explicit.to, pattern.slice(explicit.from.replace(/\/$/, '').length))];
     if (prefixDir) {

@@ -174,6 +174,22 @@ describe('a write copied from a tree file resolves to that file', () => {
     expect(twice.missing).toEqual(['info nginx/site.conf:3 <- nginx/init.sh:1 <- nginx/init.sh:2']);
   });
 
+  test('a file copied onto a path that may be a directory maps that path alone, not what is under it', () => {
+    // `cp … /etc/nginx/conf.d` (conf.d exists in the image, so the file lands inside it): an
+    // include of another file of conf.d must still find the tree's conf.d.
+    const tree = {
+      'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./defaults:/defaults\n      - ./init.sh:/docker-entrypoint.d/40-init.sh\n',
+      'nginx/nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/conf.d/app.conf;\n}\n',
+      'nginx/conf.d/app.conf': `server {\n    listen 80;\n    ${template}}\n`,
+      'defaults/extra.conf': 'add_header X-A 1;\n',
+      'init.sh': 'cp /defaults/extra.conf /etc/nginx/conf.d\ncp -r /defaults /etc/nginx\n',
+    };
+    const { report, missing } = lint(tree);
+    expect(missing).toEqual([]);
+    const invalid = report.findings.filter((f) => f.ruleId === 'invalid-value').map((f) => `${f.primary.file}:${f.primary.start.line}`);
+    expect(invalid).toEqual(['nginx/conf.d/app.conf:3']);
+  });
+
   test('a path with a variable the tree does not set is not a source', () => {
     const tree = {
       'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/templates:/templates\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',

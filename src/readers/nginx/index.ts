@@ -195,7 +195,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
             ruleId: 'include-missing',
             message: `Include "${argument.value}" is not in the linted tree; ${gap
               ? `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} files into "${writes[0].path}" whose names depend on variables`
-              : `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} it`} before nginx starts, and cfglint does not read what a script writes`,
+              : `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
             primary: argument.span,
             related: writes.slice(0, 3).map((write) => ({ span: write.span, label: gap ? 'writes into this directory' : 'writes it' })),
             severity: 'info',

@@ -160,6 +160,20 @@ describe('a write copied from a tree file resolves to that file', () => {
     expect(copied.report.files).toContain('conf/limits.part');
   });
 
+  test('ln -s: an absolute target, and a relative one read from the link\'s directory', () => {
+    const base = {
+      'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/available:/etc/nginx/available\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
+      'nginx/site.conf': site('/etc/nginx/enabled/limits.conf'),
+      'nginx/available/limits.conf': template,
+    };
+    for (const command of ['ln -sf /etc/nginx/available/limits.conf /etc/nginx/enabled/limits.conf', 'ln -s ../available/limits.conf /etc/nginx/enabled/']) {
+      const { report, missing } = lint({ ...base, 'nginx/init.sh': `${command}\n` });
+      expect(missing).toEqual([]);
+      const invalid = report.findings.filter((f) => f.ruleId === 'invalid-value').map((f) => `${f.primary.file}:${f.primary.start.line}`);
+      expect(invalid).toEqual(['nginx/available/limits.conf:1']);
+    }
+  });
+
   test('not where it is uncertain: a write inside if, or two writes from different files', () => {
     const base = {
       'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/templates:/templates\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',

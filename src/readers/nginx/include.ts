@@ -72,11 +72,51 @@ export interface WrittenPath {
   source?: string;
 }
 
-/** The writes that put a file at `path` (absolute) in place. */
-export function writesOf(path: string, writes: WrittenPath[]): WrittenPath[] {
-  return writes.filter((write) => write.kind === 'file' ? path === write.path
-    : write.kind === 'directory' ? path === write.path || path.startsWith(`${write.path}/`)
-    : nodePath.posix.dirname(path) === write.path);
+/** The writes of one path: the first few (for related locations) and every script that makes one. */
+export interface WrittenPathEntry {
+  kind: WrittenPath['kind'];
+  path: string;
+  first: WrittenPath[];
+  scripts: Set<string>;
+}
+
+/**
+ * The writes that put a file at a path in place, indexed: a tree may hold many of both, and a
+ * loop of writes into one directory must not be walked again for every include.
+ */
+export class WrittenPathIndex {
+  private readonly exact = new Map<string, WrittenPathEntry>();
+  private readonly under = new Map<string, WrittenPathEntry>();
+  private readonly into = new Map<string, WrittenPathEntry>();
+
+  constructor(writes: WrittenPath[]) {
+    for (const write of writes) {
+      const map = write.kind === 'file' ? this.exact : write.kind === 'directory' ? this.under : this.into;
+      let entry = map.get(write.path);
+      if (!entry) map.set(write.path, (entry = { kind: write.kind, path: write.path, first: [], scripts: new Set() }));
+      if (entry.first.length < 3) entry.first.push(write);
+      entry.scripts.add(write.script);
+    }
+  }
+
+  get size(): number {
+    return this.exact.size + this.under.size + this.into.size;
+  }
+
+  /** Writes of `path` (absolute) itself, of a directory above it, then into its directory under a variable name. */
+  writesOf(path: string): WrittenPathEntry[] {
+    const found: WrittenPathEntry[] = [];
+    const exact = this.exact.get(path);
+    if (exact) found.push(exact);
+    for (let dir = path; ; dir = nodePath.posix.dirname(dir)) {
+      const under = this.under.get(dir);
+      if (under) found.push(under);
+      if (dir === nodePath.posix.dirname(dir)) break;
+    }
+    const into = this.into.get(nodePath.posix.dirname(path));
+    if (into) found.push(into);
+    return found;
+  }
 }
 
 export interface IncludeResolution {

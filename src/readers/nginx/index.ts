@@ -7,7 +7,7 @@ import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
-import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS, WrittenPath, writesOf } from './include';
+import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS, WrittenPath, WrittenPathEntry, WrittenPathIndex } from './include';
 import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile } from './parse';
 
 export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
@@ -189,15 +189,15 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       if (resolution.missing) {
         const writes = writtenBy(argument.value);
         if (writes.length > 0) {
-          const gap = writes.every((write) => write.kind === 'gap');
-          const scripts = [...new Set(writes.map((write) => write.script))];
+          const gap = writes.every((entry) => entry.kind === 'gap');
+          const scripts = [...new Set(writes.flatMap((entry) => [...entry.scripts]))];
           report({
             ruleId: 'include-missing',
             message: `Include "${argument.value}" is not in the linted tree; ${gap
               ? `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} files into "${writes[0].path}" whose names depend on variables`
               : `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
             primary: argument.span,
-            related: writes.slice(0, 3).map((write) => ({ span: write.span, label: gap ? 'writes into this directory' : 'writes it' })),
+            related: writes.flatMap((entry) => entry.first).slice(0, 3).map((write) => ({ span: write.span, label: gap ? 'writes into this directory' : 'writes it' })),
             severity: 'info',
             maxSeverity: 'info',
           });
@@ -286,12 +286,12 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
    * The script writes that put an include's file in place: an absolute path as written, a
    * relative one under any of the usual prefixes (the tree does not say where nginx runs).
    */
-  const writtenBy = (pattern: string): WrittenPath[] => {
-    const written = options.writtenPaths ?? [];
-    if (written.length === 0) return [];
+  const written = new WrittenPathIndex(options.writtenPaths ?? []);
+  const writtenBy = (pattern: string): WrittenPathEntry[] => {
+    if (written.size === 0) return [];
     const paths = nodePath.isAbsolute(pattern) ? [nodePath.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath.posix.join(prefix, pattern));
-    const found = new Set<WrittenPath>();
-    for (const path of paths) for (const write of writesOf(path, written)) found.add(write);
+    const found = new Set<WrittenPathEntry>();
+    for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
     // Exact writes before gaps: they say more.
     return [...found].sort((a, b) => Number(a.kind === 'gap') - Number(b.kind === 'gap'));
   };

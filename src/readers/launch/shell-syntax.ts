@@ -39,6 +39,7 @@ export interface ShellRedirect {
 }
 
 export interface ShellCommand {
+  /** Empty for the redirections that follow a compound command (`} > file`). */
   words: ShellWord[];
   redirects: ShellRedirect[];
   /** Followed by `|` or `|&`: its output is the next command's input. */
@@ -510,6 +511,9 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
     }
     if (words.length > 0) {
       commands.push({ words, redirects, pipesInto, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+    } else if (redirects.length > 0) {
+      // `} > file`, `done > file`, `) > file`: the whole compound command's output; no words.
+      commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
     }
     words = [];
     redirects = [];

@@ -17,7 +17,7 @@ import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
 import { SourceText } from '../text';
 import { MappedText } from './mapped-text';
-import { runShell, ShellStep } from './program';
+import { runShell, ShellStep, StepRedirect } from './program';
 import { ALL_UNKNOWN, RawArg } from './raw';
 
 export interface WrittenFilesInput {
@@ -178,11 +178,11 @@ type PendingWrite = WrittenPath & { sourcePath?: string; certain: boolean };
 
 /** The writes of one script, in order; `source` is attached later (it needs every script's writes). */
 function scriptWrites(source: SourceText): PendingWrite[] {
-  const { steps } = runShell(MappedText.of(source), ALL_UNKNOWN);
+  const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
   const writes: PendingWrite[] = [];
-  const base = (step: ShellStep, target: RawArg) => ({ script: source.file, span: source.span(step.start, Math.max(step.end, target.end)), certain: step.depth === 0 });
+  const base = (step: Place, target: RawArg) => ({ script: source.file, span: source.span(step.start, Math.max(step.end, target.end)), certain: step.depth === 0 });
   /** `from`: the path whose content the file gets, when the command copies one. */
-  const record = (step: ShellStep, target: RawArg, kind: 'file' | 'directory', from?: RawArg) => {
+  const record = (step: Place, target: RawArg, kind: 'file' | 'directory', from?: RawArg) => {
     const path = absolutePath(target, step);
     if (path === undefined) return;
     if ('gap' in path) {
@@ -194,7 +194,7 @@ function scriptWrites(source: SourceText): PendingWrite[] {
     writes.push({ ...base(step, target), path: path.path, kind, ...(sourcePath ? { sourcePath } : {}) });
   };
   /** Files whose names the tree does not say land in this directory. */
-  const recordGap = (step: ShellStep, directory: RawArg) => {
+  const recordGap = (step: Place, directory: RawArg) => {
     const path = absolutePath(directory, step);
     if (path) writes.push({ ...base(step, directory), path: 'gap' in path ? path.gap : path.path, kind: 'gap' });
   };
@@ -207,7 +207,7 @@ function scriptWrites(source: SourceText): PendingWrite[] {
     const operands = args.slice(1);
 
     for (const redirect of step.redirects) {
-      if (!/^(>|>>|>\||&>|&>>)$/.test(redirect.operator) || (redirect.fd !== undefined && redirect.fd !== 1)) continue;
+      if (!writesFile(redirect)) continue;
       // What the file then holds, when it is a tree file as it is (cat) or with variables filled in (envsubst).
       let from: RawArg | undefined;
       const input = step.redirects.find((candidate) => candidate.operator === '<' && candidate.fd === undefined)?.target;
@@ -243,11 +243,21 @@ function scriptWrites(source: SourceText): PendingWrite[] {
       if (intoDirectory !== true) record(step, copy.target, kind, known && certainlyItself ? linkSource(program, copy.symbolic, from, copy.target, step) : undefined);
     }
   }
+  // `{ echo …; } > file`, `done > file`: what the commands print, never a copy of a tree file.
+  for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, 'file');
   return writes;
 }
 
+/** Where a command runs and how surely: a step, or a compound command's redirections. */
+type Place = Pick<ShellStep, 'start' | 'end' | 'depth' | 'cwd'>;
+
+/** Output into a file: `>`, `>>`, `>|`, `&>`, `&>>`, of standard output (not `2>`, not `>&2`). */
+function writesFile(redirect: StepRedirect): boolean {
+  return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === undefined || redirect.fd === 1);
+}
+
 /** `ln -s ../a /x/b`: a relative link target is relative to the link's directory, not the working one. */
-function linkSource(program: string, symbolic: boolean, from: RawArg, link: RawArg, step: ShellStep): RawArg {
+function linkSource(program: string, symbolic: boolean, from: RawArg, link: RawArg, step: Place): RawArg {
   if (program !== 'ln' || !symbolic || from.value.startsWith('/')) return from;
   const linkPath = absolutePath(link, step);
   if (!linkPath || 'gap' in linkPath) return { ...from, value: '' };
@@ -333,7 +343,7 @@ function hasGlob(path: string): boolean {
  * The absolute path a word names: resolved against the script's known working directory when
  * relative; a gap (its literal directory) when a variable the tree does not set is in it.
  */
-function absolutePath(arg: RawArg, step: ShellStep): { path: string } | { gap: string } | undefined {
+function absolutePath(arg: RawArg, step: Place): { path: string } | { gap: string } | undefined {
   if (arg.unresolved.length > 0) {
     const cut = Math.min(...arg.unresolved.map((part) => {
       const at = arg.value.indexOf(part);

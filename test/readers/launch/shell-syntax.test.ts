@@ -41,6 +41,15 @@ test('redirections are kept beside the words: operator, descriptor and the targe
   expect(source.text.slice(target.start, target.end)).toBe('"$DIR/x.conf"');
 });
 
+test('redirections after a compound command belong to it, not to a command of its own', () => {
+  const source = new SourceText('run.sh', 'D=/out\n{ echo a; echo b; } > "$D/1"\nfor x in 1; do echo $x; done >> $D/2\n(echo c) 2>/dev/null\n');
+  const result = runShell(MappedText.of(source), ALL_UNKNOWN);
+  expect(result.steps.map((step) => step.args.map((arg) => arg.value).join(' '))).toEqual(['echo a', 'echo b', 'echo $x', 'echo c']);
+  expect(result.groups.map((group) => group.redirects.map((redirect) => `${redirect.fd ?? ''}${redirect.operator}${redirect.target.value}`))).toEqual([['>/out/1'], ['>>/out/2'], ['2>/dev/null']]);
+  // The loop ran at depth 1, its redirection is outside it.
+  expect(result.groups.map((group) => group.depth)).toEqual([0, 0, 0]);
+});
+
 test('operators separate commands; a here-document body is skipped', () => {
   expect(steps('a && b || c; d | e &\ncat <<-END\n\tnot a command\n\tEND\nf\n').commands).toEqual([['a'], ['b'], ['c'], ['d'], ['e'], ['cat'], ['f']]);
 });

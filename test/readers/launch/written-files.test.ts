@@ -43,6 +43,7 @@ describe('an include a script writes is at most info, naming the script line', (
     ['tee file', '/etc/nginx/gen/tee.conf', "echo 'add_header X-A 1;' | tee -a /etc/nginx/gen/tee.conf"],
     ['printf … > file', '/etc/nginx/gen/printed.conf', "printf 'add_header X-B %s;\\n' \"$B\" >> /etc/nginx/gen/printed.conf"],
     ['install -m mode src dst', '/etc/nginx/gen/installed.conf', 'install -D -m 0644 /defaults/installed.conf /etc/nginx/gen/installed.conf'],
+    ['{ …; } > file (a compound command\'s output)', '/etc/nginx/gen/grouped.conf', '{ echo "add_header X-C 1;"; echo "add_header X-D 2;"; } > /etc/nginx/gen/grouped.conf'],
   ];
   test.each(forms)('%s', (_form, include, command) => {
     const script = `#!/bin/sh\nset -e\n${command}\nexec nginx -g 'daemon off;'\n`;
@@ -50,6 +51,11 @@ describe('an include a script writes is at most info, naming the script line', (
     // The command is on line 3 of the script.
     expect(result.missing).toEqual(['info deploy/nginx/site.conf:3 <- deploy/entrypoint.sh:3']);
     expect(result.messages[0]).toContain('"deploy/entrypoint.sh" writes it');
+  });
+
+  test('a loop whose output goes to a file: the line of `done > file`', () => {
+    const script = 'for h in a b; do\n  echo "add_header X-$h 1;"\ndone > /etc/nginx/gen/loop.conf\n';
+    expect(lint({ 'nginx/site.conf': site('/etc/nginx/gen/loop.conf'), 'entrypoint.sh': script }).missing).toEqual(['info nginx/site.conf:3 <- entrypoint.sh:3']);
   });
 
   test('variables the script sets are substituted; quoted words are one path', () => {

@@ -141,9 +141,9 @@ var init_suggest = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -295,9 +295,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -440,9 +440,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1160,9 +1160,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1327,9 +1327,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1366,9 +1366,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1488,9 +1488,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1539,9 +1539,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1570,9 +1570,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1593,9 +1593,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1777,9 +1777,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -1814,9 +1814,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -1947,9 +1947,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2065,9 +2065,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2148,9 +2148,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2183,9 +2183,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2271,9 +2271,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2427,9 +2427,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -2935,9 +2935,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -2951,9 +2951,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -2968,9 +2968,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3192,9 +3192,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3211,9 +3211,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3745,9 +3745,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -3956,9 +3956,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4386,9 +4386,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4397,9 +4397,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -5008,9 +5008,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5023,9 +5023,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5145,9 +5145,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5166,9 +5166,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5198,9 +5198,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5226,9 +5226,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5252,9 +5252,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5284,9 +5284,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5321,9 +5321,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5350,9 +5350,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5432,9 +5432,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5461,9 +5461,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5472,9 +5472,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5539,9 +5539,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5568,9 +5568,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5617,9 +5617,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5655,9 +5655,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5708,9 +5708,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5765,9 +5765,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5782,9 +5782,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5817,9 +5817,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5911,9 +5911,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6005,9 +6005,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6048,9 +6048,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6154,9 +6154,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6212,9 +6212,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6286,9 +6286,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6317,9 +6317,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6334,9 +6334,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6392,9 +6392,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6419,9 +6419,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6488,9 +6488,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6506,9 +6506,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6554,9 +6554,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6644,9 +6644,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6655,9 +6655,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6678,9 +6678,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6700,9 +6700,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6714,9 +6714,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6819,9 +6819,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -6976,9 +6976,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -7105,9 +7105,9 @@ var init_classify = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../main/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -10714,7 +10714,8 @@ function parseShell(input) {
   const commands = [];
   const stack = [];
   let words = [];
-  const finish = () => {
+  let redirects = [];
+  const finish = (pipesInto = false) => {
     while (words.length > 0) {
       const first = bareText(words[0]);
       if (first === void 0) break;
@@ -10736,13 +10737,20 @@ function parseShell(input) {
       break;
     }
     if (words.length > 0) {
-      commands.push({ words, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+      commands.push({ words, redirects, pipesInto, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+    } else if (redirects.length > 0) {
+      commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
     }
     words = [];
+    redirects = [];
   };
   for (const token of tokens) {
     if (token.kind === "word") {
       words.push(token.word);
+      continue;
+    }
+    if (token.kind === "redirect") {
+      redirects.push(token.redirect);
       continue;
     }
     if (token.kind === "operator" && token.operator === "(") {
@@ -10758,7 +10766,7 @@ function parseShell(input) {
       }
       continue;
     }
-    finish();
+    finish(token.kind === "operator" && (token.operator === "|" || token.operator === "|&"));
   }
   finish();
   return { commands, problems: lexer.problems };
@@ -10827,8 +10835,10 @@ var init_shell_syntax = __esm({
             const operator2 = this.operatorAt(this.i);
             if (operator2) {
               if (/^(<|>|&>)/.test(operator2)) {
+                const index2 = this.i;
                 this.i += operator2.length;
-                this.readRedirectTarget(operator2);
+                const redirect = this.readRedirectTarget(operator2, this.input.offsetAt(index2));
+                if (redirect) out.push({ kind: "redirect", redirect, index: index2 });
                 continue;
               }
               out.push({ kind: "operator", operator: operator2, index: this.i });
@@ -10841,7 +10851,8 @@ var init_shell_syntax = __esm({
           if (this.dialect === "sh" && (text3[this.i] === "<" || text3[this.i] === ">") && /^\d+$/.test(literalText(word) ?? "")) {
             const operator2 = this.operatorAt(this.i);
             this.i += operator2.length;
-            this.readRedirectTarget(operator2);
+            const redirect = this.readRedirectTarget(operator2, word.start, Number(literalText(word)));
+            if (redirect) out.push({ kind: "redirect", redirect, index });
             continue;
           }
           out.push({ kind: "word", word, index });
@@ -10855,15 +10866,16 @@ var init_shell_syntax = __esm({
         }
         return void 0;
       }
-      readRedirectTarget(operator2) {
+      readRedirectTarget(operator2, start, fd) {
         const text3 = this.text;
         while (this.i < text3.length && (text3[this.i] === " " || text3[this.i] === "	")) this.i++;
-        if (this.i >= text3.length || text3[this.i] === "\n") return;
+        if (this.i >= text3.length || text3[this.i] === "\n") return void 0;
         const word = this.readWord();
         if (operator2 === "<<" || operator2 === "<<-") {
           const delimiter = word.parts.map((part2) => part2.kind === "literal" ? part2.text : part2.kind === "parameter" ? `$${part2.name}` : part2.text).join("");
           this.pendingHeredocs.push({ delimiter, stripTabs: operator2 === "<<-" });
         }
+        return { operator: operator2, ...fd !== void 0 ? { fd } : {}, target: word, start };
       }
       skipHeredocBodies() {
         const text3 = this.text;
@@ -11122,9 +11134,9 @@ var init_shell_syntax = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -11179,9 +11191,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11337,9 +11349,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11508,9 +11520,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11578,9 +11590,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -11628,9 +11640,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -11658,9 +11670,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -11699,9 +11711,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -11817,9 +11829,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node2 = require_Node();
@@ -11847,9 +11859,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -11922,9 +11934,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -12065,9 +12077,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -12082,9 +12094,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -12218,9 +12230,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12501,9 +12513,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12625,9 +12637,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12758,9 +12770,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -12780,9 +12792,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12840,9 +12852,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -12904,9 +12916,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -12944,9 +12956,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13095,9 +13107,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13239,9 +13251,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap2 = require_YAMLMap();
@@ -13261,9 +13273,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13377,9 +13389,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq2 = require_YAMLSeq();
@@ -13399,9 +13411,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13418,9 +13430,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var nullTag = {
@@ -13436,9 +13448,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var boolTag = {
@@ -13460,9 +13472,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format5, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13487,9 +13499,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13533,9 +13545,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13578,9 +13590,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13606,9 +13618,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var map = require_map();
@@ -13673,9 +13685,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar3 = require_Scalar();
@@ -13739,9 +13751,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -13817,9 +13829,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -13895,9 +13907,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -13927,9 +13939,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13976,9 +13988,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -14055,9 +14067,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14144,9 +14156,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14232,9 +14244,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14276,9 +14288,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14370,9 +14382,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14402,9 +14414,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14482,9 +14494,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -14791,9 +14803,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -14856,9 +14868,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -14990,9 +15002,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -15032,9 +15044,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -15050,9 +15062,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -15066,9 +15078,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap2 = require_YAMLMap();
@@ -15174,9 +15186,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -15225,9 +15237,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -15268,9 +15280,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15462,9 +15474,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15527,9 +15539,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -15710,9 +15722,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -15931,9 +15943,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -16012,9 +16024,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -16042,9 +16054,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -16148,9 +16160,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -16191,9 +16203,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16399,9 +16411,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16584,9 +16596,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -16645,9 +16657,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -16707,9 +16719,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -16809,9 +16821,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17398,9 +17410,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17429,9 +17441,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18303,9 +18315,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18400,9 +18412,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -19301,6 +19313,12 @@ function runShell(input, base) {
   };
   let cwd;
   const steps = [];
+  const groups = [];
+  const expandRedirect = (redirect, expansion) => ({
+    operator: redirect.operator,
+    ...redirect.fd !== void 0 ? { fd: redirect.fd } : {},
+    target: expandWord(redirect.target, input.source, expansion, false)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, "")
+  });
   for (const command2 of commands) {
     let index = 0;
     const prefixEnv = /* @__PURE__ */ new Map();
@@ -19310,6 +19328,10 @@ function runShell(input, base) {
       prefixEnv.set(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0]);
     }
     const words = command2.words.slice(index);
+    if (command2.words.length === 0) {
+      groups.push({ redirects: command2.redirects.map((redirect) => expandRedirect(redirect, lookup)), ...cwd ? { cwd } : {}, depth: command2.depth, start: command2.start, end: command2.end });
+      continue;
+    }
     if (words.length === 0) {
       for (const [name2, value] of prefixEnv) define2(name2, value, command2.depth);
       continue;
@@ -19347,9 +19369,12 @@ function runShell(input, base) {
       return lookup(name2);
     };
     const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
-    if (args.length > 0) steps.push({ args, prefixEnv, exported: exported(), ...cwd ? { cwd } : {}, depth: command2.depth, start: command2.start, end: command2.end });
+    const redirects = command2.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
+    if (args.length > 0) {
+      steps.push({ args, prefixEnv, exported: exported(), ...cwd ? { cwd } : {}, depth: command2.depth, redirects, pipesInto: command2.pipesInto, start: command2.start, end: command2.end });
+    }
   }
-  return { steps, problems };
+  return { steps, groups, problems };
 }
 function unwrap(args, lookup, passThrough) {
   const wrappers = [];
@@ -19576,6 +19601,310 @@ var init_program = __esm({
   }
 });
 
+// src/readers/launch/written-files.ts
+var written_files_exports = {};
+__export(written_files_exports, {
+  writtenFiles: () => writtenFiles
+});
+function writtenFiles(input) {
+  const treeKind = treeKinds(input.treeFiles);
+  const placedTarget = (containerPath) => mapped(containerPath, input.placed);
+  const services = composeServices(input);
+  const writes = [];
+  for (const script of startupScripts(input, treeKind, services, placedTarget)) {
+    const text3 = input.readText(script);
+    if (text3 === void 0) continue;
+    const source = new SourceText(input.displayPath(script), text3);
+    const own = scriptMounts(script, services, treeKind);
+    const resolve8 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    try {
+      for (const write of scriptWrites(source)) {
+        const tree = write.sourcePath ? resolve8(write.sourcePath) : void 0;
+        writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
+      }
+    } catch {
+      continue;
+    }
+  }
+  return attachSources(writes, treeKind);
+}
+function mapped(containerPath, mappings) {
+  const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
+  return mapping ? nodePath11.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+}
+function composeServices(input) {
+  const services = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    try {
+      for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath11.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+      }
+    } catch {
+      continue;
+    }
+  }
+  return services;
+}
+function scriptMounts(script, services, treeKind) {
+  const claims = /* @__PURE__ */ new Map();
+  for (const mounts2 of services) {
+    if (!mounts2.some((mount) => script === mount.source || script.startsWith(`${mount.source.replace(/\/+$/, "")}/`))) continue;
+    for (const mount of mounts2) {
+      const source = mount.source.replace(/(.)\/+$/, "$1");
+      if (treeKind(source) !== void 0) claims.set(mount.target, (claims.get(mount.target) ?? /* @__PURE__ */ new Set()).add(source));
+    }
+  }
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+}
+function startupScripts(input, treeKind, services, placedTarget) {
+  const scripts = new Set(input.shellFiles);
+  const isShellScript = (path) => {
+    const head = input.readText(path)?.slice(0, 256);
+    return head !== void 0 && SHELL_SHEBANG.test(head);
+  };
+  for (const file of input.treeFiles) {
+    if (/(^|\/)docker-entrypoint\.d\//.test(file) && (/\.(sh|envsh)$/.test(file) || isShellScript(file))) scripts.add(file);
+  }
+  for (const mounts2 of services) {
+    for (const mount of mounts2) if (mount.target.startsWith("/docker-entrypoint.d/") && treeKind(mount.source) === "file") scripts.add(mount.source);
+  }
+  const named = (program) => {
+    if (!program) return;
+    let candidate;
+    if (program.startsWith("/")) candidate = placedTarget(program);
+    else if (!program.includes("/")) {
+      candidate = PATH_DIRECTORIES.map((dir) => placedTarget(`${dir}/${program}`)).find((path) => path !== void 0 && treeKind(path) === "file");
+    }
+    if (candidate && treeKind(candidate) === "file" && isShellScript(candidate)) scripts.add(candidate);
+  };
+  for (const path of input.dockerfiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    let parsed;
+    try {
+      parsed = parseDockerfile(new SourceText(input.displayPath(path), text3));
+    } catch {
+      continue;
+    }
+    for (const stage of parsed.stages) {
+      for (const command2 of [stage.entrypoint, stage.cmd]) {
+        if (!command2) continue;
+        const words = command2.form === "exec" ? command2.words.map((word) => word.value) : (command2.text?.value ?? "").trim().split(/\s+/);
+        named(scriptOf(words));
+      }
+    }
+  }
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    let services2;
+    try {
+      services2 = parseCompose(new SourceText(input.displayPath(path), text3), path).services;
+    } catch {
+      continue;
+    }
+    for (const service of services2) {
+      for (const command2 of [service.entrypoint, service.command]) {
+        if (command2) named(scriptOf(command2.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)));
+      }
+    }
+  }
+  return [...scripts];
+}
+function scriptOf(words) {
+  const [first, second] = words;
+  if (first && /^(\/usr)?(\/bin\/)?(ba|da|a)?sh$/.test(first) && second && !second.startsWith("-")) return second;
+  return first || void 0;
+}
+function scriptWrites(source) {
+  const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
+  const writes = [];
+  const base = (step, target) => ({ script: source.file, span: source.span(step.start, Math.max(step.end, target.end)), certain: step.depth === 0 });
+  const record = (step, target, kind, from) => {
+    const path = absolutePath(target, step);
+    if (path === void 0) return;
+    if ("gap" in path) {
+      writes.push({ ...base(step, target), path: path.gap, kind: "gap" });
+      return;
+    }
+    const fromPath = from ? absolutePath(from, step) : void 0;
+    const sourcePath = fromPath && "path" in fromPath && !hasGlob2(fromPath.path) ? fromPath.path : void 0;
+    writes.push({ ...base(step, target), path: path.path, kind, ...sourcePath ? { sourcePath } : {} });
+  };
+  const recordGap = (step, directory) => {
+    const path = absolutePath(directory, step);
+    if (path) writes.push({ ...base(step, directory), path: "gap" in path ? path.gap : path.path, kind: "gap" });
+  };
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
+    const args = withoutPrefixes(step.args);
+    if (args.length === 0) continue;
+    const program = args[0].unresolved.length === 0 ? nodePath11.posix.basename(args[0].value) : "";
+    const operands = args.slice(1);
+    for (const redirect of step.redirects) {
+      if (!writesFile(redirect)) continue;
+      let from;
+      const input = step.redirects.find((candidate) => candidate.operator === "<" && candidate.fd === void 0)?.target;
+      const heredoc = step.redirects.some((candidate) => candidate.operator.startsWith("<<"));
+      const previous = index > 0 && steps[index - 1].pipesInto ? withoutPrefixes(steps[index - 1].args) : void 0;
+      const files = operands.filter((arg) => !arg.value.startsWith("-"));
+      if (program === "cat" && files.length === 1 && !input && !heredoc && !previous) from = files[0];
+      else if (program === "envsubst" && input && !heredoc) from = input;
+      else if (program === "envsubst" && !input && !heredoc && previous?.length === 2 && previous[0].value === "cat") from = previous[1];
+      record(step, redirect.target, "file", from);
+    }
+    if (program === "tee") {
+      for (const arg of operands) if (!arg.value.startsWith("-")) record(step, arg, "file");
+      continue;
+    }
+    if (program !== "cp" && program !== "mv" && program !== "install" && program !== "ln") continue;
+    const copy = copyOperands(program, operands);
+    if (!copy) continue;
+    const intoDirectory = copy.intoDirectory ?? (copy.target.value.endsWith("/") || copy.sources.length > 1 ? true : void 0);
+    const kind = copy.recursive ? "directory" : "file";
+    for (const from of copy.sources) {
+      const known2 = from.unresolved.length === 0 && !hasGlob2(from.value);
+      if (intoDirectory !== false) {
+        if (known2) {
+          const landing = joinArg(copy.target, nodePath11.posix.basename(from.value.replace(/\/+$/, "")));
+          record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
+        } else recordGap(step, copy.target);
+      }
+      const certainlyItself = intoDirectory === false || !copy.recursive;
+      if (intoDirectory !== true) record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from, copy.target, step) : void 0);
+    }
+  }
+  for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
+  return writes;
+}
+function writesFile(redirect) {
+  return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === void 0 || redirect.fd === 1);
+}
+function linkSource(program, symbolic, from, link, step) {
+  if (program !== "ln" || !symbolic || from.value.startsWith("/")) return from;
+  const linkPath = absolutePath(link, step);
+  if (!linkPath || "gap" in linkPath) return { ...from, value: "" };
+  return { ...from, value: nodePath11.posix.join(nodePath11.posix.dirname(linkPath.path), from.value) };
+}
+function withoutPrefixes(args) {
+  let index = 0;
+  while (index < args.length - 1 && args[index].unresolved.length === 0 && ["sudo", "command", "exec", "env", "nohup"].includes(args[index].value)) index++;
+  return args.slice(index);
+}
+function copyOperands(program, operands) {
+  const positional = [];
+  let targetDirectory;
+  let noTargetDirectory = false;
+  let recursive = false;
+  let symbolic = false;
+  let options = true;
+  for (let i = 0; i < operands.length; i++) {
+    const arg = operands[i];
+    const value = arg.value;
+    if (options && value === "--") {
+      options = false;
+      continue;
+    }
+    if (!options || !value.startsWith("-") || value === "-") {
+      positional.push(arg);
+      continue;
+    }
+    if (value.startsWith("--")) {
+      if (value === "--recursive" || value === "--archive") recursive = true;
+      if (value === "--symbolic") symbolic = true;
+      if (value === "--no-target-directory") noTargetDirectory = true;
+      if (value === "--directory" && program === "install") return void 0;
+      if (value.startsWith("--target-directory=")) targetDirectory = { ...arg, value: value.slice("--target-directory=".length) };
+      if (value === "--target-directory") targetDirectory = operands[++i];
+      continue;
+    }
+    const letters = value.slice(1);
+    if (program === "install" && letters.includes("d")) return void 0;
+    if (program !== "install" && /[rRa]/.test(letters)) recursive = true;
+    if (program === "ln" && letters.includes("s")) symbolic = true;
+    if (letters.includes("T")) noTargetDirectory = true;
+    const valued = [...letters].findIndex((letter) => VALUE_OPTIONS[program].has(`-${letter}`));
+    if (valued !== -1) {
+      const rest = letters.slice(valued + 1);
+      const optionValue = rest === "" ? operands[++i] : { ...arg, value: rest };
+      if (letters[valued] === "t") targetDirectory = optionValue;
+    }
+  }
+  if (targetDirectory) return positional.length > 0 ? { sources: positional, target: targetDirectory, intoDirectory: true, recursive, symbolic } : void 0;
+  if (positional.length < 2) return void 0;
+  return {
+    sources: positional.slice(0, -1),
+    target: positional[positional.length - 1],
+    ...noTargetDirectory ? { intoDirectory: false } : {},
+    recursive,
+    symbolic
+  };
+}
+function joinArg(directory, name2) {
+  return { ...directory, value: `${directory.value.replace(/\/+$/, "")}/${name2}` };
+}
+function hasGlob2(path) {
+  return /[*?[]/.test(path);
+}
+function absolutePath(arg, step) {
+  if (arg.unresolved.length > 0) {
+    const cut = Math.min(...arg.unresolved.map((part2) => {
+      const at = arg.value.indexOf(part2);
+      return at === -1 ? 0 : at;
+    }));
+    const prefix = arg.value.slice(0, cut);
+    const directory = prefix.slice(0, prefix.lastIndexOf("/"));
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath11.posix.normalize(directory) } : void 0;
+  }
+  let value = arg.value;
+  if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
+  if (!value.startsWith("/")) {
+    const cwd = step.cwd;
+    if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
+    value = nodePath11.posix.join(cwd.value, value);
+  }
+  return { path: nodePath11.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+}
+function attachSources(writes, treeKind) {
+  const sourcesOf = /* @__PURE__ */ new Map();
+  for (const write of writes) {
+    if (write.kind === "gap") continue;
+    const tree = write.certain && write.sourcePath && treeKind(write.sourcePath) !== void 0 ? write.sourcePath : void 0;
+    sourcesOf.set(write.path, (sourcesOf.get(write.path) ?? /* @__PURE__ */ new Set()).add(tree));
+  }
+  return writes.map(({ sourcePath, certain, ...write }) => {
+    const sources = sourcesOf.get(write.path);
+    if (!sourcePath || !certain || !sources || sources.size !== 1) return write;
+    const kind = treeKind(sourcePath);
+    if (kind === void 0 || kind === "directory" && write.kind !== "directory") return write;
+    return { ...write, kind, source: sourcePath };
+  });
+}
+var nodePath11, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
+var init_written_files = __esm({
+  "src/readers/launch/written-files.ts"() {
+    "use strict";
+    nodePath11 = __toESM(require("path"));
+    init_compose();
+    init_dockerfile();
+    init_placed_files();
+    init_text();
+    init_mapped_text();
+    init_program();
+    init_raw();
+    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+)?(?:ba|da|a|z|k|mk)?sh\b/;
+    PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    VALUE_OPTIONS = {
+      cp: /* @__PURE__ */ new Set(["-t", "-S"]),
+      mv: /* @__PURE__ */ new Set(["-t", "-S"]),
+      install: /* @__PURE__ */ new Set(["-m", "-o", "-g", "-t", "-S"]),
+      ln: /* @__PURE__ */ new Set(["-t", "-S"])
+    };
+  }
+});
+
 // src/readers/launch/assemble.ts
 function assembleLaunch(draft) {
   const unwrapped = unwrap(draft.args, draft.lookup, draft.passThrough);
@@ -19706,9 +20035,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath11.basename(path);
+  const base = nodePath12.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath11.basename(nodePath11.dirname(path));
+  const dir = nodePath12.basename(nodePath12.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -19731,7 +20060,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath11.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath12.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -19745,11 +20074,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath11, UNIT_SUFFIX;
+var nodePath12, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -19947,14 +20276,14 @@ function systemdLaunches(units, problems) {
     }
     if (commands.length === 0) continue;
     const env = readEnvironment(unit, problems);
-    const listed = (key) => {
+    const listed2 = (key) => {
       let list = [];
       for (const assignment of assignments(unit, "Service", key)) list = assignment.entry.value.text === "" ? [] : [...list, assignment];
       return list;
     };
-    const environmentFiles = listed("EnvironmentFile");
-    const passed = new Set(listed("PassEnvironment").flatMap(({ entry }) => entry.value.text.split(/\s+/)));
-    const externalEnv = [...environmentFiles, ...listed("PassEnvironment")].map(({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset));
+    const environmentFiles = listed2("EnvironmentFile");
+    const passed = new Set(listed2("PassEnvironment").flatMap(({ entry }) => entry.value.text.split(/\s+/)));
+    const externalEnv = [...environmentFiles, ...listed2("PassEnvironment")].map(({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset));
     const lookup = (name2) => {
       if (environmentFiles.length > 0 || passed.has(name2)) return "unknown";
       const found = env.get(name2);
@@ -20064,14 +20393,14 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const built = /* @__PURE__ */ new Set();
   for (const { compose, service } of projectServices(composeFiles)) {
     const scope = {
-      project: nodePath12.posix.dirname(compose.source.file),
+      project: nodePath13.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-    const displayDir = nodePath12.posix.dirname(compose.source.file);
-    const display = (path) => nodePath12.posix.normalize(nodePath12.posix.join(displayDir, nodePath12.relative(nodePath12.dirname(compose.path), path).split(nodePath12.sep).join("/")));
+    const displayDir = nodePath13.posix.dirname(compose.source.file);
+    const display = (path) => nodePath13.posix.normalize(nodePath13.posix.join(displayDir, nodePath13.relative(nodePath13.dirname(compose.path), path).split(nodePath13.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
     containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
     if (dockerfile) built.add(dockerfile);
@@ -20127,7 +20456,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath12.dirname(path), treeKind, (copied) => nodePath12.posix.normalize(nodePath12.posix.join(nodePath12.posix.dirname(dockerfile.source.file), nodePath12.relative(nodePath12.dirname(path), copied).split(nodePath12.sep).join("/")))),
+      mounts: imageFiles(dockerfile, nodePath13.dirname(path), treeKind, (copied) => nodePath13.posix.normalize(nodePath13.posix.join(nodePath13.posix.dirname(dockerfile.source.file), nodePath13.relative(nodePath13.dirname(path), copied).split(nodePath13.sep).join("/")))),
       passThrough,
       problems
     });
@@ -20138,12 +20467,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath12.dirname(file.path);
+    const directory = nodePath13.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath12.basename(file.path);
+    const name2 = (file) => nodePath13.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -20228,11 +20557,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath12, BASE_FILE, OVERRIDE_FILE;
+var nodePath13, BASE_FILE, OVERRIDE_FILE;
 var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_placed_files();
     init_dockerfile();
     init_assemble();
@@ -20518,7 +20847,7 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath13.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath14.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
   guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -20552,11 +20881,11 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath13, RUNS_ITS_ARGUMENTS;
+var nodePath14, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_compose();
     init_placed_files();
     init_dockerfile();
@@ -20739,7 +21068,7 @@ var init_args = __esm({
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
+// ../main/node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from, to) {
   switch (side) {
     case -2:
@@ -21111,7 +21440,7 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -22296,7 +22625,7 @@ var init_dist = __esm({
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -22435,7 +22764,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -24080,7 +24409,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -24161,7 +24490,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -24710,7 +25039,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -24748,7 +25077,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -25999,7 +26328,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath14.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath15.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -26037,7 +26366,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath14.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath14.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath15.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath15.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -26047,8 +26376,8 @@ function mountedConfig(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath14.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath14.posix.isAbsolute(directory) ? nodePath14.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath14.posix.normalize(serverPath));
+  const serverPath = nodePath15.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath15.posix.isAbsolute(directory) ? nodePath15.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath15.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -26058,18 +26387,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath14.dirname(absolute) : void 0;
+  return absolute ? nodePath15.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath14.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath14.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath14.posix.isAbsolute(joined)) {
-    const direct = nodePath14.join(launchDir, joined);
+  const joined = nodePath15.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath15.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath15.posix.isAbsolute(joined)) {
+    const direct = nodePath15.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath14.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath15.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -26077,7 +26406,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath14.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath15.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -26085,7 +26414,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath14.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath15.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -26250,14 +26579,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath14.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath15.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath14.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath15.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath14.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath14.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath15.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath15.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -26362,11 +26691,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath14, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath15, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_text();
@@ -26567,19 +26896,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath15.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath16.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath15.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath15.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath16.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath16.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath15.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath15.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath16.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath16.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -26640,11 +26969,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath15, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath16, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_magic();
@@ -26775,8 +27104,8 @@ var init_command_line = __esm({
 });
 
 // src/readers/uwsgi/ini.ts
-function scanIni(mapped, sectionAsked) {
-  const text3 = mapped.text;
+function scanIni(mapped2, sectionAsked) {
+  const text3 = mapped2.text;
   const lines = [];
   const sections = [];
   let section = "";
@@ -26996,11 +27325,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath16, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath17, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_expand2();
@@ -27326,11 +27655,11 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath16.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath17.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
-        const mapped = substituteMagic(source.text, this.magic);
-        const scan = scanIni(mapped, section);
+        const mapped2 = substituteMagic(source.text, this.magic);
+        const scan = scanIni(mapped2, section);
         this.lastFile = path;
         const outerVia = this.via;
         this.chain.push(path);
@@ -27338,12 +27667,12 @@ var init_instance = __esm({
         if (viaSpan) this.via = [...outerVia, viaSpan];
         try {
           for (const line of scan.lines) {
-            const [keyStart, keyEnd] = mapped.sourceRange(line.keyStart, line.keyEnd);
+            const [keyStart, keyEnd] = mapped2.sourceRange(line.keyStart, line.keyEnd);
             const keySpan = source.span(keyStart, keyEnd);
             let valueSpan = keySpan;
             let text3 = "";
             if (line.valueEnd > line.valueStart) {
-              const [valueStart, valueEnd] = mapped.sourceRange(line.valueStart, line.valueEnd);
+              const [valueStart, valueEnd] = mapped2.sourceRange(line.valueStart, line.valueEnd);
               valueSpan = source.span(valueStart, valueEnd);
               text3 = source.text.slice(valueStart, valueEnd);
             }
@@ -27540,7 +27869,7 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       diagnostics.push(...instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath17.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath18.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
@@ -27557,7 +27886,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     diagnostics.push(...instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath17.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath18.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   output.diagnostics.push(...diagnostics);
@@ -27595,11 +27924,11 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath17, TreeFiles;
+var nodePath18, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_launch();
     init_text();
     init_types();
@@ -27644,11 +27973,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from, main) => {
-            const mounted = nodePath17.isAbsolute(name2) ? mountedSource(launch, nodePath17.normalize(name2)) : void 0;
+            const mounted = nodePath18.isAbsolute(name2) ? mountedSource(launch, nodePath18.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath17.isAbsolute(name2) && workingDirectory && nodePath17.isAbsolute(workingDirectory) ? nodePath17.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath17.normalize(serverName2)) : void 0;
+            const serverName2 = !nodePath18.isAbsolute(name2) && workingDirectory && nodePath18.isAbsolute(workingDirectory) ? nodePath18.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath18.normalize(serverName2)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
           },
@@ -27661,15 +27990,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath17.isAbsolute(name2)) {
-          const normal = nodePath17.normalize(name2);
+        if (nodePath18.isAbsolute(name2)) {
+          const normal = nodePath18.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath17.join(nodePath17.dirname(file), name2);
+          const candidate = nodePath18.join(nodePath18.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -27680,14 +28009,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath17.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath18.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath17.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath18.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath17.dirname(launchPath).split("/"), nodePath17.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath18.dirname(launchPath).split("/"), nodePath18.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -27897,7 +28226,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath18.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath18.posix.isAbsolute(directory) ? uds.value : nodePath18.posix.join(directory, uds.value);
+    const path = nodePath19.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath19.posix.isAbsolute(directory) ? uds.value : nodePath19.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -27910,11 +28239,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath18, MAIN, SETTINGS2;
+var nodePath19, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_args();
@@ -28310,10 +28639,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath19.dirname(serverXml); ; dir = nodePath19.dirname(dir)) {
-    const here = images.filter((image) => nodePath19.dirname(image.path) === dir);
+  for (let dir = nodePath20.dirname(serverXml); ; dir = nodePath20.dirname(dir)) {
+    const here = images.filter((image) => nodePath20.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath19.dirname(dir) === dir) break;
+    if (nodePath20.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -28328,11 +28657,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath19, TOMCAT_IMAGE;
+var nodePath20, TOMCAT_IMAGE;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_text();
@@ -28340,7 +28669,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -28361,7 +28690,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -28387,7 +28716,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -28733,7 +29062,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -28746,10 +29075,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -28799,7 +29128,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -28848,7 +29177,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -29249,15 +29578,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -29306,7 +29635,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -29398,10 +29727,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -29446,10 +29775,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -29479,7 +29808,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -29494,7 +29823,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -29776,10 +30105,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -29931,7 +30260,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -30005,7 +30334,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -30016,7 +30345,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -30139,7 +30468,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -30161,7 +30490,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -30181,14 +30510,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -30353,10 +30682,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -30527,10 +30856,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -31049,19 +31378,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -31156,10 +31485,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -31229,10 +31558,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -31306,10 +31635,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -31393,10 +31722,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -31496,10 +31825,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -31550,10 +31879,10 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
+// ../main/node_modules/is-unsafe/src/contexts/nosql.js
 var sep5, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep5 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -31645,10 +31974,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -31724,10 +32053,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -31751,7 +32080,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -31765,7 +32094,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -31775,7 +32104,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -31836,7 +32165,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -31875,7 +32204,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -32230,7 +32559,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -32529,7 +32858,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -32641,17 +32970,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -32722,10 +33051,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -33102,7 +33431,7 @@ function readerFailed(reader, source, error) {
   };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath20.dirname(path) === nodePath20.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath21.dirname(path) === nodePath21.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -33267,11 +33596,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath20;
+var nodePath21;
 var init_tomcat2 = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_tomcat();
     init_text();
     init_types();
@@ -33439,7 +33768,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath21.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath22.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -33461,7 +33790,7 @@ function readFile(path, context, output) {
     return void 0;
   }
   output.sources.push(source);
-  const base = nodePath21.basename(path);
+  const base = nodePath22.basename(path);
   const format5 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format5);
@@ -33474,16 +33803,16 @@ function readFile(path, context, output) {
   return { path, source, format: format5, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath21.dirname(path);
-  const parts = dir.split(nodePath21.sep);
+  const dir = nodePath22.dirname(path);
+  const parts = dir.split(nodePath22.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath21.sep) || nodePath21.sep;
+    const root = parts.slice(0, resources).join(nodePath22.sep) || nodePath22.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath21.basename(dir) === "config") return { root: nodePath21.dirname(dir), location: "file-config" };
+  if (nodePath22.basename(dir) === "config") return { root: nodePath22.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -33531,7 +33860,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath21.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath22.join(root, name2)));
     } catch {
     }
   }
@@ -33749,7 +34078,7 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath21.dirname(launch.file);
+    const launchDir = nodePath22.dirname(launch.file);
     const related = isWithin2(root, launchDir) || isWithin2(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
@@ -33780,14 +34109,14 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin2(dir, maybeParent) {
-  const relative5 = nodePath21.relative(maybeParent, dir);
-  return relative5 === "" || !relative5.startsWith("..") && !nodePath21.isAbsolute(relative5);
+  const relative5 = nodePath22.relative(maybeParent, dir);
+  return relative5 === "" || !relative5.startsWith("..") && !nodePath22.isAbsolute(relative5);
 }
-var nodePath21, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER;
+var nodePath22, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_text();
     init_types();
     init_tomcat2();
@@ -33867,19 +34196,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath22.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath22.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath22.basename(a);
-    const y = nodePath22.basename(b);
+  const main = paths.filter((path) => nodePath23.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath23.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath23.basename(a);
+    const y = nodePath23.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath22, UNLIMITED;
+var nodePath23, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -33929,7 +34258,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath23.basename(path);
+    const name2 = nodePath24.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -33940,11 +34269,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath23, DIRECTORY_PRECEDENCE;
+var nodePath24, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -34428,7 +34757,7 @@ var init_mounted_files = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath25 = __toESM(require("path"));
+var nodePath26 = __toESM(require("path"));
 
 // src/engine/config.ts
 var nodePath = __toESM(require("path"));
@@ -34444,9 +34773,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname17, join: join9 } = require("path");
+    const { dirname: dirname17, join: join10 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join9(dir, "package.json")) && dirname17(dir) !== dir) dir = dirname17(dir);
+    while (!existsSync(join10(dir, "package.json")) && dirname17(dir) !== dir) dir = dirname17(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -34530,7 +34859,7 @@ function formatJsonPath(path) {
 
 // src/engine/run.ts
 var import_crypto2 = require("crypto");
-var nodePath24 = __toESM(require("path"));
+var nodePath25 = __toESM(require("path"));
 init_classify();
 
 // src/discovery/confine.ts
@@ -39595,6 +39924,37 @@ function isShippedWithNginx(pattern) {
   return SHIPPED_BASENAMES.has(nodePath5.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 var MAX_GLOB_PATHS = 1e5;
+var WrittenPathIndex = class {
+  exact = /* @__PURE__ */ new Map();
+  under = /* @__PURE__ */ new Map();
+  into = /* @__PURE__ */ new Map();
+  constructor(writes) {
+    for (const write of writes) {
+      const map = write.kind === "file" ? this.exact : write.kind === "directory" ? this.under : this.into;
+      let entry = map.get(write.path);
+      if (!entry) map.set(write.path, entry = { kind: write.kind, path: write.path, first: [], scripts: /* @__PURE__ */ new Set() });
+      if (entry.first.length < 3) entry.first.push(write);
+      entry.scripts.add(write.script);
+    }
+  }
+  get size() {
+    return this.exact.size + this.under.size + this.into.size;
+  }
+  /** Writes of `path` (absolute) itself, of a directory above it, then into its directory under a variable name. */
+  writesOf(path) {
+    const found = [];
+    const exact = this.exact.get(path);
+    if (exact) found.push(exact);
+    for (let dir = path; ; dir = nodePath5.posix.dirname(dir)) {
+      const under = this.under.get(dir);
+      if (under) found.push(under);
+      if (dir === nodePath5.posix.dirname(dir)) break;
+    }
+    const into = this.into.get(nodePath5.posix.dirname(path));
+    if (into) found.push(into);
+    return found;
+  }
+};
 var IncludeResolver = class {
   constructor(fs, treeFiles, lintRoots, mappings, maxGlobPaths = MAX_GLOB_PATHS) {
     this.fs = fs;
@@ -39657,7 +40017,7 @@ var IncludeResolver = class {
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
-    const explicit2 = this.mappings.filter((m) => pattern === m.from || pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
+    const explicit2 = this.mappings.filter((m) => pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
     if (explicit2) return [nodePath5.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
@@ -39828,7 +40188,19 @@ function readNginxTree(candidates, options) {
         limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
       }
       if (resolution.missing) {
-        if (!isShippedWithNginx(argument.value)) {
+        const writes = writtenBy(argument.value);
+        if (writes.length > 0) {
+          const gap = writes.every((entry) => entry.kind === "gap");
+          const scripts = [...new Set(writes.flatMap((entry) => [...entry.scripts]))];
+          report({
+            ruleId: "include-missing",
+            message: `Include "${argument.value}" is not in the linted tree; ${gap ? `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} files into "${writes[0].path}" whose names depend on variables` : `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
+            primary: argument.span,
+            related: writes.flatMap((entry) => entry.first).slice(0, 3).map((write) => ({ span: write.span, label: gap ? "writes into this directory" : "writes it" })),
+            severity: "info",
+            maxSeverity: "info"
+          });
+        } else if (!isShippedWithNginx(argument.value)) {
           report({
             ruleId: "include-missing",
             message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath6.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : ""),
@@ -39904,6 +40276,14 @@ function readNginxTree(candidates, options) {
     }
     return out;
   };
+  const written = new WrittenPathIndex(options.writtenPaths ?? []);
+  const writtenBy = (pattern) => {
+    if (written.size === 0) return [];
+    const paths = nodePath6.isAbsolute(pattern) ? [nodePath6.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath6.posix.join(prefix, pattern));
+    const found = /* @__PURE__ */ new Set();
+    for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
+    return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
+  };
   const reportOutside = (argument, refused) => {
     const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
     const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
@@ -39958,6 +40338,11 @@ function snippetContext(parsed) {
   if ([...HTTP_LEVEL_HINTS].some((name2) => names.has(name2))) return "http";
   if ([...SERVER_LEVEL_HINTS].some((name2) => names.has(name2))) return "server";
   return "http";
+}
+function listed(names) {
+  const quoted = names.slice(0, 3).map((name2) => `"${name2}"`);
+  if (names.length > 3) return `${quoted.join(", ")} and ${names.length - 3} more`;
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
 }
 function wholeFileSpan(file) {
   const start = { line: 1, column: 1, offset: 0 };
@@ -42316,10 +42701,10 @@ function readTree(options = {}) {
 function readTreeUncached(options) {
   const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath24.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath25.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath24.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath25.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -42333,10 +42718,10 @@ function readTreeUncached(options) {
     if (!isWithin3(root, cwd)) continue;
     const real = realpathOr(baseFs, root);
     if (!isWithin3(real, realCwd)) {
-      throw new UsageError(`${nodePath24.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+      throw new UsageError(`${nodePath25.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath24.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath25.dirname(root));
   const fs = confineFileSystem(baseFs, areas);
   let config = options.config ?? {};
   let configPath;
@@ -42344,25 +42729,25 @@ function readTreeUncached(options) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
   } else if (options.configPath) {
-    configPath = nodePath24.resolve(cwd, options.configPath);
+    configPath = nodePath25.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     config = loadConfig(configPath, baseFs).config;
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath24.dirname(configPath)])).config;
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath25.dirname(configPath)])).config;
   }
-  const configDir = configPath ? nodePath24.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath25.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
   const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath24.resolve(configDir, to);
+    const target = nodePath25.resolve(configDir, to);
     if (fs.locate(target) === void 0) {
       throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
     }
     return { from: from.replace(/\/+$/, "") || "/", to: target };
   });
-  const displayPath = (absolute) => showPath(nodePath24.relative(cwd, absolute) || nodePath24.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath25.relative(cwd, absolute) || nodePath25.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = walked.unreadable.map((entry) => ({
@@ -42397,10 +42782,25 @@ function readTreeUncached(options) {
     readText: readText2,
     displayPath
   }) : [];
+  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || walked.files.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
+    shellFiles: filesByFormat.shell ?? [],
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles: walked.files,
+    placed,
+    readText: readText2,
+    displayPath
+  }) : [];
+  const scripted = writtenPaths.flatMap((write) => write.source ? [{ from: write.path, to: write.source, ...write.kind === "file" ? { exact: true } : {} }] : []);
   const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
-  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured2(mapping.from))];
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath24.relative(cwd, dir));
-  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
+  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
+  const includeMappings = [
+    ...configuredMappings,
+    ...scripted.filter((mapping) => !configured2(mapping.from)),
+    ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
+  ];
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath25.relative(cwd, dir));
+  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, writtenPaths, displayPath });
   for (const diagnostic2 of nginx.diagnostics) diagnostics.push(diagnostic2);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   for (const diagnostic2 of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic2);
@@ -42481,7 +42881,7 @@ function lintSync(options = {}) {
           });
         }
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath24.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(rule24, error, nodePath25.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
     }
     return out;
@@ -42510,8 +42910,9 @@ function lintSync(options = {}) {
   const repeats = /* @__PURE__ */ new Map();
   const toFinding = (diagnostic2) => {
     const meta2 = findReaderRule(diagnostic2.ruleId);
-    const severity = severityOf(diagnostic2.ruleId, diagnostic2.severity ?? meta2?.severity ?? "error");
-    if (severity === "off") return void 0;
+    const configured2 = severityOf(diagnostic2.ruleId, diagnostic2.severity ?? meta2?.severity ?? "error");
+    if (configured2 === "off") return void 0;
+    const severity = diagnostic2.maxSeverity && SEVERITY_RANK[diagnostic2.maxSeverity] < SEVERITY_RANK[configured2] ? diagnostic2.maxSeverity : configured2;
     if (meta2 && !usedReaderRules.has(meta2.id)) {
       usedReaderRules.set(meta2.id, { id: meta2.id, severity: meta2.severity, category: "correctness", description: meta2.description, docsUrl: meta2.docsUrl });
     }
@@ -42634,7 +43035,7 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin3(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath24.sep) ? dir : dir + nodePath24.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath25.sep) ? dir : dir + nodePath25.sep);
 }
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
@@ -42684,15 +43085,15 @@ function resolveDeployments(patterns, configDir, files, where) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath24.resolve(configDir, base);
+    const dir = nodePath25.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative5 = nodePath24.relative(dir, file);
-      if (relative5.startsWith("..") || nodePath24.isAbsolute(relative5) || !relative5.includes(nodePath24.sep)) continue;
-      roots.add(nodePath24.join(dir, relative5.split(nodePath24.sep)[0]));
+      const relative5 = nodePath25.relative(dir, file);
+      if (relative5.startsWith("..") || nodePath25.isAbsolute(relative5) || !relative5.includes(nodePath25.sep)) continue;
+      roots.add(nodePath25.join(dir, relative5.split(nodePath25.sep)[0]));
     }
   });
   return [...roots];
@@ -43077,9 +43478,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath25.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath26.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath25.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath26.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}

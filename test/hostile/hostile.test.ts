@@ -202,6 +202,23 @@ describe('hostile input', () => {
     lint('glob-10k', dir);
   });
 
+  test('an entrypoint writing 10k includes and 10k files into one directory under variable names', () => {
+    const dir = caseDir('written');
+    let script = '#!/bin/sh\n';
+    let site = 'server {\n    listen 80;\n';
+    for (let i = 0; i < 10_000; i++) {
+      script += `cp /defaults/f${i}.conf /etc/nginx/gen/f${i}.conf\nenvsubst < /tpl/x > "/etc/nginx/gen/$NAME${i}.conf"\n`;
+      site += `    include /etc/nginx/gen/f${i}.conf;\n`;
+    }
+    fs.writeFileSync(path.join(dir, 'entrypoint.sh'), script);
+    fs.writeFileSync(path.join(dir, 'site.conf'), `${site}}\n`);
+    const run = lint('written-10k', dir);
+    // Each include is written by the script: info, never a warning.
+    const missing = (run.report?.findings ?? []).filter((f) => f.ruleId === 'include-missing');
+    expect(missing.length).toBe(10_000);
+    expect(missing.every((f) => f.severity === 'info')).toBe(true);
+  });
+
   test('a FIFO and /dev/null in the tree', () => {
     const dir = caseDir('special');
     fs.writeFileSync(path.join(dir, 'nginx.conf'), 'http { include fifo.conf; include null.conf; include conf.d/*.conf; }\n');

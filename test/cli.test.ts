@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
 import { internalErrorReport } from '../src/cli/main';
 import { expectWellFormedXml, parseXml } from './formatters/xml-check';
 
@@ -289,6 +290,17 @@ describe('formats', () => {
         `${NGINX_CONF}: 3:5 error upstream-keepalive-timeout`,
       ]);
     });
+  });
+
+  test("the README's GitLab job uploads the files its script writes, each in the format GitLab expects there", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /### CI dashboards[^\n]*\n[^]*?```yaml\n([^]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const job = parseYaml(block![1]).cfglint as { script: string[]; artifacts: { when: string; reports: Record<string, string> } };
+    const written = Object.fromEntries(job.script.map((line) => /-f (\w+) -o (\S+)/.exec(line)!.slice(1, 3)));
+    expect(written).toEqual({ junit: job.artifacts.reports.junit, gitlab: job.artifacts.reports.codequality });
+    // Reports are wanted most when the job fails.
+    expect(job.artifacts.when).toBe('always');
   });
 
   test('-o FILE writes the report there and nothing to stdout', () => {

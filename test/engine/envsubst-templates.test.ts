@@ -117,6 +117,20 @@ describe('templates the official nginx image renders', () => {
     expect(keepaliveFindings(tree).map((finding) => [finding.primary.start.line, finding.message.includes('30s')])).toEqual([[4, true]]);
   });
 
+  it('leaves names a Dockerfile\'s container may get at run time unknown, and keeps lower-case nginx variables', () => {
+    // No compose service runs the image: `docker run -e` or an ECS task may set any variable.
+    const tree: MemoryTree = {
+      'Dockerfile': ['FROM nginx', 'ENV BACKEND=web:8000', 'COPY default.conf.template /etc/nginx/templates/default.conf.template', ''].join('\n'),
+      'default.conf.template': TEMPLATE.replace('server web:8000;', 'server ${BACKEND};'),
+    };
+    const directives = directivesOf(tree, 'default.conf.template');
+    expect(argsOf(directives, 'server')).toEqual(['web:8000']);
+    expect(isUnknownValue(argsOf(directives, 'keepalive_timeout')?.[0] ?? '')).toBe(true);
+    const headers = directives.filter((directive) => directive.name === 'proxy_set_header').map((directive) => directive.args.map((arg) => arg.value));
+    expect(headers).toContainEqual(['Host', '$host']);
+    expect(isUnknownValue(headers.find((header) => header[0] === 'X-Undefined')?.[1] ?? '')).toBe(true);
+  });
+
   it('honours NGINX_ENVSUBST_TEMPLATE_DIR, _TEMPLATE_SUFFIX and _OUTPUT_DIR, and the tree\'s nginx.conf includes the output', () => {
     const tree: MemoryTree = {
       'docker-compose.yml': ['services:',

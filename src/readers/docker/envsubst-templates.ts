@@ -11,7 +11,8 @@
  *
  * The container is a compose service (its `image:`, or the Dockerfile it builds, `environment:`,
  * `env_file:` files of the tree, bind mounts and the Dockerfile's COPY) or a Dockerfile no
- * service builds (its ENV and COPY). `.stream-template` files go to a `stream` block the script
+ * service builds (its ENV and COPY; whatever else `docker run -e`, an ECS task or a Kubernetes
+ * manifest outside the tree sets is unknown). `.stream-template` files go to a `stream` block the script
  * appends to the image's nginx.conf: they are not rendered here.
  */
 import * as nodePath from 'path';
@@ -63,7 +64,11 @@ export function isOfficialNginxImage(reference: string): boolean {
 interface Container {
   definedIn: string;
   env: Map<string, VariableValue>;
-  /** What a name the tree does not define holds: `unknown` when an env_file outside the tree may define it. */
+  /**
+   * What a name the tree does not define holds: `unknown` where the environment is open (an
+   * env_file outside the tree; a Dockerfile's container, whose `docker run -e`, ECS task or
+   * Kubernetes env the tree does not show).
+   */
   others: 'unset' | 'unknown';
   /** Tree files and directories placed in the container. */
   placed: { source: string; target: string }[];
@@ -124,7 +129,7 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
     const env = imageEnvironment();
     for (const [name, value] of stage.env) env.set(name, valueOf(value));
-    containers.push({ definedIn: path, env, others: 'unset', placed: copiedFiles(file.source.text, nodePath.dirname(path), kindOf) });
+    containers.push({ definedIn: path, env, others: 'unknown', placed: copiedFiles(file.source.text, nodePath.dirname(path), kindOf) });
   }
 
   const templates: EnvsubstTemplate[] = [];
@@ -205,7 +210,9 @@ function envsubstLookup(env: Map<string, VariableValue>, others: 'unset' | 'unkn
     pattern = undefined;
   }
   return (name) => {
-    const value = env.get(name) ?? others;
+    // nginx's own variables are lower-case ($host, $remote_addr) and environments practically
+    // never define such names: an open environment leaves them as written.
+    const value = env.get(name) ?? (others === 'unknown' && /[A-Z]/.test(name) ? 'unknown' : 'unset');
     if (value === 'unset') return 'unset';
     if (!pattern) return 'unknown';
     return pattern.test(name) ? value : 'unset';

@@ -217,7 +217,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured(mapping.from))];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
   // Templates the official nginx image renders at start are read rendered, where it writes them.
-  const rendered = placed.length > 0 || (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
+  const rendered = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
     ? renderImageTemplates(filesByFormat, walked.files, readText, displayPath)
     : undefined;
   const nginx = rendered && rendered.sources.size > 0

@@ -12,6 +12,8 @@ import type { VariableValue } from '../launch/raw';
 import { RenderedSourceText } from '../rendered-text';
 
 const NAME_START = /[A-Za-z_]/;
+/** Characters a rendering may add to its template at least (values longer than their placeholders). */
+export const EXTRA_CHARACTERS = 1024 * 1024;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
 /**
@@ -41,6 +43,9 @@ export function renderEnvsubst(file: string, template: string, lookup: (name: st
     }
   };
 
+  // One pass, no value is read again, but many placeholders of one long value still multiply
+  // it: past this many characters more than the template, a value is written as unknown.
+  let growthLeft = Math.max(EXTRA_CHARACTERS, template.length);
   let literalFrom = 0;
   let i = 0;
   while (i < template.length) {
@@ -70,7 +75,12 @@ export function renderEnvsubst(file: string, template: string, lookup: (name: st
         statements.push(dollar);
         write(' '.repeat(end - dollar), dollar, end);
       } else write('$' + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
-    } else write(value.value, dollar, end);
+    } else if (value.value.length - (end - dollar) > growthLeft) {
+      write('$' + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else {
+      growthLeft -= Math.max(0, value.value.length - (end - dollar));
+      write(value.value, dollar, end);
+    }
     literalFrom = end;
     i = end;
   }

@@ -1,6 +1,6 @@
 import { isUnknownValue } from '../../../src/discovery/template';
 import type { VariableValue } from '../../../src/readers/launch/raw';
-import { renderEnvsubst } from '../../../src/readers/nginx/envsubst';
+import { EXTRA_CHARACTERS, renderEnvsubst } from '../../../src/readers/nginx/envsubst';
 import { isOfficialNginxImage } from '../../../src/readers/docker/envsubst-templates';
 
 /** A container environment: names listed are defined (in defined_envs), the rest are not. */
@@ -43,6 +43,17 @@ describe('renderEnvsubst (GNU envsubst with a list of names, as 20-envsubst-on-t
     expect(isUnknownValue(line1)).toBe(true);
     expect(line1.startsWith('keepalive_timeout $')).toBe(true);
     expect(line2.trim()).toBe('');
+  });
+
+  it('writes values as unknown once they would grow the text by more than its budget, never a value cut short', () => {
+    // 1000 placeholders of a value longer than the budget's thousandth part: the later ones do not fit.
+    const value = 'x'.repeat(Math.ceil(EXTRA_CHARACTERS / 1000) + 10);
+    const rendered = renderEnvsubst('t', '$A;'.repeat(1000), env({ A: value })).text;
+    expect(rendered.length).toBeLessThanOrEqual(3000 + EXTRA_CHARACTERS);
+    const pieces = rendered.split(';').slice(0, -1);
+    expect(pieces.every((piece) => piece === value || isUnknownValue(piece))).toBe(true);
+    expect(pieces[0]).toBe(value);
+    expect(isUnknownValue(pieces[pieces.length - 1])).toBe(true);
   });
 
   it('maps positions back into the template: a substituted value spans its placeholder, text after it keeps its own column', () => {

@@ -6,12 +6,15 @@
  * a template's reading implies (code frames show the original, an unknown value is not judged)
  * holds for it too.
  */
+import { isUnknownValue } from '../discovery/template';
 import type { Pos, Span } from '../report/finding';
 import { TemplateSourceText } from './template-text';
 import { SourceText } from './text';
 
 export class RenderedSourceText extends TemplateSourceText {
   private readonly template: SourceText;
+  /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
+  readonly complete: boolean;
 
   constructor(
     file: string,
@@ -26,6 +29,7 @@ export class RenderedSourceText extends TemplateSourceText {
   ) {
     super(file, original, { dialect: 'envsubst', text: rendered, statements, conditionals: [] });
     this.template = new SourceText(file, original);
+    this.complete = statements.length === 0 && !isUnknownValue(rendered);
   }
 
   private clamp(offset: number): number {

@@ -163,6 +163,14 @@ describe('templates the official nginx image renders', () => {
     expect(argsOf(directivesOf(tree, 'templates/default.conf.template'), 'keepalive_timeout')).toEqual(['${UPSTREAM_TIMEOUT}']);
   });
 
+  it('reports a syntax error of a rendering whose every value is known as nginx\'s, in the template', () => {
+    // `}` in the value closes the upstream block early: the template's `;` after the placeholder
+    // (line 4, column 42) is then an empty directive, and its own `}` on line 5 is one too many.
+    const findings = lint(composeTree(officialWith(['      UPSTREAM_TIMEOUT: "1s; }"'])));
+    expect(findings.filter((finding) => finding.ruleId === 'template-unreadable')).toEqual([]);
+    expect(findings.filter((finding) => finding.ruleId === 'nginx-syntax').map((finding) => `${finding.primary.file}:${finding.primary.start.line}:${finding.primary.start.column}`)).toEqual(['templates/default.conf.template:4:42', 'templates/default.conf.template:5:1']);
+  });
+
   it('reads a template tolerantly, as before, where no official image renders it', () => {
     const cases: [string, string[]][] = [
       ['another image', ['  nginx:', '    image: bitnami/nginx:1.25', '    volumes:', '      - ./templates:/etc/nginx/templates', '    environment:', '      UPSTREAM_TIMEOUT: 60s']],

@@ -8207,11 +8207,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename18 = shortcut ? basenameOf(path) : path;
+        const basename17 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule24 = rules[index];
           if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename18 : path
+            shortcut && rule24._basenameOnly ? basename17 : path
           )) {
             const { negative } = rule24;
             const ret = {
@@ -11113,7 +11113,8 @@ function parseShell(input) {
   const commands = [];
   const stack = [];
   let words = [];
-  const finish = () => {
+  let redirects = [];
+  const finish = (pipesInto = false) => {
     while (words.length > 0) {
       const first = bareText(words[0]);
       if (first === void 0) break;
@@ -11135,13 +11136,20 @@ function parseShell(input) {
       break;
     }
     if (words.length > 0) {
-      commands.push({ words, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+      commands.push({ words, redirects, pipesInto, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+    } else if (redirects.length > 0) {
+      commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
     }
     words = [];
+    redirects = [];
   };
   for (const token of tokens) {
     if (token.kind === "word") {
       words.push(token.word);
+      continue;
+    }
+    if (token.kind === "redirect") {
+      redirects.push(token.redirect);
       continue;
     }
     if (token.kind === "operator" && token.operator === "(") {
@@ -11157,7 +11165,7 @@ function parseShell(input) {
       }
       continue;
     }
-    finish();
+    finish(token.kind === "operator" && (token.operator === "|" || token.operator === "|&"));
   }
   finish();
   return { commands, problems: lexer.problems };
@@ -11227,8 +11235,10 @@ var init_shell_syntax = __esm({
             const operator2 = this.operatorAt(this.i);
             if (operator2) {
               if (/^(<|>|&>)/.test(operator2)) {
+                const index2 = this.i;
                 this.i += operator2.length;
-                this.readRedirectTarget(operator2);
+                const redirect = this.readRedirectTarget(operator2, this.input.offsetAt(index2));
+                if (redirect) out.push({ kind: "redirect", redirect, index: index2 });
                 continue;
               }
               out.push({ kind: "operator", operator: operator2, index: this.i });
@@ -11241,7 +11251,8 @@ var init_shell_syntax = __esm({
           if (this.dialect === "sh" && (text3[this.i] === "<" || text3[this.i] === ">") && /^\d+$/.test(literalText(word) ?? "")) {
             const operator2 = this.operatorAt(this.i);
             this.i += operator2.length;
-            this.readRedirectTarget(operator2);
+            const redirect = this.readRedirectTarget(operator2, word.start, Number(literalText(word)));
+            if (redirect) out.push({ kind: "redirect", redirect, index });
             continue;
           }
           out.push({ kind: "word", word, index });
@@ -11255,15 +11266,16 @@ var init_shell_syntax = __esm({
         }
         return void 0;
       }
-      readRedirectTarget(operator2) {
+      readRedirectTarget(operator2, start, fd) {
         const text3 = this.text;
         while (this.i < text3.length && (text3[this.i] === " " || text3[this.i] === "	")) this.i++;
-        if (this.i >= text3.length || text3[this.i] === "\n") return;
+        if (this.i >= text3.length || text3[this.i] === "\n") return void 0;
         const word = this.readWord();
         if (operator2 === "<<" || operator2 === "<<-") {
           const delimiter = word.parts.map((part2) => part2.kind === "literal" ? part2.text : part2.kind === "parameter" ? `$${part2.name}` : part2.text).join("");
           this.pendingHeredocs.push({ delimiter, stripTabs: operator2 === "<<-" });
         }
+        return { operator: operator2, ...fd !== void 0 ? { fd } : {}, target: word, start };
       }
       skipHeredocBodies() {
         const text3 = this.text;
@@ -19097,7 +19109,7 @@ function trimmedSpan(source, node) {
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath9.dirname(path);
+  const dir = nodePath8.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!(0, import_yaml.isMap)(root)) continue;
@@ -19120,12 +19132,12 @@ function parseCompose(source, path) {
       };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath9.resolve(dir, build.value, "Dockerfile"), context: nodePath9.resolve(dir, build.value) };
+        service.build = { dockerfile: nodePath8.resolve(dir, build.value, "Dockerfile"), context: nodePath8.resolve(dir, build.value) };
       } else if ((0, import_yaml.isMap)(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath9.resolve(dir, context, dockerfile), context: nodePath9.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = { dockerfile: nodePath8.resolve(dir, context, dockerfile), context: nodePath8.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -19133,7 +19145,7 @@ function parseCompose(source, path) {
       for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath9.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath8.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -19191,8 +19203,8 @@ function mounts(source, node, document, dir) {
       [from, to] = parts;
     }
     if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
-    const display = nodePath9.posix.normalize(nodePath9.posix.join(nodePath9.posix.dirname(source.file), from));
-    found.push({ source: nodePath9.resolve(dir, from), display, target: nodePath9.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+    const display = nodePath8.posix.normalize(nodePath8.posix.join(nodePath8.posix.dirname(source.file), from));
+    found.push({ source: nodePath8.resolve(dir, from), display, target: nodePath8.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -19236,11 +19248,11 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath9;
+var nodePath8;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath9 = __toESM(require("path"));
+    nodePath8 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -19259,7 +19271,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim = (from, to) => {
-    const target = nodePath10.posix.normalize(from).replace(/(.)\/+$/, "$1");
+    const target = nodePath9.posix.normalize(from).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -19278,7 +19290,7 @@ function placedFiles(input) {
   for (const path of input.dockerfiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath10.dirname(path)]);
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath9.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
@@ -19289,7 +19301,7 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath10.dirname(file); !directories.has(dir) && dir !== nodePath10.dirname(dir); dir = nodePath10.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath9.dirname(file); !directories.has(dir) && dir !== nodePath9.dirname(dir); dir = nodePath9.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
@@ -19298,11 +19310,11 @@ function copiedFiles(text3, context, kindOf) {
   for (const copy of copyInstructions(text3)) {
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from = nodePath10.resolve(context, source);
-      if (from !== context && !from.startsWith(context + nodePath10.sep)) continue;
+      const from = nodePath9.resolve(context, source);
+      if (from !== context && !from.startsWith(context + nodePath9.sep)) continue;
       const kind = kindOf(from);
-      const target = kind === "file" && destinationIsDirectory ? nodePath10.posix.join(copy.destination, nodePath10.basename(from)) : copy.destination;
-      if (kind !== void 0) copied.push({ source: from, target: nodePath10.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const target = kind === "file" && destinationIsDirectory ? nodePath9.posix.join(copy.destination, nodePath9.basename(from)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from, target: nodePath9.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -19352,11 +19364,11 @@ function copyInstructions(text3) {
   }
   return found;
 }
-var nodePath10;
+var nodePath9;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath9 = __toESM(require("path"));
     init_text();
     init_compose();
   }
@@ -19629,7 +19641,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath11.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath10.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -19652,11 +19664,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath11;
+var nodePath10;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath10 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -19676,7 +19688,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath12.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath11.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -19701,6 +19713,12 @@ function runShell(input, base) {
   };
   let cwd;
   const steps = [];
+  const groups = [];
+  const expandRedirect = (redirect, expansion) => ({
+    operator: redirect.operator,
+    ...redirect.fd !== void 0 ? { fd: redirect.fd } : {},
+    target: expandWord(redirect.target, input.source, expansion, false)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, "")
+  });
   for (const command2 of commands) {
     let index = 0;
     const prefixEnv = /* @__PURE__ */ new Map();
@@ -19710,6 +19728,10 @@ function runShell(input, base) {
       prefixEnv.set(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0]);
     }
     const words = command2.words.slice(index);
+    if (command2.words.length === 0) {
+      groups.push({ redirects: command2.redirects.map((redirect) => expandRedirect(redirect, lookup)), ...cwd ? { cwd } : {}, depth: command2.depth, start: command2.start, end: command2.end });
+      continue;
+    }
     if (words.length === 0) {
       for (const [name2, value] of prefixEnv) define2(name2, value, command2.depth);
       continue;
@@ -19729,7 +19751,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath12.posix.join(cwd.value, target.value);
+        const joined = nodePath11.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -19747,9 +19769,12 @@ function runShell(input, base) {
       return lookup(name2);
     };
     const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
-    if (args.length > 0) steps.push({ args, prefixEnv, exported: exported(), ...cwd ? { cwd } : {}, depth: command2.depth, start: command2.start, end: command2.end });
+    const redirects = command2.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
+    if (args.length > 0) {
+      steps.push({ args, prefixEnv, exported: exported(), ...cwd ? { cwd } : {}, depth: command2.depth, redirects, pipesInto: command2.pipesInto, start: command2.start, end: command2.end });
+    }
   }
-  return { steps, problems };
+  return { steps, groups, problems };
 }
 function unwrap(args, lookup, passThrough) {
   const wrappers = [];
@@ -19937,11 +19962,11 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath12, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath11, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath11 = __toESM(require("path"));
     init_append();
     init_expand();
     init_raw();
@@ -19974,6 +19999,310 @@ var init_program = __esm({
     CHPST_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-U", "-b", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"]);
     UV_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["--with", "--with-requirements", "--python", "-p", "--env-file", "--project", "--directory", "--package", "--extra", "--group", "--index", "--index-url", "--extra-index-url", "--find-links", "--from"]);
     SUDO_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]);
+  }
+});
+
+// src/readers/launch/written-files.ts
+var written_files_exports = {};
+__export(written_files_exports, {
+  writtenFiles: () => writtenFiles
+});
+function writtenFiles(input) {
+  const treeKind = treeKinds(input.treeFiles);
+  const placedTarget = (containerPath) => mapped(containerPath, input.placed);
+  const services = composeServices(input);
+  const writes = [];
+  for (const script of startupScripts(input, treeKind, services, placedTarget)) {
+    const text3 = input.readText(script);
+    if (text3 === void 0) continue;
+    const source = new SourceText(input.displayPath(script), text3);
+    const own = scriptMounts(script, services, treeKind);
+    const resolve8 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    try {
+      for (const write of scriptWrites(source)) {
+        const tree = write.sourcePath ? resolve8(write.sourcePath) : void 0;
+        writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
+      }
+    } catch {
+      continue;
+    }
+  }
+  return attachSources(writes, treeKind);
+}
+function mapped(containerPath, mappings) {
+  const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
+  return mapping ? nodePath12.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+}
+function composeServices(input) {
+  const services = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    try {
+      for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath12.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+      }
+    } catch {
+      continue;
+    }
+  }
+  return services;
+}
+function scriptMounts(script, services, treeKind) {
+  const claims = /* @__PURE__ */ new Map();
+  for (const mounts2 of services) {
+    if (!mounts2.some((mount) => script === mount.source || script.startsWith(`${mount.source.replace(/\/+$/, "")}/`))) continue;
+    for (const mount of mounts2) {
+      const source = mount.source.replace(/(.)\/+$/, "$1");
+      if (treeKind(source) !== void 0) claims.set(mount.target, (claims.get(mount.target) ?? /* @__PURE__ */ new Set()).add(source));
+    }
+  }
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+}
+function startupScripts(input, treeKind, services, placedTarget) {
+  const scripts = new Set(input.shellFiles);
+  const isShellScript = (path) => {
+    const head = input.readText(path)?.slice(0, 256);
+    return head !== void 0 && SHELL_SHEBANG.test(head);
+  };
+  for (const file of input.treeFiles) {
+    if (/(^|\/)docker-entrypoint\.d\//.test(file) && (/\.(sh|envsh)$/.test(file) || isShellScript(file))) scripts.add(file);
+  }
+  for (const mounts2 of services) {
+    for (const mount of mounts2) if (mount.target.startsWith("/docker-entrypoint.d/") && treeKind(mount.source) === "file") scripts.add(mount.source);
+  }
+  const named = (program) => {
+    if (!program) return;
+    let candidate;
+    if (program.startsWith("/")) candidate = placedTarget(program);
+    else if (!program.includes("/")) {
+      candidate = PATH_DIRECTORIES.map((dir) => placedTarget(`${dir}/${program}`)).find((path) => path !== void 0 && treeKind(path) === "file");
+    }
+    if (candidate && treeKind(candidate) === "file" && isShellScript(candidate)) scripts.add(candidate);
+  };
+  for (const path of input.dockerfiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    let parsed;
+    try {
+      parsed = parseDockerfile(new SourceText(input.displayPath(path), text3));
+    } catch {
+      continue;
+    }
+    for (const stage of parsed.stages) {
+      for (const command2 of [stage.entrypoint, stage.cmd]) {
+        if (!command2) continue;
+        const words = command2.form === "exec" ? command2.words.map((word) => word.value) : (command2.text?.value ?? "").trim().split(/\s+/);
+        named(scriptOf(words));
+      }
+    }
+  }
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    let services2;
+    try {
+      services2 = parseCompose(new SourceText(input.displayPath(path), text3), path).services;
+    } catch {
+      continue;
+    }
+    for (const service of services2) {
+      for (const command2 of [service.entrypoint, service.command]) {
+        if (command2) named(scriptOf(command2.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)));
+      }
+    }
+  }
+  return [...scripts];
+}
+function scriptOf(words) {
+  const [first, second] = words;
+  if (first && /^(\/usr)?(\/bin\/)?(ba|da|a)?sh$/.test(first) && second && !second.startsWith("-")) return second;
+  return first || void 0;
+}
+function scriptWrites(source) {
+  const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
+  const writes = [];
+  const base = (step, target) => ({ script: source.file, span: source.span(step.start, Math.max(step.end, target.end)), certain: step.depth === 0 });
+  const record = (step, target, kind, from) => {
+    const path = absolutePath(target, step);
+    if (path === void 0) return;
+    if ("gap" in path) {
+      writes.push({ ...base(step, target), path: path.gap, kind: "gap" });
+      return;
+    }
+    const fromPath = from ? absolutePath(from, step) : void 0;
+    const sourcePath = fromPath && "path" in fromPath && !hasGlob2(fromPath.path) ? fromPath.path : void 0;
+    writes.push({ ...base(step, target), path: path.path, kind, ...sourcePath ? { sourcePath } : {} });
+  };
+  const recordGap = (step, directory) => {
+    const path = absolutePath(directory, step);
+    if (path) writes.push({ ...base(step, directory), path: "gap" in path ? path.gap : path.path, kind: "gap" });
+  };
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
+    const args = withoutPrefixes(step.args);
+    if (args.length === 0) continue;
+    const program = args[0].unresolved.length === 0 ? nodePath12.posix.basename(args[0].value) : "";
+    const operands = args.slice(1);
+    for (const redirect of step.redirects) {
+      if (!writesFile(redirect)) continue;
+      let from;
+      const input = step.redirects.find((candidate) => candidate.operator === "<" && candidate.fd === void 0)?.target;
+      const heredoc = step.redirects.some((candidate) => candidate.operator.startsWith("<<"));
+      const previous = index > 0 && steps[index - 1].pipesInto ? withoutPrefixes(steps[index - 1].args) : void 0;
+      const files = operands.filter((arg) => !arg.value.startsWith("-"));
+      if (program === "cat" && files.length === 1 && !input && !heredoc && !previous) from = files[0];
+      else if (program === "envsubst" && input && !heredoc) from = input;
+      else if (program === "envsubst" && !input && !heredoc && previous?.length === 2 && previous[0].value === "cat") from = previous[1];
+      record(step, redirect.target, "file", from);
+    }
+    if (program === "tee") {
+      for (const arg of operands) if (!arg.value.startsWith("-")) record(step, arg, "file");
+      continue;
+    }
+    if (program !== "cp" && program !== "mv" && program !== "install" && program !== "ln") continue;
+    const copy = copyOperands(program, operands);
+    if (!copy) continue;
+    const intoDirectory = copy.intoDirectory ?? (copy.target.value.endsWith("/") || copy.sources.length > 1 ? true : void 0);
+    const kind = copy.recursive ? "directory" : "file";
+    for (const from of copy.sources) {
+      const known2 = from.unresolved.length === 0 && !hasGlob2(from.value);
+      if (intoDirectory !== false) {
+        if (known2) {
+          const landing = joinArg(copy.target, nodePath12.posix.basename(from.value.replace(/\/+$/, "")));
+          record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
+        } else recordGap(step, copy.target);
+      }
+      const certainlyItself = intoDirectory === false || !copy.recursive;
+      if (intoDirectory !== true) record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from, copy.target, step) : void 0);
+    }
+  }
+  for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
+  return writes;
+}
+function writesFile(redirect) {
+  return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === void 0 || redirect.fd === 1);
+}
+function linkSource(program, symbolic, from, link, step) {
+  if (program !== "ln" || !symbolic || from.value.startsWith("/")) return from;
+  const linkPath = absolutePath(link, step);
+  if (!linkPath || "gap" in linkPath) return { ...from, value: "" };
+  return { ...from, value: nodePath12.posix.join(nodePath12.posix.dirname(linkPath.path), from.value) };
+}
+function withoutPrefixes(args) {
+  let index = 0;
+  while (index < args.length - 1 && args[index].unresolved.length === 0 && ["sudo", "command", "exec", "env", "nohup"].includes(args[index].value)) index++;
+  return args.slice(index);
+}
+function copyOperands(program, operands) {
+  const positional = [];
+  let targetDirectory;
+  let noTargetDirectory = false;
+  let recursive = false;
+  let symbolic = false;
+  let options = true;
+  for (let i = 0; i < operands.length; i++) {
+    const arg = operands[i];
+    const value = arg.value;
+    if (options && value === "--") {
+      options = false;
+      continue;
+    }
+    if (!options || !value.startsWith("-") || value === "-") {
+      positional.push(arg);
+      continue;
+    }
+    if (value.startsWith("--")) {
+      if (value === "--recursive" || value === "--archive") recursive = true;
+      if (value === "--symbolic") symbolic = true;
+      if (value === "--no-target-directory") noTargetDirectory = true;
+      if (value === "--directory" && program === "install") return void 0;
+      if (value.startsWith("--target-directory=")) targetDirectory = { ...arg, value: value.slice("--target-directory=".length) };
+      if (value === "--target-directory") targetDirectory = operands[++i];
+      continue;
+    }
+    const letters = value.slice(1);
+    if (program === "install" && letters.includes("d")) return void 0;
+    if (program !== "install" && /[rRa]/.test(letters)) recursive = true;
+    if (program === "ln" && letters.includes("s")) symbolic = true;
+    if (letters.includes("T")) noTargetDirectory = true;
+    const valued = [...letters].findIndex((letter) => VALUE_OPTIONS[program].has(`-${letter}`));
+    if (valued !== -1) {
+      const rest = letters.slice(valued + 1);
+      const optionValue = rest === "" ? operands[++i] : { ...arg, value: rest };
+      if (letters[valued] === "t") targetDirectory = optionValue;
+    }
+  }
+  if (targetDirectory) return positional.length > 0 ? { sources: positional, target: targetDirectory, intoDirectory: true, recursive, symbolic } : void 0;
+  if (positional.length < 2) return void 0;
+  return {
+    sources: positional.slice(0, -1),
+    target: positional[positional.length - 1],
+    ...noTargetDirectory ? { intoDirectory: false } : {},
+    recursive,
+    symbolic
+  };
+}
+function joinArg(directory, name2) {
+  return { ...directory, value: `${directory.value.replace(/\/+$/, "")}/${name2}` };
+}
+function hasGlob2(path) {
+  return /[*?[]/.test(path);
+}
+function absolutePath(arg, step) {
+  if (arg.unresolved.length > 0) {
+    const cut = Math.min(...arg.unresolved.map((part2) => {
+      const at = arg.value.indexOf(part2);
+      return at === -1 ? 0 : at;
+    }));
+    const prefix = arg.value.slice(0, cut);
+    const directory = prefix.slice(0, prefix.lastIndexOf("/"));
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath12.posix.normalize(directory) } : void 0;
+  }
+  let value = arg.value;
+  if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
+  if (!value.startsWith("/")) {
+    const cwd = step.cwd;
+    if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
+    value = nodePath12.posix.join(cwd.value, value);
+  }
+  return { path: nodePath12.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+}
+function attachSources(writes, treeKind) {
+  const sourcesOf = /* @__PURE__ */ new Map();
+  for (const write of writes) {
+    if (write.kind === "gap") continue;
+    const tree = write.certain && write.sourcePath && treeKind(write.sourcePath) !== void 0 ? write.sourcePath : void 0;
+    sourcesOf.set(write.path, (sourcesOf.get(write.path) ?? /* @__PURE__ */ new Set()).add(tree));
+  }
+  return writes.map(({ sourcePath, certain, ...write }) => {
+    const sources = sourcesOf.get(write.path);
+    if (!sourcePath || !certain || !sources || sources.size !== 1) return write;
+    const kind = treeKind(sourcePath);
+    if (kind === void 0 || kind === "directory" && write.kind !== "directory") return write;
+    return { ...write, kind, source: sourcePath };
+  });
+}
+var nodePath12, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
+var init_written_files = __esm({
+  "src/readers/launch/written-files.ts"() {
+    "use strict";
+    nodePath12 = __toESM(require("path"));
+    init_compose();
+    init_dockerfile();
+    init_placed_files();
+    init_text();
+    init_mapped_text();
+    init_program();
+    init_raw();
+    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+)?(?:ba|da|a|z|k|mk)?sh\b/;
+    PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    VALUE_OPTIONS = {
+      cp: /* @__PURE__ */ new Set(["-t", "-S"]),
+      mv: /* @__PURE__ */ new Set(["-t", "-S"]),
+      install: /* @__PURE__ */ new Set(["-m", "-o", "-g", "-t", "-S"]),
+      ln: /* @__PURE__ */ new Set(["-t", "-S"])
+    };
   }
 });
 
@@ -20350,14 +20679,14 @@ function systemdLaunches(units, problems) {
     }
     if (commands.length === 0) continue;
     const env = readEnvironment(unit, problems);
-    const listed = (key) => {
+    const listed2 = (key) => {
       let list = [];
       for (const assignment of assignments(unit, "Service", key)) list = assignment.entry.value.text === "" ? [] : [...list, assignment];
       return list;
     };
-    const environmentFiles = listed("EnvironmentFile");
-    const passed = new Set(listed("PassEnvironment").flatMap(({ entry }) => entry.value.text.split(/\s+/)));
-    const externalEnv = [...environmentFiles, ...listed("PassEnvironment")].map(({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset));
+    const environmentFiles = listed2("EnvironmentFile");
+    const passed = new Set(listed2("PassEnvironment").flatMap(({ entry }) => entry.value.text.split(/\s+/)));
+    const externalEnv = [...environmentFiles, ...listed2("PassEnvironment")].map(({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset));
     const lookup = (name2) => {
       if (environmentFiles.length > 0 || passed.has(name2)) return "unknown";
       const found = env.get(name2);
@@ -27204,8 +27533,8 @@ var init_command_line = __esm({
 });
 
 // src/readers/uwsgi/ini.ts
-function scanIni(mapped, sectionAsked) {
-  const text3 = mapped.text;
+function scanIni(mapped2, sectionAsked) {
+  const text3 = mapped2.text;
   const lines = [];
   const sections = [];
   let section = "";
@@ -27776,8 +28105,8 @@ var init_instance = __esm({
           this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath18.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
-        const mapped = substituteMagic(source.text, this.magic);
-        const scan = scanIni(mapped, section);
+        const mapped2 = substituteMagic(source.text, this.magic);
+        const scan = scanIni(mapped2, section);
         this.lastFile = path;
         const outerVia = this.via;
         this.chain.push(path);
@@ -27785,12 +28114,12 @@ var init_instance = __esm({
         if (viaSpan) this.via = [...outerVia, viaSpan];
         try {
           for (const line of scan.lines) {
-            const [keyStart, keyEnd] = mapped.sourceRange(line.keyStart, line.keyEnd);
+            const [keyStart, keyEnd] = mapped2.sourceRange(line.keyStart, line.keyEnd);
             const keySpan = source.span(keyStart, keyEnd);
             let valueSpan = keySpan;
             let text3 = "";
             if (line.valueEnd > line.valueStart) {
-              const [valueStart, valueEnd] = mapped.sourceRange(line.valueStart, line.valueEnd);
+              const [valueStart, valueEnd] = mapped2.sourceRange(line.valueStart, line.valueEnd);
               valueSpan = source.span(valueStart, valueEnd);
               text3 = source.text.slice(valueStart, valueEnd);
             }
@@ -34961,9 +35290,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname17, join: join10 } = require("path");
+    const { dirname: dirname17, join: join11 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join10(dir, "package.json")) && dirname17(dir) !== dir) dir = dirname17(dir);
+    while (!existsSync(join11(dir, "package.json")) && dirname17(dir) !== dir) dir = dirname17(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -39968,7 +40297,7 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
 init_docker();
 
 // src/readers/nginx/index.ts
-var nodePath8 = __toESM(require("path"));
+var nodePath7 = __toESM(require("path"));
 init_text();
 
 // src/readers/nginx/include.ts
@@ -40137,6 +40466,37 @@ function isShippedWithNginx(pattern) {
   return SHIPPED_BASENAMES.has(nodePath5.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 var MAX_GLOB_PATHS = 1e5;
+var WrittenPathIndex = class {
+  exact = /* @__PURE__ */ new Map();
+  under = /* @__PURE__ */ new Map();
+  into = /* @__PURE__ */ new Map();
+  constructor(writes) {
+    for (const write of writes) {
+      const map = write.kind === "file" ? this.exact : write.kind === "directory" ? this.under : this.into;
+      let entry = map.get(write.path);
+      if (!entry) map.set(write.path, entry = { kind: write.kind, path: write.path, first: [], scripts: /* @__PURE__ */ new Set() });
+      if (entry.first.length < 3) entry.first.push(write);
+      entry.scripts.add(write.script);
+    }
+  }
+  get size() {
+    return this.exact.size + this.under.size + this.into.size;
+  }
+  /** Writes of `path` (absolute) itself, of a directory above it, then into its directory under a variable name. */
+  writesOf(path) {
+    const found = [];
+    const exact = this.exact.get(path);
+    if (exact) found.push(exact);
+    for (let dir = path; ; dir = nodePath5.posix.dirname(dir)) {
+      const under = this.under.get(dir);
+      if (under) found.push(under);
+      if (dir === nodePath5.posix.dirname(dir)) break;
+    }
+    const into = this.into.get(nodePath5.posix.dirname(path));
+    if (into) found.push(into);
+    return found;
+  }
+};
 var IncludeResolver = class {
   constructor(fs, treeFiles, lintRoots, mappings, maxGlobPaths = MAX_GLOB_PATHS) {
     this.fs = fs;
@@ -40199,7 +40559,7 @@ var IncludeResolver = class {
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
-    const explicit2 = this.mappings.filter((m) => pattern === m.from || pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
+    const explicit2 = this.mappings.filter((m) => pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
     if (explicit2) return [nodePath5.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
@@ -40287,34 +40647,6 @@ function commonPrefixLength(a, b) {
   return i;
 }
 
-// src/readers/nginx/generated.ts
-var nodePath6 = __toESM(require("path"));
-init_text();
-var WRITE = /(?:>>?|\btee(?:\s+-a)?)\s*["']?(\/[^\s"';|&)<>]+)/g;
-function isStartScript(path) {
-  const base = nodePath6.basename(path).toLowerCase();
-  return base.endsWith(".sh") || base.includes("entrypoint") || base === "dockerfile" || base.startsWith("dockerfile.") || base.endsWith(".dockerfile");
-}
-function generatedFileLookup(treeFiles, fs, displayPath) {
-  let writers;
-  return (path) => {
-    if (!writers) {
-      writers = /* @__PURE__ */ new Map();
-      for (const file of treeFiles) {
-        if (!isStartScript(file)) continue;
-        let text3;
-        try {
-          text3 = decodeUtf8(fs.read(file));
-        } catch {
-          continue;
-        }
-        for (const match of text3.matchAll(WRITE)) if (!writers.has(match[1])) writers.set(match[1], displayPath(file));
-      }
-    }
-    return writers.get(path);
-  };
-}
-
 // src/readers/nginx/lookalike.ts
 init_classify();
 init_template();
@@ -40395,10 +40727,10 @@ var TemplateSourceText = class extends SourceText {
 };
 
 // src/readers/nginx/template.ts
-var nodePath7 = __toESM(require("path"));
+var nodePath6 = __toESM(require("path"));
 init_template();
 function nginxTemplateDialect(path, text3) {
-  const byName = templateName(nodePath7.basename(path).toLowerCase());
+  const byName = templateName(nodePath6.basename(path).toLowerCase());
   return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
 }
 function parseNginxTemplate(file, text3, dialect) {
@@ -40450,7 +40782,6 @@ function readNginxTree(candidates, options) {
   };
   const maxDirectives = options.limits?.expandedDirectives ?? MAX_EXPANDED_DIRECTIVES;
   const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
-  const writtenBy = generatedFileLookup(options.treeFiles, fs, options.displayPath);
   const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
   const insideLintRoots = (path) => options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   const realPaths = /* @__PURE__ */ new Map();
@@ -40523,15 +40854,26 @@ function readNginxTree(candidates, options) {
         limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
       }
       if (resolution.missing) {
-        if (!isShippedWithNginx(argument.value)) {
-          const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
-          const writer = nodePath8.isAbsolute(argument.value) ? writtenBy(argument.value) : void 0;
+        const writes = writtenBy(argument.value);
+        if (writes.length > 0) {
+          const gap = writes.every((entry) => entry.kind === "gap");
+          const scripts = [...new Set(writes.flatMap((entry) => [...entry.scripts]))];
           report({
             ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (writer ? `; ${writer} writes it at start, so it is only checked once rendered` : (nodePath8.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : "")),
+            message: `Include "${argument.value}" is not in the linted tree; ${gap ? `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} files into "${writes[0].path}" whose names depend on variables` : `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
+            primary: argument.span,
+            related: writes.flatMap((entry) => entry.first).slice(0, 3).map((write) => ({ span: write.span, label: gap ? "writes into this directory" : "writes it" })),
+            severity: "info",
+            maxSeverity: "info"
+          });
+        } else if (!isShippedWithNginx(argument.value)) {
+          const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
+          report({
+            ruleId: "include-missing",
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath7.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
             primary: argument.span,
             related: [],
-            ...inTemplate || writer ? { severity: "info" } : {}
+            ...inTemplate ? { severity: "info" } : {}
           });
         }
         continue;
@@ -40604,6 +40946,14 @@ function readNginxTree(candidates, options) {
     }
     return out;
   };
+  const written = new WrittenPathIndex(options.writtenPaths ?? []);
+  const writtenBy = (pattern) => {
+    if (written.size === 0) return [];
+    const paths = nodePath7.isAbsolute(pattern) ? [nodePath7.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath7.posix.join(prefix, pattern));
+    const found = /* @__PURE__ */ new Set();
+    for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
+    return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
+  };
   const reportOutside = (argument, refused) => {
     const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
     const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
@@ -40631,7 +40981,7 @@ function readNginxTree(candidates, options) {
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
-    const prefixDir = nodePath8.dirname(main.path);
+    const prefixDir = nodePath7.dirname(main.path);
     budget = freshBudget();
     roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
@@ -40652,13 +41002,18 @@ function readNginxTree(candidates, options) {
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath8.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return nodePath7.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
 }
 function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
   if ([...HTTP_LEVEL_HINTS].some((name2) => names.has(name2))) return "http";
   if ([...SERVER_LEVEL_HINTS].some((name2) => names.has(name2))) return "server";
   return "http";
+}
+function listed(names) {
+  const quoted = names.slice(0, 3).map((name2) => `"${name2}"`);
+  if (names.length > 3) return `${quoted.join(", ")} and ${names.length - 3} more`;
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
 }
 function wholeFileSpan(file) {
   const start = { line: 1, column: 1, offset: 0 };
@@ -43300,10 +43655,25 @@ function readTreeUncached(options) {
     readText: readText2,
     displayPath
   }) : [];
+  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || walked.files.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
+    shellFiles: filesByFormat.shell ?? [],
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles: walked.files,
+    placed,
+    readText: readText2,
+    displayPath
+  }) : [];
+  const scripted = writtenPaths.flatMap((write) => write.source ? [{ from: write.path, to: write.source, ...write.kind === "file" ? { exact: true } : {} }] : []);
   const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
-  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured2(mapping.from))];
+  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
+  const includeMappings = [
+    ...configuredMappings,
+    ...scripted.filter((mapping) => !configured2(mapping.from)),
+    ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
+  ];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath26.relative(cwd, dir));
-  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
+  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, writtenPaths, displayPath });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
@@ -43421,8 +43791,9 @@ function lintSync(options = {}) {
   const repeats = /* @__PURE__ */ new Map();
   const toFinding = (diagnostic2) => {
     const meta2 = findReaderRule(diagnostic2.ruleId);
-    const severity = severityOf(diagnostic2.ruleId, diagnostic2.severity ?? meta2?.severity ?? "error");
-    if (severity === "off") return void 0;
+    const configured2 = severityOf(diagnostic2.ruleId, diagnostic2.severity ?? meta2?.severity ?? "error");
+    if (configured2 === "off") return void 0;
+    const severity = diagnostic2.maxSeverity && SEVERITY_RANK[diagnostic2.maxSeverity] < SEVERITY_RANK[configured2] ? diagnostic2.maxSeverity : configured2;
     if (meta2 && !usedReaderRules.has(meta2.id)) {
       usedReaderRules.set(meta2.id, { id: meta2.id, severity: meta2.severity, category: "correctness", description: meta2.description, docsUrl: meta2.docsUrl });
     }

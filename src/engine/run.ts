@@ -213,8 +213,23 @@ function readTreeUncached(options: LintOptions): ReadTree {
       dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles: walked.files, readText, displayPath,
     })
     : [];
+  // Files the tree's start-up scripts write (envsubst, cp, ln -s …): one copied from a tree file
+  // maps like a placed file (the script runs after COPY and the mounts, so it wins); the others
+  // tell the nginx reader that an include it cannot find is written at start-up.
+  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || walked.files.some((file) => file.includes('/docker-entrypoint.d/'))
+    ? (require('../readers/launch/written-files') as typeof import('../readers/launch/written-files')).writtenFiles({
+      shellFiles: filesByFormat.shell ?? [], dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [],
+      treeFiles: walked.files, placed, readText, displayPath,
+    })
+    : [];
+  const scripted = writtenPaths.flatMap((write) => (write.source ? [{ from: write.path, to: write.source, ...(write.kind === 'file' ? { exact: true } : {}) }] : []));
   const configured = (path: string) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, '')}/`));
-  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured(mapping.from))];
+  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
+  const includeMappings = [
+    ...configuredMappings,
+    ...scripted.filter((mapping) => !configured(mapping.from)),
+    ...placed.filter((mapping) => !configured(mapping.from) && !scriptedFrom.has(mapping.from)),
+  ];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
   // Templates the official nginx image renders at start are read rendered, where it writes them.
   const rendered = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
@@ -227,10 +242,11 @@ function readTreeUncached(options: LintOptions): ReadTree {
       lintRoots: roots,
       // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
       includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
+      writtenPaths,
       displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
       rendered: rendered.sources,
     })
-    : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
+    : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, writtenPaths, displayPath });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
@@ -385,8 +401,9 @@ export function lintSync(options: LintOptions = {}): LintResult {
   const repeats = new Map<string, number>();
   const toFinding = (diagnostic: ReaderDiagnostic): Finding | undefined => {
     const meta = findReaderRule(diagnostic.ruleId);
-    const severity = severityOf(diagnostic.ruleId, diagnostic.severity ?? meta?.severity ?? 'error');
-    if (severity === 'off') return undefined;
+    const configured = severityOf(diagnostic.ruleId, diagnostic.severity ?? meta?.severity ?? 'error');
+    if (configured === 'off') return undefined;
+    const severity = diagnostic.maxSeverity && SEVERITY_RANK[diagnostic.maxSeverity] < SEVERITY_RANK[configured] ? diagnostic.maxSeverity : configured;
     if (meta && !usedReaderRules.has(meta.id)) {
       usedReaderRules.set(meta.id, { id: meta.id, severity: meta.severity, category: 'correctness', description: meta.description, docsUrl: meta.docsUrl });
     }

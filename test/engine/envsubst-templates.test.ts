@@ -85,6 +85,14 @@ describe('templates the official nginx image renders', () => {
     expect(onValue!.primary.end).toMatchObject({ line: 4, column: line.indexOf('}') + 2 });
   });
 
+  it('takes suppression comments where the template has them, even after a value longer than its placeholder', () => {
+    const template = TEMPLATE.replace('    keepalive_timeout', '    # cfglint-disable-next-line upstream-keepalive-timeout -- gunicorn is tuned elsewhere\n    keepalive_timeout')
+      .replace('server web:8000;', 'server ${BACKEND};');
+    const tree = composeTree(officialWith(['      BACKEND: web:8000 max_fails=3 fail_timeout=10s', '      UPSTREAM_TIMEOUT: 60s']), {}, template);
+    expect(keepaliveFindings(tree)).toEqual([]);
+    expect(lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree), config: {} }).report.summary.suppressed).toBe(1);
+  });
+
   it('keeps variables the environment does not define as written, so nginx variables stay nginx variables', () => {
     const directives = directivesOf(composeTree(officialWith(['      UPSTREAM_TIMEOUT: 60s'])), 'templates/default.conf.template');
     const headers = directives.filter((directive) => directive.name === 'proxy_set_header').map((directive) => directive.args.map((arg) => arg.value));

@@ -4051,50 +4051,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative5, options, skipNormalization) {
+    function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative5 = parse(serialize(relative5, options), options);
+        relative6 = parse(serialize(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative5.scheme) {
-        target.scheme = relative5.scheme;
-        target.userinfo = relative5.userinfo;
-        target.host = relative5.host;
-        target.port = relative5.port;
-        target.path = removeDotSegments(relative5.path || "");
-        target.query = relative5.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
-          target.userinfo = relative5.userinfo;
-          target.host = relative5.host;
-          target.port = relative5.port;
-          target.path = removeDotSegments(relative5.path || "");
-          target.query = relative5.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative5.path) {
+          if (!relative6.path) {
             target.path = base.path;
-            if (relative5.query !== void 0) {
-              target.query = relative5.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative5.path[0] === "/") {
-              target.path = removeDotSegments(relative5.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative5.path;
+                target.path = "/" + relative6.path;
               } else if (!base.path) {
-                target.path = relative5.path;
+                target.path = relative6.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative5.query;
+            target.query = relative6.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4102,7 +4102,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative5.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -4812,10 +4812,10 @@ var require_core = __commonJS({
         return this;
       }
       // Add format
-      addFormat(name2, format5) {
-        if (typeof format5 == "string")
-          format5 = new RegExp(format5);
-        this.formats[name2] = format5;
+      addFormat(name2, format8) {
+        if (typeof format8 == "string")
+          format8 = new RegExp(format8);
+        this.formats[name2] = format8;
         return this;
       }
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
@@ -4933,9 +4933,9 @@ var require_core = __commonJS({
     }
     function addInitialFormats() {
       for (const name2 in this.opts.formats) {
-        const format5 = this.opts.formats[name2];
-        if (format5)
-          this.addFormat(name2, format5);
+        const format8 = this.opts.formats[name2];
+        if (format8)
+          this.addFormat(name2, format8);
       }
     }
     function addInitialKeywords(defs) {
@@ -6618,18 +6618,18 @@ var require_format = __commonJS({
           });
           const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
           const fType = gen.let("fType");
-          const format5 = gen.let("format");
-          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format5, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format5, fDef));
+          const format8 = gen.let("format");
+          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format8, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format8, fDef));
           cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
           function unknownFmt() {
             if (opts.strictSchema === false)
               return codegen_1.nil;
-            return (0, codegen_1._)`${schemaCode} && !${format5}`;
+            return (0, codegen_1._)`${schemaCode} && !${format8}`;
           }
           function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format5}(${data}) : ${format5}(${data}))` : (0, codegen_1._)`${format5}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format5} == "function" ? ${callFormat} : ${format5}.test(${data}))`;
-            return (0, codegen_1._)`${format5} && ${format5} !== true && ${fType} === ${ruleType} && !${validData}`;
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format8}(${data}) : ${format8}(${data}))` : (0, codegen_1._)`${format8}(${data})`;
+            const validData = (0, codegen_1._)`(typeof ${format8} == "function" ? ${callFormat} : ${format8}.test(${data}))`;
+            return (0, codegen_1._)`${format8} && ${format8} !== true && ${fType} === ${ruleType} && !${validData}`;
           }
         }
         function validateFormat() {
@@ -6640,7 +6640,7 @@ var require_format = __commonJS({
           }
           if (formatDef === true)
             return;
-          const [fmtType, format5, fmtRef] = getFormat(formatDef);
+          const [fmtType, format8, fmtRef] = getFormat(formatDef);
           if (fmtType === ruleType)
             cxt.pass(validCondition());
           function unknownFormat() {
@@ -6667,7 +6667,7 @@ var require_format = __commonJS({
                 throw new Error("async format in sync schema");
               return (0, codegen_1._)`await ${fmtRef}(${data})`;
             }
-            return typeof format5 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+            return typeof format8 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
           }
         }
       }
@@ -6682,8 +6682,8 @@ var require_format2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
-    var format5 = [format_1.default];
-    exports2.default = format5;
+    var format8 = [format_1.default];
+    exports2.default = format8;
   }
 });
 
@@ -8308,24 +8308,24 @@ function explainClassification(path, readHead, named = false) {
     };
     const renderedPath = nodePath2.join(nodePath2.dirname(path), byName.rendered);
     const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
-    const format6 = plain2.format;
+    const format9 = plain2.format;
     if (linkAsText) return { reason: LINK_AS_TEXT };
-    if (!format6) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
+    if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
     const template = templateOf(dialect2());
-    if (!TOLERANT_FORMATS.has(format6)) return { reason: `skipped: ${articled(template)} of ${format6}, a format cfglint reads only once rendered` };
+    if (!TOLERANT_FORMATS.has(format9)) return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
     const known2 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
-    if (format6 !== "nginx" && !known2) return { reason: `skipped: a template of ${format6} in no template language cfglint knows` };
-    return { classified: { format: format6, template: dialect2() }, reason: `${template} of ${format6} (renders to ${byName.rendered}: ${plain2.how})` };
+    if (format9 !== "nginx" && !known2) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
+    return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
   }
   const plain = classifyPlainExplained(path, rawHead, named);
   if (linkAsText) return { reason: LINK_AS_TEXT };
-  const { format: format5 } = plain;
-  if (!format5) return { reason: plain.skipped };
-  if (!TOLERANT_FORMATS.has(format5)) return { classified: { format: format5 }, reason: plain.how };
+  const { format: format8 } = plain;
+  if (!format8) return { reason: plain.skipped };
+  if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
   const text3 = rawHead();
-  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format5) });
-  if (!dialect) return { classified: { format: format5 }, reason: plain.how };
-  return { classified: { format: format5, template: dialect }, reason: `${templateOf(dialect)} of ${format5} (${plain.how}; template tags in its content)` };
+  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
+  if (!dialect) return { classified: { format: format8 }, reason: plain.how };
+  return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
 }
 function templateOf(dialect) {
   const name2 = DIALECT_NAMES[dialect];
@@ -8359,9 +8359,9 @@ function classifyPlainExplained(path, readHead, named) {
     consulted = true;
     return readHead();
   };
-  const format5 = classifyPlainFormat(path, head, named);
-  if (format5 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
-  if (format5) return { format: format5, how: consulted && CONTENT_SIGNS[format5] && classifyPlainFormat(path, () => void 0, named) !== format5 ? `by content: ${CONTENT_SIGNS[format5]}` : "by name" };
+  const format8 = classifyPlainFormat(path, head, named);
+  if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
+  if (format8) return { format: format8, how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name" };
   const lower = nodePath2.basename(path).toLowerCase();
   const dir = nodePath2.basename(nodePath2.dirname(path));
   if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted) return { skipped: "skipped: named like nginx, but its content is not nginx" };
@@ -8542,6 +8542,242 @@ var init_docker = __esm({
   }
 });
 
+// src/readers/template-text.ts
+var TemplateSourceText;
+var init_template_text = __esm({
+  "src/readers/template-text.ts"() {
+    "use strict";
+    init_text();
+    TemplateSourceText = class extends SourceText {
+      constructor(file, original, masked) {
+        super(file, masked.text);
+        this.original = original;
+        this.dialect = masked.dialect;
+        this.statements = masked.statements;
+        this.conditionals = masked.conditionals;
+      }
+      original;
+      dialect;
+      /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
+      statements;
+      /** [start, end) of each `if` block. */
+      conditionals;
+      /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
+      isConditional(offset) {
+        return this.conditionals.some(([start, end]) => start <= offset && offset < end);
+      }
+      /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
+      hasStatementBetween(start, end) {
+        const list = this.statements;
+        let low = 0;
+        let high = list.length;
+        while (low < high) {
+          const mid = low + high >> 1;
+          if (list[mid] < start) low = mid + 1;
+          else high = mid;
+        }
+        return low < list.length && list[low] < end;
+      }
+    };
+  }
+});
+
+// src/readers/rendered-text.ts
+var RenderedSourceText;
+var init_rendered_text = __esm({
+  "src/readers/rendered-text.ts"() {
+    "use strict";
+    init_template();
+    init_template_text();
+    init_text();
+    RenderedSourceText = class extends TemplateSourceText {
+      constructor(file, original, rendered, startAt, endAt, statements) {
+        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [] });
+        this.startAt = startAt;
+        this.endAt = endAt;
+        this.template = new SourceText(file, original);
+        this.complete = statements.length === 0 && !isUnknownValue(rendered);
+      }
+      startAt;
+      endAt;
+      template;
+      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
+      complete;
+      clamp(offset) {
+        return Math.max(0, Math.min(offset, this.startAt.length - 1));
+      }
+      pos(offset) {
+        return this.template.pos(this.startAt[this.clamp(offset)]);
+      }
+      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
+      span(startOffset, endOffset) {
+        const start = this.startAt[this.clamp(startOffset)];
+        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
+        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
+      }
+    };
+  }
+});
+
+// src/readers/nginx/envsubst.ts
+function renderEnvsubst(file, template, lookup) {
+  const out = [];
+  const startAt = [];
+  const endAt = [0];
+  const statements = [];
+  const copy = (from, to) => {
+    out.push(template.slice(from, to));
+    for (let i2 = from; i2 < to; i2++) {
+      startAt.push(i2);
+      endAt.push(i2 + 1);
+    }
+  };
+  const write = (value, from, to) => {
+    out.push(value);
+    for (let i2 = 0; i2 < value.length; i2++) {
+      startAt.push(from);
+      endAt.push(to);
+    }
+  };
+  let growthLeft = Math.max(EXTRA_CHARACTERS, template.length);
+  let literalFrom = 0;
+  let i = 0;
+  while (i < template.length) {
+    const dollar = template.indexOf("$", i);
+    if (dollar === -1) break;
+    const braced = template[dollar + 1] === "{";
+    const nameStart = dollar + (braced ? 2 : 1);
+    if (!NAME_START2.test(template[nameStart] ?? "")) {
+      i = dollar + 1;
+      continue;
+    }
+    let nameEnd = nameStart + 1;
+    while (nameEnd < template.length && NAME_CHAR.test(template[nameEnd])) nameEnd++;
+    if (braced && template[nameEnd] !== "}") {
+      i = nameEnd;
+      continue;
+    }
+    const end = braced ? nameEnd + 1 : nameEnd;
+    const value = lookup(template.slice(nameStart, nameEnd));
+    if (value === "unset") {
+      i = end;
+      continue;
+    }
+    copy(literalFrom, dollar);
+    if (value === "unknown") {
+      if (aloneOnLine(template, dollar, end)) {
+        statements.push(dollar);
+        write(" ".repeat(end - dollar), dollar, end);
+      } else write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else if (value.value.length - (end - dollar) > growthLeft) {
+      write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else {
+      growthLeft -= Math.max(0, value.value.length - (end - dollar));
+      write(value.value, dollar, end);
+    }
+    literalFrom = end;
+    i = end;
+  }
+  copy(literalFrom, template.length);
+  startAt.push(template.length);
+  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements);
+}
+function aloneOnLine(text3, start, end) {
+  const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
+  let lineEnd = text3.indexOf("\n", end);
+  if (lineEnd === -1) lineEnd = text3.length;
+  return text3.slice(lineStart, start).trim() === "" && text3.slice(end, lineEnd).trim() === "";
+}
+var NAME_START2, EXTRA_CHARACTERS, NAME_CHAR;
+var init_envsubst = __esm({
+  "src/readers/nginx/envsubst.ts"() {
+    "use strict";
+    init_template();
+    init_rendered_text();
+    NAME_START2 = /[A-Za-z_]/;
+    EXTRA_CHARACTERS = 1024 * 1024;
+    NAME_CHAR = /[A-Za-z0-9_]/;
+  }
+});
+
+// src/readers/nginx/rendered-templates.ts
+var rendered_templates_exports = {};
+__export(rendered_templates_exports, {
+  renderTemplates: () => renderTemplates,
+  withRenderedFiles: () => withRenderedFiles
+});
+function renderTemplates(templates, readText2, displayPath) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const template of templates) {
+    const key = `${nodePath8.dirname(template.definedIn)}\0${template.output}`;
+    groups.set(key, [...groups.get(key) ?? [], template]);
+  }
+  const sources = /* @__PURE__ */ new Map();
+  const rendered = /* @__PURE__ */ new Set();
+  const ambiguous = /* @__PURE__ */ new Set();
+  const outputDirs = /* @__PURE__ */ new Map();
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (group.some((template) => template.template !== first.template)) {
+      for (const template of group) ambiguous.add(template.template);
+      continue;
+    }
+    const text3 = readText2(first.template);
+    if (text3 === void 0) continue;
+    const base = nodePath8.join(nodePath8.dirname(first.definedIn), VIRTUAL_ROOT);
+    const virtual = nodePath8.join(base, first.output);
+    sources.set(virtual, renderEnvsubst(displayPath(first.template), text3, agreed(group.map((template) => template.lookup))));
+    rendered.add(first.template);
+    const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
+    outputDirs.set(first.outputDir, dirs.add(nodePath8.join(base, first.outputDir)));
+  }
+  for (const template of ambiguous) {
+    if (!rendered.has(template)) continue;
+    rendered.delete(template);
+    for (const [virtual, source] of sources) if (source.file === displayPath(template)) sources.delete(virtual);
+  }
+  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
+  return { sources, templates: rendered, mappings };
+}
+function agreed(lookups) {
+  if (lookups.length === 1) return lookups[0];
+  return (name2) => {
+    const values2 = lookups.map((lookup) => lookup(name2));
+    const key = (value) => typeof value === "string" ? value : `=${value.value}`;
+    return values2.every((value) => key(value) === key(values2[0])) ? values2[0] : "unknown";
+  };
+}
+function withRenderedFiles(fs, sources) {
+  if (sources.size === 0) return fs;
+  const children2 = /* @__PURE__ */ new Map();
+  for (const path of sources.keys()) {
+    for (let child = path, dir = nodePath8.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath8.dirname(dir)) {
+      if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
+      children2.get(dir).add(nodePath8.basename(child));
+    }
+  }
+  const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
+  return {
+    kind: (path) => sources.has(path) ? "file" : isVirtualDir(path) ? "directory" : fs.kind(path),
+    isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
+    list: (path) => isVirtualDir(path) ? [...children2.get(path)].sort() : fs.list(path),
+    read: (path) => {
+      const source = sources.get(path);
+      return source ? new TextEncoder().encode(source.text) : fs.read(path);
+    },
+    realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
+  };
+}
+var nodePath8, VIRTUAL_ROOT;
+var init_rendered_templates = __esm({
+  "src/readers/nginx/rendered-templates.ts"() {
+    "use strict";
+    nodePath8 = __toESM(require("path"));
+    init_envsubst();
+    VIRTUAL_ROOT = "\0envsubst";
+  }
+});
+
 // src/readers/types.ts
 function sourceFor(context, path, text3) {
   return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
@@ -8656,6 +8892,9 @@ function jsonText(value) {
     (match) => match === "##[" ? "##\\u005b" : `\\u${match.charCodeAt(0).toString(16).padStart(4, "0")}`
   );
 }
+function xmlText(text3) {
+  return terminalText(text3).replace(XML_UNREPRESENTABLE, (ch) => visibleEscape(ch.charCodeAt(0))).replace(XML_SPECIAL, (ch) => XML_ENTITIES[ch]);
+}
 function githubOutputEntry(name2, value, delimiter = `ghadelimiter_${(0, import_crypto.randomUUID)()}`) {
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name2)) throw new Error(`invalid output name "${terminalText(name2)}"`);
   if (!/[\r\n]/.test(value)) return `${name2}=${value}
@@ -8666,7 +8905,7 @@ ${value}
 ${delimiter}
 `;
 }
-var import_crypto, UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE;
+var import_crypto, UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE, XML_UNREPRESENTABLE, XML_SPECIAL, XML_ENTITIES;
 var init_escape = __esm({
   "src/report/escape.ts"() {
     "use strict";
@@ -8681,6 +8920,9 @@ var init_escape = __esm({
     HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
     MERMAID_ENCODED = /[#"'<>&|%`[\]{}()]/g;
     JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|##\[/g;
+    XML_UNREPRESENTABLE = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+    XML_SPECIAL = /[&<>"]/g;
+    XML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
   }
 });
 
@@ -8894,8 +9136,8 @@ function artifactLocation(file) {
     const rest = drive ? slashed.slice(drive[0].length) : slashed;
     return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
   }
-  const relative5 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative5.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+  const relative6 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative6.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
 }
 function physicalLocation(span2) {
   return {
@@ -9037,6 +9279,139 @@ var init_github = __esm({
   }
 });
 
+// src/report/formatters/gitlab.ts
+var gitlab_exports = {};
+__export(gitlab_exports, {
+  CODE_QUALITY_SEVERITY: () => CODE_QUALITY_SEVERITY,
+  format: () => format5,
+  toCodeQuality: () => toCodeQuality
+});
+function toRepoPath2(file) {
+  return file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+}
+function toIssue(finding, fingerprint2) {
+  return {
+    // The widget shows the description on one line: line breaks and controls from the tree are shown escaped.
+    description: terminalText(messageWithRelated(finding)),
+    check_name: finding.ruleId,
+    fingerprint: fingerprint2,
+    severity: CODE_QUALITY_SEVERITY[finding.severity],
+    location: { path: toRepoPath2(finding.primary.file), lines: { begin: finding.primary.start.line, end: finding.primary.end.line } },
+    ...finding.docsUrl ? { content: { body: `Documentation: ${finding.docsUrl}` } } : {}
+  };
+}
+function toCodeQuality(report) {
+  const seen = /* @__PURE__ */ new Map();
+  return sortFindings(report.findings).map((finding) => {
+    const count = (seen.get(finding.fingerprint) ?? 0) + 1;
+    seen.set(finding.fingerprint, count);
+    return toIssue(finding, count === 1 ? finding.fingerprint : `${finding.fingerprint}-${count}`);
+  });
+}
+function format5(report, _ctx) {
+  return `${jsonText(toCodeQuality(report))}
+`;
+}
+var CODE_QUALITY_SEVERITY;
+var init_gitlab = __esm({
+  "src/report/formatters/gitlab.ts"() {
+    "use strict";
+    init_escape();
+    init_formatters();
+    CODE_QUALITY_SEVERITY = { error: "critical", warning: "major", info: "info" };
+  }
+});
+
+// src/report/formatters/junit.ts
+var junit_exports = {};
+__export(junit_exports, {
+  CLEAN_RUN: () => CLEAN_RUN,
+  format: () => format6
+});
+function failureText(finding) {
+  const lines = [`${finding.severity}[${finding.ruleId}]: ${finding.message}`, `at ${formatLocation(finding.primary)}`];
+  for (const { span: span2, label } of finding.related) lines.push(`related: ${formatLocation(span2)}: ${label}`);
+  if (finding.docsUrl) lines.push(`docs: ${finding.docsUrl}`);
+  return lines.map(xmlText).join("\n");
+}
+function testcase(file, name2, finding) {
+  return [
+    `    <testcase classname="${xmlText(file)}" name="${xmlText(name2)}" file="${xmlText(file)}" time="0">`,
+    `      <failure message="${xmlText(messageWithRelated(finding))}" type="${xmlText(finding.ruleId)}">${failureText(finding)}</failure>`,
+    "    </testcase>"
+  ];
+}
+function testsuite(file, findings) {
+  const lines = [`  <testsuite name="${xmlText(file)}" tests="${findings.length}" failures="${findings.length}" errors="0" skipped="0" time="0">`];
+  const seen = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const base = `${finding.ruleId} at ${finding.primary.start.line}:${finding.primary.start.column}`;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    lines.push(...testcase(file, count === 1 ? base : `${base} (${count})`, finding));
+  }
+  lines.push("  </testsuite>");
+  return lines;
+}
+function format6(report, _ctx) {
+  const count = report.findings.length;
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  if (count === 0) {
+    lines.push(
+      '<testsuites name="cfglint" tests="1" failures="0" errors="0" time="0">',
+      `  <testsuite name="${CLEAN_RUN.classname}" tests="1" failures="0" errors="0" skipped="0" time="0">`,
+      `    <testcase classname="${CLEAN_RUN.classname}" name="${CLEAN_RUN.name}" time="0"/>`,
+      "  </testsuite>"
+    );
+  } else {
+    lines.push(`<testsuites name="cfglint" tests="${count}" failures="${count}" errors="0" time="0">`);
+    for (const [file, findings] of findingsByFile(report.findings)) lines.push(...testsuite(file, findings));
+  }
+  lines.push("</testsuites>");
+  return `${lines.join("\n")}
+`;
+}
+var CLEAN_RUN;
+var init_junit = __esm({
+  "src/report/formatters/junit.ts"() {
+    "use strict";
+    init_escape();
+    init_formatters();
+    CLEAN_RUN = { classname: "cfglint", name: "no findings" };
+  }
+});
+
+// src/report/formatters/checkstyle.ts
+var checkstyle_exports = {};
+__export(checkstyle_exports, {
+  CHECKSTYLE_VERSION: () => CHECKSTYLE_VERSION,
+  format: () => format7
+});
+function errorElement(finding) {
+  const { start } = finding.primary;
+  return `<error line="${start.line}" column="${start.column}" severity="${finding.severity}" message="${xmlText(messageWithRelated(finding))}" source="${xmlText(finding.ruleId)}"/>`;
+}
+function format7(report, _ctx) {
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<checkstyle version="${CHECKSTYLE_VERSION}">`];
+  for (const [file, findings] of findingsByFile(report.findings)) {
+    lines.push(`  <file name="${xmlText(file)}">`);
+    for (const finding of findings) lines.push(`    ${errorElement(finding)}`);
+    lines.push("  </file>");
+  }
+  lines.push("</checkstyle>");
+  return `${lines.join("\n")}
+`;
+}
+var CHECKSTYLE_VERSION;
+var init_checkstyle = __esm({
+  "src/report/formatters/checkstyle.ts"() {
+    "use strict";
+    init_escape();
+    init_formatters();
+    CHECKSTYLE_VERSION = "4.3";
+  }
+});
+
 // src/report/formatters/index.ts
 function isFormatterName(name2) {
   return FORMATTER_NAMES.includes(name2);
@@ -9051,6 +9426,12 @@ function getFormatter(name2) {
       return (init_sarif(), __toCommonJS(sarif_exports)).format;
     case "github":
       return (init_github(), __toCommonJS(github_exports)).format;
+    case "gitlab":
+      return (init_gitlab(), __toCommonJS(gitlab_exports)).format;
+    case "junit":
+      return (init_junit(), __toCommonJS(junit_exports)).format;
+    case "checkstyle":
+      return (init_checkstyle(), __toCommonJS(checkstyle_exports)).format;
     default:
       throw new Error(`Unknown formatter "${String(name2)}"; expected one of: ${FORMATTER_NAMES.join(", ")}`);
   }
@@ -9067,11 +9448,25 @@ function sortFindings(findings) {
 function formatLocation(span2) {
   return `${span2.file}:${span2.start.line}:${span2.start.column}`;
 }
+function messageWithRelated(finding) {
+  if (finding.related.length === 0) return finding.message;
+  const related = finding.related.map(({ span: span2, label }) => `${formatLocation(span2)}: ${label}`);
+  return `${finding.message} (related: ${related.join("; ")})`;
+}
+function findingsByFile(findings) {
+  const groups = [];
+  for (const finding of sortFindings(findings)) {
+    const last = groups[groups.length - 1];
+    if (last && last[0] === finding.primary.file) last[1].push(finding);
+    else groups.push([finding.primary.file, [finding]]);
+  }
+  return groups;
+}
 var FORMATTER_NAMES;
 var init_formatters = __esm({
   "src/report/formatters/index.ts"() {
     "use strict";
-    FORMATTER_NAMES = ["stylish", "json", "sarif", "github"];
+    FORMATTER_NAMES = ["stylish", "json", "sarif", "github", "gitlab", "junit", "checkstyle"];
   }
 });
 
@@ -11181,7 +11576,8 @@ function parseShell(input) {
   const commands = [];
   const stack = [];
   let words = [];
-  const finish = () => {
+  let redirects = [];
+  const finish = (pipesInto = false) => {
     while (words.length > 0) {
       const first = bareText(words[0]);
       if (first === void 0) break;
@@ -11203,13 +11599,20 @@ function parseShell(input) {
       break;
     }
     if (words.length > 0) {
-      commands.push({ words, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+      commands.push({ words, redirects, pipesInto, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+    } else if (redirects.length > 0) {
+      commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
     }
     words = [];
+    redirects = [];
   };
   for (const token of tokens) {
     if (token.kind === "word") {
       words.push(token.word);
+      continue;
+    }
+    if (token.kind === "redirect") {
+      redirects.push(token.redirect);
       continue;
     }
     if (token.kind === "operator" && token.operator === "(") {
@@ -11225,7 +11628,7 @@ function parseShell(input) {
       }
       continue;
     }
-    finish();
+    finish(token.kind === "operator" && (token.operator === "|" || token.operator === "|&"));
   }
   finish();
   return { commands, problems: lexer.problems };
@@ -11242,13 +11645,13 @@ function assignmentOf(word) {
   const valueStart = first.offsets[cut] ?? word.end;
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }
-var NAME_START2, NAME_CHAR, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, Lexer;
+var NAME_START3, NAME_CHAR2, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, Lexer;
 var init_shell_syntax = __esm({
   "src/readers/launch/shell-syntax.ts"() {
     "use strict";
     init_append();
-    NAME_START2 = /[A-Za-z_]/;
-    NAME_CHAR = /[A-Za-z0-9_]/;
+    NAME_START3 = /[A-Za-z_]/;
+    NAME_CHAR2 = /[A-Za-z0-9_]/;
     SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
     OPENERS = /* @__PURE__ */ new Set(["if", "case", "for", "while", "until", "select", "{"]);
     CLOSERS = /* @__PURE__ */ new Set(["fi", "esac", "done", "}"]);
@@ -11295,8 +11698,10 @@ var init_shell_syntax = __esm({
             const operator2 = this.operatorAt(this.i);
             if (operator2) {
               if (/^(<|>|&>)/.test(operator2)) {
+                const index2 = this.i;
                 this.i += operator2.length;
-                this.readRedirectTarget(operator2);
+                const redirect = this.readRedirectTarget(operator2, this.input.offsetAt(index2));
+                if (redirect) out.push({ kind: "redirect", redirect, index: index2 });
                 continue;
               }
               out.push({ kind: "operator", operator: operator2, index: this.i });
@@ -11309,7 +11714,8 @@ var init_shell_syntax = __esm({
           if (this.dialect === "sh" && (text3[this.i] === "<" || text3[this.i] === ">") && /^\d+$/.test(literalText(word) ?? "")) {
             const operator2 = this.operatorAt(this.i);
             this.i += operator2.length;
-            this.readRedirectTarget(operator2);
+            const redirect = this.readRedirectTarget(operator2, word.start, Number(literalText(word)));
+            if (redirect) out.push({ kind: "redirect", redirect, index });
             continue;
           }
           out.push({ kind: "word", word, index });
@@ -11323,15 +11729,16 @@ var init_shell_syntax = __esm({
         }
         return void 0;
       }
-      readRedirectTarget(operator2) {
+      readRedirectTarget(operator2, start, fd) {
         const text3 = this.text;
         while (this.i < text3.length && (text3[this.i] === " " || text3[this.i] === "	")) this.i++;
-        if (this.i >= text3.length || text3[this.i] === "\n") return;
+        if (this.i >= text3.length || text3[this.i] === "\n") return void 0;
         const word = this.readWord();
         if (operator2 === "<<" || operator2 === "<<-") {
           const delimiter = word.parts.map((part2) => part2.kind === "literal" ? part2.text : part2.kind === "parameter" ? `$${part2.name}` : part2.text).join("");
           this.pendingHeredocs.push({ delimiter, stripTabs: operator2 === "<<-" });
         }
+        return { operator: operator2, ...fd !== void 0 ? { fd } : {}, target: word, start };
       }
       skipHeredocBodies() {
         const text3 = this.text;
@@ -11516,9 +11923,9 @@ var init_shell_syntax = __esm({
           this.i = end;
           return { kind: "opaque", text: text3.slice(start, end), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(end) };
         }
-        if (next !== void 0 && NAME_START2.test(next)) {
+        if (next !== void 0 && NAME_START3.test(next)) {
           let k = start + 1;
-          while (k < text3.length && NAME_CHAR.test(text3[k])) k++;
+          while (k < text3.length && NAME_CHAR2.test(text3[k])) k++;
           this.i = k;
           return { kind: "parameter", name: text3.slice(start + 1, k), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(k) };
         }
@@ -13932,14 +14339,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format: format5, minFractionDigits, tag, value }) {
+    function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num = typeof value === "number" ? value : Number(value);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format5 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format8 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -15553,10 +15960,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep9, value } = collItem;
+        const { start, key, sep: sep10, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep9?.[0],
+          next: key ?? sep10?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15570,7 +15977,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep9) {
+          if (!keyProps.anchor && !keyProps.tag && !sep10) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15594,7 +16001,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep9 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep10 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15610,7 +16017,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep9, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep10, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15701,7 +16108,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep9 = "";
+        let sep10 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15715,13 +16122,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep9 + cb;
-              sep9 = "";
+                comment2 += sep10 + cb;
+              sep10 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep9 += source;
+                sep10 += source;
               hasSpace = true;
               break;
             default:
@@ -15764,18 +16171,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep9, value } = collItem;
+        const { start, key, sep: sep10, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep9?.[0],
+          next: key ?? sep10?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep9 && !value) {
+          if (!props.anchor && !props.tag && !sep10 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15829,8 +16236,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep9 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep9, null, props, onError);
+        if (!isMap3 && !sep10 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep10, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15842,7 +16249,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep9 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep10 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15853,8 +16260,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep9)
-                for (const st of sep9) {
+              if (sep10)
+                for (const st of sep10) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15871,7 +16278,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep9, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep10, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -16051,7 +16458,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep9 = "";
+      let sep10 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -16068,24 +16475,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep9 + indent2.slice(trimIndent) + content2;
-          sep9 = "\n";
+          value += sep10 + indent2.slice(trimIndent) + content2;
+          sep10 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep9 === " ")
-            sep9 = "\n";
-          else if (!prevMoreIndented && sep9 === "\n")
-            sep9 = "\n\n";
-          value += sep9 + indent2.slice(trimIndent) + content2;
-          sep9 = "\n";
+          if (sep10 === " ")
+            sep10 = "\n";
+          else if (!prevMoreIndented && sep10 === "\n")
+            sep10 = "\n\n";
+          value += sep10 + indent2.slice(trimIndent) + content2;
+          sep10 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep9 === "\n")
+          if (sep10 === "\n")
             value += "\n";
           else
-            sep9 = "\n";
+            sep10 = "\n";
         } else {
-          value += sep9 + content2;
-          sep9 = " ";
+          value += sep10 + content2;
+          sep10 = " ";
           prevMoreIndented = false;
         }
       }
@@ -16268,25 +16675,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep9 = " ";
+      let sep10 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep9 === "\n")
-            res += sep9;
+          if (sep10 === "\n")
+            res += sep10;
           else
-            sep9 = "\n";
+            sep10 = "\n";
         } else {
-          res += sep9 + lm;
-          sep9 = " ";
+          res += sep10 + lm;
+          sep10 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep9 + (match?.[1] ?? "");
+      return res + sep10 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -17096,14 +17503,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep9, value }) {
+    function stringifyItem({ start, key, sep: sep10, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep9)
-        for (const st of sep9)
+      if (sep10)
+        for (const st of sep10)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -18270,18 +18677,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep9;
+          let sep10;
           if (scalar.end) {
-            sep9 = scalar.end;
-            sep9.push(this.sourceToken);
+            sep10 = scalar.end;
+            sep10.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep9 = [this.sourceToken];
+            sep10 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep9 }]
+            items: [{ start, key: scalar, sep: sep10 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -18434,15 +18841,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep9 = it.sep;
-                  sep9.push(this.sourceToken);
+                  const sep10 = it.sep;
+                  sep10.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep9 }]
+                    items: [{ start: start2, key, sep: sep10 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18636,13 +19043,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep9 = fc.end.splice(1, fc.end.length);
-            sep9.push(this.sourceToken);
+            const sep10 = fc.end.splice(1, fc.end.length);
+            sep10.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep9 }]
+              items: [{ start, key: fc, sep: sep10 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -19769,6 +20176,12 @@ function runShell(input, base) {
   };
   let cwd;
   const steps = [];
+  const groups = [];
+  const expandRedirect = (redirect, expansion) => ({
+    operator: redirect.operator,
+    ...redirect.fd !== void 0 ? { fd: redirect.fd } : {},
+    target: expandWord(redirect.target, input.source, expansion, false)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, "")
+  });
   for (const command2 of commands) {
     let index = 0;
     const prefixEnv = /* @__PURE__ */ new Map();
@@ -19778,6 +20191,10 @@ function runShell(input, base) {
       prefixEnv.set(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0]);
     }
     const words = command2.words.slice(index);
+    if (command2.words.length === 0) {
+      groups.push({ redirects: command2.redirects.map((redirect) => expandRedirect(redirect, lookup)), ...cwd ? { cwd } : {}, depth: command2.depth, start: command2.start, end: command2.end });
+      continue;
+    }
     if (words.length === 0) {
       for (const [name2, value] of prefixEnv) define2(name2, value, command2.depth);
       continue;
@@ -19815,9 +20232,12 @@ function runShell(input, base) {
       return lookup(name2);
     };
     const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
-    if (args.length > 0) steps.push({ args, prefixEnv, exported: exported(), ...cwd ? { cwd } : {}, depth: command2.depth, start: command2.start, end: command2.end });
+    const redirects = command2.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
+    if (args.length > 0) {
+      steps.push({ args, prefixEnv, exported: exported(), ...cwd ? { cwd } : {}, depth: command2.depth, redirects, pipesInto: command2.pipesInto, start: command2.start, end: command2.end });
+    }
   }
-  return { steps, problems };
+  return { steps, groups, problems };
 }
 function unwrap(args, lookup, passThrough) {
   const wrappers = [];
@@ -20045,6 +20465,310 @@ var init_program = __esm({
   }
 });
 
+// src/readers/launch/written-files.ts
+var written_files_exports = {};
+__export(written_files_exports, {
+  writtenFiles: () => writtenFiles
+});
+function writtenFiles(input) {
+  const treeKind = treeKinds(input.treeFiles);
+  const placedTarget = (containerPath) => mapped(containerPath, input.placed);
+  const services = composeServices(input);
+  const writes = [];
+  for (const script of startupScripts(input, treeKind, services, placedTarget)) {
+    const text3 = input.readText(script);
+    if (text3 === void 0) continue;
+    const source = new SourceText(input.displayPath(script), text3);
+    const own = scriptMounts(script, services, treeKind);
+    const resolve8 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    try {
+      for (const write of scriptWrites(source)) {
+        const tree = write.sourcePath ? resolve8(write.sourcePath) : void 0;
+        writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
+      }
+    } catch {
+      continue;
+    }
+  }
+  return attachSources(writes, treeKind);
+}
+function mapped(containerPath, mappings) {
+  const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
+  return mapping ? nodePath13.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+}
+function composeServices(input) {
+  const services = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    try {
+      for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath13.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+      }
+    } catch {
+      continue;
+    }
+  }
+  return services;
+}
+function scriptMounts(script, services, treeKind) {
+  const claims = /* @__PURE__ */ new Map();
+  for (const mounts2 of services) {
+    if (!mounts2.some((mount) => script === mount.source || script.startsWith(`${mount.source.replace(/\/+$/, "")}/`))) continue;
+    for (const mount of mounts2) {
+      const source = mount.source.replace(/(.)\/+$/, "$1");
+      if (treeKind(source) !== void 0) claims.set(mount.target, (claims.get(mount.target) ?? /* @__PURE__ */ new Set()).add(source));
+    }
+  }
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+}
+function startupScripts(input, treeKind, services, placedTarget) {
+  const scripts = new Set(input.shellFiles);
+  const isShellScript = (path) => {
+    const head = input.readText(path)?.slice(0, 256);
+    return head !== void 0 && SHELL_SHEBANG.test(head);
+  };
+  for (const file of input.treeFiles) {
+    if (/(^|\/)docker-entrypoint\.d\//.test(file) && (/\.(sh|envsh)$/.test(file) || isShellScript(file))) scripts.add(file);
+  }
+  for (const mounts2 of services) {
+    for (const mount of mounts2) if (mount.target.startsWith("/docker-entrypoint.d/") && treeKind(mount.source) === "file") scripts.add(mount.source);
+  }
+  const named = (program) => {
+    if (!program) return;
+    let candidate;
+    if (program.startsWith("/")) candidate = placedTarget(program);
+    else if (!program.includes("/")) {
+      candidate = PATH_DIRECTORIES.map((dir) => placedTarget(`${dir}/${program}`)).find((path) => path !== void 0 && treeKind(path) === "file");
+    }
+    if (candidate && treeKind(candidate) === "file" && isShellScript(candidate)) scripts.add(candidate);
+  };
+  for (const path of input.dockerfiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    let parsed;
+    try {
+      parsed = parseDockerfile(new SourceText(input.displayPath(path), text3));
+    } catch {
+      continue;
+    }
+    for (const stage of parsed.stages) {
+      for (const command2 of [stage.entrypoint, stage.cmd]) {
+        if (!command2) continue;
+        const words = command2.form === "exec" ? command2.words.map((word) => word.value) : (command2.text?.value ?? "").trim().split(/\s+/);
+        named(scriptOf(words));
+      }
+    }
+  }
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    let services2;
+    try {
+      services2 = parseCompose(new SourceText(input.displayPath(path), text3), path).services;
+    } catch {
+      continue;
+    }
+    for (const service of services2) {
+      for (const command2 of [service.entrypoint, service.command]) {
+        if (command2) named(scriptOf(command2.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)));
+      }
+    }
+  }
+  return [...scripts];
+}
+function scriptOf(words) {
+  const [first, second] = words;
+  if (first && /^(\/usr)?(\/bin\/)?(ba|da|a)?sh$/.test(first) && second && !second.startsWith("-")) return second;
+  return first || void 0;
+}
+function scriptWrites(source) {
+  const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
+  const writes = [];
+  const base = (step, target) => ({ script: source.file, span: source.span(step.start, Math.max(step.end, target.end)), certain: step.depth === 0 });
+  const record = (step, target, kind, from) => {
+    const path = absolutePath(target, step);
+    if (path === void 0) return;
+    if ("gap" in path) {
+      writes.push({ ...base(step, target), path: path.gap, kind: "gap" });
+      return;
+    }
+    const fromPath = from ? absolutePath(from, step) : void 0;
+    const sourcePath = fromPath && "path" in fromPath && !hasGlob2(fromPath.path) ? fromPath.path : void 0;
+    writes.push({ ...base(step, target), path: path.path, kind, ...sourcePath ? { sourcePath } : {} });
+  };
+  const recordGap = (step, directory) => {
+    const path = absolutePath(directory, step);
+    if (path) writes.push({ ...base(step, directory), path: "gap" in path ? path.gap : path.path, kind: "gap" });
+  };
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
+    const args = withoutPrefixes(step.args);
+    if (args.length === 0) continue;
+    const program = args[0].unresolved.length === 0 ? nodePath13.posix.basename(args[0].value) : "";
+    const operands = args.slice(1);
+    for (const redirect of step.redirects) {
+      if (!writesFile(redirect)) continue;
+      let from;
+      const input = step.redirects.find((candidate) => candidate.operator === "<" && candidate.fd === void 0)?.target;
+      const heredoc = step.redirects.some((candidate) => candidate.operator.startsWith("<<"));
+      const previous = index > 0 && steps[index - 1].pipesInto ? withoutPrefixes(steps[index - 1].args) : void 0;
+      const files = operands.filter((arg) => !arg.value.startsWith("-"));
+      if (program === "cat" && files.length === 1 && !input && !heredoc && !previous) from = files[0];
+      else if (program === "envsubst" && input && !heredoc) from = input;
+      else if (program === "envsubst" && !input && !heredoc && previous?.length === 2 && previous[0].value === "cat") from = previous[1];
+      record(step, redirect.target, "file", from);
+    }
+    if (program === "tee") {
+      for (const arg of operands) if (!arg.value.startsWith("-")) record(step, arg, "file");
+      continue;
+    }
+    if (program !== "cp" && program !== "mv" && program !== "install" && program !== "ln") continue;
+    const copy = copyOperands(program, operands);
+    if (!copy) continue;
+    const intoDirectory = copy.intoDirectory ?? (copy.target.value.endsWith("/") || copy.sources.length > 1 ? true : void 0);
+    const kind = copy.recursive ? "directory" : "file";
+    for (const from of copy.sources) {
+      const known2 = from.unresolved.length === 0 && !hasGlob2(from.value);
+      if (intoDirectory !== false) {
+        if (known2) {
+          const landing = joinArg(copy.target, nodePath13.posix.basename(from.value.replace(/\/+$/, "")));
+          record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
+        } else recordGap(step, copy.target);
+      }
+      const certainlyItself = intoDirectory === false || !copy.recursive;
+      if (intoDirectory !== true) record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from, copy.target, step) : void 0);
+    }
+  }
+  for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
+  return writes;
+}
+function writesFile(redirect) {
+  return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === void 0 || redirect.fd === 1);
+}
+function linkSource(program, symbolic, from, link, step) {
+  if (program !== "ln" || !symbolic || from.value.startsWith("/")) return from;
+  const linkPath = absolutePath(link, step);
+  if (!linkPath || "gap" in linkPath) return { ...from, value: "" };
+  return { ...from, value: nodePath13.posix.join(nodePath13.posix.dirname(linkPath.path), from.value) };
+}
+function withoutPrefixes(args) {
+  let index = 0;
+  while (index < args.length - 1 && args[index].unresolved.length === 0 && ["sudo", "command", "exec", "env", "nohup"].includes(args[index].value)) index++;
+  return args.slice(index);
+}
+function copyOperands(program, operands) {
+  const positional = [];
+  let targetDirectory;
+  let noTargetDirectory = false;
+  let recursive = false;
+  let symbolic = false;
+  let options = true;
+  for (let i = 0; i < operands.length; i++) {
+    const arg = operands[i];
+    const value = arg.value;
+    if (options && value === "--") {
+      options = false;
+      continue;
+    }
+    if (!options || !value.startsWith("-") || value === "-") {
+      positional.push(arg);
+      continue;
+    }
+    if (value.startsWith("--")) {
+      if (value === "--recursive" || value === "--archive") recursive = true;
+      if (value === "--symbolic") symbolic = true;
+      if (value === "--no-target-directory") noTargetDirectory = true;
+      if (value === "--directory" && program === "install") return void 0;
+      if (value.startsWith("--target-directory=")) targetDirectory = { ...arg, value: value.slice("--target-directory=".length) };
+      if (value === "--target-directory") targetDirectory = operands[++i];
+      continue;
+    }
+    const letters = value.slice(1);
+    if (program === "install" && letters.includes("d")) return void 0;
+    if (program !== "install" && /[rRa]/.test(letters)) recursive = true;
+    if (program === "ln" && letters.includes("s")) symbolic = true;
+    if (letters.includes("T")) noTargetDirectory = true;
+    const valued = [...letters].findIndex((letter) => VALUE_OPTIONS[program].has(`-${letter}`));
+    if (valued !== -1) {
+      const rest = letters.slice(valued + 1);
+      const optionValue = rest === "" ? operands[++i] : { ...arg, value: rest };
+      if (letters[valued] === "t") targetDirectory = optionValue;
+    }
+  }
+  if (targetDirectory) return positional.length > 0 ? { sources: positional, target: targetDirectory, intoDirectory: true, recursive, symbolic } : void 0;
+  if (positional.length < 2) return void 0;
+  return {
+    sources: positional.slice(0, -1),
+    target: positional[positional.length - 1],
+    ...noTargetDirectory ? { intoDirectory: false } : {},
+    recursive,
+    symbolic
+  };
+}
+function joinArg(directory, name2) {
+  return { ...directory, value: `${directory.value.replace(/\/+$/, "")}/${name2}` };
+}
+function hasGlob2(path) {
+  return /[*?[]/.test(path);
+}
+function absolutePath(arg, step) {
+  if (arg.unresolved.length > 0) {
+    const cut = Math.min(...arg.unresolved.map((part2) => {
+      const at = arg.value.indexOf(part2);
+      return at === -1 ? 0 : at;
+    }));
+    const prefix = arg.value.slice(0, cut);
+    const directory = prefix.slice(0, prefix.lastIndexOf("/"));
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath13.posix.normalize(directory) } : void 0;
+  }
+  let value = arg.value;
+  if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
+  if (!value.startsWith("/")) {
+    const cwd = step.cwd;
+    if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
+    value = nodePath13.posix.join(cwd.value, value);
+  }
+  return { path: nodePath13.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+}
+function attachSources(writes, treeKind) {
+  const sourcesOf = /* @__PURE__ */ new Map();
+  for (const write of writes) {
+    if (write.kind === "gap") continue;
+    const tree = write.certain && write.sourcePath && treeKind(write.sourcePath) !== void 0 ? write.sourcePath : void 0;
+    sourcesOf.set(write.path, (sourcesOf.get(write.path) ?? /* @__PURE__ */ new Set()).add(tree));
+  }
+  return writes.map(({ sourcePath, certain, ...write }) => {
+    const sources = sourcesOf.get(write.path);
+    if (!sourcePath || !certain || !sources || sources.size !== 1) return write;
+    const kind = treeKind(sourcePath);
+    if (kind === void 0 || kind === "directory" && write.kind !== "directory") return write;
+    return { ...write, kind, source: sourcePath };
+  });
+}
+var nodePath13, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
+var init_written_files = __esm({
+  "src/readers/launch/written-files.ts"() {
+    "use strict";
+    nodePath13 = __toESM(require("path"));
+    init_compose();
+    init_dockerfile();
+    init_placed_files();
+    init_text();
+    init_mapped_text();
+    init_program();
+    init_raw();
+    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+)?(?:ba|da|a|z|k|mk)?sh\b/;
+    PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    VALUE_OPTIONS = {
+      cp: /* @__PURE__ */ new Set(["-t", "-S"]),
+      mv: /* @__PURE__ */ new Set(["-t", "-S"]),
+      install: /* @__PURE__ */ new Set(["-m", "-o", "-g", "-t", "-S"]),
+      ln: /* @__PURE__ */ new Set(["-t", "-S"])
+    };
+  }
+});
+
 // src/readers/launch/assemble.ts
 function assembleLaunch(draft) {
   const unwrapped = unwrap(draft.args, draft.lookup, draft.passThrough);
@@ -20175,9 +20899,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath13.basename(path);
+  const base = nodePath14.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath13.basename(nodePath13.dirname(path));
+  const dir = nodePath14.basename(nodePath14.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -20200,7 +20924,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath13.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath14.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -20214,11 +20938,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath13, UNIT_SUFFIX;
+var nodePath14, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -20418,14 +21142,14 @@ function systemdLaunches(units, problems) {
     }
     if (commands.length === 0) continue;
     const env = readEnvironment(unit, problems);
-    const listed = (key) => {
+    const listed2 = (key) => {
       let list = [];
       for (const assignment of assignments(unit, "Service", key)) list = assignment.entry.value.text === "" ? [] : [...list, assignment];
       return list;
     };
-    const environmentFiles = listed("EnvironmentFile");
-    const passed = new Set(listed("PassEnvironment").flatMap(({ entry }) => entry.value.text.split(/\s+/)));
-    const externalEnv = [...environmentFiles, ...listed("PassEnvironment")].map(({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset));
+    const environmentFiles = listed2("EnvironmentFile");
+    const passed = new Set(listed2("PassEnvironment").flatMap(({ entry }) => entry.value.text.split(/\s+/)));
+    const externalEnv = [...environmentFiles, ...listed2("PassEnvironment")].map(({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset));
     const lookup = (name2) => {
       if (environmentFiles.length > 0 || passed.has(name2)) return "unknown";
       const found = env.get(name2);
@@ -20537,14 +21261,14 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const built = /* @__PURE__ */ new Set();
   for (const { compose, service } of projectServices(composeFiles)) {
     const scope = {
-      project: nodePath14.posix.dirname(compose.source.file),
+      project: nodePath15.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-    const displayDir = nodePath14.posix.dirname(compose.source.file);
-    const display = (path) => nodePath14.posix.normalize(nodePath14.posix.join(displayDir, nodePath14.relative(nodePath14.dirname(compose.path), path).split(nodePath14.sep).join("/")));
+    const displayDir = nodePath15.posix.dirname(compose.source.file);
+    const display = (path) => nodePath15.posix.normalize(nodePath15.posix.join(displayDir, nodePath15.relative(nodePath15.dirname(compose.path), path).split(nodePath15.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
     containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
     if (dockerfile) built.add(dockerfile);
@@ -20600,7 +21324,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath14.dirname(path), treeKind, (copied) => nodePath14.posix.normalize(nodePath14.posix.join(nodePath14.posix.dirname(dockerfile.source.file), nodePath14.relative(nodePath14.dirname(path), copied).split(nodePath14.sep).join("/")))),
+      mounts: imageFiles(dockerfile, nodePath15.dirname(path), treeKind, (copied) => nodePath15.posix.normalize(nodePath15.posix.join(nodePath15.posix.dirname(dockerfile.source.file), nodePath15.relative(nodePath15.dirname(path), copied).split(nodePath15.sep).join("/")))),
       passThrough,
       problems
     });
@@ -20611,12 +21335,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath14.dirname(file.path);
+    const directory = nodePath15.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath14.basename(file.path);
+    const name2 = (file) => nodePath15.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -20701,11 +21425,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath14, BASE_FILE, OVERRIDE_FILE;
+var nodePath15, BASE_FILE, OVERRIDE_FILE;
 var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_placed_files();
     init_dockerfile();
     init_assemble();
@@ -20993,7 +21717,7 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath15.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath16.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
   guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -21027,11 +21751,11 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath15, RUNS_ITS_ARGUMENTS;
+var nodePath16, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_append();
     init_compose();
     init_placed_files();
@@ -25420,12 +26144,12 @@ var init_dist4 = __esm({
       let quote = flags & cx_DoubleQuote ? doubleQuote : singleQuote;
       let long = (flags & cx_Long) > 0;
       let escapes = !(flags & cx_Raw);
-      let format5 = (flags & cx_Format) > 0;
+      let format8 = (flags & cx_Format) > 0;
       let start = input.pos;
       for (; ; ) {
         if (input.next < 0) {
           break;
-        } else if (format5 && input.next == braceOpen) {
+        } else if (format8 && input.next == braceOpen) {
           if (input.peek(1) == braceOpen) {
             input.advance(2);
           } else {
@@ -26496,7 +27220,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath16.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath17.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -26534,7 +27258,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath16.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath16.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath17.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath17.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -26544,8 +27268,8 @@ function mountedConfig(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath16.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath16.posix.isAbsolute(directory) ? nodePath16.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath16.posix.normalize(serverPath));
+  const serverPath = nodePath17.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath17.posix.isAbsolute(directory) ? nodePath17.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath17.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -26555,18 +27279,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath16.dirname(absolute) : void 0;
+  return absolute ? nodePath17.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath16.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath16.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath16.posix.isAbsolute(joined)) {
-    const direct = nodePath16.join(launchDir, joined);
+  const joined = nodePath17.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath17.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath17.posix.isAbsolute(joined)) {
+    const direct = nodePath17.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath16.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath17.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -26574,7 +27298,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath16.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath17.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -26582,7 +27306,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath16.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath17.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -26747,14 +27471,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath16.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath17.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath16.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath17.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath16.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath16.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath17.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath17.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -26859,11 +27583,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath16, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath17, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_text();
@@ -27064,19 +27788,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath17.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath18.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath17.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath17.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath18.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath18.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath17.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath17.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath18.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath18.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -27137,11 +27861,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath17, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath18, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_magic();
@@ -27272,8 +27996,8 @@ var init_command_line = __esm({
 });
 
 // src/readers/uwsgi/ini.ts
-function scanIni(mapped, sectionAsked) {
-  const text3 = mapped.text;
+function scanIni(mapped2, sectionAsked) {
+  const text3 = mapped2.text;
   const lines = [];
   const sections = [];
   let section = "";
@@ -27511,11 +28235,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath18, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath19, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_expand2();
@@ -27841,11 +28565,11 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath18.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath19.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
-        const mapped = substituteMagic(source.text, this.magic);
-        const scan = scanIni(mapped, section);
+        const mapped2 = substituteMagic(source.text, this.magic);
+        const scan = scanIni(mapped2, section);
         this.lastFile = path;
         const outerVia = this.via;
         this.chain.push(path);
@@ -27853,12 +28577,12 @@ var init_instance = __esm({
         if (viaSpan) this.via = [...outerVia, viaSpan];
         try {
           for (const line of scan.lines) {
-            const [keyStart, keyEnd] = mapped.sourceRange(line.keyStart, line.keyEnd);
+            const [keyStart, keyEnd] = mapped2.sourceRange(line.keyStart, line.keyEnd);
             const keySpan = source.span(keyStart, keyEnd);
             let valueSpan = keySpan;
             let text3 = "";
             if (line.valueEnd > line.valueStart) {
-              const [valueStart, valueEnd] = mapped.sourceRange(line.valueStart, line.valueEnd);
+              const [valueStart, valueEnd] = mapped2.sourceRange(line.valueStart, line.valueEnd);
               valueSpan = source.span(valueStart, valueEnd);
               text3 = source.text.slice(valueStart, valueEnd);
             }
@@ -28055,7 +28779,7 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath19.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath20.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
@@ -28072,7 +28796,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath19.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath20.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -28110,11 +28834,11 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath19, TreeFiles;
+var nodePath20, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_append();
     init_launch();
     init_text();
@@ -28160,11 +28884,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from, main) => {
-            const mounted = nodePath19.isAbsolute(name2) ? mountedSource(launch, nodePath19.normalize(name2)) : void 0;
+            const mounted = nodePath20.isAbsolute(name2) ? mountedSource(launch, nodePath20.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath19.isAbsolute(name2) && workingDirectory && nodePath19.isAbsolute(workingDirectory) ? nodePath19.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath19.normalize(serverName2)) : void 0;
+            const serverName2 = !nodePath20.isAbsolute(name2) && workingDirectory && nodePath20.isAbsolute(workingDirectory) ? nodePath20.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath20.normalize(serverName2)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
           },
@@ -28177,15 +28901,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath19.isAbsolute(name2)) {
-          const normal = nodePath19.normalize(name2);
+        if (nodePath20.isAbsolute(name2)) {
+          const normal = nodePath20.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath19.join(nodePath19.dirname(file), name2);
+          const candidate = nodePath20.join(nodePath20.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -28196,14 +28920,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath19.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath20.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath19.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath20.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath19.dirname(launchPath).split("/"), nodePath19.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath20.dirname(launchPath).split("/"), nodePath20.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -28413,7 +29137,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath20.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath20.posix.isAbsolute(directory) ? uds.value : nodePath20.posix.join(directory, uds.value);
+    const path = nodePath21.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath21.posix.isAbsolute(directory) ? uds.value : nodePath21.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -28426,11 +29150,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath20, MAIN, SETTINGS2;
+var nodePath21, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_args();
@@ -28813,29 +29537,29 @@ function findTomcatImages(context) {
   const images = [];
   for (const path of context.treeFiles) {
     let text3;
-    const format5 = classify(path, () => {
+    const format8 = classify(path, () => {
       text3 ??= readText(context, path);
       return text3?.slice(0, 65536);
     });
-    if (format5 !== "dockerfile" && format5 !== "compose" && !INSTALL_STEP.test(path)) continue;
+    if (format8 !== "dockerfile" && format8 !== "compose" && !INSTALL_STEP.test(path)) continue;
     text3 ??= readText(context, path);
     if (text3 === void 0) continue;
-    const archive = format5 === "compose" ? void 0 : lastReleaseArchive(new SourceText(context.displayPath(path), text3));
+    const archive = format8 === "compose" ? void 0 : lastReleaseArchive(new SourceText(context.displayPath(path), text3));
     if (archive) {
       images.push({ path, version: archive });
       continue;
     }
-    if (format5 !== "dockerfile" && format5 !== "compose") continue;
-    const versions = readImageReferences(new SourceText(context.displayPath(path), text3), format5).map(tomcatVersionOfImage).filter((version) => version !== void 0);
+    if (format8 !== "dockerfile" && format8 !== "compose") continue;
+    const versions = readImageReferences(new SourceText(context.displayPath(path), text3), format8).map(tomcatVersionOfImage).filter((version) => version !== void 0);
     if (versions.length > 0) images.push({ path, version: versions[versions.length - 1] });
   }
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath21.dirname(serverXml); ; dir = nodePath21.dirname(dir)) {
-    const here = images.filter((image) => nodePath21.dirname(image.path) === dir);
+  for (let dir = nodePath22.dirname(serverXml); ; dir = nodePath22.dirname(dir)) {
+    const here = images.filter((image) => nodePath22.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath21.dirname(dir) === dir) break;
+    if (nodePath22.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -28858,11 +29582,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath21, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
+var nodePath22, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_text();
@@ -31390,21 +32114,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep9 = separator || this.separator;
-        const isDefault = sep9 === this.separator && includeNamespace === true;
+        const sep10 = separator || this.separator;
+        const isDefault = sep10 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep9);
+          ).join(sep10);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep9);
+        ).join(sep10);
       }
       /**
        * Get path as array of tag names.
@@ -32717,8 +33441,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep9 = exp.search(/\s/);
-            const name2 = sep9 === -1 ? exp : exp.substring(0, sep9);
+            const sep10 = exp.search(/\s/);
+            const name2 = sep10 === -1 ? exp : exp.substring(0, sep10);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -33384,7 +34108,7 @@ function scanXml(text3) {
       i = skipDoctype(text3, i, declaredEntities);
     } else if (text3.startsWith("</", i)) {
       let j = i + 2;
-      while (j < text3.length && NAME_CHAR2.test(text3[j])) j++;
+      while (j < text3.length && NAME_CHAR3.test(text3[j])) j++;
       const name2 = text3.slice(i + 2, j);
       const close = text3.indexOf(">", j);
       const end = close === -1 ? text3.length : close + 1;
@@ -33404,7 +34128,7 @@ function scanXml(text3) {
         if (open.length === 0) rootClosed = true;
       }
       i = end;
-    } else if (i + 1 < text3.length && NAME_START3.test(text3[i + 1])) {
+    } else if (i + 1 < text3.length && NAME_START4.test(text3[i + 1])) {
       const { element, end, selfClosing } = scanStartTag(text3, i, declaredEntities, problems);
       const parent = open[open.length - 1];
       element.parent = parent;
@@ -33444,7 +34168,7 @@ function scanXml(text3) {
 }
 function scanStartTag(text3, start, entities, problems) {
   let j = start + 1;
-  while (j < text3.length && NAME_CHAR2.test(text3[j])) j++;
+  while (j < text3.length && NAME_CHAR3.test(text3[j])) j++;
   const element = { name: text3.slice(start + 1, j), start, startTagEnd: j, end: text3.length, attributes: [], children: [] };
   const seen = /* @__PURE__ */ new Set();
   for (; ; ) {
@@ -33565,14 +34289,14 @@ function decodeAttribute(raw) {
 function safeFromCodePoint(code, fallback) {
   return Number.isInteger(code) && code >= 0 && code <= 1114111 ? String.fromCodePoint(code) : fallback;
 }
-var PREDEFINED_ENTITIES, NAME_START3, NAME_CHAR2, WHITESPACE, PARSER_OPTIONS;
+var PREDEFINED_ENTITIES, NAME_START4, NAME_CHAR3, WHITESPACE, PARSER_OPTIONS;
 var init_xml2 = __esm({
   "src/readers/tomcat/xml.ts"() {
     "use strict";
     init_fxp();
     PREDEFINED_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-    NAME_START3 = /[A-Za-z_:\u00C0-\uFFFF]/;
-    NAME_CHAR2 = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/;
+    NAME_START4 = /[A-Za-z_:\u00C0-\uFFFF]/;
+    NAME_CHAR3 = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/;
     WHITESPACE = /[ \t\r\n]/;
     PARSER_OPTIONS = {
       preserveOrder: true,
@@ -33640,7 +34364,7 @@ function readerFailed(reader, source, error) {
   };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath22.dirname(path) === nodePath22.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath23.dirname(path) === nodePath23.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -33810,11 +34534,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath22;
+var nodePath23;
 var init_tomcat2 = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_tomcat();
     init_expansion_budget();
     init_text();
@@ -33828,8 +34552,8 @@ var init_tomcat2 = __esm({
 });
 
 // src/readers/spring-boot/documents.ts
-function readSpringFile(text3, format5) {
-  return format5 === "properties" ? readPropertiesFile(text3) : readYamlFile(text3);
+function readSpringFile(text3, format8) {
+  return format8 === "properties" ? readPropertiesFile(text3) : readYamlFile(text3);
 }
 function readPropertiesFile(text3) {
   const parsed = parseProperties(text3, { documents: true });
@@ -34004,7 +34728,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath23.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath24.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -34026,29 +34750,29 @@ function readFile(path, context, output) {
     return void 0;
   }
   output.sources.push(source);
-  const base = nodePath23.basename(path);
-  const format5 = /\.properties$/i.test(base) ? "properties" : "yaml";
+  const base = nodePath24.basename(path);
+  const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
-  const content2 = readSpringFile(source.text, format5);
+  const content2 = readSpringFile(source.text, format8);
   output.comments.set(source.file, content2.comments.map((comment2) => ({ span: source.span(comment2.start, comment2.end), text: comment2.text })));
-  if (format5 === "yaml") {
+  if (format8 === "yaml") {
     for (const problem of content2.problems) {
       output.diagnostics.push({ ruleId: "yaml-syntax", message: problem.message, primary: source.span(problem.start, problem.end), related: [] });
     }
   }
-  return { path, source, format: format5, location: "file", profile, content: content2 };
+  return { path, source, format: format8, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath23.dirname(path);
-  const parts = dir.split(nodePath23.sep);
+  const dir = nodePath24.dirname(path);
+  const parts = dir.split(nodePath24.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath23.sep) || nodePath23.sep;
+    const root = parts.slice(0, resources).join(nodePath24.sep) || nodePath24.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath23.basename(dir) === "config") return { root: nodePath23.dirname(dir), location: "file-config" };
+  if (nodePath24.basename(dir) === "config") return { root: nodePath24.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -34096,7 +34820,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath23.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath24.join(root, name2)));
     } catch {
     }
   }
@@ -34330,7 +35054,7 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath23.dirname(launch.file);
+    const launchDir = nodePath24.dirname(launch.file);
     const related = isWithin2(root, launchDir) || isWithin2(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
@@ -34361,14 +35085,14 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin2(dir, maybeParent) {
-  const relative5 = nodePath23.relative(maybeParent, dir);
-  return relative5 === "" || !relative5.startsWith("..") && !nodePath23.isAbsolute(relative5);
+  const relative6 = nodePath24.relative(maybeParent, dir);
+  return relative6 === "" || !relative6.startsWith("..") && !nodePath24.isAbsolute(relative6);
 }
-var nodePath23, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
+var nodePath24, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_expansion_budget();
     init_text();
     init_types();
@@ -34450,19 +35174,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath24.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath24.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath24.basename(a);
-    const y = nodePath24.basename(b);
+  const main = paths.filter((path) => nodePath25.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath25.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath25.basename(a);
+    const y = nodePath25.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath24, UNLIMITED;
+var nodePath25, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath25 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -34512,7 +35236,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath25.basename(path);
+    const name2 = nodePath26.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -34523,11 +35247,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath25, DIRECTORY_PRECEDENCE;
+var nodePath26, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -34935,10 +35659,10 @@ function collect(manifestPath, source, configMaps, workloads) {
         const node = entry.value;
         if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
         const text3 = node.value;
-        const format5 = classify(`/${entry.key}`, () => text3);
-        if (!format5 || !EMBEDDABLE.has(format5)) continue;
+        const format8 = classify(`/${entry.key}`, () => text3);
+        if (!format8 || !EMBEDDABLE.has(format8)) continue;
         const embedded = embeddedLiteralBlock(source, node.range[0], text3);
-        if (embedded) entries.push({ key: entry.key, format: format5, source: embedded, manifestPath });
+        if (embedded) entries.push({ key: entry.key, format: format8, source: embedded, manifestPath });
       }
       if (entries.length > 0) configMaps.set(`${namespace}/${name2}`, entries);
       return;
@@ -34972,10 +35696,10 @@ function placeFiles(configMaps, workloads) {
         if (!volume || !mountPath || !entries) continue;
         const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
         for (const entry of entries) {
-          const relative5 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative5) continue;
-          if (subPath !== void 0 && subPath !== relative5) continue;
-          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative5}`;
+          const relative6 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative6) continue;
+          if (subPath !== void 0 && subPath !== relative6) continue;
+          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative6}`;
           const path = `${entry.manifestPath}#${workload}${inContainer.startsWith("/") ? "" : "/"}${inContainer}`;
           if (files.some((file) => file.path === path)) continue;
           files.push({ path, format: entry.format, source: entry.source });
@@ -35011,9 +35735,165 @@ var init_mounted_files = __esm({
   }
 });
 
+// src/readers/docker/envsubst-templates.ts
+var envsubst_templates_exports = {};
+__export(envsubst_templates_exports, {
+  envsubstTemplates: () => envsubstTemplates,
+  isOfficialNginxImage: () => isOfficialNginxImage
+});
+function isOfficialNginxImage(reference2) {
+  const withoutDigest = reference2.trim().split("@")[0];
+  const slash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.indexOf(":", slash + 1);
+  const name2 = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon)).toLowerCase().replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
+  if (name2 !== "nginx" && name2 !== "nginxinc/nginx-unprivileged" && name2 !== "public.ecr.aws/nginx/nginx") return false;
+  const tag = colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
+  const version = /^(\d+)\.(\d+)/.exec(tag);
+  return !version || Number(version[1]) > 1 || Number(version[2]) >= 19;
+}
+function envsubstTemplates(input) {
+  const kindOf = treeKinds(input.treeFiles);
+  const dockerfiles = /* @__PURE__ */ new Map();
+  const dockerfile = (path) => {
+    if (!dockerfiles.has(path)) {
+      const text3 = input.readText(path);
+      if (text3 !== void 0) dockerfiles.set(path, parseDockerfile(new SourceText(input.displayPath(path), text3)));
+    }
+    return dockerfiles.get(path);
+  };
+  const treeFiles = new Set(input.treeFiles);
+  const containers = [];
+  const built = /* @__PURE__ */ new Set();
+  const composeFiles = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
+  }
+  for (const { compose, service } of projectServices(composeFiles)) {
+    let stage;
+    const placed = service.volumes.map((mount) => ({ source: mount.source, target: mount.target }));
+    if (service.build) {
+      built.add(service.build.dockerfile);
+      const file = dockerfile(service.build.dockerfile);
+      if (!file) continue;
+      stage = service.build.target ? file.stages.find((candidate) => candidate.name === service.build.target) : file.stages[file.stages.length - 1];
+      if (!stage) continue;
+      for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
+    }
+    const image = stage ? rootImage(stage) : service.image?.value;
+    if (!image || !isOfficialNginxImage(image)) continue;
+    const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;
+    const cmd = service.command ? composeCommand(service.command.args, service.command.source) : service.entrypoint ? void 0 : stage?.cmd;
+    if (!runsTemplateScripts(entrypoint, cmd)) continue;
+    const env = imageEnvironment();
+    for (const [name2, value] of stage?.env ?? []) env.set(name2, valueOf2(value));
+    for (const envFile of service.envFiles) {
+      if (envFile.path === void 0 || !treeFiles.has(envFile.path)) continue;
+      const text3 = input.readText(envFile.path);
+      if (text3 !== void 0) for (const [name2, value] of envFileValues(new SourceText(input.displayPath(envFile.path), text3))) env.set(name2, valueOf2(value));
+    }
+    for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
+    const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
+    containers.push({ definedIn: compose.path, env, others: external ? "unknown" : "unset", placed });
+  }
+  for (const path of input.dockerfiles) {
+    if (built.has(path)) continue;
+    const file = dockerfile(path);
+    const stage = file?.stages[file.stages.length - 1];
+    if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    const env = imageEnvironment();
+    for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
+    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath27.dirname(path), kindOf) });
+  }
+  const templates = [];
+  for (const container of containers) {
+    const setting = (name2, fallback) => {
+      const value = container.env.get(name2);
+      if (value === void 0 || value === "unset" || value !== "unknown" && value.value === "") return fallback;
+      return value === "unknown" ? void 0 : value.value;
+    };
+    const templateDir = setting("NGINX_ENVSUBST_TEMPLATE_DIR", "/etc/nginx/templates");
+    const suffix = setting("NGINX_ENVSUBST_TEMPLATE_SUFFIX", ".template");
+    const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
+    const filter = setting("NGINX_ENVSUBST_FILTER", "");
+    if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) continue;
+    const lookup = envsubstLookup(container.env, container.others, filter);
+    const dir = nodePath27.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+    for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
+      if (!target.startsWith(dir + "/")) continue;
+      const relative6 = target.slice(dir.length + 1);
+      if (!nodePath27.posix.basename(relative6).endsWith(suffix) || relative6.endsWith(".stream-template") && suffix !== ".stream-template") continue;
+      const output = nodePath27.posix.join(outputDir, relative6.slice(0, relative6.length - suffix.length));
+      templates.push({ template: file, output, outputDir: nodePath27.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"), lookup, definedIn: container.definedIn });
+    }
+  }
+  return templates;
+}
+function rootImage(stage) {
+  let current = stage;
+  while (current.baseStage) current = current.baseStage;
+  return current.base;
+}
+function composeCommand(words, source) {
+  return { form: "exec", words, shell: [], source, start: 0, end: 0 };
+}
+function runsTemplateScripts(entrypoint, cmd) {
+  let args = combineCommand(entrypoint, cmd)?.args.map((arg) => arg.unresolved.length > 0 ? void 0 : arg.value);
+  if (entrypoint) {
+    if (!args || args[0] !== "/docker-entrypoint.sh") return false;
+    args = args.slice(1);
+  }
+  if (!args || args.length === 0) return true;
+  return args[0] === "nginx" || args[0] === "nginx-debug";
+}
+function imageEnvironment() {
+  return new Map(IMAGE_VARIABLES.map((name2) => [name2, "unknown"]));
+}
+function valueOf2(raw) {
+  return raw.unresolved.length > 0 ? "unknown" : { value: raw.value };
+}
+function envsubstLookup(env, others, filter) {
+  let pattern;
+  try {
+    pattern = filter === void 0 ? void 0 : new RegExp(filter);
+  } catch {
+    pattern = void 0;
+  }
+  return (name2) => {
+    const value = env.get(name2) ?? (others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : "unset");
+    if (value === "unset") return "unset";
+    if (!pattern) return "unknown";
+    return pattern.test(name2) ? value : "unset";
+  };
+}
+function placedTreeFiles(placed, treeFiles) {
+  const found = [];
+  for (const { source, target } of placed) {
+    const root = target.replace(/(.)\/+$/, "$1");
+    for (const file of treeFiles) {
+      if (file === source) found.push({ file, target: root });
+      else if (file.startsWith(source + nodePath27.sep)) found.push({ file, target: nodePath27.posix.join(root, nodePath27.relative(source, file).split(nodePath27.sep).join("/")) });
+    }
+  }
+  return found;
+}
+var nodePath27, IMAGE_VARIABLES;
+var init_envsubst_templates = __esm({
+  "src/readers/docker/envsubst-templates.ts"() {
+    "use strict";
+    nodePath27 = __toESM(require("path"));
+    init_docker2();
+    init_text();
+    init_compose();
+    init_dockerfile();
+    init_placed_files();
+    IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
+  }
+});
+
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath27 = __toESM(require("path"));
+var nodePath29 = __toESM(require("path"));
 
 // src/engine/config.ts
 var nodePath = __toESM(require("path"));
@@ -35029,9 +35909,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname17, join: join10 } = require("path");
+    const { dirname: dirname19, join: join12 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join10(dir, "package.json")) && dirname17(dir) !== dir) dir = dirname17(dir);
+    while (!existsSync(join12(dir, "package.json")) && dirname19(dir) !== dir) dir = dirname19(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -35109,10 +35989,10 @@ function validateConfig(data) {
   return `${formatJsonPath(best.path)} ${best.text}`;
 }
 function checkFileFormats(config, where, formats) {
-  for (const [pattern, format5] of Object.entries(config.files ?? {})) {
-    if (formats.includes(format5)) continue;
-    const suggestion = closest(format5, [...formats]);
-    throw new ConfigError(`${where}: ${formatJsonPath(["files", pattern])} names the format ${JSON.stringify(format5)}, which cfglint does not read` + (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(", ")})`));
+  for (const [pattern, format8] of Object.entries(config.files ?? {})) {
+    if (formats.includes(format8)) continue;
+    const suggestion = closest(format8, [...formats]);
+    throw new ConfigError(`${where}: ${formatJsonPath(["files", pattern])} names the format ${JSON.stringify(format8)}, which cfglint does not read` + (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(", ")})`));
   }
 }
 function formatJsonPath(path) {
@@ -35122,7 +36002,7 @@ function formatJsonPath(path) {
 
 // src/engine/run.ts
 var import_crypto2 = require("crypto");
-var nodePath26 = __toESM(require("path"));
+var nodePath28 = __toESM(require("path"));
 init_append();
 var import_ignore2 = __toESM(require_ignore());
 init_classify();
@@ -35359,9 +36239,9 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative5 = nodePath4.relative(scope.dir, path);
-    if (!relative5 || relative5.startsWith("..") || nodePath4.isAbsolute(relative5)) return void 0;
-    const result = scope.matcher.test(isDirectory ? relative5 + "/" : relative5);
+    const relative6 = nodePath4.relative(scope.dir, path);
+    if (!relative6 || relative6.startsWith("..") || nodePath4.isAbsolute(relative6)) return void 0;
+    const result = scope.matcher.test(isDirectory ? relative6 + "/" : relative6);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
   const ignoredBy = (path, isDirectory, scopes) => {
@@ -35666,7 +36546,7 @@ function renderIngressNginx(kubernetes) {
   const file = fallbackAnchor.file;
   const version = controller?.version;
   const values2 = /* @__PURE__ */ new Map();
-  const valueOf2 = (key, rendering) => {
+  const valueOf3 = (key, rendering) => {
     if (!values2.has(key)) values2.set(key, decide2(key, rendering));
     return values2.get(key);
   };
@@ -35690,15 +36570,15 @@ function renderIngressNginx(kubernetes) {
   const http = [];
   for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
     if (key === "proxy-body-size") continue;
-    const value = valueOf2(key, rendering);
+    const value = valueOf3(key, rendering);
     if (value) http.push(generated(rendering, value, file));
   }
-  const bodySize = valueOf2("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
+  const bodySize = valueOf3("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
   const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
-  const keepaliveConnections = valueOf2("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
+  const keepaliveConnections = valueOf3("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
   const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
   const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
-    const value = valueOf2(key, rendering);
+    const value = valueOf3(key, rendering);
     return value ? [generated(rendering, value, file)] : [];
   }) : [generated(UPSTREAM_KEYS["upstream-keepalive-connections"], {
     text: "0",
@@ -35743,12 +36623,12 @@ function renderIngressNginx(kubernetes) {
       ...locations
     ], anchor, file));
   }
-  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf2, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
+  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
 }
-function workerLimits(valueOf2, file) {
-  const openFiles = valueOf2("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
+function workerLimits(valueOf3, file) {
+  const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
   if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
-  const connections = valueOf2("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
+  const connections = valueOf3("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
   if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
   return [
     generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
@@ -40059,7 +40939,7 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
 init_docker();
 
 // src/readers/nginx/index.ts
-var nodePath8 = __toESM(require("path"));
+var nodePath7 = __toESM(require("path"));
 init_text();
 
 // src/readers/nginx/include.ts
@@ -40228,6 +41108,37 @@ function isShippedWithNginx(pattern) {
   return SHIPPED_BASENAMES.has(nodePath5.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 var MAX_GLOB_PATHS = 1e5;
+var WrittenPathIndex = class {
+  exact = /* @__PURE__ */ new Map();
+  under = /* @__PURE__ */ new Map();
+  into = /* @__PURE__ */ new Map();
+  constructor(writes) {
+    for (const write of writes) {
+      const map = write.kind === "file" ? this.exact : write.kind === "directory" ? this.under : this.into;
+      let entry = map.get(write.path);
+      if (!entry) map.set(write.path, entry = { kind: write.kind, path: write.path, first: [], scripts: /* @__PURE__ */ new Set() });
+      if (entry.first.length < 3) entry.first.push(write);
+      entry.scripts.add(write.script);
+    }
+  }
+  get size() {
+    return this.exact.size + this.under.size + this.into.size;
+  }
+  /** Writes of `path` (absolute) itself, of a directory above it, then into its directory under a variable name. */
+  writesOf(path) {
+    const found = [];
+    const exact = this.exact.get(path);
+    if (exact) found.push(exact);
+    for (let dir = path; ; dir = nodePath5.posix.dirname(dir)) {
+      const under = this.under.get(dir);
+      if (under) found.push(under);
+      if (dir === nodePath5.posix.dirname(dir)) break;
+    }
+    const into = this.into.get(nodePath5.posix.dirname(path));
+    if (into) found.push(into);
+    return found;
+  }
+};
 var IncludeResolver = class {
   constructor(fs, treeFiles, lintRoots, mappings, maxGlobPaths = MAX_GLOB_PATHS) {
     this.fs = fs;
@@ -40290,7 +41201,7 @@ var IncludeResolver = class {
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
-    const explicit2 = this.mappings.filter((m) => pattern === m.from || pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
+    const explicit2 = this.mappings.filter((m) => pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
     if (explicit2) return [nodePath5.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
@@ -40378,34 +41289,6 @@ function commonPrefixLength(a, b) {
   return i;
 }
 
-// src/readers/nginx/generated.ts
-var nodePath6 = __toESM(require("path"));
-init_text();
-var WRITE = /(?:>>?|\btee(?:\s+-a)?)\s*["']?(\/[^\s"';|&)<>]+)/g;
-function isStartScript(path) {
-  const base = nodePath6.basename(path).toLowerCase();
-  return base.endsWith(".sh") || base.includes("entrypoint") || base === "dockerfile" || base.startsWith("dockerfile.") || base.endsWith(".dockerfile");
-}
-function generatedFileLookup(treeFiles, fs, displayPath) {
-  let writers;
-  return (path) => {
-    if (!writers) {
-      writers = /* @__PURE__ */ new Map();
-      for (const file of treeFiles) {
-        if (!isStartScript(file)) continue;
-        let text3;
-        try {
-          text3 = decodeUtf8(fs.read(file));
-        } catch {
-          continue;
-        }
-        for (const match of text3.matchAll(WRITE)) if (!writers.has(match[1])) writers.set(match[1], displayPath(file));
-      }
-    }
-    return writers.get(path);
-  };
-}
-
 // src/readers/nginx/lookalike.ts
 init_classify();
 init_template();
@@ -40451,45 +41334,16 @@ function linesEndLikeNginx(text3) {
   return true;
 }
 
-// src/readers/template-text.ts
-init_text();
-var TemplateSourceText = class extends SourceText {
-  constructor(file, original, masked) {
-    super(file, masked.text);
-    this.original = original;
-    this.dialect = masked.dialect;
-    this.statements = masked.statements;
-    this.conditionals = masked.conditionals;
-  }
-  original;
-  dialect;
-  /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
-  statements;
-  /** [start, end) of each `if` block. */
-  conditionals;
-  /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
-  isConditional(offset) {
-    return this.conditionals.some(([start, end]) => start <= offset && offset < end);
-  }
-  /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
-  hasStatementBetween(start, end) {
-    const list = this.statements;
-    let low = 0;
-    let high = list.length;
-    while (low < high) {
-      const mid = low + high >> 1;
-      if (list[mid] < start) low = mid + 1;
-      else high = mid;
-    }
-    return low < list.length && list[low] < end;
-  }
-};
+// src/readers/nginx/index.ts
+init_template_text();
 
 // src/readers/nginx/template.ts
-var nodePath7 = __toESM(require("path"));
+var nodePath6 = __toESM(require("path"));
 init_template();
+init_rendered_text();
+init_template_text();
 function nginxTemplateDialect(path, text3) {
-  const byName = templateName(nodePath7.basename(path).toLowerCase());
+  const byName = templateName(nodePath6.basename(path).toLowerCase());
   return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
 }
 function parseNginxTemplate(file, text3, dialect) {
@@ -40500,7 +41354,7 @@ function parseNginxTemplate(file, text3, dialect) {
 }
 function settleTemplate(parsed) {
   const source = parsed.source;
-  if (!(source instanceof TemplateSourceText)) return parsed;
+  if (!(source instanceof TemplateSourceText) || source instanceof RenderedSourceText && source.complete) return parsed;
   const syntax = parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId === "nginx-syntax");
   if (syntax.length === 0) return parsed;
   const first = syntax[0];
@@ -40541,7 +41395,6 @@ function readNginxTree(candidates, options) {
   };
   const maxDirectives = options.limits?.expandedDirectives ?? MAX_EXPANDED_DIRECTIVES;
   const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
-  const writtenBy = generatedFileLookup(options.treeFiles, fs, options.displayPath);
   const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
   const insideLintRoots = (path) => options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   const realPaths = /* @__PURE__ */ new Map();
@@ -40558,6 +41411,8 @@ function readNginxTree(candidates, options) {
     const cached = files.get(real);
     if (cached) return { real, path: shown, parsed: cached };
     let raw = setAside.get(real);
+    const rendered = options.rendered?.get(shown);
+    if (!raw && rendered) raw = parseNginx(rendered);
     if (!raw) {
       let text3;
       try {
@@ -40616,15 +41471,26 @@ function readNginxTree(candidates, options) {
         limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
       }
       if (resolution.missing) {
-        if (!isShippedWithNginx(argument.value)) {
-          const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
-          const writer = nodePath8.isAbsolute(argument.value) ? writtenBy(argument.value) : void 0;
+        const writes = writtenBy(argument.value);
+        if (writes.length > 0) {
+          const gap = writes.every((entry) => entry.kind === "gap");
+          const scripts = [...new Set(writes.flatMap((entry) => [...entry.scripts]))];
           report({
             ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (writer ? `; ${writer} writes it at start, so it is only checked once rendered` : (nodePath8.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : "")),
+            message: `Include "${argument.value}" is not in the linted tree; ${gap ? `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} files into "${writes[0].path}" whose names depend on variables` : `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
+            primary: argument.span,
+            related: writes.flatMap((entry) => entry.first).slice(0, 3).map((write) => ({ span: write.span, label: gap ? "writes into this directory" : "writes it" })),
+            severity: "info",
+            maxSeverity: "info"
+          });
+        } else if (!isShippedWithNginx(argument.value)) {
+          const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
+          report({
+            ruleId: "include-missing",
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath7.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
             primary: argument.span,
             related: [],
-            ...inTemplate || writer ? { severity: "info" } : {}
+            ...inTemplate ? { severity: "info" } : {}
           });
         }
         continue;
@@ -40698,6 +41564,14 @@ function readNginxTree(candidates, options) {
     }
     return out;
   };
+  const written = new WrittenPathIndex(options.writtenPaths ?? []);
+  const writtenBy = (pattern) => {
+    if (written.size === 0) return [];
+    const paths = nodePath7.isAbsolute(pattern) ? [nodePath7.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath7.posix.join(prefix, pattern));
+    const found = /* @__PURE__ */ new Set();
+    for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
+    return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
+  };
   const reportOutside = (argument, refused) => {
     const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
     const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
@@ -40728,7 +41602,7 @@ function readNginxTree(candidates, options) {
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
-    const prefixDir = nodePath8.dirname(main.path);
+    const prefixDir = nodePath7.dirname(main.path);
     budget = freshBudget();
     roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
@@ -40749,7 +41623,7 @@ function readNginxTree(candidates, options) {
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath8.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return nodePath7.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
 }
 function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
@@ -40757,15 +41631,22 @@ function snippetContext(parsed) {
   if ([...SERVER_LEVEL_HINTS].some((name2) => names.has(name2))) return "server";
   return "http";
 }
+function listed(names) {
+  const quoted = names.slice(0, 3).map((name2) => `"${name2}"`);
+  if (names.length > 3) return `${quoted.join(", ")} and ${names.length - 3} more`;
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+}
 function wholeFileSpan(file) {
   const start = { line: 1, column: 1, offset: 0 };
   return { file, start, end: start };
 }
 
 // src/engine/run.ts
+init_rendered_templates();
 init_types();
 init_text();
 init_embedded_text();
+init_template_text();
 init_parse_cache();
 
 // src/report/finding.ts
@@ -41438,6 +42319,7 @@ function judge(queue) {
 
 // src/model/template-values.ts
 init_template();
+init_template_text();
 function argumentsUnknown(directive) {
   const source = sourceOf(directive);
   if (!(source instanceof TemplateSourceText)) return false;
@@ -43293,7 +44175,7 @@ var UsageError = class extends Error {
 };
 var NothingToReadError = class extends UsageError {
 };
-var MAPPABLE_FORMATS = FILE_FORMATS.filter((format5) => format5 !== "uwsgi-unread");
+var MAPPABLE_FORMATS = FILE_FORMATS.filter((format8) => format8 !== "uwsgi-unread");
 function readTree(options = {}) {
   clearParseCache();
   try {
@@ -43305,10 +44187,10 @@ function readTree(options = {}) {
 function readTreeUncached(options) {
   const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath26.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath28.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath26.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath28.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -43322,10 +44204,10 @@ function readTreeUncached(options) {
     if (!isWithin3(root, cwd)) continue;
     const real = realpathOr(baseFs, root);
     if (!isWithin3(real, realCwd)) {
-      throw new UsageError(`${nodePath26.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+      throw new UsageError(`${nodePath28.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath26.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath28.dirname(root));
   const fs = confineFileSystem(baseFs, areas);
   let config = options.config ?? {};
   let configPath;
@@ -43333,27 +44215,27 @@ function readTreeUncached(options) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
   } else if (options.configPath) {
-    configPath = nodePath26.resolve(cwd, options.configPath);
+    configPath = nodePath28.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     config = loadConfig(configPath, baseFs).config;
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath26.dirname(configPath)])).config;
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath28.dirname(configPath)])).config;
   }
-  const configDir = configPath ? nodePath26.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath28.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
   checkFileFormats(config, configPath ?? "config", MAPPABLE_FORMATS);
   const mappedFormat = fileMapping(config, configDir);
   const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath26.resolve(configDir, to);
+    const target = nodePath28.resolve(configDir, to);
     if (fs.locate(target) === void 0) {
       throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
     }
     return { from: from.replace(/\/+$/, "") || "/", to: target };
   });
-  const displayPath = (absolute) => showPath(nodePath26.relative(cwd, absolute) || nodePath26.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath28.relative(cwd, absolute) || nodePath28.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -43382,29 +44264,29 @@ function readTreeUncached(options) {
   const mappedToNginx = /* @__PURE__ */ new Set();
   for (const file of walked.files) {
     const named = roots.includes(file);
-    const mapped = mappedFormat(file);
-    const explanation = mapped ? { classified: { format: mapped.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped.pattern)} to ${mapped.format}` } : explainClassification(file, () => readText2(file)?.slice(0, 65536), named);
+    const mapped2 = mappedFormat(file);
+    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => readText2(file)?.slice(0, 65536), named);
     const classified = explanation.classified;
     explained.set(file, { format: classified?.format, reason: explanation.reason });
-    if (mapped?.format === "nginx") mappedToNginx.add(file);
+    if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing) {
-        const pattern = nodePath26.relative(configDir, file).split(nodePath26.sep).join("/");
+        const pattern = nodePath28.relative(configDir, file).split(nodePath28.sep).join("/");
         throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
       }
       continue;
     }
-    const { format: format5 } = classified;
-    if (classified.template && format5 !== "nginx") {
+    const { format: format8 } = classified;
+    if (classified.template && format8 !== "nginx") {
       const original = readText2(file);
       if (original === void 0) continue;
-      const masked = format5 === "tomcat" ? maskTemplate(original, classified.template, "property", { envsubst: false }) : maskTemplate(original, classified.template);
-      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format: format5 });
+      const masked = format8 === "tomcat" ? maskTemplate(original, classified.template, "property", { envsubst: false }) : maskTemplate(original, classified.template);
+      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format: format8 });
     }
-    (filesByFormat[format5] ??= []).push(file);
-    if (format5 === "dockerfile" || format5 === "compose") {
+    (filesByFormat[format8] ??= []).push(file);
+    if (format8 === "dockerfile" || format8 === "compose") {
       const text3 = readText2(file);
-      if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format5 });
+      if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format8 });
     }
   }
   const nginxFiles = filesByFormat.nginx ?? [];
@@ -43415,14 +44297,40 @@ function readTreeUncached(options) {
     readText: readText2,
     displayPath
   }) : [];
+  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || walked.files.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
+    shellFiles: filesByFormat.shell ?? [],
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles: walked.files,
+    placed,
+    readText: readText2,
+    displayPath
+  }) : [];
+  const scripted = writtenPaths.flatMap((write) => write.source ? [{ from: write.path, to: write.source, ...write.kind === "file" ? { exact: true } : {} }] : []);
   const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
-  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured2(mapping.from))];
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath26.relative(cwd, dir));
-  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, displayPath });
+  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
+  const includeMappings = [
+    ...configuredMappings,
+    ...scripted.filter((mapping) => !configured2(mapping.from)),
+    ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
+  ];
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath28.relative(cwd, dir));
+  const rendered = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? renderImageTemplates(filesByFormat, walked.files, readText2, displayPath) : void 0;
+  const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
+    fs: withRenderedFiles(cachedFs, rendered.sources),
+    treeFiles: walked.files,
+    lintRoots: roots,
+    readAsNginx: mappedToNginx,
+    // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
+    includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
+    writtenPaths,
+    displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
+    rendered: rendered.sources
+  }) : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, writtenPaths, displayPath });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
-  const has = (...formats) => formats.some((format5) => (filesByFormat[format5]?.length ?? 0) > 0);
+  const has = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const embedded = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : /* @__PURE__ */ new Map();
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
   const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
@@ -43481,6 +44389,7 @@ function readTreeUncached(options) {
     nginx,
     displayPath,
     placed,
+    renderedTemplates: rendered?.templates ?? /* @__PURE__ */ new Set(),
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends
   });
@@ -43496,13 +44405,13 @@ function likelyFormat(path) {
   return "nginx";
 }
 function fileMapping(config, configDir) {
-  const entries = Object.entries(config.files ?? {}).map(([pattern, format5]) => ({ pattern, format: format5, matcher: (0, import_ignore2.default)().add(pattern) }));
+  const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore2.default)().add(pattern) }));
   if (entries.length === 0) return () => void 0;
   return (path) => {
-    const relative5 = nodePath26.relative(configDir, path);
-    if (!relative5 || relative5.startsWith("..") || nodePath26.isAbsolute(relative5)) return void 0;
+    const relative6 = nodePath28.relative(configDir, path);
+    if (!relative6 || relative6.startsWith("..") || nodePath28.isAbsolute(relative6)) return void 0;
     for (let i = entries.length - 1; i >= 0; i--) {
-      if (entries[i].matcher.ignores(relative5) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
+      if (entries[i].matcher.ignores(relative6) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
     }
     return void 0;
   };
@@ -43525,7 +44434,7 @@ function buildFileList(input) {
   const placedAt = (path) => {
     for (const mapping of input.placed) {
       if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath26.sep)) return nodePath26.posix.join(mapping.from, nodePath26.relative(mapping.to, path).split(nodePath26.sep).join("/"));
+      if (path.startsWith(mapping.to + nodePath28.sep)) return nodePath28.posix.join(mapping.from, nodePath28.relative(mapping.to, path).split(nodePath28.sep).join("/"));
     }
     return void 0;
   };
@@ -43533,23 +44442,24 @@ function buildFileList(input) {
   for (const path of walked.files) {
     const file = displayPath(path);
     const explanation = explained.get(path);
-    let format5 = explanation?.format ?? null;
+    let format8 = explanation?.format ?? null;
     let reason = explanation?.reason ?? "skipped: not a config cfglint reads";
     const includer = nginx.includedFrom.get(path);
     const started = startedBy.get(file);
     if (includer !== void 0) {
-      reason = format5 === "nginx" ? `${reason}; included from ${includer}` : `included from ${includer}`;
-      format5 = "nginx";
-    } else if (format5 === "nginx" && nginx.lookalikes.has(path)) {
-      format5 = null;
+      reason = format8 === "nginx" ? `${reason}; included from ${includer}` : `included from ${includer}`;
+      format8 = "nginx";
+    } else if (format8 === "nginx" && nginx.lookalikes.has(path)) {
+      format8 = null;
       reason = "skipped: named like nginx, but reads like another server's config (a look-alike: FreeRADIUS, dhcpd, supervisor, …)";
     } else if (started !== void 0) {
-      reason = format5 === started.format ? `${reason}; ${started.reason}` : started.reason;
-      format5 = started.format;
+      reason = format8 === started.format ? `${reason}; ${started.reason}` : started.reason;
+      format8 = started.format;
     }
-    const at = format5 !== null && format5 !== "dockerfile" && format5 !== "compose" ? placedAt(path) : void 0;
+    if (input.renderedTemplates.has(path)) reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
+    const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt(path) : void 0;
     if (at !== void 0) reason += `; copied or mounted to ${at}`;
-    out.push({ file, format: format5, reason });
+    out.push({ file, format: format8, reason });
   }
   for (const entry of walked.skipped) {
     const reason = entry.ignoreFile ? `${entry.reason} (${displayPath(entry.ignoreFile)})` : entry.reason;
@@ -43565,7 +44475,7 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown = showPath(nodePath26.relative(cwd, root) || ".");
+      const shown = showPath(nodePath28.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
     }).join(", ");
     throw new NothingToReadError(`no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`);
@@ -43598,7 +44508,7 @@ function lintSync(options = {}) {
           });
         }
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath26.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(rule24, error, nodePath28.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
     }
     return out;
@@ -43627,8 +44537,9 @@ function lintSync(options = {}) {
   const repeats = /* @__PURE__ */ new Map();
   const toFinding = (diagnostic2) => {
     const meta2 = findReaderRule(diagnostic2.ruleId);
-    const severity = severityOf(diagnostic2.ruleId, diagnostic2.severity ?? meta2?.severity ?? "error");
-    if (severity === "off") return void 0;
+    const configured2 = severityOf(diagnostic2.ruleId, diagnostic2.severity ?? meta2?.severity ?? "error");
+    if (configured2 === "off") return void 0;
+    const severity = diagnostic2.maxSeverity && SEVERITY_RANK[diagnostic2.maxSeverity] < SEVERITY_RANK[configured2] ? diagnostic2.maxSeverity : configured2;
     if (meta2 && !usedReaderRules.has(meta2.id)) {
       usedReaderRules.set(meta2.id, { id: meta2.id, severity: meta2.severity, category: "correctness", description: meta2.description, docsUrl: meta2.docsUrl });
     }
@@ -43752,7 +44663,7 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin3(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath26.sep) ? dir : dir + nodePath26.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath28.sep) ? dir : dir + nodePath28.sep);
 }
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
@@ -43802,15 +44713,15 @@ function resolveDeployments(patterns, configDir, files, where) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath26.resolve(configDir, base);
+    const dir = nodePath28.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative5 = nodePath26.relative(dir, file);
-      if (relative5.startsWith("..") || nodePath26.isAbsolute(relative5) || !relative5.includes(nodePath26.sep)) continue;
-      roots.add(nodePath26.join(dir, relative5.split(nodePath26.sep)[0]));
+      const relative6 = nodePath28.relative(dir, file);
+      if (relative6.startsWith("..") || nodePath28.isAbsolute(relative6) || !relative6.includes(nodePath28.sep)) continue;
+      roots.add(nodePath28.join(dir, relative6.split(nodePath28.sep)[0]));
     }
   });
   return [...roots];
@@ -43837,6 +44748,12 @@ function embedConfigMapFiles(files, readText2, displayPath) {
     embedded.set(file.path, file.source);
   }
   return embedded;
+}
+function renderImageTemplates(filesByFormat, treeFiles, readText2, displayPath) {
+  const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
+  const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
+  const templates = envsubstTemplates2({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText: readText2, displayPath });
+  return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
 }
 function withEmbeddedFiles(fs, embedded) {
   return {
@@ -43921,9 +44838,9 @@ init_escape();
 
 // src/report/graph.ts
 init_escape();
-function renderGraph(model, links, findings, format5) {
+function renderGraph(model, links, findings, format8) {
   const topology = buildTopology(model, links, findings);
-  return format5 === "dot" ? renderDot(topology) : renderMermaid(topology);
+  return format8 === "dot" ? renderDot(topology) : renderMermaid(topology);
 }
 function buildTopology(model, links, findings) {
   const nodes = [];
@@ -44202,8 +45119,8 @@ function getInput(env, name2) {
 }
 function readInputs(env) {
   const paths = getInput(env, "paths").split(/\s+/).filter((p) => p !== "");
-  const format5 = getInput(env, "format") || "github";
-  if (!isFormatterName(format5)) throw new ActionInputError(`invalid input format "${format5}"; expected one of: ${FORMATTER_NAMES.join(", ")}`);
+  const format8 = getInput(env, "format") || "github";
+  if (!isFormatterName(format8)) throw new ActionInputError(`invalid input format "${format8}"; expected one of: ${FORMATTER_NAMES.join(", ")}`);
   const failOn = getInput(env, "fail-on");
   if (failOn !== "" && !["error", "warning", "info", "never"].includes(failOn)) {
     throw new ActionInputError(`invalid input fail-on "${failOn}"; expected error, warning, info or never`);
@@ -44212,7 +45129,7 @@ function readInputs(env) {
     paths: paths.length > 0 ? paths : ["."],
     config: getInput(env, "config") || void 0,
     failOn: failOn || void 0,
-    format: format5,
+    format: format8,
     sarifFile: getInput(env, "sarif-file") || void 0
   };
 }
@@ -44261,9 +45178,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath27.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath29.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath27.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath29.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}

@@ -26,6 +26,7 @@ import { describeRange, NginxVersionInfo, UNKNOWN_VERSION, versionRangeOf, Versi
 import type { ReaderDiagnostic } from '../readers/diagnostic';
 import { nginxVersionOfImage, readImageReferences } from '../readers/docker';
 import { NginxReadResult, readNginxTree } from '../readers/nginx';
+import { withRenderedFiles } from '../readers/nginx/rendered-templates';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
 import { decodeUtf8, SourceText } from '../readers/text';
 import { EmbeddedSourceText } from '../readers/embedded-text';
@@ -242,10 +243,41 @@ function readTreeUncached(options: LintOptions): ReadTree {
       dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles: walked.files, readText, displayPath,
     })
     : [];
+  // Files the tree's start-up scripts write (envsubst, cp, ln -s …): one copied from a tree file
+  // maps like a placed file (the script runs after COPY and the mounts, so it wins); the others
+  // tell the nginx reader that an include it cannot find is written at start-up.
+  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || walked.files.some((file) => file.includes('/docker-entrypoint.d/'))
+    ? (require('../readers/launch/written-files') as typeof import('../readers/launch/written-files')).writtenFiles({
+      shellFiles: filesByFormat.shell ?? [], dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [],
+      treeFiles: walked.files, placed, readText, displayPath,
+    })
+    : [];
+  const scripted = writtenPaths.flatMap((write) => (write.source ? [{ from: write.path, to: write.source, ...(write.kind === 'file' ? { exact: true } : {}) }] : []));
   const configured = (path: string) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, '')}/`));
-  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured(mapping.from))];
+  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
+  const includeMappings = [
+    ...configuredMappings,
+    ...scripted.filter((mapping) => !configured(mapping.from)),
+    ...placed.filter((mapping) => !configured(mapping.from) && !scriptedFrom.has(mapping.from)),
+  ];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
-  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, displayPath });
+  // Templates the official nginx image renders at start are read rendered, where it writes them.
+  const rendered = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
+    ? renderImageTemplates(filesByFormat, walked.files, readText, displayPath)
+    : undefined;
+  const nginx = rendered && rendered.sources.size > 0
+    ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
+      fs: withRenderedFiles(cachedFs, rendered.sources),
+      treeFiles: walked.files,
+      lintRoots: roots,
+      readAsNginx: mappedToNginx,
+      // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
+      includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
+      writtenPaths,
+      displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
+      rendered: rendered.sources,
+    })
+    : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, writtenPaths, displayPath });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
@@ -331,7 +363,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     },
   };
   const fileList = buildFileList({
-    walked, explained, nginx, displayPath, placed,
+    walked, explained, nginx, displayPath, placed, renderedTemplates: rendered?.templates ?? new Set<string>(),
     gunicorn: gunicorn.backends, uwsgi: uwsgi.backends,
   });
   return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
@@ -375,6 +407,8 @@ function buildFileList(input: {
   nginx: NginxReadResult;
   displayPath: (absolute: string) => string;
   placed: { from: string; to: string }[];
+  /** envsubst templates the official nginx image renders at start: read rendered, under the path it writes. */
+  renderedTemplates: Set<string>;
   gunicorn: { launch?: { file: string }; config?: { file: string }; configReference?: { text: string } }[];
   uwsgi: { launch?: { file: string }; iniFiles: string[] }[];
 }): ListedFile[] {
@@ -422,6 +456,7 @@ function buildFileList(input: {
       reason = format === started.format ? `${reason}; ${started.reason}` : started.reason;
       format = started.format;
     }
+    if (input.renderedTemplates.has(path)) reason += '; rendered by the nginx image at start (envsubst with the container\'s environment) and read rendered';
     // Where a build file itself lands in the image says nothing about the deployment.
     const at = format !== null && format !== 'dockerfile' && format !== 'compose' ? placedAt(path) : undefined;
     if (at !== undefined) reason += `; copied or mounted to ${at}`;
@@ -514,8 +549,9 @@ export function lintSync(options: LintOptions = {}): LintResult {
   const repeats = new Map<string, number>();
   const toFinding = (diagnostic: ReaderDiagnostic): Finding | undefined => {
     const meta = findReaderRule(diagnostic.ruleId);
-    const severity = severityOf(diagnostic.ruleId, diagnostic.severity ?? meta?.severity ?? 'error');
-    if (severity === 'off') return undefined;
+    const configured = severityOf(diagnostic.ruleId, diagnostic.severity ?? meta?.severity ?? 'error');
+    if (configured === 'off') return undefined;
+    const severity = diagnostic.maxSeverity && SEVERITY_RANK[diagnostic.maxSeverity] < SEVERITY_RANK[configured] ? diagnostic.maxSeverity : configured;
     if (meta && !usedReaderRules.has(meta.id)) {
       usedReaderRules.set(meta.id, { id: meta.id, severity: meta.severity, category: 'correctness', description: meta.description, docsUrl: meta.docsUrl });
     }
@@ -771,6 +807,13 @@ function embedConfigMapFiles(files: FilesByFormat, readText: (path: string) => s
 }
 
 /** The run's file system, with the embedded files readable at their virtual paths. */
+function renderImageTemplates(filesByFormat: FilesByFormat, treeFiles: string[], readText: (path: string) => string | undefined, displayPath: (path: string) => string) {
+  const { envsubstTemplates } = require('../readers/docker/envsubst-templates') as typeof import('../readers/docker/envsubst-templates');
+  const { renderTemplates } = require('../readers/nginx/rendered-templates') as typeof import('../readers/nginx/rendered-templates');
+  const templates = envsubstTemplates({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText, displayPath });
+  return templates.length === 0 ? undefined : renderTemplates(templates, readText, displayPath);
+}
+
 function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): FileSystem {
   return {
     kind: (path) => (embedded.has(path) ? 'file' : fs.kind(path)),

@@ -7,10 +7,10 @@ import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
-import { IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS } from './include';
-import { generatedFileLookup } from './generated';
+import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS, WrittenPath, WrittenPathEntry, WrittenPathIndex } from './include';
 import { readsLikeNginx } from './lookalike';
 import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile, sourceOf } from './parse';
+import type { RenderedSourceText } from '../rendered-text';
 import { TemplateSourceText } from '../template-text';
 import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
 
@@ -69,7 +69,11 @@ export interface NginxReaderOptions {
   /** Files the user said are nginx (named on the command line, or mapped in "files"): read whatever they look like. */
   readAsNginx?: Set<string>;
   includeMappings: IncludeMapping[];
+  /** Paths the tree's scripts write (an entrypoint's envsubst, cp, ln -s): an include of one is not an omission of the tree. */
+  writtenPaths?: WrittenPath[];
   displayPath(absolute: string): string;
+  /** Templates rendered where the image writes them (rendered-templates.ts), by virtual path. */
+  rendered?: ReadonlyMap<string, RenderedSourceText>;
   /** Lower caps than MAX_EXPANDED_DIRECTIVES and MAX_GLOB_PATHS, for tests that reach them quickly. */
   limits?: { expandedDirectives?: number; globPaths?: number };
 }
@@ -114,7 +118,6 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   };
   const maxDirectives = options.limits?.expandedDirectives ?? MAX_EXPANDED_DIRECTIVES;
   const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
-  const writtenBy = generatedFileLookup(options.treeFiles, fs, options.displayPath);
   const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
 
   const insideLintRoots = (path: string) =>
@@ -144,6 +147,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     const cached = files.get(real);
     if (cached) return { real, path: shown, parsed: cached };
     let raw = setAside.get(real);
+    const rendered = options.rendered?.get(shown);
+    if (!raw && rendered) raw = parseNginx(rendered);
     if (!raw) {
       let text: string;
       try {
@@ -214,21 +219,32 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
       }
       if (resolution.missing) {
-        if (!isShippedWithNginx(argument.value)) {
+        const writes = writtenBy(argument.value);
+        if (writes.length > 0) {
+          const gap = writes.every((entry) => entry.kind === 'gap');
+          const scripts = [...new Set(writes.flatMap((entry) => [...entry.scripts]))];
+          report({
+            ruleId: 'include-missing',
+            message: `Include "${argument.value}" is not in the linted tree; ${gap
+              ? `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} files into "${writes[0].path}" whose names depend on variables`
+              : `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
+            primary: argument.span,
+            related: writes.flatMap((entry) => entry.first).slice(0, 3).map((write) => ({ span: write.span, label: gap ? 'writes into this directory' : 'writes it' })),
+            severity: 'info',
+            maxSeverity: 'info',
+          });
+        } else if (!isShippedWithNginx(argument.value)) {
           // A template's includes name files on the machine it is rendered for, often written
           // by the same generator: worth a note, not a warning.
           const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
-          // A file a start-up script of the tree writes there exists once the container starts.
-          const writer = nodePath.isAbsolute(argument.value) ? writtenBy(argument.value) : undefined;
           report({
             ruleId: 'include-missing',
             message: `Missing include "${argument.value}": no such file in the linted tree` +
-              (writer ? `; ${writer} writes it at start, so it is only checked once rendered` :
-                (nodePath.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : '') +
-                (inTemplate ? ' (included from a template, whose generator may write it)' : '')),
+              (nodePath.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : '') +
+              (inTemplate ? ' (included from a template, whose generator may write it)' : ''),
             primary: argument.span,
             related: [],
-            ...(inTemplate || writer ? { severity: 'info' as const } : {}),
+            ...(inTemplate ? { severity: 'info' as const } : {}),
           });
         }
         continue;
@@ -307,6 +323,20 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     return out;
   };
 
+  /**
+   * The script writes that put an include's file in place: an absolute path as written, a
+   * relative one under any of the usual prefixes (the tree does not say where nginx runs).
+   */
+  const written = new WrittenPathIndex(options.writtenPaths ?? []);
+  const writtenBy = (pattern: string): WrittenPathEntry[] => {
+    if (written.size === 0) return [];
+    const paths = nodePath.isAbsolute(pattern) ? [nodePath.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath.posix.join(prefix, pattern));
+    const found = new Set<WrittenPathEntry>();
+    for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
+    // Exact writes before gaps: they say more.
+    return [...found].sort((a, b) => Number(a.kind === 'gap') - Number(b.kind === 'gap'));
+  };
+
   /** Names only what the include says and the tree holds: nothing of the target, not even its real path. */
   const reportOutside = (argument: NginxDirective['args'][number], refused: string[]) => {
     const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
@@ -378,6 +408,12 @@ function snippetContext(parsed: ParsedNginxFile): NginxRootContext {
   if ([...HTTP_LEVEL_HINTS].some((name) => names.has(name))) return 'http';
   if ([...SERVER_LEVEL_HINTS].some((name) => names.has(name))) return 'server';
   return 'http';
+}
+
+function listed(names: string[]): string {
+  const quoted = names.slice(0, 3).map((name) => `"${name}"`);
+  if (names.length > 3) return `${quoted.join(', ')} and ${names.length - 3} more`;
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
 
 function wholeFileSpan(file: string) {

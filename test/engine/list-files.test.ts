@@ -3,6 +3,7 @@
  * engine; named files that cfglint does not read, and paths with nothing it reads, refused in
  * one line; the `files` mapping of .cfglint.json; gunicorn configs found by the launch that names them.
  */
+import * as nodePath from 'path';
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
 import { ConfigError } from '../../src/engine/config';
@@ -217,4 +218,11 @@ test('the package API exports the listing, its printer and the refusal', () => {
   const files = api.listFiles(options({ 'nginx.conf': 'events {}\n', 'README.md': '# x\n' }));
   expect(api.formatFileList(files, 'text')).toBe('README.md   -      skipped: not a config cfglint reads\nnginx.conf  nginx  by name\n');
   expect(() => api.lintSync(options({ 'README.md': '# x\n' }))).toThrow(api.NothingToReadError);
+});
+
+test('an envsubst template the official nginx image renders says so (examples/envsubst-template)', () => {
+  const dir = nodePath.resolve(__dirname, '../../examples/envsubst-template/broken');
+  const template = listFiles({ cwd: dir, paths: ['.'] }).find((entry) => entry.file === 'templates/default.conf.template');
+  expect(template?.format).toBe('nginx');
+  expect(template?.reason).toMatch(/; rendered by the nginx image at start \(envsubst with the container's environment\) and read rendered; copied or mounted to \/etc\/nginx\/templates\/default\.conf\.template$/);
 });

@@ -222,6 +222,7 @@ sub('include');
   const fs = {
     kind: (p) => (p in files ? 'file' : p in dirs ? 'directory' : undefined),
     isSymlink: () => false,
+    size: (p) => (p in files ? Buffer.byteLength(files[p]) : undefined),
     list: (p) => {
       if (!(p in dirs)) throw new Error(`cannot list ${p}`);
       return dirs[p];

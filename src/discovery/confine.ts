@@ -106,6 +106,10 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
       const parent = locate(nodePath.dirname(nodePath.resolve(path)));
       return !parent.outside && fs.isSymlink(nodePath.join(parent.real, nodePath.basename(path)));
     },
+    size(path) {
+      const parent = locate(nodePath.dirname(nodePath.resolve(path)));
+      return parent.outside ? undefined : fs.size(nodePath.join(parent.real, nodePath.basename(path)));
+    },
     list: (path) => asAsked(path, (real) => fs.list(real)),
     read: (path) => asAsked(path, (real) => fs.read(real)),
     realpath(path) {

@@ -14,6 +14,11 @@ export interface FileSystem {
   kind(path: string): EntryKind | undefined;
   /** Whether the entry itself is a symbolic link. */
   isSymlink(path: string): boolean;
+  /**
+   * Size in bytes of the entry when it is itself a regular file (a final symlink is not
+   * followed); undefined for anything else. One lstat: cheap enough to ask of every file.
+   */
+  size(path: string): number | undefined;
   /** Names in a directory; throws an Error whose message says why it cannot be listed. */
   list(path: string): string[];
   /** Bytes of a regular file; throws an Error whose message says why it cannot be read. */
@@ -42,6 +47,14 @@ export const nodeFileSystem: FileSystem = {
       return nodeFs.lstatSync(native(path)).isSymbolicLink();
     } catch {
       return false;
+    }
+  },
+  size(path) {
+    try {
+      const stat = nodeFs.lstatSync(native(path), { throwIfNoEntry: false });
+      return stat?.isFile() ? stat.size : undefined;
+    } catch {
+      return undefined;
     }
   },
   list(path) {
@@ -138,6 +151,16 @@ export function memoryFileSystem(tree: MemoryTree, root = '/tree'): FileSystem {
       }
     },
     isSymlink: (path) => links.has(nodePath.posix.resolve(path)),
+    size(path) {
+      // As lstat: the directories leading to the entry are followed, the entry itself is not.
+      const absolute = nodePath.posix.resolve(path);
+      if (links.has(absolute)) return undefined;
+      try {
+        return files.get(nodePath.posix.join(resolve(nodePath.posix.dirname(absolute)), nodePath.posix.basename(absolute)))?.length;
+      } catch {
+        return undefined;
+      }
+    },
     list(path) {
       const real = resolve(path);
       if (!dirs.has(real)) throw new Error(`cannot read ${path}: no such file or directory`);

@@ -33,6 +33,7 @@ function confined(areas = ['/tree']): { fs: FileSystem & { locate(path: string):
   const spy: FileSystem = {
     kind: (p) => (touched.push(p), disk.kind(p)),
     isSymlink: (p) => (touched.push(p), disk.isSymlink(p)),
+    size: (p) => (touched.push(p), disk.size(p)),
     list: (p) => (touched.push(p), disk.list(p)),
     read: (p) => (touched.push(p), disk.read(p)),
     realpath: (p) => (touched.push(p), disk.realpath(p)),

@@ -60,13 +60,17 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
   const insideRealArea = (path: string) => realAreas.some((area) => isWithin(path, area));
   // The tree does not change during a run: each path is resolved once.
   const memo = new Map<string, Location>();
-  const placeholders = new Map<string, string | undefined>();
-  /** The target a placeholder at `real` (its directory resolved) holds; read once per run. */
-  const placeholderAt = (real: string): string | undefined => {
-    if (placeholders.has(real)) return placeholders.get(real);
-    const target = readPlaceholder(fs, real);
-    placeholders.set(real, target);
-    return target;
+  /**
+   * What an entry is, by one lstat and (for a small regular file) one read, asked once per run:
+   * `undefined` not a regular file, otherwise its size and, for a placeholder, the target it holds.
+   */
+  const examined = new Map<string, { size: number; target?: string } | undefined>();
+  const examine = (entry: string): { size: number; target?: string } | undefined => {
+    if (examined.has(entry)) return examined.get(entry);
+    const size = fs.size(entry);
+    const found = size === undefined ? undefined : { size, target: readPlaceholder(fs, entry, size) };
+    examined.set(entry, found);
+    return found;
   };
   let hops = 0;
 
@@ -91,10 +95,8 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
   const step = (realParent: string, name: string): Location => {
     const candidate = nodePath.join(realParent, name);
     // A regular file answers the lstat with its size, so most entries cost this one call.
-    if (fs.size(candidate) !== undefined) {
-      const held = placeholderAt(candidate);
-      return held === undefined ? { outside: false, real: candidate } : follow(realParent, held);
-    }
+    const file = examine(candidate);
+    if (file) return file.target === undefined ? { outside: false, real: candidate } : follow(realParent, file.target);
     if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
     let target: string;
     try {
@@ -105,7 +107,7 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
     }
     if (!insideRealArea(target)) return OUTSIDE;
     // The kernel stops at a regular file; when that file is a placeholder, it leads on.
-    return fs.size(target) === undefined || placeholderAt(target) === undefined ? { outside: false, real: target } : hop(target);
+    return examine(target)?.target === undefined ? { outside: false, real: target } : hop(target);
   };
 
   /** The placeholder's target, relative to the directory holding it, as a link's would be. */
@@ -161,13 +163,16 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
     isSymlink(path) {
       // Whether the name itself is a link: its directory must be inside, the link may point anywhere.
       const entry = entryIn(path);
-      return entry !== undefined && (fs.isSymlink(entry) || (fs.size(entry) !== undefined && placeholderAt(entry) !== undefined));
+      if (entry === undefined) return false;
+      // A regular file is no link, unless it is a placeholder.
+      const file = examine(entry);
+      return file ? file.target !== undefined : fs.isSymlink(entry);
     },
     size(path) {
       // A placeholder is a link: like lstat of one, no size.
       const entry = entryIn(path);
-      const size = entry === undefined ? undefined : fs.size(entry);
-      return size === undefined || placeholderAt(entry!) !== undefined ? undefined : size;
+      const file = entry === undefined ? undefined : examine(entry);
+      return file?.target === undefined ? file?.size : undefined;
     },
     list: (path) => asAsked(path, (real) => fs.list(real)),
     read: (path) => asAsked(path, (real) => fs.read(real)),

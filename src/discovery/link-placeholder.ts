@@ -56,11 +56,11 @@ export function placeholderTarget(bytes: Uint8Array, hasSibling: (name: string) 
 
 /**
  * The target held by the regular file at `path` (its directory already resolved) when the file
- * is a placeholder. Only a file under PATH_MAX bytes is read, so large files cost one lstat.
+ * is a placeholder; `size` is its size, from FileSystem.size. Only a file under PATH_MAX bytes
+ * is read, so a large file costs nothing here.
  */
-export function readPlaceholder(fs: FileSystem, path: string): string | undefined {
-  const size = fs.size(path);
-  if (size === undefined || size === 0 || size > PLACEHOLDER_MAX_BYTES) return undefined;
+export function readPlaceholder(fs: FileSystem, path: string, size: number): string | undefined {
+  if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return undefined;
   let bytes: Uint8Array;
   try {
     bytes = fs.read(path);

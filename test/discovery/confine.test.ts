@@ -161,6 +161,7 @@ describe('confineFileSystem: symlink placeholders (the files git writes for link
     'tree/nginx.conf': 'include conf.d/*.conf;',
     'tree/app.env': 'A=b',
     'tree/Procfile': 'web',
+    'tree/big.conf': `# ${'x'.repeat(5000)}\n`,
   };
 
   function placeholderView(): { fs: FileSystem & { locate(path: string): string | undefined }; touched: string[]; read: string[] } {
@@ -257,5 +258,16 @@ describe('confineFileSystem: symlink placeholders (the files git writes for link
       fs.size('/tree/nginx.conf');
     }
     expect(read).toEqual(['/tree/nginx.conf']);
+  });
+
+  test('a file over PATH_MAX bytes, a directory and a real link are not read to be judged', () => {
+    const { fs, read } = placeholderView();
+    for (const path of ['/tree/big.conf', '/tree/conf-available', '/tree/via-link.conf']) {
+      fs.isSymlink(path);
+      fs.kind(path);
+    }
+    // The real link leads to a placeholder, which leads to a small file: each read once to be
+    // judged; the large file and the directory never.
+    expect(read).toEqual(['/tree/sysctl.d/99-sysctl.conf', '/tree/sysctl.conf']);
   });
 });

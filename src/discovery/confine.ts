@@ -158,7 +158,10 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
     kind(path): EntryKind | undefined {
       const location = locate(path);
       if (location.outside) return 'outside';
-      return location.looping ? undefined : fs.kind(location.real);
+      if (location.looping) return undefined;
+      // Resolving it examined the entry: a regular file is known without another stat.
+      if (examined.get(location.real)) return 'file';
+      return fs.kind(location.real);
     },
     isSymlink(path) {
       // Whether the name itself is a link: its directory must be inside, the link may point anywhere.
@@ -173,6 +176,11 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
       const entry = entryIn(path);
       const file = entry === undefined ? undefined : examine(entry);
       return file?.target === undefined ? file?.size : undefined;
+    },
+    readHead(path, maxBytes) {
+      const entry = entryIn(path);
+      const file = entry === undefined ? undefined : examine(entry);
+      return file && file.target === undefined ? fs.readHead(entry!, maxBytes) : undefined;
     },
     list: (path) => asAsked(path, (real) => fs.list(real)),
     read: (path) => asAsked(path, (real) => fs.read(real)),

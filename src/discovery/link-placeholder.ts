@@ -61,12 +61,9 @@ export function placeholderTarget(bytes: Uint8Array, hasSibling: (name: string) 
  */
 export function readPlaceholder(fs: FileSystem, path: string, size: number): string | undefined {
   if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return undefined;
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.read(path);
-  } catch {
-    return undefined;
-  }
+  // One byte more than a target may hold: a file that grew since its size was taken is refused.
+  const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
+  if (bytes === undefined) return undefined;
   const dir = nodePath.dirname(path);
   return placeholderTarget(bytes, (name) => {
     // A file holding its own name is a one-word file, not a link to itself.

@@ -596,6 +596,10 @@ function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): F
       const source = embedded.get(path);
       return source ? new TextEncoder().encode(source.text).length : fs.size(path);
     },
+    readHead: (path, maxBytes) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text).subarray(0, maxBytes) : fs.readHead(path, maxBytes);
+    },
     list: (path) => fs.list(path),
     read: (path) => {
       const source = embedded.get(path);

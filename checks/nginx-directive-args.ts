@@ -2,6 +2,7 @@ import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
 import { acceptsCount, argValueOf, describeArgs, DirectiveSpec, isLuaBlockDirective } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/meta';
+import { argumentsUnknown } from '../src/model/template-values';
 
 const ID = 'nginx-directive-args';
 
@@ -37,6 +38,8 @@ export const rule = defineRule({
       if (!verdict) byShape.set(shapeKey, (verdict = judge(variants, use.directive.name, use.opensBlock, use.argCount)));
       if (verdict.kind === 'ok') continue;
       const { directive } = use;
+      // `listen {{ port }};`: a template's tag may write no word or several.
+      if (verdict.kind !== 'shape' && argumentsUnknown(directive)) continue;
       const name = directive.name;
       if (verdict.kind === 'shape') {
         yield use.opensBlock

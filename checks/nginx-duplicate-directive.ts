@@ -2,6 +2,7 @@ import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
 import { contextName, DirectiveSpec, DirectiveUse, SHARED_SETTING } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/meta';
+import { maySeparateInTemplate } from '../src/model/template-values';
 
 const ID = 'nginx-duplicate-directive';
 
@@ -38,6 +39,11 @@ export const rule = defineRule({
         const first = firstBySetting.get(setting);
         if (!first) {
           firstBySetting.set(setting, use);
+          continue;
+        }
+        // `{% if tls %}root /a;{% else %}root /b;{% endif %}`: a template renders one of them.
+        if (maySeparateInTemplate(first.directive, use.directive)) {
+          firstBySetting.set(setting, use); // the branch this one is in starts here
           continue;
         }
         // One file included twice reaches the same directive twice: report the include then.

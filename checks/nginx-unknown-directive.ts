@@ -3,6 +3,7 @@ import { defineRule, FindingDraft } from '../src/engine/rule';
 import type { Deployment } from '../src/model/deployment';
 import { compareVersions, describeRange, parseVersion, VersionRange } from '../src/model/nginx-version';
 import { docsUrl } from '../src/meta';
+import { writtenConditionally } from '../src/model/template-values';
 
 const ID = 'nginx-unknown-directive';
 
@@ -17,7 +18,7 @@ export const rule = defineRule({
     messages: {
       unknown: 'Unknown directive "{{name}}"{{suggestion}}: nginx refuses to start (unknown directive "{{name}}")',
       thirdParty:
-        'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"; ' +
+        'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}; ' +
         'if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
       notYet: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}, so this nginx refuses to start (unknown directive "{{name}}")',
       removed: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}, so this nginx refuses to start (unknown directive "{{name}}")',
@@ -29,6 +30,8 @@ export const rule = defineRule({
     let names: string[] | undefined;
     // What is known about a name does not depend on where it stands: judge each name once.
     const releaseVerdicts = new Map<string, 'notYet' | 'removed' | undefined>();
+    const thirdParty = new Map<string, { draft: FindingDraft; others: number }>();
+    const suggestions = new Map<string, string | undefined>();
     for (const use of index.checkedUses()) {
       const { directive } = use;
       const specs = index.table.lookup(directive.name);
@@ -36,11 +39,19 @@ export const rule = defineRule({
         const base = { primary: directive.nameSpan, modelPath: use.path };
         const module = index.table.disabledModuleOf(directive.name);
         if (module) {
-          yield { ...base, messageId: 'thirdParty', data: { name: directive.name, module }, maxSeverity: 'warning' };
+          // A template that writes a module's directive only on a condition decides at rendering
+          // whether the module is there (openwisp: `{% if nginx_brotli_static_available %}`).
+          if (writtenConditionally(directive)) continue;
+          // One finding per module and file: enabling the module settles all its directives.
+          const key = `${directive.nameSpan.file}\0${module}`;
+          const seen = thirdParty.get(key);
+          if (seen) seen.others++;
+          else thirdParty.set(key, { draft: { ...base, messageId: 'thirdParty', data: { name: directive.name, module }, maxSeverity: 'warning' }, others: 0 });
           continue;
         }
         names ??= [...index.table.names()];
-        const suggestion = closest(directive.name, names);
+        if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
+        const suggestion = suggestions.get(directive.name);
         yield { ...base, messageId: 'unknown', data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : '' } };
         continue;
       }
@@ -51,6 +62,9 @@ export const rule = defineRule({
       } else if (verdict === 'removed') {
         yield { primary: directive.nameSpan, modelPath: use.path, messageId: 'removed', data: { name: directive.name, removed: specs[0].removed!, versions: describeRange(range) } };
       }
+    }
+    for (const { draft, others } of thirdParty.values()) {
+      yield { ...draft, data: { ...draft.data, others: others === 0 ? '' : ` (as do ${others} more directive${others === 1 ? '' : 's'} in this file)` } };
     }
   },
 });

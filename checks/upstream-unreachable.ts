@@ -5,7 +5,7 @@ import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { canonicalSocketPath, composeServiceOf, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
-import { mayReach } from '../src/model/scopes';
+import { deploymentOf, mayReach } from '../src/model/scopes';
 import { mayServe, unmodelledServers } from '../src/model/unmodelled-servers';
 import type { Span } from '../src/report/finding';
 
@@ -111,6 +111,8 @@ export const rule = defineRule({
       if (family.length === 0) continue;
       // A server cfglint does not model (daphne, node, php-fpm, …) may be the one listening there.
       if (mayServe(unmodelled, address.kind === 'unix' ? address : { kind: 'tcp', port: address.port })) continue;
+      // Nor a server whose config the tree holds in a form cfglint does not read (uWSGI in YAML).
+      if (model.unreadServerConfigs.some((config) => deploymentOf(config.file, model.deploymentRoots ?? []) === deploymentOf(target.span.file, model.deploymentRoots ?? []))) continue;
       const pass = target.passes[0];
       // The listeners that speak what nginx sends first: the likeliest meant ones.
       const speaks = (l: Listener) => SPOKEN[pass.module].includes(l.protocol);

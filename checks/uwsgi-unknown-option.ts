@@ -24,6 +24,8 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
+    // A tree may repeat one unknown name on thousands of lines: look each up once.
+    const closeByKey = new Map<string, string | undefined>();
     for (const backend of uwsgiBackends(model.backends)) {
       for (const entry of backend.options) {
         if (entry.origin === 'declared-option' || entry.setBy === 'set-placeholder') continue;
@@ -32,7 +34,8 @@ export const rule = defineRule({
         // A name that some value reads as %(name) is a placeholder on purpose (checked again below;
         // here first, so that a file of 100k placeholders does not pay for 100k suggestions).
         if (entry.origin !== 'command-line' && backend.strict !== true && backend.placeholderNames.has(key)) continue;
-        const close = closestUwsgiOption(key);
+        if (!closeByKey.has(key)) closeByKey.set(key, closestUwsgiOption(key));
+        const close = closeByKey.get(key);
         const suggestion = close && close !== key ? `; did you mean "${close}"?` : '';
         const modelPath = uwsgiEntryPath(backend, entry);
         if (entry.origin === 'command-line') {

@@ -112,32 +112,64 @@ var init_text = __esm({
 });
 
 // src/suggest.ts
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+function isPlausibleName(word) {
+  return word.length <= MAX_SUGGESTED_NAME_LENGTH;
+}
+function editDistance(a, b, limit = Infinity, transpositions = false) {
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > limit) return Infinity;
+  const band = Math.min(limit, Math.max(n, m));
+  const width = m + 1;
+  if (rows.length < 3 * width) rows = new Float64Array(3 * width);
+  let before = 0;
+  let previous = width;
+  let current = 2 * width;
+  for (let j = 0; j <= Math.min(m, band); j++) rows[previous + j] = j;
+  if (band < m) rows[previous + band + 1] = Infinity;
+  for (let i = 1; i <= n; i++) {
+    const from = Math.max(1, i - band);
+    const to = Math.min(m, i + band);
+    const ai = a.charCodeAt(i - 1);
+    const aBefore = i > 1 ? a.charCodeAt(i - 2) : -1;
+    let rowMin = rows[current + from - 1] = from === 1 ? i : Infinity;
+    for (let j = from; j <= to; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let value = Math.min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + (ai === bj ? 0 : 1));
+      if (transpositions && j > 1 && ai === b.charCodeAt(j - 2) && aBefore === bj) value = Math.min(value, rows[before + j - 2] + 1);
+      rows[current + j] = value;
+      if (value < rowMin) rowMin = value;
     }
+    if (to < m) rows[current + to + 1] = Infinity;
+    if (rowMin > limit) return Infinity;
+    const oldest = before;
+    before = previous;
     previous = current;
+    current = oldest;
   }
-  return previous[b.length];
+  const distance = rows[previous + m];
+  return distance <= limit ? distance : Infinity;
 }
 function closest(word, candidates) {
+  if (!isPlausibleName(word)) return void 0;
+  const wanted = word.toLowerCase();
   let best;
-  let bestDistance = Infinity;
+  let limit = Math.max(2, Math.floor(word.length / 4));
   for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
+    const distance = editDistance(wanted, candidate.toLowerCase(), limit);
+    if (distance <= limit) {
       best = candidate;
-      bestDistance = distance;
+      limit = distance - 1;
     }
   }
-  return best !== void 0 && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : void 0;
+  return best;
 }
+var MAX_SUGGESTED_NAME_LENGTH, rows;
 var init_suggest = __esm({
   "src/suggest.ts"() {
     "use strict";
+    MAX_SUGGESTED_NAME_LENGTH = 100;
+    rows = new Float64Array(0);
   }
 });
 
@@ -2777,18 +2809,18 @@ var require_validate = __commonJS({
         const { schemaCode } = this;
         this.fail((0, codegen_1._)`${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition)})`);
       }
-      error(append, errorParams, errorPaths) {
+      error(append2, errorParams, errorPaths) {
         if (errorParams) {
           this.setParams(errorParams);
-          this._error(append, errorPaths);
+          this._error(append2, errorPaths);
           this.setParams({});
           return;
         }
-        this._error(append, errorPaths);
+        this._error(append2, errorPaths);
       }
-      _error(append, errorPaths) {
+      _error(append2, errorPaths) {
         ;
-        (append ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
+        (append2 ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
       }
       $dataError() {
         (0, errors_1.reportError)(this, this.def.$dataError || errors_1.keyword$DataError);
@@ -7046,6 +7078,305 @@ var require_ajv = __commonJS({
   }
 });
 
+// src/append.ts
+function append(target, items) {
+  for (const item of items) target.push(item);
+  return target;
+}
+var init_append = __esm({
+  "src/append.ts"() {
+    "use strict";
+  }
+});
+
+// src/discovery/template.ts
+function isUnknownValue(value) {
+  return value.includes(UNKNOWN_MARK);
+}
+function templateName(lower) {
+  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
+    if (lower.endsWith(suffix) && lower.length > suffix.length) return { rendered: lower.slice(0, -suffix.length), dialect };
+  }
+  const middle = /\.(template|tmpl|tpl)(\.[a-z0-9]+)$/.exec(lower);
+  if (middle && middle.index > 0) return { rendered: lower.slice(0, middle.index) + middle[2], dialect: void 0 };
+  return void 0;
+}
+function templateDialectOf(text3, options = { envsubst: true }) {
+  if (firstTag(text3, "{%", "%}")) return "jinja";
+  const curly = firstTag(text3, "{{", "}}");
+  if (curly) {
+    const body = tagBody(curly, 2);
+    if (/^[.$]/.test(body) || GO_KEYWORDS.test(body) || body.startsWith("/*")) return "go-template";
+    if (/^[#^/!>]/.test(body)) return "mustache";
+    return "jinja";
+  }
+  if (firstTag(text3, "<%", "%>")) return "erb";
+  if (options.envsubst && text3.includes("${") && ENVSUBST_VARIABLE.test(text3)) return "envsubst";
+  if (text3.includes("@") && AT_VARIABLE.test(text3)) return "at-variables";
+  if (text3.includes("%%") && PERCENT_VARIABLE.test(text3)) return "percent-variables";
+  return void 0;
+}
+function firstTag(text3, open, close) {
+  const start = text3.indexOf(open);
+  if (start === -1) return void 0;
+  const end = text3.indexOf(close, start + open.length);
+  return end === -1 ? void 0 : text3.slice(start, end + close.length);
+}
+function findTags(text3, dialect) {
+  const tags2 = [];
+  const placeholder = PLACEHOLDER_TAGS[dialect];
+  if (placeholder) {
+    const pattern = new RegExp(placeholder.source, "g");
+    for (let match = pattern.exec(text3); match; match = pattern.exec(text3)) tags2.push([match.index, match.index + match[0].length]);
+    return tags2;
+  }
+  const pairs = (DELIMITERS[dialect] ?? []).map(([open, close]) => ({ open, close, next: text3.indexOf(open) }));
+  let position = 0;
+  for (; ; ) {
+    let best;
+    for (const pair2 of pairs) {
+      if (pair2.next !== -1 && pair2.next < position) pair2.next = text3.indexOf(pair2.open, position);
+      if (pair2.next !== -1 && (!best || pair2.next < best.next)) best = pair2;
+    }
+    if (!best) return tags2;
+    const end = text3.indexOf(best.close, best.next + best.open.length);
+    if (end === -1) {
+      best.next = -1;
+      continue;
+    }
+    tags2.push([best.next, end + best.close.length]);
+    position = end + best.close.length;
+  }
+}
+function tagBody(tag, delimiter) {
+  return tag.slice(delimiter, tag.length - delimiter).replace(/^[-+~]/, "").replace(/[-+~]$/, "").trim();
+}
+function isStatement(dialect, tag) {
+  if (tag.startsWith("{%") || tag.startsWith("{#")) return true;
+  if (tag.startsWith("{{{")) return false;
+  if (tag.startsWith("{{")) {
+    const body = tagBody(tag, 2);
+    if (body.startsWith("/*") || GO_KEYWORDS.test(body)) return true;
+    if (/^\$\w*\s*:?=[^=]/.test(body)) return true;
+    return dialect === "mustache" || dialect === "jinja" ? /^[#^/!>=]/.test(body) : false;
+  }
+  if (tag.startsWith("<%")) return !/^<%=/.test(tag);
+  return false;
+}
+function maskedValue(length, shape) {
+  if (shape === "property" && length >= 4) return "${" + UNKNOWN_MARK.repeat(length - 3) + "}";
+  return "$" + UNKNOWN_MARK.repeat(length - 1);
+}
+function maskTemplate(text3, dialect, valueShape = "variable", options = { envsubst: true }) {
+  const first = maskTags(text3, dialect, valueShape);
+  let masked = first.text;
+  const statements = first.statements;
+  for (const extra of PLACEHOLDER_DIALECTS) {
+    if (extra === dialect || extra === "envsubst" && !options.envsubst || !PLACEHOLDER_PATTERNS[extra].test(masked)) continue;
+    const more = maskTags(masked, extra, valueShape);
+    masked = more.text;
+    for (const offset of more.statements) statements.push(offset);
+  }
+  statements.sort((a, b) => a - b);
+  const definitions = definitionBodies(text3, dialect);
+  const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
+  if (options.firstBranchOnly) for (const range of laterBranches(text3, dialect)) setAside.push(range);
+  return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text3, dialect) };
+}
+function blankRanges(text3, ranges) {
+  if (ranges.length === 0) return text3;
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out = [];
+  let last = 0;
+  for (const [start, end] of sorted) {
+    if (end <= last) continue;
+    const from = Math.max(start, last);
+    out.push(text3.slice(last, from), text3.slice(from, end).replace(/[^\r\n]/g, " "));
+    last = end;
+  }
+  out.push(text3.slice(last));
+  return out.join("");
+}
+function onlyDefinitions(masked, definitions) {
+  if (definitions.length === 0) return false;
+  let outside = "";
+  let last = 0;
+  for (const [start, end] of definitions) {
+    outside += masked.slice(last, start);
+    last = end;
+  }
+  outside += masked.slice(last);
+  return outside.split("\n").every((line) => /^\s*(?:[#;].*)?$/.test(line));
+}
+function laterBranches(text3, dialect) {
+  if (dialect !== "go-template" && dialect !== "jinja") return [];
+  const go = dialect === "go-template";
+  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
+  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
+  const isElse = (keyword2) => keyword2 === "else" || keyword2 === "elif";
+  const ranges = [];
+  const open = [];
+  for (const match of statementTags(text3, dialect)) {
+    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
+    if (opens.has(keyword2)) open.push(-1);
+    else if (isElse(keyword2) && open.length > 0) {
+      if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
+    } else if (isClose(keyword2) && open.length > 0) {
+      const from = open.pop();
+      if (from >= 0) ranges.push([from, match.index]);
+    }
+  }
+  return ranges;
+}
+function conditionalBlocks(text3, dialect) {
+  if (dialect !== "go-template" && dialect !== "jinja") return [];
+  const go = dialect === "go-template";
+  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
+  const conditional = go ? /* @__PURE__ */ new Set(["if", "with"]) : /* @__PURE__ */ new Set(["if"]);
+  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
+  const blocks = [];
+  const open = [];
+  for (const match of statementTags(text3, dialect)) {
+    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
+    if (opens.has(keyword2)) open.push(conditional.has(keyword2) ? match.index : -1);
+    else if (isClose(keyword2) && open.length > 0) {
+      const from = open.pop();
+      if (from >= 0) blocks.push([from, match.index + match[0].length]);
+    }
+  }
+  return blocks;
+}
+function maskTags(text3, dialect, valueShape) {
+  const tags2 = findTags(text3, dialect);
+  const alone = tagsAloneOnTheirLines(text3, tags2);
+  const out = [];
+  const statements = [];
+  let last = 0;
+  tags2.forEach(([start, end], index) => {
+    const tag = text3.slice(start, end);
+    out.push(text3.slice(last, start));
+    last = end;
+    if (isStatement(dialect, tag) || tag.includes("\n") || alone[index]) {
+      statements.push(start);
+      out.push(tag.replace(/[^\r\n]/g, " "));
+    } else {
+      out.push(maskedValue(tag.length, valueShape));
+    }
+  });
+  out.push(text3.slice(last));
+  return { text: out.join(""), statements };
+}
+function tagsAloneOnTheirLines(text3, tags2) {
+  const alone = new Array(tags2.length).fill(false);
+  let i = 0;
+  while (i < tags2.length) {
+    const lineStart = text3.lastIndexOf("\n", tags2[i][0] - 1) + 1;
+    let lineEnd = text3.indexOf("\n", tags2[i][0]);
+    if (lineEnd === -1) lineEnd = text3.length;
+    let j = i;
+    let onlyTags = true;
+    let cursor = lineStart;
+    while (j < tags2.length && tags2[j][0] < lineEnd) {
+      if (text3.slice(cursor, tags2[j][0]).trim() !== "") onlyTags = false;
+      cursor = Math.max(cursor, tags2[j][1]);
+      j++;
+    }
+    if (cursor < lineEnd && text3.slice(cursor, lineEnd).trim() !== "") onlyTags = false;
+    for (let k = i; k < j; k++) alone[k] = onlyTags;
+    i = j;
+  }
+  return alone;
+}
+function statementTags(text3, dialect) {
+  const opener = dialect === "go-template" ? "{{" : "{%";
+  return findTags(text3, dialect).filter(([start]) => text3.startsWith(opener, start)).map(([start, end]) => ({ 0: text3.slice(start, end), index: start }));
+}
+function definitionBodies(text3, dialect) {
+  if (dialect !== "go-template" && dialect !== "jinja") return [];
+  const bodies = [];
+  const open = [];
+  let definitionStart = -1;
+  for (const match of statementTags(text3, dialect)) {
+    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0];
+    if (dialect === "go-template") {
+      if (keyword2 === "if" || keyword2 === "range" || keyword2 === "with" || keyword2 === "block" || keyword2 === "define") {
+        if (keyword2 === "define" && definitionStart < 0) definitionStart = match.index;
+        open.push(keyword2 === "define");
+      } else if (keyword2 === "end" && open.length > 0) {
+        open.pop();
+        if (definitionStart >= 0 && !open.includes(true)) {
+          bodies.push([definitionStart, match.index + match[0].length]);
+          definitionStart = -1;
+        }
+      }
+    } else if (keyword2 === "macro") {
+      if (definitionStart < 0) definitionStart = match.index;
+      open.push(true);
+    } else if (keyword2 === "endmacro" && open.length > 0) {
+      open.pop();
+      if (open.length === 0 && definitionStart >= 0) {
+        bodies.push([definitionStart, match.index + match[0].length]);
+        definitionStart = -1;
+      }
+    }
+  }
+  return bodies;
+}
+var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS;
+var init_template = __esm({
+  "src/discovery/template.ts"() {
+    "use strict";
+    DIALECT_NAMES = {
+      "jinja": "Jinja2",
+      "go-template": "Go text/template",
+      "mustache": "Mustache",
+      "erb": "ERB",
+      "envsubst": "envsubst (${VAR})",
+      "at-variables": "@VAR@ placeholders",
+      "percent-variables": "%%VAR%% placeholders"
+    };
+    UNKNOWN_MARK = "";
+    TEMPLATE_SUFFIXES = [
+      [".j2", "jinja"],
+      [".jinja2", "jinja"],
+      [".jinja", "jinja"],
+      [".gotmpl", "go-template"],
+      [".ctmpl", "go-template"],
+      // consul-template
+      [".tmpl", void 0],
+      // docker-gen and remco both use it, in different languages: the content says
+      [".tpl", void 0],
+      [".erb", "erb"],
+      [".mustache", "mustache"],
+      [".template", void 0],
+      // the official nginx image's templates/*.template, or any generator's
+      [".in", void 0]
+      // autoconf's @VAR@
+    ];
+    GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
+    ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*(?::?[-=+?][^}\n]*)?\}/;
+    AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
+    PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
+    DELIMITERS = {
+      "jinja": [["{{", "}}"], ["{%", "%}"], ["{#", "#}"]],
+      "go-template": [["{{", "}}"]],
+      "mustache": [["{{{", "}}}"], ["{{", "}}"]],
+      "erb": [["<%", "%>"]]
+    };
+    PLACEHOLDER_TAGS = {
+      "envsubst": /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
+      "at-variables": /@[A-Z][A-Z0-9_]+@/g,
+      "percent-variables": /%%[A-Z][A-Z0-9_]*%%/g
+    };
+    PLACEHOLDER_DIALECTS = ["envsubst", "at-variables", "percent-variables"];
+    PLACEHOLDER_PATTERNS = {
+      "envsubst": ENVSUBST_VARIABLE,
+      "at-variables": AT_VARIABLE,
+      "percent-variables": PERCENT_VARIABLE
+    };
+  }
+});
+
 // src/discovery/classify.ts
 function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (lower === "procfile" || lower.startsWith("procfile.")) return "procfile";
@@ -7058,6 +7389,7 @@ function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
   if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
   if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
+  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
   if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
   if (lower.endsWith(".sh")) return "shell";
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
@@ -7073,6 +7405,67 @@ function startsWithNginxDirective(head) {
   return false;
 }
 function classify(path, readHead, named = false) {
+  return classifyWithTemplate(path, readHead, named)?.format;
+}
+function classifyWithTemplate(path, readHead, named = false) {
+  const lower = nodePath2.basename(path).toLowerCase();
+  const byName = templateName(lower);
+  let head;
+  let headRead = false;
+  let linkAsText = false;
+  const rawHead = () => {
+    if (!headRead) {
+      head = readHead();
+      headRead = true;
+      linkAsText = head !== void 0 && isSymlinkAsText(head);
+      if (linkAsText) head = "";
+    }
+    return head;
+  };
+  if (isNameOnlyFormat(lower)) {
+    rawHead();
+    if (linkAsText) return void 0;
+  }
+  if (byName) {
+    const dialect2 = () => {
+      const text4 = rawHead();
+      return (text4 === void 0 ? void 0 : templateDialectOf(text4)) ?? byName.dialect ?? "envsubst";
+    };
+    const maskedHead = () => {
+      const text4 = rawHead();
+      return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
+    };
+    const renderedPath = nodePath2.join(nodePath2.dirname(path), byName.rendered);
+    const format6 = classifyPlain(renderedPath, maskedHead, named);
+    if (!format6 || !TOLERANT_FORMATS.has(format6)) return void 0;
+    const known2 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
+    return format6 === "nginx" || known2 ? { format: format6, template: dialect2() } : void 0;
+  }
+  const format5 = classifyPlain(path, rawHead, named);
+  if (!format5) return void 0;
+  if (!TOLERANT_FORMATS.has(format5)) return { format: format5 };
+  const text3 = rawHead();
+  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format5) });
+  if (!dialect) return { format: format5 };
+  return { format: format5, template: dialect };
+}
+function isSymlinkAsText(text3) {
+  return text3.length < 1024 && /^(?:\.{1,2}\/|\/)?(?:[\w.@+-]+\/)+[\w.@+-]+\/?\r?\n?$/.test(text3) && !text3.trimEnd().endsWith(";");
+}
+function isNameOnlyFormat(lower) {
+  return /\.(service|socket|conf)$/.test(lower) || lower === "procfile";
+}
+function suggestsNginx(lower, dir) {
+  return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
+}
+function readableByName(path) {
+  const lower = nodePath2.basename(path).toLowerCase();
+  const rendered = templateName(lower)?.rendered ?? lower;
+  const renderedPath = nodePath2.join(nodePath2.dirname(path), rendered);
+  if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
+  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath2.basename(nodePath2.dirname(path)));
+}
+function classifyPlain(path, readHead, named) {
   const base = nodePath2.basename(path);
   const lower = base.toLowerCase();
   const dir = nodePath2.basename(nodePath2.dirname(path));
@@ -7080,9 +7473,9 @@ function classify(path, readHead, named = false) {
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return "compose";
   const other = classifyBackendOrSystem(lower, dir, nodePath2.basename(nodePath2.dirname(nodePath2.dirname(path))), readHead);
   if (other) return other;
-  if (/\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/.test(lower)) return void 0;
+  if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
   if (lower === "nginx.conf" || NGINX_PACKAGE_FILES.has(lower)) return "nginx";
-  const nameSuggestsNginx = lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
+  const nameSuggestsNginx = suggestsNginx(lower, dir);
   if (!nameSuggestsNginx && !named) return void 0;
   const head = readHead();
   if (head === void 0) return void 0;
@@ -7092,16 +7485,21 @@ function classify(path, readHead, named = false) {
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "nginx";
   return void 0;
 }
-var nodePath2, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE;
+var nodePath2, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS;
 var init_classify = __esm({
   "src/discovery/classify.ts"() {
     "use strict";
     nodePath2 = __toESM(require("path"));
+    init_template();
+    UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
     NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
     NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set(["mime.types", "fastcgi_params", "fastcgi.conf", "uwsgi_params", "scgi_params", "proxy_params", "koi-utf", "koi-win", "win-utf"]);
     NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
     NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
     NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
+    ENVSUBST_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi"]);
+    TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
+    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
   }
 });
 
@@ -7809,11 +8207,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename17 = shortcut ? basenameOf(path) : path;
+        const basename18 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule24 = rules[index];
           if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename17 : path
+            shortcut && rule24._basenameOnly ? basename18 : path
           )) {
             const { negative } = rule24;
             const ret = {
@@ -8681,13 +9079,14 @@ function judgeGunicornName(name2, hooksOnly = false) {
 }
 function nearestGunicornName(lower, candidates) {
   const squash = (text3) => text3.replace(/_/g, "");
+  if (!isPlausibleName(lower)) return void 0;
   const same = candidates.find((candidate) => squash(candidate) === squash(lower));
   if (same) return same;
   const limit = lower.length <= 5 ? 1 : lower.length <= 10 ? 2 : 3;
   let best;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = osaDistance(lower, candidate);
+    const distance = editDistance(lower, candidate, limit, true);
     if (distance < bestDistance || distance === bestDistance && best !== void 0 && candidate < best) {
       best = candidate;
       bestDistance = distance;
@@ -8704,7 +9103,7 @@ function nearestGunicornName(lower, candidates) {
     const candidateWords = candidate.split("_");
     if (!candidateWords.every((word) => nameStems.has(stem(word)))) continue;
     if (candidateWords.length * 2 < words.length) continue;
-    const better = candidateWords.length > bestWords || candidateWords.length === bestWords && bestByWords !== void 0 && osaDistance(lower, candidate) < osaDistance(lower, bestByWords);
+    const better = candidateWords.length > bestWords || candidateWords.length === bestWords && bestByWords !== void 0 && editDistance(lower, candidate, Infinity, true) < editDistance(lower, bestByWords, Infinity, true);
     if (better) {
       bestWords = candidateWords.length;
       bestByWords = candidate;
@@ -8712,27 +9111,11 @@ function nearestGunicornName(lower, candidates) {
   }
   return bestByWords;
 }
-function osaDistance(a, b) {
-  const rows = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push([i]);
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        rows[i][j] = j;
-        continue;
-      }
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2][j - 2] + 1);
-      rows[i][j] = value;
-    }
-  }
-  return rows[a.length][b.length];
-}
 var ROWS_20_1_0, HOOKS_20_1_0, LATER, LATER_HOOKS, REMOVED_GUNICORN_SETTINGS, GUNICORN_SETTINGS, GUNICORN_FLAGS, FLAG_SPELLINGS;
 var init_gunicorn_settings = __esm({
   "src/model/gunicorn-settings.ts"() {
     "use strict";
+    init_suggest();
     ROWS_20_1_0 = [
       ["config", "-c --config", "store", "str"],
       ["wsgi_app", "", "store", "str"],
@@ -10341,12 +10724,13 @@ function uwsgiOptionByShortcut(letter) {
 function closestUwsgiOption(name2) {
   const wanted = name2.toLowerCase().replace(/_/g, "-");
   if (uwsgiOptionSpec(wanted)) return wanted;
+  if (!isPlausibleName(wanted)) return void 0;
   const limit = Math.max(1, Math.min(3, Math.floor(wanted.length / 4)));
   let best;
   let bestDistance = Infinity;
   for (const spec of allUwsgiOptions()) {
     if (Math.abs(spec.name.length - wanted.length) > limit) continue;
-    const distance = editDistance(wanted, spec.name);
+    const distance = editDistance(wanted, spec.name, limit);
     if (distance < bestDistance || distance === bestDistance && best !== void 0 && spec.plugin === "core" && uwsgiOptionSpec(best).plugin !== "core") {
       best = spec.name;
       bestDistance = distance;
@@ -10483,6 +10867,17 @@ var init_uwsgi_values = __esm({
   }
 });
 
+// src/readers/expansion-budget.ts
+var MAX_VALUE_LENGTH, MAX_EXPANSION_STEPS, OVER_BUDGET;
+var init_expansion_budget = __esm({
+  "src/readers/expansion-budget.ts"() {
+    "use strict";
+    MAX_VALUE_LENGTH = 64 * 1024;
+    MAX_EXPANSION_STEPS = 1e4;
+    OVER_BUDGET = `a value longer than ${MAX_VALUE_LENGTH / 1024} KiB once expanded (not followed)`;
+  }
+});
+
 // src/readers/launch/expand.ts
 function parameterValue(part2, lookup) {
   const found = lookup(part2.name);
@@ -10513,15 +10908,17 @@ function expandWord(word, source, lookup, split = true) {
     if (current) fields.push(current);
     current = void 0;
   };
+  let expanded = 0;
   for (const part2 of word.parts) {
     if (part2.kind === "literal") {
       const field = open();
       field.value += part2.text;
-      field.offsets.push(...part2.offsets);
+      append(field.offsets, part2.offsets);
       continue;
     }
     const written = source.text.slice(part2.start, part2.end);
-    const value = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
+    let value = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
+    if (typeof value === "object" && (expanded += value.value.length) > MAX_VALUE_LENGTH) value = "unknown";
     if (value === "unknown") {
       const field = open();
       field.value += written;
@@ -10554,6 +10951,8 @@ var BLANK;
 var init_expand = __esm({
   "src/readers/launch/expand.ts"() {
     "use strict";
+    init_append();
+    init_expansion_budget();
     BLANK = /[ \t\n]/;
   }
 });
@@ -10651,7 +11050,7 @@ function sliceArg(raw, from, to = raw.value.length) {
   const offsets = raw.offsets.slice(from, to);
   if (from === 0 && to === raw.value.length) return raw;
   const start = offsets.length > 0 ? offsets[0] : from > 0 ? raw.end : raw.start;
-  const end = offsets.length > 0 ? Math.max(...offsets) + 1 : start;
+  const end = offsets.length > 0 ? offsets.reduce((a, b) => Math.max(a, b)) + 1 : start;
   return { ...raw, value: raw.value.slice(from, to), offsets, start, end };
 }
 function lookupIn(values2, missing) {
@@ -10704,7 +11103,7 @@ function wholeWord(input, escape2 = "\\") {
       const offsets = [...gap].map((_, k) => gapStart + k);
       parts.push({ kind: "literal", text: gap, offsets, quoted: true });
     }
-    parts.push(...words[w].parts);
+    append(parts, words[w].parts);
   }
   return { word: { parts, start: words[0].start, end: words[words.length - 1].end }, problems };
 }
@@ -10714,7 +11113,8 @@ function parseShell(input) {
   const commands = [];
   const stack = [];
   let words = [];
-  const finish = () => {
+  let redirects = [];
+  const finish = (pipesInto = false) => {
     while (words.length > 0) {
       const first = bareText(words[0]);
       if (first === void 0) break;
@@ -10736,13 +11136,20 @@ function parseShell(input) {
       break;
     }
     if (words.length > 0) {
-      commands.push({ words, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+      commands.push({ words, redirects, pipesInto, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+    } else if (redirects.length > 0) {
+      commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
     }
     words = [];
+    redirects = [];
   };
   for (const token of tokens) {
     if (token.kind === "word") {
       words.push(token.word);
+      continue;
+    }
+    if (token.kind === "redirect") {
+      redirects.push(token.redirect);
       continue;
     }
     if (token.kind === "operator" && token.operator === "(") {
@@ -10758,7 +11165,7 @@ function parseShell(input) {
       }
       continue;
     }
-    finish();
+    finish(token.kind === "operator" && (token.operator === "|" || token.operator === "|&"));
   }
   finish();
   return { commands, problems: lexer.problems };
@@ -10771,7 +11178,7 @@ function assignmentOf(word) {
   const cut = match[0].length;
   const rest = [];
   if (first.text.length > cut) rest.push({ kind: "literal", text: first.text.slice(cut), offsets: first.offsets.slice(cut), quoted: false });
-  rest.push(...word.parts.slice(1));
+  append(rest, word.parts.slice(1));
   const valueStart = first.offsets[cut] ?? word.end;
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }
@@ -10779,6 +11186,7 @@ var NAME_START2, NAME_CHAR, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, L
 var init_shell_syntax = __esm({
   "src/readers/launch/shell-syntax.ts"() {
     "use strict";
+    init_append();
     NAME_START2 = /[A-Za-z_]/;
     NAME_CHAR = /[A-Za-z0-9_]/;
     SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
@@ -10827,8 +11235,10 @@ var init_shell_syntax = __esm({
             const operator2 = this.operatorAt(this.i);
             if (operator2) {
               if (/^(<|>|&>)/.test(operator2)) {
+                const index2 = this.i;
                 this.i += operator2.length;
-                this.readRedirectTarget(operator2);
+                const redirect = this.readRedirectTarget(operator2, this.input.offsetAt(index2));
+                if (redirect) out.push({ kind: "redirect", redirect, index: index2 });
                 continue;
               }
               out.push({ kind: "operator", operator: operator2, index: this.i });
@@ -10841,7 +11251,8 @@ var init_shell_syntax = __esm({
           if (this.dialect === "sh" && (text3[this.i] === "<" || text3[this.i] === ">") && /^\d+$/.test(literalText(word) ?? "")) {
             const operator2 = this.operatorAt(this.i);
             this.i += operator2.length;
-            this.readRedirectTarget(operator2);
+            const redirect = this.readRedirectTarget(operator2, word.start, Number(literalText(word)));
+            if (redirect) out.push({ kind: "redirect", redirect, index });
             continue;
           }
           out.push({ kind: "word", word, index });
@@ -10855,15 +11266,16 @@ var init_shell_syntax = __esm({
         }
         return void 0;
       }
-      readRedirectTarget(operator2) {
+      readRedirectTarget(operator2, start, fd) {
         const text3 = this.text;
         while (this.i < text3.length && (text3[this.i] === " " || text3[this.i] === "	")) this.i++;
-        if (this.i >= text3.length || text3[this.i] === "\n") return;
+        if (this.i >= text3.length || text3[this.i] === "\n") return void 0;
         const word = this.readWord();
         if (operator2 === "<<" || operator2 === "<<-") {
           const delimiter = word.parts.map((part2) => part2.kind === "literal" ? part2.text : part2.kind === "parameter" ? `$${part2.name}` : part2.text).join("");
           this.pendingHeredocs.push({ delimiter, stripTabs: operator2 === "<<-" });
         }
+        return { operator: operator2, ...fd !== void 0 ? { fd } : {}, target: word, start };
       }
       skipHeredocBodies() {
         const text3 = this.text;
@@ -18697,7 +19109,7 @@ function trimmedSpan(source, node) {
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath8.dirname(path);
+  const dir = nodePath9.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!(0, import_yaml.isMap)(root)) continue;
@@ -18720,12 +19132,12 @@ function parseCompose(source, path) {
       };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath8.resolve(dir, build.value, "Dockerfile"), context: nodePath8.resolve(dir, build.value) };
+        service.build = { dockerfile: nodePath9.resolve(dir, build.value, "Dockerfile"), context: nodePath9.resolve(dir, build.value) };
       } else if ((0, import_yaml.isMap)(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath8.resolve(dir, context, dockerfile), context: nodePath8.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = { dockerfile: nodePath9.resolve(dir, context, dockerfile), context: nodePath9.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -18733,7 +19145,7 @@ function parseCompose(source, path) {
       for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath8.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath9.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -18791,8 +19203,8 @@ function mounts(source, node, document, dir) {
       [from, to] = parts;
     }
     if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
-    const display = nodePath8.posix.normalize(nodePath8.posix.join(nodePath8.posix.dirname(source.file), from));
-    found.push({ source: nodePath8.resolve(dir, from), display, target: nodePath8.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+    const display = nodePath9.posix.normalize(nodePath9.posix.join(nodePath9.posix.dirname(source.file), from));
+    found.push({ source: nodePath9.resolve(dir, from), display, target: nodePath9.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -18836,11 +19248,11 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath8;
+var nodePath9;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath8 = __toESM(require("path"));
+    nodePath9 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -18859,7 +19271,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim = (from, to) => {
-    const target = nodePath9.posix.normalize(from).replace(/(.)\/+$/, "$1");
+    const target = nodePath10.posix.normalize(from).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -18878,7 +19290,7 @@ function placedFiles(input) {
   for (const path of input.dockerfiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath9.dirname(path)]);
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath10.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
@@ -18889,7 +19301,7 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath9.dirname(file); !directories.has(dir) && dir !== nodePath9.dirname(dir); dir = nodePath9.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath10.dirname(file); !directories.has(dir) && dir !== nodePath10.dirname(dir); dir = nodePath10.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
@@ -18898,11 +19310,11 @@ function copiedFiles(text3, context, kindOf) {
   for (const copy of copyInstructions(text3)) {
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from = nodePath9.resolve(context, source);
-      if (from !== context && !from.startsWith(context + nodePath9.sep)) continue;
+      const from = nodePath10.resolve(context, source);
+      if (from !== context && !from.startsWith(context + nodePath10.sep)) continue;
       const kind = kindOf(from);
-      const target = kind === "file" && destinationIsDirectory ? nodePath9.posix.join(copy.destination, nodePath9.basename(from)) : copy.destination;
-      if (kind !== void 0) copied.push({ source: from, target: nodePath9.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const target = kind === "file" && destinationIsDirectory ? nodePath10.posix.join(copy.destination, nodePath10.basename(from)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from, target: nodePath10.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -18952,11 +19364,11 @@ function copyInstructions(text3) {
   }
   return found;
 }
-var nodePath9;
+var nodePath10;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath9 = __toESM(require("path"));
+    nodePath10 = __toESM(require("path"));
     init_text();
     init_compose();
   }
@@ -19229,7 +19641,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath10.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath11.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -19252,11 +19664,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath10;
+var nodePath11;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath11 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -19276,7 +19688,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath11.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath12.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -19301,6 +19713,12 @@ function runShell(input, base) {
   };
   let cwd;
   const steps = [];
+  const groups = [];
+  const expandRedirect = (redirect, expansion) => ({
+    operator: redirect.operator,
+    ...redirect.fd !== void 0 ? { fd: redirect.fd } : {},
+    target: expandWord(redirect.target, input.source, expansion, false)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, "")
+  });
   for (const command2 of commands) {
     let index = 0;
     const prefixEnv = /* @__PURE__ */ new Map();
@@ -19310,6 +19728,10 @@ function runShell(input, base) {
       prefixEnv.set(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0]);
     }
     const words = command2.words.slice(index);
+    if (command2.words.length === 0) {
+      groups.push({ redirects: command2.redirects.map((redirect) => expandRedirect(redirect, lookup)), ...cwd ? { cwd } : {}, depth: command2.depth, start: command2.start, end: command2.end });
+      continue;
+    }
     if (words.length === 0) {
       for (const [name2, value] of prefixEnv) define2(name2, value, command2.depth);
       continue;
@@ -19329,7 +19751,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath11.posix.join(cwd.value, target.value);
+        const joined = nodePath12.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -19347,9 +19769,12 @@ function runShell(input, base) {
       return lookup(name2);
     };
     const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
-    if (args.length > 0) steps.push({ args, prefixEnv, exported: exported(), ...cwd ? { cwd } : {}, depth: command2.depth, start: command2.start, end: command2.end });
+    const redirects = command2.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
+    if (args.length > 0) {
+      steps.push({ args, prefixEnv, exported: exported(), ...cwd ? { cwd } : {}, depth: command2.depth, redirects, pipesInto: command2.pipesInto, start: command2.start, end: command2.end });
+    }
   }
-  return { steps, problems };
+  return { steps, groups, problems };
 }
 function unwrap(args, lookup, passThrough) {
   const wrappers = [];
@@ -19509,7 +19934,7 @@ function unwrap(args, lookup, passThrough) {
       if (!script || script.unresolved.length > 0) break;
       take(k);
       const inner = runShell(asMappedText(script), envLookup);
-      problems.push(...inner.problems.map((problem) => ({ ...problem, source: script.source })));
+      append(problems, inner.problems.map((problem) => ({ ...problem, source: script.source })));
       const step = chooseStep(inner.steps, envLookup);
       if (!step) {
         argv = [];
@@ -19537,11 +19962,12 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath11, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath12, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
+    init_append();
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -19573,6 +19999,310 @@ var init_program = __esm({
     CHPST_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-U", "-b", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"]);
     UV_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["--with", "--with-requirements", "--python", "-p", "--env-file", "--project", "--directory", "--package", "--extra", "--group", "--index", "--index-url", "--extra-index-url", "--find-links", "--from"]);
     SUDO_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]);
+  }
+});
+
+// src/readers/launch/written-files.ts
+var written_files_exports = {};
+__export(written_files_exports, {
+  writtenFiles: () => writtenFiles
+});
+function writtenFiles(input) {
+  const treeKind = treeKinds(input.treeFiles);
+  const placedTarget = (containerPath) => mapped(containerPath, input.placed);
+  const services = composeServices(input);
+  const writes = [];
+  for (const script of startupScripts(input, treeKind, services, placedTarget)) {
+    const text3 = input.readText(script);
+    if (text3 === void 0) continue;
+    const source = new SourceText(input.displayPath(script), text3);
+    const own = scriptMounts(script, services, treeKind);
+    const resolve8 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    try {
+      for (const write of scriptWrites(source)) {
+        const tree = write.sourcePath ? resolve8(write.sourcePath) : void 0;
+        writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
+      }
+    } catch {
+      continue;
+    }
+  }
+  return attachSources(writes, treeKind);
+}
+function mapped(containerPath, mappings) {
+  const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
+  return mapping ? nodePath13.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+}
+function composeServices(input) {
+  const services = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    try {
+      for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath13.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+      }
+    } catch {
+      continue;
+    }
+  }
+  return services;
+}
+function scriptMounts(script, services, treeKind) {
+  const claims = /* @__PURE__ */ new Map();
+  for (const mounts2 of services) {
+    if (!mounts2.some((mount) => script === mount.source || script.startsWith(`${mount.source.replace(/\/+$/, "")}/`))) continue;
+    for (const mount of mounts2) {
+      const source = mount.source.replace(/(.)\/+$/, "$1");
+      if (treeKind(source) !== void 0) claims.set(mount.target, (claims.get(mount.target) ?? /* @__PURE__ */ new Set()).add(source));
+    }
+  }
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+}
+function startupScripts(input, treeKind, services, placedTarget) {
+  const scripts = new Set(input.shellFiles);
+  const isShellScript = (path) => {
+    const head = input.readText(path)?.slice(0, 256);
+    return head !== void 0 && SHELL_SHEBANG.test(head);
+  };
+  for (const file of input.treeFiles) {
+    if (/(^|\/)docker-entrypoint\.d\//.test(file) && (/\.(sh|envsh)$/.test(file) || isShellScript(file))) scripts.add(file);
+  }
+  for (const mounts2 of services) {
+    for (const mount of mounts2) if (mount.target.startsWith("/docker-entrypoint.d/") && treeKind(mount.source) === "file") scripts.add(mount.source);
+  }
+  const named = (program) => {
+    if (!program) return;
+    let candidate;
+    if (program.startsWith("/")) candidate = placedTarget(program);
+    else if (!program.includes("/")) {
+      candidate = PATH_DIRECTORIES.map((dir) => placedTarget(`${dir}/${program}`)).find((path) => path !== void 0 && treeKind(path) === "file");
+    }
+    if (candidate && treeKind(candidate) === "file" && isShellScript(candidate)) scripts.add(candidate);
+  };
+  for (const path of input.dockerfiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    let parsed;
+    try {
+      parsed = parseDockerfile(new SourceText(input.displayPath(path), text3));
+    } catch {
+      continue;
+    }
+    for (const stage of parsed.stages) {
+      for (const command2 of [stage.entrypoint, stage.cmd]) {
+        if (!command2) continue;
+        const words = command2.form === "exec" ? command2.words.map((word) => word.value) : (command2.text?.value ?? "").trim().split(/\s+/);
+        named(scriptOf(words));
+      }
+    }
+  }
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    let services2;
+    try {
+      services2 = parseCompose(new SourceText(input.displayPath(path), text3), path).services;
+    } catch {
+      continue;
+    }
+    for (const service of services2) {
+      for (const command2 of [service.entrypoint, service.command]) {
+        if (command2) named(scriptOf(command2.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)));
+      }
+    }
+  }
+  return [...scripts];
+}
+function scriptOf(words) {
+  const [first, second] = words;
+  if (first && /^(\/usr)?(\/bin\/)?(ba|da|a)?sh$/.test(first) && second && !second.startsWith("-")) return second;
+  return first || void 0;
+}
+function scriptWrites(source) {
+  const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
+  const writes = [];
+  const base = (step, target) => ({ script: source.file, span: source.span(step.start, Math.max(step.end, target.end)), certain: step.depth === 0 });
+  const record = (step, target, kind, from) => {
+    const path = absolutePath(target, step);
+    if (path === void 0) return;
+    if ("gap" in path) {
+      writes.push({ ...base(step, target), path: path.gap, kind: "gap" });
+      return;
+    }
+    const fromPath = from ? absolutePath(from, step) : void 0;
+    const sourcePath = fromPath && "path" in fromPath && !hasGlob2(fromPath.path) ? fromPath.path : void 0;
+    writes.push({ ...base(step, target), path: path.path, kind, ...sourcePath ? { sourcePath } : {} });
+  };
+  const recordGap = (step, directory) => {
+    const path = absolutePath(directory, step);
+    if (path) writes.push({ ...base(step, directory), path: "gap" in path ? path.gap : path.path, kind: "gap" });
+  };
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
+    const args = withoutPrefixes(step.args);
+    if (args.length === 0) continue;
+    const program = args[0].unresolved.length === 0 ? nodePath13.posix.basename(args[0].value) : "";
+    const operands = args.slice(1);
+    for (const redirect of step.redirects) {
+      if (!writesFile(redirect)) continue;
+      let from;
+      const input = step.redirects.find((candidate) => candidate.operator === "<" && candidate.fd === void 0)?.target;
+      const heredoc = step.redirects.some((candidate) => candidate.operator.startsWith("<<"));
+      const previous = index > 0 && steps[index - 1].pipesInto ? withoutPrefixes(steps[index - 1].args) : void 0;
+      const files = operands.filter((arg) => !arg.value.startsWith("-"));
+      if (program === "cat" && files.length === 1 && !input && !heredoc && !previous) from = files[0];
+      else if (program === "envsubst" && input && !heredoc) from = input;
+      else if (program === "envsubst" && !input && !heredoc && previous?.length === 2 && previous[0].value === "cat") from = previous[1];
+      record(step, redirect.target, "file", from);
+    }
+    if (program === "tee") {
+      for (const arg of operands) if (!arg.value.startsWith("-")) record(step, arg, "file");
+      continue;
+    }
+    if (program !== "cp" && program !== "mv" && program !== "install" && program !== "ln") continue;
+    const copy = copyOperands(program, operands);
+    if (!copy) continue;
+    const intoDirectory = copy.intoDirectory ?? (copy.target.value.endsWith("/") || copy.sources.length > 1 ? true : void 0);
+    const kind = copy.recursive ? "directory" : "file";
+    for (const from of copy.sources) {
+      const known2 = from.unresolved.length === 0 && !hasGlob2(from.value);
+      if (intoDirectory !== false) {
+        if (known2) {
+          const landing = joinArg(copy.target, nodePath13.posix.basename(from.value.replace(/\/+$/, "")));
+          record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
+        } else recordGap(step, copy.target);
+      }
+      const certainlyItself = intoDirectory === false || !copy.recursive;
+      if (intoDirectory !== true) record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from, copy.target, step) : void 0);
+    }
+  }
+  for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
+  return writes;
+}
+function writesFile(redirect) {
+  return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === void 0 || redirect.fd === 1);
+}
+function linkSource(program, symbolic, from, link, step) {
+  if (program !== "ln" || !symbolic || from.value.startsWith("/")) return from;
+  const linkPath = absolutePath(link, step);
+  if (!linkPath || "gap" in linkPath) return { ...from, value: "" };
+  return { ...from, value: nodePath13.posix.join(nodePath13.posix.dirname(linkPath.path), from.value) };
+}
+function withoutPrefixes(args) {
+  let index = 0;
+  while (index < args.length - 1 && args[index].unresolved.length === 0 && ["sudo", "command", "exec", "env", "nohup"].includes(args[index].value)) index++;
+  return args.slice(index);
+}
+function copyOperands(program, operands) {
+  const positional = [];
+  let targetDirectory;
+  let noTargetDirectory = false;
+  let recursive = false;
+  let symbolic = false;
+  let options = true;
+  for (let i = 0; i < operands.length; i++) {
+    const arg = operands[i];
+    const value = arg.value;
+    if (options && value === "--") {
+      options = false;
+      continue;
+    }
+    if (!options || !value.startsWith("-") || value === "-") {
+      positional.push(arg);
+      continue;
+    }
+    if (value.startsWith("--")) {
+      if (value === "--recursive" || value === "--archive") recursive = true;
+      if (value === "--symbolic") symbolic = true;
+      if (value === "--no-target-directory") noTargetDirectory = true;
+      if (value === "--directory" && program === "install") return void 0;
+      if (value.startsWith("--target-directory=")) targetDirectory = { ...arg, value: value.slice("--target-directory=".length) };
+      if (value === "--target-directory") targetDirectory = operands[++i];
+      continue;
+    }
+    const letters = value.slice(1);
+    if (program === "install" && letters.includes("d")) return void 0;
+    if (program !== "install" && /[rRa]/.test(letters)) recursive = true;
+    if (program === "ln" && letters.includes("s")) symbolic = true;
+    if (letters.includes("T")) noTargetDirectory = true;
+    const valued = [...letters].findIndex((letter) => VALUE_OPTIONS[program].has(`-${letter}`));
+    if (valued !== -1) {
+      const rest = letters.slice(valued + 1);
+      const optionValue = rest === "" ? operands[++i] : { ...arg, value: rest };
+      if (letters[valued] === "t") targetDirectory = optionValue;
+    }
+  }
+  if (targetDirectory) return positional.length > 0 ? { sources: positional, target: targetDirectory, intoDirectory: true, recursive, symbolic } : void 0;
+  if (positional.length < 2) return void 0;
+  return {
+    sources: positional.slice(0, -1),
+    target: positional[positional.length - 1],
+    ...noTargetDirectory ? { intoDirectory: false } : {},
+    recursive,
+    symbolic
+  };
+}
+function joinArg(directory, name2) {
+  return { ...directory, value: `${directory.value.replace(/\/+$/, "")}/${name2}` };
+}
+function hasGlob2(path) {
+  return /[*?[]/.test(path);
+}
+function absolutePath(arg, step) {
+  if (arg.unresolved.length > 0) {
+    const cut = Math.min(...arg.unresolved.map((part2) => {
+      const at = arg.value.indexOf(part2);
+      return at === -1 ? 0 : at;
+    }));
+    const prefix = arg.value.slice(0, cut);
+    const directory = prefix.slice(0, prefix.lastIndexOf("/"));
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath13.posix.normalize(directory) } : void 0;
+  }
+  let value = arg.value;
+  if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
+  if (!value.startsWith("/")) {
+    const cwd = step.cwd;
+    if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
+    value = nodePath13.posix.join(cwd.value, value);
+  }
+  return { path: nodePath13.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+}
+function attachSources(writes, treeKind) {
+  const sourcesOf = /* @__PURE__ */ new Map();
+  for (const write of writes) {
+    if (write.kind === "gap") continue;
+    const tree = write.certain && write.sourcePath && treeKind(write.sourcePath) !== void 0 ? write.sourcePath : void 0;
+    sourcesOf.set(write.path, (sourcesOf.get(write.path) ?? /* @__PURE__ */ new Set()).add(tree));
+  }
+  return writes.map(({ sourcePath, certain, ...write }) => {
+    const sources = sourcesOf.get(write.path);
+    if (!sourcePath || !certain || !sources || sources.size !== 1) return write;
+    const kind = treeKind(sourcePath);
+    if (kind === void 0 || kind === "directory" && write.kind !== "directory") return write;
+    return { ...write, kind, source: sourcePath };
+  });
+}
+var nodePath13, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
+var init_written_files = __esm({
+  "src/readers/launch/written-files.ts"() {
+    "use strict";
+    nodePath13 = __toESM(require("path"));
+    init_compose();
+    init_dockerfile();
+    init_placed_files();
+    init_text();
+    init_mapped_text();
+    init_program();
+    init_raw();
+    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+)?(?:ba|da|a|z|k|mk)?sh\b/;
+    PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    VALUE_OPTIONS = {
+      cp: /* @__PURE__ */ new Set(["-t", "-S"]),
+      mv: /* @__PURE__ */ new Set(["-t", "-S"]),
+      install: /* @__PURE__ */ new Set(["-m", "-o", "-g", "-t", "-S"]),
+      ln: /* @__PURE__ */ new Set(["-t", "-S"])
+    };
   }
 });
 
@@ -19706,9 +20436,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath12.basename(path);
+  const base = nodePath14.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath12.basename(nodePath12.dirname(path));
+  const dir = nodePath14.basename(nodePath14.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -19731,7 +20461,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath12.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath14.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -19745,11 +20475,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath12, UNIT_SUFFIX;
+var nodePath14, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -19885,9 +20615,11 @@ function substitute(word, lookup) {
       k++;
       continue;
     }
-    const braced = word.value[k] === "$" ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(word.value.slice(k)) : null;
+    BRACED.lastIndex = k;
+    const braced = word.value[k] === "$" ? BRACED.exec(word.value) : null;
     if (braced) {
-      const found = lookup(braced[1]);
+      let found = lookup(braced[1]);
+      if (typeof found === "object" && value.length + found.value.length > MAX_VALUE_LENGTH) found = "unknown";
       const text3 = found === "unknown" ? braced[0] : found === "unset" ? "" : found.value;
       if (found === "unknown") unresolved.push(braced[0]);
       value += text3;
@@ -19947,14 +20679,14 @@ function systemdLaunches(units, problems) {
     }
     if (commands.length === 0) continue;
     const env = readEnvironment(unit, problems);
-    const listed = (key) => {
+    const listed2 = (key) => {
       let list = [];
       for (const assignment of assignments(unit, "Service", key)) list = assignment.entry.value.text === "" ? [] : [...list, assignment];
       return list;
     };
-    const environmentFiles = listed("EnvironmentFile");
-    const passed = new Set(listed("PassEnvironment").flatMap(({ entry }) => entry.value.text.split(/\s+/)));
-    const externalEnv = [...environmentFiles, ...listed("PassEnvironment")].map(({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset));
+    const environmentFiles = listed2("EnvironmentFile");
+    const passed = new Set(listed2("PassEnvironment").flatMap(({ entry }) => entry.value.text.split(/\s+/)));
+    const externalEnv = [...environmentFiles, ...listed2("PassEnvironment")].map(({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset));
     const lookup = (name2) => {
       if (environmentFiles.length > 0 || passed.has(name2)) return "unknown";
       const found = env.get(name2);
@@ -20010,10 +20742,11 @@ function systemdLaunches(units, problems) {
   }
   return launches;
 }
-var SYSTEMD_PROVIDED, ESCAPES;
+var SYSTEMD_PROVIDED, ESCAPES, BRACED;
 var init_systemd = __esm({
   "src/readers/launch/systemd.ts"() {
     "use strict";
+    init_expansion_budget();
     init_assemble();
     init_files();
     init_raw();
@@ -20043,6 +20776,7 @@ var init_systemd = __esm({
       "WATCHDOG_USEC"
     ]);
     ESCAPES = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", s: " ", "\\": "\\", '"': '"', "'": "'" };
+    BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
   }
 });
 
@@ -20064,14 +20798,14 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const built = /* @__PURE__ */ new Set();
   for (const { compose, service } of projectServices(composeFiles)) {
     const scope = {
-      project: nodePath13.posix.dirname(compose.source.file),
+      project: nodePath15.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-    const displayDir = nodePath13.posix.dirname(compose.source.file);
-    const display = (path) => nodePath13.posix.normalize(nodePath13.posix.join(displayDir, nodePath13.relative(nodePath13.dirname(compose.path), path).split(nodePath13.sep).join("/")));
+    const displayDir = nodePath15.posix.dirname(compose.source.file);
+    const display = (path) => nodePath15.posix.normalize(nodePath15.posix.join(displayDir, nodePath15.relative(nodePath15.dirname(compose.path), path).split(nodePath15.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
     containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
     if (dockerfile) built.add(dockerfile);
@@ -20127,7 +20861,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath13.dirname(path), treeKind, (copied) => nodePath13.posix.normalize(nodePath13.posix.join(nodePath13.posix.dirname(dockerfile.source.file), nodePath13.relative(nodePath13.dirname(path), copied).split(nodePath13.sep).join("/")))),
+      mounts: imageFiles(dockerfile, nodePath15.dirname(path), treeKind, (copied) => nodePath15.posix.normalize(nodePath15.posix.join(nodePath15.posix.dirname(dockerfile.source.file), nodePath15.relative(nodePath15.dirname(path), copied).split(nodePath15.sep).join("/")))),
       passThrough,
       problems
     });
@@ -20138,12 +20872,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath13.dirname(file.path);
+    const directory = nodePath15.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath13.basename(file.path);
+    const name2 = (file) => nodePath15.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -20228,11 +20962,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath13, BASE_FILE, OVERRIDE_FILE;
+var nodePath15, BASE_FILE, OVERRIDE_FILE;
 var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_placed_files();
     init_dockerfile();
     init_assemble();
@@ -20279,17 +21013,17 @@ function expandReferences(raw, env, envFromOutside) {
   const offsets = [];
   const unresolved = [...raw.unresolved];
   for (let k = 0; k < raw.value.length; k++) {
-    const rest = raw.value.slice(k);
-    if (rest.startsWith("$$(")) {
+    if (raw.value.startsWith("$$(", k)) {
       value += "$(";
       offsets.push(raw.offsets[k + 1], raw.offsets[k + 2]);
       k += 2;
       continue;
     }
-    const reference2 = /^\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/.exec(rest);
+    REFERENCE.lastIndex = k;
+    const reference2 = raw.value[k] === "$" ? REFERENCE.exec(raw.value) : null;
     if (reference2) {
       const found = env.get(reference2[1]);
-      if (found && found.unresolved.length === 0) {
+      if (found && found.unresolved.length === 0 && value.length + found.value.length <= MAX_VALUE_LENGTH) {
         value += found.value;
         for (let m = 0; m < found.value.length; m++) offsets.push(raw.offsets[k]);
       } else {
@@ -20359,10 +21093,11 @@ function kubernetesLaunches(source, workloads, problems) {
   }
   return launches;
 }
-var POD_SPEC_PATHS;
+var POD_SPEC_PATHS, REFERENCE;
 var init_kubernetes2 = __esm({
   "src/readers/launch/kubernetes.ts"() {
     "use strict";
+    init_expansion_budget();
     init_assemble();
     init_raw();
     init_yaml();
@@ -20376,6 +21111,7 @@ var init_kubernetes2 = __esm({
       Job: ["spec", "template", "spec"],
       CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
     };
+    REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/y;
   }
 });
 
@@ -20490,10 +21226,10 @@ function readLaunches(files, context) {
     const parsed = guarded(output, source.file, () => parseUnitFile(source));
     if (!parsed) continue;
     unitFiles.push({ path, file: parsed });
-    problems.push(...parsed.problems);
+    append(problems, parsed.problems);
     addComments(output, source.file, parsed.comments);
   }
-  guarded(output, context.displayPath(files.systemd?.[0] ?? "."), () => launches.push(...systemdLaunches(groupUnits(unitFiles), problems)));
+  guarded(output, context.displayPath(files.systemd?.[0] ?? "."), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
   const dockerfiles = /* @__PURE__ */ new Map();
   for (const path of files.dockerfile ?? []) {
     const source = readSource(path, context, output);
@@ -20510,7 +21246,7 @@ function readLaunches(files, context) {
     const parsed = guarded(output, source.file, () => parseCompose(source, path));
     if (!parsed) continue;
     composeFiles.push(parsed);
-    problems.push(...parsed.problems);
+    append(problems, parsed.problems);
     addComments(output, source.file, lineComments(source));
   }
   const scripts = [];
@@ -20518,7 +21254,7 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath14.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath16.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
   guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -20526,18 +21262,18 @@ function readLaunches(files, context) {
     let kinds;
     const treeKind = (path) => (kinds ??= treeKinds(context.treeFiles))(path);
     const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind);
-    launches.push(...docker.launches);
-    composeContainers.push(...docker.containers);
+    append(launches, docker.launches);
+    append(composeContainers, docker.containers);
   });
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => launches.push(...shellLaunches(source, problems)));
+    guarded(output, source.file, () => append(launches, shellLaunches(source, problems)));
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => launches.push(...procfileLaunches(source, problems)));
+    guarded(output, source.file, () => append(launches, procfileLaunches(source, problems)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);
@@ -20546,17 +21282,18 @@ function readLaunches(files, context) {
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const { workloads, problems: yamlProblems } = kubernetesWorkloads(source);
-      problems.push(...yamlProblems);
-      launches.push(...kubernetesLaunches(source, workloads, problems));
+      append(problems, yamlProblems);
+      append(launches, kubernetesLaunches(source, workloads, problems));
     });
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath14, RUNS_ITS_ARGUMENTS;
+var nodePath16, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
+    init_append();
     init_compose();
     init_placed_files();
     init_dockerfile();
@@ -25082,7 +25819,7 @@ function children(node) {
   for (let child = node.firstChild; child; child = child.nextSibling) list.push(child);
   return list;
 }
-function isStatement(node) {
+function isStatement2(node) {
   return node.name !== ":" && node.name !== "Comment" && !node.type.isError;
 }
 function declaredGlobals(definition, text3) {
@@ -25166,6 +25903,17 @@ function pythonStr(value) {
       return void 0;
   }
 }
+function weight(value) {
+  if (value.type === "str") return value.value.length;
+  if (value.type !== "list" && value.type !== "tuple") return 1;
+  let known2 = weights.get(value);
+  if (known2 === void 0) {
+    known2 = value.items.length;
+    for (const item of value.items) known2 += weight(item.value);
+    weights.set(value, known2);
+  }
+  return known2;
+}
 function numeric(value) {
   if (value.type === "int" || value.type === "float") return value;
   if (value.type === "bool") return { type: "int", value: value.value ? 1 : 0 };
@@ -25227,16 +25975,18 @@ function binary(a, op, b, from, to) {
   }
   const av = a.value;
   const bv = b.value;
-  if (op === "+" && av.type === "str" && bv.type === "str") return result({ type: "str", value: av.value + bv.value });
-  if (op === "+" && (av.type === "list" || av.type === "tuple") && bv.type === av.type) return result({ type: av.type, items: [...av.items, ...bv.items] });
+  if (op === "+" && (av.type === "str" && bv.type === "str" || (av.type === "list" || av.type === "tuple") && bv.type === av.type)) {
+    if (weight(av) + weight(bv) > MAX_VALUE_LENGTH) return unknown3(OVER_BUDGET);
+    if (av.type === "str" && bv.type === "str") return result({ type: "str", value: av.value + bv.value });
+    if ((av.type === "list" || av.type === "tuple") && bv.type === av.type) return result({ type: av.type, items: [...av.items, ...bv.items] });
+  }
   if (op === "*") {
     const [sequence, count] = x ? [bv, x] : y ? [av, y] : [void 0, void 0];
-    if (sequence && count && count.type === "int") {
+    if (sequence && count && count.type === "int" && (sequence.type === "str" || sequence.type === "list" || sequence.type === "tuple")) {
       const times = Math.max(0, count.value);
-      if (sequence.type === "str" && sequence.value.length * times <= 1 << 20) return result({ type: "str", value: sequence.value.repeat(times) });
-      if ((sequence.type === "list" || sequence.type === "tuple") && sequence.items.length * times <= 1 << 16) {
-        return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
-      }
+      if (weight(sequence) * times > MAX_VALUE_LENGTH) return unknown3(OVER_BUDGET);
+      if (sequence.type === "str") return result({ type: "str", value: sequence.value.repeat(times) });
+      return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
     }
   }
   return unknown3(`"${op}" between a ${av.type} and a ${bv.type}`);
@@ -25434,7 +26184,7 @@ function indentWidths(indent2) {
   return [col, alt];
 }
 function indentationProblems(block2, text3, add) {
-  const statements = children(block2).filter(isStatement);
+  const statements = children(block2).filter(isStatement2);
   let expected;
   const lineStartOf = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
   let parentIndent = [0, 0];
@@ -25471,11 +26221,12 @@ function indentationProblems(block2, text3, add) {
     }
   }
 }
-var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor;
+var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor, weights;
 var init_python = __esm({
   "src/readers/gunicorn/python.ts"() {
     "use strict";
     init_dist4();
+    init_expansion_budget();
     COMPOUND = {
       IfStatement: "an if statement",
       TryStatement: "a try statement",
@@ -25566,7 +26317,7 @@ var init_python = __esm({
         for (let i = 0; i < parts.length; i++) {
           const part2 = parts[i];
           if (part2.name === "Body") {
-            this.block(children(part2).filter(isStatement), what);
+            this.block(children(part2).filter(isStatement2), what);
             continue;
           }
           const previous = parts[i - 1];
@@ -25722,10 +26473,13 @@ var init_python = __esm({
       }
       collection(type, nodes, from, to) {
         const items = [];
+        let size = 0;
         for (const node of nodes) {
           const item = this.evaluate(node);
           if (!item.known) return { known: false, reason: `a ${type} with an unknown item (${item.reason})` };
           items.push(item);
+          size += 1 + weight(item.value);
+          if (size > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
         }
         return { known: true, value: { type, items }, from, to };
       }
@@ -25792,6 +26546,7 @@ var init_python = __esm({
             if (!value.known) return value;
             if (value.value.type === "bytes") bytes = true;
             else if (value.value.type === "str") result2 += value.value.value;
+            if (result2.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
           }
           return { known: true, value: bytes ? { type: "bytes" } : { type: "str", value: result2 }, from: node.from, to: node.to };
         }
@@ -25821,13 +26576,16 @@ var init_python = __esm({
           const text3 = pythonStr(value.value);
           if (text3 === void 0) return { known: false, reason: `an f-string field "${shorten(this.slice(field))}" of type ${value.value.type}` };
           result += text3;
+          if (result.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
           cursor = field.to;
         }
         const tail = decodeString(this.text.slice(cursor, bodyTo).replace(/\{\{/g, "{").replace(/\}\}/g, "}"), raw_);
         if (tail === void 0) return { known: false, reason: "an f-string with a \\N{…} escape" };
+        if (result.length + tail.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
         return { known: true, value: { type: "str", value: result + tail }, from: node.from, to: node.to };
       }
     };
+    weights = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -25999,7 +26757,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath15.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath17.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -26037,7 +26795,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath15.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath15.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath17.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath17.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -26047,8 +26805,8 @@ function mountedConfig(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath15.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath15.posix.isAbsolute(directory) ? nodePath15.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath15.posix.normalize(serverPath));
+  const serverPath = nodePath17.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath17.posix.isAbsolute(directory) ? nodePath17.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath17.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -26058,18 +26816,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath15.dirname(absolute) : void 0;
+  return absolute ? nodePath17.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath15.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath15.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath15.posix.isAbsolute(joined)) {
-    const direct = nodePath15.join(launchDir, joined);
+  const joined = nodePath17.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath17.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath17.posix.isAbsolute(joined)) {
+    const direct = nodePath17.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath15.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath17.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -26077,7 +26835,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath15.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath17.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -26085,7 +26843,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath15.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath17.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -26250,14 +27008,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath15.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath17.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath15.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath17.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath15.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath15.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath17.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath17.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -26362,11 +27120,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath15, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath17, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_text();
@@ -26567,19 +27325,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath16.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath18.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath16.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath16.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath18.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath18.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath16.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath16.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath18.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath18.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -26640,11 +27398,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath16, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath18, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_magic();
@@ -26775,18 +27533,20 @@ var init_command_line = __esm({
 });
 
 // src/readers/uwsgi/ini.ts
-function scanIni(mapped, sectionAsked) {
-  const text3 = mapped.text;
+function scanIni(mapped2, sectionAsked) {
+  const text3 = mapped2.text;
   const lines = [];
   const sections = [];
   let section = "";
   let sectionFound = false;
   let lineStart = 0;
+  const nextNul = new NextOccurrence(text3, "\0");
+  const nextEquals = new NextOccurrence(text3, "=");
   while (lineStart <= text3.length) {
     let lineEnd = text3.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = text3.length;
-    const nul = text3.indexOf("\0", lineStart);
-    const visibleEnd = nul !== -1 && nul < lineEnd ? nul : lineEnd;
+    const nul = nextNul.from(lineStart);
+    const visibleEnd = nul < lineEnd ? nul : lineEnd;
     let start = lineStart;
     let end = visibleEnd;
     while (start < end && isTrimmed(text3[start])) start++;
@@ -26797,8 +27557,8 @@ function scanIni(mapped, sectionAsked) {
         section = text3.slice(start + 1, end - 1);
         sections.push(section);
       } else if (first !== ";" && first !== "#") {
-        const equals = text3.indexOf("=", start);
-        const hasEquals = equals !== -1 && equals < end;
+        const equals = nextEquals.from(start);
+        const hasEquals = equals < end;
         let keyEnd = hasEquals ? equals : end;
         while (keyEnd > start && isTrimmed(text3[keyEnd - 1])) keyEnd--;
         let valueStart = hasEquals ? equals + 1 : end;
@@ -26842,11 +27602,27 @@ function iniComments(source) {
   }
   return comments;
 }
-var isTrimmed;
+var isTrimmed, NextOccurrence;
 var init_ini = __esm({
   "src/readers/uwsgi/ini.ts"() {
     "use strict";
     isTrimmed = (ch) => ch === " " || ch === "	" || ch === "\r";
+    NextOccurrence = class {
+      constructor(text3, char) {
+        this.text = text3;
+        this.char = char;
+      }
+      text;
+      char;
+      found = -1;
+      from(position) {
+        if (this.found < position) {
+          const at = this.text.indexOf(this.char, position);
+          this.found = at === -1 ? this.text.length : at;
+        }
+        return this.found;
+      }
+    };
   }
 });
 
@@ -26888,7 +27664,7 @@ function applyPass(value, symbol, hook, budget) {
           continue;
         }
         if (++replacements > MAX_REPLACEMENTS) return UNKNOWN;
-        if (current.length - state - 1 + replacement.length > MAX_VALUE_LENGTH) return UNKNOWN;
+        if (current.length - state - 1 + replacement.length > MAX_VALUE_LENGTH2) return UNKNOWN;
         current = current.slice(0, keyStart - 2) + replacement + current.slice(keyStart + state - 1);
         if (budget && (budget.chars -= current.length) < 0) return UNKNOWN;
         keyStart = -1;
@@ -26966,13 +27742,13 @@ function resolvePlaceholder(key, lookup) {
   }
   return current;
 }
-var MAX_REPLACEMENTS, MAX_VALUE_LENGTH, newPassBudget, OPERATORS, toInt64;
+var MAX_REPLACEMENTS, MAX_VALUE_LENGTH2, newPassBudget, OPERATORS, toInt64;
 var init_expand2 = __esm({
   "src/readers/uwsgi/expand.ts"() {
     "use strict";
     init_magic();
     MAX_REPLACEMENTS = 1e3;
-    MAX_VALUE_LENGTH = 1024 * 1024;
+    MAX_VALUE_LENGTH2 = 1024 * 1024;
     newPassBudget = () => ({ chars: 64 * 1024 * 1024 });
     OPERATORS = /* @__PURE__ */ new Set(["+", "-", "*", "/", "++", "--"]);
     toInt64 = (value) => BigInt.asIntN(64, value);
@@ -26996,11 +27772,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath17, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath19, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_expand2();
@@ -27326,11 +28102,11 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath17.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath19.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
-        const mapped = substituteMagic(source.text, this.magic);
-        const scan = scanIni(mapped, section);
+        const mapped2 = substituteMagic(source.text, this.magic);
+        const scan = scanIni(mapped2, section);
         this.lastFile = path;
         const outerVia = this.via;
         this.chain.push(path);
@@ -27338,12 +28114,12 @@ var init_instance = __esm({
         if (viaSpan) this.via = [...outerVia, viaSpan];
         try {
           for (const line of scan.lines) {
-            const [keyStart, keyEnd] = mapped.sourceRange(line.keyStart, line.keyEnd);
+            const [keyStart, keyEnd] = mapped2.sourceRange(line.keyStart, line.keyEnd);
             const keySpan = source.span(keyStart, keyEnd);
             let valueSpan = keySpan;
             let text3 = "";
             if (line.valueEnd > line.valueStart) {
-              const [valueStart, valueEnd] = mapped.sourceRange(line.valueStart, line.valueEnd);
+              const [valueStart, valueEnd] = mapped2.sourceRange(line.valueStart, line.valueEnd);
               valueSpan = source.span(valueStart, valueEnd);
               text3 = source.text.slice(valueStart, valueEnd);
             }
@@ -27538,9 +28314,9 @@ function readUwsgi(files, launches, context) {
       const gaps = (launch.externalEnv ?? []).map((span2) => ({ reason: "environment from outside the tree may set UWSGI_* options", span: span2 }));
       const instance = buildInstance({ environment: environment2, commandLine, gaps }, machine, reading.forLaunch(launch), context.displayPath);
       instance.files.forEach((file) => startedFiles.add(file));
-      diagnostics.push(...instance.diagnostics);
+      append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath18.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath20.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
@@ -27556,11 +28332,11 @@ function readUwsgi(files, launches, context) {
   const included = new Set(standalone.flatMap(({ instance }) => instance.files.slice(1)));
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
-    diagnostics.push(...instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath18.basename(file), context.displayPath(file), void 0, context));
+    append(diagnostics, instance.diagnostics);
+    backends.push(finishBackend(instance, nodePath20.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
-  output.diagnostics.push(...diagnostics);
+  append(output.diagnostics, diagnostics);
   for (const source of sources.values()) {
     output.sources.push(source);
     const comments = iniComments(source);
@@ -27595,11 +28371,12 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath18, TreeFiles;
+var nodePath20, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
+    init_append();
     init_launch();
     init_text();
     init_types();
@@ -27644,11 +28421,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from, main) => {
-            const mounted = nodePath18.isAbsolute(name2) ? mountedSource(launch, nodePath18.normalize(name2)) : void 0;
+            const mounted = nodePath20.isAbsolute(name2) ? mountedSource(launch, nodePath20.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath18.isAbsolute(name2) && workingDirectory && nodePath18.isAbsolute(workingDirectory) ? nodePath18.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath18.normalize(serverName2)) : void 0;
+            const serverName2 = !nodePath20.isAbsolute(name2) && workingDirectory && nodePath20.isAbsolute(workingDirectory) ? nodePath20.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath20.normalize(serverName2)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
           },
@@ -27661,15 +28438,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath18.isAbsolute(name2)) {
-          const normal = nodePath18.normalize(name2);
+        if (nodePath20.isAbsolute(name2)) {
+          const normal = nodePath20.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath18.join(nodePath18.dirname(file), name2);
+          const candidate = nodePath20.join(nodePath20.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -27680,14 +28457,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath18.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath20.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath18.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath20.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath18.dirname(launchPath).split("/"), nodePath18.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath20.dirname(launchPath).split("/"), nodePath20.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -27897,7 +28674,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath19.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath19.posix.isAbsolute(directory) ? uds.value : nodePath19.posix.join(directory, uds.value);
+    const path = nodePath21.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath21.posix.isAbsolute(directory) ? uds.value : nodePath21.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -27910,11 +28687,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath19, MAIN, SETTINGS2;
+var nodePath21, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_args();
@@ -28301,21 +29078,35 @@ function findTomcatImages(context) {
       text3 ??= readText(context, path);
       return text3?.slice(0, 65536);
     });
-    if (format5 !== "dockerfile" && format5 !== "compose") continue;
+    if (format5 !== "dockerfile" && format5 !== "compose" && !INSTALL_STEP.test(path)) continue;
     text3 ??= readText(context, path);
     if (text3 === void 0) continue;
+    const archive = format5 === "compose" ? void 0 : lastReleaseArchive(new SourceText(context.displayPath(path), text3));
+    if (archive) {
+      images.push({ path, version: archive });
+      continue;
+    }
+    if (format5 !== "dockerfile" && format5 !== "compose") continue;
     const versions = readImageReferences(new SourceText(context.displayPath(path), text3), format5).map(tomcatVersionOfImage).filter((version) => version !== void 0);
     if (versions.length > 0) images.push({ path, version: versions[versions.length - 1] });
   }
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath20.dirname(serverXml); ; dir = nodePath20.dirname(dir)) {
-    const here = images.filter((image) => nodePath20.dirname(image.path) === dir);
+  for (let dir = nodePath22.dirname(serverXml); ; dir = nodePath22.dirname(dir)) {
+    const here = images.filter((image) => nodePath22.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath20.dirname(dir) === dir) break;
+    if (nodePath22.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
+}
+function lastReleaseArchive(source) {
+  let last;
+  RELEASE_ARCHIVE.lastIndex = 0;
+  for (let match = RELEASE_ARCHIVE.exec(source.text); match; match = RELEASE_ARCHIVE.exec(source.text)) last = match;
+  if (!last) return void 0;
+  const [major, minor, patch] = last.slice(1, 4).map(Number);
+  return { kind: "known", major, minor, patch, text: last[0], span: source.span(last.index, last.index + last[0].length) };
 }
 function sameLine(images) {
   const line = (image) => `${image.version.major}.${image.version.minor ?? ""}.${image.version.patch ?? ""}`;
@@ -28328,15 +29119,17 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath20, TOMCAT_IMAGE;
+var nodePath22, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_text();
     TOMCAT_IMAGE = /(^|\/)tomcat$/;
+    RELEASE_ARCHIVE = /apache-tomcat-(\d{1,2})\.(\d{1,3})\.(\d{1,4})(?![\d.]*\d)/g;
+    INSTALL_STEP = /\.(ya?ml|sh)$/i;
   }
 });
 
@@ -32810,6 +33603,7 @@ function scanXml(text3) {
   const problems = [];
   const declaredEntities = /* @__PURE__ */ new Set();
   const open = [];
+  const openByName = /* @__PURE__ */ new Map();
   let rootClosed = false;
   let i = 0;
   const textContent = (from, to) => {
@@ -32855,7 +33649,7 @@ function scanXml(text3) {
       const name2 = text3.slice(i + 2, j);
       const close = text3.indexOf(">", j);
       const end = close === -1 ? text3.length : close + 1;
-      const openIndex = findOpen(open, name2);
+      const openIndex = openByName.get(name2)?.at(-1) ?? -1;
       if (openIndex === -1) {
         const top = open[open.length - 1];
         problems.push(top ? { start: i, end, message: `The element type "${top.name}" must be terminated by the matching end-tag "</${top.name}>"`, related: { start: top.start, end: top.start + 1 + top.name.length, label: `<${top.name}> opens here` } } : { start: i, end, message: `The end-tag "</${name2}>" has no start tag` });
@@ -32866,6 +33660,7 @@ function scanXml(text3) {
           problems.push({ start: i, end, message: `The element type "${unclosed.name}" must be terminated by the matching end-tag "</${unclosed.name}>"`, related: { start: unclosed.start, end: unclosed.start + 1 + unclosed.name.length, label: `<${unclosed.name}> opens here` } });
         }
         open[openIndex].end = end;
+        for (let k = open.length - 1; k >= openIndex; k--) openByName.get(open[k].name).pop();
         open.length = openIndex;
         if (open.length === 0) rootClosed = true;
       }
@@ -32881,7 +33676,12 @@ function scanXml(text3) {
       }
       byStart.set(i, element);
       if (selfClosing) element.end = end;
-      else open.push(element);
+      else {
+        let indexes2 = openByName.get(element.name);
+        if (!indexes2) openByName.set(element.name, indexes2 = []);
+        indexes2.push(open.length);
+        open.push(element);
+      }
       i = end;
     } else {
       problems.push({ start: i, end: i + 1, message: "The content of elements must consist of well-formed character data or markup" });
@@ -32893,7 +33693,8 @@ function scanXml(text3) {
     problems.push({
       start: text3.length,
       end: text3.length,
-      message: `XML document structures must start and end within the same entity: ${open.map((e) => `<${e.name}>`).join(", ")} ${open.length === 1 ? "is" : "are"} never closed`,
+      // The outermost ones name the problem; thousands more would only make the message huge.
+      message: `XML document structures must start and end within the same entity: ${open.slice(0, 10).map((e) => `<${e.name}>`).join(", ")}${open.length > 10 ? ` and ${open.length - 10} more` : ""} ${open.length === 1 ? "is" : "are"} never closed`,
       related: { start: outer.start, end: outer.start + 1 + outer.name.length, label: `<${outer.name}> opens here` }
     });
   }
@@ -32901,10 +33702,6 @@ function scanXml(text3) {
     problems.push({ start: text3.length, end: text3.length, message: "Premature end of file: no root element" });
   }
   return { roots, byStart, comments, problems, declaredEntities };
-}
-function findOpen(open, name2) {
-  for (let k = open.length - 1; k >= 0; k--) if (open[k].name === name2) return k;
-  return -1;
 }
 function scanStartTag(text3, start, entities, problems) {
   let j = start + 1;
@@ -32975,7 +33772,9 @@ function giveUp(text3, element, from) {
   return { element, end, selfClosing: close > 0 && text3[close - 1] === "/" };
 }
 function checkReferences(text3, from, to, entities, problems) {
-  for (let amp = text3.indexOf("&", from); amp !== -1 && amp < to; amp = text3.indexOf("&", amp + 1)) {
+  const part2 = text3.slice(from, to);
+  for (let at = part2.indexOf("&"); at !== -1; at = part2.indexOf("&", at + 1)) {
+    const amp = from + at;
     const match = /^&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*)(;?)/.exec(text3.slice(amp, Math.min(to, amp + 256)));
     if (!match) {
       problems.push({ start: amp, end: amp + 1, message: "The entity name must immediately follow the '&' in the entity reference" });
@@ -33102,7 +33901,7 @@ function readerFailed(reader, source, error) {
   };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath21.dirname(path) === nodePath21.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath23.dirname(path) === nodePath23.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -33226,12 +34025,15 @@ function resolveAttribute(source, attribute, lookup) {
   };
 }
 function substituteProperties(value, lookup) {
-  const from = [];
+  const from = /* @__PURE__ */ new Set();
+  const over = () => ({ value: void 0, from: [...from] });
+  let steps = 0;
   let current = value;
   for (let round = 0; round < 20 && current.includes("${"); round++) {
     let out = "";
     let position = 0;
     for (let dollar = current.indexOf("$", position); dollar !== -1; dollar = current.indexOf("$", position)) {
+      if (out.length > MAX_VALUE_LENGTH) return over();
       out += current.slice(position, dollar);
       if (current[dollar + 1] !== "{") {
         out += "$";
@@ -33245,34 +34047,37 @@ function substituteProperties(value, lookup) {
         break;
       }
       const name2 = current.slice(dollar + 2, close);
+      if (++steps > MAX_EXPANSION_STEPS) return over();
       let found = lookup(name2);
       let replacement = found?.value;
       if (found === void 0) {
         const separator = name2.indexOf(":-");
-        if (separator === -1) return { value: void 0, from };
+        if (separator === -1) return { value: void 0, from: [...from] };
         found = lookup(name2.slice(0, separator));
         replacement = found ? found.value : name2.slice(separator + 2);
       }
-      if (found) from.push(found.span);
+      if (found) from.add(found.span);
       out += replacement;
       position = close + 1;
     }
     out += current.slice(position);
+    if (out.length > MAX_VALUE_LENGTH) return over();
     if (out === current) break;
     current = out;
   }
-  return { value: current, from };
+  return { value: current, from: [...from] };
 }
 function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath21;
+var nodePath23;
 var init_tomcat2 = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_tomcat();
+    init_expansion_budget();
     init_text();
     init_types();
     init_connector();
@@ -33303,10 +34108,10 @@ function readYamlFile(text3) {
   const documents = [];
   const problems = [];
   try {
-    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: true })) {
-      for (const error of document.errors) {
-        problems.push({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") });
-      }
+    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
+      const found = document.errors.map((error) => ({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") }));
+      found.push(...duplicateKeys(document.contents));
+      problems.push(...found.sort((a, b) => a.start - b.start));
       const entries = [];
       flatten(document.contents, "", entries, 0);
       documents.push({ entries });
@@ -33331,6 +34136,27 @@ function flatten(node, prefix, entries, depth) {
     entries.push({ key: prefix, value: scalarText(node), valueStart: node.range[0], valueEnd: node.range[1] });
   } else if ((0, import_yaml4.isAlias)(node)) {
   }
+}
+function duplicateKeys(root) {
+  const problems = [];
+  const pending = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if ((0, import_yaml4.isMap)(node)) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair2 of node.items) {
+        const key = pair2.key;
+        if ((0, import_yaml4.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
+          if (seen.has(key.value)) problems.push({ start: key.range[0], end: key.range[0] + 1, message: "Map keys must be unique" });
+          else seen.add(key.value);
+        }
+        pending.push(pair2.key, pair2.value);
+      }
+    } else if ((0, import_yaml4.isSeq)(node)) {
+      for (const item of node.items) pending.push(item);
+    }
+  }
+  return problems;
 }
 function keyText(key) {
   return typeof key.source === "string" && key.type === "PLAIN" ? key.source : String(key.value);
@@ -33439,7 +34265,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath22.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath24.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -33461,7 +34287,7 @@ function readFile(path, context, output) {
     return void 0;
   }
   output.sources.push(source);
-  const base = nodePath22.basename(path);
+  const base = nodePath24.basename(path);
   const format5 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format5);
@@ -33474,16 +34300,16 @@ function readFile(path, context, output) {
   return { path, source, format: format5, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath22.dirname(path);
-  const parts = dir.split(nodePath22.sep);
+  const dir = nodePath24.dirname(path);
+  const parts = dir.split(nodePath24.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath22.sep) || nodePath22.sep;
+    const root = parts.slice(0, resources).join(nodePath24.sep) || nodePath24.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath22.basename(dir) === "config") return { root: nodePath22.dirname(dir), location: "file-config" };
+  if (nodePath24.basename(dir) === "config") return { root: nodePath24.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -33531,7 +34357,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath22.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath24.join(root, name2)));
     } catch {
     }
   }
@@ -33587,11 +34413,11 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
   const port = resolve8("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
-  const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf(port) } : { name: "server.port", value: 8080, text: "8080", unit: "count", source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
+  const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : { name: "server.port", value: 8080, text: "8080", unit: "count", source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
   const address = resolve8("server.address");
-  const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf(address) } : { name: "server.address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
+  const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : { name: "server.address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
@@ -33619,7 +34445,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   const sslEnabled = resolve8("server.ssl.enabled");
   const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve8).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
-  connectorSettings.set("SSLEnabled", tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf(sslMaterial) } : { name: "SSLEnabled", value: false, text: "false", unit: "flag", source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
+  connectorSettings.set("SSLEnabled", tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf2(sslMaterial) } : { name: "SSLEnabled", value: false, text: "false", unit: "flag", source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
   const connector = {
     origin: "spring-boot",
     span: port ? port.span : fileStart,
@@ -33659,18 +34485,18 @@ function springSetting(spec, resolve8) {
   if (!found) {
     return spec.springDefault ? { name: name2, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: "default", reference: spec.springDefault.reference } } : void 0;
   }
-  if (found.value === void 0) return { name: name2, value: void 0, text: found.text, unit: spec.unit, source: sourceOf(found) };
+  if (found.value === void 0) return { name: name2, value: void 0, text: found.text, unit: spec.unit, source: sourceOf2(found) };
   let value;
   if (spec.kind === "int") value = parseSpringInt(found.value);
   else if (spec.kind === "duration") value = parseSpringDuration(found.value);
   else value = parseSpringDataSize(found.value);
   if (value === void 0) {
-    return { name: name2, value: void 0, text: found.text, unit: spec.unit, source: sourceOf(found) };
+    return { name: name2, value: void 0, text: found.text, unit: spec.unit, source: sourceOf2(found) };
   }
   if (spec.onlyPositive && value <= 0 && spec.springDefault) {
     return { name: name2, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: "default", reference: spec.springDefault.reference, note: `${key} ${found.value} is not applied (only values > 0 are)` } };
   }
-  return { name: name2, value: canonical(spec, value), text: found.text, unit: spec.unit, source: sourceOf(found) };
+  return { name: name2, value: canonical(spec, value), text: found.text, unit: spec.unit, source: sourceOf2(found) };
 }
 function canonical(spec, value) {
   const name2 = spec.keys[0];
@@ -33679,36 +34505,46 @@ function canonical(spec, value) {
   if (spec.kind === "data-size" && value < 0) return Infinity;
   return value;
 }
-function sourceOf(found) {
+function sourceOf2(found) {
   return { kind: "file", span: found.span, via: found.via };
 }
 function spanKey2(found) {
   return found ? `${found.span.file}:${found.span.start.offset}` : "";
 }
-function resolvePlaceholders(found, merged, overrides2, depth = 0) {
+function resolvePlaceholders(found, merged, overrides2, depth = 0, budget = { steps: 0, exceeded: false }) {
   if (!found || found.value === void 0 || !found.value.includes("${")) return found;
   if (depth > 10) return { ...found, value: void 0 };
   const via = [...found.via ?? []];
   let undetermined = false;
-  const value = replacePlaceholders(found.value, (name2, fallback) => {
+  const value = replacePlaceholders(found.value, budget, (name2, fallback) => {
+    if (budget.exceeded || ++budget.steps > MAX_EXPANSION_STEPS) {
+      budget.exceeded = true;
+      return "";
+    }
     const target = merged.get(relaxedKey(name2)) ?? overrides2.get(relaxedKey(name2)) ?? overrides2.get(`env:${name2}`);
     if (target) {
-      const resolved = resolvePlaceholders(target, merged, overrides2, depth + 1);
+      const resolved = resolvePlaceholders(target, merged, overrides2, depth + 1, budget);
+      if (budget.exceeded) return "";
       if (resolved?.value !== void 0) {
         via.push(resolved.span);
         return resolved.value;
       }
     }
-    if (fallback !== void 0) return fallback;
+    if (fallback !== void 0) return fallback();
     undetermined = true;
     return "";
   });
-  return { ...found, value: undetermined ? void 0 : value, via: via.length > 0 ? via : void 0 };
+  if (value.length > MAX_VALUE_LENGTH) budget.exceeded = true;
+  return { ...found, value: undetermined || budget.exceeded ? void 0 : value, via: via.length > 0 ? via : void 0 };
 }
-function replacePlaceholders(text3, lookup) {
+function replacePlaceholders(text3, budget, lookup, nesting = 0) {
   let out = "";
   let i = 0;
   while (i < text3.length) {
+    if (budget.exceeded || out.length > MAX_VALUE_LENGTH) {
+      budget.exceeded = true;
+      return "";
+    }
     if (text3[i] === "\\" && text3.startsWith("${", i + 1)) {
       out += "${";
       i += 3;
@@ -33733,7 +34569,13 @@ function replacePlaceholders(text3, lookup) {
     const body = text3.slice(i + 2, j - 1);
     const colon = body.indexOf(":");
     const name2 = colon === -1 ? body : body.slice(0, colon);
-    const fallback = colon === -1 ? void 0 : replacePlaceholders(body.slice(colon + 1), lookup);
+    const fallback = colon === -1 ? void 0 : () => {
+      if (nesting >= MAX_DEFAULT_NESTING) {
+        budget.exceeded = true;
+        return "";
+      }
+      return replacePlaceholders(body.slice(colon + 1), budget, lookup, nesting + 1);
+    };
     out += lookup(name2, fallback);
     i = j;
   }
@@ -33749,7 +34591,7 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath22.dirname(launch.file);
+    const launchDir = nodePath24.dirname(launch.file);
     const related = isWithin2(root, launchDir) || isWithin2(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
@@ -33780,14 +34622,15 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin2(dir, maybeParent) {
-  const relative5 = nodePath22.relative(maybeParent, dir);
-  return relative5 === "" || !relative5.startsWith("..") && !nodePath22.isAbsolute(relative5);
+  const relative5 = nodePath24.relative(maybeParent, dir);
+  return relative5 === "" || !relative5.startsWith("..") && !nodePath24.isAbsolute(relative5);
 }
-var nodePath22, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER;
+var nodePath24, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
+    init_expansion_budget();
     init_text();
     init_types();
     init_tomcat2();
@@ -33828,6 +34671,7 @@ var init_spring_boot = __esm({
       ...SETTINGS3.flatMap((spec) => spec.keys)
     ].map(relaxedKey));
     LOCATION_ORDER = ["classpath", "classpath-config", "file", "file-config"];
+    MAX_DEFAULT_NESTING = 32;
   }
 });
 
@@ -33839,10 +34683,10 @@ function parseLimitsConf(source, problems) {
     let lineEnd = text3.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = text3.length;
     const next = lineEnd + 1;
-    const hash2 = text3.indexOf("#", lineStart);
-    const contentEnd = hash2 !== -1 && hash2 < lineEnd ? hash2 : lineEnd;
+    const line = text3.slice(lineStart, lineEnd);
+    const hash2 = line.indexOf("#");
     const fields = [];
-    for (const match of text3.slice(lineStart, contentEnd).matchAll(/\S+/g)) {
+    for (const match of (hash2 === -1 ? line : line.slice(0, hash2)).matchAll(/\S+/g)) {
       fields.push({ text: match[0], start: lineStart + match.index, end: lineStart + match.index + match[0].length });
     }
     if (fields.length > 0) {
@@ -33867,19 +34711,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath23.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath23.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath23.basename(a);
-    const y = nodePath23.basename(b);
+  const main = paths.filter((path) => nodePath25.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath25.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath25.basename(a);
+    const y = nodePath25.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath23, UNLIMITED;
+var nodePath25, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath25 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -33929,7 +34773,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath24.basename(path);
+    const name2 = nodePath26.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -33940,11 +34784,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath24, DIRECTORY_PRECEDENCE;
+var nodePath26, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -34053,9 +34897,9 @@ function readSystemLimits(files, launches, context) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => limitLines.push(...parseLimitsConf(source, problems)));
+    guarded(output, source.file, () => append(limitLines, parseLimitsConf(source, problems)));
   }
-  limits.push(...loginSessionLimits(limitLines));
+  append(limits, loginSessionLimits(limitLines));
   const unitFiles = [];
   for (const path of files.systemd ?? []) {
     const source = readSource(path, context, output);
@@ -34105,6 +34949,7 @@ var SOMAXCONN;
 var init_system = __esm({
   "src/readers/system/index.ts"() {
     "use strict";
+    init_append();
     init_compose();
     init_files();
     init_launch2();
@@ -34137,7 +34982,7 @@ function readKubernetes(files, context) {
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const { documents, problems } = parseYaml(source);
-      output.diagnostics.push(...problems);
+      append(output.diagnostics, problems);
       for (const document of documents) {
         const values2 = readHelmValues(source, document);
         if (values2) kubernetes.helmValues.push(values2);
@@ -34312,6 +35157,7 @@ var init_kubernetes3 = __esm({
   "src/readers/kubernetes/index.ts"() {
     "use strict";
     init_kubernetes();
+    init_append();
     init_types();
     init_launch2();
     init_files();
@@ -34428,7 +35274,7 @@ var init_mounted_files = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath26 = __toESM(require("path"));
+var nodePath28 = __toESM(require("path"));
 
 // src/engine/config.ts
 var nodePath = __toESM(require("path"));
@@ -34444,9 +35290,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname18, join: join10 } = require("path");
+    const { dirname: dirname18, join: join12 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join10(dir, "package.json")) && dirname18(dir) !== dir) dir = dirname18(dir);
+    while (!existsSync(join12(dir, "package.json")) && dirname18(dir) !== dir) dir = dirname18(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -34530,7 +35376,8 @@ function formatJsonPath(path) {
 
 // src/engine/run.ts
 var import_crypto2 = require("crypto");
-var nodePath25 = __toESM(require("path"));
+var nodePath27 = __toESM(require("path"));
+init_append();
 init_classify();
 
 // src/discovery/confine.ts
@@ -34703,6 +35550,9 @@ function confineFileSystem(fs, areas) {
     }
   };
 }
+
+// src/engine/run.ts
+init_template();
 
 // src/discovery/fs.ts
 var nodeFs = __toESM(require("fs"));
@@ -37713,6 +38563,20 @@ var THIRD_PARTY_DIRECTIVES = {
     ["zstd_static", "http server location", 0, 2, 0],
     ["zstd_types", "http server location", 0, 510, 0]
   ],
+  // open-telemetry/opentelemetry-cpp-contrib@02273c4a instrumentation/nginx/src/otel_ngx_module.cpp
+  // (otel_ngx_module.so, which ingress-nginx loads; not nginx's own ngx_otel_module)
+  "opentelemetry": [
+    ["opentelemetry", "http server location", 0, 2, 1],
+    ["opentelemetry_attribute", "http server location", 0, 4, 0],
+    ["opentelemetry_capture_headers", "http server location", 0, 2, 1],
+    ["opentelemetry_config", "http", 0, 2, 0],
+    ["opentelemetry_ignore_paths", "http server location", 0, 2, 0],
+    ["opentelemetry_operation_name", "http server location", 0, 2, 0],
+    ["opentelemetry_propagate", "http server location", 0, 3, 0],
+    ["opentelemetry_sensitive_header_names", "http server location", 0, 2, 0],
+    ["opentelemetry_sensitive_header_values", "http server location", 0, 2, 0],
+    ["opentelemetry_trust_incoming_spans", "http server location", 0, 2, 1]
+  ],
   // cloudflare/sslconfig@33dbff6c patches/nginx__dynamic_tls_records.patch (a patch to the ssl
   // module that some nginx builds carry, not a module of its own)
   "dynamic-tls-records": [
@@ -38069,6 +38933,7 @@ var LOAD_MODULE_FILES = [
   [/ndk_http_module/, "ndk"],
   [/headers_more/, "headers-more"],
   [/brotli/, "brotli"],
+  [/otel_ngx_module/, "opentelemetry"],
   [/vhost_traffic_status/, "vts"],
   [/geoip2/, "geoip2"],
   [/nchan/, "nchan"],
@@ -38107,8 +38972,8 @@ var DirectiveTable = class {
     }
     this.enabledModules = enabled;
     for (const spec of nginxSpecs()) this.add(spec);
-    for (const [module2, rows] of Object.entries(THIRD_PARTY_DIRECTIVES)) {
-      for (const [name2, contexts, block2, args, flag2] of rows) {
+    for (const [module2, rows2] of Object.entries(THIRD_PARTY_DIRECTIVES)) {
+      for (const [name2, contexts, block2, args, flag2] of rows2) {
         if (!enabled.has(module2)) {
           if (!this.byName.has(name2) && !this.disabled.has(name2)) this.disabled.set(name2, module2);
           continue;
@@ -38204,6 +39069,9 @@ function describeArgs(mask) {
 function acceptsCount(mask, count) {
   return (mask & 1 << Math.min(count, MANY_ARGS)) !== 0;
 }
+
+// src/model/nginx-directives.ts
+init_template();
 
 // src/readers/nginx/lex.ts
 var TAB = 9;
@@ -38651,6 +39519,9 @@ function opensBlock(directive) {
 function fileTextOf(directive) {
   return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
 }
+function sourceOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source : void 0;
+}
 function argCountOf(directive) {
   return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
 }
@@ -38954,9 +39825,9 @@ var NginxDirectiveIndex = class {
     }
     return variants;
   }
-  /** The directives the rules judge: terminated, and not inside a block whose content is unchecked. */
+  /** The directives the rules judge: terminated, named, and not inside a block whose content is unchecked. */
   *checkedUses() {
-    for (const use of this.uses) if (use.terminated && use.contexts.length > 0) yield use;
+    for (const use of this.uses) if (use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name)) yield use;
   }
   /** The candidate contexts of a snippet where the most known directives are allowed. */
   plausibleContexts(root) {
@@ -39530,7 +40401,7 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
 init_docker();
 
 // src/readers/nginx/index.ts
-var nodePath7 = __toESM(require("path"));
+var nodePath8 = __toESM(require("path"));
 init_text();
 
 // src/readers/nginx/include.ts
@@ -39699,6 +40570,37 @@ function isShippedWithNginx(pattern) {
   return SHIPPED_BASENAMES.has(nodePath6.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 var MAX_GLOB_PATHS = 1e5;
+var WrittenPathIndex = class {
+  exact = /* @__PURE__ */ new Map();
+  under = /* @__PURE__ */ new Map();
+  into = /* @__PURE__ */ new Map();
+  constructor(writes) {
+    for (const write of writes) {
+      const map = write.kind === "file" ? this.exact : write.kind === "directory" ? this.under : this.into;
+      let entry = map.get(write.path);
+      if (!entry) map.set(write.path, entry = { kind: write.kind, path: write.path, first: [], scripts: /* @__PURE__ */ new Set() });
+      if (entry.first.length < 3) entry.first.push(write);
+      entry.scripts.add(write.script);
+    }
+  }
+  get size() {
+    return this.exact.size + this.under.size + this.into.size;
+  }
+  /** Writes of `path` (absolute) itself, of a directory above it, then into its directory under a variable name. */
+  writesOf(path) {
+    const found = [];
+    const exact = this.exact.get(path);
+    if (exact) found.push(exact);
+    for (let dir = path; ; dir = nodePath6.posix.dirname(dir)) {
+      const under = this.under.get(dir);
+      if (under) found.push(under);
+      if (dir === nodePath6.posix.dirname(dir)) break;
+    }
+    const into = this.into.get(nodePath6.posix.dirname(path));
+    if (into) found.push(into);
+    return found;
+  }
+};
 var IncludeResolver = class {
   constructor(fs, treeFiles, lintRoots, mappings, maxGlobPaths = MAX_GLOB_PATHS) {
     this.fs = fs;
@@ -39761,7 +40663,7 @@ var IncludeResolver = class {
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
-    const explicit2 = this.mappings.filter((m) => pattern === m.from || pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
+    const explicit2 = this.mappings.filter((m) => pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
     if (explicit2) return [nodePath6.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
@@ -39849,6 +40751,119 @@ function commonPrefixLength(a, b) {
   return i;
 }
 
+// src/readers/nginx/lookalike.ts
+init_classify();
+init_template();
+var knownNames;
+function nginxNames() {
+  if (!knownNames) {
+    knownNames = new Set(REFERENCE_DIRECTIVES.map((row) => row[0]));
+    for (const rows2 of Object.values(THIRD_PARTY_DIRECTIVES)) for (const row of rows2) knownNames.add(row[0]);
+  }
+  return knownNames;
+}
+var SAMPLE = 400;
+var DECISIVE_LEAD = 20;
+var MINIMUM = 3;
+var INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
+function readsLikeNginx(parsed) {
+  const head = parsed.source.text.slice(0, 8192);
+  if (INI_SECTION.test(head) || isSymlinkAsText(head)) return false;
+  const names = nginxNames();
+  let known2 = 0;
+  let other = 0;
+  const visit2 = (directives) => {
+    for (const directive of directives) {
+      if (known2 + other >= SAMPLE || Math.abs(known2 - other) >= DECISIVE_LEAD) return;
+      const name2 = directive.name;
+      if (isUnknownValue(name2)) continue;
+      if (names.has(name2) && argValueOf(directive, 0) !== "=") known2++;
+      else other++;
+      if (directive.block && !DATA_BLOCKS.has(name2) && !isLuaBlockDirective(name2)) visit2(directive.block);
+    }
+  };
+  visit2(parsed.directives);
+  if (known2 + other >= MINIMUM) return known2 >= other;
+  const first = parsed.directives[0];
+  return !first || isUnknownValue(first.name) || names.has(first.name) || linesEndLikeNginx(head);
+}
+function linesEndLikeNginx(text3) {
+  for (const line of text3.split("\n")) {
+    const content2 = line.trim();
+    if (content2 === "" || content2.startsWith("#")) continue;
+    if (!/[;{}]$/.test(content2.replace(/\s+#.*$/, ""))) return false;
+  }
+  return true;
+}
+
+// src/readers/template-text.ts
+init_text();
+var TemplateSourceText = class extends SourceText {
+  constructor(file, original, masked) {
+    super(file, masked.text);
+    this.original = original;
+    this.dialect = masked.dialect;
+    this.statements = masked.statements;
+    this.conditionals = masked.conditionals;
+  }
+  original;
+  dialect;
+  /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
+  statements;
+  /** [start, end) of each `if` block. */
+  conditionals;
+  /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
+  isConditional(offset) {
+    return this.conditionals.some(([start, end]) => start <= offset && offset < end);
+  }
+  /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
+  hasStatementBetween(start, end) {
+    const list = this.statements;
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = low + high >> 1;
+      if (list[mid] < start) low = mid + 1;
+      else high = mid;
+    }
+    return low < list.length && list[low] < end;
+  }
+};
+
+// src/readers/nginx/template.ts
+var nodePath7 = __toESM(require("path"));
+init_template();
+function nginxTemplateDialect(path, text3) {
+  const byName = templateName(nodePath7.basename(path).toLowerCase());
+  return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
+}
+function parseNginxTemplate(file, text3, dialect) {
+  const both = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect)));
+  if (!both.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax")) return both;
+  const first = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect, "variable", { envsubst: true, firstBranchOnly: true })));
+  return first.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax") ? both : first;
+}
+function settleTemplate(parsed) {
+  const source = parsed.source;
+  if (!(source instanceof TemplateSourceText)) return parsed;
+  const syntax = parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId === "nginx-syntax");
+  if (syntax.length === 0) return parsed;
+  const first = syntax[0];
+  return {
+    ...parsed,
+    directives: [],
+    diagnostics: [
+      ...parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId !== "nginx-syntax"),
+      {
+        ruleId: "template-unreadable",
+        message: `${DIALECT_NAMES[source.dialect]} template that does not read as nginx with its tags set aside (${first.message}${syntax.length > 1 ? `, and ${syntax.length - 1} more` : ""}); it is not linted: lint the rendered file instead`,
+        primary: first.primary,
+        related: []
+      }
+    ]
+  };
+}
+
 // src/readers/nginx/index.ts
 var MAX_INCLUDE_DEPTH = 64;
 var MAX_EXPANDED_DIRECTIVES = 3e5;
@@ -39874,7 +40889,8 @@ function readNginxTree(candidates, options) {
   const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
   const insideLintRoots = (path) => options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   const realPaths = /* @__PURE__ */ new Map();
-  const load2 = (path) => {
+  const setAside = /* @__PURE__ */ new Map();
+  const load2 = (path, requireNginx = false) => {
     let real = realPaths.get(path);
     try {
       real = real ?? fs.realpath(path);
@@ -39885,13 +40901,23 @@ function readNginxTree(candidates, options) {
     const shown = real !== path && insideLintRoots(real) ? real : path;
     const cached = files.get(real);
     if (cached) return { real, path: shown, parsed: cached };
-    let text3;
-    try {
-      text3 = decodeUtf8(fs.read(shown));
-    } catch (error) {
-      return { error: error.message };
+    let raw = setAside.get(real);
+    if (!raw) {
+      let text3;
+      try {
+        text3 = decodeUtf8(fs.read(shown));
+      } catch (error) {
+        return { error: error.message };
+      }
+      const dialect = nginxTemplateDialect(shown, text3);
+      raw = dialect ? parseNginxTemplate(options.displayPath(shown), text3, dialect) : parseNginx(new SourceText(options.displayPath(shown), text3));
     }
-    const parsed = parseNginx(new SourceText(options.displayPath(shown), text3));
+    if (requireNginx && !readsLikeNginx(raw)) {
+      setAside.set(real, raw);
+      return { notNginx: true };
+    }
+    setAside.delete(real);
+    const parsed = settleTemplate(raw);
     files.set(real, parsed);
     for (const diagnostic2 of parsed.diagnostics) report(diagnostic2);
     return { real, path: shown, parsed };
@@ -39932,12 +40958,26 @@ function readNginxTree(candidates, options) {
         limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
       }
       if (resolution.missing) {
-        if (!isShippedWithNginx(argument.value)) {
+        const writes = writtenBy(argument.value);
+        if (writes.length > 0) {
+          const gap = writes.every((entry) => entry.kind === "gap");
+          const scripts = [...new Set(writes.flatMap((entry) => [...entry.scripts]))];
           report({
             ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath7.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : ""),
+            message: `Include "${argument.value}" is not in the linted tree; ${gap ? `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} files into "${writes[0].path}" whose names depend on variables` : `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
             primary: argument.span,
-            related: []
+            related: writes.flatMap((entry) => entry.first).slice(0, 3).map((write) => ({ span: write.span, label: gap ? "writes into this directory" : "writes it" })),
+            severity: "info",
+            maxSeverity: "info"
+          });
+        } else if (!isShippedWithNginx(argument.value)) {
+          const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
+          report({
+            ruleId: "include-missing",
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath8.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
+            primary: argument.span,
+            related: [],
+            ...inTemplate ? { severity: "info" } : {}
           });
         }
         continue;
@@ -39954,9 +40994,11 @@ function readNginxTree(candidates, options) {
           related: []
         });
       }
+      const isGlob = /[*?[]/.test(argument.value);
       for (const target of resolution.files) {
         if (directorySet.has(target)) continue;
-        const loaded2 = load2(target);
+        const loaded2 = load2(target, isGlob);
+        if ("notNginx" in loaded2) continue;
         if ("error" in loaded2) {
           report({ ruleId: "read-error", message: loaded2.error, primary: argument.span, related: [] });
           continue;
@@ -40008,6 +41050,14 @@ function readNginxTree(candidates, options) {
     }
     return out;
   };
+  const written = new WrittenPathIndex(options.writtenPaths ?? []);
+  const writtenBy = (pattern) => {
+    if (written.size === 0) return [];
+    const paths = nodePath8.isAbsolute(pattern) ? [nodePath8.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath8.posix.join(prefix, pattern));
+    const found = /* @__PURE__ */ new Set();
+    for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
+    return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
+  };
   const reportOutside = (argument, refused) => {
     const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
     const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
@@ -40021,7 +41071,8 @@ function readNginxTree(candidates, options) {
   const loaded = [];
   const loadedReals = /* @__PURE__ */ new Set();
   for (const path of candidates) {
-    const result = load2(path);
+    const result = load2(path, !options.lintRoots.includes(path));
+    if ("notNginx" in result) continue;
     if ("error" in result) {
       report({ ruleId: "read-error", message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
       continue;
@@ -40034,7 +41085,7 @@ function readNginxTree(candidates, options) {
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
-    const prefixDir = nodePath7.dirname(main.path);
+    const prefixDir = nodePath8.dirname(main.path);
     budget = freshBudget();
     roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
@@ -40055,13 +41106,18 @@ function readNginxTree(candidates, options) {
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath7.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return nodePath8.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
 }
 function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
   if ([...HTTP_LEVEL_HINTS].some((name2) => names.has(name2))) return "http";
   if ([...SERVER_LEVEL_HINTS].some((name2) => names.has(name2))) return "server";
   return "http";
+}
+function listed(names) {
+  const quoted = names.slice(0, 3).map((name2) => `"${name2}"`);
+  if (names.length > 3) return `${quoted.join(", ")} and ${names.length - 3} more`;
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
 }
 function wholeFileSpan(file) {
   const start = { line: 1, column: 1, offset: 0 };
@@ -40100,6 +41156,7 @@ var READER_RULES = [
   define("suppression-unused", "info", "A cfglint-disable comment that suppressed nothing (with --report-unused-disables)"),
   define("sysctl-syntax", "warning", "A sysctl.conf line or sysctl value that is not applied"),
   define("systemd-syntax", "warning", "A systemd unit line that systemd ignores"),
+  define("template-unreadable", "info", "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"),
   define("xml-syntax", "error", "An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start"),
   define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
 ];
@@ -40741,6 +41798,26 @@ function judge(queue) {
   return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
 }
 
+// src/model/template-values.ts
+init_template();
+function argumentsUnknown(directive) {
+  const source = sourceOf(directive);
+  if (!(source instanceof TemplateSourceText)) return false;
+  const count = argCountOf(directive);
+  for (let i = 0; i < count; i++) if (isUnknownValue(argValueOf(directive, i) ?? "")) return true;
+  return source.hasStatementBetween(directive.nameSpan.start.offset, directive.span.end.offset);
+}
+function writtenConditionally(directive) {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && source.isConditional(directive.nameSpan.start.offset);
+}
+function maySeparateInTemplate(first, second) {
+  const source = sourceOf(first);
+  if (!(source instanceof TemplateSourceText) || sourceOf(second) !== source) return false;
+  const [a, b] = first.span.start.offset <= second.span.start.offset ? [first, second] : [second, first];
+  return source.hasStatementBetween(a.span.start.offset, b.span.start.offset);
+}
+
 // checks/nginx-directive-args.ts
 var ID6 = "nginx-directive-args";
 var rule6 = defineRule({
@@ -40771,6 +41848,7 @@ var rule6 = defineRule({
       if (!verdict) byShape.set(shapeKey, verdict = judge2(variants, use.directive.name, use.opensBlock, use.argCount));
       if (verdict.kind === "ok") continue;
       const { directive } = use;
+      if (verdict.kind !== "shape" && argumentsUnknown(directive)) continue;
       const name2 = directive.name;
       if (verdict.kind === "shape") {
         yield use.opensBlock ? { modelPath: use.path, messageId: "notTerminated", data: { name: name2 }, primary: directive.blockOpen ?? directive.nameSpan } : { modelPath: use.path, messageId: "noOpeningBrace", data: { name: name2 }, primary: directive.nameSpan };
@@ -40900,6 +41978,10 @@ var rule8 = defineRule({
         const setting = SHARED_SETTING[name2] ?? name2;
         const first = firstBySetting.get(setting);
         if (!first) {
+          firstBySetting.set(setting, use);
+          continue;
+        }
+        if (maySeparateInTemplate(first.directive, use.directive)) {
           firstBySetting.set(setting, use);
           continue;
         }
@@ -41037,7 +42119,7 @@ var rule10 = defineRule({
     fixable: false,
     messages: {
       unknown: 'Unknown directive "{{name}}"{{suggestion}}: nginx refuses to start (unknown directive "{{name}}")',
-      thirdParty: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"; if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
+      thirdParty: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}; if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
       notYet: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}, so this nginx refuses to start (unknown directive "{{name}}")',
       removed: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}, so this nginx refuses to start (unknown directive "{{name}}")'
     }
@@ -41047,6 +42129,8 @@ var rule10 = defineRule({
     const range = model.nginxVersion.range;
     let names;
     const releaseVerdicts = /* @__PURE__ */ new Map();
+    const thirdParty = /* @__PURE__ */ new Map();
+    const suggestions = /* @__PURE__ */ new Map();
     for (const use of index.checkedUses()) {
       const { directive } = use;
       const specs2 = index.table.lookup(directive.name);
@@ -41054,11 +42138,16 @@ var rule10 = defineRule({
         const base = { primary: directive.nameSpan, modelPath: use.path };
         const module2 = index.table.disabledModuleOf(directive.name);
         if (module2) {
-          yield { ...base, messageId: "thirdParty", data: { name: directive.name, module: module2 }, maxSeverity: "warning" };
+          if (writtenConditionally(directive)) continue;
+          const key = `${directive.nameSpan.file}\0${module2}`;
+          const seen = thirdParty.get(key);
+          if (seen) seen.others++;
+          else thirdParty.set(key, { draft: { ...base, messageId: "thirdParty", data: { name: directive.name, module: module2 }, maxSeverity: "warning" }, others: 0 });
           continue;
         }
         names ??= [...index.table.names()];
-        const suggestion = closest(directive.name, names);
+        if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
+        const suggestion = suggestions.get(directive.name);
         yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
         continue;
       }
@@ -41069,6 +42158,9 @@ var rule10 = defineRule({
       } else if (verdict === "removed") {
         yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range) } };
       }
+    }
+    for (const { draft, others } of thirdParty.values()) {
+      yield { ...draft, data: { ...draft.data, others: others === 0 ? "" : ` (as do ${others} more directive${others === 1 ? "" : "s"} in this file)` } };
     }
   }
 });
@@ -41953,6 +43045,7 @@ var rule18 = defineRule({
       const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
       if (mayServe(unmodelled, address.kind === "unix" ? address : { kind: "tcp", port: address.port })) continue;
+      if (model.unreadServerConfigs.some((config) => deploymentOf(config.file, model.deploymentRoots ?? []) === deploymentOf(target.span.file, model.deploymentRoots ?? []))) continue;
       const pass = target.passes[0];
       const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
       family.sort((a, b) => Number(speaks(b)) - Number(speaks(a)));
@@ -42128,13 +43221,15 @@ var rule21 = defineRule({
     }
   },
   *check(model) {
+    const closeByKey = /* @__PURE__ */ new Map();
     for (const backend of uwsgiBackends(model.backends)) {
       for (const entry of backend.options) {
         if (entry.origin === "declared-option" || entry.setBy === "set-placeholder") continue;
         const key = entry.key;
         if (key === "" || BLOCK_ENDS.has(key) || uwsgiOptionSpec(key) || backend.declaredOptions.has(key)) continue;
         if (entry.origin !== "command-line" && backend.strict !== true && backend.placeholderNames.has(key)) continue;
-        const close = closestUwsgiOption(key);
+        if (!closeByKey.has(key)) closeByKey.set(key, closestUwsgiOption(key));
+        const close = closeByKey.get(key);
         const suggestion = close && close !== key ? `; did you mean "${close}"?` : "";
         const modelPath = uwsgiEntryPath(backend, entry);
         if (entry.origin === "command-line") {
@@ -42318,9 +43413,14 @@ var Suppressions = class {
   byFile = /* @__PURE__ */ new Map();
   problems = [];
   constructor(commentsByFile, knownRuleIds, suggest) {
+    const suggestions = /* @__PURE__ */ new Map();
+    const suggestOnce = (id2) => {
+      if (!suggestions.has(id2)) suggestions.set(id2, suggest(id2));
+      return suggestions.get(id2);
+    };
     for (const [file, comments] of commentsByFile) {
       const list = [];
-      const open = [];
+      const open = new OpenRanges();
       for (const comment2 of comments) {
         const match = DIRECTIVE.exec(comment2.text);
         if (!match) continue;
@@ -42330,7 +43430,7 @@ var Suppressions = class {
         const ids = idsPart.split(/[\s,]+/).filter(Boolean);
         for (const id2 of ids) {
           if (knownRuleIds.has(id2)) continue;
-          const suggestion = suggest(id2);
+          const suggestion = suggestOnce(id2);
           this.problems.push({
             ruleId: "suppression-unknown-rule",
             message: `Unknown rule "${id2}" in cfglint-${kind}${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
@@ -42353,42 +43453,29 @@ var Suppressions = class {
         } else if (kind === "disable") {
           const range = { kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
           list.push(range);
-          open.push(range);
+          open.add(range);
         } else {
-          for (const range of [...open]) {
-            if (range.toLine !== Infinity) continue;
-            if (ruleIds2 !== "all" && (range.ruleIds === "all" || !range.ruleIds.some((id2) => ruleIds2.includes(id2)))) continue;
+          for (const range of open.closedBy(ruleIds2)) {
             range.toLine = line;
             const remaining = ruleIds2 === "all" || range.ruleIds === "all" ? [] : range.ruleIds.filter((id2) => !ruleIds2.includes(id2));
             if (remaining.length === 0) continue;
             const rest = { ...range, ruleIds: remaining, fromLine: line + 1, toLine: Infinity, used: false, continues: range };
             list.push(rest);
-            open.push(rest);
+            open.add(rest);
           }
         }
       }
-      if (list.length > 0) this.byFile.set(file, list);
+      if (list.length > 0) this.byFile.set(file, new FileSuppressions(list));
     }
   }
-  /** Whether a finding is covered; marks the covering comment used. */
+  /** Whether a finding is covered; marks the covering comments used. */
   covers(finding) {
-    const list = this.byFile.get(finding.primary.file);
-    if (!list) return false;
-    const line = finding.primary.start.line;
-    let covered = false;
-    for (const suppression of list) {
-      if (line < suppression.fromLine || line > suppression.toLine) continue;
-      if (sameSpan2(suppression.span, finding.primary)) continue;
-      if (suppression.ruleIds !== "all" && !suppression.ruleIds.includes(finding.ruleId)) continue;
-      for (let part2 = suppression; part2; part2 = part2.continues) part2.used = true;
-      covered = true;
-    }
-    return covered;
+    return this.byFile.get(finding.primary.file)?.covers(finding) ?? false;
   }
   unused() {
     const out = [];
-    for (const list of this.byFile.values()) {
-      for (const suppression of list) {
+    for (const file of this.byFile.values()) {
+      for (const suppression of file.list) {
         if (suppression.used || suppression.continues) continue;
         const ids = suppression.ruleIds === "all" ? "any rule" : suppression.ruleIds.join(", ");
         out.push({
@@ -42405,6 +43492,163 @@ var Suppressions = class {
 function sameSpan2(a, b) {
   return a.file === b.file && a.start.offset === b.start.offset && a.end.offset === b.end.offset;
 }
+var OpenRanges = class {
+  /** Each open range with its opening order. */
+  order = /* @__PURE__ */ new Map();
+  byId = /* @__PURE__ */ new Map();
+  opened = 0;
+  add(range) {
+    this.order.set(range, this.opened++);
+    if (range.ruleIds === "all") return;
+    for (const id2 of range.ruleIds) {
+      let ranges = this.byId.get(id2);
+      if (!ranges) this.byId.set(id2, ranges = /* @__PURE__ */ new Set());
+      ranges.add(range);
+    }
+  }
+  /**
+   * The open ranges an `enable` with these ids closes, in opening order, no longer open. An
+   * `enable` with ids leaves a range of every rule open.
+   */
+  closedBy(ids) {
+    let closing;
+    if (ids === "all") {
+      closing = [...this.order.keys()];
+    } else {
+      const found = /* @__PURE__ */ new Set();
+      for (const id2 of ids) for (const range of this.byId.get(id2) ?? []) found.add(range);
+      closing = [...found].sort((a, b) => this.order.get(a) - this.order.get(b));
+    }
+    for (const range of closing) {
+      this.order.delete(range);
+      if (range.ruleIds !== "all") for (const id2 of range.ruleIds) this.byId.get(id2)?.delete(range);
+    }
+    return closing;
+  }
+};
+var FileSuppressions = class {
+  constructor(list) {
+    this.list = list;
+    const byRule = /* @__PURE__ */ new Map();
+    const everyRule = [];
+    for (const suppression of list) {
+      if (suppression.ruleIds === "all") {
+        everyRule.push(suppression);
+        continue;
+      }
+      for (const id2 of new Set(suppression.ruleIds)) {
+        let group = byRule.get(id2);
+        if (!group) byRule.set(id2, group = []);
+        group.push(suppression);
+      }
+    }
+    for (const [id2, group] of byRule) this.byRule.set(id2, new LineIndex(group));
+    this.everyRule = everyRule.length > 0 ? new LineIndex(everyRule) : void 0;
+  }
+  list;
+  byRule = /* @__PURE__ */ new Map();
+  everyRule;
+  covers(finding) {
+    const isSelf = (suppression) => sameSpan2(suppression.span, finding.primary);
+    const line = finding.primary.start.line;
+    const byId = this.byRule.get(finding.ruleId)?.markCovering(line, isSelf) ?? false;
+    const byAll = this.everyRule?.markCovering(line, isSelf) ?? false;
+    return byId || byAll;
+  }
+};
+var LineIndex = class {
+  ranges;
+  firstLines;
+  size;
+  every;
+  unused;
+  constructor(ranges) {
+    this.ranges = [...ranges].sort((a, b) => a.fromLine - b.fromLine);
+    this.firstLines = this.ranges.map((range) => range.fromLine);
+    let size = 1;
+    while (size < this.ranges.length) size *= 2;
+    this.size = size;
+    this.every = new Float64Array(2 * size).fill(-Infinity);
+    this.ranges.forEach((range, i) => this.every[size + i] = range.toLine);
+    for (let node = size - 1; node >= 1; node--) this.every[node] = Math.max(this.every[2 * node], this.every[2 * node + 1]);
+    this.unused = this.every.slice();
+  }
+  /** Whether a range other than the finding's own comment covers the line; marks each such range used. */
+  markCovering(line, isSelf) {
+    let covered = false;
+    this.search(this.every, line, (i) => {
+      if (isSelf(this.ranges[i])) return true;
+      covered = true;
+      return false;
+    });
+    if (!covered) return false;
+    this.search(this.unused, line, (i) => {
+      if (isSelf(this.ranges[i])) return true;
+      for (let part2 = this.ranges[i]; part2 && !part2.used; part2 = part2.continues) part2.used = true;
+      this.removeUnused(i);
+      return true;
+    });
+    return true;
+  }
+  /** Calls visit with each range of the tree that starts at or before the line and ends at or after it, until visit returns false. */
+  search(tree, line, visit2) {
+    let lo = 0;
+    let hi = this.firstLines.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (this.firstLines[mid] <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    const count = lo;
+    const walk2 = (node, from, to) => {
+      if (from >= count || tree[node] < line) return true;
+      if (node >= this.size) return visit2(node - this.size);
+      const middle = from + to >> 1;
+      return walk2(2 * node, from, middle) && walk2(2 * node + 1, middle, to);
+    };
+    walk2(1, 0, this.size);
+  }
+  removeUnused(index) {
+    let node = this.size + index;
+    this.unused[node] = -Infinity;
+    for (node >>= 1; node >= 1; node >>= 1) this.unused[node] = Math.max(this.unused[2 * node], this.unused[2 * node + 1]);
+  }
+};
+
+// src/engine/syntax-cap.ts
+var SYNTAX_FINDINGS_PER_FILE = 3;
+var isSyntax = (ruleId) => ruleId.endsWith("-syntax");
+function capSyntaxFindings(diagnostics) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const diagnostic2 of diagnostics) {
+    if (!isSyntax(diagnostic2.ruleId)) continue;
+    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const kept = [];
+  const seen = /* @__PURE__ */ new Map();
+  for (const diagnostic2 of diagnostics) {
+    if (!isSyntax(diagnostic2.ruleId)) {
+      kept.push(diagnostic2);
+      continue;
+    }
+    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}`;
+    const index = seen.get(key) ?? 0;
+    seen.set(key, index + 1);
+    if (index < SYNTAX_FINDINGS_PER_FILE) kept.push(diagnostic2);
+    else if (index === SYNTAX_FINDINGS_PER_FILE) {
+      const more = counts.get(key) - SYNTAX_FINDINGS_PER_FILE;
+      kept.push({
+        ruleId: diagnostic2.ruleId,
+        message: `${more} more ${diagnostic2.ruleId} problem${more === 1 ? "" : "s"} in this file, from here on, not shown one by one: the server stops at the first; fix the ones above and lint again (is this file really what cfglint took it for?)`,
+        primary: diagnostic2.primary,
+        related: [],
+        severity: "info"
+      });
+    }
+  }
+  return kept;
+}
 
 // src/engine/run.ts
 var UsageError = class extends Error {
@@ -42420,10 +43664,10 @@ function readTree(options = {}) {
 function readTreeUncached(options) {
   const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath25.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath27.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath25.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath27.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -42437,10 +43681,10 @@ function readTreeUncached(options) {
     if (!isWithin3(root, cwd)) continue;
     const real = realpathOr(baseFs, root);
     if (!isWithin3(real, realCwd)) {
-      throw new UsageError(`${nodePath25.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+      throw new UsageError(`${nodePath27.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath25.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath27.dirname(root));
   const fs = confineFileSystem(baseFs, areas);
   let config = options.config ?? {};
   let configPath;
@@ -42448,33 +43692,39 @@ function readTreeUncached(options) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
   } else if (options.configPath) {
-    configPath = nodePath25.resolve(cwd, options.configPath);
+    configPath = nodePath27.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     config = loadConfig(configPath, baseFs).config;
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath25.dirname(configPath)])).config;
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath27.dirname(configPath)])).config;
   }
-  const configDir = configPath ? nodePath25.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath27.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
   const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath25.resolve(configDir, to);
+    const target = nodePath27.resolve(configDir, to);
     if (fs.locate(target) === void 0) {
       throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
     }
     return { from: from.replace(/\/+$/, "") || "/", to: target };
   });
-  const displayPath = (absolute) => showPath(nodePath25.relative(cwd, absolute) || nodePath25.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath27.relative(cwd, absolute) || nodePath27.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
-  const diagnostics = walked.unreadable.map((entry) => ({
-    ruleId: "read-error",
-    message: entry.reason.replace(entry.path, displayPath(entry.path)),
-    primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-    related: []
-  }));
+  const diagnostics = [];
+  for (const entry of walked.unreadable) {
+    const danglingLink = cachedFs.kind(entry.path) === void 0 && cachedFs.isSymlink(entry.path);
+    if (danglingLink && !readableByName(entry.path)) continue;
+    diagnostics.push({
+      ruleId: "read-error",
+      message: entry.reason.replace(entry.path, displayPath(entry.path)),
+      primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+      related: [],
+      ...danglingLink ? { severity: "info" } : {}
+    });
+  }
   const readText2 = (path) => {
     try {
       return decodeUtf8(cachedFs.read(path));
@@ -42484,9 +43734,17 @@ function readTreeUncached(options) {
   };
   const filesByFormat = {};
   const imageSources = [];
+  const maskedTemplates = /* @__PURE__ */ new Map();
   for (const file of walked.files) {
-    const format5 = classify(file, () => readText2(file)?.slice(0, 65536), roots.includes(file));
-    if (!format5) continue;
+    const classified = classifyWithTemplate(file, () => readText2(file)?.slice(0, 65536), roots.includes(file));
+    if (!classified) continue;
+    const { format: format5 } = classified;
+    if (classified.template && format5 !== "nginx") {
+      const original = readText2(file);
+      if (original === void 0) continue;
+      const masked = format5 === "tomcat" ? maskTemplate(original, classified.template, "property", { envsubst: false }) : maskTemplate(original, classified.template);
+      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format: format5 });
+    }
     (filesByFormat[format5] ??= []).push(file);
     if (format5 === "dockerfile" || format5 === "compose") {
       const text3 = readText2(file);
@@ -42501,17 +43759,33 @@ function readTreeUncached(options) {
     readText: readText2,
     displayPath
   }) : [];
+  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || walked.files.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
+    shellFiles: filesByFormat.shell ?? [],
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles: walked.files,
+    placed,
+    readText: readText2,
+    displayPath
+  }) : [];
+  const scripted = writtenPaths.flatMap((write) => write.source ? [{ from: write.path, to: write.source, ...write.kind === "file" ? { exact: true } : {} }] : []);
   const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
-  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured2(mapping.from))];
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath25.relative(cwd, dir));
-  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  for (const diagnostic2 of nginx.diagnostics) diagnostics.push(diagnostic2);
+  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
+  const includeMappings = [
+    ...configuredMappings,
+    ...scripted.filter((mapping) => !configured2(mapping.from)),
+    ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
+  ];
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath27.relative(cwd, dir));
+  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, writtenPaths, displayPath });
+  append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  for (const diagnostic2 of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic2);
+  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
   const has = (...formats) => formats.some((format5) => (filesByFormat[format5]?.length ?? 0) > 0);
   const embedded = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : /* @__PURE__ */ new Map();
-  const context = embedded.size === 0 ? { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
-    fs: withEmbeddedFiles(cachedFs, embedded),
+  const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
+  const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
+    fs: withEmbeddedFiles(readerFs, embedded),
     displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
     treeFiles: [...walked.files, ...embedded.keys()],
     lintRoots: roots,
@@ -42527,14 +43801,20 @@ function readTreeUncached(options) {
   const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
   const kubernetes = has("kubernetes", "helm-values") ? (init_kubernetes3(), __toCommonJS(kubernetes_exports)).readKubernetes(filesByFormat, context) : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
-  diagnostics.push(...ingressNginx.diagnostics);
+  append(diagnostics, ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
     const controller = findController(kubernetes.kubernetes);
     const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
   }
   const readerOutputs = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) for (const diagnostic2 of output.diagnostics) diagnostics.push(diagnostic2);
+  const templateOriginals = /* @__PURE__ */ new Map();
+  const templateByShownPath = /* @__PURE__ */ new Map();
+  for (const [path, template] of maskedTemplates) {
+    templateOriginals.set(displayPath(path), template.original);
+    templateByShownPath.set(displayPath(path), template);
+  }
+  for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
   const model = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
       modules: config.nginx?.modules,
@@ -42546,6 +43826,7 @@ function readTreeUncached(options) {
     backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    unreadServerConfigs: (filesByFormat["uwsgi-unread"] ?? []).map((path) => ({ server: "uwsgi", file: displayPath(path) })),
     ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
     environment: {
       somaxconn: config.environment?.somaxconn,
@@ -42553,10 +43834,10 @@ function readTreeUncached(options) {
       loadBalancerIdleTimeoutMs: config.environment?.loadBalancerIdleTimeout === void 0 ? void 0 : parseNginxTime(config.environment.loadBalancerIdleTimeout)
     }
   };
-  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots, displayPath };
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath };
 }
 function lintSync(options = {}) {
-  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots } = readTree(options);
+  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots } = readTree(options);
   const severityOf = (id2, fallback) => {
     const setting = config.rules?.[id2];
     if (setting === void 0) return fallback;
@@ -42585,7 +43866,7 @@ function lintSync(options = {}) {
           });
         }
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath25.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(rule24, error, nodePath27.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
     }
     return out;
@@ -42609,13 +43890,14 @@ function lintSync(options = {}) {
   }
   const knownIds = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
-  diagnostics.push(...suppressions.problems);
+  append(diagnostics, suppressions.problems);
   const usedReaderRules = /* @__PURE__ */ new Map();
   const repeats = /* @__PURE__ */ new Map();
   const toFinding = (diagnostic2) => {
     const meta2 = findReaderRule(diagnostic2.ruleId);
-    const severity = severityOf(diagnostic2.ruleId, diagnostic2.severity ?? meta2?.severity ?? "error");
-    if (severity === "off") return void 0;
+    const configured2 = severityOf(diagnostic2.ruleId, diagnostic2.severity ?? meta2?.severity ?? "error");
+    if (configured2 === "off") return void 0;
+    const severity = diagnostic2.maxSeverity && SEVERITY_RANK[diagnostic2.maxSeverity] < SEVERITY_RANK[configured2] ? diagnostic2.maxSeverity : configured2;
     if (meta2 && !usedReaderRules.has(meta2.id)) {
       usedReaderRules.set(meta2.id, { id: meta2.id, severity: meta2.severity, category: "correctness", description: meta2.description, docsUrl: meta2.docsUrl });
     }
@@ -42637,7 +43919,7 @@ function lintSync(options = {}) {
     return count === 0 ? "" : `\0${count}`;
   };
   diagnostics.sort((a, b) => a.primary.file < b.primary.file ? -1 : a.primary.file > b.primary.file ? 1 : a.primary.start.offset - b.primary.start.offset);
-  for (const diagnostic2 of diagnostics) {
+  for (const diagnostic2 of capSyntaxFindings(diagnostics)) {
     const finding = toFinding(diagnostic2);
     if (finding) findings.push(finding);
   }
@@ -42659,9 +43941,10 @@ function lintSync(options = {}) {
   }
   kept.sort(compareFindings);
   const sources = /* @__PURE__ */ new Map();
-  for (const file of nginx.files.values()) sources.set(file.source.file, file.source.text);
+  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
   for (const { source } of imageSources) sources.set(source.file, source.text);
   for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
+  for (const [file, original] of templateOriginals) sources.set(file, original);
   const links = linkDeployment(model);
   const report = {
     tool: { name: "cfglint", version: VERSION },
@@ -42738,7 +44021,7 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin3(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath25.sep) ? dir : dir + nodePath25.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath27.sep) ? dir : dir + nodePath27.sep);
 }
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
@@ -42788,15 +44071,15 @@ function resolveDeployments(patterns, configDir, files, where) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath25.resolve(configDir, base);
+    const dir = nodePath27.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative5 = nodePath25.relative(dir, file);
-      if (relative5.startsWith("..") || nodePath25.isAbsolute(relative5) || !relative5.includes(nodePath25.sep)) continue;
-      roots.add(nodePath25.join(dir, relative5.split(nodePath25.sep)[0]));
+      const relative5 = nodePath27.relative(dir, file);
+      if (relative5.startsWith("..") || nodePath27.isAbsolute(relative5) || !relative5.includes(nodePath27.sep)) continue;
+      roots.add(nodePath27.join(dir, relative5.split(nodePath27.sep)[0]));
     }
   });
   return [...roots];
@@ -42843,6 +44126,37 @@ function withEmbeddedFiles(fs, embedded) {
     },
     realpath: (path) => embedded.has(path) ? path : fs.realpath(path)
   };
+}
+function withMaskedTemplates(fs, templates) {
+  return {
+    ...fs,
+    read: (path) => {
+      const template = templates.get(path);
+      return template ? new TextEncoder().encode(template.masked) : fs.read(path);
+    }
+  };
+}
+function settleTemplateSyntax(diagnostics, templates) {
+  if (templates.size === 0) return diagnostics;
+  const out = [];
+  const syntaxByFile = /* @__PURE__ */ new Map();
+  for (const diagnostic2 of diagnostics) {
+    const isTemplateSyntax = diagnostic2.ruleId.endsWith("-syntax") && templates.has(diagnostic2.primary.file);
+    if (!isTemplateSyntax) out.push(diagnostic2);
+    else if (syntaxByFile.has(diagnostic2.primary.file)) syntaxByFile.get(diagnostic2.primary.file).push(diagnostic2);
+    else syntaxByFile.set(diagnostic2.primary.file, [diagnostic2]);
+  }
+  for (const [file, list] of syntaxByFile) {
+    const template = templates.get(file);
+    const first = list.reduce((a, b) => b.primary.start.offset < a.primary.start.offset ? b : a);
+    out.push({
+      ruleId: "template-unreadable",
+      message: `${DIALECT_NAMES[template.dialect]} template that does not read as ${template.format} with its tags set aside (${first.message}${list.length > 1 ? `, and ${list.length - 1} more` : ""}); lint the rendered file for what it says`,
+      primary: first.primary,
+      related: []
+    });
+  }
+  return out;
 }
 function cachingFileSystem(fs) {
   const cache2 = /* @__PURE__ */ new Map();
@@ -42949,12 +44263,23 @@ function buildTopology(model, links, findings) {
     edge.marks = ruleIds(findings.filter((f) => passes.some((pass) => onPass(f, pass))));
   }
   const linkEdges = /* @__PURE__ */ new Set();
+  const groupOf = /* @__PURE__ */ new Map();
+  const place = (id2, scope) => {
+    if (!groupOf.has(id2)) groupOf.set(id2, scope);
+  };
   for (const link of links) {
     const pass = link.target.passes[0];
     if (!pass) continue;
     const from = targetIds.get(targetKey(pass));
     const to = backendIds.get(link.backend);
     if (!from || !to) continue;
+    place(from, link.scope);
+    place(to, link.scope);
+    for (const sender of link.target.passes) {
+      const server = enclosingServer(sender.location);
+      const id2 = server && serverIds.get(server);
+      if (id2) place(id2, link.scope);
+    }
     const key = `${from}>${to}>${link.listener.span.file}:${link.listener.span.start.offset}`;
     if (linkEdges.has(key)) continue;
     linkEdges.add(key);
@@ -42990,11 +44315,25 @@ function buildTopology(model, links, findings) {
     }
   }
   model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend), lines: backendLabel(backend) }));
-  return { nodes, edges };
+  const groups = /* @__PURE__ */ new Map();
+  for (const node of nodes) {
+    const scope = groupOf.get(node.id);
+    if (scope === void 0) continue;
+    const group = groups.get(scope) ?? groups.set(scope, { label: scope, nodeIds: [] }).get(scope);
+    group.nodeIds.push(node.id);
+  }
+  return { nodes, edges, groups: groups.size > 1 ? [...groups.values()] : [] };
 }
 function renderMermaid(topology) {
   const out = ["flowchart LR"];
-  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidLabel).join("<br/>")}"]`);
+  const drawNode = (node, indent2) => out.push(`${indent2}${node.id}["${node.lines.map(mermaidLabel).join("<br/>")}"]`);
+  const grouped = groupedNodes(topology);
+  topology.groups.forEach((group, i) => {
+    out.push(`  subgraph scope${i + 1}["${mermaidLabel(group.label)}"]`);
+    for (const id2 of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id2), "    ");
+    out.push("  end");
+  });
+  for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
   const marked = [];
   topology.edges.forEach((edge, index) => {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
@@ -43009,7 +44348,14 @@ function renderMermaid(topology) {
 }
 function renderDot(topology) {
   const out = ["digraph cfglint {", "  rankdir=LR;", "  node [shape=box];"];
-  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotLabel).join("\\n")}"];`);
+  const drawNode = (node, indent2) => out.push(`${indent2}${node.id} [label="${node.lines.map(dotLabel).join("\\n")}"];`);
+  const grouped = groupedNodes(topology);
+  topology.groups.forEach((group, i) => {
+    out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${dotLabel(group.label)}";`);
+    for (const id2 of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id2), "    ");
+    out.push("  }");
+  });
+  for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
   for (const edge of topology.edges) {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
     const attributes = [`label="${lines.map(dotLabel).join("\\n")}"`];
@@ -43019,6 +44365,9 @@ function renderDot(topology) {
   out.push("}");
   return `${out.join("\n")}
 `;
+}
+function groupedNodes(topology) {
+  return new Set(topology.groups.flatMap((group) => group.nodeIds));
 }
 function argsOf(block2, name2) {
   return block2.own(name2).flatMap((entry) => entry.directive.args.map((arg) => arg.value));
@@ -43034,7 +44383,7 @@ function serverLabel(server) {
 function targetKey(pass) {
   switch (pass.target.kind) {
     case "group":
-      return `group:${pass.target.group.block?.path ?? pass.target.group.name}`;
+      return `group:${pass.target.group.block?.directive?.file ?? ""}:${pass.target.group.block?.path ?? pass.target.group.name}`;
     case "address":
       return `address:${pass.module}:${pass.target.address.text}`;
     default:
@@ -43189,9 +44538,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath26.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath28.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath26.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath28.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}

@@ -203,6 +203,31 @@ describe('cfglint --print-config', () => {
     ]);
   });
 
+  test('no nginx version known: a default that changed between releases gets a row per release range', () => {
+    const dir = tree('print-nginx-unversioned', {
+      'nginx.conf': 'events {}\nhttp {\n    upstream app {\n        server 127.0.0.1:8000;\n    }\n    server {\n        listen 80;\n        proxy_http_version 1.1;\n        location / { proxy_pass http://app; }\n    }\n}\n',
+    });
+    const run = cfglint(['--print-config', 'nginx.conf'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const upstream = run.stdout.split('\n\n')[0].split('\n');
+    // nginx-defaults.ts: keepalive is on by default from 1.29.7; keepalive_requests went from 100 to
+    // 1000 and keepalive_time appeared in 1.19.10; keepalive_timeout never changed.
+    expect(upstream).toEqual([
+      'main>http>upstream[app] (nginx.conf:3)',
+      '  keepalive           (none)    default, nginx ≤ 1.29.6',
+      '  keepalive           32 local  default, nginx ≥ 1.29.7',
+      '  keepalive_requests  100       default, nginx ≤ 1.19.9',
+      '  keepalive_requests  1000      default, nginx ≥ 1.19.10',
+      '  keepalive_time      (none)    default, nginx ≤ 1.19.9',
+      '  keepalive_time      1h        default, nginx ≥ 1.19.10',
+      '  keepalive_timeout   60s       default',
+    ]);
+    // A value set in the tree holds for every release: one row.
+    expect(run.stdout).toContain('\n  proxy_http_version     1.1   nginx.conf:8\n');
+    expect(run.stdout).not.toContain('proxy_http_version     1.0');
+  });
+
   test('a gunicorn config: listeners and settings with value, unit and source', () => {
     const dir = tree('print-gunicorn', { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\ntimeout = 120\n' });
     const run = cfglint(['--print-config', 'gunicorn.conf.py'], dir);

@@ -12,7 +12,7 @@ export interface LintVerdict {
   readerProblems: string[];
 }
 
-const READER_PROBLEMS = new Set(['command-syntax', 'gunicorn-syntax', 'include-cycle', 'include-missing', 'internal-error', 'invalid-value', 'limits-syntax', 'nginx-syntax', 'read-error', 'sysctl-syntax', 'systemd-syntax', 'xml-syntax', 'yaml-syntax']);
+const READER_PROBLEMS = new Set(['command-syntax', 'gunicorn-syntax', 'include-cycle', 'include-missing', 'internal-error', 'invalid-value', 'limits-syntax', 'nginx-syntax', 'read-error', 'sysctl-syntax', 'systemd-syntax', 'template-unreadable', 'xml-syntax', 'yaml-syntax']);
 
 /**
  * `nginxVersion` is the release that runs the tree (from `nginx -v`): rules whose verdict

@@ -10,6 +10,8 @@ import type { LintOptions } from '../engine/run';
 import type { ListenAddress, Setting } from '../model/backend';
 import type { NginxBlock } from '../model/nginx';
 import { describeUnmodelledAddress, unmodelledServers } from '../model/unmodelled-servers';
+import { defaultBoundaries } from '../model/nginx-defaults';
+import { describeRange, splitRange, VersionRange } from '../model/nginx-version';
 import { VALUE_SYNTAX } from '../model/nginx-value-syntax';
 import { terminalText } from '../report/escape';
 
@@ -38,10 +40,10 @@ export function printConfig(file: string, options: LintOptions): string {
   blocks.sort((a, b) => (a.directive?.span.file ?? '').localeCompare(b.directive?.span.file ?? '') || (a.directive?.span.start.offset ?? 0) - (b.directive?.span.start.offset ?? 0));
   for (const block of blocks) {
     const names = block.kind === 'upstream' ? IN_UPSTREAMS : Object.keys(VALUE_SYNTAX).filter((name) => !NOT_IN_SERVERS.has(name));
-    const settings = names.map((name) => block.setting(name, range)).filter((s): s is Setting => s !== undefined);
+    const rows = names.flatMap((name) => settingRows(block, name, range));
     const span = block.directive?.span;
     out.push(`${block.path}${span ? ` (${span.file}:${span.start.line})` : ''}`);
-    out.push(...table(settings.map((s) => [s.name, s.text || '(none)', describeSource(s)])));
+    out.push(...table(rows));
     out.push('');
   }
 
@@ -79,6 +81,20 @@ export function printConfig(file: string, options: LintOptions): string {
   // Values, names and paths come from the tree: each line is escaped so none can break it or reach the terminal raw.
   if (out.length === 0) return `${terminalText(shown)}: cfglint models no setting from this file\n`;
   return `${out.map(terminalText).join('\n').trimEnd()}\n`;
+}
+
+/**
+ * One row per setting; a default that changed between the releases the tree may run (no nginx
+ * version known) gets a row per release range, each saying which versions it holds for.
+ */
+function settingRows(block: NginxBlock, name: string, range: VersionRange): string[][] {
+  const pieces = splitRange(range, defaultBoundaries(block.kind === 'upstream' ? `upstream:${name}` : name));
+  const settings = pieces.map((piece) => block.setting(name, piece));
+  const row = (setting: Setting | undefined) => (setting ? [name, setting.text || '(none)', describeSource(setting)] : undefined);
+  const rows = settings.map(row);
+  // Set in the tree (or by a controller), or a default that holds throughout: one row.
+  if (rows.every((r) => JSON.stringify(r) === JSON.stringify(rows[0]))) return rows[0] ? [rows[0]] : [];
+  return settings.map((setting, i) => [name, setting ? setting.text || '(none)' : '(none)', `default, ${describeRange(pieces[i])}`]);
 }
 
 function describeSource(setting: Setting): string {

@@ -4,6 +4,7 @@
  * a test in test/discovery/classify.test.ts.
  */
 import * as nodePath from 'path';
+import { maskTemplate, templateDialectOf, TemplateDialect, templateName } from './template';
 
 export type FileFormat =
   | 'nginx'
@@ -20,7 +21,12 @@ export type FileFormat =
   | 'procfile'
   | 'shell'
   | 'kubernetes'
-  | 'helm-values';
+  | 'helm-values'
+  /** A uWSGI config in YAML, JSON or XML: a uWSGI server runs, with settings cfglint does not read. */
+  | 'uwsgi-unread';
+
+/** uWSGI's other config syntaxes (--yaml, --json, --xml): a top-level `uwsgi:` key, `{"uwsgi":`, `<uwsgi>`. */
+const UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
 
 /**
  * Backend and system formats, by name and (where the name is not enough) a look at the head.
@@ -38,6 +44,7 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (lower.endsWith('.ini')) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? '') ? 'uwsgi' : undefined;
   // uWSGI reads any name with --ini (`uwsgi.conf`, `app.cfg`); a [uwsgi] section says which.
   if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? '')) return 'uwsgi';
+  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? '')) return 'uwsgi-unread';
   if (lower.endsWith('.xml')) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? '') ? 'tomcat' : undefined;
   if (lower.endsWith('.sh')) return 'shell';
   // The ingress-nginx chart's values: its controller's ConfigMap and image live under `controller:`.
@@ -72,6 +79,113 @@ function startsWithNginxDirective(head: string): boolean {
  *   is something else, it is read as nginx (a fragment of unknown shape still gets its syntax checked).
  */
 export function classify(path: string, readHead: () => string | undefined, named = false): FileFormat | undefined {
+  return classifyWithTemplate(path, readHead, named)?.format;
+}
+
+export interface Classified {
+  format: FileFormat;
+  /** Set when the file is a template of `format`: its language, from the content or else the name. */
+  template?: TemplateDialect;
+}
+
+/** Formats whose own syntax has no `${NAME}`, so that `${NAME}` in them is a placeholder. */
+const ENVSUBST_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi']);
+
+/**
+ * What a file is and whether it is a template. A name with a template suffix (`nginx.conf.j2`,
+ * `default.conf.template`, `app.template.conf`) is classified by the name it renders to; a file
+ * whose content holds template tags is a template of the format its name says. A template of a
+ * format without a tolerant reading (TOLERANT_FORMATS) is recognised and left alone (undefined).
+ */
+export function classifyWithTemplate(path: string, readHead: () => string | undefined, named = false): Classified | undefined {
+  const lower = nodePath.basename(path).toLowerCase();
+  const byName = templateName(lower);
+  let head: string | undefined;
+  let headRead = false;
+  let linkAsText = false;
+  const rawHead = () => {
+    if (!headRead) {
+      head = readHead();
+      headRead = true;
+      // Every reader would take it for one malformed line; the file it names is read on its own.
+      linkAsText = head !== undefined && isSymlinkAsText(head);
+      if (linkAsText) head = '';
+    }
+    return head;
+  };
+  if (isNameOnlyFormat(lower)) {
+    rawHead();
+    if (linkAsText) return undefined;
+  }
+  if (byName) {
+    // A template's content is judged with its tags masked (`server {{ name }} {` reads as nginx).
+    const dialect = (): TemplateDialect => {
+      const text = rawHead();
+      return (text === undefined ? undefined : templateDialectOf(text)) ?? byName.dialect ?? 'envsubst';
+    };
+    const maskedHead = () => {
+      const text = rawHead();
+      return text === undefined ? undefined : maskTemplate(text, dialect()).text;
+    };
+    const renderedPath = nodePath.join(nodePath.dirname(path), byName.rendered);
+    // A template of nothing cfglint knows (`index.html.j2`, a Django `.tpl`) stays unread.
+    const format = classifyPlain(renderedPath, maskedHead, named);
+    if (!format || !TOLERANT_FORMATS.has(format)) return undefined;
+    // `uid = <user name>`: placeholders of no known language would be read as values. nginx's
+    // reader copes (look-alikes, template-unreadable); the others' would judge them.
+    const known = byName.dialect ?? templateDialectOf(rawHead() ?? '');
+    return format === 'nginx' || known ? { format, template: dialect() } : undefined;
+  }
+  const format = classifyPlain(path, rawHead, named);
+  if (!format) return undefined;
+  if (!TOLERANT_FORMATS.has(format)) return { format };
+  const text = rawHead();
+  const dialect = text === undefined ? undefined : templateDialectOf(text, { envsubst: ENVSUBST_FORMATS.has(format) });
+  if (!dialect) return { format };
+  return { format, template: dialect };
+}
+
+/**
+ * Formats whose templates are read with their tags masked: nginx, uWSGI and Tomcat readers take
+ * a masked value for one they cannot know. Others (compose, gunicorn's Python, systemd) would
+ * judge a placeholder as a value: their templates are left alone.
+ */
+const TOLERANT_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi', 'tomcat']);
+
+/**
+ * A symbolic link that git checked out as a text file (core.symlinks=false, a zip of the repo):
+ * the whole file is one path such as `../sites-available/shop` or `/lib/systemd/system/ssh.service`.
+ */
+export function isSymlinkAsText(text: string): boolean {
+  return text.length < 1024 && /^(?:\.{1,2}\/|\/)?(?:[\w.@+-]+\/)+[\w.@+-]+\/?\r?\n?$/.test(text) && !text.trimEnd().endsWith(';');
+}
+
+/** Formats whose name alone decides, so that only a link checked out as text needs the content. */
+function isNameOnlyFormat(lower: string): boolean {
+  return /\.(service|socket|conf)$/.test(lower) || lower === 'procfile';
+}
+
+/** Extensions of files that are never nginx, whatever their folder (`nginx/README.md`). */
+const NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
+
+function suggestsNginx(lower: string, dir: string): boolean {
+  return lower.endsWith('.conf') || lower.endsWith('.vhost') || lower.endsWith('.nginx') || lower === 'default'
+    || NGINX_DIRECTORIES.has(dir) || lower.includes('nginx');
+}
+
+/**
+ * Whether cfglint would read a file of this name, whatever it holds: for a name whose content
+ * cannot be seen (a broken symbolic link). Content-decided formats count when the name proposes them.
+ */
+export function readableByName(path: string): boolean {
+  const lower = nodePath.basename(path).toLowerCase();
+  const rendered = templateName(lower)?.rendered ?? lower;
+  const renderedPath = nodePath.join(nodePath.dirname(path), rendered);
+  if (classifyPlain(renderedPath, () => undefined, false) !== undefined) return true;
+  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath.basename(nodePath.dirname(path)));
+}
+
+function classifyPlain(path: string, readHead: () => string | undefined, named: boolean): FileFormat | undefined {
   const base = nodePath.basename(path);
   const lower = base.toLowerCase();
   const dir = nodePath.basename(nodePath.dirname(path));
@@ -80,11 +194,10 @@ export function classify(path: string, readHead: () => string | undefined, named
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return 'compose';
   const other = classifyBackendOrSystem(lower, dir, nodePath.basename(nodePath.dirname(nodePath.dirname(path))), readHead);
   if (other) return other;
-  if (/\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/.test(lower)) return undefined;
+  if (NOT_NGINX_EXTENSIONS.test(lower)) return undefined;
 
   if (lower === 'nginx.conf' || NGINX_PACKAGE_FILES.has(lower)) return 'nginx';
-  const nameSuggestsNginx = lower.endsWith('.conf') || lower.endsWith('.vhost') || lower.endsWith('.nginx') || lower === 'default'
-    || NGINX_DIRECTORIES.has(dir) || lower.includes('nginx');
+  const nameSuggestsNginx = suggestsNginx(lower, dir);
   if (!nameSuggestsNginx && !named) return undefined;
   const head = readHead();
   if (head === undefined) return undefined;

@@ -5,8 +5,10 @@
  */
 import { createHash } from 'crypto';
 import * as nodePath from 'path';
-import { classify, FileFormat } from '../discovery/classify';
+import { append } from '../append';
+import { classifyWithTemplate, FileFormat, readableByName } from '../discovery/classify';
 import { confineFileSystem } from '../discovery/confine';
+import { DIALECT_NAMES, maskTemplate, TemplateDialect } from '../discovery/template';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { showPath } from '../discovery/path-bytes';
 import { walk } from '../discovery/walk';
@@ -26,6 +28,7 @@ import { NginxReadResult, readNginxTree } from '../readers/nginx';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
 import { decodeUtf8, SourceText } from '../readers/text';
 import { EmbeddedSourceText } from '../readers/embedded-text';
+import { TemplateSourceText } from '../readers/template-text';
 import { clearParseCache } from '../readers/parse-cache';
 import { Finding, Report, ReportLink, RuleSummary, Severity, SEVERITY_RANK, Span } from '../report/finding';
 import { compareFindings } from '../report/formatters';
@@ -35,6 +38,7 @@ import { findReaderRule, READER_RULES } from './reader-rules';
 import { RULES } from './registry';
 import { renderMessage, Rule } from './rule';
 import { SourceComment, Suppressions } from './suppress';
+import { capSyntaxFindings } from './syntax-cap';
 
 export class UsageError extends Error {}
 
@@ -73,6 +77,8 @@ export interface ReadTree {
   imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[];
   /** What the backend and system readers read: their sources and comments. */
   readerOutputs: ReaderOutput[];
+  /** Templates other readers than nginx's read masked: their text as written, by shown path (for code frames). */
+  templateOriginals: Map<string, string>;
   roots: string[];
   displayPath(absolute: string): string;
 }
@@ -153,12 +159,20 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const displayPath = (absolute: string) => showPath(nodePath.relative(cwd, absolute) || nodePath.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
-  const diagnostics: ReaderDiagnostic[] = walked.unreadable.map((entry) => ({
-    ruleId: 'read-error',
-    message: entry.reason.replace(entry.path, displayPath(entry.path)),
-    primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-    related: [],
-  }));
+  const diagnostics: ReaderDiagnostic[] = [];
+  for (const entry of walked.unreadable) {
+    // A dangling link is a deploy-time link (to a file the image or the host provides) more often
+    // than a mistake: a note, and only where cfglint would have read what it names.
+    const danglingLink = cachedFs.kind(entry.path) === undefined && cachedFs.isSymlink(entry.path);
+    if (danglingLink && !readableByName(entry.path)) continue;
+    diagnostics.push({
+      ruleId: 'read-error',
+      message: entry.reason.replace(entry.path, displayPath(entry.path)),
+      primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+      related: [],
+      ...(danglingLink ? { severity: 'info' as const } : {}),
+    });
+  }
 
   const readText = (path: string): string | undefined => {
     try {
@@ -169,10 +183,21 @@ function readTreeUncached(options: LintOptions): ReadTree {
   };
   const filesByFormat: FilesByFormat = {};
   const imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[] = [];
+  /** Templates of backend formats, read through `readerFs` with their tags masked. */
+  const maskedTemplates = new Map<string, { original: string; masked: string; dialect: TemplateDialect; format: FileFormat }>();
   for (const file of walked.files) {
     // A file named on the command line is read as nginx unless it is clearly something else.
-    const format = classify(file, () => readText(file)?.slice(0, 65536), roots.includes(file));
-    if (!format) continue;
+    const classified = classifyWithTemplate(file, () => readText(file)?.slice(0, 65536), roots.includes(file));
+    if (!classified) continue;
+    const { format } = classified;
+    // The nginx reader masks its templates itself (includes may reach templates too).
+    if (classified.template && format !== 'nginx') {
+      const original = readText(file);
+      if (original === undefined) continue;
+      // Tomcat's own `${name}` is no placeholder: only the template language's tags are masked there.
+      const masked = format === 'tomcat' ? maskTemplate(original, classified.template, 'property', { envsubst: false }) : maskTemplate(original, classified.template);
+      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format });
+    }
     (filesByFormat[format] ??= []).push(file);
     if (format === 'dockerfile' || format === 'compose') {
       const text = readText(file);
@@ -187,14 +212,28 @@ function readTreeUncached(options: LintOptions): ReadTree {
       dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles: walked.files, readText, displayPath,
     })
     : [];
+  // Files the tree's start-up scripts write (envsubst, cp, ln -s …): one copied from a tree file
+  // maps like a placed file (the script runs after COPY and the mounts, so it wins); the others
+  // tell the nginx reader that an include it cannot find is written at start-up.
+  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || walked.files.some((file) => file.includes('/docker-entrypoint.d/'))
+    ? (require('../readers/launch/written-files') as typeof import('../readers/launch/written-files')).writtenFiles({
+      shellFiles: filesByFormat.shell ?? [], dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [],
+      treeFiles: walked.files, placed, readText, displayPath,
+    })
+    : [];
+  const scripted = writtenPaths.flatMap((write) => (write.source ? [{ from: write.path, to: write.source, ...(write.kind === 'file' ? { exact: true } : {}) }] : []));
   const configured = (path: string) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, '')}/`));
-  const includeMappings = [...configuredMappings, ...placed.filter((mapping) => !configured(mapping.from))];
+  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
+  const includeMappings = [
+    ...configuredMappings,
+    ...scripted.filter((mapping) => !configured(mapping.from)),
+    ...placed.filter((mapping) => !configured(mapping.from) && !scriptedFrom.has(mapping.from)),
+  ];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
-  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, displayPath });
-  // Loops, not push(...): a hostile file can give more diagnostics than a call takes as arguments.
-  for (const diagnostic of nginx.diagnostics) diagnostics.push(diagnostic);
+  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, writtenPaths, displayPath });
+  append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  for (const diagnostic of checkNginxValues(nginx.files.values(), nginxVersion.range)) diagnostics.push(diagnostic);
+  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
 
   // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
   // when the tree has something for it, which keeps a small nginx-only run quick to start.
@@ -202,10 +241,11 @@ function readTreeUncached(options: LintOptions): ReadTree {
   // Config files held in ConfigMaps join the tree at virtual paths, read like any other file.
   const embedded = has('kubernetes') ? embedConfigMapFiles(filesByFormat, readText, displayPath) : new Map<string, SourceText>();
   // Backends and system limits: command lines first, since the servers take options from them.
+  const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
   const context: ReaderContext = embedded.size === 0
-    ? { fs: cachedFs, displayPath, treeFiles: walked.files, lintRoots: roots }
+    ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots }
     : {
-      fs: withEmbeddedFiles(cachedFs, embedded),
+      fs: withEmbeddedFiles(readerFs, embedded),
       displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
       treeFiles: [...walked.files, ...embedded.keys()],
       lintRoots: roots,
@@ -238,7 +278,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
   // The model module is small and the rules load it anyway; with no Ingress it renders nothing.
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
-  diagnostics.push(...ingressNginx.diagnostics);
+  append(diagnostics, ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
     // The only nginx in the tree is the ingress controller's: its release says which nginx runs.
     const controller = findController(kubernetes.kubernetes);
@@ -246,7 +286,13 @@ function readTreeUncached(options: LintOptions): ReadTree {
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
   const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
-  for (const output of readerOutputs) for (const diagnostic of output.diagnostics) diagnostics.push(diagnostic);
+  const templateOriginals = new Map<string, string>();
+  const templateByShownPath = new Map<string, { dialect: TemplateDialect; format: FileFormat }>();
+  for (const [path, template] of maskedTemplates) {
+    templateOriginals.set(displayPath(path), template.original);
+    templateByShownPath.set(displayPath(path), template);
+  }
+  for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
 
   const model: Deployment = {
     nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
@@ -259,6 +305,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    unreadServerConfigs: (filesByFormat['uwsgi-unread'] ?? []).map((path) => ({ server: 'uwsgi', file: displayPath(path) })),
     ...(deploymentRoots.length > 0 ? { deploymentRoots } : {}),
     environment: {
       somaxconn: config.environment?.somaxconn,
@@ -268,11 +315,11 @@ function readTreeUncached(options: LintOptions): ReadTree {
         : parseNginxTime(config.environment.loadBalancerIdleTimeout),
     },
   };
-  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots, displayPath };
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath };
 }
 
 export function lintSync(options: LintOptions = {}): LintResult {
-  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, roots } = readTree(options);
+  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots } = readTree(options);
 
   const severityOf = (id: string, fallback: Severity): Severity | 'off' => {
     const setting: RuleSetting | undefined = config.rules?.[id];
@@ -330,7 +377,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
   }
   const knownIds = new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
-  diagnostics.push(...suppressions.problems);
+  append(diagnostics, suppressions.problems);
 
   const usedReaderRules = new Map<string, RuleSummary>();
   // Reader diagnostics have no model path: the message stands in for it, and the n-th repeat of
@@ -338,8 +385,9 @@ export function lintSync(options: LintOptions = {}): LintResult {
   const repeats = new Map<string, number>();
   const toFinding = (diagnostic: ReaderDiagnostic): Finding | undefined => {
     const meta = findReaderRule(diagnostic.ruleId);
-    const severity = severityOf(diagnostic.ruleId, diagnostic.severity ?? meta?.severity ?? 'error');
-    if (severity === 'off') return undefined;
+    const configured = severityOf(diagnostic.ruleId, diagnostic.severity ?? meta?.severity ?? 'error');
+    if (configured === 'off') return undefined;
+    const severity = diagnostic.maxSeverity && SEVERITY_RANK[diagnostic.maxSeverity] < SEVERITY_RANK[configured] ? diagnostic.maxSeverity : configured;
     if (meta && !usedReaderRules.has(meta.id)) {
       usedReaderRules.set(meta.id, { id: meta.id, severity: meta.severity, category: 'correctness', description: meta.description, docsUrl: meta.docsUrl });
     }
@@ -362,7 +410,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
   };
   // In file order, so that "the n-th" means the same thing from run to run.
   diagnostics.sort((a, b) => (a.primary.file < b.primary.file ? -1 : a.primary.file > b.primary.file ? 1 : a.primary.start.offset - b.primary.start.offset));
-  for (const diagnostic of diagnostics) {
+  for (const diagnostic of capSyntaxFindings(diagnostics)) {
     const finding = toFinding(diagnostic);
     if (finding) findings.push(finding);
   }
@@ -387,10 +435,12 @@ export function lintSync(options: LintOptions = {}): LintResult {
   kept.sort(compareFindings);
 
   const sources = new Map<string, string>();
-  for (const file of nginx.files.values()) sources.set(file.source.file, file.source.text);
+  // A template is shown as written, not with its tags masked.
+  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
   for (const { source } of imageSources) sources.set(source.file, source.text);
   // An embedded file (a ConfigMap entry) shows its manifest in code frames.
   for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
+  for (const [file, original] of templateOriginals) sources.set(file, original);
 
   const links = linkDeployment(model);
   const report: Report = {
@@ -607,6 +657,45 @@ function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): F
     },
     realpath: (path) => (embedded.has(path) ? path : fs.realpath(path)),
   };
+}
+
+/** Templates of backend formats as their readers read them: tags masked, same length and lines. */
+function withMaskedTemplates(fs: FileSystem, templates: Map<string, { masked: string }>): FileSystem {
+  return {
+    ...fs,
+    read: (path) => {
+      const template = templates.get(path);
+      return template ? new TextEncoder().encode(template.masked) : fs.read(path);
+    },
+  };
+}
+
+/**
+ * A template whose masked text its reader still cannot parse gets one template-unreadable note
+ * at the first syntax problem instead of a syntax finding per tag.
+ */
+function settleTemplateSyntax(diagnostics: ReaderDiagnostic[], templates: Map<string, { dialect: TemplateDialect; format: FileFormat }>): ReaderDiagnostic[] {
+  if (templates.size === 0) return diagnostics;
+  const out: ReaderDiagnostic[] = [];
+  const syntaxByFile = new Map<string, ReaderDiagnostic[]>();
+  for (const diagnostic of diagnostics) {
+    const isTemplateSyntax = diagnostic.ruleId.endsWith('-syntax') && templates.has(diagnostic.primary.file);
+    if (!isTemplateSyntax) out.push(diagnostic);
+    else if (syntaxByFile.has(diagnostic.primary.file)) syntaxByFile.get(diagnostic.primary.file)!.push(diagnostic);
+    else syntaxByFile.set(diagnostic.primary.file, [diagnostic]);
+  }
+  for (const [file, list] of syntaxByFile) {
+    const template = templates.get(file)!;
+    const first = list.reduce((a, b) => (b.primary.start.offset < a.primary.start.offset ? b : a));
+    out.push({
+      ruleId: 'template-unreadable',
+      message: `${DIALECT_NAMES[template.dialect]} template that does not read as ${template.format} with its tags set aside (${first.message}` +
+        `${list.length > 1 ? `, and ${list.length - 1} more` : ''}); lint the rendered file for what it says`,
+      primary: first.primary,
+      related: [],
+    });
+  }
+  return out;
 }
 
 /** Reads each file and lists each directory once per run, however many readers and globs ask for it. */

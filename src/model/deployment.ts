@@ -34,6 +34,11 @@ export interface Deployment {
   /** Services, workloads, Ingresses and the ingress-nginx controller's configuration. */
   kubernetes: KubernetesModel;
   /**
+   * Server configs the tree holds in a form cfglint does not read (a uWSGI config in YAML): a
+   * server runs there, where it listens is unknown, so no address is called unserved.
+   */
+  unreadServerConfigs: { server: string; file: string }[];
+  /**
    * Display paths of the deployments the user declared (`deployments` in .cfglint.json): an
    * address never links from one to another.
    */

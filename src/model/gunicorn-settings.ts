@@ -8,6 +8,7 @@
  * ignores every other name without a word (20.1.0 gunicorn/app/base.py:139-144, "# Ignore
  * unknown names"; SERVERS.md §3.1). Names are matched exactly, so `KEEPALIVE` is ignored too.
  */
+import { editDistance, isPlausibleName } from '../suggest';
 
 /** How argparse stores a flag (20.1.0 `Setting.add_option`). */
 export type GunicornCliAction = 'store' | 'append' | 'store_true' | 'store_const';
@@ -210,6 +211,7 @@ export function judgeGunicornName(name: string, hooksOnly = false): GunicornName
  */
 export function nearestGunicornName(lower: string, candidates: string[]): string | undefined {
   const squash = (text: string) => text.replace(/_/g, '');
+  if (!isPlausibleName(lower)) return undefined;
   const same = candidates.find((candidate) => squash(candidate) === squash(lower));
   if (same) return same;
 
@@ -217,7 +219,7 @@ export function nearestGunicornName(lower: string, candidates: string[]): string
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = osaDistance(lower, candidate);
+    const distance = editDistance(lower, candidate, limit, true);
     if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
       bestDistance = distance;
@@ -237,30 +239,11 @@ export function nearestGunicornName(lower: string, candidates: string[]): string
     if (!candidateWords.every((word) => nameStems.has(stem(word)))) continue;
     if (candidateWords.length * 2 < words.length) continue;
     const better = candidateWords.length > bestWords
-      || (candidateWords.length === bestWords && bestByWords !== undefined && osaDistance(lower, candidate) < osaDistance(lower, bestByWords));
+      || (candidateWords.length === bestWords && bestByWords !== undefined && editDistance(lower, candidate, Infinity, true) < editDistance(lower, bestByWords, Infinity, true));
     if (better) {
       bestWords = candidateWords.length;
       bestByWords = candidate;
     }
   }
   return bestByWords;
-}
-
-/** Optimal string alignment distance: Levenshtein plus adjacent transpositions. */
-export function osaDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push([i]);
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        rows[i][j] = j;
-        continue;
-      }
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2][j - 2] + 1);
-      rows[i][j] = value;
-    }
-  }
-  return rows[a.length][b.length];
 }

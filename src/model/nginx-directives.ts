@@ -12,6 +12,7 @@
  */
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
 import { childContext, DATA_BLOCKS, DirectiveSpec, DirectiveTable, DirectiveTableOptions, moduleOfLoadPath, OPENRESTY_BUNDLE } from '../readers/nginx/directives';
+import { isUnknownValue } from '../discovery/template';
 import { argCountOf, argValueOf, directiveEndOffset, fileTextOf, isLuaBlockDirective, lastTokenEndOffset, opensBlock as opensBlockOf } from '../readers/nginx/parse';
 import { THIRD_PARTY_DIRECTIVES } from '../readers/nginx/third-party-directives';
 
@@ -245,9 +246,10 @@ export class NginxDirectiveIndex {
     return variants;
   }
 
-  /** The directives the rules judge: terminated, and not inside a block whose content is unchecked. */
+  /** The directives the rules judge: terminated, named, and not inside a block whose content is unchecked. */
   *checkedUses(): Generator<DirectiveUse> {
-    for (const use of this.uses) if (use.terminated && use.contexts.length > 0) yield use;
+    // A name a template tag writes (`{{ directive }} on;`) is only known once rendered.
+    for (const use of this.uses) if (use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name)) yield use;
   }
 
   /** The candidate contexts of a snippet where the most known directives are allowed. */

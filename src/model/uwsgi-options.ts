@@ -2,7 +2,7 @@
  * Queries on uWSGI's option table (uwsgi-option-table.ts): is a name an option, how is its value
  * read, which option was probably meant.
  */
-import { editDistance } from '../suggest';
+import { editDistance, isPlausibleName } from '../suggest';
 import { OPTION_TABLE } from './uwsgi-option-table';
 import type { UwsgiNumberReader } from './uwsgi-values';
 
@@ -76,12 +76,13 @@ export function uwsgiOptionByShortcut(letter: string): UwsgiOptionSpec | undefin
 export function closestUwsgiOption(name: string): string | undefined {
   const wanted = name.toLowerCase().replace(/_/g, '-');
   if (uwsgiOptionSpec(wanted)) return wanted;
+  if (!isPlausibleName(wanted)) return undefined;
   const limit = Math.max(1, Math.min(3, Math.floor(wanted.length / 4)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const spec of allUwsgiOptions()) {
     if (Math.abs(spec.name.length - wanted.length) > limit) continue;
-    const distance = editDistance(wanted, spec.name);
+    const distance = editDistance(wanted, spec.name, limit);
     // Ties go to core options, then to the table's order.
     if (distance < bestDistance || (distance === bestDistance && best !== undefined && spec.plugin === 'core' && uwsgiOptionSpec(best)!.plugin !== 'core')) {
       best = spec.name;

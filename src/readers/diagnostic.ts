@@ -12,6 +12,8 @@ export interface ReaderDiagnostic {
   related: RelatedSpan[];
   /** Overrides the reader rule's default severity where one id covers several cases. */
   severity?: Severity;
+  /** A ceiling even a configured severity does not pass (an include a script writes stays `info`). */
+  maxSeverity?: Severity;
 }
 
 /** A comment a reader kept, for inline suppressions (`# cfglint-disable-next-line …`). */

@@ -42,9 +42,17 @@ export interface GraphEdge {
   marks: string[];
 }
 
+/** Nodes that run together (a link's scope: one host's loopback under a directory, a compose project, …). */
+export interface GraphGroup {
+  label: string;
+  nodeIds: string[];
+}
+
 export interface Topology {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Drawn as subgraphs when the tree holds more than one scope; a node is in at most one. */
+  groups: GraphGroup[];
 }
 
 export function renderGraph(model: Deployment, links: readonly Link[], findings: readonly Finding[], format: GraphFormat): string {
@@ -123,12 +131,23 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
 
   // upstream → backend, labelled with keep-alive on each side and the link reason.
   const linkEdges = new Set<string>();
+  const groupOf = new Map<string, string>();
+  const place = (id: string, scope: string) => {
+    if (!groupOf.has(id)) groupOf.set(id, scope);
+  };
   for (const link of links) {
     const pass = link.target.passes[0];
     if (!pass) continue;
     const from = targetIds.get(targetKey(pass));
     const to = backendIds.get(link.backend);
     if (!from || !to) continue;
+    place(from, link.scope);
+    place(to, link.scope);
+    for (const sender of link.target.passes) {
+      const server = enclosingServer(sender.location);
+      const id = server && serverIds.get(server);
+      if (id) place(id, link.scope);
+    }
     const key = `${from}>${to}>${link.listener.span.file}:${link.listener.span.start.offset}`;
     if (linkEdges.has(key)) continue;
     linkEdges.add(key);
@@ -168,7 +187,15 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     }
   }
   model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend)!, lines: backendLabel(backend) }));
-  return { nodes, edges };
+  const groups = new Map<string, GraphGroup>();
+  for (const node of nodes) {
+    const scope = groupOf.get(node.id);
+    if (scope === undefined) continue;
+    const group = groups.get(scope) ?? groups.set(scope, { label: scope, nodeIds: [] }).get(scope)!;
+    group.nodeIds.push(node.id);
+  }
+  // One scope is the whole picture: a frame around it says nothing.
+  return { nodes, edges, groups: groups.size > 1 ? [...groups.values()] : [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,7 +203,14 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
 
 export function renderMermaid(topology: Topology): string {
   const out = ['flowchart LR'];
-  for (const node of topology.nodes) out.push(`  ${node.id}["${node.lines.map(mermaidLabel).join('<br/>')}"]`);
+  const drawNode = (node: GraphNode, indent: string) => out.push(`${indent}${node.id}["${node.lines.map(mermaidLabel).join('<br/>')}"]`);
+  const grouped = groupedNodes(topology);
+  topology.groups.forEach((group, i) => {
+    out.push(`  subgraph scope${i + 1}["${mermaidLabel(group.label)}"]`);
+    for (const id of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id)!, '    ');
+    out.push('  end');
+  });
+  for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, '  ');
   const marked: number[] = [];
   topology.edges.forEach((edge, index) => {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(', ')}`, ...edge.lines] : edge.lines;
@@ -191,7 +225,15 @@ export function renderMermaid(topology: Topology): string {
 
 export function renderDot(topology: Topology): string {
   const out = ['digraph cfglint {', '  rankdir=LR;', '  node [shape=box];'];
-  for (const node of topology.nodes) out.push(`  ${node.id} [label="${node.lines.map(dotLabel).join('\\n')}"];`);
+  const drawNode = (node: GraphNode, indent: string) => out.push(`${indent}${node.id} [label="${node.lines.map(dotLabel).join('\\n')}"];`);
+  const grouped = groupedNodes(topology);
+  topology.groups.forEach((group, i) => {
+    // Graphviz draws a frame only around subgraphs whose name starts with "cluster".
+    out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${dotLabel(group.label)}";`);
+    for (const id of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id)!, '    ');
+    out.push('  }');
+  });
+  for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, '  ');
   for (const edge of topology.edges) {
     const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(', ')}`, ...edge.lines] : edge.lines;
     const attributes = [`label="${lines.map(dotLabel).join('\\n')}"`];
@@ -200,6 +242,10 @@ export function renderDot(topology: Topology): string {
   }
   out.push('}');
   return `${out.join('\n')}\n`;
+}
+
+function groupedNodes(topology: Topology): Set<string> {
+  return new Set(topology.groups.flatMap((group) => group.nodeIds));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,7 +267,8 @@ function serverLabel(server: NginxBlock): string[] {
 function targetKey(pass: UpstreamPass): string {
   switch (pass.target.kind) {
     case 'group':
-      return `group:${pass.target.group.block?.path ?? pass.target.group.name}`;
+      // Same-named upstreams of two snippet trees (envs/staging, envs/prod) share a model path.
+      return `group:${pass.target.group.block?.directive?.file ?? ''}:${pass.target.group.block?.path ?? pass.target.group.name}`;
     case 'address':
       return `address:${pass.module}:${pass.target.address.text}`;
     default:

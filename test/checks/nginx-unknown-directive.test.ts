@@ -62,6 +62,11 @@ testRule(rule, {
       findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['"headers-more"', 'nginx.modules'] }],
     },
     {
+      name: 'several directives of one undeclared module in a file: one warning that counts the others',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 80;\n    more_set_headers "Server: x";\n    more_clear_headers X-Powered-By;\n    more_set_input_headers "X: y";\n}\n' },
+      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['"headers-more"', 'as do 2 more directives in this file'] }],
+    },
+    {
       name: 'http2 on nginx 1.22: it appeared in 1.25.1',
       nginxVersion: '1.22.1',
       tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' },

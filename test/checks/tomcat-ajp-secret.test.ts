@@ -26,6 +26,14 @@ testRule(rule, {
       tree: { 'Dockerfile': 'FROM tomcat:9.0.30-jdk11\nCOPY conf/ /usr/local/tomcat/conf/\n', 'conf/server.xml': serverXml('    <Connector port="8009" protocol="AJP/1.3"/>\n') },
     },
     {
+      // ansible-examples' tomcat role: the release it downloads predates secretRequired (7.0.100).
+      name: 'an install step downloads Tomcat 7.0.61',
+      tree: {
+        'roles/tomcat/tasks/main.yml': '- name: Download Tomcat\n  get_url: url=http://archive.apache.org/dist/tomcat/tomcat-7/v7.0.61/bin/apache-tomcat-7.0.61.tar.gz dest=/opt/apache-tomcat-7.0.61.tar.gz\n',
+        'roles/tomcat/templates/server.xml': serverXml('    <Connector port="8009" protocol="AJP/1.3" redirectPort="8443"/>\n'),
+      },
+    },
+    {
       name: 'requiredSecret still works on Tomcat 10.1',
       tree: { 'Dockerfile': 'FROM tomcat:10.1-jdk17\n', 'conf/server.xml': serverXml('    <Connector port="8009" protocol="AJP/1.3" requiredSecret="s3cret"/>\n') },
     },
@@ -35,6 +43,18 @@ testRule(rule, {
     },
   ],
   reject: [
+    {
+      name: 'a Dockerfile downloads Tomcat 9.0.85, which requires a secret by default',
+      tree: {
+        'Dockerfile': 'FROM eclipse-temurin:17-jre\nRUN curl -fsSLO https://archive.apache.org/dist/tomcat/tomcat-9/v9.0.85/bin/apache-tomcat-9.0.85.tar.gz\n',
+        'conf/server.xml': serverXml('    <Connector port="8009" protocol="AJP/1.3"/>\n'),
+      },
+      findings: [{
+        messageId: 'missingSecret',
+        primary: { file: 'conf/server.xml', line: 4, column: 38 },
+        related: [{ file: 'Dockerfile', line: 2, column: 77, label: 'Tomcat 9.0.85 (apache-tomcat-9.0.85) requires a secret by default' }],
+      }],
+    },
     {
       name: 'AJP without secret, secretRequired by default',
       tree: { 'conf/server.xml': serverXml('    <Connector port="8009" protocol="AJP/1.3" redirectPort="8443"/>\n') },

@@ -13,6 +13,15 @@ const serverXml = (port: string) =>
 testRule(rule, {
   accept: [
     { name: 'gunicorn binds the address nginx sends to', tree: { 'nginx/app.conf': location('proxy_pass http://127.0.0.1:8000'), 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\n' } },
+    {
+      // ryuichiroshibuya/ansible: uWSGI on 8000 from uwsgi.yaml, another uWSGI on 3031 from a script.
+      name: 'a uWSGI config the tree holds in YAML may be the one listening',
+      tree: {
+        'nginx/app.conf': location('proxy_pass http://127.0.0.1:8000'),
+        'uwsgi.sh': '#!/bin/sh\nuwsgi --socket 127.0.0.1:3031 --module app\n',
+        'uwsgi.yaml': 'uwsgi:\n  http-socket: 0.0.0.0:8000\n',
+      },
+    },
     { name: 'no backend in the tree: nothing to compare with', tree: { 'nginx/app.conf': location('proxy_pass http://127.0.0.1:8000') } },
     {
       name: 'a socket file, but the tree has only TCP backends',

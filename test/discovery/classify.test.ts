@@ -2,7 +2,7 @@
  * Which reader takes a file. `.conf` is shared by nginx, supervisord, sysctl and many others:
  * the name proposes, the content decides.
  */
-import { classify, FileFormat } from '../../src/discovery/classify';
+import { classify, classifyWithTemplate, FileFormat, isSymlinkAsText, readableByName } from '../../src/discovery/classify';
 
 const as = (path: string, content = ''): FileFormat | undefined => classify(path, () => content);
 
@@ -59,6 +59,10 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['a shell script', '/tree/docker/entrypoint.sh', '#!/bin/sh\nexec uwsgi --ini /app/uwsgi.ini\n', 'shell'],
     ['a Kubernetes manifest', '/tree/k8s/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', 'kubernetes'],
     ['the ingress-nginx chart\'s values', '/tree/helm/values-prod.yaml', 'controller:\n  config:\n    keep-alive: "75"\n', 'helm-values'],
+    // uWSGI's --yaml, --json and --xml forms: known to be uWSGI, not read.
+    ['a uWSGI YAML config', '/tree/deploy/uwsgi.yaml', 'uwsgi:\n  http-socket: 0.0.0.0:8000\n', 'uwsgi-unread'],
+    ['a uWSGI JSON config', '/tree/deploy/uwsgi.json', '{\n  "uwsgi": { "socket": ":3031" }\n}\n', 'uwsgi-unread'],
+    ['a uWSGI XML config', '/tree/deploy/uwsgi.xml', '<uwsgi>\n  <socket>:3031</socket>\n</uwsgi>\n', 'uwsgi-unread'],
   ])('%s', (_name, path, content, format) => {
     expect(as(path, content)).toBe(format);
   });
@@ -95,5 +99,89 @@ describe('Dockerfile and compose files', () => {
   test('other YAML is not a compose file', () => {
     expect(as('/tree/.github/workflows/ci.yml', 'services:\n  web:\n    image: nginx\n')).toBeUndefined();
     expect(as('/tree/k8s/nginx-deployment.yaml', 'kind: Deployment\n')).toBeUndefined(); // no apiVersion
+  });
+});
+
+describe('templates: classified by the name they render to and their content', () => {
+  const jinjaSite = 'server {\n    listen {{ port }};\n{% if tls %}\n    ssl_certificate {{ cert }};\n{% endif %}\n}\n';
+  test.each([
+    ['an Ansible role\'s .j2', '/tree/roles/web/templates/site.conf.j2', jinjaSite, 'jinja'],
+    ['a .j2 without an extension under it, in an nginx folder', '/tree/templates/nginx/site.j2', jinjaSite, 'jinja'],
+    ['docker-gen', '/tree/nginx.tmpl', '{{ range $host, $c := groupByMulti $ "Env.VIRTUAL_HOST" "," }}\nserver {\n    server_name {{ $host }};\n}\n{{ end }}\n', 'go-template'],
+    ['remco/pongo2 .tmpl', '/tree/templates/nginx/app.conf.tmpl', jinjaSite, 'jinja'],
+    ['a Helm partial', '/tree/chart/templates/_nginx.conf.tpl', 'server {\n    listen {{ .Values.port }};\n}\n', 'go-template'],
+    ['the official image\'s envsubst template', '/tree/templates/default.conf.template', 'server {\n    listen ${NGINX_PORT};\n}\n', 'envsubst'],
+    ['envsubst with the real extension last', '/tree/nginx/app.template.conf', 'server {\n    server_name ${DOMAIN};\n}\n', 'envsubst'],
+    ['Chef ERB', '/tree/templates/default/nginx.conf.erb', 'worker_processes <%= @workers %>;\nevents {}\n', 'erb'],
+    ['a .conf with Jinja inside', '/tree/conf.d/app.conf', jinjaSite, 'jinja'],
+    ['a .conf with consul-template inside', '/tree/nginx/nginx.conf', 'upstream app {\n{{ range service "app" }}\n    server {{ .Address }}:{{ .Port }};\n{{ end }}\n}\n', 'go-template'],
+    ['nginx-tests', '/tree/nginx.conf', '%%TEST_GLOBALS%%\n\ndaemon off;\nevents {\n}\n', 'percent-variables'],
+  ])('%s is an nginx template', (_name, path, content, dialect) => {
+    expect(classifyWithTemplate(path, () => content)).toEqual({ format: 'nginx', template: dialect });
+  });
+
+  test.each([
+    ['a Django template', '/tree/templates/base.tpl', '<html>{% block body %}{% endblock %}</html>\n'],
+    ['an HTML page', '/tree/roles/web/templates/index.html.j2', '<h1>{{ title }}</h1>\n'],
+    ['a compose template (its reader would judge a placeholder as a value)', '/tree/docker-compose.yml.j2', 'services:\n  web:\n    image: "{{ image }}"\n'],
+    ['a gunicorn config template', '/tree/roles/app/templates/gunicorn.conf.py.j2', 'workers = {{ workers }}\n'],
+  ])('%s is not read', (_name, path, content) => {
+    expect(classifyWithTemplate(path, () => content)).toBeUndefined();
+  });
+
+  test.each([
+    ['a uWSGI ini template', '/tree/roles/app/templates/uwsgi.ini.j2', '[uwsgi]\nprocesses = {{ workers }}\n', 'uwsgi', 'jinja'],
+    ['an envsubst uWSGI .conf', '/tree/uwsgi/app.template.conf', '[uwsgi]\nprocesses = ${UWSGI_PROCESSES}\n', 'uwsgi', 'envsubst'],
+    ['a uWSGI ini with a Django startproject placeholder', '/tree/uwsgiconf/alpha.ini', '[uwsgi]\nchdir = /srv/{{ project_name }}\n', 'uwsgi', 'jinja'],
+    ['a Tomcat server.xml template', '/tree/templates/tomcat/server.xml.tmpl', '<Server port="8005">\n{% if ajp %}<Connector port="8009"/>{% endif %}\n</Server>\n', 'tomcat', 'jinja'],
+  ])('%s is read tolerantly by its own reader', (_name, path, content, format, dialect) => {
+    expect(classifyWithTemplate(path, () => content)).toEqual({ format, template: dialect });
+  });
+
+  test('a uWSGI ini using uWSGI\'s own $(VAR) and %(name) is no template', () => {
+    expect(classifyWithTemplate('/tree/uwsgi.ini', () => '[uwsgi]\nsocket = $(SOCKET)\nlogto = %(chdir)/log\n')).toEqual({ format: 'uwsgi' });
+  });
+
+  test('${NAME} in a compose file or a Tomcat server.xml is their own syntax, not a template', () => {
+    expect(classifyWithTemplate('/tree/docker-compose.yml', () => 'services:\n  web:\n    image: ${IMAGE}\n')).toEqual({ format: 'compose' });
+    expect(classifyWithTemplate('/tree/conf/server.xml', () => '<Server port="${shutdown.port}">\n<Connector port="8080"/>\n</Server>\n')).toEqual({ format: 'tomcat' });
+  });
+
+  test('a plain nginx file is not a template', () => {
+    expect(classifyWithTemplate('/tree/conf.d/app.conf', () => 'server {\n    return 301 https://$host${request_uri};\n}\n')).toEqual({ format: 'nginx' });
+  });
+});
+
+describe('symbolic links checked out as text files', () => {
+  test.each([
+    ['/tree/nginx/sites-enabled/shop', '../sites-available/shop'],
+    ['/tree/systemd/system/multi-user.target.wants/ssh.service', '/lib/systemd/system/ssh.service'],
+    ['/tree/sysctl.d/99-sysctl.conf', '../sysctl.conf\n'],
+  ])('%s holding only "%s" is not read', (path, content) => {
+    expect(isSymlinkAsText(content)).toBe(true);
+    expect(as(path, content)).toBeUndefined();
+  });
+
+  test('a one-line config is not a link', () => {
+    expect(isSymlinkAsText('include /etc/nginx/conf.d/app.conf;\n')).toBe(false);
+    expect(isSymlinkAsText('gzip on;')).toBe(false);
+    expect(as('/tree/snippets/gzip.conf', 'gzip on;\n')).toBe('nginx');
+  });
+});
+
+describe('names cfglint would read, for a link whose content cannot be seen', () => {
+  test.each([
+    ['/tree/conf.d/app.conf', true],
+    ['/tree/sites-enabled/shop', true],
+    ['/tree/nginx.conf.j2', true],
+    ['/tree/gunicorn.conf.py', true],
+    ['/tree/app.service', true],
+    ['/tree/Procfile', true],
+    ['/tree/templates/base.tpl', false],
+    ['/tree/static/app.js', false],
+    ['/tree/README.md', false],
+    ['/tree/settings.py', false],
+  ])('%s: %s', (path, readable) => {
+    expect(readableByName(path)).toBe(readable);
   });
 });

@@ -96,7 +96,8 @@ describe('walk on an in-memory tree', () => {
     expect(result.unreadable.map((u) => relative([u.path])[0])).toEqual(['sites-enabled/gone']);
   });
 
-  test('a broken symlink becomes a read-error finding at the link', () => {
+  // A dangling link is usually one the deploy fills (a file the image or host provides): a note.
+  test('a broken symlink with a name cfglint reads becomes a read-error info at the link', () => {
     const findings = lintSync({
       paths: ['.'],
       cwd: '/tree',
@@ -104,7 +105,37 @@ describe('walk on an in-memory tree', () => {
       config: {},
     }).report.findings;
     expect(findings.map((f) => `${f.ruleId} ${f.severity} ${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`))
-      .toEqual(['read-error error conf.d/gone.conf:1:1']);
+      .toEqual(['read-error info conf.d/gone.conf:1:1']);
+  });
+
+  test('a broken symlink to a file cfglint never reads (a Django .tpl, a README) is no finding', () => {
+    const findings = lintSync({
+      paths: ['.'],
+      cwd: '/tree',
+      fs: memoryFileSystem({
+        'nginx.conf': 'events {}\n',
+        'templates/base.tpl': { symlink: '../../shared/base.tpl' },
+        'docs/README.md': { symlink: '../README.md' },
+        'web/app.js': { symlink: 'dist/app.js' },
+      }, '/tree'),
+      config: {},
+    }).report.findings;
+    expect(findings.map((f) => `${f.ruleId} ${f.primary.file}`)).toEqual([]);
+  });
+
+  test('broken symlinks named like a gunicorn config, a systemd unit or an nginx site are notes', () => {
+    const findings = lintSync({
+      paths: ['.'],
+      cwd: '/tree',
+      fs: memoryFileSystem({
+        'gunicorn.conf.py': { symlink: 'nowhere.py' },
+        'app.service': { symlink: 'units/app.service' },
+        'sites-enabled/shop': { symlink: '../sites-available/shop' },
+      }, '/tree'),
+      config: {},
+    }).report.findings;
+    expect(findings.map((f) => `${f.ruleId} ${f.severity} ${f.primary.file}`).sort())
+      .toEqual(['read-error info app.service', 'read-error info gunicorn.conf.py', 'read-error info sites-enabled/shop']);
   });
 });
 

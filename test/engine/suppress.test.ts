@@ -8,6 +8,7 @@ import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
 import { lintSync } from '../../src/engine/run';
 import type { Finding } from '../../src/report/finding';
+import { SourceComment, Suppressions } from '../../src/engine/suppress';
 
 const RULE = 'upstream-keepalive-http10';
 const UPSTREAM = ['upstream app {', '    server 127.0.0.1:8000;', '    keepalive 16;', '}']; // lines 1-4
@@ -273,4 +274,89 @@ test('the suppressed count adds up across files and kinds', () => {
   });
   expect(brief(report.findings)).toEqual([`error ${RULE} a.conf:10:30`]);
   expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 4 });
+});
+
+describe('the suppression index', () => {
+  // The Suppressions class on its own: comments and findings made up line by line.
+  const spanAt = (file: string, line: number) => ({ file, start: { line, column: 1, offset: line * 100 }, end: { line, column: 2, offset: line * 100 + 1 } });
+  const comment = (file: string, line: number, text: string): SourceComment => ({ span: spanAt(file, line), text });
+  const finding = (ruleId: string, file: string, line: number) => ({ ruleId, primary: spanAt(file, line) });
+  const KNOWN = new Set(['rule-a', 'rule-b', 'rule-c']);
+  const build = (comments: Record<string, SourceComment[]>, suggest: (id: string) => string | undefined = () => undefined) => new Suppressions(new Map(Object.entries(comments)), KNOWN, suggest);
+
+  test('overlapping ranges, an id-less range and next-line comments: each finding meets exactly the comments over its line', () => {
+    const s = build({
+      'f.conf': [
+        comment('f.conf', 1, 'cfglint-disable rule-a -- outer'),
+        comment('f.conf', 3, 'cfglint-disable rule-a, rule-b -- inner'),
+        comment('f.conf', 5, 'cfglint-enable rule-a'), // closes both for rule-a; rule-b stays disabled from line 6
+        comment('f.conf', 8, 'cfglint-disable -- every rule'),
+        comment('f.conf', 9, 'cfglint-enable'),
+        comment('f.conf', 11, 'cfglint-disable-next-line rule-c -- one line'),
+      ],
+    });
+    expect(s.covers(finding('rule-a', 'f.conf', 2))).toBe(true);
+    expect(s.covers(finding('rule-a', 'f.conf', 6))).toBe(false); // both rule-a ranges end at line 5
+    expect(s.covers(finding('rule-b', 'f.conf', 7))).toBe(true); // the rest of the inner range, lines 6-9
+    expect(s.covers(finding('rule-b', 'f.conf', 10))).toBe(false); // the id-less enable at line 9 closed it
+    expect(s.covers(finding('rule-c', 'f.conf', 9))).toBe(true); // the id-less range, lines 8-9
+    expect(s.covers(finding('rule-c', 'f.conf', 10))).toBe(false);
+    expect(s.covers(finding('rule-c', 'f.conf', 12))).toBe(true);
+    expect(s.covers(finding('rule-c', 'f.conf', 13))).toBe(false);
+    expect(s.covers(finding('rule-a', 'other.conf', 2))).toBe(false);
+    // Every comment covered something: the inner range through the rest it left for rule-b.
+    expect(s.unused().map((d) => d.primary.start.line)).toEqual([]);
+  });
+
+  test('a finding covered by two comments marks both used; a comment never covers a finding on itself', () => {
+    const s = build({
+      'f.conf': [
+        comment('f.conf', 1, 'cfglint-disable rule-a -- one'),
+        comment('f.conf', 2, 'cfglint-disable rule-a -- two'),
+        comment('f.conf', 10, 'cfglint-disable -- no reason is missing here, but a finding on this comment'),
+      ],
+    });
+    expect(s.covers(finding('rule-a', 'f.conf', 3))).toBe(true);
+    // The id-less range opened at line 10 starts on its own line: a finding there is about the comment.
+    expect(s.covers(finding('rule-b', 'f.conf', 10))).toBe(false);
+    expect(s.unused().map((d) => d.primary.start.line)).toEqual([10]);
+  });
+
+  test('60,000 comments and as many findings: each finding still meets the comment over its line', () => {
+    const count = 60_000;
+    const comments: SourceComment[] = [];
+    // Odd lines hold the comments, even lines the findings; every third comment names another rule.
+    for (let i = 0; i < count; i++) comments.push(comment('big.conf', 2 * i + 1, `cfglint-disable-next-line ${i % 3 === 0 ? 'rule-b' : 'rule-a'} -- generated`));
+    const s = build({ 'big.conf': comments });
+    let covered = 0;
+    for (let i = 0; i < count; i++) if (s.covers(finding('rule-a', 'big.conf', 2 * i + 2))) covered++;
+    const ruleB = Math.ceil(count / 3); // i = 0, 3, 6, …
+    expect(covered).toBe(count - ruleB);
+    expect(s.unused()).toHaveLength(ruleB);
+  });
+
+  test('thousands of ranges opened and closed: an enable closes only the ranges it names', () => {
+    const count = 20_000;
+    const comments: SourceComment[] = [];
+    for (let i = 0; i < count; i++) comments.push(comment('r.conf', i + 1, `cfglint-disable rule-${i % 2 === 0 ? 'a' : 'b'} -- generated`));
+    comments.push(comment('r.conf', count + 1, 'cfglint-enable rule-a'));
+    const s = build({ 'r.conf': comments });
+    expect(s.covers(finding('rule-a', 'r.conf', count + 2))).toBe(false);
+    expect(s.covers(finding('rule-b', 'r.conf', count + 2))).toBe(true);
+    // The one rule-b finding after every range opened is covered by all rule-b ranges: none is unused.
+    expect(s.unused().every((d) => d.message.includes('rule-a'))).toBe(true);
+    expect(s.unused()).toHaveLength(count / 2);
+  });
+
+  test('an unknown id repeated in many comments is looked up once', () => {
+    let lookups = 0;
+    const comments = Array.from({ length: 1000 }, (_, i) => comment('u.conf', i + 1, 'cfglint-disable-next-line rule-x -- generated'));
+    const s = build({ 'u.conf': comments }, () => {
+      lookups++;
+      return 'rule-a';
+    });
+    expect(lookups).toBe(1);
+    expect(s.problems).toHaveLength(1000);
+    expect(s.problems[0].message).toContain('did you mean "rule-a"');
+  });
 });

@@ -141,6 +141,7 @@ describe('graph labels are escaped for each format', () => {
       { id: 'backend1', lines: ['two\nlines'] },
     ],
     edges: [{ from: 'server1', to: 'backend1', lines: ['location ~ \\.php$: fastcgi_pass'], marks: ['rule-a', 'rule-b'] }],
+    groups: [],
   };
 
   // Each label goes through src/report/escape.ts; test/formatters/escape.test.ts covers the escapers themselves.
@@ -170,5 +171,34 @@ describe('graph labels are escaped for each format', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('one subgraph per scope', () => {
+  // Two environments side by side: each nginx linked to the gunicorn of its own directory.
+  const nginx = 'upstream app {\n    server 127.0.0.1:8000;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://app;\n    }\n}\n';
+  const gunicorn = 'bind = "127.0.0.1:8000"\n';
+  const lintEnvs = (files: Record<string, string>) => {
+    const fs = memoryFileSystem(files, '/tree');
+    const result = lintSync({ paths: ['.'], cwd: '/tree', fs, config: {} });
+    return renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+  };
+
+  it('frames each environment with its servers, upstreams and backends', () => {
+    const graph = lintEnvs({
+      'envs/prod/nginx.conf': nginx, 'envs/prod/gunicorn.conf.py': gunicorn,
+      'envs/staging/nginx.conf': nginx, 'envs/staging/gunicorn.conf.py': gunicorn,
+    });
+    const frames = graph.split('\n  end').slice(0, -1).map((frame) => frame.slice(frame.indexOf('subgraph')));
+    expect(frames.map((frame) => frame.split('\n')[0])).toEqual([
+      'subgraph scope1["one host#39;s loopback #40;files under envs/prod/#41;"]',
+      'subgraph scope2["one host#39;s loopback #40;files under envs/staging/#41;"]',
+    ]);
+    // Each frame holds one server, one upstream and one backend.
+    for (const frame of frames) expect(frame.split('\n').slice(1).map((line) => line.trim().replace(/\d*\[.*$/, ''))).toEqual(['server', 'upstream', 'backend']);
+  });
+
+  it('draws no frame when the tree is one scope', () => {
+    expect(lintEnvs({ 'nginx.conf': nginx, 'gunicorn.conf.py': gunicorn })).not.toContain('subgraph');
   });
 });

@@ -12,6 +12,7 @@
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
+import { MAX_VALUE_LENGTH, OVER_BUDGET } from '../expansion-budget';
 
 export type PyValue =
   | { type: 'int'; value: number }
@@ -370,10 +371,14 @@ class Executor {
 
   private collection(type: 'list' | 'tuple', nodes: SyntaxNode[], from: number, to: number): PyEvaluated {
     const items: PyKnown[] = [];
+    let size = 0;
     for (const node of nodes) {
       const item = this.evaluate(node);
       if (!item.known) return { known: false, reason: `a ${type} with an unknown item (${item.reason})` };
       items.push(item);
+      // `a = [a, a]` doubles without a `+`.
+      size += 1 + weight(item.value);
+      if (size > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
     }
     return { known: true, value: { type, items }, from, to };
   }
@@ -442,6 +447,7 @@ class Executor {
         if (!value.known) return value;
         if (value.value.type === 'bytes') bytes = true;
         else if (value.value.type === 'str') result += value.value.value;
+        if (result.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
       }
       return { known: true, value: bytes ? { type: 'bytes' } : { type: 'str', value: result }, from: node.from, to: node.to };
     }
@@ -474,10 +480,12 @@ class Executor {
       const text = pythonStr(value.value);
       if (text === undefined) return { known: false, reason: `an f-string field "${shorten(this.slice(field))}" of type ${value.value.type}` };
       result += text;
+      if (result.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
       cursor = field.to;
     }
     const tail = decodeString(this.text.slice(cursor, bodyTo).replace(/\{\{/g, '{').replace(/\}\}/g, '}'), raw_);
     if (tail === undefined) return { known: false, reason: 'an f-string with a \\N{…} escape' };
+    if (result.length + tail.length > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
     return { known: true, value: { type: 'str', value: result + tail }, from: node.from, to: node.to };
   }
 }
@@ -589,6 +597,21 @@ export function pythonStr(value: PyValue): string | undefined {
   }
 }
 
+const weights = new WeakMap<PyValue, number>();
+
+/** A value's size for the budget: a str's characters; a list's or tuple's items and their sizes (shared items counted each time). */
+function weight(value: PyValue): number {
+  if (value.type === 'str') return value.value.length;
+  if (value.type !== 'list' && value.type !== 'tuple') return 1;
+  let known = weights.get(value);
+  if (known === undefined) {
+    known = value.items.length;
+    for (const item of value.items) known += weight(item.value);
+    weights.set(value, known);
+  }
+  return known;
+}
+
 function numeric(value: PyValue): { type: 'int' | 'float'; value: number } | undefined {
   if (value.type === 'int' || value.type === 'float') return value;
   if (value.type === 'bool') return { type: 'int', value: value.value ? 1 : 0 };
@@ -641,16 +664,19 @@ function binary(a: PyKnown, op: string, b: PyKnown, from: number, to: number): P
   }
   const av = a.value;
   const bv = b.value;
-  if (op === '+' && av.type === 'str' && bv.type === 'str') return result({ type: 'str', value: av.value + bv.value });
-  if (op === '+' && (av.type === 'list' || av.type === 'tuple') && bv.type === av.type) return result({ type: av.type, items: [...av.items, ...bv.items] });
+  // Each doubling is one short line: the size is checked before the value is built.
+  if (op === '+' && ((av.type === 'str' && bv.type === 'str') || ((av.type === 'list' || av.type === 'tuple') && bv.type === av.type))) {
+    if (weight(av) + weight(bv) > MAX_VALUE_LENGTH) return unknown(OVER_BUDGET);
+    if (av.type === 'str' && bv.type === 'str') return result({ type: 'str', value: av.value + bv.value });
+    if ((av.type === 'list' || av.type === 'tuple') && bv.type === av.type) return result({ type: av.type, items: [...av.items, ...bv.items] });
+  }
   if (op === '*') {
     const [sequence, count] = x ? [bv, x] : y ? [av, y] : [undefined, undefined];
-    if (sequence && count && count.type === 'int') {
+    if (sequence && count && count.type === 'int' && (sequence.type === 'str' || sequence.type === 'list' || sequence.type === 'tuple')) {
       const times = Math.max(0, count.value);
-      if (sequence.type === 'str' && sequence.value.length * times <= 1 << 20) return result({ type: 'str', value: sequence.value.repeat(times) });
-      if ((sequence.type === 'list' || sequence.type === 'tuple') && sequence.items.length * times <= 1 << 16) {
-        return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
-      }
+      if (weight(sequence) * times > MAX_VALUE_LENGTH) return unknown(OVER_BUDGET);
+      if (sequence.type === 'str') return result({ type: 'str', value: sequence.value.repeat(times) });
+      return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
     }
   }
   // `"%s:%s" % (host, port)` and the like are formatting, not arithmetic.

@@ -18,6 +18,7 @@ import {
   ServiceObject,
   WorkloadObject,
 } from '../../model/kubernetes';
+import { append } from '../../append';
 import type { SourceText } from '../text';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { emptyOutput } from '../types';
@@ -47,7 +48,7 @@ export function readKubernetes(files: FilesByFormat, context: ReaderContext): Ku
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const { documents, problems } = parseYaml(source);
-      output.diagnostics.push(...problems);
+      append(output.diagnostics, problems);
       for (const document of documents) {
         const values = readHelmValues(source, document);
         if (values) kubernetes.helmValues.push(values);

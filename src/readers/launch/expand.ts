@@ -1,8 +1,11 @@
 /**
  * Shell expansion of the words shell-syntax.ts reads: variables are substituted from what the
  * tree defines, the rest stays unresolved (never a guess); unquoted expansions are split at
- * blanks into several arguments, as the shell does.
+ * blanks into several arguments, as the shell does. A word whose expansion would pass 64 KiB
+ * (`A="$A$A"` a few dozen times) keeps the rest of its variables unresolved.
  */
+import { append } from '../../append';
+import { MAX_VALUE_LENGTH } from '../expansion-budget';
 import type { SourceText } from '../text';
 import type { Lookup, RawArg, VariableValue } from './raw';
 import type { ShellWord, WordPart } from './shell-syntax';
@@ -46,15 +49,17 @@ export function expandWord(word: ShellWord, source: SourceText, lookup: Lookup, 
     current = undefined;
   };
 
+  let expanded = 0;
   for (const part of word.parts) {
     if (part.kind === 'literal') {
       const field = open();
       field.value += part.text;
-      field.offsets.push(...part.offsets);
+      append(field.offsets, part.offsets);
       continue;
     }
     const written = source.text.slice(part.start, part.end);
-    const value = part.kind === 'parameter' ? parameterValue(part, lookup) : 'unknown';
+    let value = part.kind === 'parameter' ? parameterValue(part, lookup) : 'unknown';
+    if (typeof value === 'object' && (expanded += value.value.length) > MAX_VALUE_LENGTH) value = 'unknown';
     if (value === 'unknown') {
       const field = open();
       field.value += written;

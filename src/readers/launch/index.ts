@@ -1,6 +1,7 @@
 /** Command lines from systemd units, Dockerfiles, compose services, Procfiles, shell scripts and Kubernetes containers. */
 import * as nodePath from 'path';
 import type { ComposeContainer } from '../../model/compose';
+import { append } from '../../append';
 import type { Launch } from '../../model/launch';
 import { parseCompose, ComposeFile } from '../docker/compose';
 import { TreeKind, treeKinds } from '../docker/placed-files';
@@ -50,10 +51,10 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     const parsed = guarded(output, source.file, () => parseUnitFile(source));
     if (!parsed) continue;
     unitFiles.push({ path, file: parsed });
-    problems.push(...parsed.problems);
+    append(problems, parsed.problems);
     addComments(output, source.file, parsed.comments);
   }
-  guarded(output, context.displayPath(files.systemd?.[0] ?? '.'), () => launches.push(...systemdLaunches(groupUnits(unitFiles), problems)));
+  guarded(output, context.displayPath(files.systemd?.[0] ?? '.'), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
 
   const dockerfiles = new Map<string, Dockerfile>();
   for (const path of files.dockerfile ?? []) {
@@ -71,7 +72,7 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     const parsed = guarded(output, source.file, () => parseCompose(source, path));
     if (!parsed) continue;
     composeFiles.push(parsed);
-    problems.push(...parsed.problems);
+    append(problems, parsed.problems);
     addComments(output, source.file, lineComments(source));
   }
 
@@ -89,19 +90,19 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     let kinds: TreeKind | undefined;
     const treeKind: TreeKind = (path) => (kinds ??= treeKinds(context.treeFiles))(path);
     const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind);
-    launches.push(...docker.launches);
-    composeContainers.push(...docker.containers);
+    append(launches, docker.launches);
+    append(composeContainers, docker.containers);
   });
 
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => launches.push(...shellLaunches(source, problems)));
+    guarded(output, source.file, () => append(launches, shellLaunches(source, problems)));
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => launches.push(...procfileLaunches(source, problems)));
+    guarded(output, source.file, () => append(launches, procfileLaunches(source, problems)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);
@@ -111,8 +112,8 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const { workloads, problems: yamlProblems } = kubernetesWorkloads(source);
-      problems.push(...yamlProblems);
-      launches.push(...kubernetesLaunches(source, workloads, problems));
+      append(problems, yamlProblems);
+      append(launches, kubernetesLaunches(source, workloads, problems));
     });
   }
   return { ...output, launches, composeContainers };

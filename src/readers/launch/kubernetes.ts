@@ -11,6 +11,7 @@ import type { Document } from 'yaml';
 import type { Launch } from '../../model/launch';
 import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic } from '../diagnostic';
+import { MAX_VALUE_LENGTH } from '../expansion-budget';
 import type { SourceText } from '../text';
 import { assembleLaunch } from './assemble';
 import { lookupIn, RawArg } from './raw';
@@ -68,28 +69,36 @@ export function kubernetesWorkloads(source: SourceText): { workloads: Kubernetes
   return { workloads, problems };
 }
 
-/** `$(NAME)` references as Kubernetes expands them; `$$(NAME)` is the literal `$(NAME)`. */
+/** `$(NAME)` where the scan stands (sticky: no copy of the rest of the value for each character). */
+const REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/y;
+
+/**
+ * `$(NAME)` references as Kubernetes expands them; `$$(NAME)` is the literal `$(NAME)`. A
+ * reference whose value would take the result past 64 KiB (`B=$(A)$(A)`, `C=$(B)$(B)`, …) is
+ * left unresolved.
+ */
 function expandReferences(raw: RawArg, env: Map<string, RawArg>, envFromOutside: boolean): RawArg {
   if (!raw.value.includes('$(')) return raw;
   let value = '';
   const offsets: number[] = [];
   const unresolved = [...raw.unresolved];
   for (let k = 0; k < raw.value.length; k++) {
-    const rest = raw.value.slice(k);
-    if (rest.startsWith('$$(')) {
+    if (raw.value.startsWith('$$(', k)) {
       value += '$(';
       offsets.push(raw.offsets[k + 1], raw.offsets[k + 2]);
       k += 2;
       continue;
     }
-    const reference = /^\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/.exec(rest);
+    REFERENCE.lastIndex = k;
+    const reference = raw.value[k] === '$' ? REFERENCE.exec(raw.value) : null;
     if (reference) {
       const found = env.get(reference[1]);
-      if (found && found.unresolved.length === 0) {
+      if (found && found.unresolved.length === 0 && value.length + found.value.length <= MAX_VALUE_LENGTH) {
         value += found.value;
         for (let m = 0; m < found.value.length; m++) offsets.push(raw.offsets[k]);
       } else {
         // Not defined: Kubernetes leaves the reference as it is, unless envFrom may define it.
+        // Defined but past the budget: not known here.
         if (found || envFromOutside) unresolved.push(reference[0]);
         value += reference[0];
         for (let m = 0; m < reference[0].length; m++) offsets.push(raw.offsets[k + m]);

@@ -5,11 +5,12 @@
  * peeled off, so that `program` is `gunicorn` whether it is started directly or through them.
  */
 import * as nodePath from 'path';
+import { append } from '../../append';
 import { expandWord } from './expand';
 import type { SourceText } from '../text';
 import type { MappedText } from './mapped-text';
-import { asMappedText, Lookup, RawArg, sliceArg } from './raw';
-import { assignmentOf, literalText, parseShell, ShellProblem } from './shell-syntax';
+import { asMappedText, literalArg, Lookup, RawArg, sliceArg } from './raw';
+import { assignmentOf, literalText, parseShell, ShellProblem, ShellRedirect } from './shell-syntax';
 
 /**
  * Programs that serve requests behind nginx (the servers cfglint models, plus Java for Spring
@@ -58,8 +59,28 @@ export interface ShellStep {
   cwd?: RawArg;
   /** Compound commands around it (`if`, `case`, loops, functions). */
   depth: number;
+  /** Redirections, targets expanded like the arguments (never split). */
+  redirects: StepRedirect[];
+  /** Its output is the next step's input (`cat a | envsubst`). */
+  pipesInto: boolean;
+  /** The command's words; redirections may lie past `end`. */
   start: number;
   end: number;
+}
+
+/** Redirections of a compound command as a whole (`{ …; } > file`, `done > file`). */
+export interface RedirectedGroup {
+  redirects: StepRedirect[];
+  cwd?: RawArg;
+  depth: number;
+  start: number;
+  end: number;
+}
+
+export interface StepRedirect {
+  operator: string;
+  fd?: number;
+  target: RawArg;
 }
 
 const DECLARATION_COMMANDS = new Set(['export', 'readonly', 'local', 'declare', 'typeset']);
@@ -69,7 +90,7 @@ const DECLARATION_COMMANDS = new Set(['export', 'readonly', 'local', 'declare', 
  * follows; one inside a compound command (`if`, `case`, a function) may not run, so the
  * variable becomes unresolved. Names the script does not set come from `base`.
  */
-export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[]; problems: ShellProblem[] } {
+export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[]; groups: RedirectedGroup[]; problems: ShellProblem[] } {
   const { commands, problems } = parseShell(input);
   const variables = new Map<string, RawArg | 'unset'>();
   const lookup: Lookup = (name) => {
@@ -92,6 +113,12 @@ export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[];
   };
   let cwd: RawArg | undefined;
   const steps: ShellStep[] = [];
+  const groups: RedirectedGroup[] = [];
+  const expandRedirect = (redirect: ShellRedirect, expansion: Lookup): StepRedirect => ({
+    operator: redirect.operator,
+    ...(redirect.fd !== undefined ? { fd: redirect.fd } : {}),
+    target: expandWord(redirect.target, input.source, expansion, false)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, ''),
+  });
   for (const command of commands) {
     let index = 0;
     const prefixEnv = new Map<string, RawArg>();
@@ -101,6 +128,10 @@ export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[];
       prefixEnv.set(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0]);
     }
     const words = command.words.slice(index);
+    if (command.words.length === 0) {
+      groups.push({ redirects: command.redirects.map((redirect) => expandRedirect(redirect, lookup)), ...(cwd ? { cwd } : {}), depth: command.depth, start: command.start, end: command.end });
+      continue;
+    }
     if (words.length === 0) {
       for (const [name, value] of prefixEnv) define(name, value, command.depth);
       continue;
@@ -139,9 +170,12 @@ export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[];
       return lookup(name);
     };
     const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
-    if (args.length > 0) steps.push({ args, prefixEnv, exported: exported(), ...(cwd ? { cwd } : {}), depth: command.depth, start: command.start, end: command.end });
+    const redirects = command.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
+    if (args.length > 0) {
+      steps.push({ args, prefixEnv, exported: exported(), ...(cwd ? { cwd } : {}), depth: command.depth, redirects, pipesInto: command.pipesInto, start: command.start, end: command.end });
+    }
   }
-  return { steps, problems };
+  return { steps, groups, problems };
 }
 
 export interface Unwrapped {
@@ -334,7 +368,7 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       if (!script || script.unresolved.length > 0) break;
       take(k);
       const inner = runShell(asMappedText(script), envLookup);
-      problems.push(...inner.problems.map((problem) => ({ ...problem, source: script.source })));
+      append(problems, inner.problems.map((problem) => ({ ...problem, source: script.source })));
       const step = chooseStep(inner.steps, envLookup);
       if (!step) {
         argv = [];

@@ -59,7 +59,8 @@ export function sliceArg(raw: RawArg, from: number, to = raw.value.length): RawA
   const offsets = raw.offsets.slice(from, to);
   if (from === 0 && to === raw.value.length) return raw;
   const start = offsets.length > 0 ? offsets[0] : from > 0 ? raw.end : raw.start;
-  const end = offsets.length > 0 ? Math.max(...offsets) + 1 : start;
+  // Not Math.max(...offsets): a long value's offsets overflow the stack as arguments.
+  const end = offsets.length > 0 ? offsets.reduce((a, b) => Math.max(a, b)) + 1 : start;
   return { ...raw, value: raw.value.slice(from, to), offsets, start, end };
 }
 

@@ -1,14 +1,16 @@
 /**
  * Words as a POSIX shell reads them, and the simple commands of a script: quotes, backslashes,
  * `$NAME` / `${NAME:-x}` / `$(…)` / backticks, `\`-newline continuations, comments, the
- * operators that separate commands (`;` `&&` `||` `|` `&` newline), redirections (dropped with
- * their target), here-documents (skipped), and the reserved words of compound commands, whose
- * nesting depth each command records (a variable set inside `if … fi` may not be set).
+ * operators that separate commands (`;` `&&` `||` `|` `&` newline), redirections (kept apart
+ * from the words, with their target), here-documents (skipped), and the reserved words of
+ * compound commands, whose nesting depth each command records (a variable set inside `if … fi`
+ * may not be set).
  *
  * Two other dialects share the word rules: Docker's (ENV, WORKDIR: whitespace only, a configurable
  * escape character, no operators) and Compose's (`command:` strings split like a shell, but no
  * operators; `$$` is a literal `$`).
  */
+import { append } from '../../append';
 import type { MappedText } from './mapped-text';
 
 export type WordPart =
@@ -26,8 +28,23 @@ export interface ShellWord {
   end: number;
 }
 
+/** `> file`, `2>> log`, `< input`, `<<EOF`: not arguments, but where the command reads or writes. */
+export interface ShellRedirect {
+  /** `>`, `>>`, `>|`, `&>`, `&>>`, `<`, `<<`, `<<-`, `<<<`, `>&`, `<&`, `<>`. */
+  operator: string;
+  /** The file descriptor written in front (`2>`), if any. */
+  fd?: number;
+  /** The file (or the here-document's delimiter, or the descriptor of `>&2`). */
+  target: ShellWord;
+  start: number;
+}
+
 export interface ShellCommand {
+  /** Empty for the redirections that follow a compound command (`} > file`). */
   words: ShellWord[];
+  redirects: ShellRedirect[];
+  /** Followed by `|` or `|&`: its output is the next command's input. */
+  pipesInto: boolean;
   /** Compound commands (`if`, `case`, loops, `{ }`, subshells, functions) around it. */
   depth: number;
   start: number;
@@ -53,9 +70,10 @@ const CLOSERS = new Set(['fi', 'esac', 'done', '}']);
 const PREFIX_WORDS = new Set(['then', 'else', 'elif', 'do', '!', 'time']);
 
 interface Token {
-  kind: 'word' | 'operator' | 'newline';
+  kind: 'word' | 'operator' | 'newline' | 'redirect';
   word?: ShellWord;
   operator?: string;
+  redirect?: ShellRedirect;
   /** Text index. */
   index: number;
 }
@@ -103,8 +121,10 @@ class Lexer {
         if (operator) {
           // A redirection and its target are not arguments.
           if (/^(<|>|&>)/.test(operator)) {
+            const index = this.i;
             this.i += operator.length;
-            this.readRedirectTarget(operator);
+            const redirect = this.readRedirectTarget(operator, this.input.offsetAt(index));
+            if (redirect) out.push({ kind: 'redirect', redirect, index });
             continue;
           }
           out.push({ kind: 'operator', operator, index: this.i });
@@ -118,7 +138,8 @@ class Lexer {
       if (this.dialect === 'sh' && (text[this.i] === '<' || text[this.i] === '>') && /^\d+$/.test(literalText(word) ?? '')) {
         const operator = this.operatorAt(this.i)!;
         this.i += operator.length;
-        this.readRedirectTarget(operator);
+        const redirect = this.readRedirectTarget(operator, word.start, Number(literalText(word)));
+        if (redirect) out.push({ kind: 'redirect', redirect, index });
         continue;
       }
       out.push({ kind: 'word', word, index });
@@ -134,15 +155,16 @@ class Lexer {
     return undefined;
   }
 
-  private readRedirectTarget(operator: string) {
+  private readRedirectTarget(operator: string, start: number, fd?: number): ShellRedirect | undefined {
     const text = this.text;
     while (this.i < text.length && (text[this.i] === ' ' || text[this.i] === '\t')) this.i++;
-    if (this.i >= text.length || text[this.i] === '\n') return;
+    if (this.i >= text.length || text[this.i] === '\n') return undefined;
     const word = this.readWord();
     if (operator === '<<' || operator === '<<-') {
       const delimiter = word.parts.map((part) => (part.kind === 'literal' ? part.text : part.kind === 'parameter' ? `$${part.name}` : part.text)).join('');
       this.pendingHeredocs.push({ delimiter, stripTabs: operator === '<<-' });
     }
+    return { operator, ...(fd !== undefined ? { fd } : {}), target: word, start };
   }
 
   private skipHeredocBodies() {
@@ -451,7 +473,7 @@ export function wholeWord(input: MappedText, escape = '\\'): { word: ShellWord; 
       const offsets = [...gap].map((_, k) => gapStart + k);
       parts.push({ kind: 'literal', text: gap, offsets, quoted: true });
     }
-    parts.push(...words[w].parts);
+    append(parts, words[w].parts);
   }
   return { word: { parts, start: words[0].start, end: words[words.length - 1].end }, problems };
 }
@@ -463,8 +485,9 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
   const commands: ShellCommand[] = [];
   const stack: string[] = [];
   let words: ShellWord[] = [];
+  let redirects: ShellRedirect[] = [];
 
-  const finish = () => {
+  const finish = (pipesInto = false) => {
     // Reserved words at the front open or close compound commands, or just lead into the command.
     while (words.length > 0) {
       const first = bareText(words[0]);
@@ -488,14 +511,22 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
       break;
     }
     if (words.length > 0) {
-      commands.push({ words, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+      commands.push({ words, redirects, pipesInto, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+    } else if (redirects.length > 0) {
+      // `} > file`, `done > file`, `) > file`: the whole compound command's output; no words.
+      commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
     }
     words = [];
+    redirects = [];
   };
 
   for (const token of tokens) {
     if (token.kind === 'word') {
       words.push(token.word!);
+      continue;
+    }
+    if (token.kind === 'redirect') {
+      redirects.push(token.redirect!);
       continue;
     }
     if (token.kind === 'operator' && token.operator === '(') {
@@ -512,7 +543,7 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
       }
       continue;
     }
-    finish();
+    finish(token.kind === 'operator' && (token.operator === '|' || token.operator === '|&'));
   }
   finish();
   return { commands, problems: lexer.problems };
@@ -527,7 +558,7 @@ export function assignmentOf(word: ShellWord): { name: string; value: ShellWord 
   const cut = match[0].length;
   const rest: WordPart[] = [];
   if (first.text.length > cut) rest.push({ kind: 'literal', text: first.text.slice(cut), offsets: first.offsets.slice(cut), quoted: false });
-  rest.push(...word.parts.slice(1));
+  append(rest, word.parts.slice(1));
   const valueStart = first.offsets[cut] ?? word.end;
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }

@@ -7,6 +7,7 @@
  */
 import type { Launch } from '../../model/launch';
 import type { ReaderDiagnostic } from '../diagnostic';
+import { MAX_VALUE_LENGTH } from '../expansion-budget';
 import type { SourceText } from '../text';
 import { assembleLaunch } from './assemble';
 import { diagnostic } from './files';
@@ -153,6 +154,9 @@ function replaceSpecifiers(word: RawArg, unitName: string): RawArg {
  * exactly `$NAME` becomes the value split at blanks; `${NAME}` anywhere becomes the exact
  * value; `$$` is a `$`. The program (first word) is never substituted.
  */
+/** `${NAME}` where the scan stands (sticky: no copy of the rest of the word for each `$`). */
+const BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
+
 function substitute(word: RawArg, lookup: Lookup): RawArg[] {
   const whole = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(word.value);
   if (whole) {
@@ -175,9 +179,12 @@ function substitute(word: RawArg, lookup: Lookup): RawArg[] {
       k++;
       continue;
     }
-    const braced = word.value[k] === '$' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(word.value.slice(k)) : null;
+    BRACED.lastIndex = k;
+    const braced = word.value[k] === '$' ? BRACED.exec(word.value) : null;
     if (braced) {
-      const found = lookup(braced[1]);
+      let found = lookup(braced[1]);
+      // `${A} ${A} …` with a long A: past the budget the variable is left unresolved.
+      if (typeof found === 'object' && value.length + found.value.length > MAX_VALUE_LENGTH) found = 'unknown';
       const text = found === 'unknown' ? braced[0] : found === 'unset' ? '' : found.value;
       if (found === 'unknown') unresolved.push(braced[0]);
       value += text;

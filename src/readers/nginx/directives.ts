@@ -384,6 +384,7 @@ const LOAD_MODULE_FILES: [RegExp, string][] = [
   [/ndk_http_module/, 'ndk'],
   [/headers_more/, 'headers-more'],
   [/brotli/, 'brotli'],
+  [/otel_ngx_module/, 'opentelemetry'],
   [/vhost_traffic_status/, 'vts'],
   [/geoip2/, 'geoip2'],
   [/nchan/, 'nchan'],

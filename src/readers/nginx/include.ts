@@ -10,11 +10,12 @@
  */
 import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
+import type { Span } from '../../report/finding';
 import { encodePathBytes } from '../../discovery/path-bytes';
 import { compileGlobSegment, hasGlob, matchGlobSegment } from './glob';
 
 /** Where distributions install nginx's own conf directory; mapped onto the main config's directory. */
-const CONVENTIONAL_PREFIXES = [
+export const CONVENTIONAL_PREFIXES = [
   '/etc/nginx',
   '/usr/local/nginx/conf',
   '/usr/local/etc/nginx',
@@ -47,6 +48,75 @@ export interface IncludeMapping {
   from: string;
   /** Absolute path in the linted tree. */
   to: string;
+  /** Only this path, nothing under it (a file a script copies: `cp a /x/b` may name a directory `/x/b`, then `/x/b/a` is another write). */
+  exact?: boolean;
+}
+
+/**
+ * A path a script of the tree writes (an entrypoint's `envsubst … > /etc/nginx/conf.d/x.conf`,
+ * `cp`, `ln -s`): missing from the tree, yet there when nginx starts.
+ */
+export interface WrittenPath {
+  /** Absolute path on the machine or in the container. */
+  path: string;
+  /**
+   * `file`: this path; `directory`: this path and everything under it (`cp -r`); `gap`: some
+   * files in this directory whose names the tree does not say (`> /etc/nginx/conf.d/$NAME.conf`).
+   */
+  kind: 'file' | 'directory' | 'gap';
+  /** Display path of the script. */
+  script: string;
+  /** The command that writes it. */
+  span: Span;
+  /** The tree file (or directory) it is a copy of, when that is certain; then it maps like a placed file. */
+  source?: string;
+}
+
+/** The writes of one path: the first few (for related locations) and every script that makes one. */
+export interface WrittenPathEntry {
+  kind: WrittenPath['kind'];
+  path: string;
+  first: WrittenPath[];
+  scripts: Set<string>;
+}
+
+/**
+ * The writes that put a file at a path in place, indexed: a tree may hold many of both, and a
+ * loop of writes into one directory must not be walked again for every include.
+ */
+export class WrittenPathIndex {
+  private readonly exact = new Map<string, WrittenPathEntry>();
+  private readonly under = new Map<string, WrittenPathEntry>();
+  private readonly into = new Map<string, WrittenPathEntry>();
+
+  constructor(writes: WrittenPath[]) {
+    for (const write of writes) {
+      const map = write.kind === 'file' ? this.exact : write.kind === 'directory' ? this.under : this.into;
+      let entry = map.get(write.path);
+      if (!entry) map.set(write.path, (entry = { kind: write.kind, path: write.path, first: [], scripts: new Set() }));
+      if (entry.first.length < 3) entry.first.push(write);
+      entry.scripts.add(write.script);
+    }
+  }
+
+  get size(): number {
+    return this.exact.size + this.under.size + this.into.size;
+  }
+
+  /** Writes of `path` (absolute) itself, of a directory above it, then into its directory under a variable name. */
+  writesOf(path: string): WrittenPathEntry[] {
+    const found: WrittenPathEntry[] = [];
+    const exact = this.exact.get(path);
+    if (exact) found.push(exact);
+    for (let dir = path; ; dir = nodePath.posix.dirname(dir)) {
+      const under = this.under.get(dir);
+      if (under) found.push(under);
+      if (dir === nodePath.posix.dirname(dir)) break;
+    }
+    const into = this.into.get(nodePath.posix.dirname(path));
+    if (into) found.push(into);
+    return found;
+  }
 }
 
 export interface IncludeResolution {
@@ -136,7 +206,7 @@ export class IncludeResolver {
   private absoluteCandidates(pattern: string, includingFile: string, prefixDir: string | undefined): string[] {
     const candidates: string[] = [];
     const explicit = this.mappings
-      .filter((m) => pattern === m.from || pattern.startsWith(m.from.replace(/\/$/, '') + '/'))
+      .filter((m) => pattern === m.from || (!m.exact && pattern.startsWith(m.from.replace(/\/$/, '') + '/')))
       .sort((a, b) => b.from.length - a.from.length)[0];
     if (explicit) return [nodePath.join(explicit.to, pattern.slice(explicit.from.replace(/\/$/, '').length))];
     if (prefixDir) {

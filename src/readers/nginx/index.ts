@@ -7,8 +7,11 @@ import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
-import { IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS } from './include';
-import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile } from './parse';
+import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS, WrittenPath, WrittenPathEntry, WrittenPathIndex } from './include';
+import { readsLikeNginx } from './lookalike';
+import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile, sourceOf } from './parse';
+import { TemplateSourceText } from '../template-text';
+import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
 
 export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
 
@@ -59,6 +62,8 @@ export interface NginxReaderOptions {
   treeFiles: string[];
   lintRoots: string[];
   includeMappings: IncludeMapping[];
+  /** Paths the tree's scripts write (an entrypoint's envsubst, cp, ln -s): an include of one is not an omission of the tree. */
+  writtenPaths?: WrittenPath[];
   displayPath(absolute: string): string;
   /** Lower caps than MAX_EXPANDED_DIRECTIVES and MAX_GLOB_PATHS, for tests that reach them quickly. */
   limits?: { expandedDirectives?: number; globPaths?: number };
@@ -115,7 +120,13 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
    * it first (a main config found through a link keeps its own directory as the prefix).
    */
   const realPaths = new Map<string, string>();
-  const load = (path: string): { real: string; path: string; parsed: ParsedNginxFile } | { error: string } => {
+  /** Parsed, but read like another server's file (lookalike.ts): kept in case an include names one. */
+  const setAside = new Map<string, ParsedNginxFile>();
+  /**
+   * @param requireNginx found by its name or by a glob, not named by an include: a file that does
+   *   not read like nginx is left alone ({ notNginx }).
+   */
+  const load = (path: string, requireNginx = false): { real: string; path: string; parsed: ParsedNginxFile } | { error: string } | { notNginx: true } => {
     let real = realPaths.get(path);
     try {
       real = real ?? fs.realpath(path);
@@ -126,13 +137,23 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     const shown = real !== path && insideLintRoots(real) ? real : path;
     const cached = files.get(real);
     if (cached) return { real, path: shown, parsed: cached };
-    let text: string;
-    try {
-      text = decodeUtf8(fs.read(shown));
-    } catch (error) {
-      return { error: (error as Error).message };
+    let raw = setAside.get(real);
+    if (!raw) {
+      let text: string;
+      try {
+        text = decodeUtf8(fs.read(shown));
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+      const dialect = nginxTemplateDialect(shown, text);
+      raw = dialect ? parseNginxTemplate(options.displayPath(shown), text, dialect) : parseNginx(new SourceText(options.displayPath(shown), text));
     }
-    const parsed = parseNginx(new SourceText(options.displayPath(shown), text));
+    if (requireNginx && !readsLikeNginx(raw)) {
+      setAside.set(real, raw);
+      return { notNginx: true };
+    }
+    setAside.delete(real);
+    const parsed = settleTemplate(raw);
     files.set(real, parsed);
     for (const diagnostic of parsed.diagnostics) report(diagnostic);
     return { real, path: shown, parsed };
@@ -185,13 +206,32 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
       }
       if (resolution.missing) {
-        if (!isShippedWithNginx(argument.value)) {
+        const writes = writtenBy(argument.value);
+        if (writes.length > 0) {
+          const gap = writes.every((entry) => entry.kind === 'gap');
+          const scripts = [...new Set(writes.flatMap((entry) => [...entry.scripts]))];
+          report({
+            ruleId: 'include-missing',
+            message: `Include "${argument.value}" is not in the linted tree; ${gap
+              ? `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} files into "${writes[0].path}" whose names depend on variables`
+              : `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
+            primary: argument.span,
+            related: writes.flatMap((entry) => entry.first).slice(0, 3).map((write) => ({ span: write.span, label: gap ? 'writes into this directory' : 'writes it' })),
+            severity: 'info',
+            maxSeverity: 'info',
+          });
+        } else if (!isShippedWithNginx(argument.value)) {
+          // A template's includes name files on the machine it is rendered for, often written
+          // by the same generator: worth a note, not a warning.
+          const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
           report({
             ruleId: 'include-missing',
             message: `Missing include "${argument.value}": no such file in the linted tree` +
-              (nodePath.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : ''),
+              (nodePath.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : '') +
+              (inTemplate ? ' (included from a template, whose generator may write it)' : ''),
             primary: argument.span,
             related: [],
+            ...(inTemplate ? { severity: 'info' as const } : {}),
           });
         }
         continue;
@@ -209,9 +249,12 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           related: [],
         });
       }
+      // A glob takes whatever the tree holds under that name; only what reads like nginx is nginx's.
+      const isGlob = /[*?[]/.test(argument.value);
       for (const target of resolution.files) {
         if (directorySet.has(target)) continue;
-        const loaded = load(target);
+        const loaded = load(target, isGlob);
+        if ('notNginx' in loaded) continue;
         if ('error' in loaded) {
           report({ ruleId: 'read-error', message: loaded.error, primary: argument.span, related: [] });
           continue;
@@ -266,6 +309,20 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     return out;
   };
 
+  /**
+   * The script writes that put an include's file in place: an absolute path as written, a
+   * relative one under any of the usual prefixes (the tree does not say where nginx runs).
+   */
+  const written = new WrittenPathIndex(options.writtenPaths ?? []);
+  const writtenBy = (pattern: string): WrittenPathEntry[] => {
+    if (written.size === 0) return [];
+    const paths = nodePath.isAbsolute(pattern) ? [nodePath.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath.posix.join(prefix, pattern));
+    const found = new Set<WrittenPathEntry>();
+    for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
+    // Exact writes before gaps: they say more.
+    return [...found].sort((a, b) => Number(a.kind === 'gap') - Number(b.kind === 'gap'));
+  };
+
   /** Names only what the include says and the tree holds: nothing of the target, not even its real path. */
   const reportOutside = (argument: NginxDirective['args'][number], refused: string[]) => {
     const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
@@ -283,7 +340,9 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   const loaded: { path: string; real: string; parsed: ParsedNginxFile }[] = [];
   const loadedReals = new Set<string>();
   for (const path of candidates) {
-    const result = load(path);
+    // A file named on the command line is read as the user asked, whatever it looks like.
+    const result = load(path, !options.lintRoots.includes(path));
+    if ('notNginx' in result) continue;
     if ('error' in result) {
       report({ ruleId: 'read-error', message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
       continue;
@@ -332,6 +391,12 @@ function snippetContext(parsed: ParsedNginxFile): NginxRootContext {
   if ([...HTTP_LEVEL_HINTS].some((name) => names.has(name))) return 'http';
   if ([...SERVER_LEVEL_HINTS].some((name) => names.has(name))) return 'server';
   return 'http';
+}
+
+function listed(names: string[]): string {
+  const quoted = names.slice(0, 3).map((name) => `"${name}"`);
+  if (names.length > 3) return `${quoted.join(', ')} and ${names.length - 3} more`;
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
 
 function wholeFileSpan(file: string) {

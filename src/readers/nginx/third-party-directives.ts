@@ -810,6 +810,20 @@ export const THIRD_PARTY_DIRECTIVES: Record<string, ThirdPartyRow[]> = {
     ["zstd_static","http server location",0,2,0],
     ["zstd_types","http server location",0,510,0],
   ],
+  // open-telemetry/opentelemetry-cpp-contrib@02273c4a instrumentation/nginx/src/otel_ngx_module.cpp
+  // (otel_ngx_module.so, which ingress-nginx loads; not nginx's own ngx_otel_module)
+  "opentelemetry": [
+    ["opentelemetry","http server location",0,2,1],
+    ["opentelemetry_attribute","http server location",0,4,0],
+    ["opentelemetry_capture_headers","http server location",0,2,1],
+    ["opentelemetry_config","http",0,2,0],
+    ["opentelemetry_ignore_paths","http server location",0,2,0],
+    ["opentelemetry_operation_name","http server location",0,2,0],
+    ["opentelemetry_propagate","http server location",0,3,0],
+    ["opentelemetry_sensitive_header_names","http server location",0,2,0],
+    ["opentelemetry_sensitive_header_values","http server location",0,2,0],
+    ["opentelemetry_trust_incoming_spans","http server location",0,2,1],
+  ],
   // cloudflare/sslconfig@33dbff6c patches/nginx__dynamic_tls_records.patch (a patch to the ssl
   // module that some nginx builds carry, not a module of its own)
   'dynamic-tls-records': [

@@ -281,6 +281,11 @@ export function fileTextOf(directive: NginxDirective): string | undefined {
   return directive instanceof ReadDirective ? directive.tree.source.text : undefined;
 }
 
+/** The source the reader read the directive from (undefined for one built elsewhere). */
+export function sourceOf(directive: NginxDirective): SourceText | undefined {
+  return directive instanceof ReadDirective ? directive.tree.source : undefined;
+}
+
 /** How many arguments a directive has (the raw body of a Lua block counts as one). */
 export function argCountOf(directive: NginxDirective): number {
   return directive instanceof ReadDirective ? directive.argCount : directive.args.length;

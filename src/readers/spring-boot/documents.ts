@@ -51,10 +51,10 @@ function readYamlFile(text: string): SpringFileContent {
   const documents: SpringDocument[] = [];
   const problems: SpringFileContent['problems'] = [];
   try {
-    for (const document of parseAllDocuments(text, { version: '1.1', prettyErrors: false, uniqueKeys: true })) {
-      for (const error of document.errors) {
-        problems.push({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') });
-      }
+    for (const document of parseAllDocuments(text, { version: '1.1', prettyErrors: false, uniqueKeys: false })) {
+      const found = document.errors.map((error) => ({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') }));
+      found.push(...duplicateKeys(document.contents));
+      problems.push(...found.sort((a, b) => a.start - b.start));
       const entries: SpringEntry[] = [];
       flatten(document.contents, '', entries, 0);
       documents.push({ entries });
@@ -84,6 +84,35 @@ function flatten(node: unknown, prefix: string, entries: SpringEntry[], depth: n
     // An alias repeats an anchored node; server settings are never written that way, and not
     // following aliases keeps "billion laughs" documents harmless.
   }
+}
+
+/**
+ * SnakeYAML refuses a mapping that has a key twice, and Spring does not start. The yaml
+ * package's own check (`uniqueKeys`) compares each key with every earlier one: quadratic, a
+ * minute for a file of 100k keys. The same check (keys equal by value, `<<` merge keys
+ * excepted, in the same words) with a set per mapping. Aliases are not followed.
+ */
+function duplicateKeys(root: unknown): SpringFileContent['problems'] {
+  const problems: SpringFileContent['problems'] = [];
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        // Keys that are objects (a timestamp's Date) compare by identity in the package: never equal.
+        if (isScalar(key) && key.range && (key.value === null || typeof key.value !== 'object') && key.value !== '<<' && !Number.isNaN(key.value)) {
+          if (seen.has(key.value)) problems.push({ start: key.range[0], end: key.range[0] + 1, message: 'Map keys must be unique' });
+          else seen.add(key.value);
+        }
+        pending.push(pair.key, pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) pending.push(item);
+    }
+  }
+  return problems;
 }
 
 function keyText(key: Scalar): string {

@@ -34,6 +34,7 @@ import type { Launch } from '../../model/launch';
 import type { ConnectorSettingName, SpringBootBackend, TomcatConnector } from '../../model/tomcat';
 import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic } from '../diagnostic';
+import { MAX_EXPANSION_STEPS, MAX_VALUE_LENGTH } from '../expansion-budget';
 import { decodeUtf8, SourceText } from '../text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { readerFailed } from '../tomcat';
@@ -446,34 +447,58 @@ function spanKey(found: Found | undefined): string {
 /**
  * `${name}` and `${name:default}` as Spring's PropertyPlaceholderHelper resolves them: another
  * property (relaxed name), then the process environment, then the default. A name found nowhere
- * without a default makes the value undetermined.
+ * without a default makes the value undetermined. So does going past the budget (a chain that
+ * multiplies at each level, a value past 64 KiB, defaults nested deeper than 32): the value is
+ * then unknown as a whole, never a default taken in place of what Spring would have resolved.
  */
-function resolvePlaceholders(found: Found | undefined, merged: Map<string, Found>, overrides: Map<string, Found>, depth = 0): Found | undefined {
+function resolvePlaceholders(found: Found | undefined, merged: Map<string, Found>, overrides: Map<string, Found>, depth = 0, budget: ExpansionBudget = { steps: 0, exceeded: false }): Found | undefined {
   if (!found || found.value === undefined || !found.value.includes('${')) return found;
   if (depth > 10) return { ...found, value: undefined };
   const via: Span[] = [...(found.via ?? [])];
   let undetermined = false;
-  const value = replacePlaceholders(found.value, (name, fallback) => {
+  const value = replacePlaceholders(found.value, budget, (name, fallback) => {
+    if (budget.exceeded || ++budget.steps > MAX_EXPANSION_STEPS) {
+      budget.exceeded = true;
+      return '';
+    }
     const target = merged.get(relaxedKey(name)) ?? overrides.get(relaxedKey(name)) ?? overrides.get(`env:${name}`);
     if (target) {
-      const resolved = resolvePlaceholders(target, merged, overrides, depth + 1);
+      const resolved = resolvePlaceholders(target, merged, overrides, depth + 1, budget);
+      if (budget.exceeded) return '';
       if (resolved?.value !== undefined) {
         via.push(resolved.span);
         return resolved.value;
       }
     }
-    if (fallback !== undefined) return fallback;
+    if (fallback !== undefined) return fallback();
     undetermined = true;
     return '';
   });
-  return { ...found, value: undetermined ? undefined : value, via: via.length > 0 ? via : undefined };
+  if (value.length > MAX_VALUE_LENGTH) budget.exceeded = true;
+  return { ...found, value: undetermined || budget.exceeded ? undefined : value, via: via.length > 0 ? via : undefined };
 }
 
-/** Replaces each top-level `${name[:default]}` (nested braces balanced; `\${` is literal). */
-function replacePlaceholders(text: string, lookup: (name: string, fallback: string | undefined) => string): string {
+/** Shared by every placeholder one value pulls in, however deep. */
+interface ExpansionBudget {
+  steps: number;
+  exceeded: boolean;
+}
+
+/** `${a:${b:${c:…}}}`: defaults inside defaults deeper than this are not followed. */
+const MAX_DEFAULT_NESTING = 32;
+
+/**
+ * Replaces each top-level `${name[:default]}` (nested braces balanced; `\${` is literal). A
+ * default is expanded only when it is used.
+ */
+function replacePlaceholders(text: string, budget: ExpansionBudget, lookup: (name: string, fallback: (() => string) | undefined) => string, nesting = 0): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
+    if (budget.exceeded || out.length > MAX_VALUE_LENGTH) {
+      budget.exceeded = true;
+      return '';
+    }
     if (text[i] === '\\' && text.startsWith('${', i + 1)) {
       out += '${';
       i += 3;
@@ -498,7 +523,15 @@ function replacePlaceholders(text: string, lookup: (name: string, fallback: stri
     const body = text.slice(i + 2, j - 1);
     const colon = body.indexOf(':');
     const name = colon === -1 ? body : body.slice(0, colon);
-    const fallback = colon === -1 ? undefined : replacePlaceholders(body.slice(colon + 1), lookup);
+    const fallback = colon === -1
+      ? undefined
+      : () => {
+          if (nesting >= MAX_DEFAULT_NESTING) {
+            budget.exceeded = true;
+            return '';
+          }
+          return replacePlaceholders(body.slice(colon + 1), budget, lookup, nesting + 1);
+        };
     out += lookup(name, fallback);
     i = j;
   }

@@ -6,6 +6,7 @@
  * sessions only: pam_limits does not apply to systemd services) and compose `ulimits: nofile`.
  * Syntax problems of units, compose files and manifests are reported by the launch reader.
  */
+import { append } from '../../append';
 import type { Setting, SystemLimit } from '../../model/backend';
 import type { Launch } from '../../model/launch';
 import { parseCompose } from '../docker/compose';
@@ -130,9 +131,9 @@ export function readSystemLimits(files: FilesByFormat, launches: Launch[], conte
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => limitLines.push(...parseLimitsConf(source, problems)));
+    guarded(output, source.file, () => append(limitLines, parseLimitsConf(source, problems)));
   }
-  limits.push(...loginSessionLimits(limitLines));
+  append(limits, loginSessionLimits(limitLines));
 
   const unitFiles: { path: string; file: UnitFile }[] = [];
   for (const path of files.systemd ?? []) {

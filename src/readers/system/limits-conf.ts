@@ -29,10 +29,11 @@ export function parseLimitsConf(source: SourceText, problems: ReaderDiagnostic[]
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = text.length;
     const next = lineEnd + 1;
-    const hash = text.indexOf('#', lineStart);
-    const contentEnd = hash !== -1 && hash < lineEnd ? hash : lineEnd;
+    // Searched within the line only: a search to the end of the text from every line is quadratic.
+    const line = text.slice(lineStart, lineEnd);
+    const hash = line.indexOf('#');
     const fields: { text: string; start: number; end: number }[] = [];
-    for (const match of text.slice(lineStart, contentEnd).matchAll(/\S+/g)) {
+    for (const match of (hash === -1 ? line : line.slice(0, hash)).matchAll(/\S+/g)) {
       fields.push({ text: match[0], start: lineStart + match.index!, end: lineStart + match.index! + match[0].length });
     }
     if (fields.length > 0) {

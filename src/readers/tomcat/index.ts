@@ -17,6 +17,7 @@ import type { Setting } from '../../model/backend';
 import { portOffsetExists, TomcatAttribute, TomcatBackend, TomcatConnector, TomcatExecutor, TomcatListener, TomcatVersion } from '../../model/tomcat';
 import type { Span } from '../../report/finding';
 import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
+import { MAX_EXPANSION_STEPS, MAX_VALUE_LENGTH } from '../expansion-budget';
 import { decodeUtf8, SourceText } from '../text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { attachListener, buildConnector, parseJavaInt } from './connector';
@@ -219,15 +220,19 @@ function resolveAttribute(source: SourceText, attribute: XmlAttribute, lookup: P
  * `${name}` as Tomcat's IntrospectionUtils.replaceProperties does it: each `${…}` up to the next
  * `}`; a name not found with `:-` takes the text after it; the result is scanned again (at most
  * 20 rounds). A name the properties do not define (and without a default) makes the value
- * undetermined: it may be a `-D` on a command line the tree does not show.
+ * undetermined: it may be a `-D` on a command line the tree does not show. So does a value that
+ * grows past the budget (`a=${b}${b}`, `b=${c}${c}`, …: each round doubles it).
  */
 export function substituteProperties(value: string, lookup: PropertyLookup): { value: string | undefined; from: Span[] } {
-  const from: Span[] = [];
+  const from = new Set<Span>();
+  const over = () => ({ value: undefined, from: [...from] });
+  let steps = 0;
   let current = value;
   for (let round = 0; round < 20 && current.includes('${'); round++) {
     let out = '';
     let position = 0;
     for (let dollar = current.indexOf('$', position); dollar !== -1; dollar = current.indexOf('$', position)) {
+      if (out.length > MAX_VALUE_LENGTH) return over();
       out += current.slice(position, dollar);
       if (current[dollar + 1] !== '{') {
         out += '$';
@@ -241,23 +246,25 @@ export function substituteProperties(value: string, lookup: PropertyLookup): { v
         break;
       }
       const name = current.slice(dollar + 2, close);
+      if (++steps > MAX_EXPANSION_STEPS) return over();
       let found = lookup(name);
       let replacement: string | undefined = found?.value;
       if (found === undefined) {
         const separator = name.indexOf(':-');
-        if (separator === -1) return { value: undefined, from };
+        if (separator === -1) return { value: undefined, from: [...from] };
         found = lookup(name.slice(0, separator));
         replacement = found ? found.value : name.slice(separator + 2);
       }
-      if (found) from.push(found.span);
+      if (found) from.add(found.span);
       out += replacement;
       position = close + 1;
     }
     out += current.slice(position);
+    if (out.length > MAX_VALUE_LENGTH) return over();
     if (out === current) break;
     current = out;
   }
-  return { value: current, from };
+  return { value: current, from: [...from] };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Which Tomcat release a server.xml runs under, when the tree says: a Dockerfile `FROM
- * tomcat:10.1-jdk17` or a compose `image: tomcat:9.0.30`. The image nearest the server.xml
- * (same directory, then each parent) wins; otherwise every Tomcat image in the tree must name
- * the same line. Tags without a number (`latest`, `jdk17`) pin nothing.
+ * tomcat:10.1-jdk17`, a compose `image: tomcat:9.0.30`, or the release archive an install step
+ * downloads (`apache-tomcat-7.0.61.tar.gz` in a Dockerfile, a shell script or an Ansible task).
+ * The evidence nearest the server.xml (same directory, then each parent) wins; otherwise all of
+ * it in the tree must name the same line. Tags without a number (`latest`, `jdk17`) pin nothing.
  */
 import * as nodePath from 'path';
 import { classify } from '../../discovery/classify';
@@ -29,7 +30,15 @@ export function tomcatVersionOfImage(reference: ImageReference): (TomcatVersion 
   return { kind: 'known', major, minor, patch, text: `${reference.image}:${reference.tag}`, span: reference.span };
 }
 
-/** Every Tomcat image the tree's Dockerfiles and compose files name (the last one per file). */
+/** The archive Apache publishes each release as: `apache-tomcat-9.0.85.tar.gz`, `.zip`. */
+const RELEASE_ARCHIVE = /apache-tomcat-(\d{1,2})\.(\d{1,3})\.(\d{1,4})(?![\d.]*\d)/g;
+/** Files that install software: a release archive named there is the one that runs. */
+const INSTALL_STEP = /\.(ya?ml|sh)$/i;
+
+/**
+ * Every Tomcat release the tree's Dockerfiles and compose files name as an image (the last one
+ * per file), and that its Dockerfiles, scripts and YAML (Ansible tasks) download as an archive.
+ */
 export function findTomcatImages(context: ReaderContext): TomcatImage[] {
   const images: TomcatImage[] = [];
   for (const path of context.treeFiles) {
@@ -38,9 +47,15 @@ export function findTomcatImages(context: ReaderContext): TomcatImage[] {
       text ??= readText(context, path);
       return text?.slice(0, 65536);
     });
-    if (format !== 'dockerfile' && format !== 'compose') continue;
+    if (format !== 'dockerfile' && format !== 'compose' && !INSTALL_STEP.test(path)) continue;
     text ??= readText(context, path);
     if (text === undefined) continue;
+    const archive = format === 'compose' ? undefined : lastReleaseArchive(new SourceText(context.displayPath(path), text));
+    if (archive) {
+      images.push({ path, version: archive });
+      continue;
+    }
+    if (format !== 'dockerfile' && format !== 'compose') continue;
     const versions = readImageReferences(new SourceText(context.displayPath(path), text), format)
       .map(tomcatVersionOfImage)
       .filter((version): version is TomcatVersion & { kind: 'known' } => version !== undefined);
@@ -56,6 +71,15 @@ export function tomcatVersionFor(serverXml: string, images: TomcatImage[]): Tomc
     if (nodePath.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: 'unknown' };
+}
+
+function lastReleaseArchive(source: SourceText): (TomcatVersion & { kind: 'known' }) | undefined {
+  let last: RegExpExecArray | undefined;
+  RELEASE_ARCHIVE.lastIndex = 0;
+  for (let match = RELEASE_ARCHIVE.exec(source.text); match; match = RELEASE_ARCHIVE.exec(source.text)) last = match;
+  if (!last) return undefined;
+  const [major, minor, patch] = last.slice(1, 4).map(Number);
+  return { kind: 'known', major, minor, patch, text: last[0], span: source.span(last.index, last.index + last[0].length) };
 }
 
 function sameLine(images: TomcatImage[]): boolean {

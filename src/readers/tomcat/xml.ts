@@ -178,6 +178,8 @@ function scanXml(text: string): Scan {
   const problems: XmlProblem[] = [];
   const declaredEntities = new Set<string>();
   const open: XmlElement[] = [];
+  /** Where each name stands in `open`, innermost last: an end tag finds its start tag without a walk down the stack. */
+  const openByName = new Map<string, number[]>();
   let rootClosed = false;
   let i = 0;
 
@@ -226,7 +228,7 @@ function scanXml(text: string): Scan {
       const name = text.slice(i + 2, j);
       const close = text.indexOf('>', j);
       const end = close === -1 ? text.length : close + 1;
-      const openIndex = findOpen(open, name);
+      const openIndex = openByName.get(name)?.at(-1) ?? -1;
       if (openIndex === -1) {
         const top = open[open.length - 1];
         problems.push(top
@@ -239,6 +241,7 @@ function scanXml(text: string): Scan {
           problems.push({ start: i, end, message: `The element type "${unclosed.name}" must be terminated by the matching end-tag "</${unclosed.name}>"`, related: { start: unclosed.start, end: unclosed.start + 1 + unclosed.name.length, label: `<${unclosed.name}> opens here` } });
         }
         open[openIndex].end = end;
+        for (let k = open.length - 1; k >= openIndex; k--) openByName.get(open[k].name)!.pop();
         open.length = openIndex;
         if (open.length === 0) rootClosed = true;
       }
@@ -254,7 +257,12 @@ function scanXml(text: string): Scan {
       }
       byStart.set(i, element);
       if (selfClosing) element.end = end;
-      else open.push(element);
+      else {
+        let indexes = openByName.get(element.name);
+        if (!indexes) openByName.set(element.name, (indexes = []));
+        indexes.push(open.length);
+        open.push(element);
+      }
       i = end;
     } else {
       problems.push({ start: i, end: i + 1, message: 'The content of elements must consist of well-formed character data or markup' });
@@ -266,7 +274,8 @@ function scanXml(text: string): Scan {
     problems.push({
       start: text.length,
       end: text.length,
-      message: `XML document structures must start and end within the same entity: ${open.map((e) => `<${e.name}>`).join(', ')} ${open.length === 1 ? 'is' : 'are'} never closed`,
+      // The outermost ones name the problem; thousands more would only make the message huge.
+      message: `XML document structures must start and end within the same entity: ${open.slice(0, 10).map((e) => `<${e.name}>`).join(', ')}${open.length > 10 ? ` and ${open.length - 10} more` : ''} ${open.length === 1 ? 'is' : 'are'} never closed`,
       related: { start: outer.start, end: outer.start + 1 + outer.name.length, label: `<${outer.name}> opens here` },
     });
   }
@@ -274,11 +283,6 @@ function scanXml(text: string): Scan {
     problems.push({ start: text.length, end: text.length, message: 'Premature end of file: no root element' });
   }
   return { roots, byStart, comments, problems, declaredEntities };
-}
-
-function findOpen(open: XmlElement[], name: string): number {
-  for (let k = open.length - 1; k >= 0; k--) if (open[k].name === name) return k;
-  return -1;
 }
 
 /** A start tag from `<`: its name and attributes; stops at `>` or `/>`, or where it breaks. */
@@ -357,7 +361,11 @@ function giveUp(text: string, element: XmlElement, from: number): { element: Xml
 
 /** `&name;`, `&#10;`, `&#x0A;` between from and to: each must be complete and known. */
 function checkReferences(text: string, from: number, to: number, entities: Set<string>, problems: XmlProblem[]) {
-  for (let amp = text.indexOf('&', from); amp !== -1 && amp < to; amp = text.indexOf('&', amp + 1)) {
+  // Searched within the slice only: a search to the end of the text from every attribute and text
+  // run makes the scan quadratic.
+  const part = text.slice(from, to);
+  for (let at = part.indexOf('&'); at !== -1; at = part.indexOf('&', at + 1)) {
+    const amp = from + at;
     const match = /^&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*)(;?)/.exec(text.slice(amp, Math.min(to, amp + 256)));
     if (!match) {
       problems.push({ start: amp, end: amp + 1, message: "The entity name must immediately follow the '&' in the entity reference" });

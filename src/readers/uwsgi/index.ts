@@ -14,6 +14,7 @@
  * then by file name when exactly one tree file fits best.
  */
 import * as nodePath from 'path';
+import { append } from '../../append';
 import { Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../../model/launch';
 import type { UwsgiBackend } from '../../model/uwsgi';
 import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
@@ -59,7 +60,7 @@ export function readUwsgi(files: string[], launches: Launch[], context: ReaderCo
       const gaps = (launch.externalEnv ?? []).map((span) => ({ reason: 'environment from outside the tree may set UWSGI_* options', span }));
       const instance = buildInstance({ environment, commandLine, gaps }, machine, reading.forLaunch(launch), context.displayPath);
       instance.files.forEach((file) => startedFiles.add(file));
-      diagnostics.push(...instance.diagnostics);
+      append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
       backends.push(finishBackend(instance, launch.service ?? (main ? nodePath.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
@@ -79,13 +80,13 @@ export function readUwsgi(files: string[], launches: Launch[], context: ReaderCo
   const included = new Set(standalone.flatMap(({ instance }) => instance.files.slice(1)));
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
-    diagnostics.push(...instance.diagnostics);
+    append(diagnostics, instance.diagnostics);
     backends.push(finishBackend(instance, nodePath.basename(file), context.displayPath(file), undefined, context));
   }
   // Every file classified as uWSGI is part of the report, even when nothing else reads it.
   for (const file of files) reading.read(file);
 
-  output.diagnostics.push(...diagnostics);
+  append(output.diagnostics, diagnostics);
   for (const source of sources.values()) {
     output.sources.push(source);
     const comments: SourceComment[] = iniComments(source);

@@ -37,12 +37,16 @@ export function scanIni(mapped: MappedText, sectionAsked: string): IniScan {
   let section = '';
   let sectionFound = false;
   let lineStart = 0;
+  // The next NUL and `=` at or after the current line, found again only once passed: a search
+  // from every line to the end of the text would make the scan quadratic.
+  const nextNul = new NextOccurrence(text, '\0');
+  const nextEquals = new NextOccurrence(text, '=');
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = text.length;
     // C strings end at a NUL byte: the rest of such a line is invisible to uWSGI.
-    const nul = text.indexOf('\0', lineStart);
-    const visibleEnd = nul !== -1 && nul < lineEnd ? nul : lineEnd;
+    const nul = nextNul.from(lineStart);
+    const visibleEnd = nul < lineEnd ? nul : lineEnd;
     let start = lineStart;
     let end = visibleEnd;
     while (start < end && isTrimmed(text[start])) start++;
@@ -53,8 +57,8 @@ export function scanIni(mapped: MappedText, sectionAsked: string): IniScan {
         section = text.slice(start + 1, end - 1);
         sections.push(section);
       } else if (first !== ';' && first !== '#') {
-        const equals = text.indexOf('=', start);
-        const hasEquals = equals !== -1 && equals < end;
+        const equals = nextEquals.from(start);
+        const hasEquals = equals < end;
         let keyEnd = hasEquals ? equals : end;
         while (keyEnd > start && isTrimmed(text[keyEnd - 1])) keyEnd--;
         let valueStart = hasEquals ? equals + 1 : end;
@@ -76,6 +80,21 @@ export function scanIni(mapped: MappedText, sectionAsked: string): IniScan {
     lineStart = lineEnd + 1;
   }
   return { lines, sectionFound, sections };
+}
+
+/** The first offset of a character at or after a position that only moves forward; text.length when there is none. */
+class NextOccurrence {
+  private found = -1;
+
+  constructor(private readonly text: string, private readonly char: string) {}
+
+  from(position: number): number {
+    if (this.found < position) {
+      const at = this.text.indexOf(this.char, position);
+      this.found = at === -1 ? this.text.length : at;
+    }
+    return this.found;
+  }
 }
 
 /** Whole-line `;` and `#` comments of the original text, for suppressions. */

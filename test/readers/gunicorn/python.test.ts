@@ -220,3 +220,35 @@ describe('comments', () => {
     ]);
   });
 });
+
+describe('values past the size budget are unknown, never cut short', () => {
+  const reasonOf = (module: PythonModule, name: string) => {
+    const value = module.finalBindings.get(name)?.value;
+    return value && !value.known ? value.reason : undefined;
+  };
+
+  test('a string doubled 24 times: known up to 64 KiB, then unknown', () => {
+    // "x" doubled 16 times is 65,536 characters (64 KiB, the budget); once more is past it.
+    const module = read(`a = "x"\n${'a = a + a\n'.repeat(16)}at_budget = a\na = a + a\npast = a\n${'a = a + a\n'.repeat(7)}proc_name = a\n`);
+    expect(valueOf(module, 'at_budget')).toBe('x'.repeat(65_536));
+    expect(valueOf(module, 'past')).toBe('unknown');
+    expect(reasonOf(module, 'past')).toMatch(/64 KiB/);
+    expect(valueOf(module, 'proc_name')).toBe('unknown');
+  });
+
+  test('lists and tuples doubled by + or by nesting', () => {
+    expect(valueOf(read(`a = ["x"]\n${'a = a + a\n'.repeat(24)}`), 'a')).toBe('unknown');
+    // Nesting shares the items: small in memory, but 2^30 items for anything that walks it.
+    expect(valueOf(read(`a = ("x",)\n${'a = (a, a)\n'.repeat(30)}`), 'a')).toBe('unknown');
+    expect(valueOf(read('a = ("x",)\na = (a, a)\n'), 'a')).toEqual({ tuple: [{ tuple: ['x'] }, { tuple: ['x'] }] });
+  });
+
+  test('repetition and f-strings', () => {
+    expect(valueOf(read('s = "ab" * 32768\n'), 's')).toBe('ab'.repeat(32_768));
+    expect(valueOf(read('s = "ab" * 32769\n'), 's')).toBe('unknown');
+    expect(valueOf(read('s = ["ab"] * 100000\n'), 's')).toBe('unknown');
+    const big = `a = "${'y'.repeat(40_000)}"\n`;
+    expect(valueOf(read(`${big}s = f"{a}"\n`), 's')).toBe('y'.repeat(40_000));
+    expect(valueOf(read(`${big}s = f"{a}{a}"\n`), 's')).toBe('unknown');
+  });
+});

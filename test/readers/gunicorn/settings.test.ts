@@ -4,7 +4,8 @@
  * checks/gunicorn-unknown-setting.md.
  */
 import { effectiveRequestLineLimit } from '../../../src/model/gunicorn';
-import { GUNICORN_FLAGS, GUNICORN_SETTINGS, judgeGunicornName, osaDistance } from '../../../src/model/gunicorn-settings';
+import { GUNICORN_FLAGS, GUNICORN_SETTINGS, judgeGunicornName } from '../../../src/model/gunicorn-settings';
+import { editDistance } from '../../../src/suggest';
 
 test('the 20.1.0 names, Debian\'s backport and later releases are all known', () => {
   const in2010 = [...GUNICORN_SETTINGS.values()].filter((info) => info.since === '20.1.0');
@@ -57,9 +58,9 @@ test('functions are compared with hooks only', () => {
 });
 
 test('a swap of two letters is one edit', () => {
-  expect(osaDistance('bakclog', 'backlog')).toBe(1);
-  expect(osaDistance('timout', 'timeout')).toBe(1);
-  expect(osaDistance('', 'abc')).toBe(3);
+  expect(editDistance('bakclog', 'backlog', Infinity, true)).toBe(1);
+  expect(editDistance('timout', 'timeout', Infinity, true)).toBe(1);
+  expect(editDistance('', 'abc', Infinity, true)).toBe(3);
 });
 
 test('the request-line limit a worker enforces (message.py:173-176)', () => {

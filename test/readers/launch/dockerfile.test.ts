@@ -115,3 +115,23 @@ describe('an entrypoint script', () => {
 test('a Dockerfile without CMD or ENTRYPOINT gives no launch (the base image\'s is not in the tree)', () => {
   expect(readTreeOf({ Dockerfile: 'FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/nginx.conf\n' }).launches).toEqual([]);
 });
+
+describe('variables past the 64 KiB budget', () => {
+  test('ENV chains that double: known up to 64 KiB, then unresolved (not cut short, no stack overflow)', () => {
+    // A0 is 2 characters; A15 is 2^16 = 65,536 (the budget), A16 is past it; A30 would be 2 GiB.
+    const chain = Array.from({ length: 30 }, (_, i) => `ENV A${i + 1}=\${A${i}}\${A${i}}`).join('\n');
+    const { launches, diagnostics } = readTreeOf({
+      Dockerfile: `FROM python:3.12\nENV A0=xx\n${chain}\nCMD ["gunicorn", "--name", "\${A15}", "--bind", "\${A16}", "--log-file", "\${A30}", "app:app"]\n`,
+    });
+    expect(diagnostics.map(describeDiagnostic)).toEqual([]);
+    // Exec form is not substituted by Docker: the launch reads ENV only through a shell. Shell form below.
+    expect(launches).toHaveLength(1);
+    const shell = readTreeOf({ Dockerfile: `FROM python:3.12\nENV A0=xx\n${chain}\nCMD gunicorn --name $A15 --bind $A16 --log-file $A30 app:app\n` });
+    expect(shell.diagnostics.map(describeDiagnostic)).toEqual([]);
+    const argv = shell.launches[0].argv;
+    expect(argv[2].value).toBe('x'.repeat(65_536));
+    expect(argv[2].unresolved).toBeUndefined();
+    expect(argv[4]).toMatchObject({ value: '$A16', unresolved: ['$A16'] });
+    expect(argv[6]).toMatchObject({ value: '$A30', unresolved: ['$A30'] });
+  });
+});

@@ -80,3 +80,18 @@ test('a Helm template is not read as YAML', () => {
   expect(result.diagnostics).toEqual([]);
   expect(result.launches).toEqual([]);
 });
+
+test('$(NAME) chains that double: known up to 64 KiB, then unresolved; a long value is read in one pass', () => {
+  // A0 is 2 characters; A15 is 2^16 = 65,536 (the budget), A16 past it.
+  const env = Array.from({ length: 30 }, (_, i) => `            - name: A${i + 1}\n              value: "$(A${i})$(A${i})"`).join('\n');
+  const long = '$(X)x'.repeat(200_000); // one megabyte of references to a name nobody defines
+  const doubled = readTreeOf({
+    'k8s/app.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          command: ["gunicorn", "--name", "$(A15)", "--bind", "$(A16)", "--log-file", "${long}"]\n          env:\n            - name: A0\n              value: "xx"\n${env}\n`,
+  });
+  expect(doubled.diagnostics.map(describeDiagnostic)).toEqual([]);
+  const argv = doubled.launches[0].argv;
+  expect(argv[2].value).toBe('x'.repeat(65_536));
+  expect(argv[4].unresolved).toEqual(['$(A16)']);
+  // Kubernetes leaves a reference to an undefined name as written.
+  expect(argv[6].value).toBe(long);
+});

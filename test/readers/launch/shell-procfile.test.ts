@@ -106,3 +106,10 @@ test('python -m of a server\'s own module is that server; of any other module, t
     ['procfile', 'app.tasks', 'app.tasks'],
   ]);
 });
+
+test('a script that doubles a variable 40 times: past 64 KiB it is unresolved, in bounded memory', () => {
+  const script = `#!/bin/sh\nA=xx\n${'A="$A$A"\n'.repeat(40)}exec gunicorn --name "$A" --bind 0.0.0.0:8000 app:app\n`;
+  const { launches, diagnostics } = readTreeOf({ 'start.sh': script });
+  expect(diagnostics.map(describeDiagnostic)).toEqual([]);
+  expect(values(launches[0])).toEqual(['gunicorn', '--name', undefined, '--bind', '0.0.0.0:8000', 'app:app']);
+});

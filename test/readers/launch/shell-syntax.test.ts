@@ -17,8 +17,37 @@ test('quotes: single, double, $\'…\', and an empty quoted argument', () => {
   expect(steps(`printf 'a b' "c $'d'" $'e\\tf' "" x\n`).commands).toEqual([['printf', 'a b', "c $'d'", 'e\tf', '', 'x']]);
 });
 
-test('redirections are dropped with their targets, here-strings too', () => {
+test('redirections and their targets are not arguments, here-strings neither', () => {
   expect(steps('cmd a 2>&1 >>/var/log/x b <in c &>/dev/null <<<"text" d\n').commands).toEqual([['cmd', 'a', 'b', 'c', 'd']]);
+});
+
+test('redirections are kept beside the words: operator, descriptor and the target expanded with the script\'s variables', () => {
+  const source = new SourceText('run.sh', 'DIR=/etc/nginx\ncat a.tmpl | envsubst \'$X\' > "$DIR/x.conf" 2>&1\ncat > /tmp/h <<EOF\nbody > /not/a/target\nEOF\n');
+  const { steps: found } = runShell(MappedText.of(source), ALL_UNKNOWN);
+  const shown = found.map((step) => ({
+    args: step.args.map((arg) => arg.value),
+    pipesInto: step.pipesInto,
+    redirects: step.redirects.map((redirect) => `${redirect.fd ?? ''}${redirect.operator}${redirect.target.value}`),
+  }));
+  expect(shown).toEqual([
+    { args: ['cat', 'a.tmpl'], pipesInto: true, redirects: [] },
+    // `2>&1` duplicates a descriptor: kept with fd 2, target "1".
+    { args: ['envsubst', '$X'], pipesInto: false, redirects: ['>/etc/nginx/x.conf', '2>&1'] },
+    // The here-document's body is not read for redirections: only the delimiter is a target.
+    { args: ['cat'], pipesInto: false, redirects: ['>/tmp/h', '<<EOF'] },
+  ]);
+  // The target keeps its place in the file (the quoted word as written).
+  const target = found[1].redirects[0].target;
+  expect(source.text.slice(target.start, target.end)).toBe('"$DIR/x.conf"');
+});
+
+test('redirections after a compound command belong to it, not to a command of its own', () => {
+  const source = new SourceText('run.sh', 'D=/out\n{ echo a; echo b; } > "$D/1"\nfor x in 1; do echo $x; done >> $D/2\n(echo c) 2>/dev/null\n');
+  const result = runShell(MappedText.of(source), ALL_UNKNOWN);
+  expect(result.steps.map((step) => step.args.map((arg) => arg.value).join(' '))).toEqual(['echo a', 'echo b', 'echo $x', 'echo c']);
+  expect(result.groups.map((group) => group.redirects.map((redirect) => `${redirect.fd ?? ''}${redirect.operator}${redirect.target.value}`))).toEqual([['>/out/1'], ['>>/out/2'], ['2>/dev/null']]);
+  // The loop ran at depth 1, its redirection is outside it.
+  expect(result.groups.map((group) => group.depth)).toEqual([0, 0, 0]);
 });
 
 test('operators separate commands; a here-document body is skipped', () => {

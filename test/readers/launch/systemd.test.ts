@@ -186,3 +186,16 @@ describe('problems', () => {
     ]);
   });
 });
+
+test('${NAME} repeated in one word past 64 KiB: the rest is unresolved; many $ signs are read in one pass', () => {
+  const long = 'y'.repeat(30_000);
+  const { launches } = readTreeOf({
+    'app.service': `[Service]\nEnvironment=A=${long}\nExecStart=/usr/bin/gunicorn --name \${A}\${A}\${A} --log-file \${A}\${A} --bind ${'$x'.repeat(50_000)} app:app\n`,
+  });
+  const argv = launches[0].argv;
+  // Two copies (60,000 characters) fit; the third would pass the budget.
+  expect(argv[2]).toMatchObject({ unresolved: ['${A}'] });
+  expect(argv[4].value).toBe(long + long);
+  expect(argv[4].unresolved).toBeUndefined();
+  expect(argv[6].value).toBe('$x'.repeat(50_000));
+});

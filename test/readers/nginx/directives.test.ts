@@ -99,6 +99,7 @@ describe('the directive table', () => {
   test('load_module file names map to modules', () => {
     expect(moduleOfLoadPath('modules/ngx_http_headers_more_filter_module.so')).toBe('headers-more');
     expect(moduleOfLoadPath('/usr/lib/nginx/modules/ngx_http_brotli_static_module.so')).toBe('brotli');
+    expect(moduleOfLoadPath('/etc/nginx/modules/otel_ngx_module.so')).toBe('opentelemetry');
     expect(moduleOfLoadPath('modules/ngx_stream_module.so')).toBeUndefined();
   });
 

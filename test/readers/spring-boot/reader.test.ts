@@ -119,6 +119,36 @@ describe('values from the files', () => {
     expect(c.listeners[0].address).toEqual({ kind: 'other', text: 'port ${PORT} (not determined by the tree)' });
   });
 
+  test('placeholders past the budget: the value is not determined, and no default stands in for it', () => {
+    const notDetermined = { kind: 'other', text: 'port ${p10} (not determined by the tree)' };
+    // Six references per level, ten levels: 6^10 lookups if followed naively (about a minute before).
+    const wide = Array.from({ length: 10 }, (_, i) => `p${i + 1}=${`\${p${i}}`.repeat(6)}`).join('\n');
+    const [chain] = springBoot({ [`${RESOURCES}/application.properties`]: `p0=8\n${wide}\nserver.port=\${p10}\n` });
+    expect(chain.listeners[0].address).toEqual(notDetermined);
+    // The same chain with a default after it: Spring would resolve p10, not take 8080.
+    const [withDefault] = springBoot({ [`${RESOURCES}/application.properties`]: `p0=8\n${wide}\nserver.port=\${p10:8080}\n` });
+    expect(withDefault.listeners[0].address).toEqual({ kind: 'other', text: 'port ${p10:8080} (not determined by the tree)' });
+    // Within the budget a shorter chain resolves: 8 repeated 2^3 times.
+    const [short] = springBoot({ [`${RESOURCES}/application.properties`]: 'p0=8\np1=${p0}${p0}\np2=${p1}${p1}\np3=${p2}${p2}\nserver.port=${p3}\n' });
+    expect(short.listeners[0].address).toMatchObject({ port: 88888888 });
+  });
+
+  test('defaults nested 20,000 deep: read without a stack overflow, not determined', () => {
+    const nested = `\${a:`.repeat(20_000) + '8080' + '}'.repeat(20_000);
+    const [deep] = springBoot({ [`${RESOURCES}/application.properties`]: `server.port=${nested}\n` });
+    expect(deep.listeners[0].address).toMatchObject({ kind: 'other' });
+    // A few levels are followed as Spring does.
+    const [shallow] = springBoot({ [`${RESOURCES}/application.properties`]: 'server.port=${a:${b:${c:8083}}}\n' });
+    expect(shallow.listeners[0].address).toMatchObject({ port: 8083 });
+  });
+
+  test('a default is read only when the name is not found (an unknown name in an unused default does not matter)', () => {
+    const [used] = springBoot({ [`${RESOURCES}/application.properties`]: 'app.port=9000\nserver.port=${app.port:${PORT}}\n' });
+    expect(used.listeners[0].address).toMatchObject({ port: 9000 });
+    const [needed] = springBoot({ [`${RESOURCES}/application.properties`]: 'server.port=${app.port:${PORT}}\n' });
+    expect(needed.listeners[0].address).toMatchObject({ kind: 'other' });
+  });
+
   test('TLS when a keystore is configured', () => {
     const [backend] = springBoot({ [`${RESOURCES}/application.properties`]: 'server.port=8443\nserver.ssl.key-store=classpath:keystore.p12\n' });
     expect(backend.listeners[0].protocol).toBe('https');

@@ -3,6 +3,7 @@
  * DataSize.parse (case-sensitive units, powers of 1024), ints, relaxed names. Expected values are
  * worked out by hand from those classes' documented rules.
  */
+import { readSpringFile } from '../../../src/readers/spring-boot/documents';
 import { parseSpringDataSize, parseSpringDuration, parseSpringInt, relaxedKey, relaxedKeyOfEnvironment } from '../../../src/readers/spring-boot/values';
 
 describe('parseSpringDuration', () => {
@@ -73,5 +74,29 @@ describe('relaxed names', () => {
     expect(relaxedKeyOfEnvironment('SERVER_PORT')).toBe('server.port');
     expect(relaxedKeyOfEnvironment('SERVER_TOMCAT_KEEPALIVETIMEOUT')).toBe(relaxedKey('server.tomcat.keep-alive-timeout'));
     expect(relaxedKeyOfEnvironment('SPRING_PROFILES_ACTIVE')).toBe('spring.profiles.active');
+  });
+});
+
+describe('YAML keys given twice (SnakeYAML refuses the file)', () => {
+  const problems = (text: string) => readSpringFile(text, 'yaml').problems.map((p) => `${p.start}-${p.end} ${p.message}`);
+
+  test('in block and flow mappings, equal by value; merge keys and timestamps are not compared', () => {
+    // "c" again at offset 17, "a" again at 22; "1" the int and "1" the string differ, 1 twice does not.
+    expect(problems('a: 1\nb:\n  c: 1\n  c: 2\na: 3\n')).toEqual(['17-18 Map keys must be unique', '22-23 Map keys must be unique']);
+    expect(problems('a:\n  - {b: 1, b: 2}\n')).toEqual(['14-15 Map keys must be unique']);
+    expect(problems('1: a\n"1": b\n1: c\n')).toEqual(['12-13 Map keys must be unique']);
+    expect(problems('~: 1\nnull: 2\n')).toEqual(['5-6 Map keys must be unique']);
+    expect(problems('<<: {a: 1}\n<<: {b: 2}\n')).toEqual([]);
+    expect(problems('2001-01-01: a\n2001-01-01: b\n')).toEqual([]);
+    // Each document is its own mapping.
+    expect(problems('x: 1\n---\nx: 1\nx: 2\n')).toEqual(['14-15 Map keys must be unique']);
+  });
+
+  test('40,000 keys in one mapping are checked in linear time', () => {
+    // The yaml package's own check compared each key with every earlier one: 8·10^8 comparisons here.
+    const text = `${Array.from({ length: 40_000 }, (_, i) => `k${i}:\n  v: ${i}`).join('\n')}\nk5: again\n`;
+    const read = readSpringFile(text, 'yaml');
+    expect(read.problems.map((p) => [text.slice(p.start, p.start + 3), p.message])).toEqual([['k5:', 'Map keys must be unique']]);
+    expect(read.documents[0].entries).toHaveLength(40_001);
   });
 });

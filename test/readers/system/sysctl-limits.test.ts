@@ -80,3 +80,20 @@ describe('limits.conf and limits.d', () => {
     expect(outputs[1].comments.get('etc/security/limits.conf')?.map((comment) => comment.text)).toEqual(['cfglint-disable-next-line limits-syntax -- legacy']);
   });
 });
+
+describe('limits.conf scan', () => {
+  test('a # on a later line does not cut this one; a # on this line does', () => {
+    const { limits } = readTreeOf({ 'etc/security/limits.conf': 'web soft nofile 4096\nweb hard nofile 8192 # hard\n# web soft nofile 1\n' });
+    expect(limits.map((limit) => [limit.setting.value, limit.hard?.value])).toEqual([[4096, 8192]]);
+  });
+
+  test('300,000 lines without a comment: the last line of the domain wins', () => {
+    // Before, every line searched to the end of the text for a `#`: about a minute for this file.
+    const body = Array.from({ length: 300_000 }, (_, i) => `user${i % 1000} soft nofile ${1024 + i}`).join('\n');
+    const { limits, diagnostics } = readTreeOf({ 'etc/security/limits.conf': `${body}\n` });
+    expect(diagnostics).toEqual([]);
+    expect(limits).toHaveLength(1000);
+    // user999's last line is i = 299,999.
+    expect(limits.find((limit) => limit.appliesTo.kind === 'login-session' && limit.appliesTo.domain === 'user999')?.setting.value).toBe(1024 + 299_999);
+  });
+});

@@ -6,6 +6,7 @@
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
 import { readTree } from '../../../src/engine/run';
 import { connectorsServingPort, TomcatBackend, TomcatConnector } from '../../../src/model/tomcat';
+import { substituteProperties } from '../../../src/readers/tomcat';
 import { lintTree } from '../../harness';
 
 const read = (tree: MemoryTree) => readTree({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} });
@@ -211,6 +212,32 @@ describe('${name} substitution', () => {
   test('${name:-default} takes the default when the name is not defined', () => {
     const backend = tomcat({ 'server.xml': serverXml('    <Connector port="${SERVER_PORT:-8080}"/>\n') });
     expect(backend.listeners[0].address).toEqual({ kind: 'tcp', host: '0.0.0.0', port: 8080 });
+  });
+
+  test('a chain that doubles each round is undetermined past 64 KiB, not cut short', () => {
+    // p20 is 8080 written 3^20 times: each round triples the value.
+    const chain = Array.from({ length: 20 }, (_, i) => `p${i + 1}=\${p${i}}\${p${i}}\${p${i}}`).join('\n');
+    const backend = tomcat({
+      'conf/server.xml': serverXml('    <Connector port="${p20}" connectionTimeout="${p2}"/>\n'),
+      'conf/catalina.properties': `p0=8080\n${chain}\n`,
+    });
+    expect(backend.listeners[0].address).toEqual({ kind: 'other', text: 'port ${p20} (not determined by the tree)' });
+    // Within the budget the same chain resolves exactly: 3^8 copies of "8080" are 26,244 characters, 3^9 are past 64 KiB.
+    const span = backend.connectors[0].span;
+    const properties = new Map([['p0', '8080'], ...Array.from({ length: 20 }, (_, i) => [`p${i + 1}`, `\${p${i}}\${p${i}}\${p${i}}`] as [string, string])]);
+    const lookup = (name: string) => (properties.has(name) ? { value: properties.get(name)!, span } : undefined);
+    expect(substituteProperties('${p8}', lookup).value).toBe('8080'.repeat(3 ** 8));
+    expect(substituteProperties('${p9}', lookup).value).toBeUndefined();
+  });
+
+  test('a value repeated through a chain lists each properties line once as "via"', () => {
+    const backend = tomcat({
+      'conf/server.xml': serverXml('    <Connector port="${a}${a}"/>\n'),
+      'conf/catalina.properties': 'a=${b}\nb=8\n',
+    });
+    expect(backend.listeners[0].address).toEqual({ kind: 'tcp', host: '0.0.0.0', port: 88 });
+    const source = backend.connectors[0].settings.get('port')!.source;
+    expect(source.kind === 'file' && source.via?.map((s) => s.start.line)).toEqual([1, 2]);
   });
 
   test('entities are decoded before substitution', () => {

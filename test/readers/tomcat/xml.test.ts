@@ -127,6 +127,33 @@ describe('readXml: errors Xerces stops at', () => {
     expect(messages(text)).toEqual(['3:1 XML document structures must start and end within the same entity: <Server>, <Service> are never closed']);
   });
 
+  test('end tags that match nothing among 50,000 open elements: each named once, in bounded time', () => {
+    // Before, each end tag walked the whole stack of open elements: 2.5·10^9 steps here.
+    const depth = 50_000;
+    const text = `<Server>\n${'<a>\n'.repeat(depth)}${'</b>\n'.repeat(depth)}</Server>\n`;
+    const problems = readXml(text).problems;
+    const unmatched = problems.filter((p) => p.message === 'The element type "a" must be terminated by the matching end-tag "</a>"');
+    // Every </b> is reported against the innermost <a>; </Server> then closes all 50,000 <a> (one problem each).
+    expect(unmatched).toHaveLength(2 * depth);
+    expect(problems.some((p) => /never closed/.test(p.message))).toBe(false);
+  });
+
+  test('an end tag closes the innermost open element of its name', () => {
+    const text = '<Server><a><b><a></a><c></b></a></Server>';
+    expect(messages(text)).toEqual(['1:25 The element type "c" must be terminated by the matching end-tag "</c>"']);
+  });
+
+  test('thousands of elements never closed: the message names the outermost ten', () => {
+    const text = `<Server>${'<Service>'.repeat(5000)}`;
+    const never = readXml(text).problems.find((p) => /never closed/.test(p.message));
+    expect(never?.message).toBe(`XML document structures must start and end within the same entity: <Server>, ${Array(9).fill('<Service>').join(', ')} and 4991 more are never closed`);
+  });
+
+  test('an "&" later in the file does not belong to an earlier attribute or text', () => {
+    expect(messages('<a x="1" y="2">text</a>\n<!-- & -->')).toEqual([]);
+    expect(messages('<a x="1"><b y="&amp;"/>&lt;</a>')).toEqual([]);
+  });
+
   test('an undeclared entity, a bare "&" and a reference without ";"', () => {
     expect(messages('<a x="&foo;"/>')).toEqual(['1:7 The entity "foo" was referenced, but not declared']);
     expect(messages('<a x="a & b"/>')).toEqual(["1:9 The entity name must immediately follow the '&' in the entity reference"]);

@@ -1,0 +1,393 @@
+/**
+ * Templates of configuration files: which template language a file is written in (by its name
+ * and its content), what the file is once rendered (its name without the template suffix), and
+ * a masked copy of its text that a reader of the rendered format can read with every offset
+ * unchanged. Nothing is rendered: an expression becomes an opaque value (UNKNOWN_VALUE), a
+ * statement (`if`, `for`, `end`, comments) becomes blanks, so both branches of an `if` are kept.
+ */
+
+export type TemplateDialect = 'jinja' | 'go-template' | 'mustache' | 'erb' | 'envsubst' | 'at-variables' | 'percent-variables';
+
+/** Human names for messages. */
+export const DIALECT_NAMES: Record<TemplateDialect, string> = {
+  'jinja': 'Jinja2',
+  'go-template': 'Go text/template',
+  'mustache': 'Mustache',
+  'erb': 'ERB',
+  'envsubst': 'envsubst (${VAR})',
+  'at-variables': '@VAR@ placeholders',
+  'percent-variables': '%%VAR%% placeholders',
+};
+
+/**
+ * Marks a value that only rendering would give. A masked expression reads `$` followed by this
+ * character: nginx code already takes a value with `$` for a run-time variable it cannot know,
+ * and the character tells a template's value from a real variable where that matters.
+ */
+export const UNKNOWN_MARK = '\uE000';
+
+export function isUnknownValue(value: string): boolean {
+  return value.includes(UNKNOWN_MARK);
+}
+
+/** Suffixes that only template files carry, with the language they usually mean. */
+const TEMPLATE_SUFFIXES: [suffix: string, dialect: TemplateDialect | undefined][] = [
+  ['.j2', 'jinja'],
+  ['.jinja2', 'jinja'],
+  ['.jinja', 'jinja'],
+  ['.gotmpl', 'go-template'],
+  ['.ctmpl', 'go-template'], // consul-template
+  ['.tmpl', undefined], // docker-gen and remco both use it, in different languages: the content says
+  ['.tpl', undefined],
+  ['.erb', 'erb'],
+  ['.mustache', 'mustache'],
+  ['.template', undefined], // the official nginx image's templates/*.template, or any generator's
+  ['.in', undefined], // autoconf's @VAR@
+];
+
+export interface TemplateName {
+  /** The file's name once rendered (`nginx.conf.j2` → `nginx.conf`, `app.template.conf` → `app.conf`). */
+  rendered: string;
+  /** What the suffix alone says; the content may say otherwise. */
+  dialect: TemplateDialect | undefined;
+}
+
+/** The name a template renders to, when the name (lowercase base name) marks a template. */
+export function templateName(lower: string): TemplateName | undefined {
+  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
+    if (lower.endsWith(suffix) && lower.length > suffix.length) return { rendered: lower.slice(0, -suffix.length), dialect };
+  }
+  // `default.template.conf`, `nginx.tmpl.conf`: a generator that keeps the real extension last.
+  const middle = /\.(template|tmpl|tpl)(\.[a-z0-9]+)$/.exec(lower);
+  if (middle && middle.index > 0) return { rendered: lower.slice(0, middle.index) + middle[2], dialect: undefined };
+  return undefined;
+}
+
+const GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
+/** `${NAME}`, and the shell's `${NAME:-default}` forms that scripts rendering with `eval` or a heredoc use. */
+const ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*(?::?[-=+?][^}\n]*)?\}/;
+const AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
+const PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
+
+/**
+ * The template language the text is written in, or undefined when it holds no placeholder.
+ * `envsubst` is only looked for where `${NAME}` is not the format's own syntax (nginx, uWSGI).
+ */
+export function templateDialectOf(text: string, options: { envsubst: boolean } = { envsubst: true }): TemplateDialect | undefined {
+  if (firstTag(text, '{%', '%}')) return 'jinja';
+  const curly = firstTag(text, '{{', '}}');
+  if (curly) {
+    const body = tagBody(curly, 2);
+    if (/^[.$]/.test(body) || GO_KEYWORDS.test(body) || body.startsWith('/*')) return 'go-template';
+    if (/^[#^/!>]/.test(body)) return 'mustache';
+    return 'jinja';
+  }
+  if (firstTag(text, '<%', '%>')) return 'erb';
+  if (options.envsubst && text.includes('${') && ENVSUBST_VARIABLE.test(text)) return 'envsubst';
+  if (text.includes('@') && AT_VARIABLE.test(text)) return 'at-variables';
+  if (text.includes('%%') && PERCENT_VARIABLE.test(text)) return 'percent-variables';
+  return undefined;
+}
+
+/**
+ * The first `open`…`close` tag of the text. If the first opener has no closer after it, no later
+ * one has either: two indexOf calls, where a lazy regex would rescan the rest from every opener.
+ */
+function firstTag(text: string, open: string, close: string): string | undefined {
+  const start = text.indexOf(open);
+  if (start === -1) return undefined;
+  const end = text.indexOf(close, start + open.length);
+  return end === -1 ? undefined : text.slice(start, end + close.length);
+}
+
+/** Delimiters of each language's tags; where two openers start at one offset the longer is listed first. */
+const DELIMITERS: Partial<Record<TemplateDialect, [open: string, close: string][]>> = {
+  'jinja': [['{{', '}}'], ['{%', '%}'], ['{#', '#}']],
+  'go-template': [['{{', '}}']],
+  'mustache': [['{{{', '}}}'], ['{{', '}}']],
+  'erb': [['<%', '%>']],
+};
+
+/** Placeholders that are one token each, found by a pattern that never crosses a line. */
+const PLACEHOLDER_TAGS: Partial<Record<TemplateDialect, RegExp>> = {
+  'envsubst': /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
+  'at-variables': /@[A-Z][A-Z0-9_]+@/g,
+  'percent-variables': /%%[A-Z][A-Z0-9_]*%%/g,
+};
+
+/**
+ * Every tag of the language, in order, as [start, end). Linear in the text: each opener's next
+ * position is kept, and an opener without a closer after it is dropped for the rest of the text.
+ */
+function findTags(text: string, dialect: TemplateDialect): [number, number][] {
+  const tags: [number, number][] = [];
+  const placeholder = PLACEHOLDER_TAGS[dialect];
+  if (placeholder) {
+    const pattern = new RegExp(placeholder.source, 'g');
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) tags.push([match.index, match.index + match[0].length]);
+    return tags;
+  }
+  const pairs = (DELIMITERS[dialect] ?? []).map(([open, close]) => ({ open, close, next: text.indexOf(open) }));
+  let position = 0;
+  for (;;) {
+    let best: (typeof pairs)[number] | undefined;
+    for (const pair of pairs) {
+      if (pair.next !== -1 && pair.next < position) pair.next = text.indexOf(pair.open, position);
+      if (pair.next !== -1 && (!best || pair.next < best.next)) best = pair;
+    }
+    if (!best) return tags;
+    const end = text.indexOf(best.close, best.next + best.open.length);
+    if (end === -1) {
+      best.next = -1;
+      continue;
+    }
+    tags.push([best.next, end + best.close.length]);
+    position = end + best.close.length;
+  }
+}
+
+/** Inside a tag, without its delimiters, whitespace-control marks (`{{-`, `-%}`) and spaces. */
+function tagBody(tag: string, delimiter: number): string {
+  return tag.slice(delimiter, tag.length - delimiter).replace(/^[-+~]/, '').replace(/[-+~]$/, '').trim();
+}
+
+export interface MaskedTemplate {
+  dialect: TemplateDialect;
+  /** Same length and line breaks as the original; expressions are `$` + UNKNOWN_MARKs, statements blanks. */
+  text: string;
+  /** Offsets of the statements that were blanked (`if`, `else`, `end`, `for`, …), in order. */
+  statements: number[];
+  /** [start, end) of each `if` block (Jinja `if`, Go `if`/`with`): text there is written only on a condition. */
+  conditionals: [number, number][];
+}
+
+function isStatement(dialect: TemplateDialect, tag: string): boolean {
+  if (tag.startsWith('{%') || tag.startsWith('{#')) return true;
+  if (tag.startsWith('{{{')) return false;
+  if (tag.startsWith('{{')) {
+    const body = tagBody(tag, 2);
+    if (body.startsWith('/*') || GO_KEYWORDS.test(body)) return true;
+    if (/^\$\w*\s*:?=[^=]/.test(body)) return true; // Go variable assignment: `{{ $x := .Env.X }}`
+    return dialect === 'mustache' || dialect === 'jinja' ? /^[#^/!>=]/.test(body) : false;
+  }
+  if (tag.startsWith('<%')) return !/^<%=/.test(tag);
+  return false;
+}
+
+/**
+ * How a masked expression is written: `variable` (`$` and marks) for nginx and uWSGI, where a
+ * value with `$` or the mark is one the reader cannot know; `property` (`${` marks `}`) for
+ * Tomcat, whose reader leaves a value with an undefined `${name}` undetermined.
+ */
+export type ValueShape = 'variable' | 'property';
+
+function maskedValue(length: number, shape: ValueShape): string {
+  if (shape === 'property' && length >= 4) return '${' + UNKNOWN_MARK.repeat(length - 3) + '}';
+  return '$' + UNKNOWN_MARK.repeat(length - 1);
+}
+
+/**
+ * The text with every tag of `dialect` masked in place. An expression that stands alone on its
+ * line most often expands to whole directives (`{{ .Snippet }}`, `%%TEST_GLOBALS%%`), not to a
+ * value, so it is blanked like a statement; so is one that spans lines.
+ */
+export interface MaskOptions {
+  /** Mask `${NAME}` besides the language's own tags (not where it is the format's own syntax). */
+  envsubst: boolean;
+  /**
+   * Keep only the first branch of each `if` (and `for … else`): the fallback for a template whose
+   * branches each open a block that the text after them closes.
+   */
+  firstBranchOnly?: boolean;
+}
+
+export function maskTemplate(text: string, dialect: TemplateDialect, valueShape: ValueShape = 'variable', options: MaskOptions = { envsubst: true }): MaskedTemplate {
+  const first = maskTags(text, dialect, valueShape);
+  let masked = first.text;
+  const statements = first.statements;
+  // A file may mix a language with plain placeholders (`{{ project }}` and `${PORT}` in one ini):
+  // those are masked too, where the format has no such syntax of its own.
+  for (const extra of PLACEHOLDER_DIALECTS) {
+    if (extra === dialect || (extra === 'envsubst' && !options.envsubst) || !PLACEHOLDER_PATTERNS[extra].test(masked)) continue;
+    const more = maskTags(masked, extra, valueShape);
+    masked = more.text;
+    for (const offset of more.statements) statements.push(offset);
+  }
+  statements.sort((a, b) => a - b);
+  // A Go `define` or a Jinja `macro` is written where it is called, in a context unknown here:
+  // its body is set aside whole.
+  const definitions = definitionBodies(text, dialect);
+  // A file that is all one definition (a Helm `_nginx.conf.tpl`) is read as that definition,
+  // like any file whose context is not known; definitions beside a whole config are set aside.
+  const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
+  // Loops, not push(...): a hostile template may hold more tags than a call takes as arguments.
+  if (options.firstBranchOnly) for (const range of laterBranches(text, dialect)) setAside.push(range);
+  return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text, dialect) };
+}
+
+/** The text with each range blanked (line breaks kept), in one pass however many ranges there are. */
+function blankRanges(text: string, ranges: [number, number][]): string {
+  if (ranges.length === 0) return text;
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: string[] = [];
+  let last = 0;
+  for (const [start, end] of sorted) {
+    if (end <= last) continue; // inside a range already blanked
+    const from = Math.max(start, last);
+    out.push(text.slice(last, from), text.slice(from, end).replace(/[^\r\n]/g, ' '));
+    last = end;
+  }
+  out.push(text.slice(last));
+  return out.join('');
+}
+
+/** Whether the text outside the definitions is nothing but blanks and comments. */
+function onlyDefinitions(masked: string, definitions: [number, number][]): boolean {
+  if (definitions.length === 0) return false;
+  let outside = '';
+  let last = 0;
+  for (const [start, end] of definitions) {
+    outside += masked.slice(last, start);
+    last = end;
+  }
+  outside += masked.slice(last);
+  return outside.split('\n').every((line) => /^\s*(?:[#;].*)?$/.test(line));
+}
+
+/** [start, end) of every branch after the first of each Jinja `if`/`for` or Go `if`/`range`/`with`. */
+function laterBranches(text: string, dialect: TemplateDialect): [number, number][] {
+  if (dialect !== 'go-template' && dialect !== 'jinja') return [];
+  const go = dialect === 'go-template';
+  const opens = go ? new Set(['if', 'range', 'with', 'define', 'block']) : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
+  const isClose = (keyword: string) => (go ? keyword === 'end' : keyword.startsWith('end'));
+  const isElse = (keyword: string) => keyword === 'else' || keyword === 'elif';
+  const ranges: [number, number][] = [];
+  /** Open blocks, innermost last: where the branch being set aside began, or -1. */
+  const open: number[] = [];
+  for (const match of statementTags(text, dialect)) {
+    const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? '';
+    if (opens.has(keyword)) open.push(-1);
+    else if (isElse(keyword) && open.length > 0) {
+      if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
+    } else if (isClose(keyword) && open.length > 0) {
+      const from = open.pop()!;
+      if (from >= 0) ranges.push([from, match.index]);
+    }
+  }
+  // Nested ranges lie inside outer ones: blanking both is harmless.
+  return ranges;
+}
+
+/** [start, end) of each Jinja `if` or Go `if`/`with` block, from its opening tag to the end of its closing one. */
+function conditionalBlocks(text: string, dialect: TemplateDialect): [number, number][] {
+  if (dialect !== 'go-template' && dialect !== 'jinja') return [];
+  const go = dialect === 'go-template';
+  const opens = go ? new Set(['if', 'range', 'with', 'define', 'block']) : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
+  const conditional = go ? new Set(['if', 'with']) : new Set(['if']);
+  const isClose = (keyword: string) => (go ? keyword === 'end' : keyword.startsWith('end'));
+  const blocks: [number, number][] = [];
+  /** Open blocks, innermost last: the opening tag's offset for a conditional one, else -1. */
+  const open: number[] = [];
+  for (const match of statementTags(text, dialect)) {
+    const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? '';
+    if (opens.has(keyword)) open.push(conditional.has(keyword) ? match.index : -1);
+    else if (isClose(keyword) && open.length > 0) {
+      const from = open.pop()!;
+      if (from >= 0) blocks.push([from, match.index + match[0].length]);
+    }
+  }
+  return blocks;
+}
+
+/** Placeholders without statements, which any template may hold besides its own language. */
+const PLACEHOLDER_DIALECTS = ['envsubst', 'at-variables', 'percent-variables'] as const;
+const PLACEHOLDER_PATTERNS: Record<(typeof PLACEHOLDER_DIALECTS)[number], RegExp> = {
+  'envsubst': ENVSUBST_VARIABLE,
+  'at-variables': AT_VARIABLE,
+  'percent-variables': PERCENT_VARIABLE,
+};
+
+function maskTags(text: string, dialect: TemplateDialect, valueShape: ValueShape): { text: string; statements: number[] } {
+  const tags = findTags(text, dialect);
+  const alone = tagsAloneOnTheirLines(text, tags);
+  const out: string[] = [];
+  const statements: number[] = [];
+  let last = 0;
+  tags.forEach(([start, end], index) => {
+    const tag = text.slice(start, end);
+    out.push(text.slice(last, start));
+    last = end;
+    if (isStatement(dialect, tag) || tag.includes('\n') || alone[index]) {
+      statements.push(start);
+      out.push(tag.replace(/[^\r\n]/g, ' '));
+    } else {
+      out.push(maskedValue(tag.length, valueShape));
+    }
+  });
+  out.push(text.slice(last));
+  return { text: out.join(''), statements };
+}
+
+/** For each tag, whether its line holds nothing but tags and blanks. */
+function tagsAloneOnTheirLines(text: string, tags: [number, number][]): boolean[] {
+  const alone = new Array<boolean>(tags.length).fill(false);
+  let i = 0;
+  while (i < tags.length) {
+    const lineStart = text.lastIndexOf('\n', tags[i][0] - 1) + 1;
+    let lineEnd = text.indexOf('\n', tags[i][0]);
+    if (lineEnd === -1) lineEnd = text.length;
+    // The tags that start on this line; one that runs past its end is blanked anyway.
+    let j = i;
+    let onlyTags = true;
+    let cursor = lineStart;
+    while (j < tags.length && tags[j][0] < lineEnd) {
+      if (text.slice(cursor, tags[j][0]).trim() !== '') onlyTags = false;
+      cursor = Math.max(cursor, tags[j][1]);
+      j++;
+    }
+    if (cursor < lineEnd && text.slice(cursor, lineEnd).trim() !== '') onlyTags = false;
+    for (let k = i; k < j; k++) alone[k] = onlyTags;
+    i = j;
+  }
+  return alone;
+}
+
+/** The tags that can hold control flow (Go `{{ }}`, Jinja `{% %}`), as [text, start] with `index`. */
+function statementTags(text: string, dialect: TemplateDialect): { 0: string; index: number }[] {
+  const opener = dialect === 'go-template' ? '{{' : '{%';
+  return findTags(text, dialect).filter(([start]) => text.startsWith(opener, start)).map(([start, end]) => ({ 0: text.slice(start, end), index: start }));
+}
+
+/** [start, end) of each outermost `{{ define }}…{{ end }}` or `{% macro %}…{% endmacro %}`. */
+function definitionBodies(text: string, dialect: TemplateDialect): [number, number][] {
+  if (dialect !== 'go-template' && dialect !== 'jinja') return [];
+  const bodies: [number, number][] = [];
+  /** Open blocks, innermost last: true for a definition. */
+  const open: boolean[] = [];
+  let definitionStart = -1;
+  for (const match of statementTags(text, dialect)) {
+    const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0];
+    if (dialect === 'go-template') {
+      if (keyword === 'if' || keyword === 'range' || keyword === 'with' || keyword === 'block' || keyword === 'define') {
+        if (keyword === 'define' && definitionStart < 0) definitionStart = match.index;
+        open.push(keyword === 'define');
+      } else if (keyword === 'end' && open.length > 0) {
+        open.pop();
+        if (definitionStart >= 0 && !open.includes(true)) {
+          bodies.push([definitionStart, match.index + match[0].length]);
+          definitionStart = -1;
+        }
+      }
+    } else if (keyword === 'macro') {
+      if (definitionStart < 0) definitionStart = match.index;
+      open.push(true);
+    } else if (keyword === 'endmacro' && open.length > 0) {
+      open.pop();
+      if (open.length === 0 && definitionStart >= 0) {
+        bodies.push([definitionStart, match.index + match[0].length]);
+        definitionStart = -1;
+      }
+    }
+  }
+  return bodies;
+}

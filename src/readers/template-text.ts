@@ -1,0 +1,39 @@
+/**
+ * The text of a template as a reader reads it: its tags masked in place (src/discovery/template.ts),
+ * so every offset, line and column is the template's own. `original` is what code frames show.
+ */
+import type { MaskedTemplate, TemplateDialect } from '../discovery/template';
+import { SourceText } from './text';
+
+export class TemplateSourceText extends SourceText {
+  readonly dialect: TemplateDialect;
+  /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
+  readonly statements: number[];
+  /** [start, end) of each `if` block. */
+  readonly conditionals: [number, number][];
+
+  constructor(file: string, readonly original: string, masked: MaskedTemplate) {
+    super(file, masked.text);
+    this.dialect = masked.dialect;
+    this.statements = masked.statements;
+    this.conditionals = masked.conditionals;
+  }
+
+  /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
+  isConditional(offset: number): boolean {
+    return this.conditionals.some(([start, end]) => start <= offset && offset < end);
+  }
+
+  /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
+  hasStatementBetween(start: number, end: number): boolean {
+    const list = this.statements;
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (list[mid] < start) low = mid + 1;
+      else high = mid;
+    }
+    return low < list.length && list[low] < end;
+  }
+}

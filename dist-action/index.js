@@ -4051,50 +4051,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative5, options, skipNormalization) {
+    function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative5 = parse(serialize(relative5, options), options);
+        relative6 = parse(serialize(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative5.scheme) {
-        target.scheme = relative5.scheme;
-        target.userinfo = relative5.userinfo;
-        target.host = relative5.host;
-        target.port = relative5.port;
-        target.path = removeDotSegments(relative5.path || "");
-        target.query = relative5.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
-          target.userinfo = relative5.userinfo;
-          target.host = relative5.host;
-          target.port = relative5.port;
-          target.path = removeDotSegments(relative5.path || "");
-          target.query = relative5.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative5.path) {
+          if (!relative6.path) {
             target.path = base.path;
-            if (relative5.query !== void 0) {
-              target.query = relative5.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative5.path[0] === "/") {
-              target.path = removeDotSegments(relative5.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative5.path;
+                target.path = "/" + relative6.path;
               } else if (!base.path) {
-                target.path = relative5.path;
+                target.path = relative6.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative5.query;
+            target.query = relative6.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4102,7 +4102,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative5.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -8207,11 +8207,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename18 = shortcut ? basenameOf(path) : path;
+        const basename19 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule24 = rules[index];
           if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename18 : path
+            shortcut && rule24._basenameOnly ? basename19 : path
           )) {
             const { negative } = rule24;
             const ret = {
@@ -8471,6 +8471,252 @@ var init_docker = __esm({
       dockerfile: /^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)/gim,
       compose: /^[ \t]*image:[ \t]*["']?([^\s"'#]+)/gm
     };
+  }
+});
+
+// src/readers/template-text.ts
+var TemplateSourceText;
+var init_template_text = __esm({
+  "src/readers/template-text.ts"() {
+    "use strict";
+    init_text();
+    TemplateSourceText = class extends SourceText {
+      constructor(file, original, masked) {
+        super(file, masked.text);
+        this.original = original;
+        this.dialect = masked.dialect;
+        this.statements = masked.statements;
+        this.conditionals = masked.conditionals;
+      }
+      original;
+      dialect;
+      /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
+      statements;
+      /** [start, end) of each `if` block. */
+      conditionals;
+      /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
+      isConditional(offset) {
+        return this.conditionals.some(([start, end]) => start <= offset && offset < end);
+      }
+      /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
+      hasStatementBetween(start, end) {
+        const list = this.statements;
+        let low = 0;
+        let high = list.length;
+        while (low < high) {
+          const mid = low + high >> 1;
+          if (list[mid] < start) low = mid + 1;
+          else high = mid;
+        }
+        return low < list.length && list[low] < end;
+      }
+    };
+  }
+});
+
+// src/readers/rendered-text.ts
+var RenderedSourceText;
+var init_rendered_text = __esm({
+  "src/readers/rendered-text.ts"() {
+    "use strict";
+    init_template();
+    init_template_text();
+    init_text();
+    RenderedSourceText = class extends TemplateSourceText {
+      constructor(file, original, rendered, startAt, endAt, statements) {
+        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [] });
+        this.startAt = startAt;
+        this.endAt = endAt;
+        this.template = new SourceText(file, original);
+        this.complete = statements.length === 0 && !isUnknownValue(rendered);
+      }
+      startAt;
+      endAt;
+      template;
+      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
+      complete;
+      clamp(offset) {
+        return Math.max(0, Math.min(offset, this.startAt.length - 1));
+      }
+      pos(offset) {
+        return this.template.pos(this.startAt[this.clamp(offset)]);
+      }
+      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
+      span(startOffset, endOffset) {
+        const start = this.startAt[this.clamp(startOffset)];
+        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
+        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
+      }
+    };
+  }
+});
+
+// src/readers/nginx/envsubst.ts
+function renderEnvsubst(file, template, lookup) {
+  const out = [];
+  const startAt = [];
+  const endAt = [0];
+  const statements = [];
+  const copy = (from, to) => {
+    out.push(template.slice(from, to));
+    for (let i2 = from; i2 < to; i2++) {
+      startAt.push(i2);
+      endAt.push(i2 + 1);
+    }
+  };
+  const write = (value, from, to) => {
+    out.push(value);
+    for (let i2 = 0; i2 < value.length; i2++) {
+      startAt.push(from);
+      endAt.push(to);
+    }
+  };
+  let growthLeft = Math.max(EXTRA_CHARACTERS, template.length);
+  let literalFrom = 0;
+  let i = 0;
+  while (i < template.length) {
+    const dollar = template.indexOf("$", i);
+    if (dollar === -1) break;
+    const braced = template[dollar + 1] === "{";
+    const nameStart = dollar + (braced ? 2 : 1);
+    if (!NAME_START2.test(template[nameStart] ?? "")) {
+      i = dollar + 1;
+      continue;
+    }
+    let nameEnd = nameStart + 1;
+    while (nameEnd < template.length && NAME_CHAR.test(template[nameEnd])) nameEnd++;
+    if (braced && template[nameEnd] !== "}") {
+      i = nameEnd;
+      continue;
+    }
+    const end = braced ? nameEnd + 1 : nameEnd;
+    const value = lookup(template.slice(nameStart, nameEnd));
+    if (value === "unset") {
+      i = end;
+      continue;
+    }
+    copy(literalFrom, dollar);
+    if (value === "unknown") {
+      if (aloneOnLine(template, dollar, end)) {
+        statements.push(dollar);
+        write(" ".repeat(end - dollar), dollar, end);
+      } else write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else if (value.value.length - (end - dollar) > growthLeft) {
+      write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else {
+      growthLeft -= Math.max(0, value.value.length - (end - dollar));
+      write(value.value, dollar, end);
+    }
+    literalFrom = end;
+    i = end;
+  }
+  copy(literalFrom, template.length);
+  startAt.push(template.length);
+  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements);
+}
+function aloneOnLine(text3, start, end) {
+  const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
+  let lineEnd = text3.indexOf("\n", end);
+  if (lineEnd === -1) lineEnd = text3.length;
+  return text3.slice(lineStart, start).trim() === "" && text3.slice(end, lineEnd).trim() === "";
+}
+var NAME_START2, EXTRA_CHARACTERS, NAME_CHAR;
+var init_envsubst = __esm({
+  "src/readers/nginx/envsubst.ts"() {
+    "use strict";
+    init_template();
+    init_rendered_text();
+    NAME_START2 = /[A-Za-z_]/;
+    EXTRA_CHARACTERS = 1024 * 1024;
+    NAME_CHAR = /[A-Za-z0-9_]/;
+  }
+});
+
+// src/readers/nginx/rendered-templates.ts
+var rendered_templates_exports = {};
+__export(rendered_templates_exports, {
+  renderTemplates: () => renderTemplates,
+  withRenderedFiles: () => withRenderedFiles
+});
+function renderTemplates(templates, readText2, displayPath) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const template of templates) {
+    const key = `${nodePath9.dirname(template.definedIn)}\0${template.output}`;
+    groups.set(key, [...groups.get(key) ?? [], template]);
+  }
+  const sources = /* @__PURE__ */ new Map();
+  const rendered = /* @__PURE__ */ new Set();
+  const ambiguous = /* @__PURE__ */ new Set();
+  const outputDirs = /* @__PURE__ */ new Map();
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (group.some((template) => template.template !== first.template)) {
+      for (const template of group) ambiguous.add(template.template);
+      continue;
+    }
+    const text3 = readText2(first.template);
+    if (text3 === void 0) continue;
+    const base = nodePath9.join(nodePath9.dirname(first.definedIn), VIRTUAL_ROOT);
+    const virtual = nodePath9.join(base, first.output);
+    sources.set(virtual, renderEnvsubst(displayPath(first.template), text3, agreed(group.map((template) => template.lookup))));
+    rendered.add(first.template);
+    const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
+    outputDirs.set(first.outputDir, dirs.add(nodePath9.join(base, first.outputDir)));
+  }
+  for (const template of ambiguous) {
+    if (!rendered.has(template)) continue;
+    rendered.delete(template);
+    for (const [virtual, source] of sources) if (source.file === displayPath(template)) sources.delete(virtual);
+  }
+  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
+  return { sources, templates: rendered, mappings };
+}
+function agreed(lookups) {
+  if (lookups.length === 1) return lookups[0];
+  return (name2) => {
+    const values2 = lookups.map((lookup) => lookup(name2));
+    const key = (value) => typeof value === "string" ? value : `=${value.value}`;
+    return values2.every((value) => key(value) === key(values2[0])) ? values2[0] : "unknown";
+  };
+}
+function withRenderedFiles(fs, sources) {
+  if (sources.size === 0) return fs;
+  const children2 = /* @__PURE__ */ new Map();
+  for (const path of sources.keys()) {
+    for (let child = path, dir = nodePath9.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath9.dirname(dir)) {
+      if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
+      children2.get(dir).add(nodePath9.basename(child));
+    }
+  }
+  const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
+  return {
+    kind: (path) => sources.has(path) ? "file" : isVirtualDir(path) ? "directory" : fs.kind(path),
+    isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).length;
+      return isVirtualDir(path) ? void 0 : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).subarray(0, maxBytes);
+      return isVirtualDir(path) ? void 0 : fs.readHead(path, maxBytes);
+    },
+    list: (path) => isVirtualDir(path) ? [...children2.get(path)].sort() : fs.list(path),
+    read: (path) => {
+      const source = sources.get(path);
+      return source ? new TextEncoder().encode(source.text) : fs.read(path);
+    },
+    realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
+  };
+}
+var nodePath9, VIRTUAL_ROOT;
+var init_rendered_templates = __esm({
+  "src/readers/nginx/rendered-templates.ts"() {
+    "use strict";
+    nodePath9 = __toESM(require("path"));
+    init_envsubst();
+    VIRTUAL_ROOT = "\0envsubst";
   }
 });
 
@@ -8826,8 +9072,8 @@ function artifactLocation(file) {
     const rest = drive ? slashed.slice(drive[0].length) : slashed;
     return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
   }
-  const relative5 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative5.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+  const relative6 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative6.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
 }
 function physicalLocation(span2) {
   return {
@@ -11182,13 +11428,13 @@ function assignmentOf(word) {
   const valueStart = first.offsets[cut] ?? word.end;
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }
-var NAME_START2, NAME_CHAR, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, Lexer;
+var NAME_START3, NAME_CHAR2, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, Lexer;
 var init_shell_syntax = __esm({
   "src/readers/launch/shell-syntax.ts"() {
     "use strict";
     init_append();
-    NAME_START2 = /[A-Za-z_]/;
-    NAME_CHAR = /[A-Za-z0-9_]/;
+    NAME_START3 = /[A-Za-z_]/;
+    NAME_CHAR2 = /[A-Za-z0-9_]/;
     SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
     OPENERS = /* @__PURE__ */ new Set(["if", "case", "for", "while", "until", "select", "{"]);
     CLOSERS = /* @__PURE__ */ new Set(["fi", "esac", "done", "}"]);
@@ -11460,9 +11706,9 @@ var init_shell_syntax = __esm({
           this.i = end;
           return { kind: "opaque", text: text3.slice(start, end), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(end) };
         }
-        if (next !== void 0 && NAME_START2.test(next)) {
+        if (next !== void 0 && NAME_START3.test(next)) {
           let k = start + 1;
-          while (k < text3.length && NAME_CHAR.test(text3[k])) k++;
+          while (k < text3.length && NAME_CHAR2.test(text3[k])) k++;
           this.i = k;
           return { kind: "parameter", name: text3.slice(start + 1, k), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(k) };
         }
@@ -15497,10 +15743,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep8, value } = collItem;
+        const { start, key, sep: sep9, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep8?.[0],
+          next: key ?? sep9?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15514,7 +15760,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep8) {
+          if (!keyProps.anchor && !keyProps.tag && !sep9) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15538,7 +15784,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep9 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15554,7 +15800,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep9, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15645,7 +15891,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep8 = "";
+        let sep9 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15659,13 +15905,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep8 + cb;
-              sep8 = "";
+                comment2 += sep9 + cb;
+              sep9 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep8 += source;
+                sep9 += source;
               hasSpace = true;
               break;
             default:
@@ -15708,18 +15954,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep8, value } = collItem;
+        const { start, key, sep: sep9, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep8?.[0],
+          next: key ?? sep9?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep8 && !value) {
+          if (!props.anchor && !props.tag && !sep9 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15773,8 +16019,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep8 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
+        if (!isMap3 && !sep9 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep9, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15786,7 +16032,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep9 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15797,8 +16043,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep8)
-                for (const st of sep8) {
+              if (sep9)
+                for (const st of sep9) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15815,7 +16061,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep9, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -15995,7 +16241,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep8 = "";
+      let sep9 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -16012,24 +16258,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep8 + indent2.slice(trimIndent) + content2;
-          sep8 = "\n";
+          value += sep9 + indent2.slice(trimIndent) + content2;
+          sep9 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep8 === " ")
-            sep8 = "\n";
-          else if (!prevMoreIndented && sep8 === "\n")
-            sep8 = "\n\n";
-          value += sep8 + indent2.slice(trimIndent) + content2;
-          sep8 = "\n";
+          if (sep9 === " ")
+            sep9 = "\n";
+          else if (!prevMoreIndented && sep9 === "\n")
+            sep9 = "\n\n";
+          value += sep9 + indent2.slice(trimIndent) + content2;
+          sep9 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep8 === "\n")
+          if (sep9 === "\n")
             value += "\n";
           else
-            sep8 = "\n";
+            sep9 = "\n";
         } else {
-          value += sep8 + content2;
-          sep8 = " ";
+          value += sep9 + content2;
+          sep9 = " ";
           prevMoreIndented = false;
         }
       }
@@ -16212,25 +16458,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep8 = " ";
+      let sep9 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep8 === "\n")
-            res += sep8;
+          if (sep9 === "\n")
+            res += sep9;
           else
-            sep8 = "\n";
+            sep9 = "\n";
         } else {
-          res += sep8 + lm;
-          sep8 = " ";
+          res += sep9 + lm;
+          sep9 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep8 + (match?.[1] ?? "");
+      return res + sep9 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -17040,14 +17286,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep8, value }) {
+    function stringifyItem({ start, key, sep: sep9, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep8)
-        for (const st of sep8)
+      if (sep9)
+        for (const st of sep9)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -18214,18 +18460,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep8;
+          let sep9;
           if (scalar.end) {
-            sep8 = scalar.end;
-            sep8.push(this.sourceToken);
+            sep9 = scalar.end;
+            sep9.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep8 = [this.sourceToken];
+            sep9 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep8 }]
+            items: [{ start, key: scalar, sep: sep9 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -18378,15 +18624,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep8 = it.sep;
-                  sep8.push(this.sourceToken);
+                  const sep9 = it.sep;
+                  sep9.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep8 }]
+                    items: [{ start: start2, key, sep: sep9 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18580,13 +18826,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep8 = fc.end.splice(1, fc.end.length);
-            sep8.push(this.sourceToken);
+            const sep9 = fc.end.splice(1, fc.end.length);
+            sep9.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep8 }]
+              items: [{ start, key: fc, sep: sep9 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -19109,7 +19355,7 @@ function trimmedSpan(source, node) {
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath9.dirname(path);
+  const dir = nodePath10.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!(0, import_yaml.isMap)(root)) continue;
@@ -19132,12 +19378,12 @@ function parseCompose(source, path) {
       };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath9.resolve(dir, build.value, "Dockerfile"), context: nodePath9.resolve(dir, build.value) };
+        service.build = { dockerfile: nodePath10.resolve(dir, build.value, "Dockerfile"), context: nodePath10.resolve(dir, build.value) };
       } else if ((0, import_yaml.isMap)(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath9.resolve(dir, context, dockerfile), context: nodePath9.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = { dockerfile: nodePath10.resolve(dir, context, dockerfile), context: nodePath10.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -19145,7 +19391,7 @@ function parseCompose(source, path) {
       for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath9.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath10.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -19203,8 +19449,8 @@ function mounts(source, node, document, dir) {
       [from, to] = parts;
     }
     if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
-    const display = nodePath9.posix.normalize(nodePath9.posix.join(nodePath9.posix.dirname(source.file), from));
-    found.push({ source: nodePath9.resolve(dir, from), display, target: nodePath9.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+    const display = nodePath10.posix.normalize(nodePath10.posix.join(nodePath10.posix.dirname(source.file), from));
+    found.push({ source: nodePath10.resolve(dir, from), display, target: nodePath10.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -19248,11 +19494,11 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath9;
+var nodePath10;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath9 = __toESM(require("path"));
+    nodePath10 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -19271,7 +19517,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim = (from, to) => {
-    const target = nodePath10.posix.normalize(from).replace(/(.)\/+$/, "$1");
+    const target = nodePath11.posix.normalize(from).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -19290,7 +19536,7 @@ function placedFiles(input) {
   for (const path of input.dockerfiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath10.dirname(path)]);
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath11.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
@@ -19301,7 +19547,7 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath10.dirname(file); !directories.has(dir) && dir !== nodePath10.dirname(dir); dir = nodePath10.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath11.dirname(file); !directories.has(dir) && dir !== nodePath11.dirname(dir); dir = nodePath11.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
@@ -19310,11 +19556,11 @@ function copiedFiles(text3, context, kindOf) {
   for (const copy of copyInstructions(text3)) {
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from = nodePath10.resolve(context, source);
-      if (from !== context && !from.startsWith(context + nodePath10.sep)) continue;
+      const from = nodePath11.resolve(context, source);
+      if (from !== context && !from.startsWith(context + nodePath11.sep)) continue;
       const kind = kindOf(from);
-      const target = kind === "file" && destinationIsDirectory ? nodePath10.posix.join(copy.destination, nodePath10.basename(from)) : copy.destination;
-      if (kind !== void 0) copied.push({ source: from, target: nodePath10.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const target = kind === "file" && destinationIsDirectory ? nodePath11.posix.join(copy.destination, nodePath11.basename(from)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from, target: nodePath11.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -19364,11 +19610,11 @@ function copyInstructions(text3) {
   }
   return found;
 }
-var nodePath10;
+var nodePath11;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath11 = __toESM(require("path"));
     init_text();
     init_compose();
   }
@@ -19641,7 +19887,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath11.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath12.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -19664,11 +19910,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath11;
+var nodePath12;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -19688,7 +19934,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath12.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath13.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -19751,7 +19997,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath12.posix.join(cwd.value, target.value);
+        const joined = nodePath13.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -19962,11 +20208,11 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath12, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath13, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_append();
     init_expand();
     init_raw();
@@ -20031,7 +20277,7 @@ function writtenFiles(input) {
 }
 function mapped(containerPath, mappings) {
   const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
-  return mapping ? nodePath13.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+  return mapping ? nodePath14.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
 }
 function composeServices(input) {
   const services = [];
@@ -20040,7 +20286,7 @@ function composeServices(input) {
     if (text3 === void 0) continue;
     try {
       for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath13.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath14.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
       }
     } catch {
       continue;
@@ -20142,7 +20388,7 @@ function scriptWrites(source) {
     const step = steps[index];
     const args = withoutPrefixes(step.args);
     if (args.length === 0) continue;
-    const program = args[0].unresolved.length === 0 ? nodePath13.posix.basename(args[0].value) : "";
+    const program = args[0].unresolved.length === 0 ? nodePath14.posix.basename(args[0].value) : "";
     const operands = args.slice(1);
     for (const redirect of step.redirects) {
       if (!writesFile(redirect)) continue;
@@ -20169,7 +20415,7 @@ function scriptWrites(source) {
       const known2 = from.unresolved.length === 0 && !hasGlob2(from.value);
       if (intoDirectory !== false) {
         if (known2) {
-          const landing = joinArg(copy.target, nodePath13.posix.basename(from.value.replace(/\/+$/, "")));
+          const landing = joinArg(copy.target, nodePath14.posix.basename(from.value.replace(/\/+$/, "")));
           record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
         } else recordGap(step, copy.target);
       }
@@ -20187,7 +20433,7 @@ function linkSource(program, symbolic, from, link, step) {
   if (program !== "ln" || !symbolic || from.value.startsWith("/")) return from;
   const linkPath = absolutePath(link, step);
   if (!linkPath || "gap" in linkPath) return { ...from, value: "" };
-  return { ...from, value: nodePath13.posix.join(nodePath13.posix.dirname(linkPath.path), from.value) };
+  return { ...from, value: nodePath14.posix.join(nodePath14.posix.dirname(linkPath.path), from.value) };
 }
 function withoutPrefixes(args) {
   let index = 0;
@@ -20257,16 +20503,16 @@ function absolutePath(arg, step) {
     }));
     const prefix = arg.value.slice(0, cut);
     const directory = prefix.slice(0, prefix.lastIndexOf("/"));
-    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath13.posix.normalize(directory) } : void 0;
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath14.posix.normalize(directory) } : void 0;
   }
   let value = arg.value;
   if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
   if (!value.startsWith("/")) {
     const cwd = step.cwd;
     if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
-    value = nodePath13.posix.join(cwd.value, value);
+    value = nodePath14.posix.join(cwd.value, value);
   }
-  return { path: nodePath13.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+  return { path: nodePath14.posix.normalize(value).replace(/(.)\/+$/, "$1") };
 }
 function attachSources(writes, treeKind) {
   const sourcesOf = /* @__PURE__ */ new Map();
@@ -20283,11 +20529,11 @@ function attachSources(writes, treeKind) {
     return { ...write, kind, source: sourcePath };
   });
 }
-var nodePath13, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
+var nodePath14, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
 var init_written_files = __esm({
   "src/readers/launch/written-files.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_compose();
     init_dockerfile();
     init_placed_files();
@@ -20436,9 +20682,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath14.basename(path);
+  const base = nodePath15.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath14.basename(nodePath14.dirname(path));
+  const dir = nodePath15.basename(nodePath15.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -20461,7 +20707,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath14.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath15.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -20475,11 +20721,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath14, UNIT_SUFFIX;
+var nodePath15, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -20798,14 +21044,14 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const built = /* @__PURE__ */ new Set();
   for (const { compose, service } of projectServices(composeFiles)) {
     const scope = {
-      project: nodePath15.posix.dirname(compose.source.file),
+      project: nodePath16.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-    const displayDir = nodePath15.posix.dirname(compose.source.file);
-    const display = (path) => nodePath15.posix.normalize(nodePath15.posix.join(displayDir, nodePath15.relative(nodePath15.dirname(compose.path), path).split(nodePath15.sep).join("/")));
+    const displayDir = nodePath16.posix.dirname(compose.source.file);
+    const display = (path) => nodePath16.posix.normalize(nodePath16.posix.join(displayDir, nodePath16.relative(nodePath16.dirname(compose.path), path).split(nodePath16.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
     containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
     if (dockerfile) built.add(dockerfile);
@@ -20861,7 +21107,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath15.dirname(path), treeKind, (copied) => nodePath15.posix.normalize(nodePath15.posix.join(nodePath15.posix.dirname(dockerfile.source.file), nodePath15.relative(nodePath15.dirname(path), copied).split(nodePath15.sep).join("/")))),
+      mounts: imageFiles(dockerfile, nodePath16.dirname(path), treeKind, (copied) => nodePath16.posix.normalize(nodePath16.posix.join(nodePath16.posix.dirname(dockerfile.source.file), nodePath16.relative(nodePath16.dirname(path), copied).split(nodePath16.sep).join("/")))),
       passThrough,
       problems
     });
@@ -20872,12 +21118,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath15.dirname(file.path);
+    const directory = nodePath16.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath15.basename(file.path);
+    const name2 = (file) => nodePath16.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -20962,11 +21208,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath15, BASE_FILE, OVERRIDE_FILE;
+var nodePath16, BASE_FILE, OVERRIDE_FILE;
 var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_placed_files();
     init_dockerfile();
     init_assemble();
@@ -21254,7 +21500,7 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath16.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath17.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
   guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -21288,11 +21534,11 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath16, RUNS_ITS_ARGUMENTS;
+var nodePath17, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_append();
     init_compose();
     init_placed_files();
@@ -26757,7 +27003,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath17.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath18.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -26795,7 +27041,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath17.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath17.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath18.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath18.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -26805,8 +27051,8 @@ function mountedConfig(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath17.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath17.posix.isAbsolute(directory) ? nodePath17.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath17.posix.normalize(serverPath));
+  const serverPath = nodePath18.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath18.posix.isAbsolute(directory) ? nodePath18.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath18.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -26816,18 +27062,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath17.dirname(absolute) : void 0;
+  return absolute ? nodePath18.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath17.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath17.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath17.posix.isAbsolute(joined)) {
-    const direct = nodePath17.join(launchDir, joined);
+  const joined = nodePath18.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath18.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath18.posix.isAbsolute(joined)) {
+    const direct = nodePath18.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath17.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath18.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -26835,7 +27081,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath17.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath18.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -26843,7 +27089,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath17.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath18.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -27008,14 +27254,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath17.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath18.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath17.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath18.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath17.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath17.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath18.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath18.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -27120,11 +27366,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath17, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath18, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_text();
@@ -27325,19 +27571,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath18.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath19.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath18.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath18.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath19.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath19.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath18.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath18.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath19.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath19.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -27398,11 +27644,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath18, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath19, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_magic();
@@ -27772,11 +28018,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath19, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath20, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_expand2();
@@ -28102,7 +28348,7 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath19.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath20.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
         const mapped2 = substituteMagic(source.text, this.magic);
@@ -28316,7 +28562,7 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath20.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath21.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
@@ -28333,7 +28579,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath20.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath21.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -28371,11 +28617,11 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath20, TreeFiles;
+var nodePath21, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_append();
     init_launch();
     init_text();
@@ -28421,11 +28667,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from, main) => {
-            const mounted = nodePath20.isAbsolute(name2) ? mountedSource(launch, nodePath20.normalize(name2)) : void 0;
+            const mounted = nodePath21.isAbsolute(name2) ? mountedSource(launch, nodePath21.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath20.isAbsolute(name2) && workingDirectory && nodePath20.isAbsolute(workingDirectory) ? nodePath20.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath20.normalize(serverName2)) : void 0;
+            const serverName2 = !nodePath21.isAbsolute(name2) && workingDirectory && nodePath21.isAbsolute(workingDirectory) ? nodePath21.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath21.normalize(serverName2)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
           },
@@ -28438,15 +28684,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath20.isAbsolute(name2)) {
-          const normal = nodePath20.normalize(name2);
+        if (nodePath21.isAbsolute(name2)) {
+          const normal = nodePath21.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath20.join(nodePath20.dirname(file), name2);
+          const candidate = nodePath21.join(nodePath21.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -28457,14 +28703,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath20.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath21.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath20.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath21.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath20.dirname(launchPath).split("/"), nodePath20.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath21.dirname(launchPath).split("/"), nodePath21.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -28674,7 +28920,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath21.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath21.posix.isAbsolute(directory) ? uds.value : nodePath21.posix.join(directory, uds.value);
+    const path = nodePath22.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath22.posix.isAbsolute(directory) ? uds.value : nodePath22.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -28687,11 +28933,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath21, MAIN, SETTINGS2;
+var nodePath22, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_args();
@@ -29093,10 +29339,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath22.dirname(serverXml); ; dir = nodePath22.dirname(dir)) {
-    const here = images.filter((image) => nodePath22.dirname(image.path) === dir);
+  for (let dir = nodePath23.dirname(serverXml); ; dir = nodePath23.dirname(dir)) {
+    const here = images.filter((image) => nodePath23.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath22.dirname(dir) === dir) break;
+    if (nodePath23.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -29119,11 +29365,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath22, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
+var nodePath23, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_text();
@@ -31651,21 +31897,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep8 = separator || this.separator;
-        const isDefault = sep8 === this.separator && includeNamespace === true;
+        const sep9 = separator || this.separator;
+        const isDefault = sep9 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep8);
+          ).join(sep9);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep8);
+        ).join(sep9);
       }
       /**
        * Get path as array of tag names.
@@ -32978,8 +33224,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep8 = exp.search(/\s/);
-            const name2 = sep8 === -1 ? exp : exp.substring(0, sep8);
+            const sep9 = exp.search(/\s/);
+            const name2 = sep9 === -1 ? exp : exp.substring(0, sep9);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -33645,7 +33891,7 @@ function scanXml(text3) {
       i = skipDoctype(text3, i, declaredEntities);
     } else if (text3.startsWith("</", i)) {
       let j = i + 2;
-      while (j < text3.length && NAME_CHAR2.test(text3[j])) j++;
+      while (j < text3.length && NAME_CHAR3.test(text3[j])) j++;
       const name2 = text3.slice(i + 2, j);
       const close = text3.indexOf(">", j);
       const end = close === -1 ? text3.length : close + 1;
@@ -33665,7 +33911,7 @@ function scanXml(text3) {
         if (open.length === 0) rootClosed = true;
       }
       i = end;
-    } else if (i + 1 < text3.length && NAME_START3.test(text3[i + 1])) {
+    } else if (i + 1 < text3.length && NAME_START4.test(text3[i + 1])) {
       const { element, end, selfClosing } = scanStartTag(text3, i, declaredEntities, problems);
       const parent = open[open.length - 1];
       element.parent = parent;
@@ -33705,7 +33951,7 @@ function scanXml(text3) {
 }
 function scanStartTag(text3, start, entities, problems) {
   let j = start + 1;
-  while (j < text3.length && NAME_CHAR2.test(text3[j])) j++;
+  while (j < text3.length && NAME_CHAR3.test(text3[j])) j++;
   const element = { name: text3.slice(start + 1, j), start, startTagEnd: j, end: text3.length, attributes: [], children: [] };
   const seen = /* @__PURE__ */ new Set();
   for (; ; ) {
@@ -33826,14 +34072,14 @@ function decodeAttribute(raw) {
 function safeFromCodePoint(code, fallback) {
   return Number.isInteger(code) && code >= 0 && code <= 1114111 ? String.fromCodePoint(code) : fallback;
 }
-var PREDEFINED_ENTITIES, NAME_START3, NAME_CHAR2, WHITESPACE, PARSER_OPTIONS;
+var PREDEFINED_ENTITIES, NAME_START4, NAME_CHAR3, WHITESPACE, PARSER_OPTIONS;
 var init_xml2 = __esm({
   "src/readers/tomcat/xml.ts"() {
     "use strict";
     init_fxp();
     PREDEFINED_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-    NAME_START3 = /[A-Za-z_:\u00C0-\uFFFF]/;
-    NAME_CHAR2 = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/;
+    NAME_START4 = /[A-Za-z_:\u00C0-\uFFFF]/;
+    NAME_CHAR3 = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/;
     WHITESPACE = /[ \t\r\n]/;
     PARSER_OPTIONS = {
       preserveOrder: true,
@@ -33901,7 +34147,7 @@ function readerFailed(reader, source, error) {
   };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath23.dirname(path) === nodePath23.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath24.dirname(path) === nodePath24.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -34071,11 +34317,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath23;
+var nodePath24;
 var init_tomcat2 = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_tomcat();
     init_expansion_budget();
     init_text();
@@ -34265,7 +34511,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath24.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath25.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -34287,7 +34533,7 @@ function readFile(path, context, output) {
     return void 0;
   }
   output.sources.push(source);
-  const base = nodePath24.basename(path);
+  const base = nodePath25.basename(path);
   const format5 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format5);
@@ -34300,16 +34546,16 @@ function readFile(path, context, output) {
   return { path, source, format: format5, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath24.dirname(path);
-  const parts = dir.split(nodePath24.sep);
+  const dir = nodePath25.dirname(path);
+  const parts = dir.split(nodePath25.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath24.sep) || nodePath24.sep;
+    const root = parts.slice(0, resources).join(nodePath25.sep) || nodePath25.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath24.basename(dir) === "config") return { root: nodePath24.dirname(dir), location: "file-config" };
+  if (nodePath25.basename(dir) === "config") return { root: nodePath25.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -34357,7 +34603,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath24.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath25.join(root, name2)));
     } catch {
     }
   }
@@ -34591,7 +34837,7 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath24.dirname(launch.file);
+    const launchDir = nodePath25.dirname(launch.file);
     const related = isWithin2(root, launchDir) || isWithin2(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
@@ -34622,14 +34868,14 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin2(dir, maybeParent) {
-  const relative5 = nodePath24.relative(maybeParent, dir);
-  return relative5 === "" || !relative5.startsWith("..") && !nodePath24.isAbsolute(relative5);
+  const relative6 = nodePath25.relative(maybeParent, dir);
+  return relative6 === "" || !relative6.startsWith("..") && !nodePath25.isAbsolute(relative6);
 }
-var nodePath24, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
+var nodePath25, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath25 = __toESM(require("path"));
     init_expansion_budget();
     init_text();
     init_types();
@@ -34711,19 +34957,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath25.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath25.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath25.basename(a);
-    const y = nodePath25.basename(b);
+  const main = paths.filter((path) => nodePath26.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath26.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath26.basename(a);
+    const y = nodePath26.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath25, UNLIMITED;
+var nodePath26, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -34773,7 +35019,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath26.basename(path);
+    const name2 = nodePath27.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -34784,11 +35030,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath26, DIRECTORY_PRECEDENCE;
+var nodePath27, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath26 = __toESM(require("path"));
+    nodePath27 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -35233,10 +35479,10 @@ function placeFiles(configMaps, workloads) {
         if (!volume || !mountPath || !entries) continue;
         const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
         for (const entry of entries) {
-          const relative5 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative5) continue;
-          if (subPath !== void 0 && subPath !== relative5) continue;
-          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative5}`;
+          const relative6 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative6) continue;
+          if (subPath !== void 0 && subPath !== relative6) continue;
+          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative6}`;
           const path = `${entry.manifestPath}#${workload}${inContainer.startsWith("/") ? "" : "/"}${inContainer}`;
           if (files.some((file) => file.path === path)) continue;
           files.push({ path, format: entry.format, source: entry.source });
@@ -35272,9 +35518,165 @@ var init_mounted_files = __esm({
   }
 });
 
+// src/readers/docker/envsubst-templates.ts
+var envsubst_templates_exports = {};
+__export(envsubst_templates_exports, {
+  envsubstTemplates: () => envsubstTemplates,
+  isOfficialNginxImage: () => isOfficialNginxImage
+});
+function isOfficialNginxImage(reference2) {
+  const withoutDigest = reference2.trim().split("@")[0];
+  const slash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.indexOf(":", slash + 1);
+  const name2 = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon)).toLowerCase().replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
+  if (name2 !== "nginx" && name2 !== "nginxinc/nginx-unprivileged" && name2 !== "public.ecr.aws/nginx/nginx") return false;
+  const tag = colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
+  const version = /^(\d+)\.(\d+)/.exec(tag);
+  return !version || Number(version[1]) > 1 || Number(version[2]) >= 19;
+}
+function envsubstTemplates(input) {
+  const kindOf = treeKinds(input.treeFiles);
+  const dockerfiles = /* @__PURE__ */ new Map();
+  const dockerfile = (path) => {
+    if (!dockerfiles.has(path)) {
+      const text3 = input.readText(path);
+      if (text3 !== void 0) dockerfiles.set(path, parseDockerfile(new SourceText(input.displayPath(path), text3)));
+    }
+    return dockerfiles.get(path);
+  };
+  const treeFiles = new Set(input.treeFiles);
+  const containers = [];
+  const built = /* @__PURE__ */ new Set();
+  const composeFiles = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
+  }
+  for (const { compose, service } of projectServices(composeFiles)) {
+    let stage;
+    const placed = service.volumes.map((mount) => ({ source: mount.source, target: mount.target }));
+    if (service.build) {
+      built.add(service.build.dockerfile);
+      const file = dockerfile(service.build.dockerfile);
+      if (!file) continue;
+      stage = service.build.target ? file.stages.find((candidate) => candidate.name === service.build.target) : file.stages[file.stages.length - 1];
+      if (!stage) continue;
+      for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
+    }
+    const image = stage ? rootImage(stage) : service.image?.value;
+    if (!image || !isOfficialNginxImage(image)) continue;
+    const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;
+    const cmd = service.command ? composeCommand(service.command.args, service.command.source) : service.entrypoint ? void 0 : stage?.cmd;
+    if (!runsTemplateScripts(entrypoint, cmd)) continue;
+    const env = imageEnvironment();
+    for (const [name2, value] of stage?.env ?? []) env.set(name2, valueOf2(value));
+    for (const envFile of service.envFiles) {
+      if (envFile.path === void 0 || !treeFiles.has(envFile.path)) continue;
+      const text3 = input.readText(envFile.path);
+      if (text3 !== void 0) for (const [name2, value] of envFileValues(new SourceText(input.displayPath(envFile.path), text3))) env.set(name2, valueOf2(value));
+    }
+    for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
+    const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
+    containers.push({ definedIn: compose.path, env, others: external ? "unknown" : "unset", placed });
+  }
+  for (const path of input.dockerfiles) {
+    if (built.has(path)) continue;
+    const file = dockerfile(path);
+    const stage = file?.stages[file.stages.length - 1];
+    if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    const env = imageEnvironment();
+    for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
+    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath28.dirname(path), kindOf) });
+  }
+  const templates = [];
+  for (const container of containers) {
+    const setting = (name2, fallback) => {
+      const value = container.env.get(name2);
+      if (value === void 0 || value === "unset" || value !== "unknown" && value.value === "") return fallback;
+      return value === "unknown" ? void 0 : value.value;
+    };
+    const templateDir = setting("NGINX_ENVSUBST_TEMPLATE_DIR", "/etc/nginx/templates");
+    const suffix = setting("NGINX_ENVSUBST_TEMPLATE_SUFFIX", ".template");
+    const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
+    const filter = setting("NGINX_ENVSUBST_FILTER", "");
+    if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) continue;
+    const lookup = envsubstLookup(container.env, container.others, filter);
+    const dir = nodePath28.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+    for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
+      if (!target.startsWith(dir + "/")) continue;
+      const relative6 = target.slice(dir.length + 1);
+      if (!nodePath28.posix.basename(relative6).endsWith(suffix) || relative6.endsWith(".stream-template") && suffix !== ".stream-template") continue;
+      const output = nodePath28.posix.join(outputDir, relative6.slice(0, relative6.length - suffix.length));
+      templates.push({ template: file, output, outputDir: nodePath28.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"), lookup, definedIn: container.definedIn });
+    }
+  }
+  return templates;
+}
+function rootImage(stage) {
+  let current = stage;
+  while (current.baseStage) current = current.baseStage;
+  return current.base;
+}
+function composeCommand(words, source) {
+  return { form: "exec", words, shell: [], source, start: 0, end: 0 };
+}
+function runsTemplateScripts(entrypoint, cmd) {
+  let args = combineCommand(entrypoint, cmd)?.args.map((arg) => arg.unresolved.length > 0 ? void 0 : arg.value);
+  if (entrypoint) {
+    if (!args || args[0] !== "/docker-entrypoint.sh") return false;
+    args = args.slice(1);
+  }
+  if (!args || args.length === 0) return true;
+  return args[0] === "nginx" || args[0] === "nginx-debug";
+}
+function imageEnvironment() {
+  return new Map(IMAGE_VARIABLES.map((name2) => [name2, "unknown"]));
+}
+function valueOf2(raw) {
+  return raw.unresolved.length > 0 ? "unknown" : { value: raw.value };
+}
+function envsubstLookup(env, others, filter) {
+  let pattern;
+  try {
+    pattern = filter === void 0 ? void 0 : new RegExp(filter);
+  } catch {
+    pattern = void 0;
+  }
+  return (name2) => {
+    const value = env.get(name2) ?? (others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : "unset");
+    if (value === "unset") return "unset";
+    if (!pattern) return "unknown";
+    return pattern.test(name2) ? value : "unset";
+  };
+}
+function placedTreeFiles(placed, treeFiles) {
+  const found = [];
+  for (const { source, target } of placed) {
+    const root = target.replace(/(.)\/+$/, "$1");
+    for (const file of treeFiles) {
+      if (file === source) found.push({ file, target: root });
+      else if (file.startsWith(source + nodePath28.sep)) found.push({ file, target: nodePath28.posix.join(root, nodePath28.relative(source, file).split(nodePath28.sep).join("/")) });
+    }
+  }
+  return found;
+}
+var nodePath28, IMAGE_VARIABLES;
+var init_envsubst_templates = __esm({
+  "src/readers/docker/envsubst-templates.ts"() {
+    "use strict";
+    nodePath28 = __toESM(require("path"));
+    init_docker2();
+    init_text();
+    init_compose();
+    init_dockerfile();
+    init_placed_files();
+    IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
+  }
+});
+
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath28 = __toESM(require("path"));
+var nodePath30 = __toESM(require("path"));
 
 // src/engine/config.ts
 var nodePath = __toESM(require("path"));
@@ -35290,9 +35692,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname18, join: join12 } = require("path");
+    const { dirname: dirname20, join: join13 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join12(dir, "package.json")) && dirname18(dir) !== dir) dir = dirname18(dir);
+    while (!existsSync(join13(dir, "package.json")) && dirname20(dir) !== dir) dir = dirname20(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -35376,7 +35778,7 @@ function formatJsonPath(path) {
 
 // src/engine/run.ts
 var import_crypto2 = require("crypto");
-var nodePath27 = __toESM(require("path"));
+var nodePath29 = __toESM(require("path"));
 init_append();
 init_classify();
 
@@ -35715,9 +36117,9 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative5 = nodePath5.relative(scope.dir, path);
-    if (!relative5 || relative5.startsWith("..") || nodePath5.isAbsolute(relative5)) return void 0;
-    const result = scope.matcher.test(isDirectory ? relative5 + "/" : relative5);
+    const relative6 = nodePath5.relative(scope.dir, path);
+    if (!relative6 || relative6.startsWith("..") || nodePath5.isAbsolute(relative6)) return void 0;
+    const result = scope.matcher.test(isDirectory ? relative6 + "/" : relative6);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
   const isIgnored = (path, isDirectory, scopes) => {
@@ -36008,7 +36410,7 @@ function renderIngressNginx(kubernetes) {
   const file = fallbackAnchor.file;
   const version = controller?.version;
   const values2 = /* @__PURE__ */ new Map();
-  const valueOf2 = (key, rendering) => {
+  const valueOf3 = (key, rendering) => {
     if (!values2.has(key)) values2.set(key, decide2(key, rendering));
     return values2.get(key);
   };
@@ -36032,15 +36434,15 @@ function renderIngressNginx(kubernetes) {
   const http = [];
   for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
     if (key === "proxy-body-size") continue;
-    const value = valueOf2(key, rendering);
+    const value = valueOf3(key, rendering);
     if (value) http.push(generated(rendering, value, file));
   }
-  const bodySize = valueOf2("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
+  const bodySize = valueOf3("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
   const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
-  const keepaliveConnections = valueOf2("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
+  const keepaliveConnections = valueOf3("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
   const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
   const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
-    const value = valueOf2(key, rendering);
+    const value = valueOf3(key, rendering);
     return value ? [generated(rendering, value, file)] : [];
   }) : [generated(UPSTREAM_KEYS["upstream-keepalive-connections"], {
     text: "0",
@@ -36085,12 +36487,12 @@ function renderIngressNginx(kubernetes) {
       ...locations
     ], anchor, file));
   }
-  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf2, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
+  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
 }
-function workerLimits(valueOf2, file) {
-  const openFiles = valueOf2("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
+function workerLimits(valueOf3, file) {
+  const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
   if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
-  const connections = valueOf2("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
+  const connections = valueOf3("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
   if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
   return [
     generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
@@ -40796,43 +41198,14 @@ function linesEndLikeNginx(text3) {
   return true;
 }
 
-// src/readers/template-text.ts
-init_text();
-var TemplateSourceText = class extends SourceText {
-  constructor(file, original, masked) {
-    super(file, masked.text);
-    this.original = original;
-    this.dialect = masked.dialect;
-    this.statements = masked.statements;
-    this.conditionals = masked.conditionals;
-  }
-  original;
-  dialect;
-  /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
-  statements;
-  /** [start, end) of each `if` block. */
-  conditionals;
-  /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
-  isConditional(offset) {
-    return this.conditionals.some(([start, end]) => start <= offset && offset < end);
-  }
-  /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
-  hasStatementBetween(start, end) {
-    const list = this.statements;
-    let low = 0;
-    let high = list.length;
-    while (low < high) {
-      const mid = low + high >> 1;
-      if (list[mid] < start) low = mid + 1;
-      else high = mid;
-    }
-    return low < list.length && list[low] < end;
-  }
-};
+// src/readers/nginx/index.ts
+init_template_text();
 
 // src/readers/nginx/template.ts
 var nodePath7 = __toESM(require("path"));
 init_template();
+init_rendered_text();
+init_template_text();
 function nginxTemplateDialect(path, text3) {
   const byName = templateName(nodePath7.basename(path).toLowerCase());
   return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
@@ -40845,7 +41218,7 @@ function parseNginxTemplate(file, text3, dialect) {
 }
 function settleTemplate(parsed) {
   const source = parsed.source;
-  if (!(source instanceof TemplateSourceText)) return parsed;
+  if (!(source instanceof TemplateSourceText) || source instanceof RenderedSourceText && source.complete) return parsed;
   const syntax = parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId === "nginx-syntax");
   if (syntax.length === 0) return parsed;
   const first = syntax[0];
@@ -40902,6 +41275,8 @@ function readNginxTree(candidates, options) {
     const cached = files.get(real);
     if (cached) return { real, path: shown, parsed: cached };
     let raw = setAside.get(real);
+    const rendered = options.rendered?.get(shown);
+    if (!raw && rendered) raw = parseNginx(rendered);
     if (!raw) {
       let text3;
       try {
@@ -41125,9 +41500,11 @@ function wholeFileSpan(file) {
 }
 
 // src/engine/run.ts
+init_rendered_templates();
 init_types();
 init_text();
 init_embedded_text();
+init_template_text();
 init_parse_cache();
 
 // src/report/finding.ts
@@ -41800,6 +42177,7 @@ function judge(queue) {
 
 // src/model/template-values.ts
 init_template();
+init_template_text();
 function argumentsUnknown(directive) {
   const source = sourceOf(directive);
   if (!(source instanceof TemplateSourceText)) return false;
@@ -43664,10 +44042,10 @@ function readTree(options = {}) {
 function readTreeUncached(options) {
   const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath27.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath29.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath27.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath29.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -43681,10 +44059,10 @@ function readTreeUncached(options) {
     if (!isWithin3(root, cwd)) continue;
     const real = realpathOr(baseFs, root);
     if (!isWithin3(real, realCwd)) {
-      throw new UsageError(`${nodePath27.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+      throw new UsageError(`${nodePath29.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath27.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath29.dirname(root));
   const fs = confineFileSystem(baseFs, areas);
   let config = options.config ?? {};
   let configPath;
@@ -43692,25 +44070,25 @@ function readTreeUncached(options) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
   } else if (options.configPath) {
-    configPath = nodePath27.resolve(cwd, options.configPath);
+    configPath = nodePath29.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     config = loadConfig(configPath, baseFs).config;
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath27.dirname(configPath)])).config;
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath29.dirname(configPath)])).config;
   }
-  const configDir = configPath ? nodePath27.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath29.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
   const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath27.resolve(configDir, to);
+    const target = nodePath29.resolve(configDir, to);
     if (fs.locate(target) === void 0) {
       throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
     }
     return { from: from.replace(/\/+$/, "") || "/", to: target };
   });
-  const displayPath = (absolute) => showPath(nodePath27.relative(cwd, absolute) || nodePath27.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath29.relative(cwd, absolute) || nodePath29.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -43776,8 +44154,18 @@ function readTreeUncached(options) {
     ...scripted.filter((mapping) => !configured2(mapping.from)),
     ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
   ];
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath27.relative(cwd, dir));
-  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, writtenPaths, displayPath });
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath29.relative(cwd, dir));
+  const rendered = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? renderImageTemplates(filesByFormat, walked.files, readText2, displayPath) : void 0;
+  const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
+    fs: withRenderedFiles(cachedFs, rendered.sources),
+    treeFiles: walked.files,
+    lintRoots: roots,
+    // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
+    includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
+    writtenPaths,
+    displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
+    rendered: rendered.sources
+  }) : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, writtenPaths, displayPath });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
@@ -43866,7 +44254,7 @@ function lintSync(options = {}) {
           });
         }
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath27.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(rule24, error, nodePath29.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
     }
     return out;
@@ -44021,7 +44409,7 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin3(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath27.sep) ? dir : dir + nodePath27.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath29.sep) ? dir : dir + nodePath29.sep);
 }
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
@@ -44071,15 +44459,15 @@ function resolveDeployments(patterns, configDir, files, where) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath27.resolve(configDir, base);
+    const dir = nodePath29.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative5 = nodePath27.relative(dir, file);
-      if (relative5.startsWith("..") || nodePath27.isAbsolute(relative5) || !relative5.includes(nodePath27.sep)) continue;
-      roots.add(nodePath27.join(dir, relative5.split(nodePath27.sep)[0]));
+      const relative6 = nodePath29.relative(dir, file);
+      if (relative6.startsWith("..") || nodePath29.isAbsolute(relative6) || !relative6.includes(nodePath29.sep)) continue;
+      roots.add(nodePath29.join(dir, relative6.split(nodePath29.sep)[0]));
     }
   });
   return [...roots];
@@ -44106,6 +44494,12 @@ function embedConfigMapFiles(files, readText2, displayPath) {
     embedded.set(file.path, file.source);
   }
   return embedded;
+}
+function renderImageTemplates(filesByFormat, treeFiles, readText2, displayPath) {
+  const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
+  const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
+  const templates = envsubstTemplates2({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText: readText2, displayPath });
+  return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
 }
 function withEmbeddedFiles(fs, embedded) {
   return {
@@ -44538,9 +44932,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath28.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath30.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath28.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath30.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}

@@ -33,6 +33,9 @@ const BROKEN: Record<string, string[]> = {
   'uwsgi-listen-somaxconn': ['listen-backlog-somaxconn'],
   // nginx's 60s default against uvicorn's --timeout-keep-alive default of 5s (issue 14).
   'uvicorn-keepalive': ['upstream-keepalive-timeout'],
+  // The official image renders templates/default.conf.template with the compose environment:
+  // keepalive_timeout ${UPSTREAM_KEEPALIVE_TIMEOUT} becomes 60s against gunicorn gthread's 2s (issue 15).
+  'envsubst-template': ['upstream-keepalive-timeout'],
 };
 
 const examples = readdirSync(EXAMPLES).filter((name) => statSync(join(EXAMPLES, name)).isDirectory()).sort();
@@ -70,5 +73,16 @@ describe('compose-keepalive-gunicorn', () => {
     // app.conf line 4 is `keepalive 16;`; docker-compose.yml line 14 is the web service's command.
     expect(`${finding.primary.file}:${finding.primary.start.line}`).toBe('examples/compose-keepalive-gunicorn/broken/nginx/conf.d/app.conf:4');
     expect(finding.related.map((r) => `${r.span.file}:${r.span.start.line}`)).toContain('examples/compose-keepalive-gunicorn/broken/docker-compose.yml:14');
+  });
+});
+
+describe('envsubst-template', () => {
+  it('reports the race at the template\'s placeholder line, with the value the compose environment gives', () => {
+    const [finding] = lint('examples/envsubst-template/broken').filter((f) => f.ruleId === 'upstream-keepalive-timeout');
+    // default.conf.template line 6 is `keepalive_timeout ${UPSTREAM_KEEPALIVE_TIMEOUT};`, which
+    // docker-compose.yml sets to 60s; line 18 there is the web service's gunicorn command.
+    expect(`${finding.primary.file}:${finding.primary.start.line}`).toBe('examples/envsubst-template/broken/templates/default.conf.template:6');
+    expect(finding.message).toContain('60s');
+    expect(finding.related.map((r) => `${r.span.file}:${r.span.start.line}`)).toContain('examples/envsubst-template/broken/docker-compose.yml:18');
   });
 });

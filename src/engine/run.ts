@@ -25,6 +25,7 @@ import { describeRange, NginxVersionInfo, UNKNOWN_VERSION, versionRangeOf, Versi
 import type { ReaderDiagnostic } from '../readers/diagnostic';
 import { nginxVersionOfImage, readImageReferences } from '../readers/docker';
 import { NginxReadResult, readNginxTree } from '../readers/nginx';
+import { withRenderedFiles } from '../readers/nginx/rendered-templates';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
 import { decodeUtf8, SourceText } from '../readers/text';
 import { EmbeddedSourceText } from '../readers/embedded-text';
@@ -230,7 +231,22 @@ function readTreeUncached(options: LintOptions): ReadTree {
     ...placed.filter((mapping) => !configured(mapping.from) && !scriptedFrom.has(mapping.from)),
   ];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
-  const nginx = readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, writtenPaths, displayPath });
+  // Templates the official nginx image renders at start are read rendered, where it writes them.
+  const rendered = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
+    ? renderImageTemplates(filesByFormat, walked.files, readText, displayPath)
+    : undefined;
+  const nginx = rendered && rendered.sources.size > 0
+    ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
+      fs: withRenderedFiles(cachedFs, rendered.sources),
+      treeFiles: walked.files,
+      lintRoots: roots,
+      // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
+      includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
+      writtenPaths,
+      displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
+      rendered: rendered.sources,
+    })
+    : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, includeMappings, writtenPaths, displayPath });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
@@ -638,6 +654,13 @@ function embedConfigMapFiles(files: FilesByFormat, readText: (path: string) => s
 }
 
 /** The run's file system, with the embedded files readable at their virtual paths. */
+function renderImageTemplates(filesByFormat: FilesByFormat, treeFiles: string[], readText: (path: string) => string | undefined, displayPath: (path: string) => string) {
+  const { envsubstTemplates } = require('../readers/docker/envsubst-templates') as typeof import('../readers/docker/envsubst-templates');
+  const { renderTemplates } = require('../readers/nginx/rendered-templates') as typeof import('../readers/nginx/rendered-templates');
+  const templates = envsubstTemplates({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText, displayPath });
+  return templates.length === 0 ? undefined : renderTemplates(templates, readText, displayPath);
+}
+
 function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): FileSystem {
   return {
     kind: (path) => (embedded.has(path) ? 'file' : fs.kind(path)),

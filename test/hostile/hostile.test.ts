@@ -545,6 +545,19 @@ describe('bounded work', () => {
     expect(findingsOf(run, 'uwsgi-unknown-option', 'uwsgi.ini').map((f) => f.primary.start.line)).toEqual([3]);
   });
 
+  test('an envsubst template of the official nginx image: 500,000 placeholders of a 4,000-character value', () => {
+    const dir = boundedCase('envsubst');
+    fs.mkdirSync(path.join(dir, 'templates'));
+    // Written out, every placeholder would be 2 GB (each value below nginx's 4095-byte token limit):
+    // past the rendering's budget values are unknown.
+    fs.writeFileSync(path.join(dir, 'templates/default.conf.template'), `server {\n    listen 80;\n${'    add_header X-A $A;\n'.repeat(500_000)}    keepalive_timeout \${T};\n}\n`);
+    fs.writeFileSync(path.join(dir, 'docker-compose.yml'), `services:\n  nginx:\n    image: nginx\n    volumes:\n      - ./templates:/etc/nginx/templates\n    environment:\n      A: ${'a'.repeat(4_000)}\n      T: banana\n`);
+    const run = lintBounded('envsubst', dir);
+    // The value substituted at the last line is still judged, at its placeholder in the template.
+    const onValue = run.report!.findings.filter((f) => (f.primary as { file: string }).file === 'templates/default.conf.template' && String(f.message).includes('banana')) as Array<{ primary: { start: { line: number; column: number } } }>;
+    expect(onValue.map((f) => [f.primary.start.line, f.primary.start.column])).toEqual([[500_003, 23]]);
+  });
+
   test('60,000 suppressions, each covering a finding', () => {
     const dir = boundedCase('suppressions');
     const lines = ['[uwsgi]', 'http-socket = :9000'];

@@ -140,7 +140,7 @@ const OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
  * The services each project runs, override files merged in. `compose` is the file the service
  * is first defined in (its sysctls and ulimits are looked up there).
  */
-function projectServices(composeFiles: ComposeFile[]): { compose: ComposeFile; service: ComposeService }[] {
+export function projectServices(composeFiles: ComposeFile[]): { compose: ComposeFile; service: ComposeService }[] {
   const byDirectory = new Map<string, ComposeFile[]>();
   for (const file of composeFiles) {
     const directory = nodePath.dirname(file.path);

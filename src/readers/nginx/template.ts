@@ -8,6 +8,7 @@
  */
 import * as nodePath from 'path';
 import { DIALECT_NAMES, maskTemplate, TemplateDialect, templateDialectOf, templateName } from '../../discovery/template';
+import { RenderedSourceText } from '../rendered-text';
 import { TemplateSourceText } from '../template-text';
 import { parseNginx, ParsedNginxFile } from './parse';
 
@@ -33,7 +34,8 @@ export function parseNginxTemplate(file: string, text: string, dialect: Template
  */
 export function settleTemplate(parsed: ParsedNginxFile): ParsedNginxFile {
   const source = parsed.source;
-  if (!(source instanceof TemplateSourceText)) return parsed;
+  // A rendering with every value known is what nginx reads: its syntax errors are nginx's.
+  if (!(source instanceof TemplateSourceText) || (source instanceof RenderedSourceText && source.complete)) return parsed;
   const syntax = parsed.diagnostics.filter((diagnostic) => diagnostic.ruleId === 'nginx-syntax');
   if (syntax.length === 0) return parsed;
   const first = syntax[0];

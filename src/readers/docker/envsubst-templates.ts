@@ -1,0 +1,233 @@
+/**
+ * The templates the official nginx image renders when its container starts, and with which
+ * environment. The image's entrypoint runs /docker-entrypoint.d/20-envsubst-on-templates.sh
+ * (github.com/nginxinc/docker-nginx, entrypoint/20-envsubst-on-templates.sh, read at b430bec):
+ * every file under ${NGINX_ENVSUBST_TEMPLATE_DIR:-/etc/nginx/templates} whose name ends in
+ * ${NGINX_ENVSUBST_TEMPLATE_SUFFIX:-.template} is written to
+ * ${NGINX_ENVSUBST_OUTPUT_DIR:-/etc/nginx/conf.d}/<its path below the template dir, suffix
+ * dropped>, through `envsubst` limited to the variables of the container's environment whose
+ * names match ${NGINX_ENVSUBST_FILTER} (an awk regular expression; empty matches every name).
+ * docker-entrypoint.sh runs the scripts only when the command is `nginx` or `nginx-debug`.
+ *
+ * The container is a compose service (its `image:`, or the Dockerfile it builds, `environment:`,
+ * `env_file:` files of the tree, bind mounts and the Dockerfile's COPY) or a Dockerfile no
+ * service builds (its ENV and COPY; whatever else `docker run -e`, an ECS task or a Kubernetes
+ * manifest outside the tree sets is unknown). `.stream-template` files go to a `stream` block the script
+ * appends to the image's nginx.conf: they are not rendered here.
+ */
+import * as nodePath from 'path';
+import type { Mount } from '../../model/launch';
+import { envFileValues, projectServices } from '../launch/docker';
+import type { RawArg, VariableValue } from '../launch/raw';
+import { SourceText } from '../text';
+import { ComposeFile, parseCompose } from './compose';
+import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from './dockerfile';
+import { copiedFiles, PlacedFilesInput, treeKinds } from './placed-files';
+
+/** One template file the image renders, with the container that renders it. */
+export interface EnvsubstTemplate {
+  /** The template (absolute path in the tree). */
+  template: string;
+  /** Where the script writes it in the container. */
+  output: string;
+  /** The directory it writes every template to (NGINX_ENVSUBST_OUTPUT_DIR). */
+  outputDir: string;
+  /** What envsubst does with each name: `unset` ones are not in its list and stay as written. */
+  lookup: (name: string) => VariableValue;
+  /** The compose file or Dockerfile that runs the container (absolute). */
+  definedIn: string;
+}
+
+/**
+ * Variables the image itself sets (docker-nginx mainline/debian/Dockerfile ENV; PATH, HOME and
+ * HOSTNAME come from Docker): defined, so replaced, with values the tree does not say.
+ */
+const IMAGE_VARIABLES = ['NGINX_VERSION', 'NJS_VERSION', 'NJS_RELEASE', 'PKG_RELEASE', 'DYNPKG_RELEASE', 'PATH', 'HOME', 'HOSTNAME'];
+
+/**
+ * Whether an image reference names the official nginx image (or its unprivileged variant, which
+ * ships the same entrypoint scripts) at a release that renders templates (1.19 and later).
+ */
+export function isOfficialNginxImage(reference: string): boolean {
+  const withoutDigest = reference.trim().split('@')[0];
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', slash + 1);
+  const name = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon)).toLowerCase()
+    .replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
+    .replace(/^library\//, '');
+  if (name !== 'nginx' && name !== 'nginxinc/nginx-unprivileged' && name !== 'public.ecr.aws/nginx/nginx') return false;
+  const tag = colon === -1 ? 'latest' : withoutDigest.slice(colon + 1);
+  const version = /^(\d+)\.(\d+)/.exec(tag);
+  return !version || Number(version[1]) > 1 || Number(version[2]) >= 19;
+}
+
+interface Container {
+  definedIn: string;
+  env: Map<string, VariableValue>;
+  /**
+   * What a name the tree does not define holds: `unknown` where the environment is open (an
+   * env_file outside the tree; a Dockerfile's container, whose `docker run -e`, ECS task or
+   * Kubernetes env the tree does not show).
+   */
+  others: 'unset' | 'unknown';
+  /** Tree files and directories placed in the container. */
+  placed: { source: string; target: string }[];
+}
+
+export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
+  const kindOf = treeKinds(input.treeFiles);
+  const dockerfiles = new Map<string, Dockerfile>();
+  const dockerfile = (path: string): Dockerfile | undefined => {
+    if (!dockerfiles.has(path)) {
+      const text = input.readText(path);
+      if (text !== undefined) dockerfiles.set(path, parseDockerfile(new SourceText(input.displayPath(path), text)));
+    }
+    return dockerfiles.get(path);
+  };
+  const treeFiles = new Set(input.treeFiles);
+  const containers: Container[] = [];
+  const built = new Set<string>();
+
+  const composeFiles: ComposeFile[] = [];
+  for (const path of input.composeFiles) {
+    const text = input.readText(path);
+    if (text !== undefined) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text), path));
+  }
+  for (const { compose, service } of projectServices(composeFiles)) {
+    let stage: DockerStage | undefined;
+    const placed: Container['placed'] = service.volumes.map((mount: Mount) => ({ source: mount.source, target: mount.target }));
+    if (service.build) {
+      built.add(service.build.dockerfile);
+      const file = dockerfile(service.build.dockerfile);
+      if (!file) continue; // built from a Dockerfile the tree does not hold: its image is unknown
+      stage = service.build.target ? file.stages.find((candidate) => candidate.name === service.build!.target) : file.stages[file.stages.length - 1];
+      if (!stage) continue;
+      for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
+    }
+    const image = stage ? rootImage(stage) : service.image?.value;
+    if (!image || !isOfficialNginxImage(image)) continue;
+    const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;
+    const cmd = service.command ? composeCommand(service.command.args, service.command.source) : service.entrypoint ? undefined : stage?.cmd;
+    if (!runsTemplateScripts(entrypoint, cmd)) continue;
+    const env = imageEnvironment();
+    for (const [name, value] of stage?.env ?? []) env.set(name, valueOf(value));
+    // env_file values come first, `environment:` wins (compose-spec 05-services.md env_file).
+    for (const envFile of service.envFiles) {
+      if (envFile.path === undefined || !treeFiles.has(envFile.path)) continue; // not in the tree: its names are unknown
+      const text = input.readText(envFile.path);
+      if (text !== undefined) for (const [name, value] of envFileValues(new SourceText(input.displayPath(envFile.path), text))) env.set(name, valueOf(value));
+    }
+    for (const [name, value] of service.environment) env.set(name, valueOf(value));
+    // An env_file outside the tree (a gitignored .env) may define any name.
+    const external = service.envFiles.some((envFile) => envFile.path === undefined || !treeFiles.has(envFile.path));
+    containers.push({ definedIn: compose.path, env, others: external ? 'unknown' : 'unset', placed });
+  }
+  for (const path of input.dockerfiles) {
+    if (built.has(path)) continue;
+    const file = dockerfile(path);
+    const stage = file?.stages[file.stages.length - 1];
+    if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    const env = imageEnvironment();
+    for (const [name, value] of stage.env) env.set(name, valueOf(value));
+    containers.push({ definedIn: path, env, others: 'unknown', placed: copiedFiles(file.source.text, nodePath.dirname(path), kindOf) });
+  }
+
+  const templates: EnvsubstTemplate[] = [];
+  for (const container of containers) {
+    // The script's own settings are taken from what the tree says: an env_file outside it rarely
+    // moves the templates, and assuming so would leave every such deployment unrendered.
+    const setting = (name: string, fallback: string): string | undefined => {
+      const value = container.env.get(name);
+      // `${X:-default}`: an empty value takes the default too.
+      if (value === undefined || value === 'unset' || (value !== 'unknown' && value.value === '')) return fallback;
+      return value === 'unknown' ? undefined : value.value;
+    };
+    const templateDir = setting('NGINX_ENVSUBST_TEMPLATE_DIR', '/etc/nginx/templates');
+    const suffix = setting('NGINX_ENVSUBST_TEMPLATE_SUFFIX', '.template');
+    const outputDir = setting('NGINX_ENVSUBST_OUTPUT_DIR', '/etc/nginx/conf.d');
+    const filter = setting('NGINX_ENVSUBST_FILTER', '');
+    // Where the templates are or where they go is not known: they stay read as templates.
+    if (templateDir === undefined || suffix === undefined || outputDir === undefined) continue;
+    const lookup = envsubstLookup(container.env, container.others, filter);
+    const dir = nodePath.posix.normalize(templateDir).replace(/(.)\/+$/, '$1');
+    for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
+      if (!target.startsWith(dir + '/')) continue;
+      const relative = target.slice(dir.length + 1);
+      // `find -name "*$suffix"`: the base name ends with the suffix (the stream suffix is another one).
+      if (!nodePath.posix.basename(relative).endsWith(suffix) || relative.endsWith('.stream-template') && suffix !== '.stream-template') continue;
+      const output = nodePath.posix.join(outputDir, relative.slice(0, relative.length - suffix.length));
+      templates.push({ template: file, output, outputDir: nodePath.posix.normalize(outputDir).replace(/(.)\/+$/, '$1'), lookup, definedIn: container.definedIn });
+    }
+  }
+  return templates;
+}
+
+/** The image a stage starts from, through the stages of its own Dockerfile. */
+function rootImage(stage: DockerStage): string {
+  let current = stage;
+  while (current.baseStage) current = current.baseStage;
+  return current.base;
+}
+
+function composeCommand(words: RawArg[], source: SourceText): DockerCommand {
+  return { form: 'exec', words, shell: [], source, start: 0, end: 0 };
+}
+
+/**
+ * Whether docker-entrypoint.sh runs and reaches its scripts: the image's own entrypoint (or
+ * /docker-entrypoint.sh named again) and a command that starts with `nginx` or `nginx-debug` (a
+ * shell-form CMD starts with /bin/sh and skips them).
+ */
+function runsTemplateScripts(entrypoint: DockerCommand | undefined, cmd: DockerCommand | undefined): boolean {
+  let args = combineCommand(entrypoint, cmd)?.args.map((arg) => (arg.unresolved.length > 0 ? undefined : arg.value));
+  if (entrypoint) {
+    if (!args || args[0] !== '/docker-entrypoint.sh') return false;
+    args = args.slice(1);
+  }
+  // No command: the image's CMD, `nginx -g 'daemon off;'`.
+  if (!args || args.length === 0) return true;
+  return args[0] === 'nginx' || args[0] === 'nginx-debug';
+}
+
+function imageEnvironment(): Map<string, VariableValue> {
+  return new Map(IMAGE_VARIABLES.map((name) => [name, 'unknown' as VariableValue]));
+}
+
+function valueOf(raw: RawArg): VariableValue {
+  return raw.unresolved.length > 0 ? 'unknown' : { value: raw.value };
+}
+
+/**
+ * What envsubst does with a name: defined_envs lists the environment's names that match the
+ * filter. An unknown filter (or one JavaScript cannot read as the awk expression it is) leaves
+ * every defined name's fate unknown.
+ */
+function envsubstLookup(env: Map<string, VariableValue>, others: 'unset' | 'unknown', filter: string | undefined): (name: string) => VariableValue {
+  let pattern: RegExp | undefined;
+  try {
+    pattern = filter === undefined ? undefined : new RegExp(filter);
+  } catch {
+    pattern = undefined;
+  }
+  return (name) => {
+    // nginx's own variables are lower-case ($host, $remote_addr) and environments practically
+    // never define such names: an open environment leaves them as written.
+    const value = env.get(name) ?? (others === 'unknown' && /[A-Z]/.test(name) ? 'unknown' : 'unset');
+    if (value === 'unset') return 'unset';
+    if (!pattern) return 'unknown';
+    return pattern.test(name) ? value : 'unset';
+  };
+}
+
+/** Each tree file a placement puts in the container, at its container path. */
+function placedTreeFiles(placed: { source: string; target: string }[], treeFiles: string[]): { file: string; target: string }[] {
+  const found: { file: string; target: string }[] = [];
+  for (const { source, target } of placed) {
+    const root = target.replace(/(.)\/+$/, '$1');
+    for (const file of treeFiles) {
+      if (file === source) found.push({ file, target: root });
+      else if (file.startsWith(source + nodePath.sep)) found.push({ file, target: nodePath.posix.join(root, nodePath.relative(source, file).split(nodePath.sep).join('/')) });
+    }
+  }
+  return found;
+}

@@ -1,0 +1,113 @@
+/**
+ * envsubst templates the official nginx image renders (src/readers/docker/envsubst-templates.ts),
+ * rendered and placed where the image writes them, so that the nginx reader reads them like any
+ * other file: each rendered file gets a virtual path in the tree that no real file can have (it
+ * holds a NUL), the image's output directory is mapped there for includes
+ * (`include /etc/nginx/conf.d/*.conf;`), and its positions are the template's.
+ */
+import * as nodePath from 'path';
+import type { FileSystem } from '../../discovery/fs';
+import type { EnvsubstTemplate } from '../docker/envsubst-templates';
+import type { VariableValue } from '../launch/raw';
+import type { RenderedSourceText } from '../rendered-text';
+import { renderEnvsubst } from './envsubst';
+import type { IncludeMapping } from './include';
+
+export interface RenderedTemplates {
+  /** Rendered text by virtual path. */
+  sources: Map<string, RenderedSourceText>;
+  /** The templates rendered: not read on their own as well. */
+  templates: Set<string>;
+  /** Each output directory → its virtual directory, where one deployment alone writes there. */
+  mappings: IncludeMapping[];
+}
+
+const VIRTUAL_ROOT = '\0envsubst';
+
+/**
+ * Render each template once per deployment directory and output path. Two containers of one
+ * project that render the same template agree where their environments agree; a value they
+ * disagree on is unknown. Two templates written to one path leave the tree unsure which one nginx
+ * reads: neither is rendered (each stays read as a template).
+ */
+export function renderTemplates(
+  templates: EnvsubstTemplate[],
+  readText: (path: string) => string | undefined,
+  displayPath: (path: string) => string,
+): RenderedTemplates {
+  const groups = new Map<string, EnvsubstTemplate[]>();
+  for (const template of templates) {
+    const key = `${nodePath.dirname(template.definedIn)}\0${template.output}`;
+    groups.set(key, [...(groups.get(key) ?? []), template]);
+  }
+  const sources = new Map<string, RenderedSourceText>();
+  const rendered = new Set<string>();
+  const ambiguous = new Set<string>();
+  const outputDirs = new Map<string, Set<string>>();
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (group.some((template) => template.template !== first.template)) {
+      for (const template of group) ambiguous.add(template.template);
+      continue;
+    }
+    const text = readText(first.template);
+    if (text === undefined) continue;
+    const base = nodePath.join(nodePath.dirname(first.definedIn), VIRTUAL_ROOT);
+    const virtual = nodePath.join(base, first.output);
+    sources.set(virtual, renderEnvsubst(displayPath(first.template), text, agreed(group.map((template) => template.lookup))));
+    rendered.add(first.template);
+    const dirs = outputDirs.get(first.outputDir) ?? new Set<string>();
+    outputDirs.set(first.outputDir, dirs.add(nodePath.join(base, first.outputDir)));
+  }
+  // A template written to a path another template also claims is read as a template only.
+  for (const template of ambiguous) {
+    if (!rendered.has(template)) continue;
+    rendered.delete(template);
+    for (const [virtual, source] of sources) if (source.file === displayPath(template)) sources.delete(virtual);
+  }
+  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
+  return { sources, templates: rendered, mappings };
+}
+
+/** What several environments say of a name: their value where they agree, else unknown. */
+function agreed(lookups: ((name: string) => VariableValue)[]): (name: string) => VariableValue {
+  if (lookups.length === 1) return lookups[0];
+  return (name) => {
+    const values = lookups.map((lookup) => lookup(name));
+    const key = (value: VariableValue) => (typeof value === 'string' ? value : `=${value.value}`);
+    return values.every((value) => key(value) === key(values[0])) ? values[0] : 'unknown';
+  };
+}
+
+/** The file system with the rendered files (and the directories that hold them) added. */
+export function withRenderedFiles(fs: FileSystem, sources: Map<string, RenderedSourceText>): FileSystem {
+  if (sources.size === 0) return fs;
+  const children = new Map<string, Set<string>>();
+  for (const path of sources.keys()) {
+    for (let child = path, dir = nodePath.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath.dirname(dir)) {
+      if (!children.has(dir)) children.set(dir, new Set());
+      children.get(dir)!.add(nodePath.basename(child));
+    }
+  }
+  const isVirtualDir = (path: string) => path.includes(VIRTUAL_ROOT) && children.has(path);
+  return {
+    kind: (path) => (sources.has(path) ? 'file' : isVirtualDir(path) ? 'directory' : fs.kind(path)),
+    isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).length;
+      return isVirtualDir(path) ? undefined : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).subarray(0, maxBytes);
+      return isVirtualDir(path) ? undefined : fs.readHead(path, maxBytes);
+    },
+    list: (path) => (isVirtualDir(path) ? [...children.get(path)!].sort() : fs.list(path)),
+    read: (path) => {
+      const source = sources.get(path);
+      return source ? new TextEncoder().encode(source.text) : fs.read(path);
+    },
+    realpath: (path) => (sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)),
+  };
+}

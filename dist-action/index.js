@@ -4812,10 +4812,10 @@ var require_core = __commonJS({
         return this;
       }
       // Add format
-      addFormat(name2, format5) {
-        if (typeof format5 == "string")
-          format5 = new RegExp(format5);
-        this.formats[name2] = format5;
+      addFormat(name2, format8) {
+        if (typeof format8 == "string")
+          format8 = new RegExp(format8);
+        this.formats[name2] = format8;
         return this;
       }
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
@@ -4933,9 +4933,9 @@ var require_core = __commonJS({
     }
     function addInitialFormats() {
       for (const name2 in this.opts.formats) {
-        const format5 = this.opts.formats[name2];
-        if (format5)
-          this.addFormat(name2, format5);
+        const format8 = this.opts.formats[name2];
+        if (format8)
+          this.addFormat(name2, format8);
       }
     }
     function addInitialKeywords(defs) {
@@ -6618,18 +6618,18 @@ var require_format = __commonJS({
           });
           const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
           const fType = gen.let("fType");
-          const format5 = gen.let("format");
-          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format5, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format5, fDef));
+          const format8 = gen.let("format");
+          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format8, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format8, fDef));
           cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
           function unknownFmt() {
             if (opts.strictSchema === false)
               return codegen_1.nil;
-            return (0, codegen_1._)`${schemaCode} && !${format5}`;
+            return (0, codegen_1._)`${schemaCode} && !${format8}`;
           }
           function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format5}(${data}) : ${format5}(${data}))` : (0, codegen_1._)`${format5}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format5} == "function" ? ${callFormat} : ${format5}.test(${data}))`;
-            return (0, codegen_1._)`${format5} && ${format5} !== true && ${fType} === ${ruleType} && !${validData}`;
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format8}(${data}) : ${format8}(${data}))` : (0, codegen_1._)`${format8}(${data})`;
+            const validData = (0, codegen_1._)`(typeof ${format8} == "function" ? ${callFormat} : ${format8}.test(${data}))`;
+            return (0, codegen_1._)`${format8} && ${format8} !== true && ${fType} === ${ruleType} && !${validData}`;
           }
         }
         function validateFormat() {
@@ -6640,7 +6640,7 @@ var require_format = __commonJS({
           }
           if (formatDef === true)
             return;
-          const [fmtType, format5, fmtRef] = getFormat(formatDef);
+          const [fmtType, format8, fmtRef] = getFormat(formatDef);
           if (fmtType === ruleType)
             cxt.pass(validCondition());
           function unknownFormat() {
@@ -6667,7 +6667,7 @@ var require_format = __commonJS({
                 throw new Error("async format in sync schema");
               return (0, codegen_1._)`await ${fmtRef}(${data})`;
             }
-            return typeof format5 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+            return typeof format8 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
           }
         }
       }
@@ -6682,8 +6682,8 @@ var require_format2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
-    var format5 = [format_1.default];
-    exports2.default = format5;
+    var format8 = [format_1.default];
+    exports2.default = format8;
   }
 });
 
@@ -7436,18 +7436,18 @@ function classifyWithTemplate(path, readHead, named = false) {
       return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
     };
     const renderedPath = nodePath2.join(nodePath2.dirname(path), byName.rendered);
-    const format6 = classifyPlain(renderedPath, maskedHead, named);
-    if (!format6 || !TOLERANT_FORMATS.has(format6)) return void 0;
+    const format9 = classifyPlain(renderedPath, maskedHead, named);
+    if (!format9 || !TOLERANT_FORMATS.has(format9)) return void 0;
     const known2 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
-    return format6 === "nginx" || known2 ? { format: format6, template: dialect2() } : void 0;
+    return format9 === "nginx" || known2 ? { format: format9, template: dialect2() } : void 0;
   }
-  const format5 = classifyPlain(path, rawHead, named);
-  if (!format5) return void 0;
-  if (!TOLERANT_FORMATS.has(format5)) return { format: format5 };
+  const format8 = classifyPlain(path, rawHead, named);
+  if (!format8) return void 0;
+  if (!TOLERANT_FORMATS.has(format8)) return { format: format8 };
   const text3 = rawHead();
-  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format5) });
-  if (!dialect) return { format: format5 };
-  return { format: format5, template: dialect };
+  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
+  if (!dialect) return { format: format8 };
+  return { format: format8, template: dialect };
 }
 function isSymlinkAsText(text3) {
   return text3.length < 1024 && /^(?:\.{1,2}\/|\/)?(?:[\w.@+-]+\/)+[\w.@+-]+\/?\r?\n?$/.test(text3) && !text3.trimEnd().endsWith(";");
@@ -8834,6 +8834,9 @@ function jsonText(value) {
     (match) => match === "##[" ? "##\\u005b" : `\\u${match.charCodeAt(0).toString(16).padStart(4, "0")}`
   );
 }
+function xmlText(text3) {
+  return terminalText(text3).replace(XML_UNREPRESENTABLE, (ch) => visibleEscape(ch.charCodeAt(0))).replace(XML_SPECIAL, (ch) => XML_ENTITIES[ch]);
+}
 function githubOutputEntry(name2, value, delimiter = `ghadelimiter_${(0, import_crypto.randomUUID)()}`) {
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name2)) throw new Error(`invalid output name "${terminalText(name2)}"`);
   if (!/[\r\n]/.test(value)) return `${name2}=${value}
@@ -8844,7 +8847,7 @@ ${value}
 ${delimiter}
 `;
 }
-var import_crypto, UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE;
+var import_crypto, UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE, XML_UNREPRESENTABLE, XML_SPECIAL, XML_ENTITIES;
 var init_escape = __esm({
   "src/report/escape.ts"() {
     "use strict";
@@ -8859,6 +8862,9 @@ var init_escape = __esm({
     HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
     MERMAID_ENCODED = /[#"'<>&|%`[\]{}()]/g;
     JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|##\[/g;
+    XML_UNREPRESENTABLE = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+    XML_SPECIAL = /[&<>"]/g;
+    XML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
   }
 });
 
@@ -9215,6 +9221,139 @@ var init_github = __esm({
   }
 });
 
+// src/report/formatters/gitlab.ts
+var gitlab_exports = {};
+__export(gitlab_exports, {
+  CODE_QUALITY_SEVERITY: () => CODE_QUALITY_SEVERITY,
+  format: () => format5,
+  toCodeQuality: () => toCodeQuality
+});
+function toRepoPath2(file) {
+  return file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+}
+function toIssue(finding, fingerprint2) {
+  return {
+    // The widget shows the description on one line: line breaks and controls from the tree are shown escaped.
+    description: terminalText(messageWithRelated(finding)),
+    check_name: finding.ruleId,
+    fingerprint: fingerprint2,
+    severity: CODE_QUALITY_SEVERITY[finding.severity],
+    location: { path: toRepoPath2(finding.primary.file), lines: { begin: finding.primary.start.line, end: finding.primary.end.line } },
+    ...finding.docsUrl ? { content: { body: `Documentation: ${finding.docsUrl}` } } : {}
+  };
+}
+function toCodeQuality(report) {
+  const seen = /* @__PURE__ */ new Map();
+  return sortFindings(report.findings).map((finding) => {
+    const count = (seen.get(finding.fingerprint) ?? 0) + 1;
+    seen.set(finding.fingerprint, count);
+    return toIssue(finding, count === 1 ? finding.fingerprint : `${finding.fingerprint}-${count}`);
+  });
+}
+function format5(report, _ctx) {
+  return `${jsonText(toCodeQuality(report))}
+`;
+}
+var CODE_QUALITY_SEVERITY;
+var init_gitlab = __esm({
+  "src/report/formatters/gitlab.ts"() {
+    "use strict";
+    init_escape();
+    init_formatters();
+    CODE_QUALITY_SEVERITY = { error: "critical", warning: "major", info: "info" };
+  }
+});
+
+// src/report/formatters/junit.ts
+var junit_exports = {};
+__export(junit_exports, {
+  CLEAN_RUN: () => CLEAN_RUN,
+  format: () => format6
+});
+function failureText(finding) {
+  const lines = [`${finding.severity}[${finding.ruleId}]: ${finding.message}`, `at ${formatLocation(finding.primary)}`];
+  for (const { span: span2, label } of finding.related) lines.push(`related: ${formatLocation(span2)}: ${label}`);
+  if (finding.docsUrl) lines.push(`docs: ${finding.docsUrl}`);
+  return lines.map(xmlText).join("\n");
+}
+function testcase(file, name2, finding) {
+  return [
+    `    <testcase classname="${xmlText(file)}" name="${xmlText(name2)}" file="${xmlText(file)}" time="0">`,
+    `      <failure message="${xmlText(messageWithRelated(finding))}" type="${xmlText(finding.ruleId)}">${failureText(finding)}</failure>`,
+    "    </testcase>"
+  ];
+}
+function testsuite(file, findings) {
+  const lines = [`  <testsuite name="${xmlText(file)}" tests="${findings.length}" failures="${findings.length}" errors="0" skipped="0" time="0">`];
+  const seen = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const base = `${finding.ruleId} at ${finding.primary.start.line}:${finding.primary.start.column}`;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    lines.push(...testcase(file, count === 1 ? base : `${base} (${count})`, finding));
+  }
+  lines.push("  </testsuite>");
+  return lines;
+}
+function format6(report, _ctx) {
+  const count = report.findings.length;
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  if (count === 0) {
+    lines.push(
+      '<testsuites name="cfglint" tests="1" failures="0" errors="0" time="0">',
+      `  <testsuite name="${CLEAN_RUN.classname}" tests="1" failures="0" errors="0" skipped="0" time="0">`,
+      `    <testcase classname="${CLEAN_RUN.classname}" name="${CLEAN_RUN.name}" time="0"/>`,
+      "  </testsuite>"
+    );
+  } else {
+    lines.push(`<testsuites name="cfglint" tests="${count}" failures="${count}" errors="0" time="0">`);
+    for (const [file, findings] of findingsByFile(report.findings)) lines.push(...testsuite(file, findings));
+  }
+  lines.push("</testsuites>");
+  return `${lines.join("\n")}
+`;
+}
+var CLEAN_RUN;
+var init_junit = __esm({
+  "src/report/formatters/junit.ts"() {
+    "use strict";
+    init_escape();
+    init_formatters();
+    CLEAN_RUN = { classname: "cfglint", name: "no findings" };
+  }
+});
+
+// src/report/formatters/checkstyle.ts
+var checkstyle_exports = {};
+__export(checkstyle_exports, {
+  CHECKSTYLE_VERSION: () => CHECKSTYLE_VERSION,
+  format: () => format7
+});
+function errorElement(finding) {
+  const { start } = finding.primary;
+  return `<error line="${start.line}" column="${start.column}" severity="${finding.severity}" message="${xmlText(messageWithRelated(finding))}" source="${xmlText(finding.ruleId)}"/>`;
+}
+function format7(report, _ctx) {
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<checkstyle version="${CHECKSTYLE_VERSION}">`];
+  for (const [file, findings] of findingsByFile(report.findings)) {
+    lines.push(`  <file name="${xmlText(file)}">`);
+    for (const finding of findings) lines.push(`    ${errorElement(finding)}`);
+    lines.push("  </file>");
+  }
+  lines.push("</checkstyle>");
+  return `${lines.join("\n")}
+`;
+}
+var CHECKSTYLE_VERSION;
+var init_checkstyle = __esm({
+  "src/report/formatters/checkstyle.ts"() {
+    "use strict";
+    init_escape();
+    init_formatters();
+    CHECKSTYLE_VERSION = "4.3";
+  }
+});
+
 // src/report/formatters/index.ts
 function isFormatterName(name2) {
   return FORMATTER_NAMES.includes(name2);
@@ -9229,6 +9368,12 @@ function getFormatter(name2) {
       return (init_sarif(), __toCommonJS(sarif_exports)).format;
     case "github":
       return (init_github(), __toCommonJS(github_exports)).format;
+    case "gitlab":
+      return (init_gitlab(), __toCommonJS(gitlab_exports)).format;
+    case "junit":
+      return (init_junit(), __toCommonJS(junit_exports)).format;
+    case "checkstyle":
+      return (init_checkstyle(), __toCommonJS(checkstyle_exports)).format;
     default:
       throw new Error(`Unknown formatter "${String(name2)}"; expected one of: ${FORMATTER_NAMES.join(", ")}`);
   }
@@ -9245,11 +9390,25 @@ function sortFindings(findings) {
 function formatLocation(span2) {
   return `${span2.file}:${span2.start.line}:${span2.start.column}`;
 }
+function messageWithRelated(finding) {
+  if (finding.related.length === 0) return finding.message;
+  const related = finding.related.map(({ span: span2, label }) => `${formatLocation(span2)}: ${label}`);
+  return `${finding.message} (related: ${related.join("; ")})`;
+}
+function findingsByFile(findings) {
+  const groups = [];
+  for (const finding of sortFindings(findings)) {
+    const last = groups[groups.length - 1];
+    if (last && last[0] === finding.primary.file) last[1].push(finding);
+    else groups.push([finding.primary.file, [finding]]);
+  }
+  return groups;
+}
 var FORMATTER_NAMES;
 var init_formatters = __esm({
   "src/report/formatters/index.ts"() {
     "use strict";
-    FORMATTER_NAMES = ["stylish", "json", "sarif", "github"];
+    FORMATTER_NAMES = ["stylish", "json", "sarif", "github", "gitlab", "junit", "checkstyle"];
   }
 });
 
@@ -14122,14 +14281,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format: format5, minFractionDigits, tag, value }) {
+    function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num = typeof value === "number" ? value : Number(value);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format5 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format8 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -25927,12 +26086,12 @@ var init_dist4 = __esm({
       let quote = flags & cx_DoubleQuote ? doubleQuote : singleQuote;
       let long = (flags & cx_Long) > 0;
       let escapes = !(flags & cx_Raw);
-      let format5 = (flags & cx_Format) > 0;
+      let format8 = (flags & cx_Format) > 0;
       let start = input.pos;
       for (; ; ) {
         if (input.next < 0) {
           break;
-        } else if (format5 && input.next == braceOpen) {
+        } else if (format8 && input.next == braceOpen) {
           if (input.peek(1) == braceOpen) {
             input.advance(2);
           } else {
@@ -29320,20 +29479,20 @@ function findTomcatImages(context) {
   const images = [];
   for (const path of context.treeFiles) {
     let text3;
-    const format5 = classify(path, () => {
+    const format8 = classify(path, () => {
       text3 ??= readText(context, path);
       return text3?.slice(0, 65536);
     });
-    if (format5 !== "dockerfile" && format5 !== "compose" && !INSTALL_STEP.test(path)) continue;
+    if (format8 !== "dockerfile" && format8 !== "compose" && !INSTALL_STEP.test(path)) continue;
     text3 ??= readText(context, path);
     if (text3 === void 0) continue;
-    const archive = format5 === "compose" ? void 0 : lastReleaseArchive(new SourceText(context.displayPath(path), text3));
+    const archive = format8 === "compose" ? void 0 : lastReleaseArchive(new SourceText(context.displayPath(path), text3));
     if (archive) {
       images.push({ path, version: archive });
       continue;
     }
-    if (format5 !== "dockerfile" && format5 !== "compose") continue;
-    const versions = readImageReferences(new SourceText(context.displayPath(path), text3), format5).map(tomcatVersionOfImage).filter((version) => version !== void 0);
+    if (format8 !== "dockerfile" && format8 !== "compose") continue;
+    const versions = readImageReferences(new SourceText(context.displayPath(path), text3), format8).map(tomcatVersionOfImage).filter((version) => version !== void 0);
     if (versions.length > 0) images.push({ path, version: versions[versions.length - 1] });
   }
   return images;
@@ -34335,8 +34494,8 @@ var init_tomcat2 = __esm({
 });
 
 // src/readers/spring-boot/documents.ts
-function readSpringFile(text3, format5) {
-  return format5 === "properties" ? readPropertiesFile(text3) : readYamlFile(text3);
+function readSpringFile(text3, format8) {
+  return format8 === "properties" ? readPropertiesFile(text3) : readYamlFile(text3);
 }
 function readPropertiesFile(text3) {
   const parsed = parseProperties(text3, { documents: true });
@@ -34534,16 +34693,16 @@ function readFile(path, context, output) {
   }
   output.sources.push(source);
   const base = nodePath25.basename(path);
-  const format5 = /\.properties$/i.test(base) ? "properties" : "yaml";
+  const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
-  const content2 = readSpringFile(source.text, format5);
+  const content2 = readSpringFile(source.text, format8);
   output.comments.set(source.file, content2.comments.map((comment2) => ({ span: source.span(comment2.start, comment2.end), text: comment2.text })));
-  if (format5 === "yaml") {
+  if (format8 === "yaml") {
     for (const problem of content2.problems) {
       output.diagnostics.push({ ruleId: "yaml-syntax", message: problem.message, primary: source.span(problem.start, problem.end), related: [] });
     }
   }
-  return { path, source, format: format5, location: "file", profile, content: content2 };
+  return { path, source, format: format8, location: "file", profile, content: content2 };
 }
 function appOf(path) {
   const dir = nodePath25.dirname(path);
@@ -35442,10 +35601,10 @@ function collect(manifestPath, source, configMaps, workloads) {
         const node = entry.value;
         if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
         const text3 = node.value;
-        const format5 = classify(`/${entry.key}`, () => text3);
-        if (!format5 || !EMBEDDABLE.has(format5)) continue;
+        const format8 = classify(`/${entry.key}`, () => text3);
+        if (!format8 || !EMBEDDABLE.has(format8)) continue;
         const embedded = embeddedLiteralBlock(source, node.range[0], text3);
-        if (embedded) entries.push({ key: entry.key, format: format5, source: embedded, manifestPath });
+        if (embedded) entries.push({ key: entry.key, format: format8, source: embedded, manifestPath });
       }
       if (entries.length > 0) configMaps.set(`${namespace}/${name2}`, entries);
       return;
@@ -44116,17 +44275,17 @@ function readTreeUncached(options) {
   for (const file of walked.files) {
     const classified = classifyWithTemplate(file, () => readText2(file)?.slice(0, 65536), roots.includes(file));
     if (!classified) continue;
-    const { format: format5 } = classified;
-    if (classified.template && format5 !== "nginx") {
+    const { format: format8 } = classified;
+    if (classified.template && format8 !== "nginx") {
       const original = readText2(file);
       if (original === void 0) continue;
-      const masked = format5 === "tomcat" ? maskTemplate(original, classified.template, "property", { envsubst: false }) : maskTemplate(original, classified.template);
-      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format: format5 });
+      const masked = format8 === "tomcat" ? maskTemplate(original, classified.template, "property", { envsubst: false }) : maskTemplate(original, classified.template);
+      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format: format8 });
     }
-    (filesByFormat[format5] ??= []).push(file);
-    if (format5 === "dockerfile" || format5 === "compose") {
+    (filesByFormat[format8] ??= []).push(file);
+    if (format8 === "dockerfile" || format8 === "compose") {
       const text3 = readText2(file);
-      if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format5 });
+      if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format8 });
     }
   }
   const nginxFiles = filesByFormat.nginx ?? [];
@@ -44169,7 +44328,7 @@ function readTreeUncached(options) {
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
-  const has = (...formats) => formats.some((format5) => (filesByFormat[format5]?.length ?? 0) > 0);
+  const has = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const embedded = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : /* @__PURE__ */ new Map();
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
   const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
@@ -44592,9 +44751,9 @@ init_escape();
 
 // src/report/graph.ts
 init_escape();
-function renderGraph(model, links, findings, format5) {
+function renderGraph(model, links, findings, format8) {
   const topology = buildTopology(model, links, findings);
-  return format5 === "dot" ? renderDot(topology) : renderMermaid(topology);
+  return format8 === "dot" ? renderDot(topology) : renderMermaid(topology);
 }
 function buildTopology(model, links, findings) {
   const nodes = [];
@@ -44873,8 +45032,8 @@ function getInput(env, name2) {
 }
 function readInputs(env) {
   const paths = getInput(env, "paths").split(/\s+/).filter((p) => p !== "");
-  const format5 = getInput(env, "format") || "github";
-  if (!isFormatterName(format5)) throw new ActionInputError(`invalid input format "${format5}"; expected one of: ${FORMATTER_NAMES.join(", ")}`);
+  const format8 = getInput(env, "format") || "github";
+  if (!isFormatterName(format8)) throw new ActionInputError(`invalid input format "${format8}"; expected one of: ${FORMATTER_NAMES.join(", ")}`);
   const failOn = getInput(env, "fail-on");
   if (failOn !== "" && !["error", "warning", "info", "never"].includes(failOn)) {
     throw new ActionInputError(`invalid input fail-on "${failOn}"; expected error, warning, info or never`);
@@ -44883,7 +45042,7 @@ function readInputs(env) {
     paths: paths.length > 0 ? paths : ["."],
     config: getInput(env, "config") || void 0,
     failOn: failOn || void 0,
-    format: format5,
+    format: format8,
     sarifFile: getInput(env, "sarif-file") || void 0
   };
 }

@@ -153,6 +153,15 @@ describe('the action on examples/keepalive-timeout-gunicorn', () => {
     expect(run.stdout).toContain('upstream-keepalive-timeout');
     expect(run.output).toBe('findings=2\nsarif-file=\n');
   });
+
+  test('a checkstyle log: the XML on stdout, paths relative to the workspace, no annotations', () => {
+    const run = runAction(path.join(EXAMPLE, 'broken'), { format: 'checkstyle' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<checkstyle version="4\.3">\n/);
+    expect(run.stdout).not.toMatch(/^::/m);
+    expect(run.stdout).toContain('  <file name="nginx/conf.d/app.conf">\n    <error line="3" column="5" severity="error" message="keepalive_timeout 60s');
+    expect(run.stdout).toContain('source="upstream-keepalive-timeout"/>');
+  });
 });
 
 describe('configuration from the workspace (schemas/config.schema.json found from dist-action/)', () => {
@@ -184,7 +193,7 @@ describe('configuration from the workspace (schemas/config.schema.json found fro
 describe('bad inputs: one ::error:: line, exit 2', () => {
   test.each([
     [{ 'fail-on': 'sometimes' }, '::error::cfglint: invalid input fail-on "sometimes"; expected error, warning, info or never\n'],
-    [{ format: 'xml' }, '::error::cfglint: invalid input format "xml"; expected one of: stylish, json, sarif, github\n'],
+    [{ format: 'xml' }, '::error::cfglint: invalid input format "xml"; expected one of: stylish, json, sarif, github, gitlab, junit, checkstyle\n'],
     [{ paths: 'nginx missing' }, '::error::cfglint: no such file or directory: missing\n'],
     [{ config: 'nope.json' }, '::error::cfglint: config file not found: nope.json\n'],
   ])('%o', (inputs, line) => {

@@ -8,7 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
 import { internalErrorReport } from '../src/cli/main';
+import { expectWellFormedXml, parseXml } from './formatters/xml-check';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
@@ -146,7 +148,7 @@ describe('exit codes', () => {
 describe('usage errors exit 2 with one line', () => {
   test('bad options', () => {
     expectUsageError(cfglint(['--bogus', FIXED]), /^cfglint: .*bogus/, { hint: true });
-    expectUsageError(cfglint(['--format', 'xml', FIXED]), /^cfglint: unknown format "xml"; expected one of: stylish, json, sarif, github$/, { hint: true });
+    expectUsageError(cfglint(['--format', 'xml', FIXED]), /^cfglint: unknown format "xml"; expected one of: stylish, json, sarif, github, gitlab, junit, checkstyle$/, { hint: true });
     expectUsageError(cfglint(['--fail-on', 'critical', FIXED]), /^cfglint: invalid --fail-on "critical"/, { hint: true });
     expectUsageError(cfglint([FIXED, '--format']), /^cfglint: .*format/, { hint: true });
     expectUsageError(cfglint([FIXED, '-o']), /^cfglint: .*\bo\b/, { hint: true });
@@ -241,6 +243,66 @@ describe('formats', () => {
     expect(lines[0]).toContain(`title=${RULE}::`);
   });
 
+  describe('CI formats on examples/keepalive-timeout-gunicorn/broken', () => {
+    // Written from the example: nginx/conf.d/app.conf line 3 is `    keepalive 16;` (the upstream
+    // without keepalive_timeout, an error) and gunicorn.conf.py line 2 is `bind = "127.0.0.1:8000"`,
+    // the value at column 8 (header-size-backend, info); app.conf line 14's proxy_pass argument is at column 20.
+    const DIR = 'examples/keepalive-timeout-gunicorn/broken';
+    const NGINX_CONF = `${DIR}/nginx/conf.d/app.conf`;
+    const GUNICORN_CONF = `${DIR}/gunicorn.conf.py`;
+
+    test('-f gitlab is a Code Quality array: relative paths, critical for the error', () => {
+      const run = cfglint([DIR, '-f', 'gitlab']);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe('');
+      const issues = JSON.parse(run.stdout) as { check_name: string; severity: string; fingerprint: string; description: string; location: { path: string; lines: { begin: number } } }[];
+      expect(issues.map((i) => `${i.check_name} ${i.severity} ${i.location.path}:${i.location.lines.begin}`)).toEqual([
+        `header-size-backend info ${GUNICORN_CONF}:2`,
+        `upstream-keepalive-timeout critical ${NGINX_CONF}:3`,
+      ]);
+      for (const issue of issues) expect(issue.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+      expect(issues[1].description).toMatch(/ \(related: examples\/keepalive-timeout-gunicorn\/broken\/gunicorn\.conf\.py:2:8: gunicorn listens here[^)]*\)$/);
+    });
+
+    test('-f junit is well-formed JUnit XML: a suite per file, a failed testcase per finding', () => {
+      const run = cfglint([DIR, '-f', 'junit']);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe('');
+      expectWellFormedXml(run.stdout);
+      const { testsuites } = parseXml(run.stdout);
+      expect([testsuites.tests, testsuites.failures]).toEqual(['2', '2']);
+      expect(testsuites.testsuite.map((suite: any) => `${suite.name}: ${suite.testcase.map((c: any) => `${c.name} [${c.failure.type}]`).join(', ')}`)).toEqual([
+        `${GUNICORN_CONF}: header-size-backend at 2:8 [header-size-backend]`,
+        `${NGINX_CONF}: upstream-keepalive-timeout at 3:5 [upstream-keepalive-timeout]`,
+      ]);
+      expect(run.stdout).toContain(`related: ${NGINX_CONF}:14:20: nginx admits 4 8k by default for this server\ndocs: https://`);
+    });
+
+    test('-f checkstyle is well-formed Checkstyle XML with severities and rule ids', () => {
+      const run = cfglint([DIR, '-f', 'checkstyle']);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe('');
+      expectWellFormedXml(run.stdout);
+      const { checkstyle } = parseXml(run.stdout);
+      expect(checkstyle.version).toBe('4.3');
+      expect(checkstyle.file.map((file: any) => `${file.name}: ${file.error.map((e: any) => `${e.line}:${e.column} ${e.severity} ${e.source}`).join(', ')}`)).toEqual([
+        `${GUNICORN_CONF}: 2:8 info header-size-backend`,
+        `${NGINX_CONF}: 3:5 error upstream-keepalive-timeout`,
+      ]);
+    });
+  });
+
+  test("the README's GitLab job uploads the files its script writes, each in the format GitLab expects there", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /### CI dashboards[^\n]*\n[^]*?```yaml\n([^]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const job = parseYaml(block![1]).cfglint as { script: string[]; artifacts: { when: string; reports: Record<string, string> } };
+    const written = Object.fromEntries(job.script.map((line) => /-f (\w+) -o (\S+)/.exec(line)!.slice(1, 3)));
+    expect(written).toEqual({ junit: job.artifacts.reports.junit, gitlab: job.artifacts.reports.codequality });
+    // Reports are wanted most when the job fails.
+    expect(job.artifacts.when).toBe('always');
+  });
+
   test('-o FILE writes the report there and nothing to stdout', () => {
     const out = path.join(tmp, 'report.json');
     const run = cfglint(['--format', 'json', '-o', out, BROKEN]);
@@ -298,7 +360,7 @@ describe('--version and --help', () => {
     for (const option of ['--format', '-o, --output', '--fail-on', '--config', '--nginx-version', '--report-unused-disables', '--color', '--version', '--help']) {
       expect(run.stdout).toContain(option);
     }
-    for (const format of ['stylish', 'json', 'sarif', 'github']) expect(run.stdout).toContain(format);
+    for (const format of ['stylish', 'json', 'sarif', 'github', 'gitlab', 'junit', 'checkstyle']) expect(run.stdout).toContain(format);
     expect(run.stdout).toMatch(/Exit codes:\s*\n\s*0 .*\n\s*1 .*\n\s*2 /);
   });
 });

@@ -92,6 +92,16 @@ describe('registry', () => {
     expect(VERSION).toBe(pkg.version);
     expect(HOMEPAGE).toBe(pkg.homepage);
   });
+
+  it('ships a LICENSE with the license package.json names', () => {
+    const pkg = JSON.parse(read('package.json')) as { license: string; files: string[] };
+    expect(pkg.license).toBe('MIT');
+    expect(pkg.files).toContain('LICENSE');
+    const license = read('LICENSE');
+    expect(license.split('\n')[0]).toBe('MIT License');
+    expect(license).toContain('Copyright (c) 2026 the cfglint authors');
+    expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
+  });
 });
 
 describe.each(RULES.map((rule): [string, Rule] => [rule.id, rule]))('rule %s', (id, rule) => {

@@ -24,6 +24,7 @@ Examples:
   cfglint ./deploy                          lint a deploy tree
   cfglint --format sarif -o cfglint.sarif .  SARIF for code scanning
   cfglint --format github .                 annotations in GitHub Actions
+  cfglint -f junit -o cfglint.xml .         JUnit XML for CI test dashboards
   cfglint --nginx-version 1.24.0 ./deploy   judge defaults for that nginx release
   cfglint graph --format dot ./deploy       the linked deployment as a Graphviz graph
   cfglint rules                             every rule with its severity and category

@@ -10,7 +10,8 @@
  * - escapeCommandData / escapeCommandProperty: GitHub workflow commands (`::error …::data`).
  * - markdownCell: a cell of a GitHub-flavoured Markdown table (the job summary).
  * - mermaidLabel / dotLabel: text inside a quoted Mermaid or Graphviz label.
- * - jsonText: JSON and SARIF documents.
+ * - jsonText: JSON and SARIF documents (and the GitLab Code Quality report).
+ * - xmlText: attribute values and text of the JUnit and Checkstyle XML documents.
  * - githubOutputEntry: one `name=value` entry of the GITHUB_OUTPUT file.
  */
 import { randomUUID } from 'crypto';
@@ -144,6 +145,32 @@ export function jsonText(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (match) =>
     match === '##[' ? '##\\u005b' : `\\u${match.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
+}
+
+/**
+ * Code points XML 1.0 cannot carry at all, not even as a character reference (`&#27;` is as
+ * ill-formed as a raw ESC): the non-characters U+FFFE and U+FFFF, and a surrogate without its pair
+ * (which a JavaScript string can hold). The C0 controls are also outside XML 1.0; they are among
+ * the unsafe code points that terminalText already shows escaped.
+ */
+const XML_UNREPRESENTABLE = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// The formatters write every attribute in double quotes, so `'` needs no entity.
+const XML_SPECIAL = /[&<>"]/g;
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/**
+ * Text for an XML attribute value or element content (the junit and checkstyle formats), on one
+ * line. Most control characters cannot appear in an XML 1.0 document in any form, so every unsafe
+ * code point is shown as the visible escape the terminal uses (`\n`, `\x1b`, `\u202e`), as are
+ * the code points XML cannot hold: a reader sees the same text as in stylish output, and the
+ * document stays well-formed. Then `&`, `<`, `>` and `"` become entities (so no `]]>` can form),
+ * the same in attributes and content. The legacy runner command `##[` is broken as in
+ * terminalText, because the report may be printed to a CI log.
+ */
+export function xmlText(text: string): string {
+  return terminalText(text)
+    .replace(XML_UNREPRESENTABLE, (ch) => visibleEscape(ch.charCodeAt(0)))
+    .replace(XML_SPECIAL, (ch) => XML_ENTITIES[ch]);
 }
 
 /**

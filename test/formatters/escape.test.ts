@@ -13,6 +13,7 @@ import {
   markdownCell,
   mermaidLabel,
   terminalText,
+  xmlText,
 } from '../../src/report/escape';
 
 describe('terminalText (stylish, code frames, print-config, stderr)', () => {
@@ -59,6 +60,7 @@ describe('one set of unsafe code points for every channel', () => {
       if (ch !== '\r' && ch !== '\n') expect({ where, data: escapeCommandData(ch) }).toEqual({ where, data: unsafe ? '' : ch });
       expect({ where, markdown: markdownCell(ch) === ch }).toEqual({ where, markdown: !unsafe });
       expect({ where, mermaid: mermaidLabel(ch) === ch }).toEqual({ where, mermaid: !unsafe });
+      expect({ where, xml: xmlText(ch) === ch }).toEqual({ where, xml: !unsafe });
     }
   });
 });
@@ -142,6 +144,35 @@ describe('jsonText (json and sarif)', () => {
   it('parses back to the same value', () => {
     const value = { s: 'a\u2028b ##[x] \\##[ "##[" \x9b\x1b', list: ['##', '[', 1] };
     expect(JSON.parse(jsonText(value))).toEqual(value);
+  });
+});
+
+describe('xmlText (junit and checkstyle)', () => {
+  it('writes &, <, > and " as entities, so no tag, attribute end or ]]> can form', () => {
+    expect(xmlText('a < b && c > "d"')).toBe('a &lt; b &amp;&amp; c &gt; &quot;d&quot;');
+    expect(xmlText(']]><x a="1"/>')).toBe(']]&gt;&lt;x a=&quot;1&quot;/&gt;');
+    // Written once more, an entity of the input is text again, not the character it names.
+    expect(xmlText('&lt;&#27;')).toBe('&amp;lt;&amp;#27;');
+  });
+
+  it("leaves ' alone (attributes are double-quoted), and % and non-ASCII", () => {
+    expect(xmlText("gunicorn's 100% ü 😀")).toBe("gunicorn's 100% ü 😀");
+  });
+
+  it('shows control characters, which XML 1.0 cannot carry even as &#…;, as visible escapes on one line', () => {
+    expect(xmlText('5x\n::add-mask::s\r\tq')).toBe('5x\\n::add-mask::s\\r\\tq');
+    expect(xmlText('\x1b]0;t\x07\x00\x7f\x9b\u202e')).toBe('\\x1b]0;t\\x07\\x00\\x7f\\x9b\\u202e');
+  });
+
+  it('shows the non-characters U+FFFE, U+FFFF and unpaired surrogates escaped, and keeps a pair', () => {
+    expect(xmlText('a\ufffeb\uffffc')).toBe('a\\ufffeb\\uffffc');
+    expect(xmlText('x\ud800y\udc00z')).toBe('x\\ud800y\\udc00z');
+    expect(xmlText('\ud83d\ude00')).toBe('\ud83d\ude00');
+    expect(xmlText('\ud83d')).toBe('\\ud83d');
+  });
+
+  it('breaks the legacy ##[ command prefix, the report being printable to a runner log', () => {
+    expect(xmlText('x ##[add-mask]y')).toBe('x ##\\x5badd-mask]y');
   });
 });
 

@@ -170,10 +170,10 @@ describe('includes that try to leave the tree', () => {
     expect(result.stderr.split('\n')[0]).toBe('cfglint: deploy is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that');
   });
 
-  test('every format: stylish, github, sarif and json carry nothing of the targets', () => {
+  test('every format (stylish, github, sarif, json, gitlab, junit, checkstyle) carries nothing of the targets', () => {
     const dir = tree('formats', `events {}\nhttp {\n    include ../../../../../../../../proc/self/environ;\n    include evil.conf;\n    include ../../outside/*;\n    include conf.d/ok.conf;\n}\n`);
     fs.symlinkSync(path.join(outside, secretName), path.join(dir, 'evil.conf'));
-    for (const format of ['stylish', 'github', 'sarif', 'json']) {
+    for (const format of ['stylish', 'github', 'sarif', 'json', 'gitlab', 'junit', 'checkstyle']) {
       const result = run(`formats-${format}`, dir, format);
       expect(result.status).toBe(1);
     }

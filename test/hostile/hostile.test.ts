@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { xmlProblems } from '../formatters/xml-check';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -401,6 +402,28 @@ describe('output sanitising', () => {
       const messages = JSON.stringify(JSON.parse(result.stdout));
       // Decoded, the values are intact: sanitising JSON changes its text, never its data.
       expect(messages).toContain(JSON.stringify('5x\n::add-mask::SECRETVALUE\n::stop-commands::x ##[add-mask]q').slice(1, -1));
+    }
+  });
+
+  test('gitlab: valid JSON, descriptions on one line with the escapes visible, paths kept as data', () => {
+    const result = run('sanitise-gitlab', cli, ['-f', 'gitlab', '.'], { cwd: dir });
+    expect(result.status).toBe(1);
+    expectSafeLog('gitlab', result.stdout, 'no-commands');
+    const issues = JSON.parse(result.stdout) as { description: string; location: { path: string } }[];
+    const keepalive = issues.find((issue) => issue.description.includes('"keepalive_timeout"'));
+    expect(keepalive?.description.startsWith('Invalid value "5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q" in "keepalive_timeout": ')).toBe(true);
+    expect(issues.map((issue) => issue.location.path)).toContain('evil\n::error::dir/nginx.conf');
+  });
+
+  test('junit and checkstyle: well-formed XML, control characters shown escaped, markup as entities', () => {
+    for (const format of ['junit', 'checkstyle']) {
+      const result = run(`sanitise-${format}`, cli, ['-f', format, '.'], { cwd: dir });
+      expect(result.status).toBe(1);
+      expectSafeLog(format, result.stdout, 'no-commands');
+      expect({ format, problems: xmlProblems(result.stdout) }).toEqual({ format, problems: [] });
+      expect(result.stdout).toContain('Invalid value &quot;5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q&quot;');
+      expect(result.stdout).toContain('Invalid value &quot;1`|x\\ry&lt;img src=x&gt;\\x1b]52;c;AAAA\\x07\\u202e&quot;');
+      expect(result.stdout).toContain(' name="evil\\n::error::dir/nginx.conf"');
     }
   });
 

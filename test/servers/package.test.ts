@@ -48,7 +48,7 @@ maybe('npm package', () => {
   });
 
   test('the tarball holds the build, the docs and the schemas, and no tests or examples', () => {
-    for (const file of ['dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'checks/upstream-keepalive-http10.md', 'docs/rules/nginx-syntax.md', 'schemas/config.schema.json', 'README.md', 'CHANGELOG.md', 'SECURITY.md', 'package.json']) {
+    for (const file of ['dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'checks/upstream-keepalive-http10.md', 'docs/rules/nginx-syntax.md', 'schemas/config.schema.json', 'README.md', 'CHANGELOG.md', 'SECURITY.md', 'LICENSE', 'package.json']) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => /^(test|examples|bench|scratch|scripts|src|\.ci)\//.test(f))).toEqual([]);

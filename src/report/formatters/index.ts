@@ -4,10 +4,10 @@
  */
 import type { Finding, Report, Span } from '../finding';
 
-export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github';
+export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github' | 'gitlab' | 'junit' | 'checkstyle';
 
 /** In the order `--help` lists them; the first is the default. */
-export const FORMATTER_NAMES: readonly FormatterName[] = ['stylish', 'json', 'sarif', 'github'];
+export const FORMATTER_NAMES: readonly FormatterName[] = ['stylish', 'json', 'sarif', 'github', 'gitlab', 'junit', 'checkstyle'];
 
 export interface FormatContext {
   /** Text of a reported file, or undefined when it cannot be read. */
@@ -33,6 +33,12 @@ export function getFormatter(name: FormatterName): Formatter {
       return (require('./sarif') as typeof import('./sarif')).format;
     case 'github':
       return (require('./github') as typeof import('./github')).format;
+    case 'gitlab':
+      return (require('./gitlab') as typeof import('./gitlab')).format;
+    case 'junit':
+      return (require('./junit') as typeof import('./junit')).format;
+    case 'checkstyle':
+      return (require('./checkstyle') as typeof import('./checkstyle')).format;
     default:
       // Reached only from untyped callers; name the valid choices.
       throw new Error(`Unknown formatter "${String(name)}"; expected one of: ${FORMATTER_NAMES.join(', ')}`);
@@ -68,4 +74,26 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
 /** `file:line:col`, the form terminals and editors turn into links. */
 export function formatLocation(span: Span): string {
   return `${span.file}:${span.start.line}:${span.start.column}`;
+}
+
+/**
+ * The message with the related locations folded in, for formats that have one message per finding
+ * and no place for other locations: `message (related: file:line:col: label; …)`. Raw tree text:
+ * each formatter escapes the result for its own channel.
+ */
+export function messageWithRelated(finding: Finding): string {
+  if (finding.related.length === 0) return finding.message;
+  const related = finding.related.map(({ span, label }) => `${formatLocation(span)}: ${label}`);
+  return `${finding.message} (related: ${related.join('; ')})`;
+}
+
+/** Findings sorted (sortFindings) and grouped by the file of their primary span, files in code-unit order. */
+export function findingsByFile(findings: readonly Finding[]): [string, Finding[]][] {
+  const groups: [string, Finding[]][] = [];
+  for (const finding of sortFindings(findings)) {
+    const last = groups[groups.length - 1];
+    if (last && last[0] === finding.primary.file) last[1].push(finding);
+    else groups.push([finding.primary.file, [finding]]);
+  }
+  return groups;
 }

@@ -1,0 +1,31 @@
+/**
+ * Checkstyle XML, the form hadolint and ruff write and Jenkins (warnings-ng) and reviewdog
+ * read: one `<file>` per file with findings, one `<error>` per finding. Checkstyle's severities
+ * are cfglint's (error, warning, info); `source` carries the rule id. The format has no place for
+ * related locations or a docs link, so the related locations are folded into the message.
+ */
+import { xmlText } from '../escape';
+import type { Finding, Report } from '../finding';
+import { findingsByFile, messageWithRelated, type FormatContext } from './index';
+
+/** The version hadolint and ruff declare; readers check only the element names. */
+export const CHECKSTYLE_VERSION = '4.3';
+
+function errorElement(finding: Finding): string {
+  const { start } = finding.primary;
+  return (
+    `<error line="${start.line}" column="${start.column}" severity="${finding.severity}"` +
+    ` message="${xmlText(messageWithRelated(finding))}" source="${xmlText(finding.ruleId)}"/>`
+  );
+}
+
+export function format(report: Report, _ctx: FormatContext): string {
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<checkstyle version="${CHECKSTYLE_VERSION}">`];
+  for (const [file, findings] of findingsByFile(report.findings)) {
+    lines.push(`  <file name="${xmlText(file)}">`);
+    for (const finding of findings) lines.push(`    ${errorElement(finding)}`);
+    lines.push('  </file>');
+  }
+  lines.push('</checkstyle>');
+  return `${lines.join('\n')}\n`;
+}

@@ -7412,20 +7412,13 @@ function classifyWithTemplate(path, readHead, named = false) {
   const byName = templateName(lower);
   let head;
   let headRead = false;
-  let linkAsText = false;
   const rawHead = () => {
     if (!headRead) {
       head = readHead();
       headRead = true;
-      linkAsText = head !== void 0 && isSymlinkAsText(head);
-      if (linkAsText) head = "";
     }
     return head;
   };
-  if (isNameOnlyFormat(lower)) {
-    rawHead();
-    if (linkAsText) return void 0;
-  }
   if (byName) {
     const dialect2 = () => {
       const text4 = rawHead();
@@ -7448,12 +7441,6 @@ function classifyWithTemplate(path, readHead, named = false) {
   const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
   if (!dialect) return { format: format8 };
   return { format: format8, template: dialect };
-}
-function isSymlinkAsText(text3) {
-  return text3.length < 1024 && /^(?:\.{1,2}\/|\/)?(?:[\w.@+-]+\/)+[\w.@+-]+\/?\r?\n?$/.test(text3) && !text3.trimEnd().endsWith(";");
-}
-function isNameOnlyFormat(lower) {
-  return /\.(service|socket|conf)$/.test(lower) || lower === "procfile";
 }
 function suggestsNginx(lower, dir) {
   return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
@@ -41313,7 +41300,6 @@ function commonPrefixLength(a, b) {
 }
 
 // src/readers/nginx/lookalike.ts
-init_classify();
 init_template();
 var knownNames;
 function nginxNames() {
@@ -41329,7 +41315,7 @@ var MINIMUM = 3;
 var INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
 function readsLikeNginx(parsed) {
   const head = parsed.source.text.slice(0, 8192);
-  if (INI_SECTION.test(head) || isSymlinkAsText(head)) return false;
+  if (INI_SECTION.test(head)) return false;
   const names = nginxNames();
   let known2 = 0;
   let other = 0;

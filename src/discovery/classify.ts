@@ -102,21 +102,13 @@ export function classifyWithTemplate(path: string, readHead: () => string | unde
   const byName = templateName(lower);
   let head: string | undefined;
   let headRead = false;
-  let linkAsText = false;
   const rawHead = () => {
     if (!headRead) {
       head = readHead();
       headRead = true;
-      // Every reader would take it for one malformed line; the file it names is read on its own.
-      linkAsText = head !== undefined && isSymlinkAsText(head);
-      if (linkAsText) head = '';
     }
     return head;
   };
-  if (isNameOnlyFormat(lower)) {
-    rawHead();
-    if (linkAsText) return undefined;
-  }
   if (byName) {
     // A template's content is judged with its tags masked (`server {{ name }} {` reads as nginx).
     const dialect = (): TemplateDialect => {
@@ -151,19 +143,6 @@ export function classifyWithTemplate(path: string, readHead: () => string | unde
  * judge a placeholder as a value: their templates are left alone.
  */
 const TOLERANT_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi', 'tomcat']);
-
-/**
- * A symbolic link that git checked out as a text file (core.symlinks=false, a zip of the repo):
- * the whole file is one path such as `../sites-available/shop` or `/lib/systemd/system/ssh.service`.
- */
-export function isSymlinkAsText(text: string): boolean {
-  return text.length < 1024 && /^(?:\.{1,2}\/|\/)?(?:[\w.@+-]+\/)+[\w.@+-]+\/?\r?\n?$/.test(text) && !text.trimEnd().endsWith(';');
-}
-
-/** Formats whose name alone decides, so that only a link checked out as text needs the content. */
-function isNameOnlyFormat(lower: string): boolean {
-  return /\.(service|socket|conf)$/.test(lower) || lower === 'procfile';
-}
 
 /** Extensions of files that are never nginx, whatever their folder (`nginx/README.md`). */
 const NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;

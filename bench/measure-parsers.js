@@ -222,6 +222,8 @@ sub('include');
   const fs = {
     kind: (p) => (p in files ? 'file' : p in dirs ? 'directory' : undefined),
     isSymlink: () => false,
+    size: (p) => (p in files ? Buffer.byteLength(files[p]) : undefined),
+    readHead: (p, n) => (p in files ? Buffer.from(files[p]).subarray(0, n) : undefined),
     list: (p) => {
       if (!(p in dirs)) throw new Error(`cannot list ${p}`);
       return dirs[p];

@@ -550,11 +550,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -571,10 +571,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -635,8 +635,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants2) {
+        this.code = optimizeExpr(this.code, names, constants2);
         return this;
       }
       get names() {
@@ -665,12 +665,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants2))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -723,12 +723,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        if (!(super.optimizeNames(names, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants2);
         return this;
       }
       get names() {
@@ -751,10 +751,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants2);
         return this;
       }
       get names() {
@@ -790,10 +790,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants2);
         return this;
       }
       get names() {
@@ -835,11 +835,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a, _b;
-        super.optimizeNames(names, constants);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names, constants2);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
       get names() {
@@ -1140,7 +1140,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -1155,14 +1155,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants[n.str];
+        const c = constants2[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -7793,11 +7793,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename18 = shortcut ? basenameOf(path) : path;
+        const basename19 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule24 = rules[index];
           if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename18 : path
+            shortcut && rule24._basenameOnly ? basename19 : path
           )) {
             const { negative } = rule24;
             const ret = {
@@ -8282,21 +8282,13 @@ function explainClassification(path, readHead, named = false) {
   const byName = templateName(lower);
   let head;
   let headRead = false;
-  let linkAsText = false;
   const rawHead = () => {
     if (!headRead) {
       head = readHead();
       headRead = true;
-      linkAsText = head !== void 0 && isSymlinkAsText(head);
-      if (linkAsText) head = "";
     }
     return head;
   };
-  const LINK_AS_TEXT = "skipped: a symbolic link checked out as a text file (the file it names is read on its own)";
-  if (isNameOnlyFormat(lower)) {
-    rawHead();
-    if (linkAsText) return { reason: LINK_AS_TEXT };
-  }
   if (byName) {
     const dialect2 = () => {
       const text4 = rawHead();
@@ -8309,7 +8301,6 @@ function explainClassification(path, readHead, named = false) {
     const renderedPath = nodePath2.join(nodePath2.dirname(path), byName.rendered);
     const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
     const format9 = plain2.format;
-    if (linkAsText) return { reason: LINK_AS_TEXT };
     if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
     const template = templateOf(dialect2());
     if (!TOLERANT_FORMATS.has(format9)) return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
@@ -8318,7 +8309,6 @@ function explainClassification(path, readHead, named = false) {
     return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
   }
   const plain = classifyPlainExplained(path, rawHead, named);
-  if (linkAsText) return { reason: LINK_AS_TEXT };
   const { format: format8 } = plain;
   if (!format8) return { reason: plain.skipped };
   if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
@@ -8333,12 +8323,6 @@ function templateOf(dialect) {
 }
 function articled(phrase) {
   return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
-}
-function isSymlinkAsText(text3) {
-  return text3.length < 1024 && /^(?:\.{1,2}\/|\/)?(?:[\w.@+-]+\/)+[\w.@+-]+\/?\r?\n?$/.test(text3) && !text3.trimEnd().endsWith(";");
-}
-function isNameOnlyFormat(lower) {
-  return /\.(service|socket|conf)$/.test(lower) || lower === "procfile";
 }
 function suggestsNginx(lower, dir) {
   return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
@@ -8709,7 +8693,7 @@ __export(rendered_templates_exports, {
 function renderTemplates(templates, readText2, displayPath) {
   const groups = /* @__PURE__ */ new Map();
   for (const template of templates) {
-    const key = `${nodePath8.dirname(template.definedIn)}\0${template.output}`;
+    const key = `${nodePath9.dirname(template.definedIn)}\0${template.output}`;
     groups.set(key, [...groups.get(key) ?? [], template]);
   }
   const sources = /* @__PURE__ */ new Map();
@@ -8724,12 +8708,12 @@ function renderTemplates(templates, readText2, displayPath) {
     }
     const text3 = readText2(first.template);
     if (text3 === void 0) continue;
-    const base = nodePath8.join(nodePath8.dirname(first.definedIn), VIRTUAL_ROOT);
-    const virtual = nodePath8.join(base, first.output);
+    const base = nodePath9.join(nodePath9.dirname(first.definedIn), VIRTUAL_ROOT);
+    const virtual = nodePath9.join(base, first.output);
     sources.set(virtual, renderEnvsubst(displayPath(first.template), text3, agreed(group.map((template) => template.lookup))));
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
-    outputDirs.set(first.outputDir, dirs.add(nodePath8.join(base, first.outputDir)));
+    outputDirs.set(first.outputDir, dirs.add(nodePath9.join(base, first.outputDir)));
   }
   for (const template of ambiguous) {
     if (!rendered.has(template)) continue;
@@ -8751,15 +8735,25 @@ function withRenderedFiles(fs, sources) {
   if (sources.size === 0) return fs;
   const children2 = /* @__PURE__ */ new Map();
   for (const path of sources.keys()) {
-    for (let child = path, dir = nodePath8.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath8.dirname(dir)) {
+    for (let child = path, dir = nodePath9.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath9.dirname(dir)) {
       if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
-      children2.get(dir).add(nodePath8.basename(child));
+      children2.get(dir).add(nodePath9.basename(child));
     }
   }
   const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
   return {
     kind: (path) => sources.has(path) ? "file" : isVirtualDir(path) ? "directory" : fs.kind(path),
     isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).length;
+      return isVirtualDir(path) ? void 0 : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).subarray(0, maxBytes);
+      return isVirtualDir(path) ? void 0 : fs.readHead(path, maxBytes);
+    },
     list: (path) => isVirtualDir(path) ? [...children2.get(path)].sort() : fs.list(path),
     read: (path) => {
       const source = sources.get(path);
@@ -8768,11 +8762,11 @@ function withRenderedFiles(fs, sources) {
     realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
   };
 }
-var nodePath8, VIRTUAL_ROOT;
+var nodePath9, VIRTUAL_ROOT;
 var init_rendered_templates = __esm({
   "src/readers/nginx/rendered-templates.ts"() {
     "use strict";
-    nodePath8 = __toESM(require("path"));
+    nodePath9 = __toESM(require("path"));
     init_envsubst();
     VIRTUAL_ROOT = "\0envsubst";
   }
@@ -19572,7 +19566,7 @@ function trimmedSpan(source, node) {
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath9.dirname(path);
+  const dir = nodePath10.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!(0, import_yaml.isMap)(root)) continue;
@@ -19595,12 +19589,12 @@ function parseCompose(source, path) {
       };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath9.resolve(dir, build.value, "Dockerfile"), context: nodePath9.resolve(dir, build.value) };
+        service.build = { dockerfile: nodePath10.resolve(dir, build.value, "Dockerfile"), context: nodePath10.resolve(dir, build.value) };
       } else if ((0, import_yaml.isMap)(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath9.resolve(dir, context, dockerfile), context: nodePath9.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = { dockerfile: nodePath10.resolve(dir, context, dockerfile), context: nodePath10.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -19608,7 +19602,7 @@ function parseCompose(source, path) {
       for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath9.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath10.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -19666,8 +19660,8 @@ function mounts(source, node, document, dir) {
       [from, to] = parts;
     }
     if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
-    const display = nodePath9.posix.normalize(nodePath9.posix.join(nodePath9.posix.dirname(source.file), from));
-    found.push({ source: nodePath9.resolve(dir, from), display, target: nodePath9.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+    const display = nodePath10.posix.normalize(nodePath10.posix.join(nodePath10.posix.dirname(source.file), from));
+    found.push({ source: nodePath10.resolve(dir, from), display, target: nodePath10.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -19711,11 +19705,11 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath9;
+var nodePath10;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath9 = __toESM(require("path"));
+    nodePath10 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_syntax();
@@ -19734,7 +19728,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim = (from, to) => {
-    const target = nodePath10.posix.normalize(from).replace(/(.)\/+$/, "$1");
+    const target = nodePath11.posix.normalize(from).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -19753,7 +19747,7 @@ function placedFiles(input) {
   for (const path of input.dockerfiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath10.dirname(path)]);
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath11.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
@@ -19764,7 +19758,7 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath10.dirname(file); !directories.has(dir) && dir !== nodePath10.dirname(dir); dir = nodePath10.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath11.dirname(file); !directories.has(dir) && dir !== nodePath11.dirname(dir); dir = nodePath11.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
@@ -19773,11 +19767,11 @@ function copiedFiles(text3, context, kindOf) {
   for (const copy of copyInstructions(text3)) {
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from = nodePath10.resolve(context, source);
-      if (from !== context && !from.startsWith(context + nodePath10.sep)) continue;
+      const from = nodePath11.resolve(context, source);
+      if (from !== context && !from.startsWith(context + nodePath11.sep)) continue;
       const kind = kindOf(from);
-      const target = kind === "file" && destinationIsDirectory ? nodePath10.posix.join(copy.destination, nodePath10.basename(from)) : copy.destination;
-      if (kind !== void 0) copied.push({ source: from, target: nodePath10.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const target = kind === "file" && destinationIsDirectory ? nodePath11.posix.join(copy.destination, nodePath11.basename(from)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from, target: nodePath11.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -19827,11 +19821,11 @@ function copyInstructions(text3) {
   }
   return found;
 }
-var nodePath10;
+var nodePath11;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath11 = __toESM(require("path"));
     init_text();
     init_compose();
   }
@@ -20104,7 +20098,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath11.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath12.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -20127,11 +20121,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath11;
+var nodePath12;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -20151,7 +20145,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath12.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath13.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -20214,7 +20208,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath12.posix.join(cwd.value, target.value);
+        const joined = nodePath13.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -20425,11 +20419,11 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath12, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath13, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_append();
     init_expand();
     init_raw();
@@ -20494,7 +20488,7 @@ function writtenFiles(input) {
 }
 function mapped(containerPath, mappings) {
   const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
-  return mapping ? nodePath13.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+  return mapping ? nodePath14.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
 }
 function composeServices(input) {
   const services = [];
@@ -20503,7 +20497,7 @@ function composeServices(input) {
     if (text3 === void 0) continue;
     try {
       for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath13.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath14.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
       }
     } catch {
       continue;
@@ -20605,7 +20599,7 @@ function scriptWrites(source) {
     const step = steps[index];
     const args = withoutPrefixes(step.args);
     if (args.length === 0) continue;
-    const program = args[0].unresolved.length === 0 ? nodePath13.posix.basename(args[0].value) : "";
+    const program = args[0].unresolved.length === 0 ? nodePath14.posix.basename(args[0].value) : "";
     const operands = args.slice(1);
     for (const redirect of step.redirects) {
       if (!writesFile(redirect)) continue;
@@ -20632,7 +20626,7 @@ function scriptWrites(source) {
       const known2 = from.unresolved.length === 0 && !hasGlob2(from.value);
       if (intoDirectory !== false) {
         if (known2) {
-          const landing = joinArg(copy.target, nodePath13.posix.basename(from.value.replace(/\/+$/, "")));
+          const landing = joinArg(copy.target, nodePath14.posix.basename(from.value.replace(/\/+$/, "")));
           record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
         } else recordGap(step, copy.target);
       }
@@ -20650,7 +20644,7 @@ function linkSource(program, symbolic, from, link, step) {
   if (program !== "ln" || !symbolic || from.value.startsWith("/")) return from;
   const linkPath = absolutePath(link, step);
   if (!linkPath || "gap" in linkPath) return { ...from, value: "" };
-  return { ...from, value: nodePath13.posix.join(nodePath13.posix.dirname(linkPath.path), from.value) };
+  return { ...from, value: nodePath14.posix.join(nodePath14.posix.dirname(linkPath.path), from.value) };
 }
 function withoutPrefixes(args) {
   let index = 0;
@@ -20720,16 +20714,16 @@ function absolutePath(arg, step) {
     }));
     const prefix = arg.value.slice(0, cut);
     const directory = prefix.slice(0, prefix.lastIndexOf("/"));
-    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath13.posix.normalize(directory) } : void 0;
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath14.posix.normalize(directory) } : void 0;
   }
   let value = arg.value;
   if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
   if (!value.startsWith("/")) {
     const cwd = step.cwd;
     if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
-    value = nodePath13.posix.join(cwd.value, value);
+    value = nodePath14.posix.join(cwd.value, value);
   }
-  return { path: nodePath13.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+  return { path: nodePath14.posix.normalize(value).replace(/(.)\/+$/, "$1") };
 }
 function attachSources(writes, treeKind) {
   const sourcesOf = /* @__PURE__ */ new Map();
@@ -20746,11 +20740,11 @@ function attachSources(writes, treeKind) {
     return { ...write, kind, source: sourcePath };
   });
 }
-var nodePath13, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
+var nodePath14, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
 var init_written_files = __esm({
   "src/readers/launch/written-files.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_compose();
     init_dockerfile();
     init_placed_files();
@@ -20899,9 +20893,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath14.basename(path);
+  const base = nodePath15.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath14.basename(nodePath14.dirname(path));
+  const dir = nodePath15.basename(nodePath15.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -20924,7 +20918,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath14.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath15.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -20938,11 +20932,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath14, UNIT_SUFFIX;
+var nodePath15, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -21261,14 +21255,14 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const built = /* @__PURE__ */ new Set();
   for (const { compose, service } of projectServices(composeFiles)) {
     const scope = {
-      project: nodePath15.posix.dirname(compose.source.file),
+      project: nodePath16.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-    const displayDir = nodePath15.posix.dirname(compose.source.file);
-    const display = (path) => nodePath15.posix.normalize(nodePath15.posix.join(displayDir, nodePath15.relative(nodePath15.dirname(compose.path), path).split(nodePath15.sep).join("/")));
+    const displayDir = nodePath16.posix.dirname(compose.source.file);
+    const display = (path) => nodePath16.posix.normalize(nodePath16.posix.join(displayDir, nodePath16.relative(nodePath16.dirname(compose.path), path).split(nodePath16.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
     containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
     if (dockerfile) built.add(dockerfile);
@@ -21324,7 +21318,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath15.dirname(path), treeKind, (copied) => nodePath15.posix.normalize(nodePath15.posix.join(nodePath15.posix.dirname(dockerfile.source.file), nodePath15.relative(nodePath15.dirname(path), copied).split(nodePath15.sep).join("/")))),
+      mounts: imageFiles(dockerfile, nodePath16.dirname(path), treeKind, (copied) => nodePath16.posix.normalize(nodePath16.posix.join(nodePath16.posix.dirname(dockerfile.source.file), nodePath16.relative(nodePath16.dirname(path), copied).split(nodePath16.sep).join("/")))),
       passThrough,
       problems
     });
@@ -21335,12 +21329,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath15.dirname(file.path);
+    const directory = nodePath16.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath15.basename(file.path);
+    const name2 = (file) => nodePath16.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -21425,11 +21419,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath15, BASE_FILE, OVERRIDE_FILE;
+var nodePath16, BASE_FILE, OVERRIDE_FILE;
 var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_placed_files();
     init_dockerfile();
     init_assemble();
@@ -21717,7 +21711,7 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath16.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath17.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
   guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -21751,11 +21745,11 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath16, RUNS_ITS_ARGUMENTS;
+var nodePath17, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_append();
     init_compose();
     init_placed_files();
@@ -27220,7 +27214,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath17.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath18.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -27258,7 +27252,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath17.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath17.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath18.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath18.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -27268,8 +27262,8 @@ function mountedConfig(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath17.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath17.posix.isAbsolute(directory) ? nodePath17.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath17.posix.normalize(serverPath));
+  const serverPath = nodePath18.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath18.posix.isAbsolute(directory) ? nodePath18.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath18.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -27279,18 +27273,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath17.dirname(absolute) : void 0;
+  return absolute ? nodePath18.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath17.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath17.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath17.posix.isAbsolute(joined)) {
-    const direct = nodePath17.join(launchDir, joined);
+  const joined = nodePath18.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath18.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath18.posix.isAbsolute(joined)) {
+    const direct = nodePath18.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath17.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath18.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -27298,7 +27292,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath17.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath18.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -27306,7 +27300,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath17.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath18.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -27471,14 +27465,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath17.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath18.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath17.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath18.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath17.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath17.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath18.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath18.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -27583,11 +27577,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath17, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath18, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_text();
@@ -27788,19 +27782,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath18.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath19.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath18.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath18.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath19.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath19.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath18.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath18.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath19.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath19.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -27861,11 +27855,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath18, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath19, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_magic();
@@ -28235,11 +28229,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath19, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath20, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_uwsgi_options();
     init_uwsgi_values();
     init_expand2();
@@ -28565,7 +28559,7 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath19.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath20.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
         const mapped2 = substituteMagic(source.text, this.magic);
@@ -28779,7 +28773,7 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath20.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath21.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
@@ -28796,7 +28790,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath20.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath21.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -28834,11 +28828,11 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath20, TreeFiles;
+var nodePath21, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_append();
     init_launch();
     init_text();
@@ -28884,11 +28878,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from, main) => {
-            const mounted = nodePath20.isAbsolute(name2) ? mountedSource(launch, nodePath20.normalize(name2)) : void 0;
+            const mounted = nodePath21.isAbsolute(name2) ? mountedSource(launch, nodePath21.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath20.isAbsolute(name2) && workingDirectory && nodePath20.isAbsolute(workingDirectory) ? nodePath20.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath20.normalize(serverName2)) : void 0;
+            const serverName2 = !nodePath21.isAbsolute(name2) && workingDirectory && nodePath21.isAbsolute(workingDirectory) ? nodePath21.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath21.normalize(serverName2)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
           },
@@ -28901,15 +28895,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath20.isAbsolute(name2)) {
-          const normal = nodePath20.normalize(name2);
+        if (nodePath21.isAbsolute(name2)) {
+          const normal = nodePath21.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath20.join(nodePath20.dirname(file), name2);
+          const candidate = nodePath21.join(nodePath21.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -28920,14 +28914,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath20.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath21.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath20.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath21.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath20.dirname(launchPath).split("/"), nodePath20.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath21.dirname(launchPath).split("/"), nodePath21.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -29137,7 +29131,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath21.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath21.posix.isAbsolute(directory) ? uds.value : nodePath21.posix.join(directory, uds.value);
+    const path = nodePath22.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath22.posix.isAbsolute(directory) ? uds.value : nodePath22.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -29150,11 +29144,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath21, MAIN, SETTINGS2;
+var nodePath22, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_args();
@@ -29556,10 +29550,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath22.dirname(serverXml); ; dir = nodePath22.dirname(dir)) {
-    const here = images.filter((image) => nodePath22.dirname(image.path) === dir);
+  for (let dir = nodePath23.dirname(serverXml); ; dir = nodePath23.dirname(dir)) {
+    const here = images.filter((image) => nodePath23.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath22.dirname(dir) === dir) break;
+    if (nodePath23.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -29582,11 +29576,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath22, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
+var nodePath23, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_text();
@@ -34364,7 +34358,7 @@ function readerFailed(reader, source, error) {
   };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath23.dirname(path) === nodePath23.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath24.dirname(path) === nodePath24.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -34534,11 +34528,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath23;
+var nodePath24;
 var init_tomcat2 = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_tomcat();
     init_expansion_budget();
     init_text();
@@ -34728,7 +34722,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath24.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath25.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -34750,7 +34744,7 @@ function readFile(path, context, output) {
     return void 0;
   }
   output.sources.push(source);
-  const base = nodePath24.basename(path);
+  const base = nodePath25.basename(path);
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format8);
@@ -34763,16 +34757,16 @@ function readFile(path, context, output) {
   return { path, source, format: format8, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath24.dirname(path);
-  const parts = dir.split(nodePath24.sep);
+  const dir = nodePath25.dirname(path);
+  const parts = dir.split(nodePath25.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath24.sep) || nodePath24.sep;
+    const root = parts.slice(0, resources).join(nodePath25.sep) || nodePath25.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath24.basename(dir) === "config") return { root: nodePath24.dirname(dir), location: "file-config" };
+  if (nodePath25.basename(dir) === "config") return { root: nodePath25.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -34820,7 +34814,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath24.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath25.join(root, name2)));
     } catch {
     }
   }
@@ -35054,7 +35048,7 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath24.dirname(launch.file);
+    const launchDir = nodePath25.dirname(launch.file);
     const related = isWithin2(root, launchDir) || isWithin2(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
@@ -35085,14 +35079,14 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin2(dir, maybeParent) {
-  const relative6 = nodePath24.relative(maybeParent, dir);
-  return relative6 === "" || !relative6.startsWith("..") && !nodePath24.isAbsolute(relative6);
+  const relative6 = nodePath25.relative(maybeParent, dir);
+  return relative6 === "" || !relative6.startsWith("..") && !nodePath25.isAbsolute(relative6);
 }
-var nodePath24, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
+var nodePath25, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath25 = __toESM(require("path"));
     init_expansion_budget();
     init_text();
     init_types();
@@ -35174,19 +35168,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath25.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath25.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath25.basename(a);
-    const y = nodePath25.basename(b);
+  const main = paths.filter((path) => nodePath26.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath26.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath26.basename(a);
+    const y = nodePath26.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath25, UNLIMITED;
+var nodePath26, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -35236,7 +35230,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath26.basename(path);
+    const name2 = nodePath27.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -35247,11 +35241,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath26, DIRECTORY_PRECEDENCE;
+var nodePath27, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath26 = __toESM(require("path"));
+    nodePath27 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -35803,7 +35797,7 @@ function envsubstTemplates(input) {
     if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
     const env = imageEnvironment();
     for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
-    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath27.dirname(path), kindOf) });
+    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath28.dirname(path), kindOf) });
   }
   const templates = [];
   for (const container of containers) {
@@ -35818,13 +35812,13 @@ function envsubstTemplates(input) {
     const filter = setting("NGINX_ENVSUBST_FILTER", "");
     if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) continue;
     const lookup = envsubstLookup(container.env, container.others, filter);
-    const dir = nodePath27.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+    const dir = nodePath28.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
     for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
       if (!target.startsWith(dir + "/")) continue;
       const relative6 = target.slice(dir.length + 1);
-      if (!nodePath27.posix.basename(relative6).endsWith(suffix) || relative6.endsWith(".stream-template") && suffix !== ".stream-template") continue;
-      const output = nodePath27.posix.join(outputDir, relative6.slice(0, relative6.length - suffix.length));
-      templates.push({ template: file, output, outputDir: nodePath27.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"), lookup, definedIn: container.definedIn });
+      if (!nodePath28.posix.basename(relative6).endsWith(suffix) || relative6.endsWith(".stream-template") && suffix !== ".stream-template") continue;
+      const output = nodePath28.posix.join(outputDir, relative6.slice(0, relative6.length - suffix.length));
+      templates.push({ template: file, output, outputDir: nodePath28.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"), lookup, definedIn: container.definedIn });
     }
   }
   return templates;
@@ -35872,16 +35866,16 @@ function placedTreeFiles(placed, treeFiles) {
     const root = target.replace(/(.)\/+$/, "$1");
     for (const file of treeFiles) {
       if (file === source) found.push({ file, target: root });
-      else if (file.startsWith(source + nodePath27.sep)) found.push({ file, target: nodePath27.posix.join(root, nodePath27.relative(source, file).split(nodePath27.sep).join("/")) });
+      else if (file.startsWith(source + nodePath28.sep)) found.push({ file, target: nodePath28.posix.join(root, nodePath28.relative(source, file).split(nodePath28.sep).join("/")) });
     }
   }
   return found;
 }
-var nodePath27, IMAGE_VARIABLES;
+var nodePath28, IMAGE_VARIABLES;
 var init_envsubst_templates = __esm({
   "src/readers/docker/envsubst-templates.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
     init_docker2();
     init_text();
     init_compose();
@@ -35893,7 +35887,7 @@ var init_envsubst_templates = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath29 = __toESM(require("path"));
+var nodePath30 = __toESM(require("path"));
 
 // src/engine/config.ts
 var nodePath = __toESM(require("path"));
@@ -35909,9 +35903,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname19, join: join12 } = require("path");
+    const { dirname: dirname20, join: join13 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join12(dir, "package.json")) && dirname19(dir) !== dir) dir = dirname19(dir);
+    while (!existsSync(join13(dir, "package.json")) && dirname20(dir) !== dir) dir = dirname20(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -36002,13 +35996,45 @@ function formatJsonPath(path) {
 
 // src/engine/run.ts
 var import_crypto2 = require("crypto");
-var nodePath28 = __toESM(require("path"));
+var nodePath29 = __toESM(require("path"));
 init_append();
 var import_ignore2 = __toESM(require_ignore());
 init_classify();
 
 // src/discovery/confine.ts
+var nodePath4 = __toESM(require("path"));
+
+// src/discovery/link-placeholder.ts
 var nodePath3 = __toESM(require("path"));
+var PLACEHOLDER_MAX_BYTES = 4095;
+var REFUSED = /[\s=;{}"'#<>:$`\\*?[\]|&(),]/u;
+var CONTROL = new RegExp("\\p{Cc}", "u");
+function placeholderTarget(bytes, hasSibling) {
+  if (bytes.length === 0 || bytes.length > PLACEHOLDER_MAX_BYTES) return void 0;
+  let text3;
+  try {
+    text3 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return void 0;
+  }
+  if (REFUSED.test(text3) || CONTROL.test(text3)) return void 0;
+  if (text3.includes("/")) return text3;
+  if (text3 === "." || text3 === "..") return void 0;
+  return hasSibling(text3) ? text3 : void 0;
+}
+function readPlaceholder(fs, path, size) {
+  if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return void 0;
+  const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
+  if (bytes === void 0) return void 0;
+  const dir = nodePath3.dirname(path);
+  return placeholderTarget(bytes, (name2) => {
+    if (name2 === nodePath3.basename(path)) return false;
+    const sibling = nodePath3.join(dir, name2);
+    return fs.isSymlink(sibling) || fs.kind(sibling) !== void 0;
+  });
+}
+
+// src/discovery/confine.ts
 var OutsideTreeError = class extends Error {
   constructor(path) {
     super(`cannot read ${path}: outside the linted tree`);
@@ -36017,11 +36043,12 @@ var OutsideTreeError = class extends Error {
   path;
 };
 var OUTSIDE = { outside: true };
+var MAX_HOPS = 40;
 function isWithin(path, area) {
-  return path === area || path.startsWith(area.endsWith(nodePath3.sep) ? area : area + nodePath3.sep);
+  return path === area || path.startsWith(area.endsWith(nodePath4.sep) ? area : area + nodePath4.sep);
 }
 function confineFileSystem(fs, areas) {
-  const given = areas.map((area) => nodePath3.resolve(area));
+  const given = areas.map((area) => nodePath4.resolve(area));
   const real = /* @__PURE__ */ new Map();
   for (const area of given) {
     let resolved = area;
@@ -36035,24 +36062,35 @@ function confineFileSystem(fs, areas) {
   const realAreas = [...new Set(real.values())];
   const insideRealArea = (path) => realAreas.some((area) => isWithin(path, area));
   const memo = /* @__PURE__ */ new Map();
+  const examined = /* @__PURE__ */ new Map();
+  const examine = (entry) => {
+    if (examined.has(entry)) return examined.get(entry);
+    const size = fs.size(entry);
+    const found = size === void 0 ? void 0 : { size, target: readPlaceholder(fs, entry, size) };
+    examined.set(entry, found);
+    return found;
+  };
+  let hops = 0;
   const locate = (path) => {
-    const absolute = nodePath3.resolve(path);
+    const absolute = nodePath4.resolve(path);
     const known2 = memo.get(absolute);
     if (known2) return known2;
     let location;
     const area = real.get(absolute);
     if (area !== void 0) location = { outside: false, real: area };
     else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
-    else if (nodePath3.dirname(absolute) === absolute) location = OUTSIDE;
+    else if (nodePath4.dirname(absolute) === absolute) location = OUTSIDE;
     else {
-      const parent = locate(nodePath3.dirname(absolute));
-      location = parent.outside ? OUTSIDE : step(parent.real, nodePath3.basename(absolute));
+      const parent = locate(nodePath4.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath4.basename(absolute));
     }
     memo.set(absolute, location);
     return location;
   };
   const step = (realParent, name2) => {
-    const candidate = nodePath3.join(realParent, name2);
+    const candidate = nodePath4.join(realParent, name2);
+    const file = examine(candidate);
+    if (file) return file.target === void 0 ? { outside: false, real: candidate } : follow(realParent, file.target);
     if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
     let target;
     try {
@@ -36060,11 +36098,32 @@ function confineFileSystem(fs, areas) {
     } catch {
       return { outside: false, real: candidate };
     }
-    return insideRealArea(target) ? { outside: false, real: target } : OUTSIDE;
+    if (!insideRealArea(target)) return OUTSIDE;
+    return examine(target)?.target === void 0 ? { outside: false, real: target } : hop(target);
+  };
+  const follow = (realParent, target) => {
+    if (nodePath4.isAbsolute(target)) return OUTSIDE;
+    const next = nodePath4.resolve(realParent, target);
+    return insideRealArea(next) ? hop(next) : OUTSIDE;
+  };
+  const hop = (next) => {
+    if (hops >= MAX_HOPS) return { outside: false, real: next, looping: true };
+    hops++;
+    try {
+      return locate(next);
+    } finally {
+      hops--;
+    }
+  };
+  const entryIn = (path) => {
+    const parent = locate(nodePath4.dirname(nodePath4.resolve(path)));
+    if (parent.outside || parent.looping) return void 0;
+    return nodePath4.join(parent.real, nodePath4.basename(path));
   };
   const inside = (path) => {
     const location = locate(path);
     if (location.outside) throw new OutsideTreeError(path);
+    if (location.looping) throw new Error(`cannot read ${path}: too many levels of symbolic links`);
     return location.real;
   };
   const asAsked = (path, operation) => {
@@ -36079,11 +36138,26 @@ function confineFileSystem(fs, areas) {
   return {
     kind(path) {
       const location = locate(path);
-      return location.outside ? "outside" : fs.kind(location.real);
+      if (location.outside) return "outside";
+      if (location.looping) return void 0;
+      if (examined.get(location.real)) return "file";
+      return fs.kind(location.real);
     },
     isSymlink(path) {
-      const parent = locate(nodePath3.dirname(nodePath3.resolve(path)));
-      return !parent.outside && fs.isSymlink(nodePath3.join(parent.real, nodePath3.basename(path)));
+      const entry = entryIn(path);
+      if (entry === void 0) return false;
+      const file = examine(entry);
+      return file ? file.target !== void 0 : fs.isSymlink(entry);
+    },
+    size(path) {
+      const entry = entryIn(path);
+      const file = entry === void 0 ? void 0 : examine(entry);
+      return file?.target === void 0 ? file?.size : void 0;
+    },
+    readHead(path, maxBytes) {
+      const entry = entryIn(path);
+      const file = entry === void 0 ? void 0 : examine(entry);
+      return file && file.target === void 0 ? fs.readHead(entry, maxBytes) : void 0;
     },
     list: (path) => asAsked(path, (real2) => fs.list(real2)),
     read: (path) => asAsked(path, (real2) => fs.read(real2)),
@@ -36188,6 +36262,30 @@ var nodeFileSystem = {
       return false;
     }
   },
+  size(path) {
+    try {
+      const stat = nodeFs.lstatSync(native(path), { throwIfNoEntry: false });
+      return stat?.isFile() ? stat.size : void 0;
+    } catch {
+      return void 0;
+    }
+  },
+  readHead(path, maxBytes) {
+    let fd;
+    try {
+      const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = nodeFs.constants;
+      fd = nodeFs.openSync(native(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      const stat = nodeFs.fstatSync(fd);
+      if (!stat.isFile()) return void 0;
+      const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes));
+      const length = nodeFs.readSync(fd, buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, length);
+    } catch {
+      return void 0;
+    } finally {
+      if (fd !== void 0) nodeFs.closeSync(fd);
+    }
+  },
   list(path) {
     try {
       return nodeFs.readdirSync(native(path), { encoding: "buffer" }).map(decodePathBytes);
@@ -36228,7 +36326,7 @@ function describeFsError(error, path) {
 }
 
 // src/discovery/walk.ts
-var nodePath4 = __toESM(require("path"));
+var nodePath5 = __toESM(require("path"));
 var import_ignore = __toESM(require_ignore());
 init_text();
 var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
@@ -36239,8 +36337,8 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative6 = nodePath4.relative(scope.dir, path);
-    if (!relative6 || relative6.startsWith("..") || nodePath4.isAbsolute(relative6)) return void 0;
+    const relative6 = nodePath5.relative(scope.dir, path);
+    if (!relative6 || relative6.startsWith("..") || nodePath5.isAbsolute(relative6)) return void 0;
     const result = scope.matcher.test(isDirectory ? relative6 + "/" : relative6);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
@@ -36248,11 +36346,11 @@ function walk(roots, fs, options = {}) {
     if (userIgnore && verdict(userIgnore, path, isDirectory) === "ignored") return "ignore";
     for (let i = scopes.length - 1; i >= 0; i--) {
       const said = verdict(scopes[i], path, isDirectory);
-      if (said) return said === "ignored" ? nodePath4.join(scopes[i].dir, ".gitignore") : void 0;
+      if (said) return said === "ignored" ? nodePath5.join(scopes[i].dir, ".gitignore") : void 0;
     }
     return void 0;
   };
-  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath4.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
+  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath5.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
   const skipIgnored = (path, isDirectory, by) => by === "ignore" ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, "skipped: ignored by .gitignore", by);
   const realRoots = [];
   const pointsInsideRoots = (link) => {
@@ -36284,13 +36382,13 @@ function walk(roots, fs, options = {}) {
     let innerScopes = scopes;
     if (names.includes(".gitignore")) {
       try {
-        const text3 = decodeUtf8(fs.read(nodePath4.join(dir, ".gitignore")));
+        const text3 = decodeUtf8(fs.read(nodePath5.join(dir, ".gitignore")));
         innerScopes = [...scopes, { dir, matcher: (0, import_ignore.default)().add(text3) }];
       } catch {
       }
     }
     for (const name2 of names) {
-      const path = nodePath4.join(dir, name2);
+      const path = nodePath5.join(dir, name2);
       if (fs.isSymlink(path) && !pointsInsideRoots(path)) {
         skip(path, false, "skipped: a symbolic link out of the tree");
         continue;
@@ -40939,11 +41037,11 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
 init_docker();
 
 // src/readers/nginx/index.ts
-var nodePath7 = __toESM(require("path"));
+var nodePath8 = __toESM(require("path"));
 init_text();
 
 // src/readers/nginx/include.ts
-var nodePath5 = __toESM(require("path"));
+var nodePath6 = __toESM(require("path"));
 
 // src/readers/nginx/glob.ts
 function hasGlob(pattern) {
@@ -41105,7 +41203,7 @@ var SHIPPED_BASENAMES = /* @__PURE__ */ new Set([
   "options-ssl-nginx.conf"
 ]);
 function isShippedWithNginx(pattern) {
-  return SHIPPED_BASENAMES.has(nodePath5.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
+  return SHIPPED_BASENAMES.has(nodePath6.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 var MAX_GLOB_PATHS = 1e5;
 var WrittenPathIndex = class {
@@ -41129,12 +41227,12 @@ var WrittenPathIndex = class {
     const found = [];
     const exact = this.exact.get(path);
     if (exact) found.push(exact);
-    for (let dir = path; ; dir = nodePath5.posix.dirname(dir)) {
+    for (let dir = path; ; dir = nodePath6.posix.dirname(dir)) {
       const under = this.under.get(dir);
       if (under) found.push(under);
-      if (dir === nodePath5.posix.dirname(dir)) break;
+      if (dir === nodePath6.posix.dirname(dir)) break;
     }
-    const into = this.into.get(nodePath5.posix.dirname(path));
+    const into = this.into.get(nodePath6.posix.dirname(path));
     if (into) found.push(into);
     return found;
   }
@@ -41147,7 +41245,7 @@ var IncludeResolver = class {
     this.maxGlobPaths = maxGlobPaths;
     const dirs = /* @__PURE__ */ new Set();
     for (const file of treeFiles) {
-      for (let dir = nodePath5.dirname(file); !dirs.has(dir) && dir !== nodePath5.dirname(dir); dir = nodePath5.dirname(dir)) dirs.add(dir);
+      for (let dir = nodePath6.dirname(file); !dirs.has(dir) && dir !== nodePath6.dirname(dir); dir = nodePath6.dirname(dir)) dirs.add(dir);
     }
     this.treeDirectories = [...dirs].sort();
   }
@@ -41173,7 +41271,7 @@ var IncludeResolver = class {
   }
   resolveUncached(pattern, includingFile, prefixDir) {
     const glob = hasGlob(pattern);
-    const candidates = nodePath5.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
+    const candidates = nodePath6.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
     for (const candidate of candidates) {
       const mappedTo = candidate === pattern ? void 0 : candidate;
       if (glob) {
@@ -41191,26 +41289,26 @@ var IncludeResolver = class {
     return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   }
   relativeCandidates(pattern, includingFile, prefixDir) {
-    if (prefixDir) return [nodePath5.join(prefixDir, pattern)];
+    if (prefixDir) return [nodePath6.join(prefixDir, pattern)];
     const candidates = [];
-    for (let dir = nodePath5.dirname(includingFile); ; dir = nodePath5.dirname(dir)) {
-      candidates.push(nodePath5.join(dir, pattern));
-      if (!this.insideLintRoots(nodePath5.dirname(dir)) || dir === nodePath5.dirname(dir)) break;
+    for (let dir = nodePath6.dirname(includingFile); ; dir = nodePath6.dirname(dir)) {
+      candidates.push(nodePath6.join(dir, pattern));
+      if (!this.insideLintRoots(nodePath6.dirname(dir)) || dir === nodePath6.dirname(dir)) break;
     }
     return candidates;
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
     const explicit2 = this.mappings.filter((m) => pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
-    if (explicit2) return [nodePath5.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
+    if (explicit2) return [nodePath6.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
-        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath5.join(prefixDir, pattern.slice(prefix.length + 1)));
+        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath6.join(prefixDir, pattern.slice(prefix.length + 1)));
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
     candidates.push(...this.suffixCandidates(pattern, includingFile));
-    const sibling = nodePath5.join(nodePath5.dirname(includingFile), nodePath5.basename(pattern));
+    const sibling = nodePath6.join(nodePath6.dirname(includingFile), nodePath6.basename(pattern));
     if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
   }
@@ -41225,7 +41323,7 @@ var IncludeResolver = class {
       if (matches.length === 0) continue;
       const fileName = segments[segments.length - 1];
       matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
-      return matches.map((dir) => nodePath5.join(dir, fileName));
+      return matches.map((dir) => nodePath6.join(dir, fileName));
     }
     return [];
   }
@@ -41249,7 +41347,7 @@ var IncludeResolver = class {
       const glob = hasGlob(segment) ? compileGlobSegment(segment) : void 0;
       for (const dir of current) {
         if (!glob) {
-          next.push(nodePath5.join(dir, segment));
+          next.push(nodePath6.join(dir, segment));
           continue;
         }
         let names;
@@ -41265,7 +41363,7 @@ var IncludeResolver = class {
             truncated = true;
             break;
           }
-          next.push(nodePath5.join(dir, name2));
+          next.push(nodePath6.join(dir, name2));
         }
         if (truncated) break;
       }
@@ -41290,7 +41388,6 @@ function commonPrefixLength(a, b) {
 }
 
 // src/readers/nginx/lookalike.ts
-init_classify();
 init_template();
 var knownNames;
 function nginxNames() {
@@ -41306,7 +41403,7 @@ var MINIMUM = 3;
 var INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
 function readsLikeNginx(parsed) {
   const head = parsed.source.text.slice(0, 8192);
-  if (INI_SECTION.test(head) || isSymlinkAsText(head)) return false;
+  if (INI_SECTION.test(head)) return false;
   const names = nginxNames();
   let known2 = 0;
   let other = 0;
@@ -41338,12 +41435,12 @@ function linesEndLikeNginx(text3) {
 init_template_text();
 
 // src/readers/nginx/template.ts
-var nodePath6 = __toESM(require("path"));
+var nodePath7 = __toESM(require("path"));
 init_template();
 init_rendered_text();
 init_template_text();
 function nginxTemplateDialect(path, text3) {
-  const byName = templateName(nodePath6.basename(path).toLowerCase());
+  const byName = templateName(nodePath7.basename(path).toLowerCase());
   return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
 }
 function parseNginxTemplate(file, text3, dialect) {
@@ -41487,7 +41584,7 @@ function readNginxTree(candidates, options) {
           const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
           report({
             ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath7.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath8.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
             primary: argument.span,
             related: [],
             ...inTemplate ? { severity: "info" } : {}
@@ -41567,7 +41664,7 @@ function readNginxTree(candidates, options) {
   const written = new WrittenPathIndex(options.writtenPaths ?? []);
   const writtenBy = (pattern) => {
     if (written.size === 0) return [];
-    const paths = nodePath7.isAbsolute(pattern) ? [nodePath7.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath7.posix.join(prefix, pattern));
+    const paths = nodePath8.isAbsolute(pattern) ? [nodePath8.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath8.posix.join(prefix, pattern));
     const found = /* @__PURE__ */ new Set();
     for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
     return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
@@ -41602,7 +41699,7 @@ function readNginxTree(candidates, options) {
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
-    const prefixDir = nodePath7.dirname(main.path);
+    const prefixDir = nodePath8.dirname(main.path);
     budget = freshBudget();
     roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
@@ -41623,7 +41720,7 @@ function readNginxTree(candidates, options) {
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath7.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return nodePath8.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
 }
 function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
@@ -44187,10 +44284,10 @@ function readTree(options = {}) {
 function readTreeUncached(options) {
   const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath28.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath29.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath28.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath29.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -44204,10 +44301,10 @@ function readTreeUncached(options) {
     if (!isWithin3(root, cwd)) continue;
     const real = realpathOr(baseFs, root);
     if (!isWithin3(real, realCwd)) {
-      throw new UsageError(`${nodePath28.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+      throw new UsageError(`${nodePath29.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath28.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath29.dirname(root));
   const fs = confineFileSystem(baseFs, areas);
   let config = options.config ?? {};
   let configPath;
@@ -44215,27 +44312,27 @@ function readTreeUncached(options) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
   } else if (options.configPath) {
-    configPath = nodePath28.resolve(cwd, options.configPath);
+    configPath = nodePath29.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     config = loadConfig(configPath, baseFs).config;
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath28.dirname(configPath)])).config;
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath29.dirname(configPath)])).config;
   }
-  const configDir = configPath ? nodePath28.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath29.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
   checkFileFormats(config, configPath ?? "config", MAPPABLE_FORMATS);
   const mappedFormat = fileMapping(config, configDir);
   const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath28.resolve(configDir, to);
+    const target = nodePath29.resolve(configDir, to);
     if (fs.locate(target) === void 0) {
       throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
     }
     return { from: from.replace(/\/+$/, "") || "/", to: target };
   });
-  const displayPath = (absolute) => showPath(nodePath28.relative(cwd, absolute) || nodePath28.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath29.relative(cwd, absolute) || nodePath29.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -44271,7 +44368,7 @@ function readTreeUncached(options) {
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing) {
-        const pattern = nodePath28.relative(configDir, file).split(nodePath28.sep).join("/");
+        const pattern = nodePath29.relative(configDir, file).split(nodePath29.sep).join("/");
         throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
       }
       continue;
@@ -44314,7 +44411,7 @@ function readTreeUncached(options) {
     ...scripted.filter((mapping) => !configured2(mapping.from)),
     ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
   ];
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath28.relative(cwd, dir));
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath29.relative(cwd, dir));
   const rendered = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? renderImageTemplates(filesByFormat, walked.files, readText2, displayPath) : void 0;
   const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
     fs: withRenderedFiles(cachedFs, rendered.sources),
@@ -44408,8 +44505,8 @@ function fileMapping(config, configDir) {
   const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore2.default)().add(pattern) }));
   if (entries.length === 0) return () => void 0;
   return (path) => {
-    const relative6 = nodePath28.relative(configDir, path);
-    if (!relative6 || relative6.startsWith("..") || nodePath28.isAbsolute(relative6)) return void 0;
+    const relative6 = nodePath29.relative(configDir, path);
+    if (!relative6 || relative6.startsWith("..") || nodePath29.isAbsolute(relative6)) return void 0;
     for (let i = entries.length - 1; i >= 0; i--) {
       if (entries[i].matcher.ignores(relative6) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
     }
@@ -44434,7 +44531,7 @@ function buildFileList(input) {
   const placedAt = (path) => {
     for (const mapping of input.placed) {
       if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath28.sep)) return nodePath28.posix.join(mapping.from, nodePath28.relative(mapping.to, path).split(nodePath28.sep).join("/"));
+      if (path.startsWith(mapping.to + nodePath29.sep)) return nodePath29.posix.join(mapping.from, nodePath29.relative(mapping.to, path).split(nodePath29.sep).join("/"));
     }
     return void 0;
   };
@@ -44475,7 +44572,7 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown = showPath(nodePath28.relative(cwd, root) || ".");
+      const shown = showPath(nodePath29.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
     }).join(", ");
     throw new NothingToReadError(`no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`);
@@ -44508,7 +44605,7 @@ function lintSync(options = {}) {
           });
         }
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath28.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(rule24, error, nodePath29.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
     }
     return out;
@@ -44663,7 +44760,7 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin3(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath28.sep) ? dir : dir + nodePath28.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath29.sep) ? dir : dir + nodePath29.sep);
 }
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
@@ -44713,15 +44810,15 @@ function resolveDeployments(patterns, configDir, files, where) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath28.resolve(configDir, base);
+    const dir = nodePath29.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative6 = nodePath28.relative(dir, file);
-      if (relative6.startsWith("..") || nodePath28.isAbsolute(relative6) || !relative6.includes(nodePath28.sep)) continue;
-      roots.add(nodePath28.join(dir, relative6.split(nodePath28.sep)[0]));
+      const relative6 = nodePath29.relative(dir, file);
+      if (relative6.startsWith("..") || nodePath29.isAbsolute(relative6) || !relative6.includes(nodePath29.sep)) continue;
+      roots.add(nodePath29.join(dir, relative6.split(nodePath29.sep)[0]));
     }
   });
   return [...roots];
@@ -44759,6 +44856,14 @@ function withEmbeddedFiles(fs, embedded) {
   return {
     kind: (path) => embedded.has(path) ? "file" : fs.kind(path),
     isSymlink: (path) => !embedded.has(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text).length : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text).subarray(0, maxBytes) : fs.readHead(path, maxBytes);
+    },
     list: (path) => fs.list(path),
     read: (path) => {
       const source = embedded.get(path);
@@ -45178,9 +45283,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath29.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath30.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath29.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath30.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}

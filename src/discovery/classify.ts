@@ -134,22 +134,13 @@ export function explainClassification(path: string, readHead: () => string | und
   const byName = templateName(lower);
   let head: string | undefined;
   let headRead = false;
-  let linkAsText = false;
   const rawHead = () => {
     if (!headRead) {
       head = readHead();
       headRead = true;
-      // Every reader would take it for one malformed line; the file it names is read on its own.
-      linkAsText = head !== undefined && isSymlinkAsText(head);
-      if (linkAsText) head = '';
     }
     return head;
   };
-  const LINK_AS_TEXT = 'skipped: a symbolic link checked out as a text file (the file it names is read on its own)';
-  if (isNameOnlyFormat(lower)) {
-    rawHead();
-    if (linkAsText) return { reason: LINK_AS_TEXT };
-  }
   if (byName) {
     // A template's content is judged with its tags masked (`server {{ name }} {` reads as nginx).
     const dialect = (): TemplateDialect => {
@@ -164,7 +155,6 @@ export function explainClassification(path: string, readHead: () => string | und
     // A template of nothing cfglint knows (`index.html.j2`, a Django `.tpl`) stays unread.
     const plain = classifyPlainExplained(renderedPath, maskedHead, named);
     const format = plain.format;
-    if (linkAsText) return { reason: LINK_AS_TEXT };
     if (!format) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
     const template = templateOf(dialect());
     if (!TOLERANT_FORMATS.has(format)) return { reason: `skipped: ${articled(template)} of ${format}, a format cfglint reads only once rendered` };
@@ -175,7 +165,6 @@ export function explainClassification(path: string, readHead: () => string | und
     return { classified: { format, template: dialect() }, reason: `${template} of ${format} (renders to ${byName.rendered}: ${plain.how})` };
   }
   const plain = classifyPlainExplained(path, rawHead, named);
-  if (linkAsText) return { reason: LINK_AS_TEXT };
   const { format } = plain;
   if (!format) return { reason: plain.skipped };
   if (!TOLERANT_FORMATS.has(format)) return { classified: { format }, reason: plain.how };
@@ -201,19 +190,6 @@ function articled(phrase: string): string {
  * judge a placeholder as a value: their templates are left alone.
  */
 const TOLERANT_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi', 'tomcat']);
-
-/**
- * A symbolic link that git checked out as a text file (core.symlinks=false, a zip of the repo):
- * the whole file is one path such as `../sites-available/shop` or `/lib/systemd/system/ssh.service`.
- */
-export function isSymlinkAsText(text: string): boolean {
-  return text.length < 1024 && /^(?:\.{1,2}\/|\/)?(?:[\w.@+-]+\/)+[\w.@+-]+\/?\r?\n?$/.test(text) && !text.trimEnd().endsWith(';');
-}
-
-/** Formats whose name alone decides, so that only a link checked out as text needs the content. */
-function isNameOnlyFormat(lower: string): boolean {
-  return /\.(service|socket|conf)$/.test(lower) || lower === 'procfile';
-}
 
 /** Extensions of files that are never nginx, whatever their folder (`nginx/README.md`). */
 const NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;

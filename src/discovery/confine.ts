@@ -6,9 +6,16 @@
  * directories. A refused path is never opened, listed or stat'ed: resolution walks down from a
  * root and stops at the first component that leaves it, so a path outside the tree costs no
  * system call at all.
+ *
+ * A symlink placeholder (link-placeholder.ts: the small file git writes for a link when symlinks
+ * are off) is resolved here as the link it stands for, so discovery, includes and globs all see
+ * a link. Its target is followed lexically and never looked at when it leaves the tree; an
+ * absolute target names the deploy machine's file system, not the checkout, and is outside
+ * wherever the checkout happens to sit.
  */
 import * as nodePath from 'path';
 import type { EntryKind, FileSystem } from './fs';
+import { readPlaceholder } from './link-placeholder';
 
 /** Thrown by a confined file system for a path outside the tree; the message names only the path asked for. */
 export class OutsideTreeError extends Error {
@@ -17,10 +24,16 @@ export class OutsideTreeError extends Error {
   }
 }
 
-/** Where a path really is: inside an area, or outside all of them. */
-type Location = { outside: true } | { outside: false; real: string };
+/**
+ * Where a path really is: inside an area, or outside all of them. `looping`: a chain of
+ * placeholders that does not end, which answers as a looping link does.
+ */
+type Location = { outside: true } | { outside: false; real: string; looping?: true };
 
 const OUTSIDE: Location = { outside: true };
+
+/** Links followed in one resolution before it counts as a loop: the kernel's ELOOP limit. */
+const MAX_HOPS = 40;
 
 function isWithin(path: string, area: string): boolean {
   return path === area || path.startsWith(area.endsWith(nodePath.sep) ? area : area + nodePath.sep);
@@ -47,6 +60,19 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
   const insideRealArea = (path: string) => realAreas.some((area) => isWithin(path, area));
   // The tree does not change during a run: each path is resolved once.
   const memo = new Map<string, Location>();
+  /**
+   * What an entry is, by one lstat and (for a small regular file) one read, asked once per run:
+   * `undefined` not a regular file, otherwise its size and, for a placeholder, the target it holds.
+   */
+  const examined = new Map<string, { size: number; target?: string } | undefined>();
+  const examine = (entry: string): { size: number; target?: string } | undefined => {
+    if (examined.has(entry)) return examined.get(entry);
+    const size = fs.size(entry);
+    const found = size === undefined ? undefined : { size, target: readPlaceholder(fs, entry, size) };
+    examined.set(entry, found);
+    return found;
+  };
+  let hops = 0;
 
   const locate = (path: string): Location => {
     const absolute = nodePath.resolve(path);
@@ -65,9 +91,12 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
     return location;
   };
 
-  /** One component below a directory already known to be inside: only a symlink can lead out. */
+  /** One component below a directory already known to be inside: only a link (or a placeholder) can lead out. */
   const step = (realParent: string, name: string): Location => {
     const candidate = nodePath.join(realParent, name);
+    // A regular file answers the lstat with its size, so most entries cost this one call.
+    const file = examine(candidate);
+    if (file) return file.target === undefined ? { outside: false, real: candidate } : follow(realParent, file.target);
     if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
     let target: string;
     try {
@@ -76,12 +105,41 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
       // Broken or looping: opening it fails the same way, and nothing outside is reached.
       return { outside: false, real: candidate };
     }
-    return insideRealArea(target) ? { outside: false, real: target } : OUTSIDE;
+    if (!insideRealArea(target)) return OUTSIDE;
+    // The kernel stops at a regular file; when that file is a placeholder, it leads on.
+    return examine(target)?.target === undefined ? { outside: false, real: target } : hop(target);
+  };
+
+  /** The placeholder's target, relative to the directory holding it, as a link's would be. */
+  const follow = (realParent: string, target: string): Location => {
+    if (nodePath.isAbsolute(target)) return OUTSIDE;
+    const next = nodePath.resolve(realParent, target);
+    // Lexically out: refused without asking the file system anything about it.
+    return insideRealArea(next) ? hop(next) : OUTSIDE;
+  };
+
+  /** Resolves where a link leads, counting links followed as the kernel does. */
+  const hop = (next: string): Location => {
+    if (hops >= MAX_HOPS) return { outside: false, real: next, looping: true };
+    hops++;
+    try {
+      return locate(next);
+    } finally {
+      hops--;
+    }
+  };
+
+  /** The entry a path names, its directory resolved but not the entry itself (lstat's view); undefined when the directory is outside. */
+  const entryIn = (path: string): string | undefined => {
+    const parent = locate(nodePath.dirname(nodePath.resolve(path)));
+    if (parent.outside || parent.looping) return undefined;
+    return nodePath.join(parent.real, nodePath.basename(path));
   };
 
   const inside = (path: string): string => {
     const location = locate(path);
     if (location.outside) throw new OutsideTreeError(path);
+    if (location.looping) throw new Error(`cannot read ${path}: too many levels of symbolic links`);
     return location.real;
   };
 
@@ -99,12 +157,30 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
   return {
     kind(path): EntryKind | undefined {
       const location = locate(path);
-      return location.outside ? 'outside' : fs.kind(location.real);
+      if (location.outside) return 'outside';
+      if (location.looping) return undefined;
+      // Resolving it examined the entry: a regular file is known without another stat.
+      if (examined.get(location.real)) return 'file';
+      return fs.kind(location.real);
     },
     isSymlink(path) {
       // Whether the name itself is a link: its directory must be inside, the link may point anywhere.
-      const parent = locate(nodePath.dirname(nodePath.resolve(path)));
-      return !parent.outside && fs.isSymlink(nodePath.join(parent.real, nodePath.basename(path)));
+      const entry = entryIn(path);
+      if (entry === undefined) return false;
+      // A regular file is no link, unless it is a placeholder.
+      const file = examine(entry);
+      return file ? file.target !== undefined : fs.isSymlink(entry);
+    },
+    size(path) {
+      // A placeholder is a link: like lstat of one, no size.
+      const entry = entryIn(path);
+      const file = entry === undefined ? undefined : examine(entry);
+      return file?.target === undefined ? file?.size : undefined;
+    },
+    readHead(path, maxBytes) {
+      const entry = entryIn(path);
+      const file = entry === undefined ? undefined : examine(entry);
+      return file && file.target === undefined ? fs.readHead(entry!, maxBytes) : undefined;
     },
     list: (path) => asAsked(path, (real) => fs.list(real)),
     read: (path) => asAsked(path, (real) => fs.read(real)),

@@ -14,6 +14,17 @@ export interface FileSystem {
   kind(path: string): EntryKind | undefined;
   /** Whether the entry itself is a symbolic link. */
   isSymlink(path: string): boolean;
+  /**
+   * Size in bytes of the entry when it is itself a regular file (a final symlink is not
+   * followed); undefined for anything else. One lstat: cheap enough to ask of every file.
+   */
+  size(path: string): number | undefined;
+  /**
+   * At most `maxBytes` bytes from the start of the entry when it is itself a regular file (a
+   * final symlink is not followed, a FIFO put in its place is not waited on); undefined
+   * otherwise. Fewer calls than `read`, for a look at many small files.
+   */
+  readHead(path: string, maxBytes: number): Uint8Array | undefined;
   /** Names in a directory; throws an Error whose message says why it cannot be listed. */
   list(path: string): string[];
   /** Bytes of a regular file; throws an Error whose message says why it cannot be read. */
@@ -42,6 +53,30 @@ export const nodeFileSystem: FileSystem = {
       return nodeFs.lstatSync(native(path)).isSymbolicLink();
     } catch {
       return false;
+    }
+  },
+  size(path) {
+    try {
+      const stat = nodeFs.lstatSync(native(path), { throwIfNoEntry: false });
+      return stat?.isFile() ? stat.size : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  readHead(path, maxBytes) {
+    let fd: number | undefined;
+    try {
+      const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = nodeFs.constants;
+      fd = nodeFs.openSync(native(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      const stat = nodeFs.fstatSync(fd);
+      if (!stat.isFile()) return undefined;
+      const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes));
+      const length = nodeFs.readSync(fd, buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, length);
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) nodeFs.closeSync(fd);
     }
   },
   list(path) {
@@ -128,6 +163,17 @@ export function memoryFileSystem(tree: MemoryTree, root = '/tree'): FileSystem {
     return current;
   };
 
+  /** The content of the entry itself when it is a file: its directories followed, a final link not (lstat's view). */
+  const entryFile = (path: string): Uint8Array | undefined => {
+    const absolute = nodePath.posix.resolve(path);
+    if (links.has(absolute)) return undefined;
+    try {
+      return files.get(nodePath.posix.join(resolve(nodePath.posix.dirname(absolute)), nodePath.posix.basename(absolute)));
+    } catch {
+      return undefined;
+    }
+  };
+
   return {
     kind(path) {
       try {
@@ -138,6 +184,8 @@ export function memoryFileSystem(tree: MemoryTree, root = '/tree'): FileSystem {
       }
     },
     isSymlink: (path) => links.has(nodePath.posix.resolve(path)),
+    size: (path) => entryFile(path)?.length,
+    readHead: (path, maxBytes) => entryFile(path)?.subarray(0, maxBytes),
     list(path) {
       const real = resolve(path);
       if (!dirs.has(real)) throw new Error(`cannot read ${path}: no such file or directory`);

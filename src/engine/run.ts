@@ -818,6 +818,14 @@ function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): F
   return {
     kind: (path) => (embedded.has(path) ? 'file' : fs.kind(path)),
     isSymlink: (path) => !embedded.has(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text).length : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text).subarray(0, maxBytes) : fs.readHead(path, maxBytes);
+    },
     list: (path) => fs.list(path),
     read: (path) => {
       const source = embedded.get(path);

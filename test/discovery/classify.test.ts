@@ -2,7 +2,7 @@
  * Which reader takes a file. `.conf` is shared by nginx, supervisord, sysctl and many others:
  * the name proposes, the content decides.
  */
-import { classify, classifyWithTemplate, FileFormat, isSymlinkAsText, readableByName } from '../../src/discovery/classify';
+import { classify, classifyWithTemplate, FileFormat, readableByName } from '../../src/discovery/classify';
 
 const as = (path: string, content = ''): FileFormat | undefined => classify(path, () => content);
 
@@ -149,23 +149,6 @@ describe('templates: classified by the name they render to and their content', (
 
   test('a plain nginx file is not a template', () => {
     expect(classifyWithTemplate('/tree/conf.d/app.conf', () => 'server {\n    return 301 https://$host${request_uri};\n}\n')).toEqual({ format: 'nginx' });
-  });
-});
-
-describe('symbolic links checked out as text files', () => {
-  test.each([
-    ['/tree/nginx/sites-enabled/shop', '../sites-available/shop'],
-    ['/tree/systemd/system/multi-user.target.wants/ssh.service', '/lib/systemd/system/ssh.service'],
-    ['/tree/sysctl.d/99-sysctl.conf', '../sysctl.conf\n'],
-  ])('%s holding only "%s" is not read', (path, content) => {
-    expect(isSymlinkAsText(content)).toBe(true);
-    expect(as(path, content)).toBeUndefined();
-  });
-
-  test('a one-line config is not a link', () => {
-    expect(isSymlinkAsText('include /etc/nginx/conf.d/app.conf;\n')).toBe(false);
-    expect(isSymlinkAsText('gzip on;')).toBe(false);
-    expect(as('/tree/snippets/gzip.conf', 'gzip on;\n')).toBe('nginx');
   });
 });
 

@@ -33,6 +33,8 @@ function confined(areas = ['/tree']): { fs: FileSystem & { locate(path: string):
   const spy: FileSystem = {
     kind: (p) => (touched.push(p), disk.kind(p)),
     isSymlink: (p) => (touched.push(p), disk.isSymlink(p)),
+    size: (p) => (touched.push(p), disk.size(p)),
+    readHead: (p, n) => (touched.push(p), disk.readHead(p, n)),
     list: (p) => (touched.push(p), disk.list(p)),
     read: (p) => (touched.push(p), disk.read(p)),
     realpath: (p) => (touched.push(p), disk.realpath(p)),
@@ -135,5 +137,139 @@ describe('confineFileSystem', () => {
     expect(fs.kind('/tree/nginx.conf')).toBe('outside');
     // conf.d/up.conf -> ../nginx.conf: a link from one area to a place in none
     expect(fs.kind('/tree/conf.d/up.conf')).toBe('outside');
+  });
+});
+
+describe('confineFileSystem: symlink placeholders (the files git writes for links when symlinks are off)', () => {
+  const checkout: MemoryTree = {
+    'etc/passwd': SECRET,
+    'lib/systemd/system/ssh.service': '[Service]\nExecStart=/usr/sbin/sshd\n',
+    'tree/sysctl.conf': 'net.core.somaxconn = 1024\n',
+    'tree/sysctl.d/99-sysctl.conf': '../sysctl.conf',
+    'tree/conf-available/a.conf': 'server {}',
+    'tree/conf-enabled': '../tree/conf-available',
+    'tree/system/ssh.service': '/lib/systemd/system/ssh.service',
+    'tree/out.conf': '../etc/passwd',
+    'tree/deep-out.conf': 'sysctl.d/../../etc/passwd',
+    'tree/broken.conf': 'conf-available/absent.conf',
+    'tree/ping': 'pong/x',
+    'tree/pong/x': '../ping',
+    'tree/chain.conf': 'sysctl.d/99-sysctl.conf',
+    'tree/via-link.conf': { symlink: 'sysctl.d/99-sysctl.conf' },
+    'tree/mailcow.conf': 'A=b\n',
+    'tree/.env': 'mailcow.conf',
+    // Look-alikes: real one-line configs with no newline.
+    'tree/nginx.conf': 'include conf.d/*.conf;',
+    'tree/app.env': 'A=b',
+    'tree/Procfile': 'web',
+    'tree/big.conf': `# ${'x'.repeat(5000)}\n`,
+  };
+
+  function placeholderView(): { fs: FileSystem & { locate(path: string): string | undefined }; touched: string[]; read: string[] } {
+    const disk = memoryFileSystem(checkout, '/');
+    const touched: string[] = [];
+    const read: string[] = [];
+    const spy: FileSystem = {
+      kind: (p) => (touched.push(p), disk.kind(p)),
+      isSymlink: (p) => (touched.push(p), disk.isSymlink(p)),
+      size: (p) => (touched.push(p), disk.size(p)),
+      readHead: (p, n) => (touched.push(p), read.push(p), disk.readHead(p, n)),
+      list: (p) => (touched.push(p), disk.list(p)),
+      read: (p) => (touched.push(p), read.push(p), disk.read(p)),
+      realpath: (p) => (touched.push(p), disk.realpath(p)),
+    };
+    const fs = confineFileSystem(spy, ['/tree']);
+    touched.length = 0;
+    return { fs, touched, read };
+  }
+
+  test('a placeholder to an in-tree file is a link: its target is read under its name', () => {
+    const { fs } = placeholderView();
+    expect(fs.isSymlink('/tree/sysctl.d/99-sysctl.conf')).toBe(true);
+    expect(fs.kind('/tree/sysctl.d/99-sysctl.conf')).toBe('file');
+    expect(text(fs.read('/tree/sysctl.d/99-sysctl.conf'))).toBe('net.core.somaxconn = 1024\n');
+    expect(fs.realpath('/tree/sysctl.d/99-sysctl.conf')).toBe('/tree/sysctl.conf');
+    // As lstat of a link: no size of its own.
+    expect(fs.size('/tree/sysctl.d/99-sysctl.conf')).toBeUndefined();
+    expect(fs.size('/tree/sysctl.conf')).toBe('net.core.somaxconn = 1024\n'.length);
+  });
+
+  test('a placeholder to a directory lists and reaches what lies below the target', () => {
+    const { fs } = placeholderView();
+    expect(fs.kind('/tree/conf-enabled')).toBe('directory');
+    expect(fs.list('/tree/conf-enabled')).toEqual(['a.conf']);
+    expect(text(fs.read('/tree/conf-enabled/a.conf'))).toBe('server {}');
+    expect(fs.realpath('/tree/conf-enabled/a.conf')).toBe('/tree/conf-available/a.conf');
+  });
+
+  test('a bare name is followed when the sibling exists (compose .env -> mailcow.conf)', () => {
+    const { fs } = placeholderView();
+    expect(fs.isSymlink('/tree/.env')).toBe(true);
+    expect(text(fs.read('/tree/.env'))).toBe('A=b\n');
+  });
+
+  test('an absolute target is outside, and nothing at that path is looked at', () => {
+    const { fs, touched } = placeholderView();
+    expect(fs.isSymlink('/tree/system/ssh.service')).toBe(true);
+    expect(fs.kind('/tree/system/ssh.service')).toBe('outside');
+    expect(() => fs.read('/tree/system/ssh.service')).toThrow(OutsideTreeError);
+    expect(() => fs.realpath('/tree/system/ssh.service')).toThrow(OutsideTreeError);
+    expect(touched.filter((p) => !p.startsWith('/tree/'))).toEqual([]);
+  });
+
+  test('a relative target that climbs out is outside, decided without looking outside', () => {
+    const { fs, touched } = placeholderView();
+    for (const name of ['out.conf', 'deep-out.conf']) {
+      expect(fs.kind(`/tree/${name}`)).toBe('outside');
+      expect(() => fs.read(`/tree/${name}`)).toThrow(new OutsideTreeError(`/tree/${name}`));
+    }
+    expect(touched.filter((p) => !p.startsWith('/tree/'))).toEqual([]);
+  });
+
+  test('a broken placeholder is a link whose target is missing; a loop of them fails as a looping link', () => {
+    const { fs } = placeholderView();
+    expect(fs.isSymlink('/tree/broken.conf')).toBe(true);
+    expect(fs.kind('/tree/broken.conf')).toBeUndefined();
+    expect(() => fs.read('/tree/broken.conf')).toThrow(/cannot read \/tree\/broken\.conf: no such file/);
+    expect(fs.isSymlink('/tree/ping')).toBe(true);
+    expect(fs.kind('/tree/ping')).toBeUndefined();
+    expect(() => fs.read('/tree/ping')).toThrow('cannot read /tree/ping: too many levels of symbolic links');
+  });
+
+  test('chains resolve: a placeholder to a placeholder, and a real link to a placeholder', () => {
+    const { fs } = placeholderView();
+    expect(fs.realpath('/tree/chain.conf')).toBe('/tree/sysctl.conf');
+    expect(fs.realpath('/tree/via-link.conf')).toBe('/tree/sysctl.conf');
+    expect(text(fs.read('/tree/via-link.conf'))).toBe('net.core.somaxconn = 1024\n');
+  });
+
+  test('one-line and one-word configs stay the files they are', () => {
+    const { fs } = placeholderView();
+    for (const name of ['nginx.conf', 'app.env', 'Procfile', 'sysctl.conf']) {
+      expect(fs.isSymlink(`/tree/${name}`)).toBe(false);
+      expect(fs.realpath(`/tree/${name}`)).toBe(`/tree/${name}`);
+    }
+    expect(text(fs.read('/tree/nginx.conf'))).toBe('include conf.d/*.conf;');
+  });
+
+  test('each small file is read once for the check, however often it is asked about', () => {
+    const { fs, read } = placeholderView();
+    for (let i = 0; i < 3; i++) {
+      fs.kind('/tree/nginx.conf');
+      fs.isSymlink('/tree/nginx.conf');
+      fs.size('/tree/nginx.conf');
+    }
+    expect(read).toEqual(['/tree/nginx.conf']);
+  });
+
+  test('a file over PATH_MAX bytes, a directory and a real link are not read to be judged', () => {
+    const { fs, read } = placeholderView();
+    for (const path of ['/tree/big.conf', '/tree/conf-available', '/tree/via-link.conf']) {
+      fs.isSymlink(path);
+      fs.kind(path);
+    }
+    // The real link leads to a placeholder, which leads to a small file: each read once to be
+    // judged; the large file and the directory never.
+    expect(read).toEqual(['/tree/sysctl.d/99-sysctl.conf', '/tree/sysctl.conf']);
   });
 });

@@ -128,6 +128,18 @@ describe('includes that try to leave the tree', () => {
     expectRefusedAndRestLinted(run('environ-link', environ));
   });
 
+  test('symlink placeholders (links checked out as files holding the target) to a file outside, to /proc/self/environ and to /', () => {
+    const dir = tree('placeholder-file', mainWith('evil.conf'));
+    fs.writeFileSync(path.join(dir, 'evil.conf'), `../../outside/${secretName}`);
+    expectRefusedAndRestLinted(run('placeholder-file', dir));
+    const environ = tree('placeholder-environ', mainWith('env.conf'));
+    fs.writeFileSync(path.join(environ, 'env.conf'), '/proc/self/environ');
+    expectRefusedAndRestLinted(run('placeholder-environ', environ));
+    const rootfs = tree('placeholder-rootfs', mainWith('rootfs/proc/self/environ'));
+    fs.writeFileSync(path.join(rootfs, 'rootfs'), '../../../../../../../../../../');
+    expectRefusedAndRestLinted(run('placeholder-rootfs', rootfs));
+  });
+
   test('a directory symlink to /', () => {
     const dir = tree('rootfs', mainWith('rootfs/proc/self/environ'));
     fs.symlinkSync('/', path.join(dir, 'rootfs'));

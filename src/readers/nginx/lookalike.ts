@@ -6,7 +6,6 @@
  * error per line. A file reads like nginx when most of its directive names are nginx's (any
  * module cfglint knows of) and its lines are not `key = value`.
  */
-import { isSymlinkAsText } from '../../discovery/classify';
 import { isUnknownValue } from '../../discovery/template';
 import { REFERENCE_DIRECTIVES } from './reference-directives';
 import { THIRD_PARTY_DIRECTIVES } from './third-party-directives';
@@ -33,9 +32,9 @@ const MINIMUM = 3;
 const INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
 
 export function readsLikeNginx(parsed: ParsedNginxFile): boolean {
-  // The head: a section header or a link's target comes first.
+  // The head: a section header comes first.
   const head = parsed.source.text.slice(0, 8192);
-  if (INI_SECTION.test(head) || isSymlinkAsText(head)) return false;
+  if (INI_SECTION.test(head)) return false;
   const names = nginxNames();
   let known = 0;
   let other = 0;

@@ -93,6 +93,16 @@ export function withRenderedFiles(fs: FileSystem, sources: Map<string, RenderedS
   return {
     kind: (path) => (sources.has(path) ? 'file' : isVirtualDir(path) ? 'directory' : fs.kind(path)),
     isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).length;
+      return isVirtualDir(path) ? undefined : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).subarray(0, maxBytes);
+      return isVirtualDir(path) ? undefined : fs.readHead(path, maxBytes);
+    },
     list: (path) => (isVirtualDir(path) ? [...children.get(path)!].sort() : fs.list(path)),
     read: (path) => {
       const source = sources.get(path);

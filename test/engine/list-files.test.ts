@@ -83,6 +83,9 @@ describe('the file list', () => {
     expect(files.get('nginx/old.conf.bak')).toEqual({ file: 'nginx/old.conf.bak', format: null, reason: 'skipped: ignored by .gitignore (.gitignore)' });
     expect(files.get('vendor/')).toEqual({ file: 'vendor/', format: null, reason: 'skipped: ignored by "ignore" in .cfglint.json' });
     expect(files.get('nginx/conf.d/host.conf')).toEqual({ file: 'nginx/conf.d/host.conf', format: null, reason: 'skipped: a symbolic link out of the tree' });
+    // The same link checked out as a text file (core.symlinks=false) is the link it stands for.
+    const placeholder = listed({ 'nginx/nginx.conf': 'events {}\n', 'nginx/sites-enabled/default': '/etc/nginx/sites-available/default' });
+    expect(placeholder.get('nginx/sites-enabled/default')).toEqual({ file: 'nginx/sites-enabled/default', format: null, reason: 'skipped: a symbolic link out of the tree' });
   });
 
   test('names where a COPY puts a file', () => {

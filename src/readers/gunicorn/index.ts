@@ -12,7 +12,7 @@ import type { GunicornBackend, GunicornConfigFile, GunicornWorkerKind } from '..
 import { isGunicornSetting } from '../../model/gunicorn-settings';
 import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../../model/launch';
 import type { Span } from '../../report/finding';
-import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
+import { readerFailedAt, SourceComment } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { ArgToken, ParsedCommandLine, parseGunicornArgs, pythonIntBase10, shlexSplit } from './args';
@@ -54,7 +54,7 @@ export function readGunicorn(files: string[], launches: Launch[], context: Reade
       if (backend.config) linkedFiles.add(backend.config.file);
       output.backends.push(backend);
     } catch (error) {
-      output.diagnostics.push(internalProblem(launch.span, error));
+      output.diagnostics.push(readerFailedAt('gunicorn', launch.span, error));
     }
   }
   for (const absolute of [...files].sort()) {
@@ -64,21 +64,12 @@ export function readGunicorn(files: string[], launches: Launch[], context: Reade
       output.backends.push(buildBackend({ file, launch: undefined, configReference: undefined }));
     } catch (error) {
       const display = context.displayPath(absolute);
-      output.diagnostics.push(internalProblem({ file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, error));
+      output.diagnostics.push(readerFailedAt('gunicorn', { file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, error));
     }
   }
   return output;
 }
 
-/** A reader bug must not stop the run: it becomes one finding. */
-function internalProblem(span: Span, error: unknown): ReaderDiagnostic {
-  return {
-    ruleId: 'internal-error',
-    message: `The gunicorn reader failed here and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-    primary: span,
-    related: [],
-  };
-}
 
 function readConfigFile(absolute: string, linked: boolean, context: ReaderContext, output: ReaderOutput): ReadFile | undefined {
   const display = context.displayPath(absolute);

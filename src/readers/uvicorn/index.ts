@@ -9,7 +9,7 @@ import type { Listener, ListenAddress, Setting, Unit, ValueSource } from '../../
 import { knownValue, Launch } from '../../model/launch';
 import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, UvicornBackend } from '../../model/uvicorn';
 import type { Span } from '../../report/finding';
-import type { ReaderDiagnostic } from '../diagnostic';
+import { readerFailedAt } from '../diagnostic';
 import { pythonIntBase10 } from '../gunicorn/args';
 import { emptyOutput, ReaderOutput } from '../types';
 import { parameterOfEnvironment, readUvicornCommandLine, UvicornCommandLine } from './command-line';
@@ -50,21 +50,12 @@ export function readUvicorn(launches: Launch[]): ReaderOutput & { backends: Uvic
     try {
       output.backends.push(backendForLaunch(launch));
     } catch (error) {
-      output.diagnostics.push(internalProblem(launch.span, error));
+      output.diagnostics.push(readerFailedAt('uvicorn', launch.span, error));
     }
   }
   return output;
 }
 
-/** A reader bug must not stop the run: it becomes one finding. */
-function internalProblem(span: Span, error: unknown): ReaderDiagnostic {
-  return {
-    ruleId: 'internal-error',
-    message: `The uvicorn reader failed here and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-    primary: span,
-    related: [],
-  };
-}
 
 function backendForLaunch(launch: Launch): UvicornBackend {
   const parsed = readUvicornCommandLine(launch.argv.slice(1));

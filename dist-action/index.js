@@ -21766,6 +21766,21 @@ var init_launch2 = __esm({
   }
 });
 
+// src/readers/diagnostic.ts
+function readerFailedAt(reader, span2, error) {
+  return {
+    ruleId: "internal-error",
+    message: `The ${reader} reader failed here and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
+    primary: span2,
+    related: []
+  };
+}
+var init_diagnostic = __esm({
+  "src/readers/diagnostic.ts"() {
+    "use strict";
+  }
+});
+
 // src/readers/gunicorn/args.ts
 function shlexSplit(text3) {
   const tokens = [];
@@ -27163,7 +27178,7 @@ function readGunicorn(files, launches, context) {
       if (backend.config) linkedFiles.add(backend.config.file);
       output.backends.push(backend);
     } catch (error) {
-      output.diagnostics.push(internalProblem(launch.span, error));
+      output.diagnostics.push(readerFailedAt("gunicorn", launch.span, error));
     }
   }
   for (const absolute of [...files].sort()) {
@@ -27173,18 +27188,10 @@ function readGunicorn(files, launches, context) {
       output.backends.push(buildBackend({ file, launch: void 0, configReference: void 0 }));
     } catch (error) {
       const display = context.displayPath(absolute);
-      output.diagnostics.push(internalProblem({ file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, error));
+      output.diagnostics.push(readerFailedAt("gunicorn", { file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, error));
     }
   }
   return output;
-}
-function internalProblem(span2, error) {
-  return {
-    ruleId: "internal-error",
-    message: `The gunicorn reader failed here and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-    primary: span2,
-    related: []
-  };
 }
 function readConfigFile(absolute, linked, context, output) {
   const display = context.displayPath(absolute);
@@ -27584,6 +27591,7 @@ var init_gunicorn = __esm({
     nodePath18 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
+    init_diagnostic();
     init_text();
     init_types();
     init_args();
@@ -29055,18 +29063,10 @@ function readUvicorn(launches) {
     try {
       output.backends.push(backendForLaunch2(launch));
     } catch (error) {
-      output.diagnostics.push(internalProblem2(launch.span, error));
+      output.diagnostics.push(readerFailedAt("uvicorn", launch.span, error));
     }
   }
   return output;
-}
-function internalProblem2(span2, error) {
-  return {
-    ruleId: "internal-error",
-    message: `The uvicorn reader failed here and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-    primary: span2,
-    related: []
-  };
 }
 function backendForLaunch2(launch) {
   const parsed = readUvicornCommandLine(launch.argv.slice(1));
@@ -29151,6 +29151,7 @@ var init_uvicorn2 = __esm({
     nodePath22 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
+    init_diagnostic();
     init_args();
     init_types();
     init_command_line2();

@@ -37,11 +37,13 @@ export function renderTemplates(
 ): RenderedTemplates {
   const groups = new Map<string, EnvsubstTemplate[]>();
   for (const template of templates) {
-    const key = `${nodePath.dirname(template.definedIn)}\0${template.output}`;
+    const key = `${deploymentOf(template)}\0${template.output}`;
     groups.set(key, [...(groups.get(key) ?? []), template]);
   }
   const sources = new Map<string, RenderedSourceText>();
   const rendered = new Set<string>();
+  /** Virtual path → the template rendered there. */
+  const renderedFrom = new Map<string, string>();
   const ambiguous = new Set<string>();
   const outputDirs = new Map<string, Set<string>>();
   for (const group of groups.values()) {
@@ -50,11 +52,13 @@ export function renderTemplates(
       for (const template of group) ambiguous.add(template.template);
       continue;
     }
-    const text = readText(first.template);
+    const text = first.embedded?.text ?? readText(first.template);
     if (text === undefined) continue;
-    const base = nodePath.join(nodePath.dirname(first.definedIn), VIRTUAL_ROOT);
+    const base = nodePath.join(deploymentOf(first), VIRTUAL_ROOT);
     const virtual = nodePath.join(base, first.output);
-    sources.set(virtual, renderEnvsubst(displayPath(first.template), text, agreed(group.map((template) => template.lookup))));
+    const shown = first.embedded?.file ?? displayPath(first.template);
+    sources.set(virtual, renderEnvsubst(shown, text, agreed(group.map((template) => template.lookup)), first.embedded));
+    renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? new Set<string>();
     outputDirs.set(first.outputDir, dirs.add(nodePath.join(base, first.outputDir)));
@@ -63,10 +67,14 @@ export function renderTemplates(
   for (const template of ambiguous) {
     if (!rendered.has(template)) continue;
     rendered.delete(template);
-    for (const [virtual, source] of sources) if (source.file === displayPath(template)) sources.delete(virtual);
+    for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
   }
   const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
   return { sources, templates: rendered, mappings };
+}
+
+function deploymentOf(template: EnvsubstTemplate): string {
+  return template.deployment ?? nodePath.dirname(template.definedIn);
 }
 
 /** What several environments say of a name: their value where they agree, else unknown. */

@@ -603,7 +603,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
 
   const sources = new Map<string, string>();
   // A template is shown as written, not with its tags masked.
-  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof RenderedSourceText ? file.source.shown : file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
+  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof RenderedSourceText ? file.source.shown : file.source instanceof EmbeddedSourceText ? file.source.host.text : file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
   for (const { source } of imageSources) sources.set(source.file, source.text);
   // An embedded file (a ConfigMap entry) shows its manifest in code frames.
   for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);

@@ -199,3 +199,20 @@ describe('templates of a ConfigMap the official nginx image renders', () => {
     expect(keepaliveFindings(tree({ env: withTimeout('60s'), command: '["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"]' }))).toHaveLength(1);
   });
 });
+
+describe('plain nginx files of a ConfigMap mounted into an official nginx container\'s conf.d', () => {
+  const plain = CONFIG_MAP.map((line) => line.replace('default.conf.template', 'default.conf').replace('${UPSTREAM_KEEPALIVE_TIMEOUT}', '60s'));
+
+  it('are read as nginx, linked and judged at the manifest line', () => {
+    const findings = keepaliveFindings(tree({ mountPath: '/etc/nginx/conf.d' }, plain));
+    expect(findings.map((finding) => [finding.primary.file, finding.primary.start.line])).toEqual([['k8s/proxy.yaml', KEEPALIVE_LINE]]);
+  });
+
+  it('are not read as nginx anywhere else, nor in another image', () => {
+    expect(keepaliveFindings(tree({ mountPath: '/etc/nginx/sites' }, plain))).toEqual([]);
+    expect(keepaliveFindings(tree({ mountPath: '/etc/nginx/conf.d', image: 'python:3.12' }, plain))).toEqual([]);
+    // An unmounted ConfigMap's nginx text is not read at all.
+    const alone = { 'k8s/proxy.yaml': plain.join('\n'), 'k8s/api.yaml': GUNICORN };
+    expect(lint(alone).filter((finding) => finding.primary.file === 'k8s/proxy.yaml')).toEqual([]);
+  });
+});

@@ -41,6 +41,8 @@ export interface EnvsubstTemplate {
    * manifest's); `template` is then its virtual path.
    */
   embedded?: SourceText;
+  /** Not a template: an nginx file the container reads as it is (a ConfigMap's `.conf` mounted into conf.d), placed like the rendered ones. */
+  asIs?: boolean;
   /**
    * One deployment's root, under which its rendered files are placed: the templates of one root
    * rendered to one path are one file. The compose project's directory by default (its services

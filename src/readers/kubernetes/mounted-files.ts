@@ -163,41 +163,49 @@ function placeFiles(configMaps: Map<string, EmbeddedEntry[]>, workloads: Workloa
 }
 
 /**
- * The ConfigMap entries mounted where an official nginx container's template script renders them,
+ * The ConfigMap entries mounted where an official nginx container's template script renders them
+ * (and its plain `.conf` files mounted into /etc/nginx/conf.d, placed as they are),
  * with that container's `env`: a literal value is known, a `valueFrom` one (or a `$(NAME)`
  * Kubernetes cannot resolve here) is defined but unknown, and with `envFrom` any other name may be
  * defined too. Each workload is a deployment of its own: what two of them render is never merged.
  */
 function placeTemplates(configMaps: Map<string, EmbeddedEntry[]>, workloads: Workload[]): EnvsubstTemplate[] {
   const templates: EnvsubstTemplate[] = [];
-  const scripts = new Map<YamlNode, TemplateScript | undefined>();
-  const scriptOf = (workload: Workload, container: YamlNode): TemplateScript | undefined => {
-    if (scripts.has(container)) return scripts.get(container);
+  const containers = new Map<YamlNode, { official: boolean; script?: TemplateScript }>();
+  const containerOf = (workload: Workload, container: YamlNode) => {
+    const known = containers.get(container);
+    if (known) return known;
     const { source, document } = workload;
-    let script: TemplateScript | undefined;
     const image = scalarArg(source, valueOf(container, 'image', document))?.value;
-    if (image && isOfficialNginxImage(image) && runsTemplateScripts(workload, container)) {
+    const official = image !== undefined && isOfficialNginxImage(image);
+    let script: TemplateScript | undefined;
+    if (official && runsTemplateScripts(workload, container)) {
       const { env, externalEnv } = containerEnvironment(source, container, document);
       const values = imageEnvironment();
       for (const [name, raw] of env) values.set(name, raw.unresolved.length > 0 ? 'unknown' : { value: raw.value });
       script = templateScript(values, externalEnv.length > 0 ? 'unknown' : 'unset');
     }
-    scripts.set(container, script);
-    return script;
+    const found = { official, ...(script ? { script } : {}) };
+    containers.set(container, found);
+    return found;
   };
   for (const { workload, container, entry, inContainer } of mountsOf(configMaps, workloads)) {
-    const script = scriptOf(workload, container);
+    if (entry.format) continue;
+    const { official, script } = containerOf(workload, container);
     const output = script?.outputOf(inContainer);
-    if (!script || output === undefined) continue;
+    // The image's nginx.conf includes /etc/nginx/conf.d/*.conf: a file mounted there is nginx's.
+    const asIs = output === undefined && official && /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(inContainer);
+    if (output === undefined && !asIs) continue;
     const containerName = scalarArg(workload.source, valueOf(container, 'name', workload.document))?.value ?? '';
     templates.push({
       template: `${entry.manifestPath}#${workload.name}${inContainer}`,
-      output,
-      outputDir: script.outputDir,
-      lookup: script.lookup,
+      output: output ?? inContainer,
+      outputDir: asIs ? '/etc/nginx/conf.d' : script!.outputDir,
+      lookup: script?.lookup ?? (() => 'unset'),
       definedIn: entry.manifestPath,
       embedded: entry.source,
       deployment: `${workload.manifestPath}#${workload.namespace}/${workload.name}/${containerName}`,
+      ...(asIs ? { asIs } : {}),
     });
   }
   return templates;

@@ -9,13 +9,13 @@ import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
 import type { EnvsubstTemplate } from '../docker/envsubst-templates';
 import type { VariableValue } from '../launch/raw';
-import type { RenderedSourceText } from '../rendered-text';
+import type { SourceText } from '../text';
 import { renderEnvsubst } from './envsubst';
 import type { IncludeMapping } from './include';
 
 export interface RenderedTemplates {
-  /** Rendered text by virtual path. */
-  sources: Map<string, RenderedSourceText>;
+  /** Rendered text by virtual path (and the files placed as they are: EmbeddedSourceTexts). */
+  sources: Map<string, SourceText>;
   /** The templates rendered: not read on their own as well. */
   templates: Set<string>;
   /** Each output directory → its virtual directory, where one deployment alone writes there. */
@@ -40,7 +40,7 @@ export function renderTemplates(
     const key = `${deploymentOf(template)}\0${template.output}`;
     groups.set(key, [...(groups.get(key) ?? []), template]);
   }
-  const sources = new Map<string, RenderedSourceText>();
+  const sources = new Map<string, SourceText>();
   const rendered = new Set<string>();
   /** Virtual path → the template rendered there. */
   const renderedFrom = new Map<string, string>();
@@ -57,7 +57,7 @@ export function renderTemplates(
     const base = nodePath.join(deploymentOf(first), VIRTUAL_ROOT);
     const virtual = nodePath.join(base, first.output);
     const shown = first.embedded?.file ?? displayPath(first.template);
-    sources.set(virtual, renderEnvsubst(shown, text, agreed(group.map((template) => template.lookup)), first.embedded));
+    sources.set(virtual, first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text, agreed(group.map((template) => template.lookup)), first.embedded));
     renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? new Set<string>();
@@ -88,7 +88,7 @@ function agreed(lookups: ((name: string) => VariableValue)[]): (name: string) =>
 }
 
 /** The file system with the rendered files (and the directories that hold them) added. */
-export function withRenderedFiles(fs: FileSystem, sources: Map<string, RenderedSourceText>): FileSystem {
+export function withRenderedFiles(fs: FileSystem, sources: Map<string, SourceText>): FileSystem {
   if (sources.size === 0) return fs;
   const children = new Map<string, Set<string>>();
   for (const path of sources.keys()) {

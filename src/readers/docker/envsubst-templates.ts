@@ -12,7 +12,8 @@
  * The container is a compose service (its `image:`, or the Dockerfile it builds, `environment:`,
  * `env_file:` files of the tree, bind mounts and the Dockerfile's COPY) or a Dockerfile no
  * service builds (its ENV and COPY; whatever else `docker run -e`, an ECS task or a Kubernetes
- * manifest outside the tree sets is unknown). `.stream-template` files go to a `stream` block the script
+ * manifest outside the tree sets is unknown); a Kubernetes container with its ConfigMaps is read in
+ * readers/kubernetes/mounted-files.ts with the same script settings. `.stream-template` files go to a `stream` block the script
  * appends to the image's nginx.conf: they are not rendered here.
  */
 import * as nodePath from 'path';

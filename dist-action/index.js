@@ -173,9 +173,9 @@ var init_suggest = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -327,9 +327,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -472,9 +472,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1192,9 +1192,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1359,9 +1359,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1398,9 +1398,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1520,9 +1520,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1571,9 +1571,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1602,9 +1602,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1625,9 +1625,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1809,9 +1809,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -1846,9 +1846,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -1979,9 +1979,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2097,9 +2097,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2180,9 +2180,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2215,9 +2215,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2303,9 +2303,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2459,9 +2459,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -2967,9 +2967,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -2983,9 +2983,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -3000,9 +3000,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3224,9 +3224,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3243,9 +3243,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3777,9 +3777,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -3988,9 +3988,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4418,9 +4418,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4429,9 +4429,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -5040,9 +5040,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5055,9 +5055,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5177,9 +5177,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5198,9 +5198,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5230,9 +5230,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5258,9 +5258,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5284,9 +5284,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5316,9 +5316,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5353,9 +5353,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5382,9 +5382,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5464,9 +5464,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5493,9 +5493,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5504,9 +5504,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5571,9 +5571,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5600,9 +5600,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5649,9 +5649,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5687,9 +5687,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5740,9 +5740,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5797,9 +5797,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5814,9 +5814,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5849,9 +5849,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5943,9 +5943,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6037,9 +6037,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6080,9 +6080,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6186,9 +6186,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6244,9 +6244,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6318,9 +6318,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6349,9 +6349,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6366,9 +6366,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6424,9 +6424,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6451,9 +6451,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6520,9 +6520,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6538,9 +6538,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6586,9 +6586,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6676,9 +6676,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6687,9 +6687,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6710,9 +6710,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6732,9 +6732,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6746,9 +6746,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6851,9 +6851,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -7008,9 +7008,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -7089,9 +7089,9 @@ var init_append = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../main/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -8566,20 +8566,67 @@ var init_template_text = __esm({
   }
 });
 
+// src/readers/embedded-text.ts
+function embeddedLiteralBlock(host, start, value) {
+  const headerEnd = host.text.indexOf("\n", start);
+  if (headerEnd === -1) return void 0;
+  const firstLine = host.pos(headerEnd + 1).line - 1;
+  const lines = value.split("\n");
+  const firstContent = lines.findIndex((line) => line !== "");
+  if (firstContent === -1) return void 0;
+  const hostFirst = host.lineText(firstLine + firstContent + 1) ?? "";
+  const leading = (text3) => text3.length - text3.trimStart().length;
+  const indent2 = leading(hostFirst) - leading(lines[firstContent]);
+  if (indent2 < 0) return void 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === "") continue;
+    const hostLine = host.lineText(firstLine + i + 1);
+    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
+  }
+  return new EmbeddedSourceText(host, value, firstLine, indent2);
+}
+var EmbeddedSourceText;
+var init_embedded_text = __esm({
+  "src/readers/embedded-text.ts"() {
+    "use strict";
+    init_text();
+    EmbeddedSourceText = class extends SourceText {
+      constructor(host, text3, firstLine, indent2) {
+        super(host.file, text3);
+        this.host = host;
+        this.firstLine = firstLine;
+        this.indent = indent2;
+      }
+      host;
+      firstLine;
+      indent;
+      pos(offset) {
+        const local = super.pos(offset);
+        const hostLine = this.firstLine + local.line - 1;
+        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
+        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
+        const column = Math.min(this.indent + local.column, lineLength + 1);
+        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
+      }
+    };
+  }
+});
+
 // src/readers/rendered-text.ts
 var RenderedSourceText;
 var init_rendered_text = __esm({
   "src/readers/rendered-text.ts"() {
     "use strict";
     init_template();
+    init_embedded_text();
     init_template_text();
     init_text();
     RenderedSourceText = class extends TemplateSourceText {
-      constructor(file, original, rendered, startAt, endAt, statements) {
+      constructor(file, original, rendered, startAt, endAt, statements, template) {
         super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [] });
         this.startAt = startAt;
         this.endAt = endAt;
-        this.template = new SourceText(file, original);
+        this.template = template ?? new SourceText(file, original);
         this.complete = statements.length === 0 && !isUnknownValue(rendered);
       }
       startAt;
@@ -8587,6 +8634,10 @@ var init_rendered_text = __esm({
       template;
       /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
       complete;
+      /** What code frames show for this file: the manifest that embeds the template, else the template. */
+      get shown() {
+        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
+      }
       clamp(offset) {
         return Math.max(0, Math.min(offset, this.startAt.length - 1));
       }
@@ -8604,7 +8655,7 @@ var init_rendered_text = __esm({
 });
 
 // src/readers/nginx/envsubst.ts
-function renderEnvsubst(file, template, lookup) {
+function renderEnvsubst(file, template, lookup, positions) {
   const out = [];
   const startAt = [];
   const endAt = [0];
@@ -8664,7 +8715,7 @@ function renderEnvsubst(file, template, lookup) {
   }
   copy(literalFrom, template.length);
   startAt.push(template.length);
-  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements);
+  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions);
 }
 function aloneOnLine(text3, start, end) {
   const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
@@ -8693,11 +8744,12 @@ __export(rendered_templates_exports, {
 function renderTemplates(templates, readText2, displayPath) {
   const groups = /* @__PURE__ */ new Map();
   for (const template of templates) {
-    const key = `${nodePath9.dirname(template.definedIn)}\0${template.output}`;
+    const key = `${deploymentOf2(template)}\0${template.output}`;
     groups.set(key, [...groups.get(key) ?? [], template]);
   }
   const sources = /* @__PURE__ */ new Map();
   const rendered = /* @__PURE__ */ new Set();
+  const renderedFrom = /* @__PURE__ */ new Map();
   const ambiguous = /* @__PURE__ */ new Set();
   const outputDirs = /* @__PURE__ */ new Map();
   for (const group of groups.values()) {
@@ -8706,11 +8758,13 @@ function renderTemplates(templates, readText2, displayPath) {
       for (const template of group) ambiguous.add(template.template);
       continue;
     }
-    const text3 = readText2(first.template);
+    const text3 = first.embedded?.text ?? readText2(first.template);
     if (text3 === void 0) continue;
-    const base = nodePath9.join(nodePath9.dirname(first.definedIn), VIRTUAL_ROOT);
+    const base = nodePath9.join(deploymentOf2(first), VIRTUAL_ROOT);
     const virtual = nodePath9.join(base, first.output);
-    sources.set(virtual, renderEnvsubst(displayPath(first.template), text3, agreed(group.map((template) => template.lookup))));
+    const shown = first.embedded?.file ?? displayPath(first.template);
+    sources.set(virtual, first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text3, agreed(group.map((template) => template.lookup)), first.embedded));
+    renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
     outputDirs.set(first.outputDir, dirs.add(nodePath9.join(base, first.outputDir)));
@@ -8718,10 +8772,13 @@ function renderTemplates(templates, readText2, displayPath) {
   for (const template of ambiguous) {
     if (!rendered.has(template)) continue;
     rendered.delete(template);
-    for (const [virtual, source] of sources) if (source.file === displayPath(template)) sources.delete(virtual);
+    for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
   }
   const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
   return { sources, templates: rendered, mappings };
+}
+function deploymentOf2(template) {
+  return template.deployment ?? nodePath9.dirname(template.definedIn);
 }
 function agreed(lookups) {
   if (lookups.length === 1) return lookups[0];
@@ -8783,52 +8840,6 @@ var init_types = __esm({
   "src/readers/types.ts"() {
     "use strict";
     init_text();
-  }
-});
-
-// src/readers/embedded-text.ts
-function embeddedLiteralBlock(host, start, value) {
-  const headerEnd = host.text.indexOf("\n", start);
-  if (headerEnd === -1) return void 0;
-  const firstLine = host.pos(headerEnd + 1).line - 1;
-  const lines = value.split("\n");
-  const firstContent = lines.findIndex((line) => line !== "");
-  if (firstContent === -1) return void 0;
-  const hostFirst = host.lineText(firstLine + firstContent + 1) ?? "";
-  const leading = (text3) => text3.length - text3.trimStart().length;
-  const indent2 = leading(hostFirst) - leading(lines[firstContent]);
-  if (indent2 < 0) return void 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === "") continue;
-    const hostLine = host.lineText(firstLine + i + 1);
-    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
-  }
-  return new EmbeddedSourceText(host, value, firstLine, indent2);
-}
-var EmbeddedSourceText;
-var init_embedded_text = __esm({
-  "src/readers/embedded-text.ts"() {
-    "use strict";
-    init_text();
-    EmbeddedSourceText = class extends SourceText {
-      constructor(host, text3, firstLine, indent2) {
-        super(host.file, text3);
-        this.host = host;
-        this.firstLine = firstLine;
-        this.indent = indent2;
-      }
-      host;
-      firstLine;
-      indent;
-      pos(offset) {
-        const local = super.pos(offset);
-        const hostLine = this.firstLine + local.line - 1;
-        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
-        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
-        const column = Math.min(this.indent + local.column, lineLength + 1);
-        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
-      }
-    };
   }
 });
 
@@ -11991,9 +12002,9 @@ var init_shell_syntax = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -12048,9 +12059,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -12206,9 +12217,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -12377,9 +12388,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -12447,9 +12458,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -12497,9 +12508,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -12527,9 +12538,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -12568,9 +12579,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -12686,9 +12697,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node2 = require_Node();
@@ -12716,9 +12727,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -12791,9 +12802,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -12934,9 +12945,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -12951,9 +12962,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -13087,9 +13098,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -13370,9 +13381,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -13494,9 +13505,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -13627,9 +13638,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -13649,9 +13660,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -13709,9 +13720,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -13773,9 +13784,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -13813,9 +13824,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13964,9 +13975,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -14108,9 +14119,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap2 = require_YAMLMap();
@@ -14130,9 +14141,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -14246,9 +14257,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq2 = require_YAMLSeq();
@@ -14268,9 +14279,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -14287,9 +14298,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var nullTag = {
@@ -14305,9 +14316,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var boolTag = {
@@ -14329,9 +14340,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -14356,9 +14367,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -14402,9 +14413,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -14447,9 +14458,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14475,9 +14486,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var map = require_map();
@@ -14542,9 +14553,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar3 = require_Scalar();
@@ -14608,9 +14619,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14686,9 +14697,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -14764,9 +14775,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -14796,9 +14807,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -14845,9 +14856,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -14924,9 +14935,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15013,9 +15024,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -15101,9 +15112,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -15145,9 +15156,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -15239,9 +15250,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -15271,9 +15282,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -15351,9 +15362,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -15660,9 +15671,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -15725,9 +15736,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -15859,9 +15870,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -15901,9 +15912,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -15919,9 +15930,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -15935,9 +15946,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap2 = require_YAMLMap();
@@ -16043,9 +16054,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -16094,9 +16105,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -16137,9 +16148,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -16331,9 +16342,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -16396,9 +16407,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -16579,9 +16590,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -16800,9 +16811,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -16881,9 +16892,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -16911,9 +16922,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -17017,9 +17028,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -17060,9 +17071,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -17268,9 +17279,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -17453,9 +17464,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -17514,9 +17525,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -17576,9 +17587,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -17678,9 +17689,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -18267,9 +18278,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -18298,9 +18309,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -19172,9 +19183,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -19269,9 +19280,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -21496,6 +21507,28 @@ function expandReferences(raw, env, envFromOutside) {
   }
   return { ...raw, value, offsets, unresolved };
 }
+function containerEnvironment(source, container, document) {
+  const externalEnv = itemsOf(valueOf(container, "envFrom", document), document).map((item) => {
+    const [start, end] = rangeOf(item) ?? [0, 0];
+    return source.span(start, end);
+  });
+  const env = /* @__PURE__ */ new Map();
+  for (const item of itemsOf(valueOf(container, "env", document), document)) {
+    const name2 = scalarArg(source, valueOf(item, "name", document))?.value;
+    if (!name2) continue;
+    const value = scalarArg(source, valueOf(item, "value", document));
+    const valueFrom = valueOf(item, "valueFrom", document);
+    if (value) env.set(name2, expandReferences(value, env, externalEnv.length > 0));
+    else if (valueFrom) {
+      const [start, end] = rangeOf(valueFrom) ?? [0, 0];
+      env.set(name2, { source, value: "", offsets: [], start, end, unresolved: ["valueFrom"] });
+    } else {
+      const [start, end] = rangeOf(item) ?? [0, 0];
+      env.set(name2, { source, value: "", offsets: [], start, end, unresolved: [] });
+    }
+  }
+  return { env, externalEnv };
+}
 function kubernetesLaunches(source, workloads, problems) {
   const launches = [];
   for (const workload of workloads) {
@@ -21504,25 +21537,7 @@ function kubernetesLaunches(source, workloads, problems) {
       const command2 = itemsOf(valueOf(container, "command", document), document);
       if (command2.length === 0) continue;
       const args = itemsOf(valueOf(container, "args", document), document);
-      const externalEnv = itemsOf(valueOf(container, "envFrom", document), document).map((item) => {
-        const [start2, end2] = rangeOf(item) ?? [0, 0];
-        return source.span(start2, end2);
-      });
-      const env = /* @__PURE__ */ new Map();
-      for (const item of itemsOf(valueOf(container, "env", document), document)) {
-        const name2 = scalarArg(source, valueOf(item, "name", document))?.value;
-        if (!name2) continue;
-        const value = scalarArg(source, valueOf(item, "value", document));
-        const valueFrom = valueOf(item, "valueFrom", document);
-        if (value) env.set(name2, expandReferences(value, env, externalEnv.length > 0));
-        else if (valueFrom) {
-          const [start2, end2] = rangeOf(valueFrom) ?? [0, 0];
-          env.set(name2, { source, value: "", offsets: [], start: start2, end: end2, unresolved: ["valueFrom"] });
-        } else {
-          const [start2, end2] = rangeOf(item) ?? [0, 0];
-          env.set(name2, { source, value: "", offsets: [], start: start2, end: end2, unresolved: [] });
-        }
-      }
+      const { env, externalEnv } = containerEnvironment(source, container, document);
       const words = [...command2, ...args].flatMap((node) => {
         const raw = scalarArg(source, node);
         return raw ? [expandReferences(raw, env, externalEnv.length > 0)] : [];
@@ -21948,7 +21963,7 @@ var init_args = __esm({
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
+// ../main/node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from, to) {
   switch (side) {
     case -2:
@@ -22320,7 +22335,7 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -23505,7 +23520,7 @@ var init_dist = __esm({
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -23644,7 +23659,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -25289,7 +25304,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -25370,7 +25385,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -25919,7 +25934,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -25957,7 +25972,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -29591,7 +29606,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -29612,7 +29627,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -29638,7 +29653,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -29984,7 +29999,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -29997,10 +30012,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -30050,7 +30065,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -30099,7 +30114,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -30500,15 +30515,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -30557,7 +30572,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -30649,10 +30664,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -30697,10 +30712,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -30730,7 +30745,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -30745,7 +30760,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -31027,10 +31042,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -31182,7 +31197,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -31256,7 +31271,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -31267,7 +31282,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -31390,7 +31405,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -31412,7 +31427,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -31432,14 +31447,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -31604,10 +31619,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -31778,10 +31793,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -32300,19 +32315,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -32407,10 +32422,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -32480,10 +32495,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -32557,10 +32572,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -32644,10 +32659,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -32747,10 +32762,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -32801,10 +32816,10 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
+// ../main/node_modules/is-unsafe/src/contexts/nosql.js
 var sep6, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep6 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -32896,10 +32911,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -32975,10 +32990,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -33002,7 +33017,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -33016,7 +33031,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -33026,7 +33041,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -33087,7 +33102,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -33126,7 +33141,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -33481,7 +33496,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -33780,7 +33795,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -33892,17 +33907,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -33973,10 +33988,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -35624,117 +35639,13 @@ var init_kubernetes3 = __esm({
   }
 });
 
-// src/readers/kubernetes/mounted-files.ts
-var mounted_files_exports = {};
-__export(mounted_files_exports, {
-  mountedFiles: () => mountedFiles
-});
-function mountedFiles(manifests) {
-  const configMaps = /* @__PURE__ */ new Map();
-  const workloads = [];
-  for (const { path, source } of manifests) collect(path, source, configMaps, workloads);
-  if (configMaps.size === 0) return [];
-  return placeFiles(configMaps, workloads);
-}
-function collect(manifestPath, source, configMaps, workloads) {
-  const { documents } = parseYaml(source);
-  const visit2 = (object, document, depth) => {
-    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
-    const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
-    if (kind.endsWith("List")) {
-      for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
-      return;
-    }
-    const metadata = valueOf(object, "metadata", document);
-    const name2 = scalarArg(source, valueOf(metadata, "name", document))?.value ?? "";
-    const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value ?? "default";
-    if (kind === "ConfigMap") {
-      const entries = [];
-      for (const entry of entriesOf(valueOf(object, "data", document), document)) {
-        const node = entry.value;
-        if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
-        const text3 = node.value;
-        const format8 = classify(`/${entry.key}`, () => text3);
-        if (!format8 || !EMBEDDABLE.has(format8)) continue;
-        const embedded = embeddedLiteralBlock(source, node.range[0], text3);
-        if (embedded) entries.push({ key: entry.key, format: format8, source: embedded, manifestPath });
-      }
-      if (entries.length > 0) configMaps.set(`${namespace}/${name2}`, entries);
-      return;
-    }
-    const podSpec = podSpecOf(kind, object, document);
-    if (podSpec) workloads.push({ name: name2, namespace, source, document, podSpec });
-  };
-  for (const document of documents) visit2(document.contents ?? void 0, document, 0);
-}
-function placeFiles(configMaps, workloads) {
-  const files = [];
-  const mounted = /* @__PURE__ */ new Set();
-  for (const { name: workload, namespace, source, document, podSpec } of workloads) {
-    const volumes = /* @__PURE__ */ new Map();
-    for (const volume of itemsOf(valueOf(podSpec, "volumes", document), document)) {
-      const configMap = valueOf(volume, "configMap", document);
-      const configMapName = scalarArg(source, valueOf(configMap, "name", document))?.value;
-      const volumeName = scalarArg(source, valueOf(volume, "name", document))?.value;
-      if (!configMapName || !volumeName) continue;
-      const items = itemsOf(valueOf(configMap, "items", document), document);
-      volumes.set(volumeName, {
-        configMap: `${namespace}/${configMapName}`,
-        ...items.length > 0 ? { items: new Map(items.map((item) => [scalarArg(source, valueOf(item, "key", document))?.value ?? "", scalarArg(source, valueOf(item, "path", document))?.value ?? ""])) } : {}
-      });
-    }
-    for (const container of ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))) {
-      for (const mount of itemsOf(valueOf(container, "volumeMounts", document), document)) {
-        const volume = volumes.get(scalarArg(source, valueOf(mount, "name", document))?.value ?? "");
-        const mountPath = scalarArg(source, valueOf(mount, "mountPath", document))?.value;
-        const entries = volume ? configMaps.get(volume.configMap) : void 0;
-        if (!volume || !mountPath || !entries) continue;
-        const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
-        for (const entry of entries) {
-          const relative6 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative6) continue;
-          if (subPath !== void 0 && subPath !== relative6) continue;
-          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative6}`;
-          const path = `${entry.manifestPath}#${workload}${inContainer.startsWith("/") ? "" : "/"}${inContainer}`;
-          if (files.some((file) => file.path === path)) continue;
-          files.push({ path, format: entry.format, source: entry.source });
-          mounted.add(`${volume.configMap}/${entry.key}`);
-        }
-      }
-    }
-  }
-  for (const [name2, entries] of configMaps) {
-    for (const entry of entries) {
-      if (mounted.has(`${name2}/${entry.key}`)) continue;
-      files.push({ path: `${entry.manifestPath}#configmap/${name2}/${entry.key}`, format: entry.format, source: entry.source });
-    }
-  }
-  return files;
-}
-function podSpecOf(kind, object, document) {
-  const path = POD_SPEC_PATHS[kind];
-  if (!path) return void 0;
-  let node = object;
-  for (const key of path) node = valueOf(node, key, document);
-  return (0, import_yaml.isMap)(node) ? node : void 0;
-}
-var EMBEDDABLE;
-var init_mounted_files = __esm({
-  "src/readers/kubernetes/mounted-files.ts"() {
-    "use strict";
-    init_classify();
-    init_embedded_text();
-    init_kubernetes2();
-    init_yaml();
-    EMBEDDABLE = /* @__PURE__ */ new Set(["gunicorn", "uwsgi", "tomcat", "spring-boot"]);
-  }
-});
-
 // src/readers/docker/envsubst-templates.ts
 var envsubst_templates_exports = {};
 __export(envsubst_templates_exports, {
   envsubstTemplates: () => envsubstTemplates,
-  isOfficialNginxImage: () => isOfficialNginxImage
+  imageEnvironment: () => imageEnvironment,
+  isOfficialNginxImage: () => isOfficialNginxImage,
+  templateScript: () => templateScript
 });
 function isOfficialNginxImage(reference2) {
   const withoutDigest = reference2.trim().split("@")[0];
@@ -35802,27 +35713,37 @@ function envsubstTemplates(input) {
   }
   const templates = [];
   for (const container of containers) {
-    const setting = (name2, fallback) => {
-      const value = container.env.get(name2);
-      if (value === void 0 || value === "unset" || value !== "unknown" && value.value === "") return fallback;
-      return value === "unknown" ? void 0 : value.value;
-    };
-    const templateDir = setting("NGINX_ENVSUBST_TEMPLATE_DIR", "/etc/nginx/templates");
-    const suffix = setting("NGINX_ENVSUBST_TEMPLATE_SUFFIX", ".template");
-    const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
-    const filter = setting("NGINX_ENVSUBST_FILTER", "");
-    if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) continue;
-    const lookup = envsubstLookup(container.env, container.others, filter);
-    const dir = nodePath28.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+    const script = templateScript(container.env, container.others);
+    if (!script) continue;
     for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
-      if (!target.startsWith(dir + "/")) continue;
-      const relative6 = target.slice(dir.length + 1);
-      if (!nodePath28.posix.basename(relative6).endsWith(suffix) || relative6.endsWith(".stream-template") && suffix !== ".stream-template") continue;
-      const output = nodePath28.posix.join(outputDir, relative6.slice(0, relative6.length - suffix.length));
-      templates.push({ template: file, output, outputDir: nodePath28.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"), lookup, definedIn: container.definedIn });
+      const output = script.outputOf(target);
+      if (output !== void 0) templates.push({ template: file, output, outputDir: script.outputDir, lookup: script.lookup, definedIn: container.definedIn });
     }
   }
   return templates;
+}
+function templateScript(env, others) {
+  const setting = (name2, fallback) => {
+    const value = env.get(name2);
+    if (value === void 0 || value === "unset" || value !== "unknown" && value.value === "") return fallback;
+    return value === "unknown" ? void 0 : value.value;
+  };
+  const templateDir = setting("NGINX_ENVSUBST_TEMPLATE_DIR", "/etc/nginx/templates");
+  const suffix = setting("NGINX_ENVSUBST_TEMPLATE_SUFFIX", ".template");
+  const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
+  const filter = setting("NGINX_ENVSUBST_FILTER", "");
+  if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
+  const dir = nodePath28.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+  return {
+    outputOf: (target) => {
+      if (!target.startsWith(dir + "/")) return void 0;
+      const relative6 = target.slice(dir.length + 1);
+      if (!nodePath28.posix.basename(relative6).endsWith(suffix) || relative6.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
+      return nodePath28.posix.join(outputDir, relative6.slice(0, relative6.length - suffix.length));
+    },
+    outputDir: nodePath28.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
+    lookup: envsubstLookup(env, others, filter)
+  };
 }
 function rootImage(stage) {
   let current = stage;
@@ -35883,6 +35804,176 @@ var init_envsubst_templates = __esm({
     init_dockerfile();
     init_placed_files();
     IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
+  }
+});
+
+// src/readers/kubernetes/mounted-files.ts
+var mounted_files_exports = {};
+__export(mounted_files_exports, {
+  mountedConfig: () => mountedConfig2
+});
+function mountedConfig2(manifests) {
+  const configMaps = /* @__PURE__ */ new Map();
+  const workloads = [];
+  for (const { path, source } of manifests) collect(path, source, configMaps, workloads);
+  if (configMaps.size === 0) return { files: [], templates: [] };
+  return { files: placeFiles(configMaps, workloads), templates: placeTemplates(configMaps, workloads) };
+}
+function collect(manifestPath, source, configMaps, workloads) {
+  const { documents } = parseYaml(source);
+  const visit2 = (object, document, depth) => {
+    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+    const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
+    if (kind.endsWith("List")) {
+      for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
+      return;
+    }
+    const metadata = valueOf(object, "metadata", document);
+    const name2 = scalarArg(source, valueOf(metadata, "name", document))?.value ?? "";
+    const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value ?? "default";
+    if (kind === "ConfigMap") {
+      const entries = [];
+      for (const entry of entriesOf(valueOf(object, "data", document), document)) {
+        const node = entry.value;
+        if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
+        const text3 = node.value;
+        const classified = classify(`/${entry.key}`, () => text3);
+        const format8 = classified && EMBEDDABLE.has(classified) ? classified : void 0;
+        const embedded = embeddedLiteralBlock(source, node.range[0], text3);
+        if (embedded) entries.push({ key: entry.key, format: format8, source: embedded, manifestPath });
+      }
+      if (entries.length > 0) configMaps.set(`${namespace}/${name2}`, entries);
+      return;
+    }
+    const podSpec = podSpecOf(kind, object, document);
+    if (podSpec) workloads.push({ manifestPath, name: name2, namespace, source, document, podSpec });
+  };
+  for (const document of documents) visit2(document.contents ?? void 0, document, 0);
+}
+function mountsOf(configMaps, workloads) {
+  const mounts2 = [];
+  for (const workload of workloads) {
+    const { namespace, source, document, podSpec } = workload;
+    const volumes = /* @__PURE__ */ new Map();
+    for (const volume of itemsOf(valueOf(podSpec, "volumes", document), document)) {
+      const configMap = valueOf(volume, "configMap", document);
+      const configMapName = scalarArg(source, valueOf(configMap, "name", document))?.value;
+      const volumeName = scalarArg(source, valueOf(volume, "name", document))?.value;
+      if (!configMapName || !volumeName) continue;
+      const items = itemsOf(valueOf(configMap, "items", document), document);
+      volumes.set(volumeName, {
+        configMap: `${namespace}/${configMapName}`,
+        ...items.length > 0 ? { items: new Map(items.map((item) => [scalarArg(source, valueOf(item, "key", document))?.value ?? "", scalarArg(source, valueOf(item, "path", document))?.value ?? ""])) } : {}
+      });
+    }
+    for (const container of ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))) {
+      for (const mount of itemsOf(valueOf(container, "volumeMounts", document), document)) {
+        const volume = volumes.get(scalarArg(source, valueOf(mount, "name", document))?.value ?? "");
+        const mountPath = scalarArg(source, valueOf(mount, "mountPath", document))?.value;
+        const entries = volume ? configMaps.get(volume.configMap) : void 0;
+        if (!volume || !mountPath || !entries) continue;
+        const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
+        for (const entry of entries) {
+          const relative6 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative6) continue;
+          if (subPath !== void 0 && subPath !== relative6) continue;
+          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative6}`;
+          mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer.startsWith("/") ? inContainer : `/${inContainer}` });
+        }
+      }
+    }
+  }
+  return mounts2;
+}
+function placeFiles(configMaps, workloads) {
+  const files = [];
+  const mounted = /* @__PURE__ */ new Set();
+  for (const { workload, entry, configMap, inContainer } of mountsOf(configMaps, workloads)) {
+    if (!entry.format) continue;
+    const path = `${entry.manifestPath}#${workload.name}${inContainer}`;
+    if (files.some((file) => file.path === path)) continue;
+    files.push({ path, format: entry.format, source: entry.source });
+    mounted.add(`${configMap}/${entry.key}`);
+  }
+  for (const [name2, entries] of configMaps) {
+    for (const entry of entries) {
+      if (!entry.format || mounted.has(`${name2}/${entry.key}`)) continue;
+      files.push({ path: `${entry.manifestPath}#configmap/${name2}/${entry.key}`, format: entry.format, source: entry.source });
+    }
+  }
+  return files;
+}
+function placeTemplates(configMaps, workloads) {
+  const templates = [];
+  const containers = /* @__PURE__ */ new Map();
+  const containerOf = (workload, container) => {
+    const known2 = containers.get(container);
+    if (known2) return known2;
+    const { source, document } = workload;
+    const image = scalarArg(source, valueOf(container, "image", document))?.value;
+    const official = image !== void 0 && isOfficialNginxImage(image);
+    let script;
+    if (official && runsTemplateScripts2(workload, container)) {
+      const { env, externalEnv } = containerEnvironment(source, container, document);
+      const values2 = imageEnvironment();
+      for (const [name2, raw] of env) values2.set(name2, raw.unresolved.length > 0 ? "unknown" : { value: raw.value });
+      script = templateScript(values2, externalEnv.length > 0 ? "unknown" : "unset");
+    }
+    const found = { official, ...script ? { script } : {} };
+    containers.set(container, found);
+    return found;
+  };
+  for (const { workload, container, entry, inContainer } of mountsOf(configMaps, workloads)) {
+    if (entry.format) continue;
+    const { official, script } = containerOf(workload, container);
+    const output = script?.outputOf(inContainer);
+    const asIs = output === void 0 && official && /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(inContainer);
+    if (output === void 0 && !asIs) continue;
+    const containerName = scalarArg(workload.source, valueOf(container, "name", workload.document))?.value ?? "";
+    templates.push({
+      template: `${entry.manifestPath}#${workload.name}${inContainer}`,
+      output: output ?? inContainer,
+      outputDir: asIs ? "/etc/nginx/conf.d" : script.outputDir,
+      lookup: script?.lookup ?? (() => "unset"),
+      definedIn: entry.manifestPath,
+      embedded: entry.source,
+      deployment: `${workload.manifestPath}#${workload.namespace}/${workload.name}/${containerName}`,
+      ...asIs ? { asIs } : {}
+    });
+  }
+  return templates;
+}
+function runsTemplateScripts2({ source, document }, container) {
+  const words = (key) => {
+    const node = valueOf(container, key, document);
+    return node === void 0 ? void 0 : itemsOf(node, document).map((item) => scalarArg(source, item)?.value);
+  };
+  const command2 = words("command");
+  let args = words("args");
+  if (command2) {
+    if (command2[0] !== "/docker-entrypoint.sh") return false;
+    args = [...command2.slice(1), ...args ?? []];
+    if (args.length === 0) return false;
+  }
+  return !args || args.length === 0 || args[0] === "nginx" || args[0] === "nginx-debug";
+}
+function podSpecOf(kind, object, document) {
+  const path = POD_SPEC_PATHS[kind];
+  if (!path) return void 0;
+  let node = object;
+  for (const key of path) node = valueOf(node, key, document);
+  return (0, import_yaml.isMap)(node) ? node : void 0;
+}
+var EMBEDDABLE;
+var init_mounted_files = __esm({
+  "src/readers/kubernetes/mounted-files.ts"() {
+    "use strict";
+    init_classify();
+    init_embedded_text();
+    init_envsubst_templates();
+    init_kubernetes2();
+    init_yaml();
+    EMBEDDABLE = /* @__PURE__ */ new Set(["gunicorn", "uwsgi", "tomcat", "spring-boot"]);
   }
 });
 
@@ -40818,7 +40909,7 @@ var NginxHttpScope = class {
   namesSet;
 };
 var NginxModel = class {
-  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf2 = () => "") {
+  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "") {
     this.roots = roots;
     this.version = version;
     this.directiveOptions = directiveOptions;
@@ -40826,11 +40917,11 @@ var NginxModel = class {
     for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
       const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
       buildChildren(main);
-      for (const http of main.children.filter((child) => child.kind === "http")) groupOf.set(this.addScope(http, [root]), deploymentOf2(root.file));
+      for (const http of main.children.filter((child) => child.kind === "http")) groupOf.set(this.addScope(http, [root]), deploymentOf3(root.file));
     }
     const snippetGroups = /* @__PURE__ */ new Map();
     for (const root of roots.filter((r) => r.kind === "snippet")) {
-      const group = deploymentOf2(root.file);
+      const group = deploymentOf3(root.file);
       snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
     }
     for (const [group, snippetRoots] of snippetGroups) {
@@ -41744,6 +41835,7 @@ init_rendered_templates();
 init_types();
 init_text();
 init_embedded_text();
+init_rendered_text();
 init_template_text();
 init_parse_cache();
 
@@ -44413,7 +44505,10 @@ function readTreeUncached(options) {
     ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
   ];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath29.relative(cwd, dir));
-  const rendered = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? renderImageTemplates(filesByFormat, walked.files, readText2, displayPath) : void 0;
+  const has = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
+  const configMapped = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
+  const { embedded } = configMapped;
+  const rendered = has("dockerfile", "compose") || configMapped.templates.length > 0 ? renderImageTemplates(filesByFormat, walked.files, readText2, displayPath, configMapped.templates) : void 0;
   const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
     fs: withRenderedFiles(cachedFs, rendered.sources),
     treeFiles: walked.files,
@@ -44428,8 +44523,6 @@ function readTreeUncached(options) {
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
-  const has = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
-  const embedded = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : /* @__PURE__ */ new Map();
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
   const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
     fs: withEmbeddedFiles(readerFs, embedded),
@@ -44681,7 +44774,7 @@ function lintSync(options = {}) {
   }
   kept.sort(compareFindings);
   const sources = /* @__PURE__ */ new Map();
-  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
+  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof RenderedSourceText ? file.source.shown : file.source instanceof EmbeddedSourceText ? file.source.host.text : file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
   for (const { source } of imageSources) sources.set(source.file, source.text);
   for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
   for (const [file, original] of templateOriginals) sources.set(file, original);
@@ -44835,22 +44928,24 @@ function suggestRuleId(id2) {
   return closest(id2, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
 }
 function embedConfigMapFiles(files, readText2, displayPath) {
-  const { mountedFiles: mountedFiles2 } = (init_mounted_files(), __toCommonJS(mounted_files_exports));
+  const { mountedConfig: mountedConfig3 } = (init_mounted_files(), __toCommonJS(mounted_files_exports));
   const manifests = (files.kubernetes ?? []).flatMap((path) => {
     const text3 = readText2(path);
     return text3 === void 0 || text3.includes("{{") ? [] : [{ path, source: new SourceText(displayPath(path), text3) }];
   });
   const embedded = /* @__PURE__ */ new Map();
-  for (const file of mountedFiles2(manifests)) {
+  const mounted = mountedConfig3(manifests);
+  for (const file of mounted.files) {
     (files[file.format] ??= []).push(file.path);
     embedded.set(file.path, file.source);
   }
-  return embedded;
+  return { embedded, templates: mounted.templates };
 }
-function renderImageTemplates(filesByFormat, treeFiles, readText2, displayPath) {
+function renderImageTemplates(filesByFormat, treeFiles, readText2, displayPath, configMapTemplates) {
   const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
   const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
-  const templates = envsubstTemplates2({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText: readText2, displayPath });
+  const fromTree = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? envsubstTemplates2({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText: readText2, displayPath }) : [];
+  const templates = [...fromTree, ...configMapTemplates];
   return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
 }
 function withEmbeddedFiles(fs, embedded) {

@@ -30,6 +30,8 @@ import { withRenderedFiles } from '../readers/nginx/rendered-templates';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
 import { decodeUtf8, SourceText } from '../readers/text';
 import { EmbeddedSourceText } from '../readers/embedded-text';
+import type { EnvsubstTemplate } from '../readers/docker/envsubst-templates';
+import { RenderedSourceText } from '../readers/rendered-text';
 import { TemplateSourceText } from '../readers/template-text';
 import { clearParseCache } from '../readers/parse-cache';
 import { Finding, Report, ReportLink, RuleSummary, Severity, SEVERITY_RANK, Span } from '../report/finding';
@@ -261,9 +263,15 @@ function readTreeUncached(options: LintOptions): ReadTree {
     ...placed.filter((mapping) => !configured(mapping.from) && !scriptedFrom.has(mapping.from)),
   ];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
+  // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
+  // when the tree has something for it, which keeps a small nginx-only run quick to start.
+  const has = (...formats: FileFormat[]) => formats.some((format) => (filesByFormat[format]?.length ?? 0) > 0);
+  // Config files held in ConfigMaps join the tree at virtual paths, read like any other file.
+  const configMapped = has('kubernetes') ? embedConfigMapFiles(filesByFormat, readText, displayPath) : { embedded: new Map<string, SourceText>(), templates: [] };
+  const { embedded } = configMapped;
   // Templates the official nginx image renders at start are read rendered, where it writes them.
-  const rendered = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
-    ? renderImageTemplates(filesByFormat, walked.files, readText, displayPath)
+  const rendered = has('dockerfile', 'compose') || configMapped.templates.length > 0
+    ? renderImageTemplates(filesByFormat, walked.files, readText, displayPath, configMapped.templates)
     : undefined;
   const nginx = rendered && rendered.sources.size > 0
     ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
@@ -282,11 +290,6 @@ function readTreeUncached(options: LintOptions): ReadTree {
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
 
-  // Each reader (and the parsers it needs: yaml, @lezer/python, fast-xml-parser) is loaded only
-  // when the tree has something for it, which keeps a small nginx-only run quick to start.
-  const has = (...formats: FileFormat[]) => formats.some((format) => (filesByFormat[format]?.length ?? 0) > 0);
-  // Config files held in ConfigMaps join the tree at virtual paths, read like any other file.
-  const embedded = has('kubernetes') ? embedConfigMapFiles(filesByFormat, readText, displayPath) : new Map<string, SourceText>();
   // Backends and system limits: command lines first, since the servers take options from them.
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
   const context: ReaderContext = embedded.size === 0
@@ -600,7 +603,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
 
   const sources = new Map<string, string>();
   // A template is shown as written, not with its tags masked.
-  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
+  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof RenderedSourceText ? file.source.shown : file.source instanceof EmbeddedSourceText ? file.source.host.text : file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
   for (const { source } of imageSources) sources.set(source.file, source.text);
   // An embedded file (a ConfigMap entry) shows its manifest in code frames.
   for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
@@ -790,30 +793,38 @@ export function suggestRuleId(id: string): string | undefined {
 }
 
 
-/** ConfigMap entries that are config files, by virtual path, added to `files` under their format. */
-function embedConfigMapFiles(files: FilesByFormat, readText: (path: string) => string | undefined, displayPath: (path: string) => string): Map<string, SourceText> {
-  const { mountedFiles } = require('../readers/kubernetes/mounted-files') as typeof import('../readers/kubernetes/mounted-files');
+/**
+ * ConfigMap entries that are config files, by virtual path, added to `files` under their format,
+ * and the envsubst templates an official nginx container renders from them.
+ */
+function embedConfigMapFiles(files: FilesByFormat, readText: (path: string) => string | undefined, displayPath: (path: string) => string): { embedded: Map<string, SourceText>; templates: EnvsubstTemplate[] } {
+  const { mountedConfig } = require('../readers/kubernetes/mounted-files') as typeof import('../readers/kubernetes/mounted-files');
   const manifests = (files.kubernetes ?? []).flatMap((path) => {
     const text = readText(path);
     // Helm templates are not YAML until rendered.
     return text === undefined || text.includes('{{') ? [] : [{ path, source: new SourceText(displayPath(path), text) }];
   });
   const embedded = new Map<string, SourceText>();
-  for (const file of mountedFiles(manifests)) {
+  const mounted = mountedConfig(manifests);
+  for (const file of mounted.files) {
     (files[file.format] ??= []).push(file.path);
     embedded.set(file.path, file.source);
   }
-  return embedded;
+  return { embedded, templates: mounted.templates };
 }
 
-/** The run's file system, with the embedded files readable at their virtual paths. */
-function renderImageTemplates(filesByFormat: FilesByFormat, treeFiles: string[], readText: (path: string) => string | undefined, displayPath: (path: string) => string) {
+/** Templates the official nginx image renders: from the tree's files (compose, Dockerfiles) and from ConfigMaps. */
+function renderImageTemplates(filesByFormat: FilesByFormat, treeFiles: string[], readText: (path: string) => string | undefined, displayPath: (path: string) => string, configMapTemplates: EnvsubstTemplate[]) {
   const { envsubstTemplates } = require('../readers/docker/envsubst-templates') as typeof import('../readers/docker/envsubst-templates');
   const { renderTemplates } = require('../readers/nginx/rendered-templates') as typeof import('../readers/nginx/rendered-templates');
-  const templates = envsubstTemplates({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText, displayPath });
+  const fromTree = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
+    ? envsubstTemplates({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText, displayPath })
+    : [];
+  const templates = [...fromTree, ...configMapTemplates];
   return templates.length === 0 ? undefined : renderTemplates(templates, readText, displayPath);
 }
 
+/** The run's file system, with the embedded files readable at their virtual paths. */
 function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceText>): FileSystem {
   return {
     kind: (path) => (embedded.has(path) ? 'file' : fs.kind(path)),

@@ -8,6 +8,7 @@
  */
 import { isUnknownValue } from '../discovery/template';
 import type { Pos, Span } from '../report/finding';
+import { EmbeddedSourceText } from './embedded-text';
 import { TemplateSourceText } from './template-text';
 import { SourceText } from './text';
 
@@ -26,10 +27,20 @@ export class RenderedSourceText extends TemplateSourceText {
     private readonly endAt: Int32Array,
     /** Template offsets of placeholders that were dropped because they likely stand for whole directives. */
     statements: number[],
+    /**
+     * The template's own positions, when they are not its text's (a ConfigMap entry: an
+     * EmbeddedSourceText, so a rendered position is one in the manifest).
+     */
+    template?: SourceText,
   ) {
     super(file, original, { dialect: 'envsubst', text: rendered, statements, conditionals: [] });
-    this.template = new SourceText(file, original);
+    this.template = template ?? new SourceText(file, original);
     this.complete = statements.length === 0 && !isUnknownValue(rendered);
+  }
+
+  /** What code frames show for this file: the manifest that embeds the template, else the template. */
+  get shown(): string {
+    return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
   }
 
   private clamp(offset: number): number {

@@ -12,7 +12,8 @@
  * The container is a compose service (its `image:`, or the Dockerfile it builds, `environment:`,
  * `env_file:` files of the tree, bind mounts and the Dockerfile's COPY) or a Dockerfile no
  * service builds (its ENV and COPY; whatever else `docker run -e`, an ECS task or a Kubernetes
- * manifest outside the tree sets is unknown). `.stream-template` files go to a `stream` block the script
+ * manifest outside the tree sets is unknown); a Kubernetes container with its ConfigMaps is read in
+ * readers/kubernetes/mounted-files.ts with the same script settings. `.stream-template` files go to a `stream` block the script
  * appends to the image's nginx.conf: they are not rendered here.
  */
 import * as nodePath from 'path';
@@ -34,8 +35,21 @@ export interface EnvsubstTemplate {
   outputDir: string;
   /** What envsubst does with each name: `unset` ones are not in its list and stay as written. */
   lookup: (name: string) => VariableValue;
-  /** The compose file or Dockerfile that runs the container (absolute). */
+  /** The compose file, Dockerfile or Kubernetes manifest that runs the container (absolute). */
   definedIn: string;
+  /**
+   * The template's text when it is no file of the tree (a ConfigMap entry: its positions are the
+   * manifest's); `template` is then its virtual path.
+   */
+  embedded?: SourceText;
+  /** Not a template: an nginx file the container reads as it is (a ConfigMap's `.conf` mounted into conf.d), placed like the rendered ones. */
+  asIs?: boolean;
+  /**
+   * One deployment's root, under which its rendered files are placed: the templates of one root
+   * rendered to one path are one file. The compose project's directory by default (its services
+   * share what they render); a Kubernetes workload is a root of its own.
+   */
+  deployment?: string;
 }
 
 /**
@@ -134,32 +148,55 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
 
   const templates: EnvsubstTemplate[] = [];
   for (const container of containers) {
-    // The script's own settings are taken from what the tree says: an env_file outside it rarely
-    // moves the templates, and assuming so would leave every such deployment unrendered.
-    const setting = (name: string, fallback: string): string | undefined => {
-      const value = container.env.get(name);
-      // `${X:-default}`: an empty value takes the default too.
-      if (value === undefined || value === 'unset' || (value !== 'unknown' && value.value === '')) return fallback;
-      return value === 'unknown' ? undefined : value.value;
-    };
-    const templateDir = setting('NGINX_ENVSUBST_TEMPLATE_DIR', '/etc/nginx/templates');
-    const suffix = setting('NGINX_ENVSUBST_TEMPLATE_SUFFIX', '.template');
-    const outputDir = setting('NGINX_ENVSUBST_OUTPUT_DIR', '/etc/nginx/conf.d');
-    const filter = setting('NGINX_ENVSUBST_FILTER', '');
-    // Where the templates are or where they go is not known: they stay read as templates.
-    if (templateDir === undefined || suffix === undefined || outputDir === undefined) continue;
-    const lookup = envsubstLookup(container.env, container.others, filter);
-    const dir = nodePath.posix.normalize(templateDir).replace(/(.)\/+$/, '$1');
+    const script = templateScript(container.env, container.others);
+    if (!script) continue;
     for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
-      if (!target.startsWith(dir + '/')) continue;
-      const relative = target.slice(dir.length + 1);
-      // `find -name "*$suffix"`: the base name ends with the suffix (the stream suffix is another one).
-      if (!nodePath.posix.basename(relative).endsWith(suffix) || relative.endsWith('.stream-template') && suffix !== '.stream-template') continue;
-      const output = nodePath.posix.join(outputDir, relative.slice(0, relative.length - suffix.length));
-      templates.push({ template: file, output, outputDir: nodePath.posix.normalize(outputDir).replace(/(.)\/+$/, '$1'), lookup, definedIn: container.definedIn });
+      const output = script.outputOf(target);
+      if (output !== undefined) templates.push({ template: file, output, outputDir: script.outputDir, lookup: script.lookup, definedIn: container.definedIn });
     }
   }
   return templates;
+}
+
+/** What the template script of a container does, as its environment sets it up. */
+export interface TemplateScript {
+  /** Where it writes the template that is at `target` in the container; undefined when it does not render it. */
+  outputOf: (target: string) => string | undefined;
+  outputDir: string;
+  lookup: (name: string) => VariableValue;
+}
+
+/**
+ * The script's settings from a container's environment; undefined where the templates' place or
+ * their output's is not known (they stay read as templates). `others` is what a name the tree
+ * does not define holds: `unknown` where the environment is open.
+ */
+export function templateScript(env: Map<string, VariableValue>, others: 'unset' | 'unknown'): TemplateScript | undefined {
+  // The script's own settings are taken from what the tree says: an env_file outside it rarely
+  // moves the templates, and assuming so would leave every such deployment unrendered.
+  const setting = (name: string, fallback: string): string | undefined => {
+    const value = env.get(name);
+    // `${X:-default}`: an empty value takes the default too.
+    if (value === undefined || value === 'unset' || (value !== 'unknown' && value.value === '')) return fallback;
+    return value === 'unknown' ? undefined : value.value;
+  };
+  const templateDir = setting('NGINX_ENVSUBST_TEMPLATE_DIR', '/etc/nginx/templates');
+  const suffix = setting('NGINX_ENVSUBST_TEMPLATE_SUFFIX', '.template');
+  const outputDir = setting('NGINX_ENVSUBST_OUTPUT_DIR', '/etc/nginx/conf.d');
+  const filter = setting('NGINX_ENVSUBST_FILTER', '');
+  if (templateDir === undefined || suffix === undefined || outputDir === undefined) return undefined;
+  const dir = nodePath.posix.normalize(templateDir).replace(/(.)\/+$/, '$1');
+  return {
+    outputOf: (target) => {
+      if (!target.startsWith(dir + '/')) return undefined;
+      const relative = target.slice(dir.length + 1);
+      // `find -name "*$suffix"`: the base name ends with the suffix (the stream suffix is another one).
+      if (!nodePath.posix.basename(relative).endsWith(suffix) || relative.endsWith('.stream-template') && suffix !== '.stream-template') return undefined;
+      return nodePath.posix.join(outputDir, relative.slice(0, relative.length - suffix.length));
+    },
+    outputDir: nodePath.posix.normalize(outputDir).replace(/(.)\/+$/, '$1'),
+    lookup: envsubstLookup(env, others, filter),
+  };
 }
 
 /** The image a stage starts from, through the stages of its own Dockerfile. */
@@ -189,7 +226,7 @@ function runsTemplateScripts(entrypoint: DockerCommand | undefined, cmd: DockerC
   return args[0] === 'nginx' || args[0] === 'nginx-debug';
 }
 
-function imageEnvironment(): Map<string, VariableValue> {
+export function imageEnvironment(): Map<string, VariableValue> {
   return new Map(IMAGE_VARIABLES.map((name) => [name, 'unknown' as VariableValue]));
 }
 

@@ -9,7 +9,8 @@ import type { Document } from 'yaml';
 import { classify, FileFormat } from '../../discovery/classify';
 import { EmbeddedSourceText, embeddedLiteralBlock } from '../embedded-text';
 import type { SourceText } from '../text';
-import { POD_SPEC_PATHS } from '../launch/kubernetes';
+import { EnvsubstTemplate, imageEnvironment, isOfficialNginxImage, TemplateScript, templateScript } from '../docker/envsubst-templates';
+import { containerEnvironment, POD_SPEC_PATHS } from '../launch/kubernetes';
 import { entriesOf, isMap, isScalar, itemsOf, parseYaml, scalarArg, valueOf, YamlNode } from '../launch/yaml';
 
 /** Formats read from ConfigMaps: the servers' own config files. */
@@ -24,13 +25,16 @@ export interface MountedFile {
 
 interface EmbeddedEntry {
   key: string;
-  format: FileFormat;
+  /** Its format by name and content; undefined for what only a mount makes a config (an nginx template). */
+  format: FileFormat | undefined;
   source: EmbeddedSourceText;
   /** Absolute path of the manifest that holds the ConfigMap. */
   manifestPath: string;
 }
 
 interface Workload {
+  /** Absolute path of the manifest. */
+  manifestPath: string;
   name: string;
   namespace: string;
   source: SourceText;
@@ -38,14 +42,23 @@ interface Workload {
   podSpec: YamlNode;
 }
 
-/** Every embeddable ConfigMap entry of the manifests, at each place a workload of its namespace mounts it. */
-export function mountedFiles(manifests: { path: string; source: SourceText }[]): MountedFile[] {
+export interface MountedConfig {
+  files: MountedFile[];
+  /** ConfigMap entries the official nginx image renders at start (src/readers/docker/envsubst-templates.ts). */
+  templates: EnvsubstTemplate[];
+}
+
+/**
+ * Every embeddable ConfigMap entry of the manifests, at each place a workload of its namespace
+ * mounts it, and the envsubst templates mounted where an official nginx container renders them.
+ */
+export function mountedConfig(manifests: { path: string; source: SourceText }[]): MountedConfig {
   /** `namespace/name` → the ConfigMap's embeddable entries. */
   const configMaps = new Map<string, EmbeddedEntry[]>();
   const workloads: Workload[] = [];
   for (const { path, source } of manifests) collect(path, source, configMaps, workloads);
-  if (configMaps.size === 0) return [];
-  return placeFiles(configMaps, workloads);
+  if (configMaps.size === 0) return { files: [], templates: [] };
+  return { files: placeFiles(configMaps, workloads), templates: placeTemplates(configMaps, workloads) };
 }
 
 function collect(manifestPath: string, source: SourceText, configMaps: Map<string, EmbeddedEntry[]>, workloads: Workload[]): void {
@@ -66,8 +79,8 @@ function collect(manifestPath: string, source: SourceText, configMaps: Map<strin
         const node = entry.value;
         if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) continue;
         const text = node.value;
-        const format = classify(`/${entry.key}`, () => text);
-        if (!format || !EMBEDDABLE.has(format)) continue;
+        const classified = classify(`/${entry.key}`, () => text);
+        const format = classified && EMBEDDABLE.has(classified) ? classified : undefined;
         const embedded = embeddedLiteralBlock(source, node.range[0], text);
         if (embedded) entries.push({ key: entry.key, format, source: embedded, manifestPath });
       }
@@ -75,15 +88,26 @@ function collect(manifestPath: string, source: SourceText, configMaps: Map<strin
       return;
     }
     const podSpec = podSpecOf(kind, object, document);
-    if (podSpec) workloads.push({ name, namespace, source, document, podSpec });
+    if (podSpec) workloads.push({ manifestPath, name, namespace, source, document, podSpec });
   };
   for (const document of documents) visit(document.contents ?? undefined, document, 0);
 }
 
-function placeFiles(configMaps: Map<string, EmbeddedEntry[]>, workloads: Workload[]): MountedFile[] {
-  const files: MountedFile[] = [];
-  const mounted = new Set<string>();
-  for (const { name: workload, namespace, source, document, podSpec } of workloads) {
+interface Mount {
+  workload: Workload;
+  container: YamlNode;
+  entry: EmbeddedEntry;
+  /** `namespace/name` of the ConfigMap. */
+  configMap: string;
+  /** Where the container sees the entry. */
+  inContainer: string;
+}
+
+/** Each ConfigMap entry each container of the workloads mounts, at its path in the container. */
+function mountsOf(configMaps: Map<string, EmbeddedEntry[]>, workloads: Workload[]): Mount[] {
+  const mounts: Mount[] = [];
+  for (const workload of workloads) {
+    const { namespace, source, document, podSpec } = workload;
     // volume name → the ConfigMap and the key → path remapping of its `items`.
     const volumes = new Map<string, { configMap: string; items?: Map<string, string> }>();
     for (const volume of itemsOf(valueOf(podSpec, 'volumes', document), document)) {
@@ -110,24 +134,102 @@ function placeFiles(configMaps: Map<string, EmbeddedEntry[]>, workloads: Workloa
           if (!relative) continue;
           if (subPath !== undefined && subPath !== relative) continue;
           const inContainer = subPath !== undefined ? mountPath : `${mountPath.replace(/\/+$/, '')}/${relative}`;
-          const path = `${entry.manifestPath}#${workload}${inContainer.startsWith('/') ? '' : '/'}${inContainer}`;
-          if (files.some((file) => file.path === path)) continue;
-          files.push({ path, format: entry.format, source: entry.source });
-          mounted.add(`${volume.configMap}/${entry.key}`);
+          mounts.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer.startsWith('/') ? inContainer : `/${inContainer}` });
         }
       }
     }
   }
+  return mounts;
+}
+
+function placeFiles(configMaps: Map<string, EmbeddedEntry[]>, workloads: Workload[]): MountedFile[] {
+  const files: MountedFile[] = [];
+  const mounted = new Set<string>();
+  for (const { workload, entry, configMap, inContainer } of mountsOf(configMaps, workloads)) {
+    if (!entry.format) continue;
+    const path = `${entry.manifestPath}#${workload.name}${inContainer}`;
+    if (files.some((file) => file.path === path)) continue;
+    files.push({ path, format: entry.format, source: entry.source });
+    mounted.add(`${configMap}/${entry.key}`);
+  }
   // A ConfigMap no workload of the file mounts is still read on its own.
   for (const [name, entries] of configMaps) {
     for (const entry of entries) {
-      if (mounted.has(`${name}/${entry.key}`)) continue;
+      if (!entry.format || mounted.has(`${name}/${entry.key}`)) continue;
       files.push({ path: `${entry.manifestPath}#configmap/${name}/${entry.key}`, format: entry.format, source: entry.source });
     }
   }
   return files;
 }
 
+/**
+ * The ConfigMap entries mounted where an official nginx container's template script renders them
+ * (and its plain `.conf` files mounted into /etc/nginx/conf.d, placed as they are),
+ * with that container's `env`: a literal value is known, a `valueFrom` one (or a `$(NAME)`
+ * Kubernetes cannot resolve here) is defined but unknown, and with `envFrom` any other name may be
+ * defined too. Each workload is a deployment of its own: what two of them render is never merged.
+ */
+function placeTemplates(configMaps: Map<string, EmbeddedEntry[]>, workloads: Workload[]): EnvsubstTemplate[] {
+  const templates: EnvsubstTemplate[] = [];
+  const containers = new Map<YamlNode, { official: boolean; script?: TemplateScript }>();
+  const containerOf = (workload: Workload, container: YamlNode) => {
+    const known = containers.get(container);
+    if (known) return known;
+    const { source, document } = workload;
+    const image = scalarArg(source, valueOf(container, 'image', document))?.value;
+    const official = image !== undefined && isOfficialNginxImage(image);
+    let script: TemplateScript | undefined;
+    if (official && runsTemplateScripts(workload, container)) {
+      const { env, externalEnv } = containerEnvironment(source, container, document);
+      const values = imageEnvironment();
+      for (const [name, raw] of env) values.set(name, raw.unresolved.length > 0 ? 'unknown' : { value: raw.value });
+      script = templateScript(values, externalEnv.length > 0 ? 'unknown' : 'unset');
+    }
+    const found = { official, ...(script ? { script } : {}) };
+    containers.set(container, found);
+    return found;
+  };
+  for (const { workload, container, entry, inContainer } of mountsOf(configMaps, workloads)) {
+    if (entry.format) continue;
+    const { official, script } = containerOf(workload, container);
+    const output = script?.outputOf(inContainer);
+    // The image's nginx.conf includes /etc/nginx/conf.d/*.conf: a file mounted there is nginx's.
+    const asIs = output === undefined && official && /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(inContainer);
+    if (output === undefined && !asIs) continue;
+    const containerName = scalarArg(workload.source, valueOf(container, 'name', workload.document))?.value ?? '';
+    templates.push({
+      template: `${entry.manifestPath}#${workload.name}${inContainer}`,
+      output: output ?? inContainer,
+      outputDir: asIs ? '/etc/nginx/conf.d' : script!.outputDir,
+      lookup: script?.lookup ?? (() => 'unset'),
+      definedIn: entry.manifestPath,
+      embedded: entry.source,
+      deployment: `${workload.manifestPath}#${workload.namespace}/${workload.name}/${containerName}`,
+      ...(asIs ? { asIs } : {}),
+    });
+  }
+  return templates;
+}
+
+/**
+ * Whether the image's docker-entrypoint.sh runs its scripts: `command` replaces the image's
+ * ENTRYPOINT and, given alone, drops its CMD (`nginx -g 'daemon off;'`) too; the scripts run when
+ * the entrypoint is the image's and the command starts with `nginx` or `nginx-debug`.
+ */
+function runsTemplateScripts({ source, document }: Workload, container: YamlNode): boolean {
+  const words = (key: string) => {
+    const node = valueOf(container, key, document);
+    return node === undefined ? undefined : itemsOf(node, document).map((item) => scalarArg(source, item)?.value);
+  };
+  const command = words('command');
+  let args = words('args');
+  if (command) {
+    if (command[0] !== '/docker-entrypoint.sh') return false;
+    args = [...command.slice(1), ...(args ?? [])];
+    if (args.length === 0) return false;
+  }
+  return !args || args.length === 0 || args[0] === 'nginx' || args[0] === 'nginx-debug';
+}
 
 function podSpecOf(kind: string, object: YamlNode, document: Document.Parsed): YamlNode | undefined {
   const path = POD_SPEC_PATHS[kind];

@@ -112,6 +112,33 @@ function expandReferences(raw: RawArg, env: Map<string, RawArg>, envFromOutside:
   return { ...raw, value, offsets, unresolved };
 }
 
+/**
+ * A container's `env`, `$(NAME)` references expanded (a `valueFrom` value is defined but
+ * unresolved), and its `envFrom` sources, which may define any other name.
+ */
+export function containerEnvironment(source: SourceText, container: YamlNode, document: Document.Parsed): { env: Map<string, RawArg>; externalEnv: Span[] } {
+  const externalEnv = itemsOf(valueOf(container, 'envFrom', document), document).map((item) => {
+    const [start, end] = rangeOf(item) ?? [0, 0];
+    return source.span(start, end);
+  });
+  const env = new Map<string, RawArg>();
+  for (const item of itemsOf(valueOf(container, 'env', document), document)) {
+    const name = scalarArg(source, valueOf(item, 'name', document))?.value;
+    if (!name) continue;
+    const value = scalarArg(source, valueOf(item, 'value', document));
+    const valueFrom = valueOf(item, 'valueFrom', document);
+    if (value) env.set(name, expandReferences(value, env, externalEnv.length > 0));
+    else if (valueFrom) {
+      const [start, end] = rangeOf(valueFrom) ?? [0, 0];
+      env.set(name, { source, value: '', offsets: [], start, end, unresolved: ['valueFrom'] });
+    } else {
+      const [start, end] = rangeOf(item) ?? [0, 0];
+      env.set(name, { source, value: '', offsets: [], start, end, unresolved: [] });
+    }
+  }
+  return { env, externalEnv };
+}
+
 export function kubernetesLaunches(source: SourceText, workloads: KubernetesWorkload[], problems: ReaderDiagnostic[]): Launch[] {
   const launches: Launch[] = [];
   for (const workload of workloads) {
@@ -121,25 +148,7 @@ export function kubernetesLaunches(source: SourceText, workloads: KubernetesWork
       if (command.length === 0) continue;
       const args = itemsOf(valueOf(container, 'args', document), document);
 
-      const externalEnv = itemsOf(valueOf(container, 'envFrom', document), document).map((item) => {
-        const [start, end] = rangeOf(item) ?? [0, 0];
-        return source.span(start, end);
-      });
-      const env = new Map<string, RawArg>();
-      for (const item of itemsOf(valueOf(container, 'env', document), document)) {
-        const name = scalarArg(source, valueOf(item, 'name', document))?.value;
-        if (!name) continue;
-        const value = scalarArg(source, valueOf(item, 'value', document));
-        const valueFrom = valueOf(item, 'valueFrom', document);
-        if (value) env.set(name, expandReferences(value, env, externalEnv.length > 0));
-        else if (valueFrom) {
-          const [start, end] = rangeOf(valueFrom) ?? [0, 0];
-          env.set(name, { source, value: '', offsets: [], start, end, unresolved: ['valueFrom'] });
-        } else {
-          const [start, end] = rangeOf(item) ?? [0, 0];
-          env.set(name, { source, value: '', offsets: [], start, end, unresolved: [] });
-        }
-      }
+      const { env, externalEnv } = containerEnvironment(source, container, document);
       const words = [...command, ...args].flatMap((node) => {
         const raw = scalarArg(source, node);
         return raw ? [expandReferences(raw, env, externalEnv.length > 0)] : [];

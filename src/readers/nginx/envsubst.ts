@@ -10,6 +10,7 @@
 import { UNKNOWN_MARK } from '../../discovery/template';
 import type { VariableValue } from '../launch/raw';
 import { RenderedSourceText } from '../rendered-text';
+import type { SourceText } from '../text';
 
 const NAME_START = /[A-Za-z_]/;
 /** Characters a rendering may add to its template at least (values longer than their placeholders). */
@@ -20,8 +21,9 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
  * Render `template` with `lookup`: a name it says is `unset` is not in defined_envs and stays as
  * written; a known value is written; an `unknown` one becomes an opaque value no rule judges
  * (blanked where it stands alone on its line: there it most often writes whole directives).
+ * `positions` gives the template's positions when they are not its text's (a ConfigMap entry).
  */
-export function renderEnvsubst(file: string, template: string, lookup: (name: string) => VariableValue): RenderedSourceText {
+export function renderEnvsubst(file: string, template: string, lookup: (name: string) => VariableValue, positions?: SourceText): RenderedSourceText {
   const out: string[] = [];
   const startAt: number[] = [];
   const endAt: number[] = [0];
@@ -86,7 +88,7 @@ export function renderEnvsubst(file: string, template: string, lookup: (name: st
   }
   copy(literalFrom, template.length);
   startAt.push(template.length);
-  return new RenderedSourceText(file, template, out.join(''), Int32Array.from(startAt), Int32Array.from(endAt), statements);
+  return new RenderedSourceText(file, template, out.join(''), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions);
 }
 
 function aloneOnLine(text: string, start: number, end: number): boolean {

@@ -10,7 +10,6 @@ import { decodeUtf8, SourceText } from '../text';
 import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS, WrittenPath, WrittenPathEntry, WrittenPathIndex } from './include';
 import { readsLikeNginx } from './lookalike';
 import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile, sourceOf } from './parse';
-import type { RenderedSourceText } from '../rendered-text';
 import { TemplateSourceText } from '../template-text';
 import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
 
@@ -72,8 +71,8 @@ export interface NginxReaderOptions {
   /** Paths the tree's scripts write (an entrypoint's envsubst, cp, ln -s): an include of one is not an omission of the tree. */
   writtenPaths?: WrittenPath[];
   displayPath(absolute: string): string;
-  /** Templates rendered where the image writes them (rendered-templates.ts), by virtual path. */
-  rendered?: ReadonlyMap<string, RenderedSourceText>;
+  /** Templates rendered where the image writes them (rendered-templates.ts), and files a ConfigMap places, by virtual path. */
+  rendered?: ReadonlyMap<string, SourceText>;
   /** Lower caps than MAX_EXPANDED_DIRECTIVES and MAX_GLOB_PATHS, for tests that reach them quickly. */
   limits?: { expandedDirectives?: number; globPaths?: number };
 }

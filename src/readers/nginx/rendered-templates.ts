@@ -9,13 +9,13 @@ import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
 import type { EnvsubstTemplate } from '../docker/envsubst-templates';
 import type { VariableValue } from '../launch/raw';
-import type { RenderedSourceText } from '../rendered-text';
+import type { SourceText } from '../text';
 import { renderEnvsubst } from './envsubst';
 import type { IncludeMapping } from './include';
 
 export interface RenderedTemplates {
-  /** Rendered text by virtual path. */
-  sources: Map<string, RenderedSourceText>;
+  /** Rendered text by virtual path (and the files placed as they are: EmbeddedSourceTexts). */
+  sources: Map<string, SourceText>;
   /** The templates rendered: not read on their own as well. */
   templates: Set<string>;
   /** Each output directory → its virtual directory, where one deployment alone writes there. */
@@ -37,11 +37,13 @@ export function renderTemplates(
 ): RenderedTemplates {
   const groups = new Map<string, EnvsubstTemplate[]>();
   for (const template of templates) {
-    const key = `${nodePath.dirname(template.definedIn)}\0${template.output}`;
+    const key = `${deploymentOf(template)}\0${template.output}`;
     groups.set(key, [...(groups.get(key) ?? []), template]);
   }
-  const sources = new Map<string, RenderedSourceText>();
+  const sources = new Map<string, SourceText>();
   const rendered = new Set<string>();
+  /** Virtual path → the template rendered there. */
+  const renderedFrom = new Map<string, string>();
   const ambiguous = new Set<string>();
   const outputDirs = new Map<string, Set<string>>();
   for (const group of groups.values()) {
@@ -50,11 +52,13 @@ export function renderTemplates(
       for (const template of group) ambiguous.add(template.template);
       continue;
     }
-    const text = readText(first.template);
+    const text = first.embedded?.text ?? readText(first.template);
     if (text === undefined) continue;
-    const base = nodePath.join(nodePath.dirname(first.definedIn), VIRTUAL_ROOT);
+    const base = nodePath.join(deploymentOf(first), VIRTUAL_ROOT);
     const virtual = nodePath.join(base, first.output);
-    sources.set(virtual, renderEnvsubst(displayPath(first.template), text, agreed(group.map((template) => template.lookup))));
+    const shown = first.embedded?.file ?? displayPath(first.template);
+    sources.set(virtual, first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text, agreed(group.map((template) => template.lookup)), first.embedded));
+    renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? new Set<string>();
     outputDirs.set(first.outputDir, dirs.add(nodePath.join(base, first.outputDir)));
@@ -63,10 +67,14 @@ export function renderTemplates(
   for (const template of ambiguous) {
     if (!rendered.has(template)) continue;
     rendered.delete(template);
-    for (const [virtual, source] of sources) if (source.file === displayPath(template)) sources.delete(virtual);
+    for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
   }
   const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
   return { sources, templates: rendered, mappings };
+}
+
+function deploymentOf(template: EnvsubstTemplate): string {
+  return template.deployment ?? nodePath.dirname(template.definedIn);
 }
 
 /** What several environments say of a name: their value where they agree, else unknown. */
@@ -80,7 +88,7 @@ function agreed(lookups: ((name: string) => VariableValue)[]): (name: string) =>
 }
 
 /** The file system with the rendered files (and the directories that hold them) added. */
-export function withRenderedFiles(fs: FileSystem, sources: Map<string, RenderedSourceText>): FileSystem {
+export function withRenderedFiles(fs: FileSystem, sources: Map<string, SourceText>): FileSystem {
   if (sources.size === 0) return fs;
   const children = new Map<string, Set<string>>();
   for (const path of sources.keys()) {

@@ -10,6 +10,7 @@ import { loadConfig } from '../src/engine/config';
 import { nodeFileSystem } from '../src/discovery/fs';
 import { READER_RULES } from '../src/engine/reader-rules';
 import { RULES } from '../src/engine/registry';
+import { writeFiles } from './tree-on-disk';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
@@ -128,12 +129,7 @@ describe('cfglint --init', () => {
 
 describe('cfglint --print-config', () => {
   function tree(name: string, files: Record<string, string>): string {
-    const dir = path.join(tmp, name);
-    for (const [file, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), text);
-    }
-    return dir;
+    return writeFiles(path.join(tmp, name), files);
   }
 
   test('an nginx file: each block it contributes to, with values and their sources', () => {

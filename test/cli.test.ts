@@ -11,6 +11,7 @@ import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { internalErrorReport } from '../src/cli/main';
 import { expectWellFormedXml, parseXml } from './formatters/xml-check';
+import { writeFiles } from './tree-on-disk';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
@@ -419,12 +420,7 @@ describe('links and graph', () => {
 describe('saying what was read', () => {
   /** A tree under the temp directory. */
   function tree(name: string, files: Record<string, string>): string {
-    const dir = path.join(tmp, name);
-    for (const [file, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), text);
-    }
-    return dir;
+    return writeFiles(path.join(tmp, name), files);
   }
   const GTHREAD = 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nthreads = 4\n';
   const UPSTREAM = 'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n';

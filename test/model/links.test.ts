@@ -2,29 +2,13 @@
  * Linking nginx targets to backend listeners, end to end: each tree is written to a temporary
  * directory and read by the real engine (readers, launches, compose projects), never built by hand.
  */
-import * as nodeFs from 'fs';
-import * as os from 'os';
-import * as nodePath from 'path';
 import { readTree, lintSync } from '../../src/engine/run';
 import { canonicalSocketPath, isLoopback, linkDeployment, nginxTargets } from '../../src/model/links';
 import type { Finding } from '../../src/report/finding';
-
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) nodeFs.rmSync(dir, { recursive: true, force: true });
-});
+import { tempTrees } from '../tree-on-disk';
 
 /** Writes the tree to a new temporary directory and returns its path. */
-function onDisk(tree: Record<string, string>): string {
-  const dir = nodeFs.realpathSync(nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'cfglint-links-')));
-  made.push(dir);
-  for (const [path, text] of Object.entries(tree)) {
-    const absolute = nodePath.join(dir, path);
-    nodeFs.mkdirSync(nodePath.dirname(absolute), { recursive: true });
-    nodeFs.writeFileSync(absolute, text);
-  }
-  return dir;
-}
+const onDisk = tempTrees('cfglint-links-');
 
 function modelOf(tree: Record<string, string>) {
   const dir = onDisk(tree);

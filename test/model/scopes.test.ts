@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { lintSync } from '../../src/engine/run';
 import type { CfglintConfig } from '../../src/engine/config';
+import { writeFiles } from '../tree-on-disk';
 
 let work: string;
 beforeAll(() => {
@@ -15,11 +16,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function lintTree(name: string, files: Record<string, string>, config: CfglintConfig = {}) {
-  const root = path.join(work, name);
-  for (const [file, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), text);
-  }
+  const root = writeFiles(path.join(work, name), files);
   const { report } = lintSync({ paths: ['.'], cwd: root, config });
   return {
     findings: report.findings.filter((f) => f.severity !== 'info' || f.ruleId.startsWith('upstream-')).map((f) => `${f.severity} ${f.ruleId} ${f.primary.file}:${f.primary.start.line}`),

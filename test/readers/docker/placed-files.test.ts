@@ -2,24 +2,14 @@
  * Includes of files the image or the container gets from the tree (Dockerfile COPY/ADD, compose
  * bind mounts): trees written to a temporary directory and linted by the real engine.
  */
-import * as nodeFs from 'fs';
-import * as os from 'os';
-import * as nodePath from 'path';
 import { lintSync } from '../../../src/engine/run';
 import type { CfglintConfig } from '../../../src/engine/config';
+import { tempTrees } from '../../tree-on-disk';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) nodeFs.rmSync(dir, { recursive: true, force: true });
-});
+const onDisk = tempTrees('cfglint-placed-');
 
 function lint(tree: Record<string, string>, config: CfglintConfig = {}) {
-  const dir = nodeFs.realpathSync(nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'cfglint-placed-')));
-  made.push(dir);
-  for (const [path, text] of Object.entries(tree)) {
-    nodeFs.mkdirSync(nodePath.dirname(nodePath.join(dir, path)), { recursive: true });
-    nodeFs.writeFileSync(nodePath.join(dir, path), text);
-  }
+  const dir = onDisk(tree);
   const { report } = lintSync({ paths: [dir], cwd: dir, config });
   return {
     missing: report.findings.filter((f) => f.ruleId === 'include-missing').map((f) => `${f.primary.file}:${f.primary.start.line}`),

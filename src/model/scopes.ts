@@ -10,7 +10,7 @@
  *   .cfglint.json), nor across network namespaces the tree makes certain: nginx's loopback is
  *   not a Kubernetes pod's unless nginx runs in that pod;
  * - of the rest, the backends closest to the nginx file in the directory tree win (the deepest
- *   directory the two share);
+ *   directory the two share, then the fewest steps between them);
  * - backends that stay equally close are alternatives: the tree does not say which one runs.
  *   The engine judges each alternative in turn, and a finding that holds for only some of them
  *   is at most `info` (see lintSync).

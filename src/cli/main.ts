@@ -5,6 +5,7 @@
  */
 import * as nodeFs from 'fs';
 import yargs from 'yargs';
+import { applyBaseline, BaselineError, baselineText, parseBaseline } from '../engine/baseline';
 import { ConfigError } from '../engine/config';
 import { exitCodeFor, lintSync, listFiles, NothingToReadError, UsageError } from '../engine/run';
 import { VERSION } from '../meta';
@@ -12,7 +13,7 @@ import { terminalText } from '../report/escape';
 import { FILE_LIST_FORMATS, formatFileList, isFileListFormat } from '../report/file-list';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '../report/formatters';
 import { GRAPH_FORMATS, GraphFormat, isGraphFormat, renderGraph } from '../report/graph';
-import type { Severity } from '../report/finding';
+import type { Finding, Severity } from '../report/finding';
 import { explainRule, initConfig, listRules } from './commands';
 import { printConfig } from './print-config';
 
@@ -33,7 +34,10 @@ Examples:
   cfglint explain upstream-keepalive-http10 a rule's documentation
   cfglint --print-config nginx/app.conf .   the settings cfglint reads for one file
   cfglint --list-files ./deploy             each file with the format it is read as, and why
-  cfglint --init                            write a starter .cfglint.json here`;
+  cfglint --init                            write a starter .cfglint.json here
+  cfglint --baseline .cfglint-baseline.json --update-baseline .
+                                            accept today's findings
+  cfglint --baseline .cfglint-baseline.json .  fail only on new findings`;
 
 /**
  * Exit 2 with one line on stderr (plus a pointer to --help when the arguments were wrong). The
@@ -54,6 +58,8 @@ export function main(argv: string[]): void {
     .option('config', { alias: 'c', type: 'string', requiresArg: true, describe: 'Use this config file instead of looking for .cfglint.json' })
     .option('nginx-version', { type: 'string', requiresArg: true, describe: 'nginx release the tree runs on (e.g. 1.24.0), for version-dependent defaults [default: from the config file or the tree]' })
     .option('report-unused-disables', { type: 'boolean', default: false, describe: 'Report cfglint-disable comments that suppress nothing' })
+    .option('baseline', { type: 'string', requiresArg: true, describe: 'Report and fail only on findings whose fingerprint this baseline file does not list' })
+    .option('update-baseline', { type: 'boolean', describe: 'With --baseline FILE: write FILE with every current finding (creating it, or pruning what is gone) and exit 0' })
     .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal, off with NO_COLOR]' })
     .command('graph', 'Print the linked deployment (load balancer → nginx servers → upstreams → backends) as Mermaid or DOT; exit 0', (graph) =>
       graph
@@ -134,6 +140,11 @@ export function main(argv: string[]): void {
     usageFailure(`invalid --fail-on "${failOnOption}"; expected error, warning, info or never`);
   }
 
+  const baselineFile = parsed.baseline;
+  if (parsed['update-baseline'] && baselineFile === undefined) usageFailure('--update-baseline needs --baseline FILE: the file to write');
+  // Read before linting: a baseline that cannot be used fails fast, whatever the tree holds.
+  const accepted = baselineFile !== undefined && !parsed['update-baseline'] ? readBaseline(baselineFile) : undefined;
+
   let result;
   try {
     result = lintSync({
@@ -151,14 +162,56 @@ export function main(argv: string[]): void {
     throw error;
   }
 
+  if (parsed['update-baseline'] && baselineFile !== undefined) {
+    updateBaseline(baselineFile, result.report.findings);
+    return;
+  }
+  // The graph marks every edge a rule fires on: a baseline accepts findings, it does not hide them there.
+  const report = accepted && !graph ? applyBaseline(result.report, accepted) : result.report;
+
   const toFile = parsed.output !== undefined;
   const color = parsed.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
   const text = graph
     ? renderGraph(result.model, result.links, result.report.findings, format as GraphFormat)
-    : getFormatter(format as FormatterName)(result.report, { readSource: result.readSource, color: color && format === 'stylish' });
+    : getFormatter(format as FormatterName)(report, { readSource: result.readSource, color: color && format === 'stylish' });
   writeOutput(text, parsed.output);
   // A graph is a view, not a verdict: printing it succeeds whatever the rules found.
-  process.exitCode = graph ? 0 : exitCodeFor(result.report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
+  process.exitCode = graph ? 0 : exitCodeFor(report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
+}
+
+/** The fingerprints a baseline file accepts; exit 2 in one line if it is missing or invalid. */
+function readBaseline(file: string): Set<string> {
+  let text: string;
+  try {
+    text = nodeFs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with --update-baseline)' : (error as Error).message.replace(/^[A-Z]+: /, '');
+    usageFailure(`cannot read baseline ${file}: ${reason}`, false);
+  }
+  try {
+    return parseBaseline(text, file);
+  } catch (error) {
+    if (error instanceof BaselineError) usageFailure(error.message, false);
+    throw error;
+  }
+}
+
+/**
+ * Writes the baseline that accepts exactly today's findings (new ones added, fixed ones pruned)
+ * and says what changed. An unreadable or invalid old file is simply replaced: that is the repair.
+ */
+function updateBaseline(file: string, findings: Finding[]): void {
+  let before = new Set<string>();
+  try {
+    before = parseBaseline(nodeFs.readFileSync(file, 'utf8'), file);
+  } catch {
+    // Missing or invalid: everything counts as added.
+  }
+  const now = new Set(findings.map((finding) => finding.fingerprint));
+  const added = [...now].filter((fingerprint) => !before.has(fingerprint)).length;
+  const removed = [...before].filter((fingerprint) => !now.has(fingerprint)).length;
+  writeOutput(baselineText(findings), file);
+  process.stdout.write(`Baseline ${terminalText(file)}: ${now.size} ${now.size === 1 ? 'finding' : 'findings'} (${added} added, ${removed} removed).\n`);
 }
 
 /** To -o FILE when given (exit 2 in one line if it cannot be written), else to standard output. */

@@ -1,0 +1,126 @@
+/**
+ * Options for adopting cfglint on an existing tree, through the built command (see
+ * test/cli.test.ts): --baseline / --update-baseline.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { tempTrees } from './tree-on-disk';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+const RULE = 'upstream-keepalive-http10';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cfglint(args: string[], cwd: string): Run {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Exit 2, nothing on stdout, one line on stderr matching `pattern` (plus the --help pointer when `hint`). */
+function expectUsageError(run: Run, pattern: RegExp, hint = false): void {
+  expect(run.status).toBe(2);
+  expect(run.stdout).toBe('');
+  const lines = run.stderr.split('\n').filter((line) => line !== '');
+  expect(lines[0]).toMatch(pattern);
+  expect(lines.slice(1)).toEqual(hint ? ["Try 'cfglint --help' for more information."] : []);
+}
+
+const tree = tempTrees('cfglint-adopt-');
+
+/** An upstream with keepalive and one location per path, each speaking HTTP/1.0 to it: one finding per location (a warning: the nginx version is not known). */
+function appConf(locations: string[], { fixed = [] as string[], blankLinesAbove = 0 } = {}): string {
+  const blocks = locations.map((where) => `    location ${where} {\n${fixed.includes(where) ? '        proxy_http_version 1.1;\n' : ''}        proxy_pass http://app;\n    }\n`);
+  return `${'\n'.repeat(blankLinesAbove)}upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\n\nserver {\n    listen 80;\n    proxy_set_header Connection "";\n${blocks.join('')}}\n`;
+}
+
+const CONF = 'conf.d/app.conf';
+
+function json(run: Run): { findings: { ruleId: string; primary: { file: string; start: { line: number } } }[]; summary: Record<string, number> } {
+  return JSON.parse(run.stdout);
+}
+
+describe('--baseline and --update-baseline', () => {
+  test('accepting today\'s findings: the file is written sorted, later runs pass and count them as baselined', () => {
+    const dir = tree({ [CONF]: appConf(['/b', '/a']) });
+    const before = json(cfglint(['-f', 'json', '.'], dir));
+    expect(before.findings.map((f) => f.ruleId)).toEqual([RULE, RULE]);
+
+    const update = cfglint(['--baseline', 'baseline.json', '--update-baseline', '.'], dir);
+    expect(update.status).toBe(0);
+    expect(update.stdout).toBe('Baseline baseline.json: 2 findings (2 added, 0 removed).\n');
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8'));
+    expect(written.version).toBe(1);
+    expect(written.entries).toHaveLength(2);
+    for (const entry of written.entries) expect(entry).toEqual({ fingerprint: expect.stringMatching(/^[0-9a-f]+$/), ruleId: RULE, file: CONF });
+    const fingerprints = written.entries.map((entry: { fingerprint: string }) => entry.fingerprint);
+    expect(fingerprints).toEqual([...fingerprints].sort());
+    // One entry a line, so that accepting or fixing one finding is a one-line diff.
+    expect(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8').split('\n').filter((line) => line.includes('"fingerprint"'))).toHaveLength(2);
+
+    const stylish = cfglint(['--baseline', 'baseline.json', '.'], dir);
+    expect(stylish.status).toBe(0);
+    expect(stylish.stdout).toMatch(/^No problems found in 1 file \(2 baselined\)\.$/m);
+    const report = json(cfglint(['--baseline', 'baseline.json', '-f', 'json', '.'], dir));
+    expect(report.findings).toEqual([]);
+    expect(report.summary).toEqual({ errors: 0, warnings: 0, infos: 0, suppressed: 0, baselined: 2 });
+  });
+
+  test('only a finding the baseline does not list is reported and fails; lines moving do not matter', () => {
+    const dir = tree({ [CONF]: appConf(['/a', '/b']) });
+    expect(cfglint(['--baseline', 'b.json', '--update-baseline', '.'], dir).status).toBe(0);
+    // Ten lines pushed down and a third location: the two old findings keep their fingerprints.
+    fs.writeFileSync(path.join(dir, CONF), appConf(['/a', '/b', '/new'], { blankLinesAbove: 10 }));
+    const run = cfglint(['--baseline', 'b.json', '-f', 'json', '.'], dir);
+    expect(run.status).toBe(1);
+    const report = json(run);
+    expect(report.findings).toHaveLength(1);
+    // The third location's proxy_pass: 10 blank lines, 8 lines of upstream and server head, two 3-line locations, then `location /new {`.
+    expect(report.findings[0].primary.start.line).toBe(10 + 8 + 6 + 2);
+    expect(report.summary).toMatchObject({ warnings: 1, baselined: 2 });
+    const stylish = cfglint(['--baseline', 'b.json', '.'], dir);
+    expect(stylish.stdout).toMatch(/✖ 1 problem \(0 errors, 1 warning, 0 infos\), 2 baselined$/m);
+  });
+
+  test('--update-baseline prunes fixed findings and adds new ones, and never writes without being asked', () => {
+    const dir = tree({ [CONF]: appConf(['/a', '/b']) });
+    expect(cfglint(['--baseline', 'b.json', '--update-baseline', '.'], dir).status).toBe(0);
+    fs.writeFileSync(path.join(dir, CONF), appConf(['/a', '/b', '/c'], { fixed: ['/a', '/b'] }));
+    const stamp = fs.readFileSync(path.join(dir, 'b.json'), 'utf8');
+    expect(cfglint(['--baseline', 'b.json', '.'], dir).status).toBe(1);
+    expect(fs.readFileSync(path.join(dir, 'b.json'), 'utf8')).toBe(stamp);
+
+    const update = cfglint(['--baseline', 'b.json', '--update-baseline', '.'], dir);
+    expect(update.status).toBe(0);
+    expect(update.stdout).toBe('Baseline b.json: 1 finding (1 added, 2 removed).\n');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'b.json'), 'utf8')).entries).toHaveLength(1);
+    expect(cfglint(['--baseline', 'b.json', '.'], dir).status).toBe(0);
+  });
+
+  test('a missing or invalid baseline is one line and exit 2; --update-baseline repairs it', () => {
+    const dir = tree({ [CONF]: appConf(['/a']) });
+    expectUsageError(cfglint(['--baseline', 'none.json', '.'], dir), /^cfglint: cannot read baseline none\.json: no such file \(create it with --update-baseline\)$/);
+    expect(fs.existsSync(path.join(dir, 'none.json'))).toBe(false);
+
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{"version": 1, "entries": [');
+    expectUsageError(cfglint(['--baseline', 'bad.json', '.'], dir), /^cfglint: invalid baseline bad\.json: not JSON/);
+    fs.writeFileSync(path.join(dir, 'v2.json'), '{"version": 2, "entries": []}');
+    expectUsageError(cfglint(['--baseline', 'v2.json', '.'], dir), /^cfglint: invalid baseline v2\.json: "version" must be 1$/);
+    fs.writeFileSync(path.join(dir, 'entry.json'), '{"version": 1, "entries": [{"ruleId": "x"}]}');
+    expectUsageError(cfglint(['--baseline', 'entry.json', '.'], dir), /^cfglint: invalid baseline entry\.json: entries\[0\] has no "fingerprint" string$/);
+
+    expect(cfglint(['--baseline', 'bad.json', '--update-baseline', '.'], dir).stdout).toBe('Baseline bad.json: 1 finding (1 added, 0 removed).\n');
+    expect(cfglint(['--baseline', 'bad.json', '.'], dir).status).toBe(0);
+  });
+
+  test('--update-baseline without --baseline is a usage error', () => {
+    const dir = tree({ [CONF]: appConf(['/a']) });
+    expectUsageError(cfglint(['--update-baseline', '.'], dir), /^cfglint: --update-baseline needs --baseline FILE/, true);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Options for adopting cfglint on an existing tree, through the built command (see
- * test/cli.test.ts): --baseline / --update-baseline.
+ * test/cli.test.ts): --baseline / --update-baseline, --quiet, --max-warnings, and did-you-mean for
+ * a misspelt option.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -35,12 +36,14 @@ function expectUsageError(run: Run, pattern: RegExp, hint = false): void {
 const tree = tempTrees('cfglint-adopt-');
 
 /** An upstream with keepalive and one location per path, each speaking HTTP/1.0 to it: one finding per location (a warning: the nginx version is not known). */
-function appConf(locations: string[], { fixed = [] as string[], blankLinesAbove = 0 } = {}): string {
+function appConf(locations: string[], { fixed = [] as string[], blankLinesAbove = 0, misplaced = false } = {}): string {
   const blocks = locations.map((where) => `    location ${where} {\n${fixed.includes(where) ? '        proxy_http_version 1.1;\n' : ''}        proxy_pass http://app;\n    }\n`);
-  return `${'\n'.repeat(blankLinesAbove)}upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\n\nserver {\n    listen 80;\n    proxy_set_header Connection "";\n${blocks.join('')}}\n`;
+  return `${'\n'.repeat(blankLinesAbove)}upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\n\nserver {\n    listen 80;\n${misplaced ? MISPLACED : ''}    proxy_set_header Connection "";\n${blocks.join('')}}\n`;
 }
 
 const CONF = 'conf.d/app.conf';
+/** A directive of the mail module in an http server: nginx refuses to start, an error. */
+const MISPLACED = '    proxy_buffer 4k;\n';
 
 function json(run: Run): { findings: { ruleId: string; primary: { file: string; start: { line: number } } }[]; summary: Record<string, number> } {
   return JSON.parse(run.stdout);
@@ -122,5 +125,60 @@ describe('--baseline and --update-baseline', () => {
   test('--update-baseline without --baseline is a usage error', () => {
     const dir = tree({ [CONF]: appConf(['/a']) });
     expectUsageError(cfglint(['--update-baseline', '.'], dir), /^cfglint: --update-baseline needs --baseline FILE/, true);
+  });
+});
+
+describe('--quiet and --max-warnings', () => {
+  test('--quiet reports errors only, and the hidden warnings do not fail the run', () => {
+    const dir = tree({ [CONF]: appConf(['/a', '/b'], { misplaced: true }) });
+    const all = json(cfglint(['-f', 'json', '.'], dir));
+    expect(all.summary).toMatchObject({ errors: 1, warnings: 2 });
+
+    const quiet = cfglint(['--quiet', '-f', 'json', '.'], dir);
+    expect(quiet.status).toBe(1);
+    const report = json(quiet);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['nginx-directive-context']);
+    expect(report.summary).toMatchObject({ errors: 1, warnings: 0, infos: 0 });
+
+    const warningsOnly = tree({ [CONF]: appConf(['/a', '/b']) });
+    const hidden = cfglint(['-q', '.'], warningsOnly);
+    expect(hidden.status).toBe(0);
+    expect(hidden.stdout).not.toContain(RULE);
+  });
+
+  test('--max-warnings N exits 1 above N warnings (new ones only with a baseline, hidden ones with --quiet)', () => {
+    const dir = tree({ [CONF]: appConf(['/a', '/b']) });
+    // Two warnings; --fail-on error leaves the verdict to --max-warnings.
+    expect(cfglint(['--fail-on', 'error', '--max-warnings', '2', '.'], dir).status).toBe(0);
+    const over = cfglint(['--fail-on', 'error', '--max-warnings', '1', '.'], dir);
+    expect(over.status).toBe(1);
+    expect(over.stderr).toBe('cfglint: 2 warnings, more than --max-warnings 1\n');
+    expect(cfglint(['--fail-on', 'error', '--quiet', '--max-warnings', '1', '.'], dir).status).toBe(1);
+
+    expect(cfglint(['--baseline', 'b.json', '--update-baseline', '.'], dir).status).toBe(0);
+    fs.writeFileSync(path.join(dir, CONF), appConf(['/a', '/b', '/c']));
+    expect(cfglint(['--baseline', 'b.json', '--fail-on', 'error', '--max-warnings', '1', '.'], dir).status).toBe(0);
+    expect(cfglint(['--baseline', 'b.json', '--fail-on', 'error', '--max-warnings', '0', '.'], dir).status).toBe(1);
+
+    for (const bad of ['-1', 'x', '1.5']) {
+      expectUsageError(cfglint([`--max-warnings=${bad}`, '.'], dir), new RegExp(`^cfglint: invalid --max-warnings "${bad.replace('.', '\\.')}"; expected a whole number, 0 or more$`), true);
+    }
+  });
+});
+
+describe('a misspelt option', () => {
+  test.each([
+    [['--formt', 'json', '.'], 'cfglint: unknown option --formt (did you mean --format?)'],
+    // No camelCase twin (maxWarning) next to the name the user typed.
+    [['--max-warning', '3', '.'], 'cfglint: unknown option --max-warning (did you mean --max-warnings?)'],
+    [['--basline', 'b.json', '.'], 'cfglint: unknown option --basline (did you mean --baseline?)'],
+    [['--no-such-thing', '-x', '.'], 'cfglint: unknown options --no-such-thing, -x'],
+    [['--frobnicate', '.'], 'cfglint: unknown option --frobnicate'],
+    [['graph', '--formt', 'dot', '.'], 'cfglint: unknown option --formt (did you mean --format?)'],
+  ])('%j', (args, line) => {
+    const dir = tree({ [CONF]: appConf(['/a']) });
+    const run = cfglint(args, dir);
+    expectUsageError(run, new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), true);
+    expect(run.stderr).not.toMatch(/[a-z][A-Z]/);
   });
 });

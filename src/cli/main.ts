@@ -10,6 +10,8 @@ import { ConfigError } from '../engine/config';
 import { exitCodeFor, lintSync, listFiles, NothingToReadError, UsageError } from '../engine/run';
 import { VERSION } from '../meta';
 import { terminalText } from '../report/escape';
+import { withFindings } from '../report/summary';
+import { closest } from '../suggest';
 import { FILE_LIST_FORMATS, formatFileList, isFileListFormat } from '../report/file-list';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '../report/formatters';
 import { GRAPH_FORMATS, GraphFormat, isGraphFormat, renderGraph } from '../report/graph';
@@ -48,8 +50,35 @@ function usageFailure(message: string, hint = true): never {
   process.exit(2);
 }
 
+/**
+ * yargs' "Unknown argument(s): formt" as an option the user can read: with its dashes, and the
+ * nearest known option when one is close (`--formt` → "did you mean --format?").
+ */
+export function unknownOptionMessage(message: string, known: string[], argv: string[]): string {
+  const match = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!match) return message;
+  // yargs names `--no-thing` as `thing`: show what was typed.
+  const typed = (name: string) => argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)) || !argv.some((arg) => arg === `--no-${name}` || arg.startsWith(`--no-${name}=`));
+  const dashed = (name: string) => (name.length === 1 ? `-${name}` : typed(name) ? `--${name}` : `--no-${name}`);
+  const longNames = known.filter((name) => name.length > 1);
+  const parts = match[1].split(', ').map((name) => {
+    const near = name.length > 1 ? closest(name, longNames) : undefined;
+    return near ? `${dashed(name)} (did you mean ${dashed(near)}?)` : dashed(name);
+  });
+  return `unknown option${parts.length === 1 ? '' : 's'} ${parts.join(', ')}`;
+}
+
+/** The option names (and aliases) yargs knows; getOptions is in yargs' API but not in its type declarations. */
+function knownOptions(parser: unknown): string[] {
+  const options = (parser as { getOptions?: () => { key?: Record<string, unknown> } }).getOptions?.();
+  return Object.keys(options?.key ?? {});
+}
+
 export function main(argv: string[]): void {
-  const parsed = yargs(argv)
+  const parser = yargs(argv);
+  const parsed = parser
+    // Without it yargs adds a camelCase twin of every hyphenated option and names both in errors.
+    .parserConfiguration({ 'camel-case-expansion': false })
     .scriptName('cfglint')
     .usage('Usage: cfglint [options] [path ...]\n\nLint nginx and the backends behind it as one deployment. Paths default to the current directory.')
     .option('format', { alias: 'f', type: 'string', requiresArg: true, default: 'stylish', describe: `Output format: ${FORMATTER_NAMES.join(', ')}` })
@@ -60,6 +89,8 @@ export function main(argv: string[]): void {
     .option('report-unused-disables', { type: 'boolean', default: false, describe: 'Report cfglint-disable comments that suppress nothing' })
     .option('baseline', { type: 'string', requiresArg: true, describe: 'Report and fail only on findings whose fingerprint this baseline file does not list' })
     .option('update-baseline', { type: 'boolean', describe: 'With --baseline FILE: write FILE with every current finding (creating it, or pruning what is gone) and exit 0' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'Report errors only: warnings and infos are neither shown nor counted toward --fail-on' })
+    .option('max-warnings', { type: 'string', requiresArg: true, describe: 'Exit 1 when there are more than this many warnings (counted with --quiet too)' })
     .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal, off with NO_COLOR]' })
     .command('graph', 'Print the linked deployment (load balancer → nginx servers → upstreams → backends) as Mermaid or DOT; exit 0', (graph) =>
       graph
@@ -81,7 +112,7 @@ export function main(argv: string[]): void {
     .epilog(EPILOG)
     .strictOptions()
     .wrap(Math.min(100, process.stdout.columns || 100))
-    .fail((message, error) => usageFailure(message || error?.message || 'invalid arguments'))
+    .fail((message, error) => usageFailure(message ? unknownOptionMessage(message, knownOptions(parser), argv) : error?.message || 'invalid arguments'))
     .parseSync();
 
   if (parsed.init) {
@@ -140,6 +171,8 @@ export function main(argv: string[]): void {
     usageFailure(`invalid --fail-on "${failOnOption}"; expected error, warning, info or never`);
   }
 
+  const maxWarningsOption = parsed['max-warnings'];
+  if (maxWarningsOption !== undefined && !/^\d{1,9}$/.test(maxWarningsOption)) usageFailure(`invalid --max-warnings "${maxWarningsOption}"; expected a whole number, 0 or more`);
   const baselineFile = parsed.baseline;
   if (parsed['update-baseline'] && baselineFile === undefined) usageFailure('--update-baseline needs --baseline FILE: the file to write');
   // Read before linting: a baseline that cannot be used fails fast, whatever the tree holds.
@@ -167,7 +200,8 @@ export function main(argv: string[]): void {
     return;
   }
   // The graph marks every edge a rule fires on: a baseline accepts findings, it does not hide them there.
-  const report = accepted && !graph ? applyBaseline(result.report, accepted) : result.report;
+  const judged = accepted && !graph ? applyBaseline(result.report, accepted) : result.report;
+  const report = parsed.quiet && !graph ? withFindings(judged, judged.findings.filter((finding) => finding.severity === 'error')) : judged;
 
   const toFile = parsed.output !== undefined;
   const color = parsed.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
@@ -176,7 +210,17 @@ export function main(argv: string[]): void {
     : getFormatter(format as FormatterName)(report, { readSource: result.readSource, color: color && format === 'stylish' });
   writeOutput(text, parsed.output);
   // A graph is a view, not a verdict: printing it succeeds whatever the rules found.
-  process.exitCode = graph ? 0 : exitCodeFor(report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
+  if (graph) {
+    process.exitCode = 0;
+    return;
+  }
+  process.exitCode = exitCodeFor(report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
+  // As ESLint: the warnings --quiet hides still count toward --max-warnings.
+  const warnings = judged.summary.warnings;
+  if (maxWarningsOption !== undefined && warnings > Number(maxWarningsOption)) {
+    process.stderr.write(`cfglint: ${warnings} warnings, more than --max-warnings ${maxWarningsOption}\n`);
+    process.exitCode = 1;
+  }
 }
 
 /** The fingerprints a baseline file accepts; exit 2 in one line if it is missing or invalid. */

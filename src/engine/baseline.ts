@@ -4,6 +4,7 @@
  * (src/report/finding.ts), so the file stays valid while the tree is edited around them.
  */
 import type { Finding, Report } from '../report/finding';
+import { withFindings } from '../report/summary';
 
 export const BASELINE_VERSION = 1;
 
@@ -68,15 +69,6 @@ export function baselineText(findings: Finding[]): string {
 /** The report without the accepted findings; the summary counts what is left and how many were accepted. */
 export function applyBaseline(report: Report, accepted: Set<string>): Report {
   const findings = report.findings.filter((finding) => !accepted.has(finding.fingerprint));
-  return {
-    ...report,
-    findings,
-    summary: {
-      errors: findings.filter((f) => f.severity === 'error').length,
-      warnings: findings.filter((f) => f.severity === 'warning').length,
-      infos: findings.filter((f) => f.severity === 'info').length,
-      suppressed: report.summary.suppressed,
-      baselined: report.summary.baselined + report.findings.length - findings.length,
-    },
-  };
+  const kept = withFindings(report, findings);
+  return { ...kept, summary: { ...kept.summary, baselined: report.summary.baselined + report.findings.length - findings.length } };
 }

@@ -35983,6 +35983,12 @@ var init_mounted_files = __esm({
 var nodeFs2 = __toESM(require("fs"));
 var nodePath30 = __toESM(require("path"));
 
+// src/report/summary.ts
+function withFindings(report, findings) {
+  const count = (severity) => findings.filter((finding) => finding.severity === severity).length;
+  return { ...report, findings, summary: { ...report.summary, errors: count("error"), warnings: count("warning"), infos: count("info") } };
+}
+
 // src/engine/baseline.ts
 var BASELINE_VERSION = 1;
 var BaselineError = class extends Error {
@@ -36008,17 +36014,8 @@ function parseBaseline(text3, file) {
 }
 function applyBaseline(report, accepted) {
   const findings = report.findings.filter((finding) => !accepted.has(finding.fingerprint));
-  return {
-    ...report,
-    findings,
-    summary: {
-      errors: findings.filter((f) => f.severity === "error").length,
-      warnings: findings.filter((f) => f.severity === "warning").length,
-      infos: findings.filter((f) => f.severity === "info").length,
-      suppressed: report.summary.suppressed,
-      baselined: report.summary.baselined + report.findings.length - findings.length
-    }
-  };
+  const kept = withFindings(report, findings);
+  return { ...kept, summary: { ...kept.summary, baselined: report.summary.baselined + report.findings.length - findings.length } };
 }
 
 // src/engine/config.ts

@@ -1,11 +1,12 @@
 /**
  * Options for adopting cfglint on an existing tree, through the built command (see
- * test/cli.test.ts): --baseline / --update-baseline, --quiet, --max-warnings, and did-you-mean for
- * a misspelt option.
+ * test/cli.test.ts): --baseline / --update-baseline, --quiet, --max-warnings, --select / --ignore,
+ * and did-you-mean for a misspelt option.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ruleListings } from '../src/cli/commands';
 import { tempTrees } from './tree-on-disk';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -180,5 +181,36 @@ describe('a misspelt option', () => {
     const run = cfglint(args, dir);
     expectUsageError(run, new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), true);
     expect(run.stderr).not.toMatch(/[a-z][A-Z]/);
+  });
+});
+
+describe('--select and --ignore', () => {
+  const MISPLACED_RULE = 'nginx-directive-context';
+  const categoryOf = (id: string) => ruleListings().find((listing) => listing.id === id)?.category;
+
+  test('by rule id or category, comma-separated or repeated; --ignore wins; the exit code follows what is reported', () => {
+    const dir = tree({ [CONF]: appConf(['/a', '/b'], { misplaced: true }) });
+    const ids = (args: string[]) => json(cfglint(['-f', 'json', ...args, '.'], dir)).findings.map((f) => f.ruleId);
+    // The test needs the two rules in different categories to tell them apart by category.
+    expect(categoryOf(RULE)).not.toBe(categoryOf(MISPLACED_RULE));
+
+    expect(ids([])).toEqual([MISPLACED_RULE, RULE, RULE]);
+    expect(ids(['--select', RULE])).toEqual([RULE, RULE]);
+    expect(ids(['--select', `${categoryOf(MISPLACED_RULE)}`])).toEqual([MISPLACED_RULE]);
+    expect(ids(['--select', `${MISPLACED_RULE}, ${RULE}`])).toEqual([MISPLACED_RULE, RULE, RULE]);
+    expect(ids(['--select', MISPLACED_RULE, '--select', RULE])).toEqual([MISPLACED_RULE, RULE, RULE]);
+    expect(ids(['--ignore', `${categoryOf(RULE)}`])).toEqual([MISPLACED_RULE]);
+    expect(ids(['--select', `${categoryOf(RULE)},${MISPLACED_RULE}`, '--ignore', RULE])).toEqual([MISPLACED_RULE]);
+
+    // Only warnings are left: below --fail-on error, so exit 0.
+    expect(cfglint(['--fail-on', 'error', '--ignore', MISPLACED_RULE, '.'], dir).status).toBe(0);
+    expect(cfglint(['--fail-on', 'error', '.'], dir).status).toBe(1);
+  });
+
+  test('an unknown id or category exits 2 with the nearest name', () => {
+    const dir = tree({ [CONF]: appConf(['/a']) });
+    expectUsageError(cfglint(['--select', 'upstream-keepalive-http1', '.'], dir), /^cfglint: unknown rule or category "upstream-keepalive-http1" in --select; did you mean "upstream-keepalive-http10"\? \(cfglint rules lists them all\)$/, true);
+    expectUsageError(cfglint(['--ignore', `${RULE},securty`, '.'], dir), /^cfglint: unknown rule or category "securty" in --ignore; did you mean "security"\?/, true);
+    expectUsageError(cfglint(['--ignore', 'zzzzzz', '.'], dir), /^cfglint: unknown rule or category "zzzzzz" in --ignore \(cfglint rules lists them all\)$/, true);
   });
 });

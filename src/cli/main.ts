@@ -18,6 +18,7 @@ import { GRAPH_FORMATS, GraphFormat, isGraphFormat, renderGraph } from '../repor
 import type { Finding, Severity } from '../report/finding';
 import { explainRule, initConfig, listRules } from './commands';
 import { printConfig } from './print-config';
+import { ruleFilter } from './select';
 
 const EPILOG = `Exit codes:
   0  no finding at or above --fail-on
@@ -89,6 +90,8 @@ export function main(argv: string[]): void {
     .option('report-unused-disables', { type: 'boolean', default: false, describe: 'Report cfglint-disable comments that suppress nothing' })
     .option('baseline', { type: 'string', requiresArg: true, describe: 'Report and fail only on findings whose fingerprint this baseline file does not list' })
     .option('update-baseline', { type: 'boolean', describe: 'With --baseline FILE: write FILE with every current finding (creating it, or pruning what is gone) and exit 0' })
+    .option('select', { type: 'string', requiresArg: true, describe: 'Report only these rule ids or categories (comma-separated, may repeat; as `cfglint rules` lists them)' })
+    .option('ignore', { type: 'string', requiresArg: true, describe: 'Do not report these rule ids or categories (comma-separated, may repeat); wins over --select' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Report errors only: warnings and infos are neither shown nor counted toward --fail-on' })
     .option('max-warnings', { type: 'string', requiresArg: true, describe: 'Exit 1 when there are more than this many warnings (counted with --quiet too)' })
     .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal, off with NO_COLOR]' })
@@ -173,6 +176,9 @@ export function main(argv: string[]): void {
 
   const maxWarningsOption = parsed['max-warnings'];
   if (maxWarningsOption !== undefined && !/^\d{1,9}$/.test(maxWarningsOption)) usageFailure(`invalid --max-warnings "${maxWarningsOption}"; expected a whole number, 0 or more`);
+  const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  const filter = ruleFilter(asList(parsed.select), asList(parsed.ignore));
+  if ('error' in filter) usageFailure(filter.error);
   const baselineFile = parsed.baseline;
   if (parsed['update-baseline'] && baselineFile === undefined) usageFailure('--update-baseline needs --baseline FILE: the file to write');
   // Read before linting: a baseline that cannot be used fails fast, whatever the tree holds.
@@ -195,18 +201,20 @@ export function main(argv: string[]): void {
     throw error;
   }
 
+  // The graph draws what the selected rules find, like the report.
+  const chosen = withFindings(result.report, result.report.findings.filter((finding) => filter.keeps(finding.ruleId)));
   if (parsed['update-baseline'] && baselineFile !== undefined) {
-    updateBaseline(baselineFile, result.report.findings);
+    updateBaseline(baselineFile, chosen.findings);
     return;
   }
   // The graph marks every edge a rule fires on: a baseline accepts findings, it does not hide them there.
-  const judged = accepted && !graph ? applyBaseline(result.report, accepted) : result.report;
+  const judged = accepted && !graph ? applyBaseline(chosen, accepted) : chosen;
   const report = parsed.quiet && !graph ? withFindings(judged, judged.findings.filter((finding) => finding.severity === 'error')) : judged;
 
   const toFile = parsed.output !== undefined;
   const color = parsed.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
   const text = graph
-    ? renderGraph(result.model, result.links, result.report.findings, format as GraphFormat)
+    ? renderGraph(result.model, result.links, chosen.findings, format as GraphFormat)
     : getFormatter(format as FormatterName)(report, { readSource: result.readSource, color: color && format === 'stylish' });
   writeOutput(text, parsed.output);
   // A graph is a view, not a verdict: printing it succeeds whatever the rules found.

@@ -66,7 +66,7 @@ function runAction(tree: string, inputs: Record<string, string>, prepare?: (work
   fs.writeFileSync(outputFile, '');
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_OUTPUT: outputFile };
   // The runner sets every declared input, '' when not given, with the name upper-cased and hyphens kept.
-  for (const name of ['paths', 'config', 'fail-on', 'format', 'sarif-file']) env[`INPUT_${name.toUpperCase()}`] = '';
+  for (const name of ['paths', 'config', 'fail-on', 'format', 'sarif-file', 'baseline']) env[`INPUT_${name.toUpperCase()}`] = '';
   env['INPUT_PATHS'] = '.';
   env['INPUT_FORMAT'] = 'github';
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
@@ -190,12 +190,37 @@ describe('configuration from the workspace (schemas/config.schema.json found fro
   });
 });
 
+describe('the baseline input', () => {
+  test('a baseline the CLI wrote in the workspace root leaves its findings out; a new finding still fails', () => {
+    const cli = path.join(ROOT, 'dist/src/cli/main.js');
+    const accepted = runAction(path.join(EXAMPLE, 'broken'), { baseline: 'ci/baseline.json' }, (ws) => {
+      fs.mkdirSync(path.join(ws, 'ci'));
+      const update = spawnSync(process.execPath, [cli, '--baseline', 'ci/baseline.json', '--update-baseline', '.'], { cwd: ws, encoding: 'utf8' });
+      expect(update.status).toBe(0);
+    });
+    expect(accepted.stdout).toBe('');
+    expect(accepted.output).toBe('findings=0\nsarif-file=\n');
+    expect(accepted.status).toBe(0);
+
+    // The baseline accepts only the info finding: the error is new and fails the step.
+    const partial = runAction(path.join(EXAMPLE, 'broken'), { baseline: 'baseline.json' }, (ws) => {
+      fs.writeFileSync(path.join(ws, '.cfglint.json'), '{ "rules": { "upstream-keepalive-timeout": "off" } }\n');
+      expect(spawnSync(process.execPath, [cli, '--baseline', 'baseline.json', '--update-baseline', '.'], { cwd: ws, encoding: 'utf8' }).status).toBe(0);
+      fs.rmSync(path.join(ws, '.cfglint.json'));
+    });
+    expect(partial.stdout).toMatch(/^::error file=nginx\/conf\.d\/app\.conf,line=3,[^\n]*\n$/);
+    expect(partial.output).toBe('findings=1\nsarif-file=\n');
+    expect(partial.status).toBe(1);
+  });
+});
+
 describe('bad inputs: one ::error:: line, exit 2', () => {
   test.each([
     [{ 'fail-on': 'sometimes' }, '::error::cfglint: invalid input fail-on "sometimes"; expected error, warning, info or never\n'],
     [{ format: 'xml' }, '::error::cfglint: invalid input format "xml"; expected one of: stylish, json, sarif, github, gitlab, junit, checkstyle\n'],
     [{ paths: 'nginx missing' }, '::error::cfglint: no such file or directory: missing\n'],
     [{ config: 'nope.json' }, '::error::cfglint: config file not found: nope.json\n'],
+    [{ baseline: 'nope.json' }, '::error::cfglint: cannot read baseline nope.json: no such file (create it with cfglint --baseline FILE --update-baseline)\n'],
   ])('%o', (inputs, line) => {
     const run = runAction(path.join(EXAMPLE, 'broken'), inputs);
     expect(run.stdout).toBe(line);
@@ -245,7 +270,7 @@ describe('action.yml and the committed bundle', () => {
   test('action.yml runs the bundle with node20 and declares the inputs and outputs', () => {
     const action = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
     expect(action.runs).toEqual({ using: 'node20', main: 'dist-action/index.js' });
-    expect(Object.keys(action.inputs).sort()).toEqual(['config', 'fail-on', 'format', 'paths', 'sarif-file']);
+    expect(Object.keys(action.inputs).sort()).toEqual(['baseline', 'config', 'fail-on', 'format', 'paths', 'sarif-file']);
     expect(Object.keys(action.outputs).sort()).toEqual(['findings', 'sarif-file']);
     expect(action.inputs.format.default).toBe('github');
   });

@@ -221,7 +221,7 @@ describe('formats', () => {
       `error ${RULE} ${APP_CONF}:13:20`,
       `error ${RULE} ${APP_CONF}:19:20`,
     ]);
-    expect(report.summary).toEqual({ errors: 2, warnings: 0, infos: 0, suppressed: 0 });
+    expect(report.summary).toEqual({ errors: 2, warnings: 0, infos: 0, suppressed: 0, baselined: 0 });
   });
 
   test('--format sarif is SARIF 2.1.0 with the rule id', () => {

@@ -9,6 +9,7 @@
  */
 import * as nodeFs from 'fs';
 import * as nodePath from 'path';
+import { applyBaseline, BaselineError, parseBaseline } from '../engine/baseline';
 import { ConfigError } from '../engine/config';
 import { exitCodeFor, LintResult, lintSync, UsageError } from '../engine/run';
 import type { Severity } from '../report/finding';
@@ -31,6 +32,8 @@ export interface ActionInputs {
   failOn?: Severity | 'never';
   format: FormatterName;
   sarifFile?: string;
+  /** A baseline file written by `cfglint --baseline FILE --update-baseline`, relative to the workspace. */
+  baseline?: string;
 }
 
 export function readInputs(env: Env): ActionInputs {
@@ -47,6 +50,7 @@ export function readInputs(env: Env): ActionInputs {
     failOn: (failOn || undefined) as Severity | 'never' | undefined,
     format,
     sarifFile: getInput(env, 'sarif-file') || undefined,
+    baseline: getInput(env, 'baseline') || undefined,
   };
 }
 
@@ -82,6 +86,18 @@ export function internalErrorAnnotation(error: unknown): string {
   return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}\n`;
 }
 
+/** The fingerprints the baseline accepts; a BaselineError (one annotation, exit 2) when it is missing or invalid. */
+function readBaselineFile(absolute: string, shown: string): Set<string> {
+  let text: string;
+  try {
+    text = nodeFs.readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with cfglint --baseline FILE --update-baseline)' : (error as Error).message;
+    throw new BaselineError(`cannot read baseline ${shown}: ${reason}`);
+  }
+  return parseBaseline(text, shown);
+}
+
 /** Runs the action; returns the exit code. Output goes to stdout and the files the runner names. */
 export function runAction(env: Env = process.env, stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -90,8 +106,9 @@ export function runAction(env: Env = process.env, stdout: (text: string) => void
   try {
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
+    if (inputs.baseline) result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
-    if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError) {
+    if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}\n`);
       return 2;
     }

@@ -5,16 +5,20 @@
  */
 import * as nodeFs from 'fs';
 import yargs from 'yargs';
+import { applyBaseline, BaselineError, baselineText, parseBaseline } from '../engine/baseline';
 import { ConfigError } from '../engine/config';
 import { exitCodeFor, lintSync, listFiles, NothingToReadError, UsageError } from '../engine/run';
 import { VERSION } from '../meta';
 import { terminalText } from '../report/escape';
+import { withFindings } from '../report/summary';
+import { closest } from '../suggest';
 import { FILE_LIST_FORMATS, formatFileList, isFileListFormat } from '../report/file-list';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '../report/formatters';
 import { GRAPH_FORMATS, GraphFormat, isGraphFormat, renderGraph } from '../report/graph';
-import type { Severity } from '../report/finding';
+import type { Finding, Severity } from '../report/finding';
 import { explainRule, initConfig, listRules } from './commands';
 import { printConfig } from './print-config';
+import { ruleFilter } from './select';
 
 const EPILOG = `Exit codes:
   0  no finding at or above --fail-on
@@ -33,7 +37,10 @@ Examples:
   cfglint explain upstream-keepalive-http10 a rule's documentation
   cfglint --print-config nginx/app.conf .   the settings cfglint reads for one file
   cfglint --list-files ./deploy             each file with the format it is read as, and why
-  cfglint --init                            write a starter .cfglint.json here`;
+  cfglint --init                            write a starter .cfglint.json here
+  cfglint --baseline .cfglint-baseline.json --update-baseline .
+                                            accept today's findings
+  cfglint --baseline .cfglint-baseline.json .  fail only on new findings`;
 
 /**
  * Exit 2 with one line on stderr (plus a pointer to --help when the arguments were wrong). The
@@ -44,8 +51,35 @@ function usageFailure(message: string, hint = true): never {
   process.exit(2);
 }
 
+/**
+ * yargs' "Unknown argument(s): formt" as an option the user can read: with its dashes, and the
+ * nearest known option when one is close (`--formt` → "did you mean --format?").
+ */
+export function unknownOptionMessage(message: string, known: string[], argv: string[]): string {
+  const match = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!match) return message;
+  // yargs names `--no-thing` as `thing`: show what was typed.
+  const typed = (name: string) => argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)) || !argv.some((arg) => arg === `--no-${name}` || arg.startsWith(`--no-${name}=`));
+  const dashed = (name: string) => (name.length === 1 ? `-${name}` : typed(name) ? `--${name}` : `--no-${name}`);
+  const longNames = known.filter((name) => name.length > 1);
+  const parts = match[1].split(', ').map((name) => {
+    const near = name.length > 1 ? closest(name, longNames) : undefined;
+    return near ? `${dashed(name)} (did you mean ${dashed(near)}?)` : dashed(name);
+  });
+  return `unknown option${parts.length === 1 ? '' : 's'} ${parts.join(', ')}`;
+}
+
+/** The option names (and aliases) yargs knows; getOptions is in yargs' API but not in its type declarations. */
+function knownOptions(parser: unknown): string[] {
+  const options = (parser as { getOptions?: () => { key?: Record<string, unknown> } }).getOptions?.();
+  return Object.keys(options?.key ?? {});
+}
+
 export function main(argv: string[]): void {
-  const parsed = yargs(argv)
+  const parser = yargs(argv);
+  const parsed = parser
+    // Without it yargs adds a camelCase twin of every hyphenated option and names both in errors.
+    .parserConfiguration({ 'camel-case-expansion': false })
     .scriptName('cfglint')
     .usage('Usage: cfglint [options] [path ...]\n\nLint nginx and the backends behind it as one deployment. Paths default to the current directory.')
     .option('format', { alias: 'f', type: 'string', requiresArg: true, default: 'stylish', describe: `Output format: ${FORMATTER_NAMES.join(', ')}` })
@@ -54,6 +88,12 @@ export function main(argv: string[]): void {
     .option('config', { alias: 'c', type: 'string', requiresArg: true, describe: 'Use this config file instead of looking for .cfglint.json' })
     .option('nginx-version', { type: 'string', requiresArg: true, describe: 'nginx release the tree runs on (e.g. 1.24.0), for version-dependent defaults [default: from the config file or the tree]' })
     .option('report-unused-disables', { type: 'boolean', default: false, describe: 'Report cfglint-disable comments that suppress nothing' })
+    .option('baseline', { type: 'string', requiresArg: true, describe: 'Report and fail only on findings whose fingerprint this baseline file does not list' })
+    .option('update-baseline', { type: 'boolean', describe: 'With --baseline FILE: write FILE with every current finding (creating it, or pruning what is gone) and exit 0' })
+    .option('select', { type: 'string', requiresArg: true, describe: 'Report only these rule ids or categories (comma-separated, may repeat; as `cfglint rules` lists them)' })
+    .option('ignore', { type: 'string', requiresArg: true, describe: 'Do not report these rule ids or categories (comma-separated, may repeat); wins over --select' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'Report errors only: warnings and infos are neither shown nor counted toward --fail-on' })
+    .option('max-warnings', { type: 'string', requiresArg: true, describe: 'Exit 1 when there are more than this many warnings (counted with --quiet too)' })
     .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal, off with NO_COLOR]' })
     .command('graph', 'Print the linked deployment (load balancer → nginx servers → upstreams → backends) as Mermaid or DOT; exit 0', (graph) =>
       graph
@@ -75,7 +115,7 @@ export function main(argv: string[]): void {
     .epilog(EPILOG)
     .strictOptions()
     .wrap(Math.min(100, process.stdout.columns || 100))
-    .fail((message, error) => usageFailure(message || error?.message || 'invalid arguments'))
+    .fail((message, error) => usageFailure(message ? unknownOptionMessage(message, knownOptions(parser), argv) : error?.message || 'invalid arguments'))
     .parseSync();
 
   if (parsed.init) {
@@ -134,6 +174,16 @@ export function main(argv: string[]): void {
     usageFailure(`invalid --fail-on "${failOnOption}"; expected error, warning, info or never`);
   }
 
+  const maxWarningsOption = parsed['max-warnings'];
+  if (maxWarningsOption !== undefined && !/^\d{1,9}$/.test(maxWarningsOption)) usageFailure(`invalid --max-warnings "${maxWarningsOption}"; expected a whole number, 0 or more`);
+  const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  const filter = ruleFilter(asList(parsed.select), asList(parsed.ignore));
+  if ('error' in filter) usageFailure(filter.error);
+  const baselineFile = parsed.baseline;
+  if (parsed['update-baseline'] && baselineFile === undefined) usageFailure('--update-baseline needs --baseline FILE: the file to write');
+  // Read before linting: a baseline that cannot be used fails fast, whatever the tree holds.
+  const accepted = baselineFile !== undefined && !parsed['update-baseline'] ? readBaseline(baselineFile) : undefined;
+
   let result;
   try {
     result = lintSync({
@@ -151,14 +201,69 @@ export function main(argv: string[]): void {
     throw error;
   }
 
+  // The graph draws what the selected rules find, like the report.
+  const chosen = withFindings(result.report, result.report.findings.filter((finding) => filter.keeps(finding.ruleId)));
+  if (parsed['update-baseline'] && baselineFile !== undefined) {
+    updateBaseline(baselineFile, chosen.findings);
+    return;
+  }
+  // The graph marks every edge a rule fires on: a baseline accepts findings, it does not hide them there.
+  const judged = accepted && !graph ? applyBaseline(chosen, accepted) : chosen;
+  const report = parsed.quiet && !graph ? withFindings(judged, judged.findings.filter((finding) => finding.severity === 'error')) : judged;
+
   const toFile = parsed.output !== undefined;
   const color = parsed.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
   const text = graph
-    ? renderGraph(result.model, result.links, result.report.findings, format as GraphFormat)
-    : getFormatter(format as FormatterName)(result.report, { readSource: result.readSource, color: color && format === 'stylish' });
+    ? renderGraph(result.model, result.links, chosen.findings, format as GraphFormat)
+    : getFormatter(format as FormatterName)(report, { readSource: result.readSource, color: color && format === 'stylish' });
   writeOutput(text, parsed.output);
   // A graph is a view, not a verdict: printing it succeeds whatever the rules found.
-  process.exitCode = graph ? 0 : exitCodeFor(result.report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
+  if (graph) {
+    process.exitCode = 0;
+    return;
+  }
+  process.exitCode = exitCodeFor(report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
+  // As ESLint: the warnings --quiet hides still count toward --max-warnings.
+  const warnings = judged.summary.warnings;
+  if (maxWarningsOption !== undefined && warnings > Number(maxWarningsOption)) {
+    process.stderr.write(`cfglint: ${warnings} warnings, more than --max-warnings ${maxWarningsOption}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** The fingerprints a baseline file accepts; exit 2 in one line if it is missing or invalid. */
+function readBaseline(file: string): Set<string> {
+  let text: string;
+  try {
+    text = nodeFs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with --update-baseline)' : (error as Error).message.replace(/^[A-Z]+: /, '');
+    usageFailure(`cannot read baseline ${file}: ${reason}`, false);
+  }
+  try {
+    return parseBaseline(text, file);
+  } catch (error) {
+    if (error instanceof BaselineError) usageFailure(error.message, false);
+    throw error;
+  }
+}
+
+/**
+ * Writes the baseline that accepts exactly today's findings (new ones added, fixed ones pruned)
+ * and says what changed. An unreadable or invalid old file is simply replaced: that is the repair.
+ */
+function updateBaseline(file: string, findings: Finding[]): void {
+  let before = new Set<string>();
+  try {
+    before = parseBaseline(nodeFs.readFileSync(file, 'utf8'), file);
+  } catch {
+    // Missing or invalid: everything counts as added.
+  }
+  const now = new Set(findings.map((finding) => finding.fingerprint));
+  const added = [...now].filter((fingerprint) => !before.has(fingerprint)).length;
+  const removed = [...before].filter((fingerprint) => !now.has(fingerprint)).length;
+  writeOutput(baselineText(findings), file);
+  process.stdout.write(`Baseline ${terminalText(file)}: ${now.size} ${now.size === 1 ? 'finding' : 'findings'} (${added} added, ${removed} removed).\n`);
 }
 
 /** To -o FILE when given (exit 2 in one line if it cannot be written), else to standard output. */

@@ -5,7 +5,8 @@
 import type { Deployment } from '../model/deployment';
 import type { RelatedSpan, Severity, Span } from '../report/finding';
 
-export type RuleCategory = 'correctness' | 'reliability' | 'security' | 'performance';
+export const RULE_CATEGORIES = ['correctness', 'reliability', 'security', 'performance'] as const;
+export type RuleCategory = (typeof RULE_CATEGORIES)[number];
 
 export interface RuleMeta {
   description: string;

@@ -75,5 +75,6 @@ export interface Report {
   rules: RuleSummary[];
   /** Which backend listener serves each address nginx sends to, in nginx file order. */
   links: ReportLink[];
-  summary: { errors: number; warnings: number; infos: number; suppressed: number };
+  /** `baselined`: findings left out because the --baseline file accepts them (0 without one). */
+  summary: { errors: number; warnings: number; infos: number; suppressed: number; baselined: number };
 }

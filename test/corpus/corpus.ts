@@ -56,7 +56,7 @@ export function lintCorpus(relative: string): Report {
   } catch (error) {
     // A named file cfglint does not read (a template in no language it knows) is refused: nothing read, nothing found.
     if (!(error instanceof NothingToReadError)) throw error;
-    return { tool: { name: 'cfglint', version: VERSION }, files: [], findings: [], rules: [], links: [], summary: { errors: 0, warnings: 0, infos: 0, suppressed: 0 } };
+    return { tool: { name: 'cfglint', version: VERSION }, files: [], findings: [], rules: [], links: [], summary: { errors: 0, warnings: 0, infos: 0, suppressed: 0, baselined: 0 } };
   }
 }
 

@@ -107,7 +107,7 @@ describe('settings', () => {
   test('"rules": a severity replaces the default, "off" removes the rule and its findings', () => {
     const asWarning = lint(tree, { config: { rules: { [RULE]: 'warning' } }, nginxVersion: '1.24.0' });
     expect(summary(asWarning.report.findings)).toEqual([`warning ${RULE} conf.d/app.conf:8:20`]);
-    expect(asWarning.report.summary).toEqual({ errors: 0, warnings: 1, infos: 0, suppressed: 0 });
+    expect(asWarning.report.summary).toEqual({ errors: 0, warnings: 1, infos: 0, suppressed: 0, baselined: 0 });
     expect(asWarning.report.rules.find((r) => r.id === RULE)?.severity).toBe('warning');
 
     const asObject = lint(tree, { config: { rules: { [RULE]: { severity: 'info' } } }, nginxVersion: '1.24.0' });
@@ -116,7 +116,7 @@ describe('settings', () => {
     const off = lint(tree, { config: { rules: { [RULE]: 'off' } }, nginxVersion: '1.24.0' });
     expect(off.report.findings).toEqual([]);
     expect(off.report.rules.map((r) => r.id)).not.toContain(RULE);
-    expect(off.report.summary).toEqual({ errors: 0, warnings: 0, infos: 0, suppressed: 0 });
+    expect(off.report.summary).toEqual({ errors: 0, warnings: 0, infos: 0, suppressed: 0, baselined: 0 });
   });
 
   test('"rules" also configures the reader ids', () => {

@@ -175,7 +175,7 @@ describe('severity caps', () => {
   test('an unknown nginx version caps the finding at warning', () => {
     const unknown = run(tree, { nginxVersion: undefined });
     expect(brief(unknown.report.findings)).toEqual([`warning ${RULE} app.conf:8:20`]);
-    expect(unknown.report.summary).toEqual({ errors: 0, warnings: 1, infos: 0, suppressed: 0 });
+    expect(unknown.report.summary).toEqual({ errors: 0, warnings: 1, infos: 0, suppressed: 0, baselined: 0 });
     expect(exitCodeFor(unknown.report, 'error')).toBe(0);
     expect(exitCodeFor(unknown.report, 'warning')).toBe(1);
   });

@@ -39,7 +39,7 @@ describe('cfglint-disable-next-line', () => {
       ),
     });
     expect(brief(report.findings)).toEqual([`error ${RULE} app.conf:11:20`]);
-    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 1 });
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 1, baselined: 0 });
   });
 
   test('does not reach two lines down', () => {
@@ -131,7 +131,7 @@ describe('cfglint-disable … cfglint-enable', () => {
       ),
     });
     expect(brief(report.findings)).toEqual([`error ${RULE} app.conf:13:20`]);
-    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 2 });
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 2, baselined: 0 });
   });
 
   test('without an enable it runs to the end of its file, and no further', () => {
@@ -184,7 +184,7 @@ describe('problems with the comments themselves', () => {
       });
       expect(brief(report.findings)).toEqual(['info suppression-missing-reason app.conf:7:9']);
       expect(report.findings[0].message).toContain('"--"');
-      expect(report.summary).toEqual({ errors: 0, warnings: 0, infos: 1, suppressed: 1 });
+      expect(report.summary).toEqual({ errors: 0, warnings: 0, infos: 1, suppressed: 1, baselined: 0 });
     }
   });
 
@@ -209,7 +209,7 @@ describe('problems with the comments themselves', () => {
     expect(brief(report.findings)).toEqual(['warning suppression-unknown-rule app.conf:7:9', `error ${RULE} app.conf:8:20`]);
     expect(report.findings[0].message).toContain('"upstream-keepalive-http01"');
     expect(report.findings[0].message).toContain('did you mean "upstream-keepalive-http10"');
-    expect(report.summary).toEqual({ errors: 1, warnings: 1, infos: 0, suppressed: 0 });
+    expect(report.summary).toEqual({ errors: 1, warnings: 1, infos: 0, suppressed: 0, baselined: 0 });
   });
 
   test('an unknown id next to a known one: the known one still applies', () => {
@@ -249,11 +249,11 @@ describe('problems with the comments themselves', () => {
     expect(report.findings[0].message).toContain('nginx-syntax');
     expect(report.findings[0].message).toContain('cfglint-disable-next-line');
     expect(report.findings[2].message).toMatch(/cfglint-disable\b(?!-)/);
-    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 2, suppressed: 1 });
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 2, suppressed: 1, baselined: 0 });
 
     const quiet = lint(tree);
     expect(brief(quiet.findings)).toEqual([`error ${RULE} app.conf:12:20`]);
-    expect(quiet.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 1 });
+    expect(quiet.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 1, baselined: 0 });
   });
 });
 
@@ -273,7 +273,7 @@ test('the suppressed count adds up across files and kinds', () => {
     'c.conf': lines('# cfglint-disable-next-line nginx-syntax -- templated', 'server { listen 80 }'),
   });
   expect(brief(report.findings)).toEqual([`error ${RULE} a.conf:10:30`]);
-  expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 4 });
+  expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 0, suppressed: 4, baselined: 0 });
 });
 
 describe('the suppression index', () => {

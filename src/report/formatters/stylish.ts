@@ -86,17 +86,19 @@ function renderSummary(report: Report, palette: Palette): string {
   const count: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const finding of report.findings) count[finding.severity] += 1;
   const suppressed = report.summary.suppressed;
+  const baselined = report.summary.baselined;
+  const notes = [suppressed > 0 ? `${suppressed} suppressed` : '', baselined > 0 ? `${baselined} baselined` : ''].filter((note) => note !== '');
 
   if (report.findings.length === 0) {
-    const note = suppressed > 0 ? ` (${suppressed} suppressed)` : '';
+    const note = notes.length > 0 ? ` (${notes.join(', ')})` : '';
     return palette.success(`No problems found in ${plural(report.files.length, 'file')}${note}.`);
   }
 
   // Counted from the findings shown, so the summary always agrees with the list above it.
   const worst: Severity = count.error > 0 ? 'error' : count.warning > 0 ? 'warning' : 'info';
   const breakdown = [plural(count.error, 'error'), plural(count.warning, 'warning'), plural(count.info, 'info')].join(', ');
-  const suppressedNote = suppressed > 0 ? `, ${suppressed} suppressed` : '';
-  return palette.severity(worst)(`✖ ${plural(report.findings.length, 'problem')} (${breakdown})${suppressedNote}`);
+  const extraNotes = notes.map((note) => `, ${note}`).join('');
+  return palette.severity(worst)(`✖ ${plural(report.findings.length, 'problem')} (${breakdown})${extraNotes}`);
 }
 
 export function format(report: Report, ctx: FormatContext): string {

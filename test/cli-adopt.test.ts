@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ruleListings } from '../src/cli/commands';
-import { tempTrees } from './tree-on-disk';
+import { writeTree } from './disk-tree';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
@@ -34,8 +34,6 @@ function expectUsageError(run: Run, pattern: RegExp, hint = false): void {
   expect(lines.slice(1)).toEqual(hint ? ["Try 'cfglint --help' for more information."] : []);
 }
 
-const tree = tempTrees('cfglint-adopt-');
-
 /** An upstream with keepalive and one location per path, each speaking HTTP/1.0 to it: one finding per location (a warning: the nginx version is not known). */
 function appConf(locations: string[], { fixed = [] as string[], blankLinesAbove = 0, misplaced = false } = {}): string {
   const blocks = locations.map((where) => `    location ${where} {\n${fixed.includes(where) ? '        proxy_http_version 1.1;\n' : ''}        proxy_pass http://app;\n    }\n`);
@@ -52,7 +50,7 @@ function json(run: Run): { findings: { ruleId: string; primary: { file: string; 
 
 describe('--baseline and --update-baseline', () => {
   test('accepting today\'s findings: the file is written sorted, later runs pass and count them as baselined', () => {
-    const dir = tree({ [CONF]: appConf(['/b', '/a']) });
+    const dir = writeTree({ [CONF]: appConf(['/b', '/a']) });
     const before = json(cfglint(['-f', 'json', '.'], dir));
     expect(before.findings.map((f) => f.ruleId)).toEqual([RULE, RULE]);
 
@@ -77,7 +75,7 @@ describe('--baseline and --update-baseline', () => {
   });
 
   test('only a finding the baseline does not list is reported and fails; lines moving do not matter', () => {
-    const dir = tree({ [CONF]: appConf(['/a', '/b']) });
+    const dir = writeTree({ [CONF]: appConf(['/a', '/b']) });
     expect(cfglint(['--baseline', 'b.json', '--update-baseline', '.'], dir).status).toBe(0);
     // Ten lines pushed down and a third location: the two old findings keep their fingerprints.
     fs.writeFileSync(path.join(dir, CONF), appConf(['/a', '/b', '/new'], { blankLinesAbove: 10 }));
@@ -93,7 +91,7 @@ describe('--baseline and --update-baseline', () => {
   });
 
   test('--update-baseline prunes fixed findings and adds new ones, and never writes without being asked', () => {
-    const dir = tree({ [CONF]: appConf(['/a', '/b']) });
+    const dir = writeTree({ [CONF]: appConf(['/a', '/b']) });
     expect(cfglint(['--baseline', 'b.json', '--update-baseline', '.'], dir).status).toBe(0);
     fs.writeFileSync(path.join(dir, CONF), appConf(['/a', '/b', '/c'], { fixed: ['/a', '/b'] }));
     const stamp = fs.readFileSync(path.join(dir, 'b.json'), 'utf8');
@@ -108,7 +106,7 @@ describe('--baseline and --update-baseline', () => {
   });
 
   test('a missing or invalid baseline is one line and exit 2; --update-baseline repairs it', () => {
-    const dir = tree({ [CONF]: appConf(['/a']) });
+    const dir = writeTree({ [CONF]: appConf(['/a']) });
     expectUsageError(cfglint(['--baseline', 'none.json', '.'], dir), /^cfglint: cannot read baseline none\.json: no such file \(create it with --update-baseline\)$/);
     expect(fs.existsSync(path.join(dir, 'none.json'))).toBe(false);
 
@@ -124,14 +122,14 @@ describe('--baseline and --update-baseline', () => {
   });
 
   test('--update-baseline without --baseline is a usage error', () => {
-    const dir = tree({ [CONF]: appConf(['/a']) });
+    const dir = writeTree({ [CONF]: appConf(['/a']) });
     expectUsageError(cfglint(['--update-baseline', '.'], dir), /^cfglint: --update-baseline needs --baseline FILE/, true);
   });
 });
 
 describe('--quiet and --max-warnings', () => {
   test('--quiet reports errors only, and the hidden warnings do not fail the run', () => {
-    const dir = tree({ [CONF]: appConf(['/a', '/b'], { misplaced: true }) });
+    const dir = writeTree({ [CONF]: appConf(['/a', '/b'], { misplaced: true }) });
     const all = json(cfglint(['-f', 'json', '.'], dir));
     expect(all.summary).toMatchObject({ errors: 1, warnings: 2 });
 
@@ -141,14 +139,14 @@ describe('--quiet and --max-warnings', () => {
     expect(report.findings.map((f) => f.ruleId)).toEqual(['nginx-directive-context']);
     expect(report.summary).toMatchObject({ errors: 1, warnings: 0, infos: 0 });
 
-    const warningsOnly = tree({ [CONF]: appConf(['/a', '/b']) });
+    const warningsOnly = writeTree({ [CONF]: appConf(['/a', '/b']) });
     const hidden = cfglint(['-q', '.'], warningsOnly);
     expect(hidden.status).toBe(0);
     expect(hidden.stdout).not.toContain(RULE);
   });
 
   test('--max-warnings N exits 1 above N warnings (new ones only with a baseline, hidden ones with --quiet)', () => {
-    const dir = tree({ [CONF]: appConf(['/a', '/b']) });
+    const dir = writeTree({ [CONF]: appConf(['/a', '/b']) });
     // Two warnings; --fail-on error leaves the verdict to --max-warnings.
     expect(cfglint(['--fail-on', 'error', '--max-warnings', '2', '.'], dir).status).toBe(0);
     const over = cfglint(['--fail-on', 'error', '--max-warnings', '1', '.'], dir);
@@ -177,7 +175,7 @@ describe('a misspelt option', () => {
     [['--frobnicate', '.'], 'cfglint: unknown option --frobnicate'],
     [['graph', '--formt', 'dot', '.'], 'cfglint: unknown option --formt (did you mean --format?)'],
   ])('%j', (args, line) => {
-    const dir = tree({ [CONF]: appConf(['/a']) });
+    const dir = writeTree({ [CONF]: appConf(['/a']) });
     const run = cfglint(args, dir);
     expectUsageError(run, new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), true);
     expect(run.stderr).not.toMatch(/[a-z][A-Z]/);
@@ -189,7 +187,7 @@ describe('--select and --ignore', () => {
   const categoryOf = (id: string) => ruleListings().find((listing) => listing.id === id)?.category;
 
   test('by rule id or category, comma-separated or repeated; --ignore wins; the exit code follows what is reported', () => {
-    const dir = tree({ [CONF]: appConf(['/a', '/b'], { misplaced: true }) });
+    const dir = writeTree({ [CONF]: appConf(['/a', '/b'], { misplaced: true }) });
     const ids = (args: string[]) => json(cfglint(['-f', 'json', ...args, '.'], dir)).findings.map((f) => f.ruleId);
     // The test needs the two rules in different categories to tell them apart by category.
     expect(categoryOf(RULE)).not.toBe(categoryOf(MISPLACED_RULE));
@@ -208,7 +206,7 @@ describe('--select and --ignore', () => {
   });
 
   test('an unknown id or category exits 2 with the nearest name', () => {
-    const dir = tree({ [CONF]: appConf(['/a']) });
+    const dir = writeTree({ [CONF]: appConf(['/a']) });
     expectUsageError(cfglint(['--select', 'upstream-keepalive-http1', '.'], dir), /^cfglint: unknown rule or category "upstream-keepalive-http1" in --select; did you mean "upstream-keepalive-http10"\? \(cfglint rules lists them all\)$/, true);
     expectUsageError(cfglint(['--ignore', `${RULE},securty`, '.'], dir), /^cfglint: unknown rule or category "securty" in --ignore; did you mean "security"\?/, true);
     expectUsageError(cfglint(['--ignore', 'zzzzzz', '.'], dir), /^cfglint: unknown rule or category "zzzzzz" in --ignore \(cfglint rules lists them all\)$/, true);

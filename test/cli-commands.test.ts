@@ -10,7 +10,7 @@ import { loadConfig } from '../src/engine/config';
 import { nodeFileSystem } from '../src/discovery/fs';
 import { READER_RULES } from '../src/engine/reader-rules';
 import { RULES } from '../src/engine/registry';
-import { writeFiles } from './tree-on-disk';
+import { writeFiles } from './disk-tree';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');

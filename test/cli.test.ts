@@ -11,7 +11,7 @@ import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { internalErrorReport } from '../src/cli/main';
 import { expectWellFormedXml, parseXml } from './formatters/xml-check';
-import { writeFiles } from './tree-on-disk';
+import { writeFiles } from './disk-tree';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');

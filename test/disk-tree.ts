@@ -1,8 +1,8 @@
 /**
- * Trees written to a temporary directory and read through the real engine from disk (no
- * in-memory file system, no hand-built model): for tests of readers and links end to end.
+ * Trees written to disk and read through the real engine (no in-memory file system, no
+ * hand-built model): for tests of readers and links end to end, and of the built CLI.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { lintSync, readTree } from '../src/engine/run';
@@ -13,15 +13,23 @@ afterAll(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Writes `files` (relative path → text) under a new temporary directory and returns it. */
-export function writeTree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'cfglint-tree-'));
-  made.push(root);
+/** Writes each file under `dir` (relative paths, parents created) and returns `dir`. */
+export function writeFiles(dir: string, files: Record<string, string>): string {
   for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
   }
-  return root;
+  return dir;
+}
+
+/**
+ * Writes `files` (relative path → text) under a new temporary directory, removed after the test
+ * file, and returns its real path (the engine compares the paths it resolves with it).
+ */
+export function writeTree(files: Record<string, string>): string {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'cfglint-tree-')));
+  made.push(root);
+  return writeFiles(root, files);
 }
 
 /** The model of a tree on disk, with paths shown relative to its root. */

@@ -5,13 +5,10 @@
 import { readTree, lintSync } from '../../src/engine/run';
 import { canonicalSocketPath, isLoopback, linkDeployment, nginxTargets } from '../../src/model/links';
 import type { Finding } from '../../src/report/finding';
-import { tempTrees } from '../tree-on-disk';
-
-/** Writes the tree to a new temporary directory and returns its path. */
-const onDisk = tempTrees('cfglint-links-');
+import { writeTree } from '../disk-tree';
 
 function modelOf(tree: Record<string, string>) {
-  const dir = onDisk(tree);
+  const dir = writeTree(tree);
   return readTree({ paths: [dir], cwd: dir, config: {} }).model;
 }
 
@@ -21,7 +18,7 @@ function links(tree: Record<string, string>): string[] {
 }
 
 function lint(tree: Record<string, string>): Finding[] {
-  const dir = onDisk(tree);
+  const dir = writeTree(tree);
   return lintSync({ paths: [dir], cwd: dir, config: {} }).report.findings;
 }
 

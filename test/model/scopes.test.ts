@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { lintSync } from '../../src/engine/run';
 import type { CfglintConfig } from '../../src/engine/config';
-import { writeFiles } from '../tree-on-disk';
+import { writeFiles } from '../disk-tree';
 
 let work: string;
 beforeAll(() => {

@@ -4,12 +4,10 @@
  */
 import { lintSync } from '../../../src/engine/run';
 import type { CfglintConfig } from '../../../src/engine/config';
-import { tempTrees } from '../../tree-on-disk';
-
-const onDisk = tempTrees('cfglint-placed-');
+import { writeTree } from '../../disk-tree';
 
 function lint(tree: Record<string, string>, config: CfglintConfig = {}) {
-  const dir = onDisk(tree);
+  const dir = writeTree(tree);
   const { report } = lintSync({ paths: [dir], cwd: dir, config });
   return {
     missing: report.findings.filter((f) => f.ruleId === 'include-missing').map((f) => `${f.primary.file}:${f.primary.start.line}`),

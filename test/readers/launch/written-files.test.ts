@@ -4,12 +4,10 @@
  */
 import type { CfglintConfig } from '../../../src/engine/config';
 import { lintSync } from '../../../src/engine/run';
-import { tempTrees } from '../../tree-on-disk';
-
-const onDisk = tempTrees('cfglint-written-');
+import { writeTree } from '../../disk-tree';
 
 function lint(tree: Record<string, string>, config: CfglintConfig = {}) {
-  const dir = onDisk(tree);
+  const dir = writeTree(tree);
   const { report } = lintSync({ paths: [dir], cwd: dir, config });
   const missing = report.findings.filter((f) => f.ruleId === 'include-missing');
   return {

@@ -7,22 +7,8 @@ import { printConfig } from '../../src/cli/print-config';
 import { lintSync } from '../../src/engine/run';
 import { renderGraph } from '../../src/report/graph';
 import { lintDiskTree, writeTree } from '../disk-tree';
+import { NGINX_KEEPALIVE_UPSTREAM } from '../nginx-fixtures';
 
-const UPSTREAM = [
-  'upstream app {',
-  '    server 127.0.0.1:8000;',
-  '    keepalive 16;',
-  '}',
-  'server {',
-  '    listen 80;',
-  '    location / {',
-  '        proxy_http_version 1.1;',
-  '        proxy_set_header Connection "";',
-  '        proxy_pass http://app;',
-  '    }',
-  '}',
-  '',
-].join('\n');
 const PROXY = 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n';
 const dockerfile = (args: string[]) => `FROM python:3.12-slim\nCMD ${JSON.stringify(['uvicorn', 'app:app', ...args])}\n`;
 
@@ -30,7 +16,7 @@ const ofRule = (findings: ReturnType<typeof lintDiskTree>, id: string) => findin
 
 describe('upstream-keepalive-timeout with uvicorn', () => {
   test('`uvicorn app:app --port 8000` behind upstream keepalive: nginx 60 s against uvicorn 5 s', () => {
-    const findings = ofRule(lintDiskTree({ 'nginx/app.conf': UPSTREAM, Dockerfile: dockerfile(['--port', '8000']) }), 'upstream-keepalive-timeout');
+    const findings = ofRule(lintDiskTree({ 'nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM, Dockerfile: dockerfile(['--port', '8000']) }), 'upstream-keepalive-timeout');
     expect(findings).toHaveLength(1);
     const [finding] = findings;
     expect(finding.severity).toBe('error');
@@ -53,24 +39,24 @@ describe('upstream-keepalive-timeout with uvicorn', () => {
       '      - ./nginx/app.conf:/etc/nginx/conf.d/default.conf:ro',
       '',
     ].join('\n');
-    const findings = lintDiskTree({ 'nginx/app.conf': UPSTREAM.replace('127.0.0.1:8000', 'api:8000'), 'compose.yaml': compose });
+    const findings = lintDiskTree({ 'nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM.replace('127.0.0.1:8000', 'api:8000'), 'compose.yaml': compose });
     const keepalive = ofRule(findings, 'upstream-keepalive-timeout');
     expect(keepalive).toHaveLength(1);
     expect(keepalive[0].related[0].span.file).toBe('compose.yaml');
   });
 
   test('silent when uvicorn keeps connections longer than nginx (--timeout-keep-alive 75)', () => {
-    const findings = lintDiskTree({ 'nginx/app.conf': UPSTREAM, Dockerfile: dockerfile(['--port', '8000', '--timeout-keep-alive', '75']) });
+    const findings = lintDiskTree({ 'nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM, Dockerfile: dockerfile(['--port', '8000', '--timeout-keep-alive', '75']) });
     expect(ofRule(findings, 'upstream-keepalive-timeout')).toEqual([]);
   });
 
   test('UVICORN_TIMEOUT_KEEP_ALIVE in the environment counts like the flag', () => {
     const docker = 'FROM python:3.12-slim\nENV UVICORN_TIMEOUT_KEEP_ALIVE=75\nCMD ["uvicorn", "app:app"]\n';
-    expect(ofRule(lintDiskTree({ 'nginx/app.conf': UPSTREAM, Dockerfile: docker }), 'upstream-keepalive-timeout')).toEqual([]);
+    expect(ofRule(lintDiskTree({ 'nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM, Dockerfile: docker }), 'upstream-keepalive-timeout')).toEqual([]);
   });
 
   test('--limit-max-requests does not make upstream-keepalive-requests fire: it is per process', () => {
-    const findings = lintDiskTree({ 'nginx/app.conf': UPSTREAM, Dockerfile: dockerfile(['--timeout-keep-alive', '75', '--limit-max-requests', '10']) });
+    const findings = lintDiskTree({ 'nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM, Dockerfile: dockerfile(['--timeout-keep-alive', '75', '--limit-max-requests', '10']) });
     expect(ofRule(findings, 'upstream-keepalive-requests')).toEqual([]);
   });
 });
@@ -131,7 +117,7 @@ describe('other rules with uvicorn', () => {
 });
 
 describe('uvicorn in --print-config and the graph', () => {
-  const files = { 'nginx/app.conf': UPSTREAM, Dockerfile: dockerfile(['--port', '8000', '--limit-max-requests', '500']) };
+  const files = { 'nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM, Dockerfile: dockerfile(['--port', '8000', '--limit-max-requests', '500']) };
 
   test('--print-config Dockerfile lists the listener and each setting with its source', () => {
     const root = writeTree(files);

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { lintSync } from '../../src/engine/run';
 import type { CfglintConfig } from '../../src/engine/config';
 import { writeFiles } from '../disk-tree';
+import { NGINX_KEEPALIVE_UPSTREAM } from '../nginx-fixtures';
 
 let work: string;
 beforeAll(() => {
@@ -24,22 +25,6 @@ function lintTree(name: string, files: Record<string, string>, config: CfglintCo
   };
 }
 
-/** nginx keeps idle upstream connections 60 s by default: a race with any backend that closes sooner. */
-const NGINX_KEEPALIVE = [
-  'upstream app {',
-  '    server 127.0.0.1:8000;',
-  '    keepalive 16;',
-  '}',
-  'server {',
-  '    listen 80;',
-  '    location / {',
-  '        proxy_http_version 1.1;',
-  '        proxy_set_header Connection "";',
-  '        proxy_pass http://app;',
-  '    }',
-  '}',
-  '',
-].join('\n');
 /** gthread keeps idle connections `keepalive` seconds: 2 by default, under nginx's 60. */
 const GUNICORN_SHORT = 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\n';
 /** 75 s outlasts nginx's 60 s: no race. */
@@ -47,9 +32,9 @@ const GUNICORN_LONG = 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nkeepal
 
 describe('environments side by side', () => {
   const envs = {
-    'envs/staging/nginx/app.conf': NGINX_KEEPALIVE,
+    'envs/staging/nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM,
     'envs/staging/gunicorn.conf.py': GUNICORN_SHORT,
-    'envs/prod/nginx/app.conf': NGINX_KEEPALIVE,
+    'envs/prod/nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM,
     'envs/prod/gunicorn.conf.py': GUNICORN_LONG,
   };
 
@@ -66,7 +51,7 @@ describe('environments side by side', () => {
   test('declared deployments keep an nginx from a backend of another one, however close', () => {
     // staging has no backend of its own; without `deployments` prod's would be the closest.
     const { staging, prodOnly } = {
-      staging: { 'envs/staging/nginx/app.conf': NGINX_KEEPALIVE },
+      staging: { 'envs/staging/nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM },
       prodOnly: { 'envs/prod/gunicorn.conf.py': GUNICORN_SHORT },
     };
     const undeclared = lintTree('declared-a', { ...staging, ...prodOnly });
@@ -124,7 +109,7 @@ describe('alternatives: the tree does not say which backend runs', () => {
 describe('network namespaces', () => {
   test("a host's loopback does not reach a Kubernetes pod", () => {
     const { links, findings } = lintTree('vm-and-pod', {
-      'vm/nginx/app.conf': NGINX_KEEPALIVE,
+      'vm/nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM,
       'k8s/deployment.yaml': [
         'apiVersion: apps/v1',
         'kind: Deployment',

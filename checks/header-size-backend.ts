@@ -5,7 +5,7 @@ import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';
 import { formatNginxSize, largeClientHeaderBuffers, serverOfPass } from '../src/model/nginx-client-limits';
 import { requestHeadLimits } from '../src/model/request-head-limits';
-import type { Span } from '../src/report/finding';
+import type { Span } from '../src/source/span';
 
 const ID = 'header-size-backend';
 

@@ -3,7 +3,7 @@ import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
 import { parseNginxNumber, parseNginxSize } from '../src/model/nginx-values';
 import type { ExpandedDirective } from '../src/model/nginx-directives';
-import type { RelatedSpan, Span } from '../src/report/finding';
+import type { RelatedSpan, Span } from '../src/source/span';
 import { docsUrl } from '../src/meta';
 
 const ID = 'nginx-proxy-buffers';

@@ -2,7 +2,7 @@ import { defineRule, FindingDraft } from '../src/engine/rule';
 import { docsUrl } from '../src/meta';
 import type { Deployment } from '../src/model/deployment';
 import { ajpRequiredSecretAliasWorks, ajpSecretRequiredExists, describeTomcatVersion, TomcatBackend, TomcatConnector } from '../src/model/tomcat';
-import type { RelatedSpan } from '../src/report/finding';
+import type { RelatedSpan } from '../src/source/span';
 
 const ID = 'tomcat-ajp-secret';
 /** AbstractAjpProtocol, LocalStrings.properties `ajpprotocol.noSecret` (SERVERS.md §4). */

@@ -7,7 +7,7 @@ import { knownValue } from '../src/model/launch';
 import { canonicalSocketPath, linkDeployment, Link } from '../src/model/links';
 import type { NginxBlock } from '../src/model/nginx';
 import { lastUwsgiEntry, UwsgiBackend } from '../src/model/uwsgi';
-import type { RelatedSpan, Span } from '../src/report/finding';
+import type { RelatedSpan, Span } from '../src/source/span';
 
 const ID = 'upstream-socket-permission';
 

@@ -7,7 +7,7 @@ import { canonicalSocketPath, composeServiceOf, isLoopback, kubernetesServiceGap
 import type { PassModule } from '../src/model/nginx';
 import { deploymentOf, mayReach } from '../src/model/scopes';
 import { mayServe, unmodelledServers } from '../src/model/unmodelled-servers';
-import type { Span } from '../src/report/finding';
+import type { Span } from '../src/source/span';
 
 const ID = 'upstream-unreachable';
 

@@ -11,6 +11,7 @@ export { getFormatter, FORMATTER_NAMES } from './report/formatters';
 export { formatFileList } from './report/file-list';
 export type { ListedFile, FileListFormat } from './report/file-list';
 export type { FormatterName, FormatContext } from './report/formatters';
-export type { Finding, Report, Span, Pos, Severity, RelatedSpan, RuleSummary } from './report/finding';
+export type { Finding, Report, RuleSummary } from './report/finding';
+export type { Span, Pos, Severity, RelatedSpan } from './source/span';
 export { RULES } from './engine/registry';
 export { VERSION } from './meta';

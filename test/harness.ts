@@ -7,7 +7,8 @@ import type { CfglintConfig } from '../src/engine/config';
 import type { Rule } from '../src/engine/rule';
 import { lintSync } from '../src/engine/run';
 import { memoryFileSystem, MemoryTree } from '../src/discovery/fs';
-import type { Finding, Severity } from '../src/report/finding';
+import type { Finding } from '../src/report/finding';
+import type { Severity } from '../src/source/span';
 
 export interface TreeCase {
   name: string;

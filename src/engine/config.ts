@@ -5,7 +5,7 @@
 import * as nodePath from 'path';
 import type { FileSystem } from '../discovery/fs';
 import { decodeUtf8 } from '../readers/text';
-import type { Severity } from '../report/finding';
+import type { Severity } from '../source/span';
 import { packagePath } from '../meta';
 import { closest } from '../suggest';
 

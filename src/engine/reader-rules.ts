@@ -4,7 +4,7 @@
  * can be configured and suppressed like rules.
  */
 import { docsUrl } from '../meta';
-import type { Severity } from '../report/finding';
+import type { Severity } from '../source/span';
 
 export interface ReaderRule {
   id: string;

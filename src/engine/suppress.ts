@@ -8,7 +8,8 @@
 import type { ReaderDiagnostic, SourceComment } from '../readers/diagnostic';
 
 export type { SourceComment } from '../readers/diagnostic';
-import type { Finding, Span } from '../report/finding';
+import type { Finding } from '../report/finding';
+import type { Span } from '../source/span';
 
 type Kind = 'disable-next-line' | 'disable' | 'enable';
 

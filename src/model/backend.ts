@@ -5,7 +5,7 @@
  * came from). Cross-file rules compare these with the nginx model.
  */
 import type { GeneratedOrigin } from '../readers/nginx';
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { GunicornBackend } from './gunicorn';
 import type { Launch } from './launch';
 import type { SpringBootBackend, TomcatBackend } from './tomcat';

@@ -11,7 +11,7 @@
  * defaults (with PORT and WEB_CONCURRENCY from the environment) < config file <
  * GUNICORN_CMD_ARGS < command line.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { BackendBase } from './backend';
 import type { Launch } from './launch';
 import { judgeGunicornName, GunicornNameVerdict } from './gunicorn-settings';

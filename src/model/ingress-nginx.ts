@@ -9,7 +9,7 @@
  */
 import type { ReaderDiagnostic } from '../readers/diagnostic';
 import type { ExpandedDirective, GeneratedOrigin, NginxConfigRoot, NginxDirective } from '../readers/nginx';
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import { OLDEST_SUPPORTED, Version, VersionRange } from './nginx-version';
 import {
   ConfigMapObject,

@@ -4,7 +4,7 @@
  * ConfigMap. The Kubernetes reader fills this; src/model/ingress-nginx.ts turns the ingress
  * side into nginx settings, and src/model/links.ts follows Service → pod → container.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 
 /** A string value as written in a manifest, with the spans of its key and value. */
 export interface ManifestValue {

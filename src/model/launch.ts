@@ -3,7 +3,7 @@
  * Dockerfile, a compose service, a Procfile, a shell script or a Kubernetes container. The
  * Gunicorn and uWSGI readers take their command-line options from here.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 
 export interface LaunchArg {
   /**

@@ -3,7 +3,7 @@
  * evidence the tree gives (the same loopback port, the same socket file, a compose service
  * name); anything else is "outside the tree" and no cross-file rule judges it.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { Backend, ListenAddress, Listener } from './backend';
 import { ComposeContainer, composeLaunch, containersMounting, containersRunningNginxFile, shareNetwork } from './compose';
 import type { Deployment } from './deployment';

@@ -3,7 +3,7 @@
  * server asks listen() for, written in the tree, and the somaxconn of the network namespace it
  * runs in. Used by checks/listen-backlog-somaxconn.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { Backend, Setting } from './backend';
 import { backendKindName } from './backend-describe';
 import type { Deployment } from './deployment';

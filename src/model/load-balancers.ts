@@ -4,7 +4,7 @@
  * balancers that reuse connections to the pods are listed: an NLB or a TCP listener passes each
  * client connection through, so no idle race exists there.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { Setting } from './backend';
 import { IngressBackend, IngressObject, KubernetesModel, ServiceObject, servicesNamed, WorkloadObject, workloadsSelectedBy } from './kubernetes';
 

@@ -4,7 +4,7 @@
  * does not read) and the body limit (`client_max_body_size`). Cross-file rules compare them with
  * the backend's own limits (SERVERS.md §1.4, §8.4, §8.5).
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { ValueSource } from './backend';
 import type { NginxBlock, UpstreamPass } from './nginx';
 import { parseNginxNumber, parseNginxSize } from './nginx-values';

@@ -3,7 +3,7 @@
  * inheritance, upstream groups (explicit and implicit) and every place a request is passed on.
  * Rules ask questions here; they never walk syntax trees themselves.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
 import type { Setting } from './backend';
 import type { DirectiveTableOptions } from '../readers/nginx/directives';

@@ -12,7 +12,7 @@
  * `maxConnections` -1, and negative `maxPostSize` / `maxSwallowSize`. The setting's `text` keeps
  * what was written (`-1`).
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { BackendBase, Listener, ListenerProtocol, Setting } from './backend';
 import type { Deployment } from './deployment';
 

@@ -2,7 +2,7 @@
  * Queries shared by the upstream keep-alive rules: whether an upstream group keeps idle
  * connections for a given range of nginx releases, and its keep-alive settings there.
  */
-import type { RelatedSpan } from '../report/finding';
+import type { RelatedSpan } from '../source/span';
 import type { Setting } from './backend';
 import type { Deployment } from './deployment';
 import { formatMilliseconds } from './nginx-values';

@@ -1,5 +1,5 @@
 /** A uWSGI instance as its ini file(s) and command line define it (filled by src/readers/uwsgi). */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { BackendBase } from './backend';
 import type { Launch } from './launch';
 

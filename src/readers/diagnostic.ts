@@ -1,4 +1,4 @@
-import type { RelatedSpan, Severity, Span } from '../report/finding';
+import type { RelatedSpan, Severity, Span } from '../source/span';
 
 /**
  * A problem a reader found while reading a file (syntax, a missing include, an invalid value).

@@ -7,7 +7,7 @@
  * holds for it too.
  */
 import { isUnknownValue } from '../discovery/template';
-import type { Pos, Span } from '../report/finding';
+import type { Pos, Span } from '../source/span';
 import { EmbeddedSourceText } from './embedded-text';
 import { TemplateSourceText } from './template-text';
 import { SourceText } from './text';

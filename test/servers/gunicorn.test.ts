@@ -25,7 +25,7 @@ import { nodeFileSystem } from '../../src/discovery/fs';
 import type { GunicornBackend } from '../../src/model/gunicorn';
 import type { Launch, LaunchArg, LaunchEnvValue } from '../../src/model/launch';
 import { effectiveWorker, readGunicorn } from '../../src/readers/gunicorn';
-import type { Span } from '../../src/report/finding';
+import type { Span } from '../../src/source/span';
 import { CORPUS, corpusEntries } from '../corpus/corpus';
 
 const GUNICORN = '/usr/bin/gunicorn';

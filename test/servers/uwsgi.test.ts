@@ -25,7 +25,7 @@ import type { LaunchArg } from '../../src/model/launch';
 import { buildInstance, UwsgiFiles, UwsgiMachine } from '../../src/readers/uwsgi';
 import { readCommandLine } from '../../src/readers/uwsgi/command-line';
 import { decodeUtf8, SourceText } from '../../src/readers/text';
-import type { Span } from '../../src/report/finding';
+import type { Span } from '../../src/source/span';
 import { CORPUS, corpusEntries } from '../corpus/corpus';
 
 const UWSGI = '/usr/bin/uwsgi';

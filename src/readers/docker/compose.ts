@@ -8,7 +8,7 @@
  */
 import * as nodePath from 'path';
 import type { Document } from 'yaml';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { expandWord } from '../launch/expand';
 import { ALL_UNKNOWN, asMappedText, RawArg, sliceArg } from '../launch/raw';

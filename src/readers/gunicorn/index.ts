@@ -11,7 +11,7 @@ import type { Listener, ListenAddress, Setting, ValueSource } from '../../model/
 import type { GunicornBackend, GunicornConfigFile, GunicornWorkerKind } from '../../model/gunicorn';
 import { isGunicornSetting } from '../../model/gunicorn-settings';
 import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../../model/launch';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import { readerFailedAt, SourceComment } from '../diagnostic';
 import { decodeUtf8, SourceText } from '../text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';

@@ -1,6 +1,6 @@
 /** The last step of every launch reader: wrappers peeled off, raw values turned into model values. */
 import type { Launch, LaunchKind } from '../../model/launch';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { diagnostic } from './files';
 import { unwrap } from './program';

@@ -15,7 +15,7 @@
 import * as nodePath from 'path';
 import type { ComposeContainer } from '../../model/compose';
 import type { ComposeScope, Launch, Mount } from '../../model/launch';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../diagnostic';
 import type { SourceText } from '../text';
 import type { ComposeCommand, ComposeFile, ComposeService } from '../docker/compose';

@@ -9,7 +9,7 @@
  */
 import type { Document } from 'yaml';
 import type { Launch } from '../../model/launch';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { MAX_VALUE_LENGTH } from '../expansion-budget';
 import type { SourceText } from '../text';

@@ -3,7 +3,7 @@
  * decoded), with the file offset of each character, so that spans found in the joined text
  * point back at what is written.
  */
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import type { SourceText } from '../text';
 
 export class MappedText {

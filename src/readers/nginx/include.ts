@@ -10,7 +10,7 @@
  */
 import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import { encodePathBytes } from '../../discovery/path-bytes';
 import { compileGlobSegment, hasGlob, matchGlobSegment } from './glob';
 

@@ -12,7 +12,7 @@
  * that wants offsets, counts or values without building objects uses the helpers at the end,
  * which accept both.
  */
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import type { SourceText } from '../text';
 import { wordValue } from './lex';
 

@@ -32,7 +32,7 @@ import * as nodePath from 'path';
 import type { Setting, Unit, ValueSource } from '../../model/backend';
 import type { Launch } from '../../model/launch';
 import type { ConnectorSettingName, SpringBootBackend, TomcatConnector } from '../../model/tomcat';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../diagnostic';
 import { MAX_EXPANSION_STEPS, MAX_VALUE_LENGTH } from '../expansion-budget';
 import { decodeUtf8, SourceText } from '../text';

@@ -18,7 +18,7 @@ import {
   TomcatListener,
   TomcatVersion,
 } from '../../model/tomcat';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import {
   AJP_ADDRESS_REFERENCE,
   AJP_SECRET_REQUIRED_REFERENCE,

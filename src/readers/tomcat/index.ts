@@ -15,7 +15,7 @@
 import * as nodePath from 'path';
 import type { Setting } from '../../model/backend';
 import { portOffsetExists, TomcatAttribute, TomcatBackend, TomcatConnector, TomcatExecutor, TomcatListener, TomcatVersion } from '../../model/tomcat';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
 import { MAX_EXPANSION_STEPS, MAX_VALUE_LENGTH } from '../expansion-budget';
 import { decodeUtf8, SourceText } from '../text';

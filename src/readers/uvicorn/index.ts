@@ -8,7 +8,7 @@ import * as nodePath from 'path';
 import type { Listener, ListenAddress, Setting, Unit, ValueSource } from '../../model/backend';
 import { knownValue, Launch } from '../../model/launch';
 import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, UvicornBackend } from '../../model/uvicorn';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import { readerFailedAt } from '../diagnostic';
 import { pythonIntBase10 } from '../gunicorn/args';
 import { emptyOutput, ReaderOutput } from '../types';

@@ -6,7 +6,7 @@
  * (getopt moves them to the end). `--` ends the options.
  */
 import type { LaunchArg } from '../../model/launch';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import { allUwsgiOptions, UwsgiOptionSpec, uwsgiOptionByShortcut, uwsgiOptionSpec } from '../../model/uwsgi-options';
 
 export interface CommandLineOption {

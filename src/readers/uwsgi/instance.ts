@@ -22,7 +22,7 @@ import * as nodePath from 'path';
 import type { CommandLine } from './command-line';
 import type { ReaderDiagnostic } from '../diagnostic';
 import type { SourceText } from '../text';
-import type { Span } from '../../report/finding';
+import type { Span } from '../../source/span';
 import type { UwsgiGap, UwsgiOptionEntry, UwsgiOptionOrigin } from '../../model/uwsgi';
 import { uwsgiOptionSpec } from '../../model/uwsgi-options';
 import { readUwsgiFlag, uwsgiAtoi } from '../../model/uwsgi-values';

@@ -4,7 +4,8 @@
  * severity, location.path (relative to the repository root) and location.lines.
  */
 import { jsonText, terminalText } from '../escape';
-import type { Finding, Report, Severity } from '../finding';
+import type { Finding, Report } from '../finding';
+import type { Severity } from '../../source/span';
 import { messageWithRelated, sortFindings, type FormatContext } from './index';
 
 export type CodeQualitySeverity = 'info' | 'minor' | 'major' | 'critical' | 'blocker';

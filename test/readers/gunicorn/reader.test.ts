@@ -10,7 +10,7 @@ import type { GunicornBackend } from '../../../src/model/gunicorn';
 import type { Launch, LaunchArg, LaunchEnvValue } from '../../../src/model/launch';
 import { parseBindAddress, readGunicorn } from '../../../src/readers/gunicorn';
 import type { ReaderContext } from '../../../src/readers/types';
-import type { Span } from '../../../src/report/finding';
+import type { Span } from '../../../src/source/span';
 import { lintTree } from '../../harness';
 
 const ROOT = '/tree';

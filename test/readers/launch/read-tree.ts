@@ -12,7 +12,7 @@ import type { ReaderDiagnostic } from '../../../src/readers/diagnostic';
 import { readLaunches } from '../../../src/readers/launch';
 import { readSystemLimits } from '../../../src/readers/system';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../../../src/readers/types';
-import type { Span } from '../../../src/report/finding';
+import type { Span } from '../../../src/source/span';
 
 export interface ReadResult {
   launches: Launch[];

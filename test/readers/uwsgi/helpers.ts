@@ -10,7 +10,7 @@ import type { UwsgiBackend, UwsgiOptionEntry } from '../../../src/model/uwsgi';
 import type { ReaderDiagnostic } from '../../../src/readers/diagnostic';
 import type { ReaderContext, ReaderOutput } from '../../../src/readers/types';
 import { readUwsgi } from '../../../src/readers/uwsgi';
-import type { Span } from '../../../src/report/finding';
+import type { Span } from '../../../src/source/span';
 
 export interface UwsgiRead {
   backends: UwsgiBackend[];

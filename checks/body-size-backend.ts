@@ -1,5 +1,5 @@
-import { defineRule } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Backend, Listener, Setting } from '../src/model/backend';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';

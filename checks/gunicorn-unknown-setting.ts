@@ -1,7 +1,7 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
+import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { GunicornConfigFile, ignoredGunicornNames } from '../src/model/gunicorn';
-import { docsUrl } from '../src/meta';
+import { docsUrl } from '../src/source/meta';
 
 const ID = 'gunicorn-unknown-setting';
 

@@ -1,5 +1,5 @@
-import { defineRule, FindingDraft, oncePerPair } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft, oncePerPair } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment, Link } from '../src/model/links';
 import { formatMilliseconds } from '../src/model/nginx-values';

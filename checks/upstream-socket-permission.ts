@@ -1,5 +1,5 @@
-import { defineRule, FindingDraft, oncePerPair } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft, oncePerPair } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Backend } from '../src/model/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';

@@ -1,8 +1,8 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { spanWithin, uwsgiBackends, uwsgiEntryPath, UwsgiOptionEntry } from '../src/model/uwsgi';
-import { uwsgiOptionSpec } from '../src/model/uwsgi-options';
+import { uwsgiOptionSpec } from '../src/reference/uwsgi/options';
 import { isPlainUwsgiInteger, readUwsgiFlag } from '../src/model/uwsgi-values';
 
 const ID = 'uwsgi-inline-comment';

@@ -43,13 +43,13 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/readers/text.ts
+// src/source/text.ts
 function decodeUtf8(bytes) {
   return UTF8.decode(bytes);
 }
 var SourceText, UTF8;
 var init_text = __esm({
-  "src/readers/text.ts"() {
+  "src/source/text.ts"() {
     "use strict";
     SourceText = class {
       constructor(file, text3) {
@@ -111,7 +111,7 @@ var init_text = __esm({
   }
 });
 
-// src/suggest.ts
+// src/source/suggest.ts
 function isPlausibleName(word) {
   return word.length <= MAX_SUGGESTED_NAME_LENGTH;
 }
@@ -166,7 +166,7 @@ function closest(word, candidates) {
 }
 var MAX_SUGGESTED_NAME_LENGTH, rows;
 var init_suggest = __esm({
-  "src/suggest.ts"() {
+  "src/source/suggest.ts"() {
     "use strict";
     MAX_SUGGESTED_NAME_LENGTH = 100;
     rows = new Float64Array(0);
@@ -7078,13 +7078,13 @@ var require_ajv = __commonJS({
   }
 });
 
-// src/append.ts
+// src/source/append.ts
 function append(target, items) {
   for (const item of items) target.push(item);
   return target;
 }
 var init_append = __esm({
-  "src/append.ts"() {
+  "src/source/append.ts"() {
     "use strict";
   }
 });
@@ -8566,7 +8566,7 @@ var init_template_text = __esm({
   }
 });
 
-// src/readers/embedded-text.ts
+// src/source/embedded-text.ts
 function embeddedLiteralBlock(host, start, value) {
   const headerEnd = host.text.indexOf("\n", start);
   if (headerEnd === -1) return void 0;
@@ -8587,7 +8587,7 @@ function embeddedLiteralBlock(host, start, value) {
 }
 var EmbeddedSourceText;
 var init_embedded_text = __esm({
-  "src/readers/embedded-text.ts"() {
+  "src/source/embedded-text.ts"() {
     "use strict";
     init_text();
     EmbeddedSourceText = class extends SourceText {
@@ -9527,7 +9527,7 @@ var init_tomcat = __esm({
   }
 });
 
-// src/model/gunicorn-settings.ts
+// src/reference/gunicorn-settings.ts
 function isGunicornSetting(name2) {
   return GUNICORN_SETTINGS.has(name2);
 }
@@ -9583,7 +9583,7 @@ function nearestGunicornName(lower, candidates) {
 }
 var ROWS_20_1_0, HOOKS_20_1_0, LATER, LATER_HOOKS, REMOVED_GUNICORN_SETTINGS, GUNICORN_SETTINGS, GUNICORN_FLAGS, FLAG_SPELLINGS;
 var init_gunicorn_settings = __esm({
-  "src/model/gunicorn-settings.ts"() {
+  "src/reference/gunicorn-settings.ts"() {
     "use strict";
     init_suggest();
     ROWS_20_1_0 = [
@@ -9787,10 +9787,10 @@ var init_launch = __esm({
   }
 });
 
-// src/model/uwsgi-option-table.ts
+// src/reference/uwsgi/option-table.ts
 var OPTION_TABLE;
 var init_uwsgi_option_table = __esm({
-  "src/model/uwsgi-option-table.ts"() {
+  "src/reference/uwsgi/option-table.ts"() {
     "use strict";
     OPTION_TABLE = {
       core: `
@@ -11153,7 +11153,7 @@ zerg-pool r - - -
   }
 });
 
-// src/model/uwsgi-options.ts
+// src/reference/uwsgi/options.ts
 function load() {
   if (specs) return specs;
   specs = /* @__PURE__ */ new Map();
@@ -11215,7 +11215,7 @@ function uwsgiOptionQuantity(name2) {
 }
 var specs, ordered, SECONDS, BYTES;
 var init_uwsgi_options = __esm({
-  "src/model/uwsgi-options.ts"() {
+  "src/reference/uwsgi/options.ts"() {
     "use strict";
     init_suggest();
     init_uwsgi_option_table();
@@ -21783,7 +21783,7 @@ var init_launch2 = __esm({
   }
 });
 
-// src/readers/diagnostic.ts
+// src/source/diagnostic.ts
 function readerFailedAt(reader, span2, error) {
   return {
     ruleId: "internal-error",
@@ -21793,7 +21793,7 @@ function readerFailedAt(reader, span2, error) {
   };
 }
 var init_diagnostic = __esm({
-  "src/readers/diagnostic.ts"() {
+  "src/source/diagnostic.ts"() {
     "use strict";
   }
 });
@@ -36022,7 +36022,7 @@ function applyBaseline(report, accepted) {
 var nodePath = __toESM(require("path"));
 init_text();
 
-// src/meta.ts
+// src/source/meta.ts
 var VERSION = "0.1.0";
 var HOMEPAGE = "https://github.com/cfglint/cfglint";
 function docsUrl(ruleId, folder = "checks") {
@@ -37550,7 +37550,7 @@ function defaultFor(name2, range) {
   return current;
 }
 
-// src/readers/nginx/reference-directives.ts
+// src/reference/nginx/directives.generated.ts
 var REFERENCE_DIRECTIVES = [
   ["absolute_redirect", "http_core", "http server location", 0, 2, 1, "on | off"],
   ["accept_mutex", "core", "events", 0, 2, 1, "on | off"],
@@ -38526,7 +38526,7 @@ var REFERENCE_DIRECTIVES = [
   ["zone_sync_timeout", "stream_zone_sync", "stream stream_server", 0, 2, 0, "timeout"]
 ];
 
-// src/readers/nginx/third-party-directives.ts
+// src/reference/nginx/third-party-directives.ts
 var THIRD_PARTY_DIRECTIVES = {
   // openresty/lua-nginx-module@bbed32a6, openresty/stream-lua-nginx-module@9344b4d0
   "lua": [
@@ -41876,7 +41876,7 @@ init_rendered_text();
 init_template_text();
 init_parse_cache();
 
-// src/report/finding.ts
+// src/engine/findings.ts
 var SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
 
 // src/engine/run.ts
@@ -41910,7 +41910,7 @@ function findReaderRule(id2) {
   return READER_RULES.find((rule24) => rule24.id === id2);
 }
 
-// src/engine/rule.ts
+// src/rule.ts
 function defineRule(rule24) {
   return rule24;
 }

@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { READER_RULES } from '../src/engine/reader-rules';
 import { RULES } from '../src/engine/registry';
-import type { Rule } from '../src/engine/rule';
-import { docsUrl, HOMEPAGE, VERSION } from '../src/meta';
+import type { Rule } from '../src/rule';
+import { docsUrl, HOMEPAGE, VERSION } from '../src/source/meta';
 
 const ROOT = join(__dirname, '..');
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -87,7 +87,7 @@ describe('registry', () => {
     expect(docs.filter((id) => !readerIds.includes(id))).toEqual([]);
   });
 
-  it('keeps src/meta.ts VERSION equal to package.json version', () => {
+  it('keeps src/source/meta.ts VERSION equal to package.json version', () => {
     const pkg = JSON.parse(read('package.json')) as { version: string; homepage: string };
     expect(VERSION).toBe(pkg.version);
     expect(HOMEPAGE).toBe(pkg.homepage);

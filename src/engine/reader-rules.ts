@@ -3,7 +3,7 @@
  * includes, values, suppressions. They have docs (docs/rules/<id>.md), default severities, and
  * can be configured and suppressed like rules.
  */
-import { docsUrl } from '../meta';
+import { docsUrl } from '../source/meta';
 import type { Severity } from '../source/span';
 
 export interface ReaderRule {

@@ -5,10 +5,10 @@
  * (`<!-- … -->` in XML). Without rule ids they cover every rule. A reason after `--` is
  * expected; a missing one, an unknown id and (on request) an unused comment are findings.
  */
-import type { ReaderDiagnostic, SourceComment } from '../readers/diagnostic';
+import type { ReaderDiagnostic, SourceComment } from '../source/diagnostic';
 
-export type { SourceComment } from '../readers/diagnostic';
-import type { Finding } from '../report/finding';
+export type { SourceComment } from '../source/diagnostic';
+import type { Finding } from './findings';
 import type { Span } from '../source/span';
 
 type Kind = 'disable-next-line' | 'disable' | 'enable';

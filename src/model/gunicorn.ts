@@ -14,7 +14,7 @@
 import type { Span } from '../source/span';
 import type { BackendBase } from './backend';
 import type { Launch } from './launch';
-import { judgeGunicornName, GunicornNameVerdict } from './gunicorn-settings';
+import { judgeGunicornName, GunicornNameVerdict } from '../reference/gunicorn-settings';
 
 /**
  * The worker that runs, which decides keep-alive (20.1.0 gunicorn/workers/*.py; SERVERS.md §3.2):

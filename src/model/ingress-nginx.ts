@@ -7,7 +7,7 @@
  * the key would be written. The rules then judge it as they judge a hand-written nginx.conf.
  * Facts and sources: docs/ingress-nginx.md.
  */
-import type { ReaderDiagnostic } from '../readers/diagnostic';
+import type { ReaderDiagnostic } from '../source/diagnostic';
 import type { ExpandedDirective, GeneratedOrigin, NginxConfigRoot, NginxDirective } from '../readers/nginx';
 import type { Span } from '../source/span';
 import { OLDEST_SUPPORTED, Version, VersionRange } from './nginx-version';

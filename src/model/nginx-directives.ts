@@ -14,7 +14,7 @@ import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../read
 import { childContext, DATA_BLOCKS, DirectiveSpec, DirectiveTable, DirectiveTableOptions, moduleOfLoadPath, OPENRESTY_BUNDLE } from '../readers/nginx/directives';
 import { isUnknownValue } from '../discovery/template';
 import { argCountOf, argValueOf, directiveEndOffset, fileTextOf, isLuaBlockDirective, lastTokenEndOffset, opensBlock as opensBlockOf } from '../readers/nginx/parse';
-import { THIRD_PARTY_DIRECTIVES } from '../readers/nginx/third-party-directives';
+import { THIRD_PARTY_DIRECTIVES } from '../reference/nginx/third-party-directives';
 
 /** Contexts a snippet's top level may stand in (an `include` may sit in any of them). */
 const SNIPPET_CANDIDATES = ['main', 'events', 'http', 'server', 'location', 'upstream', 'stream', 'stream_server', 'stream_upstream', 'mail', 'mail_server'];

@@ -3,7 +3,7 @@
  * with `invalid value` is an `invalid-value` finding at the argument. The table says which
  * argument of which directive has which syntax (SERVERS.md §1.1, nginx's module sources).
  */
-import type { ReaderDiagnostic } from '../readers/diagnostic';
+import type { ReaderDiagnostic } from '../source/diagnostic';
 import type { NginxDirective, ParsedNginxFile } from '../readers/nginx';
 import { argValueOf } from '../readers/nginx/parse';
 import { parseNginxValue, ValueSyntax as Syntax, VALUE_SYNTAX } from './nginx-value-syntax';

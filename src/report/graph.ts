@@ -16,7 +16,7 @@ import { describeRange } from '../model/nginx-version';
 import { describeNginxSetting, groupIsUsedOverHttp, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
 import { describeUnmodelledAddress, mayServe, UnmodelledServer, unmodelledServers } from '../model/unmodelled-servers';
 import { dotLabel, mermaidLabel } from './escape';
-import type { Finding } from './finding';
+import type { Finding } from '../engine/findings';
 import type { Span } from '../source/span';
 
 export type GraphFormat = 'mermaid' | 'dot';

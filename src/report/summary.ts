@@ -1,4 +1,4 @@
-import type { Finding, Report } from './finding';
+import type { Finding, Report } from '../engine/findings';
 
 /** The report with only these findings, its counts recomputed (suppressed and baselined kept). */
 export function withFindings(report: Report, findings: Finding[]): Report {

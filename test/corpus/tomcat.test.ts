@@ -14,7 +14,7 @@ import { readTree } from '../../src/engine/run';
 import type { TomcatBackend } from '../../src/model/tomcat';
 import { readServerXml } from '../../src/readers/tomcat';
 import { emptyOutput } from '../../src/readers/types';
-import { SourceText } from '../../src/readers/text';
+import { SourceText } from '../../src/source/text';
 import { CORPUS, corpusEntries, describeCorpus, describeFinding, lintCorpus } from './corpus';
 
 const FAILED = ['internal-error', 'read-error'];

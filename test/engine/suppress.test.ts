@@ -7,7 +7,7 @@
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
 import { lintSync } from '../../src/engine/run';
-import type { Finding } from '../../src/report/finding';
+import type { Finding } from '../../src/engine/findings';
 import { SourceComment, Suppressions } from '../../src/engine/suppress';
 
 const RULE = 'upstream-keepalive-http10';

@@ -20,11 +20,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { uwsgiOptionSpec, allUwsgiOptions } from '../../src/model/uwsgi-options';
+import { uwsgiOptionSpec, allUwsgiOptions } from '../../src/reference/uwsgi/options';
 import type { LaunchArg } from '../../src/model/launch';
 import { buildInstance, UwsgiFiles, UwsgiMachine } from '../../src/readers/uwsgi';
 import { readCommandLine } from '../../src/readers/uwsgi/command-line';
-import { decodeUtf8, SourceText } from '../../src/readers/text';
+import { decodeUtf8, SourceText } from '../../src/source/text';
 import type { Span } from '../../src/source/span';
 import { CORPUS, corpusEntries } from '../corpus/corpus';
 

@@ -20,7 +20,7 @@ import * as nodePath from 'path';
 import type { Mount } from '../../model/launch';
 import { envFileValues, projectServices } from '../launch/docker';
 import type { RawArg, VariableValue } from '../launch/raw';
-import { SourceText } from '../text';
+import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, treeKinds } from './placed-files';

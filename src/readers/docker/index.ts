@@ -4,7 +4,7 @@
  * The backend readers extend this with command lines and environment.
  */
 import type { Span } from '../../source/span';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 
 export interface ImageReference {
   /** Image name without registry path, e.g. `nginx`, `openresty/openresty`. */

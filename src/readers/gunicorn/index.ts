@@ -9,11 +9,12 @@
 import * as nodePath from 'path';
 import type { Listener, ListenAddress, Setting, ValueSource } from '../../model/backend';
 import type { GunicornBackend, GunicornConfigFile, GunicornWorkerKind } from '../../model/gunicorn';
-import { isGunicornSetting } from '../../model/gunicorn-settings';
+import { isGunicornSetting } from '../../reference/gunicorn-settings';
 import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../../model/launch';
 import type { Span } from '../../source/span';
-import { readerFailedAt, SourceComment } from '../diagnostic';
-import { decodeUtf8, SourceText } from '../text';
+import type { SourceComment } from '../../source/diagnostic';
+import { readerFailedAt } from '../kit/failure';
+import { decodeUtf8, SourceText } from '../../source/text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { ArgToken, ParsedCommandLine, parseGunicornArgs, pythonIntBase10, shlexSplit } from './args';
 import { PyBinding, readPythonModule, PythonModule } from './python';

@@ -18,8 +18,8 @@ import {
   ServiceObject,
   WorkloadObject,
 } from '../../model/kubernetes';
-import { append } from '../../append';
-import type { SourceText } from '../text';
+import { append } from '../../source/append';
+import type { SourceText } from '../../source/text';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { emptyOutput } from '../types';
 import { guarded } from '../launch';

@@ -4,7 +4,7 @@
  * point back at what is written.
  */
 import type { Span } from '../../source/span';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 
 export class MappedText {
   constructor(

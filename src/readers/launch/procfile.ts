@@ -3,8 +3,8 @@
  * with `$PORT` and the rest of the environment set by the platform, so unresolved here.
  */
 import type { Launch } from '../../model/launch';
-import type { ReaderDiagnostic } from '../diagnostic';
-import type { SourceText } from '../text';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
 import { ALL_UNKNOWN, literalArg } from './raw';
 

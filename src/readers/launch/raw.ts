@@ -4,7 +4,7 @@
  * positions), the word as written, and what the value depends on that the tree does not say.
  */
 import type { LaunchArg, LaunchEnvValue } from '../../model/launch';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 import { MappedText } from './mapped-text';
 
 export interface RawArg {

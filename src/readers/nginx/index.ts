@@ -5,8 +5,8 @@
  */
 import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
-import type { ReaderDiagnostic } from '../diagnostic';
-import { decodeUtf8, SourceText } from '../text';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import { decodeUtf8, SourceText } from '../../source/text';
 import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS, WrittenPath, WrittenPathEntry, WrittenPathIndex } from './include';
 import { readsLikeNginx } from './lookalike';
 import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile, sourceOf } from './parse';

@@ -13,7 +13,7 @@
  * which accept both.
  */
 import type { Span } from '../../source/span';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 import { wordValue } from './lex';
 
 export interface NginxArg {

@@ -9,7 +9,7 @@ import type { Listener, ListenAddress, Setting, Unit, ValueSource } from '../../
 import { knownValue, Launch } from '../../model/launch';
 import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, UvicornBackend } from '../../model/uvicorn';
 import type { Span } from '../../source/span';
-import { readerFailedAt } from '../diagnostic';
+import { readerFailedAt } from '../kit/failure';
 import { pythonIntBase10 } from '../gunicorn/args';
 import { emptyOutput, ReaderOutput } from '../types';
 import { parameterOfEnvironment, readUvicornCommandLine, UvicornCommandLine } from './command-line';

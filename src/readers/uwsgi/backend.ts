@@ -7,7 +7,7 @@ import * as nodePath from 'path';
 import type { Launch } from '../../model/launch';
 import type { ListenAddress, Listener, ListenerProtocol, Setting, Unit, ValueSource } from '../../model/backend';
 import type { UwsgiBackend, UwsgiOptionEntry } from '../../model/uwsgi';
-import { uwsgiOptionSpec } from '../../model/uwsgi-options';
+import { uwsgiOptionSpec } from '../../reference/uwsgi/options';
 import { readUwsgiFlag, readUwsgiNumber, UwsgiNumberReader } from '../../model/uwsgi-values';
 import type { BuiltInstance } from './instance';
 import { UNKNOWN } from './magic';

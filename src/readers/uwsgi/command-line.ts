@@ -7,7 +7,7 @@
  */
 import type { LaunchArg } from '../../model/launch';
 import type { Span } from '../../source/span';
-import { allUwsgiOptions, UwsgiOptionSpec, uwsgiOptionByShortcut, uwsgiOptionSpec } from '../../model/uwsgi-options';
+import { allUwsgiOptions, UwsgiOptionSpec, uwsgiOptionByShortcut, uwsgiOptionSpec } from '../../reference/uwsgi/options';
 
 export interface CommandLineOption {
   /** The option's full name, or the name as written when uWSGI does not know it. */

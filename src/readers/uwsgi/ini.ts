@@ -6,8 +6,8 @@
  * (no `=`: an empty value). Inline `; …` / `# …` stay part of the value, quotes are ordinary
  * characters, and every repeated key is kept. Only lines of the section asked for count.
  */
-import type { SourceComment } from '../diagnostic';
-import type { SourceText } from '../text';
+import type { SourceComment } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
 import type { MappedText } from './magic';
 
 export interface IniLine {

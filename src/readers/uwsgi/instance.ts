@@ -20,11 +20,11 @@
  */
 import * as nodePath from 'path';
 import type { CommandLine } from './command-line';
-import type { ReaderDiagnostic } from '../diagnostic';
-import type { SourceText } from '../text';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
 import type { Span } from '../../source/span';
 import type { UwsgiGap, UwsgiOptionEntry, UwsgiOptionOrigin } from '../../model/uwsgi';
-import { uwsgiOptionSpec } from '../../model/uwsgi-options';
+import { uwsgiOptionSpec } from '../../reference/uwsgi/options';
 import { readUwsgiFlag, uwsgiAtoi } from '../../model/uwsgi-values';
 import { applyPass, newPassBudget, placeholderNames, referencedKeys, resolvePlaceholder } from './expand';
 import { scanIni } from './ini';

@@ -5,7 +5,7 @@
  * related locations or a docs link, so the related locations are folded into the message.
  */
 import { xmlText } from '../escape';
-import type { Finding, Report } from '../finding';
+import type { Finding, Report } from '../../engine/findings';
 import { findingsByFile, messageWithRelated, type FormatContext } from './index';
 
 /** The version hadolint and ruff declare; readers check only the element names. */

@@ -4,7 +4,7 @@
  * severity, location.path (relative to the repository root) and location.lines.
  */
 import { jsonText, terminalText } from '../escape';
-import type { Finding, Report } from '../finding';
+import type { Finding, Report } from '../../engine/findings';
 import type { Severity } from '../../source/span';
 import { messageWithRelated, sortFindings, type FormatContext } from './index';
 

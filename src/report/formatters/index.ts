@@ -2,7 +2,7 @@
  * Formatter registry. Each format lives in its own module and is required only
  * when asked for, so starting the CLI loads no formatter code.
  */
-import type { Finding, Report } from '../finding';
+import type { Finding, Report } from '../../engine/findings';
 import type { Span } from '../../source/span';
 
 export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github' | 'gitlab' | 'junit' | 'checkstyle';

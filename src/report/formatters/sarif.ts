@@ -4,7 +4,7 @@
  * serialises to the same bytes.
  */
 import { jsonText } from '../escape';
-import type { Finding, Report, RuleSummary } from '../finding';
+import type { Finding, Report, RuleSummary } from '../../engine/findings';
 import type { Severity, Span } from '../../source/span';
 import type { FormatContext } from './index';
 

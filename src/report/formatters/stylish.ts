@@ -3,7 +3,7 @@
  * location, a code frame for the primary span and one per related span, and
  * a link to the rule's docs; then a one-line summary.
  */
-import type { Finding, Report } from '../finding';
+import type { Finding, Report } from '../../engine/findings';
 import type { Severity, Span } from '../../source/span';
 import { terminalText } from '../escape';
 import { gutterWidthFor, renderSpanFrameInLines, splitLines, type Paint } from '../snippet';

@@ -8,7 +8,7 @@ import { classify } from '../../../src/discovery/classify';
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
 import type { SystemLimit } from '../../../src/model/backend';
 import type { Launch } from '../../../src/model/launch';
-import type { ReaderDiagnostic } from '../../../src/readers/diagnostic';
+import type { ReaderDiagnostic } from '../../../src/source/diagnostic';
 import { readLaunches } from '../../../src/readers/launch';
 import { readSystemLimits } from '../../../src/readers/system';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../../../src/readers/types';

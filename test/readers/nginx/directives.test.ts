@@ -18,7 +18,7 @@ import {
   moduleOfLoadPath,
   THIRD_PARTY_MODULES,
 } from '../../../src/readers/nginx/directives';
-import { REFERENCE_DIRECTIVES } from '../../../src/readers/nginx/reference-directives';
+import { REFERENCE_DIRECTIVES } from '../../../src/reference/nginx/directives.generated';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

@@ -15,8 +15,8 @@ import { walk } from '../../../src/discovery/walk';
 import type { CfglintConfig } from '../../../src/engine/config';
 import { lintSync } from '../../../src/engine/run';
 import { ExpandedDirective, NginxConfigRoot, NginxReadResult, readNginxTree } from '../../../src/readers/nginx';
-import { decodeUtf8 } from '../../../src/readers/text';
-import type { Finding } from '../../../src/report/finding';
+import { decodeUtf8 } from '../../../src/source/text';
+import type { Finding } from '../../../src/engine/findings';
 
 /** Discovery and the nginx reader as `lintSync` chains them, on an in-memory tree at /tree. */
 function readTree(tree: MemoryTree, includeMap: Record<string, string> = {}, fs: FileSystem = memoryFileSystem(tree, '/tree')): NginxReadResult {

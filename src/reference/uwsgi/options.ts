@@ -2,9 +2,9 @@
  * Queries on uWSGI's option table (uwsgi-option-table.ts): is a name an option, how is its value
  * read, which option was probably meant.
  */
-import { editDistance, isPlausibleName } from '../suggest';
-import { OPTION_TABLE } from './uwsgi-option-table';
-import type { UwsgiNumberReader } from './uwsgi-values';
+import { editDistance, isPlausibleName } from '../../source/suggest';
+import { OPTION_TABLE } from './option-table';
+import type { UwsgiNumberReader } from '../../model/uwsgi-values';
 
 export interface UwsgiOptionSpec {
   name: string;

@@ -1,6 +1,8 @@
 import { defineRule } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
-import type { Backend, Listener, Setting } from '../src/model/backend';
+import type { Backend } from '../src/model/backend';
+import type { Listener } from '../src/readers/backend';
+import type { Setting } from '../src/source/setting';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';

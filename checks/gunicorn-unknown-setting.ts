@@ -1,6 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { GunicornConfigFile, ignoredGunicornNames } from '../src/model/gunicorn';
+import { ignoredGunicornNames } from '../src/model/gunicorn';
+import { GunicornConfigFile } from '../src/readers/gunicorn/gunicorn-backend';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'gunicorn-unknown-setting';

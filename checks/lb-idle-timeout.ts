@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
-import type { Setting } from '../src/model/backend';
+import type { Setting } from '../src/source/setting';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';

@@ -1,7 +1,7 @@
 import { closest } from '../src/source/suggest';
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { compareVersions, describeRange, parseVersion, VersionRange } from '../src/model/nginx-version';
+import { compareVersions, describeRange, parseVersion, VersionRange } from '../src/reference/nginx/version';
 import { docsUrl } from '../src/source/meta';
 import { writtenConditionally } from '../src/model/template-values';
 

@@ -1,7 +1,8 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
-import { ajpRequiredSecretAliasWorks, ajpSecretRequiredExists, describeTomcatVersion, TomcatBackend, TomcatConnector } from '../src/model/tomcat';
+import { TomcatBackend, TomcatConnector } from '../src/readers/tomcat/tomcat-backend';
+import { ajpRequiredSecretAliasWorks, ajpSecretRequiredExists, describeTomcatVersion } from '../src/reference/tomcat/versions';
 import type { RelatedSpan } from '../src/source/span';
 
 const ID = 'tomcat-ajp-secret';

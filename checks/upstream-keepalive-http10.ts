@@ -1,8 +1,8 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { NginxBlock, UpstreamGroup, UpstreamPass } from '../src/model/nginx';
-import { defaultFor } from '../src/model/nginx-defaults';
-import { describeRange, isKnownExactly, parseVersion, splitRange, VersionRange } from '../src/model/nginx-version';
+import { defaultFor } from '../src/reference/nginx/defaults';
+import { describeRange, isKnownExactly, parseVersion, splitRange, VersionRange } from '../src/reference/nginx/version';
 import { docsUrl } from '../src/source/meta';
 import type { RelatedSpan } from '../src/source/span';
 

@@ -1,6 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
-import type { Backend, ListenerProtocol } from '../src/model/backend';
+import type { Backend } from '../src/model/backend';
+import type { ListenerProtocol } from '../src/readers/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';

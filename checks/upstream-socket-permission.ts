@@ -3,10 +3,11 @@ import { docsUrl } from '../src/source/meta';
 import type { Backend } from '../src/model/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
-import { knownValue } from '../src/model/launch';
+import { knownValue } from '../src/readers/launch/launch';
 import { canonicalSocketPath, linkDeployment, Link } from '../src/model/links';
 import type { NginxBlock } from '../src/model/nginx';
-import { lastUwsgiEntry, UwsgiBackend } from '../src/model/uwsgi';
+import { lastUwsgiEntry } from '../src/model/uwsgi';
+import { UwsgiBackend } from '../src/readers/uwsgi/uwsgi-backend';
 import type { RelatedSpan, Span } from '../src/source/span';
 
 const ID = 'upstream-socket-permission';

@@ -1,6 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
-import type { Backend, Listener, ListenerProtocol } from '../src/model/backend';
+import type { Backend } from '../src/model/backend';
+import type { Listener, ListenerProtocol } from '../src/readers/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { canonicalSocketPath, composeServiceOf, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';

@@ -3,7 +3,7 @@ import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { uwsgiBackends, uwsgiEntryPath } from '../src/model/uwsgi';
 import { uwsgiOptionQuantity, uwsgiOptionSpec } from '../src/reference/uwsgi/options';
-import { intendedUwsgiQuantity, isPlainUwsgiInteger, readUwsgiNumber } from '../src/model/uwsgi-values';
+import { intendedUwsgiQuantity, isPlainUwsgiInteger, readUwsgiNumber } from '../src/reference/uwsgi/values';
 
 const ID = 'uwsgi-value-units';
 

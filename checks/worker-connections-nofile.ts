@@ -3,7 +3,7 @@ import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { nginxWorkerNofile } from '../src/model/limits';
 import type { NginxBlock, NginxHttpScope } from '../src/model/nginx';
-import type { Setting } from '../src/model/backend';
+import type { Setting } from '../src/source/setting';
 
 const ID = 'worker-connections-nofile';
 

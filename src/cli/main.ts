@@ -10,7 +10,7 @@ import { ConfigError } from '../engine/config';
 import { exitCodeFor, lintSync, listFiles, NothingToReadError, UsageError } from '../engine/run';
 import { VERSION } from '../source/meta';
 import { terminalText } from '../report/escape';
-import { withFindings } from '../report/summary';
+import { withFindings } from '../engine/findings';
 import { closest } from '../source/suggest';
 import { FILE_LIST_FORMATS, formatFileList, isFileListFormat } from '../report/file-list';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '../report/formatters';

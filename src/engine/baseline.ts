@@ -4,7 +4,7 @@
  * (src/engine/findings.ts), so the file stays valid while the tree is edited around them.
  */
 import type { Finding, Report } from './findings';
-import { withFindings } from '../report/summary';
+import { withFindings } from './findings';
 
 export const BASELINE_VERSION = 1;
 

@@ -8,18 +8,11 @@
  * Facts and sources: docs/ingress-nginx.md.
  */
 import type { ReaderDiagnostic } from '../source/diagnostic';
-import type { ExpandedDirective, GeneratedOrigin, NginxConfigRoot, NginxDirective } from '../readers/nginx';
+import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
+import type { GeneratedOrigin } from '../source/setting';
 import type { Span } from '../source/span';
-import { OLDEST_SUPPORTED, Version, VersionRange } from './nginx-version';
-import {
-  ConfigMapObject,
-  HelmControllerValues,
-  IngressBackend,
-  IngressObject,
-  KubernetesModel,
-  ManifestValue,
-  WorkloadObject,
-} from './kubernetes';
+import { OLDEST_SUPPORTED, Version, VersionRange } from '../reference/nginx/version';
+import { ConfigMapObject, HelmControllerValues, IngressBackend, IngressObject, KubernetesModel, ManifestValue, WorkloadObject } from '../readers/kubernetes/objects';
 
 /** How a ConfigMap key or annotation becomes an nginx directive. */
 interface KeyRendering {

@@ -4,10 +4,11 @@
  * runs in. Used by checks/listen-backlog-somaxconn.
  */
 import type { Span } from '../source/span';
-import type { Backend, Setting } from './backend';
+import type { Backend } from './backend';
+import type { Setting } from '../source/setting';
 import { backendKindName } from './backend-describe';
 import type { Deployment } from './deployment';
-import type { Launch } from './launch';
+import type { Launch } from '../readers/launch/launch';
 import { somaxconnFor } from './limits';
 
 /** An accept queue some server asks for explicitly. */

@@ -5,8 +5,9 @@
  * client connection through, so no idle race exists there.
  */
 import type { Span } from '../source/span';
-import type { Setting } from './backend';
-import { IngressBackend, IngressObject, KubernetesModel, ServiceObject, servicesNamed, WorkloadObject, workloadsSelectedBy } from './kubernetes';
+import type { Setting } from '../source/setting';
+import { servicesNamed, workloadsSelectedBy } from './kubernetes';
+import { IngressBackend, IngressObject, KubernetesModel, ServiceObject, WorkloadObject } from '../readers/kubernetes/objects';
 
 export interface KubernetesLoadBalancer {
   /** `AWS ALB of Ingress shop/web`, for messages. */

@@ -5,7 +5,7 @@
  * the backend's own limits (SERVERS.md §1.4, §8.4, §8.5).
  */
 import type { Span } from '../source/span';
-import type { ValueSource } from './backend';
+import type { ValueSource } from '../source/setting';
 import type { NginxBlock, UpstreamPass } from './nginx';
 import { parseNginxNumber, parseNginxSize } from './nginx-values';
 

@@ -11,7 +11,7 @@
  * context, which is certain.
  */
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
-import { childContext, DATA_BLOCKS, DirectiveSpec, DirectiveTable, DirectiveTableOptions, moduleOfLoadPath, OPENRESTY_BUNDLE } from '../readers/nginx/directives';
+import { childContext, DATA_BLOCKS, DirectiveSpec, DirectiveTable, DirectiveTableOptions, moduleOfLoadPath, OPENRESTY_BUNDLE } from '../reference/nginx/directives';
 import { isUnknownValue } from '../discovery/template';
 import { argCountOf, argValueOf, directiveEndOffset, fileTextOf, isLuaBlockDirective, lastTokenEndOffset, opensBlock as opensBlockOf } from '../readers/nginx/parse';
 import { THIRD_PARTY_DIRECTIVES } from '../reference/nginx/third-party-directives';
@@ -21,8 +21,8 @@ const SNIPPET_CANDIDATES = ['main', 'events', 'http', 'server', 'location', 'ups
 
 // What the directive rules need from the directive table, so that rules ask the model and
 // never import a reader.
-export { acceptsCount, contextName, describeArgs, SHARED_SETTING } from '../readers/nginx/directives';
-export type { DirectiveSpec } from '../readers/nginx/directives';
+export { acceptsCount, contextName, describeArgs, SHARED_SETTING } from '../reference/nginx/directives';
+export type { DirectiveSpec } from '../reference/nginx/directives';
 export { argValueOf, isLuaBlockDirective } from '../readers/nginx/parse';
 export type { ExpandedDirective } from '../readers/nginx';
 

@@ -7,7 +7,7 @@ import type { ReaderDiagnostic } from '../source/diagnostic';
 import type { NginxDirective, ParsedNginxFile } from '../readers/nginx';
 import { argValueOf } from '../readers/nginx/parse';
 import { parseNginxValue, ValueSyntax as Syntax, VALUE_SYNTAX } from './nginx-value-syntax';
-import { compareVersions, describeRange, formatVersion, UNKNOWN_VERSION, Version, VersionRange } from './nginx-version';
+import { compareVersions, describeRange, formatVersion, UNKNOWN_VERSION, Version, VersionRange } from '../reference/nginx/version';
 
 const EXPECTED: Record<Syntax, string> = {
   msec: 'a time such as 500ms, 30s, 5m or "1m 30s" (units ms s m h d w; no fractions)',

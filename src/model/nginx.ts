@@ -5,12 +5,12 @@
  */
 import type { Span } from '../source/span';
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
-import type { Setting } from './backend';
-import type { DirectiveTableOptions } from '../readers/nginx/directives';
-import { defaultFor } from './nginx-defaults';
+import type { Setting } from '../source/setting';
+import type { DirectiveTableOptions } from '../reference/nginx/directives';
+import { defaultFor } from '../reference/nginx/defaults';
 import { NginxDirectiveIndex } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
-import type { VersionRange } from './nginx-version';
+import type { VersionRange } from '../reference/nginx/version';
 import { sharedDirectoryDepth } from './scopes';
 
 export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';

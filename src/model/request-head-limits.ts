@@ -4,11 +4,13 @@
  * without knowing which server it is (SERVERS.md §2.3, §3.2, §3.3, §4, §9 rows 4, 17;
  * docs/uvicorn.md).
  */
-import type { Backend, Listener, Setting } from './backend';
+import type { Backend } from './backend';
+import type { Listener } from '../readers/backend';
+import type { Setting } from '../source/setting';
 import { effectiveRequestLineLimit } from './gunicorn';
 import { formatNginxSize } from './nginx-client-limits';
 import { connectorFor } from './tomcat';
-import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE } from './uvicorn';
+import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE } from '../reference/uvicorn';
 
 /** The most uWSGI's 16-bit buffer-size can hold (SERVERS.md §2.3). */
 const UWSGI_MAX_BUFFER = 65535;

@@ -7,7 +7,7 @@
 import type { Span } from '../source/span';
 import type { Deployment } from './deployment';
 import { canonicalSocketPath } from './links';
-import { knownValue, Launch, optionValues } from './launch';
+import { knownValue, Launch, optionValues } from '../readers/launch/launch';
 
 /** Where an unmodelled server may listen: a port (on whatever host), a socket file, or anything. */
 export type UnmodelledAddress =

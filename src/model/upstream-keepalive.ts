@@ -3,11 +3,11 @@
  * connections for a given range of nginx releases, and its keep-alive settings there.
  */
 import type { RelatedSpan } from '../source/span';
-import type { Setting } from './backend';
+import type { Setting } from '../source/setting';
 import type { Deployment } from './deployment';
 import { formatMilliseconds } from './nginx-values';
 import type { NginxBlock, UpstreamGroup } from './nginx';
-import { compareVersions, describeRange, isKnownExactly, parseVersion, splitRange, Version, VersionRange } from './nginx-version';
+import { compareVersions, describeRange, isKnownExactly, parseVersion, splitRange, Version, VersionRange } from '../reference/nginx/version';
 
 /** 1.29.7 turned keepalive on for explicit upstreams; 1.19.10 raised keepalive_requests to 1000. */
 export const KEEPALIVE_BOUNDARIES: Version[] = [parseVersion('1.19.10')!, parseVersion('1.29.7')!];

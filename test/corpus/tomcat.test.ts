@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { classify } from '../../src/discovery/classify';
 import { readTree } from '../../src/engine/run';
-import type { TomcatBackend } from '../../src/model/tomcat';
+import type { TomcatBackend } from '../../src/readers/tomcat/tomcat-backend';
 import { readServerXml } from '../../src/readers/tomcat';
 import { emptyOutput } from '../../src/readers/types';
 import { SourceText } from '../../src/source/text';

@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { uwsgiOptionSpec, allUwsgiOptions } from '../../src/reference/uwsgi/options';
-import type { LaunchArg } from '../../src/model/launch';
+import type { LaunchArg } from '../../src/readers/launch/launch';
 import { buildInstance, UwsgiFiles, UwsgiMachine } from '../../src/readers/uwsgi';
 import { readCommandLine } from '../../src/readers/uwsgi/command-line';
 import { decodeUtf8, SourceText } from '../../src/source/text';

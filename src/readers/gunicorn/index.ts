@@ -7,10 +7,11 @@
  * else the one in GUNICORN_CMD_ARGS, else ./gunicorn.conf.py in the working directory.
  */
 import * as nodePath from 'path';
-import type { Listener, ListenAddress, Setting, ValueSource } from '../../model/backend';
-import type { GunicornBackend, GunicornConfigFile, GunicornWorkerKind } from '../../model/gunicorn';
+import type { Listener, ListenAddress } from '../backend';
+import type { Setting, ValueSource } from '../../source/setting';
+import type { GunicornBackend, GunicornConfigFile, GunicornWorkerKind } from './gunicorn-backend';
 import { isGunicornSetting } from '../../reference/gunicorn-settings';
-import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../../model/launch';
+import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../launch/launch';
 import type { Span } from '../../source/span';
 import type { SourceComment } from '../../source/diagnostic';
 import { readerFailedAt } from '../kit/failure';

@@ -3,7 +3,7 @@
  * value from a config file (a Python value) or from a command line (argparse has already applied
  * the flag's `type`). A value gunicorn rejects (it exits at start-up) has no value here.
  */
-import type { Unit } from '../../model/backend';
+import type { Unit } from '../../source/setting';
 import { gunicornAutoInt, pythonIntBase0, pythonIntBase10 } from './args';
 import type { PyValue } from './python';
 

@@ -5,19 +5,7 @@
  * command lines are the launch reader's; pod sysctls are the system reader's.
  */
 import type { Document } from 'yaml';
-import {
-  ConfigMapObject,
-  ContainerObject,
-  emptyKubernetesModel,
-  HelmControllerValues,
-  IngressBackend,
-  IngressObject,
-  KubernetesModel,
-  KubernetesObjectBase,
-  ManifestValue,
-  ServiceObject,
-  WorkloadObject,
-} from '../../model/kubernetes';
+import { ConfigMapObject, ContainerObject, emptyKubernetesModel, HelmControllerValues, IngressBackend, IngressObject, KubernetesModel, KubernetesObjectBase, ManifestValue, ServiceObject, WorkloadObject } from './objects';
 import { append } from '../../source/append';
 import type { SourceText } from '../../source/text';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../types';

@@ -1,5 +1,5 @@
 /** The last step of every launch reader: wrappers peeled off, raw values turned into model values. */
-import type { Launch, LaunchKind } from '../../model/launch';
+import type { Launch, LaunchKind } from './launch';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { diagnostic } from './files';

@@ -13,8 +13,8 @@
  * way the service runs; one that names them is a service of its own.
  */
 import * as nodePath from 'path';
-import type { ComposeContainer } from '../../model/compose';
-import type { ComposeScope, Launch, Mount } from '../../model/launch';
+import type { ComposeContainer } from './launch';
+import type { ComposeScope, Launch, Mount } from './launch';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';

@@ -1,8 +1,8 @@
 /** Command lines from systemd units, Dockerfiles, compose services, Procfiles, shell scripts and Kubernetes containers. */
 import * as nodePath from 'path';
-import type { ComposeContainer } from '../../model/compose';
+import type { ComposeContainer } from './launch';
 import { append } from '../../source/append';
-import type { Launch } from '../../model/launch';
+import type { Launch } from './launch';
 import { parseCompose, ComposeFile } from '../docker/compose';
 import { TreeKind, treeKinds } from '../docker/placed-files';
 import { Dockerfile, parseDockerfile } from '../docker/dockerfile';

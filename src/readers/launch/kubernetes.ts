@@ -8,7 +8,7 @@
  * `hostNetwork` are read here for the system reader.
  */
 import type { Document } from 'yaml';
-import type { Launch } from '../../model/launch';
+import type { Launch } from './launch';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { MAX_VALUE_LENGTH } from '../expansion-budget';

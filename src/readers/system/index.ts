@@ -7,8 +7,9 @@
  * Syntax problems of units, compose files and manifests are reported by the launch reader.
  */
 import { append } from '../../source/append';
-import type { Setting, SystemLimit } from '../../model/backend';
-import type { Launch } from '../../model/launch';
+import type { SystemLimit } from '../backend';
+import type { Setting } from '../../source/setting';
+import type { Launch } from '../launch/launch';
 import { parseCompose } from '../docker/compose';
 import { addComments, diagnostic, lineComments, readSource, recordSource } from '../launch/files';
 import { guarded } from '../launch/index';

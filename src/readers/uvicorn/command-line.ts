@@ -5,7 +5,7 @@
  * unknown option, a missing value or a second positional makes click print a usage error and
  * uvicorn exits without listening.
  */
-import type { LaunchArg } from '../../model/launch';
+import type { LaunchArg } from '../launch/launch';
 import type { Span } from '../../source/span';
 
 /**

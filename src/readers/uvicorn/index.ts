@@ -5,9 +5,11 @@
  * auto_envvar_prefix), the command line winning (docs/uvicorn.md).
  */
 import * as nodePath from 'path';
-import type { Listener, ListenAddress, Setting, Unit, ValueSource } from '../../model/backend';
-import { knownValue, Launch } from '../../model/launch';
-import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, UvicornBackend } from '../../model/uvicorn';
+import type { Listener, ListenAddress } from '../backend';
+import type { Setting, Unit, ValueSource } from '../../source/setting';
+import { knownValue, Launch } from '../launch/launch';
+import { UvicornBackend } from './uvicorn-backend';
+import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE } from '../../reference/uvicorn';
 import type { Span } from '../../source/span';
 import { readerFailedAt } from '../kit/failure';
 import { pythonIntBase10 } from '../gunicorn/args';

@@ -4,11 +4,12 @@
  * keep-alive behaviour; SERVERS.md §2.2, §2.3).
  */
 import * as nodePath from 'path';
-import type { Launch } from '../../model/launch';
-import type { ListenAddress, Listener, ListenerProtocol, Setting, Unit, ValueSource } from '../../model/backend';
-import type { UwsgiBackend, UwsgiOptionEntry } from '../../model/uwsgi';
+import type { Launch } from '../launch/launch';
+import type { ListenAddress, Listener, ListenerProtocol } from '../backend';
+import type { Setting, Unit, ValueSource } from '../../source/setting';
+import type { UwsgiBackend, UwsgiOptionEntry } from './uwsgi-backend';
 import { uwsgiOptionSpec } from '../../reference/uwsgi/options';
-import { readUwsgiFlag, readUwsgiNumber, UwsgiNumberReader } from '../../model/uwsgi-values';
+import { readUwsgiFlag, readUwsgiNumber, UwsgiNumberReader } from '../../reference/uwsgi/values';
 import type { BuiltInstance } from './instance';
 import { UNKNOWN } from './magic';
 

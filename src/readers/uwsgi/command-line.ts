@@ -5,7 +5,7 @@
  * Arguments that are not options (`uwsgi app.ini`) are config files, loaded after every option
  * (getopt moves them to the end). `--` ends the options.
  */
-import type { LaunchArg } from '../../model/launch';
+import type { LaunchArg } from '../launch/launch';
 import type { Span } from '../../source/span';
 import { allUwsgiOptions, UwsgiOptionSpec, uwsgiOptionByShortcut, uwsgiOptionSpec } from '../../reference/uwsgi/options';
 

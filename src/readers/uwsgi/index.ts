@@ -15,8 +15,8 @@
  */
 import * as nodePath from 'path';
 import { append } from '../../source/append';
-import { Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../../model/launch';
-import type { UwsgiBackend } from '../../model/uwsgi';
+import { Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../launch/launch';
+import type { UwsgiBackend } from './uwsgi-backend';
 import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
 import { decodeUtf8, SourceText } from '../../source/text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';

@@ -4,7 +4,7 @@
  */
 import { editDistance, isPlausibleName } from '../../source/suggest';
 import { OPTION_TABLE } from './option-table';
-import type { UwsgiNumberReader } from '../../model/uwsgi-values';
+import type { UwsgiNumberReader } from './values';
 
 export interface UwsgiOptionSpec {
   name: string;

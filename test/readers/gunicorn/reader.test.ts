@@ -5,9 +5,9 @@
  */
 import * as nodePath from 'path';
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
-import type { Setting } from '../../../src/model/backend';
-import type { GunicornBackend } from '../../../src/model/gunicorn';
-import type { Launch, LaunchArg, LaunchEnvValue } from '../../../src/model/launch';
+import type { Setting } from '../../../src/source/setting';
+import type { GunicornBackend } from '../../../src/readers/gunicorn/gunicorn-backend';
+import type { Launch, LaunchArg, LaunchEnvValue } from '../../../src/readers/launch/launch';
 import { parseBindAddress, readGunicorn } from '../../../src/readers/gunicorn';
 import type { ReaderContext } from '../../../src/readers/types';
 import type { Span } from '../../../src/source/span';

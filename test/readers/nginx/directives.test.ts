@@ -17,7 +17,7 @@ import {
   MODULE_ALIASES,
   moduleOfLoadPath,
   THIRD_PARTY_MODULES,
-} from '../../../src/readers/nginx/directives';
+} from '../../../src/reference/nginx/directives';
 import { REFERENCE_DIRECTIVES } from '../../../src/reference/nginx/directives.generated';
 
 const ROOT = join(__dirname, '..', '..', '..');

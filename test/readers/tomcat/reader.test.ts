@@ -5,7 +5,8 @@
  */
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
 import { readTree } from '../../../src/engine/run';
-import { connectorsServingPort, TomcatBackend, TomcatConnector } from '../../../src/model/tomcat';
+import { connectorsServingPort } from '../../../src/model/tomcat';
+import { TomcatBackend, TomcatConnector } from '../../../src/readers/tomcat/tomcat-backend';
 import { substituteProperties } from '../../../src/readers/tomcat';
 import { lintTree } from '../../harness';
 

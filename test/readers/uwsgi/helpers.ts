@@ -5,8 +5,8 @@
 import * as nodePath from 'path';
 import { classify } from '../../../src/discovery/classify';
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
-import type { Launch, LaunchKind } from '../../../src/model/launch';
-import type { UwsgiBackend, UwsgiOptionEntry } from '../../../src/model/uwsgi';
+import type { Launch, LaunchKind } from '../../../src/readers/launch/launch';
+import type { UwsgiBackend, UwsgiOptionEntry } from '../../../src/readers/uwsgi/uwsgi-backend';
 import type { ReaderDiagnostic } from '../../../src/source/diagnostic';
 import type { ReaderContext, ReaderOutput } from '../../../src/readers/types';
 import { readUwsgi } from '../../../src/readers/uwsgi';

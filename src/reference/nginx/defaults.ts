@@ -4,7 +4,7 @@
  * (which cites nginx's source and docs); the `reference` is shown to users by --explain and in
  * messages ("nginx default").
  */
-import { compareVersions, parseVersion, rangeIncludes, Version, VersionRange } from './nginx-version';
+import { compareVersions, parseVersion, rangeIncludes, Version, VersionRange } from './version';
 
 export interface DefaultValue {
   text: string;

@@ -16,8 +16,8 @@
  * `stream_upstream`, `mail`, `mail_server`, block names of their own (`acme_issuer`,
  * `oidc_provider`, `mgmt`, `rtmp`, …), and `any` (include).
  */
-import { REFERENCE_DIRECTIVES, REFERENCE_VERSION } from '../../reference/nginx/directives.generated';
-import { THIRD_PARTY_DIRECTIVES } from '../../reference/nginx/third-party-directives';
+import { REFERENCE_DIRECTIVES, REFERENCE_VERSION } from './directives.generated';
+import { THIRD_PARTY_DIRECTIVES } from './third-party-directives';
 
 export { REFERENCE_VERSION };
 

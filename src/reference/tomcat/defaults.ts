@@ -4,8 +4,8 @@
  * the defaults below are the same in all three. What differs by version (AJP secretRequired and
  * loopback address, the requiredSecret alias, portOffset) is in src/model/tomcat.ts.
  */
-import type { Unit } from '../../model/backend';
-import type { ConnectorSettingName } from '../../model/tomcat';
+import type { Unit } from '../../source/setting';
+
 
 export interface ConnectorDefault {
   value: number | string | boolean;
@@ -89,3 +89,26 @@ export const EXECUTOR_DEFAULTS: Record<'maxThreads' | 'minSpareThreads' | 'maxQu
   minSpareThreads: { value: 25, text: '25', reference: `${EXECUTOR_DOC} (minSpareThreads)` },
   maxQueueSize: { value: Infinity, text: 'Integer.MAX_VALUE', reference: `${EXECUTOR_DOC} (maxQueueSize)` },
 };
+
+/** Connector settings, by Tomcat attribute name (server.xml and Spring Boot alike). */
+export type ConnectorSettingName =
+  | 'port'
+  | 'address'
+  | 'protocol'
+  | 'connectionTimeout'
+  | 'keepAliveTimeout'
+  | 'maxKeepAliveRequests'
+  | 'acceptCount'
+  | 'maxConnections'
+  | 'maxThreads'
+  | 'maxHttpHeaderSize'
+  /** The request-header limit Tomcat applies: maxHttpRequestHeaderSize when set, else maxHttpHeaderSize. */
+  | 'maxHttpRequestHeaderSize'
+  | 'maxPostSize'
+  | 'maxSwallowSize'
+  | 'SSLEnabled'
+  | 'secure'
+  | 'scheme'
+  | 'executor'
+  | 'secret'
+  | 'secretRequired';

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { loadConfig } from '../src/engine/config';
 import { nodeFileSystem } from '../src/discovery/fs';
 import { READER_RULES } from '../src/engine/reader-rules';
-import { RULES } from '../src/engine/registry';
+import { RULES } from '../checks';
 import { writeFiles } from './disk-tree';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -3,7 +3,7 @@ import * as nodeFs from 'fs';
 import * as nodePath from 'path';
 import { CONFIG_FILE_NAME } from '../engine/config';
 import { READER_RULES } from '../engine/reader-rules';
-import { RULES } from '../engine/registry';
+import { RULES } from '../../checks';
 import { packagePath } from '../source/meta';
 import { closest } from '../source/suggest';
 

@@ -5,8 +5,9 @@
  * Each value says where it came from: `file:line`, or `default` with the release it holds since.
  */
 import * as nodePath from 'path';
-import { readTree, UsageError } from '../engine/run';
-import type { LintOptions } from '../engine/run';
+import { readTree } from '../engine/read-tree';
+import { UsageError } from '../engine/options';
+import type { LintOptions } from '../engine/options';
 import type { ListenAddress } from '../readers/backend';
 import type { Setting } from '../source/setting';
 import type { NginxBlock } from '../model/nginx';

@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { classify } from '../../src/discovery/classify';
-import { readTree } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import type { TomcatBackend } from '../../src/readers/tomcat/tomcat-backend';
 import { readServerXml } from '../../src/readers/tomcat';
 import { emptyOutput } from '../../src/readers/types';

@@ -5,8 +5,9 @@
 import { memoryFileSystem, MemoryTree, FileSystem } from '../../src/discovery/fs';
 import { ConfigError } from '../../src/engine/config';
 import type { Rule } from '../../src/rule';
-import { RULES } from '../../src/engine/registry';
-import { exitCodeFor, lintSync, LintOptions } from '../../src/engine/run';
+import { RULES } from '../../checks';
+import { exitCodeFor, lintSync } from '../../src/engine/run';
+import { LintOptions } from '../../src/engine/options';
 import type { Environment } from '../../src/model/deployment';
 
 const RULE = 'upstream-keepalive-http10';

@@ -4,9 +4,10 @@
  */
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
-import { RULES } from '../../src/engine/registry';
+import { RULES } from '../../checks';
 import type { Rule } from '../../src/rule';
-import { exitCodeFor, lint, lintSync, LintOptions } from '../../src/engine/run';
+import { exitCodeFor, lint, lintSync } from '../../src/engine/run';
+import { LintOptions } from '../../src/engine/options';
 import type { Finding } from '../../src/engine/findings';
 
 const RULE = 'upstream-keepalive-http10';

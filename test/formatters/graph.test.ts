@@ -4,7 +4,7 @@
  */
 import { memoryFileSystem } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
-import { RULES } from '../../src/engine/registry';
+import { RULES } from '../../checks';
 import { lintSync } from '../../src/engine/run';
 import { renderDot, renderGraph, renderMermaid, Topology } from '../../src/report/graph';
 

@@ -3,7 +3,7 @@
  * trees in memory. Expected values follow nginx's documented semantics (SERVERS.md §1.6).
  */
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
-import { readTree } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import type { NginxBlock } from '../../src/model/nginx';
 
 const read = (tree: MemoryTree, nginxVersion?: string) =>

@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { readTree } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import type { UvicornBackend } from '../../src/readers/uvicorn/uvicorn-backend';
 
 const PYTHON = '/usr/bin/python3';

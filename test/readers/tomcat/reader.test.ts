@@ -4,7 +4,7 @@
  * "no limit" values) and were written by hand.
  */
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
-import { readTree } from '../../../src/engine/run';
+import { readTree } from '../../../src/engine/read-tree';
 import { connectorsServingPort } from '../../../src/model/tomcat';
 import { TomcatBackend, TomcatConnector } from '../../../src/readers/tomcat/tomcat-backend';
 import { substituteProperties } from '../../../src/readers/tomcat';

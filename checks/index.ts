@@ -1,0 +1,53 @@
+/** Every rule cfglint has, in id order. Add a rule here after adding checks/<id>.ts and .md. */
+import type { Rule } from '../src/rule';
+import { rule as bodySizeBackend } from './body-size-backend';
+import { rule as gunicornUnknownSetting } from './gunicorn-unknown-setting';
+import { rule as headerSizeBackend } from './header-size-backend';
+import { rule as lbIdleTimeout } from './lb-idle-timeout';
+import { rule as listenBacklogSomaxconn } from './listen-backlog-somaxconn';
+import { rule as nginxDirectiveArgs } from './nginx-directive-args';
+import { rule as nginxDirectiveContext } from './nginx-directive-context';
+import { rule as nginxDuplicateDirective } from './nginx-duplicate-directive';
+import { rule as nginxProxyBuffers } from './nginx-proxy-buffers';
+import { rule as nginxUnknownDirective } from './nginx-unknown-directive';
+import { rule as proxyReadTimeoutBackend } from './proxy-read-timeout-backend';
+import { rule as tomcatAjpSecret } from './tomcat-ajp-secret';
+import { rule as upstreamKeepaliveHttp10 } from './upstream-keepalive-http10';
+import { rule as upstreamKeepaliveRequests } from './upstream-keepalive-requests';
+import { rule as upstreamKeepaliveTimeout } from './upstream-keepalive-timeout';
+import { rule as upstreamProtocolMismatch } from './upstream-protocol-mismatch';
+import { rule as upstreamSocketPermission } from './upstream-socket-permission';
+import { rule as upstreamUnreachable } from './upstream-unreachable';
+import { rule as uwsgiInlineComment } from './uwsgi-inline-comment';
+import { rule as uwsgiSigtermReload } from './uwsgi-sigterm-reload';
+import { rule as uwsgiUnknownOption } from './uwsgi-unknown-option';
+import { rule as uwsgiValueUnits } from './uwsgi-value-units';
+import { rule as workerConnectionsNofile } from './worker-connections-nofile';
+
+// Sorted in code-unit order (the ids are ASCII): localeCompare would load ICU's collator on every
+// start (about 6 ms) and make the order depend on the machine's locale.
+export const RULES: Rule[] = [
+  bodySizeBackend,
+  gunicornUnknownSetting,
+  headerSizeBackend,
+  lbIdleTimeout,
+  listenBacklogSomaxconn,
+  nginxDirectiveArgs,
+  nginxDirectiveContext,
+  nginxDuplicateDirective,
+  nginxProxyBuffers,
+  nginxUnknownDirective,
+  proxyReadTimeoutBackend,
+  tomcatAjpSecret,
+  upstreamKeepaliveHttp10,
+  upstreamKeepaliveRequests,
+  upstreamKeepaliveTimeout,
+  upstreamProtocolMismatch,
+  upstreamSocketPermission,
+  upstreamUnreachable,
+  uwsgiInlineComment,
+  uwsgiSigtermReload,
+  uwsgiUnknownOption,
+  uwsgiValueUnits,
+  workerConnectionsNofile,
+].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

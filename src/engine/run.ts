@@ -12,12 +12,11 @@ import { VERSION } from '../source/meta';
 import type { Deployment } from '../model/deployment';
 import { alternativeCount, Link, linkDeployment } from '../model/links';
 import type { ReaderDiagnostic } from '../source/diagnostic';
+import { internalError } from '../readers/kit/failure';
 import { RenderedSourceText } from '../readers/rendered-text';
 import { TemplateSourceText } from '../readers/template-text';
 import { EmbeddedSourceText } from '../source/embedded-text';
 import { Severity, SEVERITY_RANK } from '../source/span';
-import { messageOf } from '../source/thrown';
-import type { Rule } from '../rule';
 import type { RuleSetting } from './config';
 import { compareFindings, dedupeFindings, diagnosticFindings, Finding, findingOfDraft, holdingForEveryAlternative, ListedFile, Report, reportLinks, RuleSummary } from './findings';
 import { LintOptions, NothingToReadError, suggestRuleId } from './options';
@@ -67,7 +66,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
       try {
         for (const draft of rule.check(view)) out.push(findingOfDraft(rule, draft, severity));
       } catch (error) {
-        errors?.push(internalError(rule, error, nodePath.relative(options.cwd ?? process.cwd(), roots[0]) || '.'));
+        errors?.push(internalError(`rule "${rule.id}"`, nodePath.relative(options.cwd ?? process.cwd(), roots[0]) || '.', error));
       }
     }
     return out;
@@ -175,14 +174,4 @@ export async function lint(options: LintOptions = {}): Promise<Report> {
 export function exitCodeFor(report: Report, failOn: Severity | 'never'): 0 | 1 {
   if (failOn === 'never') return 0;
   return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
-}
-
-function internalError(rule: Rule, error: unknown, where: string): ReaderDiagnostic {
-  const start = { line: 1, column: 1, offset: 0 };
-  return {
-    ruleId: 'internal-error',
-    message: `Rule "${rule.id}" failed and was skipped: ${messageOf(error)}; please report this with the tree that causes it`,
-    primary: { file: where, start, end: start },
-    related: [],
-  };
 }

@@ -10,10 +10,10 @@ import * as nodePath from 'path';
 import type { Document } from 'yaml';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
-import { expandWord } from '../launch/expand';
-import { ALL_UNKNOWN, asMappedText, RawArg, sliceArg } from '../launch/raw';
-import { splitWords } from '../launch/shell-syntax';
-import { entriesOf, isMap, isNull, isScalar, isSeq, itemsOf, pairOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../launch/yaml';
+import { expandWord } from '../kit/expand';
+import { ALL_UNKNOWN, asMappedText, RawArg, sliceArg } from '../kit/raw';
+import { splitWords } from '../kit/shell-words';
+import { entriesOf, isMap, isNull, isScalar, isSeq, itemsOf, pairOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../kit/yaml';
 import type { SourceText } from '../../source/text';
 
 export interface ComposeCommand {

@@ -14,9 +14,10 @@ import { isGunicornSetting } from '../../reference/gunicorn-settings';
 import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../launch/launch';
 import type { Span } from '../../source/span';
 import type { SourceComment } from '../../source/diagnostic';
-import { readerFailedAt } from '../kit/failure';
-import { decodeUtf8, SourceText } from '../../source/text';
-import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
+import { guarded } from '../kit/failure';
+import { readSource } from '../kit/files';
+import type { SourceText } from '../../source/text';
+import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
 import { ArgToken, ParsedCommandLine, parseGunicornArgs, pythonIntBase10, shlexSplit } from './args';
 import { PyBinding, readPythonModule, PythonModule } from './python';
 import { CANONICAL, CanonicalSpec, Converted, fromCli, fromPython } from './values';
@@ -50,24 +51,19 @@ export function readGunicorn(files: string[], launches: Launch[], context: Reade
 
   const linkedFiles = new Set<string>();
   for (const launch of launches) {
-    try {
+    guarded(output.diagnostics, 'gunicorn reader', launch.span, () => {
       const backend = backendForLaunch(launch, context, read);
-      if (!backend) continue;
+      if (!backend) return;
       if (backend.config) linkedFiles.add(backend.config.file);
       output.backends.push(backend);
-    } catch (error) {
-      output.diagnostics.push(readerFailedAt('gunicorn', launch.span, error));
-    }
+    });
   }
   for (const absolute of [...files].sort()) {
-    try {
+    guarded(output.diagnostics, 'gunicorn reader', context.displayPath(absolute), () => {
       const file = read(absolute, false);
-      if (!file || linkedFiles.has(file.config.file) || !file.config.looksLikeConfig) continue;
+      if (!file || linkedFiles.has(file.config.file) || !file.config.looksLikeConfig) return;
       output.backends.push(buildBackend({ file, launch: undefined, configReference: undefined }));
-    } catch (error) {
-      const display = context.displayPath(absolute);
-      output.diagnostics.push(readerFailedAt('gunicorn', { file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, error));
-    }
+    });
   }
   return output;
 }
@@ -75,21 +71,9 @@ export function readGunicorn(files: string[], launches: Launch[], context: Reade
 
 function readConfigFile(absolute: string, linked: boolean, context: ReaderContext, output: ReaderOutput): ReadFile | undefined {
   const display = context.displayPath(absolute);
-  let text: string;
-  try {
-    text = decodeUtf8(context.fs.read(absolute));
-  } catch (error) {
-    output.diagnostics.push({
-      ruleId: 'read-error',
-      message: `cannot read ${display}: ${(error as Error).message}`,
-      primary: { file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-      related: [],
-    });
-    return undefined;
-  }
-  const source = sourceFor(context, absolute, text);
-  const module = readPythonModule(text);
-  output.sources.push(source);
+  const source = readSource(absolute, context, output);
+  if (!source) return undefined;
+  const module = readPythonModule(source.text);
   output.comments.set(display, module.comments.map((comment): SourceComment => ({ span: source.span(comment.from, comment.to), text: comment.text })));
   const first = module.syntaxProblems[0];
   if (first) {

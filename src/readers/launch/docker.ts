@@ -22,7 +22,7 @@ import type { ComposeCommand, ComposeFile, ComposeService } from '../docker/comp
 import { copiedFiles, TreeKind } from '../docker/placed-files';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage } from '../docker/dockerfile';
 import { assembleLaunch } from './assemble';
-import { literalArg, lookupIn, RawArg } from './raw';
+import { literalArg, lookupIn, RawArg } from '../kit/raw';
 import { normalizeSignal } from './systemd';
 
 function overriding(command: ComposeCommand): DockerCommand {

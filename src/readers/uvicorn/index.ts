@@ -11,7 +11,7 @@ import { knownValue, Launch } from '../launch/launch';
 import { UvicornBackend } from './uvicorn-backend';
 import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE } from '../../reference/uvicorn';
 import type { Span } from '../../source/span';
-import { readerFailedAt } from '../kit/failure';
+import { guarded } from '../kit/failure';
 import { pythonIntBase10 } from '../gunicorn/args';
 import { emptyOutput, ReaderOutput } from '../types';
 import { parameterOfEnvironment, readUvicornCommandLine, UvicornCommandLine } from './command-line';
@@ -49,11 +49,7 @@ export function readUvicorn(launches: Launch[]): ReaderOutput & { backends: Uvic
   const output = { ...emptyOutput(), backends: [] as UvicornBackend[] };
   for (const launch of launches) {
     if (launch.program !== 'uvicorn') continue;
-    try {
-      output.backends.push(backendForLaunch(launch));
-    } catch (error) {
-      output.diagnostics.push(readerFailedAt('uvicorn', launch.span, error));
-    }
+    guarded(output.diagnostics, 'uvicorn reader', launch.span, () => output.backends.push(backendForLaunch(launch)));
   }
   return output;
 }

@@ -1,7 +1,7 @@
 /** Shell words and commands as the launch readers see them (src/readers/launch/shell-syntax.ts, program.ts). */
-import { MappedText } from '../../../src/readers/launch/mapped-text';
+import { MappedText } from '../../../src/readers/kit/mapped-text';
 import { runShell } from '../../../src/readers/launch/program';
-import { ALL_UNKNOWN, Lookup } from '../../../src/readers/launch/raw';
+import { ALL_UNKNOWN, Lookup } from '../../../src/readers/kit/raw';
 import { SourceText } from '../../../src/source/text';
 
 function steps(script: string, base: Lookup = ALL_UNKNOWN) {

@@ -3,7 +3,6 @@
  * offset of each of its characters (so that a `sh -c '…'` string can be parsed again with exact
  * positions), the word as written, and what the value depends on that the tree does not say.
  */
-import type { LaunchArg, LaunchEnvValue } from './launch';
 import type { SourceText } from '../../source/text';
 import { MappedText } from './mapped-text';
 
@@ -27,16 +26,6 @@ export const ALL_UNKNOWN: Lookup = () => 'unknown';
 
 export function writtenText(raw: RawArg): string {
   return raw.source.text.slice(raw.start, raw.end);
-}
-
-export function toLaunchArg(raw: RawArg): LaunchArg {
-  const span = raw.source.span(raw.start, raw.end);
-  if (raw.unresolved.length > 0) return { value: writtenText(raw), span, unresolved: [...new Set(raw.unresolved)] };
-  return { value: raw.value, span };
-}
-
-export function toLaunchEnv(raw: RawArg): LaunchEnvValue {
-  return toLaunchArg(raw);
 }
 
 /** The value as text that can be parsed again (an inner shell command) with file positions. */

@@ -1,28 +1,31 @@
-/** Reading a file for the launch and system readers: once, decoded, and never throwing. */
+/** Reading a file for a reader: once, decoded, and never throwing; its comments and diagnostics. */
 import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
 import { decodeUtf8, SourceText } from '../../source/text';
-import type { ReaderContext, ReaderOutput } from '../types';
+import { messageOf } from '../../source/thrown';
+import { ReaderContext, ReaderOutput, sourceFor } from '../types';
 
 /**
- * The file's text, recorded in `output.sources` unless `record` is false (a file the reader then
- * decides not to read, such as a Helm template); a `read-error` diagnostic when it cannot be read.
+ * The file's text (the embedded SourceText for a file a ConfigMap holds), recorded in
+ * `output.sources` unless `record` is false (a file the reader then decides not to read, such as
+ * a Helm template); a `read-error` diagnostic when it cannot be read.
  */
 export function readSource(path: string, context: ReaderContext, output: ReaderOutput, record = true): SourceText | undefined {
-  const file = context.displayPath(path);
+  let source: SourceText;
   try {
-    const source = new SourceText(file, decodeUtf8(context.fs.read(path)));
-    if (record) recordSource(output, source);
-    return source;
+    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
   } catch (error) {
+    const file = context.displayPath(path);
     const start = { line: 1, column: 1, offset: 0 };
     output.diagnostics.push({
       ruleId: 'read-error',
-      message: (error as Error).message.split(path).join(file),
+      message: messageOf(error).split(path).join(file),
       primary: { file, start, end: start },
       related: [],
     });
     return undefined;
   }
+  if (record) recordSource(output, source);
+  return source;
 }
 
 export function recordSource(output: ReaderOutput, source: SourceText): void {

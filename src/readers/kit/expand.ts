@@ -8,7 +8,7 @@ import { append } from '../../source/append';
 import { MAX_VALUE_LENGTH } from '../expansion-budget';
 import type { SourceText } from '../../source/text';
 import type { Lookup, RawArg, VariableValue } from './raw';
-import type { ShellWord, WordPart } from './shell-syntax';
+import type { ShellWord, WordPart } from './shell-words';
 
 const BLANK = /[ \t\n]/;
 

@@ -19,10 +19,10 @@ import { readSource } from '../kit/files';
 import type { SourceText } from '../../source/text';
 import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
 import { ArgToken, ParsedCommandLine, parseGunicornArgs, pythonIntBase10, shlexSplit } from './args';
-import { PyBinding, readPythonModule, PythonModule } from './python';
+import { PyBinding, readPythonModule, PythonModule } from '../kit/python/module';
 import { CANONICAL, CanonicalSpec, Converted, fromCli, fromPython } from './values';
 
-export { readPythonModule } from './python';
+export { readPythonModule } from '../kit/python/module';
 
 /** A config file as read: its text, its module, and the model's view of its names. */
 interface ReadFile {

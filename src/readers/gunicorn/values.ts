@@ -5,7 +5,7 @@
  */
 import type { Unit } from '../../source/setting';
 import { gunicornAutoInt, pythonIntBase0, pythonIntBase10 } from './args';
-import type { PyValue } from './python';
+import type { PyValue } from '../kit/python/values';
 
 export interface CanonicalSpec {
   unit: Unit;

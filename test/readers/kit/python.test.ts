@@ -3,7 +3,8 @@
  * file is read and not run, and which texts CPython 3 rejects. Expected values are Python's, as
  * the language reference defines them (checked once by hand with python3.11).
  */
-import { PyEvaluated, PythonModule, readPythonModule } from '../../../src/readers/gunicorn/python';
+import { PythonModule, readPythonModule } from '../../../src/readers/kit/python/module';
+import type { PyEvaluated } from '../../../src/readers/kit/python/values';
 
 function valueOf(module: PythonModule, name: string): unknown {
   const binding = module.finalBindings.get(name);

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/rule';
+import { defineRule, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Backend } from '../src/model/backend';
 import type { Listener } from '../src/readers/backend';
@@ -87,7 +87,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const link of linkDeployment(model)) {
       const limits = limitsOf(link.backend, link.listener);
       if (limits.length === 0) continue;
@@ -99,9 +99,7 @@ export const rule = defineRule({
         const explicit = (limit: BodyLimitOfBackend) => (limit.setting.source.kind === 'file' ? 0 : 1);
         const exceeded = limits.filter((limit) => nginx.bytes > limit.bytes).sort((a, b) => explicit(a) - explicit(b) || a.bytes - b.bytes)[0];
         if (!exceeded) continue;
-        const key = `${nginx.span.file}:${nginx.span.start.offset}:${link.backend.kind}:${link.backend.name}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (!first(nginx.span, link.backend.kind, link.backend.name)) continue;
         const fromFile = exceeded.setting.source.kind === 'file';
         yield {
           messageId: 'backendRejectsBody',

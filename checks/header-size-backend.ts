@@ -1,4 +1,4 @@
-import { defineRule } from '../src/rule';
+import { defineRule, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import { backendKindName, describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
@@ -24,7 +24,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const link of linkDeployment(model)) {
       const limits = requestHeadLimits(link.backend, link.listener);
       if (limits.length === 0) continue;
@@ -44,9 +44,7 @@ export const rule = defineRule({
           const primaryIsNginx = nginxExplicit && !backendExplicit;
           const primary = primaryIsNginx ? nginxSpan : backendSpan;
           // One finding per thing to change and backend: the tightest limit (gunicorn's request line before its header lines).
-          const key = `${primary.file}:${primary.start.offset}:${link.backend.kind}:${link.backend.name}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (!first(primary, link.backend.kind, link.backend.name)) continue;
           const kind = backendKindName(link.backend.kind);
           const nginxLabel = nginxExplicit
             ? `nginx admits ${buffers.text}${buffers.block && buffers.block !== server ? ` (set at ${buffers.block.kind} level)` : ''}`

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Setting } from '../src/source/setting';
 import { describeBackendSetting } from '../src/model/backend-describe';
@@ -48,14 +48,8 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
-    const seen = new Set<string>();
-    const once = (draft: FindingDraft | undefined) => {
-      if (!draft) return undefined;
-      const key = `${draft.primary.file}:${draft.primary.start.offset}`;
-      if (seen.has(key)) return undefined;
-      seen.add(key);
-      return draft;
-    };
+    const first = onceEach();
+    const once = (draft: FindingDraft | undefined) => (draft && first(draft.primary) ? draft : undefined);
     const lbMs = model.environment.loadBalancerIdleTimeoutMs;
     if (typeof lbMs === 'number' && lbMs > 0) {
       const balancer: Balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/rule';
+import { defineRule, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Backend } from '../src/model/backend';
 import type { Setting } from '../src/source/setting';
@@ -41,7 +41,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const link of linkDeployment(model)) {
       const limit = hardLimit(link.backend);
       if (!limit || typeof limit.setting.value !== 'number' || limit.setting.value <= 0) continue;
@@ -53,9 +53,7 @@ export const rule = defineRule({
         if (!found || found.entry.generated?.kind === 'default') continue;
         const readTimeout = pass.location.setting(directive, model.nginxVersion.range);
         if (!readTimeout || typeof readTimeout.value !== 'number' || readTimeout.value <= limit.setting.value) continue;
-        const key = `${found.entry.directive.span.file}:${found.entry.directive.span.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (!first(found.entry.directive.span, link.listener.span)) continue;
         yield {
           messageId: 'backendKillsFirst',
           data: {

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft, oncePerPair } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
@@ -33,7 +33,11 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge(model, link), other: link.listener.span })));
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const draft = judge(model, link);
+      if (draft && first(draft.primary, link.listener.span)) yield draft;
+    }
   },
 });
 

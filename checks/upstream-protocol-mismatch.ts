@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Backend } from '../src/model/backend';
 import type { ListenerProtocol } from '../src/readers/backend';
@@ -62,16 +62,14 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const link of linkDeployment(model)) {
       for (const pass of link.target.passes) {
         const spoken = spokenBy(pass);
         const served = link.listener.protocol;
         if (compatible(spoken, served)) continue;
         const argument = pass.entry.directive.args[0];
-        const key = `${argument.span.file}:${argument.span.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (!first(argument.span, link.listener.span)) continue;
         const draft: FindingDraft = {
           messageId: 'mismatch',
           data: {

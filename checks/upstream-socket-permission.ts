@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft, oncePerPair } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Backend } from '../src/model/backend';
 import { backendKindName } from '../src/model/backend-describe';
@@ -29,7 +29,11 @@ export const rule = defineRule({
   },
   *check(model: Deployment) {
     const socketLinks = linkDeployment(model).filter((link) => link.target.address.kind === 'unix' && link.listener.address.kind === 'unix');
-    yield* oncePerPair(socketLinks.map((link) => ({ draft: judge(model, link), other: link.listener.span })));
+    const first = onceEach();
+    for (const link of socketLinks) {
+      const draft = judge(model, link);
+      if (draft && first(draft.primary, link.listener.span)) yield draft;
+    }
   },
 });
 

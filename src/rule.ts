@@ -45,16 +45,16 @@ export function renderMessage(template: string, data: Record<string, string | nu
 }
 
 /**
- * One draft per (reported place, other side), however many links lead there: two `server`
- * lines of one upstream reaching the same backend listener are one problem, not two.
+ * One finding per problem, however many links lead to it (two `server` lines of one upstream
+ * reaching the same backend listener are one problem, not two): `first(...keys)` is true the
+ * first time it sees these keys, false after. A span counts by its file and start.
  */
-export function* oncePerPair(pairs: Iterable<{ draft: FindingDraft | undefined; other: Span }>): Generator<FindingDraft> {
+export function onceEach(): (...keys: (Span | string)[]) => boolean {
   const seen = new Set<string>();
-  for (const { draft, other } of pairs) {
-    if (!draft) continue;
-    const key = `${draft.primary.file}:${draft.primary.start.offset}:${other.file}:${other.start.offset}`;
-    if (seen.has(key)) continue;
+  return (...keys) => {
+    const key = keys.map((part) => (typeof part === 'string' ? part : `${part.file}:${part.start.offset}`)).join('\0');
+    if (seen.has(key)) return false;
     seen.add(key);
-    yield draft;
-  }
+    return true;
+  };
 }

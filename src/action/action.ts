@@ -17,6 +17,7 @@ import type { Severity } from '../source/span';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName, sortFindings } from '../report/formatters';
 import { escapeCommandData, githubOutputEntry, markdownCell } from '../report/escape';
 import { renderGraph } from '../report/graph';
+import { messageOf } from '../source/thrown';
 
 type Env = Record<string, string | undefined>;
 
@@ -83,7 +84,7 @@ export function renderSummary(result: LintResult): string {
 
 /** A bug, not bad input: one annotation, the message escaped as command data (it may quote the tree). */
 export function internalErrorAnnotation(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}\n`;
 }
 
@@ -93,7 +94,7 @@ function readBaselineFile(absolute: string, shown: string): Set<string> {
   try {
     text = nodeFs.readFileSync(absolute, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with cfglint --baseline FILE --update-baseline)' : (error as Error).message;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with cfglint --baseline FILE --update-baseline)' : messageOf(error);
     throw new BaselineError(`cannot read baseline ${shown}: ${reason}`);
   }
   return parseBaseline(text, shown);
@@ -125,7 +126,7 @@ export function runAction(env: Env = process.env, stdout: (text: string) => void
       nodeFs.mkdirSync(nodePath.dirname(sarifPath), { recursive: true });
       nodeFs.writeFileSync(sarifPath, getFormatter('sarif')(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
-      stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${(error as Error).message}`)}\n`);
+      stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}\n`);
       return 2;
     }
   }

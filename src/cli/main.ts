@@ -21,6 +21,7 @@ import type { Severity } from '../source/span';
 import { explainRule, initConfig, listRules } from './commands';
 import { printConfig } from './print-config';
 import { ruleFilter } from './select';
+import { messageOf } from '../source/thrown';
 
 const EPILOG = `Exit codes:
   0  no finding at or above --fail-on
@@ -239,7 +240,7 @@ function readBaseline(file: string): Set<string> {
   try {
     text = nodeFs.readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with --update-baseline)' : (error as Error).message.replace(/^[A-Z]+: /, '');
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with --update-baseline)' : messageOf(error).replace(/^[A-Z]+: /, '');
     usageFailure(`cannot read baseline ${file}: ${reason}`, false);
   }
   try {
@@ -277,13 +278,13 @@ function writeOutput(text: string, file: string | undefined): void {
   try {
     nodeFs.writeFileSync(file, text);
   } catch (error) {
-    usageFailure(`cannot write ${file}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`, false);
+    usageFailure(`cannot write ${file}: ${messageOf(error).replace(/^[A-Z]+: /, '')}`, false);
   }
 }
 
 /** A bug, not bad input: one escaped line (the message may quote the tree), then where to report it. */
 export function internalErrorReport(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return `cfglint: internal error: ${terminalText(message)}\nPlease report this at https://github.com/cfglint/cfglint/issues\n`;
 }
 

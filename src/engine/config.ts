@@ -8,6 +8,7 @@ import { decodeUtf8 } from '../source/text';
 import type { Severity } from '../source/span';
 import { packagePath } from '../source/meta';
 import { closest } from '../source/suggest';
+import { messageOf } from '../source/thrown';
 
 export type RuleSetting = 'off' | Severity | { severity?: 'off' | Severity };
 
@@ -55,13 +56,13 @@ export function loadConfig(path: string, fs: FileSystem): LoadedConfig {
   try {
     text = decodeUtf8(fs.read(path));
   } catch (error) {
-    throw new ConfigError((error as Error).message);
+    throw new ConfigError(messageOf(error));
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path}: invalid JSON: ${describeJsonError((error as Error).message, text)}`);
+    throw new ConfigError(`${path}: invalid JSON: ${describeJsonError(messageOf(error), text)}`);
   }
   const problem = validateConfig(data);
   if (problem) throw new ConfigError(`${path}: ${problem}`);

@@ -284,9 +284,14 @@ export class NginxDirectiveIndex {
   }
 }
 
+/** What tells a `server` block apart in a model path: its first server_name, else its first listen. */
+export function serverNaming(server: NginxDirective): NginxDirective | undefined {
+  return server.block?.find((d) => d.name === 'server_name') ?? server.block?.find((d) => d.name === 'listen');
+}
+
 function labelOf(directive: NginxDirective): string {
   if (directive.name === 'server' && directive.block) {
-    const naming = directive.block.find((d) => d.name === 'server_name') ?? directive.block.find((d) => d.name === 'listen');
+    const naming = serverNaming(directive);
     if (naming) return `server[${naming.args.map((a) => a.value).join(' ')}]`;
   }
   if (directive.block && directive.args.length > 0 && !isLuaBlockDirective(directive.name)) {

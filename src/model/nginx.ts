@@ -8,7 +8,7 @@ import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../read
 import type { Setting } from '../source/setting';
 import type { DirectiveTableOptions } from '../reference/nginx/directives';
 import { defaultFor } from '../reference/nginx/defaults';
-import { NginxDirectiveIndex } from './nginx-directives';
+import { NginxDirectiveIndex, serverNaming } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
 import type { VersionRange } from '../reference/nginx/version';
 import { sharedDirectoryDepth } from './scopes';
@@ -433,7 +433,7 @@ function blockLabel(directive: NginxDirective, parent: NginxBlock): string {
   const args = directive.args.map((arg) => arg.value);
   if (directive.name === 'server' && parent.kind !== 'upstream') {
     // server_name (or listen) tells servers apart better than a position that moves.
-    const naming = directive.block?.find((d) => d.name === 'server_name') ?? directive.block?.find((d) => d.name === 'listen');
+    const naming = serverNaming(directive);
     return `server[${naming ? naming.args.map((arg) => arg.value).join(' ') : directive.file}]`;
   }
   return args.length > 0 ? `${directive.name}[${args.join(' ')}]` : directive.name;

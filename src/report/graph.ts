@@ -8,6 +8,7 @@
  */
 import type { Backend } from '../model/backend';
 import type { Listener } from '../readers/backend';
+import { serverName } from '../readers/launch/launch';
 import { backendKindName, describeBackendSetting } from '../model/backend-describe';
 import type { Deployment } from '../model/deployment';
 import { isLoopback, Link, nginxTargets } from '../model/links';
@@ -300,7 +301,7 @@ function backendLabel(backend: Backend): string[] {
 
 function unmodelledLabel(server: UnmodelledServer): string[] {
   return [
-    `${server.program} ${server.launch.service ?? server.launch.file}`,
+    `${server.program} ${serverName(server.launch)}`,
     'not modelled: settings unknown',
     ...server.addresses.map(({ address }) => describeUnmodelledAddress(address)),
   ];

@@ -11,7 +11,7 @@ import type { Listener, ListenAddress } from '../backend';
 import type { Setting, ValueSource } from '../../source/setting';
 import type { GunicornBackend, GunicornConfigFile, GunicornWorkerKind } from './gunicorn-backend';
 import { isGunicornSetting } from '../../reference/gunicorn-settings';
-import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../launch/launch';
+import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource, serverName } from '../launch/launch';
 import type { Span } from '../../source/span';
 import type { SourceComment } from '../../source/diagnostic';
 import { guarded } from '../kit/failure';
@@ -409,7 +409,7 @@ function buildBackend(input: BackendInput): GunicornBackend {
   const fileName = input.file?.config.file;
   const backend: GunicornBackend = {
     kind: 'gunicorn',
-    name: input.launch?.service ?? fileName ?? input.launch!.file,
+    name: serverName(input.launch, fileName),
     file: fileName ?? input.launch!.file,
     listeners: [],
     settings,

@@ -9,6 +9,7 @@ import type { SourceText } from '../../source/text';
 import { diagnostic } from './files';
 import type { RawArg } from './raw';
 import { parsedYamlByText } from '../parse-cache';
+import { messageOf } from '../../source/thrown';
 
 export interface YamlDocuments {
   documents: Document.Parsed[];
@@ -35,7 +36,7 @@ function parseYamlText(source: SourceText): YamlDocuments {
     documents = parseAllDocuments(source.text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
     if (!Array.isArray(documents)) documents = [];
   } catch (error) {
-    problems.push(diagnostic(source, 'yaml-syntax', `Invalid YAML: ${(error as Error).message}`, 0, 0));
+    problems.push(diagnostic(source, 'yaml-syntax', `Invalid YAML: ${messageOf(error)}`, 0, 0));
     return { documents: [], problems };
   }
   for (const document of documents) {

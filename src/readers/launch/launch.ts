@@ -135,6 +135,15 @@ export function mountedSource(launch: Launch, path: string): string | undefined 
   return rest === '' ? best.source : `${best.source}/${rest}`;
 }
 
+/**
+ * The name a server goes by in messages, the graph and --print-config: the service that starts
+ * it (compose service, systemd unit, Kubernetes container), else the config file it reads (as its
+ * reader names it), else the file that launches it.
+ */
+export function serverName(launch: Launch | undefined, configFile?: string): string {
+  return launch?.service ?? configFile ?? launch?.file ?? '';
+}
+
 /** An argument's value when the tree determines it, else undefined. */
 export function knownValue(arg: LaunchArg | LaunchEnvValue | undefined): string | undefined {
   return arg && !arg.unresolved ? arg.value : undefined;

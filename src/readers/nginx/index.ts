@@ -13,6 +13,7 @@ import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNg
 import { readsLikeNginx } from './lookalike';
 import { MAX_BLOCK_DEPTH, NginxDirective, ParsedNginxFile, parseNginx, sourceOf } from './parse';
 import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
+import { messageOf } from '../../source/thrown';
 
 export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
 
@@ -130,7 +131,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     try {
       real = real ?? fs.realpath(path);
     } catch (error) {
-      return { error: (error as Error).message };
+      return { error: messageOf(error) };
     }
     realPaths.set(path, real);
     const shown = real !== path && insideLintRoots(real) ? real : path;
@@ -144,7 +145,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       try {
         text = decodeUtf8(fs.read(shown));
       } catch (error) {
-        return { error: (error as Error).message };
+        return { error: messageOf(error) };
       }
       const dialect = nginxTemplateDialect(shown, text);
       raw = dialect ? parseNginxTemplate(options.displayPath(shown), text, dialect) : parseNginx(new SourceText(options.displayPath(shown), text));

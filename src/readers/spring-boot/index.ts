@@ -30,7 +30,7 @@
  */
 import * as nodePath from 'path';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
-import type { Launch } from '../launch/launch';
+import { Launch, serverName } from '../launch/launch';
 import type { SpringBootBackend, TomcatConnector } from '../tomcat/tomcat-backend';
 import type { ConnectorSettingName } from '../../reference/tomcat/defaults';
 import type { Span } from '../../source/span';
@@ -149,7 +149,7 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
     const { overrides } = launchesFor(nodePath.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides);
-    const backend = makeBackend(launch.service ?? launch.file, [], [], 'default', merged, [], overrides, { file: launch.file, span: launch.span });
+    const backend = makeBackend(serverName(launch), [], [], 'default', merged, [], overrides, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
     backends.push(backend);
   }

@@ -7,7 +7,7 @@
 import * as nodePath from 'path';
 import type { Listener, ListenAddress } from '../backend';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
-import { knownValue, Launch } from '../launch/launch';
+import { knownValue, Launch, serverName } from '../launch/launch';
 import { UvicornBackend } from './uvicorn-backend';
 import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE } from '../../reference/uvicorn';
 import type { Span } from '../../source/span';
@@ -62,7 +62,7 @@ function backendForLaunch(launch: Launch): UvicornBackend {
 
   const backend: UvicornBackend = {
     kind: 'uvicorn',
-    name: launch.service ?? launch.file,
+    name: serverName(launch),
     file: launch.file,
     listeners: [],
     settings,

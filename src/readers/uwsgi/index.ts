@@ -15,7 +15,7 @@
  */
 import * as nodePath from 'path';
 import { append } from '../../source/append';
-import { Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../launch/launch';
+import { Launch, LaunchArg, LaunchEnvValue, mountedSource, serverName } from '../launch/launch';
 import type { UwsgiBackend } from './uwsgi-backend';
 import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
 import { decodeUtf8, SourceText } from '../../source/text';
@@ -63,7 +63,7 @@ export function readUwsgi(files: string[], launches: Launch[], context: ReaderCo
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, serverName(launch, main ? nodePath.basename(main) : undefined), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * Shell expansion of the words shell-syntax.ts reads: variables are substituted from what the
+ * Shell expansion of the words shell-words.ts reads: variables are substituted from what the
  * tree defines, the rest stays unresolved (never a guess); unquoted expansions are split at
  * blanks into several arguments, as the shell does. A word whose expansion would pass 64 KiB
  * (`A="$A$A"` a few dozen times) keeps the rest of its variables unresolved.

@@ -1,4 +1,4 @@
-/** Shell words and commands as the launch readers see them (src/readers/launch/shell-syntax.ts, program.ts). */
+/** Shell words and commands as the launch readers see them (src/readers/kit/shell-words.ts, src/readers/launch/program.ts). */
 import { MappedText } from '../../../src/readers/kit/mapped-text';
 import { runShell } from '../../../src/readers/launch/program';
 import { ALL_UNKNOWN, Lookup } from '../../../src/readers/kit/raw';

@@ -43,6 +43,37 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// src/rule.ts
+function defineRule(rule24) {
+  return rule24;
+}
+function renderMessage(template, data = {}) {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
+}
+function onceEach() {
+  const seen = /* @__PURE__ */ new Set();
+  return (...keys) => {
+    const key = keys.map((part2) => typeof part2 === "string" ? part2 : `${part2.file}:${part2.start.offset}`).join("\0");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+}
+var init_rule = __esm({
+  "src/rule.ts"() {
+    "use strict";
+  }
+});
+
+// src/source/span.ts
+var SEVERITY_RANK;
+var init_span = __esm({
+  "src/source/span.ts"() {
+    "use strict";
+    SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
+  }
+});
+
 // src/engine/findings.ts
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -54,8 +85,111 @@ function withFindings(report, findings) {
   const count = (severity) => findings.filter((finding) => finding.severity === severity).length;
   return { ...report, findings, summary: { ...report.summary, errors: count("error"), warnings: count("warning"), infos: count("info") } };
 }
+function fingerprint(ruleId, file, modelPath) {
+  return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
+}
+function findingOfDraft(rule24, draft, severity) {
+  const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
+  return {
+    ruleId: rule24.id,
+    messageId: draft.messageId,
+    message: renderMessage(rule24.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+    severity: capped,
+    primary: draft.primary,
+    related: (draft.related ?? []).slice(0, 3),
+    docsUrl: rule24.meta.docsUrl,
+    fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
+  };
+}
+function diagnosticFindings() {
+  const repeats = /* @__PURE__ */ new Map();
+  const repeatSuffix = (diagnostic2) => {
+    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}\0${diagnostic2.message}`;
+    const count = repeats.get(key) ?? 0;
+    repeats.set(key, count + 1);
+    return count === 0 ? "" : `\0${count}`;
+  };
+  return (diagnostic2, configured2, docsUrl2) => ({
+    ruleId: diagnostic2.ruleId,
+    messageId: "diagnostic",
+    message: diagnostic2.message,
+    severity: diagnostic2.maxSeverity && SEVERITY_RANK[diagnostic2.maxSeverity] < SEVERITY_RANK[configured2] ? diagnostic2.maxSeverity : configured2,
+    primary: diagnostic2.primary,
+    related: diagnostic2.related.slice(0, 3),
+    docsUrl: docsUrl2,
+    fingerprint: fingerprint(diagnostic2.ruleId, diagnostic2.primary.file, diagnostic2.message + repeatSuffix(diagnostic2))
+  });
+}
+function dedupeFindings(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  return findings.filter((finding) => {
+    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+function holdingForEveryAlternative(runs) {
+  const placeOf = (finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
+  const seenIn = /* @__PURE__ */ new Map();
+  for (const run2 of runs) for (const place of new Set(run2.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
+  const out = [];
+  const kept = /* @__PURE__ */ new Set();
+  for (const run2 of runs) {
+    for (const finding of run2) {
+      const place = placeOf(finding);
+      if ((seenIn.get(place) ?? 0) === runs.length) {
+        if (run2 === runs[0]) out.push(finding);
+        continue;
+      }
+      if (kept.has(place)) continue;
+      kept.add(place);
+      out.push({
+        ...finding,
+        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? "info" : finding.severity,
+        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`
+      });
+    }
+  }
+  return out;
+}
+function reportLinks(links) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const link of links) {
+    const { span: span2 } = link.target;
+    const listener = link.listener.span;
+    const key = `${span2.file}\0${span2.start.offset}\0${listener.file}\0${listener.start.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      nginx: { address: link.target.address.text, span: span2 },
+      backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
+      reason: link.reason,
+      detail: link.detail,
+      scope: link.scope,
+      alternatives: link.alternatives.map((backend) => ({ kind: backend.kind, name: backend.name }))
+    });
+  }
+  const order = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset;
+  return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
+}
+var import_crypto;
 var init_findings = __esm({
   "src/engine/findings.ts"() {
+    "use strict";
+    import_crypto = require("crypto");
+    init_rule();
+    init_span();
+  }
+});
+
+// src/source/thrown.ts
+function messageOf(thrown) {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+var init_thrown = __esm({
+  "src/source/thrown.ts"() {
     "use strict";
   }
 });
@@ -82,9 +216,9 @@ var init_text = __esm({
       get lineStarts() {
         if (!this.builtLineStarts) {
           const text3 = this.text;
-          const starts = [0];
-          for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) starts.push(i + 1);
-          this.builtLineStarts = starts;
+          const starts2 = [0];
+          for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) starts2.push(i + 1);
+          this.builtLineStarts = starts2;
         }
         return this.builtLineStarts;
       }
@@ -92,24 +226,24 @@ var init_text = __esm({
       /** The line index of the last lookup: readers ask in increasing order, so most hit it or the next. */
       lastLine = 0;
       pos(offset) {
-        const starts = this.lineStarts;
+        const starts2 = this.lineStarts;
         const hint = this.lastLine;
-        if (offset >= starts[hint] && (hint + 1 >= starts.length || offset < starts[hint + 1])) {
-          return { line: hint + 1, column: offset - starts[hint] + 1, offset };
+        if (offset >= starts2[hint] && (hint + 1 >= starts2.length || offset < starts2[hint + 1])) {
+          return { line: hint + 1, column: offset - starts2[hint] + 1, offset };
         }
-        if (hint + 2 < starts.length && offset >= starts[hint + 1] && offset < starts[hint + 2]) {
+        if (hint + 2 < starts2.length && offset >= starts2[hint + 1] && offset < starts2[hint + 2]) {
           this.lastLine = hint + 1;
-          return { line: hint + 2, column: offset - starts[hint + 1] + 1, offset };
+          return { line: hint + 2, column: offset - starts2[hint + 1] + 1, offset };
         }
         let low = 0;
-        let high = starts.length - 1;
+        let high = starts2.length - 1;
         while (low < high) {
           const mid = low + high + 1 >> 1;
-          if (starts[mid] <= offset) low = mid;
+          if (starts2[mid] <= offset) low = mid;
           else high = mid - 1;
         }
         this.lastLine = low;
-        return { line: low + 1, column: offset - starts[low] + 1, offset };
+        return { line: low + 1, column: offset - starts2[low] + 1, offset };
       }
       span(startOffset, endOffset) {
         return { file: this.file, start: this.pos(startOffset), end: this.pos(endOffset) };
@@ -190,9 +324,9 @@ var init_suggest = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -344,9 +478,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -489,9 +623,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1209,9 +1343,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1376,9 +1510,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1415,9 +1549,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1537,9 +1671,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1588,9 +1722,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1619,9 +1753,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1642,9 +1776,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1826,9 +1960,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -1863,9 +1997,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -1996,9 +2130,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2114,9 +2248,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2197,9 +2331,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2232,9 +2366,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2320,9 +2454,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2476,9 +2610,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -2984,9 +3118,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -3000,9 +3134,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -3017,9 +3151,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3241,9 +3375,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3260,9 +3394,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3794,9 +3928,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -4005,9 +4139,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4068,50 +4202,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative6 = parse(serialize(relative6, options), options);
+        relative9 = parse(serialize(relative9, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative9.scheme) {
+        target.scheme = relative9.scheme;
+        target.userinfo = relative9.userinfo;
+        target.host = relative9.host;
+        target.port = relative9.port;
+        target.path = removeDotSegments(relative9.path || "");
+        target.query = relative9.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
+          target.userinfo = relative9.userinfo;
+          target.host = relative9.host;
+          target.port = relative9.port;
+          target.path = removeDotSegments(relative9.path || "");
+          target.query = relative9.query;
         } else {
-          if (!relative6.path) {
+          if (!relative9.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative9.query !== void 0) {
+              target.query = relative9.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative9.path[0] === "/") {
+              target.path = removeDotSegments(relative9.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative9.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative9.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative9.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4119,7 +4253,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative9.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -4435,9 +4569,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4446,9 +4580,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -5057,9 +5191,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5072,9 +5206,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5194,9 +5328,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5215,9 +5349,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5247,9 +5381,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5275,9 +5409,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5301,9 +5435,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5333,9 +5467,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5370,9 +5504,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5399,9 +5533,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5481,9 +5615,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5510,9 +5644,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5521,9 +5655,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5588,9 +5722,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5617,9 +5751,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5666,9 +5800,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5704,9 +5838,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5757,9 +5891,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5814,9 +5948,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5831,9 +5965,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5866,9 +6000,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5960,9 +6094,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6054,9 +6188,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6097,9 +6231,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6203,9 +6337,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6261,9 +6395,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6335,9 +6469,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6366,9 +6500,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6383,9 +6517,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6441,9 +6575,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6468,9 +6602,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6537,9 +6671,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6555,9 +6689,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6603,9 +6737,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6693,9 +6827,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6704,9 +6838,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6727,9 +6861,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6749,9 +6883,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6763,9 +6897,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6868,9 +7002,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -7025,9 +7159,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -7095,878 +7229,224 @@ var require_ajv = __commonJS({
   }
 });
 
-// src/source/append.ts
-function append(target, items) {
-  for (const item of items) target.push(item);
-  return target;
+// src/reference/gunicorn-settings.ts
+function isGunicornSetting(name2) {
+  return GUNICORN_SETTINGS.has(name2);
 }
-var init_append = __esm({
-  "src/source/append.ts"() {
+function judgeGunicornName(name2, hooksOnly = false) {
+  if (GUNICORN_SETTINGS.has(name2)) return void 0;
+  const candidates = [...GUNICORN_SETTINGS.values()].filter((info) => !hooksOnly || info.hook).map((info) => info.name);
+  const lower = name2.toLowerCase();
+  if (!hooksOnly) {
+    const spelling = FLAG_SPELLINGS.get(name2);
+    if (spelling) return { kind: "flagSpelling", setting: spelling.setting, flag: spelling.flag };
+    const removed = REMOVED_GUNICORN_SETTINGS.get(name2);
+    if (removed) return { kind: "removed", ...removed };
+  }
+  if (lower !== name2) {
+    return candidates.includes(lower) ? { kind: "wrongCase", setting: lower } : void 0;
+  }
+  const near = nearestGunicornName(lower, candidates);
+  return near ? { kind: "misspelt", setting: near } : void 0;
+}
+function nearestGunicornName(lower, candidates) {
+  const squash = (text3) => text3.replace(/_/g, "");
+  if (!isPlausibleName(lower)) return void 0;
+  const same = candidates.find((candidate) => squash(candidate) === squash(lower));
+  if (same) return same;
+  const limit = lower.length <= 5 ? 1 : lower.length <= 10 ? 2 : 3;
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate, limit, true);
+    if (distance < bestDistance || distance === bestDistance && best !== void 0 && candidate < best) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best !== void 0 && bestDistance <= limit) return best;
+  const words = lower.split("_").filter(Boolean);
+  if (words.length < 2) return void 0;
+  const stem = (word) => word.replace(/s$/, "");
+  const nameStems = new Set(words.map(stem));
+  let bestWords = 0;
+  let bestByWords;
+  for (const candidate of candidates) {
+    const candidateWords = candidate.split("_");
+    if (!candidateWords.every((word) => nameStems.has(stem(word)))) continue;
+    if (candidateWords.length * 2 < words.length) continue;
+    const better = candidateWords.length > bestWords || candidateWords.length === bestWords && bestByWords !== void 0 && editDistance(lower, candidate, Infinity, true) < editDistance(lower, bestByWords, Infinity, true);
+    if (better) {
+      bestWords = candidateWords.length;
+      bestByWords = candidate;
+    }
+  }
+  return bestByWords;
+}
+var ROWS_20_1_0, HOOKS_20_1_0, LATER, LATER_HOOKS, REMOVED_GUNICORN_SETTINGS, GUNICORN_SETTINGS, GUNICORN_FLAGS, FLAG_SPELLINGS;
+var init_gunicorn_settings = __esm({
+  "src/reference/gunicorn-settings.ts"() {
     "use strict";
+    init_suggest();
+    ROWS_20_1_0 = [
+      ["config", "-c --config", "store", "str"],
+      ["wsgi_app", "", "store", "str"],
+      ["bind", "-b --bind", "append", "str"],
+      ["backlog", "--backlog", "store", "int"],
+      ["workers", "-w --workers", "store", "int"],
+      ["worker_class", "-k --worker-class", "store", "str"],
+      ["threads", "--threads", "store", "int"],
+      ["worker_connections", "--worker-connections", "store", "int"],
+      ["max_requests", "--max-requests", "store", "int"],
+      ["max_requests_jitter", "--max-requests-jitter", "store", "int"],
+      ["timeout", "-t --timeout", "store", "int"],
+      ["graceful_timeout", "--graceful-timeout", "store", "int"],
+      ["keepalive", "--keep-alive", "store", "int"],
+      ["limit_request_line", "--limit-request-line", "store", "int"],
+      ["limit_request_fields", "--limit-request-fields", "store", "int"],
+      ["limit_request_field_size", "--limit-request-field_size", "store", "int"],
+      ["reload", "--reload", "store_true", "str"],
+      ["reload_engine", "--reload-engine", "store", "str"],
+      ["reload_extra_files", "--reload-extra-file", "append", "str"],
+      ["spew", "--spew", "store_true", "str"],
+      ["check_config", "--check-config", "store_true", "str"],
+      ["print_config", "--print-config", "store_true", "str"],
+      ["preload_app", "--preload", "store_true", "str"],
+      ["sendfile", "--no-sendfile", "store_const", "str"],
+      ["reuse_port", "--reuse-port", "store_true", "str"],
+      ["chdir", "--chdir", "store", "str"],
+      ["daemon", "-D --daemon", "store_true", "str"],
+      ["raw_env", "-e --env", "append", "str"],
+      ["pidfile", "-p --pid", "store", "str"],
+      ["worker_tmp_dir", "--worker-tmp-dir", "store", "str"],
+      ["user", "-u --user", "store", "str"],
+      ["group", "-g --group", "store", "str"],
+      ["umask", "-m --umask", "store", "auto_int"],
+      ["initgroups", "--initgroups", "store_true", "str"],
+      ["tmp_upload_dir", "", "store", "str"],
+      ["secure_scheme_headers", "", "store", "str"],
+      ["forwarded_allow_ips", "--forwarded-allow-ips", "store", "str"],
+      ["accesslog", "--access-logfile", "store", "str"],
+      ["disable_redirect_access_to_syslog", "--disable-redirect-access-to-syslog", "store_true", "str"],
+      ["access_log_format", "--access-logformat", "store", "str"],
+      ["errorlog", "--error-logfile --log-file", "store", "str"],
+      ["loglevel", "--log-level", "store", "str"],
+      ["capture_output", "--capture-output", "store_true", "str"],
+      ["logger_class", "--logger-class", "store", "str"],
+      ["logconfig", "--log-config", "store", "str"],
+      ["logconfig_dict", "", "store", "str"],
+      ["syslog_addr", "--log-syslog-to", "store", "str"],
+      ["syslog", "--log-syslog", "store_true", "str"],
+      ["syslog_prefix", "--log-syslog-prefix", "store", "str"],
+      ["syslog_facility", "--log-syslog-facility", "store", "str"],
+      ["enable_stdio_inheritance", "-R --enable-stdio-inheritance", "store_true", "str"],
+      ["statsd_host", "--statsd-host", "store", "str"],
+      ["dogstatsd_tags", "--dogstatsd-tags", "store", "str"],
+      ["statsd_prefix", "--statsd-prefix", "store", "str"],
+      ["proc_name", "-n --name", "store", "str"],
+      ["default_proc_name", "", "store", "str"],
+      ["pythonpath", "--pythonpath", "store", "str"],
+      ["paste", "--paste --paster", "store", "str"],
+      ["proxy_protocol", "--proxy-protocol", "store_true", "str"],
+      ["proxy_allow_ips", "--proxy-allow-from", "store", "str"],
+      ["keyfile", "--keyfile", "store", "str"],
+      ["certfile", "--certfile", "store", "str"],
+      ["ssl_version", "--ssl-version", "store", "str"],
+      ["cert_reqs", "--cert-reqs", "store", "str"],
+      ["ca_certs", "--ca-certs", "store", "str"],
+      ["suppress_ragged_eofs", "--suppress-ragged-eofs", "store_true", "str"],
+      ["do_handshake_on_connect", "--do-handshake-on-connect", "store_true", "str"],
+      ["ciphers", "--ciphers", "store", "str"],
+      ["raw_paste_global_conf", "--paste-global", "append", "str"],
+      ["strip_header_spaces", "--strip-header-spaces", "store_true", "str"],
+      // Debian backported it into 20.1.0-6+deb12u1 (security fix); upstream it is 22.0.0 only.
+      ["tolerate_dangerous_framing", "--tolerate-dangerous-framing", "store_true", "str"]
+    ];
+    HOOKS_20_1_0 = [
+      "on_starting",
+      "on_reload",
+      "when_ready",
+      "pre_fork",
+      "post_fork",
+      "post_worker_init",
+      "worker_int",
+      "worker_abort",
+      "pre_exec",
+      "pre_request",
+      "post_request",
+      "child_exit",
+      "worker_exit",
+      "nworkers_changed",
+      "on_exit"
+    ];
+    LATER = [
+      ["logconfig_json", "21.0.0"],
+      ["ssl_context", "21.0.0"],
+      ["casefold_http_method", "22.0.0"],
+      ["header_map", "22.0.0"],
+      ["permit_unconventional_http_method", "22.0.0"],
+      ["permit_unconventional_http_version", "22.0.0"],
+      ["forwarder_headers", "23.0.0"],
+      ["permit_obsolete_folding", "23.0.0"],
+      ["asgi_lifespan", "24.0.0"],
+      ["asgi_loop", "24.0.0"],
+      ["protocol", "24.0.0"],
+      ["root_path", "24.0.0"],
+      ["uwsgi_allow_ips", "24.0.0"],
+      ["enable_backlog_metric", "24.1.0"],
+      ["dirty_apps", "25.0.0"],
+      ["dirty_graceful_timeout", "25.0.0"],
+      ["dirty_threads", "25.0.0"],
+      ["dirty_timeout", "25.0.0"],
+      ["dirty_workers", "25.0.0"],
+      ["http2_initial_window_size", "25.0.0"],
+      ["http2_max_concurrent_streams", "25.0.0"],
+      ["http2_max_frame_size", "25.0.0"],
+      ["http2_max_header_list_size", "25.0.0"],
+      ["http_protocols", "25.0.0"],
+      ["asgi_disconnect_grace_period", "25.0.2"],
+      ["control_socket", "25.1.0"],
+      ["control_socket_disable", "25.1.0"],
+      ["control_socket_mode", "25.1.0"],
+      ["http_parser", "25.2.0"],
+      // After 26.1.0, on the main branch (HEAD 65ac1a3a).
+      ["http2_cleartext", "main after 26.1.0"]
+    ];
+    LATER_HOOKS = [
+      ["dirty_post_fork", "25.0.0"],
+      ["dirty_worker_exit", "25.0.0"],
+      ["dirty_worker_init", "25.0.0"],
+      ["on_dirty_starting", "25.0.0"]
+    ];
+    REMOVED_GUNICORN_SETTINGS = /* @__PURE__ */ new Map([
+      ["debug", { removedIn: "19.2", note: 'use "reload" (and "loglevel = \\"debug\\"")' }],
+      ["django_settings", { removedIn: "19.7", note: 'set DJANGO_SETTINGS_MODULE in the environment ("raw_env")' }],
+      ["x_forwarded_for_header", { removedIn: "19.0", note: 'see "forwarded_allow_ips"' }]
+    ]);
+    GUNICORN_SETTINGS = new Map([
+      ...ROWS_20_1_0.map(([name2, flags, action, type]) => [
+        name2,
+        { name: name2, cli: flags ? flags.split(" ") : [], action, type, since: name2 === "tolerate_dangerous_framing" ? "22.0.0 (Debian 20.1.0-6+deb12u1)" : "20.1.0" }
+      ]),
+      ...HOOKS_20_1_0.map((name2) => [name2, { name: name2, cli: [], action: "store", type: "str", since: "20.1.0", hook: true }]),
+      ...LATER.map(([name2, since]) => [name2, { name: name2, cli: [], action: "store", type: "str", since }]),
+      ...LATER_HOOKS.map(([name2, since]) => [name2, { name: name2, cli: [], action: "store", type: "str", since, hook: true }])
+    ]);
+    GUNICORN_FLAGS = new Map(
+      [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.map((flag2) => [flag2, info]))
+    );
+    FLAG_SPELLINGS = new Map(
+      [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.filter((flag2) => flag2.startsWith("--")).map((flag2) => [flag2.slice(2).replace(/-/g, "_"), { setting: info.name, flag: flag2 }]).filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling)))
+    );
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE2 = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM2 = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define2 = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name2 = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name2];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "";
-    var TRAILING_DOUBLESTAR = "";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run, space2) => space2 ? run.slice(0, run.length - run.length % 2) + SPACE2 : run,
-        ESCAPE + SPACE2
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
-        separator += run[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run = [];
-      const flush = () => {
-        let lastWildcard;
-        run.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
-        });
-        run = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path) => {
-      const end = path.length - 1;
-      const index = path.lastIndexOf(
-        SLASH,
-        path[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path : path.slice(index + 1);
-    };
-    var parentOf = (path) => {
-      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path.length - 1;
-      const cut = path.lastIndexOf(
-        SLASH,
-        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define2(this, "body", body);
-        define2(this, "ignoreCase", ignoreCase);
-        define2(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define2(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define2(this, key, regex);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE2) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule24 = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule24) {
-          this._added = true;
-          this._rules.push(rule24);
-          if (matchesBasename(rule24.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM2;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule24 = rules[index];
-          if (rule24.checkRegex.test(path)) {
-            ignored = !rule24.negative;
-            unignored = rule24.negative;
-            matchedRule = rule24.negative ? UNDEFINED : rule24;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename19 = shortcut ? basenameOf(path) : path;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule24 = rules[index];
-          if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename19 : path
-          )) {
-            const { negative } = rule24;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule24;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path, originalPath, doThrow) => {
-      if (!isString(path)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path.length === 1) {
-        return true;
-      }
-      const second = path.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore2 = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define2(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache2, path) {
-        checkPath(
-          path,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path ? this._t(path, cache2) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path = convertPath(target);
-        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path);
-        }
-        const dir = this._t(path, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal2 = this._rules.testLiteral(path);
-        return literal2.ignored || literal2.unignored ? literal2 : dir;
-      }
-      _t(path, cache2) {
-        if (path in cache2) {
-          return cache2[path];
-        }
-        const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
-        return cache2[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
-      }
-      ignores(path) {
-        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
-      }
-      createFilter() {
-        return (path) => !this.ignores(path);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path) {
-        return this._test(path, this._testCache, convertPath(path));
-      }
-    };
-    var factory = (options) => new Ignore2(options);
-    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module2.exports = factory;
-    factory.default = factory;
-    module2.exports.isPathValid = isPathValid;
-    define2(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+// src/reference/uvicorn.ts
+var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
+var init_uvicorn = __esm({
+  "src/reference/uvicorn.ts"() {
+    "use strict";
+    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
   }
 });
 
@@ -8258,232 +7738,6 @@ var init_template = __esm({
   }
 });
 
-// src/discovery/classify.ts
-function isFileFormat(name2) {
-  return FILE_FORMATS.includes(name2);
-}
-function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
-  if (lower === "procfile" || lower.startsWith("procfile.")) return "procfile";
-  if (/gunicorn.*\.py$/.test(lower)) return "gunicorn";
-  if (lower === "catalina.properties") return "catalina-properties";
-  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
-  if (lower.endsWith(".service") || lower.endsWith(".socket")) return "systemd";
-  if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
-  if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
-  if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
-  if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
-  if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
-  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
-  if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
-  if (lower.endsWith(".sh")) return "shell";
-  if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
-  if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? "") && /^kind:/m.test(readHead() ?? "") ? "kubernetes" : void 0;
-  return void 0;
-}
-function startsWithNginxDirective(head) {
-  for (const line of head.split("\n")) {
-    const text3 = line.trim();
-    if (text3 === "" || text3.startsWith("#")) continue;
-    return text3.length < 4096 && NGINX_SIMPLE_DIRECTIVE.test(text3);
-  }
-  return false;
-}
-function classify(path, readHead, named = false) {
-  return classifyWithTemplate(path, readHead, named)?.format;
-}
-function classifyWithTemplate(path, readHead, named = false) {
-  return explainClassification(path, readHead, named).classified;
-}
-function explainClassification(path, readHead, named = false) {
-  const lower = nodePath2.basename(path).toLowerCase();
-  const byName = templateName(lower);
-  let head;
-  let headRead = false;
-  const rawHead = () => {
-    if (!headRead) {
-      head = readHead();
-      headRead = true;
-    }
-    return head;
-  };
-  if (byName) {
-    const dialect2 = () => {
-      const text4 = rawHead();
-      return (text4 === void 0 ? void 0 : templateDialectOf(text4)) ?? byName.dialect ?? "envsubst";
-    };
-    const maskedHead = () => {
-      const text4 = rawHead();
-      return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
-    };
-    const renderedPath = nodePath2.join(nodePath2.dirname(path), byName.rendered);
-    const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
-    const format9 = plain2.format;
-    if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
-    const template = templateOf(dialect2());
-    if (!TOLERANT_FORMATS.has(format9)) return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
-    const known2 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
-    if (format9 !== "nginx" && !known2) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
-    return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
-  }
-  const plain = classifyPlainExplained(path, rawHead, named);
-  const { format: format8 } = plain;
-  if (!format8) return { reason: plain.skipped };
-  if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
-  const text3 = rawHead();
-  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
-  if (!dialect) return { classified: { format: format8 }, reason: plain.how };
-  return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
-}
-function templateOf(dialect) {
-  const name2 = DIALECT_NAMES[dialect];
-  return /template$/.test(name2) ? name2 : `${name2} template`;
-}
-function articled(phrase) {
-  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
-}
-function suggestsNginx(lower, dir) {
-  return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
-}
-function readableByName(path) {
-  const lower = nodePath2.basename(path).toLowerCase();
-  const rendered = templateName(lower)?.rendered ?? lower;
-  const renderedPath = nodePath2.join(nodePath2.dirname(path), rendered);
-  if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
-  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath2.basename(nodePath2.dirname(path)));
-}
-function classifyPlain(path, readHead, named) {
-  return classifyPlainExplained(path, readHead, named).format;
-}
-function classifyPlainExplained(path, readHead, named) {
-  let consulted = false;
-  const head = () => {
-    consulted = true;
-    return readHead();
-  };
-  const format8 = classifyPlainFormat(path, head, named);
-  if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
-  if (format8) return { format: format8, how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name" };
-  const lower = nodePath2.basename(path).toLowerCase();
-  const dir = nodePath2.basename(nodePath2.dirname(path));
-  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted) return { skipped: "skipped: named like nginx, but its content is not nginx" };
-  if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
-  return { skipped: "skipped: not a config cfglint reads" };
-}
-function classifyPlainFormat(path, readHead, named) {
-  const base = nodePath2.basename(path);
-  const lower = base.toLowerCase();
-  const dir = nodePath2.basename(nodePath2.dirname(path));
-  if (lower === "dockerfile" || lower.startsWith("dockerfile.") || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
-  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return "compose";
-  const other = classifyBackendOrSystem(lower, dir, nodePath2.basename(nodePath2.dirname(nodePath2.dirname(path))), readHead);
-  if (other) return other;
-  if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
-  if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
-  if (lower === "nginx.conf" || NGINX_PACKAGE_FILES.has(lower)) return "nginx";
-  const nameSuggestsNginx = suggestsNginx(lower, dir);
-  if (!nameSuggestsNginx && !named) return void 0;
-  const head = readHead();
-  if (head === void 0) return void 0;
-  if (/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m.test(head)) return void 0;
-  if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return "nginx";
-  if (nameSuggestsNginx && startsWithNginxDirective(head)) return "nginx";
-  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
-  return void 0;
-}
-var nodePath2, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
-var init_classify = __esm({
-  "src/discovery/classify.ts"() {
-    "use strict";
-    nodePath2 = __toESM(require("path"));
-    init_template();
-    FILE_FORMATS = [
-      "nginx",
-      "dockerfile",
-      "compose",
-      "uwsgi",
-      "gunicorn",
-      "tomcat",
-      "catalina-properties",
-      "spring-boot",
-      "systemd",
-      "sysctl",
-      "limits",
-      "procfile",
-      "shell",
-      "kubernetes",
-      "helm-values",
-      "uwsgi-unread"
-    ];
-    CONTENT_SIGNS = {
-      nginx: "nginx blocks or directives",
-      uwsgi: "a [uwsgi] section",
-      "uwsgi-unread": "a uwsgi key or element (YAML, JSON or XML)",
-      tomcat: "a <Server> or <Connector> element",
-      "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
-      kubernetes: "apiVersion: and kind:",
-      gunicorn: "assignments to gunicorn settings"
-    };
-    UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
-    NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
-    NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set(["mime.types", "fastcgi_params", "fastcgi.conf", "uwsgi_params", "scgi_params", "proxy_params", "koi-utf", "koi-win", "win-utf"]);
-    NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
-    NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
-    NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
-    ENVSUBST_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi"]);
-    TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
-    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
-    GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
-  }
-});
-
-// src/readers/kubernetes/objects.ts
-function emptyKubernetesModel() {
-  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
-}
-var init_objects = __esm({
-  "src/readers/kubernetes/objects.ts"() {
-    "use strict";
-  }
-});
-
-// src/readers/docker/index.ts
-function readImageReferences(source, kind) {
-  const references = [];
-  const pattern = new RegExp(IMAGE_PATTERNS[kind].source, IMAGE_PATTERNS[kind].flags);
-  for (let match = pattern.exec(source.text); match; match = pattern.exec(source.text)) {
-    const reference2 = match[1];
-    const start = match.index + match[0].length - reference2.length;
-    const withoutDigest = reference2.split("@")[0];
-    const colon = withoutDigest.lastIndexOf(":");
-    const slash = withoutDigest.lastIndexOf("/");
-    const hasTag = colon > slash;
-    const name2 = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
-    references.push({
-      image: name2.replace(/^(docker\.io\/)?(library\/)?/, ""),
-      tag: hasTag ? withoutDigest.slice(colon + 1) : "latest",
-      span: source.span(start, start + reference2.length)
-    });
-  }
-  return references;
-}
-function nginxVersionOfImage(reference2) {
-  const isNginx = /^(nginx|nginxinc\/nginx-unprivileged|bitnami\/nginx)$/.test(reference2.image);
-  const isOpenResty = /^openresty\/openresty$/.test(reference2.image);
-  if (!isNginx && !isOpenResty) return void 0;
-  const match = /^(\d+\.\d+(?:\.\d+)?)/.exec(reference2.tag);
-  return match ? match[1] : void 0;
-}
-var IMAGE_PATTERNS;
-var init_docker = __esm({
-  "src/readers/docker/index.ts"() {
-    "use strict";
-    IMAGE_PATTERNS = {
-      dockerfile: /^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)/gim,
-      compose: /^[ \t]*image:[ \t]*["']?([^\s"'#]+)/gm
-    };
-  }
-});
-
 // src/readers/template-text.ts
 var TemplateSourceText;
 var init_template_text = __esm({
@@ -8521,516 +7775,6 @@ var init_template_text = __esm({
         return low < list.length && list[low] < end;
       }
     };
-  }
-});
-
-// src/source/embedded-text.ts
-function embeddedLiteralBlock(host, start, value) {
-  const headerEnd = host.text.indexOf("\n", start);
-  if (headerEnd === -1) return void 0;
-  const firstLine = host.pos(headerEnd + 1).line - 1;
-  const lines = value.split("\n");
-  const firstContent = lines.findIndex((line) => line !== "");
-  if (firstContent === -1) return void 0;
-  const hostFirst = host.lineText(firstLine + firstContent + 1) ?? "";
-  const leading = (text3) => text3.length - text3.trimStart().length;
-  const indent2 = leading(hostFirst) - leading(lines[firstContent]);
-  if (indent2 < 0) return void 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === "") continue;
-    const hostLine = host.lineText(firstLine + i + 1);
-    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
-  }
-  return new EmbeddedSourceText(host, value, firstLine, indent2);
-}
-var EmbeddedSourceText;
-var init_embedded_text = __esm({
-  "src/source/embedded-text.ts"() {
-    "use strict";
-    init_text();
-    EmbeddedSourceText = class extends SourceText {
-      constructor(host, text3, firstLine, indent2) {
-        super(host.file, text3);
-        this.host = host;
-        this.firstLine = firstLine;
-        this.indent = indent2;
-      }
-      host;
-      firstLine;
-      indent;
-      pos(offset) {
-        const local = super.pos(offset);
-        const hostLine = this.firstLine + local.line - 1;
-        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
-        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
-        const column = Math.min(this.indent + local.column, lineLength + 1);
-        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
-      }
-    };
-  }
-});
-
-// src/readers/rendered-text.ts
-var RenderedSourceText;
-var init_rendered_text = __esm({
-  "src/readers/rendered-text.ts"() {
-    "use strict";
-    init_template();
-    init_embedded_text();
-    init_template_text();
-    init_text();
-    RenderedSourceText = class extends TemplateSourceText {
-      constructor(file, original, rendered, startAt, endAt, statements, template) {
-        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [] });
-        this.startAt = startAt;
-        this.endAt = endAt;
-        this.template = template ?? new SourceText(file, original);
-        this.complete = statements.length === 0 && !isUnknownValue(rendered);
-      }
-      startAt;
-      endAt;
-      template;
-      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
-      complete;
-      /** What code frames show for this file: the manifest that embeds the template, else the template. */
-      get shown() {
-        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
-      }
-      clamp(offset) {
-        return Math.max(0, Math.min(offset, this.startAt.length - 1));
-      }
-      pos(offset) {
-        return this.template.pos(this.startAt[this.clamp(offset)]);
-      }
-      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
-      span(startOffset, endOffset) {
-        const start = this.startAt[this.clamp(startOffset)];
-        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
-        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
-      }
-    };
-  }
-});
-
-// src/readers/nginx/envsubst.ts
-function renderEnvsubst(file, template, lookup, positions) {
-  const out = [];
-  const startAt = [];
-  const endAt = [0];
-  const statements = [];
-  const copy = (from, to) => {
-    out.push(template.slice(from, to));
-    for (let i2 = from; i2 < to; i2++) {
-      startAt.push(i2);
-      endAt.push(i2 + 1);
-    }
-  };
-  const write = (value, from, to) => {
-    out.push(value);
-    for (let i2 = 0; i2 < value.length; i2++) {
-      startAt.push(from);
-      endAt.push(to);
-    }
-  };
-  let growthLeft = Math.max(EXTRA_CHARACTERS, template.length);
-  let literalFrom = 0;
-  let i = 0;
-  while (i < template.length) {
-    const dollar = template.indexOf("$", i);
-    if (dollar === -1) break;
-    const braced = template[dollar + 1] === "{";
-    const nameStart = dollar + (braced ? 2 : 1);
-    if (!NAME_START2.test(template[nameStart] ?? "")) {
-      i = dollar + 1;
-      continue;
-    }
-    let nameEnd = nameStart + 1;
-    while (nameEnd < template.length && NAME_CHAR.test(template[nameEnd])) nameEnd++;
-    if (braced && template[nameEnd] !== "}") {
-      i = nameEnd;
-      continue;
-    }
-    const end = braced ? nameEnd + 1 : nameEnd;
-    const value = lookup(template.slice(nameStart, nameEnd));
-    if (value === "unset") {
-      i = end;
-      continue;
-    }
-    copy(literalFrom, dollar);
-    if (value === "unknown") {
-      if (aloneOnLine(template, dollar, end)) {
-        statements.push(dollar);
-        write(" ".repeat(end - dollar), dollar, end);
-      } else write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
-    } else if (value.value.length - (end - dollar) > growthLeft) {
-      write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
-    } else {
-      growthLeft -= Math.max(0, value.value.length - (end - dollar));
-      write(value.value, dollar, end);
-    }
-    literalFrom = end;
-    i = end;
-  }
-  copy(literalFrom, template.length);
-  startAt.push(template.length);
-  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions);
-}
-function aloneOnLine(text3, start, end) {
-  const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
-  let lineEnd = text3.indexOf("\n", end);
-  if (lineEnd === -1) lineEnd = text3.length;
-  return text3.slice(lineStart, start).trim() === "" && text3.slice(end, lineEnd).trim() === "";
-}
-var NAME_START2, EXTRA_CHARACTERS, NAME_CHAR;
-var init_envsubst = __esm({
-  "src/readers/nginx/envsubst.ts"() {
-    "use strict";
-    init_template();
-    init_rendered_text();
-    NAME_START2 = /[A-Za-z_]/;
-    EXTRA_CHARACTERS = 1024 * 1024;
-    NAME_CHAR = /[A-Za-z0-9_]/;
-  }
-});
-
-// src/readers/nginx/rendered-templates.ts
-var rendered_templates_exports = {};
-__export(rendered_templates_exports, {
-  renderTemplates: () => renderTemplates,
-  withRenderedFiles: () => withRenderedFiles
-});
-function renderTemplates(templates, readText2, displayPath) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const template of templates) {
-    const key = `${deploymentOf2(template)}\0${template.output}`;
-    groups.set(key, [...groups.get(key) ?? [], template]);
-  }
-  const sources = /* @__PURE__ */ new Map();
-  const rendered = /* @__PURE__ */ new Set();
-  const renderedFrom = /* @__PURE__ */ new Map();
-  const ambiguous = /* @__PURE__ */ new Set();
-  const outputDirs = /* @__PURE__ */ new Map();
-  for (const group of groups.values()) {
-    const first = group[0];
-    if (group.some((template) => template.template !== first.template)) {
-      for (const template of group) ambiguous.add(template.template);
-      continue;
-    }
-    const text3 = first.embedded?.text ?? readText2(first.template);
-    if (text3 === void 0) continue;
-    const base = nodePath9.join(deploymentOf2(first), VIRTUAL_ROOT);
-    const virtual = nodePath9.join(base, first.output);
-    const shown = first.embedded?.file ?? displayPath(first.template);
-    sources.set(virtual, first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text3, agreed(group.map((template) => template.lookup)), first.embedded));
-    renderedFrom.set(virtual, first.template);
-    rendered.add(first.template);
-    const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
-    outputDirs.set(first.outputDir, dirs.add(nodePath9.join(base, first.outputDir)));
-  }
-  for (const template of ambiguous) {
-    if (!rendered.has(template)) continue;
-    rendered.delete(template);
-    for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
-  }
-  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
-  return { sources, templates: rendered, mappings };
-}
-function deploymentOf2(template) {
-  return template.deployment ?? nodePath9.dirname(template.definedIn);
-}
-function agreed(lookups) {
-  if (lookups.length === 1) return lookups[0];
-  return (name2) => {
-    const values2 = lookups.map((lookup) => lookup(name2));
-    const key = (value) => typeof value === "string" ? value : `=${value.value}`;
-    return values2.every((value) => key(value) === key(values2[0])) ? values2[0] : "unknown";
-  };
-}
-function withRenderedFiles(fs, sources) {
-  if (sources.size === 0) return fs;
-  const children2 = /* @__PURE__ */ new Map();
-  for (const path of sources.keys()) {
-    for (let child = path, dir = nodePath9.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath9.dirname(dir)) {
-      if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
-      children2.get(dir).add(nodePath9.basename(child));
-    }
-  }
-  const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
-  return {
-    kind: (path) => sources.has(path) ? "file" : isVirtualDir(path) ? "directory" : fs.kind(path),
-    isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
-    size: (path) => {
-      const source = sources.get(path);
-      if (source) return new TextEncoder().encode(source.text).length;
-      return isVirtualDir(path) ? void 0 : fs.size(path);
-    },
-    readHead: (path, maxBytes) => {
-      const source = sources.get(path);
-      if (source) return new TextEncoder().encode(source.text).subarray(0, maxBytes);
-      return isVirtualDir(path) ? void 0 : fs.readHead(path, maxBytes);
-    },
-    list: (path) => isVirtualDir(path) ? [...children2.get(path)].sort() : fs.list(path),
-    read: (path) => {
-      const source = sources.get(path);
-      return source ? new TextEncoder().encode(source.text) : fs.read(path);
-    },
-    realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
-  };
-}
-var nodePath9, VIRTUAL_ROOT;
-var init_rendered_templates = __esm({
-  "src/readers/nginx/rendered-templates.ts"() {
-    "use strict";
-    nodePath9 = __toESM(require("path"));
-    init_envsubst();
-    VIRTUAL_ROOT = "\0envsubst";
-  }
-});
-
-// src/readers/types.ts
-function sourceFor(context, path, text3) {
-  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
-}
-function emptyOutput() {
-  return { diagnostics: [], sources: [], comments: /* @__PURE__ */ new Map() };
-}
-var init_types = __esm({
-  "src/readers/types.ts"() {
-    "use strict";
-    init_text();
-  }
-});
-
-// src/readers/parse-cache.ts
-function clearParseCache() {
-  parsedYamlByText.clear();
-}
-var parsedYamlByText;
-var init_parse_cache = __esm({
-  "src/readers/parse-cache.ts"() {
-    "use strict";
-    parsedYamlByText = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/reference/gunicorn-settings.ts
-function isGunicornSetting(name2) {
-  return GUNICORN_SETTINGS.has(name2);
-}
-function judgeGunicornName(name2, hooksOnly = false) {
-  if (GUNICORN_SETTINGS.has(name2)) return void 0;
-  const candidates = [...GUNICORN_SETTINGS.values()].filter((info) => !hooksOnly || info.hook).map((info) => info.name);
-  const lower = name2.toLowerCase();
-  if (!hooksOnly) {
-    const spelling = FLAG_SPELLINGS.get(name2);
-    if (spelling) return { kind: "flagSpelling", setting: spelling.setting, flag: spelling.flag };
-    const removed = REMOVED_GUNICORN_SETTINGS.get(name2);
-    if (removed) return { kind: "removed", ...removed };
-  }
-  if (lower !== name2) {
-    return candidates.includes(lower) ? { kind: "wrongCase", setting: lower } : void 0;
-  }
-  const near = nearestGunicornName(lower, candidates);
-  return near ? { kind: "misspelt", setting: near } : void 0;
-}
-function nearestGunicornName(lower, candidates) {
-  const squash = (text3) => text3.replace(/_/g, "");
-  if (!isPlausibleName(lower)) return void 0;
-  const same = candidates.find((candidate) => squash(candidate) === squash(lower));
-  if (same) return same;
-  const limit = lower.length <= 5 ? 1 : lower.length <= 10 ? 2 : 3;
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate, limit, true);
-    if (distance < bestDistance || distance === bestDistance && best !== void 0 && candidate < best) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  if (best !== void 0 && bestDistance <= limit) return best;
-  const words = lower.split("_").filter(Boolean);
-  if (words.length < 2) return void 0;
-  const stem = (word) => word.replace(/s$/, "");
-  const nameStems = new Set(words.map(stem));
-  let bestWords = 0;
-  let bestByWords;
-  for (const candidate of candidates) {
-    const candidateWords = candidate.split("_");
-    if (!candidateWords.every((word) => nameStems.has(stem(word)))) continue;
-    if (candidateWords.length * 2 < words.length) continue;
-    const better = candidateWords.length > bestWords || candidateWords.length === bestWords && bestByWords !== void 0 && editDistance(lower, candidate, Infinity, true) < editDistance(lower, bestByWords, Infinity, true);
-    if (better) {
-      bestWords = candidateWords.length;
-      bestByWords = candidate;
-    }
-  }
-  return bestByWords;
-}
-var ROWS_20_1_0, HOOKS_20_1_0, LATER, LATER_HOOKS, REMOVED_GUNICORN_SETTINGS, GUNICORN_SETTINGS, GUNICORN_FLAGS, FLAG_SPELLINGS;
-var init_gunicorn_settings = __esm({
-  "src/reference/gunicorn-settings.ts"() {
-    "use strict";
-    init_suggest();
-    ROWS_20_1_0 = [
-      ["config", "-c --config", "store", "str"],
-      ["wsgi_app", "", "store", "str"],
-      ["bind", "-b --bind", "append", "str"],
-      ["backlog", "--backlog", "store", "int"],
-      ["workers", "-w --workers", "store", "int"],
-      ["worker_class", "-k --worker-class", "store", "str"],
-      ["threads", "--threads", "store", "int"],
-      ["worker_connections", "--worker-connections", "store", "int"],
-      ["max_requests", "--max-requests", "store", "int"],
-      ["max_requests_jitter", "--max-requests-jitter", "store", "int"],
-      ["timeout", "-t --timeout", "store", "int"],
-      ["graceful_timeout", "--graceful-timeout", "store", "int"],
-      ["keepalive", "--keep-alive", "store", "int"],
-      ["limit_request_line", "--limit-request-line", "store", "int"],
-      ["limit_request_fields", "--limit-request-fields", "store", "int"],
-      ["limit_request_field_size", "--limit-request-field_size", "store", "int"],
-      ["reload", "--reload", "store_true", "str"],
-      ["reload_engine", "--reload-engine", "store", "str"],
-      ["reload_extra_files", "--reload-extra-file", "append", "str"],
-      ["spew", "--spew", "store_true", "str"],
-      ["check_config", "--check-config", "store_true", "str"],
-      ["print_config", "--print-config", "store_true", "str"],
-      ["preload_app", "--preload", "store_true", "str"],
-      ["sendfile", "--no-sendfile", "store_const", "str"],
-      ["reuse_port", "--reuse-port", "store_true", "str"],
-      ["chdir", "--chdir", "store", "str"],
-      ["daemon", "-D --daemon", "store_true", "str"],
-      ["raw_env", "-e --env", "append", "str"],
-      ["pidfile", "-p --pid", "store", "str"],
-      ["worker_tmp_dir", "--worker-tmp-dir", "store", "str"],
-      ["user", "-u --user", "store", "str"],
-      ["group", "-g --group", "store", "str"],
-      ["umask", "-m --umask", "store", "auto_int"],
-      ["initgroups", "--initgroups", "store_true", "str"],
-      ["tmp_upload_dir", "", "store", "str"],
-      ["secure_scheme_headers", "", "store", "str"],
-      ["forwarded_allow_ips", "--forwarded-allow-ips", "store", "str"],
-      ["accesslog", "--access-logfile", "store", "str"],
-      ["disable_redirect_access_to_syslog", "--disable-redirect-access-to-syslog", "store_true", "str"],
-      ["access_log_format", "--access-logformat", "store", "str"],
-      ["errorlog", "--error-logfile --log-file", "store", "str"],
-      ["loglevel", "--log-level", "store", "str"],
-      ["capture_output", "--capture-output", "store_true", "str"],
-      ["logger_class", "--logger-class", "store", "str"],
-      ["logconfig", "--log-config", "store", "str"],
-      ["logconfig_dict", "", "store", "str"],
-      ["syslog_addr", "--log-syslog-to", "store", "str"],
-      ["syslog", "--log-syslog", "store_true", "str"],
-      ["syslog_prefix", "--log-syslog-prefix", "store", "str"],
-      ["syslog_facility", "--log-syslog-facility", "store", "str"],
-      ["enable_stdio_inheritance", "-R --enable-stdio-inheritance", "store_true", "str"],
-      ["statsd_host", "--statsd-host", "store", "str"],
-      ["dogstatsd_tags", "--dogstatsd-tags", "store", "str"],
-      ["statsd_prefix", "--statsd-prefix", "store", "str"],
-      ["proc_name", "-n --name", "store", "str"],
-      ["default_proc_name", "", "store", "str"],
-      ["pythonpath", "--pythonpath", "store", "str"],
-      ["paste", "--paste --paster", "store", "str"],
-      ["proxy_protocol", "--proxy-protocol", "store_true", "str"],
-      ["proxy_allow_ips", "--proxy-allow-from", "store", "str"],
-      ["keyfile", "--keyfile", "store", "str"],
-      ["certfile", "--certfile", "store", "str"],
-      ["ssl_version", "--ssl-version", "store", "str"],
-      ["cert_reqs", "--cert-reqs", "store", "str"],
-      ["ca_certs", "--ca-certs", "store", "str"],
-      ["suppress_ragged_eofs", "--suppress-ragged-eofs", "store_true", "str"],
-      ["do_handshake_on_connect", "--do-handshake-on-connect", "store_true", "str"],
-      ["ciphers", "--ciphers", "store", "str"],
-      ["raw_paste_global_conf", "--paste-global", "append", "str"],
-      ["strip_header_spaces", "--strip-header-spaces", "store_true", "str"],
-      // Debian backported it into 20.1.0-6+deb12u1 (security fix); upstream it is 22.0.0 only.
-      ["tolerate_dangerous_framing", "--tolerate-dangerous-framing", "store_true", "str"]
-    ];
-    HOOKS_20_1_0 = [
-      "on_starting",
-      "on_reload",
-      "when_ready",
-      "pre_fork",
-      "post_fork",
-      "post_worker_init",
-      "worker_int",
-      "worker_abort",
-      "pre_exec",
-      "pre_request",
-      "post_request",
-      "child_exit",
-      "worker_exit",
-      "nworkers_changed",
-      "on_exit"
-    ];
-    LATER = [
-      ["logconfig_json", "21.0.0"],
-      ["ssl_context", "21.0.0"],
-      ["casefold_http_method", "22.0.0"],
-      ["header_map", "22.0.0"],
-      ["permit_unconventional_http_method", "22.0.0"],
-      ["permit_unconventional_http_version", "22.0.0"],
-      ["forwarder_headers", "23.0.0"],
-      ["permit_obsolete_folding", "23.0.0"],
-      ["asgi_lifespan", "24.0.0"],
-      ["asgi_loop", "24.0.0"],
-      ["protocol", "24.0.0"],
-      ["root_path", "24.0.0"],
-      ["uwsgi_allow_ips", "24.0.0"],
-      ["enable_backlog_metric", "24.1.0"],
-      ["dirty_apps", "25.0.0"],
-      ["dirty_graceful_timeout", "25.0.0"],
-      ["dirty_threads", "25.0.0"],
-      ["dirty_timeout", "25.0.0"],
-      ["dirty_workers", "25.0.0"],
-      ["http2_initial_window_size", "25.0.0"],
-      ["http2_max_concurrent_streams", "25.0.0"],
-      ["http2_max_frame_size", "25.0.0"],
-      ["http2_max_header_list_size", "25.0.0"],
-      ["http_protocols", "25.0.0"],
-      ["asgi_disconnect_grace_period", "25.0.2"],
-      ["control_socket", "25.1.0"],
-      ["control_socket_disable", "25.1.0"],
-      ["control_socket_mode", "25.1.0"],
-      ["http_parser", "25.2.0"],
-      // After 26.1.0, on the main branch (HEAD 65ac1a3a).
-      ["http2_cleartext", "main after 26.1.0"]
-    ];
-    LATER_HOOKS = [
-      ["dirty_post_fork", "25.0.0"],
-      ["dirty_worker_exit", "25.0.0"],
-      ["dirty_worker_init", "25.0.0"],
-      ["on_dirty_starting", "25.0.0"]
-    ];
-    REMOVED_GUNICORN_SETTINGS = /* @__PURE__ */ new Map([
-      ["debug", { removedIn: "19.2", note: 'use "reload" (and "loglevel = \\"debug\\"")' }],
-      ["django_settings", { removedIn: "19.7", note: 'set DJANGO_SETTINGS_MODULE in the environment ("raw_env")' }],
-      ["x_forwarded_for_header", { removedIn: "19.0", note: 'see "forwarded_allow_ips"' }]
-    ]);
-    GUNICORN_SETTINGS = new Map([
-      ...ROWS_20_1_0.map(([name2, flags, action, type]) => [
-        name2,
-        { name: name2, cli: flags ? flags.split(" ") : [], action, type, since: name2 === "tolerate_dangerous_framing" ? "22.0.0 (Debian 20.1.0-6+deb12u1)" : "20.1.0" }
-      ]),
-      ...HOOKS_20_1_0.map((name2) => [name2, { name: name2, cli: [], action: "store", type: "str", since: "20.1.0", hook: true }]),
-      ...LATER.map(([name2, since]) => [name2, { name: name2, cli: [], action: "store", type: "str", since }]),
-      ...LATER_HOOKS.map(([name2, since]) => [name2, { name: name2, cli: [], action: "store", type: "str", since, hook: true }])
-    ]);
-    GUNICORN_FLAGS = new Map(
-      [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.map((flag2) => [flag2, info]))
-    );
-    FLAG_SPELLINGS = new Map(
-      [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.filter((flag2) => flag2.startsWith("--")).map((flag2) => [flag2.slice(2).replace(/-/g, "_"), { setting: info.name, flag: flag2 }]).filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling)))
-    );
-  }
-});
-
-// src/reference/uvicorn.ts
-var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
-var init_uvicorn = __esm({
-  "src/reference/uvicorn.ts"() {
-    "use strict";
-    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
   }
 });
 
@@ -9088,6 +7832,9 @@ function mountedSource(launch, path) {
   if (!best) return void 0;
   const rest = path.slice(best.target.length).replace(/^\/+/, "");
   return rest === "" ? best.source : `${best.source}/${rest}`;
+}
+function serverName2(launch, configFile) {
+  return launch?.service ?? configFile ?? launch?.file ?? "";
 }
 function knownValue(arg) {
   return arg && !arg.unresolved ? arg.value : void 0;
@@ -10492,12 +9239,12 @@ function load() {
     for (const line of block2.split("\n")) {
       const fields = line.trim().split(/\s+/);
       if (fields.length !== 5) continue;
-      const [name2, argument, shortcut, reader, flags] = fields;
+      const [name2, argument, shortcut, reader2, flags] = fields;
       const spec = {
         name: name2,
         argument: argument === "r" ? "required" : argument === "o" ? "optional" : "none",
         shortcut: shortcut === "-" ? void 0 : shortcut,
-        reader: reader === "-" ? "other" : reader,
+        reader: reader2 === "-" ? "other" : reader2,
         impliesMaster: flags.includes("m"),
         immediate: flags.includes("i"),
         plugin,
@@ -10618,8 +9365,8 @@ function uwsgiStrtoul(text3) {
   if (negative && value !== 0n) value = UINT64 - value;
   return value;
 }
-function readUwsgiNumber(reader, text3) {
-  switch (reader) {
+function readUwsgiNumber(reader2, text3) {
+  switch (reader2) {
     case "int":
       return uwsgiAtoi(text3);
     case "uint64":
@@ -10667,6 +9414,1359 @@ var init_values = __esm({
   }
 });
 
+// src/source/append.ts
+function append(target, items) {
+  for (const item of items) target.push(item);
+  return target;
+}
+var init_append = __esm({
+  "src/source/append.ts"() {
+    "use strict";
+  }
+});
+
+// src/readers/kit/failure.ts
+function internalError(part2, where, error) {
+  const start = { line: 1, column: 1, offset: 0 };
+  return {
+    ruleId: "internal-error",
+    message: `The ${part2} failed here and skipped it: ${messageOf(error)}; please report this with the files that cause it`,
+    primary: typeof where === "string" ? { file: where, start, end: start } : where,
+    related: []
+  };
+}
+function guarded(diagnostics, part2, where, read) {
+  try {
+    return read();
+  } catch (error) {
+    diagnostics.push(internalError(part2, where, error));
+    return void 0;
+  }
+}
+var init_failure = __esm({
+  "src/readers/kit/failure.ts"() {
+    "use strict";
+    init_thrown();
+  }
+});
+
+// src/source/embedded-text.ts
+function embeddedLiteralBlock(host, start, value) {
+  const headerEnd = host.text.indexOf("\n", start);
+  if (headerEnd === -1) return void 0;
+  const firstLine = host.pos(headerEnd + 1).line - 1;
+  const lines = value.split("\n");
+  const firstContent = lines.findIndex((line) => line !== "");
+  if (firstContent === -1) return void 0;
+  const hostFirst = host.lineText(firstLine + firstContent + 1) ?? "";
+  const leading = (text3) => text3.length - text3.trimStart().length;
+  const indent2 = leading(hostFirst) - leading(lines[firstContent]);
+  if (indent2 < 0) return void 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === "") continue;
+    const hostLine = host.lineText(firstLine + i + 1);
+    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
+  }
+  return new EmbeddedSourceText(host, value, firstLine, indent2);
+}
+var EmbeddedSourceText;
+var init_embedded_text = __esm({
+  "src/source/embedded-text.ts"() {
+    "use strict";
+    init_text();
+    EmbeddedSourceText = class extends SourceText {
+      constructor(host, text3, firstLine, indent2) {
+        super(host.file, text3);
+        this.host = host;
+        this.firstLine = firstLine;
+        this.indent = indent2;
+      }
+      host;
+      firstLine;
+      indent;
+      pos(offset) {
+        const local = super.pos(offset);
+        const hostLine = this.firstLine + local.line - 1;
+        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
+        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
+        const column = Math.min(this.indent + local.column, lineLength + 1);
+        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
+      }
+    };
+  }
+});
+
+// src/readers/rendered-text.ts
+var RenderedSourceText;
+var init_rendered_text = __esm({
+  "src/readers/rendered-text.ts"() {
+    "use strict";
+    init_template();
+    init_embedded_text();
+    init_template_text();
+    init_text();
+    RenderedSourceText = class extends TemplateSourceText {
+      constructor(file, original, rendered, startAt, endAt, statements, template) {
+        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [] });
+        this.startAt = startAt;
+        this.endAt = endAt;
+        this.template = template ?? new SourceText(file, original);
+        this.complete = statements.length === 0 && !isUnknownValue(rendered);
+      }
+      startAt;
+      endAt;
+      template;
+      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
+      complete;
+      /** What code frames show for this file: the manifest that embeds the template, else the template. */
+      get shown() {
+        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
+      }
+      clamp(offset) {
+        return Math.max(0, Math.min(offset, this.startAt.length - 1));
+      }
+      pos(offset) {
+        return this.template.pos(this.startAt[this.clamp(offset)]);
+      }
+      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
+      span(startOffset, endOffset) {
+        const start = this.startAt[this.clamp(startOffset)];
+        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
+        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
+      }
+    };
+  }
+});
+
+// ../main/node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE2 = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM2 = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define2 = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name2 = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name2];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "";
+    var TRAILING_DOUBLESTAR = "";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space2) => space2 ? run2.slice(0, run2.length - run2.length % 2) + SPACE2 : run2,
+        ESCAPE + SPACE2
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path) => {
+      const end = path.length - 1;
+      const index = path.lastIndexOf(
+        SLASH,
+        path[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path : path.slice(index + 1);
+    };
+    var parentOf = (path) => {
+      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path.length - 1;
+      const cut = path.lastIndexOf(
+        SLASH,
+        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define2(this, "body", body);
+        define2(this, "ignoreCase", ignoreCase);
+        define2(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define2(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define2(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE2) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule24 = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule24) {
+          this._added = true;
+          this._rules.push(rule24);
+          if (matchesBasename(rule24.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM2;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule24 = rules[index];
+          if (rule24.checkRegex.test(path)) {
+            ignored = !rule24.negative;
+            unignored = rule24.negative;
+            matchedRule = rule24.negative ? UNDEFINED : rule24;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename19 = shortcut ? basenameOf(path) : path;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule24 = rules[index];
+          if (rule24[mode].test(
+            shortcut && rule24._basenameOnly ? basename19 : path
+          )) {
+            const { negative } = rule24;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule24;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path, originalPath, doThrow) => {
+      if (!isString(path)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path) => {
+      const first = path.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path.length === 1) {
+        return true;
+      }
+      const second = path.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore2 = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define2(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache2, path) {
+        checkPath(
+          path,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path ? this._t(path, cache2) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path = convertPath(target);
+        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path);
+        }
+        const dir = this._t(path, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal2 = this._rules.testLiteral(path);
+        return literal2.ignored || literal2.unignored ? literal2 : dir;
+      }
+      _t(path, cache2) {
+        if (path in cache2) {
+          return cache2[path];
+        }
+        const parentPath = parentOf(path);
+        const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
+        return cache2[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+      }
+      ignores(path) {
+        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
+      }
+      createFilter() {
+        return (path) => !this.ignores(path);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path) {
+        return this._test(path, this._testCache, convertPath(path));
+      }
+    };
+    var factory = (options) => new Ignore2(options);
+    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module2.exports = factory;
+    factory.default = factory;
+    module2.exports.isPathValid = isPathValid;
+    define2(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/discovery/classify.ts
+function isFileFormat(name2) {
+  return FILE_FORMATS.includes(name2);
+}
+function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
+  if (lower === "procfile" || lower.startsWith("procfile.")) return "procfile";
+  if (/gunicorn.*\.py$/.test(lower)) return "gunicorn";
+  if (lower === "catalina.properties") return "catalina-properties";
+  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
+  if (lower.endsWith(".service") || lower.endsWith(".socket")) return "systemd";
+  if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
+  if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
+  if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
+  if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
+  if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
+  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
+  if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
+  if (lower.endsWith(".sh")) return "shell";
+  if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
+  if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? "") && /^kind:/m.test(readHead() ?? "") ? "kubernetes" : void 0;
+  return void 0;
+}
+function startsWithNginxDirective(head) {
+  for (const line of head.split("\n")) {
+    const text3 = line.trim();
+    if (text3 === "" || text3.startsWith("#")) continue;
+    return text3.length < 4096 && NGINX_SIMPLE_DIRECTIVE.test(text3);
+  }
+  return false;
+}
+function classify(path, readHead, named = false) {
+  return classifyWithTemplate(path, readHead, named)?.format;
+}
+function classifyWithTemplate(path, readHead, named = false) {
+  return explainClassification(path, readHead, named).classified;
+}
+function explainClassification(path, readHead, named = false) {
+  const lower = nodePath2.basename(path).toLowerCase();
+  const byName = templateName(lower);
+  let head;
+  let headRead = false;
+  const rawHead = () => {
+    if (!headRead) {
+      head = readHead();
+      headRead = true;
+    }
+    return head;
+  };
+  if (byName) {
+    const dialect2 = () => {
+      const text4 = rawHead();
+      return (text4 === void 0 ? void 0 : templateDialectOf(text4)) ?? byName.dialect ?? "envsubst";
+    };
+    const maskedHead = () => {
+      const text4 = rawHead();
+      return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
+    };
+    const renderedPath = nodePath2.join(nodePath2.dirname(path), byName.rendered);
+    const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
+    const format9 = plain2.format;
+    if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
+    const template = templateOf(dialect2());
+    if (!TOLERANT_FORMATS.has(format9)) return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
+    const known2 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
+    if (format9 !== "nginx" && !known2) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
+    return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
+  }
+  const plain = classifyPlainExplained(path, rawHead, named);
+  const { format: format8 } = plain;
+  if (!format8) return { reason: plain.skipped };
+  if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
+  const text3 = rawHead();
+  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
+  if (!dialect) return { classified: { format: format8 }, reason: plain.how };
+  return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
+}
+function templateOf(dialect) {
+  const name2 = DIALECT_NAMES[dialect];
+  return /template$/.test(name2) ? name2 : `${name2} template`;
+}
+function articled(phrase) {
+  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
+}
+function suggestsNginx(lower, dir) {
+  return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
+}
+function readableByName(path) {
+  const lower = nodePath2.basename(path).toLowerCase();
+  const rendered = templateName(lower)?.rendered ?? lower;
+  const renderedPath = nodePath2.join(nodePath2.dirname(path), rendered);
+  if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
+  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath2.basename(nodePath2.dirname(path)));
+}
+function classifyPlain(path, readHead, named) {
+  return classifyPlainExplained(path, readHead, named).format;
+}
+function classifyPlainExplained(path, readHead, named) {
+  let consulted = false;
+  const head = () => {
+    consulted = true;
+    return readHead();
+  };
+  const format8 = classifyPlainFormat(path, head, named);
+  if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
+  if (format8) return { format: format8, how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name" };
+  const lower = nodePath2.basename(path).toLowerCase();
+  const dir = nodePath2.basename(nodePath2.dirname(path));
+  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted) return { skipped: "skipped: named like nginx, but its content is not nginx" };
+  if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
+  return { skipped: "skipped: not a config cfglint reads" };
+}
+function classifyPlainFormat(path, readHead, named) {
+  const base = nodePath2.basename(path);
+  const lower = base.toLowerCase();
+  const dir = nodePath2.basename(nodePath2.dirname(path));
+  if (lower === "dockerfile" || lower.startsWith("dockerfile.") || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
+  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return "compose";
+  const other = classifyBackendOrSystem(lower, dir, nodePath2.basename(nodePath2.dirname(nodePath2.dirname(path))), readHead);
+  if (other) return other;
+  if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
+  if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
+  if (lower === "nginx.conf" || NGINX_PACKAGE_FILES.has(lower)) return "nginx";
+  const nameSuggestsNginx = suggestsNginx(lower, dir);
+  if (!nameSuggestsNginx && !named) return void 0;
+  const head = readHead();
+  if (head === void 0) return void 0;
+  if (/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m.test(head)) return void 0;
+  if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return "nginx";
+  if (nameSuggestsNginx && startsWithNginxDirective(head)) return "nginx";
+  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
+  return void 0;
+}
+var nodePath2, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
+var init_classify = __esm({
+  "src/discovery/classify.ts"() {
+    "use strict";
+    nodePath2 = __toESM(require("path"));
+    init_template();
+    FILE_FORMATS = [
+      "nginx",
+      "dockerfile",
+      "compose",
+      "uwsgi",
+      "gunicorn",
+      "tomcat",
+      "catalina-properties",
+      "spring-boot",
+      "systemd",
+      "sysctl",
+      "limits",
+      "procfile",
+      "shell",
+      "kubernetes",
+      "helm-values",
+      "uwsgi-unread"
+    ];
+    CONTENT_SIGNS = {
+      nginx: "nginx blocks or directives",
+      uwsgi: "a [uwsgi] section",
+      "uwsgi-unread": "a uwsgi key or element (YAML, JSON or XML)",
+      tomcat: "a <Server> or <Connector> element",
+      "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
+      kubernetes: "apiVersion: and kind:",
+      gunicorn: "assignments to gunicorn settings"
+    };
+    UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
+    NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
+    NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set(["mime.types", "fastcgi_params", "fastcgi.conf", "uwsgi_params", "scgi_params", "proxy_params", "koi-utf", "koi-win", "win-utf"]);
+    NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
+    NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
+    NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
+    ENVSUBST_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi"]);
+    TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
+    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
+    GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
+  }
+});
+
+// src/readers/nginx/envsubst.ts
+function renderEnvsubst(file, template, lookup, positions) {
+  const out = [];
+  const startAt = [];
+  const endAt = [0];
+  const statements = [];
+  const copy = (from, to) => {
+    out.push(template.slice(from, to));
+    for (let i2 = from; i2 < to; i2++) {
+      startAt.push(i2);
+      endAt.push(i2 + 1);
+    }
+  };
+  const write = (value, from, to) => {
+    out.push(value);
+    for (let i2 = 0; i2 < value.length; i2++) {
+      startAt.push(from);
+      endAt.push(to);
+    }
+  };
+  let growthLeft = Math.max(EXTRA_CHARACTERS, template.length);
+  let literalFrom = 0;
+  let i = 0;
+  while (i < template.length) {
+    const dollar = template.indexOf("$", i);
+    if (dollar === -1) break;
+    const braced = template[dollar + 1] === "{";
+    const nameStart = dollar + (braced ? 2 : 1);
+    if (!NAME_START2.test(template[nameStart] ?? "")) {
+      i = dollar + 1;
+      continue;
+    }
+    let nameEnd = nameStart + 1;
+    while (nameEnd < template.length && NAME_CHAR.test(template[nameEnd])) nameEnd++;
+    if (braced && template[nameEnd] !== "}") {
+      i = nameEnd;
+      continue;
+    }
+    const end = braced ? nameEnd + 1 : nameEnd;
+    const value = lookup(template.slice(nameStart, nameEnd));
+    if (value === "unset") {
+      i = end;
+      continue;
+    }
+    copy(literalFrom, dollar);
+    if (value === "unknown") {
+      if (aloneOnLine(template, dollar, end)) {
+        statements.push(dollar);
+        write(" ".repeat(end - dollar), dollar, end);
+      } else write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else if (value.value.length - (end - dollar) > growthLeft) {
+      write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else {
+      growthLeft -= Math.max(0, value.value.length - (end - dollar));
+      write(value.value, dollar, end);
+    }
+    literalFrom = end;
+    i = end;
+  }
+  copy(literalFrom, template.length);
+  startAt.push(template.length);
+  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions);
+}
+function aloneOnLine(text3, start, end) {
+  const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
+  let lineEnd = text3.indexOf("\n", end);
+  if (lineEnd === -1) lineEnd = text3.length;
+  return text3.slice(lineStart, start).trim() === "" && text3.slice(end, lineEnd).trim() === "";
+}
+var NAME_START2, EXTRA_CHARACTERS, NAME_CHAR;
+var init_envsubst = __esm({
+  "src/readers/nginx/envsubst.ts"() {
+    "use strict";
+    init_template();
+    init_rendered_text();
+    NAME_START2 = /[A-Za-z_]/;
+    EXTRA_CHARACTERS = 1024 * 1024;
+    NAME_CHAR = /[A-Za-z0-9_]/;
+  }
+});
+
+// src/readers/nginx/rendered-templates.ts
+var rendered_templates_exports = {};
+__export(rendered_templates_exports, {
+  renderTemplates: () => renderTemplates,
+  withRenderedFiles: () => withRenderedFiles
+});
+function renderTemplates(templates, readText2, displayPath) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const template of templates) {
+    const key = `${deploymentOf2(template)}\0${template.output}`;
+    groups.set(key, [...groups.get(key) ?? [], template]);
+  }
+  const sources = /* @__PURE__ */ new Map();
+  const rendered = /* @__PURE__ */ new Set();
+  const renderedFrom = /* @__PURE__ */ new Map();
+  const ambiguous = /* @__PURE__ */ new Set();
+  const outputDirs = /* @__PURE__ */ new Map();
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (group.some((template) => template.template !== first.template)) {
+      for (const template of group) ambiguous.add(template.template);
+      continue;
+    }
+    const text3 = first.embedded?.text ?? readText2(first.template);
+    if (text3 === void 0) continue;
+    const base = nodePath10.join(deploymentOf2(first), VIRTUAL_ROOT);
+    const virtual = nodePath10.join(base, first.output);
+    const shown = first.embedded?.file ?? displayPath(first.template);
+    sources.set(virtual, first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text3, agreed(group.map((template) => template.lookup)), first.embedded));
+    renderedFrom.set(virtual, first.template);
+    rendered.add(first.template);
+    const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
+    outputDirs.set(first.outputDir, dirs.add(nodePath10.join(base, first.outputDir)));
+  }
+  for (const template of ambiguous) {
+    if (!rendered.has(template)) continue;
+    rendered.delete(template);
+    for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
+  }
+  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
+  return { sources, templates: rendered, mappings };
+}
+function deploymentOf2(template) {
+  return template.deployment ?? nodePath10.dirname(template.definedIn);
+}
+function agreed(lookups) {
+  if (lookups.length === 1) return lookups[0];
+  return (name2) => {
+    const values2 = lookups.map((lookup) => lookup(name2));
+    const key = (value) => typeof value === "string" ? value : `=${value.value}`;
+    return values2.every((value) => key(value) === key(values2[0])) ? values2[0] : "unknown";
+  };
+}
+function withRenderedFiles(fs, sources) {
+  if (sources.size === 0) return fs;
+  const children2 = /* @__PURE__ */ new Map();
+  for (const path of sources.keys()) {
+    for (let child = path, dir = nodePath10.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath10.dirname(dir)) {
+      if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
+      children2.get(dir).add(nodePath10.basename(child));
+    }
+  }
+  const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
+  return {
+    kind: (path) => sources.has(path) ? "file" : isVirtualDir(path) ? "directory" : fs.kind(path),
+    isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).length;
+      return isVirtualDir(path) ? void 0 : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).subarray(0, maxBytes);
+      return isVirtualDir(path) ? void 0 : fs.readHead(path, maxBytes);
+    },
+    list: (path) => isVirtualDir(path) ? [...children2.get(path)].sort() : fs.list(path),
+    read: (path) => {
+      const source = sources.get(path);
+      return source ? new TextEncoder().encode(source.text) : fs.read(path);
+    },
+    realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
+  };
+}
+var nodePath10, VIRTUAL_ROOT;
+var init_rendered_templates = __esm({
+  "src/readers/nginx/rendered-templates.ts"() {
+    "use strict";
+    nodePath10 = __toESM(require("path"));
+    init_envsubst();
+    VIRTUAL_ROOT = "\0envsubst";
+  }
+});
+
+// src/readers/parse-cache.ts
+function clearParseCache() {
+  parsedYamlByText.clear();
+}
+var parsedYamlByText;
+var init_parse_cache = __esm({
+  "src/readers/parse-cache.ts"() {
+    "use strict";
+    parsedYamlByText = /* @__PURE__ */ new Map();
+  }
+});
+
 // src/readers/expansion-budget.ts
 var MAX_VALUE_LENGTH, MAX_EXPANSION_STEPS, OVER_BUDGET;
 var init_expansion_budget = __esm({
@@ -10678,7 +10778,7 @@ var init_expansion_budget = __esm({
   }
 });
 
-// src/readers/launch/expand.ts
+// src/readers/kit/expand.ts
 function parameterValue(part2, lookup) {
   const found = lookup(part2.name);
   if (!part2.operator) return found;
@@ -10749,7 +10849,7 @@ function expandWord(word, source, lookup, split = true) {
 }
 var BLANK;
 var init_expand = __esm({
-  "src/readers/launch/expand.ts"() {
+  "src/readers/kit/expand.ts"() {
     "use strict";
     init_append();
     init_expansion_budget();
@@ -10757,10 +10857,10 @@ var init_expand = __esm({
   }
 });
 
-// src/readers/launch/mapped-text.ts
+// src/readers/kit/mapped-text.ts
 var MappedText, MappedTextBuilder;
 var init_mapped_text = __esm({
-  "src/readers/launch/mapped-text.ts"() {
+  "src/readers/kit/mapped-text.ts"() {
     "use strict";
     MappedText = class _MappedText {
       constructor(source, text3, offsets, endOffset) {
@@ -10826,17 +10926,9 @@ var init_mapped_text = __esm({
   }
 });
 
-// src/readers/launch/raw.ts
+// src/readers/kit/raw.ts
 function writtenText(raw) {
   return raw.source.text.slice(raw.start, raw.end);
-}
-function toLaunchArg(raw) {
-  const span2 = raw.source.span(raw.start, raw.end);
-  if (raw.unresolved.length > 0) return { value: writtenText(raw), span: span2, unresolved: [...new Set(raw.unresolved)] };
-  return { value: raw.value, span: span2 };
-}
-function toLaunchEnv(raw) {
-  return toLaunchArg(raw);
 }
 function asMappedText(raw) {
   return new MappedText(raw.source, raw.value, raw.offsets, raw.end);
@@ -10862,14 +10954,14 @@ function lookupIn(values2, missing) {
 }
 var ALL_UNKNOWN;
 var init_raw = __esm({
-  "src/readers/launch/raw.ts"() {
+  "src/readers/kit/raw.ts"() {
     "use strict";
     init_mapped_text();
     ALL_UNKNOWN = () => "unknown";
   }
 });
 
-// src/readers/launch/shell-syntax.ts
+// src/readers/kit/shell-words.ts
 function literalText(word) {
   let text3 = "";
   for (const part2 of word.parts) {
@@ -10983,8 +11075,8 @@ function assignmentOf(word) {
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }
 var NAME_START3, NAME_CHAR2, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, Lexer;
-var init_shell_syntax = __esm({
-  "src/readers/launch/shell-syntax.ts"() {
+var init_shell_words = __esm({
+  "src/readers/kit/shell-words.ts"() {
     "use strict";
     init_append();
     NAME_START3 = /[A-Za-z_]/;
@@ -11334,9 +11426,9 @@ var init_shell_syntax = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -11391,9 +11483,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11549,9 +11641,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11720,9 +11812,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11790,9 +11882,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -11840,9 +11932,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -11870,9 +11962,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -11911,9 +12003,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -12029,9 +12121,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node2 = require_Node();
@@ -12059,9 +12151,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -12134,9 +12226,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -12277,9 +12369,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -12294,9 +12386,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -12430,9 +12522,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12713,9 +12805,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12837,9 +12929,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12970,9 +13062,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -12992,9 +13084,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -13052,9 +13144,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -13116,9 +13208,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -13156,9 +13248,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13307,9 +13399,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13451,9 +13543,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap2 = require_YAMLMap();
@@ -13473,9 +13565,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13589,9 +13681,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq2 = require_YAMLSeq();
@@ -13611,9 +13703,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13630,9 +13722,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var nullTag = {
@@ -13648,9 +13740,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var boolTag = {
@@ -13672,9 +13764,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13699,9 +13791,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13745,9 +13837,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13790,9 +13882,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13818,9 +13910,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var map = require_map();
@@ -13885,9 +13977,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar3 = require_Scalar();
@@ -13951,9 +14043,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14029,9 +14121,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -14107,9 +14199,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -14139,9 +14231,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -14188,9 +14280,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -14267,9 +14359,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14356,9 +14448,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14444,9 +14536,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14488,9 +14580,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14582,9 +14674,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14614,9 +14706,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14694,9 +14786,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -15003,9 +15095,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -15068,9 +15160,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -15202,9 +15294,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -15244,9 +15336,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -15262,9 +15354,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -15278,9 +15370,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap2 = require_YAMLMap();
@@ -15297,10 +15389,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep10, value } = collItem;
+        const { start, key, sep: sep12, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep10?.[0],
+          next: key ?? sep12?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15314,7 +15406,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep10) {
+          if (!keyProps.anchor && !keyProps.tag && !sep12) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15338,7 +15430,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep10 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep12 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15354,7 +15446,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep10, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep12, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15386,9 +15478,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -15437,15 +15529,15 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep10 = "";
+        let sep12 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15459,13 +15551,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep10 + cb;
-              sep10 = "";
+                comment2 += sep12 + cb;
+              sep12 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep10 += source;
+                sep12 += source;
               hasSpace = true;
               break;
             default:
@@ -15480,9 +15572,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15508,18 +15600,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep10, value } = collItem;
+        const { start, key, sep: sep12, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep10?.[0],
+          next: key ?? sep12?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep10 && !value) {
+          if (!props.anchor && !props.tag && !sep12 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15573,8 +15665,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep10 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep10, null, props, onError);
+        if (!isMap3 && !sep12 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep12, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15586,7 +15678,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep10 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep12 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15597,8 +15689,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep10)
-                for (const st of sep10) {
+              if (sep12)
+                for (const st of sep12) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15615,7 +15707,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep10, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep12, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -15674,9 +15766,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15739,9 +15831,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -15795,7 +15887,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep10 = "";
+      let sep12 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -15812,24 +15904,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep10 + indent2.slice(trimIndent) + content2;
-          sep10 = "\n";
+          value += sep12 + indent2.slice(trimIndent) + content2;
+          sep12 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep10 === " ")
-            sep10 = "\n";
-          else if (!prevMoreIndented && sep10 === "\n")
-            sep10 = "\n\n";
-          value += sep10 + indent2.slice(trimIndent) + content2;
-          sep10 = "\n";
+          if (sep12 === " ")
+            sep12 = "\n";
+          else if (!prevMoreIndented && sep12 === "\n")
+            sep12 = "\n\n";
+          value += sep12 + indent2.slice(trimIndent) + content2;
+          sep12 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep10 === "\n")
+          if (sep12 === "\n")
             value += "\n";
           else
-            sep10 = "\n";
+            sep12 = "\n";
         } else {
-          value += sep10 + content2;
-          sep10 = " ";
+          value += sep12 + content2;
+          sep12 = " ";
           prevMoreIndented = false;
         }
       }
@@ -15922,9 +16014,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -16012,25 +16104,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep10 = " ";
+      let sep12 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep10 === "\n")
-            res += sep10;
+          if (sep12 === "\n")
+            res += sep12;
           else
-            sep10 = "\n";
+            sep12 = "\n";
         } else {
-          res += sep10 + lm;
-          sep10 = " ";
+          res += sep12 + lm;
+          sep12 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep10 + (match?.[1] ?? "");
+      return res + sep12 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -16143,9 +16235,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -16224,9 +16316,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -16254,9 +16346,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -16360,9 +16452,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -16403,9 +16495,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16611,9 +16703,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16796,9 +16888,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -16840,14 +16932,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep10, value }) {
+    function stringifyItem({ start, key, sep: sep12, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep10)
-        for (const st of sep10)
+      if (sep12)
+        for (const st of sep12)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -16857,9 +16949,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -16919,9 +17011,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -17021,9 +17113,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17610,9 +17702,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17641,9 +17733,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18014,18 +18106,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep10;
+          let sep12;
           if (scalar.end) {
-            sep10 = scalar.end;
-            sep10.push(this.sourceToken);
+            sep12 = scalar.end;
+            sep12.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep10 = [this.sourceToken];
+            sep12 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep10 }]
+            items: [{ start, key: scalar, sep: sep12 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -18178,15 +18270,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep10 = it.sep;
-                  sep10.push(this.sourceToken);
+                  const sep12 = it.sep;
+                  sep12.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep10 }]
+                    items: [{ start: start2, key, sep: sep12 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18380,13 +18472,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep10 = fc.end.splice(1, fc.end.length);
-            sep10.push(this.sourceToken);
+            const sep12 = fc.end.splice(1, fc.end.length);
+            sep12.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep10 }]
+              items: [{ start, key: fc, sep: sep12 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -18515,9 +18607,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18612,9 +18704,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18664,23 +18756,38 @@ var require_dist = __commonJS({
   }
 });
 
-// src/readers/launch/files.ts
+// src/readers/types.ts
+function sourceFor(context, path, text3) {
+  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
+}
+function emptyOutput() {
+  return { diagnostics: [], sources: [], comments: /* @__PURE__ */ new Map() };
+}
+var init_types = __esm({
+  "src/readers/types.ts"() {
+    "use strict";
+    init_text();
+  }
+});
+
+// src/readers/kit/files.ts
 function readSource(path, context, output, record = true) {
-  const file = context.displayPath(path);
+  let source;
   try {
-    const source = new SourceText(file, decodeUtf8(context.fs.read(path)));
-    if (record) recordSource(output, source);
-    return source;
+    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
   } catch (error) {
+    const file = context.displayPath(path);
     const start = { line: 1, column: 1, offset: 0 };
     output.diagnostics.push({
       ruleId: "read-error",
-      message: error.message.split(path).join(file),
+      message: messageOf(error).split(path).join(file),
       primary: { file, start, end: start },
       related: []
     });
     return void 0;
   }
+  if (record) recordSource(output, source);
+  return source;
 }
 function recordSource(output, source) {
   if (!output.sources.some((known2) => known2.file === source.file)) output.sources.push(source);
@@ -18711,13 +18818,15 @@ function lineComments(source, markers = "#") {
   return comments;
 }
 var init_files = __esm({
-  "src/readers/launch/files.ts"() {
+  "src/readers/kit/files.ts"() {
     "use strict";
     init_text();
+    init_thrown();
+    init_types();
   }
 });
 
-// src/readers/launch/yaml.ts
+// src/readers/kit/yaml.ts
 function parseYaml(source) {
   const known2 = parsedYamlByText.get(source.text);
   if (known2 && known2.problems.every((problem) => problem.primary.file === source.file)) return known2;
@@ -18732,7 +18841,7 @@ function parseYamlText(source) {
     documents = (0, import_yaml.parseAllDocuments)(source.text, { prettyErrors: false, uniqueKeys: false });
     if (!Array.isArray(documents)) documents = [];
   } catch (error) {
-    problems.push(diagnostic(source, "yaml-syntax", `Invalid YAML: ${error.message}`, 0, 0));
+    problems.push(diagnostic(source, "yaml-syntax", `Invalid YAML: ${messageOf(error)}`, 0, 0));
     return { documents: [], problems };
   }
   for (const document of documents) {
@@ -18744,22 +18853,22 @@ function parseYamlText(source) {
   }
   return { documents, problems };
 }
-function resolve2(node, document) {
+function resolve3(node, document) {
   if ((0, import_yaml.isAlias)(node)) return node.resolve(document) ?? void 0;
   return node ?? void 0;
 }
 function pairOf(map, key, document, depth = 0) {
-  const node = resolve2(map, document);
+  const node = resolve3(map, document);
   if (!(0, import_yaml.isMap)(node) || depth > 8) return void 0;
   let found;
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
-    if (String(item.key.value) === key) found = { key: item.key, value: resolve2(item.value, document) };
+    if (String(item.key.value) === key) found = { key: item.key, value: resolve3(item.value, document) };
   }
   if (found) return found;
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key) || item.key.value !== "<<") continue;
-    const merged = resolve2(item.value, document);
+    const merged = resolve3(item.value, document);
     const sources = (0, import_yaml.isSeq)(merged) ? merged.items : [merged];
     for (const source of sources) {
       const inner = pairOf(source, key, document, depth + 1);
@@ -18772,25 +18881,25 @@ function valueOf(map, key, document) {
   return pairOf(map, key, document)?.value;
 }
 function entriesOf(map, document, depth = 0) {
-  const node = resolve2(map, document);
+  const node = resolve3(map, document);
   if (!(0, import_yaml.isMap)(node) || depth > 8) return [];
   const own = [];
   const merged = [];
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
     if (item.key.value === "<<") {
-      const target = resolve2(item.value, document);
+      const target = resolve3(item.value, document);
       for (const source of (0, import_yaml.isSeq)(target) ? target.items : [target]) merged.push(...entriesOf(source, document, depth + 1));
       continue;
     }
-    own.push({ key: String(item.key.value), keyNode: item.key, value: resolve2(item.value, document) });
+    own.push({ key: String(item.key.value), keyNode: item.key, value: resolve3(item.value, document) });
   }
   return [...merged.filter((entry) => !own.some((mine) => mine.key === entry.key)), ...own];
 }
 function itemsOf(seq, document) {
-  const node = resolve2(seq, document);
+  const node = resolve3(seq, document);
   if (!(0, import_yaml.isSeq)(node)) return [];
-  return node.items.map((item) => resolve2(item, document)).filter((item) => item !== void 0);
+  return node.items.map((item) => resolve3(item, document)).filter((item) => item !== void 0);
 }
 function isNull(node) {
   return node === void 0 || (0, import_yaml.isScalar)(node) && node.value === null;
@@ -18820,11 +18929,12 @@ function rangeOf(node) {
 }
 var import_yaml;
 var init_yaml = __esm({
-  "src/readers/launch/yaml.ts"() {
+  "src/readers/kit/yaml.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist());
     init_files();
     init_parse_cache();
+    init_thrown();
   }
 });
 
@@ -18909,7 +19019,7 @@ function trimmedSpan(source, node) {
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath10.dirname(path);
+  const dir = nodePath11.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!(0, import_yaml.isMap)(root)) continue;
@@ -18932,12 +19042,12 @@ function parseCompose(source, path) {
       };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath10.resolve(dir, build.value, "Dockerfile"), context: nodePath10.resolve(dir, build.value) };
+        service.build = { dockerfile: nodePath11.resolve(dir, build.value, "Dockerfile"), context: nodePath11.resolve(dir, build.value) };
       } else if ((0, import_yaml.isMap)(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath10.resolve(dir, context, dockerfile), context: nodePath10.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = { dockerfile: nodePath11.resolve(dir, context, dockerfile), context: nodePath11.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -18945,7 +19055,7 @@ function parseCompose(source, path) {
       for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath10.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath11.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -19003,8 +19113,8 @@ function mounts(source, node, document, dir) {
       [from, to] = parts;
     }
     if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
-    const display = nodePath10.posix.normalize(nodePath10.posix.join(nodePath10.posix.dirname(source.file), from));
-    found.push({ source: nodePath10.resolve(dir, from), display, target: nodePath10.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+    const display = nodePath11.posix.normalize(nodePath11.posix.join(nodePath11.posix.dirname(source.file), from));
+    found.push({ source: nodePath11.resolve(dir, from), display, target: nodePath11.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -19048,14 +19158,14 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath10;
+var nodePath11;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath11 = __toESM(require("path"));
     init_expand();
     init_raw();
-    init_shell_syntax();
+    init_shell_words();
     init_yaml();
   }
 });
@@ -19071,7 +19181,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim = (from, to) => {
-    const target = nodePath11.posix.normalize(from).replace(/(.)\/+$/, "$1");
+    const target = nodePath12.posix.normalize(from).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -19090,7 +19200,7 @@ function placedFiles(input) {
   for (const path of input.dockerfiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath11.dirname(path)]);
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath12.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
@@ -19101,7 +19211,7 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath11.dirname(file); !directories.has(dir) && dir !== nodePath11.dirname(dir); dir = nodePath11.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath12.dirname(file); !directories.has(dir) && dir !== nodePath12.dirname(dir); dir = nodePath12.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
@@ -19110,11 +19220,11 @@ function copiedFiles(text3, context, kindOf) {
   for (const copy of copyInstructions(text3)) {
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from = nodePath11.resolve(context, source);
-      if (from !== context && !from.startsWith(context + nodePath11.sep)) continue;
+      const from = nodePath12.resolve(context, source);
+      if (from !== context && !from.startsWith(context + nodePath12.sep)) continue;
       const kind = kindOf(from);
-      const target = kind === "file" && destinationIsDirectory ? nodePath11.posix.join(copy.destination, nodePath11.basename(from)) : copy.destination;
-      if (kind !== void 0) copied.push({ source: from, target: nodePath11.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const target = kind === "file" && destinationIsDirectory ? nodePath12.posix.join(copy.destination, nodePath12.basename(from)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from, target: nodePath12.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -19164,11 +19274,11 @@ function copyInstructions(text3) {
   }
   return found;
 }
-var nodePath11;
+var nodePath12;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_text();
     init_compose();
   }
@@ -19441,7 +19551,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath12.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath13.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -19455,24 +19565,24 @@ function defaultShell(source, instruction) {
   ];
 }
 function combineCommand(entrypoint, cmd) {
-  const run = (part2) => part2.form === "exec" ? part2.words : [...part2.shell, part2.text];
+  const run2 = (part2) => part2.form === "exec" ? part2.words : [...part2.shell, part2.text];
   if (entrypoint) {
-    const args2 = entrypoint.form === "shell" ? run(entrypoint) : [...entrypoint.words, ...cmd ? run(cmd) : []];
+    const args2 = entrypoint.form === "shell" ? run2(entrypoint) : [...entrypoint.words, ...cmd ? run2(cmd) : []];
     return args2.length > 0 ? { args: args2, from: entrypoint } : void 0;
   }
   if (!cmd) return void 0;
-  const args = run(cmd);
+  const args = run2(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath12;
+var nodePath13;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
-    init_shell_syntax();
+    init_shell_words();
   }
 });
 
@@ -19488,7 +19598,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath13.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath14.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -19551,7 +19661,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath13.posix.join(cwd.value, target.value);
+        const joined = nodePath14.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -19762,15 +19872,15 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath13, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath14, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_append();
     init_expand();
     init_raw();
-    init_shell_syntax();
+    init_shell_words();
     SERVER_PROGRAMS = /* @__PURE__ */ new Set([
       "gunicorn",
       "uwsgi",
@@ -19831,7 +19941,7 @@ function writtenFiles(input) {
 }
 function mapped(containerPath, mappings) {
   const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
-  return mapping ? nodePath14.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+  return mapping ? nodePath15.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
 }
 function composeServices(input) {
   const services = [];
@@ -19840,7 +19950,7 @@ function composeServices(input) {
     if (text3 === void 0) continue;
     try {
       for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath14.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath15.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
       }
     } catch {
       continue;
@@ -19942,7 +20052,7 @@ function scriptWrites(source) {
     const step = steps[index];
     const args = withoutPrefixes(step.args);
     if (args.length === 0) continue;
-    const program = args[0].unresolved.length === 0 ? nodePath14.posix.basename(args[0].value) : "";
+    const program = args[0].unresolved.length === 0 ? nodePath15.posix.basename(args[0].value) : "";
     const operands = args.slice(1);
     for (const redirect of step.redirects) {
       if (!writesFile(redirect)) continue;
@@ -19969,7 +20079,7 @@ function scriptWrites(source) {
       const known2 = from.unresolved.length === 0 && !hasGlob2(from.value);
       if (intoDirectory !== false) {
         if (known2) {
-          const landing = joinArg(copy.target, nodePath14.posix.basename(from.value.replace(/\/+$/, "")));
+          const landing = joinArg(copy.target, nodePath15.posix.basename(from.value.replace(/\/+$/, "")));
           record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
         } else recordGap(step, copy.target);
       }
@@ -19987,7 +20097,7 @@ function linkSource(program, symbolic, from, link, step) {
   if (program !== "ln" || !symbolic || from.value.startsWith("/")) return from;
   const linkPath = absolutePath(link, step);
   if (!linkPath || "gap" in linkPath) return { ...from, value: "" };
-  return { ...from, value: nodePath14.posix.join(nodePath14.posix.dirname(linkPath.path), from.value) };
+  return { ...from, value: nodePath15.posix.join(nodePath15.posix.dirname(linkPath.path), from.value) };
 }
 function withoutPrefixes(args) {
   let index = 0;
@@ -20057,16 +20167,16 @@ function absolutePath(arg, step) {
     }));
     const prefix = arg.value.slice(0, cut);
     const directory = prefix.slice(0, prefix.lastIndexOf("/"));
-    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath14.posix.normalize(directory) } : void 0;
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath15.posix.normalize(directory) } : void 0;
   }
   let value = arg.value;
   if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
   if (!value.startsWith("/")) {
     const cwd = step.cwd;
     if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
-    value = nodePath14.posix.join(cwd.value, value);
+    value = nodePath15.posix.join(cwd.value, value);
   }
-  return { path: nodePath14.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+  return { path: nodePath15.posix.normalize(value).replace(/(.)\/+$/, "$1") };
 }
 function attachSources(writes, treeKind) {
   const sourcesOf = /* @__PURE__ */ new Map();
@@ -20083,11 +20193,11 @@ function attachSources(writes, treeKind) {
     return { ...write, kind, source: sourcePath };
   });
 }
-var nodePath14, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
+var nodePath15, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
 var init_written_files = __esm({
   "src/readers/launch/written-files.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_compose();
     init_dockerfile();
     init_placed_files();
@@ -20135,6 +20245,14 @@ function assembleLaunch(draft) {
     ...draft.mounts && draft.mounts.length > 0 ? { mounts: draft.mounts } : {},
     ...draft.compose ? { compose: draft.compose } : {}
   };
+}
+function toLaunchArg(raw) {
+  const span2 = raw.source.span(raw.start, raw.end);
+  if (raw.unresolved.length > 0) return { value: writtenText(raw), span: span2, unresolved: [...new Set(raw.unresolved)] };
+  return { value: raw.value, span: span2 };
+}
+function toLaunchEnv(raw) {
+  return toLaunchArg(raw);
 }
 var init_assemble = __esm({
   "src/readers/launch/assemble.ts"() {
@@ -20236,9 +20354,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath15.basename(path);
+  const base = nodePath16.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath15.basename(nodePath15.dirname(path));
+  const dir = nodePath16.basename(nodePath16.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -20261,7 +20379,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath15.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath16.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -20275,11 +20393,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath15, UNIT_SUFFIX;
+var nodePath16, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -20598,14 +20716,14 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const built = /* @__PURE__ */ new Set();
   for (const { compose, service } of projectServices(composeFiles)) {
     const scope = {
-      project: nodePath16.posix.dirname(compose.source.file),
+      project: nodePath17.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-    const displayDir = nodePath16.posix.dirname(compose.source.file);
-    const display = (path) => nodePath16.posix.normalize(nodePath16.posix.join(displayDir, nodePath16.relative(nodePath16.dirname(compose.path), path).split(nodePath16.sep).join("/")));
+    const displayDir = nodePath17.posix.dirname(compose.source.file);
+    const display = (path) => nodePath17.posix.normalize(nodePath17.posix.join(displayDir, nodePath17.relative(nodePath17.dirname(compose.path), path).split(nodePath17.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
     containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
     if (dockerfile) built.add(dockerfile);
@@ -20661,7 +20779,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath16.dirname(path), treeKind, (copied) => nodePath16.posix.normalize(nodePath16.posix.join(nodePath16.posix.dirname(dockerfile.source.file), nodePath16.relative(nodePath16.dirname(path), copied).split(nodePath16.sep).join("/")))),
+      mounts: imageFiles(dockerfile, nodePath17.dirname(path), treeKind, (copied) => nodePath17.posix.normalize(nodePath17.posix.join(nodePath17.posix.dirname(dockerfile.source.file), nodePath17.relative(nodePath17.dirname(path), copied).split(nodePath17.sep).join("/")))),
       passThrough,
       problems
     });
@@ -20672,12 +20790,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath16.dirname(file.path);
+    const directory = nodePath17.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath16.basename(file.path);
+    const name2 = (file) => nodePath17.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -20762,11 +20880,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath16, BASE_FILE, OVERRIDE_FILE;
-var init_docker2 = __esm({
+var nodePath17, BASE_FILE, OVERRIDE_FILE;
+var init_docker = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_placed_files();
     init_dockerfile();
     init_assemble();
@@ -20774,6 +20892,174 @@ var init_docker2 = __esm({
     init_systemd();
     BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
     OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
+  }
+});
+
+// src/readers/docker/envsubst-templates.ts
+var envsubst_templates_exports = {};
+__export(envsubst_templates_exports, {
+  envsubstTemplates: () => envsubstTemplates,
+  imageEnvironment: () => imageEnvironment,
+  isOfficialNginxImage: () => isOfficialNginxImage,
+  templateScript: () => templateScript
+});
+function isOfficialNginxImage(reference2) {
+  const withoutDigest = reference2.trim().split("@")[0];
+  const slash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.indexOf(":", slash + 1);
+  const name2 = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon)).toLowerCase().replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
+  if (name2 !== "nginx" && name2 !== "nginxinc/nginx-unprivileged" && name2 !== "public.ecr.aws/nginx/nginx") return false;
+  const tag = colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
+  const version = /^(\d+)\.(\d+)/.exec(tag);
+  return !version || Number(version[1]) > 1 || Number(version[2]) >= 19;
+}
+function envsubstTemplates(input) {
+  const kindOf = treeKinds(input.treeFiles);
+  const dockerfiles = /* @__PURE__ */ new Map();
+  const dockerfile = (path) => {
+    if (!dockerfiles.has(path)) {
+      const text3 = input.readText(path);
+      if (text3 !== void 0) dockerfiles.set(path, parseDockerfile(new SourceText(input.displayPath(path), text3)));
+    }
+    return dockerfiles.get(path);
+  };
+  const treeFiles = new Set(input.treeFiles);
+  const containers = [];
+  const built = /* @__PURE__ */ new Set();
+  const composeFiles = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
+  }
+  for (const { compose, service } of projectServices(composeFiles)) {
+    let stage;
+    const placed = service.volumes.map((mount) => ({ source: mount.source, target: mount.target }));
+    if (service.build) {
+      built.add(service.build.dockerfile);
+      const file = dockerfile(service.build.dockerfile);
+      if (!file) continue;
+      stage = service.build.target ? file.stages.find((candidate) => candidate.name === service.build.target) : file.stages[file.stages.length - 1];
+      if (!stage) continue;
+      for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
+    }
+    const image = stage ? rootImage(stage) : service.image?.value;
+    if (!image || !isOfficialNginxImage(image)) continue;
+    const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;
+    const cmd = service.command ? composeCommand(service.command.args, service.command.source) : service.entrypoint ? void 0 : stage?.cmd;
+    if (!runsTemplateScripts(entrypoint, cmd)) continue;
+    const env = imageEnvironment();
+    for (const [name2, value] of stage?.env ?? []) env.set(name2, valueOf2(value));
+    for (const envFile of service.envFiles) {
+      if (envFile.path === void 0 || !treeFiles.has(envFile.path)) continue;
+      const text3 = input.readText(envFile.path);
+      if (text3 !== void 0) for (const [name2, value] of envFileValues(new SourceText(input.displayPath(envFile.path), text3))) env.set(name2, valueOf2(value));
+    }
+    for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
+    const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
+    containers.push({ definedIn: compose.path, env, others: external ? "unknown" : "unset", placed });
+  }
+  for (const path of input.dockerfiles) {
+    if (built.has(path)) continue;
+    const file = dockerfile(path);
+    const stage = file?.stages[file.stages.length - 1];
+    if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    const env = imageEnvironment();
+    for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
+    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath18.dirname(path), kindOf) });
+  }
+  const templates = [];
+  for (const container of containers) {
+    const script = templateScript(container.env, container.others);
+    if (!script) continue;
+    for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
+      const output = script.outputOf(target);
+      if (output !== void 0) templates.push({ template: file, output, outputDir: script.outputDir, lookup: script.lookup, definedIn: container.definedIn });
+    }
+  }
+  return templates;
+}
+function templateScript(env, others) {
+  const setting = (name2, fallback) => {
+    const value = env.get(name2);
+    if (value === void 0 || value === "unset" || value !== "unknown" && value.value === "") return fallback;
+    return value === "unknown" ? void 0 : value.value;
+  };
+  const templateDir = setting("NGINX_ENVSUBST_TEMPLATE_DIR", "/etc/nginx/templates");
+  const suffix = setting("NGINX_ENVSUBST_TEMPLATE_SUFFIX", ".template");
+  const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
+  const filter = setting("NGINX_ENVSUBST_FILTER", "");
+  if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
+  const dir = nodePath18.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+  return {
+    outputOf: (target) => {
+      if (!target.startsWith(dir + "/")) return void 0;
+      const relative9 = target.slice(dir.length + 1);
+      if (!nodePath18.posix.basename(relative9).endsWith(suffix) || relative9.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
+      return nodePath18.posix.join(outputDir, relative9.slice(0, relative9.length - suffix.length));
+    },
+    outputDir: nodePath18.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
+    lookup: envsubstLookup(env, others, filter)
+  };
+}
+function rootImage(stage) {
+  let current = stage;
+  while (current.baseStage) current = current.baseStage;
+  return current.base;
+}
+function composeCommand(words, source) {
+  return { form: "exec", words, shell: [], source, start: 0, end: 0 };
+}
+function runsTemplateScripts(entrypoint, cmd) {
+  let args = combineCommand(entrypoint, cmd)?.args.map((arg) => arg.unresolved.length > 0 ? void 0 : arg.value);
+  if (entrypoint) {
+    if (!args || args[0] !== "/docker-entrypoint.sh") return false;
+    args = args.slice(1);
+  }
+  if (!args || args.length === 0) return true;
+  return args[0] === "nginx" || args[0] === "nginx-debug";
+}
+function imageEnvironment() {
+  return new Map(IMAGE_VARIABLES.map((name2) => [name2, "unknown"]));
+}
+function valueOf2(raw) {
+  return raw.unresolved.length > 0 ? "unknown" : { value: raw.value };
+}
+function envsubstLookup(env, others, filter) {
+  let pattern;
+  try {
+    pattern = filter === void 0 ? void 0 : new RegExp(filter);
+  } catch {
+    pattern = void 0;
+  }
+  return (name2) => {
+    const value = env.get(name2) ?? (others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : "unset");
+    if (value === "unset") return "unset";
+    if (!pattern) return "unknown";
+    return pattern.test(name2) ? value : "unset";
+  };
+}
+function placedTreeFiles(placed, treeFiles) {
+  const found = [];
+  for (const { source, target } of placed) {
+    const root = target.replace(/(.)\/+$/, "$1");
+    for (const file of treeFiles) {
+      if (file === source) found.push({ file, target: root });
+      else if (file.startsWith(source + nodePath18.sep)) found.push({ file, target: nodePath18.posix.join(root, nodePath18.relative(source, file).split(nodePath18.sep).join("/")) });
+    }
+  }
+  return found;
+}
+var nodePath18, IMAGE_VARIABLES;
+var init_envsubst_templates = __esm({
+  "src/readers/docker/envsubst-templates.ts"() {
+    "use strict";
+    nodePath18 = __toESM(require("path"));
+    init_docker();
+    init_text();
+    init_compose();
+    init_dockerfile();
+    init_placed_files();
+    IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
   }
 });
 
@@ -20919,6 +21205,224 @@ var init_kubernetes = __esm({
   }
 });
 
+// src/readers/kubernetes/mounted-files.ts
+var mounted_files_exports = {};
+__export(mounted_files_exports, {
+  mountedConfig: () => mountedConfig
+});
+function mountedConfig(manifests) {
+  const configMaps = /* @__PURE__ */ new Map();
+  const workloads = [];
+  for (const { path, source } of manifests) collect(path, source, configMaps, workloads);
+  if (configMaps.size === 0) return { files: [], templates: [] };
+  return { files: placeFiles(configMaps, workloads), templates: placeTemplates(configMaps, workloads) };
+}
+function collect(manifestPath, source, configMaps, workloads) {
+  const { documents } = parseYaml(source);
+  const visit2 = (object, document, depth) => {
+    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+    const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
+    if (kind.endsWith("List")) {
+      for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
+      return;
+    }
+    const metadata = valueOf(object, "metadata", document);
+    const name2 = scalarArg(source, valueOf(metadata, "name", document))?.value ?? "";
+    const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value ?? "default";
+    if (kind === "ConfigMap") {
+      const entries = [];
+      for (const entry of entriesOf(valueOf(object, "data", document), document)) {
+        const node = entry.value;
+        if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
+        const text3 = node.value;
+        const classified = classify(`/${entry.key}`, () => text3);
+        const format8 = classified && EMBEDDABLE.has(classified) ? classified : void 0;
+        const embedded = embeddedLiteralBlock(source, node.range[0], text3);
+        if (embedded) entries.push({ key: entry.key, format: format8, source: embedded, manifestPath });
+      }
+      if (entries.length > 0) configMaps.set(`${namespace}/${name2}`, entries);
+      return;
+    }
+    const podSpec = podSpecOf(kind, object, document);
+    if (podSpec) workloads.push({ manifestPath, name: name2, namespace, source, document, podSpec });
+  };
+  for (const document of documents) visit2(document.contents ?? void 0, document, 0);
+}
+function mountsOf(configMaps, workloads) {
+  const mounts2 = [];
+  for (const workload of workloads) {
+    const { namespace, source, document, podSpec } = workload;
+    const volumes = /* @__PURE__ */ new Map();
+    for (const volume of itemsOf(valueOf(podSpec, "volumes", document), document)) {
+      const configMap = valueOf(volume, "configMap", document);
+      const configMapName = scalarArg(source, valueOf(configMap, "name", document))?.value;
+      const volumeName = scalarArg(source, valueOf(volume, "name", document))?.value;
+      if (!configMapName || !volumeName) continue;
+      const items = itemsOf(valueOf(configMap, "items", document), document);
+      volumes.set(volumeName, {
+        configMap: `${namespace}/${configMapName}`,
+        ...items.length > 0 ? { items: new Map(items.map((item) => [scalarArg(source, valueOf(item, "key", document))?.value ?? "", scalarArg(source, valueOf(item, "path", document))?.value ?? ""])) } : {}
+      });
+    }
+    for (const container of ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))) {
+      for (const mount of itemsOf(valueOf(container, "volumeMounts", document), document)) {
+        const volume = volumes.get(scalarArg(source, valueOf(mount, "name", document))?.value ?? "");
+        const mountPath = scalarArg(source, valueOf(mount, "mountPath", document))?.value;
+        const entries = volume ? configMaps.get(volume.configMap) : void 0;
+        if (!volume || !mountPath || !entries) continue;
+        const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
+        for (const entry of entries) {
+          const relative9 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative9) continue;
+          if (subPath !== void 0 && subPath !== relative9) continue;
+          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative9}`;
+          mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer.startsWith("/") ? inContainer : `/${inContainer}` });
+        }
+      }
+    }
+  }
+  return mounts2;
+}
+function placeFiles(configMaps, workloads) {
+  const files = [];
+  const mounted = /* @__PURE__ */ new Set();
+  for (const { workload, entry, configMap, inContainer } of mountsOf(configMaps, workloads)) {
+    if (!entry.format) continue;
+    const path = `${entry.manifestPath}#${workload.name}${inContainer}`;
+    if (files.some((file) => file.path === path)) continue;
+    files.push({ path, format: entry.format, source: entry.source });
+    mounted.add(`${configMap}/${entry.key}`);
+  }
+  for (const [name2, entries] of configMaps) {
+    for (const entry of entries) {
+      if (!entry.format || mounted.has(`${name2}/${entry.key}`)) continue;
+      files.push({ path: `${entry.manifestPath}#configmap/${name2}/${entry.key}`, format: entry.format, source: entry.source });
+    }
+  }
+  return files;
+}
+function placeTemplates(configMaps, workloads) {
+  const templates = [];
+  const containers = /* @__PURE__ */ new Map();
+  const containerOf = (workload, container) => {
+    const known2 = containers.get(container);
+    if (known2) return known2;
+    const { source, document } = workload;
+    const image = scalarArg(source, valueOf(container, "image", document))?.value;
+    const official = image !== void 0 && isOfficialNginxImage(image);
+    let script;
+    if (official && runsTemplateScripts2(workload, container)) {
+      const { env, externalEnv } = containerEnvironment(source, container, document);
+      const values2 = imageEnvironment();
+      for (const [name2, raw] of env) values2.set(name2, raw.unresolved.length > 0 ? "unknown" : { value: raw.value });
+      script = templateScript(values2, externalEnv.length > 0 ? "unknown" : "unset");
+    }
+    const found = { official, ...script ? { script } : {} };
+    containers.set(container, found);
+    return found;
+  };
+  for (const { workload, container, entry, inContainer } of mountsOf(configMaps, workloads)) {
+    if (entry.format) continue;
+    const { official, script } = containerOf(workload, container);
+    const output = script?.outputOf(inContainer);
+    const asIs = output === void 0 && official && /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(inContainer);
+    if (output === void 0 && !asIs) continue;
+    const containerName = scalarArg(workload.source, valueOf(container, "name", workload.document))?.value ?? "";
+    templates.push({
+      template: `${entry.manifestPath}#${workload.name}${inContainer}`,
+      output: output ?? inContainer,
+      outputDir: asIs ? "/etc/nginx/conf.d" : script.outputDir,
+      lookup: script?.lookup ?? (() => "unset"),
+      definedIn: entry.manifestPath,
+      embedded: entry.source,
+      deployment: `${workload.manifestPath}#${workload.namespace}/${workload.name}/${containerName}`,
+      ...asIs ? { asIs } : {}
+    });
+  }
+  return templates;
+}
+function runsTemplateScripts2({ source, document }, container) {
+  const words = (key) => {
+    const node = valueOf(container, key, document);
+    return node === void 0 ? void 0 : itemsOf(node, document).map((item) => scalarArg(source, item)?.value);
+  };
+  const command2 = words("command");
+  let args = words("args");
+  if (command2) {
+    if (command2[0] !== "/docker-entrypoint.sh") return false;
+    args = [...command2.slice(1), ...args ?? []];
+    if (args.length === 0) return false;
+  }
+  return !args || args.length === 0 || args[0] === "nginx" || args[0] === "nginx-debug";
+}
+function podSpecOf(kind, object, document) {
+  const path = POD_SPEC_PATHS[kind];
+  if (!path) return void 0;
+  let node = object;
+  for (const key of path) node = valueOf(node, key, document);
+  return (0, import_yaml.isMap)(node) ? node : void 0;
+}
+var EMBEDDABLE;
+var init_mounted_files = __esm({
+  "src/readers/kubernetes/mounted-files.ts"() {
+    "use strict";
+    init_classify();
+    init_embedded_text();
+    init_envsubst_templates();
+    init_kubernetes();
+    init_yaml();
+    EMBEDDABLE = /* @__PURE__ */ new Set(["gunicorn", "uwsgi", "tomcat", "spring-boot"]);
+  }
+});
+
+// src/readers/docker/index.ts
+function readImageReferences(source, kind) {
+  const references = [];
+  const pattern = new RegExp(IMAGE_PATTERNS[kind].source, IMAGE_PATTERNS[kind].flags);
+  for (let match = pattern.exec(source.text); match; match = pattern.exec(source.text)) {
+    const reference2 = match[1];
+    const start = match.index + match[0].length - reference2.length;
+    const withoutDigest = reference2.split("@")[0];
+    const colon = withoutDigest.lastIndexOf(":");
+    const slash = withoutDigest.lastIndexOf("/");
+    const hasTag = colon > slash;
+    const name2 = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
+    references.push({
+      image: name2.replace(/^(docker\.io\/)?(library\/)?/, ""),
+      tag: hasTag ? withoutDigest.slice(colon + 1) : "latest",
+      span: source.span(start, start + reference2.length)
+    });
+  }
+  return references;
+}
+function nginxVersionOfImage(reference2) {
+  const isNginx = /^(nginx|nginxinc\/nginx-unprivileged|bitnami\/nginx)$/.test(reference2.image);
+  const isOpenResty = /^openresty\/openresty$/.test(reference2.image);
+  if (!isNginx && !isOpenResty) return void 0;
+  const match = /^(\d+\.\d+(?:\.\d+)?)/.exec(reference2.tag);
+  return match ? match[1] : void 0;
+}
+var IMAGE_PATTERNS;
+var init_docker2 = __esm({
+  "src/readers/docker/index.ts"() {
+    "use strict";
+    IMAGE_PATTERNS = {
+      dockerfile: /^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)/gim,
+      compose: /^[ \t]*image:[ \t]*["']?([^\s"'#]+)/gm
+    };
+  }
+});
+
+// src/readers/kubernetes/objects.ts
+function emptyKubernetesModel() {
+  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
+}
+var init_objects = __esm({
+  "src/readers/kubernetes/objects.ts"() {
+    "use strict";
+  }
+});
+
 // src/readers/launch/procfile.ts
 function procfileLaunches(source, problems) {
   const launches = [];
@@ -21001,23 +21505,8 @@ var init_shell_script = __esm({
 // src/readers/launch/index.ts
 var launch_exports = {};
 __export(launch_exports, {
-  guarded: () => guarded,
   readLaunches: () => readLaunches
 });
-function guarded(output, file, read) {
-  try {
-    return read();
-  } catch (error) {
-    const start = { line: 1, column: 1, offset: 0 };
-    output.diagnostics.push({
-      ruleId: "internal-error",
-      message: `cfglint could not read this file and skipped it: ${error.message}; please report this with the file`,
-      primary: { file, start, end: start },
-      related: []
-    });
-    return void 0;
-  }
-}
 function readLaunches(files, context) {
   const output = emptyOutput();
   const launches = [];
@@ -21027,18 +21516,18 @@ function readLaunches(files, context) {
   for (const path of files.systemd ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    const parsed = guarded(output, source.file, () => parseUnitFile(source));
+    const parsed = guarded(output.diagnostics, "launch reader", source.file, () => parseUnitFile(source));
     if (!parsed) continue;
     unitFiles.push({ path, file: parsed });
     append(problems, parsed.problems);
     addComments(output, source.file, parsed.comments);
   }
-  guarded(output, context.displayPath(files.systemd?.[0] ?? "."), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
+  guarded(output.diagnostics, "launch reader", context.displayPath(files.systemd?.[0] ?? "."), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
   const dockerfiles = /* @__PURE__ */ new Map();
   for (const path of files.dockerfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    const parsed = guarded(output, source.file, () => parseDockerfile(source));
+    const parsed = guarded(output.diagnostics, "launch reader", source.file, () => parseDockerfile(source));
     if (!parsed) continue;
     dockerfiles.set(path, parsed);
     addComments(output, source.file, parsed.comments);
@@ -21047,7 +21536,7 @@ function readLaunches(files, context) {
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    const parsed = guarded(output, source.file, () => parseCompose(source, path));
+    const parsed = guarded(output.diagnostics, "launch reader", source.file, () => parseCompose(source, path));
     if (!parsed) continue;
     composeFiles.push(parsed);
     append(problems, parsed.problems);
@@ -21058,9 +21547,9 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath17.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath20.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
-  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
+  guarded(output.diagnostics, "launch reader", context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
     const readEnvFile = (path) => treeFiles.has(path) ? readSource(path, context, output) : void 0;
     let kinds;
@@ -21071,20 +21560,20 @@ function readLaunches(files, context) {
   });
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => append(launches, shellLaunches(source, problems)));
+    guarded(output.diagnostics, "launch reader", source.file, () => append(launches, shellLaunches(source, problems)));
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => append(launches, procfileLaunches(source, problems)));
+    guarded(output.diagnostics, "launch reader", source.file, () => append(launches, procfileLaunches(source, problems)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);
     if (!source || source.text.includes("{{")) continue;
     recordSource(output, source);
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, "launch reader", source.file, () => {
       const { workloads, problems: yamlProblems } = kubernetesWorkloads(source);
       append(problems, yamlProblems);
       append(launches, kubernetesLaunches(source, workloads, problems));
@@ -21092,39 +21581,25 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath17, RUNS_ITS_ARGUMENTS;
+var nodePath20, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_append();
     init_compose();
     init_placed_files();
     init_dockerfile();
     init_types();
-    init_docker2();
+    init_docker();
     init_files();
+    init_failure();
     init_kubernetes();
     init_procfile();
     init_shell_script();
     init_systemd();
     init_systemd_unit();
     RUNS_ITS_ARGUMENTS = /^[ \t]*exec[ \t]+"\$(@|\{@\})"/m;
-  }
-});
-
-// src/readers/kit/failure.ts
-function readerFailedAt(reader, span2, error) {
-  return {
-    ruleId: "internal-error",
-    message: `The ${reader} reader failed here and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-    primary: span2,
-    related: []
-  };
-}
-var init_failure = __esm({
-  "src/readers/kit/failure.ts"() {
-    "use strict";
   }
 });
 
@@ -21295,7 +21770,7 @@ var init_args = __esm({
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
+// ../main/node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from, to) {
   switch (side) {
     case -2:
@@ -21667,7 +22142,7 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -22852,7 +23327,7 @@ var init_dist = __esm({
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -22991,7 +23466,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -24636,7 +25111,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -24682,7 +25157,7 @@ function styleTags(spec) {
         let last = pieces.length - 1, inner = pieces[last];
         if (!inner)
           throw new RangeError("Invalid path: " + part2);
-        let rule24 = new Rule(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
+        let rule24 = new Rule2(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
         byName[inner] = rule24.sort(byName[inner]);
       }
   }
@@ -24715,9 +25190,9 @@ function tagHighlighter(tags2, options) {
     scope
   };
 }
-var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
+var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule2, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -24809,7 +25284,7 @@ var init_dist3 = __esm({
           }
           if (cur && cur.mode == take.mode && !take.context && !cur.context)
             continue;
-          let copy = new Rule(take.tags, take.mode, take.context);
+          let copy = new Rule2(take.tags, take.mode, take.context);
           if (cur)
             cur.next = copy;
           else
@@ -24819,7 +25294,7 @@ var init_dist3 = __esm({
         return root;
       }
     });
-    Rule = class {
+    Rule2 = class {
       constructor(tags2, mode, context, next) {
         this.tags = tags2;
         this.mode = mode;
@@ -24844,7 +25319,7 @@ var init_dist3 = __esm({
         return this.context ? this.context.length : 0;
       }
     };
-    Rule.empty = new Rule([], 2, null);
+    Rule2.empty = new Rule2([], 2, null);
     t = Tag.define;
     comment = t();
     name = t();
@@ -25266,7 +25741,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -25304,7 +25779,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -25609,26 +26084,7 @@ var init_dist4 = __esm({
   }
 });
 
-// src/readers/gunicorn/python.ts
-function readPythonModule(text3) {
-  const tree = parser.parse(text3);
-  const module2 = {
-    text: text3,
-    syntaxProblems: [...lezerErrors(tree, text3), ...python3Problems(tree, text3)].sort((a, b) => a.from - b.from),
-    comments: [],
-    bindings: [],
-    finalBindings: /* @__PURE__ */ new Map(),
-    loadedNames: /* @__PURE__ */ new Set()
-  };
-  tree.iterate({
-    enter(node) {
-      if (node.name === "Comment") module2.comments.push({ from: node.from, to: node.to, text: text3.slice(node.from + 1, node.to) });
-    }
-  });
-  new Executor(module2, text3).run(tree.topNode);
-  collectLoads(tree.topNode, text3, module2.loadedNames);
-  return module2;
-}
+// src/readers/kit/python/tree.ts
 function shorten(text3) {
   const oneLine = text3.replace(/\s+/g, " ");
   return oneLine.length > 40 ? `${oneLine.slice(0, 39)}…` : oneLine;
@@ -25656,6 +26112,13 @@ function declaredGlobals(definition, text3) {
   if (body) visit2(body);
   return names;
 }
+var init_tree = __esm({
+  "src/readers/kit/python/tree.ts"() {
+    "use strict";
+  }
+});
+
+// src/readers/kit/python/values.ts
 function numberLiteral(raw, from, to) {
   const text3 = raw.replace(/_/g, "");
   const known2 = (value2) => ({ known: true, value: value2, from, to });
@@ -25810,242 +26273,23 @@ function binary(a, op, b, from, to) {
   }
   return unknown3(`"${op}" between a ${av.type} and a ${bv.type}`);
 }
-function collectLoads(script, text3, loaded) {
-  const slice = (node) => text3.slice(node.from, node.to);
-  const visit2 = (node, scopes) => {
-    if (node.name === "FunctionDefinition" || node.name === "LambdaExpression" || node.name === "ClassDefinition") {
-      const own = localNames(node, text3);
-      for (const child of children(node)) visit2(child, child.name === "Body" || child.name === "ParamList" || node.name === "LambdaExpression" ? [...scopes, own] : scopes);
-      return;
-    }
-    if (node.name === "VariableName" && isLoad(node, slice)) {
-      const name2 = slice(node);
-      if (!scopes.some((scope) => scope.has(name2))) loaded.add(name2);
-      return;
-    }
-    for (const child of children(node)) visit2(child, scopes);
-  };
-  visit2(script, []);
-}
-function localNames(definition, text3) {
-  const names = /* @__PURE__ */ new Set();
-  const slice = (node) => text3.slice(node.from, node.to);
-  const params = children(definition).find((c) => c.name === "ParamList");
-  if (params) {
-    const parts = children(params);
-    parts.forEach((part2, i) => {
-      if (part2.name === "VariableName" && parts[i - 1]?.name !== "AssignOp") names.add(slice(part2));
-    });
-  }
-  const globals = new Set(definition.name === "FunctionDefinition" ? declaredGlobals(definition, text3) : []);
-  const body = children(definition).find((c) => c.name === "Body");
-  const visit2 = (node) => {
-    for (const child of children(node)) {
-      if (child.name === "FunctionDefinition" || child.name === "ClassDefinition") {
-        const name2 = children(child).find((c) => c.name === "VariableName");
-        if (name2) names.add(slice(name2));
-        continue;
-      }
-      if (child.name === "LambdaExpression") continue;
-      if (child.name === "VariableName" && !isLoad(child, slice)) names.add(slice(child));
-      visit2(child);
-    }
-  };
-  if (body) visit2(body);
-  for (const name2 of globals) names.delete(name2);
-  return names;
-}
-function isLoad(node, slice) {
-  const parent = node.parent;
-  if (!parent) return true;
-  const previous = node.prevSibling;
-  const next = node.nextSibling;
-  switch (parent.name) {
-    case "FunctionDefinition":
-    case "ClassDefinition":
-      return false;
-    case "ImportStatement":
-    case "ScopeStatement":
-      return false;
-    case "ParamList":
-      return previous?.name === "AssignOp";
-    case "ArgList":
-      return next?.name !== "AssignOp";
-    case "AssignStatement":
-      return isAfterLastAssignOp(node);
-    case "TupleExpression":
-    case "ParenthesizedExpression":
-    case "ArrayExpression": {
-      let outer = parent;
-      while (outer.parent && ["TupleExpression", "ParenthesizedExpression", "ArrayExpression"].includes(outer.parent.name)) outer = outer.parent;
-      if (outer.parent?.name === "AssignStatement" && !isAfterLastAssignOp(outer)) return false;
-      return true;
-    }
-  }
-  if (previous && slice(previous) === "as") return false;
-  for (let sibling = previous; sibling; sibling = sibling.prevSibling) {
-    const word = slice(sibling);
-    if (word === "for") return false;
-    if (sibling.name !== "," && sibling.name !== "VariableName") break;
-  }
-  return true;
-}
-function isAfterLastAssignOp(node) {
-  for (let sibling = node.nextSibling; sibling; sibling = sibling.nextSibling) if (sibling.name === "AssignOp") return false;
-  return node.prevSibling !== null;
-}
-function lezerErrors(tree, text3) {
-  const problems = [];
-  tree.iterate({
-    enter(node) {
-      if (!node.type.isError) return;
-      const found = text3.slice(node.from, node.to);
-      let message;
-      const lineStart = text3.lastIndexOf("\n", node.from - 1) + 1;
-      if (found.includes("\0")) message = "source code cannot contain null bytes";
-      else if (found === "" && /^[ \t\f]*$/.test(text3.slice(lineStart, node.from)) && /^[ \t\f]+\S/.test(text3.slice(lineStart, lineStart + 200))) message = "unexpected indent";
-      else if (found !== "") message = `invalid syntax: unexpected "${shorten(found)}"`;
-      else if (node.from >= text3.trimEnd().length) message = "invalid syntax: unexpected end of file";
-      else message = `invalid syntax before "${shorten(text3.slice(node.from).trimStart().split(/\s/)[0])}"`;
-      problems.push({ from: node.from, to: node.to, message });
-      return false;
-    }
-  });
-  return problems;
-}
-function python3Problems(tree, text3) {
-  const problems = [];
-  const add = (from, to, message) => problems.push({ from, to, message });
-  tree.iterate({
-    enter(ref) {
-      const node = ref.node;
-      const raw = text3.slice(node.from, node.to);
-      switch (node.name) {
-        case "PrintStatement":
-          if (!children(node).some((c) => c.type.isError)) add(node.from, node.from + 5, `Missing parentheses in call to 'print' (Python 2 syntax)`);
-          break;
-        case "TryStatement": {
-          const parts = children(node);
-          parts.forEach((part2, i) => {
-            if (part2.name !== "except") return;
-            for (let j = i + 1; j < parts.length && parts[j].name !== "Body" && parts[j].name !== "as"; j++) {
-              if (parts[j].name === ",") {
-                add(parts[j].from, parts[j].to, 'multiple exception types must be parenthesized (Python 2 "except E, e:")');
-                break;
-              }
-            }
-          });
-          break;
-        }
-        case "RaiseStatement":
-          if (children(node).some((c) => c.name === ",")) add(node.from, node.to, 'invalid syntax: Python 2 "raise E, message"');
-          break;
-        case "CompareOp":
-          if (raw === "<>") add(node.from, node.to, 'invalid syntax: "<>" is Python 2 (use "!=")');
-          break;
-        case "Number":
-          if (/^0[0-9_]*$/.test(raw) && /[1-9]/.test(raw)) add(node.from, node.to, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
-          break;
-        case "String":
-        case "FormatString": {
-          const shape = /^[rRbBuUfF]{0,2}('''|"""|'|")/.exec(raw);
-          if (!shape) break;
-          const quote = shape[1];
-          const body = raw.slice(shape[0].length);
-          const closed = body.length >= quote.length && body.endsWith(quote) && !endsWithOddBackslashes(body.slice(0, -quote.length));
-          if (quote.length === 1) {
-            const newline2 = firstUnescapedNewline(body);
-            if (newline2 >= 0 || !closed) {
-              const at = node.from + shape[0].length - 1;
-              add(at, at + 1, "unterminated string literal");
-            }
-          } else if (!closed) {
-            add(node.from, node.from + shape[0].length, "unterminated triple-quoted string literal");
-          }
-          break;
-        }
-        case "Script":
-        case "Body":
-          indentationProblems(node, text3, add);
-          break;
-      }
-    }
-  });
-  return problems;
-}
-function endsWithOddBackslashes(text3) {
-  let count = 0;
-  for (let i = text3.length - 1; i >= 0 && text3[i] === "\\"; i--) count++;
-  return count % 2 === 1;
-}
-function firstUnescapedNewline(body) {
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] === "\\") i++;
-    else if (body[i] === "\n") return i;
-  }
-  return -1;
-}
-function indentWidths(indent2) {
-  let col = 0;
-  let alt = 0;
-  for (const c of indent2) {
-    if (c === "	") {
-      col = (Math.floor(col / 8) + 1) * 8;
-      alt++;
-    } else if (c === "\f") {
-      col = 0;
-      alt = 0;
-    } else {
-      col++;
-      alt++;
-    }
-  }
-  return [col, alt];
-}
-function indentationProblems(block2, text3, add) {
-  const statements = children(block2).filter(isStatement2);
-  let expected;
-  const lineStartOf = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
-  let parentIndent = [0, 0];
-  if (block2.name === "Body" && block2.parent) {
-    const start = lineStartOf(block2.parent.from);
-    parentIndent = indentWidths(/^[ \t\f]*/.exec(text3.slice(start, block2.parent.from))[0]);
-  }
-  for (const statement of statements) {
-    const lineStart = lineStartOf(statement.from);
-    const before = text3.slice(lineStart, statement.from);
-    if (!/^[ \t\f]*$/.test(before)) continue;
-    const widths = indentWidths(before);
-    if (block2.name === "Script") {
-      const previous = statement.prevSibling;
-      const afterBlock = previous !== null && previous.lastChild?.name === "Body";
-      if (before !== "") add(lineStart, statement.from, afterBlock ? "unindent does not match any outer indentation level" : "unexpected indent");
-      continue;
-    }
-    if (widths[0] <= parentIndent[0]) {
-      add(lineStart, statement.from, "unindent does not match any outer indentation level");
-      return;
-    }
-    if (!expected) {
-      expected = widths;
-      continue;
-    }
-    if (widths[0] !== expected[0]) {
-      add(lineStart, statement.from, widths[0] > expected[0] ? "unexpected indent" : "unindent does not match any outer indentation level");
-      return;
-    }
-    if (widths[1] !== expected[1]) {
-      add(lineStart, statement.from, "inconsistent use of tabs and spaces in indentation");
-      return;
-    }
-  }
-}
-var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor, weights;
-var init_python = __esm({
-  "src/readers/gunicorn/python.ts"() {
+var weights;
+var init_values2 = __esm({
+  "src/readers/kit/python/values.ts"() {
     "use strict";
-    init_dist4();
     init_expansion_budget();
+    weights = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/readers/kit/python/evaluator.ts
+var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor;
+var init_evaluator = __esm({
+  "src/readers/kit/python/evaluator.ts"() {
+    "use strict";
+    init_expansion_budget();
+    init_tree();
+    init_values2();
     COMPOUND = {
       IfStatement: "an if statement",
       TryStatement: "a try statement",
@@ -26404,7 +26648,282 @@ var init_python = __esm({
         return { known: true, value: { type: "str", value: result + tail }, from: node.from, to: node.to };
       }
     };
-    weights = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/readers/kit/python/names.ts
+function collectLoads(script, text3, loaded) {
+  const slice = (node) => text3.slice(node.from, node.to);
+  const visit2 = (node, scopes) => {
+    if (node.name === "FunctionDefinition" || node.name === "LambdaExpression" || node.name === "ClassDefinition") {
+      const own = localNames(node, text3);
+      for (const child of children(node)) visit2(child, child.name === "Body" || child.name === "ParamList" || node.name === "LambdaExpression" ? [...scopes, own] : scopes);
+      return;
+    }
+    if (node.name === "VariableName" && isLoad(node, slice)) {
+      const name2 = slice(node);
+      if (!scopes.some((scope) => scope.has(name2))) loaded.add(name2);
+      return;
+    }
+    for (const child of children(node)) visit2(child, scopes);
+  };
+  visit2(script, []);
+}
+function localNames(definition, text3) {
+  const names = /* @__PURE__ */ new Set();
+  const slice = (node) => text3.slice(node.from, node.to);
+  const params = children(definition).find((c) => c.name === "ParamList");
+  if (params) {
+    const parts = children(params);
+    parts.forEach((part2, i) => {
+      if (part2.name === "VariableName" && parts[i - 1]?.name !== "AssignOp") names.add(slice(part2));
+    });
+  }
+  const globals = new Set(definition.name === "FunctionDefinition" ? declaredGlobals(definition, text3) : []);
+  const body = children(definition).find((c) => c.name === "Body");
+  const visit2 = (node) => {
+    for (const child of children(node)) {
+      if (child.name === "FunctionDefinition" || child.name === "ClassDefinition") {
+        const name2 = children(child).find((c) => c.name === "VariableName");
+        if (name2) names.add(slice(name2));
+        continue;
+      }
+      if (child.name === "LambdaExpression") continue;
+      if (child.name === "VariableName" && !isLoad(child, slice)) names.add(slice(child));
+      visit2(child);
+    }
+  };
+  if (body) visit2(body);
+  for (const name2 of globals) names.delete(name2);
+  return names;
+}
+function isLoad(node, slice) {
+  const parent = node.parent;
+  if (!parent) return true;
+  const previous = node.prevSibling;
+  const next = node.nextSibling;
+  switch (parent.name) {
+    case "FunctionDefinition":
+    case "ClassDefinition":
+      return false;
+    case "ImportStatement":
+    case "ScopeStatement":
+      return false;
+    case "ParamList":
+      return previous?.name === "AssignOp";
+    case "ArgList":
+      return next?.name !== "AssignOp";
+    case "AssignStatement":
+      return isAfterLastAssignOp(node);
+    case "TupleExpression":
+    case "ParenthesizedExpression":
+    case "ArrayExpression": {
+      let outer = parent;
+      while (outer.parent && ["TupleExpression", "ParenthesizedExpression", "ArrayExpression"].includes(outer.parent.name)) outer = outer.parent;
+      if (outer.parent?.name === "AssignStatement" && !isAfterLastAssignOp(outer)) return false;
+      return true;
+    }
+  }
+  if (previous && slice(previous) === "as") return false;
+  for (let sibling = previous; sibling; sibling = sibling.prevSibling) {
+    const word = slice(sibling);
+    if (word === "for") return false;
+    if (sibling.name !== "," && sibling.name !== "VariableName") break;
+  }
+  return true;
+}
+function isAfterLastAssignOp(node) {
+  for (let sibling = node.nextSibling; sibling; sibling = sibling.nextSibling) if (sibling.name === "AssignOp") return false;
+  return node.prevSibling !== null;
+}
+var init_names = __esm({
+  "src/readers/kit/python/names.ts"() {
+    "use strict";
+    init_tree();
+  }
+});
+
+// src/readers/kit/python/syntax.ts
+function lezerErrors(tree, text3) {
+  const problems = [];
+  tree.iterate({
+    enter(node) {
+      if (!node.type.isError) return;
+      const found = text3.slice(node.from, node.to);
+      let message;
+      const lineStart = text3.lastIndexOf("\n", node.from - 1) + 1;
+      if (found.includes("\0")) message = "source code cannot contain null bytes";
+      else if (found === "" && /^[ \t\f]*$/.test(text3.slice(lineStart, node.from)) && /^[ \t\f]+\S/.test(text3.slice(lineStart, lineStart + 200))) message = "unexpected indent";
+      else if (found !== "") message = `invalid syntax: unexpected "${shorten(found)}"`;
+      else if (node.from >= text3.trimEnd().length) message = "invalid syntax: unexpected end of file";
+      else message = `invalid syntax before "${shorten(text3.slice(node.from).trimStart().split(/\s/)[0])}"`;
+      problems.push({ from: node.from, to: node.to, message });
+      return false;
+    }
+  });
+  return problems;
+}
+function python3Problems(tree, text3) {
+  const problems = [];
+  const add = (from, to, message) => problems.push({ from, to, message });
+  tree.iterate({
+    enter(ref) {
+      const node = ref.node;
+      const raw = text3.slice(node.from, node.to);
+      switch (node.name) {
+        case "PrintStatement":
+          if (!children(node).some((c) => c.type.isError)) add(node.from, node.from + 5, `Missing parentheses in call to 'print' (Python 2 syntax)`);
+          break;
+        case "TryStatement": {
+          const parts = children(node);
+          parts.forEach((part2, i) => {
+            if (part2.name !== "except") return;
+            for (let j = i + 1; j < parts.length && parts[j].name !== "Body" && parts[j].name !== "as"; j++) {
+              if (parts[j].name === ",") {
+                add(parts[j].from, parts[j].to, 'multiple exception types must be parenthesized (Python 2 "except E, e:")');
+                break;
+              }
+            }
+          });
+          break;
+        }
+        case "RaiseStatement":
+          if (children(node).some((c) => c.name === ",")) add(node.from, node.to, 'invalid syntax: Python 2 "raise E, message"');
+          break;
+        case "CompareOp":
+          if (raw === "<>") add(node.from, node.to, 'invalid syntax: "<>" is Python 2 (use "!=")');
+          break;
+        case "Number":
+          if (/^0[0-9_]*$/.test(raw) && /[1-9]/.test(raw)) add(node.from, node.to, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
+          break;
+        case "String":
+        case "FormatString": {
+          const shape = /^[rRbBuUfF]{0,2}('''|"""|'|")/.exec(raw);
+          if (!shape) break;
+          const quote = shape[1];
+          const body = raw.slice(shape[0].length);
+          const closed = body.length >= quote.length && body.endsWith(quote) && !endsWithOddBackslashes(body.slice(0, -quote.length));
+          if (quote.length === 1) {
+            const newline2 = firstUnescapedNewline(body);
+            if (newline2 >= 0 || !closed) {
+              const at = node.from + shape[0].length - 1;
+              add(at, at + 1, "unterminated string literal");
+            }
+          } else if (!closed) {
+            add(node.from, node.from + shape[0].length, "unterminated triple-quoted string literal");
+          }
+          break;
+        }
+        case "Script":
+        case "Body":
+          indentationProblems(node, text3, add);
+          break;
+      }
+    }
+  });
+  return problems;
+}
+function endsWithOddBackslashes(text3) {
+  let count = 0;
+  for (let i = text3.length - 1; i >= 0 && text3[i] === "\\"; i--) count++;
+  return count % 2 === 1;
+}
+function firstUnescapedNewline(body) {
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === "\\") i++;
+    else if (body[i] === "\n") return i;
+  }
+  return -1;
+}
+function indentWidths(indent2) {
+  let col = 0;
+  let alt = 0;
+  for (const c of indent2) {
+    if (c === "	") {
+      col = (Math.floor(col / 8) + 1) * 8;
+      alt++;
+    } else if (c === "\f") {
+      col = 0;
+      alt = 0;
+    } else {
+      col++;
+      alt++;
+    }
+  }
+  return [col, alt];
+}
+function indentationProblems(block2, text3, add) {
+  const statements = children(block2).filter(isStatement2);
+  let expected;
+  const lineStartOf = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
+  let parentIndent = [0, 0];
+  if (block2.name === "Body" && block2.parent) {
+    const start = lineStartOf(block2.parent.from);
+    parentIndent = indentWidths(/^[ \t\f]*/.exec(text3.slice(start, block2.parent.from))[0]);
+  }
+  for (const statement of statements) {
+    const lineStart = lineStartOf(statement.from);
+    const before = text3.slice(lineStart, statement.from);
+    if (!/^[ \t\f]*$/.test(before)) continue;
+    const widths = indentWidths(before);
+    if (block2.name === "Script") {
+      const previous = statement.prevSibling;
+      const afterBlock = previous !== null && previous.lastChild?.name === "Body";
+      if (before !== "") add(lineStart, statement.from, afterBlock ? "unindent does not match any outer indentation level" : "unexpected indent");
+      continue;
+    }
+    if (widths[0] <= parentIndent[0]) {
+      add(lineStart, statement.from, "unindent does not match any outer indentation level");
+      return;
+    }
+    if (!expected) {
+      expected = widths;
+      continue;
+    }
+    if (widths[0] !== expected[0]) {
+      add(lineStart, statement.from, widths[0] > expected[0] ? "unexpected indent" : "unindent does not match any outer indentation level");
+      return;
+    }
+    if (widths[1] !== expected[1]) {
+      add(lineStart, statement.from, "inconsistent use of tabs and spaces in indentation");
+      return;
+    }
+  }
+}
+var init_syntax = __esm({
+  "src/readers/kit/python/syntax.ts"() {
+    "use strict";
+    init_tree();
+  }
+});
+
+// src/readers/kit/python/module.ts
+function readPythonModule(text3) {
+  const tree = parser.parse(text3);
+  const module2 = {
+    text: text3,
+    syntaxProblems: [...lezerErrors(tree, text3), ...python3Problems(tree, text3)].sort((a, b) => a.from - b.from),
+    comments: [],
+    bindings: [],
+    finalBindings: /* @__PURE__ */ new Map(),
+    loadedNames: /* @__PURE__ */ new Set()
+  };
+  tree.iterate({
+    enter(node) {
+      if (node.name === "Comment") module2.comments.push({ from: node.from, to: node.to, text: text3.slice(node.from + 1, node.to) });
+    }
+  });
+  new Executor(module2, text3).run(tree.topNode);
+  collectLoads(tree.topNode, text3, module2.loadedNames);
+  return module2;
+}
+var init_module = __esm({
+  "src/readers/kit/python/module.ts"() {
+    "use strict";
+    init_dist4();
+    init_evaluator();
+    init_names();
+    init_syntax();
   }
 });
 
@@ -26465,7 +26984,7 @@ function fromCli(kind, name2, text3) {
   }
 }
 var REF, CANONICAL;
-var init_values2 = __esm({
+var init_values3 = __esm({
   "src/readers/gunicorn/values.ts"() {
     "use strict";
     init_args();
@@ -26519,44 +27038,27 @@ function readGunicorn(files, launches, context) {
   };
   const linkedFiles = /* @__PURE__ */ new Set();
   for (const launch of launches) {
-    try {
+    guarded(output.diagnostics, "gunicorn reader", launch.span, () => {
       const backend = backendForLaunch(launch, context, read);
-      if (!backend) continue;
+      if (!backend) return;
       if (backend.config) linkedFiles.add(backend.config.file);
       output.backends.push(backend);
-    } catch (error) {
-      output.diagnostics.push(readerFailedAt("gunicorn", launch.span, error));
-    }
+    });
   }
   for (const absolute of [...files].sort()) {
-    try {
+    guarded(output.diagnostics, "gunicorn reader", context.displayPath(absolute), () => {
       const file = read(absolute, false);
-      if (!file || linkedFiles.has(file.config.file) || !file.config.looksLikeConfig) continue;
+      if (!file || linkedFiles.has(file.config.file) || !file.config.looksLikeConfig) return;
       output.backends.push(buildBackend({ file, launch: void 0, configReference: void 0 }));
-    } catch (error) {
-      const display = context.displayPath(absolute);
-      output.diagnostics.push(readerFailedAt("gunicorn", { file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, error));
-    }
+    });
   }
   return output;
 }
 function readConfigFile(absolute, linked, context, output) {
   const display = context.displayPath(absolute);
-  let text3;
-  try {
-    text3 = decodeUtf8(context.fs.read(absolute));
-  } catch (error) {
-    output.diagnostics.push({
-      ruleId: "read-error",
-      message: `cannot read ${display}: ${error.message}`,
-      primary: { file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-      related: []
-    });
-    return void 0;
-  }
-  const source = sourceFor(context, absolute, text3);
-  const module2 = readPythonModule(text3);
-  output.sources.push(source);
+  const source = readSource(absolute, context, output);
+  if (!source) return void 0;
+  const module2 = readPythonModule(source.text);
   output.comments.set(display, module2.comments.map((comment2) => ({ span: source.span(comment2.from, comment2.to), text: comment2.text })));
   const first = module2.syntaxProblems[0];
   if (first) {
@@ -26568,7 +27070,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath18.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath21.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -26600,24 +27102,24 @@ function backendForLaunch(launch, context, read) {
   const launchDir = launchDirectory(launch, context);
   if (configOption) {
     const span2 = configOption.from === "cli" ? argSpan2(argv[configOption.token.index], configOption.token) : envSpan(cmdArgs, configOption.token);
-    const target = mountedConfig(launch, configOption.token.value, context) ?? findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
+    const target = mountedConfig2(launch, configOption.token.value, context) ?? findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
     file = target ? read(target, true) : void 0;
     configReference = { text: configOption.token.value, span: span2, found: file !== void 0 };
   } else {
     const directory = workingDirectoryOf(launch);
-    const mounted = directory !== void 0 ? mountedConfig(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath18.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath18.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const mounted = directory !== void 0 ? mountedConfig2(launch, "gunicorn.conf.py", context) : void 0;
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath21.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath21.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
   return buildBackend({ file, launch, configReference, cli, envArgs, env: launch.env, externalEnv: launch.externalEnv.length > 0 });
 }
-function mountedConfig(launch, reference2, context) {
+function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath18.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath18.posix.isAbsolute(directory) ? nodePath18.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath18.posix.normalize(serverPath));
+  const serverPath = nodePath21.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath21.posix.isAbsolute(directory) ? nodePath21.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath21.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -26627,18 +27129,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath18.dirname(absolute) : void 0;
+  return absolute ? nodePath21.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath18.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath18.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath18.posix.isAbsolute(joined)) {
-    const direct = nodePath18.join(launchDir, joined);
+  const joined = nodePath21.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath21.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath21.posix.isAbsolute(joined)) {
+    const direct = nodePath21.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath18.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath21.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -26646,7 +27148,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath18.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath21.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -26654,7 +27156,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath18.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath21.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -26734,7 +27236,7 @@ function entryFromBinding(binding, spec, source) {
   }
   return { items: [{ converted, text: text3, span: span2 }], text: text3, span: span2 };
 }
-function resolve5(name2, layers, defaults) {
+function resolve6(name2, layers, defaults) {
   for (const layer of [...layers].reverse()) {
     const entry = layer.entries.get(name2);
     if (entry) return { items: entry.items, text: entry.text, source: { kind: "file", span: entry.span } };
@@ -26755,7 +27257,7 @@ function buildBackend(input) {
   if (input.cli) layers.push(input.cli);
   const defaults = (name2) => defaultOf(name2, input.env, input.launch !== void 0, input.externalEnv === true);
   const resolved = /* @__PURE__ */ new Map();
-  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve5(name2, layers, defaults));
+  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve6(name2, layers, defaults));
   const settings = /* @__PURE__ */ new Map();
   const single = (name2) => {
     const r = resolved.get(name2);
@@ -26791,7 +27293,7 @@ function buildBackend(input) {
   const fileName = input.file?.config.file;
   const backend = {
     kind: "gunicorn",
-    name: input.launch?.service ?? fileName ?? input.launch.file,
+    name: serverName2(input.launch, fileName),
     file: fileName ?? input.launch.file,
     listeners: [],
     settings,
@@ -26819,14 +27321,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath18.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath21.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath18.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath21.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath18.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath18.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath21.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath21.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -26931,20 +27433,20 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath18, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath21, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_failure();
-    init_text();
+    init_files();
     init_types();
     init_args();
-    init_python();
-    init_values2();
-    init_python();
+    init_module();
+    init_values3();
+    init_module();
     CONVENTIONAL_NAMES = /* @__PURE__ */ new Set(["gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py", "gunicorn.py", "gunicorn.config.py"]);
     SYNC_REASON = "gunicorn's sync worker closes every connection after one response (SERVERS.md §3.2; 20.1.0 workers/sync.py:171-174)";
   }
@@ -26956,7 +27458,7 @@ function isKnown(text3) {
 }
 function substituteMagic(source, table) {
   let text3 = "";
-  const starts = [];
+  const starts2 = [];
   const ends = [];
   const n = source.length;
   let i = 0;
@@ -26964,7 +27466,7 @@ function substituteMagic(source, table) {
     const ch = source[i];
     if (ch !== "%") {
       text3 += ch;
-      starts.push(i);
+      starts2.push(i);
       ends.push(i + 1);
       i++;
       continue;
@@ -26980,13 +27482,13 @@ function substituteMagic(source, table) {
     for (const piece of value) {
       for (let k = 0; k < piece.length; k++) {
         text3 += piece[k];
-        starts.push(i);
+        starts2.push(i);
         ends.push(i + width);
       }
     }
     i += width;
   }
-  return new MappedText4(text3, starts, ends, n);
+  return new MappedText4(text3, starts2, ends, n);
 }
 function fillMagicTable(previous, file, machine, firstRound) {
   const table = previous ? new Map(previous) : baseMagicTable(machine);
@@ -27057,9 +27559,9 @@ var init_magic = __esm({
     "use strict";
     UNKNOWN = "";
     MappedText4 = class {
-      constructor(text3, starts, ends, sourceLength) {
+      constructor(text3, starts2, ends, sourceLength) {
         this.text = text3;
-        this.starts = starts;
+        this.starts = starts2;
         this.ends = ends;
         this.sourceLength = sourceLength;
       }
@@ -27137,19 +27639,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath19.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath22.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath19.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath19.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath22.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath22.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath19.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath19.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath22.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath22.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -27210,16 +27712,16 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath19, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath22, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_options();
     init_values();
     init_magic();
     SECONDS_TO_MS = 1e3;
-    number2 = (reader, scale = 1) => (text3) => readUwsgiNumber(reader, text3 ?? void 0) * scale;
+    number2 = (reader2, scale = 1) => (text3) => readUwsgiNumber(reader2, text3 ?? void 0) * scale;
     flag = (text3) => readUwsgiFlag(text3 ?? void 0);
     text2 = (value) => value ?? void 0;
     SETTINGS = [
@@ -27584,11 +28086,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath20, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath23, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_options();
     init_values();
     init_expand2();
@@ -27914,7 +28416,7 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath20.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath23.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
         const mapped2 = substituteMagic(source.text, this.magic);
@@ -28112,7 +28614,7 @@ function readUwsgi(files, launches, context) {
   const startedFiles = /* @__PURE__ */ new Set();
   for (const launch of launches) {
     if (!isUwsgiProgram(launch.program)) continue;
-    guarded2(diagnostics, launch.span, () => {
+    guarded(diagnostics, "uWSGI reader", launch.span, () => {
       const commandLine = readCommandLine(launch.argv.slice(1).map(withUnknownParts));
       if (commandLine.options.some((option) => option.key === "emperor")) return;
       const envValue = (value) => value.unresolved ? UNKNOWN : value.value;
@@ -28128,14 +28630,14 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath21.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, serverName2(launch, main ? nodePath24.basename(main) : void 0), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
   for (const file of files) {
     if (startedFiles.has(file)) continue;
     const start = { line: 1, column: 1, offset: 0 };
-    guarded2(diagnostics, { file: context.displayPath(file), start, end: start }, () => {
+    guarded(diagnostics, "uWSGI reader", { file: context.displayPath(file), start, end: start }, () => {
       const machine = { env: { vars: /* @__PURE__ */ new Map(), complete: false }, realPaths: false };
       const request = { iniFile: file };
       standalone.push({ file, instance: buildInstance(request, machine, reading.forFiles(), context.displayPath) });
@@ -28145,7 +28647,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath21.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath24.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -28166,34 +28668,23 @@ function finishBackend(instance, name2, file, launch, context) {
   backend.iniFiles = instance.files.map((path) => context.displayPath(path));
   return backend;
 }
-function guarded2(diagnostics, where, read) {
-  try {
-    read();
-  } catch (error) {
-    diagnostics.push({
-      ruleId: "internal-error",
-      message: `The uWSGI reader failed here and skipped this instance: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-      primary: where,
-      related: []
-    });
-  }
-}
 function commonPrefixLength3(a, b) {
   let n = 0;
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath21, TreeFiles;
+var nodePath24, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_append();
     init_launch();
     init_text();
     init_types();
     init_backend();
     init_command_line();
+    init_failure();
     init_ini();
     init_magic();
     init_instance();
@@ -28233,13 +28724,13 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from, main) => {
-            const mounted = nodePath21.isAbsolute(name2) ? mountedSource(launch, nodePath21.normalize(name2)) : void 0;
+            const mounted = nodePath24.isAbsolute(name2) ? mountedSource(launch, nodePath24.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath21.isAbsolute(name2) && workingDirectory && nodePath21.isAbsolute(workingDirectory) ? nodePath21.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath21.normalize(serverName2)) : void 0;
+            const serverName3 = !nodePath24.isAbsolute(name2) && workingDirectory && nodePath24.isAbsolute(workingDirectory) ? nodePath24.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath24.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
-            return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
+            return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName3, []) ?? this.byFileName(serverName3, launchPath);
           },
           read: (path) => this.read(path),
           serverPath: () => void 0
@@ -28250,15 +28741,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath21.isAbsolute(name2)) {
-          const normal = nodePath21.normalize(name2);
+        if (nodePath24.isAbsolute(name2)) {
+          const normal = nodePath24.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath21.join(nodePath21.dirname(file), name2);
+          const candidate = nodePath24.join(nodePath24.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -28269,14 +28760,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath21.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath24.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath21.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath24.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath21.dirname(launchPath).split("/"), nodePath21.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath24.dirname(launchPath).split("/"), nodePath24.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -28407,11 +28898,7 @@ function readUvicorn(launches) {
   const output = { ...emptyOutput(), backends: [] };
   for (const launch of launches) {
     if (launch.program !== "uvicorn") continue;
-    try {
-      output.backends.push(backendForLaunch2(launch));
-    } catch (error) {
-      output.diagnostics.push(readerFailedAt("uvicorn", launch.span, error));
-    }
+    guarded(output.diagnostics, "uvicorn reader", launch.span, () => output.backends.push(backendForLaunch2(launch)));
   }
   return output;
 }
@@ -28421,7 +28908,7 @@ function backendForLaunch2(launch) {
   for (const [name2, spec] of Object.entries(SETTINGS2)) settings.set(name2, resolveSetting(name2, spec, parsed, launch));
   const backend = {
     kind: "uvicorn",
-    name: launch.service ?? launch.file,
+    name: serverName2(launch),
     file: launch.file,
     listeners: [],
     settings,
@@ -28478,7 +28965,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath22.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath22.posix.isAbsolute(directory) ? uds.value : nodePath22.posix.join(directory, uds.value);
+    const path = nodePath25.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath25.posix.isAbsolute(directory) ? uds.value : nodePath25.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -28491,11 +28978,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath22, MAIN, SETTINGS2;
+var nodePath25, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath25 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_failure();
@@ -28898,10 +29385,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath23.dirname(serverXml); ; dir = nodePath23.dirname(dir)) {
-    const here = images.filter((image) => nodePath23.dirname(image.path) === dir);
+  for (let dir = nodePath26.dirname(serverXml); ; dir = nodePath26.dirname(dir)) {
+    const here = images.filter((image) => nodePath26.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath23.dirname(dir) === dir) break;
+    if (nodePath26.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -28924,13 +29411,13 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath23, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
+var nodePath26, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_classify();
-    init_docker();
+    init_docker2();
     init_text();
     TOMCAT_IMAGE = /(^|\/)tomcat$/;
     RELEASE_ARCHIVE = /apache-tomcat-(\d{1,2})\.(\d{1,3})\.(\d{1,4})(?![\d.]*\d)/g;
@@ -28938,7 +29425,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -28959,7 +29446,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -28985,7 +29472,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -29331,7 +29818,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -29344,10 +29831,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -29397,7 +29884,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -29446,7 +29933,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -29847,15 +30334,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -29904,7 +30391,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -29996,10 +30483,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -30044,10 +30531,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -30077,7 +30564,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -30092,7 +30579,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -30374,10 +30861,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -30529,7 +31016,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -30603,7 +31090,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -30614,7 +31101,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -30737,7 +31224,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -30759,7 +31246,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -30779,14 +31266,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -30951,10 +31438,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -31125,10 +31612,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -31456,21 +31943,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep10 = separator || this.separator;
-        const isDefault = sep10 === this.separator && includeNamespace === true;
+        const sep12 = separator || this.separator;
+        const isDefault = sep12 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep10);
+          ).join(sep12);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep10);
+        ).join(sep12);
       }
       /**
        * Get path as array of tag names.
@@ -31647,19 +32134,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -31754,10 +32241,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -31827,10 +32314,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -31904,10 +32391,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -31991,10 +32478,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -32094,10 +32581,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -32148,77 +32635,77 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
-var sep6, NOSQL_PATTERNS, nosql_default;
+// ../main/node_modules/is-unsafe/src/contexts/nosql.js
+var sep9, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
-    sep6 = `["'\\s]*:`;
+  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
+    sep9 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
       {
         id: "nosql-where-operator",
         description: "$where — executes arbitrary JavaScript server-side in MongoDB",
-        pattern: new RegExp(`\\$where${sep6}`, "i")
+        pattern: new RegExp(`\\$where${sep9}`, "i")
       },
       {
         id: "nosql-ne-operator",
         description: '$ne — "not equal" operator used to bypass equality checks',
-        pattern: new RegExp(`\\$ne${sep6}`, "i")
+        pattern: new RegExp(`\\$ne${sep9}`, "i")
       },
       {
         id: "nosql-gt-operator",
         description: '$gt — "greater than" used to bypass password/value checks',
-        pattern: new RegExp(`\\$gte?${sep6}`, "i")
+        pattern: new RegExp(`\\$gte?${sep9}`, "i")
       },
       {
         id: "nosql-lt-operator",
         description: '$lt / $lte — "less than" bypass variants',
-        pattern: new RegExp(`\\$lte?${sep6}`, "i")
+        pattern: new RegExp(`\\$lte?${sep9}`, "i")
       },
       {
         id: "nosql-regex-operator",
         description: "$regex — can be used to extract data character by character (blind injection)",
-        pattern: new RegExp(`\\$regex${sep6}`, "i")
+        pattern: new RegExp(`\\$regex${sep9}`, "i")
       },
       {
         id: "nosql-or-operator",
         description: "$or — logical OR; used to create always-true conditions",
-        pattern: new RegExp(`\\$or${sep6}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$or${sep9}\\s*\\[`, "i")
       },
       {
         id: "nosql-and-operator",
         description: "$and — logical AND operator injection",
-        pattern: new RegExp(`\\$and${sep6}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$and${sep9}\\s*\\[`, "i")
       },
       {
         id: "nosql-nor-operator",
         description: "$nor — logical NOR operator injection",
-        pattern: new RegExp(`\\$nor${sep6}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$nor${sep9}\\s*\\[`, "i")
       },
       {
         id: "nosql-exists-operator",
         description: "$exists — can enumerate fields to determine schema",
-        pattern: new RegExp(`\\$exists${sep6}`, "i")
+        pattern: new RegExp(`\\$exists${sep9}`, "i")
       },
       {
         id: "nosql-in-operator",
         description: "$in — matches any value in a list; can enumerate values",
-        pattern: new RegExp(`\\$in${sep6}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$in${sep9}\\s*\\[`, "i")
       },
       {
         id: "nosql-expr-operator",
         description: "$expr — allows aggregation expressions in queries (MongoDB 3.6+)",
-        pattern: new RegExp(`\\$expr${sep6}`, "i")
+        pattern: new RegExp(`\\$expr${sep9}`, "i")
       },
       {
         id: "nosql-function-operator",
         description: "$function — executes arbitrary JavaScript in MongoDB 4.4+",
-        pattern: new RegExp(`\\$function${sep6}`, "i")
+        pattern: new RegExp(`\\$function${sep9}`, "i")
       },
       {
         id: "nosql-accumulator-operator",
         description: "$accumulator — custom aggregation with arbitrary JS execution",
-        pattern: new RegExp(`\\$accumulator${sep6}`, "i")
+        pattern: new RegExp(`\\$accumulator${sep9}`, "i")
       },
       // ─── Prototype pollution ─────────────────────────────────────────────────
       {
@@ -32243,10 +32730,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -32322,10 +32809,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -32349,7 +32836,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -32363,7 +32850,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -32373,7 +32860,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -32434,7 +32921,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -32473,7 +32960,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -32783,8 +33270,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep10 = exp.search(/\s/);
-            const name2 = sep10 === -1 ? exp : exp.substring(0, sep10);
+            const sep12 = exp.search(/\s/);
+            const name2 = sep12 === -1 ? exp : exp.substring(0, sep12);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -32828,7 +33315,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -33127,7 +33614,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -33239,17 +33726,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -33320,10 +33807,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -33661,7 +34148,6 @@ var tomcat_exports = {};
 __export(tomcat_exports, {
   readServerXml: () => readServerXml,
   readTomcat: () => readTomcat,
-  readerFailed: () => readerFailed,
   substituteProperties: () => substituteProperties
 });
 function readTomcat(serverXmls, catalinaProperties, context) {
@@ -33669,9 +34155,8 @@ function readTomcat(serverXmls, catalinaProperties, context) {
   const backends = [];
   const propertyFiles = /* @__PURE__ */ new Map();
   for (const path of catalinaProperties) {
-    const read = readSource2(path, context, output.diagnostics);
+    const read = readSource(path, context, output);
     if (!read) continue;
-    output.sources.push(read);
     const parsed = parseProperties(read.text);
     const values2 = /* @__PURE__ */ new Map();
     for (const entry of parsed.entries) values2.set(entry.key, { value: entry.value, span: read.span(entry.valueStart, entry.valueEnd) });
@@ -33680,44 +34165,23 @@ function readTomcat(serverXmls, catalinaProperties, context) {
   }
   const images = serverXmls.length > 0 ? findTomcatImages(context) : [];
   for (const path of serverXmls) {
-    const source = readSource2(path, context, output.diagnostics);
+    const source = readSource(path, context, output);
     if (!source) continue;
-    output.sources.push(source);
     const properties = propertiesFor(path, propertyFiles);
-    try {
+    guarded(output.diagnostics, "Tomcat reader", source.file, () => {
       const backend = readServerXml(source, tomcatVersionFor(path, images), properties?.values, output);
       if (backend) {
         if (properties) backend.catalinaProperties = properties.display;
         backends.push(backend);
       }
-    } catch (error) {
-      output.diagnostics.push(readerFailed("Tomcat", source, error));
-    }
+    });
   }
   return { ...output, backends };
 }
-function readerFailed(reader, source, error) {
-  const start = { line: 1, column: 1, offset: 0 };
-  return {
-    ruleId: "internal-error",
-    message: `The ${reader} reader failed on this file and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-    primary: { file: source.file, start, end: start },
-    related: []
-  };
-}
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath24.dirname(path) === nodePath24.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath27.dirname(path) === nodePath27.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
-}
-function readSource2(path, context, diagnostics) {
-  try {
-    return sourceFor(context, path, decodeUtf8(context.fs.read(path)));
-  } catch (error) {
-    const start = { line: 1, column: 1, offset: 0 };
-    diagnostics.push({ ruleId: "read-error", message: error.message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });
-    return void 0;
-  }
 }
 function readServerXml(source, version, properties, output) {
   const document = readXml(source.text);
@@ -33876,15 +34340,16 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath24;
+var nodePath27;
 var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath27 = __toESM(require("path"));
     init_versions();
     init_expansion_budget();
-    init_text();
     init_types();
+    init_failure();
+    init_files();
     init_connector();
     init_defaults();
     init_properties();
@@ -33913,7 +34378,7 @@ function readYamlFile(text3) {
   const documents = [];
   const problems = [];
   try {
-    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
+    for (const document of (0, import_yaml5.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
       const found = document.errors.map((error) => ({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") }));
       found.push(...duplicateKeys(document.contents));
       problems.push(...found.sort((a, b) => a.start - b.start));
@@ -33922,24 +34387,24 @@ function readYamlFile(text3) {
       documents.push({ entries });
     }
   } catch (error) {
-    problems.push({ start: 0, end: 0, message: `YAML could not be read: ${error.message}` });
+    problems.push({ start: 0, end: 0, message: `YAML could not be read: ${messageOf(error)}` });
   }
   return { documents: documents.filter((document) => document.entries.length > 0), comments: yamlComments(text3), problems };
 }
 function flatten(node, prefix, entries, depth) {
   if (depth > MAX_DEPTH2 || node === null || node === void 0) return;
-  if ((0, import_yaml4.isMap)(node)) {
+  if ((0, import_yaml5.isMap)(node)) {
     for (const pair2 of node.items) {
-      const key = (0, import_yaml4.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
+      const key = (0, import_yaml5.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
       if (key === void 0) continue;
       flatten(pair2.value, prefix ? `${prefix}.${key}` : key, entries, depth + 1);
     }
-  } else if ((0, import_yaml4.isSeq)(node)) {
+  } else if ((0, import_yaml5.isSeq)(node)) {
     node.items.forEach((item, index) => flatten(item, `${prefix}[${index}]`, entries, depth + 1));
-  } else if ((0, import_yaml4.isScalar)(node)) {
+  } else if ((0, import_yaml5.isScalar)(node)) {
     if (node.value === null || node.range === void 0 || node.range === null) return;
     entries.push({ key: prefix, value: scalarText(node), valueStart: node.range[0], valueEnd: node.range[1] });
-  } else if ((0, import_yaml4.isAlias)(node)) {
+  } else if ((0, import_yaml5.isAlias)(node)) {
   }
 }
 function duplicateKeys(root) {
@@ -33947,17 +34412,17 @@ function duplicateKeys(root) {
   const pending = [root];
   while (pending.length > 0) {
     const node = pending.pop();
-    if ((0, import_yaml4.isMap)(node)) {
+    if ((0, import_yaml5.isMap)(node)) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair2 of node.items) {
         const key = pair2.key;
-        if ((0, import_yaml4.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
+        if ((0, import_yaml5.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
           if (seen.has(key.value)) problems.push({ start: key.range[0], end: key.range[0] + 1, message: "Map keys must be unique" });
           else seen.add(key.value);
         }
         pending.push(pair2.key, pair2.value);
       }
-    } else if ((0, import_yaml4.isSeq)(node)) {
+    } else if ((0, import_yaml5.isSeq)(node)) {
       for (const item of node.items) pending.push(item);
     }
   }
@@ -33978,12 +34443,13 @@ function yamlComments(text3) {
   }
   return comments;
 }
-var import_yaml4, MAX_DEPTH2;
+var import_yaml5, MAX_DEPTH2;
 var init_documents = __esm({
   "src/readers/spring-boot/documents.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist());
+    import_yaml5 = __toESM(require_dist());
     init_properties();
+    init_thrown();
     MAX_DEPTH2 = 64;
   }
 });
@@ -34029,7 +34495,7 @@ function relaxedKeyOfEnvironment(name2) {
   return name2.toLowerCase().split("_").filter((part2) => part2 !== "").join(".");
 }
 var DURATION_UNITS_MS, DATA_UNITS;
-var init_values3 = __esm({
+var init_values4 = __esm({
   "src/readers/spring-boot/values.ts"() {
     "use strict";
     DURATION_UNITS_MS = { ns: 1e-6, us: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
@@ -34058,21 +34524,19 @@ function readSpringBoot(files, launches, context) {
   const backends = [];
   const used = /* @__PURE__ */ new Set();
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    try {
+    guarded(output.diagnostics, "Spring Boot reader", appFiles[0].source.file, () => {
       const runner = launchesFor(context.displayPath(root), launches);
       const built = buildApp(root, appFiles, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
       backends.push(...built);
-    } catch (error) {
-      output.diagnostics.push(readerFailed("Spring Boot", appFiles[0].source, error));
-    }
+    });
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath25.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath28.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
-    const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
+    const backend = makeBackend(serverName2(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
     backends.push(backend);
   }
@@ -34083,16 +34547,9 @@ function configuresSpringBootJar(launch) {
   return [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2)) || launch.argv.some((arg) => /^--(server|spring)\./.test(arg.value) || /^-D(server|spring)\./.test(arg.value));
 }
 function readFile(path, context, output) {
-  let source;
-  try {
-    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
-  } catch (error) {
-    const start = { line: 1, column: 1, offset: 0 };
-    output.diagnostics.push({ ruleId: "read-error", message: error.message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });
-    return void 0;
-  }
-  output.sources.push(source);
-  const base = nodePath25.basename(path);
+  const source = readSource(path, context, output);
+  if (!source) return void 0;
+  const base = nodePath28.basename(path);
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format8);
@@ -34105,16 +34562,16 @@ function readFile(path, context, output) {
   return { path, source, format: format8, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath25.dirname(path);
-  const parts = dir.split(nodePath25.sep);
+  const dir = nodePath28.dirname(path);
+  const parts = dir.split(nodePath28.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath25.sep) || nodePath25.sep;
+    const root = parts.slice(0, resources).join(nodePath28.sep) || nodePath28.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath25.basename(dir) === "config") return { root: nodePath25.dirname(dir), location: "file-config" };
+  if (nodePath28.basename(dir) === "config") return { root: nodePath28.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -34162,7 +34619,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath25.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath28.join(root, name2)));
     } catch {
     }
   }
@@ -34396,8 +34853,8 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath25.dirname(launch.file);
-    const related = isWithin2(root, launchDir) || isWithin2(launchDir, root);
+    const launchDir = nodePath28.dirname(launch.file);
+    const related = isWithin3(root, launchDir) || isWithin3(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
     used.push(launch);
@@ -34426,23 +34883,25 @@ function launchesFor(root, launches) {
   }
   return { overrides: out, launches: used };
 }
-function isWithin2(dir, maybeParent) {
-  const relative6 = nodePath25.relative(maybeParent, dir);
-  return relative6 === "" || !relative6.startsWith("..") && !nodePath25.isAbsolute(relative6);
+function isWithin3(dir, maybeParent) {
+  const relative9 = nodePath28.relative(maybeParent, dir);
+  return relative9 === "" || !relative9.startsWith("..") && !nodePath28.isAbsolute(relative9);
 }
-var nodePath25, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
+var nodePath28, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
+    init_launch();
     init_expansion_budget();
     init_text();
     init_types();
-    init_tomcat();
+    init_failure();
+    init_files();
     init_connector();
     init_defaults();
     init_documents();
-    init_values3();
+    init_values4();
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
@@ -34516,19 +34975,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath26.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath26.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath26.basename(a);
-    const y = nodePath26.basename(b);
+  const main = paths.filter((path) => nodePath29.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath29.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath29.basename(a);
+    const y = nodePath29.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath26, UNLIMITED;
+var nodePath29, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath26 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -34578,7 +35037,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath27.basename(path);
+    const name2 = nodePath30.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -34589,11 +35048,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath27, DIRECTORY_PRECEDENCE;
+var nodePath30, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath30 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -34684,7 +35143,7 @@ function readSystemLimits(files, launches, context) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source, "#;"));
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, "system limits reader", source.file, () => {
       for (const assignment of parseSysctl(source, problems)) {
         if (assignment.key !== SOMAXCONN) continue;
         const value = somaxconnValue({ text: assignment.value, source, start: assignment.valueStart, end: assignment.valueEnd }, problems);
@@ -34702,13 +35161,13 @@ function readSystemLimits(files, launches, context) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => append(limitLines, parseLimitsConf(source, problems)));
+    guarded(output.diagnostics, "system limits reader", source.file, () => append(limitLines, parseLimitsConf(source, problems)));
   }
   append(limits, loginSessionLimits(limitLines));
   const unitFiles = [];
   for (const path of files.systemd ?? []) {
     const source = readSource(path, context, output);
-    const parsed = source && guarded(output, source.file, () => parseUnitFile(source));
+    const parsed = source && guarded(output.diagnostics, "system limits reader", source.file, () => parseUnitFile(source));
     if (parsed) unitFiles.push({ path, file: parsed });
   }
   for (const unit of groupUnits(unitFiles)) {
@@ -34718,7 +35177,7 @@ function readSystemLimits(files, launches, context) {
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, "system limits reader", source.file, () => {
       for (const service of parseCompose(source, path).services) {
         const appliesTo = { kind: "container", name: service.name };
         for (const sysctl of service.sysctls.filter((entry) => entry.name === SOMAXCONN)) {
@@ -34738,7 +35197,7 @@ function readSystemLimits(files, launches, context) {
     const source = readSource(path, context, output, false);
     if (!source || source.text.includes("{{")) continue;
     recordSource(output, source);
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, "system limits reader", source.file, () => {
       for (const workload of kubernetesWorkloads(source).workloads) {
         for (const sysctl of workload.sysctls.filter((entry) => entry.name === SOMAXCONN)) {
           const raw = sysctl.value;
@@ -34757,7 +35216,7 @@ var init_system = __esm({
     init_append();
     init_compose();
     init_files();
-    init_launch2();
+    init_failure();
     init_kubernetes();
     init_systemd_unit();
     init_types();
@@ -34779,13 +35238,13 @@ function readKubernetes(files, context) {
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, { ...emptyOutput() }, false);
     if (!source || source.text.includes("{{")) continue;
-    guarded(output, source.file, () => readManifests(source, kubernetes));
+    guarded(output.diagnostics, "Kubernetes reader", source.file, () => readManifests(source, kubernetes));
   }
   for (const path of files["helm-values"] ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, "Kubernetes reader", source.file, () => {
       const { documents, problems } = parseYaml(source);
       append(output.diagnostics, problems);
       for (const document of documents) {
@@ -34964,348 +35423,10 @@ var init_kubernetes2 = __esm({
     init_objects();
     init_append();
     init_types();
-    init_launch2();
+    init_failure();
     init_files();
     init_kubernetes();
     init_yaml();
-  }
-});
-
-// src/readers/docker/envsubst-templates.ts
-var envsubst_templates_exports = {};
-__export(envsubst_templates_exports, {
-  envsubstTemplates: () => envsubstTemplates,
-  imageEnvironment: () => imageEnvironment,
-  isOfficialNginxImage: () => isOfficialNginxImage,
-  templateScript: () => templateScript
-});
-function isOfficialNginxImage(reference2) {
-  const withoutDigest = reference2.trim().split("@")[0];
-  const slash = withoutDigest.lastIndexOf("/");
-  const colon = withoutDigest.indexOf(":", slash + 1);
-  const name2 = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon)).toLowerCase().replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
-  if (name2 !== "nginx" && name2 !== "nginxinc/nginx-unprivileged" && name2 !== "public.ecr.aws/nginx/nginx") return false;
-  const tag = colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
-  const version = /^(\d+)\.(\d+)/.exec(tag);
-  return !version || Number(version[1]) > 1 || Number(version[2]) >= 19;
-}
-function envsubstTemplates(input) {
-  const kindOf = treeKinds(input.treeFiles);
-  const dockerfiles = /* @__PURE__ */ new Map();
-  const dockerfile = (path) => {
-    if (!dockerfiles.has(path)) {
-      const text3 = input.readText(path);
-      if (text3 !== void 0) dockerfiles.set(path, parseDockerfile(new SourceText(input.displayPath(path), text3)));
-    }
-    return dockerfiles.get(path);
-  };
-  const treeFiles = new Set(input.treeFiles);
-  const containers = [];
-  const built = /* @__PURE__ */ new Set();
-  const composeFiles = [];
-  for (const path of input.composeFiles) {
-    const text3 = input.readText(path);
-    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
-  }
-  for (const { compose, service } of projectServices(composeFiles)) {
-    let stage;
-    const placed = service.volumes.map((mount) => ({ source: mount.source, target: mount.target }));
-    if (service.build) {
-      built.add(service.build.dockerfile);
-      const file = dockerfile(service.build.dockerfile);
-      if (!file) continue;
-      stage = service.build.target ? file.stages.find((candidate) => candidate.name === service.build.target) : file.stages[file.stages.length - 1];
-      if (!stage) continue;
-      for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
-    }
-    const image = stage ? rootImage(stage) : service.image?.value;
-    if (!image || !isOfficialNginxImage(image)) continue;
-    const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;
-    const cmd = service.command ? composeCommand(service.command.args, service.command.source) : service.entrypoint ? void 0 : stage?.cmd;
-    if (!runsTemplateScripts(entrypoint, cmd)) continue;
-    const env = imageEnvironment();
-    for (const [name2, value] of stage?.env ?? []) env.set(name2, valueOf2(value));
-    for (const envFile of service.envFiles) {
-      if (envFile.path === void 0 || !treeFiles.has(envFile.path)) continue;
-      const text3 = input.readText(envFile.path);
-      if (text3 !== void 0) for (const [name2, value] of envFileValues(new SourceText(input.displayPath(envFile.path), text3))) env.set(name2, valueOf2(value));
-    }
-    for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
-    const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
-    containers.push({ definedIn: compose.path, env, others: external ? "unknown" : "unset", placed });
-  }
-  for (const path of input.dockerfiles) {
-    if (built.has(path)) continue;
-    const file = dockerfile(path);
-    const stage = file?.stages[file.stages.length - 1];
-    if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
-    const env = imageEnvironment();
-    for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
-    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath28.dirname(path), kindOf) });
-  }
-  const templates = [];
-  for (const container of containers) {
-    const script = templateScript(container.env, container.others);
-    if (!script) continue;
-    for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
-      const output = script.outputOf(target);
-      if (output !== void 0) templates.push({ template: file, output, outputDir: script.outputDir, lookup: script.lookup, definedIn: container.definedIn });
-    }
-  }
-  return templates;
-}
-function templateScript(env, others) {
-  const setting = (name2, fallback) => {
-    const value = env.get(name2);
-    if (value === void 0 || value === "unset" || value !== "unknown" && value.value === "") return fallback;
-    return value === "unknown" ? void 0 : value.value;
-  };
-  const templateDir = setting("NGINX_ENVSUBST_TEMPLATE_DIR", "/etc/nginx/templates");
-  const suffix = setting("NGINX_ENVSUBST_TEMPLATE_SUFFIX", ".template");
-  const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
-  const filter = setting("NGINX_ENVSUBST_FILTER", "");
-  if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
-  const dir = nodePath28.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
-  return {
-    outputOf: (target) => {
-      if (!target.startsWith(dir + "/")) return void 0;
-      const relative6 = target.slice(dir.length + 1);
-      if (!nodePath28.posix.basename(relative6).endsWith(suffix) || relative6.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
-      return nodePath28.posix.join(outputDir, relative6.slice(0, relative6.length - suffix.length));
-    },
-    outputDir: nodePath28.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
-    lookup: envsubstLookup(env, others, filter)
-  };
-}
-function rootImage(stage) {
-  let current = stage;
-  while (current.baseStage) current = current.baseStage;
-  return current.base;
-}
-function composeCommand(words, source) {
-  return { form: "exec", words, shell: [], source, start: 0, end: 0 };
-}
-function runsTemplateScripts(entrypoint, cmd) {
-  let args = combineCommand(entrypoint, cmd)?.args.map((arg) => arg.unresolved.length > 0 ? void 0 : arg.value);
-  if (entrypoint) {
-    if (!args || args[0] !== "/docker-entrypoint.sh") return false;
-    args = args.slice(1);
-  }
-  if (!args || args.length === 0) return true;
-  return args[0] === "nginx" || args[0] === "nginx-debug";
-}
-function imageEnvironment() {
-  return new Map(IMAGE_VARIABLES.map((name2) => [name2, "unknown"]));
-}
-function valueOf2(raw) {
-  return raw.unresolved.length > 0 ? "unknown" : { value: raw.value };
-}
-function envsubstLookup(env, others, filter) {
-  let pattern;
-  try {
-    pattern = filter === void 0 ? void 0 : new RegExp(filter);
-  } catch {
-    pattern = void 0;
-  }
-  return (name2) => {
-    const value = env.get(name2) ?? (others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : "unset");
-    if (value === "unset") return "unset";
-    if (!pattern) return "unknown";
-    return pattern.test(name2) ? value : "unset";
-  };
-}
-function placedTreeFiles(placed, treeFiles) {
-  const found = [];
-  for (const { source, target } of placed) {
-    const root = target.replace(/(.)\/+$/, "$1");
-    for (const file of treeFiles) {
-      if (file === source) found.push({ file, target: root });
-      else if (file.startsWith(source + nodePath28.sep)) found.push({ file, target: nodePath28.posix.join(root, nodePath28.relative(source, file).split(nodePath28.sep).join("/")) });
-    }
-  }
-  return found;
-}
-var nodePath28, IMAGE_VARIABLES;
-var init_envsubst_templates = __esm({
-  "src/readers/docker/envsubst-templates.ts"() {
-    "use strict";
-    nodePath28 = __toESM(require("path"));
-    init_docker2();
-    init_text();
-    init_compose();
-    init_dockerfile();
-    init_placed_files();
-    IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
-  }
-});
-
-// src/readers/kubernetes/mounted-files.ts
-var mounted_files_exports = {};
-__export(mounted_files_exports, {
-  mountedConfig: () => mountedConfig2
-});
-function mountedConfig2(manifests) {
-  const configMaps = /* @__PURE__ */ new Map();
-  const workloads = [];
-  for (const { path, source } of manifests) collect(path, source, configMaps, workloads);
-  if (configMaps.size === 0) return { files: [], templates: [] };
-  return { files: placeFiles(configMaps, workloads), templates: placeTemplates(configMaps, workloads) };
-}
-function collect(manifestPath, source, configMaps, workloads) {
-  const { documents } = parseYaml(source);
-  const visit2 = (object, document, depth) => {
-    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
-    const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
-    if (kind.endsWith("List")) {
-      for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
-      return;
-    }
-    const metadata = valueOf(object, "metadata", document);
-    const name2 = scalarArg(source, valueOf(metadata, "name", document))?.value ?? "";
-    const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value ?? "default";
-    if (kind === "ConfigMap") {
-      const entries = [];
-      for (const entry of entriesOf(valueOf(object, "data", document), document)) {
-        const node = entry.value;
-        if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
-        const text3 = node.value;
-        const classified = classify(`/${entry.key}`, () => text3);
-        const format8 = classified && EMBEDDABLE.has(classified) ? classified : void 0;
-        const embedded = embeddedLiteralBlock(source, node.range[0], text3);
-        if (embedded) entries.push({ key: entry.key, format: format8, source: embedded, manifestPath });
-      }
-      if (entries.length > 0) configMaps.set(`${namespace}/${name2}`, entries);
-      return;
-    }
-    const podSpec = podSpecOf(kind, object, document);
-    if (podSpec) workloads.push({ manifestPath, name: name2, namespace, source, document, podSpec });
-  };
-  for (const document of documents) visit2(document.contents ?? void 0, document, 0);
-}
-function mountsOf(configMaps, workloads) {
-  const mounts2 = [];
-  for (const workload of workloads) {
-    const { namespace, source, document, podSpec } = workload;
-    const volumes = /* @__PURE__ */ new Map();
-    for (const volume of itemsOf(valueOf(podSpec, "volumes", document), document)) {
-      const configMap = valueOf(volume, "configMap", document);
-      const configMapName = scalarArg(source, valueOf(configMap, "name", document))?.value;
-      const volumeName = scalarArg(source, valueOf(volume, "name", document))?.value;
-      if (!configMapName || !volumeName) continue;
-      const items = itemsOf(valueOf(configMap, "items", document), document);
-      volumes.set(volumeName, {
-        configMap: `${namespace}/${configMapName}`,
-        ...items.length > 0 ? { items: new Map(items.map((item) => [scalarArg(source, valueOf(item, "key", document))?.value ?? "", scalarArg(source, valueOf(item, "path", document))?.value ?? ""])) } : {}
-      });
-    }
-    for (const container of ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))) {
-      for (const mount of itemsOf(valueOf(container, "volumeMounts", document), document)) {
-        const volume = volumes.get(scalarArg(source, valueOf(mount, "name", document))?.value ?? "");
-        const mountPath = scalarArg(source, valueOf(mount, "mountPath", document))?.value;
-        const entries = volume ? configMaps.get(volume.configMap) : void 0;
-        if (!volume || !mountPath || !entries) continue;
-        const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
-        for (const entry of entries) {
-          const relative6 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative6) continue;
-          if (subPath !== void 0 && subPath !== relative6) continue;
-          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative6}`;
-          mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer.startsWith("/") ? inContainer : `/${inContainer}` });
-        }
-      }
-    }
-  }
-  return mounts2;
-}
-function placeFiles(configMaps, workloads) {
-  const files = [];
-  const mounted = /* @__PURE__ */ new Set();
-  for (const { workload, entry, configMap, inContainer } of mountsOf(configMaps, workloads)) {
-    if (!entry.format) continue;
-    const path = `${entry.manifestPath}#${workload.name}${inContainer}`;
-    if (files.some((file) => file.path === path)) continue;
-    files.push({ path, format: entry.format, source: entry.source });
-    mounted.add(`${configMap}/${entry.key}`);
-  }
-  for (const [name2, entries] of configMaps) {
-    for (const entry of entries) {
-      if (!entry.format || mounted.has(`${name2}/${entry.key}`)) continue;
-      files.push({ path: `${entry.manifestPath}#configmap/${name2}/${entry.key}`, format: entry.format, source: entry.source });
-    }
-  }
-  return files;
-}
-function placeTemplates(configMaps, workloads) {
-  const templates = [];
-  const containers = /* @__PURE__ */ new Map();
-  const containerOf = (workload, container) => {
-    const known2 = containers.get(container);
-    if (known2) return known2;
-    const { source, document } = workload;
-    const image = scalarArg(source, valueOf(container, "image", document))?.value;
-    const official = image !== void 0 && isOfficialNginxImage(image);
-    let script;
-    if (official && runsTemplateScripts2(workload, container)) {
-      const { env, externalEnv } = containerEnvironment(source, container, document);
-      const values2 = imageEnvironment();
-      for (const [name2, raw] of env) values2.set(name2, raw.unresolved.length > 0 ? "unknown" : { value: raw.value });
-      script = templateScript(values2, externalEnv.length > 0 ? "unknown" : "unset");
-    }
-    const found = { official, ...script ? { script } : {} };
-    containers.set(container, found);
-    return found;
-  };
-  for (const { workload, container, entry, inContainer } of mountsOf(configMaps, workloads)) {
-    if (entry.format) continue;
-    const { official, script } = containerOf(workload, container);
-    const output = script?.outputOf(inContainer);
-    const asIs = output === void 0 && official && /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(inContainer);
-    if (output === void 0 && !asIs) continue;
-    const containerName = scalarArg(workload.source, valueOf(container, "name", workload.document))?.value ?? "";
-    templates.push({
-      template: `${entry.manifestPath}#${workload.name}${inContainer}`,
-      output: output ?? inContainer,
-      outputDir: asIs ? "/etc/nginx/conf.d" : script.outputDir,
-      lookup: script?.lookup ?? (() => "unset"),
-      definedIn: entry.manifestPath,
-      embedded: entry.source,
-      deployment: `${workload.manifestPath}#${workload.namespace}/${workload.name}/${containerName}`,
-      ...asIs ? { asIs } : {}
-    });
-  }
-  return templates;
-}
-function runsTemplateScripts2({ source, document }, container) {
-  const words = (key) => {
-    const node = valueOf(container, key, document);
-    return node === void 0 ? void 0 : itemsOf(node, document).map((item) => scalarArg(source, item)?.value);
-  };
-  const command2 = words("command");
-  let args = words("args");
-  if (command2) {
-    if (command2[0] !== "/docker-entrypoint.sh") return false;
-    args = [...command2.slice(1), ...args ?? []];
-    if (args.length === 0) return false;
-  }
-  return !args || args.length === 0 || args[0] === "nginx" || args[0] === "nginx-debug";
-}
-function podSpecOf(kind, object, document) {
-  const path = POD_SPEC_PATHS[kind];
-  if (!path) return void 0;
-  let node = object;
-  for (const key of path) node = valueOf(node, key, document);
-  return (0, import_yaml.isMap)(node) ? node : void 0;
-}
-var EMBEDDABLE;
-var init_mounted_files = __esm({
-  "src/readers/kubernetes/mounted-files.ts"() {
-    "use strict";
-    init_classify();
-    init_embedded_text();
-    init_envsubst_templates();
-    init_kubernetes();
-    init_yaml();
-    EMBEDDABLE = /* @__PURE__ */ new Set(["gunicorn", "uwsgi", "tomcat", "spring-boot"]);
   }
 });
 
@@ -35597,8 +35718,8 @@ function artifactLocation(file) {
     const rest = drive ? slashed.slice(drive[0].length) : slashed;
     return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
   }
-  const relative6 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative6.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+  const relative9 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative9.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
 }
 function physicalLocation(span2) {
   return {
@@ -35928,10 +36049,11 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath30 = __toESM(require("path"));
+var nodePath33 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
+init_thrown();
 var BASELINE_VERSION = 1;
 var BaselineError = class extends Error {
 };
@@ -35940,7 +36062,7 @@ function parseBaseline(text3, file) {
   try {
     data = JSON.parse(text3);
   } catch (error) {
-    throw new BaselineError(`invalid baseline ${file}: not JSON (${error.message})`);
+    throw new BaselineError(`invalid baseline ${file}: not JSON (${messageOf(error)})`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new BaselineError(`invalid baseline ${file}: expected an object with "version" and "entries"`);
   const { version, entries } = data;
@@ -35984,6 +36106,7 @@ function packagePath(...parts) {
 
 // src/engine/config.ts
 init_suggest();
+init_thrown();
 var CONFIG_FILE_NAME = ".cfglint.json";
 var ConfigError = class extends Error {
 };
@@ -35999,13 +36122,13 @@ function loadConfig(path, fs) {
   try {
     text3 = decodeUtf8(fs.read(path));
   } catch (error) {
-    throw new ConfigError(error.message);
+    throw new ConfigError(messageOf(error));
   }
   let data;
   try {
     data = JSON.parse(text3);
   } catch (error) {
-    throw new ConfigError(`${path}: invalid JSON: ${describeJsonError(error.message, text3)}`);
+    throw new ConfigError(`${path}: invalid JSON: ${describeJsonError(messageOf(error), text3)}`);
   }
   const problem = validateConfig(data);
   if (problem) throw new ConfigError(`${path}: ${problem}`);
@@ -36066,805 +36189,10 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var import_crypto = require("crypto");
-var nodePath29 = __toESM(require("path"));
-init_append();
-var import_ignore2 = __toESM(require_ignore());
-init_classify();
+var nodePath32 = __toESM(require("path"));
 
-// src/discovery/confine.ts
-var nodePath4 = __toESM(require("path"));
-
-// src/discovery/link-placeholder.ts
-var nodePath3 = __toESM(require("path"));
-var PLACEHOLDER_MAX_BYTES = 4095;
-var REFUSED = /[\s=;{}"'#<>:$`\\*?[\]|&(),]/u;
-var CONTROL = new RegExp("\\p{Cc}", "u");
-function placeholderTarget(bytes, hasSibling) {
-  if (bytes.length === 0 || bytes.length > PLACEHOLDER_MAX_BYTES) return void 0;
-  let text3;
-  try {
-    text3 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return void 0;
-  }
-  if (REFUSED.test(text3) || CONTROL.test(text3)) return void 0;
-  if (text3.includes("/")) return text3;
-  if (text3 === "." || text3 === "..") return void 0;
-  return hasSibling(text3) ? text3 : void 0;
-}
-function readPlaceholder(fs, path, size) {
-  if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return void 0;
-  const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
-  if (bytes === void 0) return void 0;
-  const dir = nodePath3.dirname(path);
-  return placeholderTarget(bytes, (name2) => {
-    if (name2 === nodePath3.basename(path)) return false;
-    const sibling = nodePath3.join(dir, name2);
-    return fs.isSymlink(sibling) || fs.kind(sibling) !== void 0;
-  });
-}
-
-// src/discovery/confine.ts
-var OutsideTreeError = class extends Error {
-  constructor(path) {
-    super(`cannot read ${path}: outside the linted tree`);
-    this.path = path;
-  }
-  path;
-};
-var OUTSIDE = { outside: true };
-var MAX_HOPS = 40;
-function isWithin(path, area) {
-  return path === area || path.startsWith(area.endsWith(nodePath4.sep) ? area : area + nodePath4.sep);
-}
-function confineFileSystem(fs, areas) {
-  const given = areas.map((area) => nodePath4.resolve(area));
-  const real = /* @__PURE__ */ new Map();
-  for (const area of given) {
-    let resolved = area;
-    try {
-      resolved = fs.realpath(area);
-    } catch {
-    }
-    real.set(area, resolved);
-    real.set(resolved, resolved);
-  }
-  const realAreas = [...new Set(real.values())];
-  const insideRealArea = (path) => realAreas.some((area) => isWithin(path, area));
-  const memo = /* @__PURE__ */ new Map();
-  const examined = /* @__PURE__ */ new Map();
-  const examine = (entry) => {
-    if (examined.has(entry)) return examined.get(entry);
-    const size = fs.size(entry);
-    const found = size === void 0 ? void 0 : { size, target: readPlaceholder(fs, entry, size) };
-    examined.set(entry, found);
-    return found;
-  };
-  let hops = 0;
-  const locate = (path) => {
-    const absolute = nodePath4.resolve(path);
-    const known2 = memo.get(absolute);
-    if (known2) return known2;
-    let location;
-    const area = real.get(absolute);
-    if (area !== void 0) location = { outside: false, real: area };
-    else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
-    else if (nodePath4.dirname(absolute) === absolute) location = OUTSIDE;
-    else {
-      const parent = locate(nodePath4.dirname(absolute));
-      location = parent.outside ? OUTSIDE : step(parent.real, nodePath4.basename(absolute));
-    }
-    memo.set(absolute, location);
-    return location;
-  };
-  const step = (realParent, name2) => {
-    const candidate = nodePath4.join(realParent, name2);
-    const file = examine(candidate);
-    if (file) return file.target === void 0 ? { outside: false, real: candidate } : follow(realParent, file.target);
-    if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
-    let target;
-    try {
-      target = fs.realpath(candidate);
-    } catch {
-      return { outside: false, real: candidate };
-    }
-    if (!insideRealArea(target)) return OUTSIDE;
-    return examine(target)?.target === void 0 ? { outside: false, real: target } : hop(target);
-  };
-  const follow = (realParent, target) => {
-    if (nodePath4.isAbsolute(target)) return OUTSIDE;
-    const next = nodePath4.resolve(realParent, target);
-    return insideRealArea(next) ? hop(next) : OUTSIDE;
-  };
-  const hop = (next) => {
-    if (hops >= MAX_HOPS) return { outside: false, real: next, looping: true };
-    hops++;
-    try {
-      return locate(next);
-    } finally {
-      hops--;
-    }
-  };
-  const entryIn = (path) => {
-    const parent = locate(nodePath4.dirname(nodePath4.resolve(path)));
-    if (parent.outside || parent.looping) return void 0;
-    return nodePath4.join(parent.real, nodePath4.basename(path));
-  };
-  const inside = (path) => {
-    const location = locate(path);
-    if (location.outside) throw new OutsideTreeError(path);
-    if (location.looping) throw new Error(`cannot read ${path}: too many levels of symbolic links`);
-    return location.real;
-  };
-  const asAsked = (path, operation) => {
-    const real2 = inside(path);
-    try {
-      return operation(real2);
-    } catch (error) {
-      if (real2 === path || !(error instanceof Error)) throw error;
-      throw new Error(error.message.split(real2).join(path));
-    }
-  };
-  return {
-    kind(path) {
-      const location = locate(path);
-      if (location.outside) return "outside";
-      if (location.looping) return void 0;
-      if (examined.get(location.real)) return "file";
-      return fs.kind(location.real);
-    },
-    isSymlink(path) {
-      const entry = entryIn(path);
-      if (entry === void 0) return false;
-      const file = examine(entry);
-      return file ? file.target !== void 0 : fs.isSymlink(entry);
-    },
-    size(path) {
-      const entry = entryIn(path);
-      const file = entry === void 0 ? void 0 : examine(entry);
-      return file?.target === void 0 ? file?.size : void 0;
-    },
-    readHead(path, maxBytes) {
-      const entry = entryIn(path);
-      const file = entry === void 0 ? void 0 : examine(entry);
-      return file && file.target === void 0 ? fs.readHead(entry, maxBytes) : void 0;
-    },
-    list: (path) => asAsked(path, (real2) => fs.list(real2)),
-    read: (path) => asAsked(path, (real2) => fs.read(real2)),
-    realpath(path) {
-      const resolved = inside(path);
-      return fs.realpath(resolved);
-    },
-    locate(path) {
-      const location = locate(path);
-      return location.outside ? void 0 : location.real;
-    }
-  };
-}
-
-// src/engine/run.ts
-init_template();
-
-// src/discovery/fs.ts
-var nodeFs = __toESM(require("fs"));
-
-// src/discovery/path-bytes.ts
-function decodePathBytes(bytes) {
-  const quick = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-  if (!quick.includes("�")) return quick;
-  let out = "";
-  let i = 0;
-  while (i < bytes.length) {
-    const length = validSequenceLength(bytes, i);
-    if (length === 0) {
-      out += String.fromCharCode(56320 + bytes[i]);
-      i++;
-    } else {
-      out += Buffer.from(bytes.subarray(i, i + length)).toString("utf8");
-      i += length;
-    }
-  }
-  return out;
-}
-function encodePathBytes(path) {
-  if (!hasEscapedBytes(path)) return Buffer.from(path, "utf8");
-  const parts = [];
-  let run = "";
-  for (let i = 0; i < path.length; i++) {
-    const code = path.charCodeAt(i);
-    if (isEscapedByteAt(path, i)) {
-      if (run) parts.push(Buffer.from(run, "utf8"));
-      run = "";
-      parts.push(Buffer.from([code - 56320]));
-    } else run += path[i];
-  }
-  if (run) parts.push(Buffer.from(run, "utf8"));
-  return Buffer.concat(parts);
-}
-function hasEscapedBytes(path) {
-  return ESCAPED_BYTE.test(path);
-}
-function showPath(path) {
-  return hasEscapedBytes(path) ? path.replace(ESCAPED_BYTES, (ch) => `\\x${(ch.charCodeAt(0) - 56320).toString(16).padStart(2, "0")}`) : path;
-}
-var ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
-var ESCAPED_BYTES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
-function isEscapedByteAt(path, i) {
-  const code = path.charCodeAt(i);
-  if (code < 56448 || code > 56575) return false;
-  const before = i > 0 ? path.charCodeAt(i - 1) : 0;
-  return !(before >= 55296 && before <= 56319);
-}
-function validSequenceLength(bytes, i) {
-  const b0 = bytes[i];
-  if (b0 < 128) return 1;
-  const continuation = (k, low = 128, high = 191) => i + k < bytes.length && bytes[i + k] >= low && bytes[i + k] <= high;
-  if (b0 >= 194 && b0 <= 223) return continuation(1) ? 2 : 0;
-  if (b0 >= 224 && b0 <= 239) {
-    const low = b0 === 224 ? 160 : 128;
-    const high = b0 === 237 ? 159 : 191;
-    return continuation(1, low, high) && continuation(2) ? 3 : 0;
-  }
-  if (b0 >= 240 && b0 <= 244) {
-    const low = b0 === 240 ? 144 : 128;
-    const high = b0 === 244 ? 143 : 191;
-    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-// src/discovery/fs.ts
-var MAX_FILE_BYTES = 64 * 1024 * 1024;
-var native = (path) => hasEscapedBytes(path) ? encodePathBytes(path) : path;
-var nodeFileSystem = {
-  kind(path) {
-    try {
-      const stat = nodeFs.statSync(native(path));
-      return stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
-    } catch {
-      return void 0;
-    }
-  },
-  isSymlink(path) {
-    try {
-      return nodeFs.lstatSync(native(path)).isSymbolicLink();
-    } catch {
-      return false;
-    }
-  },
-  size(path) {
-    try {
-      const stat = nodeFs.lstatSync(native(path), { throwIfNoEntry: false });
-      return stat?.isFile() ? stat.size : void 0;
-    } catch {
-      return void 0;
-    }
-  },
-  readHead(path, maxBytes) {
-    let fd;
-    try {
-      const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = nodeFs.constants;
-      fd = nodeFs.openSync(native(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-      const stat = nodeFs.fstatSync(fd);
-      if (!stat.isFile()) return void 0;
-      const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes));
-      const length = nodeFs.readSync(fd, buffer, 0, buffer.length, 0);
-      return buffer.subarray(0, length);
-    } catch {
-      return void 0;
-    } finally {
-      if (fd !== void 0) nodeFs.closeSync(fd);
-    }
-  },
-  list(path) {
-    try {
-      return nodeFs.readdirSync(native(path), { encoding: "buffer" }).map(decodePathBytes);
-    } catch (error) {
-      throw new Error(describeFsError(error, path));
-    }
-  },
-  read(path) {
-    const stat = nodeFs.statSync(native(path), { throwIfNoEntry: false });
-    if (!stat) throw new Error(`cannot read ${path}: no such file`);
-    if (!stat.isFile()) throw new Error(`cannot read ${path}: not a regular file`);
-    if (stat.size > MAX_FILE_BYTES) throw new Error(`cannot read ${path}: larger than ${MAX_FILE_BYTES} bytes`);
-    try {
-      return nodeFs.readFileSync(native(path));
-    } catch (error) {
-      throw new Error(describeFsError(error, path));
-    }
-  },
-  realpath(path) {
-    try {
-      return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: "buffer" }));
-    } catch (error) {
-      throw new Error(describeFsError(error, path));
-    }
-  }
-};
-function describeFsError(error, path) {
-  const code = error?.code;
-  const reasons = {
-    ENOENT: "no such file or directory",
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    ELOOP: "too many levels of symbolic links",
-    ENOTDIR: "not a directory",
-    EISDIR: "is a directory"
-  };
-  return `cannot read ${path}: ${code && reasons[code] || error?.message || String(error)}`;
-}
-
-// src/discovery/walk.ts
-var nodePath5 = __toESM(require("path"));
-var import_ignore = __toESM(require_ignore());
-init_text();
-var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
-function walk(roots, fs, options = {}) {
-  const files = /* @__PURE__ */ new Set();
-  const unreadable = [];
-  const skipped = [];
-  const seenDirectories = /* @__PURE__ */ new Set();
-  const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore.default)().add(options.ignorePatterns.patterns) } : void 0;
-  const verdict = (scope, path, isDirectory) => {
-    const relative6 = nodePath5.relative(scope.dir, path);
-    if (!relative6 || relative6.startsWith("..") || nodePath5.isAbsolute(relative6)) return void 0;
-    const result = scope.matcher.test(isDirectory ? relative6 + "/" : relative6);
-    return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
-  };
-  const ignoredBy = (path, isDirectory, scopes) => {
-    if (userIgnore && verdict(userIgnore, path, isDirectory) === "ignored") return "ignore";
-    for (let i = scopes.length - 1; i >= 0; i--) {
-      const said = verdict(scopes[i], path, isDirectory);
-      if (said) return said === "ignored" ? nodePath5.join(scopes[i].dir, ".gitignore") : void 0;
-    }
-    return void 0;
-  };
-  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath5.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
-  const skipIgnored = (path, isDirectory, by) => by === "ignore" ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, "skipped: ignored by .gitignore", by);
-  const realRoots = [];
-  const pointsInsideRoots = (link) => {
-    let target;
-    try {
-      target = fs.realpath(link);
-    } catch {
-      return true;
-    }
-    return realRoots.some((root) => target === root || target.startsWith(root.endsWith("/") ? root : root + "/"));
-  };
-  const visit2 = (dir, scopes) => {
-    let real;
-    try {
-      real = fs.realpath(dir);
-    } catch (error) {
-      unreadable.push({ path: dir, reason: error.message });
-      return;
-    }
-    if (seenDirectories.has(real)) return;
-    seenDirectories.add(real);
-    let names;
-    try {
-      names = fs.list(dir).sort();
-    } catch (error) {
-      unreadable.push({ path: dir, reason: error.message });
-      return;
-    }
-    let innerScopes = scopes;
-    if (names.includes(".gitignore")) {
-      try {
-        const text3 = decodeUtf8(fs.read(nodePath5.join(dir, ".gitignore")));
-        innerScopes = [...scopes, { dir, matcher: (0, import_ignore.default)().add(text3) }];
-      } catch {
-      }
-    }
-    for (const name2 of names) {
-      const path = nodePath5.join(dir, name2);
-      if (fs.isSymlink(path) && !pointsInsideRoots(path)) {
-        skip(path, false, "skipped: a symbolic link out of the tree");
-        continue;
-      }
-      const kind = fs.kind(path);
-      if (kind === "directory") {
-        if (SKIPPED_DIRECTORIES.has(name2)) {
-          skip(path, true, "skipped: version control or dependencies, never walked");
-          continue;
-        }
-        const by = ignoredBy(path, true, innerScopes);
-        if (by) skipIgnored(path, true, by);
-        else visit2(path, innerScopes);
-      } else if (kind === "file") {
-        const by = ignoredBy(path, false, innerScopes);
-        if (by) skipIgnored(path, false, by);
-        else files.add(path);
-      } else if (kind === "outside" && fs.isSymlink(path)) {
-        skip(path, false, "skipped: a symbolic link out of the tree");
-      } else if (kind === void 0 && fs.isSymlink(path)) {
-        unreadable.push({ path, reason: `cannot read ${path}: broken or looping symbolic link` });
-      }
-    }
-  };
-  for (const root of roots) {
-    try {
-      realRoots.push(fs.realpath(root));
-    } catch {
-    }
-  }
-  for (const root of roots) {
-    const kind = fs.kind(root);
-    if (kind === "directory") visit2(root, []);
-    else if (kind === "file") files.add(root);
-  }
-  return { files: [...files].sort(), unreadable, skipped };
-}
-
-// src/model/compose.ts
-function pathParts(display) {
-  return display.split("/").filter((part2) => part2 !== "" && part2 !== ".");
-}
-function mountHolds(mount, display) {
-  const mounted = pathParts(mount.display);
-  const file = pathParts(display);
-  return mounted.length <= file.length && mounted.every((part2, i) => part2 === file[i]);
-}
-function containersMounting(containers, display) {
-  return containers.filter((container) => container.mounts.some((mount) => mountHolds(mount, display)));
-}
-var NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
-function containersRunningNginxFile(containers, display) {
-  const file = pathParts(display).join("/");
-  return containers.filter((container) => container.mounts.some((mount) => (pathParts(mount.display).join("/") === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)));
-}
-function sharedDirectories(directory, file) {
-  const a = pathParts(directory);
-  const b = pathParts(file).slice(0, -1);
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
-}
-function shareNetwork(a, b) {
-  const namespaceOf = (container) => container.sharesNetworkWith ?? container.service;
-  return namespaceOf(a) === namespaceOf(b);
-}
-function composeLaunch(launches) {
-  return launches.find((launch) => launch.kind === "compose" && launch.compose !== void 0 && launch.service !== void 0);
-}
-function composeDeploymentOf(containers) {
-  const projects = [...new Set(containers.map((container) => container.project))];
-  if (projects.length < 2) return () => "";
-  return (file) => {
-    const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
-    if (mounting.length === 1) return mounting[0];
-    if (mounting.length > 1) return "";
-    const holding = projects.filter((project) => sharedDirectories(project, file) === pathParts(project).length && pathParts(project).length > 0);
-    return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? "";
-  };
-}
-
-// src/reference/nginx/version.ts
-var OLDEST_SUPPORTED = [1, 18, 0];
-var LATEST = [Infinity, Infinity, Infinity];
-var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
-function parseVersion(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
-}
-function versionRangeOf(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  const major = Number(match[1]);
-  const minor = Number(match[2]);
-  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
-  const exact = [major, minor, Number(match[3])];
-  return { min: exact, max: exact };
-}
-function compareVersions(a, b) {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-}
-function formatVersion(version) {
-  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
-}
-function isKnownExactly(info) {
-  return info.source !== void 0;
-}
-function describeRange(range) {
-  const openLow = compareVersions(range.min, OLDEST_SUPPORTED) <= 0;
-  const openHigh = range.max[0] === Infinity;
-  if (openLow && openHigh) return "every nginx version";
-  if (openHigh) return `nginx ≥ ${formatVersion(range.min)}`;
-  if (openLow) return `nginx ≤ ${formatVersion(range.max)}`;
-  if (compareVersions(range.min, range.max) === 0) return `nginx ${formatVersion(range.min)}`;
-  if (range.min[0] === range.max[0] && range.min[1] === range.max[1] && range.min[2] === 0 && range.max[2] === Infinity) {
-    return `nginx ${range.min[0]}.${range.min[1]}.x`;
-  }
-  return `nginx ${formatVersion(range.min)} to ${formatVersion(range.max)}`;
-}
-function splitRange(range, boundaries) {
-  const pieces = [];
-  let min = range.min;
-  for (const boundary of [...boundaries].sort(compareVersions)) {
-    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range.max) > 0) continue;
-    pieces.push({ min, max: previousRelease(boundary) });
-    min = boundary;
-  }
-  pieces.push({ min, max: range.max });
-  return pieces;
-}
-function previousRelease(version) {
-  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
-  return [version[0], version[1] - 1, Infinity];
-}
-function rangeIncludes(range, version) {
-  return compareVersions(range.min, version) <= 0 && compareVersions(version, range.max) <= 0;
-}
-
-// src/model/ingress-nginx.ts
-var HTTP_KEYS = {
-  "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
-  "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
-  "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
-  "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
-  "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
-  "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
-  "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
-  "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
-  "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
-  "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
-};
-var MAIN_KEYS = {
-  "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
-  "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
-};
-var UPSTREAM_KEYS = {
-  "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
-  "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
-  "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
-  "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
-};
-var LOCATION_ANNOTATIONS = {
-  "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
-  "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
-  "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
-  "proxy-body-size": HTTP_KEYS["proxy-body-size"],
-  "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
-  "proxy-http-version": HTTP_KEYS["proxy-http-version"]
-};
-var ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
-var BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
-var OFFSET = /^\d+[kKmMgG]?$/;
-function invalidAnnotation(name2, value, rendering) {
-  if (rendering.type === "seconds" || rendering.type === "integer") {
-    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
-  }
-  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
-  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
-  return void 0;
-}
-var CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
-var CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
-var OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
-function servedByIngressNginx(ingress) {
-  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
-}
-function findController(kubernetes) {
-  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
-  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
-  let configMap;
-  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
-  if (flag2 && workload) {
-    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
-    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
-    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
-  }
-  configMap ??= kubernetes.configMaps.find((candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller");
-  const helmValues = kubernetes.helmValues[0];
-  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
-  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
-  const version = imageTag && numbers ? { numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number), text: imageTag.text, span: imageTag.span } : void 0;
-  if (!workload && !configMap && !helmValues) return void 0;
-  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
-}
-function imageTagOf(image) {
-  const reference2 = image.value.split("@")[0];
-  const colon = reference2.lastIndexOf(":");
-  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
-  return { text: reference2.slice(colon + 1), span: image.valueSpan };
-}
-function atLeast(version, major, minor, patch = 0) {
-  if (!version) return true;
-  const [a = 0, b = 0, c = 0] = version.numbers;
-  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
-}
-function bundledNginx(version) {
-  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
-  const [major = 0, minor = 0, patch = 0] = version.numbers;
-  const release = major * 1e6 + minor * 1e3 + patch;
-  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
-  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
-  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
-}
-function upstreamKeepaliveHonoured(version) {
-  return atLeast(version, 0, 20);
-}
-function releaseDefault(key, rendering, version) {
-  switch (key) {
-    case "upstream-keepalive-connections":
-      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
-    case "upstream-keepalive-timeout":
-      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
-    case "upstream-keepalive-requests":
-      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
-    case "upstream-keepalive-time":
-      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
-    case "keep-alive-requests":
-      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
-    default:
-      return rendering.defaultValue;
-  }
-}
-function renderIngressNginx(kubernetes) {
-  const diagnostics = [];
-  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
-  const controller = findController(kubernetes);
-  if (ingresses.length === 0 && !controller) return { diagnostics };
-  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? "")))) return { diagnostics };
-  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
-  if (!fallbackAnchor) return { diagnostics };
-  const file = fallbackAnchor.file;
-  const version = controller?.version;
-  const values2 = /* @__PURE__ */ new Map();
-  const valueOf3 = (key, rendering) => {
-    if (!values2.has(key)) values2.set(key, decide2(key, rendering));
-    return values2.get(key);
-  };
-  const decide2 = (key, rendering) => {
-    const fallback = releaseDefault(key, rendering, version);
-    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
-    if (written && fallback !== void 0) {
-      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
-      const problem = invalidNumber(written.value, rendering);
-      if (!problem) return { text: written.value, written, anchor: written.keySpan, origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` } };
-      diagnostics.push({
-        ruleId: "invalid-value",
-        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
-        primary: written.valueSpan,
-        related: []
-      });
-    }
-    if (fallback === void 0) return void 0;
-    return { text: fallback, anchor: fallbackAnchor, origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` } };
-  };
-  const http = [];
-  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
-    if (key === "proxy-body-size") continue;
-    const value = valueOf3(key, rendering);
-    if (value) http.push(generated(rendering, value, file));
-  }
-  const bodySize = valueOf3("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
-  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
-  const keepaliveConnections = valueOf3("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
-  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
-  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
-    const value = valueOf3(key, rendering);
-    return value ? [generated(rendering, value, file)] : [];
-  }) : [generated(UPSTREAM_KEYS["upstream-keepalive-connections"], {
-    text: "0",
-    anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
-    ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
-    origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)` }
-  }, file)];
-  const upstreams = /* @__PURE__ */ new Map();
-  const servers = /* @__PURE__ */ new Map();
-  for (const ingress of ingresses) {
-    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
-      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
-      const rendering = LOCATION_ANNOTATIONS[short];
-      if (!rendering) return [];
-      const problem = invalidAnnotation(short, value.value, rendering);
-      if (problem) {
-        diagnostics.push({ ruleId: "invalid-value", message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`, primary: value.valueSpan, related: [] });
-        return [];
-      }
-      return [generated(rendering, { text: value.value, written: value, anchor: value.keySpan, origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` } }, file)];
-    });
-    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
-    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
-    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
-    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule24) => rule24.paths.map((path) => ({ host: rule24.host ?? "_", path: path.path, backend: path.backend })));
-    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
-    for (const { host, path, backend } of paths) {
-      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
-      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
-      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
-      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
-      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
-    }
-  }
-  for (const upstream of upstreams.values()) http.push(upstream);
-  for (const [host, locations] of servers) {
-    const anchor = locations[0].directive.span;
-    http.push(block("server", [], [
-      simple("server_name", [host], anchor, file),
-      simple("listen", ["80"], anchor, file),
-      ...locations
-    ], anchor, file));
-  }
-  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
-}
-function workerLimits(valueOf3, file) {
-  const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
-  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
-  const connections = valueOf3("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
-  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
-  return [
-    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
-    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
-  ];
-}
-function invalidNumber(text3, rendering) {
-  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
-  const trimmed = text3.trim();
-  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
-  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
-}
-function upstreamBlock(name2, ingress, backend, settings, file) {
-  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
-  return block("upstream", [name2], [server, ...settings], backend.span, file);
-}
-function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
-  const pass = {
-    HTTP: ["proxy_pass", `http://${upstream}`],
-    HTTPS: ["proxy_pass", `https://${upstream}`],
-    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
-    GRPC: ["grpc_pass", `grpc://${upstream}`],
-    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
-    FCGI: ["fastcgi_pass", upstream]
-  }[protocol];
-  if (!pass) return void 0;
-  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
-  return block("location", [path], [
-    ...overrides2,
-    // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
-    // "close"; the connection-proxy-header annotation replaces it.
-    ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
-    simple(pass[0], [pass[1]], backend.span, file)
-  ], backend.span, file);
-}
-function generated(rendering, value, file) {
-  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
-  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
-  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
-  const argSpan3 = value.written?.valueSpan ?? value.anchor;
-  const directive = {
-    name: rendering.directive,
-    nameSpan: value.written?.keySpan ?? value.anchor,
-    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
-    span: span2,
-    file: span2.file || file
-  };
-  return { directive, via: [], generated: value.origin };
-}
-function simple(name2, args, span2, file) {
-  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
-}
-function block(name2, args, children2, span2, file) {
-  const directive = {
-    name: name2,
-    nameSpan: span2,
-    args: args.map((value) => ({ value, quoted: false, span: span2 })),
-    span: span2,
-    block: children2.map((child) => child.directive),
-    blockOpen: span2,
-    file: span2.file || file
-  };
-  return { directive, children: children2, via: [] };
-}
-
-// src/engine/run.ts
-init_objects();
+// checks/body-size-backend.ts
+init_rule();
 
 // src/model/nginx-values.ts
 var TIME_UNITS = [
@@ -36952,6 +36280,49 @@ var KIND_NAMES = {
   "spring-boot": "Spring Boot",
   uvicorn: "uvicorn"
 };
+
+// src/model/compose.ts
+function pathParts(display) {
+  return display.split("/").filter((part2) => part2 !== "" && part2 !== ".");
+}
+function mountHolds(mount, display) {
+  const mounted = pathParts(mount.display);
+  const file = pathParts(display);
+  return mounted.length <= file.length && mounted.every((part2, i) => part2 === file[i]);
+}
+function containersMounting(containers, display) {
+  return containers.filter((container) => container.mounts.some((mount) => mountHolds(mount, display)));
+}
+var NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
+function containersRunningNginxFile(containers, display) {
+  const file = pathParts(display).join("/");
+  return containers.filter((container) => container.mounts.some((mount) => (pathParts(mount.display).join("/") === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)));
+}
+function sharedDirectories(directory, file) {
+  const a = pathParts(directory);
+  const b = pathParts(file).slice(0, -1);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+function shareNetwork(a, b) {
+  const namespaceOf = (container) => container.sharesNetworkWith ?? container.service;
+  return namespaceOf(a) === namespaceOf(b);
+}
+function composeLaunch(launches) {
+  return launches.find((launch) => launch.kind === "compose" && launch.compose !== void 0 && launch.service !== void 0);
+}
+function composeDeploymentOf(containers) {
+  const projects = [...new Set(containers.map((container) => container.project))];
+  if (projects.length < 2) return () => "";
+  return (file) => {
+    const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
+    if (mounting.length === 1) return mounting[0];
+    if (mounting.length > 1) return "";
+    const holding = projects.filter((project) => sharedDirectories(project, file) === pathParts(project).length && pathParts(project).length > 0);
+    return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? "";
+  };
+}
 
 // src/model/limits.ts
 var SOMAXCONN_REFERENCE = "listen(2) (man-pages 6.03); Documentation/networking/ip-sysctl.rst; net/core/net_namespace.c";
@@ -37499,55 +36870,951 @@ function mountedProject(candidates, nginxIn) {
   return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
 }
 
-// src/reference/nginx/defaults.ts
-var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
-var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
+// src/model/nginx-client-limits.ts
 var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
-var NGINX_DEFAULTS = {
-  proxy_http_version: [
-    { text: "1.0", reference: `${PROXY_DOC}#proxy_http_version` },
-    { text: "1.1", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the default value for "proxy_http_version" is "1.1"' }
-  ],
-  /** The Connection header nginx sends upstream when no proxy_set_header sets one. */
-  "proxy_header:connection": [
-    { text: "close", reference: `${PROXY_DOC}#proxy_set_header` },
-    { text: "", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the "Connection" proxy header is not sent by default anymore' }
-  ],
-  /** Idle connections kept per worker by an explicit upstream{} block; "" = no cache. */
-  "upstream:keepalive": [
-    { text: "", reference: `${UPSTREAM_DOC}#keepalive (no default before 1.29.7)` },
-    { text: "32 local", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: now the "keepalive" directive in the "upstream" block is enabled by default' }
-  ],
-  "upstream:keepalive_timeout": [{ text: "60s", reference: `${UPSTREAM_DOC}#keepalive_timeout` }],
-  "upstream:keepalive_requests": [
-    { text: "100", reference: `${UPSTREAM_DOC}#keepalive_requests` },
-    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (upstream keepalive_requests default 1000)" }
-  ],
-  "upstream:keepalive_time": [{ text: "1h", since: "1.19.10", reference: `${UPSTREAM_DOC}#keepalive_time` }],
-  proxy_connect_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_connect_timeout` }],
-  proxy_read_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_read_timeout` }],
-  proxy_send_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_send_timeout` }],
-  uwsgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html#uwsgi_read_timeout" }],
-  fastcgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_fastcgi_module.html#fastcgi_read_timeout" }],
-  keepalive_timeout: [{ text: "75s", reference: `${CORE_DOC}#keepalive_timeout` }],
-  keepalive_requests: [
-    { text: "100", reference: `${CORE_DOC}#keepalive_requests` },
-    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (keepalive_requests default 1000)" }
-  ],
-  client_max_body_size: [{ text: "1m", reference: `${CORE_DOC}#client_max_body_size` }]
-};
-function defaultFor(name2, range) {
-  let current;
-  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (!entry.since || compareVersions(parseVersion(entry.since), range.min) <= 0) current = entry;
+function serverOfPass(pass) {
+  return pass.location.kind === "server" ? pass.location : pass.location.enclosing("server") ?? pass.location;
+}
+function largeClientHeaderBuffers(server) {
+  const found = server.inherited("large_client_header_buffers");
+  if (!found || found.entry.generated?.kind === "default" && found.entry.directive.args.map((arg) => arg.value).join(" ") === "4 8k") {
+    return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC}#large_client_header_buffers` } };
   }
-  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (entry.since && compareVersions(parseVersion(entry.since), range.min) > 0 && rangeIncludes(range, parseVersion(entry.since))) {
-      throw new Error(`default of ${name2} changes inside the range; split it at ${entry.since} first`);
+  const args = found.entry.directive.args;
+  if (args.length !== 2) return void 0;
+  const number3 = parseNginxNumber(args[0].value);
+  const size = parseNginxSize(args[1].value);
+  if (number3 === void 0 || size === void 0 || number3 < 1 || size < 1) return void 0;
+  return {
+    number: number3,
+    size,
+    text: `${args[0].value} ${args[1].value}`,
+    source: { kind: "file", span: found.entry.directive.span, via: found.entry.via.map((d) => d.span) },
+    sizeSpan: args[1].span,
+    block: found.block
+  };
+}
+function explicitClientMaxBodySize(pass) {
+  const found = pass.location.inherited("client_max_body_size");
+  const arg = found?.entry.directive.args[0];
+  if (!found || !arg || found.entry.generated?.kind === "default") return void 0;
+  const bytes = parseNginxSize(arg.value, true);
+  if (bytes === void 0) return void 0;
+  return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };
+}
+function formatNginxSize(bytes) {
+  for (const [unit, factor] of [["g", 1024 ** 3], ["m", 1024 ** 2], ["k", 1024]]) {
+    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
+  }
+  return String(bytes);
+}
+
+// src/model/tomcat.ts
+function isTomcatListener(listener) {
+  return listener.connector !== void 0;
+}
+function connectorFor(listener) {
+  return isTomcatListener(listener) ? listener.connector : void 0;
+}
+
+// checks/body-size-backend.ts
+var ID = "body-size-backend";
+var springSize = (bytes) => bytes === Infinity ? "-1" : `${formatNginxSize(bytes).toUpperCase()}B`;
+function limitsOf(backend, listener) {
+  const out = [];
+  const sized = (setting) => setting && typeof setting.value === "number" && setting.value > 0 && Number.isFinite(setting.value);
+  if (backend.kind === "uwsgi") {
+    const limitPost = backend.settings.get("limit-post");
+    if (sized(limitPost)) {
+      out.push({
+        setting: limitPost,
+        bytes: limitPost.value,
+        scope: "every request body",
+        symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
+        raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
+      });
+    }
+    return out;
+  }
+  if (backend.kind === "spring-boot") {
+    for (const [name2, scope] of [["spring.servlet.multipart.max-file-size", "each uploaded file"], ["spring.servlet.multipart.max-request-size", "a whole multipart request"]]) {
+      const setting = backend.settings.get(name2);
+      if (!sized(setting)) continue;
+      out.push({
+        setting,
+        bytes: setting.value,
+        scope,
+        symptom: "Spring rejects the upload (MaxUploadSizeExceededException) after nginx has accepted it",
+        raise: (bytes) => `set ${name2}=${springSize(bytes)}`
+      });
     }
   }
-  return current;
+  if (backend.kind === "tomcat" || backend.kind === "spring-boot") {
+    const connector = connectorFor(listener);
+    if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return out;
+    const maxPostSize = connector.settings.get("maxPostSize");
+    if (sized(maxPostSize)) {
+      const name2 = backend.kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
+      out.push({
+        setting: { ...maxPostSize, name: name2 },
+        bytes: maxPostSize.value,
+        scope: "form posts (application/x-www-form-urlencoded)",
+        symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
+        raise: (bytes) => backend.kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
+      });
+    }
+  }
+  return out;
 }
+var rule = defineRule({
+  id: ID,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "An explicit client_max_body_size larger than the backend's own body limit: large uploads pass nginx and fail in the application",
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      backendRejectsBody: "client_max_body_size {{nginxValue}}{{level}} is larger than {{backendSetting}} behind {{address}}, which limits {{scope}}: a body between the two passes nginx and {{symptom}}; {{raise}}, or lower client_max_body_size to {{backendValue}}"
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const limits = limitsOf(link.backend, link.listener);
+      if (limits.length === 0) continue;
+      for (const pass of link.target.passes) {
+        const nginx = explicitClientMaxBodySize(pass);
+        if (!nginx) continue;
+        const explicit2 = (limit) => limit.setting.source.kind === "file" ? 0 : 1;
+        const exceeded = limits.filter((limit) => nginx.bytes > limit.bytes).sort((a, b) => explicit2(a) - explicit2(b) || a.bytes - b.bytes)[0];
+        if (!exceeded) continue;
+        if (!first(nginx.span, link.backend.kind, link.backend.name)) continue;
+        const fromFile = exceeded.setting.source.kind === "file";
+        yield {
+          messageId: "backendRejectsBody",
+          data: {
+            nginxValue: nginx.bytes === Infinity ? "0 (no limit)" : nginx.text,
+            level: nginx.block === pass.location ? "" : ` (set at ${nginx.block.kind} level)`,
+            backendSetting: describeBackendSetting(link.backend, exceeded.setting),
+            address: link.target.address.text,
+            scope: exceeded.scope,
+            symptom: exceeded.symptom,
+            raise: exceeded.raise(nginx.bytes),
+            backendValue: formatNginxSize(exceeded.bytes)
+          },
+          primary: nginx.span,
+          related: [{
+            span: exceeded.setting.source.kind === "file" ? exceeded.setting.source.span : link.listener.span,
+            label: `${exceeded.setting.name} ${exceeded.setting.text}${fromFile ? "" : " by default"}`
+          }],
+          modelPath: `${nginx.block.path}>client_max_body_size>${link.backend.kind}:${link.target.address.text}`
+        };
+      }
+    }
+  }
+});
+
+// checks/gunicorn-unknown-setting.ts
+init_rule();
+
+// src/model/gunicorn.ts
+init_gunicorn_settings();
+function effectiveRequestLineLimit(configured2) {
+  if (configured2 === 0) return void 0;
+  return configured2 < 0 || configured2 >= 8190 ? 8190 : configured2;
+}
+function ignoredGunicornNames(config) {
+  if (!config.looksLikeConfig) return [];
+  const result = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const name2 of config.names) {
+    if (name2.referenced || name2.name.startsWith("_")) continue;
+    const verdict = judgeGunicornName(name2.name, name2.binding === "def");
+    if (!verdict) continue;
+    if (seen.has(name2.name)) continue;
+    seen.add(name2.name);
+    result.push({ name: name2, verdict });
+  }
+  return result;
+}
+
+// checks/gunicorn-unknown-setting.ts
+var ID2 = "gunicorn-unknown-setting";
+var rule2 = defineRule({
+  id: ID2,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: "A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word",
+    docsUrl: docsUrl(ID2),
+    fixable: false,
+    messages: {
+      flagSpelling: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}, and gunicorn ignores unknown names without a word, so the default is used',
+      misspelt: 'Unknown setting "{{name}}", did you mean "{{setting}}"? gunicorn ignores unknown names without a word, so the default is used',
+      misspeltHook: 'Unknown server hook "{{name}}", did you mean "{{setting}}"? gunicorn never calls a function of another name',
+      wrongCase: 'Expected "{{setting}}": setting names are lowercase, and gunicorn ignores "{{name}}" without a word',
+      removed: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}}; {{note}}): gunicorn ignores it'
+    }
+  },
+  *check(model) {
+    const files = /* @__PURE__ */ new Map();
+    for (const backend of model.backends) {
+      if (backend.kind === "gunicorn" && backend.config) files.set(backend.config.file, backend.config);
+    }
+    for (const config of files.values()) {
+      for (const { name: name2, verdict } of ignoredGunicornNames(config)) {
+        const modelPath = `gunicorn>${name2.name}`;
+        const related = "setting" in verdict ? realSetting(config, verdict.setting) : [];
+        const base = { primary: name2.span, modelPath, related };
+        switch (verdict.kind) {
+          case "flagSpelling":
+            yield { ...base, messageId: "flagSpelling", data: { name: name2.name, setting: verdict.setting, flag: verdict.flag } };
+            break;
+          case "wrongCase":
+            yield { ...base, messageId: "wrongCase", data: { name: name2.name, setting: verdict.setting } };
+            break;
+          case "removed":
+            yield { ...base, messageId: "removed", data: { name: name2.name, removedIn: verdict.removedIn, note: verdict.note } };
+            break;
+          case "misspelt":
+            if (name2.binding === "def") yield { ...base, related: [], messageId: "misspeltHook", data: { name: name2.name, setting: verdict.setting } };
+            else yield { ...base, messageId: "misspelt", data: { name: name2.name, setting: verdict.setting } };
+            break;
+        }
+      }
+    }
+  }
+});
+function realSetting(config, setting) {
+  const real = [...config.names].reverse().find((name2) => name2.name === setting);
+  return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
+}
+
+// checks/header-size-backend.ts
+init_rule();
+
+// src/model/request-head-limits.ts
+init_uvicorn();
+var UWSGI_MAX_BUFFER = 65535;
+function requestHeadLimits(backend, listener) {
+  switch (backend.kind) {
+    case "uwsgi":
+      return uwsgiLimits(backend.settings.get("buffer-size"), listener);
+    case "gunicorn":
+      if (backend.workerKind === "uvicorn") return [];
+      if (backend.workerKind === "uvicorn_h11") {
+        const setting = {
+          name: "h11 max_incomplete_event_size",
+          value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
+          text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
+          unit: "bytes",
+          source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
+        };
+        return h11Limits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
+      }
+      return gunicornLimits(backend.settings.get("limit_request_line"), backend.settings.get("limit_request_field_size"));
+    case "uvicorn": {
+      if (backend.httpParser !== "h11") return [];
+      return h11Limits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`);
+    }
+    case "tomcat":
+    case "spring-boot":
+      return tomcatLimits(backend.kind, listener);
+  }
+}
+function uwsgiLimits(setting, listener) {
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
+    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+function gunicornLimits(line, field) {
+  const out = [];
+  if (line && typeof line.value === "number") {
+    const limit = effectiveRequestLineLimit(line.value);
+    if (limit !== void 0) {
+      out.push({
+        setting: line,
+        limit,
+        measure: "line",
+        admitted: "request lines",
+        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
+        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
+        nginxSizeWithin: (limit2) => limit2 + 2
+      });
+    }
+  }
+  if (field && typeof field.value === "number" && field.value > 0) {
+    out.push({
+      setting: field,
+      limit: field.value,
+      measure: "line",
+      admitted: "header lines",
+      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
+      raise: (needed) => `set limit_request_field_size = ${needed}`,
+      nginxSizeWithin: (limit) => limit + 2
+    });
+  }
+  return out;
+}
+function h11Limits(setting, raise) {
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
+    raise,
+    nginxSizeWithin: (limit) => limit,
+    maxSeverity: "info"
+  }];
+}
+function tomcatLimits(kind, listener) {
+  const connector = connectorFor(listener);
+  if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return [];
+  const setting = connector.settings.get("maxHttpRequestHeaderSize");
+  if (!setting || typeof setting.value !== "number" || !Number.isFinite(setting.value) || setting.value <= 0) return [];
+  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
+  return [{
+    setting: { ...setting, name: property },
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
+    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+
+// checks/header-size-backend.ts
+var ID3 = "header-size-backend";
+var rule3 = defineRule({
+  id: ID3,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "nginx admits request lines or headers larger than the backend accepts, so such requests pass nginx and fail at the backend",
+    docsUrl: docsUrl(ID3),
+    fixable: false,
+    messages: {
+      backendRejectsHeaders: "nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}: {{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}"
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const limits = requestHeadLimits(link.backend, link.listener);
+      if (limits.length === 0) continue;
+      for (const pass of link.target.passes) {
+        const server = serverOfPass(pass);
+        const buffers = largeClientHeaderBuffers(server);
+        if (!buffers) continue;
+        for (const limit of limits) {
+          const admitted = limit.measure === "line" ? buffers.size - 2 : buffers.number * buffers.size;
+          if (admitted <= limit.limit) continue;
+          const nginxExplicit = buffers.source.kind === "file";
+          const backendExplicit = limit.setting.source.kind === "file";
+          const backendSpan = limit.setting.source.kind === "file" ? limit.setting.source.span : link.listener.span;
+          const passSpan = pass.entry.directive.args[0]?.span ?? pass.entry.directive.span;
+          const nginxSpan = buffers.sizeSpan ?? passSpan;
+          const primaryIsNginx = nginxExplicit && !backendExplicit;
+          const primary = primaryIsNginx ? nginxSpan : backendSpan;
+          if (!first(primary, link.backend.kind, link.backend.name)) continue;
+          const kind = backendKindName(link.backend.kind);
+          const nginxLabel = nginxExplicit ? `nginx admits ${buffers.text}${buffers.block && buffers.block !== server ? ` (set at ${buffers.block.kind} level)` : ""}` : "nginx admits 4 8k by default for this server";
+          const backendLabel2 = `${kind} accepts ${limit.limit} bytes${backendExplicit ? "" : " by default"}`;
+          const fixSize = limit.nginxSizeWithin(limit.limit);
+          const nginxFix = limit.measure === "line" ? `a buffer size of ${formatNginxSize(fixSize)}` : `at most ${limit.limit} bytes in all (number × size)`;
+          yield {
+            messageId: "backendRejectsHeaders",
+            data: {
+              admitted: limit.admitted,
+              nginxBytes: admitted,
+              nginxSetting: `large_client_header_buffers ${buffers.text}${nginxExplicit ? buffers.block && buffers.block !== server ? `, set at ${buffers.block.kind} level` : "" : ", default"}`,
+              backendSetting: describeBackendSetting(link.backend, limit.setting),
+              address: link.target.address.text,
+              symptom: limit.symptom,
+              raise: limit.raise(admitted),
+              nginxFix
+            },
+            primary,
+            related: [primaryIsNginx ? { span: backendSpan, label: backendLabel2 } : { span: nginxSpan, label: nginxLabel }],
+            modelPath: `${server.path}>large_client_header_buffers>${link.backend.kind}:${link.target.address.text}>${limit.setting.name}`,
+            maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? void 0 : "info")
+          };
+        }
+      }
+    }
+  }
+});
+
+// checks/lb-idle-timeout.ts
+init_rule();
+
+// src/reference/nginx/version.ts
+var OLDEST_SUPPORTED = [1, 18, 0];
+var LATEST = [Infinity, Infinity, Infinity];
+var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
+function parseVersion(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
+}
+function versionRangeOf(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
+  const exact = [major, minor, Number(match[3])];
+  return { min: exact, max: exact };
+}
+function compareVersions(a, b) {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+function formatVersion(version) {
+  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
+}
+function isKnownExactly(info) {
+  return info.source !== void 0;
+}
+function describeRange(range) {
+  const openLow = compareVersions(range.min, OLDEST_SUPPORTED) <= 0;
+  const openHigh = range.max[0] === Infinity;
+  if (openLow && openHigh) return "every nginx version";
+  if (openHigh) return `nginx ≥ ${formatVersion(range.min)}`;
+  if (openLow) return `nginx ≤ ${formatVersion(range.max)}`;
+  if (compareVersions(range.min, range.max) === 0) return `nginx ${formatVersion(range.min)}`;
+  if (range.min[0] === range.max[0] && range.min[1] === range.max[1] && range.min[2] === 0 && range.max[2] === Infinity) {
+    return `nginx ${range.min[0]}.${range.min[1]}.x`;
+  }
+  return `nginx ${formatVersion(range.min)} to ${formatVersion(range.max)}`;
+}
+function splitRange(range, boundaries) {
+  const pieces = [];
+  let min = range.min;
+  for (const boundary of [...boundaries].sort(compareVersions)) {
+    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range.max) > 0) continue;
+    pieces.push({ min, max: previousRelease(boundary) });
+    min = boundary;
+  }
+  pieces.push({ min, max: range.max });
+  return pieces;
+}
+function previousRelease(version) {
+  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
+  return [version[0], version[1] - 1, Infinity];
+}
+function rangeIncludes(range, version) {
+  return compareVersions(range.min, version) <= 0 && compareVersions(version, range.max) <= 0;
+}
+
+// src/model/ingress-nginx.ts
+var HTTP_KEYS = {
+  "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
+  "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
+  "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
+  "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
+  "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
+  "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
+  "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
+  "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
+  "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
+  "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
+};
+var MAIN_KEYS = {
+  "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
+  "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
+};
+var UPSTREAM_KEYS = {
+  "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
+  "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
+  "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
+  "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
+};
+var LOCATION_ANNOTATIONS = {
+  "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
+  "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
+  "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
+  "proxy-body-size": HTTP_KEYS["proxy-body-size"],
+  "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
+  "proxy-http-version": HTTP_KEYS["proxy-http-version"]
+};
+var ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
+var BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
+var OFFSET = /^\d+[kKmMgG]?$/;
+function invalidAnnotation(name2, value, rendering) {
+  if (rendering.type === "seconds" || rendering.type === "integer") {
+    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
+  }
+  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
+  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
+  return void 0;
+}
+var CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
+var CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
+var OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
+function servedByIngressNginx(ingress) {
+  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
+}
+function findController(kubernetes) {
+  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
+  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
+  let configMap;
+  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
+  if (flag2 && workload) {
+    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
+    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
+    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
+  }
+  configMap ??= kubernetes.configMaps.find((candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller");
+  const helmValues = kubernetes.helmValues[0];
+  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
+  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
+  const version = imageTag && numbers ? { numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number), text: imageTag.text, span: imageTag.span } : void 0;
+  if (!workload && !configMap && !helmValues) return void 0;
+  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
+}
+function imageTagOf(image) {
+  const reference2 = image.value.split("@")[0];
+  const colon = reference2.lastIndexOf(":");
+  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
+  return { text: reference2.slice(colon + 1), span: image.valueSpan };
+}
+function atLeast(version, major, minor, patch = 0) {
+  if (!version) return true;
+  const [a = 0, b = 0, c = 0] = version.numbers;
+  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+}
+function bundledNginx(version) {
+  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
+  const [major = 0, minor = 0, patch = 0] = version.numbers;
+  const release = major * 1e6 + minor * 1e3 + patch;
+  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
+  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
+  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
+}
+function upstreamKeepaliveHonoured(version) {
+  return atLeast(version, 0, 20);
+}
+function releaseDefault(key, rendering, version) {
+  switch (key) {
+    case "upstream-keepalive-connections":
+      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
+    case "upstream-keepalive-timeout":
+      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
+    case "upstream-keepalive-requests":
+      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
+    case "upstream-keepalive-time":
+      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
+    case "keep-alive-requests":
+      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
+    default:
+      return rendering.defaultValue;
+  }
+}
+function renderIngressNginx(kubernetes) {
+  const diagnostics = [];
+  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
+  const controller = findController(kubernetes);
+  if (ingresses.length === 0 && !controller) return { diagnostics };
+  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? "")))) return { diagnostics };
+  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
+  if (!fallbackAnchor) return { diagnostics };
+  const file = fallbackAnchor.file;
+  const version = controller?.version;
+  const values2 = /* @__PURE__ */ new Map();
+  const valueOf3 = (key, rendering) => {
+    if (!values2.has(key)) values2.set(key, decide2(key, rendering));
+    return values2.get(key);
+  };
+  const decide2 = (key, rendering) => {
+    const fallback = releaseDefault(key, rendering, version);
+    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
+    if (written && fallback !== void 0) {
+      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
+      const problem = invalidNumber(written.value, rendering);
+      if (!problem) return { text: written.value, written, anchor: written.keySpan, origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` } };
+      diagnostics.push({
+        ruleId: "invalid-value",
+        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
+        primary: written.valueSpan,
+        related: []
+      });
+    }
+    if (fallback === void 0) return void 0;
+    return { text: fallback, anchor: fallbackAnchor, origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` } };
+  };
+  const http = [];
+  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
+    if (key === "proxy-body-size") continue;
+    const value = valueOf3(key, rendering);
+    if (value) http.push(generated(rendering, value, file));
+  }
+  const bodySize = valueOf3("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
+  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
+  const keepaliveConnections = valueOf3("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
+  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
+  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
+    const value = valueOf3(key, rendering);
+    return value ? [generated(rendering, value, file)] : [];
+  }) : [generated(UPSTREAM_KEYS["upstream-keepalive-connections"], {
+    text: "0",
+    anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
+    ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
+    origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)` }
+  }, file)];
+  const upstreams = /* @__PURE__ */ new Map();
+  const servers = /* @__PURE__ */ new Map();
+  for (const ingress of ingresses) {
+    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
+      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
+      const rendering = LOCATION_ANNOTATIONS[short];
+      if (!rendering) return [];
+      const problem = invalidAnnotation(short, value.value, rendering);
+      if (problem) {
+        diagnostics.push({ ruleId: "invalid-value", message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`, primary: value.valueSpan, related: [] });
+        return [];
+      }
+      return [generated(rendering, { text: value.value, written: value, anchor: value.keySpan, origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` } }, file)];
+    });
+    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
+    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
+    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
+    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
+    const paths = ingress.rules.flatMap((rule24) => rule24.paths.map((path) => ({ host: rule24.host ?? "_", path: path.path, backend: path.backend })));
+    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
+    for (const { host, path, backend } of paths) {
+      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
+      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
+      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
+      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
+      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
+    }
+  }
+  for (const upstream of upstreams.values()) http.push(upstream);
+  for (const [host, locations] of servers) {
+    const anchor = locations[0].directive.span;
+    http.push(block("server", [], [
+      simple("server_name", [host], anchor, file),
+      simple("listen", ["80"], anchor, file),
+      ...locations
+    ], anchor, file));
+  }
+  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
+}
+function workerLimits(valueOf3, file) {
+  const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
+  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
+  const connections = valueOf3("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
+  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
+  return [
+    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
+    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
+  ];
+}
+function invalidNumber(text3, rendering) {
+  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
+  const trimmed = text3.trim();
+  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
+  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
+}
+function upstreamBlock(name2, ingress, backend, settings, file) {
+  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
+  return block("upstream", [name2], [server, ...settings], backend.span, file);
+}
+function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
+  const pass = {
+    HTTP: ["proxy_pass", `http://${upstream}`],
+    HTTPS: ["proxy_pass", `https://${upstream}`],
+    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
+    GRPC: ["grpc_pass", `grpc://${upstream}`],
+    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
+    FCGI: ["fastcgi_pass", upstream]
+  }[protocol];
+  if (!pass) return void 0;
+  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
+  return block("location", [path], [
+    ...overrides2,
+    // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
+    // "close"; the connection-proxy-header annotation replaces it.
+    ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
+    simple(pass[0], [pass[1]], backend.span, file)
+  ], backend.span, file);
+}
+function generated(rendering, value, file) {
+  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
+  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
+  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
+  const argSpan3 = value.written?.valueSpan ?? value.anchor;
+  const directive = {
+    name: rendering.directive,
+    nameSpan: value.written?.keySpan ?? value.anchor,
+    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
+    span: span2,
+    file: span2.file || file
+  };
+  return { directive, via: [], generated: value.origin };
+}
+function simple(name2, args, span2, file) {
+  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
+}
+function block(name2, args, children2, span2, file) {
+  const directive = {
+    name: name2,
+    nameSpan: span2,
+    args: args.map((value) => ({ value, quoted: false, span: span2 })),
+    span: span2,
+    block: children2.map((child) => child.directive),
+    blockOpen: span2,
+    file: span2.file || file
+  };
+  return { directive, children: children2, via: [] };
+}
+
+// src/model/load-balancers.ts
+var AWS_ANNOTATION = "service.beta.kubernetes.io/";
+var ALB_ATTRIBUTES = "alb.ingress.kubernetes.io/load-balancer-attributes";
+function kubernetesLoadBalancers(kubernetes) {
+  const balancers = [];
+  for (const ingress of kubernetes.ingresses) {
+    const ingressClass = ingress.ingressClass?.toLowerCase();
+    const targets = ingressTargets(kubernetes, ingress);
+    if (ingressClass === "alb") {
+      const attributes = ingress.annotations.get(ALB_ATTRIBUTES);
+      const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
+      balancers.push({
+        description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
+        idleTimeout: seconds !== void 0 && attributes ? { name: "idle_timeout.timeout_seconds", value: Number(seconds) * 1e3, text: seconds, unit: "ms", source: { kind: "file", span: attributes.valueSpan } } : { name: "idle_timeout.timeout_seconds", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/load-balancers.md)" } },
+        span: attributes?.valueSpan ?? ingress.nameSpan,
+        targets
+      });
+    } else if (ingressClass === "gce") {
+      balancers.push({
+        description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
+        idleTimeout: { name: "backend keepalive timeout", value: 6e5, text: "600", unit: "ms", source: { kind: "default", reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/load-balancers.md)" } },
+        span: ingress.nameSpan,
+        targets
+      });
+    }
+  }
+  for (const service of kubernetes.services) {
+    const balancer = classicElb(kubernetes, service);
+    if (balancer) balancers.push(balancer);
+  }
+  return balancers.filter((balancer) => balancer.targets.length > 0);
+}
+function classicElb(kubernetes, service) {
+  if (service.type !== "LoadBalancer" || service.loadBalancerClass) return void 0;
+  const annotation2 = (name2) => service.annotations.get(`${AWS_ANNOTATION}${name2}`);
+  if (annotation2("aws-load-balancer-type")) return void 0;
+  const backendProtocol = annotation2("aws-load-balancer-backend-protocol")?.value.trim().toLowerCase();
+  const layer7 = backendProtocol === "http" || backendProtocol === "https" && annotation2("aws-load-balancer-ssl-cert") !== void 0;
+  if (!layer7) return void 0;
+  const idle = annotation2("aws-load-balancer-connection-idle-timeout");
+  const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
+  return {
+    description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
+    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : { name: "connection-idle-timeout", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/load-balancers.md)" } },
+    span: idle?.valueSpan ?? service.nameSpan,
+    targets: workloadsSelectedBy(kubernetes, service)
+  };
+}
+function ingressTargets(kubernetes, ingress) {
+  const backends = [...ingress.rules.flatMap((rule24) => rule24.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
+  const workloads = /* @__PURE__ */ new Set();
+  for (const backend of backends) {
+    for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
+      for (const workload of workloadsSelectedBy(kubernetes, service)) workloads.add(workload);
+    }
+  }
+  return [...workloads];
+}
+
+// checks/lb-idle-timeout.ts
+var ID4 = "lb-idle-timeout";
+var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
+var rule4 = defineRule({
+  id: ID4,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
+    docsUrl: docsUrl(ID4),
+    fixable: false,
+    messages: {
+      nginxClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}: nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}`,
+      backendClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}: the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    const once = (draft) => draft && first(draft.primary) ? draft : void 0;
+    const lbMs = model.environment.loadBalancerIdleTimeoutMs;
+    if (typeof lbMs === "number" && lbMs > 0) {
+      const balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
+      const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
+      }
+    }
+    const controller = model.kubernetes.ingresses.length > 0 || model.kubernetes.services.length > 0 ? findController(model.kubernetes) : void 0;
+    for (const front of kubernetesLoadBalancers(model.kubernetes)) {
+      const fromFile = front.idleTimeout.source.kind === "file";
+      const seconds = (front.idleTimeout.value ?? 0) / 1e3;
+      const balancer = {
+        idleMs: front.idleTimeout.value,
+        source: `${front.description}${fromFile ? "" : ", its default"}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${seconds}s${fromFile ? "" : " (default)"}` },
+        adjustable: !front.description.includes("Google Cloud")
+      };
+      const drafts = controller?.workload && front.targets.includes(controller.workload) ? judgeServers(model, balancer, model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers)) : judgeBackends(model.backends.filter((backend) => backendLaunches(backend).some((launch) => launch.kind === "kubernetes" && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service))), balancer);
+      for (const draft of drafts) if (once(draft)) yield draft;
+    }
+  }
+});
+function* judgeServers(model, balancer, servers) {
+  for (const server of servers) {
+    const draft = judgeNginx(model, balancer, server, server);
+    if (draft) yield draft;
+    for (const location of server.descendants()) {
+      if (location.kind !== "location" || !location.ownLast("keepalive_timeout")) continue;
+      const own = judgeNginx(model, balancer, location, server);
+      if (own) yield own;
+    }
+  }
+}
+function* judgeBackends(backends, balancer) {
+  const lbMs = balancer.idleMs;
+  {
+    for (const backend of backends) {
+      for (const listener of backend.listeners) {
+        if (listener.protocol !== "http" && listener.protocol !== "https") continue;
+        const keepAlive = listener.keepAlive;
+        if (keepAlive.kind !== "idleTimeout") continue;
+        const timeout = keepAlive.timeout;
+        if (typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) continue;
+        const fromFile = timeout.source.kind === "file";
+        yield {
+          messageId: "backendClosesFirst",
+          data: {
+            lbValue: lbText(lbMs),
+            lbSource: balancer.source,
+            backendTimeout: describeBackendSetting(backend, timeout),
+            listener: listener.span.file === backend.file ? `${backend.kind} in ${backend.file}` : `${backend.kind} (${backend.name})`,
+            suggestion: suggestionAbove(lbMs),
+            lowerLb: balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(timeout.value)}` : ""
+          },
+          primary: timeout.source.kind === "file" ? timeout.source.span : listener.span,
+          related: [...fromFile ? [{ span: listener.span, label: `${backend.kind} listens here` }] : [], ...balancer.related ? [balancer.related] : []],
+          modelPath: `${backend.kind}[${backend.name}]>${listener.option}>keepalive>lb`
+        };
+      }
+    }
+  }
+}
+function judgeNginx(model, balancer, block2, server) {
+  const lbMs = balancer.idleMs;
+  const timeout = block2.setting("keepalive_timeout", model.nginxVersion.range);
+  if (!timeout || typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) return void 0;
+  const nginxMs = timeout.value;
+  const fromFile = timeout.source.kind === "file";
+  const setAt = fromFile ? settingBlock(block2, timeout) : void 0;
+  const primary = timeout.source.kind === "file" ? timeout.source.span : timeout.origin ? block2.inherited("keepalive_timeout")?.entry.directive.span : serverAnchor(server);
+  if (!primary) return void 0;
+  const lowerLb = balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(nginxMs)}` : "";
+  return {
+    messageId: "nginxClosesFirst",
+    data: {
+      lbValue: lbText(lbMs),
+      lbSource: balancer.source,
+      nginxTimeout: timeout.origin ? `keepalive_timeout ${formatMilliseconds(nginxMs)} (${timeout.origin.text})` : fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
+      where: timeout.origin ? "in the ingress-nginx controller" : describeWhere(setAt ?? server, server),
+      fix: timeout.origin ? `set "${timeout.origin.key}" in the ingress-nginx ConfigMap above ${lbMs / 1e3} (e.g. "${Math.ceil(lbMs / 1e3) + 5}")${lowerLb}` : `set keepalive_timeout above ${lbText(lbMs)} (e.g. keepalive_timeout ${suggestionAbove(lbMs)};)${lowerLb}`
+    },
+    primary,
+    related: balancer.related ? [balancer.related] : [],
+    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`
+  };
+}
+function settingBlock(block2, setting) {
+  if (setting.source.kind !== "file") return void 0;
+  return block2.inherited("keepalive_timeout")?.block;
+}
+function describeWhere(block2, server) {
+  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName(server)}`;
+  if (block2.kind === "server") return `in ${serverName(server)}`;
+  return `in the ${block2.kind} block (inherited by ${serverName(server)})`;
+}
+function serverName(server) {
+  const names = server.ownLast("server_name")?.directive.args.map((arg) => arg.value).filter((name2) => name2 !== "" && name2 !== "_");
+  if (names && names.length > 0) return `server "${names[0]}"`;
+  const listen = server.ownLast("listen")?.directive.args[0]?.value;
+  return listen ? `the server listening on ${listen}` : "the server";
+}
+function serverAnchor(server) {
+  const listen = server.own("listen")[0];
+  if (listen) return listen.directive.span;
+  if (server.directive) return server.directive.nameSpan;
+  return server.directives[0]?.directive.span;
+}
+function suggestionAbove(lbMs) {
+  return `${Math.ceil(lbMs / 1e3) + 5}s`;
+}
+function lbText(lbMs) {
+  return lbMs % 1e3 === 0 ? `${lbMs / 1e3}s` : `${lbMs}ms`;
+}
+
+// checks/listen-backlog-somaxconn.ts
+init_rule();
+var ID5 = "listen-backlog-somaxconn";
+var rule5 = defineRule({
+  id: ID5,
+  severity: "error",
+  category: "reliability",
+  meta: {
+    description: "An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it",
+    docsUrl: docsUrl(ID5),
+    fixable: false,
+    messages: {
+      uwsgiRefusesToStart: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}}): uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}',
+      silentlyCapped: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}}): the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+    }
+  },
+  *check(model) {
+    for (const queue of explicitQueues(model)) {
+      const draft = judge(queue);
+      if (draft) yield draft;
+    }
+  }
+});
+function judge(queue) {
+  const somaxconn = queue.somaxconn.value;
+  if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
+  const refuses = queue.server === "uwsgi";
+  const source = queue.somaxconn.source;
+  const common = {
+    data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },
+    primary: queue.span,
+    related: source.kind === "file" ? [{ span: source.span, label: `net.core.somaxconn is ${somaxconn} here` }] : [],
+    modelPath: queue.modelPath
+  };
+  if (refuses) return { messageId: "uwsgiRefusesToStart", ...common };
+  return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
+}
+
+// checks/nginx-directive-args.ts
+init_rule();
 
 // src/reference/nginx/directives.generated.ts
 var REFERENCE_DIRECTIVES = [
@@ -40623,9 +40890,12 @@ var NginxDirectiveIndex = class {
     return score;
   }
 };
+function serverNaming(server) {
+  return server.block?.find((d) => d.name === "server_name") ?? server.block?.find((d) => d.name === "listen");
+}
 function labelOf(directive) {
   if (directive.name === "server" && directive.block) {
-    const naming = directive.block.find((d) => d.name === "server_name") ?? directive.block.find((d) => d.name === "listen");
+    const naming = serverNaming(directive);
     if (naming) return `server[${naming.args.map((a) => a.value).join(" ")}]`;
   }
   if (directive.block && directive.args.length > 0 && !isLuaBlockDirective(directive.name)) {
@@ -40670,6 +40940,2296 @@ function detectModules(roots) {
     for (const module2 of OPENRESTY_BUNDLE) if (!found.has(module2)) found.set(module2, `an OpenResty tree: ${openresty}`);
   }
   return [...found].map(([module2, reason]) => ({ module: module2, reason }));
+}
+
+// src/model/template-values.ts
+init_template();
+init_template_text();
+function argumentsUnknown(directive) {
+  const source = sourceOf(directive);
+  if (!(source instanceof TemplateSourceText)) return false;
+  const count = argCountOf(directive);
+  for (let i = 0; i < count; i++) if (isUnknownValue(argValueOf(directive, i) ?? "")) return true;
+  return source.hasStatementBetween(directive.nameSpan.start.offset, directive.span.end.offset);
+}
+function writtenConditionally(directive) {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && source.isConditional(directive.nameSpan.start.offset);
+}
+function maySeparateInTemplate(first, second) {
+  const source = sourceOf(first);
+  if (!(source instanceof TemplateSourceText) || sourceOf(second) !== source) return false;
+  const [a, b] = first.span.start.offset <= second.span.start.offset ? [first, second] : [second, first];
+  return source.hasStatementBetween(a.span.start.offset, b.span.start.offset);
+}
+
+// checks/nginx-directive-args.ts
+var ID6 = "nginx-directive-args";
+var rule6 = defineRule({
+  id: ID6,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "A directive with the wrong number of arguments, a block where none belongs (or none where one does), or a flag that is not on/off: nginx refuses to start",
+    docsUrl: docsUrl(ID6),
+    fixable: false,
+    messages: {
+      count: 'Invalid number of arguments in "{{name}}": {{given}} given, {{expected}} expected{{syntax}}: nginx refuses to start (invalid number of arguments in "{{name}}" directive){{hint}}',
+      flag: 'Invalid value "{{value}}" in "{{name}}": nginx refuses to start (it must be "on" or "off")',
+      notTerminated: '"{{name}}" takes no block: nginx refuses to start (directive "{{name}}" is not terminated by ";"); end it with ";"',
+      noOpeningBrace: '"{{name}}" needs a block: nginx refuses to start (directive "{{name}}" has no opening "{")'
+    }
+  },
+  *check(model) {
+    const index = model.nginx.directives;
+    const verdicts = /* @__PURE__ */ new Map();
+    for (const use of index.checkedUses()) {
+      const variants = index.variantsHere(use);
+      if (variants.length === 0) continue;
+      let byShape = verdicts.get(variants);
+      if (!byShape) verdicts.set(variants, byShape = /* @__PURE__ */ new Map());
+      const shapeKey = use.argCount * 2 + (use.opensBlock ? 1 : 0);
+      let verdict = byShape.get(shapeKey);
+      if (!verdict) byShape.set(shapeKey, verdict = judge2(variants, use.directive.name, use.opensBlock, use.argCount));
+      if (verdict.kind === "ok") continue;
+      const { directive } = use;
+      if (verdict.kind !== "shape" && argumentsUnknown(directive)) continue;
+      const name2 = directive.name;
+      if (verdict.kind === "shape") {
+        yield use.opensBlock ? { modelPath: use.path, messageId: "notTerminated", data: { name: name2 }, primary: directive.blockOpen ?? directive.nameSpan } : { modelPath: use.path, messageId: "noOpeningBrace", data: { name: name2 }, primary: directive.nameSpan };
+        continue;
+      }
+      if (verdict.kind === "count") {
+        const { shaped } = verdict;
+        const mask = shaped.reduce((all, spec) => all | spec.args, 0);
+        const syntax = shaped.map((spec) => spec.syntax).filter((s) => !!s);
+        yield {
+          modelPath: use.path,
+          messageId: "count",
+          data: {
+            name: name2,
+            given: use.argCount,
+            expected: describeArgs(mask),
+            syntax: syntax.length > 0 ? ` (${syntax.map((s) => `${name2} ${s}`.trim()).join(" | ")})` : "",
+            hint: hintFor(use.argCount, shaped, directive.args.map((arg) => arg.value))
+          },
+          primary: directive.args[Math.max(0, ...[...shaped.map((s) => maxCount(s.args))])]?.span ?? directive.nameSpan
+        };
+        continue;
+      }
+      const value = argValueOf(directive, 0);
+      const lower = value.toLowerCase();
+      if (lower !== "on" && lower !== "off") yield { modelPath: use.path, messageId: "flag", data: { name: name2, value }, primary: directive.args[0].span };
+    }
+  }
+});
+var OK = { kind: "ok" };
+function judge2(variants, name2, opensBlock2, argCount) {
+  const shaped = variants.filter((spec) => spec.block === opensBlock2 || isLuaBlockDirective(name2) && spec.block);
+  if (shaped.length === 0) return { kind: "shape" };
+  if (!shaped.some((spec) => acceptsCount(spec.args, argCount))) return { kind: "count", shaped };
+  if (shaped.every((spec) => spec.flag) && argCount === 1) return { kind: "flag" };
+  return OK;
+}
+function maxCount(mask) {
+  for (let n = 7; n >= 0; n--) if (mask & 1 << n) return n;
+  return 0;
+}
+function hintFor(given, specs2, values2) {
+  const takesOne = specs2.every((spec) => spec.args === 2);
+  if (takesOne && given > 1 && values2.every((v) => /^\d+(ms|s|m|h|d|w|M|y)?$/.test(v))) return `; quote a combined time: "${values2.join(" ")}"`;
+  return "";
+}
+
+// checks/nginx-directive-context.ts
+init_rule();
+var ID7 = "nginx-directive-context";
+var rule7 = defineRule({
+  id: ID7,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "A known directive in a block where nginx does not allow it: nginx refuses to start",
+    docsUrl: docsUrl(ID7),
+    fixable: false,
+    messages: {
+      notAllowed: '"{{name}}" is not allowed in {{here}}: nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
+      notAllowedInSnippet: '"{{name}}" is not allowed where the rest of this file belongs ({{here}}): wherever the file is included, nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}'
+    }
+  },
+  *check(model) {
+    const index = model.nginx.directives;
+    const range = model.nginxVersion.range;
+    const existing = /* @__PURE__ */ new Map();
+    for (const use of index.checkedUses()) {
+      if (index.variantsHere(use).length > 0) continue;
+      const specs2 = index.table.lookup(use.directive.name);
+      if (specs2.length === 0) continue;
+      let exists = existing.get(use.directive.name);
+      if (!exists) {
+        exists = specs2.filter((spec) => {
+          const since = spec.since ? parseVersion(spec.since) : void 0;
+          const removed = spec.removed ? parseVersion(spec.removed) : void 0;
+          return (!since || compareVersions(range.max, since) >= 0) && (!removed || compareVersions(range.min, removed) < 0);
+        });
+        existing.set(use.directive.name, exists);
+      }
+      if (exists.length === 0) continue;
+      const allowed = [...new Set(exists.flatMap((spec) => [...spec.contexts]))].map(contextName);
+      const owner = use.level.owner;
+      const draft = {
+        data: {
+          name: use.directive.name,
+          here: use.contexts.map(contextName).join(" or "),
+          allowed: allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} and ${allowed[allowed.length - 1]}` : allowed[0]
+        },
+        primary: use.directive.nameSpan,
+        related: owner ? [{ span: owner.directive.nameSpan, label: `the enclosing "${owner.directive.name}" block` }] : [],
+        modelPath: use.path
+      };
+      yield use.certain || owner ? { ...draft, messageId: "notAllowed" } : { ...draft, messageId: "notAllowedInSnippet" };
+    }
+  }
+});
+
+// checks/nginx-duplicate-directive.ts
+init_rule();
+var ID8 = "nginx-duplicate-directive";
+var rule8 = defineRule({
+  id: ID8,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "A directive that nginx allows once per block appears twice in the same block: nginx refuses to start",
+    docsUrl: docsUrl(ID8),
+    fixable: false,
+    messages: {
+      duplicate: 'Duplicate "{{name}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate); keep one',
+      sharedSetting: '"{{name}}" after "{{first}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them'
+    }
+  },
+  *check(model) {
+    const index = model.nginx.directives;
+    const rejects = /* @__PURE__ */ new Map();
+    for (const level of index.levels) {
+      let firstBySetting;
+      for (const use of level.uses) {
+        if (!use.terminated || use.contexts.length === 0) continue;
+        const variants = index.variantsHere(use);
+        if (variants.length === 0) continue;
+        let rejected = rejects.get(variants);
+        if (rejected === void 0) rejects.set(variants, rejected = variants.every((spec) => spec.rejectsDuplicate));
+        if (!rejected) continue;
+        firstBySetting ??= /* @__PURE__ */ new Map();
+        const name2 = use.directive.name;
+        const setting = SHARED_SETTING[name2] ?? name2;
+        const first = firstBySetting.get(setting);
+        if (!first) {
+          firstBySetting.set(setting, use);
+          continue;
+        }
+        if (maySeparateInTemplate(first.directive, use.directive)) {
+          firstBySetting.set(setting, use);
+          continue;
+        }
+        const block2 = level.owner ? `"${level.owner.directive.name}" block` : level.root.kind === "main" ? "main level" : `file (${level.contexts.map(contextName).join(" or ")} level)`;
+        const samePlace = first.directive === use.directive;
+        const primary = samePlace && use.entry.via.length > 0 ? use.entry.via[use.entry.via.length - 1].span : use.directive.nameSpan;
+        const firstName = first.directive.name;
+        const firstAt = samePlace && first.entry.via.length > 0 ? first.entry.via[first.entry.via.length - 1] : first.directive;
+        const draft = {
+          data: { name: name2, first: firstName, block: block2 },
+          primary,
+          related: [{ span: firstAt.nameSpan, label: `first "${firstName}" here` }],
+          modelPath: use.path
+        };
+        yield firstName === name2 ? { ...draft, messageId: "duplicate" } : { ...draft, messageId: "sharedSetting" };
+      }
+    }
+  }
+});
+
+// checks/nginx-proxy-buffers.ts
+init_rule();
+var ID9 = "nginx-proxy-buffers";
+var PAGE = 4096;
+var MODULES = ["proxy", "uwsgi", "fastcgi", "scgi"];
+var CHECKED_KINDS = /* @__PURE__ */ new Set(["server", "location", "if", "limit_except"]);
+var BUFFER_SETTINGS = ["buffers", "buffer_size", "busy_buffers_size", "temp_file_write_size", "max_temp_file_size"];
+var rule9 = defineRule({
+  id: ID9,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "proxy_/uwsgi_/fastcgi_/scgi_ buffer sizes that break the limits nginx checks at start-up (e.g. only *_buffer_size raised)",
+    docsUrl: docsUrl(ID9),
+    fixable: false,
+    messages: {
+      tooFewBuffers: '"{{m}}_buffers {{buffers}}" has fewer than 2 buffers: nginx refuses to start (there must be at least 2 "{{m}}_buffers"); use at least 2',
+      busyTooLarge: '"{{m}}_busy_buffers_size" is {{busy}}{{busyWhy}}, more than all "{{m}}_buffers" minus one ({{buffers}} → {{limit}}): nginx refuses to start ("{{m}}_busy_buffers_size" must be less than the size of all "{{m}}_buffers" minus one buffer); {{fix}}',
+      busyTooSmall: '"{{m}}_busy_buffers_size {{busy}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_busy_buffers_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
+      tempWriteTooSmall: '"{{m}}_temp_file_write_size {{value}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_temp_file_write_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
+      maxTempTooSmall: '"{{m}}_max_temp_file_size {{value}}" is neither 0 nor at least {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_max_temp_file_size" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers")'
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      const synthetic = scope.http.node === void 0 && scope.roots.every((root) => root.kind === "snippet");
+      const modules = MODULES.filter((m) => BUFFER_SETTINGS.some((setting) => scope.setsAnywhere(`${m}_${setting}`)));
+      if (modules.length === 0) continue;
+      for (const block2 of scope.http.descendants()) {
+        if (!CHECKED_KINDS.has(block2.kind)) continue;
+        for (const m of modules) {
+          const finding = judge3(block2, m, synthetic);
+          if (finding) yield finding;
+        }
+      }
+    }
+  }
+});
+function judge3(block2, m, synthetic) {
+  let unknown3 = false;
+  const setting = (name2, parse, fallback) => {
+    const found = block2.inherited(name2);
+    if (!found) return { value: fallback };
+    if (synthetic && found.block.node === void 0) unknown3 = true;
+    const value = parse(found.entry.directive.args[0]?.value ?? "");
+    if (value === void 0) unknown3 = true;
+    return { entry: found.entry, value: value ?? fallback };
+  };
+  const buffersEntry = block2.inherited(`${m}_buffers`);
+  let num = 8;
+  let bufSize = PAGE;
+  if (buffersEntry) {
+    if (synthetic && buffersEntry.block.node === void 0) return void 0;
+    const args = buffersEntry.entry.directive.args;
+    const n = parseNginxNumber(args[0]?.value ?? "");
+    const s = parseNginxSize(args[1]?.value ?? "");
+    if (n === void 0 || s === void 0 || args.length !== 2) return void 0;
+    num = n;
+    bufSize = s;
+  }
+  const bufferSize = setting(`${m}_buffer_size`, (t2) => parseNginxSize(t2), PAGE);
+  const size = Math.max(bufferSize.value, bufSize);
+  const busy = setting(`${m}_busy_buffers_size`, (t2) => parseNginxSize(t2), 2 * size);
+  const tempWrite = setting(`${m}_temp_file_write_size`, (t2) => parseNginxSize(t2), 2 * size);
+  const maxTemp = setting(`${m}_max_temp_file_size`, (t2) => parseNginxSize(t2, true), 1024 * 1024 * 1024);
+  if (unknown3) return void 0;
+  const buffersText = `${num} ${formatSize(bufSize)}`;
+  const explicit2 = [buffersEntry?.entry, bufferSize.entry, busy.entry, tempWrite.entry, maxTemp.entry].filter((e) => e !== void 0);
+  if (explicit2.length === 0) return void 0;
+  const related = (primary) => explicit2.filter((e) => e !== primary && e.directive !== primary.directive).slice(0, 3).map((e) => ({ span: e.directive.span, label: `"${e.directive.name}" set here` }));
+  const draft = (primary, data, span2 = argSpan(primary)) => ({
+    data: { m, buffers: buffersText, size: formatSize(size), ...data },
+    primary: span2,
+    related: related(primary),
+    modelPath: `${block2.path}>${m}_buffers`
+  });
+  if (num < 2 && buffersEntry) return { ...draft(buffersEntry.entry, {}, buffersEntry.entry.directive.args[0].span), messageId: "tooFewBuffers" };
+  if (busy.value < size && busy.entry) return { ...draft(busy.entry, { busy: formatSize(busy.value) }), messageId: "busyTooSmall" };
+  const limit = (num - 1) * bufSize;
+  if (busy.value > limit) {
+    const primary = busy.entry ?? (bufferSize.entry && bufferSize.value > bufSize ? bufferSize.entry : buffersEntry?.entry ?? bufferSize.entry);
+    const needed = Math.ceil(busy.value / size) + 1;
+    const fix = busy.entry ? `lower "${m}_busy_buffers_size" to at most ${formatSize(limit)} or raise "${m}_buffers" (e.g. "${m}_buffers ${Math.max(needed, 4)} ${formatSize(size)}")` : `raise "${m}_buffers" with it (e.g. "${m}_buffers ${Math.max(needed, 4)} ${formatSize(size)}")`;
+    const data = {
+      busy: formatSize(busy.value),
+      busyWhy: busy.entry ? "" : ` (by default twice ${formatSize(size)}, the larger of "${m}_buffer_size" and one buffer)`,
+      limit: formatSize(limit),
+      fix
+    };
+    return { ...draft(primary, data), messageId: "busyTooLarge" };
+  }
+  if (tempWrite.value < size && tempWrite.entry) return { ...draft(tempWrite.entry, { value: formatSize(tempWrite.value) }), messageId: "tempWriteTooSmall" };
+  if (maxTemp.entry && maxTemp.value !== 0 && maxTemp.value < size) return { ...draft(maxTemp.entry, { value: formatSize(maxTemp.value) }), messageId: "maxTempTooSmall" };
+  return void 0;
+}
+function argSpan(entry) {
+  const { directive } = entry;
+  return directive.args.length > 0 ? directive.args[directive.args.length - 1].span : directive.nameSpan;
+}
+function formatSize(bytes) {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)}m`;
+  if (bytes % 1024 === 0) return `${bytes / 1024}k`;
+  return String(bytes);
+}
+
+// checks/nginx-unknown-directive.ts
+init_suggest();
+init_rule();
+var ID10 = "nginx-unknown-directive";
+var rule10 = defineRule({
+  id: ID10,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "A directive that no enabled nginx module knows: nginx refuses to start",
+    docsUrl: docsUrl(ID10),
+    fixable: false,
+    messages: {
+      unknown: 'Unknown directive "{{name}}"{{suggestion}}: nginx refuses to start (unknown directive "{{name}}")',
+      thirdParty: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}; if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
+      notYet: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}, so this nginx refuses to start (unknown directive "{{name}}")',
+      removed: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}, so this nginx refuses to start (unknown directive "{{name}}")'
+    }
+  },
+  *check(model) {
+    const index = model.nginx.directives;
+    const range = model.nginxVersion.range;
+    let names;
+    const releaseVerdicts = /* @__PURE__ */ new Map();
+    const thirdParty = /* @__PURE__ */ new Map();
+    const suggestions = /* @__PURE__ */ new Map();
+    for (const use of index.checkedUses()) {
+      const { directive } = use;
+      const specs2 = index.table.lookup(directive.name);
+      if (specs2.length === 0) {
+        const base = { primary: directive.nameSpan, modelPath: use.path };
+        const module2 = index.table.disabledModuleOf(directive.name);
+        if (module2) {
+          if (writtenConditionally(directive)) continue;
+          const key = `${directive.nameSpan.file}\0${module2}`;
+          const seen = thirdParty.get(key);
+          if (seen) seen.others++;
+          else thirdParty.set(key, { draft: { ...base, messageId: "thirdParty", data: { name: directive.name, module: module2 }, maxSeverity: "warning" }, others: 0 });
+          continue;
+        }
+        names ??= [...index.table.names()];
+        if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
+        const suggestion = suggestions.get(directive.name);
+        yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
+        continue;
+      }
+      let verdict = releaseVerdicts.get(directive.name);
+      if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range));
+      if (verdict === "notYet") {
+        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range) } };
+      } else if (verdict === "removed") {
+        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range) } };
+      }
+    }
+    for (const { draft, others } of thirdParty.values()) {
+      yield { ...draft, data: { ...draft.data, others: others === 0 ? "" : ` (as do ${others} more directive${others === 1 ? "" : "s"} in this file)` } };
+    }
+  }
+});
+function releaseVerdict(specs2, range) {
+  const since = specs2.map((spec) => spec.since ? parseVersion(spec.since) : void 0);
+  if (since.every((v) => v !== void 0 && compareVersions(range.max, v) < 0)) return "notYet";
+  const removed = specs2.map((spec) => spec.removed ? parseVersion(spec.removed) : void 0);
+  if (removed.every((v) => v !== void 0 && compareVersions(range.min, v) >= 0)) return "removed";
+  return void 0;
+}
+
+// checks/proxy-read-timeout-backend.ts
+init_rule();
+var ID11 = "proxy-read-timeout-backend";
+function hardLimit(backend) {
+  if (backend.kind === "gunicorn") {
+    if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
+    const timeout = backend.settings.get("timeout");
+    return timeout ? { setting: timeout, log: "[CRITICAL] WORKER TIMEOUT (pid:N)" } : void 0;
+  }
+  if (backend.kind === "uwsgi") {
+    const harakiri = backend.settings.get("harakiri");
+    return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
+  }
+  return void 0;
+}
+var rule11 = defineRule({
+  id: ID11,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "A raised nginx read timeout that the backend never reaches: it kills the request first, so nginx answers 502 anyway",
+    docsUrl: docsUrl(ID11),
+    fixable: false,
+    messages: {
+      backendKillsFirst: `{{nginxSetting}} is longer than {{backendSetting}} behind {{address}}: the backend kills a request after {{backendValue}} (it logs "{{log}}") and nginx answers 502 "upstream prematurely closed connection while reading response header from upstream", so waiting longer in nginx never helps; raise the backend's limit first, then keep {{directive}} at or below it`
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const limit = hardLimit(link.backend);
+      if (!limit || typeof limit.setting.value !== "number" || limit.setting.value <= 0) continue;
+      for (const pass of link.target.passes) {
+        if (pass.module !== "proxy" && pass.module !== "uwsgi" && pass.module !== "fastcgi") continue;
+        const directive = `${pass.module}_read_timeout`;
+        const found = pass.location.inherited(directive);
+        if (!found || found.entry.generated?.kind === "default") continue;
+        const readTimeout = pass.location.setting(directive, model.nginxVersion.range);
+        if (!readTimeout || typeof readTimeout.value !== "number" || readTimeout.value <= limit.setting.value) continue;
+        if (!first(found.entry.directive.span, link.listener.span)) continue;
+        yield {
+          messageId: "backendKillsFirst",
+          data: {
+            nginxSetting: `${directive} ${found.entry.directive.args[0]?.value ?? formatMilliseconds(readTimeout.value)}${found.block === pass.location ? "" : ` (set at ${found.block.kind} level)`}`,
+            backendSetting: describeBackendSetting(link.backend, limit.setting),
+            address: link.target.address.text,
+            backendValue: formatMilliseconds(limit.setting.value),
+            log: limit.log,
+            directive
+          },
+          primary: found.entry.directive.args[0]?.span ?? found.entry.directive.span,
+          related: [{
+            span: limit.setting.source.kind === "file" ? limit.setting.source.span : link.listener.span,
+            label: `${link.backend.kind} kills requests after ${formatMilliseconds(limit.setting.value)}${limit.setting.source.kind === "default" ? " by default" : ""}`
+          }],
+          modelPath: `${found.block.path}>${directive}>${link.backend.kind}:${link.target.address.text}`
+        };
+      }
+    }
+  }
+});
+
+// checks/tomcat-ajp-secret.ts
+init_rule();
+init_versions();
+var ID12 = "tomcat-ajp-secret";
+var TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
+var rule12 = defineRule({
+  id: ID12,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "An AJP connector without a secret while secretRequired is true (the default since Tomcat 9.0.31): Tomcat does not start it",
+    docsUrl: docsUrl(ID12),
+    fixable: false,
+    messages: {
+      missingSecret: `AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}: Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network`,
+      requiredSecretIgnored: `AJP connector on port {{port}} sets its secret with "requiredSecret", which Tomcat 11 no longer reads{{versions}}: with secretRequired true Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}); rename requiredSecret to secret`
+    }
+  },
+  *check(model) {
+    for (const backend of model.backends) {
+      if (backend.kind !== "tomcat") continue;
+      for (const connector of backend.connectors) {
+        const finding = judge4(backend, connector);
+        if (finding) yield finding;
+      }
+    }
+  }
+});
+function judge4(backend, connector) {
+  if (connector.protocol !== "ajp" || connector.unavailable || !ajpSecretRequiredExists(backend.version)) return void 0;
+  const required = connector.settings.get("secretRequired");
+  if (!required || required.value !== true) return void 0;
+  const secret = connector.settings.get("secret");
+  if (secret && (secret.value === void 0 || secret.value !== "")) return void 0;
+  const port = connector.settings.get("port");
+  const portText = typeof port?.value === "number" ? String(port.value) : port?.text ?? "(none)";
+  const primary = connector.attributes.get("protocol")?.valueSpan ?? connector.span;
+  const related = [];
+  const requiredAttribute = connector.attributes.get("secretRequired");
+  if (requiredAttribute) related.push({ span: requiredAttribute.valueSpan, label: "secretRequired is set here" });
+  const modelPath = `Server>Service[${connector.service ?? ""}]>Connector[${portText}]`;
+  const alias = connector.attributes.get("requiredSecret");
+  if (!secret && alias && alias.value !== "") {
+    const works = ajpRequiredSecretAliasWorks(backend.version);
+    if (works === true) return void 0;
+    related.push({ span: alias.nameSpan, label: "Tomcat 9.0 and 10.1 read this as secret; Tomcat 11 ignores it" });
+    if (backend.version.kind === "known") related.push({ span: backend.version.span, label: `${describeTomcatVersion(backend.version)} from this image` });
+    return {
+      messageId: "requiredSecretIgnored",
+      data: { port: portText, versions: works === "depends" ? " (the Tomcat version is not known: on 9.0 and 10.1 it still works)" : "" },
+      primary,
+      related,
+      modelPath,
+      maxSeverity: works === "depends" ? "warning" : void 0
+    };
+  }
+  if (secret) related.push({ span: secret.source.kind === "file" ? secret.source.span : connector.span, label: "the secret is empty" });
+  if (required.source.kind === "default" && backend.version.kind === "known") {
+    related.push({ span: backend.version.span, label: `${describeTomcatVersion(backend.version)} requires a secret by default` });
+  }
+  return {
+    messageId: "missingSecret",
+    data: {
+      port: portText,
+      secret: secret ? "an empty secret" : "no secret",
+      why: required.source.kind === "default" ? " (the default since Tomcat 9.0.31, 8.5.51 and 7.0.100)" : ""
+    },
+    primary,
+    related,
+    modelPath
+  };
+}
+
+// checks/upstream-keepalive-http10.ts
+init_rule();
+
+// src/reference/nginx/defaults.ts
+var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
+var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
+var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
+var NGINX_DEFAULTS = {
+  proxy_http_version: [
+    { text: "1.0", reference: `${PROXY_DOC}#proxy_http_version` },
+    { text: "1.1", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the default value for "proxy_http_version" is "1.1"' }
+  ],
+  /** The Connection header nginx sends upstream when no proxy_set_header sets one. */
+  "proxy_header:connection": [
+    { text: "close", reference: `${PROXY_DOC}#proxy_set_header` },
+    { text: "", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the "Connection" proxy header is not sent by default anymore' }
+  ],
+  /** Idle connections kept per worker by an explicit upstream{} block; "" = no cache. */
+  "upstream:keepalive": [
+    { text: "", reference: `${UPSTREAM_DOC}#keepalive (no default before 1.29.7)` },
+    { text: "32 local", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: now the "keepalive" directive in the "upstream" block is enabled by default' }
+  ],
+  "upstream:keepalive_timeout": [{ text: "60s", reference: `${UPSTREAM_DOC}#keepalive_timeout` }],
+  "upstream:keepalive_requests": [
+    { text: "100", reference: `${UPSTREAM_DOC}#keepalive_requests` },
+    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (upstream keepalive_requests default 1000)" }
+  ],
+  "upstream:keepalive_time": [{ text: "1h", since: "1.19.10", reference: `${UPSTREAM_DOC}#keepalive_time` }],
+  proxy_connect_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_connect_timeout` }],
+  proxy_read_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_read_timeout` }],
+  proxy_send_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_send_timeout` }],
+  uwsgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html#uwsgi_read_timeout" }],
+  fastcgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_fastcgi_module.html#fastcgi_read_timeout" }],
+  keepalive_timeout: [{ text: "75s", reference: `${CORE_DOC2}#keepalive_timeout` }],
+  keepalive_requests: [
+    { text: "100", reference: `${CORE_DOC2}#keepalive_requests` },
+    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (keepalive_requests default 1000)" }
+  ],
+  client_max_body_size: [{ text: "1m", reference: `${CORE_DOC2}#client_max_body_size` }]
+};
+function defaultFor(name2, range) {
+  let current;
+  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
+    if (!entry.since || compareVersions(parseVersion(entry.since), range.min) <= 0) current = entry;
+  }
+  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
+    if (entry.since && compareVersions(parseVersion(entry.since), range.min) > 0 && rangeIncludes(range, parseVersion(entry.since))) {
+      throw new Error(`default of ${name2} changes inside the range; split it at ${entry.since} first`);
+    }
+  }
+  return current;
+}
+
+// checks/upstream-keepalive-http10.ts
+var ID13 = "upstream-keepalive-http10";
+var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
+var rule13 = defineRule({
+  id: ID13,
+  severity: "error",
+  category: "performance",
+  meta: {
+    description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
+    docsUrl: docsUrl(ID13),
+    fixable: false,
+    messages: {
+      noReuse: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}: every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}'
+    }
+  },
+  *check(model) {
+    for (const pass of model.nginx.passes) {
+      if (pass.module !== "proxy" || pass.target.kind !== "group" || !pass.target.group.block) continue;
+      const finding = judgePass(model, pass, pass.target.group);
+      if (finding) yield finding;
+    }
+  }
+});
+function judgePass(model, pass, group) {
+  const upstream = group.block;
+  const location = pass.location;
+  const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
+  const verdicts = pieces.map((range) => judgeRange(range, upstream, location)).filter((v) => v !== void 0);
+  if (verdicts.length === 0) return void 0;
+  const holdsEverywhere = verdicts.length === pieces.length;
+  const first = verdicts[0];
+  const versionHint = isKnownExactly(model.nginxVersion) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
+  const versions = holdsEverywhere ? "" : ` (on ${verdicts.map((v) => describeRange(v.range)).join(", ")}${versionHint})`;
+  const related = [];
+  const keepalive = upstream.ownLast("keepalive");
+  related.push(keepalive ? { span: keepalive.directive.span, label: `upstream "${group.name}" keeps idle connections here` } : { span: upstream.directive.args[0]?.span ?? upstream.directive.span, label: `upstream "${group.name}" keeps idle connections by default since nginx 1.29.7 (keepalive 32 local)` });
+  for (const extra of explicitCulprits(location)) if (related.length < 3) related.push(extra);
+  return {
+    messageId: "noReuse",
+    data: {
+      upstream: group.name,
+      keepalive: first.keepalive,
+      problems: first.problems.join(" and "),
+      versions,
+      fix: `add ${first.fixes.join(" and ")} to this location`
+    },
+    primary: pass.entry.directive.args[0].span,
+    related,
+    modelPath: `${location.path}>proxy_pass`,
+    maxSeverity: holdsEverywhere ? void 0 : "warning"
+  };
+}
+function judgeRange(range, upstream, location) {
+  const keepaliveDirective = upstream.ownLast("keepalive");
+  let keepalive;
+  if (keepaliveDirective) {
+    const count = keepaliveDirective.directive.args[0]?.value;
+    if (count === void 0 || count === "0") return void 0;
+    keepalive = `keepalive ${count}`;
+  } else {
+    const byDefault = defaultFor("upstream:keepalive", range);
+    if (!byDefault || byDefault.text === "") return void 0;
+    keepalive = `keepalive ${byDefault.text}, the default since nginx 1.29.7`;
+  }
+  const problems = [];
+  const fixes = [];
+  const httpVersion = location.inherited("proxy_http_version");
+  const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor("proxy_http_version", range).text;
+  if (httpVersionText === "1.0") {
+    problems.push(httpVersion ? "speaks HTTP/1.0 (proxy_http_version 1.0)" : "speaks HTTP/1.0 (nginx default before 1.29.7)");
+    fixes.push("`proxy_http_version 1.1;`");
+  }
+  const headers = location.inheritedList("proxy_set_header");
+  const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
+  if (connection) {
+    const value = connection.directive.args[1]?.value ?? "";
+    if (value.toLowerCase() === "close") {
+      problems.push('sends "Connection: close" (proxy_set_header Connection close)');
+      fixes.push('`proxy_set_header Connection "";`');
+    }
+  } else if (defaultFor("proxy_header:connection", range).text === "close") {
+    const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
+    problems.push(dropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)');
+    fixes.push('`proxy_set_header Connection "";`');
+  }
+  return problems.length > 0 ? { range, keepalive, problems, fixes } : void 0;
+}
+function explicitCulprits(location) {
+  const related = [];
+  const headers = location.inheritedList("proxy_set_header");
+  const hasOwnConnection = headers.entries.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
+  if (!hasOwnConnection) {
+    for (const entry of headers.dropped) {
+      if (entry.directive.args[0]?.value.toLowerCase() !== "connection") continue;
+      related.push({ span: entry.directive.span, label: "not inherited: the location sets its own proxy_set_header" });
+      break;
+    }
+  }
+  const httpVersion = location.inherited("proxy_http_version");
+  if (httpVersion && httpVersion.block !== location && httpVersion.entry.directive.args[0]?.value === "1.0") {
+    related.push({ span: httpVersion.entry.directive.span, label: "HTTP/1.0 is set here" });
+  }
+  return related;
+}
+
+// checks/upstream-keepalive-requests.ts
+init_rule();
+
+// src/model/upstream-keepalive.ts
+var KEEPALIVE_BOUNDARIES = [parseVersion("1.19.10"), parseVersion("1.29.7")];
+function upstreamKeepaliveByRange(model, group) {
+  const block2 = group.block;
+  if (!block2) return [];
+  const out = [];
+  for (const range of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
+    const keepalive = block2.setting("keepalive", range);
+    if (!keepalive || typeof keepalive.value !== "number" || keepalive.value <= 0) continue;
+    out.push({ range, keepalive });
+  }
+  return out;
+}
+function groupIsUsedOverHttp(model, group) {
+  return model.nginx.passes.some((pass) => pass.target.kind === "group" && pass.target.group === group && (pass.module === "proxy" || pass.module === "grpc"));
+}
+function describeNginxSetting(setting) {
+  const value = typeof setting.value === "number" && setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.text;
+  if (setting.origin) return `${setting.name} ${value} (${setting.origin.text})`;
+  return `${setting.name} ${value}${setting.source.kind === "default" ? " (nginx default)" : ""}`;
+}
+function upstreamAnchor(block2, setting) {
+  if (setting.source.kind === "file") return setting.source.span;
+  const keepalive = block2.ownLast("keepalive");
+  if (keepalive) return keepalive.directive.span;
+  return block2.directive.args[0]?.span ?? block2.directive.span;
+}
+function versionQualifier(model, holding, all) {
+  if (holding.length === all.length) return { text: "" };
+  const hint = isKnownExactly(model.nginxVersion) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
+  return { text: ` (on ${mergeAdjacent(holding, all).map(describeRange).join(", ")}${hint})`, maxSeverity: "warning" };
+}
+function mergeAdjacent(holding, all) {
+  const merged = [];
+  let previousIndex = -2;
+  for (const range of holding) {
+    const index = all.findIndex((piece) => compareVersions(piece.min, range.min) === 0 && compareVersions(piece.max, range.max) === 0);
+    if (index === previousIndex + 1 && merged.length > 0) merged[merged.length - 1] = { min: merged[merged.length - 1].min, max: range.max };
+    else merged.push(range);
+    previousIndex = index;
+  }
+  return merged;
+}
+
+// checks/upstream-keepalive-requests.ts
+var ID14 = "upstream-keepalive-requests";
+var rule14 = defineRule({
+  id: ID14,
+  // info, not warning: the proof lab (docs/evidence.md) sent 300 POSTs through nginx to a Tomcat
+  // that ends connections after 5 requests and none failed; Tomcat's Connection: close saves it.
+  severity: "info",
+  category: "reliability",
+  meta: {
+    description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",
+    docsUrl: docsUrl(ID14),
+    fixable: false,
+    messages: {
+      backendStopsFirst: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}'
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const draft = judge5(model, link);
+      if (draft && first(draft.primary, link.listener.span)) yield draft;
+    }
+  }
+});
+function judge5(model, link) {
+  const group = link.target.group;
+  if (!group?.block || !groupIsUsedOverHttp(model, group)) return void 0;
+  const keepAlive = link.listener.keepAlive;
+  if (keepAlive.kind !== "idleTimeout" || !keepAlive.maxRequests) return void 0;
+  const backendMax = keepAlive.maxRequests.value;
+  if (typeof backendMax !== "number" || backendMax <= 0) return void 0;
+  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
+    const requests = group.block.setting("keepalive_requests", range);
+    return typeof requests?.value === "number" && requests.value > backendMax;
+  });
+  if (holding.length === 0) return void 0;
+  const nginxRequests = group.block.setting("keepalive_requests", holding[0].range);
+  const qualifier = versionQualifier(model, holding.map((h) => h.range), all);
+  return {
+    messageId: "backendStopsFirst",
+    data: {
+      nginxRequests: describeNginxSetting(nginxRequests),
+      upstream: group.name,
+      backendRequests: describeBackendSetting(link.backend, keepAlive.maxRequests),
+      address: link.target.address.text,
+      versions: qualifier.text,
+      backendValue: String(backendMax),
+      fix: nginxRequests.origin ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${Math.max(1, backendMax - 2)} or less` : `set keepalive_requests in the upstream to ${Math.max(1, backendMax - 2)} or less`
+    },
+    primary: upstreamAnchor(group.block, nginxRequests),
+    related: [{
+      span: keepAlive.maxRequests.source.kind === "file" ? keepAlive.maxRequests.source.span : link.listener.span,
+      label: `${link.backend.kind} serves at most ${backendMax} requests per connection${keepAlive.maxRequests.source.kind === "default" ? " by default" : ""}`
+    }],
+    modelPath: `${group.block.path}>keepalive_requests>${link.backend.kind}:${link.target.address.text}`,
+    maxSeverity: qualifier.maxSeverity
+  };
+}
+
+// checks/upstream-keepalive-timeout.ts
+init_rule();
+var ID15 = "upstream-keepalive-timeout";
+var rule15 = defineRule({
+  id: ID15,
+  severity: "error",
+  category: "reliability",
+  meta: {
+    description: "nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed",
+    docsUrl: docsUrl(ID15),
+    fixable: false,
+    messages: {
+      backendClosesFirst: `{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend's keep-alive above {{nginxValue}}`
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const draft = judge6(model, link);
+      if (draft && first(draft.primary, link.listener.span)) yield draft;
+    }
+  }
+});
+function judge6(model, link) {
+  const group = link.target.group;
+  if (!group?.block || !groupIsUsedOverHttp(model, group)) return void 0;
+  const keepAlive = link.listener.keepAlive;
+  if (keepAlive.kind !== "idleTimeout" || typeof keepAlive.timeout.value !== "number" || keepAlive.timeout.value <= 0) return void 0;
+  const backendMs = keepAlive.timeout.value;
+  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
+    const timeout = group.block.setting("keepalive_timeout", range);
+    return typeof timeout?.value === "number" && timeout.value >= backendMs;
+  });
+  if (holding.length === 0) return void 0;
+  const nginxTimeout = group.block.setting("keepalive_timeout", holding[0].range);
+  const nginxMs = nginxTimeout.value;
+  const qualifier = versionQualifier(model, holding.map((h) => h.range), all);
+  const suggestionMs = backendMs >= 2e3 ? Math.floor(backendMs / 2e3) * 1e3 : Math.max(1, Math.floor(backendMs / 2));
+  return {
+    messageId: "backendClosesFirst",
+    data: {
+      nginxTimeout: describeNginxSetting(nginxTimeout),
+      upstream: group.name,
+      backendTimeout: describeBackendSetting(link.backend, keepAlive.timeout),
+      address: link.target.address.text,
+      versions: qualifier.text,
+      fix: nginxTimeout.origin ? `set "${nginxTimeout.origin.key}" in the ingress-nginx ConfigMap below ${backendMs / 1e3} (whole seconds, e.g. "${Math.max(1, Math.floor(suggestionMs / 1e3))}")` : `set keepalive_timeout in the upstream below ${formatMilliseconds(backendMs)} (e.g. keepalive_timeout ${formatMilliseconds(suggestionMs)};)`,
+      nginxValue: formatMilliseconds(nginxMs)
+    },
+    primary: upstreamAnchor(group.block, nginxTimeout),
+    related: [{
+      span: keepAlive.timeout.source.kind === "file" ? keepAlive.timeout.source.span : link.listener.span,
+      label: keepAlive.timeout.source.kind === "file" ? `${link.backend.kind} closes idle connections after ${formatMilliseconds(backendMs)}` : `${link.backend.kind} listens here and closes idle connections after ${formatMilliseconds(backendMs)} by default`
+    }],
+    modelPath: `${group.block.path}>keepalive_timeout>${link.backend.kind}:${link.target.address.text}`,
+    maxSeverity: qualifier.maxSeverity
+  };
+}
+
+// checks/upstream-protocol-mismatch.ts
+init_rule();
+var ID16 = "upstream-protocol-mismatch";
+function spokenBy(pass) {
+  switch (pass.module) {
+    case "proxy":
+      return pass.scheme === "https" ? "https" : "http";
+    case "uwsgi":
+      return "uwsgi";
+    case "fastcgi":
+      return "fastcgi";
+    case "scgi":
+      return "scgi";
+    case "grpc":
+      return "grpc";
+  }
+}
+function symptom(spoken, served, backend) {
+  if (backend === "uwsgi") {
+    if (spoken === "http" && served === "uwsgi") return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
+    if (spoken === "uwsgi" && served === "http") return 'nginx answers 502 ("upstream prematurely closed connection") and uWSGI logs nothing';
+    if (spoken === "fastcgi" && served === "uwsgi") return 'uWSGI logs "-- unavailable modifier requested: 1 --" and nginx answers 502';
+  }
+  if (spoken === "https") return "the listener does not speak TLS, so the handshake fails and nginx answers 502";
+  return "the backend cannot parse what nginx sends, so every request through it fails";
+}
+var DIRECTIVE_FOR = {
+  http: "proxy_pass http://",
+  https: "proxy_pass https://",
+  uwsgi: "uwsgi_pass (with include uwsgi_params)",
+  fastcgi: "fastcgi_pass (with include fastcgi_params)",
+  scgi: "scgi_pass",
+  ajp: "an AJP client such as Apache mod_jk (nginx has no AJP module); or proxy_pass to Tomcat's HTTP connector"
+};
+var rule16 = defineRule({
+  id: ID16,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "nginx speaks one protocol to a backend listener that speaks another (proxy_pass to a uwsgi socket, uwsgi_pass to HTTP, …)",
+    docsUrl: docsUrl(ID16),
+    fixable: false,
+    messages: {
+      mismatch: "{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}}): {{symptom}}; use {{fix}}"
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      for (const pass of link.target.passes) {
+        const spoken = spokenBy(pass);
+        const served = link.listener.protocol;
+        if (compatible(spoken, served)) continue;
+        const argument = pass.entry.directive.args[0];
+        if (!first(argument.span, link.listener.span)) continue;
+        const draft = {
+          messageId: "mismatch",
+          data: {
+            directive: pass.entry.directive.name,
+            spoken: protocolName(spoken),
+            address: link.target.address.text,
+            backend: backendKindName(link.backend.kind),
+            served: protocolName(served),
+            option: link.listener.option,
+            file: link.listener.span.file,
+            symptom: symptom(spoken, served, link.backend.kind),
+            fix: DIRECTIVE_FOR[served]
+          },
+          primary: argument.span,
+          related: [{ span: link.listener.span, label: `${link.backend.kind} serves ${served} here` }],
+          modelPath: `${pass.location.path}>${pass.entry.directive.name}>${link.backend.kind}:${link.target.address.text}`
+        };
+        if (link.target.server) draft.related.push({ span: link.target.server.span, label: `upstream "${link.target.group.name}" sends here` });
+        yield draft;
+      }
+    }
+  }
+});
+function protocolName(protocol) {
+  if (protocol === "http" || protocol === "https") return protocol.toUpperCase();
+  if (protocol === "grpc") return "gRPC";
+  return `the ${protocol} protocol`;
+}
+function compatible(spoken, served) {
+  if (spoken === served) return true;
+  if (spoken === "grpc") return served === "http" || served === "https";
+  return false;
+}
+
+// checks/upstream-socket-permission.ts
+init_rule();
+init_launch();
+
+// src/model/uwsgi.ts
+function uwsgiEntries(backend, ...keys) {
+  return backend.options.filter((entry) => keys.includes(entry.key));
+}
+function lastUwsgiEntry(backend, ...keys) {
+  const entries = uwsgiEntries(backend, ...keys);
+  return entries[entries.length - 1];
+}
+function isUwsgiBackend(backend) {
+  return backend.kind === "uwsgi";
+}
+function spanWithin(span2, text3, from, to) {
+  if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
+  const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
+  return { file: span2.file, start: at(from), end: at(to) };
+}
+function uwsgiEntryPath(backend, entry) {
+  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
+}
+var occurrences = /* @__PURE__ */ new WeakMap();
+function occurrenceIndex(options) {
+  let index = occurrences.get(options);
+  if (!index || index.size !== options.length) {
+    index = /* @__PURE__ */ new Map();
+    const seen = /* @__PURE__ */ new Map();
+    for (const other of options) {
+      const id2 = `${other.file}\0${other.key}`;
+      const n = seen.get(id2) ?? 0;
+      seen.set(id2, n + 1);
+      index.set(other, n);
+    }
+    occurrences.set(options, index);
+  }
+  return index;
+}
+function uwsgiBackends(backends) {
+  return backends.filter(isUwsgiBackend);
+}
+
+// checks/upstream-socket-permission.ts
+var ID17 = "upstream-socket-permission";
+var rule17 = defineRule({
+  id: ID17,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: "nginx's worker user can write to the unix socket the backend creates",
+    docsUrl: docsUrl(ID17),
+    fixable: false,
+    messages: {
+      socketNotWritable: 'nginx workers run as "{{nginxUser}}" but {{backend}} creates {{socket}} owned by "{{owner}}" with mode {{mode}} ({{modeSource}}): {{why}}, so every request through it fails with 502 and nginx logs "connect() to unix:{{socket}} failed (13: Permission denied) while connecting to upstream"; {{fix}}'
+    }
+  },
+  *check(model) {
+    const socketLinks = linkDeployment(model).filter((link) => link.target.address.kind === "unix" && link.listener.address.kind === "unix");
+    const first = onceEach();
+    for (const link of socketLinks) {
+      const draft = judge7(model, link);
+      if (draft && first(draft.primary, link.listener.span)) yield draft;
+    }
+  }
+});
+function judge7(model, link) {
+  const nginxUser = nginxUserFor(model, link);
+  if (!nginxUser) return void 0;
+  const backend = link.backend;
+  const socket = socketFacts(backend);
+  if (!socket) return void 0;
+  const { owner, mode, fix } = socket;
+  const why = denial(nginxUser.name, owner.name, mode.bits);
+  if (!why) return void 0;
+  const socketPath = canonicalSocketPath(link.listener.address.path);
+  const related = [
+    { span: nginxUser.span, label: `nginx workers run as ${nginxUser.name}` },
+    { span: owner.span, label: owner.label }
+  ];
+  if (!sameSpan(link.listener.span, owner.span) && !sameSpan(link.listener.span, mode.span)) {
+    related.push({ span: link.listener.span, label: `${backendKindName(backend.kind)} creates the socket here` });
+  }
+  return {
+    messageId: "socketNotWritable",
+    data: {
+      nginxUser: nginxUser.name,
+      backend: backendKindName(backend.kind),
+      socket: socketPath,
+      owner: owner.name,
+      mode: mode.bits.toString(8).padStart(3, "0"),
+      modeSource: mode.source,
+      why,
+      fix: fix(owner.name, nginxUser.group)
+    },
+    primary: mode.span,
+    related,
+    modelPath: `${backend.kind}[${backend.name}]>${link.listener.option}[${socketPath}]>permission`
+  };
+}
+function denial(nginxUser, owner, bits2) {
+  if (isRoot(nginxUser)) return void 0;
+  if (bits2 & 2) return void 0;
+  if (isNumeric(owner) !== isNumeric(nginxUser) && !(isRoot(owner) && isRoot(nginxUser))) return void 0;
+  if (owner === nginxUser) {
+    return bits2 & 128 ? void 0 : `the owner "${owner}" has no write permission`;
+  }
+  if (bits2 & 16) return void 0;
+  return `"${nginxUser}" is not the owner and the mode gives neither the group nor others write permission`;
+}
+var isRoot = (user) => user === "root" || user === "0";
+var isNumeric = (user) => /^\d+$/.test(user);
+var sameSpan = (a, b) => a.file === b.file && a.start.offset === b.start.offset;
+function nginxUserFor(model, link) {
+  const nginxLaunchedAsUser = model.launches.some((launch) => launch.program === "nginx" && launch.user && (knownValue(launch.user) === void 0 || !isRoot(knownValue(launch.user))));
+  if (nginxLaunchedAsUser) return void 0;
+  const users = /* @__PURE__ */ new Map();
+  for (const pass of link.target.passes) {
+    const main = rootOf(pass.location);
+    if (main.kind !== "main") return void 0;
+    const directive = main.ownLast("user")?.directive;
+    const name2 = directive?.args[0]?.value;
+    if (!directive || !name2 || name2.includes("$")) return void 0;
+    const group = directive.args[1]?.value ?? name2;
+    users.set(`${name2}:${group}`, { name: name2, group, span: directive.span });
+  }
+  return users.size === 1 ? [...users.values()][0] : void 0;
+}
+function rootOf(block2) {
+  let root = block2;
+  while (root.parent) root = root.parent;
+  return root;
+}
+function socketFacts(backend) {
+  if (backend.kind === "uwsgi") return uwsgiSocket(backend);
+  if (backend.kind === "gunicorn") return gunicornSocket(backend);
+  return void 0;
+}
+function uwsgiSocket(backend) {
+  const chmod = backend.settings.get("chmod-socket");
+  if (!chmod || chmod.source.kind !== "file" || typeof chmod.value !== "string") return void 0;
+  const bits2 = parseInt(chmod.value, 8);
+  const mode = { bits: bits2, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
+  if (lastUwsgiEntry(backend, "master-as-root")) return void 0;
+  let owner;
+  const chown = lastUwsgiEntry(backend, "chown-socket");
+  if (chown) {
+    if (chown.condition || typeof chown.value !== "string" || chown.value === "") return void 0;
+    owner = { name: chown.value.split(":")[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(":")[0]}` };
+  } else {
+    const uid = backend.settings.get("uid");
+    const launchUser = knownValue(backend.launch?.user);
+    if (uid && uid.source.kind === "file") {
+      if (typeof uid.value !== "string" || uid.value === "") return void 0;
+      if (backend.launch?.user && (launchUser === void 0 || !isRoot(launchUser))) return void 0;
+      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
+    } else if (launchUser !== void 0 && backend.launch?.user) {
+      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
+    }
+  }
+  if (!owner) return void 0;
+  return {
+    owner,
+    mode,
+    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`
+  };
+}
+function gunicornSocket(backend) {
+  if (backend.kind !== "gunicorn") return void 0;
+  const umask = backend.settings.get("umask");
+  if (!umask || umask.source.kind !== "file" || typeof umask.value !== "number") return void 0;
+  const bits2 = 511 & ~umask.value;
+  const mode = { bits: bits2, span: umask.source.span, source: `gunicorn umask ${umask.text}` };
+  let owner;
+  const user = backend.settings.get("user");
+  const launchUser = knownValue(backend.launch?.user);
+  if (user && user.source.kind === "file") {
+    if (typeof user.value !== "string" || user.value === "") return void 0;
+    owner = { name: user.value, span: user.source.span, label: `gunicorn chowns the socket to ${user.value}` };
+  } else if (launchUser !== void 0 && backend.launch?.user) {
+    owner = { name: launchUser, span: backend.launch.user.span, label: `gunicorn runs as ${launchUser}` };
+  }
+  if (!owner) return void 0;
+  return {
+    owner,
+    mode,
+    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0"
+  };
+}
+
+// checks/upstream-unreachable.ts
+init_rule();
+
+// src/model/unmodelled-servers.ts
+init_launch();
+var unknown2 = (reason) => [{ kind: "unknown", reason }];
+function portOf(text3) {
+  if (text3 === void 0 || !/^\d{1,5}$/.test(text3)) return void 0;
+  const port = Number(text3);
+  return port >= 1 && port <= 65535 ? port : void 0;
+}
+function values(launch, long, short = []) {
+  const found = optionValues(launch, long, short).map((entry) => knownValue(entry.value));
+  return found.some((value) => value === void 0) ? void 0 : found;
+}
+function hasOption(launch, names) {
+  return launch.argv.slice(1).some((arg) => names.some((name2) => arg.value === name2 || arg.value.startsWith(`${name2}=`)));
+}
+function bindAddress(text3, defaultPort) {
+  if (/^unix:/.test(text3)) return { kind: "socket", path: text3.replace(/^unix:(\/\/)?/, "") };
+  if (/^fd:\/\//.test(text3)) return { kind: "unknown", reason: `an inherited socket (${text3})` };
+  const rest = text3.replace(/^(tcp|http|ssl):\/\//, "");
+  const match = /^(?:\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(rest);
+  if (!match) return { kind: "unknown", reason: `"${text3}" is not a plain address` };
+  const port = match[1] === void 0 ? defaultPort : portOf(match[1]);
+  return port === void 0 ? { kind: "unknown", reason: `"${text3}" has no usable port` } : { kind: "port", port };
+}
+function portAndSocket(options) {
+  return (launch) => {
+    if (options.opaque && hasOption(launch, options.opaque)) return unknown2("an option the tree does not resolve to an address");
+    if (options.env && [...launch.env.keys()].some((name2) => options.env.test(name2))) return unknown2("its environment sets where it listens");
+    const ports2 = values(launch, options.port, options.portShort);
+    const sockets = options.socket ? values(launch, options.socket, options.socketShort) : [];
+    if (ports2 === void 0 || sockets === void 0) return unknown2("its port or socket depends on a variable");
+    const out = sockets.map((path) => ({ kind: "socket", path }));
+    const port = ports2.length > 0 ? portOf(ports2[ports2.length - 1]) : sockets.length > 0 ? void 0 : options.defaultPort;
+    if (ports2.length > 0 && port === void 0) return unknown2(`port "${ports2[ports2.length - 1]}"`);
+    if (port !== void 0) out.push({ kind: "port", port });
+    return out;
+  };
+}
+var READERS = [
+  {
+    matches: (launch) => launch.program === "daphne",
+    read: portAndSocket({ port: ["--port"], portShort: ["-p"], socket: ["--unix-socket"], socketShort: ["-u"], opaque: ["--fd", "--endpoint", "-e"], defaultPort: 8e3 })
+  },
+  {
+    matches: (launch) => launch.program === "hypercorn",
+    read: (launch) => {
+      if (hasOption(launch, ["--config", "-c"])) return unknown2("a config file may set bind");
+      const binds = values(launch, ["--bind", "--insecure-bind"], ["-b"]);
+      if (binds === void 0) return unknown2("its bind depends on a variable");
+      return binds.length === 0 ? [{ kind: "port", port: 8e3 }] : binds.map((bind) => bindAddress(bind, 8e3));
+    }
+  },
+  {
+    matches: (launch) => launch.program === "granian",
+    read: portAndSocket({ port: ["--port"], socket: ["--uds"], env: /^GRANIAN_/, defaultPort: 8e3 })
+  },
+  {
+    matches: (launch) => launch.program === "waitress-serve",
+    read: (launch) => {
+      const listens = values(launch, ["--listen"]);
+      if (listens === void 0) return unknown2("its listen address depends on a variable");
+      if (listens.length > 0) return listens.map((listen) => bindAddress(listen.replace(/^\*/, ""), 8080));
+      return portAndSocket({ port: ["--port"], socket: ["--unix-socket"], defaultPort: 8080 })(launch);
+    }
+  },
+  {
+    matches: (launch) => launch.program === "flask" && launch.argv.some((arg) => arg.value === "run"),
+    read: portAndSocket({ port: ["--port"], portShort: ["-p"], env: /^FLASK_RUN_PORT$/, defaultPort: 5e3 })
+  },
+  {
+    matches: (launch) => /^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? "") && launch.argv[2]?.value === "runserver",
+    read: (launch) => {
+      const address = launch.argv.slice(3).find((arg) => !arg.value.startsWith("-"));
+      if (!address) return [{ kind: "port", port: 8e3 }];
+      const text3 = knownValue(address);
+      return text3 === void 0 ? unknown2("its address depends on a variable") : [bindAddress(/^\d+$/.test(text3) ? `:${text3}` : text3, 8e3)];
+    }
+  },
+  {
+    matches: (launch) => launch.program === "php" && launch.argv.some((arg) => arg.value === "-S"),
+    read: (launch) => {
+      const text3 = knownValue(optionValues(launch, [], ["-S"])[0]?.value);
+      return text3 === void 0 ? unknown2("its address depends on a variable") : [bindAddress(text3, 80)];
+    }
+  },
+  {
+    matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program),
+    read: () => unknown2("it keeps its address in code or in a config file cfglint does not read")
+  }
+];
+var cache = /* @__PURE__ */ new WeakMap();
+function unmodelledServers(model) {
+  let servers = cache.get(model);
+  if (!servers) {
+    servers = [];
+    for (const launch of model.launches) {
+      const reader2 = READERS.find((candidate) => candidate.matches(launch));
+      if (!reader2) continue;
+      const addresses = reader2.read(launch).map((address) => ({ address, span: launch.span }));
+      servers.push({ program: launch.program, launch, addresses });
+    }
+    cache.set(model, servers);
+  }
+  return servers;
+}
+function mayServe(servers, target) {
+  return servers.find((server) => server.addresses.some(({ address }) => {
+    if (address.kind === "unknown") return true;
+    if (target.kind === "tcp") return address.kind === "port" && address.port === target.port;
+    if (address.kind !== "socket") return false;
+    if (!address.path.startsWith("/")) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, "")}`);
+    return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
+  }));
+}
+function describeUnmodelledAddress(address) {
+  if (address.kind === "port") return `port ${address.port}`;
+  if (address.kind === "socket") return `unix:${address.path}`;
+  return `unknown (${address.reason})`;
+}
+
+// checks/upstream-unreachable.ts
+var ID18 = "upstream-unreachable";
+var rule18 = defineRule({
+  id: ID18,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: "nginx sends to a loopback port or socket where none of the tree's backends listens (a port or path typo)",
+    docsUrl: docsUrl(ID18),
+    fixable: false,
+    messages: {
+      nothingListens: `Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; point {{directive}} at the backend's address, or fix {{option}}`,
+      serviceHasNoSuchPort: "Service {{service}} has no port {{port}} (its ports: {{ports}}): requests {{directive}} sends to {{address}} never reach its pods; send to one of its ports, or add port {{port}} to the Service",
+      targetPortNotDeclared: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares: the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; name the container port "{{name}}" or set targetPort to the port number',
+      nothingOnTargetPort: 'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}: connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; {{fix}}'
+    }
+  },
+  *check(model) {
+    const serviceFinding = (target) => {
+      const gap = kubernetesServiceGap(model, target.address);
+      if (!gap) return void 0;
+      const pass = target.passes[0];
+      const common = {
+        service: `${gap.service.namespace}/${gap.service.name}`,
+        directive: target.server ? `upstream "${target.group.name}"` : pass.entry.directive.name,
+        address: target.address.text
+      };
+      const modelPath = `${target.group?.block?.path ?? pass.location.path}>${target.address.text}>service`;
+      if (gap.kind === "no-such-port") {
+        return {
+          messageId: "serviceHasNoSuchPort",
+          data: { ...common, port: gap.port, ports: gap.service.ports.map((port) => port.port).join(", ") },
+          primary: target.span,
+          related: [{ span: gap.service.nameSpan, label: `Service ${gap.service.name} is defined here` }],
+          modelPath
+        };
+      }
+      if (gap.kind === "target-port-unnamed") {
+        return {
+          messageId: "targetPortNotDeclared",
+          data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
+          primary: target.span,
+          related: [{ span: gap.port.span, label: `targetPort "${gap.port.targetPort}"` }, { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}: its containers declare no such port` }],
+          modelPath
+        };
+      }
+      const onLoopback = gap.listeners.find((listener) => listener.address.kind === "tcp" && listener.address.port === gap.targetPort);
+      return {
+        messageId: "nothingOnTargetPort",
+        data: {
+          ...common,
+          port: gap.port.port,
+          targetPort: gap.targetPort,
+          workload: `${gap.workload.kind} ${gap.workload.name}`,
+          backend: backendKindName(gap.listeners[0].backend.kind),
+          listening: gap.listeners.slice(0, 4).map(describeListener).join(", "),
+          loopbackNote: onLoopback ? " (loopback inside the pod: the Service connects to the pod's own address)" : "",
+          fix: onLoopback ? `bind 0.0.0.0:${gap.targetPort} (or the pod's address) instead of ${describeListener(onLoopback)}` : `set targetPort to the port it binds, or bind port ${gap.targetPort}`
+        },
+        primary: target.span,
+        related: [
+          { span: gap.port.span, label: `targetPort ${gap.port.targetPort}${typeof gap.port.targetPort === "string" ? ` = ${gap.targetPort}` : ""}` },
+          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` }))
+        ],
+        modelPath
+      };
+    };
+    const listeners = model.backends.flatMap((backend) => backend.listeners);
+    const unmodelled = unmodelledServers(model);
+    if (listeners.some((listener) => listener.address.kind === "other")) return;
+    const linked = new Set(linkDeployment(model).map((link) => spanKey(link.target.span)));
+    for (const target of nginxTargets(model)) {
+      if (linked.has(spanKey(target.span))) continue;
+      const address = target.address;
+      if (address.kind === "tcp" && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
+        const draft = serviceFinding(target);
+        if (draft) yield draft;
+        continue;
+      }
+      const nginxFiles = [target.span.file, ...target.passes.map((pass2) => pass2.entry.directive.file)];
+      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
+      if (family.length === 0) continue;
+      if (mayServe(unmodelled, address.kind === "unix" ? address : { kind: "tcp", port: address.port })) continue;
+      if (model.unreadServerConfigs.some((config) => deploymentOf(config.file, model.deploymentRoots ?? []) === deploymentOf(target.span.file, model.deploymentRoots ?? []))) continue;
+      const pass = target.passes[0];
+      const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
+      family.sort((a, b) => Number(speaks(b)) - Number(speaks(a)));
+      yield {
+        messageId: "nothingListens",
+        data: {
+          address: address.text,
+          listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(", ") + (family.length > 4 ? `, and ${family.length - 4} more` : ""),
+          // SERVERS.md §9 rows 8 and 10.
+          log: address.kind === "unix" ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream` : "connect() failed (111: Connection refused) while connecting to upstream",
+          directive: target.server ? `upstream "${target.group.name}"` : pass.entry.directive.name,
+          option: `${backendKindName(family[0].backend.kind)}'s ${family[0].option}`
+        },
+        primary: target.span,
+        related: family.slice(0, 3).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` })),
+        modelPath: `${target.group?.block?.path ?? pass.location.path}>${address.text}`
+      };
+    }
+  }
+});
+function inOwnContainerNetwork(model, listener) {
+  const compose = composeServiceOf(model, listener.backend);
+  return compose !== void 0 && !compose.hostNetwork;
+}
+var SPOKEN = {
+  proxy: ["http", "https"],
+  grpc: ["http", "https"],
+  uwsgi: ["uwsgi"],
+  fastcgi: ["fastcgi"],
+  scgi: ["scgi"]
+};
+function spanKey(span2) {
+  return `${span2.file}:${span2.start.offset}`;
+}
+function describeListener(listener) {
+  const address = listener.address;
+  if (address.kind === "unix") return `unix:${canonicalSocketPath(address.path)}`;
+  if (address.kind === "tcp") return `${address.host || "*"}:${address.port}`;
+  return address.text;
+}
+
+// checks/uwsgi-inline-comment.ts
+init_rule();
+init_options();
+init_values();
+var ID19 = "uwsgi-inline-comment";
+var rule19 = defineRule({
+  id: ID19,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
+    docsUrl: docsUrl(ID19),
+    fixable: false,
+    messages: {
+      commentInValue: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}; put the comment on a line of its own'
+    }
+  },
+  *check(model) {
+    for (const backend of uwsgiBackends(model.backends)) {
+      for (const entry of backend.options) {
+        if (entry.origin !== "ini" || entry.text === null || runsAShell(entry)) continue;
+        const marker = /[ \t][;#]/.exec(entry.text);
+        if (!marker) continue;
+        const start = marker.index + 1;
+        const comment2 = entry.text.slice(start);
+        const value = typeof entry.value === "string" ? entry.value : entry.text;
+        const effect = effectOf(entry.key, value, value.length - comment2.length);
+        if (effect === void 0) continue;
+        yield {
+          messageId: "commentInValue",
+          data: { comment: comment2, option: entry.key, value, effect },
+          primary: spanWithin(entry.valueSpan, entry.text, start, entry.text.length),
+          modelPath: uwsgiEntryPath(backend, entry)
+        };
+      }
+    }
+  }
+});
+function effectOf(key, value, commentAt) {
+  const reader2 = uwsgiOptionSpec(key)?.reader;
+  const before = value.slice(0, Math.max(0, commentAt)).trim();
+  if ((reader2 === "int" || reader2 === "uint64" || reader2 === "uint16" || reader2 === "megabytes") && isPlainUwsgiInteger(before)) return void 0;
+  if (reader2 === "flag" || reader2 === "flag-inverted") {
+    const meant = readUwsgiFlag(before);
+    if (readUwsgiFlag(value) === meant) return void 0;
+    return `, which uWSGI reads as "${readUwsgiFlag(value)}", not "${meant}"`;
+  }
+  return "";
+}
+function runsAShell(entry) {
+  const key = entry.key;
+  if (/^hook-|-hook$/.test(key)) return /^(exec|safeexec):/.test(entry.text ?? "");
+  return /^(exec-|worker-exec|touch-exec|emperor-(magic|on-demand)-exec)/.test(key) || /(^|-)(cron|cron2|attach-daemon|attach-daemon2|attach-control-daemon|smart-attach-daemon|smart-attach-daemon2)$/.test(key) || /^(unique-cron|cron|legion-cron|unique-legion-cron)(-legion)?$/.test(key);
+}
+
+// checks/uwsgi-sigterm-reload.ts
+init_rule();
+var ID20 = "uwsgi-sigterm-reload";
+var rule20 = defineRule({
+  id: ID20,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "uWSGI 2.0 with a master process reloads on SIGTERM, and its supervisor stops it with SIGTERM: the stop hangs until SIGKILL",
+    docsUrl: docsUrl(ID20),
+    fixable: false,
+    messages: {
+      reloadsOnStop: 'uWSGI 2.0 reloads on SIGTERM, and {{supervisor}} stops it with SIGTERM{{why}}: the master respawns its workers instead of exiting, and the stop waits until {{killer}} sends SIGKILL; set "die-on-term = true"{{alternative}}'
+    }
+  },
+  *check(model) {
+    for (const backend of uwsgiBackends(model.backends)) {
+      const launch = backend.launch;
+      if (!launch || !isSigterm(launch.stopSignal.value)) continue;
+      const master = backend.settings.get("master");
+      const dieOnTerm = backend.settings.get("die-on-term");
+      if (master?.value !== true || dieOnTerm?.value !== false) continue;
+      if (dieOnTerm.source.kind === "default" && backend.gaps.length > 0) continue;
+      const related = [];
+      if (launch.stopSignal.span) related.push({ span: launch.span, label: "uWSGI is started here" });
+      if (dieOnTerm.source.kind === "file") related.push({ span: dieOnTerm.source.span, label: "die-on-term is off here" });
+      if (master.source.kind === "file") related.push({ span: master.source.span, label: master.text.includes("needs the master") ? `${master.text.split(" ")[0]} switches the master process on` : "the master process is on here" });
+      const wording = supervisorWording(launch);
+      yield {
+        messageId: "reloadsOnStop",
+        data: {
+          supervisor: wording.supervisor,
+          why: launch.stopSignal.span ? ` (${launch.stopSignal.value} is set here)` : wording.defaultNote,
+          killer: wording.killer,
+          alternative: wording.alternative
+        },
+        primary: launch.stopSignal.span ?? launch.span,
+        related: related.slice(0, 3),
+        modelPath: `uwsgi[${backend.name}]>launch[${launch.file}]>stop-signal`
+      };
+    }
+  }
+});
+function isSigterm(signal2) {
+  const normal = signal2.trim().toUpperCase();
+  return normal === "SIGTERM" || normal === "TERM" || normal === "15";
+}
+function supervisorWording(launch) {
+  switch (launch.kind) {
+    case "systemd":
+      return { supervisor: "systemd", defaultNote: " (KillSignal= is not set)", killer: "systemd", alternative: " in the ini, or KillSignal=SIGQUIT in the unit" };
+    case "dockerfile":
+      return { supervisor: "docker stop", defaultNote: " (no STOPSIGNAL)", killer: "docker", alternative: ", or STOPSIGNAL SIGQUIT in the Dockerfile" };
+    case "compose":
+      return { supervisor: "docker compose", defaultNote: " (no stop_signal)", killer: "compose", alternative: ", or stop_signal: SIGQUIT for the service" };
+    case "kubernetes":
+      return { supervisor: "Kubernetes", defaultNote: "", killer: "the kubelet", alternative: "" };
+    default:
+      return { supervisor: "whatever stops this process", defaultNote: " (by default)", killer: "it", alternative: "" };
+  }
+}
+
+// checks/uwsgi-unknown-option.ts
+init_rule();
+init_options();
+var ID21 = "uwsgi-unknown-option";
+var BLOCK_ENDS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
+var rule21 = defineRule({
+  id: ID21,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: "A uWSGI option name that neither uWSGI nor its plugins know: without strict mode it silently becomes a placeholder",
+    docsUrl: docsUrl(ID21),
+    fixable: false,
+    messages: {
+      unknown: 'Unknown uWSGI option "{{option}}": without "strict = true" uWSGI accepts it silently as a placeholder and sets nothing{{suggestion}}',
+      unknownStrict: 'Unknown uWSGI option "{{option}}": in strict mode uWSGI stops at start with "[strict-mode] unknown config directive: {{option}}"{{suggestion}}',
+      unknownOnCommandLine: 'Unknown uWSGI option "{{written}}": uWSGI stops at start with "getopt_long() error"{{suggestion}}'
+    }
+  },
+  *check(model) {
+    const closeByKey = /* @__PURE__ */ new Map();
+    for (const backend of uwsgiBackends(model.backends)) {
+      for (const entry of backend.options) {
+        if (entry.origin === "declared-option" || entry.setBy === "set-placeholder") continue;
+        const key = entry.key;
+        if (key === "" || BLOCK_ENDS.has(key) || uwsgiOptionSpec(key) || backend.declaredOptions.has(key)) continue;
+        if (entry.origin !== "command-line" && backend.strict !== true && backend.placeholderNames.has(key)) continue;
+        if (!closeByKey.has(key)) closeByKey.set(key, closestUwsgiOption(key));
+        const close = closeByKey.get(key);
+        const suggestion = close && close !== key ? `; did you mean "${close}"?` : "";
+        const modelPath = uwsgiEntryPath(backend, entry);
+        if (entry.origin === "command-line") {
+          const written = key.startsWith("-") ? key : `--${key}`;
+          yield { messageId: "unknownOnCommandLine", data: { written, suggestion: close ? `; did you mean "--${close}"?` : "" }, primary: entry.keySpan, modelPath };
+          continue;
+        }
+        if (backend.strict === true) {
+          yield { messageId: "unknownStrict", data: { option: key, suggestion }, primary: entry.keySpan, modelPath };
+          continue;
+        }
+        if (backend.placeholderNames.has(key)) continue;
+        if (backend.gaps.length > 0 && !suggestion) continue;
+        yield { messageId: "unknown", data: { option: key, suggestion }, primary: entry.keySpan, modelPath };
+      }
+    }
+  }
+});
+
+// checks/uwsgi-value-units.ts
+init_rule();
+init_options();
+init_values();
+var ID22 = "uwsgi-value-units";
+var rule22 = defineRule({
+  id: ID22,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits",
+    docsUrl: docsUrl(ID22),
+    fixable: false,
+    messages: {
+      truncated: '{{option}} is {{used}}{{intended}}: uWSGI reads "{{value}}" with {{parser}}, which stops at the first character that is not a digit{{fix}}',
+      noNumber: '{{option}} is {{used}}: uWSGI reads "{{value}}" with {{parser}}, which finds no number in it{{reason}}',
+      capped: "{{option}} is 65535 bytes, not {{value}}: uWSGI keeps it in 16 bits and caps it at 65535"
+    }
+  },
+  *check(model) {
+    for (const backend of uwsgiBackends(model.backends)) {
+      for (const entry of backend.options) {
+        const spec = uwsgiOptionSpec(entry.key);
+        if (!spec || spec.reader === "flag" || spec.reader === "flag-inverted" || spec.reader === "other") continue;
+        const value = spec.immediate ? entry.rawValue : entry.value;
+        if (typeof value !== "string") continue;
+        const modelPath = uwsgiEntryPath(backend, entry);
+        const used = readUwsgiNumber(spec.reader, value);
+        const quantity = uwsgiOptionQuantity(entry.key);
+        const parser2 = spec.reader === "int" ? "atoi" : "strtoul";
+        const shown = spec.reader === "megabytes" ? `${used / (1024 * 1024)} MiB` : withUnit(used, quantity);
+        if (isPlainUwsgiInteger(value)) {
+          if (spec.reader === "uint16" && used === 65535 && value.replace(/^\+/, "") !== "65535") {
+            yield { messageId: "capped", data: { option: entry.key, value }, primary: entry.valueSpan, modelPath };
+          }
+          continue;
+        }
+        const leading = /^\s*[+-]?[0-9]+/.exec(value);
+        if (leading) {
+          const intended = spec.reader === "megabytes" ? void 0 : intendedUwsgiQuantity(value, quantity);
+          const differs = intended !== void 0 && intended.value !== used;
+          if (!differs && /^\s/.test(value.slice(leading[0].length))) continue;
+          let fix = "; write a plain number";
+          if (differs && Number.isInteger(intended.value)) {
+            fix = spec.reader === "uint16" && intended.value > 65535 ? "; write 65535, the most uWSGI allows" : `; write ${intended.value}`;
+          }
+          yield {
+            messageId: "truncated",
+            data: { option: entry.key, used: shown, intended: differs ? `, not ${withUnit(intended.value, quantity)}` : "", value, parser: parser2, fix },
+            primary: entry.valueSpan,
+            modelPath
+          };
+          continue;
+        }
+        let placeholder = "";
+        if (spec.immediate && /[%$@]\(/.test(value)) placeholder = `; ${entry.key} is applied while the file is read, before "${value}" would be expanded`;
+        else if (value === "") placeholder = '; a key without "= value" has an empty value (only on the command line does a bare option mean 1)';
+        yield {
+          messageId: "noNumber",
+          data: { option: entry.key, used: shown, value, parser: parser2, reason: placeholder },
+          primary: entry.valueSpan,
+          modelPath
+        };
+      }
+    }
+  }
+});
+function withUnit(value, quantity) {
+  if (quantity === "seconds") return `${value} ${value === 1 ? "second" : "seconds"}`;
+  if (quantity === "bytes") return `${value} ${value === 1 ? "byte" : "bytes"}`;
+  return String(value);
+}
+
+// checks/worker-connections-nofile.ts
+init_rule();
+var ID23 = "worker-connections-nofile";
+var rule23 = defineRule({
+  id: ID23,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "nginx worker_connections above the open-file limit its workers run with",
+    docsUrl: docsUrl(ID23),
+    fixable: false,
+    messages: {
+      exceedsProcessLimit: 'worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}}): nginx logs "{{connections}} worker_connections exceed open file resource limit: {{limit}}" at [warn] (hidden at the default error_log level) and under load "accept4() failed (24: Too many open files)"; set worker_rlimit_nofile {{suggestion}}; in the main context (or raise {{limitName}}) or lower worker_connections',
+      exceedsWorkerRlimit: 'worker_connections {{connections}} is above worker_rlimit_nofile {{limit}} ({{where}}): the workers run out of descriptors under load with "accept4() failed (24: Too many open files)"; raise worker_rlimit_nofile to {{suggestion}} (twice worker_connections when proxying) or lower worker_connections'
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      const main = scope.http.parent;
+      if (!main || main.kind !== "main" || seen.has(main)) continue;
+      seen.add(main);
+      const draft = judge8(model, scope, main);
+      if (draft) yield draft;
+    }
+  }
+});
+function judge8(model, scope, main) {
+  const events = main.children.find((child) => child.kind === "events");
+  const entry = events?.ownLast("worker_connections");
+  const arg = entry?.directive.args[0];
+  if (!entry || !arg || !/^\d+$/.test(arg.value)) return void 0;
+  const connections = Number(arg.value);
+  const limit = nginxWorkerNofile(model, scope).soft;
+  if (typeof limit.value !== "number" || !(connections > limit.value)) return void 0;
+  const own = limit.name === "worker_rlimit_nofile";
+  return {
+    ...own ? { messageId: "exceedsWorkerRlimit" } : { messageId: "exceedsProcessLimit" },
+    data: {
+      connections,
+      limit: limit.value,
+      where: describe(limit),
+      suggestion: connections * 2,
+      limitName: limitName(limit)
+    },
+    primary: arg.span,
+    related: limit.source.kind === "file" ? [{ span: limit.source.span, label: `the workers' open-file limit is ${limit.value} here` }] : [],
+    modelPath: `${main.path}>events>worker_connections`
+  };
+}
+function describe(limit) {
+  if (limit.source.kind === "file") return `${limit.source.span.file}:${limit.source.span.start.line}`;
+  return limit.source.note ? `${limit.source.reference}: ${limit.source.note}` : limit.source.reference;
+}
+function limitName(limit) {
+  if (limit.name === "LimitNOFILE" || limit.source.kind === "default" && limit.source.reference.includes("LimitNOFILE")) return "LimitNOFILE= of the nginx service";
+  if (limit.source.kind === "file") return "the container's ulimits: nofile";
+  return "the open-file limit nginx starts with";
+}
+
+// checks/index.ts
+var RULES = [
+  rule,
+  rule2,
+  rule3,
+  rule4,
+  rule5,
+  rule6,
+  rule7,
+  rule8,
+  rule9,
+  rule10,
+  rule11,
+  rule12,
+  rule13,
+  rule14,
+  rule15,
+  rule16,
+  rule17,
+  rule18,
+  rule19,
+  rule20,
+  rule21,
+  rule22,
+  rule23
+].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+// src/engine/run.ts
+init_append();
+
+// src/discovery/fs.ts
+var nodeFs = __toESM(require("fs"));
+
+// src/discovery/path-bytes.ts
+function decodePathBytes(bytes) {
+  const quick = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (!quick.includes("�")) return quick;
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) {
+      out += String.fromCharCode(56320 + bytes[i]);
+      i++;
+    } else {
+      out += Buffer.from(bytes.subarray(i, i + length)).toString("utf8");
+      i += length;
+    }
+  }
+  return out;
+}
+function encodePathBytes(path) {
+  if (!hasEscapedBytes(path)) return Buffer.from(path, "utf8");
+  const parts = [];
+  let run2 = "";
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (isEscapedByteAt(path, i)) {
+      if (run2) parts.push(Buffer.from(run2, "utf8"));
+      run2 = "";
+      parts.push(Buffer.from([code - 56320]));
+    } else run2 += path[i];
+  }
+  if (run2) parts.push(Buffer.from(run2, "utf8"));
+  return Buffer.concat(parts);
+}
+function hasEscapedBytes(path) {
+  return ESCAPED_BYTE.test(path);
+}
+function showPath(path) {
+  return hasEscapedBytes(path) ? path.replace(ESCAPED_BYTES, (ch) => `\\x${(ch.charCodeAt(0) - 56320).toString(16).padStart(2, "0")}`) : path;
+}
+var ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
+var ESCAPED_BYTES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
+function isEscapedByteAt(path, i) {
+  const code = path.charCodeAt(i);
+  if (code < 56448 || code > 56575) return false;
+  const before = i > 0 ? path.charCodeAt(i - 1) : 0;
+  return !(before >= 55296 && before <= 56319);
+}
+function validSequenceLength(bytes, i) {
+  const b0 = bytes[i];
+  if (b0 < 128) return 1;
+  const continuation = (k, low = 128, high = 191) => i + k < bytes.length && bytes[i + k] >= low && bytes[i + k] <= high;
+  if (b0 >= 194 && b0 <= 223) return continuation(1) ? 2 : 0;
+  if (b0 >= 224 && b0 <= 239) {
+    const low = b0 === 224 ? 160 : 128;
+    const high = b0 === 237 ? 159 : 191;
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (b0 >= 240 && b0 <= 244) {
+    const low = b0 === 240 ? 144 : 128;
+    const high = b0 === 244 ? 143 : 191;
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// src/discovery/fs.ts
+var MAX_FILE_BYTES = 64 * 1024 * 1024;
+var native = (path) => hasEscapedBytes(path) ? encodePathBytes(path) : path;
+var nodeFileSystem = {
+  kind(path) {
+    try {
+      const stat = nodeFs.statSync(native(path));
+      return stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
+    } catch {
+      return void 0;
+    }
+  },
+  isSymlink(path) {
+    try {
+      return nodeFs.lstatSync(native(path)).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  },
+  size(path) {
+    try {
+      const stat = nodeFs.lstatSync(native(path), { throwIfNoEntry: false });
+      return stat?.isFile() ? stat.size : void 0;
+    } catch {
+      return void 0;
+    }
+  },
+  readHead(path, maxBytes) {
+    let fd;
+    try {
+      const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = nodeFs.constants;
+      fd = nodeFs.openSync(native(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      const stat = nodeFs.fstatSync(fd);
+      if (!stat.isFile()) return void 0;
+      const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes));
+      const length = nodeFs.readSync(fd, buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, length);
+    } catch {
+      return void 0;
+    } finally {
+      if (fd !== void 0) nodeFs.closeSync(fd);
+    }
+  },
+  list(path) {
+    try {
+      return nodeFs.readdirSync(native(path), { encoding: "buffer" }).map(decodePathBytes);
+    } catch (error) {
+      throw new Error(describeFsError(error, path));
+    }
+  },
+  read(path) {
+    const stat = nodeFs.statSync(native(path), { throwIfNoEntry: false });
+    if (!stat) throw new Error(`cannot read ${path}: no such file`);
+    if (!stat.isFile()) throw new Error(`cannot read ${path}: not a regular file`);
+    if (stat.size > MAX_FILE_BYTES) throw new Error(`cannot read ${path}: larger than ${MAX_FILE_BYTES} bytes`);
+    try {
+      return nodeFs.readFileSync(native(path));
+    } catch (error) {
+      throw new Error(describeFsError(error, path));
+    }
+  },
+  realpath(path) {
+    try {
+      return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: "buffer" }));
+    } catch (error) {
+      throw new Error(describeFsError(error, path));
+    }
+  }
+};
+function describeFsError(error, path) {
+  const code = error?.code;
+  const reasons = {
+    ENOENT: "no such file or directory",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    ELOOP: "too many levels of symbolic links",
+    ENOTDIR: "not a directory",
+    EISDIR: "is a directory"
+  };
+  return `cannot read ${path}: ${code && reasons[code] || error?.message || String(error)}`;
+}
+
+// src/engine/run.ts
+init_failure();
+init_rendered_text();
+init_template_text();
+init_embedded_text();
+init_span();
+init_findings();
+
+// src/engine/options.ts
+var nodePath5 = __toESM(require("path"));
+var import_ignore = __toESM(require_ignore());
+init_classify();
+
+// src/discovery/confine.ts
+var nodePath4 = __toESM(require("path"));
+
+// src/discovery/link-placeholder.ts
+var nodePath3 = __toESM(require("path"));
+var PLACEHOLDER_MAX_BYTES = 4095;
+var REFUSED = /[\s=;{}"'#<>:$`\\*?[\]|&(),]/u;
+var CONTROL = new RegExp("\\p{Cc}", "u");
+function placeholderTarget(bytes, hasSibling) {
+  if (bytes.length === 0 || bytes.length > PLACEHOLDER_MAX_BYTES) return void 0;
+  let text3;
+  try {
+    text3 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return void 0;
+  }
+  if (REFUSED.test(text3) || CONTROL.test(text3)) return void 0;
+  if (text3.includes("/")) return text3;
+  if (text3 === "." || text3 === "..") return void 0;
+  return hasSibling(text3) ? text3 : void 0;
+}
+function readPlaceholder(fs, path, size) {
+  if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return void 0;
+  const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
+  if (bytes === void 0) return void 0;
+  const dir = nodePath3.dirname(path);
+  return placeholderTarget(bytes, (name2) => {
+    if (name2 === nodePath3.basename(path)) return false;
+    const sibling = nodePath3.join(dir, name2);
+    return fs.isSymlink(sibling) || fs.kind(sibling) !== void 0;
+  });
+}
+
+// src/discovery/confine.ts
+var OutsideTreeError = class extends Error {
+  constructor(path) {
+    super(`cannot read ${path}: outside the linted tree`);
+    this.path = path;
+  }
+  path;
+};
+var OUTSIDE = { outside: true };
+var MAX_HOPS = 40;
+function isWithin(path, area) {
+  return path === area || path.startsWith(area.endsWith(nodePath4.sep) ? area : area + nodePath4.sep);
+}
+function confineFileSystem(fs, areas) {
+  const given = areas.map((area) => nodePath4.resolve(area));
+  const real = /* @__PURE__ */ new Map();
+  for (const area of given) {
+    let resolved = area;
+    try {
+      resolved = fs.realpath(area);
+    } catch {
+    }
+    real.set(area, resolved);
+    real.set(resolved, resolved);
+  }
+  const realAreas = [...new Set(real.values())];
+  const insideRealArea = (path) => realAreas.some((area) => isWithin(path, area));
+  const memo = /* @__PURE__ */ new Map();
+  const examined = /* @__PURE__ */ new Map();
+  const examine = (entry) => {
+    if (examined.has(entry)) return examined.get(entry);
+    const size = fs.size(entry);
+    const found = size === void 0 ? void 0 : { size, target: readPlaceholder(fs, entry, size) };
+    examined.set(entry, found);
+    return found;
+  };
+  let hops = 0;
+  const locate = (path) => {
+    const absolute = nodePath4.resolve(path);
+    const known2 = memo.get(absolute);
+    if (known2) return known2;
+    let location;
+    const area = real.get(absolute);
+    if (area !== void 0) location = { outside: false, real: area };
+    else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
+    else if (nodePath4.dirname(absolute) === absolute) location = OUTSIDE;
+    else {
+      const parent = locate(nodePath4.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath4.basename(absolute));
+    }
+    memo.set(absolute, location);
+    return location;
+  };
+  const step = (realParent, name2) => {
+    const candidate = nodePath4.join(realParent, name2);
+    const file = examine(candidate);
+    if (file) return file.target === void 0 ? { outside: false, real: candidate } : follow(realParent, file.target);
+    if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
+    let target;
+    try {
+      target = fs.realpath(candidate);
+    } catch {
+      return { outside: false, real: candidate };
+    }
+    if (!insideRealArea(target)) return OUTSIDE;
+    return examine(target)?.target === void 0 ? { outside: false, real: target } : hop(target);
+  };
+  const follow = (realParent, target) => {
+    if (nodePath4.isAbsolute(target)) return OUTSIDE;
+    const next = nodePath4.resolve(realParent, target);
+    return insideRealArea(next) ? hop(next) : OUTSIDE;
+  };
+  const hop = (next) => {
+    if (hops >= MAX_HOPS) return { outside: false, real: next, looping: true };
+    hops++;
+    try {
+      return locate(next);
+    } finally {
+      hops--;
+    }
+  };
+  const entryIn = (path) => {
+    const parent = locate(nodePath4.dirname(nodePath4.resolve(path)));
+    if (parent.outside || parent.looping) return void 0;
+    return nodePath4.join(parent.real, nodePath4.basename(path));
+  };
+  const inside = (path) => {
+    const location = locate(path);
+    if (location.outside) throw new OutsideTreeError(path);
+    if (location.looping) throw new Error(`cannot read ${path}: too many levels of symbolic links`);
+    return location.real;
+  };
+  const asAsked = (path, operation) => {
+    const real2 = inside(path);
+    try {
+      return operation(real2);
+    } catch (error) {
+      if (real2 === path || !(error instanceof Error)) throw error;
+      throw new Error(error.message.split(real2).join(path));
+    }
+  };
+  return {
+    kind(path) {
+      const location = locate(path);
+      if (location.outside) return "outside";
+      if (location.looping) return void 0;
+      if (examined.get(location.real)) return "file";
+      return fs.kind(location.real);
+    },
+    isSymlink(path) {
+      const entry = entryIn(path);
+      if (entry === void 0) return false;
+      const file = examine(entry);
+      return file ? file.target !== void 0 : fs.isSymlink(entry);
+    },
+    size(path) {
+      const entry = entryIn(path);
+      const file = entry === void 0 ? void 0 : examine(entry);
+      return file?.target === void 0 ? file?.size : void 0;
+    },
+    readHead(path, maxBytes) {
+      const entry = entryIn(path);
+      const file = entry === void 0 ? void 0 : examine(entry);
+      return file && file.target === void 0 ? fs.readHead(entry, maxBytes) : void 0;
+    },
+    list: (path) => asAsked(path, (real2) => fs.list(real2)),
+    read: (path) => asAsked(path, (real2) => fs.read(real2)),
+    realpath(path) {
+      const resolved = inside(path);
+      return fs.realpath(resolved);
+    },
+    locate(path) {
+      const location = locate(path);
+      return location.outside ? void 0 : location.real;
+    }
+  };
+}
+
+// src/engine/options.ts
+init_suggest();
+init_thrown();
+
+// src/engine/reader-rules.ts
+var define = (id2, severity, description) => ({ id: id2, severity, description, docsUrl: docsUrl(id2, "docs/rules") });
+var READER_RULES = [
+  define("command-syntax", "error", "A command line (ExecStart=, CMD, command:, Procfile, script) its shell or systemd cannot parse"),
+  define("gunicorn-syntax", "error", "A gunicorn config file that is not valid Python 3; gunicorn does not start"),
+  define("include-cycle", "error", "An include reaches a file that is already being included"),
+  define("include-limit", "warning", "Includes go deeper, match more paths or expand to more directives than cfglint follows; the rest is skipped"),
+  define("include-missing", "warning", "An include names a file that is not in the linted tree"),
+  define("include-outside-tree", "warning", "An include reaches a file outside the linted tree (a path, a mapping or a symbolic link); it is not read"),
+  define("internal-error", "error", "A rule failed; the rest of the run went on"),
+  define("invalid-value", "error", 'A value nginx would reject with "invalid value"'),
+  define("limits-syntax", "warning", "A limits.conf line that pam_limits skips"),
+  define("nginx-syntax", "error", "A syntax error nginx would stop at"),
+  define("read-error", "error", "A file or directory that cannot be read"),
+  define("suppression-missing-reason", "info", 'A cfglint-disable comment without "-- reason"'),
+  define("suppression-unknown-rule", "warning", "A cfglint-disable comment names a rule that does not exist"),
+  define("suppression-unused", "info", "A cfglint-disable comment that suppressed nothing (with --report-unused-disables)"),
+  define("sysctl-syntax", "warning", "A sysctl.conf line or sysctl value that is not applied"),
+  define("systemd-syntax", "warning", "A systemd unit line that systemd ignores"),
+  define("template-unreadable", "info", "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"),
+  define("xml-syntax", "error", "An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start"),
+  define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
+];
+function findReaderRule(id2) {
+  return READER_RULES.find((rule24) => rule24.id === id2);
+}
+
+// src/engine/options.ts
+var UsageError = class extends Error {
+};
+var NothingToReadError = class extends UsageError {
+};
+var MAPPABLE_FORMATS = FILE_FORMATS.filter((format8) => format8 !== "uwsgi-unread");
+function checkedRoots(options, baseFs, cwd) {
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath5.resolve(cwd, p));
+  for (const root of roots) {
+    const kind = baseFs.kind(root);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath5.relative(cwd, root) || root}`);
+    if (kind === "directory") {
+      try {
+        baseFs.list(root);
+      } catch (error) {
+        throw new UsageError(messageOf(error));
+      }
+    } else if (kind !== "file") throw new UsageError(`not a file or directory: ${root}`);
+  }
+  const realCwd = realpathOr(baseFs, cwd);
+  for (const root of roots) {
+    if (!isWithin2(root, cwd)) continue;
+    const real = realpathOr(baseFs, root);
+    if (!isWithin2(real, realCwd)) {
+      throw new UsageError(`${nodePath5.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+    }
+  }
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath5.dirname(root));
+  return { roots, areas };
+}
+function runConfig(options, baseFs, fs, cwd, areas) {
+  let config = options.config ?? {};
+  let configPath;
+  if (options.config) {
+    const problem = validateConfig(options.config);
+    if (problem) throw new ConfigError(`config: ${problem}`);
+  } else if (options.configPath) {
+    configPath = nodePath5.resolve(cwd, options.configPath);
+    const kind = baseFs.kind(configPath);
+    if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
+    if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
+    config = loadConfig(configPath, baseFs).config;
+  } else {
+    configPath = findConfigFile(areas[0], baseFs);
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath5.dirname(configPath)])).config;
+  }
+  const configDir = configPath ? nodePath5.dirname(configPath) : cwd;
+  checkRuleIds(config, configPath ?? "config");
+  checkFileFormats(config, configPath ?? "config", MAPPABLE_FORMATS);
+  const mappedFormat = fileMapping(config, configDir);
+  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
+    const target = nodePath5.resolve(configDir, to);
+    if (fs.locate(target) === void 0) {
+      throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
+    }
+    return { from: from.replace(/\/+$/, "") || "/", to: target };
+  });
+  return { config, configPath, configDir, mappedFormat, configuredMappings };
+}
+function likelyFormat(path) {
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".py")) return "gunicorn";
+  if (/\.(ini|cfg)$/.test(lower)) return "uwsgi";
+  if (lower.endsWith(".xml")) return "tomcat";
+  if (/\.ya?ml$/.test(lower)) return "kubernetes";
+  if (lower.endsWith(".properties")) return "spring-boot";
+  return "nginx";
+}
+function fileMapping(config, configDir) {
+  const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore.default)().add(pattern) }));
+  if (entries.length === 0) return () => void 0;
+  return (path) => {
+    const relative9 = nodePath5.relative(configDir, path);
+    if (!relative9 || relative9.startsWith("..") || nodePath5.isAbsolute(relative9)) return void 0;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (entries[i].matcher.ignores(relative9) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
+    }
+    return void 0;
+  };
+}
+function realpathOr(fs, path) {
+  try {
+    return fs.realpath(path);
+  } catch {
+    return path;
+  }
+}
+function isWithin2(path, dir) {
+  return path === dir || path.startsWith(dir.endsWith(nodePath5.sep) ? dir : dir + nodePath5.sep);
+}
+function resolveDeployments(patterns, configDir, files, where) {
+  const roots = /* @__PURE__ */ new Set();
+  patterns.forEach((pattern, index) => {
+    const wildcard = pattern.endsWith("/*");
+    const base = wildcard ? pattern.slice(0, -2) : pattern;
+    if (/[*?[\]]/.test(base)) {
+      throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
+    }
+    const dir = nodePath5.resolve(configDir, base);
+    if (!wildcard) {
+      roots.add(dir);
+      return;
+    }
+    for (const file of files) {
+      const relative9 = nodePath5.relative(dir, file);
+      if (relative9.startsWith("..") || nodePath5.isAbsolute(relative9) || !relative9.includes(nodePath5.sep)) continue;
+      roots.add(nodePath5.join(dir, relative9.split(nodePath5.sep)[0]));
+    }
+  });
+  return [...roots];
+}
+function checkRuleIds(config, where) {
+  for (const id2 of Object.keys(config.rules ?? {})) {
+    if (RULES.some((rule24) => rule24.id === id2) || READER_RULES.some((rule24) => rule24.id === id2)) continue;
+    const suggestion = suggestRuleId(id2);
+    throw new ConfigError(`${where}: ${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
+  }
+}
+function suggestRuleId(id2) {
+  return closest(id2, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
+}
+
+// src/engine/read-tree.ts
+var nodePath31 = __toESM(require("path"));
+init_append();
+init_classify();
+init_template();
+
+// src/discovery/walk.ts
+var nodePath6 = __toESM(require("path"));
+var import_ignore2 = __toESM(require_ignore());
+init_text();
+init_thrown();
+var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
+function walk(roots, fs, options = {}) {
+  const files = /* @__PURE__ */ new Set();
+  const unreadable = [];
+  const skipped = [];
+  const seenDirectories = /* @__PURE__ */ new Set();
+  const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore2.default)().add(options.ignorePatterns.patterns) } : void 0;
+  const verdict = (scope, path, isDirectory) => {
+    const relative9 = nodePath6.relative(scope.dir, path);
+    if (!relative9 || relative9.startsWith("..") || nodePath6.isAbsolute(relative9)) return void 0;
+    const result = scope.matcher.test(isDirectory ? relative9 + "/" : relative9);
+    return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
+  };
+  const ignoredBy = (path, isDirectory, scopes) => {
+    if (userIgnore && verdict(userIgnore, path, isDirectory) === "ignored") return "ignore";
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const said = verdict(scopes[i], path, isDirectory);
+      if (said) return said === "ignored" ? nodePath6.join(scopes[i].dir, ".gitignore") : void 0;
+    }
+    return void 0;
+  };
+  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath6.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
+  const skipIgnored = (path, isDirectory, by) => by === "ignore" ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, "skipped: ignored by .gitignore", by);
+  const realRoots = [];
+  const pointsInsideRoots = (link) => {
+    let target;
+    try {
+      target = fs.realpath(link);
+    } catch {
+      return true;
+    }
+    return realRoots.some((root) => target === root || target.startsWith(root.endsWith("/") ? root : root + "/"));
+  };
+  const visit2 = (dir, scopes) => {
+    let real;
+    try {
+      real = fs.realpath(dir);
+    } catch (error) {
+      unreadable.push({ path: dir, reason: messageOf(error) });
+      return;
+    }
+    if (seenDirectories.has(real)) return;
+    seenDirectories.add(real);
+    let names;
+    try {
+      names = fs.list(dir).sort();
+    } catch (error) {
+      unreadable.push({ path: dir, reason: messageOf(error) });
+      return;
+    }
+    let innerScopes = scopes;
+    if (names.includes(".gitignore")) {
+      try {
+        const text3 = decodeUtf8(fs.read(nodePath6.join(dir, ".gitignore")));
+        innerScopes = [...scopes, { dir, matcher: (0, import_ignore2.default)().add(text3) }];
+      } catch {
+      }
+    }
+    for (const name2 of names) {
+      const path = nodePath6.join(dir, name2);
+      if (fs.isSymlink(path) && !pointsInsideRoots(path)) {
+        skip(path, false, "skipped: a symbolic link out of the tree");
+        continue;
+      }
+      const kind = fs.kind(path);
+      if (kind === "directory") {
+        if (SKIPPED_DIRECTORIES.has(name2)) {
+          skip(path, true, "skipped: version control or dependencies, never walked");
+          continue;
+        }
+        const by = ignoredBy(path, true, innerScopes);
+        if (by) skipIgnored(path, true, by);
+        else visit2(path, innerScopes);
+      } else if (kind === "file") {
+        const by = ignoredBy(path, false, innerScopes);
+        if (by) skipIgnored(path, false, by);
+        else files.add(path);
+      } else if (kind === "outside" && fs.isSymlink(path)) {
+        skip(path, false, "skipped: a symbolic link out of the tree");
+      } else if (kind === void 0 && fs.isSymlink(path)) {
+        unreadable.push({ path, reason: `cannot read ${path}: broken or looping symbolic link` });
+      }
+    }
+  };
+  for (const root of roots) {
+    try {
+      realRoots.push(fs.realpath(root));
+    } catch {
+    }
+  }
+  for (const root of roots) {
+    const kind = fs.kind(root);
+    if (kind === "directory") visit2(root, []);
+    else if (kind === "file") files.add(root);
+  }
+  return { files: [...files].sort(), unreadable, skipped };
 }
 
 // src/model/nginx-value-syntax.ts
@@ -41050,7 +43610,7 @@ function buildChildren(block2) {
 function blockLabel(directive, parent) {
   const args = directive.args.map((arg) => arg.value);
   if (directive.name === "server" && parent.kind !== "upstream") {
-    const naming = directive.block?.find((d) => d.name === "server_name") ?? directive.block?.find((d) => d.name === "listen");
+    const naming = serverNaming(directive);
     return `server[${naming ? naming.args.map((arg) => arg.value).join(" ") : directive.file}]`;
   }
   return args.length > 0 ? `${directive.name}[${args.join(" ")}]` : directive.name;
@@ -41161,16 +43721,13 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
   return diagnostics;
 }
 
-// src/engine/run.ts
-init_docker();
-
 // src/readers/nginx/index.ts
-var nodePath8 = __toESM(require("path"));
+var nodePath9 = __toESM(require("path"));
 init_text();
 init_template_text();
 
 // src/readers/nginx/include.ts
-var nodePath6 = __toESM(require("path"));
+var nodePath7 = __toESM(require("path"));
 
 // src/readers/nginx/glob.ts
 function hasGlob(pattern) {
@@ -41332,7 +43889,7 @@ var SHIPPED_BASENAMES = /* @__PURE__ */ new Set([
   "options-ssl-nginx.conf"
 ]);
 function isShippedWithNginx(pattern) {
-  return SHIPPED_BASENAMES.has(nodePath6.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
+  return SHIPPED_BASENAMES.has(nodePath7.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 var MAX_GLOB_PATHS = 1e5;
 var WrittenPathIndex = class {
@@ -41356,12 +43913,12 @@ var WrittenPathIndex = class {
     const found = [];
     const exact = this.exact.get(path);
     if (exact) found.push(exact);
-    for (let dir = path; ; dir = nodePath6.posix.dirname(dir)) {
+    for (let dir = path; ; dir = nodePath7.posix.dirname(dir)) {
       const under = this.under.get(dir);
       if (under) found.push(under);
-      if (dir === nodePath6.posix.dirname(dir)) break;
+      if (dir === nodePath7.posix.dirname(dir)) break;
     }
-    const into = this.into.get(nodePath6.posix.dirname(path));
+    const into = this.into.get(nodePath7.posix.dirname(path));
     if (into) found.push(into);
     return found;
   }
@@ -41374,7 +43931,7 @@ var IncludeResolver = class {
     this.maxGlobPaths = maxGlobPaths;
     const dirs = /* @__PURE__ */ new Set();
     for (const file of treeFiles) {
-      for (let dir = nodePath6.dirname(file); !dirs.has(dir) && dir !== nodePath6.dirname(dir); dir = nodePath6.dirname(dir)) dirs.add(dir);
+      for (let dir = nodePath7.dirname(file); !dirs.has(dir) && dir !== nodePath7.dirname(dir); dir = nodePath7.dirname(dir)) dirs.add(dir);
     }
     this.treeDirectories = [...dirs].sort();
   }
@@ -41400,7 +43957,7 @@ var IncludeResolver = class {
   }
   resolveUncached(pattern, includingFile, prefixDir) {
     const glob = hasGlob(pattern);
-    const candidates = nodePath6.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
+    const candidates = nodePath7.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
     for (const candidate of candidates) {
       const mappedTo = candidate === pattern ? void 0 : candidate;
       if (glob) {
@@ -41418,26 +43975,26 @@ var IncludeResolver = class {
     return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   }
   relativeCandidates(pattern, includingFile, prefixDir) {
-    if (prefixDir) return [nodePath6.join(prefixDir, pattern)];
+    if (prefixDir) return [nodePath7.join(prefixDir, pattern)];
     const candidates = [];
-    for (let dir = nodePath6.dirname(includingFile); ; dir = nodePath6.dirname(dir)) {
-      candidates.push(nodePath6.join(dir, pattern));
-      if (!this.insideLintRoots(nodePath6.dirname(dir)) || dir === nodePath6.dirname(dir)) break;
+    for (let dir = nodePath7.dirname(includingFile); ; dir = nodePath7.dirname(dir)) {
+      candidates.push(nodePath7.join(dir, pattern));
+      if (!this.insideLintRoots(nodePath7.dirname(dir)) || dir === nodePath7.dirname(dir)) break;
     }
     return candidates;
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
     const explicit2 = this.mappings.filter((m) => pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
-    if (explicit2) return [nodePath6.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
+    if (explicit2) return [nodePath7.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
-        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath6.join(prefixDir, pattern.slice(prefix.length + 1)));
+        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath7.join(prefixDir, pattern.slice(prefix.length + 1)));
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
     candidates.push(...this.suffixCandidates(pattern, includingFile));
-    const sibling = nodePath6.join(nodePath6.dirname(includingFile), nodePath6.basename(pattern));
+    const sibling = nodePath7.join(nodePath7.dirname(includingFile), nodePath7.basename(pattern));
     if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
   }
@@ -41452,7 +44009,7 @@ var IncludeResolver = class {
       if (matches.length === 0) continue;
       const fileName = segments[segments.length - 1];
       matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
-      return matches.map((dir) => nodePath6.join(dir, fileName));
+      return matches.map((dir) => nodePath7.join(dir, fileName));
     }
     return [];
   }
@@ -41476,7 +44033,7 @@ var IncludeResolver = class {
       const glob = hasGlob(segment) ? compileGlobSegment(segment) : void 0;
       for (const dir of current) {
         if (!glob) {
-          next.push(nodePath6.join(dir, segment));
+          next.push(nodePath7.join(dir, segment));
           continue;
         }
         let names;
@@ -41492,7 +44049,7 @@ var IncludeResolver = class {
             truncated = true;
             break;
           }
-          next.push(nodePath6.join(dir, name2));
+          next.push(nodePath7.join(dir, name2));
         }
         if (truncated) break;
       }
@@ -41561,12 +44118,12 @@ function linesEndLikeNginx(text3) {
 }
 
 // src/readers/nginx/template.ts
-var nodePath7 = __toESM(require("path"));
+var nodePath8 = __toESM(require("path"));
 init_template();
 init_rendered_text();
 init_template_text();
 function nginxTemplateDialect(path, text3) {
-  const byName = templateName(nodePath7.basename(path).toLowerCase());
+  const byName = templateName(nodePath8.basename(path).toLowerCase());
   return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
 }
 function parseNginxTemplate(file, text3, dialect) {
@@ -41597,6 +44154,7 @@ function settleTemplate(parsed) {
 }
 
 // src/readers/nginx/index.ts
+init_thrown();
 var MAX_INCLUDE_DEPTH = 64;
 var MAX_EXPANDED_DIRECTIVES = 3e5;
 var MAX_INCLUDED_FILES_PER_ROOT = 2e5;
@@ -41627,7 +44185,7 @@ function readNginxTree(candidates, options) {
     try {
       real = real ?? fs.realpath(path);
     } catch (error) {
-      return { error: error.message };
+      return { error: messageOf(error) };
     }
     realPaths.set(path, real);
     const shown = real !== path && insideLintRoots(real) ? real : path;
@@ -41641,7 +44199,7 @@ function readNginxTree(candidates, options) {
       try {
         text3 = decodeUtf8(fs.read(shown));
       } catch (error) {
-        return { error: error.message };
+        return { error: messageOf(error) };
       }
       const dialect = nginxTemplateDialect(shown, text3);
       raw = dialect ? parseNginxTemplate(options.displayPath(shown), text3, dialect) : parseNginx(new SourceText(options.displayPath(shown), text3));
@@ -41710,7 +44268,7 @@ function readNginxTree(candidates, options) {
           const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
           report({
             ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath8.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath9.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
             primary: argument.span,
             related: [],
             ...inTemplate ? { severity: "info" } : {}
@@ -41790,7 +44348,7 @@ function readNginxTree(candidates, options) {
   const written = new WrittenPathIndex(options.writtenPaths ?? []);
   const writtenBy = (pattern) => {
     if (written.size === 0) return [];
-    const paths = nodePath8.isAbsolute(pattern) ? [nodePath8.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath8.posix.join(prefix, pattern));
+    const paths = nodePath9.isAbsolute(pattern) ? [nodePath9.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath9.posix.join(prefix, pattern));
     const found = /* @__PURE__ */ new Set();
     for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
     return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
@@ -41825,7 +44383,7 @@ function readNginxTree(candidates, options) {
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
-    const prefixDir = nodePath8.dirname(main.path);
+    const prefixDir = nodePath9.dirname(main.path);
     budget = freshBudget();
     roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
@@ -41846,7 +44404,7 @@ function readNginxTree(candidates, options) {
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath8.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return nodePath9.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
 }
 function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
@@ -41864,2297 +44422,443 @@ function wholeFileSpan(file) {
   return { file, start, end: start };
 }
 
-// src/engine/run.ts
+// src/engine/read-tree.ts
 init_rendered_templates();
-init_types();
 init_text();
-init_embedded_text();
-init_rendered_text();
-init_template_text();
 init_parse_cache();
 
-// src/source/span.ts
-var SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
-
-// src/engine/run.ts
-init_findings();
-init_suggest();
-
-// src/engine/reader-rules.ts
-var define = (id2, severity, description) => ({ id: id2, severity, description, docsUrl: docsUrl(id2, "docs/rules") });
-var READER_RULES = [
-  define("command-syntax", "error", "A command line (ExecStart=, CMD, command:, Procfile, script) its shell or systemd cannot parse"),
-  define("gunicorn-syntax", "error", "A gunicorn config file that is not valid Python 3; gunicorn does not start"),
-  define("include-cycle", "error", "An include reaches a file that is already being included"),
-  define("include-limit", "warning", "Includes go deeper, match more paths or expand to more directives than cfglint follows; the rest is skipped"),
-  define("include-missing", "warning", "An include names a file that is not in the linted tree"),
-  define("include-outside-tree", "warning", "An include reaches a file outside the linted tree (a path, a mapping or a symbolic link); it is not read"),
-  define("internal-error", "error", "A rule failed; the rest of the run went on"),
-  define("invalid-value", "error", 'A value nginx would reject with "invalid value"'),
-  define("limits-syntax", "warning", "A limits.conf line that pam_limits skips"),
-  define("nginx-syntax", "error", "A syntax error nginx would stop at"),
-  define("read-error", "error", "A file or directory that cannot be read"),
-  define("suppression-missing-reason", "info", 'A cfglint-disable comment without "-- reason"'),
-  define("suppression-unknown-rule", "warning", "A cfglint-disable comment names a rule that does not exist"),
-  define("suppression-unused", "info", "A cfglint-disable comment that suppressed nothing (with --report-unused-disables)"),
-  define("sysctl-syntax", "warning", "A sysctl.conf line or sysctl value that is not applied"),
-  define("systemd-syntax", "warning", "A systemd unit line that systemd ignores"),
-  define("template-unreadable", "info", "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"),
-  define("xml-syntax", "error", "An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start"),
-  define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
-];
-function findReaderRule(id2) {
-  return READER_RULES.find((rule24) => rule24.id === id2);
+// src/engine/deploy-time-files.ts
+init_text();
+function includeMappingsOf(input) {
+  const { filesByFormat, treeFiles, configuredMappings, readText: readText2, displayPath } = input;
+  const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles({
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles,
+    readText: readText2,
+    displayPath
+  }) : [];
+  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || treeFiles.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
+    shellFiles: filesByFormat.shell ?? [],
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles,
+    placed,
+    readText: readText2,
+    displayPath
+  }) : [];
+  const scripted = writtenPaths.flatMap((write) => write.source ? [{ from: write.path, to: write.source, ...write.kind === "file" ? { exact: true } : {} }] : []);
+  const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
+  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
+  const includeMappings = [
+    ...configuredMappings,
+    ...scripted.filter((mapping) => !configured2(mapping.from)),
+    ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
+  ];
+  return { placed, writtenPaths, includeMappings };
 }
-
-// src/rule.ts
-function defineRule(rule24) {
-  return rule24;
-}
-function renderMessage(template, data = {}) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
-}
-function* oncePerPair(pairs) {
-  const seen = /* @__PURE__ */ new Set();
-  for (const { draft, other } of pairs) {
-    if (!draft) continue;
-    const key = `${draft.primary.file}:${draft.primary.start.offset}:${other.file}:${other.start.offset}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    yield draft;
+function embedConfigMapFiles(files, readText2, displayPath) {
+  const { mountedConfig: mountedConfig3 } = (init_mounted_files(), __toCommonJS(mounted_files_exports));
+  const manifests = (files.kubernetes ?? []).flatMap((path) => {
+    const text3 = readText2(path);
+    return text3 === void 0 || text3.includes("{{") ? [] : [{ path, source: new SourceText(displayPath(path), text3) }];
+  });
+  const embedded = /* @__PURE__ */ new Map();
+  const mounted = mountedConfig3(manifests);
+  for (const file of mounted.files) {
+    (files[file.format] ??= []).push(file.path);
+    embedded.set(file.path, file.source);
   }
+  return { embedded, templates: mounted.templates };
+}
+function renderImageTemplates(filesByFormat, treeFiles, readText2, displayPath, configMapTemplates) {
+  const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
+  const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
+  const fromTree = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? envsubstTemplates2({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText: readText2, displayPath }) : [];
+  const templates = [...fromTree, ...configMapTemplates];
+  return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
 }
 
-// src/model/nginx-client-limits.ts
-var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
-function serverOfPass(pass) {
-  return pass.location.kind === "server" ? pass.location : pass.location.enclosing("server") ?? pass.location;
-}
-function largeClientHeaderBuffers(server) {
-  const found = server.inherited("large_client_header_buffers");
-  if (!found || found.entry.generated?.kind === "default" && found.entry.directive.args.map((arg) => arg.value).join(" ") === "4 8k") {
-    return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC2}#large_client_header_buffers` } };
+// src/engine/file-list.ts
+var nodePath19 = __toESM(require("path"));
+function buildFileList(input) {
+  const { walked, explained, nginx, displayPath } = input;
+  const startedBy = /* @__PURE__ */ new Map();
+  for (const backend of input.gunicorn) {
+    if (!backend.launch || !backend.config || startedBy.has(backend.config.file)) continue;
+    const reference2 = backend.configReference?.text ?? "";
+    startedBy.set(backend.config.file, {
+      format: "gunicorn",
+      reason: reference2.startsWith("./gunicorn.conf.py (") ? `started by ${backend.launch.file} (gunicorn reads gunicorn.conf.py in its working directory)` : `started by ${backend.launch.file} (gunicorn -c ${reference2})`
+    });
   }
-  const args = found.entry.directive.args;
-  if (args.length !== 2) return void 0;
-  const number3 = parseNginxNumber(args[0].value);
-  const size = parseNginxSize(args[1].value);
-  if (number3 === void 0 || size === void 0 || number3 < 1 || size < 1) return void 0;
+  for (const backend of input.uwsgi) {
+    if (!backend.launch) continue;
+    for (const file of backend.iniFiles) if (!startedBy.has(file)) startedBy.set(file, { format: "uwsgi", reason: `started by ${backend.launch.file} (uwsgi)` });
+  }
+  const placedAt = (path) => {
+    for (const mapping of input.placed) {
+      if (mapping.to === path) return mapping.from;
+      if (path.startsWith(mapping.to + nodePath19.sep)) return nodePath19.posix.join(mapping.from, nodePath19.relative(mapping.to, path).split(nodePath19.sep).join("/"));
+    }
+    return void 0;
+  };
+  const out = [];
+  for (const path of walked.files) {
+    const file = displayPath(path);
+    const explanation = explained.get(path);
+    let format8 = explanation?.format ?? null;
+    let reason = explanation?.reason ?? "skipped: not a config cfglint reads";
+    const includer = nginx.includedFrom.get(path);
+    const started = startedBy.get(file);
+    if (includer !== void 0) {
+      reason = format8 === "nginx" ? `${reason}; included from ${includer}` : `included from ${includer}`;
+      format8 = "nginx";
+    } else if (format8 === "nginx" && nginx.lookalikes.has(path)) {
+      format8 = null;
+      reason = "skipped: named like nginx, but reads like another server's config (a look-alike: FreeRADIUS, dhcpd, supervisor, …)";
+    } else if (started !== void 0) {
+      reason = format8 === started.format ? `${reason}; ${started.reason}` : started.reason;
+      format8 = started.format;
+    }
+    if (input.renderedTemplates.has(path)) reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
+    const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt(path) : void 0;
+    if (at !== void 0) reason += `; copied or mounted to ${at}`;
+    out.push({ file, format: format8, reason });
+  }
+  for (const entry of walked.skipped) {
+    const reason = entry.ignoreFile ? `${entry.reason} (${displayPath(entry.ignoreFile)})` : entry.reason;
+    out.push({ file: displayPath(entry.path.replace(/[\\/]$/, "")) + (/[\\/]$/.test(entry.path) ? "/" : ""), format: null, reason });
+  }
+  for (const entry of walked.unreadable) {
+    out.push({ file: displayPath(entry.path), format: null, reason: `skipped: ${entry.reason.replace(entry.path, displayPath(entry.path))}` });
+  }
+  return out.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+}
+
+// src/engine/file-systems.ts
+function cachingFileSystem(fs) {
+  const cache2 = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
   return {
-    number: number3,
-    size,
-    text: `${args[0].value} ${args[1].value}`,
-    source: { kind: "file", span: found.entry.directive.span, via: found.entry.via.map((d) => d.span) },
-    sizeSpan: args[1].span,
-    block: found.block
+    ...fs,
+    list(path) {
+      let entry = listings.get(path);
+      if (!entry) {
+        try {
+          entry = fs.list(path);
+        } catch (error) {
+          entry = error;
+        }
+        listings.set(path, entry);
+      }
+      if (entry instanceof Error) throw entry;
+      return [...entry];
+    },
+    read(path) {
+      let entry = cache2.get(path);
+      if (!entry) {
+        try {
+          entry = fs.read(path);
+        } catch (error) {
+          entry = error;
+        }
+        cache2.set(path, entry);
+      }
+      if (entry instanceof Error) throw entry;
+      return entry;
+    }
   };
 }
-function explicitClientMaxBodySize(pass) {
-  const found = pass.location.inherited("client_max_body_size");
-  const arg = found?.entry.directive.args[0];
-  if (!found || !arg || found.entry.generated?.kind === "default") return void 0;
-  const bytes = parseNginxSize(arg.value, true);
-  if (bytes === void 0) return void 0;
-  return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };
+function withEmbeddedFiles(fs, embedded) {
+  return {
+    kind: (path) => embedded.has(path) ? "file" : fs.kind(path),
+    isSymlink: (path) => !embedded.has(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text).length : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text).subarray(0, maxBytes) : fs.readHead(path, maxBytes);
+    },
+    list: (path) => fs.list(path),
+    read: (path) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text) : fs.read(path);
+    },
+    realpath: (path) => embedded.has(path) ? path : fs.realpath(path)
+  };
 }
-function formatNginxSize(bytes) {
-  for (const [unit, factor] of [["g", 1024 ** 3], ["m", 1024 ** 2], ["k", 1024]]) {
-    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
-  }
-  return String(bytes);
+function withMaskedTemplates(fs, templates) {
+  return {
+    ...fs,
+    read: (path) => {
+      const template = templates.get(path);
+      return template ? new TextEncoder().encode(template.masked) : fs.read(path);
+    }
+  };
 }
 
-// src/model/tomcat.ts
-function isTomcatListener(listener) {
-  return listener.connector !== void 0;
+// src/engine/nginx-version-choice.ts
+init_docker2();
+function chooseNginxVersion(option, config, images) {
+  if (option !== void 0) {
+    const range = versionRangeOf(option);
+    if (!range) throw new UsageError(`invalid --nginx-version "${option}": expected a version such as 1.24.0 or 1.27`);
+    return { range, source: { kind: "option", text: `--nginx-version ${option}` } };
+  }
+  if (config.nginx?.version) {
+    return { range: versionRangeOf(config.nginx.version), source: { kind: "config", text: `nginx.version ${config.nginx.version} in .cfglint.json` } };
+  }
+  let union;
+  let first;
+  for (const { source, kind } of images) {
+    for (const reference2 of readImageReferences(source, kind)) {
+      const version = nginxVersionOfImage(reference2);
+      const range = version ? versionRangeOf(version) : void 0;
+      if (!range) continue;
+      first = first ?? { kind: "tree", text: `${reference2.image}:${reference2.tag}`, span: reference2.span };
+      union = union ? { min: compareVersions(range.min, union.min) < 0 ? range.min : union.min, max: compareVersions(range.max, union.max) > 0 ? range.max : union.max } : range;
+    }
+  }
+  if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
+  return UNKNOWN_VERSION;
 }
-function connectorFor(listener) {
-  return isTomcatListener(listener) ? listener.connector : void 0;
+function ingressNginxVersion(kubernetes) {
+  const controller = findController(kubernetes);
+  const bundled = bundledNginx(controller?.version);
+  return { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
 }
 
-// checks/body-size-backend.ts
-var ID = "body-size-backend";
-var springSize = (bytes) => bytes === Infinity ? "-1" : `${formatNginxSize(bytes).toUpperCase()}B`;
-function limitsOf(backend, listener) {
-  const out = [];
-  const sized = (setting) => setting && typeof setting.value === "number" && setting.value > 0 && Number.isFinite(setting.value);
-  if (backend.kind === "uwsgi") {
-    const limitPost = backend.settings.get("limit-post");
-    if (sized(limitPost)) {
-      out.push({
-        setting: limitPost,
-        bytes: limitPost.value,
-        scope: "every request body",
-        symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
-        raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
-      });
-    }
-    return out;
-  }
-  if (backend.kind === "spring-boot") {
-    for (const [name2, scope] of [["spring.servlet.multipart.max-file-size", "each uploaded file"], ["spring.servlet.multipart.max-request-size", "a whole multipart request"]]) {
-      const setting = backend.settings.get(name2);
-      if (!sized(setting)) continue;
-      out.push({
-        setting,
-        bytes: setting.value,
-        scope,
-        symptom: "Spring rejects the upload (MaxUploadSizeExceededException) after nginx has accepted it",
-        raise: (bytes) => `set ${name2}=${springSize(bytes)}`
-      });
-    }
-  }
-  if (backend.kind === "tomcat" || backend.kind === "spring-boot") {
-    const connector = connectorFor(listener);
-    if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return out;
-    const maxPostSize = connector.settings.get("maxPostSize");
-    if (sized(maxPostSize)) {
-      const name2 = backend.kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
-      out.push({
-        setting: { ...maxPostSize, name: name2 },
-        bytes: maxPostSize.value,
-        scope: "form posts (application/x-www-form-urlencoded)",
-        symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
-        raise: (bytes) => backend.kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
-      });
-    }
-  }
-  return out;
+// src/engine/reader-table.ts
+init_objects();
+init_types();
+function reader(entry) {
+  return entry;
 }
-var rule = defineRule({
-  id: ID,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "An explicit client_max_body_size larger than the backend's own body limit: large uploads pass nginx and fail in the application",
-    docsUrl: docsUrl(ID),
-    fixable: false,
-    messages: {
-      backendRejectsBody: "client_max_body_size {{nginxValue}}{{level}} is larger than {{backendSetting}} behind {{address}}, which limits {{scope}}: a body between the two passes nginx and {{symptom}}; {{raise}}, or lower client_max_body_size to {{backendValue}}"
-    }
-  },
-  *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const link of linkDeployment(model)) {
-      const limits = limitsOf(link.backend, link.listener);
-      if (limits.length === 0) continue;
-      for (const pass of link.target.passes) {
-        const nginx = explicitClientMaxBodySize(pass);
-        if (!nginx) continue;
-        const explicit2 = (limit) => limit.setting.source.kind === "file" ? 0 : 1;
-        const exceeded = limits.filter((limit) => nginx.bytes > limit.bytes).sort((a, b) => explicit2(a) - explicit2(b) || a.bytes - b.bytes)[0];
-        if (!exceeded) continue;
-        const key = `${nginx.span.file}:${nginx.span.start.offset}:${link.backend.kind}:${link.backend.name}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const fromFile = exceeded.setting.source.kind === "file";
-        yield {
-          messageId: "backendRejectsBody",
-          data: {
-            nginxValue: nginx.bytes === Infinity ? "0 (no limit)" : nginx.text,
-            level: nginx.block === pass.location ? "" : ` (set at ${nginx.block.kind} level)`,
-            backendSetting: describeBackendSetting(link.backend, exceeded.setting),
-            address: link.target.address.text,
-            scope: exceeded.scope,
-            symptom: exceeded.symptom,
-            raise: exceeded.raise(nginx.bytes),
-            backendValue: formatNginxSize(exceeded.bytes)
-          },
-          primary: nginx.span,
-          related: [{
-            span: exceeded.setting.source.kind === "file" ? exceeded.setting.source.span : link.listener.span,
-            label: `${exceeded.setting.name} ${exceeded.setting.text}${fromFile ? "" : " by default"}`
-          }],
-          modelPath: `${nginx.block.path}>client_max_body_size>${link.backend.kind}:${link.target.address.text}`
-        };
-      }
-    }
-  }
+var has = (files, ...formats) => formats.some((format8) => (files[format8]?.length ?? 0) > 0);
+var starts = (launches, program) => launches.some((launch) => launch.program === program);
+var noBackends = () => ({ ...emptyOutput(), backends: [] });
+var LAUNCH_READER = reader({
+  wanted: ({ files }) => has(files, "dockerfile", "compose", "systemd", "procfile", "shell", "kubernetes"),
+  read: ({ files, context }) => (init_launch2(), __toCommonJS(launch_exports)).readLaunches(files, context),
+  nothing: () => ({ ...emptyOutput(), launches: [], composeContainers: [] })
 });
-
-// src/model/gunicorn.ts
-init_gunicorn_settings();
-function effectiveRequestLineLimit(configured2) {
-  if (configured2 === 0) return void 0;
-  return configured2 < 0 || configured2 >= 8190 ? 8190 : configured2;
+var READERS2 = {
+  gunicorn: reader({
+    wanted: ({ files, launches }) => has(files, "gunicorn") || launches.length > 0,
+    read: ({ files, launches, context }) => (init_gunicorn(), __toCommonJS(gunicorn_exports)).readGunicorn(files.gunicorn ?? [], launches, context),
+    nothing: noBackends
+  }),
+  uwsgi: reader({
+    wanted: ({ files, launches }) => has(files, "uwsgi") || launches.length > 0,
+    read: ({ files, launches, context }) => (init_uwsgi(), __toCommonJS(uwsgi_exports)).readUwsgi(files.uwsgi ?? [], launches, context),
+    nothing: noBackends
+  }),
+  uvicorn: reader({
+    wanted: ({ launches }) => starts(launches, "uvicorn"),
+    read: ({ launches }) => (init_uvicorn2(), __toCommonJS(uvicorn_exports)).readUvicorn(launches),
+    nothing: noBackends
+  }),
+  tomcat: reader({
+    wanted: ({ files }) => has(files, "tomcat", "catalina-properties"),
+    read: ({ files, context }) => (init_tomcat(), __toCommonJS(tomcat_exports)).readTomcat(files.tomcat ?? [], files["catalina-properties"] ?? [], context),
+    nothing: noBackends
+  }),
+  springBoot: reader({
+    wanted: ({ files, launches }) => has(files, "spring-boot") || starts(launches, "java"),
+    read: ({ files, launches, context }) => (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(files["spring-boot"] ?? [], launches, context),
+    nothing: noBackends
+  }),
+  system: reader({
+    wanted: ({ files, launches }) => has(files, "sysctl", "limits", "systemd", "compose", "kubernetes") || launches.length > 0,
+    read: ({ files, launches, context }) => (init_system(), __toCommonJS(system_exports)).readSystemLimits(files, launches, context),
+    nothing: () => ({ ...emptyOutput(), limits: [] })
+  }),
+  kubernetes: reader({
+    wanted: ({ files }) => has(files, "kubernetes", "helm-values"),
+    read: ({ files, context }) => (init_kubernetes2(), __toCommonJS(kubernetes_exports)).readKubernetes(files, context),
+    nothing: () => ({ ...emptyOutput(), kubernetes: emptyKubernetesModel() })
+  })
+};
+function run(entry, input) {
+  return entry.wanted(input) ? entry.read(input) : entry.nothing();
 }
-function ignoredGunicornNames(config) {
-  if (!config.looksLikeConfig) return [];
-  const result = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const name2 of config.names) {
-    if (name2.referenced || name2.name.startsWith("_")) continue;
-    const verdict = judgeGunicornName(name2.name, name2.binding === "def");
-    if (!verdict) continue;
-    if (seen.has(name2.name)) continue;
-    seen.add(name2.name);
-    result.push({ name: name2, verdict });
+function readBackendsAndSystem(files, context) {
+  const launch = run(LAUNCH_READER, { files, launches: [], context });
+  const input = { files, launches: launch.launches, context };
+  const reads = { launch };
+  for (const name2 of Object.keys(READERS2)) reads[name2] = run(READERS2[name2], input);
+  return reads;
+}
+
+// src/engine/read-tree.ts
+function readTree(options = {}) {
+  clearParseCache();
+  try {
+    return readTreeUncached(options);
+  } finally {
+    clearParseCache();
   }
-  return result;
 }
-
-// checks/gunicorn-unknown-setting.ts
-var ID2 = "gunicorn-unknown-setting";
-var rule2 = defineRule({
-  id: ID2,
-  severity: "warning",
-  category: "correctness",
-  meta: {
-    description: "A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word",
-    docsUrl: docsUrl(ID2),
-    fixable: false,
-    messages: {
-      flagSpelling: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}, and gunicorn ignores unknown names without a word, so the default is used',
-      misspelt: 'Unknown setting "{{name}}", did you mean "{{setting}}"? gunicorn ignores unknown names without a word, so the default is used',
-      misspeltHook: 'Unknown server hook "{{name}}", did you mean "{{setting}}"? gunicorn never calls a function of another name',
-      wrongCase: 'Expected "{{setting}}": setting names are lowercase, and gunicorn ignores "{{name}}" without a word',
-      removed: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}}; {{note}}): gunicorn ignores it'
+function readTreeUncached(options) {
+  const baseFs = options.fs ?? nodeFileSystem;
+  const cwd = options.cwd ?? process.cwd();
+  const { roots, areas } = checkedRoots(options, baseFs, cwd);
+  const fs = confineFileSystem(baseFs, areas);
+  const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
+  const displayPath = (absolute) => showPath(nodePath31.relative(cwd, absolute) || nodePath31.basename(absolute));
+  const cachedFs = cachingFileSystem(fs);
+  const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
+  const diagnostics = [];
+  for (const entry of walked.unreadable) {
+    const danglingLink = cachedFs.kind(entry.path) === void 0 && cachedFs.isSymlink(entry.path);
+    if (danglingLink && !readableByName(entry.path)) continue;
+    diagnostics.push({
+      ruleId: "read-error",
+      message: entry.reason.replace(entry.path, displayPath(entry.path)),
+      primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+      related: [],
+      ...danglingLink ? { severity: "info" } : {}
+    });
+  }
+  const readText2 = (path) => {
+    try {
+      return decodeUtf8(cachedFs.read(path));
+    } catch {
+      return void 0;
     }
-  },
-  *check(model) {
-    const files = /* @__PURE__ */ new Map();
-    for (const backend of model.backends) {
-      if (backend.kind === "gunicorn" && backend.config) files.set(backend.config.file, backend.config);
-    }
-    for (const config of files.values()) {
-      for (const { name: name2, verdict } of ignoredGunicornNames(config)) {
-        const modelPath = `gunicorn>${name2.name}`;
-        const related = "setting" in verdict ? realSetting(config, verdict.setting) : [];
-        const base = { primary: name2.span, modelPath, related };
-        switch (verdict.kind) {
-          case "flagSpelling":
-            yield { ...base, messageId: "flagSpelling", data: { name: name2.name, setting: verdict.setting, flag: verdict.flag } };
-            break;
-          case "wrongCase":
-            yield { ...base, messageId: "wrongCase", data: { name: name2.name, setting: verdict.setting } };
-            break;
-          case "removed":
-            yield { ...base, messageId: "removed", data: { name: name2.name, removedIn: verdict.removedIn, note: verdict.note } };
-            break;
-          case "misspelt":
-            if (name2.binding === "def") yield { ...base, related: [], messageId: "misspeltHook", data: { name: name2.name, setting: verdict.setting } };
-            else yield { ...base, messageId: "misspelt", data: { name: name2.name, setting: verdict.setting } };
-            break;
-        }
+  };
+  const filesByFormat = {};
+  const imageSources = [];
+  const maskedTemplates = /* @__PURE__ */ new Map();
+  const explained = /* @__PURE__ */ new Map();
+  const mappedToNginx = /* @__PURE__ */ new Set();
+  for (const file of walked.files) {
+    const named = roots.includes(file);
+    const mapped2 = mappedFormat(file);
+    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => readText2(file)?.slice(0, 65536), named);
+    const classified = explanation.classified;
+    explained.set(file, { format: classified?.format, reason: explanation.reason });
+    if (mapped2?.format === "nginx") mappedToNginx.add(file);
+    if (!classified) {
+      if (named && !options.listing) {
+        const pattern = nodePath31.relative(configDir, file).split(nodePath31.sep).join("/");
+        throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
       }
+      continue;
+    }
+    const { format: format8 } = classified;
+    if (classified.template && format8 !== "nginx") {
+      const original = readText2(file);
+      if (original === void 0) continue;
+      const masked = format8 === "tomcat" ? maskTemplate(original, classified.template, "property", { envsubst: false }) : maskTemplate(original, classified.template);
+      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format: format8 });
+    }
+    (filesByFormat[format8] ??= []).push(file);
+    if (format8 === "dockerfile" || format8 === "compose") {
+      const text3 = readText2(file);
+      if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format8 });
     }
   }
-});
-function realSetting(config, setting) {
-  const real = [...config.names].reverse().find((name2) => name2.name === setting);
-  return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
-}
-
-// src/model/request-head-limits.ts
-init_uvicorn();
-var UWSGI_MAX_BUFFER = 65535;
-function requestHeadLimits(backend, listener) {
-  switch (backend.kind) {
-    case "uwsgi":
-      return uwsgiLimits(backend.settings.get("buffer-size"), listener);
-    case "gunicorn":
-      if (backend.workerKind === "uvicorn") return [];
-      if (backend.workerKind === "uvicorn_h11") {
-        const setting = {
-          name: "h11 max_incomplete_event_size",
-          value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
-          text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
-          unit: "bytes",
-          source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
-        };
-        return h11Limits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
-      }
-      return gunicornLimits(backend.settings.get("limit_request_line"), backend.settings.get("limit_request_field_size"));
-    case "uvicorn": {
-      if (backend.httpParser !== "h11") return [];
-      return h11Limits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`);
-    }
-    case "tomcat":
-    case "spring-boot":
-      return tomcatLimits(backend.kind, listener);
+  const nginxFiles = filesByFormat.nginx ?? [];
+  const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText: readText2, displayPath });
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath31.relative(cwd, dir));
+  const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
+  const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
+  const { embedded } = configMapped;
+  const rendered = has2("dockerfile", "compose") || configMapped.templates.length > 0 ? renderImageTemplates(filesByFormat, walked.files, readText2, displayPath, configMapped.templates) : void 0;
+  const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
+    fs: withRenderedFiles(cachedFs, rendered.sources),
+    treeFiles: walked.files,
+    lintRoots: roots,
+    readAsNginx: mappedToNginx,
+    // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
+    includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
+    writtenPaths,
+    displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
+    rendered: rendered.sources
+  }) : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, writtenPaths, displayPath });
+  append(diagnostics, nginx.diagnostics);
+  let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
+  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
+  const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
+  const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
+    fs: withEmbeddedFiles(readerFs, embedded),
+    displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
+    treeFiles: [...walked.files, ...embedded.keys()],
+    lintRoots: roots,
+    embedded
+  };
+  const reads = readBackendsAndSystem(filesByFormat, context);
+  const { launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes } = reads;
+  const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
+  append(diagnostics, ingressNginx.diagnostics);
+  if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
+    nginxVersion = ingressNginxVersion(kubernetes.kubernetes);
   }
+  const readerOutputs = Object.values(reads);
+  const templateOriginals = /* @__PURE__ */ new Map();
+  const templateByShownPath = /* @__PURE__ */ new Map();
+  for (const [path, template] of maskedTemplates) {
+    templateOriginals.set(displayPath(path), template.original);
+    templateByShownPath.set(displayPath(path), template);
+  }
+  for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
+  const model = {
+    nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
+      modules: config.nginx?.modules,
+      extraDirectives: config.nginx?.extraDirectives
+    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
+    nginxVersion,
+    launches: launch.launches,
+    compose: launch.composeContainers,
+    backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
+    limits: system.limits,
+    kubernetes: kubernetes.kubernetes,
+    unreadServerConfigs: (filesByFormat["uwsgi-unread"] ?? []).map((path) => ({ server: "uwsgi", file: displayPath(path) })),
+    ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
+    environment: {
+      somaxconn: config.environment?.somaxconn,
+      nofile: config.environment?.nofile,
+      loadBalancerIdleTimeoutMs: config.environment?.loadBalancerIdleTimeout === void 0 ? void 0 : parseNginxTime(config.environment.loadBalancerIdleTimeout)
+    }
+  };
+  const fileList = buildFileList({
+    walked,
+    explained,
+    nginx,
+    displayPath,
+    placed,
+    renderedTemplates: rendered?.templates ?? /* @__PURE__ */ new Set(),
+    gunicorn: gunicorn.backends,
+    uwsgi: uwsgi.backends
+  });
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
 }
-function uwsgiLimits(setting, listener) {
-  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
-  return [{
-    setting,
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
-    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
-    nginxSizeWithin: (limit) => limit
-  }];
-}
-function gunicornLimits(line, field) {
+function settleTemplateSyntax(diagnostics, templates) {
+  if (templates.size === 0) return diagnostics;
   const out = [];
-  if (line && typeof line.value === "number") {
-    const limit = effectiveRequestLineLimit(line.value);
-    if (limit !== void 0) {
-      out.push({
-        setting: line,
-        limit,
-        measure: "line",
-        admitted: "request lines",
-        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
-        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
-        nginxSizeWithin: (limit2) => limit2 + 2
-      });
-    }
+  const syntaxByFile = /* @__PURE__ */ new Map();
+  for (const diagnostic2 of diagnostics) {
+    const isTemplateSyntax = diagnostic2.ruleId.endsWith("-syntax") && templates.has(diagnostic2.primary.file);
+    if (!isTemplateSyntax) out.push(diagnostic2);
+    else if (syntaxByFile.has(diagnostic2.primary.file)) syntaxByFile.get(diagnostic2.primary.file).push(diagnostic2);
+    else syntaxByFile.set(diagnostic2.primary.file, [diagnostic2]);
   }
-  if (field && typeof field.value === "number" && field.value > 0) {
+  for (const [file, list] of syntaxByFile) {
+    const template = templates.get(file);
+    const first = list.reduce((a, b) => b.primary.start.offset < a.primary.start.offset ? b : a);
     out.push({
-      setting: field,
-      limit: field.value,
-      measure: "line",
-      admitted: "header lines",
-      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
-      raise: (needed) => `set limit_request_field_size = ${needed}`,
-      nginxSizeWithin: (limit) => limit + 2
+      ruleId: "template-unreadable",
+      message: `${DIALECT_NAMES[template.dialect]} template that does not read as ${template.format} with its tags set aside (${first.message}${list.length > 1 ? `, and ${list.length - 1} more` : ""}); lint the rendered file for what it says`,
+      primary: first.primary,
+      related: []
     });
   }
   return out;
 }
-function h11Limits(setting, raise) {
-  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  return [{
-    setting,
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
-    raise,
-    nginxSizeWithin: (limit) => limit,
-    maxSeverity: "info"
-  }];
-}
-function tomcatLimits(kind, listener) {
-  const connector = connectorFor(listener);
-  if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return [];
-  const setting = connector.settings.get("maxHttpRequestHeaderSize");
-  if (!setting || typeof setting.value !== "number" || !Number.isFinite(setting.value) || setting.value <= 0) return [];
-  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
-  return [{
-    setting: { ...setting, name: property },
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
-    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
-    nginxSizeWithin: (limit) => limit
-  }];
-}
-
-// checks/header-size-backend.ts
-var ID3 = "header-size-backend";
-var rule3 = defineRule({
-  id: ID3,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "nginx admits request lines or headers larger than the backend accepts, so such requests pass nginx and fail at the backend",
-    docsUrl: docsUrl(ID3),
-    fixable: false,
-    messages: {
-      backendRejectsHeaders: "nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}: {{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}"
-    }
-  },
-  *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const link of linkDeployment(model)) {
-      const limits = requestHeadLimits(link.backend, link.listener);
-      if (limits.length === 0) continue;
-      for (const pass of link.target.passes) {
-        const server = serverOfPass(pass);
-        const buffers = largeClientHeaderBuffers(server);
-        if (!buffers) continue;
-        for (const limit of limits) {
-          const admitted = limit.measure === "line" ? buffers.size - 2 : buffers.number * buffers.size;
-          if (admitted <= limit.limit) continue;
-          const nginxExplicit = buffers.source.kind === "file";
-          const backendExplicit = limit.setting.source.kind === "file";
-          const backendSpan = limit.setting.source.kind === "file" ? limit.setting.source.span : link.listener.span;
-          const passSpan = pass.entry.directive.args[0]?.span ?? pass.entry.directive.span;
-          const nginxSpan = buffers.sizeSpan ?? passSpan;
-          const primaryIsNginx = nginxExplicit && !backendExplicit;
-          const primary = primaryIsNginx ? nginxSpan : backendSpan;
-          const key = `${primary.file}:${primary.start.offset}:${link.backend.kind}:${link.backend.name}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const kind = backendKindName(link.backend.kind);
-          const nginxLabel = nginxExplicit ? `nginx admits ${buffers.text}${buffers.block && buffers.block !== server ? ` (set at ${buffers.block.kind} level)` : ""}` : "nginx admits 4 8k by default for this server";
-          const backendLabel2 = `${kind} accepts ${limit.limit} bytes${backendExplicit ? "" : " by default"}`;
-          const fixSize = limit.nginxSizeWithin(limit.limit);
-          const nginxFix = limit.measure === "line" ? `a buffer size of ${formatNginxSize(fixSize)}` : `at most ${limit.limit} bytes in all (number × size)`;
-          yield {
-            messageId: "backendRejectsHeaders",
-            data: {
-              admitted: limit.admitted,
-              nginxBytes: admitted,
-              nginxSetting: `large_client_header_buffers ${buffers.text}${nginxExplicit ? buffers.block && buffers.block !== server ? `, set at ${buffers.block.kind} level` : "" : ", default"}`,
-              backendSetting: describeBackendSetting(link.backend, limit.setting),
-              address: link.target.address.text,
-              symptom: limit.symptom,
-              raise: limit.raise(admitted),
-              nginxFix
-            },
-            primary,
-            related: [primaryIsNginx ? { span: backendSpan, label: backendLabel2 } : { span: nginxSpan, label: nginxLabel }],
-            modelPath: `${server.path}>large_client_header_buffers>${link.backend.kind}:${link.target.address.text}>${limit.setting.name}`,
-            maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? void 0 : "info")
-          };
-        }
-      }
-    }
-  }
-});
-
-// src/model/load-balancers.ts
-var AWS_ANNOTATION = "service.beta.kubernetes.io/";
-var ALB_ATTRIBUTES = "alb.ingress.kubernetes.io/load-balancer-attributes";
-function kubernetesLoadBalancers(kubernetes) {
-  const balancers = [];
-  for (const ingress of kubernetes.ingresses) {
-    const ingressClass = ingress.ingressClass?.toLowerCase();
-    const targets = ingressTargets(kubernetes, ingress);
-    if (ingressClass === "alb") {
-      const attributes = ingress.annotations.get(ALB_ATTRIBUTES);
-      const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
-      balancers.push({
-        description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: seconds !== void 0 && attributes ? { name: "idle_timeout.timeout_seconds", value: Number(seconds) * 1e3, text: seconds, unit: "ms", source: { kind: "file", span: attributes.valueSpan } } : { name: "idle_timeout.timeout_seconds", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/load-balancers.md)" } },
-        span: attributes?.valueSpan ?? ingress.nameSpan,
-        targets
-      });
-    } else if (ingressClass === "gce") {
-      balancers.push({
-        description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: { name: "backend keepalive timeout", value: 6e5, text: "600", unit: "ms", source: { kind: "default", reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/load-balancers.md)" } },
-        span: ingress.nameSpan,
-        targets
-      });
-    }
-  }
-  for (const service of kubernetes.services) {
-    const balancer = classicElb(kubernetes, service);
-    if (balancer) balancers.push(balancer);
-  }
-  return balancers.filter((balancer) => balancer.targets.length > 0);
-}
-function classicElb(kubernetes, service) {
-  if (service.type !== "LoadBalancer" || service.loadBalancerClass) return void 0;
-  const annotation2 = (name2) => service.annotations.get(`${AWS_ANNOTATION}${name2}`);
-  if (annotation2("aws-load-balancer-type")) return void 0;
-  const backendProtocol = annotation2("aws-load-balancer-backend-protocol")?.value.trim().toLowerCase();
-  const layer7 = backendProtocol === "http" || backendProtocol === "https" && annotation2("aws-load-balancer-ssl-cert") !== void 0;
-  if (!layer7) return void 0;
-  const idle = annotation2("aws-load-balancer-connection-idle-timeout");
-  const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
-  return {
-    description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
-    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : { name: "connection-idle-timeout", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/load-balancers.md)" } },
-    span: idle?.valueSpan ?? service.nameSpan,
-    targets: workloadsSelectedBy(kubernetes, service)
-  };
-}
-function ingressTargets(kubernetes, ingress) {
-  const backends = [...ingress.rules.flatMap((rule24) => rule24.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
-  const workloads = /* @__PURE__ */ new Set();
-  for (const backend of backends) {
-    for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
-      for (const workload of workloadsSelectedBy(kubernetes, service)) workloads.add(workload);
-    }
-  }
-  return [...workloads];
-}
-
-// checks/lb-idle-timeout.ts
-var ID4 = "lb-idle-timeout";
-var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
-var rule4 = defineRule({
-  id: ID4,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
-    docsUrl: docsUrl(ID4),
-    fixable: false,
-    messages: {
-      nginxClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}: nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}`,
-      backendClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}: the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
-    }
-  },
-  *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    const once = (draft) => {
-      if (!draft) return void 0;
-      const key = `${draft.primary.file}:${draft.primary.start.offset}`;
-      if (seen.has(key)) return void 0;
-      seen.add(key);
-      return draft;
-    };
-    const lbMs = model.environment.loadBalancerIdleTimeoutMs;
-    if (typeof lbMs === "number" && lbMs > 0) {
-      const balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
-      const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
-      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
-        if (once(draft)) yield draft;
-      }
-    }
-    const controller = model.kubernetes.ingresses.length > 0 || model.kubernetes.services.length > 0 ? findController(model.kubernetes) : void 0;
-    for (const front of kubernetesLoadBalancers(model.kubernetes)) {
-      const fromFile = front.idleTimeout.source.kind === "file";
-      const seconds = (front.idleTimeout.value ?? 0) / 1e3;
-      const balancer = {
-        idleMs: front.idleTimeout.value,
-        source: `${front.description}${fromFile ? "" : ", its default"}`,
-        related: { span: front.span, label: `${front.description}: idle timeout ${seconds}s${fromFile ? "" : " (default)"}` },
-        adjustable: !front.description.includes("Google Cloud")
-      };
-      const drafts = controller?.workload && front.targets.includes(controller.workload) ? judgeServers(model, balancer, model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers)) : judgeBackends(model.backends.filter((backend) => backendLaunches(backend).some((launch) => launch.kind === "kubernetes" && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service))), balancer);
-      for (const draft of drafts) if (once(draft)) yield draft;
-    }
-  }
-});
-function* judgeServers(model, balancer, servers) {
-  for (const server of servers) {
-    const draft = judgeNginx(model, balancer, server, server);
-    if (draft) yield draft;
-    for (const location of server.descendants()) {
-      if (location.kind !== "location" || !location.ownLast("keepalive_timeout")) continue;
-      const own = judgeNginx(model, balancer, location, server);
-      if (own) yield own;
-    }
-  }
-}
-function* judgeBackends(backends, balancer) {
-  const lbMs = balancer.idleMs;
-  {
-    for (const backend of backends) {
-      for (const listener of backend.listeners) {
-        if (listener.protocol !== "http" && listener.protocol !== "https") continue;
-        const keepAlive = listener.keepAlive;
-        if (keepAlive.kind !== "idleTimeout") continue;
-        const timeout = keepAlive.timeout;
-        if (typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) continue;
-        const fromFile = timeout.source.kind === "file";
-        yield {
-          messageId: "backendClosesFirst",
-          data: {
-            lbValue: lbText(lbMs),
-            lbSource: balancer.source,
-            backendTimeout: describeBackendSetting(backend, timeout),
-            listener: listener.span.file === backend.file ? `${backend.kind} in ${backend.file}` : `${backend.kind} (${backend.name})`,
-            suggestion: suggestionAbove(lbMs),
-            lowerLb: balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(timeout.value)}` : ""
-          },
-          primary: timeout.source.kind === "file" ? timeout.source.span : listener.span,
-          related: [...fromFile ? [{ span: listener.span, label: `${backend.kind} listens here` }] : [], ...balancer.related ? [balancer.related] : []],
-          modelPath: `${backend.kind}[${backend.name}]>${listener.option}>keepalive>lb`
-        };
-      }
-    }
-  }
-}
-function judgeNginx(model, balancer, block2, server) {
-  const lbMs = balancer.idleMs;
-  const timeout = block2.setting("keepalive_timeout", model.nginxVersion.range);
-  if (!timeout || typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) return void 0;
-  const nginxMs = timeout.value;
-  const fromFile = timeout.source.kind === "file";
-  const setAt = fromFile ? settingBlock(block2, timeout) : void 0;
-  const primary = timeout.source.kind === "file" ? timeout.source.span : timeout.origin ? block2.inherited("keepalive_timeout")?.entry.directive.span : serverAnchor(server);
-  if (!primary) return void 0;
-  const lowerLb = balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(nginxMs)}` : "";
-  return {
-    messageId: "nginxClosesFirst",
-    data: {
-      lbValue: lbText(lbMs),
-      lbSource: balancer.source,
-      nginxTimeout: timeout.origin ? `keepalive_timeout ${formatMilliseconds(nginxMs)} (${timeout.origin.text})` : fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
-      where: timeout.origin ? "in the ingress-nginx controller" : describeWhere(setAt ?? server, server),
-      fix: timeout.origin ? `set "${timeout.origin.key}" in the ingress-nginx ConfigMap above ${lbMs / 1e3} (e.g. "${Math.ceil(lbMs / 1e3) + 5}")${lowerLb}` : `set keepalive_timeout above ${lbText(lbMs)} (e.g. keepalive_timeout ${suggestionAbove(lbMs)};)${lowerLb}`
-    },
-    primary,
-    related: balancer.related ? [balancer.related] : [],
-    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`
-  };
-}
-function settingBlock(block2, setting) {
-  if (setting.source.kind !== "file") return void 0;
-  return block2.inherited("keepalive_timeout")?.block;
-}
-function describeWhere(block2, server) {
-  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName(server)}`;
-  if (block2.kind === "server") return `in ${serverName(server)}`;
-  return `in the ${block2.kind} block (inherited by ${serverName(server)})`;
-}
-function serverName(server) {
-  const names = server.ownLast("server_name")?.directive.args.map((arg) => arg.value).filter((name2) => name2 !== "" && name2 !== "_");
-  if (names && names.length > 0) return `server "${names[0]}"`;
-  const listen = server.ownLast("listen")?.directive.args[0]?.value;
-  return listen ? `the server listening on ${listen}` : "the server";
-}
-function serverAnchor(server) {
-  const listen = server.own("listen")[0];
-  if (listen) return listen.directive.span;
-  if (server.directive) return server.directive.nameSpan;
-  return server.directives[0]?.directive.span;
-}
-function suggestionAbove(lbMs) {
-  return `${Math.ceil(lbMs / 1e3) + 5}s`;
-}
-function lbText(lbMs) {
-  return lbMs % 1e3 === 0 ? `${lbMs / 1e3}s` : `${lbMs}ms`;
-}
-
-// checks/listen-backlog-somaxconn.ts
-var ID5 = "listen-backlog-somaxconn";
-var rule5 = defineRule({
-  id: ID5,
-  severity: "error",
-  category: "reliability",
-  meta: {
-    description: "An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it",
-    docsUrl: docsUrl(ID5),
-    fixable: false,
-    messages: {
-      uwsgiRefusesToStart: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}}): uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}',
-      silentlyCapped: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}}): the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
-    }
-  },
-  *check(model) {
-    for (const queue of explicitQueues(model)) {
-      const draft = judge(queue);
-      if (draft) yield draft;
-    }
-  }
-});
-function judge(queue) {
-  const somaxconn = queue.somaxconn.value;
-  if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
-  const refuses = queue.server === "uwsgi";
-  const source = queue.somaxconn.source;
-  const common = {
-    data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },
-    primary: queue.span,
-    related: source.kind === "file" ? [{ span: source.span, label: `net.core.somaxconn is ${somaxconn} here` }] : [],
-    modelPath: queue.modelPath
-  };
-  if (refuses) return { messageId: "uwsgiRefusesToStart", ...common };
-  return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
-}
-
-// src/model/template-values.ts
-init_template();
-init_template_text();
-function argumentsUnknown(directive) {
-  const source = sourceOf(directive);
-  if (!(source instanceof TemplateSourceText)) return false;
-  const count = argCountOf(directive);
-  for (let i = 0; i < count; i++) if (isUnknownValue(argValueOf(directive, i) ?? "")) return true;
-  return source.hasStatementBetween(directive.nameSpan.start.offset, directive.span.end.offset);
-}
-function writtenConditionally(directive) {
-  const source = sourceOf(directive);
-  return source instanceof TemplateSourceText && source.isConditional(directive.nameSpan.start.offset);
-}
-function maySeparateInTemplate(first, second) {
-  const source = sourceOf(first);
-  if (!(source instanceof TemplateSourceText) || sourceOf(second) !== source) return false;
-  const [a, b] = first.span.start.offset <= second.span.start.offset ? [first, second] : [second, first];
-  return source.hasStatementBetween(a.span.start.offset, b.span.start.offset);
-}
-
-// checks/nginx-directive-args.ts
-var ID6 = "nginx-directive-args";
-var rule6 = defineRule({
-  id: ID6,
-  severity: "error",
-  category: "correctness",
-  meta: {
-    description: "A directive with the wrong number of arguments, a block where none belongs (or none where one does), or a flag that is not on/off: nginx refuses to start",
-    docsUrl: docsUrl(ID6),
-    fixable: false,
-    messages: {
-      count: 'Invalid number of arguments in "{{name}}": {{given}} given, {{expected}} expected{{syntax}}: nginx refuses to start (invalid number of arguments in "{{name}}" directive){{hint}}',
-      flag: 'Invalid value "{{value}}" in "{{name}}": nginx refuses to start (it must be "on" or "off")',
-      notTerminated: '"{{name}}" takes no block: nginx refuses to start (directive "{{name}}" is not terminated by ";"); end it with ";"',
-      noOpeningBrace: '"{{name}}" needs a block: nginx refuses to start (directive "{{name}}" has no opening "{")'
-    }
-  },
-  *check(model) {
-    const index = model.nginx.directives;
-    const verdicts = /* @__PURE__ */ new Map();
-    for (const use of index.checkedUses()) {
-      const variants = index.variantsHere(use);
-      if (variants.length === 0) continue;
-      let byShape = verdicts.get(variants);
-      if (!byShape) verdicts.set(variants, byShape = /* @__PURE__ */ new Map());
-      const shapeKey = use.argCount * 2 + (use.opensBlock ? 1 : 0);
-      let verdict = byShape.get(shapeKey);
-      if (!verdict) byShape.set(shapeKey, verdict = judge2(variants, use.directive.name, use.opensBlock, use.argCount));
-      if (verdict.kind === "ok") continue;
-      const { directive } = use;
-      if (verdict.kind !== "shape" && argumentsUnknown(directive)) continue;
-      const name2 = directive.name;
-      if (verdict.kind === "shape") {
-        yield use.opensBlock ? { modelPath: use.path, messageId: "notTerminated", data: { name: name2 }, primary: directive.blockOpen ?? directive.nameSpan } : { modelPath: use.path, messageId: "noOpeningBrace", data: { name: name2 }, primary: directive.nameSpan };
-        continue;
-      }
-      if (verdict.kind === "count") {
-        const { shaped } = verdict;
-        const mask = shaped.reduce((all, spec) => all | spec.args, 0);
-        const syntax = shaped.map((spec) => spec.syntax).filter((s) => !!s);
-        yield {
-          modelPath: use.path,
-          messageId: "count",
-          data: {
-            name: name2,
-            given: use.argCount,
-            expected: describeArgs(mask),
-            syntax: syntax.length > 0 ? ` (${syntax.map((s) => `${name2} ${s}`.trim()).join(" | ")})` : "",
-            hint: hintFor(use.argCount, shaped, directive.args.map((arg) => arg.value))
-          },
-          primary: directive.args[Math.max(0, ...[...shaped.map((s) => maxCount(s.args))])]?.span ?? directive.nameSpan
-        };
-        continue;
-      }
-      const value = argValueOf(directive, 0);
-      const lower = value.toLowerCase();
-      if (lower !== "on" && lower !== "off") yield { modelPath: use.path, messageId: "flag", data: { name: name2, value }, primary: directive.args[0].span };
-    }
-  }
-});
-var OK = { kind: "ok" };
-function judge2(variants, name2, opensBlock2, argCount) {
-  const shaped = variants.filter((spec) => spec.block === opensBlock2 || isLuaBlockDirective(name2) && spec.block);
-  if (shaped.length === 0) return { kind: "shape" };
-  if (!shaped.some((spec) => acceptsCount(spec.args, argCount))) return { kind: "count", shaped };
-  if (shaped.every((spec) => spec.flag) && argCount === 1) return { kind: "flag" };
-  return OK;
-}
-function maxCount(mask) {
-  for (let n = 7; n >= 0; n--) if (mask & 1 << n) return n;
-  return 0;
-}
-function hintFor(given, specs2, values2) {
-  const takesOne = specs2.every((spec) => spec.args === 2);
-  if (takesOne && given > 1 && values2.every((v) => /^\d+(ms|s|m|h|d|w|M|y)?$/.test(v))) return `; quote a combined time: "${values2.join(" ")}"`;
-  return "";
-}
-
-// checks/nginx-directive-context.ts
-var ID7 = "nginx-directive-context";
-var rule7 = defineRule({
-  id: ID7,
-  severity: "error",
-  category: "correctness",
-  meta: {
-    description: "A known directive in a block where nginx does not allow it: nginx refuses to start",
-    docsUrl: docsUrl(ID7),
-    fixable: false,
-    messages: {
-      notAllowed: '"{{name}}" is not allowed in {{here}}: nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
-      notAllowedInSnippet: '"{{name}}" is not allowed where the rest of this file belongs ({{here}}): wherever the file is included, nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}'
-    }
-  },
-  *check(model) {
-    const index = model.nginx.directives;
-    const range = model.nginxVersion.range;
-    const existing = /* @__PURE__ */ new Map();
-    for (const use of index.checkedUses()) {
-      if (index.variantsHere(use).length > 0) continue;
-      const specs2 = index.table.lookup(use.directive.name);
-      if (specs2.length === 0) continue;
-      let exists = existing.get(use.directive.name);
-      if (!exists) {
-        exists = specs2.filter((spec) => {
-          const since = spec.since ? parseVersion(spec.since) : void 0;
-          const removed = spec.removed ? parseVersion(spec.removed) : void 0;
-          return (!since || compareVersions(range.max, since) >= 0) && (!removed || compareVersions(range.min, removed) < 0);
-        });
-        existing.set(use.directive.name, exists);
-      }
-      if (exists.length === 0) continue;
-      const allowed = [...new Set(exists.flatMap((spec) => [...spec.contexts]))].map(contextName);
-      const owner = use.level.owner;
-      const draft = {
-        data: {
-          name: use.directive.name,
-          here: use.contexts.map(contextName).join(" or "),
-          allowed: allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} and ${allowed[allowed.length - 1]}` : allowed[0]
-        },
-        primary: use.directive.nameSpan,
-        related: owner ? [{ span: owner.directive.nameSpan, label: `the enclosing "${owner.directive.name}" block` }] : [],
-        modelPath: use.path
-      };
-      yield use.certain || owner ? { ...draft, messageId: "notAllowed" } : { ...draft, messageId: "notAllowedInSnippet" };
-    }
-  }
-});
-
-// checks/nginx-duplicate-directive.ts
-var ID8 = "nginx-duplicate-directive";
-var rule8 = defineRule({
-  id: ID8,
-  severity: "error",
-  category: "correctness",
-  meta: {
-    description: "A directive that nginx allows once per block appears twice in the same block: nginx refuses to start",
-    docsUrl: docsUrl(ID8),
-    fixable: false,
-    messages: {
-      duplicate: 'Duplicate "{{name}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate); keep one',
-      sharedSetting: '"{{name}}" after "{{first}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them'
-    }
-  },
-  *check(model) {
-    const index = model.nginx.directives;
-    const rejects = /* @__PURE__ */ new Map();
-    for (const level of index.levels) {
-      let firstBySetting;
-      for (const use of level.uses) {
-        if (!use.terminated || use.contexts.length === 0) continue;
-        const variants = index.variantsHere(use);
-        if (variants.length === 0) continue;
-        let rejected = rejects.get(variants);
-        if (rejected === void 0) rejects.set(variants, rejected = variants.every((spec) => spec.rejectsDuplicate));
-        if (!rejected) continue;
-        firstBySetting ??= /* @__PURE__ */ new Map();
-        const name2 = use.directive.name;
-        const setting = SHARED_SETTING[name2] ?? name2;
-        const first = firstBySetting.get(setting);
-        if (!first) {
-          firstBySetting.set(setting, use);
-          continue;
-        }
-        if (maySeparateInTemplate(first.directive, use.directive)) {
-          firstBySetting.set(setting, use);
-          continue;
-        }
-        const block2 = level.owner ? `"${level.owner.directive.name}" block` : level.root.kind === "main" ? "main level" : `file (${level.contexts.map(contextName).join(" or ")} level)`;
-        const samePlace = first.directive === use.directive;
-        const primary = samePlace && use.entry.via.length > 0 ? use.entry.via[use.entry.via.length - 1].span : use.directive.nameSpan;
-        const firstName = first.directive.name;
-        const firstAt = samePlace && first.entry.via.length > 0 ? first.entry.via[first.entry.via.length - 1] : first.directive;
-        const draft = {
-          data: { name: name2, first: firstName, block: block2 },
-          primary,
-          related: [{ span: firstAt.nameSpan, label: `first "${firstName}" here` }],
-          modelPath: use.path
-        };
-        yield firstName === name2 ? { ...draft, messageId: "duplicate" } : { ...draft, messageId: "sharedSetting" };
-      }
-    }
-  }
-});
-
-// checks/nginx-proxy-buffers.ts
-var ID9 = "nginx-proxy-buffers";
-var PAGE = 4096;
-var MODULES = ["proxy", "uwsgi", "fastcgi", "scgi"];
-var CHECKED_KINDS = /* @__PURE__ */ new Set(["server", "location", "if", "limit_except"]);
-var BUFFER_SETTINGS = ["buffers", "buffer_size", "busy_buffers_size", "temp_file_write_size", "max_temp_file_size"];
-var rule9 = defineRule({
-  id: ID9,
-  severity: "error",
-  category: "correctness",
-  meta: {
-    description: "proxy_/uwsgi_/fastcgi_/scgi_ buffer sizes that break the limits nginx checks at start-up (e.g. only *_buffer_size raised)",
-    docsUrl: docsUrl(ID9),
-    fixable: false,
-    messages: {
-      tooFewBuffers: '"{{m}}_buffers {{buffers}}" has fewer than 2 buffers: nginx refuses to start (there must be at least 2 "{{m}}_buffers"); use at least 2',
-      busyTooLarge: '"{{m}}_busy_buffers_size" is {{busy}}{{busyWhy}}, more than all "{{m}}_buffers" minus one ({{buffers}} → {{limit}}): nginx refuses to start ("{{m}}_busy_buffers_size" must be less than the size of all "{{m}}_buffers" minus one buffer); {{fix}}',
-      busyTooSmall: '"{{m}}_busy_buffers_size {{busy}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_busy_buffers_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
-      tempWriteTooSmall: '"{{m}}_temp_file_write_size {{value}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_temp_file_write_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
-      maxTempTooSmall: '"{{m}}_max_temp_file_size {{value}}" is neither 0 nor at least {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_max_temp_file_size" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers")'
-    }
-  },
-  *check(model) {
-    for (const scope of model.nginx.scopes) {
-      const synthetic = scope.http.node === void 0 && scope.roots.every((root) => root.kind === "snippet");
-      const modules = MODULES.filter((m) => BUFFER_SETTINGS.some((setting) => scope.setsAnywhere(`${m}_${setting}`)));
-      if (modules.length === 0) continue;
-      for (const block2 of scope.http.descendants()) {
-        if (!CHECKED_KINDS.has(block2.kind)) continue;
-        for (const m of modules) {
-          const finding = judge3(block2, m, synthetic);
-          if (finding) yield finding;
-        }
-      }
-    }
-  }
-});
-function judge3(block2, m, synthetic) {
-  let unknown3 = false;
-  const setting = (name2, parse, fallback) => {
-    const found = block2.inherited(name2);
-    if (!found) return { value: fallback };
-    if (synthetic && found.block.node === void 0) unknown3 = true;
-    const value = parse(found.entry.directive.args[0]?.value ?? "");
-    if (value === void 0) unknown3 = true;
-    return { entry: found.entry, value: value ?? fallback };
-  };
-  const buffersEntry = block2.inherited(`${m}_buffers`);
-  let num = 8;
-  let bufSize = PAGE;
-  if (buffersEntry) {
-    if (synthetic && buffersEntry.block.node === void 0) return void 0;
-    const args = buffersEntry.entry.directive.args;
-    const n = parseNginxNumber(args[0]?.value ?? "");
-    const s = parseNginxSize(args[1]?.value ?? "");
-    if (n === void 0 || s === void 0 || args.length !== 2) return void 0;
-    num = n;
-    bufSize = s;
-  }
-  const bufferSize = setting(`${m}_buffer_size`, (t2) => parseNginxSize(t2), PAGE);
-  const size = Math.max(bufferSize.value, bufSize);
-  const busy = setting(`${m}_busy_buffers_size`, (t2) => parseNginxSize(t2), 2 * size);
-  const tempWrite = setting(`${m}_temp_file_write_size`, (t2) => parseNginxSize(t2), 2 * size);
-  const maxTemp = setting(`${m}_max_temp_file_size`, (t2) => parseNginxSize(t2, true), 1024 * 1024 * 1024);
-  if (unknown3) return void 0;
-  const buffersText = `${num} ${formatSize(bufSize)}`;
-  const explicit2 = [buffersEntry?.entry, bufferSize.entry, busy.entry, tempWrite.entry, maxTemp.entry].filter((e) => e !== void 0);
-  if (explicit2.length === 0) return void 0;
-  const related = (primary) => explicit2.filter((e) => e !== primary && e.directive !== primary.directive).slice(0, 3).map((e) => ({ span: e.directive.span, label: `"${e.directive.name}" set here` }));
-  const draft = (primary, data, span2 = argSpan(primary)) => ({
-    data: { m, buffers: buffersText, size: formatSize(size), ...data },
-    primary: span2,
-    related: related(primary),
-    modelPath: `${block2.path}>${m}_buffers`
-  });
-  if (num < 2 && buffersEntry) return { ...draft(buffersEntry.entry, {}, buffersEntry.entry.directive.args[0].span), messageId: "tooFewBuffers" };
-  if (busy.value < size && busy.entry) return { ...draft(busy.entry, { busy: formatSize(busy.value) }), messageId: "busyTooSmall" };
-  const limit = (num - 1) * bufSize;
-  if (busy.value > limit) {
-    const primary = busy.entry ?? (bufferSize.entry && bufferSize.value > bufSize ? bufferSize.entry : buffersEntry?.entry ?? bufferSize.entry);
-    const needed = Math.ceil(busy.value / size) + 1;
-    const fix = busy.entry ? `lower "${m}_busy_buffers_size" to at most ${formatSize(limit)} or raise "${m}_buffers" (e.g. "${m}_buffers ${Math.max(needed, 4)} ${formatSize(size)}")` : `raise "${m}_buffers" with it (e.g. "${m}_buffers ${Math.max(needed, 4)} ${formatSize(size)}")`;
-    const data = {
-      busy: formatSize(busy.value),
-      busyWhy: busy.entry ? "" : ` (by default twice ${formatSize(size)}, the larger of "${m}_buffer_size" and one buffer)`,
-      limit: formatSize(limit),
-      fix
-    };
-    return { ...draft(primary, data), messageId: "busyTooLarge" };
-  }
-  if (tempWrite.value < size && tempWrite.entry) return { ...draft(tempWrite.entry, { value: formatSize(tempWrite.value) }), messageId: "tempWriteTooSmall" };
-  if (maxTemp.entry && maxTemp.value !== 0 && maxTemp.value < size) return { ...draft(maxTemp.entry, { value: formatSize(maxTemp.value) }), messageId: "maxTempTooSmall" };
-  return void 0;
-}
-function argSpan(entry) {
-  const { directive } = entry;
-  return directive.args.length > 0 ? directive.args[directive.args.length - 1].span : directive.nameSpan;
-}
-function formatSize(bytes) {
-  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)}m`;
-  if (bytes % 1024 === 0) return `${bytes / 1024}k`;
-  return String(bytes);
-}
-
-// checks/nginx-unknown-directive.ts
-init_suggest();
-var ID10 = "nginx-unknown-directive";
-var rule10 = defineRule({
-  id: ID10,
-  severity: "error",
-  category: "correctness",
-  meta: {
-    description: "A directive that no enabled nginx module knows: nginx refuses to start",
-    docsUrl: docsUrl(ID10),
-    fixable: false,
-    messages: {
-      unknown: 'Unknown directive "{{name}}"{{suggestion}}: nginx refuses to start (unknown directive "{{name}}")',
-      thirdParty: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}; if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
-      notYet: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}, so this nginx refuses to start (unknown directive "{{name}}")',
-      removed: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}, so this nginx refuses to start (unknown directive "{{name}}")'
-    }
-  },
-  *check(model) {
-    const index = model.nginx.directives;
-    const range = model.nginxVersion.range;
-    let names;
-    const releaseVerdicts = /* @__PURE__ */ new Map();
-    const thirdParty = /* @__PURE__ */ new Map();
-    const suggestions = /* @__PURE__ */ new Map();
-    for (const use of index.checkedUses()) {
-      const { directive } = use;
-      const specs2 = index.table.lookup(directive.name);
-      if (specs2.length === 0) {
-        const base = { primary: directive.nameSpan, modelPath: use.path };
-        const module2 = index.table.disabledModuleOf(directive.name);
-        if (module2) {
-          if (writtenConditionally(directive)) continue;
-          const key = `${directive.nameSpan.file}\0${module2}`;
-          const seen = thirdParty.get(key);
-          if (seen) seen.others++;
-          else thirdParty.set(key, { draft: { ...base, messageId: "thirdParty", data: { name: directive.name, module: module2 }, maxSeverity: "warning" }, others: 0 });
-          continue;
-        }
-        names ??= [...index.table.names()];
-        if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
-        const suggestion = suggestions.get(directive.name);
-        yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
-        continue;
-      }
-      let verdict = releaseVerdicts.get(directive.name);
-      if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range));
-      if (verdict === "notYet") {
-        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range) } };
-      } else if (verdict === "removed") {
-        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range) } };
-      }
-    }
-    for (const { draft, others } of thirdParty.values()) {
-      yield { ...draft, data: { ...draft.data, others: others === 0 ? "" : ` (as do ${others} more directive${others === 1 ? "" : "s"} in this file)` } };
-    }
-  }
-});
-function releaseVerdict(specs2, range) {
-  const since = specs2.map((spec) => spec.since ? parseVersion(spec.since) : void 0);
-  if (since.every((v) => v !== void 0 && compareVersions(range.max, v) < 0)) return "notYet";
-  const removed = specs2.map((spec) => spec.removed ? parseVersion(spec.removed) : void 0);
-  if (removed.every((v) => v !== void 0 && compareVersions(range.min, v) >= 0)) return "removed";
-  return void 0;
-}
-
-// checks/proxy-read-timeout-backend.ts
-var ID11 = "proxy-read-timeout-backend";
-function hardLimit(backend) {
-  if (backend.kind === "gunicorn") {
-    if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
-    const timeout = backend.settings.get("timeout");
-    return timeout ? { setting: timeout, log: "[CRITICAL] WORKER TIMEOUT (pid:N)" } : void 0;
-  }
-  if (backend.kind === "uwsgi") {
-    const harakiri = backend.settings.get("harakiri");
-    return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
-  }
-  return void 0;
-}
-var rule11 = defineRule({
-  id: ID11,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "A raised nginx read timeout that the backend never reaches: it kills the request first, so nginx answers 502 anyway",
-    docsUrl: docsUrl(ID11),
-    fixable: false,
-    messages: {
-      backendKillsFirst: `{{nginxSetting}} is longer than {{backendSetting}} behind {{address}}: the backend kills a request after {{backendValue}} (it logs "{{log}}") and nginx answers 502 "upstream prematurely closed connection while reading response header from upstream", so waiting longer in nginx never helps; raise the backend's limit first, then keep {{directive}} at or below it`
-    }
-  },
-  *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const link of linkDeployment(model)) {
-      const limit = hardLimit(link.backend);
-      if (!limit || typeof limit.setting.value !== "number" || limit.setting.value <= 0) continue;
-      for (const pass of link.target.passes) {
-        if (pass.module !== "proxy" && pass.module !== "uwsgi" && pass.module !== "fastcgi") continue;
-        const directive = `${pass.module}_read_timeout`;
-        const found = pass.location.inherited(directive);
-        if (!found || found.entry.generated?.kind === "default") continue;
-        const readTimeout = pass.location.setting(directive, model.nginxVersion.range);
-        if (!readTimeout || typeof readTimeout.value !== "number" || readTimeout.value <= limit.setting.value) continue;
-        const key = `${found.entry.directive.span.file}:${found.entry.directive.span.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        yield {
-          messageId: "backendKillsFirst",
-          data: {
-            nginxSetting: `${directive} ${found.entry.directive.args[0]?.value ?? formatMilliseconds(readTimeout.value)}${found.block === pass.location ? "" : ` (set at ${found.block.kind} level)`}`,
-            backendSetting: describeBackendSetting(link.backend, limit.setting),
-            address: link.target.address.text,
-            backendValue: formatMilliseconds(limit.setting.value),
-            log: limit.log,
-            directive
-          },
-          primary: found.entry.directive.args[0]?.span ?? found.entry.directive.span,
-          related: [{
-            span: limit.setting.source.kind === "file" ? limit.setting.source.span : link.listener.span,
-            label: `${link.backend.kind} kills requests after ${formatMilliseconds(limit.setting.value)}${limit.setting.source.kind === "default" ? " by default" : ""}`
-          }],
-          modelPath: `${found.block.path}>${directive}>${link.backend.kind}:${link.target.address.text}`
-        };
-      }
-    }
-  }
-});
-
-// checks/tomcat-ajp-secret.ts
-init_versions();
-var ID12 = "tomcat-ajp-secret";
-var TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
-var rule12 = defineRule({
-  id: ID12,
-  severity: "error",
-  category: "correctness",
-  meta: {
-    description: "An AJP connector without a secret while secretRequired is true (the default since Tomcat 9.0.31): Tomcat does not start it",
-    docsUrl: docsUrl(ID12),
-    fixable: false,
-    messages: {
-      missingSecret: `AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}: Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network`,
-      requiredSecretIgnored: `AJP connector on port {{port}} sets its secret with "requiredSecret", which Tomcat 11 no longer reads{{versions}}: with secretRequired true Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}); rename requiredSecret to secret`
-    }
-  },
-  *check(model) {
-    for (const backend of model.backends) {
-      if (backend.kind !== "tomcat") continue;
-      for (const connector of backend.connectors) {
-        const finding = judge4(backend, connector);
-        if (finding) yield finding;
-      }
-    }
-  }
-});
-function judge4(backend, connector) {
-  if (connector.protocol !== "ajp" || connector.unavailable || !ajpSecretRequiredExists(backend.version)) return void 0;
-  const required = connector.settings.get("secretRequired");
-  if (!required || required.value !== true) return void 0;
-  const secret = connector.settings.get("secret");
-  if (secret && (secret.value === void 0 || secret.value !== "")) return void 0;
-  const port = connector.settings.get("port");
-  const portText = typeof port?.value === "number" ? String(port.value) : port?.text ?? "(none)";
-  const primary = connector.attributes.get("protocol")?.valueSpan ?? connector.span;
-  const related = [];
-  const requiredAttribute = connector.attributes.get("secretRequired");
-  if (requiredAttribute) related.push({ span: requiredAttribute.valueSpan, label: "secretRequired is set here" });
-  const modelPath = `Server>Service[${connector.service ?? ""}]>Connector[${portText}]`;
-  const alias = connector.attributes.get("requiredSecret");
-  if (!secret && alias && alias.value !== "") {
-    const works = ajpRequiredSecretAliasWorks(backend.version);
-    if (works === true) return void 0;
-    related.push({ span: alias.nameSpan, label: "Tomcat 9.0 and 10.1 read this as secret; Tomcat 11 ignores it" });
-    if (backend.version.kind === "known") related.push({ span: backend.version.span, label: `${describeTomcatVersion(backend.version)} from this image` });
-    return {
-      messageId: "requiredSecretIgnored",
-      data: { port: portText, versions: works === "depends" ? " (the Tomcat version is not known: on 9.0 and 10.1 it still works)" : "" },
-      primary,
-      related,
-      modelPath,
-      maxSeverity: works === "depends" ? "warning" : void 0
-    };
-  }
-  if (secret) related.push({ span: secret.source.kind === "file" ? secret.source.span : connector.span, label: "the secret is empty" });
-  if (required.source.kind === "default" && backend.version.kind === "known") {
-    related.push({ span: backend.version.span, label: `${describeTomcatVersion(backend.version)} requires a secret by default` });
-  }
-  return {
-    messageId: "missingSecret",
-    data: {
-      port: portText,
-      secret: secret ? "an empty secret" : "no secret",
-      why: required.source.kind === "default" ? " (the default since Tomcat 9.0.31, 8.5.51 and 7.0.100)" : ""
-    },
-    primary,
-    related,
-    modelPath
-  };
-}
-
-// checks/upstream-keepalive-http10.ts
-var ID13 = "upstream-keepalive-http10";
-var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
-var rule13 = defineRule({
-  id: ID13,
-  severity: "error",
-  category: "performance",
-  meta: {
-    description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
-    docsUrl: docsUrl(ID13),
-    fixable: false,
-    messages: {
-      noReuse: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}: every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}'
-    }
-  },
-  *check(model) {
-    for (const pass of model.nginx.passes) {
-      if (pass.module !== "proxy" || pass.target.kind !== "group" || !pass.target.group.block) continue;
-      const finding = judgePass(model, pass, pass.target.group);
-      if (finding) yield finding;
-    }
-  }
-});
-function judgePass(model, pass, group) {
-  const upstream = group.block;
-  const location = pass.location;
-  const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
-  const verdicts = pieces.map((range) => judgeRange(range, upstream, location)).filter((v) => v !== void 0);
-  if (verdicts.length === 0) return void 0;
-  const holdsEverywhere = verdicts.length === pieces.length;
-  const first = verdicts[0];
-  const versionHint = isKnownExactly(model.nginxVersion) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
-  const versions = holdsEverywhere ? "" : ` (on ${verdicts.map((v) => describeRange(v.range)).join(", ")}${versionHint})`;
-  const related = [];
-  const keepalive = upstream.ownLast("keepalive");
-  related.push(keepalive ? { span: keepalive.directive.span, label: `upstream "${group.name}" keeps idle connections here` } : { span: upstream.directive.args[0]?.span ?? upstream.directive.span, label: `upstream "${group.name}" keeps idle connections by default since nginx 1.29.7 (keepalive 32 local)` });
-  for (const extra of explicitCulprits(location)) if (related.length < 3) related.push(extra);
-  return {
-    messageId: "noReuse",
-    data: {
-      upstream: group.name,
-      keepalive: first.keepalive,
-      problems: first.problems.join(" and "),
-      versions,
-      fix: `add ${first.fixes.join(" and ")} to this location`
-    },
-    primary: pass.entry.directive.args[0].span,
-    related,
-    modelPath: `${location.path}>proxy_pass`,
-    maxSeverity: holdsEverywhere ? void 0 : "warning"
-  };
-}
-function judgeRange(range, upstream, location) {
-  const keepaliveDirective = upstream.ownLast("keepalive");
-  let keepalive;
-  if (keepaliveDirective) {
-    const count = keepaliveDirective.directive.args[0]?.value;
-    if (count === void 0 || count === "0") return void 0;
-    keepalive = `keepalive ${count}`;
-  } else {
-    const byDefault = defaultFor("upstream:keepalive", range);
-    if (!byDefault || byDefault.text === "") return void 0;
-    keepalive = `keepalive ${byDefault.text}, the default since nginx 1.29.7`;
-  }
-  const problems = [];
-  const fixes = [];
-  const httpVersion = location.inherited("proxy_http_version");
-  const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor("proxy_http_version", range).text;
-  if (httpVersionText === "1.0") {
-    problems.push(httpVersion ? "speaks HTTP/1.0 (proxy_http_version 1.0)" : "speaks HTTP/1.0 (nginx default before 1.29.7)");
-    fixes.push("`proxy_http_version 1.1;`");
-  }
-  const headers = location.inheritedList("proxy_set_header");
-  const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
-  if (connection) {
-    const value = connection.directive.args[1]?.value ?? "";
-    if (value.toLowerCase() === "close") {
-      problems.push('sends "Connection: close" (proxy_set_header Connection close)');
-      fixes.push('`proxy_set_header Connection "";`');
-    }
-  } else if (defaultFor("proxy_header:connection", range).text === "close") {
-    const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
-    problems.push(dropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)');
-    fixes.push('`proxy_set_header Connection "";`');
-  }
-  return problems.length > 0 ? { range, keepalive, problems, fixes } : void 0;
-}
-function explicitCulprits(location) {
-  const related = [];
-  const headers = location.inheritedList("proxy_set_header");
-  const hasOwnConnection = headers.entries.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
-  if (!hasOwnConnection) {
-    for (const entry of headers.dropped) {
-      if (entry.directive.args[0]?.value.toLowerCase() !== "connection") continue;
-      related.push({ span: entry.directive.span, label: "not inherited: the location sets its own proxy_set_header" });
-      break;
-    }
-  }
-  const httpVersion = location.inherited("proxy_http_version");
-  if (httpVersion && httpVersion.block !== location && httpVersion.entry.directive.args[0]?.value === "1.0") {
-    related.push({ span: httpVersion.entry.directive.span, label: "HTTP/1.0 is set here" });
-  }
-  return related;
-}
-
-// src/model/upstream-keepalive.ts
-var KEEPALIVE_BOUNDARIES = [parseVersion("1.19.10"), parseVersion("1.29.7")];
-function upstreamKeepaliveByRange(model, group) {
-  const block2 = group.block;
-  if (!block2) return [];
-  const out = [];
-  for (const range of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
-    const keepalive = block2.setting("keepalive", range);
-    if (!keepalive || typeof keepalive.value !== "number" || keepalive.value <= 0) continue;
-    out.push({ range, keepalive });
-  }
-  return out;
-}
-function groupIsUsedOverHttp(model, group) {
-  return model.nginx.passes.some((pass) => pass.target.kind === "group" && pass.target.group === group && (pass.module === "proxy" || pass.module === "grpc"));
-}
-function describeNginxSetting(setting) {
-  const value = typeof setting.value === "number" && setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.text;
-  if (setting.origin) return `${setting.name} ${value} (${setting.origin.text})`;
-  return `${setting.name} ${value}${setting.source.kind === "default" ? " (nginx default)" : ""}`;
-}
-function upstreamAnchor(block2, setting) {
-  if (setting.source.kind === "file") return setting.source.span;
-  const keepalive = block2.ownLast("keepalive");
-  if (keepalive) return keepalive.directive.span;
-  return block2.directive.args[0]?.span ?? block2.directive.span;
-}
-function versionQualifier(model, holding, all) {
-  if (holding.length === all.length) return { text: "" };
-  const hint = isKnownExactly(model.nginxVersion) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
-  return { text: ` (on ${mergeAdjacent(holding, all).map(describeRange).join(", ")}${hint})`, maxSeverity: "warning" };
-}
-function mergeAdjacent(holding, all) {
-  const merged = [];
-  let previousIndex = -2;
-  for (const range of holding) {
-    const index = all.findIndex((piece) => compareVersions(piece.min, range.min) === 0 && compareVersions(piece.max, range.max) === 0);
-    if (index === previousIndex + 1 && merged.length > 0) merged[merged.length - 1] = { min: merged[merged.length - 1].min, max: range.max };
-    else merged.push(range);
-    previousIndex = index;
-  }
-  return merged;
-}
-
-// checks/upstream-keepalive-requests.ts
-var ID14 = "upstream-keepalive-requests";
-var rule14 = defineRule({
-  id: ID14,
-  // info, not warning: the proof lab (docs/evidence.md) sent 300 POSTs through nginx to a Tomcat
-  // that ends connections after 5 requests and none failed; Tomcat's Connection: close saves it.
-  severity: "info",
-  category: "reliability",
-  meta: {
-    description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",
-    docsUrl: docsUrl(ID14),
-    fixable: false,
-    messages: {
-      backendStopsFirst: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}'
-    }
-  },
-  *check(model) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge5(model, link), other: link.listener.span })));
-  }
-});
-function judge5(model, link) {
-  const group = link.target.group;
-  if (!group?.block || !groupIsUsedOverHttp(model, group)) return void 0;
-  const keepAlive = link.listener.keepAlive;
-  if (keepAlive.kind !== "idleTimeout" || !keepAlive.maxRequests) return void 0;
-  const backendMax = keepAlive.maxRequests.value;
-  if (typeof backendMax !== "number" || backendMax <= 0) return void 0;
-  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
-  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
-    const requests = group.block.setting("keepalive_requests", range);
-    return typeof requests?.value === "number" && requests.value > backendMax;
-  });
-  if (holding.length === 0) return void 0;
-  const nginxRequests = group.block.setting("keepalive_requests", holding[0].range);
-  const qualifier = versionQualifier(model, holding.map((h) => h.range), all);
-  return {
-    messageId: "backendStopsFirst",
-    data: {
-      nginxRequests: describeNginxSetting(nginxRequests),
-      upstream: group.name,
-      backendRequests: describeBackendSetting(link.backend, keepAlive.maxRequests),
-      address: link.target.address.text,
-      versions: qualifier.text,
-      backendValue: String(backendMax),
-      fix: nginxRequests.origin ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${Math.max(1, backendMax - 2)} or less` : `set keepalive_requests in the upstream to ${Math.max(1, backendMax - 2)} or less`
-    },
-    primary: upstreamAnchor(group.block, nginxRequests),
-    related: [{
-      span: keepAlive.maxRequests.source.kind === "file" ? keepAlive.maxRequests.source.span : link.listener.span,
-      label: `${link.backend.kind} serves at most ${backendMax} requests per connection${keepAlive.maxRequests.source.kind === "default" ? " by default" : ""}`
-    }],
-    modelPath: `${group.block.path}>keepalive_requests>${link.backend.kind}:${link.target.address.text}`,
-    maxSeverity: qualifier.maxSeverity
-  };
-}
-
-// checks/upstream-keepalive-timeout.ts
-var ID15 = "upstream-keepalive-timeout";
-var rule15 = defineRule({
-  id: ID15,
-  severity: "error",
-  category: "reliability",
-  meta: {
-    description: "nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed",
-    docsUrl: docsUrl(ID15),
-    fixable: false,
-    messages: {
-      backendClosesFirst: `{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend's keep-alive above {{nginxValue}}`
-    }
-  },
-  *check(model) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge6(model, link), other: link.listener.span })));
-  }
-});
-function judge6(model, link) {
-  const group = link.target.group;
-  if (!group?.block || !groupIsUsedOverHttp(model, group)) return void 0;
-  const keepAlive = link.listener.keepAlive;
-  if (keepAlive.kind !== "idleTimeout" || typeof keepAlive.timeout.value !== "number" || keepAlive.timeout.value <= 0) return void 0;
-  const backendMs = keepAlive.timeout.value;
-  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
-  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
-    const timeout = group.block.setting("keepalive_timeout", range);
-    return typeof timeout?.value === "number" && timeout.value >= backendMs;
-  });
-  if (holding.length === 0) return void 0;
-  const nginxTimeout = group.block.setting("keepalive_timeout", holding[0].range);
-  const nginxMs = nginxTimeout.value;
-  const qualifier = versionQualifier(model, holding.map((h) => h.range), all);
-  const suggestionMs = backendMs >= 2e3 ? Math.floor(backendMs / 2e3) * 1e3 : Math.max(1, Math.floor(backendMs / 2));
-  return {
-    messageId: "backendClosesFirst",
-    data: {
-      nginxTimeout: describeNginxSetting(nginxTimeout),
-      upstream: group.name,
-      backendTimeout: describeBackendSetting(link.backend, keepAlive.timeout),
-      address: link.target.address.text,
-      versions: qualifier.text,
-      fix: nginxTimeout.origin ? `set "${nginxTimeout.origin.key}" in the ingress-nginx ConfigMap below ${backendMs / 1e3} (whole seconds, e.g. "${Math.max(1, Math.floor(suggestionMs / 1e3))}")` : `set keepalive_timeout in the upstream below ${formatMilliseconds(backendMs)} (e.g. keepalive_timeout ${formatMilliseconds(suggestionMs)};)`,
-      nginxValue: formatMilliseconds(nginxMs)
-    },
-    primary: upstreamAnchor(group.block, nginxTimeout),
-    related: [{
-      span: keepAlive.timeout.source.kind === "file" ? keepAlive.timeout.source.span : link.listener.span,
-      label: keepAlive.timeout.source.kind === "file" ? `${link.backend.kind} closes idle connections after ${formatMilliseconds(backendMs)}` : `${link.backend.kind} listens here and closes idle connections after ${formatMilliseconds(backendMs)} by default`
-    }],
-    modelPath: `${group.block.path}>keepalive_timeout>${link.backend.kind}:${link.target.address.text}`,
-    maxSeverity: qualifier.maxSeverity
-  };
-}
-
-// checks/upstream-protocol-mismatch.ts
-var ID16 = "upstream-protocol-mismatch";
-function spokenBy(pass) {
-  switch (pass.module) {
-    case "proxy":
-      return pass.scheme === "https" ? "https" : "http";
-    case "uwsgi":
-      return "uwsgi";
-    case "fastcgi":
-      return "fastcgi";
-    case "scgi":
-      return "scgi";
-    case "grpc":
-      return "grpc";
-  }
-}
-function symptom(spoken, served, backend) {
-  if (backend === "uwsgi") {
-    if (spoken === "http" && served === "uwsgi") return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
-    if (spoken === "uwsgi" && served === "http") return 'nginx answers 502 ("upstream prematurely closed connection") and uWSGI logs nothing';
-    if (spoken === "fastcgi" && served === "uwsgi") return 'uWSGI logs "-- unavailable modifier requested: 1 --" and nginx answers 502';
-  }
-  if (spoken === "https") return "the listener does not speak TLS, so the handshake fails and nginx answers 502";
-  return "the backend cannot parse what nginx sends, so every request through it fails";
-}
-var DIRECTIVE_FOR = {
-  http: "proxy_pass http://",
-  https: "proxy_pass https://",
-  uwsgi: "uwsgi_pass (with include uwsgi_params)",
-  fastcgi: "fastcgi_pass (with include fastcgi_params)",
-  scgi: "scgi_pass",
-  ajp: "an AJP client such as Apache mod_jk (nginx has no AJP module); or proxy_pass to Tomcat's HTTP connector"
-};
-var rule16 = defineRule({
-  id: ID16,
-  severity: "error",
-  category: "correctness",
-  meta: {
-    description: "nginx speaks one protocol to a backend listener that speaks another (proxy_pass to a uwsgi socket, uwsgi_pass to HTTP, …)",
-    docsUrl: docsUrl(ID16),
-    fixable: false,
-    messages: {
-      mismatch: "{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}}): {{symptom}}; use {{fix}}"
-    }
-  },
-  *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const link of linkDeployment(model)) {
-      for (const pass of link.target.passes) {
-        const spoken = spokenBy(pass);
-        const served = link.listener.protocol;
-        if (compatible(spoken, served)) continue;
-        const argument = pass.entry.directive.args[0];
-        const key = `${argument.span.file}:${argument.span.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const draft = {
-          messageId: "mismatch",
-          data: {
-            directive: pass.entry.directive.name,
-            spoken: protocolName(spoken),
-            address: link.target.address.text,
-            backend: backendKindName(link.backend.kind),
-            served: protocolName(served),
-            option: link.listener.option,
-            file: link.listener.span.file,
-            symptom: symptom(spoken, served, link.backend.kind),
-            fix: DIRECTIVE_FOR[served]
-          },
-          primary: argument.span,
-          related: [{ span: link.listener.span, label: `${link.backend.kind} serves ${served} here` }],
-          modelPath: `${pass.location.path}>${pass.entry.directive.name}>${link.backend.kind}:${link.target.address.text}`
-        };
-        if (link.target.server) draft.related.push({ span: link.target.server.span, label: `upstream "${link.target.group.name}" sends here` });
-        yield draft;
-      }
-    }
-  }
-});
-function protocolName(protocol) {
-  if (protocol === "http" || protocol === "https") return protocol.toUpperCase();
-  if (protocol === "grpc") return "gRPC";
-  return `the ${protocol} protocol`;
-}
-function compatible(spoken, served) {
-  if (spoken === served) return true;
-  if (spoken === "grpc") return served === "http" || served === "https";
-  return false;
-}
-
-// checks/upstream-socket-permission.ts
-init_launch();
-
-// src/model/uwsgi.ts
-function uwsgiEntries(backend, ...keys) {
-  return backend.options.filter((entry) => keys.includes(entry.key));
-}
-function lastUwsgiEntry(backend, ...keys) {
-  const entries = uwsgiEntries(backend, ...keys);
-  return entries[entries.length - 1];
-}
-function isUwsgiBackend(backend) {
-  return backend.kind === "uwsgi";
-}
-function spanWithin(span2, text3, from, to) {
-  if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
-  const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
-  return { file: span2.file, start: at(from), end: at(to) };
-}
-function uwsgiEntryPath(backend, entry) {
-  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
-}
-var occurrences = /* @__PURE__ */ new WeakMap();
-function occurrenceIndex(options) {
-  let index = occurrences.get(options);
-  if (!index || index.size !== options.length) {
-    index = /* @__PURE__ */ new Map();
-    const seen = /* @__PURE__ */ new Map();
-    for (const other of options) {
-      const id2 = `${other.file}\0${other.key}`;
-      const n = seen.get(id2) ?? 0;
-      seen.set(id2, n + 1);
-      index.set(other, n);
-    }
-    occurrences.set(options, index);
-  }
-  return index;
-}
-function uwsgiBackends(backends) {
-  return backends.filter(isUwsgiBackend);
-}
-
-// checks/upstream-socket-permission.ts
-var ID17 = "upstream-socket-permission";
-var rule17 = defineRule({
-  id: ID17,
-  severity: "warning",
-  category: "correctness",
-  meta: {
-    description: "nginx's worker user can write to the unix socket the backend creates",
-    docsUrl: docsUrl(ID17),
-    fixable: false,
-    messages: {
-      socketNotWritable: 'nginx workers run as "{{nginxUser}}" but {{backend}} creates {{socket}} owned by "{{owner}}" with mode {{mode}} ({{modeSource}}): {{why}}, so every request through it fails with 502 and nginx logs "connect() to unix:{{socket}} failed (13: Permission denied) while connecting to upstream"; {{fix}}'
-    }
-  },
-  *check(model) {
-    const socketLinks = linkDeployment(model).filter((link) => link.target.address.kind === "unix" && link.listener.address.kind === "unix");
-    yield* oncePerPair(socketLinks.map((link) => ({ draft: judge7(model, link), other: link.listener.span })));
-  }
-});
-function judge7(model, link) {
-  const nginxUser = nginxUserFor(model, link);
-  if (!nginxUser) return void 0;
-  const backend = link.backend;
-  const socket = socketFacts(backend);
-  if (!socket) return void 0;
-  const { owner, mode, fix } = socket;
-  const why = denial(nginxUser.name, owner.name, mode.bits);
-  if (!why) return void 0;
-  const socketPath = canonicalSocketPath(link.listener.address.path);
-  const related = [
-    { span: nginxUser.span, label: `nginx workers run as ${nginxUser.name}` },
-    { span: owner.span, label: owner.label }
-  ];
-  if (!sameSpan(link.listener.span, owner.span) && !sameSpan(link.listener.span, mode.span)) {
-    related.push({ span: link.listener.span, label: `${backendKindName(backend.kind)} creates the socket here` });
-  }
-  return {
-    messageId: "socketNotWritable",
-    data: {
-      nginxUser: nginxUser.name,
-      backend: backendKindName(backend.kind),
-      socket: socketPath,
-      owner: owner.name,
-      mode: mode.bits.toString(8).padStart(3, "0"),
-      modeSource: mode.source,
-      why,
-      fix: fix(owner.name, nginxUser.group)
-    },
-    primary: mode.span,
-    related,
-    modelPath: `${backend.kind}[${backend.name}]>${link.listener.option}[${socketPath}]>permission`
-  };
-}
-function denial(nginxUser, owner, bits2) {
-  if (isRoot(nginxUser)) return void 0;
-  if (bits2 & 2) return void 0;
-  if (isNumeric(owner) !== isNumeric(nginxUser) && !(isRoot(owner) && isRoot(nginxUser))) return void 0;
-  if (owner === nginxUser) {
-    return bits2 & 128 ? void 0 : `the owner "${owner}" has no write permission`;
-  }
-  if (bits2 & 16) return void 0;
-  return `"${nginxUser}" is not the owner and the mode gives neither the group nor others write permission`;
-}
-var isRoot = (user) => user === "root" || user === "0";
-var isNumeric = (user) => /^\d+$/.test(user);
-var sameSpan = (a, b) => a.file === b.file && a.start.offset === b.start.offset;
-function nginxUserFor(model, link) {
-  const nginxLaunchedAsUser = model.launches.some((launch) => launch.program === "nginx" && launch.user && (knownValue(launch.user) === void 0 || !isRoot(knownValue(launch.user))));
-  if (nginxLaunchedAsUser) return void 0;
-  const users = /* @__PURE__ */ new Map();
-  for (const pass of link.target.passes) {
-    const main = rootOf(pass.location);
-    if (main.kind !== "main") return void 0;
-    const directive = main.ownLast("user")?.directive;
-    const name2 = directive?.args[0]?.value;
-    if (!directive || !name2 || name2.includes("$")) return void 0;
-    const group = directive.args[1]?.value ?? name2;
-    users.set(`${name2}:${group}`, { name: name2, group, span: directive.span });
-  }
-  return users.size === 1 ? [...users.values()][0] : void 0;
-}
-function rootOf(block2) {
-  let root = block2;
-  while (root.parent) root = root.parent;
-  return root;
-}
-function socketFacts(backend) {
-  if (backend.kind === "uwsgi") return uwsgiSocket(backend);
-  if (backend.kind === "gunicorn") return gunicornSocket(backend);
-  return void 0;
-}
-function uwsgiSocket(backend) {
-  const chmod = backend.settings.get("chmod-socket");
-  if (!chmod || chmod.source.kind !== "file" || typeof chmod.value !== "string") return void 0;
-  const bits2 = parseInt(chmod.value, 8);
-  const mode = { bits: bits2, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
-  if (lastUwsgiEntry(backend, "master-as-root")) return void 0;
-  let owner;
-  const chown = lastUwsgiEntry(backend, "chown-socket");
-  if (chown) {
-    if (chown.condition || typeof chown.value !== "string" || chown.value === "") return void 0;
-    owner = { name: chown.value.split(":")[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(":")[0]}` };
-  } else {
-    const uid = backend.settings.get("uid");
-    const launchUser = knownValue(backend.launch?.user);
-    if (uid && uid.source.kind === "file") {
-      if (typeof uid.value !== "string" || uid.value === "") return void 0;
-      if (backend.launch?.user && (launchUser === void 0 || !isRoot(launchUser))) return void 0;
-      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
-    } else if (launchUser !== void 0 && backend.launch?.user) {
-      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
-    }
-  }
-  if (!owner) return void 0;
-  return {
-    owner,
-    mode,
-    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`
-  };
-}
-function gunicornSocket(backend) {
-  if (backend.kind !== "gunicorn") return void 0;
-  const umask = backend.settings.get("umask");
-  if (!umask || umask.source.kind !== "file" || typeof umask.value !== "number") return void 0;
-  const bits2 = 511 & ~umask.value;
-  const mode = { bits: bits2, span: umask.source.span, source: `gunicorn umask ${umask.text}` };
-  let owner;
-  const user = backend.settings.get("user");
-  const launchUser = knownValue(backend.launch?.user);
-  if (user && user.source.kind === "file") {
-    if (typeof user.value !== "string" || user.value === "") return void 0;
-    owner = { name: user.value, span: user.source.span, label: `gunicorn chowns the socket to ${user.value}` };
-  } else if (launchUser !== void 0 && backend.launch?.user) {
-    owner = { name: launchUser, span: backend.launch.user.span, label: `gunicorn runs as ${launchUser}` };
-  }
-  if (!owner) return void 0;
-  return {
-    owner,
-    mode,
-    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0"
-  };
-}
-
-// src/model/unmodelled-servers.ts
-init_launch();
-var unknown2 = (reason) => [{ kind: "unknown", reason }];
-function portOf(text3) {
-  if (text3 === void 0 || !/^\d{1,5}$/.test(text3)) return void 0;
-  const port = Number(text3);
-  return port >= 1 && port <= 65535 ? port : void 0;
-}
-function values(launch, long, short = []) {
-  const found = optionValues(launch, long, short).map((entry) => knownValue(entry.value));
-  return found.some((value) => value === void 0) ? void 0 : found;
-}
-function hasOption(launch, names) {
-  return launch.argv.slice(1).some((arg) => names.some((name2) => arg.value === name2 || arg.value.startsWith(`${name2}=`)));
-}
-function bindAddress(text3, defaultPort) {
-  if (/^unix:/.test(text3)) return { kind: "socket", path: text3.replace(/^unix:(\/\/)?/, "") };
-  if (/^fd:\/\//.test(text3)) return { kind: "unknown", reason: `an inherited socket (${text3})` };
-  const rest = text3.replace(/^(tcp|http|ssl):\/\//, "");
-  const match = /^(?:\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(rest);
-  if (!match) return { kind: "unknown", reason: `"${text3}" is not a plain address` };
-  const port = match[1] === void 0 ? defaultPort : portOf(match[1]);
-  return port === void 0 ? { kind: "unknown", reason: `"${text3}" has no usable port` } : { kind: "port", port };
-}
-function portAndSocket(options) {
-  return (launch) => {
-    if (options.opaque && hasOption(launch, options.opaque)) return unknown2("an option the tree does not resolve to an address");
-    if (options.env && [...launch.env.keys()].some((name2) => options.env.test(name2))) return unknown2("its environment sets where it listens");
-    const ports2 = values(launch, options.port, options.portShort);
-    const sockets = options.socket ? values(launch, options.socket, options.socketShort) : [];
-    if (ports2 === void 0 || sockets === void 0) return unknown2("its port or socket depends on a variable");
-    const out = sockets.map((path) => ({ kind: "socket", path }));
-    const port = ports2.length > 0 ? portOf(ports2[ports2.length - 1]) : sockets.length > 0 ? void 0 : options.defaultPort;
-    if (ports2.length > 0 && port === void 0) return unknown2(`port "${ports2[ports2.length - 1]}"`);
-    if (port !== void 0) out.push({ kind: "port", port });
-    return out;
-  };
-}
-var READERS = [
-  {
-    matches: (launch) => launch.program === "daphne",
-    read: portAndSocket({ port: ["--port"], portShort: ["-p"], socket: ["--unix-socket"], socketShort: ["-u"], opaque: ["--fd", "--endpoint", "-e"], defaultPort: 8e3 })
-  },
-  {
-    matches: (launch) => launch.program === "hypercorn",
-    read: (launch) => {
-      if (hasOption(launch, ["--config", "-c"])) return unknown2("a config file may set bind");
-      const binds = values(launch, ["--bind", "--insecure-bind"], ["-b"]);
-      if (binds === void 0) return unknown2("its bind depends on a variable");
-      return binds.length === 0 ? [{ kind: "port", port: 8e3 }] : binds.map((bind) => bindAddress(bind, 8e3));
-    }
-  },
-  {
-    matches: (launch) => launch.program === "granian",
-    read: portAndSocket({ port: ["--port"], socket: ["--uds"], env: /^GRANIAN_/, defaultPort: 8e3 })
-  },
-  {
-    matches: (launch) => launch.program === "waitress-serve",
-    read: (launch) => {
-      const listens = values(launch, ["--listen"]);
-      if (listens === void 0) return unknown2("its listen address depends on a variable");
-      if (listens.length > 0) return listens.map((listen) => bindAddress(listen.replace(/^\*/, ""), 8080));
-      return portAndSocket({ port: ["--port"], socket: ["--unix-socket"], defaultPort: 8080 })(launch);
-    }
-  },
-  {
-    matches: (launch) => launch.program === "flask" && launch.argv.some((arg) => arg.value === "run"),
-    read: portAndSocket({ port: ["--port"], portShort: ["-p"], env: /^FLASK_RUN_PORT$/, defaultPort: 5e3 })
-  },
-  {
-    matches: (launch) => /^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? "") && launch.argv[2]?.value === "runserver",
-    read: (launch) => {
-      const address = launch.argv.slice(3).find((arg) => !arg.value.startsWith("-"));
-      if (!address) return [{ kind: "port", port: 8e3 }];
-      const text3 = knownValue(address);
-      return text3 === void 0 ? unknown2("its address depends on a variable") : [bindAddress(/^\d+$/.test(text3) ? `:${text3}` : text3, 8e3)];
-    }
-  },
-  {
-    matches: (launch) => launch.program === "php" && launch.argv.some((arg) => arg.value === "-S"),
-    read: (launch) => {
-      const text3 = knownValue(optionValues(launch, [], ["-S"])[0]?.value);
-      return text3 === void 0 ? unknown2("its address depends on a variable") : [bindAddress(text3, 80)];
-    }
-  },
-  {
-    matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program),
-    read: () => unknown2("it keeps its address in code or in a config file cfglint does not read")
-  }
-];
-var cache = /* @__PURE__ */ new WeakMap();
-function unmodelledServers(model) {
-  let servers = cache.get(model);
-  if (!servers) {
-    servers = [];
-    for (const launch of model.launches) {
-      const reader = READERS.find((candidate) => candidate.matches(launch));
-      if (!reader) continue;
-      const addresses = reader.read(launch).map((address) => ({ address, span: launch.span }));
-      servers.push({ program: launch.program, launch, addresses });
-    }
-    cache.set(model, servers);
-  }
-  return servers;
-}
-function mayServe(servers, target) {
-  return servers.find((server) => server.addresses.some(({ address }) => {
-    if (address.kind === "unknown") return true;
-    if (target.kind === "tcp") return address.kind === "port" && address.port === target.port;
-    if (address.kind !== "socket") return false;
-    if (!address.path.startsWith("/")) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, "")}`);
-    return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
-  }));
-}
-function describeUnmodelledAddress(address) {
-  if (address.kind === "port") return `port ${address.port}`;
-  if (address.kind === "socket") return `unix:${address.path}`;
-  return `unknown (${address.reason})`;
-}
-
-// checks/upstream-unreachable.ts
-var ID18 = "upstream-unreachable";
-var rule18 = defineRule({
-  id: ID18,
-  severity: "warning",
-  category: "correctness",
-  meta: {
-    description: "nginx sends to a loopback port or socket where none of the tree's backends listens (a port or path typo)",
-    docsUrl: docsUrl(ID18),
-    fixable: false,
-    messages: {
-      nothingListens: `Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; point {{directive}} at the backend's address, or fix {{option}}`,
-      serviceHasNoSuchPort: "Service {{service}} has no port {{port}} (its ports: {{ports}}): requests {{directive}} sends to {{address}} never reach its pods; send to one of its ports, or add port {{port}} to the Service",
-      targetPortNotDeclared: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares: the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; name the container port "{{name}}" or set targetPort to the port number',
-      nothingOnTargetPort: 'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}: connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; {{fix}}'
-    }
-  },
-  *check(model) {
-    const serviceFinding = (target) => {
-      const gap = kubernetesServiceGap(model, target.address);
-      if (!gap) return void 0;
-      const pass = target.passes[0];
-      const common = {
-        service: `${gap.service.namespace}/${gap.service.name}`,
-        directive: target.server ? `upstream "${target.group.name}"` : pass.entry.directive.name,
-        address: target.address.text
-      };
-      const modelPath = `${target.group?.block?.path ?? pass.location.path}>${target.address.text}>service`;
-      if (gap.kind === "no-such-port") {
-        return {
-          messageId: "serviceHasNoSuchPort",
-          data: { ...common, port: gap.port, ports: gap.service.ports.map((port) => port.port).join(", ") },
-          primary: target.span,
-          related: [{ span: gap.service.nameSpan, label: `Service ${gap.service.name} is defined here` }],
-          modelPath
-        };
-      }
-      if (gap.kind === "target-port-unnamed") {
-        return {
-          messageId: "targetPortNotDeclared",
-          data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
-          primary: target.span,
-          related: [{ span: gap.port.span, label: `targetPort "${gap.port.targetPort}"` }, { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}: its containers declare no such port` }],
-          modelPath
-        };
-      }
-      const onLoopback = gap.listeners.find((listener) => listener.address.kind === "tcp" && listener.address.port === gap.targetPort);
-      return {
-        messageId: "nothingOnTargetPort",
-        data: {
-          ...common,
-          port: gap.port.port,
-          targetPort: gap.targetPort,
-          workload: `${gap.workload.kind} ${gap.workload.name}`,
-          backend: backendKindName(gap.listeners[0].backend.kind),
-          listening: gap.listeners.slice(0, 4).map(describeListener).join(", "),
-          loopbackNote: onLoopback ? " (loopback inside the pod: the Service connects to the pod's own address)" : "",
-          fix: onLoopback ? `bind 0.0.0.0:${gap.targetPort} (or the pod's address) instead of ${describeListener(onLoopback)}` : `set targetPort to the port it binds, or bind port ${gap.targetPort}`
-        },
-        primary: target.span,
-        related: [
-          { span: gap.port.span, label: `targetPort ${gap.port.targetPort}${typeof gap.port.targetPort === "string" ? ` = ${gap.targetPort}` : ""}` },
-          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` }))
-        ],
-        modelPath
-      };
-    };
-    const listeners = model.backends.flatMap((backend) => backend.listeners);
-    const unmodelled = unmodelledServers(model);
-    if (listeners.some((listener) => listener.address.kind === "other")) return;
-    const linked = new Set(linkDeployment(model).map((link) => spanKey(link.target.span)));
-    for (const target of nginxTargets(model)) {
-      if (linked.has(spanKey(target.span))) continue;
-      const address = target.address;
-      if (address.kind === "tcp" && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
-        const draft = serviceFinding(target);
-        if (draft) yield draft;
-        continue;
-      }
-      const nginxFiles = [target.span.file, ...target.passes.map((pass2) => pass2.entry.directive.file)];
-      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
-      if (family.length === 0) continue;
-      if (mayServe(unmodelled, address.kind === "unix" ? address : { kind: "tcp", port: address.port })) continue;
-      if (model.unreadServerConfigs.some((config) => deploymentOf(config.file, model.deploymentRoots ?? []) === deploymentOf(target.span.file, model.deploymentRoots ?? []))) continue;
-      const pass = target.passes[0];
-      const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
-      family.sort((a, b) => Number(speaks(b)) - Number(speaks(a)));
-      yield {
-        messageId: "nothingListens",
-        data: {
-          address: address.text,
-          listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(", ") + (family.length > 4 ? `, and ${family.length - 4} more` : ""),
-          // SERVERS.md §9 rows 8 and 10.
-          log: address.kind === "unix" ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream` : "connect() failed (111: Connection refused) while connecting to upstream",
-          directive: target.server ? `upstream "${target.group.name}"` : pass.entry.directive.name,
-          option: `${backendKindName(family[0].backend.kind)}'s ${family[0].option}`
-        },
-        primary: target.span,
-        related: family.slice(0, 3).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` })),
-        modelPath: `${target.group?.block?.path ?? pass.location.path}>${address.text}`
-      };
-    }
-  }
-});
-function inOwnContainerNetwork(model, listener) {
-  const compose = composeServiceOf(model, listener.backend);
-  return compose !== void 0 && !compose.hostNetwork;
-}
-var SPOKEN = {
-  proxy: ["http", "https"],
-  grpc: ["http", "https"],
-  uwsgi: ["uwsgi"],
-  fastcgi: ["fastcgi"],
-  scgi: ["scgi"]
-};
-function spanKey(span2) {
-  return `${span2.file}:${span2.start.offset}`;
-}
-function describeListener(listener) {
-  const address = listener.address;
-  if (address.kind === "unix") return `unix:${canonicalSocketPath(address.path)}`;
-  if (address.kind === "tcp") return `${address.host || "*"}:${address.port}`;
-  return address.text;
-}
-
-// checks/uwsgi-inline-comment.ts
-init_options();
-init_values();
-var ID19 = "uwsgi-inline-comment";
-var rule19 = defineRule({
-  id: ID19,
-  severity: "warning",
-  category: "correctness",
-  meta: {
-    description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
-    docsUrl: docsUrl(ID19),
-    fixable: false,
-    messages: {
-      commentInValue: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}; put the comment on a line of its own'
-    }
-  },
-  *check(model) {
-    for (const backend of uwsgiBackends(model.backends)) {
-      for (const entry of backend.options) {
-        if (entry.origin !== "ini" || entry.text === null || runsAShell(entry)) continue;
-        const marker = /[ \t][;#]/.exec(entry.text);
-        if (!marker) continue;
-        const start = marker.index + 1;
-        const comment2 = entry.text.slice(start);
-        const value = typeof entry.value === "string" ? entry.value : entry.text;
-        const effect = effectOf(entry.key, value, value.length - comment2.length);
-        if (effect === void 0) continue;
-        yield {
-          messageId: "commentInValue",
-          data: { comment: comment2, option: entry.key, value, effect },
-          primary: spanWithin(entry.valueSpan, entry.text, start, entry.text.length),
-          modelPath: uwsgiEntryPath(backend, entry)
-        };
-      }
-    }
-  }
-});
-function effectOf(key, value, commentAt) {
-  const reader = uwsgiOptionSpec(key)?.reader;
-  const before = value.slice(0, Math.max(0, commentAt)).trim();
-  if ((reader === "int" || reader === "uint64" || reader === "uint16" || reader === "megabytes") && isPlainUwsgiInteger(before)) return void 0;
-  if (reader === "flag" || reader === "flag-inverted") {
-    const meant = readUwsgiFlag(before);
-    if (readUwsgiFlag(value) === meant) return void 0;
-    return `, which uWSGI reads as "${readUwsgiFlag(value)}", not "${meant}"`;
-  }
-  return "";
-}
-function runsAShell(entry) {
-  const key = entry.key;
-  if (/^hook-|-hook$/.test(key)) return /^(exec|safeexec):/.test(entry.text ?? "");
-  return /^(exec-|worker-exec|touch-exec|emperor-(magic|on-demand)-exec)/.test(key) || /(^|-)(cron|cron2|attach-daemon|attach-daemon2|attach-control-daemon|smart-attach-daemon|smart-attach-daemon2)$/.test(key) || /^(unique-cron|cron|legion-cron|unique-legion-cron)(-legion)?$/.test(key);
-}
-
-// checks/uwsgi-sigterm-reload.ts
-var ID20 = "uwsgi-sigterm-reload";
-var rule20 = defineRule({
-  id: ID20,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "uWSGI 2.0 with a master process reloads on SIGTERM, and its supervisor stops it with SIGTERM: the stop hangs until SIGKILL",
-    docsUrl: docsUrl(ID20),
-    fixable: false,
-    messages: {
-      reloadsOnStop: 'uWSGI 2.0 reloads on SIGTERM, and {{supervisor}} stops it with SIGTERM{{why}}: the master respawns its workers instead of exiting, and the stop waits until {{killer}} sends SIGKILL; set "die-on-term = true"{{alternative}}'
-    }
-  },
-  *check(model) {
-    for (const backend of uwsgiBackends(model.backends)) {
-      const launch = backend.launch;
-      if (!launch || !isSigterm(launch.stopSignal.value)) continue;
-      const master = backend.settings.get("master");
-      const dieOnTerm = backend.settings.get("die-on-term");
-      if (master?.value !== true || dieOnTerm?.value !== false) continue;
-      if (dieOnTerm.source.kind === "default" && backend.gaps.length > 0) continue;
-      const related = [];
-      if (launch.stopSignal.span) related.push({ span: launch.span, label: "uWSGI is started here" });
-      if (dieOnTerm.source.kind === "file") related.push({ span: dieOnTerm.source.span, label: "die-on-term is off here" });
-      if (master.source.kind === "file") related.push({ span: master.source.span, label: master.text.includes("needs the master") ? `${master.text.split(" ")[0]} switches the master process on` : "the master process is on here" });
-      const wording = supervisorWording(launch);
-      yield {
-        messageId: "reloadsOnStop",
-        data: {
-          supervisor: wording.supervisor,
-          why: launch.stopSignal.span ? ` (${launch.stopSignal.value} is set here)` : wording.defaultNote,
-          killer: wording.killer,
-          alternative: wording.alternative
-        },
-        primary: launch.stopSignal.span ?? launch.span,
-        related: related.slice(0, 3),
-        modelPath: `uwsgi[${backend.name}]>launch[${launch.file}]>stop-signal`
-      };
-    }
-  }
-});
-function isSigterm(signal2) {
-  const normal = signal2.trim().toUpperCase();
-  return normal === "SIGTERM" || normal === "TERM" || normal === "15";
-}
-function supervisorWording(launch) {
-  switch (launch.kind) {
-    case "systemd":
-      return { supervisor: "systemd", defaultNote: " (KillSignal= is not set)", killer: "systemd", alternative: " in the ini, or KillSignal=SIGQUIT in the unit" };
-    case "dockerfile":
-      return { supervisor: "docker stop", defaultNote: " (no STOPSIGNAL)", killer: "docker", alternative: ", or STOPSIGNAL SIGQUIT in the Dockerfile" };
-    case "compose":
-      return { supervisor: "docker compose", defaultNote: " (no stop_signal)", killer: "compose", alternative: ", or stop_signal: SIGQUIT for the service" };
-    case "kubernetes":
-      return { supervisor: "Kubernetes", defaultNote: "", killer: "the kubelet", alternative: "" };
-    default:
-      return { supervisor: "whatever stops this process", defaultNote: " (by default)", killer: "it", alternative: "" };
-  }
-}
-
-// checks/uwsgi-unknown-option.ts
-init_options();
-var ID21 = "uwsgi-unknown-option";
-var BLOCK_ENDS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
-var rule21 = defineRule({
-  id: ID21,
-  severity: "warning",
-  category: "correctness",
-  meta: {
-    description: "A uWSGI option name that neither uWSGI nor its plugins know: without strict mode it silently becomes a placeholder",
-    docsUrl: docsUrl(ID21),
-    fixable: false,
-    messages: {
-      unknown: 'Unknown uWSGI option "{{option}}": without "strict = true" uWSGI accepts it silently as a placeholder and sets nothing{{suggestion}}',
-      unknownStrict: 'Unknown uWSGI option "{{option}}": in strict mode uWSGI stops at start with "[strict-mode] unknown config directive: {{option}}"{{suggestion}}',
-      unknownOnCommandLine: 'Unknown uWSGI option "{{written}}": uWSGI stops at start with "getopt_long() error"{{suggestion}}'
-    }
-  },
-  *check(model) {
-    const closeByKey = /* @__PURE__ */ new Map();
-    for (const backend of uwsgiBackends(model.backends)) {
-      for (const entry of backend.options) {
-        if (entry.origin === "declared-option" || entry.setBy === "set-placeholder") continue;
-        const key = entry.key;
-        if (key === "" || BLOCK_ENDS.has(key) || uwsgiOptionSpec(key) || backend.declaredOptions.has(key)) continue;
-        if (entry.origin !== "command-line" && backend.strict !== true && backend.placeholderNames.has(key)) continue;
-        if (!closeByKey.has(key)) closeByKey.set(key, closestUwsgiOption(key));
-        const close = closeByKey.get(key);
-        const suggestion = close && close !== key ? `; did you mean "${close}"?` : "";
-        const modelPath = uwsgiEntryPath(backend, entry);
-        if (entry.origin === "command-line") {
-          const written = key.startsWith("-") ? key : `--${key}`;
-          yield { messageId: "unknownOnCommandLine", data: { written, suggestion: close ? `; did you mean "--${close}"?` : "" }, primary: entry.keySpan, modelPath };
-          continue;
-        }
-        if (backend.strict === true) {
-          yield { messageId: "unknownStrict", data: { option: key, suggestion }, primary: entry.keySpan, modelPath };
-          continue;
-        }
-        if (backend.placeholderNames.has(key)) continue;
-        if (backend.gaps.length > 0 && !suggestion) continue;
-        yield { messageId: "unknown", data: { option: key, suggestion }, primary: entry.keySpan, modelPath };
-      }
-    }
-  }
-});
-
-// checks/uwsgi-value-units.ts
-init_options();
-init_values();
-var ID22 = "uwsgi-value-units";
-var rule22 = defineRule({
-  id: ID22,
-  severity: "error",
-  category: "correctness",
-  meta: {
-    description: "A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits",
-    docsUrl: docsUrl(ID22),
-    fixable: false,
-    messages: {
-      truncated: '{{option}} is {{used}}{{intended}}: uWSGI reads "{{value}}" with {{parser}}, which stops at the first character that is not a digit{{fix}}',
-      noNumber: '{{option}} is {{used}}: uWSGI reads "{{value}}" with {{parser}}, which finds no number in it{{reason}}',
-      capped: "{{option}} is 65535 bytes, not {{value}}: uWSGI keeps it in 16 bits and caps it at 65535"
-    }
-  },
-  *check(model) {
-    for (const backend of uwsgiBackends(model.backends)) {
-      for (const entry of backend.options) {
-        const spec = uwsgiOptionSpec(entry.key);
-        if (!spec || spec.reader === "flag" || spec.reader === "flag-inverted" || spec.reader === "other") continue;
-        const value = spec.immediate ? entry.rawValue : entry.value;
-        if (typeof value !== "string") continue;
-        const modelPath = uwsgiEntryPath(backend, entry);
-        const used = readUwsgiNumber(spec.reader, value);
-        const quantity = uwsgiOptionQuantity(entry.key);
-        const parser2 = spec.reader === "int" ? "atoi" : "strtoul";
-        const shown = spec.reader === "megabytes" ? `${used / (1024 * 1024)} MiB` : withUnit(used, quantity);
-        if (isPlainUwsgiInteger(value)) {
-          if (spec.reader === "uint16" && used === 65535 && value.replace(/^\+/, "") !== "65535") {
-            yield { messageId: "capped", data: { option: entry.key, value }, primary: entry.valueSpan, modelPath };
-          }
-          continue;
-        }
-        const leading = /^\s*[+-]?[0-9]+/.exec(value);
-        if (leading) {
-          const intended = spec.reader === "megabytes" ? void 0 : intendedUwsgiQuantity(value, quantity);
-          const differs = intended !== void 0 && intended.value !== used;
-          if (!differs && /^\s/.test(value.slice(leading[0].length))) continue;
-          let fix = "; write a plain number";
-          if (differs && Number.isInteger(intended.value)) {
-            fix = spec.reader === "uint16" && intended.value > 65535 ? "; write 65535, the most uWSGI allows" : `; write ${intended.value}`;
-          }
-          yield {
-            messageId: "truncated",
-            data: { option: entry.key, used: shown, intended: differs ? `, not ${withUnit(intended.value, quantity)}` : "", value, parser: parser2, fix },
-            primary: entry.valueSpan,
-            modelPath
-          };
-          continue;
-        }
-        let placeholder = "";
-        if (spec.immediate && /[%$@]\(/.test(value)) placeholder = `; ${entry.key} is applied while the file is read, before "${value}" would be expanded`;
-        else if (value === "") placeholder = '; a key without "= value" has an empty value (only on the command line does a bare option mean 1)';
-        yield {
-          messageId: "noNumber",
-          data: { option: entry.key, used: shown, value, parser: parser2, reason: placeholder },
-          primary: entry.valueSpan,
-          modelPath
-        };
-      }
-    }
-  }
-});
-function withUnit(value, quantity) {
-  if (quantity === "seconds") return `${value} ${value === 1 ? "second" : "seconds"}`;
-  if (quantity === "bytes") return `${value} ${value === 1 ? "byte" : "bytes"}`;
-  return String(value);
-}
-
-// checks/worker-connections-nofile.ts
-var ID23 = "worker-connections-nofile";
-var rule23 = defineRule({
-  id: ID23,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "nginx worker_connections above the open-file limit its workers run with",
-    docsUrl: docsUrl(ID23),
-    fixable: false,
-    messages: {
-      exceedsProcessLimit: 'worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}}): nginx logs "{{connections}} worker_connections exceed open file resource limit: {{limit}}" at [warn] (hidden at the default error_log level) and under load "accept4() failed (24: Too many open files)"; set worker_rlimit_nofile {{suggestion}}; in the main context (or raise {{limitName}}) or lower worker_connections',
-      exceedsWorkerRlimit: 'worker_connections {{connections}} is above worker_rlimit_nofile {{limit}} ({{where}}): the workers run out of descriptors under load with "accept4() failed (24: Too many open files)"; raise worker_rlimit_nofile to {{suggestion}} (twice worker_connections when proxying) or lower worker_connections'
-    }
-  },
-  *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const scope of model.nginx.scopes) {
-      const main = scope.http.parent;
-      if (!main || main.kind !== "main" || seen.has(main)) continue;
-      seen.add(main);
-      const draft = judge8(model, scope, main);
-      if (draft) yield draft;
-    }
-  }
-});
-function judge8(model, scope, main) {
-  const events = main.children.find((child) => child.kind === "events");
-  const entry = events?.ownLast("worker_connections");
-  const arg = entry?.directive.args[0];
-  if (!entry || !arg || !/^\d+$/.test(arg.value)) return void 0;
-  const connections = Number(arg.value);
-  const limit = nginxWorkerNofile(model, scope).soft;
-  if (typeof limit.value !== "number" || !(connections > limit.value)) return void 0;
-  const own = limit.name === "worker_rlimit_nofile";
-  return {
-    ...own ? { messageId: "exceedsWorkerRlimit" } : { messageId: "exceedsProcessLimit" },
-    data: {
-      connections,
-      limit: limit.value,
-      where: describe(limit),
-      suggestion: connections * 2,
-      limitName: limitName(limit)
-    },
-    primary: arg.span,
-    related: limit.source.kind === "file" ? [{ span: limit.source.span, label: `the workers' open-file limit is ${limit.value} here` }] : [],
-    modelPath: `${main.path}>events>worker_connections`
-  };
-}
-function describe(limit) {
-  if (limit.source.kind === "file") return `${limit.source.span.file}:${limit.source.span.start.line}`;
-  return limit.source.note ? `${limit.source.reference}: ${limit.source.note}` : limit.source.reference;
-}
-function limitName(limit) {
-  if (limit.name === "LimitNOFILE" || limit.source.kind === "default" && limit.source.reference.includes("LimitNOFILE")) return "LimitNOFILE= of the nginx service";
-  if (limit.source.kind === "file") return "the container's ulimits: nofile";
-  return "the open-file limit nginx starts with";
-}
-
-// src/engine/registry.ts
-var RULES = [
-  rule,
-  rule2,
-  rule3,
-  rule4,
-  rule5,
-  rule6,
-  rule7,
-  rule8,
-  rule9,
-  rule10,
-  rule11,
-  rule12,
-  rule13,
-  rule14,
-  rule15,
-  rule16,
-  rule17,
-  rule18,
-  rule19,
-  rule20,
-  rule21,
-  rule22,
-  rule23
-].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 // src/engine/suppress.ts
 var DIRECTIVE = /^\s*cfglint-(disable-next-line|disable|enable)(?=\s|$)(.*)$/;
@@ -44400,312 +45104,12 @@ function capSyntaxFindings(diagnostics) {
 }
 
 // src/engine/run.ts
-var UsageError = class extends Error {
-};
-var NothingToReadError = class extends UsageError {
-};
-var MAPPABLE_FORMATS = FILE_FORMATS.filter((format8) => format8 !== "uwsgi-unread");
-function readTree(options = {}) {
-  clearParseCache();
-  try {
-    return readTreeUncached(options);
-  } finally {
-    clearParseCache();
-  }
-}
-function readTreeUncached(options) {
-  const baseFs = options.fs ?? nodeFileSystem;
-  const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath29.resolve(cwd, p));
-  for (const root of roots) {
-    const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath29.relative(cwd, root) || root}`);
-    if (kind === "directory") {
-      try {
-        baseFs.list(root);
-      } catch (error) {
-        throw new UsageError(error.message);
-      }
-    } else if (kind !== "file") throw new UsageError(`not a file or directory: ${root}`);
-  }
-  const realCwd = realpathOr(baseFs, cwd);
-  for (const root of roots) {
-    if (!isWithin3(root, cwd)) continue;
-    const real = realpathOr(baseFs, root);
-    if (!isWithin3(real, realCwd)) {
-      throw new UsageError(`${nodePath29.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
-    }
-  }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath29.dirname(root));
-  const fs = confineFileSystem(baseFs, areas);
-  let config = options.config ?? {};
-  let configPath;
-  if (options.config) {
-    const problem = validateConfig(options.config);
-    if (problem) throw new ConfigError(`config: ${problem}`);
-  } else if (options.configPath) {
-    configPath = nodePath29.resolve(cwd, options.configPath);
-    const kind = baseFs.kind(configPath);
-    if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
-    if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
-    config = loadConfig(configPath, baseFs).config;
-  } else {
-    configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath29.dirname(configPath)])).config;
-  }
-  const configDir = configPath ? nodePath29.dirname(configPath) : cwd;
-  checkRuleIds(config, configPath ?? "config");
-  checkFileFormats(config, configPath ?? "config", MAPPABLE_FORMATS);
-  const mappedFormat = fileMapping(config, configDir);
-  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath29.resolve(configDir, to);
-    if (fs.locate(target) === void 0) {
-      throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
-    }
-    return { from: from.replace(/\/+$/, "") || "/", to: target };
-  });
-  const displayPath = (absolute) => showPath(nodePath29.relative(cwd, absolute) || nodePath29.basename(absolute));
-  const cachedFs = cachingFileSystem(fs);
-  const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
-  const diagnostics = [];
-  for (const entry of walked.unreadable) {
-    const danglingLink = cachedFs.kind(entry.path) === void 0 && cachedFs.isSymlink(entry.path);
-    if (danglingLink && !readableByName(entry.path)) continue;
-    diagnostics.push({
-      ruleId: "read-error",
-      message: entry.reason.replace(entry.path, displayPath(entry.path)),
-      primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-      related: [],
-      ...danglingLink ? { severity: "info" } : {}
-    });
-  }
-  const readText2 = (path) => {
-    try {
-      return decodeUtf8(cachedFs.read(path));
-    } catch {
-      return void 0;
-    }
-  };
-  const filesByFormat = {};
-  const imageSources = [];
-  const maskedTemplates = /* @__PURE__ */ new Map();
-  const explained = /* @__PURE__ */ new Map();
-  const mappedToNginx = /* @__PURE__ */ new Set();
-  for (const file of walked.files) {
-    const named = roots.includes(file);
-    const mapped2 = mappedFormat(file);
-    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => readText2(file)?.slice(0, 65536), named);
-    const classified = explanation.classified;
-    explained.set(file, { format: classified?.format, reason: explanation.reason });
-    if (mapped2?.format === "nginx") mappedToNginx.add(file);
-    if (!classified) {
-      if (named && !options.listing) {
-        const pattern = nodePath29.relative(configDir, file).split(nodePath29.sep).join("/");
-        throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
-      }
-      continue;
-    }
-    const { format: format8 } = classified;
-    if (classified.template && format8 !== "nginx") {
-      const original = readText2(file);
-      if (original === void 0) continue;
-      const masked = format8 === "tomcat" ? maskTemplate(original, classified.template, "property", { envsubst: false }) : maskTemplate(original, classified.template);
-      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format: format8 });
-    }
-    (filesByFormat[format8] ??= []).push(file);
-    if (format8 === "dockerfile" || format8 === "compose") {
-      const text3 = readText2(file);
-      if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format8 });
-    }
-  }
-  const nginxFiles = filesByFormat.nginx ?? [];
-  const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles({
-    dockerfiles: filesByFormat.dockerfile ?? [],
-    composeFiles: filesByFormat.compose ?? [],
-    treeFiles: walked.files,
-    readText: readText2,
-    displayPath
-  }) : [];
-  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || walked.files.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
-    shellFiles: filesByFormat.shell ?? [],
-    dockerfiles: filesByFormat.dockerfile ?? [],
-    composeFiles: filesByFormat.compose ?? [],
-    treeFiles: walked.files,
-    placed,
-    readText: readText2,
-    displayPath
-  }) : [];
-  const scripted = writtenPaths.flatMap((write) => write.source ? [{ from: write.path, to: write.source, ...write.kind === "file" ? { exact: true } : {} }] : []);
-  const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
-  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
-  const includeMappings = [
-    ...configuredMappings,
-    ...scripted.filter((mapping) => !configured2(mapping.from)),
-    ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
-  ];
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath29.relative(cwd, dir));
-  const has = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
-  const configMapped = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
-  const { embedded } = configMapped;
-  const rendered = has("dockerfile", "compose") || configMapped.templates.length > 0 ? renderImageTemplates(filesByFormat, walked.files, readText2, displayPath, configMapped.templates) : void 0;
-  const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
-    fs: withRenderedFiles(cachedFs, rendered.sources),
-    treeFiles: walked.files,
-    lintRoots: roots,
-    readAsNginx: mappedToNginx,
-    // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
-    includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
-    writtenPaths,
-    displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
-    rendered: rendered.sources
-  }) : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, writtenPaths, displayPath });
-  append(diagnostics, nginx.diagnostics);
-  let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
-  const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
-  const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
-    fs: withEmbeddedFiles(readerFs, embedded),
-    displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
-    treeFiles: [...walked.files, ...embedded.keys()],
-    lintRoots: roots,
-    embedded
-  };
-  const launch = has("dockerfile", "compose", "systemd", "procfile", "shell", "kubernetes") ? (init_launch2(), __toCommonJS(launch_exports)).readLaunches(filesByFormat, context) : { ...emptyOutput(), launches: [], composeContainers: [] };
-  const launched = launch.launches.length > 0;
-  const gunicorn = has("gunicorn") || launched ? (init_gunicorn(), __toCommonJS(gunicorn_exports)).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
-  const uwsgi = has("uwsgi") || launched ? (init_uwsgi(), __toCommonJS(uwsgi_exports)).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
-  const uvicorn = launch.launches.some((candidate) => candidate.program === "uvicorn") ? (init_uvicorn2(), __toCommonJS(uvicorn_exports)).readUvicorn(launch.launches) : { ...emptyOutput(), backends: [] };
-  const tomcat = has("tomcat", "catalina-properties") ? (init_tomcat(), __toCommonJS(tomcat_exports)).readTomcat(filesByFormat.tomcat ?? [], filesByFormat["catalina-properties"] ?? [], context) : { ...emptyOutput(), backends: [] };
-  const springBoot = has("spring-boot") || launch.launches.some((candidate) => candidate.program === "java") ? (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(filesByFormat["spring-boot"] ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
-  const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
-  const kubernetes = has("kubernetes", "helm-values") ? (init_kubernetes2(), __toCommonJS(kubernetes_exports)).readKubernetes(filesByFormat, context) : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
-  const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
-  append(diagnostics, ingressNginx.diagnostics);
-  if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
-    const controller = findController(kubernetes.kubernetes);
-    const bundled = bundledNginx(controller?.version);
-    nginxVersion = { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
-  }
-  const readerOutputs = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
-  const templateOriginals = /* @__PURE__ */ new Map();
-  const templateByShownPath = /* @__PURE__ */ new Map();
-  for (const [path, template] of maskedTemplates) {
-    templateOriginals.set(displayPath(path), template.original);
-    templateByShownPath.set(displayPath(path), template);
-  }
-  for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
-  const model = {
-    nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
-      modules: config.nginx?.modules,
-      extraDirectives: config.nginx?.extraDirectives
-    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
-    nginxVersion,
-    launches: launch.launches,
-    compose: launch.composeContainers,
-    backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
-    limits: system.limits,
-    kubernetes: kubernetes.kubernetes,
-    unreadServerConfigs: (filesByFormat["uwsgi-unread"] ?? []).map((path) => ({ server: "uwsgi", file: displayPath(path) })),
-    ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
-    environment: {
-      somaxconn: config.environment?.somaxconn,
-      nofile: config.environment?.nofile,
-      loadBalancerIdleTimeoutMs: config.environment?.loadBalancerIdleTimeout === void 0 ? void 0 : parseNginxTime(config.environment.loadBalancerIdleTimeout)
-    }
-  };
-  const fileList = buildFileList({
-    walked,
-    explained,
-    nginx,
-    displayPath,
-    placed,
-    renderedTemplates: rendered?.templates ?? /* @__PURE__ */ new Set(),
-    gunicorn: gunicorn.backends,
-    uwsgi: uwsgi.backends
-  });
-  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
-}
-function likelyFormat(path) {
-  const lower = path.toLowerCase();
-  if (lower.endsWith(".py")) return "gunicorn";
-  if (/\.(ini|cfg)$/.test(lower)) return "uwsgi";
-  if (lower.endsWith(".xml")) return "tomcat";
-  if (/\.ya?ml$/.test(lower)) return "kubernetes";
-  if (lower.endsWith(".properties")) return "spring-boot";
-  return "nginx";
-}
-function fileMapping(config, configDir) {
-  const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore2.default)().add(pattern) }));
-  if (entries.length === 0) return () => void 0;
-  return (path) => {
-    const relative6 = nodePath29.relative(configDir, path);
-    if (!relative6 || relative6.startsWith("..") || nodePath29.isAbsolute(relative6)) return void 0;
-    for (let i = entries.length - 1; i >= 0; i--) {
-      if (entries[i].matcher.ignores(relative6) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
-    }
-    return void 0;
-  };
-}
-function buildFileList(input) {
-  const { walked, explained, nginx, displayPath } = input;
-  const startedBy = /* @__PURE__ */ new Map();
-  for (const backend of input.gunicorn) {
-    if (!backend.launch || !backend.config || startedBy.has(backend.config.file)) continue;
-    const reference2 = backend.configReference?.text ?? "";
-    startedBy.set(backend.config.file, {
-      format: "gunicorn",
-      reason: reference2.startsWith("./gunicorn.conf.py (") ? `started by ${backend.launch.file} (gunicorn reads gunicorn.conf.py in its working directory)` : `started by ${backend.launch.file} (gunicorn -c ${reference2})`
-    });
-  }
-  for (const backend of input.uwsgi) {
-    if (!backend.launch) continue;
-    for (const file of backend.iniFiles) if (!startedBy.has(file)) startedBy.set(file, { format: "uwsgi", reason: `started by ${backend.launch.file} (uwsgi)` });
-  }
-  const placedAt = (path) => {
-    for (const mapping of input.placed) {
-      if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath29.sep)) return nodePath29.posix.join(mapping.from, nodePath29.relative(mapping.to, path).split(nodePath29.sep).join("/"));
-    }
-    return void 0;
-  };
-  const out = [];
-  for (const path of walked.files) {
-    const file = displayPath(path);
-    const explanation = explained.get(path);
-    let format8 = explanation?.format ?? null;
-    let reason = explanation?.reason ?? "skipped: not a config cfglint reads";
-    const includer = nginx.includedFrom.get(path);
-    const started = startedBy.get(file);
-    if (includer !== void 0) {
-      reason = format8 === "nginx" ? `${reason}; included from ${includer}` : `included from ${includer}`;
-      format8 = "nginx";
-    } else if (format8 === "nginx" && nginx.lookalikes.has(path)) {
-      format8 = null;
-      reason = "skipped: named like nginx, but reads like another server's config (a look-alike: FreeRADIUS, dhcpd, supervisor, …)";
-    } else if (started !== void 0) {
-      reason = format8 === started.format ? `${reason}; ${started.reason}` : started.reason;
-      format8 = started.format;
-    }
-    if (input.renderedTemplates.has(path)) reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
-    const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt(path) : void 0;
-    if (at !== void 0) reason += `; copied or mounted to ${at}`;
-    out.push({ file, format: format8, reason });
-  }
-  for (const entry of walked.skipped) {
-    const reason = entry.ignoreFile ? `${entry.reason} (${displayPath(entry.ignoreFile)})` : entry.reason;
-    out.push({ file: displayPath(entry.path.replace(/[\\/]$/, "")) + (/[\\/]$/.test(entry.path) ? "/" : ""), format: null, reason });
-  }
-  for (const entry of walked.unreadable) {
-    out.push({ file: displayPath(entry.path), format: null, reason: `skipped: ${entry.reason.replace(entry.path, displayPath(entry.path))}` });
-  }
-  return out.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-}
 function lintSync(options = {}) {
   const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList } = readTree(options);
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown = showPath(nodePath29.relative(cwd, root) || ".");
+      const shown = showPath(nodePath32.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
     }).join(", ");
     throw new NothingToReadError(`no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`);
@@ -44724,21 +45128,9 @@ function lintSync(options = {}) {
       if (severity === "off") continue;
       if (errors) ranRules.push({ id: rule24.id, severity, category: rule24.category, description: rule24.meta.description, docsUrl: rule24.meta.docsUrl });
       try {
-        for (const draft of rule24.check(view)) {
-          const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
-          out.push({
-            ruleId: rule24.id,
-            messageId: draft.messageId,
-            message: renderMessage(rule24.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
-            severity: capped,
-            primary: draft.primary,
-            related: (draft.related ?? []).slice(0, 3),
-            docsUrl: rule24.meta.docsUrl,
-            fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
-          });
-        }
+        for (const draft of rule24.check(view)) out.push(findingOfDraft(rule24, draft, severity));
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath29.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(`rule "${rule24.id}"`, nodePath32.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -44764,44 +45156,24 @@ function lintSync(options = {}) {
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
   append(diagnostics, suppressions.problems);
   const usedReaderRules = /* @__PURE__ */ new Map();
-  const repeats = /* @__PURE__ */ new Map();
+  const findingOf = diagnosticFindings();
   const toFinding = (diagnostic2) => {
     const meta2 = findReaderRule(diagnostic2.ruleId);
     const configured2 = severityOf(diagnostic2.ruleId, diagnostic2.severity ?? meta2?.severity ?? "error");
     if (configured2 === "off") return void 0;
-    const severity = diagnostic2.maxSeverity && SEVERITY_RANK[diagnostic2.maxSeverity] < SEVERITY_RANK[configured2] ? diagnostic2.maxSeverity : configured2;
     if (meta2 && !usedReaderRules.has(meta2.id)) {
       usedReaderRules.set(meta2.id, { id: meta2.id, severity: meta2.severity, category: "correctness", description: meta2.description, docsUrl: meta2.docsUrl });
     }
-    return {
-      ruleId: diagnostic2.ruleId,
-      messageId: "diagnostic",
-      message: diagnostic2.message,
-      severity,
-      primary: diagnostic2.primary,
-      related: diagnostic2.related.slice(0, 3),
-      docsUrl: meta2?.docsUrl ?? "",
-      fingerprint: fingerprint(diagnostic2.ruleId, diagnostic2.primary.file, diagnostic2.message + repeatSuffix(diagnostic2))
-    };
-  };
-  const repeatSuffix = (diagnostic2) => {
-    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}\0${diagnostic2.message}`;
-    const count = repeats.get(key) ?? 0;
-    repeats.set(key, count + 1);
-    return count === 0 ? "" : `\0${count}`;
+    return findingOf(diagnostic2, configured2, meta2?.docsUrl ?? "");
   };
   diagnostics.sort((a, b) => a.primary.file < b.primary.file ? -1 : a.primary.file > b.primary.file ? 1 : a.primary.start.offset - b.primary.start.offset);
   for (const diagnostic2 of capSyntaxFindings(diagnostics)) {
     const finding = toFinding(diagnostic2);
     if (finding) findings.push(finding);
   }
-  const seen = /* @__PURE__ */ new Set();
   let suppressed = 0;
   const kept = [];
-  for (const finding of findings) {
-    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  for (const finding of dedupeFindings(findings)) {
     if (suppressions.covers(finding)) suppressed++;
     else kept.push(finding);
   }
@@ -44842,236 +45214,9 @@ function lintSync(options = {}) {
     links
   };
 }
-function holdingForEveryAlternative(runs) {
-  const placeOf = (finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
-  const seenIn = /* @__PURE__ */ new Map();
-  for (const run of runs) for (const place of new Set(run.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
-  const out = [];
-  const kept = /* @__PURE__ */ new Set();
-  for (const run of runs) {
-    for (const finding of run) {
-      const place = placeOf(finding);
-      if ((seenIn.get(place) ?? 0) === runs.length) {
-        if (run === runs[0]) out.push(finding);
-        continue;
-      }
-      if (kept.has(place)) continue;
-      kept.add(place);
-      out.push({
-        ...finding,
-        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? "info" : finding.severity,
-        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`
-      });
-    }
-  }
-  return out;
-}
-function reportLinks(links) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const link of links) {
-    const { span: span2 } = link.target;
-    const listener = link.listener.span;
-    const key = `${span2.file}\0${span2.start.offset}\0${listener.file}\0${listener.start.offset}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({
-      nginx: { address: link.target.address.text, span: span2 },
-      backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
-      reason: link.reason,
-      detail: link.detail,
-      scope: link.scope,
-      alternatives: link.alternatives.map((backend) => ({ kind: backend.kind, name: backend.name }))
-    });
-  }
-  const order = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset;
-  return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
-}
-function realpathOr(fs, path) {
-  try {
-    return fs.realpath(path);
-  } catch {
-    return path;
-  }
-}
-function isWithin3(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath29.sep) ? dir : dir + nodePath29.sep);
-}
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
   return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
-}
-function fingerprint(ruleId, file, modelPath) {
-  return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
-}
-function internalError(rule24, error, where) {
-  const reason = error instanceof Error ? error.message : String(error);
-  const start = { line: 1, column: 1, offset: 0 };
-  return {
-    ruleId: "internal-error",
-    message: `Rule "${rule24.id}" failed and was skipped: ${reason}; please report this with the tree that causes it`,
-    primary: { file: where, start, end: start },
-    related: []
-  };
-}
-function chooseNginxVersion(option, config, images) {
-  if (option !== void 0) {
-    const range = versionRangeOf(option);
-    if (!range) throw new UsageError(`invalid --nginx-version "${option}": expected a version such as 1.24.0 or 1.27`);
-    return { range, source: { kind: "option", text: `--nginx-version ${option}` } };
-  }
-  if (config.nginx?.version) {
-    return { range: versionRangeOf(config.nginx.version), source: { kind: "config", text: `nginx.version ${config.nginx.version} in .cfglint.json` } };
-  }
-  let union;
-  let first;
-  for (const { source, kind } of images) {
-    for (const reference2 of readImageReferences(source, kind)) {
-      const version = nginxVersionOfImage(reference2);
-      const range = version ? versionRangeOf(version) : void 0;
-      if (!range) continue;
-      first = first ?? { kind: "tree", text: `${reference2.image}:${reference2.tag}`, span: reference2.span };
-      union = union ? { min: compareVersions(range.min, union.min) < 0 ? range.min : union.min, max: compareVersions(range.max, union.max) > 0 ? range.max : union.max } : range;
-    }
-  }
-  if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
-  return UNKNOWN_VERSION;
-}
-function resolveDeployments(patterns, configDir, files, where) {
-  const roots = /* @__PURE__ */ new Set();
-  patterns.forEach((pattern, index) => {
-    const wildcard = pattern.endsWith("/*");
-    const base = wildcard ? pattern.slice(0, -2) : pattern;
-    if (/[*?[\]]/.test(base)) {
-      throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
-    }
-    const dir = nodePath29.resolve(configDir, base);
-    if (!wildcard) {
-      roots.add(dir);
-      return;
-    }
-    for (const file of files) {
-      const relative6 = nodePath29.relative(dir, file);
-      if (relative6.startsWith("..") || nodePath29.isAbsolute(relative6) || !relative6.includes(nodePath29.sep)) continue;
-      roots.add(nodePath29.join(dir, relative6.split(nodePath29.sep)[0]));
-    }
-  });
-  return [...roots];
-}
-function checkRuleIds(config, where) {
-  for (const id2 of Object.keys(config.rules ?? {})) {
-    if (RULES.some((rule24) => rule24.id === id2) || READER_RULES.some((rule24) => rule24.id === id2)) continue;
-    const suggestion = suggestRuleId(id2);
-    throw new ConfigError(`${where}: ${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
-  }
-}
-function suggestRuleId(id2) {
-  return closest(id2, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
-}
-function embedConfigMapFiles(files, readText2, displayPath) {
-  const { mountedConfig: mountedConfig3 } = (init_mounted_files(), __toCommonJS(mounted_files_exports));
-  const manifests = (files.kubernetes ?? []).flatMap((path) => {
-    const text3 = readText2(path);
-    return text3 === void 0 || text3.includes("{{") ? [] : [{ path, source: new SourceText(displayPath(path), text3) }];
-  });
-  const embedded = /* @__PURE__ */ new Map();
-  const mounted = mountedConfig3(manifests);
-  for (const file of mounted.files) {
-    (files[file.format] ??= []).push(file.path);
-    embedded.set(file.path, file.source);
-  }
-  return { embedded, templates: mounted.templates };
-}
-function renderImageTemplates(filesByFormat, treeFiles, readText2, displayPath, configMapTemplates) {
-  const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
-  const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
-  const fromTree = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? envsubstTemplates2({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText: readText2, displayPath }) : [];
-  const templates = [...fromTree, ...configMapTemplates];
-  return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
-}
-function withEmbeddedFiles(fs, embedded) {
-  return {
-    kind: (path) => embedded.has(path) ? "file" : fs.kind(path),
-    isSymlink: (path) => !embedded.has(path) && fs.isSymlink(path),
-    size: (path) => {
-      const source = embedded.get(path);
-      return source ? new TextEncoder().encode(source.text).length : fs.size(path);
-    },
-    readHead: (path, maxBytes) => {
-      const source = embedded.get(path);
-      return source ? new TextEncoder().encode(source.text).subarray(0, maxBytes) : fs.readHead(path, maxBytes);
-    },
-    list: (path) => fs.list(path),
-    read: (path) => {
-      const source = embedded.get(path);
-      return source ? new TextEncoder().encode(source.text) : fs.read(path);
-    },
-    realpath: (path) => embedded.has(path) ? path : fs.realpath(path)
-  };
-}
-function withMaskedTemplates(fs, templates) {
-  return {
-    ...fs,
-    read: (path) => {
-      const template = templates.get(path);
-      return template ? new TextEncoder().encode(template.masked) : fs.read(path);
-    }
-  };
-}
-function settleTemplateSyntax(diagnostics, templates) {
-  if (templates.size === 0) return diagnostics;
-  const out = [];
-  const syntaxByFile = /* @__PURE__ */ new Map();
-  for (const diagnostic2 of diagnostics) {
-    const isTemplateSyntax = diagnostic2.ruleId.endsWith("-syntax") && templates.has(diagnostic2.primary.file);
-    if (!isTemplateSyntax) out.push(diagnostic2);
-    else if (syntaxByFile.has(diagnostic2.primary.file)) syntaxByFile.get(diagnostic2.primary.file).push(diagnostic2);
-    else syntaxByFile.set(diagnostic2.primary.file, [diagnostic2]);
-  }
-  for (const [file, list] of syntaxByFile) {
-    const template = templates.get(file);
-    const first = list.reduce((a, b) => b.primary.start.offset < a.primary.start.offset ? b : a);
-    out.push({
-      ruleId: "template-unreadable",
-      message: `${DIALECT_NAMES[template.dialect]} template that does not read as ${template.format} with its tags set aside (${first.message}${list.length > 1 ? `, and ${list.length - 1} more` : ""}); lint the rendered file for what it says`,
-      primary: first.primary,
-      related: []
-    });
-  }
-  return out;
-}
-function cachingFileSystem(fs) {
-  const cache2 = /* @__PURE__ */ new Map();
-  const listings = /* @__PURE__ */ new Map();
-  return {
-    ...fs,
-    list(path) {
-      let entry = listings.get(path);
-      if (!entry) {
-        try {
-          entry = fs.list(path);
-        } catch (error) {
-          entry = error;
-        }
-        listings.set(path, entry);
-      }
-      if (entry instanceof Error) throw entry;
-      return [...entry];
-    },
-    read(path) {
-      let entry = cache2.get(path);
-      if (!entry) {
-        try {
-          entry = fs.read(path);
-        } catch (error) {
-          entry = error;
-        }
-        cache2.set(path, entry);
-      }
-      if (entry instanceof Error) throw entry;
-      return entry;
-    }
-  };
 }
 
 // src/action/action.ts
@@ -45079,6 +45224,7 @@ init_formatters();
 init_escape();
 
 // src/report/graph.ts
+init_launch();
 init_escape();
 function renderGraph(model, links, findings, format8) {
   const topology = buildTopology(model, links, findings);
@@ -45292,7 +45438,7 @@ function backendLabel(backend) {
 }
 function unmodelledLabel(server) {
   return [
-    `${server.program} ${server.launch.service ?? server.launch.file}`,
+    `${server.program} ${serverName2(server.launch)}`,
     "not modelled: settings unknown",
     ...server.addresses.map(({ address }) => describeUnmodelledAddress(address))
   ];
@@ -45354,6 +45500,7 @@ function unique(items) {
 }
 
 // src/action/action.ts
+init_thrown();
 var ActionInputError = class extends Error {
 };
 function getInput(env, name2) {
@@ -45399,7 +45546,7 @@ function renderSummary2(result) {
   return out.join("\n");
 }
 function internalErrorAnnotation(error) {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}
 `;
 }
@@ -45408,7 +45555,7 @@ function readBaselineFile(absolute, shown) {
   try {
     text3 = nodeFs2.readFileSync(absolute, "utf8");
   } catch (error) {
-    const reason = error.code === "ENOENT" ? "no such file (create it with cfglint --baseline FILE --update-baseline)" : error.message;
+    const reason = error.code === "ENOENT" ? "no such file (create it with cfglint --baseline FILE --update-baseline)" : messageOf(error);
     throw new BaselineError(`cannot read baseline ${shown}: ${reason}`);
   }
   return parseBaseline(text3, shown);
@@ -45420,7 +45567,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   try {
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
-    if (inputs.baseline) result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath30.resolve(workspace, inputs.baseline), inputs.baseline)) };
+    if (inputs.baseline) result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath33.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -45432,12 +45579,12 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath30.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath33.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath30.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath33.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
-      stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}
+      stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}
 `);
       return 2;
     }

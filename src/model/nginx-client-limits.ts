@@ -37,7 +37,7 @@ export function serverOfPass(pass: UpstreamPass): NginxBlock {
  */
 export function largeClientHeaderBuffers(server: NginxBlock): HeaderBuffers | undefined {
   const found = server.inherited('large_client_header_buffers');
-  // ingress-nginx's own default is nginx's (docs/ingress-nginx.md).
+  // ingress-nginx's own default is nginx's (docs/servers/ingress-nginx.md).
   if (!found || (found.entry.generated?.kind === 'default' && found.entry.directive.args.map((arg) => arg.value).join(' ') === '4 8k')) {
     return { number: 4, size: 8192, text: '4 8k', source: { kind: 'default', reference: `${CORE_DOC}#large_client_header_buffers` } };
   }

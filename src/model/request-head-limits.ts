@@ -2,7 +2,7 @@
  * The limits a backend listener puts on a request's head (request line and headers), normalised
  * so that checks/header-size-backend compares them with nginx's large_client_header_buffers
  * without knowing which server it is (SERVERS.md §2.3, §3.2, §3.3, §4, §9 rows 4, 17;
- * docs/uvicorn.md).
+ * docs/servers/uvicorn.md).
  */
 import type { Backend } from './backend';
 import type { Listener } from '../readers/backend';
@@ -108,7 +108,7 @@ function gunicornLimits(line: Setting | undefined, field: Setting | undefined): 
 
 /**
  * h11 refuses a head only when, after a read, the part of it still incomplete in its buffer is
- * larger than max_incomplete_event_size (h11/_connection.py next_event; docs/uvicorn.md
+ * larger than max_incomplete_event_size (h11/_connection.py next_event; docs/servers/uvicorn.md
  * has the run): a head that arrives in one read passes whatever its size. So it bites only
  * sometimes, and is reported as info.
  */

@@ -269,7 +269,7 @@ function citationsInLinks(file: string, markdown: string, at: (offset: number) =
 }
 
 describe('server facts (docs/servers)', () => {
-  const CITING_FOLDERS = ['src', 'checks', 'test', 'docs', 'lab'];
+  const CITING_FOLDERS = ['src', 'checks', 'test', 'docs', 'lab', 'examples', 'bench'];
   const citingFiles = [...filesUnder(CITING_FOLDERS), 'README.md'];
   const citations: ServerFactCitation[] = [];
   for (const file of citingFiles) {

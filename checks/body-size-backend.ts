@@ -11,7 +11,7 @@ import { connectorFor } from '../src/model/tomcat';
 
 const ID = 'body-size-backend';
 
-/** A body limit of the backend, what happens past it, and how to raise it (SERVERS.md §2.3, §4, §8.5). */
+/** A body limit of the backend, what happens past it, and how to raise it (docs/servers/uwsgi.md#limit-post, docs/servers/tomcat.md#maxpostsize, docs/servers/nginx.md#client_max_body_size). */
 interface BodyLimitOfBackend {
   setting: Setting;
   bytes: number;

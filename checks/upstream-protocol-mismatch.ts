@@ -26,7 +26,7 @@ function spokenBy(pass: UpstreamPass): ListenerProtocol | 'grpc' {
 }
 
 /**
- * What the backend logs or nginx sees, where SERVERS.md §9 has it from real runs (rows 1-3), by
+ * What the backend logs or nginx sees, where docs/servers/uwsgi.md#protocol-mismatch-symptoms has it from real runs, by
  * what nginx speaks, what the listener serves and which server it is.
  */
 function symptom(spoken: ListenerProtocol | 'grpc', served: ListenerProtocol, backend: Backend['kind']): string {

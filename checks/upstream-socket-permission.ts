@@ -151,7 +151,7 @@ function socketFacts(backend: Backend): SocketFacts | undefined {
 }
 
 /**
- * uWSGI (SERVERS.md §2.3; core/uwsgi.c uwsgi_start): without `chown-socket` or `master-as-root`,
+ * uWSGI (docs/servers/uwsgi.md#chmod-socket; core/uwsgi.c uwsgi_start): without `chown-socket` or `master-as-root`,
  * privileges are dropped to `uid`/`gid` before the sockets are bound, so the socket belongs to
  * `uid`; with `chown-socket` it is chowned to that user after binding; `chmod-socket` sets the
  * mode. Without `chmod-socket` the mode follows the process umask, which the tree does not state.

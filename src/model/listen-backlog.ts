@@ -1,5 +1,5 @@
 /**
- * Accept queues and the `net.core.somaxconn` that caps them (SERVERS.md §5, §8.7): the queue each
+ * Accept queues and the `net.core.somaxconn` that caps them (docs/servers/linux.md#somaxconn): the queue each
  * server asks listen() for, written in the tree, and the somaxconn of the network namespace it
  * runs in. Used by checks/listen-backlog-somaxconn.
  */

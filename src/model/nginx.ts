@@ -136,7 +136,7 @@ export class NginxBlock {
       const origin = own.generated ? { origin: own.generated } : {};
       if (own.generated?.kind === 'default') {
         // A controller's own default (ingress-nginx): rendered into its nginx.conf, written nowhere in the tree.
-        return { name, value, text, unit, source: { kind: 'default', reference: 'docs/ingress-nginx.md', note: own.generated.text, by: own.generated.controller }, ...origin };
+        return { name, value, text, unit, source: { kind: 'default', reference: 'docs/servers/ingress-nginx.md', note: own.generated.text, by: own.generated.controller }, ...origin };
       }
       return { name, value, text, unit, source: { kind: 'file', span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }

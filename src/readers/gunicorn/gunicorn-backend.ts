@@ -7,7 +7,7 @@
  * `keepalive` (ms), `backlog`, `limit_request_line` (bytes), `limit_request_field_size` (bytes),
  * `limit_request_fields`, `max_requests`, `graceful_timeout` (ms), `user`, `group` (a name, or a
  * number as text), `umask` (the number). Values are as configured, before gunicorn clamps
- * them at run time (see effectiveRequestLineLimit). Precedence, lowest first (SERVERS.md §3.1):
+ * them at run time (see effectiveRequestLineLimit). Precedence, lowest first (docs/servers/gunicorn.md#configuration-precedence):
  * defaults (with PORT and WEB_CONCURRENCY from the environment) < config file <
  * GUNICORN_CMD_ARGS < command line.
  */
@@ -16,7 +16,7 @@ import type { BackendBase } from '../backend';
 import type { Launch } from '../launch/launch';
 
 /**
- * The worker that runs, which decides keep-alive (20.1.0 gunicorn/workers/*.py; SERVERS.md §3.2):
+ * The worker that runs, which decides keep-alive (20.1.0 gunicorn/workers/*.py; docs/servers/gunicorn.md#keepalive):
  * - `sync`: closes every connection after one response (`resp.force_close()`, sync.py:171-174);
  * - `gthread` (also `sync` with threads > 1, config.py:108-124), `gevent`, `eventlet`: keep an
  *   idle connection for `keepalive` seconds, none when it is 0 (gthread.py:60,318; base_async.py:39,105);

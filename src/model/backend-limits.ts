@@ -2,9 +2,9 @@
  * A backend's limits on the requests it serves, normalised as keep-alive is on `Listener.keepAlive`:
  * request line and headers, request body, the time a worker may run a request, and for a unix
  * socket who owns it and with which mode. Rules compare these with nginx without knowing which
- * server it is; each kind's own keys are read in one adapter under ./backend-limits/, so adding a
- * backend kind adds an adapter to LIMITS_OF and touches no rule (docs/design.md, "Adding a backend
- * kind").
+ * server it is. The keys behind these limits are read in one adapter per kind under
+ * ./backend-limits/, so adding a backend kind adds an adapter to LIMITS_OF and touches no rule
+ * (docs/design.md, "Adding a backend kind").
  *
  * Why a model query per listener rather than a field the readers fill: a limit can differ per
  * listener (each Tomcat connector has its own, uWSGI's log line depends on the socket's protocol,

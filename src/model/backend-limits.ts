@@ -45,8 +45,8 @@ export interface RequestHeadLimit {
 
 /**
  * A limit on a request's body, what happens past it, and how to raise it
- * (docs/servers/uwsgi.md#limit-post,
- * docs/servers/tomcat.md#maxpostsize, docs/servers/nginx.md#client_max_body_size).
+ * (docs/servers/uwsgi.md#limit-post, docs/servers/tomcat.md#maxpostsize,
+ * docs/servers/nginx.md#client_max_body_size).
  */
 export interface RequestBodyLimit {
   /** Named as the user writes it (`limit-post`, `maxPostSize`, `server.tomcat.max-http-form-post-size`). */

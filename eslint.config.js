@@ -14,7 +14,7 @@ module.exports = defineConfig(
     rules: {
       // The same convention as tsc's noUnusedParameters: a leading underscore marks a parameter an
       // interface requires and this implementation does not read.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
     },
   },
   {

@@ -150,7 +150,7 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
       return operation(real);
     } catch (error) {
       if (real === path || !(error instanceof Error)) throw error;
-      throw new Error(error.message.split(real).join(path));
+      throw new Error(error.message.split(real).join(path), { cause: error });
     }
   };
 

@@ -36200,7 +36200,7 @@ function confineFileSystem(fs, areas) {
       return operation(real2);
     } catch (error) {
       if (real2 === path || !(error instanceof Error)) throw error;
-      throw new Error(error.message.split(real2).join(path), { cause: error });
+      throw new Error(error.message.split(real2).join(path));
     }
   };
   return {

@@ -6,7 +6,7 @@ import { ajpRequiredSecretAliasWorks, ajpSecretRequiredExists, describeTomcatVer
 import type { RelatedSpan } from '../src/source/span';
 
 const ID = 'tomcat-ajp-secret';
-/** AbstractAjpProtocol, LocalStrings.properties `ajpprotocol.noSecret` (SERVERS.md §4). */
+/** AbstractAjpProtocol, LocalStrings.properties `ajpprotocol.noSecret` (docs/servers/tomcat.md#ajp-secretrequired). */
 const TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
 
 export const rule = defineRule({

@@ -124,7 +124,7 @@ export const rule = defineRule({
           address: address.text,
           listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(', ')
             + (family.length > 4 ? `, and ${family.length - 4} more` : ''),
-          // SERVERS.md §9 rows 8 and 10.
+          // docs/servers/nginx.md#connect-errors.
           log: address.kind === 'unix'
             ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream`
             : 'connect() failed (111: Connection refused) while connecting to upstream',

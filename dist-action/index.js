@@ -7229,6 +7229,57 @@ var require_ajv = __commonJS({
   }
 });
 
+// src/readers/launch/launch.ts
+function mountedSource(launch, path) {
+  let best;
+  for (const mount of launch.mounts ?? []) {
+    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
+    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
+  }
+  if (!best) return void 0;
+  const rest = path.slice(best.target.length).replace(/^\/+/, "");
+  return rest === "" ? best.source : `${best.source}/${rest}`;
+}
+function serverName(launch, configFile) {
+  return launch?.service ?? configFile ?? launch?.file ?? "";
+}
+function knownValue(arg) {
+  return arg && !arg.unresolved ? arg.value : void 0;
+}
+function optionValues(launch, long, short = []) {
+  const found = [];
+  const argv = launch.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const text3 = argv[i].value;
+    if (text3 === "--") break;
+    const separate = [...long, ...short].includes(text3);
+    if (separate) {
+      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
+      i++;
+      continue;
+    }
+    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
+    if (glued === void 0) continue;
+    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
+    found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
+  }
+  return found;
+}
+var init_launch = __esm({
+  "src/readers/launch/launch.ts"() {
+    "use strict";
+  }
+});
+
+// src/reference/uvicorn.ts
+var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
+var init_uvicorn = __esm({
+  "src/reference/uvicorn.ts"() {
+    "use strict";
+    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
+  }
+});
+
 // src/reference/gunicorn-settings.ts
 function isGunicornSetting(name2) {
   return GUNICORN_SETTINGS.has(name2);
@@ -7438,15 +7489,6 @@ var init_gunicorn_settings = __esm({
     FLAG_SPELLINGS = new Map(
       [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.filter((flag2) => flag2.startsWith("--")).map((flag2) => [flag2.slice(2).replace(/-/g, "_"), { setting: info.name, flag: flag2 }]).filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling)))
     );
-  }
-});
-
-// src/reference/uvicorn.ts
-var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
-var init_uvicorn = __esm({
-  "src/reference/uvicorn.ts"() {
-    "use strict";
-    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
   }
 });
 
@@ -7819,48 +7861,6 @@ var init_versions = __esm({
       "org.apache.coyote.http11.Http11AprProtocol": [10, 0],
       "org.apache.coyote.ajp.AjpAprProtocol": [10, 0]
     };
-  }
-});
-
-// src/readers/launch/launch.ts
-function mountedSource(launch, path) {
-  let best;
-  for (const mount of launch.mounts ?? []) {
-    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
-    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
-  }
-  if (!best) return void 0;
-  const rest = path.slice(best.target.length).replace(/^\/+/, "");
-  return rest === "" ? best.source : `${best.source}/${rest}`;
-}
-function serverName2(launch, configFile) {
-  return launch?.service ?? configFile ?? launch?.file ?? "";
-}
-function knownValue(arg) {
-  return arg && !arg.unresolved ? arg.value : void 0;
-}
-function optionValues(launch, long, short = []) {
-  const found = [];
-  const argv = launch.argv;
-  for (let i = 1; i < argv.length; i++) {
-    const text3 = argv[i].value;
-    if (text3 === "--") break;
-    const separate = [...long, ...short].includes(text3);
-    if (separate) {
-      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
-      i++;
-      continue;
-    }
-    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
-    if (glued === void 0) continue;
-    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
-    found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
-  }
-  return found;
-}
-var init_launch = __esm({
-  "src/readers/launch/launch.ts"() {
-    "use strict";
   }
 });
 
@@ -18836,7 +18836,7 @@ function parseYaml(source) {
 }
 function parseYamlText(source) {
   const problems = [];
-  let documents = [];
+  let documents;
   try {
     documents = (0, import_yaml.parseAllDocuments)(source.text, { prettyErrors: false, uniqueKeys: false });
     if (!Array.isArray(documents)) documents = [];
@@ -19122,7 +19122,7 @@ function ports(source, node, document) {
   const found = [];
   const number3 = (text3) => text3 !== void 0 && /^\d{1,5}$/.test(text3) ? Number(text3) : void 0;
   for (const item of itemsOf(node, document)) {
-    let hostIp = "";
+    let hostIp;
     let hostPort;
     let containerPort;
     if ((0, import_yaml.isMap)(item)) {
@@ -26988,7 +26988,7 @@ var init_values3 = __esm({
   "src/readers/gunicorn/values.ts"() {
     "use strict";
     init_args();
-    REF = (setting, line) => `SERVERS.md §3.2, ${setting} (gunicorn 20.1.0 config.py:${line})`;
+    REF = (setting, line) => `docs/servers/gunicorn.md#${setting} (gunicorn 20.1.0 config.py:${line})`;
     CANONICAL = {
       bind: { unit: "text", kind: "list_string", defaultText: "127.0.0.1:8000", defaultValue: "127.0.0.1:8000", reference: REF("bind", "582-589") },
       workers: { unit: "count", kind: "pos_int", defaultText: "1", defaultValue: 1, reference: REF("workers", "636-640") },
@@ -27002,7 +27002,7 @@ var init_values3 = __esm({
       limit_request_fields: { unit: "count", kind: "pos_int", defaultText: "100", defaultValue: 100, reference: REF("limit_request_fields", "858-862") },
       max_requests: { unit: "count", kind: "pos_int", defaultText: "0", defaultValue: 0, reference: REF("max_requests", "734-738") },
       graceful_timeout: { unit: "ms", scale: 1e3, kind: "pos_int", defaultText: "30", defaultValue: 30, reference: REF("graceful_timeout", "795-799") },
-      // Not in the SERVERS.md table: read from 20.1.0 config.py directly.
+      // Not in docs/servers/gunicorn.md: read from 20.1.0 config.py directly.
       user: { unit: "text", kind: "user", defaultText: "the user that starts gunicorn", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py:1141-1155 (default os.geteuid())" },
       group: { unit: "text", kind: "user", defaultText: "the group that starts gunicorn", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py:1157-1171 (default os.getegid())" },
       umask: { unit: "count", kind: "pos_int", defaultText: "0", defaultValue: 0, reference: "gunicorn 20.1.0 config.py:1173-1190 (default 0)" },
@@ -27020,8 +27020,7 @@ var gunicorn_exports = {};
 __export(gunicorn_exports, {
   effectiveWorker: () => effectiveWorker,
   parseBindAddress: () => parseBindAddress,
-  readGunicorn: () => readGunicorn,
-  readPythonModule: () => readPythonModule
+  readGunicorn: () => readGunicorn
 });
 function readGunicorn(files, launches, context) {
   const output = { ...emptyOutput(), backends: [] };
@@ -27293,7 +27292,7 @@ function buildBackend(input) {
   const fileName = input.file?.config.file;
   const backend = {
     kind: "gunicorn",
-    name: serverName2(input.launch, fileName),
+    name: serverName(input.launch, fileName),
     file: fileName ?? input.launch.file,
     listeners: [],
     settings,
@@ -27446,9 +27445,8 @@ var init_gunicorn = __esm({
     init_args();
     init_module();
     init_values3();
-    init_module();
     CONVENTIONAL_NAMES = /* @__PURE__ */ new Set(["gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py", "gunicorn.py", "gunicorn.config.py"]);
-    SYNC_REASON = "gunicorn's sync worker closes every connection after one response (SERVERS.md §3.2; 20.1.0 workers/sync.py:171-174)";
+    SYNC_REASON = "gunicorn's sync worker closes every connection after one response (docs/servers/gunicorn.md#keepalive; 20.1.0 workers/sync.py:171-174)";
   }
 });
 
@@ -27633,9 +27631,9 @@ function masterSetting(entries) {
   const implied = entries.find((entry) => !entry.condition && uwsgiOptionSpec(entry.key)?.impliesMaster);
   if (implied) return { name: "master", value: true, text: `${implied.key} (needs the master)`, unit: "flag", source: source(implied, implied.keySpan) };
   if (entries.some((entry) => uwsgiOptionSpec(entry.key)?.impliesMaster)) {
-    return { name: "master", value: void 0, text: "", unit: "flag", source: { kind: "default", reference: "SERVERS.md §2.3", note: "an option inside an if-block would switch it on" } };
+    return { name: "master", value: void 0, text: "", unit: "flag", source: { kind: "default", reference: "docs/servers/uwsgi.md#master", note: "an option inside an if-block would switch it on" } };
   }
-  return { name: "master", value: false, text: "off", unit: "flag", source: { kind: "default", reference: "SERVERS.md §2.3" } };
+  return { name: "master", value: false, text: "off", unit: "flag", source: { kind: "default", reference: "docs/servers/uwsgi.md#master" } };
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
@@ -27677,11 +27675,11 @@ function listenerFor(backend, entry, wire, address) {
   const closes = (protocol, reason) => ({ ...base, protocol, keepAlive: { kind: "closesAfterResponse", reason } });
   switch (wire) {
     case "uwsgi":
-      return closes("uwsgi", "the uwsgi protocol carries one request per connection (SERVERS.md §2.2)");
+      return closes("uwsgi", "the uwsgi protocol carries one request per connection (docs/servers/uwsgi.md#socket-types)");
     case "http":
-      return closes("http", 'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (SERVERS.md §2.2)');
+      return closes("http", 'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (docs/servers/uwsgi.md#socket-types)');
     case "https":
-      return closes("https", "uWSGI https-socket closes the connection after each response (SERVERS.md §2.2)");
+      return closes("https", "uWSGI https-socket closes the connection after each response (docs/servers/uwsgi.md#socket-types)");
     case "fastcgi":
       return closes("fastcgi", "uWSGI ends each FastCGI connection after the response (proto/fastcgi.c)");
     case "scgi":
@@ -27693,7 +27691,7 @@ function listenerFor(backend, entry, wire, address) {
       const protocol = wire === "router" ? "http" : "https";
       const keepalive = backend.settings.get("http-keepalive");
       if (keepalive.value === void 0) return { ...base, protocol, keepAlive: { kind: "idleTimeout", timeout: keepalive } };
-      if (keepalive.value === 0) return closes(protocol, "the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (SERVERS.md §2.3)");
+      if (keepalive.value === 0) return closes(protocol, "the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (docs/servers/uwsgi.md#http-keepalive)");
       const timeout = keepalive.value > 1 ? { ...keepalive, value: keepalive.value * 1e3, unit: "ms" } : backend.settings.get("http-timeout");
       return { ...base, protocol, keepAlive: { kind: "idleTimeout", timeout } };
     }
@@ -27725,19 +27723,19 @@ var init_backend = __esm({
     flag = (text3) => readUwsgiFlag(text3 ?? void 0);
     text2 = (value) => value ?? void 0;
     SETTINGS = [
-      { name: "listen", keys: ["listen"], unit: "count", read: number2("int"), default: { value: 100, text: "100", reference: "SERVERS.md §2.3 (uWSGI core/init.c:119)" } },
-      { name: "buffer-size", keys: ["buffer-size"], unit: "bytes", read: number2("uint16"), default: { value: 4096, text: "4096", reference: "SERVERS.md §2.3 (uWSGI core/init.c:112)" } },
-      { name: "harakiri", keys: ["harakiri"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI core/uwsgi.c:82)" } },
-      { name: "socket-timeout", keys: ["socket-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 4e3, text: "4", reference: "SERVERS.md §2.3 (uWSGI core/init.c:131)" } },
-      { name: "http-timeout", keys: ["http-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 6e4, text: "60", reference: "SERVERS.md §2.3 (uWSGI plugins/http/http.c:35)" } },
-      { name: "http-keepalive", keys: ["http-keepalive"], unit: "count", read: number2("int"), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI plugins/http/http.c:37)" } },
-      { name: "limit-post", keys: ["limit-post"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (unlimited)", reference: "SERVERS.md §2.3 (uWSGI core/protocol.c:453-460)" } },
-      { name: "post-buffering", keys: ["post-buffering"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI core/uwsgi.c:580)" } },
-      { name: "processes", keys: ["processes", "workers"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "SERVERS.md §2.3 (uWSGI core/init.c:114)" } },
-      { name: "threads", keys: ["threads"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "SERVERS.md §2.3 (uWSGI core/init.c:103)" } },
-      { name: "max-requests", keys: ["max-requests"], unit: "count", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI core/uwsgi.c:279)" } },
-      { name: "die-on-term", keys: ["die-on-term"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "SERVERS.md §2.3 (ThingsToKnow.rst:12-13)" } },
-      { name: "strict", keys: ["strict"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "SERVERS.md §2.1 (uWSGI core/config.c:362-386)" } },
+      { name: "listen", keys: ["listen"], unit: "count", read: number2("int"), default: { value: 100, text: "100", reference: "docs/servers/uwsgi.md#listen (uWSGI core/init.c:119)" } },
+      { name: "buffer-size", keys: ["buffer-size"], unit: "bytes", read: number2("uint16"), default: { value: 4096, text: "4096", reference: "docs/servers/uwsgi.md#buffer-size (uWSGI core/init.c:112)" } },
+      { name: "harakiri", keys: ["harakiri"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#harakiri (uWSGI core/uwsgi.c:82)" } },
+      { name: "socket-timeout", keys: ["socket-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 4e3, text: "4", reference: "docs/servers/uwsgi.md#socket-timeout (uWSGI core/init.c:131)" } },
+      { name: "http-timeout", keys: ["http-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 6e4, text: "60", reference: "docs/servers/uwsgi.md#http-timeout (uWSGI plugins/http/http.c:35)" } },
+      { name: "http-keepalive", keys: ["http-keepalive"], unit: "count", read: number2("int"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#http-keepalive (uWSGI plugins/http/http.c:37)" } },
+      { name: "limit-post", keys: ["limit-post"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (unlimited)", reference: "docs/servers/uwsgi.md#limit-post (uWSGI core/protocol.c:453-460)" } },
+      { name: "post-buffering", keys: ["post-buffering"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#post-buffering (uWSGI core/uwsgi.c:580)" } },
+      { name: "processes", keys: ["processes", "workers"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "docs/servers/uwsgi.md#processes (uWSGI core/init.c:114)" } },
+      { name: "threads", keys: ["threads"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "docs/servers/uwsgi.md#threads (uWSGI core/init.c:103)" } },
+      { name: "max-requests", keys: ["max-requests"], unit: "count", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#max-requests (uWSGI core/uwsgi.c:279)" } },
+      { name: "die-on-term", keys: ["die-on-term"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "docs/servers/uwsgi.md#die-on-term (ThingsToKnow.rst:12-13)" } },
+      { name: "strict", keys: ["strict"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "docs/servers/uwsgi.md#strict (uWSGI core/config.c:362-386)" } },
       { name: "chmod-socket", keys: ["chmod-socket", "chmod"], unit: "text", read: chmodMode },
       { name: "uid", keys: ["uid"], unit: "text", read: text2 },
       { name: "gid", keys: ["gid"], unit: "text", read: text2 },
@@ -28630,7 +28628,7 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, serverName2(launch, main ? nodePath24.basename(main) : void 0), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, serverName(launch, main ? nodePath24.basename(main) : void 0), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
@@ -28908,7 +28906,7 @@ function backendForLaunch2(launch) {
   for (const [name2, spec] of Object.entries(SETTINGS2)) settings.set(name2, resolveSetting(name2, spec, parsed, launch));
   const backend = {
     kind: "uvicorn",
-    name: serverName2(launch),
+    name: serverName(launch),
     file: launch.file,
     listeners: [],
     settings,
@@ -29049,7 +29047,7 @@ var init_defaults = __esm({
     HTTP_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/http.html";
     AJP_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/ajp.html";
     EXECUTOR_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/executor.html";
-    reference = (doc, attribute) => `SERVERS.md §4; ${doc} (${attribute})`;
+    reference = (doc, attribute) => `docs/servers/tomcat.md#connector-defaults; ${doc} (${attribute})`;
     CONNECTOR_SETTING_KINDS = {
       port: { unit: "count", kind: "int" },
       address: { unit: "text", kind: "text" },
@@ -34536,7 +34534,7 @@ function readSpringBoot(files, launches, context) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
     const { overrides: overrides2 } = launchesFor(nodePath28.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
-    const backend = makeBackend(serverName2(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
+    const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
     backends.push(backend);
   }
@@ -35692,7 +35690,6 @@ var init_json = __esm({
 var sarif_exports = {};
 __export(sarif_exports, {
   DIAGNOSTIC_CATEGORY: () => DIAGNOSTIC_CATEGORY,
-  FINGERPRINT_KEY: () => FINGERPRINT_KEY,
   INFORMATION_URI: () => INFORMATION_URI,
   SARIF_SCHEMA_URI: () => SARIF_SCHEMA_URI,
   artifactLocation: () => artifactLocation,
@@ -36281,6 +36278,364 @@ var KIND_NAMES = {
   uvicorn: "uvicorn"
 };
 
+// src/model/backend-limits/gunicorn.ts
+init_launch();
+init_uvicorn();
+
+// src/model/gunicorn.ts
+init_gunicorn_settings();
+function effectiveRequestLineLimit(configured2) {
+  if (configured2 === 0) return void 0;
+  return configured2 < 0 || configured2 >= 8190 ? 8190 : configured2;
+}
+function ignoredGunicornNames(config) {
+  if (!config.looksLikeConfig) return [];
+  const result = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const name2 of config.names) {
+    if (name2.referenced || name2.name.startsWith("_")) continue;
+    const verdict = judgeGunicornName(name2.name, name2.binding === "def");
+    if (!verdict) continue;
+    if (seen.has(name2.name)) continue;
+    seen.add(name2.name);
+    result.push({ name: name2, verdict });
+  }
+  return result;
+}
+
+// src/model/backend-limits/h11.ts
+function h11HeadLimits(setting, raise) {
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
+    raise,
+    nginxSizeWithin: (limit) => limit,
+    maxSeverity: "info"
+  }];
+}
+
+// src/model/backend-limits/gunicorn.ts
+function gunicornLimits(backend, listener) {
+  return {
+    requestHead: requestHead(backend),
+    requestBody: [],
+    workerTimeout: workerTimeout(backend),
+    socket: listener.address.kind === "unix" ? socketPermissions(backend) : void 0
+  };
+}
+function requestHead(backend) {
+  if (backend.workerKind === "uvicorn") return [];
+  if (backend.workerKind === "uvicorn_h11") {
+    const setting = {
+      name: "h11 max_incomplete_event_size",
+      value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
+      text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
+      unit: "bytes",
+      source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
+    };
+    return h11HeadLimits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
+  }
+  const line = backend.settings.get("limit_request_line");
+  const field = backend.settings.get("limit_request_field_size");
+  const out = [];
+  if (line && typeof line.value === "number") {
+    const limit = effectiveRequestLineLimit(line.value);
+    if (limit !== void 0) {
+      out.push({
+        setting: line,
+        limit,
+        measure: "line",
+        admitted: "request lines",
+        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
+        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
+        nginxSizeWithin: (limit2) => limit2 + 2
+      });
+    }
+  }
+  if (field && typeof field.value === "number" && field.value > 0) {
+    out.push({
+      setting: field,
+      limit: field.value,
+      measure: "line",
+      admitted: "header lines",
+      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
+      raise: (needed) => `set limit_request_field_size = ${needed}`,
+      nginxSizeWithin: (limit) => limit + 2
+    });
+  }
+  return out;
+}
+function workerTimeout(backend) {
+  if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
+  const timeout = backend.settings.get("timeout");
+  return timeout ? { setting: timeout, log: "[CRITICAL] WORKER TIMEOUT (pid:N)" } : void 0;
+}
+function socketPermissions(backend) {
+  const umask = backend.settings.get("umask");
+  if (!umask || umask.source.kind !== "file" || typeof umask.value !== "number") return void 0;
+  const bits2 = 511 & ~umask.value;
+  const mode = { bits: bits2, span: umask.source.span, source: `gunicorn umask ${umask.text}` };
+  let owner;
+  const user = backend.settings.get("user");
+  const launchUser = knownValue(backend.launch?.user);
+  if (user && user.source.kind === "file") {
+    if (typeof user.value !== "string" || user.value === "") return void 0;
+    owner = { name: user.value, span: user.source.span, label: `gunicorn chowns the socket to ${user.value}` };
+  } else if (launchUser !== void 0 && backend.launch?.user) {
+    owner = { name: launchUser, span: backend.launch.user.span, label: `gunicorn runs as ${launchUser}` };
+  }
+  if (!owner) return void 0;
+  return {
+    owner,
+    mode,
+    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0"
+  };
+}
+
+// src/model/nginx-client-limits.ts
+var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
+function serverOfPass(pass) {
+  return pass.location.kind === "server" ? pass.location : pass.location.enclosing("server") ?? pass.location;
+}
+function largeClientHeaderBuffers(server) {
+  const found = server.inherited("large_client_header_buffers");
+  if (!found || found.entry.generated?.kind === "default" && found.entry.directive.args.map((arg) => arg.value).join(" ") === "4 8k") {
+    return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC}#large_client_header_buffers` } };
+  }
+  const args = found.entry.directive.args;
+  if (args.length !== 2) return void 0;
+  const number3 = parseNginxNumber(args[0].value);
+  const size = parseNginxSize(args[1].value);
+  if (number3 === void 0 || size === void 0 || number3 < 1 || size < 1) return void 0;
+  return {
+    number: number3,
+    size,
+    text: `${args[0].value} ${args[1].value}`,
+    source: { kind: "file", span: found.entry.directive.span, via: found.entry.via.map((d) => d.span) },
+    sizeSpan: args[1].span,
+    block: found.block
+  };
+}
+function explicitClientMaxBodySize(pass) {
+  const found = pass.location.inherited("client_max_body_size");
+  const arg = found?.entry.directive.args[0];
+  if (!found || !arg || found.entry.generated?.kind === "default") return void 0;
+  const bytes = parseNginxSize(arg.value, true);
+  if (bytes === void 0) return void 0;
+  return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };
+}
+function formatNginxSize(bytes) {
+  for (const [unit, factor] of [["g", 1024 ** 3], ["m", 1024 ** 2], ["k", 1024]]) {
+    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
+  }
+  return String(bytes);
+}
+
+// src/model/tomcat.ts
+function isTomcatListener(listener) {
+  return listener.connector !== void 0;
+}
+function connectorFor(listener) {
+  return isTomcatListener(listener) ? listener.connector : void 0;
+}
+
+// src/model/backend-limits/tomcat.ts
+function tomcatLimits(_backend, listener) {
+  return { requestHead: requestHead2("tomcat", listener), requestBody: connectorBody("tomcat", listener) };
+}
+function springBootLimits(backend, listener) {
+  return { requestHead: requestHead2("spring-boot", listener), requestBody: [...multipartBody(backend), ...connectorBody("spring-boot", listener)] };
+}
+function httpConnector(listener) {
+  const connector = connectorFor(listener);
+  return connector && (listener.protocol === "http" || listener.protocol === "https") ? connector : void 0;
+}
+var springSize = (bytes) => bytes === Infinity ? "-1" : `${formatNginxSize(bytes).toUpperCase()}B`;
+function requestHead2(kind, listener) {
+  const connector = httpConnector(listener);
+  if (!connector) return [];
+  const setting = connector.settings.get("maxHttpRequestHeaderSize");
+  if (!sizeLimit(setting)) return [];
+  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
+  return [{
+    setting: { ...setting, name: property },
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
+    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+function multipartBody(backend) {
+  const out = [];
+  for (const [name2, scope] of [["spring.servlet.multipart.max-file-size", "each uploaded file"], ["spring.servlet.multipart.max-request-size", "a whole multipart request"]]) {
+    const setting = backend.settings.get(name2);
+    if (!sizeLimit(setting)) continue;
+    out.push({
+      setting,
+      bytes: setting.value,
+      scope,
+      symptom: "Spring rejects the upload (MaxUploadSizeExceededException) after nginx has accepted it",
+      raise: (bytes) => `set ${name2}=${springSize(bytes)}`
+    });
+  }
+  return out;
+}
+function connectorBody(kind, listener) {
+  const connector = httpConnector(listener);
+  const maxPostSize = connector?.settings.get("maxPostSize");
+  if (!sizeLimit(maxPostSize)) return [];
+  const name2 = kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
+  return [{
+    setting: { ...maxPostSize, name: name2 },
+    bytes: maxPostSize.value,
+    scope: "form posts (application/x-www-form-urlencoded)",
+    symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
+    raise: (bytes) => kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
+  }];
+}
+
+// src/model/backend-limits/uvicorn.ts
+function uvicornLimits(backend) {
+  const requestHead4 = backend.httpParser === "h11" ? h11HeadLimits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`) : [];
+  return { requestHead: requestHead4, requestBody: [] };
+}
+
+// src/model/backend-limits/uwsgi.ts
+init_launch();
+
+// src/model/uwsgi.ts
+function uwsgiEntries(backend, ...keys) {
+  return backend.options.filter((entry) => keys.includes(entry.key));
+}
+function lastUwsgiEntry(backend, ...keys) {
+  const entries = uwsgiEntries(backend, ...keys);
+  return entries[entries.length - 1];
+}
+function isUwsgiBackend(backend) {
+  return backend.kind === "uwsgi";
+}
+function spanWithin(span2, text3, from, to) {
+  if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
+  const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
+  return { file: span2.file, start: at(from), end: at(to) };
+}
+function uwsgiEntryPath(backend, entry) {
+  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
+}
+var occurrences = /* @__PURE__ */ new WeakMap();
+function occurrenceIndex(options) {
+  let index = occurrences.get(options);
+  if (!index || index.size !== options.length) {
+    index = /* @__PURE__ */ new Map();
+    const seen = /* @__PURE__ */ new Map();
+    for (const other of options) {
+      const id2 = `${other.file}\0${other.key}`;
+      const n = seen.get(id2) ?? 0;
+      seen.set(id2, n + 1);
+      index.set(other, n);
+    }
+    occurrences.set(options, index);
+  }
+  return index;
+}
+function uwsgiBackends(backends) {
+  return backends.filter(isUwsgiBackend);
+}
+
+// src/model/backend-limits/uwsgi.ts
+var UWSGI_MAX_BUFFER = 65535;
+function uwsgiLimits(backend, listener) {
+  return {
+    requestHead: requestHead3(backend, listener),
+    requestBody: requestBody(backend),
+    workerTimeout: workerTimeout2(backend),
+    socket: listener.address.kind === "unix" ? socketPermissions2(backend) : void 0
+  };
+}
+function requestHead3(backend, listener) {
+  const setting = backend.settings.get("buffer-size");
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
+    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+function requestBody(backend) {
+  const limitPost = backend.settings.get("limit-post");
+  if (!sizeLimit(limitPost)) return [];
+  return [{
+    setting: limitPost,
+    bytes: limitPost.value,
+    scope: "every request body",
+    symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
+    raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
+  }];
+}
+function workerTimeout2(backend) {
+  const harakiri = backend.settings.get("harakiri");
+  return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
+}
+function socketPermissions2(backend) {
+  const chmod = backend.settings.get("chmod-socket");
+  if (!chmod || chmod.source.kind !== "file" || typeof chmod.value !== "string") return void 0;
+  const bits2 = parseInt(chmod.value, 8);
+  const mode = { bits: bits2, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
+  if (lastUwsgiEntry(backend, "master-as-root")) return void 0;
+  let owner;
+  const chown = lastUwsgiEntry(backend, "chown-socket");
+  if (chown) {
+    if (chown.condition || typeof chown.value !== "string" || chown.value === "") return void 0;
+    owner = { name: chown.value.split(":")[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(":")[0]}` };
+  } else {
+    const uid = backend.settings.get("uid");
+    const launchUser = knownValue(backend.launch?.user);
+    if (uid && uid.source.kind === "file") {
+      if (typeof uid.value !== "string" || uid.value === "") return void 0;
+      if (backend.launch?.user && (launchUser === void 0 || !isRootUser(launchUser))) return void 0;
+      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
+    } else if (launchUser !== void 0 && backend.launch?.user) {
+      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
+    }
+  }
+  if (!owner) return void 0;
+  return {
+    owner,
+    mode,
+    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`
+  };
+}
+
+// src/model/backend-limits.ts
+var LIMITS_OF = {
+  gunicorn: gunicornLimits,
+  uwsgi: uwsgiLimits,
+  tomcat: tomcatLimits,
+  "spring-boot": springBootLimits,
+  uvicorn: uvicornLimits
+};
+function backendLimits(backend, listener) {
+  const adapter = LIMITS_OF[backend.kind];
+  return adapter(backend, listener);
+}
+function sizeLimit(setting) {
+  return setting !== void 0 && typeof setting.value === "number" && setting.value > 0 && Number.isFinite(setting.value);
+}
+function isRootUser(user) {
+  return user === "root" || user === "0";
+}
+
 // src/model/compose.ts
 function pathParts(display) {
   return display.split("/").filter((part2) => part2 !== "" && part2 !== ".");
@@ -36438,7 +36793,7 @@ function explicitQueues(deployment) {
         option: backend.kind === "uvicorn" ? "--backlog" : name2,
         value: setting.value,
         span: setting.source.span,
-        server: backend.kind,
+        exitsAboveSomaxconn: backend.kind === "uwsgi",
         somaxconn,
         modelPath: `${backend.kind}[${backend.name}]>${name2}`
       });
@@ -36453,7 +36808,7 @@ function explicitQueues(deployment) {
         option: backend.kind === "tomcat" ? "acceptCount" : "server.tomcat.accept-count",
         value: setting.value,
         span: setting.source.span,
-        server: backend.kind,
+        exitsAboveSomaxconn: false,
         somaxconn,
         modelPath: `${backend.kind}[${backend.name}]>connector[${connector.settings.get("port")?.text ?? ""}]>acceptCount`
       });
@@ -36476,7 +36831,7 @@ function explicitQueues(deployment) {
             option: "backlog=",
             value: Number(match[1]),
             span: arg.span,
-            server: "nginx",
+            exitsAboveSomaxconn: false,
             somaxconn: nginxSomaxconn,
             modelPath: `${server.path}>listen[${entry.directive.args[0]?.value ?? ""}]>backlog`
           });
@@ -36870,102 +37225,8 @@ function mountedProject(candidates, nginxIn) {
   return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
 }
 
-// src/model/nginx-client-limits.ts
-var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
-function serverOfPass(pass) {
-  return pass.location.kind === "server" ? pass.location : pass.location.enclosing("server") ?? pass.location;
-}
-function largeClientHeaderBuffers(server) {
-  const found = server.inherited("large_client_header_buffers");
-  if (!found || found.entry.generated?.kind === "default" && found.entry.directive.args.map((arg) => arg.value).join(" ") === "4 8k") {
-    return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC}#large_client_header_buffers` } };
-  }
-  const args = found.entry.directive.args;
-  if (args.length !== 2) return void 0;
-  const number3 = parseNginxNumber(args[0].value);
-  const size = parseNginxSize(args[1].value);
-  if (number3 === void 0 || size === void 0 || number3 < 1 || size < 1) return void 0;
-  return {
-    number: number3,
-    size,
-    text: `${args[0].value} ${args[1].value}`,
-    source: { kind: "file", span: found.entry.directive.span, via: found.entry.via.map((d) => d.span) },
-    sizeSpan: args[1].span,
-    block: found.block
-  };
-}
-function explicitClientMaxBodySize(pass) {
-  const found = pass.location.inherited("client_max_body_size");
-  const arg = found?.entry.directive.args[0];
-  if (!found || !arg || found.entry.generated?.kind === "default") return void 0;
-  const bytes = parseNginxSize(arg.value, true);
-  if (bytes === void 0) return void 0;
-  return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };
-}
-function formatNginxSize(bytes) {
-  for (const [unit, factor] of [["g", 1024 ** 3], ["m", 1024 ** 2], ["k", 1024]]) {
-    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
-  }
-  return String(bytes);
-}
-
-// src/model/tomcat.ts
-function isTomcatListener(listener) {
-  return listener.connector !== void 0;
-}
-function connectorFor(listener) {
-  return isTomcatListener(listener) ? listener.connector : void 0;
-}
-
 // checks/body-size-backend.ts
 var ID = "body-size-backend";
-var springSize = (bytes) => bytes === Infinity ? "-1" : `${formatNginxSize(bytes).toUpperCase()}B`;
-function limitsOf(backend, listener) {
-  const out = [];
-  const sized = (setting) => setting && typeof setting.value === "number" && setting.value > 0 && Number.isFinite(setting.value);
-  if (backend.kind === "uwsgi") {
-    const limitPost = backend.settings.get("limit-post");
-    if (sized(limitPost)) {
-      out.push({
-        setting: limitPost,
-        bytes: limitPost.value,
-        scope: "every request body",
-        symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
-        raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
-      });
-    }
-    return out;
-  }
-  if (backend.kind === "spring-boot") {
-    for (const [name2, scope] of [["spring.servlet.multipart.max-file-size", "each uploaded file"], ["spring.servlet.multipart.max-request-size", "a whole multipart request"]]) {
-      const setting = backend.settings.get(name2);
-      if (!sized(setting)) continue;
-      out.push({
-        setting,
-        bytes: setting.value,
-        scope,
-        symptom: "Spring rejects the upload (MaxUploadSizeExceededException) after nginx has accepted it",
-        raise: (bytes) => `set ${name2}=${springSize(bytes)}`
-      });
-    }
-  }
-  if (backend.kind === "tomcat" || backend.kind === "spring-boot") {
-    const connector = connectorFor(listener);
-    if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return out;
-    const maxPostSize = connector.settings.get("maxPostSize");
-    if (sized(maxPostSize)) {
-      const name2 = backend.kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
-      out.push({
-        setting: { ...maxPostSize, name: name2 },
-        bytes: maxPostSize.value,
-        scope: "form posts (application/x-www-form-urlencoded)",
-        symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
-        raise: (bytes) => backend.kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
-      });
-    }
-  }
-  return out;
-}
 var rule = defineRule({
   id: ID,
   severity: "warning",
@@ -36981,7 +37242,7 @@ var rule = defineRule({
   *check(model) {
     const first = onceEach();
     for (const link of linkDeployment(model)) {
-      const limits = limitsOf(link.backend, link.listener);
+      const limits = backendLimits(link.backend, link.listener).requestBody;
       if (limits.length === 0) continue;
       for (const pass of link.target.passes) {
         const nginx = explicitClientMaxBodySize(pass);
@@ -37017,29 +37278,6 @@ var rule = defineRule({
 
 // checks/gunicorn-unknown-setting.ts
 init_rule();
-
-// src/model/gunicorn.ts
-init_gunicorn_settings();
-function effectiveRequestLineLimit(configured2) {
-  if (configured2 === 0) return void 0;
-  return configured2 < 0 || configured2 >= 8190 ? 8190 : configured2;
-}
-function ignoredGunicornNames(config) {
-  if (!config.looksLikeConfig) return [];
-  const result = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const name2 of config.names) {
-    if (name2.referenced || name2.name.startsWith("_")) continue;
-    const verdict = judgeGunicornName(name2.name, name2.binding === "def");
-    if (!verdict) continue;
-    if (seen.has(name2.name)) continue;
-    seen.add(name2.name);
-    result.push({ name: name2, verdict });
-  }
-  return result;
-}
-
-// checks/gunicorn-unknown-setting.ts
 var ID2 = "gunicorn-unknown-setting";
 var rule2 = defineRule({
   id: ID2,
@@ -37093,109 +37331,6 @@ function realSetting(config, setting) {
 
 // checks/header-size-backend.ts
 init_rule();
-
-// src/model/request-head-limits.ts
-init_uvicorn();
-var UWSGI_MAX_BUFFER = 65535;
-function requestHeadLimits(backend, listener) {
-  switch (backend.kind) {
-    case "uwsgi":
-      return uwsgiLimits(backend.settings.get("buffer-size"), listener);
-    case "gunicorn":
-      if (backend.workerKind === "uvicorn") return [];
-      if (backend.workerKind === "uvicorn_h11") {
-        const setting = {
-          name: "h11 max_incomplete_event_size",
-          value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
-          text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
-          unit: "bytes",
-          source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
-        };
-        return h11Limits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
-      }
-      return gunicornLimits(backend.settings.get("limit_request_line"), backend.settings.get("limit_request_field_size"));
-    case "uvicorn": {
-      if (backend.httpParser !== "h11") return [];
-      return h11Limits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`);
-    }
-    case "tomcat":
-    case "spring-boot":
-      return tomcatLimits(backend.kind, listener);
-  }
-}
-function uwsgiLimits(setting, listener) {
-  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
-  return [{
-    setting,
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
-    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
-    nginxSizeWithin: (limit) => limit
-  }];
-}
-function gunicornLimits(line, field) {
-  const out = [];
-  if (line && typeof line.value === "number") {
-    const limit = effectiveRequestLineLimit(line.value);
-    if (limit !== void 0) {
-      out.push({
-        setting: line,
-        limit,
-        measure: "line",
-        admitted: "request lines",
-        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
-        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
-        nginxSizeWithin: (limit2) => limit2 + 2
-      });
-    }
-  }
-  if (field && typeof field.value === "number" && field.value > 0) {
-    out.push({
-      setting: field,
-      limit: field.value,
-      measure: "line",
-      admitted: "header lines",
-      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
-      raise: (needed) => `set limit_request_field_size = ${needed}`,
-      nginxSizeWithin: (limit) => limit + 2
-    });
-  }
-  return out;
-}
-function h11Limits(setting, raise) {
-  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  return [{
-    setting,
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
-    raise,
-    nginxSizeWithin: (limit) => limit,
-    maxSeverity: "info"
-  }];
-}
-function tomcatLimits(kind, listener) {
-  const connector = connectorFor(listener);
-  if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return [];
-  const setting = connector.settings.get("maxHttpRequestHeaderSize");
-  if (!setting || typeof setting.value !== "number" || !Number.isFinite(setting.value) || setting.value <= 0) return [];
-  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
-  return [{
-    setting: { ...setting, name: property },
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
-    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
-    nginxSizeWithin: (limit) => limit
-  }];
-}
-
-// checks/header-size-backend.ts
 var ID3 = "header-size-backend";
 var rule3 = defineRule({
   id: ID3,
@@ -37212,7 +37347,7 @@ var rule3 = defineRule({
   *check(model) {
     const first = onceEach();
     for (const link of linkDeployment(model)) {
-      const limits = requestHeadLimits(link.backend, link.listener);
+      const limits = backendLimits(link.backend, link.listener).requestHead;
       if (limits.length === 0) continue;
       for (const pass of link.target.passes) {
         const server = serverOfPass(pass);
@@ -37595,14 +37730,14 @@ function kubernetesLoadBalancers(kubernetes) {
       const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
       balancers.push({
         description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: seconds !== void 0 && attributes ? { name: "idle_timeout.timeout_seconds", value: Number(seconds) * 1e3, text: seconds, unit: "ms", source: { kind: "file", span: attributes.valueSpan } } : { name: "idle_timeout.timeout_seconds", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/load-balancers.md)" } },
+        idleTimeout: seconds !== void 0 && attributes ? { name: "idle_timeout.timeout_seconds", value: Number(seconds) * 1e3, text: seconds, unit: "ms", source: { kind: "file", span: attributes.valueSpan } } : { name: "idle_timeout.timeout_seconds", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)" } },
         span: attributes?.valueSpan ?? ingress.nameSpan,
         targets
       });
     } else if (ingressClass === "gce") {
       balancers.push({
         description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: { name: "backend keepalive timeout", value: 6e5, text: "600", unit: "ms", source: { kind: "default", reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/load-balancers.md)" } },
+        idleTimeout: { name: "backend keepalive timeout", value: 6e5, text: "600", unit: "ms", source: { kind: "default", reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)" } },
         span: ingress.nameSpan,
         targets
       });
@@ -37625,7 +37760,7 @@ function classicElb(kubernetes, service) {
   const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
   return {
     description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
-    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : { name: "connection-idle-timeout", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/load-balancers.md)" } },
+    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : { name: "connection-idle-timeout", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)" } },
     span: idle?.valueSpan ?? service.nameSpan,
     targets: workloadsSelectedBy(kubernetes, service)
   };
@@ -37752,11 +37887,11 @@ function settingBlock(block2, setting) {
   return block2.inherited("keepalive_timeout")?.block;
 }
 function describeWhere(block2, server) {
-  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName(server)}`;
-  if (block2.kind === "server") return `in ${serverName(server)}`;
-  return `in the ${block2.kind} block (inherited by ${serverName(server)})`;
+  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName2(server)}`;
+  if (block2.kind === "server") return `in ${serverName2(server)}`;
+  return `in the ${block2.kind} block (inherited by ${serverName2(server)})`;
 }
-function serverName(server) {
+function serverName2(server) {
   const names = server.ownLast("server_name")?.directive.args.map((arg) => arg.value).filter((name2) => name2 !== "" && name2 !== "_");
   if (names && names.length > 0) return `server "${names[0]}"`;
   const listen = server.ownLast("listen")?.directive.args[0]?.value;
@@ -37801,7 +37936,7 @@ var rule5 = defineRule({
 function judge(queue) {
   const somaxconn = queue.somaxconn.value;
   if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
-  const refuses = queue.server === "uwsgi";
+  const refuses = queue.exitsAboveSomaxconn;
   const source = queue.somaxconn.source;
   const common = {
     data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },
@@ -41324,18 +41459,6 @@ function releaseVerdict(specs2, range) {
 // checks/proxy-read-timeout-backend.ts
 init_rule();
 var ID11 = "proxy-read-timeout-backend";
-function hardLimit(backend) {
-  if (backend.kind === "gunicorn") {
-    if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
-    const timeout = backend.settings.get("timeout");
-    return timeout ? { setting: timeout, log: "[CRITICAL] WORKER TIMEOUT (pid:N)" } : void 0;
-  }
-  if (backend.kind === "uwsgi") {
-    const harakiri = backend.settings.get("harakiri");
-    return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
-  }
-  return void 0;
-}
 var rule11 = defineRule({
   id: ID11,
   severity: "warning",
@@ -41351,7 +41474,7 @@ var rule11 = defineRule({
   *check(model) {
     const first = onceEach();
     for (const link of linkDeployment(model)) {
-      const limit = hardLimit(link.backend);
+      const limit = backendLimits(link.backend, link.listener).workerTimeout;
       if (!limit || typeof limit.setting.value !== "number" || limit.setting.value <= 0) continue;
       for (const pass of link.target.passes) {
         if (pass.module !== "proxy" && pass.module !== "uwsgi" && pass.module !== "fastcgi") continue;
@@ -41783,6 +41906,18 @@ function judge6(model, link) {
 
 // checks/upstream-protocol-mismatch.ts
 init_rule();
+
+// src/model/protocol-mismatch.ts
+function observedMismatchSymptom(kind, spoken, served) {
+  if (kind === "uwsgi") {
+    if (spoken === "http" && served === "uwsgi") return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
+    if (spoken === "uwsgi" && served === "http") return 'nginx answers 502 ("upstream prematurely closed connection") and uWSGI logs nothing';
+    if (spoken === "fastcgi" && served === "uwsgi") return 'uWSGI logs "-- unavailable modifier requested: 1 --" and nginx answers 502';
+  }
+  return void 0;
+}
+
+// checks/upstream-protocol-mismatch.ts
 var ID16 = "upstream-protocol-mismatch";
 function spokenBy(pass) {
   switch (pass.module) {
@@ -41799,11 +41934,8 @@ function spokenBy(pass) {
   }
 }
 function symptom(spoken, served, backend) {
-  if (backend === "uwsgi") {
-    if (spoken === "http" && served === "uwsgi") return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
-    if (spoken === "uwsgi" && served === "http") return 'nginx answers 502 ("upstream prematurely closed connection") and uWSGI logs nothing';
-    if (spoken === "fastcgi" && served === "uwsgi") return 'uWSGI logs "-- unavailable modifier requested: 1 --" and nginx answers 502';
-  }
+  const observed = observedMismatchSymptom(backend, spoken, served);
+  if (observed) return observed;
   if (spoken === "https") return "the listener does not speak TLS, so the handshake fails and nginx answers 502";
   return "the backend cannot parse what nginx sends, so every request through it fails";
 }
@@ -41873,47 +42005,6 @@ function compatible(spoken, served) {
 // checks/upstream-socket-permission.ts
 init_rule();
 init_launch();
-
-// src/model/uwsgi.ts
-function uwsgiEntries(backend, ...keys) {
-  return backend.options.filter((entry) => keys.includes(entry.key));
-}
-function lastUwsgiEntry(backend, ...keys) {
-  const entries = uwsgiEntries(backend, ...keys);
-  return entries[entries.length - 1];
-}
-function isUwsgiBackend(backend) {
-  return backend.kind === "uwsgi";
-}
-function spanWithin(span2, text3, from, to) {
-  if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
-  const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
-  return { file: span2.file, start: at(from), end: at(to) };
-}
-function uwsgiEntryPath(backend, entry) {
-  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
-}
-var occurrences = /* @__PURE__ */ new WeakMap();
-function occurrenceIndex(options) {
-  let index = occurrences.get(options);
-  if (!index || index.size !== options.length) {
-    index = /* @__PURE__ */ new Map();
-    const seen = /* @__PURE__ */ new Map();
-    for (const other of options) {
-      const id2 = `${other.file}\0${other.key}`;
-      const n = seen.get(id2) ?? 0;
-      seen.set(id2, n + 1);
-      index.set(other, n);
-    }
-    occurrences.set(options, index);
-  }
-  return index;
-}
-function uwsgiBackends(backends) {
-  return backends.filter(isUwsgiBackend);
-}
-
-// checks/upstream-socket-permission.ts
 var ID17 = "upstream-socket-permission";
 var rule17 = defineRule({
   id: ID17,
@@ -41940,7 +42031,7 @@ function judge7(model, link) {
   const nginxUser = nginxUserFor(model, link);
   if (!nginxUser) return void 0;
   const backend = link.backend;
-  const socket = socketFacts(backend);
+  const socket = backendLimits(backend, link.listener).socket;
   if (!socket) return void 0;
   const { owner, mode, fix } = socket;
   const why = denial(nginxUser.name, owner.name, mode.bits);
@@ -41971,20 +42062,19 @@ function judge7(model, link) {
   };
 }
 function denial(nginxUser, owner, bits2) {
-  if (isRoot(nginxUser)) return void 0;
+  if (isRootUser(nginxUser)) return void 0;
   if (bits2 & 2) return void 0;
-  if (isNumeric(owner) !== isNumeric(nginxUser) && !(isRoot(owner) && isRoot(nginxUser))) return void 0;
+  if (isNumeric(owner) !== isNumeric(nginxUser) && !(isRootUser(owner) && isRootUser(nginxUser))) return void 0;
   if (owner === nginxUser) {
     return bits2 & 128 ? void 0 : `the owner "${owner}" has no write permission`;
   }
   if (bits2 & 16) return void 0;
   return `"${nginxUser}" is not the owner and the mode gives neither the group nor others write permission`;
 }
-var isRoot = (user) => user === "root" || user === "0";
 var isNumeric = (user) => /^\d+$/.test(user);
 var sameSpan = (a, b) => a.file === b.file && a.start.offset === b.start.offset;
 function nginxUserFor(model, link) {
-  const nginxLaunchedAsUser = model.launches.some((launch) => launch.program === "nginx" && launch.user && (knownValue(launch.user) === void 0 || !isRoot(knownValue(launch.user))));
+  const nginxLaunchedAsUser = model.launches.some((launch) => launch.program === "nginx" && launch.user && (knownValue(launch.user) === void 0 || !isRootUser(knownValue(launch.user))));
   if (nginxLaunchedAsUser) return void 0;
   const users = /* @__PURE__ */ new Map();
   for (const pass of link.target.passes) {
@@ -42002,62 +42092,6 @@ function rootOf(block2) {
   let root = block2;
   while (root.parent) root = root.parent;
   return root;
-}
-function socketFacts(backend) {
-  if (backend.kind === "uwsgi") return uwsgiSocket(backend);
-  if (backend.kind === "gunicorn") return gunicornSocket(backend);
-  return void 0;
-}
-function uwsgiSocket(backend) {
-  const chmod = backend.settings.get("chmod-socket");
-  if (!chmod || chmod.source.kind !== "file" || typeof chmod.value !== "string") return void 0;
-  const bits2 = parseInt(chmod.value, 8);
-  const mode = { bits: bits2, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
-  if (lastUwsgiEntry(backend, "master-as-root")) return void 0;
-  let owner;
-  const chown = lastUwsgiEntry(backend, "chown-socket");
-  if (chown) {
-    if (chown.condition || typeof chown.value !== "string" || chown.value === "") return void 0;
-    owner = { name: chown.value.split(":")[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(":")[0]}` };
-  } else {
-    const uid = backend.settings.get("uid");
-    const launchUser = knownValue(backend.launch?.user);
-    if (uid && uid.source.kind === "file") {
-      if (typeof uid.value !== "string" || uid.value === "") return void 0;
-      if (backend.launch?.user && (launchUser === void 0 || !isRoot(launchUser))) return void 0;
-      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
-    } else if (launchUser !== void 0 && backend.launch?.user) {
-      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
-    }
-  }
-  if (!owner) return void 0;
-  return {
-    owner,
-    mode,
-    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`
-  };
-}
-function gunicornSocket(backend) {
-  if (backend.kind !== "gunicorn") return void 0;
-  const umask = backend.settings.get("umask");
-  if (!umask || umask.source.kind !== "file" || typeof umask.value !== "number") return void 0;
-  const bits2 = 511 & ~umask.value;
-  const mode = { bits: bits2, span: umask.source.span, source: `gunicorn umask ${umask.text}` };
-  let owner;
-  const user = backend.settings.get("user");
-  const launchUser = knownValue(backend.launch?.user);
-  if (user && user.source.kind === "file") {
-    if (typeof user.value !== "string" || user.value === "") return void 0;
-    owner = { name: user.value, span: user.source.span, label: `gunicorn chowns the socket to ${user.value}` };
-  } else if (launchUser !== void 0 && backend.launch?.user) {
-    owner = { name: launchUser, span: backend.launch.user.span, label: `gunicorn runs as ${launchUser}` };
-  }
-  if (!owner) return void 0;
-  return {
-    owner,
-    mode,
-    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0"
-  };
 }
 
 // checks/upstream-unreachable.ts
@@ -42275,7 +42309,7 @@ var rule18 = defineRule({
         data: {
           address: address.text,
           listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(", ") + (family.length > 4 ? `, and ${family.length - 4} more` : ""),
-          // SERVERS.md §9 rows 8 and 10.
+          // docs/servers/nginx.md#connect-errors.
           log: address.kind === "unix" ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream` : "connect() failed (111: Connection refused) while connecting to upstream",
           directive: target.server ? `upstream "${target.group.name}"` : pass.entry.directive.name,
           option: `${backendKindName(family[0].backend.kind)}'s ${family[0].option}`
@@ -42751,7 +42785,7 @@ var nodeFileSystem = {
     try {
       return nodeFs.readdirSync(native(path), { encoding: "buffer" }).map(decodePathBytes);
     } catch (error) {
-      throw new Error(describeFsError(error, path));
+      throw new Error(describeFsError(error, path), { cause: error });
     }
   },
   read(path) {
@@ -42762,14 +42796,14 @@ var nodeFileSystem = {
     try {
       return nodeFs.readFileSync(native(path));
     } catch (error) {
-      throw new Error(describeFsError(error, path));
+      throw new Error(describeFsError(error, path), { cause: error });
     }
   },
   realpath(path) {
     try {
       return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: "buffer" }));
     } catch (error) {
-      throw new Error(describeFsError(error, path));
+      throw new Error(describeFsError(error, path), { cause: error });
     }
   }
 };
@@ -42990,7 +43024,7 @@ var READER_RULES = [
   define("read-error", "error", "A file or directory that cannot be read"),
   define("suppression-missing-reason", "info", 'A cfglint-disable comment without "-- reason"'),
   define("suppression-unknown-rule", "warning", "A cfglint-disable comment names a rule that does not exist"),
-  define("suppression-unused", "info", "A cfglint-disable comment that suppressed nothing (with --report-unused-disables)"),
+  define("suppression-unused", "warning", "A cfglint-disable comment that suppressed nothing (with --report-unused-disables)"),
   define("sysctl-syntax", "warning", "A sysctl.conf line or sysctl value that is not applied"),
   define("systemd-syntax", "warning", "A systemd unit line that systemd ignores"),
   define("template-unreadable", "info", "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"),
@@ -43383,7 +43417,7 @@ var NginxBlock = class {
       const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
       const origin = own.generated ? { origin: own.generated } : {};
       if (own.generated?.kind === "default") {
-        return { name: name2, value: value2, text: text3, unit, source: { kind: "default", reference: "docs/ingress-nginx.md", note: own.generated.text, by: own.generated.controller }, ...origin };
+        return { name: name2, value: value2, text: text3, unit, source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller }, ...origin };
       }
       return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }
@@ -44891,7 +44925,8 @@ var Suppressions = class {
             related: []
           });
         }
-        const ruleIds2 = ids.length === 0 ? "all" : ids;
+        const knownIds = ids.filter((id2) => knownRuleIds.has(id2));
+        const ruleIds2 = ids.length === 0 ? "all" : knownIds;
         const line = comment2.span.start.line;
         if (kind !== "enable" && !reason) {
           this.problems.push({
@@ -44901,6 +44936,7 @@ var Suppressions = class {
             related: []
           });
         }
+        if (ruleIds2 !== "all" && ruleIds2.length === 0) continue;
         if (kind === "disable-next-line") {
           list.push({ kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line + 1, toLine: line + 1, used: false });
         } else if (kind === "disable") {
@@ -44921,9 +44957,17 @@ var Suppressions = class {
       if (list.length > 0) this.byFile.set(file, new FileSuppressions(list));
     }
   }
-  /** Whether a finding is covered; marks the covering comments used. */
+  /**
+   * Whether a finding is covered, at its primary location or at one of its related ones (so the
+   * owners of the other side of a cross-file finding can suppress it in their own file); marks
+   * the covering comments used.
+   */
   covers(finding) {
-    return this.byFile.get(finding.primary.file)?.covers(finding) ?? false;
+    if (this.byFile.get(finding.primary.file)?.covers(finding.ruleId, finding.primary) ?? false) return true;
+    for (const related of finding.related ?? []) {
+      if (this.byFile.get(related.span.file)?.covers(finding.ruleId, related.span) ?? false) return true;
+    }
+    return false;
   }
   unused() {
     const out = [];
@@ -45001,10 +45045,10 @@ var FileSuppressions = class {
   list;
   byRule = /* @__PURE__ */ new Map();
   everyRule;
-  covers(finding) {
-    const isSelf = (suppression) => sameSpan2(suppression.span, finding.primary);
-    const line = finding.primary.start.line;
-    const byId = this.byRule.get(finding.ruleId)?.markCovering(line, isSelf) ?? false;
+  covers(ruleId, where) {
+    const isSelf = (suppression) => sameSpan2(suppression.span, where);
+    const line = where.start.line;
+    const byId = this.byRule.get(ruleId)?.markCovering(line, isSelf) ?? false;
     const byAll = this.everyRule?.markCovering(line, isSelf) ?? false;
     return byId || byAll;
   }
@@ -45438,7 +45482,7 @@ function backendLabel(backend) {
 }
 function unmodelledLabel(server) {
   return [
-    `${server.program} ${serverName2(server.launch)}`,
+    `${server.program} ${serverName(server.launch)}`,
     "not modelled: settings unknown",
     ...server.addresses.map(({ address }) => describeUnmodelledAddress(address))
   ];

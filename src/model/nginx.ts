@@ -83,6 +83,7 @@ export class NginxBlock {
   /** This block and its ancestors up to and including the http block, innermost first. */
   inheritanceChain(): NginxBlock[] {
     const chain: NginxBlock[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop variable walks up from this block; nothing captures it
     for (let block: NginxBlock | undefined = this; block; block = block.parent) {
       if (block.kind === 'upstream' || block.kind === 'events') break;
       chain.push(block);
@@ -95,6 +96,7 @@ export class NginxBlock {
   inherited(name: string): { entry: ExpandedDirective; block: NginxBlock } | undefined {
     // The chain of inheritanceChain(), walked without building it: rules ask this for every
     // location and several names, and most of the answers are "not set anywhere".
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop variable walks up from this block; nothing captures it
     for (let block: NginxBlock | undefined = this; block; block = block.parent) {
       if (block.kind === 'upstream' || block.kind === 'events') break;
       const entry = block.ownLast(name);
@@ -136,7 +138,7 @@ export class NginxBlock {
       const origin = own.generated ? { origin: own.generated } : {};
       if (own.generated?.kind === 'default') {
         // A controller's own default (ingress-nginx): rendered into its nginx.conf, written nowhere in the tree.
-        return { name, value, text, unit, source: { kind: 'default', reference: 'docs/ingress-nginx.md', note: own.generated.text, by: own.generated.controller }, ...origin };
+        return { name, value, text, unit, source: { kind: 'default', reference: 'docs/servers/ingress-nginx.md', note: own.generated.text, by: own.generated.controller }, ...origin };
       }
       return { name, value, text, unit, source: { kind: 'file', span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }

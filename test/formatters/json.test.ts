@@ -7,7 +7,9 @@ import { format } from '../../src/report/formatters/json';
 import { makeContext, makeReport } from './fixture';
 
 const SCHEMA_PATH = path.join(__dirname, '../../schemas/report.schema.json');
-const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, any>;
+/** What these tests read of a schema object; the report schema's objects list and require all their properties. */
+type SchemaNode = { type?: string; required: string[]; properties: Record<string, SchemaNode>; additionalProperties?: boolean; definitions: Record<string, SchemaNode> };
+const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as SchemaNode;
 
 function compile(): ValidateFunction {
   return new Ajv({ allErrors: true, strict: true }).compile(schema);
@@ -45,6 +47,7 @@ describe('json formatter', () => {
     expect(validate(doc)).toBe(true);
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case breaks the parsed report outside its type, on purpose
   it.each<[string, (doc: any) => void]>([
     ['summary missing', (doc) => delete doc.summary],
     ['tool.version missing', (doc) => delete doc.tool.version],
@@ -61,6 +64,7 @@ describe('json formatter', () => {
     expect(validate(doc)).toBe(false);
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case breaks the parsed report outside its type, on purpose
   it.each<[string, (doc: any) => void]>([
     ['an unknown severity', (doc) => (doc.findings[0].severity = 'fatal')],
     ['a zero line', (doc) => (doc.findings[0].primary.start.line = 0)],
@@ -78,8 +82,8 @@ describe('json formatter', () => {
   it('describes every field of the Report type and only those', () => {
     // The Report type has no optional fields, so each schema object must require all of its properties,
     // and the fixture (typed as Report) must have exactly those keys.
-    const definitions = schema.definitions as Record<string, any>;
-    const objects: [string, any][] = [
+    const definitions = schema.definitions;
+    const objects: [string, SchemaNode][] = [
       ['report', schema],
       ['tool', schema.properties.tool],
       ['summary', schema.properties.summary],

@@ -1,7 +1,7 @@
 /**
  * Gunicorn: gunicorn.conf.py read as Python syntax (never run), merged with command lines and
  * GUNICORN_CMD_ARGS. One backend per launch that runs gunicorn, and one per config file that
- * no launch names. Precedence, lowest first (SERVERS.md §3.1; 20.1.0 gunicorn/app/base.py
+ * no launch names. Precedence, lowest first (docs/servers/gunicorn.md#configuration-precedence; 20.1.0 gunicorn/app/base.py
  * load_config): defaults (PORT and WEB_CONCURRENCY from the environment) < config file <
  * GUNICORN_CMD_ARGS < command line. The config file is the one `-c` names on the command line,
  * else the one in GUNICORN_CMD_ARGS, else ./gunicorn.conf.py in the working directory.
@@ -22,8 +22,6 @@ import { ArgToken, ParsedCommandLine, parseGunicornArgs, pythonIntBase10, shlexS
 import { PyBinding, readPythonModule, PythonModule } from '../kit/python/module';
 import { CANONICAL, CanonicalSpec, Converted, fromCli, fromPython } from './values';
 
-export { readPythonModule } from '../kit/python/module';
-
 /** A config file as read: its text, its module, and the model's view of its names. */
 interface ReadFile {
   absolute: string;
@@ -33,7 +31,7 @@ interface ReadFile {
 }
 
 const CONVENTIONAL_NAMES = new Set(['gunicorn.conf.py', 'gunicorn_config.py', 'gunicorn_conf.py', 'gunicorn.py', 'gunicorn.config.py']);
-const SYNC_REASON = "gunicorn's sync worker closes every connection after one response (SERVERS.md §3.2; 20.1.0 workers/sync.py:171-174)";
+const SYNC_REASON = "gunicorn's sync worker closes every connection after one response (docs/servers/gunicorn.md#keepalive; 20.1.0 workers/sync.py:171-174)";
 
 export function readGunicorn(files: string[], launches: Launch[], context: ReaderContext): ReaderOutput & { backends: GunicornBackend[] } {
   const output = { ...emptyOutput(), backends: [] as GunicornBackend[] };

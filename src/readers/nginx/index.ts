@@ -15,7 +15,7 @@ import { MAX_BLOCK_DEPTH, NginxDirective, ParsedNginxFile, parseNginx, sourceOf 
 import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
 import { messageOf } from '../../source/thrown';
 
-export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
+export type { NginxDirective, ParsedNginxFile } from './parse';
 
 /** A directive in the context where nginx evaluates it, with includes replaced by their content. */
 export interface ExpandedDirective {

@@ -2,7 +2,7 @@
  * uvicorn: one backend per launch whose program is uvicorn (`uvicorn app:app`, `python -m uvicorn`,
  * from systemd, Dockerfile, compose, Procfile, scripts or Kubernetes). uvicorn has no config
  * file: its settings come from the command line and from `UVICORN_<PARAMETER>` variables (click's
- * auto_envvar_prefix), the command line winning (docs/uvicorn.md).
+ * auto_envvar_prefix), the command line winning (docs/servers/uvicorn.md).
  */
 import * as nodePath from 'path';
 import type { Listener, ListenAddress } from '../backend';

@@ -3,7 +3,9 @@ import type { Rule } from '../rule';
 import { rule as bodySizeBackend } from '../../checks/body-size-backend';
 import { rule as gunicornUnknownSetting } from '../../checks/gunicorn-unknown-setting';
 import { rule as headerSizeBackend } from '../../checks/header-size-backend';
+import { rule as lbHealthCheckUnserved } from '../../checks/lb-health-check-unserved';
 import { rule as lbIdleTimeout } from '../../checks/lb-idle-timeout';
+import { rule as lbTargetUnserved } from '../../checks/lb-target-unserved';
 import { rule as listenBacklogSomaxconn } from '../../checks/listen-backlog-somaxconn';
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
@@ -30,7 +32,9 @@ export const RULES: Rule[] = [
   bodySizeBackend,
   gunicornUnknownSetting,
   headerSizeBackend,
+  lbHealthCheckUnserved,
   lbIdleTimeout,
+  lbTargetUnserved,
   listenBacklogSomaxconn,
   nginxDirectiveArgs,
   nginxDirectiveContext,

@@ -13,6 +13,7 @@ import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-di
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
 import { rule as proxyReadTimeoutBackend } from '../../checks/proxy-read-timeout-backend';
+import { rule as serviceRestartPolicy } from '../../checks/service-restart-policy';
 import { rule as tomcatAjpSecret } from '../../checks/tomcat-ajp-secret';
 import { rule as upstreamKeepaliveHttp10 } from '../../checks/upstream-keepalive-http10';
 import { rule as upstreamKeepaliveRequests } from '../../checks/upstream-keepalive-requests';
@@ -42,6 +43,7 @@ export const RULES: Rule[] = [
   nginxProxyBuffers,
   nginxUnknownDirective,
   proxyReadTimeoutBackend,
+  serviceRestartPolicy,
   tomcatAjpSecret,
   upstreamKeepaliveHttp10,
   upstreamKeepaliveRequests,

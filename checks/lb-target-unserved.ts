@@ -28,9 +28,12 @@ export const rule = defineRule({
     if (targets.length === 0) return;
     const served = servedPorts(model);
     if (!served) return;
+    const isServed = (port: number) => served.ports.some((candidate) => candidate.port === port);
+    // The tree's nginx runs on the hosts of the target groups it serves: when one of them is
+    // served, the others send to other hosts (a second tier, another service) cfglint cannot see.
+    if (targets.some((target) => isServed(target.port.value))) return;
     const seen = new Set<string>();
     for (const target of targets) {
-      if (served.ports.some((candidate) => candidate.port === target.port.value)) continue;
       const key = `${target.port.span.file}:${target.port.span.start.offset}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -38,6 +38,10 @@ testRule(rule, {
       name: 'compose publishes the target port to nginx inside the container',
       tree: { 'infra/lb.tf': stack('8080'), 'nginx/site.conf': SITE, 'docker-compose.yml': 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n    volumes:\n      - ./nginx/site.conf:/etc/nginx/conf.d/default.conf\n' },
     },
+    {
+      name: 'a second target group on another port goes to other hosts when the first is served',
+      tree: { 'infra/lb.tf': `${stack('80')}resource "aws_lb_target_group" "conan" {\n  port = 1080\n}\nresource "aws_lb_listener_rule" "conan" {\n  listener_arn = aws_lb_listener.http.arn\n  action {\n    target_group_arn = aws_lb_target_group.conan.arn\n  }\n}\n`, 'nginx/site.conf': SITE },
+    },
     { name: 'without nginx, gunicorn binds the target port', tree: { 'infra/lb.tf': stack('8000'), 'gunicorn.conf.py': 'bind = "0.0.0.0:8000"\n' } },
   ],
   reject: [

@@ -57,7 +57,7 @@ const PUNCT2 = ['==', '!=', '<=', '>=', '&&', '||', '=>', '[*', '.*'];
 
 class Lexer {
   private pos = 0;
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string, private readonly nesting = 0) {}
 
   next(): Token {
     const text = this.text;
@@ -155,7 +155,8 @@ class Lexer {
     while (i < text.length) {
       const c = text[i];
       if (c === '"') {
-        const inner = new Lexer(text);
+        if (this.nesting >= MAX_DEPTH) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH} levels`, { start: i, end: i + 1 });
+        const inner = new Lexer(text, this.nesting + 1);
         inner.pos = i;
         i = inner.quoted(i).end;
         continue;

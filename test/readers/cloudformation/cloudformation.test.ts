@@ -81,6 +81,14 @@ describe('CloudFormation reader', () => {
     expect(balancers.map((b) => [b.description, b.idleTimeout?.value])).toEqual([['the AWS Classic ELB Elb', 3_600_000], ['the AWS NLB Nlb', undefined]]);
   });
 
+  test('a template whose name says nothing can be mapped with "files" in .cfglint.json', () => {
+    const tree = { 'infra/stack.txt': 'Resources:\n  Alb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n' };
+    const result = readTree({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: { files: { 'infra/stack.txt': 'cloudformation' } } });
+    expect(result.model.cloudBalancers![1].balancers.map((b) => b.id)).toEqual(['Alb']);
+    // Without the mapping the file is nobody's.
+    expect(read({ ...tree, 'other.yaml': 'a: 1\n' }).resources.balancers).toEqual([]);
+  });
+
   test('a template that is not valid YAML is a cloudformation-syntax finding with its position', () => {
     const findings = lintTree({ name: 'broken', tree: { 'stack.yaml': "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties: [a, b\n" } });
     const syntax = findings.filter((f) => f.ruleId === 'cloudformation-syntax');

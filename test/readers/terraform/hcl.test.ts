@@ -81,5 +81,6 @@ describe('parseHcl', () => {
   test('hostile nesting stops with a syntax error, not a stack overflow', () => {
     expect(errorOf(`x = ${'['.repeat(5000)}`).message).toContain('Nesting deeper than');
     expect(errorOf(`${'a {\n'.repeat(5000)}`).message).toContain('Nesting deeper than');
+    expect(errorOf(`x = ${'"${'.repeat(5000)}`).message).toContain('Nesting deeper than');
   });
 });

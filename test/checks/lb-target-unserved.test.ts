@@ -42,6 +42,10 @@ testRule(rule, {
       name: 'a second target group on another port goes to other hosts when the first is served',
       tree: { 'infra/lb.tf': `${stack('80')}resource "aws_lb_target_group" "conan" {\n  port = 1080\n}\nresource "aws_lb_listener_rule" "conan" {\n  listener_arn = aws_lb_listener.http.arn\n  action {\n    target_group_arn = aws_lb_target_group.conan.arn\n  }\n}\n`, 'nginx/site.conf': SITE },
     },
+    {
+      name: 'a cfglint-disable comment with a reason above the port line suppresses it',
+      tree: { 'infra/lb.tf': stack('8080').replace('  port = 8080', '  # cfglint-disable-next-line lb-target-unserved -- the app tier, not this nginx\n  port = 8080'), 'nginx/site.conf': SITE },
+    },
     { name: 'without nginx, gunicorn binds the target port', tree: { 'infra/lb.tf': stack('8000'), 'gunicorn.conf.py': 'bind = "0.0.0.0:8000"\n' } },
   ],
   reject: [

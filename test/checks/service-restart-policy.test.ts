@@ -27,6 +27,10 @@ testRule(rule, {
     { name: 'deploy.restart_policy counts as a policy', tree: { 'docker-compose.yml': `${compose('nginx')}    deploy:\n      restart_policy:\n        condition: any\n` } },
     { name: 'an application service behind nginx is not the front door', tree: { 'docker-compose.yml': `${compose('nginx', 'always')}  app:\n    image: python:3.12\n    ports:\n      - "8000:8000"\n` } },
     { name: 'without a balancer, a backend service publishing a port is not judged', tree: { 'docker-compose.yml': compose('python:3.12', undefined, '"8000:8000"') } },
+    {
+      name: 'a cfglint-disable comment above the service key suppresses it',
+      tree: { 'docker-compose.yml': compose('nginx:1.27').replace('  web:', '  # cfglint-disable-next-line service-restart-policy -- started by an enabled unit\n  web:') },
+    },
     { name: 'a systemd nginx unit enabled into multi-user.target', tree: { 'etc/systemd/system/nginx.service': NGINX_UNIT('[Install]\nWantedBy=multi-user.target\n') } },
   ],
   reject: [

@@ -11,7 +11,7 @@ import type { SourceText } from '../../source/text';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { emptyOutput } from '../types';
 import { guarded } from '../launch';
-import { diagnostic, readSource } from '../launch/files';
+import { addComments, diagnostic, lineComments, readSource } from '../launch/files';
 import { CloudBalancerResources, CloudValue, emptyCloudResources, HealthCheck } from '../cloud-balancers';
 import { HclAttribute, HclBlock, HclBody, HclExpr, HclSyntaxError, parseHcl, Range } from './hcl';
 import { classicHealthTarget } from '../cloud-values';
@@ -46,6 +46,8 @@ export function readTerraform(files: FilesByFormat, context: ReaderContext): Ter
   for (const path of files.terraform ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
+    // `# cfglint-disable-next-line …` above an attribute (HCL's `#` comments; JSON has none).
+    if (!path.toLowerCase().endsWith('.json')) addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const body = parseFile(source, path.toLowerCase().endsWith('.json'), output);
       if (body) parsed.push({ source, path, body });

@@ -35432,6 +35432,7 @@ function readTerraform(files, context) {
   for (const path of files.terraform ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
+    if (!path.toLowerCase().endsWith(".json")) addComments(output, source.file, lineComments(source));
     guarded(output, source.file, () => {
       const body = parseFile(source, path.toLowerCase().endsWith(".json"), output);
       if (body) parsed.push({ source, path, body });

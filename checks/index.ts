@@ -3,7 +3,9 @@ import type { Rule } from '../src/rule';
 import { rule as bodySizeBackend } from './body-size-backend';
 import { rule as gunicornUnknownSetting } from './gunicorn-unknown-setting';
 import { rule as headerSizeBackend } from './header-size-backend';
+import { rule as lbHealthCheckUnserved } from './lb-health-check-unserved';
 import { rule as lbIdleTimeout } from './lb-idle-timeout';
+import { rule as lbTargetUnserved } from './lb-target-unserved';
 import { rule as listenBacklogSomaxconn } from './listen-backlog-somaxconn';
 import { rule as nginxDirectiveArgs } from './nginx-directive-args';
 import { rule as nginxDirectiveContext } from './nginx-directive-context';
@@ -11,6 +13,7 @@ import { rule as nginxDuplicateDirective } from './nginx-duplicate-directive';
 import { rule as nginxProxyBuffers } from './nginx-proxy-buffers';
 import { rule as nginxUnknownDirective } from './nginx-unknown-directive';
 import { rule as proxyReadTimeoutBackend } from './proxy-read-timeout-backend';
+import { rule as serviceRestartPolicy } from './service-restart-policy';
 import { rule as tomcatAjpSecret } from './tomcat-ajp-secret';
 import { rule as upstreamKeepaliveHttp10 } from './upstream-keepalive-http10';
 import { rule as upstreamKeepaliveRequests } from './upstream-keepalive-requests';
@@ -30,7 +33,9 @@ export const RULES: Rule[] = [
   bodySizeBackend,
   gunicornUnknownSetting,
   headerSizeBackend,
+  lbHealthCheckUnserved,
   lbIdleTimeout,
+  lbTargetUnserved,
   listenBacklogSomaxconn,
   nginxDirectiveArgs,
   nginxDirectiveContext,
@@ -38,6 +43,7 @@ export const RULES: Rule[] = [
   nginxProxyBuffers,
   nginxUnknownDirective,
   proxyReadTimeoutBackend,
+  serviceRestartPolicy,
   tomcatAjpSecret,
   upstreamKeepaliveHttp10,
   upstreamKeepaliveRequests,

@@ -172,7 +172,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
       embedded,
     };
   const reads = readBackendsAndSystem(filesByFormat, context);
-  const { launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes } = reads;
+  const { launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes, terraform, cloudformation } = reads;
   // The model module is small and the rules load it anyway; with no Ingress it renders nothing.
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
   append(diagnostics, ingressNginx.diagnostics);
@@ -199,6 +199,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    cloudBalancers: [terraform.terraform, cloudformation.cloudformation],
     unreadServerConfigs: (filesByFormat['uwsgi-unread'] ?? []).map((path) => ({ server: 'uwsgi', file: displayPath(path) })),
     ...(deploymentRoots.length > 0 ? { deploymentRoots } : {}),
     environment: {

@@ -5,6 +5,7 @@
  * run needs it, and it is read before these (src/engine/read-tree.ts).
  */
 import type { FileFormat } from '../discovery/classify';
+import { emptyCloudResources } from '../readers/cloud-balancers';
 import { emptyKubernetesModel } from '../readers/kubernetes/objects';
 import type { Launch } from '../readers/launch/launch';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
@@ -76,6 +77,16 @@ const READERS = {
     wanted: ({ files }) => has(files, 'kubernetes', 'helm-values'),
     read: ({ files, context }) => (require('../readers/kubernetes') as typeof import('../readers/kubernetes')).readKubernetes(files, context),
     nothing: () => ({ ...emptyOutput(), kubernetes: emptyKubernetesModel() }),
+  }),
+  terraform: reader({
+    wanted: ({ files }) => has(files, 'terraform'),
+    read: ({ files, context }) => (require('../readers/terraform') as typeof import('../readers/terraform')).readTerraform(files, context),
+    nothing: () => ({ ...emptyOutput(), terraform: emptyCloudResources() }),
+  }),
+  cloudformation: reader({
+    wanted: ({ files }) => has(files, 'cloudformation'),
+    read: ({ files, context }) => (require('../readers/cloudformation') as typeof import('../readers/cloudformation')).readCloudFormation(files, context),
+    nothing: () => ({ ...emptyOutput(), cloudformation: emptyCloudResources() }),
   }),
 };
 

@@ -41,7 +41,7 @@ import { closest } from '../suggest';
 import { CfglintConfig, checkFileFormats, ConfigError, findConfigFile, formatJsonPath, loadConfig, RuleSetting, validateConfig } from './config';
 import { findReaderRule, READER_RULES } from './reader-rules';
 import { RULES } from './registry';
-import { renderMessage, Rule } from './rule';
+import { FindingDraft, renderMessage, Rule } from './rule';
 import { SourceComment, Suppressions } from './suppress';
 import { capSyntaxFindings } from './syntax-cap';
 
@@ -508,7 +508,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
           out.push({
             ruleId: rule.id,
             messageId: draft.messageId,
-            message: renderMessage(rule.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+            ...renderedMessage(rule, draft),
             severity: capped,
             primary: draft.primary,
             related: (draft.related ?? []).slice(0, 3),
@@ -562,6 +562,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
       ruleId: diagnostic.ruleId,
       messageId: 'diagnostic',
       message: diagnostic.message,
+      ...(diagnostic.help !== undefined ? { help: diagnostic.help } : {}),
       severity,
       primary: diagnostic.primary,
       related: diagnostic.related.slice(0, 3),
@@ -587,7 +588,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
   let suppressed = 0;
   const kept: Finding[] = [];
   for (const finding of findings) {
-    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}`;
+    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}\0${finding.help ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
     if (suppressions.covers(finding)) suppressed++;
@@ -658,7 +659,8 @@ function holdingForEveryAlternative(runs: Finding[][]): Finding[] {
       out.push({
         ...finding,
         severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? 'info' : finding.severity,
-        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`,
+        message: `${finding.message} (if this backend is the one that runs)`,
+        help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding.help ? `; ${finding.help}` : ''}`,
       });
     }
   }
@@ -713,6 +715,15 @@ export async function lint(options: LintOptions = {}): Promise<Report> {
 export function exitCodeFor(report: Report, failOn: Severity | 'never'): 0 | 1 {
   if (failOn === 'never') return 0;
   return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+}
+
+/** The draft's message and help, filled in; an id without a template is shown as itself. */
+function renderedMessage(rule: Rule, draft: FindingDraft): { message: string; help?: string } {
+  const template = rule.meta.messages[draft.messageId];
+  if (!template) return { message: draft.messageId };
+  const message = renderMessage(template.message, draft.data);
+  const help = renderMessage(template.help, draft.data);
+  return help === '' ? { message } : { message, help };
 }
 
 function fingerprint(ruleId: string, file: string, modelPath: string): string {

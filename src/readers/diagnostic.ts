@@ -8,6 +8,8 @@ import type { RelatedSpan, Severity, Span } from '../report/finding';
 export interface ReaderDiagnostic {
   ruleId: string;
   message: string;
+  /** The fix, where there is one to say; kept out of `message`, which fingerprints the diagnostic. */
+  help?: string;
   primary: Span;
   related: RelatedSpan[];
   /** Overrides the reader rule's default severity where one id covers several cases. */

@@ -29,7 +29,10 @@ export interface RelatedSpan {
 export interface Finding {
   ruleId: string;
   messageId: string;
+  /** One line: what is wrong, with the values on both sides. */
   message: string;
+  /** What breaks (the server's log line) and how to fix it; absent where there is nothing to add. */
+  help?: string;
   severity: Severity;
   /** The thing to change. */
   primary: Span;

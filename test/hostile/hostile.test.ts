@@ -565,7 +565,7 @@ describe('bounded work', () => {
   }
 
   const findingsOf = (run: Run, ruleId: string, file: string) =>
-    run.report!.findings.filter((f) => f.ruleId === ruleId && (f.primary as { file: string }).file === file) as Array<{ message: string; primary: { start: { line: number; column: number } } }>;
+    run.report!.findings.filter((f) => f.ruleId === ruleId && (f.primary as { file: string }).file === file) as Array<{ message: string; help?: string; primary: { start: { line: number; column: number } } }>;
 
   test('did-you-mean on names of 100,000 characters', () => {
     const dir = boundedCase('suggest');
@@ -577,6 +577,7 @@ describe('bounded work', () => {
     const unknown = findingsOf(run, 'nginx-unknown-directive', 'nginx.conf');
     expect(unknown.map((f) => [f.primary.start.line, f.primary.start.column])).toEqual([[3, 5]]);
     expect(unknown[0].message).not.toContain('did you mean');
+    expect(unknown[0].help).not.toContain('did you mean');
     expect(findingsOf(run, 'uwsgi-unknown-option', 'uwsgi.ini').map((f) => f.primary.start.line)).toEqual([3]);
   });
 

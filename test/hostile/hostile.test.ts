@@ -381,6 +381,8 @@ describe('output sanitising', () => {
     expect(result.stdout).toContain('Invalid value "5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q"');
     expect(result.stdout).toContain(' --> evil\\n::error::dir/nginx.conf:2:28');
     expect(result.stdout).toContain('uWSGI reads "\\x1b[31mthirty"');
+    // That value is in a help, printed on a `= help:` line of cfglint's own.
+    expect(result.stdout).toMatch(/^ *= help: uWSGI reads "\\x1b\[31mthirty" with atoi/m);
     expect(result.stdout).toContain('\\x1b]52;c;AAAA\\x07\\u202e');
   });
 
@@ -392,6 +394,8 @@ describe('output sanitising', () => {
     expect(result.stdout).toContain('::error file=evil%0A%3A%3Aerror%3A%3Adir/nginx.conf,line=2,');
     expect(result.stdout).toContain('Invalid value "5x%0A::add-mask::SECRETVALUE%0A::stop-commands::x ##[add-mask]q"');
     expect(result.stdout).toContain('Invalid value "1`|x%0Dy<img src=x>]52;c;AAAA" in "send_timeout"');
+    // The help follows an encoded blank line, its ESC dropped like the message's.
+    expect(result.stdout).toContain('%0A%0Ahelp: uWSGI reads "[31mthirty" with atoi');
   });
 
   test('json and sarif: valid JSON that decodes to the hostile values, nothing raw in the text', () => {
@@ -402,6 +406,8 @@ describe('output sanitising', () => {
       const messages = JSON.stringify(JSON.parse(result.stdout));
       // Decoded, the values are intact: sanitising JSON changes its text, never its data.
       expect(messages).toContain(JSON.stringify('5x\n::add-mask::SECRETVALUE\n::stop-commands::x ##[add-mask]q').slice(1, -1));
+      // So is the help's (json: its own field; sarif: the result text after the message).
+      expect(messages).toContain(JSON.stringify('uWSGI reads "\x1b[31mthirty" with atoi').slice(1, -1));
     }
   });
 
@@ -425,6 +431,9 @@ describe('output sanitising', () => {
     const keepalive = issues.find((issue) => issue.description.includes('"keepalive_timeout"'));
     expect(keepalive?.description.startsWith('Invalid value "5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q" in "keepalive_timeout": ')).toBe(true);
     expect(issues.map((issue) => issue.location.path)).toContain('evil\n::error::dir/nginx.conf');
+    // The help goes to content.body as Markdown: the ESC shown escaped (its backslash escaped), `[` escaped.
+    const units = (issues as { check_name?: string; content?: { body: string } }[]).find((issue) => issue.check_name === 'uwsgi-value-units');
+    expect(units?.content?.body).toContain('uWSGI reads "\\\\x1b\\[31mthirty" with atoi');
   });
 
   test('junit and checkstyle: well-formed XML, control characters shown escaped, markup as entities', () => {
@@ -436,6 +445,7 @@ describe('output sanitising', () => {
       expect(result.stdout).toContain('Invalid value &quot;5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q&quot;');
       expect(result.stdout).toContain('Invalid value &quot;1`|x\\ry&lt;img src=x&gt;\\x1b]52;c;AAAA\\x07\\u202e&quot;');
       expect(result.stdout).toContain(' name="evil\\n::error::dir/nginx.conf"');
+      expect(result.stdout).toContain('help: uWSGI reads &quot;\\x1b[31mthirty&quot; with atoi');
     }
   });
 
@@ -497,6 +507,7 @@ describe('output sanitising', () => {
     }
     // Backtick, pipe, `]` and `_` backslash-escaped, CR as <br>, HTML as entities, controls shown escaped (their backslash escaped).
     expect(summary).toContain('Invalid value "1\\`\\|x<br>y&lt;img src=x&gt;\\\\x1b\\]52;c;AAAA\\\\x07\\\\u202e" in "send\\_timeout"');
+    expect(summary).toContain('<br>help: uWSGI reads "\\\\x1b\\[31mthirty" with atoi');
     const mermaid = /```mermaid\n([^]*?)```/.exec(summary)![1];
     expect(mermaid).not.toContain('%%');
 

@@ -63,7 +63,8 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.primary.start.line - b.primary.start.line ||
     a.primary.start.column - b.primary.start.column ||
     compareStrings(a.ruleId, b.ruleId) ||
-    compareStrings(a.message, b.message)
+    compareStrings(a.message, b.message) ||
+    compareStrings(a.help ?? '', b.help ?? '')
   );
 }
 
@@ -85,6 +86,15 @@ export function messageWithRelated(finding: Finding): string {
   if (finding.related.length === 0) return finding.message;
   const related = finding.related.map(({ span, label }) => `${formatLocation(span)}: ${label}`);
   return `${finding.message} (related: ${related.join('; ')})`;
+}
+
+/**
+ * The message with the related locations and the help folded in, for formats whose finding is one
+ * attribute of text (Checkstyle): `message (related: …); help: …`. Raw tree text, as above.
+ */
+export function messageWithRelatedAndHelp(finding: Finding): string {
+  const text = messageWithRelated(finding);
+  return finding.help ? `${text}; help: ${finding.help}` : text;
 }
 
 /** Findings sorted (sortFindings) and grouped by the file of their primary span, files in code-unit order. */

@@ -567,11 +567,11 @@ export function lintSync(options: LintOptions = {}): LintResult {
       primary: diagnostic.primary,
       related: diagnostic.related.slice(0, 3),
       docsUrl: meta?.docsUrl ?? '',
-      fingerprint: fingerprint(diagnostic.ruleId, diagnostic.primary.file, diagnostic.message + repeatSuffix(diagnostic)),
+      fingerprint: fingerprint(diagnostic.ruleId, diagnostic.primary.file, oneSentence(diagnostic) + repeatSuffix(diagnostic)),
     };
   };
   const repeatSuffix = (diagnostic: ReaderDiagnostic): string => {
-    const key = `${diagnostic.ruleId}\0${diagnostic.primary.file}\0${diagnostic.message}`;
+    const key = `${diagnostic.ruleId}\0${diagnostic.primary.file}\0${oneSentence(diagnostic)}`;
     const count = repeats.get(key) ?? 0;
     repeats.set(key, count + 1);
     return count === 0 ? '' : `\0${count}`;
@@ -715,6 +715,11 @@ export async function lint(options: LintOptions = {}): Promise<Report> {
 export function exitCodeFor(report: Report, failOn: Severity | 'never'): 0 | 1 {
   if (failOn === 'never') return 0;
   return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+}
+
+/** A reader diagnostic as one sentence, as it was written before it had a help (see ReaderDiagnostic.help). */
+function oneSentence(diagnostic: ReaderDiagnostic): string {
+  return diagnostic.help === undefined ? diagnostic.message : `${diagnostic.message}: ${diagnostic.help}`;
 }
 
 /** The draft's message and help, filled in; an id without a template is shown as itself. */

@@ -8,7 +8,11 @@ import type { RelatedSpan, Severity, Span } from '../report/finding';
 export interface ReaderDiagnostic {
   ruleId: string;
   message: string;
-  /** The fix, where there is one to say; kept out of `message`, which fingerprints the diagnostic. */
+  /**
+   * What breaks and the fix, where there is one to say. `message: help` reads as the one sentence
+   * the diagnostic was before messages had two parts, and is what its fingerprint hashes, so
+   * baselines written before the split still match.
+   */
   help?: string;
   primary: Span;
   related: RelatedSpan[];

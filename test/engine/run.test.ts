@@ -140,6 +140,21 @@ describe('fingerprints', () => {
     expect([oneSentence.fingerprint, split.fingerprint]).toEqual([expected, expected]);
   });
 
+  test('of a reader diagnostic with a help hash the one sentence it was written as, so baselines still match', () => {
+    const findings = run({
+      'nginx.conf': 'events {}\nhttp {\n    include a.conf;\n}\n',
+      'a.conf': 'include b.conf;\n',
+      'b.conf': '# back to a\nserver {\n  include a.conf;\n}\n',
+    }).report.findings.filter((f) => f.ruleId === 'include-cycle');
+    expect(findings.map((f) => [f.message, f.help])).toEqual([[
+      'Include cycle: "a.conf" includes itself through this include',
+      'nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes',
+    ]]);
+    // The sentence of cfglint 0.1.0, before messages had two parts.
+    const sentence = 'Include cycle: "a.conf" includes itself through this include: nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes';
+    expect(findings[0].fingerprint).toBe(createHash('sha256').update(`include-cycle\0b.conf\0${sentence}`).digest('hex').slice(0, 32));
+  });
+
   test('differ between two locations, and between two files', () => {
     const findings = run({
       'app.conf': lines(...UPSTREAM, 'server {', '    location /a { proxy_pass http://app; }', '    location /b { proxy_pass http://app; }', '}'),

@@ -255,7 +255,7 @@ describe('what the tree says cannot reach the runner unescaped', () => {
       expect.stringMatching(/^\| error \| \[invalid-value\]\(https:[^)]*\/invalid-value\.md\) \| /),
     ]);
     expect(rows[0]).toContain(
-      '| <code>conf.d/\\`x\\|y\\`.conf:2</code> | Invalid value "1\\`\\|x<br>y&lt;b&gt;\\\\x1b\\]0;t\\\\x07" in "send\\_timeout": ',
+      '| <code>conf.d/\\`x\\|y\\`.conf:2</code> | Invalid value "1\\`\\|x<br>y&lt;b&gt;\\\\x1b\\]0;t\\\\x07" in "send\\_timeout"<br>help: nginx refuses to start ',
     );
     expect(rows[0].endsWith(' |')).toBe(true);
     // The node label in the Mermaid block: backtick #96;, pipe #124;.

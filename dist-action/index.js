@@ -28570,7 +28570,8 @@ var init_instance = __esm({
         if (this.undecidedCondition > 0) return;
         this.diagnostics.push({
           ruleId: "include-missing",
-          message: `Missing uWSGI config "${file}": no such file in the linted tree (uWSGI opens it relative to its working directory and stops if it cannot)`,
+          message: `Missing uWSGI config "${file}"`,
+          help: "no such file in the linted tree (uWSGI opens it relative to its working directory and stops if it cannot)",
           primary: span2,
           related: []
         });
@@ -28582,7 +28583,8 @@ var init_instance = __esm({
           if (viaSpan) {
             this.diagnostics.push({
               ruleId: "include-cycle",
-              message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH ? " (or nests too deeply)" : ""}: uWSGI would read it again and again`,
+              message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH ? " (or nests too deeply)" : ""}`,
+              help: "uWSGI would read it again and again",
               primary: viaSpan,
               related: []
             });
@@ -41160,7 +41162,8 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
         const onlyOlder = compareVersions(versions.max, newer.since) < 0;
         diagnostics.push({
           ruleId: "invalid-value",
-          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}: nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
+          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}`,
+          help: `nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
           primary: directive.args[index].span,
           related: [],
           severity: onlyOlder ? void 0 : "warning"
@@ -41170,7 +41173,8 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
       if (!invalid) continue;
       diagnostics.push({
         ruleId: "invalid-value",
-        message: `Invalid value "${value}" in "${directive.name}": nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
+        message: `Invalid value "${value}" in "${directive.name}"`,
+        help: `nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
         primary: directive.args[index].span,
         related: []
       });
@@ -41746,7 +41750,8 @@ function readNginxTree(candidates, options) {
         const more = directories.length > 3 ? ` and ${directories.length - 3} more` : "";
         report({
           ruleId: "read-error",
-          message: `Include "${argument.value}" matches the director${directories.length === 1 ? "y" : "ies"} ${named}${more}: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
+          message: `Include "${argument.value}" matches the director${directories.length === 1 ? "y" : "ies"} ${named}${more}`,
+          help: "nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern",
           primary: argument.span,
           related: []
         });
@@ -41767,7 +41772,8 @@ function readNginxTree(candidates, options) {
           cycleReported.add(at);
           report({
             ruleId: "include-cycle",
-            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include: nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes`,
+            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include`,
+            help: "nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes",
             primary: argument.span,
             related: []
           });
@@ -41821,7 +41827,8 @@ function readNginxTree(candidates, options) {
     const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
     report({
       ruleId: "include-outside-tree",
-      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it: lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json`,
+      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it`,
+      help: 'lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json',
       primary: argument.span,
       related: []
     });
@@ -44358,7 +44365,8 @@ var Suppressions = class {
         if (kind !== "enable" && !reason) {
           this.problems.push({
             ruleId: "suppression-missing-reason",
-            message: `Missing reason: write why after "--", e.g. "# cfglint-${kind} ${ids.join(", ") || "<rule-id>"} -- <reason>"`,
+            message: "Missing reason",
+            help: `write why after "--", e.g. "# cfglint-${kind} ${ids.join(", ") || "<rule-id>"} -- <reason>"`,
             primary: comment2.span,
             related: []
           });
@@ -44948,11 +44956,11 @@ function lintSync(options = {}) {
       primary: diagnostic2.primary,
       related: diagnostic2.related.slice(0, 3),
       docsUrl: meta2?.docsUrl ?? "",
-      fingerprint: fingerprint(diagnostic2.ruleId, diagnostic2.primary.file, diagnostic2.message + repeatSuffix(diagnostic2))
+      fingerprint: fingerprint(diagnostic2.ruleId, diagnostic2.primary.file, oneSentence(diagnostic2) + repeatSuffix(diagnostic2))
     };
   };
   const repeatSuffix = (diagnostic2) => {
-    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}\0${diagnostic2.message}`;
+    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}\0${oneSentence(diagnostic2)}`;
     const count = repeats.get(key) ?? 0;
     repeats.set(key, count + 1);
     return count === 0 ? "" : `\0${count}`;
@@ -45068,6 +45076,9 @@ function isWithin3(path, dir) {
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
   return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+}
+function oneSentence(diagnostic2) {
+  return diagnostic2.help === void 0 ? diagnostic2.message : `${diagnostic2.message}: ${diagnostic2.help}`;
 }
 function renderedMessage(rule24, draft) {
   const template = rule24.meta.messages[draft.messageId];

@@ -1,6 +1,8 @@
-import { defineRule } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
-import type { Backend, Listener, Setting } from '../src/model/backend';
+import { defineRule } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
+import type { Backend } from '../src/model/backend';
+import type { Listener } from '../src/readers/backend';
+import type { Setting } from '../src/source/setting';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';
@@ -9,7 +11,7 @@ import { connectorFor } from '../src/model/tomcat';
 
 const ID = 'body-size-backend';
 
-/** A body limit of the backend, what happens past it, and how to raise it (SERVERS.md §2.3, §4, §8.5). */
+/** A body limit of the backend, what happens past it, and how to raise it (docs/servers/uwsgi.md#limit-post, docs/servers/tomcat.md#maxpostsize, docs/servers/nginx.md#client_max_body_size). */
 interface BodyLimitOfBackend {
   setting: Setting;
   bytes: number;

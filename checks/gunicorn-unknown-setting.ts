@@ -1,7 +1,8 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
+import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { GunicornConfigFile, ignoredGunicornNames } from '../src/model/gunicorn';
-import { docsUrl } from '../src/meta';
+import { ignoredGunicornNames } from '../src/model/gunicorn';
+import { GunicornConfigFile } from '../src/readers/gunicorn/gunicorn-backend';
+import { docsUrl } from '../src/source/meta';
 
 const ID = 'gunicorn-unknown-setting';
 

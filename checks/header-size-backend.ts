@@ -1,11 +1,11 @@
-import { defineRule } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import { backendKindName, describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';
 import { formatNginxSize, largeClientHeaderBuffers, serverOfPass } from '../src/model/nginx-client-limits';
 import { requestHeadLimits } from '../src/model/request-head-limits';
-import type { Span } from '../src/report/finding';
+import type { Span } from '../src/source/span';
 
 const ID = 'header-size-backend';
 

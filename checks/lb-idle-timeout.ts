@@ -1,11 +1,11 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
-import type { Setting } from '../src/model/backend';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
+import type { Setting } from '../src/source/setting';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
 import { formatMilliseconds } from '../src/model/nginx-values';
-import type { Span } from '../src/report/finding';
+import type { Span } from '../src/source/span';
 import { findController } from '../src/model/ingress-nginx';
 import { kubernetesLoadBalancers } from '../src/model/load-balancers';
 import { backendLaunches } from '../src/model/listen-backlog';

@@ -1,5 +1,5 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { describeSomaxconnSource, explicitQueues, ExplicitQueue } from '../src/model/listen-backlog';
 

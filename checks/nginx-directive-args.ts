@@ -1,7 +1,7 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
+import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { acceptsCount, argValueOf, describeArgs, DirectiveSpec, isLuaBlockDirective } from '../src/model/nginx-directives';
-import { docsUrl } from '../src/meta';
+import { docsUrl } from '../src/source/meta';
 import { argumentsUnknown } from '../src/model/template-values';
 
 const ID = 'nginx-directive-args';

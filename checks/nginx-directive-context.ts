@@ -1,8 +1,8 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
+import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { compareVersions, parseVersion } from '../src/model/nginx-version';
+import { compareVersions, parseVersion } from '../src/reference/nginx/version';
 import { contextName, DirectiveSpec } from '../src/model/nginx-directives';
-import { docsUrl } from '../src/meta';
+import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-directive-context';
 

@@ -1,10 +1,10 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
+import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
 import { parseNginxNumber, parseNginxSize } from '../src/model/nginx-values';
 import type { ExpandedDirective } from '../src/model/nginx-directives';
-import type { RelatedSpan, Span } from '../src/report/finding';
-import { docsUrl } from '../src/meta';
+import type { RelatedSpan, Span } from '../src/source/span';
+import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-proxy-buffers';
 

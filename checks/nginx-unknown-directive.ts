@@ -1,8 +1,8 @@
-import { closest } from '../src/suggest';
-import { defineRule, FindingDraft } from '../src/engine/rule';
+import { closest } from '../src/source/suggest';
+import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { compareVersions, describeRange, parseVersion, VersionRange } from '../src/model/nginx-version';
-import { docsUrl } from '../src/meta';
+import { compareVersions, describeRange, parseVersion, VersionRange } from '../src/reference/nginx/version';
+import { docsUrl } from '../src/source/meta';
 import { writtenConditionally } from '../src/model/template-values';
 
 const ID = 'nginx-unknown-directive';

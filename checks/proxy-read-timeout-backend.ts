@@ -1,6 +1,7 @@
-import { defineRule } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
-import type { Backend, Setting } from '../src/model/backend';
+import { defineRule } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
+import type { Backend } from '../src/model/backend';
+import type { Setting } from '../src/source/setting';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';
@@ -8,7 +9,7 @@ import { formatMilliseconds } from '../src/model/nginx-values';
 
 const ID = 'proxy-read-timeout-backend';
 
-/** The limit after which the backend itself kills a request, and what it logs then (SERVERS.md §2.3, §3.2). */
+/** The limit after which the backend itself kills a request, and what it logs then (docs/servers/uwsgi.md#harakiri, docs/servers/gunicorn.md#timeout). */
 function hardLimit(backend: Backend): { setting: Setting; log: string } | undefined {
   if (backend.kind === 'gunicorn') {
     // Only sync workers are killed by `timeout` while a request runs; threaded and async workers

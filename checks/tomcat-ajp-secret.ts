@@ -1,11 +1,12 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
-import { ajpRequiredSecretAliasWorks, ajpSecretRequiredExists, describeTomcatVersion, TomcatBackend, TomcatConnector } from '../src/model/tomcat';
-import type { RelatedSpan } from '../src/report/finding';
+import { TomcatBackend, TomcatConnector } from '../src/readers/tomcat/tomcat-backend';
+import { ajpRequiredSecretAliasWorks, ajpSecretRequiredExists, describeTomcatVersion } from '../src/reference/tomcat/versions';
+import type { RelatedSpan } from '../src/source/span';
 
 const ID = 'tomcat-ajp-secret';
-/** AbstractAjpProtocol, LocalStrings.properties `ajpprotocol.noSecret` (SERVERS.md §4). */
+/** AbstractAjpProtocol, LocalStrings.properties `ajpprotocol.noSecret` (docs/servers/tomcat.md#ajp-secretrequired). */
 const TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
 
 export const rule = defineRule({

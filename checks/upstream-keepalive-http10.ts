@@ -1,10 +1,10 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
+import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { NginxBlock, UpstreamGroup, UpstreamPass } from '../src/model/nginx';
-import { defaultFor } from '../src/model/nginx-defaults';
-import { describeRange, isKnownExactly, parseVersion, splitRange, VersionRange } from '../src/model/nginx-version';
-import { docsUrl } from '../src/meta';
-import type { RelatedSpan } from '../src/report/finding';
+import { defaultFor } from '../src/reference/nginx/defaults';
+import { describeRange, isKnownExactly, parseVersion, splitRange, VersionRange } from '../src/reference/nginx/version';
+import { docsUrl } from '../src/source/meta';
+import type { RelatedSpan } from '../src/source/span';
 
 const ID = 'upstream-keepalive-http10';
 /** nginx 1.29.7 turned upstream keepalive on, HTTP/1.1 on and `Connection: close` off by default. */

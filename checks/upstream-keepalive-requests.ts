@@ -1,9 +1,9 @@
-import { defineRule, FindingDraft, oncePerPair } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft, oncePerPair } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { Link, linkDeployment } from '../src/model/links';
-import { splitRange } from '../src/model/nginx-version';
+import { splitRange } from '../src/reference/nginx/version';
 import {
   describeNginxSetting,
   groupIsUsedOverHttp,

@@ -1,6 +1,7 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
-import type { Backend, ListenerProtocol } from '../src/model/backend';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
+import type { Backend } from '../src/model/backend';
+import type { ListenerProtocol } from '../src/readers/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';
@@ -25,7 +26,7 @@ function spokenBy(pass: UpstreamPass): ListenerProtocol | 'grpc' {
 }
 
 /**
- * What the backend logs or nginx sees, where SERVERS.md §9 has it from real runs (rows 1-3), by
+ * What the backend logs or nginx sees, where docs/servers/uwsgi.md#protocol-mismatch-symptoms has it from real runs, by
  * what nginx speaks, what the listener serves and which server it is.
  */
 function symptom(spoken: ListenerProtocol | 'grpc', served: ListenerProtocol, backend: Backend['kind']): string {

@@ -1,13 +1,14 @@
-import { defineRule, FindingDraft, oncePerPair } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft, oncePerPair } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Backend } from '../src/model/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
-import { knownValue } from '../src/model/launch';
+import { knownValue } from '../src/readers/launch/launch';
 import { canonicalSocketPath, linkDeployment, Link } from '../src/model/links';
 import type { NginxBlock } from '../src/model/nginx';
-import { lastUwsgiEntry, UwsgiBackend } from '../src/model/uwsgi';
-import type { RelatedSpan, Span } from '../src/report/finding';
+import { lastUwsgiEntry } from '../src/model/uwsgi';
+import { UwsgiBackend } from '../src/readers/uwsgi/uwsgi-backend';
+import type { RelatedSpan, Span } from '../src/source/span';
 
 const ID = 'upstream-socket-permission';
 
@@ -150,7 +151,7 @@ function socketFacts(backend: Backend): SocketFacts | undefined {
 }
 
 /**
- * uWSGI (SERVERS.md §2.3; core/uwsgi.c uwsgi_start): without `chown-socket` or `master-as-root`,
+ * uWSGI (docs/servers/uwsgi.md#chmod-socket; core/uwsgi.c uwsgi_start): without `chown-socket` or `master-as-root`,
  * privileges are dropped to `uid`/`gid` before the sockets are bound, so the socket belongs to
  * `uid`; with `chown-socket` it is chowned to that user after binding; `chmod-socket` sets the
  * mode. Without `chmod-socket` the mode follows the process umask, which the tree does not state.

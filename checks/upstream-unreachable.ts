@@ -1,13 +1,14 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
-import type { Backend, Listener, ListenerProtocol } from '../src/model/backend';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
+import type { Backend } from '../src/model/backend';
+import type { Listener, ListenerProtocol } from '../src/readers/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { canonicalSocketPath, composeServiceOf, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
 import { deploymentOf, mayReach } from '../src/model/scopes';
 import { mayServe, unmodelledServers } from '../src/model/unmodelled-servers';
-import type { Span } from '../src/report/finding';
+import type { Span } from '../src/source/span';
 
 const ID = 'upstream-unreachable';
 
@@ -125,7 +126,7 @@ export const rule = defineRule({
           address: address.text,
           listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(', ')
             + (family.length > 4 ? `, and ${family.length - 4} more` : ''),
-          // SERVERS.md §9 rows 8 and 10.
+          // docs/servers/nginx.md#connect-errors.
           log: address.kind === 'unix'
             ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream`
             : 'connect() failed (111: Connection refused) while connecting to upstream',

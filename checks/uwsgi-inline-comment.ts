@@ -1,9 +1,10 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
-import { spanWithin, uwsgiBackends, uwsgiEntryPath, UwsgiOptionEntry } from '../src/model/uwsgi';
-import { uwsgiOptionSpec } from '../src/model/uwsgi-options';
-import { isPlainUwsgiInteger, readUwsgiFlag } from '../src/model/uwsgi-values';
+import { spanWithin, uwsgiBackends, uwsgiEntryPath } from '../src/model/uwsgi';
+import { UwsgiOptionEntry } from '../src/readers/uwsgi/uwsgi-backend';
+import { uwsgiOptionSpec } from '../src/reference/uwsgi/options';
+import { isPlainUwsgiInteger, readUwsgiFlag } from '../src/reference/uwsgi/values';
 
 const ID = 'uwsgi-inline-comment';
 

@@ -1,8 +1,8 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
-import type { Launch } from '../src/model/launch';
-import type { RelatedSpan } from '../src/report/finding';
+import type { Launch } from '../src/readers/launch/launch';
+import type { RelatedSpan } from '../src/source/span';
 import { uwsgiBackends } from '../src/model/uwsgi';
 
 const ID = 'uwsgi-sigterm-reload';

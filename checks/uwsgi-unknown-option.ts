@@ -1,8 +1,8 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { uwsgiBackends, uwsgiEntryPath } from '../src/model/uwsgi';
-import { closestUwsgiOption, uwsgiOptionSpec } from '../src/model/uwsgi-options';
+import { closestUwsgiOption, uwsgiOptionSpec } from '../src/reference/uwsgi/options';
 
 const ID = 'uwsgi-unknown-option';
 

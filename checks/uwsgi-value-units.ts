@@ -1,9 +1,9 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { uwsgiBackends, uwsgiEntryPath } from '../src/model/uwsgi';
-import { uwsgiOptionQuantity, uwsgiOptionSpec } from '../src/model/uwsgi-options';
-import { intendedUwsgiQuantity, isPlainUwsgiInteger, readUwsgiNumber } from '../src/model/uwsgi-values';
+import { uwsgiOptionQuantity, uwsgiOptionSpec } from '../src/reference/uwsgi/options';
+import { intendedUwsgiQuantity, isPlainUwsgiInteger, readUwsgiNumber } from '../src/reference/uwsgi/values';
 
 const ID = 'uwsgi-value-units';
 

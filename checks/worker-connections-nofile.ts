@@ -1,9 +1,9 @@
-import { defineRule, FindingDraft } from '../src/engine/rule';
-import { docsUrl } from '../src/meta';
+import { defineRule, FindingDraft } from '../src/rule';
+import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { nginxWorkerNofile } from '../src/model/limits';
 import type { NginxBlock, NginxHttpScope } from '../src/model/nginx';
-import type { Setting } from '../src/model/backend';
+import type { Setting } from '../src/source/setting';
 
 const ID = 'worker-connections-nofile';
 

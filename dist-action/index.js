@@ -43,13 +43,30 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// src/readers/text.ts
+// src/engine/findings.ts
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareFindings(a, b) {
+  return compareStrings(a.primary.file, b.primary.file) || a.primary.start.line - b.primary.start.line || a.primary.start.column - b.primary.start.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message) || compareStrings(a.help ?? "", b.help ?? "");
+}
+function withFindings(report, findings) {
+  const count = (severity) => findings.filter((finding) => finding.severity === severity).length;
+  return { ...report, findings, summary: { ...report.summary, errors: count("error"), warnings: count("warning"), infos: count("info") } };
+}
+var init_findings = __esm({
+  "src/engine/findings.ts"() {
+    "use strict";
+  }
+});
+
+// src/source/text.ts
 function decodeUtf8(bytes) {
   return UTF8.decode(bytes);
 }
 var SourceText, UTF8;
 var init_text = __esm({
-  "src/readers/text.ts"() {
+  "src/source/text.ts"() {
     "use strict";
     SourceText = class {
       constructor(file, text3) {
@@ -111,7 +128,7 @@ var init_text = __esm({
   }
 });
 
-// src/suggest.ts
+// src/source/suggest.ts
 function isPlausibleName(word) {
   return word.length <= MAX_SUGGESTED_NAME_LENGTH;
 }
@@ -166,7 +183,7 @@ function closest(word, candidates) {
 }
 var MAX_SUGGESTED_NAME_LENGTH, rows;
 var init_suggest = __esm({
-  "src/suggest.ts"() {
+  "src/source/suggest.ts"() {
     "use strict";
     MAX_SUGGESTED_NAME_LENGTH = 100;
     rows = new Float64Array(0);
@@ -7078,13 +7095,13 @@ var require_ajv = __commonJS({
   }
 });
 
-// src/append.ts
+// src/source/append.ts
 function append(target, items) {
   for (const item of items) target.push(item);
   return target;
 }
 var init_append = __esm({
-  "src/append.ts"() {
+  "src/source/append.ts"() {
     "use strict";
   }
 });
@@ -8419,72 +8436,13 @@ var init_classify = __esm({
   }
 });
 
-// src/model/kubernetes.ts
+// src/readers/kubernetes/objects.ts
 function emptyKubernetesModel() {
   return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
 }
-function selectorMatches(selector, labels) {
-  if (selector.size === 0) return false;
-  for (const [key, value] of selector) if (labels.get(key) !== value) return false;
-  return true;
-}
-function servicesNamed(model, host, clientNamespace) {
-  const parts = host.toLowerCase().replace(/\.$/, "").split(".");
-  const [name2, namespace, svc, ...rest] = parts;
-  if (svc !== void 0 && svc !== "svc") return [];
-  if (rest.length > 0 && rest.join(".") !== "cluster.local") return [];
-  const named = indexOf(model).servicesByName.get(name2) ?? [];
-  if (namespace !== void 0) return named.filter((service) => service.namespace === namespace);
-  if (clientNamespace !== void 0) return named.filter((service) => service.namespace === clientNamespace);
-  return named.length === 1 ? named : [];
-}
-function workloadsSelectedBy(model, service) {
-  const index = indexOf(model);
-  let selected = index.selected.get(service);
-  if (!selected) {
-    const [first] = service.selector;
-    const candidates = first ? index.workloadsByLabel.get(labelKey(service.namespace, first[0], first[1])) ?? [] : [];
-    selected = candidates.filter((workload) => selectorMatches(service.selector, workload.podLabels));
-    index.selected.set(service, selected);
-  }
-  return selected;
-}
-function labelKey(namespace, name2, value) {
-  return `${namespace}\0${name2}\0${value}`;
-}
-function indexOf(model) {
-  let index = indexes.get(model);
-  if (!index) {
-    index = { servicesByName: /* @__PURE__ */ new Map(), workloadsByLabel: /* @__PURE__ */ new Map(), selected: /* @__PURE__ */ new Map() };
-    for (const service of model.services) {
-      const list = index.servicesByName.get(service.name);
-      if (list) list.push(service);
-      else index.servicesByName.set(service.name, [service]);
-    }
-    for (const workload of model.workloads) {
-      for (const [name2, value] of workload.podLabels) {
-        const key = labelKey(workload.namespace, name2, value);
-        const list = index.workloadsByLabel.get(key);
-        if (list) list.push(workload);
-        else index.workloadsByLabel.set(key, [workload]);
-      }
-    }
-    indexes.set(model, index);
-  }
-  return index;
-}
-function resolveTargetPort(port, container) {
-  if (typeof port.targetPort === "number") return port.targetPort;
-  return container.ports.find((candidate) => candidate.name === port.targetPort)?.containerPort;
-}
-function servicePort(service, port) {
-  return typeof port === "number" ? service.ports.find((candidate) => candidate.port === port) : service.ports.find((candidate) => candidate.name === port);
-}
-var indexes;
-var init_kubernetes = __esm({
-  "src/model/kubernetes.ts"() {
+var init_objects = __esm({
+  "src/readers/kubernetes/objects.ts"() {
     "use strict";
-    indexes = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -8566,7 +8524,7 @@ var init_template_text = __esm({
   }
 });
 
-// src/readers/embedded-text.ts
+// src/source/embedded-text.ts
 function embeddedLiteralBlock(host, start, value) {
   const headerEnd = host.text.indexOf("\n", start);
   if (headerEnd === -1) return void 0;
@@ -8587,7 +8545,7 @@ function embeddedLiteralBlock(host, start, value) {
 }
 var EmbeddedSourceText;
 var init_embedded_text = __esm({
-  "src/readers/embedded-text.ts"() {
+  "src/source/embedded-text.ts"() {
     "use strict";
     init_text();
     EmbeddedSourceText = class extends SourceText {
@@ -8855,697 +8813,7 @@ var init_parse_cache = __esm({
   }
 });
 
-// src/report/escape.ts
-function isUnsafeCodePoint(codePoint) {
-  return codePoint < 32 || codePoint >= 127 && codePoint <= 159 || codePoint === 1564 || codePoint === 8206 || codePoint === 8207 || codePoint === 8232 || codePoint === 8233 || codePoint >= 8234 && codePoint <= 8238 || codePoint >= 8294 && codePoint <= 8297;
-}
-function visibleEscape(codePoint) {
-  const named = NAMED_ESCAPES[codePoint];
-  if (named) return named;
-  return codePoint <= 255 ? `\\x${codePoint.toString(16).padStart(2, "0")}` : `\\u${codePoint.toString(16).padStart(4, "0")}`;
-}
-function breaksLegacyCommand(lineSoFar) {
-  return lineSoFar.endsWith("##");
-}
-function terminalText(text3) {
-  return text3.replace(TERMINAL_UNSAFE, (match) => match === "##[" ? `##${LEGACY_COMMAND_BRACKET}` : visibleEscape(match.charCodeAt(0)));
-}
-function escapeCommandData(text3) {
-  return text3.replace(COMMAND_DATA_UNSAFE, (ch) => COMMAND_DATA_ESCAPES[ch] ?? "");
-}
-function escapeCommandProperty(text3) {
-  return escapeCommandData(text3).replace(/[:,]/g, (ch) => ch === ":" ? "%3A" : "%2C");
-}
-function markdownCell(text3) {
-  return text3.replace(MARKDOWN_SPECIAL, (ch) => {
-    if (ch === "\n" || ch[0] === "\r") return "<br>";
-    const entity = HTML_ENTITIES[ch];
-    if (entity) return entity;
-    const codePoint = ch.charCodeAt(0);
-    return isUnsafeCodePoint(codePoint) ? `\\${visibleEscape(codePoint)}` : `\\${ch}`;
-  });
-}
-function mermaidLabel(text3) {
-  return terminalText(text3).replace(MERMAID_ENCODED, (ch) => `#${ch.charCodeAt(0)};`);
-}
-function dotLabel(text3) {
-  return terminalText(text3).replace(/[\\"]/g, (ch) => `\\${ch}`);
-}
-function jsonText(value) {
-  return JSON.stringify(value, null, 2).replace(
-    JSON_UNSAFE,
-    (match) => match === "##[" ? "##\\u005b" : `\\u${match.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-}
-function xmlText(text3) {
-  return terminalText(text3).replace(XML_UNREPRESENTABLE, (ch) => visibleEscape(ch.charCodeAt(0))).replace(XML_SPECIAL, (ch) => XML_ENTITIES[ch]);
-}
-function githubOutputEntry(name2, value, delimiter = `ghadelimiter_${(0, import_crypto.randomUUID)()}`) {
-  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name2)) throw new Error(`invalid output name "${terminalText(name2)}"`);
-  if (!/[\r\n]/.test(value)) return `${name2}=${value}
-`;
-  if (value.includes(delimiter)) throw new Error(`the value of output ${name2} contains its delimiter`);
-  return `${name2}<<${delimiter}
-${value}
-${delimiter}
-`;
-}
-var import_crypto, UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE, XML_UNREPRESENTABLE, XML_SPECIAL, XML_ENTITIES;
-var init_escape = __esm({
-  "src/report/escape.ts"() {
-    "use strict";
-    import_crypto = require("crypto");
-    UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
-    NAMED_ESCAPES = { 9: "\\t", 10: "\\n", 13: "\\r" };
-    LEGACY_COMMAND_BRACKET = "\\x5b";
-    TERMINAL_UNSAFE = new RegExp(`[${UNSAFE}]|##\\[`, "g");
-    COMMAND_DATA_UNSAFE = new RegExp(`[%${UNSAFE}]`, "g");
-    COMMAND_DATA_ESCAPES = { "%": "%25", "\r": "%0D", "\n": "%0A" };
-    MARKDOWN_SPECIAL = new RegExp(`\\r\\n?|[\\\\|\`*_~[\\]$&<>${UNSAFE}]`, "g");
-    HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-    MERMAID_ENCODED = /[#"'<>&|%`[\]{}()]/g;
-    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|##\[/g;
-    XML_UNREPRESENTABLE = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-    XML_SPECIAL = /[&<>"]/g;
-    XML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
-  }
-});
-
-// src/report/snippet.ts
-function splitLines(source) {
-  return source.split("\n").map((line) => line.endsWith("\r") ? line.slice(0, -1) : line);
-}
-function gutterWidthFor(lines) {
-  return String(Math.max(1, ...lines)).length;
-}
-function layOut(line) {
-  const displayColumn = new Array(line.length + 1);
-  let text3 = "";
-  let column = 0;
-  let index = 0;
-  while (index < line.length) {
-    const codePoint = line.codePointAt(index);
-    const units = codePoint > 65535 ? 2 : 1;
-    for (let k = 0; k < units; k++) displayColumn[index + k] = column;
-    if (codePoint === 9) {
-      const width = TAB_STOP - column % TAB_STOP;
-      text3 += " ".repeat(width);
-      column += width;
-    } else {
-      const shown = isUnsafeCodePoint(codePoint) ? visibleEscape(codePoint) : codePoint === 91 && breaksLegacyCommand(text3) ? LEGACY_COMMAND_BRACKET : line.slice(index, index + units);
-      text3 += shown;
-      column += units === 2 ? 1 : shown.length;
-    }
-    index += units;
-  }
-  displayColumn[line.length] = column;
-  return { text: text3, displayColumn };
-}
-function clamp(value, low, high) {
-  return Math.min(Math.max(value, low), high);
-}
-function renderLineFrame(lineText, lineNumber, startColumn, endColumn, style) {
-  const paintGutter = style.paintGutter ?? identity;
-  const paintMarker = style.paintMarker ?? identity;
-  const laidOut = layOut(lineText);
-  let start = laidOut.displayColumn[clamp(startColumn - 1, 0, lineText.length)];
-  let end = laidOut.displayColumn[clamp(endColumn - 1, 0, lineText.length)];
-  let text3 = laidOut.text;
-  const cells = text3.length > MAX_FRAME_WIDTH ? Array.from(text3) : void 0;
-  if (cells && cells.length > MAX_FRAME_WIDTH) {
-    const from = Math.max(0, start - FRAME_CONTEXT);
-    const to = Math.min(cells.length, from + MAX_FRAME_WIDTH);
-    const lead = from > 0 ? "…" : "";
-    text3 = lead + cells.slice(from, to).join("") + (to < cells.length ? "…" : "");
-    start = start - from + lead.length;
-    end = Math.min(end - from, to - from) + lead.length;
-  }
-  const markers = style.marker.repeat(Math.max(1, end - start));
-  const label = style.label ? ` ${terminalText(style.label)}` : "";
-  const number3 = String(lineNumber).padStart(style.gutterWidth);
-  const blank = " ".repeat(style.gutterWidth);
-  const sourceRow = text3 === "" ? paintGutter(`${number3} |`) : `${paintGutter(`${number3} |`)} ${text3}`;
-  const markerRow = `${paintGutter(`${blank} |`)} ${" ".repeat(start)}${paintMarker(markers + label)}`;
-  return [sourceRow, markerRow];
-}
-function renderSpanFrameInLines(lines, span2, style) {
-  const lineNumber = span2.start.line;
-  if (!Number.isInteger(lineNumber) || lineNumber < 1 || lineNumber > lines.length) return void 0;
-  const lineText = lines[lineNumber - 1];
-  const endColumn = span2.end.line === lineNumber ? span2.end.column : lineText.length + 1;
-  return renderLineFrame(lineText, lineNumber, span2.start.column, endColumn, style);
-}
-var TAB_STOP, identity, MAX_FRAME_WIDTH, FRAME_CONTEXT;
-var init_snippet = __esm({
-  "src/report/snippet.ts"() {
-    "use strict";
-    init_escape();
-    TAB_STOP = 4;
-    identity = (text3) => text3;
-    MAX_FRAME_WIDTH = 160;
-    FRAME_CONTEXT = 40;
-  }
-});
-
-// src/report/formatters/stylish.ts
-var stylish_exports = {};
-__export(stylish_exports, {
-  format: () => format
-});
-function makePalette(color) {
-  const sgr = (code) => (text3) => color && text3 !== "" ? `\x1B[${code}m${text3}\x1B[0m` : text3;
-  return {
-    severity: (severity) => sgr(SEVERITY_SGR[severity]),
-    gutter: sgr(GUTTER_SGR),
-    bold: sgr(BOLD_SGR),
-    success: sgr(SUCCESS_SGR)
-  };
-}
-function makeLineSource(ctx) {
-  const cache2 = /* @__PURE__ */ new Map();
-  return (file) => {
-    if (!cache2.has(file)) {
-      const source = ctx.readSource(file);
-      cache2.set(file, source === void 0 ? void 0 : splitLines(source));
-    }
-    return cache2.get(file);
-  };
-}
-function plural(count, noun) {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-function renderFinding(finding, linesOf, palette) {
-  const spans = [finding.primary, ...finding.related.map((r) => r.span)];
-  const gutterWidth = gutterWidthFor(spans.map((span2) => span2.start.line));
-  const indent2 = " ".repeat(gutterWidth);
-  const paintSeverity = palette.severity(finding.severity);
-  const frameFor = (span2, marker, label, paintMarker) => {
-    const lines = linesOf(span2.file);
-    return lines && renderSpanFrameInLines(lines, span2, { gutterWidth, marker, label, paintGutter: palette.gutter, paintMarker });
-  };
-  const out = [
-    `${paintSeverity(`${finding.severity}[${terminalText(finding.ruleId)}]`)}${palette.bold(`: ${terminalText(finding.message)}`)}`,
-    `${indent2}${palette.gutter("-->")} ${terminalText(formatLocation(finding.primary))}`
-  ];
-  out.push(...frameFor(finding.primary, "^", void 0, paintSeverity) ?? []);
-  for (const { span: span2, label } of finding.related) {
-    const frame = frameFor(span2, "-", label, palette.gutter);
-    if (frame) {
-      out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}`, ...frame);
-    } else {
-      const suffix = label ? ` (${terminalText(label)})` : "";
-      out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}${suffix}`);
-    }
-  }
-  if (finding.help) out.push(`${indent2} ${palette.gutter("=")} help: ${terminalText(finding.help)}`);
-  if (finding.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${terminalText(finding.docsUrl)}`);
-  return out;
-}
-function renderSummary(report, palette) {
-  const count = { error: 0, warning: 0, info: 0 };
-  for (const finding of report.findings) count[finding.severity] += 1;
-  const suppressed = report.summary.suppressed;
-  const baselined = report.summary.baselined;
-  const notes = [suppressed > 0 ? `${suppressed} suppressed` : "", baselined > 0 ? `${baselined} baselined` : ""].filter((note) => note !== "");
-  if (report.findings.length === 0) {
-    const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
-    return palette.success(`No problems found in ${plural(report.files.length, "file")}${note}.`);
-  }
-  const worst = count.error > 0 ? "error" : count.warning > 0 ? "warning" : "info";
-  const breakdown = [plural(count.error, "error"), plural(count.warning, "warning"), plural(count.info, "info")].join(", ");
-  const extraNotes = notes.map((note) => `, ${note}`).join("");
-  return palette.severity(worst)(`✖ ${plural(report.findings.length, "problem")} (${breakdown})${extraNotes}`);
-}
-function format(report, ctx) {
-  const palette = makePalette(ctx.color);
-  const linesOf = makeLineSource(ctx);
-  const blocks = sortFindings(report.findings).map((finding) => renderFinding(finding, linesOf, palette).join("\n"));
-  blocks.push(renderSummary(report, palette));
-  return `${blocks.join("\n\n")}
-`;
-}
-var SEVERITY_SGR, GUTTER_SGR, BOLD_SGR, SUCCESS_SGR;
-var init_stylish = __esm({
-  "src/report/formatters/stylish.ts"() {
-    "use strict";
-    init_escape();
-    init_snippet();
-    init_formatters();
-    SEVERITY_SGR = { error: "1;31", warning: "1;33", info: "1;36" };
-    GUTTER_SGR = "1;34";
-    BOLD_SGR = "1";
-    SUCCESS_SGR = "1;32";
-  }
-});
-
-// src/report/formatters/json.ts
-var json_exports = {};
-__export(json_exports, {
-  format: () => format2
-});
-function format2(report, _ctx) {
-  return `${jsonText(report)}
-`;
-}
-var init_json = __esm({
-  "src/report/formatters/json.ts"() {
-    "use strict";
-    init_escape();
-  }
-});
-
-// src/report/formatters/sarif.ts
-var sarif_exports = {};
-__export(sarif_exports, {
-  DIAGNOSTIC_CATEGORY: () => DIAGNOSTIC_CATEGORY,
-  FINGERPRINT_KEY: () => FINGERPRINT_KEY,
-  INFORMATION_URI: () => INFORMATION_URI,
-  SARIF_SCHEMA_URI: () => SARIF_SCHEMA_URI,
-  artifactLocation: () => artifactLocation,
-  format: () => format3,
-  toSarif: () => toSarif
-});
-function encodeSegment(segment) {
-  let out = "";
-  for (const ch of segment) {
-    if (URI_SAFE.test(ch)) {
-      out += ch;
-    } else {
-      for (const byte of Buffer.from(ch, "utf8")) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-    }
-  }
-  return out;
-}
-function artifactLocation(file) {
-  const slashed = file.replace(/\\/g, "/");
-  const drive = /^[A-Za-z]:\//.exec(slashed);
-  if (drive || slashed.startsWith("/")) {
-    const prefix = drive ? `/${drive[0]}` : "";
-    const rest = drive ? slashed.slice(drive[0].length) : slashed;
-    return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
-  }
-  const relative6 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative6.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
-}
-function physicalLocation(span2) {
-  return {
-    artifactLocation: artifactLocation(span2.file),
-    region: {
-      startLine: span2.start.line,
-      startColumn: span2.start.column,
-      endLine: span2.end.line,
-      endColumn: span2.end.column
-    }
-  };
-}
-function describeRule(rule24) {
-  const description = rule24.description || rule24.id;
-  return {
-    id: rule24.id,
-    name: rule24.id,
-    shortDescription: { text: description },
-    fullDescription: { text: description },
-    ...rule24.docsUrl ? { helpUri: rule24.docsUrl } : {},
-    help: { text: rule24.docsUrl ? `${description}
-
-Documentation: ${rule24.docsUrl}` : description },
-    defaultConfiguration: { level: LEVEL[rule24.severity] },
-    properties: { category: rule24.category }
-  };
-}
-function synthesiseRule(finding) {
-  return {
-    id: finding.ruleId,
-    severity: finding.severity,
-    category: DIAGNOSTIC_CATEGORY,
-    description: `cfglint diagnostic "${finding.ruleId}" (reported by cfglint itself, not by a rule)`,
-    docsUrl: finding.docsUrl
-  };
-}
-function collectRules(report) {
-  const summaries = [];
-  const indexOf2 = /* @__PURE__ */ new Map();
-  const add = (rule24) => {
-    if (indexOf2.has(rule24.id)) return;
-    indexOf2.set(rule24.id, summaries.length);
-    summaries.push(rule24);
-  };
-  report.rules.forEach(add);
-  for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
-  return { rules: summaries.map(describeRule), indexOf: indexOf2 };
-}
-function resultText(finding) {
-  return finding.help ? `${finding.message}.
-
-${finding.help}` : finding.message;
-}
-function toResult(finding, ruleIndex) {
-  const result = {
-    ruleId: finding.ruleId,
-    ruleIndex,
-    level: LEVEL[finding.severity],
-    message: { text: resultText(finding) },
-    locations: [{ physicalLocation: physicalLocation(finding.primary) }],
-    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint }
-  };
-  if (finding.related.length > 0) {
-    result.relatedLocations = finding.related.map(({ span: span2, label }, index) => ({
-      id: index + 1,
-      physicalLocation: physicalLocation(span2),
-      message: { text: label }
-    }));
-  }
-  return result;
-}
-function toSarif(report) {
-  const { rules, indexOf: indexOf2 } = collectRules(report);
-  return {
-    $schema: SARIF_SCHEMA_URI,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: { name: report.tool.name, version: report.tool.version, informationUri: INFORMATION_URI, rules }
-        },
-        // Spans count UTF-16 code units; stated so consumers do not assume code points.
-        columnKind: "utf16CodeUnits",
-        // Report order is kept: the engine has already sorted the findings.
-        results: report.findings.map((finding) => toResult(finding, indexOf2.get(finding.ruleId)))
-      }
-    ]
-  };
-}
-function format3(report, _ctx) {
-  return `${jsonText(toSarif(report))}
-`;
-}
-var SARIF_SCHEMA_URI, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, DIAGNOSTIC_CATEGORY, URI_SAFE;
-var init_sarif = __esm({
-  "src/report/formatters/sarif.ts"() {
-    "use strict";
-    init_escape();
-    SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
-    INFORMATION_URI = "https://github.com/cfglint/cfglint";
-    FINGERPRINT_KEY = "cfglint/v1";
-    SRCROOT = "%SRCROOT%";
-    LEVEL = { error: "error", warning: "warning", info: "note" };
-    DIAGNOSTIC_CATEGORY = "diagnostic";
-    URI_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=@]/;
-  }
-});
-
-// src/report/formatters/github.ts
-var github_exports = {};
-__export(github_exports, {
-  format: () => format4
-});
-function toRepoPath(file) {
-  return file.replace(/\\/g, "/");
-}
-function annotation(finding) {
-  const { primary } = finding;
-  const properties = [
-    `file=${escapeCommandProperty(toRepoPath(primary.file))}`,
-    `line=${primary.start.line}`,
-    `col=${primary.start.column}`,
-    `endLine=${primary.end.line}`,
-    `endColumn=${primary.end.column}`,
-    `title=${escapeCommandProperty(finding.ruleId)}`
-  ].join(",");
-  const related = finding.related.map(
-    ({ span: span2, label }) => `
-${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`
-  );
-  const help = finding.help ? `
-
-help: ${finding.help}` : "";
-  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join("") + help)}`;
-}
-function format4(report, _ctx) {
-  return sortFindings(report.findings).map((finding) => `${annotation(finding)}
-`).join("");
-}
-var COMMAND;
-var init_github = __esm({
-  "src/report/formatters/github.ts"() {
-    "use strict";
-    init_escape();
-    init_formatters();
-    COMMAND = { error: "error", warning: "warning", info: "notice" };
-  }
-});
-
-// src/report/formatters/gitlab.ts
-var gitlab_exports = {};
-__export(gitlab_exports, {
-  CODE_QUALITY_SEVERITY: () => CODE_QUALITY_SEVERITY,
-  format: () => format5,
-  toCodeQuality: () => toCodeQuality
-});
-function toRepoPath2(file) {
-  return file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-}
-function toIssue(finding, fingerprint2) {
-  return {
-    // The widget shows the description on one line: line breaks and controls from the tree are shown escaped.
-    description: terminalText(messageWithRelated(finding)),
-    check_name: finding.ruleId,
-    fingerprint: fingerprint2,
-    severity: CODE_QUALITY_SEVERITY[finding.severity],
-    location: { path: toRepoPath2(finding.primary.file), lines: { begin: finding.primary.start.line, end: finding.primary.end.line } },
-    ...body(finding) !== "" ? { content: { body: body(finding) } } : {}
-  };
-}
-function body(finding) {
-  const parts = [finding.help ? markdownCell(finding.help) : "", finding.docsUrl ? `Documentation: ${finding.docsUrl}` : ""];
-  return parts.filter((part2) => part2 !== "").join("\n\n");
-}
-function toCodeQuality(report) {
-  const seen = /* @__PURE__ */ new Map();
-  return sortFindings(report.findings).map((finding) => {
-    const count = (seen.get(finding.fingerprint) ?? 0) + 1;
-    seen.set(finding.fingerprint, count);
-    return toIssue(finding, count === 1 ? finding.fingerprint : `${finding.fingerprint}-${count}`);
-  });
-}
-function format5(report, _ctx) {
-  return `${jsonText(toCodeQuality(report))}
-`;
-}
-var CODE_QUALITY_SEVERITY;
-var init_gitlab = __esm({
-  "src/report/formatters/gitlab.ts"() {
-    "use strict";
-    init_escape();
-    init_formatters();
-    CODE_QUALITY_SEVERITY = { error: "critical", warning: "major", info: "info" };
-  }
-});
-
-// src/report/formatters/junit.ts
-var junit_exports = {};
-__export(junit_exports, {
-  CLEAN_RUN: () => CLEAN_RUN,
-  format: () => format6
-});
-function failureText(finding) {
-  const lines = [`${finding.severity}[${finding.ruleId}]: ${finding.message}`, `at ${formatLocation(finding.primary)}`];
-  for (const { span: span2, label } of finding.related) lines.push(`related: ${formatLocation(span2)}: ${label}`);
-  if (finding.help) lines.push(`help: ${finding.help}`);
-  if (finding.docsUrl) lines.push(`docs: ${finding.docsUrl}`);
-  return lines.map(xmlText).join("\n");
-}
-function testcase(file, name2, finding) {
-  return [
-    `    <testcase classname="${xmlText(file)}" name="${xmlText(name2)}" file="${xmlText(file)}" time="0">`,
-    `      <failure message="${xmlText(messageWithRelated(finding))}" type="${xmlText(finding.ruleId)}">${failureText(finding)}</failure>`,
-    "    </testcase>"
-  ];
-}
-function testsuite(file, findings) {
-  const lines = [`  <testsuite name="${xmlText(file)}" tests="${findings.length}" failures="${findings.length}" errors="0" skipped="0" time="0">`];
-  const seen = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    const base = `${finding.ruleId} at ${finding.primary.start.line}:${finding.primary.start.column}`;
-    const count = (seen.get(base) ?? 0) + 1;
-    seen.set(base, count);
-    lines.push(...testcase(file, count === 1 ? base : `${base} (${count})`, finding));
-  }
-  lines.push("  </testsuite>");
-  return lines;
-}
-function format6(report, _ctx) {
-  const count = report.findings.length;
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  if (count === 0) {
-    lines.push(
-      '<testsuites name="cfglint" tests="1" failures="0" errors="0" time="0">',
-      `  <testsuite name="${CLEAN_RUN.classname}" tests="1" failures="0" errors="0" skipped="0" time="0">`,
-      `    <testcase classname="${CLEAN_RUN.classname}" name="${CLEAN_RUN.name}" time="0"/>`,
-      "  </testsuite>"
-    );
-  } else {
-    lines.push(`<testsuites name="cfglint" tests="${count}" failures="${count}" errors="0" time="0">`);
-    for (const [file, findings] of findingsByFile(report.findings)) lines.push(...testsuite(file, findings));
-  }
-  lines.push("</testsuites>");
-  return `${lines.join("\n")}
-`;
-}
-var CLEAN_RUN;
-var init_junit = __esm({
-  "src/report/formatters/junit.ts"() {
-    "use strict";
-    init_escape();
-    init_formatters();
-    CLEAN_RUN = { classname: "cfglint", name: "no findings" };
-  }
-});
-
-// src/report/formatters/checkstyle.ts
-var checkstyle_exports = {};
-__export(checkstyle_exports, {
-  CHECKSTYLE_VERSION: () => CHECKSTYLE_VERSION,
-  format: () => format7
-});
-function errorElement(finding) {
-  const { start } = finding.primary;
-  return `<error line="${start.line}" column="${start.column}" severity="${finding.severity}" message="${xmlText(messageWithRelatedAndHelp(finding))}" source="${xmlText(finding.ruleId)}"/>`;
-}
-function format7(report, _ctx) {
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<checkstyle version="${CHECKSTYLE_VERSION}">`];
-  for (const [file, findings] of findingsByFile(report.findings)) {
-    lines.push(`  <file name="${xmlText(file)}">`);
-    for (const finding of findings) lines.push(`    ${errorElement(finding)}`);
-    lines.push("  </file>");
-  }
-  lines.push("</checkstyle>");
-  return `${lines.join("\n")}
-`;
-}
-var CHECKSTYLE_VERSION;
-var init_checkstyle = __esm({
-  "src/report/formatters/checkstyle.ts"() {
-    "use strict";
-    init_escape();
-    init_formatters();
-    CHECKSTYLE_VERSION = "4.3";
-  }
-});
-
-// src/report/formatters/index.ts
-function isFormatterName(name2) {
-  return FORMATTER_NAMES.includes(name2);
-}
-function getFormatter(name2) {
-  switch (name2) {
-    case "stylish":
-      return (init_stylish(), __toCommonJS(stylish_exports)).format;
-    case "json":
-      return (init_json(), __toCommonJS(json_exports)).format;
-    case "sarif":
-      return (init_sarif(), __toCommonJS(sarif_exports)).format;
-    case "github":
-      return (init_github(), __toCommonJS(github_exports)).format;
-    case "gitlab":
-      return (init_gitlab(), __toCommonJS(gitlab_exports)).format;
-    case "junit":
-      return (init_junit(), __toCommonJS(junit_exports)).format;
-    case "checkstyle":
-      return (init_checkstyle(), __toCommonJS(checkstyle_exports)).format;
-    default:
-      throw new Error(`Unknown formatter "${String(name2)}"; expected one of: ${FORMATTER_NAMES.join(", ")}`);
-  }
-}
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function compareFindings(a, b) {
-  return compareStrings(a.primary.file, b.primary.file) || a.primary.start.line - b.primary.start.line || a.primary.start.column - b.primary.start.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message) || compareStrings(a.help ?? "", b.help ?? "");
-}
-function sortFindings(findings) {
-  return [...findings].sort(compareFindings);
-}
-function formatLocation(span2) {
-  return `${span2.file}:${span2.start.line}:${span2.start.column}`;
-}
-function messageWithRelated(finding) {
-  if (finding.related.length === 0) return finding.message;
-  const related = finding.related.map(({ span: span2, label }) => `${formatLocation(span2)}: ${label}`);
-  return `${finding.message} (related: ${related.join("; ")})`;
-}
-function messageWithRelatedAndHelp(finding) {
-  const text3 = messageWithRelated(finding);
-  return finding.help ? `${text3}; help: ${finding.help}` : text3;
-}
-function findingsByFile(findings) {
-  const groups = [];
-  for (const finding of sortFindings(findings)) {
-    const last = groups[groups.length - 1];
-    if (last && last[0] === finding.primary.file) last[1].push(finding);
-    else groups.push([finding.primary.file, [finding]]);
-  }
-  return groups;
-}
-var FORMATTER_NAMES;
-var init_formatters = __esm({
-  "src/report/formatters/index.ts"() {
-    "use strict";
-    FORMATTER_NAMES = ["stylish", "json", "sarif", "github", "gitlab", "junit", "checkstyle"];
-  }
-});
-
-// src/model/tomcat.ts
-function isTomcatListener(listener) {
-  return listener.connector !== void 0;
-}
-function connectorFor(listener) {
-  return isTomcatListener(listener) ? listener.connector : void 0;
-}
-function tomcatHas(version, firsts, unknown3) {
-  if (version.kind === "unknown") return unknown3;
-  const line = version.minor !== void 0 ? `${version.major}.${version.minor}` : Object.keys(firsts).filter((key) => key.split(".")[0] === String(version.major)).sort().pop() ?? "";
-  const first = firsts[line] ?? firsts[String(version.major)];
-  if (first !== void 0) return version.patch === void 0 || version.patch >= first;
-  const newest = Math.max(...Object.keys(firsts).map((line2) => Number(line2.split(".")[0])));
-  return version.major > newest;
-}
-function ajpSecretRequiredExists(version) {
-  return tomcatHas(version, { "7.0": 100, "8.5": 51, "9.0": 31, "10": 0 }, true);
-}
-function ajpRequiredSecretAliasWorks(version) {
-  if (version.kind === "unknown") return "depends";
-  return version.major < 11;
-}
-function protocolClassExists(protocolName2, version) {
-  const last = LAST_LINE_WITH_CLASS[protocolName2];
-  if (!last) return true;
-  if (version.kind === "unknown") return last[0] >= 9 ? "depends" : false;
-  const minor = version.minor ?? Infinity;
-  return version.major < last[0] || version.major === last[0] && minor <= last[1];
-}
-function portOffsetExists(version) {
-  return tomcatHas(version, { "9.0": 13, "10": 0 }, true);
-}
-function describeTomcatVersion(version) {
-  if (version.kind === "unknown") return "Tomcat (version not known)";
-  const number3 = [version.major, version.minor, version.patch].filter((part2) => part2 !== void 0).join(".");
-  return `Tomcat ${number3} (${version.text})`;
-}
-var LAST_LINE_WITH_CLASS;
-var init_tomcat = __esm({
-  "src/model/tomcat.ts"() {
-    "use strict";
-    LAST_LINE_WITH_CLASS = {
-      "org.apache.coyote.http11.Http11Protocol": [8, 5],
-      "org.apache.coyote.ajp.AjpProtocol": [8, 5],
-      "org.apache.coyote.http11.Http11AprProtocol": [10, 0],
-      "org.apache.coyote.ajp.AjpAprProtocol": [10, 0]
-    };
-  }
-});
-
-// src/model/gunicorn-settings.ts
+// src/reference/gunicorn-settings.ts
 function isGunicornSetting(name2) {
   return GUNICORN_SETTINGS.has(name2);
 }
@@ -9601,7 +8869,7 @@ function nearestGunicornName(lower, candidates) {
 }
 var ROWS_20_1_0, HOOKS_20_1_0, LATER, LATER_HOOKS, REMOVED_GUNICORN_SETTINGS, GUNICORN_SETTINGS, GUNICORN_FLAGS, FLAG_SPELLINGS;
 var init_gunicorn_settings = __esm({
-  "src/model/gunicorn-settings.ts"() {
+  "src/reference/gunicorn-settings.ts"() {
     "use strict";
     init_suggest();
     ROWS_20_1_0 = [
@@ -9757,16 +9025,60 @@ var init_gunicorn_settings = __esm({
   }
 });
 
-// src/model/uvicorn.ts
+// src/reference/uvicorn.ts
 var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
 var init_uvicorn = __esm({
-  "src/model/uvicorn.ts"() {
+  "src/reference/uvicorn.ts"() {
     "use strict";
     H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
   }
 });
 
-// src/model/launch.ts
+// src/reference/tomcat/versions.ts
+function tomcatHas(version, firsts, unknown3) {
+  if (version.kind === "unknown") return unknown3;
+  const line = version.minor !== void 0 ? `${version.major}.${version.minor}` : Object.keys(firsts).filter((key) => key.split(".")[0] === String(version.major)).sort().pop() ?? "";
+  const first = firsts[line] ?? firsts[String(version.major)];
+  if (first !== void 0) return version.patch === void 0 || version.patch >= first;
+  const newest = Math.max(...Object.keys(firsts).map((line2) => Number(line2.split(".")[0])));
+  return version.major > newest;
+}
+function ajpSecretRequiredExists(version) {
+  return tomcatHas(version, { "7.0": 100, "8.5": 51, "9.0": 31, "10": 0 }, true);
+}
+function ajpRequiredSecretAliasWorks(version) {
+  if (version.kind === "unknown") return "depends";
+  return version.major < 11;
+}
+function protocolClassExists(protocolName2, version) {
+  const last = LAST_LINE_WITH_CLASS[protocolName2];
+  if (!last) return true;
+  if (version.kind === "unknown") return last[0] >= 9 ? "depends" : false;
+  const minor = version.minor ?? Infinity;
+  return version.major < last[0] || version.major === last[0] && minor <= last[1];
+}
+function portOffsetExists(version) {
+  return tomcatHas(version, { "9.0": 13, "10": 0 }, true);
+}
+function describeTomcatVersion(version) {
+  if (version.kind === "unknown") return "Tomcat (version not known)";
+  const number3 = [version.major, version.minor, version.patch].filter((part2) => part2 !== void 0).join(".");
+  return `Tomcat ${number3} (${version.text})`;
+}
+var LAST_LINE_WITH_CLASS;
+var init_versions = __esm({
+  "src/reference/tomcat/versions.ts"() {
+    "use strict";
+    LAST_LINE_WITH_CLASS = {
+      "org.apache.coyote.http11.Http11Protocol": [8, 5],
+      "org.apache.coyote.ajp.AjpProtocol": [8, 5],
+      "org.apache.coyote.http11.Http11AprProtocol": [10, 0],
+      "org.apache.coyote.ajp.AjpAprProtocol": [10, 0]
+    };
+  }
+});
+
+// src/readers/launch/launch.ts
 function mountedSource(launch, path) {
   let best;
   for (const mount of launch.mounts ?? []) {
@@ -9800,15 +9112,15 @@ function optionValues(launch, long, short = []) {
   return found;
 }
 var init_launch = __esm({
-  "src/model/launch.ts"() {
+  "src/readers/launch/launch.ts"() {
     "use strict";
   }
 });
 
-// src/model/uwsgi-option-table.ts
+// src/reference/uwsgi/option-table.ts
 var OPTION_TABLE;
-var init_uwsgi_option_table = __esm({
-  "src/model/uwsgi-option-table.ts"() {
+var init_option_table = __esm({
+  "src/reference/uwsgi/option-table.ts"() {
     "use strict";
     OPTION_TABLE = {
       core: `
@@ -11171,7 +10483,7 @@ zerg-pool r - - -
   }
 });
 
-// src/model/uwsgi-options.ts
+// src/reference/uwsgi/options.ts
 function load() {
   if (specs) return specs;
   specs = /* @__PURE__ */ new Map();
@@ -11232,11 +10544,11 @@ function uwsgiOptionQuantity(name2) {
   return "count";
 }
 var specs, ordered, SECONDS, BYTES;
-var init_uwsgi_options = __esm({
-  "src/model/uwsgi-options.ts"() {
+var init_options = __esm({
+  "src/reference/uwsgi/options.ts"() {
     "use strict";
     init_suggest();
-    init_uwsgi_option_table();
+    init_option_table();
     SECONDS = /* @__PURE__ */ new Set([
       "harakiri",
       "mule-harakiri",
@@ -11273,7 +10585,7 @@ var init_uwsgi_options = __esm({
   }
 });
 
-// src/model/uwsgi-values.ts
+// src/reference/uwsgi/values.ts
 function scanDecimal(text3) {
   let i = 0;
   while (i < text3.length && " 	\n\v\f\r".includes(text3[i])) i++;
@@ -11345,8 +10657,8 @@ function intendedUwsgiQuantity(text3, kind) {
   return suffix in factors ? { value: Math.round(amount * factors[suffix]), unit: "" } : void 0;
 }
 var INT32, UINT64, LONG_MAX, LONG_MIN;
-var init_uwsgi_values = __esm({
-  "src/model/uwsgi-values.ts"() {
+var init_values = __esm({
+  "src/reference/uwsgi/values.ts"() {
     "use strict";
     INT32 = 2n ** 32n;
     UINT64 = 2n ** 64n;
@@ -21586,7 +20898,7 @@ function kubernetesLaunches(source, workloads, problems) {
   return launches;
 }
 var POD_SPEC_PATHS, REFERENCE;
-var init_kubernetes2 = __esm({
+var init_kubernetes = __esm({
   "src/readers/launch/kubernetes.ts"() {
     "use strict";
     init_expansion_budget();
@@ -21792,7 +21104,7 @@ var init_launch2 = __esm({
     init_types();
     init_docker2();
     init_files();
-    init_kubernetes2();
+    init_kubernetes();
     init_procfile();
     init_shell_script();
     init_systemd();
@@ -21801,7 +21113,7 @@ var init_launch2 = __esm({
   }
 });
 
-// src/readers/diagnostic.ts
+// src/readers/kit/failure.ts
 function readerFailedAt(reader, span2, error) {
   return {
     ruleId: "internal-error",
@@ -21810,8 +21122,8 @@ function readerFailedAt(reader, span2, error) {
     related: []
   };
 }
-var init_diagnostic = __esm({
-  "src/readers/diagnostic.ts"() {
+var init_failure = __esm({
+  "src/readers/kit/failure.ts"() {
     "use strict";
   }
 });
@@ -27153,11 +26465,11 @@ function fromCli(kind, name2, text3) {
   }
 }
 var REF, CANONICAL;
-var init_values = __esm({
+var init_values2 = __esm({
   "src/readers/gunicorn/values.ts"() {
     "use strict";
     init_args();
-    REF = (setting, line) => `SERVERS.md §3.2, ${setting} (gunicorn 20.1.0 config.py:${line})`;
+    REF = (setting, line) => `docs/servers/gunicorn.md#${setting} (gunicorn 20.1.0 config.py:${line})`;
     CANONICAL = {
       bind: { unit: "text", kind: "list_string", defaultText: "127.0.0.1:8000", defaultValue: "127.0.0.1:8000", reference: REF("bind", "582-589") },
       workers: { unit: "count", kind: "pos_int", defaultText: "1", defaultValue: 1, reference: REF("workers", "636-640") },
@@ -27171,7 +26483,7 @@ var init_values = __esm({
       limit_request_fields: { unit: "count", kind: "pos_int", defaultText: "100", defaultValue: 100, reference: REF("limit_request_fields", "858-862") },
       max_requests: { unit: "count", kind: "pos_int", defaultText: "0", defaultValue: 0, reference: REF("max_requests", "734-738") },
       graceful_timeout: { unit: "ms", scale: 1e3, kind: "pos_int", defaultText: "30", defaultValue: 30, reference: REF("graceful_timeout", "795-799") },
-      // Not in the SERVERS.md table: read from 20.1.0 config.py directly.
+      // Not in docs/servers/gunicorn.md: read from 20.1.0 config.py directly.
       user: { unit: "text", kind: "user", defaultText: "the user that starts gunicorn", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py:1141-1155 (default os.geteuid())" },
       group: { unit: "text", kind: "user", defaultText: "the group that starts gunicorn", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py:1157-1171 (default os.getegid())" },
       umask: { unit: "count", kind: "pos_int", defaultText: "0", defaultValue: 0, reference: "gunicorn 20.1.0 config.py:1173-1190 (default 0)" },
@@ -27626,15 +26938,15 @@ var init_gunicorn = __esm({
     nodePath18 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
-    init_diagnostic();
+    init_failure();
     init_text();
     init_types();
     init_args();
     init_python();
-    init_values();
+    init_values2();
     init_python();
     CONVENTIONAL_NAMES = /* @__PURE__ */ new Set(["gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py", "gunicorn.py", "gunicorn.config.py"]);
-    SYNC_REASON = "gunicorn's sync worker closes every connection after one response (SERVERS.md §3.2; 20.1.0 workers/sync.py:171-174)";
+    SYNC_REASON = "gunicorn's sync worker closes every connection after one response (docs/servers/gunicorn.md#keepalive; 20.1.0 workers/sync.py:171-174)";
   }
 });
 
@@ -27819,9 +27131,9 @@ function masterSetting(entries) {
   const implied = entries.find((entry) => !entry.condition && uwsgiOptionSpec(entry.key)?.impliesMaster);
   if (implied) return { name: "master", value: true, text: `${implied.key} (needs the master)`, unit: "flag", source: source(implied, implied.keySpan) };
   if (entries.some((entry) => uwsgiOptionSpec(entry.key)?.impliesMaster)) {
-    return { name: "master", value: void 0, text: "", unit: "flag", source: { kind: "default", reference: "SERVERS.md §2.3", note: "an option inside an if-block would switch it on" } };
+    return { name: "master", value: void 0, text: "", unit: "flag", source: { kind: "default", reference: "docs/servers/uwsgi.md#master", note: "an option inside an if-block would switch it on" } };
   }
-  return { name: "master", value: false, text: "off", unit: "flag", source: { kind: "default", reference: "SERVERS.md §2.3" } };
+  return { name: "master", value: false, text: "off", unit: "flag", source: { kind: "default", reference: "docs/servers/uwsgi.md#master" } };
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
@@ -27863,11 +27175,11 @@ function listenerFor(backend, entry, wire, address) {
   const closes = (protocol, reason) => ({ ...base, protocol, keepAlive: { kind: "closesAfterResponse", reason } });
   switch (wire) {
     case "uwsgi":
-      return closes("uwsgi", "the uwsgi protocol carries one request per connection (SERVERS.md §2.2)");
+      return closes("uwsgi", "the uwsgi protocol carries one request per connection (docs/servers/uwsgi.md#socket-types)");
     case "http":
-      return closes("http", 'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (SERVERS.md §2.2)');
+      return closes("http", 'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (docs/servers/uwsgi.md#socket-types)');
     case "https":
-      return closes("https", "uWSGI https-socket closes the connection after each response (SERVERS.md §2.2)");
+      return closes("https", "uWSGI https-socket closes the connection after each response (docs/servers/uwsgi.md#socket-types)");
     case "fastcgi":
       return closes("fastcgi", "uWSGI ends each FastCGI connection after the response (proto/fastcgi.c)");
     case "scgi":
@@ -27879,7 +27191,7 @@ function listenerFor(backend, entry, wire, address) {
       const protocol = wire === "router" ? "http" : "https";
       const keepalive = backend.settings.get("http-keepalive");
       if (keepalive.value === void 0) return { ...base, protocol, keepAlive: { kind: "idleTimeout", timeout: keepalive } };
-      if (keepalive.value === 0) return closes(protocol, "the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (SERVERS.md §2.3)");
+      if (keepalive.value === 0) return closes(protocol, "the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (docs/servers/uwsgi.md#http-keepalive)");
       const timeout = keepalive.value > 1 ? { ...keepalive, value: keepalive.value * 1e3, unit: "ms" } : backend.settings.get("http-timeout");
       return { ...base, protocol, keepAlive: { kind: "idleTimeout", timeout } };
     }
@@ -27903,27 +27215,27 @@ var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
     nodePath19 = __toESM(require("path"));
-    init_uwsgi_options();
-    init_uwsgi_values();
+    init_options();
+    init_values();
     init_magic();
     SECONDS_TO_MS = 1e3;
     number2 = (reader, scale = 1) => (text3) => readUwsgiNumber(reader, text3 ?? void 0) * scale;
     flag = (text3) => readUwsgiFlag(text3 ?? void 0);
     text2 = (value) => value ?? void 0;
     SETTINGS = [
-      { name: "listen", keys: ["listen"], unit: "count", read: number2("int"), default: { value: 100, text: "100", reference: "SERVERS.md §2.3 (uWSGI core/init.c:119)" } },
-      { name: "buffer-size", keys: ["buffer-size"], unit: "bytes", read: number2("uint16"), default: { value: 4096, text: "4096", reference: "SERVERS.md §2.3 (uWSGI core/init.c:112)" } },
-      { name: "harakiri", keys: ["harakiri"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI core/uwsgi.c:82)" } },
-      { name: "socket-timeout", keys: ["socket-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 4e3, text: "4", reference: "SERVERS.md §2.3 (uWSGI core/init.c:131)" } },
-      { name: "http-timeout", keys: ["http-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 6e4, text: "60", reference: "SERVERS.md §2.3 (uWSGI plugins/http/http.c:35)" } },
-      { name: "http-keepalive", keys: ["http-keepalive"], unit: "count", read: number2("int"), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI plugins/http/http.c:37)" } },
-      { name: "limit-post", keys: ["limit-post"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (unlimited)", reference: "SERVERS.md §2.3 (uWSGI core/protocol.c:453-460)" } },
-      { name: "post-buffering", keys: ["post-buffering"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI core/uwsgi.c:580)" } },
-      { name: "processes", keys: ["processes", "workers"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "SERVERS.md §2.3 (uWSGI core/init.c:114)" } },
-      { name: "threads", keys: ["threads"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "SERVERS.md §2.3 (uWSGI core/init.c:103)" } },
-      { name: "max-requests", keys: ["max-requests"], unit: "count", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI core/uwsgi.c:279)" } },
-      { name: "die-on-term", keys: ["die-on-term"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "SERVERS.md §2.3 (ThingsToKnow.rst:12-13)" } },
-      { name: "strict", keys: ["strict"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "SERVERS.md §2.1 (uWSGI core/config.c:362-386)" } },
+      { name: "listen", keys: ["listen"], unit: "count", read: number2("int"), default: { value: 100, text: "100", reference: "docs/servers/uwsgi.md#listen (uWSGI core/init.c:119)" } },
+      { name: "buffer-size", keys: ["buffer-size"], unit: "bytes", read: number2("uint16"), default: { value: 4096, text: "4096", reference: "docs/servers/uwsgi.md#buffer-size (uWSGI core/init.c:112)" } },
+      { name: "harakiri", keys: ["harakiri"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#harakiri (uWSGI core/uwsgi.c:82)" } },
+      { name: "socket-timeout", keys: ["socket-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 4e3, text: "4", reference: "docs/servers/uwsgi.md#socket-timeout (uWSGI core/init.c:131)" } },
+      { name: "http-timeout", keys: ["http-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 6e4, text: "60", reference: "docs/servers/uwsgi.md#http-timeout (uWSGI plugins/http/http.c:35)" } },
+      { name: "http-keepalive", keys: ["http-keepalive"], unit: "count", read: number2("int"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#http-keepalive (uWSGI plugins/http/http.c:37)" } },
+      { name: "limit-post", keys: ["limit-post"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (unlimited)", reference: "docs/servers/uwsgi.md#limit-post (uWSGI core/protocol.c:453-460)" } },
+      { name: "post-buffering", keys: ["post-buffering"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#post-buffering (uWSGI core/uwsgi.c:580)" } },
+      { name: "processes", keys: ["processes", "workers"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "docs/servers/uwsgi.md#processes (uWSGI core/init.c:114)" } },
+      { name: "threads", keys: ["threads"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "docs/servers/uwsgi.md#threads (uWSGI core/init.c:103)" } },
+      { name: "max-requests", keys: ["max-requests"], unit: "count", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#max-requests (uWSGI core/uwsgi.c:279)" } },
+      { name: "die-on-term", keys: ["die-on-term"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "docs/servers/uwsgi.md#die-on-term (ThingsToKnow.rst:12-13)" } },
+      { name: "strict", keys: ["strict"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "docs/servers/uwsgi.md#strict (uWSGI core/config.c:362-386)" } },
       { name: "chmod-socket", keys: ["chmod-socket", "chmod"], unit: "text", read: chmodMode },
       { name: "uid", keys: ["uid"], unit: "text", read: text2 },
       { name: "gid", keys: ["gid"], unit: "text", read: text2 },
@@ -28028,7 +27340,7 @@ function findLongOption(written) {
 var init_command_line = __esm({
   "src/readers/uwsgi/command-line.ts"() {
     "use strict";
-    init_uwsgi_options();
+    init_options();
   }
 });
 
@@ -28277,8 +27589,8 @@ var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
     nodePath20 = __toESM(require("path"));
-    init_uwsgi_options();
-    init_uwsgi_values();
+    init_options();
+    init_values();
     init_expand2();
     init_ini();
     init_magic();
@@ -29188,7 +28500,7 @@ var init_uvicorn2 = __esm({
     nodePath22 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
-    init_diagnostic();
+    init_failure();
     init_args();
     init_types();
     init_command_line2();
@@ -29213,7 +28525,7 @@ var init_uvicorn2 = __esm({
   }
 });
 
-// src/readers/tomcat/defaults.ts
+// src/reference/tomcat/defaults.ts
 function connectorDefault(name2, protocol) {
   const doc = protocol === "ajp" ? AJP_DOC : HTTP_DOC;
   switch (name2) {
@@ -29247,12 +28559,12 @@ function connectorDefault(name2, protocol) {
 }
 var HTTP_DOC, AJP_DOC, EXECUTOR_DOC, reference, CONNECTOR_SETTING_KINDS, KEEP_ALIVE_TIMEOUT_REFERENCE, HTTP_ADDRESS_REFERENCE, AJP_ADDRESS_REFERENCE, AJP_SECRET_REQUIRED_REFERENCE, REQUEST_HEADER_SIZE_REFERENCE, EXECUTOR_DEFAULTS;
 var init_defaults = __esm({
-  "src/readers/tomcat/defaults.ts"() {
+  "src/reference/tomcat/defaults.ts"() {
     "use strict";
     HTTP_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/http.html";
     AJP_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/ajp.html";
     EXECUTOR_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/executor.html";
-    reference = (doc, attribute) => `SERVERS.md §4; ${doc} (${attribute})`;
+    reference = (doc, attribute) => `docs/servers/tomcat.md#connector-defaults; ${doc} (${attribute})`;
     CONNECTOR_SETTING_KINDS = {
       port: { unit: "count", kind: "int" },
       address: { unit: "text", kind: "text" },
@@ -29444,7 +28756,7 @@ function attachListener(backend, connector, option, span2) {
 var init_connector = __esm({
   "src/readers/tomcat/connector.ts"() {
     "use strict";
-    init_tomcat();
+    init_versions();
     init_defaults();
   }
 });
@@ -34567,11 +33879,11 @@ function suppressionText(text3) {
   return text3.replace(/\s-\s/, " -- ");
 }
 var nodePath24;
-var init_tomcat2 = __esm({
+var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
     nodePath24 = __toESM(require("path"));
-    init_tomcat();
+    init_versions();
     init_expansion_budget();
     init_text();
     init_types();
@@ -34719,7 +34031,7 @@ function relaxedKeyOfEnvironment(name2) {
   return name2.toLowerCase().split("_").filter((part2) => part2 !== "").join(".");
 }
 var DURATION_UNITS_MS, DATA_UNITS;
-var init_values2 = __esm({
+var init_values3 = __esm({
   "src/readers/spring-boot/values.ts"() {
     "use strict";
     DURATION_UNITS_MS = { ns: 1e-6, us: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
@@ -35128,11 +34440,11 @@ var init_spring_boot = __esm({
     init_expansion_budget();
     init_text();
     init_types();
-    init_tomcat2();
+    init_tomcat();
     init_connector();
     init_defaults();
     init_documents();
-    init_values2();
+    init_values3();
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
@@ -35448,7 +34760,7 @@ var init_system = __esm({
     init_compose();
     init_files();
     init_launch2();
-    init_kubernetes2();
+    init_kubernetes();
     init_systemd_unit();
     init_types();
     init_limits_conf();
@@ -35648,15 +34960,15 @@ function readHelmValues(source, document) {
     ...imageTag ? { imageTag } : {}
   };
 }
-var init_kubernetes3 = __esm({
+var init_kubernetes2 = __esm({
   "src/readers/kubernetes/index.ts"() {
     "use strict";
-    init_kubernetes();
+    init_objects();
     init_append();
     init_types();
     init_launch2();
     init_files();
-    init_kubernetes2();
+    init_kubernetes();
     init_yaml();
   }
 });
@@ -35993,9 +35305,644 @@ var init_mounted_files = __esm({
     init_classify();
     init_embedded_text();
     init_envsubst_templates();
-    init_kubernetes2();
+    init_kubernetes();
     init_yaml();
     EMBEDDABLE = /* @__PURE__ */ new Set(["gunicorn", "uwsgi", "tomcat", "spring-boot"]);
+  }
+});
+
+// src/report/escape.ts
+function isUnsafeCodePoint(codePoint) {
+  return codePoint < 32 || codePoint >= 127 && codePoint <= 159 || codePoint === 1564 || codePoint === 8206 || codePoint === 8207 || codePoint === 8232 || codePoint === 8233 || codePoint >= 8234 && codePoint <= 8238 || codePoint >= 8294 && codePoint <= 8297;
+}
+function visibleEscape(codePoint) {
+  const named = NAMED_ESCAPES[codePoint];
+  if (named) return named;
+  return codePoint <= 255 ? `\\x${codePoint.toString(16).padStart(2, "0")}` : `\\u${codePoint.toString(16).padStart(4, "0")}`;
+}
+function breaksLegacyCommand(lineSoFar) {
+  return lineSoFar.endsWith("##");
+}
+function terminalText(text3) {
+  return text3.replace(TERMINAL_UNSAFE, (match) => match === "##[" ? `##${LEGACY_COMMAND_BRACKET}` : visibleEscape(match.charCodeAt(0)));
+}
+function escapeCommandData(text3) {
+  return text3.replace(COMMAND_DATA_UNSAFE, (ch) => COMMAND_DATA_ESCAPES[ch] ?? "");
+}
+function escapeCommandProperty(text3) {
+  return escapeCommandData(text3).replace(/[:,]/g, (ch) => ch === ":" ? "%3A" : "%2C");
+}
+function markdownCell(text3) {
+  return text3.replace(MARKDOWN_SPECIAL, (ch) => {
+    if (ch === "\n" || ch[0] === "\r") return "<br>";
+    const entity = HTML_ENTITIES[ch];
+    if (entity) return entity;
+    const codePoint = ch.charCodeAt(0);
+    return isUnsafeCodePoint(codePoint) ? `\\${visibleEscape(codePoint)}` : `\\${ch}`;
+  });
+}
+function mermaidLabel(text3) {
+  return terminalText(text3).replace(MERMAID_ENCODED, (ch) => `#${ch.charCodeAt(0)};`);
+}
+function dotLabel(text3) {
+  return terminalText(text3).replace(/[\\"]/g, (ch) => `\\${ch}`);
+}
+function jsonText(value) {
+  return JSON.stringify(value, null, 2).replace(
+    JSON_UNSAFE,
+    (match) => match === "##[" ? "##\\u005b" : `\\u${match.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function xmlText(text3) {
+  return terminalText(text3).replace(XML_UNREPRESENTABLE, (ch) => visibleEscape(ch.charCodeAt(0))).replace(XML_SPECIAL, (ch) => XML_ENTITIES[ch]);
+}
+function githubOutputEntry(name2, value, delimiter = `ghadelimiter_${(0, import_crypto2.randomUUID)()}`) {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name2)) throw new Error(`invalid output name "${terminalText(name2)}"`);
+  if (!/[\r\n]/.test(value)) return `${name2}=${value}
+`;
+  if (value.includes(delimiter)) throw new Error(`the value of output ${name2} contains its delimiter`);
+  return `${name2}<<${delimiter}
+${value}
+${delimiter}
+`;
+}
+var import_crypto2, UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE, XML_UNREPRESENTABLE, XML_SPECIAL, XML_ENTITIES;
+var init_escape = __esm({
+  "src/report/escape.ts"() {
+    "use strict";
+    import_crypto2 = require("crypto");
+    UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
+    NAMED_ESCAPES = { 9: "\\t", 10: "\\n", 13: "\\r" };
+    LEGACY_COMMAND_BRACKET = "\\x5b";
+    TERMINAL_UNSAFE = new RegExp(`[${UNSAFE}]|##\\[`, "g");
+    COMMAND_DATA_UNSAFE = new RegExp(`[%${UNSAFE}]`, "g");
+    COMMAND_DATA_ESCAPES = { "%": "%25", "\r": "%0D", "\n": "%0A" };
+    MARKDOWN_SPECIAL = new RegExp(`\\r\\n?|[\\\\|\`*_~[\\]$&<>${UNSAFE}]`, "g");
+    HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+    MERMAID_ENCODED = /[#"'<>&|%`[\]{}()]/g;
+    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|##\[/g;
+    XML_UNREPRESENTABLE = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+    XML_SPECIAL = /[&<>"]/g;
+    XML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+  }
+});
+
+// src/report/snippet.ts
+function splitLines(source) {
+  return source.split("\n").map((line) => line.endsWith("\r") ? line.slice(0, -1) : line);
+}
+function gutterWidthFor(lines) {
+  return String(Math.max(1, ...lines)).length;
+}
+function layOut(line) {
+  const displayColumn = new Array(line.length + 1);
+  let text3 = "";
+  let column = 0;
+  let index = 0;
+  while (index < line.length) {
+    const codePoint = line.codePointAt(index);
+    const units = codePoint > 65535 ? 2 : 1;
+    for (let k = 0; k < units; k++) displayColumn[index + k] = column;
+    if (codePoint === 9) {
+      const width = TAB_STOP - column % TAB_STOP;
+      text3 += " ".repeat(width);
+      column += width;
+    } else {
+      const shown = isUnsafeCodePoint(codePoint) ? visibleEscape(codePoint) : codePoint === 91 && breaksLegacyCommand(text3) ? LEGACY_COMMAND_BRACKET : line.slice(index, index + units);
+      text3 += shown;
+      column += units === 2 ? 1 : shown.length;
+    }
+    index += units;
+  }
+  displayColumn[line.length] = column;
+  return { text: text3, displayColumn };
+}
+function clamp(value, low, high) {
+  return Math.min(Math.max(value, low), high);
+}
+function renderLineFrame(lineText, lineNumber, startColumn, endColumn, style) {
+  const paintGutter = style.paintGutter ?? identity;
+  const paintMarker = style.paintMarker ?? identity;
+  const laidOut = layOut(lineText);
+  let start = laidOut.displayColumn[clamp(startColumn - 1, 0, lineText.length)];
+  let end = laidOut.displayColumn[clamp(endColumn - 1, 0, lineText.length)];
+  let text3 = laidOut.text;
+  const cells = text3.length > MAX_FRAME_WIDTH ? Array.from(text3) : void 0;
+  if (cells && cells.length > MAX_FRAME_WIDTH) {
+    const from = Math.max(0, start - FRAME_CONTEXT);
+    const to = Math.min(cells.length, from + MAX_FRAME_WIDTH);
+    const lead = from > 0 ? "…" : "";
+    text3 = lead + cells.slice(from, to).join("") + (to < cells.length ? "…" : "");
+    start = start - from + lead.length;
+    end = Math.min(end - from, to - from) + lead.length;
+  }
+  const markers = style.marker.repeat(Math.max(1, end - start));
+  const label = style.label ? ` ${terminalText(style.label)}` : "";
+  const number3 = String(lineNumber).padStart(style.gutterWidth);
+  const blank = " ".repeat(style.gutterWidth);
+  const sourceRow = text3 === "" ? paintGutter(`${number3} |`) : `${paintGutter(`${number3} |`)} ${text3}`;
+  const markerRow = `${paintGutter(`${blank} |`)} ${" ".repeat(start)}${paintMarker(markers + label)}`;
+  return [sourceRow, markerRow];
+}
+function renderSpanFrameInLines(lines, span2, style) {
+  const lineNumber = span2.start.line;
+  if (!Number.isInteger(lineNumber) || lineNumber < 1 || lineNumber > lines.length) return void 0;
+  const lineText = lines[lineNumber - 1];
+  const endColumn = span2.end.line === lineNumber ? span2.end.column : lineText.length + 1;
+  return renderLineFrame(lineText, lineNumber, span2.start.column, endColumn, style);
+}
+var TAB_STOP, identity, MAX_FRAME_WIDTH, FRAME_CONTEXT;
+var init_snippet = __esm({
+  "src/report/snippet.ts"() {
+    "use strict";
+    init_escape();
+    TAB_STOP = 4;
+    identity = (text3) => text3;
+    MAX_FRAME_WIDTH = 160;
+    FRAME_CONTEXT = 40;
+  }
+});
+
+// src/report/formatters/stylish.ts
+var stylish_exports = {};
+__export(stylish_exports, {
+  format: () => format
+});
+function makePalette(color) {
+  const sgr = (code) => (text3) => color && text3 !== "" ? `\x1B[${code}m${text3}\x1B[0m` : text3;
+  return {
+    severity: (severity) => sgr(SEVERITY_SGR[severity]),
+    gutter: sgr(GUTTER_SGR),
+    bold: sgr(BOLD_SGR),
+    success: sgr(SUCCESS_SGR)
+  };
+}
+function makeLineSource(ctx) {
+  const cache2 = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (!cache2.has(file)) {
+      const source = ctx.readSource(file);
+      cache2.set(file, source === void 0 ? void 0 : splitLines(source));
+    }
+    return cache2.get(file);
+  };
+}
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+function renderFinding(finding, linesOf, palette) {
+  const spans = [finding.primary, ...finding.related.map((r) => r.span)];
+  const gutterWidth = gutterWidthFor(spans.map((span2) => span2.start.line));
+  const indent2 = " ".repeat(gutterWidth);
+  const paintSeverity = palette.severity(finding.severity);
+  const frameFor = (span2, marker, label, paintMarker) => {
+    const lines = linesOf(span2.file);
+    return lines && renderSpanFrameInLines(lines, span2, { gutterWidth, marker, label, paintGutter: palette.gutter, paintMarker });
+  };
+  const out = [
+    `${paintSeverity(`${finding.severity}[${terminalText(finding.ruleId)}]`)}${palette.bold(`: ${terminalText(finding.message)}`)}`,
+    `${indent2}${palette.gutter("-->")} ${terminalText(formatLocation(finding.primary))}`
+  ];
+  out.push(...frameFor(finding.primary, "^", void 0, paintSeverity) ?? []);
+  for (const { span: span2, label } of finding.related) {
+    const frame = frameFor(span2, "-", label, palette.gutter);
+    if (frame) {
+      out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}`, ...frame);
+    } else {
+      const suffix = label ? ` (${terminalText(label)})` : "";
+      out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}${suffix}`);
+    }
+  }
+  if (finding.help) out.push(`${indent2} ${palette.gutter("=")} help: ${terminalText(finding.help)}`);
+  if (finding.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${terminalText(finding.docsUrl)}`);
+  return out;
+}
+function renderSummary(report, palette) {
+  const count = { error: 0, warning: 0, info: 0 };
+  for (const finding of report.findings) count[finding.severity] += 1;
+  const suppressed = report.summary.suppressed;
+  const baselined = report.summary.baselined;
+  const notes = [suppressed > 0 ? `${suppressed} suppressed` : "", baselined > 0 ? `${baselined} baselined` : ""].filter((note) => note !== "");
+  if (report.findings.length === 0) {
+    const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
+    return palette.success(`No problems found in ${plural(report.files.length, "file")}${note}.`);
+  }
+  const worst = count.error > 0 ? "error" : count.warning > 0 ? "warning" : "info";
+  const breakdown = [plural(count.error, "error"), plural(count.warning, "warning"), plural(count.info, "info")].join(", ");
+  const extraNotes = notes.map((note) => `, ${note}`).join("");
+  return palette.severity(worst)(`✖ ${plural(report.findings.length, "problem")} (${breakdown})${extraNotes}`);
+}
+function format(report, ctx) {
+  const palette = makePalette(ctx.color);
+  const linesOf = makeLineSource(ctx);
+  const blocks = sortFindings(report.findings).map((finding) => renderFinding(finding, linesOf, palette).join("\n"));
+  blocks.push(renderSummary(report, palette));
+  return `${blocks.join("\n\n")}
+`;
+}
+var SEVERITY_SGR, GUTTER_SGR, BOLD_SGR, SUCCESS_SGR;
+var init_stylish = __esm({
+  "src/report/formatters/stylish.ts"() {
+    "use strict";
+    init_escape();
+    init_snippet();
+    init_formatters();
+    SEVERITY_SGR = { error: "1;31", warning: "1;33", info: "1;36" };
+    GUTTER_SGR = "1;34";
+    BOLD_SGR = "1";
+    SUCCESS_SGR = "1;32";
+  }
+});
+
+// src/report/formatters/json.ts
+var json_exports = {};
+__export(json_exports, {
+  format: () => format2
+});
+function format2(report, _ctx) {
+  return `${jsonText(report)}
+`;
+}
+var init_json = __esm({
+  "src/report/formatters/json.ts"() {
+    "use strict";
+    init_escape();
+  }
+});
+
+// src/report/formatters/sarif.ts
+var sarif_exports = {};
+__export(sarif_exports, {
+  DIAGNOSTIC_CATEGORY: () => DIAGNOSTIC_CATEGORY,
+  FINGERPRINT_KEY: () => FINGERPRINT_KEY,
+  INFORMATION_URI: () => INFORMATION_URI,
+  SARIF_SCHEMA_URI: () => SARIF_SCHEMA_URI,
+  artifactLocation: () => artifactLocation,
+  format: () => format3,
+  toSarif: () => toSarif
+});
+function encodeSegment(segment) {
+  let out = "";
+  for (const ch of segment) {
+    if (URI_SAFE.test(ch)) {
+      out += ch;
+    } else {
+      for (const byte of Buffer.from(ch, "utf8")) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    }
+  }
+  return out;
+}
+function artifactLocation(file) {
+  const slashed = file.replace(/\\/g, "/");
+  const drive = /^[A-Za-z]:\//.exec(slashed);
+  if (drive || slashed.startsWith("/")) {
+    const prefix = drive ? `/${drive[0]}` : "";
+    const rest = drive ? slashed.slice(drive[0].length) : slashed;
+    return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
+  }
+  const relative6 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative6.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+}
+function physicalLocation(span2) {
+  return {
+    artifactLocation: artifactLocation(span2.file),
+    region: {
+      startLine: span2.start.line,
+      startColumn: span2.start.column,
+      endLine: span2.end.line,
+      endColumn: span2.end.column
+    }
+  };
+}
+function describeRule(rule24) {
+  const description = rule24.description || rule24.id;
+  return {
+    id: rule24.id,
+    name: rule24.id,
+    shortDescription: { text: description },
+    fullDescription: { text: description },
+    ...rule24.docsUrl ? { helpUri: rule24.docsUrl } : {},
+    help: { text: rule24.docsUrl ? `${description}
+
+Documentation: ${rule24.docsUrl}` : description },
+    defaultConfiguration: { level: LEVEL[rule24.severity] },
+    properties: { category: rule24.category }
+  };
+}
+function synthesiseRule(finding) {
+  return {
+    id: finding.ruleId,
+    severity: finding.severity,
+    category: DIAGNOSTIC_CATEGORY,
+    description: `cfglint diagnostic "${finding.ruleId}" (reported by cfglint itself, not by a rule)`,
+    docsUrl: finding.docsUrl
+  };
+}
+function collectRules(report) {
+  const summaries = [];
+  const indexOf2 = /* @__PURE__ */ new Map();
+  const add = (rule24) => {
+    if (indexOf2.has(rule24.id)) return;
+    indexOf2.set(rule24.id, summaries.length);
+    summaries.push(rule24);
+  };
+  report.rules.forEach(add);
+  for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
+  return { rules: summaries.map(describeRule), indexOf: indexOf2 };
+}
+function resultText(finding) {
+  return finding.help ? `${finding.message}.
+
+${finding.help}` : finding.message;
+}
+function toResult(finding, ruleIndex) {
+  const result = {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: LEVEL[finding.severity],
+    message: { text: resultText(finding) },
+    locations: [{ physicalLocation: physicalLocation(finding.primary) }],
+    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint }
+  };
+  if (finding.related.length > 0) {
+    result.relatedLocations = finding.related.map(({ span: span2, label }, index) => ({
+      id: index + 1,
+      physicalLocation: physicalLocation(span2),
+      message: { text: label }
+    }));
+  }
+  return result;
+}
+function toSarif(report) {
+  const { rules, indexOf: indexOf2 } = collectRules(report);
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: { name: report.tool.name, version: report.tool.version, informationUri: INFORMATION_URI, rules }
+        },
+        // Spans count UTF-16 code units; stated so consumers do not assume code points.
+        columnKind: "utf16CodeUnits",
+        // Report order is kept: the engine has already sorted the findings.
+        results: report.findings.map((finding) => toResult(finding, indexOf2.get(finding.ruleId)))
+      }
+    ]
+  };
+}
+function format3(report, _ctx) {
+  return `${jsonText(toSarif(report))}
+`;
+}
+var SARIF_SCHEMA_URI, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, DIAGNOSTIC_CATEGORY, URI_SAFE;
+var init_sarif = __esm({
+  "src/report/formatters/sarif.ts"() {
+    "use strict";
+    init_escape();
+    SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+    INFORMATION_URI = "https://github.com/cfglint/cfglint";
+    FINGERPRINT_KEY = "cfglint/v1";
+    SRCROOT = "%SRCROOT%";
+    LEVEL = { error: "error", warning: "warning", info: "note" };
+    DIAGNOSTIC_CATEGORY = "diagnostic";
+    URI_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=@]/;
+  }
+});
+
+// src/report/formatters/github.ts
+var github_exports = {};
+__export(github_exports, {
+  format: () => format4
+});
+function toRepoPath(file) {
+  return file.replace(/\\/g, "/");
+}
+function annotation(finding) {
+  const { primary } = finding;
+  const properties = [
+    `file=${escapeCommandProperty(toRepoPath(primary.file))}`,
+    `line=${primary.start.line}`,
+    `col=${primary.start.column}`,
+    `endLine=${primary.end.line}`,
+    `endColumn=${primary.end.column}`,
+    `title=${escapeCommandProperty(finding.ruleId)}`
+  ].join(",");
+  const related = finding.related.map(
+    ({ span: span2, label }) => `
+${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`
+  );
+  const help = finding.help ? `
+
+help: ${finding.help}` : "";
+  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join("") + help)}`;
+}
+function format4(report, _ctx) {
+  return sortFindings(report.findings).map((finding) => `${annotation(finding)}
+`).join("");
+}
+var COMMAND;
+var init_github = __esm({
+  "src/report/formatters/github.ts"() {
+    "use strict";
+    init_escape();
+    init_formatters();
+    COMMAND = { error: "error", warning: "warning", info: "notice" };
+  }
+});
+
+// src/report/formatters/gitlab.ts
+var gitlab_exports = {};
+__export(gitlab_exports, {
+  CODE_QUALITY_SEVERITY: () => CODE_QUALITY_SEVERITY,
+  format: () => format5,
+  toCodeQuality: () => toCodeQuality
+});
+function toRepoPath2(file) {
+  return file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+}
+function toIssue(finding, fingerprint2) {
+  return {
+    // The widget shows the description on one line: line breaks and controls from the tree are shown escaped.
+    description: terminalText(messageWithRelated(finding)),
+    check_name: finding.ruleId,
+    fingerprint: fingerprint2,
+    severity: CODE_QUALITY_SEVERITY[finding.severity],
+    location: { path: toRepoPath2(finding.primary.file), lines: { begin: finding.primary.start.line, end: finding.primary.end.line } },
+    ...body(finding) !== "" ? { content: { body: body(finding) } } : {}
+  };
+}
+function body(finding) {
+  const parts = [finding.help ? markdownCell(finding.help) : "", finding.docsUrl ? `Documentation: ${finding.docsUrl}` : ""];
+  return parts.filter((part2) => part2 !== "").join("\n\n");
+}
+function toCodeQuality(report) {
+  const seen = /* @__PURE__ */ new Map();
+  return sortFindings(report.findings).map((finding) => {
+    const count = (seen.get(finding.fingerprint) ?? 0) + 1;
+    seen.set(finding.fingerprint, count);
+    return toIssue(finding, count === 1 ? finding.fingerprint : `${finding.fingerprint}-${count}`);
+  });
+}
+function format5(report, _ctx) {
+  return `${jsonText(toCodeQuality(report))}
+`;
+}
+var CODE_QUALITY_SEVERITY;
+var init_gitlab = __esm({
+  "src/report/formatters/gitlab.ts"() {
+    "use strict";
+    init_escape();
+    init_formatters();
+    CODE_QUALITY_SEVERITY = { error: "critical", warning: "major", info: "info" };
+  }
+});
+
+// src/report/formatters/junit.ts
+var junit_exports = {};
+__export(junit_exports, {
+  CLEAN_RUN: () => CLEAN_RUN,
+  format: () => format6
+});
+function failureText(finding) {
+  const lines = [`${finding.severity}[${finding.ruleId}]: ${finding.message}`, `at ${formatLocation(finding.primary)}`];
+  for (const { span: span2, label } of finding.related) lines.push(`related: ${formatLocation(span2)}: ${label}`);
+  if (finding.help) lines.push(`help: ${finding.help}`);
+  if (finding.docsUrl) lines.push(`docs: ${finding.docsUrl}`);
+  return lines.map(xmlText).join("\n");
+}
+function testcase(file, name2, finding) {
+  return [
+    `    <testcase classname="${xmlText(file)}" name="${xmlText(name2)}" file="${xmlText(file)}" time="0">`,
+    `      <failure message="${xmlText(messageWithRelated(finding))}" type="${xmlText(finding.ruleId)}">${failureText(finding)}</failure>`,
+    "    </testcase>"
+  ];
+}
+function testsuite(file, findings) {
+  const lines = [`  <testsuite name="${xmlText(file)}" tests="${findings.length}" failures="${findings.length}" errors="0" skipped="0" time="0">`];
+  const seen = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const base = `${finding.ruleId} at ${finding.primary.start.line}:${finding.primary.start.column}`;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    lines.push(...testcase(file, count === 1 ? base : `${base} (${count})`, finding));
+  }
+  lines.push("  </testsuite>");
+  return lines;
+}
+function format6(report, _ctx) {
+  const count = report.findings.length;
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  if (count === 0) {
+    lines.push(
+      '<testsuites name="cfglint" tests="1" failures="0" errors="0" time="0">',
+      `  <testsuite name="${CLEAN_RUN.classname}" tests="1" failures="0" errors="0" skipped="0" time="0">`,
+      `    <testcase classname="${CLEAN_RUN.classname}" name="${CLEAN_RUN.name}" time="0"/>`,
+      "  </testsuite>"
+    );
+  } else {
+    lines.push(`<testsuites name="cfglint" tests="${count}" failures="${count}" errors="0" time="0">`);
+    for (const [file, findings] of findingsByFile(report.findings)) lines.push(...testsuite(file, findings));
+  }
+  lines.push("</testsuites>");
+  return `${lines.join("\n")}
+`;
+}
+var CLEAN_RUN;
+var init_junit = __esm({
+  "src/report/formatters/junit.ts"() {
+    "use strict";
+    init_escape();
+    init_formatters();
+    CLEAN_RUN = { classname: "cfglint", name: "no findings" };
+  }
+});
+
+// src/report/formatters/checkstyle.ts
+var checkstyle_exports = {};
+__export(checkstyle_exports, {
+  CHECKSTYLE_VERSION: () => CHECKSTYLE_VERSION,
+  format: () => format7
+});
+function errorElement(finding) {
+  const { start } = finding.primary;
+  return `<error line="${start.line}" column="${start.column}" severity="${finding.severity}" message="${xmlText(messageWithRelatedAndHelp(finding))}" source="${xmlText(finding.ruleId)}"/>`;
+}
+function format7(report, _ctx) {
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<checkstyle version="${CHECKSTYLE_VERSION}">`];
+  for (const [file, findings] of findingsByFile(report.findings)) {
+    lines.push(`  <file name="${xmlText(file)}">`);
+    for (const finding of findings) lines.push(`    ${errorElement(finding)}`);
+    lines.push("  </file>");
+  }
+  lines.push("</checkstyle>");
+  return `${lines.join("\n")}
+`;
+}
+var CHECKSTYLE_VERSION;
+var init_checkstyle = __esm({
+  "src/report/formatters/checkstyle.ts"() {
+    "use strict";
+    init_escape();
+    init_formatters();
+    CHECKSTYLE_VERSION = "4.3";
+  }
+});
+
+// src/report/formatters/index.ts
+function isFormatterName(name2) {
+  return FORMATTER_NAMES.includes(name2);
+}
+function getFormatter(name2) {
+  switch (name2) {
+    case "stylish":
+      return (init_stylish(), __toCommonJS(stylish_exports)).format;
+    case "json":
+      return (init_json(), __toCommonJS(json_exports)).format;
+    case "sarif":
+      return (init_sarif(), __toCommonJS(sarif_exports)).format;
+    case "github":
+      return (init_github(), __toCommonJS(github_exports)).format;
+    case "gitlab":
+      return (init_gitlab(), __toCommonJS(gitlab_exports)).format;
+    case "junit":
+      return (init_junit(), __toCommonJS(junit_exports)).format;
+    case "checkstyle":
+      return (init_checkstyle(), __toCommonJS(checkstyle_exports)).format;
+    default:
+      throw new Error(`Unknown formatter "${String(name2)}"; expected one of: ${FORMATTER_NAMES.join(", ")}`);
+  }
+}
+function sortFindings(findings) {
+  return [...findings].sort(compareFindings);
+}
+function formatLocation(span2) {
+  return `${span2.file}:${span2.start.line}:${span2.start.column}`;
+}
+function messageWithRelated(finding) {
+  if (finding.related.length === 0) return finding.message;
+  const related = finding.related.map(({ span: span2, label }) => `${formatLocation(span2)}: ${label}`);
+  return `${finding.message} (related: ${related.join("; ")})`;
+}
+function messageWithRelatedAndHelp(finding) {
+  const text3 = messageWithRelated(finding);
+  return finding.help ? `${text3}; help: ${finding.help}` : text3;
+}
+function findingsByFile(findings) {
+  const groups = [];
+  for (const finding of sortFindings(findings)) {
+    const last = groups[groups.length - 1];
+    if (last && last[0] === finding.primary.file) last[1].push(finding);
+    else groups.push([finding.primary.file, [finding]]);
+  }
+  return groups;
+}
+var FORMATTER_NAMES;
+var init_formatters = __esm({
+  "src/report/formatters/index.ts"() {
+    "use strict";
+    init_findings();
+    FORMATTER_NAMES = ["stylish", "json", "sarif", "github", "gitlab", "junit", "checkstyle"];
   }
 });
 
@@ -36003,13 +35950,8 @@ var init_mounted_files = __esm({
 var nodeFs2 = __toESM(require("fs"));
 var nodePath30 = __toESM(require("path"));
 
-// src/report/summary.ts
-function withFindings(report, findings) {
-  const count = (severity) => findings.filter((finding) => finding.severity === severity).length;
-  return { ...report, findings, summary: { ...report.summary, errors: count("error"), warnings: count("warning"), infos: count("info") } };
-}
-
 // src/engine/baseline.ts
+init_findings();
 var BASELINE_VERSION = 1;
 var BaselineError = class extends Error {
 };
@@ -36042,7 +35984,7 @@ function applyBaseline(report, accepted) {
 var nodePath = __toESM(require("path"));
 init_text();
 
-// src/meta.ts
+// src/source/meta.ts
 var VERSION = "0.1.0";
 var HOMEPAGE = "https://github.com/cfglint/cfglint";
 function docsUrl(ruleId, folder = "checks") {
@@ -36144,7 +36086,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var import_crypto2 = require("crypto");
+var import_crypto = require("crypto");
 var nodePath29 = __toESM(require("path"));
 init_append();
 var import_ignore2 = __toESM(require_ignore());
@@ -36619,7 +36561,7 @@ function composeDeploymentOf(containers) {
   };
 }
 
-// src/model/nginx-version.ts
+// src/reference/nginx/version.ts
 var OLDEST_SUPPORTED = [1, 18, 0];
 var LATEST = [Infinity, Infinity, Infinity];
 var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
@@ -36942,7 +36884,7 @@ function block(name2, args, children2, span2, file) {
 }
 
 // src/engine/run.ts
-init_kubernetes();
+init_objects();
 
 // src/model/nginx-values.ts
 var TIME_UNITS = [
@@ -37199,8 +37141,65 @@ function describeSomaxconnSource(setting) {
   return setting.source.note?.includes("network namespace") ? "the kernel default of the container's own network namespace since Linux 5.4" : "the kernel default since Linux 5.4; set environment.somaxconn in .cfglint.json if the host differs";
 }
 
-// src/model/links.ts
-init_kubernetes();
+// src/model/kubernetes.ts
+function selectorMatches(selector, labels) {
+  if (selector.size === 0) return false;
+  for (const [key, value] of selector) if (labels.get(key) !== value) return false;
+  return true;
+}
+function servicesNamed(model, host, clientNamespace) {
+  const parts = host.toLowerCase().replace(/\.$/, "").split(".");
+  const [name2, namespace, svc, ...rest] = parts;
+  if (svc !== void 0 && svc !== "svc") return [];
+  if (rest.length > 0 && rest.join(".") !== "cluster.local") return [];
+  const named = indexOf(model).servicesByName.get(name2) ?? [];
+  if (namespace !== void 0) return named.filter((service) => service.namespace === namespace);
+  if (clientNamespace !== void 0) return named.filter((service) => service.namespace === clientNamespace);
+  return named.length === 1 ? named : [];
+}
+function workloadsSelectedBy(model, service) {
+  const index = indexOf(model);
+  let selected = index.selected.get(service);
+  if (!selected) {
+    const [first] = service.selector;
+    const candidates = first ? index.workloadsByLabel.get(labelKey(service.namespace, first[0], first[1])) ?? [] : [];
+    selected = candidates.filter((workload) => selectorMatches(service.selector, workload.podLabels));
+    index.selected.set(service, selected);
+  }
+  return selected;
+}
+var indexes = /* @__PURE__ */ new WeakMap();
+function labelKey(namespace, name2, value) {
+  return `${namespace}\0${name2}\0${value}`;
+}
+function indexOf(model) {
+  let index = indexes.get(model);
+  if (!index) {
+    index = { servicesByName: /* @__PURE__ */ new Map(), workloadsByLabel: /* @__PURE__ */ new Map(), selected: /* @__PURE__ */ new Map() };
+    for (const service of model.services) {
+      const list = index.servicesByName.get(service.name);
+      if (list) list.push(service);
+      else index.servicesByName.set(service.name, [service]);
+    }
+    for (const workload of model.workloads) {
+      for (const [name2, value] of workload.podLabels) {
+        const key = labelKey(workload.namespace, name2, value);
+        const list = index.workloadsByLabel.get(key);
+        if (list) list.push(workload);
+        else index.workloadsByLabel.set(key, [workload]);
+      }
+    }
+    indexes.set(model, index);
+  }
+  return index;
+}
+function resolveTargetPort(port, container) {
+  if (typeof port.targetPort === "number") return port.targetPort;
+  return container.ports.find((candidate) => candidate.name === port.targetPort)?.containerPort;
+}
+function servicePort(service, port) {
+  return typeof port === "number" ? service.ports.find((candidate) => candidate.port === port) : service.ports.find((candidate) => candidate.name === port);
+}
 
 // src/model/scopes.ts
 function chooseReachable(nginxFiles, candidates, deploymentRoots) {
@@ -37520,7 +37519,7 @@ function mountedProject(candidates, nginxIn) {
   return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
 }
 
-// src/model/nginx-defaults.ts
+// src/reference/nginx/defaults.ts
 var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
 var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
 var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
@@ -37570,7 +37569,7 @@ function defaultFor(name2, range) {
   return current;
 }
 
-// src/readers/nginx/reference-directives.ts
+// src/reference/nginx/directives.generated.ts
 var REFERENCE_DIRECTIVES = [
   ["absolute_redirect", "http_core", "http server location", 0, 2, 1, "on | off"],
   ["accept_mutex", "core", "events", 0, 2, 1, "on | off"],
@@ -38546,7 +38545,7 @@ var REFERENCE_DIRECTIVES = [
   ["zone_sync_timeout", "stream_zone_sync", "stream stream_server", 0, 2, 0, "timeout"]
 ];
 
-// src/readers/nginx/third-party-directives.ts
+// src/reference/nginx/third-party-directives.ts
 var THIRD_PARTY_DIRECTIVES = {
   // openresty/lua-nginx-module@bbed32a6, openresty/stream-lua-nginx-module@9344b4d0
   "lua": [
@@ -39373,7 +39372,7 @@ var THIRD_PARTY_DIRECTIVES = {
   ]
 };
 
-// src/readers/nginx/directives.ts
+// src/reference/nginx/directives.ts
 var MANY_ARGS = 8;
 var ANY_COUNT = 511;
 var ONE_OR_MORE = 510;
@@ -40844,7 +40843,7 @@ var NginxBlock = class {
       const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
       const origin = own.generated ? { origin: own.generated } : {};
       if (own.generated?.kind === "default") {
-        return { name: name2, value: value2, text: text3, unit, source: { kind: "default", reference: "docs/ingress-nginx.md", note: own.generated.text, by: own.generated.controller }, ...origin };
+        return { name: name2, value: value2, text: text3, unit, source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller }, ...origin };
       }
       return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }
@@ -41190,6 +41189,7 @@ init_docker();
 // src/readers/nginx/index.ts
 var nodePath8 = __toESM(require("path"));
 init_text();
+init_template_text();
 
 // src/readers/nginx/include.ts
 var nodePath6 = __toESM(require("path"));
@@ -41582,9 +41582,6 @@ function linesEndLikeNginx(text3) {
   return true;
 }
 
-// src/readers/nginx/index.ts
-init_template_text();
-
 // src/readers/nginx/template.ts
 var nodePath7 = __toESM(require("path"));
 init_template();
@@ -41901,11 +41898,11 @@ init_rendered_text();
 init_template_text();
 init_parse_cache();
 
-// src/report/finding.ts
+// src/source/span.ts
 var SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
 
 // src/engine/run.ts
-init_formatters();
+init_findings();
 init_suggest();
 
 // src/engine/reader-rules.ts
@@ -41924,7 +41921,7 @@ var READER_RULES = [
   define("read-error", "error", "A file or directory that cannot be read"),
   define("suppression-missing-reason", "info", 'A cfglint-disable comment without "-- reason"'),
   define("suppression-unknown-rule", "warning", "A cfglint-disable comment names a rule that does not exist"),
-  define("suppression-unused", "info", "A cfglint-disable comment that suppressed nothing (with --report-unused-disables)"),
+  define("suppression-unused", "warning", "A cfglint-disable comment that suppressed nothing (with --report-unused-disables)"),
   define("sysctl-syntax", "warning", "A sysctl.conf line or sysctl value that is not applied"),
   define("systemd-syntax", "warning", "A systemd unit line that systemd ignores"),
   define("template-unreadable", "info", "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"),
@@ -41935,7 +41932,7 @@ function findReaderRule(id2) {
   return READER_RULES.find((rule24) => rule24.id === id2);
 }
 
-// src/engine/rule.ts
+// src/rule.ts
 function defineRule(rule24) {
   return rule24;
 }
@@ -41992,8 +41989,15 @@ function formatNginxSize(bytes) {
   return String(bytes);
 }
 
+// src/model/tomcat.ts
+function isTomcatListener(listener) {
+  return listener.connector !== void 0;
+}
+function connectorFor(listener) {
+  return isTomcatListener(listener) ? listener.connector : void 0;
+}
+
 // checks/body-size-backend.ts
-init_tomcat();
 var ID = "body-size-backend";
 var springSize = (bytes) => bytes === Infinity ? "-1" : `${formatNginxSize(bytes).toUpperCase()}B`;
 function limitsOf(backend, listener) {
@@ -42185,7 +42189,6 @@ function realSetting(config, setting) {
 }
 
 // src/model/request-head-limits.ts
-init_tomcat();
 init_uvicorn();
 var UWSGI_MAX_BUFFER = 65535;
 function requestHeadLimits(backend, listener) {
@@ -42354,7 +42357,6 @@ var rule3 = defineRule({
 });
 
 // src/model/load-balancers.ts
-init_kubernetes();
 var AWS_ANNOTATION = "service.beta.kubernetes.io/";
 var ALB_ATTRIBUTES = "alb.ingress.kubernetes.io/load-balancer-attributes";
 function kubernetesLoadBalancers(kubernetes) {
@@ -42367,14 +42369,14 @@ function kubernetesLoadBalancers(kubernetes) {
       const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
       balancers.push({
         description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: seconds !== void 0 && attributes ? { name: "idle_timeout.timeout_seconds", value: Number(seconds) * 1e3, text: seconds, unit: "ms", source: { kind: "file", span: attributes.valueSpan } } : { name: "idle_timeout.timeout_seconds", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/load-balancers.md)" } },
+        idleTimeout: seconds !== void 0 && attributes ? { name: "idle_timeout.timeout_seconds", value: Number(seconds) * 1e3, text: seconds, unit: "ms", source: { kind: "file", span: attributes.valueSpan } } : { name: "idle_timeout.timeout_seconds", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)" } },
         span: attributes?.valueSpan ?? ingress.nameSpan,
         targets
       });
     } else if (ingressClass === "gce") {
       balancers.push({
         description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: { name: "backend keepalive timeout", value: 6e5, text: "600", unit: "ms", source: { kind: "default", reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/load-balancers.md)" } },
+        idleTimeout: { name: "backend keepalive timeout", value: 6e5, text: "600", unit: "ms", source: { kind: "default", reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)" } },
         span: ingress.nameSpan,
         targets
       });
@@ -42397,7 +42399,7 @@ function classicElb(kubernetes, service) {
   const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
   return {
     description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
-    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : { name: "connection-idle-timeout", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/load-balancers.md)" } },
+    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : { name: "connection-idle-timeout", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)" } },
     span: idle?.valueSpan ?? service.nameSpan,
     targets: workloadsSelectedBy(kubernetes, service)
   };
@@ -43095,7 +43097,7 @@ var rule11 = defineRule({
 });
 
 // checks/tomcat-ajp-secret.ts
-init_tomcat();
+init_versions();
 var ID12 = "tomcat-ajp-secret";
 var TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
 var rule12 = defineRule({
@@ -43946,7 +43948,7 @@ var rule18 = defineRule({
         data: {
           address: address.text,
           listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(", ") + (family.length > 4 ? `, and ${family.length - 4} more` : ""),
-          // SERVERS.md §9 rows 8 and 10.
+          // docs/servers/nginx.md#connect-errors.
           log: address.kind === "unix" ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream` : "connect() failed (111: Connection refused) while connecting to upstream",
           directive: target.server ? `upstream "${target.group.name}"` : pass.entry.directive.name,
           option: `${backendKindName(family[0].backend.kind)}'s ${family[0].option}`
@@ -43980,8 +43982,8 @@ function describeListener(listener) {
 }
 
 // checks/uwsgi-inline-comment.ts
-init_uwsgi_options();
-init_uwsgi_values();
+init_options();
+init_values();
 var ID19 = "uwsgi-inline-comment";
 var rule19 = defineRule({
   id: ID19,
@@ -44101,7 +44103,7 @@ function supervisorWording(launch) {
 }
 
 // checks/uwsgi-unknown-option.ts
-init_uwsgi_options();
+init_options();
 var ID21 = "uwsgi-unknown-option";
 var BLOCK_ENDS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
 var rule21 = defineRule({
@@ -44157,8 +44159,8 @@ var rule21 = defineRule({
 });
 
 // checks/uwsgi-value-units.ts
-init_uwsgi_options();
-init_uwsgi_values();
+init_options();
+init_values();
 var ID22 = "uwsgi-value-units";
 var rule22 = defineRule({
   id: ID22,
@@ -44360,7 +44362,8 @@ var Suppressions = class {
             related: []
           });
         }
-        const ruleIds2 = ids.length === 0 ? "all" : ids;
+        const knownIds = ids.filter((id2) => knownRuleIds.has(id2));
+        const ruleIds2 = ids.length === 0 ? "all" : knownIds;
         const line = comment2.span.start.line;
         if (kind !== "enable" && !reason) {
           this.problems.push({
@@ -44371,6 +44374,7 @@ var Suppressions = class {
             related: []
           });
         }
+        if (ruleIds2 !== "all" && ruleIds2.length === 0) continue;
         if (kind === "disable-next-line") {
           list.push({ kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line + 1, toLine: line + 1, used: false });
         } else if (kind === "disable") {
@@ -44391,9 +44395,17 @@ var Suppressions = class {
       if (list.length > 0) this.byFile.set(file, new FileSuppressions(list));
     }
   }
-  /** Whether a finding is covered; marks the covering comments used. */
+  /**
+   * Whether a finding is covered, at its primary location or at one of its related ones (so the
+   * owners of the other side of a cross-file finding can suppress it in their own file); marks
+   * the covering comments used.
+   */
   covers(finding) {
-    return this.byFile.get(finding.primary.file)?.covers(finding) ?? false;
+    if (this.byFile.get(finding.primary.file)?.covers(finding.ruleId, finding.primary) ?? false) return true;
+    for (const related of finding.related ?? []) {
+      if (this.byFile.get(related.span.file)?.covers(finding.ruleId, related.span) ?? false) return true;
+    }
+    return false;
   }
   unused() {
     const out = [];
@@ -44471,10 +44483,10 @@ var FileSuppressions = class {
   list;
   byRule = /* @__PURE__ */ new Map();
   everyRule;
-  covers(finding) {
-    const isSelf = (suppression) => sameSpan2(suppression.span, finding.primary);
-    const line = finding.primary.start.line;
-    const byId = this.byRule.get(finding.ruleId)?.markCovering(line, isSelf) ?? false;
+  covers(ruleId, where) {
+    const isSelf = (suppression) => sameSpan2(suppression.span, where);
+    const line = where.start.line;
+    const byId = this.byRule.get(ruleId)?.markCovering(line, isSelf) ?? false;
     const byAll = this.everyRule?.markCovering(line, isSelf) ?? false;
     return byId || byAll;
   }
@@ -44749,10 +44761,10 @@ function readTreeUncached(options) {
   const gunicorn = has("gunicorn") || launched ? (init_gunicorn(), __toCommonJS(gunicorn_exports)).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const uwsgi = has("uwsgi") || launched ? (init_uwsgi(), __toCommonJS(uwsgi_exports)).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const uvicorn = launch.launches.some((candidate) => candidate.program === "uvicorn") ? (init_uvicorn2(), __toCommonJS(uvicorn_exports)).readUvicorn(launch.launches) : { ...emptyOutput(), backends: [] };
-  const tomcat = has("tomcat", "catalina-properties") ? (init_tomcat2(), __toCommonJS(tomcat_exports)).readTomcat(filesByFormat.tomcat ?? [], filesByFormat["catalina-properties"] ?? [], context) : { ...emptyOutput(), backends: [] };
+  const tomcat = has("tomcat", "catalina-properties") ? (init_tomcat(), __toCommonJS(tomcat_exports)).readTomcat(filesByFormat.tomcat ?? [], filesByFormat["catalina-properties"] ?? [], context) : { ...emptyOutput(), backends: [] };
   const springBoot = has("spring-boot") || launch.launches.some((candidate) => candidate.program === "java") ? (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(filesByFormat["spring-boot"] ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
-  const kubernetes = has("kubernetes", "helm-values") ? (init_kubernetes3(), __toCommonJS(kubernetes_exports)).readKubernetes(filesByFormat, context) : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
+  const kubernetes = has("kubernetes", "helm-values") ? (init_kubernetes2(), __toCommonJS(kubernetes_exports)).readKubernetes(filesByFormat, context) : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
   append(diagnostics, ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
@@ -45088,7 +45100,7 @@ function renderedMessage(rule24, draft) {
   return help === "" ? { message } : { message, help };
 }
 function fingerprint(ruleId, file, modelPath) {
-  return (0, import_crypto2.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
+  return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
 }
 function internalError(rule24, error, where) {
   const reason = error instanceof Error ? error.message : String(error);

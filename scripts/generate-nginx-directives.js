@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Generates src/readers/nginx/reference-directives.ts from the @nginx/reference-lib package (the
+ * Generates src/reference/nginx/directives.generated.ts from the @nginx/reference-lib package (the
  * nginx documentation in machine-readable form): for every directive of every official module,
  * its module, the blocks it is allowed in, whether it opens a block, the argument counts its
  * syntax lines allow and whether it is an on/off flag.
@@ -15,7 +15,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const OUT = path.join(__dirname, '..', 'src', 'readers', 'nginx', 'reference-directives.ts');
+const OUT = path.join(__dirname, '..', 'src', 'reference', 'nginx', 'directives.generated.ts');
 const MORE = 8; // "8 or more arguments", nginx's NGX_CONF_MAX_ARGS
 
 /** Module name → family: which top-level block its `server`/`upstream` contexts belong to. */

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { lintSync, readTree } from '../src/engine/run';
-import type { Finding } from '../src/report/finding';
+import type { Finding } from '../src/engine/findings';
 
 const made: string[] = [];
 afterAll(() => {

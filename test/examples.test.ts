@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
 import { lintSync } from '../src/engine/run';
-import { SEVERITY_RANK } from '../src/report/finding';
+import { SEVERITY_RANK } from '../src/source/span';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');

@@ -4,10 +4,11 @@
  * listed, with positions. Every case must read cleanly: a syntax or internal error fails it.
  */
 import type { CfglintConfig } from '../src/engine/config';
-import type { Rule } from '../src/engine/rule';
+import type { Rule } from '../src/rule';
 import { lintSync } from '../src/engine/run';
 import { memoryFileSystem, MemoryTree } from '../src/discovery/fs';
-import type { Finding, Severity } from '../src/report/finding';
+import type { Finding } from '../src/engine/findings';
+import type { Severity } from '../src/source/span';
 
 export interface TreeCase {
   name: string;

@@ -1,6 +1,6 @@
-import { closest, editDistance, MAX_SUGGESTED_NAME_LENGTH } from '../src/suggest';
-import { closestUwsgiOption } from '../src/model/uwsgi-options';
-import { nearestGunicornName } from '../src/model/gunicorn-settings';
+import { closest, editDistance, MAX_SUGGESTED_NAME_LENGTH } from '../src/source/suggest';
+import { closestUwsgiOption } from '../src/reference/uwsgi/options';
+import { nearestGunicornName } from '../src/reference/gunicorn-settings';
 
 /** The textbook full-matrix recurrence, as a reference for the banded one. */
 function fullDistance(a: string, b: string, transpositions: boolean): number {

@@ -12,7 +12,7 @@ import * as nodePath from 'path';
 import { applyBaseline, BaselineError, parseBaseline } from '../engine/baseline';
 import { ConfigError } from '../engine/config';
 import { exitCodeFor, LintResult, lintSync, UsageError } from '../engine/run';
-import type { Severity } from '../report/finding';
+import type { Severity } from '../source/span';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName, sortFindings } from '../report/formatters';
 import { escapeCommandData, githubOutputEntry, markdownCell } from '../report/escape';
 import { renderGraph } from '../report/graph';

@@ -4,8 +4,8 @@ import * as nodePath from 'path';
 import { CONFIG_FILE_NAME } from '../engine/config';
 import { READER_RULES } from '../engine/reader-rules';
 import { RULES } from '../engine/registry';
-import { packagePath } from '../meta';
-import { closest } from '../suggest';
+import { packagePath } from '../source/meta';
+import { closest } from '../source/suggest';
 
 export interface RuleListing {
   id: string;

@@ -7,11 +7,12 @@
 import * as nodePath from 'path';
 import { readTree, UsageError } from '../engine/run';
 import type { LintOptions } from '../engine/run';
-import type { ListenAddress, Setting } from '../model/backend';
+import type { ListenAddress } from '../readers/backend';
+import type { Setting } from '../source/setting';
 import type { NginxBlock } from '../model/nginx';
 import { describeUnmodelledAddress, unmodelledServers } from '../model/unmodelled-servers';
-import { defaultBoundaries } from '../model/nginx-defaults';
-import { describeRange, splitRange, VersionRange } from '../model/nginx-version';
+import { defaultBoundaries } from '../reference/nginx/defaults';
+import { describeRange, splitRange, VersionRange } from '../reference/nginx/version';
 import { VALUE_SYNTAX } from '../model/nginx-value-syntax';
 import { terminalText } from '../report/escape';
 

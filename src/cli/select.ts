@@ -1,6 +1,6 @@
 /** --select and --ignore: which findings a run reports, by rule id or by category. */
-import { RULE_CATEGORIES } from '../engine/rule';
-import { closest } from '../suggest';
+import { RULE_CATEGORIES } from '../rule';
+import { closest } from '../source/suggest';
 import { ruleListings } from './commands';
 
 /**

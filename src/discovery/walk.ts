@@ -6,7 +6,7 @@
 import * as nodePath from 'path';
 import ignore, { Ignore } from 'ignore';
 import type { FileSystem } from './fs';
-import { decodeUtf8 } from '../readers/text';
+import { decodeUtf8 } from '../source/text';
 
 export interface WalkResult {
   files: string[];

@@ -1,10 +1,10 @@
 /**
  * A baseline: the fingerprints of findings a team has accepted, so that a first run on an
  * existing tree fails only on new findings. Fingerprints do not change when lines move
- * (src/report/finding.ts), so the file stays valid while the tree is edited around them.
+ * (src/engine/findings.ts), so the file stays valid while the tree is edited around them.
  */
-import type { Finding, Report } from '../report/finding';
-import { withFindings } from '../report/summary';
+import type { Finding, Report } from './findings';
+import { withFindings } from './findings';
 
 export const BASELINE_VERSION = 1;
 

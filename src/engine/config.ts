@@ -4,10 +4,10 @@
  */
 import * as nodePath from 'path';
 import type { FileSystem } from '../discovery/fs';
-import { decodeUtf8 } from '../readers/text';
-import type { Severity } from '../report/finding';
-import { packagePath } from '../meta';
-import { closest } from '../suggest';
+import { decodeUtf8 } from '../source/text';
+import type { Severity } from '../source/span';
+import { packagePath } from '../source/meta';
+import { closest } from '../source/suggest';
 
 export type RuleSetting = 'off' | Severity | { severity?: 'off' | Severity };
 

@@ -3,8 +3,8 @@
  * includes, values, suppressions. They have docs (docs/rules/<id>.md), default severities, and
  * can be configured and suppressed like rules.
  */
-import { docsUrl } from '../meta';
-import type { Severity } from '../report/finding';
+import { docsUrl } from '../source/meta';
+import type { Severity } from '../source/span';
 
 export interface ReaderRule {
   id: string;
@@ -29,7 +29,7 @@ export const READER_RULES: ReaderRule[] = [
   define('read-error', 'error', 'A file or directory that cannot be read'),
   define('suppression-missing-reason', 'info', 'A cfglint-disable comment without "-- reason"'),
   define('suppression-unknown-rule', 'warning', 'A cfglint-disable comment names a rule that does not exist'),
-  define('suppression-unused', 'info', 'A cfglint-disable comment that suppressed nothing (with --report-unused-disables)'),
+  define('suppression-unused', 'warning', 'A cfglint-disable comment that suppressed nothing (with --report-unused-disables)'),
   define('sysctl-syntax', 'warning', 'A sysctl.conf line or sysctl value that is not applied'),
   define('systemd-syntax', 'warning', 'A systemd unit line that systemd ignores'),
   define('template-unreadable', 'info', 'A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted'),

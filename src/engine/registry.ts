@@ -1,5 +1,5 @@
 /** Every rule cfglint knows, in id order. Add a rule here after adding checks/<id>.ts and .md. */
-import type { Rule } from './rule';
+import type { Rule } from '../rule';
 import { rule as bodySizeBackend } from '../../checks/body-size-backend';
 import { rule as gunicornUnknownSetting } from '../../checks/gunicorn-unknown-setting';
 import { rule as headerSizeBackend } from '../../checks/header-size-backend';

@@ -4,7 +4,7 @@
  * SYNTAX_FINDINGS_PER_FILE syntax problems of one kind in a file, one info line says how many
  * more there are.
  */
-import type { ReaderDiagnostic } from '../readers/diagnostic';
+import type { ReaderDiagnostic } from '../source/diagnostic';
 
 export const SYNTAX_FINDINGS_PER_FILE = 3;
 

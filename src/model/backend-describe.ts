@@ -1,5 +1,6 @@
 /** How messages name a backend setting: "gunicorn's keepalive 2s (default, gthread worker)". */
-import type { Backend, Setting } from './backend';
+import type { Backend } from './backend';
+import type { Setting } from '../source/setting';
 import { formatMilliseconds } from './nginx-values';
 
 export function describeBackendSetting(backend: Backend, setting: Setting): string {

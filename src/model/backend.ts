@@ -1,97 +1,11 @@
 /**
- * The backends behind nginx (Gunicorn, uWSGI, Tomcat, Spring Boot, uvicorn) and the system limits under
- * them, in one shape that every backend reader fills: listeners (where it accepts connections
- * and which protocol it speaks) and settings (each with a canonical value, a unit, and where it
- * came from). Cross-file rules compare these with the nginx model.
+ * Every backend kind cfglint models, as one union of the shapes their readers fill
+ * (src/readers/backend.ts has what they share). Rules ask the model's questions about them
+ * (links, limits, keep-alive) rather than branching on the kind.
  */
-import type { GeneratedOrigin } from '../readers/nginx';
-import type { Span } from '../report/finding';
-import type { GunicornBackend } from './gunicorn';
-import type { Launch } from './launch';
-import type { SpringBootBackend, TomcatBackend } from './tomcat';
-import type { UvicornBackend } from './uvicorn';
-import type { UwsgiBackend } from './uwsgi';
+import type { GunicornBackend } from '../readers/gunicorn/gunicorn-backend';
+import type { SpringBootBackend, TomcatBackend } from '../readers/tomcat/tomcat-backend';
+import type { UvicornBackend } from '../readers/uvicorn/uvicorn-backend';
+import type { UwsgiBackend } from '../readers/uwsgi/uwsgi-backend';
 
 export type Backend = GunicornBackend | UwsgiBackend | TomcatBackend | SpringBootBackend | UvicornBackend;
-
-export type Unit = 'ms' | 'bytes' | 'count' | 'flag' | 'text';
-
-/** Where a value came from: text in a file (with the chain that brought it in), or a documented default. */
-export type ValueSource =
-  | { kind: 'file'; span: Span; via?: Span[] }
-  | { kind: 'default'; reference: string; note?: string; /** Whose default, when not the server's own (`ingress-nginx`). */ by?: string };
-
-/**
- * One setting as the server will really use it. `value` is undefined when the tree does not
- * say (a Python expression, an environment variable): rules stay silent on unknown values.
- */
-export interface Setting<T = number | string | boolean> {
-  name: string;
-  value: T | undefined;
-  /** The text as written (or the default's text). */
-  text: string;
-  unit: Unit;
-  source: ValueSource;
-  /** For a value a controller renders (ingress-nginx): the key or annotation it comes from. */
-  origin?: GeneratedOrigin;
-}
-
-export type BackendKind = 'gunicorn' | 'uwsgi' | 'tomcat' | 'spring-boot' | 'uvicorn';
-
-/**
- * What a listener speaks: `http` (closes after each response unless `keepAlive` says otherwise),
- * `uwsgi` (binary protocol, no keep-alive), `fastcgi`, `scgi`, `ajp`, and `https` for TLS-only.
- */
-export type ListenerProtocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi' | 'ajp';
-
-export type ListenAddress =
-  | { kind: 'tcp'; host: string; port: number }
-  | { kind: 'unix'; path: string }
-  /** `fd://3`, an abstract socket, or an address built from something the tree does not say. */
-  | { kind: 'other'; text: string };
-
-export interface Listener {
-  backend: BackendBase;
-  address: ListenAddress;
-  protocol: ListenerProtocol;
-  /** The option that created it (`socket`, `http-socket`, `bind`, `<Connector>`), for messages. */
-  option: string;
-  /** The address text, or the connector's element when the address is implied. */
-  span: Span;
-  /**
-   * How long an idle keep-alive connection stays open, when the listener keeps connections at
-   * all: `closesAfterResponse` for gunicorn sync workers, uWSGI http-socket, uwsgi protocol.
-   */
-  keepAlive: { kind: 'closesAfterResponse'; reason: string } | { kind: 'idleTimeout'; timeout: Setting<number>; maxRequests?: Setting<number> };
-}
-
-/** What every backend has; each kind adds its own details in src/model/<kind>.ts. */
-export interface BackendBase {
-  kind: BackendKind;
-  /** A readable name: the config file, or the unit/service that starts the server. */
-  name: string;
-  /** The file that configures it (display path). */
-  file: string;
-  listeners: Listener[];
-  /** Canonical settings by name (see each reader for the names it fills). */
-  settings: Map<string, Setting>;
-  /** The command lines in the tree that start this server (systemd, Dockerfile, compose, …). */
-  launchedBy?: Launch[];
-}
-
-/** A limit of the operating system, and which processes it applies to. */
-export interface SystemLimit {
-  name: 'net.core.somaxconn' | 'nofile';
-  /** The value a process gets; for nofile the soft limit (Infinity for `infinity`/`unlimited`). */
-  setting: Setting<number>;
-  /** For nofile: the hard limit, when the tree sets one. */
-  hard?: Setting<number>;
-  /**
-   * `host` for sysctls of the host; a systemd `service` (unit name, `nginx.service`); a
-   * `container` (compose service or Kubernetes workload name, in the file of `setting.source`);
-   * `login-session` for limits.conf: pam_limits applies it to login sessions of the users its
-   * domain matches (`www-data`, `@group`, `*`), never to systemd services or containers.
-   * Queries in src/model/limits.ts pick the limit that applies to a launch.
-   */
-  appliesTo: { kind: 'host' } | { kind: 'service'; name: string } | { kind: 'container'; name: string } | { kind: 'user'; name: string } | { kind: 'login-session'; domain: string } | { kind: 'nginx-workers' };
-}

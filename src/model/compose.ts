@@ -3,16 +3,8 @@
  * the tree, what it publishes on the host, and whose network namespace it shares. Compose
  * resolves service names inside one project only, and each container has its own loopback.
  */
-import type { ComposeScope, Launch, Mount } from './launch';
-
-/** One service of one compose project (after its override files are merged). */
-export interface ComposeContainer extends ComposeScope {
-  service: string;
-  /** Display path of the compose file that defines it. */
-  file: string;
-  mounts: Mount[];
-  hostNetwork: boolean;
-}
+import type { ComposeScope, Launch } from '../readers/launch/launch';
+import { ComposeContainer } from '../readers/launch/launch';
 
 function pathParts(display: string): string[] {
   return display.split('/').filter((part) => part !== '' && part !== '.');

@@ -2,12 +2,13 @@
  * The deployment model: everything the rules may read. Readers fill it; rules never see a
  * file or a parser.
  */
-import type { Backend, SystemLimit } from './backend';
-import type { ComposeContainer } from './compose';
-import type { KubernetesModel } from './kubernetes';
-import type { Launch } from './launch';
+import type { Backend } from './backend';
+import type { SystemLimit } from '../readers/backend';
+import type { ComposeContainer } from '../readers/launch/launch';
+import type { KubernetesModel } from '../readers/kubernetes/objects';
+import type { Launch } from '../readers/launch/launch';
 import type { NginxModel } from './nginx';
-import type { NginxVersionInfo } from './nginx-version';
+import type { NginxVersionInfo } from '../reference/nginx/version';
 
 /** Facts about the machines that the tree does not hold, from .cfglint.json. */
 export interface Environment {

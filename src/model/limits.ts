@@ -6,9 +6,10 @@
  * applies to login sessions). What the tree does not say comes from .cfglint.json `environment`,
  * else a documented default, else it is unknown (`value` undefined): rules stay silent then.
  */
-import type { Setting, SystemLimit } from './backend';
+import type { SystemLimit } from '../readers/backend';
+import type { Setting } from '../source/setting';
 import type { Deployment } from './deployment';
-import type { Launch } from './launch';
+import type { Launch } from '../readers/launch/launch';
 import type { NginxHttpScope } from './nginx';
 
 export interface OpenFileLimit {

@@ -3,13 +3,16 @@
  * evidence the tree gives (the same loopback port, the same socket file, a compose service
  * name); anything else is "outside the tree" and no cross-file rule judges it.
  */
-import type { Span } from '../report/finding';
-import type { Backend, ListenAddress, Listener } from './backend';
-import { ComposeContainer, composeLaunch, containersMounting, containersRunningNginxFile, shareNetwork } from './compose';
+import type { Span } from '../source/span';
+import type { Backend } from './backend';
+import type { ListenAddress, Listener } from '../readers/backend';
+import { composeLaunch, containersMounting, containersRunningNginxFile, shareNetwork } from './compose';
+import { ComposeContainer } from '../readers/launch/launch';
 import type { Deployment } from './deployment';
-import type { ComposeScope } from './launch';
+import type { ComposeScope } from '../readers/launch/launch';
 import { backendLaunches } from './listen-backlog';
-import { ContainerObject, resolveTargetPort, ServiceObject, ServicePort, servicePort, servicesNamed, WorkloadObject, workloadsSelectedBy } from './kubernetes';
+import { resolveTargetPort, servicePort, servicesNamed, workloadsSelectedBy } from './kubernetes';
+import { ContainerObject, ServiceObject, ServicePort, WorkloadObject } from '../readers/kubernetes/objects';
 import type { NginxAddress, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
 import { chooseReachable } from './scopes';
 

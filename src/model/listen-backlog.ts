@@ -1,13 +1,14 @@
 /**
- * Accept queues and the `net.core.somaxconn` that caps them (SERVERS.md §5, §8.7): the queue each
+ * Accept queues and the `net.core.somaxconn` that caps them (docs/servers/linux.md#somaxconn): the queue each
  * server asks listen() for, written in the tree, and the somaxconn of the network namespace it
  * runs in. Used by checks/listen-backlog-somaxconn.
  */
-import type { Span } from '../report/finding';
-import type { Backend, Setting } from './backend';
+import type { Span } from '../source/span';
+import type { Backend } from './backend';
+import type { Setting } from '../source/setting';
 import { backendKindName } from './backend-describe';
 import type { Deployment } from './deployment';
-import type { Launch } from './launch';
+import type { Launch } from '../readers/launch/launch';
 import { somaxconnFor } from './limits';
 
 /** An accept queue some server asks for explicitly. */

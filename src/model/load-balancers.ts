@@ -1,12 +1,13 @@
 /**
  * Layer-7 load balancers that Kubernetes manifests put in front of pods, with the idle timeout
- * after which they drop a pooled connection to a pod (sources: docs/load-balancers.md). Only
+ * after which they drop a pooled connection to a pod (sources: docs/servers/load-balancers.md). Only
  * balancers that reuse connections to the pods are listed: an NLB or a TCP listener passes each
  * client connection through, so no idle race exists there.
  */
-import type { Span } from '../report/finding';
-import type { Setting } from './backend';
-import { IngressBackend, IngressObject, KubernetesModel, ServiceObject, servicesNamed, WorkloadObject, workloadsSelectedBy } from './kubernetes';
+import type { Span } from '../source/span';
+import type { Setting } from '../source/setting';
+import { servicesNamed, workloadsSelectedBy } from './kubernetes';
+import { IngressBackend, IngressObject, KubernetesModel, ServiceObject, WorkloadObject } from '../readers/kubernetes/objects';
 
 export interface KubernetesLoadBalancer {
   /** `AWS ALB of Ingress shop/web`, for messages. */
@@ -34,14 +35,14 @@ export function kubernetesLoadBalancers(kubernetes: KubernetesModel): Kubernetes
         description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
         idleTimeout: seconds !== undefined && attributes
           ? { name: 'idle_timeout.timeout_seconds', value: Number(seconds) * 1000, text: seconds, unit: 'ms', source: { kind: 'file', span: attributes.valueSpan } }
-          : { name: 'idle_timeout.timeout_seconds', value: 60_000, text: '60', unit: 'ms', source: { kind: 'default', reference: 'AWS ALB connection idle timeout default 60 s (docs/load-balancers.md)' } },
+          : { name: 'idle_timeout.timeout_seconds', value: 60_000, text: '60', unit: 'ms', source: { kind: 'default', reference: 'AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)' } },
         span: attributes?.valueSpan ?? ingress.nameSpan,
         targets,
       });
     } else if (ingressClass === 'gce') {
       balancers.push({
         description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: { name: 'backend keepalive timeout', value: 600_000, text: '600', unit: 'ms', source: { kind: 'default', reference: 'Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/load-balancers.md)' } },
+        idleTimeout: { name: 'backend keepalive timeout', value: 600_000, text: '600', unit: 'ms', source: { kind: 'default', reference: 'Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)' } },
         span: ingress.nameSpan,
         targets,
       });
@@ -72,7 +73,7 @@ function classicElb(kubernetes: KubernetesModel, service: ServiceObject): Kubern
     description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
     idleTimeout: idle && seconds !== undefined
       ? { name: 'connection-idle-timeout', value: seconds * 1000, text: String(seconds), unit: 'ms', source: { kind: 'file', span: idle.valueSpan } }
-      : { name: 'connection-idle-timeout', value: 60_000, text: '60', unit: 'ms', source: { kind: 'default', reference: 'AWS Classic ELB idle timeout default 60 s (docs/load-balancers.md)' } },
+      : { name: 'connection-idle-timeout', value: 60_000, text: '60', unit: 'ms', source: { kind: 'default', reference: 'AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)' } },
     span: idle?.valueSpan ?? service.nameSpan,
     targets: workloadsSelectedBy(kubernetes, service),
   };

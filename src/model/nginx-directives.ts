@@ -11,18 +11,18 @@
  * context, which is certain.
  */
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
-import { childContext, DATA_BLOCKS, DirectiveSpec, DirectiveTable, DirectiveTableOptions, moduleOfLoadPath, OPENRESTY_BUNDLE } from '../readers/nginx/directives';
+import { childContext, DATA_BLOCKS, DirectiveSpec, DirectiveTable, DirectiveTableOptions, moduleOfLoadPath, OPENRESTY_BUNDLE } from '../reference/nginx/directives';
 import { isUnknownValue } from '../discovery/template';
 import { argCountOf, argValueOf, directiveEndOffset, fileTextOf, isLuaBlockDirective, lastTokenEndOffset, opensBlock as opensBlockOf } from '../readers/nginx/parse';
-import { THIRD_PARTY_DIRECTIVES } from '../readers/nginx/third-party-directives';
+import { THIRD_PARTY_DIRECTIVES } from '../reference/nginx/third-party-directives';
 
 /** Contexts a snippet's top level may stand in (an `include` may sit in any of them). */
 const SNIPPET_CANDIDATES = ['main', 'events', 'http', 'server', 'location', 'upstream', 'stream', 'stream_server', 'stream_upstream', 'mail', 'mail_server'];
 
 // What the directive rules need from the directive table, so that rules ask the model and
 // never import a reader.
-export { acceptsCount, contextName, describeArgs, SHARED_SETTING } from '../readers/nginx/directives';
-export type { DirectiveSpec } from '../readers/nginx/directives';
+export { acceptsCount, contextName, describeArgs, SHARED_SETTING } from '../reference/nginx/directives';
+export type { DirectiveSpec } from '../reference/nginx/directives';
 export { argValueOf, isLuaBlockDirective } from '../readers/nginx/parse';
 export type { ExpandedDirective } from '../readers/nginx';
 

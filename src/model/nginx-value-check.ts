@@ -1,13 +1,13 @@
 /**
  * Values the model reads must parse the way nginx parses them; anything nginx would reject
  * with `invalid value` is an `invalid-value` finding at the argument. The table says which
- * argument of which directive has which syntax (SERVERS.md §1.1, nginx's module sources).
+ * argument of which directive has which syntax (docs/servers/nginx.md#time-values, nginx's module sources).
  */
-import type { ReaderDiagnostic } from '../readers/diagnostic';
+import type { ReaderDiagnostic } from '../source/diagnostic';
 import type { NginxDirective, ParsedNginxFile } from '../readers/nginx';
 import { argValueOf } from '../readers/nginx/parse';
 import { parseNginxValue, ValueSyntax as Syntax, VALUE_SYNTAX } from './nginx-value-syntax';
-import { compareVersions, describeRange, formatVersion, UNKNOWN_VERSION, Version, VersionRange } from './nginx-version';
+import { compareVersions, describeRange, formatVersion, UNKNOWN_VERSION, Version, VersionRange } from '../reference/nginx/version';
 
 const EXPECTED: Record<Syntax, string> = {
   msec: 'a time such as 500ms, 30s, 5m or "1m 30s" (units ms s m h d w; no fractions)',
@@ -28,7 +28,7 @@ function nginxSays(directive: string, value: string, syntax: Syntax): string {
 
 /**
  * Values valid only from some release on: `keepalive 0` (disables the 1.29.7 default; an error
- * before) and `proxy_http_version 2` (since 1.29.4). SERVERS.md §1.2.
+ * before) and `proxy_http_version 2` (since 1.29.4). docs/servers/nginx.md#upstream-keepalive-default.
  */
 const VALID_SINCE: { directive: string; value: string; since: Version }[] = [
   { directive: 'keepalive', value: '0', since: [1, 29, 7] },

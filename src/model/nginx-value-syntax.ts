@@ -2,7 +2,7 @@
  * Which argument of which nginx directive has which value syntax, and what it means in
  * canonical units. Shared by the model (settings with values) and by invalid-value.
  */
-import type { Unit } from './backend';
+import type { Unit } from '../source/setting';
 import { parseNginxNumber, parseNginxSize, parseNginxTime } from './nginx-values';
 
 export type ValueSyntax = 'msec' | 'sec' | 'size' | 'offset' | 'number' | 'http-version';

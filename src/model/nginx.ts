@@ -3,14 +3,14 @@
  * inheritance, upstream groups (explicit and implicit) and every place a request is passed on.
  * Rules ask questions here; they never walk syntax trees themselves.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
-import type { Setting } from './backend';
-import type { DirectiveTableOptions } from '../readers/nginx/directives';
-import { defaultFor } from './nginx-defaults';
+import type { Setting } from '../source/setting';
+import type { DirectiveTableOptions } from '../reference/nginx/directives';
+import { defaultFor } from '../reference/nginx/defaults';
 import { NginxDirectiveIndex } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
-import type { VersionRange } from './nginx-version';
+import type { VersionRange } from '../reference/nginx/version';
 import { sharedDirectoryDepth } from './scopes';
 
 export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';
@@ -136,7 +136,7 @@ export class NginxBlock {
       const origin = own.generated ? { origin: own.generated } : {};
       if (own.generated?.kind === 'default') {
         // A controller's own default (ingress-nginx): rendered into its nginx.conf, written nowhere in the tree.
-        return { name, value, text, unit, source: { kind: 'default', reference: 'docs/ingress-nginx.md', note: own.generated.text, by: own.generated.controller }, ...origin };
+        return { name, value, text, unit, source: { kind: 'default', reference: 'docs/servers/ingress-nginx.md', note: own.generated.text, by: own.generated.controller }, ...origin };
       }
       return { name, value, text, unit, source: { kind: 'file', span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }

@@ -1,16 +1,18 @@
 /**
  * The limits a backend listener puts on a request's head (request line and headers), normalised
  * so that checks/header-size-backend compares them with nginx's large_client_header_buffers
- * without knowing which server it is (SERVERS.md §2.3, §3.2, §3.3, §4, §9 rows 4, 17;
- * docs/uvicorn.md).
+ * without knowing which server it is (docs/servers/uwsgi.md#buffer-size, docs/servers/gunicorn.md#limit_request_line,
+ * docs/servers/uvicorn.md#request-head-limits, docs/servers/tomcat.md#maxhttpheadersize).
  */
-import type { Backend, Listener, Setting } from './backend';
+import type { Backend } from './backend';
+import type { Listener } from '../readers/backend';
+import type { Setting } from '../source/setting';
 import { effectiveRequestLineLimit } from './gunicorn';
 import { formatNginxSize } from './nginx-client-limits';
 import { connectorFor } from './tomcat';
-import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE } from './uvicorn';
+import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE } from '../reference/uvicorn';
 
-/** The most uWSGI's 16-bit buffer-size can hold (SERVERS.md §2.3). */
+/** The most uWSGI's 16-bit buffer-size can hold (docs/servers/uwsgi.md#buffer-size). */
 const UWSGI_MAX_BUFFER = 65535;
 
 export interface RequestHeadLimit {
@@ -106,7 +108,7 @@ function gunicornLimits(line: Setting | undefined, field: Setting | undefined): 
 
 /**
  * h11 refuses a head only when, after a read, the part of it still incomplete in its buffer is
- * larger than max_incomplete_event_size (h11/_connection.py next_event; docs/uvicorn.md
+ * larger than max_incomplete_event_size (h11/_connection.py next_event; docs/servers/uvicorn.md
  * has the run): a head that arrives in one read passes whatever its size. So it bites only
  * sometimes, and is reported as info.
  */

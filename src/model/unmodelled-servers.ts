@@ -4,10 +4,10 @@
  * No rule judges them; they only keep upstream-unreachable from calling an address unserved when
  * one of them may serve it, and --print-config and the graph show them as unknown.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../source/span';
 import type { Deployment } from './deployment';
 import { canonicalSocketPath } from './links';
-import { knownValue, Launch, optionValues } from './launch';
+import { knownValue, Launch, optionValues } from '../readers/launch/launch';
 
 /** Where an unmodelled server may listen: a port (on whatever host), a socket file, or anything. */
 export type UnmodelledAddress =

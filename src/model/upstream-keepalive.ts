@@ -2,12 +2,12 @@
  * Queries shared by the upstream keep-alive rules: whether an upstream group keeps idle
  * connections for a given range of nginx releases, and its keep-alive settings there.
  */
-import type { RelatedSpan } from '../report/finding';
-import type { Setting } from './backend';
+import type { RelatedSpan } from '../source/span';
+import type { Setting } from '../source/setting';
 import type { Deployment } from './deployment';
 import { formatMilliseconds } from './nginx-values';
 import type { NginxBlock, UpstreamGroup } from './nginx';
-import { compareVersions, describeRange, isKnownExactly, parseVersion, splitRange, Version, VersionRange } from './nginx-version';
+import { compareVersions, describeRange, isKnownExactly, parseVersion, splitRange, Version, VersionRange } from '../reference/nginx/version';
 
 /** 1.29.7 turned keepalive on for explicit upstreams; 1.19.10 raised keepalive_requests to 1000. */
 export const KEEPALIVE_BOUNDARIES: Version[] = [parseVersion('1.19.10')!, parseVersion('1.29.7')!];

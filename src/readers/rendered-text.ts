@@ -7,10 +7,10 @@
  * holds for it too.
  */
 import { isUnknownValue } from '../discovery/template';
-import type { Pos, Span } from '../report/finding';
-import { EmbeddedSourceText } from './embedded-text';
+import type { Pos, Span } from '../source/span';
+import { EmbeddedSourceText } from '../source/embedded-text';
 import { TemplateSourceText } from './template-text';
-import { SourceText } from './text';
+import { SourceText } from '../source/text';
 
 export class RenderedSourceText extends TemplateSourceText {
   private readonly template: SourceText;

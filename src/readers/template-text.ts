@@ -3,7 +3,7 @@
  * so every offset, line and column is the template's own. `original` is what code frames show.
  */
 import type { MaskedTemplate, TemplateDialect } from '../discovery/template';
-import { SourceText } from './text';
+import { SourceText } from '../source/text';
 
 export class TemplateSourceText extends SourceText {
   readonly dialect: TemplateDialect;

@@ -5,8 +5,8 @@
  */
 import type { FileSystem } from '../discovery/fs';
 import type { FileFormat } from '../discovery/classify';
-import type { ReaderDiagnostic, SourceComment } from './diagnostic';
-import { SourceText } from './text';
+import type { ReaderDiagnostic, SourceComment } from '../source/diagnostic';
+import { SourceText } from '../source/text';
 
 export interface ReaderContext {
   fs: FileSystem;

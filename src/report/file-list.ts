@@ -4,15 +4,8 @@
  * the tree, so they are escaped to stay one line. JSON is an array of {file, format, reason},
  * written as the report's JSON is (controls and bidi characters as \u escapes).
  */
-import type { FileFormat } from '../discovery/classify';
+import { ListedFile } from '../engine/findings';
 import { jsonText, terminalText } from './escape';
-
-/** One line of --list-files: a file of the tree, the format it was read as (null: not read), and why. */
-export interface ListedFile {
-  file: string;
-  format: FileFormat | null;
-  reason: string;
-}
 
 export type FileListFormat = 'text' | 'json';
 export const FILE_LIST_FORMATS: FileListFormat[] = ['text', 'json'];

@@ -6,17 +6,19 @@
  * span lies in the upstream or the pass is marked with the rule id. Pure: model, links and
  * findings in, text out.
  */
-import type { Backend, Listener } from '../model/backend';
+import type { Backend } from '../model/backend';
+import type { Listener } from '../readers/backend';
 import { backendKindName, describeBackendSetting } from '../model/backend-describe';
 import type { Deployment } from '../model/deployment';
 import { isLoopback, Link, nginxTargets } from '../model/links';
 import type { NginxBlock, UpstreamGroup, UpstreamPass } from '../model/nginx';
 import { formatMilliseconds } from '../model/nginx-values';
-import { describeRange } from '../model/nginx-version';
+import { describeRange } from '../reference/nginx/version';
 import { describeNginxSetting, groupIsUsedOverHttp, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
 import { describeUnmodelledAddress, mayServe, UnmodelledServer, unmodelledServers } from '../model/unmodelled-servers';
 import { dotLabel, mermaidLabel } from './escape';
-import type { Finding, Span } from './finding';
+import type { Finding } from '../engine/findings';
+import type { Span } from '../source/span';
 
 export type GraphFormat = 'mermaid' | 'dot';
 

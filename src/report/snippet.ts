@@ -3,7 +3,7 @@
  * (`^^^^` for the primary span, `----` for related ones) lined up under it.
  */
 import { breaksLegacyCommand, isUnsafeCodePoint, LEGACY_COMMAND_BRACKET, terminalText, visibleEscape } from './escape';
-import type { Span } from './finding';
+import type { Span } from '../source/span';
 
 /** Tabs expand to the next multiple of this many columns, in the line and the marker row alike. */
 export const TAB_STOP = 4;

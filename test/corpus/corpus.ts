@@ -6,8 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { lintSync, NothingToReadError } from '../../src/engine/run';
-import { VERSION } from '../../src/meta';
-import type { Finding, Report } from '../../src/report/finding';
+import { VERSION } from '../../src/source/meta';
+import type { Finding, Report } from '../../src/engine/findings';
 
 /** The corpus sits next to the repository: <repo>/../shared/corpus. */
 const CORPUS_AS_GIVEN = path.resolve(__dirname, '../../../shared/corpus');

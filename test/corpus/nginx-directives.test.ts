@@ -12,7 +12,7 @@
  */
 import type { CfglintConfig } from '../../src/engine/config';
 import { lintSync } from '../../src/engine/run';
-import type { Report } from '../../src/report/finding';
+import type { Report } from '../../src/engine/findings';
 import { CORPUS, corpusEntries, describeCorpus } from './corpus';
 
 const RULES = ['nginx-unknown-directive', 'nginx-directive-context', 'nginx-directive-args', 'nginx-duplicate-directive', 'nginx-proxy-buffers'];

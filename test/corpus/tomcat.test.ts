@@ -11,10 +11,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { classify } from '../../src/discovery/classify';
 import { readTree } from '../../src/engine/run';
-import type { TomcatBackend } from '../../src/model/tomcat';
+import type { TomcatBackend } from '../../src/readers/tomcat/tomcat-backend';
 import { readServerXml } from '../../src/readers/tomcat';
 import { emptyOutput } from '../../src/readers/types';
-import { SourceText } from '../../src/readers/text';
+import { SourceText } from '../../src/source/text';
 import { CORPUS, corpusEntries, describeCorpus, describeFinding, lintCorpus } from './corpus';
 
 const FAILED = ['internal-error', 'read-error'];

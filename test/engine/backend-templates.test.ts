@@ -6,7 +6,7 @@
  */
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import { lintSync } from '../../src/engine/run';
-import type { Finding } from '../../src/report/finding';
+import type { Finding } from '../../src/engine/findings';
 
 const lint = (tree: MemoryTree) => lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} });
 const describeFindings = (findings: Finding[]) =>

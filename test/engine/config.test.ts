@@ -4,7 +4,7 @@
  */
 import { memoryFileSystem, MemoryTree, FileSystem } from '../../src/discovery/fs';
 import { ConfigError } from '../../src/engine/config';
-import type { Rule } from '../../src/engine/rule';
+import type { Rule } from '../../src/rule';
 import { RULES } from '../../src/engine/registry';
 import { exitCodeFor, lintSync, LintOptions } from '../../src/engine/run';
 import type { Environment } from '../../src/model/deployment';

@@ -9,7 +9,8 @@ import type { CfglintConfig } from '../../src/engine/config';
 import { ConfigError } from '../../src/engine/config';
 import { lintSync, LintOptions, listFiles, NothingToReadError } from '../../src/engine/run';
 import * as api from '../../src/index';
-import { formatFileList, ListedFile } from '../../src/report/file-list';
+import { formatFileList } from '../../src/report/file-list';
+import { ListedFile } from '../../src/engine/findings';
 
 const lines = (...parts: string[]) => parts.join('\n') + '\n';
 

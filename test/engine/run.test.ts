@@ -6,9 +6,9 @@ import { createHash } from 'crypto';
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
 import { RULES } from '../../src/engine/registry';
-import type { Rule } from '../../src/engine/rule';
+import type { Rule } from '../../src/rule';
 import { exitCodeFor, lint, lintSync, LintOptions } from '../../src/engine/run';
-import type { Finding } from '../../src/report/finding';
+import type { Finding } from '../../src/engine/findings';
 
 const RULE = 'upstream-keepalive-http10';
 const UPSTREAM = ['upstream app {', '    server 127.0.0.1:8000;', '    keepalive 16;', '}']; // lines 1-4

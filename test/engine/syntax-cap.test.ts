@@ -1,6 +1,6 @@
 /** The per-file cap on syntax findings (src/engine/syntax-cap.ts), on diagnostics as the engine sorts them. */
 import { capSyntaxFindings, SYNTAX_FINDINGS_PER_FILE } from '../../src/engine/syntax-cap';
-import type { ReaderDiagnostic } from '../../src/readers/diagnostic';
+import type { ReaderDiagnostic } from '../../src/source/diagnostic';
 
 const at = (ruleId: string, file: string, line: number): ReaderDiagnostic => ({
   ruleId,

@@ -2,7 +2,8 @@
  * The one report every formatter test renders. Findings are deliberately out of
  * order (stylish and github must sort; json and sarif must keep this order).
  */
-import type { Finding, Pos, Report, Span } from '../../src/report/finding';
+import type { Finding, Report } from '../../src/engine/findings';
+import type { Pos, Span } from '../../src/source/span';
 import type { FormatContext } from '../../src/report/formatters';
 
 export const NGINX = 'nginx/conf.d/app.conf';

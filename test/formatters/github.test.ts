@@ -1,4 +1,4 @@
-import type { Finding } from '../../src/report/finding';
+import type { Finding } from '../../src/engine/findings';
 import { format } from '../../src/report/formatters/github';
 import { makeContext, makeReport } from './fixture';
 

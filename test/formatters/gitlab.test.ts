@@ -1,4 +1,4 @@
-import type { Finding } from '../../src/report/finding';
+import type { Finding } from '../../src/engine/findings';
 import { format, type CodeQualityIssue } from '../../src/report/formatters/gitlab';
 import { makeContext, makeReport } from './fixture';
 

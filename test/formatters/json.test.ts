@@ -2,7 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { lintSync } from '../../src/engine/run';
-import type { Report } from '../../src/report/finding';
+import type { Report } from '../../src/engine/findings';
 import { format } from '../../src/report/formatters/json';
 import { makeContext, makeReport } from './fixture';
 

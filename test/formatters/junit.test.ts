@@ -1,4 +1,4 @@
-import type { Finding } from '../../src/report/finding';
+import type { Finding } from '../../src/engine/findings';
 import { format } from '../../src/report/formatters/junit';
 import { expectWellFormedXml, parseXml } from './xml-check';
 import { makeContext, makeReport } from './fixture';

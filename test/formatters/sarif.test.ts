@@ -1,5 +1,5 @@
 import { artifactLocation, format, type SarifLog } from '../../src/report/formatters/sarif';
-import type { Report } from '../../src/report/finding';
+import type { Report } from '../../src/engine/findings';
 import { GUNICORN, NGINX, UWSGI, makeContext, makeReport } from './fixture';
 
 function sarifOf(report: Report): SarifLog {

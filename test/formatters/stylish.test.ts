@@ -1,4 +1,4 @@
-import type { Finding, Report } from '../../src/report/finding';
+import type { Finding, Report } from '../../src/engine/findings';
 import { format } from '../../src/report/formatters/stylish';
 import { GUNICORN, NGINX, makeContext, makeReport } from './fixture';
 

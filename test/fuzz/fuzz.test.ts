@@ -29,7 +29,8 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import { exitCodeFor, lintSync, NothingToReadError } from '../../src/engine/run';
-import type { Finding, Span } from '../../src/report/finding';
+import type { Finding } from '../../src/engine/findings';
+import type { Span } from '../../src/source/span';
 import { FORMATTER_NAMES, getFormatter } from '../../src/report/formatters';
 import { CORPUS, corpusEntries } from '../corpus/corpus';
 

@@ -4,7 +4,7 @@
  */
 import { readTree, lintSync } from '../../src/engine/run';
 import { canonicalSocketPath, isLoopback, linkDeployment, nginxTargets } from '../../src/model/links';
-import type { Finding } from '../../src/report/finding';
+import type { Finding } from '../../src/engine/findings';
 import { writeTree } from '../disk-tree';
 
 function modelOf(tree: Record<string, string>) {

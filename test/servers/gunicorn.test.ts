@@ -10,7 +10,7 @@
  *    gunicorn cannot load outside its project (an import, an environment variable it requires, a
  *    directory that does not exist here) is "not comparable", counted and listed with the reason.
  *    The fixtures with a command line are run with the same words and environment as the
- *    hand-built Launch given to the reader, which tests the precedence of SERVERS.md §3.1.
+ *    hand-built Launch given to the reader, which tests the precedence of docs/servers/gunicorn.md#configuration-precedence.
  * 2. Syntax. For the same files and the syntax fixtures: python3 (Debian's 3.11, which runs
  *    gunicorn) compiles the file ⇔ cfglint has no gunicorn-syntax finding.
  *
@@ -22,10 +22,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { nodeFileSystem } from '../../src/discovery/fs';
-import type { GunicornBackend } from '../../src/model/gunicorn';
-import type { Launch, LaunchArg, LaunchEnvValue } from '../../src/model/launch';
+import type { GunicornBackend } from '../../src/readers/gunicorn/gunicorn-backend';
+import type { Launch, LaunchArg, LaunchEnvValue } from '../../src/readers/launch/launch';
 import { effectiveWorker, readGunicorn } from '../../src/readers/gunicorn';
-import type { Span } from '../../src/report/finding';
+import type { Span } from '../../src/source/span';
 import { CORPUS, corpusEntries } from '../corpus/corpus';
 
 const GUNICORN = '/usr/bin/gunicorn';

@@ -24,8 +24,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { memoryFileSystem } from '../../src/discovery/fs';
 import { lintSync } from '../../src/engine/run';
-import { acceptsCount, DirectiveSpec, DirectiveTable, MANY_ARGS } from '../../src/readers/nginx/directives';
-import { compareVersions, parseVersion } from '../../src/model/nginx-version';
+import { acceptsCount, DirectiveSpec, DirectiveTable, MANY_ARGS } from '../../src/reference/nginx/directives';
+import { compareVersions, parseVersion } from '../../src/reference/nginx/version';
 
 const NGINX_TIMEOUT_MS = 10_000;
 

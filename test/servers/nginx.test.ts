@@ -66,8 +66,8 @@ import { readTree, ReadTree } from '../../src/engine/run';
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective, ParsedNginxFile } from '../../src/readers/nginx';
 import { hasGlob, IncludeResolver } from '../../src/readers/nginx/include';
 import { parseNginx } from '../../src/readers/nginx/parse';
-import { decodeUtf8, SourceText } from '../../src/readers/text';
-import type { ReaderDiagnostic } from '../../src/readers/diagnostic';
+import { decodeUtf8, SourceText } from '../../src/source/text';
+import type { ReaderDiagnostic } from '../../src/source/diagnostic';
 import { CORPUS, corpusEntries } from '../corpus/corpus';
 
 jest.setTimeout(120_000);

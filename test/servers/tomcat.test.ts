@@ -30,7 +30,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { lintSync, readTree } from '../../src/engine/run';
-import type { TomcatBackend } from '../../src/model/tomcat';
+import type { TomcatBackend } from '../../src/readers/tomcat/tomcat-backend';
 import { readXml, XmlElement } from '../../src/readers/tomcat/xml';
 import { CORPUS } from '../corpus/corpus';
 

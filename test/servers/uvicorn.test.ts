@@ -22,7 +22,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { readTree } from '../../src/engine/run';
-import type { UvicornBackend } from '../../src/model/uvicorn';
+import type { UvicornBackend } from '../../src/readers/uvicorn/uvicorn-backend';
 
 const PYTHON = '/usr/bin/python3';
 const probe = fs.existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import uvicorn, h11; print(uvicorn.__version__)'], { encoding: 'utf8', timeout: 20000 }) : undefined;

@@ -20,12 +20,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { uwsgiOptionSpec, allUwsgiOptions } from '../../src/model/uwsgi-options';
-import type { LaunchArg } from '../../src/model/launch';
+import { uwsgiOptionSpec, allUwsgiOptions } from '../../src/reference/uwsgi/options';
+import type { LaunchArg } from '../../src/readers/launch/launch';
 import { buildInstance, UwsgiFiles, UwsgiMachine } from '../../src/readers/uwsgi';
 import { readCommandLine } from '../../src/readers/uwsgi/command-line';
-import { decodeUtf8, SourceText } from '../../src/readers/text';
-import type { Span } from '../../src/report/finding';
+import { decodeUtf8, SourceText } from '../../src/source/text';
+import type { Span } from '../../src/source/span';
 import { CORPUS, corpusEntries } from '../corpus/corpus';
 
 const UWSGI = '/usr/bin/uwsgi';

@@ -8,13 +8,13 @@
  */
 import * as nodePath from 'path';
 import type { Document } from 'yaml';
-import type { Span } from '../../report/finding';
-import type { ReaderDiagnostic } from '../diagnostic';
+import type { Span } from '../../source/span';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { expandWord } from '../launch/expand';
 import { ALL_UNKNOWN, asMappedText, RawArg, sliceArg } from '../launch/raw';
 import { splitWords } from '../launch/shell-syntax';
 import { entriesOf, isMap, isNull, isScalar, isSeq, itemsOf, pairOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../launch/yaml';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 
 export interface ComposeCommand {
   /** The written words; empty for `''` or `[]` (the image's default is dropped). */

@@ -7,12 +7,12 @@
  * `ENTRYPOINT` drops a `CMD` inherited from the base, not one set in the same stage.
  */
 import * as nodePath from 'path';
-import type { SourceComment } from '../diagnostic';
+import type { SourceComment } from '../../source/diagnostic';
 import { expandWord } from '../launch/expand';
 import { MappedText, MappedTextBuilder } from '../launch/mapped-text';
 import { literalArg, Lookup, RawArg, sliceArg } from '../launch/raw';
 import { splitWords, wholeWord } from '../launch/shell-syntax';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 
 export interface DockerCommand {
   /** `exec`: the JSON array's strings; `shell`: `text` run by `shell`. */

@@ -17,10 +17,10 @@
  * appends to the image's nginx.conf: they are not rendered here.
  */
 import * as nodePath from 'path';
-import type { Mount } from '../../model/launch';
+import type { Mount } from '../launch/launch';
 import { envFileValues, projectServices } from '../launch/docker';
 import type { RawArg, VariableValue } from '../launch/raw';
-import { SourceText } from '../text';
+import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, treeKinds } from './placed-files';

@@ -3,8 +3,8 @@
  * runs (`FROM nginx:1.27-alpine`, `image: nginx:1.29.8`), for version-dependent defaults.
  * The backend readers extend this with command lines and environment.
  */
-import type { Span } from '../../report/finding';
-import type { SourceText } from '../text';
+import type { Span } from '../../source/span';
+import type { SourceText } from '../../source/text';
 
 export interface ImageReference {
   /** Image name without registry path, e.g. `nginx`, `openresty/openresty`. */

@@ -9,7 +9,7 @@
  */
 import * as nodePath from 'path';
 import type { IncludeMapping } from '../nginx/include';
-import { SourceText } from '../text';
+import { SourceText } from '../../source/text';
 import { parseCompose } from './compose';
 
 export interface PlacedFilesInput {

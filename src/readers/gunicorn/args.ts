@@ -4,7 +4,7 @@
  * split by `shlex.split` (posix mode) first. Each token keeps its offsets, so a setting from a
  * command line points at its own argument.
  */
-import { GUNICORN_FLAGS, GunicornSettingInfo } from '../../model/gunicorn-settings';
+import { GUNICORN_FLAGS, GunicornSettingInfo } from '../../reference/gunicorn-settings';
 
 export interface ArgToken {
   value: string;

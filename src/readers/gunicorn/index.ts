@@ -1,19 +1,21 @@
 /**
  * Gunicorn: gunicorn.conf.py read as Python syntax (never run), merged with command lines and
  * GUNICORN_CMD_ARGS. One backend per launch that runs gunicorn, and one per config file that
- * no launch names. Precedence, lowest first (SERVERS.md §3.1; 20.1.0 gunicorn/app/base.py
+ * no launch names. Precedence, lowest first (docs/servers/gunicorn.md#configuration-precedence; 20.1.0 gunicorn/app/base.py
  * load_config): defaults (PORT and WEB_CONCURRENCY from the environment) < config file <
  * GUNICORN_CMD_ARGS < command line. The config file is the one `-c` names on the command line,
  * else the one in GUNICORN_CMD_ARGS, else ./gunicorn.conf.py in the working directory.
  */
 import * as nodePath from 'path';
-import type { Listener, ListenAddress, Setting, ValueSource } from '../../model/backend';
-import type { GunicornBackend, GunicornConfigFile, GunicornWorkerKind } from '../../model/gunicorn';
-import { isGunicornSetting } from '../../model/gunicorn-settings';
-import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../../model/launch';
-import type { Span } from '../../report/finding';
-import { readerFailedAt, SourceComment } from '../diagnostic';
-import { decodeUtf8, SourceText } from '../text';
+import type { Listener, ListenAddress } from '../backend';
+import type { Setting, ValueSource } from '../../source/setting';
+import type { GunicornBackend, GunicornConfigFile, GunicornWorkerKind } from './gunicorn-backend';
+import { isGunicornSetting } from '../../reference/gunicorn-settings';
+import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../launch/launch';
+import type { Span } from '../../source/span';
+import type { SourceComment } from '../../source/diagnostic';
+import { readerFailedAt } from '../kit/failure';
+import { decodeUtf8, SourceText } from '../../source/text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { ArgToken, ParsedCommandLine, parseGunicornArgs, pythonIntBase10, shlexSplit } from './args';
 import { PyBinding, readPythonModule, PythonModule } from './python';
@@ -30,7 +32,7 @@ interface ReadFile {
 }
 
 const CONVENTIONAL_NAMES = new Set(['gunicorn.conf.py', 'gunicorn_config.py', 'gunicorn_conf.py', 'gunicorn.py', 'gunicorn.config.py']);
-const SYNC_REASON = "gunicorn's sync worker closes every connection after one response (SERVERS.md §3.2; 20.1.0 workers/sync.py:171-174)";
+const SYNC_REASON = "gunicorn's sync worker closes every connection after one response (docs/servers/gunicorn.md#keepalive; 20.1.0 workers/sync.py:171-174)";
 
 export function readGunicorn(files: string[], launches: Launch[], context: ReaderContext): ReaderOutput & { backends: GunicornBackend[] } {
   const output = { ...emptyOutput(), backends: [] as GunicornBackend[] };

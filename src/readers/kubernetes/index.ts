@@ -5,21 +5,9 @@
  * command lines are the launch reader's; pod sysctls are the system reader's.
  */
 import type { Document } from 'yaml';
-import {
-  ConfigMapObject,
-  ContainerObject,
-  emptyKubernetesModel,
-  HelmControllerValues,
-  IngressBackend,
-  IngressObject,
-  KubernetesModel,
-  KubernetesObjectBase,
-  ManifestValue,
-  ServiceObject,
-  WorkloadObject,
-} from '../../model/kubernetes';
-import { append } from '../../append';
-import type { SourceText } from '../text';
+import { ConfigMapObject, ContainerObject, emptyKubernetesModel, HelmControllerValues, IngressBackend, IngressObject, KubernetesModel, KubernetesObjectBase, ManifestValue, ServiceObject, WorkloadObject } from './objects';
+import { append } from '../../source/append';
+import type { SourceText } from '../../source/text';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { emptyOutput } from '../types';
 import { guarded } from '../launch';

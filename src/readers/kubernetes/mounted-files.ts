@@ -7,8 +7,8 @@
  */
 import type { Document } from 'yaml';
 import { classify, FileFormat } from '../../discovery/classify';
-import { EmbeddedSourceText, embeddedLiteralBlock } from '../embedded-text';
-import type { SourceText } from '../text';
+import { EmbeddedSourceText, embeddedLiteralBlock } from '../../source/embedded-text';
+import type { SourceText } from '../../source/text';
 import { EnvsubstTemplate, imageEnvironment, isOfficialNginxImage, TemplateScript, templateScript } from '../docker/envsubst-templates';
 import { containerEnvironment, POD_SPEC_PATHS } from '../launch/kubernetes';
 import { entriesOf, isMap, isScalar, itemsOf, parseYaml, scalarArg, valueOf, YamlNode } from '../launch/yaml';

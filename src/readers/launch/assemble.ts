@@ -1,7 +1,7 @@
 /** The last step of every launch reader: wrappers peeled off, raw values turned into model values. */
-import type { Launch, LaunchKind } from '../../model/launch';
-import type { Span } from '../../report/finding';
-import type { ReaderDiagnostic } from '../diagnostic';
+import type { Launch, LaunchKind } from './launch';
+import type { Span } from '../../source/span';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { diagnostic } from './files';
 import { unwrap } from './program';
 import { Lookup, RawArg, toLaunchArg, toLaunchEnv } from './raw';

@@ -13,11 +13,11 @@
  * way the service runs; one that names them is a service of its own.
  */
 import * as nodePath from 'path';
-import type { ComposeContainer } from '../../model/compose';
-import type { ComposeScope, Launch, Mount } from '../../model/launch';
-import type { Span } from '../../report/finding';
-import type { ReaderDiagnostic } from '../diagnostic';
-import type { SourceText } from '../text';
+import type { ComposeContainer } from './launch';
+import type { ComposeScope, Launch, Mount } from './launch';
+import type { Span } from '../../source/span';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
 import type { ComposeCommand, ComposeFile, ComposeService } from '../docker/compose';
 import { copiedFiles, TreeKind } from '../docker/placed-files';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage } from '../docker/dockerfile';

@@ -4,9 +4,9 @@
  * blanks into several arguments, as the shell does. A word whose expansion would pass 64 KiB
  * (`A="$A$A"` a few dozen times) keeps the rest of its variables unresolved.
  */
-import { append } from '../../append';
+import { append } from '../../source/append';
 import { MAX_VALUE_LENGTH } from '../expansion-budget';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 import type { Lookup, RawArg, VariableValue } from './raw';
 import type { ShellWord, WordPart } from './shell-syntax';
 

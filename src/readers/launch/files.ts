@@ -1,6 +1,6 @@
 /** Reading a file for the launch and system readers: once, decoded, and never throwing. */
-import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
-import { decodeUtf8, SourceText } from '../text';
+import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
+import { decodeUtf8, SourceText } from '../../source/text';
 import type { ReaderContext, ReaderOutput } from '../types';
 
 /**

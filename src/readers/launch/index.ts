@@ -1,12 +1,12 @@
 /** Command lines from systemd units, Dockerfiles, compose services, Procfiles, shell scripts and Kubernetes containers. */
 import * as nodePath from 'path';
-import type { ComposeContainer } from '../../model/compose';
-import { append } from '../../append';
-import type { Launch } from '../../model/launch';
+import type { ComposeContainer } from './launch';
+import { append } from '../../source/append';
+import type { Launch } from './launch';
 import { parseCompose, ComposeFile } from '../docker/compose';
 import { TreeKind, treeKinds } from '../docker/placed-files';
 import { Dockerfile, parseDockerfile } from '../docker/dockerfile';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { dockerLaunches } from './docker';
 import { addComments, lineComments, readSource, recordSource } from './files';

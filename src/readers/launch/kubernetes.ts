@@ -8,11 +8,11 @@
  * `hostNetwork` are read here for the system reader.
  */
 import type { Document } from 'yaml';
-import type { Launch } from '../../model/launch';
-import type { Span } from '../../report/finding';
-import type { ReaderDiagnostic } from '../diagnostic';
+import type { Launch } from './launch';
+import type { Span } from '../../source/span';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { MAX_VALUE_LENGTH } from '../expansion-budget';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
 import { lookupIn, RawArg } from './raw';
 import { isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from './yaml';

@@ -3,8 +3,8 @@
  * decoded), with the file offset of each character, so that spans found in the joined text
  * point back at what is written.
  */
-import type { Span } from '../../report/finding';
-import type { SourceText } from '../text';
+import type { Span } from '../../source/span';
+import type { SourceText } from '../../source/text';
 
 export class MappedText {
   constructor(

@@ -2,9 +2,9 @@
  * Procfiles (Heroku, foreman, honcho): `type: command` lines, each run by a shell (`/bin/sh -c`)
  * with `$PORT` and the rest of the environment set by the platform, so unresolved here.
  */
-import type { Launch } from '../../model/launch';
-import type { ReaderDiagnostic } from '../diagnostic';
-import type { SourceText } from '../text';
+import type { Launch } from './launch';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
 import { ALL_UNKNOWN, literalArg } from './raw';
 

@@ -5,9 +5,9 @@
  * peeled off, so that `program` is `gunicorn` whether it is started directly or through them.
  */
 import * as nodePath from 'path';
-import { append } from '../../append';
+import { append } from '../../source/append';
 import { expandWord } from './expand';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 import type { MappedText } from './mapped-text';
 import { asMappedText, literalArg, Lookup, RawArg, sliceArg } from './raw';
 import { assignmentOf, literalText, parseShell, ShellProblem, ShellRedirect } from './shell-syntax';

@@ -3,8 +3,8 @@
  * offset of each of its characters (so that a `sh -c '…'` string can be parsed again with exact
  * positions), the word as written, and what the value depends on that the tree does not say.
  */
-import type { LaunchArg, LaunchEnvValue } from '../../model/launch';
-import type { SourceText } from '../text';
+import type { LaunchArg, LaunchEnvValue } from './launch';
+import type { SourceText } from '../../source/text';
 import { MappedText } from './mapped-text';
 
 export interface RawArg {

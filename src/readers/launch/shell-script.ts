@@ -4,9 +4,9 @@
  * the command are substituted, others are unresolved; exported ones and `NAME=value` prefixes are
  * the launch's environment, and a top-level `cd` its working directory.
  */
-import type { Launch } from '../../model/launch';
-import type { ReaderDiagnostic } from '../diagnostic';
-import type { SourceText } from '../text';
+import type { Launch } from './launch';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
 import { diagnostic } from './files';
 import { MappedText } from './mapped-text';

@@ -10,7 +10,7 @@
  * escape character, no operators) and Compose's (`command:` strings split like a shell, but no
  * operators; `$$` is a literal `$`).
  */
-import { append } from '../../append';
+import { append } from '../../source/append';
 import type { MappedText } from './mapped-text';
 
 export type WordPart =

@@ -7,8 +7,8 @@
  * (ExecStart=) and the system reader (LimitNOFILE=).
  */
 import * as nodePath from 'path';
-import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
-import type { SourceText } from '../text';
+import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
 import { diagnostic } from './files';
 import { MappedText, MappedTextBuilder } from './mapped-text';
 

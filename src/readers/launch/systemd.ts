@@ -5,10 +5,10 @@
  * prefixes `@-:+!`), `${NAME}` and whole-word `$NAME` substituted from `Environment=`, `%n`/`%N`/
  * `%p`/`%i`/`%%` specifiers; plus `WorkingDirectory=`, `User=`, `Group=`, `KillSignal=`.
  */
-import type { Launch } from '../../model/launch';
-import type { ReaderDiagnostic } from '../diagnostic';
+import type { Launch } from './launch';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { MAX_VALUE_LENGTH } from '../expansion-budget';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
 import { diagnostic } from './files';
 import type { MappedText } from './mapped-text';

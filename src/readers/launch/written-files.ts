@@ -15,7 +15,7 @@ import { parseCompose } from '../docker/compose';
 import { parseDockerfile } from '../docker/dockerfile';
 import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
-import { SourceText } from '../text';
+import { SourceText } from '../../source/text';
 import { MappedText } from './mapped-text';
 import { runShell, ShellStep, StepRedirect } from './program';
 import { ALL_UNKNOWN, RawArg } from './raw';

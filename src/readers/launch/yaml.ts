@@ -4,8 +4,8 @@
  * aliases and `<<` merge keys, and scalars as raw values with file offsets.
  */
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, parseAllDocuments, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { ReaderDiagnostic } from '../diagnostic';
-import type { SourceText } from '../text';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
 import { diagnostic } from './files';
 import type { RawArg } from './raw';
 import { parsedYamlByText } from '../parse-cache';

@@ -10,7 +10,7 @@
 import { UNKNOWN_MARK } from '../../discovery/template';
 import type { VariableValue } from '../launch/raw';
 import { RenderedSourceText } from '../rendered-text';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 
 const NAME_START = /[A-Za-z_]/;
 /** Characters a rendering may add to its template at least (values longer than their placeholders). */

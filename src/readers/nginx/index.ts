@@ -5,12 +5,13 @@
  */
 import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
-import type { ReaderDiagnostic } from '../diagnostic';
-import { decodeUtf8, SourceText } from '../text';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import { GeneratedOrigin } from '../../source/setting';
+import { decodeUtf8, SourceText } from '../../source/text';
+import { TemplateSourceText } from '../template-text';
 import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS, WrittenPath, WrittenPathEntry, WrittenPathIndex } from './include';
 import { readsLikeNginx } from './lookalike';
-import { MAX_BLOCK_DEPTH, NginxDirective, parseNginx, ParsedNginxFile, sourceOf } from './parse';
-import { TemplateSourceText } from '../template-text';
+import { MAX_BLOCK_DEPTH, NginxDirective, ParsedNginxFile, parseNginx, sourceOf } from './parse';
 import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
 
 export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
@@ -24,16 +25,6 @@ export interface ExpandedDirective {
   via: NginxDirective[];
   /** For directives a controller renders (ingress-nginx) from a ConfigMap key, an annotation or its own default. */
   generated?: GeneratedOrigin;
-}
-
-export interface GeneratedOrigin {
-  controller: 'ingress-nginx';
-  /** The ConfigMap key or annotation that sets it (`upstream-keepalive-timeout`, `nginx.ingress.kubernetes.io/proxy-read-timeout`). */
-  key: string;
-  /** `configmap`/`annotation`: written in the tree; `default`: the controller's own default. */
-  kind: 'configmap' | 'annotation' | 'default';
-  /** For messages: `ingress-nginx ConfigMap key "keep-alive"`. */
-  text: string;
 }
 
 export type NginxRootContext = 'main' | 'http' | 'server';

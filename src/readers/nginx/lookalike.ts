@@ -7,9 +7,9 @@
  * module cfglint knows of) and its lines are not `key = value`.
  */
 import { isUnknownValue } from '../../discovery/template';
-import { REFERENCE_DIRECTIVES } from './reference-directives';
-import { THIRD_PARTY_DIRECTIVES } from './third-party-directives';
-import { DATA_BLOCKS } from './directives';
+import { REFERENCE_DIRECTIVES } from '../../reference/nginx/directives.generated';
+import { THIRD_PARTY_DIRECTIVES } from '../../reference/nginx/third-party-directives';
+import { DATA_BLOCKS } from '../../reference/nginx/directives';
 import { argValueOf, isLuaBlockDirective, NginxDirective, ParsedNginxFile } from './parse';
 
 let knownNames: Set<string> | undefined;

@@ -4,8 +4,8 @@
  * wording and goes on, so the rest of the tree is still linted. Iterative (an explicit stack),
  * so deeply nested input cannot overflow the call stack.
  */
-import type { ReaderDiagnostic } from '../diagnostic';
-import { SourceText } from '../text';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import { SourceText } from '../../source/text';
 import { Comment, NginxLexer, Token } from './lex';
 import { FileTree, NginxDirective, ReadDirective } from './tree';
 

@@ -12,8 +12,8 @@
  * that wants offsets, counts or values without building objects uses the helpers at the end,
  * which accept both.
  */
-import type { Span } from '../../report/finding';
-import type { SourceText } from '../text';
+import type { Span } from '../../source/span';
+import type { SourceText } from '../../source/text';
 import { wordValue } from './lex';
 
 export interface NginxArg {

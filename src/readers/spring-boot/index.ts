@@ -29,17 +29,18 @@
  * a property its value is undetermined.
  */
 import * as nodePath from 'path';
-import type { Setting, Unit, ValueSource } from '../../model/backend';
-import type { Launch } from '../../model/launch';
-import type { ConnectorSettingName, SpringBootBackend, TomcatConnector } from '../../model/tomcat';
-import type { Span } from '../../report/finding';
-import type { ReaderDiagnostic } from '../diagnostic';
+import type { Setting, Unit, ValueSource } from '../../source/setting';
+import type { Launch } from '../launch/launch';
+import type { SpringBootBackend, TomcatConnector } from '../tomcat/tomcat-backend';
+import type { ConnectorSettingName } from '../../reference/tomcat/defaults';
+import type { Span } from '../../source/span';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { MAX_EXPANSION_STEPS, MAX_VALUE_LENGTH } from '../expansion-budget';
-import { decodeUtf8, SourceText } from '../text';
+import { decodeUtf8, SourceText } from '../../source/text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { readerFailed } from '../tomcat';
 import { attachListener } from '../tomcat/connector';
-import { connectorDefault, HTTP_ADDRESS_REFERENCE, KEEP_ALIVE_TIMEOUT_REFERENCE, REQUEST_HEADER_SIZE_REFERENCE } from '../tomcat/defaults';
+import { connectorDefault, HTTP_ADDRESS_REFERENCE, KEEP_ALIVE_TIMEOUT_REFERENCE, REQUEST_HEADER_SIZE_REFERENCE } from '../../reference/tomcat/defaults';
 import { readSpringFile, SpringEntry, SpringFileContent } from './documents';
 import { parseSpringDataSize, parseSpringDuration, parseSpringInt, relaxedKey, relaxedKeyOfEnvironment } from './values';
 

@@ -6,17 +6,18 @@
  * sessions only: pam_limits does not apply to systemd services) and compose `ulimits: nofile`.
  * Syntax problems of units, compose files and manifests are reported by the launch reader.
  */
-import { append } from '../../append';
-import type { Setting, SystemLimit } from '../../model/backend';
-import type { Launch } from '../../model/launch';
+import { append } from '../../source/append';
+import type { SystemLimit } from '../backend';
+import type { Setting } from '../../source/setting';
+import type { Launch } from '../launch/launch';
 import { parseCompose } from '../docker/compose';
 import { addComments, diagnostic, lineComments, readSource, recordSource } from '../launch/files';
 import { guarded } from '../launch/index';
 import { kubernetesWorkloads } from '../launch/kubernetes';
 import type { RawArg } from '../launch/raw';
 import { assignments, groupUnits, parseUnitFile, Unit, UnitFile } from '../launch/systemd-unit';
-import type { ReaderDiagnostic } from '../diagnostic';
-import type { SourceText } from '../text';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { limitsOrder, NofileLine, parseLimitsConf } from './limits-conf';
 import { parseSysctl, sysctlOrder } from './sysctl';

@@ -5,9 +5,9 @@
  * then limits.d/*.conf in file-name order; for each domain the last line of each type wins.
  */
 import * as nodePath from 'path';
-import type { ReaderDiagnostic } from '../diagnostic';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { diagnostic } from '../launch/files';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 
 export interface NofileLine {
   domain: string;

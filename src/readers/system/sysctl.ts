@@ -6,9 +6,9 @@
  * assignment wins.
  */
 import * as nodePath from 'path';
-import type { ReaderDiagnostic } from '../diagnostic';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { diagnostic } from '../launch/files';
-import type { SourceText } from '../text';
+import type { SourceText } from '../../source/text';
 
 export interface SysctlAssignment {
   /** With dots: `net.core.somaxconn`. */

@@ -5,20 +5,12 @@
  * case is true), the defaults of the connector's protocol and Tomcat version, and its listener.
  * The listener-building part is shared with Spring Boot, whose embedded Tomcat has one connector.
  */
-import type { BackendBase, ListenAddress, Listener, ListenerProtocol, Setting, ValueSource } from '../../model/backend';
-import {
-  ajpRequiredSecretAliasWorks,
-  ajpSecretRequiredExists,
-  ConnectorSettingName,
-  describeTomcatVersion,
-  protocolClassExists,
-  TomcatAttribute,
-  TomcatConnector,
-  TomcatExecutor,
-  TomcatListener,
-  TomcatVersion,
-} from '../../model/tomcat';
-import type { Span } from '../../report/finding';
+import type { BackendBase, ListenAddress, Listener, ListenerProtocol } from '../backend';
+import type { Setting, ValueSource } from '../../source/setting';
+import { TomcatAttribute, TomcatConnector, TomcatExecutor, TomcatListener } from './tomcat-backend';
+import { ajpRequiredSecretAliasWorks, ajpSecretRequiredExists, describeTomcatVersion, protocolClassExists, TomcatVersion } from '../../reference/tomcat/versions';
+import { ConnectorSettingName } from '../../reference/tomcat/defaults';
+import type { Span } from '../../source/span';
 import {
   AJP_ADDRESS_REFERENCE,
   AJP_SECRET_REQUIRED_REFERENCE,
@@ -27,7 +19,7 @@ import {
   HTTP_ADDRESS_REFERENCE,
   KEEP_ALIVE_TIMEOUT_REFERENCE,
   REQUEST_HEADER_SIZE_REFERENCE,
-} from './defaults';
+} from '../../reference/tomcat/defaults';
 
 /** `HTTP/1.1`, `AJP/1.3` or a class name → what the listener speaks (before TLS). */
 export function protocolFamily(protocolName: string): 'http' | 'ajp' {

@@ -13,15 +13,16 @@
  * error were fixed.
  */
 import * as nodePath from 'path';
-import type { Setting } from '../../model/backend';
-import { portOffsetExists, TomcatAttribute, TomcatBackend, TomcatConnector, TomcatExecutor, TomcatListener, TomcatVersion } from '../../model/tomcat';
-import type { Span } from '../../report/finding';
-import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
+import type { Setting } from '../../source/setting';
+import { TomcatAttribute, TomcatBackend, TomcatConnector, TomcatExecutor, TomcatListener } from './tomcat-backend';
+import { portOffsetExists, TomcatVersion } from '../../reference/tomcat/versions';
+import type { Span } from '../../source/span';
+import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
 import { MAX_EXPANSION_STEPS, MAX_VALUE_LENGTH } from '../expansion-budget';
-import { decodeUtf8, SourceText } from '../text';
+import { decodeUtf8, SourceText } from '../../source/text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { attachListener, buildConnector, parseJavaInt } from './connector';
-import { EXECUTOR_DEFAULTS } from './defaults';
+import { EXECUTOR_DEFAULTS } from '../../reference/tomcat/defaults';
 import { parseProperties } from './properties';
 import { findTomcatImages, tomcatVersionFor } from './version';
 import { decodeAttribute, readXml, XmlAttribute, XmlElement } from './xml';

@@ -7,9 +7,9 @@
  */
 import * as nodePath from 'path';
 import { classify } from '../../discovery/classify';
-import type { TomcatVersion } from '../../model/tomcat';
+import type { TomcatVersion } from '../../reference/tomcat/versions';
 import { ImageReference, readImageReferences } from '../docker';
-import { decodeUtf8, SourceText } from '../text';
+import { decodeUtf8, SourceText } from '../../source/text';
 import type { ReaderContext } from '../types';
 
 export interface TomcatImage {

@@ -5,8 +5,8 @@
  * unknown option, a missing value or a second positional makes click print a usage error and
  * uvicorn exits without listening.
  */
-import type { LaunchArg } from '../../model/launch';
-import type { Span } from '../../report/finding';
+import type { LaunchArg } from '../launch/launch';
+import type { Span } from '../../source/span';
 
 /**
  * Every option of uvicorn 0.35.0 (encode/uvicorn e6c7ce79 uvicorn/main.py) and 0.17.6 (Debian 12),

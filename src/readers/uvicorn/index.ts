@@ -2,14 +2,16 @@
  * uvicorn: one backend per launch whose program is uvicorn (`uvicorn app:app`, `python -m uvicorn`,
  * from systemd, Dockerfile, compose, Procfile, scripts or Kubernetes). uvicorn has no config
  * file: its settings come from the command line and from `UVICORN_<PARAMETER>` variables (click's
- * auto_envvar_prefix), the command line winning (docs/uvicorn.md).
+ * auto_envvar_prefix), the command line winning (docs/servers/uvicorn.md).
  */
 import * as nodePath from 'path';
-import type { Listener, ListenAddress, Setting, Unit, ValueSource } from '../../model/backend';
-import { knownValue, Launch } from '../../model/launch';
-import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, UvicornBackend } from '../../model/uvicorn';
-import type { Span } from '../../report/finding';
-import { readerFailedAt } from '../diagnostic';
+import type { Listener, ListenAddress } from '../backend';
+import type { Setting, Unit, ValueSource } from '../../source/setting';
+import { knownValue, Launch } from '../launch/launch';
+import { UvicornBackend } from './uvicorn-backend';
+import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE } from '../../reference/uvicorn';
+import type { Span } from '../../source/span';
+import { readerFailedAt } from '../kit/failure';
 import { pythonIntBase10 } from '../gunicorn/args';
 import { emptyOutput, ReaderOutput } from '../types';
 import { parameterOfEnvironment, readUvicornCommandLine, UvicornCommandLine } from './command-line';

@@ -5,9 +5,9 @@
  * Arguments that are not options (`uwsgi app.ini`) are config files, loaded after every option
  * (getopt moves them to the end). `--` ends the options.
  */
-import type { LaunchArg } from '../../model/launch';
-import type { Span } from '../../report/finding';
-import { allUwsgiOptions, UwsgiOptionSpec, uwsgiOptionByShortcut, uwsgiOptionSpec } from '../../model/uwsgi-options';
+import type { LaunchArg } from '../launch/launch';
+import type { Span } from '../../source/span';
+import { allUwsgiOptions, UwsgiOptionSpec, uwsgiOptionByShortcut, uwsgiOptionSpec } from '../../reference/uwsgi/options';
 
 export interface CommandLineOption {
   /** The option's full name, or the name as written when uWSGI does not know it. */

@@ -14,11 +14,11 @@
  * then by file name when exactly one tree file fits best.
  */
 import * as nodePath from 'path';
-import { append } from '../../append';
-import { Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../../model/launch';
-import type { UwsgiBackend } from '../../model/uwsgi';
-import type { ReaderDiagnostic, SourceComment } from '../diagnostic';
-import { decodeUtf8, SourceText } from '../text';
+import { append } from '../../source/append';
+import { Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../launch/launch';
+import type { UwsgiBackend } from './uwsgi-backend';
+import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
+import { decodeUtf8, SourceText } from '../../source/text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { buildBackend } from './backend';
 import { readCommandLine } from './command-line';

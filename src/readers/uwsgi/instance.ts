@@ -20,12 +20,12 @@
  */
 import * as nodePath from 'path';
 import type { CommandLine } from './command-line';
-import type { ReaderDiagnostic } from '../diagnostic';
-import type { SourceText } from '../text';
-import type { Span } from '../../report/finding';
-import type { UwsgiGap, UwsgiOptionEntry, UwsgiOptionOrigin } from '../../model/uwsgi';
-import { uwsgiOptionSpec } from '../../model/uwsgi-options';
-import { readUwsgiFlag, uwsgiAtoi } from '../../model/uwsgi-values';
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
+import type { Span } from '../../source/span';
+import type { UwsgiGap, UwsgiOptionEntry, UwsgiOptionOrigin } from './uwsgi-backend';
+import { uwsgiOptionSpec } from '../../reference/uwsgi/options';
+import { readUwsgiFlag, uwsgiAtoi } from '../../reference/uwsgi/values';
 import { applyPass, newPassBudget, placeholderNames, referencedKeys, resolvePlaceholder } from './expand';
 import { scanIni } from './ini';
 import { fillMagicTable, isKnown, MagicMachineInfo, MagicTable, substituteMagic, UNKNOWN } from './magic';

@@ -6,7 +6,7 @@
  * and the help are folded into the message: without the help a reader would lose the fix.
  */
 import { xmlText } from '../escape';
-import type { Finding, Report } from '../finding';
+import type { Finding, Report } from '../../engine/findings';
 import { findingsByFile, messageWithRelatedAndHelp, type FormatContext } from './index';
 
 /** The version hadolint and ruff declare; readers check only the element names. */

@@ -4,7 +4,8 @@
  * (src/report/escape.ts), so no value can end the command or start another.
  */
 import { escapeCommandData, escapeCommandProperty } from '../escape';
-import type { Finding, Report, Severity } from '../finding';
+import type { Finding, Report } from '../../engine/findings';
+import type { Severity } from '../../source/span';
 import { formatLocation, sortFindings, type FormatContext } from './index';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };

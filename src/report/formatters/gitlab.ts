@@ -5,7 +5,8 @@
  * the one-line message; the help goes in `content.body`, the spec's place for it.
  */
 import { jsonText, markdownCell, terminalText } from '../escape';
-import type { Finding, Report, Severity } from '../finding';
+import type { Finding, Report } from '../../engine/findings';
+import type { Severity } from '../../source/span';
 import { messageWithRelated, sortFindings, type FormatContext } from './index';
 
 export type CodeQualitySeverity = 'info' | 'minor' | 'major' | 'critical' | 'blocker';

@@ -2,7 +2,9 @@
  * Formatter registry. Each format lives in its own module and is required only
  * when asked for, so starting the CLI loads no formatter code.
  */
-import type { Finding, Report, Span } from '../finding';
+import type { Finding, Report } from '../../engine/findings';
+import { compareFindings } from '../../engine/findings';
+import type { Span } from '../../source/span';
 
 export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github' | 'gitlab' | 'junit' | 'checkstyle';
 
@@ -47,26 +49,6 @@ export function getFormatter(name: FormatterName): Formatter {
 
 // Helpers shared by the formatters. They live here rather than in a formatter
 // so that using one format never loads another.
-
-/** Code-unit order: `localeCompare` would make the output depend on the machine's locale. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * By file, line, column and rule id, then message, so the order never depends
- * on the order the engine produced findings in.
- */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    compareStrings(a.primary.file, b.primary.file) ||
-    a.primary.start.line - b.primary.start.line ||
-    a.primary.start.column - b.primary.start.column ||
-    compareStrings(a.ruleId, b.ruleId) ||
-    compareStrings(a.message, b.message) ||
-    compareStrings(a.help ?? '', b.help ?? '')
-  );
-}
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(compareFindings);

@@ -12,7 +12,7 @@
  * rather than none. No times, hosts or dates: the same report gives the same bytes.
  */
 import { xmlText } from '../escape';
-import type { Finding, Report } from '../finding';
+import type { Finding, Report } from '../../engine/findings';
 import { findingsByFile, formatLocation, messageWithRelated, type FormatContext } from './index';
 
 /** Suite and testcase of a run without findings; the same every run, so dashboards track it as one test. */

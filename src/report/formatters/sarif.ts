@@ -4,7 +4,8 @@
  * serialises to the same bytes.
  */
 import { jsonText } from '../escape';
-import type { Finding, Report, RuleSummary, Severity, Span } from '../finding';
+import type { Finding, Report, RuleSummary } from '../../engine/findings';
+import type { Severity, Span } from '../../source/span';
 import type { FormatContext } from './index';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';

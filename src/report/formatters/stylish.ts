@@ -3,7 +3,8 @@
  * location, a code frame for the primary span and one per related span, the
  * help (`= help: …`) and a link to the rule's docs; then a one-line summary.
  */
-import type { Finding, Report, Severity, Span } from '../finding';
+import type { Finding, Report } from '../../engine/findings';
+import type { Severity, Span } from '../../source/span';
 import { terminalText } from '../escape';
 import { gutterWidthFor, renderSpanFrameInLines, splitLines, type Paint } from '../snippet';
 import { formatLocation, sortFindings, type FormatContext } from './index';

@@ -4,8 +4,8 @@
  * checks/gunicorn-unknown-setting.md.
  */
 import { effectiveRequestLineLimit } from '../../../src/model/gunicorn';
-import { GUNICORN_FLAGS, GUNICORN_SETTINGS, judgeGunicornName } from '../../../src/model/gunicorn-settings';
-import { editDistance } from '../../../src/suggest';
+import { GUNICORN_FLAGS, GUNICORN_SETTINGS, judgeGunicornName } from '../../../src/reference/gunicorn-settings';
+import { editDistance } from '../../../src/source/suggest';
 
 test('the 20.1.0 names, Debian\'s backport and later releases are all known', () => {
   const in2010 = [...GUNICORN_SETTINGS.values()].filter((info) => info.since === '20.1.0');

@@ -3,7 +3,7 @@
  * interpolation, the Dockerfile a service builds, sysctls/ulimits, YAML errors.
  */
 import { envFileValues } from '../../../src/readers/launch/docker';
-import { SourceText } from '../../../src/readers/text';
+import { SourceText } from '../../../src/source/text';
 import { at, describeDiagnostic, readTreeOf, values } from './read-tree';
 
 describe('a service with an image from elsewhere', () => {

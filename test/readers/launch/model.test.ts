@@ -1,5 +1,5 @@
-/** Helpers of src/model/launch.ts that the backend readers use to read options from argv. */
-import { knownValue, optionValues } from '../../../src/model/launch';
+/** Helpers of src/readers/launch/launch.ts that the backend readers use to read options from argv. */
+import { knownValue, optionValues } from '../../../src/readers/launch/launch';
 import { readTreeOf } from './read-tree';
 
 const [launch] = readTreeOf({

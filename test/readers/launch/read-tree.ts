@@ -6,13 +6,13 @@
 import * as nodePath from 'path';
 import { classify } from '../../../src/discovery/classify';
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
-import type { SystemLimit } from '../../../src/model/backend';
-import type { Launch } from '../../../src/model/launch';
-import type { ReaderDiagnostic } from '../../../src/readers/diagnostic';
+import type { SystemLimit } from '../../../src/readers/backend';
+import type { Launch } from '../../../src/readers/launch/launch';
+import type { ReaderDiagnostic } from '../../../src/source/diagnostic';
 import { readLaunches } from '../../../src/readers/launch';
 import { readSystemLimits } from '../../../src/readers/system';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../../../src/readers/types';
-import type { Span } from '../../../src/report/finding';
+import type { Span } from '../../../src/source/span';
 
 export interface ReadResult {
   launches: Launch[];

@@ -2,7 +2,7 @@
 import { MappedText } from '../../../src/readers/launch/mapped-text';
 import { runShell } from '../../../src/readers/launch/program';
 import { ALL_UNKNOWN, Lookup } from '../../../src/readers/launch/raw';
-import { SourceText } from '../../../src/readers/text';
+import { SourceText } from '../../../src/source/text';
 
 function steps(script: string, base: Lookup = ALL_UNKNOWN) {
   const source = new SourceText('run.sh', script);

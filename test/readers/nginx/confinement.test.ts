@@ -12,7 +12,7 @@ import { LintOptions, lintSync } from '../../../src/engine/run';
 import { confineFileSystem } from '../../../src/discovery/confine';
 import { walk } from '../../../src/discovery/walk';
 import { ExpandedDirective, MAX_INCLUDE_DEPTH, NginxReadResult, readNginxTree } from '../../../src/readers/nginx';
-import type { Report } from '../../../src/report/finding';
+import type { Report } from '../../../src/engine/findings';
 
 const PASSWD = 'root:x:0:0:PASSWD-CONTENT:/root:/bin/bash\n';
 const ENVIRON = 'SECRET_TOKEN=ENVIRON-CONTENT\0HOME=/root\0';

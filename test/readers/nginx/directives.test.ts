@@ -17,8 +17,8 @@ import {
   MODULE_ALIASES,
   moduleOfLoadPath,
   THIRD_PARTY_MODULES,
-} from '../../../src/readers/nginx/directives';
-import { REFERENCE_DIRECTIVES } from '../../../src/readers/nginx/reference-directives';
+} from '../../../src/reference/nginx/directives';
+import { REFERENCE_DIRECTIVES } from '../../../src/reference/nginx/directives.generated';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

@@ -1,5 +1,5 @@
 /**
- * Include resolution as nginx does it (SERVERS.md §1.1; STYLE.md "Error handling" → Includes):
+ * Include resolution as nginx does it (docs/servers/nginx.md#include-paths; STYLE.md "Error handling" → Includes):
  * relative paths against the main config's directory, sorted globs that skip dotfiles, absolute
  * production paths mapped onto the tree, shipped files never missing, cycles ending in a
  * finding, a file included twice evaluated in each context but reported once, and files no
@@ -15,8 +15,8 @@ import { walk } from '../../../src/discovery/walk';
 import type { CfglintConfig } from '../../../src/engine/config';
 import { lintSync } from '../../../src/engine/run';
 import { ExpandedDirective, NginxConfigRoot, NginxReadResult, readNginxTree } from '../../../src/readers/nginx';
-import { decodeUtf8 } from '../../../src/readers/text';
-import type { Finding } from '../../../src/report/finding';
+import { decodeUtf8 } from '../../../src/source/text';
+import type { Finding } from '../../../src/engine/findings';
 
 /** Discovery and the nginx reader as `lintSync` chains them, on an in-memory tree at /tree. */
 function readTree(tree: MemoryTree, includeMap: Record<string, string> = {}, fs: FileSystem = memoryFileSystem(tree, '/tree')): NginxReadResult {

@@ -8,7 +8,7 @@ import { lintSync, NothingToReadError } from '../../../src/engine/run';
 import { readsLikeNginx } from '../../../src/readers/nginx/lookalike';
 import { parseNginx } from '../../../src/readers/nginx/parse';
 import { parseNginxTemplate } from '../../../src/readers/nginx/template';
-import { SourceText } from '../../../src/readers/text';
+import { SourceText } from '../../../src/source/text';
 
 function lint(tree: MemoryTree) {
   return lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} }).report;

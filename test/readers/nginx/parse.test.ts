@@ -1,5 +1,5 @@
 import { parseNginx } from '../../../src/readers/nginx/parse';
-import { SourceText } from '../../../src/readers/text';
+import { SourceText } from '../../../src/source/text';
 
 const parse = (text: string) => parseNginx(new SourceText('t.conf', text));
 const at = (span: { start: { line: number; column: number }; end: { line: number; column: number } }) =>

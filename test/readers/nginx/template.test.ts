@@ -7,7 +7,7 @@
  */
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
 import { lintSync } from '../../../src/engine/run';
-import type { Finding } from '../../../src/report/finding';
+import type { Finding } from '../../../src/engine/findings';
 
 function lint(tree: MemoryTree) {
   return lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} });

@@ -4,7 +4,7 @@
  * have built, and that the helpers that avoid building it agree with the objects.
  */
 import { argCountOf, argValueOf, directiveEndOffset, lastTokenEndOffset, NginxDirective, opensBlock, parseNginx } from '../../../src/readers/nginx/parse';
-import { SourceText } from '../../../src/readers/text';
+import { SourceText } from '../../../src/source/text';
 
 const parse = (text: string) => parseNginx(new SourceText('t.conf', text));
 const all = (directives: NginxDirective[]): NginxDirective[] => directives.flatMap((d) => [d, ...all(d.block ?? [])]);

@@ -5,7 +5,7 @@
  * tokens and no syntax finding; inputs nginx rejects while tokenizing must give a syntax finding.
  */
 import { parseNginx, NginxDirective } from '../../../src/readers/nginx/parse';
-import { SourceText } from '../../../src/readers/text';
+import { SourceText } from '../../../src/source/text';
 
 interface TruthCase {
   name: string;

@@ -6,9 +6,10 @@
  */
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
 import { readTree } from '../../../src/engine/run';
-import type { Launch } from '../../../src/model/launch';
-import { connectorsServingPort, SpringBootBackend } from '../../../src/model/tomcat';
-import type { Span } from '../../../src/report/finding';
+import type { Launch } from '../../../src/readers/launch/launch';
+import { connectorsServingPort } from '../../../src/model/tomcat';
+import { SpringBootBackend } from '../../../src/readers/tomcat/tomcat-backend';
+import type { Span } from '../../../src/source/span';
 import { readSpringBoot } from '../../../src/readers/spring-boot';
 import { lintTree } from '../../harness';
 

@@ -7,7 +7,7 @@ import type { CfglintConfig } from '../../../src/engine/config';
 import { readTree } from '../../../src/engine/run';
 import type { Deployment } from '../../../src/model/deployment';
 import { nginxWorkerNofile, nofileFor, somaxconnFor } from '../../../src/model/limits';
-import type { Launch } from '../../../src/model/launch';
+import type { Launch } from '../../../src/readers/launch/launch';
 import { at } from '../launch/read-tree';
 
 function deploymentOf(tree: MemoryTree, config: CfglintConfig = {}): Deployment {

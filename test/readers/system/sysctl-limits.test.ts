@@ -1,5 +1,5 @@
 /** sysctl.conf / sysctl.d ordering and syntax; limits.conf / limits.d domains and syntax. */
-import type { Setting } from '../../../src/model/backend';
+import type { Setting } from '../../../src/source/setting';
 import { at, describeDiagnostic, readTreeOf } from '../launch/read-tree';
 
 /** `file:line:column-line:column` of a setting read from a file. */

@@ -4,7 +4,7 @@
  * Spring's `#---` documents. Offsets are checked through line:column.
  */
 import { parseProperties } from '../../../src/readers/tomcat/properties';
-import { SourceText } from '../../../src/readers/text';
+import { SourceText } from '../../../src/source/text';
 
 const entries = (text: string) => parseProperties(text).entries.map((e) => [e.key, e.value]);
 

@@ -5,7 +5,7 @@
  * 10.1.60 (see test/servers/tomcat.test.ts, which checks them again).
  */
 import { decodeAttribute, readXml, XmlElement } from '../../../src/readers/tomcat/xml';
-import { SourceText } from '../../../src/readers/text';
+import { SourceText } from '../../../src/source/text';
 
 const at = (text: string, offset: number) => {
   const pos = new SourceText('x', text).pos(offset);

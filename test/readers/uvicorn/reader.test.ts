@@ -1,5 +1,5 @@
-import type { Backend, Listener } from '../../../src/model/backend';
-import type { UvicornBackend } from '../../../src/model/uvicorn';
+import type { Backend } from '../../../src/model/backend';import type { Listener } from '../../../src/readers/backend';
+import type { UvicornBackend } from '../../../src/readers/uvicorn/uvicorn-backend';
 import { readDiskTree } from '../../disk-tree';
 
 function uvicornBackends(files: Record<string, string>): UvicornBackend[] {

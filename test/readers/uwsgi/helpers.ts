@@ -5,12 +5,12 @@
 import * as nodePath from 'path';
 import { classify } from '../../../src/discovery/classify';
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
-import type { Launch, LaunchKind } from '../../../src/model/launch';
-import type { UwsgiBackend, UwsgiOptionEntry } from '../../../src/model/uwsgi';
-import type { ReaderDiagnostic } from '../../../src/readers/diagnostic';
+import type { Launch, LaunchKind } from '../../../src/readers/launch/launch';
+import type { UwsgiBackend, UwsgiOptionEntry } from '../../../src/readers/uwsgi/uwsgi-backend';
+import type { ReaderDiagnostic } from '../../../src/source/diagnostic';
 import type { ReaderContext, ReaderOutput } from '../../../src/readers/types';
 import { readUwsgi } from '../../../src/readers/uwsgi';
-import type { Span } from '../../../src/report/finding';
+import type { Span } from '../../../src/source/span';
 
 export interface UwsgiRead {
   backends: UwsgiBackend[];

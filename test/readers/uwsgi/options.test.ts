@@ -1,8 +1,8 @@
 /**
- * uWSGI's option table (src/model/uwsgi-option-table.ts), checked on facts read in uWSGI 2.0's
+ * uWSGI's option table (src/reference/uwsgi/option-table.ts), checked on facts read in uWSGI 2.0's
  * core/uwsgi.c and plugins; test/servers/uwsgi.test.ts compares it with `uwsgi --dump-options`.
  */
-import { allUwsgiOptions, closestUwsgiOption, uwsgiOptionByShortcut, uwsgiOptionSpec } from '../../../src/model/uwsgi-options';
+import { allUwsgiOptions, closestUwsgiOption, uwsgiOptionByShortcut, uwsgiOptionSpec } from '../../../src/reference/uwsgi/options';
 
 describe('option table', () => {
   test('core options with their argument, shortcut and how the value is read', () => {

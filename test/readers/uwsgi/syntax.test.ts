@@ -8,8 +8,8 @@ import { readCommandLine } from '../../../src/readers/uwsgi/command-line';
 import { applyPass, resolvePlaceholder } from '../../../src/readers/uwsgi/expand';
 import { iniComments, scanIni } from '../../../src/readers/uwsgi/ini';
 import { baseMagicTable, fillMagicTable, substituteMagic, UNKNOWN } from '../../../src/readers/uwsgi/magic';
-import { SourceText } from '../../../src/readers/text';
-import type { Span } from '../../../src/report/finding';
+import { SourceText } from '../../../src/source/text';
+import type { Span } from '../../../src/source/span';
 
 const noMagic = new Map([['%', '%'], ['(', '%(']]);
 const lines = (text: string, section = 'uwsgi') => scanIni(substituteMagic(text, noMagic), section).lines.map((line) => [line.key, line.value]);

@@ -4,7 +4,7 @@
  * compute is the position in the manifest, so findings, code frames and suppressions point at
  * the lines the user wrote.
  */
-import type { Pos } from '../report/finding';
+import type { Pos } from './span';
 import { SourceText } from './text';
 
 export class EmbeddedSourceText extends SourceText {

@@ -3,7 +3,7 @@
  * 1.29.8` one release, and nothing at all every supported release. Defaults that changed between
  * releases are evaluated per sub-range, so a rule can say which versions a problem holds for.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../../source/span';
 
 export type Version = [number, number, number];
 

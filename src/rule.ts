@@ -2,8 +2,8 @@
  * What a rule is: data plus a pure function from the deployment model to finding drafts.
  * The engine adds severity, the message text, the docs link and the fingerprint.
  */
-import type { Deployment } from '../model/deployment';
-import type { RelatedSpan, Severity, Span } from '../report/finding';
+import type { Deployment } from './model/deployment';
+import type { RelatedSpan, Severity, Span } from './source/span';
 
 export const RULE_CATEGORIES = ['correctness', 'reliability', 'security', 'performance'] as const;
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];

@@ -16,7 +16,7 @@
  * `stream_upstream`, `mail`, `mail_server`, block names of their own (`acme_issuer`,
  * `oidc_provider`, `mgmt`, `rtmp`, …), and `any` (include).
  */
-import { REFERENCE_DIRECTIVES, REFERENCE_VERSION } from './reference-directives';
+import { REFERENCE_DIRECTIVES, REFERENCE_VERSION } from './directives.generated';
 import { THIRD_PARTY_DIRECTIVES } from './third-party-directives';
 
 export { REFERENCE_VERSION };

@@ -1,4 +1,4 @@
-import type { RelatedSpan, Severity, Span } from '../report/finding';
+import type { RelatedSpan, Severity, Span } from '../source/span';
 
 /**
  * A problem a reader found while reading a file (syntax, a missing include, an invalid value).
@@ -27,14 +27,4 @@ export interface SourceComment {
   span: Span;
   /** Comment text without the comment markers (`#`, `;`, `<!--`/`-->`). */
   text: string;
-}
-
-/** A reader bug must not stop the run: it becomes one `internal-error` finding where it happened. */
-export function readerFailedAt(reader: string, span: Span, error: unknown): ReaderDiagnostic {
-  return {
-    ruleId: 'internal-error',
-    message: `The ${reader} reader failed here and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-    primary: span,
-    related: [],
-  };
 }

@@ -1,4 +1,4 @@
-import type { Pos, Span } from '../report/finding';
+import type { Pos, Span } from './span';
 
 /**
  * Decoded text of one file with a line index, shared by every reader so that offsets turn

@@ -2,9 +2,9 @@
  * Queries on uWSGI's option table (uwsgi-option-table.ts): is a name an option, how is its value
  * read, which option was probably meant.
  */
-import { editDistance, isPlausibleName } from '../suggest';
-import { OPTION_TABLE } from './uwsgi-option-table';
-import type { UwsgiNumberReader } from './uwsgi-values';
+import { editDistance, isPlausibleName } from '../../source/suggest';
+import { OPTION_TABLE } from './option-table';
+import type { UwsgiNumberReader } from './values';
 
 export interface UwsgiOptionSpec {
   name: string;
@@ -99,7 +99,7 @@ export function uwsgiOptionQuantity(name: string): 'seconds' | 'bytes' | 'count'
   return 'count';
 }
 
-// From the option help texts in core/uwsgi.c and plugins/http/http.c, and SERVERS.md §2.3
+// From the option help texts in core/uwsgi.c and plugins/http/http.c, and docs/servers/uwsgi.md#harakiri
 // (harakiri, socket-timeout and http-timeout are seconds; buffer-size, limit-post and
 // post-buffering are bytes).
 const SECONDS = new Set([

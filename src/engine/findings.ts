@@ -1,30 +1,9 @@
 /**
- * The one location type and the finding shape shared by readers, rules and formatters.
+ * The finding shape rules and readers produce and formatters print.
  * `schemas/report.schema.json` describes the JSON form of `Report`; keep the two in step.
  */
-
-/** 1-based line and column (columns count UTF-16 code units, as editors do), 0-based offset. */
-export interface Pos {
-  line: number;
-  column: number;
-  offset: number;
-}
-
-/** A range in one file; `end` is exclusive. `file` is relative to the current directory. */
-export interface Span {
-  file: string;
-  start: Pos;
-  end: Pos;
-}
-
-export type Severity = 'error' | 'warning' | 'info';
-
-export const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
-
-export interface RelatedSpan {
-  span: Span;
-  label: string;
-}
+import type { FileFormat } from '../discovery/classify';
+import type { RelatedSpan, Severity, Span } from '../source/span';
 
 export interface Finding {
   ruleId: string;
@@ -80,4 +59,38 @@ export interface Report {
   links: ReportLink[];
   /** `baselined`: findings left out because the --baseline file accepts them (0 without one). */
   summary: { errors: number; warnings: number; infos: number; suppressed: number; baselined: number };
+}
+
+/** Code-unit order: `localeCompare` would make the output depend on the machine's locale. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+
+/**
+ * By file, line, column and rule id, then message, so the order never depends
+ * on the order the engine produced findings in.
+ */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareStrings(a.primary.file, b.primary.file) ||
+    a.primary.start.line - b.primary.start.line ||
+    a.primary.start.column - b.primary.start.column ||
+    compareStrings(a.ruleId, b.ruleId) ||
+    compareStrings(a.message, b.message) ||
+    compareStrings(a.help ?? '', b.help ?? '')
+  );
+}
+
+/** The report with only these findings, its counts recomputed (suppressed and baselined kept). */
+export function withFindings(report: Report, findings: Finding[]): Report {
+  const count = (severity: Finding['severity']) => findings.filter((finding) => finding.severity === severity).length;
+  return { ...report, findings, summary: { ...report.summary, errors: count('error'), warnings: count('warning'), infos: count('info') } };
+}
+
+/** One line of --list-files: a file of the tree, the format it was read as (null: not read), and why. */
+export interface ListedFile {
+  file: string;
+  format: FileFormat | null;
+  reason: string;
 }

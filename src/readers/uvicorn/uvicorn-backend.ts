@@ -1,6 +1,6 @@
 /**
  * A uvicorn server as its command line and UVICORN_* environment define it (filled by
- * src/readers/uvicorn; facts and sources in docs/uvicorn.md).
+ * src/readers/uvicorn; facts and sources in docs/servers/uvicorn.md).
  *
  * Settings use uvicorn's own parameter names in canonical units: `host`, `port`, `uds`, `fd`,
  * `http` (the implementation named: `auto`, `h11`, `httptools` or a class path),
@@ -10,8 +10,8 @@
  * lowest first (click's auto_envvar_prefix "UVICORN", uvicorn/main.py): defaults < environment
  * `UVICORN_<NAME>` < command line.
  */
-import type { BackendBase } from './backend';
-import type { Launch } from './launch';
+import type { BackendBase } from '../backend';
+import type { Launch } from '../launch/launch';
 
 /**
  * The HTTP implementation that parses requests. `--http auto` (the default) takes httptools when
@@ -27,6 +27,3 @@ export interface UvicornBackend extends BackendBase {
   /** The parser that runs, when the tree settles it. */
   httpParser: UvicornHttpParser | undefined;
 }
-
-/** h11's DEFAULT_MAX_INCOMPLETE_EVENT_SIZE (h11/_connection.py), which uvicorn uses unless told otherwise. */
-export const H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;

@@ -1,9 +1,10 @@
+
 /**
  * How processes are started: a command line with its environment, from a systemd unit, a
  * Dockerfile, a compose service, a Procfile, a shell script or a Kubernetes container. The
  * Gunicorn and uWSGI readers take their command-line options from here.
  */
-import type { Span } from '../report/finding';
+import type { Span } from '../../source/span';
 
 export interface LaunchArg {
   /**
@@ -161,4 +162,13 @@ export function optionValues(launch: Launch, long: string[], short: string[] = [
     found.push({ option: argv[i], value: { ...argv[i], value: text.slice(offset) } });
   }
   return found;
+}
+
+/** One service of one compose project (after its override files are merged). */
+export interface ComposeContainer extends ComposeScope {
+  service: string;
+  /** Display path of the compose file that defines it. */
+  file: string;
+  mounts: Mount[];
+  hostNetwork: boolean;
 }

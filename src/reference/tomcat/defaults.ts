@@ -1,11 +1,11 @@
 /**
- * Tomcat connector defaults. Every entry is in ../shared/knowledge/SERVERS.md §4 and was checked
+ * Tomcat connector defaults. Every entry is in docs/servers/tomcat.md#connector-defaults and was checked
  * against webapps/docs/config/{http,ajp,executor}.xml of the 9.0.x, 10.1.x and 11.0.x branches:
  * the defaults below are the same in all three. What differs by version (AJP secretRequired and
  * loopback address, the requiredSecret alias, portOffset) is in src/model/tomcat.ts.
  */
-import type { Unit } from '../../model/backend';
-import type { ConnectorSettingName } from '../../model/tomcat';
+import type { Unit } from '../../source/setting';
+
 
 export interface ConnectorDefault {
   value: number | string | boolean;
@@ -18,7 +18,7 @@ const HTTP_DOC = 'https://tomcat.apache.org/tomcat-10.1-doc/config/http.html';
 const AJP_DOC = 'https://tomcat.apache.org/tomcat-10.1-doc/config/ajp.html';
 export const EXECUTOR_DOC = 'https://tomcat.apache.org/tomcat-10.1-doc/config/executor.html';
 
-const reference = (doc: string, attribute: string) => `SERVERS.md §4; ${doc} (${attribute})`;
+const reference = (doc: string, attribute: string) => `docs/servers/tomcat.md#connector-defaults; ${doc} (${attribute})`;
 
 /** Kind of value: how the text is read (Tomcat's IntrospectionUtils: Integer.valueOf, Boolean.valueOf). */
 export const CONNECTOR_SETTING_KINDS: Record<ConnectorSettingName, { unit: Unit; kind: 'int' | 'flag' | 'text' }> = {
@@ -89,3 +89,26 @@ export const EXECUTOR_DEFAULTS: Record<'maxThreads' | 'minSpareThreads' | 'maxQu
   minSpareThreads: { value: 25, text: '25', reference: `${EXECUTOR_DOC} (minSpareThreads)` },
   maxQueueSize: { value: Infinity, text: 'Integer.MAX_VALUE', reference: `${EXECUTOR_DOC} (maxQueueSize)` },
 };
+
+/** Connector settings, by Tomcat attribute name (server.xml and Spring Boot alike). */
+export type ConnectorSettingName =
+  | 'port'
+  | 'address'
+  | 'protocol'
+  | 'connectionTimeout'
+  | 'keepAliveTimeout'
+  | 'maxKeepAliveRequests'
+  | 'acceptCount'
+  | 'maxConnections'
+  | 'maxThreads'
+  | 'maxHttpHeaderSize'
+  /** The request-header limit Tomcat applies: maxHttpRequestHeaderSize when set, else maxHttpHeaderSize. */
+  | 'maxHttpRequestHeaderSize'
+  | 'maxPostSize'
+  | 'maxSwallowSize'
+  | 'SSLEnabled'
+  | 'secure'
+  | 'scheme'
+  | 'executor'
+  | 'secret'
+  | 'secretRequired';

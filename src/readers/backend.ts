@@ -1,0 +1,69 @@
+/**
+ * The backends behind nginx (Gunicorn, uWSGI, Tomcat, Spring Boot, uvicorn) and the system limits under
+ * them, in one shape that every backend reader fills: listeners (where it accepts connections
+ * and which protocol it speaks) and settings (each with a canonical value, a unit, and where it
+ * came from). Cross-file rules compare these with the nginx model.
+ */
+import { Setting } from '../source/setting';
+import type { Span } from '../source/span';
+import type { Launch } from './launch/launch';
+
+export type BackendKind = 'gunicorn' | 'uwsgi' | 'tomcat' | 'spring-boot' | 'uvicorn';
+
+/**
+ * What a listener speaks: `http` (closes after each response unless `keepAlive` says otherwise),
+ * `uwsgi` (binary protocol, no keep-alive), `fastcgi`, `scgi`, `ajp`, and `https` for TLS-only.
+ */
+export type ListenerProtocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi' | 'ajp';
+
+export type ListenAddress =
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'unix'; path: string }
+  /** `fd://3`, an abstract socket, or an address built from something the tree does not say. */
+  | { kind: 'other'; text: string };
+
+export interface Listener {
+  backend: BackendBase;
+  address: ListenAddress;
+  protocol: ListenerProtocol;
+  /** The option that created it (`socket`, `http-socket`, `bind`, `<Connector>`), for messages. */
+  option: string;
+  /** The address text, or the connector's element when the address is implied. */
+  span: Span;
+  /**
+   * How long an idle keep-alive connection stays open, when the listener keeps connections at
+   * all: `closesAfterResponse` for gunicorn sync workers, uWSGI http-socket, uwsgi protocol.
+   */
+  keepAlive: { kind: 'closesAfterResponse'; reason: string } | { kind: 'idleTimeout'; timeout: Setting<number>; maxRequests?: Setting<number> };
+}
+
+/** What every backend has; each kind adds its own details in src/readers/<kind>/<kind>-backend.ts. */
+export interface BackendBase {
+  kind: BackendKind;
+  /** A readable name: the config file, or the unit/service that starts the server. */
+  name: string;
+  /** The file that configures it (display path). */
+  file: string;
+  listeners: Listener[];
+  /** Canonical settings by name (see each reader for the names it fills). */
+  settings: Map<string, Setting>;
+  /** The command lines in the tree that start this server (systemd, Dockerfile, compose, …). */
+  launchedBy?: Launch[];
+}
+
+/** A limit of the operating system, and which processes it applies to. */
+export interface SystemLimit {
+  name: 'net.core.somaxconn' | 'nofile';
+  /** The value a process gets; for nofile the soft limit (Infinity for `infinity`/`unlimited`). */
+  setting: Setting<number>;
+  /** For nofile: the hard limit, when the tree sets one. */
+  hard?: Setting<number>;
+  /**
+   * `host` for sysctls of the host; a systemd `service` (unit name, `nginx.service`); a
+   * `container` (compose service or Kubernetes workload name, in the file of `setting.source`);
+   * `login-session` for limits.conf: pam_limits applies it to login sessions of the users its
+   * domain matches (`www-data`, `@group`, `*`), never to systemd services or containers.
+   * Queries in src/model/limits.ts pick the limit that applies to a launch.
+   */
+  appliesTo: { kind: 'host' } | { kind: 'service'; name: string } | { kind: 'container'; name: string } | { kind: 'user'; name: string } | { kind: 'login-session'; domain: string } | { kind: 'nginx-workers' };
+}

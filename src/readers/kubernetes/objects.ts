@@ -1,0 +1,114 @@
+/** The Kubernetes objects the manifest reader fills (src/model/kubernetes.ts asks questions of them). */
+import type { Span } from '../../source/span';
+
+/** A string value as written in a manifest, with the spans of its key and value. */
+export interface ManifestValue {
+  value: string;
+  keySpan: Span;
+  valueSpan: Span;
+}
+
+export interface KubernetesObjectBase {
+  kind: string;
+  name: string;
+  /** `metadata.namespace`; `default` when the manifest does not say (kubectl's default). */
+  namespace: string;
+  namespaceWritten: boolean;
+  file: string;
+  /** `metadata.name` (or the object's start when it has no name). */
+  nameSpan: Span;
+  labels: Map<string, string>;
+  annotations: Map<string, ManifestValue>;
+}
+
+export interface ConfigMapObject extends KubernetesObjectBase {
+  kind: 'ConfigMap';
+  data: Map<string, ManifestValue>;
+  /** The `data:` key, where a missing key would go. */
+  dataSpan?: Span;
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  /** A number, or the name of a container port; defaults to `port`. */
+  targetPort: number | string;
+  span: Span;
+}
+
+export interface ServiceObject extends KubernetesObjectBase {
+  kind: 'Service';
+  type: string;
+  /** `spec.loadBalancerClass`: a controller other than the cloud provider's builds the load balancer. */
+  loadBalancerClass?: string;
+  /** Empty when the Service has no selector (its endpoints are managed by hand). */
+  selector: Map<string, string>;
+  ports: ServicePort[];
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  span: Span;
+}
+
+export interface ContainerObject {
+  name: string;
+  image?: ManifestValue;
+  ports: ContainerPort[];
+  /** `args` as written (the controller's `--configmap=…` flags). */
+  args: { value: string; span: Span }[];
+  span: Span;
+}
+
+export interface WorkloadObject extends KubernetesObjectBase {
+  /** Deployment, StatefulSet, DaemonSet, Pod, … */
+  podLabels: Map<string, string>;
+  containers: ContainerObject[];
+}
+
+/** `service: {name, port: {number | name}}` (networking.k8s.io/v1) or `serviceName`/`servicePort` (v1beta1). */
+export interface IngressBackend {
+  serviceName: string;
+  port: number | string;
+  span: Span;
+}
+
+export interface IngressPath {
+  path: string;
+  backend: IngressBackend;
+  span: Span;
+}
+
+export interface IngressRule {
+  host?: string;
+  paths: IngressPath[];
+}
+
+export interface IngressObject extends KubernetesObjectBase {
+  kind: 'Ingress';
+  /** `spec.ingressClassName`, else the `kubernetes.io/ingress.class` annotation. */
+  ingressClass?: string;
+  defaultBackend?: IngressBackend;
+  rules: IngressRule[];
+}
+
+/** `controller.config` and `controller.image` of a values file for the ingress-nginx Helm chart. */
+export interface HelmControllerValues {
+  file: string;
+  config: Map<string, ManifestValue>;
+  configSpan?: Span;
+  imageTag?: ManifestValue;
+}
+
+export interface KubernetesModel {
+  configMaps: ConfigMapObject[];
+  services: ServiceObject[];
+  workloads: WorkloadObject[];
+  ingresses: IngressObject[];
+  helmValues: HelmControllerValues[];
+}
+
+export function emptyKubernetesModel(): KubernetesModel {
+  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
+}

@@ -1,10 +1,10 @@
 import { defineRule } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import { backendKindName, describeBackendSetting } from '../src/model/backend-describe';
+import { backendLimits } from '../src/model/backend-limits';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';
 import { formatNginxSize, largeClientHeaderBuffers, serverOfPass } from '../src/model/nginx-client-limits';
-import { requestHeadLimits } from '../src/model/request-head-limits';
 import type { Span } from '../src/source/span';
 
 const ID = 'header-size-backend';
@@ -27,7 +27,7 @@ export const rule = defineRule({
   *check(model: Deployment) {
     const seen = new Set<string>();
     for (const link of linkDeployment(model)) {
-      const limits = requestHeadLimits(link.backend, link.listener);
+      const limits = backendLimits(link.backend, link.listener).requestHead;
       if (limits.length === 0) continue;
       for (const pass of link.target.passes) {
         const server = serverOfPass(pass);

@@ -35,7 +35,7 @@ export const rule = defineRule({
 function judge(queue: ExplicitQueue): FindingDraft | undefined {
   const somaxconn = queue.somaxconn.value;
   if (somaxconn === undefined || queue.value <= somaxconn) return undefined;
-  const refuses = queue.server === 'uwsgi';
+  const refuses = queue.exitsAboveSomaxconn;
   const source = queue.somaxconn.source;
   const common = {
     data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },

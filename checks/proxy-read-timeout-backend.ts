@@ -1,29 +1,12 @@
 import { defineRule } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
-import type { Backend } from '../src/model/backend';
-import type { Setting } from '../src/source/setting';
 import { describeBackendSetting } from '../src/model/backend-describe';
+import { backendLimits } from '../src/model/backend-limits';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';
 import { formatMilliseconds } from '../src/model/nginx-values';
 
 const ID = 'proxy-read-timeout-backend';
-
-/** The limit after which the backend itself kills a request, and what it logs then (docs/servers/uwsgi.md#harakiri, docs/servers/gunicorn.md#timeout). */
-function hardLimit(backend: Backend): { setting: Setting; log: string } | undefined {
-  if (backend.kind === 'gunicorn') {
-    // Only sync workers are killed by `timeout` while a request runs; threaded and async workers
-    // keep notifying the arbiter.
-    if (backend.settings.get('worker_class')?.value !== 'sync') return undefined;
-    const timeout = backend.settings.get('timeout');
-    return timeout ? { setting: timeout, log: '[CRITICAL] WORKER TIMEOUT (pid:N)' } : undefined;
-  }
-  if (backend.kind === 'uwsgi') {
-    const harakiri = backend.settings.get('harakiri');
-    return harakiri ? { setting: harakiri, log: '*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***' } : undefined;
-  }
-  return undefined;
-}
 
 export const rule = defineRule({
   id: ID,
@@ -43,7 +26,7 @@ export const rule = defineRule({
   *check(model: Deployment) {
     const seen = new Set<string>();
     for (const link of linkDeployment(model)) {
-      const limit = hardLimit(link.backend);
+      const limit = backendLimits(link.backend, link.listener).workerTimeout;
       if (!limit || typeof limit.setting.value !== 'number' || limit.setting.value <= 0) continue;
       for (const pass of link.target.passes) {
         if (pass.module !== 'proxy' && pass.module !== 'uwsgi' && pass.module !== 'fastcgi') continue;

@@ -8813,6 +8813,54 @@ var init_parse_cache = __esm({
   }
 });
 
+// src/readers/launch/launch.ts
+function mountedSource(launch, path) {
+  let best;
+  for (const mount of launch.mounts ?? []) {
+    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
+    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
+  }
+  if (!best) return void 0;
+  const rest = path.slice(best.target.length).replace(/^\/+/, "");
+  return rest === "" ? best.source : `${best.source}/${rest}`;
+}
+function knownValue(arg) {
+  return arg && !arg.unresolved ? arg.value : void 0;
+}
+function optionValues(launch, long, short = []) {
+  const found = [];
+  const argv = launch.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const text3 = argv[i].value;
+    if (text3 === "--") break;
+    const separate = [...long, ...short].includes(text3);
+    if (separate) {
+      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
+      i++;
+      continue;
+    }
+    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
+    if (glued === void 0) continue;
+    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
+    found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
+  }
+  return found;
+}
+var init_launch = __esm({
+  "src/readers/launch/launch.ts"() {
+    "use strict";
+  }
+});
+
+// src/reference/uvicorn.ts
+var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
+var init_uvicorn = __esm({
+  "src/reference/uvicorn.ts"() {
+    "use strict";
+    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
+  }
+});
+
 // src/reference/gunicorn-settings.ts
 function isGunicornSetting(name2) {
   return GUNICORN_SETTINGS.has(name2);
@@ -9025,15 +9073,6 @@ var init_gunicorn_settings = __esm({
   }
 });
 
-// src/reference/uvicorn.ts
-var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
-var init_uvicorn = __esm({
-  "src/reference/uvicorn.ts"() {
-    "use strict";
-    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
-  }
-});
-
 // src/reference/tomcat/versions.ts
 function tomcatHas(version, firsts, unknown3) {
   if (version.kind === "unknown") return unknown3;
@@ -9075,45 +9114,6 @@ var init_versions = __esm({
       "org.apache.coyote.http11.Http11AprProtocol": [10, 0],
       "org.apache.coyote.ajp.AjpAprProtocol": [10, 0]
     };
-  }
-});
-
-// src/readers/launch/launch.ts
-function mountedSource(launch, path) {
-  let best;
-  for (const mount of launch.mounts ?? []) {
-    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
-    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
-  }
-  if (!best) return void 0;
-  const rest = path.slice(best.target.length).replace(/^\/+/, "");
-  return rest === "" ? best.source : `${best.source}/${rest}`;
-}
-function knownValue(arg) {
-  return arg && !arg.unresolved ? arg.value : void 0;
-}
-function optionValues(launch, long, short = []) {
-  const found = [];
-  const argv = launch.argv;
-  for (let i = 1; i < argv.length; i++) {
-    const text3 = argv[i].value;
-    if (text3 === "--") break;
-    const separate = [...long, ...short].includes(text3);
-    if (separate) {
-      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
-      i++;
-      continue;
-    }
-    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
-    if (glued === void 0) continue;
-    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
-    found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
-  }
-  return found;
-}
-var init_launch = __esm({
-  "src/readers/launch/launch.ts"() {
-    "use strict";
   }
 });
 
@@ -37087,7 +37087,7 @@ function explicitQueues(deployment) {
         option: backend.kind === "uvicorn" ? "--backlog" : name2,
         value: setting.value,
         span: setting.source.span,
-        server: backend.kind,
+        exitsAboveSomaxconn: backend.kind === "uwsgi",
         somaxconn,
         modelPath: `${backend.kind}[${backend.name}]>${name2}`
       });
@@ -37102,7 +37102,7 @@ function explicitQueues(deployment) {
         option: backend.kind === "tomcat" ? "acceptCount" : "server.tomcat.accept-count",
         value: setting.value,
         span: setting.source.span,
-        server: backend.kind,
+        exitsAboveSomaxconn: false,
         somaxconn,
         modelPath: `${backend.kind}[${backend.name}]>connector[${connector.settings.get("port")?.text ?? ""}]>acceptCount`
       });
@@ -37125,7 +37125,7 @@ function explicitQueues(deployment) {
             option: "backlog=",
             value: Number(match[1]),
             span: arg.span,
-            server: "nginx",
+            exitsAboveSomaxconn: false,
             somaxconn: nginxSomaxconn,
             modelPath: `${server.path}>listen[${entry.directive.args[0]?.value ?? ""}]>backlog`
           });
@@ -41950,6 +41950,124 @@ function* oncePerPair(pairs) {
   }
 }
 
+// src/model/backend-limits/gunicorn.ts
+init_launch();
+init_uvicorn();
+
+// src/model/gunicorn.ts
+init_gunicorn_settings();
+function effectiveRequestLineLimit(configured2) {
+  if (configured2 === 0) return void 0;
+  return configured2 < 0 || configured2 >= 8190 ? 8190 : configured2;
+}
+function ignoredGunicornNames(config) {
+  if (!config.looksLikeConfig) return [];
+  const result = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const name2 of config.names) {
+    if (name2.referenced || name2.name.startsWith("_")) continue;
+    const verdict = judgeGunicornName(name2.name, name2.binding === "def");
+    if (!verdict) continue;
+    if (seen.has(name2.name)) continue;
+    seen.add(name2.name);
+    result.push({ name: name2, verdict });
+  }
+  return result;
+}
+
+// src/model/backend-limits/h11.ts
+function h11HeadLimits(setting, raise) {
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
+    raise,
+    nginxSizeWithin: (limit) => limit,
+    maxSeverity: "info"
+  }];
+}
+
+// src/model/backend-limits/gunicorn.ts
+function gunicornLimits(backend, listener) {
+  return {
+    requestHead: requestHead(backend),
+    requestBody: [],
+    workerTimeout: workerTimeout(backend),
+    socket: listener.address.kind === "unix" ? socketPermissions(backend) : void 0
+  };
+}
+function requestHead(backend) {
+  if (backend.workerKind === "uvicorn") return [];
+  if (backend.workerKind === "uvicorn_h11") {
+    const setting = {
+      name: "h11 max_incomplete_event_size",
+      value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
+      text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
+      unit: "bytes",
+      source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
+    };
+    return h11HeadLimits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
+  }
+  const line = backend.settings.get("limit_request_line");
+  const field = backend.settings.get("limit_request_field_size");
+  const out = [];
+  if (line && typeof line.value === "number") {
+    const limit = effectiveRequestLineLimit(line.value);
+    if (limit !== void 0) {
+      out.push({
+        setting: line,
+        limit,
+        measure: "line",
+        admitted: "request lines",
+        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
+        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
+        nginxSizeWithin: (limit2) => limit2 + 2
+      });
+    }
+  }
+  if (field && typeof field.value === "number" && field.value > 0) {
+    out.push({
+      setting: field,
+      limit: field.value,
+      measure: "line",
+      admitted: "header lines",
+      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
+      raise: (needed) => `set limit_request_field_size = ${needed}`,
+      nginxSizeWithin: (limit) => limit + 2
+    });
+  }
+  return out;
+}
+function workerTimeout(backend) {
+  if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
+  const timeout = backend.settings.get("timeout");
+  return timeout ? { setting: timeout, log: "[CRITICAL] WORKER TIMEOUT (pid:N)" } : void 0;
+}
+function socketPermissions(backend) {
+  const umask = backend.settings.get("umask");
+  if (!umask || umask.source.kind !== "file" || typeof umask.value !== "number") return void 0;
+  const bits2 = 511 & ~umask.value;
+  const mode = { bits: bits2, span: umask.source.span, source: `gunicorn umask ${umask.text}` };
+  let owner;
+  const user = backend.settings.get("user");
+  const launchUser = knownValue(backend.launch?.user);
+  if (user && user.source.kind === "file") {
+    if (typeof user.value !== "string" || user.value === "") return void 0;
+    owner = { name: user.value, span: user.source.span, label: `gunicorn chowns the socket to ${user.value}` };
+  } else if (launchUser !== void 0 && backend.launch?.user) {
+    owner = { name: launchUser, span: backend.launch.user.span, label: `gunicorn runs as ${launchUser}` };
+  }
+  if (!owner) return void 0;
+  return {
+    owner,
+    mode,
+    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0"
+  };
+}
+
 // src/model/nginx-client-limits.ts
 var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
 function serverOfPass(pass) {
@@ -41997,55 +42115,201 @@ function connectorFor(listener) {
   return isTomcatListener(listener) ? listener.connector : void 0;
 }
 
-// checks/body-size-backend.ts
-var ID = "body-size-backend";
+// src/model/backend-limits/tomcat.ts
+function tomcatLimits(_backend, listener) {
+  return { requestHead: requestHead2("tomcat", listener), requestBody: connectorBody("tomcat", listener) };
+}
+function springBootLimits(backend, listener) {
+  return { requestHead: requestHead2("spring-boot", listener), requestBody: [...multipartBody(backend), ...connectorBody("spring-boot", listener)] };
+}
+function httpConnector(listener) {
+  const connector = connectorFor(listener);
+  return connector && (listener.protocol === "http" || listener.protocol === "https") ? connector : void 0;
+}
 var springSize = (bytes) => bytes === Infinity ? "-1" : `${formatNginxSize(bytes).toUpperCase()}B`;
-function limitsOf(backend, listener) {
+function requestHead2(kind, listener) {
+  const connector = httpConnector(listener);
+  if (!connector) return [];
+  const setting = connector.settings.get("maxHttpRequestHeaderSize");
+  if (!sizeLimit(setting)) return [];
+  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
+  return [{
+    setting: { ...setting, name: property },
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
+    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+function multipartBody(backend) {
   const out = [];
-  const sized = (setting) => setting && typeof setting.value === "number" && setting.value > 0 && Number.isFinite(setting.value);
-  if (backend.kind === "uwsgi") {
-    const limitPost = backend.settings.get("limit-post");
-    if (sized(limitPost)) {
-      out.push({
-        setting: limitPost,
-        bytes: limitPost.value,
-        scope: "every request body",
-        symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
-        raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
-      });
-    }
-    return out;
-  }
-  if (backend.kind === "spring-boot") {
-    for (const [name2, scope] of [["spring.servlet.multipart.max-file-size", "each uploaded file"], ["spring.servlet.multipart.max-request-size", "a whole multipart request"]]) {
-      const setting = backend.settings.get(name2);
-      if (!sized(setting)) continue;
-      out.push({
-        setting,
-        bytes: setting.value,
-        scope,
-        symptom: "Spring rejects the upload (MaxUploadSizeExceededException) after nginx has accepted it",
-        raise: (bytes) => `set ${name2}=${springSize(bytes)}`
-      });
-    }
-  }
-  if (backend.kind === "tomcat" || backend.kind === "spring-boot") {
-    const connector = connectorFor(listener);
-    if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return out;
-    const maxPostSize = connector.settings.get("maxPostSize");
-    if (sized(maxPostSize)) {
-      const name2 = backend.kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
-      out.push({
-        setting: { ...maxPostSize, name: name2 },
-        bytes: maxPostSize.value,
-        scope: "form posts (application/x-www-form-urlencoded)",
-        symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
-        raise: (bytes) => backend.kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
-      });
-    }
+  for (const [name2, scope] of [["spring.servlet.multipart.max-file-size", "each uploaded file"], ["spring.servlet.multipart.max-request-size", "a whole multipart request"]]) {
+    const setting = backend.settings.get(name2);
+    if (!sizeLimit(setting)) continue;
+    out.push({
+      setting,
+      bytes: setting.value,
+      scope,
+      symptom: "Spring rejects the upload (MaxUploadSizeExceededException) after nginx has accepted it",
+      raise: (bytes) => `set ${name2}=${springSize(bytes)}`
+    });
   }
   return out;
 }
+function connectorBody(kind, listener) {
+  const connector = httpConnector(listener);
+  const maxPostSize = connector?.settings.get("maxPostSize");
+  if (!sizeLimit(maxPostSize)) return [];
+  const name2 = kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
+  return [{
+    setting: { ...maxPostSize, name: name2 },
+    bytes: maxPostSize.value,
+    scope: "form posts (application/x-www-form-urlencoded)",
+    symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
+    raise: (bytes) => kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
+  }];
+}
+
+// src/model/backend-limits/uvicorn.ts
+function uvicornLimits(backend) {
+  const requestHead4 = backend.httpParser === "h11" ? h11HeadLimits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`) : [];
+  return { requestHead: requestHead4, requestBody: [] };
+}
+
+// src/model/backend-limits/uwsgi.ts
+init_launch();
+
+// src/model/uwsgi.ts
+function uwsgiEntries(backend, ...keys) {
+  return backend.options.filter((entry) => keys.includes(entry.key));
+}
+function lastUwsgiEntry(backend, ...keys) {
+  const entries = uwsgiEntries(backend, ...keys);
+  return entries[entries.length - 1];
+}
+function isUwsgiBackend(backend) {
+  return backend.kind === "uwsgi";
+}
+function spanWithin(span2, text3, from, to) {
+  if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
+  const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
+  return { file: span2.file, start: at(from), end: at(to) };
+}
+function uwsgiEntryPath(backend, entry) {
+  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
+}
+var occurrences = /* @__PURE__ */ new WeakMap();
+function occurrenceIndex(options) {
+  let index = occurrences.get(options);
+  if (!index || index.size !== options.length) {
+    index = /* @__PURE__ */ new Map();
+    const seen = /* @__PURE__ */ new Map();
+    for (const other of options) {
+      const id2 = `${other.file}\0${other.key}`;
+      const n = seen.get(id2) ?? 0;
+      seen.set(id2, n + 1);
+      index.set(other, n);
+    }
+    occurrences.set(options, index);
+  }
+  return index;
+}
+function uwsgiBackends(backends) {
+  return backends.filter(isUwsgiBackend);
+}
+
+// src/model/backend-limits/uwsgi.ts
+var UWSGI_MAX_BUFFER = 65535;
+function uwsgiLimits(backend, listener) {
+  return {
+    requestHead: requestHead3(backend, listener),
+    requestBody: requestBody(backend),
+    workerTimeout: workerTimeout2(backend),
+    socket: listener.address.kind === "unix" ? socketPermissions2(backend) : void 0
+  };
+}
+function requestHead3(backend, listener) {
+  const setting = backend.settings.get("buffer-size");
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
+    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+function requestBody(backend) {
+  const limitPost = backend.settings.get("limit-post");
+  if (!sizeLimit(limitPost)) return [];
+  return [{
+    setting: limitPost,
+    bytes: limitPost.value,
+    scope: "every request body",
+    symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
+    raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
+  }];
+}
+function workerTimeout2(backend) {
+  const harakiri = backend.settings.get("harakiri");
+  return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
+}
+function socketPermissions2(backend) {
+  const chmod = backend.settings.get("chmod-socket");
+  if (!chmod || chmod.source.kind !== "file" || typeof chmod.value !== "string") return void 0;
+  const bits2 = parseInt(chmod.value, 8);
+  const mode = { bits: bits2, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
+  if (lastUwsgiEntry(backend, "master-as-root")) return void 0;
+  let owner;
+  const chown = lastUwsgiEntry(backend, "chown-socket");
+  if (chown) {
+    if (chown.condition || typeof chown.value !== "string" || chown.value === "") return void 0;
+    owner = { name: chown.value.split(":")[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(":")[0]}` };
+  } else {
+    const uid = backend.settings.get("uid");
+    const launchUser = knownValue(backend.launch?.user);
+    if (uid && uid.source.kind === "file") {
+      if (typeof uid.value !== "string" || uid.value === "") return void 0;
+      if (backend.launch?.user && (launchUser === void 0 || !isRootUser(launchUser))) return void 0;
+      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
+    } else if (launchUser !== void 0 && backend.launch?.user) {
+      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
+    }
+  }
+  if (!owner) return void 0;
+  return {
+    owner,
+    mode,
+    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`
+  };
+}
+
+// src/model/backend-limits.ts
+var LIMITS_OF = {
+  gunicorn: gunicornLimits,
+  uwsgi: uwsgiLimits,
+  tomcat: tomcatLimits,
+  "spring-boot": springBootLimits,
+  uvicorn: uvicornLimits
+};
+function backendLimits(backend, listener) {
+  const adapter = LIMITS_OF[backend.kind];
+  return adapter(backend, listener);
+}
+function sizeLimit(setting) {
+  return setting !== void 0 && typeof setting.value === "number" && setting.value > 0 && Number.isFinite(setting.value);
+}
+function isRootUser(user) {
+  return user === "root" || user === "0";
+}
+
+// checks/body-size-backend.ts
+var ID = "body-size-backend";
 var rule = defineRule({
   id: ID,
   severity: "warning",
@@ -42064,7 +42328,7 @@ var rule = defineRule({
   *check(model) {
     const seen = /* @__PURE__ */ new Set();
     for (const link of linkDeployment(model)) {
-      const limits = limitsOf(link.backend, link.listener);
+      const limits = backendLimits(link.backend, link.listener).requestBody;
       if (limits.length === 0) continue;
       for (const pass of link.target.passes) {
         const nginx = explicitClientMaxBodySize(pass);
@@ -42099,27 +42363,6 @@ var rule = defineRule({
     }
   }
 });
-
-// src/model/gunicorn.ts
-init_gunicorn_settings();
-function effectiveRequestLineLimit(configured2) {
-  if (configured2 === 0) return void 0;
-  return configured2 < 0 || configured2 >= 8190 ? 8190 : configured2;
-}
-function ignoredGunicornNames(config) {
-  if (!config.looksLikeConfig) return [];
-  const result = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const name2 of config.names) {
-    if (name2.referenced || name2.name.startsWith("_")) continue;
-    const verdict = judgeGunicornName(name2.name, name2.binding === "def");
-    if (!verdict) continue;
-    if (seen.has(name2.name)) continue;
-    seen.add(name2.name);
-    result.push({ name: name2, verdict });
-  }
-  return result;
-}
 
 // checks/gunicorn-unknown-setting.ts
 var ID2 = "gunicorn-unknown-setting";
@@ -42188,107 +42431,6 @@ function realSetting(config, setting) {
   return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
 }
 
-// src/model/request-head-limits.ts
-init_uvicorn();
-var UWSGI_MAX_BUFFER = 65535;
-function requestHeadLimits(backend, listener) {
-  switch (backend.kind) {
-    case "uwsgi":
-      return uwsgiLimits(backend.settings.get("buffer-size"), listener);
-    case "gunicorn":
-      if (backend.workerKind === "uvicorn") return [];
-      if (backend.workerKind === "uvicorn_h11") {
-        const setting = {
-          name: "h11 max_incomplete_event_size",
-          value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
-          text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
-          unit: "bytes",
-          source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
-        };
-        return h11Limits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
-      }
-      return gunicornLimits(backend.settings.get("limit_request_line"), backend.settings.get("limit_request_field_size"));
-    case "uvicorn": {
-      if (backend.httpParser !== "h11") return [];
-      return h11Limits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`);
-    }
-    case "tomcat":
-    case "spring-boot":
-      return tomcatLimits(backend.kind, listener);
-  }
-}
-function uwsgiLimits(setting, listener) {
-  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
-  return [{
-    setting,
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
-    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
-    nginxSizeWithin: (limit) => limit
-  }];
-}
-function gunicornLimits(line, field) {
-  const out = [];
-  if (line && typeof line.value === "number") {
-    const limit = effectiveRequestLineLimit(line.value);
-    if (limit !== void 0) {
-      out.push({
-        setting: line,
-        limit,
-        measure: "line",
-        admitted: "request lines",
-        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
-        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
-        nginxSizeWithin: (limit2) => limit2 + 2
-      });
-    }
-  }
-  if (field && typeof field.value === "number" && field.value > 0) {
-    out.push({
-      setting: field,
-      limit: field.value,
-      measure: "line",
-      admitted: "header lines",
-      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
-      raise: (needed) => `set limit_request_field_size = ${needed}`,
-      nginxSizeWithin: (limit) => limit + 2
-    });
-  }
-  return out;
-}
-function h11Limits(setting, raise) {
-  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  return [{
-    setting,
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
-    raise,
-    nginxSizeWithin: (limit) => limit,
-    maxSeverity: "info"
-  }];
-}
-function tomcatLimits(kind, listener) {
-  const connector = connectorFor(listener);
-  if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return [];
-  const setting = connector.settings.get("maxHttpRequestHeaderSize");
-  if (!setting || typeof setting.value !== "number" || !Number.isFinite(setting.value) || setting.value <= 0) return [];
-  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
-  return [{
-    setting: { ...setting, name: property },
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
-    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
-    nginxSizeWithin: (limit) => limit
-  }];
-}
-
 // checks/header-size-backend.ts
 var ID3 = "header-size-backend";
 var rule3 = defineRule({
@@ -42309,7 +42451,7 @@ var rule3 = defineRule({
   *check(model) {
     const seen = /* @__PURE__ */ new Set();
     for (const link of linkDeployment(model)) {
-      const limits = requestHeadLimits(link.backend, link.listener);
+      const limits = backendLimits(link.backend, link.listener).requestHead;
       if (limits.length === 0) continue;
       for (const pass of link.target.passes) {
         const server = serverOfPass(pass);
@@ -42592,7 +42734,7 @@ var rule5 = defineRule({
 function judge(queue) {
   const somaxconn = queue.somaxconn.value;
   if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
-  const refuses = queue.server === "uwsgi";
+  const refuses = queue.exitsAboveSomaxconn;
   const source = queue.somaxconn.source;
   const common = {
     data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },
@@ -43032,18 +43174,6 @@ function releaseVerdict(specs2, range) {
 
 // checks/proxy-read-timeout-backend.ts
 var ID11 = "proxy-read-timeout-backend";
-function hardLimit(backend) {
-  if (backend.kind === "gunicorn") {
-    if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
-    const timeout = backend.settings.get("timeout");
-    return timeout ? { setting: timeout, log: "[CRITICAL] WORKER TIMEOUT (pid:N)" } : void 0;
-  }
-  if (backend.kind === "uwsgi") {
-    const harakiri = backend.settings.get("harakiri");
-    return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
-  }
-  return void 0;
-}
 var rule11 = defineRule({
   id: ID11,
   severity: "warning",
@@ -43062,7 +43192,7 @@ var rule11 = defineRule({
   *check(model) {
     const seen = /* @__PURE__ */ new Set();
     for (const link of linkDeployment(model)) {
-      const limit = hardLimit(link.backend);
+      const limit = backendLimits(link.backend, link.listener).workerTimeout;
       if (!limit || typeof limit.setting.value !== "number" || limit.setting.value <= 0) continue;
       for (const pass of link.target.passes) {
         if (pass.module !== "proxy" && pass.module !== "uwsgi" && pass.module !== "fastcgi") continue;
@@ -43443,6 +43573,16 @@ function judge6(model, link) {
   };
 }
 
+// src/model/protocol-mismatch.ts
+function observedMismatchSymptom(kind, spoken, served) {
+  if (kind === "uwsgi") {
+    if (spoken === "http" && served === "uwsgi") return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
+    if (spoken === "uwsgi" && served === "http") return 'nginx answers 502 ("upstream prematurely closed connection") and uWSGI logs nothing';
+    if (spoken === "fastcgi" && served === "uwsgi") return 'uWSGI logs "-- unavailable modifier requested: 1 --" and nginx answers 502';
+  }
+  return void 0;
+}
+
 // checks/upstream-protocol-mismatch.ts
 var ID16 = "upstream-protocol-mismatch";
 function spokenBy(pass) {
@@ -43460,11 +43600,8 @@ function spokenBy(pass) {
   }
 }
 function symptom(spoken, served, backend) {
-  if (backend === "uwsgi") {
-    if (spoken === "http" && served === "uwsgi") return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
-    if (spoken === "uwsgi" && served === "http") return 'nginx answers 502 ("upstream prematurely closed connection") and uWSGI logs nothing';
-    if (spoken === "fastcgi" && served === "uwsgi") return 'uWSGI logs "-- unavailable modifier requested: 1 --" and nginx answers 502';
-  }
+  const observed = observedMismatchSymptom(backend, spoken, served);
+  if (observed) return observed;
   if (spoken === "https") return "the listener does not speak TLS, so the handshake fails and nginx answers 502";
   return "the backend cannot parse what nginx sends, so every request through it fails";
 }
@@ -43538,47 +43675,6 @@ function compatible(spoken, served) {
 
 // checks/upstream-socket-permission.ts
 init_launch();
-
-// src/model/uwsgi.ts
-function uwsgiEntries(backend, ...keys) {
-  return backend.options.filter((entry) => keys.includes(entry.key));
-}
-function lastUwsgiEntry(backend, ...keys) {
-  const entries = uwsgiEntries(backend, ...keys);
-  return entries[entries.length - 1];
-}
-function isUwsgiBackend(backend) {
-  return backend.kind === "uwsgi";
-}
-function spanWithin(span2, text3, from, to) {
-  if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
-  const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
-  return { file: span2.file, start: at(from), end: at(to) };
-}
-function uwsgiEntryPath(backend, entry) {
-  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
-}
-var occurrences = /* @__PURE__ */ new WeakMap();
-function occurrenceIndex(options) {
-  let index = occurrences.get(options);
-  if (!index || index.size !== options.length) {
-    index = /* @__PURE__ */ new Map();
-    const seen = /* @__PURE__ */ new Map();
-    for (const other of options) {
-      const id2 = `${other.file}\0${other.key}`;
-      const n = seen.get(id2) ?? 0;
-      seen.set(id2, n + 1);
-      index.set(other, n);
-    }
-    occurrences.set(options, index);
-  }
-  return index;
-}
-function uwsgiBackends(backends) {
-  return backends.filter(isUwsgiBackend);
-}
-
-// checks/upstream-socket-permission.ts
 var ID17 = "upstream-socket-permission";
 var rule17 = defineRule({
   id: ID17,
@@ -43604,7 +43700,7 @@ function judge7(model, link) {
   const nginxUser = nginxUserFor(model, link);
   if (!nginxUser) return void 0;
   const backend = link.backend;
-  const socket = socketFacts(backend);
+  const socket = backendLimits(backend, link.listener).socket;
   if (!socket) return void 0;
   const { owner, mode, fix } = socket;
   const why = denial(nginxUser.name, owner.name, mode.bits);
@@ -43635,20 +43731,19 @@ function judge7(model, link) {
   };
 }
 function denial(nginxUser, owner, bits2) {
-  if (isRoot(nginxUser)) return void 0;
+  if (isRootUser(nginxUser)) return void 0;
   if (bits2 & 2) return void 0;
-  if (isNumeric(owner) !== isNumeric(nginxUser) && !(isRoot(owner) && isRoot(nginxUser))) return void 0;
+  if (isNumeric(owner) !== isNumeric(nginxUser) && !(isRootUser(owner) && isRootUser(nginxUser))) return void 0;
   if (owner === nginxUser) {
     return bits2 & 128 ? void 0 : `the owner "${owner}" has no write permission`;
   }
   if (bits2 & 16) return void 0;
   return `"${nginxUser}" is not the owner and the mode gives neither the group nor others write permission`;
 }
-var isRoot = (user) => user === "root" || user === "0";
 var isNumeric = (user) => /^\d+$/.test(user);
 var sameSpan = (a, b) => a.file === b.file && a.start.offset === b.start.offset;
 function nginxUserFor(model, link) {
-  const nginxLaunchedAsUser = model.launches.some((launch) => launch.program === "nginx" && launch.user && (knownValue(launch.user) === void 0 || !isRoot(knownValue(launch.user))));
+  const nginxLaunchedAsUser = model.launches.some((launch) => launch.program === "nginx" && launch.user && (knownValue(launch.user) === void 0 || !isRootUser(knownValue(launch.user))));
   if (nginxLaunchedAsUser) return void 0;
   const users = /* @__PURE__ */ new Map();
   for (const pass of link.target.passes) {
@@ -43666,62 +43761,6 @@ function rootOf(block2) {
   let root = block2;
   while (root.parent) root = root.parent;
   return root;
-}
-function socketFacts(backend) {
-  if (backend.kind === "uwsgi") return uwsgiSocket(backend);
-  if (backend.kind === "gunicorn") return gunicornSocket(backend);
-  return void 0;
-}
-function uwsgiSocket(backend) {
-  const chmod = backend.settings.get("chmod-socket");
-  if (!chmod || chmod.source.kind !== "file" || typeof chmod.value !== "string") return void 0;
-  const bits2 = parseInt(chmod.value, 8);
-  const mode = { bits: bits2, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
-  if (lastUwsgiEntry(backend, "master-as-root")) return void 0;
-  let owner;
-  const chown = lastUwsgiEntry(backend, "chown-socket");
-  if (chown) {
-    if (chown.condition || typeof chown.value !== "string" || chown.value === "") return void 0;
-    owner = { name: chown.value.split(":")[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(":")[0]}` };
-  } else {
-    const uid = backend.settings.get("uid");
-    const launchUser = knownValue(backend.launch?.user);
-    if (uid && uid.source.kind === "file") {
-      if (typeof uid.value !== "string" || uid.value === "") return void 0;
-      if (backend.launch?.user && (launchUser === void 0 || !isRoot(launchUser))) return void 0;
-      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
-    } else if (launchUser !== void 0 && backend.launch?.user) {
-      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
-    }
-  }
-  if (!owner) return void 0;
-  return {
-    owner,
-    mode,
-    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`
-  };
-}
-function gunicornSocket(backend) {
-  if (backend.kind !== "gunicorn") return void 0;
-  const umask = backend.settings.get("umask");
-  if (!umask || umask.source.kind !== "file" || typeof umask.value !== "number") return void 0;
-  const bits2 = 511 & ~umask.value;
-  const mode = { bits: bits2, span: umask.source.span, source: `gunicorn umask ${umask.text}` };
-  let owner;
-  const user = backend.settings.get("user");
-  const launchUser = knownValue(backend.launch?.user);
-  if (user && user.source.kind === "file") {
-    if (typeof user.value !== "string" || user.value === "") return void 0;
-    owner = { name: user.value, span: user.source.span, label: `gunicorn chowns the socket to ${user.value}` };
-  } else if (launchUser !== void 0 && backend.launch?.user) {
-    owner = { name: launchUser, span: backend.launch.user.span, label: `gunicorn runs as ${launchUser}` };
-  }
-  if (!owner) return void 0;
-  return {
-    owner,
-    mode,
-    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0"
-  };
 }
 
 // src/model/unmodelled-servers.ts

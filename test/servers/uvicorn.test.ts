@@ -12,7 +12,7 @@
  *    timeout_keep_alive (within a tolerance).
  * 3. h11's head limit. With `--http h11`, a head still incomplete after more than the model's
  *    h11_max_incomplete_event_size bytes gets 400; the same head in one write, or split below the
- *    limit, gets 200 (src/model/request-head-limits.ts reports it as info for that reason).
+ *    limit, gets 200 (src/model/backend-limits/h11.ts reports it as info for that reason).
  *
  * Every server runs in its own temp dir, is stopped by its pid, and each step has a time limit.
  */

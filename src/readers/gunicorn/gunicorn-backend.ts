@@ -26,7 +26,7 @@ import type { Launch } from '../launch/launch';
  *   `keepalive` as uvicorn's `timeout_keep_alive` (encode/uvicorn e6c7ce79 uvicorn/workers.py, since
  *   0.4.0; Kludex/uvicorn-worker cd29cc6 uvicorn_worker/_workers.py:70), an idle timer after each response.
  *   Requests are parsed by uvicorn (`http: "auto"`, or h11 for the H11 worker), so gunicorn's
- *   limit_request_* settings do not apply (src/model/request-head-limits.ts);
+ *   limit_request_* settings do not apply (src/model/backend-limits/gunicorn.ts);
  * - `custom`: any other class path: not known.
  */
 export type GunicornWorkerKind = 'sync' | 'gthread' | 'gevent' | 'eventlet' | 'tornado' | 'gevent_pywsgi' | 'uvicorn' | 'uvicorn_h11' | 'custom';

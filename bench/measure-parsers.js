@@ -24,7 +24,7 @@ if (!nodeFs.existsSync(dist('readers/nginx/parse.js'))) {
 }
 const { parseNginx } = require(dist('readers/nginx/parse'));
 const { readNginxTree } = require(dist('readers/nginx'));
-const { SourceText } = require(dist('readers/text'));
+const { SourceText } = require(dist('source/text'));
 const { NginxParser, NginxConfFile } = require('nginx-conf');
 const ini = require('ini');
 const { XMLParser, XMLValidator } = require('fast-xml-parser');

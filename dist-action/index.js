@@ -18727,7 +18727,7 @@ function parseYaml(source) {
 }
 function parseYamlText(source) {
   const problems = [];
-  let documents = [];
+  let documents;
   try {
     documents = (0, import_yaml.parseAllDocuments)(source.text, { prettyErrors: false, uniqueKeys: false });
     if (!Array.isArray(documents)) documents = [];
@@ -19012,7 +19012,7 @@ function ports(source, node, document) {
   const found = [];
   const number3 = (text3) => text3 !== void 0 && /^\d{1,5}$/.test(text3) ? Number(text3) : void 0;
   for (const item of itemsOf(node, document)) {
-    let hostIp = "";
+    let hostIp;
     let hostPort;
     let containerPort;
     if ((0, import_yaml.isMap)(item)) {
@@ -26501,8 +26501,7 @@ var gunicorn_exports = {};
 __export(gunicorn_exports, {
   effectiveWorker: () => effectiveWorker,
   parseBindAddress: () => parseBindAddress,
-  readGunicorn: () => readGunicorn,
-  readPythonModule: () => readPythonModule
+  readGunicorn: () => readGunicorn
 });
 function readGunicorn(files, launches, context) {
   const output = { ...emptyOutput(), backends: [] };
@@ -26944,7 +26943,6 @@ var init_gunicorn = __esm({
     init_args();
     init_python();
     init_values2();
-    init_python();
     CONVENTIONAL_NAMES = /* @__PURE__ */ new Set(["gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py", "gunicorn.py", "gunicorn.config.py"]);
     SYNC_REASON = "gunicorn's sync worker closes every connection after one response (docs/servers/gunicorn.md#keepalive; 20.1.0 workers/sync.py:171-174)";
   }
@@ -35574,7 +35572,6 @@ var init_json = __esm({
 var sarif_exports = {};
 __export(sarif_exports, {
   DIAGNOSTIC_CATEGORY: () => DIAGNOSTIC_CATEGORY,
-  FINGERPRINT_KEY: () => FINGERPRINT_KEY,
   INFORMATION_URI: () => INFORMATION_URI,
   SARIF_SCHEMA_URI: () => SARIF_SCHEMA_URI,
   artifactLocation: () => artifactLocation,
@@ -36381,7 +36378,7 @@ var nodeFileSystem = {
     try {
       return nodeFs.readdirSync(native(path), { encoding: "buffer" }).map(decodePathBytes);
     } catch (error) {
-      throw new Error(describeFsError(error, path));
+      throw new Error(describeFsError(error, path), { cause: error });
     }
   },
   read(path) {
@@ -36392,14 +36389,14 @@ var nodeFileSystem = {
     try {
       return nodeFs.readFileSync(native(path));
     } catch (error) {
-      throw new Error(describeFsError(error, path));
+      throw new Error(describeFsError(error, path), { cause: error });
     }
   },
   realpath(path) {
     try {
       return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: "buffer" }));
     } catch (error) {
-      throw new Error(describeFsError(error, path));
+      throw new Error(describeFsError(error, path), { cause: error });
     }
   }
 };

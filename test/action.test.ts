@@ -301,7 +301,6 @@ describe('action.yml and the committed bundle', () => {
   });
 
   test('dist-action/index.js is a fresh build of src/ (run `npm run build:action`)', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { bundleText } = require(path.join(ROOT, 'scripts', 'build-action.js'));
     const fresh: string = await bundleText();
     const committed = fs.readFileSync(BUNDLE, 'utf8');

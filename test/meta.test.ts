@@ -112,7 +112,6 @@ describe.each(RULES.map((rule): [string, Rule] => [rule.id, rule]))('rule %s', (
 
   it('lives in checks/<id>.ts, which exports this rule', () => {
     expect(existsSync(join(ROOT, sourcePath))).toBe(true);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const exported = (require(join(ROOT, 'checks', id)) as { rule?: Rule }).rule;
     expect(exported).toBe(rule);
   });

@@ -91,9 +91,7 @@ let compiledValidator: ConfigValidator | undefined;
 export function validateConfig(data: unknown): string | undefined {
   if (!compiledValidator) {
     // Loaded on demand: ajv and the schema cost start-up time that a run without a config saves.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const Ajv = require('ajv').default as typeof import('ajv').default;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const schema = require(packagePath('schemas', 'config.schema.json'));
     compiledValidator = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
   }

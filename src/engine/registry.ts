@@ -51,7 +51,3 @@ export const RULES: Rule[] = [
   uwsgiValueUnits,
   workerConnectionsNofile,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-
-export function findRule(id: string): Rule | undefined {
-  return RULES.find((rule) => rule.id === id);
-}

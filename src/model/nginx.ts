@@ -83,6 +83,7 @@ export class NginxBlock {
   /** This block and its ancestors up to and including the http block, innermost first. */
   inheritanceChain(): NginxBlock[] {
     const chain: NginxBlock[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop variable walks up from this block; nothing captures it
     for (let block: NginxBlock | undefined = this; block; block = block.parent) {
       if (block.kind === 'upstream' || block.kind === 'events') break;
       chain.push(block);
@@ -95,6 +96,7 @@ export class NginxBlock {
   inherited(name: string): { entry: ExpandedDirective; block: NginxBlock } | undefined {
     // The chain of inheritanceChain(), walked without building it: rules ask this for every
     // location and several names, and most of the answers are "not set anywhere".
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop variable walks up from this block; nothing captures it
     for (let block: NginxBlock | undefined = this; block; block = block.parent) {
       if (block.kind === 'upstream' || block.kind === 'events') break;
       const entry = block.ownLast(name);

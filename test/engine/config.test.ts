@@ -204,8 +204,9 @@ describe('settings', () => {
       severity: 'info',
       category: 'reliability',
       meta: { description: 'test probe', docsUrl: '', fixable: false, messages: {} },
-      *check(model) {
+      check(model) {
         seen = model.environment;
+        return [];
       },
     };
     RULES.push(probe);

@@ -120,6 +120,7 @@ describe('gitlab formatter (Code Quality)', () => {
     );
     // The path must match the repository's file, so it is data, JSON-escaped only.
     expect(issue.location.path).toBe('evil\n::warning::x.conf');
+    // eslint-disable-next-line no-control-regex -- the output must hold no raw control character
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]|##\[/);
     for (const line of out.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false);
   });

@@ -7,7 +7,9 @@ import { format } from '../../src/report/formatters/json';
 import { makeContext, makeReport } from './fixture';
 
 const SCHEMA_PATH = path.join(__dirname, '../../schemas/report.schema.json');
-const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, any>;
+/** What these tests read of a schema object; the report schema's objects list and require all their properties. */
+type SchemaNode = { type?: string; required: string[]; properties: Record<string, SchemaNode>; additionalProperties?: boolean; definitions: Record<string, SchemaNode> };
+const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as SchemaNode;
 
 function compile(): ValidateFunction {
   return new Ajv({ allErrors: true, strict: true }).compile(schema);
@@ -48,6 +50,7 @@ describe('json formatter', () => {
     expect(findings.filter((f) => f.ruleId === 'upstream-keepalive-timeout').map((f) => typeof f.help)).toEqual(['string']);
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case breaks the parsed report outside its type, on purpose
   it.each<[string, (doc: any) => void]>([
     ['summary missing', (doc) => delete doc.summary],
     ['tool.version missing', (doc) => delete doc.tool.version],
@@ -65,6 +68,7 @@ describe('json formatter', () => {
     expect(validate(doc)).toBe(false);
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case breaks the parsed report outside its type, on purpose
   it.each<[string, (doc: any) => void]>([
     ['an unknown severity', (doc) => (doc.findings[0].severity = 'fatal')],
     ['a zero line', (doc) => (doc.findings[0].primary.start.line = 0)],
@@ -83,8 +87,8 @@ describe('json formatter', () => {
     // The Report type's one optional field is a finding's help, so each schema object must require
     // all of its other properties, and the fixture (typed as Report) must have exactly those keys.
     const OPTIONAL: Record<string, string[]> = { finding: ['help'] };
-    const definitions = schema.definitions as Record<string, any>;
-    const objects: [string, any][] = [
+    const definitions = schema.definitions;
+    const objects: [string, SchemaNode][] = [
       ['report', schema],
       ['tool', schema.properties.tool],
       ['summary', schema.properties.summary],

@@ -43,6 +43,7 @@ const EXPECTED = [
   '',
 ].join('\n');
 
+// eslint-disable-next-line no-control-regex -- matches the escape byte that starts an ANSI colour
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 function finding(overrides: Partial<Finding>): Finding {
@@ -57,6 +58,7 @@ function reportWith(findings: Finding[], suppressed = 0): Report {
     warnings: findings.filter((f) => f.severity === 'warning').length,
     infos: findings.filter((f) => f.severity === 'info').length,
     suppressed,
+    baselined: 0,
   };
   return report;
 }

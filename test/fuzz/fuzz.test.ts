@@ -361,6 +361,7 @@ function checkPipeline(tree: MemoryTree): void {
 }
 
 /** Raw controls but the line feed, DEL, C1, line separators and bidi controls. */
+// eslint-disable-next-line no-control-regex -- the output must hold no raw control character
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const ANNOTATION = /^::(error|warning|notice) file=[^:\n]*::/;
 

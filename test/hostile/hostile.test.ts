@@ -306,6 +306,7 @@ describe('output sanitising', () => {
   const SECRET = `s3cr3t-${process.pid}-${Date.now()}`;
   const action = path.join(root, 'dist-action', 'index.js');
   /** Raw controls other than the line feed that ends each line, and the Unicode ones terminals act on. */
+  // eslint-disable-next-line no-control-regex -- the output must hold no raw control character
   const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
   /** GitHub annotations: everything up to the second `::` is the command and its encoded properties. */
   const ANNOTATION = /^::(error|warning|notice) file=[^:\r\n]*::/;

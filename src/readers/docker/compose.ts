@@ -293,7 +293,7 @@ function ports(source: SourceText, node: YamlNode | undefined, document: Documen
   const found: ComposePort[] = [];
   const number = (text: string | undefined) => (text !== undefined && /^\d{1,5}$/.test(text) ? Number(text) : undefined);
   for (const item of itemsOf(node, document)) {
-    let hostIp = '';
+    let hostIp: string;
     let hostPort: number | undefined;
     let containerPort: number | undefined;
     if (isMap(item)) {

@@ -21,8 +21,6 @@ import { ArgToken, ParsedCommandLine, parseGunicornArgs, pythonIntBase10, shlexS
 import { PyBinding, readPythonModule, PythonModule } from './python';
 import { CANONICAL, CanonicalSpec, Converted, fromCli, fromPython } from './values';
 
-export { readPythonModule } from './python';
-
 /** A config file as read: its text, its module, and the model's view of its names. */
 interface ReadFile {
   absolute: string;

@@ -30,7 +30,7 @@ export function parseYaml(source: SourceText): YamlDocuments {
 
 function parseYamlText(source: SourceText): YamlDocuments {
   const problems: ReaderDiagnostic[] = [];
-  let documents: Document.Parsed[] = [];
+  let documents: Document.Parsed[];
   try {
     documents = parseAllDocuments(source.text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
     if (!Array.isArray(documents)) documents = [];

@@ -14,7 +14,7 @@ import { readsLikeNginx } from './lookalike';
 import { MAX_BLOCK_DEPTH, NginxDirective, ParsedNginxFile, parseNginx, sourceOf } from './parse';
 import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
 
-export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
+export type { NginxDirective, ParsedNginxFile } from './parse';
 
 /** A directive in the context where nginx evaluates it, with includes replaced by their content. */
 export interface ExpandedDirective {

@@ -27,7 +27,7 @@ import { UNKNOWN } from './magic';
 import { BuiltInstance, buildInstance, InstanceStart, UwsgiFiles, UwsgiMachine } from './instance';
 
 export { buildInstance } from './instance';
-export type { UwsgiMachine, UwsgiFiles, InstanceStart, BuiltInstance } from './instance';
+export type { UwsgiMachine, UwsgiFiles } from './instance';
 
 /** `uwsgi`, and the per-language builds Debian ships as `uwsgi_python3`, `uwsgi-core`. */
 export function isUwsgiProgram(program: string): boolean {

@@ -11,7 +11,7 @@ import type { FormatContext } from './index';
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/cfglint/cfglint';
 /** Versioned so a future change to how fingerprints are computed cannot be mistaken for the old ones. */
-export const FINGERPRINT_KEY = 'cfglint/v1';
+const FINGERPRINT_KEY = 'cfglint/v1';
 const SRCROOT = '%SRCROOT%';
 
 type SarifLevel = 'error' | 'warning' | 'note';

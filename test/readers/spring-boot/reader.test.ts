@@ -266,6 +266,8 @@ describe('the process that runs the application', () => {
     env: new Map(Object.entries(env).map(([name, value]) => [name, { value, span: at(file) }])),
     span: at(file),
     stopSignal: { value: 'SIGTERM' },
+    wrappers: [],
+    externalEnv: [],
   });
   const context = (tree: MemoryTree) => ({
     fs: memoryFileSystem(tree, '/tree'),

@@ -7,12 +7,12 @@ import type { NginxBlock } from '../src/model/nginx';
 import { formatMilliseconds } from '../src/model/nginx-values';
 import type { Span } from '../src/source/span';
 import { findController } from '../src/model/ingress-nginx';
-import { kubernetesLoadBalancers } from '../src/model/load-balancers';
+import { cloudLoadBalancers, idleTimeoutOrigin, kubernetesLoadBalancers } from '../src/model/load-balancers';
 import { backendLaunches } from '../src/model/listen-backlog';
 
 const ID = 'lb-idle-timeout';
 
-/** The load balancer .cfglint.json describes (Terraform is not read). */
+/** The load balancer .cfglint.json describes. */
 const CONFIGURED_LB = 'environment.loadBalancerIdleTimeout in .cfglint.json';
 
 /** A load balancer in front, and what the rule needs to say about it. */
@@ -59,6 +59,23 @@ export const rule = defineRule({
       const balancer: Balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
       const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
       // Without nginx in the tree the load balancer talks to the backends directly.
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
+      }
+    }
+    // Balancers Terraform or CloudFormation create: judged, like the configured one, against the
+    // tree's own nginx (or its backends when there is none); not against a controller's nginx.
+    for (const front of cloudLoadBalancers(model)) {
+      const idle = front.idleTimeout;
+      if (!idle || typeof idle.value !== 'number' || idle.value <= 0) continue;
+      const fromFile = idle.source.kind === 'file';
+      const balancer: Balancer = {
+        idleMs: idle.value,
+        source: `${front.description}${idleTimeoutOrigin(front)}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${idle.value / 1000}s${fromFile ? '' : ' (AWS default)'}` },
+        adjustable: true,
+      };
+      const servers = model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === 'ingress-nginx')).flatMap((scope) => scope.servers);
       for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
         if (once(draft)) yield draft;
       }

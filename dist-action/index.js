@@ -547,7 +547,7 @@ var require_codegen = __commonJS({
       AND: new code_1._Code("&&"),
       ADD: new code_1._Code("+")
     };
-    var Node2 = class {
+    var Node3 = class {
       optimizeNodes() {
         return this;
       }
@@ -555,7 +555,7 @@ var require_codegen = __commonJS({
         return this;
       }
     };
-    var Def = class extends Node2 {
+    var Def = class extends Node3 {
       constructor(varKind, name2, rhs) {
         super();
         this.varKind = varKind;
@@ -578,7 +578,7 @@ var require_codegen = __commonJS({
         return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
       }
     };
-    var Assign = class extends Node2 {
+    var Assign = class extends Node3 {
       constructor(lhs, rhs, sideEffects) {
         super();
         this.lhs = lhs;
@@ -608,7 +608,7 @@ var require_codegen = __commonJS({
         return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
       }
     };
-    var Label = class extends Node2 {
+    var Label = class extends Node3 {
       constructor(label) {
         super();
         this.label = label;
@@ -618,7 +618,7 @@ var require_codegen = __commonJS({
         return `${this.label}:` + _n;
       }
     };
-    var Break = class extends Node2 {
+    var Break = class extends Node3 {
       constructor(label) {
         super();
         this.label = label;
@@ -629,7 +629,7 @@ var require_codegen = __commonJS({
         return `break${label};` + _n;
       }
     };
-    var Throw = class extends Node2 {
+    var Throw = class extends Node3 {
       constructor(error) {
         super();
         this.error = error;
@@ -641,7 +641,7 @@ var require_codegen = __commonJS({
         return this.error.names;
       }
     };
-    var AnyCode = class extends Node2 {
+    var AnyCode = class extends Node3 {
       constructor(code) {
         super();
         this.code = code;
@@ -660,7 +660,7 @@ var require_codegen = __commonJS({
         return this.code instanceof code_1._CodeOrName ? this.code.names : {};
       }
     };
-    var ParentNode = class extends Node2 {
+    var ParentNode = class extends Node3 {
       constructor(nodes = []) {
         super();
         this.nodes = nodes;
@@ -1631,12 +1631,12 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule24) => shouldUseRule(schema, rule24));
+      return group.rules.some((rule27) => shouldUseRule(schema, rule27));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule24) {
+    function shouldUseRule(schema, rule27) {
       var _a;
-      return schema[rule24.keyword] !== void 0 || ((_a = rule24.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule27.keyword] !== void 0 || ((_a = rule27.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
@@ -2688,9 +2688,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule24 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule24)) {
-            keywordCode(it, rule24.keyword, rule24.definition, group.type);
+        for (const rule27 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule27)) {
+            keywordCode(it, rule27.keyword, rule27.definition, group.type);
           }
         }
       });
@@ -2725,9 +2725,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword2 in rules) {
-        const rule24 = rules[keyword2];
-        if (typeof rule24 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule24)) {
-          const { type } = rule24.definition;
+        const rule27 = rules[keyword2];
+        if (typeof rule27 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule27)) {
+          const { type } = rule27.definition;
           if (type.length && !type.some((t2) => hasApplicableType(ts, t2))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword2}"`);
           }
@@ -3141,7 +3141,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve8.call(this, root, ref);
+      let _sch = resolve9.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3168,7 +3168,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve8(root, ref) {
+    function resolve9(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -4032,7 +4032,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve8(baseURI, relativeURI, options) {
+    function resolve9(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4423,7 +4423,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve8,
+      resolve: resolve9,
       resolveComponent,
       equal,
       serialize,
@@ -4813,8 +4813,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword2) {
-        const rule24 = this.RULES.all[keyword2];
-        return typeof rule24 == "object" ? rule24.definition : !!rule24;
+        const rule27 = this.RULES.all[keyword2];
+        return typeof rule27 == "object" ? rule27.definition : !!rule27;
       }
       // Remove keyword
       removeKeyword(keyword2) {
@@ -4822,7 +4822,7 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword2];
         delete RULES2.all[keyword2];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule24) => rule24.keyword === keyword2);
+          const i = group.rules.findIndex((rule27) => rule27.keyword === keyword2);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -4849,10 +4849,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule24 = rules[key];
-            if (typeof rule24 != "object")
+            const rule27 = rules[key];
+            if (typeof rule27 != "object")
               continue;
-            const { $data } = rule24.definition;
+            const { $data } = rule27.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -5016,7 +5016,7 @@ var require_core = __commonJS({
       RULES2.keywords[keyword2] = true;
       if (!definition)
         return;
-      const rule24 = {
+      const rule27 = {
         keyword: keyword2,
         definition: {
           ...definition,
@@ -5025,18 +5025,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule24, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule27, definition.before);
       else
-        ruleGroup.rules.push(rule24);
-      RULES2.all[keyword2] = rule24;
+        ruleGroup.rules.push(rule27);
+      RULES2.all[keyword2] = rule27;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule24, before) {
+    function addBeforeRule(ruleGroup, rule27, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule24);
+        ruleGroup.rules.splice(i, 0, rule27);
       } else {
-        ruleGroup.rules.push(rule24);
+        ruleGroup.rules.push(rule27);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -7442,7 +7442,7 @@ var require_ignore = __commonJS({
         //   `]`, and `\]` is held aside long before this.
         /\\\[([^\]/]*?)($|\])/g,
         // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
+        (match, range2, close) => `\\[${range2}${close}`,
         "["
       ],
       // ending
@@ -7746,17 +7746,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule24 = checkPattern(raw) && createRule(
+        const rule27 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule24) {
+        if (rule27) {
           this._added = true;
-          this._rules.push(rule24);
-          if (matchesBasename(rule24.body)) {
+          this._rules.push(rule27);
+          if (matchesBasename(rule27.body)) {
             this._basenameCount++;
           }
         }
@@ -7785,11 +7785,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule24 = rules[index];
-          if (rule24.checkRegex.test(path)) {
-            ignored = !rule24.negative;
-            unignored = rule24.negative;
-            matchedRule = rule24.negative ? UNDEFINED : rule24;
+          const rule27 = rules[index];
+          if (rule27.checkRegex.test(path)) {
+            ignored = !rule27.negative;
+            unignored = rule27.negative;
+            matchedRule = rule27.negative ? UNDEFINED : rule27;
             break;
           }
         }
@@ -7810,19 +7810,19 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename19 = shortcut ? basenameOf(path) : path;
+        const basename20 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule24 = rules[index];
-          if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename19 : path
+          const rule27 = rules[index];
+          if (rule27[mode].test(
+            shortcut && rule27._basenameOnly ? basename20 : path
           )) {
-            const { negative } = rule24;
+            const { negative } = rule27;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule24;
+              ret.rule = rule27;
             }
             return ret;
           }
@@ -7924,8 +7924,8 @@ var require_ignore = __commonJS({
         if (dir.ignored) {
           return dir;
         }
-        const literal2 = this._rules.testLiteral(path);
-        return literal2.ignored || literal2.unignored ? literal2 : dir;
+        const literal4 = this._rules.testLiteral(path);
+        return literal4.ignored || literal4.unignored ? literal4 : dir;
       }
       _t(path, cache2) {
         if (path in cache2) {
@@ -8061,7 +8061,7 @@ function maskTemplate(text3, dialect, valueShape = "variable", options = { envsu
   statements.sort((a, b) => a - b);
   const definitions = definitionBodies(text3, dialect);
   const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
-  if (options.firstBranchOnly) for (const range of laterBranches(text3, dialect)) setAside.push(range);
+  if (options.firstBranchOnly) for (const range2 of laterBranches(text3, dialect)) setAside.push(range2);
   return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text3, dialect) };
 }
 function blankRanges(text3, ranges) {
@@ -8115,17 +8115,17 @@ function conditionalBlocks(text3, dialect) {
   const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
   const conditional = go ? /* @__PURE__ */ new Set(["if", "with"]) : /* @__PURE__ */ new Set(["if"]);
   const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
-  const blocks = [];
+  const blocks2 = [];
   const open = [];
   for (const match of statementTags(text3, dialect)) {
     const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
     if (opens.has(keyword2)) open.push(conditional.has(keyword2) ? match.index : -1);
     else if (isClose(keyword2) && open.length > 0) {
       const from = open.pop();
-      if (from >= 0) blocks.push([from, match.index + match[0].length]);
+      if (from >= 0) blocks2.push([from, match.index + match[0].length]);
     }
   }
-  return blocks;
+  return blocks2;
 }
 function maskTags(text3, dialect, valueShape) {
   const tags2 = findTags(text3, dialect);
@@ -8294,6 +8294,16 @@ function classify(path, readHead, named = false) {
 function classifyWithTemplate(path, readHead, named = false) {
   return explainClassification(path, readHead, named).classified;
 }
+function classifyCloud(lower, readHead) {
+  if (lower.endsWith(".tf") || lower.endsWith(".tf.json")) return { format: "terraform", how: "by name" };
+  if (!/\.(ya?ml|json|template)$/.test(lower) || /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return void 0;
+  const head = readHead();
+  if (head === void 0 || /^apiVersion:/m.test(head) && /^kind:/m.test(head)) return void 0;
+  if (CLOUDFORMATION_VERSION.test(head) || CLOUDFORMATION_RESOURCES.test(head) && CLOUDFORMATION_TYPE.test(head)) {
+    return { format: "cloudformation", how: `by content: ${CONTENT_SIGNS.cloudformation}` };
+  }
+  return void 0;
+}
 function explainClassification(path, readHead, named = false) {
   const lower = nodePath2.basename(path).toLowerCase();
   const byName = templateName(lower);
@@ -8306,6 +8316,8 @@ function explainClassification(path, readHead, named = false) {
     }
     return head;
   };
+  const cloud = classifyCloud(lower, rawHead);
+  if (cloud) return { classified: { format: cloud.format }, reason: cloud.how };
   if (byName) {
     const dialect2 = () => {
       const text4 = rawHead();
@@ -8390,7 +8402,7 @@ function classifyPlainFormat(path, readHead, named) {
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
   return void 0;
 }
-var nodePath2, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
+var nodePath2, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
 var init_classify = __esm({
   "src/discovery/classify.ts"() {
     "use strict";
@@ -8412,6 +8424,8 @@ var init_classify = __esm({
       "shell",
       "kubernetes",
       "helm-values",
+      "terraform",
+      "cloudformation",
       "uwsgi-unread"
     ];
     CONTENT_SIGNS = {
@@ -8421,6 +8435,7 @@ var init_classify = __esm({
       tomcat: "a <Server> or <Connector> element",
       "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
       kubernetes: "apiVersion: and kind:",
+      cloudformation: "AWSTemplateFormatVersion, or Resources with a Type: AWS::…",
       gunicorn: "assignments to gunicorn settings"
     };
     UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
@@ -8430,6 +8445,9 @@ var init_classify = __esm({
     NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
     NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
     ENVSUBST_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi"]);
+    CLOUDFORMATION_VERSION = /^[ \t{]*"?AWSTemplateFormatVersion"?[ \t]*:/m;
+    CLOUDFORMATION_RESOURCES = /^Resources:|"Resources"[ \t]*:/m;
+    CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
     TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
     NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
     GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
@@ -8442,6 +8460,16 @@ function emptyKubernetesModel() {
 }
 var init_objects = __esm({
   "src/readers/kubernetes/objects.ts"() {
+    "use strict";
+  }
+});
+
+// src/readers/cloud-balancers.ts
+function emptyCloudResources() {
+  return { balancers: [], listeners: [], listenerRules: [], targetGroups: [], targets: [], targetUsers: [] };
+}
+var init_cloud_balancers = __esm({
+  "src/readers/cloud-balancers.ts"() {
     "use strict";
   }
 });
@@ -8530,11 +8558,11 @@ function embeddedLiteralBlock(host, start, value) {
   if (headerEnd === -1) return void 0;
   const firstLine = host.pos(headerEnd + 1).line - 1;
   const lines = value.split("\n");
-  const firstContent = lines.findIndex((line) => line !== "");
-  if (firstContent === -1) return void 0;
-  const hostFirst = host.lineText(firstLine + firstContent + 1) ?? "";
+  const firstContent2 = lines.findIndex((line) => line !== "");
+  if (firstContent2 === -1) return void 0;
+  const hostFirst = host.lineText(firstLine + firstContent2 + 1) ?? "";
   const leading = (text3) => text3.length - text3.trimStart().length;
-  const indent2 = leading(hostFirst) - leading(lines[firstContent]);
+  const indent2 = leading(hostFirst) - leading(lines[firstContent2]);
   if (indent2 < 0) return void 0;
   for (let i = 0; i < lines.length; i++) {
     if (lines[i] === "") continue;
@@ -11100,23 +11128,23 @@ var init_shell_syntax = __esm({
         const text3 = this.text;
         const parts = [];
         const startIndex = this.i;
-        let literal2;
+        let literal4;
         const pushChar = (chars, index, quoted) => {
-          if (!literal2 || literal2.quoted !== quoted) {
-            literal2 = { kind: "literal", text: "", offsets: [], quoted };
-            parts.push(literal2);
+          if (!literal4 || literal4.quoted !== quoted) {
+            literal4 = { kind: "literal", text: "", offsets: [], quoted };
+            parts.push(literal4);
           }
           for (const ch of chars) {
-            literal2.text += ch;
-            literal2.offsets.push(this.input.offsetAt(index));
+            literal4.text += ch;
+            literal4.offsets.push(this.input.offsetAt(index));
           }
         };
         const pushPart = (part2) => {
-          literal2 = void 0;
+          literal4 = void 0;
           parts.push(part2);
         };
         const emptyQuoted = () => {
-          literal2 = void 0;
+          literal4 = void 0;
           parts.push({ kind: "literal", text: "", offsets: [], quoted: true });
         };
         while (this.i < text3.length) {
@@ -11347,10 +11375,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -11371,7 +11399,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -11383,11 +11411,11 @@ var require_identity = __commonJS({
     exports2.isAlias = isAlias3;
     exports2.isCollection = isCollection;
     exports2.isDocument = isDocument;
-    exports2.isMap = isMap3;
+    exports2.isMap = isMap4;
     exports2.isNode = isNode;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar3;
-    exports2.isSeq = isSeq3;
+    exports2.isScalar = isScalar4;
+    exports2.isSeq = isSeq4;
   }
 });
 
@@ -11918,9 +11946,9 @@ var require_Alias = __commonJS({
     var anchors = require_anchors();
     var visit2 = require_visit();
     var identity2 = require_identity();
-    var Node2 = require_Node();
+    var Node3 = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node2.NodeBase {
+    var Alias = class extends Node3.NodeBase {
       constructor(source) {
         super(identity2.ALIAS);
         this.source = source;
@@ -12034,10 +12062,10 @@ var require_Scalar = __commonJS({
   "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Node2 = require_Node();
+    var Node3 = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar3 = class extends Node2.NodeBase {
+    var Scalar4 = class extends Node3.NodeBase {
       constructor(value) {
         super(identity2.SCALAR);
         this.value = value;
@@ -12049,12 +12077,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar3.PLAIN = "PLAIN";
-    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports2.Scalar = Scalar3;
+    Scalar4.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar4.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar4.PLAIN = "PLAIN";
+    Scalar4.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar4.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports2.Scalar = Scalar4;
     exports2.isScalarValue = isScalarValue;
   }
 });
@@ -12065,7 +12093,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags2) {
       if (tagName) {
@@ -12110,7 +12138,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar3.Scalar(value);
+          const node2 = new Scalar4.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -12121,7 +12149,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar4.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -12140,7 +12168,7 @@ var require_Collection = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
-    var Node2 = require_Node();
+    var Node3 = require_Node();
     function collectionFromPath(schema, path, value) {
       let v = value;
       for (let i = path.length - 1; i >= 0; --i) {
@@ -12164,7 +12192,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
-    var Collection = class extends Node2.NodeBase {
+    var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -12434,7 +12462,7 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -12577,9 +12605,9 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal4 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar4.Scalar.BLOCK_FOLDED ? false : type === Scalar4.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal4 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -12628,11 +12656,11 @@ ${indent2}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal4) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar4.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -12655,7 +12683,7 @@ ${indent2}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar4.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -12680,20 +12708,20 @@ ${indent2}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar3.Scalar.QUOTE_DOUBLE;
+          type = Scalar4.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar3.Scalar.BLOCK_FOLDED:
-          case Scalar3.Scalar.BLOCK_LITERAL:
+          case Scalar4.Scalar.BLOCK_FOLDED:
+          case Scalar4.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar3.Scalar.QUOTE_DOUBLE:
+          case Scalar4.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar3.Scalar.QUOTE_SINGLE:
+          case Scalar4.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar3.Scalar.PLAIN:
+          case Scalar4.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -12842,7 +12870,7 @@ var require_stringifyPair = __commonJS({
   "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -12857,7 +12885,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar3.Scalar.BLOCK_FOLDED || key.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar4.Scalar.BLOCK_FOLDED || key.type === Scalar4.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -12997,19 +13025,19 @@ var require_merge = __commonJS({
   "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar4.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar4.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -13316,7 +13344,7 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function findPair(items, key) {
       const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -13329,7 +13357,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap2 = class extends Collection.Collection {
+    var YAMLMap3 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -13383,7 +13411,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar4.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -13446,7 +13474,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports2.YAMLMap = YAMLMap2;
+    exports2.YAMLMap = YAMLMap3;
     exports2.findPair = findPair;
   }
 });
@@ -13456,18 +13484,18 @@ var require_map = __commonJS({
   "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLMap2 = require_YAMLMap();
+    var YAMLMap3 = require_YAMLMap();
     var map = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap2.YAMLMap,
+      nodeClass: YAMLMap3.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
         if (!identity2.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap2.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLMap3.YAMLMap.from(schema, obj, ctx)
     };
     exports2.map = map;
   }
@@ -13481,9 +13509,9 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq2 = class extends Collection.Collection {
+    var YAMLSeq3 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -13538,7 +13566,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar3.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar4.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -13585,7 +13613,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports2.YAMLSeq = YAMLSeq2;
+    exports2.YAMLSeq = YAMLSeq3;
   }
 });
 
@@ -13594,18 +13622,18 @@ var require_seq = __commonJS({
   "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLSeq3 = require_YAMLSeq();
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq2.YAMLSeq,
+      nodeClass: YAMLSeq3.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
         if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq2.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLSeq3.YAMLSeq.from(schema, obj, ctx)
     };
     exports2.seq = seq;
   }
@@ -13634,14 +13662,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar3.Scalar(null),
+      createNode: () => new Scalar4.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar3.Scalar(null),
+      resolve: () => new Scalar4.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports2.nullTag = nullTag;
@@ -13652,13 +13680,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar3.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar4.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -13703,7 +13731,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -13731,7 +13759,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node = new Scalar3.Scalar(parseFloat(str));
+        const node = new Scalar4.Scalar(parseFloat(str));
         const dot2 = str.indexOf(".");
         if (dot2 !== -1 && str[str.length - 1] === "0")
           node.minFractionDigits = str.length - dot2 - 1;
@@ -13822,7 +13850,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -13839,7 +13867,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar3.Scalar(null),
+        createNode: () => new Scalar4.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -13890,7 +13918,7 @@ var require_binary = __commonJS({
   "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary2 = {
       identify: (value) => value instanceof Uint8Array,
@@ -13934,15 +13962,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar4.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar4.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment: comment2, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -13957,8 +13985,8 @@ var require_pairs = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar3 = require_Scalar();
-    var YAMLSeq2 = require_YAMLSeq();
+    var Scalar4 = require_Scalar();
+    var YAMLSeq3 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity2.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
@@ -13968,7 +13996,7 @@ var require_pairs = __commonJS({
           else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair2 = item.items[0] || new Pair.Pair(new Scalar3.Scalar(null));
+            const pair2 = item.items[0] || new Pair.Pair(new Scalar4.Scalar(null));
             if (item.commentBefore)
               pair2.key.commentBefore = pair2.key.commentBefore ? `${item.commentBefore}
 ${pair2.key.commentBefore}` : item.commentBefore;
@@ -13987,7 +14015,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq2.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq3.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -14035,17 +14063,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq3.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap3.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap3.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap3.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap3.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap3.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -14111,7 +14139,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -14123,7 +14151,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar3.Scalar(true),
+      resolve: () => new Scalar4.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -14131,7 +14159,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar3.Scalar(false),
+      resolve: () => new Scalar4.Scalar(false),
       stringify: boolStringify
     };
     exports2.falseTag = falseTag;
@@ -14143,7 +14171,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -14171,7 +14199,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node = new Scalar3.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node = new Scalar4.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot2 = str.indexOf(".");
         if (dot2 !== -1) {
           const f = str.substring(dot2 + 1).replace(/_/g, "");
@@ -14273,8 +14301,8 @@ var require_set = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap3.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -14287,7 +14315,7 @@ var require_set = __commonJS({
           pair2 = new Pair.Pair(key.key, null);
         else
           pair2 = new Pair.Pair(key, null);
-        const prev = YAMLMap2.findPair(this.items, pair2.key);
+        const prev = YAMLMap3.findPair(this.items, pair2.key);
         if (!prev)
           this.items.push(pair2);
       }
@@ -14296,13 +14324,13 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair2 = YAMLMap2.findPair(this.items, key);
+        const pair2 = YAMLMap3.findPair(this.items, key);
         return !keepPair && identity2.isPair(pair2) ? identity2.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap2.findPair(this.items, key);
+        const prev = YAMLMap3.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
@@ -15283,14 +15311,14 @@ var require_resolve_block_map = __commonJS({
   "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
+    var YAMLMap3 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap3.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -15390,11 +15418,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLSeq3 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
+      const NodeClass = tag?.nodeClass ?? YAMLSeq3.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -15486,8 +15514,8 @@ var require_resolve_flow_collection = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -15495,9 +15523,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap3.YAMLMap : YAMLSeq3.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -15533,7 +15561,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -15573,7 +15601,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep10 && !props.found) {
+        if (!isMap4 && !sep10 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep10, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -15596,7 +15624,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
+            if (!isMap4 && !props.found && ctx.options.strict) {
               if (sep10)
                 for (const st of sep10) {
                   if (st === valueProps.found)
@@ -15628,13 +15656,13 @@ var require_resolve_flow_collection = __commonJS({
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair2.srcToken = collItem;
-          if (isMap3) {
+          if (isMap4) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map.items.push(pair2);
           } else {
-            const map = new YAMLMap2.YAMLMap(ctx.schema);
+            const map = new YAMLMap3.YAMLMap(ctx.schema);
             map.flow = true;
             map.items.push(pair2);
             const endRange = (valueNode ?? keyNode).range;
@@ -15644,7 +15672,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -15679,9 +15707,9 @@ var require_compose_collection = __commonJS({
   "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var Scalar4 = require_Scalar();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -15708,7 +15736,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap3.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq3.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
@@ -15728,7 +15756,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity2.isNode(res) ? res : new Scalar3.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar4.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -15743,13 +15771,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar4.Scalar.BLOCK_FOLDED : Scalar4.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -15811,7 +15839,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent2 = "";
         }
-        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar4.Scalar.BLOCK_LITERAL) {
           value += sep10 + indent2.slice(trimIndent) + content2;
           sep10 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
@@ -15926,7 +15954,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -15935,15 +15963,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar3.Scalar.PLAIN;
+          _type = Scalar4.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar3.Scalar.QUOTE_SINGLE;
+          _type = Scalar4.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar3.Scalar.QUOTE_DOUBLE;
+          _type = Scalar4.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -16148,11 +16176,11 @@ var require_compose_scalar = __commonJS({
   "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment: comment2, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment: comment2, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -16166,13 +16194,13 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar3.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar4.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar3.Scalar(value);
+        scalar = new Scalar4.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -16931,7 +16959,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM2:
@@ -17015,7 +17043,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection;
-    exports2.isScalar = isScalar3;
+    exports2.isScalar = isScalar4;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -17043,7 +17071,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer2 = class {
+    var Lexer3 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -17606,7 +17634,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports2.Lexer = Lexer2;
+    exports2.Lexer = Lexer3;
   }
 });
 
@@ -17738,7 +17766,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser2 = class {
+    var Parser3 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -18511,7 +18539,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports2.Parser = Parser2;
+    exports2.Parser = Parser3;
   }
 });
 
@@ -18545,7 +18573,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -18571,7 +18599,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -18607,7 +18635,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse;
     exports2.parseAllDocuments = parseAllDocuments3;
-    exports2.parseDocument = parseDocument;
+    exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
   }
 });
@@ -18623,9 +18651,9 @@ var require_dist = __commonJS({
     var Alias = require_Alias();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar3 = require_Scalar();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var Scalar4 = require_Scalar();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
@@ -18648,9 +18676,9 @@ var require_dist = __commonJS({
     exports2.isScalar = identity2.isScalar;
     exports2.isSeq = identity2.isSeq;
     exports2.Pair = Pair.Pair;
-    exports2.Scalar = Scalar3.Scalar;
-    exports2.YAMLMap = YAMLMap2.YAMLMap;
-    exports2.YAMLSeq = YAMLSeq2.YAMLSeq;
+    exports2.Scalar = Scalar4.Scalar;
+    exports2.YAMLMap = YAMLMap3.YAMLMap;
+    exports2.YAMLSeq = YAMLSeq3.YAMLSeq;
     exports2.CST = cst;
     exports2.Lexer = lexer.Lexer;
     exports2.LineCounter = lineCounter.LineCounter;
@@ -18930,6 +18958,10 @@ function parseCompose(source, path) {
         ports: ports(source, valueOf(value, "ports", document), document),
         aliases: aliases(source, value, document)
       };
+      const restart = text(source, valueOf(value, "restart", document));
+      const restartPolicy = pairOf(valueOf(value, "deploy", document), "restart_policy", document);
+      if (restart) service.restart = { value: restart.value, span: source.span(restart.start, restart.end) };
+      else if (restartPolicy) service.restart = { value: "deploy.restart_policy", span: source.span(...rangeOf(restartPolicy.key) ?? [0, 0]) };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
         service.build = { dockerfile: nodePath10.resolve(dir, build.value, "Dockerfile"), context: nodePath10.resolve(dir, build.value) };
@@ -19038,13 +19070,13 @@ function ports(source, node, document) {
 }
 function aliases(source, service, document) {
   const names = [];
-  const literal2 = (node) => {
+  const literal4 = (node) => {
     const raw = text(source, node);
     if (raw && raw.unresolved.length === 0 && raw.value !== "") names.push(raw.value);
   };
-  literal2(valueOf(service, "container_name", document));
+  literal4(valueOf(service, "container_name", document));
   for (const { value } of entriesOf(valueOf(service, "networks", document), document)) {
-    for (const item of itemsOf(valueOf(value, "aliases", document), document)) literal2(item);
+    for (const item of itemsOf(valueOf(value, "aliases", document), document)) literal4(item);
   }
   return names;
 }
@@ -19817,10 +19849,10 @@ function writtenFiles(input) {
     if (text3 === void 0) continue;
     const source = new SourceText(input.displayPath(script), text3);
     const own = scriptMounts(script, services, treeKind);
-    const resolve8 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    const resolve9 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
     try {
       for (const write of scriptWrites(source)) {
-        const tree = write.sourcePath ? resolve8(write.sourcePath) : void 0;
+        const tree = write.sourcePath ? resolve9(write.sourcePath) : void 0;
         writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
       }
     } catch {
@@ -20536,11 +20568,14 @@ function systemdLaunches(units, problems) {
           externalEnv,
           problems
         });
-        if (launch) launches.push(launch);
+        if (launch) launches.push({ ...launch, systemdInstall: { wantedBy: installTargets(unit) } });
       }
     }
   }
   return launches;
+}
+function installTargets(unit) {
+  return ["WantedBy", "RequiredBy"].flatMap((key) => assignments(unit, "Install", key)).flatMap(({ entry }) => entry.value.text.split(/\s+/).filter((word) => word !== ""));
 }
 var SYSTEMD_PROVIDED, ESCAPES, BRACED;
 var init_systemd = __esm({
@@ -20607,7 +20642,16 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
     const displayDir = nodePath16.posix.dirname(compose.source.file);
     const display = (path) => nodePath16.posix.normalize(nodePath16.posix.join(displayDir, nodePath16.relative(nodePath16.dirname(compose.path), path).split(nodePath16.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
-    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
+    containers.push({
+      ...scope,
+      service: service.name,
+      file: compose.source.file,
+      mounts: mounts2,
+      hostNetwork: Boolean(service.hostNetwork),
+      keySpan: compose.source.span(service.start, service.end),
+      ...service.image ? { image: service.image.value } : {},
+      ...service.restart ? { restart: service.restart } : {}
+    });
     if (dockerfile) built.add(dockerfile);
     const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : void 0;
     if (!stage && !service.command && !service.entrypoint) continue;
@@ -20709,6 +20753,7 @@ function mergeService(base, overlay) {
     ...base,
     build: overlay.build ?? base.build,
     image: overlay.image ?? base.image,
+    restart: overlay.restart ?? base.restart,
     command: overlay.command ?? base.command,
     entrypoint: overlay.entrypoint ?? base.entrypoint,
     environment: new Map([...base.environment, ...overlay.environment]),
@@ -23575,21 +23620,21 @@ var init_dist2 = __esm({
       @internal
       */
       resolveOffset(offset, assoc) {
-        let range = this.range, index = this.rangeIndex;
+        let range2 = this.range, index = this.rangeIndex;
         let pos = this.pos + offset;
-        while (pos < range.from) {
+        while (pos < range2.from) {
           if (!index)
             return null;
           let next = this.ranges[--index];
-          pos -= range.from - next.to;
-          range = next;
+          pos -= range2.from - next.to;
+          range2 = next;
         }
-        while (assoc < 0 ? pos > range.to : pos >= range.to) {
+        while (assoc < 0 ? pos > range2.to : pos >= range2.to) {
           if (index == this.ranges.length - 1)
             return null;
           let next = this.ranges[++index];
-          pos += next.from - range.to;
-          range = next;
+          pos += next.from - range2.to;
+          range2 = next;
         }
         return pos;
       }
@@ -23599,9 +23644,9 @@ var init_dist2 = __esm({
       clipPos(pos) {
         if (pos >= this.range.from && pos < this.range.to)
           return pos;
-        for (let range of this.ranges)
-          if (range.to > pos)
-            return Math.max(pos, range.from);
+        for (let range2 of this.ranges)
+          if (range2.to > pos)
+            return Math.max(pos, range2.from);
         return this.end;
       }
       /**
@@ -23628,12 +23673,12 @@ var init_dist2 = __esm({
           if (pos >= this.chunk2Pos && pos < this.chunk2Pos + this.chunk2.length) {
             result = this.chunk2.charCodeAt(pos - this.chunk2Pos);
           } else {
-            let i = this.rangeIndex, range = this.range;
-            while (range.to <= pos)
-              range = this.ranges[++i];
+            let i = this.rangeIndex, range2 = this.range;
+            while (range2.to <= pos)
+              range2 = this.ranges[++i];
             this.chunk2 = this.input.chunk(this.chunk2Pos = pos);
-            if (pos + this.chunk2.length > range.to)
-              this.chunk2 = this.chunk2.slice(0, range.to - pos);
+            if (pos + this.chunk2.length > range2.to)
+              this.chunk2 = this.chunk2.slice(0, range2.to - pos);
             result = this.chunk2.charCodeAt(0);
           }
         }
@@ -24682,8 +24727,8 @@ function styleTags(spec) {
         let last = pieces.length - 1, inner = pieces[last];
         if (!inner)
           throw new RangeError("Invalid path: " + part2);
-        let rule24 = new Rule(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
-        byName[inner] = rule24.sort(byName[inner]);
+        let rule27 = new Rule(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
+        byName[inner] = rule27.sort(byName[inner]);
       }
   }
   return ruleNodeProp.add(byName);
@@ -27083,22 +27128,22 @@ function chmodMode(value) {
   if (value === null || value === "1") return "666";
   return /^[0-7]{3}$/.test(value) ? value : void 0;
 }
-function settingFromEntries(rule24, entries) {
-  const relevant = entries.filter((entry) => rule24.keys.includes(entry.key));
+function settingFromEntries(rule27, entries) {
+  const relevant = entries.filter((entry) => rule27.keys.includes(entry.key));
   const last = relevant[relevant.length - 1];
   if (!last) {
-    if (!rule24.default) return void 0;
-    return { name: rule24.name, value: rule24.default.value, text: rule24.default.text, unit: rule24.unit, source: { kind: "default", reference: rule24.default.reference } };
+    if (!rule27.default) return void 0;
+    return { name: rule27.name, value: rule27.default.value, text: rule27.default.text, unit: rule27.unit, source: { kind: "default", reference: rule27.default.reference } };
   }
   const source = { kind: "file", span: last.valueSpan, via: last.via.length > 0 ? last.via : void 0 };
-  const value = last.condition || last.value === void 0 ? void 0 : rule24.read(last.value);
-  return { name: rule24.name, value, text: last.text ?? "", unit: rule24.unit, source };
+  const value = last.condition || last.value === void 0 ? void 0 : rule27.read(last.value);
+  return { name: rule27.name, value, text: last.text ?? "", unit: rule27.unit, source };
 }
 function buildBackend2(instance, name2, file, launch) {
   const settings = /* @__PURE__ */ new Map();
-  for (const rule24 of SETTINGS) {
-    const setting = settingFromEntries(rule24, instance.options);
-    if (setting) settings.set(rule24.name, setting);
+  for (const rule27 of SETTINGS) {
+    const setting = settingFromEntries(rule27, instance.options);
+    if (setting) settings.set(rule27.name, setting);
   }
   settings.set("master", masterSetting(instance.options));
   const backend = {
@@ -28562,7 +28607,7 @@ var init_defaults = __esm({
     HTTP_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/http.html";
     AJP_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/ajp.html";
     EXECUTOR_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/executor.html";
-    reference = (doc, attribute) => `docs/servers/tomcat.md#connector-defaults; ${doc} (${attribute})`;
+    reference = (doc, attribute2) => `docs/servers/tomcat.md#connector-defaults; ${doc} (${attribute2})`;
     CONNECTOR_SETTING_KINDS = {
       port: { unit: "count", kind: "int" },
       address: { unit: "text", kind: "text" },
@@ -28615,9 +28660,9 @@ function buildConnector(input) {
   const family = protocolAttribute && protocolAttribute.value === void 0 ? protocolFamily(protocolAttribute.raw) : protocolFamily(protocolName2);
   const settings = /* @__PURE__ */ new Map();
   const fromAttribute = (name2, attributeName = name2) => {
-    const attribute = attributes.get(attributeName);
-    if (!attribute) return void 0;
-    return settingFromAttribute(name2, attribute, connectorDefault(name2, family));
+    const attribute2 = attributes.get(attributeName);
+    if (!attribute2) return void 0;
+    return settingFromAttribute(name2, attribute2, connectorDefault(name2, family));
   };
   const withDefault = (name2) => {
     const explicit2 = fromAttribute(name2);
@@ -28701,16 +28746,16 @@ function buildConnector(input) {
     executor
   };
 }
-function settingFromAttribute(name2, attribute, fallback) {
+function settingFromAttribute(name2, attribute2, fallback) {
   const { unit, kind } = CONNECTOR_SETTING_KINDS[name2];
-  const source = { kind: "file", span: attribute.valueSpan, via: attribute.substitutedFrom.length > 0 ? attribute.substitutedFrom : void 0 };
-  const text3 = attribute.raw;
-  if (attribute.value === void 0) return { name: name2, value: void 0, text: text3, unit, source };
-  if (kind === "text") return { name: name2, value: attribute.value, text: text3, unit, source };
-  if (kind === "flag") return { name: name2, value: attribute.value.toLowerCase() === "true", text: text3, unit, source };
-  const number3 = parseJavaInt(attribute.value);
+  const source = { kind: "file", span: attribute2.valueSpan, via: attribute2.substitutedFrom.length > 0 ? attribute2.substitutedFrom : void 0 };
+  const text3 = attribute2.raw;
+  if (attribute2.value === void 0) return { name: name2, value: void 0, text: text3, unit, source };
+  if (kind === "text") return { name: name2, value: attribute2.value, text: text3, unit, source };
+  if (kind === "flag") return { name: name2, value: attribute2.value.toLowerCase() === "true", text: text3, unit, source };
+  const number3 = parseJavaInt(attribute2.value);
   if (number3 === void 0) {
-    const note = `"${attribute.value}" is not an integer: Tomcat logs "failed to set property" and keeps the default`;
+    const note = `"${attribute2.value}" is not an integer: Tomcat logs "failed to set property" and keeps the default`;
     return fallback ? { name: name2, value: fallback.value, text: fallback.text, unit, source: { kind: "default", reference: fallback.reference, note } } : { name: name2, value: void 0, text: text3, unit, source };
   }
   return { name: name2, value: canonicalNumber(name2, number3, fallback), text: text3, unit, source };
@@ -32415,9 +32460,9 @@ function decodedCopy(value, list) {
 function matchList(value, list) {
   const label = list.label ?? "CUSTOM";
   const decoded = decodedCopy(value, list);
-  for (const rule24 of list) {
-    if (rule24.pattern.test(value) || decoded !== null && rule24.pattern.test(decoded)) {
-      return { context: label, id: rule24.id, description: rule24.description, pattern: rule24.pattern };
+  for (const rule27 of list) {
+    if (rule27.pattern.test(value) || decoded !== null && rule27.pattern.test(decoded)) {
+      return { context: label, id: rule27.id, description: rule27.description, pattern: rule27.pattern };
     }
   }
   return null;
@@ -33733,7 +33778,7 @@ function readServerXml(source, version, properties, output) {
   const lookup = (name2) => properties?.get(name2);
   const attributesOf = (element) => {
     const map = /* @__PURE__ */ new Map();
-    for (const attribute of element.attributes) map.set(attribute.name, resolveAttribute(source, attribute, lookup));
+    for (const attribute2 of element.attributes) map.set(attribute2.name, resolveAttribute(source, attribute2, lookup));
     return map;
   };
   const backend = {
@@ -33786,45 +33831,45 @@ function allElements(roots) {
   return out;
 }
 function readPortOffset(attributes, version) {
-  const attribute = attributes.get("portOffset");
-  if (!attribute || !portOffsetExists(version)) return void 0;
-  const value = attribute.value === void 0 ? void 0 : parseJavaInt(attribute.value);
+  const attribute2 = attributes.get("portOffset");
+  if (!attribute2 || !portOffsetExists(version)) return void 0;
+  const value = attribute2.value === void 0 ? void 0 : parseJavaInt(attribute2.value);
   return {
     name: "portOffset",
-    value: attribute.value === void 0 ? void 0 : value ?? 0,
-    text: attribute.raw,
+    value: attribute2.value === void 0 ? void 0 : value ?? 0,
+    text: attribute2.raw,
     unit: "count",
-    source: value === void 0 && attribute.value !== void 0 ? { kind: "default", reference: "https://tomcat.apache.org/tomcat-10.1-doc/config/server.html (portOffset)", note: `"${attribute.value}" is not an integer: Tomcat keeps 0` } : { kind: "file", span: attribute.valueSpan }
+    source: value === void 0 && attribute2.value !== void 0 ? { kind: "default", reference: "https://tomcat.apache.org/tomcat-10.1-doc/config/server.html (portOffset)", note: `"${attribute2.value}" is not an integer: Tomcat keeps 0` } : { kind: "file", span: attribute2.valueSpan }
   };
 }
 function readExecutor(source, element, attributes) {
   const settings = /* @__PURE__ */ new Map();
   for (const name2 of ["maxThreads", "minSpareThreads", "maxQueueSize"]) {
-    const attribute = attributes.get(name2);
+    const attribute2 = attributes.get(name2);
     const fallback = EXECUTOR_DEFAULTS[name2];
-    const number3 = attribute?.value === void 0 ? void 0 : parseJavaInt(attribute.value);
-    if (attribute && (number3 !== void 0 || attribute.value === void 0)) {
-      settings.set(name2, { name: name2, value: number3, text: attribute.raw, unit: "count", source: { kind: "file", span: attribute.valueSpan } });
+    const number3 = attribute2?.value === void 0 ? void 0 : parseJavaInt(attribute2.value);
+    if (attribute2 && (number3 !== void 0 || attribute2.value === void 0)) {
+      settings.set(name2, { name: name2, value: number3, text: attribute2.raw, unit: "count", source: { kind: "file", span: attribute2.valueSpan } });
     } else {
       settings.set(name2, {
         name: name2,
         value: fallback.value,
         text: fallback.text,
         unit: "count",
-        source: { kind: "default", reference: fallback.reference, note: attribute ? `"${attribute.value}" is not an integer: Tomcat keeps the default` : void 0 }
+        source: { kind: "default", reference: fallback.reference, note: attribute2 ? `"${attribute2.value}" is not an integer: Tomcat keeps the default` : void 0 }
       });
     }
   }
   return { name: attributes.get("name")?.value ?? "", span: source.span(element.start + 1, element.start + 1 + element.name.length), settings };
 }
-function resolveAttribute(source, attribute, lookup) {
-  const decoded = decodeAttribute(attribute.raw);
+function resolveAttribute(source, attribute2, lookup) {
+  const decoded = decodeAttribute(attribute2.raw);
   const substituted = decoded === void 0 ? { value: void 0, from: [] } : substituteProperties(decoded, lookup);
   return {
-    name: attribute.name,
-    nameSpan: source.span(attribute.nameStart, attribute.nameEnd),
-    valueSpan: source.span(attribute.valueStart, attribute.valueEnd),
-    raw: attribute.raw,
+    name: attribute2.name,
+    nameSpan: source.span(attribute2.nameStart, attribute2.nameEnd),
+    valueSpan: source.span(attribute2.valueStart, attribute2.valueEnd),
+    raw: attribute2.raw,
     value: substituted.value,
     substitutedFrom: substituted.from
   };
@@ -34212,21 +34257,21 @@ function listOf(found) {
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
-  const resolve8 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve9 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve8("server.port");
+  const port = resolve9("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : { name: "server.port", value: 8080, text: "8080", unit: "count", source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve8("server.address");
+  const address = resolve9("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : { name: "server.address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve8);
+    const setting = springSetting(spec, resolve9);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -34247,8 +34292,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
     const header = connectorSettings.get("maxHttpHeaderSize");
     connectorSettings.set("maxHttpRequestHeaderSize", { ...header, name: "maxHttpRequestHeaderSize", source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE } });
   }
-  const sslEnabled = resolve8("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve8).find((found) => found !== void 0);
+  const sslEnabled = resolve9("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve9).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set("SSLEnabled", tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf2(sslMaterial) } : { name: "SSLEnabled", value: false, text: "false", unit: "flag", source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
   const connector = {
@@ -34283,9 +34328,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve8) {
-  const key = spec.keys.find((candidate) => resolve8(candidate) !== void 0);
-  const found = key ? resolve8(key) : void 0;
+function springSetting(spec, resolve9) {
+  const key = spec.keys.find((candidate) => resolve9(candidate) !== void 0);
+  const found = key ? resolve9(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? { name: name2, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: "default", reference: spec.springDefault.reference } } : void 0;
@@ -34850,11 +34895,11 @@ function visit(source, document, object, into, depth) {
       kind: "Ingress",
       ...className !== void 0 ? { ingressClass: className } : {},
       ...defaultBackend ? { defaultBackend } : {},
-      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule24) => {
-        const host = text3(valueOf(rule24, "host", document));
+      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule27) => {
+        const host = text3(valueOf(rule27, "host", document));
         return {
           ...host ? { host } : {},
-          paths: itemsOf(valueOf(valueOf(rule24, "http", document), "paths", document), document).flatMap((item) => {
+          paths: itemsOf(valueOf(valueOf(rule27, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
             return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
@@ -34971,6 +35016,970 @@ var init_kubernetes2 = __esm({
   }
 });
 
+// src/readers/terraform/hcl.ts
+function range(token) {
+  return { start: token.start, end: token.end };
+}
+function parseHcl(text3) {
+  return new Parser2(new Lexer2(text3)).body(false);
+}
+var HclSyntaxError, MAX_DEPTH3, PUNCT3, PUNCT2, Lexer2, BINARY, Parser2;
+var init_hcl = __esm({
+  "src/readers/terraform/hcl.ts"() {
+    "use strict";
+    HclSyntaxError = class extends Error {
+      constructor(message, range2) {
+        super(message);
+        this.range = range2;
+      }
+      range;
+    };
+    MAX_DEPTH3 = 100;
+    PUNCT3 = ["..."];
+    PUNCT2 = ["==", "!=", "<=", ">=", "&&", "||", "=>", "[*", ".*"];
+    Lexer2 = class _Lexer {
+      constructor(text3, nesting = 0) {
+        this.text = text3;
+        this.nesting = nesting;
+      }
+      text;
+      nesting;
+      pos = 0;
+      next() {
+        const text3 = this.text;
+        for (; ; ) {
+          const c2 = text3[this.pos];
+          if (c2 === " " || c2 === "	" || c2 === "\r" || c2 === "\uFEFF") this.pos++;
+          else if (c2 === "#" || c2 === "/" && text3[this.pos + 1] === "/") {
+            while (this.pos < text3.length && text3[this.pos] !== "\n") this.pos++;
+          } else if (c2 === "/" && text3[this.pos + 1] === "*") {
+            const close = text3.indexOf("*/", this.pos + 2);
+            if (close < 0) throw new HclSyntaxError('Unterminated comment: "/*" has no "*/"', { start: this.pos, end: this.pos + 2 });
+            this.pos = close + 2;
+          } else break;
+        }
+        const start = this.pos;
+        if (start >= text3.length) return { kind: "eof", text: "", start, end: start };
+        const c = text3[start];
+        if (c === "\n") {
+          this.pos++;
+          return { kind: "newline", text: "\n", start, end: this.pos };
+        }
+        if (/[A-Za-z_]/.test(c)) {
+          let end = start + 1;
+          while (end < text3.length && /[\w-]/.test(text3[end])) end++;
+          this.pos = end;
+          return { kind: "ident", text: text3.slice(start, end), start, end };
+        }
+        if (/[0-9]/.test(c)) {
+          const match = /^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(text3.slice(start, start + 64));
+          this.pos = start + match[0].length;
+          return { kind: "number", text: match[0], start, end: this.pos };
+        }
+        if (c === '"') return this.quoted(start);
+        if (c === "<" && text3[start + 1] === "<" && /^<<-?[A-Za-z_][\w-]*[ \t]*\r?\n/.test(text3.slice(start, start + 200))) return this.heredoc(start);
+        for (const group of [PUNCT3, PUNCT2]) {
+          for (const p of group) {
+            if (text3.startsWith(p, start)) {
+              this.pos = start + p.length;
+              return { kind: "punct", text: p, start, end: this.pos };
+            }
+          }
+        }
+        if ("{}[]()=,.:?!+-*/%<>".includes(c)) {
+          this.pos = start + 1;
+          return { kind: "punct", text: c, start, end: this.pos };
+        }
+        throw new HclSyntaxError(`Invalid character "${c}"`, { start, end: start + 1 });
+      }
+      /** A quoted template: escapes decoded; any `${…}` or `%{…}` makes its value unknown. */
+      quoted(start) {
+        const text3 = this.text;
+        let i = start + 1;
+        let value = "";
+        let interpolated = false;
+        while (i < text3.length && text3[i] !== '"') {
+          const c = text3[i];
+          if (c === "\n") throw new HclSyntaxError("Unterminated string: a quoted string ends at the end of its line", { start, end: i });
+          if (c === "\\") {
+            const escape2 = text3[i + 1];
+            const simple2 = { n: "\n", t: "	", r: "\r", '"': '"', "\\": "\\" };
+            if (escape2 in simple2) {
+              value += simple2[escape2];
+              i += 2;
+            } else if (escape2 === "u" || escape2 === "U") {
+              const digits = escape2 === "u" ? 4 : 8;
+              const hex = text3.slice(i + 2, i + 2 + digits);
+              const code = /^[0-9a-fA-F]+$/.test(hex) ? parseInt(hex, 16) : NaN;
+              if (hex.length !== digits || !(code <= 1114111)) throw new HclSyntaxError("Invalid escape sequence in a string", { start: i, end: i + 2 });
+              value += String.fromCodePoint(code);
+              i += 2 + digits;
+            } else throw new HclSyntaxError(`Invalid escape sequence "\\${escape2 ?? ""}" in a string`, { start: i, end: i + 2 });
+          } else if ((c === "$" || c === "%") && text3[i + 1] === c && text3[i + 2] === "{") {
+            value += `${c}{`;
+            i += 3;
+          } else if ((c === "$" || c === "%") && text3[i + 1] === "{") {
+            interpolated = true;
+            i = this.skipInterpolation(i + 2);
+          } else {
+            value += c;
+            i++;
+          }
+        }
+        if (i >= text3.length) throw new HclSyntaxError("Unterminated string: no closing quote", { start, end: text3.length });
+        this.pos = i + 1;
+        return { kind: "string", text: text3.slice(start, this.pos), start, end: this.pos, raw: text3.slice(start + 1, i), ...interpolated ? {} : { value } };
+      }
+      /** From just inside `${`, past its closing `}` (braces and strings inside it nest). */
+      skipInterpolation(from) {
+        const text3 = this.text;
+        let depth = 1;
+        let i = from;
+        while (i < text3.length) {
+          const c = text3[i];
+          if (c === '"') {
+            if (this.nesting >= MAX_DEPTH3) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH3} levels`, { start: i, end: i + 1 });
+            const inner = new _Lexer(text3, this.nesting + 1);
+            inner.pos = i;
+            i = inner.quoted(i).end;
+            continue;
+          }
+          if (c === "{") depth++;
+          else if (c === "}" && --depth === 0) return i + 1;
+          i++;
+        }
+        throw new HclSyntaxError('Unterminated template interpolation: "${" has no "}"', { start: from - 2, end: text3.length });
+      }
+      heredoc(start) {
+        const text3 = this.text;
+        const header = /^<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(text3.slice(start, start + 200));
+        const marker = header[2];
+        let lineStart = start + header[0].length;
+        const bodyStart = lineStart;
+        while (lineStart <= text3.length) {
+          let lineEnd = text3.indexOf("\n", lineStart);
+          if (lineEnd < 0) lineEnd = text3.length;
+          if (text3.slice(lineStart, lineEnd).trim() === marker) {
+            this.pos = lineEnd;
+            const body2 = text3.slice(bodyStart, lineStart);
+            return { kind: "heredoc", text: text3.slice(start, lineEnd), start, end: lineEnd, .../[$%]\{/.test(body2) ? {} : { value: body2 } };
+          }
+          if (lineEnd >= text3.length) break;
+          lineStart = lineEnd + 1;
+        }
+        throw new HclSyntaxError(`Unterminated heredoc: no line "${marker}" closes it`, { start, end: start + header[0].length - 1 });
+      }
+    };
+    BINARY = /* @__PURE__ */ new Set(["+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||", "?", ":"]);
+    Parser2 = class {
+      constructor(lexer) {
+        this.lexer = lexer;
+        this.token = lexer.next();
+      }
+      lexer;
+      token;
+      depth = 0;
+      advance() {
+        const current = this.token;
+        this.token = this.lexer.next();
+        return current;
+      }
+      fail(message, token = this.token) {
+        const shown = token.kind === "eof" ? "the end of the file" : token.kind === "newline" ? "the end of the line" : `"${token.text.slice(0, 40)}"`;
+        throw new HclSyntaxError(`${message}, found ${shown}`, { start: token.start, end: Math.max(token.end, token.start + 1) });
+      }
+      expect(text3) {
+        if (this.token.kind !== "punct" || this.token.text !== text3) this.fail(`Expected "${text3}"`);
+        return this.advance();
+      }
+      isPunct(text3) {
+        return this.token.kind === "punct" && this.token.text === text3;
+      }
+      kindIs(kind) {
+        return this.token.kind === kind;
+      }
+      skipNewlines() {
+        while (this.kindIs("newline")) this.advance();
+      }
+      enter(at) {
+        if (++this.depth > MAX_DEPTH3) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH3} levels`, { start: at.start, end: at.end });
+      }
+      body(closing) {
+        const body2 = { attributes: [], blocks: [] };
+        for (; ; ) {
+          this.skipNewlines();
+          if (this.kindIs("eof")) {
+            if (closing) this.fail('Expected "}" to close the block');
+            return body2;
+          }
+          if (closing && this.isPunct("}")) return body2;
+          if (!this.kindIs("ident")) this.fail("Expected an attribute name or a block type");
+          const name2 = this.advance();
+          if (this.isPunct("=")) {
+            this.advance();
+            const value = this.expression(false);
+            body2.attributes.push({ name: name2.text, nameRange: range(name2), value, range: { start: name2.start, end: value.range.end } });
+            this.endOfLine();
+            continue;
+          }
+          const labels = [];
+          while (this.kindIs("string") || this.kindIs("ident")) {
+            const label = this.advance();
+            if (label.kind === "string" && label.value === void 0) this.fail("A block label cannot hold an interpolation", label);
+            labels.push({ value: label.kind === "string" ? label.value : label.text, range: range(label) });
+          }
+          if (this.token.kind !== "punct" || this.token.text !== "{") this.fail(`Expected "=" or "{" after "${name2.text}"`);
+          this.enter(this.token);
+          this.advance();
+          const inner = this.body(true);
+          const close = this.expect("}");
+          this.depth--;
+          body2.blocks.push({ type: name2.text, typeRange: range(name2), labels, body: inner, range: { start: name2.start, end: close.end } });
+          this.endOfLine();
+        }
+      }
+      endOfLine() {
+        const t2 = this.token;
+        if (t2.kind === "newline" || t2.kind === "eof" || t2.kind === "punct" && t2.text === "}") return;
+        this.fail("Expected a new line after the attribute or block");
+      }
+      /** @param free whether newlines are insignificant here (inside parentheses, brackets, call arguments). */
+      expression(free, stopAtColon = false) {
+        this.enter(this.token);
+        try {
+          const first = this.operand(free);
+          let result = first;
+          for (; ; ) {
+            if (free) this.skipNewlines();
+            const t2 = this.token;
+            if (t2.kind !== "punct" || !BINARY.has(t2.text) || stopAtColon && t2.text === ":") break;
+            this.advance();
+            if (free) this.skipNewlines();
+            const right = this.operand(free);
+            result = { kind: "other", range: { start: first.range.start, end: right.range.end } };
+          }
+          return result;
+        } finally {
+          this.depth--;
+        }
+      }
+      operand(free) {
+        if (free) this.skipNewlines();
+        const t2 = this.token;
+        if (t2.kind === "punct" && (t2.text === "-" || t2.text === "!")) {
+          this.advance();
+          const inner = this.operand(free);
+          if (t2.text === "-" && inner.kind === "literal" && typeof inner.value === "number") return { kind: "literal", value: -inner.value, range: { start: t2.start, end: inner.range.end } };
+          return { kind: "other", range: { start: t2.start, end: inner.range.end } };
+        }
+        let expr = this.primary();
+        for (; ; ) {
+          const p = this.token;
+          if (p.kind === "punct" && p.text === ".") {
+            this.advance();
+            const part2 = this.token;
+            if (part2.kind !== "ident" && part2.kind !== "number") this.fail('Expected an attribute name after "."');
+            this.advance();
+            expr = expr.kind === "reference" ? { kind: "reference", path: [...expr.path, part2.text], range: { start: expr.range.start, end: part2.end } } : { kind: "other", range: { start: expr.range.start, end: part2.end } };
+          } else if (p.kind === "punct" && (p.text === ".*" || p.text === "[*")) {
+            this.advance();
+            const end = p.text === "[*" ? this.expect("]").end : p.end;
+            expr = { kind: "other", range: { start: expr.range.start, end } };
+          } else if (p.kind === "punct" && p.text === "[") {
+            this.advance();
+            this.expression(true);
+            this.skipNewlines();
+            const close = this.expect("]");
+            expr = { kind: "other", range: { start: expr.range.start, end: close.end } };
+          } else break;
+        }
+        return expr;
+      }
+      primary() {
+        const t2 = this.token;
+        if (t2.kind === "number") {
+          this.advance();
+          return { kind: "literal", value: Number(t2.text), range: range(t2) };
+        }
+        if (t2.kind === "string" || t2.kind === "heredoc") {
+          this.advance();
+          if (t2.value !== void 0) return { kind: "literal", value: t2.value, range: range(t2) };
+          const only = t2.kind === "string" ? /^\$\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)\s*\}$/.exec(t2.raw ?? "") : null;
+          if (only) return { kind: "reference", path: only[1].split("."), range: range(t2) };
+          return { kind: "other", range: range(t2) };
+        }
+        if (t2.kind === "ident") {
+          this.advance();
+          if (t2.text === "true" || t2.text === "false") return { kind: "literal", value: t2.text === "true", range: range(t2) };
+          if (t2.text === "null") return { kind: "literal", value: null, range: range(t2) };
+          if (this.isPunct("(")) return this.call(t2);
+          return { kind: "reference", path: [t2.text], range: range(t2) };
+        }
+        if (t2.kind === "punct" && t2.text === "(") {
+          this.advance();
+          this.expression(true);
+          this.skipNewlines();
+          const close = this.expect(")");
+          return { kind: "other", range: { start: t2.start, end: close.end } };
+        }
+        if (t2.kind === "punct" && t2.text === "[") return this.tuple();
+        if (t2.kind === "punct" && t2.text === "{") return this.object();
+        return this.fail("Expected an expression");
+      }
+      call(name2) {
+        this.advance();
+        for (; ; ) {
+          this.skipNewlines();
+          if (this.isPunct(")")) break;
+          this.expression(true);
+          this.skipNewlines();
+          if (this.isPunct("...")) this.advance();
+          this.skipNewlines();
+          if (this.isPunct(",")) this.advance();
+          else if (!this.isPunct(")")) this.fail(`Expected "," or ")" in the arguments of ${name2.text}()`);
+        }
+        const close = this.advance();
+        return { kind: "other", range: { start: name2.start, end: close.end } };
+      }
+      forExpression(open, closing) {
+        for (; ; ) {
+          this.skipNewlines();
+          const t2 = this.token;
+          if (t2.kind === "eof") this.fail(`Expected "${closing}" to close the for expression`);
+          if (t2.kind === "punct" && t2.text === closing) {
+            this.advance();
+            return { kind: "other", range: { start: open.start, end: t2.end } };
+          }
+          if (t2.kind === "punct" && (t2.text === ")" || t2.text === "]" || t2.text === "}")) this.fail(`Expected "${closing}" to close the for expression`);
+          if (t2.kind === "punct" && [",", ":", "=>", "..."].includes(t2.text)) this.advance();
+          else this.expression(true);
+        }
+      }
+      tuple() {
+        const open = this.advance();
+        this.skipNewlines();
+        if (this.kindIs("ident") && this.token.text === "for") return this.forExpression(open, "]");
+        const items = [];
+        for (; ; ) {
+          this.skipNewlines();
+          if (this.isPunct("]")) break;
+          items.push(this.expression(true));
+          this.skipNewlines();
+          if (this.isPunct(",")) this.advance();
+          else if (!this.isPunct("]")) this.fail('Expected "," or "]" in a list');
+        }
+        const close = this.advance();
+        return { kind: "tuple", items, range: { start: open.start, end: close.end } };
+      }
+      object() {
+        const open = this.advance();
+        this.skipNewlines();
+        if (this.kindIs("ident") && this.token.text === "for") return this.forExpression(open, "}");
+        const items = [];
+        for (; ; ) {
+          this.skipNewlines();
+          if (this.isPunct("}")) break;
+          const keyToken = this.token;
+          const keyExpr = this.expression(true, true);
+          const key = keyExpr.kind === "literal" && typeof keyExpr.value === "string" ? keyExpr.value : keyExpr.kind === "reference" && keyExpr.path.length === 1 ? keyExpr.path[0] : void 0;
+          if (!(this.isPunct("=") || this.isPunct(":"))) this.fail('Expected "=" or ":" after an object key', this.kindIs("eof") ? keyToken : this.token);
+          this.advance();
+          const value = this.expression(false);
+          items.push({ key, keyRange: keyExpr.range, value });
+          if (this.isPunct(",")) this.advance();
+          else if (!this.kindIs("newline") && !this.isPunct("}")) this.fail('Expected "," or a new line between object items');
+        }
+        const close = this.advance();
+        return { kind: "object", items, range: { start: open.start, end: close.end } };
+      }
+    };
+  }
+});
+
+// src/readers/cloud-values.ts
+function classicHealthTarget(target) {
+  if (!target) return { path: void 0, port: void 0, protocol: void 0 };
+  if (!target.known) return { path: target, port: target, protocol: target };
+  const match = /^([A-Za-z]+):(\d+)(\/.*)?$/.exec(target.value.trim());
+  if (!match) {
+    const unknown3 = { known: false, reason: `"${target.text}" is not PROTOCOL:PORT/PATH`, span: target.span };
+    return { path: unknown3, port: unknown3, protocol: unknown3 };
+  }
+  const part2 = (value) => ({ known: true, value, text: value, span: target.span, ...target.via ? { via: target.via } : {} });
+  const protocol = match[1].toUpperCase();
+  return {
+    protocol: part2(protocol),
+    port: part2(match[2]),
+    // TCP and SSL checks only connect: they have no path.
+    path: match[3] !== void 0 && (protocol === "HTTP" || protocol === "HTTPS") ? part2(match[3]) : void 0
+  };
+}
+var init_cloud_values = __esm({
+  "src/readers/cloud-values.ts"() {
+    "use strict";
+  }
+});
+
+// src/readers/terraform/index.ts
+var terraform_exports = {};
+__export(terraform_exports, {
+  readTerraform: () => readTerraform
+});
+function readTerraform(files, context) {
+  const output = emptyOutput();
+  const terraform = emptyCloudResources();
+  const parsed = [];
+  for (const path of files.terraform ?? []) {
+    const source = readSource(path, context, output);
+    if (!source) continue;
+    if (!path.toLowerCase().endsWith(".json")) addComments(output, source.file, lineComments(source));
+    guarded(output, source.file, () => {
+      const body2 = parseFile(source, path.toLowerCase().endsWith(".json"), output);
+      if (body2) parsed.push({ source, path, body: body2 });
+    });
+  }
+  const scopes = moduleScopes(parsed, context);
+  for (const file of parsed) {
+    const scope = scopes.get(nodePath28.dirname(file.path));
+    guarded(output, file.source.file, () => readResources(file, scope, terraform));
+  }
+  return { ...output, terraform };
+}
+function parseFile(source, json, output) {
+  if (json) {
+    const first = firstContent(source.text);
+    if (source.text[first] !== "{") {
+      output.diagnostics.push(diagnostic(source, "terraform-syntax", "Invalid Terraform JSON: a .tf.json file must hold one JSON object, and this one starts with something else (HCL belongs in a .tf file)", first, Math.min(first + 1, source.text.length)));
+      return void 0;
+    }
+    const document = (0, import_yaml6.parseDocument)(source.text, { prettyErrors: false, uniqueKeys: false });
+    const error = document.errors[0];
+    const root = document.contents;
+    if (error || !(0, import_yaml6.isMap)(root)) {
+      const [start, end] = error ? error.pos : [first, first + 1];
+      const message = error ? error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").slice(0, 200) : "a .tf.json file must hold one JSON object";
+      output.diagnostics.push(diagnostic(source, "terraform-syntax", `Invalid Terraform JSON: ${message}`, Math.min(start, source.text.length), Math.min(end, start + 1, source.text.length)));
+      return void 0;
+    }
+    return jsonBody(root, 0);
+  }
+  try {
+    return parseHcl(source.text);
+  } catch (error) {
+    if (!(error instanceof HclSyntaxError)) throw error;
+    const hint = error.range.start === firstContent(source.text) && source.text.trimStart().startsWith("{") ? " (this is JSON syntax: Terraform reads it only from a .tf.json file)" : "";
+    output.diagnostics.push(diagnostic(source, "terraform-syntax", `${error.message}${hint}`, error.range.start, error.range.end));
+    return void 0;
+  }
+}
+function firstContent(text3) {
+  return text3.length - text3.trimStart().length;
+}
+function jsonBody(map, depth) {
+  const body2 = { attributes: [], blocks: [] };
+  if (depth > 20) return body2;
+  for (const pair2 of map.items) {
+    if (!(0, import_yaml6.isScalar)(pair2.key)) continue;
+    const name2 = String(pair2.key.value);
+    const keyRange = nodeRange(pair2.key);
+    const value = pair2.value;
+    if (JSON_BLOCKS.has(name2) && value && ((0, import_yaml6.isMap)(value) || (0, import_yaml6.isSeq)(value))) {
+      for (const block2 of jsonBlocks(name2, keyRange, value, JSON_LABELS[name2] ?? 0, [], depth)) body2.blocks.push(block2);
+      continue;
+    }
+    const expr = jsonExpr(value, depth);
+    body2.attributes.push({ name: name2, nameRange: keyRange, value: expr, range: { start: keyRange.start, end: expr.range.end } });
+  }
+  return body2;
+}
+function jsonBlocks(type, typeRange, value, labelsLeft, labels, depth) {
+  if ((0, import_yaml6.isSeq)(value)) return value.items.flatMap((item) => item && ((0, import_yaml6.isMap)(item) || (0, import_yaml6.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []);
+  if (!(0, import_yaml6.isMap)(value)) return [];
+  if (labelsLeft === 0) return [{ type, typeRange, labels, body: jsonBody(value, depth + 1), range: { start: typeRange.start, end: nodeRange(value).end } }];
+  const blocks2 = [];
+  for (const pair2 of value.items) {
+    if (!(0, import_yaml6.isScalar)(pair2.key) || !pair2.value) continue;
+    const label = { value: String(pair2.key.value), range: nodeRange(pair2.key) };
+    blocks2.push(...jsonBlocks(type, typeRange, pair2.value, labelsLeft - 1, [...labels, label], depth + 1));
+  }
+  return blocks2;
+}
+function jsonExpr(node, depth) {
+  const range2 = node ? nodeRange(node) : { start: 0, end: 0 };
+  if (!node || depth > 20) return { kind: "other", range: range2 };
+  if ((0, import_yaml6.isScalar)(node)) {
+    const value = node.value;
+    if (typeof value === "string") {
+      if (!/[$%]\{/.test(value)) return { kind: "literal", value, range: range2 };
+      const only = /^\$\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)\s*\}$/.exec(value);
+      return only ? { kind: "reference", path: only[1].split("."), range: range2 } : { kind: "other", range: range2 };
+    }
+    if (typeof value === "number" || typeof value === "boolean" || value === null) return { kind: "literal", value, range: range2 };
+    return { kind: "other", range: range2 };
+  }
+  if ((0, import_yaml6.isSeq)(node)) return { kind: "tuple", items: node.items.map((item) => jsonExpr(item, depth + 1)), range: range2 };
+  if ((0, import_yaml6.isMap)(node)) {
+    return {
+      kind: "object",
+      items: node.items.filter((pair2) => (0, import_yaml6.isScalar)(pair2.key)).map((pair2) => ({ key: String(pair2.key.value), keyRange: nodeRange(pair2.key), value: jsonExpr(pair2.value, depth + 1) })),
+      range: range2
+    };
+  }
+  return { kind: "other", range: range2 };
+}
+function nodeRange(node) {
+  return node.range ? { start: node.range[0], end: node.range[1] } : { start: 0, end: 0 };
+}
+function moduleScopes(files, context) {
+  const scopes = /* @__PURE__ */ new Map();
+  const scopeOf2 = (dir) => {
+    let scope = scopes.get(dir);
+    if (!scope) scopes.set(dir, scope = { variables: /* @__PURE__ */ new Map(), overridden: /* @__PURE__ */ new Map() });
+    return scope;
+  };
+  for (const file of files) {
+    const scope = scopeOf2(nodePath28.dirname(file.path));
+    for (const block2 of file.body.blocks) {
+      if (block2.type !== "variable" || block2.labels.length !== 1) continue;
+      scope.variables.set(block2.labels[0].value, { expr: attribute(block2.body, "default")?.value, source: file.source, nameRange: block2.labels[0].range });
+    }
+  }
+  for (const file of files) {
+    for (const block2 of file.body.blocks) {
+      if (block2.type !== "module") continue;
+      const source = attribute(block2.body, "source")?.value;
+      if (source?.kind !== "literal" || typeof source.value !== "string" || !/^\.\.?\//.test(source.value)) continue;
+      const target = scopes.get(nodePath28.resolve(nodePath28.dirname(file.path), source.value));
+      if (!target) continue;
+      for (const passed of block2.body.attributes) {
+        if (target.variables.has(passed.name)) target.overridden.set(passed.name, `module "${block2.labels[0]?.value ?? ""}" in ${file.source.file} sets it`);
+      }
+    }
+  }
+  for (const path of context.treeFiles) {
+    const lower = nodePath28.basename(path).toLowerCase();
+    if (!/\.tfvars(\.json)?$/.test(lower)) continue;
+    const scope = scopes.get(nodePath28.dirname(path));
+    if (!scope) continue;
+    let text3;
+    try {
+      text3 = new TextDecoder().decode(context.fs.read(path));
+    } catch {
+      continue;
+    }
+    for (const name2 of scope.variables.keys()) {
+      if (new RegExp(`(^|\\n)\\s*"?${name2}"?\\s*[=:]`).test(text3)) scope.overridden.set(name2, `${context.displayPath(path)} sets it`);
+    }
+  }
+  return scopes;
+}
+function attribute(body2, name2) {
+  return body2.attributes.find((a) => a.name === name2);
+}
+function blocks(body2, type) {
+  return body2.blocks.filter((b) => b.type === type);
+}
+function resourceRef(expr) {
+  if (expr?.kind !== "reference" || expr.path.length < 2 || !expr.path[0].startsWith("aws_")) return void 0;
+  return `${expr.path[0]}.${expr.path[1]}`;
+}
+function refsIn(expr) {
+  if (!expr) return [];
+  if (expr.kind === "tuple") return expr.items.flatMap(refsIn);
+  const one = resourceRef(expr);
+  return one ? [one] : [];
+}
+function literal2(value, kind, span2) {
+  const text3 = String(value);
+  if (kind === "number") {
+    const number3 = typeof value === "number" ? value : typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    return Number.isFinite(number3) ? { known: true, value: number3, text: text3, span: span2 } : { known: false, reason: `"${text3}" is not a number`, span: span2 };
+  }
+  if (kind === "boolean") {
+    const bool = value === true || value === "true" ? true : value === false || value === "false" ? false : void 0;
+    return bool === void 0 ? { known: false, reason: `"${text3}" is not true or false`, span: span2 } : { known: true, value: bool, text: text3, span: span2 };
+  }
+  return { known: true, value: text3, text: text3, span: span2 };
+}
+function readResources(file, scope, into) {
+  const r = new Resolver(file.source, scope);
+  for (const block2 of file.body.blocks) {
+    if (block2.type !== "resource" || block2.labels.length !== 2) continue;
+    const [type, name2] = [block2.labels[0].value, block2.labels[1].value];
+    const base = {
+      origin: "terraform",
+      id: `${type}.${name2}`,
+      file: file.source.file,
+      span: r.span(block2.labels[1].range),
+      ...attribute(block2.body, "count") || attribute(block2.body, "for_each") ? { conditional: true } : {}
+    };
+    const body2 = block2.body;
+    const get = (key) => attribute(body2, key)?.value;
+    if (LB.test(type)) {
+      into.balancers.push({ ...base, type: r.value(get("load_balancer_type"), "string"), classic: false, idleTimeout: r.value(get("idle_timeout"), "number"), classicListeners: [] });
+    } else if (type === "aws_elb") {
+      const check = blocks(body2, "health_check")[0];
+      into.balancers.push({
+        ...base,
+        type: void 0,
+        classic: true,
+        idleTimeout: r.value(get("idle_timeout"), "number"),
+        classicListeners: blocks(body2, "listener").map((listener) => ({
+          port: r.value(attribute(listener.body, "lb_port")?.value, "number"),
+          protocol: r.value(attribute(listener.body, "lb_protocol")?.value, "string"),
+          instancePort: r.value(attribute(listener.body, "instance_port")?.value, "number"),
+          instanceProtocol: r.value(attribute(listener.body, "instance_protocol")?.value, "string"),
+          span: r.span(listener.typeRange)
+        })),
+        ...check ? { classicHealthCheck: classicCheck(r, check) } : {}
+      });
+    } else if (TARGET_GROUP.test(type)) {
+      into.targetGroups.push({
+        ...base,
+        port: r.value(get("port"), "number"),
+        protocol: r.value(get("protocol"), "string"),
+        targetType: r.value(get("target_type"), "string"),
+        healthCheck: targetGroupCheck(r, body2, base.span)
+      });
+    } else if (LISTENER.test(type)) {
+      into.listeners.push({
+        ...base,
+        balancer: resourceRef(get("load_balancer_arn")),
+        port: r.value(get("port"), "number"),
+        protocol: r.value(get("protocol"), "string"),
+        targetGroups: actionTargets(blocks(body2, "default_action"))
+      });
+    } else if (LISTENER_RULE.test(type)) {
+      into.listenerRules.push({ ...base, listener: resourceRef(get("listener_arn")), targetGroups: actionTargets(blocks(body2, "action")) });
+    } else if (ATTACHMENT.test(type)) {
+      const group = resourceRef(get("target_group_arn"));
+      if (group) into.targets.push({ origin: "terraform", targetGroup: group, port: r.value(get("port"), "number"), span: base.span });
+    } else if (type === "aws_ecs_service") {
+      for (const lb of blocks(body2, "load_balancer")) {
+        const group = resourceRef(attribute(lb.body, "target_group_arn")?.value);
+        const containerPort = r.value(attribute(lb.body, "container_port")?.value, "number");
+        if (group) into.targetUsers.push({ targetGroup: group, kind: "ecs-service", ...containerPort ? { containerPort } : {}, span: r.span(lb.typeRange) });
+      }
+    } else if (type === "aws_autoscaling_group") {
+      for (const group of refsIn(get("target_group_arns"))) into.targetUsers.push({ targetGroup: group, kind: "autoscaling-group", span: base.span });
+    }
+  }
+}
+function actionTargets(actions) {
+  const groups = [];
+  for (const action of actions) {
+    const direct = resourceRef(attribute(action.body, "target_group_arn")?.value);
+    if (direct) groups.push(direct);
+    for (const forward of blocks(action.body, "forward")) {
+      for (const group of blocks(forward.body, "target_group")) {
+        const arn = resourceRef(attribute(group.body, "arn")?.value);
+        if (arn) groups.push(arn);
+      }
+    }
+  }
+  return [...new Set(groups)];
+}
+function targetGroupCheck(r, body2, fallback) {
+  const dynamic = blocks(body2, "dynamic").find((b) => b.labels[0]?.value === "health_check");
+  if (dynamic) {
+    const unknown3 = { known: false, reason: 'written by a dynamic "health_check" block', span: r.span(dynamic.labels[0].range) };
+    return { span: unknown3.span, enabled: unknown3, path: unknown3, port: unknown3, protocol: unknown3, matcher: unknown3, interval: unknown3 };
+  }
+  const block2 = blocks(body2, "health_check")[0];
+  const asAttribute = attribute(body2, "health_check")?.value;
+  const get = (key) => {
+    if (block2) return attribute(block2.body, key)?.value;
+    if (asAttribute?.kind === "object") return asAttribute.items.find((item) => item.key === key)?.value;
+    if (asAttribute?.kind === "tuple" && asAttribute.items[0]?.kind === "object") return asAttribute.items[0].items.find((item) => item.key === key)?.value;
+    return void 0;
+  };
+  const span2 = block2 ? r.span(block2.typeRange) : asAttribute ? r.span(asAttribute.range) : fallback;
+  if (asAttribute && asAttribute.kind !== "object" && asAttribute.kind !== "tuple") {
+    const unknown3 = { known: false, reason: "health_check is an expression cfglint does not evaluate", span: span2 };
+    return { span: span2, enabled: unknown3, path: unknown3, port: unknown3, protocol: unknown3, matcher: unknown3, interval: unknown3 };
+  }
+  return {
+    span: span2,
+    enabled: r.value(get("enabled"), "boolean"),
+    path: r.value(get("path"), "string"),
+    port: r.value(get("port"), "string"),
+    protocol: r.value(get("protocol"), "string"),
+    matcher: r.value(get("matcher"), "string"),
+    interval: r.value(get("interval"), "number")
+  };
+}
+function classicCheck(r, block2) {
+  const target = r.value(attribute(block2.body, "target")?.value, "string");
+  const parts = classicHealthTarget(target);
+  return { span: r.span(block2.typeRange), enabled: void 0, ...parts, matcher: void 0, interval: r.value(attribute(block2.body, "interval")?.value, "number") };
+}
+var nodePath28, import_yaml6, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var init_terraform = __esm({
+  "src/readers/terraform/index.ts"() {
+    "use strict";
+    nodePath28 = __toESM(require("path"));
+    import_yaml6 = __toESM(require_dist());
+    init_types();
+    init_launch2();
+    init_files();
+    init_cloud_balancers();
+    init_hcl();
+    init_cloud_values();
+    JSON_BLOCKS = /* @__PURE__ */ new Set(["resource", "variable", "module", "health_check", "listener", "default_action", "action", "forward", "target_group", "load_balancer", "access_logs", "stickiness", "redirect", "fixed_response", "condition", "dynamic", "content", "lifecycle", "connection_settings"]);
+    JSON_LABELS = { resource: 2, variable: 1, module: 1, dynamic: 1 };
+    Resolver = class {
+      constructor(source, scope) {
+        this.source = source;
+        this.scope = scope;
+      }
+      source;
+      scope;
+      span(range2) {
+        return this.source.span(range2.start, range2.end);
+      }
+      value(expr, kind) {
+        if (!expr) return void 0;
+        if (expr.kind === "literal") {
+          if (expr.value === null) return void 0;
+          return literal2(expr.value, kind, this.span(expr.range));
+        }
+        if (expr.kind === "reference" && expr.path[0] === "var" && expr.path.length === 2) {
+          const name2 = expr.path[1];
+          const span3 = this.span(expr.range);
+          const variable = this.scope.variables.get(name2);
+          if (!variable) return { known: false, reason: `variable "${name2}" is declared in no file of this directory`, span: span3 };
+          const overridden = this.scope.overridden.get(name2);
+          if (overridden) return { known: false, reason: `variable "${name2}": ${overridden}`, span: span3 };
+          const def = variable.expr;
+          if (!def) return { known: false, reason: `variable "${name2}" has no default (its value is given at plan time)`, span: span3 };
+          if (def.kind !== "literal") return { known: false, reason: `variable "${name2}" has a default that is not a literal`, span: span3 };
+          if (def.value === null) return void 0;
+          const known2 = literal2(def.value, kind, variable.source.span(def.range.start, def.range.end));
+          if (!known2.known) return { known: false, reason: `variable "${name2}": ${known2.reason}`, span: span3 };
+          return { ...known2, span: span3, via: { what: `the default of variable "${name2}"`, span: variable.source.span(def.range.start, def.range.end) } };
+        }
+        const span2 = this.span(expr.range);
+        if (expr.kind === "reference") return { known: false, reason: `${expr.path.join(".")} is not a literal cfglint reads (only a variable's literal default is)`, span: span2 };
+        return { known: false, reason: "an expression cfglint does not evaluate", span: span2 };
+      }
+    };
+    LB = /^aws_(lb|alb)$/;
+    TARGET_GROUP = /^aws_(lb|alb)_target_group$/;
+    LISTENER = /^aws_(lb|alb)_listener$/;
+    LISTENER_RULE = /^aws_(lb|alb)_listener_rule$/;
+    ATTACHMENT = /^aws_(lb|alb)_target_group_attachment$/;
+  }
+});
+
+// src/readers/cloudformation/index.ts
+var cloudformation_exports = {};
+__export(cloudformation_exports, {
+  readCloudFormation: () => readCloudFormation
+});
+function readCloudFormation(files, context) {
+  const output = emptyOutput();
+  const cloudformation = emptyCloudResources();
+  for (const path of files.cloudformation ?? []) {
+    const source = readSource(path, context, output);
+    if (!source) continue;
+    if (!/^\s*[{[]/.test(source.text)) addComments(output, source.file, lineComments(source));
+    guarded(output, source.file, () => {
+      const { documents, problems } = parseYaml(source);
+      append(output.diagnostics, problems.map((problem) => ({ ...problem, ruleId: "cloudformation-syntax", message: problem.message.startsWith("Invalid") ? problem.message : `Invalid template: ${problem.message}` })));
+      if (problems.length > 0) return;
+      for (const document of documents) new Template(source, document).read(cloudformation);
+    });
+  }
+  return { ...output, cloudformation };
+}
+function intrinsic(node, document) {
+  if (!node) return void 0;
+  const tag = node.tag;
+  if (tag && tag.startsWith("!")) {
+    const name2 = tag.slice(1);
+    return { name: name2 === "Ref" || name2 === "Condition" ? name2 : `Fn::${name2}`, argument: node };
+  }
+  if ((0, import_yaml.isMap)(node)) {
+    const entries = entriesOf(node, document);
+    if (entries.length === 1 && (entries[0].key === "Ref" || entries[0].key.startsWith("Fn::") || entries[0].key === "Condition")) return { name: entries[0].key, argument: entries[0].value };
+  }
+  return void 0;
+}
+function literal3(text3, kind, span2) {
+  if (kind === "number") return /^\s*\d+\s*$/.test(text3) ? { known: true, value: Number(text3), text: text3, span: span2 } : { known: false, reason: `"${text3}" is not a number`, span: span2 };
+  if (kind === "boolean") {
+    const lower = text3.toLowerCase();
+    return lower === "true" || lower === "false" ? { known: true, value: lower === "true", text: text3, span: span2 } : { known: false, reason: `"${text3}" is not true or false`, span: span2 };
+  }
+  return { known: true, value: text3, text: text3, span: span2 };
+}
+var Template;
+var init_cloudformation = __esm({
+  "src/readers/cloudformation/index.ts"() {
+    "use strict";
+    init_types();
+    init_launch2();
+    init_files();
+    init_yaml();
+    init_cloud_balancers();
+    init_cloud_values();
+    init_append();
+    Template = class {
+      constructor(source, document) {
+        this.source = source;
+        this.document = document;
+        const root = document.contents ?? void 0;
+        for (const entry of entriesOf(valueOf(root, "Parameters", document), document)) this.parameters.set(entry.key, valueOf(entry.value, "Default", document));
+        this.resourcesNode = valueOf(root, "Resources", document);
+      }
+      source;
+      document;
+      parameters = /* @__PURE__ */ new Map();
+      resourcesNode;
+      span(node) {
+        const range2 = node?.range;
+        return range2 ? this.source.span(range2[0], range2[1]) : this.source.span(0, 0);
+      }
+      scalarText(node) {
+        if (!(0, import_yaml.isScalar)(node) || node.tag?.startsWith("!")) return void 0;
+        const value = node.value;
+        return value === null || value === void 0 || typeof value === "object" ? void 0 : String(value);
+      }
+      value(node, kind) {
+        if (!node) return void 0;
+        const span2 = this.span(node);
+        const fn = intrinsic(node, this.document);
+        if (fn) {
+          if (fn.name === "Ref") {
+            const name2 = (0, import_yaml.isScalar)(fn.argument) ? String(fn.argument.value) : "";
+            if (name2 === "AWS::NoValue") return void 0;
+            if (!this.parameters.has(name2)) return { known: false, reason: `Ref ${name2} is not a parameter of this template`, span: span2 };
+            const def = this.parameters.get(name2);
+            const text4 = this.scalarText(def);
+            if (text4 === void 0) return { known: false, reason: `parameter ${name2} has no literal Default (its value is given when the stack is created)`, span: span2 };
+            const known2 = literal3(text4, kind, this.span(def));
+            if (!known2.known) return { known: false, reason: `parameter ${name2}: ${known2.reason}`, span: span2 };
+            return { ...known2, span: span2, via: { what: `the Default of parameter ${name2}`, span: this.span(def) } };
+          }
+          return { known: false, reason: `${fn.name} is evaluated by CloudFormation, not read by cfglint`, span: span2 };
+        }
+        const text3 = this.scalarText(node);
+        if (text3 === void 0) return { known: false, reason: "not a single value", span: span2 };
+        return literal3(text3, kind, span2);
+      }
+      /** `!Ref Resource`, `!GetAtt Resource.Arn`, `{"Ref": "Resource"}`: the logical id it points at. */
+      reference(node) {
+        const fn = intrinsic(node, this.document);
+        if (!fn) return void 0;
+        if (fn.name === "Ref" && (0, import_yaml.isScalar)(fn.argument)) return String(fn.argument.value);
+        if (fn.name === "Fn::GetAtt") {
+          if ((0, import_yaml.isScalar)(fn.argument)) return String(fn.argument.value).split(".")[0];
+          const first = itemsOf(fn.argument, this.document)[0];
+          return (0, import_yaml.isScalar)(first) ? String(first.value) : void 0;
+        }
+        return void 0;
+      }
+      get(node, key) {
+        return valueOf(node, key, this.document);
+      }
+      read(into) {
+        for (const entry of entriesOf(this.resourcesNode, this.document)) {
+          const resource = entry.value;
+          const type = this.scalarText(this.get(resource, "Type"));
+          if (!type) continue;
+          const props = this.get(resource, "Properties");
+          const base = {
+            origin: "cloudformation",
+            id: entry.key,
+            file: this.source.file,
+            span: this.span(entry.keyNode),
+            ...this.get(resource, "Condition") ? { conditional: true } : {}
+          };
+          const p = (key) => this.get(props, key);
+          switch (type) {
+            case "AWS::ElasticLoadBalancingV2::LoadBalancer": {
+              const idle = itemsOf(p("LoadBalancerAttributes"), this.document).find((item) => this.scalarText(this.get(item, "Key")) === "idle_timeout.timeout_seconds");
+              into.balancers.push({ ...base, type: this.value(p("Type"), "string"), classic: false, idleTimeout: this.value(this.get(idle, "Value"), "number"), classicListeners: [] });
+              break;
+            }
+            case "AWS::ElasticLoadBalancing::LoadBalancer": {
+              const check = p("HealthCheck");
+              into.balancers.push({
+                ...base,
+                type: void 0,
+                classic: true,
+                idleTimeout: this.value(this.get(p("ConnectionSettings"), "IdleTimeout"), "number"),
+                classicListeners: itemsOf(p("Listeners"), this.document).filter((item) => (0, import_yaml.isMap)(item)).map((listener) => ({
+                  port: this.value(this.get(listener, "LoadBalancerPort"), "number"),
+                  protocol: this.value(this.get(listener, "Protocol"), "string"),
+                  instancePort: this.value(this.get(listener, "InstancePort"), "number"),
+                  instanceProtocol: this.value(this.get(listener, "InstanceProtocol"), "string"),
+                  span: this.span(listener)
+                })),
+                ...check ? { classicHealthCheck: this.classicCheck(check) } : {}
+              });
+              break;
+            }
+            case "AWS::ElasticLoadBalancingV2::TargetGroup": {
+              const keys = entriesOf(props, this.document).filter((e) => e.key.startsWith("HealthCheck") || e.key === "Matcher");
+              const matcher = p("Matcher");
+              const check = {
+                span: keys.length > 0 ? this.span(keys[0].keyNode) : base.span,
+                enabled: this.value(p("HealthCheckEnabled"), "boolean"),
+                path: this.value(p("HealthCheckPath"), "string"),
+                port: this.value(p("HealthCheckPort"), "string"),
+                protocol: this.value(p("HealthCheckProtocol"), "string"),
+                matcher: matcher ? this.value(this.get(matcher, "HttpCode") ?? matcher, "string") : void 0,
+                interval: this.value(p("HealthCheckIntervalSeconds"), "number")
+              };
+              into.targetGroups.push({ ...base, port: this.value(p("Port"), "number"), protocol: this.value(p("Protocol"), "string"), targetType: this.value(p("TargetType"), "string"), healthCheck: check });
+              for (const target of itemsOf(p("Targets"), this.document)) into.targets.push({ origin: "cloudformation", targetGroup: entry.key, port: this.value(this.get(target, "Port"), "number"), span: this.span(target) });
+              break;
+            }
+            case "AWS::ElasticLoadBalancingV2::Listener":
+              into.listeners.push({ ...base, balancer: this.reference(p("LoadBalancerArn")), port: this.value(p("Port"), "number"), protocol: this.value(p("Protocol"), "string"), targetGroups: this.actionTargets(p("DefaultActions")) });
+              break;
+            case "AWS::ElasticLoadBalancingV2::ListenerRule":
+              into.listenerRules.push({ ...base, listener: this.reference(p("ListenerArn")), targetGroups: this.actionTargets(p("Actions")) });
+              break;
+            case "AWS::ECS::Service":
+              for (const lb of itemsOf(p("LoadBalancers"), this.document)) {
+                const group = this.reference(this.get(lb, "TargetGroupArn"));
+                const containerPort = this.value(this.get(lb, "ContainerPort"), "number");
+                if (group) into.targetUsers.push({ targetGroup: group, kind: "ecs-service", ...containerPort ? { containerPort } : {}, span: this.span(lb) });
+              }
+              break;
+            case "AWS::AutoScaling::AutoScalingGroup":
+              for (const item of itemsOf(p("TargetGroupARNs"), this.document)) {
+                const group = this.reference(item);
+                if (group) into.targetUsers.push({ targetGroup: group, kind: "autoscaling-group", span: this.span(item) });
+              }
+              break;
+            default:
+              break;
+          }
+        }
+      }
+      actionTargets(actions) {
+        const groups = [];
+        for (const action of itemsOf(actions, this.document)) {
+          const direct = this.reference(this.get(action, "TargetGroupArn"));
+          if (direct) groups.push(direct);
+          for (const tuple of itemsOf(this.get(this.get(action, "ForwardConfig"), "TargetGroups"), this.document)) {
+            const arn = this.reference(this.get(tuple, "TargetGroupArn"));
+            if (arn) groups.push(arn);
+          }
+        }
+        return [...new Set(groups)];
+      }
+      classicCheck(check) {
+        const target = this.value(this.get(check, "Target"), "string");
+        return { span: this.span(check), enabled: void 0, ...classicHealthTarget(target), matcher: void 0, interval: this.value(this.get(check, "Interval"), "number") };
+      }
+    };
+  }
+});
+
 // src/readers/docker/envsubst-templates.ts
 var envsubst_templates_exports = {};
 __export(envsubst_templates_exports, {
@@ -35041,7 +36050,7 @@ function envsubstTemplates(input) {
     if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
     const env = imageEnvironment();
     for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
-    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath28.dirname(path), kindOf) });
+    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath29.dirname(path), kindOf) });
   }
   const templates = [];
   for (const container of containers) {
@@ -35065,15 +36074,15 @@ function templateScript(env, others) {
   const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
   const filter = setting("NGINX_ENVSUBST_FILTER", "");
   if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
-  const dir = nodePath28.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+  const dir = nodePath29.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
   return {
     outputOf: (target) => {
       if (!target.startsWith(dir + "/")) return void 0;
       const relative6 = target.slice(dir.length + 1);
-      if (!nodePath28.posix.basename(relative6).endsWith(suffix) || relative6.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
-      return nodePath28.posix.join(outputDir, relative6.slice(0, relative6.length - suffix.length));
+      if (!nodePath29.posix.basename(relative6).endsWith(suffix) || relative6.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
+      return nodePath29.posix.join(outputDir, relative6.slice(0, relative6.length - suffix.length));
     },
-    outputDir: nodePath28.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
+    outputDir: nodePath29.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
     lookup: envsubstLookup(env, others, filter)
   };
 }
@@ -35120,16 +36129,16 @@ function placedTreeFiles(placed, treeFiles) {
     const root = target.replace(/(.)\/+$/, "$1");
     for (const file of treeFiles) {
       if (file === source) found.push({ file, target: root });
-      else if (file.startsWith(source + nodePath28.sep)) found.push({ file, target: nodePath28.posix.join(root, nodePath28.relative(source, file).split(nodePath28.sep).join("/")) });
+      else if (file.startsWith(source + nodePath29.sep)) found.push({ file, target: nodePath29.posix.join(root, nodePath29.relative(source, file).split(nodePath29.sep).join("/")) });
     }
   }
   return found;
 }
-var nodePath28, IMAGE_VARIABLES;
+var nodePath29, IMAGE_VARIABLES;
 var init_envsubst_templates = __esm({
   "src/readers/docker/envsubst-templates.ts"() {
     "use strict";
-    nodePath28 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
     init_docker2();
     init_text();
     init_compose();
@@ -35533,9 +36542,9 @@ function renderSummary(report, palette) {
 function format(report, ctx) {
   const palette = makePalette(ctx.color);
   const linesOf = makeLineSource(ctx);
-  const blocks = sortFindings(report.findings).map((finding) => renderFinding(finding, linesOf, palette).join("\n"));
-  blocks.push(renderSummary(report, palette));
-  return `${blocks.join("\n\n")}
+  const blocks2 = sortFindings(report.findings).map((finding) => renderFinding(finding, linesOf, palette).join("\n"));
+  blocks2.push(renderSummary(report, palette));
+  return `${blocks2.join("\n\n")}
 `;
 }
 var SEVERITY_SGR, GUTTER_SGR, BOLD_SGR, SUCCESS_SGR;
@@ -35611,19 +36620,19 @@ function physicalLocation(span2) {
     }
   };
 }
-function describeRule(rule24) {
-  const description = rule24.description || rule24.id;
+function describeRule(rule27) {
+  const description = rule27.description || rule27.id;
   return {
-    id: rule24.id,
-    name: rule24.id,
+    id: rule27.id,
+    name: rule27.id,
     shortDescription: { text: description },
     fullDescription: { text: description },
-    ...rule24.docsUrl ? { helpUri: rule24.docsUrl } : {},
-    help: { text: rule24.docsUrl ? `${description}
+    ...rule27.docsUrl ? { helpUri: rule27.docsUrl } : {},
+    help: { text: rule27.docsUrl ? `${description}
 
-Documentation: ${rule24.docsUrl}` : description },
-    defaultConfiguration: { level: LEVEL[rule24.severity] },
-    properties: { category: rule24.category }
+Documentation: ${rule27.docsUrl}` : description },
+    defaultConfiguration: { level: LEVEL[rule27.severity] },
+    properties: { category: rule27.category }
   };
 }
 function synthesiseRule(finding) {
@@ -35638,10 +36647,10 @@ function synthesiseRule(finding) {
 function collectRules(report) {
   const summaries = [];
   const indexOf2 = /* @__PURE__ */ new Map();
-  const add = (rule24) => {
-    if (indexOf2.has(rule24.id)) return;
-    indexOf2.set(rule24.id, summaries.length);
-    summaries.push(rule24);
+  const add = (rule27) => {
+    if (indexOf2.has(rule27.id)) return;
+    indexOf2.set(rule27.id, summaries.length);
+    summaries.push(rule27);
   };
   report.rules.forEach(add);
   for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
@@ -35945,7 +36954,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath30 = __toESM(require("path"));
+var nodePath31 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -35991,9 +37000,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname20, join: join13 } = require("path");
+    const { dirname: dirname21, join: join13 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join13(dir, "package.json")) && dirname20(dir) !== dir) dir = dirname20(dir);
+    while (!existsSync(join13(dir, "package.json")) && dirname21(dir) !== dir) dir = dirname21(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -36084,7 +37093,7 @@ function formatJsonPath(path) {
 
 // src/engine/run.ts
 var import_crypto = require("crypto");
-var nodePath29 = __toESM(require("path"));
+var nodePath30 = __toESM(require("path"));
 init_append();
 var import_ignore2 = __toESM(require_ignore());
 init_classify();
@@ -36586,35 +37595,35 @@ function formatVersion(version) {
 function isKnownExactly(info) {
   return info.source !== void 0;
 }
-function describeRange(range) {
-  const openLow = compareVersions(range.min, OLDEST_SUPPORTED) <= 0;
-  const openHigh = range.max[0] === Infinity;
+function describeRange(range2) {
+  const openLow = compareVersions(range2.min, OLDEST_SUPPORTED) <= 0;
+  const openHigh = range2.max[0] === Infinity;
   if (openLow && openHigh) return "every nginx version";
-  if (openHigh) return `nginx ≥ ${formatVersion(range.min)}`;
-  if (openLow) return `nginx ≤ ${formatVersion(range.max)}`;
-  if (compareVersions(range.min, range.max) === 0) return `nginx ${formatVersion(range.min)}`;
-  if (range.min[0] === range.max[0] && range.min[1] === range.max[1] && range.min[2] === 0 && range.max[2] === Infinity) {
-    return `nginx ${range.min[0]}.${range.min[1]}.x`;
+  if (openHigh) return `nginx ≥ ${formatVersion(range2.min)}`;
+  if (openLow) return `nginx ≤ ${formatVersion(range2.max)}`;
+  if (compareVersions(range2.min, range2.max) === 0) return `nginx ${formatVersion(range2.min)}`;
+  if (range2.min[0] === range2.max[0] && range2.min[1] === range2.max[1] && range2.min[2] === 0 && range2.max[2] === Infinity) {
+    return `nginx ${range2.min[0]}.${range2.min[1]}.x`;
   }
-  return `nginx ${formatVersion(range.min)} to ${formatVersion(range.max)}`;
+  return `nginx ${formatVersion(range2.min)} to ${formatVersion(range2.max)}`;
 }
-function splitRange(range, boundaries) {
+function splitRange(range2, boundaries) {
   const pieces = [];
-  let min = range.min;
+  let min = range2.min;
   for (const boundary of [...boundaries].sort(compareVersions)) {
-    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range.max) > 0) continue;
+    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range2.max) > 0) continue;
     pieces.push({ min, max: previousRelease(boundary) });
     min = boundary;
   }
-  pieces.push({ min, max: range.max });
+  pieces.push({ min, max: range2.max });
   return pieces;
 }
 function previousRelease(version) {
   if (version[2] > 0) return [version[0], version[1], version[2] - 1];
   return [version[0], version[1] - 1, Infinity];
 }
-function rangeIncludes(range, version) {
-  return compareVersions(range.min, version) <= 0 && compareVersions(version, range.max) <= 0;
+function rangeIncludes(range2, version) {
+  return compareVersions(range2.min, version) <= 0 && compareVersions(version, range2.max) <= 0;
 }
 
 // src/model/ingress-nginx.ts
@@ -36790,7 +37799,7 @@ function renderIngressNginx(kubernetes) {
     if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
     const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
     const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule24) => rule24.paths.map((path) => ({ host: rule24.host ?? "_", path: path.path, backend: path.backend })));
+    const paths = ingress.rules.flatMap((rule27) => rule27.paths.map((path) => ({ host: rule27.host ?? "_", path: path.path, backend: path.backend })));
     if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
     for (const { host, path, backend } of paths) {
       const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
@@ -36882,6 +37891,7 @@ function block(name2, args, children2, span2, file) {
 
 // src/engine/run.ts
 init_objects();
+init_cloud_balancers();
 
 // src/model/nginx-values.ts
 var TIME_UNITS = [
@@ -37553,13 +38563,13 @@ var NGINX_DEFAULTS = {
   ],
   client_max_body_size: [{ text: "1m", reference: `${CORE_DOC}#client_max_body_size` }]
 };
-function defaultFor(name2, range) {
+function defaultFor(name2, range2) {
   let current;
   for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (!entry.since || compareVersions(parseVersion(entry.since), range.min) <= 0) current = entry;
+    if (!entry.since || compareVersions(parseVersion(entry.since), range2.min) <= 0) current = entry;
   }
   for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (entry.since && compareVersions(parseVersion(entry.since), range.min) > 0 && rangeIncludes(range, parseVersion(entry.since))) {
+    if (entry.since && compareVersions(parseVersion(entry.since), range2.min) > 0 && rangeIncludes(range2, parseVersion(entry.since))) {
       throw new Error(`default of ${name2} changes inside the range; split it at ${entry.since} first`);
     }
   }
@@ -40831,7 +41841,7 @@ var NginxBlock = class {
    * documented default for `range` (which must not straddle a release where it changed).
    * `value` is undefined for a variable or a value nginx would reject.
    */
-  setting(name2, range) {
+  setting(name2, range2) {
     const syntax = VALUE_SYNTAX[name2]?.[0]?.[1];
     const unit = syntax ? UNIT_OF[syntax] : "text";
     const own = this.kind === "upstream" ? this.ownLast(name2) : this.inherited(name2)?.entry;
@@ -40844,7 +41854,7 @@ var NginxBlock = class {
       }
       return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }
-    const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range);
+    const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range2);
     if (!fallback) return void 0;
     const firstWord = fallback.text.split(" ")[0];
     const value = !syntax ? fallback.text : firstWord === "" ? void 0 : parseNginxValue(syntax, firstWord);
@@ -41019,8 +42029,8 @@ var NginxModel = class {
   }
   directiveIndex;
   /** The default of `name` throughout `range` (one piece of a split range). */
-  defaultFor(name2, range) {
-    return defaultFor(name2, range);
+  defaultFor(name2, range2) {
+    return defaultFor(name2, range2);
   }
   addScope(http, roots) {
     const scope = new NginxHttpScope(http, roots);
@@ -41905,6 +42915,7 @@ init_suggest();
 // src/engine/reader-rules.ts
 var define = (id2, severity, description) => ({ id: id2, severity, description, docsUrl: docsUrl(id2, "docs/rules") });
 var READER_RULES = [
+  define("cloudformation-syntax", "error", "A CloudFormation template (YAML or JSON) that is not valid YAML/JSON; CloudFormation refuses the stack"),
   define("command-syntax", "error", "A command line (ExecStart=, CMD, command:, Procfile, script) its shell or systemd cannot parse"),
   define("gunicorn-syntax", "error", "A gunicorn config file that is not valid Python 3; gunicorn does not start"),
   define("include-cycle", "error", "An include reaches a file that is already being included"),
@@ -41921,17 +42932,18 @@ var READER_RULES = [
   define("suppression-unused", "warning", "A cfglint-disable comment that suppressed nothing (with --report-unused-disables)"),
   define("sysctl-syntax", "warning", "A sysctl.conf line or sysctl value that is not applied"),
   define("systemd-syntax", "warning", "A systemd unit line that systemd ignores"),
+  define("terraform-syntax", "error", "A Terraform file (.tf or .tf.json) that Terraform cannot parse; plan and apply stop"),
   define("template-unreadable", "info", "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"),
   define("xml-syntax", "error", "An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start"),
   define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
 ];
 function findReaderRule(id2) {
-  return READER_RULES.find((rule24) => rule24.id === id2);
+  return READER_RULES.find((rule27) => rule27.id === id2);
 }
 
 // src/rule.ts
-function defineRule(rule24) {
-  return rule24;
+function defineRule(rule27) {
+  return rule27;
 }
 function renderMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
@@ -42495,6 +43507,37 @@ var rule3 = defineRule({
   }
 });
 
+// src/reference/aws-load-balancers.ts
+var AWS_LB_DOCS = {
+  albIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout",
+  clbIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html",
+  targetGroupHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
+  clbHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-healthchecks.html"
+};
+var ALB_IDLE_TIMEOUT_SECONDS = 60;
+var CLB_IDLE_TIMEOUT_SECONDS = 60;
+var TARGET_GROUP_HEALTH_DEFAULTS = {
+  path: "/",
+  port: "traffic-port",
+  /** ALB: 200; NLB with an HTTP check: 200-399. */
+  albMatcher: "200",
+  nlbMatcher: "200-399",
+  /** Seconds, for instance/ip targets of an ALB. */
+  interval: 30
+};
+function matcherAccepts(matcher, status) {
+  const parts = matcher.split(",").map((part2) => part2.trim());
+  let accepted = false;
+  for (const part2 of parts) {
+    const range2 = /^(\d{3})(?:-(\d{3}))?$/.exec(part2);
+    if (!range2) return void 0;
+    const low = Number(range2[1]);
+    const high = range2[2] ? Number(range2[2]) : low;
+    if (status >= low && status <= high) accepted = true;
+  }
+  return accepted;
+}
+
 // src/model/load-balancers.ts
 var AWS_ANNOTATION = "service.beta.kubernetes.io/";
 var ALB_ATTRIBUTES = "alb.ingress.kubernetes.io/load-balancer-attributes";
@@ -42544,7 +43587,7 @@ function classicElb(kubernetes, service) {
   };
 }
 function ingressTargets(kubernetes, ingress) {
-  const backends = [...ingress.rules.flatMap((rule24) => rule24.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
+  const backends = [...ingress.rules.flatMap((rule27) => rule27.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
   const workloads = /* @__PURE__ */ new Set();
   for (const backend of backends) {
     for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
@@ -42553,17 +43596,268 @@ function ingressTargets(kubernetes, ingress) {
   }
   return [...workloads];
 }
+function cloudLoadBalancers(model) {
+  const balancers = [];
+  for (const resources of model.cloudBalancers ?? []) {
+    for (const balancer of resources.balancers) {
+      const listeners = resources.listeners.filter((listener) => listener.balancer === balancer.id);
+      const listenerIds = new Set(listeners.map((listener) => listener.id));
+      const groupIds = /* @__PURE__ */ new Set([
+        ...listeners.flatMap((listener) => listener.targetGroups),
+        ...resources.listenerRules.filter((rule27) => rule27.listener && listenerIds.has(rule27.listener)).flatMap((rule27) => rule27.targetGroups)
+      ]);
+      const targetGroups = resources.targetGroups.filter((group) => groupIds.has(group.id)).map((group) => linkGroup(resources, group));
+      balancers.push({ ...describe(balancer), balancer, targetGroups });
+    }
+  }
+  return balancers;
+}
+function unattachedTargetGroups(model) {
+  const attached = new Set(cloudLoadBalancers(model).flatMap((balancer) => balancer.targetGroups.map((linked) => linked.group)));
+  return (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group)));
+}
+function linkGroup(resources, group) {
+  const targets = resources.targets.filter((target) => target.targetGroup === group.id);
+  const ports2 = targets.length > 0 && targets.every((target) => target.port) ? targets.map((target) => target.port) : group.port ? [group.port] : [];
+  return { group, ports: ports2, users: resources.targetUsers.filter((user) => user.targetGroup === group.id) };
+}
+function describe(balancer) {
+  const typeValue = balancer.classic ? "classic" : balancer.type === void 0 ? "application" : balancer.type.known ? balancer.type.value.toLowerCase() : void 0;
+  const name2 = typeValue === "application" ? "AWS ALB" : typeValue === "network" ? "AWS NLB" : typeValue === "classic" ? "AWS Classic ELB" : "AWS load balancer";
+  const description = `the ${name2} ${balancer.id}`;
+  const idle = balancer.idleTimeout;
+  const span2 = idle?.span ?? balancer.span;
+  const keepsConnections = typeValue === "application" || typeValue === "classic" && balancer.classicListeners.some((listener) => listener.protocol?.known && /^https?$/i.test(listener.protocol.value));
+  if (!keepsConnections || idle && !idle.known) return { description, type: typeValue, idleTimeout: void 0, span: span2 };
+  const classic = typeValue === "classic";
+  const idleTimeout = idle?.known ? { name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds", value: idle.value * 1e3, text: idle.text, unit: "ms", source: { kind: "file", span: idle.span, ...idle.via ? { via: [idle.via.span] } : {} } } : {
+    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
+    value: (classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS) * 1e3,
+    text: String(classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS),
+    unit: "ms",
+    source: { kind: "default", reference: `AWS ${classic ? "Classic ELB" : "ALB"} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})` }
+  };
+  return { description, type: typeValue, idleTimeout, span: span2 };
+}
+function idleTimeoutOrigin(balancer) {
+  const idle = balancer.balancer.idleTimeout;
+  if (!idle) return ", its default";
+  return idle.known && idle.via ? `, ${idle.via.what}` : "";
+}
 
-// checks/lb-idle-timeout.ts
-var ID4 = "lb-idle-timeout";
-var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
+// src/model/front-door.ts
+function servedPorts(model) {
+  const ports2 = [];
+  for (const container of model.compose) {
+    for (const published of container.published) ports2.push({ port: published.hostPort, span: published.span, label: `compose service ${container.service} publishes ${published.hostPort}` });
+  }
+  const servers = ownServers(model).flatMap((scope) => scope.servers);
+  if (servers.length > 0) {
+    for (const server of servers) {
+      const listens = serverListens(server);
+      if (!listens) return void 0;
+      ports2.push(...listens.map((listen) => ({ port: listen.port, span: listen.span, label: `nginx listens on ${listen.port}` })));
+    }
+    return { by: "nginx", ports: ports2 };
+  }
+  for (const backend of model.backends) {
+    for (const listener of backend.listeners) {
+      if (listener.address.kind === "other") return void 0;
+      if (listener.address.kind === "tcp") ports2.push({ port: listener.address.port, span: listener.span, label: `${backend.kind} listens on ${listener.address.port}` });
+    }
+  }
+  return ports2.length > 0 ? { by: "backends", ports: ports2 } : void 0;
+}
+function ownServers(model) {
+  return model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx"));
+}
+function serverListens(server) {
+  const entries = server.own("listen");
+  const anchor = server.directive?.nameSpan ?? server.directives[0]?.directive.span;
+  if (entries.length === 0) return anchor ? [{ port: 80, span: anchor, isDefault: false }, { port: 8e3, span: anchor, isDefault: false }] : [];
+  const listens = [];
+  for (const entry of entries) {
+    const args = entry.directive.args;
+    const first = args[0]?.value ?? "";
+    if (first.includes("$")) return void 0;
+    if (/^unix:/i.test(first)) continue;
+    const port = /^\d+$/.test(first) ? Number(first) : parseAddress(first, 80)?.kind === "tcp" ? parseAddress(first, 80).port : void 0;
+    if (port === void 0) return void 0;
+    listens.push({ port, span: entry.directive.span, isDefault: args.slice(1).some((arg) => arg.value === "default_server" || arg.value === "default") });
+  }
+  return listens;
+}
+function healthCheckAnswers(model, port, path) {
+  const answers = [];
+  for (const scope of ownServers(model)) {
+    const candidates = [];
+    let unknown3 = false;
+    for (const server of scope.servers) {
+      const listens = serverListens(server);
+      if (!listens) unknown3 = true;
+      const listen = listens?.find((candidate) => candidate.port === port);
+      if (listen) candidates.push({ server, listen });
+    }
+    if (unknown3) return void 0;
+    if (candidates.length === 0) continue;
+    const chosen = candidates.find((candidate) => candidate.listen.isDefault) ?? candidates[0];
+    const answer = answerFor(chosen.server, path, port);
+    if (!answer) return void 0;
+    answers.push(answer);
+  }
+  return answers.length > 0 ? answers : void 0;
+}
+function answerFor(server, path, port) {
+  const where = `the default server on port ${port}`;
+  const serverLevel = fixedStatus(server, `${where} (server-level return)`);
+  if (serverLevel !== null) return serverLevel;
+  const location = matchLocation(server, path);
+  if (location === null) return void 0;
+  if (!location) return void 0;
+  if (location.children.length > 0) return void 0;
+  const shown = location.directive?.args.map((arg) => arg.value).join(" ") ?? "";
+  return fixedStatus(location, `location "${shown}" of ${where}`) ?? void 0;
+}
+function fixedStatus(block2, where) {
+  if (block2.own("if").length > 0 || block2.children.some((child) => child.kind === "if") || block2.own("rewrite").length > 0 || block2.own("error_page").length > 0) return null;
+  const ret = block2.own("return")[0];
+  if (ret) {
+    const first = ret.directive.args[0]?.value ?? "";
+    const status = /^\d{3}$/.test(first) ? Number(first) : /^https?:\/\//.test(first) ? 302 : void 0;
+    if (status === void 0) return null;
+    return { status, why: `return ${first} in ${where}`, span: ret.directive.span };
+  }
+  const deny = block2.own("deny").find((entry) => entry.directive.args[0]?.value === "all");
+  if (deny && block2.own("allow").length === 0) return { status: 403, why: `deny all in ${where}`, span: deny.directive.span };
+  return null;
+}
+function matchLocation(server, path) {
+  let longest;
+  const regexes = [];
+  for (const location of server.children) {
+    if (location.kind !== "location") continue;
+    const args = location.directive?.args.map((arg) => arg.value) ?? [];
+    let [modifier, uri] = args.length >= 2 ? [args[0], args[1]] : ["", args[0] ?? ""];
+    const glued = args.length === 1 ? /^(=|\^~|~\*|~)(.+)$/.exec(uri) : null;
+    if (glued) [modifier, uri] = [glued[1], glued[2]];
+    if (uri.startsWith("@")) continue;
+    if (modifier === "=") {
+      if (uri === path) return location;
+    } else if (modifier === "~" || modifier === "~*") {
+      regexes.push({ block: location, pattern: uri, caseless: modifier === "~*" });
+    } else if ((modifier === "" || modifier === "^~") && path.startsWith(uri)) {
+      if (!longest || uri.length > longest.length) longest = { block: location, length: uri.length, stop: modifier === "^~" };
+    } else if (modifier !== "" && modifier !== "^~") return null;
+  }
+  if (longest?.stop) return longest.block;
+  for (const regex of regexes) {
+    let compiled;
+    try {
+      compiled = new RegExp(regex.pattern, regex.caseless ? "i" : "");
+    } catch {
+      return null;
+    }
+    if (compiled.test(path)) return regex.block;
+  }
+  return longest?.block;
+}
+function hostTargets(model) {
+  if (model.kubernetes.services.length > 0) return [];
+  const targets = [];
+  const balancers = cloudLoadBalancers(model);
+  const groups = [...balancers.flatMap((balancer) => balancer.targetGroups.map((linked) => ({ linked, balancer: balancer.description }))), ...unattachedTargetGroups(model).map((linked) => ({ linked, balancer: void 0 }))];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { linked, balancer } of groups) {
+    const group = linked.group;
+    if (seen.has(group)) continue;
+    seen.add(group);
+    if (linked.users.some((user) => user.kind === "ecs-service")) continue;
+    const type = group.targetType;
+    if (type && (!type.known || !["instance", "ip"].includes(type.value.toLowerCase()))) continue;
+    const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
+    const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
+    const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
+    const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+    for (const port of linked.ports) {
+      if (!port.known) continue;
+      targets.push({ name: `target group ${group.id}`, port, health: group.healthCheck, ...matcher ? { matcher } : {}, httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS", ...balancer ? { balancer } : {} });
+    }
+  }
+  for (const balancer of balancers) {
+    if (!balancer.balancer.classic) continue;
+    const check = balancer.balancer.classicHealthCheck;
+    const checkProtocol = check?.protocol?.known ? check.protocol.value : void 0;
+    for (const listener of balancer.balancer.classicListeners) {
+      const port = listener.instancePort;
+      if (!port?.known) continue;
+      targets.push({ name: balancer.description, port, ...check ? { health: check } : {}, matcher: { value: "200" }, httpCheck: checkProtocol === "HTTP" || checkProtocol === "HTTPS", balancer: balancer.description });
+    }
+  }
+  return targets;
+}
+
+// checks/lb-health-check-unserved.ts
+var ID4 = "lb-health-check-unserved";
 var rule4 = defineRule({
   id: ID4,
   severity: "warning",
   category: "reliability",
   meta: {
-    description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
+    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept",
     docsUrl: docsUrl(ID4),
+    fixable: false,
+    messages: {
+      statusOutsideMatcher: {
+        message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
+        help: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher"
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const target of hostTargets(model)) {
+      const health = target.health;
+      if (!health || !target.httpCheck || !target.matcher) continue;
+      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
+      if (health.path && !health.path.known) continue;
+      if (health.port && !health.port.known) continue;
+      const portText = health.port?.known ? health.port.value : "traffic-port";
+      const port = portText === "traffic-port" ? target.port.value : /^\d+$/.test(portText) ? Number(portText) : void 0;
+      if (port === void 0) continue;
+      const path = health.path?.known ? health.path.value : TARGET_GROUP_HEALTH_DEFAULTS.path;
+      const answers = healthCheckAnswers(model, port, path.split("?")[0]);
+      if (!answers) continue;
+      const matcher = target.matcher.value;
+      if (!answers.every((answer2) => matcherAccepts(matcher, answer2.status) === false)) continue;
+      const primary = health.path?.known ? health.path.span : health.span;
+      const key = `${primary.file}:${primary.start.offset}:${port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const answer = answers[0];
+      yield {
+        messageId: "statusOutsideMatcher",
+        data: { path, port, target: target.name, status: answer.status, why: answer.why, matcher: `${matcher}${target.matcher.span ? "" : " (AWS default)"}` },
+        primary,
+        related: [
+          { span: answer.span, label: `nginx answers ${answer.status} here` },
+          ...target.matcher.span ? [{ span: target.matcher.span, label: `matcher ${matcher}` }] : []
+        ],
+        modelPath: `${target.name}>health_check[${path}]`
+      };
+    }
+  }
+});
+
+// checks/lb-idle-timeout.ts
+var ID5 = "lb-idle-timeout";
+var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
+var rule5 = defineRule({
+  id: ID5,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
+    docsUrl: docsUrl(ID5),
     fixable: false,
     messages: {
       nginxClosesFirst: {
@@ -42589,6 +43883,21 @@ var rule4 = defineRule({
     if (typeof lbMs === "number" && lbMs > 0) {
       const balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
       const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
+      }
+    }
+    for (const front of cloudLoadBalancers(model)) {
+      const idle = front.idleTimeout;
+      if (!idle || typeof idle.value !== "number" || idle.value <= 0) continue;
+      const fromFile = idle.source.kind === "file";
+      const balancer = {
+        idleMs: idle.value,
+        source: `${front.description}${idleTimeoutOrigin(front)}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${idle.value / 1e3}s${fromFile ? "" : " (AWS default)"}` },
+        adjustable: true
+      };
+      const servers = model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers);
       for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
         if (once(draft)) yield draft;
       }
@@ -42700,15 +44009,65 @@ function lbText(lbMs) {
   return lbMs % 1e3 === 0 ? `${lbMs / 1e3}s` : `${lbMs}ms`;
 }
 
+// checks/lb-target-unserved.ts
+var ID6 = "lb-target-unserved";
+var rule6 = defineRule({
+  id: ID6,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "a load balancer (Terraform, CloudFormation) sends to a port on which nothing in the tree listens",
+    docsUrl: docsUrl(ID6),
+    fixable: false,
+    messages: {
+      nothingListens: {
+        message: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})",
+        help: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it'
+      }
+    }
+  },
+  *check(model) {
+    const targets = hostTargets(model);
+    if (targets.length === 0) return;
+    const served = servedPorts(model);
+    if (!served) return;
+    const isServed = (port) => served.ports.some((candidate) => candidate.port === port);
+    if (targets.some((target) => isServed(target.port.value))) return;
+    const seen = /* @__PURE__ */ new Set();
+    for (const target of targets) {
+      const key = `${target.port.span.file}:${target.port.span.start.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const listed2 = [...new Set(served.ports.map((candidate) => candidate.port))].sort((a, b) => a - b);
+      const draft = {
+        messageId: "nothingListens",
+        data: {
+          port: target.port.value,
+          target: target.name,
+          via: target.port.via ? `, ${target.port.via.what}` : "",
+          served: `${served.by === "nginx" ? "nginx and published ports" : "the backends"}: ${listed2.join(", ")}`
+        },
+        primary: target.port.span,
+        related: [
+          ...target.port.via ? [{ span: target.port.via.span, label: `${target.port.via.what}: ${target.port.value}` }] : [],
+          ...served.ports.slice(0, target.port.via ? 2 : 3).map((candidate) => ({ span: candidate.span, label: candidate.label }))
+        ],
+        modelPath: `${target.name}>port[${target.port.value}]`
+      };
+      yield draft;
+    }
+  }
+});
+
 // checks/listen-backlog-somaxconn.ts
-var ID5 = "listen-backlog-somaxconn";
-var rule5 = defineRule({
-  id: ID5,
+var ID7 = "listen-backlog-somaxconn";
+var rule7 = defineRule({
+  id: ID7,
   severity: "error",
   category: "reliability",
   meta: {
     description: "An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it",
-    docsUrl: docsUrl(ID5),
+    docsUrl: docsUrl(ID7),
     fixable: false,
     messages: {
       uwsgiRefusesToStart: {
@@ -42765,14 +44124,14 @@ function maySeparateInTemplate(first, second) {
 }
 
 // checks/nginx-directive-args.ts
-var ID6 = "nginx-directive-args";
-var rule6 = defineRule({
-  id: ID6,
+var ID8 = "nginx-directive-args";
+var rule8 = defineRule({
+  id: ID8,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive with the wrong number of arguments, a block where none belongs (or none where one does), or a flag that is not on/off: nginx refuses to start",
-    docsUrl: docsUrl(ID6),
+    docsUrl: docsUrl(ID8),
     fixable: false,
     messages: {
       count: {
@@ -42855,14 +44214,14 @@ function hintFor(given, specs2, values2) {
 }
 
 // checks/nginx-directive-context.ts
-var ID7 = "nginx-directive-context";
-var rule7 = defineRule({
-  id: ID7,
+var ID9 = "nginx-directive-context";
+var rule9 = defineRule({
+  id: ID9,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A known directive in a block where nginx does not allow it: nginx refuses to start",
-    docsUrl: docsUrl(ID7),
+    docsUrl: docsUrl(ID9),
     fixable: false,
     messages: {
       notAllowed: {
@@ -42877,7 +44236,7 @@ var rule7 = defineRule({
   },
   *check(model) {
     const index = model.nginx.directives;
-    const range = model.nginxVersion.range;
+    const range2 = model.nginxVersion.range;
     const existing = /* @__PURE__ */ new Map();
     for (const use of index.checkedUses()) {
       if (index.variantsHere(use).length > 0) continue;
@@ -42888,7 +44247,7 @@ var rule7 = defineRule({
         exists = specs2.filter((spec) => {
           const since = spec.since ? parseVersion(spec.since) : void 0;
           const removed = spec.removed ? parseVersion(spec.removed) : void 0;
-          return (!since || compareVersions(range.max, since) >= 0) && (!removed || compareVersions(range.min, removed) < 0);
+          return (!since || compareVersions(range2.max, since) >= 0) && (!removed || compareVersions(range2.min, removed) < 0);
         });
         existing.set(use.directive.name, exists);
       }
@@ -42911,14 +44270,14 @@ var rule7 = defineRule({
 });
 
 // checks/nginx-duplicate-directive.ts
-var ID8 = "nginx-duplicate-directive";
-var rule8 = defineRule({
-  id: ID8,
+var ID10 = "nginx-duplicate-directive";
+var rule10 = defineRule({
+  id: ID10,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive that nginx allows once per block appears twice in the same block: nginx refuses to start",
-    docsUrl: docsUrl(ID8),
+    docsUrl: docsUrl(ID10),
     fixable: false,
     messages: {
       duplicate: {
@@ -42973,18 +44332,18 @@ var rule8 = defineRule({
 });
 
 // checks/nginx-proxy-buffers.ts
-var ID9 = "nginx-proxy-buffers";
+var ID11 = "nginx-proxy-buffers";
 var PAGE = 4096;
 var MODULES = ["proxy", "uwsgi", "fastcgi", "scgi"];
 var CHECKED_KINDS = /* @__PURE__ */ new Set(["server", "location", "if", "limit_except"]);
 var BUFFER_SETTINGS = ["buffers", "buffer_size", "busy_buffers_size", "temp_file_write_size", "max_temp_file_size"];
-var rule9 = defineRule({
-  id: ID9,
+var rule11 = defineRule({
+  id: ID11,
   severity: "error",
   category: "correctness",
   meta: {
     description: "proxy_/uwsgi_/fastcgi_/scgi_ buffer sizes that break the limits nginx checks at start-up (e.g. only *_buffer_size raised)",
-    docsUrl: docsUrl(ID9),
+    docsUrl: docsUrl(ID11),
     fixable: false,
     messages: {
       tooFewBuffers: {
@@ -43093,14 +44452,14 @@ function formatSize(bytes) {
 
 // checks/nginx-unknown-directive.ts
 init_suggest();
-var ID10 = "nginx-unknown-directive";
-var rule10 = defineRule({
-  id: ID10,
+var ID12 = "nginx-unknown-directive";
+var rule12 = defineRule({
+  id: ID12,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive that no enabled nginx module knows: nginx refuses to start",
-    docsUrl: docsUrl(ID10),
+    docsUrl: docsUrl(ID12),
     fixable: false,
     messages: {
       unknown: {
@@ -43123,7 +44482,7 @@ var rule10 = defineRule({
   },
   *check(model) {
     const index = model.nginx.directives;
-    const range = model.nginxVersion.range;
+    const range2 = model.nginxVersion.range;
     let names;
     const releaseVerdicts = /* @__PURE__ */ new Map();
     const thirdParty = /* @__PURE__ */ new Map();
@@ -43149,11 +44508,11 @@ var rule10 = defineRule({
         continue;
       }
       let verdict = releaseVerdicts.get(directive.name);
-      if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range));
+      if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range2));
       if (verdict === "notYet") {
-        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range) } };
+        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range2) } };
       } else if (verdict === "removed") {
-        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range) } };
+        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range2) } };
       }
     }
     for (const { draft, others } of thirdParty.values()) {
@@ -43161,23 +44520,23 @@ var rule10 = defineRule({
     }
   }
 });
-function releaseVerdict(specs2, range) {
+function releaseVerdict(specs2, range2) {
   const since = specs2.map((spec) => spec.since ? parseVersion(spec.since) : void 0);
-  if (since.every((v) => v !== void 0 && compareVersions(range.max, v) < 0)) return "notYet";
+  if (since.every((v) => v !== void 0 && compareVersions(range2.max, v) < 0)) return "notYet";
   const removed = specs2.map((spec) => spec.removed ? parseVersion(spec.removed) : void 0);
-  if (removed.every((v) => v !== void 0 && compareVersions(range.min, v) >= 0)) return "removed";
+  if (removed.every((v) => v !== void 0 && compareVersions(range2.min, v) >= 0)) return "removed";
   return void 0;
 }
 
 // checks/proxy-read-timeout-backend.ts
-var ID11 = "proxy-read-timeout-backend";
-var rule11 = defineRule({
-  id: ID11,
+var ID13 = "proxy-read-timeout-backend";
+var rule13 = defineRule({
+  id: ID13,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "A raised nginx read timeout that the backend never reaches: it kills the request first, so nginx answers 502 anyway",
-    docsUrl: docsUrl(ID11),
+    docsUrl: docsUrl(ID13),
     fixable: false,
     messages: {
       backendKillsFirst: {
@@ -43223,17 +44582,111 @@ var rule11 = defineRule({
   }
 });
 
+// src/model/restart-policy.ts
+var NGINX_IMAGE = /^(?:[\w.-]+(?::\d+)?\/)*(?:nginx|openresty|nginx-unprivileged)(?:[:@]|$)/i;
+function restartsAtBoot(restart) {
+  if (!restart) return false;
+  const value = restart.value.trim().toLowerCase();
+  if (value === "no" || value === "false") return false;
+  if (value.includes("$")) return void 0;
+  return true;
+}
+function downAfterReboot(model) {
+  const found = [];
+  const targets = hostTargets(model);
+  const balancerFor = (ports2) => targets.find((target) => ports2.includes(target.port.value));
+  const describe3 = (target) => target ? target.balancer ?? target.name : void 0;
+  const hasNginx = model.nginx.scopes.some((scope) => scope.servers.length > 0 && !scope.roots.some((root) => root.generatedBy === "ingress-nginx"));
+  const nginxLaunches = model.launches.filter((launch) => launch.program === "nginx" || launch.program === "openresty");
+  for (const container of model.compose) {
+    if (container.published.length === 0 || !container.keySpan) continue;
+    const ports2 = [...new Set(container.published.map((published) => published.hostPort))];
+    const runsNginx = container.image !== void 0 && NGINX_IMAGE.test(container.image) || nginxLaunches.some((launch) => launch.kind === "compose" && launch.file === container.file && launch.service === container.service);
+    const target = balancerFor(ports2);
+    if (!runsNginx && (hasNginx || !target)) continue;
+    if (restartsAtBoot(container.restart) !== false) continue;
+    found.push({ kind: "compose", container, runs: runsNginx ? "nginx" : "the service the load balancer sends to", ports: ports2, ...describe3(target) ? { behindBalancer: describe3(target) } : {} });
+  }
+  const targetPorts = targets.map((target) => target.port.value);
+  for (const launch of model.launches) {
+    if (launch.kind !== "systemd" || !launch.systemdInstall || launch.systemdInstall.wantedBy.length > 0) continue;
+    const isNginx = launch.program === "nginx" || launch.program === "openresty";
+    let target;
+    if (isNginx) {
+      target = targets[0];
+    } else {
+      if (hasNginx) continue;
+      const backend = model.backends.find((candidate) => candidate.launchedBy?.includes(launch));
+      const ports2 = backend?.listeners.flatMap((listener) => listener.address.kind === "tcp" ? [listener.address.port] : []) ?? [];
+      target = balancerFor(ports2.filter((port) => targetPorts.includes(port)));
+      if (!target) continue;
+    }
+    found.push({ kind: "systemd", launch, runs: isNginx ? "nginx" : launch.program, ...describe3(target) ? { behindBalancer: describe3(target) } : {} });
+  }
+  return found;
+}
+
+// checks/service-restart-policy.ts
+var ID14 = "service-restart-policy";
+var rule14 = defineRule({
+  id: ID14,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "the front door (nginx, or the backend a load balancer sends to) does not start again after a host reboot",
+    docsUrl: docsUrl(ID14),
+    fixable: false,
+    messages: {
+      composeNoRestart: {
+        message: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
+        help: 'Compose\'s default restart policy is "no": when the host reboots, the Docker daemon starts again but not this container, so nothing listens on its ports and a load balancer in front marks the host unhealthy and answers 502/503 (field report 003: after a reboot, "nginx was off"). Add `restart: unless-stopped` (or `always`) to the service'
+      },
+      systemdNotEnabled: {
+        message: "systemd unit {{unit}} runs {{runs}}{{balancer}} but has no [Install] WantedBy=: it cannot be enabled to start at boot",
+        help: "Without an [Install] section naming a target (`WantedBy=multi-user.target`), `systemctl enable` has nothing to link and the unit does not start at boot; after a reboot the port stays closed and the load balancer answers 502/503. Add `[Install]` with `WantedBy=multi-user.target` and run `systemctl enable`"
+      }
+    }
+  },
+  *check(model) {
+    for (const down of downAfterReboot(model)) {
+      const balancer = down.behindBalancer ? ` behind ${down.behindBalancer}` : "";
+      const maxSeverity = down.behindBalancer ? void 0 : "info";
+      if (down.kind === "compose") {
+        const { container } = down;
+        yield {
+          messageId: "composeNoRestart",
+          data: { service: container.service, runs: down.runs, ports: down.ports.join(", "), balancer, restart: container.restart ? `restart: "${container.restart.value}"` : `no restart policy (compose's default is "no")` },
+          primary: container.keySpan,
+          related: container.restart ? [{ span: container.restart.span, label: `restart: ${container.restart.value}` }] : [],
+          modelPath: `compose[${container.file}]>${container.service}>restart`,
+          ...maxSeverity ? { maxSeverity } : {}
+        };
+      } else {
+        const { launch } = down;
+        yield {
+          messageId: "systemdNotEnabled",
+          data: { unit: launch.service ?? launch.file, runs: down.runs, balancer },
+          primary: launch.span,
+          related: [],
+          modelPath: `systemd[${launch.service ?? launch.file}]>Install>WantedBy`,
+          ...maxSeverity ? { maxSeverity } : {}
+        };
+      }
+    }
+  }
+});
+
 // checks/tomcat-ajp-secret.ts
 init_versions();
-var ID12 = "tomcat-ajp-secret";
+var ID15 = "tomcat-ajp-secret";
 var TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
-var rule12 = defineRule({
-  id: ID12,
+var rule15 = defineRule({
+  id: ID15,
   severity: "error",
   category: "correctness",
   meta: {
     description: "An AJP connector without a secret while secretRequired is true (the default since Tomcat 9.0.31): Tomcat does not start it",
-    docsUrl: docsUrl(ID12),
+    docsUrl: docsUrl(ID15),
     fixable: false,
     messages: {
       missingSecret: {
@@ -43302,15 +44755,15 @@ function judge4(backend, connector) {
 }
 
 // checks/upstream-keepalive-http10.ts
-var ID13 = "upstream-keepalive-http10";
+var ID16 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
-var rule13 = defineRule({
-  id: ID13,
+var rule16 = defineRule({
+  id: ID16,
   severity: "error",
   category: "performance",
   meta: {
     description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
-    docsUrl: docsUrl(ID13),
+    docsUrl: docsUrl(ID16),
     fixable: false,
     messages: {
       noReuse: {
@@ -43331,7 +44784,7 @@ function judgePass(model, pass, group) {
   const upstream = group.block;
   const location = pass.location;
   const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
-  const verdicts = pieces.map((range) => judgeRange(range, upstream, location)).filter((v) => v !== void 0);
+  const verdicts = pieces.map((range2) => judgeRange(range2, upstream, location)).filter((v) => v !== void 0);
   if (verdicts.length === 0) return void 0;
   const holdsEverywhere = verdicts.length === pieces.length;
   const first = verdicts[0];
@@ -43356,7 +44809,7 @@ function judgePass(model, pass, group) {
     maxSeverity: holdsEverywhere ? void 0 : "warning"
   };
 }
-function judgeRange(range, upstream, location) {
+function judgeRange(range2, upstream, location) {
   const keepaliveDirective = upstream.ownLast("keepalive");
   let keepalive;
   if (keepaliveDirective) {
@@ -43364,14 +44817,14 @@ function judgeRange(range, upstream, location) {
     if (count === void 0 || count === "0") return void 0;
     keepalive = `keepalive ${count}`;
   } else {
-    const byDefault = defaultFor("upstream:keepalive", range);
+    const byDefault = defaultFor("upstream:keepalive", range2);
     if (!byDefault || byDefault.text === "") return void 0;
     keepalive = `keepalive ${byDefault.text}, the default since nginx 1.29.7`;
   }
   const problems = [];
   const fixes = [];
   const httpVersion = location.inherited("proxy_http_version");
-  const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor("proxy_http_version", range).text;
+  const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor("proxy_http_version", range2).text;
   if (httpVersionText === "1.0") {
     problems.push(httpVersion ? "speaks HTTP/1.0 (proxy_http_version 1.0)" : "speaks HTTP/1.0 (nginx default before 1.29.7)");
     fixes.push("`proxy_http_version 1.1;`");
@@ -43384,12 +44837,12 @@ function judgeRange(range, upstream, location) {
       problems.push('sends "Connection: close" (proxy_set_header Connection close)');
       fixes.push('`proxy_set_header Connection "";`');
     }
-  } else if (defaultFor("proxy_header:connection", range).text === "close") {
+  } else if (defaultFor("proxy_header:connection", range2).text === "close") {
     const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
     problems.push(dropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)');
     fixes.push('`proxy_set_header Connection "";`');
   }
-  return problems.length > 0 ? { range, keepalive, problems, fixes } : void 0;
+  return problems.length > 0 ? { range: range2, keepalive, problems, fixes } : void 0;
 }
 function explicitCulprits(location) {
   const related = [];
@@ -43415,10 +44868,10 @@ function upstreamKeepaliveByRange(model, group) {
   const block2 = group.block;
   if (!block2) return [];
   const out = [];
-  for (const range of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
-    const keepalive = block2.setting("keepalive", range);
+  for (const range2 of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
+    const keepalive = block2.setting("keepalive", range2);
     if (!keepalive || typeof keepalive.value !== "number" || keepalive.value <= 0) continue;
-    out.push({ range, keepalive });
+    out.push({ range: range2, keepalive });
   }
   return out;
 }
@@ -43444,26 +44897,26 @@ function versionQualifier(model, holding, all) {
 function mergeAdjacent(holding, all) {
   const merged = [];
   let previousIndex = -2;
-  for (const range of holding) {
-    const index = all.findIndex((piece) => compareVersions(piece.min, range.min) === 0 && compareVersions(piece.max, range.max) === 0);
-    if (index === previousIndex + 1 && merged.length > 0) merged[merged.length - 1] = { min: merged[merged.length - 1].min, max: range.max };
-    else merged.push(range);
+  for (const range2 of holding) {
+    const index = all.findIndex((piece) => compareVersions(piece.min, range2.min) === 0 && compareVersions(piece.max, range2.max) === 0);
+    if (index === previousIndex + 1 && merged.length > 0) merged[merged.length - 1] = { min: merged[merged.length - 1].min, max: range2.max };
+    else merged.push(range2);
     previousIndex = index;
   }
   return merged;
 }
 
 // checks/upstream-keepalive-requests.ts
-var ID14 = "upstream-keepalive-requests";
-var rule14 = defineRule({
-  id: ID14,
+var ID17 = "upstream-keepalive-requests";
+var rule17 = defineRule({
+  id: ID17,
   // info, not warning: the proof lab (docs/evidence.md) sent 300 POSTs through nginx to a Tomcat
   // that ends connections after 5 requests and none failed; Tomcat's Connection: close saves it.
   severity: "info",
   category: "reliability",
   meta: {
     description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",
-    docsUrl: docsUrl(ID14),
+    docsUrl: docsUrl(ID17),
     fixable: false,
     messages: {
       backendStopsFirst: {
@@ -43484,8 +44937,8 @@ function judge5(model, link) {
   const backendMax = keepAlive.maxRequests.value;
   if (typeof backendMax !== "number" || backendMax <= 0) return void 0;
   const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
-  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
-    const requests = group.block.setting("keepalive_requests", range);
+  const holding = upstreamKeepaliveByRange(model, group).filter(({ range: range2 }) => {
+    const requests = group.block.setting("keepalive_requests", range2);
     return typeof requests?.value === "number" && requests.value > backendMax;
   });
   if (holding.length === 0) return void 0;
@@ -43513,14 +44966,14 @@ function judge5(model, link) {
 }
 
 // checks/upstream-keepalive-timeout.ts
-var ID15 = "upstream-keepalive-timeout";
-var rule15 = defineRule({
-  id: ID15,
+var ID18 = "upstream-keepalive-timeout";
+var rule18 = defineRule({
+  id: ID18,
   severity: "error",
   category: "reliability",
   meta: {
     description: "nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed",
-    docsUrl: docsUrl(ID15),
+    docsUrl: docsUrl(ID18),
     fixable: false,
     messages: {
       backendClosesFirst: {
@@ -43540,8 +44993,8 @@ function judge6(model, link) {
   if (keepAlive.kind !== "idleTimeout" || typeof keepAlive.timeout.value !== "number" || keepAlive.timeout.value <= 0) return void 0;
   const backendMs = keepAlive.timeout.value;
   const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
-  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
-    const timeout = group.block.setting("keepalive_timeout", range);
+  const holding = upstreamKeepaliveByRange(model, group).filter(({ range: range2 }) => {
+    const timeout = group.block.setting("keepalive_timeout", range2);
     return typeof timeout?.value === "number" && timeout.value >= backendMs;
   });
   if (holding.length === 0) return void 0;
@@ -43581,7 +45034,7 @@ function observedMismatchSymptom(kind, spoken, served) {
 }
 
 // checks/upstream-protocol-mismatch.ts
-var ID16 = "upstream-protocol-mismatch";
+var ID19 = "upstream-protocol-mismatch";
 function spokenBy(pass) {
   switch (pass.module) {
     case "proxy":
@@ -43610,13 +45063,13 @@ var DIRECTIVE_FOR = {
   scgi: "scgi_pass",
   ajp: "an AJP client such as Apache mod_jk (nginx has no AJP module); or proxy_pass to Tomcat's HTTP connector"
 };
-var rule16 = defineRule({
-  id: ID16,
+var rule19 = defineRule({
+  id: ID19,
   severity: "error",
   category: "correctness",
   meta: {
     description: "nginx speaks one protocol to a backend listener that speaks another (proxy_pass to a uwsgi socket, uwsgi_pass to HTTP, …)",
-    docsUrl: docsUrl(ID16),
+    docsUrl: docsUrl(ID19),
     fixable: false,
     messages: {
       mismatch: {
@@ -43672,14 +45125,14 @@ function compatible(spoken, served) {
 
 // checks/upstream-socket-permission.ts
 init_launch();
-var ID17 = "upstream-socket-permission";
-var rule17 = defineRule({
-  id: ID17,
+var ID20 = "upstream-socket-permission";
+var rule20 = defineRule({
+  id: ID20,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx's worker user can write to the unix socket the backend creates",
-    docsUrl: docsUrl(ID17),
+    docsUrl: docsUrl(ID20),
     fixable: false,
     messages: {
       socketNotWritable: {
@@ -43881,14 +45334,14 @@ function describeUnmodelledAddress(address) {
 }
 
 // checks/upstream-unreachable.ts
-var ID18 = "upstream-unreachable";
-var rule18 = defineRule({
-  id: ID18,
+var ID21 = "upstream-unreachable";
+var rule21 = defineRule({
+  id: ID21,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx sends to a loopback port or socket where none of the tree's backends listens (a port or path typo)",
-    docsUrl: docsUrl(ID18),
+    docsUrl: docsUrl(ID21),
     fixable: false,
     messages: {
       nothingListens: {
@@ -44020,14 +45473,14 @@ function describeListener(listener) {
 // checks/uwsgi-inline-comment.ts
 init_options();
 init_values();
-var ID19 = "uwsgi-inline-comment";
-var rule19 = defineRule({
-  id: ID19,
+var ID22 = "uwsgi-inline-comment";
+var rule22 = defineRule({
+  id: ID22,
   severity: "warning",
   category: "correctness",
   meta: {
     description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
-    docsUrl: docsUrl(ID19),
+    docsUrl: docsUrl(ID22),
     fixable: false,
     messages: {
       commentInValue: {
@@ -44075,14 +45528,14 @@ function runsAShell(entry) {
 }
 
 // checks/uwsgi-sigterm-reload.ts
-var ID20 = "uwsgi-sigterm-reload";
-var rule20 = defineRule({
-  id: ID20,
+var ID23 = "uwsgi-sigterm-reload";
+var rule23 = defineRule({
+  id: ID23,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "uWSGI 2.0 with a master process reloads on SIGTERM, and its supervisor stops it with SIGTERM: the stop hangs until SIGKILL",
-    docsUrl: docsUrl(ID20),
+    docsUrl: docsUrl(ID23),
     fixable: false,
     messages: {
       reloadsOnStop: {
@@ -44140,15 +45593,15 @@ function supervisorWording(launch) {
 
 // checks/uwsgi-unknown-option.ts
 init_options();
-var ID21 = "uwsgi-unknown-option";
+var ID24 = "uwsgi-unknown-option";
 var BLOCK_ENDS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
-var rule21 = defineRule({
-  id: ID21,
+var rule24 = defineRule({
+  id: ID24,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "A uWSGI option name that neither uWSGI nor its plugins know: without strict mode it silently becomes a placeholder",
-    docsUrl: docsUrl(ID21),
+    docsUrl: docsUrl(ID24),
     fixable: false,
     messages: {
       unknown: {
@@ -44197,14 +45650,14 @@ var rule21 = defineRule({
 // checks/uwsgi-value-units.ts
 init_options();
 init_values();
-var ID22 = "uwsgi-value-units";
-var rule22 = defineRule({
-  id: ID22,
+var ID25 = "uwsgi-value-units";
+var rule25 = defineRule({
+  id: ID25,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits",
-    docsUrl: docsUrl(ID22),
+    docsUrl: docsUrl(ID25),
     fixable: false,
     messages: {
       truncated: {
@@ -44276,14 +45729,14 @@ function withUnit(value, quantity) {
 }
 
 // checks/worker-connections-nofile.ts
-var ID23 = "worker-connections-nofile";
-var rule23 = defineRule({
-  id: ID23,
+var ID26 = "worker-connections-nofile";
+var rule26 = defineRule({
+  id: ID26,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "nginx worker_connections above the open-file limit its workers run with",
-    docsUrl: docsUrl(ID23),
+    docsUrl: docsUrl(ID26),
     fixable: false,
     messages: {
       exceedsProcessLimit: {
@@ -44321,7 +45774,7 @@ function judge8(model, scope, main) {
     data: {
       connections,
       limit: limit.value,
-      where: describe(limit),
+      where: describe2(limit),
       suggestion: connections * 2,
       limitName: limitName(limit)
     },
@@ -44330,7 +45783,7 @@ function judge8(model, scope, main) {
     modelPath: `${main.path}>events>worker_connections`
   };
 }
-function describe(limit) {
+function describe2(limit) {
   if (limit.source.kind === "file") return `${limit.source.span.file}:${limit.source.span.start.line}`;
   return limit.source.note ? `${limit.source.reference}: ${limit.source.note}` : limit.source.reference;
 }
@@ -44364,7 +45817,10 @@ var RULES = [
   rule20,
   rule21,
   rule22,
-  rule23
+  rule23,
+  rule24,
+  rule25,
+  rule26
 ].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 // src/engine/suppress.ts
@@ -44414,15 +45870,15 @@ var Suppressions = class {
         if (kind === "disable-next-line") {
           list.push({ kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line + 1, toLine: line + 1, used: false });
         } else if (kind === "disable") {
-          const range = { kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
-          list.push(range);
-          open.add(range);
+          const range2 = { kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
+          list.push(range2);
+          open.add(range2);
         } else {
-          for (const range of open.closedBy(ruleIds2)) {
-            range.toLine = line;
-            const remaining = ruleIds2 === "all" || range.ruleIds === "all" ? [] : range.ruleIds.filter((id2) => !ruleIds2.includes(id2));
+          for (const range2 of open.closedBy(ruleIds2)) {
+            range2.toLine = line;
+            const remaining = ruleIds2 === "all" || range2.ruleIds === "all" ? [] : range2.ruleIds.filter((id2) => !ruleIds2.includes(id2));
             if (remaining.length === 0) continue;
-            const rest = { ...range, ruleIds: remaining, fromLine: line + 1, toLine: Infinity, used: false, continues: range };
+            const rest = { ...range2, ruleIds: remaining, fromLine: line + 1, toLine: Infinity, used: false, continues: range2 };
             list.push(rest);
             open.add(rest);
           }
@@ -44468,13 +45924,13 @@ var OpenRanges = class {
   order = /* @__PURE__ */ new Map();
   byId = /* @__PURE__ */ new Map();
   opened = 0;
-  add(range) {
-    this.order.set(range, this.opened++);
-    if (range.ruleIds === "all") return;
-    for (const id2 of range.ruleIds) {
+  add(range2) {
+    this.order.set(range2, this.opened++);
+    if (range2.ruleIds === "all") return;
+    for (const id2 of range2.ruleIds) {
       let ranges = this.byId.get(id2);
       if (!ranges) this.byId.set(id2, ranges = /* @__PURE__ */ new Set());
-      ranges.add(range);
+      ranges.add(range2);
     }
   }
   /**
@@ -44487,12 +45943,12 @@ var OpenRanges = class {
       closing = [...this.order.keys()];
     } else {
       const found = /* @__PURE__ */ new Set();
-      for (const id2 of ids) for (const range of this.byId.get(id2) ?? []) found.add(range);
+      for (const id2 of ids) for (const range2 of this.byId.get(id2) ?? []) found.add(range2);
       closing = [...found].sort((a, b) => this.order.get(a) - this.order.get(b));
     }
-    for (const range of closing) {
-      this.order.delete(range);
-      if (range.ruleIds !== "all") for (const id2 of range.ruleIds) this.byId.get(id2)?.delete(range);
+    for (const range2 of closing) {
+      this.order.delete(range2);
+      if (range2.ruleIds !== "all") for (const id2 of range2.ruleIds) this.byId.get(id2)?.delete(range2);
     }
     return closing;
   }
@@ -44535,12 +45991,12 @@ var LineIndex = class {
   unused;
   constructor(ranges) {
     this.ranges = [...ranges].sort((a, b) => a.fromLine - b.fromLine);
-    this.firstLines = this.ranges.map((range) => range.fromLine);
+    this.firstLines = this.ranges.map((range2) => range2.fromLine);
     let size = 1;
     while (size < this.ranges.length) size *= 2;
     this.size = size;
     this.every = new Float64Array(2 * size).fill(-Infinity);
-    this.ranges.forEach((range, i) => this.every[size + i] = range.toLine);
+    this.ranges.forEach((range2, i) => this.every[size + i] = range2.toLine);
     for (let node = size - 1; node >= 1; node--) this.every[node] = Math.max(this.every[2 * node], this.every[2 * node + 1]);
     this.unused = this.every.slice();
   }
@@ -44638,10 +46094,10 @@ function readTree(options = {}) {
 function readTreeUncached(options) {
   const baseFs = options.fs ?? nodeFileSystem;
   const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath29.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath30.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath29.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath30.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -44655,10 +46111,10 @@ function readTreeUncached(options) {
     if (!isWithin3(root, cwd)) continue;
     const real = realpathOr(baseFs, root);
     if (!isWithin3(real, realCwd)) {
-      throw new UsageError(`${nodePath29.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+      throw new UsageError(`${nodePath30.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath29.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath30.dirname(root));
   const fs = confineFileSystem(baseFs, areas);
   let config = options.config ?? {};
   let configPath;
@@ -44666,27 +46122,27 @@ function readTreeUncached(options) {
     const problem = validateConfig(options.config);
     if (problem) throw new ConfigError(`config: ${problem}`);
   } else if (options.configPath) {
-    configPath = nodePath29.resolve(cwd, options.configPath);
+    configPath = nodePath30.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     config = loadConfig(configPath, baseFs).config;
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath29.dirname(configPath)])).config;
+    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath30.dirname(configPath)])).config;
   }
-  const configDir = configPath ? nodePath29.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath30.dirname(configPath) : cwd;
   checkRuleIds(config, configPath ?? "config");
   checkFileFormats(config, configPath ?? "config", MAPPABLE_FORMATS);
   const mappedFormat = fileMapping(config, configDir);
   const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath29.resolve(configDir, to);
+    const target = nodePath30.resolve(configDir, to);
     if (fs.locate(target) === void 0) {
       throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
     }
     return { from: from.replace(/\/+$/, "") || "/", to: target };
   });
-  const displayPath = (absolute) => showPath(nodePath29.relative(cwd, absolute) || nodePath29.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath30.relative(cwd, absolute) || nodePath30.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -44722,7 +46178,7 @@ function readTreeUncached(options) {
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing) {
-        const pattern = nodePath29.relative(configDir, file).split(nodePath29.sep).join("/");
+        const pattern = nodePath30.relative(configDir, file).split(nodePath30.sep).join("/");
         throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
       }
       continue;
@@ -44765,7 +46221,7 @@ function readTreeUncached(options) {
     ...scripted.filter((mapping) => !configured2(mapping.from)),
     ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
   ];
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath29.relative(cwd, dir));
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath30.relative(cwd, dir));
   const has = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
   const { embedded } = configMapped;
@@ -44801,6 +46257,8 @@ function readTreeUncached(options) {
   const springBoot = has("spring-boot") || launch.launches.some((candidate) => candidate.program === "java") ? (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(filesByFormat["spring-boot"] ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
   const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
   const kubernetes = has("kubernetes", "helm-values") ? (init_kubernetes2(), __toCommonJS(kubernetes_exports)).readKubernetes(filesByFormat, context) : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
+  const terraform = has("terraform") ? (init_terraform(), __toCommonJS(terraform_exports)).readTerraform(filesByFormat, context) : { ...emptyOutput(), terraform: emptyCloudResources() };
+  const cloudformation = has("cloudformation") ? (init_cloudformation(), __toCommonJS(cloudformation_exports)).readCloudFormation(filesByFormat, context) : { ...emptyOutput(), cloudformation: emptyCloudResources() };
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
   append(diagnostics, ingressNginx.diagnostics);
   if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
@@ -44808,7 +46266,7 @@ function readTreeUncached(options) {
     const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
   }
-  const readerOutputs = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
+  const readerOutputs = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes, terraform, cloudformation];
   const templateOriginals = /* @__PURE__ */ new Map();
   const templateByShownPath = /* @__PURE__ */ new Map();
   for (const [path, template] of maskedTemplates) {
@@ -44827,6 +46285,7 @@ function readTreeUncached(options) {
     backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    cloudBalancers: [terraform.terraform, cloudformation.cloudformation],
     unreadServerConfigs: (filesByFormat["uwsgi-unread"] ?? []).map((path) => ({ server: "uwsgi", file: displayPath(path) })),
     ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
     environment: {
@@ -44860,8 +46319,8 @@ function fileMapping(config, configDir) {
   const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore2.default)().add(pattern) }));
   if (entries.length === 0) return () => void 0;
   return (path) => {
-    const relative6 = nodePath29.relative(configDir, path);
-    if (!relative6 || relative6.startsWith("..") || nodePath29.isAbsolute(relative6)) return void 0;
+    const relative6 = nodePath30.relative(configDir, path);
+    if (!relative6 || relative6.startsWith("..") || nodePath30.isAbsolute(relative6)) return void 0;
     for (let i = entries.length - 1; i >= 0; i--) {
       if (entries[i].matcher.ignores(relative6) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
     }
@@ -44886,7 +46345,7 @@ function buildFileList(input) {
   const placedAt = (path) => {
     for (const mapping of input.placed) {
       if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath29.sep)) return nodePath29.posix.join(mapping.from, nodePath29.relative(mapping.to, path).split(nodePath29.sep).join("/"));
+      if (path.startsWith(mapping.to + nodePath30.sep)) return nodePath30.posix.join(mapping.from, nodePath30.relative(mapping.to, path).split(nodePath30.sep).join("/"));
     }
     return void 0;
   };
@@ -44927,7 +46386,7 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown = showPath(nodePath29.relative(cwd, root) || ".");
+      const shown = showPath(nodePath30.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
     }).join(", ");
     throw new NothingToReadError(`no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`);
@@ -44941,26 +46400,26 @@ function lintSync(options = {}) {
   const ranRules = [];
   const runRules = (view, errors) => {
     const out = [];
-    for (const rule24 of RULES) {
-      const severity = severityOf(rule24.id, rule24.severity);
+    for (const rule27 of RULES) {
+      const severity = severityOf(rule27.id, rule27.severity);
       if (severity === "off") continue;
-      if (errors) ranRules.push({ id: rule24.id, severity, category: rule24.category, description: rule24.meta.description, docsUrl: rule24.meta.docsUrl });
+      if (errors) ranRules.push({ id: rule27.id, severity, category: rule27.category, description: rule27.meta.description, docsUrl: rule27.meta.docsUrl });
       try {
-        for (const draft of rule24.check(view)) {
+        for (const draft of rule27.check(view)) {
           const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
           out.push({
-            ruleId: rule24.id,
+            ruleId: rule27.id,
             messageId: draft.messageId,
-            ...renderedMessage(rule24, draft),
+            ...renderedMessage(rule27, draft),
             severity: capped,
             primary: draft.primary,
             related: (draft.related ?? []).slice(0, 3),
-            docsUrl: rule24.meta.docsUrl,
-            fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
+            docsUrl: rule27.meta.docsUrl,
+            fingerprint: fingerprint(rule27.id, draft.primary.file, draft.modelPath)
           });
         }
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath29.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(rule27, error, nodePath30.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
     }
     return out;
@@ -45119,7 +46578,7 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin3(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath29.sep) ? dir : dir + nodePath29.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath30.sep) ? dir : dir + nodePath30.sep);
 }
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
@@ -45128,8 +46587,8 @@ function exitCodeFor(report, failOn) {
 function oneSentence(diagnostic2) {
   return diagnostic2.help === void 0 ? diagnostic2.message : `${diagnostic2.message}: ${diagnostic2.help}`;
 }
-function renderedMessage(rule24, draft) {
-  const template = rule24.meta.messages[draft.messageId];
+function renderedMessage(rule27, draft) {
+  const template = rule27.meta.messages[draft.messageId];
   if (!template) return { message: draft.messageId };
   const message = renderMessage(template.message, draft.data);
   const help = renderMessage(template.help, draft.data);
@@ -45138,21 +46597,21 @@ function renderedMessage(rule24, draft) {
 function fingerprint(ruleId, file, modelPath) {
   return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
 }
-function internalError(rule24, error, where) {
+function internalError(rule27, error, where) {
   const reason = error instanceof Error ? error.message : String(error);
   const start = { line: 1, column: 1, offset: 0 };
   return {
     ruleId: "internal-error",
-    message: `Rule "${rule24.id}" failed and was skipped: ${reason}; please report this with the tree that causes it`,
+    message: `Rule "${rule27.id}" failed and was skipped: ${reason}; please report this with the tree that causes it`,
     primary: { file: where, start, end: start },
     related: []
   };
 }
 function chooseNginxVersion(option, config, images) {
   if (option !== void 0) {
-    const range = versionRangeOf(option);
-    if (!range) throw new UsageError(`invalid --nginx-version "${option}": expected a version such as 1.24.0 or 1.27`);
-    return { range, source: { kind: "option", text: `--nginx-version ${option}` } };
+    const range2 = versionRangeOf(option);
+    if (!range2) throw new UsageError(`invalid --nginx-version "${option}": expected a version such as 1.24.0 or 1.27`);
+    return { range: range2, source: { kind: "option", text: `--nginx-version ${option}` } };
   }
   if (config.nginx?.version) {
     return { range: versionRangeOf(config.nginx.version), source: { kind: "config", text: `nginx.version ${config.nginx.version} in .cfglint.json` } };
@@ -45162,10 +46621,10 @@ function chooseNginxVersion(option, config, images) {
   for (const { source, kind } of images) {
     for (const reference2 of readImageReferences(source, kind)) {
       const version = nginxVersionOfImage(reference2);
-      const range = version ? versionRangeOf(version) : void 0;
-      if (!range) continue;
+      const range2 = version ? versionRangeOf(version) : void 0;
+      if (!range2) continue;
       first = first ?? { kind: "tree", text: `${reference2.image}:${reference2.tag}`, span: reference2.span };
-      union = union ? { min: compareVersions(range.min, union.min) < 0 ? range.min : union.min, max: compareVersions(range.max, union.max) > 0 ? range.max : union.max } : range;
+      union = union ? { min: compareVersions(range2.min, union.min) < 0 ? range2.min : union.min, max: compareVersions(range2.max, union.max) > 0 ? range2.max : union.max } : range2;
     }
   }
   if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
@@ -45179,22 +46638,22 @@ function resolveDeployments(patterns, configDir, files, where) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath29.resolve(configDir, base);
+    const dir = nodePath30.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative6 = nodePath29.relative(dir, file);
-      if (relative6.startsWith("..") || nodePath29.isAbsolute(relative6) || !relative6.includes(nodePath29.sep)) continue;
-      roots.add(nodePath29.join(dir, relative6.split(nodePath29.sep)[0]));
+      const relative6 = nodePath30.relative(dir, file);
+      if (relative6.startsWith("..") || nodePath30.isAbsolute(relative6) || !relative6.includes(nodePath30.sep)) continue;
+      roots.add(nodePath30.join(dir, relative6.split(nodePath30.sep)[0]));
     }
   });
   return [...roots];
 }
 function checkRuleIds(config, where) {
   for (const id2 of Object.keys(config.rules ?? {})) {
-    if (RULES.some((rule24) => rule24.id === id2) || READER_RULES.some((rule24) => rule24.id === id2)) continue;
+    if (RULES.some((rule27) => rule27.id === id2) || READER_RULES.some((rule27) => rule27.id === id2)) continue;
     const suggestion = suggestRuleId(id2);
     throw new ConfigError(`${where}: ${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
   }
@@ -45359,6 +46818,34 @@ function buildTopology(model, links, findings) {
       });
     }
   }
+  cloudLoadBalancers(model).forEach((balancer, i) => {
+    const id2 = `cloudlb${i + 1}`;
+    const ports2 = [...new Set(balancer.targetGroups.flatMap((linked) => linked.ports.flatMap((port) => port.known ? [port.value] : [])))];
+    const idle = balancer.idleTimeout;
+    nodes.splice(i, 0, {
+      id: id2,
+      lines: [
+        balancer.description.replace(/^the /, ""),
+        ...idle && typeof idle.value === "number" ? [`idle timeout ${formatMilliseconds(idle.value)}${idle.source.kind === "default" ? " (AWS default)" : ""}`] : [],
+        ...ports2.length > 0 ? [`targets port ${ports2.join(", ")}`] : []
+      ]
+    });
+    const groupFiles = new Set(balancer.targetGroups.map((linked) => linked.group.file));
+    const reached = servers.filter((server) => ports2.length === 0 || server.own("listen").some((entry) => ports2.some((port) => new RegExp(`(^|:)${port}$`).test(entry.directive.args[0]?.value ?? ""))));
+    for (const server of reached) {
+      const timeout = server.setting("keepalive_timeout", model.nginxVersion.range);
+      const marks = findings.filter((f) => f.ruleId.startsWith("lb-") && (server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file) || f.ruleId !== "lb-idle-timeout" && groupFiles.has(f.primary.file)));
+      edges.push({
+        from: id2,
+        to: serverIds.get(server),
+        lines: [
+          ...ports2.length > 0 ? [`port ${ports2.join(", ")}`] : [],
+          ...idle && typeof idle.value === "number" ? [`load balancer idle ${formatMilliseconds(idle.value)}`, `nginx ${timeout ? describeNginxSetting(timeout) : "keepalive_timeout unknown"}`] : []
+        ],
+        marks: ruleIds(marks)
+      });
+    }
+  });
   const serverEdges = /* @__PURE__ */ new Map();
   for (const pass of model.nginx.passes) {
     const server = enclosingServer(pass.location);
@@ -45553,9 +47040,9 @@ function describeNginxKeepalive(model, link) {
   if (!groupIsUsedOverHttp(model, group)) return `new connection per request (${link.target.passes[0]?.entry.directive.name ?? "pass"})`;
   const pieces = upstreamKeepaliveByRange(model, group);
   if (pieces.length === 0) return "new connection per request (no keepalive)";
-  return pieces.map(({ range, keepalive }) => {
-    const settings = [keepalive, group.block.setting("keepalive_timeout", range), group.block.setting("keepalive_requests", range)].filter((setting) => setting !== void 0).map((setting) => describeNginxSetting(setting)).join(", ");
-    return pieces.length > 1 ? `${describeRange(range)} ${settings}` : settings;
+  return pieces.map(({ range: range2, keepalive }) => {
+    const settings = [keepalive, group.block.setting("keepalive_timeout", range2), group.block.setting("keepalive_requests", range2)].filter((setting) => setting !== void 0).map((setting) => describeNginxSetting(setting)).join(", ");
+    return pieces.length > 1 ? `${describeRange(range2)} ${settings}` : settings;
   }).join("; ");
 }
 function describeListenerKeepalive(backend, listener) {
@@ -45654,7 +47141,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   try {
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
-    if (inputs.baseline) result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath30.resolve(workspace, inputs.baseline), inputs.baseline)) };
+    if (inputs.baseline) result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath31.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -45666,9 +47153,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath30.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath31.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath30.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath31.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}

@@ -3,7 +3,9 @@ import type { Rule } from '../rule';
 import { rule as bodySizeBackend } from '../../checks/body-size-backend';
 import { rule as gunicornUnknownSetting } from '../../checks/gunicorn-unknown-setting';
 import { rule as headerSizeBackend } from '../../checks/header-size-backend';
+import { rule as lbHealthCheckUnserved } from '../../checks/lb-health-check-unserved';
 import { rule as lbIdleTimeout } from '../../checks/lb-idle-timeout';
+import { rule as lbTargetUnserved } from '../../checks/lb-target-unserved';
 import { rule as listenBacklogSomaxconn } from '../../checks/listen-backlog-somaxconn';
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
@@ -11,6 +13,7 @@ import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-di
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
 import { rule as proxyReadTimeoutBackend } from '../../checks/proxy-read-timeout-backend';
+import { rule as serviceRestartPolicy } from '../../checks/service-restart-policy';
 import { rule as tomcatAjpSecret } from '../../checks/tomcat-ajp-secret';
 import { rule as upstreamKeepaliveHttp10 } from '../../checks/upstream-keepalive-http10';
 import { rule as upstreamKeepaliveRequests } from '../../checks/upstream-keepalive-requests';
@@ -30,7 +33,9 @@ export const RULES: Rule[] = [
   bodySizeBackend,
   gunicornUnknownSetting,
   headerSizeBackend,
+  lbHealthCheckUnserved,
   lbIdleTimeout,
+  lbTargetUnserved,
   listenBacklogSomaxconn,
   nginxDirectiveArgs,
   nginxDirectiveContext,
@@ -38,6 +43,7 @@ export const RULES: Rule[] = [
   nginxProxyBuffers,
   nginxUnknownDirective,
   proxyReadTimeoutBackend,
+  serviceRestartPolicy,
   tomcatAjpSecret,
   upstreamKeepaliveHttp10,
   upstreamKeepaliveRequests,

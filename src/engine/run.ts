@@ -18,6 +18,7 @@ import type { Deployment } from '../model/deployment';
 import { composeDeploymentOf } from '../model/compose';
 import { bundledNginx, findController, renderIngressNginx } from '../model/ingress-nginx';
 import { emptyKubernetesModel } from '../readers/kubernetes/objects';
+import { emptyCloudResources } from '../readers/cloud-balancers';
 import { alternativeCount, Link, linkDeployment } from '../model/links';
 import { NginxModel } from '../model/nginx';
 import { checkNginxValues } from '../model/nginx-value-check';
@@ -327,6 +328,12 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const kubernetes = has('kubernetes', 'helm-values')
     ? (require('../readers/kubernetes') as typeof import('../readers/kubernetes')).readKubernetes(filesByFormat, context)
     : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
+  const terraform = has('terraform')
+    ? (require('../readers/terraform') as typeof import('../readers/terraform')).readTerraform(filesByFormat, context)
+    : { ...emptyOutput(), terraform: emptyCloudResources() };
+  const cloudformation = has('cloudformation')
+    ? (require('../readers/cloudformation') as typeof import('../readers/cloudformation')).readCloudFormation(filesByFormat, context)
+    : { ...emptyOutput(), cloudformation: emptyCloudResources() };
   // The model module is small and the rules load it anyway; with no Ingress it renders nothing.
   const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
   append(diagnostics, ingressNginx.diagnostics);
@@ -336,7 +343,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     const bundled = bundledNginx(controller?.version);
     nginxVersion = { range: bundled.range, ...(controller?.version ? { source: { kind: 'tree', text: bundled.text, span: controller.version.span } } : {}) };
   }
-  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
+  const readerOutputs: ReaderOutput[] = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes, terraform, cloudformation];
   const templateOriginals = new Map<string, string>();
   const templateByShownPath = new Map<string, { dialect: TemplateDialect; format: FileFormat }>();
   for (const [path, template] of maskedTemplates) {
@@ -356,6 +363,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
     limits: system.limits,
     kubernetes: kubernetes.kubernetes,
+    cloudBalancers: [terraform.terraform, cloudformation.cloudformation],
     unreadServerConfigs: (filesByFormat['uwsgi-unread'] ?? []).map((path) => ({ server: 'uwsgi', file: displayPath(path) })),
     ...(deploymentRoots.length > 0 ? { deploymentRoots } : {}),
     environment: {

@@ -118,6 +118,22 @@ describe('hostile input', () => {
     expect(ruleIds(run)).toContain('nginx-syntax'); // "blocks nested deeper than 200 levels", at line 201
   });
 
+  test('Terraform and CloudFormation: deep nesting, unterminated strings and heredocs, NUL bytes, a 5 MB string', () => {
+    const dir = caseDir('cloud');
+    const depth = 100_000;
+    fs.writeFileSync(path.join(dir, 'nested.tf'), `x = ${'['.repeat(depth)}${']'.repeat(depth)}\n`);
+    fs.writeFileSync(path.join(dir, 'blocks.tf'), `${'a {\n'.repeat(depth)}${'}\n'.repeat(depth)}`);
+    fs.writeFileSync(path.join(dir, 'interp.tf'), `x = ${'"${'.repeat(depth)}\n`);
+    fs.writeFileSync(path.join(dir, 'heredoc.tf'), 'x = <<EOF\nnever closed\n');
+    fs.writeFileSync(path.join(dir, 'nul.tf'), 'resource "aws_lb" "a\u0000" {\n  idle_timeout = 1\u0000\n}\n');
+    fs.writeFileSync(path.join(dir, 'long.tf'), `resource "aws_lb" "a" {\n  name = "${'a'.repeat(5 * 1024 * 1024)}"\n}\n`);
+    fs.writeFileSync(path.join(dir, 'deep.tf.json'), `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+    fs.writeFileSync(path.join(dir, 'stack.yaml'), `AWSTemplateFormatVersion: '2010-09-09'\nResources: ${'['.repeat(depth)}\n`);
+    const run = lint('cloud', dir);
+    expect(ruleIds(run)).toContain('terraform-syntax');
+    expect(ruleIds(run)).not.toContain('internal-error');
+  });
+
   test('a 10 MB line', () => {
     const dir = caseDir('longline');
     fs.writeFileSync(path.join(dir, 'nginx.conf'), `http { server { server_name ${'a'.repeat(10 * 1024 * 1024)}; } }\n`);

@@ -46,6 +46,8 @@ export interface ComposeService {
   networkMode?: { value: string; span: Span };
   /** `image:` as written (its presence matters when override files are merged). */
   image?: RawArg;
+  /** `restart:` as written, or `deploy.restart_policy` (value `deploy.restart_policy`). */
+  restart?: { value: string; span: Span };
   /** Bind mounts of paths beside the compose file (named volumes and host paths are not the tree's). */
   volumes: ComposeMount[];
   /** `ports:` entries that publish a container port on a known host port. */
@@ -195,6 +197,11 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
         ports: ports(source, valueOf(value, 'ports', document), document),
         aliases: aliases(source, value, document),
       };
+
+      const restart = text(source, valueOf(value, 'restart', document));
+      const restartPolicy = pairOf(valueOf(value, 'deploy', document), 'restart_policy', document);
+      if (restart) service.restart = { value: restart.value, span: source.span(restart.start, restart.end) };
+      else if (restartPolicy) service.restart = { value: 'deploy.restart_policy', span: source.span(...(rangeOf(restartPolicy.key) ?? [0, 0])) };
 
       const build = valueOf(value, 'build', document);
       if (isScalar(build) && typeof build.value === 'string') {

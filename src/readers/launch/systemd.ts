@@ -315,9 +315,14 @@ export function systemdLaunches(units: Unit[], problems: ReaderDiagnostic[]): La
           externalEnv,
           problems,
         });
-        if (launch) launches.push(launch);
+        if (launch) launches.push({ ...launch, systemdInstall: { wantedBy: installTargets(unit) } });
       }
     }
   }
   return launches;
+}
+
+/** `WantedBy=` and `RequiredBy=` of `[Install]`: the targets `systemctl enable` links the unit into. */
+function installTargets(unit: Unit): string[] {
+  return ['WantedBy', 'RequiredBy'].flatMap((key) => assignments(unit, 'Install', key)).flatMap(({ entry }) => entry.value.text.split(/\s+/).filter((word) => word !== ''));
 }

@@ -18,9 +18,10 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      backendRejectsHeaders:
-        'nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}: ' +
-        '{{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}',
+      backendRejectsHeaders: {
+        message: 'nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}',
+        help: '{{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}',
+      },
     },
   },
   *check(model: Deployment) {

@@ -15,14 +15,14 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      statusOutsideMatcher: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
-    },
-    help: {
-      statusOutsideMatcher:
-        'The balancer marks every target unhealthy ("Health checks failed with these codes: [404]" in the target group\'s health status) and answers '
-        + 'clients with 503 or 502, although nginx and the application run. The checker sends the target\'s IP address as Host, so nginx\'s default '
-        + 'server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health '
-        + 'check at a path that is served, or widen the matcher.',
+      statusOutsideMatcher: {
+        message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
+        help:
+          'The balancer marks every target unhealthy ("Health checks failed with these codes: [404]" in the target group\'s health status) and answers '
+          + 'clients with 503 or 502, although nginx and the application run. The checker sends the target\'s IP address as Host, so nginx\'s default '
+          + 'server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health '
+          + 'check at a path that is served, or widen the matcher',
+      },
     },
   },
   *check(model: Deployment) {

@@ -35,16 +35,14 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      nginxClosesFirst:
-        'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}: ' +
-        'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, ' +
-        'answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); ' +
-        '{{fix}}',
-      backendClosesFirst:
-        'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}: ' +
-        'the backend closes idle connections first and the load balancer sends the next request on a closed one, ' +
-        'answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); ' +
-        'raise the backend\'s keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}',
+      nginxClosesFirst: {
+        message: 'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}',
+        help: 'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}',
+      },
+      backendClosesFirst: {
+        message: 'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}',
+        help: 'the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend\'s keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}',
+      },
     },
   },
   *check(model: Deployment) {

@@ -17,10 +17,10 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      backendKillsFirst:
-        '{{nginxSetting}} is longer than {{backendSetting}} behind {{address}}: the backend kills a request after {{backendValue}} ' +
-        '(it logs "{{log}}") and nginx answers 502 "upstream prematurely closed connection while reading response header from upstream", ' +
-        'so waiting longer in nginx never helps; raise the backend\'s limit first, then keep {{directive}} at or below it',
+      backendKillsFirst: {
+        message: '{{nginxSetting}} is longer than {{backendSetting}} behind {{address}}',
+        help: 'the backend kills a request after {{backendValue}} (it logs "{{log}}") and nginx answers 502 "upstream prematurely closed connection while reading response header from upstream", so waiting longer in nginx never helps; raise the backend\'s limit first, then keep {{directive}} at or below it',
+      },
     },
   },
   *check(model: Deployment) {

@@ -14,17 +14,19 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      composeNoRestart: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
-      systemdNotEnabled: 'systemd unit {{unit}} runs {{runs}}{{balancer}} but has no [Install] WantedBy=: it cannot be enabled to start at boot',
-    },
-    help: {
-      composeNoRestart:
-        'Compose\'s default restart policy is "no": when the host reboots, the Docker daemon starts again but not this container, so nothing listens on its ports '
-        + 'and a load balancer in front marks the host unhealthy and answers 502/503 (field report 003: after a reboot, "nginx was off"). '
-        + 'Add `restart: unless-stopped` (or `always`) to the service.',
-      systemdNotEnabled:
-        'Without an [Install] section naming a target (`WantedBy=multi-user.target`), `systemctl enable` has nothing to link and the unit does not start at boot; '
-        + 'after a reboot the port stays closed and the load balancer answers 502/503. Add `[Install]` with `WantedBy=multi-user.target` and run `systemctl enable`.',
+      composeNoRestart: {
+        message: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
+        help:
+          'Compose\'s default restart policy is "no": when the host reboots, the Docker daemon starts again but not this container, so nothing listens on its ports '
+          + 'and a load balancer in front marks the host unhealthy and answers 502/503 (field report 003: after a reboot, "nginx was off"). '
+          + 'Add `restart: unless-stopped` (or `always`) to the service',
+      },
+      systemdNotEnabled: {
+        message: 'systemd unit {{unit}} runs {{runs}}{{balancer}} but has no [Install] WantedBy=: it cannot be enabled to start at boot',
+        help:
+          'Without an [Install] section naming a target (`WantedBy=multi-user.target`), `systemctl enable` has nothing to link and the unit does not start at boot; '
+          + 'after a reboot the port stays closed and the load balancer answers 502/503. Add `[Install]` with `WantedBy=multi-user.target` and run `systemctl enable`',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

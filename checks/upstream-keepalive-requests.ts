@@ -26,10 +26,10 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      backendStopsFirst:
-        '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: ' +
-        'the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without ' +
-        '"Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}',
+      backendStopsFirst: {
+        message: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}',
+        help: 'the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}',
+      },
     },
   },
   *check(model: Deployment) {

@@ -25,11 +25,10 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      backendClosesFirst:
-        '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: ' +
-        'the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ' +
-        '("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); ' +
-        '{{fix}} or raise the backend\'s keep-alive above {{nginxValue}}',
+      backendClosesFirst: {
+        message: '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}',
+        help: 'the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend\'s keep-alive above {{nginxValue}}',
+      },
     },
   },
   *check(model: Deployment) {

@@ -55,8 +55,10 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      mismatch:
-        '{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}}): {{symptom}}; use {{fix}}',
+      mismatch: {
+        message: '{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}})',
+        help: '{{symptom}}; use {{fix}}',
+      },
     },
   },
   *check(model: Deployment) {

@@ -21,20 +21,22 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      nothingListens:
-        'Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; ' +
-        'point {{directive}} at the backend\'s address, or fix {{option}}',
-      serviceHasNoSuchPort:
-        'Service {{service}} has no port {{port}} (its ports: {{ports}}): requests {{directive}} sends to {{address}} never reach its pods; ' +
-        'send to one of its ports, or add port {{port}} to the Service',
-      targetPortNotDeclared:
-        'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares: ' +
-        'the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; ' +
-        'name the container port "{{name}}" or set targetPort to the port number',
-      nothingOnTargetPort:
-        'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}: ' +
-        'connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; ' +
-        '{{fix}}',
+      nothingListens: {
+        message: 'Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}',
+        help: 'nginx will log "{{log}}" and answer 502; point {{directive}} at the backend\'s address, or fix {{option}}',
+      },
+      serviceHasNoSuchPort: {
+        message: 'Service {{service}} has no port {{port}} (its ports: {{ports}})',
+        help: 'requests {{directive}} sends to {{address}} never reach its pods; send to one of its ports, or add port {{port}} to the Service',
+      },
+      targetPortNotDeclared: {
+        message: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares',
+        help: 'the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; name the container port "{{name}}" or set targetPort to the port number',
+      },
+      nothingOnTargetPort: {
+        message: 'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}',
+        help: 'connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; {{fix}}',
+      },
     },
   },
   *check(model: Deployment) {

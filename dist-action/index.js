@@ -79,7 +79,7 @@ function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 function compareFindings(a, b) {
-  return compareStrings(a.primary.file, b.primary.file) || a.primary.start.line - b.primary.start.line || a.primary.start.column - b.primary.start.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
+  return compareStrings(a.primary.file, b.primary.file) || a.primary.start.line - b.primary.start.line || a.primary.start.column - b.primary.start.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message) || compareStrings(a.help ?? "", b.help ?? "");
 }
 function withFindings(report, findings) {
   const count = (severity) => findings.filter((finding) => finding.severity === severity).length;
@@ -93,7 +93,7 @@ function findingOfDraft(rule27, draft, severity) {
   return {
     ruleId: rule27.id,
     messageId: draft.messageId,
-    message: renderMessage(rule27.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+    ...renderedMessage(rule27, draft),
     severity: capped,
     primary: draft.primary,
     related: (draft.related ?? []).slice(0, 3),
@@ -101,10 +101,20 @@ function findingOfDraft(rule27, draft, severity) {
     fingerprint: fingerprint(rule27.id, draft.primary.file, draft.modelPath)
   };
 }
+function renderedMessage(rule27, draft) {
+  const template = rule27.meta.messages[draft.messageId];
+  if (!template) return { message: draft.messageId };
+  const message = renderMessage(template.message, draft.data);
+  const help = renderMessage(template.help, draft.data);
+  return help === "" ? { message } : { message, help };
+}
+function oneSentence(diagnostic2) {
+  return diagnostic2.help === void 0 ? diagnostic2.message : `${diagnostic2.message}: ${diagnostic2.help}`;
+}
 function diagnosticFindings() {
   const repeats = /* @__PURE__ */ new Map();
   const repeatSuffix = (diagnostic2) => {
-    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}\0${diagnostic2.message}`;
+    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}\0${oneSentence(diagnostic2)}`;
     const count = repeats.get(key) ?? 0;
     repeats.set(key, count + 1);
     return count === 0 ? "" : `\0${count}`;
@@ -113,17 +123,18 @@ function diagnosticFindings() {
     ruleId: diagnostic2.ruleId,
     messageId: "diagnostic",
     message: diagnostic2.message,
+    ...diagnostic2.help !== void 0 ? { help: diagnostic2.help } : {},
     severity: diagnostic2.maxSeverity && SEVERITY_RANK[diagnostic2.maxSeverity] < SEVERITY_RANK[configured2] ? diagnostic2.maxSeverity : configured2,
     primary: diagnostic2.primary,
     related: diagnostic2.related.slice(0, 3),
     docsUrl: docsUrl2,
-    fingerprint: fingerprint(diagnostic2.ruleId, diagnostic2.primary.file, diagnostic2.message + repeatSuffix(diagnostic2))
+    fingerprint: fingerprint(diagnostic2.ruleId, diagnostic2.primary.file, oneSentence(diagnostic2) + repeatSuffix(diagnostic2))
   });
 }
 function dedupeFindings(findings) {
   const seen = /* @__PURE__ */ new Set();
   return findings.filter((finding) => {
-    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}`;
+    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}\0${finding.help ?? ""}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -147,7 +158,8 @@ function holdingForEveryAlternative(runs) {
       out.push({
         ...finding,
         severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? "info" : finding.severity,
-        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`
+        message: `${finding.message} (if this backend is the one that runs)`,
+        help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding.help ? `; ${finding.help}` : ""}`
       });
     }
   }
@@ -1211,10 +1223,10 @@ var require_codegen = __commonJS({
         return this._leafNode(new Throw(error));
       }
       // start self-balancing block
-      block(body, nodeCount) {
+      block(body2, nodeCount) {
         this._blockStarts.push(this._nodes.length);
-        if (body)
-          this.code(body).endBlock(nodeCount);
+        if (body2)
+          this.code(body2).endBlock(nodeCount);
         return this;
       }
       // end the current self-balancing block
@@ -2639,15 +2651,15 @@ var require_validate = __commonJS({
       validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
     }
     exports2.validateFunctionCode = validateFunctionCode;
-    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body) {
+    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body2) {
       if (opts.code.es5) {
         gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
           gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema, opts)}`);
           destructureValCxtES5(gen, opts);
-          gen.code(body);
+          gen.code(body2);
         });
       } else {
-        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body));
+        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body2));
       }
     }
     function destructureValCxt(opts) {
@@ -7508,9 +7520,9 @@ function templateDialectOf(text3, options = { envsubst: true }) {
   if (firstTag(text3, "{%", "%}")) return "jinja";
   const curly = firstTag(text3, "{{", "}}");
   if (curly) {
-    const body = tagBody(curly, 2);
-    if (/^[.$]/.test(body) || GO_KEYWORDS.test(body) || body.startsWith("/*")) return "go-template";
-    if (/^[#^/!>]/.test(body)) return "mustache";
+    const body2 = tagBody(curly, 2);
+    if (/^[.$]/.test(body2) || GO_KEYWORDS.test(body2) || body2.startsWith("/*")) return "go-template";
+    if (/^[#^/!>]/.test(body2)) return "mustache";
     return "jinja";
   }
   if (firstTag(text3, "<%", "%>")) return "erb";
@@ -7558,10 +7570,10 @@ function isStatement(dialect, tag) {
   if (tag.startsWith("{%") || tag.startsWith("{#")) return true;
   if (tag.startsWith("{{{")) return false;
   if (tag.startsWith("{{")) {
-    const body = tagBody(tag, 2);
-    if (body.startsWith("/*") || GO_KEYWORDS.test(body)) return true;
-    if (/^\$\w*\s*:?=[^=]/.test(body)) return true;
-    return dialect === "mustache" || dialect === "jinja" ? /^[#^/!>=]/.test(body) : false;
+    const body2 = tagBody(tag, 2);
+    if (body2.startsWith("/*") || GO_KEYWORDS.test(body2)) return true;
+    if (/^\$\w*\s*:?=[^=]/.test(body2)) return true;
+    return dialect === "mustache" || dialect === "jinja" ? /^[#^/!>=]/.test(body2) : false;
   }
   if (tag.startsWith("<%")) return !/^<%=/.test(tag);
   return false;
@@ -9587,11 +9599,11 @@ var require_ignore = __commonJS({
     var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
     var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
     var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
+    var classSource = (negated, body2) => {
       if (negated) {
-        return `[^\\/${body}]`;
+        return `[^\\/${body2}]`;
       }
-      const source = `[${body}]`;
+      const source = `[${body2}]`;
       return new RegExp(source).test("/") ? NON_SLASH + source : source;
     };
     var scanBracket = (pattern, start) => {
@@ -9603,7 +9615,7 @@ var require_ignore = __commonJS({
         negated = "^";
         index++;
       }
-      let body = EMPTY;
+      let body2 = EMPTY;
       let prev = EMPTY;
       for (; ; ) {
         const char = pattern[index];
@@ -9612,7 +9624,7 @@ var require_ignore = __commonJS({
         }
         if (char === ESCAPE) {
           const escaped = pattern[++index];
-          body += escapeMember(escaped);
+          body2 += escapeMember(escaped);
           prev = escaped;
         } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
           index++;
@@ -9621,7 +9633,7 @@ var require_ignore = __commonJS({
             to = pattern[index += 1];
           }
           if (prev <= to) {
-            body += `-${escapeMember(to)}`;
+            body2 += `-${escapeMember(to)}`;
           }
           prev = EMPTY;
         } else if (char === "[" && pattern[index + 1] === ":") {
@@ -9638,23 +9650,23 @@ var require_ignore = __commonJS({
             if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
               return null;
             }
-            body += POSIX_CLASSES[name2];
+            body2 += POSIX_CLASSES[name2];
             prev = EMPTY;
             index = end;
           } else {
-            body += escapeMember("[");
+            body2 += escapeMember("[");
             prev = "[";
             index = nameStart - 2;
           }
         } else {
-          body += escapeMember(char);
+          body2 += escapeMember(char);
           prev = char;
         }
         index++;
         if (pattern[index] === "]") {
           return {
             end: index,
-            source: classSource(negated, body)
+            source: classSource(negated, body2)
           };
         }
       }
@@ -10028,17 +10040,17 @@ var require_ignore = __commonJS({
         (match, index) => sources[index]
       ) : replaced;
     };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
+    var checkSourceOf = (body2, prefix) => {
+      if (body2[body2.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body2.slice(0, -1));
       }
       const head = prefix.slice(0, -1);
       const last = prefix[prefix.length - 1];
       return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
     };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
+    var matchesBasename = (body2) => {
+      const index = body2.indexOf(SLASH);
+      return index < 0 || index === body2.length - 1;
     };
     var basenameOf = (path) => {
       const end = path.length - 1;
@@ -10065,11 +10077,11 @@ var require_ignore = __commonJS({
     var checkPattern = (pattern) => pattern && isString(pattern);
     var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
     var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+      constructor(pattern, mark, body2, ignoreCase, negative, prefix) {
         this.pattern = pattern;
         this.mark = mark;
         this.negative = negative;
-        define2(this, "body", body);
+        define2(this, "body", body2);
         define2(this, "ignoreCase", ignoreCase);
         define2(this, "regexPrefix", prefix);
       }
@@ -10110,54 +10122,54 @@ var require_ignore = __commonJS({
       }
       return count % 2 === 1;
     };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
+    var trimEnd = (body2, stripLineEnd) => {
+      let lineEnd = body2.length;
       let end;
       for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
           lineEnd--;
         }
         end = lineEnd;
-        while (body[end - 1] === SPACE2) {
+        while (body2[end - 1] === SPACE2) {
           end--;
         }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
+        if (!stripLineEnd || body2[end - 1] !== "\n") {
           break;
         }
         lineEnd = end - 1;
       }
       if (end === lineEnd) {
-        return body.slice(0, lineEnd);
+        return body2.slice(0, lineEnd);
       }
       let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
+      while (body2[end - backslashes - 1] === ESCAPE) {
         backslashes++;
       }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
+      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE2 : body2.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
+      let body2 = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
+      if (body2[0] === "#") {
         return;
       }
       let negative = false;
-      if (body[0] === "!") {
+      if (body2[0] === "!") {
         negative = true;
-        body = body.slice(1);
+        body2 = body2.slice(1);
       }
-      const last = body[body.length - 1];
+      const last = body2[body2.length - 1];
       if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
+        body2 = trimEnd(body2, stripLineEnd);
       }
-      if (!body || hasTrailingBackslash(body)) {
+      if (!body2 || hasTrailingBackslash(body2)) {
         return;
       }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
+      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body2);
       return new IgnoreRule(
         pattern,
         mark,
-        body,
+        body2,
         ignoreCase,
         negative,
         regexPrefix
@@ -10211,7 +10223,7 @@ var require_ignore = __commonJS({
       //   are left out once, rather than tested or compiled for every path.
       testLiteral(path) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
         let ignored = false;
         let unignored = false;
@@ -12747,10 +12759,10 @@ ${indent2}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body2 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent2}${body}`;
+${indent2}${body2}`;
       }
       value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header}
@@ -14766,13 +14778,13 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body2 = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
-          body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+          body2 += stringifyComment.lineComment(body2, "", commentString(contentComment));
+        if ((body2[0] === "|" || body2[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body2}`;
         } else
-          lines.push(body);
+          lines.push(body2);
       } else {
         lines.push(stringify.stringify(doc.contents, ctx));
       }
@@ -16765,13 +16777,13 @@ var require_cst_scalar = __commonJS({
         case ">": {
           const he = source.indexOf("\n");
           const head = source.substring(0, he);
-          const body = source.substring(he + 1) + "\n";
+          const body2 = source.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
-          return { type: "block-scalar", offset, indent: indent2, props, source: body };
+          return { type: "block-scalar", offset, indent: indent2, props, source: body2 };
         }
         case '"':
           return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
@@ -16828,13 +16840,13 @@ var require_cst_scalar = __commonJS({
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
-      const body = source.substring(he + 1) + "\n";
+      const body2 = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
         header.source = head;
-        token.source = body;
+        token.source = body2;
       } else {
         const { offset } = token;
         const indent2 = "indent" in token ? token.indent : -1;
@@ -16846,7 +16858,7 @@ var require_cst_scalar = __commonJS({
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body2 });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -19331,11 +19343,11 @@ function instructions(source, comments) {
       continue;
     }
     if (text3[k] === "#") {
-      const body = text3.slice(k + 1, line.contentEnd);
-      const directive = directivesAllowed ? /^\s*([A-Za-z]+)\s*=\s*(\S+)\s*$/.exec(body) : null;
+      const body2 = text3.slice(k + 1, line.contentEnd);
+      const directive = directivesAllowed ? /^\s*([A-Za-z]+)\s*=\s*(\S+)\s*$/.exec(body2) : null;
       if (directive && directive[1].toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\")) escape2 = directive[2];
       else if (!directive) directivesAllowed = false;
-      comments.push({ span: source.span(k, line.contentEnd), text: body.trim() });
+      comments.push({ span: source.span(k, line.contentEnd), text: body2.trim() });
       start = line.next;
       continue;
     }
@@ -19377,10 +19389,10 @@ function instructions(source, comments) {
     if (["RUN", "COPY", "ADD"].includes(instruction.keyword)) {
       for (const heredoc of heredocs) {
         while (start < text3.length) {
-          const body = lineAt(start);
-          let content2 = text3.slice(start, body.contentEnd);
+          const body2 = lineAt(start);
+          let content2 = text3.slice(start, body2.contentEnd);
           if (heredoc[1] === "-") content2 = content2.replace(/^\t+/, "");
-          start = body.next;
+          start = body2.next;
           if (content2 === heredoc[3]) break;
         }
       }
@@ -26153,8 +26165,8 @@ function declaredGlobals(definition, text3) {
       visit2(child);
     }
   };
-  const body = children(definition).find((c) => c.name === "Body");
-  if (body) visit2(body);
+  const body2 = children(definition).find((c) => c.name === "Body");
+  if (body2) visit2(body2);
   return names;
 }
 var init_tree = __esm({
@@ -26181,28 +26193,28 @@ function numberLiteral(raw, from, to) {
   const value = Number(text3);
   return Number.isFinite(value) ? known2({ type: "float", value }) : { known: false, reason: `the number ${raw}` };
 }
-function decodeString(body, raw) {
-  if (raw) return body;
+function decodeString(body2, raw) {
+  if (raw) return body2;
   let out = "";
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c !== "\\" || i + 1 >= body.length) {
+  for (let i = 0; i < body2.length; i++) {
+    const c = body2[i];
+    if (c !== "\\" || i + 1 >= body2.length) {
       out += c;
       continue;
     }
-    const next = body[++i];
+    const next = body2[++i];
     const simple2 = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", "\n": "" };
     if (next in simple2) {
       out += simple2[next];
     } else if (next === "\r") {
-      if (body[i + 1] === "\n") i++;
+      if (body2[i + 1] === "\n") i++;
     } else if (/[0-7]/.test(next)) {
       let digits = next;
-      while (digits.length < 3 && /[0-7]/.test(body[i + 1] ?? "")) digits += body[++i];
+      while (digits.length < 3 && /[0-7]/.test(body2[i + 1] ?? "")) digits += body2[++i];
       out += String.fromCodePoint(parseInt(digits, 8));
     } else if (next === "x" || next === "u" || next === "U") {
       const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-      const hex = body.slice(i + 1, i + 1 + length);
+      const hex = body2.slice(i + 1, i + 1 + length);
       if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) return void 0;
       const code = parseInt(hex, 16);
       if (code > 1114111) return void 0;
@@ -26725,7 +26737,7 @@ function localNames(definition, text3) {
     });
   }
   const globals = new Set(definition.name === "FunctionDefinition" ? declaredGlobals(definition, text3) : []);
-  const body = children(definition).find((c) => c.name === "Body");
+  const body2 = children(definition).find((c) => c.name === "Body");
   const visit2 = (node) => {
     for (const child of children(node)) {
       if (child.name === "FunctionDefinition" || child.name === "ClassDefinition") {
@@ -26738,7 +26750,7 @@ function localNames(definition, text3) {
       visit2(child);
     }
   };
-  if (body) visit2(body);
+  if (body2) visit2(body2);
   for (const name2 of globals) names.delete(name2);
   return names;
 }
@@ -26846,10 +26858,10 @@ function python3Problems(tree, text3) {
           const shape = /^[rRbBuUfF]{0,2}('''|"""|'|")/.exec(raw);
           if (!shape) break;
           const quote = shape[1];
-          const body = raw.slice(shape[0].length);
-          const closed = body.length >= quote.length && body.endsWith(quote) && !endsWithOddBackslashes(body.slice(0, -quote.length));
+          const body2 = raw.slice(shape[0].length);
+          const closed = body2.length >= quote.length && body2.endsWith(quote) && !endsWithOddBackslashes(body2.slice(0, -quote.length));
           if (quote.length === 1) {
-            const newline2 = firstUnescapedNewline(body);
+            const newline2 = firstUnescapedNewline(body2);
             if (newline2 >= 0 || !closed) {
               const at = node.from + shape[0].length - 1;
               add(at, at + 1, "unterminated string literal");
@@ -26873,10 +26885,10 @@ function endsWithOddBackslashes(text3) {
   for (let i = text3.length - 1; i >= 0 && text3[i] === "\\"; i--) count++;
   return count % 2 === 1;
 }
-function firstUnescapedNewline(body) {
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] === "\\") i++;
-    else if (body[i] === "\n") return i;
+function firstUnescapedNewline(body2) {
+  for (let i = 0; i < body2.length; i++) {
+    if (body2[i] === "\\") i++;
+    else if (body2[i] === "\n") return i;
   }
   return -1;
 }
@@ -27950,9 +27962,9 @@ function iniComments(source) {
     if (text3[start] === ";" || text3[start] === "#") {
       let end = lineEnd;
       while (end > start && isTrimmed(text3[end - 1])) end--;
-      let body = start;
-      while (body < end && (text3[body] === ";" || text3[body] === "#")) body++;
-      comments.push({ span: source.span(start, end), text: text3.slice(body, end).trim() });
+      let body2 = start;
+      while (body2 < end && (text3[body2] === ";" || text3[body2] === "#")) body2++;
+      comments.push({ span: source.span(start, end), text: text3.slice(body2, end).trim() });
     }
     if (lineEnd === text3.length) break;
     lineStart = lineEnd + 1;
@@ -28427,7 +28439,8 @@ var init_instance = __esm({
         if (this.undecidedCondition > 0) return;
         this.diagnostics.push({
           ruleId: "include-missing",
-          message: `Missing uWSGI config "${file}": no such file in the linted tree (uWSGI opens it relative to its working directory and stops if it cannot)`,
+          message: `Missing uWSGI config "${file}"`,
+          help: "no such file in the linted tree (uWSGI opens it relative to its working directory and stops if it cannot)",
           primary: span2,
           related: []
         });
@@ -28439,7 +28452,8 @@ var init_instance = __esm({
           if (viaSpan) {
             this.diagnostics.push({
               ruleId: "include-cycle",
-              message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH ? " (or nests too deeply)" : ""}: uWSGI would read it again and again`,
+              message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH ? " (or nests too deeply)" : ""}`,
+              help: "uWSGI would read it again and again",
               primary: viaSpan,
               related: []
             });
@@ -29309,11 +29323,11 @@ function parseProperties(text3, options = { documents: false }) {
     if (text3[i] === "#" || text3[i] === "!") {
       let end = i;
       while (end < n && !LINE_BREAK(text3[end])) end++;
-      const body = text3.slice(i + 1, end);
-      if (options.documents && i === lineStart && /^---[ \t\f]*$/.test(body)) {
+      const body2 = text3.slice(i + 1, end);
+      if (options.documents && i === lineStart && /^---[ \t\f]*$/.test(body2)) {
         documentStarts.push(i);
       } else {
-        comments.push({ start: i, end, text: body });
+        comments.push({ start: i, end, text: body2 });
       }
       i = skipLineBreak(end);
       continue;
@@ -34142,8 +34156,8 @@ function skipDoctype(text3, start, entities) {
       j = close === -1 ? text3.length : close + 2;
     }
   }
-  const body = text3.slice(start, j);
-  for (const match of body.matchAll(/<!ENTITY\s+([A-Za-z_:][\w.:-]*)/g)) entities.add(match[1]);
+  const body2 = text3.slice(start, j);
+  for (const match of body2.matchAll(/<!ENTITY\s+([A-Za-z_:][\w.:-]*)/g)) entities.add(match[1]);
   return Math.min(j + 1, text3.length);
 }
 function decodeAttribute(raw) {
@@ -34871,15 +34885,15 @@ function replacePlaceholders(text3, budget, lookup, nesting = 0) {
       out += text3.slice(i);
       break;
     }
-    const body = text3.slice(i + 2, j - 1);
-    const colon = body.indexOf(":");
-    const name2 = colon === -1 ? body : body.slice(0, colon);
+    const body2 = text3.slice(i + 2, j - 1);
+    const colon = body2.indexOf(":");
+    const name2 = colon === -1 ? body2 : body2.slice(0, colon);
     const fallback = colon === -1 ? void 0 : () => {
       if (nesting >= MAX_DEFAULT_NESTING) {
         budget.exceeded = true;
         return "";
       }
-      return replacePlaceholders(body.slice(colon + 1), budget, lookup, nesting + 1);
+      return replacePlaceholders(body2.slice(colon + 1), budget, lookup, nesting + 1);
     };
     out += lookup(name2, fallback);
     i = j;
@@ -35618,8 +35632,8 @@ var init_hcl = __esm({
           if (lineEnd < 0) lineEnd = text3.length;
           if (text3.slice(lineStart, lineEnd).trim() === marker) {
             this.pos = lineEnd;
-            const body = text3.slice(bodyStart, lineStart);
-            return { kind: "heredoc", text: text3.slice(start, lineEnd), start, end: lineEnd, .../[$%]\{/.test(body) ? {} : { value: body } };
+            const body2 = text3.slice(bodyStart, lineStart);
+            return { kind: "heredoc", text: text3.slice(start, lineEnd), start, end: lineEnd, .../[$%]\{/.test(body2) ? {} : { value: body2 } };
           }
           if (lineEnd >= text3.length) break;
           lineStart = lineEnd + 1;
@@ -35662,20 +35676,20 @@ var init_hcl = __esm({
         if (++this.depth > MAX_DEPTH3) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH3} levels`, { start: at.start, end: at.end });
       }
       body(closing) {
-        const body = { attributes: [], blocks: [] };
+        const body2 = { attributes: [], blocks: [] };
         for (; ; ) {
           this.skipNewlines();
           if (this.kindIs("eof")) {
             if (closing) this.fail('Expected "}" to close the block');
-            return body;
+            return body2;
           }
-          if (closing && this.isPunct("}")) return body;
+          if (closing && this.isPunct("}")) return body2;
           if (!this.kindIs("ident")) this.fail("Expected an attribute name or a block type");
           const name2 = this.advance();
           if (this.isPunct("=")) {
             this.advance();
             const value = this.expression(false);
-            body.attributes.push({ name: name2.text, nameRange: range(name2), value, range: { start: name2.start, end: value.range.end } });
+            body2.attributes.push({ name: name2.text, nameRange: range(name2), value, range: { start: name2.start, end: value.range.end } });
             this.endOfLine();
             continue;
           }
@@ -35691,7 +35705,7 @@ var init_hcl = __esm({
           const inner = this.body(true);
           const close = this.expect("}");
           this.depth--;
-          body.blocks.push({ type: name2.text, typeRange: range(name2), labels, body: inner, range: { start: name2.start, end: close.end } });
+          body2.blocks.push({ type: name2.text, typeRange: range(name2), labels, body: inner, range: { start: name2.start, end: close.end } });
           this.endOfLine();
         }
       }
@@ -35891,8 +35905,8 @@ function readTerraform(files, context) {
     if (!source) continue;
     if (!path.toLowerCase().endsWith(".json")) addComments(output, source.file, lineComments(source));
     guarded(output.diagnostics, "Terraform reader", source.file, () => {
-      const body = parseFile(source, path.toLowerCase().endsWith(".json"), output);
-      if (body) parsed.push({ source, path, body });
+      const body2 = parseFile(source, path.toLowerCase().endsWith(".json"), output);
+      if (body2) parsed.push({ source, path, body: body2 });
     });
   }
   const scopes = moduleScopes(parsed, context);
@@ -35933,21 +35947,21 @@ function firstContent(text3) {
   return text3.length - text3.trimStart().length;
 }
 function jsonBody(map, depth) {
-  const body = { attributes: [], blocks: [] };
-  if (depth > 20) return body;
+  const body2 = { attributes: [], blocks: [] };
+  if (depth > 20) return body2;
   for (const pair2 of map.items) {
     if (!(0, import_yaml7.isScalar)(pair2.key)) continue;
     const name2 = String(pair2.key.value);
     const keyRange = nodeRange(pair2.key);
     const value = pair2.value;
     if (JSON_BLOCKS.has(name2) && value && ((0, import_yaml7.isMap)(value) || (0, import_yaml7.isSeq)(value))) {
-      for (const block2 of jsonBlocks(name2, keyRange, value, JSON_LABELS[name2] ?? 0, [], depth)) body.blocks.push(block2);
+      for (const block2 of jsonBlocks(name2, keyRange, value, JSON_LABELS[name2] ?? 0, [], depth)) body2.blocks.push(block2);
       continue;
     }
     const expr = jsonExpr(value, depth);
-    body.attributes.push({ name: name2, nameRange: keyRange, value: expr, range: { start: keyRange.start, end: expr.range.end } });
+    body2.attributes.push({ name: name2, nameRange: keyRange, value: expr, range: { start: keyRange.start, end: expr.range.end } });
   }
-  return body;
+  return body2;
 }
 function jsonBlocks(type, typeRange, value, labelsLeft, labels, depth) {
   if ((0, import_yaml7.isSeq)(value)) return value.items.flatMap((item) => item && ((0, import_yaml7.isMap)(item) || (0, import_yaml7.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []);
@@ -36030,11 +36044,11 @@ function moduleScopes(files, context) {
   }
   return scopes;
 }
-function attribute(body, name2) {
-  return body.attributes.find((a) => a.name === name2);
+function attribute(body2, name2) {
+  return body2.attributes.find((a) => a.name === name2);
 }
-function blocks(body, type) {
-  return body.blocks.filter((b) => b.type === type);
+function blocks(body2, type) {
+  return body2.blocks.filter((b) => b.type === type);
 }
 function resourceRef(expr) {
   if (expr?.kind !== "reference" || expr.path.length < 2 || !expr.path[0].startsWith("aws_")) return void 0;
@@ -36070,18 +36084,18 @@ function readResources(file, scope, into) {
       span: r.span(block2.labels[1].range),
       ...attribute(block2.body, "count") || attribute(block2.body, "for_each") ? { conditional: true } : {}
     };
-    const body = block2.body;
-    const get = (key) => attribute(body, key)?.value;
+    const body2 = block2.body;
+    const get = (key) => attribute(body2, key)?.value;
     if (LB.test(type)) {
       into.balancers.push({ ...base, type: r.value(get("load_balancer_type"), "string"), classic: false, idleTimeout: r.value(get("idle_timeout"), "number"), classicListeners: [] });
     } else if (type === "aws_elb") {
-      const check = blocks(body, "health_check")[0];
+      const check = blocks(body2, "health_check")[0];
       into.balancers.push({
         ...base,
         type: void 0,
         classic: true,
         idleTimeout: r.value(get("idle_timeout"), "number"),
-        classicListeners: blocks(body, "listener").map((listener) => ({
+        classicListeners: blocks(body2, "listener").map((listener) => ({
           port: r.value(attribute(listener.body, "lb_port")?.value, "number"),
           protocol: r.value(attribute(listener.body, "lb_protocol")?.value, "string"),
           instancePort: r.value(attribute(listener.body, "instance_port")?.value, "number"),
@@ -36096,7 +36110,7 @@ function readResources(file, scope, into) {
         port: r.value(get("port"), "number"),
         protocol: r.value(get("protocol"), "string"),
         targetType: r.value(get("target_type"), "string"),
-        healthCheck: targetGroupCheck(r, body, base.span)
+        healthCheck: targetGroupCheck(r, body2, base.span)
       });
     } else if (LISTENER.test(type)) {
       into.listeners.push({
@@ -36104,15 +36118,15 @@ function readResources(file, scope, into) {
         balancer: resourceRef(get("load_balancer_arn")),
         port: r.value(get("port"), "number"),
         protocol: r.value(get("protocol"), "string"),
-        targetGroups: actionTargets(blocks(body, "default_action"))
+        targetGroups: actionTargets(blocks(body2, "default_action"))
       });
     } else if (LISTENER_RULE.test(type)) {
-      into.listenerRules.push({ ...base, listener: resourceRef(get("listener_arn")), targetGroups: actionTargets(blocks(body, "action")) });
+      into.listenerRules.push({ ...base, listener: resourceRef(get("listener_arn")), targetGroups: actionTargets(blocks(body2, "action")) });
     } else if (ATTACHMENT.test(type)) {
       const group = resourceRef(get("target_group_arn"));
       if (group) into.targets.push({ origin: "terraform", targetGroup: group, port: r.value(get("port"), "number"), span: base.span });
     } else if (type === "aws_ecs_service") {
-      for (const lb of blocks(body, "load_balancer")) {
+      for (const lb of blocks(body2, "load_balancer")) {
         const group = resourceRef(attribute(lb.body, "target_group_arn")?.value);
         const containerPort = r.value(attribute(lb.body, "container_port")?.value, "number");
         if (group) into.targetUsers.push({ targetGroup: group, kind: "ecs-service", ...containerPort ? { containerPort } : {}, span: r.span(lb.typeRange) });
@@ -36136,14 +36150,14 @@ function actionTargets(actions) {
   }
   return [...new Set(groups)];
 }
-function targetGroupCheck(r, body, fallback) {
-  const dynamic = blocks(body, "dynamic").find((b) => b.labels[0]?.value === "health_check");
+function targetGroupCheck(r, body2, fallback) {
+  const dynamic = blocks(body2, "dynamic").find((b) => b.labels[0]?.value === "health_check");
   if (dynamic) {
     const unknown3 = { known: false, reason: 'written by a dynamic "health_check" block', span: r.span(dynamic.labels[0].range) };
     return { span: unknown3.span, enabled: unknown3, path: unknown3, port: unknown3, protocol: unknown3, matcher: unknown3, interval: unknown3 };
   }
-  const block2 = blocks(body, "health_check")[0];
-  const asAttribute = attribute(body, "health_check")?.value;
+  const block2 = blocks(body2, "health_check")[0];
+  const asAttribute = attribute(body2, "health_check")?.value;
   const get = (key) => {
     if (block2) return attribute(block2.body, key)?.value;
     if (asAttribute?.kind === "object") return asAttribute.items.find((item) => item.key === key)?.value;
@@ -36639,6 +36653,7 @@ function renderFinding(finding, linesOf, palette) {
       out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}${suffix}`);
     }
   }
+  if (finding.help) out.push(`${indent2} ${palette.gutter("=")} help: ${terminalText(finding.help)}`);
   if (finding.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${terminalText(finding.docsUrl)}`);
   return out;
 }
@@ -36774,12 +36789,17 @@ function collectRules(report) {
   for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
   return { rules: summaries.map(describeRule), indexOf: indexOf2 };
 }
+function resultText(finding) {
+  return finding.help ? `${finding.message}.
+
+${finding.help}` : finding.message;
+}
 function toResult(finding, ruleIndex) {
   const result = {
     ruleId: finding.ruleId,
     ruleIndex,
     level: LEVEL[finding.severity],
-    message: { text: finding.message },
+    message: { text: resultText(finding) },
     locations: [{ physicalLocation: physicalLocation(finding.primary) }],
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint }
   };
@@ -36851,7 +36871,10 @@ function annotation(finding) {
     ({ span: span2, label }) => `
 ${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`
   );
-  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join(""))}`;
+  const help = finding.help ? `
+
+help: ${finding.help}` : "";
+  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join("") + help)}`;
 }
 function format4(report, _ctx) {
   return sortFindings(report.findings).map((finding) => `${annotation(finding)}
@@ -36885,8 +36908,12 @@ function toIssue(finding, fingerprint2) {
     fingerprint: fingerprint2,
     severity: CODE_QUALITY_SEVERITY[finding.severity],
     location: { path: toRepoPath2(finding.primary.file), lines: { begin: finding.primary.start.line, end: finding.primary.end.line } },
-    ...finding.docsUrl ? { content: { body: `Documentation: ${finding.docsUrl}` } } : {}
+    ...body(finding) !== "" ? { content: { body: body(finding) } } : {}
   };
+}
+function body(finding) {
+  const parts = [finding.help ? markdownCell(finding.help) : "", finding.docsUrl ? `Documentation: ${finding.docsUrl}` : ""];
+  return parts.filter((part2) => part2 !== "").join("\n\n");
 }
 function toCodeQuality(report) {
   const seen = /* @__PURE__ */ new Map();
@@ -36919,6 +36946,7 @@ __export(junit_exports, {
 function failureText(finding) {
   const lines = [`${finding.severity}[${finding.ruleId}]: ${finding.message}`, `at ${formatLocation(finding.primary)}`];
   for (const { span: span2, label } of finding.related) lines.push(`related: ${formatLocation(span2)}: ${label}`);
+  if (finding.help) lines.push(`help: ${finding.help}`);
   if (finding.docsUrl) lines.push(`docs: ${finding.docsUrl}`);
   return lines.map(xmlText).join("\n");
 }
@@ -36977,7 +37005,7 @@ __export(checkstyle_exports, {
 });
 function errorElement(finding) {
   const { start } = finding.primary;
-  return `<error line="${start.line}" column="${start.column}" severity="${finding.severity}" message="${xmlText(messageWithRelated(finding))}" source="${xmlText(finding.ruleId)}"/>`;
+  return `<error line="${start.line}" column="${start.column}" severity="${finding.severity}" message="${xmlText(messageWithRelatedAndHelp(finding))}" source="${xmlText(finding.ruleId)}"/>`;
 }
 function format7(report, _ctx) {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<checkstyle version="${CHECKSTYLE_VERSION}">`];
@@ -37034,6 +37062,10 @@ function messageWithRelated(finding) {
   if (finding.related.length === 0) return finding.message;
   const related = finding.related.map(({ span: span2, label }) => `${formatLocation(span2)}: ${label}`);
   return `${finding.message} (related: ${related.join("; ")})`;
+}
+function messageWithRelatedAndHelp(finding) {
+  const text3 = messageWithRelated(finding);
+  return finding.help ? `${text3}; help: ${finding.help}` : text3;
 }
 function findingsByFile(findings) {
   const groups = [];
@@ -38245,7 +38277,10 @@ var rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      backendRejectsBody: "client_max_body_size {{nginxValue}}{{level}} is larger than {{backendSetting}} behind {{address}}, which limits {{scope}}: a body between the two passes nginx and {{symptom}}; {{raise}}, or lower client_max_body_size to {{backendValue}}"
+      backendRejectsBody: {
+        message: "client_max_body_size {{nginxValue}}{{level}} is larger than {{backendSetting}} behind {{address}}, which limits {{scope}}",
+        help: "a body between the two passes nginx and {{symptom}}; {{raise}}, or lower client_max_body_size to {{backendValue}}"
+      }
     }
   },
   *check(model) {
@@ -38297,11 +38332,26 @@ var rule2 = defineRule({
     docsUrl: docsUrl(ID2),
     fixable: false,
     messages: {
-      flagSpelling: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}, and gunicorn ignores unknown names without a word, so the default is used',
-      misspelt: 'Unknown setting "{{name}}", did you mean "{{setting}}"? gunicorn ignores unknown names without a word, so the default is used',
-      misspeltHook: 'Unknown server hook "{{name}}", did you mean "{{setting}}"? gunicorn never calls a function of another name',
-      wrongCase: 'Expected "{{setting}}": setting names are lowercase, and gunicorn ignores "{{name}}" without a word',
-      removed: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}}; {{note}}): gunicorn ignores it'
+      flagSpelling: {
+        message: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}',
+        help: "gunicorn ignores unknown names without a word, so the default is used"
+      },
+      misspelt: {
+        message: 'Unknown setting "{{name}}"',
+        help: 'gunicorn ignores unknown names without a word, so the default is used; did you mean "{{setting}}"?'
+      },
+      misspeltHook: {
+        message: 'Unknown server hook "{{name}}"',
+        help: 'gunicorn never calls a function of another name; did you mean "{{setting}}"?'
+      },
+      wrongCase: {
+        message: 'Expected "{{setting}}": setting names are lowercase',
+        help: 'gunicorn ignores "{{name}}" without a word'
+      },
+      removed: {
+        message: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}})',
+        help: "gunicorn ignores it; {{note}}"
+      }
     }
   },
   *check(model) {
@@ -38350,7 +38400,10 @@ var rule3 = defineRule({
     docsUrl: docsUrl(ID3),
     fixable: false,
     messages: {
-      backendRejectsHeaders: "nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}: {{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}"
+      backendRejectsHeaders: {
+        message: "nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}",
+        help: "{{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}"
+      }
     }
   },
   *check(model) {
@@ -42367,10 +42420,10 @@ var rule4 = defineRule({
     docsUrl: docsUrl(ID4),
     fixable: false,
     messages: {
-      statusOutsideMatcher: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept'
-    },
-    help: {
-      statusOutsideMatcher: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher."
+      statusOutsideMatcher: {
+        message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
+        help: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher"
+      }
     }
   },
   *check(model) {
@@ -42684,8 +42737,14 @@ var rule5 = defineRule({
     docsUrl: docsUrl(ID5),
     fixable: false,
     messages: {
-      nginxClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}: nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}`,
-      backendClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}: the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
+      nginxClosesFirst: {
+        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}",
+        help: 'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}'
+      },
+      backendClosesFirst: {
+        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}",
+        help: `the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
+      }
     }
   },
   *check(model) {
@@ -42833,10 +42892,10 @@ var rule6 = defineRule({
     docsUrl: docsUrl(ID6),
     fixable: false,
     messages: {
-      nothingListens: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})"
-    },
-    help: {
-      nothingListens: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it.'
+      nothingListens: {
+        message: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})",
+        help: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it'
+      }
     }
   },
   *check(model) {
@@ -42882,8 +42941,14 @@ var rule7 = defineRule({
     docsUrl: docsUrl(ID7),
     fixable: false,
     messages: {
-      uwsgiRefusesToStart: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}}): uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}',
-      silentlyCapped: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}}): the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+      uwsgiRefusesToStart: {
+        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
+        help: 'uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+      },
+      silentlyCapped: {
+        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
+        help: 'the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+      }
     }
   },
   *check(model) {
@@ -42943,10 +43008,22 @@ var rule8 = defineRule({
     docsUrl: docsUrl(ID8),
     fixable: false,
     messages: {
-      count: 'Invalid number of arguments in "{{name}}": {{given}} given, {{expected}} expected{{syntax}}: nginx refuses to start (invalid number of arguments in "{{name}}" directive){{hint}}',
-      flag: 'Invalid value "{{value}}" in "{{name}}": nginx refuses to start (it must be "on" or "off")',
-      notTerminated: '"{{name}}" takes no block: nginx refuses to start (directive "{{name}}" is not terminated by ";"); end it with ";"',
-      noOpeningBrace: '"{{name}}" needs a block: nginx refuses to start (directive "{{name}}" has no opening "{")'
+      count: {
+        message: 'Invalid number of arguments in "{{name}}": {{given}} given, {{expected}} expected{{syntax}}',
+        help: 'nginx refuses to start (invalid number of arguments in "{{name}}" directive){{hint}}'
+      },
+      flag: {
+        message: 'Invalid value "{{value}}" in "{{name}}"',
+        help: 'nginx refuses to start (it must be "on" or "off")'
+      },
+      notTerminated: {
+        message: '"{{name}}" takes no block',
+        help: 'nginx refuses to start (directive "{{name}}" is not terminated by ";"); end it with ";"'
+      },
+      noOpeningBrace: {
+        message: '"{{name}}" needs a block',
+        help: 'nginx refuses to start (directive "{{name}}" has no opening "{")'
+      }
     }
   },
   *check(model) {
@@ -43022,8 +43099,14 @@ var rule9 = defineRule({
     docsUrl: docsUrl(ID9),
     fixable: false,
     messages: {
-      notAllowed: '"{{name}}" is not allowed in {{here}}: nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
-      notAllowedInSnippet: '"{{name}}" is not allowed where the rest of this file belongs ({{here}}): wherever the file is included, nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}'
+      notAllowed: {
+        message: '"{{name}}" is not allowed in {{here}}',
+        help: 'nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}'
+      },
+      notAllowedInSnippet: {
+        message: '"{{name}}" is not allowed where the rest of this file belongs ({{here}})',
+        help: 'wherever the file is included, nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}'
+      }
     }
   },
   *check(model) {
@@ -43073,8 +43156,14 @@ var rule10 = defineRule({
     docsUrl: docsUrl(ID10),
     fixable: false,
     messages: {
-      duplicate: 'Duplicate "{{name}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate); keep one',
-      sharedSetting: '"{{name}}" after "{{first}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them'
+      duplicate: {
+        message: 'Duplicate "{{name}}" in this {{block}}',
+        help: 'nginx refuses to start ("{{name}}" directive is duplicate); keep one'
+      },
+      sharedSetting: {
+        message: '"{{name}}" after "{{first}}" in this {{block}}',
+        help: 'nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them'
+      }
     }
   },
   *check(model) {
@@ -43134,11 +43223,26 @@ var rule11 = defineRule({
     docsUrl: docsUrl(ID11),
     fixable: false,
     messages: {
-      tooFewBuffers: '"{{m}}_buffers {{buffers}}" has fewer than 2 buffers: nginx refuses to start (there must be at least 2 "{{m}}_buffers"); use at least 2',
-      busyTooLarge: '"{{m}}_busy_buffers_size" is {{busy}}{{busyWhy}}, more than all "{{m}}_buffers" minus one ({{buffers}} → {{limit}}): nginx refuses to start ("{{m}}_busy_buffers_size" must be less than the size of all "{{m}}_buffers" minus one buffer); {{fix}}',
-      busyTooSmall: '"{{m}}_busy_buffers_size {{busy}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_busy_buffers_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
-      tempWriteTooSmall: '"{{m}}_temp_file_write_size {{value}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_temp_file_write_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
-      maxTempTooSmall: '"{{m}}_max_temp_file_size {{value}}" is neither 0 nor at least {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_max_temp_file_size" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers")'
+      tooFewBuffers: {
+        message: '"{{m}}_buffers {{buffers}}" has fewer than 2 buffers',
+        help: 'nginx refuses to start (there must be at least 2 "{{m}}_buffers"); use at least 2'
+      },
+      busyTooLarge: {
+        message: '"{{m}}_busy_buffers_size" is {{busy}}{{busyWhy}}, more than all "{{m}}_buffers" minus one ({{buffers}} → {{limit}})',
+        help: 'nginx refuses to start ("{{m}}_busy_buffers_size" must be less than the size of all "{{m}}_buffers" minus one buffer); {{fix}}'
+      },
+      busyTooSmall: {
+        message: '"{{m}}_busy_buffers_size {{busy}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers"',
+        help: 'nginx refuses to start ("{{m}}_busy_buffers_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}'
+      },
+      tempWriteTooSmall: {
+        message: '"{{m}}_temp_file_write_size {{value}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers"',
+        help: 'nginx refuses to start ("{{m}}_temp_file_write_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}'
+      },
+      maxTempTooSmall: {
+        message: '"{{m}}_max_temp_file_size {{value}}" is neither 0 nor at least {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers"',
+        help: 'nginx refuses to start ("{{m}}_max_temp_file_size" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); set it to 0 or to at least {{size}}'
+      }
     }
   },
   *check(model) {
@@ -43236,10 +43340,22 @@ var rule12 = defineRule({
     docsUrl: docsUrl(ID12),
     fixable: false,
     messages: {
-      unknown: 'Unknown directive "{{name}}"{{suggestion}}: nginx refuses to start (unknown directive "{{name}}")',
-      thirdParty: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}; if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
-      notYet: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}, so this nginx refuses to start (unknown directive "{{name}}")',
-      removed: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}, so this nginx refuses to start (unknown directive "{{name}}")'
+      unknown: {
+        message: 'Unknown directive "{{name}}"',
+        help: 'nginx refuses to start (unknown directive "{{name}}"){{suggestion}}'
+      },
+      thirdParty: {
+        message: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}',
+        help: 'if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json'
+      },
+      notYet: {
+        message: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}',
+        help: 'this nginx refuses to start (unknown directive "{{name}}"); run nginx {{since}} or later, or remove it'
+      },
+      removed: {
+        message: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}',
+        help: 'this nginx refuses to start (unknown directive "{{name}}"); remove it, or run an nginx older than {{removed}}'
+      }
     }
   },
   *check(model) {
@@ -43302,7 +43418,10 @@ var rule13 = defineRule({
     docsUrl: docsUrl(ID13),
     fixable: false,
     messages: {
-      backendKillsFirst: `{{nginxSetting}} is longer than {{backendSetting}} behind {{address}}: the backend kills a request after {{backendValue}} (it logs "{{log}}") and nginx answers 502 "upstream prematurely closed connection while reading response header from upstream", so waiting longer in nginx never helps; raise the backend's limit first, then keep {{directive}} at or below it`
+      backendKillsFirst: {
+        message: "{{nginxSetting}} is longer than {{backendSetting}} behind {{address}}",
+        help: `the backend kills a request after {{backendValue}} (it logs "{{log}}") and nginx answers 502 "upstream prematurely closed connection while reading response header from upstream", so waiting longer in nginx never helps; raise the backend's limit first, then keep {{directive}} at or below it`
+      }
     }
   },
   *check(model) {
@@ -43398,12 +43517,14 @@ var rule14 = defineRule({
     docsUrl: docsUrl(ID14),
     fixable: false,
     messages: {
-      composeNoRestart: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
-      systemdNotEnabled: "systemd unit {{unit}} runs {{runs}}{{balancer}} but has no [Install] WantedBy=: it cannot be enabled to start at boot"
-    },
-    help: {
-      composeNoRestart: 'Compose\'s default restart policy is "no": when the host reboots, the Docker daemon starts again but not this container, so nothing listens on its ports and a load balancer in front marks the host unhealthy and answers 502/503 (field report 003: after a reboot, "nginx was off"). Add `restart: unless-stopped` (or `always`) to the service.',
-      systemdNotEnabled: "Without an [Install] section naming a target (`WantedBy=multi-user.target`), `systemctl enable` has nothing to link and the unit does not start at boot; after a reboot the port stays closed and the load balancer answers 502/503. Add `[Install]` with `WantedBy=multi-user.target` and run `systemctl enable`."
+      composeNoRestart: {
+        message: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
+        help: 'Compose\'s default restart policy is "no": when the host reboots, the Docker daemon starts again but not this container, so nothing listens on its ports and a load balancer in front marks the host unhealthy and answers 502/503 (field report 003: after a reboot, "nginx was off"). Add `restart: unless-stopped` (or `always`) to the service'
+      },
+      systemdNotEnabled: {
+        message: "systemd unit {{unit}} runs {{runs}}{{balancer}} but has no [Install] WantedBy=: it cannot be enabled to start at boot",
+        help: "Without an [Install] section naming a target (`WantedBy=multi-user.target`), `systemctl enable` has nothing to link and the unit does not start at boot; after a reboot the port stays closed and the load balancer answers 502/503. Add `[Install]` with `WantedBy=multi-user.target` and run `systemctl enable`"
+      }
     }
   },
   *check(model) {
@@ -43449,8 +43570,14 @@ var rule15 = defineRule({
     docsUrl: docsUrl(ID15),
     fixable: false,
     messages: {
-      missingSecret: `AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}: Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network`,
-      requiredSecretIgnored: `AJP connector on port {{port}} sets its secret with "requiredSecret", which Tomcat 11 no longer reads{{versions}}: with secretRequired true Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}); rename requiredSecret to secret`
+      missingSecret: {
+        message: "AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}",
+        help: `Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network`
+      },
+      requiredSecretIgnored: {
+        message: 'AJP connector on port {{port}} sets its secret with "requiredSecret", which Tomcat 11 no longer reads{{versions}}',
+        help: `with secretRequired true Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}); rename requiredSecret to secret`
+      }
     }
   },
   *check(model) {
@@ -43521,7 +43648,10 @@ var rule16 = defineRule({
     docsUrl: docsUrl(ID16),
     fixable: false,
     messages: {
-      noReuse: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}: every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}'
+      noReuse: {
+        message: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}',
+        help: "every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}"
+      }
     }
   },
   *check(model) {
@@ -43674,7 +43804,10 @@ var rule17 = defineRule({
     docsUrl: docsUrl(ID17),
     fixable: false,
     messages: {
-      backendStopsFirst: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}'
+      backendStopsFirst: {
+        message: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}',
+        help: 'the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}'
+      }
     }
   },
   *check(model) {
@@ -43733,7 +43866,10 @@ var rule18 = defineRule({
     docsUrl: docsUrl(ID18),
     fixable: false,
     messages: {
-      backendClosesFirst: `{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend's keep-alive above {{nginxValue}}`
+      backendClosesFirst: {
+        message: '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}',
+        help: `the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend's keep-alive above {{nginxValue}}`
+      }
     }
   },
   *check(model) {
@@ -43833,7 +43969,10 @@ var rule19 = defineRule({
     docsUrl: docsUrl(ID19),
     fixable: false,
     messages: {
-      mismatch: "{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}}): {{symptom}}; use {{fix}}"
+      mismatch: {
+        message: "{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}})",
+        help: "{{symptom}}; use {{fix}}"
+      }
     }
   },
   *check(model) {
@@ -43892,7 +44031,10 @@ var rule20 = defineRule({
     docsUrl: docsUrl(ID20),
     fixable: false,
     messages: {
-      socketNotWritable: 'nginx workers run as "{{nginxUser}}" but {{backend}} creates {{socket}} owned by "{{owner}}" with mode {{mode}} ({{modeSource}}): {{why}}, so every request through it fails with 502 and nginx logs "connect() to unix:{{socket}} failed (13: Permission denied) while connecting to upstream"; {{fix}}'
+      socketNotWritable: {
+        message: 'nginx workers run as "{{nginxUser}}" but {{backend}} creates {{socket}} owned by "{{owner}}" with mode {{mode}} ({{modeSource}})',
+        help: '{{why}}, so every request through it fails with 502 and nginx logs "connect() to unix:{{socket}} failed (13: Permission denied) while connecting to upstream"; {{fix}}'
+      }
     }
   },
   *check(model) {
@@ -44105,10 +44247,22 @@ var rule21 = defineRule({
     docsUrl: docsUrl(ID21),
     fixable: false,
     messages: {
-      nothingListens: `Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; point {{directive}} at the backend's address, or fix {{option}}`,
-      serviceHasNoSuchPort: "Service {{service}} has no port {{port}} (its ports: {{ports}}): requests {{directive}} sends to {{address}} never reach its pods; send to one of its ports, or add port {{port}} to the Service",
-      targetPortNotDeclared: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares: the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; name the container port "{{name}}" or set targetPort to the port number',
-      nothingOnTargetPort: 'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}: connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; {{fix}}'
+      nothingListens: {
+        message: "Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}",
+        help: `nginx will log "{{log}}" and answer 502; point {{directive}} at the backend's address, or fix {{option}}`
+      },
+      serviceHasNoSuchPort: {
+        message: "Service {{service}} has no port {{port}} (its ports: {{ports}})",
+        help: "requests {{directive}} sends to {{address}} never reach its pods; send to one of its ports, or add port {{port}} to the Service"
+      },
+      targetPortNotDeclared: {
+        message: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares',
+        help: 'the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; name the container port "{{name}}" or set targetPort to the port number'
+      },
+      nothingOnTargetPort: {
+        message: "Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}",
+        help: 'connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; {{fix}}'
+      }
     }
   },
   *check(model) {
@@ -44233,7 +44387,10 @@ var rule22 = defineRule({
     docsUrl: docsUrl(ID22),
     fixable: false,
     messages: {
-      commentInValue: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}; put the comment on a line of its own'
+      commentInValue: {
+        message: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}',
+        help: "put the comment on a line of its own"
+      }
     }
   },
   *check(model) {
@@ -44286,7 +44443,10 @@ var rule23 = defineRule({
     docsUrl: docsUrl(ID23),
     fixable: false,
     messages: {
-      reloadsOnStop: 'uWSGI 2.0 reloads on SIGTERM, and {{supervisor}} stops it with SIGTERM{{why}}: the master respawns its workers instead of exiting, and the stop waits until {{killer}} sends SIGKILL; set "die-on-term = true"{{alternative}}'
+      reloadsOnStop: {
+        message: "uWSGI 2.0 reloads on SIGTERM, and {{supervisor}} stops it with SIGTERM{{why}}",
+        help: 'the master respawns its workers instead of exiting, and the stop waits until {{killer}} sends SIGKILL; set "die-on-term = true"{{alternative}}'
+      }
     }
   },
   *check(model) {
@@ -44350,9 +44510,18 @@ var rule24 = defineRule({
     docsUrl: docsUrl(ID24),
     fixable: false,
     messages: {
-      unknown: 'Unknown uWSGI option "{{option}}": without "strict = true" uWSGI accepts it silently as a placeholder and sets nothing{{suggestion}}',
-      unknownStrict: 'Unknown uWSGI option "{{option}}": in strict mode uWSGI stops at start with "[strict-mode] unknown config directive: {{option}}"{{suggestion}}',
-      unknownOnCommandLine: 'Unknown uWSGI option "{{written}}": uWSGI stops at start with "getopt_long() error"{{suggestion}}'
+      unknown: {
+        message: 'Unknown uWSGI option "{{option}}"',
+        help: 'without "strict = true" uWSGI accepts it silently as a placeholder and sets nothing{{suggestion}}'
+      },
+      unknownStrict: {
+        message: 'Unknown uWSGI option "{{option}}"',
+        help: 'in strict mode uWSGI stops at start with "[strict-mode] unknown config directive: {{option}}"{{suggestion}}'
+      },
+      unknownOnCommandLine: {
+        message: 'Unknown uWSGI option "{{written}}"',
+        help: 'uWSGI stops at start with "getopt_long() error"{{suggestion}}'
+      }
     }
   },
   *check(model) {
@@ -44398,9 +44567,18 @@ var rule25 = defineRule({
     docsUrl: docsUrl(ID25),
     fixable: false,
     messages: {
-      truncated: '{{option}} is {{used}}{{intended}}: uWSGI reads "{{value}}" with {{parser}}, which stops at the first character that is not a digit{{fix}}',
-      noNumber: '{{option}} is {{used}}: uWSGI reads "{{value}}" with {{parser}}, which finds no number in it{{reason}}',
-      capped: "{{option}} is 65535 bytes, not {{value}}: uWSGI keeps it in 16 bits and caps it at 65535"
+      truncated: {
+        message: "{{option}} is {{used}}{{intended}}",
+        help: 'uWSGI reads "{{value}}" with {{parser}}, which stops at the first character that is not a digit{{fix}}'
+      },
+      noNumber: {
+        message: "{{option}} is {{used}}",
+        help: 'uWSGI reads "{{value}}" with {{parser}}, which finds no number in it{{reason}}'
+      },
+      capped: {
+        message: "{{option}} is 65535 bytes, not {{value}}",
+        help: "uWSGI keeps it in 16 bits and caps it at 65535"
+      }
     }
   },
   *check(model) {
@@ -44469,8 +44647,14 @@ var rule26 = defineRule({
     docsUrl: docsUrl(ID26),
     fixable: false,
     messages: {
-      exceedsProcessLimit: 'worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}}): nginx logs "{{connections}} worker_connections exceed open file resource limit: {{limit}}" at [warn] (hidden at the default error_log level) and under load "accept4() failed (24: Too many open files)"; set worker_rlimit_nofile {{suggestion}}; in the main context (or raise {{limitName}}) or lower worker_connections',
-      exceedsWorkerRlimit: 'worker_connections {{connections}} is above worker_rlimit_nofile {{limit}} ({{where}}): the workers run out of descriptors under load with "accept4() failed (24: Too many open files)"; raise worker_rlimit_nofile to {{suggestion}} (twice worker_connections when proxying) or lower worker_connections'
+      exceedsProcessLimit: {
+        message: "worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}})",
+        help: 'nginx logs "{{connections}} worker_connections exceed open file resource limit: {{limit}}" at [warn] (hidden at the default error_log level) and under load "accept4() failed (24: Too many open files)"; set worker_rlimit_nofile {{suggestion}}; in the main context (or raise {{limitName}}) or lower worker_connections'
+      },
+      exceedsWorkerRlimit: {
+        message: "worker_connections {{connections}} is above worker_rlimit_nofile {{limit}} ({{where}})",
+        help: 'the workers run out of descriptors under load with "accept4() failed (24: Too many open files)"; raise worker_rlimit_nofile to {{suggestion}} (twice worker_connections when proxying) or lower worker_connections'
+      }
     }
   },
   *check(model) {
@@ -45189,7 +45373,8 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
         const onlyOlder = compareVersions(versions.max, newer.since) < 0;
         diagnostics.push({
           ruleId: "invalid-value",
-          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}: nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
+          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}`,
+          help: `nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
           primary: directive.args[index].span,
           related: [],
           severity: onlyOlder ? void 0 : "warning"
@@ -45199,7 +45384,8 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
       if (!invalid) continue;
       diagnostics.push({
         ruleId: "invalid-value",
-        message: `Invalid value "${value}" in "${directive.name}": nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
+        message: `Invalid value "${value}" in "${directive.name}"`,
+        help: `nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
         primary: directive.args[index].span,
         related: []
       });
@@ -45771,7 +45957,8 @@ function readNginxTree(candidates, options) {
         const more = directories.length > 3 ? ` and ${directories.length - 3} more` : "";
         report({
           ruleId: "read-error",
-          message: `Include "${argument.value}" matches the director${directories.length === 1 ? "y" : "ies"} ${named}${more}: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
+          message: `Include "${argument.value}" matches the director${directories.length === 1 ? "y" : "ies"} ${named}${more}`,
+          help: "nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern",
           primary: argument.span,
           related: []
         });
@@ -45792,7 +45979,8 @@ function readNginxTree(candidates, options) {
           cycleReported.add(at);
           report({
             ruleId: "include-cycle",
-            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include: nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes`,
+            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include`,
+            help: "nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes",
             primary: argument.span,
             related: []
           });
@@ -45846,7 +46034,8 @@ function readNginxTree(candidates, options) {
     const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
     report({
       ruleId: "include-outside-tree",
-      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it: lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json`,
+      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it`,
+      help: 'lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json',
       primary: argument.span,
       related: []
     });
@@ -46397,7 +46586,8 @@ var Suppressions = class {
         if (kind !== "enable" && !reason) {
           this.problems.push({
             ruleId: "suppression-missing-reason",
-            message: `Missing reason: write why after "--", e.g. "# cfglint-${kind} ${ids.join(", ") || "<rule-id>"} -- <reason>"`,
+            message: "Missing reason",
+            help: `write why after "--", e.g. "# cfglint-${kind} ${ids.join(", ") || "<rule-id>"} -- <reason>"`,
             primary: comment2.span,
             related: []
           });
@@ -47075,7 +47265,7 @@ function renderSummary2(result) {
     out.push("", "| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |");
     for (const f of findings) {
       const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
-      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)} |`);
+      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ""} |`);
     }
   }
   out.push("", "### Topology", "", "```mermaid");

@@ -12,11 +12,20 @@ export interface RuleMeta {
   description: string;
   docsUrl: string;
   fixable: false;
-  /** Message templates by id; `{{name}}` is filled from the draft's `data`. */
-  messages: Record<string, string>;
-  /** By message id: what breaks, what the logs show, and the fix (the message itself is one line). */
-  help?: Record<string, string>;
+  /**
+   * Message templates by id, each in two parts as ruff and rustc write them; `{{name}}` is filled
+   * from the draft's `data` in both. One record of pairs rather than a parallel `help` record, so
+   * a message cannot be written without its help, nor a help outlive its message.
+   */
+  messages: Record<string, MessageTemplate>;
   deprecated?: { since: string; replacedBy: string[] };
+}
+
+export interface MessageTemplate {
+  /** One line: what is wrong, with both conflicting values quoted; no trailing period, no rule id. */
+  message: string;
+  /** What breaks (the log line the server writes) and the fix. */
+  help: string;
 }
 
 export interface FindingDraft {

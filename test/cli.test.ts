@@ -278,7 +278,8 @@ describe('formats', () => {
         `${GUNICORN_CONF}: header-size-backend at 2:8 [header-size-backend]`,
         `${NGINX_CONF}: upstream-keepalive-timeout at 3:5 [upstream-keepalive-timeout]`,
       ]);
-      expect(run.stdout).toContain(`related: ${NGINX_CONF}:14:20: nginx admits 4 8k by default for this server\ndocs: https://`);
+      // The help line sits between the related locations and the docs link.
+      expect(run.stdout).toMatch(new RegExp(`related: ${NGINX_CONF}:14:20: nginx admits 4 8k by default for this server\nhelp: [^\n]+\ndocs: https://`));
     });
 
     test('-f checkstyle is well-formed Checkstyle XML with severities and rule ids', () => {

@@ -159,8 +159,14 @@ describe.each(RULES.map((rule): [string, Rule] => [rule.id, rule]))('rule %s', (
     expect(declared.filter((messageId) => !CAMEL_CASE.test(messageId))).toEqual([]);
   });
 
-  it('writes messages without a trailing period and without its own id', () => {
-    const bad = Object.entries(rule.meta.messages).filter(([, text]) => /\.\s*$/.test(text) || text.includes(id));
+  it('writes messages and helps without a trailing period and without its own id', () => {
+    const texts = Object.values(rule.meta.messages).flatMap(({ message, help }) => [message, help]);
+    const bad = texts.filter((text) => /\.\s*$/.test(text) || text.includes(id));
+    expect(bad).toEqual([]);
+  });
+
+  it('gives every message id a one-line message and a help', () => {
+    const bad = Object.entries(rule.meta.messages).filter(([, { message, help }]) => /[\r\n]/.test(message) || help.trim() === '');
     expect(bad).toEqual([]);
   });
 

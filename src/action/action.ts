@@ -73,7 +73,7 @@ export function renderSummary(result: LintResult): string {
     for (const f of findings) {
       // <code>, not a code span: inside backticks no escape works, and a backtick in a path would end it.
       const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
-      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)} |`);
+      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ''} |`);
     }
   }
   out.push('', '### Topology', '', '```mermaid');

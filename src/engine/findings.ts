@@ -12,7 +12,10 @@ import { RelatedSpan, Severity, SEVERITY_RANK, Span } from '../source/span';
 export interface Finding {
   ruleId: string;
   messageId: string;
+  /** One line: what is wrong, with the values on both sides. */
   message: string;
+  /** What breaks (the server's log line) and how to fix it; absent where there is nothing to add. */
+  help?: string;
   severity: Severity;
   /** The thing to change. */
   primary: Span;
@@ -78,7 +81,8 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.primary.start.line - b.primary.start.line ||
     a.primary.start.column - b.primary.start.column ||
     compareStrings(a.ruleId, b.ruleId) ||
-    compareStrings(a.message, b.message)
+    compareStrings(a.message, b.message) ||
+    compareStrings(a.help ?? '', b.help ?? '')
   );
 }
 
@@ -100,19 +104,33 @@ export function fingerprint(ruleId: string, file: string, modelPath: string): st
   return createHash('sha256').update(`${ruleId}\0${file}\0${modelPath}`).digest('hex').slice(0, 32);
 }
 
-/** A rule's draft as a finding: the message filled in, the severity capped, at most three related spans. */
+/** A rule's draft as a finding: the message and help filled in, the severity capped, at most three related spans. */
 export function findingOfDraft(rule: Rule, draft: FindingDraft, severity: Severity): Finding {
   const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
   return {
     ruleId: rule.id,
     messageId: draft.messageId,
-    message: renderMessage(rule.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+    ...renderedMessage(rule, draft),
     severity: capped,
     primary: draft.primary,
     related: (draft.related ?? []).slice(0, 3),
     docsUrl: rule.meta.docsUrl,
     fingerprint: fingerprint(rule.id, draft.primary.file, draft.modelPath),
   };
+}
+
+/** The draft's message and help, filled in; an id without a template is shown as itself. */
+function renderedMessage(rule: Rule, draft: FindingDraft): { message: string; help?: string } {
+  const template = rule.meta.messages[draft.messageId];
+  if (!template) return { message: draft.messageId };
+  const message = renderMessage(template.message, draft.data);
+  const help = renderMessage(template.help, draft.data);
+  return help === '' ? { message } : { message, help };
+}
+
+/** A reader diagnostic as one sentence, as it was written before it had a help (see ReaderDiagnostic.help). */
+function oneSentence(diagnostic: ReaderDiagnostic): string {
+  return diagnostic.help === undefined ? diagnostic.message : `${diagnostic.message}: ${diagnostic.help}`;
 }
 
 /**
@@ -123,7 +141,7 @@ export function findingOfDraft(rule: Rule, draft: FindingDraft, severity: Severi
 export function diagnosticFindings(): (diagnostic: ReaderDiagnostic, severity: Severity, docsUrl: string) => Finding {
   const repeats = new Map<string, number>();
   const repeatSuffix = (diagnostic: ReaderDiagnostic): string => {
-    const key = `${diagnostic.ruleId}\0${diagnostic.primary.file}\0${diagnostic.message}`;
+    const key = `${diagnostic.ruleId}\0${diagnostic.primary.file}\0${oneSentence(diagnostic)}`;
     const count = repeats.get(key) ?? 0;
     repeats.set(key, count + 1);
     return count === 0 ? '' : `\0${count}`;
@@ -132,19 +150,20 @@ export function diagnosticFindings(): (diagnostic: ReaderDiagnostic, severity: S
     ruleId: diagnostic.ruleId,
     messageId: 'diagnostic',
     message: diagnostic.message,
+    ...(diagnostic.help !== undefined ? { help: diagnostic.help } : {}),
     severity: diagnostic.maxSeverity && SEVERITY_RANK[diagnostic.maxSeverity] < SEVERITY_RANK[configured] ? diagnostic.maxSeverity : configured,
     primary: diagnostic.primary,
     related: diagnostic.related.slice(0, 3),
     docsUrl,
-    fingerprint: fingerprint(diagnostic.ruleId, diagnostic.primary.file, diagnostic.message + repeatSuffix(diagnostic)),
+    fingerprint: fingerprint(diagnostic.ruleId, diagnostic.primary.file, oneSentence(diagnostic) + repeatSuffix(diagnostic)),
   });
 }
 
-/** A file reached twice (two contexts, a symlink) reports each problem once: one finding per rule, span and message. */
+/** A file reached twice (two contexts, a symlink) reports each problem once: one finding per rule, span, message and help. */
 export function dedupeFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((finding) => {
-    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}`;
+    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}\0${finding.help ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -174,7 +193,8 @@ export function holdingForEveryAlternative(runs: Finding[][]): Finding[] {
       out.push({
         ...finding,
         severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? 'info' : finding.severity,
-        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`,
+        message: `${finding.message} (if this backend is the one that runs)`,
+        help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding.help ? `; ${finding.help}` : ''}`,
       });
     }
   }

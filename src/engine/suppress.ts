@@ -66,7 +66,8 @@ export class Suppressions {
         if (kind !== 'enable' && !reason) {
           this.problems.push({
             ruleId: 'suppression-missing-reason',
-            message: `Missing reason: write why after "--", e.g. "# cfglint-${kind} ${ids.join(', ') || '<rule-id>'} -- <reason>"`,
+            message: 'Missing reason',
+            help: `write why after "--", e.g. "# cfglint-${kind} ${ids.join(', ') || '<rule-id>'} -- <reason>"`,
             primary: comment.span,
             related: [],
           });

@@ -66,7 +66,8 @@ export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: Ver
         const onlyOlder = compareVersions(versions.max, newer.since) < 0;
         diagnostics.push({
           ruleId: 'invalid-value',
-          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}: nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
+          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}`,
+          help: `nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
           primary: directive.args[index].span,
           related: [],
           severity: onlyOlder ? undefined : 'warning',
@@ -76,7 +77,8 @@ export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: Ver
       if (!invalid) continue;
       diagnostics.push({
         ruleId: 'invalid-value',
-        message: `Invalid value "${value}" in "${directive.name}": nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
+        message: `Invalid value "${value}" in "${directive.name}"`,
+        help: `nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
         primary: directive.args[index].span,
         related: [],
       });

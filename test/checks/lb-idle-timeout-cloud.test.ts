@@ -91,7 +91,8 @@ testRule(rule, {
         severity: 'warning',
         primary: { file: 'nginx/site.conf', line: 2, column: 5, endColumn: 15 },
         related: [{ file: 'infra/alb.tf', line: 2, column: 18, endColumn: 21, label: 'the AWS ALB aws_lb.web: idle timeout 120s' }],
-        messageIncludes: ["load balancer's idle timeout 120s (the AWS ALB aws_lb.web)", 'keepalive_timeout 75s (nginx default)', 'keepalive_timeout 125s;'],
+        messageIncludes: ["load balancer's idle timeout 120s (the AWS ALB aws_lb.web)", 'keepalive_timeout 75s (nginx default)'],
+        helpIncludes: ['keepalive_timeout 125s;'],
       }],
     },
     {

@@ -37,7 +37,7 @@ testRule(rule, {
       findings: [{
         messageId: 'unknown',
         primary: { file: 'nginx.conf', line: 5, column: 13, endLine: 5, endColumn: 30 },
-        messageIncludes: ['Unknown directive "proxy_read_timout"', 'did you mean "proxy_read_timeout"?', 'unknown directive "proxy_read_timout"'],
+        messageIncludes: ['Unknown directive "proxy_read_timout"'], helpIncludes: ['did you mean "proxy_read_timeout"?', 'unknown directive "proxy_read_timout"'],
       }],
     },
     {
@@ -47,19 +47,19 @@ testRule(rule, {
         'conf.d/app.conf': 'server {\n  listen 80;\n  server_nam example.com;\n  location / { proxy_passs http://app; }\n}\n',
       },
       findings: [
-        { messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 3, column: 3 }, messageIncludes: ['did you mean "server_name"?'] },
-        { messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 4, column: 16, endColumn: 27 }, messageIncludes: ['did you mean "proxy_pass"?'] },
+        { messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 3, column: 3 }, helpIncludes: ['did you mean "server_name"?'] },
+        { messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 4, column: 16, endColumn: 27 }, helpIncludes: ['did you mean "proxy_pass"?'] },
       ],
     },
     {
       name: 'a name far from every known one gets no suggestion',
       tree: { 'conf.d/app.conf': 'server {\n    frobnicate_everything yes;\n}\n' },
-      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 2, column: 5 }, messageIncludes: ['Unknown directive "frobnicate_everything": nginx refuses'] }],
+      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 2, column: 5 }, message: 'Unknown directive "frobnicate_everything"', help: 'nginx refuses to start (unknown directive "frobnicate_everything")' }],
     },
     {
       name: 'a third-party directive whose module is not declared is a warning',
       tree: { 'conf.d/app.conf': 'server {\n    listen 80;\n    more_set_headers "Server: x";\n}\n' },
-      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['"headers-more"', 'nginx.modules'] }],
+      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['"headers-more"'], helpIncludes: ['nginx.modules'] }],
     },
     {
       name: 'several directives of one undeclared module in a file: one warning that counts the others',
@@ -81,7 +81,7 @@ testRule(rule, {
     {
       name: 'inside an if in a location',
       tree: { 'conf.d/app.conf': 'server {\n    location / {\n        if ($arg_x) {\n            retrun 404;\n        }\n    }\n}\n' },
-      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 4, column: 13 }, messageIncludes: ['did you mean "return"?'] }],
+      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 4, column: 13 }, helpIncludes: ['did you mean "return"?'] }],
     },
   ],
 });

@@ -184,7 +184,8 @@ describe('problems with the comments themselves', () => {
         'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', `        # cfglint-disable-next-line ${RULE}${ending}`, '        proxy_pass http://app;', '    }', '}'),
       });
       expect(brief(report.findings)).toEqual(['info suppression-missing-reason app.conf:7:9']);
-      expect(report.findings[0].message).toContain('"--"');
+      expect(report.findings[0].message).toBe('Missing reason');
+      expect(report.findings[0].help).toContain('"--"');
       expect(report.summary).toEqual({ errors: 0, warnings: 0, infos: 1, suppressed: 1, baselined: 0 });
     }
   });

@@ -71,4 +71,16 @@ describe('checkstyle formatter', () => {
     expect(xmlProblems('<a b="<"/>')).toEqual(['"<" in attribute value <']);
     expect(xmlProblems('<a>]]></a>')).toEqual(['"]]>" outside a CDATA section']);
   });
+
+  it('folds the help into the message after the related locations, escaped like it', () => {
+    const report = makeReport();
+    report.findings = [{ ...report.findings[2], help: 'bind gunicorn to "127.0.0.1:8000" <now>\x1b[2J' }];
+    const out = format(report, makeContext());
+    expectWellFormedXml(out);
+    expect(parseXml<CheckstyleXml>(out).checkstyle.file[0].error[0].message).toBe(
+      'Nothing listens on "127.0.0.1:8000"; gunicorn binds "127.0.0.1:8001"' +
+        ' (related: app server/gunicorn.conf.py:1:8: gunicorn binds here; nginx/conf.d/app.conf:10:20: proxied from here)' +
+        '; help: bind gunicorn to "127.0.0.1:8000" <now>\\x1b[2J',
+    );
+  });
 });

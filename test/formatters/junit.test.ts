@@ -160,4 +160,25 @@ describe('junit formatter', () => {
     );
     for (const line of out.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false);
   });
+
+  it('writes the help as a line of the failure text, after the related locations; the message attribute stays the message', () => {
+    const report = makeReport();
+    report.findings = [{ ...report.findings[2], help: 'bind gunicorn to "127.0.0.1:8000" <now>\n::error::x' }];
+    const out = format(report, makeContext());
+    expectWellFormedXml(out);
+    const failure = [
+      'error[upstream-port-mismatch]: Nothing listens on &quot;127.0.0.1:8000&quot;; gunicorn binds &quot;127.0.0.1:8001&quot;',
+      'at nginx/conf.d/app.conf:2:12',
+      'related: app server/gunicorn.conf.py:1:8: gunicorn binds here',
+      'related: nginx/conf.d/app.conf:10:20: proxied from here',
+      'help: bind gunicorn to &quot;127.0.0.1:8000&quot; &lt;now&gt;\\n::error::x',
+      `docs: ${DOCS}/checks/upstream-port-mismatch.md`,
+    ].join('\n');
+    expect(out).toContain(`type="upstream-port-mismatch">${failure}</failure>`);
+    const { testsuites } = parseXml<JunitXml>(out);
+    expect(testsuites.testsuite[0].testcase[0].failure?.message).toBe(
+      'Nothing listens on "127.0.0.1:8000"; gunicorn binds "127.0.0.1:8001"' +
+        ' (related: app server/gunicorn.conf.py:1:8: gunicorn binds here; nginx/conf.d/app.conf:10:20: proxied from here)',
+    );
+  });
 });

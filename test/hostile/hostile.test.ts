@@ -398,6 +398,8 @@ describe('output sanitising', () => {
     expect(result.stdout).toContain('Invalid value "5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q"');
     expect(result.stdout).toContain(' --> evil\\n::error::dir/nginx.conf:2:28');
     expect(result.stdout).toContain('uWSGI reads "\\x1b[31mthirty"');
+    // That value is in a help, printed on a `= help:` line of cfglint's own.
+    expect(result.stdout).toMatch(/^ *= help: uWSGI reads "\\x1b\[31mthirty" with atoi/m);
     expect(result.stdout).toContain('\\x1b]52;c;AAAA\\x07\\u202e');
   });
 
@@ -409,6 +411,8 @@ describe('output sanitising', () => {
     expect(result.stdout).toContain('::error file=evil%0A%3A%3Aerror%3A%3Adir/nginx.conf,line=2,');
     expect(result.stdout).toContain('Invalid value "5x%0A::add-mask::SECRETVALUE%0A::stop-commands::x ##[add-mask]q"');
     expect(result.stdout).toContain('Invalid value "1`|x%0Dy<img src=x>]52;c;AAAA" in "send_timeout"');
+    // The help follows an encoded blank line, its ESC dropped like the message's.
+    expect(result.stdout).toContain('%0A%0Ahelp: uWSGI reads "[31mthirty" with atoi');
   });
 
   test('json and sarif: valid JSON that decodes to the hostile values, nothing raw in the text', () => {
@@ -419,6 +423,8 @@ describe('output sanitising', () => {
       const messages = JSON.stringify(JSON.parse(result.stdout));
       // Decoded, the values are intact: sanitising JSON changes its text, never its data.
       expect(messages).toContain(JSON.stringify('5x\n::add-mask::SECRETVALUE\n::stop-commands::x ##[add-mask]q').slice(1, -1));
+      // So is the help's (json: its own field; sarif: the result text after the message).
+      expect(messages).toContain(JSON.stringify('uWSGI reads "\x1b[31mthirty" with atoi').slice(1, -1));
     }
   });
 
@@ -440,8 +446,11 @@ describe('output sanitising', () => {
     expectSafeLog('gitlab', result.stdout, 'no-commands');
     const issues = JSON.parse(result.stdout) as { description: string; location: { path: string } }[];
     const keepalive = issues.find((issue) => issue.description.includes('"keepalive_timeout"'));
-    expect(keepalive?.description.startsWith('Invalid value "5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q" in "keepalive_timeout": ')).toBe(true);
+    expect(keepalive?.description).toBe('Invalid value "5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q" in "keepalive_timeout"');
     expect(issues.map((issue) => issue.location.path)).toContain('evil\n::error::dir/nginx.conf');
+    // The help goes to content.body as Markdown: the ESC shown escaped (its backslash escaped), `[` escaped.
+    const units = (issues as { check_name?: string; content?: { body: string } }[]).find((issue) => issue.check_name === 'uwsgi-value-units');
+    expect(units?.content?.body).toContain('uWSGI reads "\\\\x1b\\[31mthirty" with atoi');
   });
 
   test('junit and checkstyle: well-formed XML, control characters shown escaped, markup as entities', () => {
@@ -453,6 +462,7 @@ describe('output sanitising', () => {
       expect(result.stdout).toContain('Invalid value &quot;5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q&quot;');
       expect(result.stdout).toContain('Invalid value &quot;1`|x\\ry&lt;img src=x&gt;\\x1b]52;c;AAAA\\x07\\u202e&quot;');
       expect(result.stdout).toContain(' name="evil\\n::error::dir/nginx.conf"');
+      expect(result.stdout).toContain('help: uWSGI reads &quot;\\x1b[31mthirty&quot; with atoi');
     }
   });
 
@@ -514,6 +524,7 @@ describe('output sanitising', () => {
     }
     // Backtick, pipe, `]` and `_` backslash-escaped, CR as <br>, HTML as entities, controls shown escaped (their backslash escaped).
     expect(summary).toContain('Invalid value "1\\`\\|x<br>y&lt;img src=x&gt;\\\\x1b\\]52;c;AAAA\\\\x07\\\\u202e" in "send\\_timeout"');
+    expect(summary).toContain('<br>help: uWSGI reads "\\\\x1b\\[31mthirty" with atoi');
     const mermaid = /```mermaid\n([^]*?)```/.exec(summary)![1];
     expect(mermaid).not.toContain('%%');
 
@@ -582,7 +593,7 @@ describe('bounded work', () => {
   }
 
   const findingsOf = (run: Run, ruleId: string, file: string) =>
-    run.report!.findings.filter((f) => f.ruleId === ruleId && (f.primary as { file: string }).file === file) as Array<{ message: string; primary: { start: { line: number; column: number } } }>;
+    run.report!.findings.filter((f) => f.ruleId === ruleId && (f.primary as { file: string }).file === file) as Array<{ message: string; help?: string; primary: { start: { line: number; column: number } } }>;
 
   test('did-you-mean on names of 100,000 characters', () => {
     const dir = boundedCase('suggest');
@@ -594,6 +605,7 @@ describe('bounded work', () => {
     const unknown = findingsOf(run, 'nginx-unknown-directive', 'nginx.conf');
     expect(unknown.map((f) => [f.primary.start.line, f.primary.start.column])).toEqual([[3, 5]]);
     expect(unknown[0].message).not.toContain('did you mean');
+    expect(unknown[0].help).not.toContain('did you mean');
     expect(findingsOf(run, 'uwsgi-unknown-option', 'uwsgi.ini').map((f) => f.primary.start.line)).toEqual([3]);
   });
 

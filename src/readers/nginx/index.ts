@@ -248,7 +248,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         const more = directories.length > 3 ? ` and ${directories.length - 3} more` : '';
         report({
           ruleId: 'read-error',
-          message: `Include "${argument.value}" matches the director${directories.length === 1 ? 'y' : 'ies'} ${named}${more}: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
+          message: `Include "${argument.value}" matches the director${directories.length === 1 ? 'y' : 'ies'} ${named}${more}`,
+          help: 'nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern',
           primary: argument.span,
           related: [],
         });
@@ -271,7 +272,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           cycleReported.add(at);
           report({
             ruleId: 'include-cycle',
-            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include: nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes`,
+            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include`,
+            help: 'nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes',
             primary: argument.span,
             related: [],
           });
@@ -335,7 +337,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       : ` (${links.slice(0, 3).join(', ')}${links.length > 3 ? ` and ${links.length - 3} more` : ''} lead${links.length === 1 ? 's' : ''} out through a symbolic link)`;
     report({
       ruleId: 'include-outside-tree',
-      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it: lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json`,
+      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it`,
+      help: 'lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json',
       primary: argument.span,
       related: [],
     });

@@ -52,6 +52,8 @@ export const rule = defineRule({
           // A template that writes a module's directive only on a condition decides at rendering
           // whether the module is there (openwisp: `{% if nginx_brotli_static_available %}`).
           if (writtenConditionally(directive)) continue;
+          // A main-context include the tree does not hold (modules-enabled) may load it: cannot tell.
+          if (index.unreadModuleInclude) continue;
           // One finding per module and file: enabling the module settles all its directives.
           const key = `${directive.nameSpan.file}\0${module}`;
           const seen = thirdParty.get(key);

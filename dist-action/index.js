@@ -41504,9 +41504,16 @@ var NginxDirectiveIndex = class {
   levels = [];
   /** Third-party modules enabled by the tree itself (load_module, OpenResty), with why. */
   detectedModules = [];
+  /**
+   * An `include` in the main context of a main config that read nothing from the tree (Debian's
+   * `include /etc/nginx/modules-enabled/*.conf;`): it may hold `load_module` lines, so which
+   * third-party modules the nginx has cannot be told.
+   */
+  unreadModuleInclude;
   constructor(roots, options = {}) {
     const detected = detectModules(roots);
     this.detectedModules = detected;
+    this.unreadModuleInclude = unreadMainInclude(roots);
     this.table = new DirectiveTable({
       modules: [...options.modules ?? [], ...detected.map((d) => d.module)],
       extraDirectives: options.extraDirectives
@@ -41652,6 +41659,13 @@ function labelOf(directive) {
     return `${directive.name}[${directive.args.map((a) => a.value).join(" ")}]`;
   }
   return directive.name;
+}
+function unreadMainInclude(roots) {
+  for (const root of roots) {
+    if (root.kind !== "main" || root.generatedBy) continue;
+    for (const entry of root.directives) if (entry.directive.name === "include" && !entry.children?.length) return entry.directive;
+  }
+  return void 0;
 }
 var LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row) => row[0]));
 function detectModules(roots) {
@@ -43373,6 +43387,7 @@ var rule12 = defineRule({
         const module2 = index.table.disabledModuleOf(directive.name);
         if (module2) {
           if (writtenConditionally(directive)) continue;
+          if (index.unreadModuleInclude) continue;
           const key = `${directive.nameSpan.file}\0${module2}`;
           const seen = thirdParty.get(key);
           if (seen) seen.others++;
@@ -46059,10 +46074,16 @@ function readNginxTree(candidates, options) {
   }
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
-  for (const main of mains) {
-    const prefixDir = nodePath9.dirname(main.path);
+  const mainExpansions = mains.map((main) => {
+    const before = new Set(reachedFromElsewhere);
     budget = freshBudget();
-    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
+    const directives = expand(main.parsed.directives, main.path, nodePath9.dirname(main.path), [main.real], [], 0);
+    return { main, directives, reaches: new Set([...reachedFromElsewhere].filter((real) => !before.has(real))) };
+  });
+  for (const { main, directives, reaches } of mainExpansions) {
+    const includedByAnother = mainExpansions.some((other) => other.main !== main && other.reaches.has(main.real) && !reaches.has(other.main.real));
+    if (includedByAnother) continue;
+    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives });
   }
   const orphans = loaded.filter((entry) => !mains.includes(entry) && !reachedFromElsewhere.has(entry.real));
   const reachedByMains = new Set(reachedFromElsewhere);

@@ -132,10 +132,17 @@ export class NginxDirectiveIndex {
   readonly levels: DirectiveLevel[] = [];
   /** Third-party modules enabled by the tree itself (load_module, OpenResty), with why. */
   readonly detectedModules: { module: string; reason: string }[] = [];
+  /**
+   * An `include` in the main context of a main config that read nothing from the tree (Debian's
+   * `include /etc/nginx/modules-enabled/*.conf;`): it may hold `load_module` lines, so which
+   * third-party modules the nginx has cannot be told.
+   */
+  readonly unreadModuleInclude: NginxDirective | undefined;
 
   constructor(roots: NginxConfigRoot[], options: DirectiveTableOptions = {}) {
     const detected = detectModules(roots);
     this.detectedModules = detected;
+    this.unreadModuleInclude = unreadMainInclude(roots);
     this.table = new DirectiveTable({
       modules: [...(options.modules ?? []), ...detected.map((d) => d.module)],
       extraDirectives: options.extraDirectives,
@@ -298,6 +305,16 @@ function labelOf(directive: NginxDirective): string {
     return `${directive.name}[${directive.args.map((a) => a.value).join(' ')}]`;
   }
   return directive.name;
+}
+
+/** The first main-context `include` of a main config through which no directive was read. */
+function unreadMainInclude(roots: NginxConfigRoot[]): NginxDirective | undefined {
+  for (const root of roots) {
+    if (root.kind !== 'main' || root.generatedBy) continue;
+    // An include keeps what it read as its children.
+    for (const entry of root.directives) if (entry.directive.name === 'include' && !entry.children?.length) return entry.directive;
+  }
+  return undefined;
 }
 
 const LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row) => row[0]));

@@ -27,10 +27,36 @@ testRule(rule, {
       tree: { 'conf.d/app.conf': 'server {\n    my_waf_enable on;\n}\n' },
       config: { nginx: { extraDirectives: { my_waf_enable: ['server', 'location'] } } },
     },
+    {
+      name: "Debian's modules-enabled include, not in the tree: brotli may be loaded there",
+      tree: { 'nginx.conf': 'include /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp {\n    brotli on;\n}\n' },
+    },
+    {
+      name: 'a relative main-context include that matches nothing in the tree',
+      tree: { 'nginx.conf': 'include modules.d/*.conf;\nevents {}\nhttp {\n    more_set_headers "Server: x";\n}\n' },
+    },
     { name: 'http2 on nginx 1.25.1 and later', nginxVersion: '1.26.2', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
     { name: 'http2 when the version is unknown', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
   ],
   reject: [
+    {
+      name: 'the modules-enabled files are in the tree and load no brotli',
+      tree: {
+        'nginx.conf': 'include modules-enabled/*.conf;\nevents {}\nhttp {\n    brotli on;\n}\n',
+        'modules-enabled/50-mod-stream.conf': 'load_module modules/ngx_stream_module.so;\n',
+      },
+      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'nginx.conf', line: 4, column: 5 }, messageIncludes: ['"brotli"'] }],
+    },
+    {
+      name: 'an include the tree lacks inside http cannot load a module',
+      tree: { 'nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/extra/*.conf;\n    brotli on;\n}\n' },
+      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'nginx.conf', line: 4, column: 5 }, messageIncludes: ['"brotli"'] }],
+    },
+    {
+      name: 'with modules-enabled outside the tree, a misspelt directive is still reported',
+      tree: { 'nginx.conf': 'include /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp {\n    proxy_read_timout 30s;\n}\n' },
+      findings: [{ messageId: 'unknown', severity: 'error', primary: { file: 'nginx.conf', line: 4, column: 5 } }],
+    },
     {
       name: 'a misspelt directive, with the nearest name',
       tree: { 'nginx.conf': main('    server {\n        location / {\n            proxy_read_timout 30s;\n        }\n    }\n') },

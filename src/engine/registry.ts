@@ -8,6 +8,7 @@ import { rule as listenBacklogSomaxconn } from '../../checks/listen-backlog-soma
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
+import { rule as nginxHeaderRedefinition } from '../../checks/nginx-header-redefinition';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
 import { rule as proxyReadTimeoutBackend } from '../../checks/proxy-read-timeout-backend';
@@ -35,6 +36,7 @@ export const RULES: Rule[] = [
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,
+  nginxHeaderRedefinition,
   nginxProxyBuffers,
   nginxUnknownDirective,
   proxyReadTimeoutBackend,

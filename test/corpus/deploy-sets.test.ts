@@ -28,6 +28,8 @@ describeCorpus('corpus: deploy sets linted as directories', () => {
     'bookwyrm-social__bookwyrm': [
       // upstream web has keepalive 4; no location sets proxy_http_version 1.1 (nginx version unknown: warning)
       'upstream-keepalive-http10 nginx/locations:45',
+      // /.within.website/ (Anubis) sets its own proxy headers but not the server's X-Forwarded-Proto https: the client's copy reaches Anubis
+      'nginx-header-redefinition nginx/locations:51',
       'upstream-keepalive-http10 nginx/locations:79',
       'upstream-keepalive-http10 nginx/locations:85',
     ],

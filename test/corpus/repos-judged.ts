@@ -9,9 +9,21 @@ export const JUDGED: Record<string, Record<string, string>> = {
     'gunicorn-unknown-setting app/gunicorn.conf.py:18':
       '`preload = True`: gunicorn\'s setting is preload_app (--preload is only the flag); gunicorn ignores the unknown name, so the app is not preloaded as the comment on that line intends',
   },
+  'jitsi__docker-jitsi-meet': {
+    'nginx-header-redefinition web/rootfs/defaults/meet.conf:69':
+      'the static location (libs, css, fonts, .well-known...) adds its own Access-Control-Allow-Origin, so the server-level X-Content-Type-Options nosniff, Permissions-Policy and (when CSP_HEADER is set) Content-Security-Policy are not sent with the JavaScript and CSS it serves',
+    'nginx-header-redefinition web/rootfs/defaults/meet.conf:220':
+      'same as line 69 for the load-test libs location: its Access-Control-Allow-Origin drops the server-level nosniff and Permissions-Policy',
+  },
   'junkor-1011__fastapi_nginx_template': {
     'upstream-keepalive-timeout web/conf.d/app.conf:1':
       'nginx:alpine (docker-compose.yml) tracks mainline: from 1.29.7 upstream backend keeps idle connections by default, 60s, while uvicorn (app/Dockerfile CMD, no --timeout-keep-alive) closes them after 5s; the finding holds only for >= 1.29.7 and says so',
+  },
+  'mailcow__mailcow-dockerized': {
+    'nginx-header-redefinition data/conf/nginx/templates/sites-default.conf.j2:40':
+      'lines 15-21 set HSTS, nosniff, X-Frame-Options and Referrer-Policy for the server; the /(fonts|js|css|img)/ location adds Cache-Control and so sends none of them with its scripts and styles',
+    'nginx-header-redefinition data/conf/nginx/templates/sites-default.conf.j2:230':
+      'the SOGo location for .xml/.js/.html/.xhtml adds Content-Type and so drops the server\'s HSTS, nosniff and X-Frame-Options from SOGo pages (html included)',
   },
   'ryuichiroshibuya__ansible': {
     'uwsgi-unknown-option roles/django/templates/uwsgi.sh:3':

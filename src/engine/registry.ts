@@ -24,6 +24,7 @@ import { rule as uwsgiSigtermReload } from '../../checks/uwsgi-sigterm-reload';
 import { rule as uwsgiUnknownOption } from '../../checks/uwsgi-unknown-option';
 import { rule as uwsgiValueUnits } from '../../checks/uwsgi-value-units';
 import { rule as workerConnectionsNofile } from '../../checks/worker-connections-nofile';
+import { rule as nginxVersionDisclosure } from '../../checks/nginx-version-disclosure';
 
 // Sorted in code-unit order (the ids are ASCII): localeCompare would load ICU's collator on every
 // start (about 6 ms) and make the order depend on the machine's locale.
@@ -52,6 +53,7 @@ export const RULES: Rule[] = [
   uwsgiUnknownOption,
   uwsgiValueUnits,
   workerConnectionsNofile,
+  nginxVersionDisclosure,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 export function findRule(id: string): Rule | undefined {

@@ -7,6 +7,7 @@
  */
 import type { ExpandedDirective } from '../readers/nginx';
 import type { NginxBlock } from './nginx';
+import { argumentsUnknown } from './template-values';
 
 export type HeaderListDirective = 'add_header' | 'add_trailer' | 'proxy_set_header';
 
@@ -92,7 +93,7 @@ export function headerDrops(http: NginxBlock, name: HeaderListDirective): Header
 
 /** Whether everything this level sets is known: no header named by a variable, no unread include. */
 function knowable(block: NginxBlock, own: ExpandedDirective[]): boolean {
-  if (own.some((entry) => headerName(entry) === undefined)) return false;
+  if (own.some((entry) => headerName(entry) === undefined || argumentsUnknown(entry.directive))) return false;
   return !block.own('include').some((entry) => !entry.children);
 }
 

@@ -7,7 +7,7 @@
  */
 import type { ExpandedDirective } from '../readers/nginx';
 import type { NginxBlock } from './nginx';
-import { argumentsUnknown } from './template-values';
+import { isUnknownValue } from '../discovery/template';
 
 export type HeaderListDirective = 'add_header' | 'add_trailer' | 'proxy_set_header';
 
@@ -35,7 +35,8 @@ export interface HeaderDrop {
 /** The header name an entry sets, lower-cased; undefined when it is a variable. */
 export function headerName(entry: ExpandedDirective): string | undefined {
   const name = entry.directive.args[0]?.value;
-  if (name === undefined || name.includes('$')) return undefined;
+  // A variable, or a template tag: the header is only known once nginx or the template runs.
+  if (name === undefined || name.includes('$') || isUnknownValue(name)) return undefined;
   return name.toLowerCase();
 }
 
@@ -93,7 +94,7 @@ export function headerDrops(http: NginxBlock, name: HeaderListDirective): Header
 
 /** Whether everything this level sets is known: no header named by a variable, no unread include. */
 function knowable(block: NginxBlock, own: ExpandedDirective[]): boolean {
-  if (own.some((entry) => headerName(entry) === undefined || argumentsUnknown(entry.directive))) return false;
+  if (own.some((entry) => headerName(entry) === undefined)) return false;
   return !block.own('include').some((entry) => !entry.children);
 }
 

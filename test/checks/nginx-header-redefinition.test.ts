@@ -96,6 +96,10 @@ testRule(rule, {
       tree: { 'conf.d/site.conf': secured(lines('        add_header $cache_header_name public;')) },
     },
     {
+      name: 'a header named by a template tag might be any of them: nothing is said',
+      tree: { 'templates/site.conf.j2': secured(lines('        add_header {{ cache_header }} public;')) },
+    },
+    {
       name: 'an include the tree does not hold might re-add them: nothing is said',
       tree: { 'conf.d/site.conf': secured(lines('        include /etc/nginx/headers.d/*.conf;', '        add_header Cache-Control public;')) },
     },
@@ -374,6 +378,12 @@ testRule(rule, {
       name: 'a return that echoes the request still needs the headers',
       tree: { 'conf.d/site.conf': secured(lines('        add_header Content-Type text/html;', '        return 200 "<p>$arg_q</p>";'), '= /echo') },
       findings: [{ messageId: 'dropsSecurityHeaders', severity: 'warning', primary: { file: 'conf.d/site.conf', line: 6, column: 9 } }],
+    },
+    {
+      // jitsi's meet.conf: the value comes from the environment, the header name does not.
+      name: 'a template that writes only the value still drops the outer headers',
+      tree: { 'templates/site.conf.j2': secured("        add_header 'Access-Control-Allow-Origin' '{{ cors_origin }}';") },
+      findings: [{ messageId: 'dropsSecurityHeaders', severity: 'warning', primary: { file: 'templates/site.conf.j2', line: 6, column: 9 } }],
     },
     {
       name: 'the level named is the one that writes the lost header',

@@ -26,6 +26,7 @@ import { rule as uwsgiValueUnits } from '../../checks/uwsgi-value-units';
 import { rule as workerConnectionsNofile } from '../../checks/worker-connections-nofile';
 import { rule as nginxVersionDisclosure } from '../../checks/nginx-version-disclosure';
 import { rule as nginxWeakTls } from '../../checks/nginx-weak-tls';
+import { rule as nginxStatusPageExposed } from '../../checks/nginx-status-page-exposed';
 
 // Sorted in code-unit order (the ids are ASCII): localeCompare would load ICU's collator on every
 // start (about 6 ms) and make the order depend on the machine's locale.
@@ -54,6 +55,7 @@ export const RULES: Rule[] = [
   uwsgiUnknownOption,
   uwsgiValueUnits,
   workerConnectionsNofile,
+  nginxStatusPageExposed,
   nginxWeakTls,
   nginxVersionDisclosure,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -27,6 +27,7 @@ import { rule as workerConnectionsNofile } from '../../checks/worker-connections
 import { rule as nginxVersionDisclosure } from '../../checks/nginx-version-disclosure';
 import { rule as nginxWeakTls } from '../../checks/nginx-weak-tls';
 import { rule as nginxStatusPageExposed } from '../../checks/nginx-status-page-exposed';
+import { rule as nginxAllowWithoutDeny } from '../../checks/nginx-allow-without-deny';
 
 // Sorted in code-unit order (the ids are ASCII): localeCompare would load ICU's collator on every
 // start (about 6 ms) and make the order depend on the machine's locale.
@@ -55,6 +56,7 @@ export const RULES: Rule[] = [
   uwsgiUnknownOption,
   uwsgiValueUnits,
   workerConnectionsNofile,
+  nginxAllowWithoutDeny,
   nginxStatusPageExposed,
   nginxWeakTls,
   nginxVersionDisclosure,

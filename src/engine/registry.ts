@@ -28,6 +28,7 @@ import { rule as nginxVersionDisclosure } from '../../checks/nginx-version-discl
 import { rule as nginxWeakTls } from '../../checks/nginx-weak-tls';
 import { rule as nginxStatusPageExposed } from '../../checks/nginx-status-page-exposed';
 import { rule as nginxAllowWithoutDeny } from '../../checks/nginx-allow-without-deny';
+import { rule as nginxReturnBypassesAccess } from '../../checks/nginx-return-bypasses-access';
 
 // Sorted in code-unit order (the ids are ASCII): localeCompare would load ICU's collator on every
 // start (about 6 ms) and make the order depend on the machine's locale.
@@ -56,6 +57,7 @@ export const RULES: Rule[] = [
   uwsgiUnknownOption,
   uwsgiValueUnits,
   workerConnectionsNofile,
+  nginxReturnBypassesAccess,
   nginxAllowWithoutDeny,
   nginxStatusPageExposed,
   nginxWeakTls,

@@ -18,11 +18,28 @@ const isAccessRule = (entry: ExpandedDirective) => entry.directive.name === 'all
 /** Levels that hold an http location configuration; `limit_except` lists apply to some methods only. */
 const LIST_LEVELS = new Set(['http', 'server', 'location', 'if']);
 
+/** The file a directive's root config was read from (an included directive counts as its includer's). */
+function rootFileOf(entry: ExpandedDirective): string {
+  return entry.via[0]?.file ?? entry.directive.file;
+}
+
+/**
+ * The directives of `level` that reach `block`. Snippets no main config includes share one http
+ * level in the model, but nothing says nginx puts them together: of that level, only the lines of
+ * the block's own file count.
+ */
+function reaching(level: NginxBlock, block: NginxBlock, entries: ExpandedDirective[]): ExpandedDirective[] {
+  if (level.node || level.kind !== 'http' || entries.length === 0) return entries;
+  const first = block.node ?? block.directives[0];
+  const file = first ? rootFileOf(first) : undefined;
+  return entries.filter((entry) => rootFileOf(entry) === file);
+}
+
 /** The allow/deny list in force in `block`, or undefined when no level up to http has one. */
 export function accessList(block: NginxBlock): AccessList | undefined {
   for (let level: NginxBlock | undefined = block; level; level = level.parent) {
     if (!LIST_LEVELS.has(level.kind)) break;
-    const rules = level.directives.filter(isAccessRule);
+    const rules = reaching(level, block, level.directives.filter(isAccessRule));
     if (rules.length > 0) return { block: level, rules };
     if (level.kind === 'http') break;
   }
@@ -42,13 +59,26 @@ export function deniesTheRest(rules: ExpandedDirective[]): boolean {
   return catchAllRule(rules)?.directive.name === 'deny';
 }
 
-/** The authentication in force in `block` (auth_basic, auth_request, auth_jwt not `off`), if any. */
-export function authenticationIn(block: NginxBlock): ExpandedDirective | undefined {
+/** The authentication in force in `block` (auth_basic, auth_request, auth_jwt not `off`), with its level. */
+export function authentication(block: NginxBlock): { entry: ExpandedDirective; block: NginxBlock } | undefined {
   for (const name of ['auth_basic', 'auth_request', 'auth_jwt']) {
-    const found = block.inherited(name);
-    if (found && found.entry.directive.args[0]?.value.toLowerCase() !== 'off') return found.entry;
+    for (let level: NginxBlock | undefined = block; level; level = level.parent) {
+      if (!LIST_LEVELS.has(level.kind) && level.kind !== 'limit_except') break;
+      const own = reaching(level, block, level.own(name));
+      const entry = own[own.length - 1];
+      if (entry) {
+        if (entry.directive.args[0]?.value.toLowerCase() !== 'off') return { entry, block: level };
+        break;
+      }
+      if (level.kind === 'http') break;
+    }
   }
   return undefined;
+}
+
+/** The authentication directive in force in `block`, if any. */
+export function authenticationIn(block: NginxBlock): ExpandedDirective | undefined {
+  return authentication(block)?.entry;
 }
 
 /** Whether `block` or a location around it is `internal` (reachable only by nginx's own redirects). */

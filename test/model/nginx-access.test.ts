@@ -56,3 +56,15 @@ describe('authenticationIn and listensOnlyLocally', () => {
     expect(listensOnlyLocally(server(''))).toBe(false);
   });
 });
+
+describe('snippets no main config includes', () => {
+  test("another snippet's http-level deny all is no parent of this one's locations", () => {
+    const found = locations({ 'templates/access.conf': 'allow 10.0.0.0/8;\ndeny all;\n', 'templates/site.conf': 'server {\n  listen 80;\n  location /x { }\n}\n' });
+    expect(accessList(found.get('/x')!)).toBeUndefined();
+  });
+
+  test("a snippet's own http-level lines are", () => {
+    const found = locations({ 'site.conf': 'auth_basic "x";\nserver {\n  listen 80;\n  location /x { }\n}\n' });
+    expect(authenticationIn(found.get('/x')!)?.directive.name).toBe('auth_basic');
+  });
+});

@@ -29,6 +29,8 @@ import { rule as nginxWeakTls } from '../../checks/nginx-weak-tls';
 import { rule as nginxStatusPageExposed } from '../../checks/nginx-status-page-exposed';
 import { rule as nginxAllowWithoutDeny } from '../../checks/nginx-allow-without-deny';
 import { rule as nginxReturnBypassesAccess } from '../../checks/nginx-return-bypasses-access';
+import { rule as nginxAddHeaderMultiline } from '../../checks/nginx-add-header-multiline';
+import { rule as nginxAddHeaderContentType } from '../../checks/nginx-add-header-content-type';
 
 // Sorted in code-unit order (the ids are ASCII): localeCompare would load ICU's collator on every
 // start (about 6 ms) and make the order depend on the machine's locale.
@@ -57,6 +59,8 @@ export const RULES: Rule[] = [
   uwsgiUnknownOption,
   uwsgiValueUnits,
   workerConnectionsNofile,
+  nginxAddHeaderContentType,
+  nginxAddHeaderMultiline,
   nginxReturnBypassesAccess,
   nginxAllowWithoutDeny,
   nginxStatusPageExposed,

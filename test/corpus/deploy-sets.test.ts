@@ -34,6 +34,8 @@ describeCorpus('corpus: deploy sets linted as directories', () => {
       'upstream-keepalive-http10 nginx/locations:79',
       'upstream-keepalive-http10 nginx/locations:85',
     ],
+    // both /healthz locations (port 80, line 23; port 443, line 71) answer `return 200 "ok"` with add_header Content-Type text/plain: default_type is sent too
+    ConesaLab__PaintOmics: ['nginx-add-header-content-type deploy/nginx/paintomics.conf:23', 'nginx-add-header-content-type deploy/nginx/paintomics.conf:71'],
     'PyNSK__pynsk.ru': ['nginx-weak-tls deploy/nginx.conf:15'], // ssl_protocols TLSv1 TLSv1.1 TLSv1.2
     'ask-ar__carceropolis': ['nginx-weak-tls deploy/nginx/carceropolis.conf.prod:32', 'nginx-weak-tls deploy/nginx/carceropolis.conf.prod:64'], // ssl_protocols TLSv1.1 TLSv1.2 in both servers
     kiwitcms__Kiwi: ['header-size-backend etc/uwsgi.conf:11'], // nginx admits 4 x 10k of headers, uWSGI buffer-size 20480

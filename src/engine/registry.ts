@@ -31,6 +31,8 @@ import { rule as nginxAllowWithoutDeny } from '../../checks/nginx-allow-without-
 import { rule as nginxReturnBypassesAccess } from '../../checks/nginx-return-bypasses-access';
 import { rule as nginxAddHeaderMultiline } from '../../checks/nginx-add-header-multiline';
 import { rule as nginxAddHeaderContentType } from '../../checks/nginx-add-header-content-type';
+import { rule as nginxResolverExternal } from '../../checks/nginx-resolver-external';
+import { rule as nginxValidReferersNone } from '../../checks/nginx-valid-referers-none';
 
 // Sorted in code-unit order (the ids are ASCII): localeCompare would load ICU's collator on every
 // start (about 6 ms) and make the order depend on the machine's locale.
@@ -59,6 +61,8 @@ export const RULES: Rule[] = [
   uwsgiUnknownOption,
   uwsgiValueUnits,
   workerConnectionsNofile,
+  nginxValidReferersNone,
+  nginxResolverExternal,
   nginxAddHeaderContentType,
   nginxAddHeaderMultiline,
   nginxReturnBypassesAccess,

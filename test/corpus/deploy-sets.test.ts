@@ -37,7 +37,13 @@ describeCorpus('corpus: deploy sets linted as directories', () => {
     // both /healthz locations (port 80, line 23; port 443, line 71) answer `return 200 "ok"` with add_header Content-Type text/plain: default_type is sent too
     ConesaLab__PaintOmics: ['nginx-add-header-content-type deploy/nginx/paintomics.conf:23', 'nginx-add-header-content-type deploy/nginx/paintomics.conf:71'],
     'PyNSK__pynsk.ru': ['nginx-weak-tls deploy/nginx.conf:15'], // ssl_protocols TLSv1 TLSv1.1 TLSv1.2
-    'ask-ar__carceropolis': ['nginx-weak-tls deploy/nginx/carceropolis.conf.prod:32', 'nginx-weak-tls deploy/nginx/carceropolis.conf.prod:64'], // ssl_protocols TLSv1.1 TLSv1.2 in both servers
+    // both servers: ssl_protocols TLSv1.1 TLSv1.2, and resolver 1.1.1.1 8.8.4.4 (public resolvers) for OCSP stapling
+    'ask-ar__carceropolis': [
+      'nginx-weak-tls deploy/nginx/carceropolis.conf.prod:32',
+      'nginx-resolver-external deploy/nginx/carceropolis.conf.prod:41',
+      'nginx-weak-tls deploy/nginx/carceropolis.conf.prod:64',
+      'nginx-resolver-external deploy/nginx/carceropolis.conf.prod:73',
+    ],
     kiwitcms__Kiwi: ['header-size-backend etc/uwsgi.conf:11'], // nginx admits 4 x 10k of headers, uWSGI buffer-size 20480
   };
 

@@ -52,6 +52,8 @@ export const JUDGED: Record<string, Record<string, string>> = {
       'nginx:alpine (docker-compose.yml) tracks mainline: from 1.29.7 upstream backend keeps idle connections by default, 60s, while uvicorn (app/Dockerfile CMD, no --timeout-keep-alive) closes them after 5s; the finding holds only for >= 1.29.7 and says so',
   },
   'kobotoolbox__kobo-docker': {
+    'nginx-resolver-external nginx/kobo-docker-scripts/include.protected_directive.conf:14':
+      '`resolver 8.8.8.8 8.8.4.4`: Google\'s public DNS over UDP for the names proxy_pass resolves at run time, although the container has Docker\'s 127.0.0.11',
     'nginx-add-header-content-type nginx/kobo-docker-scripts/include.schemas_directive.conf:10':
       'the location serves a file (root + try_files), so nginx sends the type from types/default_type, and `add_header Content-Type $schema_type always` adds a second one',
     'nginx-add-header-content-type nginx/kobo-docker-scripts/include.schemas_directive.conf:16': 'same as line 10 for the openrosa schema file',
@@ -62,6 +64,10 @@ export const JUDGED: Record<string, Record<string, string>> = {
       'lines 15-21 set HSTS, nosniff, X-Frame-Options and Referrer-Policy for the server; the /(fonts|js|css|img)/ location adds Cache-Control and so sends none of them with its scripts and styles',
     'nginx-header-redefinition data/conf/nginx/templates/sites-default.conf.j2:230':
       'the SOGo location for .xml/.js/.html/.xhtml adds Content-Type and so drops the server\'s HSTS, nosniff and X-Frame-Options from SOGo pages (html included)',
+  },
+  'umap-project__umap': {
+    'nginx-resolver-external docker/umap-snippet.conf:50': '`resolver 8.8.8.8;` for the proxied tile/ajax-proxy lookups: a public resolver over UDP',
+    'nginx-resolver-external docker/umap-snippet.conf:64': 'same `resolver 8.8.8.8;` in the second proxy location',
   },
   'ryuichiroshibuya__ansible': {
     'uwsgi-unknown-option roles/django/templates/uwsgi.sh:3':

@@ -33,6 +33,7 @@ import { rule as nginxAddHeaderMultiline } from '../../checks/nginx-add-header-m
 import { rule as nginxAddHeaderContentType } from '../../checks/nginx-add-header-content-type';
 import { rule as nginxResolverExternal } from '../../checks/nginx-resolver-external';
 import { rule as nginxValidReferersNone } from '../../checks/nginx-valid-referers-none';
+import { rule as nginxAutoindex } from '../../checks/nginx-autoindex';
 
 // Sorted in code-unit order (the ids are ASCII): localeCompare would load ICU's collator on every
 // start (about 6 ms) and make the order depend on the machine's locale.
@@ -61,6 +62,7 @@ export const RULES: Rule[] = [
   uwsgiUnknownOption,
   uwsgiValueUnits,
   workerConnectionsNofile,
+  nginxAutoindex,
   nginxValidReferersNone,
   nginxResolverExternal,
   nginxAddHeaderContentType,

@@ -46,6 +46,9 @@ const CLIENT_IDENTITY_HEADERS = new Set([
 /** Statuses that carry no page (no content, redirects): page-protecting headers do little there. */
 const BODILESS_STATUS = /^(204|301|302|303|307|308)$/;
 
+/** Losing `Connection ""` breaks upstream keep-alive: upstream-keepalive-http10 reports that, with the upstream. */
+const REPORTED_ELSEWHERE = new Set(['connection']);
+
 const LISTS: HeaderListDirective[] = ['add_header', 'add_trailer', 'proxy_set_header'];
 
 const MAX_NAMES = 5;
@@ -78,8 +81,11 @@ export const rule = defineRule({
       for (const list of LISTS) {
         // Most trees never write add_trailer; many never write proxy_set_header.
         if (!scope.setsAnywhere(list)) continue;
-        for (const drop of headerDrops(scope.http, list)) {
-          if (list === 'proxy_set_header' && !proxies(drop.block)) continue;
+        for (const found of headerDrops(scope.http, list)) {
+          if (list === 'proxy_set_header' && !proxies(found.block)) continue;
+          const dropped = list === 'proxy_set_header' ? found.dropped.filter((entry) => !REPORTED_ELSEWHERE.has(headerName(entry) ?? '')) : found.dropped;
+          if (dropped.length === 0) continue;
+          const drop = { ...found, dropped };
           const primary = drop.own[0].directive.span;
           // A snippet included by several servers is one place to change.
           const key = `${primary.file}\0${primary.start.offset}`;

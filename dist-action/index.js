@@ -190,9 +190,9 @@ var init_suggest = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -344,9 +344,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -489,9 +489,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1209,9 +1209,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1376,9 +1376,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1415,9 +1415,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1537,9 +1537,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1588,9 +1588,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1619,9 +1619,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1631,20 +1631,20 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule24) => shouldUseRule(schema, rule24));
+      return group.rules.some((rule35) => shouldUseRule(schema, rule35));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule24) {
+    function shouldUseRule(schema, rule35) {
       var _a;
-      return schema[rule24.keyword] !== void 0 || ((_a = rule24.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule35.keyword] !== void 0 || ((_a = rule35.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1826,9 +1826,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -1863,9 +1863,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -1996,9 +1996,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2114,9 +2114,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2197,9 +2197,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2232,9 +2232,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2320,9 +2320,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2476,9 +2476,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -2688,9 +2688,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule24 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule24)) {
-            keywordCode(it, rule24.keyword, rule24.definition, group.type);
+        for (const rule35 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule35)) {
+            keywordCode(it, rule35.keyword, rule35.definition, group.type);
           }
         }
       });
@@ -2725,9 +2725,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword2 in rules) {
-        const rule24 = rules[keyword2];
-        if (typeof rule24 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule24)) {
-          const { type } = rule24.definition;
+        const rule35 = rules[keyword2];
+        if (typeof rule35 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule35)) {
+          const { type } = rule35.definition;
           if (type.length && !type.some((t2) => hasApplicableType(ts, t2))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword2}"`);
           }
@@ -2984,9 +2984,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -3000,9 +3000,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -3017,9 +3017,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3241,9 +3241,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3260,9 +3260,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3794,9 +3794,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -4005,9 +4005,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4435,9 +4435,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4446,9 +4446,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -4813,8 +4813,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword2) {
-        const rule24 = this.RULES.all[keyword2];
-        return typeof rule24 == "object" ? rule24.definition : !!rule24;
+        const rule35 = this.RULES.all[keyword2];
+        return typeof rule35 == "object" ? rule35.definition : !!rule35;
       }
       // Remove keyword
       removeKeyword(keyword2) {
@@ -4822,7 +4822,7 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword2];
         delete RULES2.all[keyword2];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule24) => rule24.keyword === keyword2);
+          const i = group.rules.findIndex((rule35) => rule35.keyword === keyword2);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -4849,10 +4849,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule24 = rules[key];
-            if (typeof rule24 != "object")
+            const rule35 = rules[key];
+            if (typeof rule35 != "object")
               continue;
-            const { $data } = rule24.definition;
+            const { $data } = rule35.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -5016,7 +5016,7 @@ var require_core = __commonJS({
       RULES2.keywords[keyword2] = true;
       if (!definition)
         return;
-      const rule24 = {
+      const rule35 = {
         keyword: keyword2,
         definition: {
           ...definition,
@@ -5025,18 +5025,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule24, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule35, definition.before);
       else
-        ruleGroup.rules.push(rule24);
-      RULES2.all[keyword2] = rule24;
+        ruleGroup.rules.push(rule35);
+      RULES2.all[keyword2] = rule35;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule24, before) {
+    function addBeforeRule(ruleGroup, rule35, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule24);
+        ruleGroup.rules.splice(i, 0, rule35);
       } else {
-        ruleGroup.rules.push(rule24);
+        ruleGroup.rules.push(rule35);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -5057,9 +5057,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5072,9 +5072,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5194,9 +5194,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5215,9 +5215,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5247,9 +5247,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5275,9 +5275,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5301,9 +5301,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5333,9 +5333,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5370,9 +5370,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5399,9 +5399,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5481,9 +5481,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5510,9 +5510,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5521,9 +5521,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5588,9 +5588,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5617,9 +5617,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5666,9 +5666,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5704,9 +5704,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5757,9 +5757,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5814,9 +5814,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5831,9 +5831,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5866,9 +5866,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5960,9 +5960,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6054,9 +6054,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6097,9 +6097,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6203,9 +6203,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6261,9 +6261,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6335,9 +6335,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6366,9 +6366,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6383,9 +6383,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6441,9 +6441,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6468,9 +6468,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6537,9 +6537,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6555,9 +6555,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6603,9 +6603,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6693,9 +6693,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6704,9 +6704,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6727,9 +6727,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6749,9 +6749,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6763,9 +6763,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6868,9 +6868,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -7025,9 +7025,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -7106,9 +7106,9 @@ var init_append = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../main/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -7746,17 +7746,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule24 = checkPattern(raw) && createRule(
+        const rule35 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule24) {
+        if (rule35) {
           this._added = true;
-          this._rules.push(rule24);
-          if (matchesBasename(rule24.body)) {
+          this._rules.push(rule35);
+          if (matchesBasename(rule35.body)) {
             this._basenameCount++;
           }
         }
@@ -7785,11 +7785,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule24 = rules[index];
-          if (rule24.checkRegex.test(path)) {
-            ignored = !rule24.negative;
-            unignored = rule24.negative;
-            matchedRule = rule24.negative ? UNDEFINED : rule24;
+          const rule35 = rules[index];
+          if (rule35.checkRegex.test(path)) {
+            ignored = !rule35.negative;
+            unignored = rule35.negative;
+            matchedRule = rule35.negative ? UNDEFINED : rule35;
             break;
           }
         }
@@ -7812,17 +7812,17 @@ var require_ignore = __commonJS({
         const shortcut = this._basenameCount * 2 >= length;
         const basename19 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule24 = rules[index];
-          if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename19 : path
+          const rule35 = rules[index];
+          if (rule35[mode].test(
+            shortcut && rule35._basenameOnly ? basename19 : path
           )) {
-            const { negative } = rule24;
+            const { negative } = rule35;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule24;
+              ret.rule = rule35;
             }
             return ret;
           }
@@ -11334,9 +11334,9 @@ var init_shell_syntax = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -11391,9 +11391,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11549,9 +11549,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11720,9 +11720,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11790,9 +11790,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -11840,9 +11840,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -11870,9 +11870,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -11911,9 +11911,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -12029,9 +12029,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node2 = require_Node();
@@ -12059,9 +12059,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -12134,9 +12134,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -12277,9 +12277,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -12294,9 +12294,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -12430,9 +12430,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12713,9 +12713,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12837,9 +12837,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12970,9 +12970,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -12992,9 +12992,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -13052,9 +13052,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -13116,9 +13116,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -13156,9 +13156,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13307,9 +13307,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13451,9 +13451,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap2 = require_YAMLMap();
@@ -13473,9 +13473,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13589,9 +13589,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq2 = require_YAMLSeq();
@@ -13611,9 +13611,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13630,9 +13630,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var nullTag = {
@@ -13648,9 +13648,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var boolTag = {
@@ -13672,9 +13672,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13699,9 +13699,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13745,9 +13745,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13790,9 +13790,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13818,9 +13818,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var map = require_map();
@@ -13885,9 +13885,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar3 = require_Scalar();
@@ -13951,9 +13951,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14029,9 +14029,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -14107,9 +14107,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -14139,9 +14139,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -14188,9 +14188,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -14267,9 +14267,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14356,9 +14356,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14444,9 +14444,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14488,9 +14488,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14582,9 +14582,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14614,9 +14614,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14694,9 +14694,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -15003,9 +15003,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -15068,9 +15068,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -15202,9 +15202,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -15244,9 +15244,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -15262,9 +15262,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -15278,9 +15278,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap2 = require_YAMLMap();
@@ -15386,9 +15386,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -15437,9 +15437,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -15480,9 +15480,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15674,9 +15674,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15739,9 +15739,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -15922,9 +15922,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -16143,9 +16143,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -16224,9 +16224,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -16254,9 +16254,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -16360,9 +16360,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -16403,9 +16403,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16611,9 +16611,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16796,9 +16796,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -16857,9 +16857,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -16919,9 +16919,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -17021,9 +17021,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17610,9 +17610,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17641,9 +17641,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18515,9 +18515,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18612,9 +18612,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -21295,7 +21295,7 @@ var init_args = __esm({
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
+// ../main/node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from, to) {
   switch (side) {
     case -2:
@@ -21667,7 +21667,7 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -22852,7 +22852,7 @@ var init_dist = __esm({
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -22991,7 +22991,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -24636,7 +24636,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -24682,8 +24682,8 @@ function styleTags(spec) {
         let last = pieces.length - 1, inner = pieces[last];
         if (!inner)
           throw new RangeError("Invalid path: " + part2);
-        let rule24 = new Rule(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
-        byName[inner] = rule24.sort(byName[inner]);
+        let rule35 = new Rule(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
+        byName[inner] = rule35.sort(byName[inner]);
       }
   }
   return ruleNodeProp.add(byName);
@@ -24717,7 +24717,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -25266,7 +25266,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -25304,7 +25304,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -27085,22 +27085,22 @@ function chmodMode(value) {
   if (value === null || value === "1") return "666";
   return /^[0-7]{3}$/.test(value) ? value : void 0;
 }
-function settingFromEntries(rule24, entries) {
-  const relevant = entries.filter((entry) => rule24.keys.includes(entry.key));
+function settingFromEntries(rule35, entries) {
+  const relevant = entries.filter((entry) => rule35.keys.includes(entry.key));
   const last = relevant[relevant.length - 1];
   if (!last) {
-    if (!rule24.default) return void 0;
-    return { name: rule24.name, value: rule24.default.value, text: rule24.default.text, unit: rule24.unit, source: { kind: "default", reference: rule24.default.reference } };
+    if (!rule35.default) return void 0;
+    return { name: rule35.name, value: rule35.default.value, text: rule35.default.text, unit: rule35.unit, source: { kind: "default", reference: rule35.default.reference } };
   }
   const source = { kind: "file", span: last.valueSpan, via: last.via.length > 0 ? last.via : void 0 };
-  const value = last.condition || last.value === void 0 ? void 0 : rule24.read(last.value);
-  return { name: rule24.name, value, text: last.text ?? "", unit: rule24.unit, source };
+  const value = last.condition || last.value === void 0 ? void 0 : rule35.read(last.value);
+  return { name: rule35.name, value, text: last.text ?? "", unit: rule35.unit, source };
 }
 function buildBackend2(instance, name2, file, launch) {
   const settings = /* @__PURE__ */ new Map();
-  for (const rule24 of SETTINGS) {
-    const setting = settingFromEntries(rule24, instance.options);
-    if (setting) settings.set(rule24.name, setting);
+  for (const rule35 of SETTINGS) {
+    const setting = settingFromEntries(rule35, instance.options);
+    if (setting) settings.set(rule35.name, setting);
   }
   settings.set("master", masterSetting(instance.options));
   const backend = {
@@ -28938,7 +28938,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -28959,7 +28959,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -28985,7 +28985,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -29331,7 +29331,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -29344,10 +29344,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -29397,7 +29397,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -29446,7 +29446,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -29847,15 +29847,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -29904,7 +29904,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -29996,10 +29996,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -30044,10 +30044,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -30077,7 +30077,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -30092,7 +30092,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -30374,10 +30374,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -30529,7 +30529,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -30603,7 +30603,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -30614,7 +30614,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -30737,7 +30737,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -30759,7 +30759,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -30779,14 +30779,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -30951,10 +30951,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -31125,10 +31125,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -31647,19 +31647,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -31754,10 +31754,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -31827,10 +31827,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -31904,10 +31904,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -31991,10 +31991,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -32094,10 +32094,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -32148,10 +32148,10 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
+// ../main/node_modules/is-unsafe/src/contexts/nosql.js
 var sep6, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep6 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -32243,10 +32243,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -32322,10 +32322,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -32349,7 +32349,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -32363,7 +32363,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -32373,7 +32373,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -32415,9 +32415,9 @@ function decodedCopy(value, list) {
 function matchList(value, list) {
   const label = list.label ?? "CUSTOM";
   const decoded = decodedCopy(value, list);
-  for (const rule24 of list) {
-    if (rule24.pattern.test(value) || decoded !== null && rule24.pattern.test(decoded)) {
-      return { context: label, id: rule24.id, description: rule24.description, pattern: rule24.pattern };
+  for (const rule35 of list) {
+    if (rule35.pattern.test(value) || decoded !== null && rule35.pattern.test(decoded)) {
+      return { context: label, id: rule35.id, description: rule35.description, pattern: rule35.pattern };
     }
   }
   return null;
@@ -32434,7 +32434,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -32473,7 +32473,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -32828,7 +32828,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -33127,7 +33127,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -33239,17 +33239,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -33320,10 +33320,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -34850,11 +34850,11 @@ function visit(source, document, object, into, depth) {
       kind: "Ingress",
       ...className !== void 0 ? { ingressClass: className } : {},
       ...defaultBackend ? { defaultBackend } : {},
-      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule24) => {
-        const host = text3(valueOf(rule24, "host", document));
+      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule35) => {
+        const host = text3(valueOf(rule35, "host", document));
         return {
           ...host ? { host } : {},
-          paths: itemsOf(valueOf(valueOf(rule24, "http", document), "paths", document), document).flatMap((item) => {
+          paths: itemsOf(valueOf(valueOf(rule35, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
             return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
@@ -35611,19 +35611,19 @@ function physicalLocation(span2) {
     }
   };
 }
-function describeRule(rule24) {
-  const description = rule24.description || rule24.id;
+function describeRule(rule35) {
+  const description = rule35.description || rule35.id;
   return {
-    id: rule24.id,
-    name: rule24.id,
+    id: rule35.id,
+    name: rule35.id,
     shortDescription: { text: description },
     fullDescription: { text: description },
-    ...rule24.docsUrl ? { helpUri: rule24.docsUrl } : {},
-    help: { text: rule24.docsUrl ? `${description}
+    ...rule35.docsUrl ? { helpUri: rule35.docsUrl } : {},
+    help: { text: rule35.docsUrl ? `${description}
 
-Documentation: ${rule24.docsUrl}` : description },
-    defaultConfiguration: { level: LEVEL[rule24.severity] },
-    properties: { category: rule24.category }
+Documentation: ${rule35.docsUrl}` : description },
+    defaultConfiguration: { level: LEVEL[rule35.severity] },
+    properties: { category: rule35.category }
   };
 }
 function synthesiseRule(finding) {
@@ -35638,10 +35638,10 @@ function synthesiseRule(finding) {
 function collectRules(report) {
   const summaries = [];
   const indexOf2 = /* @__PURE__ */ new Map();
-  const add = (rule24) => {
-    if (indexOf2.has(rule24.id)) return;
-    indexOf2.set(rule24.id, summaries.length);
-    summaries.push(rule24);
+  const add = (rule35) => {
+    if (indexOf2.has(rule35.id)) return;
+    indexOf2.set(rule35.id, summaries.length);
+    summaries.push(rule35);
   };
   report.rules.forEach(add);
   for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
@@ -36773,7 +36773,7 @@ function renderIngressNginx(kubernetes) {
     if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
     const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
     const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule24) => rule24.paths.map((path) => ({ host: rule24.host ?? "_", path: path.path, backend: path.backend })));
+    const paths = ingress.rules.flatMap((rule35) => rule35.paths.map((path) => ({ host: rule35.host ?? "_", path: path.path, backend: path.backend })));
     if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
     for (const { host, path, backend } of paths) {
       const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
@@ -41904,12 +41904,12 @@ var READER_RULES = [
   define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
 ];
 function findReaderRule(id2) {
-  return READER_RULES.find((rule24) => rule24.id === id2);
+  return READER_RULES.find((rule35) => rule35.id === id2);
 }
 
 // src/rule.ts
-function defineRule(rule24) {
-  return rule24;
+function defineRule(rule35) {
+  return rule35;
 }
 function renderMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
@@ -42359,7 +42359,7 @@ function classicElb(kubernetes, service) {
   };
 }
 function ingressTargets(kubernetes, ingress) {
-  const backends = [...ingress.rules.flatMap((rule24) => rule24.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
+  const backends = [...ingress.rules.flatMap((rule35) => rule35.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
   const workloads = /* @__PURE__ */ new Set();
   for (const backend of backends) {
     for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
@@ -42751,19 +42751,200 @@ var rule8 = defineRule({
   }
 });
 
+// src/model/nginx-header-inheritance.ts
+init_template();
+var INHERIT_SWITCH = {
+  add_header: "add_header_inherit",
+  add_trailer: "add_trailer_inherit"
+};
+var MERGING_KINDS = /* @__PURE__ */ new Set(["http", "server", "location", "if", "limit_except"]);
+function headerName(entry) {
+  const name2 = entry.directive.args[0]?.value;
+  if (name2 === void 0 || name2.includes("$") || isUnknownValue(name2)) return void 0;
+  return name2.toLowerCase();
+}
+function headerDrops(http, name2) {
+  const switchName = INHERIT_SWITCH[name2];
+  const effective = /* @__PURE__ */ new Map();
+  const modes = /* @__PURE__ */ new Map();
+  const drops = [];
+  const ownerOf = /* @__PURE__ */ new Map();
+  const modeOf = (block2, parentMode) => {
+    if (!switchName) return "on";
+    const written = block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase();
+    return written === "off" || written === "merge" || written === "on" ? written : parentMode;
+  };
+  const visit2 = (block2, outer) => {
+    let outerList = outer ? effective.get(outer) ?? [] : [];
+    if (outer && outer.kind === "http" && !outer.node && outerList.length > 0) {
+      const file = rootFile(block2);
+      outerList = outerList.filter((entry) => rootFileOf(entry) === file);
+    }
+    const mode = modeOf(block2, outer ? modes.get(outer) ?? "on" : "on");
+    modes.set(block2, mode);
+    const own = block2.own(name2);
+    for (const entry of own) ownerOf.set(entry, block2);
+    let list;
+    if (own.length === 0) list = mode === "off" ? [] : outerList;
+    else if (mode === "merge") list = [...own, ...outerList];
+    else {
+      list = own;
+      if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
+        const redefined = new Set(own.map(headerName));
+        const dropped = outerList.filter((entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== ""));
+        if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf.get(dropped[0]) ?? outer, dropped });
+      }
+    }
+    effective.set(block2, list);
+    for (const child of block2.children) if (MERGING_KINDS.has(child.kind)) visit2(child, block2);
+  };
+  visit2(http, void 0);
+  return drops;
+}
+function knowable(block2, own) {
+  if (own.some((entry) => headerName(entry) === void 0)) return false;
+  return !block2.own("include").some((entry) => !entry.children);
+}
+function rootFileOf(entry) {
+  return entry.via[0]?.file ?? entry.directive.file;
+}
+function rootFile(block2) {
+  const first = block2.node ?? block2.directives[0];
+  return first ? rootFileOf(first) : void 0;
+}
+
+// checks/nginx-header-redefinition.ts
+var ID9 = "nginx-header-redefinition";
+var SECURITY_HEADERS = /* @__PURE__ */ new Set([
+  "strict-transport-security",
+  "content-security-policy",
+  "x-frame-options",
+  "x-content-type-options",
+  "referrer-policy",
+  "permissions-policy",
+  "feature-policy",
+  "cross-origin-opener-policy",
+  "cross-origin-embedder-policy",
+  "cross-origin-resource-policy"
+]);
+var CLIENT_IDENTITY_HEADERS = /* @__PURE__ */ new Set([
+  "x-real-ip",
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "forwarded",
+  "remote-user",
+  "x-remote-user",
+  "x-forwarded-user",
+  "x-forwarded-email",
+  "x-auth-request-user",
+  "x-auth-request-email",
+  "x-authenticated-user",
+  "x-webauth-user"
+]);
+var BODILESS_STATUS = /^(204|301|302|303|307|308)$/;
+var REPORTED_ELSEWHERE = /* @__PURE__ */ new Set(["connection"]);
+var LISTS = ["add_header", "add_trailer", "proxy_set_header"];
+var MAX_NAMES = 5;
+var rule9 = defineRule({
+  id: ID9,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "An add_header, add_trailer or proxy_set_header in a nested block silently drops every one the outer level sets",
+    docsUrl: docsUrl(ID9),
+    fixable: false,
+    messages: {
+      dropsSecurityHeaders: `"{{directive}}" in this {{level}} drops the {{outer}} level's security headers: {{names}} are not sent here`,
+      dropsHeaders: `"{{directive}}" in this {{level}} drops the {{outer}} level's {{names}}: not sent here`,
+      dropsIdentityHeaders: `"proxy_set_header" in this {{level}} drops the {{outer}} level's {{names}}: the client's own values reach the backend`
+    },
+    help: {
+      dropsSecurityHeaders: 'nginx inherits add_header from the outer level only when a level has none of its own, so one add_header here (a Cache-Control for static files) removes HSTS, CSP and the like from every response of this block; a browser then frames, sniffs or downgrades these pages. Repeat the outer headers here (an include of one shared file in both places), or with nginx ≥ 1.29.3 write "add_header_inherit merge;", or use more_set_headers (headers-more appends to the outer list).',
+      dropsHeaders: 'nginx inherits the list from the outer level only when a level has none of its own: the outer entries are not sent for requests this block serves. Repeat them here (an include of one shared file in both places) or, for add_header/add_trailer with nginx ≥ 1.29.3, write "<directive>_inherit merge;".',
+      dropsIdentityHeaders: `nginx sends no proxy_set_header of the outer level once a level has one of its own, and passes the client's request headers through unchanged: a client that sends "X-Forwarded-For: 127.0.0.1" or "X-Forwarded-Proto: https" decides what the backend logs, rate-limits or trusts. Repeat the outer proxy_set_header lines here (an include of one shared file in both places).`
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      for (const list of LISTS) {
+        if (!scope.setsAnywhere(list)) continue;
+        for (const found of headerDrops(scope.http, list)) {
+          if (list === "proxy_set_header" && !proxies(found.block)) continue;
+          const dropped = list === "proxy_set_header" ? found.dropped.filter((entry) => !REPORTED_ELSEWHERE.has(headerName(entry) ?? "")) : found.dropped;
+          if (dropped.length === 0) continue;
+          const drop = { ...found, dropped };
+          const primary = drop.own[0].directive.span;
+          const key = `${primary.file}\0${primary.start.offset}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          yield draftFor(list, drop);
+        }
+      }
+    }
+  }
+});
+function draftFor(list, drop) {
+  const important = (entry) => {
+    const name2 = headerName(entry);
+    if (list === "proxy_set_header") return name2 !== void 0 && CLIENT_IDENTITY_HEADERS.has(name2);
+    return list === "add_header" && name2 !== void 0 && SECURITY_HEADERS.has(name2);
+  };
+  const serious = drop.dropped.filter(important);
+  const ordered2 = [...serious, ...drop.dropped.filter((entry) => !important(entry))];
+  const names = uniqueNames(ordered2);
+  const shown = names.length > MAX_NAMES ? `${names.slice(0, MAX_NAMES).join(", ")} and ${names.length - MAX_NAMES} more` : names.join(", ");
+  const data = { directive: list, level: levelName(drop.block), outer: levelName(drop.outer), names: shown };
+  const related = ordered2.slice(0, 3).map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ""}" set here is not sent in this ${data.level}` }));
+  const base = { data, primary: drop.own[0].directive.span, related, modelPath: `${drop.block.path}>${list}` };
+  if (serious.length === 0) return { ...base, messageId: "dropsHeaders", maxSeverity: "info" };
+  if (list === "proxy_set_header") return { ...base, messageId: "dropsIdentityHeaders" };
+  return answersFixed(drop.block) ? { ...base, messageId: "dropsSecurityHeaders", maxSeverity: "info" } : { ...base, messageId: "dropsSecurityHeaders" };
+}
+function answersFixed(block2) {
+  return block2.own("return").some((entry) => {
+    const [code, text3] = entry.directive.args.map((arg) => arg.value);
+    if (code === void 0) return false;
+    if (BODILESS_STATUS.test(code)) return true;
+    return /^\d{3}$/.test(code) && (text3 === void 0 || !text3.includes("$"));
+  });
+}
+function uniqueNames(entries) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const entry of entries) {
+    const written = entry.directive.args[0]?.value ?? "";
+    const key = written.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(`"${written}"`);
+  }
+  return out;
+}
+function levelName(block2) {
+  if (block2.kind === "location" || block2.kind === "if") return block2.directive ? `${block2.kind} ${block2.directive.args.map((arg) => arg.value).join(" ")}` : block2.kind;
+  return block2.kind;
+}
+function proxies(block2) {
+  if (block2.own("proxy_pass").length > 0) return true;
+  return block2.descendants().some((inner) => inner.own("proxy_pass").length > 0);
+}
+
 // checks/nginx-proxy-buffers.ts
-var ID9 = "nginx-proxy-buffers";
+var ID10 = "nginx-proxy-buffers";
 var PAGE = 4096;
 var MODULES = ["proxy", "uwsgi", "fastcgi", "scgi"];
 var CHECKED_KINDS = /* @__PURE__ */ new Set(["server", "location", "if", "limit_except"]);
 var BUFFER_SETTINGS = ["buffers", "buffer_size", "busy_buffers_size", "temp_file_write_size", "max_temp_file_size"];
-var rule9 = defineRule({
-  id: ID9,
+var rule10 = defineRule({
+  id: ID10,
   severity: "error",
   category: "correctness",
   meta: {
     description: "proxy_/uwsgi_/fastcgi_/scgi_ buffer sizes that break the limits nginx checks at start-up (e.g. only *_buffer_size raised)",
-    docsUrl: docsUrl(ID9),
+    docsUrl: docsUrl(ID10),
     fixable: false,
     messages: {
       tooFewBuffers: '"{{m}}_buffers {{buffers}}" has fewer than 2 buffers: nginx refuses to start (there must be at least 2 "{{m}}_buffers"); use at least 2',
@@ -42857,14 +43038,14 @@ function formatSize(bytes) {
 
 // checks/nginx-unknown-directive.ts
 init_suggest();
-var ID10 = "nginx-unknown-directive";
-var rule10 = defineRule({
-  id: ID10,
+var ID11 = "nginx-unknown-directive";
+var rule11 = defineRule({
+  id: ID11,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive that no enabled nginx module knows: nginx refuses to start",
-    docsUrl: docsUrl(ID10),
+    docsUrl: docsUrl(ID11),
     fixable: false,
     messages: {
       unknown: 'Unknown directive "{{name}}"{{suggestion}}: nginx refuses to start (unknown directive "{{name}}")',
@@ -42922,7 +43103,7 @@ function releaseVerdict(specs2, range) {
 }
 
 // checks/proxy-read-timeout-backend.ts
-var ID11 = "proxy-read-timeout-backend";
+var ID12 = "proxy-read-timeout-backend";
 function hardLimit(backend) {
   if (backend.kind === "gunicorn") {
     if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
@@ -42935,13 +43116,13 @@ function hardLimit(backend) {
   }
   return void 0;
 }
-var rule11 = defineRule({
-  id: ID11,
+var rule12 = defineRule({
+  id: ID12,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "A raised nginx read timeout that the backend never reaches: it kills the request first, so nginx answers 502 anyway",
-    docsUrl: docsUrl(ID11),
+    docsUrl: docsUrl(ID12),
     fixable: false,
     messages: {
       backendKillsFirst: `{{nginxSetting}} is longer than {{backendSetting}} behind {{address}}: the backend kills a request after {{backendValue}} (it logs "{{log}}") and nginx answers 502 "upstream prematurely closed connection while reading response header from upstream", so waiting longer in nginx never helps; raise the backend's limit first, then keep {{directive}} at or below it`
@@ -42986,15 +43167,15 @@ var rule11 = defineRule({
 
 // checks/tomcat-ajp-secret.ts
 init_versions();
-var ID12 = "tomcat-ajp-secret";
+var ID13 = "tomcat-ajp-secret";
 var TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
-var rule12 = defineRule({
-  id: ID12,
+var rule13 = defineRule({
+  id: ID13,
   severity: "error",
   category: "correctness",
   meta: {
     description: "An AJP connector without a secret while secretRequired is true (the default since Tomcat 9.0.31): Tomcat does not start it",
-    docsUrl: docsUrl(ID12),
+    docsUrl: docsUrl(ID13),
     fixable: false,
     messages: {
       missingSecret: `AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}: Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network`,
@@ -43057,15 +43238,15 @@ function judge4(backend, connector) {
 }
 
 // checks/upstream-keepalive-http10.ts
-var ID13 = "upstream-keepalive-http10";
+var ID14 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
-var rule13 = defineRule({
-  id: ID13,
+var rule14 = defineRule({
+  id: ID14,
   severity: "error",
   category: "performance",
   meta: {
     description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
-    docsUrl: docsUrl(ID13),
+    docsUrl: docsUrl(ID14),
     fixable: false,
     messages: {
       noReuse: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}: every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}'
@@ -43206,16 +43387,16 @@ function mergeAdjacent(holding, all) {
 }
 
 // checks/upstream-keepalive-requests.ts
-var ID14 = "upstream-keepalive-requests";
-var rule14 = defineRule({
-  id: ID14,
+var ID15 = "upstream-keepalive-requests";
+var rule15 = defineRule({
+  id: ID15,
   // info, not warning: the proof lab (docs/evidence.md) sent 300 POSTs through nginx to a Tomcat
   // that ends connections after 5 requests and none failed; Tomcat's Connection: close saves it.
   severity: "info",
   category: "reliability",
   meta: {
     description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",
-    docsUrl: docsUrl(ID14),
+    docsUrl: docsUrl(ID15),
     fixable: false,
     messages: {
       backendStopsFirst: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}'
@@ -43262,14 +43443,14 @@ function judge5(model, link) {
 }
 
 // checks/upstream-keepalive-timeout.ts
-var ID15 = "upstream-keepalive-timeout";
-var rule15 = defineRule({
-  id: ID15,
+var ID16 = "upstream-keepalive-timeout";
+var rule16 = defineRule({
+  id: ID16,
   severity: "error",
   category: "reliability",
   meta: {
     description: "nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed",
-    docsUrl: docsUrl(ID15),
+    docsUrl: docsUrl(ID16),
     fixable: false,
     messages: {
       backendClosesFirst: `{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend's keep-alive above {{nginxValue}}`
@@ -43317,7 +43498,7 @@ function judge6(model, link) {
 }
 
 // checks/upstream-protocol-mismatch.ts
-var ID16 = "upstream-protocol-mismatch";
+var ID17 = "upstream-protocol-mismatch";
 function spokenBy(pass) {
   switch (pass.module) {
     case "proxy":
@@ -43349,13 +43530,13 @@ var DIRECTIVE_FOR = {
   scgi: "scgi_pass",
   ajp: "an AJP client such as Apache mod_jk (nginx has no AJP module); or proxy_pass to Tomcat's HTTP connector"
 };
-var rule16 = defineRule({
-  id: ID16,
+var rule17 = defineRule({
+  id: ID17,
   severity: "error",
   category: "correctness",
   meta: {
     description: "nginx speaks one protocol to a backend listener that speaks another (proxy_pass to a uwsgi socket, uwsgi_pass to HTTP, …)",
-    docsUrl: docsUrl(ID16),
+    docsUrl: docsUrl(ID17),
     fixable: false,
     messages: {
       mismatch: "{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}}): {{symptom}}; use {{fix}}"
@@ -43449,14 +43630,14 @@ function uwsgiBackends(backends) {
 }
 
 // checks/upstream-socket-permission.ts
-var ID17 = "upstream-socket-permission";
-var rule17 = defineRule({
-  id: ID17,
+var ID18 = "upstream-socket-permission";
+var rule18 = defineRule({
+  id: ID18,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx's worker user can write to the unix socket the backend creates",
-    docsUrl: docsUrl(ID17),
+    docsUrl: docsUrl(ID18),
     fixable: false,
     messages: {
       socketNotWritable: 'nginx workers run as "{{nginxUser}}" but {{backend}} creates {{socket}} owned by "{{owner}}" with mode {{mode}} ({{modeSource}}): {{why}}, so every request through it fails with 502 and nginx logs "connect() to unix:{{socket}} failed (13: Permission denied) while connecting to upstream"; {{fix}}'
@@ -43712,14 +43893,14 @@ function describeUnmodelledAddress(address) {
 }
 
 // checks/upstream-unreachable.ts
-var ID18 = "upstream-unreachable";
-var rule18 = defineRule({
-  id: ID18,
+var ID19 = "upstream-unreachable";
+var rule19 = defineRule({
+  id: ID19,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx sends to a loopback port or socket where none of the tree's backends listens (a port or path typo)",
-    docsUrl: docsUrl(ID18),
+    docsUrl: docsUrl(ID19),
     fixable: false,
     messages: {
       nothingListens: `Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; point {{directive}} at the backend's address, or fix {{option}}`,
@@ -43839,14 +44020,14 @@ function describeListener(listener) {
 // checks/uwsgi-inline-comment.ts
 init_options();
 init_values();
-var ID19 = "uwsgi-inline-comment";
-var rule19 = defineRule({
-  id: ID19,
+var ID20 = "uwsgi-inline-comment";
+var rule20 = defineRule({
+  id: ID20,
   severity: "warning",
   category: "correctness",
   meta: {
     description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
-    docsUrl: docsUrl(ID19),
+    docsUrl: docsUrl(ID20),
     fixable: false,
     messages: {
       commentInValue: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}; put the comment on a line of its own'
@@ -43891,14 +44072,14 @@ function runsAShell(entry) {
 }
 
 // checks/uwsgi-sigterm-reload.ts
-var ID20 = "uwsgi-sigterm-reload";
-var rule20 = defineRule({
-  id: ID20,
+var ID21 = "uwsgi-sigterm-reload";
+var rule21 = defineRule({
+  id: ID21,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "uWSGI 2.0 with a master process reloads on SIGTERM, and its supervisor stops it with SIGTERM: the stop hangs until SIGKILL",
-    docsUrl: docsUrl(ID20),
+    docsUrl: docsUrl(ID21),
     fixable: false,
     messages: {
       reloadsOnStop: 'uWSGI 2.0 reloads on SIGTERM, and {{supervisor}} stops it with SIGTERM{{why}}: the master respawns its workers instead of exiting, and the stop waits until {{killer}} sends SIGKILL; set "die-on-term = true"{{alternative}}'
@@ -43953,15 +44134,15 @@ function supervisorWording(launch) {
 
 // checks/uwsgi-unknown-option.ts
 init_options();
-var ID21 = "uwsgi-unknown-option";
+var ID22 = "uwsgi-unknown-option";
 var BLOCK_ENDS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
-var rule21 = defineRule({
-  id: ID21,
+var rule22 = defineRule({
+  id: ID22,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "A uWSGI option name that neither uWSGI nor its plugins know: without strict mode it silently becomes a placeholder",
-    docsUrl: docsUrl(ID21),
+    docsUrl: docsUrl(ID22),
     fixable: false,
     messages: {
       unknown: 'Unknown uWSGI option "{{option}}": without "strict = true" uWSGI accepts it silently as a placeholder and sets nothing{{suggestion}}',
@@ -44001,14 +44182,14 @@ var rule21 = defineRule({
 // checks/uwsgi-value-units.ts
 init_options();
 init_values();
-var ID22 = "uwsgi-value-units";
-var rule22 = defineRule({
-  id: ID22,
+var ID23 = "uwsgi-value-units";
+var rule23 = defineRule({
+  id: ID23,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits",
-    docsUrl: docsUrl(ID22),
+    docsUrl: docsUrl(ID23),
     fixable: false,
     messages: {
       truncated: '{{option}} is {{used}}{{intended}}: uWSGI reads "{{value}}" with {{parser}}, which stops at the first character that is not a digit{{fix}}',
@@ -44071,14 +44252,14 @@ function withUnit(value, quantity) {
 }
 
 // checks/worker-connections-nofile.ts
-var ID23 = "worker-connections-nofile";
-var rule23 = defineRule({
-  id: ID23,
+var ID24 = "worker-connections-nofile";
+var rule24 = defineRule({
+  id: ID24,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "nginx worker_connections above the open-file limit its workers run with",
-    docsUrl: docsUrl(ID23),
+    docsUrl: docsUrl(ID24),
     fixable: false,
     messages: {
       exceedsProcessLimit: 'worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}}): nginx logs "{{connections}} worker_connections exceed open file resource limit: {{limit}}" at [warn] (hidden at the default error_log level) and under load "accept4() failed (24: Too many open files)"; set worker_rlimit_nofile {{suggestion}}; in the main context (or raise {{limitName}}) or lower worker_connections',
@@ -44129,6 +44310,659 @@ function limitName(limit) {
   return "the open-file limit nginx starts with";
 }
 
+// checks/nginx-version-disclosure.ts
+var ID25 = "nginx-version-disclosure";
+var DISCLOSING = /* @__PURE__ */ new Set(["on", "build"]);
+var rule25 = defineRule({
+  id: ID25,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "server_tokens on or build written in the tree: every response names the exact nginx version",
+    docsUrl: docsUrl(ID25),
+    fixable: false,
+    messages: {
+      disclosed: '"server_tokens {{value}}" puts the nginx version in every Server header and error page',
+      reEnabled: `"server_tokens {{value}}" turns the version back on under the {{outer}} level's "server_tokens off"`
+    },
+    help: {
+      disclosed: `Every response then carries "Server: nginx/1.24.0" (with build: the build name too) and nginx's own error pages end in "nginx/1.24.0": a scanner matches that against the CVE list without sending one probe. Write "server_tokens off;" in the http block.`,
+      reEnabled: "An outer level turns the version off; this level turns it back on, for the responses it serves. Remove this line."
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("server_tokens")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        for (const entry of block2.own("server_tokens")) {
+          if (entry.generated?.kind === "default") continue;
+          const arg = entry.directive.args[0];
+          if (!arg || argumentsUnknown(entry.directive) || !DISCLOSING.has(arg.value.toLowerCase())) continue;
+          const outerOff = block2.parent ? offAbove(block2.parent, entry.via[0]?.file ?? entry.directive.file) : void 0;
+          const data = { value: arg.value, outer: outerOff ? outerOff.block.kind : "" };
+          const base = { data, primary: arg.span, modelPath: `${block2.path}>server_tokens` };
+          if (outerOff) yield { ...base, messageId: "reEnabled", related: [{ span: outerOff.span, label: "turned off here" }] };
+          else yield { ...base, messageId: "disclosed" };
+        }
+      }
+    }
+  }
+});
+function offAbove(block2, file) {
+  const found = block2.inherited("server_tokens");
+  if (!found || found.entry.directive.args[0]?.value.toLowerCase() !== "off") return void 0;
+  if (!found.block.node && found.block.kind === "http" && (found.entry.via[0]?.file ?? found.entry.directive.file) !== file) return void 0;
+  return { block: found.block, span: found.entry.directive.span };
+}
+
+// src/model/tls-ciphers.ts
+function familyOf(part2) {
+  const upper = part2.toUpperCase();
+  if (upper === "ANULL" || upper === "ADH" || upper === "AECDH" || /^(ADH|AECDH)-/.test(upper)) return "aNULL";
+  if (upper === "NULL" || upper === "ENULL" || /(^|-)NULL(-|$)/.test(upper)) return "NULL";
+  if (/^EXP(ORT)?(40|56)?$/.test(upper) || /^EXP(1024)?-/.test(upper)) return "EXPORT";
+  if (upper.includes("RC4")) return "RC4";
+  if (upper === "3DES" || upper.includes("DES-CBC3") || upper.includes("3DES")) return "3DES";
+  if (upper === "DES" || /(^|-)DES-CBC-/.test(upper)) return "DES";
+  if (upper === "MD5" || upper.endsWith("-MD5")) return "MD5";
+  if (upper === "LOW") return "LOW";
+  return void 0;
+}
+function weakCiphers(list) {
+  const enabled = /* @__PURE__ */ new Map();
+  const removedForGood = /* @__PURE__ */ new Set();
+  for (const match of list.matchAll(/[^:, \t]+/g)) {
+    const item = match[0];
+    const sign = item[0];
+    const body = sign === "!" || sign === "-" || sign === "+" ? item.slice(1) : item;
+    if (body.startsWith("@")) continue;
+    const family = body.split("+").map(familyOf).find((f) => f !== void 0);
+    if (!family) continue;
+    if (sign === "!") removedForGood.add(family);
+    else if (sign === "-") enabled.delete(family);
+    else if (sign !== "+" && !enabled.has(family)) enabled.set(family, { family, offset: match.index ?? 0, text: item });
+  }
+  return [...enabled.values()].filter((item) => !removedForGood.has(item.family));
+}
+var WEAK_PROTOCOLS = /* @__PURE__ */ new Map([
+  ["sslv2", "SSLv2"],
+  ["sslv3", "SSLv3"],
+  ["tlsv1", "TLSv1"],
+  ["tlsv1.1", "TLSv1.1"]
+]);
+function weakProtocol(argument) {
+  return WEAK_PROTOCOLS.get(argument.toLowerCase());
+}
+
+// checks/nginx-weak-tls.ts
+var ID26 = "nginx-weak-tls";
+var PROTOCOL_DIRECTIVES = /* @__PURE__ */ new Set(["ssl_protocols", "proxy_ssl_protocols", "grpc_ssl_protocols", "uwsgi_ssl_protocols"]);
+var CIPHER_DIRECTIVES = /* @__PURE__ */ new Set(["ssl_ciphers", "proxy_ssl_ciphers", "grpc_ssl_ciphers", "uwsgi_ssl_ciphers"]);
+var WHY = {
+  NULL: "no encryption",
+  aNULL: "no server authentication",
+  EXPORT: "40/56-bit export keys",
+  RC4: "RC4 biases",
+  DES: "56-bit DES",
+  "3DES": "64-bit blocks (Sweet32)",
+  MD5: "MD5 MACs",
+  LOW: "low-strength ciphers"
+};
+var rule26 = defineRule({
+  id: ID26,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "ssl_protocols enables SSLv2/SSLv3/TLSv1/TLSv1.1, or ssl_ciphers enables NULL, anonymous, export, RC4, DES, 3DES, MD5 or LOW ciphers",
+    docsUrl: docsUrl(ID26),
+    fixable: false,
+    messages: {
+      weakProtocols: '"{{directive}}" enables {{protocols}}',
+      weakCiphers: '"{{directive}}" enables {{items}}: {{why}}'
+    },
+    help: {
+      weakProtocols: `SSLv3 falls to POODLE, TLSv1.0 to BEAST, and TLSv1.0/1.1 offer only SHA-1/MD5-based handshakes; browsers dropped both in 2020, so what still negotiates them is an old client or an attacker who strips the newer versions. Write "ssl_protocols TLSv1.2 TLSv1.3;" (nginx's default since 1.23.4).`,
+      weakCiphers: `A client (or a man in the middle that edits the ClientHello) can pick any suite the list leaves enabled. Use a list without them, e.g. nginx's default "HIGH:!aNULL:!MD5" or Mozilla's "intermediate" list, or add "!aNULL:!eNULL:!EXPORT:!RC4:!DES:!3DES:!MD5" to yours.`
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const use of model.nginx.directives.uses) {
+      const name2 = use.directive.name;
+      const isProtocols = PROTOCOL_DIRECTIVES.has(name2);
+      if (!isProtocols && !CIPHER_DIRECTIVES.has(name2)) continue;
+      const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
+      if (seen.has(key) || argumentsUnknown(use.directive)) continue;
+      seen.add(key);
+      const args = use.directive.args;
+      if (isProtocols) {
+        const weak2 = args.filter((arg) => weakProtocol(arg.value) !== void 0);
+        if (weak2.length === 0) continue;
+        const protocols = weak2.map((arg) => weakProtocol(arg.value)).join(", ");
+        yield { messageId: "weakProtocols", data: { directive: name2, protocols }, primary: weak2[0].span, modelPath: use.path };
+        continue;
+      }
+      const list = args[0];
+      if (!list || list.value.includes("$")) continue;
+      const weak = weakCiphers(list.value);
+      if (weak.length === 0) continue;
+      const items = weak.map((item) => `"${item.text}"`).join(", ");
+      const why = [...new Set(weak.map((item) => WHY[item.family]))].join(", ");
+      yield {
+        messageId: "weakCiphers",
+        data: { directive: name2, items, why },
+        primary: itemSpan(list, weak[0].offset, weak[0].text.length),
+        modelPath: use.path
+      };
+    }
+  }
+});
+function itemSpan(arg, offset, length) {
+  const quote = arg.quoted ? 1 : 0;
+  const { start, end } = arg.span;
+  const plain = start.line === end.line && end.offset - start.offset === arg.value.length + 2 * quote;
+  if (!plain) return arg.span;
+  const from = quote + offset;
+  return {
+    file: arg.span.file,
+    start: { line: start.line, column: start.column + from, offset: start.offset + from },
+    end: { line: start.line, column: start.column + from + length, offset: start.offset + from + length }
+  };
+}
+
+// src/model/nginx-access.ts
+var isAccessRule = (entry) => entry.directive.name === "allow" || entry.directive.name === "deny";
+var LIST_LEVELS = /* @__PURE__ */ new Set(["http", "server", "location", "if"]);
+function rootFileOf2(entry) {
+  return entry.via[0]?.file ?? entry.directive.file;
+}
+function reaching(level, block2, entries) {
+  if (level.node || level.kind !== "http" || entries.length === 0) return entries;
+  const first = block2.node ?? block2.directives[0];
+  const file = first ? rootFileOf2(first) : void 0;
+  return entries.filter((entry) => rootFileOf2(entry) === file);
+}
+function accessList(block2) {
+  for (let level = block2; level; level = level.parent) {
+    if (!LIST_LEVELS.has(level.kind)) break;
+    const rules = reaching(level, block2, level.directives.filter(isAccessRule));
+    if (rules.length > 0) return { block: level, rules };
+    if (level.kind === "http") break;
+  }
+  return void 0;
+}
+function catchAllRule(rules) {
+  return rules.find((entry) => entry.directive.args[0]?.value.toLowerCase() === "all");
+}
+function deniesTheRest(rules) {
+  return catchAllRule(rules)?.directive.name === "deny";
+}
+function authentication(block2) {
+  for (const name2 of ["auth_basic", "auth_request", "auth_jwt"]) {
+    for (let level = block2; level; level = level.parent) {
+      if (!LIST_LEVELS.has(level.kind) && level.kind !== "limit_except") break;
+      const own = reaching(level, block2, level.own(name2));
+      const entry = own[own.length - 1];
+      if (entry) {
+        if (entry.directive.args[0]?.value.toLowerCase() !== "off") return { entry, block: level };
+        break;
+      }
+      if (level.kind === "http") break;
+    }
+  }
+  return void 0;
+}
+function authenticationIn(block2) {
+  return authentication(block2)?.entry;
+}
+function isInternal(block2) {
+  for (let level = block2; level && level.kind !== "server"; level = level.parent) {
+    if (level.kind === "location" && level.own("internal").length > 0) return true;
+    if (level.kind === "location" && level.directive?.args[0]?.value.startsWith("@")) return true;
+  }
+  return false;
+}
+function listensOnlyLocally(server) {
+  if (!server.node) return void 0;
+  const listens = server.own("listen");
+  if (listens.length === 0) return false;
+  return listens.every((entry) => isLocalAddress(entry.directive.args[0]?.value ?? ""));
+}
+function isLocalAddress(address) {
+  const lower = address.toLowerCase();
+  if (lower.startsWith("unix:")) return true;
+  const host = lower.startsWith("[") ? lower.slice(1, lower.indexOf("]")) : lower.split(":")[0];
+  return /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::1" || host === "localhost";
+}
+function refusesOnCondition(block2) {
+  return block2.children.some((child) => child.kind === "if" && child.own("return").some((entry) => /^(401|403|404|444)$/.test(entry.directive.args[0]?.value ?? "")));
+}
+
+// checks/nginx-status-page-exposed.ts
+var ID27 = "nginx-status-page-exposed";
+var STATUS_DIRECTIVES = ["stub_status", "status", "api"];
+var rule27 = defineRule({
+  id: ID27,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "stub_status, status or api served to any client: no allow/deny ending in deny all, no authentication, not internal, not loopback only",
+    docsUrl: docsUrl(ID27),
+    fixable: false,
+    messages: {
+      exposed: '"{{directive}}" in {{where}} answers any client: no "deny all", no authentication, not internal',
+      openList: '"{{directive}}" in {{where}} answers any client: the allow/deny list in force has no "deny all" to close it',
+      writable: '"api write=on" in {{where}} lets any client change upstreams and key-value zones'
+    },
+    help: {
+      exposed: `Anyone who finds the URL reads the server's live counters (stub_status: connections, requests; the NGINX Plus API: every upstream address, zone and health check). Restrict it: "allow 127.0.0.1; allow 10.0.0.0/8; deny all;" in the location, or authentication, or a server that listens on 127.0.0.1 only.`,
+      openList: `nginx's access list lets through every address that no rule matches: without a final "deny all" the allow lines restrict nothing. Add "deny all;" after them.`,
+      writable: 'With write=on the API accepts POST/PATCH/DELETE: anyone can take upstream servers out, add their own, or rewrite key-value maps. Restrict the location ("allow 127.0.0.1; deny all;" and authentication) or drop write=on.'
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!STATUS_DIRECTIVES.some((name2) => scope.setsAnywhere(name2))) continue;
+      for (const block2 of [...scope.servers, ...scope.locations]) {
+        for (const name2 of STATUS_DIRECTIVES) {
+          const entry = block2.ownLast(name2);
+          if (!entry) continue;
+          const key = `${entry.directive.file}\0${entry.directive.span.start.offset}`;
+          if (seen.has(key)) continue;
+          const server = block2.kind === "server" ? block2 : block2.enclosing("server");
+          if (!server || listensOnlyLocally(server) !== false) continue;
+          if (isInternal(block2) || authenticationIn(block2) || refusesOnChain(block2)) continue;
+          const list = accessList(block2);
+          if (list && deniesTheRest(list.rules)) continue;
+          seen.add(key);
+          const where = block2.kind === "server" ? "this server" : `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}`;
+          const base = { data: { directive: name2, where }, primary: entry.directive.nameSpan, modelPath: `${block2.path}>${name2}` };
+          const writable = name2 === "api" && entry.directive.args.some((arg) => arg.value.toLowerCase() === "write=on");
+          if (writable) yield { ...base, messageId: "writable" };
+          else if (list) {
+            const catchAll = catchAllRule(list.rules);
+            const label = catchAll ? '"allow all" lets every other address in' : 'this list ends without "deny all"';
+            yield { ...base, messageId: "openList", related: [{ span: (catchAll ?? list.rules[list.rules.length - 1]).directive.span, label }] };
+          } else yield { ...base, messageId: "exposed" };
+        }
+      }
+    }
+  }
+});
+function refusesOnChain(block2) {
+  for (let level = block2; level; level = level.parent) {
+    if (refusesOnCondition(level)) return true;
+    if (level.kind === "server") break;
+  }
+  return false;
+}
+
+// checks/nginx-allow-without-deny.ts
+var ID28 = "nginx-allow-without-deny";
+var ACCESS_LEVELS = /* @__PURE__ */ new Set(["http", "server", "location", "if", "limit_except"]);
+var rule28 = defineRule({
+  id: ID28,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "allow lines with no deny after them at that level: every address is allowed, the allow lines restrict nothing",
+    docsUrl: docsUrl(ID28),
+    fixable: false,
+    messages: {
+      noDeny: '"allow {{address}}" restricts nothing: no "deny" follows in this {{level}}, so every other address is allowed too',
+      outerDenyNotInherited: `"allow {{address}}" gives this {{level}} a list of its own, which replaces the {{outer}} level's "deny all": every other address is allowed here`
+    },
+    help: {
+      noDeny: 'nginx checks allow/deny in order and lets through any address no rule matches: a list of allow lines alone admits everyone. Add "deny all;" after the last allow. With "satisfy any", the open list also lets everyone past auth_basic.',
+      outerDenyNotInherited: 'A level inherits the outer allow/deny list only when it has no allow or deny of its own: the first allow here drops the outer list, its "deny all" included. Repeat "deny all;" after the allow lines here.'
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("allow")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        if (!ACCESS_LEVELS.has(block2.kind) || !block2.node) continue;
+        const rules = block2.directives.filter((entry) => entry.directive.name === "allow" || entry.directive.name === "deny");
+        const lastAllow = lastSpecificAllow(rules);
+        if (!lastAllow) continue;
+        const after = rules.slice(rules.indexOf(lastAllow) + 1);
+        if (unreadIncludeAfter(block2, lastAllow)) continue;
+        if (after.some((entry) => entry.directive.name === "deny") || rules.some(isAllowAll)) continue;
+        const key = `${lastAllow.directive.file}\0${lastAllow.directive.span.start.offset}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const level = block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+        const base = { primary: lastAllow.directive.span, modelPath: `${block2.path}>allow` };
+        const outer = block2.parent && block2.kind !== "http" ? accessList(block2.parent) : void 0;
+        const outerDenyAll = outer && deniesTheRest(outer.rules) ? outer.rules.find((entry) => entry.directive.name === "deny" && entry.directive.args[0]?.value.toLowerCase() === "all") : void 0;
+        const address = lastAllow.directive.args[0]?.value ?? "";
+        if (outerDenyAll && outer) {
+          yield {
+            ...base,
+            messageId: "outerDenyNotInherited",
+            data: { address, level, outer: levelName2(outer.block) },
+            related: [{ span: outerDenyAll.directive.span, label: "not inherited by a level with its own allow/deny" }]
+          };
+        } else yield { ...base, messageId: "noDeny", data: { address, level } };
+      }
+    }
+  }
+});
+function unreadIncludeAfter(block2, allow) {
+  const at = block2.directives.indexOf(allow);
+  return block2.directives.slice(at + 1).some((entry) => entry.directive.name === "include" && !entry.children);
+}
+function isAllowAll(entry) {
+  return entry.directive.name === "allow" && entry.directive.args[0]?.value.toLowerCase() === "all";
+}
+function lastSpecificAllow(rules) {
+  for (let i = rules.length - 1; i >= 0; i--) if (rules[i].directive.name === "allow" && !isAllowAll(rules[i])) return rules[i];
+  return void 0;
+}
+function levelName2(block2) {
+  return block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+}
+
+// checks/nginx-return-bypasses-access.ts
+var ID29 = "nginx-return-bypasses-access";
+var AUTH_DIRECTIVES = ["auth_basic", "auth_request", "auth_jwt"];
+var rule29 = defineRule({
+  id: ID29,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "return answers in the rewrite phase, before allow/deny and authentication run: the restriction of its location never applies to it",
+    docsUrl: docsUrl(ID29),
+    fixable: false,
+    messages: {
+      answersBeforeAccess: '"return {{code}}" answers every client before "{{restriction}}" of this {{level}} is checked',
+      redirectsBeforeAccess: `"return {{code}}" redirects every client before the {{level}} level's "{{restriction}}" is checked`,
+      answersBeforeOuterAccess: `"return {{code}}" answers every client: the {{outer}} level's "{{restriction}}" runs after it`
+    },
+    help: {
+      answersBeforeAccess: 'nginx runs the rewrite phase (return, rewrite, set, if) before the access phase (allow/deny, auth_basic, auth_request): a location that both restricts and returns answers everyone, and "curl" from anywhere gets the body. Serve the content another way (a file with try_files, proxy_pass), or check the client in the rewrite phase yourself (a geo/map variable tested by an if that returns 403).',
+      redirectsBeforeAccess: "The redirect is sent before allow/deny or authentication run, so every client learns the target; the target is protected only if its own location is. Usually harmless, noted so that nobody relies on the restriction here.",
+      answersBeforeOuterAccess: 'The restriction is inherited from an outer level, and nginx checks it only in the access phase, after return has answered. If this answer must stay public, say so with "auth_basic off;" / "allow all;"; if not, serve it without return.'
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("return")) continue;
+      if (!scope.setsAnywhere("deny") && !AUTH_DIRECTIVES.some((name2) => scope.setsAnywhere(name2))) continue;
+      for (const block2 of [...scope.servers, ...scope.http.descendants().filter((b) => b.kind === "location" || b.kind === "if")]) {
+        for (const entry of block2.own("return")) {
+          const kind = answerKind(entry);
+          if (!kind) continue;
+          const restriction = restrictionOf(block2);
+          if (!restriction || isInternal(block2)) continue;
+          const key = `${entry.directive.file}\0${entry.directive.span.start.offset}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const home = homeOf(block2);
+          const local = onChain(block2, home, restriction.block);
+          const code = entry.directive.args[0]?.value ?? "";
+          const text3 = restrictionText(restriction.entry);
+          const base = {
+            primary: entry.directive.span,
+            related: [{ span: restriction.entry.directive.span, label: "checked only after return has answered (access phase)" }],
+            modelPath: `${block2.path}>return`
+          };
+          if (kind === "redirect") {
+            yield { ...base, messageId: "redirectsBeforeAccess", data: { code, restriction: text3, level: levelName3(restriction.block) }, maxSeverity: "info" };
+          } else if (local) {
+            yield { ...base, messageId: "answersBeforeAccess", data: { code, restriction: text3, level: levelName3(home) } };
+          } else {
+            yield { ...base, messageId: "answersBeforeOuterAccess", data: { code, restriction: text3, outer: levelName3(restriction.block) }, maxSeverity: "info" };
+          }
+        }
+      }
+    }
+  }
+});
+function answerKind(entry) {
+  const first = entry.directive.args[0]?.value;
+  if (first === void 0 || argumentsUnknown(entry.directive)) return void 0;
+  if (!/^\d{3}$/.test(first)) return "redirect";
+  const code = Number(first);
+  if (code >= 300 && code < 400) return "redirect";
+  if (code >= 200 && code < 300) return "content";
+  return void 0;
+}
+function restrictionOf(block2) {
+  const list = accessList(block2);
+  const deny = list?.rules.find((entry) => entry.directive.name === "deny");
+  if (list && deny) return { entry: deny, block: list.block };
+  return authentication(block2);
+}
+function restrictionText(entry) {
+  const first = entry.directive.args[0]?.value ?? "";
+  return entry.directive.name === "deny" && !argumentsUnknown(entry.directive) ? `deny ${first}` : entry.directive.name;
+}
+function homeOf(block2) {
+  let home = block2;
+  while (home.kind === "if" && home.parent) home = home.parent;
+  return home;
+}
+function onChain(from, home, target) {
+  for (let level = from; level; level = level.parent) {
+    if (level === target) return true;
+    if (level === home) return false;
+  }
+  return false;
+}
+function levelName3(block2) {
+  return block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+}
+
+// checks/nginx-add-header-multiline.ts
+var ID30 = "nginx-add-header-multiline";
+var HEADER_DIRECTIVES = /* @__PURE__ */ new Set(["add_header", "add_trailer", "more_set_headers"]);
+var rule30 = defineRule({
+  id: ID30,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "A header value written over several lines: nginx sends the line break inside the header",
+    docsUrl: docsUrl(ID30),
+    fixable: false,
+    messages: {
+      multiline: 'The value of "{{directive}} {{name}}" holds a line break: nginx sends it inside the header'
+    },
+    help: {
+      multiline: `nginx copies the quoted string as written, newline and indentation included, so the response carries an obsolete folded header line (RFC 9112 §5.2): some clients reject the response, others read the rest as a new header or cut the value at the break (a Content-Security-Policy then loses every directive after the first line). Write the value on one line; split a long CSP with a map or set, e.g. set $csp "default-src 'self'; "; set $csp "\${csp}img-src 'self'";.`
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const use of model.nginx.directives.uses) {
+      const name2 = use.directive.name;
+      if (!HEADER_DIRECTIVES.has(name2)) continue;
+      const args = use.directive.args;
+      const values2 = name2 === "more_set_headers" ? args.filter((arg) => arg.value.includes(":")) : args.slice(1, 2);
+      const broken = values2.find((arg) => /[\r\n]/.test(arg.value));
+      if (!broken) continue;
+      const key = `${use.directive.file}\0${broken.span.start.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const header = name2 === "more_set_headers" ? broken.value.split(":")[0].trim() : args[0].value;
+      yield { messageId: "multiline", data: { directive: name2, name: header }, primary: broken.span, modelPath: use.path };
+    }
+  }
+});
+
+// checks/nginx-add-header-content-type.ts
+var HIDE_HEADER = ["proxy_hide_header", "fastcgi_hide_header", "uwsgi_hide_header", "scgi_hide_header", "grpc_hide_header"];
+var ID31 = "nginx-add-header-content-type";
+var rule31 = defineRule({
+  id: ID31,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "add_header Content-Type adds a second Content-Type next to the one nginx sets: use default_type",
+    docsUrl: docsUrl(ID31),
+    fixable: false,
+    messages: {
+      secondContentType: '"add_header {{name}} {{value}}" adds a second Content-Type to the one nginx already sends'
+    },
+    help: {
+      secondContentType: `add_header does not replace Content-Type: nginx sends its own (from types/default_type, or the upstream's) and then this one, so the response has two. Browsers and caches disagree on which wins; one that takes the HTML type of the pair sniffs a JSON or text answer as a page. Set the type with "default_type application/json;" (or a types {} block) in that location; to change an upstream's, add "proxy_hide_header Content-Type;" first.`
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("add_header")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        for (const entry of block2.own("add_header")) {
+          const [name2, value] = entry.directive.args;
+          if (!name2 || name2.value.toLowerCase() !== "content-type") continue;
+          if (!value || value.value === "" || hidesContentType(block2)) continue;
+          const key = `${entry.directive.file}\0${name2.span.start.offset}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          yield { messageId: "secondContentType", data: { name: name2.value, value: value.value }, primary: name2.span, modelPath: `${block2.path}>add_header` };
+        }
+      }
+    }
+  }
+});
+function hidesContentType(block2) {
+  return HIDE_HEADER.some((name2) => block2.inheritedList(name2).entries.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "content-type"));
+}
+
+// checks/nginx-resolver-external.ts
+var ID32 = "nginx-resolver-external";
+var rule32 = defineRule({
+  id: ID32,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "resolver names a public DNS server (8.8.8.8, 1.1.1.1...): its answers cross the internet over UDP and can be forged",
+    docsUrl: docsUrl(ID32),
+    fixable: false,
+    messages: {
+      publicResolver: '"resolver {{addresses}}": {{count}} public DNS server(s), whose UDP answers an attacker on the path can forge'
+    },
+    help: {
+      publicResolver: "nginx asks the resolver over plain UDP, from one socket, and trusts the first answer that matches: anyone who can send packets toward the host can race the real answer and make proxy_pass connect to their address (and CVE-2021-23017 was a memory overwrite from a forged answer). A resolver on the host or the local network (127.0.0.53, the VPC resolver, kube-dns, 127.0.0.11 in Docker) is much harder to reach. Point resolver at it."
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const use of model.nginx.directives.uses) {
+      if (use.directive.name !== "resolver" || argumentsUnknown(use.directive)) continue;
+      const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const addresses = use.directive.args.filter((arg) => !arg.value.includes("=") && !arg.value.includes("$"));
+      const external = addresses.filter((arg) => isPublicAddress(hostOf(arg.value)));
+      if (external.length === 0) continue;
+      yield {
+        messageId: "publicResolver",
+        data: { addresses: external.map((arg) => arg.value).join(" "), count: external.length },
+        primary: external[0].span,
+        modelPath: use.path
+      };
+    }
+  }
+});
+function hostOf(address) {
+  if (address.startsWith("[")) return address.slice(1, address.indexOf("]"));
+  const colons = address.split(":").length - 1;
+  return colons === 1 ? address.split(":")[0] : address;
+}
+function isPublicAddress(host) {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    if (a === 10 || a === 127 || a === 0) return false;
+    if (a === 172 && b >= 16 && b <= 31) return false;
+    if (a === 192 && b === 168) return false;
+    if (a === 169 && b === 254) return false;
+    if (a === 100 && b >= 64 && b <= 127) return false;
+    return true;
+  }
+  if (!host.includes(":")) return false;
+  const lower = host.toLowerCase();
+  if (lower === "::1" || lower === "::") return false;
+  if (/^f[cd][0-9a-f]{2}:/.test(lower) || /^fe[89ab][0-9a-f]:/.test(lower)) return false;
+  if (/^fd00:ec2::/.test(lower)) return false;
+  return /^[0-9a-f:]+$/.test(lower);
+}
+
+// checks/nginx-valid-referers-none.ts
+var ID33 = "nginx-valid-referers-none";
+var rule33 = defineRule({
+  id: ID33,
+  severity: "info",
+  category: "security",
+  meta: {
+    description: "valid_referers none: a request without a Referer passes the referer check, and any page can send one",
+    docsUrl: docsUrl(ID33),
+    fixable: false,
+    messages: {
+      none: '"valid_referers none" lets every request without a Referer through, and any page can make the browser send none'
+    },
+    help: {
+      none: 'A page with <meta name="referrer" content="no-referrer"> (or rel="noreferrer", or a redirect from https to http) makes the browser omit Referer; with "none" listed, $invalid_referer is then empty and the check passes. That is fine for hotlink protection (direct visits should work), not for anything the referer check guards against a deliberate attacker: use a token, a cookie with SameSite, or authentication there.'
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const use of model.nginx.directives.uses) {
+      if (use.directive.name !== "valid_referers") continue;
+      const none = use.directive.args.find((arg) => arg.value === "none");
+      if (!none) continue;
+      const key = `${use.directive.file}\0${none.span.start.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield { messageId: "none", primary: none.span, modelPath: use.path };
+    }
+  }
+});
+
+// checks/nginx-autoindex.ts
+var ID34 = "nginx-autoindex";
+var rule34 = defineRule({
+  id: ID34,
+  severity: "info",
+  category: "security",
+  meta: {
+    description: "autoindex on lists directory contents to any client",
+    docsUrl: docsUrl(ID34),
+    fixable: false,
+    messages: {
+      listing: '"autoindex on" in this {{level}} lists every file under {{root}} to any client'
+    },
+    help: {
+      listing: "A request for a directory without an index file gets the list of its files: backups (site.sql.gz), editor leftovers (config.php~), .git directories left by a deploy are then one click away. Keep it where listing is the point (a public download mirror), behind allow/deny or authentication otherwise."
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("autoindex")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        const entry = block2.ownLast("autoindex");
+        const value = entry?.directive.args[0];
+        if (!entry || !value || value.value.toLowerCase() !== "on") continue;
+        const key = `${entry.directive.file}\0${value.span.start.offset}`;
+        if (seen.has(key)) continue;
+        const list = accessList(block2);
+        if (list && deniesTheRest(list.rules) || authenticationIn(block2) || isInternal(block2)) continue;
+        seen.add(key);
+        const root = block2.inherited("alias")?.entry ?? block2.inherited("root")?.entry;
+        const where = root ? `"${root.directive.args[0]?.value ?? ""}"` : "the root";
+        const level = block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+        yield { messageId: "listing", data: { level, root: where }, primary: value.span, modelPath: `${block2.path}>autoindex` };
+      }
+    }
+  }
+});
+
 // src/engine/registry.ts
 var RULES = [
   rule,
@@ -44153,7 +44987,18 @@ var RULES = [
   rule20,
   rule21,
   rule22,
-  rule23
+  rule23,
+  rule24,
+  rule34,
+  rule33,
+  rule32,
+  rule31,
+  rule30,
+  rule29,
+  rule28,
+  rule27,
+  rule26,
+  rule25
 ].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 // src/engine/suppress.ts
@@ -44719,26 +45564,26 @@ function lintSync(options = {}) {
   const ranRules = [];
   const runRules = (view, errors) => {
     const out = [];
-    for (const rule24 of RULES) {
-      const severity = severityOf(rule24.id, rule24.severity);
+    for (const rule35 of RULES) {
+      const severity = severityOf(rule35.id, rule35.severity);
       if (severity === "off") continue;
-      if (errors) ranRules.push({ id: rule24.id, severity, category: rule24.category, description: rule24.meta.description, docsUrl: rule24.meta.docsUrl });
+      if (errors) ranRules.push({ id: rule35.id, severity, category: rule35.category, description: rule35.meta.description, docsUrl: rule35.meta.docsUrl });
       try {
-        for (const draft of rule24.check(view)) {
+        for (const draft of rule35.check(view)) {
           const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
           out.push({
-            ruleId: rule24.id,
+            ruleId: rule35.id,
             messageId: draft.messageId,
-            message: renderMessage(rule24.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+            message: renderMessage(rule35.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
             severity: capped,
             primary: draft.primary,
             related: (draft.related ?? []).slice(0, 3),
-            docsUrl: rule24.meta.docsUrl,
-            fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
+            docsUrl: rule35.meta.docsUrl,
+            fingerprint: fingerprint(rule35.id, draft.primary.file, draft.modelPath)
           });
         }
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath29.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(rule35, error, nodePath29.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
     }
     return out;
@@ -44904,12 +45749,12 @@ function exitCodeFor(report, failOn) {
 function fingerprint(ruleId, file, modelPath) {
   return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
 }
-function internalError(rule24, error, where) {
+function internalError(rule35, error, where) {
   const reason = error instanceof Error ? error.message : String(error);
   const start = { line: 1, column: 1, offset: 0 };
   return {
     ruleId: "internal-error",
-    message: `Rule "${rule24.id}" failed and was skipped: ${reason}; please report this with the tree that causes it`,
+    message: `Rule "${rule35.id}" failed and was skipped: ${reason}; please report this with the tree that causes it`,
     primary: { file: where, start, end: start },
     related: []
   };
@@ -44960,7 +45805,7 @@ function resolveDeployments(patterns, configDir, files, where) {
 }
 function checkRuleIds(config, where) {
   for (const id2 of Object.keys(config.rules ?? {})) {
-    if (RULES.some((rule24) => rule24.id === id2) || READER_RULES.some((rule24) => rule24.id === id2)) continue;
+    if (RULES.some((rule35) => rule35.id === id2) || READER_RULES.some((rule35) => rule35.id === id2)) continue;
     const suggestion = suggestRuleId(id2);
     throw new ConfigError(`${where}: ${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
   }

@@ -25,13 +25,17 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
+    // Most trees never add a Content-Type: the index answers that without walking the blocks.
+    const isContentType = (value: string | undefined) => value !== undefined && value.length === 12 && value.toLowerCase() === 'content-type';
+    if (!model.nginx.directives.usesNamed('add_header').some((use) => isContentType(use.directive.args[0]?.value))) return;
     const seen = new Set<string>();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('add_header')) continue;
       for (const block of [scope.http, ...scope.http.descendants()]) {
-        for (const entry of block.own('add_header')) {
+        for (const entry of block.directives) {
+          if (entry.directive.name !== 'add_header') continue;
           const [name, value] = entry.directive.args;
-          if (!name || name.value.toLowerCase() !== 'content-type') continue;
+          if (!name || !isContentType(name.value)) continue;
           // An empty value adds nothing; a hidden upstream type leaves this one alone.
           if (!value || value.value === '' || hidesContentType(block)) continue;
           const key = `${entry.directive.file}\0${name.span.start.offset}`;

@@ -25,9 +25,9 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const seen = new Set<string>();
-    for (const use of model.nginx.directives.uses) {
+    const index = model.nginx.directives;
+    for (const use of [...HEADER_DIRECTIVES].flatMap((name) => index.usesNamed(name))) {
       const name = use.directive.name;
-      if (!HEADER_DIRECTIVES.has(name)) continue;
       const args = use.directive.args;
       // add_header Name Value; more_set_headers [-s status] [-t type] "Name: Value" ...
       const values = name === 'more_set_headers' ? args.filter((arg) => arg.value.includes(':')) : args.slice(1, 2);

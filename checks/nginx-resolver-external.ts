@@ -23,8 +23,8 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const seen = new Set<string>();
-    for (const use of model.nginx.directives.uses) {
-      if (use.directive.name !== 'resolver' || argumentsUnknown(use.directive)) continue;
+    for (const use of model.nginx.directives.usesNamed('resolver')) {
+      if (argumentsUnknown(use.directive)) continue;
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -22,8 +22,7 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const seen = new Set<string>();
-    for (const use of model.nginx.directives.uses) {
-      if (use.directive.name !== 'valid_referers') continue;
+    for (const use of model.nginx.directives.usesNamed('valid_referers')) {
       // ngx_http_valid_referers compares with strcmp: only the lower-case word is the keyword.
       const none = use.directive.args.find((arg) => arg.value === 'none');
       if (!none) continue;

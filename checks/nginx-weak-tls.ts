@@ -45,10 +45,10 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const seen = new Set<string>();
-    for (const use of model.nginx.directives.uses) {
+    const index = model.nginx.directives;
+    for (const use of [...PROTOCOL_DIRECTIVES, ...CIPHER_DIRECTIVES].flatMap((name) => index.usesNamed(name))) {
       const name = use.directive.name;
       const isProtocols = PROTOCOL_DIRECTIVES.has(name);
-      if (!isProtocols && !CIPHER_DIRECTIVES.has(name)) continue;
       // A file included in two places is one line to change.
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
       if (seen.has(key) || argumentsUnknown(use.directive)) continue;

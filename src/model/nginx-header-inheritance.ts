@@ -48,31 +48,23 @@ export function headerName(entry: ExpandedDirective): string | undefined {
  */
 export function headerDrops(http: NginxBlock, name: HeaderListDirective): HeaderDrop[] {
   const switchName = INHERIT_SWITCH[name];
-  const effective = new Map<NginxBlock, ExpandedDirective[]>();
-  const modes = new Map<NginxBlock, InheritMode>();
   const drops: HeaderDrop[] = [];
-  const ownerOf = new Map<ExpandedDirective, NginxBlock>();
 
-  const modeOf = (block: NginxBlock, parentMode: InheritMode): InheritMode => {
-    if (!switchName) return 'on';
-    const written = block.ownLast(switchName)?.directive.args[0]?.value.toLowerCase();
-    return written === 'off' || written === 'merge' || written === 'on' ? written : parentMode;
-  };
-
-  const visit = (block: NginxBlock, outer: NginxBlock | undefined) => {
-    let outerList = outer ? effective.get(outer) ?? [] : [];
+  // Walked once, top down, with the outer level's list and mode passed along: large trees have
+  // tens of thousands of levels and most of them set nothing.
+  const visit = (block: NginxBlock, outer: NginxBlock | undefined, inheritedList: ExpandedDirective[], inheritedMode: InheritMode) => {
+    let outerList = inheritedList;
     // Snippets no main config includes share one http level in the model, but which of them nginx
     // really puts together is not known: only a file's own http-level lines are its servers' parent.
     if (outer && outer.kind === 'http' && !outer.node && outerList.length > 0) {
       const file = rootFile(block);
       outerList = outerList.filter((entry) => rootFileOf(entry) === file);
     }
-    const mode = modeOf(block, outer ? modes.get(outer) ?? 'on' : 'on');
-    modes.set(block, mode);
+    const written = switchName ? block.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : undefined;
+    const mode: InheritMode = written === 'off' || written === 'merge' || written === 'on' ? written : inheritedMode;
     const own = block.own(name);
-    for (const entry of own) ownerOf.set(entry, block);
     let list: ExpandedDirective[];
-    if (own.length === 0) list = mode === 'off' ? [] : outerList;
+    if (own.length === 0) list = mode === 'off' ? NONE : outerList;
     else if (mode === 'merge') list = [...own, ...outerList];
     else {
       list = own;
@@ -81,15 +73,22 @@ export function headerDrops(http: NginxBlock, name: HeaderListDirective): Header
         // add_header with an empty value adds nothing, so losing it loses nothing; for
         // proxy_set_header the empty value is what strips the client's header, and losing it matters.
         const dropped = outerList.filter((entry) => !redefined.has(headerName(entry)) && (name === 'proxy_set_header' || entry.directive.args[1]?.value !== ''));
-        if (dropped.length > 0) drops.push({ block, own, outer: ownerOf.get(dropped[0]) ?? outer, dropped });
+        if (dropped.length > 0) drops.push({ block, own, outer: ownerOf(outer, dropped[0], name), dropped });
       }
     }
-    effective.set(block, list);
-    for (const child of block.children) if (MERGING_KINDS.has(child.kind)) visit(child, block);
+    for (const child of block.children) if (MERGING_KINDS.has(child.kind)) visit(child, block, list, mode);
   };
 
-  visit(http, undefined);
+  visit(http, undefined, NONE, 'on');
   return drops;
+}
+
+const NONE: ExpandedDirective[] = [];
+
+/** The level at or above `from` whose own list holds `entry`. */
+function ownerOf(from: NginxBlock, entry: ExpandedDirective, name: HeaderListDirective): NginxBlock {
+  for (let level: NginxBlock | undefined = from; level; level = level.parent) if (level.own(name).includes(entry)) return level;
+  return from;
 }
 
 /** Whether everything this level sets is known: no header named by a variable, no unread include. */

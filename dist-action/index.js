@@ -40570,6 +40570,19 @@ var NginxDirectiveIndex = class {
   }
   /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
   variantsByContexts = /* @__PURE__ */ new Map();
+  /** The uses of directives named `name`, in tree order (indexed on the first call: one pass serves every rule). */
+  usesNamed(name2) {
+    if (!this.usesByName) {
+      this.usesByName = /* @__PURE__ */ new Map();
+      for (const use of this.uses) {
+        const list = this.usesByName.get(use.directive.name);
+        if (list) list.push(use);
+        else this.usesByName.set(use.directive.name, [use]);
+      }
+    }
+    return this.usesByName.get(name2) ?? [];
+  }
+  usesByName;
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.
@@ -42765,41 +42778,36 @@ function headerName(entry) {
 }
 function headerDrops(http, name2) {
   const switchName = INHERIT_SWITCH[name2];
-  const effective = /* @__PURE__ */ new Map();
-  const modes = /* @__PURE__ */ new Map();
   const drops = [];
-  const ownerOf = /* @__PURE__ */ new Map();
-  const modeOf = (block2, parentMode) => {
-    if (!switchName) return "on";
-    const written = block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase();
-    return written === "off" || written === "merge" || written === "on" ? written : parentMode;
-  };
-  const visit2 = (block2, outer) => {
-    let outerList = outer ? effective.get(outer) ?? [] : [];
+  const visit2 = (block2, outer, inheritedList, inheritedMode) => {
+    let outerList = inheritedList;
     if (outer && outer.kind === "http" && !outer.node && outerList.length > 0) {
       const file = rootFile(block2);
       outerList = outerList.filter((entry) => rootFileOf(entry) === file);
     }
-    const mode = modeOf(block2, outer ? modes.get(outer) ?? "on" : "on");
-    modes.set(block2, mode);
+    const written = switchName ? block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : void 0;
+    const mode = written === "off" || written === "merge" || written === "on" ? written : inheritedMode;
     const own = block2.own(name2);
-    for (const entry of own) ownerOf.set(entry, block2);
     let list;
-    if (own.length === 0) list = mode === "off" ? [] : outerList;
+    if (own.length === 0) list = mode === "off" ? NONE2 : outerList;
     else if (mode === "merge") list = [...own, ...outerList];
     else {
       list = own;
       if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
         const redefined = new Set(own.map(headerName));
         const dropped = outerList.filter((entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== ""));
-        if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf.get(dropped[0]) ?? outer, dropped });
+        if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf(outer, dropped[0], name2), dropped });
       }
     }
-    effective.set(block2, list);
-    for (const child of block2.children) if (MERGING_KINDS.has(child.kind)) visit2(child, block2);
+    for (const child of block2.children) if (MERGING_KINDS.has(child.kind)) visit2(child, block2, list, mode);
   };
-  visit2(http, void 0);
+  visit2(http, void 0, NONE2, "on");
   return drops;
+}
+var NONE2 = [];
+function ownerOf(from, entry, name2) {
+  for (let level = from; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
+  return from;
 }
 function knowable(block2, own) {
   if (own.some((entry) => headerName(entry) === void 0)) return false;
@@ -44427,10 +44435,10 @@ var rule26 = defineRule({
   },
   *check(model) {
     const seen = /* @__PURE__ */ new Set();
-    for (const use of model.nginx.directives.uses) {
+    const index = model.nginx.directives;
+    for (const use of [...PROTOCOL_DIRECTIVES, ...CIPHER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
       const name2 = use.directive.name;
       const isProtocols = PROTOCOL_DIRECTIVES.has(name2);
-      if (!isProtocols && !CIPHER_DIRECTIVES.has(name2)) continue;
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
       if (seen.has(key) || argumentsUnknown(use.directive)) continue;
       seen.add(key);
@@ -44777,9 +44785,9 @@ var rule30 = defineRule({
   },
   *check(model) {
     const seen = /* @__PURE__ */ new Set();
-    for (const use of model.nginx.directives.uses) {
+    const index = model.nginx.directives;
+    for (const use of [...HEADER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
       const name2 = use.directive.name;
-      if (!HEADER_DIRECTIVES.has(name2)) continue;
       const args = use.directive.args;
       const values2 = name2 === "more_set_headers" ? args.filter((arg) => arg.value.includes(":")) : args.slice(1, 2);
       const broken = values2.find((arg) => /[\r\n]/.test(arg.value));
@@ -44812,13 +44820,16 @@ var rule31 = defineRule({
     }
   },
   *check(model) {
+    const isContentType = (value) => value !== void 0 && value.length === 12 && value.toLowerCase() === "content-type";
+    if (!model.nginx.directives.usesNamed("add_header").some((use) => isContentType(use.directive.args[0]?.value))) return;
     const seen = /* @__PURE__ */ new Set();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("add_header")) continue;
       for (const block2 of [scope.http, ...scope.http.descendants()]) {
-        for (const entry of block2.own("add_header")) {
+        for (const entry of block2.directives) {
+          if (entry.directive.name !== "add_header") continue;
           const [name2, value] = entry.directive.args;
-          if (!name2 || name2.value.toLowerCase() !== "content-type") continue;
+          if (!name2 || !isContentType(name2.value)) continue;
           if (!value || value.value === "" || hidesContentType(block2)) continue;
           const key = `${entry.directive.file}\0${name2.span.start.offset}`;
           if (seen.has(key)) continue;
@@ -44852,8 +44863,8 @@ var rule32 = defineRule({
   },
   *check(model) {
     const seen = /* @__PURE__ */ new Set();
-    for (const use of model.nginx.directives.uses) {
-      if (use.directive.name !== "resolver" || argumentsUnknown(use.directive)) continue;
+    for (const use of model.nginx.directives.usesNamed("resolver")) {
+      if (argumentsUnknown(use.directive)) continue;
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -44912,8 +44923,7 @@ var rule33 = defineRule({
   },
   *check(model) {
     const seen = /* @__PURE__ */ new Set();
-    for (const use of model.nginx.directives.uses) {
-      if (use.directive.name !== "valid_referers") continue;
+    for (const use of model.nginx.directives.usesNamed("valid_referers")) {
       const none = use.directive.args.find((arg) => arg.value === "none");
       if (!none) continue;
       const key = `${use.directive.file}\0${none.span.start.offset}`;

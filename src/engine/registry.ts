@@ -10,6 +10,7 @@ import { rule as listenBacklogSomaxconn } from '../../checks/listen-backlog-soma
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
+import { rule as nginxHeaderRedefinition } from '../../checks/nginx-header-redefinition';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
 import { rule as proxyReadTimeoutBackend } from '../../checks/proxy-read-timeout-backend';
@@ -26,6 +27,16 @@ import { rule as uwsgiSigtermReload } from '../../checks/uwsgi-sigterm-reload';
 import { rule as uwsgiUnknownOption } from '../../checks/uwsgi-unknown-option';
 import { rule as uwsgiValueUnits } from '../../checks/uwsgi-value-units';
 import { rule as workerConnectionsNofile } from '../../checks/worker-connections-nofile';
+import { rule as nginxVersionDisclosure } from '../../checks/nginx-version-disclosure';
+import { rule as nginxWeakTls } from '../../checks/nginx-weak-tls';
+import { rule as nginxStatusPageExposed } from '../../checks/nginx-status-page-exposed';
+import { rule as nginxAllowWithoutDeny } from '../../checks/nginx-allow-without-deny';
+import { rule as nginxReturnBypassesAccess } from '../../checks/nginx-return-bypasses-access';
+import { rule as nginxAddHeaderMultiline } from '../../checks/nginx-add-header-multiline';
+import { rule as nginxAddHeaderContentType } from '../../checks/nginx-add-header-content-type';
+import { rule as nginxResolverExternal } from '../../checks/nginx-resolver-external';
+import { rule as nginxValidReferersNone } from '../../checks/nginx-valid-referers-none';
+import { rule as nginxAutoindex } from '../../checks/nginx-autoindex';
 
 // Sorted in code-unit order (the ids are ASCII): localeCompare would load ICU's collator on every
 // start (about 6 ms) and make the order depend on the machine's locale.
@@ -40,6 +51,7 @@ export const RULES: Rule[] = [
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,
+  nginxHeaderRedefinition,
   nginxProxyBuffers,
   nginxUnknownDirective,
   proxyReadTimeoutBackend,
@@ -56,4 +68,14 @@ export const RULES: Rule[] = [
   uwsgiUnknownOption,
   uwsgiValueUnits,
   workerConnectionsNofile,
+  nginxAutoindex,
+  nginxValidReferersNone,
+  nginxResolverExternal,
+  nginxAddHeaderContentType,
+  nginxAddHeaderMultiline,
+  nginxReturnBypassesAccess,
+  nginxAllowWithoutDeny,
+  nginxStatusPageExposed,
+  nginxWeakTls,
+  nginxVersionDisclosure,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

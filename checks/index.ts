@@ -7,11 +7,22 @@ import { rule as lbHealthCheckUnserved } from './lb-health-check-unserved';
 import { rule as lbIdleTimeout } from './lb-idle-timeout';
 import { rule as lbTargetUnserved } from './lb-target-unserved';
 import { rule as listenBacklogSomaxconn } from './listen-backlog-somaxconn';
+import { rule as nginxAddHeaderContentType } from './nginx-add-header-content-type';
+import { rule as nginxAddHeaderMultiline } from './nginx-add-header-multiline';
+import { rule as nginxAllowWithoutDeny } from './nginx-allow-without-deny';
+import { rule as nginxAutoindex } from './nginx-autoindex';
 import { rule as nginxDirectiveArgs } from './nginx-directive-args';
 import { rule as nginxDirectiveContext } from './nginx-directive-context';
 import { rule as nginxDuplicateDirective } from './nginx-duplicate-directive';
+import { rule as nginxHeaderRedefinition } from './nginx-header-redefinition';
 import { rule as nginxProxyBuffers } from './nginx-proxy-buffers';
+import { rule as nginxResolverExternal } from './nginx-resolver-external';
+import { rule as nginxReturnBypassesAccess } from './nginx-return-bypasses-access';
+import { rule as nginxStatusPageExposed } from './nginx-status-page-exposed';
 import { rule as nginxUnknownDirective } from './nginx-unknown-directive';
+import { rule as nginxValidReferersNone } from './nginx-valid-referers-none';
+import { rule as nginxVersionDisclosure } from './nginx-version-disclosure';
+import { rule as nginxWeakTls } from './nginx-weak-tls';
 import { rule as proxyReadTimeoutBackend } from './proxy-read-timeout-backend';
 import { rule as serviceRestartPolicy } from './service-restart-policy';
 import { rule as tomcatAjpSecret } from './tomcat-ajp-secret';
@@ -37,11 +48,22 @@ export const RULES: Rule[] = [
   lbIdleTimeout,
   lbTargetUnserved,
   listenBacklogSomaxconn,
+  nginxAddHeaderContentType,
+  nginxAddHeaderMultiline,
+  nginxAllowWithoutDeny,
+  nginxAutoindex,
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,
+  nginxHeaderRedefinition,
   nginxProxyBuffers,
+  nginxResolverExternal,
+  nginxReturnBypassesAccess,
+  nginxStatusPageExposed,
   nginxUnknownDirective,
+  nginxValidReferersNone,
+  nginxVersionDisclosure,
+  nginxWeakTls,
   proxyReadTimeoutBackend,
   serviceRestartPolicy,
   tomcatAjpSecret,

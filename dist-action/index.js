@@ -44,8 +44,8 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // src/rule.ts
-function defineRule(rule27) {
-  return rule27;
+function defineRule(rule38) {
+  return rule38;
 }
 function renderMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
@@ -88,21 +88,21 @@ function withFindings(report, findings) {
 function fingerprint(ruleId, file, modelPath) {
   return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
 }
-function findingOfDraft(rule27, draft, severity) {
+function findingOfDraft(rule38, draft, severity) {
   const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
   return {
-    ruleId: rule27.id,
+    ruleId: rule38.id,
     messageId: draft.messageId,
-    ...renderedMessage(rule27, draft),
+    ...renderedMessage(rule38, draft),
     severity: capped,
     primary: draft.primary,
     related: (draft.related ?? []).slice(0, 3),
-    docsUrl: rule27.meta.docsUrl,
-    fingerprint: fingerprint(rule27.id, draft.primary.file, draft.modelPath)
+    docsUrl: rule38.meta.docsUrl,
+    fingerprint: fingerprint(rule38.id, draft.primary.file, draft.modelPath)
   };
 }
-function renderedMessage(rule27, draft) {
-  const template = rule27.meta.messages[draft.messageId];
+function renderedMessage(rule38, draft) {
+  const template = rule38.meta.messages[draft.messageId];
   if (!template) return { message: draft.messageId };
   const message = renderMessage(template.message, draft.data);
   const help = renderMessage(template.help, draft.data);
@@ -1777,12 +1777,12 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule27) => shouldUseRule(schema, rule27));
+      return group.rules.some((rule38) => shouldUseRule(schema, rule38));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule27) {
+    function shouldUseRule(schema, rule38) {
       var _a;
-      return schema[rule27.keyword] !== void 0 || ((_a = rule27.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule38.keyword] !== void 0 || ((_a = rule38.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
@@ -2834,9 +2834,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule27 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule27)) {
-            keywordCode(it, rule27.keyword, rule27.definition, group.type);
+        for (const rule38 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule38)) {
+            keywordCode(it, rule38.keyword, rule38.definition, group.type);
           }
         }
       });
@@ -2871,9 +2871,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword2 in rules) {
-        const rule27 = rules[keyword2];
-        if (typeof rule27 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule27)) {
-          const { type } = rule27.definition;
+        const rule38 = rules[keyword2];
+        if (typeof rule38 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule38)) {
+          const { type } = rule38.definition;
           if (type.length && !type.some((t2) => hasApplicableType(ts, t2))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword2}"`);
           }
@@ -4959,8 +4959,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword2) {
-        const rule27 = this.RULES.all[keyword2];
-        return typeof rule27 == "object" ? rule27.definition : !!rule27;
+        const rule38 = this.RULES.all[keyword2];
+        return typeof rule38 == "object" ? rule38.definition : !!rule38;
       }
       // Remove keyword
       removeKeyword(keyword2) {
@@ -4968,7 +4968,7 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword2];
         delete RULES2.all[keyword2];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule27) => rule27.keyword === keyword2);
+          const i = group.rules.findIndex((rule38) => rule38.keyword === keyword2);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -4995,10 +4995,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule27 = rules[key];
-            if (typeof rule27 != "object")
+            const rule38 = rules[key];
+            if (typeof rule38 != "object")
               continue;
-            const { $data } = rule27.definition;
+            const { $data } = rule38.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -5162,7 +5162,7 @@ var require_core = __commonJS({
       RULES2.keywords[keyword2] = true;
       if (!definition)
         return;
-      const rule27 = {
+      const rule38 = {
         keyword: keyword2,
         definition: {
           ...definition,
@@ -5171,18 +5171,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule27, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule38, definition.before);
       else
-        ruleGroup.rules.push(rule27);
-      RULES2.all[keyword2] = rule27;
+        ruleGroup.rules.push(rule38);
+      RULES2.all[keyword2] = rule38;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule27, before) {
+    function addBeforeRule(ruleGroup, rule38, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule27);
+        ruleGroup.rules.splice(i, 0, rule38);
       } else {
-        ruleGroup.rules.push(rule27);
+        ruleGroup.rules.push(rule38);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -10190,17 +10190,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule27 = checkPattern(raw) && createRule(
+        const rule38 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule27) {
+        if (rule38) {
           this._added = true;
-          this._rules.push(rule27);
-          if (matchesBasename(rule27.body)) {
+          this._rules.push(rule38);
+          if (matchesBasename(rule38.body)) {
             this._basenameCount++;
           }
         }
@@ -10229,11 +10229,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule27 = rules[index];
-          if (rule27.checkRegex.test(path)) {
-            ignored = !rule27.negative;
-            unignored = rule27.negative;
-            matchedRule = rule27.negative ? UNDEFINED : rule27;
+          const rule38 = rules[index];
+          if (rule38.checkRegex.test(path)) {
+            ignored = !rule38.negative;
+            unignored = rule38.negative;
+            matchedRule = rule38.negative ? UNDEFINED : rule38;
             break;
           }
         }
@@ -10256,17 +10256,17 @@ var require_ignore = __commonJS({
         const shortcut = this._basenameCount * 2 >= length;
         const basename20 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule27 = rules[index];
-          if (rule27[mode].test(
-            shortcut && rule27._basenameOnly ? basename20 : path
+          const rule38 = rules[index];
+          if (rule38[mode].test(
+            shortcut && rule38._basenameOnly ? basename20 : path
           )) {
-            const { negative } = rule27;
+            const { negative } = rule38;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule27;
+              ret.rule = rule38;
             }
             return ret;
           }
@@ -25214,8 +25214,8 @@ function styleTags(spec) {
         let last = pieces.length - 1, inner = pieces[last];
         if (!inner)
           throw new RangeError("Invalid path: " + part2);
-        let rule27 = new Rule2(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
-        byName[inner] = rule27.sort(byName[inner]);
+        let rule38 = new Rule2(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
+        byName[inner] = rule38.sort(byName[inner]);
       }
   }
   return ruleNodeProp.add(byName);
@@ -27642,22 +27642,22 @@ function chmodMode(value) {
   if (value === null || value === "1") return "666";
   return /^[0-7]{3}$/.test(value) ? value : void 0;
 }
-function settingFromEntries(rule27, entries) {
-  const relevant = entries.filter((entry) => rule27.keys.includes(entry.key));
+function settingFromEntries(rule38, entries) {
+  const relevant = entries.filter((entry) => rule38.keys.includes(entry.key));
   const last = relevant[relevant.length - 1];
   if (!last) {
-    if (!rule27.default) return void 0;
-    return { name: rule27.name, value: rule27.default.value, text: rule27.default.text, unit: rule27.unit, source: { kind: "default", reference: rule27.default.reference } };
+    if (!rule38.default) return void 0;
+    return { name: rule38.name, value: rule38.default.value, text: rule38.default.text, unit: rule38.unit, source: { kind: "default", reference: rule38.default.reference } };
   }
   const source = { kind: "file", span: last.valueSpan, via: last.via.length > 0 ? last.via : void 0 };
-  const value = last.condition || last.value === void 0 ? void 0 : rule27.read(last.value);
-  return { name: rule27.name, value, text: last.text ?? "", unit: rule27.unit, source };
+  const value = last.condition || last.value === void 0 ? void 0 : rule38.read(last.value);
+  return { name: rule38.name, value, text: last.text ?? "", unit: rule38.unit, source };
 }
 function buildBackend2(instance, name2, file, launch) {
   const settings = /* @__PURE__ */ new Map();
-  for (const rule27 of SETTINGS) {
-    const setting = settingFromEntries(rule27, instance.options);
-    if (setting) settings.set(rule27.name, setting);
+  for (const rule38 of SETTINGS) {
+    const setting = settingFromEntries(rule38, instance.options);
+    if (setting) settings.set(rule38.name, setting);
   }
   settings.set("master", masterSetting(instance.options));
   const backend = {
@@ -32959,9 +32959,9 @@ function decodedCopy(value, list) {
 function matchList(value, list) {
   const label = list.label ?? "CUSTOM";
   const decoded = decodedCopy(value, list);
-  for (const rule27 of list) {
-    if (rule27.pattern.test(value) || decoded !== null && rule27.pattern.test(decoded)) {
-      return { context: label, id: rule27.id, description: rule27.description, pattern: rule27.pattern };
+  for (const rule38 of list) {
+    if (rule38.pattern.test(value) || decoded !== null && rule38.pattern.test(decoded)) {
+      return { context: label, id: rule38.id, description: rule38.description, pattern: rule38.pattern };
     }
   }
   return null;
@@ -35366,11 +35366,11 @@ function visit(source, document, object, into, depth) {
       kind: "Ingress",
       ...className !== void 0 ? { ingressClass: className } : {},
       ...defaultBackend ? { defaultBackend } : {},
-      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule27) => {
-        const host = text3(valueOf(rule27, "host", document));
+      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule38) => {
+        const host = text3(valueOf(rule38, "host", document));
         return {
           ...host ? { host } : {},
-          paths: itemsOf(valueOf(valueOf(rule27, "http", document), "paths", document), document).flatMap((item) => {
+          paths: itemsOf(valueOf(valueOf(rule38, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
             return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
@@ -36753,19 +36753,19 @@ function physicalLocation(span2) {
     }
   };
 }
-function describeRule(rule27) {
-  const description = rule27.description || rule27.id;
+function describeRule(rule38) {
+  const description = rule38.description || rule38.id;
   return {
-    id: rule27.id,
-    name: rule27.id,
+    id: rule38.id,
+    name: rule38.id,
     shortDescription: { text: description },
     fullDescription: { text: description },
-    ...rule27.docsUrl ? { helpUri: rule27.docsUrl } : {},
-    help: { text: rule27.docsUrl ? `${description}
+    ...rule38.docsUrl ? { helpUri: rule38.docsUrl } : {},
+    help: { text: rule38.docsUrl ? `${description}
 
-Documentation: ${rule27.docsUrl}` : description },
-    defaultConfiguration: { level: LEVEL[rule27.severity] },
-    properties: { category: rule27.category }
+Documentation: ${rule38.docsUrl}` : description },
+    defaultConfiguration: { level: LEVEL[rule38.severity] },
+    properties: { category: rule38.category }
   };
 }
 function synthesiseRule(finding) {
@@ -36780,10 +36780,10 @@ function synthesiseRule(finding) {
 function collectRules(report) {
   const summaries = [];
   const indexOf2 = /* @__PURE__ */ new Map();
-  const add = (rule27) => {
-    if (indexOf2.has(rule27.id)) return;
-    indexOf2.set(rule27.id, summaries.length);
-    summaries.push(rule27);
+  const add = (rule38) => {
+    if (indexOf2.has(rule38.id)) return;
+    indexOf2.set(rule38.id, summaries.length);
+    summaries.push(rule38);
   };
   report.rules.forEach(add);
   for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
@@ -41594,6 +41594,19 @@ var NginxDirectiveIndex = class {
   }
   /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
   variantsByContexts = /* @__PURE__ */ new Map();
+  /** The uses of directives named `name`, in tree order (indexed on the first call: one pass serves every rule). */
+  usesNamed(name2) {
+    if (!this.usesByName) {
+      this.usesByName = /* @__PURE__ */ new Map();
+      for (const use of this.uses) {
+        const list = this.usesByName.get(use.directive.name);
+        if (list) list.push(use);
+        else this.usesByName.set(use.directive.name, [use]);
+      }
+    }
+    return this.usesByName.get(name2) ?? [];
+  }
+  usesByName;
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.
@@ -42214,7 +42227,7 @@ function classicElb(kubernetes, service) {
   };
 }
 function ingressTargets(kubernetes, ingress) {
-  const backends = [...ingress.rules.flatMap((rule27) => rule27.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
+  const backends = [...ingress.rules.flatMap((rule38) => rule38.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
   const workloads = /* @__PURE__ */ new Set();
   for (const backend of backends) {
     for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
@@ -42231,7 +42244,7 @@ function cloudLoadBalancers(model) {
       const listenerIds = new Set(listeners.map((listener) => listener.id));
       const groupIds = /* @__PURE__ */ new Set([
         ...listeners.flatMap((listener) => listener.targetGroups),
-        ...resources.listenerRules.filter((rule27) => rule27.listener && listenerIds.has(rule27.listener)).flatMap((rule27) => rule27.targetGroups)
+        ...resources.listenerRules.filter((rule38) => rule38.listener && listenerIds.has(rule38.listener)).flatMap((rule38) => rule38.targetGroups)
       ]);
       const targetGroups = resources.targetGroups.filter((group) => groupIds.has(group.id)).map((group) => linkGroup(resources, group));
       balancers.push({ ...describe(balancer), balancer, targetGroups });
@@ -42649,7 +42662,7 @@ function renderIngressNginx(kubernetes) {
     if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
     const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
     const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule27) => rule27.paths.map((path) => ({ host: rule27.host ?? "_", path: path.path, backend: path.backend })));
+    const paths = ingress.rules.flatMap((rule38) => rule38.paths.map((path) => ({ host: rule38.host ?? "_", path: path.path, backend: path.backend })));
     if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
     for (const { host, path, backend } of paths) {
       const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
@@ -42987,6 +43000,267 @@ function judge(queue) {
   return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
 }
 
+// checks/nginx-add-header-content-type.ts
+init_rule();
+var HIDE_HEADER = ["proxy_hide_header", "fastcgi_hide_header", "uwsgi_hide_header", "scgi_hide_header", "grpc_hide_header"];
+var ID8 = "nginx-add-header-content-type";
+var rule8 = defineRule({
+  id: ID8,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "add_header Content-Type adds a second Content-Type next to the one nginx sets: use default_type",
+    docsUrl: docsUrl(ID8),
+    fixable: false,
+    messages: {
+      secondContentType: {
+        message: '"add_header {{name}} {{value}}" adds a second Content-Type to the one nginx already sends',
+        help: `add_header does not replace Content-Type: nginx sends its own (from types/default_type, or the upstream's) and then this one, so the response has two. Browsers and caches disagree on which wins; one that takes the HTML type of the pair sniffs a JSON or text answer as a page. Set the type with "default_type application/json;" (or a types {} block) in that location; to change an upstream's, add "proxy_hide_header Content-Type;" first`
+      }
+    }
+  },
+  *check(model) {
+    const isContentType = (value) => value !== void 0 && value.length === 12 && value.toLowerCase() === "content-type";
+    if (!model.nginx.directives.usesNamed("add_header").some((use) => isContentType(use.directive.args[0]?.value))) return;
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("add_header")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        for (const entry of block2.directives) {
+          if (entry.directive.name !== "add_header") continue;
+          const [name2, value] = entry.directive.args;
+          if (!name2 || !isContentType(name2.value)) continue;
+          if (!value || value.value === "" || hidesContentType(block2)) continue;
+          const key = `${entry.directive.file}\0${name2.span.start.offset}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          yield { messageId: "secondContentType", data: { name: name2.value, value: value.value }, primary: name2.span, modelPath: `${block2.path}>add_header` };
+        }
+      }
+    }
+  }
+});
+function hidesContentType(block2) {
+  return HIDE_HEADER.some((name2) => block2.inheritedList(name2).entries.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "content-type"));
+}
+
+// checks/nginx-add-header-multiline.ts
+init_rule();
+var ID9 = "nginx-add-header-multiline";
+var HEADER_DIRECTIVES = /* @__PURE__ */ new Set(["add_header", "add_trailer", "more_set_headers"]);
+var rule9 = defineRule({
+  id: ID9,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "A header value written over several lines: nginx sends the line break inside the header",
+    docsUrl: docsUrl(ID9),
+    fixable: false,
+    messages: {
+      multiline: {
+        message: 'The value of "{{directive}} {{name}}" holds a line break: nginx sends it inside the header',
+        help: `nginx copies the quoted string as written, newline and indentation included, so the response carries an obsolete folded header line (RFC 9112 §5.2): some clients reject the response, others read the rest as a new header or cut the value at the break (a Content-Security-Policy then loses every directive after the first line). Write the value on one line; split a long CSP with a map or set, e.g. set $csp "default-src 'self'; "; set $csp "\${csp}img-src 'self'";`
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    const index = model.nginx.directives;
+    for (const use of [...HEADER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
+      const name2 = use.directive.name;
+      const args = use.directive.args;
+      const values2 = name2 === "more_set_headers" ? args.filter((arg) => arg.value.includes(":")) : args.slice(1, 2);
+      const broken = values2.find((arg) => /[\r\n]/.test(arg.value));
+      if (!broken) continue;
+      const key = `${use.directive.file}\0${broken.span.start.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const header = name2 === "more_set_headers" ? broken.value.split(":")[0].trim() : args[0].value;
+      yield { messageId: "multiline", data: { directive: name2, name: header }, primary: broken.span, modelPath: use.path };
+    }
+  }
+});
+
+// checks/nginx-allow-without-deny.ts
+init_rule();
+
+// src/model/nginx-access.ts
+var isAccessRule = (entry) => entry.directive.name === "allow" || entry.directive.name === "deny";
+var LIST_LEVELS = /* @__PURE__ */ new Set(["http", "server", "location", "if"]);
+function rootFileOf(entry) {
+  return entry.via[0]?.file ?? entry.directive.file;
+}
+function reaching(level, block2, entries) {
+  if (level.node || level.kind !== "http" || entries.length === 0) return entries;
+  const first = block2.node ?? block2.directives[0];
+  const file = first ? rootFileOf(first) : void 0;
+  return entries.filter((entry) => rootFileOf(entry) === file);
+}
+function accessList(block2) {
+  for (let level = block2; level; level = level.parent) {
+    if (!LIST_LEVELS.has(level.kind)) break;
+    const rules = reaching(level, block2, level.directives.filter(isAccessRule));
+    if (rules.length > 0) return { block: level, rules };
+    if (level.kind === "http") break;
+  }
+  return void 0;
+}
+function catchAllRule(rules) {
+  return rules.find((entry) => entry.directive.args[0]?.value.toLowerCase() === "all");
+}
+function deniesTheRest(rules) {
+  return catchAllRule(rules)?.directive.name === "deny";
+}
+function authentication(block2) {
+  for (const name2 of ["auth_basic", "auth_request", "auth_jwt"]) {
+    for (let level = block2; level; level = level.parent) {
+      if (!LIST_LEVELS.has(level.kind) && level.kind !== "limit_except") break;
+      const own = reaching(level, block2, level.own(name2));
+      const entry = own[own.length - 1];
+      if (entry) {
+        if (entry.directive.args[0]?.value.toLowerCase() !== "off") return { entry, block: level };
+        break;
+      }
+      if (level.kind === "http") break;
+    }
+  }
+  return void 0;
+}
+function authenticationIn(block2) {
+  return authentication(block2)?.entry;
+}
+function isInternal(block2) {
+  for (let level = block2; level && level.kind !== "server"; level = level.parent) {
+    if (level.kind === "location" && level.own("internal").length > 0) return true;
+    if (level.kind === "location" && level.directive?.args[0]?.value.startsWith("@")) return true;
+  }
+  return false;
+}
+function listensOnlyLocally(server) {
+  if (!server.node) return void 0;
+  const listens = server.own("listen");
+  if (listens.length === 0) return false;
+  return listens.every((entry) => isLocalAddress(entry.directive.args[0]?.value ?? ""));
+}
+function isLocalAddress(address) {
+  const lower = address.toLowerCase();
+  if (lower.startsWith("unix:")) return true;
+  const host = lower.startsWith("[") ? lower.slice(1, lower.indexOf("]")) : lower.split(":")[0];
+  return /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::1" || host === "localhost";
+}
+function refusesOnCondition(block2) {
+  return block2.children.some((child) => child.kind === "if" && child.own("return").some((entry) => /^(401|403|404|444)$/.test(entry.directive.args[0]?.value ?? "")));
+}
+
+// checks/nginx-allow-without-deny.ts
+var ID10 = "nginx-allow-without-deny";
+var ACCESS_LEVELS = /* @__PURE__ */ new Set(["http", "server", "location", "if", "limit_except"]);
+var rule10 = defineRule({
+  id: ID10,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "allow lines with no deny after them at that level: every address is allowed, the allow lines restrict nothing",
+    docsUrl: docsUrl(ID10),
+    fixable: false,
+    messages: {
+      noDeny: {
+        message: '"allow {{address}}" restricts nothing: no "deny" follows in this {{level}}, so every other address is allowed too',
+        help: 'nginx checks allow/deny in order and lets through any address no rule matches: a list of allow lines alone admits everyone. Add "deny all;" after the last allow. With "satisfy any", the open list also lets everyone past auth_basic'
+      },
+      outerDenyNotInherited: {
+        message: `"allow {{address}}" gives this {{level}} a list of its own, which replaces the {{outer}} level's "deny all": every other address is allowed here`,
+        help: 'A level inherits the outer allow/deny list only when it has no allow or deny of its own: the first allow here drops the outer list, its "deny all" included. Repeat "deny all;" after the allow lines here'
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("allow")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        if (!ACCESS_LEVELS.has(block2.kind) || !block2.node) continue;
+        const rules = block2.directives.filter((entry) => entry.directive.name === "allow" || entry.directive.name === "deny");
+        const lastAllow = lastSpecificAllow(rules);
+        if (!lastAllow) continue;
+        const after = rules.slice(rules.indexOf(lastAllow) + 1);
+        if (unreadIncludeAfter(block2, lastAllow)) continue;
+        if (after.some((entry) => entry.directive.name === "deny") || rules.some(isAllowAll)) continue;
+        const key = `${lastAllow.directive.file}\0${lastAllow.directive.span.start.offset}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const level = block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+        const base = { primary: lastAllow.directive.span, modelPath: `${block2.path}>allow` };
+        const outer = block2.parent && block2.kind !== "http" ? accessList(block2.parent) : void 0;
+        const outerDenyAll = outer && deniesTheRest(outer.rules) ? outer.rules.find((entry) => entry.directive.name === "deny" && entry.directive.args[0]?.value.toLowerCase() === "all") : void 0;
+        const address = lastAllow.directive.args[0]?.value ?? "";
+        if (outerDenyAll && outer) {
+          yield {
+            ...base,
+            messageId: "outerDenyNotInherited",
+            data: { address, level, outer: levelName(outer.block) },
+            related: [{ span: outerDenyAll.directive.span, label: "not inherited by a level with its own allow/deny" }]
+          };
+        } else yield { ...base, messageId: "noDeny", data: { address, level } };
+      }
+    }
+  }
+});
+function unreadIncludeAfter(block2, allow) {
+  const at = block2.directives.indexOf(allow);
+  return block2.directives.slice(at + 1).some((entry) => entry.directive.name === "include" && !entry.children);
+}
+function isAllowAll(entry) {
+  return entry.directive.name === "allow" && entry.directive.args[0]?.value.toLowerCase() === "all";
+}
+function lastSpecificAllow(rules) {
+  for (let i = rules.length - 1; i >= 0; i--) if (rules[i].directive.name === "allow" && !isAllowAll(rules[i])) return rules[i];
+  return void 0;
+}
+function levelName(block2) {
+  return block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+}
+
+// checks/nginx-autoindex.ts
+init_rule();
+var ID11 = "nginx-autoindex";
+var rule11 = defineRule({
+  id: ID11,
+  severity: "info",
+  category: "security",
+  meta: {
+    description: "autoindex on lists directory contents to any client",
+    docsUrl: docsUrl(ID11),
+    fixable: false,
+    messages: {
+      listing: {
+        message: '"autoindex on" in this {{level}} lists every file under {{root}} to any client',
+        help: "A request for a directory without an index file gets the list of its files: backups (site.sql.gz), editor leftovers (config.php~), .git directories left by a deploy are then one click away. Keep it where listing is the point (a public download mirror), behind allow/deny or authentication otherwise"
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("autoindex")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        const entry = block2.ownLast("autoindex");
+        const value = entry?.directive.args[0];
+        if (!entry || !value || value.value.toLowerCase() !== "on") continue;
+        const key = `${entry.directive.file}\0${value.span.start.offset}`;
+        if (seen.has(key)) continue;
+        const list = accessList(block2);
+        if (list && deniesTheRest(list.rules) || authenticationIn(block2) || isInternal(block2)) continue;
+        seen.add(key);
+        const root = block2.inherited("alias")?.entry ?? block2.inherited("root")?.entry;
+        const where = root ? `"${root.directive.args[0]?.value ?? ""}"` : "the root";
+        const level = block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+        yield { messageId: "listing", data: { level, root: where }, primary: value.span, modelPath: `${block2.path}>autoindex` };
+      }
+    }
+  }
+});
+
 // checks/nginx-directive-args.ts
 init_rule();
 
@@ -43012,14 +43286,14 @@ function maySeparateInTemplate(first, second) {
 }
 
 // checks/nginx-directive-args.ts
-var ID8 = "nginx-directive-args";
-var rule8 = defineRule({
-  id: ID8,
+var ID12 = "nginx-directive-args";
+var rule12 = defineRule({
+  id: ID12,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive with the wrong number of arguments, a block where none belongs (or none where one does), or a flag that is not on/off: nginx refuses to start",
-    docsUrl: docsUrl(ID8),
+    docsUrl: docsUrl(ID12),
     fixable: false,
     messages: {
       count: {
@@ -43103,14 +43377,14 @@ function hintFor(given, specs2, values2) {
 
 // checks/nginx-directive-context.ts
 init_rule();
-var ID9 = "nginx-directive-context";
-var rule9 = defineRule({
-  id: ID9,
+var ID13 = "nginx-directive-context";
+var rule13 = defineRule({
+  id: ID13,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A known directive in a block where nginx does not allow it: nginx refuses to start",
-    docsUrl: docsUrl(ID9),
+    docsUrl: docsUrl(ID13),
     fixable: false,
     messages: {
       notAllowed: {
@@ -43160,14 +43434,14 @@ var rule9 = defineRule({
 
 // checks/nginx-duplicate-directive.ts
 init_rule();
-var ID10 = "nginx-duplicate-directive";
-var rule10 = defineRule({
-  id: ID10,
+var ID14 = "nginx-duplicate-directive";
+var rule14 = defineRule({
+  id: ID14,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive that nginx allows once per block appears twice in the same block: nginx refuses to start",
-    docsUrl: docsUrl(ID10),
+    docsUrl: docsUrl(ID14),
     fixable: false,
     messages: {
       duplicate: {
@@ -43221,20 +43495,203 @@ var rule10 = defineRule({
   }
 });
 
+// checks/nginx-header-redefinition.ts
+init_rule();
+
+// src/model/nginx-header-inheritance.ts
+init_template();
+var INHERIT_SWITCH = {
+  add_header: "add_header_inherit",
+  add_trailer: "add_trailer_inherit"
+};
+var MERGING_KINDS = /* @__PURE__ */ new Set(["http", "server", "location", "if", "limit_except"]);
+function headerName(entry) {
+  const name2 = entry.directive.args[0]?.value;
+  if (name2 === void 0 || name2.includes("$") || isUnknownValue(name2)) return void 0;
+  return name2.toLowerCase();
+}
+function headerDrops(http, name2) {
+  const switchName = INHERIT_SWITCH[name2];
+  const drops = [];
+  const visit2 = (block2, outer, inheritedList, inheritedMode) => {
+    let outerList = inheritedList;
+    if (outer && outer.kind === "http" && !outer.node && outerList.length > 0) {
+      const file = rootFile(block2);
+      outerList = outerList.filter((entry) => rootFileOf2(entry) === file);
+    }
+    const written = switchName ? block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : void 0;
+    const mode = written === "off" || written === "merge" || written === "on" ? written : inheritedMode;
+    const own = block2.own(name2);
+    let list;
+    if (own.length === 0) list = mode === "off" ? NONE2 : outerList;
+    else if (mode === "merge") list = [...own, ...outerList];
+    else {
+      list = own;
+      if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
+        const redefined = new Set(own.map(headerName));
+        const dropped = outerList.filter((entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== ""));
+        if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf(outer, dropped[0], name2), dropped });
+      }
+    }
+    for (const child of block2.children) if (MERGING_KINDS.has(child.kind)) visit2(child, block2, list, mode);
+  };
+  visit2(http, void 0, NONE2, "on");
+  return drops;
+}
+var NONE2 = [];
+function ownerOf(from, entry, name2) {
+  for (let level = from; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
+  return from;
+}
+function knowable(block2, own) {
+  if (own.some((entry) => headerName(entry) === void 0)) return false;
+  return !block2.own("include").some((entry) => !entry.children);
+}
+function rootFileOf2(entry) {
+  return entry.via[0]?.file ?? entry.directive.file;
+}
+function rootFile(block2) {
+  const first = block2.node ?? block2.directives[0];
+  return first ? rootFileOf2(first) : void 0;
+}
+
+// checks/nginx-header-redefinition.ts
+var ID15 = "nginx-header-redefinition";
+var SECURITY_HEADERS = /* @__PURE__ */ new Set([
+  "strict-transport-security",
+  "content-security-policy",
+  "x-frame-options",
+  "x-content-type-options",
+  "referrer-policy",
+  "permissions-policy",
+  "feature-policy",
+  "cross-origin-opener-policy",
+  "cross-origin-embedder-policy",
+  "cross-origin-resource-policy"
+]);
+var CLIENT_IDENTITY_HEADERS = /* @__PURE__ */ new Set([
+  "x-real-ip",
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "forwarded",
+  "remote-user",
+  "x-remote-user",
+  "x-forwarded-user",
+  "x-forwarded-email",
+  "x-auth-request-user",
+  "x-auth-request-email",
+  "x-authenticated-user",
+  "x-webauth-user"
+]);
+var BODILESS_STATUS = /^(204|301|302|303|307|308)$/;
+var REPORTED_ELSEWHERE = /* @__PURE__ */ new Set(["connection"]);
+var LISTS = ["add_header", "add_trailer", "proxy_set_header"];
+var MAX_NAMES = 5;
+var rule15 = defineRule({
+  id: ID15,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "An add_header, add_trailer or proxy_set_header in a nested block silently drops every one the outer level sets",
+    docsUrl: docsUrl(ID15),
+    fixable: false,
+    messages: {
+      dropsSecurityHeaders: {
+        message: `"{{directive}}" in this {{level}} drops the {{outer}} level's security headers: {{names}} are not sent here`,
+        help: 'nginx inherits add_header from the outer level only when a level has none of its own, so one add_header here (a Cache-Control for static files) removes HSTS, CSP and the like from every response of this block; a browser then frames, sniffs or downgrades these pages. Repeat the outer headers here (an include of one shared file in both places), or with nginx ≥ 1.29.3 write "add_header_inherit merge;", or use more_set_headers (headers-more appends to the outer list)'
+      },
+      dropsHeaders: {
+        message: `"{{directive}}" in this {{level}} drops the {{outer}} level's {{names}}: not sent here`,
+        help: 'nginx inherits the list from the outer level only when a level has none of its own: the outer entries are not sent for requests this block serves. Repeat them here (an include of one shared file in both places) or, for add_header/add_trailer with nginx ≥ 1.29.3, write "<directive>_inherit merge;"'
+      },
+      dropsIdentityHeaders: {
+        message: `"proxy_set_header" in this {{level}} drops the {{outer}} level's {{names}}: the client's own values reach the backend`,
+        help: `nginx sends no proxy_set_header of the outer level once a level has one of its own, and passes the client's request headers through unchanged: a client that sends "X-Forwarded-For: 127.0.0.1" or "X-Forwarded-Proto: https" decides what the backend logs, rate-limits or trusts. Repeat the outer proxy_set_header lines here (an include of one shared file in both places)`
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      for (const list of LISTS) {
+        if (!scope.setsAnywhere(list)) continue;
+        for (const found of headerDrops(scope.http, list)) {
+          if (list === "proxy_set_header" && !proxies(found.block)) continue;
+          const dropped = list === "proxy_set_header" ? found.dropped.filter((entry) => !REPORTED_ELSEWHERE.has(headerName(entry) ?? "")) : found.dropped;
+          if (dropped.length === 0) continue;
+          const drop = { ...found, dropped };
+          const primary = drop.own[0].directive.span;
+          const key = `${primary.file}\0${primary.start.offset}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          yield draftFor(list, drop);
+        }
+      }
+    }
+  }
+});
+function draftFor(list, drop) {
+  const important = (entry) => {
+    const name2 = headerName(entry);
+    if (list === "proxy_set_header") return name2 !== void 0 && CLIENT_IDENTITY_HEADERS.has(name2);
+    return list === "add_header" && name2 !== void 0 && SECURITY_HEADERS.has(name2);
+  };
+  const serious = drop.dropped.filter(important);
+  const ordered2 = [...serious, ...drop.dropped.filter((entry) => !important(entry))];
+  const names = uniqueNames(ordered2);
+  const shown = names.length > MAX_NAMES ? `${names.slice(0, MAX_NAMES).join(", ")} and ${names.length - MAX_NAMES} more` : names.join(", ");
+  const data = { directive: list, level: levelName2(drop.block), outer: levelName2(drop.outer), names: shown };
+  const related = ordered2.slice(0, 3).map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ""}" set here is not sent in this ${data.level}` }));
+  const base = { data, primary: drop.own[0].directive.span, related, modelPath: `${drop.block.path}>${list}` };
+  if (serious.length === 0) return { ...base, messageId: "dropsHeaders", maxSeverity: "info" };
+  if (list === "proxy_set_header") return { ...base, messageId: "dropsIdentityHeaders" };
+  return answersFixed(drop.block) ? { ...base, messageId: "dropsSecurityHeaders", maxSeverity: "info" } : { ...base, messageId: "dropsSecurityHeaders" };
+}
+function answersFixed(block2) {
+  return block2.own("return").some((entry) => {
+    const [code, text3] = entry.directive.args.map((arg) => arg.value);
+    if (code === void 0) return false;
+    if (BODILESS_STATUS.test(code)) return true;
+    return /^\d{3}$/.test(code) && (text3 === void 0 || !text3.includes("$"));
+  });
+}
+function uniqueNames(entries) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const entry of entries) {
+    const written = entry.directive.args[0]?.value ?? "";
+    const key = written.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(`"${written}"`);
+  }
+  return out;
+}
+function levelName2(block2) {
+  if (block2.kind === "location" || block2.kind === "if") return block2.directive ? `${block2.kind} ${block2.directive.args.map((arg) => arg.value).join(" ")}` : block2.kind;
+  return block2.kind;
+}
+function proxies(block2) {
+  if (block2.own("proxy_pass").length > 0) return true;
+  return block2.descendants().some((inner) => inner.own("proxy_pass").length > 0);
+}
+
 // checks/nginx-proxy-buffers.ts
 init_rule();
-var ID11 = "nginx-proxy-buffers";
+var ID16 = "nginx-proxy-buffers";
 var PAGE = 4096;
 var MODULES = ["proxy", "uwsgi", "fastcgi", "scgi"];
 var CHECKED_KINDS = /* @__PURE__ */ new Set(["server", "location", "if", "limit_except"]);
 var BUFFER_SETTINGS = ["buffers", "buffer_size", "busy_buffers_size", "temp_file_write_size", "max_temp_file_size"];
-var rule11 = defineRule({
-  id: ID11,
+var rule16 = defineRule({
+  id: ID16,
   severity: "error",
   category: "correctness",
   meta: {
     description: "proxy_/uwsgi_/fastcgi_/scgi_ buffer sizes that break the limits nginx checks at start-up (e.g. only *_buffer_size raised)",
-    docsUrl: docsUrl(ID11),
+    docsUrl: docsUrl(ID16),
     fixable: false,
     messages: {
       tooFewBuffers: {
@@ -43341,17 +43798,240 @@ function formatSize(bytes) {
   return String(bytes);
 }
 
+// checks/nginx-resolver-external.ts
+init_rule();
+var ID17 = "nginx-resolver-external";
+var rule17 = defineRule({
+  id: ID17,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "resolver names a public DNS server (8.8.8.8, 1.1.1.1...): its answers cross the internet over UDP and can be forged",
+    docsUrl: docsUrl(ID17),
+    fixable: false,
+    messages: {
+      publicResolver: {
+        message: '"resolver {{addresses}}": {{count}} public DNS server(s), whose UDP answers an attacker on the path can forge',
+        help: "nginx asks the resolver over plain UDP, from one socket, and trusts the first answer that matches: anyone who can send packets toward the host can race the real answer and make proxy_pass connect to their address (and CVE-2021-23017 was a memory overwrite from a forged answer). A resolver on the host or the local network (127.0.0.53, the VPC resolver, kube-dns, 127.0.0.11 in Docker) is much harder to reach. Point resolver at it"
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const use of model.nginx.directives.usesNamed("resolver")) {
+      if (argumentsUnknown(use.directive)) continue;
+      const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const addresses = use.directive.args.filter((arg) => !arg.value.includes("=") && !arg.value.includes("$"));
+      const external = addresses.filter((arg) => isPublicAddress(hostOf(arg.value)));
+      if (external.length === 0) continue;
+      yield {
+        messageId: "publicResolver",
+        data: { addresses: external.map((arg) => arg.value).join(" "), count: external.length },
+        primary: external[0].span,
+        modelPath: use.path
+      };
+    }
+  }
+});
+function hostOf(address) {
+  if (address.startsWith("[")) return address.slice(1, address.indexOf("]"));
+  const colons = address.split(":").length - 1;
+  return colons === 1 ? address.split(":")[0] : address;
+}
+function isPublicAddress(host) {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    if (a === 10 || a === 127 || a === 0) return false;
+    if (a === 172 && b >= 16 && b <= 31) return false;
+    if (a === 192 && b === 168) return false;
+    if (a === 169 && b === 254) return false;
+    if (a === 100 && b >= 64 && b <= 127) return false;
+    return true;
+  }
+  if (!host.includes(":")) return false;
+  const lower = host.toLowerCase();
+  if (lower === "::1" || lower === "::") return false;
+  if (/^f[cd][0-9a-f]{2}:/.test(lower) || /^fe[89ab][0-9a-f]:/.test(lower)) return false;
+  if (/^fd00:ec2::/.test(lower)) return false;
+  return /^[0-9a-f:]+$/.test(lower);
+}
+
+// checks/nginx-return-bypasses-access.ts
+init_rule();
+var ID18 = "nginx-return-bypasses-access";
+var AUTH_DIRECTIVES = ["auth_basic", "auth_request", "auth_jwt"];
+var rule18 = defineRule({
+  id: ID18,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "return answers in the rewrite phase, before allow/deny and authentication run: the restriction of its location never applies to it",
+    docsUrl: docsUrl(ID18),
+    fixable: false,
+    messages: {
+      answersBeforeAccess: {
+        message: '"return {{code}}" answers every client before "{{restriction}}" of this {{level}} is checked',
+        help: 'nginx runs the rewrite phase (return, rewrite, set, if) before the access phase (allow/deny, auth_basic, auth_request): a location that both restricts and returns answers everyone, and "curl" from anywhere gets the body. Serve the content another way (a file with try_files, proxy_pass), or check the client in the rewrite phase yourself (a geo/map variable tested by an if that returns 403)'
+      },
+      redirectsBeforeAccess: {
+        message: `"return {{code}}" redirects every client before the {{level}} level's "{{restriction}}" is checked`,
+        help: "The redirect is sent before allow/deny or authentication run, so every client learns the target; the target is protected only if its own location is. Usually harmless, noted so that nobody relies on the restriction here"
+      },
+      answersBeforeOuterAccess: {
+        message: `"return {{code}}" answers every client: the {{outer}} level's "{{restriction}}" runs after it`,
+        help: 'The restriction is inherited from an outer level, and nginx checks it only in the access phase, after return has answered. If this answer must stay public, say so with "auth_basic off;" / "allow all;"; if not, serve it without return'
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("return")) continue;
+      if (!scope.setsAnywhere("deny") && !AUTH_DIRECTIVES.some((name2) => scope.setsAnywhere(name2))) continue;
+      for (const block2 of [...scope.servers, ...scope.http.descendants().filter((b) => b.kind === "location" || b.kind === "if")]) {
+        for (const entry of block2.own("return")) {
+          const kind = answerKind(entry);
+          if (!kind) continue;
+          const restriction = restrictionOf(block2);
+          if (!restriction || isInternal(block2)) continue;
+          const key = `${entry.directive.file}\0${entry.directive.span.start.offset}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const home = homeOf(block2);
+          const local = onChain(block2, home, restriction.block);
+          const code = entry.directive.args[0]?.value ?? "";
+          const text3 = restrictionText(restriction.entry);
+          const base = {
+            primary: entry.directive.span,
+            related: [{ span: restriction.entry.directive.span, label: "checked only after return has answered (access phase)" }],
+            modelPath: `${block2.path}>return`
+          };
+          if (kind === "redirect") {
+            yield { ...base, messageId: "redirectsBeforeAccess", data: { code, restriction: text3, level: levelName3(restriction.block) }, maxSeverity: "info" };
+          } else if (local) {
+            yield { ...base, messageId: "answersBeforeAccess", data: { code, restriction: text3, level: levelName3(home) } };
+          } else {
+            yield { ...base, messageId: "answersBeforeOuterAccess", data: { code, restriction: text3, outer: levelName3(restriction.block) }, maxSeverity: "info" };
+          }
+        }
+      }
+    }
+  }
+});
+function answerKind(entry) {
+  const first = entry.directive.args[0]?.value;
+  if (first === void 0 || argumentsUnknown(entry.directive)) return void 0;
+  if (!/^\d{3}$/.test(first)) return "redirect";
+  const code = Number(first);
+  if (code >= 300 && code < 400) return "redirect";
+  if (code >= 200 && code < 300) return "content";
+  return void 0;
+}
+function restrictionOf(block2) {
+  const list = accessList(block2);
+  const deny = list?.rules.find((entry) => entry.directive.name === "deny");
+  if (list && deny) return { entry: deny, block: list.block };
+  return authentication(block2);
+}
+function restrictionText(entry) {
+  const first = entry.directive.args[0]?.value ?? "";
+  return entry.directive.name === "deny" && !argumentsUnknown(entry.directive) ? `deny ${first}` : entry.directive.name;
+}
+function homeOf(block2) {
+  let home = block2;
+  while (home.kind === "if" && home.parent) home = home.parent;
+  return home;
+}
+function onChain(from, home, target) {
+  for (let level = from; level; level = level.parent) {
+    if (level === target) return true;
+    if (level === home) return false;
+  }
+  return false;
+}
+function levelName3(block2) {
+  return block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+}
+
+// checks/nginx-status-page-exposed.ts
+init_rule();
+var ID19 = "nginx-status-page-exposed";
+var STATUS_DIRECTIVES = ["stub_status", "status", "api"];
+var rule19 = defineRule({
+  id: ID19,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "stub_status, status or api served to any client: no allow/deny ending in deny all, no authentication, not internal, not loopback only",
+    docsUrl: docsUrl(ID19),
+    fixable: false,
+    messages: {
+      exposed: {
+        message: '"{{directive}}" in {{where}} answers any client: no "deny all", no authentication, not internal',
+        help: `Anyone who finds the URL reads the server's live counters (stub_status: connections, requests; the NGINX Plus API: every upstream address, zone and health check). Restrict it: "allow 127.0.0.1; allow 10.0.0.0/8; deny all;" in the location, or authentication, or a server that listens on 127.0.0.1 only`
+      },
+      openList: {
+        message: '"{{directive}}" in {{where}} answers any client: the allow/deny list in force has no "deny all" to close it',
+        help: `nginx's access list lets through every address that no rule matches: without a final "deny all" the allow lines restrict nothing. Add "deny all;" after them`
+      },
+      writable: {
+        message: '"api write=on" in {{where}} lets any client change upstreams and key-value zones',
+        help: 'With write=on the API accepts POST/PATCH/DELETE: anyone can take upstream servers out, add their own, or rewrite key-value maps. Restrict the location ("allow 127.0.0.1; deny all;" and authentication) or drop write=on'
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!STATUS_DIRECTIVES.some((name2) => scope.setsAnywhere(name2))) continue;
+      for (const block2 of [...scope.servers, ...scope.locations]) {
+        for (const name2 of STATUS_DIRECTIVES) {
+          const entry = block2.ownLast(name2);
+          if (!entry) continue;
+          const key = `${entry.directive.file}\0${entry.directive.span.start.offset}`;
+          if (seen.has(key)) continue;
+          const server = block2.kind === "server" ? block2 : block2.enclosing("server");
+          if (!server || listensOnlyLocally(server) !== false) continue;
+          if (isInternal(block2) || authenticationIn(block2) || refusesOnChain(block2)) continue;
+          const list = accessList(block2);
+          if (list && deniesTheRest(list.rules)) continue;
+          seen.add(key);
+          const where = block2.kind === "server" ? "this server" : `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}`;
+          const base = { data: { directive: name2, where }, primary: entry.directive.nameSpan, modelPath: `${block2.path}>${name2}` };
+          const writable = name2 === "api" && entry.directive.args.some((arg) => arg.value.toLowerCase() === "write=on");
+          if (writable) yield { ...base, messageId: "writable" };
+          else if (list) {
+            const catchAll = catchAllRule(list.rules);
+            const label = catchAll ? '"allow all" lets every other address in' : 'this list ends without "deny all"';
+            yield { ...base, messageId: "openList", related: [{ span: (catchAll ?? list.rules[list.rules.length - 1]).directive.span, label }] };
+          } else yield { ...base, messageId: "exposed" };
+        }
+      }
+    }
+  }
+});
+function refusesOnChain(block2) {
+  for (let level = block2; level; level = level.parent) {
+    if (refusesOnCondition(level)) return true;
+    if (level.kind === "server") break;
+  }
+  return false;
+}
+
 // checks/nginx-unknown-directive.ts
 init_suggest();
 init_rule();
-var ID12 = "nginx-unknown-directive";
-var rule12 = defineRule({
-  id: ID12,
+var ID20 = "nginx-unknown-directive";
+var rule20 = defineRule({
+  id: ID20,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive that no enabled nginx module knows: nginx refuses to start",
-    docsUrl: docsUrl(ID12),
+    docsUrl: docsUrl(ID20),
     fixable: false,
     messages: {
       unknown: {
@@ -43421,16 +44101,215 @@ function releaseVerdict(specs2, range2) {
   return void 0;
 }
 
+// checks/nginx-valid-referers-none.ts
+init_rule();
+var ID21 = "nginx-valid-referers-none";
+var rule21 = defineRule({
+  id: ID21,
+  severity: "info",
+  category: "security",
+  meta: {
+    description: "valid_referers none: a request without a Referer passes the referer check, and any page can send one",
+    docsUrl: docsUrl(ID21),
+    fixable: false,
+    messages: {
+      none: {
+        message: '"valid_referers none" lets every request without a Referer through, and any page can make the browser send none',
+        help: 'A page with <meta name="referrer" content="no-referrer"> (or rel="noreferrer", or a redirect from https to http) makes the browser omit Referer; with "none" listed, $invalid_referer is then empty and the check passes. That is fine for hotlink protection (direct visits should work), not for anything the referer check guards against a deliberate attacker: use a token, a cookie with SameSite, or authentication there'
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const use of model.nginx.directives.usesNamed("valid_referers")) {
+      const none = use.directive.args.find((arg) => arg.value === "none");
+      if (!none) continue;
+      const key = `${use.directive.file}\0${none.span.start.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield { messageId: "none", primary: none.span, modelPath: use.path };
+    }
+  }
+});
+
+// checks/nginx-version-disclosure.ts
+init_rule();
+var ID22 = "nginx-version-disclosure";
+var DISCLOSING = /* @__PURE__ */ new Set(["on", "build"]);
+var rule22 = defineRule({
+  id: ID22,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "server_tokens on or build written in the tree: every response names the exact nginx version",
+    docsUrl: docsUrl(ID22),
+    fixable: false,
+    messages: {
+      disclosed: {
+        message: '"server_tokens {{value}}" puts the nginx version in every Server header and error page',
+        help: `Every response then carries "Server: nginx/1.24.0" (with build: the build name too) and nginx's own error pages end in "nginx/1.24.0": a scanner matches that against the CVE list without sending one probe. Write "server_tokens off;" in the http block`
+      },
+      reEnabled: {
+        message: `"server_tokens {{value}}" turns the version back on under the {{outer}} level's "server_tokens off"`,
+        help: "An outer level turns the version off; this level turns it back on, for the responses it serves. Remove this line"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("server_tokens")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        for (const entry of block2.own("server_tokens")) {
+          if (entry.generated?.kind === "default") continue;
+          const arg = entry.directive.args[0];
+          if (!arg || argumentsUnknown(entry.directive) || !DISCLOSING.has(arg.value.toLowerCase())) continue;
+          const outerOff = block2.parent ? offAbove(block2.parent, entry.via[0]?.file ?? entry.directive.file) : void 0;
+          const data = { value: arg.value, outer: outerOff ? outerOff.block.kind : "" };
+          const base = { data, primary: arg.span, modelPath: `${block2.path}>server_tokens` };
+          if (outerOff) yield { ...base, messageId: "reEnabled", related: [{ span: outerOff.span, label: "turned off here" }] };
+          else yield { ...base, messageId: "disclosed" };
+        }
+      }
+    }
+  }
+});
+function offAbove(block2, file) {
+  const found = block2.inherited("server_tokens");
+  if (!found || found.entry.directive.args[0]?.value.toLowerCase() !== "off") return void 0;
+  if (!found.block.node && found.block.kind === "http" && (found.entry.via[0]?.file ?? found.entry.directive.file) !== file) return void 0;
+  return { block: found.block, span: found.entry.directive.span };
+}
+
+// checks/nginx-weak-tls.ts
+init_rule();
+
+// src/model/tls-ciphers.ts
+function familyOf(part2) {
+  const upper = part2.toUpperCase();
+  if (upper === "ANULL" || upper === "ADH" || upper === "AECDH" || /^(ADH|AECDH)-/.test(upper)) return "aNULL";
+  if (upper === "NULL" || upper === "ENULL" || /(^|-)NULL(-|$)/.test(upper)) return "NULL";
+  if (/^EXP(ORT)?(40|56)?$/.test(upper) || /^EXP(1024)?-/.test(upper)) return "EXPORT";
+  if (upper.includes("RC4")) return "RC4";
+  if (upper === "3DES" || upper.includes("DES-CBC3") || upper.includes("3DES")) return "3DES";
+  if (upper === "DES" || /(^|-)DES-CBC-/.test(upper)) return "DES";
+  if (upper === "MD5" || upper.endsWith("-MD5")) return "MD5";
+  if (upper === "LOW") return "LOW";
+  return void 0;
+}
+function weakCiphers(list) {
+  const enabled = /* @__PURE__ */ new Map();
+  const removedForGood = /* @__PURE__ */ new Set();
+  for (const match of list.matchAll(/[^:, \t]+/g)) {
+    const item = match[0];
+    const sign = item[0];
+    const body2 = sign === "!" || sign === "-" || sign === "+" ? item.slice(1) : item;
+    if (body2.startsWith("@")) continue;
+    const family = body2.split("+").map(familyOf).find((f) => f !== void 0);
+    if (!family) continue;
+    if (sign === "!") removedForGood.add(family);
+    else if (sign === "-") enabled.delete(family);
+    else if (sign !== "+" && !enabled.has(family)) enabled.set(family, { family, offset: match.index ?? 0, text: item });
+  }
+  return [...enabled.values()].filter((item) => !removedForGood.has(item.family));
+}
+var WEAK_PROTOCOLS = /* @__PURE__ */ new Map([
+  ["sslv2", "SSLv2"],
+  ["sslv3", "SSLv3"],
+  ["tlsv1", "TLSv1"],
+  ["tlsv1.1", "TLSv1.1"]
+]);
+function weakProtocol(argument) {
+  return WEAK_PROTOCOLS.get(argument.toLowerCase());
+}
+
+// checks/nginx-weak-tls.ts
+var ID23 = "nginx-weak-tls";
+var PROTOCOL_DIRECTIVES = /* @__PURE__ */ new Set(["ssl_protocols", "proxy_ssl_protocols", "grpc_ssl_protocols", "uwsgi_ssl_protocols"]);
+var CIPHER_DIRECTIVES = /* @__PURE__ */ new Set(["ssl_ciphers", "proxy_ssl_ciphers", "grpc_ssl_ciphers", "uwsgi_ssl_ciphers"]);
+var WHY = {
+  NULL: "no encryption",
+  aNULL: "no server authentication",
+  EXPORT: "40/56-bit export keys",
+  RC4: "RC4 biases",
+  DES: "56-bit DES",
+  "3DES": "64-bit blocks (Sweet32)",
+  MD5: "MD5 MACs",
+  LOW: "low-strength ciphers"
+};
+var rule23 = defineRule({
+  id: ID23,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "ssl_protocols enables SSLv2/SSLv3/TLSv1/TLSv1.1, or ssl_ciphers enables NULL, anonymous, export, RC4, DES, 3DES, MD5 or LOW ciphers",
+    docsUrl: docsUrl(ID23),
+    fixable: false,
+    messages: {
+      weakProtocols: {
+        message: '"{{directive}}" enables {{protocols}}',
+        help: `SSLv3 falls to POODLE, TLSv1.0 to BEAST, and TLSv1.0/1.1 offer only SHA-1/MD5-based handshakes; browsers dropped both in 2020, so what still negotiates them is an old client or an attacker who strips the newer versions. Write "ssl_protocols TLSv1.2 TLSv1.3;" (nginx's default since 1.23.4)`
+      },
+      weakCiphers: {
+        message: '"{{directive}}" enables {{items}}: {{why}}',
+        help: `A client (or a man in the middle that edits the ClientHello) can pick any suite the list leaves enabled. Use a list without them, e.g. nginx's default "HIGH:!aNULL:!MD5" or Mozilla's "intermediate" list, or add "!aNULL:!eNULL:!EXPORT:!RC4:!DES:!3DES:!MD5" to yours`
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    const index = model.nginx.directives;
+    for (const use of [...PROTOCOL_DIRECTIVES, ...CIPHER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
+      const name2 = use.directive.name;
+      const isProtocols = PROTOCOL_DIRECTIVES.has(name2);
+      const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
+      if (seen.has(key) || argumentsUnknown(use.directive)) continue;
+      seen.add(key);
+      const args = use.directive.args;
+      if (isProtocols) {
+        const weak2 = args.filter((arg) => weakProtocol(arg.value) !== void 0);
+        if (weak2.length === 0) continue;
+        const protocols = weak2.map((arg) => weakProtocol(arg.value)).join(", ");
+        yield { messageId: "weakProtocols", data: { directive: name2, protocols }, primary: weak2[0].span, modelPath: use.path };
+        continue;
+      }
+      const list = args[0];
+      if (!list || list.value.includes("$")) continue;
+      const weak = weakCiphers(list.value);
+      if (weak.length === 0) continue;
+      const items = weak.map((item) => `"${item.text}"`).join(", ");
+      const why = [...new Set(weak.map((item) => WHY[item.family]))].join(", ");
+      yield {
+        messageId: "weakCiphers",
+        data: { directive: name2, items, why },
+        primary: itemSpan(list, weak[0].offset, weak[0].text.length),
+        modelPath: use.path
+      };
+    }
+  }
+});
+function itemSpan(arg, offset, length) {
+  const quote = arg.quoted ? 1 : 0;
+  const { start, end } = arg.span;
+  const plain = start.line === end.line && end.offset - start.offset === arg.value.length + 2 * quote;
+  if (!plain) return arg.span;
+  const from = quote + offset;
+  return {
+    file: arg.span.file,
+    start: { line: start.line, column: start.column + from, offset: start.offset + from },
+    end: { line: start.line, column: start.column + from + length, offset: start.offset + from + length }
+  };
+}
+
 // checks/proxy-read-timeout-backend.ts
 init_rule();
-var ID13 = "proxy-read-timeout-backend";
-var rule13 = defineRule({
-  id: ID13,
+var ID24 = "proxy-read-timeout-backend";
+var rule24 = defineRule({
+  id: ID24,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "A raised nginx read timeout that the backend never reaches: it kills the request first, so nginx answers 502 anyway",
-    docsUrl: docsUrl(ID13),
+    docsUrl: docsUrl(ID24),
     fixable: false,
     messages: {
       backendKillsFirst: {
@@ -43522,14 +44401,14 @@ function downAfterReboot(model) {
 }
 
 // checks/service-restart-policy.ts
-var ID14 = "service-restart-policy";
-var rule14 = defineRule({
-  id: ID14,
+var ID25 = "service-restart-policy";
+var rule25 = defineRule({
+  id: ID25,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "the front door (nginx, or the backend a load balancer sends to) does not start again after a host reboot",
-    docsUrl: docsUrl(ID14),
+    docsUrl: docsUrl(ID25),
     fixable: false,
     messages: {
       composeNoRestart: {
@@ -43574,15 +44453,15 @@ var rule14 = defineRule({
 // checks/tomcat-ajp-secret.ts
 init_rule();
 init_versions();
-var ID15 = "tomcat-ajp-secret";
+var ID26 = "tomcat-ajp-secret";
 var TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
-var rule15 = defineRule({
-  id: ID15,
+var rule26 = defineRule({
+  id: ID26,
   severity: "error",
   category: "correctness",
   meta: {
     description: "An AJP connector without a secret while secretRequired is true (the default since Tomcat 9.0.31): Tomcat does not start it",
-    docsUrl: docsUrl(ID15),
+    docsUrl: docsUrl(ID26),
     fixable: false,
     messages: {
       missingSecret: {
@@ -43652,15 +44531,15 @@ function judge4(backend, connector) {
 
 // checks/upstream-keepalive-http10.ts
 init_rule();
-var ID16 = "upstream-keepalive-http10";
+var ID27 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
-var rule16 = defineRule({
-  id: ID16,
+var rule27 = defineRule({
+  id: ID27,
   severity: "error",
   category: "performance",
   meta: {
     description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
-    docsUrl: docsUrl(ID16),
+    docsUrl: docsUrl(ID27),
     fixable: false,
     messages: {
       noReuse: {
@@ -43807,16 +44686,16 @@ function mergeAdjacent(holding, all) {
 }
 
 // checks/upstream-keepalive-requests.ts
-var ID17 = "upstream-keepalive-requests";
-var rule17 = defineRule({
-  id: ID17,
+var ID28 = "upstream-keepalive-requests";
+var rule28 = defineRule({
+  id: ID28,
   // info, not warning: the proof lab (docs/evidence.md) sent 300 POSTs through nginx to a Tomcat
   // that ends connections after 5 requests and none failed; Tomcat's Connection: close saves it.
   severity: "info",
   category: "reliability",
   meta: {
     description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",
-    docsUrl: docsUrl(ID17),
+    docsUrl: docsUrl(ID28),
     fixable: false,
     messages: {
       backendStopsFirst: {
@@ -43871,14 +44750,14 @@ function judge5(model, link) {
 
 // checks/upstream-keepalive-timeout.ts
 init_rule();
-var ID18 = "upstream-keepalive-timeout";
-var rule18 = defineRule({
-  id: ID18,
+var ID29 = "upstream-keepalive-timeout";
+var rule29 = defineRule({
+  id: ID29,
   severity: "error",
   category: "reliability",
   meta: {
     description: "nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed",
-    docsUrl: docsUrl(ID18),
+    docsUrl: docsUrl(ID29),
     fixable: false,
     messages: {
       backendClosesFirst: {
@@ -43946,7 +44825,7 @@ function observedMismatchSymptom(kind, spoken, served) {
 }
 
 // checks/upstream-protocol-mismatch.ts
-var ID19 = "upstream-protocol-mismatch";
+var ID30 = "upstream-protocol-mismatch";
 function spokenBy(pass) {
   switch (pass.module) {
     case "proxy":
@@ -43975,13 +44854,13 @@ var DIRECTIVE_FOR = {
   scgi: "scgi_pass",
   ajp: "an AJP client such as Apache mod_jk (nginx has no AJP module); or proxy_pass to Tomcat's HTTP connector"
 };
-var rule19 = defineRule({
-  id: ID19,
+var rule30 = defineRule({
+  id: ID30,
   severity: "error",
   category: "correctness",
   meta: {
     description: "nginx speaks one protocol to a backend listener that speaks another (proxy_pass to a uwsgi socket, uwsgi_pass to HTTP, …)",
-    docsUrl: docsUrl(ID19),
+    docsUrl: docsUrl(ID30),
     fixable: false,
     messages: {
       mismatch: {
@@ -44036,14 +44915,14 @@ function compatible(spoken, served) {
 // checks/upstream-socket-permission.ts
 init_rule();
 init_launch();
-var ID20 = "upstream-socket-permission";
-var rule20 = defineRule({
-  id: ID20,
+var ID31 = "upstream-socket-permission";
+var rule31 = defineRule({
+  id: ID31,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx's worker user can write to the unix socket the backend creates",
-    docsUrl: docsUrl(ID20),
+    docsUrl: docsUrl(ID31),
     fixable: false,
     messages: {
       socketNotWritable: {
@@ -44252,14 +45131,14 @@ function describeUnmodelledAddress(address) {
 }
 
 // checks/upstream-unreachable.ts
-var ID21 = "upstream-unreachable";
-var rule21 = defineRule({
-  id: ID21,
+var ID32 = "upstream-unreachable";
+var rule32 = defineRule({
+  id: ID32,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx sends to a loopback port or socket where none of the tree's backends listens (a port or path typo)",
-    docsUrl: docsUrl(ID21),
+    docsUrl: docsUrl(ID32),
     fixable: false,
     messages: {
       nothingListens: {
@@ -44392,14 +45271,14 @@ function describeListener(listener) {
 init_rule();
 init_options();
 init_values();
-var ID22 = "uwsgi-inline-comment";
-var rule22 = defineRule({
-  id: ID22,
+var ID33 = "uwsgi-inline-comment";
+var rule33 = defineRule({
+  id: ID33,
   severity: "warning",
   category: "correctness",
   meta: {
     description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
-    docsUrl: docsUrl(ID22),
+    docsUrl: docsUrl(ID33),
     fixable: false,
     messages: {
       commentInValue: {
@@ -44448,14 +45327,14 @@ function runsAShell(entry) {
 
 // checks/uwsgi-sigterm-reload.ts
 init_rule();
-var ID23 = "uwsgi-sigterm-reload";
-var rule23 = defineRule({
-  id: ID23,
+var ID34 = "uwsgi-sigterm-reload";
+var rule34 = defineRule({
+  id: ID34,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "uWSGI 2.0 with a master process reloads on SIGTERM, and its supervisor stops it with SIGTERM: the stop hangs until SIGKILL",
-    docsUrl: docsUrl(ID23),
+    docsUrl: docsUrl(ID34),
     fixable: false,
     messages: {
       reloadsOnStop: {
@@ -44514,15 +45393,15 @@ function supervisorWording(launch) {
 // checks/uwsgi-unknown-option.ts
 init_rule();
 init_options();
-var ID24 = "uwsgi-unknown-option";
+var ID35 = "uwsgi-unknown-option";
 var BLOCK_ENDS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
-var rule24 = defineRule({
-  id: ID24,
+var rule35 = defineRule({
+  id: ID35,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "A uWSGI option name that neither uWSGI nor its plugins know: without strict mode it silently becomes a placeholder",
-    docsUrl: docsUrl(ID24),
+    docsUrl: docsUrl(ID35),
     fixable: false,
     messages: {
       unknown: {
@@ -44572,14 +45451,14 @@ var rule24 = defineRule({
 init_rule();
 init_options();
 init_values();
-var ID25 = "uwsgi-value-units";
-var rule25 = defineRule({
-  id: ID25,
+var ID36 = "uwsgi-value-units";
+var rule36 = defineRule({
+  id: ID36,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits",
-    docsUrl: docsUrl(ID25),
+    docsUrl: docsUrl(ID36),
     fixable: false,
     messages: {
       truncated: {
@@ -44652,14 +45531,14 @@ function withUnit(value, quantity) {
 
 // checks/worker-connections-nofile.ts
 init_rule();
-var ID26 = "worker-connections-nofile";
-var rule26 = defineRule({
-  id: ID26,
+var ID37 = "worker-connections-nofile";
+var rule37 = defineRule({
+  id: ID37,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "nginx worker_connections above the open-file limit its workers run with",
-    docsUrl: docsUrl(ID26),
+    docsUrl: docsUrl(ID37),
     fixable: false,
     messages: {
       exceedsProcessLimit: {
@@ -44743,7 +45622,18 @@ var RULES = [
   rule23,
   rule24,
   rule25,
-  rule26
+  rule26,
+  rule27,
+  rule28,
+  rule29,
+  rule30,
+  rule31,
+  rule32,
+  rule33,
+  rule34,
+  rule35,
+  rule36,
+  rule37
 ].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 // src/engine/run.ts
@@ -45113,7 +46003,7 @@ var READER_RULES = [
   define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
 ];
 function findReaderRule(id2) {
-  return READER_RULES.find((rule27) => rule27.id === id2);
+  return READER_RULES.find((rule38) => rule38.id === id2);
 }
 
 // src/engine/options.ts
@@ -45229,7 +46119,7 @@ function resolveDeployments(patterns, configDir, files, where) {
 }
 function checkRuleIds(config, where) {
   for (const id2 of Object.keys(config.rules ?? {})) {
-    if (RULES.some((rule27) => rule27.id === id2) || READER_RULES.some((rule27) => rule27.id === id2)) continue;
+    if (RULES.some((rule38) => rule38.id === id2) || READER_RULES.some((rule38) => rule38.id === id2)) continue;
     const suggestion = suggestRuleId(id2);
     throw new ConfigError(`${where}: ${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
   }
@@ -46844,14 +47734,14 @@ function lintSync(options = {}) {
   const ranRules = [];
   const runRules = (view, errors) => {
     const out = [];
-    for (const rule27 of RULES) {
-      const severity = severityOf(rule27.id, rule27.severity);
+    for (const rule38 of RULES) {
+      const severity = severityOf(rule38.id, rule38.severity);
       if (severity === "off") continue;
-      if (errors) ranRules.push({ id: rule27.id, severity, category: rule27.category, description: rule27.meta.description, docsUrl: rule27.meta.docsUrl });
+      if (errors) ranRules.push({ id: rule38.id, severity, category: rule38.category, description: rule38.meta.description, docsUrl: rule38.meta.docsUrl });
       try {
-        for (const draft of rule27.check(view)) out.push(findingOfDraft(rule27, draft, severity));
+        for (const draft of rule38.check(view)) out.push(findingOfDraft(rule38, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule27.id}"`, nodePath33.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule38.id}"`, nodePath33.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;

@@ -232,6 +232,21 @@ export class NginxDirectiveIndex {
   /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
   private readonly variantsByContexts = new Map<string[], Map<string, DirectiveSpec[]>>();
 
+  /** The uses of directives named `name`, in tree order (indexed on the first call: one pass serves every rule). */
+  usesNamed(name: string): readonly DirectiveUse[] {
+    if (!this.usesByName) {
+      this.usesByName = new Map();
+      for (const use of this.uses) {
+        const list = this.usesByName.get(use.directive.name);
+        if (list) list.push(use);
+        else this.usesByName.set(use.directive.name, [use]);
+      }
+    }
+    return this.usesByName.get(name) ?? [];
+  }
+
+  private usesByName: Map<string, DirectiveUse[]> | undefined;
+
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.

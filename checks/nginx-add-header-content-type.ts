@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
 import { docsUrl } from '../src/source/meta';
@@ -27,7 +27,7 @@ export const rule = defineRule({
     // Most trees never add a Content-Type: the index answers that without walking the blocks.
     const isContentType = (value: string | undefined) => value !== undefined && value.length === 12 && value.toLowerCase() === 'content-type';
     if (!model.nginx.directives.usesNamed('add_header').some((use) => isContentType(use.directive.args[0]?.value))) return;
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('add_header')) continue;
       for (const block of [scope.http, ...scope.http.descendants()]) {
@@ -38,8 +38,7 @@ export const rule = defineRule({
           // An empty value adds nothing; a hidden upstream type leaves this one alone.
           if (!value || value.value === '' || hidesContentType(block)) continue;
           const key = `${entry.directive.file}\0${name.span.start.offset}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (!first(key)) continue;
           yield { messageId: 'secondContentType', data: { name: name.value, value: value.value }, primary: name.span, modelPath: `${block.path}>add_header` };
         }
       }

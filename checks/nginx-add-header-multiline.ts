@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { docsUrl } from '../src/source/meta';
 
@@ -23,7 +23,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const seen = new Set<string>();
+    const first = onceEach();
     const index = model.nginx.directives;
     for (const use of [...HEADER_DIRECTIVES].flatMap((name) => index.usesNamed(name))) {
       const name = use.directive.name;
@@ -33,8 +33,7 @@ export const rule = defineRule({
       const broken = values.find((arg) => /[\r\n]/.test(arg.value));
       if (!broken) continue;
       const key = `${use.directive.file}\0${broken.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (!first(key)) continue;
       const header = name === 'more_set_headers' ? broken.value.split(':')[0].trim() : args[0].value;
       yield { messageId: 'multiline', data: { directive: name, name: header }, primary: broken.span, modelPath: use.path };
     }

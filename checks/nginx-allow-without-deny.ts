@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { ExpandedDirective } from '../src/readers/nginx';
 import type { NginxBlock } from '../src/model/nginx';
@@ -30,7 +30,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('allow')) continue;
       for (const block of [scope.http, ...scope.http.descendants()]) {
@@ -44,8 +44,7 @@ export const rule = defineRule({
         // A deny after the allow lines gives them a meaning; `allow all` says so on purpose.
         if (after.some((entry) => entry.directive.name === 'deny') || rules.some(isAllowAll)) continue;
         const key = `${lastAllow.directive.file}\0${lastAllow.directive.span.start.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (!first(key)) continue;
         const level = block.kind === 'location' ? `location ${block.directive?.args.map((arg) => arg.value).join(' ') ?? ''}` : block.kind;
         const base = { primary: lastAllow.directive.span, modelPath: `${block.path}>allow` };
         const outer = block.parent && block.kind !== 'http' ? accessList(block.parent) : undefined;

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { accessList, authenticationIn, deniesTheRest, isInternal } from '../src/model/nginx-access';
 import { docsUrl } from '../src/source/meta';
@@ -21,7 +21,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('autoindex')) continue;
       for (const block of [scope.http, ...scope.http.descendants()]) {
@@ -29,11 +29,10 @@ export const rule = defineRule({
         const value = entry?.directive.args[0];
         if (!entry || !value || value.value.toLowerCase() !== 'on') continue;
         const key = `${entry.directive.file}\0${value.span.start.offset}`;
-        if (seen.has(key)) continue;
         // A listing behind allow/deny, authentication or internal is meant for those who pass.
         const list = accessList(block);
         if ((list && deniesTheRest(list.rules)) || authenticationIn(block) || isInternal(block)) continue;
-        seen.add(key);
+        if (!first(key)) continue;
         const root = block.inherited('alias')?.entry ?? block.inherited('root')?.entry;
         const where = root ? `"${root.directive.args[0]?.value ?? ''}"` : 'the root';
         const level = block.kind === 'location' ? `location ${block.directive?.args.map((arg) => arg.value).join(' ') ?? ''}` : block.kind;

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { ExpandedDirective } from '../src/readers/nginx';
 import type { NginxBlock } from '../src/model/nginx';
@@ -77,7 +77,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       for (const list of LISTS) {
         // Most trees never write add_trailer; many never write proxy_set_header.
@@ -90,8 +90,7 @@ export const rule = defineRule({
           const primary = drop.own[0].directive.span;
           // A snippet included by several servers is one place to change.
           const key = `${primary.file}\0${primary.start.offset}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (!first(key)) continue;
           yield draftFor(list, drop);
         }
       }

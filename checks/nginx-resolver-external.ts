@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { argumentsUnknown } from '../src/model/template-values';
 import { docsUrl } from '../src/source/meta';
@@ -21,12 +21,11 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const use of model.nginx.directives.usesNamed('resolver')) {
       if (argumentsUnknown(use.directive)) continue;
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (!first(key)) continue;
       // valid=30s, ipv6=off, status_zone=..., and variables are not addresses.
       const addresses = use.directive.args.filter((arg) => !arg.value.includes('=') && !arg.value.includes('$'));
       const external = addresses.filter((arg) => isPublicAddress(hostOf(arg.value)));

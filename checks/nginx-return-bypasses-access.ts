@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { ExpandedDirective } from '../src/readers/nginx';
 import type { NginxBlock } from '../src/model/nginx';
@@ -34,7 +34,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('return')) continue;
       if (!scope.setsAnywhere('deny') && !AUTH_DIRECTIVES.some((name) => scope.setsAnywhere(name))) continue;
@@ -46,8 +46,7 @@ export const rule = defineRule({
           // Only nginx's own redirects reach an internal location.
           if (!restriction || isInternal(block)) continue;
           const key = `${entry.directive.file}\0${entry.directive.span.start.offset}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (!first(key)) continue;
           const home = homeOf(block);
           const local = onChain(block, home, restriction.block);
           const code = entry.directive.args[0]?.value ?? '';

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
 import { accessList, authenticationIn, catchAllRule, deniesTheRest, isInternal, listensOnlyLocally, refusesOnCondition } from '../src/model/nginx-access';
@@ -33,7 +33,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!STATUS_DIRECTIVES.some((name) => scope.setsAnywhere(name))) continue;
       for (const block of [...scope.servers, ...scope.locations]) {
@@ -42,13 +42,12 @@ export const rule = defineRule({
           if (!entry) continue;
           // One file included by several servers is one line to change.
           const key = `${entry.directive.file}\0${entry.directive.span.start.offset}`;
-          if (seen.has(key)) continue;
           const server = block.kind === 'server' ? block : block.enclosing('server');
           if (!server || listensOnlyLocally(server) !== false) continue;
           if (isInternal(block) || authenticationIn(block) || refusesOnChain(block)) continue;
           const list = accessList(block);
           if (list && deniesTheRest(list.rules)) continue;
-          seen.add(key);
+          if (!first(key)) continue;
           const where = block.kind === 'server' ? 'this server' : `location ${block.directive?.args.map((arg) => arg.value).join(' ') ?? ''}`;
           const base = { data: { directive: name, where }, primary: entry.directive.nameSpan, modelPath: `${block.path}>${name}` };
           const writable = name === 'api' && entry.directive.args.some((arg) => arg.value.toLowerCase() === 'write=on');

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { docsUrl } from '../src/source/meta';
 
@@ -20,14 +20,13 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const use of model.nginx.directives.usesNamed('valid_referers')) {
       // ngx_http_valid_referers compares with strcmp: only the lower-case word is the keyword.
       const none = use.directive.args.find((arg) => arg.value === 'none');
       if (!none) continue;
       const key = `${use.directive.file}\0${none.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (!first(key)) continue;
       yield { messageId: 'none', primary: none.span, modelPath: use.path };
     }
   },

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxArg } from '../src/readers/nginx/tree';
 import type { Span } from '../src/source/span';
@@ -44,15 +44,14 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const seen = new Set<string>();
+    const first = onceEach();
     const index = model.nginx.directives;
     for (const use of [...PROTOCOL_DIRECTIVES, ...CIPHER_DIRECTIVES].flatMap((name) => index.usesNamed(name))) {
       const name = use.directive.name;
       const isProtocols = PROTOCOL_DIRECTIVES.has(name);
       // A file included in two places is one line to change.
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
-      if (seen.has(key) || argumentsUnknown(use.directive)) continue;
-      seen.add(key);
+      if (argumentsUnknown(use.directive) || !first(key)) continue;
       const args = use.directive.args;
       if (isProtocols) {
         const weak = args.filter((arg) => weakProtocol(arg.value) !== undefined);

@@ -43022,7 +43022,7 @@ var rule8 = defineRule({
   *check(model) {
     const isContentType = (value) => value !== void 0 && value.length === 12 && value.toLowerCase() === "content-type";
     if (!model.nginx.directives.usesNamed("add_header").some((use) => isContentType(use.directive.args[0]?.value))) return;
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("add_header")) continue;
       for (const block2 of [scope.http, ...scope.http.descendants()]) {
@@ -43032,8 +43032,7 @@ var rule8 = defineRule({
           if (!name2 || !isContentType(name2.value)) continue;
           if (!value || value.value === "" || hidesContentType(block2)) continue;
           const key = `${entry.directive.file}\0${name2.span.start.offset}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (!first(key)) continue;
           yield { messageId: "secondContentType", data: { name: name2.value, value: value.value }, primary: name2.span, modelPath: `${block2.path}>add_header` };
         }
       }
@@ -43064,7 +43063,7 @@ var rule9 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     const index = model.nginx.directives;
     for (const use of [...HEADER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
       const name2 = use.directive.name;
@@ -43073,8 +43072,7 @@ var rule9 = defineRule({
       const broken = values2.find((arg) => /[\r\n]/.test(arg.value));
       if (!broken) continue;
       const key = `${use.directive.file}\0${broken.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (!first(key)) continue;
       const header = name2 === "more_set_headers" ? broken.value.split(":")[0].trim() : args[0].value;
       yield { messageId: "multiline", data: { directive: name2, name: header }, primary: broken.span, modelPath: use.path };
     }
@@ -43175,7 +43173,7 @@ var rule10 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("allow")) continue;
       for (const block2 of [scope.http, ...scope.http.descendants()]) {
@@ -43187,8 +43185,7 @@ var rule10 = defineRule({
         if (unreadIncludeAfter(block2, lastAllow)) continue;
         if (after.some((entry) => entry.directive.name === "deny") || rules.some(isAllowAll)) continue;
         const key = `${lastAllow.directive.file}\0${lastAllow.directive.span.start.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (!first(key)) continue;
         const level = block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
         const base = { primary: lastAllow.directive.span, modelPath: `${block2.path}>allow` };
         const outer = block2.parent && block2.kind !== "http" ? accessList(block2.parent) : void 0;
@@ -43240,7 +43237,7 @@ var rule11 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("autoindex")) continue;
       for (const block2 of [scope.http, ...scope.http.descendants()]) {
@@ -43248,10 +43245,9 @@ var rule11 = defineRule({
         const value = entry?.directive.args[0];
         if (!entry || !value || value.value.toLowerCase() !== "on") continue;
         const key = `${entry.directive.file}\0${value.span.start.offset}`;
-        if (seen.has(key)) continue;
         const list = accessList(block2);
         if (list && deniesTheRest(list.rules) || authenticationIn(block2) || isInternal(block2)) continue;
-        seen.add(key);
+        if (!first(key)) continue;
         const root = block2.inherited("alias")?.entry ?? block2.inherited("root")?.entry;
         const where = root ? `"${root.directive.args[0]?.value ?? ""}"` : "the root";
         const level = block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
@@ -43613,7 +43609,7 @@ var rule15 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       for (const list of LISTS) {
         if (!scope.setsAnywhere(list)) continue;
@@ -43624,8 +43620,7 @@ var rule15 = defineRule({
           const drop = { ...found, dropped };
           const primary = drop.own[0].directive.span;
           const key = `${primary.file}\0${primary.start.offset}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (!first(key)) continue;
           yield draftFor(list, drop);
         }
       }
@@ -43817,12 +43812,11 @@ var rule17 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     for (const use of model.nginx.directives.usesNamed("resolver")) {
       if (argumentsUnknown(use.directive)) continue;
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (!first(key)) continue;
       const addresses = use.directive.args.filter((arg) => !arg.value.includes("=") && !arg.value.includes("$"));
       const external = addresses.filter((arg) => isPublicAddress(hostOf(arg.value)));
       if (external.length === 0) continue;
@@ -43887,7 +43881,7 @@ var rule18 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("return")) continue;
       if (!scope.setsAnywhere("deny") && !AUTH_DIRECTIVES.some((name2) => scope.setsAnywhere(name2))) continue;
@@ -43898,8 +43892,7 @@ var rule18 = defineRule({
           const restriction = restrictionOf(block2);
           if (!restriction || isInternal(block2)) continue;
           const key = `${entry.directive.file}\0${entry.directive.span.start.offset}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (!first(key)) continue;
           const home = homeOf(block2);
           const local = onChain(block2, home, restriction.block);
           const code = entry.directive.args[0]?.value ?? "";
@@ -43984,7 +43977,7 @@ var rule19 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!STATUS_DIRECTIVES.some((name2) => scope.setsAnywhere(name2))) continue;
       for (const block2 of [...scope.servers, ...scope.locations]) {
@@ -43992,13 +43985,12 @@ var rule19 = defineRule({
           const entry = block2.ownLast(name2);
           if (!entry) continue;
           const key = `${entry.directive.file}\0${entry.directive.span.start.offset}`;
-          if (seen.has(key)) continue;
           const server = block2.kind === "server" ? block2 : block2.enclosing("server");
           if (!server || listensOnlyLocally(server) !== false) continue;
           if (isInternal(block2) || authenticationIn(block2) || refusesOnChain(block2)) continue;
           const list = accessList(block2);
           if (list && deniesTheRest(list.rules)) continue;
-          seen.add(key);
+          if (!first(key)) continue;
           const where = block2.kind === "server" ? "this server" : `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}`;
           const base = { data: { directive: name2, where }, primary: entry.directive.nameSpan, modelPath: `${block2.path}>${name2}` };
           const writable = name2 === "api" && entry.directive.args.some((arg) => arg.value.toLowerCase() === "write=on");
@@ -44120,13 +44112,12 @@ var rule21 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     for (const use of model.nginx.directives.usesNamed("valid_referers")) {
       const none = use.directive.args.find((arg) => arg.value === "none");
       if (!none) continue;
       const key = `${use.directive.file}\0${none.span.start.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (!first(key)) continue;
       yield { messageId: "none", primary: none.span, modelPath: use.path };
     }
   }
@@ -44256,14 +44247,13 @@ var rule23 = defineRule({
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     const index = model.nginx.directives;
     for (const use of [...PROTOCOL_DIRECTIVES, ...CIPHER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
       const name2 = use.directive.name;
       const isProtocols = PROTOCOL_DIRECTIVES.has(name2);
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
-      if (seen.has(key) || argumentsUnknown(use.directive)) continue;
-      seen.add(key);
+      if (argumentsUnknown(use.directive) || !first(key)) continue;
       const args = use.directive.args;
       if (isProtocols) {
         const weak2 = args.filter((arg) => weakProtocol(arg.value) !== void 0);

@@ -11,7 +11,7 @@ import { confineFileSystem } from '../discovery/confine';
 import type { FileSystem } from '../discovery/fs';
 import { closest } from '../source/suggest';
 import { messageOf } from '../source/thrown';
-import { CfglintConfig, checkFileFormats, ConfigError, findConfigFile, formatJsonPath, loadConfig, validateConfig } from './config';
+import { CfglintConfig, ConfigError, configError, configProblems, fileFormatProblems, findConfigFile, formatJsonPath, loadConfig } from './config';
 import { READER_RULES } from './reader-rules';
 
 export class UsageError extends Error {}
@@ -76,35 +76,40 @@ export function checkedRoots(options: LintOptions, baseFs: FileSystem, cwd: stri
 export function runConfig(options: LintOptions, baseFs: FileSystem, fs: ReturnType<typeof confineFileSystem>, cwd: string, areas: string[]) {
   let config: CfglintConfig = options.config ?? {};
   let configPath: string | undefined;
+  let problems: string[] = [];
   if (options.config) {
     // The API's config object gets the same checks as a file.
-    const problem = validateConfig(options.config);
-    if (problem) throw new ConfigError(`config: ${problem}`);
+    problems = configProblems(options.config);
   } else if (options.configPath) {
     // Named by the user: read wherever it is.
     configPath = nodePath.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === undefined) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== 'file') throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
-    config = loadConfig(configPath, baseFs).config;
+    ({ config, problems } = loadConfig(configPath, baseFs));
   } else {
     // Found by looking upwards, so possibly written by whoever wrote the tree: it may not be a
     // link to a file elsewhere.
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath.dirname(configPath)])).config;
+    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath.dirname(configPath)])));
   }
+  const where = configPath ?? 'config';
+  // The checks below read the keys they judge only when those have the schema's shape, so that
+  // every problem of the file is reported in one run.
+  const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (isRecord(config.rules)) problems.push(...ruleIdProblems(config));
+  if (isRecord(config.files) && Object.values(config.files).every((format) => typeof format === 'string')) problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
   const configDir = configPath ? nodePath.dirname(configPath) : cwd;
-  checkRuleIds(config, configPath ?? 'config');
-  checkFileFormats(config, configPath ?? 'config', MAPPABLE_FORMATS);
-  const mappedFormat = fileMapping(config, configDir);
   // A mapping is a path cfglint will open: it must lead into the tree like any other.
-  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath.resolve(configDir, to);
-    if (fs.locate(target) === undefined) {
-      throw new ConfigError(`${configPath ?? 'config'}: ${formatJsonPath(['nginx', 'includeMap', from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
+  const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry): entry is [string, string] => typeof entry[1] === 'string') : [];
+  const configuredMappings = includeMap.map(([from, to]) => ({ from: from.replace(/\/+$/, '') || '/', to: nodePath.resolve(configDir, to) }));
+  for (const [i, mapping] of configuredMappings.entries()) {
+    if (fs.locate(mapping.to) === undefined) {
+      problems.push(`${formatJsonPath(['nginx', 'includeMap', includeMap[i][0]])} maps to ${JSON.stringify(includeMap[i][1])}, which is outside the linted tree; lint a directory that holds it`);
     }
-    return { from: from.replace(/\/+$/, '') || '/', to: target };
-  });
+  }
+  if (problems.length > 0) throw configError(where, problems);
+  const mappedFormat = fileMapping(config, configDir);
   return { config, configPath, configDir, mappedFormat, configuredMappings };
 }
 
@@ -174,12 +179,14 @@ export function resolveDeployments(patterns: string[], configDir: string, files:
   return [...roots];
 }
 
-function checkRuleIds(config: CfglintConfig, where: string) {
+function ruleIdProblems(config: CfglintConfig): string[] {
+  const problems: string[] = [];
   for (const id of Object.keys(config.rules ?? {})) {
     if (RULES.some((rule) => rule.id === id) || READER_RULES.some((rule) => rule.id === id)) continue;
     const suggestion = suggestRuleId(id);
-    throw new ConfigError(`${where}: ${formatJsonPath(['rules', id])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+    problems.push(`${formatJsonPath(['rules', id])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
   }
+  return problems;
 }
 
 export function suggestRuleId(id: string): string | undefined {

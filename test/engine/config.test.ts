@@ -269,6 +269,23 @@ describe('a bad config file is a ConfigError naming the file and the JSON path',
     expect(configError(withConfig('{"nginx": {"version": "latest"}}'))).toMatch(/^\/tree\/\.cfglint\.json: nginx\.version must match pattern/);
   });
 
+  test('every problem of the file at once, numbered on one line: schema, unknown rule ids and formats together', () => {
+    const text = JSON.stringify({ failOn: 'warn', rules: { [RULE]: 'of', 'upstream-keepalive-timout': 'off' }, files: { 'conf/*.py': 'gunicron' }, nginx: { includ: {} } });
+    const message = configError(withConfig(text));
+    expect(message.startsWith('/tree/.cfglint.json: 5 problems: (1) ')).toBe(true);
+    for (const part of [
+      'failOn must be equal to one of the allowed values',
+      `rules.${RULE} must be equal to one of the allowed values`,
+      'nginx.includ is not a known key',
+      'rules.upstream-keepalive-timout is not a known rule; did you mean "upstream-keepalive-timeout"?',
+      'files["conf/*.py"] names the format "gunicron", which cfglint does not read; did you mean "gunicorn"?',
+    ]) {
+      expect(message).toContain(part);
+    }
+    expect(message).toMatch(/\(5\) /);
+    expect(message).not.toMatch(/\(6\) /);
+  });
+
   test('a bad severity names the deepest path', () => {
     expect(configError(withConfig(`{"rules": {"${RULE}": "of"}}`))).toBe(
       `/tree/.cfglint.json: rules.${RULE} must be equal to one of the allowed values ("off", "error", "warning", "info")`,

@@ -81,6 +81,32 @@ describe('cfglint rules', () => {
     expect(listed.find((l) => l.id === 'include-missing')).toMatchObject({ severity: 'warning', category: 'reader' });
   });
 
+  test("shows the severities the directory's .cfglint.json sets, and off for a rule turned off", () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'rules-config-'));
+    fs.writeFileSync(path.join(dir, '.cfglint.json'), JSON.stringify({ rules: { 'upstream-keepalive-http10': 'info', 'include-missing': { severity: 'off' } } }));
+    const listed = JSON.parse(cfglint(['rules', '--format', 'json'], dir).stdout) as { id: string; severity: string }[];
+    expect(listed.find((l) => l.id === 'upstream-keepalive-http10')!.severity).toBe('info');
+    expect(listed.find((l) => l.id === 'include-missing')!.severity).toBe('off');
+    // Untouched rules keep their own default.
+    const untouched = RULES.find((r) => r.id === 'upstream-keepalive-timeout')!;
+    expect(listed.find((l) => l.id === untouched.id)!.severity).toBe(untouched.severity);
+    const text = cfglint(['rules'], dir).stdout;
+    expect(text).toMatch(/^upstream-keepalive-http10 +info +/m);
+    // --config names another file, whatever the directory holds.
+    fs.writeFileSync(path.join(dir, 'other.json'), JSON.stringify({ rules: { 'upstream-keepalive-http10': 'error' } }));
+    const other = JSON.parse(cfglint(['rules', '--format', 'json', '--config', 'other.json'], dir).stdout) as { id: string; severity: string }[];
+    expect(other.find((l) => l.id === 'upstream-keepalive-http10')!.severity).toBe('error');
+  });
+
+  test('a .cfglint.json it cannot use is one line and exit 2', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'rules-bad-config-'));
+    fs.writeFileSync(path.join(dir, '.cfglint.json'), JSON.stringify({ rules: { 'upstream-keepalive-htp10': 'off' } }));
+    const run = cfglint(['rules'], dir);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/rules\.upstream-keepalive-htp10 is not a known rule; did you mean "upstream-keepalive-http10"\?$/)]);
+  });
+
   test('an unknown format is exit 2', () => {
     const run = cfglint(['rules', '--format', 'yaml']);
     expect(run.status).toBe(2);

@@ -1,7 +1,7 @@
 /** The small subcommands: `cfglint rules`, `cfglint explain <id>`, `cfglint --init`. */
 import * as nodeFs from 'fs';
 import * as nodePath from 'path';
-import { CONFIG_FILE_NAME } from '../engine/config';
+import { CfglintConfig, CONFIG_FILE_NAME, configuredSeverity } from '../engine/config';
 import { READER_RULES } from '../engine/reader-rules';
 import { RULES } from '../../checks';
 import { packagePath } from '../source/meta';
@@ -17,16 +17,17 @@ export interface RuleListing {
   docsUrl: string;
 }
 
-export function ruleListings(): RuleListing[] {
+/** Every rule and reader id with the severity it reports at under `config` (`off` when turned off). */
+export function ruleListings(config: CfglintConfig = {}): RuleListing[] {
   return [
-    ...RULES.map((rule) => ({ id: rule.id, severity: rule.severity, category: rule.category, description: rule.meta.description, docsUrl: rule.meta.docsUrl })),
-    ...READER_RULES.map((rule) => ({ id: rule.id, severity: rule.severity, category: 'reader', description: rule.description, docsUrl: rule.docsUrl })),
+    ...RULES.map((rule) => ({ id: rule.id, severity: configuredSeverity(config, rule.id, rule.severity), category: rule.category, description: rule.meta.description, docsUrl: rule.meta.docsUrl })),
+    ...READER_RULES.map((rule) => ({ id: rule.id, severity: configuredSeverity(config, rule.id, rule.severity), category: 'reader', description: rule.description, docsUrl: rule.docsUrl })),
   ];
 }
 
 /** Aligned columns (id, severity, category, description), rules first, then reader ids; or JSON. */
-export function listRules(format: 'text' | 'json'): string {
-  const listings = ruleListings();
+export function listRules(format: 'text' | 'json', config: CfglintConfig = {}): string {
+  const listings = ruleListings(config);
   if (format === 'json') return `${JSON.stringify(listings, null, 2)}\n`;
   const rows = [['ID', 'SEVERITY', 'CATEGORY', 'DESCRIPTION'], ...listings.map((l) => [l.id, l.severity, l.category, l.description])];
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));

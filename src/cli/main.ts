@@ -8,7 +8,7 @@ import yargs from 'yargs';
 import { applyBaseline, BaselineError, baselineText, parseBaseline } from '../engine/baseline';
 import { ConfigError } from '../engine/config';
 import { exitCodeFor, lintSync, listFiles } from '../engine/run';
-import { NothingToReadError, UsageError } from '../engine/options';
+import { configForDirectory, NothingToReadError, UsageError } from '../engine/options';
 import { VERSION } from '../source/meta';
 import { terminalText } from '../report/escape';
 import { withFindings } from '../engine/findings';
@@ -131,7 +131,15 @@ export function main(argv: string[]): void {
   if (parsed._[0] === 'rules') {
     const rulesFormat = String(parsed.format);
     if (rulesFormat !== 'text' && rulesFormat !== 'json') usageFailure(`unknown rules format "${rulesFormat}"; expected one of: text, json`);
-    process.stdout.write(listRules(rulesFormat));
+    // The severities a lint of this directory would use: its .cfglint.json (or --config) applies.
+    let config;
+    try {
+      config = configForDirectory({ configPath: parsed.config }).config;
+    } catch (error) {
+      if (error instanceof ConfigError) usageFailure(error.message, false);
+      throw error;
+    }
+    process.stdout.write(listRules(rulesFormat, config));
     return;
   }
   if (parsed._[0] === 'explain') {

@@ -42,6 +42,14 @@ export interface LoadedConfig {
 
 export const CONFIG_FILE_NAME = '.cfglint.json';
 
+/** The severity a rule reports at under this config: its `rules` entry, else the rule's own default. */
+export function configuredSeverity(config: CfglintConfig, id: string, fallback: Severity): Severity | 'off' {
+  const setting: RuleSetting | undefined = config.rules?.[id];
+  if (setting === undefined) return fallback;
+  const value = typeof setting === 'string' ? setting : setting.severity;
+  return value ?? fallback;
+}
+
 export class ConfigError extends Error {}
 
 /**

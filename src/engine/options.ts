@@ -8,7 +8,7 @@ import ignore from 'ignore';
 import { RULES } from '../../checks';
 import { FILE_FORMATS, FileFormat, isFileFormat } from '../discovery/classify';
 import { confineFileSystem } from '../discovery/confine';
-import type { FileSystem } from '../discovery/fs';
+import { nodeFileSystem, type FileSystem } from '../discovery/fs';
 import { closest } from '../source/suggest';
 import { messageOf } from '../source/thrown';
 import { CfglintConfig, ConfigError, configError, configProblems, fileFormatProblems, findConfigFile, formatJsonPath, loadConfig } from './config';
@@ -191,4 +191,15 @@ function ruleIdProblems(config: CfglintConfig): string[] {
 
 export function suggestRuleId(id: string): string | undefined {
   return closest(id, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
+}
+
+/**
+ * The configuration a lint of the current directory would use (`--config`, or .cfglint.json
+ * found from `cwd` upwards), for commands that list rather than lint (`cfglint rules`).
+ */
+export function configForDirectory(options: Pick<LintOptions, 'configPath' | 'cwd' | 'fs'> = {}): { config: CfglintConfig; configPath?: string } {
+  const baseFs = options.fs ?? nodeFileSystem;
+  const cwd = nodePath.resolve(options.cwd ?? process.cwd());
+  const { config, configPath } = runConfig({ configPath: options.configPath }, baseFs, confineFileSystem(baseFs, [cwd]), cwd, [cwd]);
+  return { config, configPath };
 }

@@ -17,7 +17,7 @@ import { RenderedSourceText } from '../readers/rendered-text';
 import { TemplateSourceText } from '../readers/template-text';
 import { EmbeddedSourceText } from '../source/embedded-text';
 import { Severity, SEVERITY_RANK } from '../source/span';
-import type { RuleSetting } from './config';
+import { configuredSeverity } from './config';
 import { compareFindings, dedupeFindings, diagnosticFindings, Finding, findingOfDraft, holdingForEveryAlternative, ListedFile, Report, reportLinks, RuleSummary } from './findings';
 import { LintOptions, NothingToReadError, suggestRuleId } from './options';
 import { readTree } from './read-tree';
@@ -49,12 +49,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
     throw new NothingToReadError(`no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`);
   }
 
-  const severityOf = (id: string, fallback: Severity): Severity | 'off' => {
-    const setting: RuleSetting | undefined = config.rules?.[id];
-    if (setting === undefined) return fallback;
-    const value = typeof setting === 'string' ? setting : setting.severity;
-    return value ?? fallback;
-  };
+  const severityOf = (id: string, fallback: Severity): Severity | 'off' => configuredSeverity(config, id, fallback);
 
   const ranRules: RuleSummary[] = [];
   const runRules = (view: Deployment, errors: ReaderDiagnostic[] | undefined): Finding[] => {

@@ -14,6 +14,8 @@ export interface RuleMeta {
   fixable: false;
   /** Message templates by id; `{{name}}` is filled from the draft's `data`. */
   messages: Record<string, string>;
+  /** By message id: what breaks, the attack or log line, and the fix (the second part of a finding). */
+  help?: Record<string, string>;
   deprecated?: { since: string; replacedBy: string[] };
 }
 

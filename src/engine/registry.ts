@@ -9,6 +9,7 @@ import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
+import { rule as nginxSsrf } from '../../checks/nginx-ssrf';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
 import { rule as proxyReadTimeoutBackend } from '../../checks/proxy-read-timeout-backend';
 import { rule as tomcatAjpSecret } from '../../checks/tomcat-ajp-secret';
@@ -36,6 +37,7 @@ export const RULES: Rule[] = [
   nginxDirectiveContext,
   nginxDuplicateDirective,
   nginxProxyBuffers,
+  nginxSsrf,
   nginxUnknownDirective,
   proxyReadTimeoutBackend,
   tomcatAjpSecret,

@@ -15,8 +15,10 @@
  * - src/core/ngx_regex.c: PCRE with nginx's default options, so `.` matches CR but not LF.
  * A variable cfglint cannot trace (set by Lua, perl, njs, a module) is unknown: rules say nothing.
  */
-import type { ExpandedDirective } from '../readers/nginx';
+import type { ExpandedDirective, NginxArg } from '../readers/nginx';
+import type { Span } from '../source/span';
 import type { NginxBlock, NginxHttpScope } from './nginx';
+import { UNKNOWN_MARK } from '../discovery/template';
 
 /** Characters the rules ask about, as bits of a mask. */
 export const CH = {
@@ -348,7 +350,9 @@ function classMask(source: string, i: number): [number, number] {
 export type ValuePart =
   | { kind: 'text'; text: string; start: number; end: number }
   | { kind: 'variable'; name: string; start: number; end: number }
-  | { kind: 'capture'; index: number; start: number; end: number };
+  | { kind: 'capture'; index: number; start: number; end: number }
+  /** What a template writes there (`{{ .Env.URL }}`): only rendering knows. */
+  | { kind: 'template'; start: number; end: number };
 
 /** A value split as ngx_http_script_compile splits it: literal text, `$name`/`${name}`, `$1`..`$9`. */
 export function valueParts(text: string): ValuePart[] {
@@ -362,6 +366,15 @@ export function valueParts(text: string): ValuePart[] {
     if (text[i] !== '$') { i++; continue; }
     const start = i;
     const next = text[i + 1];
+    if (next === UNKNOWN_MARK) {
+      flush(start);
+      let j = i + 2;
+      while (text[j] === UNKNOWN_MARK) j++;
+      parts.push({ kind: 'template', start, end: j });
+      i = j;
+      literalStart = i;
+      continue;
+    }
     if (next !== undefined && next >= '1' && next <= '9') {
       flush(start);
       parts.push({ kind: 'capture', index: Number(next), start, end: i + 2 });
@@ -459,6 +472,14 @@ export interface RegexSource {
   subject: Facts | undefined;
   /** The directive holding the regex, for related spans. */
   entry?: ExpandedDirective;
+}
+
+export interface ExpandedPart {
+  part: ValuePart;
+  /** Undefined when not traceable. */
+  facts: Facts | undefined;
+  /** The part of the written value it comes from. */
+  top: ValuePart;
 }
 
 interface MapDefinition {
@@ -569,6 +590,7 @@ export class NginxVariables {
   /** Facts of one part of a value; undefined when not traceable. */
   partFacts(part: ValuePart, block: NginxBlock, captures?: RegexSource | null): Facts | undefined {
     if (part.kind === 'text') return { request: false, mask: maskOfLiteral(part.text), origin: [] };
+    if (part.kind === 'template') return undefined;
     if (part.kind === 'capture') {
       const source = captures === null ? undefined : captures ?? this.capturesFor(block);
       if (!source) return undefined;
@@ -604,6 +626,38 @@ export class NginxVariables {
     } finally {
       this.resolving.delete(name);
     }
+  }
+
+  /**
+   * The parts of a value with `set` variables written out where exactly one `set` reaches here
+   * (`set $u "http://$1/$p"; proxy_pass $u;` reads as `http://$1/$p`), so a rule can tell which
+   * piece lands in the host. Each piece keeps the written part it came from, for the span.
+   */
+  expand(text: string, block: NginxBlock, captures?: RegexSource | null): ExpandedPart[] {
+    const out: ExpandedPart[] = [];
+    for (const part of valueParts(text)) {
+      const definition = part.kind === 'variable' ? this.singleSet(part.name, block, captures) : undefined;
+      if (!definition || this.resolving.has(`expand:${(part as { name: string }).name}`)) {
+        out.push({ part, facts: this.partFacts(part, block, captures), top: part });
+        continue;
+      }
+      const key = `expand:${(part as { name: string }).name}`;
+      this.resolving.add(key);
+      try {
+        for (const inner of this.expand(definition.entry.directive.args[1]?.value ?? '', definition.block)) out.push({ ...inner, top: part });
+      } finally {
+        this.resolving.delete(key);
+      }
+    }
+    return out;
+  }
+
+  private singleSet(name: string, block: NginxBlock, captures?: RegexSource | null) {
+    if (builtinFacts(name) || CONFIG_VARIABLES.has(name) || this.maps.has(name)) return undefined;
+    const source = captures ?? this.capturesFor(block);
+    if (source?.regex.groups.some((group) => group.name?.toLowerCase() === name)) return undefined;
+    const sets = this.visibleSets(name, block);
+    return sets.length === 1 ? sets[0] : undefined;
   }
 
   /** A map's result is one of its values; `$1` in a value is a capture of that entry's regex over the source. */
@@ -655,4 +709,29 @@ function captureFacts(source: RegexSource, group: RegexGroup | undefined, label:
     mask: groupMask & source.subject.mask,
     origin: source.subject.request && !group.fixedWords ? [`${label} (from ${source.subject.origin.join(', ')})`] : [],
   };
+}
+
+/**
+ * The span of `part` inside `arg`, when the argument's text maps one to one onto its value (one
+ * line, no escapes); else the whole argument.
+ */
+export function partSpan(arg: NginxArg, part: { start: number; end: number }): Span {
+  const quote = arg.quoted ? 1 : 0;
+  const { start, end } = arg.span;
+  const oneToOne = start.line === end.line && end.offset - start.offset === arg.value.length + 2 * quote;
+  if (!oneToOne) return arg.span;
+  const at = (index: number) => ({ line: start.line, column: start.column + quote + index, offset: start.offset + quote + index });
+  return { file: arg.span.file, start: at(part.start), end: at(part.end) };
+}
+
+/** Is `block` inside a location only internal requests reach (`internal;`, or a named `@location`)? */
+export function isInternalOnly(block: NginxBlock): boolean {
+  for (let current: NginxBlock | undefined = block; current; current = current.parent) {
+    if (current.kind === 'server' || current.kind === 'http') return false;
+    if (current.kind !== 'location') continue;
+    // nginx checks the flag of the location it selected (ngx_http_core_find_config_phase); a
+    // location nested in an internal one is reachable from outside unless it says so itself.
+    return current.directive?.args[0]?.value.startsWith('@') === true || current.own('internal').length > 0;
+  }
+  return false;
 }

@@ -8,6 +8,7 @@ import { rule as listenBacklogSomaxconn } from '../../checks/listen-backlog-soma
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
+import { rule as nginxHostSpoofing } from '../../checks/nginx-host-spoofing';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxSsrf } from '../../checks/nginx-ssrf';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
@@ -36,6 +37,7 @@ export const RULES: Rule[] = [
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,
+  nginxHostSpoofing,
   nginxProxyBuffers,
   nginxSsrf,
   nginxUnknownDirective,

@@ -9,9 +9,17 @@ export const JUDGED: Record<string, Record<string, string>> = {
     'gunicorn-unknown-setting app/gunicorn.conf.py:18':
       '`preload = True`: gunicorn\'s setting is preload_app (--preload is only the flag); gunicorn ignores the unknown name, so the app is not preloaded as the comment on that line intends',
   },
+  'huginn__huginn': {
+    'nginx-host-spoofing doc/deployment/nginx/production.conf:61':
+      'the 443 server www.your-domain.com is the second server on port 443 (your-domain.com comes first, no default_server), so it is reached only by that name, yet the @app location sends the raw $http_host: `GET https://www.your-domain.com/` with `Host: evil.example` reaches it and the Rails app builds links to evil.example',
+  },
   'junkor-1011__fastapi_nginx_template': {
     'upstream-keepalive-timeout web/conf.d/app.conf:1':
       'nginx:alpine (docker-compose.yml) tracks mainline: from 1.29.7 upstream backend keeps idle connections by default, 60s, while uvicorn (app/Dockerfile CMD, no --timeout-keep-alive) closes them after 5s; the finding holds only for >= 1.29.7 and says so',
+  },
+  'kobotoolbox__kobo-docker': {
+    'nginx-host-spoofing nginx/kobo-docker-scripts/templates/nginx_site_default.conf.tmpl:26':
+      '`location ~ /elb/([^/]*)/(.*)$` sends `Host $1` to 127.0.0.1: any client names the virtual host of the local nginx it reaches (/elb/<any-host>/...), including servers meant only for internal names',
   },
   'ryuichiroshibuya__ansible': {
     'uwsgi-unknown-option roles/django/templates/uwsgi.sh:3':

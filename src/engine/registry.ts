@@ -9,6 +9,7 @@ import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
 import { rule as nginxHostSpoofing } from '../../checks/nginx-host-spoofing';
+import { rule as nginxHttpSplitting } from '../../checks/nginx-http-splitting';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxSsrf } from '../../checks/nginx-ssrf';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
@@ -38,6 +39,7 @@ export const RULES: Rule[] = [
   nginxDirectiveContext,
   nginxDuplicateDirective,
   nginxHostSpoofing,
+  nginxHttpSplitting,
   nginxProxyBuffers,
   nginxSsrf,
   nginxUnknownDirective,

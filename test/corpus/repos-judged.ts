@@ -18,8 +18,14 @@ export const JUDGED: Record<string, Record<string, string>> = {
       'nginx:alpine (docker-compose.yml) tracks mainline: from 1.29.7 upstream backend keeps idle connections by default, 60s, while uvicorn (app/Dockerfile CMD, no --timeout-keep-alive) closes them after 5s; the finding holds only for >= 1.29.7 and says so',
   },
   'kobotoolbox__kobo-docker': {
+    'nginx-http-splitting nginx/kobo-docker-scripts/templates/nginx_site_default.conf.tmpl:26':
+      '`location ~ /elb/([^/]*)/(.*)$` puts $1 into `proxy_set_header Host`: `[^/]` matches LF and nginx decodes the path, so /elb/a%0d%0aX-Injected:%201/ adds a header to the request sent to 127.0.0.1',
     'nginx-host-spoofing nginx/kobo-docker-scripts/templates/nginx_site_default.conf.tmpl:26':
       '`location ~ /elb/([^/]*)/(.*)$` sends `Host $1` to 127.0.0.1: any client names the virtual host of the local nginx it reaches (/elb/<any-host>/...), including servers meant only for internal names',
+  },
+  'mailcow__mailcow-dockerized': {
+    'nginx-http-splitting data/conf/nginx/templates/nginx.conf.j2:75':
+      '`return 301 https://$host$uri$is_args$args;` in the mta-sts server: $uri is the decoded path, so /%0d%0aSet-Cookie:%20a=b ends the Location header and sets a cookie (the classic $uri-in-redirect splitting)',
   },
   'ryuichiroshibuya__ansible': {
     'uwsgi-unknown-option roles/django/templates/uwsgi.sh:3':

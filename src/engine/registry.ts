@@ -5,6 +5,7 @@ import { rule as gunicornUnknownSetting } from '../../checks/gunicorn-unknown-se
 import { rule as headerSizeBackend } from '../../checks/header-size-backend';
 import { rule as lbIdleTimeout } from '../../checks/lb-idle-timeout';
 import { rule as listenBacklogSomaxconn } from '../../checks/listen-backlog-somaxconn';
+import { rule as nginxAliasTraversal } from '../../checks/nginx-alias-traversal';
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
@@ -35,6 +36,7 @@ export const RULES: Rule[] = [
   headerSizeBackend,
   lbIdleTimeout,
   listenBacklogSomaxconn,
+  nginxAliasTraversal,
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,

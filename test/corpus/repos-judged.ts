@@ -5,6 +5,10 @@
  * cfglint instead.
  */
 export const JUDGED: Record<string, Record<string, string>> = {
+  'RocHack__etc': {
+    'nginx-alias-traversal nginx/sites-available/default:184':
+      '`location /assets { alias /usr/local/src/subway/assets/; autoindex on; }`: /assets../ maps to /usr/local/src/subway/, the whole source checkout of the IRC client, listed by autoindex',
+  },
   'UF-CSU__club-portal-backend': {
     'gunicorn-unknown-setting app/gunicorn.conf.py:18':
       '`preload = True`: gunicorn\'s setting is preload_app (--preload is only the flag); gunicorn ignores the unknown name, so the app is not preloaded as the comment on that line intends',
@@ -26,6 +30,10 @@ export const JUDGED: Record<string, Record<string, string>> = {
   'mailcow__mailcow-dockerized': {
     'nginx-http-splitting data/conf/nginx/templates/nginx.conf.j2:75':
       '`return 301 https://$host$uri$is_args$args;` in the mta-sts server: $uri is the decoded path, so /%0d%0aSet-Cookie:%20a=b ends the Location header and sets a cookie (the classic $uri-in-redirect splitting)',
+  },
+  'nightblure__django-site-docker': {
+    'nginx-alias-traversal nginx-conf.d:22':
+      '`location /media { alias /app/media/; }`: /media../ maps to /app/, the nginx image\'s WORKDIR (Dockerfile_nginx); today it holds only static/ and media/, so nothing secret is served yet, but any file placed in /app is',
   },
   'ryuichiroshibuya__ansible': {
     'uwsgi-unknown-option roles/django/templates/uwsgi.sh:3':

@@ -13,6 +13,7 @@ import { rule as nginxHostSpoofing } from '../../checks/nginx-host-spoofing';
 import { rule as nginxHttpSplitting } from '../../checks/nginx-http-splitting';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxSsrf } from '../../checks/nginx-ssrf';
+import { rule as nginxUnsafeCapture } from '../../checks/nginx-unsafe-capture';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
 import { rule as proxyReadTimeoutBackend } from '../../checks/proxy-read-timeout-backend';
 import { rule as tomcatAjpSecret } from '../../checks/tomcat-ajp-secret';
@@ -45,6 +46,7 @@ export const RULES: Rule[] = [
   nginxProxyBuffers,
   nginxSsrf,
   nginxUnknownDirective,
+  nginxUnsafeCapture,
   proxyReadTimeoutBackend,
   tomcatAjpSecret,
   upstreamKeepaliveHttp10,

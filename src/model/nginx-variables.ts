@@ -484,7 +484,7 @@ export interface ExpandedPart {
 
 interface MapDefinition {
   source: string;
-  entries: { key: string; value: string }[];
+  entries: { key: string; value: string; entry: ExpandedDirective }[];
 }
 
 /** Answers "what can this value hold here" for one http scope; built once, lazily, per scope. */
@@ -507,7 +507,7 @@ export class NginxVariables {
           const key = entry.directive.args[1].value.slice(1).toLowerCase();
           const entries = entry.children
             .filter((child) => child.directive.args.length > 0 && !['hostnames', 'volatile', 'include'].includes(child.directive.name))
-            .map((child) => ({ key: child.directive.name, value: child.directive.args[0].value }));
+            .map((child) => ({ key: child.directive.name, value: child.directive.args[0].value, entry: child }));
           this.maps.set(key, { source: entry.directive.args[0].value, entries });
         }
       }
@@ -658,6 +658,12 @@ export class NginxVariables {
     if (source?.regex.groups.some((group) => group.name?.toLowerCase() === name)) return undefined;
     const sets = this.visibleSets(name, block);
     return sets.length === 1 ? sets[0] : undefined;
+  }
+
+  /** The first regex entry with capturing groups of the map that sets `$name`, if it is one. */
+  capturingMapEntry(name: string): ExpandedDirective | undefined {
+    const map = this.maps.get(name.toLowerCase());
+    return map?.entries.find(({ key }) => key.startsWith('~') && (analyzeRegex(key.replace(/^~\*?/, '')).groupCount ?? 1) > 0)?.entry;
   }
 
   /** A map's result is one of its values; `$1` in a value is a capture of that entry's regex over the source. */

@@ -6,6 +6,7 @@ import { rule as headerSizeBackend } from '../../checks/header-size-backend';
 import { rule as lbIdleTimeout } from '../../checks/lb-idle-timeout';
 import { rule as listenBacklogSomaxconn } from '../../checks/listen-backlog-somaxconn';
 import { rule as nginxAliasTraversal } from '../../checks/nginx-alias-traversal';
+import { rule as nginxCaptureReference } from '../../checks/nginx-capture-reference';
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
@@ -38,6 +39,7 @@ export const RULES: Rule[] = [
   lbIdleTimeout,
   listenBacklogSomaxconn,
   nginxAliasTraversal,
+  nginxCaptureReference,
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,

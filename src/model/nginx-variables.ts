@@ -562,9 +562,10 @@ export class NginxVariables {
 
   /** The regex of `if ($var ~ re)`, with what $var holds. */
   ifRegex(block: NginxBlock): RegexSource | undefined {
-    const args = block.directive?.args ?? [];
-    if (args.length !== 3 || !/^!?~\*?$/.test(args[1].value) || args[1].value.startsWith('!')) return undefined;
-    return { regex: analyzeRegex(args[2].value), subject: this.factsOf(args[0].value, block), entry: block.node };
+    const condition = ifCondition(block.directive?.args.map((arg) => arg.value) ?? []);
+    if (condition.length !== 3 || !/^~\*?$/.test(condition[1])) return undefined;
+    // The condition is evaluated where the `if` stands, so its variables are the parent's.
+    return { regex: analyzeRegex(condition[2]), subject: this.factsOf(condition[0], block.parent ?? block), entry: block.node };
   }
 
   /** The regex and subject of a rewrite directive (its own captures in its replacement). */
@@ -697,6 +698,20 @@ export class NginxVariables {
       return false;
     });
   }
+}
+
+/**
+ * The words of an `if` condition without its parentheses, as ngx_http_rewrite_if reads them:
+ * `(` and `)` may stand alone (`if ( $a ~ x )`) or touch the first and last words (`if ($a ~ x)`).
+ */
+export function ifCondition(values: string[]): string[] {
+  const words = [...values];
+  if (words[0] === '(') words.shift();
+  else if (words[0]?.startsWith('(')) words[0] = words[0].slice(1);
+  const last = words.length - 1;
+  if (words[last] === ')') words.pop();
+  else if (words[last]?.endsWith(')')) words[last] = words[last].slice(0, -1);
+  return words;
 }
 
 function isAncestor(ancestor: NginxBlock, block: NginxBlock): boolean {

@@ -12,6 +12,7 @@ import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-cont
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
 import { rule as nginxHostSpoofing } from '../../checks/nginx-host-spoofing';
 import { rule as nginxHttpSplitting } from '../../checks/nginx-http-splitting';
+import { rule as nginxOriginsRegex } from '../../checks/nginx-origins-regex';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxSsrf } from '../../checks/nginx-ssrf';
 import { rule as nginxUnsafeCapture } from '../../checks/nginx-unsafe-capture';
@@ -45,6 +46,7 @@ export const RULES: Rule[] = [
   nginxDuplicateDirective,
   nginxHostSpoofing,
   nginxHttpSplitting,
+  nginxOriginsRegex,
   nginxProxyBuffers,
   nginxSsrf,
   nginxUnknownDirective,

@@ -10,6 +10,7 @@ import { rule as nginxCaptureReference } from '../../checks/nginx-capture-refere
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
+import { rule as nginxH2cSmuggling } from '../../checks/nginx-h2c-smuggling';
 import { rule as nginxHostSpoofing } from '../../checks/nginx-host-spoofing';
 import { rule as nginxHttpSplitting } from '../../checks/nginx-http-splitting';
 import { rule as nginxOriginsRegex } from '../../checks/nginx-origins-regex';
@@ -44,6 +45,7 @@ export const RULES: Rule[] = [
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,
+  nginxH2cSmuggling,
   nginxHostSpoofing,
   nginxHttpSplitting,
   nginxOriginsRegex,

@@ -5,6 +5,10 @@
  * cfglint instead.
  */
 export const JUDGED: Record<string, Record<string, string>> = {
+  'NginxProxyManager__nginx-proxy-manager': {
+    'nginx-h2c-smuggling backend/templates/_location.conf:20':
+      'with "websocket upgrade" on, each custom location passes `Upgrade $http_upgrade` and `Connection $http_connection`: a client sending Upgrade: h2c with HTTP2-Settings gets a tunnel to any h2c-capable backend, past the access list of _access.conf',
+  },
   'RocHack__etc': {
     'nginx-alias-traversal nginx/sites-available/default:184':
       '`location /assets { alias /usr/local/src/subway/assets/; autoindex on; }`: /assets../ maps to /usr/local/src/subway/, the whole source checkout of the IRC client, listed by autoindex',
@@ -12,6 +16,10 @@ export const JUDGED: Record<string, Record<string, string>> = {
   'UF-CSU__club-portal-backend': {
     'gunicorn-unknown-setting app/gunicorn.conf.py:18':
       '`preload = True`: gunicorn\'s setting is preload_app (--preload is only the flag); gunicorn ignores the unknown name, so the app is not preloaded as the comment on that line intends',
+  },
+  'boschkundendienst__guacamole-docker-compose': {
+    'nginx-h2c-smuggling nginx/templates/guacamole.conf.template:25':
+      'location / passes `Upgrade $http_upgrade` and `Connection $http_connection` to guacamole:8080 (Tomcat): with Tomcat\'s h2c upgrade enabled, Upgrade: h2c turns the connection into a tunnel that skips nginx',
   },
   'huginn__huginn': {
     'nginx-host-spoofing doc/deployment/nginx/production.conf:61':

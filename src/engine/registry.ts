@@ -15,6 +15,7 @@ import { rule as nginxHostSpoofing } from '../../checks/nginx-host-spoofing';
 import { rule as nginxHttpSplitting } from '../../checks/nginx-http-splitting';
 import { rule as nginxOriginsRegex } from '../../checks/nginx-origins-regex';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
+import { rule as nginxProxyPassUri } from '../../checks/nginx-proxy-pass-uri';
 import { rule as nginxSsrf } from '../../checks/nginx-ssrf';
 import { rule as nginxUnsafeCapture } from '../../checks/nginx-unsafe-capture';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
@@ -50,6 +51,7 @@ export const RULES: Rule[] = [
   nginxHttpSplitting,
   nginxOriginsRegex,
   nginxProxyBuffers,
+  nginxProxyPassUri,
   nginxSsrf,
   nginxUnknownDirective,
   nginxUnsafeCapture,

@@ -1,7 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxArg } from '../src/readers/nginx';
-import { analyzeRegex, NginxVariables, partSpan, RegexInfo, valueParts } from '../src/model/nginx-variables';
+import { analyzeRegex, argText, NginxVariables, partSpan, RegexInfo, valueParts } from '../src/model/nginx-variables';
 import type { Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
 
@@ -27,27 +27,26 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
-      let variables: NginxVariables | undefined;
-      for (const block of [scope.http, ...scope.http.descendants()]) {
-        for (const entry of block.directives) {
-          const { name, args } = entry.directive;
-          if (name === 'map' && entry.children) {
-            for (const item of entry.children) {
-              if (!item.directive.name.startsWith('~') || !item.directive.args[0]) continue;
-              const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ''));
-              const finding = judge([item.directive.args[0]], regex, item.directive.nameSpan, `${block.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
-              if (finding) yield finding;
-            }
-            continue;
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block, hasCapture } of variables.withVariables) {
+        const name = entry.directive.name;
+        if (name === 'map' && entry.children) {
+          for (const item of entry.children) {
+            if (!item.directive.name.startsWith('~') || !/\$\{?[1-9]/.test(argText(item.directive, 0) ?? '')) continue;
+            const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ''));
+            const finding = judge([item.directive.args[0]], regex, item.directive.nameSpan, `${block.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
+            if (finding) yield finding;
           }
-          const checked = name === 'rewrite' ? args.slice(1, 2) : args;
-          if (!checked.some((arg) => /\$\{?[1-9]/.test(arg.value))) continue;
-          variables ??= NginxVariables.of(scope);
-          const source = name === 'rewrite' ? variables.rewriteRegex(entry) : variables.capturesFor(block);
-          if (!source) continue;
-          const finding = judge(checked, source.regex, regexArg(source.entry?.directive.args ?? [], source.regex.source)?.span, `${block.path}>${name}`);
-          if (finding) yield finding;
+          continue;
         }
+        if (!hasCapture) continue;
+        const args = entry.directive.args;
+        const checked = name === 'rewrite' ? args.slice(1, 2) : args;
+        if (!checked.some((arg) => /\$\{?[1-9]/.test(arg.value))) continue;
+        const source = name === 'rewrite' ? variables.rewriteRegex(entry) : variables.capturesFor(block);
+        if (!source) continue;
+        const finding = judge(checked, source.regex, regexArg(source.entry?.directive.args ?? [], source.regex.source)?.span, `${block.path}>${name}`);
+        if (finding) yield finding;
       }
     }
   },

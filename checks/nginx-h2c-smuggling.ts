@@ -1,7 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { ExpandedDirective } from '../src/readers/nginx';
-import { NginxVariables } from '../src/model/nginx-variables';
+import { argText, NginxVariables } from '../src/model/nginx-variables';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-h2c-smuggling';
@@ -30,16 +30,17 @@ export const rule = defineRule({
     const seen = new Set<ExpandedDirective>();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('proxy_set_header')) continue;
-      let variables: NginxVariables | undefined;
+      const variables = NginxVariables.of(scope);
+      // Only a value built from the client's Connection header can pass its tokens on.
+      if (!variables.withVariables.some(({ entry }) => (entry.directive.name === 'proxy_set_header' || entry.directive.name === 'set') && /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? ''))) continue;
       for (const pass of scope.passes) {
         if (pass.module !== 'proxy') continue;
         const headers = pass.location.inheritedList('proxy_set_header').entries;
         const upgrade = lastHeader(headers, 'upgrade');
         const connection = lastHeader(headers, 'connection');
         if (!upgrade || !connection || seen.has(connection)) continue;
-        variables ??= NginxVariables.of(scope);
         const passesClient = (entry: ExpandedDirective, name: string) =>
-          variables!.expand(entry.directive.args[1]?.value ?? '', pass.location).some(({ facts }) => facts?.origin.includes(`$http_${name}`));
+          variables.expand(entry.directive.args[1]?.value ?? '', pass.location).some(({ facts }) => facts?.origin.includes(`$http_${name}`));
         if (!passesClient(upgrade, 'upgrade') || !passesClient(connection, 'connection')) continue;
         seen.add(connection);
         yield {

@@ -1,7 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
-import { NginxVariables, partSpan } from '../src/model/nginx-variables';
+import { argText, NginxVariables, partSpan } from '../src/model/nginx-variables';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-host-spoofing';
@@ -32,27 +32,26 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('proxy_set_header')) continue;
-      let variables: NginxVariables | undefined;
-      for (const block of [scope.http, ...scope.http.descendants()]) {
-        for (const entry of block.own('proxy_set_header')) {
-          const [name, value] = entry.directive.args;
-          if (!value || name.value.toLowerCase() !== 'host' || !value.value.includes('$')) continue;
-          variables ??= NginxVariables.of(scope);
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block } of variables.withVariables) {
+        if (entry.directive.name !== 'proxy_set_header' || argText(entry.directive, 0)?.toLowerCase() !== 'host') continue;
+        const text = argText(entry.directive, 1);
+        if (text === undefined) continue;
+        for (const { facts, top } of variables.expand(text, block)) {
+          if (!facts?.request) continue;
+          const origins = facts.origin.filter((origin) => !/^\$host\b/.test(origin));
+          if (origins.length === 0) continue;
+          const written = text.slice(top.start, top.end);
+          const value = entry.directive.args[1];
           const modelPath = `${block.path}>proxy_set_header[Host]`;
-          for (const { facts, top } of variables.expand(value.value, block)) {
-            if (!facts?.request) continue;
-            const origins = facts.origin.filter((origin) => !/^\$host\b/.test(origin));
-            if (origins.length === 0) continue;
-            const written = value.value.slice(top.start, top.end);
-            if (origins.every((origin) => origin === '$http_host')) {
-              const served = restrictedNames(block, scope.servers);
-              if (!served) continue;
-              yield { messageId: 'rawHostHeader', data: { served }, primary: partSpan(value, top), modelPath };
-            } else {
-              yield { messageId: 'unvalidatedHost', data: { part: written, origin: origins.join(', ') }, primary: partSpan(value, top), modelPath };
-            }
-            break;
+          if (origins.every((origin) => origin === '$http_host')) {
+            const served = restrictedNames(block, scope.servers);
+            if (!served) continue;
+            yield { messageId: 'rawHostHeader', data: { served }, primary: partSpan(value, top), modelPath };
+          } else {
+            yield { messageId: 'unvalidatedHost', data: { part: written, origin: origins.join(', ') }, primary: partSpan(value, top), modelPath };
           }
+          break;
         }
       }
     }

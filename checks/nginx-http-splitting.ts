@@ -1,8 +1,8 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
-import type { ExpandedDirective, NginxArg } from '../src/readers/nginx';
-import { CH, NginxVariables, partSpan, RegexSource } from '../src/model/nginx-variables';
+import type { ExpandedDirective } from '../src/readers/nginx';
+import { argText, CH, NginxVariables, partSpan, RegexSource } from '../src/model/nginx-variables';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-http-splitting';
@@ -36,51 +36,52 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
-      let variables: NginxVariables | undefined;
-      for (const block of [scope.http, ...scope.http.descendants()]) {
-        for (const entry of block.directives) {
-          const checked = checkedArgs(entry);
-          if (!checked) continue;
-          variables ??= NginxVariables.of(scope);
-          const finding = judge(variables, block, entry, checked);
-          if (finding) yield finding;
-        }
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block } of variables.withVariables) {
+        const checked = checkedArgs(entry);
+        if (!checked) continue;
+        const finding = judge(variables, block, entry, checked);
+        if (finding) yield finding;
       }
     }
   },
 });
 
 interface Checked {
-  args: NginxArg[];
+  /** Indexes of the arguments written into a header or the request line. */
+  indexes: number[];
   target: string;
   /** `rewrite`: its own `$N` are escaped by nginx in a redirect (ngx_http_script_copy_capture_code). */
   ownCaptures?: boolean;
 }
 
+/** Which arguments land in a header, read without building argument objects (most directives are skipped). */
 function checkedArgs(entry: ExpandedDirective): Checked | undefined {
-  const { name, args } = entry.directive;
-  if (!args.some((arg) => arg.value.includes('$'))) return undefined;
-  switch (name) {
+  const directive = entry.directive;
+  switch (directive.name) {
     case 'add_header':
     case 'add_trailer':
-      return args[1] ? { args: [args[1]], target: 'response' } : undefined;
+      return { indexes: [1], target: 'response' };
     case 'more_set_headers':
-      return { args: args.filter((arg) => !arg.value.startsWith('-')), target: 'response' };
+      return { indexes: directive.args.map((arg, i) => (arg.value.startsWith('-') ? -1 : i)).filter((i) => i >= 0), target: 'response' };
     case 'proxy_set_header':
     case 'grpc_set_header':
-      return args[1] ? { args: [args[1]], target: 'request sent upstream' } : undefined;
+      return { indexes: [1], target: 'request sent upstream' };
     case 'proxy_pass':
-      return { args: [args[0]], target: 'request line sent upstream' };
+      return { indexes: [0], target: 'request line sent upstream' };
     case 'return': {
-      if (args.length === 1 && URL_START.test(args[0].value)) return { args: [args[0]], target: 'response (Location header)' };
-      if (args.length === 2 && REDIRECT_CODES.has(args[0].value)) return { args: [args[1]], target: 'response (Location header)' };
+      const first = argText(directive, 0) ?? '';
+      const second = argText(directive, 1);
+      if (second === undefined && URL_START.test(first)) return { indexes: [0], target: 'response (Location header)' };
+      if (second !== undefined && argText(directive, 2) === undefined && REDIRECT_CODES.has(first)) return { indexes: [1], target: 'response (Location header)' };
       return undefined;
     }
     case 'rewrite': {
-      const [, replacement, flag] = args;
-      if (!replacement) return undefined;
-      const redirect = flag?.value === 'redirect' || flag?.value === 'permanent' || URL_START.test(replacement.value);
-      return redirect ? { args: [replacement], target: 'response (Location header)', ownCaptures: true } : undefined;
+      const replacement = argText(directive, 1);
+      if (replacement === undefined) return undefined;
+      const flag = argText(directive, 2);
+      const redirect = flag === 'redirect' || flag === 'permanent' || URL_START.test(replacement);
+      return redirect ? { indexes: [1], target: 'response (Location header)', ownCaptures: true } : undefined;
     }
   }
   return undefined;
@@ -89,8 +90,10 @@ function checkedArgs(entry: ExpandedDirective): Checked | undefined {
 function judge(variables: NginxVariables, block: NginxBlock, entry: ExpandedDirective, checked: Checked): FindingDraft | undefined {
   const captures: RegexSource | undefined = checked.ownCaptures ? variables.rewriteRegex(entry) : undefined;
   let carriage: FindingDraft | undefined;
-  for (const arg of checked.args) {
-    for (const { part, facts, top } of variables.expand(arg.value, block, captures)) {
+  for (const index of checked.indexes) {
+    const text = argText(entry.directive, index);
+    if (text === undefined || !text.includes('$')) continue;
+    for (const { part, facts, top } of variables.expand(text, block, captures)) {
       if (!facts?.request) continue;
       // nginx escapes the rewrite's own captures in a redirect when the request had %-escapes
       // (the only way to get CR/LF in), and NGX_UNESCAPE_REDIRECT leaves control characters escaped.
@@ -100,12 +103,12 @@ function judge(variables: NginxVariables, block: NginxBlock, entry: ExpandedDire
       const draft: FindingDraft = {
         ...(lineBreak ? { messageId: 'lineBreak' } : { messageId: 'carriageReturn' }),
         data: {
-          part: arg.value.slice(top.start, top.end),
+          part: text.slice(top.start, top.end),
           directive: entry.directive.name,
           origin: facts.origin.join(', '),
           target: checked.target,
         },
-        primary: partSpan(arg, top),
+        primary: partSpan(entry.directive.args[index], top),
         modelPath: `${block.path}>${entry.directive.name}`,
         // A bare CR breaks only readers that end a line at CR; RFC 9112 tells them to reject or replace it.
         maxSeverity: lineBreak ? undefined : 'info',

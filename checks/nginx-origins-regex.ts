@@ -1,7 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxArg } from '../src/readers/nginx';
-import { ifCondition, partSpan } from '../src/model/nginx-variables';
+import { ifCondition, NginxVariables, partSpan } from '../src/model/nginx-variables';
 import type { Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
 
@@ -40,33 +40,34 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
-      for (const block of [scope.http, ...scope.http.descendants()]) {
-        if (block.kind === 'if') {
-          const args = block.directive?.args ?? [];
+      for (const { entry, block: parent } of NginxVariables.of(scope).withVariables) {
+        if (entry.directive.name === 'if') {
+          const block = parent.children.find((child) => child.node === entry);
+          if (!block) continue;
+          const args = entry.directive.args;
           const words = ifCondition(args.map((arg) => arg.value));
           if (words.length !== 3 || !/^!?~\*?$/.test(words[1])) continue;
           const subject = checkedSubject(words[0]);
           if (!subject) continue;
           // The regex is the last word; its argument may carry the closing parenthesis.
           const regexArg = args[args.length - 1].value === ')' ? args[args.length - 2] : args[args.length - 1];
-          const arg: NginxArg = { ...regexArg, value: regexArg.value.replace(/\)$/, '') };
-          const span = arg.value === regexArg.value ? regexArg : { ...regexArg, value: arg.value, span: trimEnd(regexArg.span, 1) };
-          const finding = judge(words[2], subject, span, 0, `${block.path}`);
+          const value = regexArg.value.replace(/\)$/, '');
+          const arg: NginxArg = value === regexArg.value ? regexArg : { ...regexArg, value, span: trimEnd(regexArg.span, 1) };
+          const finding = judge(words[2], subject, arg, 0, block.path);
           if (finding) yield finding;
+          continue;
         }
-        for (const entry of block.directives) {
-          if (entry.directive.name !== 'map' || !entry.children) continue;
-          const subject = checkedSubject(entry.directive.args[0]?.value ?? '');
-          if (!subject) continue;
-          for (const item of entry.children) {
-            const key = item.directive.name;
-            if (!key.startsWith('~')) continue;
-            const prefix = key.startsWith('~*') ? 2 : 1;
-            const quoted = item.directive.nameSpan.end.offset - item.directive.nameSpan.start.offset === key.length + 2;
-            const arg: NginxArg = { value: key, quoted, span: item.directive.nameSpan };
-            const finding = judge(key.slice(prefix), subject, arg, prefix, `${block.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
-            if (finding) yield finding;
-          }
+        if (entry.directive.name !== 'map' || !entry.children) continue;
+        const subject = checkedSubject(entry.directive.args[0]?.value ?? '');
+        if (!subject) continue;
+        for (const item of entry.children) {
+          const key = item.directive.name;
+          if (!key.startsWith('~')) continue;
+          const prefix = key.startsWith('~*') ? 2 : 1;
+          const quoted = item.directive.nameSpan.end.offset - item.directive.nameSpan.start.offset === key.length + 2;
+          const arg: NginxArg = { value: key, quoted, span: item.directive.nameSpan };
+          const finding = judge(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
+          if (finding) yield finding;
         }
       }
     }

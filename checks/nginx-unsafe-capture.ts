@@ -53,16 +53,13 @@ export const rule = defineRule({
     const mapped = affected(range, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
     if (!rift && !mapped) return;
     for (const scope of model.nginx.scopes) {
-      let variables: NginxVariables | undefined;
-      for (const block of [scope.http, ...scope.http.descendants()]) {
-        if (rift) yield* afterArgsRewrite(block, rift);
-        if (!mapped) continue;
-        for (const entry of block.directives) {
-          if (!entry.directive.args.some((arg) => /\$\{?[1-9]/.test(arg.value))) continue;
-          variables ??= NginxVariables.of(scope);
-          const finding = mapAfterCapture(variables, block, entry, mapped);
-          if (finding) yield finding;
-        }
+      const variables = NginxVariables.of(scope);
+      if (rift) for (const block of variables.rewriteBlocks) yield* afterArgsRewrite(block, rift);
+      if (!mapped) continue;
+      for (const { entry, block, hasCapture } of variables.withVariables) {
+        if (!hasCapture) continue;
+        const finding = mapAfterCapture(variables, block, entry, mapped);
+        if (finding) yield finding;
       }
     }
   },
@@ -85,7 +82,7 @@ function affected(range: VersionRange, boundaries: Version[], affects: (v: Versi
 function* afterArgsRewrite(block: NginxBlock, versions: Affected): Generator<FindingDraft> {
   let leaking: ExpandedDirective | undefined;
   // Directives of an `if` run in the same script as the block around it.
-  const ordered = block.kind === 'if' ? [] : flattenIfs(block);
+  const ordered = flattenIfs(block);
   for (const entry of ordered) {
     const { name, args } = entry.directive;
     if (leaking && SCRIPT_USERS.has(name)) {

@@ -19,6 +19,7 @@ import type { ExpandedDirective, NginxArg } from '../readers/nginx';
 import type { Span } from '../source/span';
 import type { NginxBlock, NginxHttpScope } from './nginx';
 import { UNKNOWN_MARK } from '../discovery/template';
+import { argCountOf, argValueOf, fileTextOf, lastTokenEndOffset, nameEndOffset, sourceOf } from '../readers/nginx/parse';
 
 /** Characters the rules ask about, as bits of a mask. */
 export const CH = {
@@ -39,15 +40,34 @@ const CHAR_BITS: [string, number][] = [
 /** What lets a value name another host than the literal around it: `.` `/` `?` `@` `:` `#`. */
 export const HOST_DELIMITERS = CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH;
 
+function maskOfCode(code: number): number {
+  switch (code) {
+    case 10: return CH.LF;
+    case 13: return CH.CR;
+    case 46: return CH.DOT;
+    case 47: return CH.SLASH;
+    case 63: return CH.QUESTION;
+    case 64: return CH.AT;
+    case 58: return CH.COLON;
+    case 35: return CH.HASH;
+    case 32: return CH.SPACE;
+    default: return 0;
+  }
+}
+
 function maskOfChar(ch: string): number {
-  for (const [c, bit] of CHAR_BITS) if (c === ch) return bit;
-  return 0;
+  return ch.length === 1 ? maskOfCode(ch.charCodeAt(0)) : 0;
 }
 
 function maskOfLiteral(text: string): number {
   let mask = 0;
-  for (const ch of text) mask |= maskOfChar(ch);
+  for (let i = 0; i < text.length; i++) mask |= maskOfCode(text.charCodeAt(i));
   return mask;
+}
+
+/** `[A-Za-z0-9_]`, the characters of a variable name (ngx_http_script_compile). */
+function isNameCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -79,7 +99,7 @@ export function analyzeRegex(source: string): RegexInfo {
   let info = regexCache.get(source);
   if (!info) {
     info = scanRegex(source);
-    if (regexCache.size > 5000) regexCache.clear();
+    if (regexCache.size > 50000) regexCache.clear();
     regexCache.set(source, info);
   }
   return info;
@@ -115,7 +135,7 @@ function scanRegex(source: string): RegexInfo {
 
   while (i < source.length) {
     const ch = source[i];
-    if (extended && /\s/.test(ch)) { i++; continue; }
+    if (extended && (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f' || ch === '\v')) { i++; continue; }
     if (extended && ch === '#') {
       while (i < source.length && source[i] !== '\n') i++;
       continue;
@@ -216,7 +236,8 @@ function scanRegex(source: string): RegexInfo {
       }
     }
     if (ch === '^' || ch === '$') { i++; continue; }
-    consume(maskOfChar(ch), /[A-Za-z0-9_-]/.test(ch));
+    const code = source.charCodeAt(i);
+    consume(maskOfCode(code), isNameCode(code) || code === 45);
     i++;
   }
   return { source, groupCount: supported ? groups.length : undefined, groups, masksUnknown };
@@ -363,7 +384,7 @@ export function valueParts(text: string): ValuePart[] {
     if (end > literalStart) parts.push({ kind: 'text', text: text.slice(literalStart, end), start: literalStart, end });
   };
   while (i < text.length) {
-    if (text[i] !== '$') { i++; continue; }
+    if (text.charCodeAt(i) !== 36) { i++; continue; }
     const start = i;
     const next = text[i + 1];
     if (next === UNKNOWN_MARK) {
@@ -385,7 +406,7 @@ export function valueParts(text: string): ValuePart[] {
     const braced = next === '{';
     const nameStart = i + (braced ? 2 : 1);
     let j = nameStart;
-    while (j < text.length && /[A-Za-z0-9_]/.test(text[j])) j++;
+    while (j < text.length && isNameCode(text.charCodeAt(j))) j++;
     if (j === nameStart || (braced && text[j] !== '}')) { i++; continue; }
     flush(start);
     const name = text.slice(nameStart, j);
@@ -414,8 +435,18 @@ const NOT_REQUEST: Facts = { request: false, mask: 0, origin: [] };
 const HEADER_MASK = ALL & ~(CH.LF | CH.CR);
 const RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
 
-/** Built-in variables that carry request data, with what nginx lets them hold. */
+const builtinCache = new Map<string, Facts | undefined>();
+
+/** Built-in variables that carry request data, with what nginx lets them hold (one shared, frozen answer per name). */
 function builtinFacts(name: string): Facts | undefined {
+  if (builtinCache.has(name)) return builtinCache.get(name);
+  const facts = readBuiltinFacts(name);
+  if (builtinCache.size > 10000) builtinCache.clear();
+  builtinCache.set(name, facts);
+  return facts;
+}
+
+function readBuiltinFacts(name: string): Facts | undefined {
   const request = (mask: number): Facts => ({ request: true, mask, origin: [`$${name}`] });
   if (name.startsWith('http_') || name.startsWith('cookie_')) return request(HEADER_MASK);
   if (name.startsWith('arg_')) return request(RAW_URI_MASK);
@@ -482,9 +513,24 @@ export interface ExpandedPart {
   top: ValuePart;
 }
 
-interface MapDefinition {
-  source: string;
-  entries: { key: string; value: string; entry: ExpandedDirective }[];
+/** A map, read when a rule first asks about its variable (a large tree holds thousands). */
+class MapDefinition {
+  constructor(private readonly map: ExpandedDirective) {}
+
+  get source(): string {
+    return argValueOf(this.map.directive, 0) ?? '';
+  }
+
+  get entries(): { key: string; value: string; entry: ExpandedDirective }[] {
+    this.read ??= (this.map.children ?? [])
+      .filter((child) => argCountOf(child.directive) > 0 && !['hostnames', 'volatile', 'include'].includes(child.directive.name))
+      .map((child) => ({ key: child.directive.name, value: argValueOf(child.directive, 0) ?? '', entry: child }));
+    return this.read;
+  }
+
+  private read: { key: string; value: string; entry: ExpandedDirective }[] | undefined;
+  /** What the map's variable can hold; the same wherever it is used. */
+  facts: Facts | undefined | null = null;
 }
 
 /** Answers "what can this value hold here" for one http scope; built once, lazily, per scope. */
@@ -492,23 +538,35 @@ export class NginxVariables {
   private sets = new Map<string, { entry: ExpandedDirective; block: NginxBlock }[]>();
   private maps = new Map<string, MapDefinition>();
   private resolving = new Set<string>();
+  private expanding = new Set<string>();
+
+  /**
+   * Every directive whose arguments hold a `$`, with its block, in config order: the only ones a
+   * rule about variables needs to read (one walk for all of them, without building arguments).
+   */
+  readonly withVariables: { entry: ExpandedDirective; block: NginxBlock; /** `$1`..`$9` or `${1}`.. among them. */ hasCapture: boolean }[] = [];
+  /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
+  readonly rewriteBlocks = new Set<NginxBlock>();
 
   constructor(readonly scope: NginxHttpScope) {
     for (const block of [scope.http, ...scope.http.descendants()]) {
       for (const entry of block.directives) {
         const name = entry.directive.name;
-        const target = entry.directive.args[0]?.value;
-        if (name === 'set' && target?.startsWith('$')) {
+        const mention = variableMention(entry.directive);
+        if (mention !== NO_VARIABLE) this.withVariables.push({ entry, block, hasCapture: mention === CAPTURE });
+        if (name === 'rewrite') {
+          let owner: NginxBlock | undefined = block;
+          while (owner?.kind === 'if') owner = owner.parent;
+          if (owner) this.rewriteBlocks.add(owner);
+        }
+        const target = name === 'set' ? argValueOf(entry.directive, 0) : undefined;
+        if (target?.startsWith('$')) {
           const key = target.slice(1).toLowerCase();
           const list = this.sets.get(key);
           if (list) list.push({ entry, block });
           else this.sets.set(key, [{ entry, block }]);
-        } else if (name === 'map' && entry.children && entry.directive.args[1]?.value.startsWith('$')) {
-          const key = entry.directive.args[1].value.slice(1).toLowerCase();
-          const entries = entry.children
-            .filter((child) => child.directive.args.length > 0 && !['hostnames', 'volatile', 'include'].includes(child.directive.name))
-            .map((child) => ({ key: child.directive.name, value: child.directive.args[0].value, entry: child }));
-          this.maps.set(key, { source: entry.directive.args[0].value, entries });
+        } else if (name === 'map' && entry.children && argValueOf(entry.directive, 1)?.startsWith('$')) {
+          this.maps.set(argValueOf(entry.directive, 1)!.slice(1).toLowerCase(), new MapDefinition(entry));
         }
       }
     }
@@ -607,12 +665,16 @@ export class NginxVariables {
     if (this.resolving.has(name)) return undefined;
     this.resolving.add(name);
     try {
+      // nginx refuses a map and a named capture of one name ("duplicate variable"): the order does not matter.
+      const map = this.maps.get(name);
+      if (map) {
+        if (map.facts === null) map.facts = this.mapFacts(map, block);
+        return map.facts;
+      }
       // A named capture of the regex in force here.
       const source = captures ?? this.capturesFor(block);
       const named = source?.regex.groups.find((group) => group.name?.toLowerCase() === name);
       if (source && named) return captureFacts(source, named, `$${name}`);
-      const map = this.maps.get(name);
-      if (map) return this.mapFacts(map, block);
       const sets = this.visibleSets(name, block);
       if (sets.length > 0) {
         const all: Facts[] = [];
@@ -635,26 +697,46 @@ export class NginxVariables {
    * piece lands in the host. Each piece keeps the written part it came from, for the span.
    */
   expand(text: string, block: NginxBlock, captures?: RegexSource | null): ExpandedPart[] {
+    // A value of built-in, configuration and map variables means the same in every block.
+    if (captures === undefined) {
+      const cached = this.blockFree.get(text);
+      if (cached) return cached;
+    }
+    const out = this.expandHere(text, block, captures);
+    if (captures === undefined && this.isBlockFree(text)) {
+      if (this.blockFree.size > 20000) this.blockFree.clear();
+      this.blockFree.set(text, out);
+    }
+    return out;
+  }
+
+  private blockFree = new Map<string, ExpandedPart[]>();
+
+  private isBlockFree(text: string): boolean {
+    return valueParts(text).every((part) => part.kind === 'text'
+      || (part.kind === 'variable' && !this.sets.has(part.name) && (builtinFacts(part.name) !== undefined || CONFIG_VARIABLES.has(part.name) || this.maps.has(part.name))));
+  }
+
+  private expandHere(text: string, block: NginxBlock, captures?: RegexSource | null): ExpandedPart[] {
     const out: ExpandedPart[] = [];
     for (const part of valueParts(text)) {
-      const definition = part.kind === 'variable' ? this.singleSet(part.name, block, captures) : undefined;
-      if (!definition || this.resolving.has(`expand:${(part as { name: string }).name}`)) {
+      const definition = part.kind === 'variable' && !this.expanding.has(part.name) ? this.singleSet(part.name, block, captures) : undefined;
+      if (!definition || part.kind !== 'variable') {
         out.push({ part, facts: this.partFacts(part, block, captures), top: part });
         continue;
       }
-      const key = `expand:${(part as { name: string }).name}`;
-      this.resolving.add(key);
+      this.expanding.add(part.name);
       try {
-        for (const inner of this.expand(definition.entry.directive.args[1]?.value ?? '', definition.block)) out.push({ ...inner, top: part });
+        for (const inner of this.expand(argValueOf(definition.entry.directive, 1) ?? '', definition.block)) out.push({ ...inner, top: part });
       } finally {
-        this.resolving.delete(key);
+        this.expanding.delete(part.name);
       }
     }
     return out;
   }
 
   private singleSet(name: string, block: NginxBlock, captures?: RegexSource | null) {
-    if (builtinFacts(name) || CONFIG_VARIABLES.has(name) || this.maps.has(name)) return undefined;
+    if (!this.sets.has(name) || builtinFacts(name) || CONFIG_VARIABLES.has(name) || this.maps.has(name)) return undefined;
     const source = captures ?? this.capturesFor(block);
     if (source?.regex.groups.some((group) => group.name?.toLowerCase() === name)) return undefined;
     const sets = this.visibleSets(name, block);
@@ -712,6 +794,52 @@ export function ifCondition(values: string[]): string[] {
   if (words[last] === ')') words.pop();
   else if (words[last]?.endsWith(')')) words[last] = words[last].slice(0, -1);
   return words;
+}
+
+const NO_VARIABLE = 0;
+const VARIABLE = 1;
+const CAPTURE = 2;
+
+/** Whether a `$` (and a `$1`-like capture) appears among the arguments, read from the file text where there is one. */
+function variableMention(directive: ExpandedDirective['directive']): number {
+  const source = sourceOf(directive);
+  const text = fileTextOf(directive);
+  if (text === undefined || source === undefined) {
+    let found = NO_VARIABLE;
+    for (let i = 0; i < argCountOf(directive); i++) {
+      const value = argValueOf(directive, i) ?? '';
+      if (/\$\{?[1-9]/.test(value)) return CAPTURE;
+      if (value.includes('$')) found = VARIABLE;
+    }
+    return found;
+  }
+  let found = NO_VARIABLE;
+  const end = lastTokenEndOffset(directive);
+  for (let i = nextDollar(source, text, nameEndOffset(directive)); i !== -1 && i < end; i = nextDollar(source, text, i + 1)) {
+    found = VARIABLE;
+    const next = text.charCodeAt(i + 1) === 123 ? text.charCodeAt(i + 2) : text.charCodeAt(i + 1);
+    if (next >= 49 && next <= 57) return CAPTURE;
+  }
+  return found;
+}
+
+/**
+ * The next `$` at or after `from`, remembered per text: directives are asked in nearly file order,
+ * and a file with few `$` must not be searched to its end again for every directive.
+ */
+function nextDollar(source: object, text: string, from: number): number {
+  const last = lastDollar.get(source);
+  if (last && from >= last.from && (last.at === -1 || from <= last.at)) return last.at;
+  const at = text.indexOf('$', from);
+  lastDollar.set(source, { from, at });
+  return at;
+}
+
+const lastDollar = new WeakMap<object, { from: number; at: number }>();
+
+/** Argument `i` of a directive as text, without building its span (cheap enough to filter on). */
+export function argText(directive: ExpandedDirective['directive'], i: number): string | undefined {
+  return argValueOf(directive, i);
 }
 
 function isAncestor(ancestor: NginxBlock, block: NginxBlock): boolean {

@@ -54,6 +54,11 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a return with only a URL is a 302 too',
+      tree: { 'a.conf': site('/', 'return https://example.com$document_uri;') },
+      findings: [{ messageId: 'lineBreak', primary: { file: 'a.conf', line: 3, column: 35, endColumn: 48 } }],
+    },
+    {
       name: '`.` matches a bare CR: reported at info',
       tree: { 'a.conf': site('~ ^/go/(.*)$', 'return 302 https://example.com/$1;') },
       findings: [{ messageId: 'carriageReturn', severity: 'info', primary: { file: 'a.conf', line: 3, column: 40, endColumn: 42 } }],

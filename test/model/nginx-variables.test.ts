@@ -5,7 +5,7 @@
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import { readTree } from '../../src/engine/run';
 import type { NginxBlock } from '../../src/model/nginx';
-import { analyzeRegex, CH, NginxVariables, valueParts } from '../../src/model/nginx-variables';
+import { analyzeRegex, CH, ifCondition, isInternalOnly, NginxVariables, partSpan, valueParts } from '../../src/model/nginx-variables';
 
 const scopeOf = (tree: MemoryTree) =>
   readTree({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} }).model.nginx.scopes[0];
@@ -128,5 +128,48 @@ describe('NginxVariables', () => {
   it('resolves a named capture of the location regex', () => {
     const { block, variables } = blockWith({ 'a.conf': 'server { location ~ ^/(?<svc>[^/]+)/ { return 200 $svc; } }' }, 'return');
     expect(variables.factsOf('$svc', block)!.request).toBe(true);
+  });
+});
+
+describe('ifCondition', () => {
+  it('drops the parentheses whether they stand alone or touch the words', () => {
+    expect(ifCondition(['(', '$a', '~', '^/x', ')'])).toEqual(['$a', '~', '^/x']);
+    expect(ifCondition(['($a', '~', '^/(x)$)'])).toEqual(['$a', '~', '^/(x)$']);
+    expect(ifCondition(['($c)'])).toEqual(['$c']);
+  });
+});
+
+describe('partSpan', () => {
+  const span = (line: number, column: number, length: number) => ({
+    file: 'a.conf',
+    start: { line, column, offset: column - 1 },
+    end: { line, column: column + length, offset: column - 1 + length },
+  });
+  it('points inside a plain or quoted argument', () => {
+    expect(partSpan({ value: 'http://$h/', quoted: false, span: span(1, 5, 10) }, { start: 7, end: 9 }).start.column).toBe(12);
+    expect(partSpan({ value: 'http://$h/', quoted: true, span: span(1, 5, 12) }, { start: 7, end: 9 }).start.column).toBe(13);
+  });
+  it('falls back to the whole argument when escapes make the text longer than the value', () => {
+    const arg = { value: 'a"$h', quoted: true, span: span(1, 5, 7) };
+    expect(partSpan(arg, { start: 2, end: 4 })).toBe(arg.span);
+  });
+});
+
+describe('isInternalOnly and expand', () => {
+  it('knows internal and named locations, but not a location nested in an internal one', () => {
+    const scope = scopeOf({ 'a.conf': 'server { location /a/ { internal; location /a/b/ { return 200; } } location @n { return 200; } }' });
+    const byPath = (path: string) => scope.locations.find((l) => l.directive?.args[0].value === path)!;
+    expect(isInternalOnly(byPath('/a/'))).toBe(true);
+    expect(isInternalOnly(byPath('/a/b/'))).toBe(false);
+    expect(isInternalOnly(byPath('@n'))).toBe(true);
+  });
+
+  it('writes out a variable set once, keeping the part it was written as', () => {
+    const { block, variables } = blockWith({ 'a.conf': 'server { location ~ ^/(a|b)/(.*)$ { set $u "http://$1/$2"; return 200 $u; } }' }, 'return');
+    const parts = variables.expand('$u', block);
+    expect(parts.map(({ part }) => (part.kind === 'text' ? part.text : part.kind))).toEqual(['http://', 'capture', '/', 'capture']);
+    expect(parts.every(({ top }) => top.kind === 'variable')).toBe(true);
+    // (a|b) is the config's choice; (.*) is the client's.
+    expect(parts.map(({ facts }) => facts?.request)).toEqual([false, false, false, true]);
   });
 });

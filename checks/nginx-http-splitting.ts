@@ -92,7 +92,7 @@ function judge(variables: NginxVariables, block: NginxBlock, entry: ExpandedDire
   let carriage: FindingDraft | undefined;
   for (const index of checked.indexes) {
     const text = argText(entry.directive, index);
-    if (text === undefined || !text.includes('$')) continue;
+    if (text === undefined || !text.includes('$') || !variables.mayHoldLineBreak(text)) continue;
     for (const { part, facts, top } of variables.expand(text, block, captures)) {
       if (!facts?.request) continue;
       // nginx escapes the rewrite's own captures in a redirect when the request had %-escapes

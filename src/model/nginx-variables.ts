@@ -531,6 +531,8 @@ class MapDefinition {
   private read: { key: string; value: string; entry: ExpandedDirective }[] | undefined;
   /** What the map's variable can hold; the same wherever it is used. */
   facts: Facts | undefined | null = null;
+  /** NginxVariables.mayHoldLineBreak's answer for the map's variable, once asked. */
+  mayHoldLineBreak: boolean | undefined;
 }
 
 /** Answers "what can this value hold here" for one http scope; built once, lazily, per scope. */
@@ -743,6 +745,57 @@ export class NginxVariables {
     return sets.length === 1 ? sets[0] : undefined;
   }
 
+  /**
+   * A cheap bound, before `expand`: false when no part of the value can hold CR or LF, whatever
+   * the captures in force (a capture never holds more than the value it was matched against).
+   * True means "maybe": ask `expand`.
+   */
+  mayHoldLineBreak(text: string): boolean {
+    for (const part of valueParts(text)) {
+      if (part.kind === 'text') {
+        if (maskOfLiteral(part.text) & (CH.LF | CH.CR)) return true;
+      } else if (part.kind !== 'variable' || this.variableMayHoldLineBreak(part.name, undefined)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** `subjectSafe`: inside a map whose source cannot hold CR/LF, so its captures cannot either. */
+  private variableMayHoldLineBreak(name: string, subjectSafe: boolean | undefined): boolean {
+    const builtin = builtinFacts(name);
+    if (builtin) return (builtin.mask & (CH.LF | CH.CR)) !== 0;
+    if (CONFIG_VARIABLES.has(name)) return false;
+    const map = this.maps.get(name);
+    if (map && !this.sets.has(name)) {
+      if (map.mayHoldLineBreak === undefined) {
+        map.mayHoldLineBreak = true; // a map that names itself stays "maybe"
+        map.mayHoldLineBreak = this.mapMayHoldLineBreak(map);
+      }
+      return map.mayHoldLineBreak;
+    }
+    // A named capture (or a variable of a module): only a map over a safe source bounds it.
+    return !(subjectSafe === true && !this.sets.has(name));
+  }
+
+  private mapMayHoldLineBreak(map: MapDefinition): boolean {
+    const sourceParts = valueParts(map.source);
+    const subjectSafe = sourceParts.every((part) => part.kind === 'text' ? (maskOfLiteral(part.text) & (CH.LF | CH.CR)) === 0
+      : part.kind === 'variable' && !this.variableMayHoldLineBreak(part.name, undefined));
+    for (const { value } of map.entries) {
+      for (const part of valueParts(value)) {
+        if (part.kind === 'text') {
+          if (maskOfLiteral(part.text) & (CH.LF | CH.CR)) return true;
+        } else if (part.kind === 'capture') {
+          if (!subjectSafe) return true;
+        } else if (part.kind === 'template' || this.variableMayHoldLineBreak(part.name, subjectSafe)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The first regex entry with capturing groups of the map that sets `$name`, if it is one. */
   capturingMapEntry(name: string): ExpandedDirective | undefined {
     const map = this.maps.get(name.toLowerCase());
@@ -813,29 +866,41 @@ function variableMention(directive: ExpandedDirective['directive']): number {
     }
     return found;
   }
-  let found = NO_VARIABLE;
+  const offsets = dollarOffsets(source, text);
   const end = lastTokenEndOffset(directive);
-  for (let i = nextDollar(source, text, nameEndOffset(directive)); i !== -1 && i < end; i = nextDollar(source, text, i + 1)) {
+  let found = NO_VARIABLE;
+  for (let k = firstAtOrAfter(offsets, nameEndOffset(directive)); k < offsets.length && offsets[k] < end; k++) {
     found = VARIABLE;
+    const i = offsets[k];
     const next = text.charCodeAt(i + 1) === 123 ? text.charCodeAt(i + 2) : text.charCodeAt(i + 1);
     if (next >= 49 && next <= 57) return CAPTURE;
   }
   return found;
 }
 
-/**
- * The next `$` at or after `from`, remembered per text: directives are asked in nearly file order,
- * and a file with few `$` must not be searched to its end again for every directive.
- */
-function nextDollar(source: object, text: string, from: number): number {
-  const last = lastDollar.get(source);
-  if (last && from >= last.from && (last.at === -1 || from <= last.at)) return last.at;
-  const at = text.indexOf('$', from);
-  lastDollar.set(source, { from, at });
-  return at;
+/** Offsets of every `$` of a file, found once per file (a binary search per directive then). */
+function dollarOffsets(source: object, text: string): number[] {
+  let offsets = dollarsByFile.get(source);
+  if (!offsets) {
+    offsets = [];
+    for (let i = text.indexOf('$'); i !== -1; i = text.indexOf('$', i + 1)) offsets.push(i);
+    dollarsByFile.set(source, offsets);
+  }
+  return offsets;
 }
 
-const lastDollar = new WeakMap<object, { from: number; at: number }>();
+const dollarsByFile = new WeakMap<object, number[]>();
+
+function firstAtOrAfter(sorted: number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
 
 /** Argument `i` of a directive as text, without building its span (cheap enough to filter on). */
 export function argText(directive: ExpandedDirective['directive'], i: number): string | undefined {

@@ -173,3 +173,25 @@ describe('isInternalOnly and expand', () => {
     expect(parts.map(({ facts }) => facts?.request)).toEqual([false, false, false, true]);
   });
 });
+
+describe('mayHoldLineBreak', () => {
+  const tree = {
+    'a.conf': [
+      'map $http_x_tenant $tenant { default none; "~^t-(?<rest>.+)$" "tenant $rest"; }',
+      'map $uri $section { default none; "~^/(?<s>[^/]+)" $s; }',
+      'server { location / { return 200; } }',
+    ].join('\n'),
+  };
+  it('rules out values built only from header captures, literals and safe built-ins', () => {
+    const { variables } = blockWith(tree, 'return');
+    expect(variables.mayHoldLineBreak('$host $tenant')).toBe(false);
+    expect(variables.mayHoldLineBreak('prefix-$request_uri')).toBe(false);
+  });
+  it('keeps decoded paths, captures and maps over them as maybe', () => {
+    const { variables } = blockWith(tree, 'return');
+    expect(variables.mayHoldLineBreak('$uri')).toBe(true);
+    expect(variables.mayHoldLineBreak('/$1')).toBe(true);
+    expect(variables.mayHoldLineBreak('$section')).toBe(true);
+    expect(variables.mayHoldLineBreak('$made_by_lua')).toBe(true);
+  });
+});

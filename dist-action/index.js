@@ -40272,6 +40272,9 @@ var ReadArg = class {
 function directiveEndOffset(directive) {
   return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
 }
+function nameEndOffset(directive) {
+  return directive instanceof ReadDirective ? directive.nameEnd : directive.nameSpan.end.offset;
+}
 function lastTokenEndOffset(directive) {
   if (directive instanceof ReadDirective) return directive.lastTokenEnd;
   const { args } = directive;
@@ -42615,21 +42618,47 @@ var CHAR_BITS = [
   [" ", CH.SPACE]
 ];
 var HOST_DELIMITERS = CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH;
+function maskOfCode(code) {
+  switch (code) {
+    case 10:
+      return CH.LF;
+    case 13:
+      return CH.CR;
+    case 46:
+      return CH.DOT;
+    case 47:
+      return CH.SLASH;
+    case 63:
+      return CH.QUESTION;
+    case 64:
+      return CH.AT;
+    case 58:
+      return CH.COLON;
+    case 35:
+      return CH.HASH;
+    case 32:
+      return CH.SPACE;
+    default:
+      return 0;
+  }
+}
 function maskOfChar(ch) {
-  for (const [c, bit] of CHAR_BITS) if (c === ch) return bit;
-  return 0;
+  return ch.length === 1 ? maskOfCode(ch.charCodeAt(0)) : 0;
 }
 function maskOfLiteral(text3) {
   let mask = 0;
-  for (const ch of text3) mask |= maskOfChar(ch);
+  for (let i = 0; i < text3.length; i++) mask |= maskOfCode(text3.charCodeAt(i));
   return mask;
+}
+function isNameCode(code) {
+  return code >= 97 && code <= 122 || code >= 65 && code <= 90 || code >= 48 && code <= 57 || code === 95;
 }
 var regexCache = /* @__PURE__ */ new Map();
 function analyzeRegex(source) {
   let info = regexCache.get(source);
   if (!info) {
     info = scanRegex(source);
-    if (regexCache.size > 5e3) regexCache.clear();
+    if (regexCache.size > 5e4) regexCache.clear();
     regexCache.set(source, info);
   }
   return info;
@@ -42654,7 +42683,7 @@ function scanRegex(source) {
   };
   while (i < source.length) {
     const ch = source[i];
-    if (extended && /\s/.test(ch)) {
+    if (extended && (ch === " " || ch === "	" || ch === "\n" || ch === "\r" || ch === "\f" || ch === "\v")) {
       i++;
       continue;
     }
@@ -42759,7 +42788,8 @@ function scanRegex(source) {
       i++;
       continue;
     }
-    consume(maskOfChar(ch), /[A-Za-z0-9_-]/.test(ch));
+    const code = source.charCodeAt(i);
+    consume(maskOfCode(code), isNameCode(code) || code === 45);
     i++;
   }
   return { source, groupCount: supported ? groups.length : void 0, groups, masksUnknown };
@@ -42915,7 +42945,7 @@ function valueParts(text3) {
     if (end > literalStart) parts.push({ kind: "text", text: text3.slice(literalStart, end), start: literalStart, end });
   };
   while (i < text3.length) {
-    if (text3[i] !== "$") {
+    if (text3.charCodeAt(i) !== 36) {
       i++;
       continue;
     }
@@ -42940,7 +42970,7 @@ function valueParts(text3) {
     const braced = next === "{";
     const nameStart = i + (braced ? 2 : 1);
     let j = nameStart;
-    while (j < text3.length && /[A-Za-z0-9_]/.test(text3[j])) j++;
+    while (j < text3.length && isNameCode(text3.charCodeAt(j))) j++;
     if (j === nameStart || braced && text3[j] !== "}") {
       i++;
       continue;
@@ -42959,7 +42989,15 @@ function valueParts(text3) {
 var NOT_REQUEST = { request: false, mask: 0, origin: [] };
 var HEADER_MASK = ALL & ~(CH.LF | CH.CR);
 var RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
+var builtinCache = /* @__PURE__ */ new Map();
 function builtinFacts(name2) {
+  if (builtinCache.has(name2)) return builtinCache.get(name2);
+  const facts = readBuiltinFacts(name2);
+  if (builtinCache.size > 1e4) builtinCache.clear();
+  builtinCache.set(name2, facts);
+  return facts;
+}
+function readBuiltinFacts(name2) {
   const request = (mask) => ({ request: true, mask, origin: [`$${name2}`] });
   if (name2.startsWith("http_") || name2.startsWith("cookie_")) return request(HEADER_MASK);
   if (name2.startsWith("arg_")) return request(RAW_URI_MASK);
@@ -43037,22 +43075,45 @@ function combine(all) {
   }
   return { request, mask, origin };
 }
+var MapDefinition = class {
+  constructor(map) {
+    this.map = map;
+  }
+  map;
+  get source() {
+    return argValueOf(this.map.directive, 0) ?? "";
+  }
+  get entries() {
+    this.read ??= (this.map.children ?? []).filter((child) => argCountOf(child.directive) > 0 && !["hostnames", "volatile", "include"].includes(child.directive.name)).map((child) => ({ key: child.directive.name, value: argValueOf(child.directive, 0) ?? "", entry: child }));
+    return this.read;
+  }
+  read;
+  /** What the map's variable can hold; the same wherever it is used. */
+  facts = null;
+  /** NginxVariables.mayHoldLineBreak's answer for the map's variable, once asked. */
+  mayHoldLineBreak;
+};
 var NginxVariables = class _NginxVariables {
   constructor(scope) {
     this.scope = scope;
     for (const block2 of [scope.http, ...scope.http.descendants()]) {
       for (const entry of block2.directives) {
         const name2 = entry.directive.name;
-        const target = entry.directive.args[0]?.value;
-        if (name2 === "set" && target?.startsWith("$")) {
+        const mention = variableMention(entry.directive);
+        if (mention !== NO_VARIABLE) this.withVariables.push({ entry, block: block2, hasCapture: mention === CAPTURE });
+        if (name2 === "rewrite") {
+          let owner = block2;
+          while (owner?.kind === "if") owner = owner.parent;
+          if (owner) this.rewriteBlocks.add(owner);
+        }
+        const target = name2 === "set" ? argValueOf(entry.directive, 0) : void 0;
+        if (target?.startsWith("$")) {
           const key = target.slice(1).toLowerCase();
           const list = this.sets.get(key);
           if (list) list.push({ entry, block: block2 });
           else this.sets.set(key, [{ entry, block: block2 }]);
-        } else if (name2 === "map" && entry.children && entry.directive.args[1]?.value.startsWith("$")) {
-          const key = entry.directive.args[1].value.slice(1).toLowerCase();
-          const entries = entry.children.filter((child) => child.directive.args.length > 0 && !["hostnames", "volatile", "include"].includes(child.directive.name)).map((child) => ({ key: child.directive.name, value: child.directive.args[0].value, entry: child }));
-          this.maps.set(key, { source: entry.directive.args[0].value, entries });
+        } else if (name2 === "map" && entry.children && argValueOf(entry.directive, 1)?.startsWith("$")) {
+          this.maps.set(argValueOf(entry.directive, 1).slice(1).toLowerCase(), new MapDefinition(entry));
         }
       }
     }
@@ -43061,6 +43122,14 @@ var NginxVariables = class _NginxVariables {
   sets = /* @__PURE__ */ new Map();
   maps = /* @__PURE__ */ new Map();
   resolving = /* @__PURE__ */ new Set();
+  expanding = /* @__PURE__ */ new Set();
+  /**
+   * Every directive whose arguments hold a `$`, with its block, in config order: the only ones a
+   * rule about variables needs to read (one walk for all of them, without building arguments).
+   */
+  withVariables = [];
+  /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
+  rewriteBlocks = /* @__PURE__ */ new Set();
   static byScope = /* @__PURE__ */ new WeakMap();
   static of(scope) {
     let variables = _NginxVariables.byScope.get(scope);
@@ -43145,11 +43214,14 @@ var NginxVariables = class _NginxVariables {
     if (this.resolving.has(name2)) return void 0;
     this.resolving.add(name2);
     try {
+      const map = this.maps.get(name2);
+      if (map) {
+        if (map.facts === null) map.facts = this.mapFacts(map, block2);
+        return map.facts;
+      }
       const source = captures ?? this.capturesFor(block2);
       const named = source?.regex.groups.find((group) => group.name?.toLowerCase() === name2);
       if (source && named) return captureFacts(source, named, `$${name2}`);
-      const map = this.maps.get(name2);
-      if (map) return this.mapFacts(map, block2);
       const sets = this.visibleSets(name2, block2);
       if (sets.length > 0) {
         const all = [];
@@ -43171,29 +43243,90 @@ var NginxVariables = class _NginxVariables {
    * piece lands in the host. Each piece keeps the written part it came from, for the span.
    */
   expand(text3, block2, captures) {
+    if (captures === void 0) {
+      const cached = this.blockFree.get(text3);
+      if (cached) return cached;
+    }
+    const out = this.expandHere(text3, block2, captures);
+    if (captures === void 0 && this.isBlockFree(text3)) {
+      if (this.blockFree.size > 2e4) this.blockFree.clear();
+      this.blockFree.set(text3, out);
+    }
+    return out;
+  }
+  blockFree = /* @__PURE__ */ new Map();
+  isBlockFree(text3) {
+    return valueParts(text3).every((part2) => part2.kind === "text" || part2.kind === "variable" && !this.sets.has(part2.name) && (builtinFacts(part2.name) !== void 0 || CONFIG_VARIABLES.has(part2.name) || this.maps.has(part2.name)));
+  }
+  expandHere(text3, block2, captures) {
     const out = [];
     for (const part2 of valueParts(text3)) {
-      const definition = part2.kind === "variable" ? this.singleSet(part2.name, block2, captures) : void 0;
-      if (!definition || this.resolving.has(`expand:${part2.name}`)) {
+      const definition = part2.kind === "variable" && !this.expanding.has(part2.name) ? this.singleSet(part2.name, block2, captures) : void 0;
+      if (!definition || part2.kind !== "variable") {
         out.push({ part: part2, facts: this.partFacts(part2, block2, captures), top: part2 });
         continue;
       }
-      const key = `expand:${part2.name}`;
-      this.resolving.add(key);
+      this.expanding.add(part2.name);
       try {
-        for (const inner of this.expand(definition.entry.directive.args[1]?.value ?? "", definition.block)) out.push({ ...inner, top: part2 });
+        for (const inner of this.expand(argValueOf(definition.entry.directive, 1) ?? "", definition.block)) out.push({ ...inner, top: part2 });
       } finally {
-        this.resolving.delete(key);
+        this.expanding.delete(part2.name);
       }
     }
     return out;
   }
   singleSet(name2, block2, captures) {
-    if (builtinFacts(name2) || CONFIG_VARIABLES.has(name2) || this.maps.has(name2)) return void 0;
+    if (!this.sets.has(name2) || builtinFacts(name2) || CONFIG_VARIABLES.has(name2) || this.maps.has(name2)) return void 0;
     const source = captures ?? this.capturesFor(block2);
     if (source?.regex.groups.some((group) => group.name?.toLowerCase() === name2)) return void 0;
     const sets = this.visibleSets(name2, block2);
     return sets.length === 1 ? sets[0] : void 0;
+  }
+  /**
+   * A cheap bound, before `expand`: false when no part of the value can hold CR or LF, whatever
+   * the captures in force (a capture never holds more than the value it was matched against).
+   * True means "maybe": ask `expand`.
+   */
+  mayHoldLineBreak(text3) {
+    for (const part2 of valueParts(text3)) {
+      if (part2.kind === "text") {
+        if (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) return true;
+      } else if (part2.kind !== "variable" || this.variableMayHoldLineBreak(part2.name, void 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  /** `subjectSafe`: inside a map whose source cannot hold CR/LF, so its captures cannot either. */
+  variableMayHoldLineBreak(name2, subjectSafe) {
+    const builtin = builtinFacts(name2);
+    if (builtin) return (builtin.mask & (CH.LF | CH.CR)) !== 0;
+    if (CONFIG_VARIABLES.has(name2)) return false;
+    const map = this.maps.get(name2);
+    if (map && !this.sets.has(name2)) {
+      if (map.mayHoldLineBreak === void 0) {
+        map.mayHoldLineBreak = true;
+        map.mayHoldLineBreak = this.mapMayHoldLineBreak(map);
+      }
+      return map.mayHoldLineBreak;
+    }
+    return !(subjectSafe === true && !this.sets.has(name2));
+  }
+  mapMayHoldLineBreak(map) {
+    const sourceParts = valueParts(map.source);
+    const subjectSafe = sourceParts.every((part2) => part2.kind === "text" ? (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) === 0 : part2.kind === "variable" && !this.variableMayHoldLineBreak(part2.name, void 0));
+    for (const { value } of map.entries) {
+      for (const part2 of valueParts(value)) {
+        if (part2.kind === "text") {
+          if (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) return true;
+        } else if (part2.kind === "capture") {
+          if (!subjectSafe) return true;
+        } else if (part2.kind === "template" || this.variableMayHoldLineBreak(part2.name, subjectSafe)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
   /** The first regex entry with capturing groups of the map that sets `$name`, if it is one. */
   capturingMapEntry(name2) {
@@ -43239,6 +43372,55 @@ function ifCondition(values2) {
   if (words[last] === ")") words.pop();
   else if (words[last]?.endsWith(")")) words[last] = words[last].slice(0, -1);
   return words;
+}
+var NO_VARIABLE = 0;
+var VARIABLE = 1;
+var CAPTURE = 2;
+function variableMention(directive) {
+  const source = sourceOf(directive);
+  const text3 = fileTextOf(directive);
+  if (text3 === void 0 || source === void 0) {
+    let found2 = NO_VARIABLE;
+    for (let i = 0; i < argCountOf(directive); i++) {
+      const value = argValueOf(directive, i) ?? "";
+      if (/\$\{?[1-9]/.test(value)) return CAPTURE;
+      if (value.includes("$")) found2 = VARIABLE;
+    }
+    return found2;
+  }
+  const offsets = dollarOffsets(source, text3);
+  const end = lastTokenEndOffset(directive);
+  let found = NO_VARIABLE;
+  for (let k = firstAtOrAfter(offsets, nameEndOffset(directive)); k < offsets.length && offsets[k] < end; k++) {
+    found = VARIABLE;
+    const i = offsets[k];
+    const next = text3.charCodeAt(i + 1) === 123 ? text3.charCodeAt(i + 2) : text3.charCodeAt(i + 1);
+    if (next >= 49 && next <= 57) return CAPTURE;
+  }
+  return found;
+}
+function dollarOffsets(source, text3) {
+  let offsets = dollarsByFile.get(source);
+  if (!offsets) {
+    offsets = [];
+    for (let i = text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i + 1)) offsets.push(i);
+    dollarsByFile.set(source, offsets);
+  }
+  return offsets;
+}
+var dollarsByFile = /* @__PURE__ */ new WeakMap();
+function firstAtOrAfter(sorted, value) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = low + high >>> 1;
+    if (sorted[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+function argText(directive, i) {
+  return argValueOf(directive, i);
 }
 function isAncestor(ancestor, block2) {
   for (let current = block2.parent; current; current = current.parent) if (current === ancestor) return true;
@@ -43291,27 +43473,26 @@ var rule7 = defineRule({
   },
   *check(model) {
     for (const scope of model.nginx.scopes) {
-      let variables;
-      for (const block2 of [scope.http, ...scope.http.descendants()]) {
-        for (const entry of block2.directives) {
-          const { name: name2, args } = entry.directive;
-          if (name2 === "map" && entry.children) {
-            for (const item of entry.children) {
-              if (!item.directive.name.startsWith("~") || !item.directive.args[0]) continue;
-              const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ""));
-              const finding2 = judge2([item.directive.args[0]], regex, item.directive.nameSpan, `${block2.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
-              if (finding2) yield finding2;
-            }
-            continue;
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block: block2, hasCapture } of variables.withVariables) {
+        const name2 = entry.directive.name;
+        if (name2 === "map" && entry.children) {
+          for (const item of entry.children) {
+            if (!item.directive.name.startsWith("~") || !/\$\{?[1-9]/.test(argText(item.directive, 0) ?? "")) continue;
+            const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ""));
+            const finding2 = judge2([item.directive.args[0]], regex, item.directive.nameSpan, `${block2.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
+            if (finding2) yield finding2;
           }
-          const checked = name2 === "rewrite" ? args.slice(1, 2) : args;
-          if (!checked.some((arg) => /\$\{?[1-9]/.test(arg.value))) continue;
-          variables ??= NginxVariables.of(scope);
-          const source = name2 === "rewrite" ? variables.rewriteRegex(entry) : variables.capturesFor(block2);
-          if (!source) continue;
-          const finding = judge2(checked, source.regex, regexArg(source.entry?.directive.args ?? [], source.regex.source)?.span, `${block2.path}>${name2}`);
-          if (finding) yield finding;
+          continue;
         }
+        if (!hasCapture) continue;
+        const args = entry.directive.args;
+        const checked = name2 === "rewrite" ? args.slice(1, 2) : args;
+        if (!checked.some((arg) => /\$\{?[1-9]/.test(arg.value))) continue;
+        const source = name2 === "rewrite" ? variables.rewriteRegex(entry) : variables.capturesFor(block2);
+        if (!source) continue;
+        const finding = judge2(checked, source.regex, regexArg(source.entry?.directive.args ?? [], source.regex.source)?.span, `${block2.path}>${name2}`);
+        if (finding) yield finding;
       }
     }
   }
@@ -43563,14 +43744,14 @@ var rule11 = defineRule({
     const seen = /* @__PURE__ */ new Set();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("proxy_set_header")) continue;
-      let variables;
+      const variables = NginxVariables.of(scope);
+      if (!variables.withVariables.some(({ entry }) => (entry.directive.name === "proxy_set_header" || entry.directive.name === "set") && /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? ""))) continue;
       for (const pass of scope.passes) {
         if (pass.module !== "proxy") continue;
         const headers = pass.location.inheritedList("proxy_set_header").entries;
         const upgrade = lastHeader(headers, "upgrade");
         const connection = lastHeader(headers, "connection");
         if (!upgrade || !connection || seen.has(connection)) continue;
-        variables ??= NginxVariables.of(scope);
         const passesClient = (entry, name2) => variables.expand(entry.directive.args[1]?.value ?? "", pass.location).some(({ facts }) => facts?.origin.includes(`$http_${name2}`));
         if (!passesClient(upgrade, "upgrade") || !passesClient(connection, "connection")) continue;
         seen.add(connection);
@@ -43612,27 +43793,26 @@ var rule12 = defineRule({
   *check(model) {
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("proxy_set_header")) continue;
-      let variables;
-      for (const block2 of [scope.http, ...scope.http.descendants()]) {
-        for (const entry of block2.own("proxy_set_header")) {
-          const [name2, value] = entry.directive.args;
-          if (!value || name2.value.toLowerCase() !== "host" || !value.value.includes("$")) continue;
-          variables ??= NginxVariables.of(scope);
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block: block2 } of variables.withVariables) {
+        if (entry.directive.name !== "proxy_set_header" || argText(entry.directive, 0)?.toLowerCase() !== "host") continue;
+        const text3 = argText(entry.directive, 1);
+        if (text3 === void 0) continue;
+        for (const { facts, top } of variables.expand(text3, block2)) {
+          if (!facts?.request) continue;
+          const origins = facts.origin.filter((origin) => !/^\$host\b/.test(origin));
+          if (origins.length === 0) continue;
+          const written = text3.slice(top.start, top.end);
+          const value = entry.directive.args[1];
           const modelPath = `${block2.path}>proxy_set_header[Host]`;
-          for (const { facts, top } of variables.expand(value.value, block2)) {
-            if (!facts?.request) continue;
-            const origins = facts.origin.filter((origin) => !/^\$host\b/.test(origin));
-            if (origins.length === 0) continue;
-            const written = value.value.slice(top.start, top.end);
-            if (origins.every((origin) => origin === "$http_host")) {
-              const served = restrictedNames(block2, scope.servers);
-              if (!served) continue;
-              yield { messageId: "rawHostHeader", data: { served }, primary: partSpan(value, top), modelPath };
-            } else {
-              yield { messageId: "unvalidatedHost", data: { part: written, origin: origins.join(", ") }, primary: partSpan(value, top), modelPath };
-            }
-            break;
+          if (origins.every((origin) => origin === "$http_host")) {
+            const served = restrictedNames(block2, scope.servers);
+            if (!served) continue;
+            yield { messageId: "rawHostHeader", data: { served }, primary: partSpan(value, top), modelPath };
+          } else {
+            yield { messageId: "unvalidatedHost", data: { part: written, origin: origins.join(", ") }, primary: partSpan(value, top), modelPath };
           }
+          break;
         }
       }
     }
@@ -43685,43 +43865,42 @@ var rule13 = defineRule({
   },
   *check(model) {
     for (const scope of model.nginx.scopes) {
-      let variables;
-      for (const block2 of [scope.http, ...scope.http.descendants()]) {
-        for (const entry of block2.directives) {
-          const checked = checkedArgs(entry);
-          if (!checked) continue;
-          variables ??= NginxVariables.of(scope);
-          const finding = judge4(variables, block2, entry, checked);
-          if (finding) yield finding;
-        }
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block: block2 } of variables.withVariables) {
+        const checked = checkedArgs(entry);
+        if (!checked) continue;
+        const finding = judge4(variables, block2, entry, checked);
+        if (finding) yield finding;
       }
     }
   }
 });
 function checkedArgs(entry) {
-  const { name: name2, args } = entry.directive;
-  if (!args.some((arg) => arg.value.includes("$"))) return void 0;
-  switch (name2) {
+  const directive = entry.directive;
+  switch (directive.name) {
     case "add_header":
     case "add_trailer":
-      return args[1] ? { args: [args[1]], target: "response" } : void 0;
+      return { indexes: [1], target: "response" };
     case "more_set_headers":
-      return { args: args.filter((arg) => !arg.value.startsWith("-")), target: "response" };
+      return { indexes: directive.args.map((arg, i) => arg.value.startsWith("-") ? -1 : i).filter((i) => i >= 0), target: "response" };
     case "proxy_set_header":
     case "grpc_set_header":
-      return args[1] ? { args: [args[1]], target: "request sent upstream" } : void 0;
+      return { indexes: [1], target: "request sent upstream" };
     case "proxy_pass":
-      return { args: [args[0]], target: "request line sent upstream" };
+      return { indexes: [0], target: "request line sent upstream" };
     case "return": {
-      if (args.length === 1 && URL_START.test(args[0].value)) return { args: [args[0]], target: "response (Location header)" };
-      if (args.length === 2 && REDIRECT_CODES.has(args[0].value)) return { args: [args[1]], target: "response (Location header)" };
+      const first = argText(directive, 0) ?? "";
+      const second = argText(directive, 1);
+      if (second === void 0 && URL_START.test(first)) return { indexes: [0], target: "response (Location header)" };
+      if (second !== void 0 && argText(directive, 2) === void 0 && REDIRECT_CODES.has(first)) return { indexes: [1], target: "response (Location header)" };
       return void 0;
     }
     case "rewrite": {
-      const [, replacement, flag2] = args;
-      if (!replacement) return void 0;
-      const redirect = flag2?.value === "redirect" || flag2?.value === "permanent" || URL_START.test(replacement.value);
-      return redirect ? { args: [replacement], target: "response (Location header)", ownCaptures: true } : void 0;
+      const replacement = argText(directive, 1);
+      if (replacement === void 0) return void 0;
+      const flag2 = argText(directive, 2);
+      const redirect = flag2 === "redirect" || flag2 === "permanent" || URL_START.test(replacement);
+      return redirect ? { indexes: [1], target: "response (Location header)", ownCaptures: true } : void 0;
     }
   }
   return void 0;
@@ -43729,8 +43908,10 @@ function checkedArgs(entry) {
 function judge4(variables, block2, entry, checked) {
   const captures = checked.ownCaptures ? variables.rewriteRegex(entry) : void 0;
   let carriage;
-  for (const arg of checked.args) {
-    for (const { part: part2, facts, top } of variables.expand(arg.value, block2, captures)) {
+  for (const index of checked.indexes) {
+    const text3 = argText(entry.directive, index);
+    if (text3 === void 0 || !text3.includes("$") || !variables.mayHoldLineBreak(text3)) continue;
+    for (const { part: part2, facts, top } of variables.expand(text3, block2, captures)) {
       if (!facts?.request) continue;
       if (checked.ownCaptures && part2.kind === "capture" && top.kind === "capture") continue;
       const lineBreak = (facts.mask & CH.LF) !== 0;
@@ -43738,12 +43919,12 @@ function judge4(variables, block2, entry, checked) {
       const draft = {
         ...lineBreak ? { messageId: "lineBreak" } : { messageId: "carriageReturn" },
         data: {
-          part: arg.value.slice(top.start, top.end),
+          part: text3.slice(top.start, top.end),
           directive: entry.directive.name,
           origin: facts.origin.join(", "),
           target: checked.target
         },
-        primary: partSpan(arg, top),
+        primary: partSpan(entry.directive.args[index], top),
         modelPath: `${block2.path}>${entry.directive.name}`,
         // A bare CR breaks only readers that end a line at CR; RFC 9112 tells them to reject or replace it.
         maxSeverity: lineBreak ? void 0 : "info"
@@ -43781,32 +43962,33 @@ var rule14 = defineRule({
   },
   *check(model) {
     for (const scope of model.nginx.scopes) {
-      for (const block2 of [scope.http, ...scope.http.descendants()]) {
-        if (block2.kind === "if") {
-          const args = block2.directive?.args ?? [];
+      for (const { entry, block: parent } of NginxVariables.of(scope).withVariables) {
+        if (entry.directive.name === "if") {
+          const block2 = parent.children.find((child) => child.node === entry);
+          if (!block2) continue;
+          const args = entry.directive.args;
           const words = ifCondition(args.map((arg2) => arg2.value));
           if (words.length !== 3 || !/^!?~\*?$/.test(words[1])) continue;
-          const subject = checkedSubject(words[0]);
-          if (!subject) continue;
+          const subject2 = checkedSubject(words[0]);
+          if (!subject2) continue;
           const regexArg2 = args[args.length - 1].value === ")" ? args[args.length - 2] : args[args.length - 1];
-          const arg = { ...regexArg2, value: regexArg2.value.replace(/\)$/, "") };
-          const span2 = arg.value === regexArg2.value ? regexArg2 : { ...regexArg2, value: arg.value, span: trimEnd(regexArg2.span, 1) };
-          const finding = judge5(words[2], subject, span2, 0, `${block2.path}`);
+          const value = regexArg2.value.replace(/\)$/, "");
+          const arg = value === regexArg2.value ? regexArg2 : { ...regexArg2, value, span: trimEnd(regexArg2.span, 1) };
+          const finding = judge5(words[2], subject2, arg, 0, block2.path);
           if (finding) yield finding;
+          continue;
         }
-        for (const entry of block2.directives) {
-          if (entry.directive.name !== "map" || !entry.children) continue;
-          const subject = checkedSubject(entry.directive.args[0]?.value ?? "");
-          if (!subject) continue;
-          for (const item of entry.children) {
-            const key = item.directive.name;
-            if (!key.startsWith("~")) continue;
-            const prefix = key.startsWith("~*") ? 2 : 1;
-            const quoted = item.directive.nameSpan.end.offset - item.directive.nameSpan.start.offset === key.length + 2;
-            const arg = { value: key, quoted, span: item.directive.nameSpan };
-            const finding = judge5(key.slice(prefix), subject, arg, prefix, `${block2.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
-            if (finding) yield finding;
-          }
+        if (entry.directive.name !== "map" || !entry.children) continue;
+        const subject = checkedSubject(entry.directive.args[0]?.value ?? "");
+        if (!subject) continue;
+        for (const item of entry.children) {
+          const key = item.directive.name;
+          if (!key.startsWith("~")) continue;
+          const prefix = key.startsWith("~*") ? 2 : 1;
+          const quoted = item.directive.nameSpan.end.offset - item.directive.nameSpan.start.offset === key.length + 2;
+          const arg = { value: key, quoted, span: item.directive.nameSpan };
+          const finding = judge5(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
+          if (finding) yield finding;
         }
       }
     }
@@ -44255,16 +44437,13 @@ var rule18 = defineRule({
     const mapped2 = affected(range, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
     if (!rift && !mapped2) return;
     for (const scope of model.nginx.scopes) {
-      let variables;
-      for (const block2 of [scope.http, ...scope.http.descendants()]) {
-        if (rift) yield* afterArgsRewrite(block2, rift);
-        if (!mapped2) continue;
-        for (const entry of block2.directives) {
-          if (!entry.directive.args.some((arg) => /\$\{?[1-9]/.test(arg.value))) continue;
-          variables ??= NginxVariables.of(scope);
-          const finding = mapAfterCapture(variables, block2, entry, mapped2);
-          if (finding) yield finding;
-        }
+      const variables = NginxVariables.of(scope);
+      if (rift) for (const block2 of variables.rewriteBlocks) yield* afterArgsRewrite(block2, rift);
+      if (!mapped2) continue;
+      for (const { entry, block: block2, hasCapture } of variables.withVariables) {
+        if (!hasCapture) continue;
+        const finding = mapAfterCapture(variables, block2, entry, mapped2);
+        if (finding) yield finding;
       }
     }
   }
@@ -44278,7 +44457,7 @@ function affected(range, boundaries, affects) {
 }
 function* afterArgsRewrite(block2, versions) {
   let leaking;
-  const ordered2 = block2.kind === "if" ? [] : flattenIfs(block2);
+  const ordered2 = flattenIfs(block2);
   for (const entry of ordered2) {
     const { name: name2, args } = entry.directive;
     if (leaking && SCRIPT_USERS.has(name2)) {

@@ -24,7 +24,7 @@ if (!nodeFs.existsSync(dist('readers/nginx/parse.js'))) {
 }
 const { parseNginx } = require(dist('readers/nginx/parse'));
 const { readNginxTree } = require(dist('readers/nginx'));
-const { SourceText } = require(dist('readers/text'));
+const { SourceText } = require(dist('source/text'));
 const { NginxParser, NginxConfFile } = require('nginx-conf');
 const ini = require('ini');
 const { XMLParser, XMLValidator } = require('fast-xml-parser');
@@ -399,7 +399,7 @@ for (const pairs of sizes) {
 }
 
 // =============================================================================================
-heading('C. uWSGI INI: ini.parse vs what uWSGI reads (SERVERS.md §2.1)');
+heading('C. uWSGI INI: ini.parse vs what uWSGI reads (docs/servers/uwsgi.md#ini-line-format)');
 
 const UWSGI_INI = [
   '; uWSGI config',
@@ -422,7 +422,7 @@ const UWSGI_INI = [
 ].join('\n');
 
 /**
- * What uWSGI's core/ini.c reads (SERVERS.md §2.1): whole lines starting with ";" or "#" are
+ * What uWSGI's core/ini.c reads (docs/servers/uwsgi.md#ini-line-format): whole lines starting with ";" or "#" are
  * comments, inline comments are NOT stripped, split at the first "=", trim, quotes are not
  * special, a bare key has an empty value, every occurrence is kept in order.
  */

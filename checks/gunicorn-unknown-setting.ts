@@ -15,11 +15,26 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      flagSpelling: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}, and gunicorn ignores unknown names without a word, so the default is used',
-      misspelt: 'Unknown setting "{{name}}", did you mean "{{setting}}"? gunicorn ignores unknown names without a word, so the default is used',
-      misspeltHook: 'Unknown server hook "{{name}}", did you mean "{{setting}}"? gunicorn never calls a function of another name',
-      wrongCase: 'Expected "{{setting}}": setting names are lowercase, and gunicorn ignores "{{name}}" without a word',
-      removed: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}}; {{note}}): gunicorn ignores it',
+      flagSpelling: {
+        message: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}',
+        help: 'gunicorn ignores unknown names without a word, so the default is used',
+      },
+      misspelt: {
+        message: 'Unknown setting "{{name}}"',
+        help: 'gunicorn ignores unknown names without a word, so the default is used; did you mean "{{setting}}"?',
+      },
+      misspeltHook: {
+        message: 'Unknown server hook "{{name}}"',
+        help: 'gunicorn never calls a function of another name; did you mean "{{setting}}"?',
+      },
+      wrongCase: {
+        message: 'Expected "{{setting}}": setting names are lowercase',
+        help: 'gunicorn ignores "{{name}}" without a word',
+      },
+      removed: {
+        message: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}})',
+        help: 'gunicorn ignores it; {{note}}',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

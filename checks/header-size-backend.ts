@@ -1,10 +1,10 @@
-import { defineRule } from '../src/rule';
+import { defineRule, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import { backendKindName, describeBackendSetting } from '../src/model/backend-describe';
+import { backendLimits } from '../src/model/backend-limits';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';
 import { formatNginxSize, largeClientHeaderBuffers, serverOfPass } from '../src/model/nginx-client-limits';
-import { requestHeadLimits } from '../src/model/request-head-limits';
 import type { Span } from '../src/source/span';
 
 const ID = 'header-size-backend';
@@ -18,15 +18,16 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      backendRejectsHeaders:
-        'nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}: ' +
-        '{{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}',
+      backendRejectsHeaders: {
+        message: 'nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}',
+        help: '{{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}',
+      },
     },
   },
   *check(model: Deployment) {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const link of linkDeployment(model)) {
-      const limits = requestHeadLimits(link.backend, link.listener);
+      const limits = backendLimits(link.backend, link.listener).requestHead;
       if (limits.length === 0) continue;
       for (const pass of link.target.passes) {
         const server = serverOfPass(pass);
@@ -44,9 +45,7 @@ export const rule = defineRule({
           const primaryIsNginx = nginxExplicit && !backendExplicit;
           const primary = primaryIsNginx ? nginxSpan : backendSpan;
           // One finding per thing to change and backend: the tightest limit (gunicorn's request line before its header lines).
-          const key = `${primary.file}:${primary.start.offset}:${link.backend.kind}:${link.backend.name}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (!first(primary, link.backend.kind, link.backend.name)) continue;
           const kind = backendKindName(link.backend.kind);
           const nginxLabel = nginxExplicit
             ? `nginx admits ${buffers.text}${buffers.block && buffers.block !== server ? ` (set at ${buffers.block.kind} level)` : ''}`

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Setting } from '../src/source/setting';
 import { describeBackendSetting } from '../src/model/backend-describe';
@@ -7,12 +7,12 @@ import type { NginxBlock } from '../src/model/nginx';
 import { formatMilliseconds } from '../src/model/nginx-values';
 import type { Span } from '../src/source/span';
 import { findController } from '../src/model/ingress-nginx';
-import { kubernetesLoadBalancers } from '../src/model/load-balancers';
+import { cloudLoadBalancers, idleTimeoutOrigin, kubernetesLoadBalancers } from '../src/model/load-balancers';
 import { backendLaunches } from '../src/model/listen-backlog';
 
 const ID = 'lb-idle-timeout';
 
-/** The load balancer .cfglint.json describes (Terraform is not read). */
+/** The load balancer .cfglint.json describes. */
 const CONFIGURED_LB = 'environment.loadBalancerIdleTimeout in .cfglint.json';
 
 /** A load balancer in front, and what the rule needs to say about it. */
@@ -35,32 +35,41 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      nginxClosesFirst:
-        'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}: ' +
-        'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, ' +
-        'answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); ' +
-        '{{fix}}',
-      backendClosesFirst:
-        'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}: ' +
-        'the backend closes idle connections first and the load balancer sends the next request on a closed one, ' +
-        'answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); ' +
-        'raise the backend\'s keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}',
+      nginxClosesFirst: {
+        message: 'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}',
+        help: 'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}',
+      },
+      backendClosesFirst: {
+        message: 'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}',
+        help: 'the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend\'s keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}',
+      },
     },
   },
   *check(model: Deployment) {
-    const seen = new Set<string>();
-    const once = (draft: FindingDraft | undefined) => {
-      if (!draft) return undefined;
-      const key = `${draft.primary.file}:${draft.primary.start.offset}`;
-      if (seen.has(key)) return undefined;
-      seen.add(key);
-      return draft;
-    };
+    const first = onceEach();
+    const once = (draft: FindingDraft | undefined) => (draft && first(draft.primary) ? draft : undefined);
     const lbMs = model.environment.loadBalancerIdleTimeoutMs;
     if (typeof lbMs === 'number' && lbMs > 0) {
       const balancer: Balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
       const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
       // Without nginx in the tree the load balancer talks to the backends directly.
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
+      }
+    }
+    // Balancers Terraform or CloudFormation create: judged, like the configured one, against the
+    // tree's own nginx (or its backends when there is none); not against a controller's nginx.
+    for (const front of cloudLoadBalancers(model)) {
+      const idle = front.idleTimeout;
+      if (!idle || typeof idle.value !== 'number' || idle.value <= 0) continue;
+      const fromFile = idle.source.kind === 'file';
+      const balancer: Balancer = {
+        idleMs: idle.value,
+        source: `${front.description}${idleTimeoutOrigin(front)}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${idle.value / 1000}s${fromFile ? '' : ' (AWS default)'}` },
+        adjustable: true,
+      };
+      const servers = model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === 'ingress-nginx')).flatMap((scope) => scope.servers);
       for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
         if (once(draft)) yield draft;
       }

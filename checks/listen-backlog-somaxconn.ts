@@ -14,15 +14,14 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      uwsgiRefusesToStart:
-        '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}}): uWSGI exits at start with ' +
-        '"Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; ' +
-        'set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}',
-      silentlyCapped:
-        '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}}): the kernel silently caps the queue at {{somaxconn}} ' +
-        '(`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs ' +
-        '"upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); ' +
-        'set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}',
+      uwsgiRefusesToStart: {
+        message: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})',
+        help: 'uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}',
+      },
+      silentlyCapped: {
+        message: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})',
+        help: 'the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}',
+      },
     },
   },
   *check(model: Deployment) {
@@ -36,7 +35,7 @@ export const rule = defineRule({
 function judge(queue: ExplicitQueue): FindingDraft | undefined {
   const somaxconn = queue.somaxconn.value;
   if (somaxconn === undefined || queue.value <= somaxconn) return undefined;
-  const refuses = queue.server === 'uwsgi';
+  const refuses = queue.exitsAboveSomaxconn;
   const source = queue.somaxconn.source;
   const common = {
     data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },

@@ -13,13 +13,14 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      parentReadable: 'Location "{{prefix}}" has no trailing slash but its alias "{{alias}}" has one: "{{prefix}}../" reads "{{parent}}"',
-    },
-    help: {
-      parentReadable:
-        'nginx replaces the matched prefix with the alias: a request for `{{prefix}}../secret` becomes `{{alias}}../secret`, ' +
-        'and the path is not normalised again (`i..` is not a `..` segment when nginx checks the URI). End both with a slash ' +
-        '(`location /i/ { alias /data/w/; }`), or drop both slashes.',
+      parentReadable: {
+        message:
+          'Location "{{prefix}}" has no trailing slash but its alias "{{alias}}" has one: "{{prefix}}../" reads "{{parent}}"',
+        help:
+          'nginx replaces the matched prefix with the alias: a request for `{{prefix}}../secret` becomes `{{alias}}../secret`, ' +
+          'and the path is not normalised again (`i..` is not a `..` segment when nginx checks the URI). End both with a slash ' +
+          '(`location /i/ { alias /data/w/; }`), or drop both slashes',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

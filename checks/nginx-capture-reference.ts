@@ -1,7 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import type { NginxArg } from '../src/readers/nginx';
-import { analyzeRegex, argText, NginxVariables, partSpan, RegexInfo, valueParts } from '../src/model/nginx-variables';
+import { analyzeRegex, argText, NginxArg, NginxVariables, partSpan, RegexInfo, valueParts } from '../src/model/nginx-variables';
 import type { Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
 
@@ -16,13 +15,14 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      missingGroup: '"{{capture}}" refers to group {{n}}, but regex "{{regex}}" has {{count}}: nginx puts an empty string there',
-    },
-    help: {
-      missingGroup:
-        'nginx fills `$N` from the last regex that matched; a group it does not have gives an empty value ' +
-        '(ngx_http_script_copy_capture_code copies nothing when N is past the captures), so a redirect or path loses ' +
-        'that part without any error. Add the group to the regex, or use the right number.',
+      missingGroup: {
+        message:
+          '"{{capture}}" refers to group {{n}}, but regex "{{regex}}" has {{count}}: nginx puts an empty string there',
+        help:
+          'nginx fills `$N` from the last regex that matched; a group it does not have gives an empty value ' +
+          '(ngx_http_script_copy_capture_code copies nothing when N is past the captures), so a redirect or path loses ' +
+          'that part without any error. Add the group to the regex, or use the right number',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

@@ -15,12 +15,22 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      count:
-        'Invalid number of arguments in "{{name}}": {{given}} given, {{expected}} expected{{syntax}}: ' +
-        'nginx refuses to start (invalid number of arguments in "{{name}}" directive){{hint}}',
-      flag: 'Invalid value "{{value}}" in "{{name}}": nginx refuses to start (it must be "on" or "off")',
-      notTerminated: '"{{name}}" takes no block: nginx refuses to start (directive "{{name}}" is not terminated by ";"); end it with ";"',
-      noOpeningBrace: '"{{name}}" needs a block: nginx refuses to start (directive "{{name}}" has no opening "{")',
+      count: {
+        message: 'Invalid number of arguments in "{{name}}": {{given}} given, {{expected}} expected{{syntax}}',
+        help: 'nginx refuses to start (invalid number of arguments in "{{name}}" directive){{hint}}',
+      },
+      flag: {
+        message: 'Invalid value "{{value}}" in "{{name}}"',
+        help: 'nginx refuses to start (it must be "on" or "off")',
+      },
+      notTerminated: {
+        message: '"{{name}}" takes no block',
+        help: 'nginx refuses to start (directive "{{name}}" is not terminated by ";"); end it with ";"',
+      },
+      noOpeningBrace: {
+        message: '"{{name}}" needs a block',
+        help: 'nginx refuses to start (directive "{{name}}" has no opening "{")',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

@@ -15,10 +15,14 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      notAllowed: '"{{name}}" is not allowed in {{here}}: nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
-      notAllowedInSnippet:
-        '"{{name}}" is not allowed where the rest of this file belongs ({{here}}): wherever the file is included, ' +
-        'nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
+      notAllowed: {
+        message: '"{{name}}" is not allowed in {{here}}',
+        help: 'nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
+      },
+      notAllowedInSnippet: {
+        message: '"{{name}}" is not allowed where the rest of this file belongs ({{here}})',
+        help: 'wherever the file is included, nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

@@ -15,9 +15,14 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      duplicate: 'Duplicate "{{name}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate); keep one',
-      sharedSetting:
-        '"{{name}}" after "{{first}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them',
+      duplicate: {
+        message: 'Duplicate "{{name}}" in this {{block}}',
+        help: 'nginx refuses to start ("{{name}}" directive is duplicate); keep one',
+      },
+      sharedSetting: {
+        message: '"{{name}}" after "{{first}}" in this {{block}}',
+        help: 'nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

@@ -15,15 +15,16 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      clientUpgrade: 'Connection "{{connection}}" and Upgrade "{{upgrade}}" pass the client\'s own headers upstream: "Upgrade: h2c" can turn this connection into a tunnel to the backend',
-    },
-    help: {
-      clientUpgrade:
-        'With `Upgrade: h2c`, `HTTP2-Settings` and `Connection: Upgrade, HTTP2-Settings` passed on, a backend that supports h2c ' +
-        'answers 101 and nginx relays the connection as an opaque tunnel: every later request on it goes to the backend ' +
-        'without nginx\'s locations, allow/deny or auth_request (h2c smuggling). Send a fixed `Connection upgrade` (or the ' +
-        '$connection_upgrade map) and only the Upgrade values you serve (a map of $http_upgrade with `websocket websocket;` ' +
-        'and `default "";`).',
+      clientUpgrade: {
+        message:
+          'Connection "{{connection}}" and Upgrade "{{upgrade}}" pass the client\'s own headers upstream: "Upgrade: h2c" can turn this connection into a tunnel to the backend',
+        help:
+          'With `Upgrade: h2c`, `HTTP2-Settings` and `Connection: Upgrade, HTTP2-Settings` passed on, a backend that supports h2c ' +
+          'answers 101 and nginx relays the connection as an opaque tunnel: every later request on it goes to the backend ' +
+          'without nginx\'s locations, allow/deny or auth_request (h2c smuggling). Send a fixed `Connection upgrade` (or the ' +
+          '$connection_upgrade map) and only the Upgrade values you serve (a map of $http_upgrade with `websocket websocket;` ' +
+          'and `default "";`)',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

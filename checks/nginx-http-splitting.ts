@@ -19,19 +19,23 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      lineBreak: '"{{part}}" in {{directive}} can hold CR and LF ({{origin}}): the client can add headers to the {{target}}',
-      carriageReturn: '"{{part}}" in {{directive}} can hold a bare CR ({{origin}}), which some clients take for a line end in the {{target}}',
-    },
-    help: {
-      lineBreak:
-        'nginx decodes the path before it fills $uri, $document_uri and captures of it, so `/%0d%0aSet-Cookie:%20a=b` ' +
-        'puts a real line break into the value and a header of the client\'s choice into the response (or the request sent upstream). Use ' +
-        '$request_uri (kept encoded), or a capture over $request_uri, or a regex group that cannot match a line break ' +
-        '(`[^/\\r\\n]` instead of `[^/]`).',
-      carriageReturn:
-        'PCRE\'s `.` matches CR (nginx does not set DOTALL, so it stops at LF only): `(.*)` over the decoded path can hold ' +
-        '%0d. Clients and servers that end a header line at a bare CR then read what follows as a new header. ' +
-        'Use `[^\\r\\n]*`, or $request_uri.',
+      lineBreak: {
+        message:
+          '"{{part}}" in {{directive}} can hold CR and LF ({{origin}}): the client can add headers to the {{target}}',
+        help:
+          'nginx decodes the path before it fills $uri, $document_uri and captures of it, so `/%0d%0aSet-Cookie:%20a=b` ' +
+          'puts a real line break into the value and a header of the client\'s choice into the response (or the request sent upstream). Use ' +
+          '$request_uri (kept encoded), or a capture over $request_uri, or a regex group that cannot match a line break ' +
+          '(`[^/\\r\\n]` instead of `[^/]`)',
+      },
+      carriageReturn: {
+        message:
+          '"{{part}}" in {{directive}} can hold a bare CR ({{origin}}), which some clients take for a line end in the {{target}}',
+        help:
+          'PCRE\'s `.` matches CR (nginx does not set DOTALL, so it stops at LF only): `(.*)` over the decoded path can hold ' +
+          '%0d. Clients and servers that end a header line at a bare CR then read what follows as a new header. ' +
+          'Use `[^\\r\\n]*`, or $request_uri',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

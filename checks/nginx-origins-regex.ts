@@ -1,7 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import type { NginxArg } from '../src/readers/nginx';
-import { ifCondition, NginxVariables, partSpan } from '../src/model/nginx-variables';
+import { ifCondition, NginxArg, NginxVariables, partSpan } from '../src/model/nginx-variables';
 import type { Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
 
@@ -19,23 +18,33 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      bareDot: 'In "{{host}}", the unescaped "." matches any character: ${{subject}} "{{example}}" passes this check',
-      openEnd: 'Nothing ends the host "{{host}}": ${{subject}} "{{example}}" passes this check',
-      openStart: 'Nothing starts the host "{{host}}": ${{subject}} "{{example}}" passes this check',
-      plainHttp: 'The check of ${{subject}} accepts "http://" as well as "https://"',
-    },
-    help: {
-      bareDot:
-        'Whoever registers the look-alike domain passes the allow-list: CORS then returns its origin with credentials allowed, ' +
-        'or the Referer check is bypassed. Escape every dot (`\\.`).',
-      openEnd:
-        'The regex only requires the listed host as a prefix, so any domain that starts with it (a subdomain of the attacker\'s ' +
-        'own zone) passes. End the host with `$` for Origin (`(:[0-9]+)?$` to allow ports), or with `/` for Referer.',
-      openStart:
-        'The regex only requires the listed host as a suffix, so any domain that ends with it passes. Start it after `://` or `\\.`.',
-      plainHttp:
-        'A page served over plain HTTP from a listed host can be changed by anyone on the network path, and its script then ' +
-        'makes credentialed requests that this check lets through. Accept only `https://` unless the site still serves HTTP.',
+      bareDot: {
+        message:
+          'In "{{host}}", the unescaped "." matches any character: ${{subject}} "{{example}}" passes this check',
+        help:
+          'Whoever registers the look-alike domain passes the allow-list: CORS then returns its origin with credentials allowed, ' +
+          'or the Referer check is bypassed. Escape every dot (`\\.`)',
+      },
+      openEnd: {
+        message:
+          'Nothing ends the host "{{host}}": ${{subject}} "{{example}}" passes this check',
+        help:
+          'The regex only requires the listed host as a prefix, so any domain that starts with it (a subdomain of the attacker\'s ' +
+          'own zone) passes. End the host with `$` for Origin (`(:[0-9]+)?$` to allow ports), or with `/` for Referer',
+      },
+      openStart: {
+        message:
+          'Nothing starts the host "{{host}}": ${{subject}} "{{example}}" passes this check',
+        help:
+          'The regex only requires the listed host as a suffix, so any domain that ends with it passes. Start it after `://` or `\\.`',
+      },
+      plainHttp: {
+        message:
+          'The check of ${{subject}} accepts "http://" as well as "https://"',
+        help:
+          'A page served over plain HTTP from a listed host can be changed by anyone on the network path, and its script then ' +
+          'makes credentialed requests that this check lets through. Accept only `https://` unless the site still serves HTTP',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

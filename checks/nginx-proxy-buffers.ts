@@ -24,19 +24,26 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      tooFewBuffers: '"{{m}}_buffers {{buffers}}" has fewer than 2 buffers: nginx refuses to start (there must be at least 2 "{{m}}_buffers"); use at least 2',
-      busyTooLarge:
-        '"{{m}}_busy_buffers_size" is {{busy}}{{busyWhy}}, more than all "{{m}}_buffers" minus one ({{buffers}} → {{limit}}): nginx refuses to start ' +
-        '("{{m}}_busy_buffers_size" must be less than the size of all "{{m}}_buffers" minus one buffer); {{fix}}',
-      busyTooSmall:
-        '"{{m}}_busy_buffers_size {{busy}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ' +
-        '("{{m}}_busy_buffers_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
-      tempWriteTooSmall:
-        '"{{m}}_temp_file_write_size {{value}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ' +
-        '("{{m}}_temp_file_write_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
-      maxTempTooSmall:
-        '"{{m}}_max_temp_file_size {{value}}" is neither 0 nor at least {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ' +
-        '("{{m}}_max_temp_file_size" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers")',
+      tooFewBuffers: {
+        message: '"{{m}}_buffers {{buffers}}" has fewer than 2 buffers',
+        help: 'nginx refuses to start (there must be at least 2 "{{m}}_buffers"); use at least 2',
+      },
+      busyTooLarge: {
+        message: '"{{m}}_busy_buffers_size" is {{busy}}{{busyWhy}}, more than all "{{m}}_buffers" minus one ({{buffers}} → {{limit}})',
+        help: 'nginx refuses to start ("{{m}}_busy_buffers_size" must be less than the size of all "{{m}}_buffers" minus one buffer); {{fix}}',
+      },
+      busyTooSmall: {
+        message: '"{{m}}_busy_buffers_size {{busy}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers"',
+        help: 'nginx refuses to start ("{{m}}_busy_buffers_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
+      },
+      tempWriteTooSmall: {
+        message: '"{{m}}_temp_file_write_size {{value}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers"',
+        help: 'nginx refuses to start ("{{m}}_temp_file_write_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
+      },
+      maxTempTooSmall: {
+        message: '"{{m}}_max_temp_file_size {{value}}" is neither 0 nor at least {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers"',
+        help: 'nginx refuses to start ("{{m}}_max_temp_file_size" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); set it to 0 or to at least {{size}}',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

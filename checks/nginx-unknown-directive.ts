@@ -16,12 +16,22 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      unknown: 'Unknown directive "{{name}}"{{suggestion}}: nginx refuses to start (unknown directive "{{name}}")',
-      thirdParty:
-        'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}; ' +
-        'if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
-      notYet: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}, so this nginx refuses to start (unknown directive "{{name}}")',
-      removed: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}, so this nginx refuses to start (unknown directive "{{name}}")',
+      unknown: {
+        message: 'Unknown directive "{{name}}"',
+        help: 'nginx refuses to start (unknown directive "{{name}}"){{suggestion}}',
+      },
+      thirdParty: {
+        message: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}',
+        help: 'if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
+      },
+      notYet: {
+        message: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}',
+        help: 'this nginx refuses to start (unknown directive "{{name}}"); run nginx {{since}} or later, or remove it',
+      },
+      removed: {
+        message: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}',
+        help: 'this nginx refuses to start (unknown directive "{{name}}"); remove it, or run an nginx older than {{removed}}',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
@@ -42,6 +52,8 @@ export const rule = defineRule({
           // A template that writes a module's directive only on a condition decides at rendering
           // whether the module is there (openwisp: `{% if nginx_brotli_static_available %}`).
           if (writtenConditionally(directive)) continue;
+          // A main-context include the tree does not hold (modules-enabled) may load it: cannot tell.
+          if (index.unreadModuleInclude) continue;
           // One finding per module and file: enabling the module settles all its directives.
           const key = `${directive.nameSpan.file}\0${module}`;
           const seen = thirdParty.get(key);

@@ -30,21 +30,23 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      afterArgsRewrite:
-        '"{{capture}}" in {{directive}} follows a rewrite whose replacement has "?"{{versions}}: heap overflow CVE-2026-42945, fixed in nginx 1.30.1 and 1.31.0',
-      mapAfterCapture:
-        '"${{map}}" comes after "{{capture}}" in this value, and map "${{map}}" matches a regex with captures{{versions}}: heap overflow CVE-2026-42533, fixed in nginx 1.30.4 and 1.31.3',
-    },
-    help: {
-      afterArgsRewrite:
-        'A rewrite whose replacement contains `?` left the script engine\'s is_args flag set; a later set, if or rewrite of the ' +
-        'same location then escapes `$1`..`$9` into a buffer sized without escaping. A crafted URL overflows the heap of the ' +
-        'worker (a crash, or code execution without ASLR). Upgrade nginx, or use named captures (`(?<id>…)` and `$id`), ' +
-        'which take another code path.',
-      mapAfterCapture:
-        'nginx sizes the value with `$1` from the current captures, then evaluates the map, whose regex replaces the captures, ' +
-        'then copies `$1` again: the copy no longer fits the buffer. Upgrade nginx, or use named captures in the map ' +
-        '(`~^(?<lang>de|fr)` and `$lang`), or put the map variable before the capture.',
+      afterArgsRewrite: {
+        message:
+          '"{{capture}}" in {{directive}} follows a rewrite whose replacement has "?"{{versions}}: heap overflow CVE-2026-42945, fixed in nginx 1.30.1 and 1.31.0',
+        help:
+          'A rewrite whose replacement contains `?` left the script engine\'s is_args flag set; a later set, if or rewrite of the ' +
+          'same location then escapes `$1`..`$9` into a buffer sized without escaping. A crafted URL overflows the heap of the ' +
+          'worker (a crash, or code execution without ASLR). Upgrade nginx, or use named captures (`(?<id>…)` and `$id`), ' +
+          'which take another code path',
+      },
+      mapAfterCapture: {
+        message:
+          '"${{map}}" comes after "{{capture}}" in this value, and map "${{map}}" matches a regex with captures{{versions}}: heap overflow CVE-2026-42533, fixed in nginx 1.30.4 and 1.31.3',
+        help:
+          'nginx sizes the value with `$1` from the current captures, then evaluates the map, whose regex replaces the captures, ' +
+          'then copies `$1` again: the copy no longer fits the buffer. Upgrade nginx, or use named captures in the map ' +
+          '(`~^(?<lang>de|fr)` and `$lang`), or put the map variable before the capture',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

@@ -6,7 +6,7 @@ import { ajpRequiredSecretAliasWorks, ajpSecretRequiredExists, describeTomcatVer
 import type { RelatedSpan } from '../src/source/span';
 
 const ID = 'tomcat-ajp-secret';
-/** AbstractAjpProtocol, LocalStrings.properties `ajpprotocol.noSecret` (SERVERS.md §4). */
+/** AbstractAjpProtocol, LocalStrings.properties `ajpprotocol.noSecret` (docs/servers/tomcat.md#ajp-secretrequired). */
 const TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
 
 export const rule = defineRule({
@@ -18,13 +18,15 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      missingSecret:
-        'AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}: Tomcat does not start it ' +
-        `(java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; ` +
-        'set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network',
-      requiredSecretIgnored:
-        'AJP connector on port {{port}} sets its secret with "requiredSecret", which Tomcat 11 no longer reads{{versions}}: with secretRequired true ' +
-        `Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}); rename requiredSecret to secret`,
+      missingSecret: {
+        message: 'AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}',
+        help: `Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; ` +
+          'set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network',
+      },
+      requiredSecretIgnored: {
+        message: 'AJP connector on port {{port}} sets its secret with "requiredSecret", which Tomcat 11 no longer reads{{versions}}',
+        help: `with secretRequired true Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}); rename requiredSecret to secret`,
+      },
     },
   },
   *check(model: Deployment) {

@@ -26,9 +26,10 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      noReuse:
-        'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}: ' +
-        'every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}',
+      noReuse: {
+        message: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}',
+        help: 'every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}',
+      },
     },
   },
   *check(model: Deployment) {

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft, oncePerPair } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
@@ -26,14 +26,18 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      backendStopsFirst:
-        '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: ' +
-        'the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without ' +
-        '"Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}',
+      backendStopsFirst: {
+        message: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}',
+        help: 'the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}',
+      },
     },
   },
   *check(model: Deployment) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge(model, link), other: link.listener.span })));
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const draft = judge(model, link);
+      if (draft && first(draft.primary, link.listener.span)) yield draft;
+    }
   },
 });
 

@@ -1,4 +1,4 @@
-import { defineRule, FindingDraft, oncePerPair } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment, Link } from '../src/model/links';
@@ -25,15 +25,18 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      backendClosesFirst:
-        '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: ' +
-        'the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ' +
-        '("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); ' +
-        '{{fix}} or raise the backend\'s keep-alive above {{nginxValue}}',
+      backendClosesFirst: {
+        message: '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}',
+        help: 'the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend\'s keep-alive above {{nginxValue}}',
+      },
     },
   },
   *check(model: Deployment) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge(model, link), other: link.listener.span })));
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const draft = judge(model, link);
+      if (draft && first(draft.primary, link.listener.span)) yield draft;
+    }
   },
 });
 

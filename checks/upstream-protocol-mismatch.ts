@@ -1,10 +1,11 @@
-import { defineRule, FindingDraft } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Backend } from '../src/model/backend';
 import type { ListenerProtocol } from '../src/readers/backend';
 import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';
+import { observedMismatchSymptom } from '../src/model/protocol-mismatch';
 import type { UpstreamPass } from '../src/model/nginx';
 
 const ID = 'upstream-protocol-mismatch';
@@ -26,15 +27,12 @@ function spokenBy(pass: UpstreamPass): ListenerProtocol | 'grpc' {
 }
 
 /**
- * What the backend logs or nginx sees, where SERVERS.md §9 has it from real runs (rows 1-3), by
- * what nginx speaks, what the listener serves and which server it is.
+ * What the backend logs or nginx sees: the server's own log where the model has it from real
+ * runs, else what follows from the protocols.
  */
 function symptom(spoken: ListenerProtocol | 'grpc', served: ListenerProtocol, backend: Backend['kind']): string {
-  if (backend === 'uwsgi') {
-    if (spoken === 'http' && served === 'uwsgi') return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
-    if (spoken === 'uwsgi' && served === 'http') return 'nginx answers 502 ("upstream prematurely closed connection") and uWSGI logs nothing';
-    if (spoken === 'fastcgi' && served === 'uwsgi') return 'uWSGI logs "-- unavailable modifier requested: 1 --" and nginx answers 502';
-  }
+  const observed = observedMismatchSymptom(backend, spoken, served);
+  if (observed) return observed;
   if (spoken === 'https') return 'the listener does not speak TLS, so the handshake fails and nginx answers 502';
   return 'the backend cannot parse what nginx sends, so every request through it fails';
 }
@@ -57,21 +55,21 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      mismatch:
-        '{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}}): {{symptom}}; use {{fix}}',
+      mismatch: {
+        message: '{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}})',
+        help: '{{symptom}}; use {{fix}}',
+      },
     },
   },
   *check(model: Deployment) {
-    const seen = new Set<string>();
+    const first = onceEach();
     for (const link of linkDeployment(model)) {
       for (const pass of link.target.passes) {
         const spoken = spokenBy(pass);
         const served = link.listener.protocol;
         if (compatible(spoken, served)) continue;
         const argument = pass.entry.directive.args[0];
-        const key = `${argument.span.file}:${argument.span.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (!first(argument.span, link.listener.span)) continue;
         const draft: FindingDraft = {
           messageId: 'mismatch',
           data: {

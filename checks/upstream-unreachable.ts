@@ -21,20 +21,22 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      nothingListens:
-        'Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; ' +
-        'point {{directive}} at the backend\'s address, or fix {{option}}',
-      serviceHasNoSuchPort:
-        'Service {{service}} has no port {{port}} (its ports: {{ports}}): requests {{directive}} sends to {{address}} never reach its pods; ' +
-        'send to one of its ports, or add port {{port}} to the Service',
-      targetPortNotDeclared:
-        'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares: ' +
-        'the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; ' +
-        'name the container port "{{name}}" or set targetPort to the port number',
-      nothingOnTargetPort:
-        'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}: ' +
-        'connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; ' +
-        '{{fix}}',
+      nothingListens: {
+        message: 'Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}',
+        help: 'nginx will log "{{log}}" and answer 502; point {{directive}} at the backend\'s address, or fix {{option}}',
+      },
+      serviceHasNoSuchPort: {
+        message: 'Service {{service}} has no port {{port}} (its ports: {{ports}})',
+        help: 'requests {{directive}} sends to {{address}} never reach its pods; send to one of its ports, or add port {{port}} to the Service',
+      },
+      targetPortNotDeclared: {
+        message: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares',
+        help: 'the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; name the container port "{{name}}" or set targetPort to the port number',
+      },
+      nothingOnTargetPort: {
+        message: 'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}',
+        help: 'connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; {{fix}}',
+      },
     },
   },
   *check(model: Deployment) {
@@ -124,7 +126,7 @@ export const rule = defineRule({
           address: address.text,
           listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(', ')
             + (family.length > 4 ? `, and ${family.length - 4} more` : ''),
-          // SERVERS.md §9 rows 8 and 10.
+          // docs/servers/nginx.md#connect-errors.
           log: address.kind === 'unix'
             ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream`
             : 'connect() failed (111: Connection refused) while connecting to upstream',

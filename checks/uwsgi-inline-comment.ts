@@ -17,7 +17,10 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      commentInValue: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}; put the comment on a line of its own',
+      commentInValue: {
+        message: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}',
+        help: 'put the comment on a line of its own',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

@@ -16,9 +16,10 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      reloadsOnStop:
-        'uWSGI 2.0 reloads on SIGTERM, and {{supervisor}} stops it with SIGTERM{{why}}: the master respawns its workers instead of exiting, ' +
-        'and the stop waits until {{killer}} sends SIGKILL; set "die-on-term = true"{{alternative}}',
+      reloadsOnStop: {
+        message: 'uWSGI 2.0 reloads on SIGTERM, and {{supervisor}} stops it with SIGTERM{{why}}',
+        help: 'the master respawns its workers instead of exiting, and the stop waits until {{killer}} sends SIGKILL; set "die-on-term = true"{{alternative}}',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

@@ -18,9 +18,18 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      unknown: 'Unknown uWSGI option "{{option}}": without "strict = true" uWSGI accepts it silently as a placeholder and sets nothing{{suggestion}}',
-      unknownStrict: 'Unknown uWSGI option "{{option}}": in strict mode uWSGI stops at start with "[strict-mode] unknown config directive: {{option}}"{{suggestion}}',
-      unknownOnCommandLine: 'Unknown uWSGI option "{{written}}": uWSGI stops at start with "getopt_long() error"{{suggestion}}',
+      unknown: {
+        message: 'Unknown uWSGI option "{{option}}"',
+        help: 'without "strict = true" uWSGI accepts it silently as a placeholder and sets nothing{{suggestion}}',
+      },
+      unknownStrict: {
+        message: 'Unknown uWSGI option "{{option}}"',
+        help: 'in strict mode uWSGI stops at start with "[strict-mode] unknown config directive: {{option}}"{{suggestion}}',
+      },
+      unknownOnCommandLine: {
+        message: 'Unknown uWSGI option "{{written}}"',
+        help: 'uWSGI stops at start with "getopt_long() error"{{suggestion}}',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

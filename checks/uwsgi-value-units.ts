@@ -16,9 +16,18 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      truncated: '{{option}} is {{used}}{{intended}}: uWSGI reads "{{value}}" with {{parser}}, which stops at the first character that is not a digit{{fix}}',
-      noNumber: '{{option}} is {{used}}: uWSGI reads "{{value}}" with {{parser}}, which finds no number in it{{reason}}',
-      capped: '{{option}} is 65535 bytes, not {{value}}: uWSGI keeps it in 16 bits and caps it at 65535',
+      truncated: {
+        message: '{{option}} is {{used}}{{intended}}',
+        help: 'uWSGI reads "{{value}}" with {{parser}}, which stops at the first character that is not a digit{{fix}}',
+      },
+      noNumber: {
+        message: '{{option}} is {{used}}',
+        help: 'uWSGI reads "{{value}}" with {{parser}}, which finds no number in it{{reason}}',
+      },
+      capped: {
+        message: '{{option}} is 65535 bytes, not {{value}}',
+        help: 'uWSGI keeps it in 16 bits and caps it at 65535',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {

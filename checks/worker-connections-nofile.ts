@@ -16,14 +16,14 @@ export const rule = defineRule({
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
-      exceedsProcessLimit:
-        'worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}}): nginx logs ' +
-        '"{{connections}} worker_connections exceed open file resource limit: {{limit}}" at [warn] (hidden at the default error_log level) ' +
-        'and under load "accept4() failed (24: Too many open files)"; set worker_rlimit_nofile {{suggestion}}; in the main context (or raise {{limitName}}) or lower worker_connections',
-      exceedsWorkerRlimit:
-        'worker_connections {{connections}} is above worker_rlimit_nofile {{limit}} ({{where}}): the workers run out of descriptors under load with ' +
-        '"accept4() failed (24: Too many open files)"; ' +
-        'raise worker_rlimit_nofile to {{suggestion}} (twice worker_connections when proxying) or lower worker_connections',
+      exceedsProcessLimit: {
+        message: 'worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}})',
+        help: 'nginx logs "{{connections}} worker_connections exceed open file resource limit: {{limit}}" at [warn] (hidden at the default error_log level) and under load "accept4() failed (24: Too many open files)"; set worker_rlimit_nofile {{suggestion}}; in the main context (or raise {{limitName}}) or lower worker_connections',
+      },
+      exceedsWorkerRlimit: {
+        message: 'worker_connections {{connections}} is above worker_rlimit_nofile {{limit}} ({{where}})',
+        help: 'the workers run out of descriptors under load with "accept4() failed (24: Too many open files)"; raise worker_rlimit_nofile to {{suggestion}} (twice worker_connections when proxying) or lower worker_connections',
+      },
     },
   },
   *check(model: Deployment) {

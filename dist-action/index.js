@@ -43,19 +43,165 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// src/rule.ts
+function defineRule(rule47) {
+  return rule47;
+}
+function renderMessage(template, data = {}) {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
+}
+function onceEach() {
+  const seen = /* @__PURE__ */ new Set();
+  return (...keys) => {
+    const key = keys.map((part2) => typeof part2 === "string" ? part2 : `${part2.file}:${part2.start.offset}`).join("\0");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+}
+var init_rule = __esm({
+  "src/rule.ts"() {
+    "use strict";
+  }
+});
+
+// src/source/span.ts
+var SEVERITY_RANK;
+var init_span = __esm({
+  "src/source/span.ts"() {
+    "use strict";
+    SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
+  }
+});
+
 // src/engine/findings.ts
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 function compareFindings(a, b) {
-  return compareStrings(a.primary.file, b.primary.file) || a.primary.start.line - b.primary.start.line || a.primary.start.column - b.primary.start.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
+  return compareStrings(a.primary.file, b.primary.file) || a.primary.start.line - b.primary.start.line || a.primary.start.column - b.primary.start.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message) || compareStrings(a.help ?? "", b.help ?? "");
 }
 function withFindings(report, findings) {
   const count = (severity) => findings.filter((finding) => finding.severity === severity).length;
   return { ...report, findings, summary: { ...report.summary, errors: count("error"), warnings: count("warning"), infos: count("info") } };
 }
+function fingerprint(ruleId, file, modelPath) {
+  return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
+}
+function findingOfDraft(rule47, draft, severity) {
+  const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
+  return {
+    ruleId: rule47.id,
+    messageId: draft.messageId,
+    ...renderedMessage(rule47, draft),
+    severity: capped,
+    primary: draft.primary,
+    related: (draft.related ?? []).slice(0, 3),
+    docsUrl: rule47.meta.docsUrl,
+    fingerprint: fingerprint(rule47.id, draft.primary.file, draft.modelPath)
+  };
+}
+function renderedMessage(rule47, draft) {
+  const template = rule47.meta.messages[draft.messageId];
+  if (!template) return { message: draft.messageId };
+  const message = renderMessage(template.message, draft.data);
+  const help = renderMessage(template.help, draft.data);
+  return help === "" ? { message } : { message, help };
+}
+function oneSentence(diagnostic2) {
+  return diagnostic2.help === void 0 ? diagnostic2.message : `${diagnostic2.message}: ${diagnostic2.help}`;
+}
+function diagnosticFindings() {
+  const repeats = /* @__PURE__ */ new Map();
+  const repeatSuffix = (diagnostic2) => {
+    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}\0${oneSentence(diagnostic2)}`;
+    const count = repeats.get(key) ?? 0;
+    repeats.set(key, count + 1);
+    return count === 0 ? "" : `\0${count}`;
+  };
+  return (diagnostic2, configured2, docsUrl2) => ({
+    ruleId: diagnostic2.ruleId,
+    messageId: "diagnostic",
+    message: diagnostic2.message,
+    ...diagnostic2.help !== void 0 ? { help: diagnostic2.help } : {},
+    severity: diagnostic2.maxSeverity && SEVERITY_RANK[diagnostic2.maxSeverity] < SEVERITY_RANK[configured2] ? diagnostic2.maxSeverity : configured2,
+    primary: diagnostic2.primary,
+    related: diagnostic2.related.slice(0, 3),
+    docsUrl: docsUrl2,
+    fingerprint: fingerprint(diagnostic2.ruleId, diagnostic2.primary.file, oneSentence(diagnostic2) + repeatSuffix(diagnostic2))
+  });
+}
+function dedupeFindings(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  return findings.filter((finding) => {
+    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}\0${finding.help ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+function holdingForEveryAlternative(runs) {
+  const placeOf = (finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
+  const seenIn = /* @__PURE__ */ new Map();
+  for (const run2 of runs) for (const place of new Set(run2.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
+  const out = [];
+  const kept = /* @__PURE__ */ new Set();
+  for (const run2 of runs) {
+    for (const finding of run2) {
+      const place = placeOf(finding);
+      if ((seenIn.get(place) ?? 0) === runs.length) {
+        if (run2 === runs[0]) out.push(finding);
+        continue;
+      }
+      if (kept.has(place)) continue;
+      kept.add(place);
+      out.push({
+        ...finding,
+        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? "info" : finding.severity,
+        message: `${finding.message} (if this backend is the one that runs)`,
+        help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding.help ? `; ${finding.help}` : ""}`
+      });
+    }
+  }
+  return out;
+}
+function reportLinks(links) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const link of links) {
+    const { span: span2 } = link.target;
+    const listener = link.listener.span;
+    const key = `${span2.file}\0${span2.start.offset}\0${listener.file}\0${listener.start.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      nginx: { address: link.target.address.text, span: span2 },
+      backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
+      reason: link.reason,
+      detail: link.detail,
+      scope: link.scope,
+      alternatives: link.alternatives.map((backend) => ({ kind: backend.kind, name: backend.name }))
+    });
+  }
+  const order = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset;
+  return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
+}
+var import_crypto;
 var init_findings = __esm({
   "src/engine/findings.ts"() {
+    "use strict";
+    import_crypto = require("crypto");
+    init_rule();
+    init_span();
+  }
+});
+
+// src/source/thrown.ts
+function messageOf(thrown) {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+var init_thrown = __esm({
+  "src/source/thrown.ts"() {
     "use strict";
   }
 });
@@ -82,9 +228,9 @@ var init_text = __esm({
       get lineStarts() {
         if (!this.builtLineStarts) {
           const text3 = this.text;
-          const starts = [0];
-          for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) starts.push(i + 1);
-          this.builtLineStarts = starts;
+          const starts2 = [0];
+          for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) starts2.push(i + 1);
+          this.builtLineStarts = starts2;
         }
         return this.builtLineStarts;
       }
@@ -92,24 +238,24 @@ var init_text = __esm({
       /** The line index of the last lookup: readers ask in increasing order, so most hit it or the next. */
       lastLine = 0;
       pos(offset) {
-        const starts = this.lineStarts;
+        const starts2 = this.lineStarts;
         const hint = this.lastLine;
-        if (offset >= starts[hint] && (hint + 1 >= starts.length || offset < starts[hint + 1])) {
-          return { line: hint + 1, column: offset - starts[hint] + 1, offset };
+        if (offset >= starts2[hint] && (hint + 1 >= starts2.length || offset < starts2[hint + 1])) {
+          return { line: hint + 1, column: offset - starts2[hint] + 1, offset };
         }
-        if (hint + 2 < starts.length && offset >= starts[hint + 1] && offset < starts[hint + 2]) {
+        if (hint + 2 < starts2.length && offset >= starts2[hint + 1] && offset < starts2[hint + 2]) {
           this.lastLine = hint + 1;
-          return { line: hint + 2, column: offset - starts[hint + 1] + 1, offset };
+          return { line: hint + 2, column: offset - starts2[hint + 1] + 1, offset };
         }
         let low = 0;
-        let high = starts.length - 1;
+        let high = starts2.length - 1;
         while (low < high) {
           const mid = low + high + 1 >> 1;
-          if (starts[mid] <= offset) low = mid;
+          if (starts2[mid] <= offset) low = mid;
           else high = mid - 1;
         }
         this.lastLine = low;
-        return { line: low + 1, column: offset - starts[low] + 1, offset };
+        return { line: low + 1, column: offset - starts2[low] + 1, offset };
       }
       span(startOffset, endOffset) {
         return { file: this.file, start: this.pos(startOffset), end: this.pos(endOffset) };
@@ -547,7 +693,7 @@ var require_codegen = __commonJS({
       AND: new code_1._Code("&&"),
       ADD: new code_1._Code("+")
     };
-    var Node2 = class {
+    var Node3 = class {
       optimizeNodes() {
         return this;
       }
@@ -555,7 +701,7 @@ var require_codegen = __commonJS({
         return this;
       }
     };
-    var Def = class extends Node2 {
+    var Def = class extends Node3 {
       constructor(varKind, name2, rhs) {
         super();
         this.varKind = varKind;
@@ -578,7 +724,7 @@ var require_codegen = __commonJS({
         return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
       }
     };
-    var Assign = class extends Node2 {
+    var Assign = class extends Node3 {
       constructor(lhs, rhs, sideEffects) {
         super();
         this.lhs = lhs;
@@ -608,7 +754,7 @@ var require_codegen = __commonJS({
         return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
       }
     };
-    var Label = class extends Node2 {
+    var Label = class extends Node3 {
       constructor(label) {
         super();
         this.label = label;
@@ -618,7 +764,7 @@ var require_codegen = __commonJS({
         return `${this.label}:` + _n;
       }
     };
-    var Break = class extends Node2 {
+    var Break = class extends Node3 {
       constructor(label) {
         super();
         this.label = label;
@@ -629,7 +775,7 @@ var require_codegen = __commonJS({
         return `break${label};` + _n;
       }
     };
-    var Throw = class extends Node2 {
+    var Throw = class extends Node3 {
       constructor(error) {
         super();
         this.error = error;
@@ -641,7 +787,7 @@ var require_codegen = __commonJS({
         return this.error.names;
       }
     };
-    var AnyCode = class extends Node2 {
+    var AnyCode = class extends Node3 {
       constructor(code) {
         super();
         this.code = code;
@@ -660,7 +806,7 @@ var require_codegen = __commonJS({
         return this.code instanceof code_1._CodeOrName ? this.code.names : {};
       }
     };
-    var ParentNode = class extends Node2 {
+    var ParentNode = class extends Node3 {
       constructor(nodes = []) {
         super();
         this.nodes = nodes;
@@ -1077,10 +1223,10 @@ var require_codegen = __commonJS({
         return this._leafNode(new Throw(error));
       }
       // start self-balancing block
-      block(body, nodeCount) {
+      block(body2, nodeCount) {
         this._blockStarts.push(this._nodes.length);
-        if (body)
-          this.code(body).endBlock(nodeCount);
+        if (body2)
+          this.code(body2).endBlock(nodeCount);
         return this;
       }
       // end the current self-balancing block
@@ -1631,12 +1777,12 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule33) => shouldUseRule(schema, rule33));
+      return group.rules.some((rule47) => shouldUseRule(schema, rule47));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule33) {
+    function shouldUseRule(schema, rule47) {
       var _a;
-      return schema[rule33.keyword] !== void 0 || ((_a = rule33.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule47.keyword] !== void 0 || ((_a = rule47.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
@@ -2505,15 +2651,15 @@ var require_validate = __commonJS({
       validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
     }
     exports2.validateFunctionCode = validateFunctionCode;
-    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body) {
+    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body2) {
       if (opts.code.es5) {
         gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
           gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema, opts)}`);
           destructureValCxtES5(gen, opts);
-          gen.code(body);
+          gen.code(body2);
         });
       } else {
-        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body));
+        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body2));
       }
     }
     function destructureValCxt(opts) {
@@ -2688,9 +2834,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule33 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule33)) {
-            keywordCode(it, rule33.keyword, rule33.definition, group.type);
+        for (const rule47 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule47)) {
+            keywordCode(it, rule47.keyword, rule47.definition, group.type);
           }
         }
       });
@@ -2725,9 +2871,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword2 in rules) {
-        const rule33 = rules[keyword2];
-        if (typeof rule33 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule33)) {
-          const { type } = rule33.definition;
+        const rule47 = rules[keyword2];
+        if (typeof rule47 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule47)) {
+          const { type } = rule47.definition;
           if (type.length && !type.some((t2) => hasApplicableType(ts, t2))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword2}"`);
           }
@@ -3141,7 +3287,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve8.call(this, root, ref);
+      let _sch = resolve9.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3168,7 +3314,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve8(root, ref) {
+    function resolve9(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -4032,7 +4178,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve8(baseURI, relativeURI, options) {
+    function resolve9(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4068,50 +4214,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative6 = parse(serialize(relative6, options), options);
+        relative9 = parse(serialize(relative9, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative9.scheme) {
+        target.scheme = relative9.scheme;
+        target.userinfo = relative9.userinfo;
+        target.host = relative9.host;
+        target.port = relative9.port;
+        target.path = removeDotSegments(relative9.path || "");
+        target.query = relative9.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
+          target.userinfo = relative9.userinfo;
+          target.host = relative9.host;
+          target.port = relative9.port;
+          target.path = removeDotSegments(relative9.path || "");
+          target.query = relative9.query;
         } else {
-          if (!relative6.path) {
+          if (!relative9.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative9.query !== void 0) {
+              target.query = relative9.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative9.path[0] === "/") {
+              target.path = removeDotSegments(relative9.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative9.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative9.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative9.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4119,7 +4265,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative9.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -4423,7 +4569,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve8,
+      resolve: resolve9,
       resolveComponent,
       equal,
       serialize,
@@ -4813,8 +4959,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword2) {
-        const rule33 = this.RULES.all[keyword2];
-        return typeof rule33 == "object" ? rule33.definition : !!rule33;
+        const rule47 = this.RULES.all[keyword2];
+        return typeof rule47 == "object" ? rule47.definition : !!rule47;
       }
       // Remove keyword
       removeKeyword(keyword2) {
@@ -4822,7 +4968,7 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword2];
         delete RULES2.all[keyword2];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule33) => rule33.keyword === keyword2);
+          const i = group.rules.findIndex((rule47) => rule47.keyword === keyword2);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -4849,10 +4995,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule33 = rules[key];
-            if (typeof rule33 != "object")
+            const rule47 = rules[key];
+            if (typeof rule47 != "object")
               continue;
-            const { $data } = rule33.definition;
+            const { $data } = rule47.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -5016,7 +5162,7 @@ var require_core = __commonJS({
       RULES2.keywords[keyword2] = true;
       if (!definition)
         return;
-      const rule33 = {
+      const rule47 = {
         keyword: keyword2,
         definition: {
           ...definition,
@@ -5025,18 +5171,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule33, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule47, definition.before);
       else
-        ruleGroup.rules.push(rule33);
-      RULES2.all[keyword2] = rule33;
+        ruleGroup.rules.push(rule47);
+      RULES2.all[keyword2] = rule47;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule33, before) {
+    function addBeforeRule(ruleGroup, rule47, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule33);
+        ruleGroup.rules.splice(i, 0, rule47);
       } else {
-        ruleGroup.rules.push(rule33);
+        ruleGroup.rules.push(rule47);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -7095,1721 +7241,54 @@ var require_ajv = __commonJS({
   }
 });
 
-// src/source/append.ts
-function append(target, items) {
-  for (const item of items) target.push(item);
-  return target;
-}
-var init_append = __esm({
-  "src/source/append.ts"() {
-    "use strict";
+// src/readers/launch/launch.ts
+function mountedSource(launch, path) {
+  let best;
+  for (const mount of launch.mounts ?? []) {
+    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
+    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
   }
-});
-
-// ../main/node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "../main/node_modules/ignore/index.js"(exports2, module2) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE2 = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM2 = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define2 = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name2 = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name2];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "";
-    var TRAILING_DOUBLESTAR = "";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run, space2) => space2 ? run.slice(0, run.length - run.length % 2) + SPACE2 : run,
-        ESCAPE + SPACE2
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
-        separator += run[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run = [];
-      const flush = () => {
-        let lastWildcard;
-        run.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
-        });
-        run = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path) => {
-      const end = path.length - 1;
-      const index = path.lastIndexOf(
-        SLASH,
-        path[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path : path.slice(index + 1);
-    };
-    var parentOf = (path) => {
-      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path.length - 1;
-      const cut = path.lastIndexOf(
-        SLASH,
-        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define2(this, "body", body);
-        define2(this, "ignoreCase", ignoreCase);
-        define2(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define2(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define2(this, key, regex);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd2 = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE2) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd2(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule33 = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule33) {
-          this._added = true;
-          this._rules.push(rule33);
-          if (matchesBasename(rule33.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM2;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule33 = rules[index];
-          if (rule33.checkRegex.test(path)) {
-            ignored = !rule33.negative;
-            unignored = rule33.negative;
-            matchedRule = rule33.negative ? UNDEFINED : rule33;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename19 = shortcut ? basenameOf(path) : path;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule33 = rules[index];
-          if (rule33[mode].test(
-            shortcut && rule33._basenameOnly ? basename19 : path
-          )) {
-            const { negative } = rule33;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule33;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path, originalPath, doThrow) => {
-      if (!isString(path)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path.length === 1) {
-        return true;
-      }
-      const second = path.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore2 = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define2(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache2, path) {
-        checkPath(
-          path,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path ? this._t(path, cache2) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path = convertPath(target);
-        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path);
-        }
-        const dir = this._t(path, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal2 = this._rules.testLiteral(path);
-        return literal2.ignored || literal2.unignored ? literal2 : dir;
-      }
-      _t(path, cache2) {
-        if (path in cache2) {
-          return cache2[path];
-        }
-        const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
-        return cache2[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
-      }
-      ignores(path) {
-        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
-      }
-      createFilter() {
-        return (path) => !this.ignores(path);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path) {
-        return this._test(path, this._testCache, convertPath(path));
-      }
-    };
-    var factory = (options) => new Ignore2(options);
-    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module2.exports = factory;
-    factory.default = factory;
-    module2.exports.isPathValid = isPathValid;
-    define2(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
-// src/discovery/template.ts
-function isUnknownValue(value) {
-  return value.includes(UNKNOWN_MARK);
+  if (!best) return void 0;
+  const rest = path.slice(best.target.length).replace(/^\/+/, "");
+  return rest === "" ? best.source : `${best.source}/${rest}`;
 }
-function templateName(lower) {
-  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
-    if (lower.endsWith(suffix) && lower.length > suffix.length) return { rendered: lower.slice(0, -suffix.length), dialect };
-  }
-  const middle = /\.(template|tmpl|tpl)(\.[a-z0-9]+)$/.exec(lower);
-  if (middle && middle.index > 0) return { rendered: lower.slice(0, middle.index) + middle[2], dialect: void 0 };
-  return void 0;
+function serverName(launch, configFile) {
+  return launch?.service ?? configFile ?? launch?.file ?? "";
 }
-function templateDialectOf(text3, options = { envsubst: true }) {
-  if (firstTag(text3, "{%", "%}")) return "jinja";
-  const curly = firstTag(text3, "{{", "}}");
-  if (curly) {
-    const body = tagBody(curly, 2);
-    if (/^[.$]/.test(body) || GO_KEYWORDS.test(body) || body.startsWith("/*")) return "go-template";
-    if (/^[#^/!>]/.test(body)) return "mustache";
-    return "jinja";
-  }
-  if (firstTag(text3, "<%", "%>")) return "erb";
-  if (options.envsubst && text3.includes("${") && ENVSUBST_VARIABLE.test(text3)) return "envsubst";
-  if (text3.includes("@") && AT_VARIABLE.test(text3)) return "at-variables";
-  if (text3.includes("%%") && PERCENT_VARIABLE.test(text3)) return "percent-variables";
-  return void 0;
+function knownValue(arg) {
+  return arg && !arg.unresolved ? arg.value : void 0;
 }
-function firstTag(text3, open, close) {
-  const start = text3.indexOf(open);
-  if (start === -1) return void 0;
-  const end = text3.indexOf(close, start + open.length);
-  return end === -1 ? void 0 : text3.slice(start, end + close.length);
-}
-function findTags(text3, dialect) {
-  const tags2 = [];
-  const placeholder = PLACEHOLDER_TAGS[dialect];
-  if (placeholder) {
-    const pattern = new RegExp(placeholder.source, "g");
-    for (let match = pattern.exec(text3); match; match = pattern.exec(text3)) tags2.push([match.index, match.index + match[0].length]);
-    return tags2;
-  }
-  const pairs = (DELIMITERS[dialect] ?? []).map(([open, close]) => ({ open, close, next: text3.indexOf(open) }));
-  let position = 0;
-  for (; ; ) {
-    let best;
-    for (const pair2 of pairs) {
-      if (pair2.next !== -1 && pair2.next < position) pair2.next = text3.indexOf(pair2.open, position);
-      if (pair2.next !== -1 && (!best || pair2.next < best.next)) best = pair2;
-    }
-    if (!best) return tags2;
-    const end = text3.indexOf(best.close, best.next + best.open.length);
-    if (end === -1) {
-      best.next = -1;
+function optionValues(launch, long, short = []) {
+  const found = [];
+  const argv = launch.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const text3 = argv[i].value;
+    if (text3 === "--") break;
+    const separate = [...long, ...short].includes(text3);
+    if (separate) {
+      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
+      i++;
       continue;
     }
-    tags2.push([best.next, end + best.close.length]);
-    position = end + best.close.length;
+    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
+    if (glued === void 0) continue;
+    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
+    found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
   }
+  return found;
 }
-function tagBody(tag, delimiter) {
-  return tag.slice(delimiter, tag.length - delimiter).replace(/^[-+~]/, "").replace(/[-+~]$/, "").trim();
-}
-function isStatement(dialect, tag) {
-  if (tag.startsWith("{%") || tag.startsWith("{#")) return true;
-  if (tag.startsWith("{{{")) return false;
-  if (tag.startsWith("{{")) {
-    const body = tagBody(tag, 2);
-    if (body.startsWith("/*") || GO_KEYWORDS.test(body)) return true;
-    if (/^\$\w*\s*:?=[^=]/.test(body)) return true;
-    return dialect === "mustache" || dialect === "jinja" ? /^[#^/!>=]/.test(body) : false;
-  }
-  if (tag.startsWith("<%")) return !/^<%=/.test(tag);
-  return false;
-}
-function maskedValue(length, shape) {
-  if (shape === "property" && length >= 4) return "${" + UNKNOWN_MARK.repeat(length - 3) + "}";
-  return "$" + UNKNOWN_MARK.repeat(length - 1);
-}
-function maskTemplate(text3, dialect, valueShape = "variable", options = { envsubst: true }) {
-  const first = maskTags(text3, dialect, valueShape);
-  let masked = first.text;
-  const statements = first.statements;
-  for (const extra of PLACEHOLDER_DIALECTS) {
-    if (extra === dialect || extra === "envsubst" && !options.envsubst || !PLACEHOLDER_PATTERNS[extra].test(masked)) continue;
-    const more = maskTags(masked, extra, valueShape);
-    masked = more.text;
-    for (const offset of more.statements) statements.push(offset);
-  }
-  statements.sort((a, b) => a - b);
-  const definitions = definitionBodies(text3, dialect);
-  const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
-  if (options.firstBranchOnly) for (const range of laterBranches(text3, dialect)) setAside.push(range);
-  return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text3, dialect) };
-}
-function blankRanges(text3, ranges) {
-  if (ranges.length === 0) return text3;
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out = [];
-  let last = 0;
-  for (const [start, end] of sorted) {
-    if (end <= last) continue;
-    const from = Math.max(start, last);
-    out.push(text3.slice(last, from), text3.slice(from, end).replace(/[^\r\n]/g, " "));
-    last = end;
-  }
-  out.push(text3.slice(last));
-  return out.join("");
-}
-function onlyDefinitions(masked, definitions) {
-  if (definitions.length === 0) return false;
-  let outside = "";
-  let last = 0;
-  for (const [start, end] of definitions) {
-    outside += masked.slice(last, start);
-    last = end;
-  }
-  outside += masked.slice(last);
-  return outside.split("\n").every((line) => /^\s*(?:[#;].*)?$/.test(line));
-}
-function laterBranches(text3, dialect) {
-  if (dialect !== "go-template" && dialect !== "jinja") return [];
-  const go = dialect === "go-template";
-  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
-  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
-  const isElse = (keyword2) => keyword2 === "else" || keyword2 === "elif";
-  const ranges = [];
-  const open = [];
-  for (const match of statementTags(text3, dialect)) {
-    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
-    if (opens.has(keyword2)) open.push(-1);
-    else if (isElse(keyword2) && open.length > 0) {
-      if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
-    } else if (isClose(keyword2) && open.length > 0) {
-      const from = open.pop();
-      if (from >= 0) ranges.push([from, match.index]);
-    }
-  }
-  return ranges;
-}
-function conditionalBlocks(text3, dialect) {
-  if (dialect !== "go-template" && dialect !== "jinja") return [];
-  const go = dialect === "go-template";
-  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
-  const conditional = go ? /* @__PURE__ */ new Set(["if", "with"]) : /* @__PURE__ */ new Set(["if"]);
-  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
-  const blocks = [];
-  const open = [];
-  for (const match of statementTags(text3, dialect)) {
-    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
-    if (opens.has(keyword2)) open.push(conditional.has(keyword2) ? match.index : -1);
-    else if (isClose(keyword2) && open.length > 0) {
-      const from = open.pop();
-      if (from >= 0) blocks.push([from, match.index + match[0].length]);
-    }
-  }
-  return blocks;
-}
-function maskTags(text3, dialect, valueShape) {
-  const tags2 = findTags(text3, dialect);
-  const alone = tagsAloneOnTheirLines(text3, tags2);
-  const out = [];
-  const statements = [];
-  let last = 0;
-  tags2.forEach(([start, end], index) => {
-    const tag = text3.slice(start, end);
-    out.push(text3.slice(last, start));
-    last = end;
-    if (isStatement(dialect, tag) || tag.includes("\n") || alone[index]) {
-      statements.push(start);
-      out.push(tag.replace(/[^\r\n]/g, " "));
-    } else {
-      out.push(maskedValue(tag.length, valueShape));
-    }
-  });
-  out.push(text3.slice(last));
-  return { text: out.join(""), statements };
-}
-function tagsAloneOnTheirLines(text3, tags2) {
-  const alone = new Array(tags2.length).fill(false);
-  let i = 0;
-  while (i < tags2.length) {
-    const lineStart = text3.lastIndexOf("\n", tags2[i][0] - 1) + 1;
-    let lineEnd = text3.indexOf("\n", tags2[i][0]);
-    if (lineEnd === -1) lineEnd = text3.length;
-    let j = i;
-    let onlyTags = true;
-    let cursor = lineStart;
-    while (j < tags2.length && tags2[j][0] < lineEnd) {
-      if (text3.slice(cursor, tags2[j][0]).trim() !== "") onlyTags = false;
-      cursor = Math.max(cursor, tags2[j][1]);
-      j++;
-    }
-    if (cursor < lineEnd && text3.slice(cursor, lineEnd).trim() !== "") onlyTags = false;
-    for (let k = i; k < j; k++) alone[k] = onlyTags;
-    i = j;
-  }
-  return alone;
-}
-function statementTags(text3, dialect) {
-  const opener = dialect === "go-template" ? "{{" : "{%";
-  return findTags(text3, dialect).filter(([start]) => text3.startsWith(opener, start)).map(([start, end]) => ({ 0: text3.slice(start, end), index: start }));
-}
-function definitionBodies(text3, dialect) {
-  if (dialect !== "go-template" && dialect !== "jinja") return [];
-  const bodies = [];
-  const open = [];
-  let definitionStart = -1;
-  for (const match of statementTags(text3, dialect)) {
-    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0];
-    if (dialect === "go-template") {
-      if (keyword2 === "if" || keyword2 === "range" || keyword2 === "with" || keyword2 === "block" || keyword2 === "define") {
-        if (keyword2 === "define" && definitionStart < 0) definitionStart = match.index;
-        open.push(keyword2 === "define");
-      } else if (keyword2 === "end" && open.length > 0) {
-        open.pop();
-        if (definitionStart >= 0 && !open.includes(true)) {
-          bodies.push([definitionStart, match.index + match[0].length]);
-          definitionStart = -1;
-        }
-      }
-    } else if (keyword2 === "macro") {
-      if (definitionStart < 0) definitionStart = match.index;
-      open.push(true);
-    } else if (keyword2 === "endmacro" && open.length > 0) {
-      open.pop();
-      if (open.length === 0 && definitionStart >= 0) {
-        bodies.push([definitionStart, match.index + match[0].length]);
-        definitionStart = -1;
-      }
-    }
-  }
-  return bodies;
-}
-var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS;
-var init_template = __esm({
-  "src/discovery/template.ts"() {
-    "use strict";
-    DIALECT_NAMES = {
-      "jinja": "Jinja2",
-      "go-template": "Go text/template",
-      "mustache": "Mustache",
-      "erb": "ERB",
-      "envsubst": "envsubst (${VAR})",
-      "at-variables": "@VAR@ placeholders",
-      "percent-variables": "%%VAR%% placeholders"
-    };
-    UNKNOWN_MARK = "";
-    TEMPLATE_SUFFIXES = [
-      [".j2", "jinja"],
-      [".jinja2", "jinja"],
-      [".jinja", "jinja"],
-      [".gotmpl", "go-template"],
-      [".ctmpl", "go-template"],
-      // consul-template
-      [".tmpl", void 0],
-      // docker-gen and remco both use it, in different languages: the content says
-      [".tpl", void 0],
-      [".erb", "erb"],
-      [".mustache", "mustache"],
-      [".template", void 0],
-      // the official nginx image's templates/*.template, or any generator's
-      [".in", void 0]
-      // autoconf's @VAR@
-    ];
-    GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
-    ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*(?::?[-=+?][^}\n]*)?\}/;
-    AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
-    PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
-    DELIMITERS = {
-      "jinja": [["{{", "}}"], ["{%", "%}"], ["{#", "#}"]],
-      "go-template": [["{{", "}}"]],
-      "mustache": [["{{{", "}}}"], ["{{", "}}"]],
-      "erb": [["<%", "%>"]]
-    };
-    PLACEHOLDER_TAGS = {
-      "envsubst": /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
-      "at-variables": /@[A-Z][A-Z0-9_]+@/g,
-      "percent-variables": /%%[A-Z][A-Z0-9_]*%%/g
-    };
-    PLACEHOLDER_DIALECTS = ["envsubst", "at-variables", "percent-variables"];
-    PLACEHOLDER_PATTERNS = {
-      "envsubst": ENVSUBST_VARIABLE,
-      "at-variables": AT_VARIABLE,
-      "percent-variables": PERCENT_VARIABLE
-    };
-  }
-});
-
-// src/discovery/classify.ts
-function isFileFormat(name2) {
-  return FILE_FORMATS.includes(name2);
-}
-function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
-  if (lower === "procfile" || lower.startsWith("procfile.")) return "procfile";
-  if (/gunicorn.*\.py$/.test(lower)) return "gunicorn";
-  if (lower === "catalina.properties") return "catalina-properties";
-  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
-  if (lower.endsWith(".service") || lower.endsWith(".socket")) return "systemd";
-  if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
-  if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
-  if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
-  if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
-  if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
-  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
-  if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
-  if (lower.endsWith(".sh")) return "shell";
-  if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
-  if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? "") && /^kind:/m.test(readHead() ?? "") ? "kubernetes" : void 0;
-  return void 0;
-}
-function startsWithNginxDirective(head) {
-  for (const line of head.split("\n")) {
-    const text3 = line.trim();
-    if (text3 === "" || text3.startsWith("#")) continue;
-    return text3.length < 4096 && NGINX_SIMPLE_DIRECTIVE.test(text3);
-  }
-  return false;
-}
-function classify(path, readHead, named = false) {
-  return classifyWithTemplate(path, readHead, named)?.format;
-}
-function classifyWithTemplate(path, readHead, named = false) {
-  return explainClassification(path, readHead, named).classified;
-}
-function explainClassification(path, readHead, named = false) {
-  const lower = nodePath2.basename(path).toLowerCase();
-  const byName = templateName(lower);
-  let head;
-  let headRead = false;
-  const rawHead = () => {
-    if (!headRead) {
-      head = readHead();
-      headRead = true;
-    }
-    return head;
-  };
-  if (byName) {
-    const dialect2 = () => {
-      const text4 = rawHead();
-      return (text4 === void 0 ? void 0 : templateDialectOf(text4)) ?? byName.dialect ?? "envsubst";
-    };
-    const maskedHead = () => {
-      const text4 = rawHead();
-      return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
-    };
-    const renderedPath = nodePath2.join(nodePath2.dirname(path), byName.rendered);
-    const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
-    const format9 = plain2.format;
-    if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
-    const template = templateOf(dialect2());
-    if (!TOLERANT_FORMATS.has(format9)) return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
-    const known2 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
-    if (format9 !== "nginx" && !known2) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
-    return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
-  }
-  const plain = classifyPlainExplained(path, rawHead, named);
-  const { format: format8 } = plain;
-  if (!format8) return { reason: plain.skipped };
-  if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
-  const text3 = rawHead();
-  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
-  if (!dialect) return { classified: { format: format8 }, reason: plain.how };
-  return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
-}
-function templateOf(dialect) {
-  const name2 = DIALECT_NAMES[dialect];
-  return /template$/.test(name2) ? name2 : `${name2} template`;
-}
-function articled(phrase) {
-  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
-}
-function suggestsNginx(lower, dir) {
-  return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
-}
-function readableByName(path) {
-  const lower = nodePath2.basename(path).toLowerCase();
-  const rendered = templateName(lower)?.rendered ?? lower;
-  const renderedPath = nodePath2.join(nodePath2.dirname(path), rendered);
-  if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
-  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath2.basename(nodePath2.dirname(path)));
-}
-function classifyPlain(path, readHead, named) {
-  return classifyPlainExplained(path, readHead, named).format;
-}
-function classifyPlainExplained(path, readHead, named) {
-  let consulted = false;
-  const head = () => {
-    consulted = true;
-    return readHead();
-  };
-  const format8 = classifyPlainFormat(path, head, named);
-  if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
-  if (format8) return { format: format8, how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name" };
-  const lower = nodePath2.basename(path).toLowerCase();
-  const dir = nodePath2.basename(nodePath2.dirname(path));
-  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted) return { skipped: "skipped: named like nginx, but its content is not nginx" };
-  if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
-  return { skipped: "skipped: not a config cfglint reads" };
-}
-function classifyPlainFormat(path, readHead, named) {
-  const base = nodePath2.basename(path);
-  const lower = base.toLowerCase();
-  const dir = nodePath2.basename(nodePath2.dirname(path));
-  if (lower === "dockerfile" || lower.startsWith("dockerfile.") || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
-  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return "compose";
-  const other = classifyBackendOrSystem(lower, dir, nodePath2.basename(nodePath2.dirname(nodePath2.dirname(path))), readHead);
-  if (other) return other;
-  if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
-  if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
-  if (lower === "nginx.conf" || NGINX_PACKAGE_FILES.has(lower)) return "nginx";
-  const nameSuggestsNginx = suggestsNginx(lower, dir);
-  if (!nameSuggestsNginx && !named) return void 0;
-  const head = readHead();
-  if (head === void 0) return void 0;
-  if (/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m.test(head)) return void 0;
-  if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return "nginx";
-  if (nameSuggestsNginx && startsWithNginxDirective(head)) return "nginx";
-  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
-  return void 0;
-}
-var nodePath2, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
-var init_classify = __esm({
-  "src/discovery/classify.ts"() {
-    "use strict";
-    nodePath2 = __toESM(require("path"));
-    init_template();
-    FILE_FORMATS = [
-      "nginx",
-      "dockerfile",
-      "compose",
-      "uwsgi",
-      "gunicorn",
-      "tomcat",
-      "catalina-properties",
-      "spring-boot",
-      "systemd",
-      "sysctl",
-      "limits",
-      "procfile",
-      "shell",
-      "kubernetes",
-      "helm-values",
-      "uwsgi-unread"
-    ];
-    CONTENT_SIGNS = {
-      nginx: "nginx blocks or directives",
-      uwsgi: "a [uwsgi] section",
-      "uwsgi-unread": "a uwsgi key or element (YAML, JSON or XML)",
-      tomcat: "a <Server> or <Connector> element",
-      "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
-      kubernetes: "apiVersion: and kind:",
-      gunicorn: "assignments to gunicorn settings"
-    };
-    UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
-    NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
-    NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set(["mime.types", "fastcgi_params", "fastcgi.conf", "uwsgi_params", "scgi_params", "proxy_params", "koi-utf", "koi-win", "win-utf"]);
-    NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
-    NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
-    NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
-    ENVSUBST_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi"]);
-    TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
-    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
-    GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
-  }
-});
-
-// src/readers/kubernetes/objects.ts
-function emptyKubernetesModel() {
-  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
-}
-var init_objects = __esm({
-  "src/readers/kubernetes/objects.ts"() {
+var init_launch = __esm({
+  "src/readers/launch/launch.ts"() {
     "use strict";
   }
 });
 
-// src/readers/docker/index.ts
-function readImageReferences(source, kind) {
-  const references = [];
-  const pattern = new RegExp(IMAGE_PATTERNS[kind].source, IMAGE_PATTERNS[kind].flags);
-  for (let match = pattern.exec(source.text); match; match = pattern.exec(source.text)) {
-    const reference2 = match[1];
-    const start = match.index + match[0].length - reference2.length;
-    const withoutDigest = reference2.split("@")[0];
-    const colon = withoutDigest.lastIndexOf(":");
-    const slash = withoutDigest.lastIndexOf("/");
-    const hasTag = colon > slash;
-    const name2 = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
-    references.push({
-      image: name2.replace(/^(docker\.io\/)?(library\/)?/, ""),
-      tag: hasTag ? withoutDigest.slice(colon + 1) : "latest",
-      span: source.span(start, start + reference2.length)
-    });
-  }
-  return references;
-}
-function nginxVersionOfImage(reference2) {
-  const isNginx = /^(nginx|nginxinc\/nginx-unprivileged|bitnami\/nginx)$/.test(reference2.image);
-  const isOpenResty = /^openresty\/openresty$/.test(reference2.image);
-  if (!isNginx && !isOpenResty) return void 0;
-  const match = /^(\d+\.\d+(?:\.\d+)?)/.exec(reference2.tag);
-  return match ? match[1] : void 0;
-}
-var IMAGE_PATTERNS;
-var init_docker = __esm({
-  "src/readers/docker/index.ts"() {
+// src/reference/uvicorn.ts
+var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
+var init_uvicorn = __esm({
+  "src/reference/uvicorn.ts"() {
     "use strict";
-    IMAGE_PATTERNS = {
-      dockerfile: /^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)/gim,
-      compose: /^[ \t]*image:[ \t]*["']?([^\s"'#]+)/gm
-    };
-  }
-});
-
-// src/readers/template-text.ts
-var TemplateSourceText;
-var init_template_text = __esm({
-  "src/readers/template-text.ts"() {
-    "use strict";
-    init_text();
-    TemplateSourceText = class extends SourceText {
-      constructor(file, original, masked) {
-        super(file, masked.text);
-        this.original = original;
-        this.dialect = masked.dialect;
-        this.statements = masked.statements;
-        this.conditionals = masked.conditionals;
-      }
-      original;
-      dialect;
-      /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
-      statements;
-      /** [start, end) of each `if` block. */
-      conditionals;
-      /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
-      isConditional(offset) {
-        return this.conditionals.some(([start, end]) => start <= offset && offset < end);
-      }
-      /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
-      hasStatementBetween(start, end) {
-        const list = this.statements;
-        let low = 0;
-        let high = list.length;
-        while (low < high) {
-          const mid = low + high >> 1;
-          if (list[mid] < start) low = mid + 1;
-          else high = mid;
-        }
-        return low < list.length && list[low] < end;
-      }
-    };
-  }
-});
-
-// src/source/embedded-text.ts
-function embeddedLiteralBlock(host, start, value) {
-  const headerEnd = host.text.indexOf("\n", start);
-  if (headerEnd === -1) return void 0;
-  const firstLine = host.pos(headerEnd + 1).line - 1;
-  const lines = value.split("\n");
-  const firstContent = lines.findIndex((line) => line !== "");
-  if (firstContent === -1) return void 0;
-  const hostFirst = host.lineText(firstLine + firstContent + 1) ?? "";
-  const leading = (text3) => text3.length - text3.trimStart().length;
-  const indent2 = leading(hostFirst) - leading(lines[firstContent]);
-  if (indent2 < 0) return void 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === "") continue;
-    const hostLine = host.lineText(firstLine + i + 1);
-    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
-  }
-  return new EmbeddedSourceText(host, value, firstLine, indent2);
-}
-var EmbeddedSourceText;
-var init_embedded_text = __esm({
-  "src/source/embedded-text.ts"() {
-    "use strict";
-    init_text();
-    EmbeddedSourceText = class extends SourceText {
-      constructor(host, text3, firstLine, indent2) {
-        super(host.file, text3);
-        this.host = host;
-        this.firstLine = firstLine;
-        this.indent = indent2;
-      }
-      host;
-      firstLine;
-      indent;
-      pos(offset) {
-        const local = super.pos(offset);
-        const hostLine = this.firstLine + local.line - 1;
-        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
-        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
-        const column = Math.min(this.indent + local.column, lineLength + 1);
-        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
-      }
-    };
-  }
-});
-
-// src/readers/rendered-text.ts
-var RenderedSourceText;
-var init_rendered_text = __esm({
-  "src/readers/rendered-text.ts"() {
-    "use strict";
-    init_template();
-    init_embedded_text();
-    init_template_text();
-    init_text();
-    RenderedSourceText = class extends TemplateSourceText {
-      constructor(file, original, rendered, startAt, endAt, statements, template) {
-        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [] });
-        this.startAt = startAt;
-        this.endAt = endAt;
-        this.template = template ?? new SourceText(file, original);
-        this.complete = statements.length === 0 && !isUnknownValue(rendered);
-      }
-      startAt;
-      endAt;
-      template;
-      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
-      complete;
-      /** What code frames show for this file: the manifest that embeds the template, else the template. */
-      get shown() {
-        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
-      }
-      clamp(offset) {
-        return Math.max(0, Math.min(offset, this.startAt.length - 1));
-      }
-      pos(offset) {
-        return this.template.pos(this.startAt[this.clamp(offset)]);
-      }
-      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
-      span(startOffset, endOffset) {
-        const start = this.startAt[this.clamp(startOffset)];
-        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
-        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
-      }
-    };
-  }
-});
-
-// src/readers/nginx/envsubst.ts
-function renderEnvsubst(file, template, lookup, positions) {
-  const out = [];
-  const startAt = [];
-  const endAt = [0];
-  const statements = [];
-  const copy = (from, to) => {
-    out.push(template.slice(from, to));
-    for (let i2 = from; i2 < to; i2++) {
-      startAt.push(i2);
-      endAt.push(i2 + 1);
-    }
-  };
-  const write = (value, from, to) => {
-    out.push(value);
-    for (let i2 = 0; i2 < value.length; i2++) {
-      startAt.push(from);
-      endAt.push(to);
-    }
-  };
-  let growthLeft = Math.max(EXTRA_CHARACTERS, template.length);
-  let literalFrom = 0;
-  let i = 0;
-  while (i < template.length) {
-    const dollar = template.indexOf("$", i);
-    if (dollar === -1) break;
-    const braced = template[dollar + 1] === "{";
-    const nameStart = dollar + (braced ? 2 : 1);
-    if (!NAME_START2.test(template[nameStart] ?? "")) {
-      i = dollar + 1;
-      continue;
-    }
-    let nameEnd = nameStart + 1;
-    while (nameEnd < template.length && NAME_CHAR.test(template[nameEnd])) nameEnd++;
-    if (braced && template[nameEnd] !== "}") {
-      i = nameEnd;
-      continue;
-    }
-    const end = braced ? nameEnd + 1 : nameEnd;
-    const value = lookup(template.slice(nameStart, nameEnd));
-    if (value === "unset") {
-      i = end;
-      continue;
-    }
-    copy(literalFrom, dollar);
-    if (value === "unknown") {
-      if (aloneOnLine(template, dollar, end)) {
-        statements.push(dollar);
-        write(" ".repeat(end - dollar), dollar, end);
-      } else write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
-    } else if (value.value.length - (end - dollar) > growthLeft) {
-      write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
-    } else {
-      growthLeft -= Math.max(0, value.value.length - (end - dollar));
-      write(value.value, dollar, end);
-    }
-    literalFrom = end;
-    i = end;
-  }
-  copy(literalFrom, template.length);
-  startAt.push(template.length);
-  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions);
-}
-function aloneOnLine(text3, start, end) {
-  const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
-  let lineEnd = text3.indexOf("\n", end);
-  if (lineEnd === -1) lineEnd = text3.length;
-  return text3.slice(lineStart, start).trim() === "" && text3.slice(end, lineEnd).trim() === "";
-}
-var NAME_START2, EXTRA_CHARACTERS, NAME_CHAR;
-var init_envsubst = __esm({
-  "src/readers/nginx/envsubst.ts"() {
-    "use strict";
-    init_template();
-    init_rendered_text();
-    NAME_START2 = /[A-Za-z_]/;
-    EXTRA_CHARACTERS = 1024 * 1024;
-    NAME_CHAR = /[A-Za-z0-9_]/;
-  }
-});
-
-// src/readers/nginx/rendered-templates.ts
-var rendered_templates_exports = {};
-__export(rendered_templates_exports, {
-  renderTemplates: () => renderTemplates,
-  withRenderedFiles: () => withRenderedFiles
-});
-function renderTemplates(templates, readText2, displayPath) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const template of templates) {
-    const key = `${deploymentOf2(template)}\0${template.output}`;
-    groups.set(key, [...groups.get(key) ?? [], template]);
-  }
-  const sources = /* @__PURE__ */ new Map();
-  const rendered = /* @__PURE__ */ new Set();
-  const renderedFrom = /* @__PURE__ */ new Map();
-  const ambiguous = /* @__PURE__ */ new Set();
-  const outputDirs = /* @__PURE__ */ new Map();
-  for (const group of groups.values()) {
-    const first = group[0];
-    if (group.some((template) => template.template !== first.template)) {
-      for (const template of group) ambiguous.add(template.template);
-      continue;
-    }
-    const text3 = first.embedded?.text ?? readText2(first.template);
-    if (text3 === void 0) continue;
-    const base = nodePath9.join(deploymentOf2(first), VIRTUAL_ROOT);
-    const virtual = nodePath9.join(base, first.output);
-    const shown = first.embedded?.file ?? displayPath(first.template);
-    sources.set(virtual, first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text3, agreed(group.map((template) => template.lookup)), first.embedded));
-    renderedFrom.set(virtual, first.template);
-    rendered.add(first.template);
-    const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
-    outputDirs.set(first.outputDir, dirs.add(nodePath9.join(base, first.outputDir)));
-  }
-  for (const template of ambiguous) {
-    if (!rendered.has(template)) continue;
-    rendered.delete(template);
-    for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
-  }
-  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
-  return { sources, templates: rendered, mappings };
-}
-function deploymentOf2(template) {
-  return template.deployment ?? nodePath9.dirname(template.definedIn);
-}
-function agreed(lookups) {
-  if (lookups.length === 1) return lookups[0];
-  return (name2) => {
-    const values2 = lookups.map((lookup) => lookup(name2));
-    const key = (value) => typeof value === "string" ? value : `=${value.value}`;
-    return values2.every((value) => key(value) === key(values2[0])) ? values2[0] : "unknown";
-  };
-}
-function withRenderedFiles(fs, sources) {
-  if (sources.size === 0) return fs;
-  const children2 = /* @__PURE__ */ new Map();
-  for (const path of sources.keys()) {
-    for (let child = path, dir = nodePath9.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath9.dirname(dir)) {
-      if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
-      children2.get(dir).add(nodePath9.basename(child));
-    }
-  }
-  const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
-  return {
-    kind: (path) => sources.has(path) ? "file" : isVirtualDir(path) ? "directory" : fs.kind(path),
-    isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
-    size: (path) => {
-      const source = sources.get(path);
-      if (source) return new TextEncoder().encode(source.text).length;
-      return isVirtualDir(path) ? void 0 : fs.size(path);
-    },
-    readHead: (path, maxBytes) => {
-      const source = sources.get(path);
-      if (source) return new TextEncoder().encode(source.text).subarray(0, maxBytes);
-      return isVirtualDir(path) ? void 0 : fs.readHead(path, maxBytes);
-    },
-    list: (path) => isVirtualDir(path) ? [...children2.get(path)].sort() : fs.list(path),
-    read: (path) => {
-      const source = sources.get(path);
-      return source ? new TextEncoder().encode(source.text) : fs.read(path);
-    },
-    realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
-  };
-}
-var nodePath9, VIRTUAL_ROOT;
-var init_rendered_templates = __esm({
-  "src/readers/nginx/rendered-templates.ts"() {
-    "use strict";
-    nodePath9 = __toESM(require("path"));
-    init_envsubst();
-    VIRTUAL_ROOT = "\0envsubst";
-  }
-});
-
-// src/readers/types.ts
-function sourceFor(context, path, text3) {
-  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
-}
-function emptyOutput() {
-  return { diagnostics: [], sources: [], comments: /* @__PURE__ */ new Map() };
-}
-var init_types = __esm({
-  "src/readers/types.ts"() {
-    "use strict";
-    init_text();
-  }
-});
-
-// src/readers/parse-cache.ts
-function clearParseCache() {
-  parsedYamlByText.clear();
-}
-var parsedYamlByText;
-var init_parse_cache = __esm({
-  "src/readers/parse-cache.ts"() {
-    "use strict";
-    parsedYamlByText = /* @__PURE__ */ new Map();
+    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
   }
 });
 
@@ -9025,12 +7504,331 @@ var init_gunicorn_settings = __esm({
   }
 });
 
-// src/reference/uvicorn.ts
-var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
-var init_uvicorn = __esm({
-  "src/reference/uvicorn.ts"() {
+// src/discovery/template.ts
+function isUnknownValue(value) {
+  return value.includes(UNKNOWN_MARK);
+}
+function templateName(lower) {
+  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
+    if (lower.endsWith(suffix) && lower.length > suffix.length) return { rendered: lower.slice(0, -suffix.length), dialect };
+  }
+  const middle = /\.(template|tmpl|tpl)(\.[a-z0-9]+)$/.exec(lower);
+  if (middle && middle.index > 0) return { rendered: lower.slice(0, middle.index) + middle[2], dialect: void 0 };
+  return void 0;
+}
+function templateDialectOf(text3, options = { envsubst: true }) {
+  if (firstTag(text3, "{%", "%}")) return "jinja";
+  const curly = firstTag(text3, "{{", "}}");
+  if (curly) {
+    const body2 = tagBody(curly, 2);
+    if (/^[.$]/.test(body2) || GO_KEYWORDS.test(body2) || body2.startsWith("/*")) return "go-template";
+    if (/^[#^/!>]/.test(body2)) return "mustache";
+    return "jinja";
+  }
+  if (firstTag(text3, "<%", "%>")) return "erb";
+  if (options.envsubst && text3.includes("${") && ENVSUBST_VARIABLE.test(text3)) return "envsubst";
+  if (text3.includes("@") && AT_VARIABLE.test(text3)) return "at-variables";
+  if (text3.includes("%%") && PERCENT_VARIABLE.test(text3)) return "percent-variables";
+  return void 0;
+}
+function firstTag(text3, open, close) {
+  const start = text3.indexOf(open);
+  if (start === -1) return void 0;
+  const end = text3.indexOf(close, start + open.length);
+  return end === -1 ? void 0 : text3.slice(start, end + close.length);
+}
+function findTags(text3, dialect) {
+  const tags2 = [];
+  const placeholder = PLACEHOLDER_TAGS[dialect];
+  if (placeholder) {
+    const pattern = new RegExp(placeholder.source, "g");
+    for (let match = pattern.exec(text3); match; match = pattern.exec(text3)) tags2.push([match.index, match.index + match[0].length]);
+    return tags2;
+  }
+  const pairs = (DELIMITERS[dialect] ?? []).map(([open, close]) => ({ open, close, next: text3.indexOf(open) }));
+  let position = 0;
+  for (; ; ) {
+    let best;
+    for (const pair2 of pairs) {
+      if (pair2.next !== -1 && pair2.next < position) pair2.next = text3.indexOf(pair2.open, position);
+      if (pair2.next !== -1 && (!best || pair2.next < best.next)) best = pair2;
+    }
+    if (!best) return tags2;
+    const end = text3.indexOf(best.close, best.next + best.open.length);
+    if (end === -1) {
+      best.next = -1;
+      continue;
+    }
+    tags2.push([best.next, end + best.close.length]);
+    position = end + best.close.length;
+  }
+}
+function tagBody(tag, delimiter) {
+  return tag.slice(delimiter, tag.length - delimiter).replace(/^[-+~]/, "").replace(/[-+~]$/, "").trim();
+}
+function isStatement(dialect, tag) {
+  if (tag.startsWith("{%") || tag.startsWith("{#")) return true;
+  if (tag.startsWith("{{{")) return false;
+  if (tag.startsWith("{{")) {
+    const body2 = tagBody(tag, 2);
+    if (body2.startsWith("/*") || GO_KEYWORDS.test(body2)) return true;
+    if (/^\$\w*\s*:?=[^=]/.test(body2)) return true;
+    return dialect === "mustache" || dialect === "jinja" ? /^[#^/!>=]/.test(body2) : false;
+  }
+  if (tag.startsWith("<%")) return !/^<%=/.test(tag);
+  return false;
+}
+function maskedValue(length, shape) {
+  if (shape === "property" && length >= 4) return "${" + UNKNOWN_MARK.repeat(length - 3) + "}";
+  return "$" + UNKNOWN_MARK.repeat(length - 1);
+}
+function maskTemplate(text3, dialect, valueShape = "variable", options = { envsubst: true }) {
+  const first = maskTags(text3, dialect, valueShape);
+  let masked = first.text;
+  const statements = first.statements;
+  for (const extra of PLACEHOLDER_DIALECTS) {
+    if (extra === dialect || extra === "envsubst" && !options.envsubst || !PLACEHOLDER_PATTERNS[extra].test(masked)) continue;
+    const more = maskTags(masked, extra, valueShape);
+    masked = more.text;
+    for (const offset of more.statements) statements.push(offset);
+  }
+  statements.sort((a, b) => a - b);
+  const definitions = definitionBodies(text3, dialect);
+  const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
+  if (options.firstBranchOnly) for (const range2 of laterBranches(text3, dialect)) setAside.push(range2);
+  return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text3, dialect) };
+}
+function blankRanges(text3, ranges) {
+  if (ranges.length === 0) return text3;
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out = [];
+  let last = 0;
+  for (const [start, end] of sorted) {
+    if (end <= last) continue;
+    const from = Math.max(start, last);
+    out.push(text3.slice(last, from), text3.slice(from, end).replace(/[^\r\n]/g, " "));
+    last = end;
+  }
+  out.push(text3.slice(last));
+  return out.join("");
+}
+function onlyDefinitions(masked, definitions) {
+  if (definitions.length === 0) return false;
+  let outside = "";
+  let last = 0;
+  for (const [start, end] of definitions) {
+    outside += masked.slice(last, start);
+    last = end;
+  }
+  outside += masked.slice(last);
+  return outside.split("\n").every((line) => /^\s*(?:[#;].*)?$/.test(line));
+}
+function laterBranches(text3, dialect) {
+  if (dialect !== "go-template" && dialect !== "jinja") return [];
+  const go = dialect === "go-template";
+  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
+  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
+  const isElse = (keyword2) => keyword2 === "else" || keyword2 === "elif";
+  const ranges = [];
+  const open = [];
+  for (const match of statementTags(text3, dialect)) {
+    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
+    if (opens.has(keyword2)) open.push(-1);
+    else if (isElse(keyword2) && open.length > 0) {
+      if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
+    } else if (isClose(keyword2) && open.length > 0) {
+      const from = open.pop();
+      if (from >= 0) ranges.push([from, match.index]);
+    }
+  }
+  return ranges;
+}
+function conditionalBlocks(text3, dialect) {
+  if (dialect !== "go-template" && dialect !== "jinja") return [];
+  const go = dialect === "go-template";
+  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
+  const conditional = go ? /* @__PURE__ */ new Set(["if", "with"]) : /* @__PURE__ */ new Set(["if"]);
+  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
+  const blocks2 = [];
+  const open = [];
+  for (const match of statementTags(text3, dialect)) {
+    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
+    if (opens.has(keyword2)) open.push(conditional.has(keyword2) ? match.index : -1);
+    else if (isClose(keyword2) && open.length > 0) {
+      const from = open.pop();
+      if (from >= 0) blocks2.push([from, match.index + match[0].length]);
+    }
+  }
+  return blocks2;
+}
+function maskTags(text3, dialect, valueShape) {
+  const tags2 = findTags(text3, dialect);
+  const alone = tagsAloneOnTheirLines(text3, tags2);
+  const out = [];
+  const statements = [];
+  let last = 0;
+  tags2.forEach(([start, end], index) => {
+    const tag = text3.slice(start, end);
+    out.push(text3.slice(last, start));
+    last = end;
+    if (isStatement(dialect, tag) || tag.includes("\n") || alone[index]) {
+      statements.push(start);
+      out.push(tag.replace(/[^\r\n]/g, " "));
+    } else {
+      out.push(maskedValue(tag.length, valueShape));
+    }
+  });
+  out.push(text3.slice(last));
+  return { text: out.join(""), statements };
+}
+function tagsAloneOnTheirLines(text3, tags2) {
+  const alone = new Array(tags2.length).fill(false);
+  let i = 0;
+  while (i < tags2.length) {
+    const lineStart = text3.lastIndexOf("\n", tags2[i][0] - 1) + 1;
+    let lineEnd = text3.indexOf("\n", tags2[i][0]);
+    if (lineEnd === -1) lineEnd = text3.length;
+    let j = i;
+    let onlyTags = true;
+    let cursor = lineStart;
+    while (j < tags2.length && tags2[j][0] < lineEnd) {
+      if (text3.slice(cursor, tags2[j][0]).trim() !== "") onlyTags = false;
+      cursor = Math.max(cursor, tags2[j][1]);
+      j++;
+    }
+    if (cursor < lineEnd && text3.slice(cursor, lineEnd).trim() !== "") onlyTags = false;
+    for (let k = i; k < j; k++) alone[k] = onlyTags;
+    i = j;
+  }
+  return alone;
+}
+function statementTags(text3, dialect) {
+  const opener = dialect === "go-template" ? "{{" : "{%";
+  return findTags(text3, dialect).filter(([start]) => text3.startsWith(opener, start)).map(([start, end]) => ({ 0: text3.slice(start, end), index: start }));
+}
+function definitionBodies(text3, dialect) {
+  if (dialect !== "go-template" && dialect !== "jinja") return [];
+  const bodies = [];
+  const open = [];
+  let definitionStart = -1;
+  for (const match of statementTags(text3, dialect)) {
+    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0];
+    if (dialect === "go-template") {
+      if (keyword2 === "if" || keyword2 === "range" || keyword2 === "with" || keyword2 === "block" || keyword2 === "define") {
+        if (keyword2 === "define" && definitionStart < 0) definitionStart = match.index;
+        open.push(keyword2 === "define");
+      } else if (keyword2 === "end" && open.length > 0) {
+        open.pop();
+        if (definitionStart >= 0 && !open.includes(true)) {
+          bodies.push([definitionStart, match.index + match[0].length]);
+          definitionStart = -1;
+        }
+      }
+    } else if (keyword2 === "macro") {
+      if (definitionStart < 0) definitionStart = match.index;
+      open.push(true);
+    } else if (keyword2 === "endmacro" && open.length > 0) {
+      open.pop();
+      if (open.length === 0 && definitionStart >= 0) {
+        bodies.push([definitionStart, match.index + match[0].length]);
+        definitionStart = -1;
+      }
+    }
+  }
+  return bodies;
+}
+var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS;
+var init_template = __esm({
+  "src/discovery/template.ts"() {
     "use strict";
-    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
+    DIALECT_NAMES = {
+      "jinja": "Jinja2",
+      "go-template": "Go text/template",
+      "mustache": "Mustache",
+      "erb": "ERB",
+      "envsubst": "envsubst (${VAR})",
+      "at-variables": "@VAR@ placeholders",
+      "percent-variables": "%%VAR%% placeholders"
+    };
+    UNKNOWN_MARK = "";
+    TEMPLATE_SUFFIXES = [
+      [".j2", "jinja"],
+      [".jinja2", "jinja"],
+      [".jinja", "jinja"],
+      [".gotmpl", "go-template"],
+      [".ctmpl", "go-template"],
+      // consul-template
+      [".tmpl", void 0],
+      // docker-gen and remco both use it, in different languages: the content says
+      [".tpl", void 0],
+      [".erb", "erb"],
+      [".mustache", "mustache"],
+      [".template", void 0],
+      // the official nginx image's templates/*.template, or any generator's
+      [".in", void 0]
+      // autoconf's @VAR@
+    ];
+    GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
+    ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*(?::?[-=+?][^}\n]*)?\}/;
+    AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
+    PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
+    DELIMITERS = {
+      "jinja": [["{{", "}}"], ["{%", "%}"], ["{#", "#}"]],
+      "go-template": [["{{", "}}"]],
+      "mustache": [["{{{", "}}}"], ["{{", "}}"]],
+      "erb": [["<%", "%>"]]
+    };
+    PLACEHOLDER_TAGS = {
+      "envsubst": /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
+      "at-variables": /@[A-Z][A-Z0-9_]+@/g,
+      "percent-variables": /%%[A-Z][A-Z0-9_]*%%/g
+    };
+    PLACEHOLDER_DIALECTS = ["envsubst", "at-variables", "percent-variables"];
+    PLACEHOLDER_PATTERNS = {
+      "envsubst": ENVSUBST_VARIABLE,
+      "at-variables": AT_VARIABLE,
+      "percent-variables": PERCENT_VARIABLE
+    };
+  }
+});
+
+// src/readers/template-text.ts
+var TemplateSourceText;
+var init_template_text = __esm({
+  "src/readers/template-text.ts"() {
+    "use strict";
+    init_text();
+    TemplateSourceText = class extends SourceText {
+      constructor(file, original, masked) {
+        super(file, masked.text);
+        this.original = original;
+        this.dialect = masked.dialect;
+        this.statements = masked.statements;
+        this.conditionals = masked.conditionals;
+      }
+      original;
+      dialect;
+      /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
+      statements;
+      /** [start, end) of each `if` block. */
+      conditionals;
+      /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
+      isConditional(offset) {
+        return this.conditionals.some(([start, end]) => start <= offset && offset < end);
+      }
+      /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
+      hasStatementBetween(start, end) {
+        const list = this.statements;
+        let low = 0;
+        let high = list.length;
+        while (low < high) {
+          const mid = low + high >> 1;
+          if (list[mid] < start) low = mid + 1;
+          else high = mid;
+        }
+        return low < list.length && list[low] < end;
+      }
+    };
   }
 });
 
@@ -9075,45 +7873,6 @@ var init_versions = __esm({
       "org.apache.coyote.http11.Http11AprProtocol": [10, 0],
       "org.apache.coyote.ajp.AjpAprProtocol": [10, 0]
     };
-  }
-});
-
-// src/readers/launch/launch.ts
-function mountedSource(launch, path) {
-  let best;
-  for (const mount of launch.mounts ?? []) {
-    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
-    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
-  }
-  if (!best) return void 0;
-  const rest = path.slice(best.target.length).replace(/^\/+/, "");
-  return rest === "" ? best.source : `${best.source}/${rest}`;
-}
-function knownValue(arg) {
-  return arg && !arg.unresolved ? arg.value : void 0;
-}
-function optionValues(launch, long, short = []) {
-  const found = [];
-  const argv = launch.argv;
-  for (let i = 1; i < argv.length; i++) {
-    const text3 = argv[i].value;
-    if (text3 === "--") break;
-    const separate = [...long, ...short].includes(text3);
-    if (separate) {
-      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
-      i++;
-      continue;
-    }
-    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
-    if (glued === void 0) continue;
-    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
-    found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
-  }
-  return found;
-}
-var init_launch = __esm({
-  "src/readers/launch/launch.ts"() {
-    "use strict";
   }
 });
 
@@ -10492,12 +9251,12 @@ function load() {
     for (const line of block2.split("\n")) {
       const fields = line.trim().split(/\s+/);
       if (fields.length !== 5) continue;
-      const [name2, argument, shortcut, reader, flags] = fields;
+      const [name2, argument, shortcut, reader2, flags] = fields;
       const spec = {
         name: name2,
         argument: argument === "r" ? "required" : argument === "o" ? "optional" : "none",
         shortcut: shortcut === "-" ? void 0 : shortcut,
-        reader: reader === "-" ? "other" : reader,
+        reader: reader2 === "-" ? "other" : reader2,
         impliesMaster: flags.includes("m"),
         immediate: flags.includes("i"),
         plugin,
@@ -10618,8 +9377,8 @@ function uwsgiStrtoul(text3) {
   if (negative && value !== 0n) value = UINT64 - value;
   return value;
 }
-function readUwsgiNumber(reader, text3) {
-  switch (reader) {
+function readUwsgiNumber(reader2, text3) {
+  switch (reader2) {
     case "int":
       return uwsgiAtoi(text3);
     case "uint64":
@@ -10667,6 +9426,1377 @@ var init_values = __esm({
   }
 });
 
+// src/source/append.ts
+function append(target, items) {
+  for (const item of items) target.push(item);
+  return target;
+}
+var init_append = __esm({
+  "src/source/append.ts"() {
+    "use strict";
+  }
+});
+
+// src/readers/kit/failure.ts
+function internalError(part2, where, error) {
+  const start = { line: 1, column: 1, offset: 0 };
+  return {
+    ruleId: "internal-error",
+    message: `The ${part2} failed here and skipped it: ${messageOf(error)}; please report this with the files that cause it`,
+    primary: typeof where === "string" ? { file: where, start, end: start } : where,
+    related: []
+  };
+}
+function guarded(diagnostics, part2, where, read) {
+  try {
+    return read();
+  } catch (error) {
+    diagnostics.push(internalError(part2, where, error));
+    return void 0;
+  }
+}
+var init_failure = __esm({
+  "src/readers/kit/failure.ts"() {
+    "use strict";
+    init_thrown();
+  }
+});
+
+// src/source/embedded-text.ts
+function embeddedLiteralBlock(host, start, value) {
+  const headerEnd = host.text.indexOf("\n", start);
+  if (headerEnd === -1) return void 0;
+  const firstLine = host.pos(headerEnd + 1).line - 1;
+  const lines = value.split("\n");
+  const firstContent2 = lines.findIndex((line) => line !== "");
+  if (firstContent2 === -1) return void 0;
+  const hostFirst = host.lineText(firstLine + firstContent2 + 1) ?? "";
+  const leading = (text3) => text3.length - text3.trimStart().length;
+  const indent2 = leading(hostFirst) - leading(lines[firstContent2]);
+  if (indent2 < 0) return void 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === "") continue;
+    const hostLine = host.lineText(firstLine + i + 1);
+    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
+  }
+  return new EmbeddedSourceText(host, value, firstLine, indent2);
+}
+var EmbeddedSourceText;
+var init_embedded_text = __esm({
+  "src/source/embedded-text.ts"() {
+    "use strict";
+    init_text();
+    EmbeddedSourceText = class extends SourceText {
+      constructor(host, text3, firstLine, indent2) {
+        super(host.file, text3);
+        this.host = host;
+        this.firstLine = firstLine;
+        this.indent = indent2;
+      }
+      host;
+      firstLine;
+      indent;
+      pos(offset) {
+        const local = super.pos(offset);
+        const hostLine = this.firstLine + local.line - 1;
+        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
+        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
+        const column = Math.min(this.indent + local.column, lineLength + 1);
+        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
+      }
+    };
+  }
+});
+
+// src/readers/rendered-text.ts
+var RenderedSourceText;
+var init_rendered_text = __esm({
+  "src/readers/rendered-text.ts"() {
+    "use strict";
+    init_template();
+    init_embedded_text();
+    init_template_text();
+    init_text();
+    RenderedSourceText = class extends TemplateSourceText {
+      constructor(file, original, rendered, startAt, endAt, statements, template) {
+        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [] });
+        this.startAt = startAt;
+        this.endAt = endAt;
+        this.template = template ?? new SourceText(file, original);
+        this.complete = statements.length === 0 && !isUnknownValue(rendered);
+      }
+      startAt;
+      endAt;
+      template;
+      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
+      complete;
+      /** What code frames show for this file: the manifest that embeds the template, else the template. */
+      get shown() {
+        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
+      }
+      clamp(offset) {
+        return Math.max(0, Math.min(offset, this.startAt.length - 1));
+      }
+      pos(offset) {
+        return this.template.pos(this.startAt[this.clamp(offset)]);
+      }
+      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
+      span(startOffset, endOffset) {
+        const start = this.startAt[this.clamp(startOffset)];
+        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
+        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
+      }
+    };
+  }
+});
+
+// ../main/node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE2 = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM2 = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define2 = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body2) => {
+      if (negated) {
+        return `[^\\/${body2}]`;
+      }
+      const source = `[${body2}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body2 = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body2 += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body2 += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name2 = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
+              return null;
+            }
+            body2 += POSIX_CLASSES[name2];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body2 += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body2 += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body2)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "";
+    var TRAILING_DOUBLESTAR = "";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space2) => space2 ? run2.slice(0, run2.length - run2.length % 2) + SPACE2 : run2,
+        ESCAPE + SPACE2
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range2, close) => `\\[${range2}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body2, prefix) => {
+      if (body2[body2.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body2.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body2) => {
+      const index = body2.indexOf(SLASH);
+      return index < 0 || index === body2.length - 1;
+    };
+    var basenameOf = (path) => {
+      const end = path.length - 1;
+      const index = path.lastIndexOf(
+        SLASH,
+        path[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path : path.slice(index + 1);
+    };
+    var parentOf = (path) => {
+      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path.length - 1;
+      const cut = path.lastIndexOf(
+        SLASH,
+        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body2, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define2(this, "body", body2);
+        define2(this, "ignoreCase", ignoreCase);
+        define2(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define2(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define2(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd2 = (body2, stripLineEnd) => {
+      let lineEnd = body2.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body2[end - 1] === SPACE2) {
+          end--;
+        }
+        if (!stripLineEnd || body2[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body2.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body2[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE2 : body2.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body2 = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
+      if (body2[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body2[0] === "!") {
+        negative = true;
+        body2 = body2.slice(1);
+      }
+      const last = body2[body2.length - 1];
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
+        body2 = trimEnd2(body2, stripLineEnd);
+      }
+      if (!body2 || hasTrailingBackslash(body2)) {
+        return;
+      }
+      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body2);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body2,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule47 = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule47) {
+          this._added = true;
+          this._rules.push(rule47);
+          if (matchesBasename(rule47.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM2;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule47 = rules[index];
+          if (rule47.checkRegex.test(path)) {
+            ignored = !rule47.negative;
+            unignored = rule47.negative;
+            matchedRule = rule47.negative ? UNDEFINED : rule47;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename20 = shortcut ? basenameOf(path) : path;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule47 = rules[index];
+          if (rule47[mode].test(
+            shortcut && rule47._basenameOnly ? basename20 : path
+          )) {
+            const { negative } = rule47;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule47;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path, originalPath, doThrow) => {
+      if (!isString(path)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path) => {
+      const first = path.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path.length === 1) {
+        return true;
+      }
+      const second = path.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore2 = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define2(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache2, path) {
+        checkPath(
+          path,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path ? this._t(path, cache2) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path = convertPath(target);
+        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path);
+        }
+        const dir = this._t(path, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal4 = this._rules.testLiteral(path);
+        return literal4.ignored || literal4.unignored ? literal4 : dir;
+      }
+      _t(path, cache2) {
+        if (path in cache2) {
+          return cache2[path];
+        }
+        const parentPath = parentOf(path);
+        const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
+        return cache2[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+      }
+      ignores(path) {
+        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
+      }
+      createFilter() {
+        return (path) => !this.ignores(path);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path) {
+        return this._test(path, this._testCache, convertPath(path));
+      }
+    };
+    var factory = (options) => new Ignore2(options);
+    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module2.exports = factory;
+    factory.default = factory;
+    module2.exports.isPathValid = isPathValid;
+    define2(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/discovery/classify.ts
+function isFileFormat(name2) {
+  return FILE_FORMATS.includes(name2);
+}
+function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
+  if (lower === "procfile" || lower.startsWith("procfile.")) return "procfile";
+  if (/gunicorn.*\.py$/.test(lower)) return "gunicorn";
+  if (lower === "catalina.properties") return "catalina-properties";
+  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
+  if (lower.endsWith(".service") || lower.endsWith(".socket")) return "systemd";
+  if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
+  if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
+  if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
+  if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
+  if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
+  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
+  if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
+  if (lower.endsWith(".sh")) return "shell";
+  if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
+  if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? "") && /^kind:/m.test(readHead() ?? "") ? "kubernetes" : void 0;
+  return void 0;
+}
+function startsWithNginxDirective(head) {
+  for (const line of head.split("\n")) {
+    const text3 = line.trim();
+    if (text3 === "" || text3.startsWith("#")) continue;
+    return text3.length < 4096 && NGINX_SIMPLE_DIRECTIVE.test(text3);
+  }
+  return false;
+}
+function classify(path, readHead, named = false) {
+  return classifyWithTemplate(path, readHead, named)?.format;
+}
+function classifyWithTemplate(path, readHead, named = false) {
+  return explainClassification(path, readHead, named).classified;
+}
+function classifyCloud(lower, readHead) {
+  if (lower.endsWith(".tf") || lower.endsWith(".tf.json")) return { format: "terraform", how: "by name" };
+  if (!/\.(ya?ml|json|template)$/.test(lower) || /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return void 0;
+  const head = readHead();
+  if (head === void 0 || /^apiVersion:/m.test(head) && /^kind:/m.test(head)) return void 0;
+  if (CLOUDFORMATION_VERSION.test(head) || CLOUDFORMATION_RESOURCES.test(head) && CLOUDFORMATION_TYPE.test(head)) {
+    return { format: "cloudformation", how: `by content: ${CONTENT_SIGNS.cloudformation}` };
+  }
+  return void 0;
+}
+function explainClassification(path, readHead, named = false) {
+  const lower = nodePath2.basename(path).toLowerCase();
+  const byName = templateName(lower);
+  let head;
+  let headRead = false;
+  const rawHead = () => {
+    if (!headRead) {
+      head = readHead();
+      headRead = true;
+    }
+    return head;
+  };
+  const cloud = classifyCloud(lower, rawHead);
+  if (cloud) return { classified: { format: cloud.format }, reason: cloud.how };
+  if (byName) {
+    const dialect2 = () => {
+      const text4 = rawHead();
+      return (text4 === void 0 ? void 0 : templateDialectOf(text4)) ?? byName.dialect ?? "envsubst";
+    };
+    const maskedHead = () => {
+      const text4 = rawHead();
+      return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
+    };
+    const renderedPath = nodePath2.join(nodePath2.dirname(path), byName.rendered);
+    const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
+    const format9 = plain2.format;
+    if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
+    const template = templateOf(dialect2());
+    if (!TOLERANT_FORMATS.has(format9)) return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
+    const known2 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
+    if (format9 !== "nginx" && !known2) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
+    return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
+  }
+  const plain = classifyPlainExplained(path, rawHead, named);
+  const { format: format8 } = plain;
+  if (!format8) return { reason: plain.skipped };
+  if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
+  const text3 = rawHead();
+  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
+  if (!dialect) return { classified: { format: format8 }, reason: plain.how };
+  return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
+}
+function templateOf(dialect) {
+  const name2 = DIALECT_NAMES[dialect];
+  return /template$/.test(name2) ? name2 : `${name2} template`;
+}
+function articled(phrase) {
+  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
+}
+function suggestsNginx(lower, dir) {
+  return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
+}
+function readableByName(path) {
+  const lower = nodePath2.basename(path).toLowerCase();
+  const rendered = templateName(lower)?.rendered ?? lower;
+  const renderedPath = nodePath2.join(nodePath2.dirname(path), rendered);
+  if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
+  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath2.basename(nodePath2.dirname(path)));
+}
+function classifyPlain(path, readHead, named) {
+  return classifyPlainExplained(path, readHead, named).format;
+}
+function classifyPlainExplained(path, readHead, named) {
+  let consulted = false;
+  const head = () => {
+    consulted = true;
+    return readHead();
+  };
+  const format8 = classifyPlainFormat(path, head, named);
+  if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
+  if (format8) return { format: format8, how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name" };
+  const lower = nodePath2.basename(path).toLowerCase();
+  const dir = nodePath2.basename(nodePath2.dirname(path));
+  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted) return { skipped: "skipped: named like nginx, but its content is not nginx" };
+  if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
+  return { skipped: "skipped: not a config cfglint reads" };
+}
+function classifyPlainFormat(path, readHead, named) {
+  const base = nodePath2.basename(path);
+  const lower = base.toLowerCase();
+  const dir = nodePath2.basename(nodePath2.dirname(path));
+  if (lower === "dockerfile" || lower.startsWith("dockerfile.") || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
+  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return "compose";
+  const other = classifyBackendOrSystem(lower, dir, nodePath2.basename(nodePath2.dirname(nodePath2.dirname(path))), readHead);
+  if (other) return other;
+  if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
+  if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
+  if (lower === "nginx.conf" || NGINX_PACKAGE_FILES.has(lower)) return "nginx";
+  const nameSuggestsNginx = suggestsNginx(lower, dir);
+  if (!nameSuggestsNginx && !named) return void 0;
+  const head = readHead();
+  if (head === void 0) return void 0;
+  if (/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m.test(head)) return void 0;
+  if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return "nginx";
+  if (nameSuggestsNginx && startsWithNginxDirective(head)) return "nginx";
+  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
+  return void 0;
+}
+var nodePath2, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
+var init_classify = __esm({
+  "src/discovery/classify.ts"() {
+    "use strict";
+    nodePath2 = __toESM(require("path"));
+    init_template();
+    FILE_FORMATS = [
+      "nginx",
+      "dockerfile",
+      "compose",
+      "uwsgi",
+      "gunicorn",
+      "tomcat",
+      "catalina-properties",
+      "spring-boot",
+      "systemd",
+      "sysctl",
+      "limits",
+      "procfile",
+      "shell",
+      "kubernetes",
+      "helm-values",
+      "terraform",
+      "cloudformation",
+      "uwsgi-unread"
+    ];
+    CONTENT_SIGNS = {
+      nginx: "nginx blocks or directives",
+      uwsgi: "a [uwsgi] section",
+      "uwsgi-unread": "a uwsgi key or element (YAML, JSON or XML)",
+      tomcat: "a <Server> or <Connector> element",
+      "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
+      kubernetes: "apiVersion: and kind:",
+      cloudformation: "AWSTemplateFormatVersion, or Resources with a Type: AWS::…",
+      gunicorn: "assignments to gunicorn settings"
+    };
+    UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
+    NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
+    NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set(["mime.types", "fastcgi_params", "fastcgi.conf", "uwsgi_params", "scgi_params", "proxy_params", "koi-utf", "koi-win", "win-utf"]);
+    NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
+    NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
+    NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
+    ENVSUBST_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi"]);
+    CLOUDFORMATION_VERSION = /^[ \t{]*"?AWSTemplateFormatVersion"?[ \t]*:/m;
+    CLOUDFORMATION_RESOURCES = /^Resources:|"Resources"[ \t]*:/m;
+    CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
+    TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
+    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
+    GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
+  }
+});
+
+// src/readers/nginx/envsubst.ts
+function renderEnvsubst(file, template, lookup, positions) {
+  const out = [];
+  const startAt = [];
+  const endAt = [0];
+  const statements = [];
+  const copy = (from, to) => {
+    out.push(template.slice(from, to));
+    for (let i2 = from; i2 < to; i2++) {
+      startAt.push(i2);
+      endAt.push(i2 + 1);
+    }
+  };
+  const write = (value, from, to) => {
+    out.push(value);
+    for (let i2 = 0; i2 < value.length; i2++) {
+      startAt.push(from);
+      endAt.push(to);
+    }
+  };
+  let growthLeft = Math.max(EXTRA_CHARACTERS, template.length);
+  let literalFrom = 0;
+  let i = 0;
+  while (i < template.length) {
+    const dollar = template.indexOf("$", i);
+    if (dollar === -1) break;
+    const braced = template[dollar + 1] === "{";
+    const nameStart = dollar + (braced ? 2 : 1);
+    if (!NAME_START2.test(template[nameStart] ?? "")) {
+      i = dollar + 1;
+      continue;
+    }
+    let nameEnd = nameStart + 1;
+    while (nameEnd < template.length && NAME_CHAR.test(template[nameEnd])) nameEnd++;
+    if (braced && template[nameEnd] !== "}") {
+      i = nameEnd;
+      continue;
+    }
+    const end = braced ? nameEnd + 1 : nameEnd;
+    const value = lookup(template.slice(nameStart, nameEnd));
+    if (value === "unset") {
+      i = end;
+      continue;
+    }
+    copy(literalFrom, dollar);
+    if (value === "unknown") {
+      if (aloneOnLine(template, dollar, end)) {
+        statements.push(dollar);
+        write(" ".repeat(end - dollar), dollar, end);
+      } else write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else if (value.value.length - (end - dollar) > growthLeft) {
+      write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else {
+      growthLeft -= Math.max(0, value.value.length - (end - dollar));
+      write(value.value, dollar, end);
+    }
+    literalFrom = end;
+    i = end;
+  }
+  copy(literalFrom, template.length);
+  startAt.push(template.length);
+  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions);
+}
+function aloneOnLine(text3, start, end) {
+  const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
+  let lineEnd = text3.indexOf("\n", end);
+  if (lineEnd === -1) lineEnd = text3.length;
+  return text3.slice(lineStart, start).trim() === "" && text3.slice(end, lineEnd).trim() === "";
+}
+var NAME_START2, EXTRA_CHARACTERS, NAME_CHAR;
+var init_envsubst = __esm({
+  "src/readers/nginx/envsubst.ts"() {
+    "use strict";
+    init_template();
+    init_rendered_text();
+    NAME_START2 = /[A-Za-z_]/;
+    EXTRA_CHARACTERS = 1024 * 1024;
+    NAME_CHAR = /[A-Za-z0-9_]/;
+  }
+});
+
+// src/readers/nginx/rendered-templates.ts
+var rendered_templates_exports = {};
+__export(rendered_templates_exports, {
+  renderTemplates: () => renderTemplates,
+  withRenderedFiles: () => withRenderedFiles
+});
+function renderTemplates(templates, readText2, displayPath) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const template of templates) {
+    const key = `${deploymentOf2(template)}\0${template.output}`;
+    groups.set(key, [...groups.get(key) ?? [], template]);
+  }
+  const sources = /* @__PURE__ */ new Map();
+  const rendered = /* @__PURE__ */ new Set();
+  const renderedFrom = /* @__PURE__ */ new Map();
+  const ambiguous = /* @__PURE__ */ new Set();
+  const outputDirs = /* @__PURE__ */ new Map();
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (group.some((template) => template.template !== first.template)) {
+      for (const template of group) ambiguous.add(template.template);
+      continue;
+    }
+    const text3 = first.embedded?.text ?? readText2(first.template);
+    if (text3 === void 0) continue;
+    const base = nodePath10.join(deploymentOf2(first), VIRTUAL_ROOT);
+    const virtual = nodePath10.join(base, first.output);
+    const shown = first.embedded?.file ?? displayPath(first.template);
+    sources.set(virtual, first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text3, agreed(group.map((template) => template.lookup)), first.embedded));
+    renderedFrom.set(virtual, first.template);
+    rendered.add(first.template);
+    const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
+    outputDirs.set(first.outputDir, dirs.add(nodePath10.join(base, first.outputDir)));
+  }
+  for (const template of ambiguous) {
+    if (!rendered.has(template)) continue;
+    rendered.delete(template);
+    for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
+  }
+  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
+  return { sources, templates: rendered, mappings };
+}
+function deploymentOf2(template) {
+  return template.deployment ?? nodePath10.dirname(template.definedIn);
+}
+function agreed(lookups) {
+  if (lookups.length === 1) return lookups[0];
+  return (name2) => {
+    const values2 = lookups.map((lookup) => lookup(name2));
+    const key = (value) => typeof value === "string" ? value : `=${value.value}`;
+    return values2.every((value) => key(value) === key(values2[0])) ? values2[0] : "unknown";
+  };
+}
+function withRenderedFiles(fs, sources) {
+  if (sources.size === 0) return fs;
+  const children2 = /* @__PURE__ */ new Map();
+  for (const path of sources.keys()) {
+    for (let child = path, dir = nodePath10.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath10.dirname(dir)) {
+      if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
+      children2.get(dir).add(nodePath10.basename(child));
+    }
+  }
+  const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
+  return {
+    kind: (path) => sources.has(path) ? "file" : isVirtualDir(path) ? "directory" : fs.kind(path),
+    isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).length;
+      return isVirtualDir(path) ? void 0 : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).subarray(0, maxBytes);
+      return isVirtualDir(path) ? void 0 : fs.readHead(path, maxBytes);
+    },
+    list: (path) => isVirtualDir(path) ? [...children2.get(path)].sort() : fs.list(path),
+    read: (path) => {
+      const source = sources.get(path);
+      return source ? new TextEncoder().encode(source.text) : fs.read(path);
+    },
+    realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
+  };
+}
+var nodePath10, VIRTUAL_ROOT;
+var init_rendered_templates = __esm({
+  "src/readers/nginx/rendered-templates.ts"() {
+    "use strict";
+    nodePath10 = __toESM(require("path"));
+    init_envsubst();
+    VIRTUAL_ROOT = "\0envsubst";
+  }
+});
+
+// src/readers/parse-cache.ts
+function clearParseCache() {
+  parsedYamlByText.clear();
+}
+var parsedYamlByText;
+var init_parse_cache = __esm({
+  "src/readers/parse-cache.ts"() {
+    "use strict";
+    parsedYamlByText = /* @__PURE__ */ new Map();
+  }
+});
+
 // src/readers/expansion-budget.ts
 var MAX_VALUE_LENGTH, MAX_EXPANSION_STEPS, OVER_BUDGET;
 var init_expansion_budget = __esm({
@@ -10678,7 +10808,7 @@ var init_expansion_budget = __esm({
   }
 });
 
-// src/readers/launch/expand.ts
+// src/readers/kit/expand.ts
 function parameterValue(part2, lookup) {
   const found = lookup(part2.name);
   if (!part2.operator) return found;
@@ -10749,7 +10879,7 @@ function expandWord(word, source, lookup, split = true) {
 }
 var BLANK;
 var init_expand = __esm({
-  "src/readers/launch/expand.ts"() {
+  "src/readers/kit/expand.ts"() {
     "use strict";
     init_append();
     init_expansion_budget();
@@ -10757,10 +10887,10 @@ var init_expand = __esm({
   }
 });
 
-// src/readers/launch/mapped-text.ts
+// src/readers/kit/mapped-text.ts
 var MappedText, MappedTextBuilder;
 var init_mapped_text = __esm({
-  "src/readers/launch/mapped-text.ts"() {
+  "src/readers/kit/mapped-text.ts"() {
     "use strict";
     MappedText = class _MappedText {
       constructor(source, text3, offsets, endOffset) {
@@ -10826,17 +10956,9 @@ var init_mapped_text = __esm({
   }
 });
 
-// src/readers/launch/raw.ts
+// src/readers/kit/raw.ts
 function writtenText(raw) {
   return raw.source.text.slice(raw.start, raw.end);
-}
-function toLaunchArg(raw) {
-  const span2 = raw.source.span(raw.start, raw.end);
-  if (raw.unresolved.length > 0) return { value: writtenText(raw), span: span2, unresolved: [...new Set(raw.unresolved)] };
-  return { value: raw.value, span: span2 };
-}
-function toLaunchEnv(raw) {
-  return toLaunchArg(raw);
 }
 function asMappedText(raw) {
   return new MappedText(raw.source, raw.value, raw.offsets, raw.end);
@@ -10862,14 +10984,14 @@ function lookupIn(values2, missing) {
 }
 var ALL_UNKNOWN;
 var init_raw = __esm({
-  "src/readers/launch/raw.ts"() {
+  "src/readers/kit/raw.ts"() {
     "use strict";
     init_mapped_text();
     ALL_UNKNOWN = () => "unknown";
   }
 });
 
-// src/readers/launch/shell-syntax.ts
+// src/readers/kit/shell-words.ts
 function literalText(word) {
   let text3 = "";
   for (const part2 of word.parts) {
@@ -10983,8 +11105,8 @@ function assignmentOf(word) {
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }
 var NAME_START3, NAME_CHAR2, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, Lexer;
-var init_shell_syntax = __esm({
-  "src/readers/launch/shell-syntax.ts"() {
+var init_shell_words = __esm({
+  "src/readers/kit/shell-words.ts"() {
     "use strict";
     init_append();
     NAME_START3 = /[A-Za-z_]/;
@@ -11100,23 +11222,23 @@ var init_shell_syntax = __esm({
         const text3 = this.text;
         const parts = [];
         const startIndex = this.i;
-        let literal2;
+        let literal4;
         const pushChar = (chars, index, quoted) => {
-          if (!literal2 || literal2.quoted !== quoted) {
-            literal2 = { kind: "literal", text: "", offsets: [], quoted };
-            parts.push(literal2);
+          if (!literal4 || literal4.quoted !== quoted) {
+            literal4 = { kind: "literal", text: "", offsets: [], quoted };
+            parts.push(literal4);
           }
           for (const ch of chars) {
-            literal2.text += ch;
-            literal2.offsets.push(this.input.offsetAt(index));
+            literal4.text += ch;
+            literal4.offsets.push(this.input.offsetAt(index));
           }
         };
         const pushPart = (part2) => {
-          literal2 = void 0;
+          literal4 = void 0;
           parts.push(part2);
         };
         const emptyQuoted = () => {
-          literal2 = void 0;
+          literal4 = void 0;
           parts.push({ kind: "literal", text: "", offsets: [], quoted: true });
         };
         while (this.i < text3.length) {
@@ -11347,10 +11469,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -11371,7 +11493,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -11383,11 +11505,11 @@ var require_identity = __commonJS({
     exports2.isAlias = isAlias3;
     exports2.isCollection = isCollection;
     exports2.isDocument = isDocument;
-    exports2.isMap = isMap3;
+    exports2.isMap = isMap4;
     exports2.isNode = isNode;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar3;
-    exports2.isSeq = isSeq3;
+    exports2.isScalar = isScalar4;
+    exports2.isSeq = isSeq4;
   }
 });
 
@@ -11918,9 +12040,9 @@ var require_Alias = __commonJS({
     var anchors = require_anchors();
     var visit2 = require_visit();
     var identity2 = require_identity();
-    var Node2 = require_Node();
+    var Node3 = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node2.NodeBase {
+    var Alias = class extends Node3.NodeBase {
       constructor(source) {
         super(identity2.ALIAS);
         this.source = source;
@@ -12034,10 +12156,10 @@ var require_Scalar = __commonJS({
   "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Node2 = require_Node();
+    var Node3 = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar3 = class extends Node2.NodeBase {
+    var Scalar4 = class extends Node3.NodeBase {
       constructor(value) {
         super(identity2.SCALAR);
         this.value = value;
@@ -12049,12 +12171,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar3.PLAIN = "PLAIN";
-    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports2.Scalar = Scalar3;
+    Scalar4.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar4.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar4.PLAIN = "PLAIN";
+    Scalar4.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar4.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports2.Scalar = Scalar4;
     exports2.isScalarValue = isScalarValue;
   }
 });
@@ -12065,7 +12187,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags2) {
       if (tagName) {
@@ -12110,7 +12232,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar3.Scalar(value);
+          const node2 = new Scalar4.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -12121,7 +12243,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar4.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -12140,7 +12262,7 @@ var require_Collection = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
-    var Node2 = require_Node();
+    var Node3 = require_Node();
     function collectionFromPath(schema, path, value) {
       let v = value;
       for (let i = path.length - 1; i >= 0; --i) {
@@ -12164,7 +12286,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
-    var Collection = class extends Node2.NodeBase {
+    var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -12434,7 +12556,7 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -12577,9 +12699,9 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal4 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar4.Scalar.BLOCK_FOLDED ? false : type === Scalar4.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal4 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -12628,19 +12750,19 @@ ${indent2}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal4) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar4.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body2 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent2}${body}`;
+${indent2}${body2}`;
       }
       value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header}
@@ -12655,7 +12777,7 @@ ${indent2}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar4.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -12680,20 +12802,20 @@ ${indent2}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar3.Scalar.QUOTE_DOUBLE;
+          type = Scalar4.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar3.Scalar.BLOCK_FOLDED:
-          case Scalar3.Scalar.BLOCK_LITERAL:
+          case Scalar4.Scalar.BLOCK_FOLDED:
+          case Scalar4.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar3.Scalar.QUOTE_DOUBLE:
+          case Scalar4.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar3.Scalar.QUOTE_SINGLE:
+          case Scalar4.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar3.Scalar.PLAIN:
+          case Scalar4.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -12842,7 +12964,7 @@ var require_stringifyPair = __commonJS({
   "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -12857,7 +12979,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar3.Scalar.BLOCK_FOLDED || key.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar4.Scalar.BLOCK_FOLDED || key.type === Scalar4.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -12997,19 +13119,19 @@ var require_merge = __commonJS({
   "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar4.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar4.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -13316,7 +13438,7 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function findPair(items, key) {
       const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -13329,7 +13451,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap2 = class extends Collection.Collection {
+    var YAMLMap3 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -13383,7 +13505,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar4.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -13446,7 +13568,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports2.YAMLMap = YAMLMap2;
+    exports2.YAMLMap = YAMLMap3;
     exports2.findPair = findPair;
   }
 });
@@ -13456,18 +13578,18 @@ var require_map = __commonJS({
   "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLMap2 = require_YAMLMap();
+    var YAMLMap3 = require_YAMLMap();
     var map = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap2.YAMLMap,
+      nodeClass: YAMLMap3.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
         if (!identity2.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap2.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLMap3.YAMLMap.from(schema, obj, ctx)
     };
     exports2.map = map;
   }
@@ -13481,9 +13603,9 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq2 = class extends Collection.Collection {
+    var YAMLSeq3 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -13538,7 +13660,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar3.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar4.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -13585,7 +13707,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports2.YAMLSeq = YAMLSeq2;
+    exports2.YAMLSeq = YAMLSeq3;
   }
 });
 
@@ -13594,18 +13716,18 @@ var require_seq = __commonJS({
   "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLSeq3 = require_YAMLSeq();
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq2.YAMLSeq,
+      nodeClass: YAMLSeq3.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
         if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq2.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLSeq3.YAMLSeq.from(schema, obj, ctx)
     };
     exports2.seq = seq;
   }
@@ -13634,14 +13756,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar3.Scalar(null),
+      createNode: () => new Scalar4.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar3.Scalar(null),
+      resolve: () => new Scalar4.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports2.nullTag = nullTag;
@@ -13652,13 +13774,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar3.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar4.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -13703,7 +13825,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -13731,7 +13853,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node = new Scalar3.Scalar(parseFloat(str));
+        const node = new Scalar4.Scalar(parseFloat(str));
         const dot2 = str.indexOf(".");
         if (dot2 !== -1 && str[str.length - 1] === "0")
           node.minFractionDigits = str.length - dot2 - 1;
@@ -13822,7 +13944,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -13839,7 +13961,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar3.Scalar(null),
+        createNode: () => new Scalar4.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -13890,7 +14012,7 @@ var require_binary = __commonJS({
   "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary2 = {
       identify: (value) => value instanceof Uint8Array,
@@ -13934,15 +14056,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar4.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar4.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment: comment2, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -13957,8 +14079,8 @@ var require_pairs = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar3 = require_Scalar();
-    var YAMLSeq2 = require_YAMLSeq();
+    var Scalar4 = require_Scalar();
+    var YAMLSeq3 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity2.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
@@ -13968,7 +14090,7 @@ var require_pairs = __commonJS({
           else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair2 = item.items[0] || new Pair.Pair(new Scalar3.Scalar(null));
+            const pair2 = item.items[0] || new Pair.Pair(new Scalar4.Scalar(null));
             if (item.commentBefore)
               pair2.key.commentBefore = pair2.key.commentBefore ? `${item.commentBefore}
 ${pair2.key.commentBefore}` : item.commentBefore;
@@ -13987,7 +14109,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq2.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq3.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -14035,17 +14157,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq3.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap3.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap3.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap3.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap3.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap3.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -14111,7 +14233,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -14123,7 +14245,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar3.Scalar(true),
+      resolve: () => new Scalar4.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -14131,7 +14253,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar3.Scalar(false),
+      resolve: () => new Scalar4.Scalar(false),
       stringify: boolStringify
     };
     exports2.falseTag = falseTag;
@@ -14143,7 +14265,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -14171,7 +14293,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node = new Scalar3.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node = new Scalar4.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot2 = str.indexOf(".");
         if (dot2 !== -1) {
           const f = str.substring(dot2 + 1).replace(/_/g, "");
@@ -14273,8 +14395,8 @@ var require_set = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap3.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -14287,7 +14409,7 @@ var require_set = __commonJS({
           pair2 = new Pair.Pair(key.key, null);
         else
           pair2 = new Pair.Pair(key, null);
-        const prev = YAMLMap2.findPair(this.items, pair2.key);
+        const prev = YAMLMap3.findPair(this.items, pair2.key);
         if (!prev)
           this.items.push(pair2);
       }
@@ -14296,13 +14418,13 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair2 = YAMLMap2.findPair(this.items, key);
+        const pair2 = YAMLMap3.findPair(this.items, key);
         return !keepPair && identity2.isPair(pair2) ? identity2.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap2.findPair(this.items, key);
+        const prev = YAMLMap3.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
@@ -14656,13 +14778,13 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body2 = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
-          body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+          body2 += stringifyComment.lineComment(body2, "", commentString(contentComment));
+        if ((body2[0] === "|" || body2[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body2}`;
         } else
-          lines.push(body);
+          lines.push(body2);
       } else {
         lines.push(stringify.stringify(doc.contents, ctx));
       }
@@ -15283,24 +15405,24 @@ var require_resolve_block_map = __commonJS({
   "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
+    var YAMLMap3 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap3.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep10, value } = collItem;
+        const { start, key, sep: sep12, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep10?.[0],
+          next: key ?? sep12?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -15314,7 +15436,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep10) {
+          if (!keyProps.anchor && !keyProps.tag && !sep12) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -15338,7 +15460,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep10 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep12 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -15354,7 +15476,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep10, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep12, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -15390,11 +15512,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLSeq3 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
+      const NodeClass = tag?.nodeClass ?? YAMLSeq3.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -15445,7 +15567,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep10 = "";
+        let sep12 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -15459,13 +15581,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep10 + cb;
-              sep10 = "";
+                comment2 += sep12 + cb;
+              sep12 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep10 += source;
+                sep12 += source;
               hasSpace = true;
               break;
             default:
@@ -15486,8 +15608,8 @@ var require_resolve_flow_collection = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -15495,9 +15617,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap3.YAMLMap : YAMLSeq3.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -15508,18 +15630,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep10, value } = collItem;
+        const { start, key, sep: sep12, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep10?.[0],
+          next: key ?? sep12?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep10 && !value) {
+          if (!props.anchor && !props.tag && !sep12 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15533,7 +15655,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -15573,8 +15695,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep10 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep10, null, props, onError);
+        if (!isMap4 && !sep12 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep12, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -15586,7 +15708,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep10 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep12 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -15596,9 +15718,9 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep10)
-                for (const st of sep10) {
+            if (!isMap4 && !props.found && ctx.options.strict) {
+              if (sep12)
+                for (const st of sep12) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -15615,7 +15737,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep10, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep12, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -15628,13 +15750,13 @@ var require_resolve_flow_collection = __commonJS({
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair2.srcToken = collItem;
-          if (isMap3) {
+          if (isMap4) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map.items.push(pair2);
           } else {
-            const map = new YAMLMap2.YAMLMap(ctx.schema);
+            const map = new YAMLMap3.YAMLMap(ctx.schema);
             map.flow = true;
             map.items.push(pair2);
             const endRange = (valueNode ?? keyNode).range;
@@ -15644,7 +15766,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -15679,9 +15801,9 @@ var require_compose_collection = __commonJS({
   "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var Scalar4 = require_Scalar();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -15708,7 +15830,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap3.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq3.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
@@ -15728,7 +15850,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity2.isNode(res) ? res : new Scalar3.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar4.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -15743,13 +15865,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar4.Scalar.BLOCK_FOLDED : Scalar4.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -15795,7 +15917,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep10 = "";
+      let sep12 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -15811,25 +15933,25 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent2 = "";
         }
-        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep10 + indent2.slice(trimIndent) + content2;
-          sep10 = "\n";
+        if (type === Scalar4.Scalar.BLOCK_LITERAL) {
+          value += sep12 + indent2.slice(trimIndent) + content2;
+          sep12 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep10 === " ")
-            sep10 = "\n";
-          else if (!prevMoreIndented && sep10 === "\n")
-            sep10 = "\n\n";
-          value += sep10 + indent2.slice(trimIndent) + content2;
-          sep10 = "\n";
+          if (sep12 === " ")
+            sep12 = "\n";
+          else if (!prevMoreIndented && sep12 === "\n")
+            sep12 = "\n\n";
+          value += sep12 + indent2.slice(trimIndent) + content2;
+          sep12 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep10 === "\n")
+          if (sep12 === "\n")
             value += "\n";
           else
-            sep10 = "\n";
+            sep12 = "\n";
         } else {
-          value += sep10 + content2;
-          sep10 = " ";
+          value += sep12 + content2;
+          sep12 = " ";
           prevMoreIndented = false;
         }
       }
@@ -15926,7 +16048,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -15935,15 +16057,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar3.Scalar.PLAIN;
+          _type = Scalar4.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar3.Scalar.QUOTE_SINGLE;
+          _type = Scalar4.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar3.Scalar.QUOTE_DOUBLE;
+          _type = Scalar4.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -16012,25 +16134,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd2, "");
-      let sep10 = " ";
+      let sep12 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep10 === "\n")
-            res += sep10;
+          if (sep12 === "\n")
+            res += sep12;
           else
-            sep10 = "\n";
+            sep12 = "\n";
         } else {
-          res += sep10 + lm;
-          sep10 = " ";
+          res += sep12 + lm;
+          sep12 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep10 + (match?.[1] ?? "");
+      return res + sep12 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -16148,11 +16270,11 @@ var require_compose_scalar = __commonJS({
   "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment: comment2, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment: comment2, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -16166,13 +16288,13 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar3.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar4.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar3.Scalar(value);
+        scalar = new Scalar4.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -16655,13 +16777,13 @@ var require_cst_scalar = __commonJS({
         case ">": {
           const he = source.indexOf("\n");
           const head = source.substring(0, he);
-          const body = source.substring(he + 1) + "\n";
+          const body2 = source.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
-          return { type: "block-scalar", offset, indent: indent2, props, source: body };
+          return { type: "block-scalar", offset, indent: indent2, props, source: body2 };
         }
         case '"':
           return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
@@ -16718,13 +16840,13 @@ var require_cst_scalar = __commonJS({
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
-      const body = source.substring(he + 1) + "\n";
+      const body2 = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
         header.source = head;
-        token.source = body;
+        token.source = body2;
       } else {
         const { offset } = token;
         const indent2 = "indent" in token ? token.indent : -1;
@@ -16736,7 +16858,7 @@ var require_cst_scalar = __commonJS({
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body2 });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -16840,14 +16962,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep10, value }) {
+    function stringifyItem({ start, key, sep: sep12, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep10)
-        for (const st of sep10)
+      if (sep12)
+        for (const st of sep12)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -16931,7 +17053,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM2:
@@ -17015,7 +17137,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection;
-    exports2.isScalar = isScalar3;
+    exports2.isScalar = isScalar4;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -17043,7 +17165,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer2 = class {
+    var Lexer3 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -17606,7 +17728,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports2.Lexer = Lexer2;
+    exports2.Lexer = Lexer3;
   }
 });
 
@@ -17738,7 +17860,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser2 = class {
+    var Parser3 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -18014,18 +18136,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep10;
+          let sep12;
           if (scalar.end) {
-            sep10 = scalar.end;
-            sep10.push(this.sourceToken);
+            sep12 = scalar.end;
+            sep12.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep10 = [this.sourceToken];
+            sep12 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep10 }]
+            items: [{ start, key: scalar, sep: sep12 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -18178,15 +18300,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep10 = it.sep;
-                  sep10.push(this.sourceToken);
+                  const sep12 = it.sep;
+                  sep12.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep10 }]
+                    items: [{ start: start2, key, sep: sep12 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18380,13 +18502,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep10 = fc.end.splice(1, fc.end.length);
-            sep10.push(this.sourceToken);
+            const sep12 = fc.end.splice(1, fc.end.length);
+            sep12.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep10 }]
+              items: [{ start, key: fc, sep: sep12 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -18511,7 +18633,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports2.Parser = Parser2;
+    exports2.Parser = Parser3;
   }
 });
 
@@ -18545,7 +18667,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -18571,7 +18693,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -18607,7 +18729,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse;
     exports2.parseAllDocuments = parseAllDocuments3;
-    exports2.parseDocument = parseDocument;
+    exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
   }
 });
@@ -18623,9 +18745,9 @@ var require_dist = __commonJS({
     var Alias = require_Alias();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar3 = require_Scalar();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var Scalar4 = require_Scalar();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
@@ -18648,9 +18770,9 @@ var require_dist = __commonJS({
     exports2.isScalar = identity2.isScalar;
     exports2.isSeq = identity2.isSeq;
     exports2.Pair = Pair.Pair;
-    exports2.Scalar = Scalar3.Scalar;
-    exports2.YAMLMap = YAMLMap2.YAMLMap;
-    exports2.YAMLSeq = YAMLSeq2.YAMLSeq;
+    exports2.Scalar = Scalar4.Scalar;
+    exports2.YAMLMap = YAMLMap3.YAMLMap;
+    exports2.YAMLSeq = YAMLSeq3.YAMLSeq;
     exports2.CST = cst;
     exports2.Lexer = lexer.Lexer;
     exports2.LineCounter = lineCounter.LineCounter;
@@ -18664,23 +18786,38 @@ var require_dist = __commonJS({
   }
 });
 
-// src/readers/launch/files.ts
+// src/readers/types.ts
+function sourceFor(context, path, text3) {
+  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
+}
+function emptyOutput() {
+  return { diagnostics: [], sources: [], comments: /* @__PURE__ */ new Map() };
+}
+var init_types = __esm({
+  "src/readers/types.ts"() {
+    "use strict";
+    init_text();
+  }
+});
+
+// src/readers/kit/files.ts
 function readSource(path, context, output, record = true) {
-  const file = context.displayPath(path);
+  let source;
   try {
-    const source = new SourceText(file, decodeUtf8(context.fs.read(path)));
-    if (record) recordSource(output, source);
-    return source;
+    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
   } catch (error) {
+    const file = context.displayPath(path);
     const start = { line: 1, column: 1, offset: 0 };
     output.diagnostics.push({
       ruleId: "read-error",
-      message: error.message.split(path).join(file),
+      message: messageOf(error).split(path).join(file),
       primary: { file, start, end: start },
       related: []
     });
     return void 0;
   }
+  if (record) recordSource(output, source);
+  return source;
 }
 function recordSource(output, source) {
   if (!output.sources.some((known2) => known2.file === source.file)) output.sources.push(source);
@@ -18711,13 +18848,15 @@ function lineComments(source, markers = "#") {
   return comments;
 }
 var init_files = __esm({
-  "src/readers/launch/files.ts"() {
+  "src/readers/kit/files.ts"() {
     "use strict";
     init_text();
+    init_thrown();
+    init_types();
   }
 });
 
-// src/readers/launch/yaml.ts
+// src/readers/kit/yaml.ts
 function parseYaml(source) {
   const known2 = parsedYamlByText.get(source.text);
   if (known2 && known2.problems.every((problem) => problem.primary.file === source.file)) return known2;
@@ -18727,12 +18866,12 @@ function parseYaml(source) {
 }
 function parseYamlText(source) {
   const problems = [];
-  let documents = [];
+  let documents;
   try {
     documents = (0, import_yaml.parseAllDocuments)(source.text, { prettyErrors: false, uniqueKeys: false });
     if (!Array.isArray(documents)) documents = [];
   } catch (error) {
-    problems.push(diagnostic(source, "yaml-syntax", `Invalid YAML: ${error.message}`, 0, 0));
+    problems.push(diagnostic(source, "yaml-syntax", `Invalid YAML: ${messageOf(error)}`, 0, 0));
     return { documents: [], problems };
   }
   for (const document of documents) {
@@ -18744,22 +18883,22 @@ function parseYamlText(source) {
   }
   return { documents, problems };
 }
-function resolve2(node, document) {
+function resolve3(node, document) {
   if ((0, import_yaml.isAlias)(node)) return node.resolve(document) ?? void 0;
   return node ?? void 0;
 }
 function pairOf(map, key, document, depth = 0) {
-  const node = resolve2(map, document);
+  const node = resolve3(map, document);
   if (!(0, import_yaml.isMap)(node) || depth > 8) return void 0;
   let found;
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
-    if (String(item.key.value) === key) found = { key: item.key, value: resolve2(item.value, document) };
+    if (String(item.key.value) === key) found = { key: item.key, value: resolve3(item.value, document) };
   }
   if (found) return found;
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key) || item.key.value !== "<<") continue;
-    const merged = resolve2(item.value, document);
+    const merged = resolve3(item.value, document);
     const sources = (0, import_yaml.isSeq)(merged) ? merged.items : [merged];
     for (const source of sources) {
       const inner = pairOf(source, key, document, depth + 1);
@@ -18772,25 +18911,25 @@ function valueOf(map, key, document) {
   return pairOf(map, key, document)?.value;
 }
 function entriesOf(map, document, depth = 0) {
-  const node = resolve2(map, document);
+  const node = resolve3(map, document);
   if (!(0, import_yaml.isMap)(node) || depth > 8) return [];
   const own = [];
   const merged = [];
   for (const item of node.items) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
     if (item.key.value === "<<") {
-      const target = resolve2(item.value, document);
+      const target = resolve3(item.value, document);
       for (const source of (0, import_yaml.isSeq)(target) ? target.items : [target]) merged.push(...entriesOf(source, document, depth + 1));
       continue;
     }
-    own.push({ key: String(item.key.value), keyNode: item.key, value: resolve2(item.value, document) });
+    own.push({ key: String(item.key.value), keyNode: item.key, value: resolve3(item.value, document) });
   }
   return [...merged.filter((entry) => !own.some((mine) => mine.key === entry.key)), ...own];
 }
 function itemsOf(seq, document) {
-  const node = resolve2(seq, document);
+  const node = resolve3(seq, document);
   if (!(0, import_yaml.isSeq)(node)) return [];
-  return node.items.map((item) => resolve2(item, document)).filter((item) => item !== void 0);
+  return node.items.map((item) => resolve3(item, document)).filter((item) => item !== void 0);
 }
 function isNull(node) {
   return node === void 0 || (0, import_yaml.isScalar)(node) && node.value === null;
@@ -18820,11 +18959,12 @@ function rangeOf(node) {
 }
 var import_yaml;
 var init_yaml = __esm({
-  "src/readers/launch/yaml.ts"() {
+  "src/readers/kit/yaml.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist());
     init_files();
     init_parse_cache();
+    init_thrown();
   }
 });
 
@@ -18909,7 +19049,7 @@ function trimmedSpan(source, node) {
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath10.dirname(path);
+  const dir = nodePath11.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!(0, import_yaml.isMap)(root)) continue;
@@ -18930,14 +19070,18 @@ function parseCompose(source, path) {
         ports: ports(source, valueOf(value, "ports", document), document),
         aliases: aliases(source, value, document)
       };
+      const restart = text(source, valueOf(value, "restart", document));
+      const restartPolicy = pairOf(valueOf(value, "deploy", document), "restart_policy", document);
+      if (restart) service.restart = { value: restart.value, span: source.span(restart.start, restart.end) };
+      else if (restartPolicy) service.restart = { value: "deploy.restart_policy", span: source.span(...rangeOf(restartPolicy.key) ?? [0, 0]) };
       const build = valueOf(value, "build", document);
       if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath10.resolve(dir, build.value, "Dockerfile"), context: nodePath10.resolve(dir, build.value) };
+        service.build = { dockerfile: nodePath11.resolve(dir, build.value, "Dockerfile"), context: nodePath11.resolve(dir, build.value) };
       } else if ((0, import_yaml.isMap)(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath10.resolve(dir, context, dockerfile), context: nodePath10.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = { dockerfile: nodePath11.resolve(dir, context, dockerfile), context: nodePath11.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -18945,7 +19089,7 @@ function parseCompose(source, path) {
       for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath10.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath11.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -19003,8 +19147,8 @@ function mounts(source, node, document, dir) {
       [from, to] = parts;
     }
     if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
-    const display = nodePath10.posix.normalize(nodePath10.posix.join(nodePath10.posix.dirname(source.file), from));
-    found.push({ source: nodePath10.resolve(dir, from), display, target: nodePath10.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+    const display = nodePath11.posix.normalize(nodePath11.posix.join(nodePath11.posix.dirname(source.file), from));
+    found.push({ source: nodePath11.resolve(dir, from), display, target: nodePath11.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -19012,7 +19156,7 @@ function ports(source, node, document) {
   const found = [];
   const number3 = (text3) => text3 !== void 0 && /^\d{1,5}$/.test(text3) ? Number(text3) : void 0;
   for (const item of itemsOf(node, document)) {
-    let hostIp = "";
+    let hostIp;
     let hostPort;
     let containerPort;
     if ((0, import_yaml.isMap)(item)) {
@@ -19038,24 +19182,24 @@ function ports(source, node, document) {
 }
 function aliases(source, service, document) {
   const names = [];
-  const literal2 = (node) => {
+  const literal4 = (node) => {
     const raw = text(source, node);
     if (raw && raw.unresolved.length === 0 && raw.value !== "") names.push(raw.value);
   };
-  literal2(valueOf(service, "container_name", document));
+  literal4(valueOf(service, "container_name", document));
   for (const { value } of entriesOf(valueOf(service, "networks", document), document)) {
-    for (const item of itemsOf(valueOf(value, "aliases", document), document)) literal2(item);
+    for (const item of itemsOf(valueOf(value, "aliases", document), document)) literal4(item);
   }
   return names;
 }
-var nodePath10;
+var nodePath11;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath11 = __toESM(require("path"));
     init_expand();
     init_raw();
-    init_shell_syntax();
+    init_shell_words();
     init_yaml();
   }
 });
@@ -19071,7 +19215,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim = (from, to) => {
-    const target = nodePath11.posix.normalize(from).replace(/(.)\/+$/, "$1");
+    const target = nodePath12.posix.normalize(from).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -19090,7 +19234,7 @@ function placedFiles(input) {
   for (const path of input.dockerfiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath11.dirname(path)]);
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath12.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
@@ -19101,7 +19245,7 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath11.dirname(file); !directories.has(dir) && dir !== nodePath11.dirname(dir); dir = nodePath11.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath12.dirname(file); !directories.has(dir) && dir !== nodePath12.dirname(dir); dir = nodePath12.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
@@ -19110,11 +19254,11 @@ function copiedFiles(text3, context, kindOf) {
   for (const copy of copyInstructions(text3)) {
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from = nodePath11.resolve(context, source);
-      if (from !== context && !from.startsWith(context + nodePath11.sep)) continue;
+      const from = nodePath12.resolve(context, source);
+      if (from !== context && !from.startsWith(context + nodePath12.sep)) continue;
       const kind = kindOf(from);
-      const target = kind === "file" && destinationIsDirectory ? nodePath11.posix.join(copy.destination, nodePath11.basename(from)) : copy.destination;
-      if (kind !== void 0) copied.push({ source: from, target: nodePath11.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const target = kind === "file" && destinationIsDirectory ? nodePath12.posix.join(copy.destination, nodePath12.basename(from)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from, target: nodePath12.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -19164,11 +19308,11 @@ function copyInstructions(text3) {
   }
   return found;
 }
-var nodePath11;
+var nodePath12;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_text();
     init_compose();
   }
@@ -19199,11 +19343,11 @@ function instructions(source, comments) {
       continue;
     }
     if (text3[k] === "#") {
-      const body = text3.slice(k + 1, line.contentEnd);
-      const directive = directivesAllowed ? /^\s*([A-Za-z]+)\s*=\s*(\S+)\s*$/.exec(body) : null;
+      const body2 = text3.slice(k + 1, line.contentEnd);
+      const directive = directivesAllowed ? /^\s*([A-Za-z]+)\s*=\s*(\S+)\s*$/.exec(body2) : null;
       if (directive && directive[1].toLowerCase() === "escape" && (directive[2] === "`" || directive[2] === "\\")) escape2 = directive[2];
       else if (!directive) directivesAllowed = false;
-      comments.push({ span: source.span(k, line.contentEnd), text: body.trim() });
+      comments.push({ span: source.span(k, line.contentEnd), text: body2.trim() });
       start = line.next;
       continue;
     }
@@ -19245,10 +19389,10 @@ function instructions(source, comments) {
     if (["RUN", "COPY", "ADD"].includes(instruction.keyword)) {
       for (const heredoc of heredocs) {
         while (start < text3.length) {
-          const body = lineAt(start);
-          let content2 = text3.slice(start, body.contentEnd);
+          const body2 = lineAt(start);
+          let content2 = text3.slice(start, body2.contentEnd);
           if (heredoc[1] === "-") content2 = content2.replace(/^\t+/, "");
-          start = body.next;
+          start = body2.next;
           if (content2 === heredoc[3]) break;
         }
       }
@@ -19441,7 +19585,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath12.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath13.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -19455,24 +19599,24 @@ function defaultShell(source, instruction) {
   ];
 }
 function combineCommand(entrypoint, cmd) {
-  const run = (part2) => part2.form === "exec" ? part2.words : [...part2.shell, part2.text];
+  const run2 = (part2) => part2.form === "exec" ? part2.words : [...part2.shell, part2.text];
   if (entrypoint) {
-    const args2 = entrypoint.form === "shell" ? run(entrypoint) : [...entrypoint.words, ...cmd ? run(cmd) : []];
+    const args2 = entrypoint.form === "shell" ? run2(entrypoint) : [...entrypoint.words, ...cmd ? run2(cmd) : []];
     return args2.length > 0 ? { args: args2, from: entrypoint } : void 0;
   }
   if (!cmd) return void 0;
-  const args = run(cmd);
+  const args = run2(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath12;
+var nodePath13;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
-    init_shell_syntax();
+    init_shell_words();
   }
 });
 
@@ -19488,7 +19632,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath13.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath14.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -19551,7 +19695,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath13.posix.join(cwd.value, target.value);
+        const joined = nodePath14.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -19762,15 +19906,15 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath13, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath14, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_append();
     init_expand();
     init_raw();
-    init_shell_syntax();
+    init_shell_words();
     SERVER_PROGRAMS = /* @__PURE__ */ new Set([
       "gunicorn",
       "uwsgi",
@@ -19817,10 +19961,10 @@ function writtenFiles(input) {
     if (text3 === void 0) continue;
     const source = new SourceText(input.displayPath(script), text3);
     const own = scriptMounts(script, services, treeKind);
-    const resolve8 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    const resolve9 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
     try {
       for (const write of scriptWrites(source)) {
-        const tree = write.sourcePath ? resolve8(write.sourcePath) : void 0;
+        const tree = write.sourcePath ? resolve9(write.sourcePath) : void 0;
         writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
       }
     } catch {
@@ -19831,7 +19975,7 @@ function writtenFiles(input) {
 }
 function mapped(containerPath, mappings) {
   const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
-  return mapping ? nodePath14.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+  return mapping ? nodePath15.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
 }
 function composeServices(input) {
   const services = [];
@@ -19840,7 +19984,7 @@ function composeServices(input) {
     if (text3 === void 0) continue;
     try {
       for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath14.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath15.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
       }
     } catch {
       continue;
@@ -19942,7 +20086,7 @@ function scriptWrites(source) {
     const step = steps[index];
     const args = withoutPrefixes(step.args);
     if (args.length === 0) continue;
-    const program = args[0].unresolved.length === 0 ? nodePath14.posix.basename(args[0].value) : "";
+    const program = args[0].unresolved.length === 0 ? nodePath15.posix.basename(args[0].value) : "";
     const operands = args.slice(1);
     for (const redirect of step.redirects) {
       if (!writesFile(redirect)) continue;
@@ -19969,7 +20113,7 @@ function scriptWrites(source) {
       const known2 = from.unresolved.length === 0 && !hasGlob2(from.value);
       if (intoDirectory !== false) {
         if (known2) {
-          const landing = joinArg(copy.target, nodePath14.posix.basename(from.value.replace(/\/+$/, "")));
+          const landing = joinArg(copy.target, nodePath15.posix.basename(from.value.replace(/\/+$/, "")));
           record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
         } else recordGap(step, copy.target);
       }
@@ -19987,7 +20131,7 @@ function linkSource(program, symbolic, from, link, step) {
   if (program !== "ln" || !symbolic || from.value.startsWith("/")) return from;
   const linkPath = absolutePath(link, step);
   if (!linkPath || "gap" in linkPath) return { ...from, value: "" };
-  return { ...from, value: nodePath14.posix.join(nodePath14.posix.dirname(linkPath.path), from.value) };
+  return { ...from, value: nodePath15.posix.join(nodePath15.posix.dirname(linkPath.path), from.value) };
 }
 function withoutPrefixes(args) {
   let index = 0;
@@ -20057,16 +20201,16 @@ function absolutePath(arg, step) {
     }));
     const prefix = arg.value.slice(0, cut);
     const directory = prefix.slice(0, prefix.lastIndexOf("/"));
-    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath14.posix.normalize(directory) } : void 0;
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath15.posix.normalize(directory) } : void 0;
   }
   let value = arg.value;
   if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
   if (!value.startsWith("/")) {
     const cwd = step.cwd;
     if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
-    value = nodePath14.posix.join(cwd.value, value);
+    value = nodePath15.posix.join(cwd.value, value);
   }
-  return { path: nodePath14.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+  return { path: nodePath15.posix.normalize(value).replace(/(.)\/+$/, "$1") };
 }
 function attachSources(writes, treeKind) {
   const sourcesOf = /* @__PURE__ */ new Map();
@@ -20083,11 +20227,11 @@ function attachSources(writes, treeKind) {
     return { ...write, kind, source: sourcePath };
   });
 }
-var nodePath14, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
+var nodePath15, SHELL_SHEBANG, PATH_DIRECTORIES, VALUE_OPTIONS;
 var init_written_files = __esm({
   "src/readers/launch/written-files.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_compose();
     init_dockerfile();
     init_placed_files();
@@ -20135,6 +20279,14 @@ function assembleLaunch(draft) {
     ...draft.mounts && draft.mounts.length > 0 ? { mounts: draft.mounts } : {},
     ...draft.compose ? { compose: draft.compose } : {}
   };
+}
+function toLaunchArg(raw) {
+  const span2 = raw.source.span(raw.start, raw.end);
+  if (raw.unresolved.length > 0) return { value: writtenText(raw), span: span2, unresolved: [...new Set(raw.unresolved)] };
+  return { value: raw.value, span: span2 };
+}
+function toLaunchEnv(raw) {
+  return toLaunchArg(raw);
 }
 var init_assemble = __esm({
   "src/readers/launch/assemble.ts"() {
@@ -20236,9 +20388,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath15.basename(path);
+  const base = nodePath16.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath15.basename(nodePath15.dirname(path));
+  const dir = nodePath16.basename(nodePath16.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -20261,7 +20413,7 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath15.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath16.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -20275,11 +20427,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath15, UNIT_SUFFIX;
+var nodePath16, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -20536,11 +20688,14 @@ function systemdLaunches(units, problems) {
           externalEnv,
           problems
         });
-        if (launch) launches.push(launch);
+        if (launch) launches.push({ ...launch, systemdInstall: { wantedBy: installTargets(unit) } });
       }
     }
   }
   return launches;
+}
+function installTargets(unit) {
+  return ["WantedBy", "RequiredBy"].flatMap((key) => assignments(unit, "Install", key)).flatMap(({ entry }) => entry.value.text.split(/\s+/).filter((word) => word !== ""));
 }
 var SYSTEMD_PROVIDED, ESCAPES, BRACED;
 var init_systemd = __esm({
@@ -20598,16 +20753,25 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const built = /* @__PURE__ */ new Set();
   for (const { compose, service } of projectServices(composeFiles)) {
     const scope = {
-      project: nodePath16.posix.dirname(compose.source.file),
+      project: nodePath17.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-    const displayDir = nodePath16.posix.dirname(compose.source.file);
-    const display = (path) => nodePath16.posix.normalize(nodePath16.posix.join(displayDir, nodePath16.relative(nodePath16.dirname(compose.path), path).split(nodePath16.sep).join("/")));
+    const displayDir = nodePath17.posix.dirname(compose.source.file);
+    const display = (path) => nodePath17.posix.normalize(nodePath17.posix.join(displayDir, nodePath17.relative(nodePath17.dirname(compose.path), path).split(nodePath17.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
-    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts: mounts2, hostNetwork: Boolean(service.hostNetwork) });
+    containers.push({
+      ...scope,
+      service: service.name,
+      file: compose.source.file,
+      mounts: mounts2,
+      hostNetwork: Boolean(service.hostNetwork),
+      keySpan: compose.source.span(service.start, service.end),
+      ...service.image ? { image: service.image.value } : {},
+      ...service.restart ? { restart: service.restart } : {}
+    });
     if (dockerfile) built.add(dockerfile);
     const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : void 0;
     if (!stage && !service.command && !service.entrypoint) continue;
@@ -20661,7 +20825,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath16.dirname(path), treeKind, (copied) => nodePath16.posix.normalize(nodePath16.posix.join(nodePath16.posix.dirname(dockerfile.source.file), nodePath16.relative(nodePath16.dirname(path), copied).split(nodePath16.sep).join("/")))),
+      mounts: imageFiles(dockerfile, nodePath17.dirname(path), treeKind, (copied) => nodePath17.posix.normalize(nodePath17.posix.join(nodePath17.posix.dirname(dockerfile.source.file), nodePath17.relative(nodePath17.dirname(path), copied).split(nodePath17.sep).join("/")))),
       passThrough,
       problems
     });
@@ -20672,12 +20836,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath16.dirname(file.path);
+    const directory = nodePath17.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath16.basename(file.path);
+    const name2 = (file) => nodePath17.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -20709,6 +20873,7 @@ function mergeService(base, overlay) {
     ...base,
     build: overlay.build ?? base.build,
     image: overlay.image ?? base.image,
+    restart: overlay.restart ?? base.restart,
     command: overlay.command ?? base.command,
     entrypoint: overlay.entrypoint ?? base.entrypoint,
     environment: new Map([...base.environment, ...overlay.environment]),
@@ -20762,11 +20927,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath16, BASE_FILE, OVERRIDE_FILE;
-var init_docker2 = __esm({
+var nodePath17, BASE_FILE, OVERRIDE_FILE;
+var init_docker = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_placed_files();
     init_dockerfile();
     init_assemble();
@@ -20774,6 +20939,174 @@ var init_docker2 = __esm({
     init_systemd();
     BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
     OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
+  }
+});
+
+// src/readers/docker/envsubst-templates.ts
+var envsubst_templates_exports = {};
+__export(envsubst_templates_exports, {
+  envsubstTemplates: () => envsubstTemplates,
+  imageEnvironment: () => imageEnvironment,
+  isOfficialNginxImage: () => isOfficialNginxImage,
+  templateScript: () => templateScript
+});
+function isOfficialNginxImage(reference2) {
+  const withoutDigest = reference2.trim().split("@")[0];
+  const slash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.indexOf(":", slash + 1);
+  const name2 = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon)).toLowerCase().replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
+  if (name2 !== "nginx" && name2 !== "nginxinc/nginx-unprivileged" && name2 !== "public.ecr.aws/nginx/nginx") return false;
+  const tag = colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
+  const version = /^(\d+)\.(\d+)/.exec(tag);
+  return !version || Number(version[1]) > 1 || Number(version[2]) >= 19;
+}
+function envsubstTemplates(input) {
+  const kindOf = treeKinds(input.treeFiles);
+  const dockerfiles = /* @__PURE__ */ new Map();
+  const dockerfile = (path) => {
+    if (!dockerfiles.has(path)) {
+      const text3 = input.readText(path);
+      if (text3 !== void 0) dockerfiles.set(path, parseDockerfile(new SourceText(input.displayPath(path), text3)));
+    }
+    return dockerfiles.get(path);
+  };
+  const treeFiles = new Set(input.treeFiles);
+  const containers = [];
+  const built = /* @__PURE__ */ new Set();
+  const composeFiles = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
+  }
+  for (const { compose, service } of projectServices(composeFiles)) {
+    let stage;
+    const placed = service.volumes.map((mount) => ({ source: mount.source, target: mount.target }));
+    if (service.build) {
+      built.add(service.build.dockerfile);
+      const file = dockerfile(service.build.dockerfile);
+      if (!file) continue;
+      stage = service.build.target ? file.stages.find((candidate) => candidate.name === service.build.target) : file.stages[file.stages.length - 1];
+      if (!stage) continue;
+      for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
+    }
+    const image = stage ? rootImage(stage) : service.image?.value;
+    if (!image || !isOfficialNginxImage(image)) continue;
+    const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;
+    const cmd = service.command ? composeCommand(service.command.args, service.command.source) : service.entrypoint ? void 0 : stage?.cmd;
+    if (!runsTemplateScripts(entrypoint, cmd)) continue;
+    const env = imageEnvironment();
+    for (const [name2, value] of stage?.env ?? []) env.set(name2, valueOf2(value));
+    for (const envFile of service.envFiles) {
+      if (envFile.path === void 0 || !treeFiles.has(envFile.path)) continue;
+      const text3 = input.readText(envFile.path);
+      if (text3 !== void 0) for (const [name2, value] of envFileValues(new SourceText(input.displayPath(envFile.path), text3))) env.set(name2, valueOf2(value));
+    }
+    for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
+    const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
+    containers.push({ definedIn: compose.path, env, others: external ? "unknown" : "unset", placed });
+  }
+  for (const path of input.dockerfiles) {
+    if (built.has(path)) continue;
+    const file = dockerfile(path);
+    const stage = file?.stages[file.stages.length - 1];
+    if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    const env = imageEnvironment();
+    for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
+    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath18.dirname(path), kindOf) });
+  }
+  const templates = [];
+  for (const container of containers) {
+    const script = templateScript(container.env, container.others);
+    if (!script) continue;
+    for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
+      const output = script.outputOf(target);
+      if (output !== void 0) templates.push({ template: file, output, outputDir: script.outputDir, lookup: script.lookup, definedIn: container.definedIn });
+    }
+  }
+  return templates;
+}
+function templateScript(env, others) {
+  const setting = (name2, fallback) => {
+    const value = env.get(name2);
+    if (value === void 0 || value === "unset" || value !== "unknown" && value.value === "") return fallback;
+    return value === "unknown" ? void 0 : value.value;
+  };
+  const templateDir = setting("NGINX_ENVSUBST_TEMPLATE_DIR", "/etc/nginx/templates");
+  const suffix = setting("NGINX_ENVSUBST_TEMPLATE_SUFFIX", ".template");
+  const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
+  const filter = setting("NGINX_ENVSUBST_FILTER", "");
+  if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
+  const dir = nodePath18.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+  return {
+    outputOf: (target) => {
+      if (!target.startsWith(dir + "/")) return void 0;
+      const relative9 = target.slice(dir.length + 1);
+      if (!nodePath18.posix.basename(relative9).endsWith(suffix) || relative9.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
+      return nodePath18.posix.join(outputDir, relative9.slice(0, relative9.length - suffix.length));
+    },
+    outputDir: nodePath18.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
+    lookup: envsubstLookup(env, others, filter)
+  };
+}
+function rootImage(stage) {
+  let current = stage;
+  while (current.baseStage) current = current.baseStage;
+  return current.base;
+}
+function composeCommand(words, source) {
+  return { form: "exec", words, shell: [], source, start: 0, end: 0 };
+}
+function runsTemplateScripts(entrypoint, cmd) {
+  let args = combineCommand(entrypoint, cmd)?.args.map((arg) => arg.unresolved.length > 0 ? void 0 : arg.value);
+  if (entrypoint) {
+    if (!args || args[0] !== "/docker-entrypoint.sh") return false;
+    args = args.slice(1);
+  }
+  if (!args || args.length === 0) return true;
+  return args[0] === "nginx" || args[0] === "nginx-debug";
+}
+function imageEnvironment() {
+  return new Map(IMAGE_VARIABLES.map((name2) => [name2, "unknown"]));
+}
+function valueOf2(raw) {
+  return raw.unresolved.length > 0 ? "unknown" : { value: raw.value };
+}
+function envsubstLookup(env, others, filter) {
+  let pattern;
+  try {
+    pattern = filter === void 0 ? void 0 : new RegExp(filter);
+  } catch {
+    pattern = void 0;
+  }
+  return (name2) => {
+    const value = env.get(name2) ?? (others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : "unset");
+    if (value === "unset") return "unset";
+    if (!pattern) return "unknown";
+    return pattern.test(name2) ? value : "unset";
+  };
+}
+function placedTreeFiles(placed, treeFiles) {
+  const found = [];
+  for (const { source, target } of placed) {
+    const root = target.replace(/(.)\/+$/, "$1");
+    for (const file of treeFiles) {
+      if (file === source) found.push({ file, target: root });
+      else if (file.startsWith(source + nodePath18.sep)) found.push({ file, target: nodePath18.posix.join(root, nodePath18.relative(source, file).split(nodePath18.sep).join("/")) });
+    }
+  }
+  return found;
+}
+var nodePath18, IMAGE_VARIABLES;
+var init_envsubst_templates = __esm({
+  "src/readers/docker/envsubst-templates.ts"() {
+    "use strict";
+    nodePath18 = __toESM(require("path"));
+    init_docker();
+    init_text();
+    init_compose();
+    init_dockerfile();
+    init_placed_files();
+    IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
   }
 });
 
@@ -20919,6 +21252,234 @@ var init_kubernetes = __esm({
   }
 });
 
+// src/readers/kubernetes/mounted-files.ts
+var mounted_files_exports = {};
+__export(mounted_files_exports, {
+  mountedConfig: () => mountedConfig
+});
+function mountedConfig(manifests) {
+  const configMaps = /* @__PURE__ */ new Map();
+  const workloads = [];
+  for (const { path, source } of manifests) collect(path, source, configMaps, workloads);
+  if (configMaps.size === 0) return { files: [], templates: [] };
+  return { files: placeFiles(configMaps, workloads), templates: placeTemplates(configMaps, workloads) };
+}
+function collect(manifestPath, source, configMaps, workloads) {
+  const { documents } = parseYaml(source);
+  const visit2 = (object, document, depth) => {
+    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+    const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
+    if (kind.endsWith("List")) {
+      for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
+      return;
+    }
+    const metadata = valueOf(object, "metadata", document);
+    const name2 = scalarArg(source, valueOf(metadata, "name", document))?.value ?? "";
+    const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value ?? "default";
+    if (kind === "ConfigMap") {
+      const entries = [];
+      for (const entry of entriesOf(valueOf(object, "data", document), document)) {
+        const node = entry.value;
+        if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
+        const text3 = node.value;
+        const classified = classify(`/${entry.key}`, () => text3);
+        const format8 = classified && EMBEDDABLE.has(classified) ? classified : void 0;
+        const embedded = embeddedLiteralBlock(source, node.range[0], text3);
+        if (embedded) entries.push({ key: entry.key, format: format8, source: embedded, manifestPath });
+      }
+      if (entries.length > 0) configMaps.set(`${namespace}/${name2}`, entries);
+      return;
+    }
+    const podSpec = podSpecOf(kind, object, document);
+    if (podSpec) workloads.push({ manifestPath, name: name2, namespace, source, document, podSpec });
+  };
+  for (const document of documents) visit2(document.contents ?? void 0, document, 0);
+}
+function mountsOf(configMaps, workloads) {
+  const mounts2 = [];
+  for (const workload of workloads) {
+    const { namespace, source, document, podSpec } = workload;
+    const volumes = /* @__PURE__ */ new Map();
+    for (const volume of itemsOf(valueOf(podSpec, "volumes", document), document)) {
+      const configMap = valueOf(volume, "configMap", document);
+      const configMapName = scalarArg(source, valueOf(configMap, "name", document))?.value;
+      const volumeName = scalarArg(source, valueOf(volume, "name", document))?.value;
+      if (!configMapName || !volumeName) continue;
+      const items = itemsOf(valueOf(configMap, "items", document), document);
+      volumes.set(volumeName, {
+        configMap: `${namespace}/${configMapName}`,
+        ...items.length > 0 ? { items: new Map(items.map((item) => [scalarArg(source, valueOf(item, "key", document))?.value ?? "", scalarArg(source, valueOf(item, "path", document))?.value ?? ""])) } : {}
+      });
+    }
+    for (const container of ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))) {
+      for (const mount of itemsOf(valueOf(container, "volumeMounts", document), document)) {
+        const volume = volumes.get(scalarArg(source, valueOf(mount, "name", document))?.value ?? "");
+        const mountPath = scalarArg(source, valueOf(mount, "mountPath", document))?.value;
+        const entries = volume ? configMaps.get(volume.configMap) : void 0;
+        if (!volume || !mountPath || !entries) continue;
+        const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
+        for (const entry of entries) {
+          const relative9 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative9) continue;
+          if (subPath !== void 0 && subPath !== relative9) continue;
+          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative9}`;
+          mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer.startsWith("/") ? inContainer : `/${inContainer}` });
+        }
+      }
+    }
+  }
+  return mounts2;
+}
+function placeFiles(configMaps, workloads) {
+  const files = [];
+  const mounted = /* @__PURE__ */ new Set();
+  for (const { workload, entry, configMap, inContainer } of mountsOf(configMaps, workloads)) {
+    if (!entry.format) continue;
+    const path = `${entry.manifestPath}#${workload.name}${inContainer}`;
+    if (files.some((file) => file.path === path)) continue;
+    files.push({ path, format: entry.format, source: entry.source });
+    mounted.add(`${configMap}/${entry.key}`);
+  }
+  for (const [name2, entries] of configMaps) {
+    for (const entry of entries) {
+      if (!entry.format || mounted.has(`${name2}/${entry.key}`)) continue;
+      files.push({ path: `${entry.manifestPath}#configmap/${name2}/${entry.key}`, format: entry.format, source: entry.source });
+    }
+  }
+  return files;
+}
+function placeTemplates(configMaps, workloads) {
+  const templates = [];
+  const containers = /* @__PURE__ */ new Map();
+  const containerOf = (workload, container) => {
+    const known2 = containers.get(container);
+    if (known2) return known2;
+    const { source, document } = workload;
+    const image = scalarArg(source, valueOf(container, "image", document))?.value;
+    const official = image !== void 0 && isOfficialNginxImage(image);
+    let script;
+    if (official && runsTemplateScripts2(workload, container)) {
+      const { env, externalEnv } = containerEnvironment(source, container, document);
+      const values2 = imageEnvironment();
+      for (const [name2, raw] of env) values2.set(name2, raw.unresolved.length > 0 ? "unknown" : { value: raw.value });
+      script = templateScript(values2, externalEnv.length > 0 ? "unknown" : "unset");
+    }
+    const found = { official, ...script ? { script } : {} };
+    containers.set(container, found);
+    return found;
+  };
+  for (const { workload, container, entry, inContainer } of mountsOf(configMaps, workloads)) {
+    if (entry.format) continue;
+    const { official, script } = containerOf(workload, container);
+    const output = script?.outputOf(inContainer);
+    const asIs = output === void 0 && official && /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(inContainer);
+    if (output === void 0 && !asIs) continue;
+    const containerName = scalarArg(workload.source, valueOf(container, "name", workload.document))?.value ?? "";
+    templates.push({
+      template: `${entry.manifestPath}#${workload.name}${inContainer}`,
+      output: output ?? inContainer,
+      outputDir: asIs ? "/etc/nginx/conf.d" : script.outputDir,
+      lookup: script?.lookup ?? (() => "unset"),
+      definedIn: entry.manifestPath,
+      embedded: entry.source,
+      deployment: `${workload.manifestPath}#${workload.namespace}/${workload.name}/${containerName}`,
+      ...asIs ? { asIs } : {}
+    });
+  }
+  return templates;
+}
+function runsTemplateScripts2({ source, document }, container) {
+  const words = (key) => {
+    const node = valueOf(container, key, document);
+    return node === void 0 ? void 0 : itemsOf(node, document).map((item) => scalarArg(source, item)?.value);
+  };
+  const command2 = words("command");
+  let args = words("args");
+  if (command2) {
+    if (command2[0] !== "/docker-entrypoint.sh") return false;
+    args = [...command2.slice(1), ...args ?? []];
+    if (args.length === 0) return false;
+  }
+  return !args || args.length === 0 || args[0] === "nginx" || args[0] === "nginx-debug";
+}
+function podSpecOf(kind, object, document) {
+  const path = POD_SPEC_PATHS[kind];
+  if (!path) return void 0;
+  let node = object;
+  for (const key of path) node = valueOf(node, key, document);
+  return (0, import_yaml.isMap)(node) ? node : void 0;
+}
+var EMBEDDABLE;
+var init_mounted_files = __esm({
+  "src/readers/kubernetes/mounted-files.ts"() {
+    "use strict";
+    init_classify();
+    init_embedded_text();
+    init_envsubst_templates();
+    init_kubernetes();
+    init_yaml();
+    EMBEDDABLE = /* @__PURE__ */ new Set(["gunicorn", "uwsgi", "tomcat", "spring-boot"]);
+  }
+});
+
+// src/readers/docker/index.ts
+function readImageReferences(source, kind) {
+  const references = [];
+  const pattern = new RegExp(IMAGE_PATTERNS[kind].source, IMAGE_PATTERNS[kind].flags);
+  for (let match = pattern.exec(source.text); match; match = pattern.exec(source.text)) {
+    const reference2 = match[1];
+    const start = match.index + match[0].length - reference2.length;
+    const withoutDigest = reference2.split("@")[0];
+    const colon = withoutDigest.lastIndexOf(":");
+    const slash = withoutDigest.lastIndexOf("/");
+    const hasTag = colon > slash;
+    const name2 = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
+    references.push({
+      image: name2.replace(/^(docker\.io\/)?(library\/)?/, ""),
+      tag: hasTag ? withoutDigest.slice(colon + 1) : "latest",
+      span: source.span(start, start + reference2.length)
+    });
+  }
+  return references;
+}
+function nginxVersionOfImage(reference2) {
+  const isNginx = /^(nginx|nginxinc\/nginx-unprivileged|bitnami\/nginx)$/.test(reference2.image);
+  const isOpenResty = /^openresty\/openresty$/.test(reference2.image);
+  if (!isNginx && !isOpenResty) return void 0;
+  const match = /^(\d+\.\d+(?:\.\d+)?)/.exec(reference2.tag);
+  return match ? match[1] : void 0;
+}
+var IMAGE_PATTERNS;
+var init_docker2 = __esm({
+  "src/readers/docker/index.ts"() {
+    "use strict";
+    IMAGE_PATTERNS = {
+      dockerfile: /^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)/gim,
+      compose: /^[ \t]*image:[ \t]*["']?([^\s"'#]+)/gm
+    };
+  }
+});
+
+// src/readers/cloud-balancers.ts
+function emptyCloudResources() {
+  return { balancers: [], listeners: [], listenerRules: [], targetGroups: [], targets: [], targetUsers: [] };
+}
+var init_cloud_balancers = __esm({
+  "src/readers/cloud-balancers.ts"() {
+    "use strict";
+  }
+});
+
+// src/readers/kubernetes/objects.ts
+function emptyKubernetesModel() {
+  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
+}
+var init_objects = __esm({
+  "src/readers/kubernetes/objects.ts"() {
+    "use strict";
+  }
+});
+
 // src/readers/launch/procfile.ts
 function procfileLaunches(source, problems) {
   const launches = [];
@@ -21001,23 +21562,8 @@ var init_shell_script = __esm({
 // src/readers/launch/index.ts
 var launch_exports = {};
 __export(launch_exports, {
-  guarded: () => guarded,
   readLaunches: () => readLaunches
 });
-function guarded(output, file, read) {
-  try {
-    return read();
-  } catch (error) {
-    const start = { line: 1, column: 1, offset: 0 };
-    output.diagnostics.push({
-      ruleId: "internal-error",
-      message: `cfglint could not read this file and skipped it: ${error.message}; please report this with the file`,
-      primary: { file, start, end: start },
-      related: []
-    });
-    return void 0;
-  }
-}
 function readLaunches(files, context) {
   const output = emptyOutput();
   const launches = [];
@@ -21027,18 +21573,18 @@ function readLaunches(files, context) {
   for (const path of files.systemd ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    const parsed = guarded(output, source.file, () => parseUnitFile(source));
+    const parsed = guarded(output.diagnostics, "launch reader", source.file, () => parseUnitFile(source));
     if (!parsed) continue;
     unitFiles.push({ path, file: parsed });
     append(problems, parsed.problems);
     addComments(output, source.file, parsed.comments);
   }
-  guarded(output, context.displayPath(files.systemd?.[0] ?? "."), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
+  guarded(output.diagnostics, "launch reader", context.displayPath(files.systemd?.[0] ?? "."), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
   const dockerfiles = /* @__PURE__ */ new Map();
   for (const path of files.dockerfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    const parsed = guarded(output, source.file, () => parseDockerfile(source));
+    const parsed = guarded(output.diagnostics, "launch reader", source.file, () => parseDockerfile(source));
     if (!parsed) continue;
     dockerfiles.set(path, parsed);
     addComments(output, source.file, parsed.comments);
@@ -21047,7 +21593,7 @@ function readLaunches(files, context) {
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    const parsed = guarded(output, source.file, () => parseCompose(source, path));
+    const parsed = guarded(output.diagnostics, "launch reader", source.file, () => parseCompose(source, path));
     if (!parsed) continue;
     composeFiles.push(parsed);
     append(problems, parsed.problems);
@@ -21058,9 +21604,9 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath17.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath20.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
-  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
+  guarded(output.diagnostics, "launch reader", context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
     const readEnvFile = (path) => treeFiles.has(path) ? readSource(path, context, output) : void 0;
     let kinds;
@@ -21071,20 +21617,20 @@ function readLaunches(files, context) {
   });
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => append(launches, shellLaunches(source, problems)));
+    guarded(output.diagnostics, "launch reader", source.file, () => append(launches, shellLaunches(source, problems)));
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => append(launches, procfileLaunches(source, problems)));
+    guarded(output.diagnostics, "launch reader", source.file, () => append(launches, procfileLaunches(source, problems)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);
     if (!source || source.text.includes("{{")) continue;
     recordSource(output, source);
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, "launch reader", source.file, () => {
       const { workloads, problems: yamlProblems } = kubernetesWorkloads(source);
       append(problems, yamlProblems);
       append(launches, kubernetesLaunches(source, workloads, problems));
@@ -21092,39 +21638,25 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath17, RUNS_ITS_ARGUMENTS;
+var nodePath20, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_append();
     init_compose();
     init_placed_files();
     init_dockerfile();
     init_types();
-    init_docker2();
+    init_docker();
     init_files();
+    init_failure();
     init_kubernetes();
     init_procfile();
     init_shell_script();
     init_systemd();
     init_systemd_unit();
     RUNS_ITS_ARGUMENTS = /^[ \t]*exec[ \t]+"\$(@|\{@\})"/m;
-  }
-});
-
-// src/readers/kit/failure.ts
-function readerFailedAt(reader, span2, error) {
-  return {
-    ruleId: "internal-error",
-    message: `The ${reader} reader failed here and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-    primary: span2,
-    related: []
-  };
-}
-var init_failure = __esm({
-  "src/readers/kit/failure.ts"() {
-    "use strict";
   }
 });
 
@@ -23575,21 +24107,21 @@ var init_dist2 = __esm({
       @internal
       */
       resolveOffset(offset, assoc) {
-        let range = this.range, index = this.rangeIndex;
+        let range2 = this.range, index = this.rangeIndex;
         let pos = this.pos + offset;
-        while (pos < range.from) {
+        while (pos < range2.from) {
           if (!index)
             return null;
           let next = this.ranges[--index];
-          pos -= range.from - next.to;
-          range = next;
+          pos -= range2.from - next.to;
+          range2 = next;
         }
-        while (assoc < 0 ? pos > range.to : pos >= range.to) {
+        while (assoc < 0 ? pos > range2.to : pos >= range2.to) {
           if (index == this.ranges.length - 1)
             return null;
           let next = this.ranges[++index];
-          pos += next.from - range.to;
-          range = next;
+          pos += next.from - range2.to;
+          range2 = next;
         }
         return pos;
       }
@@ -23599,9 +24131,9 @@ var init_dist2 = __esm({
       clipPos(pos) {
         if (pos >= this.range.from && pos < this.range.to)
           return pos;
-        for (let range of this.ranges)
-          if (range.to > pos)
-            return Math.max(pos, range.from);
+        for (let range2 of this.ranges)
+          if (range2.to > pos)
+            return Math.max(pos, range2.from);
         return this.end;
       }
       /**
@@ -23628,12 +24160,12 @@ var init_dist2 = __esm({
           if (pos >= this.chunk2Pos && pos < this.chunk2Pos + this.chunk2.length) {
             result = this.chunk2.charCodeAt(pos - this.chunk2Pos);
           } else {
-            let i = this.rangeIndex, range = this.range;
-            while (range.to <= pos)
-              range = this.ranges[++i];
+            let i = this.rangeIndex, range2 = this.range;
+            while (range2.to <= pos)
+              range2 = this.ranges[++i];
             this.chunk2 = this.input.chunk(this.chunk2Pos = pos);
-            if (pos + this.chunk2.length > range.to)
-              this.chunk2 = this.chunk2.slice(0, range.to - pos);
+            if (pos + this.chunk2.length > range2.to)
+              this.chunk2 = this.chunk2.slice(0, range2.to - pos);
             result = this.chunk2.charCodeAt(0);
           }
         }
@@ -24682,8 +25214,8 @@ function styleTags(spec) {
         let last = pieces.length - 1, inner = pieces[last];
         if (!inner)
           throw new RangeError("Invalid path: " + part2);
-        let rule33 = new Rule(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
-        byName[inner] = rule33.sort(byName[inner]);
+        let rule47 = new Rule2(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
+        byName[inner] = rule47.sort(byName[inner]);
       }
   }
   return ruleNodeProp.add(byName);
@@ -24715,7 +25247,7 @@ function tagHighlighter(tags2, options) {
     scope
   };
 }
-var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
+var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule2, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
   "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
@@ -24809,7 +25341,7 @@ var init_dist3 = __esm({
           }
           if (cur && cur.mode == take.mode && !take.context && !cur.context)
             continue;
-          let copy = new Rule(take.tags, take.mode, take.context);
+          let copy = new Rule2(take.tags, take.mode, take.context);
           if (cur)
             cur.next = copy;
           else
@@ -24819,7 +25351,7 @@ var init_dist3 = __esm({
         return root;
       }
     });
-    Rule = class {
+    Rule2 = class {
       constructor(tags2, mode, context, next) {
         this.tags = tags2;
         this.mode = mode;
@@ -24844,7 +25376,7 @@ var init_dist3 = __esm({
         return this.context ? this.context.length : 0;
       }
     };
-    Rule.empty = new Rule([], 2, null);
+    Rule2.empty = new Rule2([], 2, null);
     t = Tag.define;
     comment = t();
     name = t();
@@ -25609,26 +26141,7 @@ var init_dist4 = __esm({
   }
 });
 
-// src/readers/gunicorn/python.ts
-function readPythonModule(text3) {
-  const tree = parser.parse(text3);
-  const module2 = {
-    text: text3,
-    syntaxProblems: [...lezerErrors(tree, text3), ...python3Problems(tree, text3)].sort((a, b) => a.from - b.from),
-    comments: [],
-    bindings: [],
-    finalBindings: /* @__PURE__ */ new Map(),
-    loadedNames: /* @__PURE__ */ new Set()
-  };
-  tree.iterate({
-    enter(node) {
-      if (node.name === "Comment") module2.comments.push({ from: node.from, to: node.to, text: text3.slice(node.from + 1, node.to) });
-    }
-  });
-  new Executor(module2, text3).run(tree.topNode);
-  collectLoads(tree.topNode, text3, module2.loadedNames);
-  return module2;
-}
+// src/readers/kit/python/tree.ts
 function shorten(text3) {
   const oneLine = text3.replace(/\s+/g, " ");
   return oneLine.length > 40 ? `${oneLine.slice(0, 39)}…` : oneLine;
@@ -25652,10 +26165,17 @@ function declaredGlobals(definition, text3) {
       visit2(child);
     }
   };
-  const body = children(definition).find((c) => c.name === "Body");
-  if (body) visit2(body);
+  const body2 = children(definition).find((c) => c.name === "Body");
+  if (body2) visit2(body2);
   return names;
 }
+var init_tree = __esm({
+  "src/readers/kit/python/tree.ts"() {
+    "use strict";
+  }
+});
+
+// src/readers/kit/python/values.ts
 function numberLiteral(raw, from, to) {
   const text3 = raw.replace(/_/g, "");
   const known2 = (value2) => ({ known: true, value: value2, from, to });
@@ -25673,28 +26193,28 @@ function numberLiteral(raw, from, to) {
   const value = Number(text3);
   return Number.isFinite(value) ? known2({ type: "float", value }) : { known: false, reason: `the number ${raw}` };
 }
-function decodeString(body, raw) {
-  if (raw) return body;
+function decodeString(body2, raw) {
+  if (raw) return body2;
   let out = "";
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c !== "\\" || i + 1 >= body.length) {
+  for (let i = 0; i < body2.length; i++) {
+    const c = body2[i];
+    if (c !== "\\" || i + 1 >= body2.length) {
       out += c;
       continue;
     }
-    const next = body[++i];
+    const next = body2[++i];
     const simple2 = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", "\n": "" };
     if (next in simple2) {
       out += simple2[next];
     } else if (next === "\r") {
-      if (body[i + 1] === "\n") i++;
+      if (body2[i + 1] === "\n") i++;
     } else if (/[0-7]/.test(next)) {
       let digits = next;
-      while (digits.length < 3 && /[0-7]/.test(body[i + 1] ?? "")) digits += body[++i];
+      while (digits.length < 3 && /[0-7]/.test(body2[i + 1] ?? "")) digits += body2[++i];
       out += String.fromCodePoint(parseInt(digits, 8));
     } else if (next === "x" || next === "u" || next === "U") {
       const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-      const hex = body.slice(i + 1, i + 1 + length);
+      const hex = body2.slice(i + 1, i + 1 + length);
       if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) return void 0;
       const code = parseInt(hex, 16);
       if (code > 1114111) return void 0;
@@ -25810,242 +26330,23 @@ function binary(a, op, b, from, to) {
   }
   return unknown3(`"${op}" between a ${av.type} and a ${bv.type}`);
 }
-function collectLoads(script, text3, loaded) {
-  const slice = (node) => text3.slice(node.from, node.to);
-  const visit2 = (node, scopes) => {
-    if (node.name === "FunctionDefinition" || node.name === "LambdaExpression" || node.name === "ClassDefinition") {
-      const own = localNames(node, text3);
-      for (const child of children(node)) visit2(child, child.name === "Body" || child.name === "ParamList" || node.name === "LambdaExpression" ? [...scopes, own] : scopes);
-      return;
-    }
-    if (node.name === "VariableName" && isLoad(node, slice)) {
-      const name2 = slice(node);
-      if (!scopes.some((scope) => scope.has(name2))) loaded.add(name2);
-      return;
-    }
-    for (const child of children(node)) visit2(child, scopes);
-  };
-  visit2(script, []);
-}
-function localNames(definition, text3) {
-  const names = /* @__PURE__ */ new Set();
-  const slice = (node) => text3.slice(node.from, node.to);
-  const params = children(definition).find((c) => c.name === "ParamList");
-  if (params) {
-    const parts = children(params);
-    parts.forEach((part2, i) => {
-      if (part2.name === "VariableName" && parts[i - 1]?.name !== "AssignOp") names.add(slice(part2));
-    });
-  }
-  const globals = new Set(definition.name === "FunctionDefinition" ? declaredGlobals(definition, text3) : []);
-  const body = children(definition).find((c) => c.name === "Body");
-  const visit2 = (node) => {
-    for (const child of children(node)) {
-      if (child.name === "FunctionDefinition" || child.name === "ClassDefinition") {
-        const name2 = children(child).find((c) => c.name === "VariableName");
-        if (name2) names.add(slice(name2));
-        continue;
-      }
-      if (child.name === "LambdaExpression") continue;
-      if (child.name === "VariableName" && !isLoad(child, slice)) names.add(slice(child));
-      visit2(child);
-    }
-  };
-  if (body) visit2(body);
-  for (const name2 of globals) names.delete(name2);
-  return names;
-}
-function isLoad(node, slice) {
-  const parent = node.parent;
-  if (!parent) return true;
-  const previous = node.prevSibling;
-  const next = node.nextSibling;
-  switch (parent.name) {
-    case "FunctionDefinition":
-    case "ClassDefinition":
-      return false;
-    case "ImportStatement":
-    case "ScopeStatement":
-      return false;
-    case "ParamList":
-      return previous?.name === "AssignOp";
-    case "ArgList":
-      return next?.name !== "AssignOp";
-    case "AssignStatement":
-      return isAfterLastAssignOp(node);
-    case "TupleExpression":
-    case "ParenthesizedExpression":
-    case "ArrayExpression": {
-      let outer = parent;
-      while (outer.parent && ["TupleExpression", "ParenthesizedExpression", "ArrayExpression"].includes(outer.parent.name)) outer = outer.parent;
-      if (outer.parent?.name === "AssignStatement" && !isAfterLastAssignOp(outer)) return false;
-      return true;
-    }
-  }
-  if (previous && slice(previous) === "as") return false;
-  for (let sibling = previous; sibling; sibling = sibling.prevSibling) {
-    const word = slice(sibling);
-    if (word === "for") return false;
-    if (sibling.name !== "," && sibling.name !== "VariableName") break;
-  }
-  return true;
-}
-function isAfterLastAssignOp(node) {
-  for (let sibling = node.nextSibling; sibling; sibling = sibling.nextSibling) if (sibling.name === "AssignOp") return false;
-  return node.prevSibling !== null;
-}
-function lezerErrors(tree, text3) {
-  const problems = [];
-  tree.iterate({
-    enter(node) {
-      if (!node.type.isError) return;
-      const found = text3.slice(node.from, node.to);
-      let message;
-      const lineStart = text3.lastIndexOf("\n", node.from - 1) + 1;
-      if (found.includes("\0")) message = "source code cannot contain null bytes";
-      else if (found === "" && /^[ \t\f]*$/.test(text3.slice(lineStart, node.from)) && /^[ \t\f]+\S/.test(text3.slice(lineStart, lineStart + 200))) message = "unexpected indent";
-      else if (found !== "") message = `invalid syntax: unexpected "${shorten(found)}"`;
-      else if (node.from >= text3.trimEnd().length) message = "invalid syntax: unexpected end of file";
-      else message = `invalid syntax before "${shorten(text3.slice(node.from).trimStart().split(/\s/)[0])}"`;
-      problems.push({ from: node.from, to: node.to, message });
-      return false;
-    }
-  });
-  return problems;
-}
-function python3Problems(tree, text3) {
-  const problems = [];
-  const add = (from, to, message) => problems.push({ from, to, message });
-  tree.iterate({
-    enter(ref) {
-      const node = ref.node;
-      const raw = text3.slice(node.from, node.to);
-      switch (node.name) {
-        case "PrintStatement":
-          if (!children(node).some((c) => c.type.isError)) add(node.from, node.from + 5, `Missing parentheses in call to 'print' (Python 2 syntax)`);
-          break;
-        case "TryStatement": {
-          const parts = children(node);
-          parts.forEach((part2, i) => {
-            if (part2.name !== "except") return;
-            for (let j = i + 1; j < parts.length && parts[j].name !== "Body" && parts[j].name !== "as"; j++) {
-              if (parts[j].name === ",") {
-                add(parts[j].from, parts[j].to, 'multiple exception types must be parenthesized (Python 2 "except E, e:")');
-                break;
-              }
-            }
-          });
-          break;
-        }
-        case "RaiseStatement":
-          if (children(node).some((c) => c.name === ",")) add(node.from, node.to, 'invalid syntax: Python 2 "raise E, message"');
-          break;
-        case "CompareOp":
-          if (raw === "<>") add(node.from, node.to, 'invalid syntax: "<>" is Python 2 (use "!=")');
-          break;
-        case "Number":
-          if (/^0[0-9_]*$/.test(raw) && /[1-9]/.test(raw)) add(node.from, node.to, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
-          break;
-        case "String":
-        case "FormatString": {
-          const shape = /^[rRbBuUfF]{0,2}('''|"""|'|")/.exec(raw);
-          if (!shape) break;
-          const quote = shape[1];
-          const body = raw.slice(shape[0].length);
-          const closed = body.length >= quote.length && body.endsWith(quote) && !endsWithOddBackslashes(body.slice(0, -quote.length));
-          if (quote.length === 1) {
-            const newline2 = firstUnescapedNewline(body);
-            if (newline2 >= 0 || !closed) {
-              const at = node.from + shape[0].length - 1;
-              add(at, at + 1, "unterminated string literal");
-            }
-          } else if (!closed) {
-            add(node.from, node.from + shape[0].length, "unterminated triple-quoted string literal");
-          }
-          break;
-        }
-        case "Script":
-        case "Body":
-          indentationProblems(node, text3, add);
-          break;
-      }
-    }
-  });
-  return problems;
-}
-function endsWithOddBackslashes(text3) {
-  let count = 0;
-  for (let i = text3.length - 1; i >= 0 && text3[i] === "\\"; i--) count++;
-  return count % 2 === 1;
-}
-function firstUnescapedNewline(body) {
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] === "\\") i++;
-    else if (body[i] === "\n") return i;
-  }
-  return -1;
-}
-function indentWidths(indent2) {
-  let col = 0;
-  let alt = 0;
-  for (const c of indent2) {
-    if (c === "	") {
-      col = (Math.floor(col / 8) + 1) * 8;
-      alt++;
-    } else if (c === "\f") {
-      col = 0;
-      alt = 0;
-    } else {
-      col++;
-      alt++;
-    }
-  }
-  return [col, alt];
-}
-function indentationProblems(block2, text3, add) {
-  const statements = children(block2).filter(isStatement2);
-  let expected;
-  const lineStartOf = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
-  let parentIndent = [0, 0];
-  if (block2.name === "Body" && block2.parent) {
-    const start = lineStartOf(block2.parent.from);
-    parentIndent = indentWidths(/^[ \t\f]*/.exec(text3.slice(start, block2.parent.from))[0]);
-  }
-  for (const statement of statements) {
-    const lineStart = lineStartOf(statement.from);
-    const before = text3.slice(lineStart, statement.from);
-    if (!/^[ \t\f]*$/.test(before)) continue;
-    const widths = indentWidths(before);
-    if (block2.name === "Script") {
-      const previous = statement.prevSibling;
-      const afterBlock = previous !== null && previous.lastChild?.name === "Body";
-      if (before !== "") add(lineStart, statement.from, afterBlock ? "unindent does not match any outer indentation level" : "unexpected indent");
-      continue;
-    }
-    if (widths[0] <= parentIndent[0]) {
-      add(lineStart, statement.from, "unindent does not match any outer indentation level");
-      return;
-    }
-    if (!expected) {
-      expected = widths;
-      continue;
-    }
-    if (widths[0] !== expected[0]) {
-      add(lineStart, statement.from, widths[0] > expected[0] ? "unexpected indent" : "unindent does not match any outer indentation level");
-      return;
-    }
-    if (widths[1] !== expected[1]) {
-      add(lineStart, statement.from, "inconsistent use of tabs and spaces in indentation");
-      return;
-    }
-  }
-}
-var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor, weights;
-var init_python = __esm({
-  "src/readers/gunicorn/python.ts"() {
+var weights;
+var init_values2 = __esm({
+  "src/readers/kit/python/values.ts"() {
     "use strict";
-    init_dist4();
     init_expansion_budget();
+    weights = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/readers/kit/python/evaluator.ts
+var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor;
+var init_evaluator = __esm({
+  "src/readers/kit/python/evaluator.ts"() {
+    "use strict";
+    init_expansion_budget();
+    init_tree();
+    init_values2();
     COMPOUND = {
       IfStatement: "an if statement",
       TryStatement: "a try statement",
@@ -26404,7 +26705,282 @@ var init_python = __esm({
         return { known: true, value: { type: "str", value: result + tail }, from: node.from, to: node.to };
       }
     };
-    weights = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/readers/kit/python/names.ts
+function collectLoads(script, text3, loaded) {
+  const slice = (node) => text3.slice(node.from, node.to);
+  const visit2 = (node, scopes) => {
+    if (node.name === "FunctionDefinition" || node.name === "LambdaExpression" || node.name === "ClassDefinition") {
+      const own = localNames(node, text3);
+      for (const child of children(node)) visit2(child, child.name === "Body" || child.name === "ParamList" || node.name === "LambdaExpression" ? [...scopes, own] : scopes);
+      return;
+    }
+    if (node.name === "VariableName" && isLoad(node, slice)) {
+      const name2 = slice(node);
+      if (!scopes.some((scope) => scope.has(name2))) loaded.add(name2);
+      return;
+    }
+    for (const child of children(node)) visit2(child, scopes);
+  };
+  visit2(script, []);
+}
+function localNames(definition, text3) {
+  const names = /* @__PURE__ */ new Set();
+  const slice = (node) => text3.slice(node.from, node.to);
+  const params = children(definition).find((c) => c.name === "ParamList");
+  if (params) {
+    const parts = children(params);
+    parts.forEach((part2, i) => {
+      if (part2.name === "VariableName" && parts[i - 1]?.name !== "AssignOp") names.add(slice(part2));
+    });
+  }
+  const globals = new Set(definition.name === "FunctionDefinition" ? declaredGlobals(definition, text3) : []);
+  const body2 = children(definition).find((c) => c.name === "Body");
+  const visit2 = (node) => {
+    for (const child of children(node)) {
+      if (child.name === "FunctionDefinition" || child.name === "ClassDefinition") {
+        const name2 = children(child).find((c) => c.name === "VariableName");
+        if (name2) names.add(slice(name2));
+        continue;
+      }
+      if (child.name === "LambdaExpression") continue;
+      if (child.name === "VariableName" && !isLoad(child, slice)) names.add(slice(child));
+      visit2(child);
+    }
+  };
+  if (body2) visit2(body2);
+  for (const name2 of globals) names.delete(name2);
+  return names;
+}
+function isLoad(node, slice) {
+  const parent = node.parent;
+  if (!parent) return true;
+  const previous = node.prevSibling;
+  const next = node.nextSibling;
+  switch (parent.name) {
+    case "FunctionDefinition":
+    case "ClassDefinition":
+      return false;
+    case "ImportStatement":
+    case "ScopeStatement":
+      return false;
+    case "ParamList":
+      return previous?.name === "AssignOp";
+    case "ArgList":
+      return next?.name !== "AssignOp";
+    case "AssignStatement":
+      return isAfterLastAssignOp(node);
+    case "TupleExpression":
+    case "ParenthesizedExpression":
+    case "ArrayExpression": {
+      let outer = parent;
+      while (outer.parent && ["TupleExpression", "ParenthesizedExpression", "ArrayExpression"].includes(outer.parent.name)) outer = outer.parent;
+      if (outer.parent?.name === "AssignStatement" && !isAfterLastAssignOp(outer)) return false;
+      return true;
+    }
+  }
+  if (previous && slice(previous) === "as") return false;
+  for (let sibling = previous; sibling; sibling = sibling.prevSibling) {
+    const word = slice(sibling);
+    if (word === "for") return false;
+    if (sibling.name !== "," && sibling.name !== "VariableName") break;
+  }
+  return true;
+}
+function isAfterLastAssignOp(node) {
+  for (let sibling = node.nextSibling; sibling; sibling = sibling.nextSibling) if (sibling.name === "AssignOp") return false;
+  return node.prevSibling !== null;
+}
+var init_names = __esm({
+  "src/readers/kit/python/names.ts"() {
+    "use strict";
+    init_tree();
+  }
+});
+
+// src/readers/kit/python/syntax.ts
+function lezerErrors(tree, text3) {
+  const problems = [];
+  tree.iterate({
+    enter(node) {
+      if (!node.type.isError) return;
+      const found = text3.slice(node.from, node.to);
+      let message;
+      const lineStart = text3.lastIndexOf("\n", node.from - 1) + 1;
+      if (found.includes("\0")) message = "source code cannot contain null bytes";
+      else if (found === "" && /^[ \t\f]*$/.test(text3.slice(lineStart, node.from)) && /^[ \t\f]+\S/.test(text3.slice(lineStart, lineStart + 200))) message = "unexpected indent";
+      else if (found !== "") message = `invalid syntax: unexpected "${shorten(found)}"`;
+      else if (node.from >= text3.trimEnd().length) message = "invalid syntax: unexpected end of file";
+      else message = `invalid syntax before "${shorten(text3.slice(node.from).trimStart().split(/\s/)[0])}"`;
+      problems.push({ from: node.from, to: node.to, message });
+      return false;
+    }
+  });
+  return problems;
+}
+function python3Problems(tree, text3) {
+  const problems = [];
+  const add = (from, to, message) => problems.push({ from, to, message });
+  tree.iterate({
+    enter(ref) {
+      const node = ref.node;
+      const raw = text3.slice(node.from, node.to);
+      switch (node.name) {
+        case "PrintStatement":
+          if (!children(node).some((c) => c.type.isError)) add(node.from, node.from + 5, `Missing parentheses in call to 'print' (Python 2 syntax)`);
+          break;
+        case "TryStatement": {
+          const parts = children(node);
+          parts.forEach((part2, i) => {
+            if (part2.name !== "except") return;
+            for (let j = i + 1; j < parts.length && parts[j].name !== "Body" && parts[j].name !== "as"; j++) {
+              if (parts[j].name === ",") {
+                add(parts[j].from, parts[j].to, 'multiple exception types must be parenthesized (Python 2 "except E, e:")');
+                break;
+              }
+            }
+          });
+          break;
+        }
+        case "RaiseStatement":
+          if (children(node).some((c) => c.name === ",")) add(node.from, node.to, 'invalid syntax: Python 2 "raise E, message"');
+          break;
+        case "CompareOp":
+          if (raw === "<>") add(node.from, node.to, 'invalid syntax: "<>" is Python 2 (use "!=")');
+          break;
+        case "Number":
+          if (/^0[0-9_]*$/.test(raw) && /[1-9]/.test(raw)) add(node.from, node.to, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
+          break;
+        case "String":
+        case "FormatString": {
+          const shape = /^[rRbBuUfF]{0,2}('''|"""|'|")/.exec(raw);
+          if (!shape) break;
+          const quote = shape[1];
+          const body2 = raw.slice(shape[0].length);
+          const closed = body2.length >= quote.length && body2.endsWith(quote) && !endsWithOddBackslashes(body2.slice(0, -quote.length));
+          if (quote.length === 1) {
+            const newline2 = firstUnescapedNewline(body2);
+            if (newline2 >= 0 || !closed) {
+              const at = node.from + shape[0].length - 1;
+              add(at, at + 1, "unterminated string literal");
+            }
+          } else if (!closed) {
+            add(node.from, node.from + shape[0].length, "unterminated triple-quoted string literal");
+          }
+          break;
+        }
+        case "Script":
+        case "Body":
+          indentationProblems(node, text3, add);
+          break;
+      }
+    }
+  });
+  return problems;
+}
+function endsWithOddBackslashes(text3) {
+  let count = 0;
+  for (let i = text3.length - 1; i >= 0 && text3[i] === "\\"; i--) count++;
+  return count % 2 === 1;
+}
+function firstUnescapedNewline(body2) {
+  for (let i = 0; i < body2.length; i++) {
+    if (body2[i] === "\\") i++;
+    else if (body2[i] === "\n") return i;
+  }
+  return -1;
+}
+function indentWidths(indent2) {
+  let col = 0;
+  let alt = 0;
+  for (const c of indent2) {
+    if (c === "	") {
+      col = (Math.floor(col / 8) + 1) * 8;
+      alt++;
+    } else if (c === "\f") {
+      col = 0;
+      alt = 0;
+    } else {
+      col++;
+      alt++;
+    }
+  }
+  return [col, alt];
+}
+function indentationProblems(block2, text3, add) {
+  const statements = children(block2).filter(isStatement2);
+  let expected;
+  const lineStartOf = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
+  let parentIndent = [0, 0];
+  if (block2.name === "Body" && block2.parent) {
+    const start = lineStartOf(block2.parent.from);
+    parentIndent = indentWidths(/^[ \t\f]*/.exec(text3.slice(start, block2.parent.from))[0]);
+  }
+  for (const statement of statements) {
+    const lineStart = lineStartOf(statement.from);
+    const before = text3.slice(lineStart, statement.from);
+    if (!/^[ \t\f]*$/.test(before)) continue;
+    const widths = indentWidths(before);
+    if (block2.name === "Script") {
+      const previous = statement.prevSibling;
+      const afterBlock = previous !== null && previous.lastChild?.name === "Body";
+      if (before !== "") add(lineStart, statement.from, afterBlock ? "unindent does not match any outer indentation level" : "unexpected indent");
+      continue;
+    }
+    if (widths[0] <= parentIndent[0]) {
+      add(lineStart, statement.from, "unindent does not match any outer indentation level");
+      return;
+    }
+    if (!expected) {
+      expected = widths;
+      continue;
+    }
+    if (widths[0] !== expected[0]) {
+      add(lineStart, statement.from, widths[0] > expected[0] ? "unexpected indent" : "unindent does not match any outer indentation level");
+      return;
+    }
+    if (widths[1] !== expected[1]) {
+      add(lineStart, statement.from, "inconsistent use of tabs and spaces in indentation");
+      return;
+    }
+  }
+}
+var init_syntax = __esm({
+  "src/readers/kit/python/syntax.ts"() {
+    "use strict";
+    init_tree();
+  }
+});
+
+// src/readers/kit/python/module.ts
+function readPythonModule(text3) {
+  const tree = parser.parse(text3);
+  const module2 = {
+    text: text3,
+    syntaxProblems: [...lezerErrors(tree, text3), ...python3Problems(tree, text3)].sort((a, b) => a.from - b.from),
+    comments: [],
+    bindings: [],
+    finalBindings: /* @__PURE__ */ new Map(),
+    loadedNames: /* @__PURE__ */ new Set()
+  };
+  tree.iterate({
+    enter(node) {
+      if (node.name === "Comment") module2.comments.push({ from: node.from, to: node.to, text: text3.slice(node.from + 1, node.to) });
+    }
+  });
+  new Executor(module2, text3).run(tree.topNode);
+  collectLoads(tree.topNode, text3, module2.loadedNames);
+  return module2;
+}
+var init_module = __esm({
+  "src/readers/kit/python/module.ts"() {
+    "use strict";
+    init_dist4();
+    init_evaluator();
+    init_names();
+    init_syntax();
   }
 });
 
@@ -26465,11 +27041,11 @@ function fromCli(kind, name2, text3) {
   }
 }
 var REF, CANONICAL;
-var init_values2 = __esm({
+var init_values3 = __esm({
   "src/readers/gunicorn/values.ts"() {
     "use strict";
     init_args();
-    REF = (setting, line) => `SERVERS.md §3.2, ${setting} (gunicorn 20.1.0 config.py:${line})`;
+    REF = (setting, line) => `docs/servers/gunicorn.md#${setting} (gunicorn 20.1.0 config.py:${line})`;
     CANONICAL = {
       bind: { unit: "text", kind: "list_string", defaultText: "127.0.0.1:8000", defaultValue: "127.0.0.1:8000", reference: REF("bind", "582-589") },
       workers: { unit: "count", kind: "pos_int", defaultText: "1", defaultValue: 1, reference: REF("workers", "636-640") },
@@ -26483,7 +27059,7 @@ var init_values2 = __esm({
       limit_request_fields: { unit: "count", kind: "pos_int", defaultText: "100", defaultValue: 100, reference: REF("limit_request_fields", "858-862") },
       max_requests: { unit: "count", kind: "pos_int", defaultText: "0", defaultValue: 0, reference: REF("max_requests", "734-738") },
       graceful_timeout: { unit: "ms", scale: 1e3, kind: "pos_int", defaultText: "30", defaultValue: 30, reference: REF("graceful_timeout", "795-799") },
-      // Not in the SERVERS.md table: read from 20.1.0 config.py directly.
+      // Not in docs/servers/gunicorn.md: read from 20.1.0 config.py directly.
       user: { unit: "text", kind: "user", defaultText: "the user that starts gunicorn", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py:1141-1155 (default os.geteuid())" },
       group: { unit: "text", kind: "user", defaultText: "the group that starts gunicorn", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py:1157-1171 (default os.getegid())" },
       umask: { unit: "count", kind: "pos_int", defaultText: "0", defaultValue: 0, reference: "gunicorn 20.1.0 config.py:1173-1190 (default 0)" },
@@ -26501,8 +27077,7 @@ var gunicorn_exports = {};
 __export(gunicorn_exports, {
   effectiveWorker: () => effectiveWorker,
   parseBindAddress: () => parseBindAddress,
-  readGunicorn: () => readGunicorn,
-  readPythonModule: () => readPythonModule
+  readGunicorn: () => readGunicorn
 });
 function readGunicorn(files, launches, context) {
   const output = { ...emptyOutput(), backends: [] };
@@ -26519,44 +27094,27 @@ function readGunicorn(files, launches, context) {
   };
   const linkedFiles = /* @__PURE__ */ new Set();
   for (const launch of launches) {
-    try {
+    guarded(output.diagnostics, "gunicorn reader", launch.span, () => {
       const backend = backendForLaunch(launch, context, read);
-      if (!backend) continue;
+      if (!backend) return;
       if (backend.config) linkedFiles.add(backend.config.file);
       output.backends.push(backend);
-    } catch (error) {
-      output.diagnostics.push(readerFailedAt("gunicorn", launch.span, error));
-    }
+    });
   }
   for (const absolute of [...files].sort()) {
-    try {
+    guarded(output.diagnostics, "gunicorn reader", context.displayPath(absolute), () => {
       const file = read(absolute, false);
-      if (!file || linkedFiles.has(file.config.file) || !file.config.looksLikeConfig) continue;
+      if (!file || linkedFiles.has(file.config.file) || !file.config.looksLikeConfig) return;
       output.backends.push(buildBackend({ file, launch: void 0, configReference: void 0 }));
-    } catch (error) {
-      const display = context.displayPath(absolute);
-      output.diagnostics.push(readerFailedAt("gunicorn", { file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, error));
-    }
+    });
   }
   return output;
 }
 function readConfigFile(absolute, linked, context, output) {
   const display = context.displayPath(absolute);
-  let text3;
-  try {
-    text3 = decodeUtf8(context.fs.read(absolute));
-  } catch (error) {
-    output.diagnostics.push({
-      ruleId: "read-error",
-      message: `cannot read ${display}: ${error.message}`,
-      primary: { file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-      related: []
-    });
-    return void 0;
-  }
-  const source = sourceFor(context, absolute, text3);
-  const module2 = readPythonModule(text3);
-  output.sources.push(source);
+  const source = readSource(absolute, context, output);
+  if (!source) return void 0;
+  const module2 = readPythonModule(source.text);
   output.comments.set(display, module2.comments.map((comment2) => ({ span: source.span(comment2.from, comment2.to), text: comment2.text })));
   const first = module2.syntaxProblems[0];
   if (first) {
@@ -26568,7 +27126,7 @@ function readConfigFile(absolute, linked, context, output) {
     });
   }
   const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath18.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath21.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -26600,24 +27158,24 @@ function backendForLaunch(launch, context, read) {
   const launchDir = launchDirectory(launch, context);
   if (configOption) {
     const span2 = configOption.from === "cli" ? argSpan2(argv[configOption.token.index], configOption.token) : envSpan(cmdArgs, configOption.token);
-    const target = mountedConfig(launch, configOption.token.value, context) ?? findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
+    const target = mountedConfig2(launch, configOption.token.value, context) ?? findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
     file = target ? read(target, true) : void 0;
     configReference = { text: configOption.token.value, span: span2, found: file !== void 0 };
   } else {
     const directory = workingDirectoryOf(launch);
-    const mounted = directory !== void 0 ? mountedConfig(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath18.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath18.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const mounted = directory !== void 0 ? mountedConfig2(launch, "gunicorn.conf.py", context) : void 0;
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath21.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath21.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
   return buildBackend({ file, launch, configReference, cli, envArgs, env: launch.env, externalEnv: launch.externalEnv.length > 0 });
 }
-function mountedConfig(launch, reference2, context) {
+function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath18.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath18.posix.isAbsolute(directory) ? nodePath18.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath18.posix.normalize(serverPath));
+  const serverPath = nodePath21.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath21.posix.isAbsolute(directory) ? nodePath21.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath21.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -26627,18 +27185,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath18.dirname(absolute) : void 0;
+  return absolute ? nodePath21.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath18.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath18.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath18.posix.isAbsolute(joined)) {
-    const direct = nodePath18.join(launchDir, joined);
+  const joined = nodePath21.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath21.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath21.posix.isAbsolute(joined)) {
+    const direct = nodePath21.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath18.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath21.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -26646,7 +27204,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath18.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath21.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -26654,7 +27212,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath18.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath21.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = Math.max(...best.map(nearness));
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -26734,7 +27292,7 @@ function entryFromBinding(binding, spec, source) {
   }
   return { items: [{ converted, text: text3, span: span2 }], text: text3, span: span2 };
 }
-function resolve5(name2, layers, defaults) {
+function resolve6(name2, layers, defaults) {
   for (const layer of [...layers].reverse()) {
     const entry = layer.entries.get(name2);
     if (entry) return { items: entry.items, text: entry.text, source: { kind: "file", span: entry.span } };
@@ -26755,7 +27313,7 @@ function buildBackend(input) {
   if (input.cli) layers.push(input.cli);
   const defaults = (name2) => defaultOf(name2, input.env, input.launch !== void 0, input.externalEnv === true);
   const resolved = /* @__PURE__ */ new Map();
-  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve5(name2, layers, defaults));
+  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve6(name2, layers, defaults));
   const settings = /* @__PURE__ */ new Map();
   const single = (name2) => {
     const r = resolved.get(name2);
@@ -26791,7 +27349,7 @@ function buildBackend(input) {
   const fileName = input.file?.config.file;
   const backend = {
     kind: "gunicorn",
-    name: input.launch?.service ?? fileName ?? input.launch.file,
+    name: serverName(input.launch, fileName),
     file: fileName ?? input.launch.file,
     listeners: [],
     settings,
@@ -26819,14 +27377,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath18.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath21.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath18.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath21.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath18.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath18.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath21.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath21.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -26931,22 +27489,21 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath18, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath21, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_failure();
-    init_text();
+    init_files();
     init_types();
     init_args();
-    init_python();
-    init_values2();
-    init_python();
+    init_module();
+    init_values3();
     CONVENTIONAL_NAMES = /* @__PURE__ */ new Set(["gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py", "gunicorn.py", "gunicorn.config.py"]);
-    SYNC_REASON = "gunicorn's sync worker closes every connection after one response (SERVERS.md §3.2; 20.1.0 workers/sync.py:171-174)";
+    SYNC_REASON = "gunicorn's sync worker closes every connection after one response (docs/servers/gunicorn.md#keepalive; 20.1.0 workers/sync.py:171-174)";
   }
 });
 
@@ -26956,7 +27513,7 @@ function isKnown(text3) {
 }
 function substituteMagic(source, table) {
   let text3 = "";
-  const starts = [];
+  const starts2 = [];
   const ends = [];
   const n = source.length;
   let i = 0;
@@ -26964,7 +27521,7 @@ function substituteMagic(source, table) {
     const ch = source[i];
     if (ch !== "%") {
       text3 += ch;
-      starts.push(i);
+      starts2.push(i);
       ends.push(i + 1);
       i++;
       continue;
@@ -26980,13 +27537,13 @@ function substituteMagic(source, table) {
     for (const piece of value) {
       for (let k = 0; k < piece.length; k++) {
         text3 += piece[k];
-        starts.push(i);
+        starts2.push(i);
         ends.push(i + width);
       }
     }
     i += width;
   }
-  return new MappedText4(text3, starts, ends, n);
+  return new MappedText4(text3, starts2, ends, n);
 }
 function fillMagicTable(previous, file, machine, firstRound) {
   const table = previous ? new Map(previous) : baseMagicTable(machine);
@@ -27057,9 +27614,9 @@ var init_magic = __esm({
     "use strict";
     UNKNOWN = "";
     MappedText4 = class {
-      constructor(text3, starts, ends, sourceLength) {
+      constructor(text3, starts2, ends, sourceLength) {
         this.text = text3;
-        this.starts = starts;
+        this.starts = starts2;
         this.ends = ends;
         this.sourceLength = sourceLength;
       }
@@ -27085,22 +27642,22 @@ function chmodMode(value) {
   if (value === null || value === "1") return "666";
   return /^[0-7]{3}$/.test(value) ? value : void 0;
 }
-function settingFromEntries(rule33, entries) {
-  const relevant = entries.filter((entry) => rule33.keys.includes(entry.key));
+function settingFromEntries(rule47, entries) {
+  const relevant = entries.filter((entry) => rule47.keys.includes(entry.key));
   const last = relevant[relevant.length - 1];
   if (!last) {
-    if (!rule33.default) return void 0;
-    return { name: rule33.name, value: rule33.default.value, text: rule33.default.text, unit: rule33.unit, source: { kind: "default", reference: rule33.default.reference } };
+    if (!rule47.default) return void 0;
+    return { name: rule47.name, value: rule47.default.value, text: rule47.default.text, unit: rule47.unit, source: { kind: "default", reference: rule47.default.reference } };
   }
   const source = { kind: "file", span: last.valueSpan, via: last.via.length > 0 ? last.via : void 0 };
-  const value = last.condition || last.value === void 0 ? void 0 : rule33.read(last.value);
-  return { name: rule33.name, value, text: last.text ?? "", unit: rule33.unit, source };
+  const value = last.condition || last.value === void 0 ? void 0 : rule47.read(last.value);
+  return { name: rule47.name, value, text: last.text ?? "", unit: rule47.unit, source };
 }
 function buildBackend2(instance, name2, file, launch) {
   const settings = /* @__PURE__ */ new Map();
-  for (const rule33 of SETTINGS) {
-    const setting = settingFromEntries(rule33, instance.options);
-    if (setting) settings.set(rule33.name, setting);
+  for (const rule47 of SETTINGS) {
+    const setting = settingFromEntries(rule47, instance.options);
+    if (setting) settings.set(rule47.name, setting);
   }
   settings.set("master", masterSetting(instance.options));
   const backend = {
@@ -27131,25 +27688,25 @@ function masterSetting(entries) {
   const implied = entries.find((entry) => !entry.condition && uwsgiOptionSpec(entry.key)?.impliesMaster);
   if (implied) return { name: "master", value: true, text: `${implied.key} (needs the master)`, unit: "flag", source: source(implied, implied.keySpan) };
   if (entries.some((entry) => uwsgiOptionSpec(entry.key)?.impliesMaster)) {
-    return { name: "master", value: void 0, text: "", unit: "flag", source: { kind: "default", reference: "SERVERS.md §2.3", note: "an option inside an if-block would switch it on" } };
+    return { name: "master", value: void 0, text: "", unit: "flag", source: { kind: "default", reference: "docs/servers/uwsgi.md#master", note: "an option inside an if-block would switch it on" } };
   }
-  return { name: "master", value: false, text: "off", unit: "flag", source: { kind: "default", reference: "SERVERS.md §2.3" } };
+  return { name: "master", value: false, text: "off", unit: "flag", source: { kind: "default", reference: "docs/servers/uwsgi.md#master" } };
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath19.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath22.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath19.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath19.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath22.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath22.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath19.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath19.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath22.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath22.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -27175,11 +27732,11 @@ function listenerFor(backend, entry, wire, address) {
   const closes = (protocol, reason) => ({ ...base, protocol, keepAlive: { kind: "closesAfterResponse", reason } });
   switch (wire) {
     case "uwsgi":
-      return closes("uwsgi", "the uwsgi protocol carries one request per connection (SERVERS.md §2.2)");
+      return closes("uwsgi", "the uwsgi protocol carries one request per connection (docs/servers/uwsgi.md#socket-types)");
     case "http":
-      return closes("http", 'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (SERVERS.md §2.2)');
+      return closes("http", 'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (docs/servers/uwsgi.md#socket-types)');
     case "https":
-      return closes("https", "uWSGI https-socket closes the connection after each response (SERVERS.md §2.2)");
+      return closes("https", "uWSGI https-socket closes the connection after each response (docs/servers/uwsgi.md#socket-types)");
     case "fastcgi":
       return closes("fastcgi", "uWSGI ends each FastCGI connection after the response (proto/fastcgi.c)");
     case "scgi":
@@ -27191,7 +27748,7 @@ function listenerFor(backend, entry, wire, address) {
       const protocol = wire === "router" ? "http" : "https";
       const keepalive = backend.settings.get("http-keepalive");
       if (keepalive.value === void 0) return { ...base, protocol, keepAlive: { kind: "idleTimeout", timeout: keepalive } };
-      if (keepalive.value === 0) return closes(protocol, "the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (SERVERS.md §2.3)");
+      if (keepalive.value === 0) return closes(protocol, "the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (docs/servers/uwsgi.md#http-keepalive)");
       const timeout = keepalive.value > 1 ? { ...keepalive, value: keepalive.value * 1e3, unit: "ms" } : backend.settings.get("http-timeout");
       return { ...base, protocol, keepAlive: { kind: "idleTimeout", timeout } };
     }
@@ -27210,32 +27767,32 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath19, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath22, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_options();
     init_values();
     init_magic();
     SECONDS_TO_MS = 1e3;
-    number2 = (reader, scale = 1) => (text3) => readUwsgiNumber(reader, text3 ?? void 0) * scale;
+    number2 = (reader2, scale = 1) => (text3) => readUwsgiNumber(reader2, text3 ?? void 0) * scale;
     flag = (text3) => readUwsgiFlag(text3 ?? void 0);
     text2 = (value) => value ?? void 0;
     SETTINGS = [
-      { name: "listen", keys: ["listen"], unit: "count", read: number2("int"), default: { value: 100, text: "100", reference: "SERVERS.md §2.3 (uWSGI core/init.c:119)" } },
-      { name: "buffer-size", keys: ["buffer-size"], unit: "bytes", read: number2("uint16"), default: { value: 4096, text: "4096", reference: "SERVERS.md §2.3 (uWSGI core/init.c:112)" } },
-      { name: "harakiri", keys: ["harakiri"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI core/uwsgi.c:82)" } },
-      { name: "socket-timeout", keys: ["socket-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 4e3, text: "4", reference: "SERVERS.md §2.3 (uWSGI core/init.c:131)" } },
-      { name: "http-timeout", keys: ["http-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 6e4, text: "60", reference: "SERVERS.md §2.3 (uWSGI plugins/http/http.c:35)" } },
-      { name: "http-keepalive", keys: ["http-keepalive"], unit: "count", read: number2("int"), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI plugins/http/http.c:37)" } },
-      { name: "limit-post", keys: ["limit-post"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (unlimited)", reference: "SERVERS.md §2.3 (uWSGI core/protocol.c:453-460)" } },
-      { name: "post-buffering", keys: ["post-buffering"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI core/uwsgi.c:580)" } },
-      { name: "processes", keys: ["processes", "workers"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "SERVERS.md §2.3 (uWSGI core/init.c:114)" } },
-      { name: "threads", keys: ["threads"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "SERVERS.md §2.3 (uWSGI core/init.c:103)" } },
-      { name: "max-requests", keys: ["max-requests"], unit: "count", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "SERVERS.md §2.3 (uWSGI core/uwsgi.c:279)" } },
-      { name: "die-on-term", keys: ["die-on-term"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "SERVERS.md §2.3 (ThingsToKnow.rst:12-13)" } },
-      { name: "strict", keys: ["strict"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "SERVERS.md §2.1 (uWSGI core/config.c:362-386)" } },
+      { name: "listen", keys: ["listen"], unit: "count", read: number2("int"), default: { value: 100, text: "100", reference: "docs/servers/uwsgi.md#listen (uWSGI core/init.c:119)" } },
+      { name: "buffer-size", keys: ["buffer-size"], unit: "bytes", read: number2("uint16"), default: { value: 4096, text: "4096", reference: "docs/servers/uwsgi.md#buffer-size (uWSGI core/init.c:112)" } },
+      { name: "harakiri", keys: ["harakiri"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#harakiri (uWSGI core/uwsgi.c:82)" } },
+      { name: "socket-timeout", keys: ["socket-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 4e3, text: "4", reference: "docs/servers/uwsgi.md#socket-timeout (uWSGI core/init.c:131)" } },
+      { name: "http-timeout", keys: ["http-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 6e4, text: "60", reference: "docs/servers/uwsgi.md#http-timeout (uWSGI plugins/http/http.c:35)" } },
+      { name: "http-keepalive", keys: ["http-keepalive"], unit: "count", read: number2("int"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#http-keepalive (uWSGI plugins/http/http.c:37)" } },
+      { name: "limit-post", keys: ["limit-post"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (unlimited)", reference: "docs/servers/uwsgi.md#limit-post (uWSGI core/protocol.c:453-460)" } },
+      { name: "post-buffering", keys: ["post-buffering"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#post-buffering (uWSGI core/uwsgi.c:580)" } },
+      { name: "processes", keys: ["processes", "workers"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "docs/servers/uwsgi.md#processes (uWSGI core/init.c:114)" } },
+      { name: "threads", keys: ["threads"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "docs/servers/uwsgi.md#threads (uWSGI core/init.c:103)" } },
+      { name: "max-requests", keys: ["max-requests"], unit: "count", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#max-requests (uWSGI core/uwsgi.c:279)" } },
+      { name: "die-on-term", keys: ["die-on-term"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "docs/servers/uwsgi.md#die-on-term (ThingsToKnow.rst:12-13)" } },
+      { name: "strict", keys: ["strict"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "docs/servers/uwsgi.md#strict (uWSGI core/config.c:362-386)" } },
       { name: "chmod-socket", keys: ["chmod-socket", "chmod"], unit: "text", read: chmodMode },
       { name: "uid", keys: ["uid"], unit: "text", read: text2 },
       { name: "gid", keys: ["gid"], unit: "text", read: text2 },
@@ -27405,9 +27962,9 @@ function iniComments(source) {
     if (text3[start] === ";" || text3[start] === "#") {
       let end = lineEnd;
       while (end > start && isTrimmed(text3[end - 1])) end--;
-      let body = start;
-      while (body < end && (text3[body] === ";" || text3[body] === "#")) body++;
-      comments.push({ span: source.span(start, end), text: text3.slice(body, end).trim() });
+      let body2 = start;
+      while (body2 < end && (text3[body2] === ";" || text3[body2] === "#")) body2++;
+      comments.push({ span: source.span(start, end), text: text3.slice(body2, end).trim() });
     }
     if (lineEnd === text3.length) break;
     lineStart = lineEnd + 1;
@@ -27584,11 +28141,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath20, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath23, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_options();
     init_values();
     init_expand2();
@@ -27882,7 +28439,8 @@ var init_instance = __esm({
         if (this.undecidedCondition > 0) return;
         this.diagnostics.push({
           ruleId: "include-missing",
-          message: `Missing uWSGI config "${file}": no such file in the linted tree (uWSGI opens it relative to its working directory and stops if it cannot)`,
+          message: `Missing uWSGI config "${file}"`,
+          help: "no such file in the linted tree (uWSGI opens it relative to its working directory and stops if it cannot)",
           primary: span2,
           related: []
         });
@@ -27894,7 +28452,8 @@ var init_instance = __esm({
           if (viaSpan) {
             this.diagnostics.push({
               ruleId: "include-cycle",
-              message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH ? " (or nests too deeply)" : ""}: uWSGI would read it again and again`,
+              message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH ? " (or nests too deeply)" : ""}`,
+              help: "uWSGI would read it again and again",
               primary: viaSpan,
               related: []
             });
@@ -27914,7 +28473,7 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath20.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath23.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
         }
         if (firstRound) this.firstRoundDone = true;
         const mapped2 = substituteMagic(source.text, this.magic);
@@ -28112,7 +28671,7 @@ function readUwsgi(files, launches, context) {
   const startedFiles = /* @__PURE__ */ new Set();
   for (const launch of launches) {
     if (!isUwsgiProgram(launch.program)) continue;
-    guarded2(diagnostics, launch.span, () => {
+    guarded(diagnostics, "uWSGI reader", launch.span, () => {
       const commandLine = readCommandLine(launch.argv.slice(1).map(withUnknownParts));
       if (commandLine.options.some((option) => option.key === "emperor")) return;
       const envValue = (value) => value.unresolved ? UNKNOWN : value.value;
@@ -28128,14 +28687,14 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath21.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, serverName(launch, main ? nodePath24.basename(main) : void 0), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
   const standalone = [];
   for (const file of files) {
     if (startedFiles.has(file)) continue;
     const start = { line: 1, column: 1, offset: 0 };
-    guarded2(diagnostics, { file: context.displayPath(file), start, end: start }, () => {
+    guarded(diagnostics, "uWSGI reader", { file: context.displayPath(file), start, end: start }, () => {
       const machine = { env: { vars: /* @__PURE__ */ new Map(), complete: false }, realPaths: false };
       const request = { iniFile: file };
       standalone.push({ file, instance: buildInstance(request, machine, reading.forFiles(), context.displayPath) });
@@ -28145,7 +28704,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath21.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath24.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -28166,34 +28725,23 @@ function finishBackend(instance, name2, file, launch, context) {
   backend.iniFiles = instance.files.map((path) => context.displayPath(path));
   return backend;
 }
-function guarded2(diagnostics, where, read) {
-  try {
-    read();
-  } catch (error) {
-    diagnostics.push({
-      ruleId: "internal-error",
-      message: `The uWSGI reader failed here and skipped this instance: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-      primary: where,
-      related: []
-    });
-  }
-}
 function commonPrefixLength3(a, b) {
   let n = 0;
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath21, TreeFiles;
+var nodePath24, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_append();
     init_launch();
     init_text();
     init_types();
     init_backend();
     init_command_line();
+    init_failure();
     init_ini();
     init_magic();
     init_instance();
@@ -28233,13 +28781,13 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from, main) => {
-            const mounted = nodePath21.isAbsolute(name2) ? mountedSource(launch, nodePath21.normalize(name2)) : void 0;
+            const mounted = nodePath24.isAbsolute(name2) ? mountedSource(launch, nodePath24.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from !== void 0) return this.resolveInTree(name2, [main, from]);
-            const serverName2 = !nodePath21.isAbsolute(name2) && workingDirectory && nodePath21.isAbsolute(workingDirectory) ? nodePath21.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath21.normalize(serverName2)) : void 0;
+            const serverName3 = !nodePath24.isAbsolute(name2) && workingDirectory && nodePath24.isAbsolute(workingDirectory) ? nodePath24.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath24.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
-            return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName2, []) ?? this.byFileName(serverName2, launchPath);
+            return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName3, []) ?? this.byFileName(serverName3, launchPath);
           },
           read: (path) => this.read(path),
           serverPath: () => void 0
@@ -28250,15 +28798,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath21.isAbsolute(name2)) {
-          const normal = nodePath21.normalize(name2);
+        if (nodePath24.isAbsolute(name2)) {
+          const normal = nodePath24.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath21.join(nodePath21.dirname(file), name2);
+          const candidate = nodePath24.join(nodePath24.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -28269,14 +28817,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath21.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath24.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath21.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath24.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath21.dirname(launchPath).split("/"), nodePath21.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath24.dirname(launchPath).split("/"), nodePath24.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -28407,11 +28955,7 @@ function readUvicorn(launches) {
   const output = { ...emptyOutput(), backends: [] };
   for (const launch of launches) {
     if (launch.program !== "uvicorn") continue;
-    try {
-      output.backends.push(backendForLaunch2(launch));
-    } catch (error) {
-      output.diagnostics.push(readerFailedAt("uvicorn", launch.span, error));
-    }
+    guarded(output.diagnostics, "uvicorn reader", launch.span, () => output.backends.push(backendForLaunch2(launch)));
   }
   return output;
 }
@@ -28421,7 +28965,7 @@ function backendForLaunch2(launch) {
   for (const [name2, spec] of Object.entries(SETTINGS2)) settings.set(name2, resolveSetting(name2, spec, parsed, launch));
   const backend = {
     kind: "uvicorn",
-    name: launch.service ?? launch.file,
+    name: serverName(launch),
     file: launch.file,
     listeners: [],
     settings,
@@ -28478,7 +29022,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath22.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath22.posix.isAbsolute(directory) ? uds.value : nodePath22.posix.join(directory, uds.value);
+    const path = nodePath25.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath25.posix.isAbsolute(directory) ? uds.value : nodePath25.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -28491,11 +29035,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath22, MAIN, SETTINGS2;
+var nodePath25, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath25 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_failure();
@@ -28562,7 +29106,7 @@ var init_defaults = __esm({
     HTTP_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/http.html";
     AJP_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/ajp.html";
     EXECUTOR_DOC = "https://tomcat.apache.org/tomcat-10.1-doc/config/executor.html";
-    reference = (doc, attribute) => `SERVERS.md §4; ${doc} (${attribute})`;
+    reference = (doc, attribute2) => `docs/servers/tomcat.md#connector-defaults; ${doc} (${attribute2})`;
     CONNECTOR_SETTING_KINDS = {
       port: { unit: "count", kind: "int" },
       address: { unit: "text", kind: "text" },
@@ -28615,9 +29159,9 @@ function buildConnector(input) {
   const family = protocolAttribute && protocolAttribute.value === void 0 ? protocolFamily(protocolAttribute.raw) : protocolFamily(protocolName2);
   const settings = /* @__PURE__ */ new Map();
   const fromAttribute = (name2, attributeName = name2) => {
-    const attribute = attributes.get(attributeName);
-    if (!attribute) return void 0;
-    return settingFromAttribute(name2, attribute, connectorDefault(name2, family));
+    const attribute2 = attributes.get(attributeName);
+    if (!attribute2) return void 0;
+    return settingFromAttribute(name2, attribute2, connectorDefault(name2, family));
   };
   const withDefault = (name2) => {
     const explicit2 = fromAttribute(name2);
@@ -28701,16 +29245,16 @@ function buildConnector(input) {
     executor
   };
 }
-function settingFromAttribute(name2, attribute, fallback) {
+function settingFromAttribute(name2, attribute2, fallback) {
   const { unit, kind } = CONNECTOR_SETTING_KINDS[name2];
-  const source = { kind: "file", span: attribute.valueSpan, via: attribute.substitutedFrom.length > 0 ? attribute.substitutedFrom : void 0 };
-  const text3 = attribute.raw;
-  if (attribute.value === void 0) return { name: name2, value: void 0, text: text3, unit, source };
-  if (kind === "text") return { name: name2, value: attribute.value, text: text3, unit, source };
-  if (kind === "flag") return { name: name2, value: attribute.value.toLowerCase() === "true", text: text3, unit, source };
-  const number3 = parseJavaInt(attribute.value);
+  const source = { kind: "file", span: attribute2.valueSpan, via: attribute2.substitutedFrom.length > 0 ? attribute2.substitutedFrom : void 0 };
+  const text3 = attribute2.raw;
+  if (attribute2.value === void 0) return { name: name2, value: void 0, text: text3, unit, source };
+  if (kind === "text") return { name: name2, value: attribute2.value, text: text3, unit, source };
+  if (kind === "flag") return { name: name2, value: attribute2.value.toLowerCase() === "true", text: text3, unit, source };
+  const number3 = parseJavaInt(attribute2.value);
   if (number3 === void 0) {
-    const note = `"${attribute.value}" is not an integer: Tomcat logs "failed to set property" and keeps the default`;
+    const note = `"${attribute2.value}" is not an integer: Tomcat logs "failed to set property" and keeps the default`;
     return fallback ? { name: name2, value: fallback.value, text: fallback.text, unit, source: { kind: "default", reference: fallback.reference, note } } : { name: name2, value: void 0, text: text3, unit, source };
   }
   return { name: name2, value: canonicalNumber(name2, number3, fallback), text: text3, unit, source };
@@ -28779,11 +29323,11 @@ function parseProperties(text3, options = { documents: false }) {
     if (text3[i] === "#" || text3[i] === "!") {
       let end = i;
       while (end < n && !LINE_BREAK(text3[end])) end++;
-      const body = text3.slice(i + 1, end);
-      if (options.documents && i === lineStart && /^---[ \t\f]*$/.test(body)) {
+      const body2 = text3.slice(i + 1, end);
+      if (options.documents && i === lineStart && /^---[ \t\f]*$/.test(body2)) {
         documentStarts.push(i);
       } else {
-        comments.push({ start: i, end, text: body });
+        comments.push({ start: i, end, text: body2 });
       }
       i = skipLineBreak(end);
       continue;
@@ -28898,10 +29442,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath23.dirname(serverXml); ; dir = nodePath23.dirname(dir)) {
-    const here = images.filter((image) => nodePath23.dirname(image.path) === dir);
+  for (let dir = nodePath26.dirname(serverXml); ; dir = nodePath26.dirname(dir)) {
+    const here = images.filter((image) => nodePath26.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath23.dirname(dir) === dir) break;
+    if (nodePath26.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -28924,13 +29468,13 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath23, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
+var nodePath26, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_classify();
-    init_docker();
+    init_docker2();
     init_text();
     TOMCAT_IMAGE = /(^|\/)tomcat$/;
     RELEASE_ARCHIVE = /apache-tomcat-(\d{1,2})\.(\d{1,3})\.(\d{1,4})(?![\d.]*\d)/g;
@@ -31456,21 +32000,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep10 = separator || this.separator;
-        const isDefault = sep10 === this.separator && includeNamespace === true;
+        const sep12 = separator || this.separator;
+        const isDefault = sep12 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep10);
+          ).join(sep12);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep10);
+        ).join(sep12);
       }
       /**
        * Get path as array of tag names.
@@ -32149,76 +32693,76 @@ var init_redos = __esm({
 });
 
 // ../main/node_modules/is-unsafe/src/contexts/nosql.js
-var sep6, NOSQL_PATTERNS, nosql_default;
+var sep9, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
   "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
-    sep6 = `["'\\s]*:`;
+    sep9 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
       {
         id: "nosql-where-operator",
         description: "$where — executes arbitrary JavaScript server-side in MongoDB",
-        pattern: new RegExp(`\\$where${sep6}`, "i")
+        pattern: new RegExp(`\\$where${sep9}`, "i")
       },
       {
         id: "nosql-ne-operator",
         description: '$ne — "not equal" operator used to bypass equality checks',
-        pattern: new RegExp(`\\$ne${sep6}`, "i")
+        pattern: new RegExp(`\\$ne${sep9}`, "i")
       },
       {
         id: "nosql-gt-operator",
         description: '$gt — "greater than" used to bypass password/value checks',
-        pattern: new RegExp(`\\$gte?${sep6}`, "i")
+        pattern: new RegExp(`\\$gte?${sep9}`, "i")
       },
       {
         id: "nosql-lt-operator",
         description: '$lt / $lte — "less than" bypass variants',
-        pattern: new RegExp(`\\$lte?${sep6}`, "i")
+        pattern: new RegExp(`\\$lte?${sep9}`, "i")
       },
       {
         id: "nosql-regex-operator",
         description: "$regex — can be used to extract data character by character (blind injection)",
-        pattern: new RegExp(`\\$regex${sep6}`, "i")
+        pattern: new RegExp(`\\$regex${sep9}`, "i")
       },
       {
         id: "nosql-or-operator",
         description: "$or — logical OR; used to create always-true conditions",
-        pattern: new RegExp(`\\$or${sep6}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$or${sep9}\\s*\\[`, "i")
       },
       {
         id: "nosql-and-operator",
         description: "$and — logical AND operator injection",
-        pattern: new RegExp(`\\$and${sep6}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$and${sep9}\\s*\\[`, "i")
       },
       {
         id: "nosql-nor-operator",
         description: "$nor — logical NOR operator injection",
-        pattern: new RegExp(`\\$nor${sep6}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$nor${sep9}\\s*\\[`, "i")
       },
       {
         id: "nosql-exists-operator",
         description: "$exists — can enumerate fields to determine schema",
-        pattern: new RegExp(`\\$exists${sep6}`, "i")
+        pattern: new RegExp(`\\$exists${sep9}`, "i")
       },
       {
         id: "nosql-in-operator",
         description: "$in — matches any value in a list; can enumerate values",
-        pattern: new RegExp(`\\$in${sep6}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$in${sep9}\\s*\\[`, "i")
       },
       {
         id: "nosql-expr-operator",
         description: "$expr — allows aggregation expressions in queries (MongoDB 3.6+)",
-        pattern: new RegExp(`\\$expr${sep6}`, "i")
+        pattern: new RegExp(`\\$expr${sep9}`, "i")
       },
       {
         id: "nosql-function-operator",
         description: "$function — executes arbitrary JavaScript in MongoDB 4.4+",
-        pattern: new RegExp(`\\$function${sep6}`, "i")
+        pattern: new RegExp(`\\$function${sep9}`, "i")
       },
       {
         id: "nosql-accumulator-operator",
         description: "$accumulator — custom aggregation with arbitrary JS execution",
-        pattern: new RegExp(`\\$accumulator${sep6}`, "i")
+        pattern: new RegExp(`\\$accumulator${sep9}`, "i")
       },
       // ─── Prototype pollution ─────────────────────────────────────────────────
       {
@@ -32415,9 +32959,9 @@ function decodedCopy(value, list) {
 function matchList(value, list) {
   const label = list.label ?? "CUSTOM";
   const decoded = decodedCopy(value, list);
-  for (const rule33 of list) {
-    if (rule33.pattern.test(value) || decoded !== null && rule33.pattern.test(decoded)) {
-      return { context: label, id: rule33.id, description: rule33.description, pattern: rule33.pattern };
+  for (const rule47 of list) {
+    if (rule47.pattern.test(value) || decoded !== null && rule47.pattern.test(decoded)) {
+      return { context: label, id: rule47.id, description: rule47.description, pattern: rule47.pattern };
     }
   }
   return null;
@@ -32783,8 +33327,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep10 = exp.search(/\s/);
-            const name2 = sep10 === -1 ? exp : exp.substring(0, sep10);
+            const sep12 = exp.search(/\s/);
+            const name2 = sep12 === -1 ? exp : exp.substring(0, sep12);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -33612,8 +34156,8 @@ function skipDoctype(text3, start, entities) {
       j = close === -1 ? text3.length : close + 2;
     }
   }
-  const body = text3.slice(start, j);
-  for (const match of body.matchAll(/<!ENTITY\s+([A-Za-z_:][\w.:-]*)/g)) entities.add(match[1]);
+  const body2 = text3.slice(start, j);
+  for (const match of body2.matchAll(/<!ENTITY\s+([A-Za-z_:][\w.:-]*)/g)) entities.add(match[1]);
   return Math.min(j + 1, text3.length);
 }
 function decodeAttribute(raw) {
@@ -33661,7 +34205,6 @@ var tomcat_exports = {};
 __export(tomcat_exports, {
   readServerXml: () => readServerXml,
   readTomcat: () => readTomcat,
-  readerFailed: () => readerFailed,
   substituteProperties: () => substituteProperties
 });
 function readTomcat(serverXmls, catalinaProperties, context) {
@@ -33669,9 +34212,8 @@ function readTomcat(serverXmls, catalinaProperties, context) {
   const backends = [];
   const propertyFiles = /* @__PURE__ */ new Map();
   for (const path of catalinaProperties) {
-    const read = readSource2(path, context, output.diagnostics);
+    const read = readSource(path, context, output);
     if (!read) continue;
-    output.sources.push(read);
     const parsed = parseProperties(read.text);
     const values2 = /* @__PURE__ */ new Map();
     for (const entry of parsed.entries) values2.set(entry.key, { value: entry.value, span: read.span(entry.valueStart, entry.valueEnd) });
@@ -33680,44 +34222,23 @@ function readTomcat(serverXmls, catalinaProperties, context) {
   }
   const images = serverXmls.length > 0 ? findTomcatImages(context) : [];
   for (const path of serverXmls) {
-    const source = readSource2(path, context, output.diagnostics);
+    const source = readSource(path, context, output);
     if (!source) continue;
-    output.sources.push(source);
     const properties = propertiesFor(path, propertyFiles);
-    try {
+    guarded(output.diagnostics, "Tomcat reader", source.file, () => {
       const backend = readServerXml(source, tomcatVersionFor(path, images), properties?.values, output);
       if (backend) {
         if (properties) backend.catalinaProperties = properties.display;
         backends.push(backend);
       }
-    } catch (error) {
-      output.diagnostics.push(readerFailed("Tomcat", source, error));
-    }
+    });
   }
   return { ...output, backends };
 }
-function readerFailed(reader, source, error) {
-  const start = { line: 1, column: 1, offset: 0 };
-  return {
-    ruleId: "internal-error",
-    message: `The ${reader} reader failed on this file and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-    primary: { file: source.file, start, end: start },
-    related: []
-  };
-}
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath24.dirname(path) === nodePath24.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath27.dirname(path) === nodePath27.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
-}
-function readSource2(path, context, diagnostics) {
-  try {
-    return sourceFor(context, path, decodeUtf8(context.fs.read(path)));
-  } catch (error) {
-    const start = { line: 1, column: 1, offset: 0 };
-    diagnostics.push({ ruleId: "read-error", message: error.message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });
-    return void 0;
-  }
 }
 function readServerXml(source, version, properties, output) {
   const document = readXml(source.text);
@@ -33733,7 +34254,7 @@ function readServerXml(source, version, properties, output) {
   const lookup = (name2) => properties?.get(name2);
   const attributesOf = (element) => {
     const map = /* @__PURE__ */ new Map();
-    for (const attribute of element.attributes) map.set(attribute.name, resolveAttribute(source, attribute, lookup));
+    for (const attribute2 of element.attributes) map.set(attribute2.name, resolveAttribute(source, attribute2, lookup));
     return map;
   };
   const backend = {
@@ -33786,45 +34307,45 @@ function allElements(roots) {
   return out;
 }
 function readPortOffset(attributes, version) {
-  const attribute = attributes.get("portOffset");
-  if (!attribute || !portOffsetExists(version)) return void 0;
-  const value = attribute.value === void 0 ? void 0 : parseJavaInt(attribute.value);
+  const attribute2 = attributes.get("portOffset");
+  if (!attribute2 || !portOffsetExists(version)) return void 0;
+  const value = attribute2.value === void 0 ? void 0 : parseJavaInt(attribute2.value);
   return {
     name: "portOffset",
-    value: attribute.value === void 0 ? void 0 : value ?? 0,
-    text: attribute.raw,
+    value: attribute2.value === void 0 ? void 0 : value ?? 0,
+    text: attribute2.raw,
     unit: "count",
-    source: value === void 0 && attribute.value !== void 0 ? { kind: "default", reference: "https://tomcat.apache.org/tomcat-10.1-doc/config/server.html (portOffset)", note: `"${attribute.value}" is not an integer: Tomcat keeps 0` } : { kind: "file", span: attribute.valueSpan }
+    source: value === void 0 && attribute2.value !== void 0 ? { kind: "default", reference: "https://tomcat.apache.org/tomcat-10.1-doc/config/server.html (portOffset)", note: `"${attribute2.value}" is not an integer: Tomcat keeps 0` } : { kind: "file", span: attribute2.valueSpan }
   };
 }
 function readExecutor(source, element, attributes) {
   const settings = /* @__PURE__ */ new Map();
   for (const name2 of ["maxThreads", "minSpareThreads", "maxQueueSize"]) {
-    const attribute = attributes.get(name2);
+    const attribute2 = attributes.get(name2);
     const fallback = EXECUTOR_DEFAULTS[name2];
-    const number3 = attribute?.value === void 0 ? void 0 : parseJavaInt(attribute.value);
-    if (attribute && (number3 !== void 0 || attribute.value === void 0)) {
-      settings.set(name2, { name: name2, value: number3, text: attribute.raw, unit: "count", source: { kind: "file", span: attribute.valueSpan } });
+    const number3 = attribute2?.value === void 0 ? void 0 : parseJavaInt(attribute2.value);
+    if (attribute2 && (number3 !== void 0 || attribute2.value === void 0)) {
+      settings.set(name2, { name: name2, value: number3, text: attribute2.raw, unit: "count", source: { kind: "file", span: attribute2.valueSpan } });
     } else {
       settings.set(name2, {
         name: name2,
         value: fallback.value,
         text: fallback.text,
         unit: "count",
-        source: { kind: "default", reference: fallback.reference, note: attribute ? `"${attribute.value}" is not an integer: Tomcat keeps the default` : void 0 }
+        source: { kind: "default", reference: fallback.reference, note: attribute2 ? `"${attribute2.value}" is not an integer: Tomcat keeps the default` : void 0 }
       });
     }
   }
   return { name: attributes.get("name")?.value ?? "", span: source.span(element.start + 1, element.start + 1 + element.name.length), settings };
 }
-function resolveAttribute(source, attribute, lookup) {
-  const decoded = decodeAttribute(attribute.raw);
+function resolveAttribute(source, attribute2, lookup) {
+  const decoded = decodeAttribute(attribute2.raw);
   const substituted = decoded === void 0 ? { value: void 0, from: [] } : substituteProperties(decoded, lookup);
   return {
-    name: attribute.name,
-    nameSpan: source.span(attribute.nameStart, attribute.nameEnd),
-    valueSpan: source.span(attribute.valueStart, attribute.valueEnd),
-    raw: attribute.raw,
+    name: attribute2.name,
+    nameSpan: source.span(attribute2.nameStart, attribute2.nameEnd),
+    valueSpan: source.span(attribute2.valueStart, attribute2.valueEnd),
+    raw: attribute2.raw,
     value: substituted.value,
     substitutedFrom: substituted.from
   };
@@ -33876,15 +34397,16 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath24;
+var nodePath27;
 var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath27 = __toESM(require("path"));
     init_versions();
     init_expansion_budget();
-    init_text();
     init_types();
+    init_failure();
+    init_files();
     init_connector();
     init_defaults();
     init_properties();
@@ -33913,7 +34435,7 @@ function readYamlFile(text3) {
   const documents = [];
   const problems = [];
   try {
-    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
+    for (const document of (0, import_yaml5.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
       const found = document.errors.map((error) => ({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") }));
       found.push(...duplicateKeys(document.contents));
       problems.push(...found.sort((a, b) => a.start - b.start));
@@ -33922,24 +34444,24 @@ function readYamlFile(text3) {
       documents.push({ entries });
     }
   } catch (error) {
-    problems.push({ start: 0, end: 0, message: `YAML could not be read: ${error.message}` });
+    problems.push({ start: 0, end: 0, message: `YAML could not be read: ${messageOf(error)}` });
   }
   return { documents: documents.filter((document) => document.entries.length > 0), comments: yamlComments(text3), problems };
 }
 function flatten(node, prefix, entries, depth) {
   if (depth > MAX_DEPTH2 || node === null || node === void 0) return;
-  if ((0, import_yaml4.isMap)(node)) {
+  if ((0, import_yaml5.isMap)(node)) {
     for (const pair2 of node.items) {
-      const key = (0, import_yaml4.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
+      const key = (0, import_yaml5.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
       if (key === void 0) continue;
       flatten(pair2.value, prefix ? `${prefix}.${key}` : key, entries, depth + 1);
     }
-  } else if ((0, import_yaml4.isSeq)(node)) {
+  } else if ((0, import_yaml5.isSeq)(node)) {
     node.items.forEach((item, index) => flatten(item, `${prefix}[${index}]`, entries, depth + 1));
-  } else if ((0, import_yaml4.isScalar)(node)) {
+  } else if ((0, import_yaml5.isScalar)(node)) {
     if (node.value === null || node.range === void 0 || node.range === null) return;
     entries.push({ key: prefix, value: scalarText(node), valueStart: node.range[0], valueEnd: node.range[1] });
-  } else if ((0, import_yaml4.isAlias)(node)) {
+  } else if ((0, import_yaml5.isAlias)(node)) {
   }
 }
 function duplicateKeys(root) {
@@ -33947,17 +34469,17 @@ function duplicateKeys(root) {
   const pending = [root];
   while (pending.length > 0) {
     const node = pending.pop();
-    if ((0, import_yaml4.isMap)(node)) {
+    if ((0, import_yaml5.isMap)(node)) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair2 of node.items) {
         const key = pair2.key;
-        if ((0, import_yaml4.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
+        if ((0, import_yaml5.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
           if (seen.has(key.value)) problems.push({ start: key.range[0], end: key.range[0] + 1, message: "Map keys must be unique" });
           else seen.add(key.value);
         }
         pending.push(pair2.key, pair2.value);
       }
-    } else if ((0, import_yaml4.isSeq)(node)) {
+    } else if ((0, import_yaml5.isSeq)(node)) {
       for (const item of node.items) pending.push(item);
     }
   }
@@ -33978,12 +34500,13 @@ function yamlComments(text3) {
   }
   return comments;
 }
-var import_yaml4, MAX_DEPTH2;
+var import_yaml5, MAX_DEPTH2;
 var init_documents = __esm({
   "src/readers/spring-boot/documents.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist());
+    import_yaml5 = __toESM(require_dist());
     init_properties();
+    init_thrown();
     MAX_DEPTH2 = 64;
   }
 });
@@ -34029,7 +34552,7 @@ function relaxedKeyOfEnvironment(name2) {
   return name2.toLowerCase().split("_").filter((part2) => part2 !== "").join(".");
 }
 var DURATION_UNITS_MS, DATA_UNITS;
-var init_values3 = __esm({
+var init_values4 = __esm({
   "src/readers/spring-boot/values.ts"() {
     "use strict";
     DURATION_UNITS_MS = { ns: 1e-6, us: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
@@ -34058,21 +34581,19 @@ function readSpringBoot(files, launches, context) {
   const backends = [];
   const used = /* @__PURE__ */ new Set();
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    try {
+    guarded(output.diagnostics, "Spring Boot reader", appFiles[0].source.file, () => {
       const runner = launchesFor(context.displayPath(root), launches);
       const built = buildApp(root, appFiles, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
       backends.push(...built);
-    } catch (error) {
-      output.diagnostics.push(readerFailed("Spring Boot", appFiles[0].source, error));
-    }
+    });
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath25.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath28.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
-    const backend = makeBackend(launch.service ?? launch.file, [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
+    const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
     backends.push(backend);
   }
@@ -34083,16 +34604,9 @@ function configuresSpringBootJar(launch) {
   return [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2)) || launch.argv.some((arg) => /^--(server|spring)\./.test(arg.value) || /^-D(server|spring)\./.test(arg.value));
 }
 function readFile(path, context, output) {
-  let source;
-  try {
-    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
-  } catch (error) {
-    const start = { line: 1, column: 1, offset: 0 };
-    output.diagnostics.push({ ruleId: "read-error", message: error.message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });
-    return void 0;
-  }
-  output.sources.push(source);
-  const base = nodePath25.basename(path);
+  const source = readSource(path, context, output);
+  if (!source) return void 0;
+  const base = nodePath28.basename(path);
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format8);
@@ -34105,16 +34619,16 @@ function readFile(path, context, output) {
   return { path, source, format: format8, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath25.dirname(path);
-  const parts = dir.split(nodePath25.sep);
+  const dir = nodePath28.dirname(path);
+  const parts = dir.split(nodePath28.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath25.sep) || nodePath25.sep;
+    const root = parts.slice(0, resources).join(nodePath28.sep) || nodePath28.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath25.basename(dir) === "config") return { root: nodePath25.dirname(dir), location: "file-config" };
+  if (nodePath28.basename(dir) === "config") return { root: nodePath28.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -34162,7 +34676,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath25.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath28.join(root, name2)));
     } catch {
     }
   }
@@ -34212,21 +34726,21 @@ function listOf(found) {
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
-  const resolve8 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve9 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve8("server.port");
+  const port = resolve9("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : { name: "server.port", value: 8080, text: "8080", unit: "count", source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve8("server.address");
+  const address = resolve9("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : { name: "server.address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve8);
+    const setting = springSetting(spec, resolve9);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -34247,8 +34761,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
     const header = connectorSettings.get("maxHttpHeaderSize");
     connectorSettings.set("maxHttpRequestHeaderSize", { ...header, name: "maxHttpRequestHeaderSize", source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE } });
   }
-  const sslEnabled = resolve8("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve8).find((found) => found !== void 0);
+  const sslEnabled = resolve9("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve9).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set("SSLEnabled", tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf2(sslMaterial) } : { name: "SSLEnabled", value: false, text: "false", unit: "flag", source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
   const connector = {
@@ -34283,9 +34797,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve8) {
-  const key = spec.keys.find((candidate) => resolve8(candidate) !== void 0);
-  const found = key ? resolve8(key) : void 0;
+function springSetting(spec, resolve9) {
+  const key = spec.keys.find((candidate) => resolve9(candidate) !== void 0);
+  const found = key ? resolve9(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? { name: name2, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: "default", reference: spec.springDefault.reference } } : void 0;
@@ -34371,15 +34885,15 @@ function replacePlaceholders(text3, budget, lookup, nesting = 0) {
       out += text3.slice(i);
       break;
     }
-    const body = text3.slice(i + 2, j - 1);
-    const colon = body.indexOf(":");
-    const name2 = colon === -1 ? body : body.slice(0, colon);
+    const body2 = text3.slice(i + 2, j - 1);
+    const colon = body2.indexOf(":");
+    const name2 = colon === -1 ? body2 : body2.slice(0, colon);
     const fallback = colon === -1 ? void 0 : () => {
       if (nesting >= MAX_DEFAULT_NESTING) {
         budget.exceeded = true;
         return "";
       }
-      return replacePlaceholders(body.slice(colon + 1), budget, lookup, nesting + 1);
+      return replacePlaceholders(body2.slice(colon + 1), budget, lookup, nesting + 1);
     };
     out += lookup(name2, fallback);
     i = j;
@@ -34396,8 +34910,8 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath25.dirname(launch.file);
-    const related = isWithin2(root, launchDir) || isWithin2(launchDir, root);
+    const launchDir = nodePath28.dirname(launch.file);
+    const related = isWithin3(root, launchDir) || isWithin3(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
     used.push(launch);
@@ -34426,23 +34940,25 @@ function launchesFor(root, launches) {
   }
   return { overrides: out, launches: used };
 }
-function isWithin2(dir, maybeParent) {
-  const relative6 = nodePath25.relative(maybeParent, dir);
-  return relative6 === "" || !relative6.startsWith("..") && !nodePath25.isAbsolute(relative6);
+function isWithin3(dir, maybeParent) {
+  const relative9 = nodePath28.relative(maybeParent, dir);
+  return relative9 === "" || !relative9.startsWith("..") && !nodePath28.isAbsolute(relative9);
 }
-var nodePath25, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
+var nodePath28, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
+    init_launch();
     init_expansion_budget();
     init_text();
     init_types();
-    init_tomcat();
+    init_failure();
+    init_files();
     init_connector();
     init_defaults();
     init_documents();
-    init_values3();
+    init_values4();
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
@@ -34516,19 +35032,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath26.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath26.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath26.basename(a);
-    const y = nodePath26.basename(b);
+  const main = paths.filter((path) => nodePath29.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath29.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath29.basename(a);
+    const y = nodePath29.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath26, UNLIMITED;
+var nodePath29, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath26 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -34578,7 +35094,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath27.basename(path);
+    const name2 = nodePath30.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -34589,11 +35105,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath27, DIRECTORY_PRECEDENCE;
+var nodePath30, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath30 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -34684,7 +35200,7 @@ function readSystemLimits(files, launches, context) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source, "#;"));
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, "system limits reader", source.file, () => {
       for (const assignment of parseSysctl(source, problems)) {
         if (assignment.key !== SOMAXCONN) continue;
         const value = somaxconnValue({ text: assignment.value, source, start: assignment.valueStart, end: assignment.valueEnd }, problems);
@@ -34702,13 +35218,13 @@ function readSystemLimits(files, launches, context) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => append(limitLines, parseLimitsConf(source, problems)));
+    guarded(output.diagnostics, "system limits reader", source.file, () => append(limitLines, parseLimitsConf(source, problems)));
   }
   append(limits, loginSessionLimits(limitLines));
   const unitFiles = [];
   for (const path of files.systemd ?? []) {
     const source = readSource(path, context, output);
-    const parsed = source && guarded(output, source.file, () => parseUnitFile(source));
+    const parsed = source && guarded(output.diagnostics, "system limits reader", source.file, () => parseUnitFile(source));
     if (parsed) unitFiles.push({ path, file: parsed });
   }
   for (const unit of groupUnits(unitFiles)) {
@@ -34718,7 +35234,7 @@ function readSystemLimits(files, launches, context) {
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, "system limits reader", source.file, () => {
       for (const service of parseCompose(source, path).services) {
         const appliesTo = { kind: "container", name: service.name };
         for (const sysctl of service.sysctls.filter((entry) => entry.name === SOMAXCONN)) {
@@ -34738,7 +35254,7 @@ function readSystemLimits(files, launches, context) {
     const source = readSource(path, context, output, false);
     if (!source || source.text.includes("{{")) continue;
     recordSource(output, source);
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, "system limits reader", source.file, () => {
       for (const workload of kubernetesWorkloads(source).workloads) {
         for (const sysctl of workload.sysctls.filter((entry) => entry.name === SOMAXCONN)) {
           const raw = sysctl.value;
@@ -34757,7 +35273,7 @@ var init_system = __esm({
     init_append();
     init_compose();
     init_files();
-    init_launch2();
+    init_failure();
     init_kubernetes();
     init_systemd_unit();
     init_types();
@@ -34779,13 +35295,13 @@ function readKubernetes(files, context) {
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, { ...emptyOutput() }, false);
     if (!source || source.text.includes("{{")) continue;
-    guarded(output, source.file, () => readManifests(source, kubernetes));
+    guarded(output.diagnostics, "Kubernetes reader", source.file, () => readManifests(source, kubernetes));
   }
   for (const path of files["helm-values"] ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, "Kubernetes reader", source.file, () => {
       const { documents, problems } = parseYaml(source);
       append(output.diagnostics, problems);
       for (const document of documents) {
@@ -34850,11 +35366,11 @@ function visit(source, document, object, into, depth) {
       kind: "Ingress",
       ...className !== void 0 ? { ingressClass: className } : {},
       ...defaultBackend ? { defaultBackend } : {},
-      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule33) => {
-        const host = text3(valueOf(rule33, "host", document));
+      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule47) => {
+        const host = text3(valueOf(rule47, "host", document));
         return {
           ...host ? { host } : {},
-          paths: itemsOf(valueOf(valueOf(rule33, "http", document), "paths", document), document).flatMap((item) => {
+          paths: itemsOf(valueOf(valueOf(rule47, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
             return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
@@ -34964,348 +35480,974 @@ var init_kubernetes2 = __esm({
     init_objects();
     init_append();
     init_types();
-    init_launch2();
+    init_failure();
     init_files();
     init_kubernetes();
     init_yaml();
   }
 });
 
-// src/readers/docker/envsubst-templates.ts
-var envsubst_templates_exports = {};
-__export(envsubst_templates_exports, {
-  envsubstTemplates: () => envsubstTemplates,
-  imageEnvironment: () => imageEnvironment,
-  isOfficialNginxImage: () => isOfficialNginxImage,
-  templateScript: () => templateScript
-});
-function isOfficialNginxImage(reference2) {
-  const withoutDigest = reference2.trim().split("@")[0];
-  const slash = withoutDigest.lastIndexOf("/");
-  const colon = withoutDigest.indexOf(":", slash + 1);
-  const name2 = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon)).toLowerCase().replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
-  if (name2 !== "nginx" && name2 !== "nginxinc/nginx-unprivileged" && name2 !== "public.ecr.aws/nginx/nginx") return false;
-  const tag = colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
-  const version = /^(\d+)\.(\d+)/.exec(tag);
-  return !version || Number(version[1]) > 1 || Number(version[2]) >= 19;
+// src/readers/terraform/hcl.ts
+function range(token) {
+  return { start: token.start, end: token.end };
 }
-function envsubstTemplates(input) {
-  const kindOf = treeKinds(input.treeFiles);
-  const dockerfiles = /* @__PURE__ */ new Map();
-  const dockerfile = (path) => {
-    if (!dockerfiles.has(path)) {
-      const text3 = input.readText(path);
-      if (text3 !== void 0) dockerfiles.set(path, parseDockerfile(new SourceText(input.displayPath(path), text3)));
-    }
-    return dockerfiles.get(path);
-  };
-  const treeFiles = new Set(input.treeFiles);
-  const containers = [];
-  const built = /* @__PURE__ */ new Set();
-  const composeFiles = [];
-  for (const path of input.composeFiles) {
-    const text3 = input.readText(path);
-    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
-  }
-  for (const { compose, service } of projectServices(composeFiles)) {
-    let stage;
-    const placed = service.volumes.map((mount) => ({ source: mount.source, target: mount.target }));
-    if (service.build) {
-      built.add(service.build.dockerfile);
-      const file = dockerfile(service.build.dockerfile);
-      if (!file) continue;
-      stage = service.build.target ? file.stages.find((candidate) => candidate.name === service.build.target) : file.stages[file.stages.length - 1];
-      if (!stage) continue;
-      for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
-    }
-    const image = stage ? rootImage(stage) : service.image?.value;
-    if (!image || !isOfficialNginxImage(image)) continue;
-    const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;
-    const cmd = service.command ? composeCommand(service.command.args, service.command.source) : service.entrypoint ? void 0 : stage?.cmd;
-    if (!runsTemplateScripts(entrypoint, cmd)) continue;
-    const env = imageEnvironment();
-    for (const [name2, value] of stage?.env ?? []) env.set(name2, valueOf2(value));
-    for (const envFile of service.envFiles) {
-      if (envFile.path === void 0 || !treeFiles.has(envFile.path)) continue;
-      const text3 = input.readText(envFile.path);
-      if (text3 !== void 0) for (const [name2, value] of envFileValues(new SourceText(input.displayPath(envFile.path), text3))) env.set(name2, valueOf2(value));
-    }
-    for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
-    const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
-    containers.push({ definedIn: compose.path, env, others: external ? "unknown" : "unset", placed });
-  }
-  for (const path of input.dockerfiles) {
-    if (built.has(path)) continue;
-    const file = dockerfile(path);
-    const stage = file?.stages[file.stages.length - 1];
-    if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
-    const env = imageEnvironment();
-    for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
-    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath28.dirname(path), kindOf) });
-  }
-  const templates = [];
-  for (const container of containers) {
-    const script = templateScript(container.env, container.others);
-    if (!script) continue;
-    for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
-      const output = script.outputOf(target);
-      if (output !== void 0) templates.push({ template: file, output, outputDir: script.outputDir, lookup: script.lookup, definedIn: container.definedIn });
-    }
-  }
-  return templates;
+function parseHcl(text3) {
+  return new Parser2(new Lexer2(text3)).body(false);
 }
-function templateScript(env, others) {
-  const setting = (name2, fallback) => {
-    const value = env.get(name2);
-    if (value === void 0 || value === "unset" || value !== "unknown" && value.value === "") return fallback;
-    return value === "unknown" ? void 0 : value.value;
-  };
-  const templateDir = setting("NGINX_ENVSUBST_TEMPLATE_DIR", "/etc/nginx/templates");
-  const suffix = setting("NGINX_ENVSUBST_TEMPLATE_SUFFIX", ".template");
-  const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
-  const filter = setting("NGINX_ENVSUBST_FILTER", "");
-  if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
-  const dir = nodePath28.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
-  return {
-    outputOf: (target) => {
-      if (!target.startsWith(dir + "/")) return void 0;
-      const relative6 = target.slice(dir.length + 1);
-      if (!nodePath28.posix.basename(relative6).endsWith(suffix) || relative6.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
-      return nodePath28.posix.join(outputDir, relative6.slice(0, relative6.length - suffix.length));
-    },
-    outputDir: nodePath28.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
-    lookup: envsubstLookup(env, others, filter)
-  };
-}
-function rootImage(stage) {
-  let current = stage;
-  while (current.baseStage) current = current.baseStage;
-  return current.base;
-}
-function composeCommand(words, source) {
-  return { form: "exec", words, shell: [], source, start: 0, end: 0 };
-}
-function runsTemplateScripts(entrypoint, cmd) {
-  let args = combineCommand(entrypoint, cmd)?.args.map((arg) => arg.unresolved.length > 0 ? void 0 : arg.value);
-  if (entrypoint) {
-    if (!args || args[0] !== "/docker-entrypoint.sh") return false;
-    args = args.slice(1);
-  }
-  if (!args || args.length === 0) return true;
-  return args[0] === "nginx" || args[0] === "nginx-debug";
-}
-function imageEnvironment() {
-  return new Map(IMAGE_VARIABLES.map((name2) => [name2, "unknown"]));
-}
-function valueOf2(raw) {
-  return raw.unresolved.length > 0 ? "unknown" : { value: raw.value };
-}
-function envsubstLookup(env, others, filter) {
-  let pattern;
-  try {
-    pattern = filter === void 0 ? void 0 : new RegExp(filter);
-  } catch {
-    pattern = void 0;
-  }
-  return (name2) => {
-    const value = env.get(name2) ?? (others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : "unset");
-    if (value === "unset") return "unset";
-    if (!pattern) return "unknown";
-    return pattern.test(name2) ? value : "unset";
-  };
-}
-function placedTreeFiles(placed, treeFiles) {
-  const found = [];
-  for (const { source, target } of placed) {
-    const root = target.replace(/(.)\/+$/, "$1");
-    for (const file of treeFiles) {
-      if (file === source) found.push({ file, target: root });
-      else if (file.startsWith(source + nodePath28.sep)) found.push({ file, target: nodePath28.posix.join(root, nodePath28.relative(source, file).split(nodePath28.sep).join("/")) });
-    }
-  }
-  return found;
-}
-var nodePath28, IMAGE_VARIABLES;
-var init_envsubst_templates = __esm({
-  "src/readers/docker/envsubst-templates.ts"() {
+var HclSyntaxError, MAX_DEPTH3, PUNCT3, PUNCT2, Lexer2, BINARY, Parser2;
+var init_hcl = __esm({
+  "src/readers/terraform/hcl.ts"() {
     "use strict";
-    nodePath28 = __toESM(require("path"));
-    init_docker2();
-    init_text();
-    init_compose();
-    init_dockerfile();
-    init_placed_files();
-    IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
+    HclSyntaxError = class extends Error {
+      constructor(message, range2) {
+        super(message);
+        this.range = range2;
+      }
+      range;
+    };
+    MAX_DEPTH3 = 100;
+    PUNCT3 = ["..."];
+    PUNCT2 = ["==", "!=", "<=", ">=", "&&", "||", "=>", "[*", ".*"];
+    Lexer2 = class _Lexer {
+      constructor(text3, nesting = 0) {
+        this.text = text3;
+        this.nesting = nesting;
+      }
+      text;
+      nesting;
+      pos = 0;
+      next() {
+        const text3 = this.text;
+        for (; ; ) {
+          const c2 = text3[this.pos];
+          if (c2 === " " || c2 === "	" || c2 === "\r" || c2 === "\uFEFF") this.pos++;
+          else if (c2 === "#" || c2 === "/" && text3[this.pos + 1] === "/") {
+            while (this.pos < text3.length && text3[this.pos] !== "\n") this.pos++;
+          } else if (c2 === "/" && text3[this.pos + 1] === "*") {
+            const close = text3.indexOf("*/", this.pos + 2);
+            if (close < 0) throw new HclSyntaxError('Unterminated comment: "/*" has no "*/"', { start: this.pos, end: this.pos + 2 });
+            this.pos = close + 2;
+          } else break;
+        }
+        const start = this.pos;
+        if (start >= text3.length) return { kind: "eof", text: "", start, end: start };
+        const c = text3[start];
+        if (c === "\n") {
+          this.pos++;
+          return { kind: "newline", text: "\n", start, end: this.pos };
+        }
+        if (/[A-Za-z_]/.test(c)) {
+          let end = start + 1;
+          while (end < text3.length && /[\w-]/.test(text3[end])) end++;
+          this.pos = end;
+          return { kind: "ident", text: text3.slice(start, end), start, end };
+        }
+        if (/[0-9]/.test(c)) {
+          const match = /^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(text3.slice(start, start + 64));
+          this.pos = start + match[0].length;
+          return { kind: "number", text: match[0], start, end: this.pos };
+        }
+        if (c === '"') return this.quoted(start);
+        if (c === "<" && text3[start + 1] === "<" && /^<<-?[A-Za-z_][\w-]*[ \t]*\r?\n/.test(text3.slice(start, start + 200))) return this.heredoc(start);
+        for (const group of [PUNCT3, PUNCT2]) {
+          for (const p of group) {
+            if (text3.startsWith(p, start)) {
+              this.pos = start + p.length;
+              return { kind: "punct", text: p, start, end: this.pos };
+            }
+          }
+        }
+        if ("{}[]()=,.:?!+-*/%<>".includes(c)) {
+          this.pos = start + 1;
+          return { kind: "punct", text: c, start, end: this.pos };
+        }
+        throw new HclSyntaxError(`Invalid character "${c}"`, { start, end: start + 1 });
+      }
+      /** A quoted template: escapes decoded; any `${…}` or `%{…}` makes its value unknown. */
+      quoted(start) {
+        const text3 = this.text;
+        let i = start + 1;
+        let value = "";
+        let interpolated = false;
+        while (i < text3.length && text3[i] !== '"') {
+          const c = text3[i];
+          if (c === "\n") throw new HclSyntaxError("Unterminated string: a quoted string ends at the end of its line", { start, end: i });
+          if (c === "\\") {
+            const escape2 = text3[i + 1];
+            const simple2 = { n: "\n", t: "	", r: "\r", '"': '"', "\\": "\\" };
+            if (escape2 in simple2) {
+              value += simple2[escape2];
+              i += 2;
+            } else if (escape2 === "u" || escape2 === "U") {
+              const digits = escape2 === "u" ? 4 : 8;
+              const hex = text3.slice(i + 2, i + 2 + digits);
+              const code = /^[0-9a-fA-F]+$/.test(hex) ? parseInt(hex, 16) : NaN;
+              if (hex.length !== digits || !(code <= 1114111)) throw new HclSyntaxError("Invalid escape sequence in a string", { start: i, end: i + 2 });
+              value += String.fromCodePoint(code);
+              i += 2 + digits;
+            } else throw new HclSyntaxError(`Invalid escape sequence "\\${escape2 ?? ""}" in a string`, { start: i, end: i + 2 });
+          } else if ((c === "$" || c === "%") && text3[i + 1] === c && text3[i + 2] === "{") {
+            value += `${c}{`;
+            i += 3;
+          } else if ((c === "$" || c === "%") && text3[i + 1] === "{") {
+            interpolated = true;
+            i = this.skipInterpolation(i + 2);
+          } else {
+            value += c;
+            i++;
+          }
+        }
+        if (i >= text3.length) throw new HclSyntaxError("Unterminated string: no closing quote", { start, end: text3.length });
+        this.pos = i + 1;
+        return { kind: "string", text: text3.slice(start, this.pos), start, end: this.pos, raw: text3.slice(start + 1, i), ...interpolated ? {} : { value } };
+      }
+      /** From just inside `${`, past its closing `}` (braces and strings inside it nest). */
+      skipInterpolation(from) {
+        const text3 = this.text;
+        let depth = 1;
+        let i = from;
+        while (i < text3.length) {
+          const c = text3[i];
+          if (c === '"') {
+            if (this.nesting >= MAX_DEPTH3) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH3} levels`, { start: i, end: i + 1 });
+            const inner = new _Lexer(text3, this.nesting + 1);
+            inner.pos = i;
+            i = inner.quoted(i).end;
+            continue;
+          }
+          if (c === "{") depth++;
+          else if (c === "}" && --depth === 0) return i + 1;
+          i++;
+        }
+        throw new HclSyntaxError('Unterminated template interpolation: "${" has no "}"', { start: from - 2, end: text3.length });
+      }
+      heredoc(start) {
+        const text3 = this.text;
+        const header = /^<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(text3.slice(start, start + 200));
+        const marker = header[2];
+        let lineStart = start + header[0].length;
+        const bodyStart = lineStart;
+        while (lineStart <= text3.length) {
+          let lineEnd = text3.indexOf("\n", lineStart);
+          if (lineEnd < 0) lineEnd = text3.length;
+          if (text3.slice(lineStart, lineEnd).trim() === marker) {
+            this.pos = lineEnd;
+            const body2 = text3.slice(bodyStart, lineStart);
+            return { kind: "heredoc", text: text3.slice(start, lineEnd), start, end: lineEnd, .../[$%]\{/.test(body2) ? {} : { value: body2 } };
+          }
+          if (lineEnd >= text3.length) break;
+          lineStart = lineEnd + 1;
+        }
+        throw new HclSyntaxError(`Unterminated heredoc: no line "${marker}" closes it`, { start, end: start + header[0].length - 1 });
+      }
+    };
+    BINARY = /* @__PURE__ */ new Set(["+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||", "?", ":"]);
+    Parser2 = class {
+      constructor(lexer) {
+        this.lexer = lexer;
+        this.token = lexer.next();
+      }
+      lexer;
+      token;
+      depth = 0;
+      advance() {
+        const current = this.token;
+        this.token = this.lexer.next();
+        return current;
+      }
+      fail(message, token = this.token) {
+        const shown = token.kind === "eof" ? "the end of the file" : token.kind === "newline" ? "the end of the line" : `"${token.text.slice(0, 40)}"`;
+        throw new HclSyntaxError(`${message}, found ${shown}`, { start: token.start, end: Math.max(token.end, token.start + 1) });
+      }
+      expect(text3) {
+        if (this.token.kind !== "punct" || this.token.text !== text3) this.fail(`Expected "${text3}"`);
+        return this.advance();
+      }
+      isPunct(text3) {
+        return this.token.kind === "punct" && this.token.text === text3;
+      }
+      kindIs(kind) {
+        return this.token.kind === kind;
+      }
+      skipNewlines() {
+        while (this.kindIs("newline")) this.advance();
+      }
+      enter(at) {
+        if (++this.depth > MAX_DEPTH3) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH3} levels`, { start: at.start, end: at.end });
+      }
+      body(closing) {
+        const body2 = { attributes: [], blocks: [] };
+        for (; ; ) {
+          this.skipNewlines();
+          if (this.kindIs("eof")) {
+            if (closing) this.fail('Expected "}" to close the block');
+            return body2;
+          }
+          if (closing && this.isPunct("}")) return body2;
+          if (!this.kindIs("ident")) this.fail("Expected an attribute name or a block type");
+          const name2 = this.advance();
+          if (this.isPunct("=")) {
+            this.advance();
+            const value = this.expression(false);
+            body2.attributes.push({ name: name2.text, nameRange: range(name2), value, range: { start: name2.start, end: value.range.end } });
+            this.endOfLine();
+            continue;
+          }
+          const labels = [];
+          while (this.kindIs("string") || this.kindIs("ident")) {
+            const label = this.advance();
+            if (label.kind === "string" && label.value === void 0) this.fail("A block label cannot hold an interpolation", label);
+            labels.push({ value: label.kind === "string" ? label.value : label.text, range: range(label) });
+          }
+          if (this.token.kind !== "punct" || this.token.text !== "{") this.fail(`Expected "=" or "{" after "${name2.text}"`);
+          this.enter(this.token);
+          this.advance();
+          const inner = this.body(true);
+          const close = this.expect("}");
+          this.depth--;
+          body2.blocks.push({ type: name2.text, typeRange: range(name2), labels, body: inner, range: { start: name2.start, end: close.end } });
+          this.endOfLine();
+        }
+      }
+      endOfLine() {
+        const t2 = this.token;
+        if (t2.kind === "newline" || t2.kind === "eof" || t2.kind === "punct" && t2.text === "}") return;
+        this.fail("Expected a new line after the attribute or block");
+      }
+      /** @param free whether newlines are insignificant here (inside parentheses, brackets, call arguments). */
+      expression(free, stopAtColon = false) {
+        this.enter(this.token);
+        try {
+          const first = this.operand(free);
+          let result = first;
+          for (; ; ) {
+            if (free) this.skipNewlines();
+            const t2 = this.token;
+            if (t2.kind !== "punct" || !BINARY.has(t2.text) || stopAtColon && t2.text === ":") break;
+            this.advance();
+            if (free) this.skipNewlines();
+            const right = this.operand(free);
+            result = { kind: "other", range: { start: first.range.start, end: right.range.end } };
+          }
+          return result;
+        } finally {
+          this.depth--;
+        }
+      }
+      operand(free) {
+        if (free) this.skipNewlines();
+        const t2 = this.token;
+        if (t2.kind === "punct" && (t2.text === "-" || t2.text === "!")) {
+          this.advance();
+          const inner = this.operand(free);
+          if (t2.text === "-" && inner.kind === "literal" && typeof inner.value === "number") return { kind: "literal", value: -inner.value, range: { start: t2.start, end: inner.range.end } };
+          return { kind: "other", range: { start: t2.start, end: inner.range.end } };
+        }
+        let expr = this.primary();
+        for (; ; ) {
+          const p = this.token;
+          if (p.kind === "punct" && p.text === ".") {
+            this.advance();
+            const part2 = this.token;
+            if (part2.kind !== "ident" && part2.kind !== "number") this.fail('Expected an attribute name after "."');
+            this.advance();
+            expr = expr.kind === "reference" ? { kind: "reference", path: [...expr.path, part2.text], range: { start: expr.range.start, end: part2.end } } : { kind: "other", range: { start: expr.range.start, end: part2.end } };
+          } else if (p.kind === "punct" && (p.text === ".*" || p.text === "[*")) {
+            this.advance();
+            const end = p.text === "[*" ? this.expect("]").end : p.end;
+            expr = { kind: "other", range: { start: expr.range.start, end } };
+          } else if (p.kind === "punct" && p.text === "[") {
+            this.advance();
+            this.expression(true);
+            this.skipNewlines();
+            const close = this.expect("]");
+            expr = { kind: "other", range: { start: expr.range.start, end: close.end } };
+          } else break;
+        }
+        return expr;
+      }
+      primary() {
+        const t2 = this.token;
+        if (t2.kind === "number") {
+          this.advance();
+          return { kind: "literal", value: Number(t2.text), range: range(t2) };
+        }
+        if (t2.kind === "string" || t2.kind === "heredoc") {
+          this.advance();
+          if (t2.value !== void 0) return { kind: "literal", value: t2.value, range: range(t2) };
+          const only = t2.kind === "string" ? /^\$\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)\s*\}$/.exec(t2.raw ?? "") : null;
+          if (only) return { kind: "reference", path: only[1].split("."), range: range(t2) };
+          return { kind: "other", range: range(t2) };
+        }
+        if (t2.kind === "ident") {
+          this.advance();
+          if (t2.text === "true" || t2.text === "false") return { kind: "literal", value: t2.text === "true", range: range(t2) };
+          if (t2.text === "null") return { kind: "literal", value: null, range: range(t2) };
+          if (this.isPunct("(")) return this.call(t2);
+          return { kind: "reference", path: [t2.text], range: range(t2) };
+        }
+        if (t2.kind === "punct" && t2.text === "(") {
+          this.advance();
+          this.expression(true);
+          this.skipNewlines();
+          const close = this.expect(")");
+          return { kind: "other", range: { start: t2.start, end: close.end } };
+        }
+        if (t2.kind === "punct" && t2.text === "[") return this.tuple();
+        if (t2.kind === "punct" && t2.text === "{") return this.object();
+        return this.fail("Expected an expression");
+      }
+      call(name2) {
+        this.advance();
+        for (; ; ) {
+          this.skipNewlines();
+          if (this.isPunct(")")) break;
+          this.expression(true);
+          this.skipNewlines();
+          if (this.isPunct("...")) this.advance();
+          this.skipNewlines();
+          if (this.isPunct(",")) this.advance();
+          else if (!this.isPunct(")")) this.fail(`Expected "," or ")" in the arguments of ${name2.text}()`);
+        }
+        const close = this.advance();
+        return { kind: "other", range: { start: name2.start, end: close.end } };
+      }
+      forExpression(open, closing) {
+        for (; ; ) {
+          this.skipNewlines();
+          const t2 = this.token;
+          if (t2.kind === "eof") this.fail(`Expected "${closing}" to close the for expression`);
+          if (t2.kind === "punct" && t2.text === closing) {
+            this.advance();
+            return { kind: "other", range: { start: open.start, end: t2.end } };
+          }
+          if (t2.kind === "punct" && (t2.text === ")" || t2.text === "]" || t2.text === "}")) this.fail(`Expected "${closing}" to close the for expression`);
+          if (t2.kind === "punct" && [",", ":", "=>", "..."].includes(t2.text)) this.advance();
+          else this.expression(true);
+        }
+      }
+      tuple() {
+        const open = this.advance();
+        this.skipNewlines();
+        if (this.kindIs("ident") && this.token.text === "for") return this.forExpression(open, "]");
+        const items = [];
+        for (; ; ) {
+          this.skipNewlines();
+          if (this.isPunct("]")) break;
+          items.push(this.expression(true));
+          this.skipNewlines();
+          if (this.isPunct(",")) this.advance();
+          else if (!this.isPunct("]")) this.fail('Expected "," or "]" in a list');
+        }
+        const close = this.advance();
+        return { kind: "tuple", items, range: { start: open.start, end: close.end } };
+      }
+      object() {
+        const open = this.advance();
+        this.skipNewlines();
+        if (this.kindIs("ident") && this.token.text === "for") return this.forExpression(open, "}");
+        const items = [];
+        for (; ; ) {
+          this.skipNewlines();
+          if (this.isPunct("}")) break;
+          const keyToken = this.token;
+          const keyExpr = this.expression(true, true);
+          const key = keyExpr.kind === "literal" && typeof keyExpr.value === "string" ? keyExpr.value : keyExpr.kind === "reference" && keyExpr.path.length === 1 ? keyExpr.path[0] : void 0;
+          if (!(this.isPunct("=") || this.isPunct(":"))) this.fail('Expected "=" or ":" after an object key', this.kindIs("eof") ? keyToken : this.token);
+          this.advance();
+          const value = this.expression(false);
+          items.push({ key, keyRange: keyExpr.range, value });
+          if (this.isPunct(",")) this.advance();
+          else if (!this.kindIs("newline") && !this.isPunct("}")) this.fail('Expected "," or a new line between object items');
+        }
+        const close = this.advance();
+        return { kind: "object", items, range: { start: open.start, end: close.end } };
+      }
+    };
   }
 });
 
-// src/readers/kubernetes/mounted-files.ts
-var mounted_files_exports = {};
-__export(mounted_files_exports, {
-  mountedConfig: () => mountedConfig2
+// src/readers/cloud-values.ts
+function classicHealthTarget(target) {
+  if (!target) return { path: void 0, port: void 0, protocol: void 0 };
+  if (!target.known) return { path: target, port: target, protocol: target };
+  const match = /^([A-Za-z]+):(\d+)(\/.*)?$/.exec(target.value.trim());
+  if (!match) {
+    const unknown3 = { known: false, reason: `"${target.text}" is not PROTOCOL:PORT/PATH`, span: target.span };
+    return { path: unknown3, port: unknown3, protocol: unknown3 };
+  }
+  const part2 = (value) => ({ known: true, value, text: value, span: target.span, ...target.via ? { via: target.via } : {} });
+  const protocol = match[1].toUpperCase();
+  return {
+    protocol: part2(protocol),
+    port: part2(match[2]),
+    // TCP and SSL checks only connect: they have no path.
+    path: match[3] !== void 0 && (protocol === "HTTP" || protocol === "HTTPS") ? part2(match[3]) : void 0
+  };
+}
+var init_cloud_values = __esm({
+  "src/readers/cloud-values.ts"() {
+    "use strict";
+  }
 });
-function mountedConfig2(manifests) {
-  const configMaps = /* @__PURE__ */ new Map();
-  const workloads = [];
-  for (const { path, source } of manifests) collect(path, source, configMaps, workloads);
-  if (configMaps.size === 0) return { files: [], templates: [] };
-  return { files: placeFiles(configMaps, workloads), templates: placeTemplates(configMaps, workloads) };
-}
-function collect(manifestPath, source, configMaps, workloads) {
-  const { documents } = parseYaml(source);
-  const visit2 = (object, document, depth) => {
-    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
-    const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
-    if (kind.endsWith("List")) {
-      for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
-      return;
-    }
-    const metadata = valueOf(object, "metadata", document);
-    const name2 = scalarArg(source, valueOf(metadata, "name", document))?.value ?? "";
-    const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value ?? "default";
-    if (kind === "ConfigMap") {
-      const entries = [];
-      for (const entry of entriesOf(valueOf(object, "data", document), document)) {
-        const node = entry.value;
-        if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
-        const text3 = node.value;
-        const classified = classify(`/${entry.key}`, () => text3);
-        const format8 = classified && EMBEDDABLE.has(classified) ? classified : void 0;
-        const embedded = embeddedLiteralBlock(source, node.range[0], text3);
-        if (embedded) entries.push({ key: entry.key, format: format8, source: embedded, manifestPath });
-      }
-      if (entries.length > 0) configMaps.set(`${namespace}/${name2}`, entries);
-      return;
-    }
-    const podSpec = podSpecOf(kind, object, document);
-    if (podSpec) workloads.push({ manifestPath, name: name2, namespace, source, document, podSpec });
-  };
-  for (const document of documents) visit2(document.contents ?? void 0, document, 0);
-}
-function mountsOf(configMaps, workloads) {
-  const mounts2 = [];
-  for (const workload of workloads) {
-    const { namespace, source, document, podSpec } = workload;
-    const volumes = /* @__PURE__ */ new Map();
-    for (const volume of itemsOf(valueOf(podSpec, "volumes", document), document)) {
-      const configMap = valueOf(volume, "configMap", document);
-      const configMapName = scalarArg(source, valueOf(configMap, "name", document))?.value;
-      const volumeName = scalarArg(source, valueOf(volume, "name", document))?.value;
-      if (!configMapName || !volumeName) continue;
-      const items = itemsOf(valueOf(configMap, "items", document), document);
-      volumes.set(volumeName, {
-        configMap: `${namespace}/${configMapName}`,
-        ...items.length > 0 ? { items: new Map(items.map((item) => [scalarArg(source, valueOf(item, "key", document))?.value ?? "", scalarArg(source, valueOf(item, "path", document))?.value ?? ""])) } : {}
-      });
-    }
-    for (const container of ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))) {
-      for (const mount of itemsOf(valueOf(container, "volumeMounts", document), document)) {
-        const volume = volumes.get(scalarArg(source, valueOf(mount, "name", document))?.value ?? "");
-        const mountPath = scalarArg(source, valueOf(mount, "mountPath", document))?.value;
-        const entries = volume ? configMaps.get(volume.configMap) : void 0;
-        if (!volume || !mountPath || !entries) continue;
-        const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
-        for (const entry of entries) {
-          const relative6 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative6) continue;
-          if (subPath !== void 0 && subPath !== relative6) continue;
-          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative6}`;
-          mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer.startsWith("/") ? inContainer : `/${inContainer}` });
-        }
-      }
-    }
-  }
-  return mounts2;
-}
-function placeFiles(configMaps, workloads) {
-  const files = [];
-  const mounted = /* @__PURE__ */ new Set();
-  for (const { workload, entry, configMap, inContainer } of mountsOf(configMaps, workloads)) {
-    if (!entry.format) continue;
-    const path = `${entry.manifestPath}#${workload.name}${inContainer}`;
-    if (files.some((file) => file.path === path)) continue;
-    files.push({ path, format: entry.format, source: entry.source });
-    mounted.add(`${configMap}/${entry.key}`);
-  }
-  for (const [name2, entries] of configMaps) {
-    for (const entry of entries) {
-      if (!entry.format || mounted.has(`${name2}/${entry.key}`)) continue;
-      files.push({ path: `${entry.manifestPath}#configmap/${name2}/${entry.key}`, format: entry.format, source: entry.source });
-    }
-  }
-  return files;
-}
-function placeTemplates(configMaps, workloads) {
-  const templates = [];
-  const containers = /* @__PURE__ */ new Map();
-  const containerOf = (workload, container) => {
-    const known2 = containers.get(container);
-    if (known2) return known2;
-    const { source, document } = workload;
-    const image = scalarArg(source, valueOf(container, "image", document))?.value;
-    const official = image !== void 0 && isOfficialNginxImage(image);
-    let script;
-    if (official && runsTemplateScripts2(workload, container)) {
-      const { env, externalEnv } = containerEnvironment(source, container, document);
-      const values2 = imageEnvironment();
-      for (const [name2, raw] of env) values2.set(name2, raw.unresolved.length > 0 ? "unknown" : { value: raw.value });
-      script = templateScript(values2, externalEnv.length > 0 ? "unknown" : "unset");
-    }
-    const found = { official, ...script ? { script } : {} };
-    containers.set(container, found);
-    return found;
-  };
-  for (const { workload, container, entry, inContainer } of mountsOf(configMaps, workloads)) {
-    if (entry.format) continue;
-    const { official, script } = containerOf(workload, container);
-    const output = script?.outputOf(inContainer);
-    const asIs = output === void 0 && official && /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(inContainer);
-    if (output === void 0 && !asIs) continue;
-    const containerName = scalarArg(workload.source, valueOf(container, "name", workload.document))?.value ?? "";
-    templates.push({
-      template: `${entry.manifestPath}#${workload.name}${inContainer}`,
-      output: output ?? inContainer,
-      outputDir: asIs ? "/etc/nginx/conf.d" : script.outputDir,
-      lookup: script?.lookup ?? (() => "unset"),
-      definedIn: entry.manifestPath,
-      embedded: entry.source,
-      deployment: `${workload.manifestPath}#${workload.namespace}/${workload.name}/${containerName}`,
-      ...asIs ? { asIs } : {}
+
+// src/readers/terraform/index.ts
+var terraform_exports = {};
+__export(terraform_exports, {
+  readTerraform: () => readTerraform
+});
+function readTerraform(files, context) {
+  const output = emptyOutput();
+  const terraform = emptyCloudResources();
+  const parsed = [];
+  for (const path of files.terraform ?? []) {
+    const source = readSource(path, context, output);
+    if (!source) continue;
+    if (!path.toLowerCase().endsWith(".json")) addComments(output, source.file, lineComments(source));
+    guarded(output.diagnostics, "Terraform reader", source.file, () => {
+      const body2 = parseFile(source, path.toLowerCase().endsWith(".json"), output);
+      if (body2) parsed.push({ source, path, body: body2 });
     });
   }
-  return templates;
-}
-function runsTemplateScripts2({ source, document }, container) {
-  const words = (key) => {
-    const node = valueOf(container, key, document);
-    return node === void 0 ? void 0 : itemsOf(node, document).map((item) => scalarArg(source, item)?.value);
-  };
-  const command2 = words("command");
-  let args = words("args");
-  if (command2) {
-    if (command2[0] !== "/docker-entrypoint.sh") return false;
-    args = [...command2.slice(1), ...args ?? []];
-    if (args.length === 0) return false;
+  const scopes = moduleScopes(parsed, context);
+  for (const file of parsed) {
+    const scope = scopes.get(nodePath31.dirname(file.path));
+    guarded(output.diagnostics, "Terraform reader", file.source.file, () => readResources(file, scope, terraform));
   }
-  return !args || args.length === 0 || args[0] === "nginx" || args[0] === "nginx-debug";
+  return { ...output, terraform };
 }
-function podSpecOf(kind, object, document) {
-  const path = POD_SPEC_PATHS[kind];
-  if (!path) return void 0;
-  let node = object;
-  for (const key of path) node = valueOf(node, key, document);
-  return (0, import_yaml.isMap)(node) ? node : void 0;
+function parseFile(source, json, output) {
+  if (json) {
+    const first = firstContent(source.text);
+    if (source.text[first] !== "{") {
+      output.diagnostics.push(diagnostic(source, "terraform-syntax", "Invalid Terraform JSON: a .tf.json file must hold one JSON object, and this one starts with something else (HCL belongs in a .tf file)", first, Math.min(first + 1, source.text.length)));
+      return void 0;
+    }
+    const document = (0, import_yaml7.parseDocument)(source.text, { prettyErrors: false, uniqueKeys: false });
+    const error = document.errors[0];
+    const root = document.contents;
+    if (error || !(0, import_yaml7.isMap)(root)) {
+      const [start, end] = error ? error.pos : [first, first + 1];
+      const message = error ? error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").slice(0, 200) : "a .tf.json file must hold one JSON object";
+      output.diagnostics.push(diagnostic(source, "terraform-syntax", `Invalid Terraform JSON: ${message}`, Math.min(start, source.text.length), Math.min(end, start + 1, source.text.length)));
+      return void 0;
+    }
+    return jsonBody(root, 0);
+  }
+  try {
+    return parseHcl(source.text);
+  } catch (error) {
+    if (!(error instanceof HclSyntaxError)) throw error;
+    const hint = error.range.start === firstContent(source.text) && source.text.trimStart().startsWith("{") ? " (this is JSON syntax: Terraform reads it only from a .tf.json file)" : "";
+    output.diagnostics.push(diagnostic(source, "terraform-syntax", `${error.message}${hint}`, error.range.start, error.range.end));
+    return void 0;
+  }
 }
-var EMBEDDABLE;
-var init_mounted_files = __esm({
-  "src/readers/kubernetes/mounted-files.ts"() {
+function firstContent(text3) {
+  return text3.length - text3.trimStart().length;
+}
+function jsonBody(map, depth) {
+  const body2 = { attributes: [], blocks: [] };
+  if (depth > 20) return body2;
+  for (const pair2 of map.items) {
+    if (!(0, import_yaml7.isScalar)(pair2.key)) continue;
+    const name2 = String(pair2.key.value);
+    const keyRange = nodeRange(pair2.key);
+    const value = pair2.value;
+    if (JSON_BLOCKS.has(name2) && value && ((0, import_yaml7.isMap)(value) || (0, import_yaml7.isSeq)(value))) {
+      for (const block2 of jsonBlocks(name2, keyRange, value, JSON_LABELS[name2] ?? 0, [], depth)) body2.blocks.push(block2);
+      continue;
+    }
+    const expr = jsonExpr(value, depth);
+    body2.attributes.push({ name: name2, nameRange: keyRange, value: expr, range: { start: keyRange.start, end: expr.range.end } });
+  }
+  return body2;
+}
+function jsonBlocks(type, typeRange, value, labelsLeft, labels, depth) {
+  if ((0, import_yaml7.isSeq)(value)) return value.items.flatMap((item) => item && ((0, import_yaml7.isMap)(item) || (0, import_yaml7.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []);
+  if (!(0, import_yaml7.isMap)(value)) return [];
+  if (labelsLeft === 0) return [{ type, typeRange, labels, body: jsonBody(value, depth + 1), range: { start: typeRange.start, end: nodeRange(value).end } }];
+  const blocks2 = [];
+  for (const pair2 of value.items) {
+    if (!(0, import_yaml7.isScalar)(pair2.key) || !pair2.value) continue;
+    const label = { value: String(pair2.key.value), range: nodeRange(pair2.key) };
+    blocks2.push(...jsonBlocks(type, typeRange, pair2.value, labelsLeft - 1, [...labels, label], depth + 1));
+  }
+  return blocks2;
+}
+function jsonExpr(node, depth) {
+  const range2 = node ? nodeRange(node) : { start: 0, end: 0 };
+  if (!node || depth > 20) return { kind: "other", range: range2 };
+  if ((0, import_yaml7.isScalar)(node)) {
+    const value = node.value;
+    if (typeof value === "string") {
+      if (!/[$%]\{/.test(value)) return { kind: "literal", value, range: range2 };
+      const only = /^\$\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)\s*\}$/.exec(value);
+      return only ? { kind: "reference", path: only[1].split("."), range: range2 } : { kind: "other", range: range2 };
+    }
+    if (typeof value === "number" || typeof value === "boolean" || value === null) return { kind: "literal", value, range: range2 };
+    return { kind: "other", range: range2 };
+  }
+  if ((0, import_yaml7.isSeq)(node)) return { kind: "tuple", items: node.items.map((item) => jsonExpr(item, depth + 1)), range: range2 };
+  if ((0, import_yaml7.isMap)(node)) {
+    return {
+      kind: "object",
+      items: node.items.filter((pair2) => (0, import_yaml7.isScalar)(pair2.key)).map((pair2) => ({ key: String(pair2.key.value), keyRange: nodeRange(pair2.key), value: jsonExpr(pair2.value, depth + 1) })),
+      range: range2
+    };
+  }
+  return { kind: "other", range: range2 };
+}
+function nodeRange(node) {
+  return node.range ? { start: node.range[0], end: node.range[1] } : { start: 0, end: 0 };
+}
+function moduleScopes(files, context) {
+  const scopes = /* @__PURE__ */ new Map();
+  const scopeOf2 = (dir) => {
+    let scope = scopes.get(dir);
+    if (!scope) scopes.set(dir, scope = { variables: /* @__PURE__ */ new Map(), overridden: /* @__PURE__ */ new Map() });
+    return scope;
+  };
+  for (const file of files) {
+    const scope = scopeOf2(nodePath31.dirname(file.path));
+    for (const block2 of file.body.blocks) {
+      if (block2.type !== "variable" || block2.labels.length !== 1) continue;
+      scope.variables.set(block2.labels[0].value, { expr: attribute(block2.body, "default")?.value, source: file.source, nameRange: block2.labels[0].range });
+    }
+  }
+  for (const file of files) {
+    for (const block2 of file.body.blocks) {
+      if (block2.type !== "module") continue;
+      const source = attribute(block2.body, "source")?.value;
+      if (source?.kind !== "literal" || typeof source.value !== "string" || !/^\.\.?\//.test(source.value)) continue;
+      const target = scopes.get(nodePath31.resolve(nodePath31.dirname(file.path), source.value));
+      if (!target) continue;
+      for (const passed of block2.body.attributes) {
+        if (target.variables.has(passed.name)) target.overridden.set(passed.name, `module "${block2.labels[0]?.value ?? ""}" in ${file.source.file} sets it`);
+      }
+    }
+  }
+  for (const path of context.treeFiles) {
+    const lower = nodePath31.basename(path).toLowerCase();
+    if (!/\.tfvars(\.json)?$/.test(lower)) continue;
+    const scope = scopes.get(nodePath31.dirname(path));
+    if (!scope) continue;
+    let text3;
+    try {
+      text3 = new TextDecoder().decode(context.fs.read(path));
+    } catch {
+      continue;
+    }
+    for (const name2 of scope.variables.keys()) {
+      if (new RegExp(`(^|\\n)\\s*"?${name2}"?\\s*[=:]`).test(text3)) scope.overridden.set(name2, `${context.displayPath(path)} sets it`);
+    }
+  }
+  return scopes;
+}
+function attribute(body2, name2) {
+  return body2.attributes.find((a) => a.name === name2);
+}
+function blocks(body2, type) {
+  return body2.blocks.filter((b) => b.type === type);
+}
+function resourceRef(expr) {
+  if (expr?.kind !== "reference" || expr.path.length < 2 || !expr.path[0].startsWith("aws_")) return void 0;
+  return `${expr.path[0]}.${expr.path[1]}`;
+}
+function refsIn(expr) {
+  if (!expr) return [];
+  if (expr.kind === "tuple") return expr.items.flatMap(refsIn);
+  const one = resourceRef(expr);
+  return one ? [one] : [];
+}
+function literal2(value, kind, span2) {
+  const text3 = String(value);
+  if (kind === "number") {
+    const number3 = typeof value === "number" ? value : typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    return Number.isFinite(number3) ? { known: true, value: number3, text: text3, span: span2 } : { known: false, reason: `"${text3}" is not a number`, span: span2 };
+  }
+  if (kind === "boolean") {
+    const bool = value === true || value === "true" ? true : value === false || value === "false" ? false : void 0;
+    return bool === void 0 ? { known: false, reason: `"${text3}" is not true or false`, span: span2 } : { known: true, value: bool, text: text3, span: span2 };
+  }
+  return { known: true, value: text3, text: text3, span: span2 };
+}
+function readResources(file, scope, into) {
+  const r = new Resolver(file.source, scope);
+  for (const block2 of file.body.blocks) {
+    if (block2.type !== "resource" || block2.labels.length !== 2) continue;
+    const [type, name2] = [block2.labels[0].value, block2.labels[1].value];
+    const base = {
+      origin: "terraform",
+      id: `${type}.${name2}`,
+      file: file.source.file,
+      span: r.span(block2.labels[1].range),
+      ...attribute(block2.body, "count") || attribute(block2.body, "for_each") ? { conditional: true } : {}
+    };
+    const body2 = block2.body;
+    const get = (key) => attribute(body2, key)?.value;
+    if (LB.test(type)) {
+      into.balancers.push({ ...base, type: r.value(get("load_balancer_type"), "string"), classic: false, idleTimeout: r.value(get("idle_timeout"), "number"), classicListeners: [] });
+    } else if (type === "aws_elb") {
+      const check = blocks(body2, "health_check")[0];
+      into.balancers.push({
+        ...base,
+        type: void 0,
+        classic: true,
+        idleTimeout: r.value(get("idle_timeout"), "number"),
+        classicListeners: blocks(body2, "listener").map((listener) => ({
+          port: r.value(attribute(listener.body, "lb_port")?.value, "number"),
+          protocol: r.value(attribute(listener.body, "lb_protocol")?.value, "string"),
+          instancePort: r.value(attribute(listener.body, "instance_port")?.value, "number"),
+          instanceProtocol: r.value(attribute(listener.body, "instance_protocol")?.value, "string"),
+          span: r.span(listener.typeRange)
+        })),
+        ...check ? { classicHealthCheck: classicCheck(r, check) } : {}
+      });
+    } else if (TARGET_GROUP.test(type)) {
+      into.targetGroups.push({
+        ...base,
+        port: r.value(get("port"), "number"),
+        protocol: r.value(get("protocol"), "string"),
+        targetType: r.value(get("target_type"), "string"),
+        healthCheck: targetGroupCheck(r, body2, base.span)
+      });
+    } else if (LISTENER.test(type)) {
+      into.listeners.push({
+        ...base,
+        balancer: resourceRef(get("load_balancer_arn")),
+        port: r.value(get("port"), "number"),
+        protocol: r.value(get("protocol"), "string"),
+        targetGroups: actionTargets(blocks(body2, "default_action"))
+      });
+    } else if (LISTENER_RULE.test(type)) {
+      into.listenerRules.push({ ...base, listener: resourceRef(get("listener_arn")), targetGroups: actionTargets(blocks(body2, "action")) });
+    } else if (ATTACHMENT.test(type)) {
+      const group = resourceRef(get("target_group_arn"));
+      if (group) into.targets.push({ origin: "terraform", targetGroup: group, port: r.value(get("port"), "number"), span: base.span });
+    } else if (type === "aws_ecs_service") {
+      for (const lb of blocks(body2, "load_balancer")) {
+        const group = resourceRef(attribute(lb.body, "target_group_arn")?.value);
+        const containerPort = r.value(attribute(lb.body, "container_port")?.value, "number");
+        if (group) into.targetUsers.push({ targetGroup: group, kind: "ecs-service", ...containerPort ? { containerPort } : {}, span: r.span(lb.typeRange) });
+      }
+    } else if (type === "aws_autoscaling_group") {
+      for (const group of refsIn(get("target_group_arns"))) into.targetUsers.push({ targetGroup: group, kind: "autoscaling-group", span: base.span });
+    }
+  }
+}
+function actionTargets(actions) {
+  const groups = [];
+  for (const action of actions) {
+    const direct = resourceRef(attribute(action.body, "target_group_arn")?.value);
+    if (direct) groups.push(direct);
+    for (const forward of blocks(action.body, "forward")) {
+      for (const group of blocks(forward.body, "target_group")) {
+        const arn = resourceRef(attribute(group.body, "arn")?.value);
+        if (arn) groups.push(arn);
+      }
+    }
+  }
+  return [...new Set(groups)];
+}
+function targetGroupCheck(r, body2, fallback) {
+  const dynamic = blocks(body2, "dynamic").find((b) => b.labels[0]?.value === "health_check");
+  if (dynamic) {
+    const unknown3 = { known: false, reason: 'written by a dynamic "health_check" block', span: r.span(dynamic.labels[0].range) };
+    return { span: unknown3.span, enabled: unknown3, path: unknown3, port: unknown3, protocol: unknown3, matcher: unknown3, interval: unknown3 };
+  }
+  const block2 = blocks(body2, "health_check")[0];
+  const asAttribute = attribute(body2, "health_check")?.value;
+  const get = (key) => {
+    if (block2) return attribute(block2.body, key)?.value;
+    if (asAttribute?.kind === "object") return asAttribute.items.find((item) => item.key === key)?.value;
+    if (asAttribute?.kind === "tuple" && asAttribute.items[0]?.kind === "object") return asAttribute.items[0].items.find((item) => item.key === key)?.value;
+    return void 0;
+  };
+  const span2 = block2 ? r.span(block2.typeRange) : asAttribute ? r.span(asAttribute.range) : fallback;
+  if (asAttribute && asAttribute.kind !== "object" && asAttribute.kind !== "tuple") {
+    const unknown3 = { known: false, reason: "health_check is an expression cfglint does not evaluate", span: span2 };
+    return { span: span2, enabled: unknown3, path: unknown3, port: unknown3, protocol: unknown3, matcher: unknown3, interval: unknown3 };
+  }
+  return {
+    span: span2,
+    enabled: r.value(get("enabled"), "boolean"),
+    path: r.value(get("path"), "string"),
+    port: r.value(get("port"), "string"),
+    protocol: r.value(get("protocol"), "string"),
+    matcher: r.value(get("matcher"), "string"),
+    interval: r.value(get("interval"), "number")
+  };
+}
+function classicCheck(r, block2) {
+  const target = r.value(attribute(block2.body, "target")?.value, "string");
+  const parts = classicHealthTarget(target);
+  return { span: r.span(block2.typeRange), enabled: void 0, ...parts, matcher: void 0, interval: r.value(attribute(block2.body, "interval")?.value, "number") };
+}
+var nodePath31, import_yaml7, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var init_terraform = __esm({
+  "src/readers/terraform/index.ts"() {
     "use strict";
-    init_classify();
-    init_embedded_text();
-    init_envsubst_templates();
-    init_kubernetes();
+    nodePath31 = __toESM(require("path"));
+    import_yaml7 = __toESM(require_dist());
+    init_types();
+    init_failure();
+    init_files();
+    init_cloud_balancers();
+    init_hcl();
+    init_cloud_values();
+    JSON_BLOCKS = /* @__PURE__ */ new Set(["resource", "variable", "module", "health_check", "listener", "default_action", "action", "forward", "target_group", "load_balancer", "access_logs", "stickiness", "redirect", "fixed_response", "condition", "dynamic", "content", "lifecycle", "connection_settings"]);
+    JSON_LABELS = { resource: 2, variable: 1, module: 1, dynamic: 1 };
+    Resolver = class {
+      constructor(source, scope) {
+        this.source = source;
+        this.scope = scope;
+      }
+      source;
+      scope;
+      span(range2) {
+        return this.source.span(range2.start, range2.end);
+      }
+      value(expr, kind) {
+        if (!expr) return void 0;
+        if (expr.kind === "literal") {
+          if (expr.value === null) return void 0;
+          return literal2(expr.value, kind, this.span(expr.range));
+        }
+        if (expr.kind === "reference" && expr.path[0] === "var" && expr.path.length === 2) {
+          const name2 = expr.path[1];
+          const span3 = this.span(expr.range);
+          const variable = this.scope.variables.get(name2);
+          if (!variable) return { known: false, reason: `variable "${name2}" is declared in no file of this directory`, span: span3 };
+          const overridden = this.scope.overridden.get(name2);
+          if (overridden) return { known: false, reason: `variable "${name2}": ${overridden}`, span: span3 };
+          const def = variable.expr;
+          if (!def) return { known: false, reason: `variable "${name2}" has no default (its value is given at plan time)`, span: span3 };
+          if (def.kind !== "literal") return { known: false, reason: `variable "${name2}" has a default that is not a literal`, span: span3 };
+          if (def.value === null) return void 0;
+          const known2 = literal2(def.value, kind, variable.source.span(def.range.start, def.range.end));
+          if (!known2.known) return { known: false, reason: `variable "${name2}": ${known2.reason}`, span: span3 };
+          return { ...known2, span: span3, via: { what: `the default of variable "${name2}"`, span: variable.source.span(def.range.start, def.range.end) } };
+        }
+        const span2 = this.span(expr.range);
+        if (expr.kind === "reference") return { known: false, reason: `${expr.path.join(".")} is not a literal cfglint reads (only a variable's literal default is)`, span: span2 };
+        return { known: false, reason: "an expression cfglint does not evaluate", span: span2 };
+      }
+    };
+    LB = /^aws_(lb|alb)$/;
+    TARGET_GROUP = /^aws_(lb|alb)_target_group$/;
+    LISTENER = /^aws_(lb|alb)_listener$/;
+    LISTENER_RULE = /^aws_(lb|alb)_listener_rule$/;
+    ATTACHMENT = /^aws_(lb|alb)_target_group_attachment$/;
+  }
+});
+
+// src/readers/cloudformation/index.ts
+var cloudformation_exports = {};
+__export(cloudformation_exports, {
+  readCloudFormation: () => readCloudFormation
+});
+function readCloudFormation(files, context) {
+  const output = emptyOutput();
+  const cloudformation = emptyCloudResources();
+  for (const path of files.cloudformation ?? []) {
+    const source = readSource(path, context, output);
+    if (!source) continue;
+    if (!/^\s*[{[]/.test(source.text)) addComments(output, source.file, lineComments(source));
+    guarded(output.diagnostics, "CloudFormation reader", source.file, () => {
+      const { documents, problems } = parseYaml(source);
+      append(output.diagnostics, problems.map((problem) => ({ ...problem, ruleId: "cloudformation-syntax", message: problem.message.startsWith("Invalid") ? problem.message : `Invalid template: ${problem.message}` })));
+      if (problems.length > 0) return;
+      for (const document of documents) new Template(source, document).read(cloudformation);
+    });
+  }
+  return { ...output, cloudformation };
+}
+function intrinsic(node, document) {
+  if (!node) return void 0;
+  const tag = node.tag;
+  if (tag && tag.startsWith("!")) {
+    const name2 = tag.slice(1);
+    return { name: name2 === "Ref" || name2 === "Condition" ? name2 : `Fn::${name2}`, argument: node };
+  }
+  if ((0, import_yaml.isMap)(node)) {
+    const entries = entriesOf(node, document);
+    if (entries.length === 1 && (entries[0].key === "Ref" || entries[0].key.startsWith("Fn::") || entries[0].key === "Condition")) return { name: entries[0].key, argument: entries[0].value };
+  }
+  return void 0;
+}
+function literal3(text3, kind, span2) {
+  if (kind === "number") return /^\s*\d+\s*$/.test(text3) ? { known: true, value: Number(text3), text: text3, span: span2 } : { known: false, reason: `"${text3}" is not a number`, span: span2 };
+  if (kind === "boolean") {
+    const lower = text3.toLowerCase();
+    return lower === "true" || lower === "false" ? { known: true, value: lower === "true", text: text3, span: span2 } : { known: false, reason: `"${text3}" is not true or false`, span: span2 };
+  }
+  return { known: true, value: text3, text: text3, span: span2 };
+}
+var Template;
+var init_cloudformation = __esm({
+  "src/readers/cloudformation/index.ts"() {
+    "use strict";
+    init_types();
+    init_failure();
+    init_files();
     init_yaml();
-    EMBEDDABLE = /* @__PURE__ */ new Set(["gunicorn", "uwsgi", "tomcat", "spring-boot"]);
+    init_cloud_balancers();
+    init_cloud_values();
+    init_append();
+    Template = class {
+      constructor(source, document) {
+        this.source = source;
+        this.document = document;
+        const root = document.contents ?? void 0;
+        for (const entry of entriesOf(valueOf(root, "Parameters", document), document)) this.parameters.set(entry.key, valueOf(entry.value, "Default", document));
+        this.resourcesNode = valueOf(root, "Resources", document);
+      }
+      source;
+      document;
+      parameters = /* @__PURE__ */ new Map();
+      resourcesNode;
+      span(node) {
+        const range2 = node?.range;
+        return range2 ? this.source.span(range2[0], range2[1]) : this.source.span(0, 0);
+      }
+      scalarText(node) {
+        if (!(0, import_yaml.isScalar)(node) || node.tag?.startsWith("!")) return void 0;
+        const value = node.value;
+        return value === null || value === void 0 || typeof value === "object" ? void 0 : String(value);
+      }
+      value(node, kind) {
+        if (!node) return void 0;
+        const span2 = this.span(node);
+        const fn = intrinsic(node, this.document);
+        if (fn) {
+          if (fn.name === "Ref") {
+            const name2 = (0, import_yaml.isScalar)(fn.argument) ? String(fn.argument.value) : "";
+            if (name2 === "AWS::NoValue") return void 0;
+            if (!this.parameters.has(name2)) return { known: false, reason: `Ref ${name2} is not a parameter of this template`, span: span2 };
+            const def = this.parameters.get(name2);
+            const text4 = this.scalarText(def);
+            if (text4 === void 0) return { known: false, reason: `parameter ${name2} has no literal Default (its value is given when the stack is created)`, span: span2 };
+            const known2 = literal3(text4, kind, this.span(def));
+            if (!known2.known) return { known: false, reason: `parameter ${name2}: ${known2.reason}`, span: span2 };
+            return { ...known2, span: span2, via: { what: `the Default of parameter ${name2}`, span: this.span(def) } };
+          }
+          return { known: false, reason: `${fn.name} is evaluated by CloudFormation, not read by cfglint`, span: span2 };
+        }
+        const text3 = this.scalarText(node);
+        if (text3 === void 0) return { known: false, reason: "not a single value", span: span2 };
+        return literal3(text3, kind, span2);
+      }
+      /** `!Ref Resource`, `!GetAtt Resource.Arn`, `{"Ref": "Resource"}`: the logical id it points at. */
+      reference(node) {
+        const fn = intrinsic(node, this.document);
+        if (!fn) return void 0;
+        if (fn.name === "Ref" && (0, import_yaml.isScalar)(fn.argument)) return String(fn.argument.value);
+        if (fn.name === "Fn::GetAtt") {
+          if ((0, import_yaml.isScalar)(fn.argument)) return String(fn.argument.value).split(".")[0];
+          const first = itemsOf(fn.argument, this.document)[0];
+          return (0, import_yaml.isScalar)(first) ? String(first.value) : void 0;
+        }
+        return void 0;
+      }
+      get(node, key) {
+        return valueOf(node, key, this.document);
+      }
+      read(into) {
+        for (const entry of entriesOf(this.resourcesNode, this.document)) {
+          const resource = entry.value;
+          const type = this.scalarText(this.get(resource, "Type"));
+          if (!type) continue;
+          const props = this.get(resource, "Properties");
+          const base = {
+            origin: "cloudformation",
+            id: entry.key,
+            file: this.source.file,
+            span: this.span(entry.keyNode),
+            ...this.get(resource, "Condition") ? { conditional: true } : {}
+          };
+          const p = (key) => this.get(props, key);
+          switch (type) {
+            case "AWS::ElasticLoadBalancingV2::LoadBalancer": {
+              const idle = itemsOf(p("LoadBalancerAttributes"), this.document).find((item) => this.scalarText(this.get(item, "Key")) === "idle_timeout.timeout_seconds");
+              into.balancers.push({ ...base, type: this.value(p("Type"), "string"), classic: false, idleTimeout: this.value(this.get(idle, "Value"), "number"), classicListeners: [] });
+              break;
+            }
+            case "AWS::ElasticLoadBalancing::LoadBalancer": {
+              const check = p("HealthCheck");
+              into.balancers.push({
+                ...base,
+                type: void 0,
+                classic: true,
+                idleTimeout: this.value(this.get(p("ConnectionSettings"), "IdleTimeout"), "number"),
+                classicListeners: itemsOf(p("Listeners"), this.document).filter((item) => (0, import_yaml.isMap)(item)).map((listener) => ({
+                  port: this.value(this.get(listener, "LoadBalancerPort"), "number"),
+                  protocol: this.value(this.get(listener, "Protocol"), "string"),
+                  instancePort: this.value(this.get(listener, "InstancePort"), "number"),
+                  instanceProtocol: this.value(this.get(listener, "InstanceProtocol"), "string"),
+                  span: this.span(listener)
+                })),
+                ...check ? { classicHealthCheck: this.classicCheck(check) } : {}
+              });
+              break;
+            }
+            case "AWS::ElasticLoadBalancingV2::TargetGroup": {
+              const keys = entriesOf(props, this.document).filter((e) => e.key.startsWith("HealthCheck") || e.key === "Matcher");
+              const matcher = p("Matcher");
+              const check = {
+                span: keys.length > 0 ? this.span(keys[0].keyNode) : base.span,
+                enabled: this.value(p("HealthCheckEnabled"), "boolean"),
+                path: this.value(p("HealthCheckPath"), "string"),
+                port: this.value(p("HealthCheckPort"), "string"),
+                protocol: this.value(p("HealthCheckProtocol"), "string"),
+                matcher: matcher ? this.value(this.get(matcher, "HttpCode") ?? matcher, "string") : void 0,
+                interval: this.value(p("HealthCheckIntervalSeconds"), "number")
+              };
+              into.targetGroups.push({ ...base, port: this.value(p("Port"), "number"), protocol: this.value(p("Protocol"), "string"), targetType: this.value(p("TargetType"), "string"), healthCheck: check });
+              for (const target of itemsOf(p("Targets"), this.document)) into.targets.push({ origin: "cloudformation", targetGroup: entry.key, port: this.value(this.get(target, "Port"), "number"), span: this.span(target) });
+              break;
+            }
+            case "AWS::ElasticLoadBalancingV2::Listener":
+              into.listeners.push({ ...base, balancer: this.reference(p("LoadBalancerArn")), port: this.value(p("Port"), "number"), protocol: this.value(p("Protocol"), "string"), targetGroups: this.actionTargets(p("DefaultActions")) });
+              break;
+            case "AWS::ElasticLoadBalancingV2::ListenerRule":
+              into.listenerRules.push({ ...base, listener: this.reference(p("ListenerArn")), targetGroups: this.actionTargets(p("Actions")) });
+              break;
+            case "AWS::ECS::Service":
+              for (const lb of itemsOf(p("LoadBalancers"), this.document)) {
+                const group = this.reference(this.get(lb, "TargetGroupArn"));
+                const containerPort = this.value(this.get(lb, "ContainerPort"), "number");
+                if (group) into.targetUsers.push({ targetGroup: group, kind: "ecs-service", ...containerPort ? { containerPort } : {}, span: this.span(lb) });
+              }
+              break;
+            case "AWS::AutoScaling::AutoScalingGroup":
+              for (const item of itemsOf(p("TargetGroupARNs"), this.document)) {
+                const group = this.reference(item);
+                if (group) into.targetUsers.push({ targetGroup: group, kind: "autoscaling-group", span: this.span(item) });
+              }
+              break;
+            default:
+              break;
+          }
+        }
+      }
+      actionTargets(actions) {
+        const groups = [];
+        for (const action of itemsOf(actions, this.document)) {
+          const direct = this.reference(this.get(action, "TargetGroupArn"));
+          if (direct) groups.push(direct);
+          for (const tuple of itemsOf(this.get(this.get(action, "ForwardConfig"), "TargetGroups"), this.document)) {
+            const arn = this.reference(this.get(tuple, "TargetGroupArn"));
+            if (arn) groups.push(arn);
+          }
+        }
+        return [...new Set(groups)];
+      }
+      classicCheck(check) {
+        const target = this.value(this.get(check, "Target"), "string");
+        return { span: this.span(check), enabled: void 0, ...classicHealthTarget(target), matcher: void 0, interval: this.value(this.get(check, "Interval"), "number") };
+      }
+    };
   }
 });
 
@@ -35511,6 +36653,7 @@ function renderFinding(finding, linesOf, palette) {
       out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}${suffix}`);
     }
   }
+  if (finding.help) out.push(`${indent2} ${palette.gutter("=")} help: ${terminalText(finding.help)}`);
   if (finding.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${terminalText(finding.docsUrl)}`);
   return out;
 }
@@ -35532,9 +36675,9 @@ function renderSummary(report, palette) {
 function format(report, ctx) {
   const palette = makePalette(ctx.color);
   const linesOf = makeLineSource(ctx);
-  const blocks = sortFindings(report.findings).map((finding) => renderFinding(finding, linesOf, palette).join("\n"));
-  blocks.push(renderSummary(report, palette));
-  return `${blocks.join("\n\n")}
+  const blocks2 = sortFindings(report.findings).map((finding) => renderFinding(finding, linesOf, palette).join("\n"));
+  blocks2.push(renderSummary(report, palette));
+  return `${blocks2.join("\n\n")}
 `;
 }
 var SEVERITY_SGR, GUTTER_SGR, BOLD_SGR, SUCCESS_SGR;
@@ -35571,7 +36714,6 @@ var init_json = __esm({
 var sarif_exports = {};
 __export(sarif_exports, {
   DIAGNOSTIC_CATEGORY: () => DIAGNOSTIC_CATEGORY,
-  FINGERPRINT_KEY: () => FINGERPRINT_KEY,
   INFORMATION_URI: () => INFORMATION_URI,
   SARIF_SCHEMA_URI: () => SARIF_SCHEMA_URI,
   artifactLocation: () => artifactLocation,
@@ -35597,8 +36739,8 @@ function artifactLocation(file) {
     const rest = drive ? slashed.slice(drive[0].length) : slashed;
     return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
   }
-  const relative6 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative6.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+  const relative9 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative9.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
 }
 function physicalLocation(span2) {
   return {
@@ -35611,19 +36753,19 @@ function physicalLocation(span2) {
     }
   };
 }
-function describeRule(rule33) {
-  const description = rule33.description || rule33.id;
+function describeRule(rule47) {
+  const description = rule47.description || rule47.id;
   return {
-    id: rule33.id,
-    name: rule33.id,
+    id: rule47.id,
+    name: rule47.id,
     shortDescription: { text: description },
     fullDescription: { text: description },
-    ...rule33.docsUrl ? { helpUri: rule33.docsUrl } : {},
-    help: { text: rule33.docsUrl ? `${description}
+    ...rule47.docsUrl ? { helpUri: rule47.docsUrl } : {},
+    help: { text: rule47.docsUrl ? `${description}
 
-Documentation: ${rule33.docsUrl}` : description },
-    defaultConfiguration: { level: LEVEL[rule33.severity] },
-    properties: { category: rule33.category }
+Documentation: ${rule47.docsUrl}` : description },
+    defaultConfiguration: { level: LEVEL[rule47.severity] },
+    properties: { category: rule47.category }
   };
 }
 function synthesiseRule(finding) {
@@ -35638,21 +36780,26 @@ function synthesiseRule(finding) {
 function collectRules(report) {
   const summaries = [];
   const indexOf2 = /* @__PURE__ */ new Map();
-  const add = (rule33) => {
-    if (indexOf2.has(rule33.id)) return;
-    indexOf2.set(rule33.id, summaries.length);
-    summaries.push(rule33);
+  const add = (rule47) => {
+    if (indexOf2.has(rule47.id)) return;
+    indexOf2.set(rule47.id, summaries.length);
+    summaries.push(rule47);
   };
   report.rules.forEach(add);
   for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
   return { rules: summaries.map(describeRule), indexOf: indexOf2 };
+}
+function resultText(finding) {
+  return finding.help ? `${finding.message}.
+
+${finding.help}` : finding.message;
 }
 function toResult(finding, ruleIndex) {
   const result = {
     ruleId: finding.ruleId,
     ruleIndex,
     level: LEVEL[finding.severity],
-    message: { text: finding.message },
+    message: { text: resultText(finding) },
     locations: [{ physicalLocation: physicalLocation(finding.primary) }],
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint }
   };
@@ -35724,7 +36871,10 @@ function annotation(finding) {
     ({ span: span2, label }) => `
 ${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`
   );
-  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join(""))}`;
+  const help = finding.help ? `
+
+help: ${finding.help}` : "";
+  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join("") + help)}`;
 }
 function format4(report, _ctx) {
   return sortFindings(report.findings).map((finding) => `${annotation(finding)}
@@ -35758,8 +36908,12 @@ function toIssue(finding, fingerprint2) {
     fingerprint: fingerprint2,
     severity: CODE_QUALITY_SEVERITY[finding.severity],
     location: { path: toRepoPath2(finding.primary.file), lines: { begin: finding.primary.start.line, end: finding.primary.end.line } },
-    ...finding.docsUrl ? { content: { body: `Documentation: ${finding.docsUrl}` } } : {}
+    ...body(finding) !== "" ? { content: { body: body(finding) } } : {}
   };
+}
+function body(finding) {
+  const parts = [finding.help ? markdownCell(finding.help) : "", finding.docsUrl ? `Documentation: ${finding.docsUrl}` : ""];
+  return parts.filter((part2) => part2 !== "").join("\n\n");
 }
 function toCodeQuality(report) {
   const seen = /* @__PURE__ */ new Map();
@@ -35792,6 +36946,7 @@ __export(junit_exports, {
 function failureText(finding) {
   const lines = [`${finding.severity}[${finding.ruleId}]: ${finding.message}`, `at ${formatLocation(finding.primary)}`];
   for (const { span: span2, label } of finding.related) lines.push(`related: ${formatLocation(span2)}: ${label}`);
+  if (finding.help) lines.push(`help: ${finding.help}`);
   if (finding.docsUrl) lines.push(`docs: ${finding.docsUrl}`);
   return lines.map(xmlText).join("\n");
 }
@@ -35850,7 +37005,7 @@ __export(checkstyle_exports, {
 });
 function errorElement(finding) {
   const { start } = finding.primary;
-  return `<error line="${start.line}" column="${start.column}" severity="${finding.severity}" message="${xmlText(messageWithRelated(finding))}" source="${xmlText(finding.ruleId)}"/>`;
+  return `<error line="${start.line}" column="${start.column}" severity="${finding.severity}" message="${xmlText(messageWithRelatedAndHelp(finding))}" source="${xmlText(finding.ruleId)}"/>`;
 }
 function format7(report, _ctx) {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<checkstyle version="${CHECKSTYLE_VERSION}">`];
@@ -35908,6 +37063,10 @@ function messageWithRelated(finding) {
   const related = finding.related.map(({ span: span2, label }) => `${formatLocation(span2)}: ${label}`);
   return `${finding.message} (related: ${related.join("; ")})`;
 }
+function messageWithRelatedAndHelp(finding) {
+  const text3 = messageWithRelated(finding);
+  return finding.help ? `${text3}; help: ${finding.help}` : text3;
+}
 function findingsByFile(findings) {
   const groups = [];
   for (const finding of sortFindings(findings)) {
@@ -35928,10 +37087,11 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath30 = __toESM(require("path"));
+var nodePath34 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
+init_thrown();
 var BASELINE_VERSION = 1;
 var BaselineError = class extends Error {
 };
@@ -35940,7 +37100,7 @@ function parseBaseline(text3, file) {
   try {
     data = JSON.parse(text3);
   } catch (error) {
-    throw new BaselineError(`invalid baseline ${file}: not JSON (${error.message})`);
+    throw new BaselineError(`invalid baseline ${file}: not JSON (${messageOf(error)})`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new BaselineError(`invalid baseline ${file}: expected an object with "version" and "entries"`);
   const { version, entries } = data;
@@ -35974,9 +37134,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname20, join: join13 } = require("path");
+    const { dirname: dirname21, join: join13 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join13(dir, "package.json")) && dirname20(dir) !== dir) dir = dirname20(dir);
+    while (!existsSync(join13(dir, "package.json")) && dirname21(dir) !== dir) dir = dirname21(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -35984,9 +37144,14 @@ function packagePath(...parts) {
 
 // src/engine/config.ts
 init_suggest();
+init_thrown();
 var CONFIG_FILE_NAME = ".cfglint.json";
 var ConfigError = class extends Error {
 };
+function configError(where, problems) {
+  if (problems.length === 1) return new ConfigError(`${where}: ${problems[0]}`);
+  return new ConfigError(`${where}: ${problems.length} problems: ${problems.map((problem, i) => `(${i + 1}) ${problem}`).join(" ")}`);
+}
 function findConfigFile(startDir, fs) {
   for (let dir = startDir; ; dir = nodePath.dirname(dir)) {
     const candidate = nodePath.join(dir, CONFIG_FILE_NAME);
@@ -35999,17 +37164,15 @@ function loadConfig(path, fs) {
   try {
     text3 = decodeUtf8(fs.read(path));
   } catch (error) {
-    throw new ConfigError(error.message);
+    throw new ConfigError(messageOf(error));
   }
   let data;
   try {
     data = JSON.parse(text3);
   } catch (error) {
-    throw new ConfigError(`${path}: invalid JSON: ${describeJsonError(error.message, text3)}`);
+    throw new ConfigError(`${path}: invalid JSON: ${describeJsonError(messageOf(error), text3)}`);
   }
-  const problem = validateConfig(data);
-  if (problem) throw new ConfigError(`${path}: ${problem}`);
-  return { config: data, path };
+  return { config: data, path, problems: configProblems(data) };
 }
 function describeJsonError(message, text3) {
   let out = message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "").replace(/\s*\n\s*/g, " ");
@@ -36023,15 +37186,15 @@ function describeJsonError(message, text3) {
   return out;
 }
 var compiledValidator;
-function validateConfig(data) {
+function configProblems(data) {
   if (!compiledValidator) {
     const Ajv = require_ajv().default;
     const schema = require(packagePath("schemas", "config.schema.json"));
     compiledValidator = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
   }
   const validate2 = compiledValidator;
-  if (validate2(data)) return void 0;
-  let best;
+  if (validate2(data)) return [];
+  const found = [];
   for (const error of validate2.errors ?? []) {
     if (error.keyword === "oneOf" || error.keyword === "propertyNames") continue;
     const path = error.instancePath.split("/").slice(1).map((part2) => part2.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -36048,17 +37211,24 @@ function validateConfig(data) {
     } else if (error.keyword === "enum") {
       text3 += ` (${error.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")})`;
     }
-    if (!best || path.length > best.path.length) best = { path, text: text3 };
+    found.push({ path, text: text3, keyword: error.keyword });
   }
-  if (!best) return "is invalid";
-  return `${formatJsonPath(best.path)} ${best.text}`;
+  const under = (inner, outer) => inner.length > outer.length && outer.every((part2, i) => inner[i] === part2);
+  const samePlace = (a, b) => a.length === b.length && a.every((part2, i) => b[i] === part2);
+  const specific = found.filter(
+    (error) => !found.some((other) => under(other.path, error.path)) && !(error.keyword === "type" && found.some((other) => other.keyword !== "type" && samePlace(other.path, error.path)))
+  );
+  const texts = [...new Set(specific.map((error) => `${formatJsonPath(error.path)} ${error.text}`))];
+  return texts.length > 0 ? texts : ["is invalid"];
 }
-function checkFileFormats(config, where, formats) {
+function fileFormatProblems(config, formats) {
+  const problems = [];
   for (const [pattern, format8] of Object.entries(config.files ?? {})) {
     if (formats.includes(format8)) continue;
     const suggestion = closest(format8, [...formats]);
-    throw new ConfigError(`${where}: ${formatJsonPath(["files", pattern])} names the format ${JSON.stringify(format8)}, which cfglint does not read` + (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(", ")})`));
+    problems.push(`${formatJsonPath(["files", pattern])} names the format ${JSON.stringify(format8)}, which cfglint does not read` + (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(", ")})`));
   }
+  return problems;
 }
 function formatJsonPath(path) {
   if (path.length === 0) return "(root)";
@@ -36066,805 +37236,10 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var import_crypto = require("crypto");
-var nodePath29 = __toESM(require("path"));
-init_append();
-var import_ignore2 = __toESM(require_ignore());
-init_classify();
+var nodePath33 = __toESM(require("path"));
 
-// src/discovery/confine.ts
-var nodePath4 = __toESM(require("path"));
-
-// src/discovery/link-placeholder.ts
-var nodePath3 = __toESM(require("path"));
-var PLACEHOLDER_MAX_BYTES = 4095;
-var REFUSED = /[\s=;{}"'#<>:$`\\*?[\]|&(),]/u;
-var CONTROL = new RegExp("\\p{Cc}", "u");
-function placeholderTarget(bytes, hasSibling) {
-  if (bytes.length === 0 || bytes.length > PLACEHOLDER_MAX_BYTES) return void 0;
-  let text3;
-  try {
-    text3 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return void 0;
-  }
-  if (REFUSED.test(text3) || CONTROL.test(text3)) return void 0;
-  if (text3.includes("/")) return text3;
-  if (text3 === "." || text3 === "..") return void 0;
-  return hasSibling(text3) ? text3 : void 0;
-}
-function readPlaceholder(fs, path, size) {
-  if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return void 0;
-  const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
-  if (bytes === void 0) return void 0;
-  const dir = nodePath3.dirname(path);
-  return placeholderTarget(bytes, (name2) => {
-    if (name2 === nodePath3.basename(path)) return false;
-    const sibling = nodePath3.join(dir, name2);
-    return fs.isSymlink(sibling) || fs.kind(sibling) !== void 0;
-  });
-}
-
-// src/discovery/confine.ts
-var OutsideTreeError = class extends Error {
-  constructor(path) {
-    super(`cannot read ${path}: outside the linted tree`);
-    this.path = path;
-  }
-  path;
-};
-var OUTSIDE = { outside: true };
-var MAX_HOPS = 40;
-function isWithin(path, area) {
-  return path === area || path.startsWith(area.endsWith(nodePath4.sep) ? area : area + nodePath4.sep);
-}
-function confineFileSystem(fs, areas) {
-  const given = areas.map((area) => nodePath4.resolve(area));
-  const real = /* @__PURE__ */ new Map();
-  for (const area of given) {
-    let resolved = area;
-    try {
-      resolved = fs.realpath(area);
-    } catch {
-    }
-    real.set(area, resolved);
-    real.set(resolved, resolved);
-  }
-  const realAreas = [...new Set(real.values())];
-  const insideRealArea = (path) => realAreas.some((area) => isWithin(path, area));
-  const memo = /* @__PURE__ */ new Map();
-  const examined = /* @__PURE__ */ new Map();
-  const examine = (entry) => {
-    if (examined.has(entry)) return examined.get(entry);
-    const size = fs.size(entry);
-    const found = size === void 0 ? void 0 : { size, target: readPlaceholder(fs, entry, size) };
-    examined.set(entry, found);
-    return found;
-  };
-  let hops = 0;
-  const locate = (path) => {
-    const absolute = nodePath4.resolve(path);
-    const known2 = memo.get(absolute);
-    if (known2) return known2;
-    let location;
-    const area = real.get(absolute);
-    if (area !== void 0) location = { outside: false, real: area };
-    else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
-    else if (nodePath4.dirname(absolute) === absolute) location = OUTSIDE;
-    else {
-      const parent = locate(nodePath4.dirname(absolute));
-      location = parent.outside ? OUTSIDE : step(parent.real, nodePath4.basename(absolute));
-    }
-    memo.set(absolute, location);
-    return location;
-  };
-  const step = (realParent, name2) => {
-    const candidate = nodePath4.join(realParent, name2);
-    const file = examine(candidate);
-    if (file) return file.target === void 0 ? { outside: false, real: candidate } : follow(realParent, file.target);
-    if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
-    let target;
-    try {
-      target = fs.realpath(candidate);
-    } catch {
-      return { outside: false, real: candidate };
-    }
-    if (!insideRealArea(target)) return OUTSIDE;
-    return examine(target)?.target === void 0 ? { outside: false, real: target } : hop(target);
-  };
-  const follow = (realParent, target) => {
-    if (nodePath4.isAbsolute(target)) return OUTSIDE;
-    const next = nodePath4.resolve(realParent, target);
-    return insideRealArea(next) ? hop(next) : OUTSIDE;
-  };
-  const hop = (next) => {
-    if (hops >= MAX_HOPS) return { outside: false, real: next, looping: true };
-    hops++;
-    try {
-      return locate(next);
-    } finally {
-      hops--;
-    }
-  };
-  const entryIn = (path) => {
-    const parent = locate(nodePath4.dirname(nodePath4.resolve(path)));
-    if (parent.outside || parent.looping) return void 0;
-    return nodePath4.join(parent.real, nodePath4.basename(path));
-  };
-  const inside = (path) => {
-    const location = locate(path);
-    if (location.outside) throw new OutsideTreeError(path);
-    if (location.looping) throw new Error(`cannot read ${path}: too many levels of symbolic links`);
-    return location.real;
-  };
-  const asAsked = (path, operation) => {
-    const real2 = inside(path);
-    try {
-      return operation(real2);
-    } catch (error) {
-      if (real2 === path || !(error instanceof Error)) throw error;
-      throw new Error(error.message.split(real2).join(path));
-    }
-  };
-  return {
-    kind(path) {
-      const location = locate(path);
-      if (location.outside) return "outside";
-      if (location.looping) return void 0;
-      if (examined.get(location.real)) return "file";
-      return fs.kind(location.real);
-    },
-    isSymlink(path) {
-      const entry = entryIn(path);
-      if (entry === void 0) return false;
-      const file = examine(entry);
-      return file ? file.target !== void 0 : fs.isSymlink(entry);
-    },
-    size(path) {
-      const entry = entryIn(path);
-      const file = entry === void 0 ? void 0 : examine(entry);
-      return file?.target === void 0 ? file?.size : void 0;
-    },
-    readHead(path, maxBytes) {
-      const entry = entryIn(path);
-      const file = entry === void 0 ? void 0 : examine(entry);
-      return file && file.target === void 0 ? fs.readHead(entry, maxBytes) : void 0;
-    },
-    list: (path) => asAsked(path, (real2) => fs.list(real2)),
-    read: (path) => asAsked(path, (real2) => fs.read(real2)),
-    realpath(path) {
-      const resolved = inside(path);
-      return fs.realpath(resolved);
-    },
-    locate(path) {
-      const location = locate(path);
-      return location.outside ? void 0 : location.real;
-    }
-  };
-}
-
-// src/engine/run.ts
-init_template();
-
-// src/discovery/fs.ts
-var nodeFs = __toESM(require("fs"));
-
-// src/discovery/path-bytes.ts
-function decodePathBytes(bytes) {
-  const quick = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-  if (!quick.includes("�")) return quick;
-  let out = "";
-  let i = 0;
-  while (i < bytes.length) {
-    const length = validSequenceLength(bytes, i);
-    if (length === 0) {
-      out += String.fromCharCode(56320 + bytes[i]);
-      i++;
-    } else {
-      out += Buffer.from(bytes.subarray(i, i + length)).toString("utf8");
-      i += length;
-    }
-  }
-  return out;
-}
-function encodePathBytes(path) {
-  if (!hasEscapedBytes(path)) return Buffer.from(path, "utf8");
-  const parts = [];
-  let run = "";
-  for (let i = 0; i < path.length; i++) {
-    const code = path.charCodeAt(i);
-    if (isEscapedByteAt(path, i)) {
-      if (run) parts.push(Buffer.from(run, "utf8"));
-      run = "";
-      parts.push(Buffer.from([code - 56320]));
-    } else run += path[i];
-  }
-  if (run) parts.push(Buffer.from(run, "utf8"));
-  return Buffer.concat(parts);
-}
-function hasEscapedBytes(path) {
-  return ESCAPED_BYTE.test(path);
-}
-function showPath(path) {
-  return hasEscapedBytes(path) ? path.replace(ESCAPED_BYTES, (ch) => `\\x${(ch.charCodeAt(0) - 56320).toString(16).padStart(2, "0")}`) : path;
-}
-var ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
-var ESCAPED_BYTES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
-function isEscapedByteAt(path, i) {
-  const code = path.charCodeAt(i);
-  if (code < 56448 || code > 56575) return false;
-  const before = i > 0 ? path.charCodeAt(i - 1) : 0;
-  return !(before >= 55296 && before <= 56319);
-}
-function validSequenceLength(bytes, i) {
-  const b0 = bytes[i];
-  if (b0 < 128) return 1;
-  const continuation = (k, low = 128, high = 191) => i + k < bytes.length && bytes[i + k] >= low && bytes[i + k] <= high;
-  if (b0 >= 194 && b0 <= 223) return continuation(1) ? 2 : 0;
-  if (b0 >= 224 && b0 <= 239) {
-    const low = b0 === 224 ? 160 : 128;
-    const high = b0 === 237 ? 159 : 191;
-    return continuation(1, low, high) && continuation(2) ? 3 : 0;
-  }
-  if (b0 >= 240 && b0 <= 244) {
-    const low = b0 === 240 ? 144 : 128;
-    const high = b0 === 244 ? 143 : 191;
-    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-// src/discovery/fs.ts
-var MAX_FILE_BYTES = 64 * 1024 * 1024;
-var native = (path) => hasEscapedBytes(path) ? encodePathBytes(path) : path;
-var nodeFileSystem = {
-  kind(path) {
-    try {
-      const stat = nodeFs.statSync(native(path));
-      return stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
-    } catch {
-      return void 0;
-    }
-  },
-  isSymlink(path) {
-    try {
-      return nodeFs.lstatSync(native(path)).isSymbolicLink();
-    } catch {
-      return false;
-    }
-  },
-  size(path) {
-    try {
-      const stat = nodeFs.lstatSync(native(path), { throwIfNoEntry: false });
-      return stat?.isFile() ? stat.size : void 0;
-    } catch {
-      return void 0;
-    }
-  },
-  readHead(path, maxBytes) {
-    let fd;
-    try {
-      const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = nodeFs.constants;
-      fd = nodeFs.openSync(native(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-      const stat = nodeFs.fstatSync(fd);
-      if (!stat.isFile()) return void 0;
-      const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes));
-      const length = nodeFs.readSync(fd, buffer, 0, buffer.length, 0);
-      return buffer.subarray(0, length);
-    } catch {
-      return void 0;
-    } finally {
-      if (fd !== void 0) nodeFs.closeSync(fd);
-    }
-  },
-  list(path) {
-    try {
-      return nodeFs.readdirSync(native(path), { encoding: "buffer" }).map(decodePathBytes);
-    } catch (error) {
-      throw new Error(describeFsError(error, path));
-    }
-  },
-  read(path) {
-    const stat = nodeFs.statSync(native(path), { throwIfNoEntry: false });
-    if (!stat) throw new Error(`cannot read ${path}: no such file`);
-    if (!stat.isFile()) throw new Error(`cannot read ${path}: not a regular file`);
-    if (stat.size > MAX_FILE_BYTES) throw new Error(`cannot read ${path}: larger than ${MAX_FILE_BYTES} bytes`);
-    try {
-      return nodeFs.readFileSync(native(path));
-    } catch (error) {
-      throw new Error(describeFsError(error, path));
-    }
-  },
-  realpath(path) {
-    try {
-      return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: "buffer" }));
-    } catch (error) {
-      throw new Error(describeFsError(error, path));
-    }
-  }
-};
-function describeFsError(error, path) {
-  const code = error?.code;
-  const reasons = {
-    ENOENT: "no such file or directory",
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    ELOOP: "too many levels of symbolic links",
-    ENOTDIR: "not a directory",
-    EISDIR: "is a directory"
-  };
-  return `cannot read ${path}: ${code && reasons[code] || error?.message || String(error)}`;
-}
-
-// src/discovery/walk.ts
-var nodePath5 = __toESM(require("path"));
-var import_ignore = __toESM(require_ignore());
-init_text();
-var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
-function walk(roots, fs, options = {}) {
-  const files = /* @__PURE__ */ new Set();
-  const unreadable = [];
-  const skipped = [];
-  const seenDirectories = /* @__PURE__ */ new Set();
-  const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore.default)().add(options.ignorePatterns.patterns) } : void 0;
-  const verdict = (scope, path, isDirectory) => {
-    const relative6 = nodePath5.relative(scope.dir, path);
-    if (!relative6 || relative6.startsWith("..") || nodePath5.isAbsolute(relative6)) return void 0;
-    const result = scope.matcher.test(isDirectory ? relative6 + "/" : relative6);
-    return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
-  };
-  const ignoredBy = (path, isDirectory, scopes) => {
-    if (userIgnore && verdict(userIgnore, path, isDirectory) === "ignored") return "ignore";
-    for (let i = scopes.length - 1; i >= 0; i--) {
-      const said = verdict(scopes[i], path, isDirectory);
-      if (said) return said === "ignored" ? nodePath5.join(scopes[i].dir, ".gitignore") : void 0;
-    }
-    return void 0;
-  };
-  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath5.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
-  const skipIgnored = (path, isDirectory, by) => by === "ignore" ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, "skipped: ignored by .gitignore", by);
-  const realRoots = [];
-  const pointsInsideRoots = (link) => {
-    let target;
-    try {
-      target = fs.realpath(link);
-    } catch {
-      return true;
-    }
-    return realRoots.some((root) => target === root || target.startsWith(root.endsWith("/") ? root : root + "/"));
-  };
-  const visit2 = (dir, scopes) => {
-    let real;
-    try {
-      real = fs.realpath(dir);
-    } catch (error) {
-      unreadable.push({ path: dir, reason: error.message });
-      return;
-    }
-    if (seenDirectories.has(real)) return;
-    seenDirectories.add(real);
-    let names;
-    try {
-      names = fs.list(dir).sort();
-    } catch (error) {
-      unreadable.push({ path: dir, reason: error.message });
-      return;
-    }
-    let innerScopes = scopes;
-    if (names.includes(".gitignore")) {
-      try {
-        const text3 = decodeUtf8(fs.read(nodePath5.join(dir, ".gitignore")));
-        innerScopes = [...scopes, { dir, matcher: (0, import_ignore.default)().add(text3) }];
-      } catch {
-      }
-    }
-    for (const name2 of names) {
-      const path = nodePath5.join(dir, name2);
-      if (fs.isSymlink(path) && !pointsInsideRoots(path)) {
-        skip(path, false, "skipped: a symbolic link out of the tree");
-        continue;
-      }
-      const kind = fs.kind(path);
-      if (kind === "directory") {
-        if (SKIPPED_DIRECTORIES.has(name2)) {
-          skip(path, true, "skipped: version control or dependencies, never walked");
-          continue;
-        }
-        const by = ignoredBy(path, true, innerScopes);
-        if (by) skipIgnored(path, true, by);
-        else visit2(path, innerScopes);
-      } else if (kind === "file") {
-        const by = ignoredBy(path, false, innerScopes);
-        if (by) skipIgnored(path, false, by);
-        else files.add(path);
-      } else if (kind === "outside" && fs.isSymlink(path)) {
-        skip(path, false, "skipped: a symbolic link out of the tree");
-      } else if (kind === void 0 && fs.isSymlink(path)) {
-        unreadable.push({ path, reason: `cannot read ${path}: broken or looping symbolic link` });
-      }
-    }
-  };
-  for (const root of roots) {
-    try {
-      realRoots.push(fs.realpath(root));
-    } catch {
-    }
-  }
-  for (const root of roots) {
-    const kind = fs.kind(root);
-    if (kind === "directory") visit2(root, []);
-    else if (kind === "file") files.add(root);
-  }
-  return { files: [...files].sort(), unreadable, skipped };
-}
-
-// src/model/compose.ts
-function pathParts(display) {
-  return display.split("/").filter((part2) => part2 !== "" && part2 !== ".");
-}
-function mountHolds(mount, display) {
-  const mounted = pathParts(mount.display);
-  const file = pathParts(display);
-  return mounted.length <= file.length && mounted.every((part2, i) => part2 === file[i]);
-}
-function containersMounting(containers, display) {
-  return containers.filter((container) => container.mounts.some((mount) => mountHolds(mount, display)));
-}
-var NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
-function containersRunningNginxFile(containers, display) {
-  const file = pathParts(display).join("/");
-  return containers.filter((container) => container.mounts.some((mount) => (pathParts(mount.display).join("/") === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)));
-}
-function sharedDirectories(directory, file) {
-  const a = pathParts(directory);
-  const b = pathParts(file).slice(0, -1);
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
-}
-function shareNetwork(a, b) {
-  const namespaceOf = (container) => container.sharesNetworkWith ?? container.service;
-  return namespaceOf(a) === namespaceOf(b);
-}
-function composeLaunch(launches) {
-  return launches.find((launch) => launch.kind === "compose" && launch.compose !== void 0 && launch.service !== void 0);
-}
-function composeDeploymentOf(containers) {
-  const projects = [...new Set(containers.map((container) => container.project))];
-  if (projects.length < 2) return () => "";
-  return (file) => {
-    const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
-    if (mounting.length === 1) return mounting[0];
-    if (mounting.length > 1) return "";
-    const holding = projects.filter((project) => sharedDirectories(project, file) === pathParts(project).length && pathParts(project).length > 0);
-    return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? "";
-  };
-}
-
-// src/reference/nginx/version.ts
-var OLDEST_SUPPORTED = [1, 18, 0];
-var LATEST = [Infinity, Infinity, Infinity];
-var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
-function parseVersion(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
-}
-function versionRangeOf(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  const major = Number(match[1]);
-  const minor = Number(match[2]);
-  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
-  const exact = [major, minor, Number(match[3])];
-  return { min: exact, max: exact };
-}
-function compareVersions(a, b) {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-}
-function formatVersion(version) {
-  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
-}
-function isKnownExactly(info) {
-  return info.source !== void 0;
-}
-function describeRange(range) {
-  const openLow = compareVersions(range.min, OLDEST_SUPPORTED) <= 0;
-  const openHigh = range.max[0] === Infinity;
-  if (openLow && openHigh) return "every nginx version";
-  if (openHigh) return `nginx ≥ ${formatVersion(range.min)}`;
-  if (openLow) return `nginx ≤ ${formatVersion(range.max)}`;
-  if (compareVersions(range.min, range.max) === 0) return `nginx ${formatVersion(range.min)}`;
-  if (range.min[0] === range.max[0] && range.min[1] === range.max[1] && range.min[2] === 0 && range.max[2] === Infinity) {
-    return `nginx ${range.min[0]}.${range.min[1]}.x`;
-  }
-  return `nginx ${formatVersion(range.min)} to ${formatVersion(range.max)}`;
-}
-function splitRange(range, boundaries) {
-  const pieces = [];
-  let min = range.min;
-  for (const boundary of [...boundaries].sort(compareVersions)) {
-    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range.max) > 0) continue;
-    pieces.push({ min, max: previousRelease(boundary) });
-    min = boundary;
-  }
-  pieces.push({ min, max: range.max });
-  return pieces;
-}
-function previousRelease(version) {
-  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
-  return [version[0], version[1] - 1, Infinity];
-}
-function rangeIncludes(range, version) {
-  return compareVersions(range.min, version) <= 0 && compareVersions(version, range.max) <= 0;
-}
-
-// src/model/ingress-nginx.ts
-var HTTP_KEYS = {
-  "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
-  "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
-  "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
-  "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
-  "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
-  "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
-  "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
-  "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
-  "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
-  "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
-};
-var MAIN_KEYS = {
-  "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
-  "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
-};
-var UPSTREAM_KEYS = {
-  "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
-  "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
-  "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
-  "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
-};
-var LOCATION_ANNOTATIONS = {
-  "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
-  "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
-  "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
-  "proxy-body-size": HTTP_KEYS["proxy-body-size"],
-  "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
-  "proxy-http-version": HTTP_KEYS["proxy-http-version"]
-};
-var ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
-var BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
-var OFFSET = /^\d+[kKmMgG]?$/;
-function invalidAnnotation(name2, value, rendering) {
-  if (rendering.type === "seconds" || rendering.type === "integer") {
-    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
-  }
-  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
-  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
-  return void 0;
-}
-var CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
-var CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
-var OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
-function servedByIngressNginx(ingress) {
-  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
-}
-function findController(kubernetes) {
-  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
-  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
-  let configMap;
-  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
-  if (flag2 && workload) {
-    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
-    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
-    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
-  }
-  configMap ??= kubernetes.configMaps.find((candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller");
-  const helmValues = kubernetes.helmValues[0];
-  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
-  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
-  const version = imageTag && numbers ? { numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number), text: imageTag.text, span: imageTag.span } : void 0;
-  if (!workload && !configMap && !helmValues) return void 0;
-  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
-}
-function imageTagOf(image) {
-  const reference2 = image.value.split("@")[0];
-  const colon = reference2.lastIndexOf(":");
-  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
-  return { text: reference2.slice(colon + 1), span: image.valueSpan };
-}
-function atLeast(version, major, minor, patch = 0) {
-  if (!version) return true;
-  const [a = 0, b = 0, c = 0] = version.numbers;
-  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
-}
-function bundledNginx(version) {
-  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
-  const [major = 0, minor = 0, patch = 0] = version.numbers;
-  const release = major * 1e6 + minor * 1e3 + patch;
-  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
-  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
-  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
-}
-function upstreamKeepaliveHonoured(version) {
-  return atLeast(version, 0, 20);
-}
-function releaseDefault(key, rendering, version) {
-  switch (key) {
-    case "upstream-keepalive-connections":
-      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
-    case "upstream-keepalive-timeout":
-      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
-    case "upstream-keepalive-requests":
-      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
-    case "upstream-keepalive-time":
-      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
-    case "keep-alive-requests":
-      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
-    default:
-      return rendering.defaultValue;
-  }
-}
-function renderIngressNginx(kubernetes) {
-  const diagnostics = [];
-  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
-  const controller = findController(kubernetes);
-  if (ingresses.length === 0 && !controller) return { diagnostics };
-  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? "")))) return { diagnostics };
-  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
-  if (!fallbackAnchor) return { diagnostics };
-  const file = fallbackAnchor.file;
-  const version = controller?.version;
-  const values2 = /* @__PURE__ */ new Map();
-  const valueOf3 = (key, rendering) => {
-    if (!values2.has(key)) values2.set(key, decide2(key, rendering));
-    return values2.get(key);
-  };
-  const decide2 = (key, rendering) => {
-    const fallback = releaseDefault(key, rendering, version);
-    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
-    if (written && fallback !== void 0) {
-      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
-      const problem = invalidNumber(written.value, rendering);
-      if (!problem) return { text: written.value, written, anchor: written.keySpan, origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` } };
-      diagnostics.push({
-        ruleId: "invalid-value",
-        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
-        primary: written.valueSpan,
-        related: []
-      });
-    }
-    if (fallback === void 0) return void 0;
-    return { text: fallback, anchor: fallbackAnchor, origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` } };
-  };
-  const http = [];
-  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
-    if (key === "proxy-body-size") continue;
-    const value = valueOf3(key, rendering);
-    if (value) http.push(generated(rendering, value, file));
-  }
-  const bodySize = valueOf3("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
-  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
-  const keepaliveConnections = valueOf3("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
-  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
-  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
-    const value = valueOf3(key, rendering);
-    return value ? [generated(rendering, value, file)] : [];
-  }) : [generated(UPSTREAM_KEYS["upstream-keepalive-connections"], {
-    text: "0",
-    anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
-    ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
-    origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)` }
-  }, file)];
-  const upstreams = /* @__PURE__ */ new Map();
-  const servers = /* @__PURE__ */ new Map();
-  for (const ingress of ingresses) {
-    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
-      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
-      const rendering = LOCATION_ANNOTATIONS[short];
-      if (!rendering) return [];
-      const problem = invalidAnnotation(short, value.value, rendering);
-      if (problem) {
-        diagnostics.push({ ruleId: "invalid-value", message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`, primary: value.valueSpan, related: [] });
-        return [];
-      }
-      return [generated(rendering, { text: value.value, written: value, anchor: value.keySpan, origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` } }, file)];
-    });
-    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
-    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
-    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
-    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule33) => rule33.paths.map((path) => ({ host: rule33.host ?? "_", path: path.path, backend: path.backend })));
-    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
-    for (const { host, path, backend } of paths) {
-      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
-      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
-      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
-      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
-      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
-    }
-  }
-  for (const upstream of upstreams.values()) http.push(upstream);
-  for (const [host, locations] of servers) {
-    const anchor = locations[0].directive.span;
-    http.push(block("server", [], [
-      simple("server_name", [host], anchor, file),
-      simple("listen", ["80"], anchor, file),
-      ...locations
-    ], anchor, file));
-  }
-  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
-}
-function workerLimits(valueOf3, file) {
-  const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
-  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
-  const connections = valueOf3("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
-  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
-  return [
-    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
-    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
-  ];
-}
-function invalidNumber(text3, rendering) {
-  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
-  const trimmed = text3.trim();
-  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
-  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
-}
-function upstreamBlock(name2, ingress, backend, settings, file) {
-  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
-  return block("upstream", [name2], [server, ...settings], backend.span, file);
-}
-function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
-  const pass = {
-    HTTP: ["proxy_pass", `http://${upstream}`],
-    HTTPS: ["proxy_pass", `https://${upstream}`],
-    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
-    GRPC: ["grpc_pass", `grpc://${upstream}`],
-    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
-    FCGI: ["fastcgi_pass", upstream]
-  }[protocol];
-  if (!pass) return void 0;
-  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
-  return block("location", [path], [
-    ...overrides2,
-    // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
-    // "close"; the connection-proxy-header annotation replaces it.
-    ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
-    simple(pass[0], [pass[1]], backend.span, file)
-  ], backend.span, file);
-}
-function generated(rendering, value, file) {
-  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
-  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
-  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
-  const argSpan3 = value.written?.valueSpan ?? value.anchor;
-  const directive = {
-    name: rendering.directive,
-    nameSpan: value.written?.keySpan ?? value.anchor,
-    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
-    span: span2,
-    file: span2.file || file
-  };
-  return { directive, via: [], generated: value.origin };
-}
-function simple(name2, args, span2, file) {
-  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
-}
-function block(name2, args, children2, span2, file) {
-  const directive = {
-    name: name2,
-    nameSpan: span2,
-    args: args.map((value) => ({ value, quoted: false, span: span2 })),
-    span: span2,
-    block: children2.map((child) => child.directive),
-    blockOpen: span2,
-    file: span2.file || file
-  };
-  return { directive, children: children2, via: [] };
-}
-
-// src/engine/run.ts
-init_objects();
+// checks/body-size-backend.ts
+init_rule();
 
 // src/model/nginx-values.ts
 var TIME_UNITS = [
@@ -36952,6 +37327,407 @@ var KIND_NAMES = {
   "spring-boot": "Spring Boot",
   uvicorn: "uvicorn"
 };
+
+// src/model/backend-limits/gunicorn.ts
+init_launch();
+init_uvicorn();
+
+// src/model/gunicorn.ts
+init_gunicorn_settings();
+function effectiveRequestLineLimit(configured2) {
+  if (configured2 === 0) return void 0;
+  return configured2 < 0 || configured2 >= 8190 ? 8190 : configured2;
+}
+function ignoredGunicornNames(config) {
+  if (!config.looksLikeConfig) return [];
+  const result = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const name2 of config.names) {
+    if (name2.referenced || name2.name.startsWith("_")) continue;
+    const verdict = judgeGunicornName(name2.name, name2.binding === "def");
+    if (!verdict) continue;
+    if (seen.has(name2.name)) continue;
+    seen.add(name2.name);
+    result.push({ name: name2, verdict });
+  }
+  return result;
+}
+
+// src/model/backend-limits/h11.ts
+function h11HeadLimits(setting, raise) {
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
+    raise,
+    nginxSizeWithin: (limit) => limit,
+    maxSeverity: "info"
+  }];
+}
+
+// src/model/backend-limits/gunicorn.ts
+function gunicornLimits(backend, listener) {
+  return {
+    requestHead: requestHead(backend),
+    requestBody: [],
+    workerTimeout: workerTimeout(backend),
+    socket: listener.address.kind === "unix" ? socketPermissions(backend) : void 0
+  };
+}
+function requestHead(backend) {
+  if (backend.workerKind === "uvicorn") return [];
+  if (backend.workerKind === "uvicorn_h11") {
+    const setting = {
+      name: "h11 max_incomplete_event_size",
+      value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
+      text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
+      unit: "bytes",
+      source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
+    };
+    return h11HeadLimits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
+  }
+  const line = backend.settings.get("limit_request_line");
+  const field = backend.settings.get("limit_request_field_size");
+  const out = [];
+  if (line && typeof line.value === "number") {
+    const limit = effectiveRequestLineLimit(line.value);
+    if (limit !== void 0) {
+      out.push({
+        setting: line,
+        limit,
+        measure: "line",
+        admitted: "request lines",
+        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
+        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
+        nginxSizeWithin: (limit2) => limit2 + 2
+      });
+    }
+  }
+  if (field && typeof field.value === "number" && field.value > 0) {
+    out.push({
+      setting: field,
+      limit: field.value,
+      measure: "line",
+      admitted: "header lines",
+      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
+      raise: (needed) => `set limit_request_field_size = ${needed}`,
+      nginxSizeWithin: (limit) => limit + 2
+    });
+  }
+  return out;
+}
+function workerTimeout(backend) {
+  if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
+  const timeout = backend.settings.get("timeout");
+  return timeout ? { setting: timeout, log: "[CRITICAL] WORKER TIMEOUT (pid:N)" } : void 0;
+}
+function socketPermissions(backend) {
+  const umask = backend.settings.get("umask");
+  if (!umask || umask.source.kind !== "file" || typeof umask.value !== "number") return void 0;
+  const bits2 = 511 & ~umask.value;
+  const mode = { bits: bits2, span: umask.source.span, source: `gunicorn umask ${umask.text}` };
+  let owner;
+  const user = backend.settings.get("user");
+  const launchUser = knownValue(backend.launch?.user);
+  if (user && user.source.kind === "file") {
+    if (typeof user.value !== "string" || user.value === "") return void 0;
+    owner = { name: user.value, span: user.source.span, label: `gunicorn chowns the socket to ${user.value}` };
+  } else if (launchUser !== void 0 && backend.launch?.user) {
+    owner = { name: launchUser, span: backend.launch.user.span, label: `gunicorn runs as ${launchUser}` };
+  }
+  if (!owner) return void 0;
+  return {
+    owner,
+    mode,
+    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0"
+  };
+}
+
+// src/model/nginx-client-limits.ts
+var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
+function serverOfPass(pass) {
+  return pass.location.kind === "server" ? pass.location : pass.location.enclosing("server") ?? pass.location;
+}
+function largeClientHeaderBuffers(server) {
+  const found = server.inherited("large_client_header_buffers");
+  if (!found || found.entry.generated?.kind === "default" && found.entry.directive.args.map((arg) => arg.value).join(" ") === "4 8k") {
+    return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC}#large_client_header_buffers` } };
+  }
+  const args = found.entry.directive.args;
+  if (args.length !== 2) return void 0;
+  const number3 = parseNginxNumber(args[0].value);
+  const size = parseNginxSize(args[1].value);
+  if (number3 === void 0 || size === void 0 || number3 < 1 || size < 1) return void 0;
+  return {
+    number: number3,
+    size,
+    text: `${args[0].value} ${args[1].value}`,
+    source: { kind: "file", span: found.entry.directive.span, via: found.entry.via.map((d) => d.span) },
+    sizeSpan: args[1].span,
+    block: found.block
+  };
+}
+function explicitClientMaxBodySize(pass) {
+  const found = pass.location.inherited("client_max_body_size");
+  const arg = found?.entry.directive.args[0];
+  if (!found || !arg || found.entry.generated?.kind === "default") return void 0;
+  const bytes = parseNginxSize(arg.value, true);
+  if (bytes === void 0) return void 0;
+  return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };
+}
+function formatNginxSize(bytes) {
+  for (const [unit, factor] of [["g", 1024 ** 3], ["m", 1024 ** 2], ["k", 1024]]) {
+    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
+  }
+  return String(bytes);
+}
+
+// src/model/tomcat.ts
+function isTomcatListener(listener) {
+  return listener.connector !== void 0;
+}
+function connectorFor(listener) {
+  return isTomcatListener(listener) ? listener.connector : void 0;
+}
+
+// src/model/backend-limits/tomcat.ts
+function tomcatLimits(_backend, listener) {
+  return { requestHead: requestHead2("tomcat", listener), requestBody: connectorBody("tomcat", listener) };
+}
+function springBootLimits(backend, listener) {
+  return { requestHead: requestHead2("spring-boot", listener), requestBody: [...multipartBody(backend), ...connectorBody("spring-boot", listener)] };
+}
+function httpConnector(listener) {
+  const connector = connectorFor(listener);
+  return connector && (listener.protocol === "http" || listener.protocol === "https") ? connector : void 0;
+}
+var springSize = (bytes) => bytes === Infinity ? "-1" : `${formatNginxSize(bytes).toUpperCase()}B`;
+function requestHead2(kind, listener) {
+  const connector = httpConnector(listener);
+  if (!connector) return [];
+  const setting = connector.settings.get("maxHttpRequestHeaderSize");
+  if (!sizeLimit(setting)) return [];
+  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
+  return [{
+    setting: { ...setting, name: property },
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
+    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+function multipartBody(backend) {
+  const out = [];
+  for (const [name2, scope] of [["spring.servlet.multipart.max-file-size", "each uploaded file"], ["spring.servlet.multipart.max-request-size", "a whole multipart request"]]) {
+    const setting = backend.settings.get(name2);
+    if (!sizeLimit(setting)) continue;
+    out.push({
+      setting,
+      bytes: setting.value,
+      scope,
+      symptom: "Spring rejects the upload (MaxUploadSizeExceededException) after nginx has accepted it",
+      raise: (bytes) => `set ${name2}=${springSize(bytes)}`
+    });
+  }
+  return out;
+}
+function connectorBody(kind, listener) {
+  const connector = httpConnector(listener);
+  const maxPostSize = connector?.settings.get("maxPostSize");
+  if (!sizeLimit(maxPostSize)) return [];
+  const name2 = kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
+  return [{
+    setting: { ...maxPostSize, name: name2 },
+    bytes: maxPostSize.value,
+    scope: "form posts (application/x-www-form-urlencoded)",
+    symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
+    raise: (bytes) => kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
+  }];
+}
+
+// src/model/backend-limits/uvicorn.ts
+function uvicornLimits(backend) {
+  const requestHead4 = backend.httpParser === "h11" ? h11HeadLimits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`) : [];
+  return { requestHead: requestHead4, requestBody: [] };
+}
+
+// src/model/backend-limits/uwsgi.ts
+init_launch();
+
+// src/model/uwsgi.ts
+function uwsgiEntries(backend, ...keys) {
+  return backend.options.filter((entry) => keys.includes(entry.key));
+}
+function lastUwsgiEntry(backend, ...keys) {
+  const entries = uwsgiEntries(backend, ...keys);
+  return entries[entries.length - 1];
+}
+function isUwsgiBackend(backend) {
+  return backend.kind === "uwsgi";
+}
+function spanWithin(span2, text3, from, to) {
+  if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
+  const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
+  return { file: span2.file, start: at(from), end: at(to) };
+}
+function uwsgiEntryPath(backend, entry) {
+  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
+}
+var occurrences = /* @__PURE__ */ new WeakMap();
+function occurrenceIndex(options) {
+  let index = occurrences.get(options);
+  if (!index || index.size !== options.length) {
+    index = /* @__PURE__ */ new Map();
+    const seen = /* @__PURE__ */ new Map();
+    for (const other of options) {
+      const id2 = `${other.file}\0${other.key}`;
+      const n = seen.get(id2) ?? 0;
+      seen.set(id2, n + 1);
+      index.set(other, n);
+    }
+    occurrences.set(options, index);
+  }
+  return index;
+}
+function uwsgiBackends(backends) {
+  return backends.filter(isUwsgiBackend);
+}
+
+// src/model/backend-limits/uwsgi.ts
+var UWSGI_MAX_BUFFER = 65535;
+function uwsgiLimits(backend, listener) {
+  return {
+    requestHead: requestHead3(backend, listener),
+    requestBody: requestBody(backend),
+    workerTimeout: workerTimeout2(backend),
+    socket: listener.address.kind === "unix" ? socketPermissions2(backend) : void 0
+  };
+}
+function requestHead3(backend, listener) {
+  const setting = backend.settings.get("buffer-size");
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
+  return [{
+    setting,
+    limit: setting.value,
+    measure: "total",
+    admitted: "request line and headers",
+    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
+    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
+    nginxSizeWithin: (limit) => limit
+  }];
+}
+function requestBody(backend) {
+  const limitPost = backend.settings.get("limit-post");
+  if (!sizeLimit(limitPost)) return [];
+  return [{
+    setting: limitPost,
+    bytes: limitPost.value,
+    scope: "every request body",
+    symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
+    raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
+  }];
+}
+function workerTimeout2(backend) {
+  const harakiri = backend.settings.get("harakiri");
+  return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
+}
+function socketPermissions2(backend) {
+  const chmod = backend.settings.get("chmod-socket");
+  if (!chmod || chmod.source.kind !== "file" || typeof chmod.value !== "string") return void 0;
+  const bits2 = parseInt(chmod.value, 8);
+  const mode = { bits: bits2, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
+  if (lastUwsgiEntry(backend, "master-as-root")) return void 0;
+  let owner;
+  const chown = lastUwsgiEntry(backend, "chown-socket");
+  if (chown) {
+    if (chown.condition || typeof chown.value !== "string" || chown.value === "") return void 0;
+    owner = { name: chown.value.split(":")[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(":")[0]}` };
+  } else {
+    const uid = backend.settings.get("uid");
+    const launchUser = knownValue(backend.launch?.user);
+    if (uid && uid.source.kind === "file") {
+      if (typeof uid.value !== "string" || uid.value === "") return void 0;
+      if (backend.launch?.user && (launchUser === void 0 || !isRootUser(launchUser))) return void 0;
+      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
+    } else if (launchUser !== void 0 && backend.launch?.user) {
+      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
+    }
+  }
+  if (!owner) return void 0;
+  return {
+    owner,
+    mode,
+    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`
+  };
+}
+
+// src/model/backend-limits.ts
+var LIMITS_OF = {
+  gunicorn: gunicornLimits,
+  uwsgi: uwsgiLimits,
+  tomcat: tomcatLimits,
+  "spring-boot": springBootLimits,
+  uvicorn: uvicornLimits
+};
+function backendLimits(backend, listener) {
+  const adapter = LIMITS_OF[backend.kind];
+  return adapter(backend, listener);
+}
+function sizeLimit(setting) {
+  return setting !== void 0 && typeof setting.value === "number" && setting.value > 0 && Number.isFinite(setting.value);
+}
+function isRootUser(user) {
+  return user === "root" || user === "0";
+}
+
+// src/model/compose.ts
+function pathParts(display) {
+  return display.split("/").filter((part2) => part2 !== "" && part2 !== ".");
+}
+function mountHolds(mount, display) {
+  const mounted = pathParts(mount.display);
+  const file = pathParts(display);
+  return mounted.length <= file.length && mounted.every((part2, i) => part2 === file[i]);
+}
+function containersMounting(containers, display) {
+  return containers.filter((container) => container.mounts.some((mount) => mountHolds(mount, display)));
+}
+var NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
+function containersRunningNginxFile(containers, display) {
+  const file = pathParts(display).join("/");
+  return containers.filter((container) => container.mounts.some((mount) => (pathParts(mount.display).join("/") === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)));
+}
+function sharedDirectories(directory, file) {
+  const a = pathParts(directory);
+  const b = pathParts(file).slice(0, -1);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+function shareNetwork(a, b) {
+  const namespaceOf = (container) => container.sharesNetworkWith ?? container.service;
+  return namespaceOf(a) === namespaceOf(b);
+}
+function composeLaunch(launches) {
+  return launches.find((launch) => launch.kind === "compose" && launch.compose !== void 0 && launch.service !== void 0);
+}
+function composeDeploymentOf(containers) {
+  const projects = [...new Set(containers.map((container) => container.project))];
+  if (projects.length < 2) return () => "";
+  return (file) => {
+    const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
+    if (mounting.length === 1) return mounting[0];
+    if (mounting.length > 1) return "";
+    const holding = projects.filter((project) => sharedDirectories(project, file) === pathParts(project).length && pathParts(project).length > 0);
+    return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? "";
+  };
+}
 
 // src/model/limits.ts
 var SOMAXCONN_REFERENCE = "listen(2) (man-pages 6.03); Documentation/networking/ip-sysctl.rst; net/core/net_namespace.c";
@@ -37067,7 +37843,7 @@ function explicitQueues(deployment) {
         option: backend.kind === "uvicorn" ? "--backlog" : name2,
         value: setting.value,
         span: setting.source.span,
-        server: backend.kind,
+        exitsAboveSomaxconn: backend.kind === "uwsgi",
         somaxconn,
         modelPath: `${backend.kind}[${backend.name}]>${name2}`
       });
@@ -37082,7 +37858,7 @@ function explicitQueues(deployment) {
         option: backend.kind === "tomcat" ? "acceptCount" : "server.tomcat.accept-count",
         value: setting.value,
         span: setting.source.span,
-        server: backend.kind,
+        exitsAboveSomaxconn: false,
         somaxconn,
         modelPath: `${backend.kind}[${backend.name}]>connector[${connector.settings.get("port")?.text ?? ""}]>acceptCount`
       });
@@ -37105,7 +37881,7 @@ function explicitQueues(deployment) {
             option: "backlog=",
             value: Number(match[1]),
             span: arg.span,
-            server: "nginx",
+            exitsAboveSomaxconn: false,
             somaxconn: nginxSomaxconn,
             modelPath: `${server.path}>listen[${entry.directive.args[0]?.value ?? ""}]>backlog`
           });
@@ -37499,10 +38275,260 @@ function mountedProject(candidates, nginxIn) {
   return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
 }
 
+// checks/body-size-backend.ts
+var ID = "body-size-backend";
+var rule = defineRule({
+  id: ID,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "An explicit client_max_body_size larger than the backend's own body limit: large uploads pass nginx and fail in the application",
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      backendRejectsBody: {
+        message: "client_max_body_size {{nginxValue}}{{level}} is larger than {{backendSetting}} behind {{address}}, which limits {{scope}}",
+        help: "a body between the two passes nginx and {{symptom}}; {{raise}}, or lower client_max_body_size to {{backendValue}}"
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const limits = backendLimits(link.backend, link.listener).requestBody;
+      if (limits.length === 0) continue;
+      for (const pass of link.target.passes) {
+        const nginx = explicitClientMaxBodySize(pass);
+        if (!nginx) continue;
+        const explicit2 = (limit) => limit.setting.source.kind === "file" ? 0 : 1;
+        const exceeded = limits.filter((limit) => nginx.bytes > limit.bytes).sort((a, b) => explicit2(a) - explicit2(b) || a.bytes - b.bytes)[0];
+        if (!exceeded) continue;
+        if (!first(nginx.span, link.backend.kind, link.backend.name)) continue;
+        const fromFile = exceeded.setting.source.kind === "file";
+        yield {
+          messageId: "backendRejectsBody",
+          data: {
+            nginxValue: nginx.bytes === Infinity ? "0 (no limit)" : nginx.text,
+            level: nginx.block === pass.location ? "" : ` (set at ${nginx.block.kind} level)`,
+            backendSetting: describeBackendSetting(link.backend, exceeded.setting),
+            address: link.target.address.text,
+            scope: exceeded.scope,
+            symptom: exceeded.symptom,
+            raise: exceeded.raise(nginx.bytes),
+            backendValue: formatNginxSize(exceeded.bytes)
+          },
+          primary: nginx.span,
+          related: [{
+            span: exceeded.setting.source.kind === "file" ? exceeded.setting.source.span : link.listener.span,
+            label: `${exceeded.setting.name} ${exceeded.setting.text}${fromFile ? "" : " by default"}`
+          }],
+          modelPath: `${nginx.block.path}>client_max_body_size>${link.backend.kind}:${link.target.address.text}`
+        };
+      }
+    }
+  }
+});
+
+// checks/gunicorn-unknown-setting.ts
+init_rule();
+var ID2 = "gunicorn-unknown-setting";
+var rule2 = defineRule({
+  id: ID2,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: "A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word",
+    docsUrl: docsUrl(ID2),
+    fixable: false,
+    messages: {
+      flagSpelling: {
+        message: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}',
+        help: "gunicorn ignores unknown names without a word, so the default is used"
+      },
+      misspelt: {
+        message: 'Unknown setting "{{name}}"',
+        help: 'gunicorn ignores unknown names without a word, so the default is used; did you mean "{{setting}}"?'
+      },
+      misspeltHook: {
+        message: 'Unknown server hook "{{name}}"',
+        help: 'gunicorn never calls a function of another name; did you mean "{{setting}}"?'
+      },
+      wrongCase: {
+        message: 'Expected "{{setting}}": setting names are lowercase',
+        help: 'gunicorn ignores "{{name}}" without a word'
+      },
+      removed: {
+        message: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}})',
+        help: "gunicorn ignores it; {{note}}"
+      }
+    }
+  },
+  *check(model) {
+    const files = /* @__PURE__ */ new Map();
+    for (const backend of model.backends) {
+      if (backend.kind === "gunicorn" && backend.config) files.set(backend.config.file, backend.config);
+    }
+    for (const config of files.values()) {
+      for (const { name: name2, verdict } of ignoredGunicornNames(config)) {
+        const modelPath = `gunicorn>${name2.name}`;
+        const related = "setting" in verdict ? realSetting(config, verdict.setting) : [];
+        const base = { primary: name2.span, modelPath, related };
+        switch (verdict.kind) {
+          case "flagSpelling":
+            yield { ...base, messageId: "flagSpelling", data: { name: name2.name, setting: verdict.setting, flag: verdict.flag } };
+            break;
+          case "wrongCase":
+            yield { ...base, messageId: "wrongCase", data: { name: name2.name, setting: verdict.setting } };
+            break;
+          case "removed":
+            yield { ...base, messageId: "removed", data: { name: name2.name, removedIn: verdict.removedIn, note: verdict.note } };
+            break;
+          case "misspelt":
+            if (name2.binding === "def") yield { ...base, related: [], messageId: "misspeltHook", data: { name: name2.name, setting: verdict.setting } };
+            else yield { ...base, messageId: "misspelt", data: { name: name2.name, setting: verdict.setting } };
+            break;
+        }
+      }
+    }
+  }
+});
+function realSetting(config, setting) {
+  const real = [...config.names].reverse().find((name2) => name2.name === setting);
+  return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
+}
+
+// checks/header-size-backend.ts
+init_rule();
+var ID3 = "header-size-backend";
+var rule3 = defineRule({
+  id: ID3,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "nginx admits request lines or headers larger than the backend accepts, so such requests pass nginx and fail at the backend",
+    docsUrl: docsUrl(ID3),
+    fixable: false,
+    messages: {
+      backendRejectsHeaders: {
+        message: "nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}",
+        help: "{{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}"
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const limits = backendLimits(link.backend, link.listener).requestHead;
+      if (limits.length === 0) continue;
+      for (const pass of link.target.passes) {
+        const server = serverOfPass(pass);
+        const buffers = largeClientHeaderBuffers(server);
+        if (!buffers) continue;
+        for (const limit of limits) {
+          const admitted = limit.measure === "line" ? buffers.size - 2 : buffers.number * buffers.size;
+          if (admitted <= limit.limit) continue;
+          const nginxExplicit = buffers.source.kind === "file";
+          const backendExplicit = limit.setting.source.kind === "file";
+          const backendSpan = limit.setting.source.kind === "file" ? limit.setting.source.span : link.listener.span;
+          const passSpan = pass.entry.directive.args[0]?.span ?? pass.entry.directive.span;
+          const nginxSpan = buffers.sizeSpan ?? passSpan;
+          const primaryIsNginx = nginxExplicit && !backendExplicit;
+          const primary = primaryIsNginx ? nginxSpan : backendSpan;
+          if (!first(primary, link.backend.kind, link.backend.name)) continue;
+          const kind = backendKindName(link.backend.kind);
+          const nginxLabel = nginxExplicit ? `nginx admits ${buffers.text}${buffers.block && buffers.block !== server ? ` (set at ${buffers.block.kind} level)` : ""}` : "nginx admits 4 8k by default for this server";
+          const backendLabel2 = `${kind} accepts ${limit.limit} bytes${backendExplicit ? "" : " by default"}`;
+          const fixSize = limit.nginxSizeWithin(limit.limit);
+          const nginxFix = limit.measure === "line" ? `a buffer size of ${formatNginxSize(fixSize)}` : `at most ${limit.limit} bytes in all (number × size)`;
+          yield {
+            messageId: "backendRejectsHeaders",
+            data: {
+              admitted: limit.admitted,
+              nginxBytes: admitted,
+              nginxSetting: `large_client_header_buffers ${buffers.text}${nginxExplicit ? buffers.block && buffers.block !== server ? `, set at ${buffers.block.kind} level` : "" : ", default"}`,
+              backendSetting: describeBackendSetting(link.backend, limit.setting),
+              address: link.target.address.text,
+              symptom: limit.symptom,
+              raise: limit.raise(admitted),
+              nginxFix
+            },
+            primary,
+            related: [primaryIsNginx ? { span: backendSpan, label: backendLabel2 } : { span: nginxSpan, label: nginxLabel }],
+            modelPath: `${server.path}>large_client_header_buffers>${link.backend.kind}:${link.target.address.text}>${limit.setting.name}`,
+            maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? void 0 : "info")
+          };
+        }
+      }
+    }
+  }
+});
+
+// checks/lb-health-check-unserved.ts
+init_rule();
+
+// src/reference/nginx/version.ts
+var OLDEST_SUPPORTED = [1, 18, 0];
+var LATEST = [Infinity, Infinity, Infinity];
+var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
+function parseVersion(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
+}
+function versionRangeOf(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
+  const exact = [major, minor, Number(match[3])];
+  return { min: exact, max: exact };
+}
+function compareVersions(a, b) {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+function formatVersion(version) {
+  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
+}
+function isKnownExactly(info) {
+  return info.source !== void 0;
+}
+function describeRange(range2) {
+  const openLow = compareVersions(range2.min, OLDEST_SUPPORTED) <= 0;
+  const openHigh = range2.max[0] === Infinity;
+  if (openLow && openHigh) return "every nginx version";
+  if (openHigh) return `nginx ≥ ${formatVersion(range2.min)}`;
+  if (openLow) return `nginx ≤ ${formatVersion(range2.max)}`;
+  if (compareVersions(range2.min, range2.max) === 0) return `nginx ${formatVersion(range2.min)}`;
+  if (range2.min[0] === range2.max[0] && range2.min[1] === range2.max[1] && range2.min[2] === 0 && range2.max[2] === Infinity) {
+    return `nginx ${range2.min[0]}.${range2.min[1]}.x`;
+  }
+  return `nginx ${formatVersion(range2.min)} to ${formatVersion(range2.max)}`;
+}
+function splitRange(range2, boundaries) {
+  const pieces = [];
+  let min = range2.min;
+  for (const boundary of [...boundaries].sort(compareVersions)) {
+    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range2.max) > 0) continue;
+    pieces.push({ min, max: previousRelease(boundary) });
+    min = boundary;
+  }
+  pieces.push({ min, max: range2.max });
+  return pieces;
+}
+function previousRelease(version) {
+  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
+  return [version[0], version[1] - 1, Infinity];
+}
+function rangeIncludes(range2, version) {
+  return compareVersions(range2.min, version) <= 0 && compareVersions(version, range2.max) <= 0;
+}
+
 // src/reference/nginx/defaults.ts
 var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
 var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
-var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
+var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
 var NGINX_DEFAULTS = {
   proxy_http_version: [
     { text: "1.0", reference: `${PROXY_DOC}#proxy_http_version` },
@@ -37529,20 +38555,20 @@ var NGINX_DEFAULTS = {
   proxy_send_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_send_timeout` }],
   uwsgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html#uwsgi_read_timeout" }],
   fastcgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_fastcgi_module.html#fastcgi_read_timeout" }],
-  keepalive_timeout: [{ text: "75s", reference: `${CORE_DOC}#keepalive_timeout` }],
+  keepalive_timeout: [{ text: "75s", reference: `${CORE_DOC2}#keepalive_timeout` }],
   keepalive_requests: [
-    { text: "100", reference: `${CORE_DOC}#keepalive_requests` },
+    { text: "100", reference: `${CORE_DOC2}#keepalive_requests` },
     { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (keepalive_requests default 1000)" }
   ],
-  client_max_body_size: [{ text: "1m", reference: `${CORE_DOC}#client_max_body_size` }]
+  client_max_body_size: [{ text: "1m", reference: `${CORE_DOC2}#client_max_body_size` }]
 };
-function defaultFor(name2, range) {
+function defaultFor(name2, range2) {
   let current;
   for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (!entry.since || compareVersions(parseVersion(entry.since), range.min) <= 0) current = entry;
+    if (!entry.since || compareVersions(parseVersion(entry.since), range2.min) <= 0) current = entry;
   }
   for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (entry.since && compareVersions(parseVersion(entry.since), range.min) > 0 && rangeIncludes(range, parseVersion(entry.since))) {
+    if (entry.since && compareVersions(parseVersion(entry.since), range2.min) > 0 && rangeIncludes(range2, parseVersion(entry.since))) {
       throw new Error(`default of ${name2} changes inside the range; split it at ${entry.since} first`);
     }
   }
@@ -40490,9 +41516,16 @@ var NginxDirectiveIndex = class {
   levels = [];
   /** Third-party modules enabled by the tree itself (load_module, OpenResty), with why. */
   detectedModules = [];
+  /**
+   * An `include` in the main context of a main config that read nothing from the tree (Debian's
+   * `include /etc/nginx/modules-enabled/*.conf;`): it may hold `load_module` lines, so which
+   * third-party modules the nginx has cannot be told.
+   */
+  unreadModuleInclude;
   constructor(roots, options = {}) {
     const detected = detectModules(roots);
     this.detectedModules = detected;
+    this.unreadModuleInclude = unreadMainInclude(roots);
     this.table = new DirectiveTable({
       modules: [...options.modules ?? [], ...detected.map((d) => d.module)],
       extraDirectives: options.extraDirectives
@@ -40573,6 +41606,19 @@ var NginxDirectiveIndex = class {
   }
   /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
   variantsByContexts = /* @__PURE__ */ new Map();
+  /** The uses of directives named `name`, in tree order (indexed on the first call: one pass serves every rule). */
+  usesNamed(name2) {
+    if (!this.usesByName) {
+      this.usesByName = /* @__PURE__ */ new Map();
+      for (const use of this.uses) {
+        const list = this.usesByName.get(use.directive.name);
+        if (list) list.push(use);
+        else this.usesByName.set(use.directive.name, [use]);
+      }
+    }
+    return this.usesByName.get(name2) ?? [];
+  }
+  usesByName;
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.
@@ -40626,15 +41672,25 @@ var NginxDirectiveIndex = class {
     return score;
   }
 };
+function serverNaming(server) {
+  return server.block?.find((d) => d.name === "server_name") ?? server.block?.find((d) => d.name === "listen");
+}
 function labelOf(directive) {
   if (directive.name === "server" && directive.block) {
-    const naming = directive.block.find((d) => d.name === "server_name") ?? directive.block.find((d) => d.name === "listen");
+    const naming = serverNaming(directive);
     if (naming) return `server[${naming.args.map((a) => a.value).join(" ")}]`;
   }
   if (directive.block && directive.args.length > 0 && !isLuaBlockDirective(directive.name)) {
     return `${directive.name}[${directive.args.map((a) => a.value).join(" ")}]`;
   }
   return directive.name;
+}
+function unreadMainInclude(roots) {
+  for (const root of roots) {
+    if (root.kind !== "main" || root.generatedBy) continue;
+    for (const entry of root.directives) if (entry.directive.name === "include" && !entry.children?.length) return entry.directive;
+  }
+  return void 0;
 }
 var LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row) => row[0]));
 function detectModules(roots) {
@@ -40817,7 +41873,7 @@ var NginxBlock = class {
    * documented default for `range` (which must not straddle a release where it changed).
    * `value` is undefined for a variable or a value nginx would reject.
    */
-  setting(name2, range) {
+  setting(name2, range2) {
     const syntax = VALUE_SYNTAX[name2]?.[0]?.[1];
     const unit = syntax ? UNIT_OF[syntax] : "text";
     const own = this.kind === "upstream" ? this.ownLast(name2) : this.inherited(name2)?.entry;
@@ -40826,11 +41882,11 @@ var NginxBlock = class {
       const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
       const origin = own.generated ? { origin: own.generated } : {};
       if (own.generated?.kind === "default") {
-        return { name: name2, value: value2, text: text3, unit, source: { kind: "default", reference: "docs/ingress-nginx.md", note: own.generated.text, by: own.generated.controller }, ...origin };
+        return { name: name2, value: value2, text: text3, unit, source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller }, ...origin };
       }
       return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }
-    const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range);
+    const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range2);
     if (!fallback) return void 0;
     const firstWord = fallback.text.split(" ")[0];
     const value = !syntax ? fallback.text : firstWord === "" ? void 0 : parseNginxValue(syntax, firstWord);
@@ -41005,8 +42061,8 @@ var NginxModel = class {
   }
   directiveIndex;
   /** The default of `name` throughout `range` (one piece of a split range). */
-  defaultFor(name2, range) {
-    return defaultFor(name2, range);
+  defaultFor(name2, range2) {
+    return defaultFor(name2, range2);
   }
   addScope(http, roots) {
     const scope = new NginxHttpScope(http, roots);
@@ -41053,7 +42109,7 @@ function buildChildren(block2) {
 function blockLabel(directive, parent) {
   const args = directive.args.map((arg) => arg.value);
   if (directive.name === "server" && parent.kind !== "upstream") {
-    const naming = directive.block?.find((d) => d.name === "server_name") ?? directive.block?.find((d) => d.name === "listen");
+    const naming = serverNaming(directive);
     return `server[${naming ? naming.args.map((arg) => arg.value).join(" ") : directive.file}]`;
   }
   return args.length > 0 ? `${directive.name}[${args.join(" ")}]` : directive.name;
@@ -41103,1215 +42159,36 @@ function parseAddress(text3, defaultPort) {
   return port === void 0 ? void 0 : { kind: "tcp", host: match[1].toLowerCase(), port, text: text3 };
 }
 
-// src/model/nginx-value-check.ts
-var EXPECTED = {
-  msec: 'a time such as 500ms, 30s, 5m or "1m 30s" (units ms s m h d w; no fractions)',
-  sec: "a time in seconds such as 30s or 5m (no ms, no fractions)",
-  size: 'a size such as 8k or 1m (units k and m only; no fractions, no "kb")',
-  offset: 'a size such as 10m or 1g (units k, m and g; no fractions, no "mb")',
-  number: "a whole number",
-  "http-version": "1.0, 1.1 or 2"
+// src/reference/aws-load-balancers.ts
+var AWS_LB_DOCS = {
+  albIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout",
+  clbIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html",
+  targetGroupHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
+  clbHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-healthchecks.html"
 };
-function nginxSays(directive, value, syntax) {
-  if (directive === "keepalive") return `invalid value "${value}" in "keepalive" directive`;
-  if (syntax === "http-version") return `invalid value "${value}"`;
-  if (syntax === "number") return `"${directive}" directive invalid number`;
-  return `"${directive}" directive invalid value`;
-}
-var VALID_SINCE = [
-  { directive: "keepalive", value: "0", since: [1, 29, 7] },
-  { directive: "proxy_http_version", value: "2", since: [1, 29, 4] }
-];
-var SYNTAX_BY_DIRECTIVE = new Map(Object.entries(VALUE_SYNTAX));
-function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
-  const diagnostics = [];
-  const visit2 = (directives, parent) => {
-    for (const directive of directives) {
-      const syntaxes = SYNTAX_BY_DIRECTIVE.get(directive.name);
-      if (syntaxes && (directive.name !== "keepalive" || parent === "upstream")) checkValues(directive, syntaxes);
-      if (directive.block) visit2(directive.block, directive.name);
-    }
-  };
-  const checkValues = (directive, syntaxes) => {
-    for (const [index, syntax] of syntaxes) {
-      const value = argValueOf(directive, index);
-      if (value === void 0 || value.includes("$")) continue;
-      const invalid = parseNginxValue(syntax, value) === void 0;
-      const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === value);
-      if (newer) {
-        if (compareVersions(versions.min, newer.since) >= 0) continue;
-        const older = { min: versions.min, max: [newer.since[0], newer.since[1], newer.since[2] - 1] };
-        const onlyOlder = compareVersions(versions.max, newer.since) < 0;
-        diagnostics.push({
-          ruleId: "invalid-value",
-          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}: nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
-          primary: directive.args[index].span,
-          related: [],
-          severity: onlyOlder ? void 0 : "warning"
-        });
-        continue;
-      }
-      if (!invalid) continue;
-      diagnostics.push({
-        ruleId: "invalid-value",
-        message: `Invalid value "${value}" in "${directive.name}": nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
-        primary: directive.args[index].span,
-        related: []
-      });
-    }
-  };
-  for (const file of files) visit2(file.directives, void 0);
-  return diagnostics;
-}
-
-// src/engine/run.ts
-init_docker();
-
-// src/readers/nginx/index.ts
-var nodePath8 = __toESM(require("path"));
-init_text();
-init_template_text();
-
-// src/readers/nginx/include.ts
-var nodePath6 = __toESM(require("path"));
-
-// src/readers/nginx/glob.ts
-function hasGlob(pattern) {
-  return /[*?[]/.test(pattern);
-}
-var BACKSLASH2 = 92;
-var OPEN = 91;
-var CLOSE = 93;
-var DOT = 46;
-var CLASSES = {
-  alpha: (b) => b >= 65 && b <= 90 || b >= 97 && b <= 122,
-  digit: (b) => b >= 48 && b <= 57,
-  alnum: (b) => CLASSES.alpha(b) || CLASSES.digit(b),
-  upper: (b) => b >= 65 && b <= 90,
-  lower: (b) => b >= 97 && b <= 122,
-  space: (b) => b === 32 || b >= 9 && b <= 13,
-  blank: (b) => b === 32 || b === 9,
-  punct: (b) => b > 32 && b < 127 && !CLASSES.alnum(b),
-  print: (b) => b >= 32 && b < 127,
-  graph: (b) => b > 32 && b < 127,
-  cntrl: (b) => b < 32 || b === 127,
-  xdigit: (b) => CLASSES.digit(b) || b >= 65 && b <= 70 || b >= 97 && b <= 102
+var ALB_IDLE_TIMEOUT_SECONDS = 60;
+var CLB_IDLE_TIMEOUT_SECONDS = 60;
+var TARGET_GROUP_HEALTH_DEFAULTS = {
+  path: "/",
+  port: "traffic-port",
+  /** ALB: 200; NLB with an HTTP check: 200-399. */
+  albMatcher: "200",
+  nlbMatcher: "200-399",
+  /** Seconds, for instance/ip targets of an ALB. */
+  interval: 30
 };
-function compileGlobSegment(segment) {
-  const p = encodePathBytes(segment);
-  const tokens = [];
-  let matchesNothing = false;
-  let i = 0;
-  while (i < p.length) {
-    const byte = p[i];
-    if (byte === 42) {
-      if (tokens.length === 0 || tokens[tokens.length - 1].kind !== "star") tokens.push({ kind: "star" });
-      i++;
-    } else if (byte === 63) {
-      tokens.push({ kind: "any" });
-      i++;
-    } else if (byte === OPEN) {
-      const set = parseSet(p, i + 1);
-      if (set) {
-        tokens.push(set.token);
-        matchesNothing ||= set.unknownClass;
-        i = set.next;
-      } else {
-        tokens.push({ kind: "byte", byte: OPEN });
-        i++;
-      }
-    } else if (byte === BACKSLASH2) {
-      if (i + 1 === p.length) matchesNothing = true;
-      else tokens.push({ kind: "byte", byte: p[i + 1] });
-      i += 2;
-    } else {
-      tokens.push({ kind: "byte", byte });
-      i++;
-    }
+function matcherAccepts(matcher, status) {
+  const parts = matcher.split(",").map((part2) => part2.trim());
+  let accepted = false;
+  for (const part2 of parts) {
+    const range2 = /^(\d{3})(?:-(\d{3}))?$/.exec(part2);
+    if (!range2) return void 0;
+    const low = Number(range2[1]);
+    const high = range2[2] ? Number(range2[2]) : low;
+    if (status >= low && status <= high) accepted = true;
   }
-  return { tokens, width: tokens.filter((t2) => t2.kind !== "star").length, matchesNothing };
+  return accepted;
 }
-function parseSet(p, start) {
-  const members = new Uint8Array(256);
-  let i = start;
-  let negated = false;
-  let unknownClass = false;
-  if (p[i] === 33 || p[i] === 94) {
-    negated = true;
-    i++;
-  }
-  let first = true;
-  while (i < p.length) {
-    if (p[i] === CLOSE && !first) return { token: { kind: "set", members, negated }, next: i + 1, unknownClass };
-    first = false;
-    if (p[i] === OPEN && p[i + 1] === 58) {
-      const end = p.indexOf(":]", i + 2);
-      if (end !== -1) {
-        const name2 = p.subarray(i + 2, end).toString("latin1");
-        const test = CLASSES[name2];
-        if (test) {
-          for (let b = 0; b < 256; b++) if (test(b)) members[b] = 1;
-        } else unknownClass = true;
-        i = end + 2;
-        continue;
-      }
-    }
-    let low = p[i];
-    if (low === BACKSLASH2 && i + 1 < p.length) low = p[++i];
-    i++;
-    if (p[i] === 45 && i + 1 < p.length && p[i + 1] !== CLOSE) {
-      let high = p[i + 1];
-      i += 2;
-      if (high === BACKSLASH2 && i < p.length) high = p[i++];
-      for (let b = low; b <= high; b++) members[b] = 1;
-    } else members[low] = 1;
-  }
-  return void 0;
-}
-function matchGlobSegment(glob, name2) {
-  if (glob.matchesNothing) return false;
-  const n = encodePathBytes(name2);
-  const { tokens } = glob;
-  if (glob.width > n.length) return false;
-  if (n[0] === DOT && !(tokens[0]?.kind === "byte" && tokens[0].byte === DOT)) return false;
-  let t2 = 0;
-  let c = 0;
-  let starToken = -1;
-  let starFrom = 0;
-  while (c < n.length) {
-    const token = tokens[t2];
-    if (token?.kind === "star") {
-      starToken = t2++;
-      starFrom = c;
-      continue;
-    }
-    if (token && matchesByte(token, n[c])) {
-      t2++;
-      c++;
-      continue;
-    }
-    if (starToken < 0) return false;
-    t2 = starToken + 1;
-    c = ++starFrom;
-  }
-  while (tokens[t2]?.kind === "star") t2++;
-  return t2 === tokens.length;
-}
-function matchesByte(token, byte) {
-  switch (token.kind) {
-    case "byte":
-      return token.byte === byte;
-    case "any":
-      return true;
-    case "set":
-      return token.members[byte] === 1 !== token.negated;
-    default:
-      return false;
-  }
-}
-
-// src/readers/nginx/include.ts
-var CONVENTIONAL_PREFIXES = [
-  "/etc/nginx",
-  "/usr/local/nginx/conf",
-  "/usr/local/etc/nginx",
-  "/usr/local/openresty/nginx/conf",
-  "/opt/homebrew/etc/nginx",
-  "/etc/openresty",
-  "/opt/nginx/conf"
-];
-var SHIPPED_BASENAMES = /* @__PURE__ */ new Set([
-  "mime.types",
-  "fastcgi_params",
-  "fastcgi.conf",
-  "uwsgi_params",
-  "scgi_params",
-  "proxy_params",
-  "koi-utf",
-  "koi-win",
-  "win-utf",
-  "fastcgi-php.conf",
-  "snakeoil.conf",
-  "options-ssl-nginx.conf"
-]);
-function isShippedWithNginx(pattern) {
-  return SHIPPED_BASENAMES.has(nodePath6.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
-}
-var MAX_GLOB_PATHS = 1e5;
-var WrittenPathIndex = class {
-  exact = /* @__PURE__ */ new Map();
-  under = /* @__PURE__ */ new Map();
-  into = /* @__PURE__ */ new Map();
-  constructor(writes) {
-    for (const write of writes) {
-      const map = write.kind === "file" ? this.exact : write.kind === "directory" ? this.under : this.into;
-      let entry = map.get(write.path);
-      if (!entry) map.set(write.path, entry = { kind: write.kind, path: write.path, first: [], scripts: /* @__PURE__ */ new Set() });
-      if (entry.first.length < 3) entry.first.push(write);
-      entry.scripts.add(write.script);
-    }
-  }
-  get size() {
-    return this.exact.size + this.under.size + this.into.size;
-  }
-  /** Writes of `path` (absolute) itself, of a directory above it, then into its directory under a variable name. */
-  writesOf(path) {
-    const found = [];
-    const exact = this.exact.get(path);
-    if (exact) found.push(exact);
-    for (let dir = path; ; dir = nodePath6.posix.dirname(dir)) {
-      const under = this.under.get(dir);
-      if (under) found.push(under);
-      if (dir === nodePath6.posix.dirname(dir)) break;
-    }
-    const into = this.into.get(nodePath6.posix.dirname(path));
-    if (into) found.push(into);
-    return found;
-  }
-};
-var IncludeResolver = class {
-  constructor(fs, treeFiles, lintRoots, mappings, maxGlobPaths = MAX_GLOB_PATHS) {
-    this.fs = fs;
-    this.lintRoots = lintRoots;
-    this.mappings = mappings;
-    this.maxGlobPaths = maxGlobPaths;
-    const dirs = /* @__PURE__ */ new Set();
-    for (const file of treeFiles) {
-      for (let dir = nodePath6.dirname(file); !dirs.has(dir) && dir !== nodePath6.dirname(dir); dir = nodePath6.dirname(dir)) dirs.add(dir);
-    }
-    this.treeDirectories = [...dirs].sort();
-  }
-  fs;
-  lintRoots;
-  mappings;
-  maxGlobPaths;
-  treeDirectories;
-  /** The tree does not change during a run; a snippet included in many contexts resolves once. */
-  cache = /* @__PURE__ */ new Map();
-  /**
-   * @param prefixDir the main config's directory, or undefined for a file read on its own
-   * @param includingFile absolute path of the file holding the include
-   */
-  resolve(pattern, includingFile, prefixDir) {
-    const key = `${pattern}\0${includingFile}\0${prefixDir ?? ""}`;
-    let resolution = this.cache.get(key);
-    if (!resolution) {
-      resolution = this.resolveUncached(pattern, includingFile, prefixDir);
-      this.cache.set(key, resolution);
-    }
-    return { ...resolution, files: [...resolution.files], outside: [...resolution.outside] };
-  }
-  resolveUncached(pattern, includingFile, prefixDir) {
-    const glob = hasGlob(pattern);
-    const candidates = nodePath6.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
-    for (const candidate of candidates) {
-      const mappedTo = candidate === pattern ? void 0 : candidate;
-      if (glob) {
-        const expansion = this.expandGlob(candidate);
-        if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) return { ...expansion, missing: false, mappedTo };
-        continue;
-      }
-      const kind = this.fs.kind(candidate);
-      if (kind === "outside") return { files: [], missing: false, outside: [candidate] };
-      if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [] };
-    }
-    return { files: [], missing: !glob, outside: [] };
-  }
-  insideLintRoots(path) {
-    return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
-  }
-  relativeCandidates(pattern, includingFile, prefixDir) {
-    if (prefixDir) return [nodePath6.join(prefixDir, pattern)];
-    const candidates = [];
-    for (let dir = nodePath6.dirname(includingFile); ; dir = nodePath6.dirname(dir)) {
-      candidates.push(nodePath6.join(dir, pattern));
-      if (!this.insideLintRoots(nodePath6.dirname(dir)) || dir === nodePath6.dirname(dir)) break;
-    }
-    return candidates;
-  }
-  absoluteCandidates(pattern, includingFile, prefixDir) {
-    const candidates = [];
-    const explicit2 = this.mappings.filter((m) => pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
-    if (explicit2) return [nodePath6.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
-    if (prefixDir) {
-      for (const prefix of CONVENTIONAL_PREFIXES) {
-        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath6.join(prefixDir, pattern.slice(prefix.length + 1)));
-      }
-    }
-    if (this.insideLintRoots(pattern)) candidates.push(pattern);
-    candidates.push(...this.suffixCandidates(pattern, includingFile));
-    const sibling = nodePath6.join(nodePath6.dirname(includingFile), nodePath6.basename(pattern));
-    if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
-    return candidates;
-  }
-  /** `/etc/nginx/conf.d/*.conf` → `<tree>/…/conf.d/*.conf` for the longest suffix that names a tree directory. */
-  suffixCandidates(pattern, includingFile) {
-    const segments = pattern.split("/").filter(Boolean);
-    for (let drop = 0; drop <= segments.length - 2; drop++) {
-      const dirSegments = segments.slice(drop, segments.length - 1);
-      if (dirSegments.some(hasGlob)) continue;
-      const dirSuffix = "/" + dirSegments.join("/");
-      const matches = this.treeDirectories.filter((dir) => dir.endsWith(dirSuffix));
-      if (matches.length === 0) continue;
-      const fileName = segments[segments.length - 1];
-      matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
-      return matches.map((dir) => nodePath6.join(dir, fileName));
-    }
-    return [];
-  }
-  /**
-   * glob(3) as nginx calls it: sorted, `*` and `?` do not match a leading dot or a slash. Every
-   * directory is listed through the run's confined file system, so a mask that climbs out of
-   * the tree (`../../etc/pass*`) or a match that is a link out of it is refused, not read.
-   */
-  expandGlob(pattern) {
-    const segments = pattern.split("/");
-    let last = segments.length - 1;
-    while (last > 0 && segments[last] === "") last--;
-    let current = [segments[0] === "" ? "/" : segments[0]];
-    const outside = /* @__PURE__ */ new Set();
-    let visited = 0;
-    let truncated = false;
-    for (let i = 1; i < segments.length && !truncated; i++) {
-      const segment = segments[i];
-      if (segment === "") continue;
-      const next = [];
-      const glob = hasGlob(segment) ? compileGlobSegment(segment) : void 0;
-      for (const dir of current) {
-        if (!glob) {
-          next.push(nodePath6.join(dir, segment));
-          continue;
-        }
-        let names;
-        try {
-          names = this.fs.list(dir);
-        } catch {
-          if (this.fs.kind(dir) === "outside") outside.add(dir);
-          continue;
-        }
-        for (const name2 of names) {
-          if (!matchGlobSegment(glob, name2)) continue;
-          if (++visited > this.maxGlobPaths) {
-            truncated = true;
-            break;
-          }
-          next.push(nodePath6.join(dir, name2));
-        }
-        if (truncated) break;
-      }
-      current = truncated && i < last ? [] : next;
-    }
-    const files = [];
-    for (const path of current) {
-      const kind = this.fs.kind(path);
-      if (kind === "file" || kind === "directory") files.push(path);
-      else if (kind === "outside") outside.add(path);
-    }
-    return { files: files.sort(compareBytes), outside: [...outside].sort(compareBytes), truncated };
-  }
-};
-function compareBytes(a, b) {
-  return Buffer.compare(encodePathBytes(a), encodePathBytes(b));
-}
-function commonPrefixLength(a, b) {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
-}
-
-// src/readers/nginx/lookalike.ts
-init_template();
-var knownNames;
-function nginxNames() {
-  if (!knownNames) {
-    knownNames = new Set(REFERENCE_DIRECTIVES.map((row) => row[0]));
-    for (const rows2 of Object.values(THIRD_PARTY_DIRECTIVES)) for (const row of rows2) knownNames.add(row[0]);
-  }
-  return knownNames;
-}
-var SAMPLE = 400;
-var DECISIVE_LEAD = 20;
-var MINIMUM = 3;
-var INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
-function readsLikeNginx(parsed) {
-  const head = parsed.source.text.slice(0, 8192);
-  if (INI_SECTION.test(head)) return false;
-  const names = nginxNames();
-  let known2 = 0;
-  let other = 0;
-  const visit2 = (directives) => {
-    for (const directive of directives) {
-      if (known2 + other >= SAMPLE || Math.abs(known2 - other) >= DECISIVE_LEAD) return;
-      const name2 = directive.name;
-      if (isUnknownValue(name2)) continue;
-      if (names.has(name2) && argValueOf(directive, 0) !== "=") known2++;
-      else other++;
-      if (directive.block && !DATA_BLOCKS.has(name2) && !isLuaBlockDirective(name2)) visit2(directive.block);
-    }
-  };
-  visit2(parsed.directives);
-  if (known2 + other >= MINIMUM) return known2 >= other;
-  const first = parsed.directives[0];
-  return !first || isUnknownValue(first.name) || names.has(first.name) || linesEndLikeNginx(head);
-}
-function linesEndLikeNginx(text3) {
-  for (const line of text3.split("\n")) {
-    const content2 = line.trim();
-    if (content2 === "" || content2.startsWith("#")) continue;
-    if (!/[;{}]$/.test(content2.replace(/\s+#.*$/, ""))) return false;
-  }
-  return true;
-}
-
-// src/readers/nginx/template.ts
-var nodePath7 = __toESM(require("path"));
-init_template();
-init_rendered_text();
-init_template_text();
-function nginxTemplateDialect(path, text3) {
-  const byName = templateName(nodePath7.basename(path).toLowerCase());
-  return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
-}
-function parseNginxTemplate(file, text3, dialect) {
-  const both = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect)));
-  if (!both.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax")) return both;
-  const first = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect, "variable", { envsubst: true, firstBranchOnly: true })));
-  return first.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax") ? both : first;
-}
-function settleTemplate(parsed) {
-  const source = parsed.source;
-  if (!(source instanceof TemplateSourceText) || source instanceof RenderedSourceText && source.complete) return parsed;
-  const syntax = parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId === "nginx-syntax");
-  if (syntax.length === 0) return parsed;
-  const first = syntax[0];
-  return {
-    ...parsed,
-    directives: [],
-    diagnostics: [
-      ...parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId !== "nginx-syntax"),
-      {
-        ruleId: "template-unreadable",
-        message: `${DIALECT_NAMES[source.dialect]} template that does not read as nginx with its tags set aside (${first.message}${syntax.length > 1 ? `, and ${syntax.length - 1} more` : ""}); it is not linted: lint the rendered file instead`,
-        primary: first.primary,
-        related: []
-      }
-    ]
-  };
-}
-
-// src/readers/nginx/index.ts
-var MAX_INCLUDE_DEPTH = 64;
-var MAX_EXPANDED_DIRECTIVES = 3e5;
-var MAX_INCLUDED_FILES_PER_ROOT = 2e5;
-var MAX_INCLUDED_FILES_AFTER_CYCLE = 1e4;
-var freshBudget = () => ({ used: 0, limit: MAX_INCLUDED_FILES_PER_ROOT, noted: false, cycle: false });
-var MAIN_ONLY_DIRECTIVES = /* @__PURE__ */ new Set(["http", "events", "stream", "mail", "worker_processes", "user", "pid", "load_module", "worker_rlimit_nofile"]);
-var SERVER_LEVEL_HINTS = /* @__PURE__ */ new Set(["location", "listen", "server_name"]);
-var HTTP_LEVEL_HINTS = /* @__PURE__ */ new Set(["server", "upstream", "map", "geo", "split_clients", "limit_req_zone", "limit_conn_zone", "proxy_cache_path", "log_format"]);
-function readNginxTree(candidates, options) {
-  const { fs } = options;
-  const files = /* @__PURE__ */ new Map();
-  const diagnostics = [];
-  const reported = /* @__PURE__ */ new Set();
-  const report = (diagnostic2) => {
-    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}\0${diagnostic2.primary.start.offset}\0${diagnostic2.message}`;
-    if (reported.has(key)) return;
-    reported.add(key);
-    diagnostics.push(diagnostic2);
-  };
-  const maxDirectives = options.limits?.expandedDirectives ?? MAX_EXPANDED_DIRECTIVES;
-  const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
-  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
-  const insideLintRoots = (path) => options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
-  const realPaths = /* @__PURE__ */ new Map();
-  const setAside = /* @__PURE__ */ new Map();
-  const load2 = (path, requireNginx = false) => {
-    let real = realPaths.get(path);
-    try {
-      real = real ?? fs.realpath(path);
-    } catch (error) {
-      return { error: error.message };
-    }
-    realPaths.set(path, real);
-    const shown = real !== path && insideLintRoots(real) ? real : path;
-    const cached = files.get(real);
-    if (cached) return { real, path: shown, parsed: cached };
-    let raw = setAside.get(real);
-    const rendered = options.rendered?.get(shown);
-    if (!raw && rendered) raw = parseNginx(rendered);
-    if (!raw) {
-      let text3;
-      try {
-        text3 = decodeUtf8(fs.read(shown));
-      } catch (error) {
-        return { error: error.message };
-      }
-      const dialect = nginxTemplateDialect(shown, text3);
-      raw = dialect ? parseNginxTemplate(options.displayPath(shown), text3, dialect) : parseNginx(new SourceText(options.displayPath(shown), text3));
-    }
-    if (requireNginx && !readsLikeNginx(raw)) {
-      setAside.set(real, raw);
-      return { notNginx: true };
-    }
-    setAside.delete(real);
-    const parsed = settleTemplate(raw);
-    files.set(real, parsed);
-    for (const diagnostic2 of parsed.diagnostics) report(diagnostic2);
-    return { real, path: shown, parsed };
-  };
-  const includedFrom = /* @__PURE__ */ new Map();
-  const lookalikes = /* @__PURE__ */ new Set();
-  const reachedFromElsewhere = /* @__PURE__ */ new Set();
-  let budget = freshBudget();
-  const cycleReported = /* @__PURE__ */ new Set();
-  let expandedDirectives = 0;
-  const expandedOnce = /* @__PURE__ */ new WeakSet();
-  let directiveCapReported = false;
-  const directiveCounts = /* @__PURE__ */ new WeakMap();
-  const directiveCount = (parsed) => {
-    let count = directiveCounts.get(parsed);
-    if (count === void 0) {
-      count = 0;
-      const pending = [parsed.directives];
-      for (let list = pending.pop(); list; list = pending.pop()) {
-        count += list.length;
-        for (const directive of list) if (directive.block) pending.push(directive.block);
-      }
-      directiveCounts.set(parsed, count);
-    }
-    return count;
-  };
-  const limit = (argument, message) => report({ ruleId: "include-limit", message, primary: argument.span, related: [] });
-  const expand = (directives, file, prefixDir, stack, via, nesting) => {
-    const out = [];
-    for (const directive of directives) {
-      const node = { directive, via };
-      out.push(node);
-      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
-      if (directive.name !== "include" || directive.args.length !== 1) continue;
-      const argument = directive.args[0];
-      if (argument.value.includes("$")) continue;
-      const resolution = resolver.resolve(argument.value, file, prefixDir);
-      if (resolution.outside.length > 0) reportOutside(argument, resolution.outside);
-      if (resolution.truncated) {
-        limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
-      }
-      if (resolution.missing) {
-        const writes = writtenBy(argument.value);
-        if (writes.length > 0) {
-          const gap = writes.every((entry) => entry.kind === "gap");
-          const scripts = [...new Set(writes.flatMap((entry) => [...entry.scripts]))];
-          report({
-            ruleId: "include-missing",
-            message: `Include "${argument.value}" is not in the linted tree; ${gap ? `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} files into "${writes[0].path}" whose names depend on variables` : `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
-            primary: argument.span,
-            related: writes.flatMap((entry) => entry.first).slice(0, 3).map((write) => ({ span: write.span, label: gap ? "writes into this directory" : "writes it" })),
-            severity: "info",
-            maxSeverity: "info"
-          });
-        } else if (!isShippedWithNginx(argument.value)) {
-          const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
-          report({
-            ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath8.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
-            primary: argument.span,
-            related: [],
-            ...inTemplate ? { severity: "info" } : {}
-          });
-        }
-        continue;
-      }
-      const directories = resolution.files.filter((target) => fs.kind(target) === "directory");
-      const directorySet = new Set(directories);
-      if (directories.length > 0) {
-        const named = directories.slice(0, 3).map((dir) => `"${options.displayPath(dir)}"`).join(", ");
-        const more = directories.length > 3 ? ` and ${directories.length - 3} more` : "";
-        report({
-          ruleId: "read-error",
-          message: `Include "${argument.value}" matches the director${directories.length === 1 ? "y" : "ies"} ${named}${more}: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
-          primary: argument.span,
-          related: []
-        });
-      }
-      const isGlob = /[*?[]/.test(argument.value);
-      for (const target of resolution.files) {
-        if (directorySet.has(target)) continue;
-        const loaded2 = load2(target, isGlob);
-        if ("notNginx" in loaded2) continue;
-        if ("error" in loaded2) {
-          report({ ruleId: "read-error", message: loaded2.error, primary: argument.span, related: [] });
-          continue;
-        }
-        if (stack.includes(loaded2.real)) {
-          if (!budget.cycle) budget = { ...budget, cycle: true, used: 0, limit: MAX_INCLUDED_FILES_AFTER_CYCLE };
-          const at = `${argument.span.file}\0${argument.span.start.offset}`;
-          if (cycleReported.has(at)) continue;
-          cycleReported.add(at);
-          report({
-            ruleId: "include-cycle",
-            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include: nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes`,
-            primary: argument.span,
-            related: []
-          });
-          continue;
-        }
-        if (stack.length >= MAX_INCLUDE_DEPTH) {
-          limit(argument, `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels: "${argument.value}" is not followed further`);
-          continue;
-        }
-        if (nesting >= MAX_BLOCK_DEPTH) {
-          limit(argument, `Blocks nested deeper than ${MAX_BLOCK_DEPTH} levels across included files: "${argument.value}" is not followed further`);
-          continue;
-        }
-        if (++budget.used > budget.limit) {
-          if (!budget.noted && !budget.cycle) {
-            limit(argument, `Includes expand to more than ${budget.limit} files from one root: this include and every later one in it are skipped`);
-          }
-          budget.noted = true;
-          continue;
-        }
-        if (expandedOnce.has(loaded2.parsed)) {
-          const count = directiveCount(loaded2.parsed);
-          if (expandedDirectives + count > maxDirectives) {
-            if (!directiveCapReported) {
-              limit(argument, `Includes repeat files already expanded elsewhere into more than ${maxDirectives} directives: this include and every later repeat are skipped`);
-            }
-            directiveCapReported = true;
-            continue;
-          }
-          expandedDirectives += count;
-        }
-        expandedOnce.add(loaded2.parsed);
-        reachedFromElsewhere.add(loaded2.real);
-        if (!includedFrom.has(target)) includedFrom.set(target, options.displayPath(file));
-        const children2 = node.children ??= [];
-        for (const child of expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive], nesting)) children2.push(child);
-      }
-    }
-    return out;
-  };
-  const written = new WrittenPathIndex(options.writtenPaths ?? []);
-  const writtenBy = (pattern) => {
-    if (written.size === 0) return [];
-    const paths = nodePath8.isAbsolute(pattern) ? [nodePath8.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath8.posix.join(prefix, pattern));
-    const found = /* @__PURE__ */ new Set();
-    for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
-    return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
-  };
-  const reportOutside = (argument, refused) => {
-    const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
-    const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
-    report({
-      ruleId: "include-outside-tree",
-      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it: lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json`,
-      primary: argument.span,
-      related: []
-    });
-  };
-  const loaded = [];
-  const loadedReals = /* @__PURE__ */ new Set();
-  for (const path of candidates) {
-    const result = load2(path, !options.lintRoots.includes(path) && !options.readAsNginx?.has(path));
-    if ("notNginx" in result) {
-      lookalikes.add(path);
-      continue;
-    }
-    if ("error" in result) {
-      report({ ruleId: "read-error", message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
-      continue;
-    }
-    if (!loadedReals.has(result.real)) {
-      loadedReals.add(result.real);
-      loaded.push(result);
-    }
-  }
-  const roots = [];
-  const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
-  for (const main of mains) {
-    const prefixDir = nodePath8.dirname(main.path);
-    budget = freshBudget();
-    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
-  }
-  const orphans = loaded.filter((entry) => !mains.includes(entry) && !reachedFromElsewhere.has(entry.real));
-  const reachedByMains = new Set(reachedFromElsewhere);
-  const snippetExpansions = orphans.map((entry) => {
-    reachedFromElsewhere.clear();
-    budget = freshBudget();
-    const directives = expand(entry.parsed.directives, entry.path, void 0, [entry.real], [], 0);
-    return { entry, directives, reaches: new Set(reachedFromElsewhere) };
-  });
-  for (const snippet of snippetExpansions) {
-    const includedByAnother = snippetExpansions.some((other) => other !== snippet && other.reaches.has(snippet.entry.real) && !snippet.reaches.has(other.entry.real));
-    if (includedByAnother || reachedByMains.has(snippet.entry.real)) continue;
-    roots.push({ kind: "snippet", file: options.displayPath(snippet.entry.path), context: snippetContext(snippet.entry.parsed), directives: snippet.directives });
-  }
-  return { roots, files, diagnostics, includedFrom, lookalikes };
-}
-function isMainConfig(path, parsed) {
-  if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath8.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
-}
-function snippetContext(parsed) {
-  const names = new Set(parsed.directives.map((d) => d.name));
-  if ([...HTTP_LEVEL_HINTS].some((name2) => names.has(name2))) return "http";
-  if ([...SERVER_LEVEL_HINTS].some((name2) => names.has(name2))) return "server";
-  return "http";
-}
-function listed(names) {
-  const quoted = names.slice(0, 3).map((name2) => `"${name2}"`);
-  if (names.length > 3) return `${quoted.join(", ")} and ${names.length - 3} more`;
-  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
-}
-function wholeFileSpan(file) {
-  const start = { line: 1, column: 1, offset: 0 };
-  return { file, start, end: start };
-}
-
-// src/engine/run.ts
-init_rendered_templates();
-init_types();
-init_text();
-init_embedded_text();
-init_rendered_text();
-init_template_text();
-init_parse_cache();
-
-// src/source/span.ts
-var SEVERITY_RANK = { info: 1, warning: 2, error: 3 };
-
-// src/engine/run.ts
-init_findings();
-init_suggest();
-
-// src/engine/reader-rules.ts
-var define = (id2, severity, description) => ({ id: id2, severity, description, docsUrl: docsUrl(id2, "docs/rules") });
-var READER_RULES = [
-  define("command-syntax", "error", "A command line (ExecStart=, CMD, command:, Procfile, script) its shell or systemd cannot parse"),
-  define("gunicorn-syntax", "error", "A gunicorn config file that is not valid Python 3; gunicorn does not start"),
-  define("include-cycle", "error", "An include reaches a file that is already being included"),
-  define("include-limit", "warning", "Includes go deeper, match more paths or expand to more directives than cfglint follows; the rest is skipped"),
-  define("include-missing", "warning", "An include names a file that is not in the linted tree"),
-  define("include-outside-tree", "warning", "An include reaches a file outside the linted tree (a path, a mapping or a symbolic link); it is not read"),
-  define("internal-error", "error", "A rule failed; the rest of the run went on"),
-  define("invalid-value", "error", 'A value nginx would reject with "invalid value"'),
-  define("limits-syntax", "warning", "A limits.conf line that pam_limits skips"),
-  define("nginx-syntax", "error", "A syntax error nginx would stop at"),
-  define("read-error", "error", "A file or directory that cannot be read"),
-  define("suppression-missing-reason", "info", 'A cfglint-disable comment without "-- reason"'),
-  define("suppression-unknown-rule", "warning", "A cfglint-disable comment names a rule that does not exist"),
-  define("suppression-unused", "info", "A cfglint-disable comment that suppressed nothing (with --report-unused-disables)"),
-  define("sysctl-syntax", "warning", "A sysctl.conf line or sysctl value that is not applied"),
-  define("systemd-syntax", "warning", "A systemd unit line that systemd ignores"),
-  define("template-unreadable", "info", "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"),
-  define("xml-syntax", "error", "An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start"),
-  define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
-];
-function findReaderRule(id2) {
-  return READER_RULES.find((rule33) => rule33.id === id2);
-}
-
-// src/rule.ts
-function defineRule(rule33) {
-  return rule33;
-}
-function renderMessage(template, data = {}) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
-}
-function* oncePerPair(pairs) {
-  const seen = /* @__PURE__ */ new Set();
-  for (const { draft, other } of pairs) {
-    if (!draft) continue;
-    const key = `${draft.primary.file}:${draft.primary.start.offset}:${other.file}:${other.start.offset}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    yield draft;
-  }
-}
-
-// src/model/nginx-client-limits.ts
-var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
-function serverOfPass(pass) {
-  return pass.location.kind === "server" ? pass.location : pass.location.enclosing("server") ?? pass.location;
-}
-function largeClientHeaderBuffers(server) {
-  const found = server.inherited("large_client_header_buffers");
-  if (!found || found.entry.generated?.kind === "default" && found.entry.directive.args.map((arg) => arg.value).join(" ") === "4 8k") {
-    return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC2}#large_client_header_buffers` } };
-  }
-  const args = found.entry.directive.args;
-  if (args.length !== 2) return void 0;
-  const number3 = parseNginxNumber(args[0].value);
-  const size = parseNginxSize(args[1].value);
-  if (number3 === void 0 || size === void 0 || number3 < 1 || size < 1) return void 0;
-  return {
-    number: number3,
-    size,
-    text: `${args[0].value} ${args[1].value}`,
-    source: { kind: "file", span: found.entry.directive.span, via: found.entry.via.map((d) => d.span) },
-    sizeSpan: args[1].span,
-    block: found.block
-  };
-}
-function explicitClientMaxBodySize(pass) {
-  const found = pass.location.inherited("client_max_body_size");
-  const arg = found?.entry.directive.args[0];
-  if (!found || !arg || found.entry.generated?.kind === "default") return void 0;
-  const bytes = parseNginxSize(arg.value, true);
-  if (bytes === void 0) return void 0;
-  return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };
-}
-function formatNginxSize(bytes) {
-  for (const [unit, factor] of [["g", 1024 ** 3], ["m", 1024 ** 2], ["k", 1024]]) {
-    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
-  }
-  return String(bytes);
-}
-
-// src/model/tomcat.ts
-function isTomcatListener(listener) {
-  return listener.connector !== void 0;
-}
-function connectorFor(listener) {
-  return isTomcatListener(listener) ? listener.connector : void 0;
-}
-
-// checks/body-size-backend.ts
-var ID = "body-size-backend";
-var springSize = (bytes) => bytes === Infinity ? "-1" : `${formatNginxSize(bytes).toUpperCase()}B`;
-function limitsOf(backend, listener) {
-  const out = [];
-  const sized = (setting) => setting && typeof setting.value === "number" && setting.value > 0 && Number.isFinite(setting.value);
-  if (backend.kind === "uwsgi") {
-    const limitPost = backend.settings.get("limit-post");
-    if (sized(limitPost)) {
-      out.push({
-        setting: limitPost,
-        bytes: limitPost.value,
-        scope: "every request body",
-        symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
-        raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
-      });
-    }
-    return out;
-  }
-  if (backend.kind === "spring-boot") {
-    for (const [name2, scope] of [["spring.servlet.multipart.max-file-size", "each uploaded file"], ["spring.servlet.multipart.max-request-size", "a whole multipart request"]]) {
-      const setting = backend.settings.get(name2);
-      if (!sized(setting)) continue;
-      out.push({
-        setting,
-        bytes: setting.value,
-        scope,
-        symptom: "Spring rejects the upload (MaxUploadSizeExceededException) after nginx has accepted it",
-        raise: (bytes) => `set ${name2}=${springSize(bytes)}`
-      });
-    }
-  }
-  if (backend.kind === "tomcat" || backend.kind === "spring-boot") {
-    const connector = connectorFor(listener);
-    if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return out;
-    const maxPostSize = connector.settings.get("maxPostSize");
-    if (sized(maxPostSize)) {
-      const name2 = backend.kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
-      out.push({
-        setting: { ...maxPostSize, name: name2 },
-        bytes: maxPostSize.value,
-        scope: "form posts (application/x-www-form-urlencoded)",
-        symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
-        raise: (bytes) => backend.kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
-      });
-    }
-  }
-  return out;
-}
-var rule = defineRule({
-  id: ID,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "An explicit client_max_body_size larger than the backend's own body limit: large uploads pass nginx and fail in the application",
-    docsUrl: docsUrl(ID),
-    fixable: false,
-    messages: {
-      backendRejectsBody: "client_max_body_size {{nginxValue}}{{level}} is larger than {{backendSetting}} behind {{address}}, which limits {{scope}}: a body between the two passes nginx and {{symptom}}; {{raise}}, or lower client_max_body_size to {{backendValue}}"
-    }
-  },
-  *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const link of linkDeployment(model)) {
-      const limits = limitsOf(link.backend, link.listener);
-      if (limits.length === 0) continue;
-      for (const pass of link.target.passes) {
-        const nginx = explicitClientMaxBodySize(pass);
-        if (!nginx) continue;
-        const explicit2 = (limit) => limit.setting.source.kind === "file" ? 0 : 1;
-        const exceeded = limits.filter((limit) => nginx.bytes > limit.bytes).sort((a, b) => explicit2(a) - explicit2(b) || a.bytes - b.bytes)[0];
-        if (!exceeded) continue;
-        const key = `${nginx.span.file}:${nginx.span.start.offset}:${link.backend.kind}:${link.backend.name}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const fromFile = exceeded.setting.source.kind === "file";
-        yield {
-          messageId: "backendRejectsBody",
-          data: {
-            nginxValue: nginx.bytes === Infinity ? "0 (no limit)" : nginx.text,
-            level: nginx.block === pass.location ? "" : ` (set at ${nginx.block.kind} level)`,
-            backendSetting: describeBackendSetting(link.backend, exceeded.setting),
-            address: link.target.address.text,
-            scope: exceeded.scope,
-            symptom: exceeded.symptom,
-            raise: exceeded.raise(nginx.bytes),
-            backendValue: formatNginxSize(exceeded.bytes)
-          },
-          primary: nginx.span,
-          related: [{
-            span: exceeded.setting.source.kind === "file" ? exceeded.setting.source.span : link.listener.span,
-            label: `${exceeded.setting.name} ${exceeded.setting.text}${fromFile ? "" : " by default"}`
-          }],
-          modelPath: `${nginx.block.path}>client_max_body_size>${link.backend.kind}:${link.target.address.text}`
-        };
-      }
-    }
-  }
-});
-
-// src/model/gunicorn.ts
-init_gunicorn_settings();
-function effectiveRequestLineLimit(configured2) {
-  if (configured2 === 0) return void 0;
-  return configured2 < 0 || configured2 >= 8190 ? 8190 : configured2;
-}
-function ignoredGunicornNames(config) {
-  if (!config.looksLikeConfig) return [];
-  const result = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const name2 of config.names) {
-    if (name2.referenced || name2.name.startsWith("_")) continue;
-    const verdict = judgeGunicornName(name2.name, name2.binding === "def");
-    if (!verdict) continue;
-    if (seen.has(name2.name)) continue;
-    seen.add(name2.name);
-    result.push({ name: name2, verdict });
-  }
-  return result;
-}
-
-// checks/gunicorn-unknown-setting.ts
-var ID2 = "gunicorn-unknown-setting";
-var rule2 = defineRule({
-  id: ID2,
-  severity: "warning",
-  category: "correctness",
-  meta: {
-    description: "A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word",
-    docsUrl: docsUrl(ID2),
-    fixable: false,
-    messages: {
-      flagSpelling: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}, and gunicorn ignores unknown names without a word, so the default is used',
-      misspelt: 'Unknown setting "{{name}}", did you mean "{{setting}}"? gunicorn ignores unknown names without a word, so the default is used',
-      misspeltHook: 'Unknown server hook "{{name}}", did you mean "{{setting}}"? gunicorn never calls a function of another name',
-      wrongCase: 'Expected "{{setting}}": setting names are lowercase, and gunicorn ignores "{{name}}" without a word',
-      removed: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}}; {{note}}): gunicorn ignores it'
-    }
-  },
-  *check(model) {
-    const files = /* @__PURE__ */ new Map();
-    for (const backend of model.backends) {
-      if (backend.kind === "gunicorn" && backend.config) files.set(backend.config.file, backend.config);
-    }
-    for (const config of files.values()) {
-      for (const { name: name2, verdict } of ignoredGunicornNames(config)) {
-        const modelPath = `gunicorn>${name2.name}`;
-        const related = "setting" in verdict ? realSetting(config, verdict.setting) : [];
-        const base = { primary: name2.span, modelPath, related };
-        switch (verdict.kind) {
-          case "flagSpelling":
-            yield { ...base, messageId: "flagSpelling", data: { name: name2.name, setting: verdict.setting, flag: verdict.flag } };
-            break;
-          case "wrongCase":
-            yield { ...base, messageId: "wrongCase", data: { name: name2.name, setting: verdict.setting } };
-            break;
-          case "removed":
-            yield { ...base, messageId: "removed", data: { name: name2.name, removedIn: verdict.removedIn, note: verdict.note } };
-            break;
-          case "misspelt":
-            if (name2.binding === "def") yield { ...base, related: [], messageId: "misspeltHook", data: { name: name2.name, setting: verdict.setting } };
-            else yield { ...base, messageId: "misspelt", data: { name: name2.name, setting: verdict.setting } };
-            break;
-        }
-      }
-    }
-  }
-});
-function realSetting(config, setting) {
-  const real = [...config.names].reverse().find((name2) => name2.name === setting);
-  return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
-}
-
-// src/model/request-head-limits.ts
-init_uvicorn();
-var UWSGI_MAX_BUFFER = 65535;
-function requestHeadLimits(backend, listener) {
-  switch (backend.kind) {
-    case "uwsgi":
-      return uwsgiLimits(backend.settings.get("buffer-size"), listener);
-    case "gunicorn":
-      if (backend.workerKind === "uvicorn") return [];
-      if (backend.workerKind === "uvicorn_h11") {
-        const setting = {
-          name: "h11 max_incomplete_event_size",
-          value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
-          text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
-          unit: "bytes",
-          source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
-        };
-        return h11Limits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
-      }
-      return gunicornLimits(backend.settings.get("limit_request_line"), backend.settings.get("limit_request_field_size"));
-    case "uvicorn": {
-      if (backend.httpParser !== "h11") return [];
-      return h11Limits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`);
-    }
-    case "tomcat":
-    case "spring-boot":
-      return tomcatLimits(backend.kind, listener);
-  }
-}
-function uwsgiLimits(setting, listener) {
-  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
-  return [{
-    setting,
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
-    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
-    nginxSizeWithin: (limit) => limit
-  }];
-}
-function gunicornLimits(line, field) {
-  const out = [];
-  if (line && typeof line.value === "number") {
-    const limit = effectiveRequestLineLimit(line.value);
-    if (limit !== void 0) {
-      out.push({
-        setting: line,
-        limit,
-        measure: "line",
-        admitted: "request lines",
-        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
-        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
-        nginxSizeWithin: (limit2) => limit2 + 2
-      });
-    }
-  }
-  if (field && typeof field.value === "number" && field.value > 0) {
-    out.push({
-      setting: field,
-      limit: field.value,
-      measure: "line",
-      admitted: "header lines",
-      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
-      raise: (needed) => `set limit_request_field_size = ${needed}`,
-      nginxSizeWithin: (limit) => limit + 2
-    });
-  }
-  return out;
-}
-function h11Limits(setting, raise) {
-  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  return [{
-    setting,
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
-    raise,
-    nginxSizeWithin: (limit) => limit,
-    maxSeverity: "info"
-  }];
-}
-function tomcatLimits(kind, listener) {
-  const connector = connectorFor(listener);
-  if (!connector || listener.protocol !== "http" && listener.protocol !== "https") return [];
-  const setting = connector.settings.get("maxHttpRequestHeaderSize");
-  if (!setting || typeof setting.value !== "number" || !Number.isFinite(setting.value) || setting.value <= 0) return [];
-  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
-  return [{
-    setting: { ...setting, name: property },
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
-    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
-    nginxSizeWithin: (limit) => limit
-  }];
-}
-
-// checks/header-size-backend.ts
-var ID3 = "header-size-backend";
-var rule3 = defineRule({
-  id: ID3,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "nginx admits request lines or headers larger than the backend accepts, so such requests pass nginx and fail at the backend",
-    docsUrl: docsUrl(ID3),
-    fixable: false,
-    messages: {
-      backendRejectsHeaders: "nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}: {{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}"
-    }
-  },
-  *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const link of linkDeployment(model)) {
-      const limits = requestHeadLimits(link.backend, link.listener);
-      if (limits.length === 0) continue;
-      for (const pass of link.target.passes) {
-        const server = serverOfPass(pass);
-        const buffers = largeClientHeaderBuffers(server);
-        if (!buffers) continue;
-        for (const limit of limits) {
-          const admitted = limit.measure === "line" ? buffers.size - 2 : buffers.number * buffers.size;
-          if (admitted <= limit.limit) continue;
-          const nginxExplicit = buffers.source.kind === "file";
-          const backendExplicit = limit.setting.source.kind === "file";
-          const backendSpan = limit.setting.source.kind === "file" ? limit.setting.source.span : link.listener.span;
-          const passSpan = pass.entry.directive.args[0]?.span ?? pass.entry.directive.span;
-          const nginxSpan = buffers.sizeSpan ?? passSpan;
-          const primaryIsNginx = nginxExplicit && !backendExplicit;
-          const primary = primaryIsNginx ? nginxSpan : backendSpan;
-          const key = `${primary.file}:${primary.start.offset}:${link.backend.kind}:${link.backend.name}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const kind = backendKindName(link.backend.kind);
-          const nginxLabel = nginxExplicit ? `nginx admits ${buffers.text}${buffers.block && buffers.block !== server ? ` (set at ${buffers.block.kind} level)` : ""}` : "nginx admits 4 8k by default for this server";
-          const backendLabel2 = `${kind} accepts ${limit.limit} bytes${backendExplicit ? "" : " by default"}`;
-          const fixSize = limit.nginxSizeWithin(limit.limit);
-          const nginxFix = limit.measure === "line" ? `a buffer size of ${formatNginxSize(fixSize)}` : `at most ${limit.limit} bytes in all (number × size)`;
-          yield {
-            messageId: "backendRejectsHeaders",
-            data: {
-              admitted: limit.admitted,
-              nginxBytes: admitted,
-              nginxSetting: `large_client_header_buffers ${buffers.text}${nginxExplicit ? buffers.block && buffers.block !== server ? `, set at ${buffers.block.kind} level` : "" : ", default"}`,
-              backendSetting: describeBackendSetting(link.backend, limit.setting),
-              address: link.target.address.text,
-              symptom: limit.symptom,
-              raise: limit.raise(admitted),
-              nginxFix
-            },
-            primary,
-            related: [primaryIsNginx ? { span: backendSpan, label: backendLabel2 } : { span: nginxSpan, label: nginxLabel }],
-            modelPath: `${server.path}>large_client_header_buffers>${link.backend.kind}:${link.target.address.text}>${limit.setting.name}`,
-            maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? void 0 : "info")
-          };
-        }
-      }
-    }
-  }
-});
 
 // src/model/load-balancers.ts
 var AWS_ANNOTATION = "service.beta.kubernetes.io/";
@@ -42326,14 +42203,14 @@ function kubernetesLoadBalancers(kubernetes) {
       const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
       balancers.push({
         description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: seconds !== void 0 && attributes ? { name: "idle_timeout.timeout_seconds", value: Number(seconds) * 1e3, text: seconds, unit: "ms", source: { kind: "file", span: attributes.valueSpan } } : { name: "idle_timeout.timeout_seconds", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/load-balancers.md)" } },
+        idleTimeout: seconds !== void 0 && attributes ? { name: "idle_timeout.timeout_seconds", value: Number(seconds) * 1e3, text: seconds, unit: "ms", source: { kind: "file", span: attributes.valueSpan } } : { name: "idle_timeout.timeout_seconds", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)" } },
         span: attributes?.valueSpan ?? ingress.nameSpan,
         targets
       });
     } else if (ingressClass === "gce") {
       balancers.push({
         description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: { name: "backend keepalive timeout", value: 6e5, text: "600", unit: "ms", source: { kind: "default", reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/load-balancers.md)" } },
+        idleTimeout: { name: "backend keepalive timeout", value: 6e5, text: "600", unit: "ms", source: { kind: "default", reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)" } },
         span: ingress.nameSpan,
         targets
       });
@@ -42356,13 +42233,13 @@ function classicElb(kubernetes, service) {
   const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
   return {
     description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
-    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : { name: "connection-idle-timeout", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/load-balancers.md)" } },
+    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : { name: "connection-idle-timeout", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)" } },
     span: idle?.valueSpan ?? service.nameSpan,
     targets: workloadsSelectedBy(kubernetes, service)
   };
 }
 function ingressTargets(kubernetes, ingress) {
-  const backends = [...ingress.rules.flatMap((rule33) => rule33.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
+  const backends = [...ingress.rules.flatMap((rule47) => rule47.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
   const workloads = /* @__PURE__ */ new Set();
   for (const backend of backends) {
     for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
@@ -42371,36 +42248,566 @@ function ingressTargets(kubernetes, ingress) {
   }
   return [...workloads];
 }
+function cloudLoadBalancers(model) {
+  const balancers = [];
+  for (const resources of model.cloudBalancers ?? []) {
+    for (const balancer of resources.balancers) {
+      const listeners = resources.listeners.filter((listener) => listener.balancer === balancer.id);
+      const listenerIds = new Set(listeners.map((listener) => listener.id));
+      const groupIds = /* @__PURE__ */ new Set([
+        ...listeners.flatMap((listener) => listener.targetGroups),
+        ...resources.listenerRules.filter((rule47) => rule47.listener && listenerIds.has(rule47.listener)).flatMap((rule47) => rule47.targetGroups)
+      ]);
+      const targetGroups = resources.targetGroups.filter((group) => groupIds.has(group.id)).map((group) => linkGroup(resources, group));
+      balancers.push({ ...describe(balancer), balancer, targetGroups });
+    }
+  }
+  return balancers;
+}
+function unattachedTargetGroups(model) {
+  const attached = new Set(cloudLoadBalancers(model).flatMap((balancer) => balancer.targetGroups.map((linked) => linked.group)));
+  return (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group)));
+}
+function linkGroup(resources, group) {
+  const targets = resources.targets.filter((target) => target.targetGroup === group.id);
+  const ports2 = targets.length > 0 && targets.every((target) => target.port) ? targets.map((target) => target.port) : group.port ? [group.port] : [];
+  return { group, ports: ports2, users: resources.targetUsers.filter((user) => user.targetGroup === group.id) };
+}
+function describe(balancer) {
+  const typeValue = balancer.classic ? "classic" : balancer.type === void 0 ? "application" : balancer.type.known ? balancer.type.value.toLowerCase() : void 0;
+  const name2 = typeValue === "application" ? "AWS ALB" : typeValue === "network" ? "AWS NLB" : typeValue === "classic" ? "AWS Classic ELB" : "AWS load balancer";
+  const description = `the ${name2} ${balancer.id}`;
+  const idle = balancer.idleTimeout;
+  const span2 = idle?.span ?? balancer.span;
+  const keepsConnections = typeValue === "application" || typeValue === "classic" && balancer.classicListeners.some((listener) => listener.protocol?.known && /^https?$/i.test(listener.protocol.value));
+  if (!keepsConnections || idle && !idle.known) return { description, type: typeValue, idleTimeout: void 0, span: span2 };
+  const classic = typeValue === "classic";
+  const idleTimeout = idle?.known ? { name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds", value: idle.value * 1e3, text: idle.text, unit: "ms", source: { kind: "file", span: idle.span, ...idle.via ? { via: [idle.via.span] } : {} } } : {
+    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
+    value: (classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS) * 1e3,
+    text: String(classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS),
+    unit: "ms",
+    source: { kind: "default", reference: `AWS ${classic ? "Classic ELB" : "ALB"} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})` }
+  };
+  return { description, type: typeValue, idleTimeout, span: span2 };
+}
+function idleTimeoutOrigin(balancer) {
+  const idle = balancer.balancer.idleTimeout;
+  if (!idle) return ", its default";
+  return idle.known && idle.via ? `, ${idle.via.what}` : "";
+}
 
-// checks/lb-idle-timeout.ts
-var ID4 = "lb-idle-timeout";
-var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
+// src/model/front-door.ts
+function servedPorts(model) {
+  const ports2 = [];
+  for (const container of model.compose) {
+    for (const published of container.published) ports2.push({ port: published.hostPort, span: published.span, label: `compose service ${container.service} publishes ${published.hostPort}` });
+  }
+  const servers = ownServers(model).flatMap((scope) => scope.servers);
+  if (servers.length > 0) {
+    for (const server of servers) {
+      const listens = serverListens(server);
+      if (!listens) return void 0;
+      ports2.push(...listens.map((listen) => ({ port: listen.port, span: listen.span, label: `nginx listens on ${listen.port}` })));
+    }
+    return { by: "nginx", ports: ports2 };
+  }
+  for (const backend of model.backends) {
+    for (const listener of backend.listeners) {
+      if (listener.address.kind === "other") return void 0;
+      if (listener.address.kind === "tcp") ports2.push({ port: listener.address.port, span: listener.span, label: `${backend.kind} listens on ${listener.address.port}` });
+    }
+  }
+  return ports2.length > 0 ? { by: "backends", ports: ports2 } : void 0;
+}
+function ownServers(model) {
+  return model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx"));
+}
+function serverListens(server) {
+  const entries = server.own("listen");
+  const anchor = server.directive?.nameSpan ?? server.directives[0]?.directive.span;
+  if (entries.length === 0) return anchor ? [{ port: 80, span: anchor, isDefault: false }, { port: 8e3, span: anchor, isDefault: false }] : [];
+  const listens = [];
+  for (const entry of entries) {
+    const args = entry.directive.args;
+    const first = args[0]?.value ?? "";
+    if (first.includes("$")) return void 0;
+    if (/^unix:/i.test(first)) continue;
+    const port = /^\d+$/.test(first) ? Number(first) : parseAddress(first, 80)?.kind === "tcp" ? parseAddress(first, 80).port : void 0;
+    if (port === void 0) return void 0;
+    listens.push({ port, span: entry.directive.span, isDefault: args.slice(1).some((arg) => arg.value === "default_server" || arg.value === "default") });
+  }
+  return listens;
+}
+function healthCheckAnswers(model, port, path) {
+  const answers = [];
+  for (const scope of ownServers(model)) {
+    const candidates = [];
+    let unknown3 = false;
+    for (const server of scope.servers) {
+      const listens = serverListens(server);
+      if (!listens) unknown3 = true;
+      const listen = listens?.find((candidate) => candidate.port === port);
+      if (listen) candidates.push({ server, listen });
+    }
+    if (unknown3) return void 0;
+    if (candidates.length === 0) continue;
+    const chosen = candidates.find((candidate) => candidate.listen.isDefault) ?? candidates[0];
+    const answer = answerFor(chosen.server, path, port);
+    if (!answer) return void 0;
+    answers.push(answer);
+  }
+  return answers.length > 0 ? answers : void 0;
+}
+function answerFor(server, path, port) {
+  const where = `the default server on port ${port}`;
+  const serverLevel = fixedStatus(server, `${where} (server-level return)`);
+  if (serverLevel !== null) return serverLevel;
+  const location = matchLocation(server, path);
+  if (location === null) return void 0;
+  if (!location) return void 0;
+  if (location.children.length > 0) return void 0;
+  const shown = location.directive?.args.map((arg) => arg.value).join(" ") ?? "";
+  return fixedStatus(location, `location "${shown}" of ${where}`) ?? void 0;
+}
+function fixedStatus(block2, where) {
+  if (block2.own("if").length > 0 || block2.children.some((child) => child.kind === "if") || block2.own("rewrite").length > 0 || block2.own("error_page").length > 0) return null;
+  const ret = block2.own("return")[0];
+  if (ret) {
+    const first = ret.directive.args[0]?.value ?? "";
+    const status = /^\d{3}$/.test(first) ? Number(first) : /^https?:\/\//.test(first) ? 302 : void 0;
+    if (status === void 0) return null;
+    return { status, why: `return ${first} in ${where}`, span: ret.directive.span };
+  }
+  const deny = block2.own("deny").find((entry) => entry.directive.args[0]?.value === "all");
+  if (deny && block2.own("allow").length === 0) return { status: 403, why: `deny all in ${where}`, span: deny.directive.span };
+  return null;
+}
+function matchLocation(server, path) {
+  let longest;
+  const regexes = [];
+  for (const location of server.children) {
+    if (location.kind !== "location") continue;
+    const args = location.directive?.args.map((arg) => arg.value) ?? [];
+    let [modifier, uri] = args.length >= 2 ? [args[0], args[1]] : ["", args[0] ?? ""];
+    const glued = args.length === 1 ? /^(=|\^~|~\*|~)(.+)$/.exec(uri) : null;
+    if (glued) [modifier, uri] = [glued[1], glued[2]];
+    if (uri.startsWith("@")) continue;
+    if (modifier === "=") {
+      if (uri === path) return location;
+    } else if (modifier === "~" || modifier === "~*") {
+      regexes.push({ block: location, pattern: uri, caseless: modifier === "~*" });
+    } else if ((modifier === "" || modifier === "^~") && path.startsWith(uri)) {
+      if (!longest || uri.length > longest.length) longest = { block: location, length: uri.length, stop: modifier === "^~" };
+    } else if (modifier !== "" && modifier !== "^~") return null;
+  }
+  if (longest?.stop) return longest.block;
+  for (const regex of regexes) {
+    let compiled;
+    try {
+      compiled = new RegExp(regex.pattern, regex.caseless ? "i" : "");
+    } catch {
+      return null;
+    }
+    if (compiled.test(path)) return regex.block;
+  }
+  return longest?.block;
+}
+function hostTargets(model) {
+  if (model.kubernetes.services.length > 0) return [];
+  const targets = [];
+  const balancers = cloudLoadBalancers(model);
+  const groups = [...balancers.flatMap((balancer) => balancer.targetGroups.map((linked) => ({ linked, balancer: balancer.description }))), ...unattachedTargetGroups(model).map((linked) => ({ linked, balancer: void 0 }))];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { linked, balancer } of groups) {
+    const group = linked.group;
+    if (seen.has(group)) continue;
+    seen.add(group);
+    if (linked.users.some((user) => user.kind === "ecs-service")) continue;
+    const type = group.targetType;
+    if (type && (!type.known || !["instance", "ip"].includes(type.value.toLowerCase()))) continue;
+    const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
+    const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
+    const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
+    const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+    for (const port of linked.ports) {
+      if (!port.known) continue;
+      targets.push({ name: `target group ${group.id}`, port, health: group.healthCheck, ...matcher ? { matcher } : {}, httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS", ...balancer ? { balancer } : {} });
+    }
+  }
+  for (const balancer of balancers) {
+    if (!balancer.balancer.classic) continue;
+    const check = balancer.balancer.classicHealthCheck;
+    const checkProtocol = check?.protocol?.known ? check.protocol.value : void 0;
+    for (const listener of balancer.balancer.classicListeners) {
+      const port = listener.instancePort;
+      if (!port?.known) continue;
+      targets.push({ name: balancer.description, port, ...check ? { health: check } : {}, matcher: { value: "200" }, httpCheck: checkProtocol === "HTTP" || checkProtocol === "HTTPS", balancer: balancer.description });
+    }
+  }
+  return targets;
+}
+
+// checks/lb-health-check-unserved.ts
+var ID4 = "lb-health-check-unserved";
 var rule4 = defineRule({
   id: ID4,
   severity: "warning",
   category: "reliability",
   meta: {
-    description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
+    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept",
     docsUrl: docsUrl(ID4),
     fixable: false,
     messages: {
-      nginxClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}: nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}`,
-      backendClosesFirst: `The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}: the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
+      statusOutsideMatcher: {
+        message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
+        help: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher"
+      }
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
-    const once = (draft) => {
-      if (!draft) return void 0;
-      const key = `${draft.primary.file}:${draft.primary.start.offset}`;
-      if (seen.has(key)) return void 0;
-      seen.add(key);
-      return draft;
-    };
+    const first = onceEach();
+    for (const target of hostTargets(model)) {
+      const health = target.health;
+      if (!health || !target.httpCheck || !target.matcher) continue;
+      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
+      if (health.path && !health.path.known) continue;
+      if (health.port && !health.port.known) continue;
+      const portText = health.port?.known ? health.port.value : "traffic-port";
+      const port = portText === "traffic-port" ? target.port.value : /^\d+$/.test(portText) ? Number(portText) : void 0;
+      if (port === void 0) continue;
+      const path = health.path?.known ? health.path.value : TARGET_GROUP_HEALTH_DEFAULTS.path;
+      const answers = healthCheckAnswers(model, port, path.split("?")[0]);
+      if (!answers) continue;
+      const matcher = target.matcher.value;
+      if (!answers.every((answer2) => matcherAccepts(matcher, answer2.status) === false)) continue;
+      const primary = health.path?.known ? health.path.span : health.span;
+      if (!first(primary, String(port))) continue;
+      const answer = answers[0];
+      yield {
+        messageId: "statusOutsideMatcher",
+        data: { path, port, target: target.name, status: answer.status, why: answer.why, matcher: `${matcher}${target.matcher.span ? "" : " (AWS default)"}` },
+        primary,
+        related: [
+          { span: answer.span, label: `nginx answers ${answer.status} here` },
+          ...target.matcher.span ? [{ span: target.matcher.span, label: `matcher ${matcher}` }] : []
+        ],
+        modelPath: `${target.name}>health_check[${path}]`
+      };
+    }
+  }
+});
+
+// checks/lb-idle-timeout.ts
+init_rule();
+
+// src/model/ingress-nginx.ts
+var HTTP_KEYS = {
+  "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
+  "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
+  "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
+  "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
+  "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
+  "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
+  "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
+  "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
+  "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
+  "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
+};
+var MAIN_KEYS = {
+  "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
+  "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
+};
+var UPSTREAM_KEYS = {
+  "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
+  "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
+  "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
+  "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
+};
+var LOCATION_ANNOTATIONS = {
+  "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
+  "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
+  "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
+  "proxy-body-size": HTTP_KEYS["proxy-body-size"],
+  "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
+  "proxy-http-version": HTTP_KEYS["proxy-http-version"]
+};
+var ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
+var BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
+var OFFSET = /^\d+[kKmMgG]?$/;
+function invalidAnnotation(name2, value, rendering) {
+  if (rendering.type === "seconds" || rendering.type === "integer") {
+    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
+  }
+  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
+  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
+  return void 0;
+}
+var CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
+var CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
+var OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
+function servedByIngressNginx(ingress) {
+  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
+}
+function findController(kubernetes) {
+  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
+  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
+  let configMap;
+  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
+  if (flag2 && workload) {
+    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
+    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
+    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
+  }
+  configMap ??= kubernetes.configMaps.find((candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller");
+  const helmValues = kubernetes.helmValues[0];
+  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
+  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
+  const version = imageTag && numbers ? { numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number), text: imageTag.text, span: imageTag.span } : void 0;
+  if (!workload && !configMap && !helmValues) return void 0;
+  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
+}
+function imageTagOf(image) {
+  const reference2 = image.value.split("@")[0];
+  const colon = reference2.lastIndexOf(":");
+  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
+  return { text: reference2.slice(colon + 1), span: image.valueSpan };
+}
+function atLeast(version, major, minor, patch = 0) {
+  if (!version) return true;
+  const [a = 0, b = 0, c = 0] = version.numbers;
+  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+}
+function bundledNginx(version) {
+  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
+  const [major = 0, minor = 0, patch = 0] = version.numbers;
+  const release = major * 1e6 + minor * 1e3 + patch;
+  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
+  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
+  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
+}
+function upstreamKeepaliveHonoured(version) {
+  return atLeast(version, 0, 20);
+}
+function releaseDefault(key, rendering, version) {
+  switch (key) {
+    case "upstream-keepalive-connections":
+      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
+    case "upstream-keepalive-timeout":
+      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
+    case "upstream-keepalive-requests":
+      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
+    case "upstream-keepalive-time":
+      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
+    case "keep-alive-requests":
+      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
+    default:
+      return rendering.defaultValue;
+  }
+}
+function renderIngressNginx(kubernetes) {
+  const diagnostics = [];
+  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
+  const controller = findController(kubernetes);
+  if (ingresses.length === 0 && !controller) return { diagnostics };
+  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? "")))) return { diagnostics };
+  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
+  if (!fallbackAnchor) return { diagnostics };
+  const file = fallbackAnchor.file;
+  const version = controller?.version;
+  const values2 = /* @__PURE__ */ new Map();
+  const valueOf3 = (key, rendering) => {
+    if (!values2.has(key)) values2.set(key, decide2(key, rendering));
+    return values2.get(key);
+  };
+  const decide2 = (key, rendering) => {
+    const fallback = releaseDefault(key, rendering, version);
+    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
+    if (written && fallback !== void 0) {
+      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
+      const problem = invalidNumber(written.value, rendering);
+      if (!problem) return { text: written.value, written, anchor: written.keySpan, origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` } };
+      diagnostics.push({
+        ruleId: "invalid-value",
+        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
+        primary: written.valueSpan,
+        related: []
+      });
+    }
+    if (fallback === void 0) return void 0;
+    return { text: fallback, anchor: fallbackAnchor, origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` } };
+  };
+  const http = [];
+  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
+    if (key === "proxy-body-size") continue;
+    const value = valueOf3(key, rendering);
+    if (value) http.push(generated(rendering, value, file));
+  }
+  const bodySize = valueOf3("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
+  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
+  const keepaliveConnections = valueOf3("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
+  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
+  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
+    const value = valueOf3(key, rendering);
+    return value ? [generated(rendering, value, file)] : [];
+  }) : [generated(UPSTREAM_KEYS["upstream-keepalive-connections"], {
+    text: "0",
+    anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
+    ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
+    origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)` }
+  }, file)];
+  const upstreams = /* @__PURE__ */ new Map();
+  const servers = /* @__PURE__ */ new Map();
+  for (const ingress of ingresses) {
+    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
+      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
+      const rendering = LOCATION_ANNOTATIONS[short];
+      if (!rendering) return [];
+      const problem = invalidAnnotation(short, value.value, rendering);
+      if (problem) {
+        diagnostics.push({ ruleId: "invalid-value", message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`, primary: value.valueSpan, related: [] });
+        return [];
+      }
+      return [generated(rendering, { text: value.value, written: value, anchor: value.keySpan, origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` } }, file)];
+    });
+    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
+    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
+    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
+    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
+    const paths = ingress.rules.flatMap((rule47) => rule47.paths.map((path) => ({ host: rule47.host ?? "_", path: path.path, backend: path.backend })));
+    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
+    for (const { host, path, backend } of paths) {
+      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
+      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
+      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
+      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
+      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
+    }
+  }
+  for (const upstream of upstreams.values()) http.push(upstream);
+  for (const [host, locations] of servers) {
+    const anchor = locations[0].directive.span;
+    http.push(block("server", [], [
+      simple("server_name", [host], anchor, file),
+      simple("listen", ["80"], anchor, file),
+      ...locations
+    ], anchor, file));
+  }
+  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
+}
+function workerLimits(valueOf3, file) {
+  const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
+  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
+  const connections = valueOf3("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
+  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
+  return [
+    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
+    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
+  ];
+}
+function invalidNumber(text3, rendering) {
+  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
+  const trimmed = text3.trim();
+  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
+  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
+}
+function upstreamBlock(name2, ingress, backend, settings, file) {
+  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
+  return block("upstream", [name2], [server, ...settings], backend.span, file);
+}
+function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
+  const pass = {
+    HTTP: ["proxy_pass", `http://${upstream}`],
+    HTTPS: ["proxy_pass", `https://${upstream}`],
+    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
+    GRPC: ["grpc_pass", `grpc://${upstream}`],
+    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
+    FCGI: ["fastcgi_pass", upstream]
+  }[protocol];
+  if (!pass) return void 0;
+  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
+  return block("location", [path], [
+    ...overrides2,
+    // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
+    // "close"; the connection-proxy-header annotation replaces it.
+    ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
+    simple(pass[0], [pass[1]], backend.span, file)
+  ], backend.span, file);
+}
+function generated(rendering, value, file) {
+  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
+  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
+  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
+  const argSpan3 = value.written?.valueSpan ?? value.anchor;
+  const directive = {
+    name: rendering.directive,
+    nameSpan: value.written?.keySpan ?? value.anchor,
+    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
+    span: span2,
+    file: span2.file || file
+  };
+  return { directive, via: [], generated: value.origin };
+}
+function simple(name2, args, span2, file) {
+  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
+}
+function block(name2, args, children2, span2, file) {
+  const directive = {
+    name: name2,
+    nameSpan: span2,
+    args: args.map((value) => ({ value, quoted: false, span: span2 })),
+    span: span2,
+    block: children2.map((child) => child.directive),
+    blockOpen: span2,
+    file: span2.file || file
+  };
+  return { directive, children: children2, via: [] };
+}
+
+// checks/lb-idle-timeout.ts
+var ID5 = "lb-idle-timeout";
+var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
+var rule5 = defineRule({
+  id: ID5,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
+    docsUrl: docsUrl(ID5),
+    fixable: false,
+    messages: {
+      nginxClosesFirst: {
+        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}",
+        help: 'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}'
+      },
+      backendClosesFirst: {
+        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}",
+        help: `the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    const once = (draft) => draft && first(draft.primary) ? draft : void 0;
     const lbMs = model.environment.loadBalancerIdleTimeoutMs;
     if (typeof lbMs === "number" && lbMs > 0) {
       const balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
       const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
+      }
+    }
+    for (const front of cloudLoadBalancers(model)) {
+      const idle = front.idleTimeout;
+      if (!idle || typeof idle.value !== "number" || idle.value <= 0) continue;
+      const fromFile = idle.source.kind === "file";
+      const balancer = {
+        idleMs: idle.value,
+        source: `${front.description}${idleTimeoutOrigin(front)}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${idle.value / 1e3}s${fromFile ? "" : " (AWS default)"}` },
+        adjustable: true
+      };
+      const servers = model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers);
       for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
         if (once(draft)) yield draft;
       }
@@ -42489,11 +42896,11 @@ function settingBlock(block2, setting) {
   return block2.inherited("keepalive_timeout")?.block;
 }
 function describeWhere(block2, server) {
-  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName(server)}`;
-  if (block2.kind === "server") return `in ${serverName(server)}`;
-  return `in the ${block2.kind} block (inherited by ${serverName(server)})`;
+  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName2(server)}`;
+  if (block2.kind === "server") return `in ${serverName2(server)}`;
+  return `in the ${block2.kind} block (inherited by ${serverName2(server)})`;
 }
-function serverName(server) {
+function serverName2(server) {
   const names = server.ownLast("server_name")?.directive.args.map((arg) => arg.value).filter((name2) => name2 !== "" && name2 !== "_");
   if (names && names.length > 0) return `server "${names[0]}"`;
   const listen = server.ownLast("listen")?.directive.args[0]?.value;
@@ -42512,19 +42919,75 @@ function lbText(lbMs) {
   return lbMs % 1e3 === 0 ? `${lbMs / 1e3}s` : `${lbMs}ms`;
 }
 
+// checks/lb-target-unserved.ts
+init_rule();
+var ID6 = "lb-target-unserved";
+var rule6 = defineRule({
+  id: ID6,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "a load balancer (Terraform, CloudFormation) sends to a port on which nothing in the tree listens",
+    docsUrl: docsUrl(ID6),
+    fixable: false,
+    messages: {
+      nothingListens: {
+        message: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})",
+        help: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it'
+      }
+    }
+  },
+  *check(model) {
+    const targets = hostTargets(model);
+    if (targets.length === 0) return;
+    const served = servedPorts(model);
+    if (!served) return;
+    const isServed = (port) => served.ports.some((candidate) => candidate.port === port);
+    if (targets.some((target) => isServed(target.port.value))) return;
+    const first = onceEach();
+    for (const target of targets) {
+      if (!first(target.port.span)) continue;
+      const listed2 = [...new Set(served.ports.map((candidate) => candidate.port))].sort((a, b) => a - b);
+      const draft = {
+        messageId: "nothingListens",
+        data: {
+          port: target.port.value,
+          target: target.name,
+          via: target.port.via ? `, ${target.port.via.what}` : "",
+          served: `${served.by === "nginx" ? "nginx and published ports" : "the backends"}: ${listed2.join(", ")}`
+        },
+        primary: target.port.span,
+        related: [
+          ...target.port.via ? [{ span: target.port.via.span, label: `${target.port.via.what}: ${target.port.value}` }] : [],
+          ...served.ports.slice(0, target.port.via ? 2 : 3).map((candidate) => ({ span: candidate.span, label: candidate.label }))
+        ],
+        modelPath: `${target.name}>port[${target.port.value}]`
+      };
+      yield draft;
+    }
+  }
+});
+
 // checks/listen-backlog-somaxconn.ts
-var ID5 = "listen-backlog-somaxconn";
-var rule5 = defineRule({
-  id: ID5,
+init_rule();
+var ID7 = "listen-backlog-somaxconn";
+var rule7 = defineRule({
+  id: ID7,
   severity: "error",
   category: "reliability",
   meta: {
     description: "An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it",
-    docsUrl: docsUrl(ID5),
+    docsUrl: docsUrl(ID7),
     fixable: false,
     messages: {
-      uwsgiRefusesToStart: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}}): uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}',
-      silentlyCapped: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}}): the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+      uwsgiRefusesToStart: {
+        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
+        help: 'uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+      },
+      silentlyCapped: {
+        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
+        help: 'the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+      }
     }
   },
   *check(model) {
@@ -42537,7 +43000,7 @@ var rule5 = defineRule({
 function judge(queue) {
   const somaxconn = queue.somaxconn.value;
   if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
-  const refuses = queue.server === "uwsgi";
+  const refuses = queue.exitsAboveSomaxconn;
   const source = queue.somaxconn.source;
   const common = {
     data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },
@@ -42549,21 +43012,101 @@ function judge(queue) {
   return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
 }
 
+// checks/nginx-add-header-content-type.ts
+init_rule();
+var HIDE_HEADER = ["proxy_hide_header", "fastcgi_hide_header", "uwsgi_hide_header", "scgi_hide_header", "grpc_hide_header"];
+var ID8 = "nginx-add-header-content-type";
+var rule8 = defineRule({
+  id: ID8,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "add_header Content-Type adds a second Content-Type next to the one nginx sets: use default_type",
+    docsUrl: docsUrl(ID8),
+    fixable: false,
+    messages: {
+      secondContentType: {
+        message: '"add_header {{name}} {{value}}" adds a second Content-Type to the one nginx already sends',
+        help: `add_header does not replace Content-Type: nginx sends its own (from types/default_type, or the upstream's) and then this one, so the response has two. Browsers and caches disagree on which wins; one that takes the HTML type of the pair sniffs a JSON or text answer as a page. Set the type with "default_type application/json;" (or a types {} block) in that location; to change an upstream's, add "proxy_hide_header Content-Type;" first`
+      }
+    }
+  },
+  *check(model) {
+    const isContentType = (value) => value !== void 0 && value.length === 12 && value.toLowerCase() === "content-type";
+    if (!model.nginx.directives.usesNamed("add_header").some((use) => isContentType(use.directive.args[0]?.value))) return;
+    const first = onceEach();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("add_header")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        for (const entry of block2.directives) {
+          if (entry.directive.name !== "add_header") continue;
+          const [name2, value] = entry.directive.args;
+          if (!name2 || !isContentType(name2.value)) continue;
+          if (!value || value.value === "" || hidesContentType(block2)) continue;
+          const key = `${entry.directive.file}\0${name2.span.start.offset}`;
+          if (!first(key)) continue;
+          yield { messageId: "secondContentType", data: { name: name2.value, value: value.value }, primary: name2.span, modelPath: `${block2.path}>add_header` };
+        }
+      }
+    }
+  }
+});
+function hidesContentType(block2) {
+  return HIDE_HEADER.some((name2) => block2.inheritedList(name2).entries.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "content-type"));
+}
+
+// checks/nginx-add-header-multiline.ts
+init_rule();
+var ID9 = "nginx-add-header-multiline";
+var HEADER_DIRECTIVES = /* @__PURE__ */ new Set(["add_header", "add_trailer", "more_set_headers"]);
+var rule9 = defineRule({
+  id: ID9,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "A header value written over several lines: nginx sends the line break inside the header",
+    docsUrl: docsUrl(ID9),
+    fixable: false,
+    messages: {
+      multiline: {
+        message: 'The value of "{{directive}} {{name}}" holds a line break: nginx sends it inside the header',
+        help: `nginx copies the quoted string as written, newline and indentation included, so the response carries an obsolete folded header line (RFC 9112 §5.2): some clients reject the response, others read the rest as a new header or cut the value at the break (a Content-Security-Policy then loses every directive after the first line). Write the value on one line; split a long CSP with a map or set, e.g. set $csp "default-src 'self'; "; set $csp "\${csp}img-src 'self'";`
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    const index = model.nginx.directives;
+    for (const use of [...HEADER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
+      const name2 = use.directive.name;
+      const args = use.directive.args;
+      const values2 = name2 === "more_set_headers" ? args.filter((arg) => arg.value.includes(":")) : args.slice(1, 2);
+      const broken = values2.find((arg) => /[\r\n]/.test(arg.value));
+      if (!broken) continue;
+      const key = `${use.directive.file}\0${broken.span.start.offset}`;
+      if (!first(key)) continue;
+      const header = name2 === "more_set_headers" ? broken.value.split(":")[0].trim() : args[0].value;
+      yield { messageId: "multiline", data: { directive: name2, name: header }, primary: broken.span, modelPath: use.path };
+    }
+  }
+});
+
 // checks/nginx-alias-traversal.ts
-var ID6 = "nginx-alias-traversal";
-var rule6 = defineRule({
-  id: ID6,
+init_rule();
+var ID10 = "nginx-alias-traversal";
+var rule10 = defineRule({
+  id: ID10,
   severity: "error",
   category: "security",
   meta: {
     description: 'alias ends with a slash in a prefix location that does not: "/prefix../" reads the directory above the alias',
-    docsUrl: docsUrl(ID6),
+    docsUrl: docsUrl(ID10),
     fixable: false,
     messages: {
-      parentReadable: 'Location "{{prefix}}" has no trailing slash but its alias "{{alias}}" has one: "{{prefix}}../" reads "{{parent}}"'
-    },
-    help: {
-      parentReadable: "nginx replaces the matched prefix with the alias: a request for `{{prefix}}../secret` becomes `{{alias}}../secret`, and the path is not normalised again (`i..` is not a `..` segment when nginx checks the URI). End both with a slash (`location /i/ { alias /data/w/; }`), or drop both slashes."
+      parentReadable: {
+        message: 'Location "{{prefix}}" has no trailing slash but its alias "{{alias}}" has one: "{{prefix}}../" reads "{{parent}}"',
+        help: "nginx replaces the matched prefix with the alias: a request for `{{prefix}}../secret` becomes `{{alias}}../secret`, and the path is not normalised again (`i..` is not a `..` segment when nginx checks the URI). End both with a slash (`location /i/ { alias /data/w/; }`), or drop both slashes"
+      }
     }
   },
   *check(model) {
@@ -42591,6 +43134,187 @@ var rule6 = defineRule({
     }
   }
 });
+
+// checks/nginx-allow-without-deny.ts
+init_rule();
+
+// src/model/nginx-access.ts
+var isAccessRule = (entry) => entry.directive.name === "allow" || entry.directive.name === "deny";
+var LIST_LEVELS = /* @__PURE__ */ new Set(["http", "server", "location", "if"]);
+function rootFileOf(entry) {
+  return entry.via[0]?.file ?? entry.directive.file;
+}
+function reaching(level, block2, entries) {
+  if (level.node || level.kind !== "http" || entries.length === 0) return entries;
+  const first = block2.node ?? block2.directives[0];
+  const file = first ? rootFileOf(first) : void 0;
+  return entries.filter((entry) => rootFileOf(entry) === file);
+}
+function accessList(block2) {
+  for (let level = block2; level; level = level.parent) {
+    if (!LIST_LEVELS.has(level.kind)) break;
+    const rules = reaching(level, block2, level.directives.filter(isAccessRule));
+    if (rules.length > 0) return { block: level, rules };
+    if (level.kind === "http") break;
+  }
+  return void 0;
+}
+function catchAllRule(rules) {
+  return rules.find((entry) => entry.directive.args[0]?.value.toLowerCase() === "all");
+}
+function deniesTheRest(rules) {
+  return catchAllRule(rules)?.directive.name === "deny";
+}
+function authentication(block2) {
+  for (const name2 of ["auth_basic", "auth_request", "auth_jwt"]) {
+    for (let level = block2; level; level = level.parent) {
+      if (!LIST_LEVELS.has(level.kind) && level.kind !== "limit_except") break;
+      const own = reaching(level, block2, level.own(name2));
+      const entry = own[own.length - 1];
+      if (entry) {
+        if (entry.directive.args[0]?.value.toLowerCase() !== "off") return { entry, block: level };
+        break;
+      }
+      if (level.kind === "http") break;
+    }
+  }
+  return void 0;
+}
+function authenticationIn(block2) {
+  return authentication(block2)?.entry;
+}
+function isInternal(block2) {
+  for (let level = block2; level && level.kind !== "server"; level = level.parent) {
+    if (level.kind === "location" && level.own("internal").length > 0) return true;
+    if (level.kind === "location" && level.directive?.args[0]?.value.startsWith("@")) return true;
+  }
+  return false;
+}
+function listensOnlyLocally(server) {
+  if (!server.node) return void 0;
+  const listens = server.own("listen");
+  if (listens.length === 0) return false;
+  return listens.every((entry) => isLocalAddress(entry.directive.args[0]?.value ?? ""));
+}
+function isLocalAddress(address) {
+  const lower = address.toLowerCase();
+  if (lower.startsWith("unix:")) return true;
+  const host = lower.startsWith("[") ? lower.slice(1, lower.indexOf("]")) : lower.split(":")[0];
+  return /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::1" || host === "localhost";
+}
+function refusesOnCondition(block2) {
+  return block2.children.some((child) => child.kind === "if" && child.own("return").some((entry) => /^(401|403|404|444)$/.test(entry.directive.args[0]?.value ?? "")));
+}
+
+// checks/nginx-allow-without-deny.ts
+var ID11 = "nginx-allow-without-deny";
+var ACCESS_LEVELS = /* @__PURE__ */ new Set(["http", "server", "location", "if", "limit_except"]);
+var rule11 = defineRule({
+  id: ID11,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "allow lines with no deny after them at that level: every address is allowed, the allow lines restrict nothing",
+    docsUrl: docsUrl(ID11),
+    fixable: false,
+    messages: {
+      noDeny: {
+        message: '"allow {{address}}" restricts nothing: no "deny" follows in this {{level}}, so every other address is allowed too',
+        help: 'nginx checks allow/deny in order and lets through any address no rule matches: a list of allow lines alone admits everyone. Add "deny all;" after the last allow. With "satisfy any", the open list also lets everyone past auth_basic'
+      },
+      outerDenyNotInherited: {
+        message: `"allow {{address}}" gives this {{level}} a list of its own, which replaces the {{outer}} level's "deny all": every other address is allowed here`,
+        help: 'A level inherits the outer allow/deny list only when it has no allow or deny of its own: the first allow here drops the outer list, its "deny all" included. Repeat "deny all;" after the allow lines here'
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("allow")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        if (!ACCESS_LEVELS.has(block2.kind) || !block2.node) continue;
+        const rules = block2.directives.filter((entry) => entry.directive.name === "allow" || entry.directive.name === "deny");
+        const lastAllow = lastSpecificAllow(rules);
+        if (!lastAllow) continue;
+        const after = rules.slice(rules.indexOf(lastAllow) + 1);
+        if (unreadIncludeAfter(block2, lastAllow)) continue;
+        if (after.some((entry) => entry.directive.name === "deny") || rules.some(isAllowAll)) continue;
+        const key = `${lastAllow.directive.file}\0${lastAllow.directive.span.start.offset}`;
+        if (!first(key)) continue;
+        const level = block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+        const base = { primary: lastAllow.directive.span, modelPath: `${block2.path}>allow` };
+        const outer = block2.parent && block2.kind !== "http" ? accessList(block2.parent) : void 0;
+        const outerDenyAll = outer && deniesTheRest(outer.rules) ? outer.rules.find((entry) => entry.directive.name === "deny" && entry.directive.args[0]?.value.toLowerCase() === "all") : void 0;
+        const address = lastAllow.directive.args[0]?.value ?? "";
+        if (outerDenyAll && outer) {
+          yield {
+            ...base,
+            messageId: "outerDenyNotInherited",
+            data: { address, level, outer: levelName(outer.block) },
+            related: [{ span: outerDenyAll.directive.span, label: "not inherited by a level with its own allow/deny" }]
+          };
+        } else yield { ...base, messageId: "noDeny", data: { address, level } };
+      }
+    }
+  }
+});
+function unreadIncludeAfter(block2, allow) {
+  const at = block2.directives.indexOf(allow);
+  return block2.directives.slice(at + 1).some((entry) => entry.directive.name === "include" && !entry.children);
+}
+function isAllowAll(entry) {
+  return entry.directive.name === "allow" && entry.directive.args[0]?.value.toLowerCase() === "all";
+}
+function lastSpecificAllow(rules) {
+  for (let i = rules.length - 1; i >= 0; i--) if (rules[i].directive.name === "allow" && !isAllowAll(rules[i])) return rules[i];
+  return void 0;
+}
+function levelName(block2) {
+  return block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+}
+
+// checks/nginx-autoindex.ts
+init_rule();
+var ID12 = "nginx-autoindex";
+var rule12 = defineRule({
+  id: ID12,
+  severity: "info",
+  category: "security",
+  meta: {
+    description: "autoindex on lists directory contents to any client",
+    docsUrl: docsUrl(ID12),
+    fixable: false,
+    messages: {
+      listing: {
+        message: '"autoindex on" in this {{level}} lists every file under {{root}} to any client',
+        help: "A request for a directory without an index file gets the list of its files: backups (site.sql.gz), editor leftovers (config.php~), .git directories left by a deploy are then one click away. Keep it where listing is the point (a public download mirror), behind allow/deny or authentication otherwise"
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("autoindex")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        const entry = block2.ownLast("autoindex");
+        const value = entry?.directive.args[0];
+        if (!entry || !value || value.value.toLowerCase() !== "on") continue;
+        const key = `${entry.directive.file}\0${value.span.start.offset}`;
+        const list = accessList(block2);
+        if (list && deniesTheRest(list.rules) || authenticationIn(block2) || isInternal(block2)) continue;
+        if (!first(key)) continue;
+        const root = block2.inherited("alias")?.entry ?? block2.inherited("root")?.entry;
+        const where = root ? `"${root.directive.args[0]?.value ?? ""}"` : "the root";
+        const level = block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+        yield { messageId: "listing", data: { level, root: where }, primary: value.span, modelPath: `${block2.path}>autoindex` };
+      }
+    }
+  }
+});
+
+// checks/nginx-capture-reference.ts
+init_rule();
 
 // src/model/nginx-variables.ts
 init_template();
@@ -42692,8 +43416,8 @@ function scanRegex(source) {
       continue;
     }
     if (ch === "\\") {
-      const [mask, length, literal2] = escapeMask(source, i, false);
-      consume(mask, literal2);
+      const [mask, length, literal4] = escapeMask(source, i, false);
+      consume(mask, literal4);
       i += length;
       continue;
     }
@@ -43455,20 +44179,20 @@ function isInternalOnly(block2) {
 }
 
 // checks/nginx-capture-reference.ts
-var ID7 = "nginx-capture-reference";
-var rule7 = defineRule({
-  id: ID7,
+var ID13 = "nginx-capture-reference";
+var rule13 = defineRule({
+  id: ID13,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "A $N names a capture group that the regex in force does not have: nginx substitutes an empty string",
-    docsUrl: docsUrl(ID7),
+    docsUrl: docsUrl(ID13),
     fixable: false,
     messages: {
-      missingGroup: '"{{capture}}" refers to group {{n}}, but regex "{{regex}}" has {{count}}: nginx puts an empty string there'
-    },
-    help: {
-      missingGroup: "nginx fills `$N` from the last regex that matched; a group it does not have gives an empty value (ngx_http_script_copy_capture_code copies nothing when N is past the captures), so a redirect or path loses that part without any error. Add the group to the regex, or use the right number."
+      missingGroup: {
+        message: '"{{capture}}" refers to group {{n}}, but regex "{{regex}}" has {{count}}: nginx puts an empty string there',
+        help: "nginx fills `$N` from the last regex that matched; a group it does not have gives an empty value (ngx_http_script_copy_capture_code copies nothing when N is past the captures), so a redirect or path loses that part without any error. Add the group to the regex, or use the right number"
+      }
     }
   },
   *check(model) {
@@ -43518,6 +44242,9 @@ function judge2(args, regex, regexSpan, modelPath) {
   return void 0;
 }
 
+// checks/nginx-directive-args.ts
+init_rule();
+
 // src/model/template-values.ts
 init_template();
 init_template_text();
@@ -43540,20 +44267,32 @@ function maySeparateInTemplate(first, second) {
 }
 
 // checks/nginx-directive-args.ts
-var ID8 = "nginx-directive-args";
-var rule8 = defineRule({
-  id: ID8,
+var ID14 = "nginx-directive-args";
+var rule14 = defineRule({
+  id: ID14,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive with the wrong number of arguments, a block where none belongs (or none where one does), or a flag that is not on/off: nginx refuses to start",
-    docsUrl: docsUrl(ID8),
+    docsUrl: docsUrl(ID14),
     fixable: false,
     messages: {
-      count: 'Invalid number of arguments in "{{name}}": {{given}} given, {{expected}} expected{{syntax}}: nginx refuses to start (invalid number of arguments in "{{name}}" directive){{hint}}',
-      flag: 'Invalid value "{{value}}" in "{{name}}": nginx refuses to start (it must be "on" or "off")',
-      notTerminated: '"{{name}}" takes no block: nginx refuses to start (directive "{{name}}" is not terminated by ";"); end it with ";"',
-      noOpeningBrace: '"{{name}}" needs a block: nginx refuses to start (directive "{{name}}" has no opening "{")'
+      count: {
+        message: 'Invalid number of arguments in "{{name}}": {{given}} given, {{expected}} expected{{syntax}}',
+        help: 'nginx refuses to start (invalid number of arguments in "{{name}}" directive){{hint}}'
+      },
+      flag: {
+        message: 'Invalid value "{{value}}" in "{{name}}"',
+        help: 'nginx refuses to start (it must be "on" or "off")'
+      },
+      notTerminated: {
+        message: '"{{name}}" takes no block',
+        help: 'nginx refuses to start (directive "{{name}}" is not terminated by ";"); end it with ";"'
+      },
+      noOpeningBrace: {
+        message: '"{{name}}" needs a block',
+        help: 'nginx refuses to start (directive "{{name}}" has no opening "{")'
+      }
     }
   },
   *check(model) {
@@ -43618,23 +44357,30 @@ function hintFor(given, specs2, values2) {
 }
 
 // checks/nginx-directive-context.ts
-var ID9 = "nginx-directive-context";
-var rule9 = defineRule({
-  id: ID9,
+init_rule();
+var ID15 = "nginx-directive-context";
+var rule15 = defineRule({
+  id: ID15,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A known directive in a block where nginx does not allow it: nginx refuses to start",
-    docsUrl: docsUrl(ID9),
+    docsUrl: docsUrl(ID15),
     fixable: false,
     messages: {
-      notAllowed: '"{{name}}" is not allowed in {{here}}: nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
-      notAllowedInSnippet: '"{{name}}" is not allowed where the rest of this file belongs ({{here}}): wherever the file is included, nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}'
+      notAllowed: {
+        message: '"{{name}}" is not allowed in {{here}}',
+        help: 'nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}'
+      },
+      notAllowedInSnippet: {
+        message: '"{{name}}" is not allowed where the rest of this file belongs ({{here}})',
+        help: 'wherever the file is included, nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}'
+      }
     }
   },
   *check(model) {
     const index = model.nginx.directives;
-    const range = model.nginxVersion.range;
+    const range2 = model.nginxVersion.range;
     const existing = /* @__PURE__ */ new Map();
     for (const use of index.checkedUses()) {
       if (index.variantsHere(use).length > 0) continue;
@@ -43645,7 +44391,7 @@ var rule9 = defineRule({
         exists = specs2.filter((spec) => {
           const since = spec.since ? parseVersion(spec.since) : void 0;
           const removed = spec.removed ? parseVersion(spec.removed) : void 0;
-          return (!since || compareVersions(range.max, since) >= 0) && (!removed || compareVersions(range.min, removed) < 0);
+          return (!since || compareVersions(range2.max, since) >= 0) && (!removed || compareVersions(range2.min, removed) < 0);
         });
         existing.set(use.directive.name, exists);
       }
@@ -43668,18 +44414,25 @@ var rule9 = defineRule({
 });
 
 // checks/nginx-duplicate-directive.ts
-var ID10 = "nginx-duplicate-directive";
-var rule10 = defineRule({
-  id: ID10,
+init_rule();
+var ID16 = "nginx-duplicate-directive";
+var rule16 = defineRule({
+  id: ID16,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive that nginx allows once per block appears twice in the same block: nginx refuses to start",
-    docsUrl: docsUrl(ID10),
+    docsUrl: docsUrl(ID16),
     fixable: false,
     messages: {
-      duplicate: 'Duplicate "{{name}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate); keep one',
-      sharedSetting: '"{{name}}" after "{{first}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them'
+      duplicate: {
+        message: 'Duplicate "{{name}}" in this {{block}}',
+        help: 'nginx refuses to start ("{{name}}" directive is duplicate); keep one'
+      },
+      sharedSetting: {
+        message: '"{{name}}" after "{{first}}" in this {{block}}',
+        help: 'nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them'
+      }
     }
   },
   *check(model) {
@@ -43724,20 +44477,21 @@ var rule10 = defineRule({
 });
 
 // checks/nginx-h2c-smuggling.ts
-var ID11 = "nginx-h2c-smuggling";
-var rule11 = defineRule({
-  id: ID11,
+init_rule();
+var ID17 = "nginx-h2c-smuggling";
+var rule17 = defineRule({
+  id: ID17,
   severity: "warning",
   category: "security",
   meta: {
     description: `The client's Upgrade and Connection headers reach the upstream unchanged, so "Upgrade: h2c" can open a tunnel past nginx`,
-    docsUrl: docsUrl(ID11),
+    docsUrl: docsUrl(ID17),
     fixable: false,
     messages: {
-      clientUpgrade: `Connection "{{connection}}" and Upgrade "{{upgrade}}" pass the client's own headers upstream: "Upgrade: h2c" can turn this connection into a tunnel to the backend`
-    },
-    help: {
-      clientUpgrade: 'With `Upgrade: h2c`, `HTTP2-Settings` and `Connection: Upgrade, HTTP2-Settings` passed on, a backend that supports h2c answers 101 and nginx relays the connection as an opaque tunnel: every later request on it goes to the backend without nginx\'s locations, allow/deny or auth_request (h2c smuggling). Send a fixed `Connection upgrade` (or the $connection_upgrade map) and only the Upgrade values you serve (a map of $http_upgrade with `websocket websocket;` and `default "";`).'
+      clientUpgrade: {
+        message: `Connection "{{connection}}" and Upgrade "{{upgrade}}" pass the client's own headers upstream: "Upgrade: h2c" can turn this connection into a tunnel to the backend`,
+        help: 'With `Upgrade: h2c`, `HTTP2-Settings` and `Connection: Upgrade, HTTP2-Settings` passed on, a backend that supports h2c answers 101 and nginx relays the connection as an opaque tunnel: every later request on it goes to the backend without nginx\'s locations, allow/deny or auth_request (h2c smuggling). Send a fixed `Connection upgrade` (or the $connection_upgrade map) and only the Upgrade values you serve (a map of $http_upgrade with `websocket websocket;` and `default "";`)'
+      }
     }
   },
   *check(model) {
@@ -43771,23 +44525,208 @@ function lastHeader(headers, name2) {
   return void 0;
 }
 
+// checks/nginx-header-redefinition.ts
+init_rule();
+
+// src/model/nginx-header-inheritance.ts
+init_template();
+var INHERIT_SWITCH = {
+  add_header: "add_header_inherit",
+  add_trailer: "add_trailer_inherit"
+};
+var MERGING_KINDS = /* @__PURE__ */ new Set(["http", "server", "location", "if", "limit_except"]);
+function headerName(entry) {
+  const name2 = entry.directive.args[0]?.value;
+  if (name2 === void 0 || name2.includes("$") || isUnknownValue(name2)) return void 0;
+  return name2.toLowerCase();
+}
+function headerDrops(http, name2) {
+  const switchName = INHERIT_SWITCH[name2];
+  const drops = [];
+  const visit2 = (block2, outer, inheritedList, inheritedMode) => {
+    let outerList = inheritedList;
+    if (outer && outer.kind === "http" && !outer.node && outerList.length > 0) {
+      const file = rootFile(block2);
+      outerList = outerList.filter((entry) => rootFileOf2(entry) === file);
+    }
+    const written = switchName ? block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : void 0;
+    const mode = written === "off" || written === "merge" || written === "on" ? written : inheritedMode;
+    const own = block2.own(name2);
+    let list;
+    if (own.length === 0) list = mode === "off" ? NONE2 : outerList;
+    else if (mode === "merge") list = [...own, ...outerList];
+    else {
+      list = own;
+      if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
+        const redefined = new Set(own.map(headerName));
+        const dropped = outerList.filter((entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== ""));
+        if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf(outer, dropped[0], name2), dropped });
+      }
+    }
+    for (const child of block2.children) if (MERGING_KINDS.has(child.kind)) visit2(child, block2, list, mode);
+  };
+  visit2(http, void 0, NONE2, "on");
+  return drops;
+}
+var NONE2 = [];
+function ownerOf(from, entry, name2) {
+  for (let level = from; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
+  return from;
+}
+function knowable(block2, own) {
+  if (own.some((entry) => headerName(entry) === void 0)) return false;
+  return !block2.own("include").some((entry) => !entry.children);
+}
+function rootFileOf2(entry) {
+  return entry.via[0]?.file ?? entry.directive.file;
+}
+function rootFile(block2) {
+  const first = block2.node ?? block2.directives[0];
+  return first ? rootFileOf2(first) : void 0;
+}
+
+// checks/nginx-header-redefinition.ts
+var ID18 = "nginx-header-redefinition";
+var SECURITY_HEADERS = /* @__PURE__ */ new Set([
+  "strict-transport-security",
+  "content-security-policy",
+  "x-frame-options",
+  "x-content-type-options",
+  "referrer-policy",
+  "permissions-policy",
+  "feature-policy",
+  "cross-origin-opener-policy",
+  "cross-origin-embedder-policy",
+  "cross-origin-resource-policy"
+]);
+var CLIENT_IDENTITY_HEADERS = /* @__PURE__ */ new Set([
+  "x-real-ip",
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "forwarded",
+  "remote-user",
+  "x-remote-user",
+  "x-forwarded-user",
+  "x-forwarded-email",
+  "x-auth-request-user",
+  "x-auth-request-email",
+  "x-authenticated-user",
+  "x-webauth-user"
+]);
+var BODILESS_STATUS = /^(204|301|302|303|307|308)$/;
+var REPORTED_ELSEWHERE = /* @__PURE__ */ new Set(["connection"]);
+var LISTS = ["add_header", "add_trailer", "proxy_set_header"];
+var MAX_NAMES = 5;
+var rule18 = defineRule({
+  id: ID18,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "An add_header, add_trailer or proxy_set_header in a nested block silently drops every one the outer level sets",
+    docsUrl: docsUrl(ID18),
+    fixable: false,
+    messages: {
+      dropsSecurityHeaders: {
+        message: `"{{directive}}" in this {{level}} drops the {{outer}} level's security headers: {{names}} are not sent here`,
+        help: 'nginx inherits add_header from the outer level only when a level has none of its own, so one add_header here (a Cache-Control for static files) removes HSTS, CSP and the like from every response of this block; a browser then frames, sniffs or downgrades these pages. Repeat the outer headers here (an include of one shared file in both places), or with nginx ≥ 1.29.3 write "add_header_inherit merge;", or use more_set_headers (headers-more appends to the outer list)'
+      },
+      dropsHeaders: {
+        message: `"{{directive}}" in this {{level}} drops the {{outer}} level's {{names}}: not sent here`,
+        help: 'nginx inherits the list from the outer level only when a level has none of its own: the outer entries are not sent for requests this block serves. Repeat them here (an include of one shared file in both places) or, for add_header/add_trailer with nginx ≥ 1.29.3, write "<directive>_inherit merge;"'
+      },
+      dropsIdentityHeaders: {
+        message: `"proxy_set_header" in this {{level}} drops the {{outer}} level's {{names}}: the client's own values reach the backend`,
+        help: `nginx sends no proxy_set_header of the outer level once a level has one of its own, and passes the client's request headers through unchanged: a client that sends "X-Forwarded-For: 127.0.0.1" or "X-Forwarded-Proto: https" decides what the backend logs, rate-limits or trusts. Repeat the outer proxy_set_header lines here (an include of one shared file in both places)`
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const scope of model.nginx.scopes) {
+      for (const list of LISTS) {
+        if (!scope.setsAnywhere(list)) continue;
+        for (const found of headerDrops(scope.http, list)) {
+          if (list === "proxy_set_header" && !proxies(found.block)) continue;
+          const dropped = list === "proxy_set_header" ? found.dropped.filter((entry) => !REPORTED_ELSEWHERE.has(headerName(entry) ?? "")) : found.dropped;
+          if (dropped.length === 0) continue;
+          const drop = { ...found, dropped };
+          const primary = drop.own[0].directive.span;
+          const key = `${primary.file}\0${primary.start.offset}`;
+          if (!first(key)) continue;
+          yield draftFor(list, drop);
+        }
+      }
+    }
+  }
+});
+function draftFor(list, drop) {
+  const important = (entry) => {
+    const name2 = headerName(entry);
+    if (list === "proxy_set_header") return name2 !== void 0 && CLIENT_IDENTITY_HEADERS.has(name2);
+    return list === "add_header" && name2 !== void 0 && SECURITY_HEADERS.has(name2);
+  };
+  const serious = drop.dropped.filter(important);
+  const ordered2 = [...serious, ...drop.dropped.filter((entry) => !important(entry))];
+  const names = uniqueNames(ordered2);
+  const shown = names.length > MAX_NAMES ? `${names.slice(0, MAX_NAMES).join(", ")} and ${names.length - MAX_NAMES} more` : names.join(", ");
+  const data = { directive: list, level: levelName2(drop.block), outer: levelName2(drop.outer), names: shown };
+  const related = ordered2.slice(0, 3).map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ""}" set here is not sent in this ${data.level}` }));
+  const base = { data, primary: drop.own[0].directive.span, related, modelPath: `${drop.block.path}>${list}` };
+  if (serious.length === 0) return { ...base, messageId: "dropsHeaders", maxSeverity: "info" };
+  if (list === "proxy_set_header") return { ...base, messageId: "dropsIdentityHeaders" };
+  return answersFixed(drop.block) ? { ...base, messageId: "dropsSecurityHeaders", maxSeverity: "info" } : { ...base, messageId: "dropsSecurityHeaders" };
+}
+function answersFixed(block2) {
+  return block2.own("return").some((entry) => {
+    const [code, text3] = entry.directive.args.map((arg) => arg.value);
+    if (code === void 0) return false;
+    if (BODILESS_STATUS.test(code)) return true;
+    return /^\d{3}$/.test(code) && (text3 === void 0 || !text3.includes("$"));
+  });
+}
+function uniqueNames(entries) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const entry of entries) {
+    const written = entry.directive.args[0]?.value ?? "";
+    const key = written.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(`"${written}"`);
+  }
+  return out;
+}
+function levelName2(block2) {
+  if (block2.kind === "location" || block2.kind === "if") return block2.directive ? `${block2.kind} ${block2.directive.args.map((arg) => arg.value).join(" ")}` : block2.kind;
+  return block2.kind;
+}
+function proxies(block2) {
+  if (block2.own("proxy_pass").length > 0) return true;
+  return block2.descendants().some((inner) => inner.own("proxy_pass").length > 0);
+}
+
 // checks/nginx-host-spoofing.ts
-var ID12 = "nginx-host-spoofing";
-var rule12 = defineRule({
-  id: ID12,
+init_rule();
+var ID19 = "nginx-host-spoofing";
+var rule19 = defineRule({
+  id: ID19,
   severity: "warning",
   category: "security",
   meta: {
     description: "proxy_set_header Host sends upstream a Host that nginx neither validated nor chose the server by",
-    docsUrl: docsUrl(ID12),
+    docsUrl: docsUrl(ID19),
     fixable: false,
     messages: {
-      unvalidatedHost: 'proxy_set_header Host sends "{{part}}" upstream, which the client writes as it likes ({{origin}})',
-      rawHostHeader: 'proxy_set_header Host sends "$http_host" upstream, not the host this server {{served}}'
-    },
-    help: {
-      unvalidatedHost: "nginx chose this server by the request's Host, but the backend sees another value the client picked freely (`X-Forwarded-Host: evil.example`). Applications build absolute links from Host: password-reset mails and cached redirects then point at the attacker's site. Send `proxy_set_header Host $host;`.",
-      rawHostHeader: "A request line with an absolute URI (`GET http://shop.example/ HTTP/1.1` with `Host: evil.example`) makes nginx pick the server by shop.example, while $http_host still holds evil.example; the backend then builds links to it. $host is the name nginx matched. Send `proxy_set_header Host $host;` (add `:$server_port` if the backend needs the port)."
+      unvalidatedHost: {
+        message: 'proxy_set_header Host sends "{{part}}" upstream, which the client writes as it likes ({{origin}})',
+        help: "nginx chose this server by the request's Host, but the backend sees another value the client picked freely (`X-Forwarded-Host: evil.example`). Applications build absolute links from Host: password-reset mails and cached redirects then point at the attacker's site. Send `proxy_set_header Host $host;`"
+      },
+      rawHostHeader: {
+        message: 'proxy_set_header Host sends "$http_host" upstream, not the host this server {{served}}',
+        help: "A request line with an absolute URI (`GET http://shop.example/ HTTP/1.1` with `Host: evil.example`) makes nginx pick the server by shop.example, while $http_host still holds evil.example; the backend then builds links to it. $host is the name nginx matched. Send `proxy_set_header Host $host;` (add `:$server_port` if the backend needs the port)"
+      }
     }
   },
   *check(model) {
@@ -43843,24 +44782,27 @@ function listenPorts(server) {
 }
 
 // checks/nginx-http-splitting.ts
-var ID13 = "nginx-http-splitting";
+init_rule();
+var ID20 = "nginx-http-splitting";
 var REDIRECT_CODES = /* @__PURE__ */ new Set(["301", "302", "303", "307", "308"]);
 var URL_START = /^(https?:\/\/|\$scheme)/;
-var rule13 = defineRule({
-  id: ID13,
+var rule20 = defineRule({
+  id: ID20,
   severity: "error",
   category: "security",
   meta: {
     description: "A variable that can hold CR and LF is written into a response header, a redirect or the request sent upstream",
-    docsUrl: docsUrl(ID13),
+    docsUrl: docsUrl(ID20),
     fixable: false,
     messages: {
-      lineBreak: '"{{part}}" in {{directive}} can hold CR and LF ({{origin}}): the client can add headers to the {{target}}',
-      carriageReturn: '"{{part}}" in {{directive}} can hold a bare CR ({{origin}}), which some clients take for a line end in the {{target}}'
-    },
-    help: {
-      lineBreak: "nginx decodes the path before it fills $uri, $document_uri and captures of it, so `/%0d%0aSet-Cookie:%20a=b` puts a real line break into the value and a header of the client's choice into the response (or the request sent upstream). Use $request_uri (kept encoded), or a capture over $request_uri, or a regex group that cannot match a line break (`[^/\\r\\n]` instead of `[^/]`).",
-      carriageReturn: "PCRE's `.` matches CR (nginx does not set DOTALL, so it stops at LF only): `(.*)` over the decoded path can hold %0d. Clients and servers that end a header line at a bare CR then read what follows as a new header. Use `[^\\r\\n]*`, or $request_uri."
+      lineBreak: {
+        message: '"{{part}}" in {{directive}} can hold CR and LF ({{origin}}): the client can add headers to the {{target}}',
+        help: "nginx decodes the path before it fills $uri, $document_uri and captures of it, so `/%0d%0aSet-Cookie:%20a=b` puts a real line break into the value and a header of the client's choice into the response (or the request sent upstream). Use $request_uri (kept encoded), or a capture over $request_uri, or a regex group that cannot match a line break (`[^/\\r\\n]` instead of `[^/]`)"
+      },
+      carriageReturn: {
+        message: '"{{part}}" in {{directive}} can hold a bare CR ({{origin}}), which some clients take for a line end in the {{target}}',
+        help: "PCRE's `.` matches CR (nginx does not set DOTALL, so it stops at LF only): `(.*)` over the decoded path can hold %0d. Clients and servers that end a header line at a bare CR then read what follows as a new header. Use `[^\\r\\n]*`, or $request_uri"
+      }
     }
   },
   *check(model) {
@@ -43937,27 +44879,34 @@ function judge4(variables, block2, entry, checked) {
 }
 
 // checks/nginx-origins-regex.ts
-var ID14 = "nginx-origins-regex";
+init_rule();
+var ID21 = "nginx-origins-regex";
 var HOST = /[A-Za-z0-9-]+(?:(?:\\\.|\.)[A-Za-z0-9-]+)+/g;
-var rule14 = defineRule({
-  id: ID14,
+var rule21 = defineRule({
+  id: ID21,
   severity: "warning",
   category: "security",
   meta: {
     description: "A regex that checks $http_origin or $http_referer accepts hosts its author did not list",
-    docsUrl: docsUrl(ID14),
+    docsUrl: docsUrl(ID21),
     fixable: false,
     messages: {
-      bareDot: 'In "{{host}}", the unescaped "." matches any character: ${{subject}} "{{example}}" passes this check',
-      openEnd: 'Nothing ends the host "{{host}}": ${{subject}} "{{example}}" passes this check',
-      openStart: 'Nothing starts the host "{{host}}": ${{subject}} "{{example}}" passes this check',
-      plainHttp: 'The check of ${{subject}} accepts "http://" as well as "https://"'
-    },
-    help: {
-      bareDot: "Whoever registers the look-alike domain passes the allow-list: CORS then returns its origin with credentials allowed, or the Referer check is bypassed. Escape every dot (`\\.`).",
-      openEnd: "The regex only requires the listed host as a prefix, so any domain that starts with it (a subdomain of the attacker's own zone) passes. End the host with `$` for Origin (`(:[0-9]+)?$` to allow ports), or with `/` for Referer.",
-      openStart: "The regex only requires the listed host as a suffix, so any domain that ends with it passes. Start it after `://` or `\\.`.",
-      plainHttp: "A page served over plain HTTP from a listed host can be changed by anyone on the network path, and its script then makes credentialed requests that this check lets through. Accept only `https://` unless the site still serves HTTP."
+      bareDot: {
+        message: 'In "{{host}}", the unescaped "." matches any character: ${{subject}} "{{example}}" passes this check',
+        help: "Whoever registers the look-alike domain passes the allow-list: CORS then returns its origin with credentials allowed, or the Referer check is bypassed. Escape every dot (`\\.`)"
+      },
+      openEnd: {
+        message: 'Nothing ends the host "{{host}}": ${{subject}} "{{example}}" passes this check',
+        help: "The regex only requires the listed host as a prefix, so any domain that starts with it (a subdomain of the attacker's own zone) passes. End the host with `$` for Origin (`(:[0-9]+)?$` to allow ports), or with `/` for Referer"
+      },
+      openStart: {
+        message: 'Nothing starts the host "{{host}}": ${{subject}} "{{example}}" passes this check',
+        help: "The regex only requires the listed host as a suffix, so any domain that ends with it passes. Start it after `://` or `\\.`"
+      },
+      plainHttp: {
+        message: 'The check of ${{subject}} accepts "http://" as well as "https://"',
+        help: "A page served over plain HTTP from a listed host can be changed by anyone on the network path, and its script then makes credentialed requests that this check lets through. Accept only `https://` unless the site still serves HTTP"
+      }
     }
   },
   *check(model) {
@@ -44173,25 +45122,41 @@ function openingParen(regex, from) {
 }
 
 // checks/nginx-proxy-buffers.ts
-var ID15 = "nginx-proxy-buffers";
+init_rule();
+var ID22 = "nginx-proxy-buffers";
 var PAGE = 4096;
 var MODULES = ["proxy", "uwsgi", "fastcgi", "scgi"];
 var CHECKED_KINDS = /* @__PURE__ */ new Set(["server", "location", "if", "limit_except"]);
 var BUFFER_SETTINGS = ["buffers", "buffer_size", "busy_buffers_size", "temp_file_write_size", "max_temp_file_size"];
-var rule15 = defineRule({
-  id: ID15,
+var rule22 = defineRule({
+  id: ID22,
   severity: "error",
   category: "correctness",
   meta: {
     description: "proxy_/uwsgi_/fastcgi_/scgi_ buffer sizes that break the limits nginx checks at start-up (e.g. only *_buffer_size raised)",
-    docsUrl: docsUrl(ID15),
+    docsUrl: docsUrl(ID22),
     fixable: false,
     messages: {
-      tooFewBuffers: '"{{m}}_buffers {{buffers}}" has fewer than 2 buffers: nginx refuses to start (there must be at least 2 "{{m}}_buffers"); use at least 2',
-      busyTooLarge: '"{{m}}_busy_buffers_size" is {{busy}}{{busyWhy}}, more than all "{{m}}_buffers" minus one ({{buffers}} → {{limit}}): nginx refuses to start ("{{m}}_busy_buffers_size" must be less than the size of all "{{m}}_buffers" minus one buffer); {{fix}}',
-      busyTooSmall: '"{{m}}_busy_buffers_size {{busy}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_busy_buffers_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
-      tempWriteTooSmall: '"{{m}}_temp_file_write_size {{value}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_temp_file_write_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}',
-      maxTempTooSmall: '"{{m}}_max_temp_file_size {{value}}" is neither 0 nor at least {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers": nginx refuses to start ("{{m}}_max_temp_file_size" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers")'
+      tooFewBuffers: {
+        message: '"{{m}}_buffers {{buffers}}" has fewer than 2 buffers',
+        help: 'nginx refuses to start (there must be at least 2 "{{m}}_buffers"); use at least 2'
+      },
+      busyTooLarge: {
+        message: '"{{m}}_busy_buffers_size" is {{busy}}{{busyWhy}}, more than all "{{m}}_buffers" minus one ({{buffers}} → {{limit}})',
+        help: 'nginx refuses to start ("{{m}}_busy_buffers_size" must be less than the size of all "{{m}}_buffers" minus one buffer); {{fix}}'
+      },
+      busyTooSmall: {
+        message: '"{{m}}_busy_buffers_size {{busy}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers"',
+        help: 'nginx refuses to start ("{{m}}_busy_buffers_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}'
+      },
+      tempWriteTooSmall: {
+        message: '"{{m}}_temp_file_write_size {{value}}" is smaller than {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers"',
+        help: 'nginx refuses to start ("{{m}}_temp_file_write_size" must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); raise it to at least {{size}}'
+      },
+      maxTempTooSmall: {
+        message: '"{{m}}_max_temp_file_size {{value}}" is neither 0 nor at least {{size}}, the larger of "{{m}}_buffer_size" and one of "{{m}}_buffers"',
+        help: 'nginx refuses to start ("{{m}}_max_temp_file_size" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of "{{m}}_buffer_size" and one of the "{{m}}_buffers"); set it to 0 or to at least {{size}}'
+      }
     }
   },
   *check(model) {
@@ -44277,20 +45242,21 @@ function formatSize(bytes) {
 }
 
 // checks/nginx-proxy-pass-uri.ts
-var ID16 = "nginx-proxy-pass-uri";
-var rule16 = defineRule({
-  id: ID16,
+init_rule();
+var ID23 = "nginx-proxy-pass-uri";
+var rule23 = defineRule({
+  id: ID23,
   severity: "info",
   category: "correctness",
   meta: {
     description: "A URI part in proxy_pass makes nginx send the decoded and normalised path instead of the one the client sent",
-    docsUrl: docsUrl(ID16),
+    docsUrl: docsUrl(ID23),
     fixable: false,
     messages: {
-      normalisedPath: 'proxy_pass "{{target}}" has a URI part ("{{uri}}"): the backend gets the path nginx decoded and normalised, not the one the client sent'
-    },
-    help: {
-      normalisedPath: "nginx replaces the matched location prefix with the URI part and sends its own, decoded and normalised, copy of the path: `%2F` becomes `/`, `/a/../b` becomes `/b`, `//` becomes `/` (with merge_slashes). A backend that routes on encoded slashes or signs the path breaks, and a path the backend would refuse may be rewritten into one it accepts. Drop the URI part (`proxy_pass http://app;`) to pass the client's path unchanged."
+      normalisedPath: {
+        message: 'proxy_pass "{{target}}" has a URI part ("{{uri}}"): the backend gets the path nginx decoded and normalised, not the one the client sent',
+        help: "nginx replaces the matched location prefix with the URI part and sends its own, decoded and normalised, copy of the path: `%2F` becomes `/`, `/a/../b` becomes `/b`, `//` becomes `/` (with merge_slashes). A backend that routes on encoded slashes or signs the path breaks, and a path the backend would refuse may be rewritten into one it accepts. Drop the URI part (`proxy_pass http://app;`) to pass the client's path unchanged"
+      }
     }
   },
   *check(model) {
@@ -44327,24 +45293,183 @@ function uriPart(value) {
   return slash === -1 ? void 0 : rest.slice(slash);
 }
 
+// checks/nginx-resolver-external.ts
+init_rule();
+var ID24 = "nginx-resolver-external";
+var rule24 = defineRule({
+  id: ID24,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "resolver names a public DNS server (8.8.8.8, 1.1.1.1...): its answers cross the internet over UDP and can be forged",
+    docsUrl: docsUrl(ID24),
+    fixable: false,
+    messages: {
+      publicResolver: {
+        message: '"resolver {{addresses}}": {{count}} public DNS server(s), whose UDP answers an attacker on the path can forge',
+        help: "nginx asks the resolver over plain UDP, from one socket, and trusts the first answer that matches: anyone who can send packets toward the host can race the real answer and make proxy_pass connect to their address (and CVE-2021-23017 was a memory overwrite from a forged answer). A resolver on the host or the local network (127.0.0.53, the VPC resolver, kube-dns, 127.0.0.11 in Docker) is much harder to reach. Point resolver at it"
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const use of model.nginx.directives.usesNamed("resolver")) {
+      if (argumentsUnknown(use.directive)) continue;
+      const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
+      if (!first(key)) continue;
+      const addresses = use.directive.args.filter((arg) => !arg.value.includes("=") && !arg.value.includes("$"));
+      const external = addresses.filter((arg) => isPublicAddress(hostOf(arg.value)));
+      if (external.length === 0) continue;
+      yield {
+        messageId: "publicResolver",
+        data: { addresses: external.map((arg) => arg.value).join(" "), count: external.length },
+        primary: external[0].span,
+        modelPath: use.path
+      };
+    }
+  }
+});
+function hostOf(address) {
+  if (address.startsWith("[")) return address.slice(1, address.indexOf("]"));
+  const colons = address.split(":").length - 1;
+  return colons === 1 ? address.split(":")[0] : address;
+}
+function isPublicAddress(host) {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    if (a === 10 || a === 127 || a === 0) return false;
+    if (a === 172 && b >= 16 && b <= 31) return false;
+    if (a === 192 && b === 168) return false;
+    if (a === 169 && b === 254) return false;
+    if (a === 100 && b >= 64 && b <= 127) return false;
+    return true;
+  }
+  if (!host.includes(":")) return false;
+  const lower = host.toLowerCase();
+  if (lower === "::1" || lower === "::") return false;
+  if (/^f[cd][0-9a-f]{2}:/.test(lower) || /^fe[89ab][0-9a-f]:/.test(lower)) return false;
+  if (/^fd00:ec2::/.test(lower)) return false;
+  return /^[0-9a-f:]+$/.test(lower);
+}
+
+// checks/nginx-return-bypasses-access.ts
+init_rule();
+var ID25 = "nginx-return-bypasses-access";
+var AUTH_DIRECTIVES = ["auth_basic", "auth_request", "auth_jwt"];
+var rule25 = defineRule({
+  id: ID25,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "return answers in the rewrite phase, before allow/deny and authentication run: the restriction of its location never applies to it",
+    docsUrl: docsUrl(ID25),
+    fixable: false,
+    messages: {
+      answersBeforeAccess: {
+        message: '"return {{code}}" answers every client before "{{restriction}}" of this {{level}} is checked',
+        help: 'nginx runs the rewrite phase (return, rewrite, set, if) before the access phase (allow/deny, auth_basic, auth_request): a location that both restricts and returns answers everyone, and "curl" from anywhere gets the body. Serve the content another way (a file with try_files, proxy_pass), or check the client in the rewrite phase yourself (a geo/map variable tested by an if that returns 403)'
+      },
+      redirectsBeforeAccess: {
+        message: `"return {{code}}" redirects every client before the {{level}} level's "{{restriction}}" is checked`,
+        help: "The redirect is sent before allow/deny or authentication run, so every client learns the target; the target is protected only if its own location is. Usually harmless, noted so that nobody relies on the restriction here"
+      },
+      answersBeforeOuterAccess: {
+        message: `"return {{code}}" answers every client: the {{outer}} level's "{{restriction}}" runs after it`,
+        help: 'The restriction is inherited from an outer level, and nginx checks it only in the access phase, after return has answered. If this answer must stay public, say so with "auth_basic off;" / "allow all;"; if not, serve it without return'
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("return")) continue;
+      if (!scope.setsAnywhere("deny") && !AUTH_DIRECTIVES.some((name2) => scope.setsAnywhere(name2))) continue;
+      for (const block2 of [...scope.servers, ...scope.http.descendants().filter((b) => b.kind === "location" || b.kind === "if")]) {
+        for (const entry of block2.own("return")) {
+          const kind = answerKind(entry);
+          if (!kind) continue;
+          const restriction = restrictionOf(block2);
+          if (!restriction || isInternal(block2)) continue;
+          const key = `${entry.directive.file}\0${entry.directive.span.start.offset}`;
+          if (!first(key)) continue;
+          const home = homeOf(block2);
+          const local = onChain(block2, home, restriction.block);
+          const code = entry.directive.args[0]?.value ?? "";
+          const text3 = restrictionText(restriction.entry);
+          const base = {
+            primary: entry.directive.span,
+            related: [{ span: restriction.entry.directive.span, label: "checked only after return has answered (access phase)" }],
+            modelPath: `${block2.path}>return`
+          };
+          if (kind === "redirect") {
+            yield { ...base, messageId: "redirectsBeforeAccess", data: { code, restriction: text3, level: levelName3(restriction.block) }, maxSeverity: "info" };
+          } else if (local) {
+            yield { ...base, messageId: "answersBeforeAccess", data: { code, restriction: text3, level: levelName3(home) } };
+          } else {
+            yield { ...base, messageId: "answersBeforeOuterAccess", data: { code, restriction: text3, outer: levelName3(restriction.block) }, maxSeverity: "info" };
+          }
+        }
+      }
+    }
+  }
+});
+function answerKind(entry) {
+  const first = entry.directive.args[0]?.value;
+  if (first === void 0 || argumentsUnknown(entry.directive)) return void 0;
+  if (!/^\d{3}$/.test(first)) return "redirect";
+  const code = Number(first);
+  if (code >= 300 && code < 400) return "redirect";
+  if (code >= 200 && code < 300) return "content";
+  return void 0;
+}
+function restrictionOf(block2) {
+  const list = accessList(block2);
+  const deny = list?.rules.find((entry) => entry.directive.name === "deny");
+  if (list && deny) return { entry: deny, block: list.block };
+  return authentication(block2);
+}
+function restrictionText(entry) {
+  const first = entry.directive.args[0]?.value ?? "";
+  return entry.directive.name === "deny" && !argumentsUnknown(entry.directive) ? `deny ${first}` : entry.directive.name;
+}
+function homeOf(block2) {
+  let home = block2;
+  while (home.kind === "if" && home.parent) home = home.parent;
+  return home;
+}
+function onChain(from, home, target) {
+  for (let level = from; level; level = level.parent) {
+    if (level === target) return true;
+    if (level === home) return false;
+  }
+  return false;
+}
+function levelName3(block2) {
+  return block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
+}
+
 // checks/nginx-ssrf.ts
-var ID17 = "nginx-ssrf";
+init_rule();
+var ID26 = "nginx-ssrf";
 var PATH_VARIABLES = /* @__PURE__ */ new Set(["uri", "document_uri", "request_uri"]);
-var rule17 = defineRule({
-  id: ID17,
+var rule26 = defineRule({
+  id: ID26,
   severity: "error",
   category: "security",
   meta: {
     description: "A proxy_pass (or fastcgi/uwsgi/scgi/grpc_pass) whose host or scheme the client chooses, in a location reachable from outside",
-    docsUrl: docsUrl(ID17),
+    docsUrl: docsUrl(ID26),
     fixable: false,
     messages: {
-      clientHost: '{{directive}} takes its {{what}} from the request: "{{part}}" comes from {{origin}}',
-      hostHeader: '{{directive}} takes its {{what}} from the Host the client sent: "{{part}}" comes from {{origin}}'
-    },
-    help: {
-      clientHost: "Any client can make nginx connect to a host of its choice (cloud metadata at 169.254.169.254, an admin port on localhost, another internal service) and read the answer. Choose the upstream from a fixed list (a `map` with literal values, or named upstreams), or mark the location `internal` if only X-Accel-Redirect or error_page reach it.",
-      hostHeader: "When this server is the default for its address, any Host reaches it, and nginx connects to the host the client named (with `Host: 127.0.0.1:6379` for example). Map the Host to a fixed list of upstreams instead."
+      clientHost: {
+        message: '{{directive}} takes its {{what}} from the request: "{{part}}" comes from {{origin}}',
+        help: "Any client can make nginx connect to a host of its choice (cloud metadata at 169.254.169.254, an admin port on localhost, another internal service) and read the answer. Choose the upstream from a fixed list (a `map` with literal values, or named upstreams), or mark the location `internal` if only X-Accel-Redirect or error_page reach it"
+      },
+      hostHeader: {
+        message: '{{directive}} takes its {{what}} from the Host the client sent: "{{part}}" comes from {{origin}}',
+        help: "When this server is the default for its address, any Host reaches it, and nginx connects to the host the client named (with `Host: 127.0.0.1:6379` for example). Map the Host to a fixed list of upstreams instead"
+      }
     }
   },
   *check(model) {
@@ -44405,8 +45530,153 @@ function clientChosenPart(parts, hasScheme) {
   return candidates.find((c) => c.inScheme || (c.facts.mask & HOST_DELIMITERS) !== 0 || !hostHasLiteral);
 }
 
+// checks/nginx-status-page-exposed.ts
+init_rule();
+var ID27 = "nginx-status-page-exposed";
+var STATUS_DIRECTIVES = ["stub_status", "status", "api"];
+var rule27 = defineRule({
+  id: ID27,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "stub_status, status or api served to any client: no allow/deny ending in deny all, no authentication, not internal, not loopback only",
+    docsUrl: docsUrl(ID27),
+    fixable: false,
+    messages: {
+      exposed: {
+        message: '"{{directive}}" in {{where}} answers any client: no "deny all", no authentication, not internal',
+        help: `Anyone who finds the URL reads the server's live counters (stub_status: connections, requests; the NGINX Plus API: every upstream address, zone and health check). Restrict it: "allow 127.0.0.1; allow 10.0.0.0/8; deny all;" in the location, or authentication, or a server that listens on 127.0.0.1 only`
+      },
+      openList: {
+        message: '"{{directive}}" in {{where}} answers any client: the allow/deny list in force has no "deny all" to close it',
+        help: `nginx's access list lets through every address that no rule matches: without a final "deny all" the allow lines restrict nothing. Add "deny all;" after them`
+      },
+      writable: {
+        message: '"api write=on" in {{where}} lets any client change upstreams and key-value zones',
+        help: 'With write=on the API accepts POST/PATCH/DELETE: anyone can take upstream servers out, add their own, or rewrite key-value maps. Restrict the location ("allow 127.0.0.1; deny all;" and authentication) or drop write=on'
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const scope of model.nginx.scopes) {
+      if (!STATUS_DIRECTIVES.some((name2) => scope.setsAnywhere(name2))) continue;
+      for (const block2 of [...scope.servers, ...scope.locations]) {
+        for (const name2 of STATUS_DIRECTIVES) {
+          const entry = block2.ownLast(name2);
+          if (!entry) continue;
+          const key = `${entry.directive.file}\0${entry.directive.span.start.offset}`;
+          const server = block2.kind === "server" ? block2 : block2.enclosing("server");
+          if (!server || listensOnlyLocally(server) !== false) continue;
+          if (isInternal(block2) || authenticationIn(block2) || refusesOnChain(block2)) continue;
+          const list = accessList(block2);
+          if (list && deniesTheRest(list.rules)) continue;
+          if (!first(key)) continue;
+          const where = block2.kind === "server" ? "this server" : `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}`;
+          const base = { data: { directive: name2, where }, primary: entry.directive.nameSpan, modelPath: `${block2.path}>${name2}` };
+          const writable = name2 === "api" && entry.directive.args.some((arg) => arg.value.toLowerCase() === "write=on");
+          if (writable) yield { ...base, messageId: "writable" };
+          else if (list) {
+            const catchAll = catchAllRule(list.rules);
+            const label = catchAll ? '"allow all" lets every other address in' : 'this list ends without "deny all"';
+            yield { ...base, messageId: "openList", related: [{ span: (catchAll ?? list.rules[list.rules.length - 1]).directive.span, label }] };
+          } else yield { ...base, messageId: "exposed" };
+        }
+      }
+    }
+  }
+});
+function refusesOnChain(block2) {
+  for (let level = block2; level; level = level.parent) {
+    if (refusesOnCondition(level)) return true;
+    if (level.kind === "server") break;
+  }
+  return false;
+}
+
+// checks/nginx-unknown-directive.ts
+init_suggest();
+init_rule();
+var ID28 = "nginx-unknown-directive";
+var rule28 = defineRule({
+  id: ID28,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "A directive that no enabled nginx module knows: nginx refuses to start",
+    docsUrl: docsUrl(ID28),
+    fixable: false,
+    messages: {
+      unknown: {
+        message: 'Unknown directive "{{name}}"',
+        help: 'nginx refuses to start (unknown directive "{{name}}"){{suggestion}}'
+      },
+      thirdParty: {
+        message: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}',
+        help: 'if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json'
+      },
+      notYet: {
+        message: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}',
+        help: 'this nginx refuses to start (unknown directive "{{name}}"); run nginx {{since}} or later, or remove it'
+      },
+      removed: {
+        message: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}',
+        help: 'this nginx refuses to start (unknown directive "{{name}}"); remove it, or run an nginx older than {{removed}}'
+      }
+    }
+  },
+  *check(model) {
+    const index = model.nginx.directives;
+    const range2 = model.nginxVersion.range;
+    let names;
+    const releaseVerdicts = /* @__PURE__ */ new Map();
+    const thirdParty = /* @__PURE__ */ new Map();
+    const suggestions = /* @__PURE__ */ new Map();
+    for (const use of index.checkedUses()) {
+      const { directive } = use;
+      const specs2 = index.table.lookup(directive.name);
+      if (specs2.length === 0) {
+        const base = { primary: directive.nameSpan, modelPath: use.path };
+        const module2 = index.table.disabledModuleOf(directive.name);
+        if (module2) {
+          if (writtenConditionally(directive)) continue;
+          if (index.unreadModuleInclude) continue;
+          const key = `${directive.nameSpan.file}\0${module2}`;
+          const seen = thirdParty.get(key);
+          if (seen) seen.others++;
+          else thirdParty.set(key, { draft: { ...base, messageId: "thirdParty", data: { name: directive.name, module: module2 }, maxSeverity: "warning" }, others: 0 });
+          continue;
+        }
+        names ??= [...index.table.names()];
+        if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
+        const suggestion = suggestions.get(directive.name);
+        yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
+        continue;
+      }
+      let verdict = releaseVerdicts.get(directive.name);
+      if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range2));
+      if (verdict === "notYet") {
+        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range2) } };
+      } else if (verdict === "removed") {
+        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range2) } };
+      }
+    }
+    for (const { draft, others } of thirdParty.values()) {
+      yield { ...draft, data: { ...draft.data, others: others === 0 ? "" : ` (as do ${others} more directive${others === 1 ? "" : "s"} in this file)` } };
+    }
+  }
+});
+function releaseVerdict(specs2, range2) {
+  const since = specs2.map((spec) => spec.since ? parseVersion(spec.since) : void 0);
+  if (since.every((v) => v !== void 0 && compareVersions(range2.max, v) < 0)) return "notYet";
+  const removed = specs2.map((spec) => spec.removed ? parseVersion(spec.removed) : void 0);
+  if (removed.every((v) => v !== void 0 && compareVersions(range2.min, v) >= 0)) return "removed";
+  return void 0;
+}
+
 // checks/nginx-unsafe-capture.ts
-var ID18 = "nginx-unsafe-capture";
+init_rule();
+var ID29 = "nginx-unsafe-capture";
 var V1_30_1 = parseVersion("1.30.1");
 var V1_30_4 = parseVersion("1.30.4");
 var V1_31_0 = parseVersion("1.31.0");
@@ -44414,27 +45684,29 @@ var V1_31_3 = parseVersion("1.31.3");
 var riftAffects = (v) => compareVersions(v, V1_30_1) < 0;
 var mapAffects = (v) => compareVersions(v, V1_30_4) < 0 || compareVersions(v, V1_31_0) >= 0 && compareVersions(v, V1_31_3) < 0;
 var SCRIPT_USERS = /* @__PURE__ */ new Set(["set", "if", "rewrite"]);
-var rule18 = defineRule({
-  id: ID18,
+var rule29 = defineRule({
+  id: ID29,
   severity: "error",
   category: "security",
   meta: {
     description: "Unnamed regex captures used in the patterns of the published nginx heap overflows (CVE-2026-42945, CVE-2026-42533)",
-    docsUrl: docsUrl(ID18),
+    docsUrl: docsUrl(ID29),
     fixable: false,
     messages: {
-      afterArgsRewrite: '"{{capture}}" in {{directive}} follows a rewrite whose replacement has "?"{{versions}}: heap overflow CVE-2026-42945, fixed in nginx 1.30.1 and 1.31.0',
-      mapAfterCapture: '"${{map}}" comes after "{{capture}}" in this value, and map "${{map}}" matches a regex with captures{{versions}}: heap overflow CVE-2026-42533, fixed in nginx 1.30.4 and 1.31.3'
-    },
-    help: {
-      afterArgsRewrite: "A rewrite whose replacement contains `?` left the script engine's is_args flag set; a later set, if or rewrite of the same location then escapes `$1`..`$9` into a buffer sized without escaping. A crafted URL overflows the heap of the worker (a crash, or code execution without ASLR). Upgrade nginx, or use named captures (`(?<id>…)` and `$id`), which take another code path.",
-      mapAfterCapture: "nginx sizes the value with `$1` from the current captures, then evaluates the map, whose regex replaces the captures, then copies `$1` again: the copy no longer fits the buffer. Upgrade nginx, or use named captures in the map (`~^(?<lang>de|fr)` and `$lang`), or put the map variable before the capture."
+      afterArgsRewrite: {
+        message: '"{{capture}}" in {{directive}} follows a rewrite whose replacement has "?"{{versions}}: heap overflow CVE-2026-42945, fixed in nginx 1.30.1 and 1.31.0',
+        help: "A rewrite whose replacement contains `?` left the script engine's is_args flag set; a later set, if or rewrite of the same location then escapes `$1`..`$9` into a buffer sized without escaping. A crafted URL overflows the heap of the worker (a crash, or code execution without ASLR). Upgrade nginx, or use named captures (`(?<id>…)` and `$id`), which take another code path"
+      },
+      mapAfterCapture: {
+        message: '"${{map}}" comes after "{{capture}}" in this value, and map "${{map}}" matches a regex with captures{{versions}}: heap overflow CVE-2026-42533, fixed in nginx 1.30.4 and 1.31.3',
+        help: "nginx sizes the value with `$1` from the current captures, then evaluates the map, whose regex replaces the captures, then copies `$1` again: the copy no longer fits the buffer. Upgrade nginx, or use named captures in the map (`~^(?<lang>de|fr)` and `$lang`), or put the map variable before the capture"
+      }
     }
   },
   *check(model) {
-    const range = model.nginxVersion.range;
-    const rift = affected(range, [V1_30_1], riftAffects);
-    const mapped2 = affected(range, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
+    const range2 = model.nginxVersion.range;
+    const rift = affected(range2, [V1_30_1], riftAffects);
+    const mapped2 = affected(range2, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
     if (!rift && !mapped2) return;
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
@@ -44448,8 +45720,8 @@ var rule18 = defineRule({
     }
   }
 });
-function affected(range, boundaries, affects) {
-  const pieces = splitRange(range, boundaries);
+function affected(range2, boundaries, affects) {
+  const pieces = splitRange(range2, boundaries);
   const bad = pieces.filter((piece) => affects(piece.min));
   if (bad.length === 0) return void 0;
   if (bad.length === pieces.length) return { versions: "" };
@@ -44510,102 +45782,225 @@ function mapAfterCapture(variables, block2, entry, versions) {
   return void 0;
 }
 
-// checks/nginx-unknown-directive.ts
-init_suggest();
-var ID19 = "nginx-unknown-directive";
-var rule19 = defineRule({
-  id: ID19,
-  severity: "error",
-  category: "correctness",
+// checks/nginx-valid-referers-none.ts
+init_rule();
+var ID30 = "nginx-valid-referers-none";
+var rule30 = defineRule({
+  id: ID30,
+  severity: "info",
+  category: "security",
   meta: {
-    description: "A directive that no enabled nginx module knows: nginx refuses to start",
-    docsUrl: docsUrl(ID19),
+    description: "valid_referers none: a request without a Referer passes the referer check, and any page can send one",
+    docsUrl: docsUrl(ID30),
     fixable: false,
     messages: {
-      unknown: 'Unknown directive "{{name}}"{{suggestion}}: nginx refuses to start (unknown directive "{{name}}")',
-      thirdParty: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}; if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
-      notYet: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}, so this nginx refuses to start (unknown directive "{{name}}")',
-      removed: 'Unknown directive "{{name}}" on {{versions}}: it was removed in nginx {{removed}}, so this nginx refuses to start (unknown directive "{{name}}")'
+      none: {
+        message: '"valid_referers none" lets every request without a Referer through, and any page can make the browser send none',
+        help: 'A page with <meta name="referrer" content="no-referrer"> (or rel="noreferrer", or a redirect from https to http) makes the browser omit Referer; with "none" listed, $invalid_referer is then empty and the check passes. That is fine for hotlink protection (direct visits should work), not for anything the referer check guards against a deliberate attacker: use a token, a cookie with SameSite, or authentication there'
+      }
     }
   },
   *check(model) {
-    const index = model.nginx.directives;
-    const range = model.nginxVersion.range;
-    let names;
-    const releaseVerdicts = /* @__PURE__ */ new Map();
-    const thirdParty = /* @__PURE__ */ new Map();
-    const suggestions = /* @__PURE__ */ new Map();
-    for (const use of index.checkedUses()) {
-      const { directive } = use;
-      const specs2 = index.table.lookup(directive.name);
-      if (specs2.length === 0) {
-        const base = { primary: directive.nameSpan, modelPath: use.path };
-        const module2 = index.table.disabledModuleOf(directive.name);
-        if (module2) {
-          if (writtenConditionally(directive)) continue;
-          const key = `${directive.nameSpan.file}\0${module2}`;
-          const seen = thirdParty.get(key);
-          if (seen) seen.others++;
-          else thirdParty.set(key, { draft: { ...base, messageId: "thirdParty", data: { name: directive.name, module: module2 }, maxSeverity: "warning" }, others: 0 });
-          continue;
-        }
-        names ??= [...index.table.names()];
-        if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
-        const suggestion = suggestions.get(directive.name);
-        yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
-        continue;
-      }
-      let verdict = releaseVerdicts.get(directive.name);
-      if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range));
-      if (verdict === "notYet") {
-        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range) } };
-      } else if (verdict === "removed") {
-        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range) } };
-      }
-    }
-    for (const { draft, others } of thirdParty.values()) {
-      yield { ...draft, data: { ...draft.data, others: others === 0 ? "" : ` (as do ${others} more directive${others === 1 ? "" : "s"} in this file)` } };
+    const first = onceEach();
+    for (const use of model.nginx.directives.usesNamed("valid_referers")) {
+      const none = use.directive.args.find((arg) => arg.value === "none");
+      if (!none) continue;
+      const key = `${use.directive.file}\0${none.span.start.offset}`;
+      if (!first(key)) continue;
+      yield { messageId: "none", primary: none.span, modelPath: use.path };
     }
   }
 });
-function releaseVerdict(specs2, range) {
-  const since = specs2.map((spec) => spec.since ? parseVersion(spec.since) : void 0);
-  if (since.every((v) => v !== void 0 && compareVersions(range.max, v) < 0)) return "notYet";
-  const removed = specs2.map((spec) => spec.removed ? parseVersion(spec.removed) : void 0);
-  if (removed.every((v) => v !== void 0 && compareVersions(range.min, v) >= 0)) return "removed";
+
+// checks/nginx-version-disclosure.ts
+init_rule();
+var ID31 = "nginx-version-disclosure";
+var DISCLOSING = /* @__PURE__ */ new Set(["on", "build"]);
+var rule31 = defineRule({
+  id: ID31,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "server_tokens on or build written in the tree: every response names the exact nginx version",
+    docsUrl: docsUrl(ID31),
+    fixable: false,
+    messages: {
+      disclosed: {
+        message: '"server_tokens {{value}}" puts the nginx version in every Server header and error page',
+        help: `Every response then carries "Server: nginx/1.24.0" (with build: the build name too) and nginx's own error pages end in "nginx/1.24.0": a scanner matches that against the CVE list without sending one probe. Write "server_tokens off;" in the http block`
+      },
+      reEnabled: {
+        message: `"server_tokens {{value}}" turns the version back on under the {{outer}} level's "server_tokens off"`,
+        help: "An outer level turns the version off; this level turns it back on, for the responses it serves. Remove this line"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("server_tokens")) continue;
+      for (const block2 of [scope.http, ...scope.http.descendants()]) {
+        for (const entry of block2.own("server_tokens")) {
+          if (entry.generated?.kind === "default") continue;
+          const arg = entry.directive.args[0];
+          if (!arg || argumentsUnknown(entry.directive) || !DISCLOSING.has(arg.value.toLowerCase())) continue;
+          const outerOff = block2.parent ? offAbove(block2.parent, entry.via[0]?.file ?? entry.directive.file) : void 0;
+          const data = { value: arg.value, outer: outerOff ? outerOff.block.kind : "" };
+          const base = { data, primary: arg.span, modelPath: `${block2.path}>server_tokens` };
+          if (outerOff) yield { ...base, messageId: "reEnabled", related: [{ span: outerOff.span, label: "turned off here" }] };
+          else yield { ...base, messageId: "disclosed" };
+        }
+      }
+    }
+  }
+});
+function offAbove(block2, file) {
+  const found = block2.inherited("server_tokens");
+  if (!found || found.entry.directive.args[0]?.value.toLowerCase() !== "off") return void 0;
+  if (!found.block.node && found.block.kind === "http" && (found.entry.via[0]?.file ?? found.entry.directive.file) !== file) return void 0;
+  return { block: found.block, span: found.entry.directive.span };
+}
+
+// checks/nginx-weak-tls.ts
+init_rule();
+
+// src/model/tls-ciphers.ts
+function familyOf(part2) {
+  const upper = part2.toUpperCase();
+  if (upper === "ANULL" || upper === "ADH" || upper === "AECDH" || /^(ADH|AECDH)-/.test(upper)) return "aNULL";
+  if (upper === "NULL" || upper === "ENULL" || /(^|-)NULL(-|$)/.test(upper)) return "NULL";
+  if (/^EXP(ORT)?(40|56)?$/.test(upper) || /^EXP(1024)?-/.test(upper)) return "EXPORT";
+  if (upper.includes("RC4")) return "RC4";
+  if (upper === "3DES" || upper.includes("DES-CBC3") || upper.includes("3DES")) return "3DES";
+  if (upper === "DES" || /(^|-)DES-CBC-/.test(upper)) return "DES";
+  if (upper === "MD5" || upper.endsWith("-MD5")) return "MD5";
+  if (upper === "LOW") return "LOW";
   return void 0;
+}
+function weakCiphers(list) {
+  const enabled = /* @__PURE__ */ new Map();
+  const removedForGood = /* @__PURE__ */ new Set();
+  for (const match of list.matchAll(/[^:, \t]+/g)) {
+    const item = match[0];
+    const sign = item[0];
+    const body2 = sign === "!" || sign === "-" || sign === "+" ? item.slice(1) : item;
+    if (body2.startsWith("@")) continue;
+    const family = body2.split("+").map(familyOf).find((f) => f !== void 0);
+    if (!family) continue;
+    if (sign === "!") removedForGood.add(family);
+    else if (sign === "-") enabled.delete(family);
+    else if (sign !== "+" && !enabled.has(family)) enabled.set(family, { family, offset: match.index ?? 0, text: item });
+  }
+  return [...enabled.values()].filter((item) => !removedForGood.has(item.family));
+}
+var WEAK_PROTOCOLS = /* @__PURE__ */ new Map([
+  ["sslv2", "SSLv2"],
+  ["sslv3", "SSLv3"],
+  ["tlsv1", "TLSv1"],
+  ["tlsv1.1", "TLSv1.1"]
+]);
+function weakProtocol(argument) {
+  return WEAK_PROTOCOLS.get(argument.toLowerCase());
+}
+
+// checks/nginx-weak-tls.ts
+var ID32 = "nginx-weak-tls";
+var PROTOCOL_DIRECTIVES = /* @__PURE__ */ new Set(["ssl_protocols", "proxy_ssl_protocols", "grpc_ssl_protocols", "uwsgi_ssl_protocols"]);
+var CIPHER_DIRECTIVES = /* @__PURE__ */ new Set(["ssl_ciphers", "proxy_ssl_ciphers", "grpc_ssl_ciphers", "uwsgi_ssl_ciphers"]);
+var WHY = {
+  NULL: "no encryption",
+  aNULL: "no server authentication",
+  EXPORT: "40/56-bit export keys",
+  RC4: "RC4 biases",
+  DES: "56-bit DES",
+  "3DES": "64-bit blocks (Sweet32)",
+  MD5: "MD5 MACs",
+  LOW: "low-strength ciphers"
+};
+var rule32 = defineRule({
+  id: ID32,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "ssl_protocols enables SSLv2/SSLv3/TLSv1/TLSv1.1, or ssl_ciphers enables NULL, anonymous, export, RC4, DES, 3DES, MD5 or LOW ciphers",
+    docsUrl: docsUrl(ID32),
+    fixable: false,
+    messages: {
+      weakProtocols: {
+        message: '"{{directive}}" enables {{protocols}}',
+        help: `SSLv3 falls to POODLE, TLSv1.0 to BEAST, and TLSv1.0/1.1 offer only SHA-1/MD5-based handshakes; browsers dropped both in 2020, so what still negotiates them is an old client or an attacker who strips the newer versions. Write "ssl_protocols TLSv1.2 TLSv1.3;" (nginx's default since 1.23.4)`
+      },
+      weakCiphers: {
+        message: '"{{directive}}" enables {{items}}: {{why}}',
+        help: `A client (or a man in the middle that edits the ClientHello) can pick any suite the list leaves enabled. Use a list without them, e.g. nginx's default "HIGH:!aNULL:!MD5" or Mozilla's "intermediate" list, or add "!aNULL:!eNULL:!EXPORT:!RC4:!DES:!3DES:!MD5" to yours`
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    const index = model.nginx.directives;
+    for (const use of [...PROTOCOL_DIRECTIVES, ...CIPHER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
+      const name2 = use.directive.name;
+      const isProtocols = PROTOCOL_DIRECTIVES.has(name2);
+      const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
+      if (argumentsUnknown(use.directive) || !first(key)) continue;
+      const args = use.directive.args;
+      if (isProtocols) {
+        const weak2 = args.filter((arg) => weakProtocol(arg.value) !== void 0);
+        if (weak2.length === 0) continue;
+        const protocols = weak2.map((arg) => weakProtocol(arg.value)).join(", ");
+        yield { messageId: "weakProtocols", data: { directive: name2, protocols }, primary: weak2[0].span, modelPath: use.path };
+        continue;
+      }
+      const list = args[0];
+      if (!list || list.value.includes("$")) continue;
+      const weak = weakCiphers(list.value);
+      if (weak.length === 0) continue;
+      const items = weak.map((item) => `"${item.text}"`).join(", ");
+      const why = [...new Set(weak.map((item) => WHY[item.family]))].join(", ");
+      yield {
+        messageId: "weakCiphers",
+        data: { directive: name2, items, why },
+        primary: itemSpan(list, weak[0].offset, weak[0].text.length),
+        modelPath: use.path
+      };
+    }
+  }
+});
+function itemSpan(arg, offset, length) {
+  const quote = arg.quoted ? 1 : 0;
+  const { start, end } = arg.span;
+  const plain = start.line === end.line && end.offset - start.offset === arg.value.length + 2 * quote;
+  if (!plain) return arg.span;
+  const from = quote + offset;
+  return {
+    file: arg.span.file,
+    start: { line: start.line, column: start.column + from, offset: start.offset + from },
+    end: { line: start.line, column: start.column + from + length, offset: start.offset + from + length }
+  };
 }
 
 // checks/proxy-read-timeout-backend.ts
-var ID20 = "proxy-read-timeout-backend";
-function hardLimit(backend) {
-  if (backend.kind === "gunicorn") {
-    if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
-    const timeout = backend.settings.get("timeout");
-    return timeout ? { setting: timeout, log: "[CRITICAL] WORKER TIMEOUT (pid:N)" } : void 0;
-  }
-  if (backend.kind === "uwsgi") {
-    const harakiri = backend.settings.get("harakiri");
-    return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
-  }
-  return void 0;
-}
-var rule20 = defineRule({
-  id: ID20,
+init_rule();
+var ID33 = "proxy-read-timeout-backend";
+var rule33 = defineRule({
+  id: ID33,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "A raised nginx read timeout that the backend never reaches: it kills the request first, so nginx answers 502 anyway",
-    docsUrl: docsUrl(ID20),
+    docsUrl: docsUrl(ID33),
     fixable: false,
     messages: {
-      backendKillsFirst: `{{nginxSetting}} is longer than {{backendSetting}} behind {{address}}: the backend kills a request after {{backendValue}} (it logs "{{log}}") and nginx answers 502 "upstream prematurely closed connection while reading response header from upstream", so waiting longer in nginx never helps; raise the backend's limit first, then keep {{directive}} at or below it`
+      backendKillsFirst: {
+        message: "{{nginxSetting}} is longer than {{backendSetting}} behind {{address}}",
+        help: `the backend kills a request after {{backendValue}} (it logs "{{log}}") and nginx answers 502 "upstream prematurely closed connection while reading response header from upstream", so waiting longer in nginx never helps; raise the backend's limit first, then keep {{directive}} at or below it`
+      }
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     for (const link of linkDeployment(model)) {
-      const limit = hardLimit(link.backend);
+      const limit = backendLimits(link.backend, link.listener).workerTimeout;
       if (!limit || typeof limit.setting.value !== "number" || limit.setting.value <= 0) continue;
       for (const pass of link.target.passes) {
         if (pass.module !== "proxy" && pass.module !== "uwsgi" && pass.module !== "fastcgi") continue;
@@ -44614,9 +46009,7 @@ var rule20 = defineRule({
         if (!found || found.entry.generated?.kind === "default") continue;
         const readTimeout = pass.location.setting(directive, model.nginxVersion.range);
         if (!readTimeout || typeof readTimeout.value !== "number" || readTimeout.value <= limit.setting.value) continue;
-        const key = `${found.entry.directive.span.file}:${found.entry.directive.span.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (!first(found.entry.directive.span, link.listener.span)) continue;
         yield {
           messageId: "backendKillsFirst",
           data: {
@@ -44639,21 +46032,125 @@ var rule20 = defineRule({
   }
 });
 
+// checks/service-restart-policy.ts
+init_rule();
+
+// src/model/restart-policy.ts
+var NGINX_IMAGE = /^(?:[\w.-]+(?::\d+)?\/)*(?:nginx|openresty|nginx-unprivileged)(?:[:@]|$)/i;
+function restartsAtBoot(restart) {
+  if (!restart) return false;
+  const value = restart.value.trim().toLowerCase();
+  if (value === "no" || value === "false") return false;
+  if (value.includes("$")) return void 0;
+  return true;
+}
+function downAfterReboot(model) {
+  const found = [];
+  const targets = hostTargets(model);
+  const balancerFor = (ports2) => targets.find((target) => ports2.includes(target.port.value));
+  const describe3 = (target) => target ? target.balancer ?? target.name : void 0;
+  const hasNginx = model.nginx.scopes.some((scope) => scope.servers.length > 0 && !scope.roots.some((root) => root.generatedBy === "ingress-nginx"));
+  const nginxLaunches = model.launches.filter((launch) => launch.program === "nginx" || launch.program === "openresty");
+  for (const container of model.compose) {
+    if (container.published.length === 0 || !container.keySpan) continue;
+    const ports2 = [...new Set(container.published.map((published) => published.hostPort))];
+    const runsNginx = container.image !== void 0 && NGINX_IMAGE.test(container.image) || nginxLaunches.some((launch) => launch.kind === "compose" && launch.file === container.file && launch.service === container.service);
+    const target = balancerFor(ports2);
+    if (!runsNginx && (hasNginx || !target)) continue;
+    if (restartsAtBoot(container.restart) !== false) continue;
+    found.push({ kind: "compose", container, runs: runsNginx ? "nginx" : "the service the load balancer sends to", ports: ports2, ...describe3(target) ? { behindBalancer: describe3(target) } : {} });
+  }
+  const targetPorts = targets.map((target) => target.port.value);
+  for (const launch of model.launches) {
+    if (launch.kind !== "systemd" || !launch.systemdInstall || launch.systemdInstall.wantedBy.length > 0) continue;
+    const isNginx = launch.program === "nginx" || launch.program === "openresty";
+    let target;
+    if (isNginx) {
+      target = targets[0];
+    } else {
+      if (hasNginx) continue;
+      const backend = model.backends.find((candidate) => candidate.launchedBy?.includes(launch));
+      const ports2 = backend?.listeners.flatMap((listener) => listener.address.kind === "tcp" ? [listener.address.port] : []) ?? [];
+      target = balancerFor(ports2.filter((port) => targetPorts.includes(port)));
+      if (!target) continue;
+    }
+    found.push({ kind: "systemd", launch, runs: isNginx ? "nginx" : launch.program, ...describe3(target) ? { behindBalancer: describe3(target) } : {} });
+  }
+  return found;
+}
+
+// checks/service-restart-policy.ts
+var ID34 = "service-restart-policy";
+var rule34 = defineRule({
+  id: ID34,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "the front door (nginx, or the backend a load balancer sends to) does not start again after a host reboot",
+    docsUrl: docsUrl(ID34),
+    fixable: false,
+    messages: {
+      composeNoRestart: {
+        message: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
+        help: 'Compose\'s default restart policy is "no": when the host reboots, the Docker daemon starts again but not this container, so nothing listens on its ports and a load balancer in front marks the host unhealthy and answers 502/503 (field report 003: after a reboot, "nginx was off"). Add `restart: unless-stopped` (or `always`) to the service'
+      },
+      systemdNotEnabled: {
+        message: "systemd unit {{unit}} runs {{runs}}{{balancer}} but has no [Install] WantedBy=: it cannot be enabled to start at boot",
+        help: "Without an [Install] section naming a target (`WantedBy=multi-user.target`), `systemctl enable` has nothing to link and the unit does not start at boot; after a reboot the port stays closed and the load balancer answers 502/503. Add `[Install]` with `WantedBy=multi-user.target` and run `systemctl enable`"
+      }
+    }
+  },
+  *check(model) {
+    for (const down of downAfterReboot(model)) {
+      const balancer = down.behindBalancer ? ` behind ${down.behindBalancer}` : "";
+      const maxSeverity = down.behindBalancer ? void 0 : "info";
+      if (down.kind === "compose") {
+        const { container } = down;
+        yield {
+          messageId: "composeNoRestart",
+          data: { service: container.service, runs: down.runs, ports: down.ports.join(", "), balancer, restart: container.restart ? `restart: "${container.restart.value}"` : `no restart policy (compose's default is "no")` },
+          primary: container.keySpan,
+          related: container.restart ? [{ span: container.restart.span, label: `restart: ${container.restart.value}` }] : [],
+          modelPath: `compose[${container.file}]>${container.service}>restart`,
+          ...maxSeverity ? { maxSeverity } : {}
+        };
+      } else {
+        const { launch } = down;
+        yield {
+          messageId: "systemdNotEnabled",
+          data: { unit: launch.service ?? launch.file, runs: down.runs, balancer },
+          primary: launch.span,
+          related: [],
+          modelPath: `systemd[${launch.service ?? launch.file}]>Install>WantedBy`,
+          ...maxSeverity ? { maxSeverity } : {}
+        };
+      }
+    }
+  }
+});
+
 // checks/tomcat-ajp-secret.ts
+init_rule();
 init_versions();
-var ID21 = "tomcat-ajp-secret";
+var ID35 = "tomcat-ajp-secret";
 var TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
-var rule21 = defineRule({
-  id: ID21,
+var rule35 = defineRule({
+  id: ID35,
   severity: "error",
   category: "correctness",
   meta: {
     description: "An AJP connector without a secret while secretRequired is true (the default since Tomcat 9.0.31): Tomcat does not start it",
-    docsUrl: docsUrl(ID21),
+    docsUrl: docsUrl(ID35),
     fixable: false,
     messages: {
-      missingSecret: `AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}: Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network`,
-      requiredSecretIgnored: `AJP connector on port {{port}} sets its secret with "requiredSecret", which Tomcat 11 no longer reads{{versions}}: with secretRequired true Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}); rename requiredSecret to secret`
+      missingSecret: {
+        message: "AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}",
+        help: `Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network`
+      },
+      requiredSecretIgnored: {
+        message: 'AJP connector on port {{port}} sets its secret with "requiredSecret", which Tomcat 11 no longer reads{{versions}}',
+        help: `with secretRequired true Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}); rename requiredSecret to secret`
+      }
     }
   },
   *check(model) {
@@ -44712,18 +46209,22 @@ function judge7(backend, connector) {
 }
 
 // checks/upstream-keepalive-http10.ts
-var ID22 = "upstream-keepalive-http10";
+init_rule();
+var ID36 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
-var rule22 = defineRule({
-  id: ID22,
+var rule36 = defineRule({
+  id: ID36,
   severity: "error",
   category: "performance",
   meta: {
     description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
-    docsUrl: docsUrl(ID22),
+    docsUrl: docsUrl(ID36),
     fixable: false,
     messages: {
-      noReuse: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}: every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}'
+      noReuse: {
+        message: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}',
+        help: "every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}"
+      }
     }
   },
   *check(model) {
@@ -44738,7 +46239,7 @@ function judgePass(model, pass, group) {
   const upstream = group.block;
   const location = pass.location;
   const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
-  const verdicts = pieces.map((range) => judgeRange(range, upstream, location)).filter((v) => v !== void 0);
+  const verdicts = pieces.map((range2) => judgeRange(range2, upstream, location)).filter((v) => v !== void 0);
   if (verdicts.length === 0) return void 0;
   const holdsEverywhere = verdicts.length === pieces.length;
   const first = verdicts[0];
@@ -44763,7 +46264,7 @@ function judgePass(model, pass, group) {
     maxSeverity: holdsEverywhere ? void 0 : "warning"
   };
 }
-function judgeRange(range, upstream, location) {
+function judgeRange(range2, upstream, location) {
   const keepaliveDirective = upstream.ownLast("keepalive");
   let keepalive;
   if (keepaliveDirective) {
@@ -44771,14 +46272,14 @@ function judgeRange(range, upstream, location) {
     if (count === void 0 || count === "0") return void 0;
     keepalive = `keepalive ${count}`;
   } else {
-    const byDefault = defaultFor("upstream:keepalive", range);
+    const byDefault = defaultFor("upstream:keepalive", range2);
     if (!byDefault || byDefault.text === "") return void 0;
     keepalive = `keepalive ${byDefault.text}, the default since nginx 1.29.7`;
   }
   const problems = [];
   const fixes = [];
   const httpVersion = location.inherited("proxy_http_version");
-  const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor("proxy_http_version", range).text;
+  const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor("proxy_http_version", range2).text;
   if (httpVersionText === "1.0") {
     problems.push(httpVersion ? "speaks HTTP/1.0 (proxy_http_version 1.0)" : "speaks HTTP/1.0 (nginx default before 1.29.7)");
     fixes.push("`proxy_http_version 1.1;`");
@@ -44791,12 +46292,12 @@ function judgeRange(range, upstream, location) {
       problems.push('sends "Connection: close" (proxy_set_header Connection close)');
       fixes.push('`proxy_set_header Connection "";`');
     }
-  } else if (defaultFor("proxy_header:connection", range).text === "close") {
+  } else if (defaultFor("proxy_header:connection", range2).text === "close") {
     const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
     problems.push(dropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)');
     fixes.push('`proxy_set_header Connection "";`');
   }
-  return problems.length > 0 ? { range, keepalive, problems, fixes } : void 0;
+  return problems.length > 0 ? { range: range2, keepalive, problems, fixes } : void 0;
 }
 function explicitCulprits(location) {
   const related = [];
@@ -44816,16 +46317,19 @@ function explicitCulprits(location) {
   return related;
 }
 
+// checks/upstream-keepalive-requests.ts
+init_rule();
+
 // src/model/upstream-keepalive.ts
 var KEEPALIVE_BOUNDARIES = [parseVersion("1.19.10"), parseVersion("1.29.7")];
 function upstreamKeepaliveByRange(model, group) {
   const block2 = group.block;
   if (!block2) return [];
   const out = [];
-  for (const range of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
-    const keepalive = block2.setting("keepalive", range);
+  for (const range2 of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
+    const keepalive = block2.setting("keepalive", range2);
     if (!keepalive || typeof keepalive.value !== "number" || keepalive.value <= 0) continue;
-    out.push({ range, keepalive });
+    out.push({ range: range2, keepalive });
   }
   return out;
 }
@@ -44851,33 +46355,40 @@ function versionQualifier(model, holding, all) {
 function mergeAdjacent(holding, all) {
   const merged = [];
   let previousIndex = -2;
-  for (const range of holding) {
-    const index = all.findIndex((piece) => compareVersions(piece.min, range.min) === 0 && compareVersions(piece.max, range.max) === 0);
-    if (index === previousIndex + 1 && merged.length > 0) merged[merged.length - 1] = { min: merged[merged.length - 1].min, max: range.max };
-    else merged.push(range);
+  for (const range2 of holding) {
+    const index = all.findIndex((piece) => compareVersions(piece.min, range2.min) === 0 && compareVersions(piece.max, range2.max) === 0);
+    if (index === previousIndex + 1 && merged.length > 0) merged[merged.length - 1] = { min: merged[merged.length - 1].min, max: range2.max };
+    else merged.push(range2);
     previousIndex = index;
   }
   return merged;
 }
 
 // checks/upstream-keepalive-requests.ts
-var ID23 = "upstream-keepalive-requests";
-var rule23 = defineRule({
-  id: ID23,
+var ID37 = "upstream-keepalive-requests";
+var rule37 = defineRule({
+  id: ID37,
   // info, not warning: the proof lab (docs/evidence.md) sent 300 POSTs through nginx to a Tomcat
   // that ends connections after 5 requests and none failed; Tomcat's Connection: close saves it.
   severity: "info",
   category: "reliability",
   meta: {
     description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",
-    docsUrl: docsUrl(ID23),
+    docsUrl: docsUrl(ID37),
     fixable: false,
     messages: {
-      backendStopsFirst: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}'
+      backendStopsFirst: {
+        message: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}',
+        help: 'the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}'
+      }
     }
   },
   *check(model) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge8(model, link), other: link.listener.span })));
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const draft = judge8(model, link);
+      if (draft && first(draft.primary, link.listener.span)) yield draft;
+    }
   }
 });
 function judge8(model, link) {
@@ -44888,8 +46399,8 @@ function judge8(model, link) {
   const backendMax = keepAlive.maxRequests.value;
   if (typeof backendMax !== "number" || backendMax <= 0) return void 0;
   const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
-  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
-    const requests = group.block.setting("keepalive_requests", range);
+  const holding = upstreamKeepaliveByRange(model, group).filter(({ range: range2 }) => {
+    const requests = group.block.setting("keepalive_requests", range2);
     return typeof requests?.value === "number" && requests.value > backendMax;
   });
   if (holding.length === 0) return void 0;
@@ -44917,21 +46428,29 @@ function judge8(model, link) {
 }
 
 // checks/upstream-keepalive-timeout.ts
-var ID24 = "upstream-keepalive-timeout";
-var rule24 = defineRule({
-  id: ID24,
+init_rule();
+var ID38 = "upstream-keepalive-timeout";
+var rule38 = defineRule({
+  id: ID38,
   severity: "error",
   category: "reliability",
   meta: {
     description: "nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed",
-    docsUrl: docsUrl(ID24),
+    docsUrl: docsUrl(ID38),
     fixable: false,
     messages: {
-      backendClosesFirst: `{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend's keep-alive above {{nginxValue}}`
+      backendClosesFirst: {
+        message: '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}',
+        help: `the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend's keep-alive above {{nginxValue}}`
+      }
     }
   },
   *check(model) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge9(model, link), other: link.listener.span })));
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const draft = judge9(model, link);
+      if (draft && first(draft.primary, link.listener.span)) yield draft;
+    }
   }
 });
 function judge9(model, link) {
@@ -44941,8 +46460,8 @@ function judge9(model, link) {
   if (keepAlive.kind !== "idleTimeout" || typeof keepAlive.timeout.value !== "number" || keepAlive.timeout.value <= 0) return void 0;
   const backendMs = keepAlive.timeout.value;
   const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
-  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
-    const timeout = group.block.setting("keepalive_timeout", range);
+  const holding = upstreamKeepaliveByRange(model, group).filter(({ range: range2 }) => {
+    const timeout = group.block.setting("keepalive_timeout", range2);
     return typeof timeout?.value === "number" && timeout.value >= backendMs;
   });
   if (holding.length === 0) return void 0;
@@ -44972,7 +46491,20 @@ function judge9(model, link) {
 }
 
 // checks/upstream-protocol-mismatch.ts
-var ID25 = "upstream-protocol-mismatch";
+init_rule();
+
+// src/model/protocol-mismatch.ts
+function observedMismatchSymptom(kind, spoken, served) {
+  if (kind === "uwsgi") {
+    if (spoken === "http" && served === "uwsgi") return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
+    if (spoken === "uwsgi" && served === "http") return 'nginx answers 502 ("upstream prematurely closed connection") and uWSGI logs nothing';
+    if (spoken === "fastcgi" && served === "uwsgi") return 'uWSGI logs "-- unavailable modifier requested: 1 --" and nginx answers 502';
+  }
+  return void 0;
+}
+
+// checks/upstream-protocol-mismatch.ts
+var ID39 = "upstream-protocol-mismatch";
 function spokenBy(pass) {
   switch (pass.module) {
     case "proxy":
@@ -44988,11 +46520,8 @@ function spokenBy(pass) {
   }
 }
 function symptom(spoken, served, backend) {
-  if (backend === "uwsgi") {
-    if (spoken === "http" && served === "uwsgi") return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
-    if (spoken === "uwsgi" && served === "http") return 'nginx answers 502 ("upstream prematurely closed connection") and uWSGI logs nothing';
-    if (spoken === "fastcgi" && served === "uwsgi") return 'uWSGI logs "-- unavailable modifier requested: 1 --" and nginx answers 502';
-  }
+  const observed = observedMismatchSymptom(backend, spoken, served);
+  if (observed) return observed;
   if (spoken === "https") return "the listener does not speak TLS, so the handshake fails and nginx answers 502";
   return "the backend cannot parse what nginx sends, so every request through it fails";
 }
@@ -45004,29 +46533,30 @@ var DIRECTIVE_FOR = {
   scgi: "scgi_pass",
   ajp: "an AJP client such as Apache mod_jk (nginx has no AJP module); or proxy_pass to Tomcat's HTTP connector"
 };
-var rule25 = defineRule({
-  id: ID25,
+var rule39 = defineRule({
+  id: ID39,
   severity: "error",
   category: "correctness",
   meta: {
     description: "nginx speaks one protocol to a backend listener that speaks another (proxy_pass to a uwsgi socket, uwsgi_pass to HTTP, …)",
-    docsUrl: docsUrl(ID25),
+    docsUrl: docsUrl(ID39),
     fixable: false,
     messages: {
-      mismatch: "{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}}): {{symptom}}; use {{fix}}"
+      mismatch: {
+        message: "{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}})",
+        help: "{{symptom}}; use {{fix}}"
+      }
     }
   },
   *check(model) {
-    const seen = /* @__PURE__ */ new Set();
+    const first = onceEach();
     for (const link of linkDeployment(model)) {
       for (const pass of link.target.passes) {
         const spoken = spokenBy(pass);
         const served = link.listener.protocol;
         if (compatible(spoken, served)) continue;
         const argument = pass.entry.directive.args[0];
-        const key = `${argument.span.file}:${argument.span.start.offset}:${link.listener.span.file}:${link.listener.span.start.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (!first(argument.span, link.listener.span)) continue;
         const draft = {
           messageId: "mismatch",
           data: {
@@ -45062,71 +46592,38 @@ function compatible(spoken, served) {
 }
 
 // checks/upstream-socket-permission.ts
+init_rule();
 init_launch();
-
-// src/model/uwsgi.ts
-function uwsgiEntries(backend, ...keys) {
-  return backend.options.filter((entry) => keys.includes(entry.key));
-}
-function lastUwsgiEntry(backend, ...keys) {
-  const entries = uwsgiEntries(backend, ...keys);
-  return entries[entries.length - 1];
-}
-function isUwsgiBackend(backend) {
-  return backend.kind === "uwsgi";
-}
-function spanWithin(span2, text3, from, to) {
-  if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
-  const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
-  return { file: span2.file, start: at(from), end: at(to) };
-}
-function uwsgiEntryPath(backend, entry) {
-  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
-}
-var occurrences = /* @__PURE__ */ new WeakMap();
-function occurrenceIndex(options) {
-  let index = occurrences.get(options);
-  if (!index || index.size !== options.length) {
-    index = /* @__PURE__ */ new Map();
-    const seen = /* @__PURE__ */ new Map();
-    for (const other of options) {
-      const id2 = `${other.file}\0${other.key}`;
-      const n = seen.get(id2) ?? 0;
-      seen.set(id2, n + 1);
-      index.set(other, n);
-    }
-    occurrences.set(options, index);
-  }
-  return index;
-}
-function uwsgiBackends(backends) {
-  return backends.filter(isUwsgiBackend);
-}
-
-// checks/upstream-socket-permission.ts
-var ID26 = "upstream-socket-permission";
-var rule26 = defineRule({
-  id: ID26,
+var ID40 = "upstream-socket-permission";
+var rule40 = defineRule({
+  id: ID40,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx's worker user can write to the unix socket the backend creates",
-    docsUrl: docsUrl(ID26),
+    docsUrl: docsUrl(ID40),
     fixable: false,
     messages: {
-      socketNotWritable: 'nginx workers run as "{{nginxUser}}" but {{backend}} creates {{socket}} owned by "{{owner}}" with mode {{mode}} ({{modeSource}}): {{why}}, so every request through it fails with 502 and nginx logs "connect() to unix:{{socket}} failed (13: Permission denied) while connecting to upstream"; {{fix}}'
+      socketNotWritable: {
+        message: 'nginx workers run as "{{nginxUser}}" but {{backend}} creates {{socket}} owned by "{{owner}}" with mode {{mode}} ({{modeSource}})',
+        help: '{{why}}, so every request through it fails with 502 and nginx logs "connect() to unix:{{socket}} failed (13: Permission denied) while connecting to upstream"; {{fix}}'
+      }
     }
   },
   *check(model) {
     const socketLinks = linkDeployment(model).filter((link) => link.target.address.kind === "unix" && link.listener.address.kind === "unix");
-    yield* oncePerPair(socketLinks.map((link) => ({ draft: judge10(model, link), other: link.listener.span })));
+    const first = onceEach();
+    for (const link of socketLinks) {
+      const draft = judge10(model, link);
+      if (draft && first(draft.primary, link.listener.span)) yield draft;
+    }
   }
 });
 function judge10(model, link) {
   const nginxUser = nginxUserFor(model, link);
   if (!nginxUser) return void 0;
   const backend = link.backend;
-  const socket = socketFacts(backend);
+  const socket = backendLimits(backend, link.listener).socket;
   if (!socket) return void 0;
   const { owner, mode, fix } = socket;
   const why = denial(nginxUser.name, owner.name, mode.bits);
@@ -45157,20 +46654,19 @@ function judge10(model, link) {
   };
 }
 function denial(nginxUser, owner, bits2) {
-  if (isRoot(nginxUser)) return void 0;
+  if (isRootUser(nginxUser)) return void 0;
   if (bits2 & 2) return void 0;
-  if (isNumeric(owner) !== isNumeric(nginxUser) && !(isRoot(owner) && isRoot(nginxUser))) return void 0;
+  if (isNumeric(owner) !== isNumeric(nginxUser) && !(isRootUser(owner) && isRootUser(nginxUser))) return void 0;
   if (owner === nginxUser) {
     return bits2 & 128 ? void 0 : `the owner "${owner}" has no write permission`;
   }
   if (bits2 & 16) return void 0;
   return `"${nginxUser}" is not the owner and the mode gives neither the group nor others write permission`;
 }
-var isRoot = (user) => user === "root" || user === "0";
 var isNumeric = (user) => /^\d+$/.test(user);
 var sameSpan = (a, b) => a.file === b.file && a.start.offset === b.start.offset;
 function nginxUserFor(model, link) {
-  const nginxLaunchedAsUser = model.launches.some((launch) => launch.program === "nginx" && launch.user && (knownValue(launch.user) === void 0 || !isRoot(knownValue(launch.user))));
+  const nginxLaunchedAsUser = model.launches.some((launch) => launch.program === "nginx" && launch.user && (knownValue(launch.user) === void 0 || !isRootUser(knownValue(launch.user))));
   if (nginxLaunchedAsUser) return void 0;
   const users = /* @__PURE__ */ new Map();
   for (const pass of link.target.passes) {
@@ -45189,62 +46685,9 @@ function rootOf(block2) {
   while (root.parent) root = root.parent;
   return root;
 }
-function socketFacts(backend) {
-  if (backend.kind === "uwsgi") return uwsgiSocket(backend);
-  if (backend.kind === "gunicorn") return gunicornSocket(backend);
-  return void 0;
-}
-function uwsgiSocket(backend) {
-  const chmod = backend.settings.get("chmod-socket");
-  if (!chmod || chmod.source.kind !== "file" || typeof chmod.value !== "string") return void 0;
-  const bits2 = parseInt(chmod.value, 8);
-  const mode = { bits: bits2, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
-  if (lastUwsgiEntry(backend, "master-as-root")) return void 0;
-  let owner;
-  const chown = lastUwsgiEntry(backend, "chown-socket");
-  if (chown) {
-    if (chown.condition || typeof chown.value !== "string" || chown.value === "") return void 0;
-    owner = { name: chown.value.split(":")[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(":")[0]}` };
-  } else {
-    const uid = backend.settings.get("uid");
-    const launchUser = knownValue(backend.launch?.user);
-    if (uid && uid.source.kind === "file") {
-      if (typeof uid.value !== "string" || uid.value === "") return void 0;
-      if (backend.launch?.user && (launchUser === void 0 || !isRoot(launchUser))) return void 0;
-      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
-    } else if (launchUser !== void 0 && backend.launch?.user) {
-      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
-    }
-  }
-  if (!owner) return void 0;
-  return {
-    owner,
-    mode,
-    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`
-  };
-}
-function gunicornSocket(backend) {
-  if (backend.kind !== "gunicorn") return void 0;
-  const umask = backend.settings.get("umask");
-  if (!umask || umask.source.kind !== "file" || typeof umask.value !== "number") return void 0;
-  const bits2 = 511 & ~umask.value;
-  const mode = { bits: bits2, span: umask.source.span, source: `gunicorn umask ${umask.text}` };
-  let owner;
-  const user = backend.settings.get("user");
-  const launchUser = knownValue(backend.launch?.user);
-  if (user && user.source.kind === "file") {
-    if (typeof user.value !== "string" || user.value === "") return void 0;
-    owner = { name: user.value, span: user.source.span, label: `gunicorn chowns the socket to ${user.value}` };
-  } else if (launchUser !== void 0 && backend.launch?.user) {
-    owner = { name: launchUser, span: backend.launch.user.span, label: `gunicorn runs as ${launchUser}` };
-  }
-  if (!owner) return void 0;
-  return {
-    owner,
-    mode,
-    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0"
-  };
-}
+
+// checks/upstream-unreachable.ts
+init_rule();
 
 // src/model/unmodelled-servers.ts
 init_launch();
@@ -45342,9 +46785,9 @@ function unmodelledServers(model) {
   if (!servers) {
     servers = [];
     for (const launch of model.launches) {
-      const reader = READERS.find((candidate) => candidate.matches(launch));
-      if (!reader) continue;
-      const addresses = reader.read(launch).map((address) => ({ address, span: launch.span }));
+      const reader2 = READERS.find((candidate) => candidate.matches(launch));
+      if (!reader2) continue;
+      const addresses = reader2.read(launch).map((address) => ({ address, span: launch.span }));
       servers.push({ program: launch.program, launch, addresses });
     }
     cache.set(model, servers);
@@ -45367,20 +46810,32 @@ function describeUnmodelledAddress(address) {
 }
 
 // checks/upstream-unreachable.ts
-var ID27 = "upstream-unreachable";
-var rule27 = defineRule({
-  id: ID27,
+var ID41 = "upstream-unreachable";
+var rule41 = defineRule({
+  id: ID41,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx sends to a loopback port or socket where none of the tree's backends listens (a port or path typo)",
-    docsUrl: docsUrl(ID27),
+    docsUrl: docsUrl(ID41),
     fixable: false,
     messages: {
-      nothingListens: `Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; point {{directive}} at the backend's address, or fix {{option}}`,
-      serviceHasNoSuchPort: "Service {{service}} has no port {{port}} (its ports: {{ports}}): requests {{directive}} sends to {{address}} never reach its pods; send to one of its ports, or add port {{port}} to the Service",
-      targetPortNotDeclared: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares: the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; name the container port "{{name}}" or set targetPort to the port number',
-      nothingOnTargetPort: 'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}: connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; {{fix}}'
+      nothingListens: {
+        message: "Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}",
+        help: `nginx will log "{{log}}" and answer 502; point {{directive}} at the backend's address, or fix {{option}}`
+      },
+      serviceHasNoSuchPort: {
+        message: "Service {{service}} has no port {{port}} (its ports: {{ports}})",
+        help: "requests {{directive}} sends to {{address}} never reach its pods; send to one of its ports, or add port {{port}} to the Service"
+      },
+      targetPortNotDeclared: {
+        message: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares',
+        help: 'the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; name the container port "{{name}}" or set targetPort to the port number'
+      },
+      nothingOnTargetPort: {
+        message: "Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}",
+        help: 'connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; {{fix}}'
+      }
     }
   },
   *check(model) {
@@ -45458,7 +46913,7 @@ var rule27 = defineRule({
         data: {
           address: address.text,
           listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(", ") + (family.length > 4 ? `, and ${family.length - 4} more` : ""),
-          // SERVERS.md §9 rows 8 and 10.
+          // docs/servers/nginx.md#connect-errors.
           log: address.kind === "unix" ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream` : "connect() failed (111: Connection refused) while connecting to upstream",
           directive: target.server ? `upstream "${target.group.name}"` : pass.entry.directive.name,
           option: `${backendKindName(family[0].backend.kind)}'s ${family[0].option}`
@@ -45492,19 +46947,23 @@ function describeListener(listener) {
 }
 
 // checks/uwsgi-inline-comment.ts
+init_rule();
 init_options();
 init_values();
-var ID28 = "uwsgi-inline-comment";
-var rule28 = defineRule({
-  id: ID28,
+var ID42 = "uwsgi-inline-comment";
+var rule42 = defineRule({
+  id: ID42,
   severity: "warning",
   category: "correctness",
   meta: {
     description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
-    docsUrl: docsUrl(ID28),
+    docsUrl: docsUrl(ID42),
     fixable: false,
     messages: {
-      commentInValue: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}; put the comment on a line of its own'
+      commentInValue: {
+        message: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}',
+        help: "put the comment on a line of its own"
+      }
     }
   },
   *check(model) {
@@ -45529,10 +46988,10 @@ var rule28 = defineRule({
   }
 });
 function effectOf(key, value, commentAt) {
-  const reader = uwsgiOptionSpec(key)?.reader;
+  const reader2 = uwsgiOptionSpec(key)?.reader;
   const before = value.slice(0, Math.max(0, commentAt)).trim();
-  if ((reader === "int" || reader === "uint64" || reader === "uint16" || reader === "megabytes") && isPlainUwsgiInteger(before)) return void 0;
-  if (reader === "flag" || reader === "flag-inverted") {
+  if ((reader2 === "int" || reader2 === "uint64" || reader2 === "uint16" || reader2 === "megabytes") && isPlainUwsgiInteger(before)) return void 0;
+  if (reader2 === "flag" || reader2 === "flag-inverted") {
     const meant = readUwsgiFlag(before);
     if (readUwsgiFlag(value) === meant) return void 0;
     return `, which uWSGI reads as "${readUwsgiFlag(value)}", not "${meant}"`;
@@ -45546,17 +47005,21 @@ function runsAShell(entry) {
 }
 
 // checks/uwsgi-sigterm-reload.ts
-var ID29 = "uwsgi-sigterm-reload";
-var rule29 = defineRule({
-  id: ID29,
+init_rule();
+var ID43 = "uwsgi-sigterm-reload";
+var rule43 = defineRule({
+  id: ID43,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "uWSGI 2.0 with a master process reloads on SIGTERM, and its supervisor stops it with SIGTERM: the stop hangs until SIGKILL",
-    docsUrl: docsUrl(ID29),
+    docsUrl: docsUrl(ID43),
     fixable: false,
     messages: {
-      reloadsOnStop: 'uWSGI 2.0 reloads on SIGTERM, and {{supervisor}} stops it with SIGTERM{{why}}: the master respawns its workers instead of exiting, and the stop waits until {{killer}} sends SIGKILL; set "die-on-term = true"{{alternative}}'
+      reloadsOnStop: {
+        message: "uWSGI 2.0 reloads on SIGTERM, and {{supervisor}} stops it with SIGTERM{{why}}",
+        help: 'the master respawns its workers instead of exiting, and the stop waits until {{killer}} sends SIGKILL; set "die-on-term = true"{{alternative}}'
+      }
     }
   },
   *check(model) {
@@ -45607,21 +47070,31 @@ function supervisorWording(launch) {
 }
 
 // checks/uwsgi-unknown-option.ts
+init_rule();
 init_options();
-var ID30 = "uwsgi-unknown-option";
+var ID44 = "uwsgi-unknown-option";
 var BLOCK_ENDS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
-var rule30 = defineRule({
-  id: ID30,
+var rule44 = defineRule({
+  id: ID44,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "A uWSGI option name that neither uWSGI nor its plugins know: without strict mode it silently becomes a placeholder",
-    docsUrl: docsUrl(ID30),
+    docsUrl: docsUrl(ID44),
     fixable: false,
     messages: {
-      unknown: 'Unknown uWSGI option "{{option}}": without "strict = true" uWSGI accepts it silently as a placeholder and sets nothing{{suggestion}}',
-      unknownStrict: 'Unknown uWSGI option "{{option}}": in strict mode uWSGI stops at start with "[strict-mode] unknown config directive: {{option}}"{{suggestion}}',
-      unknownOnCommandLine: 'Unknown uWSGI option "{{written}}": uWSGI stops at start with "getopt_long() error"{{suggestion}}'
+      unknown: {
+        message: 'Unknown uWSGI option "{{option}}"',
+        help: 'without "strict = true" uWSGI accepts it silently as a placeholder and sets nothing{{suggestion}}'
+      },
+      unknownStrict: {
+        message: 'Unknown uWSGI option "{{option}}"',
+        help: 'in strict mode uWSGI stops at start with "[strict-mode] unknown config directive: {{option}}"{{suggestion}}'
+      },
+      unknownOnCommandLine: {
+        message: 'Unknown uWSGI option "{{written}}"',
+        help: 'uWSGI stops at start with "getopt_long() error"{{suggestion}}'
+      }
     }
   },
   *check(model) {
@@ -45654,21 +47127,31 @@ var rule30 = defineRule({
 });
 
 // checks/uwsgi-value-units.ts
+init_rule();
 init_options();
 init_values();
-var ID31 = "uwsgi-value-units";
-var rule31 = defineRule({
-  id: ID31,
+var ID45 = "uwsgi-value-units";
+var rule45 = defineRule({
+  id: ID45,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits",
-    docsUrl: docsUrl(ID31),
+    docsUrl: docsUrl(ID45),
     fixable: false,
     messages: {
-      truncated: '{{option}} is {{used}}{{intended}}: uWSGI reads "{{value}}" with {{parser}}, which stops at the first character that is not a digit{{fix}}',
-      noNumber: '{{option}} is {{used}}: uWSGI reads "{{value}}" with {{parser}}, which finds no number in it{{reason}}',
-      capped: "{{option}} is 65535 bytes, not {{value}}: uWSGI keeps it in 16 bits and caps it at 65535"
+      truncated: {
+        message: "{{option}} is {{used}}{{intended}}",
+        help: 'uWSGI reads "{{value}}" with {{parser}}, which stops at the first character that is not a digit{{fix}}'
+      },
+      noNumber: {
+        message: "{{option}} is {{used}}",
+        help: 'uWSGI reads "{{value}}" with {{parser}}, which finds no number in it{{reason}}'
+      },
+      capped: {
+        message: "{{option}} is 65535 bytes, not {{value}}",
+        help: "uWSGI keeps it in 16 bits and caps it at 65535"
+      }
     }
   },
   *check(model) {
@@ -45726,18 +47209,25 @@ function withUnit(value, quantity) {
 }
 
 // checks/worker-connections-nofile.ts
-var ID32 = "worker-connections-nofile";
-var rule32 = defineRule({
-  id: ID32,
+init_rule();
+var ID46 = "worker-connections-nofile";
+var rule46 = defineRule({
+  id: ID46,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "nginx worker_connections above the open-file limit its workers run with",
-    docsUrl: docsUrl(ID32),
+    docsUrl: docsUrl(ID46),
     fixable: false,
     messages: {
-      exceedsProcessLimit: 'worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}}): nginx logs "{{connections}} worker_connections exceed open file resource limit: {{limit}}" at [warn] (hidden at the default error_log level) and under load "accept4() failed (24: Too many open files)"; set worker_rlimit_nofile {{suggestion}}; in the main context (or raise {{limitName}}) or lower worker_connections',
-      exceedsWorkerRlimit: 'worker_connections {{connections}} is above worker_rlimit_nofile {{limit}} ({{where}}): the workers run out of descriptors under load with "accept4() failed (24: Too many open files)"; raise worker_rlimit_nofile to {{suggestion}} (twice worker_connections when proxying) or lower worker_connections'
+      exceedsProcessLimit: {
+        message: "worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}})",
+        help: 'nginx logs "{{connections}} worker_connections exceed open file resource limit: {{limit}}" at [warn] (hidden at the default error_log level) and under load "accept4() failed (24: Too many open files)"; set worker_rlimit_nofile {{suggestion}}; in the main context (or raise {{limitName}}) or lower worker_connections'
+      },
+      exceedsWorkerRlimit: {
+        message: "worker_connections {{connections}} is above worker_rlimit_nofile {{limit}} ({{where}})",
+        help: 'the workers run out of descriptors under load with "accept4() failed (24: Too many open files)"; raise worker_rlimit_nofile to {{suggestion}} (twice worker_connections when proxying) or lower worker_connections'
+      }
     }
   },
   *check(model) {
@@ -45765,7 +47255,7 @@ function judge11(model, scope, main) {
     data: {
       connections,
       limit: limit.value,
-      where: describe(limit),
+      where: describe2(limit),
       suggestion: connections * 2,
       limitName: limitName(limit)
     },
@@ -45774,7 +47264,7 @@ function judge11(model, scope, main) {
     modelPath: `${main.path}>events>worker_connections`
   };
 }
-function describe(limit) {
+function describe2(limit) {
   if (limit.source.kind === "file") return `${limit.source.span.file}:${limit.source.span.start.line}`;
   return limit.source.note ? `${limit.source.reference}: ${limit.source.note}` : limit.source.reference;
 }
@@ -45784,7 +47274,7 @@ function limitName(limit) {
   return "the open-file limit nginx starts with";
 }
 
-// src/engine/registry.ts
+// checks/index.ts
 var RULES = [
   rule,
   rule2,
@@ -45803,8 +47293,8 @@ var RULES = [
   rule15,
   rule16,
   rule17,
-  rule19,
   rule18,
+  rule19,
   rule20,
   rule21,
   rule22,
@@ -45817,8 +47307,1851 @@ var RULES = [
   rule29,
   rule30,
   rule31,
-  rule32
+  rule32,
+  rule33,
+  rule34,
+  rule35,
+  rule36,
+  rule37,
+  rule38,
+  rule39,
+  rule40,
+  rule41,
+  rule42,
+  rule43,
+  rule44,
+  rule45,
+  rule46
 ].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+// src/engine/run.ts
+init_append();
+
+// src/discovery/fs.ts
+var nodeFs = __toESM(require("fs"));
+
+// src/discovery/path-bytes.ts
+function decodePathBytes(bytes) {
+  const quick = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (!quick.includes("�")) return quick;
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) {
+      out += String.fromCharCode(56320 + bytes[i]);
+      i++;
+    } else {
+      out += Buffer.from(bytes.subarray(i, i + length)).toString("utf8");
+      i += length;
+    }
+  }
+  return out;
+}
+function encodePathBytes(path) {
+  if (!hasEscapedBytes(path)) return Buffer.from(path, "utf8");
+  const parts = [];
+  let run2 = "";
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (isEscapedByteAt(path, i)) {
+      if (run2) parts.push(Buffer.from(run2, "utf8"));
+      run2 = "";
+      parts.push(Buffer.from([code - 56320]));
+    } else run2 += path[i];
+  }
+  if (run2) parts.push(Buffer.from(run2, "utf8"));
+  return Buffer.concat(parts);
+}
+function hasEscapedBytes(path) {
+  return ESCAPED_BYTE.test(path);
+}
+function showPath(path) {
+  return hasEscapedBytes(path) ? path.replace(ESCAPED_BYTES, (ch) => `\\x${(ch.charCodeAt(0) - 56320).toString(16).padStart(2, "0")}`) : path;
+}
+var ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
+var ESCAPED_BYTES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
+function isEscapedByteAt(path, i) {
+  const code = path.charCodeAt(i);
+  if (code < 56448 || code > 56575) return false;
+  const before = i > 0 ? path.charCodeAt(i - 1) : 0;
+  return !(before >= 55296 && before <= 56319);
+}
+function validSequenceLength(bytes, i) {
+  const b0 = bytes[i];
+  if (b0 < 128) return 1;
+  const continuation = (k, low = 128, high = 191) => i + k < bytes.length && bytes[i + k] >= low && bytes[i + k] <= high;
+  if (b0 >= 194 && b0 <= 223) return continuation(1) ? 2 : 0;
+  if (b0 >= 224 && b0 <= 239) {
+    const low = b0 === 224 ? 160 : 128;
+    const high = b0 === 237 ? 159 : 191;
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (b0 >= 240 && b0 <= 244) {
+    const low = b0 === 240 ? 144 : 128;
+    const high = b0 === 244 ? 143 : 191;
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// src/discovery/fs.ts
+var MAX_FILE_BYTES = 64 * 1024 * 1024;
+var native = (path) => hasEscapedBytes(path) ? encodePathBytes(path) : path;
+var nodeFileSystem = {
+  kind(path) {
+    try {
+      const stat = nodeFs.statSync(native(path));
+      return stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
+    } catch {
+      return void 0;
+    }
+  },
+  isSymlink(path) {
+    try {
+      return nodeFs.lstatSync(native(path)).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  },
+  size(path) {
+    try {
+      const stat = nodeFs.lstatSync(native(path), { throwIfNoEntry: false });
+      return stat?.isFile() ? stat.size : void 0;
+    } catch {
+      return void 0;
+    }
+  },
+  readHead(path, maxBytes) {
+    let fd;
+    try {
+      const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = nodeFs.constants;
+      fd = nodeFs.openSync(native(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      const stat = nodeFs.fstatSync(fd);
+      if (!stat.isFile()) return void 0;
+      const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes));
+      const length = nodeFs.readSync(fd, buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, length);
+    } catch {
+      return void 0;
+    } finally {
+      if (fd !== void 0) nodeFs.closeSync(fd);
+    }
+  },
+  list(path) {
+    try {
+      return nodeFs.readdirSync(native(path), { encoding: "buffer" }).map(decodePathBytes);
+    } catch (error) {
+      throw new Error(describeFsError(error, path), { cause: error });
+    }
+  },
+  read(path) {
+    const stat = nodeFs.statSync(native(path), { throwIfNoEntry: false });
+    if (!stat) throw new Error(`cannot read ${path}: no such file`);
+    if (!stat.isFile()) throw new Error(`cannot read ${path}: not a regular file`);
+    if (stat.size > MAX_FILE_BYTES) throw new Error(`cannot read ${path}: larger than ${MAX_FILE_BYTES} bytes`);
+    try {
+      return nodeFs.readFileSync(native(path));
+    } catch (error) {
+      throw new Error(describeFsError(error, path), { cause: error });
+    }
+  },
+  realpath(path) {
+    try {
+      return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: "buffer" }));
+    } catch (error) {
+      throw new Error(describeFsError(error, path), { cause: error });
+    }
+  }
+};
+function describeFsError(error, path) {
+  const code = error?.code;
+  const reasons = {
+    ENOENT: "no such file or directory",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    ELOOP: "too many levels of symbolic links",
+    ENOTDIR: "not a directory",
+    EISDIR: "is a directory"
+  };
+  return `cannot read ${path}: ${code && reasons[code] || error?.message || String(error)}`;
+}
+
+// src/engine/run.ts
+init_failure();
+init_rendered_text();
+init_template_text();
+init_embedded_text();
+init_span();
+init_findings();
+
+// src/engine/options.ts
+var nodePath5 = __toESM(require("path"));
+var import_ignore = __toESM(require_ignore());
+init_classify();
+
+// src/discovery/confine.ts
+var nodePath4 = __toESM(require("path"));
+
+// src/discovery/link-placeholder.ts
+var nodePath3 = __toESM(require("path"));
+var PLACEHOLDER_MAX_BYTES = 4095;
+var REFUSED = /[\s=;{}"'#<>:$`\\*?[\]|&(),]/u;
+var CONTROL = new RegExp("\\p{Cc}", "u");
+function placeholderTarget(bytes, hasSibling) {
+  if (bytes.length === 0 || bytes.length > PLACEHOLDER_MAX_BYTES) return void 0;
+  let text3;
+  try {
+    text3 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return void 0;
+  }
+  if (REFUSED.test(text3) || CONTROL.test(text3)) return void 0;
+  if (text3.includes("/")) return text3;
+  if (text3 === "." || text3 === "..") return void 0;
+  return hasSibling(text3) ? text3 : void 0;
+}
+function readPlaceholder(fs, path, size) {
+  if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return void 0;
+  const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
+  if (bytes === void 0) return void 0;
+  const dir = nodePath3.dirname(path);
+  return placeholderTarget(bytes, (name2) => {
+    if (name2 === nodePath3.basename(path)) return false;
+    const sibling = nodePath3.join(dir, name2);
+    return fs.isSymlink(sibling) || fs.kind(sibling) !== void 0;
+  });
+}
+
+// src/discovery/confine.ts
+var OutsideTreeError = class extends Error {
+  constructor(path) {
+    super(`cannot read ${path}: outside the linted tree`);
+    this.path = path;
+  }
+  path;
+};
+var OUTSIDE = { outside: true };
+var MAX_HOPS = 40;
+function isWithin(path, area) {
+  return path === area || path.startsWith(area.endsWith(nodePath4.sep) ? area : area + nodePath4.sep);
+}
+function confineFileSystem(fs, areas) {
+  const given = areas.map((area) => nodePath4.resolve(area));
+  const real = /* @__PURE__ */ new Map();
+  for (const area of given) {
+    let resolved = area;
+    try {
+      resolved = fs.realpath(area);
+    } catch {
+    }
+    real.set(area, resolved);
+    real.set(resolved, resolved);
+  }
+  const realAreas = [...new Set(real.values())];
+  const insideRealArea = (path) => realAreas.some((area) => isWithin(path, area));
+  const memo = /* @__PURE__ */ new Map();
+  const examined = /* @__PURE__ */ new Map();
+  const examine = (entry) => {
+    if (examined.has(entry)) return examined.get(entry);
+    const size = fs.size(entry);
+    const found = size === void 0 ? void 0 : { size, target: readPlaceholder(fs, entry, size) };
+    examined.set(entry, found);
+    return found;
+  };
+  let hops = 0;
+  const locate = (path) => {
+    const absolute = nodePath4.resolve(path);
+    const known2 = memo.get(absolute);
+    if (known2) return known2;
+    let location;
+    const area = real.get(absolute);
+    if (area !== void 0) location = { outside: false, real: area };
+    else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
+    else if (nodePath4.dirname(absolute) === absolute) location = OUTSIDE;
+    else {
+      const parent = locate(nodePath4.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath4.basename(absolute));
+    }
+    memo.set(absolute, location);
+    return location;
+  };
+  const step = (realParent, name2) => {
+    const candidate = nodePath4.join(realParent, name2);
+    const file = examine(candidate);
+    if (file) return file.target === void 0 ? { outside: false, real: candidate } : follow(realParent, file.target);
+    if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
+    let target;
+    try {
+      target = fs.realpath(candidate);
+    } catch {
+      return { outside: false, real: candidate };
+    }
+    if (!insideRealArea(target)) return OUTSIDE;
+    return examine(target)?.target === void 0 ? { outside: false, real: target } : hop(target);
+  };
+  const follow = (realParent, target) => {
+    if (nodePath4.isAbsolute(target)) return OUTSIDE;
+    const next = nodePath4.resolve(realParent, target);
+    return insideRealArea(next) ? hop(next) : OUTSIDE;
+  };
+  const hop = (next) => {
+    if (hops >= MAX_HOPS) return { outside: false, real: next, looping: true };
+    hops++;
+    try {
+      return locate(next);
+    } finally {
+      hops--;
+    }
+  };
+  const entryIn = (path) => {
+    const parent = locate(nodePath4.dirname(nodePath4.resolve(path)));
+    if (parent.outside || parent.looping) return void 0;
+    return nodePath4.join(parent.real, nodePath4.basename(path));
+  };
+  const inside = (path) => {
+    const location = locate(path);
+    if (location.outside) throw new OutsideTreeError(path);
+    if (location.looping) throw new Error(`cannot read ${path}: too many levels of symbolic links`);
+    return location.real;
+  };
+  const asAsked = (path, operation) => {
+    const real2 = inside(path);
+    try {
+      return operation(real2);
+    } catch (error) {
+      if (real2 === path || !(error instanceof Error)) throw error;
+      throw new Error(error.message.split(real2).join(path));
+    }
+  };
+  return {
+    kind(path) {
+      const location = locate(path);
+      if (location.outside) return "outside";
+      if (location.looping) return void 0;
+      if (examined.get(location.real)) return "file";
+      return fs.kind(location.real);
+    },
+    isSymlink(path) {
+      const entry = entryIn(path);
+      if (entry === void 0) return false;
+      const file = examine(entry);
+      return file ? file.target !== void 0 : fs.isSymlink(entry);
+    },
+    size(path) {
+      const entry = entryIn(path);
+      const file = entry === void 0 ? void 0 : examine(entry);
+      return file?.target === void 0 ? file?.size : void 0;
+    },
+    readHead(path, maxBytes) {
+      const entry = entryIn(path);
+      const file = entry === void 0 ? void 0 : examine(entry);
+      return file && file.target === void 0 ? fs.readHead(entry, maxBytes) : void 0;
+    },
+    list: (path) => asAsked(path, (real2) => fs.list(real2)),
+    read: (path) => asAsked(path, (real2) => fs.read(real2)),
+    realpath(path) {
+      const resolved = inside(path);
+      return fs.realpath(resolved);
+    },
+    locate(path) {
+      const location = locate(path);
+      return location.outside ? void 0 : location.real;
+    }
+  };
+}
+
+// src/engine/options.ts
+init_suggest();
+init_thrown();
+
+// src/engine/reader-rules.ts
+var define = (id2, severity, description) => ({ id: id2, severity, description, docsUrl: docsUrl(id2, "docs/rules") });
+var READER_RULES = [
+  define("cloudformation-syntax", "error", "A CloudFormation template (YAML or JSON) that is not valid YAML/JSON; CloudFormation refuses the stack"),
+  define("command-syntax", "error", "A command line (ExecStart=, CMD, command:, Procfile, script) its shell or systemd cannot parse"),
+  define("gunicorn-syntax", "error", "A gunicorn config file that is not valid Python 3; gunicorn does not start"),
+  define("include-cycle", "error", "An include reaches a file that is already being included"),
+  define("include-limit", "warning", "Includes go deeper, match more paths or expand to more directives than cfglint follows; the rest is skipped"),
+  define("include-missing", "warning", "An include names a file that is not in the linted tree"),
+  define("include-outside-tree", "warning", "An include reaches a file outside the linted tree (a path, a mapping or a symbolic link); it is not read"),
+  define("internal-error", "error", "A rule failed; the rest of the run went on"),
+  define("invalid-value", "error", 'A value nginx would reject with "invalid value"'),
+  define("limits-syntax", "warning", "A limits.conf line that pam_limits skips"),
+  define("nginx-syntax", "error", "A syntax error nginx would stop at"),
+  define("read-error", "error", "A file or directory that cannot be read"),
+  define("suppression-missing-reason", "info", 'A cfglint-disable comment without "-- reason"'),
+  define("suppression-unknown-rule", "warning", "A cfglint-disable comment names a rule that does not exist"),
+  define("suppression-unused", "warning", "A cfglint-disable comment that suppressed nothing (with --report-unused-disables)"),
+  define("sysctl-syntax", "warning", "A sysctl.conf line or sysctl value that is not applied"),
+  define("systemd-syntax", "warning", "A systemd unit line that systemd ignores"),
+  define("terraform-syntax", "error", "A Terraform file (.tf or .tf.json) that Terraform cannot parse; plan and apply stop"),
+  define("template-unreadable", "info", "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"),
+  define("xml-syntax", "error", "An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start"),
+  define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
+];
+function findReaderRule(id2) {
+  return READER_RULES.find((rule47) => rule47.id === id2);
+}
+
+// src/engine/options.ts
+var UsageError = class extends Error {
+};
+var NothingToReadError = class extends UsageError {
+};
+var MAPPABLE_FORMATS = FILE_FORMATS.filter((format8) => format8 !== "uwsgi-unread");
+function checkedRoots(options, baseFs, cwd) {
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath5.resolve(cwd, p));
+  for (const root of roots) {
+    const kind = baseFs.kind(root);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath5.relative(cwd, root) || root}`);
+    if (kind === "directory") {
+      try {
+        baseFs.list(root);
+      } catch (error) {
+        throw new UsageError(messageOf(error));
+      }
+    } else if (kind !== "file") throw new UsageError(`not a file or directory: ${root}`);
+  }
+  const realCwd = realpathOr(baseFs, cwd);
+  for (const root of roots) {
+    if (!isWithin2(root, cwd)) continue;
+    const real = realpathOr(baseFs, root);
+    if (!isWithin2(real, realCwd)) {
+      throw new UsageError(`${nodePath5.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+    }
+  }
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath5.dirname(root));
+  return { roots, areas };
+}
+function runConfig(options, baseFs, fs, cwd, areas) {
+  let config = options.config ?? {};
+  let configPath;
+  let problems = [];
+  if (options.config) {
+    problems = configProblems(options.config);
+  } else if (options.configPath) {
+    configPath = nodePath5.resolve(cwd, options.configPath);
+    const kind = baseFs.kind(configPath);
+    if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
+    if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
+    ({ config, problems } = loadConfig(configPath, baseFs));
+  } else {
+    configPath = findConfigFile(areas[0], baseFs);
+    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath5.dirname(configPath)])));
+  }
+  const where = configPath ?? "config";
+  const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (isRecord(config.rules)) problems.push(...ruleIdProblems(config));
+  if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string")) problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
+  const configDir = configPath ? nodePath5.dirname(configPath) : cwd;
+  const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry) => typeof entry[1] === "string") : [];
+  const configuredMappings = includeMap.map(([from, to]) => ({ from: from.replace(/\/+$/, "") || "/", to: nodePath5.resolve(configDir, to) }));
+  for (const [i, mapping] of configuredMappings.entries()) {
+    if (fs.locate(mapping.to) === void 0) {
+      problems.push(`${formatJsonPath(["nginx", "includeMap", includeMap[i][0]])} maps to ${JSON.stringify(includeMap[i][1])}, which is outside the linted tree; lint a directory that holds it`);
+    }
+  }
+  if (problems.length > 0) throw configError(where, problems);
+  const mappedFormat = fileMapping(config, configDir);
+  return { config, configPath, configDir, mappedFormat, configuredMappings };
+}
+function likelyFormat(path) {
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".py")) return "gunicorn";
+  if (/\.(ini|cfg)$/.test(lower)) return "uwsgi";
+  if (lower.endsWith(".xml")) return "tomcat";
+  if (/\.ya?ml$/.test(lower)) return "kubernetes";
+  if (lower.endsWith(".properties")) return "spring-boot";
+  return "nginx";
+}
+function fileMapping(config, configDir) {
+  const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore.default)().add(pattern) }));
+  if (entries.length === 0) return () => void 0;
+  return (path) => {
+    const relative9 = nodePath5.relative(configDir, path);
+    if (!relative9 || relative9.startsWith("..") || nodePath5.isAbsolute(relative9)) return void 0;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (entries[i].matcher.ignores(relative9) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
+    }
+    return void 0;
+  };
+}
+function realpathOr(fs, path) {
+  try {
+    return fs.realpath(path);
+  } catch {
+    return path;
+  }
+}
+function isWithin2(path, dir) {
+  return path === dir || path.startsWith(dir.endsWith(nodePath5.sep) ? dir : dir + nodePath5.sep);
+}
+function resolveDeployments(patterns, configDir, files, where) {
+  const roots = /* @__PURE__ */ new Set();
+  patterns.forEach((pattern, index) => {
+    const wildcard = pattern.endsWith("/*");
+    const base = wildcard ? pattern.slice(0, -2) : pattern;
+    if (/[*?[\]]/.test(base)) {
+      throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
+    }
+    const dir = nodePath5.resolve(configDir, base);
+    if (!wildcard) {
+      roots.add(dir);
+      return;
+    }
+    for (const file of files) {
+      const relative9 = nodePath5.relative(dir, file);
+      if (relative9.startsWith("..") || nodePath5.isAbsolute(relative9) || !relative9.includes(nodePath5.sep)) continue;
+      roots.add(nodePath5.join(dir, relative9.split(nodePath5.sep)[0]));
+    }
+  });
+  return [...roots];
+}
+function ruleIdProblems(config) {
+  const problems = [];
+  for (const id2 of Object.keys(config.rules ?? {})) {
+    if (RULES.some((rule47) => rule47.id === id2) || READER_RULES.some((rule47) => rule47.id === id2)) continue;
+    const suggestion = suggestRuleId(id2);
+    problems.push(`${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
+  }
+  return problems;
+}
+function suggestRuleId(id2) {
+  return closest(id2, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
+}
+
+// src/engine/read-tree.ts
+var nodePath32 = __toESM(require("path"));
+init_append();
+init_classify();
+init_template();
+
+// src/discovery/walk.ts
+var nodePath6 = __toESM(require("path"));
+var import_ignore2 = __toESM(require_ignore());
+init_text();
+init_thrown();
+var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
+function walk(roots, fs, options = {}) {
+  const files = /* @__PURE__ */ new Set();
+  const unreadable = [];
+  const skipped = [];
+  const seenDirectories = /* @__PURE__ */ new Set();
+  const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore2.default)().add(options.ignorePatterns.patterns) } : void 0;
+  const verdict = (scope, path, isDirectory) => {
+    const relative9 = nodePath6.relative(scope.dir, path);
+    if (!relative9 || relative9.startsWith("..") || nodePath6.isAbsolute(relative9)) return void 0;
+    const result = scope.matcher.test(isDirectory ? relative9 + "/" : relative9);
+    return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
+  };
+  const ignoredBy = (path, isDirectory, scopes) => {
+    if (userIgnore && verdict(userIgnore, path, isDirectory) === "ignored") return "ignore";
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const said = verdict(scopes[i], path, isDirectory);
+      if (said) return said === "ignored" ? nodePath6.join(scopes[i].dir, ".gitignore") : void 0;
+    }
+    return void 0;
+  };
+  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath6.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
+  const skipIgnored = (path, isDirectory, by) => by === "ignore" ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, "skipped: ignored by .gitignore", by);
+  const realRoots = [];
+  const pointsInsideRoots = (link) => {
+    let target;
+    try {
+      target = fs.realpath(link);
+    } catch {
+      return true;
+    }
+    return realRoots.some((root) => target === root || target.startsWith(root.endsWith("/") ? root : root + "/"));
+  };
+  const visit2 = (dir, scopes) => {
+    let real;
+    try {
+      real = fs.realpath(dir);
+    } catch (error) {
+      unreadable.push({ path: dir, reason: messageOf(error) });
+      return;
+    }
+    if (seenDirectories.has(real)) return;
+    seenDirectories.add(real);
+    let names;
+    try {
+      names = fs.list(dir).sort();
+    } catch (error) {
+      unreadable.push({ path: dir, reason: messageOf(error) });
+      return;
+    }
+    let innerScopes = scopes;
+    if (names.includes(".gitignore")) {
+      try {
+        const text3 = decodeUtf8(fs.read(nodePath6.join(dir, ".gitignore")));
+        innerScopes = [...scopes, { dir, matcher: (0, import_ignore2.default)().add(text3) }];
+      } catch {
+      }
+    }
+    for (const name2 of names) {
+      const path = nodePath6.join(dir, name2);
+      if (fs.isSymlink(path) && !pointsInsideRoots(path)) {
+        skip(path, false, "skipped: a symbolic link out of the tree");
+        continue;
+      }
+      const kind = fs.kind(path);
+      if (kind === "directory") {
+        if (SKIPPED_DIRECTORIES.has(name2)) {
+          skip(path, true, "skipped: version control or dependencies, never walked");
+          continue;
+        }
+        const by = ignoredBy(path, true, innerScopes);
+        if (by) skipIgnored(path, true, by);
+        else visit2(path, innerScopes);
+      } else if (kind === "file") {
+        const by = ignoredBy(path, false, innerScopes);
+        if (by) skipIgnored(path, false, by);
+        else files.add(path);
+      } else if (kind === "outside" && fs.isSymlink(path)) {
+        skip(path, false, "skipped: a symbolic link out of the tree");
+      } else if (kind === void 0 && fs.isSymlink(path)) {
+        unreadable.push({ path, reason: `cannot read ${path}: broken or looping symbolic link` });
+      }
+    }
+  };
+  for (const root of roots) {
+    try {
+      realRoots.push(fs.realpath(root));
+    } catch {
+    }
+  }
+  for (const root of roots) {
+    const kind = fs.kind(root);
+    if (kind === "directory") visit2(root, []);
+    else if (kind === "file") files.add(root);
+  }
+  return { files: [...files].sort(), unreadable, skipped };
+}
+
+// src/model/nginx-value-check.ts
+var EXPECTED = {
+  msec: 'a time such as 500ms, 30s, 5m or "1m 30s" (units ms s m h d w; no fractions)',
+  sec: "a time in seconds such as 30s or 5m (no ms, no fractions)",
+  size: 'a size such as 8k or 1m (units k and m only; no fractions, no "kb")',
+  offset: 'a size such as 10m or 1g (units k, m and g; no fractions, no "mb")',
+  number: "a whole number",
+  "http-version": "1.0, 1.1 or 2"
+};
+function nginxSays(directive, value, syntax) {
+  if (directive === "keepalive") return `invalid value "${value}" in "keepalive" directive`;
+  if (syntax === "http-version") return `invalid value "${value}"`;
+  if (syntax === "number") return `"${directive}" directive invalid number`;
+  return `"${directive}" directive invalid value`;
+}
+var VALID_SINCE = [
+  { directive: "keepalive", value: "0", since: [1, 29, 7] },
+  { directive: "proxy_http_version", value: "2", since: [1, 29, 4] }
+];
+var SYNTAX_BY_DIRECTIVE = new Map(Object.entries(VALUE_SYNTAX));
+function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
+  const diagnostics = [];
+  const visit2 = (directives, parent) => {
+    for (const directive of directives) {
+      const syntaxes = SYNTAX_BY_DIRECTIVE.get(directive.name);
+      if (syntaxes && (directive.name !== "keepalive" || parent === "upstream")) checkValues(directive, syntaxes);
+      if (directive.block) visit2(directive.block, directive.name);
+    }
+  };
+  const checkValues = (directive, syntaxes) => {
+    for (const [index, syntax] of syntaxes) {
+      const value = argValueOf(directive, index);
+      if (value === void 0 || value.includes("$")) continue;
+      const invalid = parseNginxValue(syntax, value) === void 0;
+      const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === value);
+      if (newer) {
+        if (compareVersions(versions.min, newer.since) >= 0) continue;
+        const older = { min: versions.min, max: [newer.since[0], newer.since[1], newer.since[2] - 1] };
+        const onlyOlder = compareVersions(versions.max, newer.since) < 0;
+        diagnostics.push({
+          ruleId: "invalid-value",
+          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}`,
+          help: `nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
+          primary: directive.args[index].span,
+          related: [],
+          severity: onlyOlder ? void 0 : "warning"
+        });
+        continue;
+      }
+      if (!invalid) continue;
+      diagnostics.push({
+        ruleId: "invalid-value",
+        message: `Invalid value "${value}" in "${directive.name}"`,
+        help: `nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
+        primary: directive.args[index].span,
+        related: []
+      });
+    }
+  };
+  for (const file of files) visit2(file.directives, void 0);
+  return diagnostics;
+}
+
+// src/readers/nginx/index.ts
+var nodePath9 = __toESM(require("path"));
+init_text();
+init_template_text();
+
+// src/readers/nginx/include.ts
+var nodePath7 = __toESM(require("path"));
+
+// src/readers/nginx/glob.ts
+function hasGlob(pattern) {
+  return /[*?[]/.test(pattern);
+}
+var BACKSLASH2 = 92;
+var OPEN = 91;
+var CLOSE = 93;
+var DOT = 46;
+var CLASSES = {
+  alpha: (b) => b >= 65 && b <= 90 || b >= 97 && b <= 122,
+  digit: (b) => b >= 48 && b <= 57,
+  alnum: (b) => CLASSES.alpha(b) || CLASSES.digit(b),
+  upper: (b) => b >= 65 && b <= 90,
+  lower: (b) => b >= 97 && b <= 122,
+  space: (b) => b === 32 || b >= 9 && b <= 13,
+  blank: (b) => b === 32 || b === 9,
+  punct: (b) => b > 32 && b < 127 && !CLASSES.alnum(b),
+  print: (b) => b >= 32 && b < 127,
+  graph: (b) => b > 32 && b < 127,
+  cntrl: (b) => b < 32 || b === 127,
+  xdigit: (b) => CLASSES.digit(b) || b >= 65 && b <= 70 || b >= 97 && b <= 102
+};
+function compileGlobSegment(segment) {
+  const p = encodePathBytes(segment);
+  const tokens = [];
+  let matchesNothing = false;
+  let i = 0;
+  while (i < p.length) {
+    const byte = p[i];
+    if (byte === 42) {
+      if (tokens.length === 0 || tokens[tokens.length - 1].kind !== "star") tokens.push({ kind: "star" });
+      i++;
+    } else if (byte === 63) {
+      tokens.push({ kind: "any" });
+      i++;
+    } else if (byte === OPEN) {
+      const set = parseSet(p, i + 1);
+      if (set) {
+        tokens.push(set.token);
+        matchesNothing ||= set.unknownClass;
+        i = set.next;
+      } else {
+        tokens.push({ kind: "byte", byte: OPEN });
+        i++;
+      }
+    } else if (byte === BACKSLASH2) {
+      if (i + 1 === p.length) matchesNothing = true;
+      else tokens.push({ kind: "byte", byte: p[i + 1] });
+      i += 2;
+    } else {
+      tokens.push({ kind: "byte", byte });
+      i++;
+    }
+  }
+  return { tokens, width: tokens.filter((t2) => t2.kind !== "star").length, matchesNothing };
+}
+function parseSet(p, start) {
+  const members = new Uint8Array(256);
+  let i = start;
+  let negated = false;
+  let unknownClass = false;
+  if (p[i] === 33 || p[i] === 94) {
+    negated = true;
+    i++;
+  }
+  let first = true;
+  while (i < p.length) {
+    if (p[i] === CLOSE && !first) return { token: { kind: "set", members, negated }, next: i + 1, unknownClass };
+    first = false;
+    if (p[i] === OPEN && p[i + 1] === 58) {
+      const end = p.indexOf(":]", i + 2);
+      if (end !== -1) {
+        const name2 = p.subarray(i + 2, end).toString("latin1");
+        const test = CLASSES[name2];
+        if (test) {
+          for (let b = 0; b < 256; b++) if (test(b)) members[b] = 1;
+        } else unknownClass = true;
+        i = end + 2;
+        continue;
+      }
+    }
+    let low = p[i];
+    if (low === BACKSLASH2 && i + 1 < p.length) low = p[++i];
+    i++;
+    if (p[i] === 45 && i + 1 < p.length && p[i + 1] !== CLOSE) {
+      let high = p[i + 1];
+      i += 2;
+      if (high === BACKSLASH2 && i < p.length) high = p[i++];
+      for (let b = low; b <= high; b++) members[b] = 1;
+    } else members[low] = 1;
+  }
+  return void 0;
+}
+function matchGlobSegment(glob, name2) {
+  if (glob.matchesNothing) return false;
+  const n = encodePathBytes(name2);
+  const { tokens } = glob;
+  if (glob.width > n.length) return false;
+  if (n[0] === DOT && !(tokens[0]?.kind === "byte" && tokens[0].byte === DOT)) return false;
+  let t2 = 0;
+  let c = 0;
+  let starToken = -1;
+  let starFrom = 0;
+  while (c < n.length) {
+    const token = tokens[t2];
+    if (token?.kind === "star") {
+      starToken = t2++;
+      starFrom = c;
+      continue;
+    }
+    if (token && matchesByte(token, n[c])) {
+      t2++;
+      c++;
+      continue;
+    }
+    if (starToken < 0) return false;
+    t2 = starToken + 1;
+    c = ++starFrom;
+  }
+  while (tokens[t2]?.kind === "star") t2++;
+  return t2 === tokens.length;
+}
+function matchesByte(token, byte) {
+  switch (token.kind) {
+    case "byte":
+      return token.byte === byte;
+    case "any":
+      return true;
+    case "set":
+      return token.members[byte] === 1 !== token.negated;
+    default:
+      return false;
+  }
+}
+
+// src/readers/nginx/include.ts
+var CONVENTIONAL_PREFIXES = [
+  "/etc/nginx",
+  "/usr/local/nginx/conf",
+  "/usr/local/etc/nginx",
+  "/usr/local/openresty/nginx/conf",
+  "/opt/homebrew/etc/nginx",
+  "/etc/openresty",
+  "/opt/nginx/conf"
+];
+var SHIPPED_BASENAMES = /* @__PURE__ */ new Set([
+  "mime.types",
+  "fastcgi_params",
+  "fastcgi.conf",
+  "uwsgi_params",
+  "scgi_params",
+  "proxy_params",
+  "koi-utf",
+  "koi-win",
+  "win-utf",
+  "fastcgi-php.conf",
+  "snakeoil.conf",
+  "options-ssl-nginx.conf"
+]);
+function isShippedWithNginx(pattern) {
+  return SHIPPED_BASENAMES.has(nodePath7.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
+}
+var MAX_GLOB_PATHS = 1e5;
+var WrittenPathIndex = class {
+  exact = /* @__PURE__ */ new Map();
+  under = /* @__PURE__ */ new Map();
+  into = /* @__PURE__ */ new Map();
+  constructor(writes) {
+    for (const write of writes) {
+      const map = write.kind === "file" ? this.exact : write.kind === "directory" ? this.under : this.into;
+      let entry = map.get(write.path);
+      if (!entry) map.set(write.path, entry = { kind: write.kind, path: write.path, first: [], scripts: /* @__PURE__ */ new Set() });
+      if (entry.first.length < 3) entry.first.push(write);
+      entry.scripts.add(write.script);
+    }
+  }
+  get size() {
+    return this.exact.size + this.under.size + this.into.size;
+  }
+  /** Writes of `path` (absolute) itself, of a directory above it, then into its directory under a variable name. */
+  writesOf(path) {
+    const found = [];
+    const exact = this.exact.get(path);
+    if (exact) found.push(exact);
+    for (let dir = path; ; dir = nodePath7.posix.dirname(dir)) {
+      const under = this.under.get(dir);
+      if (under) found.push(under);
+      if (dir === nodePath7.posix.dirname(dir)) break;
+    }
+    const into = this.into.get(nodePath7.posix.dirname(path));
+    if (into) found.push(into);
+    return found;
+  }
+};
+var IncludeResolver = class {
+  constructor(fs, treeFiles, lintRoots, mappings, maxGlobPaths = MAX_GLOB_PATHS) {
+    this.fs = fs;
+    this.lintRoots = lintRoots;
+    this.mappings = mappings;
+    this.maxGlobPaths = maxGlobPaths;
+    const dirs = /* @__PURE__ */ new Set();
+    for (const file of treeFiles) {
+      for (let dir = nodePath7.dirname(file); !dirs.has(dir) && dir !== nodePath7.dirname(dir); dir = nodePath7.dirname(dir)) dirs.add(dir);
+    }
+    this.treeDirectories = [...dirs].sort();
+  }
+  fs;
+  lintRoots;
+  mappings;
+  maxGlobPaths;
+  treeDirectories;
+  /** The tree does not change during a run; a snippet included in many contexts resolves once. */
+  cache = /* @__PURE__ */ new Map();
+  /**
+   * @param prefixDir the main config's directory, or undefined for a file read on its own
+   * @param includingFile absolute path of the file holding the include
+   */
+  resolve(pattern, includingFile, prefixDir) {
+    const key = `${pattern}\0${includingFile}\0${prefixDir ?? ""}`;
+    let resolution = this.cache.get(key);
+    if (!resolution) {
+      resolution = this.resolveUncached(pattern, includingFile, prefixDir);
+      this.cache.set(key, resolution);
+    }
+    return { ...resolution, files: [...resolution.files], outside: [...resolution.outside] };
+  }
+  resolveUncached(pattern, includingFile, prefixDir) {
+    const glob = hasGlob(pattern);
+    const candidates = nodePath7.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
+    for (const candidate of candidates) {
+      const mappedTo = candidate === pattern ? void 0 : candidate;
+      if (glob) {
+        const expansion = this.expandGlob(candidate);
+        if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) return { ...expansion, missing: false, mappedTo };
+        continue;
+      }
+      const kind = this.fs.kind(candidate);
+      if (kind === "outside") return { files: [], missing: false, outside: [candidate] };
+      if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [] };
+    }
+    return { files: [], missing: !glob, outside: [] };
+  }
+  insideLintRoots(path) {
+    return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
+  }
+  relativeCandidates(pattern, includingFile, prefixDir) {
+    if (prefixDir) return [nodePath7.join(prefixDir, pattern)];
+    const candidates = [];
+    for (let dir = nodePath7.dirname(includingFile); ; dir = nodePath7.dirname(dir)) {
+      candidates.push(nodePath7.join(dir, pattern));
+      if (!this.insideLintRoots(nodePath7.dirname(dir)) || dir === nodePath7.dirname(dir)) break;
+    }
+    return candidates;
+  }
+  absoluteCandidates(pattern, includingFile, prefixDir) {
+    const candidates = [];
+    const explicit2 = this.mappings.filter((m) => pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
+    if (explicit2) return [nodePath7.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
+    if (prefixDir) {
+      for (const prefix of CONVENTIONAL_PREFIXES) {
+        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath7.join(prefixDir, pattern.slice(prefix.length + 1)));
+      }
+    }
+    if (this.insideLintRoots(pattern)) candidates.push(pattern);
+    candidates.push(...this.suffixCandidates(pattern, includingFile));
+    const sibling = nodePath7.join(nodePath7.dirname(includingFile), nodePath7.basename(pattern));
+    if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
+    return candidates;
+  }
+  /** `/etc/nginx/conf.d/*.conf` → `<tree>/…/conf.d/*.conf` for the longest suffix that names a tree directory. */
+  suffixCandidates(pattern, includingFile) {
+    const segments = pattern.split("/").filter(Boolean);
+    for (let drop = 0; drop <= segments.length - 2; drop++) {
+      const dirSegments = segments.slice(drop, segments.length - 1);
+      if (dirSegments.some(hasGlob)) continue;
+      const dirSuffix = "/" + dirSegments.join("/");
+      const matches = this.treeDirectories.filter((dir) => dir.endsWith(dirSuffix));
+      if (matches.length === 0) continue;
+      const fileName = segments[segments.length - 1];
+      matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
+      return matches.map((dir) => nodePath7.join(dir, fileName));
+    }
+    return [];
+  }
+  /**
+   * glob(3) as nginx calls it: sorted, `*` and `?` do not match a leading dot or a slash. Every
+   * directory is listed through the run's confined file system, so a mask that climbs out of
+   * the tree (`../../etc/pass*`) or a match that is a link out of it is refused, not read.
+   */
+  expandGlob(pattern) {
+    const segments = pattern.split("/");
+    let last = segments.length - 1;
+    while (last > 0 && segments[last] === "") last--;
+    let current = [segments[0] === "" ? "/" : segments[0]];
+    const outside = /* @__PURE__ */ new Set();
+    let visited = 0;
+    let truncated = false;
+    for (let i = 1; i < segments.length && !truncated; i++) {
+      const segment = segments[i];
+      if (segment === "") continue;
+      const next = [];
+      const glob = hasGlob(segment) ? compileGlobSegment(segment) : void 0;
+      for (const dir of current) {
+        if (!glob) {
+          next.push(nodePath7.join(dir, segment));
+          continue;
+        }
+        let names;
+        try {
+          names = this.fs.list(dir);
+        } catch {
+          if (this.fs.kind(dir) === "outside") outside.add(dir);
+          continue;
+        }
+        for (const name2 of names) {
+          if (!matchGlobSegment(glob, name2)) continue;
+          if (++visited > this.maxGlobPaths) {
+            truncated = true;
+            break;
+          }
+          next.push(nodePath7.join(dir, name2));
+        }
+        if (truncated) break;
+      }
+      current = truncated && i < last ? [] : next;
+    }
+    const files = [];
+    for (const path of current) {
+      const kind = this.fs.kind(path);
+      if (kind === "file" || kind === "directory") files.push(path);
+      else if (kind === "outside") outside.add(path);
+    }
+    return { files: files.sort(compareBytes), outside: [...outside].sort(compareBytes), truncated };
+  }
+};
+function compareBytes(a, b) {
+  return Buffer.compare(encodePathBytes(a), encodePathBytes(b));
+}
+function commonPrefixLength(a, b) {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+// src/readers/nginx/lookalike.ts
+init_template();
+var knownNames;
+function nginxNames() {
+  if (!knownNames) {
+    knownNames = new Set(REFERENCE_DIRECTIVES.map((row) => row[0]));
+    for (const rows2 of Object.values(THIRD_PARTY_DIRECTIVES)) for (const row of rows2) knownNames.add(row[0]);
+  }
+  return knownNames;
+}
+var SAMPLE = 400;
+var DECISIVE_LEAD = 20;
+var MINIMUM = 3;
+var INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
+function readsLikeNginx(parsed) {
+  const head = parsed.source.text.slice(0, 8192);
+  if (INI_SECTION.test(head)) return false;
+  const names = nginxNames();
+  let known2 = 0;
+  let other = 0;
+  const visit2 = (directives) => {
+    for (const directive of directives) {
+      if (known2 + other >= SAMPLE || Math.abs(known2 - other) >= DECISIVE_LEAD) return;
+      const name2 = directive.name;
+      if (isUnknownValue(name2)) continue;
+      if (names.has(name2) && argValueOf(directive, 0) !== "=") known2++;
+      else other++;
+      if (directive.block && !DATA_BLOCKS.has(name2) && !isLuaBlockDirective(name2)) visit2(directive.block);
+    }
+  };
+  visit2(parsed.directives);
+  if (known2 + other >= MINIMUM) return known2 >= other;
+  const first = parsed.directives[0];
+  return !first || isUnknownValue(first.name) || names.has(first.name) || linesEndLikeNginx(head);
+}
+function linesEndLikeNginx(text3) {
+  for (const line of text3.split("\n")) {
+    const content2 = line.trim();
+    if (content2 === "" || content2.startsWith("#")) continue;
+    if (!/[;{}]$/.test(content2.replace(/\s+#.*$/, ""))) return false;
+  }
+  return true;
+}
+
+// src/readers/nginx/template.ts
+var nodePath8 = __toESM(require("path"));
+init_template();
+init_rendered_text();
+init_template_text();
+function nginxTemplateDialect(path, text3) {
+  const byName = templateName(nodePath8.basename(path).toLowerCase());
+  return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
+}
+function parseNginxTemplate(file, text3, dialect) {
+  const both = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect)));
+  if (!both.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax")) return both;
+  const first = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect, "variable", { envsubst: true, firstBranchOnly: true })));
+  return first.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax") ? both : first;
+}
+function settleTemplate(parsed) {
+  const source = parsed.source;
+  if (!(source instanceof TemplateSourceText) || source instanceof RenderedSourceText && source.complete) return parsed;
+  const syntax = parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId === "nginx-syntax");
+  if (syntax.length === 0) return parsed;
+  const first = syntax[0];
+  return {
+    ...parsed,
+    directives: [],
+    diagnostics: [
+      ...parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId !== "nginx-syntax"),
+      {
+        ruleId: "template-unreadable",
+        message: `${DIALECT_NAMES[source.dialect]} template that does not read as nginx with its tags set aside (${first.message}${syntax.length > 1 ? `, and ${syntax.length - 1} more` : ""}); it is not linted: lint the rendered file instead`,
+        primary: first.primary,
+        related: []
+      }
+    ]
+  };
+}
+
+// src/readers/nginx/index.ts
+init_thrown();
+var MAX_INCLUDE_DEPTH = 64;
+var MAX_EXPANDED_DIRECTIVES = 3e5;
+var MAX_INCLUDED_FILES_PER_ROOT = 2e5;
+var MAX_INCLUDED_FILES_AFTER_CYCLE = 1e4;
+var freshBudget = () => ({ used: 0, limit: MAX_INCLUDED_FILES_PER_ROOT, noted: false, cycle: false });
+var MAIN_ONLY_DIRECTIVES = /* @__PURE__ */ new Set(["http", "events", "stream", "mail", "worker_processes", "user", "pid", "load_module", "worker_rlimit_nofile"]);
+var SERVER_LEVEL_HINTS = /* @__PURE__ */ new Set(["location", "listen", "server_name"]);
+var HTTP_LEVEL_HINTS = /* @__PURE__ */ new Set(["server", "upstream", "map", "geo", "split_clients", "limit_req_zone", "limit_conn_zone", "proxy_cache_path", "log_format"]);
+function readNginxTree(candidates, options) {
+  const { fs } = options;
+  const files = /* @__PURE__ */ new Map();
+  const diagnostics = [];
+  const reported = /* @__PURE__ */ new Set();
+  const report = (diagnostic2) => {
+    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}\0${diagnostic2.primary.start.offset}\0${diagnostic2.message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    diagnostics.push(diagnostic2);
+  };
+  const maxDirectives = options.limits?.expandedDirectives ?? MAX_EXPANDED_DIRECTIVES;
+  const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
+  const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
+  const insideLintRoots = (path) => options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
+  const realPaths = /* @__PURE__ */ new Map();
+  const setAside = /* @__PURE__ */ new Map();
+  const load2 = (path, requireNginx = false) => {
+    let real = realPaths.get(path);
+    try {
+      real = real ?? fs.realpath(path);
+    } catch (error) {
+      return { error: messageOf(error) };
+    }
+    realPaths.set(path, real);
+    const shown = real !== path && insideLintRoots(real) ? real : path;
+    const cached = files.get(real);
+    if (cached) return { real, path: shown, parsed: cached };
+    let raw = setAside.get(real);
+    const rendered = options.rendered?.get(shown);
+    if (!raw && rendered) raw = parseNginx(rendered);
+    if (!raw) {
+      let text3;
+      try {
+        text3 = decodeUtf8(fs.read(shown));
+      } catch (error) {
+        return { error: messageOf(error) };
+      }
+      const dialect = nginxTemplateDialect(shown, text3);
+      raw = dialect ? parseNginxTemplate(options.displayPath(shown), text3, dialect) : parseNginx(new SourceText(options.displayPath(shown), text3));
+    }
+    if (requireNginx && !readsLikeNginx(raw)) {
+      setAside.set(real, raw);
+      return { notNginx: true };
+    }
+    setAside.delete(real);
+    const parsed = settleTemplate(raw);
+    files.set(real, parsed);
+    for (const diagnostic2 of parsed.diagnostics) report(diagnostic2);
+    return { real, path: shown, parsed };
+  };
+  const includedFrom = /* @__PURE__ */ new Map();
+  const lookalikes = /* @__PURE__ */ new Set();
+  const reachedFromElsewhere = /* @__PURE__ */ new Set();
+  let budget = freshBudget();
+  const cycleReported = /* @__PURE__ */ new Set();
+  let expandedDirectives = 0;
+  const expandedOnce = /* @__PURE__ */ new WeakSet();
+  let directiveCapReported = false;
+  const directiveCounts = /* @__PURE__ */ new WeakMap();
+  const directiveCount = (parsed) => {
+    let count = directiveCounts.get(parsed);
+    if (count === void 0) {
+      count = 0;
+      const pending = [parsed.directives];
+      for (let list = pending.pop(); list; list = pending.pop()) {
+        count += list.length;
+        for (const directive of list) if (directive.block) pending.push(directive.block);
+      }
+      directiveCounts.set(parsed, count);
+    }
+    return count;
+  };
+  const limit = (argument, message) => report({ ruleId: "include-limit", message, primary: argument.span, related: [] });
+  const expand = (directives, file, prefixDir, stack, via, nesting) => {
+    const out = [];
+    for (const directive of directives) {
+      const node = { directive, via };
+      out.push(node);
+      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
+      if (directive.name !== "include" || directive.args.length !== 1) continue;
+      const argument = directive.args[0];
+      if (argument.value.includes("$")) continue;
+      const resolution = resolver.resolve(argument.value, file, prefixDir);
+      if (resolution.outside.length > 0) reportOutside(argument, resolution.outside);
+      if (resolution.truncated) {
+        limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
+      }
+      if (resolution.missing) {
+        const writes = writtenBy(argument.value);
+        if (writes.length > 0) {
+          const gap = writes.every((entry) => entry.kind === "gap");
+          const scripts = [...new Set(writes.flatMap((entry) => [...entry.scripts]))];
+          report({
+            ruleId: "include-missing",
+            message: `Include "${argument.value}" is not in the linted tree; ${gap ? `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} files into "${writes[0].path}" whose names depend on variables` : `${listed(scripts)} write${scripts.length === 1 ? "s" : ""} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
+            primary: argument.span,
+            related: writes.flatMap((entry) => entry.first).slice(0, 3).map((write) => ({ span: write.span, label: gap ? "writes into this directory" : "writes it" })),
+            severity: "info",
+            maxSeverity: "info"
+          });
+        } else if (!isShippedWithNginx(argument.value)) {
+          const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
+          report({
+            ruleId: "include-missing",
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath9.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
+            primary: argument.span,
+            related: [],
+            ...inTemplate ? { severity: "info" } : {}
+          });
+        }
+        continue;
+      }
+      const directories = resolution.files.filter((target) => fs.kind(target) === "directory");
+      const directorySet = new Set(directories);
+      if (directories.length > 0) {
+        const named = directories.slice(0, 3).map((dir) => `"${options.displayPath(dir)}"`).join(", ");
+        const more = directories.length > 3 ? ` and ${directories.length - 3} more` : "";
+        report({
+          ruleId: "read-error",
+          message: `Include "${argument.value}" matches the director${directories.length === 1 ? "y" : "ies"} ${named}${more}`,
+          help: "nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern",
+          primary: argument.span,
+          related: []
+        });
+      }
+      const isGlob = /[*?[]/.test(argument.value);
+      for (const target of resolution.files) {
+        if (directorySet.has(target)) continue;
+        const loaded2 = load2(target, isGlob);
+        if ("notNginx" in loaded2) continue;
+        if ("error" in loaded2) {
+          report({ ruleId: "read-error", message: loaded2.error, primary: argument.span, related: [] });
+          continue;
+        }
+        if (stack.includes(loaded2.real)) {
+          if (!budget.cycle) budget = { ...budget, cycle: true, used: 0, limit: MAX_INCLUDED_FILES_AFTER_CYCLE };
+          const at = `${argument.span.file}\0${argument.span.start.offset}`;
+          if (cycleReported.has(at)) continue;
+          cycleReported.add(at);
+          report({
+            ruleId: "include-cycle",
+            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include`,
+            help: "nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes",
+            primary: argument.span,
+            related: []
+          });
+          continue;
+        }
+        if (stack.length >= MAX_INCLUDE_DEPTH) {
+          limit(argument, `Includes nested deeper than ${MAX_INCLUDE_DEPTH} levels: "${argument.value}" is not followed further`);
+          continue;
+        }
+        if (nesting >= MAX_BLOCK_DEPTH) {
+          limit(argument, `Blocks nested deeper than ${MAX_BLOCK_DEPTH} levels across included files: "${argument.value}" is not followed further`);
+          continue;
+        }
+        if (++budget.used > budget.limit) {
+          if (!budget.noted && !budget.cycle) {
+            limit(argument, `Includes expand to more than ${budget.limit} files from one root: this include and every later one in it are skipped`);
+          }
+          budget.noted = true;
+          continue;
+        }
+        if (expandedOnce.has(loaded2.parsed)) {
+          const count = directiveCount(loaded2.parsed);
+          if (expandedDirectives + count > maxDirectives) {
+            if (!directiveCapReported) {
+              limit(argument, `Includes repeat files already expanded elsewhere into more than ${maxDirectives} directives: this include and every later repeat are skipped`);
+            }
+            directiveCapReported = true;
+            continue;
+          }
+          expandedDirectives += count;
+        }
+        expandedOnce.add(loaded2.parsed);
+        reachedFromElsewhere.add(loaded2.real);
+        if (!includedFrom.has(target)) includedFrom.set(target, options.displayPath(file));
+        const children2 = node.children ??= [];
+        for (const child of expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive], nesting)) children2.push(child);
+      }
+    }
+    return out;
+  };
+  const written = new WrittenPathIndex(options.writtenPaths ?? []);
+  const writtenBy = (pattern) => {
+    if (written.size === 0) return [];
+    const paths = nodePath9.isAbsolute(pattern) ? [nodePath9.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath9.posix.join(prefix, pattern));
+    const found = /* @__PURE__ */ new Set();
+    for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
+    return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
+  };
+  const reportOutside = (argument, refused) => {
+    const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
+    const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
+    report({
+      ruleId: "include-outside-tree",
+      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it`,
+      help: 'lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json',
+      primary: argument.span,
+      related: []
+    });
+  };
+  const loaded = [];
+  const loadedReals = /* @__PURE__ */ new Set();
+  for (const path of candidates) {
+    const result = load2(path, !options.lintRoots.includes(path) && !options.readAsNginx?.has(path));
+    if ("notNginx" in result) {
+      lookalikes.add(path);
+      continue;
+    }
+    if ("error" in result) {
+      report({ ruleId: "read-error", message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
+      continue;
+    }
+    if (!loadedReals.has(result.real)) {
+      loadedReals.add(result.real);
+      loaded.push(result);
+    }
+  }
+  const roots = [];
+  const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
+  const mainExpansions = mains.map((main) => {
+    const before = new Set(reachedFromElsewhere);
+    budget = freshBudget();
+    const directives = expand(main.parsed.directives, main.path, nodePath9.dirname(main.path), [main.real], [], 0);
+    return { main, directives, reaches: new Set([...reachedFromElsewhere].filter((real) => !before.has(real))) };
+  });
+  for (const { main, directives, reaches } of mainExpansions) {
+    const includedByAnother = mainExpansions.some((other) => other.main !== main && other.reaches.has(main.real) && !reaches.has(other.main.real));
+    if (includedByAnother) continue;
+    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives });
+  }
+  const orphans = loaded.filter((entry) => !mains.includes(entry) && !reachedFromElsewhere.has(entry.real));
+  const reachedByMains = new Set(reachedFromElsewhere);
+  const snippetExpansions = orphans.map((entry) => {
+    reachedFromElsewhere.clear();
+    budget = freshBudget();
+    const directives = expand(entry.parsed.directives, entry.path, void 0, [entry.real], [], 0);
+    return { entry, directives, reaches: new Set(reachedFromElsewhere) };
+  });
+  for (const snippet of snippetExpansions) {
+    const includedByAnother = snippetExpansions.some((other) => other !== snippet && other.reaches.has(snippet.entry.real) && !snippet.reaches.has(other.entry.real));
+    if (includedByAnother || reachedByMains.has(snippet.entry.real)) continue;
+    roots.push({ kind: "snippet", file: options.displayPath(snippet.entry.path), context: snippetContext(snippet.entry.parsed), directives: snippet.directives });
+  }
+  return { roots, files, diagnostics, includedFrom, lookalikes };
+}
+function isMainConfig(path, parsed) {
+  if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
+  return nodePath9.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+}
+function snippetContext(parsed) {
+  const names = new Set(parsed.directives.map((d) => d.name));
+  if ([...HTTP_LEVEL_HINTS].some((name2) => names.has(name2))) return "http";
+  if ([...SERVER_LEVEL_HINTS].some((name2) => names.has(name2))) return "server";
+  return "http";
+}
+function listed(names) {
+  const quoted = names.slice(0, 3).map((name2) => `"${name2}"`);
+  if (names.length > 3) return `${quoted.join(", ")} and ${names.length - 3} more`;
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+}
+function wholeFileSpan(file) {
+  const start = { line: 1, column: 1, offset: 0 };
+  return { file, start, end: start };
+}
+
+// src/engine/read-tree.ts
+init_rendered_templates();
+init_text();
+init_parse_cache();
+
+// src/engine/deploy-time-files.ts
+init_text();
+function includeMappingsOf(input) {
+  const { filesByFormat, treeFiles, configuredMappings, readText: readText2, displayPath } = input;
+  const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles({
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles,
+    readText: readText2,
+    displayPath
+  }) : [];
+  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || treeFiles.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
+    shellFiles: filesByFormat.shell ?? [],
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles,
+    placed,
+    readText: readText2,
+    displayPath
+  }) : [];
+  const scripted = writtenPaths.flatMap((write) => write.source ? [{ from: write.path, to: write.source, ...write.kind === "file" ? { exact: true } : {} }] : []);
+  const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
+  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
+  const includeMappings = [
+    ...configuredMappings,
+    ...scripted.filter((mapping) => !configured2(mapping.from)),
+    ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
+  ];
+  return { placed, writtenPaths, includeMappings };
+}
+function embedConfigMapFiles(files, readText2, displayPath) {
+  const { mountedConfig: mountedConfig3 } = (init_mounted_files(), __toCommonJS(mounted_files_exports));
+  const manifests = (files.kubernetes ?? []).flatMap((path) => {
+    const text3 = readText2(path);
+    return text3 === void 0 || text3.includes("{{") ? [] : [{ path, source: new SourceText(displayPath(path), text3) }];
+  });
+  const embedded = /* @__PURE__ */ new Map();
+  const mounted = mountedConfig3(manifests);
+  for (const file of mounted.files) {
+    (files[file.format] ??= []).push(file.path);
+    embedded.set(file.path, file.source);
+  }
+  return { embedded, templates: mounted.templates };
+}
+function renderImageTemplates(filesByFormat, treeFiles, readText2, displayPath, configMapTemplates) {
+  const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
+  const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
+  const fromTree = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? envsubstTemplates2({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText: readText2, displayPath }) : [];
+  const templates = [...fromTree, ...configMapTemplates];
+  return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
+}
+
+// src/engine/file-list.ts
+var nodePath19 = __toESM(require("path"));
+function buildFileList(input) {
+  const { walked, explained, nginx, displayPath } = input;
+  const startedBy = /* @__PURE__ */ new Map();
+  for (const backend of input.gunicorn) {
+    if (!backend.launch || !backend.config || startedBy.has(backend.config.file)) continue;
+    const reference2 = backend.configReference?.text ?? "";
+    startedBy.set(backend.config.file, {
+      format: "gunicorn",
+      reason: reference2.startsWith("./gunicorn.conf.py (") ? `started by ${backend.launch.file} (gunicorn reads gunicorn.conf.py in its working directory)` : `started by ${backend.launch.file} (gunicorn -c ${reference2})`
+    });
+  }
+  for (const backend of input.uwsgi) {
+    if (!backend.launch) continue;
+    for (const file of backend.iniFiles) if (!startedBy.has(file)) startedBy.set(file, { format: "uwsgi", reason: `started by ${backend.launch.file} (uwsgi)` });
+  }
+  const placedAt = (path) => {
+    for (const mapping of input.placed) {
+      if (mapping.to === path) return mapping.from;
+      if (path.startsWith(mapping.to + nodePath19.sep)) return nodePath19.posix.join(mapping.from, nodePath19.relative(mapping.to, path).split(nodePath19.sep).join("/"));
+    }
+    return void 0;
+  };
+  const out = [];
+  for (const path of walked.files) {
+    const file = displayPath(path);
+    const explanation = explained.get(path);
+    let format8 = explanation?.format ?? null;
+    let reason = explanation?.reason ?? "skipped: not a config cfglint reads";
+    const includer = nginx.includedFrom.get(path);
+    const started = startedBy.get(file);
+    if (includer !== void 0) {
+      reason = format8 === "nginx" ? `${reason}; included from ${includer}` : `included from ${includer}`;
+      format8 = "nginx";
+    } else if (format8 === "nginx" && nginx.lookalikes.has(path)) {
+      format8 = null;
+      reason = "skipped: named like nginx, but reads like another server's config (a look-alike: FreeRADIUS, dhcpd, supervisor, …)";
+    } else if (started !== void 0) {
+      reason = format8 === started.format ? `${reason}; ${started.reason}` : started.reason;
+      format8 = started.format;
+    }
+    if (input.renderedTemplates.has(path)) reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
+    const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt(path) : void 0;
+    if (at !== void 0) reason += `; copied or mounted to ${at}`;
+    out.push({ file, format: format8, reason });
+  }
+  for (const entry of walked.skipped) {
+    const reason = entry.ignoreFile ? `${entry.reason} (${displayPath(entry.ignoreFile)})` : entry.reason;
+    out.push({ file: displayPath(entry.path.replace(/[\\/]$/, "")) + (/[\\/]$/.test(entry.path) ? "/" : ""), format: null, reason });
+  }
+  for (const entry of walked.unreadable) {
+    out.push({ file: displayPath(entry.path), format: null, reason: `skipped: ${entry.reason.replace(entry.path, displayPath(entry.path))}` });
+  }
+  return out.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+}
+
+// src/engine/file-systems.ts
+function cachingFileSystem(fs) {
+  const cache2 = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  return {
+    ...fs,
+    list(path) {
+      let entry = listings.get(path);
+      if (!entry) {
+        try {
+          entry = fs.list(path);
+        } catch (error) {
+          entry = error;
+        }
+        listings.set(path, entry);
+      }
+      if (entry instanceof Error) throw entry;
+      return [...entry];
+    },
+    read(path) {
+      let entry = cache2.get(path);
+      if (!entry) {
+        try {
+          entry = fs.read(path);
+        } catch (error) {
+          entry = error;
+        }
+        cache2.set(path, entry);
+      }
+      if (entry instanceof Error) throw entry;
+      return entry;
+    }
+  };
+}
+function withEmbeddedFiles(fs, embedded) {
+  return {
+    kind: (path) => embedded.has(path) ? "file" : fs.kind(path),
+    isSymlink: (path) => !embedded.has(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text).length : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text).subarray(0, maxBytes) : fs.readHead(path, maxBytes);
+    },
+    list: (path) => fs.list(path),
+    read: (path) => {
+      const source = embedded.get(path);
+      return source ? new TextEncoder().encode(source.text) : fs.read(path);
+    },
+    realpath: (path) => embedded.has(path) ? path : fs.realpath(path)
+  };
+}
+function withMaskedTemplates(fs, templates) {
+  return {
+    ...fs,
+    read: (path) => {
+      const template = templates.get(path);
+      return template ? new TextEncoder().encode(template.masked) : fs.read(path);
+    }
+  };
+}
+
+// src/engine/nginx-version-choice.ts
+init_docker2();
+function chooseNginxVersion(option, config, images) {
+  if (option !== void 0) {
+    const range2 = versionRangeOf(option);
+    if (!range2) throw new UsageError(`invalid --nginx-version "${option}": expected a version such as 1.24.0 or 1.27`);
+    return { range: range2, source: { kind: "option", text: `--nginx-version ${option}` } };
+  }
+  if (config.nginx?.version) {
+    return { range: versionRangeOf(config.nginx.version), source: { kind: "config", text: `nginx.version ${config.nginx.version} in .cfglint.json` } };
+  }
+  let union;
+  let first;
+  for (const { source, kind } of images) {
+    for (const reference2 of readImageReferences(source, kind)) {
+      const version = nginxVersionOfImage(reference2);
+      const range2 = version ? versionRangeOf(version) : void 0;
+      if (!range2) continue;
+      first = first ?? { kind: "tree", text: `${reference2.image}:${reference2.tag}`, span: reference2.span };
+      union = union ? { min: compareVersions(range2.min, union.min) < 0 ? range2.min : union.min, max: compareVersions(range2.max, union.max) > 0 ? range2.max : union.max } : range2;
+    }
+  }
+  if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
+  return UNKNOWN_VERSION;
+}
+function ingressNginxVersion(kubernetes) {
+  const controller = findController(kubernetes);
+  const bundled = bundledNginx(controller?.version);
+  return { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
+}
+
+// src/engine/reader-table.ts
+init_cloud_balancers();
+init_objects();
+init_types();
+function reader(entry) {
+  return entry;
+}
+var has = (files, ...formats) => formats.some((format8) => (files[format8]?.length ?? 0) > 0);
+var starts = (launches, program) => launches.some((launch) => launch.program === program);
+var noBackends = () => ({ ...emptyOutput(), backends: [] });
+var LAUNCH_READER = reader({
+  wanted: ({ files }) => has(files, "dockerfile", "compose", "systemd", "procfile", "shell", "kubernetes"),
+  read: ({ files, context }) => (init_launch2(), __toCommonJS(launch_exports)).readLaunches(files, context),
+  nothing: () => ({ ...emptyOutput(), launches: [], composeContainers: [] })
+});
+var READERS2 = {
+  gunicorn: reader({
+    wanted: ({ files, launches }) => has(files, "gunicorn") || launches.length > 0,
+    read: ({ files, launches, context }) => (init_gunicorn(), __toCommonJS(gunicorn_exports)).readGunicorn(files.gunicorn ?? [], launches, context),
+    nothing: noBackends
+  }),
+  uwsgi: reader({
+    wanted: ({ files, launches }) => has(files, "uwsgi") || launches.length > 0,
+    read: ({ files, launches, context }) => (init_uwsgi(), __toCommonJS(uwsgi_exports)).readUwsgi(files.uwsgi ?? [], launches, context),
+    nothing: noBackends
+  }),
+  uvicorn: reader({
+    wanted: ({ launches }) => starts(launches, "uvicorn"),
+    read: ({ launches }) => (init_uvicorn2(), __toCommonJS(uvicorn_exports)).readUvicorn(launches),
+    nothing: noBackends
+  }),
+  tomcat: reader({
+    wanted: ({ files }) => has(files, "tomcat", "catalina-properties"),
+    read: ({ files, context }) => (init_tomcat(), __toCommonJS(tomcat_exports)).readTomcat(files.tomcat ?? [], files["catalina-properties"] ?? [], context),
+    nothing: noBackends
+  }),
+  springBoot: reader({
+    wanted: ({ files, launches }) => has(files, "spring-boot") || starts(launches, "java"),
+    read: ({ files, launches, context }) => (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(files["spring-boot"] ?? [], launches, context),
+    nothing: noBackends
+  }),
+  system: reader({
+    wanted: ({ files, launches }) => has(files, "sysctl", "limits", "systemd", "compose", "kubernetes") || launches.length > 0,
+    read: ({ files, launches, context }) => (init_system(), __toCommonJS(system_exports)).readSystemLimits(files, launches, context),
+    nothing: () => ({ ...emptyOutput(), limits: [] })
+  }),
+  kubernetes: reader({
+    wanted: ({ files }) => has(files, "kubernetes", "helm-values"),
+    read: ({ files, context }) => (init_kubernetes2(), __toCommonJS(kubernetes_exports)).readKubernetes(files, context),
+    nothing: () => ({ ...emptyOutput(), kubernetes: emptyKubernetesModel() })
+  }),
+  terraform: reader({
+    wanted: ({ files }) => has(files, "terraform"),
+    read: ({ files, context }) => (init_terraform(), __toCommonJS(terraform_exports)).readTerraform(files, context),
+    nothing: () => ({ ...emptyOutput(), terraform: emptyCloudResources() })
+  }),
+  cloudformation: reader({
+    wanted: ({ files }) => has(files, "cloudformation"),
+    read: ({ files, context }) => (init_cloudformation(), __toCommonJS(cloudformation_exports)).readCloudFormation(files, context),
+    nothing: () => ({ ...emptyOutput(), cloudformation: emptyCloudResources() })
+  })
+};
+function run(entry, input) {
+  return entry.wanted(input) ? entry.read(input) : entry.nothing();
+}
+function readBackendsAndSystem(files, context) {
+  const launch = run(LAUNCH_READER, { files, launches: [], context });
+  const input = { files, launches: launch.launches, context };
+  const reads = { launch };
+  for (const name2 of Object.keys(READERS2)) reads[name2] = run(READERS2[name2], input);
+  return reads;
+}
+
+// src/engine/read-tree.ts
+function readTree(options = {}) {
+  clearParseCache();
+  try {
+    return readTreeUncached(options);
+  } finally {
+    clearParseCache();
+  }
+}
+function readTreeUncached(options) {
+  const baseFs = options.fs ?? nodeFileSystem;
+  const cwd = options.cwd ?? process.cwd();
+  const { roots, areas } = checkedRoots(options, baseFs, cwd);
+  const fs = confineFileSystem(baseFs, areas);
+  const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
+  const displayPath = (absolute) => showPath(nodePath32.relative(cwd, absolute) || nodePath32.basename(absolute));
+  const cachedFs = cachingFileSystem(fs);
+  const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
+  const diagnostics = [];
+  for (const entry of walked.unreadable) {
+    const danglingLink = cachedFs.kind(entry.path) === void 0 && cachedFs.isSymlink(entry.path);
+    if (danglingLink && !readableByName(entry.path)) continue;
+    diagnostics.push({
+      ruleId: "read-error",
+      message: entry.reason.replace(entry.path, displayPath(entry.path)),
+      primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+      related: [],
+      ...danglingLink ? { severity: "info" } : {}
+    });
+  }
+  const readText2 = (path) => {
+    try {
+      return decodeUtf8(cachedFs.read(path));
+    } catch {
+      return void 0;
+    }
+  };
+  const filesByFormat = {};
+  const imageSources = [];
+  const maskedTemplates = /* @__PURE__ */ new Map();
+  const explained = /* @__PURE__ */ new Map();
+  const mappedToNginx = /* @__PURE__ */ new Set();
+  for (const file of walked.files) {
+    const named = roots.includes(file);
+    const mapped2 = mappedFormat(file);
+    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => readText2(file)?.slice(0, 65536), named);
+    const classified = explanation.classified;
+    explained.set(file, { format: classified?.format, reason: explanation.reason });
+    if (mapped2?.format === "nginx") mappedToNginx.add(file);
+    if (!classified) {
+      if (named && !options.listing) {
+        const pattern = nodePath32.relative(configDir, file).split(nodePath32.sep).join("/");
+        throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
+      }
+      continue;
+    }
+    const { format: format8 } = classified;
+    if (classified.template && format8 !== "nginx") {
+      const original = readText2(file);
+      if (original === void 0) continue;
+      const masked = format8 === "tomcat" ? maskTemplate(original, classified.template, "property", { envsubst: false }) : maskTemplate(original, classified.template);
+      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format: format8 });
+    }
+    (filesByFormat[format8] ??= []).push(file);
+    if (format8 === "dockerfile" || format8 === "compose") {
+      const text3 = readText2(file);
+      if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format8 });
+    }
+  }
+  const nginxFiles = filesByFormat.nginx ?? [];
+  const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText: readText2, displayPath });
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath32.relative(cwd, dir));
+  const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
+  const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
+  const { embedded } = configMapped;
+  const rendered = has2("dockerfile", "compose") || configMapped.templates.length > 0 ? renderImageTemplates(filesByFormat, walked.files, readText2, displayPath, configMapped.templates) : void 0;
+  const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
+    fs: withRenderedFiles(cachedFs, rendered.sources),
+    treeFiles: walked.files,
+    lintRoots: roots,
+    readAsNginx: mappedToNginx,
+    // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
+    includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
+    writtenPaths,
+    displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
+    rendered: rendered.sources
+  }) : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, writtenPaths, displayPath });
+  append(diagnostics, nginx.diagnostics);
+  let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
+  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
+  const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
+  const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
+    fs: withEmbeddedFiles(readerFs, embedded),
+    displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
+    treeFiles: [...walked.files, ...embedded.keys()],
+    lintRoots: roots,
+    embedded
+  };
+  const reads = readBackendsAndSystem(filesByFormat, context);
+  const { launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes, terraform, cloudformation } = reads;
+  const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
+  append(diagnostics, ingressNginx.diagnostics);
+  if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
+    nginxVersion = ingressNginxVersion(kubernetes.kubernetes);
+  }
+  const readerOutputs = Object.values(reads);
+  const templateOriginals = /* @__PURE__ */ new Map();
+  const templateByShownPath = /* @__PURE__ */ new Map();
+  for (const [path, template] of maskedTemplates) {
+    templateOriginals.set(displayPath(path), template.original);
+    templateByShownPath.set(displayPath(path), template);
+  }
+  for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
+  const model = {
+    nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
+      modules: config.nginx?.modules,
+      extraDirectives: config.nginx?.extraDirectives
+    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
+    nginxVersion,
+    launches: launch.launches,
+    compose: launch.composeContainers,
+    backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
+    limits: system.limits,
+    kubernetes: kubernetes.kubernetes,
+    cloudBalancers: [terraform.terraform, cloudformation.cloudformation],
+    unreadServerConfigs: (filesByFormat["uwsgi-unread"] ?? []).map((path) => ({ server: "uwsgi", file: displayPath(path) })),
+    ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
+    environment: {
+      somaxconn: config.environment?.somaxconn,
+      nofile: config.environment?.nofile,
+      loadBalancerIdleTimeoutMs: config.environment?.loadBalancerIdleTimeout === void 0 ? void 0 : parseNginxTime(config.environment.loadBalancerIdleTimeout)
+    }
+  };
+  const fileList = buildFileList({
+    walked,
+    explained,
+    nginx,
+    displayPath,
+    placed,
+    renderedTemplates: rendered?.templates ?? /* @__PURE__ */ new Set(),
+    gunicorn: gunicorn.backends,
+    uwsgi: uwsgi.backends
+  });
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
+}
+function settleTemplateSyntax(diagnostics, templates) {
+  if (templates.size === 0) return diagnostics;
+  const out = [];
+  const syntaxByFile = /* @__PURE__ */ new Map();
+  for (const diagnostic2 of diagnostics) {
+    const isTemplateSyntax = diagnostic2.ruleId.endsWith("-syntax") && templates.has(diagnostic2.primary.file);
+    if (!isTemplateSyntax) out.push(diagnostic2);
+    else if (syntaxByFile.has(diagnostic2.primary.file)) syntaxByFile.get(diagnostic2.primary.file).push(diagnostic2);
+    else syntaxByFile.set(diagnostic2.primary.file, [diagnostic2]);
+  }
+  for (const [file, list] of syntaxByFile) {
+    const template = templates.get(file);
+    const first = list.reduce((a, b) => b.primary.start.offset < a.primary.start.offset ? b : a);
+    out.push({
+      ruleId: "template-unreadable",
+      message: `${DIALECT_NAMES[template.dialect]} template that does not read as ${template.format} with its tags set aside (${first.message}${list.length > 1 ? `, and ${list.length - 1} more` : ""}); lint the rendered file for what it says`,
+      primary: first.primary,
+      related: []
+    });
+  }
+  return out;
+}
 
 // src/engine/suppress.ts
 var DIRECTIVE = /^\s*cfglint-(disable-next-line|disable|enable)(?=\s|$)(.*)$/;
@@ -45851,28 +49184,31 @@ var Suppressions = class {
             related: []
           });
         }
-        const ruleIds2 = ids.length === 0 ? "all" : ids;
+        const knownIds = ids.filter((id2) => knownRuleIds.has(id2));
+        const ruleIds2 = ids.length === 0 ? "all" : knownIds;
         const line = comment2.span.start.line;
         if (kind !== "enable" && !reason) {
           this.problems.push({
             ruleId: "suppression-missing-reason",
-            message: `Missing reason: write why after "--", e.g. "# cfglint-${kind} ${ids.join(", ") || "<rule-id>"} -- <reason>"`,
+            message: "Missing reason",
+            help: `write why after "--", e.g. "# cfglint-${kind} ${ids.join(", ") || "<rule-id>"} -- <reason>"`,
             primary: comment2.span,
             related: []
           });
         }
+        if (ruleIds2 !== "all" && ruleIds2.length === 0) continue;
         if (kind === "disable-next-line") {
           list.push({ kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line + 1, toLine: line + 1, used: false });
         } else if (kind === "disable") {
-          const range = { kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
-          list.push(range);
-          open.add(range);
+          const range2 = { kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
+          list.push(range2);
+          open.add(range2);
         } else {
-          for (const range of open.closedBy(ruleIds2)) {
-            range.toLine = line;
-            const remaining = ruleIds2 === "all" || range.ruleIds === "all" ? [] : range.ruleIds.filter((id2) => !ruleIds2.includes(id2));
+          for (const range2 of open.closedBy(ruleIds2)) {
+            range2.toLine = line;
+            const remaining = ruleIds2 === "all" || range2.ruleIds === "all" ? [] : range2.ruleIds.filter((id2) => !ruleIds2.includes(id2));
             if (remaining.length === 0) continue;
-            const rest = { ...range, ruleIds: remaining, fromLine: line + 1, toLine: Infinity, used: false, continues: range };
+            const rest = { ...range2, ruleIds: remaining, fromLine: line + 1, toLine: Infinity, used: false, continues: range2 };
             list.push(rest);
             open.add(rest);
           }
@@ -45881,9 +49217,17 @@ var Suppressions = class {
       if (list.length > 0) this.byFile.set(file, new FileSuppressions(list));
     }
   }
-  /** Whether a finding is covered; marks the covering comments used. */
+  /**
+   * Whether a finding is covered, at its primary location or at one of its related ones (so the
+   * owners of the other side of a cross-file finding can suppress it in their own file); marks
+   * the covering comments used.
+   */
   covers(finding) {
-    return this.byFile.get(finding.primary.file)?.covers(finding) ?? false;
+    if (this.byFile.get(finding.primary.file)?.covers(finding.ruleId, finding.primary) ?? false) return true;
+    for (const related of finding.related ?? []) {
+      if (this.byFile.get(related.span.file)?.covers(finding.ruleId, related.span) ?? false) return true;
+    }
+    return false;
   }
   unused() {
     const out = [];
@@ -45910,13 +49254,13 @@ var OpenRanges = class {
   order = /* @__PURE__ */ new Map();
   byId = /* @__PURE__ */ new Map();
   opened = 0;
-  add(range) {
-    this.order.set(range, this.opened++);
-    if (range.ruleIds === "all") return;
-    for (const id2 of range.ruleIds) {
+  add(range2) {
+    this.order.set(range2, this.opened++);
+    if (range2.ruleIds === "all") return;
+    for (const id2 of range2.ruleIds) {
       let ranges = this.byId.get(id2);
       if (!ranges) this.byId.set(id2, ranges = /* @__PURE__ */ new Set());
-      ranges.add(range);
+      ranges.add(range2);
     }
   }
   /**
@@ -45929,12 +49273,12 @@ var OpenRanges = class {
       closing = [...this.order.keys()];
     } else {
       const found = /* @__PURE__ */ new Set();
-      for (const id2 of ids) for (const range of this.byId.get(id2) ?? []) found.add(range);
+      for (const id2 of ids) for (const range2 of this.byId.get(id2) ?? []) found.add(range2);
       closing = [...found].sort((a, b) => this.order.get(a) - this.order.get(b));
     }
-    for (const range of closing) {
-      this.order.delete(range);
-      if (range.ruleIds !== "all") for (const id2 of range.ruleIds) this.byId.get(id2)?.delete(range);
+    for (const range2 of closing) {
+      this.order.delete(range2);
+      if (range2.ruleIds !== "all") for (const id2 of range2.ruleIds) this.byId.get(id2)?.delete(range2);
     }
     return closing;
   }
@@ -45961,10 +49305,10 @@ var FileSuppressions = class {
   list;
   byRule = /* @__PURE__ */ new Map();
   everyRule;
-  covers(finding) {
-    const isSelf = (suppression) => sameSpan2(suppression.span, finding.primary);
-    const line = finding.primary.start.line;
-    const byId = this.byRule.get(finding.ruleId)?.markCovering(line, isSelf) ?? false;
+  covers(ruleId, where) {
+    const isSelf = (suppression) => sameSpan2(suppression.span, where);
+    const line = where.start.line;
+    const byId = this.byRule.get(ruleId)?.markCovering(line, isSelf) ?? false;
     const byAll = this.everyRule?.markCovering(line, isSelf) ?? false;
     return byId || byAll;
   }
@@ -45977,12 +49321,12 @@ var LineIndex = class {
   unused;
   constructor(ranges) {
     this.ranges = [...ranges].sort((a, b) => a.fromLine - b.fromLine);
-    this.firstLines = this.ranges.map((range) => range.fromLine);
+    this.firstLines = this.ranges.map((range2) => range2.fromLine);
     let size = 1;
     while (size < this.ranges.length) size *= 2;
     this.size = size;
     this.every = new Float64Array(2 * size).fill(-Infinity);
-    this.ranges.forEach((range, i) => this.every[size + i] = range.toLine);
+    this.ranges.forEach((range2, i) => this.every[size + i] = range2.toLine);
     for (let node = size - 1; node >= 1; node--) this.every[node] = Math.max(this.every[2 * node], this.every[2 * node + 1]);
     this.unused = this.every.slice();
   }
@@ -46064,312 +49408,12 @@ function capSyntaxFindings(diagnostics) {
 }
 
 // src/engine/run.ts
-var UsageError = class extends Error {
-};
-var NothingToReadError = class extends UsageError {
-};
-var MAPPABLE_FORMATS = FILE_FORMATS.filter((format8) => format8 !== "uwsgi-unread");
-function readTree(options = {}) {
-  clearParseCache();
-  try {
-    return readTreeUncached(options);
-  } finally {
-    clearParseCache();
-  }
-}
-function readTreeUncached(options) {
-  const baseFs = options.fs ?? nodeFileSystem;
-  const cwd = options.cwd ?? process.cwd();
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath29.resolve(cwd, p));
-  for (const root of roots) {
-    const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath29.relative(cwd, root) || root}`);
-    if (kind === "directory") {
-      try {
-        baseFs.list(root);
-      } catch (error) {
-        throw new UsageError(error.message);
-      }
-    } else if (kind !== "file") throw new UsageError(`not a file or directory: ${root}`);
-  }
-  const realCwd = realpathOr(baseFs, cwd);
-  for (const root of roots) {
-    if (!isWithin3(root, cwd)) continue;
-    const real = realpathOr(baseFs, root);
-    if (!isWithin3(real, realCwd)) {
-      throw new UsageError(`${nodePath29.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
-    }
-  }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath29.dirname(root));
-  const fs = confineFileSystem(baseFs, areas);
-  let config = options.config ?? {};
-  let configPath;
-  if (options.config) {
-    const problem = validateConfig(options.config);
-    if (problem) throw new ConfigError(`config: ${problem}`);
-  } else if (options.configPath) {
-    configPath = nodePath29.resolve(cwd, options.configPath);
-    const kind = baseFs.kind(configPath);
-    if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
-    if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
-    config = loadConfig(configPath, baseFs).config;
-  } else {
-    configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath29.dirname(configPath)])).config;
-  }
-  const configDir = configPath ? nodePath29.dirname(configPath) : cwd;
-  checkRuleIds(config, configPath ?? "config");
-  checkFileFormats(config, configPath ?? "config", MAPPABLE_FORMATS);
-  const mappedFormat = fileMapping(config, configDir);
-  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath29.resolve(configDir, to);
-    if (fs.locate(target) === void 0) {
-      throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
-    }
-    return { from: from.replace(/\/+$/, "") || "/", to: target };
-  });
-  const displayPath = (absolute) => showPath(nodePath29.relative(cwd, absolute) || nodePath29.basename(absolute));
-  const cachedFs = cachingFileSystem(fs);
-  const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
-  const diagnostics = [];
-  for (const entry of walked.unreadable) {
-    const danglingLink = cachedFs.kind(entry.path) === void 0 && cachedFs.isSymlink(entry.path);
-    if (danglingLink && !readableByName(entry.path)) continue;
-    diagnostics.push({
-      ruleId: "read-error",
-      message: entry.reason.replace(entry.path, displayPath(entry.path)),
-      primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-      related: [],
-      ...danglingLink ? { severity: "info" } : {}
-    });
-  }
-  const readText2 = (path) => {
-    try {
-      return decodeUtf8(cachedFs.read(path));
-    } catch {
-      return void 0;
-    }
-  };
-  const filesByFormat = {};
-  const imageSources = [];
-  const maskedTemplates = /* @__PURE__ */ new Map();
-  const explained = /* @__PURE__ */ new Map();
-  const mappedToNginx = /* @__PURE__ */ new Set();
-  for (const file of walked.files) {
-    const named = roots.includes(file);
-    const mapped2 = mappedFormat(file);
-    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => readText2(file)?.slice(0, 65536), named);
-    const classified = explanation.classified;
-    explained.set(file, { format: classified?.format, reason: explanation.reason });
-    if (mapped2?.format === "nginx") mappedToNginx.add(file);
-    if (!classified) {
-      if (named && !options.listing) {
-        const pattern = nodePath29.relative(configDir, file).split(nodePath29.sep).join("/");
-        throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
-      }
-      continue;
-    }
-    const { format: format8 } = classified;
-    if (classified.template && format8 !== "nginx") {
-      const original = readText2(file);
-      if (original === void 0) continue;
-      const masked = format8 === "tomcat" ? maskTemplate(original, classified.template, "property", { envsubst: false }) : maskTemplate(original, classified.template);
-      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format: format8 });
-    }
-    (filesByFormat[format8] ??= []).push(file);
-    if (format8 === "dockerfile" || format8 === "compose") {
-      const text3 = readText2(file);
-      if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format8 });
-    }
-  }
-  const nginxFiles = filesByFormat.nginx ?? [];
-  const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles({
-    dockerfiles: filesByFormat.dockerfile ?? [],
-    composeFiles: filesByFormat.compose ?? [],
-    treeFiles: walked.files,
-    readText: readText2,
-    displayPath
-  }) : [];
-  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || walked.files.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
-    shellFiles: filesByFormat.shell ?? [],
-    dockerfiles: filesByFormat.dockerfile ?? [],
-    composeFiles: filesByFormat.compose ?? [],
-    treeFiles: walked.files,
-    placed,
-    readText: readText2,
-    displayPath
-  }) : [];
-  const scripted = writtenPaths.flatMap((write) => write.source ? [{ from: write.path, to: write.source, ...write.kind === "file" ? { exact: true } : {} }] : []);
-  const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
-  const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
-  const includeMappings = [
-    ...configuredMappings,
-    ...scripted.filter((mapping) => !configured2(mapping.from)),
-    ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
-  ];
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath29.relative(cwd, dir));
-  const has = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
-  const configMapped = has("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
-  const { embedded } = configMapped;
-  const rendered = has("dockerfile", "compose") || configMapped.templates.length > 0 ? renderImageTemplates(filesByFormat, walked.files, readText2, displayPath, configMapped.templates) : void 0;
-  const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
-    fs: withRenderedFiles(cachedFs, rendered.sources),
-    treeFiles: walked.files,
-    lintRoots: roots,
-    readAsNginx: mappedToNginx,
-    // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
-    includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
-    writtenPaths,
-    displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
-    rendered: rendered.sources
-  }) : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, writtenPaths, displayPath });
-  append(diagnostics, nginx.diagnostics);
-  let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
-  const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
-  const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
-    fs: withEmbeddedFiles(readerFs, embedded),
-    displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
-    treeFiles: [...walked.files, ...embedded.keys()],
-    lintRoots: roots,
-    embedded
-  };
-  const launch = has("dockerfile", "compose", "systemd", "procfile", "shell", "kubernetes") ? (init_launch2(), __toCommonJS(launch_exports)).readLaunches(filesByFormat, context) : { ...emptyOutput(), launches: [], composeContainers: [] };
-  const launched = launch.launches.length > 0;
-  const gunicorn = has("gunicorn") || launched ? (init_gunicorn(), __toCommonJS(gunicorn_exports)).readGunicorn(filesByFormat.gunicorn ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
-  const uwsgi = has("uwsgi") || launched ? (init_uwsgi(), __toCommonJS(uwsgi_exports)).readUwsgi(filesByFormat.uwsgi ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
-  const uvicorn = launch.launches.some((candidate) => candidate.program === "uvicorn") ? (init_uvicorn2(), __toCommonJS(uvicorn_exports)).readUvicorn(launch.launches) : { ...emptyOutput(), backends: [] };
-  const tomcat = has("tomcat", "catalina-properties") ? (init_tomcat(), __toCommonJS(tomcat_exports)).readTomcat(filesByFormat.tomcat ?? [], filesByFormat["catalina-properties"] ?? [], context) : { ...emptyOutput(), backends: [] };
-  const springBoot = has("spring-boot") || launch.launches.some((candidate) => candidate.program === "java") ? (init_spring_boot(), __toCommonJS(spring_boot_exports)).readSpringBoot(filesByFormat["spring-boot"] ?? [], launch.launches, context) : { ...emptyOutput(), backends: [] };
-  const system = has("sysctl", "limits", "systemd", "compose", "kubernetes") || launched ? (init_system(), __toCommonJS(system_exports)).readSystemLimits(filesByFormat, launch.launches, context) : { ...emptyOutput(), limits: [] };
-  const kubernetes = has("kubernetes", "helm-values") ? (init_kubernetes2(), __toCommonJS(kubernetes_exports)).readKubernetes(filesByFormat, context) : { ...emptyOutput(), kubernetes: emptyKubernetesModel() };
-  const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
-  append(diagnostics, ingressNginx.diagnostics);
-  if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
-    const controller = findController(kubernetes.kubernetes);
-    const bundled = bundledNginx(controller?.version);
-    nginxVersion = { range: bundled.range, ...controller?.version ? { source: { kind: "tree", text: bundled.text, span: controller.version.span } } : {} };
-  }
-  const readerOutputs = [launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes];
-  const templateOriginals = /* @__PURE__ */ new Map();
-  const templateByShownPath = /* @__PURE__ */ new Map();
-  for (const [path, template] of maskedTemplates) {
-    templateOriginals.set(displayPath(path), template.original);
-    templateByShownPath.set(displayPath(path), template);
-  }
-  for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
-  const model = {
-    nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
-      modules: config.nginx?.modules,
-      extraDirectives: config.nginx?.extraDirectives
-    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
-    nginxVersion,
-    launches: launch.launches,
-    compose: launch.composeContainers,
-    backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
-    limits: system.limits,
-    kubernetes: kubernetes.kubernetes,
-    unreadServerConfigs: (filesByFormat["uwsgi-unread"] ?? []).map((path) => ({ server: "uwsgi", file: displayPath(path) })),
-    ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
-    environment: {
-      somaxconn: config.environment?.somaxconn,
-      nofile: config.environment?.nofile,
-      loadBalancerIdleTimeoutMs: config.environment?.loadBalancerIdleTimeout === void 0 ? void 0 : parseNginxTime(config.environment.loadBalancerIdleTimeout)
-    }
-  };
-  const fileList = buildFileList({
-    walked,
-    explained,
-    nginx,
-    displayPath,
-    placed,
-    renderedTemplates: rendered?.templates ?? /* @__PURE__ */ new Set(),
-    gunicorn: gunicorn.backends,
-    uwsgi: uwsgi.backends
-  });
-  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
-}
-function likelyFormat(path) {
-  const lower = path.toLowerCase();
-  if (lower.endsWith(".py")) return "gunicorn";
-  if (/\.(ini|cfg)$/.test(lower)) return "uwsgi";
-  if (lower.endsWith(".xml")) return "tomcat";
-  if (/\.ya?ml$/.test(lower)) return "kubernetes";
-  if (lower.endsWith(".properties")) return "spring-boot";
-  return "nginx";
-}
-function fileMapping(config, configDir) {
-  const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore2.default)().add(pattern) }));
-  if (entries.length === 0) return () => void 0;
-  return (path) => {
-    const relative6 = nodePath29.relative(configDir, path);
-    if (!relative6 || relative6.startsWith("..") || nodePath29.isAbsolute(relative6)) return void 0;
-    for (let i = entries.length - 1; i >= 0; i--) {
-      if (entries[i].matcher.ignores(relative6) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
-    }
-    return void 0;
-  };
-}
-function buildFileList(input) {
-  const { walked, explained, nginx, displayPath } = input;
-  const startedBy = /* @__PURE__ */ new Map();
-  for (const backend of input.gunicorn) {
-    if (!backend.launch || !backend.config || startedBy.has(backend.config.file)) continue;
-    const reference2 = backend.configReference?.text ?? "";
-    startedBy.set(backend.config.file, {
-      format: "gunicorn",
-      reason: reference2.startsWith("./gunicorn.conf.py (") ? `started by ${backend.launch.file} (gunicorn reads gunicorn.conf.py in its working directory)` : `started by ${backend.launch.file} (gunicorn -c ${reference2})`
-    });
-  }
-  for (const backend of input.uwsgi) {
-    if (!backend.launch) continue;
-    for (const file of backend.iniFiles) if (!startedBy.has(file)) startedBy.set(file, { format: "uwsgi", reason: `started by ${backend.launch.file} (uwsgi)` });
-  }
-  const placedAt = (path) => {
-    for (const mapping of input.placed) {
-      if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath29.sep)) return nodePath29.posix.join(mapping.from, nodePath29.relative(mapping.to, path).split(nodePath29.sep).join("/"));
-    }
-    return void 0;
-  };
-  const out = [];
-  for (const path of walked.files) {
-    const file = displayPath(path);
-    const explanation = explained.get(path);
-    let format8 = explanation?.format ?? null;
-    let reason = explanation?.reason ?? "skipped: not a config cfglint reads";
-    const includer = nginx.includedFrom.get(path);
-    const started = startedBy.get(file);
-    if (includer !== void 0) {
-      reason = format8 === "nginx" ? `${reason}; included from ${includer}` : `included from ${includer}`;
-      format8 = "nginx";
-    } else if (format8 === "nginx" && nginx.lookalikes.has(path)) {
-      format8 = null;
-      reason = "skipped: named like nginx, but reads like another server's config (a look-alike: FreeRADIUS, dhcpd, supervisor, …)";
-    } else if (started !== void 0) {
-      reason = format8 === started.format ? `${reason}; ${started.reason}` : started.reason;
-      format8 = started.format;
-    }
-    if (input.renderedTemplates.has(path)) reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
-    const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt(path) : void 0;
-    if (at !== void 0) reason += `; copied or mounted to ${at}`;
-    out.push({ file, format: format8, reason });
-  }
-  for (const entry of walked.skipped) {
-    const reason = entry.ignoreFile ? `${entry.reason} (${displayPath(entry.ignoreFile)})` : entry.reason;
-    out.push({ file: displayPath(entry.path.replace(/[\\/]$/, "")) + (/[\\/]$/.test(entry.path) ? "/" : ""), format: null, reason });
-  }
-  for (const entry of walked.unreadable) {
-    out.push({ file: displayPath(entry.path), format: null, reason: `skipped: ${entry.reason.replace(entry.path, displayPath(entry.path))}` });
-  }
-  return out.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-}
 function lintSync(options = {}) {
   const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList } = readTree(options);
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown = showPath(nodePath29.relative(cwd, root) || ".");
+      const shown = showPath(nodePath33.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
     }).join(", ");
     throw new NothingToReadError(`no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`);
@@ -46383,26 +49427,14 @@ function lintSync(options = {}) {
   const ranRules = [];
   const runRules = (view, errors) => {
     const out = [];
-    for (const rule33 of RULES) {
-      const severity = severityOf(rule33.id, rule33.severity);
+    for (const rule47 of RULES) {
+      const severity = severityOf(rule47.id, rule47.severity);
       if (severity === "off") continue;
-      if (errors) ranRules.push({ id: rule33.id, severity, category: rule33.category, description: rule33.meta.description, docsUrl: rule33.meta.docsUrl });
+      if (errors) ranRules.push({ id: rule47.id, severity, category: rule47.category, description: rule47.meta.description, docsUrl: rule47.meta.docsUrl });
       try {
-        for (const draft of rule33.check(view)) {
-          const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
-          out.push({
-            ruleId: rule33.id,
-            messageId: draft.messageId,
-            message: renderMessage(rule33.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
-            severity: capped,
-            primary: draft.primary,
-            related: (draft.related ?? []).slice(0, 3),
-            docsUrl: rule33.meta.docsUrl,
-            fingerprint: fingerprint(rule33.id, draft.primary.file, draft.modelPath)
-          });
-        }
+        for (const draft of rule47.check(view)) out.push(findingOfDraft(rule47, draft, severity));
       } catch (error) {
-        errors?.push(internalError(rule33, error, nodePath29.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(`rule "${rule47.id}"`, nodePath33.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -46428,44 +49460,24 @@ function lintSync(options = {}) {
   const suppressions = new Suppressions(comments, knownIds, suggestRuleId);
   append(diagnostics, suppressions.problems);
   const usedReaderRules = /* @__PURE__ */ new Map();
-  const repeats = /* @__PURE__ */ new Map();
+  const findingOf = diagnosticFindings();
   const toFinding = (diagnostic2) => {
     const meta2 = findReaderRule(diagnostic2.ruleId);
     const configured2 = severityOf(diagnostic2.ruleId, diagnostic2.severity ?? meta2?.severity ?? "error");
     if (configured2 === "off") return void 0;
-    const severity = diagnostic2.maxSeverity && SEVERITY_RANK[diagnostic2.maxSeverity] < SEVERITY_RANK[configured2] ? diagnostic2.maxSeverity : configured2;
     if (meta2 && !usedReaderRules.has(meta2.id)) {
       usedReaderRules.set(meta2.id, { id: meta2.id, severity: meta2.severity, category: "correctness", description: meta2.description, docsUrl: meta2.docsUrl });
     }
-    return {
-      ruleId: diagnostic2.ruleId,
-      messageId: "diagnostic",
-      message: diagnostic2.message,
-      severity,
-      primary: diagnostic2.primary,
-      related: diagnostic2.related.slice(0, 3),
-      docsUrl: meta2?.docsUrl ?? "",
-      fingerprint: fingerprint(diagnostic2.ruleId, diagnostic2.primary.file, diagnostic2.message + repeatSuffix(diagnostic2))
-    };
-  };
-  const repeatSuffix = (diagnostic2) => {
-    const key = `${diagnostic2.ruleId}\0${diagnostic2.primary.file}\0${diagnostic2.message}`;
-    const count = repeats.get(key) ?? 0;
-    repeats.set(key, count + 1);
-    return count === 0 ? "" : `\0${count}`;
+    return findingOf(diagnostic2, configured2, meta2?.docsUrl ?? "");
   };
   diagnostics.sort((a, b) => a.primary.file < b.primary.file ? -1 : a.primary.file > b.primary.file ? 1 : a.primary.start.offset - b.primary.start.offset);
   for (const diagnostic2 of capSyntaxFindings(diagnostics)) {
     const finding = toFinding(diagnostic2);
     if (finding) findings.push(finding);
   }
-  const seen = /* @__PURE__ */ new Set();
   let suppressed = 0;
   const kept = [];
-  for (const finding of findings) {
-    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  for (const finding of dedupeFindings(findings)) {
     if (suppressions.covers(finding)) suppressed++;
     else kept.push(finding);
   }
@@ -46506,236 +49518,9 @@ function lintSync(options = {}) {
     links
   };
 }
-function holdingForEveryAlternative(runs) {
-  const placeOf = (finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
-  const seenIn = /* @__PURE__ */ new Map();
-  for (const run of runs) for (const place of new Set(run.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
-  const out = [];
-  const kept = /* @__PURE__ */ new Set();
-  for (const run of runs) {
-    for (const finding of run) {
-      const place = placeOf(finding);
-      if ((seenIn.get(place) ?? 0) === runs.length) {
-        if (run === runs[0]) out.push(finding);
-        continue;
-      }
-      if (kept.has(place)) continue;
-      kept.add(place);
-      out.push({
-        ...finding,
-        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? "info" : finding.severity,
-        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`
-      });
-    }
-  }
-  return out;
-}
-function reportLinks(links) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const link of links) {
-    const { span: span2 } = link.target;
-    const listener = link.listener.span;
-    const key = `${span2.file}\0${span2.start.offset}\0${listener.file}\0${listener.start.offset}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({
-      nginx: { address: link.target.address.text, span: span2 },
-      backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
-      reason: link.reason,
-      detail: link.detail,
-      scope: link.scope,
-      alternatives: link.alternatives.map((backend) => ({ kind: backend.kind, name: backend.name }))
-    });
-  }
-  const order = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset;
-  return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
-}
-function realpathOr(fs, path) {
-  try {
-    return fs.realpath(path);
-  } catch {
-    return path;
-  }
-}
-function isWithin3(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath29.sep) ? dir : dir + nodePath29.sep);
-}
 function exitCodeFor(report, failOn) {
   if (failOn === "never") return 0;
   return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
-}
-function fingerprint(ruleId, file, modelPath) {
-  return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
-}
-function internalError(rule33, error, where) {
-  const reason = error instanceof Error ? error.message : String(error);
-  const start = { line: 1, column: 1, offset: 0 };
-  return {
-    ruleId: "internal-error",
-    message: `Rule "${rule33.id}" failed and was skipped: ${reason}; please report this with the tree that causes it`,
-    primary: { file: where, start, end: start },
-    related: []
-  };
-}
-function chooseNginxVersion(option, config, images) {
-  if (option !== void 0) {
-    const range = versionRangeOf(option);
-    if (!range) throw new UsageError(`invalid --nginx-version "${option}": expected a version such as 1.24.0 or 1.27`);
-    return { range, source: { kind: "option", text: `--nginx-version ${option}` } };
-  }
-  if (config.nginx?.version) {
-    return { range: versionRangeOf(config.nginx.version), source: { kind: "config", text: `nginx.version ${config.nginx.version} in .cfglint.json` } };
-  }
-  let union;
-  let first;
-  for (const { source, kind } of images) {
-    for (const reference2 of readImageReferences(source, kind)) {
-      const version = nginxVersionOfImage(reference2);
-      const range = version ? versionRangeOf(version) : void 0;
-      if (!range) continue;
-      first = first ?? { kind: "tree", text: `${reference2.image}:${reference2.tag}`, span: reference2.span };
-      union = union ? { min: compareVersions(range.min, union.min) < 0 ? range.min : union.min, max: compareVersions(range.max, union.max) > 0 ? range.max : union.max } : range;
-    }
-  }
-  if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
-  return UNKNOWN_VERSION;
-}
-function resolveDeployments(patterns, configDir, files, where) {
-  const roots = /* @__PURE__ */ new Set();
-  patterns.forEach((pattern, index) => {
-    const wildcard = pattern.endsWith("/*");
-    const base = wildcard ? pattern.slice(0, -2) : pattern;
-    if (/[*?[\]]/.test(base)) {
-      throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
-    }
-    const dir = nodePath29.resolve(configDir, base);
-    if (!wildcard) {
-      roots.add(dir);
-      return;
-    }
-    for (const file of files) {
-      const relative6 = nodePath29.relative(dir, file);
-      if (relative6.startsWith("..") || nodePath29.isAbsolute(relative6) || !relative6.includes(nodePath29.sep)) continue;
-      roots.add(nodePath29.join(dir, relative6.split(nodePath29.sep)[0]));
-    }
-  });
-  return [...roots];
-}
-function checkRuleIds(config, where) {
-  for (const id2 of Object.keys(config.rules ?? {})) {
-    if (RULES.some((rule33) => rule33.id === id2) || READER_RULES.some((rule33) => rule33.id === id2)) continue;
-    const suggestion = suggestRuleId(id2);
-    throw new ConfigError(`${where}: ${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
-  }
-}
-function suggestRuleId(id2) {
-  return closest(id2, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
-}
-function embedConfigMapFiles(files, readText2, displayPath) {
-  const { mountedConfig: mountedConfig3 } = (init_mounted_files(), __toCommonJS(mounted_files_exports));
-  const manifests = (files.kubernetes ?? []).flatMap((path) => {
-    const text3 = readText2(path);
-    return text3 === void 0 || text3.includes("{{") ? [] : [{ path, source: new SourceText(displayPath(path), text3) }];
-  });
-  const embedded = /* @__PURE__ */ new Map();
-  const mounted = mountedConfig3(manifests);
-  for (const file of mounted.files) {
-    (files[file.format] ??= []).push(file.path);
-    embedded.set(file.path, file.source);
-  }
-  return { embedded, templates: mounted.templates };
-}
-function renderImageTemplates(filesByFormat, treeFiles, readText2, displayPath, configMapTemplates) {
-  const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
-  const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
-  const fromTree = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? envsubstTemplates2({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText: readText2, displayPath }) : [];
-  const templates = [...fromTree, ...configMapTemplates];
-  return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
-}
-function withEmbeddedFiles(fs, embedded) {
-  return {
-    kind: (path) => embedded.has(path) ? "file" : fs.kind(path),
-    isSymlink: (path) => !embedded.has(path) && fs.isSymlink(path),
-    size: (path) => {
-      const source = embedded.get(path);
-      return source ? new TextEncoder().encode(source.text).length : fs.size(path);
-    },
-    readHead: (path, maxBytes) => {
-      const source = embedded.get(path);
-      return source ? new TextEncoder().encode(source.text).subarray(0, maxBytes) : fs.readHead(path, maxBytes);
-    },
-    list: (path) => fs.list(path),
-    read: (path) => {
-      const source = embedded.get(path);
-      return source ? new TextEncoder().encode(source.text) : fs.read(path);
-    },
-    realpath: (path) => embedded.has(path) ? path : fs.realpath(path)
-  };
-}
-function withMaskedTemplates(fs, templates) {
-  return {
-    ...fs,
-    read: (path) => {
-      const template = templates.get(path);
-      return template ? new TextEncoder().encode(template.masked) : fs.read(path);
-    }
-  };
-}
-function settleTemplateSyntax(diagnostics, templates) {
-  if (templates.size === 0) return diagnostics;
-  const out = [];
-  const syntaxByFile = /* @__PURE__ */ new Map();
-  for (const diagnostic2 of diagnostics) {
-    const isTemplateSyntax = diagnostic2.ruleId.endsWith("-syntax") && templates.has(diagnostic2.primary.file);
-    if (!isTemplateSyntax) out.push(diagnostic2);
-    else if (syntaxByFile.has(diagnostic2.primary.file)) syntaxByFile.get(diagnostic2.primary.file).push(diagnostic2);
-    else syntaxByFile.set(diagnostic2.primary.file, [diagnostic2]);
-  }
-  for (const [file, list] of syntaxByFile) {
-    const template = templates.get(file);
-    const first = list.reduce((a, b) => b.primary.start.offset < a.primary.start.offset ? b : a);
-    out.push({
-      ruleId: "template-unreadable",
-      message: `${DIALECT_NAMES[template.dialect]} template that does not read as ${template.format} with its tags set aside (${first.message}${list.length > 1 ? `, and ${list.length - 1} more` : ""}); lint the rendered file for what it says`,
-      primary: first.primary,
-      related: []
-    });
-  }
-  return out;
-}
-function cachingFileSystem(fs) {
-  const cache2 = /* @__PURE__ */ new Map();
-  const listings = /* @__PURE__ */ new Map();
-  return {
-    ...fs,
-    list(path) {
-      let entry = listings.get(path);
-      if (!entry) {
-        try {
-          entry = fs.list(path);
-        } catch (error) {
-          entry = error;
-        }
-        listings.set(path, entry);
-      }
-      if (entry instanceof Error) throw entry;
-      return [...entry];
-    },
-    read(path) {
-      let entry = cache2.get(path);
-      if (!entry) {
-        try {
-          entry = fs.read(path);
-        } catch (error) {
-          entry = error;
-        }
-        cache2.set(path, entry);
-      }
-      if (entry instanceof Error) throw entry;
-      return entry;
-    }
-  };
 }
 
 // src/action/action.ts
@@ -46743,6 +49528,7 @@ init_formatters();
 init_escape();
 
 // src/report/graph.ts
+init_launch();
 init_escape();
 function renderGraph(model, links, findings, format8) {
   const topology = buildTopology(model, links, findings);
@@ -46789,6 +49575,34 @@ function buildTopology(model, links, findings) {
       });
     }
   }
+  cloudLoadBalancers(model).forEach((balancer, i) => {
+    const id2 = `cloudlb${i + 1}`;
+    const ports2 = [...new Set(balancer.targetGroups.flatMap((linked) => linked.ports.flatMap((port) => port.known ? [port.value] : [])))];
+    const idle = balancer.idleTimeout;
+    nodes.splice(i, 0, {
+      id: id2,
+      lines: [
+        balancer.description.replace(/^the /, ""),
+        ...idle && typeof idle.value === "number" ? [`idle timeout ${formatMilliseconds(idle.value)}${idle.source.kind === "default" ? " (AWS default)" : ""}`] : [],
+        ...ports2.length > 0 ? [`targets port ${ports2.join(", ")}`] : []
+      ]
+    });
+    const groupFiles = new Set(balancer.targetGroups.map((linked) => linked.group.file));
+    const reached = servers.filter((server) => ports2.length === 0 || server.own("listen").some((entry) => ports2.some((port) => new RegExp(`(^|:)${port}$`).test(entry.directive.args[0]?.value ?? ""))));
+    for (const server of reached) {
+      const timeout = server.setting("keepalive_timeout", model.nginxVersion.range);
+      const marks = findings.filter((f) => f.ruleId.startsWith("lb-") && (server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file) || f.ruleId !== "lb-idle-timeout" && groupFiles.has(f.primary.file)));
+      edges.push({
+        from: id2,
+        to: serverIds.get(server),
+        lines: [
+          ...ports2.length > 0 ? [`port ${ports2.join(", ")}`] : [],
+          ...idle && typeof idle.value === "number" ? [`load balancer idle ${formatMilliseconds(idle.value)}`, `nginx ${timeout ? describeNginxSetting(timeout) : "keepalive_timeout unknown"}`] : []
+        ],
+        marks: ruleIds(marks)
+      });
+    }
+  });
   const serverEdges = /* @__PURE__ */ new Map();
   for (const pass of model.nginx.passes) {
     const server = enclosingServer(pass.location);
@@ -46956,7 +49770,7 @@ function backendLabel(backend) {
 }
 function unmodelledLabel(server) {
   return [
-    `${server.program} ${server.launch.service ?? server.launch.file}`,
+    `${server.program} ${serverName(server.launch)}`,
     "not modelled: settings unknown",
     ...server.addresses.map(({ address }) => describeUnmodelledAddress(address))
   ];
@@ -46983,9 +49797,9 @@ function describeNginxKeepalive(model, link) {
   if (!groupIsUsedOverHttp(model, group)) return `new connection per request (${link.target.passes[0]?.entry.directive.name ?? "pass"})`;
   const pieces = upstreamKeepaliveByRange(model, group);
   if (pieces.length === 0) return "new connection per request (no keepalive)";
-  return pieces.map(({ range, keepalive }) => {
-    const settings = [keepalive, group.block.setting("keepalive_timeout", range), group.block.setting("keepalive_requests", range)].filter((setting) => setting !== void 0).map((setting) => describeNginxSetting(setting)).join(", ");
-    return pieces.length > 1 ? `${describeRange(range)} ${settings}` : settings;
+  return pieces.map(({ range: range2, keepalive }) => {
+    const settings = [keepalive, group.block.setting("keepalive_timeout", range2), group.block.setting("keepalive_requests", range2)].filter((setting) => setting !== void 0).map((setting) => describeNginxSetting(setting)).join(", ");
+    return pieces.length > 1 ? `${describeRange(range2)} ${settings}` : settings;
   }).join("; ");
 }
 function describeListenerKeepalive(backend, listener) {
@@ -47018,6 +49832,7 @@ function unique(items) {
 }
 
 // src/action/action.ts
+init_thrown();
 var ActionInputError = class extends Error {
 };
 function getInput(env, name2) {
@@ -47054,7 +49869,7 @@ function renderSummary2(result) {
     out.push("", "| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |");
     for (const f of findings) {
       const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
-      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)} |`);
+      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ""} |`);
     }
   }
   out.push("", "### Topology", "", "```mermaid");
@@ -47063,7 +49878,7 @@ function renderSummary2(result) {
   return out.join("\n");
 }
 function internalErrorAnnotation(error) {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}
 `;
 }
@@ -47072,7 +49887,7 @@ function readBaselineFile(absolute, shown) {
   try {
     text3 = nodeFs2.readFileSync(absolute, "utf8");
   } catch (error) {
-    const reason = error.code === "ENOENT" ? "no such file (create it with cfglint --baseline FILE --update-baseline)" : error.message;
+    const reason = error.code === "ENOENT" ? "no such file (create it with cfglint --baseline FILE --update-baseline)" : messageOf(error);
     throw new BaselineError(`cannot read baseline ${shown}: ${reason}`);
   }
   return parseBaseline(text3, shown);
@@ -47084,7 +49899,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   try {
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
-    if (inputs.baseline) result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath30.resolve(workspace, inputs.baseline), inputs.baseline)) };
+    if (inputs.baseline) result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath34.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -47096,12 +49911,12 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath30.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath34.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath30.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath34.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
-      stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${error.message}`)}
+      stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}
 `);
       return 2;
     }

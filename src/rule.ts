@@ -12,11 +12,20 @@ export interface RuleMeta {
   description: string;
   docsUrl: string;
   fixable: false;
-  /** Message templates by id; `{{name}}` is filled from the draft's `data`. */
-  messages: Record<string, string>;
-  /** By message id: what breaks, the attack or log line, and the fix (the second part of a finding). */
-  help?: Record<string, string>;
+  /**
+   * Message templates by id, each in two parts as ruff and rustc write them; `{{name}}` is filled
+   * from the draft's `data` in both. One record of pairs rather than a parallel `help` record, so
+   * a message cannot be written without its help, nor a help outlive its message.
+   */
+  messages: Record<string, MessageTemplate>;
   deprecated?: { since: string; replacedBy: string[] };
+}
+
+export interface MessageTemplate {
+  /** One line: what is wrong, with both conflicting values quoted; no trailing period, no rule id. */
+  message: string;
+  /** What breaks (the log line the server writes) and the fix. */
+  help: string;
 }
 
 export interface FindingDraft {
@@ -47,16 +56,16 @@ export function renderMessage(template: string, data: Record<string, string | nu
 }
 
 /**
- * One draft per (reported place, other side), however many links lead there: two `server`
- * lines of one upstream reaching the same backend listener are one problem, not two.
+ * One finding per problem, however many links lead to it (two `server` lines of one upstream
+ * reaching the same backend listener are one problem, not two): `first(...keys)` is true the
+ * first time it sees these keys, false after. A span counts by its file and start.
  */
-export function* oncePerPair(pairs: Iterable<{ draft: FindingDraft | undefined; other: Span }>): Generator<FindingDraft> {
+export function onceEach(): (...keys: (Span | string)[]) => boolean {
   const seen = new Set<string>();
-  for (const { draft, other } of pairs) {
-    if (!draft) continue;
-    const key = `${draft.primary.file}:${draft.primary.start.offset}:${other.file}:${other.start.offset}`;
-    if (seen.has(key)) continue;
+  return (...keys) => {
+    const key = keys.map((part) => (typeof part === 'string' ? part : `${part.file}:${part.start.offset}`)).join('\0');
+    if (seen.has(key)) return false;
     seen.add(key);
-    yield draft;
-  }
+    return true;
+  };
 }

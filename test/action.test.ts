@@ -22,19 +22,22 @@ const EXAMPLE = path.join(ROOT, 'examples', 'keepalive-timeout-gunicorn');
 // - nginx/conf.d/app.conf line 3 is `    keepalive 16;`: columns 5 to 18 (end exclusive), and
 //   gunicorn.conf.py line 2 is `bind = "127.0.0.1:8000"`: the address string spans columns 8 to 24;
 // - app.conf line 14 is `        proxy_pass http://app;`: the argument starts at column 20.
-// The related location follows the message after an escaped newline (%0A).
+// The related location follows the message after an escaped newline (%0A), the help after an
+// escaped blank line.
 const KEEPALIVE_MESSAGE =
-  'keepalive_timeout 60s (nginx default) in upstream "app" is not shorter than gunicorn\'s keepalive 2s (default, gthread worker) behind 127.0.0.1:8000: ' +
+  'keepalive_timeout 60s (nginx default) in upstream "app" is not shorter than gunicorn\'s keepalive 2s (default, gthread worker) behind 127.0.0.1:8000';
+const KEEPALIVE_HELP =
   'the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or ' +
   '"recv() failed (104: Connection reset by peer)"); set keepalive_timeout in the upstream below 2s (e.g. keepalive_timeout 1s;) or raise the backend\'s keep-alive above 60s';
 const HEADER_MESSAGE =
-  "nginx admits request lines up to 8190 bytes (large_client_header_buffers 4 8k, default), more than gunicorn's limit_request_line 4094 bytes (default) behind 127.0.0.1:8000: " +
+  "nginx admits request lines up to 8190 bytes (large_client_header_buffers 4 8k, default), more than gunicorn's limit_request_line 4094 bytes (default) behind 127.0.0.1:8000";
+const HEADER_HELP =
   'a longer request line gets 400 "Request Line is too large (N > 4094)" from gunicorn, and nginx logs nothing; set limit_request_line = 8190, or lower large_client_header_buffers to a buffer size of 4k';
 const ANNOTATIONS =
   `::notice file=gunicorn.conf.py,line=2,col=8,endLine=2,endColumn=24,title=header-size-backend::${HEADER_MESSAGE}` +
-  '%0Anginx/conf.d/app.conf:14:20: nginx admits 4 8k by default for this server\n' +
+  `%0Anginx/conf.d/app.conf:14:20: nginx admits 4 8k by default for this server%0A%0Ahelp: ${HEADER_HELP}\n` +
   `::error file=nginx/conf.d/app.conf,line=3,col=5,endLine=3,endColumn=18,title=upstream-keepalive-timeout::${KEEPALIVE_MESSAGE}` +
-  '%0Agunicorn.conf.py:2:8: gunicorn listens here and closes idle connections after 2s by default\n';
+  `%0Agunicorn.conf.py:2:8: gunicorn listens here and closes idle connections after 2s by default%0A%0Ahelp: ${KEEPALIVE_HELP}\n`;
 
 interface ActionRun {
   status: number | null;
@@ -98,11 +101,11 @@ describe('the action on examples/keepalive-timeout-gunicorn', () => {
     // location is in <code> because a backtick in a path could end a code span.
     expect(run.summary).toContain(
       '| error | [upstream-keepalive-timeout](https://github.com/cfglint/cfglint/blob/v0.1.0/checks/upstream-keepalive-timeout.md) ' +
-        `| <code>nginx/conf.d/app.conf:3</code> | ${KEEPALIVE_MESSAGE.replace(/_/g, '\\_')} |\n`,
+        `| <code>nginx/conf.d/app.conf:3</code> | ${KEEPALIVE_MESSAGE.replace(/_/g, '\\_')}<br>help: ${KEEPALIVE_HELP.replace(/_/g, '\\_')} |\n`,
     );
     expect(run.summary).toContain(
       '| info | [header-size-backend](https://github.com/cfglint/cfglint/blob/v0.1.0/checks/header-size-backend.md) | <code>gunicorn.conf.py:2</code> | ' +
-        `${HEADER_MESSAGE.replace(/_/g, '\\_').replace('>', '&gt;')} |\n`,
+        `${HEADER_MESSAGE.replace(/_/g, '\\_')}<br>help: ${HEADER_HELP.replace(/_/g, '\\_').replace('>', '&gt;')} |\n`,
     );
     expect(run.summary).toContain('\n### Topology\n\n```mermaid\nflowchart LR\n  server1["server app.example.com<br/>listen 80"]\n');
     // The mismatched edge is drawn dashed with the rule named, and coloured red.
@@ -129,7 +132,7 @@ describe('the action on examples/keepalive-timeout-gunicorn', () => {
     // fixed/nginx/conf.d/app.conf has two more lines (keepalive_timeout and a comment): proxy_pass is on line 16.
     expect(run.stdout).toBe(
       `::notice file=gunicorn.conf.py,line=2,col=8,endLine=2,endColumn=24,title=header-size-backend::${HEADER_MESSAGE}` +
-        '%0Anginx/conf.d/app.conf:16:20: nginx admits 4 8k by default for this server\n',
+        `%0Anginx/conf.d/app.conf:16:20: nginx admits 4 8k by default for this server%0A%0Ahelp: ${HEADER_HELP}\n`,
     );
     expect(run.status).toBe(0);
     expect(run.output).toBe('findings=1\nsarif-file=\n');
@@ -252,11 +255,19 @@ describe('what the tree says cannot reach the runner unescaped', () => {
       expect.stringMatching(/^\| error \| \[invalid-value\]\(https:[^)]*\/invalid-value\.md\) \| /),
     ]);
     expect(rows[0]).toContain(
-      '| <code>conf.d/\\`x\\|y\\`.conf:2</code> | Invalid value "1\\`\\|x<br>y&lt;b&gt;\\\\x1b\\]0;t\\\\x07" in "send\\_timeout": ',
+      '| <code>conf.d/\\`x\\|y\\`.conf:2</code> | Invalid value "1\\`\\|x<br>y&lt;b&gt;\\\\x1b\\]0;t\\\\x07" in "send\\_timeout"<br>help: nginx refuses to start ',
     );
     expect(rows[0].endsWith(' |')).toBe(true);
     // The node label in the Mermaid block: backtick #96;, pipe #124;.
     expect(summary).toContain('  server1["server<br/>conf.d/#96;x#124;y#96;.conf"]\n');
+  });
+
+  test('the job summary: the help follows the message in its cell, tree text in it escaped the same way', () => {
+    const tree = { 'uwsgi.ini': '[uwsgi]\nhttp-socket = :9000\nlisten = `|x<b>[y]\n' };
+    const summary = renderSummary(lintSync({ cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), paths: ['.'], config: {} }));
+    const rows = summary.split('\n').filter((line) => line.includes('[uwsgi-value-units]'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('| <code>uwsgi.ini:3</code> | listen is 0<br>help: uWSGI reads "\\`\\|x&lt;b&gt;\\[y\\]" with atoi, which finds no number in it |');
   });
 
   test('an internal error is one annotation, its message encoded as command data', () => {
@@ -290,7 +301,6 @@ describe('action.yml and the committed bundle', () => {
   });
 
   test('dist-action/index.js is a fresh build of src/ (run `npm run build:action`)', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { bundleText } = require(path.join(ROOT, 'scripts', 'build-action.js'));
     const fresh: string = await bundleText();
     const committed = fs.readFileSync(BUNDLE, 'utf8');

@@ -212,3 +212,63 @@ describe('--select and --ignore', () => {
     expectUsageError(cfglint(['--ignore', 'zzzzzz', '.'], dir), /^cfglint: unknown rule or category "zzzzzz" in --ignore \(cfglint rules lists them all\)$/, true);
   });
 });
+
+describe('--statistics', () => {
+  test('counts findings per rule and severity instead of listing them, with the same exit code', () => {
+    // Three locations speak HTTP/1.0 to the kept-alive upstream, and one mail directive is misplaced.
+    const dir = writeTree({ [CONF]: appConf(['/a', '/b', '/c'], { misplaced: true }) });
+    const full = json(cfglint(['-f', 'json', '.'], dir));
+    const misplacedRule = full.findings.find((finding) => finding.ruleId !== RULE)!.ruleId;
+    expect(full.findings.filter((finding) => finding.ruleId === RULE)).toHaveLength(3);
+
+    const text = cfglint(['--statistics', '.'], dir);
+    expect(text.status).toBe(1);
+    expect(text.stdout.split('\n')).toEqual([`1  error    ${misplacedRule}`, `3  warning  ${RULE}`, '4 findings from 2 rules', '']);
+
+    const asJson = cfglint(['--statistics', '-f', 'json', '.'], dir);
+    expect(asJson.status).toBe(1);
+    expect(JSON.parse(asJson.stdout)).toEqual([
+      { ruleId: misplacedRule, severity: 'error', count: 1 },
+      { ruleId: RULE, severity: 'warning', count: 3 },
+    ]);
+  });
+
+  test('counts what --select and --quiet leave', () => {
+    const dir = writeTree({ [CONF]: appConf(['/a', '/b'], { misplaced: true }) });
+    expect(cfglint(['--statistics', '--select', RULE, '.'], dir).stdout).toBe(`2  warning  ${RULE}\n2 findings from 1 rule\n`);
+    const quiet = cfglint(['--statistics', '--quiet', '--select', RULE, '.'], dir);
+    expect(quiet.stdout).toBe('No findings.\n');
+    expect(quiet.status).toBe(0);
+  });
+
+  test('a graph or a format other than text and JSON is a usage error', () => {
+    const dir = writeTree({ [CONF]: appConf(['/a']) });
+    expectUsageError(cfglint(['graph', '--statistics', '.'], dir), /^cfglint: --statistics counts findings; a graph has none to count$/, true);
+    expectUsageError(cfglint(['--statistics', '-f', 'sarif', '.'], dir), /^cfglint: --statistics prints text or JSON; --format sarif is not one of them$/, true);
+  });
+});
+
+describe('colour from the environment', () => {
+  const ANSI = /\u001b\[/;
+  function piped(args: string[], cwd: string, env: Record<string, string>): Run {
+    const base = { ...process.env };
+    delete base.FORCE_COLOR;
+    delete base.NO_COLOR;
+    const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8', timeout: 30000 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  test('FORCE_COLOR turns colours on in a pipe and wins over NO_COLOR, as in Node.js; 0 or another value turns them off', () => {
+    const dir = writeTree({ [CONF]: appConf(['/a']) });
+    expect(piped(['.'], dir, {}).stdout).not.toMatch(ANSI);
+    for (const on of ['1', '2', '3', 'true', '']) expect(piped(['.'], dir, { FORCE_COLOR: on }).stdout).toMatch(ANSI);
+    expect(piped(['.'], dir, { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).toMatch(ANSI);
+    for (const off of ['0', 'false', 'yes']) expect(piped(['.'], dir, { FORCE_COLOR: off }).stdout).not.toMatch(ANSI);
+  });
+
+  test('--color and --no-color win over the environment', () => {
+    const dir = writeTree({ [CONF]: appConf(['/a']) });
+    expect(piped(['--no-color', '.'], dir, { FORCE_COLOR: '1' }).stdout).not.toMatch(ANSI);
+    expect(piped(['--color', '.'], dir, { NO_COLOR: '1' }).stdout).toMatch(ANSI);
+  });
+});

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { loadConfig } from '../src/engine/config';
 import { nodeFileSystem } from '../src/discovery/fs';
 import { READER_RULES } from '../src/engine/reader-rules';
-import { RULES } from '../src/engine/registry';
+import { RULES } from '../checks';
 import { writeFiles } from './disk-tree';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -191,6 +191,7 @@ describe('cfglint --print-config', () => {
     const dir = tree('print-hostile', { 'uwsgi.ini': '[uwsgi]\nhttp-socket = 127.0.0.1:8000\nharakiri = 5\x1b]0;t\x07 ##[add-mask]x\u202e\n' });
     const run = cfglint(['--print-config', 'uwsgi.ini'], dir);
     expect(run.status).toBe(0);
+    // eslint-disable-next-line no-control-regex -- the output must hold no raw control character
     expect(run.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\u202e]|##\[/);
     const settings = run.stdout.split('\n').filter((line) => /^ {4}(buffer-size|harakiri) /.test(line));
     // The escaped value is 36 characters wide: `5`, `\x1b` (4), `]0;t`, `\x07` (4), ` ##\x5b` (7), `add-mask]x`, `\u202e` (6).
@@ -236,8 +237,8 @@ describe('cfglint --print-config', () => {
       '    bind  127.0.0.1:8000  http  gunicorn.conf.py:1',
       '  settings:',
     ]);
-    expect(lines).toContainEqual(expect.stringMatching(/^    timeout +120 +120000 ms +gunicorn\.conf\.py:2$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^    keepalive +2 +2000 ms +default$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}timeout +120 +120000 ms +gunicorn\.conf\.py:2$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}keepalive +2 +2000 ms +default$/));
   });
 
   test('a Tomcat server.xml: each connector with its settings', () => {
@@ -257,8 +258,8 @@ describe('cfglint --print-config', () => {
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('tomcat conf/server.xml');
     expect(lines).toContain('  connector HTTP/1.1 0.0.0.0:8080 (conf/server.xml:3):');
-    expect(lines).toContainEqual(expect.stringMatching(/^    keepAliveTimeout +30000 +30000 ms +conf\/server\.xml:4$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^    maxThreads +200 +200 count +default$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}keepAliveTimeout +30000 +30000 ms +conf\/server\.xml:4$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}maxThreads +200 +200 count +default$/));
   });
 
   test('an ingress-nginx ConfigMap: what the controller renders from it, key by key, defaults named', () => {
@@ -270,8 +271,8 @@ describe('cfglint --print-config', () => {
     expect(run.status).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines).toContain('main>http>upstream[default-web-80] (ingress.yaml:11)');
-    expect(lines).toContainEqual(expect.stringMatching(/^  keepalive_timeout +30s +configmap\.yaml:6$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^  keepalive_requests +10000 +default, ingress-nginx default of "upstream-keepalive-requests"$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}keepalive_timeout +30s +configmap\.yaml:6$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}keepalive_requests +10000 +default, ingress-nginx default of "upstream-keepalive-requests"$/));
   });
 
   test('a file outside the tree is exit 2; a file with nothing modelled says so', () => {

@@ -10,7 +10,7 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { internalErrorReport } from '../src/cli/main';
-import { expectWellFormedXml, parseXml } from './formatters/xml-check';
+import { type CheckstyleXml, expectWellFormedXml, type JunitXml, parseXml } from './formatters/xml-check';
 import { writeFiles } from './disk-tree';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -21,6 +21,7 @@ const RULE = 'upstream-keepalive-http10';
 // examples/keepalive-http10/broken/nginx/conf.d/app.conf: `        proxy_pass http://app;` on
 // lines 13 and 19; the argument starts after 8 spaces and "proxy_pass ", at column 20.
 const APP_CONF = `${BROKEN}/nginx/conf.d/app.conf`;
+// eslint-disable-next-line no-control-regex -- matches the escape byte that starts an ANSI colour
 const ANSI = /\x1b\[[0-9;]*m/;
 
 interface Run {
@@ -163,6 +164,7 @@ describe('usage errors exit 2 with one line', () => {
   test('a path with line breaks and escape sequences is one escaped line', () => {
     const run = cfglint(['nope\r::add-mask::y\n::error::z\x1b[2J']);
     expectUsageError(run, /^cfglint: no such file or directory: nope\\r::add-mask::y\\n::error::z\\x1b\[2J$/, { hint: true });
+    // eslint-disable-next-line no-control-regex -- no carriage return or escape may reach stderr
     expect(run.stderr).not.toMatch(/[\r\x1b]/);
   });
 
@@ -270,13 +272,14 @@ describe('formats', () => {
       expect(run.status).toBe(1);
       expect(run.stderr).toBe('');
       expectWellFormedXml(run.stdout);
-      const { testsuites } = parseXml(run.stdout);
+      const { testsuites } = parseXml<JunitXml>(run.stdout);
       expect([testsuites.tests, testsuites.failures]).toEqual(['2', '2']);
-      expect(testsuites.testsuite.map((suite: any) => `${suite.name}: ${suite.testcase.map((c: any) => `${c.name} [${c.failure.type}]`).join(', ')}`)).toEqual([
+      expect(testsuites.testsuite.map((suite) => `${suite.name}: ${suite.testcase.map((c) => `${c.name} [${c.failure?.type}]`).join(', ')}`)).toEqual([
         `${GUNICORN_CONF}: header-size-backend at 2:8 [header-size-backend]`,
         `${NGINX_CONF}: upstream-keepalive-timeout at 3:5 [upstream-keepalive-timeout]`,
       ]);
-      expect(run.stdout).toContain(`related: ${NGINX_CONF}:14:20: nginx admits 4 8k by default for this server\ndocs: https://`);
+      // The help line sits between the related locations and the docs link.
+      expect(run.stdout).toMatch(new RegExp(`related: ${NGINX_CONF}:14:20: nginx admits 4 8k by default for this server\nhelp: [^\n]+\ndocs: https://`));
     });
 
     test('-f checkstyle is well-formed Checkstyle XML with severities and rule ids', () => {
@@ -284,9 +287,9 @@ describe('formats', () => {
       expect(run.status).toBe(1);
       expect(run.stderr).toBe('');
       expectWellFormedXml(run.stdout);
-      const { checkstyle } = parseXml(run.stdout);
+      const { checkstyle } = parseXml<CheckstyleXml>(run.stdout);
       expect(checkstyle.version).toBe('4.3');
-      expect(checkstyle.file.map((file: any) => `${file.name}: ${file.error.map((e: any) => `${e.line}:${e.column} ${e.severity} ${e.source}`).join(', ')}`)).toEqual([
+      expect(checkstyle.file.map((file) => `${file.name}: ${file.error.map((e) => `${e.line}:${e.column} ${e.severity} ${e.source}`).join(', ')}`)).toEqual([
         `${GUNICORN_CONF}: 2:8 info header-size-backend`,
         `${NGINX_CONF}: 3:5 error upstream-keepalive-timeout`,
       ]);

@@ -5,7 +5,8 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { lintSync, readTree } from '../src/engine/run';
+import { lintSync } from '../src/engine/run';
+import { readTree } from '../src/engine/read-tree';
 import type { Finding } from '../src/engine/findings';
 
 const made: string[] = [];

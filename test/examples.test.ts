@@ -36,6 +36,12 @@ const BROKEN: Record<string, string[]> = {
   // The official image renders templates/default.conf.template with the compose environment:
   // keepalive_timeout ${UPSTREAM_KEEPALIVE_TIMEOUT} becomes 60s against gunicorn gthread's 2s (issue 15).
   'envsubst-template': ['upstream-keepalive-timeout'],
+  // Terraform ALB idle_timeout = var.idle_timeout (default 120) against nginx's default 75s (issue 19).
+  'alb-terraform-idle': ['lb-idle-timeout'],
+  // The ALB's health check reaches the catch-all default server, which returns 444 (issue 19).
+  'alb-health-check': ['lb-health-check-unserved'],
+  // The seed 003 story: the compose nginx behind the ALB has no restart policy, the app has one.
+  'compose-restart': ['service-restart-policy'],
 };
 
 const examples = readdirSync(EXAMPLES).filter((name) => statSync(join(EXAMPLES, name)).isDirectory()).sort();
@@ -84,5 +90,24 @@ describe('envsubst-template', () => {
     expect(`${finding.primary.file}:${finding.primary.start.line}`).toBe('examples/envsubst-template/broken/templates/default.conf.template:6');
     expect(finding.message).toContain('60s');
     expect(finding.related.map((r) => `${r.span.file}:${r.span.start.line}`)).toContain('examples/envsubst-template/broken/docker-compose.yml:18');
+  });
+});
+
+describe('compose-restart', () => {
+  it('reports the nginx service\'s key as a warning, naming the balancer that sends to its port', () => {
+    const [finding] = lint('examples/compose-restart/broken').filter((f) => f.ruleId === 'service-restart-policy');
+    // docker-compose.yml line 2 is `  nginx:`; the app service (line 11) has `restart: always` and is not reported.
+    expect(`${finding.primary.file}:${finding.primary.start.line}:${finding.primary.start.column}`).toBe('examples/compose-restart/broken/docker-compose.yml:2:3');
+    expect(finding.severity).toBe('warning');
+    expect(finding.message).toContain('behind the AWS ALB aws_lb.web');
+  });
+});
+
+describe('alb-terraform-idle', () => {
+  it('names the variable whose default gives the idle timeout, and points at it', () => {
+    const [finding] = lint('examples/alb-terraform-idle/broken').filter((f) => f.ruleId === 'lb-idle-timeout');
+    expect(finding.message).toContain('120s (the AWS ALB aws_lb.web, the default of variable "idle_timeout")');
+    // alb.tf line 6 is `idle_timeout = var.idle_timeout`.
+    expect(finding.related.map((r) => `${r.span.file}:${r.span.start.line}`)).toContain('examples/alb-terraform-idle/broken/infra/alb.tf:6');
   });
 });

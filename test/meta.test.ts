@@ -3,11 +3,13 @@
  * every rule and every reader id has its doc, its docs URL, and messages that are all used.
  */
 import { existsSync, readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { join, posix } from 'path';
 import { READER_RULES } from '../src/engine/reader-rules';
-import { RULES } from '../src/engine/registry';
+import { RULES } from '../checks';
 import type { Rule } from '../src/rule';
 import { docsUrl, HOMEPAGE, VERSION } from '../src/source/meta';
+import { CANONICAL } from '../src/readers/gunicorn/values';
+import { CONNECTOR_SETTING_KINDS, connectorDefault } from '../src/reference/tomcat/defaults';
 
 const ROOT = join(__dirname, '..');
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -76,7 +78,7 @@ describe('registry', () => {
 
   it('registers every checks/*.ts and documents nothing that is not a rule', () => {
     const files = readdirSync(join(ROOT, 'checks'));
-    const checks = files.filter((name) => name.endsWith('.ts')).map((name) => name.slice(0, -3));
+    const checks = files.filter((name) => name.endsWith('.ts') && name !== 'index.ts').map((name) => name.slice(0, -3));
     const docs = files.filter((name) => name.endsWith('.md')).map((name) => name.slice(0, -3));
     expect(checks.filter((id) => !ruleIds.includes(id))).toEqual([]);
     expect(docs.filter((id) => !ruleIds.includes(id))).toEqual([]);
@@ -110,7 +112,6 @@ describe.each(RULES.map((rule): [string, Rule] => [rule.id, rule]))('rule %s', (
 
   it('lives in checks/<id>.ts, which exports this rule', () => {
     expect(existsSync(join(ROOT, sourcePath))).toBe(true);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const exported = (require(join(ROOT, 'checks', id)) as { rule?: Rule }).rule;
     expect(exported).toBe(rule);
   });
@@ -158,8 +159,14 @@ describe.each(RULES.map((rule): [string, Rule] => [rule.id, rule]))('rule %s', (
     expect(declared.filter((messageId) => !CAMEL_CASE.test(messageId))).toEqual([]);
   });
 
-  it('writes messages without a trailing period and without its own id', () => {
-    const bad = Object.entries(rule.meta.messages).filter(([, text]) => /\.\s*$/.test(text) || text.includes(id));
+  it('writes messages and helps without a trailing period and without its own id', () => {
+    const texts = Object.values(rule.meta.messages).flatMap(({ message, help }) => [message, help]);
+    const bad = texts.filter((text) => /\.\s*$/.test(text) || text.includes(id));
+    expect(bad).toEqual([]);
+  });
+
+  it('gives every message id a one-line message and a help', () => {
+    const bad = Object.entries(rule.meta.messages).filter(([, { message, help }]) => /[\r\n]/.test(message) || help.trim() === '');
     expect(bad).toEqual([]);
   });
 
@@ -198,5 +205,161 @@ describe('rule docs', () => {
     const dir = join(ROOT, doc, '..');
     const broken = relativeLinks(read(doc)).filter((link) => !existsSync(join(dir, link)));
     expect(broken).toEqual([]);
+  });
+});
+
+/**
+ * GitHub's anchors for the headings of a Markdown page (github-slugger): the heading's text in
+ * lower case, punctuation dropped, spaces turned into hyphens, a repeated slug numbered -1, -2.
+ */
+function headingSlugs(markdown: string): Set<string> {
+  const slugs = new Set<string>();
+  const seen = new Map<string, number>();
+  let fenced = false;
+  for (const line of lines(markdown)) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const heading = fenced ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!heading) continue;
+    const text = heading[1].replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+    const base = text.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    slugs.add(count === 0 ? base : `${base}-${count}`);
+  }
+  return slugs;
+}
+
+/** Every file under the given folders of the repository, as paths relative to ROOT. */
+function filesUnder(folders: string[]): string[] {
+  const found: string[] = [];
+  const walk = (relative: string) => {
+    for (const entry of readdirSync(join(ROOT, relative), { withFileTypes: true })) {
+      const path = `${relative}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) found.push(path);
+    }
+  };
+  for (const folder of folders) walk(folder);
+  return found;
+}
+
+interface ServerFactCitation {
+  /** Where the citation is written (file:line), or the code value that carries it. */
+  at: string;
+  /** The cited page, relative to ROOT, e.g. docs/servers/nginx.md. */
+  page: string;
+  anchor?: string;
+}
+
+/** `docs/servers/<page>.md#<anchor>` written out, as code comments, references and rule docs do. */
+function citationsInText(text: string, at: (offset: number) => string): ServerFactCitation[] {
+  const found: ServerFactCitation[] = [];
+  for (const match of text.matchAll(/docs\/servers\/([A-Za-z0-9._-]+\.md)(?:#([A-Za-z0-9_-]+))?/g)) {
+    found.push({ at: at(match.index!), page: `docs/servers/${match[1]}`, anchor: match[2] });
+  }
+  return found;
+}
+
+/** Relative Markdown links that land in docs/servers/ (`../servers/uwsgi.md#listen`, `#listen` on a page there). */
+function citationsInLinks(file: string, markdown: string, at: (offset: number) => string): ServerFactCitation[] {
+  const found: ServerFactCitation[] = [];
+  for (const match of markdown.matchAll(/\]\(([^)\s]+)\)/g)) {
+    const target = match[1];
+    if (/^[a-z]+:/i.test(target)) continue;
+    const [path, anchor] = target.split('#');
+    const page = path === '' ? file : posix.normalize(posix.join(posix.dirname(file), path));
+    if (page.startsWith('docs/servers/') && page.endsWith('.md')) found.push({ at: at(match.index!), page, anchor });
+  }
+  return found;
+}
+
+describe('server facts (docs/servers)', () => {
+  const CITING_FOLDERS = ['src', 'checks', 'test', 'docs', 'lab', 'examples', 'bench'];
+  const citingFiles = [...filesUnder(CITING_FOLDERS), 'README.md'];
+  const citations: ServerFactCitation[] = [];
+  for (const file of citingFiles) {
+    const text = read(file);
+    const at = (offset: number) => `${file}:${text.slice(0, offset).split('\n').length}`;
+    citations.push(...citationsInText(text, at));
+    if (file.endsWith('.md')) citations.push(...citationsInLinks(file, text, at));
+  }
+  // References built at run time (`docs/servers/gunicorn.md#${setting}`) are checked by their values.
+  for (const [name, spec] of Object.entries(CANONICAL)) {
+    citations.push(...citationsInText(spec.reference, () => `gunicorn CANONICAL.${name}.reference`));
+  }
+  for (const name of Object.keys(CONNECTOR_SETTING_KINDS) as (keyof typeof CONNECTOR_SETTING_KINDS)[]) {
+    for (const protocol of ['http', 'ajp'] as const) {
+      const fallback = connectorDefault(name, protocol);
+      if (fallback) citations.push(...citationsInText(fallback.reference, () => `tomcat connectorDefault(${name}, ${protocol})`));
+    }
+  }
+  const slugsOf = new Map<string, Set<string>>();
+  const slugs = (page: string) => {
+    if (!slugsOf.has(page)) slugsOf.set(page, headingSlugs(read(page)));
+    return slugsOf.get(page)!;
+  };
+
+  it('finds citations with anchors in code, rule docs and tests', () => {
+    const anchored = citations.filter((citation) => citation.anchor);
+    for (const folder of ['src/', 'checks/', 'test/']) {
+      expect(anchored.filter((citation) => citation.at.startsWith(folder)).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('cites only pages that exist', () => {
+    const missing = citations.filter((citation) => !existsSync(join(ROOT, citation.page))).map((c) => `${c.at} → ${c.page}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('cites only anchors that are headings of the cited page', () => {
+    const broken = citations
+      .filter((citation) => citation.anchor !== undefined && existsSync(join(ROOT, citation.page)) && !slugs(citation.page).has(citation.anchor))
+      .map((c) => `${c.at} → ${c.page}#${c.anchor}`);
+    expect(broken).toEqual([]);
+  });
+
+  it('has unique headings on each page, so that no anchor needs a -1', () => {
+    const pages = readdirSync(join(ROOT, 'docs', 'servers')).filter((name) => name.endsWith('.md'));
+    expect(pages.length).toBeGreaterThan(0);
+    const repeated = pages.flatMap((name) => [...slugs(`docs/servers/${name}`)].filter((slug) => /-\d+$/.test(slug) && slugs(`docs/servers/${name}`).has(slug.replace(/-\d+$/, ''))).map((slug) => `${name}#${slug}`));
+    expect(repeated).toEqual([]);
+  });
+
+  it('cites no knowledge base outside the repository', () => {
+    const outside = 'SERVERS' + '.md';
+    expect(citingFiles.filter((file) => read(file).includes(outside))).toEqual([]);
+  });
+
+  it('ships docs/servers in the package, as the shipped code and rule docs cite it', () => {
+    const pkg = JSON.parse(read('package.json')) as { files: string[] };
+    const shippedCiting = citations.filter((citation) => citation.at.startsWith('src/') || /^checks\/[^/]+\.md:/.test(citation.at));
+    expect(shippedCiting.length).toBeGreaterThan(0);
+    expect(pkg.files).toContain('docs/servers');
+  });
+});
+
+describe('README', () => {
+  /** The rule ids in backticks in the README's list under "Rules (one file each in `checks/` ...)". */
+  function readmeRuleIds(): string[] {
+    const all = lines(read('README.md'));
+    const start = all.findIndex((line) => line.startsWith('Rules ('));
+    expect(start).toBeGreaterThanOrEqual(0);
+    const ids: string[] = [];
+    for (let i = start + 1; i < all.length; i++) {
+      if (all[i].trim() === '') {
+        if (ids.length > 0) break;
+        continue;
+      }
+      if (!/^(- |  )/.test(all[i])) break;
+      for (const match of all[i].matchAll(/`([a-z0-9-]+)`/g)) ids.push(match[1]);
+    }
+    return ids;
+  }
+
+  it('lists exactly the rules of the registry, each once', () => {
+    const listed = readmeRuleIds();
+    expect(listed.length).toBeGreaterThan(0);
+    expect(new Set(listed).size).toBe(listed.length);
+    expect([...listed].sort()).toEqual([...ruleIds].sort());
   });
 });

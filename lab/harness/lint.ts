@@ -6,7 +6,7 @@ import { scrub } from './logs';
 export interface LintVerdict {
   /** Whether the experiment's rule reported anything. */
   fired: boolean;
-  /** The rule's findings as `file:line:col severity message`. */
+  /** The rule's findings as `file:line:col severity message`, then ` = help: …` where there is one. */
   findings: string[];
   /** Findings of the readers (syntax, unreadable files): a lab tree must have none. */
   readerProblems: string[];
@@ -21,7 +21,8 @@ const READER_PROBLEMS = new Set(['command-syntax', 'gunicorn-syntax', 'include-c
 export function lintLabTree(treeDir: string, ruleId: string, config: CfglintConfig = {}, nginxVersion?: string): LintVerdict {
   const result = lintSync({ paths: [treeDir], cwd: treeDir, config, nginxVersion });
   const describe = (finding: (typeof result.report.findings)[number]) =>
-    `${finding.primary.file}:${finding.primary.start.line}:${finding.primary.start.column} ${finding.severity} ${scrub(finding.message, treeDir)}`;
+    `${finding.primary.file}:${finding.primary.start.line}:${finding.primary.start.column} ${finding.severity} ${scrub(finding.message, treeDir)}` +
+    (finding.help ? ` = help: ${scrub(finding.help, treeDir)}` : '');
   const own = result.report.findings.filter((finding) => finding.ruleId === ruleId);
   return {
     fired: own.length > 0,

@@ -11,11 +11,13 @@ import * as nodeFs from 'fs';
 import * as nodePath from 'path';
 import { applyBaseline, BaselineError, parseBaseline } from '../engine/baseline';
 import { ConfigError } from '../engine/config';
-import { exitCodeFor, LintResult, lintSync, UsageError } from '../engine/run';
+import { exitCodeFor, LintResult, lintSync } from '../engine/run';
+import { UsageError } from '../engine/options';
 import type { Severity } from '../source/span';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName, sortFindings } from '../report/formatters';
 import { escapeCommandData, githubOutputEntry, markdownCell } from '../report/escape';
 import { renderGraph } from '../report/graph';
+import { messageOf } from '../source/thrown';
 
 type Env = Record<string, string | undefined>;
 
@@ -71,7 +73,7 @@ export function renderSummary(result: LintResult): string {
     for (const f of findings) {
       // <code>, not a code span: inside backticks no escape works, and a backtick in a path would end it.
       const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
-      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)} |`);
+      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ''} |`);
     }
   }
   out.push('', '### Topology', '', '```mermaid');
@@ -82,7 +84,7 @@ export function renderSummary(result: LintResult): string {
 
 /** A bug, not bad input: one annotation, the message escaped as command data (it may quote the tree). */
 export function internalErrorAnnotation(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}\n`;
 }
 
@@ -92,7 +94,7 @@ function readBaselineFile(absolute: string, shown: string): Set<string> {
   try {
     text = nodeFs.readFileSync(absolute, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with cfglint --baseline FILE --update-baseline)' : (error as Error).message;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with cfglint --baseline FILE --update-baseline)' : messageOf(error);
     throw new BaselineError(`cannot read baseline ${shown}: ${reason}`);
   }
   return parseBaseline(text, shown);
@@ -124,7 +126,7 @@ export function runAction(env: Env = process.env, stdout: (text: string) => void
       nodeFs.mkdirSync(nodePath.dirname(sarifPath), { recursive: true });
       nodeFs.writeFileSync(sarifPath, getFormatter('sarif')(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
-      stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${(error as Error).message}`)}\n`);
+      stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}\n`);
       return 2;
     }
   }

@@ -3,9 +3,10 @@ import * as nodeFs from 'fs';
 import * as nodePath from 'path';
 import { CONFIG_FILE_NAME } from '../engine/config';
 import { READER_RULES } from '../engine/reader-rules';
-import { RULES } from '../engine/registry';
+import { RULES } from '../../checks';
 import { packagePath } from '../source/meta';
 import { closest } from '../source/suggest';
+import { messageOf } from '../source/thrown';
 
 export interface RuleListing {
   id: string;
@@ -44,7 +45,7 @@ export function explainRule(id: string): { text: string } | { error: string } {
     const text = nodeFs.readFileSync(file, 'utf8');
     return { text: text.endsWith('\n') ? text : `${text}\n` };
   } catch (error) {
-    return { error: `cannot read the documentation of ${id} (${file}): ${(error as Error).message.replace(/^[A-Z]+: /, '')}` };
+    return { error: `cannot read the documentation of ${id} (${file}): ${messageOf(error).replace(/^[A-Z]+: /, '')}` };
   }
 }
 
@@ -82,7 +83,7 @@ export function initConfig(dir: string, stderr: (text: string) => void = (text) 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return `${CONFIG_FILE_NAME} already exists here; not overwriting it`;
-    return `cannot write ${CONFIG_FILE_NAME}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`;
+    return `cannot write ${CONFIG_FILE_NAME}: ${messageOf(error).replace(/^[A-Z]+: /, '')}`;
   }
   stderr(INIT_HELP);
   return undefined;

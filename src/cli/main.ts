@@ -7,7 +7,8 @@ import * as nodeFs from 'fs';
 import yargs from 'yargs';
 import { applyBaseline, BaselineError, baselineText, parseBaseline } from '../engine/baseline';
 import { ConfigError } from '../engine/config';
-import { exitCodeFor, lintSync, listFiles, NothingToReadError, UsageError } from '../engine/run';
+import { exitCodeFor, lintSync, listFiles } from '../engine/run';
+import { NothingToReadError, UsageError } from '../engine/options';
 import { VERSION } from '../source/meta';
 import { terminalText } from '../report/escape';
 import { withFindings } from '../engine/findings';
@@ -19,7 +20,9 @@ import type { Finding } from '../engine/findings';
 import type { Severity } from '../source/span';
 import { explainRule, initConfig, listRules } from './commands';
 import { printConfig } from './print-config';
+import { formatStatistics } from '../report/statistics';
 import { ruleFilter } from './select';
+import { messageOf } from '../source/thrown';
 
 const EPILOG = `Exit codes:
   0  no finding at or above --fail-on
@@ -95,7 +98,8 @@ export function main(argv: string[]): void {
     .option('ignore', { type: 'string', requiresArg: true, describe: 'Do not report these rule ids or categories (comma-separated, may repeat); wins over --select' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Report errors only: warnings and infos are neither shown nor counted toward --fail-on' })
     .option('max-warnings', { type: 'string', requiresArg: true, describe: 'Exit 1 when there are more than this many warnings (counted with --quiet too)' })
-    .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal, off with NO_COLOR]' })
+    .option('statistics', { type: 'boolean', describe: 'Print how many findings each rule has instead of the findings (text, or JSON with --format json)' })
+    .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal; FORCE_COLOR=1 forces them, NO_COLOR turns them off]' })
     .command('graph', 'Print the linked deployment (load balancer → nginx servers → upstreams → backends) as Mermaid or DOT; exit 0', (graph) =>
       graph
         .usage('Usage: cfglint graph [options] [path ...]\n\nPrint the linked deployment as a graph: load balancer → nginx servers → upstreams → backends, each edge labelled with the timeouts on each side and the link reason; edges where a rule fires are marked.')
@@ -170,6 +174,8 @@ export function main(argv: string[]): void {
   const format = String(parsed.format);
   if (graph && !isGraphFormat(format)) usageFailure(`unknown graph format "${format}"; expected one of: ${GRAPH_FORMATS.join(', ')}`);
   if (!graph && !isFormatterName(format)) usageFailure(`unknown format "${format}"; expected one of: ${FORMATTER_NAMES.join(', ')}`);
+  if (parsed.statistics && graph) usageFailure('--statistics counts findings; a graph has none to count');
+  if (parsed.statistics && format !== 'stylish' && format !== 'json') usageFailure(`--statistics prints text or JSON; --format ${format} is not one of them`);
   const failOnOption = parsed['fail-on'];
   if (failOnOption !== undefined && !['error', 'warning', 'info', 'never'].includes(failOnOption)) {
     usageFailure(`invalid --fail-on "${failOnOption}"; expected error, warning, info or never`);
@@ -213,10 +219,12 @@ export function main(argv: string[]): void {
   const report = parsed.quiet && !graph ? withFindings(judged, judged.findings.filter((finding) => finding.severity === 'error')) : judged;
 
   const toFile = parsed.output !== undefined;
-  const color = parsed.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const color = parsed.color ?? colorFromEnvironment(process.env) ?? (!toFile && process.stdout.isTTY === true);
   const text = graph
     ? renderGraph(result.model, result.links, chosen.findings, format as GraphFormat)
-    : getFormatter(format as FormatterName)(report, { readSource: result.readSource, color: color && format === 'stylish' });
+    : parsed.statistics
+      ? formatStatistics(report, format === 'json' ? 'json' : 'text')
+      : getFormatter(format as FormatterName)(report, { readSource: result.readSource, color: color && format === 'stylish' });
   writeOutput(text, parsed.output);
   // A graph is a view, not a verdict: printing it succeeds whatever the rules found.
   if (graph) {
@@ -232,13 +240,26 @@ export function main(argv: string[]): void {
   }
 }
 
+/**
+ * Colour as the environment asks for it, when it does. FORCE_COLOR is read as Node.js documents it
+ * (doc/api/cli.md, "FORCE_COLOR=[1, 2, 3]"): `1`, `2`, `3`, `true` or empty turn colour on and
+ * override NO_COLOR; any other value turns it off. NO_COLOR set to anything but the empty string
+ * turns it off (no-color.org).
+ */
+export function colorFromEnvironment(env: NodeJS.ProcessEnv): boolean | undefined {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return ['', '1', '2', '3', 'true'].includes(force);
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return undefined;
+}
+
 /** The fingerprints a baseline file accepts; exit 2 in one line if it is missing or invalid. */
 function readBaseline(file: string): Set<string> {
   let text: string;
   try {
     text = nodeFs.readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with --update-baseline)' : (error as Error).message.replace(/^[A-Z]+: /, '');
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with --update-baseline)' : messageOf(error).replace(/^[A-Z]+: /, '');
     usageFailure(`cannot read baseline ${file}: ${reason}`, false);
   }
   try {
@@ -276,13 +297,13 @@ function writeOutput(text: string, file: string | undefined): void {
   try {
     nodeFs.writeFileSync(file, text);
   } catch (error) {
-    usageFailure(`cannot write ${file}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`, false);
+    usageFailure(`cannot write ${file}: ${messageOf(error).replace(/^[A-Z]+: /, '')}`, false);
   }
 }
 
 /** A bug, not bad input: one escaped line (the message may quote the tree), then where to report it. */
 export function internalErrorReport(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return `cfglint: internal error: ${terminalText(message)}\nPlease report this at https://github.com/cfglint/cfglint/issues\n`;
 }
 

@@ -5,9 +5,11 @@
  * Each value says where it came from: `file:line`, or `default` with the release it holds since.
  */
 import * as nodePath from 'path';
-import { readTree, UsageError } from '../engine/run';
-import type { LintOptions } from '../engine/run';
+import { readTree } from '../engine/read-tree';
+import { UsageError } from '../engine/options';
+import type { LintOptions } from '../engine/options';
 import type { ListenAddress } from '../readers/backend';
+import { serverName } from '../readers/launch/launch';
 import type { Setting } from '../source/setting';
 import type { NginxBlock } from '../model/nginx';
 import { describeUnmodelledAddress, unmodelledServers } from '../model/unmodelled-servers';
@@ -73,7 +75,7 @@ export function printConfig(file: string, options: LintOptions): string {
 
   // Servers the tree starts that cfglint does not model: where they may listen, nothing more.
   for (const server of unmodelledServers(tree.model).filter((candidate) => candidate.launch.file === shown)) {
-    out.push(`${server.program} ${server.launch.service ?? server.launch.file} (not modelled: settings unknown, not judged)`);
+    out.push(`${server.program} ${serverName(server.launch)} (not modelled: settings unknown, not judged)`);
     out.push('  listens:');
     out.push(...table(server.addresses.map(({ address, span }) => [describeUnmodelledAddress(address), `${span.file}:${span.start.line}`]), '    '));
     out.push('');

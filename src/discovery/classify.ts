@@ -22,13 +22,15 @@ export type FileFormat =
   | 'shell'
   | 'kubernetes'
   | 'helm-values'
+  | 'terraform'
+  | 'cloudformation'
   /** A uWSGI config in YAML, JSON or XML: a uWSGI server runs, with settings cfglint does not read. */
   | 'uwsgi-unread';
 
 /** Every format, for the `files` mapping of .cfglint.json and --list-files. */
 export const FILE_FORMATS: readonly FileFormat[] = [
   'nginx', 'dockerfile', 'compose', 'uwsgi', 'gunicorn', 'tomcat', 'catalina-properties', 'spring-boot', 'systemd',
-  'sysctl', 'limits', 'procfile', 'shell', 'kubernetes', 'helm-values', 'uwsgi-unread',
+  'sysctl', 'limits', 'procfile', 'shell', 'kubernetes', 'helm-values', 'terraform', 'cloudformation', 'uwsgi-unread',
 ];
 
 export function isFileFormat(name: string): name is FileFormat {
@@ -43,6 +45,7 @@ const CONTENT_SIGNS: Partial<Record<FileFormat, string>> = {
   tomcat: 'a <Server> or <Connector> element',
   'helm-values': "a top-level controller: key (the ingress-nginx chart's values)",
   kubernetes: 'apiVersion: and kind:',
+  cloudformation: 'AWSTemplateFormatVersion, or Resources with a Type: AWS::…',
   gunicorn: 'assignments to gunicorn settings',
 };
 
@@ -128,6 +131,28 @@ export function classifyWithTemplate(path: string, readHead: () => string | unde
   return explainClassification(path, readHead, named).classified;
 }
 
+/** `AWSTemplateFormatVersion:` (YAML or JSON key) at any depth of the head. */
+const CLOUDFORMATION_VERSION = /^[ \t{]*"?AWSTemplateFormatVersion"?[ \t]*:/m;
+/** A top-level `Resources:` (YAML) or a `"Resources":` key (JSON) ... */
+const CLOUDFORMATION_RESOURCES = /^Resources:|"Resources"[ \t]*:/m;
+/** ... holding a resource of an AWS type. */
+const CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
+
+/**
+ * Terraform by name (`.tf`, `.tf.json`); CloudFormation by content, whatever the extension
+ * (`.yaml`, `.json`, `.template`): a compose file or a Kubernetes manifest never is one.
+ */
+function classifyCloud(lower: string, readHead: () => string | undefined): { format: FileFormat; how: string } | undefined {
+  if (lower.endsWith('.tf') || lower.endsWith('.tf.json')) return { format: 'terraform', how: 'by name' };
+  if (!/\.(ya?ml|json|template)$/.test(lower) || /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return undefined;
+  const head = readHead();
+  if (head === undefined || (/^apiVersion:/m.test(head) && /^kind:/m.test(head))) return undefined;
+  if (CLOUDFORMATION_VERSION.test(head) || (CLOUDFORMATION_RESOURCES.test(head) && CLOUDFORMATION_TYPE.test(head))) {
+    return { format: 'cloudformation', how: `by content: ${CONTENT_SIGNS.cloudformation}` };
+  }
+  return undefined;
+}
+
 /** classifyWithTemplate, with the reason for its answer. */
 export function explainClassification(path: string, readHead: () => string | undefined, named = false): Explained {
   const lower = nodePath.basename(path).toLowerCase();
@@ -141,6 +166,8 @@ export function explainClassification(path: string, readHead: () => string | und
     }
     return head;
   };
+  const cloud = classifyCloud(lower, rawHead);
+  if (cloud) return { classified: { format: cloud.format }, reason: cloud.how };
   if (byName) {
     // A template's content is judged with its tags masked (`server {{ name }} {` reads as nginx).
     const dialect = (): TemplateDialect => {

@@ -150,6 +150,7 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
       return operation(real);
     } catch (error) {
       if (real === path || !(error instanceof Error)) throw error;
+      // eslint-disable-next-line preserve-caught-error -- the cause would name the real path, which this error hides on purpose
       throw new Error(error.message.split(real).join(path));
     }
   };

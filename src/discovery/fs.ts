@@ -84,7 +84,7 @@ export const nodeFileSystem: FileSystem = {
       // As bytes: a name that is not UTF-8 would come back mangled and could not be opened again.
       return nodeFs.readdirSync(native(path), { encoding: 'buffer' }).map(decodePathBytes);
     } catch (error) {
-      throw new Error(describeFsError(error, path));
+      throw new Error(describeFsError(error, path), { cause: error });
     }
   },
   read(path) {
@@ -96,14 +96,14 @@ export const nodeFileSystem: FileSystem = {
     try {
       return nodeFs.readFileSync(native(path));
     } catch (error) {
-      throw new Error(describeFsError(error, path));
+      throw new Error(describeFsError(error, path), { cause: error });
     }
   },
   realpath(path) {
     try {
       return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: 'buffer' }));
     } catch (error) {
-      throw new Error(describeFsError(error, path));
+      throw new Error(describeFsError(error, path), { cause: error });
     }
   },
 };

@@ -7,6 +7,7 @@ import * as nodePath from 'path';
 import ignore, { Ignore } from 'ignore';
 import type { FileSystem } from './fs';
 import { decodeUtf8 } from '../source/text';
+import { messageOf } from '../source/thrown';
 
 export interface WalkResult {
   files: string[];
@@ -76,7 +77,7 @@ export function walk(
     try {
       real = fs.realpath(dir);
     } catch (error) {
-      unreadable.push({ path: dir, reason: (error as Error).message });
+      unreadable.push({ path: dir, reason: messageOf(error) });
       return;
     }
     if (seenDirectories.has(real)) return;
@@ -85,7 +86,7 @@ export function walk(
     try {
       names = fs.list(dir).sort();
     } catch (error) {
-      unreadable.push({ path: dir, reason: (error as Error).message });
+      unreadable.push({ path: dir, reason: messageOf(error) });
       return;
     }
     let innerScopes = scopes;

@@ -5,6 +5,7 @@
  */
 import type { Finding, Report } from './findings';
 import { withFindings } from './findings';
+import { messageOf } from '../source/thrown';
 
 export const BASELINE_VERSION = 1;
 
@@ -28,7 +29,7 @@ export function parseBaseline(text: string, file: string): Set<string> {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new BaselineError(`invalid baseline ${file}: not JSON (${(error as Error).message})`);
+    throw new BaselineError(`invalid baseline ${file}: not JSON (${messageOf(error)})`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BaselineError(`invalid baseline ${file}: expected an object with "version" and "entries"`);
   const { version, entries } = data as { version?: unknown; entries?: unknown };

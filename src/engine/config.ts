@@ -8,6 +8,7 @@ import { decodeUtf8 } from '../source/text';
 import type { Severity } from '../source/span';
 import { packagePath } from '../source/meta';
 import { closest } from '../source/suggest';
+import { messageOf } from '../source/thrown';
 
 export type RuleSetting = 'off' | Severity | { severity?: 'off' | Severity };
 
@@ -35,11 +36,22 @@ export interface LoadedConfig {
   config: CfglintConfig;
   /** Absolute path of the file, or undefined when none was found. */
   path?: string;
+  /** What the schema finds wrong with it; the config may be used only when there is none. */
+  problems: string[];
 }
 
 export const CONFIG_FILE_NAME = '.cfglint.json';
 
 export class ConfigError extends Error {}
+
+/**
+ * Every problem of one configuration in one ConfigError, so a user fixes them in one go rather
+ * than one run each; still one line, as every usage error is.
+ */
+export function configError(where: string, problems: string[]): ConfigError {
+  if (problems.length === 1) return new ConfigError(`${where}: ${problems[0]}`);
+  return new ConfigError(`${where}: ${problems.length} problems: ${problems.map((problem, i) => `(${i + 1}) ${problem}`).join(' ')}`);
+}
 
 /** Look for .cfglint.json from `startDir` up to the file system root. */
 export function findConfigFile(startDir: string, fs: FileSystem): string | undefined {
@@ -55,17 +67,15 @@ export function loadConfig(path: string, fs: FileSystem): LoadedConfig {
   try {
     text = decodeUtf8(fs.read(path));
   } catch (error) {
-    throw new ConfigError((error as Error).message);
+    throw new ConfigError(messageOf(error));
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path}: invalid JSON: ${describeJsonError((error as Error).message, text)}`);
+    throw new ConfigError(`${path}: invalid JSON: ${describeJsonError(messageOf(error), text)}`);
   }
-  const problem = validateConfig(data);
-  if (problem) throw new ConfigError(`${path}: ${problem}`);
-  return { config: data as CfglintConfig, path };
+  return { config: data as CfglintConfig, path, problems: configProblems(data) };
 }
 
 /**
@@ -87,21 +97,20 @@ function describeJsonError(message: string, text: string): string {
 type ConfigValidator = ((data: unknown) => boolean) & { errors?: import('ajv').ErrorObject[] | null };
 let compiledValidator: ConfigValidator | undefined;
 
-/** The first schema violation as "<json path> <what is wrong>", or undefined when valid. */
-export function validateConfig(data: unknown): string | undefined {
+/** Every schema violation as "<json path> <what is wrong>" (the most specific one per place); [] when valid. */
+export function configProblems(data: unknown): string[] {
   if (!compiledValidator) {
     // Loaded on demand: ajv and the schema cost start-up time that a run without a config saves.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const Ajv = require('ajv').default as typeof import('ajv').default;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const schema = require(packagePath('schemas', 'config.schema.json'));
     compiledValidator = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
   }
   const validate = compiledValidator;
-  if (validate(data)) return undefined;
-  // The most specific error wins: the deepest path; oneOf and propertyNames only repeat what
-  // their branches said.
-  let best: { path: string[]; text: string } | undefined;
+  if (validate(data)) return [];
+  // The most specific errors win: an error at a path that another error lies under only repeats
+  // it (a oneOf failing because its branch did); oneOf and propertyNames repeat what their
+  // branches said.
+  const found: { path: string[]; text: string; keyword: string }[] = [];
   for (const error of validate.errors ?? []) {
     if (error.keyword === 'oneOf' || error.keyword === 'propertyNames') continue;
     const path = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -118,23 +127,34 @@ export function validateConfig(data: unknown): string | undefined {
     } else if (error.keyword === 'enum') {
       text += ` (${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')})`;
     }
-    if (!best || path.length > best.path.length) best = { path, text };
+    found.push({ path, text, keyword: error.keyword });
   }
-  if (!best) return 'is invalid';
-  return `${formatJsonPath(best.path)} ${best.text}`;
+  const under = (inner: string[], outer: string[]) => inner.length > outer.length && outer.every((part, i) => inner[i] === part);
+  // At one place, a oneOf branch's "must be object" beside the other branch's own complaint only
+  // says the value took the other branch.
+  const samePlace = (a: string[], b: string[]) => a.length === b.length && a.every((part, i) => b[i] === part);
+  const specific = found.filter(
+    (error) =>
+      !found.some((other) => under(other.path, error.path)) &&
+      !(error.keyword === 'type' && found.some((other) => other.keyword !== 'type' && samePlace(other.path, error.path))),
+  );
+  const texts = [...new Set(specific.map((error) => `${formatJsonPath(error.path)} ${error.text}`))];
+  return texts.length > 0 ? texts : ['is invalid'];
 }
 
 /**
  * The formats a `files` mapping names must be ones cfglint reads: a misspelt name would leave the
- * files unread without a word. A ConfigError with a did-you-mean otherwise.
+ * files unread without a word. One problem (with a did-you-mean) per wrong format.
  */
-export function checkFileFormats(config: CfglintConfig, where: string, formats: readonly string[]): void {
+export function fileFormatProblems(config: CfglintConfig, formats: readonly string[]): string[] {
+  const problems: string[] = [];
   for (const [pattern, format] of Object.entries(config.files ?? {})) {
     if (formats.includes(format)) continue;
     const suggestion = closest(format, [...formats]);
-    throw new ConfigError(`${where}: ${formatJsonPath(['files', pattern])} names the format ${JSON.stringify(format)}, which cfglint does not read` +
+    problems.push(`${formatJsonPath(['files', pattern])} names the format ${JSON.stringify(format)}, which cfglint does not read` +
       (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(', ')})`));
   }
+  return problems;
 }
 
 /** `rules.upstream-keepalive-http10.severity`, `ignore[0]`, `nginx.includeMap["/etc/nginx"]`; `(root)` for none. */

@@ -2,13 +2,20 @@
  * The finding shape rules and readers produce and formatters print.
  * `schemas/report.schema.json` describes the JSON form of `Report`; keep the two in step.
  */
+import { createHash } from 'crypto';
 import type { FileFormat } from '../discovery/classify';
-import type { RelatedSpan, Severity, Span } from '../source/span';
+import type { Link } from '../model/links';
+import { FindingDraft, renderMessage, Rule } from '../rule';
+import type { ReaderDiagnostic } from '../source/diagnostic';
+import { RelatedSpan, Severity, SEVERITY_RANK, Span } from '../source/span';
 
 export interface Finding {
   ruleId: string;
   messageId: string;
+  /** One line: what is wrong, with the values on both sides. */
   message: string;
+  /** What breaks (the server's log line) and how to fix it; absent where there is nothing to add. */
+  help?: string;
   severity: Severity;
   /** The thing to change. */
   primary: Span;
@@ -74,7 +81,8 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.primary.start.line - b.primary.start.line ||
     a.primary.start.column - b.primary.start.column ||
     compareStrings(a.ruleId, b.ruleId) ||
-    compareStrings(a.message, b.message)
+    compareStrings(a.message, b.message) ||
+    compareStrings(a.help ?? '', b.help ?? '')
   );
 }
 
@@ -89,4 +97,129 @@ export interface ListedFile {
   file: string;
   format: FileFormat | null;
   reason: string;
+}
+
+/** Stable across line moves: the rule, the file and a model path, never the line. */
+export function fingerprint(ruleId: string, file: string, modelPath: string): string {
+  return createHash('sha256').update(`${ruleId}\0${file}\0${modelPath}`).digest('hex').slice(0, 32);
+}
+
+/** A rule's draft as a finding: the message and help filled in, the severity capped, at most three related spans. */
+export function findingOfDraft(rule: Rule, draft: FindingDraft, severity: Severity): Finding {
+  const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
+  return {
+    ruleId: rule.id,
+    messageId: draft.messageId,
+    ...renderedMessage(rule, draft),
+    severity: capped,
+    primary: draft.primary,
+    related: (draft.related ?? []).slice(0, 3),
+    docsUrl: rule.meta.docsUrl,
+    fingerprint: fingerprint(rule.id, draft.primary.file, draft.modelPath),
+  };
+}
+
+/** The draft's message and help, filled in; an id without a template is shown as itself. */
+function renderedMessage(rule: Rule, draft: FindingDraft): { message: string; help?: string } {
+  const template = rule.meta.messages[draft.messageId];
+  if (!template) return { message: draft.messageId };
+  const message = renderMessage(template.message, draft.data);
+  const help = renderMessage(template.help, draft.data);
+  return help === '' ? { message } : { message, help };
+}
+
+/** A reader diagnostic as one sentence, as it was written before it had a help (see ReaderDiagnostic.help). */
+function oneSentence(diagnostic: ReaderDiagnostic): string {
+  return diagnostic.help === undefined ? diagnostic.message : `${diagnostic.message}: ${diagnostic.help}`;
+}
+
+/**
+ * Reader diagnostics as findings. They have no model path: the message stands in for it, and the
+ * n-th repeat of the same message in a file gets its own fingerprint (the order survives lines
+ * moving), so give them in file order.
+ */
+export function diagnosticFindings(): (diagnostic: ReaderDiagnostic, severity: Severity, docsUrl: string) => Finding {
+  const repeats = new Map<string, number>();
+  const repeatSuffix = (diagnostic: ReaderDiagnostic): string => {
+    const key = `${diagnostic.ruleId}\0${diagnostic.primary.file}\0${oneSentence(diagnostic)}`;
+    const count = repeats.get(key) ?? 0;
+    repeats.set(key, count + 1);
+    return count === 0 ? '' : `\0${count}`;
+  };
+  return (diagnostic, configured, docsUrl) => ({
+    ruleId: diagnostic.ruleId,
+    messageId: 'diagnostic',
+    message: diagnostic.message,
+    ...(diagnostic.help !== undefined ? { help: diagnostic.help } : {}),
+    severity: diagnostic.maxSeverity && SEVERITY_RANK[diagnostic.maxSeverity] < SEVERITY_RANK[configured] ? diagnostic.maxSeverity : configured,
+    primary: diagnostic.primary,
+    related: diagnostic.related.slice(0, 3),
+    docsUrl,
+    fingerprint: fingerprint(diagnostic.ruleId, diagnostic.primary.file, oneSentence(diagnostic) + repeatSuffix(diagnostic)),
+  });
+}
+
+/** A file reached twice (two contexts, a symlink) reports each problem once: one finding per rule, span, message and help. */
+export function dedupeFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}\0${finding.help ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Findings of the same rules run once per alternative backend (see src/model/scopes.ts). A
+ * finding at the same place in every run holds whichever backend runs and keeps its severity;
+ * one that only some runs report is at most `info`, and says why.
+ */
+export function holdingForEveryAlternative(runs: Finding[][]): Finding[] {
+  const placeOf = (finding: Finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
+  const seenIn = new Map<string, number>();
+  for (const run of runs) for (const place of new Set(run.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
+  const out: Finding[] = [];
+  const kept = new Set<string>();
+  for (const run of runs) {
+    for (const finding of run) {
+      const place = placeOf(finding);
+      if ((seenIn.get(place) ?? 0) === runs.length) {
+        if (run === runs[0]) out.push(finding);
+        continue;
+      }
+      if (kept.has(place)) continue;
+      kept.add(place);
+      out.push({
+        ...finding,
+        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? 'info' : finding.severity,
+        message: `${finding.message} (if this backend is the one that runs)`,
+        help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding.help ? `; ${finding.help}` : ''}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** The links as data, once each (a file reached twice links twice), in nginx file order. */
+export function reportLinks(links: Link[]): ReportLink[] {
+  const seen = new Set<string>();
+  const out: ReportLink[] = [];
+  for (const link of links) {
+    const { span } = link.target;
+    const listener = link.listener.span;
+    const key = `${span.file}\0${span.start.offset}\0${listener.file}\0${listener.start.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      nginx: { address: link.target.address.text, span },
+      backend: { kind: link.backend.kind, name: link.backend.name, protocol: link.listener.protocol, option: link.listener.option, span: listener },
+      reason: link.reason,
+      detail: link.detail,
+      scope: link.scope,
+      alternatives: link.alternatives.map((backend) => ({ kind: backend.kind, name: backend.name })),
+    });
+  }
+  const order = (a: Span, b: Span) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset);
+  return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
 }

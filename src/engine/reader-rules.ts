@@ -16,6 +16,7 @@ export interface ReaderRule {
 const define = (id: string, severity: Severity, description: string): ReaderRule => ({ id, severity, description, docsUrl: docsUrl(id, 'docs/rules') });
 
 export const READER_RULES: ReaderRule[] = [
+  define('cloudformation-syntax', 'error', 'A CloudFormation template (YAML or JSON) that is not valid YAML/JSON; CloudFormation refuses the stack'),
   define('command-syntax', 'error', 'A command line (ExecStart=, CMD, command:, Procfile, script) its shell or systemd cannot parse'),
   define('gunicorn-syntax', 'error', 'A gunicorn config file that is not valid Python 3; gunicorn does not start'),
   define('include-cycle', 'error', 'An include reaches a file that is already being included'),
@@ -29,9 +30,10 @@ export const READER_RULES: ReaderRule[] = [
   define('read-error', 'error', 'A file or directory that cannot be read'),
   define('suppression-missing-reason', 'info', 'A cfglint-disable comment without "-- reason"'),
   define('suppression-unknown-rule', 'warning', 'A cfglint-disable comment names a rule that does not exist'),
-  define('suppression-unused', 'info', 'A cfglint-disable comment that suppressed nothing (with --report-unused-disables)'),
+  define('suppression-unused', 'warning', 'A cfglint-disable comment that suppressed nothing (with --report-unused-disables)'),
   define('sysctl-syntax', 'warning', 'A sysctl.conf line or sysctl value that is not applied'),
   define('systemd-syntax', 'warning', 'A systemd unit line that systemd ignores'),
+  define('terraform-syntax', 'error', 'A Terraform file (.tf or .tf.json) that Terraform cannot parse; plan and apply stop'),
   define('template-unreadable', 'info', 'A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted'),
   define('xml-syntax', 'error', 'An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start'),
   define('yaml-syntax', 'error', 'A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start'),

@@ -59,16 +59,20 @@ export class Suppressions {
             related: [],
           });
         }
-        const ruleIds = ids.length === 0 ? 'all' : ids;
+        // An unknown id can match no finding: it is reported above and nowhere else (not also as unused).
+        const knownIds = ids.filter((id) => knownRuleIds.has(id));
+        const ruleIds = ids.length === 0 ? 'all' : knownIds;
         const line = comment.span.start.line;
         if (kind !== 'enable' && !reason) {
           this.problems.push({
             ruleId: 'suppression-missing-reason',
-            message: `Missing reason: write why after "--", e.g. "# cfglint-${kind} ${ids.join(', ') || '<rule-id>'} -- <reason>"`,
+            message: 'Missing reason',
+            help: `write why after "--", e.g. "# cfglint-${kind} ${ids.join(', ') || '<rule-id>'} -- <reason>"`,
             primary: comment.span,
             related: [],
           });
         }
+        if (ruleIds !== 'all' && ruleIds.length === 0) continue;
         if (kind === 'disable-next-line') {
           list.push({ kind, ruleIds, span: comment.span, reason, fromLine: line + 1, toLine: line + 1, used: false });
         } else if (kind === 'disable') {
@@ -92,9 +96,17 @@ export class Suppressions {
     }
   }
 
-  /** Whether a finding is covered; marks the covering comments used. */
-  covers(finding: Pick<Finding, 'ruleId' | 'primary'>): boolean {
-    return this.byFile.get(finding.primary.file)?.covers(finding) ?? false;
+  /**
+   * Whether a finding is covered, at its primary location or at one of its related ones (so the
+   * owners of the other side of a cross-file finding can suppress it in their own file); marks
+   * the covering comments used.
+   */
+  covers(finding: Pick<Finding, 'ruleId' | 'primary'> & { related?: Finding['related'] }): boolean {
+    if (this.byFile.get(finding.primary.file)?.covers(finding.ruleId, finding.primary) ?? false) return true;
+    for (const related of finding.related ?? []) {
+      if (this.byFile.get(related.span.file)?.covers(finding.ruleId, related.span) ?? false) return true;
+    }
+    return false;
   }
 
   unused(): ReaderDiagnostic[] {
@@ -180,11 +192,11 @@ class FileSuppressions {
     this.everyRule = everyRule.length > 0 ? new LineIndex(everyRule) : undefined;
   }
 
-  covers(finding: Pick<Finding, 'ruleId' | 'primary'>): boolean {
+  covers(ruleId: string, where: Span): boolean {
     // A comment never silences what is reported about itself (a missing reason, an unknown id).
-    const isSelf = (suppression: Suppression) => sameSpan(suppression.span, finding.primary);
-    const line = finding.primary.start.line;
-    const byId = this.byRule.get(finding.ruleId)?.markCovering(line, isSelf) ?? false;
+    const isSelf = (suppression: Suppression) => sameSpan(suppression.span, where);
+    const line = where.start.line;
+    const byId = this.byRule.get(ruleId)?.markCovering(line, isSelf) ?? false;
     const byAll = this.everyRule?.markCovering(line, isSelf) ?? false;
     return byId || byAll;
   }

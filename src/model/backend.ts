@@ -1,8 +1,7 @@
 /**
- * The backends behind nginx (Gunicorn, uWSGI, Tomcat, Spring Boot, uvicorn) and the system limits under
- * them, in one shape that every backend reader fills: listeners (where it accepts connections
- * and which protocol it speaks) and settings (each with a canonical value, a unit, and where it
- * came from). Cross-file rules compare these with the nginx model.
+ * Every backend kind cfglint models, as one union of the shapes their readers fill
+ * (src/readers/backend.ts has what they share). Rules ask the model's questions about them
+ * (links, limits, keep-alive) rather than branching on the kind.
  */
 import type { GunicornBackend } from '../readers/gunicorn/gunicorn-backend';
 import type { SpringBootBackend, TomcatBackend } from '../readers/tomcat/tomcat-backend';

@@ -6,6 +6,7 @@ import type { Backend } from './backend';
 import type { SystemLimit } from '../readers/backend';
 import type { ComposeContainer } from '../readers/launch/launch';
 import type { KubernetesModel } from '../readers/kubernetes/objects';
+import type { CloudBalancerResources } from '../readers/cloud-balancers';
 import type { Launch } from '../readers/launch/launch';
 import type { NginxModel } from './nginx';
 import type { NginxVersionInfo } from '../reference/nginx/version';
@@ -34,6 +35,8 @@ export interface Deployment {
   limits: SystemLimit[];
   /** Services, workloads, Ingresses and the ingress-nginx controller's configuration. */
   kubernetes: KubernetesModel;
+  /** AWS load-balancer resources from Terraform and CloudFormation, one set per reader (src/model/load-balancers.ts links them). */
+  cloudBalancers?: CloudBalancerResources[];
   /**
    * Server configs the tree holds in a form cfglint does not read (a uWSGI config in YAML): a
    * server runs there, where it listens is unknown, so no address is called unserved.

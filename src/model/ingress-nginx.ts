@@ -5,7 +5,7 @@
  * controller's keep-alive settings, one server per host, one location per path — as directives
  * whose spans point at the ConfigMap key, the annotation or (for a controller default) the place
  * the key would be written. The rules then judge it as they judge a hand-written nginx.conf.
- * Facts and sources: docs/ingress-nginx.md.
+ * Facts and sources: docs/servers/ingress-nginx.md.
  */
 import type { ReaderDiagnostic } from '../source/diagnostic';
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
@@ -156,7 +156,7 @@ function atLeast(version: ControllerVersion | undefined, major: number, minor: n
 }
 
 /**
- * The nginx release the controller runs (docs/ingress-nginx.md §5): exact for a known release;
+ * The nginx release the controller runs (docs/servers/ingress-nginx.md#5-bundled-nginx-version-per-controller-line): exact for a known release;
  * for an unknown one, any release up to 1.27.1, the newest any controller has bundled. Releases
  * before 1.18 (controllers before 0.33) are reasoned about as 1.18.0, whose defaults they share.
  */
@@ -178,7 +178,7 @@ export function bundledNginx(version: ControllerVersion | undefined): { range: V
 
 /**
  * Before 0.20 requests without an Upgrade header went upstream with `Connection: close`, so no
- * upstream connection was ever reused whatever the keys said (docs/ingress-nginx.md).
+ * upstream connection was ever reused whatever the keys said (docs/servers/ingress-nginx.md).
  */
 export function upstreamKeepaliveHonoured(version: ControllerVersion | undefined): boolean {
   return atLeast(version, 0, 20);
@@ -186,7 +186,7 @@ export function upstreamKeepaliveHonoured(version: ControllerVersion | undefined
 
 /**
  * The controller's default for a key in a given release, or undefined where the release has no
- * such key (nginx's own default then applies). Changes: docs/ingress-nginx.md, "Version history".
+ * such key (nginx's own default then applies). Changes: docs/servers/ingress-nginx.md#2-version-history.
  */
 function releaseDefault(key: string, rendering: KeyRendering, version: ControllerVersion | undefined): string | undefined {
   switch (key) {
@@ -285,7 +285,7 @@ export function renderIngressNginx(kubernetes: KubernetesModel): { root?: NginxC
       if (!rendering) return [];
       const problem = invalidAnnotation(short, value.value, rendering);
       if (problem) {
-        // Only this field falls back to the ConfigMap's value (docs/ingress-nginx.md §3).
+        // Only this field falls back to the ConfigMap's value (docs/servers/ingress-nginx.md#3-per-ingress-annotations).
         diagnostics.push({ ruleId: 'invalid-value', message: `annotation ${name}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`, primary: value.valueSpan, related: [] });
         return [];
       }

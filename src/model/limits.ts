@@ -125,8 +125,3 @@ export function nginxWorkerNofile(deployment: Deployment, scope?: NginxHttpScope
   if (deployment.environment.nofile !== undefined) return { soft: configured('nofile', deployment.environment.nofile, 'nofile') };
   return { soft: unknown('nofile', 'nothing in the tree says how nginx is started') };
 }
-
-/** limits.conf entries, for messages: they apply to login sessions only, never to services. */
-export function loginSessionLimits(deployment: Deployment): SystemLimit[] {
-  return deployment.limits.filter((limit) => limit.appliesTo.kind === 'login-session');
-}

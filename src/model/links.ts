@@ -151,14 +151,11 @@ function matchComposeLoopback(address: NginxAddress & { kind: 'tcp' }, listener:
 }
 
 /**
- * A Kubernetes Service name (`web`, `web.shop.svc`): the Service's port, its targetPort in the
- * containers of the pods it selects, and a backend one of those containers starts that listens
- * there on every interface (a pod's loopback is not reachable from another pod).
+ * A Kubernetes Service name (`web`, `web.shop.svc`) reaches the listener through one of its
+ * endpoints: the Service's port, its targetPort in the containers of the pods it selects, and a
+ * backend one of those containers starts that listens there on every interface (a pod's loopback
+ * is not reachable from another pod).
  */
-export function matchKubernetesService(model: Deployment, address: NginxAddress, listener: Listener): { reason: LinkReason; detail: string } | undefined {
-  return address.kind === 'tcp' ? matchEndpoints(serviceEndpoints(model, address), listener) : undefined;
-}
-
 function matchEndpoints(endpoints: ServiceEndpoint[], listener: Listener): { reason: LinkReason; detail: string } | undefined {
   if (endpoints.length === 0 || listener.address.kind !== 'tcp' || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return undefined;
   const port = listener.address.port;

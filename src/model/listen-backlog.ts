@@ -1,5 +1,5 @@
 /**
- * Accept queues and the `net.core.somaxconn` that caps them (SERVERS.md §5, §8.7): the queue each
+ * Accept queues and the `net.core.somaxconn` that caps them (docs/servers/linux.md#somaxconn): the queue each
  * server asks listen() for, written in the tree, and the somaxconn of the network namespace it
  * runs in. Used by checks/listen-backlog-somaxconn.
  */
@@ -19,8 +19,8 @@ export interface ExplicitQueue {
   option: string;
   value: number;
   span: Span;
-  /** `uwsgi` refuses to start above somaxconn; everything else is silently capped. */
-  server: Backend['kind'] | 'nginx';
+  /** The server exits at start when the queue is above somaxconn (uWSGI); every other server is silently capped. */
+  exitsAboveSomaxconn: boolean;
   /** The somaxconn that caps it; `value` undefined when the tree leaves it unknown. */
   somaxconn: Setting<number>;
   /** For fingerprints. */
@@ -78,7 +78,7 @@ export function explicitQueues(deployment: Deployment): ExplicitQueue[] {
         option: backend.kind === 'uvicorn' ? '--backlog' : name,
         value: setting.value as number,
         span: setting.source.span,
-        server: backend.kind,
+        exitsAboveSomaxconn: backend.kind === 'uwsgi',
         somaxconn,
         modelPath: `${backend.kind}[${backend.name}]>${name}`,
       });
@@ -93,7 +93,7 @@ export function explicitQueues(deployment: Deployment): ExplicitQueue[] {
         option: backend.kind === 'tomcat' ? 'acceptCount' : 'server.tomcat.accept-count',
         value: setting.value as number,
         span: setting.source.span,
-        server: backend.kind,
+        exitsAboveSomaxconn: false,
         somaxconn,
         modelPath: `${backend.kind}[${backend.name}]>connector[${connector.settings.get('port')?.text ?? ''}]>acceptCount`,
       });
@@ -117,7 +117,7 @@ export function explicitQueues(deployment: Deployment): ExplicitQueue[] {
             option: 'backlog=',
             value: Number(match[1]),
             span: arg.span,
-            server: 'nginx',
+            exitsAboveSomaxconn: false,
             somaxconn: nginxSomaxconn,
             modelPath: `${server.path}>listen[${entry.directive.args[0]?.value ?? ''}]>backlog`,
           });

@@ -1,12 +1,16 @@
 /**
- * Layer-7 load balancers that Kubernetes manifests put in front of pods, with the idle timeout
- * after which they drop a pooled connection to a pod (sources: docs/load-balancers.md). Only
+ * Load balancers in front: those Terraform and CloudFormation create (cloudLoadBalancers), and
+ * layer-7 load balancers that Kubernetes manifests put in front of pods, with the idle timeout
+ * after which they drop a pooled connection to a pod (sources: docs/servers/load-balancers.md). Only
  * balancers that reuse connections to the pods are listed: an NLB or a TCP listener passes each
  * client connection through, so no idle race exists there.
  */
 import type { Span } from '../source/span';
 import type { Setting } from '../source/setting';
 import { servicesNamed, workloadsSelectedBy } from './kubernetes';
+import type { Deployment } from './deployment';
+import type { CloudBalancer, CloudBalancerResources, CloudTargetGroup, CloudTargetUser, CloudValue } from '../readers/cloud-balancers';
+import { ALB_IDLE_TIMEOUT_SECONDS, AWS_LB_DOCS, CLB_IDLE_TIMEOUT_SECONDS } from '../reference/aws-load-balancers';
 import { IngressBackend, IngressObject, KubernetesModel, ServiceObject, WorkloadObject } from '../readers/kubernetes/objects';
 
 export interface KubernetesLoadBalancer {
@@ -35,14 +39,14 @@ export function kubernetesLoadBalancers(kubernetes: KubernetesModel): Kubernetes
         description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
         idleTimeout: seconds !== undefined && attributes
           ? { name: 'idle_timeout.timeout_seconds', value: Number(seconds) * 1000, text: seconds, unit: 'ms', source: { kind: 'file', span: attributes.valueSpan } }
-          : { name: 'idle_timeout.timeout_seconds', value: 60_000, text: '60', unit: 'ms', source: { kind: 'default', reference: 'AWS ALB connection idle timeout default 60 s (docs/load-balancers.md)' } },
+          : { name: 'idle_timeout.timeout_seconds', value: 60_000, text: '60', unit: 'ms', source: { kind: 'default', reference: 'AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)' } },
         span: attributes?.valueSpan ?? ingress.nameSpan,
         targets,
       });
     } else if (ingressClass === 'gce') {
       balancers.push({
         description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: { name: 'backend keepalive timeout', value: 600_000, text: '600', unit: 'ms', source: { kind: 'default', reference: 'Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/load-balancers.md)' } },
+        idleTimeout: { name: 'backend keepalive timeout', value: 600_000, text: '600', unit: 'ms', source: { kind: 'default', reference: 'Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)' } },
         span: ingress.nameSpan,
         targets,
       });
@@ -73,7 +77,7 @@ function classicElb(kubernetes: KubernetesModel, service: ServiceObject): Kubern
     description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
     idleTimeout: idle && seconds !== undefined
       ? { name: 'connection-idle-timeout', value: seconds * 1000, text: String(seconds), unit: 'ms', source: { kind: 'file', span: idle.valueSpan } }
-      : { name: 'connection-idle-timeout', value: 60_000, text: '60', unit: 'ms', source: { kind: 'default', reference: 'AWS Classic ELB idle timeout default 60 s (docs/load-balancers.md)' } },
+      : { name: 'connection-idle-timeout', value: 60_000, text: '60', unit: 'ms', source: { kind: 'default', reference: 'AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)' } },
     span: idle?.valueSpan ?? service.nameSpan,
     targets: workloadsSelectedBy(kubernetes, service),
   };
@@ -88,4 +92,94 @@ function ingressTargets(kubernetes: KubernetesModel, ingress: IngressObject): Wo
     }
   }
   return [...workloads];
+}
+
+/** The resource that creates it, in a Terraform or CloudFormation file. */
+export interface CloudLoadBalancer {
+  /** `the AWS ALB aws_lb.web`, for messages. */
+  description: string;
+  balancer: CloudBalancer;
+  /** `application`, `network`, `gateway`, `classic`; undefined when written as something unknown. */
+  type: string | undefined;
+  /**
+   * Idle timeout in milliseconds (AWS's default when not written); undefined when the value is
+   * unknown (a local, a module output, a parameter without a default) or the balancer keeps no
+   * HTTP connections to its targets (NLB, a classic ELB with TCP listeners only).
+   */
+  idleTimeout: Setting<number> | undefined;
+  /** Where the idle timeout is written, else the balancer's name. */
+  span: Span;
+  targetGroups: LinkedTargetGroup[];
+}
+
+export interface LinkedTargetGroup {
+  group: CloudTargetGroup;
+  /** Ports the balancer sends to: each registered target's own, else the group's. */
+  ports: CloudValue<number>[];
+  /** ECS services or Auto Scaling groups that register targets in it. */
+  users: CloudTargetUser[];
+}
+
+/**
+ * The AWS balancers the Terraform and CloudFormation readers found, each with the target groups
+ * its listeners and listener rules forward to. Links follow resource ids within one origin
+ * (Terraform addresses, CloudFormation logical ids).
+ */
+export function cloudLoadBalancers(model: Pick<Deployment, 'cloudBalancers'>): CloudLoadBalancer[] {
+  const balancers: CloudLoadBalancer[] = [];
+  for (const resources of model.cloudBalancers ?? []) {
+    for (const balancer of resources.balancers) {
+      const listeners = resources.listeners.filter((listener) => listener.balancer === balancer.id);
+      const listenerIds = new Set(listeners.map((listener) => listener.id));
+      const groupIds = new Set([
+        ...listeners.flatMap((listener) => listener.targetGroups),
+        ...resources.listenerRules.filter((rule) => rule.listener && listenerIds.has(rule.listener)).flatMap((rule) => rule.targetGroups),
+      ]);
+      const targetGroups = resources.targetGroups.filter((group) => groupIds.has(group.id)).map((group) => linkGroup(resources, group));
+      balancers.push({ ...describe(balancer), balancer, targetGroups });
+    }
+  }
+  return balancers;
+}
+
+/** Target groups no balancer of the tree forwards to (the balancer is in another stack or module). */
+export function unattachedTargetGroups(model: Pick<Deployment, 'cloudBalancers'>): LinkedTargetGroup[] {
+  const attached = new Set(cloudLoadBalancers(model).flatMap((balancer) => balancer.targetGroups.map((linked) => linked.group)));
+  return (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group)));
+}
+
+function linkGroup(resources: CloudBalancerResources, group: CloudTargetGroup): LinkedTargetGroup {
+  const targets = resources.targets.filter((target) => target.targetGroup === group.id);
+  const ports = targets.length > 0 && targets.every((target) => target.port) ? targets.map((target) => target.port!) : group.port ? [group.port] : [];
+  return { group, ports, users: resources.targetUsers.filter((user) => user.targetGroup === group.id) };
+}
+
+function describe(balancer: CloudBalancer): Omit<CloudLoadBalancer, 'balancer' | 'targetGroups'> {
+  const typeValue = balancer.classic ? 'classic' : balancer.type === undefined ? 'application' : balancer.type.known ? balancer.type.value.toLowerCase() : undefined;
+  const name = typeValue === 'application' ? 'AWS ALB' : typeValue === 'network' ? 'AWS NLB' : typeValue === 'classic' ? 'AWS Classic ELB' : 'AWS load balancer';
+  const description = `the ${name} ${balancer.id}`;
+  const idle = balancer.idleTimeout;
+  const span = idle?.span ?? balancer.span;
+  // Only HTTP listeners keep connections to the targets open between requests.
+  const keepsConnections = typeValue === 'application'
+    || (typeValue === 'classic' && balancer.classicListeners.some((listener) => listener.protocol?.known && /^https?$/i.test(listener.protocol.value)));
+  if (!keepsConnections || (idle && !idle.known)) return { description, type: typeValue, idleTimeout: undefined, span };
+  const classic = typeValue === 'classic';
+  const idleTimeout: Setting<number> = idle?.known
+    ? { name: classic ? 'idle_timeout' : 'idle_timeout.timeout_seconds', value: idle.value * 1000, text: idle.text, unit: 'ms', source: { kind: 'file', span: idle.span, ...(idle.via ? { via: [idle.via.span] } : {}) } }
+    : {
+      name: classic ? 'idle_timeout' : 'idle_timeout.timeout_seconds',
+      value: (classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS) * 1000,
+      text: String(classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS),
+      unit: 'ms',
+      source: { kind: 'default', reference: `AWS ${classic ? 'Classic ELB' : 'ALB'} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})` },
+    };
+  return { description, type: typeValue, idleTimeout, span };
+}
+
+/** How an idle timeout came to be, for messages: `, the default of variable "idle"` / `, its default`. */
+export function idleTimeoutOrigin(balancer: CloudLoadBalancer): string {
+  const idle = balancer.balancer.idleTimeout;
+  if (!idle) return ', its default';
+  return idle.known && idle.via ? `, ${idle.via.what}` : '';
 }

@@ -2,7 +2,7 @@
  * What nginx admits from a client before it passes a request on: the request-line and header
  * buffers (`large_client_header_buffers number size`, two arguments, which `NginxBlock.setting`
  * does not read) and the body limit (`client_max_body_size`). Cross-file rules compare them with
- * the backend's own limits (SERVERS.md §1.4, §8.4, §8.5).
+ * the backend's own limits (docs/servers/nginx.md#large_client_header_buffers, docs/servers/nginx.md#client_max_body_size).
  */
 import type { Span } from '../source/span';
 import type { ValueSource } from '../source/setting';
@@ -32,12 +32,12 @@ export function serverOfPass(pass: UpstreamPass): NginxBlock {
 
 /**
  * `large_client_header_buffers` as it applies to a server: the server's own value, else the
- * http level's, else the default `4 8k` (SERVERS.md §1.4). undefined when the value is a
+ * http level's, else the default `4 8k` (docs/servers/nginx.md#large_client_header_buffers). undefined when the value is a
  * variable or nginx would reject it (then nginx does not start, and other rules say so).
  */
 export function largeClientHeaderBuffers(server: NginxBlock): HeaderBuffers | undefined {
   const found = server.inherited('large_client_header_buffers');
-  // ingress-nginx's own default is nginx's (docs/ingress-nginx.md).
+  // ingress-nginx's own default is nginx's (docs/servers/ingress-nginx.md).
   if (!found || (found.entry.generated?.kind === 'default' && found.entry.directive.args.map((arg) => arg.value).join(' ') === '4 8k')) {
     return { number: 4, size: 8192, text: '4 8k', source: { kind: 'default', reference: `${CORE_DOC}#large_client_header_buffers` } };
   }

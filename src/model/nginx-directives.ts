@@ -132,10 +132,17 @@ export class NginxDirectiveIndex {
   readonly levels: DirectiveLevel[] = [];
   /** Third-party modules enabled by the tree itself (load_module, OpenResty), with why. */
   readonly detectedModules: { module: string; reason: string }[] = [];
+  /**
+   * An `include` in the main context of a main config that read nothing from the tree (Debian's
+   * `include /etc/nginx/modules-enabled/*.conf;`): it may hold `load_module` lines, so which
+   * third-party modules the nginx has cannot be told.
+   */
+  readonly unreadModuleInclude: NginxDirective | undefined;
 
   constructor(roots: NginxConfigRoot[], options: DirectiveTableOptions = {}) {
     const detected = detectModules(roots);
     this.detectedModules = detected;
+    this.unreadModuleInclude = unreadMainInclude(roots);
     this.table = new DirectiveTable({
       modules: [...(options.modules ?? []), ...detected.map((d) => d.module)],
       extraDirectives: options.extraDirectives,
@@ -225,6 +232,21 @@ export class NginxDirectiveIndex {
   /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
   private readonly variantsByContexts = new Map<string[], Map<string, DirectiveSpec[]>>();
 
+  /** The uses of directives named `name`, in tree order (indexed on the first call: one pass serves every rule). */
+  usesNamed(name: string): readonly DirectiveUse[] {
+    if (!this.usesByName) {
+      this.usesByName = new Map();
+      for (const use of this.uses) {
+        const list = this.usesByName.get(use.directive.name);
+        if (list) list.push(use);
+        else this.usesByName.set(use.directive.name, [use]);
+      }
+    }
+    return this.usesByName.get(name) ?? [];
+  }
+
+  private usesByName: Map<string, DirectiveUse[]> | undefined;
+
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.
@@ -284,15 +306,30 @@ export class NginxDirectiveIndex {
   }
 }
 
+/** What tells a `server` block apart in a model path: its first server_name, else its first listen. */
+export function serverNaming(server: NginxDirective): NginxDirective | undefined {
+  return server.block?.find((d) => d.name === 'server_name') ?? server.block?.find((d) => d.name === 'listen');
+}
+
 function labelOf(directive: NginxDirective): string {
   if (directive.name === 'server' && directive.block) {
-    const naming = directive.block.find((d) => d.name === 'server_name') ?? directive.block.find((d) => d.name === 'listen');
+    const naming = serverNaming(directive);
     if (naming) return `server[${naming.args.map((a) => a.value).join(' ')}]`;
   }
   if (directive.block && directive.args.length > 0 && !isLuaBlockDirective(directive.name)) {
     return `${directive.name}[${directive.args.map((a) => a.value).join(' ')}]`;
   }
   return directive.name;
+}
+
+/** The first main-context `include` of a main config through which no directive was read. */
+function unreadMainInclude(roots: NginxConfigRoot[]): NginxDirective | undefined {
+  for (const root of roots) {
+    if (root.kind !== 'main' || root.generatedBy) continue;
+    // An include keeps what it read as its children.
+    for (const entry of root.directives) if (entry.directive.name === 'include' && !entry.children?.length) return entry.directive;
+  }
+  return undefined;
 }
 
 const LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row) => row[0]));

@@ -1,7 +1,7 @@
 /**
  * Values the model reads must parse the way nginx parses them; anything nginx would reject
  * with `invalid value` is an `invalid-value` finding at the argument. The table says which
- * argument of which directive has which syntax (SERVERS.md §1.1, nginx's module sources).
+ * argument of which directive has which syntax (docs/servers/nginx.md#time-values, nginx's module sources).
  */
 import type { ReaderDiagnostic } from '../source/diagnostic';
 import type { NginxDirective, ParsedNginxFile } from '../readers/nginx';
@@ -28,7 +28,7 @@ function nginxSays(directive: string, value: string, syntax: Syntax): string {
 
 /**
  * Values valid only from some release on: `keepalive 0` (disables the 1.29.7 default; an error
- * before) and `proxy_http_version 2` (since 1.29.4). SERVERS.md §1.2.
+ * before) and `proxy_http_version 2` (since 1.29.4). docs/servers/nginx.md#upstream-keepalive-default.
  */
 const VALID_SINCE: { directive: string; value: string; since: Version }[] = [
   { directive: 'keepalive', value: '0', since: [1, 29, 7] },
@@ -66,7 +66,8 @@ export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: Ver
         const onlyOlder = compareVersions(versions.max, newer.since) < 0;
         diagnostics.push({
           ruleId: 'invalid-value',
-          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}: nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
+          message: `Invalid value "${value}" in "${directive.name}" on ${describeRange(onlyOlder ? versions : older)}`,
+          help: `nginx refuses to start (${nginxSays(directive.name, value, syntax)}); it is accepted since ${formatVersion(newer.since)}`,
           primary: directive.args[index].span,
           related: [],
           severity: onlyOlder ? undefined : 'warning',
@@ -76,7 +77,8 @@ export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: Ver
       if (!invalid) continue;
       diagnostics.push({
         ruleId: 'invalid-value',
-        message: `Invalid value "${value}" in "${directive.name}": nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
+        message: `Invalid value "${value}" in "${directive.name}"`,
+        help: `nginx refuses to start (${nginxSays(directive.name, value, syntax)}); expected ${EXPECTED[syntax]}`,
         primary: directive.args[index].span,
         related: [],
       });

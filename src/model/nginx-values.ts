@@ -1,6 +1,6 @@
 /**
  * nginx's value syntax, exactly as its parser reads it (ngx_parse_time / ngx_parse_size /
- * ngx_parse_offset in src/core/ngx_parse.c; ../shared/knowledge/SERVERS.md §1.1):
+ * ngx_parse_offset in src/core/ngx_parse.c; docs/servers/nginx.md#time-values):
  * - time: components `<digits><unit>` from most to least significant, optionally separated
  *   by spaces (so `1h 30m` needs quotes to be one argument); units ms s m h d w M y; a bare
  *   number is seconds; no fractions. msec directives reject M and y, sec directives reject ms.

@@ -15,11 +15,14 @@
  * - src/core/ngx_regex.c: PCRE with nginx's default options, so `.` matches CR but not LF.
  * A variable cfglint cannot trace (set by Lua, perl, njs, a module) is unknown: rules say nothing.
  */
-import type { ExpandedDirective, NginxArg } from '../readers/nginx';
+import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 import type { Span } from '../source/span';
 import type { NginxBlock, NginxHttpScope } from './nginx';
 import { UNKNOWN_MARK } from '../discovery/template';
 import { argCountOf, argValueOf, fileTextOf, lastTokenEndOffset, nameEndOffset, sourceOf } from '../readers/nginx/parse';
+
+/** One argument of a directive, with its value and span. */
+export type NginxArg = NginxDirective['args'][number];
 
 /** Characters the rules ask about, as bits of a mask. */
 export const CH = {

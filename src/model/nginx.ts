@@ -8,7 +8,7 @@ import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../read
 import type { Setting } from '../source/setting';
 import type { DirectiveTableOptions } from '../reference/nginx/directives';
 import { defaultFor } from '../reference/nginx/defaults';
-import { NginxDirectiveIndex } from './nginx-directives';
+import { NginxDirectiveIndex, serverNaming } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
 import type { VersionRange } from '../reference/nginx/version';
 import { sharedDirectoryDepth } from './scopes';
@@ -83,6 +83,7 @@ export class NginxBlock {
   /** This block and its ancestors up to and including the http block, innermost first. */
   inheritanceChain(): NginxBlock[] {
     const chain: NginxBlock[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop variable walks up from this block; nothing captures it
     for (let block: NginxBlock | undefined = this; block; block = block.parent) {
       if (block.kind === 'upstream' || block.kind === 'events') break;
       chain.push(block);
@@ -95,6 +96,7 @@ export class NginxBlock {
   inherited(name: string): { entry: ExpandedDirective; block: NginxBlock } | undefined {
     // The chain of inheritanceChain(), walked without building it: rules ask this for every
     // location and several names, and most of the answers are "not set anywhere".
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop variable walks up from this block; nothing captures it
     for (let block: NginxBlock | undefined = this; block; block = block.parent) {
       if (block.kind === 'upstream' || block.kind === 'events') break;
       const entry = block.ownLast(name);
@@ -136,7 +138,7 @@ export class NginxBlock {
       const origin = own.generated ? { origin: own.generated } : {};
       if (own.generated?.kind === 'default') {
         // A controller's own default (ingress-nginx): rendered into its nginx.conf, written nowhere in the tree.
-        return { name, value, text, unit, source: { kind: 'default', reference: 'docs/ingress-nginx.md', note: own.generated.text, by: own.generated.controller }, ...origin };
+        return { name, value, text, unit, source: { kind: 'default', reference: 'docs/servers/ingress-nginx.md', note: own.generated.text, by: own.generated.controller }, ...origin };
       }
       return { name, value, text, unit, source: { kind: 'file', span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }
@@ -433,7 +435,7 @@ function blockLabel(directive: NginxDirective, parent: NginxBlock): string {
   const args = directive.args.map((arg) => arg.value);
   if (directive.name === 'server' && parent.kind !== 'upstream') {
     // server_name (or listen) tells servers apart better than a position that moves.
-    const naming = directive.block?.find((d) => d.name === 'server_name') ?? directive.block?.find((d) => d.name === 'listen');
+    const naming = serverNaming(directive);
     return `server[${naming ? naming.args.map((arg) => arg.value).join(' ') : directive.file}]`;
   }
   return args.length > 0 ? `${directive.name}[${args.join(' ')}]` : directive.name;

@@ -1,3 +1,9 @@
+/**
+ * The backends behind nginx (Gunicorn, uWSGI, Tomcat, Spring Boot, uvicorn) and the system limits under
+ * them, in one shape that every backend reader fills: listeners (where it accepts connections
+ * and which protocol it speaks) and settings (each with a canonical value, a unit, and where it
+ * came from). Cross-file rules compare these with the nginx model.
+ */
 import { Setting } from '../source/setting';
 import type { Span } from '../source/span';
 import type { Launch } from './launch/launch';
@@ -31,7 +37,7 @@ export interface Listener {
   keepAlive: { kind: 'closesAfterResponse'; reason: string } | { kind: 'idleTimeout'; timeout: Setting<number>; maxRequests?: Setting<number> };
 }
 
-/** What every backend has; each kind adds its own details in src/model/<kind>.ts. */
+/** What every backend has; each kind adds its own details in src/readers/<kind>/<kind>-backend.ts. */
 export interface BackendBase {
   kind: BackendKind;
   /** A readable name: the config file, or the unit/service that starts the server. */

@@ -6,7 +6,7 @@
  *
  * A config file is a Python module; gunicorn keeps the module-level names that are settings and
  * ignores every other name without a word (20.1.0 gunicorn/app/base.py:139-144, "# Ignore
- * unknown names"; SERVERS.md §3.1). Names are matched exactly, so `KEEPALIVE` is ignored too.
+ * unknown names"; docs/servers/gunicorn.md#unknown-settings). Names are matched exactly, so `KEEPALIVE` is ignored too.
  */
 import { editDistance, isPlausibleName } from '../source/suggest';
 

@@ -1,6 +1,6 @@
 /**
  * `cfglint graph`: the linked deployment as a Mermaid flowchart or a Graphviz DOT digraph.
- * Load balancer → nginx servers → upstreams (or a pass's own address) → backends, and servers
+ * Load balancer (from .cfglint.json, Terraform or CloudFormation) → nginx servers → upstreams (or a pass's own address) → backends, and servers
  * the tree starts but cfglint does not model (settings unknown, never judged). Edges carry
  * the timeouts and limits of each side and the link reason; an edge where a finding's primary
  * span lies in the upstream or the pass is marked with the rule id. Pure: model, links and
@@ -8,9 +8,11 @@
  */
 import type { Backend } from '../model/backend';
 import type { Listener } from '../readers/backend';
+import { serverName } from '../readers/launch/launch';
 import { backendKindName, describeBackendSetting } from '../model/backend-describe';
 import type { Deployment } from '../model/deployment';
 import { isLoopback, Link, nginxTargets } from '../model/links';
+import { cloudLoadBalancers } from '../model/load-balancers';
 import type { NginxBlock, UpstreamGroup, UpstreamPass } from '../model/nginx';
 import { formatMilliseconds } from '../model/nginx-values';
 import { describeRange } from '../reference/nginx/version';
@@ -109,6 +111,39 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
       });
     }
   }
+
+  // Balancers Terraform or CloudFormation create: the first nodes of the chain, each sending to
+  // the servers that listen on one of its target ports (all servers when the ports are unknown).
+  cloudLoadBalancers(model).forEach((balancer, i) => {
+    const id = `cloudlb${i + 1}`;
+    const ports = [...new Set(balancer.targetGroups.flatMap((linked) => linked.ports.flatMap((port) => (port.known ? [port.value] : []))))];
+    const idle = balancer.idleTimeout;
+    nodes.splice(i, 0, {
+      id,
+      lines: [
+        balancer.description.replace(/^the /, ''),
+        ...(idle && typeof idle.value === 'number' ? [`idle timeout ${formatMilliseconds(idle.value)}${idle.source.kind === 'default' ? ' (AWS default)' : ''}`] : []),
+        ...(ports.length > 0 ? [`targets port ${ports.join(', ')}`] : []),
+      ],
+    });
+    const groupFiles = new Set(balancer.targetGroups.map((linked) => linked.group.file));
+    const reached = servers.filter((server) => ports.length === 0 || server.own('listen').some((entry) => ports.some((port) => new RegExp(`(^|:)${port}$`).test(entry.directive.args[0]?.value ?? ''))));
+    for (const server of reached) {
+      const timeout = server.setting('keepalive_timeout', model.nginxVersion.range);
+      const marks = findings.filter((f) => f.ruleId.startsWith('lb-') && (
+        (server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file))
+        || (f.ruleId !== 'lb-idle-timeout' && groupFiles.has(f.primary.file))));
+      edges.push({
+        from: id,
+        to: serverIds.get(server)!,
+        lines: [
+          ...(ports.length > 0 ? [`port ${ports.join(', ')}`] : []),
+          ...(idle && typeof idle.value === 'number' ? [`load balancer idle ${formatMilliseconds(idle.value)}`, `nginx ${timeout ? describeNginxSetting(timeout) : 'keepalive_timeout unknown'}`] : []),
+        ],
+        marks: ruleIds(marks),
+      });
+    }
+  });
 
   // server → upstream, labelled with the passes (location and directive) that send there.
   const serverEdges = new Map<string, { edge: GraphEdge; passes: UpstreamPass[] }>();
@@ -300,7 +335,7 @@ function backendLabel(backend: Backend): string[] {
 
 function unmodelledLabel(server: UnmodelledServer): string[] {
   return [
-    `${server.program} ${server.launch.service ?? server.launch.file}`,
+    `${server.program} ${serverName(server.launch)}`,
     'not modelled: settings unknown',
     ...server.addresses.map(({ address }) => describeUnmodelledAddress(address)),
   ];

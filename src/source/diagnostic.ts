@@ -8,6 +8,12 @@ import type { RelatedSpan, Severity, Span } from '../source/span';
 export interface ReaderDiagnostic {
   ruleId: string;
   message: string;
+  /**
+   * What breaks and the fix, where there is one to say. `message: help` reads as the one sentence
+   * the diagnostic was before messages had two parts, and is what its fingerprint hashes, so
+   * baselines written before the split still match.
+   */
+  help?: string;
   primary: Span;
   related: RelatedSpan[];
   /** Overrides the reader rule's default severity where one id covers several cases. */

@@ -12,9 +12,7 @@ let cachedPackageRoot: string | undefined;
 /** A path inside the installed package (schemas, rule docs), from src/ or from dist/src/ alike. */
 export function packagePath(...parts: string[]): string {
   if (!cachedPackageRoot) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { existsSync } = require('fs') as typeof import('fs');
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { dirname, join } = require('path') as typeof import('path');
     let dir = __dirname;
     while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);

@@ -1,5 +1,11 @@
+/**
+ * A setting as a server will use it: its value in a canonical unit, the text as written, and its
+ * source (a span in a file, or a documented default). Every reader fills these and every rule
+ * reads them.
+ */
 import type { Span } from './span';
 
+/** A value a controller renders rather than one written in the tree (ingress-nginx). */
 export interface GeneratedOrigin {
   controller: 'ingress-nginx';
   /** The ConfigMap key or annotation that sets it (`upstream-keepalive-timeout`, `nginx.ingress.kubernetes.io/proxy-read-timeout`). */

@@ -39,6 +39,8 @@ testRule(rule, {
         related: [{ file: 'app.ini', line: 3, column: 14, endColumn: 22, label: 'limit-post 10485760' }],
         messageIncludes: [
           'client_max_body_size 100m (set at server level) is larger than uWSGI\'s limit-post 10485760 bytes behind 127.0.0.1:3031',
+        ],
+        helpIncludes: [
           '"Invalid (too big) CONTENT_LENGTH. skip."',
           'nginx answers 502',
           'raise limit-post to at least 104857600, or lower client_max_body_size to 10m',
@@ -52,7 +54,7 @@ testRule(rule, {
         messageId: 'backendRejectsBody',
         primary: { file: 'nginx/app.conf', line: 3, column: 30, endColumn: 31 },
         related: [{ file: 'conf/server.xml', line: 3, column: 22, endColumn: 26, label: 'maxPostSize 2097152 by default' }],
-        messageIncludes: ['client_max_body_size 0 (no limit) is larger than Tomcat\'s maxPostSize 2097152 bytes (default)', 'form posts (application/x-www-form-urlencoded)', 'set maxPostSize="-1"', 'lower client_max_body_size to 2m'],
+        messageIncludes: ['client_max_body_size 0 (no limit) is larger than Tomcat\'s maxPostSize 2097152 bytes (default)', 'form posts (application/x-www-form-urlencoded)'], helpIncludes: ['set maxPostSize="-1"', 'lower client_max_body_size to 2m'],
       }],
     },
     {
@@ -62,7 +64,7 @@ testRule(rule, {
         messageId: 'backendRejectsBody',
         primary: { file: 'nginx/app.conf', line: 2, column: 26, endColumn: 29 },
         related: [{ file: SPRING, line: 2, column: 40, endColumn: 44, label: 'spring.servlet.multipart.max-file-size 20MB' }],
-        messageIncludes: ['Spring Boot\'s spring.servlet.multipart.max-file-size 20971520 bytes', 'which limits each uploaded file', 'MaxUploadSizeExceededException', 'set spring.servlet.multipart.max-file-size=50MB, or lower client_max_body_size to 20m'],
+        messageIncludes: ['Spring Boot\'s spring.servlet.multipart.max-file-size 20971520 bytes', 'which limits each uploaded file'], helpIncludes: ['MaxUploadSizeExceededException', 'set spring.servlet.multipart.max-file-size=50MB, or lower client_max_body_size to 20m'],
       }],
     },
     {
@@ -73,7 +75,7 @@ testRule(rule, {
         severity: 'warning',
         primary: { file: 'nginx/app.conf', line: 2, column: 26, endColumn: 28 },
         related: [{ file: SPRING, line: 1, column: 1, label: 'spring.servlet.multipart.max-file-size 1MB by default' }],
-        messageIncludes: ['spring.servlet.multipart.max-file-size 1048576 bytes (default)', 'lower client_max_body_size to 1m'],
+        messageIncludes: ['spring.servlet.multipart.max-file-size 1048576 bytes (default)'], helpIncludes: ['lower client_max_body_size to 1m'],
       }],
     },
     {
@@ -87,7 +89,7 @@ testRule(rule, {
         messageId: 'backendRejectsBody',
         primary: { file: 'nginx/nginx.conf', line: 3, column: 26, endColumn: 29 },
         related: [{ file: 'app.ini', line: 3, column: 14, endColumn: 22 }],
-        messageIncludes: ['client_max_body_size 64m (set at http level)', 'lower client_max_body_size to 32m'],
+        messageIncludes: ['client_max_body_size 64m (set at http level)'], helpIncludes: ['lower client_max_body_size to 32m'],
       }],
     },
     {
@@ -100,7 +102,7 @@ testRule(rule, {
         messageId: 'backendRejectsBody',
         primary: { file: 'nginx/app.conf', line: 3, column: 30, endColumn: 32 },
         related: [{ file: 'app.ini', line: 3, column: 14, endColumn: 16 }],
-        messageIncludes: ['client_max_body_size 8m (set at location level) is larger than uWSGI\'s limit-post 4 bytes', 'raise limit-post to at least 8388608, or lower client_max_body_size to 4'],
+        messageIncludes: ['client_max_body_size 8m (set at location level) is larger than uWSGI\'s limit-post 4 bytes'], helpIncludes: ['raise limit-post to at least 8388608, or lower client_max_body_size to 4'],
       }],
     },
     {
@@ -116,13 +118,13 @@ testRule(rule, {
           messageId: 'backendRejectsBody',
           primary: { file: 'nginx/app.conf', line: 3, column: 30, endColumn: 33 },
           related: [{ file: 'app.ini', line: 3, column: 14, endColumn: 21 }],
-          messageIncludes: ['client_max_body_size 20m is larger than uWSGI\'s limit-post 5242880 bytes', 'lower client_max_body_size to 5m'],
+          messageIncludes: ['client_max_body_size 20m is larger than uWSGI\'s limit-post 5242880 bytes'], helpIncludes: ['lower client_max_body_size to 5m'],
         },
         {
           messageId: 'backendRejectsBody',
           primary: { file: 'nginx/app.conf', line: 7, column: 30, endColumn: 34 },
           related: [{ file: 'conf/server.xml', line: 3, column: 61, endColumn: 70, label: 'maxPostSize 104857600' }],
-          messageIncludes: ['client_max_body_size 200m is larger than Tomcat\'s maxPostSize 104857600 bytes', 'set maxPostSize="209715200", or lower client_max_body_size to 100m'],
+          messageIncludes: ['client_max_body_size 200m is larger than Tomcat\'s maxPostSize 104857600 bytes'], helpIncludes: ['set maxPostSize="209715200", or lower client_max_body_size to 100m'],
         },
       ],
     },

@@ -56,8 +56,8 @@ testRule(rule, {
       name: 'worker_timeout and bind_address: the nearest real names',
       tree: { 'deploy/gunicorn_config.py': 'import os\n\nbind_address = "0.0.0.0:8000"\n    \nworkers = 2\nworker_timeout = 120\n' },
       findings: [
-        { messageId: 'misspelt', primary: { file: 'deploy/gunicorn_config.py', line: 3, column: 1, endColumn: 13 }, messageIncludes: ['"bind_address"', 'did you mean "bind"?'] },
-        { messageId: 'misspelt', primary: { file: 'deploy/gunicorn_config.py', line: 6, column: 1, endColumn: 15 }, messageIncludes: ['did you mean "timeout"?'] },
+        { messageId: 'misspelt', primary: { file: 'deploy/gunicorn_config.py', line: 3, column: 1, endColumn: 13 }, messageIncludes: ['"bind_address"'], helpIncludes: ['did you mean "bind"?'] },
+        { messageId: 'misspelt', primary: { file: 'deploy/gunicorn_config.py', line: 6, column: 1, endColumn: 15 }, helpIncludes: ['did you mean "timeout"?'] },
       ],
     },
     {
@@ -73,14 +73,14 @@ testRule(rule, {
       name: 'worker for workers, and name for proc_name (-n --name)',
       tree: { 'gunicorn.conf.py': 'bind = "unix:/tmp/gunicorn.sock"\nworker = 3\nname = "app"\n' },
       findings: [
-        { messageId: 'misspelt', primary: { file: 'gunicorn.conf.py', line: 2, column: 1 }, messageIncludes: ['did you mean "workers"?'] },
+        { messageId: 'misspelt', primary: { file: 'gunicorn.conf.py', line: 2, column: 1 }, helpIncludes: ['did you mean "workers"?'] },
         { messageId: 'flagSpelling', primary: { file: 'gunicorn.conf.py', line: 3, column: 1 }, messageIncludes: ['Expected "proc_name"', '-n'] },
       ],
     },
     {
       name: 'a misspelt hook is never called',
       tree: { 'gunicorn.conf.py': 'workers = 2\n\ndef post_froks(server, worker):\n    server.log.info("forked")\n' },
-      findings: [{ messageId: 'misspeltHook', primary: { file: 'gunicorn.conf.py', line: 3, column: 5, endColumn: 15 }, messageIncludes: ['did you mean "post_fork"?'] }],
+      findings: [{ messageId: 'misspeltHook', primary: { file: 'gunicorn.conf.py', line: 3, column: 5, endColumn: 15 }, helpIncludes: ['did you mean "post_fork"?'] }],
     },
     {
       name: 'a setting in capitals',
@@ -95,7 +95,7 @@ testRule(rule, {
     {
       name: 'inside an if at module level it is still a module-level name',
       tree: { 'gunicorn.conf.py': 'import os\nworkers = 2\nif os.environ.get("PROD"):\n    max_request = 1000\n' },
-      findings: [{ messageId: 'misspelt', primary: { file: 'gunicorn.conf.py', line: 4, column: 5 }, messageIncludes: ['"max_requests"'] }],
+      findings: [{ messageId: 'misspelt', primary: { file: 'gunicorn.conf.py', line: 4, column: 5 }, helpIncludes: ['"max_requests"'] }],
     },
   ],
 });

@@ -46,6 +46,8 @@ testRule(rule, {
         messageIncludes: [
           'nginx admits request line and headers up to 32768 bytes (large_client_header_buffers 4 8k, default)',
           'uWSGI\'s buffer-size 4096 bytes (default) behind unix:/run/app.sock',
+        ],
+        helpIncludes: [
           '"invalid request block size: N (max 4096)...skip"',
           'nginx answers 502',
           'set buffer-size = 32768',
@@ -60,7 +62,7 @@ testRule(rule, {
         severity: 'warning',
         primary: { file: 'app.ini', line: 3, column: 15, endColumn: 19 },
         related: [{ file: 'nginx/app.conf', line: 3, column: 20, endColumn: 41 }],
-        messageIncludes: ['uWSGI\'s buffer-size 8192 bytes behind 127.0.0.1:8000', '"invalid HTTP request size (max 8192)...skip"'],
+        messageIncludes: ['uWSGI\'s buffer-size 8192 bytes behind 127.0.0.1:8000'], helpIncludes: ['"invalid HTTP request size (max 8192)...skip"'],
       }],
     },
     {
@@ -74,6 +76,8 @@ testRule(rule, {
         messageIncludes: [
           'request lines up to 16382 bytes (large_client_header_buffers 4 16k)',
           'gunicorn\'s limit_request_line 4094 bytes (default)',
+        ],
+        helpIncludes: [
           '400 "Request Line is too large (N > 4094)"',
           'set limit_request_line = 0',
           'lower large_client_header_buffers to a buffer size of 4k',
@@ -89,14 +93,14 @@ testRule(rule, {
           severity: 'warning',
           primary: { file: 'gunicorn.conf.py', line: 2, column: 22, endColumn: 26 },
           related: [{ file: 'nginx/app.conf', line: 3, column: 20 }],
-          messageIncludes: ['request lines up to 8190 bytes', 'limit_request_line 2048 bytes', 'set limit_request_line = 8190', 'or lower large_client_header_buffers to a buffer size of 2050'],
+          messageIncludes: ['request lines up to 8190 bytes', 'limit_request_line 2048 bytes'], helpIncludes: ['set limit_request_line = 8190', 'or lower large_client_header_buffers to a buffer size of 2050'],
         },
         {
           messageId: 'backendRejectsHeaders',
           severity: 'warning',
           primary: { file: 'gunicorn.conf.py', line: 3, column: 28, endColumn: 32 },
           related: [{ file: 'nginx/app.conf', line: 3, column: 20 }],
-          messageIncludes: ['header lines up to 8190 bytes', '"Error parsing headers: \'limit request headers fields size\'"', 'set limit_request_field_size = 8190'],
+          messageIncludes: ['header lines up to 8190 bytes'], helpIncludes: ['"Error parsing headers: \'limit request headers fields size\'"', 'set limit_request_field_size = 8190'],
         },
       ],
     },
@@ -112,7 +116,7 @@ testRule(rule, {
         severity: 'warning',
         primary: { file: 'conf/server.xml', line: 3, column: 67, endColumn: 72 },
         related: [{ file: 'nginx/nginx.conf', line: 3, column: 35, endColumn: 38, label: 'nginx admits 8 16k (set at http level)' }],
-        messageIncludes: ['up to 131072 bytes (large_client_header_buffers 8 16k, set at http level)', 'Tomcat\'s maxHttpHeaderSize 16384 bytes', 'set maxHttpHeaderSize="131072"'],
+        messageIncludes: ['up to 131072 bytes (large_client_header_buffers 8 16k, set at http level)', 'Tomcat\'s maxHttpHeaderSize 16384 bytes'], helpIncludes: ['set maxHttpHeaderSize="131072"'],
       }],
     },
     {
@@ -127,7 +131,7 @@ testRule(rule, {
         severity: 'warning',
         primary: { file: 'nginx/nginx.conf', line: 5, column: 39, endColumn: 42 },
         related: [{ file: 'gunicorn.conf.py', line: 1, column: 8, label: 'gunicorn accepts 8190 bytes by default' }],
-        messageIncludes: ['header lines up to 32766 bytes (large_client_header_buffers 2 32k)', 'limit_request_field_size 8190 bytes (default)', 'set limit_request_field_size = 32766', 'a buffer size of 8k'],
+        messageIncludes: ['header lines up to 32766 bytes (large_client_header_buffers 2 32k)', 'limit_request_field_size 8190 bytes (default)'], helpIncludes: ['set limit_request_field_size = 32766', 'a buffer size of 8k'],
       }],
     },
     {
@@ -141,7 +145,7 @@ testRule(rule, {
         severity: 'warning',
         primary: { file: 'app/src/main/resources/application.properties', line: 2, column: 37, endColumn: 41 },
         related: [{ file: 'nginx/app.conf', line: 3, column: 20, endColumn: 41 }],
-        messageIncludes: ['Spring Boot\'s server.max-http-request-header-size 16384 bytes', 'set server.max-http-request-header-size=32KB'],
+        messageIncludes: ['Spring Boot\'s server.max-http-request-header-size 16384 bytes'], helpIncludes: ['set server.max-http-request-header-size=32KB'],
       }],
     },
   ],

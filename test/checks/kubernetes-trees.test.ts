@@ -90,7 +90,7 @@ testRule(keepaliveTimeout, {
         severity: 'error',
         primary: at(defaultsSingle, 'k8s/all.yaml', '\ndata:'),
         related: [{ ...at(defaultsSingle, 'k8s/all.yaml', '0.0.0.0:8000'), label: 'gunicorn listens here' }],
-        messageIncludes: ['ingress-nginx default of "upstream-keepalive-timeout"', 'set "upstream-keepalive-timeout" in the ingress-nginx ConfigMap below 2'],
+        messageIncludes: ['ingress-nginx default of "upstream-keepalive-timeout"'], helpIncludes: ['set "upstream-keepalive-timeout" in the ingress-nginx ConfigMap below 2'],
       }],
     },
     {
@@ -222,7 +222,7 @@ testRule(unreachable, {
     {
       name: 'k8s: gunicorn binds loopback inside the pod',
       tree: loopbackOnly,
-      findings: [{ messageId: 'nothingOnTargetPort', primary: at(loopbackOnly, 'k8s/shop/api.yaml', 'service:'), messageIncludes: ['bind 0.0.0.0:8000'] }],
+      findings: [{ messageId: 'nothingOnTargetPort', primary: at(loopbackOnly, 'k8s/shop/api.yaml', 'service:'), helpIncludes: ['bind 0.0.0.0:8000'] }],
     },
     {
       name: 'k8s: the named targetPort is 9000, gunicorn binds 8000',
@@ -312,7 +312,7 @@ testRule(keepaliveRequests, {
         messageId: 'backendStopsFirst',
         primary: at(springDefaults, 'shop/k8s/ingress-nginx.yaml', '\ndata:'),
         related: [{ ...at(springDefaults, 'shop/src/main/resources/application.properties', '100'), label: 'serves at most 100 requests per connection' }],
-        messageIncludes: ['keepalive_requests 10000 (ingress-nginx default of "upstream-keepalive-requests")', 'set "upstream-keepalive-requests" in the ingress-nginx ConfigMap to 98 or less'],
+        messageIncludes: ['keepalive_requests 10000 (ingress-nginx default of "upstream-keepalive-requests")'], helpIncludes: ['set "upstream-keepalive-requests" in the ingress-nginx ConfigMap to 98 or less'],
       }],
     },
   ],
@@ -351,7 +351,7 @@ testRule(lbIdle, {
         messageId: 'nginxClosesFirst',
         primary: at(albLong, 'k8s/ingress-nginx/configmap.yaml', '\ndata:'),
         related: [{ ...at(albLong, 'k8s/edge.yaml', '"idle_timeout'), label: 'idle timeout 120s' }],
-        messageIncludes: ['keepalive_timeout 75s (ingress-nginx v1.11.3 default of "keep-alive")', 'set "keep-alive" in the ingress-nginx ConfigMap above 120'],
+        messageIncludes: ['keepalive_timeout 75s (ingress-nginx v1.11.3 default of "keep-alive")'], helpIncludes: ['set "keep-alive" in the ingress-nginx ConfigMap above 120'],
       }],
     },
     {

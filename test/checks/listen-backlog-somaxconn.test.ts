@@ -58,7 +58,7 @@ testRule(rule, {
         severity: 'error',
         primary: { file: 'uwsgi.ini', line: 3, column: 10, endLine: 3, endColumn: 14 },
         related: [{ file: 'etc/sysctl.conf', line: 2, column: 22, endColumn: 25, label: 'net.core.somaxconn is 128 here' }],
-        messageIncludes: ["uWSGI's listen 2000", 'net.core.somaxconn 128 (etc/sysctl.conf:2)', 'Listen queue size is greater than the system max net.core.somaxconn (128).', 'set listen to at most 128'],
+        messageIncludes: ["uWSGI's listen 2000", 'net.core.somaxconn 128 (etc/sysctl.conf:2)'], helpIncludes: ['Listen queue size is greater than the system max net.core.somaxconn (128).', 'set listen to at most 128'],
       }],
     },
     {
@@ -69,7 +69,7 @@ testRule(rule, {
         severity: 'warning',
         primary: { file: 'gunicorn.conf.py', line: 2, column: 11, endColumn: 15 },
         related: [],
-        messageIncludes: ["gunicorn's backlog 8192", 'net.core.somaxconn 4096 (the kernel default since Linux 5.4', 'silently caps the queue at 4096', 'set backlog to at most 4096'],
+        messageIncludes: ["gunicorn's backlog 8192", 'net.core.somaxconn 4096 (the kernel default since Linux 5.4'], helpIncludes: ['silently caps the queue at 4096', 'set backlog to at most 4096'],
       }],
     },
     {
@@ -80,7 +80,7 @@ testRule(rule, {
         severity: 'warning',
         primary: { file: 'conf/server.xml', line: 3, column: 87, endColumn: 92 },
         related: [{ file: 'etc/sysctl.d/60-net.conf', line: 1, column: 20 }],
-        messageIncludes: ["Tomcat's acceptCount 10000", 'net.core.somaxconn 1024 (etc/sysctl.d/60-net.conf:1)', 'set acceptCount to at most 1024'],
+        messageIncludes: ["Tomcat's acceptCount 10000", 'net.core.somaxconn 1024 (etc/sysctl.d/60-net.conf:1)'], helpIncludes: ['set acceptCount to at most 1024'],
       }],
     },
     {
@@ -121,7 +121,7 @@ testRule(rule, {
           severity: 'warning',
           primary: { file: 'nginx/nginx.conf', line: 4, column: 19, endColumn: 31 },
           related: [{ file: 'etc/sysctl.conf', line: 2, column: 22 }],
-          messageIncludes: ['nginx listen … backlog= 8192', 'set backlog= to at most 1024'],
+          messageIncludes: ['nginx listen … backlog= 8192'], helpIncludes: ['set backlog= to at most 1024'],
         },
       ],
     },

@@ -19,7 +19,7 @@ testRule(rule, {
       findings: [{
         messageId: 'count',
         primary: { file: 'conf.d/app.conf', line: 4, column: 31, endColumn: 34 },
-        messageIncludes: ['2 given, 1 expected', 'invalid number of arguments in "proxy_read_timeout" directive', 'quote a combined time: "1h 30m"'],
+        messageIncludes: ['2 given, 1 expected'], helpIncludes: ['invalid number of arguments in "proxy_read_timeout" directive', 'quote a combined time: "1h 30m"'],
       }],
     },
     {
@@ -27,7 +27,7 @@ testRule(rule, {
       tree: { 'conf.d/app.conf': location('        proxy_buffers 16k;\n        proxy_buffering yes;\n') },
       findings: [
         { messageId: 'count', primary: { file: 'conf.d/app.conf', line: 4, column: 9 }, messageIncludes: ['1 given, 2 expected', '(proxy_buffers number size)'] },
-        { messageId: 'flag', primary: { file: 'conf.d/app.conf', line: 5, column: 25, endColumn: 28 }, messageIncludes: ['Invalid value "yes" in "proxy_buffering"', 'must be "on" or "off"'] },
+        { messageId: 'flag', primary: { file: 'conf.d/app.conf', line: 5, column: 25, endColumn: 28 }, messageIncludes: ['Invalid value "yes" in "proxy_buffering"'], helpIncludes: ['must be "on" or "off"'] },
       ],
     },
     {
@@ -41,12 +41,12 @@ testRule(rule, {
     {
       name: 'a block after a directive that takes none',
       tree: { 'conf.d/app.conf': location('        proxy_pass http://a {\n        }\n') },
-      findings: [{ messageId: 'notTerminated', primary: { file: 'conf.d/app.conf', line: 4, column: 29 }, messageIncludes: ['directive "proxy_pass" is not terminated by ";"'] }],
+      findings: [{ messageId: 'notTerminated', primary: { file: 'conf.d/app.conf', line: 4, column: 29 }, helpIncludes: ['directive "proxy_pass" is not terminated by ";"'] }],
     },
     {
       name: 'location without a block',
       tree: { 'conf.d/app.conf': 'server {\n    location /;\n}\n' },
-      findings: [{ messageId: 'noOpeningBrace', primary: { file: 'conf.d/app.conf', line: 2, column: 5 }, messageIncludes: ['has no opening "{"'] }],
+      findings: [{ messageId: 'noOpeningBrace', primary: { file: 'conf.d/app.conf', line: 2, column: 5 }, helpIncludes: ['has no opening "{"'] }],
     },
   ],
 });

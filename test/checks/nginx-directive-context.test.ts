@@ -23,15 +23,15 @@ testRule(rule, {
         messageId: 'notAllowed',
         primary: { file: 'nginx.conf', line: 5, column: 5, endLine: 5, endColumn: 15 },
         related: [{ file: 'nginx.conf', line: 4, column: 1, label: 'the enclosing "http" block' }],
-        messageIncludes: ['"proxy_pass" is not allowed in http', '("proxy_pass" directive is not allowed here)', 'allowed in location, if (in location), limit_except'],
+        messageIncludes: ['"proxy_pass" is not allowed in http'], helpIncludes: ['("proxy_pass" directive is not allowed here)', 'allowed in location, if (in location), limit_except'],
       }],
     },
     {
       name: 'keepalive in a location and worker_connections in http: two findings',
       tree: { 'nginx.conf': main('    worker_connections 1024;\n    server {\n        location / {\n            keepalive 16;\n        }\n    }\n') },
       findings: [
-        { messageId: 'notAllowed', primary: { file: 'nginx.conf', line: 5, column: 5 }, messageIncludes: ['allowed in events'] },
-        { messageId: 'notAllowed', primary: { file: 'nginx.conf', line: 8, column: 13 }, messageIncludes: ['not allowed in location', 'allowed in upstream'] },
+        { messageId: 'notAllowed', primary: { file: 'nginx.conf', line: 5, column: 5 }, helpIncludes: ['allowed in events'] },
+        { messageId: 'notAllowed', primary: { file: 'nginx.conf', line: 8, column: 13 }, messageIncludes: ['not allowed in location'], helpIncludes: ['allowed in upstream'] },
       ],
     },
     {
@@ -47,7 +47,7 @@ testRule(rule, {
     {
       name: 'a snippet whose other directives place it in a location',
       tree: { 'snippets/proxy.conf': 'proxy_pass http://127.0.0.1:8000;\nproxy_set_header Host $host;\nkeepalive 16;\n' },
-      findings: [{ messageId: 'notAllowedInSnippet', primary: { file: 'snippets/proxy.conf', line: 3, column: 1 }, messageIncludes: ['(location)', 'wherever the file is included'] }],
+      findings: [{ messageId: 'notAllowedInSnippet', primary: { file: 'snippets/proxy.conf', line: 3, column: 1 }, messageIncludes: ['(location)'], helpIncludes: ['wherever the file is included'] }],
     },
     {
       name: 'location inside a stream server',

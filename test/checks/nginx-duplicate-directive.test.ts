@@ -15,7 +15,7 @@ testRule(rule, {
         messageId: 'duplicate',
         primary: { file: 'conf.d/app.conf', line: 4, column: 9, endColumn: 19 },
         related: [{ file: 'conf.d/app.conf', line: 3, column: 9, label: 'first "proxy_pass" here' }],
-        messageIncludes: ['("proxy_pass" directive is duplicate)', '"location" block'],
+        messageIncludes: ['"location" block'], helpIncludes: ['("proxy_pass" directive is duplicate)'],
       }],
     },
     {
@@ -25,7 +25,7 @@ testRule(rule, {
         'timeouts.conf': 'proxy_read_timeout 30s;\n',
       },
       findings: [
-        { messageId: 'sharedSetting', primary: { file: 'nginx.conf', line: 6, column: 13 }, messageIncludes: ['"alias" directive is duplicate, "root" directive was specified earlier'] },
+        { messageId: 'sharedSetting', primary: { file: 'nginx.conf', line: 6, column: 13 }, helpIncludes: ['"alias" directive is duplicate, "root" directive was specified earlier'] },
         { messageId: 'duplicate', primary: { file: 'nginx.conf', line: 9, column: 9 }, related: [{ file: 'timeouts.conf', line: 1, column: 1 }] },
       ],
     },

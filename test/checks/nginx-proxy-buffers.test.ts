@@ -19,7 +19,7 @@ testRule(rule, {
       findings: [{
         messageId: 'busyTooLarge',
         primary: { file: 'conf.d/app.conf', line: 4, column: 27, endColumn: 30 },
-        messageIncludes: ['"proxy_busy_buffers_size" is 128k (by default twice 64k', '8 4k → 28k', 'must be less than the size of all "proxy_buffers" minus one buffer', 'proxy_buffers 4 64k'],
+        messageIncludes: ['"proxy_busy_buffers_size" is 128k (by default twice 64k', '8 4k → 28k'], helpIncludes: ['must be less than the size of all "proxy_buffers" minus one buffer', 'proxy_buffers 4 64k'],
       }],
     },
     {
@@ -27,7 +27,7 @@ testRule(rule, {
       tree: { 'conf.d/app.conf': server('    uwsgi_buffer_size 32k;\n', '        proxy_buffers 1 8k;\n') + 'server {\n    location /a { }\n    location /b { }\n    uwsgi_buffer_size 32k;\n}\n' },
       findings: [
         { messageId: 'busyTooLarge', primary: { file: 'conf.d/app.conf', line: 3, column: 23 }, messageIncludes: ['"uwsgi_busy_buffers_size" is 64k'] },
-        { messageId: 'tooFewBuffers', primary: { file: 'conf.d/app.conf', line: 5, column: 23 }, messageIncludes: ['there must be at least 2 "proxy_buffers"'] },
+        { messageId: 'tooFewBuffers', primary: { file: 'conf.d/app.conf', line: 5, column: 23 }, helpIncludes: ['there must be at least 2 "proxy_buffers"'] },
         { messageId: 'busyTooLarge', primary: { file: 'conf.d/app.conf', line: 12, column: 23 } },
       ],
     },
@@ -38,7 +38,7 @@ testRule(rule, {
         messageId: 'busyTooSmall',
         primary: { file: 'conf.d/app.conf', line: 5, column: 35 },
         related: [{ file: 'conf.d/app.conf', line: 4, column: 9, label: '"fastcgi_buffers" set here' }],
-        messageIncludes: ['must be equal to or greater than the maximum'],
+        helpIncludes: ['must be equal to or greater than the maximum'],
       }],
     },
     {

@@ -27,17 +27,43 @@ testRule(rule, {
       tree: { 'conf.d/app.conf': 'server {\n    my_waf_enable on;\n}\n' },
       config: { nginx: { extraDirectives: { my_waf_enable: ['server', 'location'] } } },
     },
+    {
+      name: "Debian's modules-enabled include, not in the tree: brotli may be loaded there",
+      tree: { 'nginx.conf': 'include /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp {\n    brotli on;\n}\n' },
+    },
+    {
+      name: 'a relative main-context include that matches nothing in the tree',
+      tree: { 'nginx.conf': 'include modules.d/*.conf;\nevents {}\nhttp {\n    more_set_headers "Server: x";\n}\n' },
+    },
     { name: 'http2 on nginx 1.25.1 and later', nginxVersion: '1.26.2', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
     { name: 'http2 when the version is unknown', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
   ],
   reject: [
+    {
+      name: 'the modules-enabled files are in the tree and load no brotli',
+      tree: {
+        'nginx.conf': 'include modules-enabled/*.conf;\nevents {}\nhttp {\n    brotli on;\n}\n',
+        'modules-enabled/50-mod-stream.conf': 'load_module modules/ngx_stream_module.so;\n',
+      },
+      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'nginx.conf', line: 4, column: 5 }, messageIncludes: ['"brotli"'] }],
+    },
+    {
+      name: 'an include the tree lacks inside http cannot load a module',
+      tree: { 'nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/extra/*.conf;\n    brotli on;\n}\n' },
+      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'nginx.conf', line: 4, column: 5 }, messageIncludes: ['"brotli"'] }],
+    },
+    {
+      name: 'with modules-enabled outside the tree, a misspelt directive is still reported',
+      tree: { 'nginx.conf': 'include /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp {\n    proxy_read_timout 30s;\n}\n' },
+      findings: [{ messageId: 'unknown', severity: 'error', primary: { file: 'nginx.conf', line: 4, column: 5 } }],
+    },
     {
       name: 'a misspelt directive, with the nearest name',
       tree: { 'nginx.conf': main('    server {\n        location / {\n            proxy_read_timout 30s;\n        }\n    }\n') },
       findings: [{
         messageId: 'unknown',
         primary: { file: 'nginx.conf', line: 5, column: 13, endLine: 5, endColumn: 30 },
-        messageIncludes: ['Unknown directive "proxy_read_timout"', 'did you mean "proxy_read_timeout"?', 'unknown directive "proxy_read_timout"'],
+        messageIncludes: ['Unknown directive "proxy_read_timout"'], helpIncludes: ['did you mean "proxy_read_timeout"?', 'unknown directive "proxy_read_timout"'],
       }],
     },
     {
@@ -47,19 +73,19 @@ testRule(rule, {
         'conf.d/app.conf': 'server {\n  listen 80;\n  server_nam example.com;\n  location / { proxy_passs http://app; }\n}\n',
       },
       findings: [
-        { messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 3, column: 3 }, messageIncludes: ['did you mean "server_name"?'] },
-        { messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 4, column: 16, endColumn: 27 }, messageIncludes: ['did you mean "proxy_pass"?'] },
+        { messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 3, column: 3 }, helpIncludes: ['did you mean "server_name"?'] },
+        { messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 4, column: 16, endColumn: 27 }, helpIncludes: ['did you mean "proxy_pass"?'] },
       ],
     },
     {
       name: 'a name far from every known one gets no suggestion',
       tree: { 'conf.d/app.conf': 'server {\n    frobnicate_everything yes;\n}\n' },
-      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 2, column: 5 }, messageIncludes: ['Unknown directive "frobnicate_everything": nginx refuses'] }],
+      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 2, column: 5 }, message: 'Unknown directive "frobnicate_everything"', help: 'nginx refuses to start (unknown directive "frobnicate_everything")' }],
     },
     {
       name: 'a third-party directive whose module is not declared is a warning',
       tree: { 'conf.d/app.conf': 'server {\n    listen 80;\n    more_set_headers "Server: x";\n}\n' },
-      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['"headers-more"', 'nginx.modules'] }],
+      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['"headers-more"'], helpIncludes: ['nginx.modules'] }],
     },
     {
       name: 'several directives of one undeclared module in a file: one warning that counts the others',
@@ -81,7 +107,7 @@ testRule(rule, {
     {
       name: 'inside an if in a location',
       tree: { 'conf.d/app.conf': 'server {\n    location / {\n        if ($arg_x) {\n            retrun 404;\n        }\n    }\n}\n' },
-      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 4, column: 13 }, messageIncludes: ['did you mean "return"?'] }],
+      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 4, column: 13 }, helpIncludes: ['did you mean "return"?'] }],
     },
   ],
 });

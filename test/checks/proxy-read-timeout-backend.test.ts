@@ -55,8 +55,8 @@ testRule(rule, {
         severity: 'warning',
         primary: { file: 'nginx/app.conf', line: 4, column: 28, endLine: 4, endColumn: 32 },
         related: [{ file: 'gunicorn.conf.py', line: 1, column: 8, endColumn: 24, label: 'gunicorn kills requests after 30s by default' }],
-        messageIncludes: [
-          'proxy_read_timeout 600s is longer than gunicorn\'s timeout 30s (default, sync worker) behind 127.0.0.1:8000',
+        messageIncludes: ['proxy_read_timeout 600s is longer than gunicorn\'s timeout 30s (default, sync worker) behind 127.0.0.1:8000'],
+        helpIncludes: [
           '"[CRITICAL] WORKER TIMEOUT (pid:N)"',
           '502 "upstream prematurely closed connection while reading response header from upstream"',
           'keep proxy_read_timeout at or below it',
@@ -74,7 +74,7 @@ testRule(rule, {
         messageId: 'backendKillsFirst',
         primary: { file: 'nginx/app.conf', line: 2, column: 24, endColumn: 28 },
         related: [{ file: 'gunicorn.conf.py', line: 3, column: 11, endColumn: 13, label: 'gunicorn kills requests after 60s' }],
-        messageIncludes: ['proxy_read_timeout 120s (set at server level) is longer than gunicorn\'s timeout 60s (sync worker)', 'kills a request after 60s'],
+        messageIncludes: ['proxy_read_timeout 120s (set at server level) is longer than gunicorn\'s timeout 60s (sync worker)'], helpIncludes: ['kills a request after 60s'],
       }],
     },
     {
@@ -102,7 +102,7 @@ testRule(rule, {
         messageId: 'backendKillsFirst',
         primary: { file: 'nginx/app.conf', line: 4, column: 28, endColumn: 31 },
         related: [{ file: 'app.ini', line: 4, column: 12, endColumn: 14, label: 'uwsgi kills requests after 60s' }],
-        messageIncludes: ['uwsgi_read_timeout 300 is longer than uWSGI\'s harakiri 60s behind unix:/run/app.sock', '"*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***"', 'keep uwsgi_read_timeout at or below it'],
+        messageIncludes: ['uwsgi_read_timeout 300 is longer than uWSGI\'s harakiri 60s behind unix:/run/app.sock'], helpIncludes: ['"*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***"', 'keep uwsgi_read_timeout at or below it'],
       }],
     },
     {

@@ -63,7 +63,8 @@ testRule(rule, {
         severity: 'error',
         primary: { file: 'conf/server.xml', line: 4, column: 38, endLine: 4, endColumn: 45 },
         related: [],
-        messageIncludes: ['port 8009', 'has no secret', '(the default since Tomcat 9.0.31, 8.5.51 and 7.0.100)', EXCEPTION],
+        messageIncludes: ['port 8009', 'has no secret', '(the default since Tomcat 9.0.31, 8.5.51 and 7.0.100)'],
+        helpIncludes: [EXCEPTION],
       }],
     },
     {
@@ -79,7 +80,7 @@ testRule(rule, {
           { file: 'docker/server.xml', line: 5, column: 44, label: 'secretRequired is set here' },
           { file: 'docker/server.xml', line: 5, column: 58, label: 'the secret is empty' },
         ],
-        messageIncludes: ['has an empty secret while secretRequired is true:'],
+        message: 'AJP connector on port 8009 has an empty secret while secretRequired is true',
       }],
     },
     {
@@ -106,7 +107,7 @@ testRule(rule, {
           { file: 'conf/server.xml', line: 4, column: 47, label: 'Tomcat 11 ignores it' },
           { file: 'Dockerfile', line: 1, column: 6, label: 'Tomcat 11.0 (tomcat:11.0-jdk21) from this image' },
         ],
-        messageIncludes: ['rename requiredSecret to secret'],
+        helpIncludes: ['rename requiredSecret to secret'],
       }],
     },
     {

@@ -68,7 +68,7 @@ testRule(rule, {
         severity: 'error',
         primary: { file: 'conf.d/app.conf', line: 8, column: 20, endLine: 8, endColumn: 30 },
         related: [{ file: 'conf.d/app.conf', line: 3, column: 5, endColumn: 18, label: 'keeps idle connections here' }],
-        messageIncludes: ['Upstream "app"', 'keepalive 16', 'HTTP/1.0', 'Connection: close', '`proxy_http_version 1.1;`', '`proxy_set_header Connection "";`'],
+        messageIncludes: ['Upstream "app"', 'keepalive 16', 'HTTP/1.0', 'Connection: close'], helpIncludes: ['`proxy_http_version 1.1;`', '`proxy_set_header Connection "";`'],
       }],
     },
     {

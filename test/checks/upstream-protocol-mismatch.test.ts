@@ -51,6 +51,8 @@ testRule(rule, {
         messageIncludes: [
           'proxy_pass speaks HTTP to 127.0.0.1:3031',
           'uWSGI serves the uwsgi protocol there (socket in app.ini)',
+        ],
+        helpIncludes: [
           'invalid request block size: 21573 (max 4096)...skip',
           'use uwsgi_pass (with include uwsgi_params)',
         ],
@@ -63,7 +65,7 @@ testRule(rule, {
         messageId: 'mismatch',
         primary: { file: 'nginx/app.conf', line: 3, column: 20, endColumn: 34 },
         related: [{ file: 'app.ini', line: 3, column: 15, label: 'uwsgi serves http here' }],
-        messageIncludes: ['uwsgi_pass speaks the uwsgi protocol', 'uWSGI serves HTTP there (http-socket in app.ini)', 'uWSGI logs nothing', 'use proxy_pass http://'],
+        messageIncludes: ['uwsgi_pass speaks the uwsgi protocol', 'uWSGI serves HTTP there (http-socket in app.ini)'], helpIncludes: ['uWSGI logs nothing', 'use proxy_pass http://'],
       }],
     },
     {
@@ -73,7 +75,7 @@ testRule(rule, {
         messageId: 'mismatch',
         primary: { file: 'nginx/app.conf', line: 3, column: 20, endColumn: 52 },
         related: [{ file: 'app.ini', line: 2, column: 18 }],
-        messageIncludes: ['proxy_pass speaks HTTP to unix:/run/app/fcgi.sock', 'uWSGI serves the fastcgi protocol there (fastcgi-socket in app.ini)', 'use fastcgi_pass (with include fastcgi_params)'],
+        messageIncludes: ['proxy_pass speaks HTTP to unix:/run/app/fcgi.sock', 'uWSGI serves the fastcgi protocol there (fastcgi-socket in app.ini)'], helpIncludes: ['use fastcgi_pass (with include fastcgi_params)'],
       }],
     },
     {
@@ -83,7 +85,7 @@ testRule(rule, {
         messageId: 'mismatch',
         primary: { file: 'nginx/app.conf', line: 3, column: 22 },
         related: [{ file: 'app.ini', line: 2, column: 10 }],
-        messageIncludes: ['fastcgi_pass speaks the fastcgi protocol', '-- unavailable modifier requested: 1 --', 'use uwsgi_pass'],
+        messageIncludes: ['fastcgi_pass speaks the fastcgi protocol'], helpIncludes: ['-- unavailable modifier requested: 1 --', 'use uwsgi_pass'],
       }],
     },
     {
@@ -96,7 +98,7 @@ testRule(rule, {
           { file: 'gunicorn.conf.py', line: 1, column: 8, label: 'gunicorn serves http here' },
           { file: 'nginx/app.conf', line: 2, column: 12, label: 'upstream "app" sends here' },
         ],
-        messageIncludes: ['uwsgi_pass speaks the uwsgi protocol to 127.0.0.1:8000, but gunicorn serves HTTP there (bind in gunicorn.conf.py)', 'the backend cannot parse what nginx sends', 'use proxy_pass http://'],
+        messageIncludes: ['uwsgi_pass speaks the uwsgi protocol to 127.0.0.1:8000, but gunicorn serves HTTP there (bind in gunicorn.conf.py)'], helpIncludes: ['the backend cannot parse what nginx sends', 'use proxy_pass http://'],
       }],
     },
     {
@@ -116,7 +118,7 @@ testRule(rule, {
         messageId: 'mismatch',
         primary: { file: 'nginx/app.conf', line: 3, column: 20 },
         related: [{ file: 'conf/server.xml', line: 3, column: 22, label: 'tomcat serves ajp here' }],
-        messageIncludes: ['Tomcat serves the ajp protocol there (<Connector> in conf/server.xml)', 'nginx has no AJP module', 'proxy_pass to Tomcat\'s HTTP connector'],
+        messageIncludes: ['Tomcat serves the ajp protocol there (<Connector> in conf/server.xml)'], helpIncludes: ['nginx has no AJP module', 'proxy_pass to Tomcat\'s HTTP connector'],
       }],
     },
     {
@@ -126,7 +128,7 @@ testRule(rule, {
         messageId: 'mismatch',
         primary: { file: 'nginx/app.conf', line: 3, column: 20, endColumn: 42 },
         related: [{ file: 'gunicorn.conf.py', line: 1, column: 8 }],
-        messageIncludes: ['proxy_pass speaks HTTPS to 127.0.0.1:8000, but gunicorn serves HTTP there', 'does not speak TLS', 'use proxy_pass http://'],
+        messageIncludes: ['proxy_pass speaks HTTPS to 127.0.0.1:8000, but gunicorn serves HTTP there'], helpIncludes: ['does not speak TLS', 'use proxy_pass http://'],
       }],
     },
     {
@@ -136,7 +138,7 @@ testRule(rule, {
         messageId: 'mismatch',
         primary: { file: 'nginx/app.conf', line: 3, column: 20 },
         related: [{ file: 'conf/server.xml', line: 3, column: 22, label: 'tomcat serves https here' }],
-        messageIncludes: ['proxy_pass speaks HTTP to 127.0.0.1:8443, but Tomcat serves HTTPS there', 'use proxy_pass https://'],
+        messageIncludes: ['proxy_pass speaks HTTP to 127.0.0.1:8443, but Tomcat serves HTTPS there'], helpIncludes: ['use proxy_pass https://'],
       }],
     },
     {

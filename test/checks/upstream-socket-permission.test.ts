@@ -76,6 +76,8 @@ testRule(rule, {
         ],
         messageIncludes: [
           'nginx workers run as "www-data" but uWSGI creates /run/app/app.sock owned by "app" with mode 600 (chmod-socket = 600)',
+        ],
+        helpIncludes: [
           'connect() to unix:/run/app/app.sock failed (13: Permission denied) while connecting to upstream',
           'chown-socket = app:www-data',
         ],
@@ -92,13 +94,13 @@ testRule(rule, {
           { file: 'app.ini', line: 4, column: 16, label: 'chown-socket gives the socket to app' },
           { file: 'app.ini', line: 3, column: 10 },
         ],
-        messageIncludes: ['owned by "app" with mode 644', 'chown-socket = app:nginx'],
+        messageIncludes: ['owned by "app" with mode 644'], helpIncludes: ['chown-socket = app:nginx'],
       }],
     },
     {
       name: 'the owner itself has no write permission: chmod-socket = 400 for www-data',
       tree: { 'nginx/nginx.conf': nginxConf('user www-data;'), 'app.ini': ini('uid = www-data', 'chmod-socket = 400') },
-      findings: [{ messageId: 'socketNotWritable', primary: { file: 'app.ini', line: 5, column: 16 }, messageIncludes: ['the owner "www-data" has no write permission'] }],
+      findings: [{ messageId: 'socketNotWritable', primary: { file: 'app.ini', line: 5, column: 16 }, helpIncludes: ['the owner "www-data" has no write permission'] }],
     },
     {
       name: 'gunicorn umask 0o077 and user app: mode 700',
@@ -114,7 +116,7 @@ testRule(rule, {
           { file: 'gunicorn.conf.py', line: 3, column: 8, label: 'gunicorn chowns the socket to app' },
           { file: 'gunicorn.conf.py', line: 1, column: 8, label: 'gunicorn creates the socket here' },
         ],
-        messageIncludes: ['gunicorn creates /run/app/gunicorn.sock owned by "app" with mode 700 (gunicorn umask 0o077)', 'umask to 0o007'],
+        messageIncludes: ['gunicorn creates /run/app/gunicorn.sock owned by "app" with mode 700 (gunicorn umask 0o077)'], helpIncludes: ['umask to 0o007'],
       }],
     },
     {

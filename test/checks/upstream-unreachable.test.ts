@@ -73,6 +73,8 @@ testRule(rule, {
         messageIncludes: [
           'Nothing in this tree listens on 127.0.0.1:8000 (proxy_pass)',
           'its backends listen on 127.0.0.1:8001 (gunicorn bind, gunicorn.conf.py)',
+        ],
+        helpIncludes: [
           '"connect() failed (111: Connection refused) while connecting to upstream"',
           "point proxy_pass at the backend's address, or fix gunicorn's bind",
         ],
@@ -85,7 +87,7 @@ testRule(rule, {
         messageId: 'nothingListens',
         primary: { file: 'nginx/app.conf', line: 2, column: 12, endColumn: 26 },
         related: [{ file: 'conf/server.xml', line: 3, column: 22, label: 'tomcat listens on 0.0.0.0:8080' }],
-        messageIncludes: ['127.0.0.1:8081 (upstream "app")', '0.0.0.0:8080 (Tomcat <Connector>, conf/server.xml)', 'point upstream "app" at'],
+        messageIncludes: ['127.0.0.1:8081 (upstream "app")', '0.0.0.0:8080 (Tomcat <Connector>, conf/server.xml)'], helpIncludes: ['point upstream "app" at'],
       }],
     },
     {
@@ -98,6 +100,8 @@ testRule(rule, {
         messageIncludes: [
           'Nothing in this tree listens on unix:/run/app/ap.sock (uwsgi_pass)',
           'unix:/run/app/app.sock (uWSGI socket, app.ini)',
+        ],
+        helpIncludes: [
           '"connect() to unix:/run/app/ap.sock failed (2: No such file or directory) while connecting to upstream"',
           "fix uWSGI's socket",
         ],
@@ -119,7 +123,7 @@ testRule(rule, {
         messageId: 'nothingListens',
         primary: { file: 'nginx/app.conf', line: 3, column: 20 },
         related: [{ file: 'app.ini', line: 2, column: 10 }, { file: 'gunicorn.conf.py', line: 1, column: 8 }],
-        messageIncludes: ['listen on 127.0.0.1:3031 (uWSGI socket, app.ini), 127.0.0.1:8000 (gunicorn bind, gunicorn.conf.py)', "fix uWSGI's socket"],
+        messageIncludes: ['listen on 127.0.0.1:3031 (uWSGI socket, app.ini), 127.0.0.1:8000 (gunicorn bind, gunicorn.conf.py)'], helpIncludes: ["fix uWSGI's socket"],
       }],
     },
     {

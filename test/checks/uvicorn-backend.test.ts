@@ -96,7 +96,7 @@ describe('header-size-backend with uvicorn parsers', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0].severity).toBe('info');
     expect(findings[0].primary.file).toBe('Dockerfile');
-    expect(findings[0].message).toContain('set --h11-max-incomplete-event-size 32768');
+    expect(findings[0].help).toContain('set --h11-max-incomplete-event-size 32768');
   });
 });
 
@@ -104,7 +104,7 @@ describe('other rules with uvicorn', () => {
   test('upstream-unreachable names uvicorn\'s port when nginx sends elsewhere', () => {
     const findings = ofRule(lintDiskTree({ 'nginx/app.conf': PROXY, Dockerfile: dockerfile(['--port', '8001']) }), 'upstream-unreachable');
     expect(findings).toHaveLength(1);
-    expect(findings[0].message).toContain("uvicorn's --port");
+    expect(findings[0].help).toContain("uvicorn's --port");
     expect(findings[0].message).toContain('127.0.0.1:8001');
   });
 

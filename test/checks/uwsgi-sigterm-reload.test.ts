@@ -24,7 +24,7 @@ testRule(rule, {
           messageId: 'reloadsOnStop',
           primary: { file: 'Dockerfile', line: 2, column: 5, endLine: 2, endColumn: 36 },
           related: [{ file: 'uwsgi.ini', line: 2, column: 10, label: 'the master process is on here' }],
-          messageIncludes: ['docker stop stops it with SIGTERM (no STOPSIGNAL)', 'until docker sends SIGKILL', 'set "die-on-term = true", or STOPSIGNAL SIGQUIT in the Dockerfile'],
+          messageIncludes: ['docker stop stops it with SIGTERM (no STOPSIGNAL)'], helpIncludes: ['until docker sends SIGKILL', 'set "die-on-term = true", or STOPSIGNAL SIGQUIT in the Dockerfile'],
         },
       ],
     },
@@ -44,7 +44,7 @@ testRule(rule, {
             { file: 'deploy/app.service', line: 6, column: 11, label: 'uWSGI is started here' },
             { file: 'deploy/app.ini', line: 2, column: 10, label: 'the master process is on here' },
           ],
-          messageIncludes: ['systemd stops it with SIGTERM (SIGTERM is set here)', 'or KillSignal=SIGQUIT in the unit'],
+          messageIncludes: ['systemd stops it with SIGTERM (SIGTERM is set here)'], helpIncludes: ['or KillSignal=SIGQUIT in the unit'],
         },
         {
           messageId: 'reloadsOnStop',

@@ -18,29 +18,29 @@ testRule(rule, {
       name: 'two misspellings, each with the option meant',
       tree: { 'uwsgi.ini': '[uwsgi]\nmaster = true\nprocesess = 4\n  harikiri = 30\n' },
       findings: [
-        { messageId: 'unknown', primary: { file: 'uwsgi.ini', line: 3, column: 1, endLine: 3, endColumn: 10 }, messageIncludes: ['Unknown uWSGI option "procesess"', 'silently as a placeholder', 'did you mean "processes"?'] },
-        { messageId: 'unknown', primary: { file: 'uwsgi.ini', line: 4, column: 3, endLine: 4, endColumn: 11 }, messageIncludes: ['did you mean "harakiri"?'] },
+        { messageId: 'unknown', primary: { file: 'uwsgi.ini', line: 3, column: 1, endLine: 3, endColumn: 10 }, messageIncludes: ['Unknown uWSGI option "procesess"'], helpIncludes: ['silently as a placeholder', 'did you mean "processes"?'] },
+        { messageId: 'unknown', primary: { file: 'uwsgi.ini', line: 4, column: 3, endLine: 4, endColumn: 11 }, helpIncludes: ['did you mean "harakiri"?'] },
       ],
     },
     {
       name: 'underscores where uWSGI wants dashes',
       tree: { 'uwsgi.ini': '[uwsgi]\nbuffer_size = 32768\n' },
-      findings: [{ messageId: 'unknown', primary: { file: 'uwsgi.ini', line: 2, column: 1 }, messageIncludes: ['did you mean "buffer-size"?'] }],
+      findings: [{ messageId: 'unknown', primary: { file: 'uwsgi.ini', line: 2, column: 1 }, helpIncludes: ['did you mean "buffer-size"?'] }],
     },
     {
       name: 'in strict mode even a placeholder stops uWSGI',
       tree: { 'uwsgi.ini': '[uwsgi]\nproject = shop\nstrict = true\nchdir = /srv/%(project)\n' },
-      findings: [{ messageId: 'unknownStrict', primary: { file: 'uwsgi.ini', line: 2, column: 1, endColumn: 8 }, messageIncludes: ['[strict-mode] unknown config directive: project'] }],
+      findings: [{ messageId: 'unknownStrict', primary: { file: 'uwsgi.ini', line: 2, column: 1, endColumn: 8 }, helpIncludes: ['[strict-mode] unknown config directive: project'] }],
     },
     {
       name: 'an unused name with no near option',
       tree: { 'uwsgi.ini': '[uwsgi]\nzzz_unused = 1\n' },
-      findings: [{ messageId: 'unknown', primary: { file: 'uwsgi.ini', line: 2, column: 1 }, messageIncludes: ['sets nothing'] }],
+      findings: [{ messageId: 'unknown', primary: { file: 'uwsgi.ini', line: 2, column: 1 }, helpIncludes: ['sets nothing'] }],
     },
     {
       name: 'on the command line getopt stops uWSGI',
       tree: { Dockerfile: 'FROM python:3.11\nCMD ["uwsgi", "--http-socket", ":8000", "--procesess", "4"]\n' },
-      findings: [{ messageId: 'unknownOnCommandLine', primary: { file: 'Dockerfile', line: 2, column: 41, endColumn: 54 }, messageIncludes: ['Unknown uWSGI option "--procesess"', 'did you mean "--processes"?'] }],
+      findings: [{ messageId: 'unknownOnCommandLine', primary: { file: 'Dockerfile', line: 2, column: 41, endColumn: 54 }, messageIncludes: ['Unknown uWSGI option "--procesess"'], helpIncludes: ['did you mean "--processes"?'] }],
     },
   ],
 });

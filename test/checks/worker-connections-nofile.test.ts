@@ -43,6 +43,8 @@ testRule(rule, {
         messageIncludes: [
           'worker_connections 10000 is above the open-file limit of the nginx workers, 1024',
           `(${DROP_IN_PATH}:3)`,
+        ],
+        helpIncludes: [
           '"10000 worker_connections exceed open file resource limit: 1024"',
           'Too many open files',
           'set worker_rlimit_nofile 20000;',
@@ -57,7 +59,7 @@ testRule(rule, {
         severity: 'warning',
         primary: { file: 'nginx/nginx.conf', line: 2, column: 24 },
         related: [],
-        messageIncludes: ['4096 worker_connections exceed open file resource limit: 1024', 'DefaultLimitNOFILE', 'LimitNOFILE= of the nginx service'],
+        messageIncludes: ['DefaultLimitNOFILE'], helpIncludes: ['4096 worker_connections exceed open file resource limit: 1024', 'LimitNOFILE= of the nginx service'],
       }],
     },
     {
@@ -67,7 +69,7 @@ testRule(rule, {
         messageId: 'exceedsWorkerRlimit',
         primary: { file: 'nginx/nginx.conf', line: 4, column: 24 },
         related: [{ file: 'nginx/nginx.conf', line: 2, column: 1 }],
-        messageIncludes: ['worker_connections 8192 is above worker_rlimit_nofile 4096 (nginx/nginx.conf:2)', 'raise worker_rlimit_nofile to 16384'],
+        messageIncludes: ['worker_connections 8192 is above worker_rlimit_nofile 4096 (nginx/nginx.conf:2)'], helpIncludes: ['raise worker_rlimit_nofile to 16384'],
       }],
     },
     {
@@ -80,7 +82,7 @@ testRule(rule, {
         messageId: 'exceedsProcessLimit',
         primary: { file: 'nginx/nginx.conf', line: 2, column: 24 },
         related: [{ file: 'docker-compose.yml', line: 6, column: 15 }],
-        messageIncludes: ["the container's ulimits: nofile"],
+        helpIncludes: ["the container's ulimits: nofile"],
       }],
     },
     {

@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { lintSync, NothingToReadError } from '../../src/engine/run';
+import { lintSync } from '../../src/engine/run';
+import { NothingToReadError } from '../../src/engine/options';
 import { VERSION } from '../../src/source/meta';
 import type { Finding, Report } from '../../src/engine/findings';
 

@@ -24,12 +24,25 @@ describeCorpus('corpus: deploy sets linted as directories', () => {
   const JUDGED: Record<string, string[]> = {
     '1ibrary__1ibrary-gzhu': ['uwsgi-value-units uwsgi.ini:13'], // `threads = true` is atoi("true") = 0 threads
     GlobalFinPrint__global_finprint: ['gunicorn-unknown-setting deploy/gunicorn.conf.py:1'], // `name` is not a setting (proc_name is)
+    'AlesRybak__tomcat-connector-performance': ['nginx-weak-tls nginx/tomcat.conf:26'], // ssl_protocols TLSv1 TLSv1.1 TLSv1.2
     anehx__anonboard: ['uwsgi-value-units tools/uwsgi/anonboard.ini:13'], // `http-keepalive = True` is 0: keep-alive stays off
     'bookwyrm-social__bookwyrm': [
       // upstream web has keepalive 4; no location sets proxy_http_version 1.1 (nginx version unknown: warning)
       'upstream-keepalive-http10 nginx/locations:45',
+      // /.within.website/ (Anubis) sets its own proxy headers but not the server's X-Forwarded-Proto https: the client's copy reaches Anubis
+      'nginx-header-redefinition nginx/locations:51',
       'upstream-keepalive-http10 nginx/locations:79',
       'upstream-keepalive-http10 nginx/locations:85',
+    ],
+    // both /healthz locations (port 80, line 23; port 443, line 71) answer `return 200 "ok"` with add_header Content-Type text/plain: default_type is sent too
+    ConesaLab__PaintOmics: ['nginx-add-header-content-type deploy/nginx/paintomics.conf:23', 'nginx-add-header-content-type deploy/nginx/paintomics.conf:71'],
+    'PyNSK__pynsk.ru': ['nginx-weak-tls deploy/nginx.conf:15'], // ssl_protocols TLSv1 TLSv1.1 TLSv1.2
+    // both servers: ssl_protocols TLSv1.1 TLSv1.2, and resolver 1.1.1.1 8.8.4.4 (public resolvers) for OCSP stapling
+    'ask-ar__carceropolis': [
+      'nginx-weak-tls deploy/nginx/carceropolis.conf.prod:32',
+      'nginx-resolver-external deploy/nginx/carceropolis.conf.prod:41',
+      'nginx-weak-tls deploy/nginx/carceropolis.conf.prod:64',
+      'nginx-resolver-external deploy/nginx/carceropolis.conf.prod:73',
     ],
     kiwitcms__Kiwi: ['header-size-backend etc/uwsgi.conf:11'], // nginx admits 4 x 10k of headers, uWSGI buffer-size 20480
   };

@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { lintSync, readTree } from '../../src/engine/run';
+import { lintSync } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import { findController, renderIngressNginx } from '../../src/model/ingress-nginx';
 import { CORPUS } from './corpus';
 

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { nodeFileSystem } from '../../src/discovery/fs';
-import { readTree } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import type { Launch } from '../../src/readers/launch/launch';
 import { readLaunches } from '../../src/readers/launch';
 import { readSystemLimits } from '../../src/readers/system';

@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { classify } from '../../src/discovery/classify';
-import { readTree } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import type { TomcatBackend } from '../../src/readers/tomcat/tomcat-backend';
 import { readServerXml } from '../../src/readers/tomcat';
 import { emptyOutput } from '../../src/readers/types';
@@ -70,7 +70,7 @@ describeCorpus('corpus: Tomcat and Spring Boot files', () => {
   for (const [file, expected] of Object.entries(CONNECTORS)) {
     test(`${file}: the connectors Tomcat 10.1 started`, () => {
       const [backend] = readTree({ paths: [file], cwd: CORPUS, config: {} }).model.backends.filter((b): b is TomcatBackend => b.kind === 'tomcat');
-      const listeners = backend.listeners.map((l) => `${l.protocol} ${l.address.kind === 'tcp' ? `${l.address.host}:${l.address.port}` : l.address.text}`).sort();
+      const listeners = backend.listeners.map((l) => `${l.protocol} ${l.address.kind === 'tcp' ? `${l.address.host}:${l.address.port}` : l.address.kind === 'unix' ? l.address.path : l.address.text}`).sort();
       expect(listeners).toEqual(expected);
     });
   }

@@ -63,8 +63,21 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['a uWSGI YAML config', '/tree/deploy/uwsgi.yaml', 'uwsgi:\n  http-socket: 0.0.0.0:8000\n', 'uwsgi-unread'],
     ['a uWSGI JSON config', '/tree/deploy/uwsgi.json', '{\n  "uwsgi": { "socket": ":3031" }\n}\n', 'uwsgi-unread'],
     ['a uWSGI XML config', '/tree/deploy/uwsgi.xml', '<uwsgi>\n  <socket>:3031</socket>\n</uwsgi>\n', 'uwsgi-unread'],
+    ['a Terraform file', '/tree/infra/alb.tf', 'resource "aws_lb" "web" {}\n', 'terraform'],
+    ['a Terraform JSON file', '/tree/infra/alb.tf.json', '{"resource": {}}\n', 'terraform'],
+    ['a CloudFormation template with its version', '/tree/cfn/stack.yaml', "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n", 'cloudformation'],
+    ['a nested-stack template: Resources of an AWS type, no version', '/tree/cfn/lb.yml', 'Description: >\n  LB\nResources:\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n', 'cloudformation'],
+    ['a CloudFormation JSON template', '/tree/cfn/stack.json', '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {}\n}\n', 'cloudformation'],
+    ['a CloudFormation template named .template (YAML)', '/tree/templates/vault.template', "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n", 'cloudformation'],
   ])('%s', (_name, path, content, format) => {
     expect(as(path, content)).toBe(format);
+  });
+
+  test('compose files and Kubernetes manifests are never CloudFormation, whatever they hold', () => {
+    expect(as('/tree/docker-compose.yml', 'services:\n  web:\n    image: nginx # Type: AWS::X\nResources:\n')).toBe('compose');
+    expect(as('/tree/k8s/crd.yaml', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  t: |\n    AWSTemplateFormatVersion: x\n')).toBe('kubernetes');
+    // Resources without an AWS type is some other YAML.
+    expect(as('/tree/config/app.yaml', 'Resources:\n  cpu: 2\n')).toBeUndefined();
   });
 
   test('a values file without a controller is some other chart\'s', () => {

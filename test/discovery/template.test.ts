@@ -3,6 +3,7 @@
  * line breaks as the template, expressions as `$` + UNKNOWN_MARKs, statements as blanks.
  */
 import { isUnknownValue, maskTemplate, templateDialectOf, templateName, UNKNOWN_MARK } from '../../src/discovery/template';
+import { HANG_GUARD_MS } from '../hang-guard';
 
 /** What the masked text shows, with each UNKNOWN_MARK written as `?`. */
 const shown = (text: string) => text.split(UNKNOWN_MARK).join('?');
@@ -147,25 +148,22 @@ describe('masking', () => {
   });
 
   test('openers without closers cost linear time, not a rescan of the rest from each one', () => {
-    // A rescan from each of 300,000 openers would read ~10^11 characters: minutes, not this bound.
+    // A rescan from each of 300,000 openers would read ~10^11 characters: hours, which the hang
+    // guard catches; speed itself is measured in the benchmark, not asserted here.
     const text = '{% {{ {# <% '.repeat(75_000);
-    const started = Date.now();
     expect(templateDialectOf(text)).toBeUndefined();
     expect(maskTemplate(text, 'jinja').text).toBe(text);
     expect(maskTemplate(text, 'erb').text).toBe(text);
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
+  }, HANG_GUARD_MS);
 
   test('many branches and definitions are set aside in one pass', () => {
     const text = '{% if a %}x;{% else %}y;{% endif %}\n'.repeat(60_000) + '{% macro m() %}z;{% endmacro %}\n'.repeat(60_000) + 'server {}\n';
-    const started = Date.now();
     const masked = maskTemplate(text, 'jinja', 'variable', { envsubst: true, firstBranchOnly: true }).text;
     expect(masked).toHaveLength(text.length);
     expect(masked.split('x;').length - 1).toBe(60_000);
     expect(masked).not.toContain('y;');
     expect(masked).not.toContain('z;');
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
+  }, HANG_GUARD_MS);
 
   test('isUnknownValue tells a masked value from a plain one', () => {
     expect(isUnknownValue('$' + UNKNOWN_MARK)).toBe(true);

@@ -5,8 +5,9 @@
 import { memoryFileSystem, MemoryTree, FileSystem } from '../../src/discovery/fs';
 import { ConfigError } from '../../src/engine/config';
 import type { Rule } from '../../src/rule';
-import { RULES } from '../../src/engine/registry';
-import { exitCodeFor, lintSync, LintOptions } from '../../src/engine/run';
+import { RULES } from '../../checks';
+import { exitCodeFor, lintSync } from '../../src/engine/run';
+import { LintOptions } from '../../src/engine/options';
 import type { Environment } from '../../src/model/deployment';
 
 const RULE = 'upstream-keepalive-http10';
@@ -204,8 +205,9 @@ describe('settings', () => {
       severity: 'info',
       category: 'reliability',
       meta: { description: 'test probe', docsUrl: '', fixable: false, messages: {} },
-      *check(model) {
+      check(model) {
         seen = model.environment;
+        return [];
       },
     };
     RULES.push(probe);
@@ -265,6 +267,23 @@ describe('a bad config file is a ConfigError naming the file and the JSON path',
     expect(configError(withConfig('{"ignore": ["legacy/", ""]}'))).toBe('/tree/.cfglint.json: ignore[1] must NOT have fewer than 1 characters');
     expect(configError(withConfig('{"environment": {"somaxconn": "4096"}}'))).toBe('/tree/.cfglint.json: environment.somaxconn must be integer');
     expect(configError(withConfig('{"nginx": {"version": "latest"}}'))).toMatch(/^\/tree\/\.cfglint\.json: nginx\.version must match pattern/);
+  });
+
+  test('every problem of the file at once, numbered on one line: schema, unknown rule ids and formats together', () => {
+    const text = JSON.stringify({ failOn: 'warn', rules: { [RULE]: 'of', 'upstream-keepalive-timout': 'off' }, files: { 'conf/*.py': 'gunicron' }, nginx: { includ: {} } });
+    const message = configError(withConfig(text));
+    expect(message.startsWith('/tree/.cfglint.json: 5 problems: (1) ')).toBe(true);
+    for (const part of [
+      'failOn must be equal to one of the allowed values',
+      `rules.${RULE} must be equal to one of the allowed values`,
+      'nginx.includ is not a known key',
+      'rules.upstream-keepalive-timout is not a known rule; did you mean "upstream-keepalive-timeout"?',
+      'files["conf/*.py"] names the format "gunicron", which cfglint does not read; did you mean "gunicorn"?',
+    ]) {
+      expect(message).toContain(part);
+    }
+    expect(message).toMatch(/\(5\) /);
+    expect(message).not.toMatch(/\(6\) /);
   });
 
   test('a bad severity names the deepest path', () => {

@@ -5,7 +5,8 @@
  */
 import { isUnknownValue } from '../../src/discovery/template';
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
-import { lintSync, readTree } from '../../src/engine/run';
+import { lintSync } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import type { NginxDirective } from '../../src/readers/nginx';
 
 const lint = (tree: MemoryTree) => lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree), config: {} }).report.findings;

@@ -2,11 +2,13 @@
  * The engine around the rules: guarded rule runs, ordering, fingerprints, de-duplication of
  * files reached twice, severity caps, and syntax errors that do not stop the run.
  */
+import { createHash } from 'crypto';
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
-import { RULES } from '../../src/engine/registry';
+import { RULES } from '../../checks';
 import type { Rule } from '../../src/rule';
-import { exitCodeFor, lint, lintSync, LintOptions } from '../../src/engine/run';
+import { exitCodeFor, lint, lintSync } from '../../src/engine/run';
+import { LintOptions } from '../../src/engine/options';
 import type { Finding } from '../../src/engine/findings';
 
 const RULE = 'upstream-keepalive-http10';
@@ -31,7 +33,7 @@ function withRules<T>(extra: Rule[], body: () => T): T {
   }
 }
 
-const testRuleMeta = { description: 'test rule', docsUrl: '', fixable: false as const, messages: { found: 'Found {{what}}' } };
+const testRuleMeta = { description: 'test rule', docsUrl: '', fixable: false as const, messages: { found: { message: 'Found {{what}}', help: 'look for {{what}} elsewhere' } } };
 
 describe('a rule that throws', () => {
   test('becomes an internal-error naming the rule, and the run goes on', () => {
@@ -40,6 +42,7 @@ describe('a rule that throws', () => {
       severity: 'warning',
       category: 'correctness',
       meta: testRuleMeta,
+      // eslint-disable-next-line require-yield -- it throws while the engine iterates it, as a rule that crashes mid-walk does
       *check() {
         throw new Error('cannot read properties of undefined');
       },
@@ -60,6 +63,7 @@ describe('a rule that throws', () => {
     expect(findings[0].message).toContain('"aa-throws"');
     expect(findings[0].message).toContain('cannot read properties of undefined');
     expect(findings[1].message).toBe('Found it');
+    expect(findings[1].help).toBe('look for it elsewhere');
     expect(exitCodeFor(result.report, 'error')).toBe(1);
     // The registry is back as it was.
     expect(RULES.map((r) => r.id)).toContain(RULE);
@@ -117,6 +121,40 @@ describe('fingerprints', () => {
     expect(brief(after)).toEqual([`error ${RULE} app.conf:13:20`]);
     expect(after[0].fingerprint).toBe(before[0].fingerprint);
     expect(before[0].fingerprint).toMatch(/^[0-9a-f]{16,}$/);
+  });
+
+  test('hash the rule id, the file and the model path, never the message or its help', () => {
+    const start = { line: 1, column: 1, offset: 0 };
+    const worded = (message: string, help: string): Rule => ({
+      id: 'zz-worded',
+      severity: 'info',
+      category: 'correctness',
+      meta: { ...testRuleMeta, messages: { found: { message, help } } },
+      *check() {
+        yield { messageId: 'found', data: { what: 'it' }, primary: { file: 'app.conf', start, end: { line: 1, column: 9, offset: 8 } }, modelPath: 'upstream[app]' };
+      },
+    });
+    const fingerprintWith = (rule: Rule) => withRules([rule], () => run({ 'app.conf': KEEPALIVE_CONF })).report.findings.find((f) => f.ruleId === 'zz-worded')!;
+    const oneSentence = fingerprintWith(worded('Found {{what}}: it breaks; fix {{what}}', ''));
+    const split = fingerprintWith(worded('Found {{what}}', 'it breaks; fix {{what}}'));
+    expect([oneSentence.message, split.message]).toEqual(['Found it: it breaks; fix it', 'Found it']);
+    const expected = createHash('sha256').update('zz-worded\0app.conf\0upstream[app]').digest('hex').slice(0, 32);
+    expect([oneSentence.fingerprint, split.fingerprint]).toEqual([expected, expected]);
+  });
+
+  test('of a reader diagnostic with a help hash the one sentence it was written as, so baselines still match', () => {
+    const findings = run({
+      'nginx.conf': 'events {}\nhttp {\n    include a.conf;\n}\n',
+      'a.conf': 'include b.conf;\n',
+      'b.conf': '# back to a\nserver {\n  include a.conf;\n}\n',
+    }).report.findings.filter((f) => f.ruleId === 'include-cycle');
+    expect(findings.map((f) => [f.message, f.help])).toEqual([[
+      'Include cycle: "a.conf" includes itself through this include',
+      'nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes',
+    ]]);
+    // The sentence of cfglint 0.1.0, before messages had two parts.
+    const sentence = 'Include cycle: "a.conf" includes itself through this include: nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes';
+    expect(findings[0].fingerprint).toBe(createHash('sha256').update(`include-cycle\0b.conf\0${sentence}`).digest('hex').slice(0, 32));
   });
 
   test('differ between two locations, and between two files', () => {

@@ -9,6 +9,7 @@ import type { CfglintConfig } from '../../src/engine/config';
 import { lintSync } from '../../src/engine/run';
 import type { Finding } from '../../src/engine/findings';
 import { SourceComment, Suppressions } from '../../src/engine/suppress';
+import { writeTree } from '../disk-tree';
 
 const RULE = 'upstream-keepalive-http10';
 const UPSTREAM = ['upstream app {', '    server 127.0.0.1:8000;', '    keepalive 16;', '}']; // lines 1-4
@@ -54,7 +55,7 @@ describe('cfglint-disable-next-line', () => {
         '}',
       ),
     }, { reportUnusedDisables: true });
-    expect(brief(report.findings)).toEqual([`info suppression-unused app.conf:6:5`, `error ${RULE} app.conf:8:20`]);
+    expect(brief(report.findings)).toEqual([`warning suppression-unused app.conf:6:5`, `error ${RULE} app.conf:8:20`]);
     expect(report.summary.suppressed).toBe(0);
   });
 
@@ -183,7 +184,8 @@ describe('problems with the comments themselves', () => {
         'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', `        # cfglint-disable-next-line ${RULE}${ending}`, '        proxy_pass http://app;', '    }', '}'),
       });
       expect(brief(report.findings)).toEqual(['info suppression-missing-reason app.conf:7:9']);
-      expect(report.findings[0].message).toContain('"--"');
+      expect(report.findings[0].message).toBe('Missing reason');
+      expect(report.findings[0].help).toContain('"--"');
       expect(report.summary).toEqual({ errors: 0, warnings: 0, infos: 1, suppressed: 1, baselined: 0 });
     }
   });
@@ -242,14 +244,14 @@ describe('problems with the comments themselves', () => {
     };
     const report = lint(tree, { reportUnusedDisables: true });
     expect(brief(report.findings)).toEqual([
-      'info suppression-unused app.conf:11:9',
+      'warning suppression-unused app.conf:11:9',
       `error ${RULE} app.conf:12:20`,
-      'info suppression-unused app.conf:14:5',
+      'warning suppression-unused app.conf:14:5',
     ]);
     expect(report.findings[0].message).toContain('nginx-syntax');
     expect(report.findings[0].message).toContain('cfglint-disable-next-line');
     expect(report.findings[2].message).toMatch(/cfglint-disable\b(?!-)/);
-    expect(report.summary).toEqual({ errors: 1, warnings: 0, infos: 2, suppressed: 1, baselined: 0 });
+    expect(report.summary).toEqual({ errors: 1, warnings: 2, infos: 0, suppressed: 1, baselined: 0 });
 
     const quiet = lint(tree);
     expect(brief(quiet.findings)).toEqual([`error ${RULE} app.conf:12:20`]);
@@ -358,5 +360,65 @@ describe('the suppression index', () => {
     expect(lookups).toBe(1);
     expect(s.problems).toHaveLength(1000);
     expect(s.problems[0].message).toContain('did you mean "rule-a"');
+  });
+});
+
+describe('suppressing a cross-file finding on its other side', () => {
+  // nginx keeps idle upstream connections 60 s (the default); gunicorn's gthread workers close them after 2 s.
+  const NGINX = 'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n';
+  const gunicorn = (comment: string) => `bind = "127.0.0.1:8000"\nworker_class = "gthread"\n${comment}keepalive = 2\n`;
+  const TIMEOUT_RULE = 'upstream-keepalive-timeout';
+  const lintOnDisk = (files: Record<string, string>) => lintSync({ paths: ['.'], cwd: writeTree(files), config: {}, nginxVersion: '1.24.0', reportUnusedDisables: true }).report;
+
+  test('the finding names the gunicorn line among its related locations', () => {
+    const report = lintOnDisk({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': gunicorn('') });
+    const finding = report.findings.find((f) => f.ruleId === TIMEOUT_RULE)!;
+    expect(finding.primary.file).toBe('nginx/app.conf');
+    expect(finding.related.map((r) => `${r.span.file}:${r.span.start.line}`)).toContain('gunicorn.conf.py:3');
+  });
+
+  test('a comment above the related line in the backend file suppresses it there, and is used', () => {
+    const report = lintOnDisk({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': gunicorn(`# cfglint-disable-next-line ${TIMEOUT_RULE} -- nginx is being moved to 1s\n`) });
+    expect(report.findings.filter((f) => f.ruleId === TIMEOUT_RULE || f.ruleId === 'suppression-unused')).toEqual([]);
+    expect(report.summary.suppressed).toBe(1);
+  });
+
+  test('a comment naming another rule there does not', () => {
+    const report = lintOnDisk({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': gunicorn('# cfglint-disable-next-line upstream-keepalive-http10 -- not this one\n') });
+    const concerned = report.findings.filter((f) => f.ruleId === TIMEOUT_RULE || f.ruleId === 'suppression-unused');
+    expect(concerned.map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`).sort()).toEqual(['suppression-unused gunicorn.conf.py:3', `${TIMEOUT_RULE} nginx/app.conf:3`]);
+  });
+});
+
+describe('a misspelt id', () => {
+  test('is one finding, suppression-unknown-rule, and not also an unused suppression', () => {
+    const report = lint({
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        '    location /a {',
+        '        # cfglint-disable-next-line upstream-keepalive-http01 -- the backend closes connections anyway', // 7
+        '        proxy_pass http://app;', // 8
+        '    }',
+        '}',
+      ),
+    }, { reportUnusedDisables: true });
+    expect(brief(report.findings)).toEqual([`warning suppression-unknown-rule app.conf:7:9`, `error ${RULE} app.conf:8:20`]);
+  });
+
+  test('beside a known id: the known one still suppresses, and only the unknown one is reported', () => {
+    const report = lint({
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        '    location /a {',
+        `        # cfglint-disable-next-line upstream-keepalive-http01, ${RULE} -- the backend closes connections anyway`, // 7
+        '        proxy_pass http://app;', // 8
+        '    }',
+        '}',
+      ),
+    }, { reportUnusedDisables: true });
+    expect(brief(report.findings)).toEqual([`warning suppression-unknown-rule app.conf:7:9`]);
+    expect(report.summary.suppressed).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { format } from '../../src/report/formatters/checkstyle';
-import { expectWellFormedXml, parseXml, xmlProblems } from './xml-check';
+import { type CheckstyleXml, expectWellFormedXml, parseXml, xmlProblems } from './xml-check';
 import { makeContext, makeReport } from './fixture';
 
 // Written by hand: files in order, findings by line and column; `"` as &quot;; the fixture's
@@ -61,7 +61,7 @@ describe('checkstyle formatter', () => {
         '    <error line="2" column="12" severity="error" message="Bad &quot;5x\\n::add-mask::s&quot; \\x1b]0;t\\x07 ]]&gt; &lt;b&gt; &amp; \'q\' 100%' +
         ' (related: app server/gunicorn.conf.py:1:8: set\\x1b[2J ]]&gt; &quot;here&quot;\\r\\n)" source="a&quot;b&lt;c&gt;"/>\n',
     );
-    const parsed = parseXml(out).checkstyle;
+    const parsed = parseXml<CheckstyleXml>(out).checkstyle;
     expect(parsed.file[0].name).toBe('evil"<x>&\\n.conf');
     expect(parsed.file[0].error[0].message).toBe('Bad "5x\\n::add-mask::s" \\x1b]0;t\\x07 ]]> <b> & \'q\' 100% (related: app server/gunicorn.conf.py:1:8: set\\x1b[2J ]]> "here"\\r\\n)');
   });
@@ -70,5 +70,17 @@ describe('checkstyle formatter', () => {
     expect(xmlProblems('<a b="x\x1by"/>')).toEqual(['U+1b is not an XML 1.0 character']);
     expect(xmlProblems('<a b="<"/>')).toEqual(['"<" in attribute value <']);
     expect(xmlProblems('<a>]]></a>')).toEqual(['"]]>" outside a CDATA section']);
+  });
+
+  it('folds the help into the message after the related locations, escaped like it', () => {
+    const report = makeReport();
+    report.findings = [{ ...report.findings[2], help: 'bind gunicorn to "127.0.0.1:8000" <now>\x1b[2J' }];
+    const out = format(report, makeContext());
+    expectWellFormedXml(out);
+    expect(parseXml<CheckstyleXml>(out).checkstyle.file[0].error[0].message).toBe(
+      'Nothing listens on "127.0.0.1:8000"; gunicorn binds "127.0.0.1:8001"' +
+        ' (related: app server/gunicorn.conf.py:1:8: gunicorn binds here; nginx/conf.d/app.conf:10:20: proxied from here)' +
+        '; help: bind gunicorn to "127.0.0.1:8000" <now>\\x1b[2J',
+    );
   });
 });

@@ -56,4 +56,16 @@ describe('github formatter', () => {
     report.findings[0].primary.file = 'nginx\\sites\\a.conf';
     expect(format(report, makeContext())).toMatch(/^::warning file=nginx\/sites\/a\.conf,line=7,/);
   });
+
+  it('appends the help after a blank line, escaped like the message', () => {
+    const report = makeReport();
+    report.findings = [{ ...report.findings[2], help: 'point proxy_pass at 127.0.0.1:8001\n::error::x 100%' }];
+    // The related locations stay next to the message; the help comes last, after an encoded blank line.
+    expect(format(report, makeContext())).toBe(
+      '::error file=nginx/conf.d/app.conf,line=2,col=12,endLine=2,endColumn=26,title=upstream-port-mismatch' +
+        '::Nothing listens on "127.0.0.1:8000"; gunicorn binds "127.0.0.1:8001"' +
+        '%0Aapp server/gunicorn.conf.py:1:8: gunicorn binds here%0Anginx/conf.d/app.conf:10:20: proxied from here' +
+        '%0A%0Ahelp: point proxy_pass at 127.0.0.1:8001%0A::error::x 100%25\n',
+    );
+  });
 });

@@ -120,7 +120,26 @@ describe('gitlab formatter (Code Quality)', () => {
     );
     // The path must match the repository's file, so it is data, JSON-escaped only.
     expect(issue.location.path).toBe('evil\n::warning::x.conf');
+    // eslint-disable-next-line no-control-regex -- the output must hold no raw control character
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]|##\[/);
     for (const line of out.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false);
+  });
+
+  it('keeps the description to the message and puts the help in content.body, Markdown-escaped', () => {
+    const report = makeReport();
+    report.findings = [{ ...report.findings[1], help: 'write "30" [docs](http://evil) *now* <b>\nor 60' }];
+    const [issue] = JSON.parse(format(report, makeContext())) as CodeQualityIssue[];
+    expect(issue.description).toBe('Invalid "harakiri" value "thirty"');
+    // Every Markdown character of the help is escaped, so no link or HTML forms; the docs link follows.
+    expect(issue.content?.body).toBe(
+      'write "30" \\[docs\\](http://evil) \\*now\\* &lt;b&gt;<br>or 60' + `\n\nDocumentation: ${DOCS}/docs/diagnostics.md#invalid-value`,
+    );
+  });
+
+  it('writes content.body with the help alone when a finding has no docs link', () => {
+    const report = makeReport();
+    report.findings = [{ ...report.findings[1], docsUrl: '', help: 'write 30' }];
+    const [issue] = JSON.parse(format(report, makeContext())) as CodeQualityIssue[];
+    expect(issue.content).toEqual({ body: 'write 30' });
   });
 });

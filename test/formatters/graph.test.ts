@@ -4,7 +4,7 @@
  */
 import { memoryFileSystem } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
-import { RULES } from '../../src/engine/registry';
+import { RULES } from '../../checks';
 import { lintSync } from '../../src/engine/run';
 import { renderDot, renderGraph, renderMermaid, Topology } from '../../src/report/graph';
 
@@ -200,5 +200,46 @@ describe('one subgraph per scope', () => {
 
   it('draws no frame when the tree is one scope', () => {
     expect(lintEnvs({ 'nginx.conf': nginx, 'gunicorn.conf.py': gunicorn })).not.toContain('subgraph');
+  });
+});
+
+describe('a balancer from Terraform', () => {
+  // aws_lb.web (idle_timeout 120) → target group port 80 → the nginx server that listens on 80;
+  // the server on 8081 is not one of its targets.
+  const files = {
+    'infra/lb.tf': [
+      'resource "aws_lb" "web" {',
+      '  idle_timeout = 120',
+      '}',
+      'resource "aws_lb_target_group" "app" {',
+      '  port = 80',
+      '}',
+      'resource "aws_lb_listener" "http" {',
+      '  load_balancer_arn = aws_lb.web.arn',
+      '  default_action {',
+      '    target_group_arn = aws_lb_target_group.app.arn',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+    'nginx/site.conf': 'server {\n    listen 80;\n    server_name a.example;\n    keepalive_timeout 150s;\n}\nserver {\n    listen 8081;\n    server_name admin.example;\n}\n',
+  };
+  const result = lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(files, '/tree'), config: {} });
+  const graph = renderGraph(result.model, result.links, result.report.findings, 'mermaid').split('\n');
+
+  it('is the first node, with its idle timeout and target port', () => {
+    expect(graph[1]).toBe('  cloudlb1["AWS ALB aws_lb.web<br/>idle timeout 2m<br/>targets port 80"]');
+  });
+
+  it('sends only to the server on the target port; 150s > 120s, so the edge is not marked', () => {
+    const edges = graph.filter((line) => line.includes('cloudlb1 -'));
+    expect(edges).toEqual(['  cloudlb1 -->|"port 80<br/>load balancer idle 2m<br/>nginx keepalive_timeout 150s"| server1']);
+  });
+
+  it('marks the edge when the balancer outlasts nginx', () => {
+    const lowered = { ...files, 'nginx/site.conf': files['nginx/site.conf'].replace('150s', '100s') };
+    const marked = lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(lowered, '/tree'), config: {} });
+    const text = renderGraph(marked.model, marked.links, marked.report.findings, 'mermaid');
+    expect(text).toContain('  cloudlb1 -.->|"⚠ lb-idle-timeout<br/>port 80');
   });
 });

@@ -7,7 +7,9 @@ import { format } from '../../src/report/formatters/json';
 import { makeContext, makeReport } from './fixture';
 
 const SCHEMA_PATH = path.join(__dirname, '../../schemas/report.schema.json');
-const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, any>;
+/** What these tests read of a schema object; the report schema's objects list and require all their properties. */
+type SchemaNode = { type?: string; required: string[]; properties: Record<string, SchemaNode>; additionalProperties?: boolean; definitions: Record<string, SchemaNode> };
+const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as SchemaNode;
 
 function compile(): ValidateFunction {
   return new Ajv({ allErrors: true, strict: true }).compile(schema);
@@ -43,12 +45,17 @@ describe('json formatter', () => {
     const doc = outputOf(result.report) as { links: { reason: string }[] };
     expect(doc.links.map((link) => link.reason)).toEqual(['kubernetes-service']);
     expect(validate(doc)).toBe(true);
+    // The rule's finding carries its help as a field of its own.
+    const findings = (doc as unknown as { findings: { ruleId: string; help?: string }[] }).findings;
+    expect(findings.filter((f) => f.ruleId === 'upstream-keepalive-timeout').map((f) => typeof f.help)).toEqual(['string']);
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case breaks the parsed report outside its type, on purpose
   it.each<[string, (doc: any) => void]>([
     ['summary missing', (doc) => delete doc.summary],
     ['tool.version missing', (doc) => delete doc.tool.version],
     ['a finding without fingerprint', (doc) => delete doc.findings[0].fingerprint],
+    ['a help that is not a string', (doc) => (doc.findings[0].help = ['fix it'])],
     ['a related span without label', (doc) => delete doc.findings[2].related[0].label],
     ['a position without offset', (doc) => delete doc.findings[0].primary.start.offset],
     ['a rule without category', (doc) => delete doc.rules[0].category],
@@ -61,6 +68,7 @@ describe('json formatter', () => {
     expect(validate(doc)).toBe(false);
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case breaks the parsed report outside its type, on purpose
   it.each<[string, (doc: any) => void]>([
     ['an unknown severity', (doc) => (doc.findings[0].severity = 'fatal')],
     ['a zero line', (doc) => (doc.findings[0].primary.start.line = 0)],
@@ -76,24 +84,26 @@ describe('json formatter', () => {
   });
 
   it('describes every field of the Report type and only those', () => {
-    // The Report type has no optional fields, so each schema object must require all of its properties,
-    // and the fixture (typed as Report) must have exactly those keys.
-    const definitions = schema.definitions as Record<string, any>;
-    const objects: [string, any][] = [
+    // The Report type's one optional field is a finding's help, so each schema object must require
+    // all of its other properties, and the fixture (typed as Report) must have exactly those keys.
+    const OPTIONAL: Record<string, string[]> = { finding: ['help'] };
+    const definitions = schema.definitions;
+    const objects: [string, SchemaNode][] = [
       ['report', schema],
       ['tool', schema.properties.tool],
       ['summary', schema.properties.summary],
       ...Object.entries(definitions).filter(([, d]) => d.type === 'object'),
     ];
     for (const [name, object] of objects) {
-      expect([name, [...object.required].sort()]).toEqual([name, Object.keys(object.properties).sort()]);
+      const required = Object.keys(object.properties).filter((key) => !(OPTIONAL[name] ?? []).includes(key));
+      expect([name, [...object.required].sort()]).toEqual([name, required.sort()]);
       expect([name, object.additionalProperties]).toEqual([name, false]);
     }
     const report = makeReport();
     const finding = report.findings[2];
     const keysOf = (value: object) => Object.keys(value).sort();
     expect(keysOf(report)).toEqual(keysOf(schema.properties));
-    expect(keysOf(finding)).toEqual(keysOf(definitions.finding.properties));
+    expect(keysOf({ ...finding, help: 'fix it' })).toEqual(keysOf(definitions.finding.properties));
     expect(keysOf(finding.primary)).toEqual(keysOf(definitions.span.properties));
     expect(keysOf(finding.primary.start)).toEqual(keysOf(definitions.pos.properties));
     expect(keysOf(finding.related[0])).toEqual(keysOf(definitions.relatedSpan.properties));

@@ -1,6 +1,6 @@
 import type { Finding } from '../../src/engine/findings';
 import { format } from '../../src/report/formatters/junit';
-import { expectWellFormedXml, parseXml } from './xml-check';
+import { expectWellFormedXml, type JunitXml, parseXml } from './xml-check';
 import { makeContext, makeReport } from './fixture';
 
 const DOCS = 'https://github.com/cfglint/cfglint/blob/v0.1.0';
@@ -88,12 +88,12 @@ describe('junit formatter', () => {
   it('is well-formed XML whose counts agree with its testcases', () => {
     const out = format(makeReport(), makeContext());
     expectWellFormedXml(out);
-    const { testsuites } = parseXml(out);
-    const cases = testsuites.testsuite.flatMap((suite: any) => suite.testcase);
+    const { testsuites } = parseXml<JunitXml>(out);
+    const cases = testsuites.testsuite.flatMap((suite) => suite.testcase);
     expect(cases).toHaveLength(Number(testsuites.tests));
-    for (const suite of testsuites.testsuite) expect(suite.testcase.filter((c: any) => c.failure)).toHaveLength(Number(suite.failures));
+    for (const suite of testsuites.testsuite) expect(suite.testcase.filter((c) => c.failure)).toHaveLength(Number(suite.failures));
     // GitLab keys a testcase by classname and name: no two may share both.
-    expect(new Set(cases.map((c: any) => `${c.classname}\0${c.name}`)).size).toBe(cases.length);
+    expect(new Set(cases.map((c) => `${c.classname}\0${c.name}`)).size).toBe(cases.length);
   });
 
   it('does not depend on the order findings arrive in, nor on colour', () => {
@@ -124,8 +124,8 @@ describe('junit formatter', () => {
     const report = makeReport();
     const twin: Finding = { ...structuredClone(report.findings[0]), message: 'Another message' };
     report.findings = [report.findings[0], twin];
-    const { testsuites } = parseXml(format(report, makeContext()));
-    expect(testsuites.testsuite[0].testcase.map((c: any) => c.name)).toEqual(['keepalive-timeout-mismatch at 7:20', 'keepalive-timeout-mismatch at 7:20 (2)']);
+    const { testsuites } = parseXml<JunitXml>(format(report, makeContext()));
+    expect(testsuites.testsuite[0].testcase.map((c) => c.name)).toEqual(['keepalive-timeout-mismatch at 7:20', 'keepalive-timeout-mismatch at 7:20 (2)']);
   });
 
   it('leaves out the docs line when a finding has no docs link', () => {
@@ -152,12 +152,33 @@ describe('junit formatter', () => {
     ].join('\n');
     expect(out).toContain(`type="upstream-port-mismatch">${failure}</failure>`);
     expect(out).toContain('<testsuite name="evil&quot;&lt;x&gt;&amp;\\n.conf" tests="1"');
-    const { testsuites } = parseXml(out);
+    const { testsuites } = parseXml<JunitXml>(out);
     const testcase = testsuites.testsuite[0].testcase[0];
     expect(testcase.classname).toBe('evil"<x>&\\n.conf');
-    expect(testcase.failure.message).toBe(
+    expect(testcase.failure?.message).toBe(
       'Bad "5x\\n::add-mask::s" \\x1b]0;t\\x07 ]]> <b> & \'q\' 100% ##\\x5bx] (related: \\n::error::x:1:8: set\\x1b[2J ]]> "here"\\r\\n)',
     );
     for (const line of out.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false);
+  });
+
+  it('writes the help as a line of the failure text, after the related locations; the message attribute stays the message', () => {
+    const report = makeReport();
+    report.findings = [{ ...report.findings[2], help: 'bind gunicorn to "127.0.0.1:8000" <now>\n::error::x' }];
+    const out = format(report, makeContext());
+    expectWellFormedXml(out);
+    const failure = [
+      'error[upstream-port-mismatch]: Nothing listens on &quot;127.0.0.1:8000&quot;; gunicorn binds &quot;127.0.0.1:8001&quot;',
+      'at nginx/conf.d/app.conf:2:12',
+      'related: app server/gunicorn.conf.py:1:8: gunicorn binds here',
+      'related: nginx/conf.d/app.conf:10:20: proxied from here',
+      'help: bind gunicorn to &quot;127.0.0.1:8000&quot; &lt;now&gt;\\n::error::x',
+      `docs: ${DOCS}/checks/upstream-port-mismatch.md`,
+    ].join('\n');
+    expect(out).toContain(`type="upstream-port-mismatch">${failure}</failure>`);
+    const { testsuites } = parseXml<JunitXml>(out);
+    expect(testsuites.testsuite[0].testcase[0].failure?.message).toBe(
+      'Nothing listens on "127.0.0.1:8000"; gunicorn binds "127.0.0.1:8001"' +
+        ' (related: app server/gunicorn.conf.py:1:8: gunicorn binds here; nginx/conf.d/app.conf:10:20: proxied from here)',
+    );
   });
 });

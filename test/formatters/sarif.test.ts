@@ -179,4 +179,16 @@ describe('sarif formatter', () => {
     const log = JSON.parse(out) as SarifLog;
     expect(log.runs[0].results[1].message.text).toBe('m\u0085 ##[stop-commands]t');
   });
+
+  it('writes the help after the message, which ends as the first sentence, in the result text', () => {
+    const report = makeReport();
+    report.findings[1].help = 'write a number of seconds, e.g. 30\u2028##[x]';
+    const out = format(report, makeContext());
+    expect(out).not.toMatch(/[\u007f-\u009f\u2028\u2029]|##\[/);
+    const log = JSON.parse(out) as SarifLog;
+    // GitHub titles an alert with the first sentence of message.text: the one-line message.
+    expect(log.runs[0].results[1].message.text).toBe('Invalid "harakiri" value "thirty".\n\nwrite a number of seconds, e.g. 30\u2028##[x]');
+    // Findings without a help keep their message as it is.
+    expect(log.runs[0].results[0].message.text).toBe(report.findings[0].message);
+  });
 });

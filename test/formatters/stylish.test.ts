@@ -43,6 +43,7 @@ const EXPECTED = [
   '',
 ].join('\n');
 
+// eslint-disable-next-line no-control-regex -- matches the escape byte that starts an ANSI colour
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 function finding(overrides: Partial<Finding>): Finding {
@@ -57,6 +58,7 @@ function reportWith(findings: Finding[], suppressed = 0): Report {
     warnings: findings.filter((f) => f.severity === 'warning').length,
     infos: findings.filter((f) => f.severity === 'info').length,
     suppressed,
+    baselined: 0,
   };
   return report;
 }
@@ -164,5 +166,33 @@ describe('stylish formatter', () => {
     );
     // With colour, only cfglint's own SGR sequences are added.
     expect(format(reportWith([hostile]), makeContext(true, { [file]: '\x1b[31mx;\n' })).replace(ANSI, '')).toBe(out);
+  });
+
+  it('prints the help as `= help:` after the frames and before the docs link, on one line', () => {
+    const withHelp = finding({
+      message: 'keepalive_timeout 650s is not shorter than 75s',
+      help: 'the balancer sends on a closed connection ("502")\nset keepalive_timeout below 75s',
+      related: [{ span: makeReport().findings[2].related[0].span, label: 'gunicorn binds here' }],
+    });
+    const lines = format(reportWith([withHelp]), makeContext()).split('\n');
+    expect(lines.slice(0, 9)).toEqual([
+      'warning[keepalive-timeout-mismatch]: keepalive_timeout 650s is not shorter than 75s',
+      ' --> nginx/conf.d/app.conf:7:20',
+      '7 |     keepalive_timeout   650s;',
+      '  |                         ^^^^',
+      ' ::: app server/gunicorn.conf.py:1:8',
+      '1 | bind = "127.0.0.1:8001"',
+      '  |        ---------------- gunicorn binds here',
+      // A line break in the help (tree text may hold one) is shown escaped: the line stays cfglint's.
+      '  = help: the balancer sends on a closed connection ("502")\\nset keepalive_timeout below 75s',
+      '  = docs: https://github.com/cfglint/cfglint/blob/v0.1.0/checks/keepalive-timeout-mismatch.md',
+    ]);
+  });
+
+  it('escapes control characters in the help as in the message', () => {
+    const hostile = finding({ help: 'fix \x1b]0;t\x07 ##[set-output name=a;]b\u202e' });
+    const out = format(reportWith([hostile]), makeContext(true));
+    const helpLine = out.split('\n').find((line) => line.includes('help:'))!;
+    expect(helpLine.replace(ANSI, '')).toBe('  = help: fix \\x1b]0;t\\x07 ##\\x5bset-output name=a;]b\\u202e');
   });
 });

@@ -28,7 +28,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
-import { exitCodeFor, lintSync, NothingToReadError } from '../../src/engine/run';
+import { exitCodeFor, lintSync } from '../../src/engine/run';
+import { NothingToReadError } from '../../src/engine/options';
 import type { Finding } from '../../src/engine/findings';
 import type { Span } from '../../src/source/span';
 import { FORMATTER_NAMES, getFormatter } from '../../src/report/formatters';
@@ -361,6 +362,7 @@ function checkPipeline(tree: MemoryTree): void {
 }
 
 /** Raw controls but the line feed, DEL, C1, line separators and bidi controls. */
+// eslint-disable-next-line no-control-regex -- the output must hold no raw control character
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const ANNOTATION = /^::(error|warning|notice) file=[^:\n]*::/;
 

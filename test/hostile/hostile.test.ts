@@ -118,6 +118,22 @@ describe('hostile input', () => {
     expect(ruleIds(run)).toContain('nginx-syntax'); // "blocks nested deeper than 200 levels", at line 201
   });
 
+  test('Terraform and CloudFormation: deep nesting, unterminated strings and heredocs, NUL bytes, a 5 MB string', () => {
+    const dir = caseDir('cloud');
+    const depth = 100_000;
+    fs.writeFileSync(path.join(dir, 'nested.tf'), `x = ${'['.repeat(depth)}${']'.repeat(depth)}\n`);
+    fs.writeFileSync(path.join(dir, 'blocks.tf'), `${'a {\n'.repeat(depth)}${'}\n'.repeat(depth)}`);
+    fs.writeFileSync(path.join(dir, 'interp.tf'), `x = ${'"${'.repeat(depth)}\n`);
+    fs.writeFileSync(path.join(dir, 'heredoc.tf'), 'x = <<EOF\nnever closed\n');
+    fs.writeFileSync(path.join(dir, 'nul.tf'), 'resource "aws_lb" "a\u0000" {\n  idle_timeout = 1\u0000\n}\n');
+    fs.writeFileSync(path.join(dir, 'long.tf'), `resource "aws_lb" "a" {\n  name = "${'a'.repeat(5 * 1024 * 1024)}"\n}\n`);
+    fs.writeFileSync(path.join(dir, 'deep.tf.json'), `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+    fs.writeFileSync(path.join(dir, 'stack.yaml'), `AWSTemplateFormatVersion: '2010-09-09'\nResources: ${'['.repeat(depth)}\n`);
+    const run = lint('cloud', dir);
+    expect(ruleIds(run)).toContain('terraform-syntax');
+    expect(ruleIds(run)).not.toContain('internal-error');
+  });
+
   test('a 10 MB line', () => {
     const dir = caseDir('longline');
     fs.writeFileSync(path.join(dir, 'nginx.conf'), `http { server { server_name ${'a'.repeat(10 * 1024 * 1024)}; } }\n`);
@@ -306,6 +322,7 @@ describe('output sanitising', () => {
   const SECRET = `s3cr3t-${process.pid}-${Date.now()}`;
   const action = path.join(root, 'dist-action', 'index.js');
   /** Raw controls other than the line feed that ends each line, and the Unicode ones terminals act on. */
+  // eslint-disable-next-line no-control-regex -- the output must hold no raw control character
   const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
   /** GitHub annotations: everything up to the second `::` is the command and its encoded properties. */
   const ANNOTATION = /^::(error|warning|notice) file=[^:\r\n]*::/;
@@ -381,6 +398,8 @@ describe('output sanitising', () => {
     expect(result.stdout).toContain('Invalid value "5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q"');
     expect(result.stdout).toContain(' --> evil\\n::error::dir/nginx.conf:2:28');
     expect(result.stdout).toContain('uWSGI reads "\\x1b[31mthirty"');
+    // That value is in a help, printed on a `= help:` line of cfglint's own.
+    expect(result.stdout).toMatch(/^ *= help: uWSGI reads "\\x1b\[31mthirty" with atoi/m);
     expect(result.stdout).toContain('\\x1b]52;c;AAAA\\x07\\u202e');
   });
 
@@ -392,6 +411,8 @@ describe('output sanitising', () => {
     expect(result.stdout).toContain('::error file=evil%0A%3A%3Aerror%3A%3Adir/nginx.conf,line=2,');
     expect(result.stdout).toContain('Invalid value "5x%0A::add-mask::SECRETVALUE%0A::stop-commands::x ##[add-mask]q"');
     expect(result.stdout).toContain('Invalid value "1`|x%0Dy<img src=x>]52;c;AAAA" in "send_timeout"');
+    // The help follows an encoded blank line, its ESC dropped like the message's.
+    expect(result.stdout).toContain('%0A%0Ahelp: uWSGI reads "[31mthirty" with atoi');
   });
 
   test('json and sarif: valid JSON that decodes to the hostile values, nothing raw in the text', () => {
@@ -402,6 +423,8 @@ describe('output sanitising', () => {
       const messages = JSON.stringify(JSON.parse(result.stdout));
       // Decoded, the values are intact: sanitising JSON changes its text, never its data.
       expect(messages).toContain(JSON.stringify('5x\n::add-mask::SECRETVALUE\n::stop-commands::x ##[add-mask]q').slice(1, -1));
+      // So is the help's (json: its own field; sarif: the result text after the message).
+      expect(messages).toContain(JSON.stringify('uWSGI reads "\x1b[31mthirty" with atoi').slice(1, -1));
     }
   });
 
@@ -423,8 +446,11 @@ describe('output sanitising', () => {
     expectSafeLog('gitlab', result.stdout, 'no-commands');
     const issues = JSON.parse(result.stdout) as { description: string; location: { path: string } }[];
     const keepalive = issues.find((issue) => issue.description.includes('"keepalive_timeout"'));
-    expect(keepalive?.description.startsWith('Invalid value "5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q" in "keepalive_timeout": ')).toBe(true);
+    expect(keepalive?.description).toBe('Invalid value "5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q" in "keepalive_timeout"');
     expect(issues.map((issue) => issue.location.path)).toContain('evil\n::error::dir/nginx.conf');
+    // The help goes to content.body as Markdown: the ESC shown escaped (its backslash escaped), `[` escaped.
+    const units = (issues as { check_name?: string; content?: { body: string } }[]).find((issue) => issue.check_name === 'uwsgi-value-units');
+    expect(units?.content?.body).toContain('uWSGI reads "\\\\x1b\\[31mthirty" with atoi');
   });
 
   test('junit and checkstyle: well-formed XML, control characters shown escaped, markup as entities', () => {
@@ -436,6 +462,7 @@ describe('output sanitising', () => {
       expect(result.stdout).toContain('Invalid value &quot;5x\\n::add-mask::SECRETVALUE\\n::stop-commands::x ##\\x5badd-mask]q&quot;');
       expect(result.stdout).toContain('Invalid value &quot;1`|x\\ry&lt;img src=x&gt;\\x1b]52;c;AAAA\\x07\\u202e&quot;');
       expect(result.stdout).toContain(' name="evil\\n::error::dir/nginx.conf"');
+      expect(result.stdout).toContain('help: uWSGI reads &quot;\\x1b[31mthirty&quot; with atoi');
     }
   });
 
@@ -497,6 +524,7 @@ describe('output sanitising', () => {
     }
     // Backtick, pipe, `]` and `_` backslash-escaped, CR as <br>, HTML as entities, controls shown escaped (their backslash escaped).
     expect(summary).toContain('Invalid value "1\\`\\|x<br>y&lt;img src=x&gt;\\\\x1b\\]52;c;AAAA\\\\x07\\\\u202e" in "send\\_timeout"');
+    expect(summary).toContain('<br>help: uWSGI reads "\\\\x1b\\[31mthirty" with atoi');
     const mermaid = /```mermaid\n([^]*?)```/.exec(summary)![1];
     expect(mermaid).not.toContain('%%');
 
@@ -565,7 +593,7 @@ describe('bounded work', () => {
   }
 
   const findingsOf = (run: Run, ruleId: string, file: string) =>
-    run.report!.findings.filter((f) => f.ruleId === ruleId && (f.primary as { file: string }).file === file) as Array<{ message: string; primary: { start: { line: number; column: number } } }>;
+    run.report!.findings.filter((f) => f.ruleId === ruleId && (f.primary as { file: string }).file === file) as Array<{ message: string; help?: string; primary: { start: { line: number; column: number } } }>;
 
   test('did-you-mean on names of 100,000 characters', () => {
     const dir = boundedCase('suggest');
@@ -577,6 +605,7 @@ describe('bounded work', () => {
     const unknown = findingsOf(run, 'nginx-unknown-directive', 'nginx.conf');
     expect(unknown.map((f) => [f.primary.start.line, f.primary.start.column])).toEqual([[3, 5]]);
     expect(unknown[0].message).not.toContain('did you mean');
+    expect(unknown[0].help).not.toContain('did you mean');
     expect(findingsOf(run, 'uwsgi-unknown-option', 'uwsgi.ini').map((f) => f.primary.start.line)).toEqual([3]);
   });
 

@@ -4,10 +4,12 @@
  * and the tally of outcomes.
  */
 import * as net from 'net';
+import { lintLabTree } from '../../lab/harness/lint';
 import { backendLogLines, distinctWithCounts, nginxLogLines, normalizeNginxLine, scrub } from '../../lab/harness/logs';
 import { Tally } from '../../lab/harness/load';
 import { freePort } from '../../lab/harness/ports';
 import { Relay } from '../../lab/harness/relay';
+import { writeTree } from '../disk-tree';
 
 /** Whether 127.0.0.2 can be bound here (Linux routes all of 127/8 to loopback). */
 async function secondLoopback(): Promise<boolean> {
@@ -138,5 +140,18 @@ describe('tally', () => {
     expect(tally.requests).toBe(6);
     expect(tally.failures).toBe(4);
     expect(tally.statuses).toEqual({ 200: 1, 204: 1, 502: 1, error: 1, timeout: 1, 413: 1 });
+  });
+});
+
+describe('cfglint in a lab run', () => {
+  it('records each finding of the rule with its help, the tree directory scrubbed', () => {
+    const dir = writeTree({ 'uwsgi.ini': '[uwsgi]\nhttp-socket = 127.0.0.1:8000\nlisten = true\n' });
+    const verdict = lintLabTree(dir, 'uwsgi-value-units');
+    // `true` is read with atoi: a backlog of 0 (checks/uwsgi-value-units.ts, noNumber).
+    expect(verdict).toEqual({
+      fired: true,
+      findings: ['uwsgi.ini:3:10 error listen is 0 = help: uWSGI reads "true" with atoi, which finds no number in it'],
+      readerProblems: [],
+    });
   });
 });

@@ -9,7 +9,7 @@ import { EXPERIMENTS } from '../../lab/experiments';
 import { renderEvidence } from '../../lab/report';
 import type { Experiment, LabRun, Outcome, Variant } from '../../lab/harness/experiment';
 import { ExperimentResult, holds, runExperiment, selectExperiments } from '../../lab/run';
-import { RULES } from '../../src/engine/registry';
+import { RULES } from '../../checks';
 
 const ROOT = join(__dirname, '..', '..');
 

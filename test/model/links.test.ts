@@ -2,7 +2,8 @@
  * Linking nginx targets to backend listeners, end to end: each tree is written to a temporary
  * directory and read by the real engine (readers, launches, compose projects), never built by hand.
  */
-import { readTree, lintSync } from '../../src/engine/run';
+import { lintSync } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import { canonicalSocketPath, isLoopback, linkDeployment, nginxTargets } from '../../src/model/links';
 import type { Finding } from '../../src/engine/findings';
 import { writeTree } from '../disk-tree';

@@ -1,9 +1,9 @@
 /**
  * The nginx model: nginx's inheritance rules, upstream groups and passes, read from small
- * trees in memory. Expected values follow nginx's documented semantics (SERVERS.md §1.6).
+ * trees in memory. Expected values follow nginx's documented semantics (docs/servers/nginx.md#proxy_set_header-inheritance).
  */
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
-import { readTree } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import type { NginxBlock } from '../../src/model/nginx';
 
 const read = (tree: MemoryTree, nginxVersion?: string) =>

@@ -27,10 +27,10 @@ describe('invalid-value', () => {
       [4, 24, 26, 'error'],
       [5, 24, 25, 'error'],
     ]);
-    expect(findings[0].message).toContain('("proxy_read_timeout" directive invalid value)');
-    expect(findings[1].message).toContain('("client_max_body_size" directive invalid value)');
-    expect(findings[2].message).toContain('("keepalive_requests" directive invalid number)');
-    expect(findings[3].message).toContain('(invalid value "3")');
+    expect(findings[0].help).toContain('("proxy_read_timeout" directive invalid value)');
+    expect(findings[1].help).toContain('("client_max_body_size" directive invalid value)');
+    expect(findings[2].help).toContain('("keepalive_requests" directive invalid number)');
+    expect(findings[3].help).toContain('(invalid value "3")');
   });
 
   test('keepalive 0 is an error before 1.29.7 and fine after; a warning while the version is unknown', () => {
@@ -38,7 +38,7 @@ describe('invalid-value', () => {
     const old = invalidValues(tree, '1.22.1');
     expect(old).toHaveLength(1);
     expect(old[0].severity).toBe('error');
-    expect(old[0].message).toContain('invalid value "0" in "keepalive" directive');
+    expect(old[0].help).toContain('invalid value "0" in "keepalive" directive');
     expect(old[0].primary.start).toMatchObject({ line: 3, column: 15 });
     expect(invalidValues(tree, '1.29.7')).toEqual([]);
     const unknown = invalidValues(tree);
@@ -49,8 +49,8 @@ describe('invalid-value', () => {
 
   test('proxy_http_version 2 is accepted since 1.29.4', () => {
     const tree = { 'app.conf': 'server {\n    proxy_http_version 2;\n}\n' };
-    expect(invalidValues(tree, '1.22.1').map((f) => f.message)).toEqual([
-      'Invalid value "2" in "proxy_http_version" on nginx 1.22.1: nginx refuses to start (invalid value "2"); it is accepted since 1.29.4',
+    expect(invalidValues(tree, '1.22.1').map((f) => [f.message, f.help])).toEqual([
+      ['Invalid value "2" in "proxy_http_version" on nginx 1.22.1', 'nginx refuses to start (invalid value "2"); it is accepted since 1.29.4'],
     ]);
     expect(invalidValues(tree, '1.29.4')).toEqual([]);
   });

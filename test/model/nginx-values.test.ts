@@ -1,6 +1,6 @@
 import { formatMilliseconds, parseNginxNumber, parseNginxSize, parseNginxTime } from '../../src/model/nginx-values';
 
-// Expected values follow nginx's ngx_parse_time/ngx_parse_size as SERVERS.md §1.1 records them;
+// Expected values follow nginx's ngx_parse_time/ngx_parse_size as docs/servers/nginx.md#time-values records them;
 // every valid/invalid verdict below was checked with `nginx -t` (Debian nginx 1.22.1) on
 // proxy_read_timeout, proxy_buffer_size and client_max_body_size.
 describe('nginx time values', () => {

@@ -3,7 +3,7 @@
  * source (ngx_http_variables.c, ngx_http_script.c) and PCRE's defaults, not from the output.
  */
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
-import { readTree } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import type { NginxBlock } from '../../src/model/nginx';
 import { analyzeRegex, CH, ifCondition, isInternalOnly, NginxVariables, partSpan, valueParts } from '../../src/model/nginx-variables';
 
@@ -64,7 +64,7 @@ describe('analyzeRegex', () => {
 
 describe('valueParts', () => {
   it('splits literal text, $name, ${name} and $1..$9 as nginx does ($10 is $1 then "0")', () => {
-    expect(valueParts('http://$host${uri}x/$10').map((p) => (p.kind === 'text' ? p.text : p.kind === 'variable' ? `var:${p.name}` : `cap:${p.index}`)))
+    expect(valueParts('http://$host${uri}x/$10').map((p) => (p.kind === 'text' ? p.text : p.kind === 'variable' ? `var:${p.name}` : p.kind === 'capture' ? `cap:${p.index}` : p.kind)))
       .toEqual(['http://', 'var:host', 'var:uri', 'x/', 'cap:1', '0']);
     expect(valueParts('${1}').map((p) => p.kind)).toEqual(['capture']);
     expect(valueParts('100$').map((p) => p.kind)).toEqual(['text']);

@@ -84,7 +84,9 @@ describe('alternatives: the tree does not say which backend runs', () => {
     // proxy_pass speaks HTTP; uWSGI's `socket` speaks the uwsgi protocol; gunicorn speaks HTTP.
     expect(findings).toEqual(['info upstream-protocol-mismatch contrib/nginx.conf:4']);
     const { report } = lintSync({ paths: ['.'], cwd: path.join(work, 'alternatives'), config: {} });
-    expect(report.findings.find((f) => f.ruleId === 'upstream-protocol-mismatch')!.message).toContain('2 equally close backends');
+    const mismatch = report.findings.find((f) => f.ruleId === 'upstream-protocol-mismatch')!;
+    expect(mismatch.message).toContain('(if this backend is the one that runs)');
+    expect(mismatch.help).toContain('2 equally close backends');
   });
 
   test('a problem every alternative has keeps its severity', () => {

@@ -10,7 +10,7 @@
  *    gunicorn cannot load outside its project (an import, an environment variable it requires, a
  *    directory that does not exist here) is "not comparable", counted and listed with the reason.
  *    The fixtures with a command line are run with the same words and environment as the
- *    hand-built Launch given to the reader, which tests the precedence of SERVERS.md §3.1.
+ *    hand-built Launch given to the reader, which tests the precedence of docs/servers/gunicorn.md#configuration-precedence.
  * 2. Syntax. For the same files and the syntax fixtures: python3 (Debian's 3.11, which runs
  *    gunicorn) compiles the file ⇔ cfglint has no gunicorn-syntax finding.
  *

@@ -171,7 +171,7 @@ function generatedCases(table: DirectiveTable): Case[] {
 const H = (http: string) => `events {\n    worker_connections 64;\n}\nhttp {\n${http}}\n`;
 const LOC = (body: string) => H(`    server {\n        listen 127.0.0.1:8081;\n        location / {\n${body}        }\n    }\n`);
 
-const CURATED: Case[] = [
+const CURATED: Omit<Case, 'kind'>[] = [
   { name: 'a plain reverse proxy', conf: LOC('            proxy_pass http://127.0.0.1:8000;\n            proxy_set_header Host $host;\n            proxy_read_timeout 30s;\n') },
   { name: 'upstream with keepalive, HTTP/1.1', conf: H('    upstream app {\n        server 127.0.0.1:8000 max_fails=3 fail_timeout=10s;\n        keepalive 16;\n    }\n    server {\n        listen 127.0.0.1:8081;\n        location / {\n            proxy_http_version 1.1;\n            proxy_set_header Connection "";\n            proxy_pass http://app;\n        }\n    }\n') },
   { name: 'if, return and rewrite in server and location', conf: H('    server {\n        listen 127.0.0.1:8081;\n        if ($host = a) { return 301 https://b$request_uri; }\n        location / {\n            if ($arg_x) { rewrite ^ /y break; }\n            limit_except GET { deny all; }\n            root /tmp;\n        }\n    }\n') },

@@ -62,7 +62,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { nodeFileSystem } from '../../src/discovery/fs';
 import { walk } from '../../src/discovery/walk';
-import { readTree, ReadTree } from '../../src/engine/run';
+import { readTree, ReadTree } from '../../src/engine/read-tree';
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective, ParsedNginxFile } from '../../src/readers/nginx';
 import { hasGlob, IncludeResolver } from '../../src/readers/nginx/include';
 import { parseNginx } from '../../src/readers/nginx/parse';

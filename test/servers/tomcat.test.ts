@@ -29,7 +29,8 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { lintSync, readTree } from '../../src/engine/run';
+import { lintSync } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import type { TomcatBackend } from '../../src/readers/tomcat/tomcat-backend';
 import { readXml, XmlElement } from '../../src/readers/tomcat/xml';
 import { CORPUS } from '../corpus/corpus';
@@ -363,7 +364,7 @@ if (missing) {
           } else {
             if (findings.some((f) => f.ruleId === 'xml-syntax')) problems.push(`Tomcat parsed the file; cfglint: ${findings.filter((f) => f.ruleId === 'xml-syntax').map((f) => f.message).join('; ')}`);
             const fromTomcat = run.initialized.map(connectorKey).sort();
-            const fromReader = (backend?.listeners ?? []).map((l) => `${l.protocol} ${l.address.kind === 'tcp' ? `${l.address.host}:${l.address.port}` : l.address.text}`).sort();
+            const fromReader = (backend?.listeners ?? []).map((l) => `${l.protocol} ${l.address.kind === 'tcp' ? `${l.address.host}:${l.address.port}` : l.address.kind === 'unix' ? l.address.path : l.address.text}`).sort();
             if (JSON.stringify(fromTomcat) !== JSON.stringify(fromReader)) problems.push(`connectors: Tomcat ${JSON.stringify(fromTomcat)}, cfglint ${JSON.stringify(fromReader)}`);
             const failed = run.failedAjp.map(connectorKey).sort();
             const reported = findings.filter((f) => f.ruleId === 'tomcat-ajp-secret').map((f) => {

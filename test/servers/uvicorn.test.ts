@@ -12,7 +12,7 @@
  *    timeout_keep_alive (within a tolerance).
  * 3. h11's head limit. With `--http h11`, a head still incomplete after more than the model's
  *    h11_max_incomplete_event_size bytes gets 400; the same head in one write, or split below the
- *    limit, gets 200 (src/model/request-head-limits.ts reports it as info for that reason).
+ *    limit, gets 200 (src/model/backend-limits/h11.ts reports it as info for that reason).
  *
  * Every server runs in its own temp dir, is stopped by its pid, and each step has a time limit.
  */
@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { readTree } from '../../src/engine/run';
+import { readTree } from '../../src/engine/read-tree';
 import type { UvicornBackend } from '../../src/readers/uvicorn/uvicorn-backend';
 
 const PYTHON = '/usr/bin/python3';

@@ -10,10 +10,10 @@ import * as nodePath from 'path';
 import type { Document } from 'yaml';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
-import { expandWord } from '../launch/expand';
-import { ALL_UNKNOWN, asMappedText, RawArg, sliceArg } from '../launch/raw';
-import { splitWords } from '../launch/shell-syntax';
-import { entriesOf, isMap, isNull, isScalar, isSeq, itemsOf, pairOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../launch/yaml';
+import { expandWord } from '../kit/expand';
+import { ALL_UNKNOWN, asMappedText, RawArg, sliceArg } from '../kit/raw';
+import { splitWords } from '../kit/shell-words';
+import { entriesOf, isMap, isNull, isScalar, isSeq, itemsOf, pairOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../kit/yaml';
 import type { SourceText } from '../../source/text';
 
 export interface ComposeCommand {
@@ -46,6 +46,8 @@ export interface ComposeService {
   networkMode?: { value: string; span: Span };
   /** `image:` as written (its presence matters when override files are merged). */
   image?: RawArg;
+  /** `restart:` as written, or `deploy.restart_policy` (value `deploy.restart_policy`). */
+  restart?: { value: string; span: Span };
   /** Bind mounts of paths beside the compose file (named volumes and host paths are not the tree's). */
   volumes: ComposeMount[];
   /** `ports:` entries that publish a container port on a known host port. */
@@ -196,6 +198,11 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
         aliases: aliases(source, value, document),
       };
 
+      const restart = text(source, valueOf(value, 'restart', document));
+      const restartPolicy = pairOf(valueOf(value, 'deploy', document), 'restart_policy', document);
+      if (restart) service.restart = { value: restart.value, span: source.span(restart.start, restart.end) };
+      else if (restartPolicy) service.restart = { value: 'deploy.restart_policy', span: source.span(...(rangeOf(restartPolicy.key) ?? [0, 0])) };
+
       const build = valueOf(value, 'build', document);
       if (isScalar(build) && typeof build.value === 'string') {
         service.build = { dockerfile: nodePath.resolve(dir, build.value, 'Dockerfile'), context: nodePath.resolve(dir, build.value) };
@@ -293,7 +300,7 @@ function ports(source: SourceText, node: YamlNode | undefined, document: Documen
   const found: ComposePort[] = [];
   const number = (text: string | undefined) => (text !== undefined && /^\d{1,5}$/.test(text) ? Number(text) : undefined);
   for (const item of itemsOf(node, document)) {
-    let hostIp = '';
+    let hostIp: string;
     let hostPort: number | undefined;
     let containerPort: number | undefined;
     if (isMap(item)) {

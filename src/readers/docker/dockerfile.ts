@@ -8,10 +8,10 @@
  */
 import * as nodePath from 'path';
 import type { SourceComment } from '../../source/diagnostic';
-import { expandWord } from '../launch/expand';
-import { MappedText, MappedTextBuilder } from '../launch/mapped-text';
-import { literalArg, Lookup, RawArg, sliceArg } from '../launch/raw';
-import { splitWords, wholeWord } from '../launch/shell-syntax';
+import { expandWord } from '../kit/expand';
+import { MappedText, MappedTextBuilder } from '../kit/mapped-text';
+import { literalArg, Lookup, RawArg, sliceArg } from '../kit/raw';
+import { splitWords, wholeWord } from '../kit/shell-words';
 import type { SourceText } from '../../source/text';
 
 export interface DockerCommand {

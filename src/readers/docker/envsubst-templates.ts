@@ -19,7 +19,7 @@
 import * as nodePath from 'path';
 import type { Mount } from '../launch/launch';
 import { envFileValues, projectServices } from '../launch/docker';
-import type { RawArg, VariableValue } from '../launch/raw';
+import type { RawArg, VariableValue } from '../kit/raw';
 import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from './dockerfile';

@@ -7,7 +7,7 @@
  * `keepalive` (ms), `backlog`, `limit_request_line` (bytes), `limit_request_field_size` (bytes),
  * `limit_request_fields`, `max_requests`, `graceful_timeout` (ms), `user`, `group` (a name, or a
  * number as text), `umask` (the number). Values are as configured, before gunicorn clamps
- * them at run time (see effectiveRequestLineLimit). Precedence, lowest first (SERVERS.md §3.1):
+ * them at run time (see effectiveRequestLineLimit). Precedence, lowest first (docs/servers/gunicorn.md#configuration-precedence):
  * defaults (with PORT and WEB_CONCURRENCY from the environment) < config file <
  * GUNICORN_CMD_ARGS < command line.
  */
@@ -16,7 +16,7 @@ import type { BackendBase } from '../backend';
 import type { Launch } from '../launch/launch';
 
 /**
- * The worker that runs, which decides keep-alive (20.1.0 gunicorn/workers/*.py; SERVERS.md §3.2):
+ * The worker that runs, which decides keep-alive (20.1.0 gunicorn/workers/*.py; docs/servers/gunicorn.md#keepalive):
  * - `sync`: closes every connection after one response (`resp.force_close()`, sync.py:171-174);
  * - `gthread` (also `sync` with threads > 1, config.py:108-124), `gevent`, `eventlet`: keep an
  *   idle connection for `keepalive` seconds, none when it is 0 (gthread.py:60,318; base_async.py:39,105);
@@ -26,7 +26,7 @@ import type { Launch } from '../launch/launch';
  *   `keepalive` as uvicorn's `timeout_keep_alive` (encode/uvicorn e6c7ce79 uvicorn/workers.py, since
  *   0.4.0; Kludex/uvicorn-worker cd29cc6 uvicorn_worker/_workers.py:70), an idle timer after each response.
  *   Requests are parsed by uvicorn (`http: "auto"`, or h11 for the H11 worker), so gunicorn's
- *   limit_request_* settings do not apply (src/model/request-head-limits.ts);
+ *   limit_request_* settings do not apply (src/model/backend-limits/gunicorn.ts);
  * - `custom`: any other class path: not known.
  */
 export type GunicornWorkerKind = 'sync' | 'gthread' | 'gevent' | 'eventlet' | 'tornado' | 'gevent_pywsgi' | 'uvicorn' | 'uvicorn_h11' | 'custom';

@@ -1,7 +1,7 @@
 /**
  * Gunicorn: gunicorn.conf.py read as Python syntax (never run), merged with command lines and
  * GUNICORN_CMD_ARGS. One backend per launch that runs gunicorn, and one per config file that
- * no launch names. Precedence, lowest first (SERVERS.md §3.1; 20.1.0 gunicorn/app/base.py
+ * no launch names. Precedence, lowest first (docs/servers/gunicorn.md#configuration-precedence; 20.1.0 gunicorn/app/base.py
  * load_config): defaults (PORT and WEB_CONCURRENCY from the environment) < config file <
  * GUNICORN_CMD_ARGS < command line. The config file is the one `-c` names on the command line,
  * else the one in GUNICORN_CMD_ARGS, else ./gunicorn.conf.py in the working directory.
@@ -11,17 +11,16 @@ import type { Listener, ListenAddress } from '../backend';
 import type { Setting, ValueSource } from '../../source/setting';
 import type { GunicornBackend, GunicornConfigFile, GunicornWorkerKind } from './gunicorn-backend';
 import { isGunicornSetting } from '../../reference/gunicorn-settings';
-import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../launch/launch';
+import { knownValue, Launch, LaunchArg, LaunchEnvValue, mountedSource, serverName } from '../launch/launch';
 import type { Span } from '../../source/span';
 import type { SourceComment } from '../../source/diagnostic';
-import { readerFailedAt } from '../kit/failure';
-import { decodeUtf8, SourceText } from '../../source/text';
-import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
+import { guarded } from '../kit/failure';
+import { readSource } from '../kit/files';
+import type { SourceText } from '../../source/text';
+import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
 import { ArgToken, ParsedCommandLine, parseGunicornArgs, pythonIntBase10, shlexSplit } from './args';
-import { PyBinding, readPythonModule, PythonModule } from './python';
+import { PyBinding, readPythonModule, PythonModule } from '../kit/python/module';
 import { CANONICAL, CanonicalSpec, Converted, fromCli, fromPython } from './values';
-
-export { readPythonModule } from './python';
 
 /** A config file as read: its text, its module, and the model's view of its names. */
 interface ReadFile {
@@ -32,7 +31,7 @@ interface ReadFile {
 }
 
 const CONVENTIONAL_NAMES = new Set(['gunicorn.conf.py', 'gunicorn_config.py', 'gunicorn_conf.py', 'gunicorn.py', 'gunicorn.config.py']);
-const SYNC_REASON = "gunicorn's sync worker closes every connection after one response (SERVERS.md §3.2; 20.1.0 workers/sync.py:171-174)";
+const SYNC_REASON = "gunicorn's sync worker closes every connection after one response (docs/servers/gunicorn.md#keepalive; 20.1.0 workers/sync.py:171-174)";
 
 export function readGunicorn(files: string[], launches: Launch[], context: ReaderContext): ReaderOutput & { backends: GunicornBackend[] } {
   const output = { ...emptyOutput(), backends: [] as GunicornBackend[] };
@@ -50,24 +49,19 @@ export function readGunicorn(files: string[], launches: Launch[], context: Reade
 
   const linkedFiles = new Set<string>();
   for (const launch of launches) {
-    try {
+    guarded(output.diagnostics, 'gunicorn reader', launch.span, () => {
       const backend = backendForLaunch(launch, context, read);
-      if (!backend) continue;
+      if (!backend) return;
       if (backend.config) linkedFiles.add(backend.config.file);
       output.backends.push(backend);
-    } catch (error) {
-      output.diagnostics.push(readerFailedAt('gunicorn', launch.span, error));
-    }
+    });
   }
   for (const absolute of [...files].sort()) {
-    try {
+    guarded(output.diagnostics, 'gunicorn reader', context.displayPath(absolute), () => {
       const file = read(absolute, false);
-      if (!file || linkedFiles.has(file.config.file) || !file.config.looksLikeConfig) continue;
+      if (!file || linkedFiles.has(file.config.file) || !file.config.looksLikeConfig) return;
       output.backends.push(buildBackend({ file, launch: undefined, configReference: undefined }));
-    } catch (error) {
-      const display = context.displayPath(absolute);
-      output.diagnostics.push(readerFailedAt('gunicorn', { file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, error));
-    }
+    });
   }
   return output;
 }
@@ -75,21 +69,9 @@ export function readGunicorn(files: string[], launches: Launch[], context: Reade
 
 function readConfigFile(absolute: string, linked: boolean, context: ReaderContext, output: ReaderOutput): ReadFile | undefined {
   const display = context.displayPath(absolute);
-  let text: string;
-  try {
-    text = decodeUtf8(context.fs.read(absolute));
-  } catch (error) {
-    output.diagnostics.push({
-      ruleId: 'read-error',
-      message: `cannot read ${display}: ${(error as Error).message}`,
-      primary: { file: display, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-      related: [],
-    });
-    return undefined;
-  }
-  const source = sourceFor(context, absolute, text);
-  const module = readPythonModule(text);
-  output.sources.push(source);
+  const source = readSource(absolute, context, output);
+  if (!source) return undefined;
+  const module = readPythonModule(source.text);
   output.comments.set(display, module.comments.map((comment): SourceComment => ({ span: source.span(comment.from, comment.to), text: comment.text })));
   const first = module.syntaxProblems[0];
   if (first) {
@@ -425,7 +407,7 @@ function buildBackend(input: BackendInput): GunicornBackend {
   const fileName = input.file?.config.file;
   const backend: GunicornBackend = {
     kind: 'gunicorn',
-    name: input.launch?.service ?? fileName ?? input.launch!.file,
+    name: serverName(input.launch, fileName),
     file: fileName ?? input.launch!.file,
     listeners: [],
     settings,

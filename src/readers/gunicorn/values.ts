@@ -5,7 +5,7 @@
  */
 import type { Unit } from '../../source/setting';
 import { gunicornAutoInt, pythonIntBase0, pythonIntBase10 } from './args';
-import type { PyValue } from './python';
+import type { PyValue } from '../kit/python/values';
 
 export interface CanonicalSpec {
   unit: Unit;
@@ -18,9 +18,9 @@ export interface CanonicalSpec {
   reference: string;
 }
 
-const REF = (setting: string, line: string) => `SERVERS.md §3.2, ${setting} (gunicorn 20.1.0 config.py:${line})`;
+const REF = (setting: string, line: string) => `docs/servers/gunicorn.md#${setting} (gunicorn 20.1.0 config.py:${line})`;
 
-/** The settings cfglint models, with their defaults (SERVERS.md §3.2; identical in 20.1.0 and 26.1.0). */
+/** The settings cfglint models, with their defaults (docs/servers/gunicorn.md; identical in 20.1.0 and 26.1.0). */
 export const CANONICAL: Record<string, CanonicalSpec> = {
   bind: { unit: 'text', kind: 'list_string', defaultText: '127.0.0.1:8000', defaultValue: '127.0.0.1:8000', reference: REF('bind', '582-589') },
   workers: { unit: 'count', kind: 'pos_int', defaultText: '1', defaultValue: 1, reference: REF('workers', '636-640') },
@@ -34,7 +34,7 @@ export const CANONICAL: Record<string, CanonicalSpec> = {
   limit_request_fields: { unit: 'count', kind: 'pos_int', defaultText: '100', defaultValue: 100, reference: REF('limit_request_fields', '858-862') },
   max_requests: { unit: 'count', kind: 'pos_int', defaultText: '0', defaultValue: 0, reference: REF('max_requests', '734-738') },
   graceful_timeout: { unit: 'ms', scale: 1000, kind: 'pos_int', defaultText: '30', defaultValue: 30, reference: REF('graceful_timeout', '795-799') },
-  // Not in the SERVERS.md table: read from 20.1.0 config.py directly.
+  // Not in docs/servers/gunicorn.md: read from 20.1.0 config.py directly.
   user: { unit: 'text', kind: 'user', defaultText: 'the user that starts gunicorn', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py:1141-1155 (default os.geteuid())' },
   group: { unit: 'text', kind: 'user', defaultText: 'the group that starts gunicorn', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py:1157-1171 (default os.getegid())' },
   umask: { unit: 'count', kind: 'pos_int', defaultText: '0', defaultValue: 0, reference: 'gunicorn 20.1.0 config.py:1173-1190 (default 0)' },

@@ -10,10 +10,10 @@ import { append } from '../../source/append';
 import type { SourceText } from '../../source/text';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { emptyOutput } from '../types';
-import { guarded } from '../launch';
-import { addComments, lineComments, readSource } from '../launch/files';
+import { guarded } from '../kit/failure';
+import { addComments, lineComments, readSource } from '../kit/files';
 import { POD_SPEC_PATHS } from '../launch/kubernetes';
-import { entriesOf, isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../launch/yaml';
+import { entriesOf, isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../kit/yaml';
 
 
 export interface KubernetesReadResult extends ReaderOutput {
@@ -27,14 +27,14 @@ export function readKubernetes(files: FilesByFormat, context: ReaderContext): Ku
     // The launch reader records these files, reports their YAML errors and keeps their comments.
     const source = readSource(path, context, { ...emptyOutput() }, false);
     if (!source || source.text.includes('{{')) continue;
-    guarded(output, source.file, () => readManifests(source, kubernetes));
+    guarded(output.diagnostics, 'Kubernetes reader', source.file, () => readManifests(source, kubernetes));
   }
   for (const path of files['helm-values'] ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     // `# cfglint-disable-next-line …` above a key of controller.config.
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, 'Kubernetes reader', source.file, () => {
       const { documents, problems } = parseYaml(source);
       append(output.diagnostics, problems);
       for (const document of documents) {

@@ -11,7 +11,7 @@ import { EmbeddedSourceText, embeddedLiteralBlock } from '../../source/embedded-
 import type { SourceText } from '../../source/text';
 import { EnvsubstTemplate, imageEnvironment, isOfficialNginxImage, TemplateScript, templateScript } from '../docker/envsubst-templates';
 import { containerEnvironment, POD_SPEC_PATHS } from '../launch/kubernetes';
-import { entriesOf, isMap, isScalar, itemsOf, parseYaml, scalarArg, valueOf, YamlNode } from '../launch/yaml';
+import { entriesOf, isMap, isScalar, itemsOf, parseYaml, scalarArg, valueOf, YamlNode } from '../kit/yaml';
 
 /** Formats read from ConfigMaps: the servers' own config files. */
 const EMBEDDABLE = new Set<FileFormat>(['gunicorn', 'uwsgi', 'tomcat', 'spring-boot']);

@@ -1,10 +1,10 @@
 /** The last step of every launch reader: wrappers peeled off, raw values turned into model values. */
-import type { Launch, LaunchKind } from './launch';
+import type { Launch, LaunchArg, LaunchEnvValue, LaunchKind } from './launch';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
-import { diagnostic } from './files';
+import { diagnostic } from '../kit/files';
 import { unwrap } from './program';
-import { Lookup, RawArg, toLaunchArg, toLaunchEnv } from './raw';
+import { Lookup, RawArg, writtenText } from '../kit/raw';
 
 export interface LaunchDraft {
   kind: LaunchKind;
@@ -57,4 +57,14 @@ export function assembleLaunch(draft: LaunchDraft): Launch | undefined {
     ...(draft.mounts && draft.mounts.length > 0 ? { mounts: draft.mounts } : {}),
     ...(draft.compose ? { compose: draft.compose } : {}),
   };
+}
+
+function toLaunchArg(raw: RawArg): LaunchArg {
+  const span = raw.source.span(raw.start, raw.end);
+  if (raw.unresolved.length > 0) return { value: writtenText(raw), span, unresolved: [...new Set(raw.unresolved)] };
+  return { value: raw.value, span };
+}
+
+function toLaunchEnv(raw: RawArg): LaunchEnvValue {
+  return toLaunchArg(raw);
 }

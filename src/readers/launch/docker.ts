@@ -22,7 +22,7 @@ import type { ComposeCommand, ComposeFile, ComposeService } from '../docker/comp
 import { copiedFiles, TreeKind } from '../docker/placed-files';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage } from '../docker/dockerfile';
 import { assembleLaunch } from './assemble';
-import { literalArg, lookupIn, RawArg } from './raw';
+import { literalArg, lookupIn, RawArg } from '../kit/raw';
 import { normalizeSignal } from './systemd';
 
 function overriding(command: ComposeCommand): DockerCommand {
@@ -66,7 +66,12 @@ export function dockerLaunches(
     const display = (path: string) => nodePath.posix.normalize(nodePath.posix.join(displayDir, nodePath.relative(nodePath.dirname(compose.path), path).split(nodePath.sep).join('/')));
     const mounts = [...service.volumes, ...(dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : [])];
     // Every service, started from the tree or not (an nginx image with mounted configs).
-    containers.push({ ...scope, service: service.name, file: compose.source.file, mounts, hostNetwork: Boolean(service.hostNetwork) });
+    containers.push({
+      ...scope, service: service.name, file: compose.source.file, mounts, hostNetwork: Boolean(service.hostNetwork),
+      keySpan: compose.source.span(service.start, service.end),
+      ...(service.image ? { image: service.image.value } : {}),
+      ...(service.restart ? { restart: service.restart } : {}),
+    });
     if (dockerfile) built.add(dockerfile);
     const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : undefined;
     if (!stage && !service.command && !service.entrypoint) continue;
@@ -186,6 +191,7 @@ function mergeService(base: ComposeService, overlay: ComposeService): ComposeSer
     ...base,
     build: overlay.build ?? base.build,
     image: overlay.image ?? base.image,
+    restart: overlay.restart ?? base.restart,
     command: overlay.command ?? base.command,
     entrypoint: overlay.entrypoint ?? base.entrypoint,
     environment: new Map([...base.environment, ...overlay.environment]),

@@ -9,31 +9,13 @@ import { Dockerfile, parseDockerfile } from '../docker/dockerfile';
 import type { SourceText } from '../../source/text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { dockerLaunches } from './docker';
-import { addComments, lineComments, readSource, recordSource } from './files';
+import { addComments, lineComments, readSource, recordSource } from '../kit/files';
+import { guarded } from '../kit/failure';
 import { kubernetesLaunches, kubernetesWorkloads } from './kubernetes';
 import { procfileLaunches } from './procfile';
 import { shellLaunches } from './shell-script';
 import { systemdLaunches } from './systemd';
 import { groupUnits, parseUnitFile, UnitFile } from './systemd-unit';
-
-/**
- * Runs `read` for one file; a bug in a reader becomes an `internal-error` on that file and the
- * other files are still read.
- */
-export function guarded<T>(output: ReaderOutput, file: string, read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    const start = { line: 1, column: 1, offset: 0 };
-    output.diagnostics.push({
-      ruleId: 'internal-error',
-      message: `cfglint could not read this file and skipped it: ${(error as Error).message}; please report this with the file`,
-      primary: { file, start, end: start },
-      related: [],
-    });
-    return undefined;
-  }
-}
 
 /** A script that ends by running its arguments: `exec "$@"` (Docker entrypoints). */
 const RUNS_ITS_ARGUMENTS = /^[ \t]*exec[ \t]+"\$(@|\{@\})"/m;
@@ -48,19 +30,19 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
   for (const path of files.systemd ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    const parsed = guarded(output, source.file, () => parseUnitFile(source));
+    const parsed = guarded(output.diagnostics, 'launch reader', source.file, () => parseUnitFile(source));
     if (!parsed) continue;
     unitFiles.push({ path, file: parsed });
     append(problems, parsed.problems);
     addComments(output, source.file, parsed.comments);
   }
-  guarded(output, context.displayPath(files.systemd?.[0] ?? '.'), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
+  guarded(output.diagnostics, 'launch reader', context.displayPath(files.systemd?.[0] ?? '.'), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
 
   const dockerfiles = new Map<string, Dockerfile>();
   for (const path of files.dockerfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    const parsed = guarded(output, source.file, () => parseDockerfile(source));
+    const parsed = guarded(output.diagnostics, 'launch reader', source.file, () => parseDockerfile(source));
     if (!parsed) continue;
     dockerfiles.set(path, parsed);
     addComments(output, source.file, parsed.comments);
@@ -69,7 +51,7 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    const parsed = guarded(output, source.file, () => parseCompose(source, path));
+    const parsed = guarded(output.diagnostics, 'launch reader', source.file, () => parseCompose(source, path));
     if (!parsed) continue;
     composeFiles.push(parsed);
     append(problems, parsed.problems);
@@ -83,7 +65,7 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
   }
   const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath.basename(path)));
   const passThrough = (program: string) => passThroughScripts.has(program);
-  guarded(output, context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => {
+  guarded(output.diagnostics, 'launch reader', context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => {
     const treeFiles = new Set(context.treeFiles);
     const readEnvFile = (path: string) => (treeFiles.has(path) ? readSource(path, context, output) : undefined);
     // Built on first use: only a Dockerfile's COPY asks.
@@ -96,13 +78,13 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
 
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => append(launches, shellLaunches(source, problems)));
+    guarded(output.diagnostics, 'launch reader', source.file, () => append(launches, shellLaunches(source, problems)));
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => append(launches, procfileLaunches(source, problems)));
+    guarded(output.diagnostics, 'launch reader', source.file, () => append(launches, procfileLaunches(source, problems)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);
@@ -110,7 +92,7 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     if (!source || source.text.includes('{{')) continue;
     recordSource(output, source);
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, 'launch reader', source.file, () => {
       const { workloads, problems: yamlProblems } = kubernetesWorkloads(source);
       append(problems, yamlProblems);
       append(launches, kubernetesLaunches(source, workloads, problems));

@@ -14,8 +14,8 @@ import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { MAX_VALUE_LENGTH } from '../expansion-budget';
 import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
-import { lookupIn, RawArg } from './raw';
-import { isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from './yaml';
+import { lookupIn, RawArg } from '../kit/raw';
+import { isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../kit/yaml';
 
 /** Where each workload kind keeps its pod spec (its pod template is the path without the last `spec`). */
 export const POD_SPEC_PATHS: Record<string, string[]> = {

@@ -63,6 +63,8 @@ export interface Launch {
    * `span` is undefined when it is the supervisor's default.
    */
   stopSignal: { value: string; span?: Span };
+  /** systemd: the `[Install]` `WantedBy=`/`RequiredBy=` targets that `systemctl enable` hooks the unit into (empty: it cannot be enabled to start at boot). */
+  systemdInstall?: { wantedBy: string[] };
   /**
    * Words that run before the program and hand over to it, outermost first: `exec`, `env A=b`,
    * `sh -c`, `gosu app`, `tini --`, `python -m`, `pipenv run`. A shell (`sh -c`) stays in front
@@ -135,6 +137,15 @@ export function mountedSource(launch: Launch, path: string): string | undefined 
   return rest === '' ? best.source : `${best.source}/${rest}`;
 }
 
+/**
+ * The name a server goes by in messages, the graph and --print-config: the service that starts
+ * it (compose service, systemd unit, Kubernetes container), else the config file it reads (as its
+ * reader names it), else the file that launches it.
+ */
+export function serverName(launch: Launch | undefined, configFile?: string): string {
+  return launch?.service ?? configFile ?? launch?.file ?? '';
+}
+
 /** An argument's value when the tree determines it, else undefined. */
 export function knownValue(arg: LaunchArg | LaunchEnvValue | undefined): string | undefined {
   return arg && !arg.unresolved ? arg.value : undefined;
@@ -171,4 +182,10 @@ export interface ComposeContainer extends ComposeScope {
   file: string;
   mounts: Mount[];
   hostNetwork: boolean;
+  /** The service's key in the compose file. */
+  keySpan?: Span;
+  /** `image:` as written. */
+  image?: string;
+  /** `restart:` (`no`, `always`, `unless-stopped`, `on-failure[:N]`), or `deploy.restart_policy`; absent: compose's default, `no`. */
+  restart?: { value: string; span: Span };
 }

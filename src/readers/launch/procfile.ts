@@ -6,7 +6,7 @@ import type { Launch } from './launch';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
-import { ALL_UNKNOWN, literalArg } from './raw';
+import { ALL_UNKNOWN, literalArg } from '../kit/raw';
 
 const PROCESS_LINE = /^([A-Za-z0-9_-]+)[ \t]*:[ \t]*(\S.*?)[ \t]*\r?$/;
 

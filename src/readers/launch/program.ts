@@ -6,11 +6,11 @@
  */
 import * as nodePath from 'path';
 import { append } from '../../source/append';
-import { expandWord } from './expand';
+import { expandWord } from '../kit/expand';
 import type { SourceText } from '../../source/text';
-import type { MappedText } from './mapped-text';
-import { asMappedText, literalArg, Lookup, RawArg, sliceArg } from './raw';
-import { assignmentOf, literalText, parseShell, ShellProblem, ShellRedirect } from './shell-syntax';
+import type { MappedText } from '../kit/mapped-text';
+import { asMappedText, literalArg, Lookup, RawArg, sliceArg } from '../kit/raw';
+import { assignmentOf, literalText, parseShell, ShellProblem, ShellRedirect } from '../kit/shell-words';
 
 /**
  * Programs that serve requests behind nginx (the servers cfglint models, plus Java for Spring

@@ -8,10 +8,10 @@ import type { Launch } from './launch';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
-import { diagnostic } from './files';
-import { MappedText } from './mapped-text';
+import { diagnostic } from '../kit/files';
+import { MappedText } from '../kit/mapped-text';
 import { runShell, startsServer, unwrap } from './program';
-import { ALL_UNKNOWN, lookupIn, RawArg } from './raw';
+import { ALL_UNKNOWN, lookupIn, RawArg } from '../kit/raw';
 
 export function shellLaunches(source: SourceText, problems: ReaderDiagnostic[]): Launch[] {
   const launches: Launch[] = [];

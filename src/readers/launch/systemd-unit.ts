@@ -9,8 +9,8 @@
 import * as nodePath from 'path';
 import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
-import { diagnostic } from './files';
-import { MappedText, MappedTextBuilder } from './mapped-text';
+import { diagnostic } from '../kit/files';
+import { MappedText, MappedTextBuilder } from '../kit/mapped-text';
 
 export interface UnitEntry {
   section: string;

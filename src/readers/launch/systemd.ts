@@ -10,9 +10,9 @@ import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { MAX_VALUE_LENGTH } from '../expansion-budget';
 import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
-import { diagnostic } from './files';
-import type { MappedText } from './mapped-text';
-import { Lookup, RawArg, sliceArg } from './raw';
+import { diagnostic } from '../kit/files';
+import type { MappedText } from '../kit/mapped-text';
+import { Lookup, RawArg, sliceArg } from '../kit/raw';
 import { assignments, lastAssignment, Unit, UnitEntry, UnitFile } from './systemd-unit';
 
 /** Variables systemd itself passes to services ("static configuration", systemd.exec(5)). */
@@ -315,9 +315,14 @@ export function systemdLaunches(units: Unit[], problems: ReaderDiagnostic[]): La
           externalEnv,
           problems,
         });
-        if (launch) launches.push(launch);
+        if (launch) launches.push({ ...launch, systemdInstall: { wantedBy: installTargets(unit) } });
       }
     }
   }
   return launches;
+}
+
+/** `WantedBy=` and `RequiredBy=` of `[Install]`: the targets `systemctl enable` links the unit into. */
+function installTargets(unit: Unit): string[] {
+  return ['WantedBy', 'RequiredBy'].flatMap((key) => assignments(unit, 'Install', key)).flatMap(({ entry }) => entry.value.text.split(/\s+/).filter((word) => word !== ''));
 }

@@ -16,9 +16,9 @@ import { parseDockerfile } from '../docker/dockerfile';
 import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
 import { SourceText } from '../../source/text';
-import { MappedText } from './mapped-text';
+import { MappedText } from '../kit/mapped-text';
 import { runShell, ShellStep, StepRedirect } from './program';
-import { ALL_UNKNOWN, RawArg } from './raw';
+import { ALL_UNKNOWN, RawArg } from '../kit/raw';
 
 export interface WrittenFilesInput {
   /** Files the discovery took for shell scripts (`*.sh`). */

@@ -8,7 +8,7 @@
  * variable (`$host`) stays, unless the environment happens to define that very name.
  */
 import { UNKNOWN_MARK } from '../../discovery/template';
-import type { VariableValue } from '../launch/raw';
+import type { VariableValue } from '../kit/raw';
 import { RenderedSourceText } from '../rendered-text';
 import type { SourceText } from '../../source/text';
 

@@ -1,6 +1,6 @@
 /**
  * One path segment of an nginx include mask matched the way nginx's glob(3) call does it
- * (glibc, flags 0, C locale; SERVERS.md §1.1): on bytes, `*` and `?` and `[...]` never match a
+ * (glibc, flags 0, C locale; docs/servers/nginx.md#include-masks): on bytes, `*` and `?` and `[...]` never match a
  * leading dot, `[!...]` and `[^...]` negate, `a-z` is a byte range, `[:alpha:]` a class,
  * a backslash quotes the next character, and a `[` without its `]` is literal.
  *

@@ -2,7 +2,7 @@
  * Where an `include` argument points in the tree being linted.
  *
  * nginx resolves a relative include against its prefix, the directory of the main config
- * (ngx_conf_full_name with conf_prefix; SERVERS.md §1.1), never against the including file.
+ * (ngx_conf_full_name with conf_prefix; docs/servers/nginx.md#include-paths), never against the including file.
  * Absolute paths name the production machine (`/etc/nginx/conf.d/*.conf`), so they are mapped
  * onto the tree: explicit mappings from the config file first, then the conventional prefixes
  * when the main config is known, then the longest path suffix that exists in the tree.

@@ -13,8 +13,9 @@ import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNg
 import { readsLikeNginx } from './lookalike';
 import { MAX_BLOCK_DEPTH, NginxDirective, ParsedNginxFile, parseNginx, sourceOf } from './parse';
 import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
+import { messageOf } from '../../source/thrown';
 
-export type { NginxArg, NginxDirective, ParsedNginxFile } from './parse';
+export type { NginxDirective, ParsedNginxFile } from './parse';
 
 /** A directive in the context where nginx evaluates it, with includes replaced by their content. */
 export interface ExpandedDirective {
@@ -130,7 +131,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     try {
       real = real ?? fs.realpath(path);
     } catch (error) {
-      return { error: (error as Error).message };
+      return { error: messageOf(error) };
     }
     realPaths.set(path, real);
     const shown = real !== path && insideLintRoots(real) ? real : path;
@@ -144,7 +145,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       try {
         text = decodeUtf8(fs.read(shown));
       } catch (error) {
-        return { error: (error as Error).message };
+        return { error: messageOf(error) };
       }
       const dialect = nginxTemplateDialect(shown, text);
       raw = dialect ? parseNginxTemplate(options.displayPath(shown), text, dialect) : parseNginx(new SourceText(options.displayPath(shown), text));
@@ -247,7 +248,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         const more = directories.length > 3 ? ` and ${directories.length - 3} more` : '';
         report({
           ruleId: 'read-error',
-          message: `Include "${argument.value}" matches the director${directories.length === 1 ? 'y' : 'ies'} ${named}${more}: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern`,
+          message: `Include "${argument.value}" matches the director${directories.length === 1 ? 'y' : 'ies'} ${named}${more}`,
+          help: 'nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern',
           primary: argument.span,
           related: [],
         });
@@ -270,7 +272,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           cycleReported.add(at);
           report({
             ruleId: 'include-cycle',
-            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include: nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes`,
+            message: `Include cycle: "${options.displayPath(target)}" includes itself through this include`,
+            help: 'nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes',
             primary: argument.span,
             related: [],
           });
@@ -334,7 +337,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       : ` (${links.slice(0, 3).join(', ')}${links.length > 3 ? ` and ${links.length - 3} more` : ''} lead${links.length === 1 ? 's' : ''} out through a symbolic link)`;
     report({
       ruleId: 'include-outside-tree',
-      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it: lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json`,
+      message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it`,
+      help: 'lint a directory that holds the file, or map the path with "nginx.includeMap" in .cfglint.json',
       primary: argument.span,
       related: [],
     });
@@ -363,10 +367,18 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
 
   const roots: NginxConfigRoot[] = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
-  for (const main of mains) {
-    const prefixDir = nodePath.dirname(main.path);
+  const mainExpansions = mains.map((main) => {
+    const before = new Set(reachedFromElsewhere);
     budget = freshBudget();
-    roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
+    const directives = expand(main.parsed.directives, main.path, nodePath.dirname(main.path), [main.real], [], 0);
+    return { main, directives, reaches: new Set([...reachedFromElsewhere].filter((real) => !before.has(real))) };
+  });
+  for (const { main, directives, reaches } of mainExpansions) {
+    // A file of main-context lines that a main config includes (modules-enabled/*.conf with its
+    // load_module) is part of that config, not a second one.
+    const includedByAnother = mainExpansions.some((other) => other.main !== main && other.reaches.has(main.real) && !reaches.has(other.main.real));
+    if (includedByAnother) continue;
+    roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives });
   }
 
   // Files no main config reached are snippets. One that another snippet includes is read there.

@@ -9,7 +9,7 @@ import { SourceText } from '../../source/text';
 import { Comment, NginxLexer, Token } from './lex';
 import { FileTree, NginxDirective, ReadDirective } from './tree';
 
-export type { NginxArg, NginxDirective } from './tree';
+export type { NginxDirective } from './tree';
 export { argCountOf, argValueOf, directiveEndOffset, fileTextOf, lastTokenEndOffset, nameEndOffset, opensBlock, sourceOf } from './tree';
 
 export interface ParsedNginxFile {

@@ -8,7 +8,7 @@
 import * as nodePath from 'path';
 import type { FileSystem } from '../../discovery/fs';
 import type { EnvsubstTemplate } from '../docker/envsubst-templates';
-import type { VariableValue } from '../launch/raw';
+import type { VariableValue } from '../kit/raw';
 import type { SourceText } from '../../source/text';
 import { renderEnvsubst } from './envsubst';
 import type { IncludeMapping } from './include';

@@ -9,6 +9,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
 import { parseProperties } from '../tomcat/properties';
+import { messageOf } from '../../source/thrown';
 
 export interface SpringEntry {
   /** Flat key as written (`server.tomcat.keep-alive-timeout`, `spring.profiles.active[0]`). */
@@ -60,7 +61,7 @@ function readYamlFile(text: string): SpringFileContent {
       documents.push({ entries });
     }
   } catch (error) {
-    problems.push({ start: 0, end: 0, message: `YAML could not be read: ${(error as Error).message}` });
+    problems.push({ start: 0, end: 0, message: `YAML could not be read: ${messageOf(error)}` });
   }
   return { documents: documents.filter((document) => document.entries.length > 0), comments: yamlComments(text), problems };
 }

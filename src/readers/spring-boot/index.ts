@@ -30,15 +30,16 @@
  */
 import * as nodePath from 'path';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
-import type { Launch } from '../launch/launch';
+import { Launch, serverName } from '../launch/launch';
 import type { SpringBootBackend, TomcatConnector } from '../tomcat/tomcat-backend';
 import type { ConnectorSettingName } from '../../reference/tomcat/defaults';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { MAX_EXPANSION_STEPS, MAX_VALUE_LENGTH } from '../expansion-budget';
 import { decodeUtf8, SourceText } from '../../source/text';
-import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
-import { readerFailed } from '../tomcat';
+import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
+import { guarded } from '../kit/failure';
+import { readSource } from '../kit/files';
 import { attachListener } from '../tomcat/connector';
 import { connectorDefault, HTTP_ADDRESS_REFERENCE, KEEP_ALIVE_TIMEOUT_REFERENCE, REQUEST_HEADER_SIZE_REFERENCE } from '../../reference/tomcat/defaults';
 import { readSpringFile, SpringEntry, SpringFileContent } from './documents';
@@ -134,15 +135,13 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
   const backends: SpringBootBackend[] = [];
   const used = new Set<Launch>();
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    try {
+    guarded(output.diagnostics, 'Spring Boot reader', appFiles[0].source.file, () => {
       const runner = launchesFor(context.displayPath(root), launches);
       const built = buildApp(root, appFiles, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
       backends.push(...built);
-    } catch (error) {
-      output.diagnostics.push(readerFailed('Spring Boot', appFiles[0].source, error));
-    }
+    });
   }
   // `java -jar` with Spring settings in its environment or arguments and no application file in
   // the tree (a container configured by env): the jar's own defaults plus what the launch sets.
@@ -150,7 +149,7 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
     const { overrides } = launchesFor(nodePath.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides);
-    const backend = makeBackend(launch.service ?? launch.file, [], [], 'default', merged, [], overrides, { file: launch.file, span: launch.span });
+    const backend = makeBackend(serverName(launch), [], [], 'default', merged, [], overrides, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
     backends.push(backend);
   }
@@ -165,15 +164,8 @@ function configuresSpringBootJar(launch: Launch): boolean {
 }
 
 function readFile(path: string, context: ReaderContext, output: ReaderOutput): SpringFile | undefined {
-  let source: SourceText;
-  try {
-    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
-  } catch (error) {
-    const start = { line: 1, column: 1, offset: 0 };
-    output.diagnostics.push({ ruleId: 'read-error', message: (error as Error).message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });
-    return undefined;
-  }
-  output.sources.push(source);
+  const source = readSource(path, context, output);
+  if (!source) return undefined;
   const base = nodePath.basename(path);
   const format = /\.properties$/i.test(base) ? 'properties' : 'yaml';
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];

@@ -11,10 +11,10 @@ import type { SystemLimit } from '../backend';
 import type { Setting } from '../../source/setting';
 import type { Launch } from '../launch/launch';
 import { parseCompose } from '../docker/compose';
-import { addComments, diagnostic, lineComments, readSource, recordSource } from '../launch/files';
-import { guarded } from '../launch/index';
+import { addComments, diagnostic, lineComments, readSource, recordSource } from '../kit/files';
+import { guarded } from '../kit/failure';
 import { kubernetesWorkloads } from '../launch/kubernetes';
-import type { RawArg } from '../launch/raw';
+import type { RawArg } from '../kit/raw';
 import { assignments, groupUnits, parseUnitFile, Unit, UnitFile } from '../launch/systemd-unit';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
@@ -113,7 +113,7 @@ export function readSystemLimits(files: FilesByFormat, launches: Launch[], conte
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source, '#;'));
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, 'system limits reader', source.file, () => {
       for (const assignment of parseSysctl(source, problems)) {
         if (assignment.key !== SOMAXCONN) continue;
         const value = somaxconnValue({ text: assignment.value, source, start: assignment.valueStart, end: assignment.valueEnd }, problems);
@@ -132,14 +132,14 @@ export function readSystemLimits(files: FilesByFormat, launches: Launch[], conte
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output, source.file, () => append(limitLines, parseLimitsConf(source, problems)));
+    guarded(output.diagnostics, 'system limits reader', source.file, () => append(limitLines, parseLimitsConf(source, problems)));
   }
   append(limits, loginSessionLimits(limitLines));
 
   const unitFiles: { path: string; file: UnitFile }[] = [];
   for (const path of files.systemd ?? []) {
     const source = readSource(path, context, output);
-    const parsed = source && guarded(output, source.file, () => parseUnitFile(source));
+    const parsed = source && guarded(output.diagnostics, 'system limits reader', source.file, () => parseUnitFile(source));
     if (parsed) unitFiles.push({ path, file: parsed });
   }
   for (const unit of groupUnits(unitFiles)) {
@@ -150,7 +150,7 @@ export function readSystemLimits(files: FilesByFormat, launches: Launch[], conte
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, 'system limits reader', source.file, () => {
       for (const service of parseCompose(source, path).services) {
         const appliesTo = { kind: 'container' as const, name: service.name };
         for (const sysctl of service.sysctls.filter((entry) => entry.name === SOMAXCONN)) {
@@ -171,7 +171,7 @@ export function readSystemLimits(files: FilesByFormat, launches: Launch[], conte
     const source = readSource(path, context, output, false);
     if (!source || source.text.includes('{{')) continue;
     recordSource(output, source);
-    guarded(output, source.file, () => {
+    guarded(output.diagnostics, 'system limits reader', source.file, () => {
       for (const workload of kubernetesWorkloads(source).workloads) {
         for (const sysctl of workload.sysctls.filter((entry) => entry.name === SOMAXCONN)) {
           const raw = sysctl.value;

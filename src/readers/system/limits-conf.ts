@@ -6,7 +6,7 @@
  */
 import * as nodePath from 'path';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
-import { diagnostic } from '../launch/files';
+import { diagnostic } from '../kit/files';
 import type { SourceText } from '../../source/text';
 
 export interface NofileLine {

@@ -17,10 +17,12 @@ import type { Setting } from '../../source/setting';
 import { TomcatAttribute, TomcatBackend, TomcatConnector, TomcatExecutor, TomcatListener } from './tomcat-backend';
 import { portOffsetExists, TomcatVersion } from '../../reference/tomcat/versions';
 import type { Span } from '../../source/span';
-import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
+import type { SourceComment } from '../../source/diagnostic';
 import { MAX_EXPANSION_STEPS, MAX_VALUE_LENGTH } from '../expansion-budget';
-import { decodeUtf8, SourceText } from '../../source/text';
-import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
+import type { SourceText } from '../../source/text';
+import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
+import { guarded } from '../kit/failure';
+import { readSource } from '../kit/files';
 import { attachListener, buildConnector, parseJavaInt } from './connector';
 import { EXECUTOR_DEFAULTS } from '../../reference/tomcat/defaults';
 import { parseProperties } from './properties';
@@ -40,9 +42,8 @@ export function readTomcat(serverXmls: string[], catalinaProperties: string[], c
 
   const propertyFiles = new Map<string, { display: string; values: Map<string, PropertyValue> }>();
   for (const path of catalinaProperties) {
-    const read = readSource(path, context, output.diagnostics);
+    const read = readSource(path, context, output);
     if (!read) continue;
-    output.sources.push(read);
     const parsed = parseProperties(read.text);
     const values = new Map<string, PropertyValue>();
     for (const entry of parsed.entries) values.set(entry.key, { value: entry.value, span: read.span(entry.valueStart, entry.valueEnd) });
@@ -52,48 +53,24 @@ export function readTomcat(serverXmls: string[], catalinaProperties: string[], c
 
   const images = serverXmls.length > 0 ? findTomcatImages(context) : [];
   for (const path of serverXmls) {
-    const source = readSource(path, context, output.diagnostics);
+    const source = readSource(path, context, output);
     if (!source) continue;
-    output.sources.push(source);
     const properties = propertiesFor(path, propertyFiles);
-    try {
+    guarded(output.diagnostics, 'Tomcat reader', source.file, () => {
       const backend = readServerXml(source, tomcatVersionFor(path, images), properties?.values, output);
       if (backend) {
         if (properties) backend.catalinaProperties = properties.display;
         backends.push(backend);
       }
-    } catch (error) {
-      output.diagnostics.push(readerFailed('Tomcat', source, error));
-    }
+    });
   }
   return { ...output, backends };
-}
-
-/** A bug in this reader on one file: that file is skipped, the run goes on. */
-export function readerFailed(reader: string, source: SourceText, error: unknown): ReaderDiagnostic {
-  const start = { line: 1, column: 1, offset: 0 };
-  return {
-    ruleId: 'internal-error',
-    message: `The ${reader} reader failed on this file and skipped it: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-    primary: { file: source.file, start, end: start },
-    related: [],
-  };
 }
 
 function propertiesFor(serverXml: string, files: Map<string, { display: string; values: Map<string, PropertyValue> }>) {
   const sameDir = [...files.keys()].find((path) => nodePath.dirname(path) === nodePath.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : undefined;
-}
-
-function readSource(path: string, context: ReaderContext, diagnostics: ReaderDiagnostic[]): SourceText | undefined {
-  try {
-    return sourceFor(context, path, decodeUtf8(context.fs.read(path)));
-  } catch (error) {
-    const start = { line: 1, column: 1, offset: 0 };
-    diagnostics.push({ ruleId: 'read-error', message: (error as Error).message.replace(path, context.displayPath(path)), primary: { file: context.displayPath(path), start, end: start }, related: [] });
-    return undefined;
-  }
 }
 
 /** One server.xml → its diagnostics and comments in `output`, and a backend when it has connectors. */

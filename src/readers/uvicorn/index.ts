@@ -2,16 +2,16 @@
  * uvicorn: one backend per launch whose program is uvicorn (`uvicorn app:app`, `python -m uvicorn`,
  * from systemd, Dockerfile, compose, Procfile, scripts or Kubernetes). uvicorn has no config
  * file: its settings come from the command line and from `UVICORN_<PARAMETER>` variables (click's
- * auto_envvar_prefix), the command line winning (docs/uvicorn.md).
+ * auto_envvar_prefix), the command line winning (docs/servers/uvicorn.md).
  */
 import * as nodePath from 'path';
 import type { Listener, ListenAddress } from '../backend';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
-import { knownValue, Launch } from '../launch/launch';
+import { knownValue, Launch, serverName } from '../launch/launch';
 import { UvicornBackend } from './uvicorn-backend';
 import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE } from '../../reference/uvicorn';
 import type { Span } from '../../source/span';
-import { readerFailedAt } from '../kit/failure';
+import { guarded } from '../kit/failure';
 import { pythonIntBase10 } from '../gunicorn/args';
 import { emptyOutput, ReaderOutput } from '../types';
 import { parameterOfEnvironment, readUvicornCommandLine, UvicornCommandLine } from './command-line';
@@ -49,11 +49,7 @@ export function readUvicorn(launches: Launch[]): ReaderOutput & { backends: Uvic
   const output = { ...emptyOutput(), backends: [] as UvicornBackend[] };
   for (const launch of launches) {
     if (launch.program !== 'uvicorn') continue;
-    try {
-      output.backends.push(backendForLaunch(launch));
-    } catch (error) {
-      output.diagnostics.push(readerFailedAt('uvicorn', launch.span, error));
-    }
+    guarded(output.diagnostics, 'uvicorn reader', launch.span, () => output.backends.push(backendForLaunch(launch)));
   }
   return output;
 }
@@ -66,7 +62,7 @@ function backendForLaunch(launch: Launch): UvicornBackend {
 
   const backend: UvicornBackend = {
     kind: 'uvicorn',
-    name: launch.service ?? launch.file,
+    name: serverName(launch),
     file: launch.file,
     listeners: [],
     settings,

@@ -1,6 +1,6 @@
 /**
  * A uvicorn server as its command line and UVICORN_* environment define it (filled by
- * src/readers/uvicorn; facts and sources in docs/uvicorn.md).
+ * src/readers/uvicorn; facts and sources in docs/servers/uvicorn.md).
  *
  * Settings use uvicorn's own parameter names in canonical units: `host`, `port`, `uds`, `fd`,
  * `http` (the implementation named: `auto`, `h11`, `httptools` or a class path),

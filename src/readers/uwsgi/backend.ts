@@ -1,7 +1,7 @@
 /**
  * From an instance's option list to the shared backend shape: canonical settings (with the value
  * uWSGI really uses, its unit and where it came from) and listeners (address, protocol and
- * keep-alive behaviour; SERVERS.md §2.2, §2.3).
+ * keep-alive behaviour; docs/servers/uwsgi.md#socket-types).
  */
 import * as nodePath from 'path';
 import type { Launch } from '../launch/launch';
@@ -27,21 +27,21 @@ const number = (reader: UwsgiNumberReader, scale = 1) => (text: string | null) =
 const flag = (text: string | null) => readUwsgiFlag(text ?? undefined);
 const text = (value: string | null) => value ?? undefined;
 
-/** The canonical settings, with defaults from SERVERS.md §2.3 and the uWSGI source it cites. */
+/** The canonical settings, with defaults from docs/servers/uwsgi.md and the uWSGI source it cites. */
 const SETTINGS: SettingRule[] = [
-  { name: 'listen', keys: ['listen'], unit: 'count', read: number('int'), default: { value: 100, text: '100', reference: 'SERVERS.md §2.3 (uWSGI core/init.c:119)' } },
-  { name: 'buffer-size', keys: ['buffer-size'], unit: 'bytes', read: number('uint16'), default: { value: 4096, text: '4096', reference: 'SERVERS.md §2.3 (uWSGI core/init.c:112)' } },
-  { name: 'harakiri', keys: ['harakiri'], unit: 'ms', read: number('int', SECONDS_TO_MS), default: { value: 0, text: '0 (off)', reference: 'SERVERS.md §2.3 (uWSGI core/uwsgi.c:82)' } },
-  { name: 'socket-timeout', keys: ['socket-timeout'], unit: 'ms', read: number('int', SECONDS_TO_MS), default: { value: 4000, text: '4', reference: 'SERVERS.md §2.3 (uWSGI core/init.c:131)' } },
-  { name: 'http-timeout', keys: ['http-timeout'], unit: 'ms', read: number('int', SECONDS_TO_MS), default: { value: 60000, text: '60', reference: 'SERVERS.md §2.3 (uWSGI plugins/http/http.c:35)' } },
-  { name: 'http-keepalive', keys: ['http-keepalive'], unit: 'count', read: number('int'), default: { value: 0, text: '0 (off)', reference: 'SERVERS.md §2.3 (uWSGI plugins/http/http.c:37)' } },
-  { name: 'limit-post', keys: ['limit-post'], unit: 'bytes', read: number('uint64'), default: { value: 0, text: '0 (unlimited)', reference: 'SERVERS.md §2.3 (uWSGI core/protocol.c:453-460)' } },
-  { name: 'post-buffering', keys: ['post-buffering'], unit: 'bytes', read: number('uint64'), default: { value: 0, text: '0 (off)', reference: 'SERVERS.md §2.3 (uWSGI core/uwsgi.c:580)' } },
-  { name: 'processes', keys: ['processes', 'workers'], unit: 'count', read: number('int'), default: { value: 1, text: '1', reference: 'SERVERS.md §2.3 (uWSGI core/init.c:114)' } },
-  { name: 'threads', keys: ['threads'], unit: 'count', read: number('int'), default: { value: 1, text: '1', reference: 'SERVERS.md §2.3 (uWSGI core/init.c:103)' } },
-  { name: 'max-requests', keys: ['max-requests'], unit: 'count', read: number('uint64'), default: { value: 0, text: '0 (off)', reference: 'SERVERS.md §2.3 (uWSGI core/uwsgi.c:279)' } },
-  { name: 'die-on-term', keys: ['die-on-term'], unit: 'flag', read: flag, default: { value: false, text: 'off', reference: 'SERVERS.md §2.3 (ThingsToKnow.rst:12-13)' } },
-  { name: 'strict', keys: ['strict'], unit: 'flag', read: flag, default: { value: false, text: 'off', reference: 'SERVERS.md §2.1 (uWSGI core/config.c:362-386)' } },
+  { name: 'listen', keys: ['listen'], unit: 'count', read: number('int'), default: { value: 100, text: '100', reference: 'docs/servers/uwsgi.md#listen (uWSGI core/init.c:119)' } },
+  { name: 'buffer-size', keys: ['buffer-size'], unit: 'bytes', read: number('uint16'), default: { value: 4096, text: '4096', reference: 'docs/servers/uwsgi.md#buffer-size (uWSGI core/init.c:112)' } },
+  { name: 'harakiri', keys: ['harakiri'], unit: 'ms', read: number('int', SECONDS_TO_MS), default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#harakiri (uWSGI core/uwsgi.c:82)' } },
+  { name: 'socket-timeout', keys: ['socket-timeout'], unit: 'ms', read: number('int', SECONDS_TO_MS), default: { value: 4000, text: '4', reference: 'docs/servers/uwsgi.md#socket-timeout (uWSGI core/init.c:131)' } },
+  { name: 'http-timeout', keys: ['http-timeout'], unit: 'ms', read: number('int', SECONDS_TO_MS), default: { value: 60000, text: '60', reference: 'docs/servers/uwsgi.md#http-timeout (uWSGI plugins/http/http.c:35)' } },
+  { name: 'http-keepalive', keys: ['http-keepalive'], unit: 'count', read: number('int'), default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#http-keepalive (uWSGI plugins/http/http.c:37)' } },
+  { name: 'limit-post', keys: ['limit-post'], unit: 'bytes', read: number('uint64'), default: { value: 0, text: '0 (unlimited)', reference: 'docs/servers/uwsgi.md#limit-post (uWSGI core/protocol.c:453-460)' } },
+  { name: 'post-buffering', keys: ['post-buffering'], unit: 'bytes', read: number('uint64'), default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#post-buffering (uWSGI core/uwsgi.c:580)' } },
+  { name: 'processes', keys: ['processes', 'workers'], unit: 'count', read: number('int'), default: { value: 1, text: '1', reference: 'docs/servers/uwsgi.md#processes (uWSGI core/init.c:114)' } },
+  { name: 'threads', keys: ['threads'], unit: 'count', read: number('int'), default: { value: 1, text: '1', reference: 'docs/servers/uwsgi.md#threads (uWSGI core/init.c:103)' } },
+  { name: 'max-requests', keys: ['max-requests'], unit: 'count', read: number('uint64'), default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#max-requests (uWSGI core/uwsgi.c:279)' } },
+  { name: 'die-on-term', keys: ['die-on-term'], unit: 'flag', read: flag, default: { value: false, text: 'off', reference: 'docs/servers/uwsgi.md#die-on-term (ThingsToKnow.rst:12-13)' } },
+  { name: 'strict', keys: ['strict'], unit: 'flag', read: flag, default: { value: false, text: 'off', reference: 'docs/servers/uwsgi.md#strict (uWSGI core/config.c:362-386)' } },
   { name: 'chmod-socket', keys: ['chmod-socket', 'chmod'], unit: 'text', read: chmodMode },
   { name: 'uid', keys: ['uid'], unit: 'text', read: text },
   { name: 'gid', keys: ['gid'], unit: 'text', read: text },
@@ -108,9 +108,9 @@ function masterSetting(entries: UwsgiOptionEntry[]): Setting {
   const implied = entries.find((entry) => !entry.condition && uwsgiOptionSpec(entry.key)?.impliesMaster);
   if (implied) return { name: 'master', value: true, text: `${implied.key} (needs the master)`, unit: 'flag', source: source(implied, implied.keySpan) };
   if (entries.some((entry) => uwsgiOptionSpec(entry.key)?.impliesMaster)) {
-    return { name: 'master', value: undefined, text: '', unit: 'flag', source: { kind: 'default', reference: 'SERVERS.md §2.3', note: 'an option inside an if-block would switch it on' } };
+    return { name: 'master', value: undefined, text: '', unit: 'flag', source: { kind: 'default', reference: 'docs/servers/uwsgi.md#master', note: 'an option inside an if-block would switch it on' } };
   }
-  return { name: 'master', value: false, text: 'off', unit: 'flag', source: { kind: 'default', reference: 'SERVERS.md §2.3' } };
+  return { name: 'master', value: false, text: 'off', unit: 'flag', source: { kind: 'default', reference: 'docs/servers/uwsgi.md#master' } };
 }
 
 const SOCKET_PROTOCOLS: Record<string, string | undefined> = {
@@ -178,11 +178,11 @@ function listenerFor(backend: UwsgiBackend, entry: UwsgiOptionEntry, wire: strin
   const closes = (protocol: ListenerProtocol, reason: string): Listener => ({ ...base, protocol, keepAlive: { kind: 'closesAfterResponse', reason } });
   switch (wire) {
     case 'uwsgi':
-      return closes('uwsgi', 'the uwsgi protocol carries one request per connection (SERVERS.md §2.2)');
+      return closes('uwsgi', 'the uwsgi protocol carries one request per connection (docs/servers/uwsgi.md#socket-types)');
     case 'http':
-      return closes('http', 'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (SERVERS.md §2.2)');
+      return closes('http', 'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (docs/servers/uwsgi.md#socket-types)');
     case 'https':
-      return closes('https', 'uWSGI https-socket closes the connection after each response (SERVERS.md §2.2)');
+      return closes('https', 'uWSGI https-socket closes the connection after each response (docs/servers/uwsgi.md#socket-types)');
     case 'fastcgi':
       return closes('fastcgi', 'uWSGI ends each FastCGI connection after the response (proto/fastcgi.c)');
     case 'scgi':
@@ -194,7 +194,7 @@ function listenerFor(backend: UwsgiBackend, entry: UwsgiOptionEntry, wire: strin
       const protocol: ListenerProtocol = wire === 'router' ? 'http' : 'https';
       const keepalive = backend.settings.get('http-keepalive') as Setting<number>;
       if (keepalive.value === undefined) return { ...base, protocol, keepAlive: { kind: 'idleTimeout', timeout: keepalive } };
-      if (keepalive.value === 0) return closes(protocol, 'the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (SERVERS.md §2.3)');
+      if (keepalive.value === 0) return closes(protocol, 'the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (docs/servers/uwsgi.md#http-keepalive)');
       // http-keepalive above 1 is the idle timeout in seconds; otherwise http-timeout applies (plugins/http/http.c:643-661).
       const timeout: Setting<number> = keepalive.value > 1 ? { ...keepalive, value: keepalive.value * 1000, unit: 'ms' } : (backend.settings.get('http-timeout') as Setting<number>);
       return { ...base, protocol, keepAlive: { kind: 'idleTimeout', timeout } };

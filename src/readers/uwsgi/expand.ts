@@ -1,7 +1,7 @@
 /**
  * uWSGI's expansion passes over option values, run once the options are all read
  * (uwsgi_apply_config_pass in core/utils.c, run for `$` then `@` then `%` from core/uwsgi.c;
- * SERVERS.md §2.1): `$(NAME)` environment variables, `@(file)` file contents, `%(name)`
+ * docs/servers/uwsgi.md#variables-and-placeholders): `$(NAME)` environment variables, `@(file)` file contents, `%(name)`
  * placeholders (the value of the first option of that name, or arithmetic such as
  * `%(processes + 1)`). A reference that resolves to nothing stays as written.
  */

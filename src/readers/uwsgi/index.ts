@@ -15,19 +15,20 @@
  */
 import * as nodePath from 'path';
 import { append } from '../../source/append';
-import { Launch, LaunchArg, LaunchEnvValue, mountedSource } from '../launch/launch';
+import { Launch, LaunchArg, LaunchEnvValue, mountedSource, serverName } from '../launch/launch';
 import type { UwsgiBackend } from './uwsgi-backend';
 import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
 import { decodeUtf8, SourceText } from '../../source/text';
 import { emptyOutput, ReaderContext, ReaderOutput, sourceFor } from '../types';
 import { buildBackend } from './backend';
 import { readCommandLine } from './command-line';
+import { guarded } from '../kit/failure';
 import { iniComments } from './ini';
 import { UNKNOWN } from './magic';
 import { BuiltInstance, buildInstance, InstanceStart, UwsgiFiles, UwsgiMachine } from './instance';
 
 export { buildInstance } from './instance';
-export type { UwsgiMachine, UwsgiFiles, InstanceStart, BuiltInstance } from './instance';
+export type { UwsgiMachine, UwsgiFiles } from './instance';
 
 /** `uwsgi`, and the per-language builds Debian ships as `uwsgi_python3`, `uwsgi-core`. */
 export function isUwsgiProgram(program: string): boolean {
@@ -45,7 +46,7 @@ export function readUwsgi(files: string[], launches: Launch[], context: ReaderCo
   const startedFiles = new Set<string>();
   for (const launch of launches) {
     if (!isUwsgiProgram(launch.program)) continue;
-    guarded(diagnostics, launch.span, () => {
+    guarded(diagnostics, 'uWSGI reader', launch.span, () => {
       const commandLine = readCommandLine(launch.argv.slice(1).map(withUnknownParts));
       if (commandLine.options.some((option) => option.key === 'emperor')) return;
       const envValue = (value: LaunchEnvValue) => (value.unresolved ? UNKNOWN : value.value);
@@ -62,7 +63,7 @@ export function readUwsgi(files: string[], launches: Launch[], context: ReaderCo
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, launch.service ?? (main ? nodePath.basename(main) : launch.file), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(finishBackend(instance, serverName(launch, main ? nodePath.basename(main) : undefined), main ? context.displayPath(main) : launch.file, launch, context));
     });
   }
 
@@ -71,7 +72,7 @@ export function readUwsgi(files: string[], launches: Launch[], context: ReaderCo
   for (const file of files) {
     if (startedFiles.has(file)) continue;
     const start = { line: 1, column: 1, offset: 0 };
-    guarded(diagnostics, { file: context.displayPath(file), start, end: start }, () => {
+    guarded(diagnostics, 'uWSGI reader', { file: context.displayPath(file), start, end: start }, () => {
       const machine: UwsgiMachine = { env: { vars: new Map(), complete: false }, realPaths: false };
       const request: InstanceStart = { iniFile: file };
       standalone.push({ file, instance: buildInstance(request, machine, reading.forFiles(), context.displayPath) });
@@ -109,20 +110,6 @@ function finishBackend(instance: BuiltInstance, name: string, file: string, laun
   const backend = buildBackend(instance, name, file, launch);
   backend.iniFiles = instance.files.map((path) => context.displayPath(path));
   return backend;
-}
-
-/** Readers never throw: a bug in this one becomes a finding and the other instances are still read. */
-function guarded(diagnostics: ReaderDiagnostic[], where: ReaderDiagnostic['primary'], read: () => void) {
-  try {
-    read();
-  } catch (error) {
-    diagnostics.push({
-      ruleId: 'internal-error',
-      message: `The uWSGI reader failed here and skipped this instance: ${error instanceof Error ? error.message : String(error)}; please report this with the file`,
-      primary: where,
-      related: [],
-    });
-  }
 }
 
 /** Config files as the linted tree holds them. */

@@ -1,5 +1,5 @@
 /**
- * uWSGI's ini syntax, line by line as core/ini.c reads it (SERVERS.md §2.1), and not a generic
+ * uWSGI's ini syntax, line by line as core/ini.c reads it (docs/servers/uwsgi.md#ini-line-format), and not a generic
  * ini library's: lines end at `\n`; spaces, tabs and `\r` are trimmed at both ends; a line whose
  * first character is `[` names a section (its last character is dropped, whatever it is); a line
  * starting with `;` or `#` is a comment; anything else is `key = value`, split at the first `=`

@@ -412,7 +412,8 @@ class InstanceBuilder {
     if (this.undecidedCondition > 0) return;
     this.diagnostics.push({
       ruleId: 'include-missing',
-      message: `Missing uWSGI config "${file}": no such file in the linted tree (uWSGI opens it relative to its working directory and stops if it cannot)`,
+      message: `Missing uWSGI config "${file}"`,
+      help: 'no such file in the linted tree (uWSGI opens it relative to its working directory and stops if it cannot)',
       primary: span,
       related: [],
     });
@@ -425,7 +426,8 @@ class InstanceBuilder {
       if (viaSpan) {
         this.diagnostics.push({
           ruleId: 'include-cycle',
-          message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH ? ' (or nests too deeply)' : ''}: uWSGI would read it again and again`,
+          message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH ? ' (or nests too deeply)' : ''}`,
+          help: 'uWSGI would read it again and again',
           primary: viaSpan,
           related: [],
         });

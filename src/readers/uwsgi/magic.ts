@@ -1,7 +1,7 @@
 /**
  * uWSGI's magic variables (`%d`, `%n`, `%p`, …). uWSGI replaces them in the whole text of a config
  * file as it reads it, before it looks at lines (magic_sub in core/utils.c, table filled by
- * config_magic_table_fill in core/uwsgi.c; SERVERS.md §2.1). Every `%` takes the next character
+ * config_magic_table_fill in core/uwsgi.c; docs/servers/uwsgi.md#magic-variables). Every `%` takes the next character
  * with it: `%%` is `%`, `%(` stays `%(` (placeholders come later), a letter with a value gives the
  * value, and any other character gives nothing (so `%z` vanishes, and a `%` at the end of a line
  * joins it with the next one). The result keeps a map back to the original text for spans.

@@ -3,7 +3,7 @@ import type { Span } from '../../source/span';
 import type { BackendBase } from '../backend';
 import type { Launch } from '../launch/launch';
 
-/** Where an option came from, in the order uWSGI reads them (SERVERS.md §2.1, docs/uwsgi-precedence in the reader). */
+/** Where an option came from, in the order uWSGI reads them (docs/servers/uwsgi.md#repeated-options, docs/uwsgi-precedence in the reader). */
 export type UwsgiOptionOrigin = 'environment' | 'command-line' | 'ini' | 'declared-option';
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Documented nginx defaults the model falls back to when a tree sets nothing, with the
- * versions each holds for. Every entry is checked against ../shared/knowledge/SERVERS.md
+ * versions each holds for. Every entry is written up in docs/servers/nginx.md
  * (which cites nginx's source and docs); the `reference` is shown to users by --explain and in
  * messages ("nginx default").
  */

@@ -16,10 +16,8 @@
  * `stream_upstream`, `mail`, `mail_server`, block names of their own (`acme_issuer`,
  * `oidc_provider`, `mgmt`, `rtmp`, …), and `any` (include).
  */
-import { REFERENCE_DIRECTIVES, REFERENCE_VERSION } from './directives.generated';
+import { REFERENCE_DIRECTIVES } from './directives.generated';
 import { THIRD_PARTY_DIRECTIVES } from './third-party-directives';
-
-export { REFERENCE_VERSION };
 
 /** Bit n: n arguments are accepted; bit 8: 8 or more (nginx's NGX_CONF_MAX_ARGS). */
 export type ArgMask = number;

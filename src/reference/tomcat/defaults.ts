@@ -1,5 +1,5 @@
 /**
- * Tomcat connector defaults. Every entry is in ../shared/knowledge/SERVERS.md §4 and was checked
+ * Tomcat connector defaults. Every entry is in docs/servers/tomcat.md#connector-defaults and was checked
  * against webapps/docs/config/{http,ajp,executor}.xml of the 9.0.x, 10.1.x and 11.0.x branches:
  * the defaults below are the same in all three. What differs by version (AJP secretRequired and
  * loopback address, the requiredSecret alias, portOffset) is in src/model/tomcat.ts.
@@ -18,7 +18,7 @@ const HTTP_DOC = 'https://tomcat.apache.org/tomcat-10.1-doc/config/http.html';
 const AJP_DOC = 'https://tomcat.apache.org/tomcat-10.1-doc/config/ajp.html';
 export const EXECUTOR_DOC = 'https://tomcat.apache.org/tomcat-10.1-doc/config/executor.html';
 
-const reference = (doc: string, attribute: string) => `SERVERS.md §4; ${doc} (${attribute})`;
+const reference = (doc: string, attribute: string) => `docs/servers/tomcat.md#connector-defaults; ${doc} (${attribute})`;
 
 /** Kind of value: how the text is read (Tomcat's IntrospectionUtils: Integer.valueOf, Boolean.valueOf). */
 export const CONNECTOR_SETTING_KINDS: Record<ConnectorSettingName, { unit: Unit; kind: 'int' | 'flag' | 'text' }> = {

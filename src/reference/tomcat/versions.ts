@@ -35,7 +35,7 @@ export function tomcatHas(version: TomcatVersion, firsts: Record<string, number>
 
 /**
  * AJP `secretRequired` (default true) and the loopback default address: Tomcat 9.0.31, 8.5.51
- * and 7.0.100 (changelogs, 2020-02), and every later line (SERVERS.md §4).
+ * and 7.0.100 (changelogs, 2020-02), and every later line (docs/servers/tomcat.md#ajp-secretrequired).
  */
 export function ajpSecretRequiredExists(version: TomcatVersion): boolean {
   return tomcatHas(version, { '7.0': 100, '8.5': 51, '9.0': 31, '10': 0 }, true);

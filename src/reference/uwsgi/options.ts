@@ -99,7 +99,7 @@ export function uwsgiOptionQuantity(name: string): 'seconds' | 'bytes' | 'count'
   return 'count';
 }
 
-// From the option help texts in core/uwsgi.c and plugins/http/http.c, and SERVERS.md §2.3
+// From the option help texts in core/uwsgi.c and plugins/http/http.c, and docs/servers/uwsgi.md#harakiri
 // (harakiri, socket-timeout and http-timeout are seconds; buffer-size, limit-post and
 // post-buffering are bytes).
 const SECONDS = new Set([

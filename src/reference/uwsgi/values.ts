@@ -1,5 +1,5 @@
 /**
- * How uWSGI 2.0 turns option text into numbers and switches (core/uwsgi.c, SERVERS.md §2.1):
+ * How uWSGI 2.0 turns option text into numbers and switches (core/uwsgi.c, docs/servers/uwsgi.md#integers-have-no-units):
  * integers are read with C's atoi/strtoul, so there are no units (`32k` is 32, `1m` is 1), and
  * a switch is off only for `false`, `off`, `no` (any case) or `0`. These functions give the value
  * the server really uses; the reader fills settings with them and rules quote them.

@@ -2,11 +2,12 @@
  * Checkstyle XML, the form hadolint and ruff write and Jenkins (warnings-ng) and reviewdog
  * read: one `<file>` per file with findings, one `<error>` per finding. Checkstyle's severities
  * are cfglint's (error, warning, info); `source` carries the rule id. The format has no place for
- * related locations or a docs link, so the related locations are folded into the message.
+ * related locations, help or a docs link, and an `<error>` has no body, so the related locations
+ * and the help are folded into the message: without the help a reader would lose the fix.
  */
 import { xmlText } from '../escape';
 import type { Finding, Report } from '../../engine/findings';
-import { findingsByFile, messageWithRelated, type FormatContext } from './index';
+import { findingsByFile, messageWithRelatedAndHelp, type FormatContext } from './index';
 
 /** The version hadolint and ruff declare; readers check only the element names. */
 export const CHECKSTYLE_VERSION = '4.3';
@@ -15,7 +16,7 @@ function errorElement(finding: Finding): string {
   const { start } = finding.primary;
   return (
     `<error line="${start.line}" column="${start.column}" severity="${finding.severity}"` +
-    ` message="${xmlText(messageWithRelated(finding))}" source="${xmlText(finding.ruleId)}"/>`
+    ` message="${xmlText(messageWithRelatedAndHelp(finding))}" source="${xmlText(finding.ruleId)}"/>`
   );
 }
 

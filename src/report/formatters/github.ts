@@ -30,7 +30,10 @@ function annotation(finding: Finding): string {
   const related = finding.related.map(
     ({ span, label }) => `\n${formatLocation({ ...span, file: toRepoPath(span.file) })}: ${label}`,
   );
-  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join(''))}`;
+  // The annotation is all a reviewer sees of the finding, and its message holds up to 64 KB
+  // (the title, 255 characters, stays the rule id): the help follows after a blank line.
+  const help = finding.help ? `\n\nhelp: ${finding.help}` : '';
+  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join('') + help)}`;
 }
 
 export function format(report: Report, _ctx: FormatContext): string {

@@ -1,9 +1,10 @@
 /**
  * GitLab Code Quality report (`artifacts:reports:codequality`): a JSON array of issues in the
  * subset of the Code Climate spec that GitLab reads: description, check_name, fingerprint,
- * severity, location.path (relative to the repository root) and location.lines.
+ * severity, location.path (relative to the repository root) and location.lines. The description is
+ * the one-line message; the help goes in `content.body`, the spec's place for it.
  */
-import { jsonText, terminalText } from '../escape';
+import { jsonText, markdownCell, terminalText } from '../escape';
 import type { Finding, Report } from '../../engine/findings';
 import type { Severity } from '../../source/span';
 import { messageWithRelated, sortFindings, type FormatContext } from './index';
@@ -43,8 +44,17 @@ function toIssue(finding: Finding, fingerprint: string): CodeQualityIssue {
     fingerprint,
     severity: CODE_QUALITY_SEVERITY[finding.severity],
     location: { path: toRepoPath(finding.primary.file), lines: { begin: finding.primary.start.line, end: finding.primary.end.line } },
-    ...(finding.docsUrl ? { content: { body: `Documentation: ${finding.docsUrl}` } } : {}),
+    ...(body(finding) !== '' ? { content: { body: body(finding) } } : {}),
   };
+}
+
+/**
+ * `content.body` is Markdown: the help (tree text, so every Markdown character escaped, as in a
+ * table cell) and the docs link, a paragraph each.
+ */
+function body(finding: Finding): string {
+  const parts = [finding.help ? markdownCell(finding.help) : '', finding.docsUrl ? `Documentation: ${finding.docsUrl}` : ''];
+  return parts.filter((part) => part !== '').join('\n\n');
 }
 
 export function toCodeQuality(report: Report): CodeQualityIssue[] {

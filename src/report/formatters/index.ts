@@ -70,6 +70,15 @@ export function messageWithRelated(finding: Finding): string {
   return `${finding.message} (related: ${related.join('; ')})`;
 }
 
+/**
+ * The message with the related locations and the help folded in, for formats whose finding is one
+ * attribute of text (Checkstyle): `message (related: …); help: …`. Raw tree text, as above.
+ */
+export function messageWithRelatedAndHelp(finding: Finding): string {
+  const text = messageWithRelated(finding);
+  return finding.help ? `${text}; help: ${finding.help}` : text;
+}
+
 /** Findings sorted (sortFindings) and grouped by the file of their primary span, files in code-unit order. */
 export function findingsByFile(findings: readonly Finding[]): [string, Finding[]][] {
   const groups: [string, Finding[]][] = [];

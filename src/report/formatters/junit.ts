@@ -20,12 +20,13 @@ export const CLEAN_RUN = { classname: 'cfglint', name: 'no findings' } as const;
 
 /**
  * GitLab shows the failure's text (not its `message` attribute), so the text holds everything:
- * `severity[rule]: message` as stylish writes it, then the location, related locations and docs
- * link, one per line. Each line starts with a word of ours, never with text from the tree.
+ * `severity[rule]: message` as stylish writes it, then the location, related locations, help and
+ * docs link, one per line; the `message` attribute is the one-line message. Each line starts with a word of ours, never with text from the tree.
  */
 function failureText(finding: Finding): string {
   const lines = [`${finding.severity}[${finding.ruleId}]: ${finding.message}`, `at ${formatLocation(finding.primary)}`];
   for (const { span, label } of finding.related) lines.push(`related: ${formatLocation(span)}: ${label}`);
+  if (finding.help) lines.push(`help: ${finding.help}`);
   if (finding.docsUrl) lines.push(`docs: ${finding.docsUrl}`);
   return lines.map(xmlText).join('\n');
 }

@@ -11,7 +11,7 @@ import type { FormatContext } from './index';
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/cfglint/cfglint';
 /** Versioned so a future change to how fingerprints are computed cannot be mistaken for the old ones. */
-export const FINGERPRINT_KEY = 'cfglint/v1';
+const FINGERPRINT_KEY = 'cfglint/v1';
 const SRCROOT = '%SRCROOT%';
 
 type SarifLevel = 'error' | 'warning' | 'note';
@@ -154,12 +154,22 @@ function collectRules(report: Report): { rules: SarifReportingDescriptor[]; inde
   return { rules: summaries.map(describeRule), indexOf };
 }
 
+/**
+ * The result's message: the one-line message as its first sentence, then the help. GitHub code
+ * scanning reads only `message.text` of a result (not `markdown`), shows it as the alert's title
+ * and, as the SARIF schema says of any viewer, only its first sentence where space is short.
+ * The rule's own `help` cannot carry it: it is one text per rule, not per finding.
+ */
+function resultText(finding: Finding): string {
+  return finding.help ? `${finding.message}.\n\n${finding.help}` : finding.message;
+}
+
 function toResult(finding: Finding, ruleIndex: number): SarifResult {
   const result: SarifResult = {
     ruleId: finding.ruleId,
     ruleIndex,
     level: LEVEL[finding.severity],
-    message: { text: finding.message },
+    message: { text: resultText(finding) },
     locations: [{ physicalLocation: physicalLocation(finding.primary) }],
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
   };

@@ -1,7 +1,7 @@
 /**
  * The default, human-readable format, after ruff: a header per finding, its
- * location, a code frame for the primary span and one per related span, and
- * a link to the rule's docs; then a one-line summary.
+ * location, a code frame for the primary span and one per related span, the
+ * help (`= help: …`) and a link to the rule's docs; then a one-line summary.
  */
 import type { Finding, Report } from '../../engine/findings';
 import type { Severity, Span } from '../../source/span';
@@ -79,6 +79,8 @@ function renderFinding(finding: Finding, linesOf: (file: string) => string[] | u
     }
   }
 
+  // As ruff: the one-line message heads the finding, what breaks and the fix follow the frames.
+  if (finding.help) out.push(`${indent} ${palette.gutter('=')} help: ${terminalText(finding.help)}`);
   if (finding.docsUrl) out.push(`${indent} ${palette.gutter('=')} docs: ${terminalText(finding.docsUrl)}`);
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * readGunicorn on in-memory trees with hand-built launches (the launch reader is tested on its
  * own): precedence of the sources, config-file linking, listeners and keep-alive per worker
- * class. Expected values come from SERVERS.md §3 and gunicorn 20.1.0's config.py, by hand.
+ * class. Expected values come from docs/servers/gunicorn.md and gunicorn 20.1.0's config.py, by hand.
  */
 import * as nodePath from 'path';
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
@@ -99,7 +99,7 @@ describe('a config file on its own', () => {
     expect(value(backend, 'threads')).toBe(1);
     expect(value(backend, 'umask')).toBe(0);
     expect(value(backend, 'user')).toBeUndefined();
-    expect(where(backend.settings.get('backlog'))).toBe('default: SERVERS.md §3.2, backlog (gunicorn 20.1.0 config.py:616-620)');
+    expect(where(backend.settings.get('backlog'))).toBe('default: docs/servers/gunicorn.md#backlog (gunicorn 20.1.0 config.py:616-620)');
   });
 
   test('the sync worker closes every connection after one response', () => {
@@ -209,7 +209,7 @@ describe('worker classes', () => {
 });
 
 describe('command lines', () => {
-  test('precedence: config file < GUNICORN_CMD_ARGS < command line (SERVERS.md §3.1 [RUN])', () => {
+  test('precedence: config file < GUNICORN_CMD_ARGS < command line (docs/servers/gunicorn.md#configuration-precedence, run)', () => {
     const tree = { 'gunicorn.conf.py': 'keepalive = 5\nworkers = 2\ntimeout = 10\n', Procfile: 'web: …\n' };
     const start = launch('Procfile', 1, ['gunicorn', '-c', 'gunicorn.conf.py', '--keep-alive', '70', 'app:app'], { GUNICORN_CMD_ARGS: '--keep-alive 65 --workers=4' });
     const backend = only(read(tree, [start]).backends);

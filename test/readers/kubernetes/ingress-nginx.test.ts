@@ -3,7 +3,7 @@
  * from them: defaults by controller release, ConfigMap and Helm values, annotations, protocols.
  */
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
-import { readTree } from '../../../src/engine/run';
+import { readTree } from '../../../src/engine/read-tree';
 import { findController, renderIngressNginx } from '../../../src/model/ingress-nginx';
 import type { ExpandedDirective } from '../../../src/readers/nginx';
 import { lintTree } from '../../harness';

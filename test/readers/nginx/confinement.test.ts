@@ -8,7 +8,8 @@ import * as os from 'os';
 import * as nodePath from 'path';
 import { FileSystem, memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
 import { ConfigError } from '../../../src/engine/config';
-import { LintOptions, lintSync } from '../../../src/engine/run';
+import { lintSync } from '../../../src/engine/run';
+import { LintOptions } from '../../../src/engine/options';
 import { confineFileSystem } from '../../../src/discovery/confine';
 import { walk } from '../../../src/discovery/walk';
 import { ExpandedDirective, MAX_INCLUDE_DEPTH, NginxReadResult, readNginxTree } from '../../../src/readers/nginx';
@@ -222,7 +223,8 @@ describe('include trees built to run forever stop at a positioned include-limit'
       fs, treeFiles, lintRoots: ['/tree'], includeMappings: [], displayPath: (path) => nodePath.relative('/tree', path), limits,
     });
   }
-  const positioned = (read: NginxReadResult) => read.diagnostics.map((d) => `${d.ruleId} ${d.primary.file}:${d.primary.start.line}:${d.primary.start.column} ${d.message}`);
+  // A help follows its message after `: ` as the one sentence the diagnostic was written as.
+  const positioned = (read: NginxReadResult) => read.diagnostics.map((d) => `${d.ruleId} ${d.primary.file}:${d.primary.start.line}:${d.primary.start.column} ${d.message}${d.help === undefined ? '' : ` | help: ${d.help}`}`);
 
   test('fan-out (each level includes the next ten times) stops at the cap on repeated directives, with one finding where it stopped', () => {
     const tree: MemoryTree = { 'nginx.conf': 'events {}\nhttp {\n    include level0.conf;\n}\n' };
@@ -271,7 +273,7 @@ describe('include trees built to run forever stop at a positioned include-limit'
     for (let i = 0; i < 5; i++) tree[`loop/l${i}`] = { symlink: '.' };
     const read = readWithLimits(tree, {});
     expect(positioned(read)).toEqual([
-      'read-error nginx.conf:3:13 Include "loop/*" matches the directories "loop/l0", "loop/l1", "loop/l2" and 2 more: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern',
+      'read-error nginx.conf:3:13 Include "loop/*" matches the directories "loop/l0", "loop/l1", "loop/l2" and 2 more | help: nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern',
     ]);
     // The one file among the matches is still read.
     expect(read.files.has('/tree/loop/x.conf')).toBe(true);

@@ -35,7 +35,6 @@ describe('reference-directives.ts', () => {
   });
 
   test('reads argument counts from syntax lines', () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { countsOf } = require(join(ROOT, 'scripts', 'generate-nginx-directives.js')) as { countsOf(s: string): Set<number> };
     const counts = (syntax: string) => [...countsOf(syntax)].sort((a, b) => a - b);
     expect(counts('*`number`* *`size`*')).toEqual([2]);

@@ -1,5 +1,5 @@
 import { isUnknownValue } from '../../../src/discovery/template';
-import type { VariableValue } from '../../../src/readers/launch/raw';
+import type { VariableValue } from '../../../src/readers/kit/raw';
 import { EXTRA_CHARACTERS, renderEnvsubst } from '../../../src/readers/nginx/envsubst';
 import { isOfficialNginxImage } from '../../../src/readers/docker/envsubst-templates';
 

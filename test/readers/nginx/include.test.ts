@@ -1,5 +1,5 @@
 /**
- * Include resolution as nginx does it (SERVERS.md §1.1; STYLE.md "Error handling" → Includes):
+ * Include resolution as nginx does it (docs/servers/nginx.md#include-paths; STYLE.md "Error handling" → Includes):
  * relative paths against the main config's directory, sorted globs that skip dotfiles, absolute
  * production paths mapped onto the tree, shipped files never missing, cycles ending in a
  * finding, a file included twice evaluated in each context but reported once, and files no

@@ -4,7 +4,8 @@
  * (FreeRADIUS raddb/sites-enabled/default, ISC dhcpd, bind, jitsi's HOCON, supervisor).
  */
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
-import { lintSync, NothingToReadError } from '../../../src/engine/run';
+import { lintSync } from '../../../src/engine/run';
+import { NothingToReadError } from '../../../src/engine/options';
 import { readsLikeNginx } from '../../../src/readers/nginx/lookalike';
 import { parseNginx } from '../../../src/readers/nginx/parse';
 import { parseNginxTemplate } from '../../../src/readers/nginx/template';

@@ -124,12 +124,13 @@ describe('a glob that matches a directory (found with test/servers/nginx.test.ts
   };
 
   test('is a read-error on the include argument', () => {
-    const found = read().diagnostics.map((d) => [d.ruleId, d.primary.file, at(d.primary), d.message]);
+    const found = read().diagnostics.map((d) => [d.ruleId, d.primary.file, at(d.primary), d.message, d.help]);
     expect(found).toEqual([[
       'read-error',
       'nginx.conf',
       '3:13-3:28',
-      'Include "sites-enabled/*" matches the directory "sites-enabled/old": nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern',
+      'Include "sites-enabled/*" matches the directory "sites-enabled/old"',
+      'nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern',
     ]]);
   });
 

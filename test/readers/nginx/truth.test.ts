@@ -17,7 +17,6 @@ interface TruthCase {
   luaCode?: string[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const cases: TruthCase[] = require('./nginx-truth.json');
 
 /** nginx's own view: one entry per directive, `{` closing a block opener, `["}"]` per close. */

@@ -5,7 +5,7 @@
  * expected values are written by hand.
  */
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
-import { readTree } from '../../../src/engine/run';
+import { readTree } from '../../../src/engine/read-tree';
 import type { Launch } from '../../../src/readers/launch/launch';
 import { connectorsServingPort } from '../../../src/model/tomcat';
 import { SpringBootBackend } from '../../../src/readers/tomcat/tomcat-backend';
@@ -266,6 +266,8 @@ describe('the process that runs the application', () => {
     env: new Map(Object.entries(env).map(([name, value]) => [name, { value, span: at(file) }])),
     span: at(file),
     stopSignal: { value: 'SIGTERM' },
+    wrappers: [],
+    externalEnv: [],
   });
   const context = (tree: MemoryTree) => ({
     fs: memoryFileSystem(tree, '/tree'),

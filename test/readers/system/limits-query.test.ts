@@ -4,7 +4,7 @@
  */
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
 import type { CfglintConfig } from '../../../src/engine/config';
-import { readTree } from '../../../src/engine/run';
+import { readTree } from '../../../src/engine/read-tree';
 import type { Deployment } from '../../../src/model/deployment';
 import { nginxWorkerNofile, nofileFor, somaxconnFor } from '../../../src/model/limits';
 import type { Launch } from '../../../src/readers/launch/launch';

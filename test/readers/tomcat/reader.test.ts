@@ -1,10 +1,10 @@
 /**
  * The Tomcat reader: from trees in memory to TomcatBackends. Expected values come from Tomcat's
- * documentation and source as SERVERS.md §4 records them (defaults, `${name}` substitution,
+ * documentation and source as docs/servers/tomcat.md records them (defaults, `${name}` substitution,
  * "no limit" values) and were written by hand.
  */
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
-import { readTree } from '../../../src/engine/run';
+import { readTree } from '../../../src/engine/read-tree';
 import { connectorsServingPort } from '../../../src/model/tomcat';
 import { TomcatBackend, TomcatConnector } from '../../../src/readers/tomcat/tomcat-backend';
 import { substituteProperties } from '../../../src/readers/tomcat';
@@ -64,7 +64,7 @@ describe('HTTP connector of the stock server.xml', () => {
     expect(value(connector, 'scheme')).toBe('http');
     expect(where(connector, 'maxThreads')).toBe('default');
     const source = connector.settings.get('acceptCount')!.source;
-    expect(source.kind === 'default' && source.reference).toContain('SERVERS.md §4');
+    expect(source.kind === 'default' && source.reference).toContain('docs/servers/tomcat.md#connector-defaults');
   });
 
   test('cross-file query: the connector serving port 8080', () => {

@@ -6,6 +6,7 @@
  */
 import { decodeAttribute, readXml, XmlElement } from '../../../src/readers/tomcat/xml';
 import { SourceText } from '../../../src/source/text';
+import { HANG_GUARD_MS } from '../../hang-guard';
 
 const at = (text: string, offset: number) => {
   const pos = new SourceText('x', text).pos(offset);
@@ -198,14 +199,13 @@ describe('readXml: entities are never expanded', () => {
     const levels = ['<!ENTITY l0 "ha">'];
     for (let i = 1; i <= 9; i++) levels.push(`<!ENTITY l${i} "${`&l${i - 1};`.repeat(10)}">`);
     const text = `<!DOCTYPE Server [${levels.join('')}]>\n<Server><Service><Connector port="8080" secret="&l9;"/></Service></Server>`;
-    const started = Date.now();
+    // Expanding it would build 10^9 characters; reading it at once leaves the hang guard idle.
     const document = readXml(text);
-    expect(Date.now() - started).toBeLessThan(2000);
     const [connector] = find(document.roots, 'Connector');
     const secret = connector.attributes.find((a) => a.name === 'secret')!;
     expect(secret.raw).toBe('&l9;');
     expect(decodeAttribute(secret.raw)).toBeUndefined();
-  });
+  }, HANG_GUARD_MS);
 });
 
 describe('decodeAttribute', () => {

@@ -1,7 +1,7 @@
 /**
  * The uWSGI reader on small trees: the option list in uWSGI's order (what `--show-config` prints),
  * settings in canonical units with their spans, listeners, and the command line merged with the
- * ini it names. Expected values are written from uWSGI's code and the [RUN]s in SERVERS.md §2 and
+ * ini it names. Expected values are written from uWSGI's code and the runs in docs/servers/uwsgi.md and
  * in src/readers/uwsgi/instance.ts (Debian uWSGI 2.0.21).
  */
 import { at, launchOf, listing, readUwsgiTree } from './helpers';
@@ -139,14 +139,14 @@ describe('settings and listeners', () => {
     expect(value('processes')).toBe(3);
     expect(value('socket-timeout')).toBe(10000);
     expect(value('listen')).toBe(100);
-    expect(backend.settings.get('listen')!.source).toEqual({ kind: 'default', reference: 'SERVERS.md §2.3 (uWSGI core/init.c:119)' });
+    expect(backend.settings.get('listen')!.source).toEqual({ kind: 'default', reference: 'docs/servers/uwsgi.md#listen (uWSGI core/init.c:119)' });
     expect(value('master')).toBe(false); // harakiri works without the master (SIGALRM in the worker)
     expect(value('die-on-term')).toBe(false);
     const harakiri = backend.settings.get('harakiri')!;
     expect(harakiri.source.kind === 'file' && at(harakiri.source.span)).toBe('4:12-4:14');
   });
 
-  test('address forms and protocols (SERVERS.md §2.2)', () => {
+  test('address forms and protocols (docs/servers/uwsgi.md#socket-types)', () => {
     const { backend } = only({
       'app.ini': [
         '[uwsgi]',

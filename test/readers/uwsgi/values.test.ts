@@ -1,6 +1,6 @@
 /**
  * uWSGI's number and switch reading (core/uwsgi.c uwsgi_opt_set_int/64bit/16bit, uwsgi_opt_true;
- * SERVERS.md §2.1). Expected values follow C's atoi/strtoul by hand.
+ * docs/servers/uwsgi.md#integers-have-no-units). Expected values follow C's atoi/strtoul by hand.
  */
 import { isPlainUwsgiInteger, intendedUwsgiQuantity, readUwsgiFlag, readUwsgiNumber, uwsgiAtoi, uwsgiStrtoul } from '../../../src/reference/uwsgi/values';
 

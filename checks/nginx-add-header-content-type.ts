@@ -1,0 +1,51 @@
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
+import type { Deployment } from '../src/model/deployment';
+import type { NginxBlock } from '../src/model/nginx';
+import { docsUrl } from '../src/source/meta';
+
+/** A hidden upstream Content-Type leaves the added one alone. */
+const HIDE_HEADER = ['proxy_hide_header', 'fastcgi_hide_header', 'uwsgi_hide_header', 'scgi_hide_header', 'grpc_hide_header'];
+
+const ID = 'nginx-add-header-content-type';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'warning',
+  category: 'security',
+  meta: {
+    description: 'add_header Content-Type adds a second Content-Type next to the one nginx sets: use default_type',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      secondContentType: {
+        message: '"add_header {{name}} {{value}}" adds a second Content-Type to the one nginx already sends',
+        help: 'add_header does not replace Content-Type: nginx sends its own (from types/default_type, or the upstream\'s) and then this one, so the response has two. Browsers and caches disagree on which wins; one that takes the HTML type of the pair sniffs a JSON or text answer as a page. Set the type with "default_type application/json;" (or a types {} block) in that location; to change an upstream\'s, add "proxy_hide_header Content-Type;" first',
+      },
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    // Most trees never add a Content-Type: the index answers that without walking the blocks.
+    const isContentType = (value: string | undefined) => value !== undefined && value.length === 12 && value.toLowerCase() === 'content-type';
+    if (!model.nginx.directives.usesNamed('add_header').some((use) => isContentType(use.directive.args[0]?.value))) return;
+    const first = onceEach();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere('add_header')) continue;
+      for (const block of [scope.http, ...scope.http.descendants()]) {
+        for (const entry of block.directives) {
+          if (entry.directive.name !== 'add_header') continue;
+          const [name, value] = entry.directive.args;
+          if (!name || !isContentType(name.value)) continue;
+          // An empty value adds nothing; a hidden upstream type leaves this one alone.
+          if (!value || value.value === '' || hidesContentType(block)) continue;
+          const key = `${entry.directive.file}\0${name.span.start.offset}`;
+          if (!first(key)) continue;
+          yield { messageId: 'secondContentType', data: { name: name.value, value: value.value }, primary: name.span, modelPath: `${block.path}>add_header` };
+        }
+      }
+    }
+  },
+});
+
+function hidesContentType(block: NginxBlock): boolean {
+  return HIDE_HEADER.some((name) => block.inheritedList(name).entries.some((entry) => entry.directive.args[0]?.value.toLowerCase() === 'content-type'));
+}

@@ -1,0 +1,246 @@
+/**
+ * Reading a tree: the paths checked, the configuration found, the files walked and classified,
+ * the deploy-time files placed, each reader run, and the deployment model built (no rules).
+ */
+import * as nodePath from 'path';
+import { append } from '../source/append';
+import { Classified, explainClassification, FileFormat, readableByName } from '../discovery/classify';
+import { confineFileSystem } from '../discovery/confine';
+import { DIALECT_NAMES, maskTemplate, TemplateDialect } from '../discovery/template';
+import { nodeFileSystem } from '../discovery/fs';
+import { showPath } from '../discovery/path-bytes';
+import { walk } from '../discovery/walk';
+import type { Deployment } from '../model/deployment';
+import { composeDeploymentOf } from '../model/compose';
+import { renderIngressNginx } from '../model/ingress-nginx';
+import { NginxModel } from '../model/nginx';
+import { checkNginxValues } from '../model/nginx-value-check';
+import { parseNginxTime } from '../model/nginx-values';
+import type { ReaderDiagnostic } from '../source/diagnostic';
+import { NginxReadResult, readNginxTree } from '../readers/nginx';
+import { withRenderedFiles } from '../readers/nginx/rendered-templates';
+import { FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
+import { decodeUtf8, SourceText } from '../source/text';
+import { clearParseCache } from '../readers/parse-cache';
+import type { ListedFile } from './findings';
+import type { CfglintConfig } from './config';
+import { embedConfigMapFiles, includeMappingsOf, renderImageTemplates } from './deploy-time-files';
+import { buildFileList } from './file-list';
+import { cachingFileSystem, withEmbeddedFiles, withMaskedTemplates } from './file-systems';
+import { chooseNginxVersion, ingressNginxVersion } from './nginx-version-choice';
+import { checkedRoots, likelyFormat, LintOptions, NothingToReadError, resolveDeployments, runConfig } from './options';
+import { readBackendsAndSystem } from './reader-table';
+
+/** Everything read from a tree, before any rule runs. */
+export interface ReadTree {
+  model: Deployment;
+  config: CfglintConfig;
+  configPath?: string;
+  /** Problems found while reading (syntax, includes, values, unreadable files). */
+  diagnostics: ReaderDiagnostic[];
+  nginx: NginxReadResult;
+  imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[];
+  /** What the backend and system readers read: their sources and comments. */
+  readerOutputs: ReaderOutput[];
+  /** Templates other readers than nginx's read masked: their text as written, by shown path (for code frames). */
+  templateOriginals: Map<string, string>;
+  roots: string[];
+  displayPath(absolute: string): string;
+  /** Every file of the tree with its format and why, sorted by path (--list-files). */
+  fileList: ListedFile[];
+}
+
+/** Discover, classify and read a tree into the deployment model (no rules). */
+export function readTree(options: LintOptions = {}): ReadTree {
+  clearParseCache();
+  try {
+    return readTreeUncached(options);
+  } finally {
+    clearParseCache();
+  }
+}
+
+function readTreeUncached(options: LintOptions): ReadTree {
+  const baseFs = options.fs ?? nodeFileSystem;
+  const cwd = options.cwd ?? process.cwd();
+  const { roots, areas } = checkedRoots(options, baseFs, cwd);
+  const fs = confineFileSystem(baseFs, areas);
+  const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
+
+  // A name that is not UTF-8 is shown with its bytes escaped (\xff).
+  const displayPath = (absolute: string) => showPath(nodePath.relative(cwd, absolute) || nodePath.basename(absolute));
+  const cachedFs = cachingFileSystem(fs);
+  const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
+  const diagnostics: ReaderDiagnostic[] = [];
+  for (const entry of walked.unreadable) {
+    // A dangling link is a deploy-time link (to a file the image or the host provides) more often
+    // than a mistake: a note, and only where cfglint would have read what it names.
+    const danglingLink = cachedFs.kind(entry.path) === undefined && cachedFs.isSymlink(entry.path);
+    if (danglingLink && !readableByName(entry.path)) continue;
+    diagnostics.push({
+      ruleId: 'read-error',
+      message: entry.reason.replace(entry.path, displayPath(entry.path)),
+      primary: { file: displayPath(entry.path), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+      related: [],
+      ...(danglingLink ? { severity: 'info' as const } : {}),
+    });
+  }
+
+  const readText = (path: string): string | undefined => {
+    try {
+      return decodeUtf8(cachedFs.read(path));
+    } catch {
+      return undefined;
+    }
+  };
+  const filesByFormat: FilesByFormat = {};
+  const imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[] = [];
+  /** Templates of backend formats, read through `readerFs` with their tags masked. */
+  const maskedTemplates = new Map<string, { original: string; masked: string; dialect: TemplateDialect; format: FileFormat }>();
+  const explained = new Map<string, { format?: FileFormat; reason: string }>();
+  const mappedToNginx = new Set<string>();
+  for (const file of walked.files) {
+    const named = roots.includes(file);
+    const mapped = mappedFormat(file);
+    // A file named on the command line is read as nginx unless it is clearly something else.
+    const explanation = mapped
+      ? { classified: { format: mapped.format } as Classified, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped.pattern)} to ${mapped.format}` }
+      : explainClassification(file, () => readText(file)?.slice(0, 65536), named);
+    const classified = explanation.classified;
+    explained.set(file, { format: classified?.format, reason: explanation.reason });
+    if (mapped?.format === 'nginx') mappedToNginx.add(file);
+    if (!classified) {
+      if (named && !options.listing) {
+        const pattern = nodePath.relative(configDir, file).split(nodePath.sep).join('/');
+        throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, '')}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
+      }
+      continue;
+    }
+    const { format } = classified;
+    // The nginx reader masks its templates itself (includes may reach templates too).
+    if (classified.template && format !== 'nginx') {
+      const original = readText(file);
+      if (original === undefined) continue;
+      // Tomcat's own `${name}` is no placeholder: only the template language's tags are masked there.
+      const masked = format === 'tomcat' ? maskTemplate(original, classified.template, 'property', { envsubst: false }) : maskTemplate(original, classified.template);
+      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format });
+    }
+    (filesByFormat[format] ??= []).push(file);
+    if (format === 'dockerfile' || format === 'compose') {
+      const text = readText(file);
+      if (text !== undefined) imageSources.push({ source: new SourceText(displayPath(file), text), kind: format });
+    }
+  }
+  const nginxFiles = filesByFormat.nginx ?? [];
+
+  const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText, displayPath });
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
+  const has = (...formats: FileFormat[]) => formats.some((format) => (filesByFormat[format]?.length ?? 0) > 0);
+  // Config files held in ConfigMaps join the tree at virtual paths, read like any other file.
+  const configMapped = has('kubernetes') ? embedConfigMapFiles(filesByFormat, readText, displayPath) : { embedded: new Map<string, SourceText>(), templates: [] };
+  const { embedded } = configMapped;
+  // Templates the official nginx image renders at start are read rendered, where it writes them.
+  const rendered = has('dockerfile', 'compose') || configMapped.templates.length > 0
+    ? renderImageTemplates(filesByFormat, walked.files, readText, displayPath, configMapped.templates)
+    : undefined;
+  const nginx = rendered && rendered.sources.size > 0
+    ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
+      fs: withRenderedFiles(cachedFs, rendered.sources),
+      treeFiles: walked.files,
+      lintRoots: roots,
+      readAsNginx: mappedToNginx,
+      // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
+      includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
+      writtenPaths,
+      displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
+      rendered: rendered.sources,
+    })
+    : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, writtenPaths, displayPath });
+  append(diagnostics, nginx.diagnostics);
+  let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
+  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
+
+  // Backends and system limits: command lines first, since the servers take options from them.
+  const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
+  const context: ReaderContext = embedded.size === 0
+    ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots }
+    : {
+      fs: withEmbeddedFiles(readerFs, embedded),
+      displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
+      treeFiles: [...walked.files, ...embedded.keys()],
+      lintRoots: roots,
+      embedded,
+    };
+  const reads = readBackendsAndSystem(filesByFormat, context);
+  const { launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes, terraform, cloudformation } = reads;
+  // The model module is small and the rules load it anyway; with no Ingress it renders nothing.
+  const ingressNginx = renderIngressNginx(kubernetes.kubernetes);
+  append(diagnostics, ingressNginx.diagnostics);
+  if (ingressNginx.root && !nginxVersion.source && nginx.roots.length === 0) {
+    nginxVersion = ingressNginxVersion(kubernetes.kubernetes);
+  }
+  const readerOutputs: ReaderOutput[] = Object.values(reads);
+  const templateOriginals = new Map<string, string>();
+  const templateByShownPath = new Map<string, { dialect: TemplateDialect; format: FileFormat }>();
+  for (const [path, template] of maskedTemplates) {
+    templateOriginals.set(displayPath(path), template.original);
+    templateByShownPath.set(displayPath(path), template);
+  }
+  for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
+
+  const model: Deployment = {
+    nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
+      modules: config.nginx?.modules,
+      extraDirectives: config.nginx?.extraDirectives,
+    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
+    nginxVersion,
+    launches: launch.launches,
+    compose: launch.composeContainers,
+    backends: [...gunicorn.backends, ...uwsgi.backends, ...uvicorn.backends, ...tomcat.backends, ...springBoot.backends],
+    limits: system.limits,
+    kubernetes: kubernetes.kubernetes,
+    cloudBalancers: [terraform.terraform, cloudformation.cloudformation],
+    unreadServerConfigs: (filesByFormat['uwsgi-unread'] ?? []).map((path) => ({ server: 'uwsgi', file: displayPath(path) })),
+    ...(deploymentRoots.length > 0 ? { deploymentRoots } : {}),
+    environment: {
+      somaxconn: config.environment?.somaxconn,
+      nofile: config.environment?.nofile,
+      loadBalancerIdleTimeoutMs: config.environment?.loadBalancerIdleTimeout === undefined
+        ? undefined
+        : parseNginxTime(config.environment.loadBalancerIdleTimeout),
+    },
+  };
+  const fileList = buildFileList({
+    walked, explained, nginx, displayPath, placed, renderedTemplates: rendered?.templates ?? new Set<string>(),
+    gunicorn: gunicorn.backends, uwsgi: uwsgi.backends,
+  });
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
+}
+
+/**
+ * A template whose masked text its reader still cannot parse gets one template-unreadable note
+ * at the first syntax problem instead of a syntax finding per tag.
+ */
+function settleTemplateSyntax(diagnostics: ReaderDiagnostic[], templates: Map<string, { dialect: TemplateDialect; format: FileFormat }>): ReaderDiagnostic[] {
+  if (templates.size === 0) return diagnostics;
+  const out: ReaderDiagnostic[] = [];
+  const syntaxByFile = new Map<string, ReaderDiagnostic[]>();
+  for (const diagnostic of diagnostics) {
+    const isTemplateSyntax = diagnostic.ruleId.endsWith('-syntax') && templates.has(diagnostic.primary.file);
+    if (!isTemplateSyntax) out.push(diagnostic);
+    else if (syntaxByFile.has(diagnostic.primary.file)) syntaxByFile.get(diagnostic.primary.file)!.push(diagnostic);
+    else syntaxByFile.set(diagnostic.primary.file, [diagnostic]);
+  }
+  for (const [file, list] of syntaxByFile) {
+    const template = templates.get(file)!;
+    const first = list.reduce((a, b) => (b.primary.start.offset < a.primary.start.offset ? b : a));
+    out.push({
+      ruleId: 'template-unreadable',
+      message: `${DIALECT_NAMES[template.dialect]} template that does not read as ${template.format} with its tags set aside (${first.message}` +
+        `${list.length > 1 ? `, and ${list.length - 1} more` : ''}); lint the rendered file for what it says`,
+      primary: first.primary,
+      related: [],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/** uWSGI's limits, from its own option keys (see ../backend-limits.ts). */
+import { isRootUser, sizeLimit } from '../backend-limits';
+import type { BackendLimits, RequestBodyLimit, RequestHeadLimit, SocketPermissions, WorkerTimeout } from '../backend-limits';
+import type { Listener } from '../../readers/backend';
+import { knownValue } from '../../readers/launch/launch';
+import type { UwsgiBackend } from '../../readers/uwsgi/uwsgi-backend';
+import { lastUwsgiEntry } from '../uwsgi';
+
+/** The most uWSGI's 16-bit buffer-size can hold (docs/servers/uwsgi.md#buffer-size). */
+const UWSGI_MAX_BUFFER = 65535;
+
+export function uwsgiLimits(backend: UwsgiBackend, listener: Listener): BackendLimits {
+  return {
+    requestHead: requestHead(backend, listener),
+    requestBody: requestBody(backend),
+    workerTimeout: workerTimeout(backend),
+    socket: listener.address.kind === 'unix' ? socketPermissions(backend) : undefined,
+  };
+}
+
+function requestHead(backend: UwsgiBackend, listener: Listener): RequestHeadLimit[] {
+  const setting = backend.settings.get('buffer-size');
+  if (!setting || typeof setting.value !== 'number' || setting.value <= 0) return [];
+  const log = listener.protocol === 'uwsgi'
+    ? `invalid request block size: N (max ${setting.value})...skip`
+    : `invalid HTTP request size (max ${setting.value})...skip`;
+  return [{
+    setting,
+    limit: setting.value,
+    measure: 'total',
+    admitted: 'request line and headers',
+    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
+    raise: (needed) => needed <= UWSGI_MAX_BUFFER
+      ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)`
+      : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
+    nginxSizeWithin: (limit) => limit,
+  }];
+}
+
+function requestBody(backend: UwsgiBackend): RequestBodyLimit[] {
+  const limitPost = backend.settings.get('limit-post');
+  // 0 (the default) is no limit.
+  if (!sizeLimit(limitPost)) return [];
+  return [{
+    setting: limitPost,
+    bytes: limitPost.value as number,
+    scope: 'every request body',
+    symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
+    raise: (bytes) => (bytes === Infinity ? 'remove limit-post' : `raise limit-post to at least ${bytes}`),
+  }];
+}
+
+function workerTimeout(backend: UwsgiBackend): WorkerTimeout | undefined {
+  const harakiri = backend.settings.get('harakiri');
+  return harakiri ? { setting: harakiri, log: '*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***' } : undefined;
+}
+
+/**
+ * uWSGI (docs/servers/uwsgi.md#chmod-socket; core/uwsgi.c uwsgi_start): without `chown-socket` or `master-as-root`,
+ * privileges are dropped to `uid`/`gid` before the sockets are bound, so the socket belongs to
+ * `uid`; with `chown-socket` it is chowned to that user after binding; `chmod-socket` sets the
+ * mode. Without `chmod-socket` the mode follows the process umask, which the tree does not state.
+ */
+function socketPermissions(backend: UwsgiBackend): SocketPermissions | undefined {
+  const chmod = backend.settings.get('chmod-socket');
+  if (!chmod || chmod.source.kind !== 'file' || typeof chmod.value !== 'string') return undefined;
+  const bits = parseInt(chmod.value, 8);
+  const mode = { bits, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
+  if (lastUwsgiEntry(backend, 'master-as-root')) return undefined;
+
+  let owner: SocketPermissions['owner'] | undefined;
+  const chown = lastUwsgiEntry(backend, 'chown-socket');
+  if (chown) {
+    if (chown.condition || typeof chown.value !== 'string' || chown.value === '') return undefined;
+    owner = { name: chown.value.split(':')[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(':')[0]}` };
+  } else {
+    const uid = backend.settings.get('uid');
+    const launchUser = knownValue(backend.launch?.user);
+    if (uid && uid.source.kind === 'file') {
+      if (typeof uid.value !== 'string' || uid.value === '') return undefined;
+      // `uid` only takes effect when uWSGI starts as root.
+      if (backend.launch?.user && (launchUser === undefined || !isRootUser(launchUser))) return undefined;
+      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
+    } else if (launchUser !== undefined && backend.launch?.user) {
+      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
+    }
+  }
+  if (!owner) return undefined;
+  return {
+    owner,
+    mode,
+    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Which headers a level of the http tree really sends, given nginx's rule for list directives
+ * (`add_header`, `add_trailer`, `proxy_set_header`): a level inherits the outer list only when it
+ * has none of its own. `add_header_inherit` / `add_trailer_inherit` (nginx 1.29.3) change that:
+ * `merge` appends the outer list, `off` inherits nothing. The rule is ngx_http_headers_merge_conf
+ * (src/http/modules/ngx_http_headers_filter_module.c) and ngx_http_proxy_merge_headers.
+ */
+import type { ExpandedDirective } from '../readers/nginx';
+import type { NginxBlock } from './nginx';
+import { isUnknownValue } from '../discovery/template';
+
+export type HeaderListDirective = 'add_header' | 'add_trailer' | 'proxy_set_header';
+
+type InheritMode = 'on' | 'off' | 'merge';
+
+const INHERIT_SWITCH: Partial<Record<HeaderListDirective, string>> = {
+  add_header: 'add_header_inherit',
+  add_trailer: 'add_trailer_inherit',
+};
+
+/** Blocks that carry an http location configuration and so take part in the merge. */
+const MERGING_KINDS = new Set(['http', 'server', 'location', 'if', 'limit_except']);
+
+export interface HeaderDrop {
+  /** The level whose own list replaces the outer one. */
+  block: NginxBlock;
+  /** Its own entries, in order. */
+  own: ExpandedDirective[];
+  /** The level that writes the first dropped entry (the nearest outer level that has a list). */
+  outer: NginxBlock;
+  /** The outer entries whose header this level does not set again. */
+  dropped: ExpandedDirective[];
+}
+
+/** The header name an entry sets, lower-cased; undefined when it is a variable. */
+export function headerName(entry: ExpandedDirective): string | undefined {
+  const name = entry.directive.args[0]?.value;
+  // A variable, or a template tag: the header is only known once nginx or the template runs.
+  if (name === undefined || name.includes('$') || isUnknownValue(name)) return undefined;
+  return name.toLowerCase();
+}
+
+/**
+ * Every level of `http` (the http block and the blocks in it) that drops headers of the level
+ * around it through `name`. A level that sets `off` means to, and one whose list or includes
+ * cannot be known (a header named by a variable, an include nothing in the tree answers) says
+ * nothing.
+ */
+export function headerDrops(http: NginxBlock, name: HeaderListDirective): HeaderDrop[] {
+  const switchName = INHERIT_SWITCH[name];
+  const drops: HeaderDrop[] = [];
+
+  // Walked once, top down, with the outer level's list and mode passed along: large trees have
+  // tens of thousands of levels and most of them set nothing.
+  const visit = (block: NginxBlock, outer: NginxBlock | undefined, inheritedList: ExpandedDirective[], inheritedMode: InheritMode) => {
+    let outerList = inheritedList;
+    // Snippets no main config includes share one http level in the model, but which of them nginx
+    // really puts together is not known: only a file's own http-level lines are its servers' parent.
+    if (outer && outer.kind === 'http' && !outer.node && outerList.length > 0) {
+      const file = rootFile(block);
+      outerList = outerList.filter((entry) => rootFileOf(entry) === file);
+    }
+    const written = switchName ? block.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : undefined;
+    const mode: InheritMode = written === 'off' || written === 'merge' || written === 'on' ? written : inheritedMode;
+    const own = block.own(name);
+    let list: ExpandedDirective[];
+    if (own.length === 0) list = mode === 'off' ? NONE : outerList;
+    else if (mode === 'merge') list = [...own, ...outerList];
+    else {
+      list = own;
+      if (mode === 'on' && outer && outerList.length > 0 && knowable(block, own)) {
+        const redefined = new Set(own.map(headerName));
+        // add_header with an empty value adds nothing, so losing it loses nothing; for
+        // proxy_set_header the empty value is what strips the client's header, and losing it matters.
+        const dropped = outerList.filter((entry) => !redefined.has(headerName(entry)) && (name === 'proxy_set_header' || entry.directive.args[1]?.value !== ''));
+        if (dropped.length > 0) drops.push({ block, own, outer: ownerOf(outer, dropped[0], name), dropped });
+      }
+    }
+    for (const child of block.children) if (MERGING_KINDS.has(child.kind)) visit(child, block, list, mode);
+  };
+
+  visit(http, undefined, NONE, 'on');
+  return drops;
+}
+
+const NONE: ExpandedDirective[] = [];
+
+/** The level at or above `from` whose own list holds `entry`. */
+function ownerOf(from: NginxBlock, entry: ExpandedDirective, name: HeaderListDirective): NginxBlock {
+  for (let level: NginxBlock | undefined = from; level; level = level.parent) if (level.own(name).includes(entry)) return level;
+  return from;
+}
+
+/** Whether everything this level sets is known: no header named by a variable, no unread include. */
+function knowable(block: NginxBlock, own: ExpandedDirective[]): boolean {
+  if (own.some((entry) => headerName(entry) === undefined)) return false;
+  return !block.own('include').some((entry) => !entry.children);
+}
+
+/** The file a directive's root config was read from (an included directive counts as its includer's). */
+function rootFileOf(entry: ExpandedDirective): string {
+  return entry.via[0]?.file ?? entry.directive.file;
+}
+
+function rootFile(block: NginxBlock): string | undefined {
+  const first = block.node ?? block.directives[0];
+  return first ? rootFileOf(first) : undefined;
+}

@@ -1,0 +1,79 @@
+import { rule } from '../../checks/nginx-weak-tls';
+import { testRule } from '../harness';
+
+const lines = (...text: string[]) => text.join('\n') + '\n';
+const main = (...httpBody: string[]) => ({ 'nginx.conf': lines('events {}', 'http {', ...httpBody, '}') });
+const tlsServer = (...body: string[]) => ({ 'conf.d/site.conf': lines('server {', ...body, '    listen 443 ssl;', '}') });
+
+testRule(rule, {
+  accept: [
+    { name: 'TLSv1.2 and TLSv1.3', tree: main('    ssl_protocols TLSv1.2 TLSv1.3;') },
+    { name: 'nothing written: the default is not judged', tree: tlsServer('    server_name example.com;') },
+    { name: "nginx's default cipher list", tree: tlsServer('    ssl_ciphers HIGH:!aNULL:!MD5;') },
+    {
+      name: 'weak families named only to be removed',
+      tree: tlsServer("    ssl_ciphers 'ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL:!EXPORT:!DES:!3DES:!RC4:!MD5';"),
+    },
+    { name: 'a modern list of suites', tree: tlsServer('    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305;') },
+    {
+      name: 'upstream TLS restricted to TLSv1.2+',
+      tree: tlsServer('    location / {', '        proxy_ssl_protocols TLSv1.2 TLSv1.3;', '        proxy_pass https://10.0.0.2;', '    }'),
+    },
+    {
+      name: 'a template decides the protocols',
+      tree: { 'templates/site.conf.j2': lines('server {', '    ssl_protocols {{ nginx_ssl_protocols }};', '}') },
+    },
+  ],
+  reject: [
+    {
+      name: 'TLSv1 and TLSv1.1 at http level',
+      tree: main('    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;'),
+      findings: [
+        {
+          messageId: 'weakProtocols',
+          severity: 'warning',
+          primary: { file: 'nginx.conf', line: 3, column: 19, endLine: 3, endColumn: 24 },
+          messageIncludes: ['"ssl_protocols" enables TLSv1, TLSv1.1'],
+        },
+      ],
+    },
+    {
+      name: 'RC4 and 3DES suites in a quoted list point at the first weak item',
+      tree: tlsServer("    ssl_ciphers 'ECDHE-RSA-AES128-GCM-SHA256:RC4-SHA:DES-CBC3-SHA';"),
+      findings: [
+        {
+          messageId: 'weakCiphers',
+          primary: { file: 'conf.d/site.conf', line: 2, column: 46, endColumn: 53 },
+          messageIncludes: ['"RC4-SHA", "DES-CBC3-SHA"', 'Sweet32'],
+        },
+      ],
+    },
+    {
+      name: 'SSLv3 to the upstream, from an included file',
+      tree: {
+        ...main('    include conf.d/*.conf;'),
+        'conf.d/site.conf': lines('server {', '    location / {', '        include snippets/upstream-tls.conf;', '        proxy_pass https://10.0.0.2;', '    }', '}'),
+        'snippets/upstream-tls.conf': lines('proxy_ssl_protocols sslv3 TLSv1.2;'),
+      },
+      findings: [{ messageId: 'weakProtocols', primary: { file: 'snippets/upstream-tls.conf', line: 1, column: 21, endColumn: 26 }, messageIncludes: ['SSLv3'] }],
+    },
+    {
+      name: 'a stream server with SSLv3',
+      tree: { 'nginx.conf': lines('events {}', 'stream {', '    server {', '        listen 5432 ssl;', '        ssl_protocols SSLv3 TLSv1.2;', '    }', '}') },
+      findings: [{ messageId: 'weakProtocols', primary: { file: 'nginx.conf', line: 5, column: 23 } }],
+    },
+    {
+      name: 'weak protocols and weak ciphers in one server: two findings',
+      tree: tlsServer('    ssl_protocols SSLv3 TLSv1;', '    ssl_ciphers EXP-RC4-MD5:NULL-SHA:HIGH;'),
+      findings: [
+        { messageId: 'weakProtocols', primary: { file: 'conf.d/site.conf', line: 2, column: 19 }, messageIncludes: ['SSLv3, TLSv1'] },
+        { messageId: 'weakCiphers', primary: { file: 'conf.d/site.conf', line: 3, column: 17, endColumn: 28 }, messageIncludes: ['export keys', 'no encryption'] },
+      ],
+    },
+    {
+      name: 'an aNULL alias enabled with + inside an item',
+      tree: tlsServer('    ssl_ciphers EECDH+aNULL:HIGH:!MD5;'),
+      findings: [{ messageId: 'weakCiphers', primary: { file: 'conf.d/site.conf', line: 2, column: 17 }, messageIncludes: ['no server authentication'] }],
+    },
+  ],
+});

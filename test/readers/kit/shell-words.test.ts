@@ -1,0 +1,74 @@
+/** Shell words and commands as the launch readers see them (src/readers/kit/shell-words.ts, src/readers/launch/program.ts). */
+import { MappedText } from '../../../src/readers/kit/mapped-text';
+import { runShell } from '../../../src/readers/launch/program';
+import { ALL_UNKNOWN, Lookup } from '../../../src/readers/kit/raw';
+import { SourceText } from '../../../src/source/text';
+
+function steps(script: string, base: Lookup = ALL_UNKNOWN) {
+  const source = new SourceText('run.sh', script);
+  const result = runShell(MappedText.of(source), base);
+  return {
+    commands: result.steps.map((step) => step.args.map((arg) => (arg.unresolved.length > 0 ? `?${arg.value}` : arg.value))),
+    problems: result.problems.map((problem) => `${problem.message} @${problem.start}-${problem.end}`),
+  };
+}
+
+test('quotes: single, double, $\'…\', and an empty quoted argument', () => {
+  expect(steps(`printf 'a b' "c $'d'" $'e\\tf' "" x\n`).commands).toEqual([['printf', 'a b', "c $'d'", 'e\tf', '', 'x']]);
+});
+
+test('redirections and their targets are not arguments, here-strings neither', () => {
+  expect(steps('cmd a 2>&1 >>/var/log/x b <in c &>/dev/null <<<"text" d\n').commands).toEqual([['cmd', 'a', 'b', 'c', 'd']]);
+});
+
+test('redirections are kept beside the words: operator, descriptor and the target expanded with the script\'s variables', () => {
+  const source = new SourceText('run.sh', 'DIR=/etc/nginx\ncat a.tmpl | envsubst \'$X\' > "$DIR/x.conf" 2>&1\ncat > /tmp/h <<EOF\nbody > /not/a/target\nEOF\n');
+  const { steps: found } = runShell(MappedText.of(source), ALL_UNKNOWN);
+  const shown = found.map((step) => ({
+    args: step.args.map((arg) => arg.value),
+    pipesInto: step.pipesInto,
+    redirects: step.redirects.map((redirect) => `${redirect.fd ?? ''}${redirect.operator}${redirect.target.value}`),
+  }));
+  expect(shown).toEqual([
+    { args: ['cat', 'a.tmpl'], pipesInto: true, redirects: [] },
+    // `2>&1` duplicates a descriptor: kept with fd 2, target "1".
+    { args: ['envsubst', '$X'], pipesInto: false, redirects: ['>/etc/nginx/x.conf', '2>&1'] },
+    // The here-document's body is not read for redirections: only the delimiter is a target.
+    { args: ['cat'], pipesInto: false, redirects: ['>/tmp/h', '<<EOF'] },
+  ]);
+  // The target keeps its place in the file (the quoted word as written).
+  const target = found[1].redirects[0].target;
+  expect(source.text.slice(target.start, target.end)).toBe('"$DIR/x.conf"');
+});
+
+test('redirections after a compound command belong to it, not to a command of its own', () => {
+  const source = new SourceText('run.sh', 'D=/out\n{ echo a; echo b; } > "$D/1"\nfor x in 1; do echo $x; done >> $D/2\n(echo c) 2>/dev/null\n');
+  const result = runShell(MappedText.of(source), ALL_UNKNOWN);
+  expect(result.steps.map((step) => step.args.map((arg) => arg.value).join(' '))).toEqual(['echo a', 'echo b', 'echo $x', 'echo c']);
+  expect(result.groups.map((group) => group.redirects.map((redirect) => `${redirect.fd ?? ''}${redirect.operator}${redirect.target.value}`))).toEqual([['>/out/1'], ['>>/out/2'], ['2>/dev/null']]);
+  // The loop ran at depth 1, its redirection is outside it.
+  expect(result.groups.map((group) => group.depth)).toEqual([0, 0, 0]);
+});
+
+test('operators separate commands; a here-document body is skipped', () => {
+  expect(steps('a && b || c; d | e &\ncat <<-END\n\tnot a command\n\tEND\nf\n').commands).toEqual([['a'], ['b'], ['c'], ['d'], ['e'], ['cat'], ['f']]);
+});
+
+test('parameter expansion: defaults, alternatives, unset, and what stays unknown', () => {
+  const script = 'A=1\nE=\necho ${A:-x} ${E:-dflt} ${E-dflt} ${A:+alt} ${NOPE:-d} $(date) `id` $1\nunset A\necho ${A-gone}\n';
+  expect(steps(script).commands).toEqual([
+    // ${E-dflt}: E is set (to nothing), and an unquoted empty expansion is no argument at all.
+    ['echo', '1', 'dflt', 'alt', '?${NOPE:-d}', '?$(date)', '?`id`', '?$1'],
+    ['echo', 'gone'],
+  ]);
+});
+
+test('an unquoted expansion is split at blanks, a quoted one is not', () => {
+  expect(steps('OPTS="-w 4  -t 30"\nrun $OPTS "$OPTS"\n').commands).toEqual([['run', '-w', '4', '-t', '30', '-w 4  -t 30']]);
+});
+
+test('unterminated constructs are problems with file offsets', () => {
+  // The quote runs to the end of the file, newline included.
+  expect(steps('echo "abc\n').problems).toEqual(['unterminated quoted string @5-10']);
+  expect(steps('echo $(date\n').problems).toEqual(['unterminated "$(" @5-12']);
+});

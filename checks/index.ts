@@ -9,17 +9,26 @@ import { rule as lbTargetUnserved } from './lb-target-unserved';
 import { rule as listenBacklogSomaxconn } from './listen-backlog-somaxconn';
 import { rule as nginxAddHeaderContentType } from './nginx-add-header-content-type';
 import { rule as nginxAddHeaderMultiline } from './nginx-add-header-multiline';
+import { rule as nginxAliasTraversal } from './nginx-alias-traversal';
 import { rule as nginxAllowWithoutDeny } from './nginx-allow-without-deny';
 import { rule as nginxAutoindex } from './nginx-autoindex';
+import { rule as nginxCaptureReference } from './nginx-capture-reference';
 import { rule as nginxDirectiveArgs } from './nginx-directive-args';
 import { rule as nginxDirectiveContext } from './nginx-directive-context';
 import { rule as nginxDuplicateDirective } from './nginx-duplicate-directive';
+import { rule as nginxH2cSmuggling } from './nginx-h2c-smuggling';
 import { rule as nginxHeaderRedefinition } from './nginx-header-redefinition';
+import { rule as nginxHostSpoofing } from './nginx-host-spoofing';
+import { rule as nginxHttpSplitting } from './nginx-http-splitting';
+import { rule as nginxOriginsRegex } from './nginx-origins-regex';
 import { rule as nginxProxyBuffers } from './nginx-proxy-buffers';
+import { rule as nginxProxyPassUri } from './nginx-proxy-pass-uri';
 import { rule as nginxResolverExternal } from './nginx-resolver-external';
 import { rule as nginxReturnBypassesAccess } from './nginx-return-bypasses-access';
+import { rule as nginxSsrf } from './nginx-ssrf';
 import { rule as nginxStatusPageExposed } from './nginx-status-page-exposed';
 import { rule as nginxUnknownDirective } from './nginx-unknown-directive';
+import { rule as nginxUnsafeCapture } from './nginx-unsafe-capture';
 import { rule as nginxValidReferersNone } from './nginx-valid-referers-none';
 import { rule as nginxVersionDisclosure } from './nginx-version-disclosure';
 import { rule as nginxWeakTls } from './nginx-weak-tls';
@@ -50,17 +59,26 @@ export const RULES: Rule[] = [
   listenBacklogSomaxconn,
   nginxAddHeaderContentType,
   nginxAddHeaderMultiline,
+  nginxAliasTraversal,
   nginxAllowWithoutDeny,
   nginxAutoindex,
+  nginxCaptureReference,
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,
+  nginxH2cSmuggling,
   nginxHeaderRedefinition,
+  nginxHostSpoofing,
+  nginxHttpSplitting,
+  nginxOriginsRegex,
   nginxProxyBuffers,
+  nginxProxyPassUri,
   nginxResolverExternal,
   nginxReturnBypassesAccess,
+  nginxSsrf,
   nginxStatusPageExposed,
   nginxUnknownDirective,
+  nginxUnsafeCapture,
   nginxValidReferersNone,
   nginxVersionDisclosure,
   nginxWeakTls,

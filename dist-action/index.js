@@ -44,8 +44,8 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // src/rule.ts
-function defineRule(rule38) {
-  return rule38;
+function defineRule(rule47) {
+  return rule47;
 }
 function renderMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
@@ -88,21 +88,21 @@ function withFindings(report, findings) {
 function fingerprint(ruleId, file, modelPath) {
   return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
 }
-function findingOfDraft(rule38, draft, severity) {
+function findingOfDraft(rule47, draft, severity) {
   const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
   return {
-    ruleId: rule38.id,
+    ruleId: rule47.id,
     messageId: draft.messageId,
-    ...renderedMessage(rule38, draft),
+    ...renderedMessage(rule47, draft),
     severity: capped,
     primary: draft.primary,
     related: (draft.related ?? []).slice(0, 3),
-    docsUrl: rule38.meta.docsUrl,
-    fingerprint: fingerprint(rule38.id, draft.primary.file, draft.modelPath)
+    docsUrl: rule47.meta.docsUrl,
+    fingerprint: fingerprint(rule47.id, draft.primary.file, draft.modelPath)
   };
 }
-function renderedMessage(rule38, draft) {
-  const template = rule38.meta.messages[draft.messageId];
+function renderedMessage(rule47, draft) {
+  const template = rule47.meta.messages[draft.messageId];
   if (!template) return { message: draft.messageId };
   const message = renderMessage(template.message, draft.data);
   const help = renderMessage(template.help, draft.data);
@@ -336,9 +336,9 @@ var init_suggest = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -490,9 +490,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -635,9 +635,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1355,9 +1355,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1522,9 +1522,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1561,9 +1561,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1683,9 +1683,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1734,9 +1734,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1765,9 +1765,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1777,20 +1777,20 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule38) => shouldUseRule(schema, rule38));
+      return group.rules.some((rule47) => shouldUseRule(schema, rule47));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule38) {
+    function shouldUseRule(schema, rule47) {
       var _a;
-      return schema[rule38.keyword] !== void 0 || ((_a = rule38.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule47.keyword] !== void 0 || ((_a = rule47.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1972,9 +1972,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -2009,9 +2009,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -2142,9 +2142,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2260,9 +2260,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2343,9 +2343,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2378,9 +2378,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2466,9 +2466,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2622,9 +2622,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -2834,9 +2834,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule38 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule38)) {
-            keywordCode(it, rule38.keyword, rule38.definition, group.type);
+        for (const rule47 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule47)) {
+            keywordCode(it, rule47.keyword, rule47.definition, group.type);
           }
         }
       });
@@ -2871,9 +2871,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword2 in rules) {
-        const rule38 = rules[keyword2];
-        if (typeof rule38 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule38)) {
-          const { type } = rule38.definition;
+        const rule47 = rules[keyword2];
+        if (typeof rule47 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule47)) {
+          const { type } = rule47.definition;
           if (type.length && !type.some((t2) => hasApplicableType(ts, t2))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword2}"`);
           }
@@ -3130,9 +3130,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -3146,9 +3146,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -3163,9 +3163,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3387,9 +3387,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3406,9 +3406,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3940,9 +3940,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -4151,9 +4151,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4581,9 +4581,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4592,9 +4592,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -4959,8 +4959,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword2) {
-        const rule38 = this.RULES.all[keyword2];
-        return typeof rule38 == "object" ? rule38.definition : !!rule38;
+        const rule47 = this.RULES.all[keyword2];
+        return typeof rule47 == "object" ? rule47.definition : !!rule47;
       }
       // Remove keyword
       removeKeyword(keyword2) {
@@ -4968,7 +4968,7 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword2];
         delete RULES2.all[keyword2];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule38) => rule38.keyword === keyword2);
+          const i = group.rules.findIndex((rule47) => rule47.keyword === keyword2);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -4995,10 +4995,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule38 = rules[key];
-            if (typeof rule38 != "object")
+            const rule47 = rules[key];
+            if (typeof rule47 != "object")
               continue;
-            const { $data } = rule38.definition;
+            const { $data } = rule47.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -5162,7 +5162,7 @@ var require_core = __commonJS({
       RULES2.keywords[keyword2] = true;
       if (!definition)
         return;
-      const rule38 = {
+      const rule47 = {
         keyword: keyword2,
         definition: {
           ...definition,
@@ -5171,18 +5171,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule38, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule47, definition.before);
       else
-        ruleGroup.rules.push(rule38);
-      RULES2.all[keyword2] = rule38;
+        ruleGroup.rules.push(rule47);
+      RULES2.all[keyword2] = rule47;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule38, before) {
+    function addBeforeRule(ruleGroup, rule47, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule38);
+        ruleGroup.rules.splice(i, 0, rule47);
       } else {
-        ruleGroup.rules.push(rule38);
+        ruleGroup.rules.push(rule47);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -5203,9 +5203,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5218,9 +5218,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5340,9 +5340,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5361,9 +5361,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5393,9 +5393,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5421,9 +5421,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5447,9 +5447,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5479,9 +5479,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5516,9 +5516,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5545,9 +5545,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5627,9 +5627,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5656,9 +5656,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5667,9 +5667,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5734,9 +5734,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5763,9 +5763,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5812,9 +5812,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5850,9 +5850,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5903,9 +5903,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5960,9 +5960,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5977,9 +5977,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6012,9 +6012,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6106,9 +6106,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6200,9 +6200,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6243,9 +6243,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6349,9 +6349,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6407,9 +6407,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6481,9 +6481,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6512,9 +6512,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6529,9 +6529,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6587,9 +6587,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6614,9 +6614,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6683,9 +6683,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6701,9 +6701,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6749,9 +6749,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6839,9 +6839,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6850,9 +6850,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6873,9 +6873,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6895,9 +6895,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6909,9 +6909,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7014,9 +7014,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -7171,9 +7171,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -9550,9 +9550,9 @@ var init_rendered_text = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../main/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -10122,7 +10122,7 @@ var require_ignore = __commonJS({
       }
       return count % 2 === 1;
     };
-    var trimEnd = (body2, stripLineEnd) => {
+    var trimEnd2 = (body2, stripLineEnd) => {
       let lineEnd = body2.length;
       let end;
       for (; ; ) {
@@ -10159,7 +10159,7 @@ var require_ignore = __commonJS({
       }
       const last = body2[body2.length - 1];
       if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
-        body2 = trimEnd(body2, stripLineEnd);
+        body2 = trimEnd2(body2, stripLineEnd);
       }
       if (!body2 || hasTrailingBackslash(body2)) {
         return;
@@ -10190,17 +10190,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule38 = checkPattern(raw) && createRule(
+        const rule47 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule38) {
+        if (rule47) {
           this._added = true;
-          this._rules.push(rule38);
-          if (matchesBasename(rule38.body)) {
+          this._rules.push(rule47);
+          if (matchesBasename(rule47.body)) {
             this._basenameCount++;
           }
         }
@@ -10229,11 +10229,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule38 = rules[index];
-          if (rule38.checkRegex.test(path)) {
-            ignored = !rule38.negative;
-            unignored = rule38.negative;
-            matchedRule = rule38.negative ? UNDEFINED : rule38;
+          const rule47 = rules[index];
+          if (rule47.checkRegex.test(path)) {
+            ignored = !rule47.negative;
+            unignored = rule47.negative;
+            matchedRule = rule47.negative ? UNDEFINED : rule47;
             break;
           }
         }
@@ -10256,17 +10256,17 @@ var require_ignore = __commonJS({
         const shortcut = this._basenameCount * 2 >= length;
         const basename20 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule38 = rules[index];
-          if (rule38[mode].test(
-            shortcut && rule38._basenameOnly ? basename20 : path
+          const rule47 = rules[index];
+          if (rule47[mode].test(
+            shortcut && rule47._basenameOnly ? basename20 : path
           )) {
-            const { negative } = rule38;
+            const { negative } = rule47;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule38;
+              ret.rule = rule47;
             }
             return ret;
           }
@@ -11456,9 +11456,9 @@ var init_shell_words = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -11513,9 +11513,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11671,9 +11671,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11842,9 +11842,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11912,9 +11912,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -11962,9 +11962,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -11992,9 +11992,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -12033,9 +12033,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -12151,9 +12151,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node3 = require_Node();
@@ -12181,9 +12181,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -12256,9 +12256,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -12399,9 +12399,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -12416,9 +12416,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -12552,9 +12552,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12835,9 +12835,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12959,9 +12959,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -13092,9 +13092,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -13114,9 +13114,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -13174,9 +13174,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -13238,9 +13238,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -13278,9 +13278,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13429,9 +13429,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13573,9 +13573,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap3 = require_YAMLMap();
@@ -13595,9 +13595,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13711,9 +13711,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq3 = require_YAMLSeq();
@@ -13733,9 +13733,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13752,9 +13752,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var nullTag = {
@@ -13770,9 +13770,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var boolTag = {
@@ -13794,9 +13794,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13821,9 +13821,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13867,9 +13867,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13912,9 +13912,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13940,9 +13940,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var map = require_map();
@@ -14007,9 +14007,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar4 = require_Scalar();
@@ -14073,9 +14073,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14151,9 +14151,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -14229,9 +14229,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -14261,9 +14261,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -14310,9 +14310,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -14389,9 +14389,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14478,9 +14478,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14566,9 +14566,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14610,9 +14610,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14704,9 +14704,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14736,9 +14736,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14816,9 +14816,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -15125,9 +15125,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -15190,9 +15190,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -15324,9 +15324,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -15366,9 +15366,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -15384,9 +15384,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -15400,9 +15400,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap3 = require_YAMLMap();
@@ -15508,9 +15508,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq3 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -15559,9 +15559,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -15602,9 +15602,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15796,9 +15796,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -15861,9 +15861,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -16044,9 +16044,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -16125,15 +16125,15 @@ var require_resolve_flow_scalar = __commonJS({
       let match = line.exec(source);
       if (!match)
         return source;
-      let trimEnd, trimBoth;
+      let trimEnd2, trimBoth;
       try {
-        trimEnd = new RegExp("(?<![ 	])[ 	]+$");
+        trimEnd2 = new RegExp("(?<![ 	])[ 	]+$");
         trimBoth = new RegExp("^[ 	]+|(?<![ 	])[ 	]+$", "g");
       } catch {
-        trimEnd = /[ \t]+$/;
+        trimEnd2 = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match[1].replace(trimEnd, "");
+      let res = match[1].replace(trimEnd2, "");
       let sep12 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
@@ -16265,9 +16265,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -16346,9 +16346,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -16376,9 +16376,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -16482,9 +16482,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -16525,9 +16525,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16733,9 +16733,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16918,9 +16918,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -16979,9 +16979,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -17041,9 +17041,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -17143,9 +17143,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17732,9 +17732,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17763,9 +17763,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18637,9 +18637,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18734,9 +18734,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -21827,7 +21827,7 @@ var init_args = __esm({
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
+// ../main/node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from, to) {
   switch (side) {
     case -2:
@@ -22199,7 +22199,7 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -23384,7 +23384,7 @@ var init_dist = __esm({
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -23523,7 +23523,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -25168,7 +25168,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -25214,8 +25214,8 @@ function styleTags(spec) {
         let last = pieces.length - 1, inner = pieces[last];
         if (!inner)
           throw new RangeError("Invalid path: " + part2);
-        let rule38 = new Rule2(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
-        byName[inner] = rule38.sort(byName[inner]);
+        let rule47 = new Rule2(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
+        byName[inner] = rule47.sort(byName[inner]);
       }
   }
   return ruleNodeProp.add(byName);
@@ -25249,7 +25249,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule2, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -25798,7 +25798,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -25836,7 +25836,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -27642,22 +27642,22 @@ function chmodMode(value) {
   if (value === null || value === "1") return "666";
   return /^[0-7]{3}$/.test(value) ? value : void 0;
 }
-function settingFromEntries(rule38, entries) {
-  const relevant = entries.filter((entry) => rule38.keys.includes(entry.key));
+function settingFromEntries(rule47, entries) {
+  const relevant = entries.filter((entry) => rule47.keys.includes(entry.key));
   const last = relevant[relevant.length - 1];
   if (!last) {
-    if (!rule38.default) return void 0;
-    return { name: rule38.name, value: rule38.default.value, text: rule38.default.text, unit: rule38.unit, source: { kind: "default", reference: rule38.default.reference } };
+    if (!rule47.default) return void 0;
+    return { name: rule47.name, value: rule47.default.value, text: rule47.default.text, unit: rule47.unit, source: { kind: "default", reference: rule47.default.reference } };
   }
   const source = { kind: "file", span: last.valueSpan, via: last.via.length > 0 ? last.via : void 0 };
-  const value = last.condition || last.value === void 0 ? void 0 : rule38.read(last.value);
-  return { name: rule38.name, value, text: last.text ?? "", unit: rule38.unit, source };
+  const value = last.condition || last.value === void 0 ? void 0 : rule47.read(last.value);
+  return { name: rule47.name, value, text: last.text ?? "", unit: rule47.unit, source };
 }
 function buildBackend2(instance, name2, file, launch) {
   const settings = /* @__PURE__ */ new Map();
-  for (const rule38 of SETTINGS) {
-    const setting = settingFromEntries(rule38, instance.options);
-    if (setting) settings.set(rule38.name, setting);
+  for (const rule47 of SETTINGS) {
+    const setting = settingFromEntries(rule47, instance.options);
+    if (setting) settings.set(rule47.name, setting);
   }
   settings.set("master", masterSetting(instance.options));
   const backend = {
@@ -29482,7 +29482,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -29503,7 +29503,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -29529,7 +29529,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -29875,7 +29875,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -29888,10 +29888,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -29941,7 +29941,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -29990,7 +29990,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -30391,15 +30391,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -30448,7 +30448,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -30540,10 +30540,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -30588,10 +30588,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -30621,7 +30621,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -30636,7 +30636,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -30918,10 +30918,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -31073,7 +31073,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -31147,7 +31147,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -31158,7 +31158,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -31281,7 +31281,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -31303,7 +31303,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -31323,14 +31323,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -31495,10 +31495,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -31669,10 +31669,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -32191,19 +32191,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -32298,10 +32298,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -32371,10 +32371,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -32448,10 +32448,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -32535,10 +32535,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -32638,10 +32638,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -32692,10 +32692,10 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
+// ../main/node_modules/is-unsafe/src/contexts/nosql.js
 var sep9, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep9 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -32787,10 +32787,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -32866,10 +32866,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -32893,7 +32893,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -32907,7 +32907,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -32917,7 +32917,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -32959,9 +32959,9 @@ function decodedCopy(value, list) {
 function matchList(value, list) {
   const label = list.label ?? "CUSTOM";
   const decoded = decodedCopy(value, list);
-  for (const rule38 of list) {
-    if (rule38.pattern.test(value) || decoded !== null && rule38.pattern.test(decoded)) {
-      return { context: label, id: rule38.id, description: rule38.description, pattern: rule38.pattern };
+  for (const rule47 of list) {
+    if (rule47.pattern.test(value) || decoded !== null && rule47.pattern.test(decoded)) {
+      return { context: label, id: rule47.id, description: rule47.description, pattern: rule47.pattern };
     }
   }
   return null;
@@ -32978,7 +32978,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -33017,7 +33017,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -33372,7 +33372,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -33671,7 +33671,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -33783,17 +33783,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -33864,10 +33864,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -35366,11 +35366,11 @@ function visit(source, document, object, into, depth) {
       kind: "Ingress",
       ...className !== void 0 ? { ingressClass: className } : {},
       ...defaultBackend ? { defaultBackend } : {},
-      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule38) => {
-        const host = text3(valueOf(rule38, "host", document));
+      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule47) => {
+        const host = text3(valueOf(rule47, "host", document));
         return {
           ...host ? { host } : {},
-          paths: itemsOf(valueOf(valueOf(rule38, "http", document), "paths", document), document).flatMap((item) => {
+          paths: itemsOf(valueOf(valueOf(rule47, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
             return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
@@ -36753,19 +36753,19 @@ function physicalLocation(span2) {
     }
   };
 }
-function describeRule(rule38) {
-  const description = rule38.description || rule38.id;
+function describeRule(rule47) {
+  const description = rule47.description || rule47.id;
   return {
-    id: rule38.id,
-    name: rule38.id,
+    id: rule47.id,
+    name: rule47.id,
     shortDescription: { text: description },
     fullDescription: { text: description },
-    ...rule38.docsUrl ? { helpUri: rule38.docsUrl } : {},
-    help: { text: rule38.docsUrl ? `${description}
+    ...rule47.docsUrl ? { helpUri: rule47.docsUrl } : {},
+    help: { text: rule47.docsUrl ? `${description}
 
-Documentation: ${rule38.docsUrl}` : description },
-    defaultConfiguration: { level: LEVEL[rule38.severity] },
-    properties: { category: rule38.category }
+Documentation: ${rule47.docsUrl}` : description },
+    defaultConfiguration: { level: LEVEL[rule47.severity] },
+    properties: { category: rule47.category }
   };
 }
 function synthesiseRule(finding) {
@@ -36780,10 +36780,10 @@ function synthesiseRule(finding) {
 function collectRules(report) {
   const summaries = [];
   const indexOf2 = /* @__PURE__ */ new Map();
-  const add = (rule38) => {
-    if (indexOf2.has(rule38.id)) return;
-    indexOf2.set(rule38.id, summaries.length);
-    summaries.push(rule38);
+  const add = (rule47) => {
+    if (indexOf2.has(rule47.id)) return;
+    indexOf2.set(rule47.id, summaries.length);
+    summaries.push(rule47);
   };
   report.rules.forEach(add);
   for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
@@ -37148,6 +37148,10 @@ init_thrown();
 var CONFIG_FILE_NAME = ".cfglint.json";
 var ConfigError = class extends Error {
 };
+function configError(where, problems) {
+  if (problems.length === 1) return new ConfigError(`${where}: ${problems[0]}`);
+  return new ConfigError(`${where}: ${problems.length} problems: ${problems.map((problem, i) => `(${i + 1}) ${problem}`).join(" ")}`);
+}
 function findConfigFile(startDir, fs) {
   for (let dir = startDir; ; dir = nodePath.dirname(dir)) {
     const candidate = nodePath.join(dir, CONFIG_FILE_NAME);
@@ -37168,9 +37172,7 @@ function loadConfig(path, fs) {
   } catch (error) {
     throw new ConfigError(`${path}: invalid JSON: ${describeJsonError(messageOf(error), text3)}`);
   }
-  const problem = validateConfig(data);
-  if (problem) throw new ConfigError(`${path}: ${problem}`);
-  return { config: data, path };
+  return { config: data, path, problems: configProblems(data) };
 }
 function describeJsonError(message, text3) {
   let out = message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "").replace(/\s*\n\s*/g, " ");
@@ -37184,15 +37186,15 @@ function describeJsonError(message, text3) {
   return out;
 }
 var compiledValidator;
-function validateConfig(data) {
+function configProblems(data) {
   if (!compiledValidator) {
     const Ajv = require_ajv().default;
     const schema = require(packagePath("schemas", "config.schema.json"));
     compiledValidator = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
   }
   const validate2 = compiledValidator;
-  if (validate2(data)) return void 0;
-  let best;
+  if (validate2(data)) return [];
+  const found = [];
   for (const error of validate2.errors ?? []) {
     if (error.keyword === "oneOf" || error.keyword === "propertyNames") continue;
     const path = error.instancePath.split("/").slice(1).map((part2) => part2.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -37209,17 +37211,24 @@ function validateConfig(data) {
     } else if (error.keyword === "enum") {
       text3 += ` (${error.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")})`;
     }
-    if (!best || path.length > best.path.length) best = { path, text: text3 };
+    found.push({ path, text: text3, keyword: error.keyword });
   }
-  if (!best) return "is invalid";
-  return `${formatJsonPath(best.path)} ${best.text}`;
+  const under = (inner, outer) => inner.length > outer.length && outer.every((part2, i) => inner[i] === part2);
+  const samePlace = (a, b) => a.length === b.length && a.every((part2, i) => b[i] === part2);
+  const specific = found.filter(
+    (error) => !found.some((other) => under(other.path, error.path)) && !(error.keyword === "type" && found.some((other) => other.keyword !== "type" && samePlace(other.path, error.path)))
+  );
+  const texts = [...new Set(specific.map((error) => `${formatJsonPath(error.path)} ${error.text}`))];
+  return texts.length > 0 ? texts : ["is invalid"];
 }
-function checkFileFormats(config, where, formats) {
+function fileFormatProblems(config, formats) {
+  const problems = [];
   for (const [pattern, format8] of Object.entries(config.files ?? {})) {
     if (formats.includes(format8)) continue;
     const suggestion = closest(format8, [...formats]);
-    throw new ConfigError(`${where}: ${formatJsonPath(["files", pattern])} names the format ${JSON.stringify(format8)}, which cfglint does not read` + (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(", ")})`));
+    problems.push(`${formatJsonPath(["files", pattern])} names the format ${JSON.stringify(format8)}, which cfglint does not read` + (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(", ")})`));
   }
+  return problems;
 }
 function formatJsonPath(path) {
   if (path.length === 0) return "(root)";
@@ -41289,6 +41298,9 @@ var ReadArg = class {
 function directiveEndOffset(directive) {
   return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
 }
+function nameEndOffset(directive) {
+  return directive instanceof ReadDirective ? directive.nameEnd : directive.nameSpan.end.offset;
+}
 function lastTokenEndOffset(directive) {
   if (directive instanceof ReadDirective) return directive.lastTokenEnd;
   const { args } = directive;
@@ -42227,7 +42239,7 @@ function classicElb(kubernetes, service) {
   };
 }
 function ingressTargets(kubernetes, ingress) {
-  const backends = [...ingress.rules.flatMap((rule38) => rule38.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
+  const backends = [...ingress.rules.flatMap((rule47) => rule47.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
   const workloads = /* @__PURE__ */ new Set();
   for (const backend of backends) {
     for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
@@ -42244,7 +42256,7 @@ function cloudLoadBalancers(model) {
       const listenerIds = new Set(listeners.map((listener) => listener.id));
       const groupIds = /* @__PURE__ */ new Set([
         ...listeners.flatMap((listener) => listener.targetGroups),
-        ...resources.listenerRules.filter((rule38) => rule38.listener && listenerIds.has(rule38.listener)).flatMap((rule38) => rule38.targetGroups)
+        ...resources.listenerRules.filter((rule47) => rule47.listener && listenerIds.has(rule47.listener)).flatMap((rule47) => rule47.targetGroups)
       ]);
       const targetGroups = resources.targetGroups.filter((group) => groupIds.has(group.id)).map((group) => linkGroup(resources, group));
       balancers.push({ ...describe(balancer), balancer, targetGroups });
@@ -42662,7 +42674,7 @@ function renderIngressNginx(kubernetes) {
     if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
     const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
     const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule38) => rule38.paths.map((path) => ({ host: rule38.host ?? "_", path: path.path, backend: path.backend })));
+    const paths = ingress.rules.flatMap((rule47) => rule47.paths.map((path) => ({ host: rule47.host ?? "_", path: path.path, backend: path.backend })));
     if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
     for (const { host, path, backend } of paths) {
       const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
@@ -43079,6 +43091,50 @@ var rule9 = defineRule({
   }
 });
 
+// checks/nginx-alias-traversal.ts
+init_rule();
+var ID10 = "nginx-alias-traversal";
+var rule10 = defineRule({
+  id: ID10,
+  severity: "error",
+  category: "security",
+  meta: {
+    description: 'alias ends with a slash in a prefix location that does not: "/prefix../" reads the directory above the alias',
+    docsUrl: docsUrl(ID10),
+    fixable: false,
+    messages: {
+      parentReadable: {
+        message: 'Location "{{prefix}}" has no trailing slash but its alias "{{alias}}" has one: "{{prefix}}../" reads "{{parent}}"',
+        help: "nginx replaces the matched prefix with the alias: a request for `{{prefix}}../secret` becomes `{{alias}}../secret`, and the path is not normalised again (`i..` is not a `..` segment when nginx checks the URI). End both with a slash (`location /i/ { alias /data/w/; }`), or drop both slashes"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("alias")) continue;
+      for (const location of scope.locations) {
+        const aliasEntry = location.ownLast("alias");
+        if (!aliasEntry) continue;
+        const args = location.directive?.args ?? [];
+        const uriArg = args.length === 1 ? args[0] : args.length === 2 && args[0].value === "^~" ? args[1] : void 0;
+        if (!uriArg) continue;
+        const prefix = uriArg.value;
+        if (prefix === "" || prefix.endsWith("/") || prefix.startsWith("@") || prefix.startsWith("~") || prefix.startsWith("=") || prefix.includes("$")) continue;
+        const alias = aliasEntry.directive.args[0];
+        if (!alias || !alias.value.endsWith("/")) continue;
+        const trimmed = alias.value.replace(/\/+$/, "");
+        yield {
+          messageId: "parentReadable",
+          data: { prefix, alias: alias.value, parent: `${trimmed.slice(0, trimmed.lastIndexOf("/") + 1) || "/"}` },
+          primary: uriArg.span,
+          related: [{ span: alias.span, label: "the alias ends with a slash" }],
+          modelPath: `${location.path}>alias`
+        };
+      }
+    }
+  }
+});
+
 // checks/nginx-allow-without-deny.ts
 init_rule();
 
@@ -43151,15 +43207,15 @@ function refusesOnCondition(block2) {
 }
 
 // checks/nginx-allow-without-deny.ts
-var ID10 = "nginx-allow-without-deny";
+var ID11 = "nginx-allow-without-deny";
 var ACCESS_LEVELS = /* @__PURE__ */ new Set(["http", "server", "location", "if", "limit_except"]);
-var rule10 = defineRule({
-  id: ID10,
+var rule11 = defineRule({
+  id: ID11,
   severity: "warning",
   category: "security",
   meta: {
     description: "allow lines with no deny after them at that level: every address is allowed, the allow lines restrict nothing",
-    docsUrl: docsUrl(ID10),
+    docsUrl: docsUrl(ID11),
     fixable: false,
     messages: {
       noDeny: {
@@ -43220,14 +43276,14 @@ function levelName(block2) {
 
 // checks/nginx-autoindex.ts
 init_rule();
-var ID11 = "nginx-autoindex";
-var rule11 = defineRule({
-  id: ID11,
+var ID12 = "nginx-autoindex";
+var rule12 = defineRule({
+  id: ID12,
   severity: "info",
   category: "security",
   meta: {
     description: "autoindex on lists directory contents to any client",
-    docsUrl: docsUrl(ID11),
+    docsUrl: docsUrl(ID12),
     fixable: false,
     messages: {
       listing: {
@@ -43257,6 +43313,935 @@ var rule11 = defineRule({
   }
 });
 
+// checks/nginx-capture-reference.ts
+init_rule();
+
+// src/model/nginx-variables.ts
+init_template();
+var CH = {
+  LF: 1,
+  CR: 2,
+  DOT: 4,
+  SLASH: 8,
+  QUESTION: 16,
+  AT: 32,
+  COLON: 64,
+  HASH: 128,
+  SPACE: 256
+};
+var ALL = 511;
+var CHAR_BITS = [
+  ["\n", CH.LF],
+  ["\r", CH.CR],
+  [".", CH.DOT],
+  ["/", CH.SLASH],
+  ["?", CH.QUESTION],
+  ["@", CH.AT],
+  [":", CH.COLON],
+  ["#", CH.HASH],
+  [" ", CH.SPACE]
+];
+var HOST_DELIMITERS = CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH;
+function maskOfCode(code) {
+  switch (code) {
+    case 10:
+      return CH.LF;
+    case 13:
+      return CH.CR;
+    case 46:
+      return CH.DOT;
+    case 47:
+      return CH.SLASH;
+    case 63:
+      return CH.QUESTION;
+    case 64:
+      return CH.AT;
+    case 58:
+      return CH.COLON;
+    case 35:
+      return CH.HASH;
+    case 32:
+      return CH.SPACE;
+    default:
+      return 0;
+  }
+}
+function maskOfChar(ch) {
+  return ch.length === 1 ? maskOfCode(ch.charCodeAt(0)) : 0;
+}
+function maskOfLiteral(text3) {
+  let mask = 0;
+  for (let i = 0; i < text3.length; i++) mask |= maskOfCode(text3.charCodeAt(i));
+  return mask;
+}
+function isNameCode(code) {
+  return code >= 97 && code <= 122 || code >= 65 && code <= 90 || code >= 48 && code <= 57 || code === 95;
+}
+var regexCache = /* @__PURE__ */ new Map();
+function analyzeRegex(source) {
+  let info = regexCache.get(source);
+  if (!info) {
+    info = scanRegex(source);
+    if (regexCache.size > 5e4) regexCache.clear();
+    regexCache.set(source, info);
+  }
+  return info;
+}
+function scanRegex(source) {
+  const groups = [];
+  const stack = [];
+  let supported = true;
+  let masksUnknown = false;
+  let dotAll = false;
+  let extended = false;
+  let i = 0;
+  const consume = (mask, fixedWord) => {
+    for (let k = stack.length - 1; k >= 0; k--) {
+      const open = stack[k];
+      if (open.group) {
+        open.group.mask |= mask;
+        if (!fixedWord) open.group.fixedWords = false;
+      }
+      if (open.zeroWidth) break;
+    }
+  };
+  while (i < source.length) {
+    const ch = source[i];
+    if (extended && (ch === " " || ch === "	" || ch === "\n" || ch === "\r" || ch === "\f" || ch === "\v")) {
+      i++;
+      continue;
+    }
+    if (extended && ch === "#") {
+      while (i < source.length && source[i] !== "\n") i++;
+      continue;
+    }
+    if (ch === "\\") {
+      const [mask, length, literal4] = escapeMask(source, i, false);
+      consume(mask, literal4);
+      i += length;
+      continue;
+    }
+    if (ch === "[") {
+      const [mask, end] = classMask(source, i);
+      consume(mask, false);
+      i = end;
+      continue;
+    }
+    if (ch === ".") {
+      consume(dotAll ? ALL : ALL & ~CH.LF, false);
+      i++;
+      continue;
+    }
+    if (ch === "(") {
+      if (source.startsWith("(*", i)) {
+        const end = source.indexOf(")", i);
+        const verb = source.slice(i + 2, end === -1 ? source.length : end);
+        if (/^(CR|LF|CRLF|ANY|ANYCRLF|NUL)$/.test(verb)) masksUnknown = true;
+        i = end === -1 ? source.length : end + 1;
+        continue;
+      }
+      const open = { zeroWidth: false, dotAll, extended };
+      if (source[i + 1] !== "?") {
+        open.group = { index: groups.length + 1, mask: 0, fixedWords: true };
+        groups.push(open.group);
+        i++;
+      } else {
+        const rest = source.slice(i + 2, i + 40);
+        const named = /^(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
+        if (named) {
+          open.group = { index: groups.length + 1, name: named[1] ?? named[2], mask: 0, fixedWords: true };
+          groups.push(open.group);
+          i += 2 + named[0].length;
+        } else if (/^(?:=|!|<=|<!)/.test(rest)) {
+          open.zeroWidth = true;
+          i += 2 + (rest[0] === "<" ? 2 : 1);
+        } else if (rest[0] === ":" || rest[0] === ">") {
+          i += 3;
+        } else if (rest[0] === "#") {
+          const end = source.indexOf(")", i);
+          i = end === -1 ? source.length : end + 1;
+          continue;
+        } else {
+          const flags = /^([imnsxJUX^]*)(?:-([imnsxJUX]*))?([:)])/.exec(rest);
+          if (!flags) {
+            supported = false;
+            i += 2;
+            continue;
+          }
+          const on = flags[1];
+          const off = flags[2] ?? "";
+          const setDot = on.includes("s") ? true : off.includes("s") ? false : void 0;
+          const setExt = on.includes("x") ? true : off.includes("x") ? false : void 0;
+          if (flags[3] === ")") {
+            if (setDot !== void 0) dotAll = setDot;
+            if (setExt !== void 0) extended = setExt;
+            i += 2 + flags[0].length;
+            continue;
+          }
+          if (setDot !== void 0) dotAll = setDot;
+          if (setExt !== void 0) extended = setExt;
+          i += 2 + flags[0].length;
+        }
+      }
+      stack.push(open);
+      continue;
+    }
+    if (ch === ")") {
+      const open = stack.pop();
+      if (open) {
+        dotAll = open.dotAll;
+        extended = open.extended;
+        if (open.group && !open.zeroWidth) consume(open.group.mask, open.group.fixedWords);
+      }
+      i++;
+      continue;
+    }
+    if (ch === "|") {
+      i++;
+      continue;
+    }
+    if (ch === "*" || ch === "+" || ch === "?" || ch === "{") {
+      const quantifier = ch !== "{" || /^\{\d+(,\d*)?\}/.test(source.slice(i));
+      if (quantifier) {
+        for (const open of stack) if (open.group) open.group.fixedWords = false;
+        i++;
+        continue;
+      }
+    }
+    if (ch === "^" || ch === "$") {
+      i++;
+      continue;
+    }
+    const code = source.charCodeAt(i);
+    consume(maskOfCode(code), isNameCode(code) || code === 45);
+    i++;
+  }
+  return { source, groupCount: supported ? groups.length : void 0, groups, masksUnknown };
+}
+function escapeMask(source, i, inClass) {
+  const next = source[i + 1];
+  if (next === void 0) return [0, 1, false];
+  switch (next) {
+    case "n":
+      return [CH.LF, 2, false];
+    case "r":
+      return [CH.CR, 2, false];
+    case "s":
+      return [CH.LF | CH.CR | CH.SPACE, 2, false];
+    case "S":
+      return [ALL & ~(CH.LF | CH.CR | CH.SPACE), 2, false];
+    case "d":
+    case "w":
+    case "t":
+    case "f":
+    case "e":
+    case "a":
+    case "h":
+      return [next === "h" ? CH.SPACE : 0, 2, false];
+    case "D":
+    case "W":
+      return [ALL, 2, false];
+    case "H":
+      return [ALL & ~CH.SPACE, 2, false];
+    case "v":
+    case "R":
+      return [CH.LF | CH.CR, 2, false];
+    case "V":
+      return [ALL & ~(CH.LF | CH.CR), 2, false];
+    case "N":
+      return [ALL & ~CH.LF, 2, false];
+    case "X":
+    case "C":
+      return [ALL, 2, false];
+    case "b":
+    case "B":
+    case "A":
+    case "z":
+    case "Z":
+    case "G":
+    case "K":
+      return [0, 2, false];
+    case "p":
+    case "P": {
+      const braced = /^\{[^}]*\}/.exec(source.slice(i + 2));
+      const length = 2 + (braced ? braced[0].length : 1);
+      return [next === "P" ? ALL : 0, length, false];
+    }
+    case "x": {
+      const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(i + 2));
+      if (!hex) return [0, 2, false];
+      return [maskOfChar(String.fromCharCode(parseInt(hex[1] ?? hex[2], 16))), 2 + hex[0].length, false];
+    }
+    case "Q": {
+      const end = source.indexOf("\\E", i + 2);
+      const text3 = source.slice(i + 2, end === -1 ? source.length : end);
+      return [maskOfLiteral(text3), (end === -1 ? source.length : end + 2) - i, false];
+    }
+    default:
+      if (/[0-9]/.test(next)) {
+        const octal = /^0[0-7]{0,2}/.exec(source.slice(i + 1));
+        if (octal) return [maskOfChar(String.fromCharCode(parseInt(octal[0], 8))), 1 + octal[0].length, false];
+        return [0, 2, inClass];
+      }
+      if (next === "g" || next === "k") {
+        const ref = /^[gk](?:\{[^}]*\}|<[^>]*>|'[^']*'|-?\d+)/.exec(source.slice(i + 1));
+        return [0, 1 + (ref ? ref[0].length : 1), false];
+      }
+      return [maskOfChar(next), 2, false];
+  }
+}
+function classEscapeChar(source, j, length) {
+  const next = source[j + 1];
+  if (next === "n") return "\n";
+  if (next === "r") return "\r";
+  if (next === "x") {
+    const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(j + 2));
+    return hex ? String.fromCharCode(parseInt(hex[1] ?? hex[2], 16)) : void 0;
+  }
+  return length === 2 && next !== void 0 && /[^a-zA-Z0-9]/.test(next) ? next : void 0;
+}
+function classMask(source, i) {
+  let j = i + 1;
+  const negated = source[j] === "^";
+  if (negated) j++;
+  let mask = 0;
+  let first = true;
+  let previous;
+  while (j < source.length && (source[j] !== "]" || first)) {
+    first = false;
+    const ch = source[j];
+    if (ch === "[" && source[j + 1] === ":") {
+      const end = source.indexOf(":]", j + 2);
+      if (end !== -1) {
+        const name2 = source.slice(j + 2, end).replace(/^\^/, "");
+        const posixNegated = source[j + 2] === "^";
+        const posix14 = { space: CH.LF | CH.CR | CH.SPACE, blank: CH.SPACE, cntrl: CH.LF | CH.CR, punct: CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH, graph: HOST_DELIMITERS, print: HOST_DELIMITERS | CH.SPACE };
+        const m = posix14[name2] ?? 0;
+        mask |= posixNegated ? ALL & ~m : m;
+        j = end + 2;
+        previous = void 0;
+        continue;
+      }
+    }
+    if (ch === "\\") {
+      const [m, length] = escapeMask(source, j, true);
+      mask |= m;
+      previous = classEscapeChar(source, j, length);
+      j += length;
+      continue;
+    }
+    if (ch === "-" && previous !== void 0 && j + 1 < source.length && source[j + 1] !== "]") {
+      let to = source[j + 1];
+      let length = 2;
+      if (to === "\\") {
+        const escaped = source[j + 2];
+        to = escaped === "n" ? "\n" : escaped === "r" ? "\r" : escaped ?? "";
+        length = 3;
+        if (escaped === "x") {
+          const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(j + 3));
+          if (hex) {
+            to = String.fromCharCode(parseInt(hex[1] ?? hex[2], 16));
+            length = 3 + hex[0].length;
+          }
+        }
+      }
+      const low = previous.charCodeAt(0);
+      const high = to.charCodeAt(0);
+      for (const [c, bit] of CHAR_BITS) {
+        const code = c.charCodeAt(0);
+        if (code >= low && code <= high) mask |= bit;
+      }
+      j += length;
+      previous = void 0;
+      continue;
+    }
+    mask |= maskOfChar(ch);
+    previous = ch;
+    j++;
+  }
+  return [negated ? ALL & ~mask : mask, Math.min(j + 1, source.length)];
+}
+function valueParts(text3) {
+  const parts = [];
+  let literalStart = 0;
+  let i = 0;
+  const flush = (end) => {
+    if (end > literalStart) parts.push({ kind: "text", text: text3.slice(literalStart, end), start: literalStart, end });
+  };
+  while (i < text3.length) {
+    if (text3.charCodeAt(i) !== 36) {
+      i++;
+      continue;
+    }
+    const start = i;
+    const next = text3[i + 1];
+    if (next === UNKNOWN_MARK) {
+      flush(start);
+      let j2 = i + 2;
+      while (text3[j2] === UNKNOWN_MARK) j2++;
+      parts.push({ kind: "template", start, end: j2 });
+      i = j2;
+      literalStart = i;
+      continue;
+    }
+    if (next !== void 0 && next >= "1" && next <= "9") {
+      flush(start);
+      parts.push({ kind: "capture", index: Number(next), start, end: i + 2 });
+      i += 2;
+      literalStart = i;
+      continue;
+    }
+    const braced = next === "{";
+    const nameStart = i + (braced ? 2 : 1);
+    let j = nameStart;
+    while (j < text3.length && isNameCode(text3.charCodeAt(j))) j++;
+    if (j === nameStart || braced && text3[j] !== "}") {
+      i++;
+      continue;
+    }
+    flush(start);
+    const name2 = text3.slice(nameStart, j);
+    const end = braced ? j + 1 : j;
+    if (/^[1-9]$/.test(name2)) parts.push({ kind: "capture", index: Number(name2), start, end });
+    else parts.push({ kind: "variable", name: name2.toLowerCase(), start, end });
+    i = end;
+    literalStart = i;
+  }
+  flush(text3.length);
+  return parts;
+}
+var NOT_REQUEST = { request: false, mask: 0, origin: [] };
+var HEADER_MASK = ALL & ~(CH.LF | CH.CR);
+var RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
+var builtinCache = /* @__PURE__ */ new Map();
+function builtinFacts(name2) {
+  if (builtinCache.has(name2)) return builtinCache.get(name2);
+  const facts = readBuiltinFacts(name2);
+  if (builtinCache.size > 1e4) builtinCache.clear();
+  builtinCache.set(name2, facts);
+  return facts;
+}
+function readBuiltinFacts(name2) {
+  const request = (mask) => ({ request: true, mask, origin: [`$${name2}`] });
+  if (name2.startsWith("http_") || name2.startsWith("cookie_")) return request(HEADER_MASK);
+  if (name2.startsWith("arg_")) return request(RAW_URI_MASK);
+  switch (name2) {
+    case "uri":
+    case "document_uri":
+    case "request_filename":
+    case "fastcgi_script_name":
+    case "fastcgi_path_info":
+    case "remote_user":
+    case "request_body":
+      return request(ALL);
+    case "request_uri":
+    case "args":
+    case "query_string":
+    case "request":
+      return request(RAW_URI_MASK);
+    case "host":
+      return request(HEADER_MASK & ~(CH.SLASH | CH.SPACE));
+    case "content_type":
+    case "content_length":
+    case "proxy_add_x_forwarded_for":
+    case "request_method":
+    case "is_args":
+      return name2 === "is_args" ? NOT_REQUEST : request(HEADER_MASK);
+  }
+  return void 0;
+}
+var CONFIG_VARIABLES = /* @__PURE__ */ new Set([
+  "scheme",
+  "https",
+  "server_name",
+  "server_port",
+  "server_addr",
+  "server_protocol",
+  "remote_addr",
+  "remote_port",
+  "binary_remote_addr",
+  "realpath_root",
+  "document_root",
+  "nginx_version",
+  "hostname",
+  "pid",
+  "msec",
+  "time_local",
+  "time_iso8601",
+  "request_id",
+  "connection",
+  "connection_requests",
+  "status",
+  "proxy_host",
+  "proxy_port",
+  "upstream_addr",
+  "ssl_protocol",
+  "ssl_cipher",
+  "ssl_server_name",
+  "request_time",
+  "bytes_sent",
+  "body_bytes_sent",
+  "limit_rate",
+  "pipe",
+  "proxy_protocol_addr",
+  "proxy_protocol_port",
+  "realip_remote_addr",
+  "request_length"
+]);
+function combine(all) {
+  let request = false;
+  let mask = 0;
+  const origin = [];
+  for (const facts of all) {
+    request ||= facts.request;
+    mask |= facts.mask;
+    for (const o of facts.origin) if (!origin.includes(o)) origin.push(o);
+  }
+  return { request, mask, origin };
+}
+var MapDefinition = class {
+  constructor(map) {
+    this.map = map;
+  }
+  map;
+  get source() {
+    return argValueOf(this.map.directive, 0) ?? "";
+  }
+  get entries() {
+    this.read ??= (this.map.children ?? []).filter((child) => argCountOf(child.directive) > 0 && !["hostnames", "volatile", "include"].includes(child.directive.name)).map((child) => ({ key: child.directive.name, value: argValueOf(child.directive, 0) ?? "", entry: child }));
+    return this.read;
+  }
+  read;
+  /** What the map's variable can hold; the same wherever it is used. */
+  facts = null;
+  /** NginxVariables.mayHoldLineBreak's answer for the map's variable, once asked. */
+  mayHoldLineBreak;
+};
+var NginxVariables = class _NginxVariables {
+  constructor(scope) {
+    this.scope = scope;
+    for (const block2 of [scope.http, ...scope.http.descendants()]) {
+      for (const entry of block2.directives) {
+        const name2 = entry.directive.name;
+        const mention = variableMention(entry.directive);
+        if (mention !== NO_VARIABLE) this.withVariables.push({ entry, block: block2, hasCapture: mention === CAPTURE });
+        if (name2 === "rewrite") {
+          let owner = block2;
+          while (owner?.kind === "if") owner = owner.parent;
+          if (owner) this.rewriteBlocks.add(owner);
+        }
+        const target = name2 === "set" ? argValueOf(entry.directive, 0) : void 0;
+        if (target?.startsWith("$")) {
+          const key = target.slice(1).toLowerCase();
+          const list = this.sets.get(key);
+          if (list) list.push({ entry, block: block2 });
+          else this.sets.set(key, [{ entry, block: block2 }]);
+        } else if (name2 === "map" && entry.children && argValueOf(entry.directive, 1)?.startsWith("$")) {
+          this.maps.set(argValueOf(entry.directive, 1).slice(1).toLowerCase(), new MapDefinition(entry));
+        }
+      }
+    }
+  }
+  scope;
+  sets = /* @__PURE__ */ new Map();
+  maps = /* @__PURE__ */ new Map();
+  resolving = /* @__PURE__ */ new Set();
+  expanding = /* @__PURE__ */ new Set();
+  /**
+   * Every directive whose arguments hold a `$`, with its block, in config order: the only ones a
+   * rule about variables needs to read (one walk for all of them, without building arguments).
+   */
+  withVariables = [];
+  /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
+  rewriteBlocks = /* @__PURE__ */ new Set();
+  static byScope = /* @__PURE__ */ new WeakMap();
+  static of(scope) {
+    let variables = _NginxVariables.byScope.get(scope);
+    if (!variables) _NginxVariables.byScope.set(scope, variables = new _NginxVariables(scope));
+    return variables;
+  }
+  /**
+   * The regex whose captures `$1`..`$9` hold for a directive in `block`: an `if (… ~ re)` around
+   * it, else its location's regex, else a regex server_name. Undefined when a rewrite or regex
+   * `if` earlier in the location may have replaced them (nginx keeps the last match's).
+   */
+  capturesFor(block2) {
+    for (let current = block2; current; current = current.parent) {
+      if (current.kind === "if") {
+        const source = this.ifRegex(current);
+        if (source) return source;
+        continue;
+      }
+      if (current.kind === "location") {
+        if (current.directives.some((entry) => entry.directive.name === "rewrite")) return void 0;
+        if (current.children.some((child) => child.kind === "if" && this.ifRegex(child) && child !== block2 && !isAncestor(child, block2))) return void 0;
+        const args = current.directive?.args ?? [];
+        const modifier = args.length > 1 ? args[0].value : "";
+        if (modifier === "~" || modifier === "~*") return { regex: analyzeRegex(args[1].value), subject: builtinFacts("uri"), entry: current.node };
+        const inline = /^~\*?(.+)$/.exec(args.length === 1 ? args[0].value : "");
+        if (inline && !args[0].quoted) return { regex: analyzeRegex(inline[1]), subject: builtinFacts("uri"), entry: current.node };
+        continue;
+      }
+      if (current.kind === "server") {
+        for (const entry of current.own("server_name")) {
+          for (const arg of entry.directive.args) {
+            if (arg.value.startsWith("~")) {
+              const regex = analyzeRegex(arg.value.slice(1));
+              if (regex.groups.length > 0) return { regex, subject: builtinFacts("host"), entry };
+            }
+          }
+        }
+        return void 0;
+      }
+    }
+    return void 0;
+  }
+  /** The regex of `if ($var ~ re)`, with what $var holds. */
+  ifRegex(block2) {
+    const condition = ifCondition(block2.directive?.args.map((arg) => arg.value) ?? []);
+    if (condition.length !== 3 || !/^~\*?$/.test(condition[1])) return void 0;
+    return { regex: analyzeRegex(condition[2]), subject: this.factsOf(condition[0], block2.parent ?? block2), entry: block2.node };
+  }
+  /** The regex and subject of a rewrite directive (its own captures in its replacement). */
+  rewriteRegex(entry) {
+    const pattern = entry.directive.args[0]?.value;
+    return pattern === void 0 ? void 0 : { regex: analyzeRegex(pattern), subject: builtinFacts("uri"), entry };
+  }
+  /**
+   * Facts of a whole value (literal text and variables) as seen from `block`; undefined when
+   * some variable in it cannot be traced. `captures` overrides which regex `$N` refers to.
+   */
+  factsOf(text3, block2, captures) {
+    const all = [];
+    for (const part2 of valueParts(text3)) {
+      const facts = this.partFacts(part2, block2, captures);
+      if (!facts) return void 0;
+      all.push(facts);
+    }
+    return combine(all);
+  }
+  /** Facts of one part of a value; undefined when not traceable. */
+  partFacts(part2, block2, captures) {
+    if (part2.kind === "text") return { request: false, mask: maskOfLiteral(part2.text), origin: [] };
+    if (part2.kind === "template") return void 0;
+    if (part2.kind === "capture") {
+      const source = captures === null ? void 0 : captures ?? this.capturesFor(block2);
+      if (!source) return void 0;
+      return captureFacts(source, source.regex.groups[part2.index - 1], `$${part2.index}`);
+    }
+    return this.variableFacts(part2.name, block2, captures);
+  }
+  variableFacts(name2, block2, captures) {
+    const builtin = builtinFacts(name2);
+    if (builtin) return builtin;
+    if (CONFIG_VARIABLES.has(name2)) return NOT_REQUEST;
+    if (this.resolving.has(name2)) return void 0;
+    this.resolving.add(name2);
+    try {
+      const map = this.maps.get(name2);
+      if (map) {
+        if (map.facts === null) map.facts = this.mapFacts(map, block2);
+        return map.facts;
+      }
+      const source = captures ?? this.capturesFor(block2);
+      const named = source?.regex.groups.find((group) => group.name?.toLowerCase() === name2);
+      if (source && named) return captureFacts(source, named, `$${name2}`);
+      const sets = this.visibleSets(name2, block2);
+      if (sets.length > 0) {
+        const all = [];
+        for (const { entry, block: at } of sets) {
+          const facts = this.factsOf(entry.directive.args[1]?.value ?? "", at);
+          if (!facts) return void 0;
+          all.push(facts);
+        }
+        return combine(all);
+      }
+      return void 0;
+    } finally {
+      this.resolving.delete(name2);
+    }
+  }
+  /**
+   * The parts of a value with `set` variables written out where exactly one `set` reaches here
+   * (`set $u "http://$1/$p"; proxy_pass $u;` reads as `http://$1/$p`), so a rule can tell which
+   * piece lands in the host. Each piece keeps the written part it came from, for the span.
+   */
+  expand(text3, block2, captures) {
+    if (captures === void 0) {
+      const cached = this.blockFree.get(text3);
+      if (cached) return cached;
+    }
+    const out = this.expandHere(text3, block2, captures);
+    if (captures === void 0 && this.isBlockFree(text3)) {
+      if (this.blockFree.size > 2e4) this.blockFree.clear();
+      this.blockFree.set(text3, out);
+    }
+    return out;
+  }
+  blockFree = /* @__PURE__ */ new Map();
+  isBlockFree(text3) {
+    return valueParts(text3).every((part2) => part2.kind === "text" || part2.kind === "variable" && !this.sets.has(part2.name) && (builtinFacts(part2.name) !== void 0 || CONFIG_VARIABLES.has(part2.name) || this.maps.has(part2.name)));
+  }
+  expandHere(text3, block2, captures) {
+    const out = [];
+    for (const part2 of valueParts(text3)) {
+      const definition = part2.kind === "variable" && !this.expanding.has(part2.name) ? this.singleSet(part2.name, block2, captures) : void 0;
+      if (!definition || part2.kind !== "variable") {
+        out.push({ part: part2, facts: this.partFacts(part2, block2, captures), top: part2 });
+        continue;
+      }
+      this.expanding.add(part2.name);
+      try {
+        for (const inner of this.expand(argValueOf(definition.entry.directive, 1) ?? "", definition.block)) out.push({ ...inner, top: part2 });
+      } finally {
+        this.expanding.delete(part2.name);
+      }
+    }
+    return out;
+  }
+  singleSet(name2, block2, captures) {
+    if (!this.sets.has(name2) || builtinFacts(name2) || CONFIG_VARIABLES.has(name2) || this.maps.has(name2)) return void 0;
+    const source = captures ?? this.capturesFor(block2);
+    if (source?.regex.groups.some((group) => group.name?.toLowerCase() === name2)) return void 0;
+    const sets = this.visibleSets(name2, block2);
+    return sets.length === 1 ? sets[0] : void 0;
+  }
+  /**
+   * A cheap bound, before `expand`: false when no part of the value can hold CR or LF, whatever
+   * the captures in force (a capture never holds more than the value it was matched against).
+   * True means "maybe": ask `expand`.
+   */
+  mayHoldLineBreak(text3) {
+    for (const part2 of valueParts(text3)) {
+      if (part2.kind === "text") {
+        if (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) return true;
+      } else if (part2.kind !== "variable" || this.variableMayHoldLineBreak(part2.name, void 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  /** `subjectSafe`: inside a map whose source cannot hold CR/LF, so its captures cannot either. */
+  variableMayHoldLineBreak(name2, subjectSafe) {
+    const builtin = builtinFacts(name2);
+    if (builtin) return (builtin.mask & (CH.LF | CH.CR)) !== 0;
+    if (CONFIG_VARIABLES.has(name2)) return false;
+    const map = this.maps.get(name2);
+    if (map && !this.sets.has(name2)) {
+      if (map.mayHoldLineBreak === void 0) {
+        map.mayHoldLineBreak = true;
+        map.mayHoldLineBreak = this.mapMayHoldLineBreak(map);
+      }
+      return map.mayHoldLineBreak;
+    }
+    return !(subjectSafe === true && !this.sets.has(name2));
+  }
+  mapMayHoldLineBreak(map) {
+    const sourceParts = valueParts(map.source);
+    const subjectSafe = sourceParts.every((part2) => part2.kind === "text" ? (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) === 0 : part2.kind === "variable" && !this.variableMayHoldLineBreak(part2.name, void 0));
+    for (const { value } of map.entries) {
+      for (const part2 of valueParts(value)) {
+        if (part2.kind === "text") {
+          if (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) return true;
+        } else if (part2.kind === "capture") {
+          if (!subjectSafe) return true;
+        } else if (part2.kind === "template" || this.variableMayHoldLineBreak(part2.name, subjectSafe)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+  /** The first regex entry with capturing groups of the map that sets `$name`, if it is one. */
+  capturingMapEntry(name2) {
+    const map = this.maps.get(name2.toLowerCase());
+    return map?.entries.find(({ key }) => key.startsWith("~") && (analyzeRegex(key.replace(/^~\*?/, "")).groupCount ?? 1) > 0)?.entry;
+  }
+  /** A map's result is one of its values; `$1` in a value is a capture of that entry's regex over the source. */
+  mapFacts(map, block2) {
+    const all = [];
+    let subject = null;
+    for (const { key, value } of map.entries) {
+      if (!value.includes("$")) {
+        all.push({ request: false, mask: maskOfLiteral(value), origin: [] });
+        continue;
+      }
+      if (subject === null) subject = this.factsOf(map.source, block2);
+      const regex = key.startsWith("~") ? analyzeRegex(key.replace(/^~\*?/, "")) : analyzeRegex("");
+      const facts = this.factsOf(value, block2, { regex, subject });
+      if (!facts) return void 0;
+      all.push(facts);
+    }
+    return combine(all);
+  }
+  /** `set $name` in this block, the blocks around it up to the server, and `if` blocks in them. */
+  visibleSets(name2, block2) {
+    const candidates = this.sets.get(name2);
+    if (!candidates) return [];
+    return candidates.filter(({ block: at }) => {
+      for (let current = block2; current; current = current.parent) {
+        if (at === current) return true;
+        if (at.kind === "if" && at.parent === current) return true;
+        if (current.kind === "server") break;
+      }
+      return false;
+    });
+  }
+};
+function ifCondition(values2) {
+  const words = [...values2];
+  if (words[0] === "(") words.shift();
+  else if (words[0]?.startsWith("(")) words[0] = words[0].slice(1);
+  const last = words.length - 1;
+  if (words[last] === ")") words.pop();
+  else if (words[last]?.endsWith(")")) words[last] = words[last].slice(0, -1);
+  return words;
+}
+var NO_VARIABLE = 0;
+var VARIABLE = 1;
+var CAPTURE = 2;
+function variableMention(directive) {
+  const source = sourceOf(directive);
+  const text3 = fileTextOf(directive);
+  if (text3 === void 0 || source === void 0) {
+    let found2 = NO_VARIABLE;
+    for (let i = 0; i < argCountOf(directive); i++) {
+      const value = argValueOf(directive, i) ?? "";
+      if (/\$\{?[1-9]/.test(value)) return CAPTURE;
+      if (value.includes("$")) found2 = VARIABLE;
+    }
+    return found2;
+  }
+  const offsets = dollarOffsets(source, text3);
+  const end = lastTokenEndOffset(directive);
+  let found = NO_VARIABLE;
+  for (let k = firstAtOrAfter(offsets, nameEndOffset(directive)); k < offsets.length && offsets[k] < end; k++) {
+    found = VARIABLE;
+    const i = offsets[k];
+    const next = text3.charCodeAt(i + 1) === 123 ? text3.charCodeAt(i + 2) : text3.charCodeAt(i + 1);
+    if (next >= 49 && next <= 57) return CAPTURE;
+  }
+  return found;
+}
+function dollarOffsets(source, text3) {
+  let offsets = dollarsByFile.get(source);
+  if (!offsets) {
+    offsets = [];
+    for (let i = text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i + 1)) offsets.push(i);
+    dollarsByFile.set(source, offsets);
+  }
+  return offsets;
+}
+var dollarsByFile = /* @__PURE__ */ new WeakMap();
+function firstAtOrAfter(sorted, value) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = low + high >>> 1;
+    if (sorted[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+function argText(directive, i) {
+  return argValueOf(directive, i);
+}
+function isAncestor(ancestor, block2) {
+  for (let current = block2.parent; current; current = current.parent) if (current === ancestor) return true;
+  return false;
+}
+function captureFacts(source, group, label) {
+  if (source.regex.groupCount === void 0) return void 0;
+  if (!group) return NOT_REQUEST;
+  if (!source.subject) return void 0;
+  const groupMask = source.regex.masksUnknown ? ALL : group.mask;
+  return {
+    request: source.subject.request && !group.fixedWords,
+    mask: groupMask & source.subject.mask,
+    origin: source.subject.request && !group.fixedWords ? [`${label} (from ${source.subject.origin.join(", ")})`] : []
+  };
+}
+function partSpan(arg, part2) {
+  const quote = arg.quoted ? 1 : 0;
+  const { start, end } = arg.span;
+  const oneToOne = start.line === end.line && end.offset - start.offset === arg.value.length + 2 * quote;
+  if (!oneToOne) return arg.span;
+  const at = (index) => ({ line: start.line, column: start.column + quote + index, offset: start.offset + quote + index });
+  return { file: arg.span.file, start: at(part2.start), end: at(part2.end) };
+}
+function isInternalOnly(block2) {
+  for (let current = block2; current; current = current.parent) {
+    if (current.kind === "server" || current.kind === "http") return false;
+    if (current.kind !== "location") continue;
+    return current.directive?.args[0]?.value.startsWith("@") === true || current.own("internal").length > 0;
+  }
+  return false;
+}
+
+// checks/nginx-capture-reference.ts
+var ID13 = "nginx-capture-reference";
+var rule13 = defineRule({
+  id: ID13,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: "A $N names a capture group that the regex in force does not have: nginx substitutes an empty string",
+    docsUrl: docsUrl(ID13),
+    fixable: false,
+    messages: {
+      missingGroup: {
+        message: '"{{capture}}" refers to group {{n}}, but regex "{{regex}}" has {{count}}: nginx puts an empty string there',
+        help: "nginx fills `$N` from the last regex that matched; a group it does not have gives an empty value (ngx_http_script_copy_capture_code copies nothing when N is past the captures), so a redirect or path loses that part without any error. Add the group to the regex, or use the right number"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block: block2, hasCapture } of variables.withVariables) {
+        const name2 = entry.directive.name;
+        if (name2 === "map" && entry.children) {
+          for (const item of entry.children) {
+            if (!item.directive.name.startsWith("~") || !/\$\{?[1-9]/.test(argText(item.directive, 0) ?? "")) continue;
+            const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ""));
+            const finding2 = judge2([item.directive.args[0]], regex, item.directive.nameSpan, `${block2.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
+            if (finding2) yield finding2;
+          }
+          continue;
+        }
+        if (!hasCapture) continue;
+        const args = entry.directive.args;
+        const checked = name2 === "rewrite" ? args.slice(1, 2) : args;
+        if (!checked.some((arg) => /\$\{?[1-9]/.test(arg.value))) continue;
+        const source = name2 === "rewrite" ? variables.rewriteRegex(entry) : variables.capturesFor(block2);
+        if (!source) continue;
+        const finding = judge2(checked, source.regex, regexArg(source.entry?.directive.args ?? [], source.regex.source)?.span, `${block2.path}>${name2}`);
+        if (finding) yield finding;
+      }
+    }
+  }
+});
+function regexArg(args, source) {
+  return args.find((arg) => arg.value.replace(/^\(|\)$/g, "").replace(/^~\*?/, "") === source) ?? args[args.length - 1];
+}
+function judge2(args, regex, regexSpan, modelPath) {
+  const count = regex.groupCount;
+  if (count === void 0 || count === 0) return void 0;
+  for (const arg of args) {
+    for (const part2 of valueParts(arg.value)) {
+      if (part2.kind !== "capture" || part2.index <= count) continue;
+      return {
+        messageId: "missingGroup",
+        data: { capture: arg.value.slice(part2.start, part2.end), n: part2.index, regex: regex.source, count: count === 1 ? "1 group" : `${count} groups` },
+        primary: partSpan(arg, part2),
+        related: regexSpan ? [{ span: regexSpan, label: "the regex in force" }] : [],
+        modelPath
+      };
+    }
+  }
+  return void 0;
+}
+
 // checks/nginx-directive-args.ts
 init_rule();
 
@@ -43282,14 +44267,14 @@ function maySeparateInTemplate(first, second) {
 }
 
 // checks/nginx-directive-args.ts
-var ID12 = "nginx-directive-args";
-var rule12 = defineRule({
-  id: ID12,
+var ID14 = "nginx-directive-args";
+var rule14 = defineRule({
+  id: ID14,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive with the wrong number of arguments, a block where none belongs (or none where one does), or a flag that is not on/off: nginx refuses to start",
-    docsUrl: docsUrl(ID12),
+    docsUrl: docsUrl(ID14),
     fixable: false,
     messages: {
       count: {
@@ -43320,7 +44305,7 @@ var rule12 = defineRule({
       if (!byShape) verdicts.set(variants, byShape = /* @__PURE__ */ new Map());
       const shapeKey = use.argCount * 2 + (use.opensBlock ? 1 : 0);
       let verdict = byShape.get(shapeKey);
-      if (!verdict) byShape.set(shapeKey, verdict = judge2(variants, use.directive.name, use.opensBlock, use.argCount));
+      if (!verdict) byShape.set(shapeKey, verdict = judge3(variants, use.directive.name, use.opensBlock, use.argCount));
       if (verdict.kind === "ok") continue;
       const { directive } = use;
       if (verdict.kind !== "shape" && argumentsUnknown(directive)) continue;
@@ -43354,7 +44339,7 @@ var rule12 = defineRule({
   }
 });
 var OK = { kind: "ok" };
-function judge2(variants, name2, opensBlock2, argCount) {
+function judge3(variants, name2, opensBlock2, argCount) {
   const shaped = variants.filter((spec) => spec.block === opensBlock2 || isLuaBlockDirective(name2) && spec.block);
   if (shaped.length === 0) return { kind: "shape" };
   if (!shaped.some((spec) => acceptsCount(spec.args, argCount))) return { kind: "count", shaped };
@@ -43373,14 +44358,14 @@ function hintFor(given, specs2, values2) {
 
 // checks/nginx-directive-context.ts
 init_rule();
-var ID13 = "nginx-directive-context";
-var rule13 = defineRule({
-  id: ID13,
+var ID15 = "nginx-directive-context";
+var rule15 = defineRule({
+  id: ID15,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A known directive in a block where nginx does not allow it: nginx refuses to start",
-    docsUrl: docsUrl(ID13),
+    docsUrl: docsUrl(ID15),
     fixable: false,
     messages: {
       notAllowed: {
@@ -43430,14 +44415,14 @@ var rule13 = defineRule({
 
 // checks/nginx-duplicate-directive.ts
 init_rule();
-var ID14 = "nginx-duplicate-directive";
-var rule14 = defineRule({
-  id: ID14,
+var ID16 = "nginx-duplicate-directive";
+var rule16 = defineRule({
+  id: ID16,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive that nginx allows once per block appears twice in the same block: nginx refuses to start",
-    docsUrl: docsUrl(ID14),
+    docsUrl: docsUrl(ID16),
     fixable: false,
     messages: {
       duplicate: {
@@ -43490,6 +44475,55 @@ var rule14 = defineRule({
     }
   }
 });
+
+// checks/nginx-h2c-smuggling.ts
+init_rule();
+var ID17 = "nginx-h2c-smuggling";
+var rule17 = defineRule({
+  id: ID17,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: `The client's Upgrade and Connection headers reach the upstream unchanged, so "Upgrade: h2c" can open a tunnel past nginx`,
+    docsUrl: docsUrl(ID17),
+    fixable: false,
+    messages: {
+      clientUpgrade: {
+        message: `Connection "{{connection}}" and Upgrade "{{upgrade}}" pass the client's own headers upstream: "Upgrade: h2c" can turn this connection into a tunnel to the backend`,
+        help: 'With `Upgrade: h2c`, `HTTP2-Settings` and `Connection: Upgrade, HTTP2-Settings` passed on, a backend that supports h2c answers 101 and nginx relays the connection as an opaque tunnel: every later request on it goes to the backend without nginx\'s locations, allow/deny or auth_request (h2c smuggling). Send a fixed `Connection upgrade` (or the $connection_upgrade map) and only the Upgrade values you serve (a map of $http_upgrade with `websocket websocket;` and `default "";`)'
+      }
+    }
+  },
+  *check(model) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("proxy_set_header")) continue;
+      const variables = NginxVariables.of(scope);
+      if (!variables.withVariables.some(({ entry }) => (entry.directive.name === "proxy_set_header" || entry.directive.name === "set") && /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? ""))) continue;
+      for (const pass of scope.passes) {
+        if (pass.module !== "proxy") continue;
+        const headers = pass.location.inheritedList("proxy_set_header").entries;
+        const upgrade = lastHeader(headers, "upgrade");
+        const connection = lastHeader(headers, "connection");
+        if (!upgrade || !connection || seen.has(connection)) continue;
+        const passesClient = (entry, name2) => variables.expand(entry.directive.args[1]?.value ?? "", pass.location).some(({ facts }) => facts?.origin.includes(`$http_${name2}`));
+        if (!passesClient(upgrade, "upgrade") || !passesClient(connection, "connection")) continue;
+        seen.add(connection);
+        yield {
+          messageId: "clientUpgrade",
+          data: { connection: connection.directive.args[1].value, upgrade: upgrade.directive.args[1].value },
+          primary: connection.directive.args[1].span,
+          related: [{ span: upgrade.directive.args[1].span, label: "the client's Upgrade is passed on here" }],
+          modelPath: `${pass.location.path}>proxy_set_header[Connection]`
+        };
+      }
+    }
+  }
+});
+function lastHeader(headers, name2) {
+  for (let i = headers.length - 1; i >= 0; i--) if (headers[i].directive.args[0]?.value.toLowerCase() === name2 && headers[i].directive.args[1]) return headers[i];
+  return void 0;
+}
 
 // checks/nginx-header-redefinition.ts
 init_rule();
@@ -43552,7 +44586,7 @@ function rootFile(block2) {
 }
 
 // checks/nginx-header-redefinition.ts
-var ID15 = "nginx-header-redefinition";
+var ID18 = "nginx-header-redefinition";
 var SECURITY_HEADERS = /* @__PURE__ */ new Set([
   "strict-transport-security",
   "content-security-policy",
@@ -43585,13 +44619,13 @@ var BODILESS_STATUS = /^(204|301|302|303|307|308)$/;
 var REPORTED_ELSEWHERE = /* @__PURE__ */ new Set(["connection"]);
 var LISTS = ["add_header", "add_trailer", "proxy_set_header"];
 var MAX_NAMES = 5;
-var rule15 = defineRule({
-  id: ID15,
+var rule18 = defineRule({
+  id: ID18,
   severity: "warning",
   category: "security",
   meta: {
     description: "An add_header, add_trailer or proxy_set_header in a nested block silently drops every one the outer level sets",
-    docsUrl: docsUrl(ID15),
+    docsUrl: docsUrl(ID18),
     fixable: false,
     messages: {
       dropsSecurityHeaders: {
@@ -43673,20 +44707,434 @@ function proxies(block2) {
   return block2.descendants().some((inner) => inner.own("proxy_pass").length > 0);
 }
 
+// checks/nginx-host-spoofing.ts
+init_rule();
+var ID19 = "nginx-host-spoofing";
+var rule19 = defineRule({
+  id: ID19,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "proxy_set_header Host sends upstream a Host that nginx neither validated nor chose the server by",
+    docsUrl: docsUrl(ID19),
+    fixable: false,
+    messages: {
+      unvalidatedHost: {
+        message: 'proxy_set_header Host sends "{{part}}" upstream, which the client writes as it likes ({{origin}})',
+        help: "nginx chose this server by the request's Host, but the backend sees another value the client picked freely (`X-Forwarded-Host: evil.example`). Applications build absolute links from Host: password-reset mails and cached redirects then point at the attacker's site. Send `proxy_set_header Host $host;`"
+      },
+      rawHostHeader: {
+        message: 'proxy_set_header Host sends "$http_host" upstream, not the host this server {{served}}',
+        help: "A request line with an absolute URI (`GET http://shop.example/ HTTP/1.1` with `Host: evil.example`) makes nginx pick the server by shop.example, while $http_host still holds evil.example; the backend then builds links to it. $host is the name nginx matched. Send `proxy_set_header Host $host;` (add `:$server_port` if the backend needs the port)"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("proxy_set_header")) continue;
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block: block2 } of variables.withVariables) {
+        if (entry.directive.name !== "proxy_set_header" || argText(entry.directive, 0)?.toLowerCase() !== "host") continue;
+        const text3 = argText(entry.directive, 1);
+        if (text3 === void 0) continue;
+        for (const { facts, top } of variables.expand(text3, block2)) {
+          if (!facts?.request) continue;
+          const origins = facts.origin.filter((origin) => !/^\$host\b/.test(origin));
+          if (origins.length === 0) continue;
+          const written = text3.slice(top.start, top.end);
+          const value = entry.directive.args[1];
+          const modelPath = `${block2.path}>proxy_set_header[Host]`;
+          if (origins.every((origin) => origin === "$http_host")) {
+            const served = restrictedNames(block2, scope.servers);
+            if (!served) continue;
+            yield { messageId: "rawHostHeader", data: { served }, primary: partSpan(value, top), modelPath };
+          } else {
+            yield { messageId: "unvalidatedHost", data: { part: written, origin: origins.join(", ") }, primary: partSpan(value, top), modelPath };
+          }
+          break;
+        }
+      }
+    }
+  }
+});
+function restrictedNames(block2, servers) {
+  const server = block2.kind === "server" ? block2 : block2.enclosing("server");
+  if (!server) return void 0;
+  const names = server.own("server_name").flatMap((entry) => entry.directive.args.map((arg) => arg.value));
+  if (names.length === 0 || names.some((name2) => name2 === "" || name2 === "_" || /[*~$]/.test(name2) || name2.startsWith("."))) return void 0;
+  const ports2 = listenPorts(server);
+  if (ports2.some((port) => port.isDefault)) return void 0;
+  for (const { port } of ports2) {
+    const explicitDefault = servers.some((other) => listenPorts(other).some((p) => p.port === port && p.isDefault));
+    const first = servers.find((other) => listenPorts(other).some((p) => p.port === port));
+    if (!explicitDefault && first === server) return void 0;
+  }
+  return `was chosen by (${names.join(", ")})`;
+}
+function listenPorts(server) {
+  const listens = server.own("listen");
+  if (listens.length === 0) return [{ port: "80", isDefault: false }];
+  return listens.map((entry) => {
+    const address = entry.directive.args[0]?.value ?? "";
+    const port = /(?:^|:)(\d+)$/.exec(address)?.[1] ?? (address.startsWith("unix:") ? address : "80");
+    return { port, isDefault: entry.directive.args.some((arg) => arg.value === "default_server" || arg.value === "default") };
+  });
+}
+
+// checks/nginx-http-splitting.ts
+init_rule();
+var ID20 = "nginx-http-splitting";
+var REDIRECT_CODES = /* @__PURE__ */ new Set(["301", "302", "303", "307", "308"]);
+var URL_START = /^(https?:\/\/|\$scheme)/;
+var rule20 = defineRule({
+  id: ID20,
+  severity: "error",
+  category: "security",
+  meta: {
+    description: "A variable that can hold CR and LF is written into a response header, a redirect or the request sent upstream",
+    docsUrl: docsUrl(ID20),
+    fixable: false,
+    messages: {
+      lineBreak: {
+        message: '"{{part}}" in {{directive}} can hold CR and LF ({{origin}}): the client can add headers to the {{target}}',
+        help: "nginx decodes the path before it fills $uri, $document_uri and captures of it, so `/%0d%0aSet-Cookie:%20a=b` puts a real line break into the value and a header of the client's choice into the response (or the request sent upstream). Use $request_uri (kept encoded), or a capture over $request_uri, or a regex group that cannot match a line break (`[^/\\r\\n]` instead of `[^/]`)"
+      },
+      carriageReturn: {
+        message: '"{{part}}" in {{directive}} can hold a bare CR ({{origin}}), which some clients take for a line end in the {{target}}',
+        help: "PCRE's `.` matches CR (nginx does not set DOTALL, so it stops at LF only): `(.*)` over the decoded path can hold %0d. Clients and servers that end a header line at a bare CR then read what follows as a new header. Use `[^\\r\\n]*`, or $request_uri"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block: block2 } of variables.withVariables) {
+        const checked = checkedArgs(entry);
+        if (!checked) continue;
+        const finding = judge4(variables, block2, entry, checked);
+        if (finding) yield finding;
+      }
+    }
+  }
+});
+function checkedArgs(entry) {
+  const directive = entry.directive;
+  switch (directive.name) {
+    case "add_header":
+    case "add_trailer":
+      return { indexes: [1], target: "response" };
+    case "more_set_headers":
+      return { indexes: directive.args.map((arg, i) => arg.value.startsWith("-") ? -1 : i).filter((i) => i >= 0), target: "response" };
+    case "proxy_set_header":
+    case "grpc_set_header":
+      return { indexes: [1], target: "request sent upstream" };
+    case "proxy_pass":
+      return { indexes: [0], target: "request line sent upstream" };
+    case "return": {
+      const first = argText(directive, 0) ?? "";
+      const second = argText(directive, 1);
+      if (second === void 0 && URL_START.test(first)) return { indexes: [0], target: "response (Location header)" };
+      if (second !== void 0 && argText(directive, 2) === void 0 && REDIRECT_CODES.has(first)) return { indexes: [1], target: "response (Location header)" };
+      return void 0;
+    }
+    case "rewrite": {
+      const replacement = argText(directive, 1);
+      if (replacement === void 0) return void 0;
+      const flag2 = argText(directive, 2);
+      const redirect = flag2 === "redirect" || flag2 === "permanent" || URL_START.test(replacement);
+      return redirect ? { indexes: [1], target: "response (Location header)", ownCaptures: true } : void 0;
+    }
+  }
+  return void 0;
+}
+function judge4(variables, block2, entry, checked) {
+  const captures = checked.ownCaptures ? variables.rewriteRegex(entry) : void 0;
+  let carriage;
+  for (const index of checked.indexes) {
+    const text3 = argText(entry.directive, index);
+    if (text3 === void 0 || !text3.includes("$") || !variables.mayHoldLineBreak(text3)) continue;
+    for (const { part: part2, facts, top } of variables.expand(text3, block2, captures)) {
+      if (!facts?.request) continue;
+      if (checked.ownCaptures && part2.kind === "capture" && top.kind === "capture") continue;
+      const lineBreak = (facts.mask & CH.LF) !== 0;
+      if (!lineBreak && (facts.mask & CH.CR) === 0) continue;
+      const draft = {
+        ...lineBreak ? { messageId: "lineBreak" } : { messageId: "carriageReturn" },
+        data: {
+          part: text3.slice(top.start, top.end),
+          directive: entry.directive.name,
+          origin: facts.origin.join(", "),
+          target: checked.target
+        },
+        primary: partSpan(entry.directive.args[index], top),
+        modelPath: `${block2.path}>${entry.directive.name}`,
+        // A bare CR breaks only readers that end a line at CR; RFC 9112 tells them to reject or replace it.
+        maxSeverity: lineBreak ? void 0 : "info"
+      };
+      if (lineBreak) return draft;
+      carriage ??= draft;
+    }
+  }
+  return carriage;
+}
+
+// checks/nginx-origins-regex.ts
+init_rule();
+var ID21 = "nginx-origins-regex";
+var HOST = /[A-Za-z0-9-]+(?:(?:\\\.|\.)[A-Za-z0-9-]+)+/g;
+var rule21 = defineRule({
+  id: ID21,
+  severity: "warning",
+  category: "security",
+  meta: {
+    description: "A regex that checks $http_origin or $http_referer accepts hosts its author did not list",
+    docsUrl: docsUrl(ID21),
+    fixable: false,
+    messages: {
+      bareDot: {
+        message: 'In "{{host}}", the unescaped "." matches any character: ${{subject}} "{{example}}" passes this check',
+        help: "Whoever registers the look-alike domain passes the allow-list: CORS then returns its origin with credentials allowed, or the Referer check is bypassed. Escape every dot (`\\.`)"
+      },
+      openEnd: {
+        message: 'Nothing ends the host "{{host}}": ${{subject}} "{{example}}" passes this check',
+        help: "The regex only requires the listed host as a prefix, so any domain that starts with it (a subdomain of the attacker's own zone) passes. End the host with `$` for Origin (`(:[0-9]+)?$` to allow ports), or with `/` for Referer"
+      },
+      openStart: {
+        message: 'Nothing starts the host "{{host}}": ${{subject}} "{{example}}" passes this check',
+        help: "The regex only requires the listed host as a suffix, so any domain that ends with it passes. Start it after `://` or `\\.`"
+      },
+      plainHttp: {
+        message: 'The check of ${{subject}} accepts "http://" as well as "https://"',
+        help: "A page served over plain HTTP from a listed host can be changed by anyone on the network path, and its script then makes credentialed requests that this check lets through. Accept only `https://` unless the site still serves HTTP"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      for (const { entry, block: parent } of NginxVariables.of(scope).withVariables) {
+        if (entry.directive.name === "if") {
+          const block2 = parent.children.find((child) => child.node === entry);
+          if (!block2) continue;
+          const args = entry.directive.args;
+          const words = ifCondition(args.map((arg2) => arg2.value));
+          if (words.length !== 3 || !/^!?~\*?$/.test(words[1])) continue;
+          const subject2 = checkedSubject(words[0]);
+          if (!subject2) continue;
+          const regexArg2 = args[args.length - 1].value === ")" ? args[args.length - 2] : args[args.length - 1];
+          const value = regexArg2.value.replace(/\)$/, "");
+          const arg = value === regexArg2.value ? regexArg2 : { ...regexArg2, value, span: trimEnd(regexArg2.span, 1) };
+          const finding = judge5(words[2], subject2, arg, 0, block2.path);
+          if (finding) yield finding;
+          continue;
+        }
+        if (entry.directive.name !== "map" || !entry.children) continue;
+        const subject = checkedSubject(entry.directive.args[0]?.value ?? "");
+        if (!subject) continue;
+        for (const item of entry.children) {
+          const key = item.directive.name;
+          if (!key.startsWith("~")) continue;
+          const prefix = key.startsWith("~*") ? 2 : 1;
+          const quoted = item.directive.nameSpan.end.offset - item.directive.nameSpan.start.offset === key.length + 2;
+          const arg = { value: key, quoted, span: item.directive.nameSpan };
+          const finding = judge5(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
+          if (finding) yield finding;
+        }
+      }
+    }
+  }
+});
+function checkedSubject(value) {
+  const name2 = value.toLowerCase();
+  return name2 === "$http_origin" || name2 === "$http_referer" ? name2.slice(1) : void 0;
+}
+function trimEnd(span2, by) {
+  return { ...span2, end: { ...span2.end, column: span2.end.column - by, offset: span2.end.offset - by } };
+}
+function judge5(regex, subject, arg, offset, modelPath) {
+  const referer = subject === "http_referer";
+  const classes = classRanges(regex);
+  if (referer && !regex.startsWith("^") && topLevelAlternatives(regex).length === 1) {
+    HOST.lastIndex = 0;
+    const host = HOST.exec(regex);
+    if (host && /:(?:\\?\/){2}/.test(regex.slice(0, host.index))) {
+      const plain = host[0].replace(/\\\./g, ".");
+      return {
+        messageId: "openStart",
+        data: { host: plain, subject, example: `https://evil.example/?https://${plain}/` },
+        primary: partSpan(arg, { start: offset + host.index, end: offset + host.index + host[0].length }),
+        modelPath
+      };
+    }
+  }
+  const alternatives = topLevelAlternatives(regex);
+  if (alternatives.length > 1 && regex.startsWith("^")) {
+    for (const [from, to] of alternatives.slice(1)) {
+      if (regex[from] === "^") continue;
+      HOST.lastIndex = 0;
+      const host = HOST.exec(regex.slice(from, to));
+      if (!host) continue;
+      const plain = host[0].replace(/\\\./g, ".");
+      return {
+        messageId: "openStart",
+        data: { host: plain, subject, example: referer ? `https://evil.example/${plain}/` : `https://evil${plain}` },
+        primary: partSpan(arg, { start: offset + from + host.index, end: offset + from + host.index + host[0].length }),
+        modelPath
+      };
+    }
+  }
+  HOST.lastIndex = 0;
+  for (const match of regex.matchAll(HOST)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    if (classes.some(([a, b]) => start >= a && start < b)) continue;
+    const host = match[0];
+    const plain = host.replace(/\\\./g, ".");
+    const at = { start: offset + start, end: offset + end };
+    const draft = (messageId, example) => ({
+      ...messageId === "bareDot" ? { messageId: "bareDot" } : messageId === "openEnd" ? { messageId: "openEnd" } : { messageId: "openStart" },
+      data: { host: plain, subject, example },
+      primary: partSpan(arg, at),
+      modelPath
+    });
+    const dots = [...host.matchAll(/\\\.|\./g)];
+    const bare = dots.slice(0, -1).find((dot2) => dot2[0] === ".");
+    if (bare) {
+      const i = bare.index;
+      const lookalike = host.slice(0, i).replace(/\\\./g, ".") + "x" + host.slice(i + 1).replace(/\\\./g, ".");
+      return draft("bareDot", `https://${lookalike}${referer ? "/" : ""}`);
+    }
+    const after = following(regex, end);
+    if (after === "end") return draft("openEnd", `https://${plain}.evil.example${referer ? "/" : ""}`);
+    const before = preceding(regex, start);
+    if (before === "start" || before === "wildcard") return draft("openStart", `https://evil${plain}${referer ? "/" : ""}`);
+  }
+  if (/https\?|\(https?\|https?\)|\(https?\)\?/.test(regex) || /^\^?http:/.test(regex)) {
+    return { messageId: "plainHttp", data: { subject }, primary: partSpan(arg, { start: offset, end: offset + regex.length }), modelPath, maxSeverity: "info" };
+  }
+  return void 0;
+}
+function topLevelAlternatives(regex) {
+  const out = [];
+  let depth = 0;
+  let start = 0;
+  const classes = classRanges(regex);
+  for (let i = 0; i < regex.length; i++) {
+    if (regex[i] === "\\") {
+      i++;
+      continue;
+    }
+    const inClass = classes.find(([a, b]) => i >= a && i < b);
+    if (inClass) {
+      i = inClass[1] - 1;
+      continue;
+    }
+    if (regex[i] === "(") depth++;
+    else if (regex[i] === ")") depth--;
+    else if (regex[i] === "|" && depth === 0) {
+      out.push([start, i]);
+      start = i + 1;
+    }
+  }
+  out.push([start, regex.length]);
+  return out;
+}
+function classRanges(regex) {
+  const ranges = [];
+  for (let i = 0; i < regex.length; i++) {
+    if (regex[i] === "\\") {
+      i++;
+      continue;
+    }
+    if (regex[i] !== "[") continue;
+    let j = i + 1;
+    if (regex[j] === "^") j++;
+    if (regex[j] === "]") j++;
+    while (j < regex.length && regex[j] !== "]") j += regex[j] === "\\" ? 2 : 1;
+    ranges.push([i, j + 1]);
+    i = j;
+  }
+  return ranges;
+}
+function following(regex, at) {
+  let i = at;
+  for (; ; ) {
+    if (i >= regex.length) return "end";
+    const ch = regex[i];
+    if (ch === ")") {
+      i++;
+      if (regex[i] === "?" || regex[i] === "*" || regex[i] === "+") i++;
+      continue;
+    }
+    if (ch === "|") {
+      const close = closingParen(regex, i);
+      if (close === -1) return "end";
+      i = close;
+      continue;
+    }
+    return "bounded";
+  }
+}
+function preceding(regex, at) {
+  let i = at - 1;
+  for (; ; ) {
+    if (i < 0) return "start";
+    const ch = regex[i];
+    if (ch === "(" && regex[i - 1] !== "\\") {
+      i--;
+      continue;
+    }
+    if (ch === "|") {
+      const open = openingParen(regex, i);
+      if (open === -1) return "start";
+      i = open - 1;
+      continue;
+    }
+    if ((ch === "*" || ch === "+") && regex[i - 1] === "." && regex[i - 2] !== "\\") return "wildcard";
+    return "bounded";
+  }
+}
+function closingParen(regex, from) {
+  let depth = 0;
+  for (let i = from; i < regex.length; i++) {
+    if (regex[i] === "\\") {
+      i++;
+      continue;
+    }
+    if (regex[i] === "(") depth++;
+    if (regex[i] === ")") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+function openingParen(regex, from) {
+  let depth = 0;
+  for (let i = from; i >= 0; i--) {
+    if (regex[i - 1] === "\\") continue;
+    if (regex[i] === ")") depth++;
+    if (regex[i] === "(") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
 // checks/nginx-proxy-buffers.ts
 init_rule();
-var ID16 = "nginx-proxy-buffers";
+var ID22 = "nginx-proxy-buffers";
 var PAGE = 4096;
 var MODULES = ["proxy", "uwsgi", "fastcgi", "scgi"];
 var CHECKED_KINDS = /* @__PURE__ */ new Set(["server", "location", "if", "limit_except"]);
 var BUFFER_SETTINGS = ["buffers", "buffer_size", "busy_buffers_size", "temp_file_write_size", "max_temp_file_size"];
-var rule16 = defineRule({
-  id: ID16,
+var rule22 = defineRule({
+  id: ID22,
   severity: "error",
   category: "correctness",
   meta: {
     description: "proxy_/uwsgi_/fastcgi_/scgi_ buffer sizes that break the limits nginx checks at start-up (e.g. only *_buffer_size raised)",
-    docsUrl: docsUrl(ID16),
+    docsUrl: docsUrl(ID22),
     fixable: false,
     messages: {
       tooFewBuffers: {
@@ -43719,14 +45167,14 @@ var rule16 = defineRule({
       for (const block2 of scope.http.descendants()) {
         if (!CHECKED_KINDS.has(block2.kind)) continue;
         for (const m of modules) {
-          const finding = judge3(block2, m, synthetic);
+          const finding = judge6(block2, m, synthetic);
           if (finding) yield finding;
         }
       }
     }
   }
 });
-function judge3(block2, m, synthetic) {
+function judge6(block2, m, synthetic) {
   let unknown3 = false;
   const setting = (name2, parse, fallback) => {
     const found = block2.inherited(name2);
@@ -43793,16 +45241,68 @@ function formatSize(bytes) {
   return String(bytes);
 }
 
+// checks/nginx-proxy-pass-uri.ts
+init_rule();
+var ID23 = "nginx-proxy-pass-uri";
+var rule23 = defineRule({
+  id: ID23,
+  severity: "info",
+  category: "correctness",
+  meta: {
+    description: "A URI part in proxy_pass makes nginx send the decoded and normalised path instead of the one the client sent",
+    docsUrl: docsUrl(ID23),
+    fixable: false,
+    messages: {
+      normalisedPath: {
+        message: 'proxy_pass "{{target}}" has a URI part ("{{uri}}"): the backend gets the path nginx decoded and normalised, not the one the client sent',
+        help: "nginx replaces the matched location prefix with the URI part and sends its own, decoded and normalised, copy of the path: `%2F` becomes `/`, `/a/../b` becomes `/b`, `//` becomes `/` (with merge_slashes). A backend that routes on encoded slashes or signs the path breaks, and a path the backend would refuse may be rewritten into one it accepts. Drop the URI part (`proxy_pass http://app;`) to pass the client's path unchanged"
+      }
+    }
+  },
+  *check(model) {
+    for (const pass of model.nginx.passes) {
+      if (pass.module !== "proxy" || pass.location.kind !== "location") continue;
+      const arg = pass.entry.directive.args[0];
+      if (arg.value.includes("$")) continue;
+      const uri = uriPart(arg.value);
+      if (uri === void 0) continue;
+      const args = pass.location.directive?.args ?? [];
+      if (args.length > 1 && args[0].value !== "^~" && args[0].value !== "=") continue;
+      if (args[0]?.value.startsWith("@") || args[0]?.value.startsWith("~")) continue;
+      if (pass.location.own("rewrite").length > 0) continue;
+      yield {
+        messageId: "normalisedPath",
+        data: { target: arg.value, uri },
+        primary: arg.span,
+        modelPath: `${pass.location.path}>proxy_pass`
+      };
+    }
+  }
+});
+function uriPart(value) {
+  const scheme = /^[a-z]+:\/\//i.exec(value);
+  if (!scheme) return void 0;
+  let rest = value.slice(scheme[0].length);
+  if (/^unix:/i.test(rest)) {
+    const colon = rest.indexOf(":", 5);
+    if (colon === -1) return void 0;
+    rest = rest.slice(colon + 1);
+    return rest === "" ? void 0 : rest;
+  }
+  const slash = rest.indexOf("/");
+  return slash === -1 ? void 0 : rest.slice(slash);
+}
+
 // checks/nginx-resolver-external.ts
 init_rule();
-var ID17 = "nginx-resolver-external";
-var rule17 = defineRule({
-  id: ID17,
+var ID24 = "nginx-resolver-external";
+var rule24 = defineRule({
+  id: ID24,
   severity: "warning",
   category: "security",
   meta: {
     description: "resolver names a public DNS server (8.8.8.8, 1.1.1.1...): its answers cross the internet over UDP and can be forged",
-    docsUrl: docsUrl(ID17),
+    docsUrl: docsUrl(ID24),
     fixable: false,
     messages: {
       publicResolver: {
@@ -43855,15 +45355,15 @@ function isPublicAddress(host) {
 
 // checks/nginx-return-bypasses-access.ts
 init_rule();
-var ID18 = "nginx-return-bypasses-access";
+var ID25 = "nginx-return-bypasses-access";
 var AUTH_DIRECTIVES = ["auth_basic", "auth_request", "auth_jwt"];
-var rule18 = defineRule({
-  id: ID18,
+var rule25 = defineRule({
+  id: ID25,
   severity: "warning",
   category: "security",
   meta: {
     description: "return answers in the rewrite phase, before allow/deny and authentication run: the restriction of its location never applies to it",
-    docsUrl: docsUrl(ID18),
+    docsUrl: docsUrl(ID25),
     fixable: false,
     messages: {
       answersBeforeAccess: {
@@ -43949,17 +45449,98 @@ function levelName3(block2) {
   return block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
 }
 
+// checks/nginx-ssrf.ts
+init_rule();
+var ID26 = "nginx-ssrf";
+var PATH_VARIABLES = /* @__PURE__ */ new Set(["uri", "document_uri", "request_uri"]);
+var rule26 = defineRule({
+  id: ID26,
+  severity: "error",
+  category: "security",
+  meta: {
+    description: "A proxy_pass (or fastcgi/uwsgi/scgi/grpc_pass) whose host or scheme the client chooses, in a location reachable from outside",
+    docsUrl: docsUrl(ID26),
+    fixable: false,
+    messages: {
+      clientHost: {
+        message: '{{directive}} takes its {{what}} from the request: "{{part}}" comes from {{origin}}',
+        help: "Any client can make nginx connect to a host of its choice (cloud metadata at 169.254.169.254, an admin port on localhost, another internal service) and read the answer. Choose the upstream from a fixed list (a `map` with literal values, or named upstreams), or mark the location `internal` if only X-Accel-Redirect or error_page reach it"
+      },
+      hostHeader: {
+        message: '{{directive}} takes its {{what}} from the Host the client sent: "{{part}}" comes from {{origin}}',
+        help: "When this server is the default for its address, any Host reaches it, and nginx connects to the host the client named (with `Host: 127.0.0.1:6379` for example). Map the Host to a fixed list of upstreams instead"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      let variables;
+      for (const pass of scope.passes) {
+        if (pass.target.kind !== "variable") continue;
+        if (isInternalOnly(pass.location)) continue;
+        variables ??= NginxVariables.of(scope);
+        const arg = pass.entry.directive.args[0];
+        const found = clientChosenPart(variables.expand(arg.value, pass.location), pass.module === "proxy" || pass.module === "grpc");
+        if (!found) continue;
+        const fromHostOnly = found.facts.origin.every((origin) => /\$(host|http_host)\b/.test(origin));
+        yield {
+          ...fromHostOnly ? { messageId: "hostHeader" } : { messageId: "clientHost" },
+          data: {
+            directive: pass.entry.directive.name,
+            what: found.inScheme ? "scheme and host" : "host",
+            part: arg.value.slice(found.top.start, found.top.end),
+            origin: found.facts.origin.join(", ")
+          },
+          primary: partSpan(arg, found.top),
+          modelPath: `${pass.location.path}>${pass.entry.directive.name}`,
+          maxSeverity: fromHostOnly ? "warning" : void 0
+        };
+      }
+    }
+  }
+});
+function clientChosenPart(parts, hasScheme) {
+  let state = hasScheme ? "scheme" : "host";
+  let hostLiteral = "";
+  const candidates = [];
+  for (const { part: part2, facts, top } of parts) {
+    if (part2.kind === "text") {
+      let text3 = part2.text;
+      if (state === "scheme") {
+        const end = text3.indexOf("://");
+        if (end === -1) {
+          if (/[/?]/.test(text3)) break;
+          continue;
+        }
+        state = "host";
+        text3 = text3.slice(end + 3);
+      }
+      const pathStart = text3.search(/[/?]/);
+      hostLiteral += pathStart === -1 ? text3 : text3.slice(0, pathStart);
+      if (pathStart !== -1) break;
+      continue;
+    }
+    if (state === "host" && hostLiteral !== "" && part2.kind === "variable" && PATH_VARIABLES.has(part2.name)) break;
+    if (!facts) return void 0;
+    if (facts.request) candidates.push({ top, facts, inScheme: state === "scheme" });
+    if (facts.mask & CH.SLASH) break;
+  }
+  if (candidates.length === 0) return void 0;
+  const hostHasLiteral = hostLiteral.replace(/:\d*$/, "") !== "";
+  return candidates.find((c) => c.inScheme || (c.facts.mask & HOST_DELIMITERS) !== 0 || !hostHasLiteral);
+}
+
 // checks/nginx-status-page-exposed.ts
 init_rule();
-var ID19 = "nginx-status-page-exposed";
+var ID27 = "nginx-status-page-exposed";
 var STATUS_DIRECTIVES = ["stub_status", "status", "api"];
-var rule19 = defineRule({
-  id: ID19,
+var rule27 = defineRule({
+  id: ID27,
   severity: "warning",
   category: "security",
   meta: {
     description: "stub_status, status or api served to any client: no allow/deny ending in deny all, no authentication, not internal, not loopback only",
-    docsUrl: docsUrl(ID19),
+    docsUrl: docsUrl(ID27),
     fixable: false,
     messages: {
       exposed: {
@@ -44016,14 +45597,14 @@ function refusesOnChain(block2) {
 // checks/nginx-unknown-directive.ts
 init_suggest();
 init_rule();
-var ID20 = "nginx-unknown-directive";
-var rule20 = defineRule({
-  id: ID20,
+var ID28 = "nginx-unknown-directive";
+var rule28 = defineRule({
+  id: ID28,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive that no enabled nginx module knows: nginx refuses to start",
-    docsUrl: docsUrl(ID20),
+    docsUrl: docsUrl(ID28),
     fixable: false,
     messages: {
       unknown: {
@@ -44093,16 +45674,124 @@ function releaseVerdict(specs2, range2) {
   return void 0;
 }
 
+// checks/nginx-unsafe-capture.ts
+init_rule();
+var ID29 = "nginx-unsafe-capture";
+var V1_30_1 = parseVersion("1.30.1");
+var V1_30_4 = parseVersion("1.30.4");
+var V1_31_0 = parseVersion("1.31.0");
+var V1_31_3 = parseVersion("1.31.3");
+var riftAffects = (v) => compareVersions(v, V1_30_1) < 0;
+var mapAffects = (v) => compareVersions(v, V1_30_4) < 0 || compareVersions(v, V1_31_0) >= 0 && compareVersions(v, V1_31_3) < 0;
+var SCRIPT_USERS = /* @__PURE__ */ new Set(["set", "if", "rewrite"]);
+var rule29 = defineRule({
+  id: ID29,
+  severity: "error",
+  category: "security",
+  meta: {
+    description: "Unnamed regex captures used in the patterns of the published nginx heap overflows (CVE-2026-42945, CVE-2026-42533)",
+    docsUrl: docsUrl(ID29),
+    fixable: false,
+    messages: {
+      afterArgsRewrite: {
+        message: '"{{capture}}" in {{directive}} follows a rewrite whose replacement has "?"{{versions}}: heap overflow CVE-2026-42945, fixed in nginx 1.30.1 and 1.31.0',
+        help: "A rewrite whose replacement contains `?` left the script engine's is_args flag set; a later set, if or rewrite of the same location then escapes `$1`..`$9` into a buffer sized without escaping. A crafted URL overflows the heap of the worker (a crash, or code execution without ASLR). Upgrade nginx, or use named captures (`(?<id>…)` and `$id`), which take another code path"
+      },
+      mapAfterCapture: {
+        message: '"${{map}}" comes after "{{capture}}" in this value, and map "${{map}}" matches a regex with captures{{versions}}: heap overflow CVE-2026-42533, fixed in nginx 1.30.4 and 1.31.3',
+        help: "nginx sizes the value with `$1` from the current captures, then evaluates the map, whose regex replaces the captures, then copies `$1` again: the copy no longer fits the buffer. Upgrade nginx, or use named captures in the map (`~^(?<lang>de|fr)` and `$lang`), or put the map variable before the capture"
+      }
+    }
+  },
+  *check(model) {
+    const range2 = model.nginxVersion.range;
+    const rift = affected(range2, [V1_30_1], riftAffects);
+    const mapped2 = affected(range2, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
+    if (!rift && !mapped2) return;
+    for (const scope of model.nginx.scopes) {
+      const variables = NginxVariables.of(scope);
+      if (rift) for (const block2 of variables.rewriteBlocks) yield* afterArgsRewrite(block2, rift);
+      if (!mapped2) continue;
+      for (const { entry, block: block2, hasCapture } of variables.withVariables) {
+        if (!hasCapture) continue;
+        const finding = mapAfterCapture(variables, block2, entry, mapped2);
+        if (finding) yield finding;
+      }
+    }
+  }
+});
+function affected(range2, boundaries, affects) {
+  const pieces = splitRange(range2, boundaries);
+  const bad = pieces.filter((piece) => affects(piece.min));
+  if (bad.length === 0) return void 0;
+  if (bad.length === pieces.length) return { versions: "" };
+  return { versions: ` (on ${bad.map(describeRange).join(", ")}; set the nginx version to know)`, maxSeverity: "warning" };
+}
+function* afterArgsRewrite(block2, versions) {
+  let leaking;
+  const ordered2 = flattenIfs(block2);
+  for (const entry of ordered2) {
+    const { name: name2, args } = entry.directive;
+    if (leaking && SCRIPT_USERS.has(name2)) {
+      const checked = name2 === "set" ? args.slice(1) : name2 === "rewrite" ? args.slice(1, 2) : args;
+      for (const arg of checked) {
+        const capture = valueParts(arg.value).find((part2) => part2.kind === "capture");
+        if (!capture) continue;
+        yield {
+          messageId: "afterArgsRewrite",
+          data: { capture: arg.value.slice(capture.start, capture.end), directive: name2, versions: versions.versions },
+          primary: partSpan(arg, capture),
+          related: [{ span: leaking.directive.args[1].span, label: 'this replacement has "?"' }],
+          modelPath: `${block2.path}>${name2}`,
+          maxSeverity: versions.maxSeverity
+        };
+        break;
+      }
+    }
+    if (name2 === "rewrite" && args.length === 2 && valueParts(args[1].value).some((part2) => part2.kind === "text" && part2.text.includes("?"))) leaking = entry;
+  }
+}
+function flattenIfs(block2) {
+  const out = [];
+  for (const entry of block2.directives) {
+    out.push(entry);
+    if (entry.directive.name !== "if") continue;
+    const child = block2.children.find((c) => c.node === entry);
+    if (child) out.push(...flattenIfs(child));
+  }
+  return out;
+}
+function mapAfterCapture(variables, block2, entry, versions) {
+  for (const arg of entry.directive.args) {
+    let capture;
+    for (const part2 of valueParts(arg.value)) {
+      if (part2.kind === "capture") capture ??= arg.value.slice(part2.start, part2.end);
+      if (part2.kind !== "variable" || !capture) continue;
+      const mapEntry = variables.capturingMapEntry(part2.name);
+      if (!mapEntry) continue;
+      return {
+        messageId: "mapAfterCapture",
+        data: { map: part2.name, capture, versions: versions.versions },
+        primary: partSpan(arg, part2),
+        related: [{ span: mapEntry.directive.nameSpan, label: "this map regex has captures" }],
+        modelPath: `${block2.path}>${entry.directive.name}`,
+        maxSeverity: versions.maxSeverity
+      };
+    }
+  }
+  return void 0;
+}
+
 // checks/nginx-valid-referers-none.ts
 init_rule();
-var ID21 = "nginx-valid-referers-none";
-var rule21 = defineRule({
-  id: ID21,
+var ID30 = "nginx-valid-referers-none";
+var rule30 = defineRule({
+  id: ID30,
   severity: "info",
   category: "security",
   meta: {
     description: "valid_referers none: a request without a Referer passes the referer check, and any page can send one",
-    docsUrl: docsUrl(ID21),
+    docsUrl: docsUrl(ID30),
     fixable: false,
     messages: {
       none: {
@@ -44125,15 +45814,15 @@ var rule21 = defineRule({
 
 // checks/nginx-version-disclosure.ts
 init_rule();
-var ID22 = "nginx-version-disclosure";
+var ID31 = "nginx-version-disclosure";
 var DISCLOSING = /* @__PURE__ */ new Set(["on", "build"]);
-var rule22 = defineRule({
-  id: ID22,
+var rule31 = defineRule({
+  id: ID31,
   severity: "warning",
   category: "security",
   meta: {
     description: "server_tokens on or build written in the tree: every response names the exact nginx version",
-    docsUrl: docsUrl(ID22),
+    docsUrl: docsUrl(ID31),
     fixable: false,
     messages: {
       disclosed: {
@@ -44214,7 +45903,7 @@ function weakProtocol(argument) {
 }
 
 // checks/nginx-weak-tls.ts
-var ID23 = "nginx-weak-tls";
+var ID32 = "nginx-weak-tls";
 var PROTOCOL_DIRECTIVES = /* @__PURE__ */ new Set(["ssl_protocols", "proxy_ssl_protocols", "grpc_ssl_protocols", "uwsgi_ssl_protocols"]);
 var CIPHER_DIRECTIVES = /* @__PURE__ */ new Set(["ssl_ciphers", "proxy_ssl_ciphers", "grpc_ssl_ciphers", "uwsgi_ssl_ciphers"]);
 var WHY = {
@@ -44227,13 +45916,13 @@ var WHY = {
   MD5: "MD5 MACs",
   LOW: "low-strength ciphers"
 };
-var rule23 = defineRule({
-  id: ID23,
+var rule32 = defineRule({
+  id: ID32,
   severity: "warning",
   category: "security",
   meta: {
     description: "ssl_protocols enables SSLv2/SSLv3/TLSv1/TLSv1.1, or ssl_ciphers enables NULL, anonymous, export, RC4, DES, 3DES, MD5 or LOW ciphers",
-    docsUrl: docsUrl(ID23),
+    docsUrl: docsUrl(ID32),
     fixable: false,
     messages: {
       weakProtocols: {
@@ -44292,14 +45981,14 @@ function itemSpan(arg, offset, length) {
 
 // checks/proxy-read-timeout-backend.ts
 init_rule();
-var ID24 = "proxy-read-timeout-backend";
-var rule24 = defineRule({
-  id: ID24,
+var ID33 = "proxy-read-timeout-backend";
+var rule33 = defineRule({
+  id: ID33,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "A raised nginx read timeout that the backend never reaches: it kills the request first, so nginx answers 502 anyway",
-    docsUrl: docsUrl(ID24),
+    docsUrl: docsUrl(ID33),
     fixable: false,
     messages: {
       backendKillsFirst: {
@@ -44391,14 +46080,14 @@ function downAfterReboot(model) {
 }
 
 // checks/service-restart-policy.ts
-var ID25 = "service-restart-policy";
-var rule25 = defineRule({
-  id: ID25,
+var ID34 = "service-restart-policy";
+var rule34 = defineRule({
+  id: ID34,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "the front door (nginx, or the backend a load balancer sends to) does not start again after a host reboot",
-    docsUrl: docsUrl(ID25),
+    docsUrl: docsUrl(ID34),
     fixable: false,
     messages: {
       composeNoRestart: {
@@ -44443,15 +46132,15 @@ var rule25 = defineRule({
 // checks/tomcat-ajp-secret.ts
 init_rule();
 init_versions();
-var ID26 = "tomcat-ajp-secret";
+var ID35 = "tomcat-ajp-secret";
 var TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
-var rule26 = defineRule({
-  id: ID26,
+var rule35 = defineRule({
+  id: ID35,
   severity: "error",
   category: "correctness",
   meta: {
     description: "An AJP connector without a secret while secretRequired is true (the default since Tomcat 9.0.31): Tomcat does not start it",
-    docsUrl: docsUrl(ID26),
+    docsUrl: docsUrl(ID35),
     fixable: false,
     messages: {
       missingSecret: {
@@ -44468,13 +46157,13 @@ var rule26 = defineRule({
     for (const backend of model.backends) {
       if (backend.kind !== "tomcat") continue;
       for (const connector of backend.connectors) {
-        const finding = judge4(backend, connector);
+        const finding = judge7(backend, connector);
         if (finding) yield finding;
       }
     }
   }
 });
-function judge4(backend, connector) {
+function judge7(backend, connector) {
   if (connector.protocol !== "ajp" || connector.unavailable || !ajpSecretRequiredExists(backend.version)) return void 0;
   const required = connector.settings.get("secretRequired");
   if (!required || required.value !== true) return void 0;
@@ -44521,15 +46210,15 @@ function judge4(backend, connector) {
 
 // checks/upstream-keepalive-http10.ts
 init_rule();
-var ID27 = "upstream-keepalive-http10";
+var ID36 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
-var rule27 = defineRule({
-  id: ID27,
+var rule36 = defineRule({
+  id: ID36,
   severity: "error",
   category: "performance",
   meta: {
     description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
-    docsUrl: docsUrl(ID27),
+    docsUrl: docsUrl(ID36),
     fixable: false,
     messages: {
       noReuse: {
@@ -44676,16 +46365,16 @@ function mergeAdjacent(holding, all) {
 }
 
 // checks/upstream-keepalive-requests.ts
-var ID28 = "upstream-keepalive-requests";
-var rule28 = defineRule({
-  id: ID28,
+var ID37 = "upstream-keepalive-requests";
+var rule37 = defineRule({
+  id: ID37,
   // info, not warning: the proof lab (docs/evidence.md) sent 300 POSTs through nginx to a Tomcat
   // that ends connections after 5 requests and none failed; Tomcat's Connection: close saves it.
   severity: "info",
   category: "reliability",
   meta: {
     description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",
-    docsUrl: docsUrl(ID28),
+    docsUrl: docsUrl(ID37),
     fixable: false,
     messages: {
       backendStopsFirst: {
@@ -44697,12 +46386,12 @@ var rule28 = defineRule({
   *check(model) {
     const first = onceEach();
     for (const link of linkDeployment(model)) {
-      const draft = judge5(model, link);
+      const draft = judge8(model, link);
       if (draft && first(draft.primary, link.listener.span)) yield draft;
     }
   }
 });
-function judge5(model, link) {
+function judge8(model, link) {
   const group = link.target.group;
   if (!group?.block || !groupIsUsedOverHttp(model, group)) return void 0;
   const keepAlive = link.listener.keepAlive;
@@ -44740,14 +46429,14 @@ function judge5(model, link) {
 
 // checks/upstream-keepalive-timeout.ts
 init_rule();
-var ID29 = "upstream-keepalive-timeout";
-var rule29 = defineRule({
-  id: ID29,
+var ID38 = "upstream-keepalive-timeout";
+var rule38 = defineRule({
+  id: ID38,
   severity: "error",
   category: "reliability",
   meta: {
     description: "nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed",
-    docsUrl: docsUrl(ID29),
+    docsUrl: docsUrl(ID38),
     fixable: false,
     messages: {
       backendClosesFirst: {
@@ -44759,12 +46448,12 @@ var rule29 = defineRule({
   *check(model) {
     const first = onceEach();
     for (const link of linkDeployment(model)) {
-      const draft = judge6(model, link);
+      const draft = judge9(model, link);
       if (draft && first(draft.primary, link.listener.span)) yield draft;
     }
   }
 });
-function judge6(model, link) {
+function judge9(model, link) {
   const group = link.target.group;
   if (!group?.block || !groupIsUsedOverHttp(model, group)) return void 0;
   const keepAlive = link.listener.keepAlive;
@@ -44815,7 +46504,7 @@ function observedMismatchSymptom(kind, spoken, served) {
 }
 
 // checks/upstream-protocol-mismatch.ts
-var ID30 = "upstream-protocol-mismatch";
+var ID39 = "upstream-protocol-mismatch";
 function spokenBy(pass) {
   switch (pass.module) {
     case "proxy":
@@ -44844,13 +46533,13 @@ var DIRECTIVE_FOR = {
   scgi: "scgi_pass",
   ajp: "an AJP client such as Apache mod_jk (nginx has no AJP module); or proxy_pass to Tomcat's HTTP connector"
 };
-var rule30 = defineRule({
-  id: ID30,
+var rule39 = defineRule({
+  id: ID39,
   severity: "error",
   category: "correctness",
   meta: {
     description: "nginx speaks one protocol to a backend listener that speaks another (proxy_pass to a uwsgi socket, uwsgi_pass to HTTP, …)",
-    docsUrl: docsUrl(ID30),
+    docsUrl: docsUrl(ID39),
     fixable: false,
     messages: {
       mismatch: {
@@ -44905,14 +46594,14 @@ function compatible(spoken, served) {
 // checks/upstream-socket-permission.ts
 init_rule();
 init_launch();
-var ID31 = "upstream-socket-permission";
-var rule31 = defineRule({
-  id: ID31,
+var ID40 = "upstream-socket-permission";
+var rule40 = defineRule({
+  id: ID40,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx's worker user can write to the unix socket the backend creates",
-    docsUrl: docsUrl(ID31),
+    docsUrl: docsUrl(ID40),
     fixable: false,
     messages: {
       socketNotWritable: {
@@ -44925,12 +46614,12 @@ var rule31 = defineRule({
     const socketLinks = linkDeployment(model).filter((link) => link.target.address.kind === "unix" && link.listener.address.kind === "unix");
     const first = onceEach();
     for (const link of socketLinks) {
-      const draft = judge7(model, link);
+      const draft = judge10(model, link);
       if (draft && first(draft.primary, link.listener.span)) yield draft;
     }
   }
 });
-function judge7(model, link) {
+function judge10(model, link) {
   const nginxUser = nginxUserFor(model, link);
   if (!nginxUser) return void 0;
   const backend = link.backend;
@@ -45121,14 +46810,14 @@ function describeUnmodelledAddress(address) {
 }
 
 // checks/upstream-unreachable.ts
-var ID32 = "upstream-unreachable";
-var rule32 = defineRule({
-  id: ID32,
+var ID41 = "upstream-unreachable";
+var rule41 = defineRule({
+  id: ID41,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx sends to a loopback port or socket where none of the tree's backends listens (a port or path typo)",
-    docsUrl: docsUrl(ID32),
+    docsUrl: docsUrl(ID41),
     fixable: false,
     messages: {
       nothingListens: {
@@ -45261,14 +46950,14 @@ function describeListener(listener) {
 init_rule();
 init_options();
 init_values();
-var ID33 = "uwsgi-inline-comment";
-var rule33 = defineRule({
-  id: ID33,
+var ID42 = "uwsgi-inline-comment";
+var rule42 = defineRule({
+  id: ID42,
   severity: "warning",
   category: "correctness",
   meta: {
     description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
-    docsUrl: docsUrl(ID33),
+    docsUrl: docsUrl(ID42),
     fixable: false,
     messages: {
       commentInValue: {
@@ -45317,14 +47006,14 @@ function runsAShell(entry) {
 
 // checks/uwsgi-sigterm-reload.ts
 init_rule();
-var ID34 = "uwsgi-sigterm-reload";
-var rule34 = defineRule({
-  id: ID34,
+var ID43 = "uwsgi-sigterm-reload";
+var rule43 = defineRule({
+  id: ID43,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "uWSGI 2.0 with a master process reloads on SIGTERM, and its supervisor stops it with SIGTERM: the stop hangs until SIGKILL",
-    docsUrl: docsUrl(ID34),
+    docsUrl: docsUrl(ID43),
     fixable: false,
     messages: {
       reloadsOnStop: {
@@ -45383,15 +47072,15 @@ function supervisorWording(launch) {
 // checks/uwsgi-unknown-option.ts
 init_rule();
 init_options();
-var ID35 = "uwsgi-unknown-option";
+var ID44 = "uwsgi-unknown-option";
 var BLOCK_ENDS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
-var rule35 = defineRule({
-  id: ID35,
+var rule44 = defineRule({
+  id: ID44,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "A uWSGI option name that neither uWSGI nor its plugins know: without strict mode it silently becomes a placeholder",
-    docsUrl: docsUrl(ID35),
+    docsUrl: docsUrl(ID44),
     fixable: false,
     messages: {
       unknown: {
@@ -45441,14 +47130,14 @@ var rule35 = defineRule({
 init_rule();
 init_options();
 init_values();
-var ID36 = "uwsgi-value-units";
-var rule36 = defineRule({
-  id: ID36,
+var ID45 = "uwsgi-value-units";
+var rule45 = defineRule({
+  id: ID45,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits",
-    docsUrl: docsUrl(ID36),
+    docsUrl: docsUrl(ID45),
     fixable: false,
     messages: {
       truncated: {
@@ -45521,14 +47210,14 @@ function withUnit(value, quantity) {
 
 // checks/worker-connections-nofile.ts
 init_rule();
-var ID37 = "worker-connections-nofile";
-var rule37 = defineRule({
-  id: ID37,
+var ID46 = "worker-connections-nofile";
+var rule46 = defineRule({
+  id: ID46,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "nginx worker_connections above the open-file limit its workers run with",
-    docsUrl: docsUrl(ID37),
+    docsUrl: docsUrl(ID46),
     fixable: false,
     messages: {
       exceedsProcessLimit: {
@@ -45547,12 +47236,12 @@ var rule37 = defineRule({
       const main = scope.http.parent;
       if (!main || main.kind !== "main" || seen.has(main)) continue;
       seen.add(main);
-      const draft = judge8(model, scope, main);
+      const draft = judge11(model, scope, main);
       if (draft) yield draft;
     }
   }
 });
-function judge8(model, scope, main) {
+function judge11(model, scope, main) {
   const events = main.children.find((child) => child.kind === "events");
   const entry = events?.ownLast("worker_connections");
   const arg = entry?.directive.args[0];
@@ -45623,7 +47312,16 @@ var RULES = [
   rule34,
   rule35,
   rule36,
-  rule37
+  rule37,
+  rule38,
+  rule39,
+  rule40,
+  rule41,
+  rule42,
+  rule43,
+  rule44,
+  rule45,
+  rule46
 ].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 // src/engine/run.ts
@@ -45993,7 +47691,7 @@ var READER_RULES = [
   define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
 ];
 function findReaderRule(id2) {
-  return READER_RULES.find((rule38) => rule38.id === id2);
+  return READER_RULES.find((rule47) => rule47.id === id2);
 }
 
 // src/engine/options.ts
@@ -46029,30 +47727,33 @@ function checkedRoots(options, baseFs, cwd) {
 function runConfig(options, baseFs, fs, cwd, areas) {
   let config = options.config ?? {};
   let configPath;
+  let problems = [];
   if (options.config) {
-    const problem = validateConfig(options.config);
-    if (problem) throw new ConfigError(`config: ${problem}`);
+    problems = configProblems(options.config);
   } else if (options.configPath) {
     configPath = nodePath5.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
-    config = loadConfig(configPath, baseFs).config;
+    ({ config, problems } = loadConfig(configPath, baseFs));
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) config = loadConfig(configPath, confineFileSystem(baseFs, [nodePath5.dirname(configPath)])).config;
+    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath5.dirname(configPath)])));
   }
+  const where = configPath ?? "config";
+  const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (isRecord(config.rules)) problems.push(...ruleIdProblems(config));
+  if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string")) problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
   const configDir = configPath ? nodePath5.dirname(configPath) : cwd;
-  checkRuleIds(config, configPath ?? "config");
-  checkFileFormats(config, configPath ?? "config", MAPPABLE_FORMATS);
-  const mappedFormat = fileMapping(config, configDir);
-  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
-    const target = nodePath5.resolve(configDir, to);
-    if (fs.locate(target) === void 0) {
-      throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
+  const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry) => typeof entry[1] === "string") : [];
+  const configuredMappings = includeMap.map(([from, to]) => ({ from: from.replace(/\/+$/, "") || "/", to: nodePath5.resolve(configDir, to) }));
+  for (const [i, mapping] of configuredMappings.entries()) {
+    if (fs.locate(mapping.to) === void 0) {
+      problems.push(`${formatJsonPath(["nginx", "includeMap", includeMap[i][0]])} maps to ${JSON.stringify(includeMap[i][1])}, which is outside the linted tree; lint a directory that holds it`);
     }
-    return { from: from.replace(/\/+$/, "") || "/", to: target };
-  });
+  }
+  if (problems.length > 0) throw configError(where, problems);
+  const mappedFormat = fileMapping(config, configDir);
   return { config, configPath, configDir, mappedFormat, configuredMappings };
 }
 function likelyFormat(path) {
@@ -46107,12 +47808,14 @@ function resolveDeployments(patterns, configDir, files, where) {
   });
   return [...roots];
 }
-function checkRuleIds(config, where) {
+function ruleIdProblems(config) {
+  const problems = [];
   for (const id2 of Object.keys(config.rules ?? {})) {
-    if (RULES.some((rule38) => rule38.id === id2) || READER_RULES.some((rule38) => rule38.id === id2)) continue;
+    if (RULES.some((rule47) => rule47.id === id2) || READER_RULES.some((rule47) => rule47.id === id2)) continue;
     const suggestion = suggestRuleId(id2);
-    throw new ConfigError(`${where}: ${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
+    problems.push(`${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
   }
+  return problems;
 }
 function suggestRuleId(id2) {
   return closest(id2, [...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
@@ -47724,14 +49427,14 @@ function lintSync(options = {}) {
   const ranRules = [];
   const runRules = (view, errors) => {
     const out = [];
-    for (const rule38 of RULES) {
-      const severity = severityOf(rule38.id, rule38.severity);
+    for (const rule47 of RULES) {
+      const severity = severityOf(rule47.id, rule47.severity);
       if (severity === "off") continue;
-      if (errors) ranRules.push({ id: rule38.id, severity, category: rule38.category, description: rule38.meta.description, docsUrl: rule38.meta.docsUrl });
+      if (errors) ranRules.push({ id: rule47.id, severity, category: rule47.category, description: rule47.meta.description, docsUrl: rule47.meta.docsUrl });
       try {
-        for (const draft of rule38.check(view)) out.push(findingOfDraft(rule38, draft, severity));
+        for (const draft of rule47.check(view)) out.push(findingOfDraft(rule47, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule38.id}"`, nodePath33.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule47.id}"`, nodePath33.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;

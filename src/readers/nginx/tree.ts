@@ -264,6 +264,11 @@ export function directiveEndOffset(directive: NginxDirective): number {
   return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
 }
 
+/** End offset of a directive's name. */
+export function nameEndOffset(directive: NginxDirective): number {
+  return directive instanceof ReadDirective ? directive.nameEnd : directive.nameSpan.end.offset;
+}
+
 /** End offset of a directive's last argument, or of its name when it has none. */
 export function lastTokenEndOffset(directive: NginxDirective): number {
   if (directive instanceof ReadDirective) return directive.lastTokenEnd;

@@ -1,0 +1,94 @@
+import { defineRule, FindingDraft } from '../src/rule';
+import type { Deployment } from '../src/model/deployment';
+import type { NginxBlock } from '../src/model/nginx';
+import { argText, NginxVariables, partSpan } from '../src/model/nginx-variables';
+import { docsUrl } from '../src/source/meta';
+
+const ID = 'nginx-host-spoofing';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'warning',
+  category: 'security',
+  meta: {
+    description: 'proxy_set_header Host sends upstream a Host that nginx neither validated nor chose the server by',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      unvalidatedHost: {
+        message:
+          'proxy_set_header Host sends "{{part}}" upstream, which the client writes as it likes ({{origin}})',
+        help:
+          'nginx chose this server by the request\'s Host, but the backend sees another value the client picked freely ' +
+          '(`X-Forwarded-Host: evil.example`). Applications build absolute links from Host: password-reset mails and ' +
+          'cached redirects then point at the attacker\'s site. Send `proxy_set_header Host $host;`',
+      },
+      rawHostHeader: {
+        message:
+          'proxy_set_header Host sends "$http_host" upstream, not the host this server {{served}}',
+        help:
+          'A request line with an absolute URI (`GET http://shop.example/ HTTP/1.1` with `Host: evil.example`) makes nginx ' +
+          'pick the server by shop.example, while $http_host still holds evil.example; the backend then builds links to it. ' +
+          '$host is the name nginx matched. Send `proxy_set_header Host $host;` (add `:$server_port` if the backend needs the port)',
+      },
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere('proxy_set_header')) continue;
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block } of variables.withVariables) {
+        if (entry.directive.name !== 'proxy_set_header' || argText(entry.directive, 0)?.toLowerCase() !== 'host') continue;
+        const text = argText(entry.directive, 1);
+        if (text === undefined) continue;
+        for (const { facts, top } of variables.expand(text, block)) {
+          if (!facts?.request) continue;
+          const origins = facts.origin.filter((origin) => !/^\$host\b/.test(origin));
+          if (origins.length === 0) continue;
+          const written = text.slice(top.start, top.end);
+          const value = entry.directive.args[1];
+          const modelPath = `${block.path}>proxy_set_header[Host]`;
+          if (origins.every((origin) => origin === '$http_host')) {
+            const served = restrictedNames(block, scope.servers);
+            if (!served) continue;
+            yield { messageId: 'rawHostHeader', data: { served }, primary: partSpan(value, top), modelPath };
+          } else {
+            yield { messageId: 'unvalidatedHost', data: { part: written, origin: origins.join(', ') }, primary: partSpan(value, top), modelPath };
+          }
+          break;
+        }
+      }
+    }
+  },
+});
+
+/**
+ * "was chosen by (a.example, b.example)" when the server answers only to exact names and is not
+ * the default server of its port: then $http_host can differ from the name nginx matched. A
+ * default or catch-all server takes any Host, so $host is no safer there and nothing is reported.
+ */
+function restrictedNames(block: NginxBlock, servers: NginxBlock[]): string | undefined {
+  const server = block.kind === 'server' ? block : block.enclosing('server');
+  if (!server) return undefined;
+  const names = server.own('server_name').flatMap((entry) => entry.directive.args.map((arg) => arg.value));
+  if (names.length === 0 || names.some((name) => name === '' || name === '_' || /[*~$]/.test(name) || name.startsWith('.'))) return undefined;
+  const ports = listenPorts(server);
+  if (ports.some((port) => port.isDefault)) return undefined;
+  // Without default_server, the first server of a port is its default (ngx_http_add_addrs).
+  for (const { port } of ports) {
+    const explicitDefault = servers.some((other) => listenPorts(other).some((p) => p.port === port && p.isDefault));
+    const first = servers.find((other) => listenPorts(other).some((p) => p.port === port));
+    if (!explicitDefault && first === server) return undefined;
+  }
+  return `was chosen by (${names.join(', ')})`;
+}
+
+function listenPorts(server: NginxBlock): { port: string; isDefault: boolean }[] {
+  const listens = server.own('listen');
+  if (listens.length === 0) return [{ port: '80', isDefault: false }];
+  return listens.map((entry) => {
+    const address = entry.directive.args[0]?.value ?? '';
+    const port = /(?:^|:)(\d+)$/.exec(address)?.[1] ?? (address.startsWith('unix:') ? address : '80');
+    return { port, isDefault: entry.directive.args.some((arg) => arg.value === 'default_server' || arg.value === 'default') };
+  });
+}

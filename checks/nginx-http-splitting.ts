@@ -1,0 +1,125 @@
+import { defineRule, FindingDraft } from '../src/rule';
+import type { Deployment } from '../src/model/deployment';
+import type { NginxBlock } from '../src/model/nginx';
+import type { ExpandedDirective } from '../src/readers/nginx';
+import { argText, CH, NginxVariables, partSpan, RegexSource } from '../src/model/nginx-variables';
+import { docsUrl } from '../src/source/meta';
+
+const ID = 'nginx-http-splitting';
+
+const REDIRECT_CODES = new Set(['301', '302', '303', '307', '308']);
+const URL_START = /^(https?:\/\/|\$scheme)/;
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'error',
+  category: 'security',
+  meta: {
+    description: 'A variable that can hold CR and LF is written into a response header, a redirect or the request sent upstream',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      lineBreak: {
+        message:
+          '"{{part}}" in {{directive}} can hold CR and LF ({{origin}}): the client can add headers to the {{target}}',
+        help:
+          'nginx decodes the path before it fills $uri, $document_uri and captures of it, so `/%0d%0aSet-Cookie:%20a=b` ' +
+          'puts a real line break into the value and a header of the client\'s choice into the response (or the request sent upstream). Use ' +
+          '$request_uri (kept encoded), or a capture over $request_uri, or a regex group that cannot match a line break ' +
+          '(`[^/\\r\\n]` instead of `[^/]`)',
+      },
+      carriageReturn: {
+        message:
+          '"{{part}}" in {{directive}} can hold a bare CR ({{origin}}), which some clients take for a line end in the {{target}}',
+        help:
+          'PCRE\'s `.` matches CR (nginx does not set DOTALL, so it stops at LF only): `(.*)` over the decoded path can hold ' +
+          '%0d. Clients and servers that end a header line at a bare CR then read what follows as a new header. ' +
+          'Use `[^\\r\\n]*`, or $request_uri',
+      },
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    for (const scope of model.nginx.scopes) {
+      const variables = NginxVariables.of(scope);
+      for (const { entry, block } of variables.withVariables) {
+        const checked = checkedArgs(entry);
+        if (!checked) continue;
+        const finding = judge(variables, block, entry, checked);
+        if (finding) yield finding;
+      }
+    }
+  },
+});
+
+interface Checked {
+  /** Indexes of the arguments written into a header or the request line. */
+  indexes: number[];
+  target: string;
+  /** `rewrite`: its own `$N` are escaped by nginx in a redirect (ngx_http_script_copy_capture_code). */
+  ownCaptures?: boolean;
+}
+
+/** Which arguments land in a header, read without building argument objects (most directives are skipped). */
+function checkedArgs(entry: ExpandedDirective): Checked | undefined {
+  const directive = entry.directive;
+  switch (directive.name) {
+    case 'add_header':
+    case 'add_trailer':
+      return { indexes: [1], target: 'response' };
+    case 'more_set_headers':
+      return { indexes: directive.args.map((arg, i) => (arg.value.startsWith('-') ? -1 : i)).filter((i) => i >= 0), target: 'response' };
+    case 'proxy_set_header':
+    case 'grpc_set_header':
+      return { indexes: [1], target: 'request sent upstream' };
+    case 'proxy_pass':
+      return { indexes: [0], target: 'request line sent upstream' };
+    case 'return': {
+      const first = argText(directive, 0) ?? '';
+      const second = argText(directive, 1);
+      if (second === undefined && URL_START.test(first)) return { indexes: [0], target: 'response (Location header)' };
+      if (second !== undefined && argText(directive, 2) === undefined && REDIRECT_CODES.has(first)) return { indexes: [1], target: 'response (Location header)' };
+      return undefined;
+    }
+    case 'rewrite': {
+      const replacement = argText(directive, 1);
+      if (replacement === undefined) return undefined;
+      const flag = argText(directive, 2);
+      const redirect = flag === 'redirect' || flag === 'permanent' || URL_START.test(replacement);
+      return redirect ? { indexes: [1], target: 'response (Location header)', ownCaptures: true } : undefined;
+    }
+  }
+  return undefined;
+}
+
+function judge(variables: NginxVariables, block: NginxBlock, entry: ExpandedDirective, checked: Checked): FindingDraft | undefined {
+  const captures: RegexSource | undefined = checked.ownCaptures ? variables.rewriteRegex(entry) : undefined;
+  let carriage: FindingDraft | undefined;
+  for (const index of checked.indexes) {
+    const text = argText(entry.directive, index);
+    if (text === undefined || !text.includes('$') || !variables.mayHoldLineBreak(text)) continue;
+    for (const { part, facts, top } of variables.expand(text, block, captures)) {
+      if (!facts?.request) continue;
+      // nginx escapes the rewrite's own captures in a redirect when the request had %-escapes
+      // (the only way to get CR/LF in), and NGX_UNESCAPE_REDIRECT leaves control characters escaped.
+      if (checked.ownCaptures && part.kind === 'capture' && top.kind === 'capture') continue;
+      const lineBreak = (facts.mask & CH.LF) !== 0;
+      if (!lineBreak && (facts.mask & CH.CR) === 0) continue;
+      const draft: FindingDraft = {
+        ...(lineBreak ? { messageId: 'lineBreak' } : { messageId: 'carriageReturn' }),
+        data: {
+          part: text.slice(top.start, top.end),
+          directive: entry.directive.name,
+          origin: facts.origin.join(', '),
+          target: checked.target,
+        },
+        primary: partSpan(entry.directive.args[index], top),
+        modelPath: `${block.path}>${entry.directive.name}`,
+        // A bare CR breaks only readers that end a line at CR; RFC 9112 tells them to reject or replace it.
+        maxSeverity: lineBreak ? undefined : 'info',
+      };
+      if (lineBreak) return draft;
+      carriage ??= draft;
+    }
+  }
+  return carriage;
+}

@@ -1,0 +1,262 @@
+import { defineRule, FindingDraft } from '../src/rule';
+import type { Deployment } from '../src/model/deployment';
+import { ifCondition, NginxArg, NginxVariables, partSpan } from '../src/model/nginx-variables';
+import type { Span } from '../src/source/span';
+import { docsUrl } from '../src/source/meta';
+
+const ID = 'nginx-origins-regex';
+
+/** `label(.label)+` with escaped or bare dots: a host name written into a regex. */
+const HOST = /[A-Za-z0-9-]+(?:(?:\\\.|\.)[A-Za-z0-9-]+)+/g;
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'warning',
+  category: 'security',
+  meta: {
+    description: 'A regex that checks $http_origin or $http_referer accepts hosts its author did not list',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      bareDot: {
+        message:
+          'In "{{host}}", the unescaped "." matches any character: ${{subject}} "{{example}}" passes this check',
+        help:
+          'Whoever registers the look-alike domain passes the allow-list: CORS then returns its origin with credentials allowed, ' +
+          'or the Referer check is bypassed. Escape every dot (`\\.`)',
+      },
+      openEnd: {
+        message:
+          'Nothing ends the host "{{host}}": ${{subject}} "{{example}}" passes this check',
+        help:
+          'The regex only requires the listed host as a prefix, so any domain that starts with it (a subdomain of the attacker\'s ' +
+          'own zone) passes. End the host with `$` for Origin (`(:[0-9]+)?$` to allow ports), or with `/` for Referer',
+      },
+      openStart: {
+        message:
+          'Nothing starts the host "{{host}}": ${{subject}} "{{example}}" passes this check',
+        help:
+          'The regex only requires the listed host as a suffix, so any domain that ends with it passes. Start it after `://` or `\\.`',
+      },
+      plainHttp: {
+        message:
+          'The check of ${{subject}} accepts "http://" as well as "https://"',
+        help:
+          'A page served over plain HTTP from a listed host can be changed by anyone on the network path, and its script then ' +
+          'makes credentialed requests that this check lets through. Accept only `https://` unless the site still serves HTTP',
+      },
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    for (const scope of model.nginx.scopes) {
+      for (const { entry, block: parent } of NginxVariables.of(scope).withVariables) {
+        if (entry.directive.name === 'if') {
+          const block = parent.children.find((child) => child.node === entry);
+          if (!block) continue;
+          const args = entry.directive.args;
+          const words = ifCondition(args.map((arg) => arg.value));
+          if (words.length !== 3 || !/^!?~\*?$/.test(words[1])) continue;
+          const subject = checkedSubject(words[0]);
+          if (!subject) continue;
+          // The regex is the last word; its argument may carry the closing parenthesis.
+          const regexArg = args[args.length - 1].value === ')' ? args[args.length - 2] : args[args.length - 1];
+          const value = regexArg.value.replace(/\)$/, '');
+          const arg: NginxArg = value === regexArg.value ? regexArg : { ...regexArg, value, span: trimEnd(regexArg.span, 1) };
+          const finding = judge(words[2], subject, arg, 0, block.path);
+          if (finding) yield finding;
+          continue;
+        }
+        if (entry.directive.name !== 'map' || !entry.children) continue;
+        const subject = checkedSubject(entry.directive.args[0]?.value ?? '');
+        if (!subject) continue;
+        for (const item of entry.children) {
+          const key = item.directive.name;
+          if (!key.startsWith('~')) continue;
+          const prefix = key.startsWith('~*') ? 2 : 1;
+          const quoted = item.directive.nameSpan.end.offset - item.directive.nameSpan.start.offset === key.length + 2;
+          const arg: NginxArg = { value: key, quoted, span: item.directive.nameSpan };
+          const finding = judge(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
+          if (finding) yield finding;
+        }
+      }
+    }
+  },
+});
+
+function checkedSubject(value: string): string | undefined {
+  const name = value.toLowerCase();
+  return name === '$http_origin' || name === '$http_referer' ? name.slice(1) : undefined;
+}
+
+function trimEnd(span: Span, by: number): Span {
+  return { ...span, end: { ...span.end, column: span.end.column - by, offset: span.end.offset - by } };
+}
+
+/** `regex` starts at `offset` in `arg.value` (after a map key's `~`). */
+function judge(regex: string, subject: string, arg: NginxArg, offset: number, modelPath: string): FindingDraft | undefined {
+  const referer = subject === 'http_referer';
+  const classes = classRanges(regex);
+  // A Referer carries a path and a query: without `^`, the whole pattern may sit in them.
+  if (referer && !regex.startsWith('^') && topLevelAlternatives(regex).length === 1) {
+    HOST.lastIndex = 0;
+    const host = HOST.exec(regex);
+    if (host && /:(?:\\?\/){2}/.test(regex.slice(0, host.index))) {
+      const plain = host[0].replace(/\\\./g, '.');
+      return {
+        messageId: 'openStart',
+        data: { host: plain, subject, example: `https://evil.example/?https://${plain}/` },
+        primary: partSpan(arg, { start: offset + host.index, end: offset + host.index + host[0].length }),
+        modelPath,
+      };
+    }
+  }
+  // `^a|b`: the anchor binds the first alternative only.
+  const alternatives = topLevelAlternatives(regex);
+  if (alternatives.length > 1 && regex.startsWith('^')) {
+    for (const [from, to] of alternatives.slice(1)) {
+      if (regex[from] === '^') continue;
+      HOST.lastIndex = 0;
+      const host = HOST.exec(regex.slice(from, to));
+      if (!host) continue;
+      const plain = host[0].replace(/\\\./g, '.');
+      return {
+        messageId: 'openStart',
+        data: { host: plain, subject, example: referer ? `https://evil.example/${plain}/` : `https://evil${plain}` },
+        primary: partSpan(arg, { start: offset + from + host.index, end: offset + from + host.index + host[0].length }),
+        modelPath,
+      };
+    }
+  }
+  HOST.lastIndex = 0;
+  for (const match of regex.matchAll(HOST)) {
+    const start = match.index!;
+    const end = start + match[0].length;
+    if (classes.some(([a, b]) => start >= a && start < b)) continue;
+    const host = match[0];
+    const plain = host.replace(/\\\./g, '.');
+    const at = { start: offset + start, end: offset + end };
+    const draft = (messageId: 'bareDot' | 'openEnd' | 'openStart', example: string): FindingDraft => ({
+      ...(messageId === 'bareDot' ? { messageId: 'bareDot' } : messageId === 'openEnd' ? { messageId: 'openEnd' } : { messageId: 'openStart' }),
+      data: { host: plain, subject, example },
+      primary: partSpan(arg, at),
+      modelPath,
+    });
+
+    // A bare dot before the last one lets a registrable look-alike through (wwwXexample.com);
+    // the last one only gives a single label (exampleXcom), which no public DNS serves.
+    const dots = [...host.matchAll(/\\\.|\./g)];
+    const bare = dots.slice(0, -1).find((dot) => dot[0] === '.');
+    if (bare) {
+      const i = bare.index!;
+      const lookalike = host.slice(0, i).replace(/\\\./g, '.') + 'x' + host.slice(i + 1).replace(/\\\./g, '.');
+      return draft('bareDot', `https://${lookalike}${referer ? '/' : ''}`);
+    }
+    const after = following(regex, end);
+    if (after === 'end') return draft('openEnd', `https://${plain}.evil.example${referer ? '/' : ''}`);
+    const before = preceding(regex, start);
+    if (before === 'start' || before === 'wildcard') return draft('openStart', `https://evil${plain}${referer ? '/' : ''}`);
+  }
+  if (/https\?|\(https?\|https?\)|\(https?\)\?/.test(regex) || /^\^?http:/.test(regex)) {
+    return { messageId: 'plainHttp', data: { subject }, primary: partSpan(arg, { start: offset, end: offset + regex.length }), modelPath, maxSeverity: 'info' };
+  }
+  return undefined;
+}
+
+/** [start, end) of each alternative of the regex's top level. */
+function topLevelAlternatives(regex: string): [number, number][] {
+  const out: [number, number][] = [];
+  let depth = 0;
+  let start = 0;
+  const classes = classRanges(regex);
+  for (let i = 0; i < regex.length; i++) {
+    if (regex[i] === '\\') { i++; continue; }
+    const inClass = classes.find(([a, b]) => i >= a && i < b);
+    if (inClass) { i = inClass[1] - 1; continue; }
+    if (regex[i] === '(') depth++;
+    else if (regex[i] === ')') depth--;
+    else if (regex[i] === '|' && depth === 0) {
+      out.push([start, i]);
+      start = i + 1;
+    }
+  }
+  out.push([start, regex.length]);
+  return out;
+}
+
+/** [start, end) of every `[...]` class, where a host-like run is not a host. */
+function classRanges(regex: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < regex.length; i++) {
+    if (regex[i] === '\\') { i++; continue; }
+    if (regex[i] !== '[') continue;
+    let j = i + 1;
+    if (regex[j] === '^') j++;
+    if (regex[j] === ']') j++;
+    while (j < regex.length && regex[j] !== ']') j += regex[j] === '\\' ? 2 : 1;
+    ranges.push([i, j + 1]);
+    i = j;
+  }
+  return ranges;
+}
+
+/** What comes after a host: the regex's end (nothing holds it), or something that ends or continues it. */
+function following(regex: string, at: number): 'end' | 'bounded' {
+  let i = at;
+  for (;;) {
+    if (i >= regex.length) return 'end';
+    const ch = regex[i];
+    if (ch === ')') { i++; if (regex[i] === '?' || regex[i] === '*' || regex[i] === '+') i++; continue; }
+    if (ch === '|') {
+      // The alternative ends here: what follows is what follows the group.
+      const close = closingParen(regex, i);
+      if (close === -1) return 'end';
+      i = close;
+      continue;
+    }
+    return 'bounded';
+  }
+}
+
+/** What comes before a host: the regex's start with no anchor, an unbounded wildcard touching it, or a boundary. */
+function preceding(regex: string, at: number): 'start' | 'wildcard' | 'bounded' {
+  let i = at - 1;
+  for (;;) {
+    if (i < 0) return 'start';
+    const ch = regex[i];
+    if (ch === '(' && regex[i - 1] !== '\\') { i--; continue; }
+    if (ch === '|') {
+      const open = openingParen(regex, i);
+      if (open === -1) return 'start';
+      i = open - 1;
+      continue;
+    }
+    if ((ch === '*' || ch === '+') && regex[i - 1] === '.' && regex[i - 2] !== '\\') return 'wildcard';
+    return 'bounded';
+  }
+}
+
+function closingParen(regex: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < regex.length; i++) {
+    if (regex[i] === '\\') { i++; continue; }
+    if (regex[i] === '(') depth++;
+    if (regex[i] === ')') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+function openingParen(regex: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i >= 0; i--) {
+    if (regex[i - 1] === '\\') continue;
+    if (regex[i] === ')') depth++;
+    if (regex[i] === '(') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}

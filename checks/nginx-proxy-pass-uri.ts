@@ -1,0 +1,62 @@
+import { defineRule, FindingDraft } from '../src/rule';
+import type { Deployment } from '../src/model/deployment';
+import { docsUrl } from '../src/source/meta';
+
+const ID = 'nginx-proxy-pass-uri';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'info',
+  category: 'correctness',
+  meta: {
+    description: 'A URI part in proxy_pass makes nginx send the decoded and normalised path instead of the one the client sent',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      normalisedPath: {
+        message:
+          'proxy_pass "{{target}}" has a URI part ("{{uri}}"): the backend gets the path nginx decoded and normalised, not the one the client sent',
+        help:
+          'nginx replaces the matched location prefix with the URI part and sends its own, decoded and normalised, copy of the ' +
+          'path: `%2F` becomes `/`, `/a/../b` becomes `/b`, `//` becomes `/` (with merge_slashes). A backend that routes on ' +
+          'encoded slashes or signs the path breaks, and a path the backend would refuse may be rewritten into one it accepts. ' +
+          'Drop the URI part (`proxy_pass http://app;`) to pass the client\'s path unchanged',
+      },
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    for (const pass of model.nginx.passes) {
+      if (pass.module !== 'proxy' || pass.location.kind !== 'location') continue;
+      const arg = pass.entry.directive.args[0];
+      if (arg.value.includes('$')) continue;
+      const uri = uriPart(arg.value);
+      if (uri === undefined) continue;
+      const args = pass.location.directive?.args ?? [];
+      // nginx refuses a URI part in regex and named locations; a rewrite changes what is sent.
+      if (args.length > 1 && args[0].value !== '^~' && args[0].value !== '=') continue;
+      if (args[0]?.value.startsWith('@') || args[0]?.value.startsWith('~')) continue;
+      if (pass.location.own('rewrite').length > 0) continue;
+      yield {
+        messageId: 'normalisedPath',
+        data: { target: arg.value, uri },
+        primary: arg.span,
+        modelPath: `${pass.location.path}>proxy_pass`,
+      };
+    }
+  },
+});
+
+/** The path after `scheme://host[:port]` (`/` included), or undefined when there is none; `unix:` sockets end at `:`. */
+function uriPart(value: string): string | undefined {
+  const scheme = /^[a-z]+:\/\//i.exec(value);
+  if (!scheme) return undefined;
+  let rest = value.slice(scheme[0].length);
+  if (/^unix:/i.test(rest)) {
+    const colon = rest.indexOf(':', 5);
+    if (colon === -1) return undefined;
+    rest = rest.slice(colon + 1);
+    return rest === '' ? undefined : rest;
+  }
+  const slash = rest.indexOf('/');
+  return slash === -1 ? undefined : rest.slice(slash);
+}

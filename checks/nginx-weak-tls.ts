@@ -3,6 +3,7 @@ import type { Deployment } from '../src/model/deployment';
 import type { NginxArg } from '../src/readers/nginx/tree';
 import type { Span } from '../src/source/span';
 import { weakCiphers, weakProtocol } from '../src/model/tls-ciphers';
+import { tlsServedUnder } from '../src/model/nginx-tls';
 import { argumentsUnknown } from '../src/model/template-values';
 import { docsUrl } from '../src/source/meta';
 
@@ -11,6 +12,8 @@ const ID = 'nginx-weak-tls';
 /** The *_protocols and *_ciphers directives of nginx's TLS server and client sides (http, stream, mail). */
 const PROTOCOL_DIRECTIVES = new Set(['ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols']);
 const CIPHER_DIRECTIVES = new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']);
+/** The server side: they matter only where a server speaks TLS. */
+const SERVER_SIDE = new Set(['ssl_protocols', 'ssl_ciphers']);
 
 /** What each family gives away, for the message. */
 const WHY: Record<string, string> = {
@@ -46,12 +49,14 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     const first = onceEach();
     const index = model.nginx.directives;
+    const servesTls = tlsServedUnder(index);
     for (const use of [...PROTOCOL_DIRECTIVES, ...CIPHER_DIRECTIVES].flatMap((name) => index.usesNamed(name))) {
       const name = use.directive.name;
       const isProtocols = PROTOCOL_DIRECTIVES.has(name);
       // A file included in two places is one line to change.
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
       if (argumentsUnknown(use.directive) || !first(key)) continue;
+      if (SERVER_SIDE.has(name) && !servesTls(use.level)) continue;
       const args = use.directive.args;
       if (isProtocols) {
         const weak = args.filter((arg) => weakProtocol(arg.value) !== undefined);

@@ -7,7 +7,15 @@ const tlsServer = (...body: string[]) => ({ 'conf.d/site.conf': lines('server {'
 
 testRule(rule, {
   accept: [
-    { name: 'TLSv1.2 and TLSv1.3', tree: main('    ssl_protocols TLSv1.2 TLSv1.3;') },
+    { name: 'TLSv1.2 and TLSv1.3', tree: main('    ssl_protocols TLSv1.2 TLSv1.3;', '    server {', '        listen 443 ssl;', '    }') },
+    {
+      name: "Debian's stock http-level line where no server speaks TLS",
+      tree: main('    ssl_protocols TLSv1 TLSv1.1 TLSv1.2; # Dropping SSLv3, ref: POODLE', '    server {', '        listen 80;', '    }'),
+    },
+    {
+      name: 'weak ciphers in a server that listens without ssl',
+      tree: { 'conf.d/site.conf': lines('server {', '    listen 80;', '    ssl_ciphers RC4-SHA:HIGH;', '}') },
+    },
     { name: 'nothing written: the default is not judged', tree: tlsServer('    server_name example.com;') },
     { name: "nginx's default cipher list", tree: tlsServer('    ssl_ciphers HIGH:!aNULL:!MD5;') },
     {
@@ -26,8 +34,8 @@ testRule(rule, {
   ],
   reject: [
     {
-      name: 'TLSv1 and TLSv1.1 at http level',
-      tree: main('    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;'),
+      name: 'TLSv1 and TLSv1.1 at http level, above a TLS server',
+      tree: main('    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;', '    server {', '        listen 443 ssl;', '    }'),
       findings: [
         {
           messageId: 'weakProtocols',
@@ -56,6 +64,12 @@ testRule(rule, {
         'snippets/upstream-tls.conf': lines('proxy_ssl_protocols sslv3 TLSv1.2;'),
       },
       findings: [{ messageId: 'weakProtocols', primary: { file: 'snippets/upstream-tls.conf', line: 1, column: 21, endColumn: 26 }, messageIncludes: ['SSLv3'] }],
+    },
+    {
+      name: 'a server that turns TLS on with the old "ssl on" (nginx before 1.25.1)',
+      nginxVersion: '1.18.0',
+      tree: { 'conf.d/site.conf': lines('server {', '    listen 443;', '    ssl on;', '    ssl_protocols TLSv1.1 TLSv1.2;', '}') },
+      findings: [{ messageId: 'weakProtocols', severity: 'warning', primary: { file: 'conf.d/site.conf', line: 4, column: 19, endLine: 4, endColumn: 26 } }],
     },
     {
       name: 'a stream server with SSLv3',

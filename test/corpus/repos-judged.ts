@@ -65,7 +65,6 @@ export const JUDGED: Record<string, Record<string, string>> = {
     'nginx-add-header-content-type nginx/kobo-docker-scripts/include.schemas_directive.conf:10':
       'the location serves a file (root + try_files), so nginx sends the type from types/default_type, and `add_header Content-Type $schema_type always` adds a second one',
     'nginx-add-header-content-type nginx/kobo-docker-scripts/include.schemas_directive.conf:16': 'same as line 10 for the openrosa schema file',
-    'nginx-weak-tls nginx/kobo-docker-scripts/nginx.conf:35': '`ssl_protocols TLSv1 TLSv1.1 TLSv1.2` in the http block',
   },
   'mailcow__mailcow-dockerized': {
     'nginx-http-splitting data/conf/nginx/templates/nginx.conf.j2:75':

@@ -367,18 +367,10 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
 
   const roots: NginxConfigRoot[] = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
-  const mainExpansions = mains.map((main) => {
-    const before = new Set(reachedFromElsewhere);
+  for (const main of mains) {
+    const prefixDir = nodePath.dirname(main.path);
     budget = freshBudget();
-    const directives = expand(main.parsed.directives, main.path, nodePath.dirname(main.path), [main.real], [], 0);
-    return { main, directives, reaches: new Set([...reachedFromElsewhere].filter((real) => !before.has(real))) };
-  });
-  for (const { main, directives, reaches } of mainExpansions) {
-    // A file of main-context lines that a main config includes (modules-enabled/*.conf with its
-    // load_module) is part of that config, not a second one.
-    const includedByAnother = mainExpansions.some((other) => other.main !== main && other.reaches.has(main.real) && !reaches.has(other.main.real));
-    if (includedByAnother) continue;
-    roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives });
+    roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
 
   // Files no main config reached are snippets. One that another snippet includes is read there.

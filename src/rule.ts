@@ -14,6 +14,8 @@ export interface RuleMeta {
   fixable: false;
   /** Message templates by id; `{{name}}` is filled from the draft's `data`. */
   messages: Record<string, string>;
+  /** By message id: what breaks, the log line nginx prints, and the fix (the message itself is one line). */
+  help?: Record<string, string>;
   deprecated?: { since: string; replacedBy: string[] };
 }
 

@@ -24,6 +24,7 @@ describeCorpus('corpus: deploy sets linted as directories', () => {
   const JUDGED: Record<string, string[]> = {
     '1ibrary__1ibrary-gzhu': ['uwsgi-value-units uwsgi.ini:13'], // `threads = true` is atoi("true") = 0 threads
     GlobalFinPrint__global_finprint: ['gunicorn-unknown-setting deploy/gunicorn.conf.py:1'], // `name` is not a setting (proc_name is)
+    'AlesRybak__tomcat-connector-performance': ['nginx-deprecated-directive nginx/tomcat.conf:24'], // `ssl on;`, version unknown: deprecated, refused from nginx 1.25.1
     anehx__anonboard: ['uwsgi-value-units tools/uwsgi/anonboard.ini:13'], // `http-keepalive = True` is 0: keep-alive stays off
     'bookwyrm-social__bookwyrm': [
       // upstream web has keepalive 4; no location sets proxy_http_version 1.1 (nginx version unknown: warning)

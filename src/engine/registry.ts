@@ -9,6 +9,7 @@ import { rule as nginxDeprecatedDirective } from '../../checks/nginx-deprecated-
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
+import { rule as nginxIfIsEvil } from '../../checks/nginx-if-is-evil';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
 import { rule as proxyReadTimeoutBackend } from '../../checks/proxy-read-timeout-backend';
@@ -37,6 +38,7 @@ export const RULES: Rule[] = [
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,
+  nginxIfIsEvil,
   nginxProxyBuffers,
   nginxUnknownDirective,
   proxyReadTimeoutBackend,

@@ -9,7 +9,9 @@ import { rule as nginxDeprecatedDirective } from '../../checks/nginx-deprecated-
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
+import { rule as nginxErrorLogOff } from '../../checks/nginx-error-log-off';
 import { rule as nginxIfIsEvil } from '../../checks/nginx-if-is-evil';
+import { rule as nginxMapDefault } from '../../checks/nginx-map-default';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
 import { rule as proxyReadTimeoutBackend } from '../../checks/proxy-read-timeout-backend';
@@ -38,7 +40,9 @@ export const RULES: Rule[] = [
   nginxDirectiveArgs,
   nginxDirectiveContext,
   nginxDuplicateDirective,
+  nginxErrorLogOff,
   nginxIfIsEvil,
+  nginxMapDefault,
   nginxProxyBuffers,
   nginxUnknownDirective,
   proxyReadTimeoutBackend,

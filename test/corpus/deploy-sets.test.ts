@@ -25,6 +25,11 @@ describeCorpus('corpus: deploy sets linted as directories', () => {
     '1ibrary__1ibrary-gzhu': ['uwsgi-value-units uwsgi.ini:13'], // `threads = true` is atoi("true") = 0 threads
     GlobalFinPrint__global_finprint: ['gunicorn-unknown-setting deploy/gunicorn.conf.py:1'], // `name` is not a setting (proc_name is)
     'AlesRybak__tomcat-connector-performance': ['nginx-deprecated-directive nginx/tomcat.conf:24'], // `ssl on;`, version unknown: deprecated, refused from nginx 1.25.1
+    'ask-ar__carceropolis': [
+      // `error_log off;` in two servers: nginx logs to a file named "off" under its prefix
+      'nginx-error-log-off deploy/nginx/carceropolis.conf.prod:10',
+      'nginx-error-log-off deploy/nginx/carceropolis.conf.prod:21',
+    ],
     anehx__anonboard: ['uwsgi-value-units tools/uwsgi/anonboard.ini:13'], // `http-keepalive = True` is 0: keep-alive stays off
     'bookwyrm-social__bookwyrm': [
       // upstream web has keepalive 4; no location sets proxy_http_version 1.1 (nginx version unknown: warning)

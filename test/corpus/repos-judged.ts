@@ -18,6 +18,8 @@ export const JUDGED: Record<string, Record<string, string>> = {
       '`ssl on;` with no nginx version in the tree: nginx warns that the directive is deprecated (since 1.15.0) on every release up to 1.24.x and refuses to start from 1.25.1 (unknown directive "ssl"); `listen 443 ssl` replaces it',
     'nginx-deprecated-directive image/seafile_8.0/templates/seafile.nginx.conf.template:24':
       '`ssl on;` with no nginx version in the tree: nginx warns that the directive is deprecated (since 1.15.0) on every release up to 1.24.x and refuses to start from 1.25.1 (unknown directive "ssl"); `listen 443 ssl` replaces it',
+    'nginx-error-log-off services/nginx.conf:20':
+      '`error_log off;` in the http block: nginx has no "off" for error_log (ngx_log_set_log), so it opens <prefix>/off and keeps logging errors there, unrotated',
   },
   'huginn__huginn': {
     'nginx-deprecated-directive deployment/nginx/huginn-ssl:47':

@@ -5,6 +5,7 @@ import { rule as gunicornUnknownSetting } from '../../checks/gunicorn-unknown-se
 import { rule as headerSizeBackend } from '../../checks/header-size-backend';
 import { rule as lbIdleTimeout } from '../../checks/lb-idle-timeout';
 import { rule as listenBacklogSomaxconn } from '../../checks/listen-backlog-somaxconn';
+import { rule as nginxDefaultServer } from '../../checks/nginx-default-server';
 import { rule as nginxDeprecatedDirective } from '../../checks/nginx-deprecated-directive';
 import { rule as nginxDirectiveArgs } from '../../checks/nginx-directive-args';
 import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-context';
@@ -36,6 +37,7 @@ export const RULES: Rule[] = [
   headerSizeBackend,
   lbIdleTimeout,
   listenBacklogSomaxconn,
+  nginxDefaultServer,
   nginxDeprecatedDirective,
   nginxDirectiveArgs,
   nginxDirectiveContext,

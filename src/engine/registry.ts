@@ -15,6 +15,7 @@ import { rule as nginxIfIsEvil } from '../../checks/nginx-if-is-evil';
 import { rule as nginxMapDefault } from '../../checks/nginx-map-default';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
+import { rule as nginxUnreachableLocation } from '../../checks/nginx-unreachable-location';
 import { rule as proxyReadTimeoutBackend } from '../../checks/proxy-read-timeout-backend';
 import { rule as tomcatAjpSecret } from '../../checks/tomcat-ajp-secret';
 import { rule as upstreamKeepaliveHttp10 } from '../../checks/upstream-keepalive-http10';
@@ -47,6 +48,7 @@ export const RULES: Rule[] = [
   nginxMapDefault,
   nginxProxyBuffers,
   nginxUnknownDirective,
+  nginxUnreachableLocation,
   proxyReadTimeoutBackend,
   tomcatAjpSecret,
   upstreamKeepaliveHttp10,

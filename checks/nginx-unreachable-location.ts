@@ -57,12 +57,16 @@ function* judgeLevel(siblings: Sibling[], level: string): Generator<FindingDraft
     const later = unique[j];
     const shadow = unique.slice(0, j).find((earlier) => shadows(earlier.match, later.match) && together(earlier, later));
     if (shadow) {
-      yield finding(later, shadow, shadowKind(shadow.match, later.match), level);
+      const kind = shadowKind(shadow.match, later.match);
+      const draft = finding(later, shadow, level);
+      if (kind === 'duplicate') yield { ...draft, messageId: 'duplicate' };
+      else if (kind === 'sameRegex') yield { ...draft, messageId: 'sameRegex', maxSeverity: 'warning' };
+      else yield { ...draft, messageId: 'afterCatchAll', maxSeverity: 'warning' };
       continue;
     }
     // A prefix block with nested locations may still reach them: only a plain prefix is proven dead.
     if (catchAll && later.match.kind === 'prefix' && !later.block.children.some((child) => child.kind === 'location') && together(catchAll, later)) {
-      yield finding(later, catchAll, 'prefixUnderCatchAll', level);
+      yield { ...finding(later, catchAll, level), messageId: 'prefixUnderCatchAll', maxSeverity: 'warning' };
     }
   }
 }
@@ -89,11 +93,10 @@ function together(a: Sibling, b: Sibling): boolean {
   return !maySeparateInTemplate(a.block.directive!, b.block.directive!);
 }
 
-function finding(later: Sibling, earlier: Sibling, messageId: string, level: string): FindingDraft {
+function finding(later: Sibling, earlier: Sibling, level: string): Omit<FindingDraft, 'messageId'> {
   const written = (sibling: Sibling) => sibling.block.directive!.args.map((arg) => arg.value).join(' ');
   const args = later.block.directive!.args;
   return {
-    messageId,
     data: {
       pattern: later.match.pattern,
       level,
@@ -103,7 +106,6 @@ function finding(later: Sibling, earlier: Sibling, messageId: string, level: str
     },
     primary: args[args.length - 1].span,
     related: [{ span: earlier.block.directive!.nameSpan, label: `"location ${written(earlier)}" here` }],
-    ...(messageId === 'duplicate' ? {} : { maxSeverity: 'warning' as const }),
     modelPath: later.block.path,
   };
 }

@@ -14,6 +14,7 @@ import { rule as nginxErrorLogOff } from '../../checks/nginx-error-log-off';
 import { rule as nginxIfIsEvil } from '../../checks/nginx-if-is-evil';
 import { rule as nginxMapDefault } from '../../checks/nginx-map-default';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
+import { rule as nginxStaleDns } from '../../checks/nginx-stale-dns';
 import { rule as nginxTryFilesProxy } from '../../checks/nginx-try-files-proxy';
 import { rule as nginxUnknownDirective } from '../../checks/nginx-unknown-directive';
 import { rule as nginxUnreachableLocation } from '../../checks/nginx-unreachable-location';
@@ -48,6 +49,7 @@ export const RULES: Rule[] = [
   nginxIfIsEvil,
   nginxMapDefault,
   nginxProxyBuffers,
+  nginxStaleDns,
   nginxTryFilesProxy,
   nginxUnknownDirective,
   nginxUnreachableLocation,

@@ -12,6 +12,7 @@ import { rule as nginxDirectiveContext } from '../../checks/nginx-directive-cont
 import { rule as nginxDuplicateDirective } from '../../checks/nginx-duplicate-directive';
 import { rule as nginxErrorLogOff } from '../../checks/nginx-error-log-off';
 import { rule as nginxIfIsEvil } from '../../checks/nginx-if-is-evil';
+import { rule as nginxKeepaliveRequestsLow } from '../../checks/nginx-keepalive-requests-low';
 import { rule as nginxMapDefault } from '../../checks/nginx-map-default';
 import { rule as nginxProxyBuffers } from '../../checks/nginx-proxy-buffers';
 import { rule as nginxStaleDns } from '../../checks/nginx-stale-dns';
@@ -47,6 +48,7 @@ export const RULES: Rule[] = [
   nginxDuplicateDirective,
   nginxErrorLogOff,
   nginxIfIsEvil,
+  nginxKeepaliveRequestsLow,
   nginxMapDefault,
   nginxProxyBuffers,
   nginxStaleDns,

@@ -3,6 +3,8 @@
  * (address and port, or unix path) and whether the line marks its server `default_server`.
  */
 import type { NginxDirective } from '../readers/nginx';
+import { HTTP_LISTEN_PARAMETERS, HTTP_LISTEN_VALUED_PARAMETERS } from '../reference/nginx/listen-parameters';
+import { DEPRECATED_LISTEN_PARAMETERS } from '../reference/nginx/deprecations';
 
 export interface ListenSocket {
   /** `*:80`, `127.0.0.1:8080`, `[::]:443`, `unix:/run/nginx.sock`: equal keys are one socket. */
@@ -33,4 +35,20 @@ function socketKey(address: string): string | undefined {
   if (!hostPort) return undefined;
   const host = hostPort[1].toLowerCase();
   return `${host === '0.0.0.0' ? '*' : host}:${hostPort[2] ?? '80'}`;
+}
+
+/**
+ * The index of the first argument after the address that nginx's http `listen` refuses, or -1.
+ * `alsoStream`: the line may be a stream server's (a snippet whose context is not known), whose
+ * listen also takes `udp` (its other parameters are http's, and mail's are a subset).
+ */
+export function invalidListenParameter(values: readonly string[], alsoStream = false): number {
+  for (let i = 1; i < values.length; i++) {
+    const value = values[i];
+    if (alsoStream && value === 'udp') continue;
+    // `spdy`: ignored with a warning until 1.19.6, refused since; nginx-deprecated-directive judges it by version.
+    if (DEPRECATED_LISTEN_PARAMETERS.has(value)) continue;
+    if (!HTTP_LISTEN_PARAMETERS.has(value) && !HTTP_LISTEN_VALUED_PARAMETERS.some((prefix) => value.startsWith(prefix))) return i;
+  }
+  return -1;
 }

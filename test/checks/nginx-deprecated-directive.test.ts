@@ -48,6 +48,17 @@ testRule(rule, {
       findings: [{ messageId: 'deprecated', severity: 'info', primary: { file: 'conf.d/app.conf', line: 2, column: 18 }, messageIncludes: ['available from nginx 1.25.1'] }],
     },
     {
+      name: 'listen ... spdy with the version unknown: refused from 1.19.7',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl spdy;\n}\n' },
+      findings: [{ messageId: 'removedLater', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 2, column: 20 }, messageIncludes: ['"listen ... spdy" is deprecated since nginx 1.9.5 and removed in 1.19.7', 'use "listen ... http2"'] }],
+    },
+    {
+      name: 'listen ... spdy on 1.20: refused',
+      nginxVersion: '1.20.2',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 443 spdy ssl;\n}\n' },
+      findings: [{ messageId: 'removed', severity: 'error', primary: { file: 'conf.d/app.conf', line: 2, column: 16 } }],
+    },
+    {
       name: 'http2_idle_timeout through an include on 1.24: ignored',
       nginxVersion: '1.24.0',
       tree: { 'nginx.conf': MAIN('    include h2.conf;\n    server {\n        listen 443 ssl http2;\n    }\n'), 'h2.conf': '# HTTP/2 tuning\nhttp2_idle_timeout 5m;\n' },

@@ -1,4 +1,4 @@
-import { listenSocket } from '../../src/model/nginx-listen';
+import { invalidListenParameter, listenSocket } from '../../src/model/nginx-listen';
 import type { NginxDirective } from '../../src/readers/nginx';
 
 /** A listen directive with these argument values (spans are not read by listenSocket). */
@@ -30,5 +30,26 @@ describe('listenSocket', () => {
     expect(listenSocket(listen('${PORT}'))).toBeUndefined();
     expect(listenSocket(listen('a b'))).toBeUndefined();
     expect(listenSocket(listen())).toBeUndefined();
+  });
+});
+
+describe('invalidListenParameter', () => {
+  test('every parameter nginx knows is accepted', () => {
+    expect(invalidListenParameter(['443', 'ssl', 'http2', 'default_server', 'backlog=511', 'so_keepalive=30m::10', 'accept_filter=dataready'])).toBe(-1);
+  });
+
+  test('the first unknown one is found, never the address', () => {
+    expect(invalidListenParameter(['spdy'])).toBe(-1);
+    expect(invalidListenParameter(['80', 'ssl', 'bogus', 'reuseport'])).toBe(2);
+    expect(invalidListenParameter(['80', 'backlog'])).toBe(1);
+  });
+
+  test('spdy is left to nginx-deprecated-directive, which knows when it became invalid', () => {
+    expect(invalidListenParameter(['443', 'ssl', 'spdy'])).toBe(-1);
+  });
+
+  test('udp only where the line may be a stream server\'s', () => {
+    expect(invalidListenParameter(['53', 'udp'])).toBe(1);
+    expect(invalidListenParameter(['53', 'udp'], true)).toBe(-1);
   });
 });

@@ -66,6 +66,16 @@ export const NGINX_DEPRECATIONS: readonly NginxDeprecation[] = [
     logLine: 'the "listen ... http2" directive is deprecated, use the "http2" directive instead',
     changes: 'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)',
   },
+  {
+    name: 'listen',
+    parameter: 'spdy',
+    deprecated: '1.9.5',
+    effect: 'ignored',
+    removed: '1.19.7',
+    replacement: 'listen ... http2',
+    logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
+    changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter',
+  },
   obsoleteV2('http2_recv_timeout', '1.19.7', 'client_header_timeout', V2_OBSOLETE_1_19_7),
   obsoleteV2('http2_idle_timeout', '1.19.7', 'keepalive_timeout', V2_OBSOLETE_1_19_7),
   obsoleteV2('http2_max_requests', '1.19.7', 'keepalive_requests', V2_OBSOLETE_1_19_7),
@@ -82,6 +92,9 @@ export const DEPRECATIONS_BY_NAME: ReadonlyMap<string, readonly NginxDeprecation
   for (const entry of NGINX_DEPRECATIONS) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
   return byName;
 })();
+
+/** `listen` parameters that nginx-deprecated-directive reports (nginx-directive-args leaves them to it). */
+export const DEPRECATED_LISTEN_PARAMETERS: ReadonlySet<string> = new Set(NGINX_DEPRECATIONS.filter((entry) => entry.name === 'listen' && entry.parameter).map((entry) => entry.parameter!));
 
 /** Directives removed after a deprecation: nginx-deprecated-directive reports them, not nginx-unknown-directive. */
 export function removedAfterDeprecation(name: string): boolean {

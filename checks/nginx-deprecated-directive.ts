@@ -4,6 +4,7 @@ import { DEPRECATIONS_BY_NAME, NginxDeprecation } from '../src/reference/nginx/d
 import { compareVersions, describeRange, parseVersion, Version, VersionRange } from '../src/reference/nginx/version';
 import type { Severity, Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
+import { spanWrittenConditionally } from '../src/model/template-values';
 
 const ID = 'nginx-deprecated-directive';
 
@@ -47,7 +48,9 @@ export const rule = defineRule({
         for (const arg of use.directive.args) {
           if (arg.value !== entry.parameter) continue;
           const draft = judge(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
-          if (draft) yield draft;
+          // A template that writes the parameter only on a condition offers it, and may never use it.
+          if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: 'info' };
+          else if (draft) yield draft;
         }
       }
     }

@@ -53,6 +53,12 @@ testRule(rule, {
       findings: [{ messageId: 'removedLater', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 2, column: 20 }, messageIncludes: ['"listen ... spdy" is deprecated since nginx 1.9.5 and removed in 1.19.7', 'use "listen ... http2"'] }],
     },
     {
+      name: 'a template that writes spdy only on a condition: info',
+      nginxVersion: '1.26.0',
+      tree: { 'templates/site.conf.j2': 'server {\n    listen 443 ssl{% if use_spdy %} spdy{% endif %};\n    server_name {{ domain }};\n}\n' },
+      findings: [{ messageId: 'removed', severity: 'info', primary: { file: 'templates/site.conf.j2', line: 2, column: 37 } }],
+    },
+    {
       name: 'listen ... spdy on 1.20: refused',
       nginxVersion: '1.20.2',
       tree: { 'conf.d/app.conf': 'server {\n    listen 443 spdy ssl;\n}\n' },

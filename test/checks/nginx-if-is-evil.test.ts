@@ -7,6 +7,8 @@ testRule(rule, {
   accept: [
     { name: 'an if that returns', tree: { 'conf.d/app.conf': site('    location / {\n        try_files $uri /index.php?$args;\n        if ($request_method = TRACE) {\n            return 405;\n        }\n    }\n') } },
     { name: 'an if that rewrites with last', tree: { 'conf.d/app.conf': site('    location / {\n        if ($http_x_old) { rewrite ^ /legacy$uri last; }\n        try_files $uri =404;\n    }\n') } },
+    // gixy-ng users reported redirects flagged (dvershinin/gixy#72): a redirect leaves the block too.
+    { name: 'an if that redirects with rewrite ... permanent', tree: { 'conf.d/app.conf': site('    location / {\n        try_files $uri /index.html;\n        if ($host = www.example.com) { rewrite ^(.*)$ https://example.com$1 permanent; }\n    }\n') } },
     { name: 'an if that rewrites without a flag: the request may move on, not provable', tree: { 'conf.d/app.conf': site('    location / {\n        if (-f /srv/maintenance) { rewrite ^ /maintenance.html; }\n        try_files $uri =404;\n    }\n') } },
     { name: 'an if that proxies on purpose', tree: { 'conf.d/app.conf': site('    location / {\n        try_files $uri @app;\n        if ($cookie_beta) {\n            proxy_pass http://127.0.0.1:9000;\n        }\n    }\n    location @app { proxy_pass http://127.0.0.1:8000; }\n') } },
     { name: 'an if in a location without try_files (header loss is another rule\'s)', tree: { 'conf.d/app.conf': site('    location /api/ {\n        if ($request_method = OPTIONS) { add_header Access-Control-Max-Age 600; }\n        proxy_pass http://127.0.0.1:8000;\n    }\n') } },

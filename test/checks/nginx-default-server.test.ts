@@ -1,5 +1,5 @@
 import { rule } from '../../checks/nginx-default-server';
-import { testRule } from '../harness';
+import { lintTree, testRule } from '../harness';
 
 testRule(rule, {
   accept: [
@@ -50,4 +50,11 @@ testRule(rule, {
       findings: [{ messageId: 'implicitDefault', primary: { file: 'conf.d/app.conf', line: 2, column: 12 }, messageIncludes: ['on unix:/run/nginx/app.sock'] }],
     },
   ],
+});
+
+// The harness refuses syntax errors in its cases; this one needs one.
+test('a server whose listen nginx never reads (no ";" before "}") is not judged', () => {
+  const findings = lintTree({ name: 'broken', tree: { 'conf.d/app.conf': 'server {\n    listen 80;\n}\nserver { listen 80 }\n' } });
+  expect(findings.some((finding) => finding.ruleId === 'nginx-syntax')).toBe(true);
+  expect(findings.filter((finding) => finding.ruleId === rule.id)).toEqual([]);
 });

@@ -25,11 +25,11 @@ var __export = (target, all) => {
   for (var name2 in all)
     __defProp(target, name2, { get: all[name2], enumerable: true });
 };
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
+var __copyProps = (to, from2, except, desc) => {
+  if (from2 && typeof from2 === "object" || typeof from2 === "function") {
+    for (let key of __getOwnPropNames(from2))
       if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+        __defProp(to, key, { get: () => from2[key], enumerable: !(desc = __getOwnPropDesc(from2, key)) || desc.enumerable });
   }
   return to;
 };
@@ -51,7 +51,7 @@ function compareFindings(a, b) {
   return compareStrings(a.primary.file, b.primary.file) || a.primary.start.line - b.primary.start.line || a.primary.start.column - b.primary.start.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
 function withFindings(report, findings) {
-  const count = (severity) => findings.filter((finding) => finding.severity === severity).length;
+  const count = (severity) => findings.filter((finding2) => finding2.severity === severity).length;
   return { ...report, findings, summary: { ...report.summary, errors: count("error"), warnings: count("warning"), infos: count("info") } };
 }
 var init_findings = __esm({
@@ -145,12 +145,12 @@ function editDistance(a, b, limit = Infinity, transpositions = false) {
   for (let j = 0; j <= Math.min(m, band); j++) rows[previous + j] = j;
   if (band < m) rows[previous + band + 1] = Infinity;
   for (let i = 1; i <= n; i++) {
-    const from = Math.max(1, i - band);
+    const from2 = Math.max(1, i - band);
     const to = Math.min(m, i + band);
     const ai = a.charCodeAt(i - 1);
     const aBefore = i > 1 ? a.charCodeAt(i - 2) : -1;
-    let rowMin = rows[current + from - 1] = from === 1 ? i : Infinity;
-    for (let j = from; j <= to; j++) {
+    let rowMin = rows[current + from2 - 1] = from2 === 1 ? i : Infinity;
+    for (let j = from2; j <= to; j++) {
       const bj = b.charCodeAt(j - 1);
       let value = Math.min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + (ai === bj ? 0 : 1));
       if (transpositions && j > 1 && ai === b.charCodeAt(j - 2) && aBefore === bj) value = Math.min(value, rows[before + j - 2] + 1);
@@ -190,9 +190,9 @@ var init_suggest = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -344,9 +344,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -489,9 +489,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -779,17 +779,17 @@ var require_codegen = __commonJS({
       }
     };
     var ForRange = class extends For {
-      constructor(varKind, name2, from, to) {
+      constructor(varKind, name2, from2, to) {
         super();
         this.varKind = varKind;
         this.name = name2;
-        this.from = from;
+        this.from = from2;
         this.to = to;
       }
       render(opts) {
         const varKind = opts.es5 ? scope_1.varKinds.var : this.varKind;
-        const { name: name2, from, to } = this;
-        return `for(${varKind} ${name2}=${from}; ${name2}<${to}; ${name2}++)` + super.render(opts);
+        const { name: name2, from: from2, to } = this;
+        return `for(${varKind} ${name2}=${from2}; ${name2}<${to}; ${name2}++)` + super.render(opts);
       }
       get names() {
         const names = addExprNames(super.names, this.from);
@@ -1008,9 +1008,9 @@ var require_codegen = __commonJS({
         return this._for(new ForLoop(iteration), forBody);
       }
       // `for` statement for a range of values
-      forRange(nameOrPrefix, from, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
+      forRange(nameOrPrefix, from2, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
         const name2 = this._scope.toName(nameOrPrefix);
-        return this._for(new ForRange(varKind, name2, from, to), () => forBody(name2));
+        return this._for(new ForRange(varKind, name2, from2, to), () => forBody(name2));
       }
       // `for-of` statement (in es5 mode replace with a normal for loop)
       forOf(nameOrPrefix, iterable, forBody, varKind = scope_1.varKinds.const) {
@@ -1149,13 +1149,13 @@ var require_codegen = __commonJS({
       }
     };
     exports2.CodeGen = CodeGen;
-    function addNames(names, from) {
-      for (const n in from)
-        names[n] = (names[n] || 0) + (from[n] || 0);
+    function addNames(names, from2) {
+      for (const n in from2)
+        names[n] = (names[n] || 0) + (from2[n] || 0);
       return names;
     }
-    function addExprNames(names, from) {
-      return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
+    function addExprNames(names, from2) {
+      return from2 instanceof code_1._CodeOrName ? addNames(names, from2.names) : names;
     }
     function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
@@ -1182,9 +1182,9 @@ var require_codegen = __commonJS({
         return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
       }
     }
-    function subtractNames(names, from) {
-      for (const n in from)
-        names[n] = (names[n] || 0) - (from[n] || 0);
+    function subtractNames(names, from2) {
+      for (const n in from2)
+        names[n] = (names[n] || 0) - (from2[n] || 0);
     }
     function not(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
@@ -1209,9 +1209,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1302,31 +1302,31 @@ var require_util = __commonJS({
     }
     exports2.eachItem = eachItem;
     function makeMergeEvaluated({ mergeNames, mergeToName, mergeValues, resultToName }) {
-      return (gen, from, to, toName) => {
-        const res = to === void 0 ? from : to instanceof codegen_1.Name ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to) : mergeToName(gen, from, to), to) : from instanceof codegen_1.Name ? (mergeToName(gen, to, from), from) : mergeValues(from, to);
+      return (gen, from2, to, toName) => {
+        const res = to === void 0 ? from2 : to instanceof codegen_1.Name ? (from2 instanceof codegen_1.Name ? mergeNames(gen, from2, to) : mergeToName(gen, from2, to), to) : from2 instanceof codegen_1.Name ? (mergeToName(gen, to, from2), from2) : mergeValues(from2, to);
         return toName === codegen_1.Name && !(res instanceof codegen_1.Name) ? resultToName(gen, res) : res;
       };
     }
     exports2.mergeEvaluated = {
       props: makeMergeEvaluated({
-        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => {
-          gen.if((0, codegen_1._)`${from} === true`, () => gen.assign(to, true), () => gen.assign(to, (0, codegen_1._)`${to} || {}`).code((0, codegen_1._)`Object.assign(${to}, ${from})`));
+        mergeNames: (gen, from2, to) => gen.if((0, codegen_1._)`${to} !== true && ${from2} !== undefined`, () => {
+          gen.if((0, codegen_1._)`${from2} === true`, () => gen.assign(to, true), () => gen.assign(to, (0, codegen_1._)`${to} || {}`).code((0, codegen_1._)`Object.assign(${to}, ${from2})`));
         }),
-        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => {
-          if (from === true) {
+        mergeToName: (gen, from2, to) => gen.if((0, codegen_1._)`${to} !== true`, () => {
+          if (from2 === true) {
             gen.assign(to, true);
           } else {
             gen.assign(to, (0, codegen_1._)`${to} || {}`);
-            setEvaluated(gen, to, from);
+            setEvaluated(gen, to, from2);
           }
         }),
-        mergeValues: (from, to) => from === true ? true : { ...from, ...to },
+        mergeValues: (from2, to) => from2 === true ? true : { ...from2, ...to },
         resultToName: evaluatedPropsToName
       }),
       items: makeMergeEvaluated({
-        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from} === true ? true : ${to} > ${from} ? ${to} : ${from}`)),
-        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from === true ? true : (0, codegen_1._)`${to} > ${from} ? ${to} : ${from}`)),
-        mergeValues: (from, to) => from === true ? true : Math.max(from, to),
+        mergeNames: (gen, from2, to) => gen.if((0, codegen_1._)`${to} !== true && ${from2} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from2} === true ? true : ${to} > ${from2} ? ${to} : ${from2}`)),
+        mergeToName: (gen, from2, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from2 === true ? true : (0, codegen_1._)`${to} > ${from2} ? ${to} : ${from2}`)),
+        mergeValues: (from2, to) => from2 === true ? true : Math.max(from2, to),
         resultToName: (gen, items) => gen.var("items", items)
       })
     };
@@ -1376,9 +1376,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1415,9 +1415,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1537,9 +1537,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1588,9 +1588,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1619,9 +1619,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1631,20 +1631,20 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule24) => shouldUseRule(schema, rule24));
+      return group.rules.some((rule33) => shouldUseRule(schema, rule33));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule24) {
+    function shouldUseRule(schema, rule33) {
       var _a;
-      return schema[rule24.keyword] !== void 0 || ((_a = rule24.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule33.keyword] !== void 0 || ((_a = rule33.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1826,9 +1826,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -1863,9 +1863,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -1996,9 +1996,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2114,9 +2114,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2197,9 +2197,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2232,9 +2232,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2320,9 +2320,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2476,9 +2476,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -2688,9 +2688,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule24 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule24)) {
-            keywordCode(it, rule24.keyword, rule24.definition, group.type);
+        for (const rule33 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule33)) {
+            keywordCode(it, rule33.keyword, rule33.definition, group.type);
           }
         }
       });
@@ -2725,9 +2725,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword2 in rules) {
-        const rule24 = rules[keyword2];
-        if (typeof rule24 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule24)) {
-          const { type } = rule24.definition;
+        const rule33 = rules[keyword2];
+        if (typeof rule33 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule33)) {
+          const { type } = rule33.definition;
           if (type.length && !type.some((t2) => hasApplicableType(ts, t2))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword2}"`);
           }
@@ -2984,9 +2984,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -3000,9 +3000,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -3017,9 +3017,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3241,9 +3241,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3260,9 +3260,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3794,9 +3794,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -4005,9 +4005,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4435,9 +4435,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4446,9 +4446,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -4813,8 +4813,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword2) {
-        const rule24 = this.RULES.all[keyword2];
-        return typeof rule24 == "object" ? rule24.definition : !!rule24;
+        const rule33 = this.RULES.all[keyword2];
+        return typeof rule33 == "object" ? rule33.definition : !!rule33;
       }
       // Remove keyword
       removeKeyword(keyword2) {
@@ -4822,7 +4822,7 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword2];
         delete RULES2.all[keyword2];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule24) => rule24.keyword === keyword2);
+          const i = group.rules.findIndex((rule33) => rule33.keyword === keyword2);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -4849,10 +4849,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule24 = rules[key];
-            if (typeof rule24 != "object")
+            const rule33 = rules[key];
+            if (typeof rule33 != "object")
               continue;
-            const { $data } = rule24.definition;
+            const { $data } = rule33.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -5016,7 +5016,7 @@ var require_core = __commonJS({
       RULES2.keywords[keyword2] = true;
       if (!definition)
         return;
-      const rule24 = {
+      const rule33 = {
         keyword: keyword2,
         definition: {
           ...definition,
@@ -5025,18 +5025,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule24, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule33, definition.before);
       else
-        ruleGroup.rules.push(rule24);
-      RULES2.all[keyword2] = rule24;
+        ruleGroup.rules.push(rule33);
+      RULES2.all[keyword2] = rule33;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule24, before) {
+    function addBeforeRule(ruleGroup, rule33, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule24);
+        ruleGroup.rules.splice(i, 0, rule33);
       } else {
-        ruleGroup.rules.push(rule24);
+        ruleGroup.rules.push(rule33);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -5057,9 +5057,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5072,9 +5072,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5194,9 +5194,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5215,9 +5215,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5247,9 +5247,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5275,9 +5275,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5301,9 +5301,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5333,9 +5333,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5370,9 +5370,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5399,9 +5399,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5481,9 +5481,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5510,9 +5510,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5521,9 +5521,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5588,9 +5588,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5617,9 +5617,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5666,9 +5666,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5704,9 +5704,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5757,9 +5757,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5814,9 +5814,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5831,9 +5831,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5866,9 +5866,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5960,9 +5960,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6054,9 +6054,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6097,9 +6097,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6203,9 +6203,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6261,9 +6261,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6335,9 +6335,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6366,9 +6366,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6383,9 +6383,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6441,9 +6441,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6468,9 +6468,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6537,9 +6537,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6555,9 +6555,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6603,9 +6603,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6693,9 +6693,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6704,9 +6704,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6727,9 +6727,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6749,9 +6749,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6763,9 +6763,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6868,9 +6868,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -7025,9 +7025,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -7106,9 +7106,9 @@ var init_append = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../main/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -7746,17 +7746,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule24 = checkPattern(raw) && createRule(
+        const rule33 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule24) {
+        if (rule33) {
           this._added = true;
-          this._rules.push(rule24);
-          if (matchesBasename(rule24.body)) {
+          this._rules.push(rule33);
+          if (matchesBasename(rule33.body)) {
             this._basenameCount++;
           }
         }
@@ -7785,11 +7785,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule24 = rules[index];
-          if (rule24.checkRegex.test(path)) {
-            ignored = !rule24.negative;
-            unignored = rule24.negative;
-            matchedRule = rule24.negative ? UNDEFINED : rule24;
+          const rule33 = rules[index];
+          if (rule33.checkRegex.test(path)) {
+            ignored = !rule33.negative;
+            unignored = rule33.negative;
+            matchedRule = rule33.negative ? UNDEFINED : rule33;
             break;
           }
         }
@@ -7812,17 +7812,17 @@ var require_ignore = __commonJS({
         const shortcut = this._basenameCount * 2 >= length;
         const basename19 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule24 = rules[index];
-          if (rule24[mode].test(
-            shortcut && rule24._basenameOnly ? basename19 : path
+          const rule33 = rules[index];
+          if (rule33[mode].test(
+            shortcut && rule33._basenameOnly ? basename19 : path
           )) {
-            const { negative } = rule24;
+            const { negative } = rule33;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule24;
+              ret.rule = rule33;
             }
             return ret;
           }
@@ -8071,8 +8071,8 @@ function blankRanges(text3, ranges) {
   let last = 0;
   for (const [start, end] of sorted) {
     if (end <= last) continue;
-    const from = Math.max(start, last);
-    out.push(text3.slice(last, from), text3.slice(from, end).replace(/[^\r\n]/g, " "));
+    const from2 = Math.max(start, last);
+    out.push(text3.slice(last, from2), text3.slice(from2, end).replace(/[^\r\n]/g, " "));
     last = end;
   }
   out.push(text3.slice(last));
@@ -8103,8 +8103,8 @@ function laterBranches(text3, dialect) {
     else if (isElse(keyword2) && open.length > 0) {
       if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
     } else if (isClose(keyword2) && open.length > 0) {
-      const from = open.pop();
-      if (from >= 0) ranges.push([from, match.index]);
+      const from2 = open.pop();
+      if (from2 >= 0) ranges.push([from2, match.index]);
     }
   }
   return ranges;
@@ -8121,8 +8121,8 @@ function conditionalBlocks(text3, dialect) {
     const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
     if (opens.has(keyword2)) open.push(conditional.has(keyword2) ? match.index : -1);
     else if (isClose(keyword2) && open.length > 0) {
-      const from = open.pop();
-      if (from >= 0) blocks.push([from, match.index + match[0].length]);
+      const from2 = open.pop();
+      if (from2 >= 0) blocks.push([from2, match.index + match[0].length]);
     }
   }
   return blocks;
@@ -8618,17 +8618,17 @@ function renderEnvsubst(file, template, lookup, positions) {
   const startAt = [];
   const endAt = [0];
   const statements = [];
-  const copy = (from, to) => {
-    out.push(template.slice(from, to));
-    for (let i2 = from; i2 < to; i2++) {
+  const copy = (from2, to) => {
+    out.push(template.slice(from2, to));
+    for (let i2 = from2; i2 < to; i2++) {
       startAt.push(i2);
       endAt.push(i2 + 1);
     }
   };
-  const write = (value, from, to) => {
+  const write = (value, from2, to) => {
     out.push(value);
     for (let i2 = 0; i2 < value.length; i2++) {
-      startAt.push(from);
+      startAt.push(from2);
       endAt.push(to);
     }
   };
@@ -8730,9 +8730,9 @@ function renderTemplates(templates, readText2, displayPath) {
   for (const template of ambiguous) {
     if (!rendered.has(template)) continue;
     rendered.delete(template);
-    for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
+    for (const [virtual, from2] of renderedFrom) if (from2 === template) sources.delete(virtual);
   }
-  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
+  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from2, dirs]) => ({ from: from2, to: [...dirs][0] }));
   return { sources, templates: rendered, mappings };
 }
 function deploymentOf2(template) {
@@ -10792,8 +10792,8 @@ var init_mapped_text = __esm({
         return new _MappedText(this.source, this.text.slice(start, end), this.offsets.slice(start, end), this.endOffsetAt(end));
       }
       span(start, end) {
-        const from = this.offsetAt(start);
-        return this.source.span(from, Math.max(from, this.endOffsetAt(end)));
+        const from2 = this.offsetAt(start);
+        return this.source.span(from2, Math.max(from2, this.endOffsetAt(end)));
       }
     };
     MappedTextBuilder = class {
@@ -10846,12 +10846,12 @@ function literalArg(source, start, end, value = source.text.slice(start, end)) {
   for (let i = 0; i < value.length; i++) offsets.push(Math.min(start + i, Math.max(start, end - 1)));
   return { source, value, offsets, start, end, unresolved: [] };
 }
-function sliceArg(raw, from, to = raw.value.length) {
-  const offsets = raw.offsets.slice(from, to);
-  if (from === 0 && to === raw.value.length) return raw;
-  const start = offsets.length > 0 ? offsets[0] : from > 0 ? raw.end : raw.start;
+function sliceArg(raw, from2, to = raw.value.length) {
+  const offsets = raw.offsets.slice(from2, to);
+  if (from2 === 0 && to === raw.value.length) return raw;
+  const start = offsets.length > 0 ? offsets[0] : from2 > 0 ? raw.end : raw.start;
   const end = offsets.length > 0 ? offsets.reduce((a, b) => Math.max(a, b)) + 1 : start;
-  return { ...raw, value: raw.value.slice(from, to), offsets, start, end };
+  return { ...raw, value: raw.value.slice(from2, to), offsets, start, end };
 }
 function lookupIn(values2, missing) {
   return (name2) => {
@@ -11334,9 +11334,9 @@ var init_shell_syntax = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -11391,9 +11391,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11549,9 +11549,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11720,9 +11720,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11790,9 +11790,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -11840,9 +11840,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -11870,9 +11870,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -11911,9 +11911,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -12029,9 +12029,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node2 = require_Node();
@@ -12059,9 +12059,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -12134,9 +12134,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -12277,9 +12277,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -12294,9 +12294,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -12430,9 +12430,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12713,9 +12713,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12837,9 +12837,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -12970,9 +12970,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -12992,9 +12992,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -13052,9 +13052,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -13116,9 +13116,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -13156,9 +13156,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13307,9 +13307,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13451,9 +13451,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap2 = require_YAMLMap();
@@ -13473,9 +13473,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13589,9 +13589,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq2 = require_YAMLSeq();
@@ -13611,9 +13611,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13630,9 +13630,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var nullTag = {
@@ -13648,9 +13648,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var boolTag = {
@@ -13672,9 +13672,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13699,9 +13699,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13745,9 +13745,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13790,9 +13790,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13818,9 +13818,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var map = require_map();
@@ -13885,9 +13885,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar3 = require_Scalar();
@@ -13951,9 +13951,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14029,9 +14029,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -14107,9 +14107,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -14139,9 +14139,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -14188,9 +14188,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -14267,9 +14267,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14356,9 +14356,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14444,9 +14444,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14488,9 +14488,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14582,9 +14582,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14614,9 +14614,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14694,9 +14694,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -15003,9 +15003,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -15068,9 +15068,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -15202,9 +15202,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -15244,9 +15244,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -15262,9 +15262,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -15278,9 +15278,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap2 = require_YAMLMap();
@@ -15386,9 +15386,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -15437,9 +15437,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -15480,9 +15480,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15674,9 +15674,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -15739,9 +15739,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -15922,9 +15922,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -16143,9 +16143,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
@@ -16224,9 +16224,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -16254,9 +16254,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -16360,9 +16360,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -16403,9 +16403,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16611,9 +16611,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16796,9 +16796,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -16857,9 +16857,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -16919,9 +16919,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -17021,9 +17021,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17610,9 +17610,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17641,9 +17641,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18515,9 +18515,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18612,9 +18612,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18771,7 +18771,7 @@ function pairOf(map, key, document, depth = 0) {
 function valueOf(map, key, document) {
   return pairOf(map, key, document)?.value;
 }
-function entriesOf(map, document, depth = 0) {
+function entriesOf2(map, document, depth = 0) {
   const node = resolve2(map, document);
   if (!(0, import_yaml.isMap)(node) || depth > 8) return [];
   const own = [];
@@ -18780,7 +18780,7 @@ function entriesOf(map, document, depth = 0) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
     if (item.key.value === "<<") {
       const target = resolve2(item.value, document);
-      for (const source of (0, import_yaml.isSeq)(target) ? target.items : [target]) merged.push(...entriesOf(source, document, depth + 1));
+      for (const source of (0, import_yaml.isSeq)(target) ? target.items : [target]) merged.push(...entriesOf2(source, document, depth + 1));
       continue;
     }
     own.push({ key: String(item.key.value), keyNode: item.key, value: resolve2(item.value, document) });
@@ -18885,7 +18885,7 @@ function environment(source, node, document) {
     }
     return env;
   }
-  for (const { key, keyNode, value } of entriesOf(node, document)) {
+  for (const { key, keyNode, value } of entriesOf2(node, document)) {
     const raw = scalarArg(source, value);
     if (raw) env.set(key, interpolate(raw));
     else if (keyNode.range) env.set(key, { source, value: key, offsets: [], start: keyNode.range[0], end: keyNode.range[1], unresolved: [`$${key}`] });
@@ -18914,7 +18914,7 @@ function parseCompose(source, path) {
     const root = document.contents;
     if (!(0, import_yaml.isMap)(root)) continue;
     const servicesNode = valueOf(root, "services", document);
-    const entries = servicesNode !== void 0 ? entriesOf(servicesNode, document) : entriesOf(root, document).filter((entry) => (0, import_yaml.isMap)(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
+    const entries = servicesNode !== void 0 ? entriesOf2(servicesNode, document) : entriesOf2(root, document).filter((entry) => (0, import_yaml.isMap)(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
     for (const { key, keyNode, value } of entries) {
       if (!(0, import_yaml.isMap)(value) || key.startsWith("x-")) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
@@ -18961,12 +18961,12 @@ function parseCompose(source, path) {
           const raw = scalarArg(source, item);
           const equals = raw?.value.indexOf("=") ?? -1;
           if (!raw || equals === -1) continue;
-          let from = equals + 1;
-          while (from < raw.value.length && raw.value[from] === " ") from++;
-          service.sysctls.push({ name: raw.value.slice(0, equals).trim(), value: interpolate(sliceArg(raw, from, raw.value.trimEnd().length)) });
+          let from2 = equals + 1;
+          while (from2 < raw.value.length && raw.value[from2] === " ") from2++;
+          service.sysctls.push({ name: raw.value.slice(0, equals).trim(), value: interpolate(sliceArg(raw, from2, raw.value.trimEnd().length)) });
         }
       } else {
-        for (const entry of entriesOf(sysctls, document)) {
+        for (const entry of entriesOf2(sysctls, document)) {
           const raw = text(source, entry.value);
           if (raw) service.sysctls.push({ name: entry.key, value: raw });
         }
@@ -18986,7 +18986,7 @@ function parseCompose(source, path) {
 function mounts(source, node, document, dir) {
   const found = [];
   for (const item of itemsOf(node, document)) {
-    let from;
+    let from2;
     let to;
     if ((0, import_yaml.isMap)(item)) {
       const type = text(source, valueOf(item, "type", document));
@@ -18994,17 +18994,17 @@ function mounts(source, node, document, dir) {
       const sourceArg = text(source, valueOf(item, "source", document));
       const targetArg = text(source, valueOf(item, "target", document));
       if (!sourceArg || !targetArg || sourceArg.unresolved.length > 0 || targetArg.unresolved.length > 0) continue;
-      [from, to] = [sourceArg.value, targetArg.value];
+      [from2, to] = [sourceArg.value, targetArg.value];
     } else {
       const raw = text(source, item);
       if (!raw || raw.unresolved.length > 0) continue;
       const parts = raw.value.split(":");
       if (parts.length < 2) continue;
-      [from, to] = parts;
+      [from2, to] = parts;
     }
-    if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
-    const display = nodePath10.posix.normalize(nodePath10.posix.join(nodePath10.posix.dirname(source.file), from));
-    found.push({ source: nodePath10.resolve(dir, from), display, target: nodePath10.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+    if (from2 === void 0 || to === void 0 || !(from2 === "." || from2 === ".." || from2.startsWith("./") || from2.startsWith("../")) || !to.startsWith("/")) continue;
+    const display = nodePath10.posix.normalize(nodePath10.posix.join(nodePath10.posix.dirname(source.file), from2));
+    found.push({ source: nodePath10.resolve(dir, from2), display, target: nodePath10.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -19043,7 +19043,7 @@ function aliases(source, service, document) {
     if (raw && raw.unresolved.length === 0 && raw.value !== "") names.push(raw.value);
   };
   literal2(valueOf(service, "container_name", document));
-  for (const { value } of entriesOf(valueOf(service, "networks", document), document)) {
+  for (const { value } of entriesOf2(valueOf(service, "networks", document), document)) {
     for (const item of itemsOf(valueOf(value, "aliases", document), document)) literal2(item);
   }
   return names;
@@ -19070,8 +19070,8 @@ __export(placed_files_exports, {
 function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
-  const claim = (from, to) => {
-    const target = nodePath11.posix.normalize(from).replace(/(.)\/+$/, "$1");
+  const claim = (from2, to) => {
+    const target = nodePath11.posix.normalize(from2).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -19095,7 +19095,7 @@ function placedFiles(input) {
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
   }
-  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from2, sources]) => ({ from: from2, to: [...sources][0] }));
 }
 function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
@@ -19110,11 +19110,11 @@ function copiedFiles(text3, context, kindOf) {
   for (const copy of copyInstructions(text3)) {
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from = nodePath11.resolve(context, source);
-      if (from !== context && !from.startsWith(context + nodePath11.sep)) continue;
-      const kind = kindOf(from);
-      const target = kind === "file" && destinationIsDirectory ? nodePath11.posix.join(copy.destination, nodePath11.basename(from)) : copy.destination;
-      if (kind !== void 0) copied.push({ source: from, target: nodePath11.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const from2 = nodePath11.resolve(context, source);
+      if (from2 !== context && !from2.startsWith(context + nodePath11.sep)) continue;
+      const kind = kindOf(from2);
+      const target = kind === "file" && destinationIsDirectory ? nodePath11.posix.join(copy.destination, nodePath11.basename(from2)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from2, target: nodePath11.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -19857,7 +19857,7 @@ function scriptMounts(script, services, treeKind) {
       if (treeKind(source) !== void 0) claims.set(mount.target, (claims.get(mount.target) ?? /* @__PURE__ */ new Set()).add(source));
     }
   }
-  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from2, sources]) => ({ from: from2, to: [...sources][0] }));
 }
 function startupScripts(input, treeKind, services, placedTarget) {
   const scripts = new Set(input.shellFiles);
@@ -19923,14 +19923,14 @@ function scriptWrites(source) {
   const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
   const writes = [];
   const base = (step, target) => ({ script: source.file, span: source.span(step.start, Math.max(step.end, target.end)), certain: step.depth === 0 });
-  const record = (step, target, kind, from) => {
+  const record = (step, target, kind, from2) => {
     const path = absolutePath(target, step);
     if (path === void 0) return;
     if ("gap" in path) {
       writes.push({ ...base(step, target), path: path.gap, kind: "gap" });
       return;
     }
-    const fromPath = from ? absolutePath(from, step) : void 0;
+    const fromPath = from2 ? absolutePath(from2, step) : void 0;
     const sourcePath = fromPath && "path" in fromPath && !hasGlob2(fromPath.path) ? fromPath.path : void 0;
     writes.push({ ...base(step, target), path: path.path, kind, ...sourcePath ? { sourcePath } : {} });
   };
@@ -19946,15 +19946,15 @@ function scriptWrites(source) {
     const operands = args.slice(1);
     for (const redirect of step.redirects) {
       if (!writesFile(redirect)) continue;
-      let from;
+      let from2;
       const input = step.redirects.find((candidate) => candidate.operator === "<" && candidate.fd === void 0)?.target;
       const heredoc = step.redirects.some((candidate) => candidate.operator.startsWith("<<"));
       const previous = index > 0 && steps[index - 1].pipesInto ? withoutPrefixes(steps[index - 1].args) : void 0;
       const files = operands.filter((arg) => !arg.value.startsWith("-"));
-      if (program === "cat" && files.length === 1 && !input && !heredoc && !previous) from = files[0];
-      else if (program === "envsubst" && input && !heredoc) from = input;
-      else if (program === "envsubst" && !input && !heredoc && previous?.length === 2 && previous[0].value === "cat") from = previous[1];
-      record(step, redirect.target, "file", from);
+      if (program === "cat" && files.length === 1 && !input && !heredoc && !previous) from2 = files[0];
+      else if (program === "envsubst" && input && !heredoc) from2 = input;
+      else if (program === "envsubst" && !input && !heredoc && previous?.length === 2 && previous[0].value === "cat") from2 = previous[1];
+      record(step, redirect.target, "file", from2);
     }
     if (program === "tee") {
       for (const arg of operands) if (!arg.value.startsWith("-")) record(step, arg, "file");
@@ -19965,16 +19965,16 @@ function scriptWrites(source) {
     if (!copy) continue;
     const intoDirectory = copy.intoDirectory ?? (copy.target.value.endsWith("/") || copy.sources.length > 1 ? true : void 0);
     const kind = copy.recursive ? "directory" : "file";
-    for (const from of copy.sources) {
-      const known2 = from.unresolved.length === 0 && !hasGlob2(from.value);
+    for (const from2 of copy.sources) {
+      const known2 = from2.unresolved.length === 0 && !hasGlob2(from2.value);
       if (intoDirectory !== false) {
         if (known2) {
-          const landing = joinArg(copy.target, nodePath14.posix.basename(from.value.replace(/\/+$/, "")));
-          record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
+          const landing = joinArg(copy.target, nodePath14.posix.basename(from2.value.replace(/\/+$/, "")));
+          record(step, landing, kind, linkSource(program, copy.symbolic, from2, landing, step));
         } else recordGap(step, copy.target);
       }
       const certainlyItself = intoDirectory === false || !copy.recursive;
-      if (intoDirectory !== true) record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from, copy.target, step) : void 0);
+      if (intoDirectory !== true) record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from2, copy.target, step) : void 0);
     }
   }
   for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
@@ -19983,11 +19983,11 @@ function scriptWrites(source) {
 function writesFile(redirect) {
   return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === void 0 || redirect.fd === 1);
 }
-function linkSource(program, symbolic, from, link, step) {
-  if (program !== "ln" || !symbolic || from.value.startsWith("/")) return from;
+function linkSource(program, symbolic, from2, link, step) {
+  if (program !== "ln" || !symbolic || from2.value.startsWith("/")) return from2;
   const linkPath = absolutePath(link, step);
-  if (!linkPath || "gap" in linkPath) return { ...from, value: "" };
-  return { ...from, value: nodePath14.posix.join(nodePath14.posix.dirname(linkPath.path), from.value) };
+  if (!linkPath || "gap" in linkPath) return { ...from2, value: "" };
+  return { ...from2, value: nodePath14.posix.join(nodePath14.posix.dirname(linkPath.path), from2.value) };
 }
 function withoutPrefixes(args) {
   let index = 0;
@@ -21295,17 +21295,17 @@ var init_args = __esm({
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
-function checkSide(side, pos, from, to) {
+// ../main/node_modules/@lezer/common/dist/index.js
+function checkSide(side, pos, from2, to) {
   switch (side) {
     case -2:
-      return from < pos;
+      return from2 < pos;
     case -1:
-      return to >= pos && from < pos;
+      return to >= pos && from2 < pos;
     case 0:
-      return from < pos && to > pos;
+      return from2 < pos && to > pos;
     case 1:
-      return from <= pos && to > pos;
+      return from2 <= pos && to > pos;
     case 2:
       return to > pos;
     case 4:
@@ -21522,14 +21522,14 @@ function buildTree(data) {
       return makeTree(type, children3, positions2, length2, lookAhead2, contextHash2);
     };
   }
-  function makeRepeatLeaf(children3, positions2, base, i, from, to, type, lookAhead2, contextHash2) {
+  function makeRepeatLeaf(children3, positions2, base, i, from2, to, type, lookAhead2, contextHash2) {
     let localChildren = [], localPositions = [];
     while (children3.length > i) {
       localChildren.push(children3.pop());
-      localPositions.push(positions2.pop() + base - from);
+      localPositions.push(positions2.pop() + base - from2);
     }
-    children3.push(makeTree(nodeSet.types[type], localChildren, localPositions, to - from, lookAhead2 - to, contextHash2));
-    positions2.push(from - base);
+    children3.push(makeTree(nodeSet.types[type], localChildren, localPositions, to - from2, lookAhead2 - to, contextHash2));
+    positions2.push(from2 - base);
   }
   function makeTree(type, children3, positions2, length2, lookAhead2, contextHash2, props) {
     if (contextHash2) {
@@ -21629,17 +21629,17 @@ function nodeSize(balanceType, node) {
   }
   return size;
 }
-function balanceRange(balanceType, children2, positions, from, to, start, length, mkTop, mkTree) {
+function balanceRange(balanceType, children2, positions, from2, to, start, length, mkTop, mkTree) {
   let total = 0;
-  for (let i = from; i < to; i++)
+  for (let i = from2; i < to; i++)
     total += nodeSize(balanceType, children2[i]);
   let maxChild = Math.ceil(
     total * 1.5 / 8
     /* Balance.BranchFactor */
   );
   let localChildren = [], localPositions = [];
-  function divide(children3, positions2, from2, to2, offset) {
-    for (let i = from2; i < to2; ) {
+  function divide(children3, positions2, from3, to2, offset) {
+    for (let i = from3; i < to2; ) {
       let groupFrom = i, groupStart = positions2[i], groupSize = nodeSize(balanceType, children3[i]);
       i++;
       for (; i < to2; i++) {
@@ -21662,17 +21662,17 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
       localPositions.push(groupStart + offset - start);
     }
   }
-  divide(children2, positions, from, to, 0);
+  divide(children2, positions, from2, to, 0);
   return (mkTop || mkTree)(localChildren, localPositions, length);
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
-      constructor(from, to) {
-        this.from = from;
+      constructor(from2, to) {
+        this.from = from2;
         this.to = to;
       }
     };
@@ -21989,11 +21989,11 @@ var init_dist = __esm({
       not have its children iterated over (or `leave` called).
       */
       iterate(spec) {
-        let { enter, leave, from = 0, to = this.length } = spec;
+        let { enter, leave, from: from2 = 0, to = this.length } = spec;
         let mode = spec.mode || 0, anon = (mode & IterMode.IncludeAnonymous) > 0;
         for (let c = this.cursor(mode | IterMode.IncludeAnonymous); ; ) {
           let entered = false;
-          if (c.from <= to && c.to >= from && (!anon && c.type.isAnonymous || enter(c) !== false)) {
+          if (c.from <= to && c.to >= from2 && (!anon && c.type.isAnonymous || enter(c) !== false)) {
             if (c.firstChild())
               continue;
             entered = true;
@@ -22133,13 +22133,13 @@ var init_dist = __esm({
       /**
       @internal
       */
-      slice(startI, endI, from) {
+      slice(startI, endI, from2) {
         let b = this.buffer;
         let copy = new Uint16Array(endI - startI), len = 0;
         for (let i = startI, j = 0; i < endI; ) {
           copy[j++] = b[i++];
-          copy[j++] = b[i++] - from;
-          let to = copy[j++] = b[i++] - from;
+          copy[j++] = b[i++] - from2;
+          let to = copy[j++] = b[i++] - from2;
           copy[j++] = b[i++] - startI;
           len = Math.max(len, to);
         }
@@ -22189,10 +22189,10 @@ var init_dist = __esm({
       }
     };
     TreeNode = class _TreeNode extends BaseNode {
-      constructor(_tree, from, index, _parent) {
+      constructor(_tree, from2, index, _parent) {
         super();
         this._tree = _tree;
-        this.from = from;
+        this.from = from2;
         this.index = index;
         this._parent = _parent;
       }
@@ -22279,8 +22279,8 @@ var init_dist = __esm({
         let mounted;
         if (!(mode & IterMode.IgnoreOverlays) && (mounted = MountedTree.get(this._tree)) && mounted.overlay) {
           let rPos = pos - this.from, enterBracketed = mode & IterMode.EnterBracketed && mounted.bracketed;
-          for (let { from, to } of mounted.overlay) {
-            if ((side > 0 || enterBracketed ? from <= rPos : from < rPos) && (side < 0 || enterBracketed ? to >= rPos : to > rPos))
+          for (let { from: from2, to } of mounted.overlay) {
+            if ((side > 0 || enterBracketed ? from2 <= rPos : from2 < rPos) && (side < 0 || enterBracketed ? to >= rPos : to > rPos))
               return new _TreeNode(mounted.tree, mounted.overlay[0].from + this.from, -1, this);
           }
         }
@@ -22439,8 +22439,8 @@ var init_dist = __esm({
         let { buffer } = this.context;
         let startI = this.index + 4, endI = buffer.buffer[this.index + 3];
         if (endI > startI) {
-          let from = buffer.buffer[this.index + 1];
-          children2.push(buffer.slice(startI, endI, from));
+          let from2 = buffer.buffer[this.index + 1];
+          children2.push(buffer.slice(startI, endI, from2));
           positions.push(0);
         }
         return new Tree(this.type, children2, positions, this.to - this.from);
@@ -22838,21 +22838,21 @@ var init_dist = __esm({
       get length() {
         return this.string.length;
       }
-      chunk(from) {
-        return this.string.slice(from);
+      chunk(from2) {
+        return this.string.slice(from2);
       }
       get lineChunks() {
         return false;
       }
-      read(from, to) {
-        return this.string.slice(from, to);
+      read(from2, to) {
+        return this.string.slice(from2, to);
       }
     };
     stoppedInner = new NodeProp({ perNode: true });
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -22908,8 +22908,8 @@ function readToken(data, input, stack, group, precTable, precOffset) {
     for (; low < high; ) {
       let mid = low + high >> 1;
       let index = accEnd + mid + (mid << 1);
-      let from = data[index], to = data[index + 1] || 65536;
-      if (next < from)
+      let from2 = data[index], to = data[index + 1] || 65536;
+      if (next < from2)
         high = mid;
       else if (next >= to)
         low = mid + 1;
@@ -22991,7 +22991,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -23745,19 +23745,19 @@ var init_dist2 = __esm({
       /**
       @internal
       */
-      read(from, to) {
-        if (from >= this.chunkPos && to <= this.chunkPos + this.chunk.length)
-          return this.chunk.slice(from - this.chunkPos, to - this.chunkPos);
-        if (from >= this.chunk2Pos && to <= this.chunk2Pos + this.chunk2.length)
-          return this.chunk2.slice(from - this.chunk2Pos, to - this.chunk2Pos);
-        if (from >= this.range.from && to <= this.range.to)
-          return this.input.read(from, to);
+      read(from2, to) {
+        if (from2 >= this.chunkPos && to <= this.chunkPos + this.chunk.length)
+          return this.chunk.slice(from2 - this.chunkPos, to - this.chunkPos);
+        if (from2 >= this.chunk2Pos && to <= this.chunk2Pos + this.chunk2.length)
+          return this.chunk2.slice(from2 - this.chunk2Pos, to - this.chunk2Pos);
+        if (from2 >= this.range.from && to <= this.range.to)
+          return this.input.read(from2, to);
         let result = "";
         for (let r of this.ranges) {
           if (r.from >= to)
             break;
-          if (r.to > from)
-            result += this.input.read(Math.max(r.from, from), Math.min(r.to, to));
+          if (r.to > from2)
+            result += this.input.read(Math.max(r.from, from2), Math.min(r.to, to));
         }
         return result;
       }
@@ -24042,9 +24042,9 @@ var init_dist2 = __esm({
         this.stream = new InputStream(input, ranges);
         this.tokens = new TokenCache(parser2, this.stream);
         this.topTerm = parser2.top[1];
-        let { from } = ranges[0];
-        this.stacks = [Stack.start(this, parser2.top[0], from)];
-        this.fragments = fragments.length && this.stream.end - from > parser2.bufferLength * 4 ? new FragmentCursor(fragments, parser2.minRepeatTerm) : null;
+        let { from: from2 } = ranges[0];
+        this.stacks = [Stack.start(this, parser2.top[0], from2)];
+        this.fragments = fragments.length && this.stream.end - from2 > parser2.bufferLength * 4 ? new FragmentCursor(fragments, parser2.minRepeatTerm) : null;
       }
       get parsedPos() {
         return this.minStackPos;
@@ -24636,7 +24636,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -24682,8 +24682,8 @@ function styleTags(spec) {
         let last = pieces.length - 1, inner = pieces[last];
         if (!inner)
           throw new RangeError("Invalid path: " + part2);
-        let rule24 = new Rule(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
-        byName[inner] = rule24.sort(byName[inner]);
+        let rule33 = new Rule(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
+        byName[inner] = rule33.sort(byName[inner]);
       }
   }
   return ruleNodeProp.add(byName);
@@ -24717,7 +24717,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -25266,7 +25266,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -25304,7 +25304,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -25656,9 +25656,9 @@ function declaredGlobals(definition, text3) {
   if (body) visit2(body);
   return names;
 }
-function numberLiteral(raw, from, to) {
+function numberLiteral(raw, from2, to) {
   const text3 = raw.replace(/_/g, "");
-  const known2 = (value2) => ({ known: true, value: value2, from, to });
+  const known2 = (value2) => ({ known: true, value: value2, from: from2, to });
   if (/[jJ]$/.test(text3)) return known2({ type: "other" });
   let match;
   if (match = /^0([xob])([0-9a-f]+)$/i.exec(text3)) {
@@ -25738,20 +25738,20 @@ function numeric(value) {
   if (value.type === "bool") return { type: "int", value: value.value ? 1 : 0 };
   return void 0;
 }
-function unary(op, operand, from, to) {
+function unary(op, operand, from2, to) {
   const n = numeric(operand.value);
   if (!n) return { known: false, reason: `"${op}" on a ${operand.value.type}` };
-  if (op === "-") return { known: true, value: { type: n.type, value: n.value === 0 ? 0 : -n.value }, from, to };
-  if (op === "+") return { known: true, value: n, from, to };
-  if (op === "~" && n.type === "int") return { known: true, value: { type: "int", value: -n.value - 1 }, from, to };
+  if (op === "-") return { known: true, value: { type: n.type, value: n.value === 0 ? 0 : -n.value }, from: from2, to };
+  if (op === "+") return { known: true, value: n, from: from2, to };
+  if (op === "~" && n.type === "int") return { known: true, value: { type: "int", value: -n.value - 1 }, from: from2, to };
   return { known: false, reason: `"${op}" is not evaluated` };
 }
-function binary(a, op, b, from, to) {
+function binary(a, op, b, from2, to) {
   const result = (value) => {
     if (value.type === "int" && !Number.isSafeInteger(value.value) || value.type === "float" && !Number.isFinite(value.value)) {
       return { known: false, reason: "a result too large to hold exactly" };
     }
-    return { known: true, value, from, to };
+    return { known: true, value, from: from2, to };
   };
   const unknown3 = (reason) => ({ known: false, reason });
   const x = numeric(a.value);
@@ -25915,7 +25915,7 @@ function lezerErrors(tree, text3) {
 }
 function python3Problems(tree, text3) {
   const problems = [];
-  const add = (from, to, message) => problems.push({ from, to, message });
+  const add = (from2, to, message) => problems.push({ from: from2, to, message });
   tree.iterate({
     enter(ref) {
       const node = ref.node;
@@ -26290,7 +26290,7 @@ var init_python = __esm({
         if (items.length === 0) return { known: false, reason: "no value" };
         return this.collection("tuple", items, nodes[0].from, nodes[nodes.length - 1].to);
       }
-      collection(type, nodes, from, to) {
+      collection(type, nodes, from2, to) {
         const items = [];
         let size = 0;
         for (const node of nodes) {
@@ -26300,7 +26300,7 @@ var init_python = __esm({
           size += 1 + weight(item.value);
           if (size > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
         }
-        return { known: true, value: { type, items }, from, to };
+        return { known: true, value: { type, items }, from: from2, to };
       }
       evaluate(node) {
         const known2 = (value) => ({ known: true, value, from: node.from, to: node.to });
@@ -26670,13 +26670,13 @@ function argSpan2(arg, token) {
 function envSpan(variable, token) {
   return subSpan(variable.span, variable.value.length, token.from, token.to);
 }
-function subSpan(span2, valueLength, from, to) {
+function subSpan(span2, valueLength, from2, to) {
   const width = span2.end.offset - span2.start.offset;
   if (span2.start.line !== span2.end.line) return span2;
   const shift = width === valueLength ? 0 : width === valueLength + 2 ? 1 : void 0;
   if (shift === void 0) return span2;
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
-  return { file: span2.file, start: at(from), end: at(to) };
+  return { file: span2.file, start: at(from2), end: at(to) };
 }
 function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
   const free = [...parsed.positionals, ...parsed.unrecognized].filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))).sort((a, b) => a.index - b.index)[0];
@@ -27069,9 +27069,9 @@ var init_magic = __esm({
       sourceLength;
       /** Original offsets of the substituted range [start, end). */
       sourceRange(start, end) {
-        const from = start < this.starts.length ? this.starts[start] : this.sourceLength;
-        const to = end > start ? this.ends[end - 1] : from;
-        return [from, to];
+        const from2 = start < this.starts.length ? this.starts[start] : this.sourceLength;
+        const to = end > start ? this.ends[end - 1] : from2;
+        return [from2, to];
       }
     };
     FILE_LETTERS = ["o", "p", "s", "d", "c", "e", "n", "x", "i", "j", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -27085,22 +27085,22 @@ function chmodMode(value) {
   if (value === null || value === "1") return "666";
   return /^[0-7]{3}$/.test(value) ? value : void 0;
 }
-function settingFromEntries(rule24, entries) {
-  const relevant = entries.filter((entry) => rule24.keys.includes(entry.key));
+function settingFromEntries(rule33, entries) {
+  const relevant = entries.filter((entry) => rule33.keys.includes(entry.key));
   const last = relevant[relevant.length - 1];
   if (!last) {
-    if (!rule24.default) return void 0;
-    return { name: rule24.name, value: rule24.default.value, text: rule24.default.text, unit: rule24.unit, source: { kind: "default", reference: rule24.default.reference } };
+    if (!rule33.default) return void 0;
+    return { name: rule33.name, value: rule33.default.value, text: rule33.default.text, unit: rule33.unit, source: { kind: "default", reference: rule33.default.reference } };
   }
   const source = { kind: "file", span: last.valueSpan, via: last.via.length > 0 ? last.via : void 0 };
-  const value = last.condition || last.value === void 0 ? void 0 : rule24.read(last.value);
-  return { name: rule24.name, value, text: last.text ?? "", unit: rule24.unit, source };
+  const value = last.condition || last.value === void 0 ? void 0 : rule33.read(last.value);
+  return { name: rule33.name, value, text: last.text ?? "", unit: rule33.unit, source };
 }
 function buildBackend2(instance, name2, file, launch) {
   const settings = /* @__PURE__ */ new Map();
-  for (const rule24 of SETTINGS) {
-    const setting = settingFromEntries(rule24, instance.options);
-    if (setting) settings.set(rule24.name, setting);
+  for (const rule33 of SETTINGS) {
+    const setting = settingFromEntries(rule33, instance.options);
+    if (setting) settings.set(rule33.name, setting);
   }
   settings.set("master", masterSetting(instance.options));
   const backend = {
@@ -27835,14 +27835,14 @@ var init_instance = __esm({
         this.loadIni(resolved, section, span2, { reuse: false, given: file, section: sectionText }, !this.insideOptLoad && !this.firstRoundDone);
       }
       /** uwsgi_opt_load (`include`, `inherit`, plain arguments): by extension, never setting %D & co. */
-      loadByExtension(name2, span2, from) {
+      loadByExtension(name2, span2, from2) {
         if (!this.checkLoadable(name2, span2)) return;
         if (!name2.endsWith(".ini")) {
           const reason = /\.(xml|ya?ml|json|js)$/.test(name2) ? `"${name2}" is not an ini file; cfglint reads only uWSGI's ini format` : `uWSGI loads "${name2}" only through a config plugin (it stops with "unable to load configuration"); cfglint does not read it`;
           this.gaps.push({ reason, span: span2 });
           return;
         }
-        const resolved = this.fileAccess.resolve(name2, from, this.mainFile);
+        const resolved = this.fileAccess.resolve(name2, from2, this.mainFile);
         if (typeof resolved !== "string") {
           this.reportMissing(name2, name2, span2, resolved);
           return;
@@ -28222,7 +28222,7 @@ var init_uwsgi = __esm({
       /** Names inside ini files: the main ini's directory, then the including file's. */
       forFiles() {
         return {
-          resolve: (name2, from, main) => this.resolveInTree(name2, [main, from]),
+          resolve: (name2, from2, main) => this.resolveInTree(name2, [main, from2]),
           read: (path) => this.read(path),
           serverPath: () => void 0
         };
@@ -28232,10 +28232,10 @@ var init_uwsgi = __esm({
         const launchPath = this.absoluteOf(launch.file);
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
-          resolve: (name2, from, main) => {
+          resolve: (name2, from2, main) => {
             const mounted = nodePath21.isAbsolute(name2) ? mountedSource(launch, nodePath21.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
-            if (from !== void 0) return this.resolveInTree(name2, [main, from]);
+            if (from2 !== void 0) return this.resolveInTree(name2, [main, from2]);
             const serverName2 = !nodePath21.isAbsolute(name2) && workingDirectory && nodePath21.isAbsolute(workingDirectory) ? nodePath21.join(workingDirectory, name2) : name2;
             const mountedFromDirectory = serverName2 !== name2 ? mountedSource(launch, nodePath21.normalize(serverName2)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
@@ -28335,14 +28335,14 @@ function readUvicornCommandLine(args) {
   }
   return result;
 }
-function valuePart(arg, from) {
+function valuePart(arg, from2) {
   const span2 = arg.span;
   const width = span2.end.offset - span2.start.offset;
   if (span2.start.line !== span2.end.line) return span2;
   const shift = width === arg.value.length ? 0 : width === arg.value.length + 2 ? 1 : void 0;
   if (shift === void 0) return span2;
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
-  return { file: span2.file, start: at(from), end: at(arg.value.length) };
+  return { file: span2.file, start: at(from2), end: at(arg.value.length) };
 }
 var OPTIONS;
 var init_command_line2 = __esm({
@@ -28938,7 +28938,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -28959,7 +28959,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -28985,7 +28985,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -29331,7 +29331,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -29344,10 +29344,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -29397,7 +29397,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -29446,7 +29446,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -29847,15 +29847,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -29904,7 +29904,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -29996,10 +29996,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -30044,10 +30044,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -30077,7 +30077,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -30092,7 +30092,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -30374,10 +30374,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -30529,7 +30529,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -30603,7 +30603,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -30614,7 +30614,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -30737,7 +30737,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -30759,7 +30759,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -30779,14 +30779,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -30951,10 +30951,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -31125,10 +31125,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -31647,19 +31647,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -31754,10 +31754,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -31827,10 +31827,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -31904,10 +31904,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -31991,10 +31991,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -32094,10 +32094,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -32148,10 +32148,10 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
+// ../main/node_modules/is-unsafe/src/contexts/nosql.js
 var sep6, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep6 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -32243,10 +32243,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -32322,10 +32322,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -32349,7 +32349,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -32363,7 +32363,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -32373,7 +32373,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -32415,9 +32415,9 @@ function decodedCopy(value, list) {
 function matchList(value, list) {
   const label = list.label ?? "CUSTOM";
   const decoded = decodedCopy(value, list);
-  for (const rule24 of list) {
-    if (rule24.pattern.test(value) || decoded !== null && rule24.pattern.test(decoded)) {
-      return { context: label, id: rule24.id, description: rule24.description, pattern: rule24.pattern };
+  for (const rule33 of list) {
+    if (rule33.pattern.test(value) || decoded !== null && rule33.pattern.test(decoded)) {
+      return { context: label, id: rule33.id, description: rule33.description, pattern: rule33.pattern };
     }
   }
   return null;
@@ -32434,7 +32434,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -32473,7 +32473,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -32828,7 +32828,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -33127,7 +33127,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -33239,17 +33239,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -33320,10 +33320,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -33411,10 +33411,10 @@ function scanXml(text3) {
   const openByName = /* @__PURE__ */ new Map();
   let rootClosed = false;
   let i = 0;
-  const textContent = (from, to) => {
-    checkReferences(text3, from, to, declaredEntities, problems);
-    if (open.length === 0 && /\S/.test(text3.slice(from, to))) {
-      const at = from + text3.slice(from, to).search(/\S/);
+  const textContent = (from2, to) => {
+    checkReferences(text3, from2, to, declaredEntities, problems);
+    if (open.length === 0 && /\S/.test(text3.slice(from2, to))) {
+      const at = from2 + text3.slice(from2, to).search(/\S/);
       problems.push({ start: at, end: at + 1, message: rootClosed || roots.length > 0 ? "Content is not allowed in trailing section" : "Content is not allowed in prolog" });
     }
   };
@@ -33570,16 +33570,16 @@ function scanStartTag(text3, start, entities, problems) {
     }
   }
 }
-function giveUp(text3, element, from) {
-  const close = text3.indexOf(">", from);
+function giveUp(text3, element, from2) {
+  const close = text3.indexOf(">", from2);
   const end = close === -1 ? text3.length : close + 1;
   element.startTagEnd = end;
   return { element, end, selfClosing: close > 0 && text3[close - 1] === "/" };
 }
-function checkReferences(text3, from, to, entities, problems) {
-  const part2 = text3.slice(from, to);
+function checkReferences(text3, from2, to, entities, problems) {
+  const part2 = text3.slice(from2, to);
   for (let at = part2.indexOf("&"); at !== -1; at = part2.indexOf("&", at + 1)) {
-    const amp = from + at;
+    const amp = from2 + at;
     const match = /^&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*)(;?)/.exec(text3.slice(amp, Math.min(to, amp + 256)));
     if (!match) {
       problems.push({ start: amp, end: amp + 1, message: "The entity name must immediately follow the '&' in the entity reference" });
@@ -33830,8 +33830,8 @@ function resolveAttribute(source, attribute, lookup) {
   };
 }
 function substituteProperties(value, lookup) {
-  const from = /* @__PURE__ */ new Set();
-  const over = () => ({ value: void 0, from: [...from] });
+  const from2 = /* @__PURE__ */ new Set();
+  const over = () => ({ value: void 0, from: [...from2] });
   let steps = 0;
   let current = value;
   for (let round = 0; round < 20 && current.includes("${"); round++) {
@@ -33857,11 +33857,11 @@ function substituteProperties(value, lookup) {
       let replacement = found?.value;
       if (found === void 0) {
         const separator = name2.indexOf(":-");
-        if (separator === -1) return { value: void 0, from: [...from] };
+        if (separator === -1) return { value: void 0, from: [...from2] };
         found = lookup(name2.slice(0, separator));
         replacement = found ? found.value : name2.slice(separator + 2);
       }
-      if (found) from.add(found.span);
+      if (found) from2.add(found.span);
       out += replacement;
       position = close + 1;
     }
@@ -33870,7 +33870,7 @@ function substituteProperties(value, lookup) {
     if (out === current) break;
     current = out;
   }
-  return { value: current, from: [...from] };
+  return { value: current, from: [...from2] };
 }
 function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
@@ -34811,7 +34811,7 @@ function visit(source, document, object, into, depth) {
   const base = objectBase(source, document, object, kind);
   if (kind === "ConfigMap") {
     const dataNode = valueOf(object, "data", document);
-    const dataPair = entriesOf(object, document).find((entry) => entry.key === "data");
+    const dataPair = entriesOf2(object, document).find((entry) => entry.key === "data");
     into.configMaps.push({
       ...base,
       kind: "ConfigMap",
@@ -34850,11 +34850,11 @@ function visit(source, document, object, into, depth) {
       kind: "Ingress",
       ...className !== void 0 ? { ingressClass: className } : {},
       ...defaultBackend ? { defaultBackend } : {},
-      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule24) => {
-        const host = text3(valueOf(rule24, "host", document));
+      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule33) => {
+        const host = text3(valueOf(rule33, "host", document));
         return {
           ...host ? { host } : {},
-          paths: itemsOf(valueOf(valueOf(rule24, "http", document), "paths", document), document).flatMap((item) => {
+          paths: itemsOf(valueOf(valueOf(rule33, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
             return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
@@ -34924,7 +34924,7 @@ function objectBase(source, document, object, kind) {
 }
 function stringMap(source, document, node) {
   const out = /* @__PURE__ */ new Map();
-  for (const entry of entriesOf(node, document)) {
+  for (const entry of entriesOf2(node, document)) {
     const value = scalarArg(source, entry.value);
     const keySpan = spanOf(source, entry.keyNode);
     out.set(entry.key, { value: value?.value ?? "", keySpan, valueSpan: value ? source.span(value.start, value.end) : keySpan });
@@ -34935,7 +34935,7 @@ function plainMap(values2) {
   return new Map([...values2].map(([key, entry]) => [key, entry.value]));
 }
 function manifestValue(source, document, map, key) {
-  const pair2 = entriesOf(map, document).find((entry) => entry.key === key);
+  const pair2 = entriesOf2(map, document).find((entry) => entry.key === key);
   const value = scalarArg(source, pair2?.value);
   if (!pair2 || !value) return void 0;
   return { value: value.value, keySpan: spanOf(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
@@ -34948,7 +34948,7 @@ function readHelmValues(source, document) {
   const root = document.contents ?? void 0;
   const controller = valueOf(root, "controller", document);
   if (!(0, import_yaml.isMap)(controller)) return void 0;
-  const configPair = entriesOf(controller, document).find((entry) => entry.key === "config");
+  const configPair = entriesOf2(controller, document).find((entry) => entry.key === "config");
   const imageTag = manifestValue(source, document, valueOf(controller, "image", document), "tag");
   if (!configPair && !imageTag) return void 0;
   return {
@@ -35165,7 +35165,7 @@ function collect(manifestPath, source, configMaps, workloads) {
     const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value ?? "default";
     if (kind === "ConfigMap") {
       const entries = [];
-      for (const entry of entriesOf(valueOf(object, "data", document), document)) {
+      for (const entry of entriesOf2(valueOf(object, "data", document), document)) {
         const node = entry.value;
         if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
         const text3 = node.value;
@@ -35427,12 +35427,12 @@ function renderLineFrame(lineText, lineNumber, startColumn, endColumn, style) {
   let text3 = laidOut.text;
   const cells = text3.length > MAX_FRAME_WIDTH ? Array.from(text3) : void 0;
   if (cells && cells.length > MAX_FRAME_WIDTH) {
-    const from = Math.max(0, start - FRAME_CONTEXT);
-    const to = Math.min(cells.length, from + MAX_FRAME_WIDTH);
-    const lead = from > 0 ? "…" : "";
-    text3 = lead + cells.slice(from, to).join("") + (to < cells.length ? "…" : "");
-    start = start - from + lead.length;
-    end = Math.min(end - from, to - from) + lead.length;
+    const from2 = Math.max(0, start - FRAME_CONTEXT);
+    const to = Math.min(cells.length, from2 + MAX_FRAME_WIDTH);
+    const lead = from2 > 0 ? "…" : "";
+    text3 = lead + cells.slice(from2, to).join("") + (to < cells.length ? "…" : "");
+    start = start - from2 + lead.length;
+    end = Math.min(end - from2, to - from2) + lead.length;
   }
   const markers = style.marker.repeat(Math.max(1, end - start));
   const label = style.label ? ` ${terminalText(style.label)}` : "";
@@ -35488,21 +35488,21 @@ function makeLineSource(ctx) {
 function plural(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
-function renderFinding(finding, linesOf, palette) {
-  const spans = [finding.primary, ...finding.related.map((r) => r.span)];
+function renderFinding(finding2, linesOf, palette) {
+  const spans = [finding2.primary, ...finding2.related.map((r) => r.span)];
   const gutterWidth = gutterWidthFor(spans.map((span2) => span2.start.line));
   const indent2 = " ".repeat(gutterWidth);
-  const paintSeverity = palette.severity(finding.severity);
+  const paintSeverity = palette.severity(finding2.severity);
   const frameFor = (span2, marker, label, paintMarker) => {
     const lines = linesOf(span2.file);
     return lines && renderSpanFrameInLines(lines, span2, { gutterWidth, marker, label, paintGutter: palette.gutter, paintMarker });
   };
   const out = [
-    `${paintSeverity(`${finding.severity}[${terminalText(finding.ruleId)}]`)}${palette.bold(`: ${terminalText(finding.message)}`)}`,
-    `${indent2}${palette.gutter("-->")} ${terminalText(formatLocation(finding.primary))}`
+    `${paintSeverity(`${finding2.severity}[${terminalText(finding2.ruleId)}]`)}${palette.bold(`: ${terminalText(finding2.message)}`)}`,
+    `${indent2}${palette.gutter("-->")} ${terminalText(formatLocation(finding2.primary))}`
   ];
-  out.push(...frameFor(finding.primary, "^", void 0, paintSeverity) ?? []);
-  for (const { span: span2, label } of finding.related) {
+  out.push(...frameFor(finding2.primary, "^", void 0, paintSeverity) ?? []);
+  for (const { span: span2, label } of finding2.related) {
     const frame = frameFor(span2, "-", label, palette.gutter);
     if (frame) {
       out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}`, ...frame);
@@ -35511,12 +35511,12 @@ function renderFinding(finding, linesOf, palette) {
       out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}${suffix}`);
     }
   }
-  if (finding.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${terminalText(finding.docsUrl)}`);
+  if (finding2.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${terminalText(finding2.docsUrl)}`);
   return out;
 }
 function renderSummary(report, palette) {
   const count = { error: 0, warning: 0, info: 0 };
-  for (const finding of report.findings) count[finding.severity] += 1;
+  for (const finding2 of report.findings) count[finding2.severity] += 1;
   const suppressed = report.summary.suppressed;
   const baselined = report.summary.baselined;
   const notes = [suppressed > 0 ? `${suppressed} suppressed` : "", baselined > 0 ? `${baselined} baselined` : ""].filter((note) => note !== "");
@@ -35532,7 +35532,7 @@ function renderSummary(report, palette) {
 function format(report, ctx) {
   const palette = makePalette(ctx.color);
   const linesOf = makeLineSource(ctx);
-  const blocks = sortFindings(report.findings).map((finding) => renderFinding(finding, linesOf, palette).join("\n"));
+  const blocks = sortFindings(report.findings).map((finding2) => renderFinding(finding2, linesOf, palette).join("\n"));
   blocks.push(renderSummary(report, palette));
   return `${blocks.join("\n\n")}
 `;
@@ -35611,53 +35611,53 @@ function physicalLocation(span2) {
     }
   };
 }
-function describeRule(rule24) {
-  const description = rule24.description || rule24.id;
+function describeRule(rule33) {
+  const description = rule33.description || rule33.id;
   return {
-    id: rule24.id,
-    name: rule24.id,
+    id: rule33.id,
+    name: rule33.id,
     shortDescription: { text: description },
     fullDescription: { text: description },
-    ...rule24.docsUrl ? { helpUri: rule24.docsUrl } : {},
-    help: { text: rule24.docsUrl ? `${description}
+    ...rule33.docsUrl ? { helpUri: rule33.docsUrl } : {},
+    help: { text: rule33.docsUrl ? `${description}
 
-Documentation: ${rule24.docsUrl}` : description },
-    defaultConfiguration: { level: LEVEL[rule24.severity] },
-    properties: { category: rule24.category }
+Documentation: ${rule33.docsUrl}` : description },
+    defaultConfiguration: { level: LEVEL[rule33.severity] },
+    properties: { category: rule33.category }
   };
 }
-function synthesiseRule(finding) {
+function synthesiseRule(finding2) {
   return {
-    id: finding.ruleId,
-    severity: finding.severity,
+    id: finding2.ruleId,
+    severity: finding2.severity,
     category: DIAGNOSTIC_CATEGORY,
-    description: `cfglint diagnostic "${finding.ruleId}" (reported by cfglint itself, not by a rule)`,
-    docsUrl: finding.docsUrl
+    description: `cfglint diagnostic "${finding2.ruleId}" (reported by cfglint itself, not by a rule)`,
+    docsUrl: finding2.docsUrl
   };
 }
 function collectRules(report) {
   const summaries = [];
   const indexOf2 = /* @__PURE__ */ new Map();
-  const add = (rule24) => {
-    if (indexOf2.has(rule24.id)) return;
-    indexOf2.set(rule24.id, summaries.length);
-    summaries.push(rule24);
+  const add = (rule33) => {
+    if (indexOf2.has(rule33.id)) return;
+    indexOf2.set(rule33.id, summaries.length);
+    summaries.push(rule33);
   };
   report.rules.forEach(add);
-  for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
+  for (const finding2 of report.findings) if (!indexOf2.has(finding2.ruleId)) add(synthesiseRule(finding2));
   return { rules: summaries.map(describeRule), indexOf: indexOf2 };
 }
-function toResult(finding, ruleIndex) {
+function toResult(finding2, ruleIndex) {
   const result = {
-    ruleId: finding.ruleId,
+    ruleId: finding2.ruleId,
     ruleIndex,
-    level: LEVEL[finding.severity],
-    message: { text: finding.message },
-    locations: [{ physicalLocation: physicalLocation(finding.primary) }],
-    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint }
+    level: LEVEL[finding2.severity],
+    message: { text: finding2.message },
+    locations: [{ physicalLocation: physicalLocation(finding2.primary) }],
+    partialFingerprints: { [FINGERPRINT_KEY]: finding2.fingerprint }
   };
-  if (finding.related.length > 0) {
-    result.relatedLocations = finding.related.map(({ span: span2, label }, index) => ({
+  if (finding2.related.length > 0) {
+    result.relatedLocations = finding2.related.map(({ span: span2, label }, index) => ({
       id: index + 1,
       physicalLocation: physicalLocation(span2),
       message: { text: label }
@@ -35678,7 +35678,7 @@ function toSarif(report) {
         // Spans count UTF-16 code units; stated so consumers do not assume code points.
         columnKind: "utf16CodeUnits",
         // Report order is kept: the engine has already sorted the findings.
-        results: report.findings.map((finding) => toResult(finding, indexOf2.get(finding.ruleId)))
+        results: report.findings.map((finding2) => toResult(finding2, indexOf2.get(finding2.ruleId)))
       }
     ]
   };
@@ -35710,24 +35710,24 @@ __export(github_exports, {
 function toRepoPath(file) {
   return file.replace(/\\/g, "/");
 }
-function annotation(finding) {
-  const { primary } = finding;
+function annotation(finding2) {
+  const { primary } = finding2;
   const properties = [
     `file=${escapeCommandProperty(toRepoPath(primary.file))}`,
     `line=${primary.start.line}`,
     `col=${primary.start.column}`,
     `endLine=${primary.end.line}`,
     `endColumn=${primary.end.column}`,
-    `title=${escapeCommandProperty(finding.ruleId)}`
+    `title=${escapeCommandProperty(finding2.ruleId)}`
   ].join(",");
-  const related = finding.related.map(
+  const related = finding2.related.map(
     ({ span: span2, label }) => `
 ${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`
   );
-  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join(""))}`;
+  return `::${COMMAND[finding2.severity]} ${properties}::${escapeCommandData(finding2.message + related.join(""))}`;
 }
 function format4(report, _ctx) {
-  return sortFindings(report.findings).map((finding) => `${annotation(finding)}
+  return sortFindings(report.findings).map((finding2) => `${annotation(finding2)}
 `).join("");
 }
 var COMMAND;
@@ -35750,23 +35750,23 @@ __export(gitlab_exports, {
 function toRepoPath2(file) {
   return file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
 }
-function toIssue(finding, fingerprint2) {
+function toIssue(finding2, fingerprint2) {
   return {
     // The widget shows the description on one line: line breaks and controls from the tree are shown escaped.
-    description: terminalText(messageWithRelated(finding)),
-    check_name: finding.ruleId,
+    description: terminalText(messageWithRelated(finding2)),
+    check_name: finding2.ruleId,
     fingerprint: fingerprint2,
-    severity: CODE_QUALITY_SEVERITY[finding.severity],
-    location: { path: toRepoPath2(finding.primary.file), lines: { begin: finding.primary.start.line, end: finding.primary.end.line } },
-    ...finding.docsUrl ? { content: { body: `Documentation: ${finding.docsUrl}` } } : {}
+    severity: CODE_QUALITY_SEVERITY[finding2.severity],
+    location: { path: toRepoPath2(finding2.primary.file), lines: { begin: finding2.primary.start.line, end: finding2.primary.end.line } },
+    ...finding2.docsUrl ? { content: { body: `Documentation: ${finding2.docsUrl}` } } : {}
   };
 }
 function toCodeQuality(report) {
   const seen = /* @__PURE__ */ new Map();
-  return sortFindings(report.findings).map((finding) => {
-    const count = (seen.get(finding.fingerprint) ?? 0) + 1;
-    seen.set(finding.fingerprint, count);
-    return toIssue(finding, count === 1 ? finding.fingerprint : `${finding.fingerprint}-${count}`);
+  return sortFindings(report.findings).map((finding2) => {
+    const count = (seen.get(finding2.fingerprint) ?? 0) + 1;
+    seen.set(finding2.fingerprint, count);
+    return toIssue(finding2, count === 1 ? finding2.fingerprint : `${finding2.fingerprint}-${count}`);
   });
 }
 function format5(report, _ctx) {
@@ -35789,27 +35789,27 @@ __export(junit_exports, {
   CLEAN_RUN: () => CLEAN_RUN,
   format: () => format6
 });
-function failureText(finding) {
-  const lines = [`${finding.severity}[${finding.ruleId}]: ${finding.message}`, `at ${formatLocation(finding.primary)}`];
-  for (const { span: span2, label } of finding.related) lines.push(`related: ${formatLocation(span2)}: ${label}`);
-  if (finding.docsUrl) lines.push(`docs: ${finding.docsUrl}`);
+function failureText(finding2) {
+  const lines = [`${finding2.severity}[${finding2.ruleId}]: ${finding2.message}`, `at ${formatLocation(finding2.primary)}`];
+  for (const { span: span2, label } of finding2.related) lines.push(`related: ${formatLocation(span2)}: ${label}`);
+  if (finding2.docsUrl) lines.push(`docs: ${finding2.docsUrl}`);
   return lines.map(xmlText).join("\n");
 }
-function testcase(file, name2, finding) {
+function testcase(file, name2, finding2) {
   return [
     `    <testcase classname="${xmlText(file)}" name="${xmlText(name2)}" file="${xmlText(file)}" time="0">`,
-    `      <failure message="${xmlText(messageWithRelated(finding))}" type="${xmlText(finding.ruleId)}">${failureText(finding)}</failure>`,
+    `      <failure message="${xmlText(messageWithRelated(finding2))}" type="${xmlText(finding2.ruleId)}">${failureText(finding2)}</failure>`,
     "    </testcase>"
   ];
 }
 function testsuite(file, findings) {
   const lines = [`  <testsuite name="${xmlText(file)}" tests="${findings.length}" failures="${findings.length}" errors="0" skipped="0" time="0">`];
   const seen = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    const base = `${finding.ruleId} at ${finding.primary.start.line}:${finding.primary.start.column}`;
+  for (const finding2 of findings) {
+    const base = `${finding2.ruleId} at ${finding2.primary.start.line}:${finding2.primary.start.column}`;
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
-    lines.push(...testcase(file, count === 1 ? base : `${base} (${count})`, finding));
+    lines.push(...testcase(file, count === 1 ? base : `${base} (${count})`, finding2));
   }
   lines.push("  </testsuite>");
   return lines;
@@ -35848,15 +35848,15 @@ __export(checkstyle_exports, {
   CHECKSTYLE_VERSION: () => CHECKSTYLE_VERSION,
   format: () => format7
 });
-function errorElement(finding) {
-  const { start } = finding.primary;
-  return `<error line="${start.line}" column="${start.column}" severity="${finding.severity}" message="${xmlText(messageWithRelated(finding))}" source="${xmlText(finding.ruleId)}"/>`;
+function errorElement(finding2) {
+  const { start } = finding2.primary;
+  return `<error line="${start.line}" column="${start.column}" severity="${finding2.severity}" message="${xmlText(messageWithRelated(finding2))}" source="${xmlText(finding2.ruleId)}"/>`;
 }
 function format7(report, _ctx) {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<checkstyle version="${CHECKSTYLE_VERSION}">`];
   for (const [file, findings] of findingsByFile(report.findings)) {
     lines.push(`  <file name="${xmlText(file)}">`);
-    for (const finding of findings) lines.push(`    ${errorElement(finding)}`);
+    for (const finding2 of findings) lines.push(`    ${errorElement(finding2)}`);
     lines.push("  </file>");
   }
   lines.push("</checkstyle>");
@@ -35903,17 +35903,17 @@ function sortFindings(findings) {
 function formatLocation(span2) {
   return `${span2.file}:${span2.start.line}:${span2.start.column}`;
 }
-function messageWithRelated(finding) {
-  if (finding.related.length === 0) return finding.message;
-  const related = finding.related.map(({ span: span2, label }) => `${formatLocation(span2)}: ${label}`);
-  return `${finding.message} (related: ${related.join("; ")})`;
+function messageWithRelated(finding2) {
+  if (finding2.related.length === 0) return finding2.message;
+  const related = finding2.related.map(({ span: span2, label }) => `${formatLocation(span2)}: ${label}`);
+  return `${finding2.message} (related: ${related.join("; ")})`;
 }
 function findingsByFile(findings) {
   const groups = [];
-  for (const finding of sortFindings(findings)) {
+  for (const finding2 of sortFindings(findings)) {
     const last = groups[groups.length - 1];
-    if (last && last[0] === finding.primary.file) last[1].push(finding);
-    else groups.push([finding.primary.file, [finding]]);
+    if (last && last[0] === finding2.primary.file) last[1].push(finding2);
+    else groups.push([finding2.primary.file, [finding2]]);
   }
   return groups;
 }
@@ -35955,7 +35955,7 @@ function parseBaseline(text3, file) {
   return fingerprints;
 }
 function applyBaseline(report, accepted) {
-  const findings = report.findings.filter((finding) => !accepted.has(finding.fingerprint));
+  const findings = report.findings.filter((finding2) => !accepted.has(finding2.fingerprint));
   const kept = withFindings(report, findings);
   return { ...kept, summary: { ...kept.summary, baselined: report.summary.baselined + report.findings.length - findings.length } };
 }
@@ -36773,7 +36773,7 @@ function renderIngressNginx(kubernetes) {
     if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
     const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
     const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule24) => rule24.paths.map((path) => ({ host: rule24.host ?? "_", path: path.path, backend: path.backend })));
+    const paths = ingress.rules.flatMap((rule33) => rule33.paths.map((path) => ({ host: rule33.host ?? "_", path: path.path, backend: path.backend })));
     if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
     for (const { host, path, backend } of paths) {
       const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
@@ -37335,9 +37335,9 @@ function matchComposeLoopback(address, listener, compose, nginxIn) {
   const bound = listener.address.host.toLowerCase();
   const inProject = nginxIn.filter((container) => container.project === compose.project);
   if (inProject.length > 0) {
-    const together = inProject.find((container) => shareNetwork(container, compose));
-    if (!together || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
-    return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${compose.service}"` };
+    const together2 = inProject.find((container) => shareNetwork(container, compose));
+    if (!together2 || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
+    return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${together2.service}" shares the network namespace of "${compose.service}"` };
   }
   if (!ALL_INTERFACES.has(bound)) return void 0;
   const published = compose.published.find((port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
@@ -39821,10 +39821,10 @@ function describeArgs(mask) {
   if (counts.length === 0) return "none";
   const last = counts[counts.length - 1];
   if (last === MANY_ARGS) {
-    let from = MANY_ARGS;
-    while (from - 1 >= 0 && mask & 1 << from - 1) from--;
-    const head = counts.filter((n) => n < from);
-    const tail = from === 0 ? "any number" : `${from} or more`;
+    let from2 = MANY_ARGS;
+    while (from2 - 1 >= 0 && mask & 1 << from2 - 1) from2--;
+    const head = counts.filter((n) => n < from2);
+    const tail = from2 === 0 ? "any number" : `${from2} or more`;
     return head.length > 0 ? `${head.join(", ")} or ${tail}` : tail;
   }
   if (counts.length === 1) return counts[0] === 0 ? "none" : String(counts[0]);
@@ -39871,7 +39871,7 @@ function unescape(raw) {
   let backslash2 = raw.indexOf("\\");
   if (backslash2 === -1) return raw;
   const parts = [];
-  let from = 0;
+  let from2 = 0;
   while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
     const next = raw[backslash2 + 1];
     const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
@@ -39879,11 +39879,11 @@ function unescape(raw) {
       backslash2 = raw.indexOf("\\", backslash2 + 1);
       continue;
     }
-    parts.push(raw.slice(from, backslash2), replacement);
-    from = backslash2 + 2;
-    backslash2 = raw.indexOf("\\", from);
+    parts.push(raw.slice(from2, backslash2), replacement);
+    from2 = backslash2 + 2;
+    backslash2 = raw.indexOf("\\", from2);
   }
-  parts.push(raw.slice(from));
+  parts.push(raw.slice(from2));
   return parts.join("");
 }
 var NginxLexer = class {
@@ -40972,10 +40972,10 @@ var NginxModel = class {
       groupOf.set(this.addScope(shared, snippetRoots), group);
     }
     for (const scope of this.scopes) {
-      const together = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
+      const together2 = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
       for (const pass of scope.passes) {
         if (pass.target.kind !== "unresolved") continue;
-        const elsewhere = together.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
+        const elsewhere = together2.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
         if (elsewhere) pass.target = { kind: "group", group: elsewhere };
       }
     }
@@ -41904,12 +41904,12 @@ var READER_RULES = [
   define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
 ];
 function findReaderRule(id2) {
-  return READER_RULES.find((rule24) => rule24.id === id2);
+  return READER_RULES.find((rule33) => rule33.id === id2);
 }
 
 // src/rule.ts
-function defineRule(rule24) {
-  return rule24;
+function defineRule(rule33) {
+  return rule33;
 }
 function renderMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
@@ -42167,10 +42167,10 @@ function lastUwsgiEntry(backend, ...keys) {
 function isUwsgiBackend(backend) {
   return backend.kind === "uwsgi";
 }
-function spanWithin(span2, text3, from, to) {
+function spanWithin(span2, text3, from2, to) {
   if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
   const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
-  return { file: span2.file, start: at(from), end: at(to) };
+  return { file: span2.file, start: at(from2), end: at(to) };
 }
 function uwsgiEntryPath(backend, entry) {
   return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
@@ -42501,7 +42501,7 @@ function classicElb(kubernetes, service) {
   };
 }
 function ingressTargets(kubernetes, ingress) {
-  const backends = [...ingress.rules.flatMap((rule24) => rule24.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
+  const backends = [...ingress.rules.flatMap((rule33) => rule33.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
   const workloads = /* @__PURE__ */ new Set();
   for (const backend of backends) {
     for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
@@ -42688,6 +42688,123 @@ function judge(queue) {
   return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
 }
 
+// src/reference/nginx/listen-parameters.ts
+var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
+  "default_server",
+  "default",
+  "bind",
+  "deferred",
+  "reuseport",
+  "ssl",
+  "http2",
+  "quic",
+  "proxy_protocol",
+  // nginx 1.29.7 CHANGES: "the multipath parameter of the listen directive"
+  "multipath"
+]);
+var HTTP_LISTEN_VALUED_PARAMETERS = [
+  "setfib=",
+  "fastopen=",
+  "backlog=",
+  "rcvbuf=",
+  "sndbuf=",
+  "accept_filter=",
+  "ipv6only=",
+  "so_keepalive="
+];
+
+// src/reference/nginx/deprecations.ts
+var V2_OBSOLETE_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_recv_timeout, http2_idle_timeout, and http2_max_requests directives have been removed, the keepalive_timeout and keepalive_requests directives should be used instead" (commits d18e066d6, 49ab33124)';
+var V2_FIELD_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_max_field_size and http2_max_header_size directives have been removed, the large_client_header_buffers directive should be used instead" (commit 51fea093e)';
+var V2_PUSH_1_25_1 = 'nginx 1.25.1 CHANGES: "HTTP/2 server push support has been removed" (commit 6915d2fb2)';
+function obsoleteV2(name2, deprecated, replacement, changes) {
+  return {
+    name: name2,
+    deprecated,
+    effect: "ignored",
+    replacement,
+    logLine: replacement ? `the "${name2}" directive is obsolete, use the "${replacement}" directive instead` : `the "${name2}" directive is obsolete, ignored`,
+    changes
+  };
+}
+var NGINX_DEPRECATIONS = [
+  {
+    name: "ssl",
+    deprecated: "1.15.0",
+    effect: "deprecated",
+    removed: "1.25.1",
+    replacement: "listen ... ssl",
+    logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
+    changes: 'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)'
+  },
+  {
+    name: "listen",
+    parameter: "http2",
+    deprecated: "1.25.1",
+    effect: "deprecated",
+    replacement: "http2 on",
+    replacementSince: "1.25.1",
+    logLine: 'the "listen ... http2" directive is deprecated, use the "http2" directive instead',
+    changes: 'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)'
+  },
+  {
+    name: "listen",
+    parameter: "spdy",
+    deprecated: "1.9.5",
+    effect: "ignored",
+    removed: "1.19.7",
+    replacement: "listen ... http2",
+    logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
+    changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter'
+  },
+  obsoleteV2("http2_recv_timeout", "1.19.7", "client_header_timeout", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_idle_timeout", "1.19.7", "keepalive_timeout", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_max_requests", "1.19.7", "keepalive_requests", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_max_field_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
+  obsoleteV2("http2_max_header_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
+  obsoleteV2("http2_push", "1.25.1", void 0, V2_PUSH_1_25_1),
+  obsoleteV2("http2_push_preload", "1.25.1", void 0, V2_PUSH_1_25_1),
+  obsoleteV2("http2_max_concurrent_pushes", "1.25.1", void 0, V2_PUSH_1_25_1)
+];
+var DEPRECATIONS_BY_NAME = (() => {
+  const byName = /* @__PURE__ */ new Map();
+  for (const entry of NGINX_DEPRECATIONS) byName.set(entry.name, [...byName.get(entry.name) ?? [], entry]);
+  return byName;
+})();
+var DEPRECATED_LISTEN_PARAMETERS = new Set(NGINX_DEPRECATIONS.filter((entry) => entry.name === "listen" && entry.parameter).map((entry) => entry.parameter));
+function removedAfterDeprecation(name2) {
+  return (DEPRECATIONS_BY_NAME.get(name2) ?? []).some((entry) => entry.parameter === void 0 && entry.removed !== void 0);
+}
+
+// src/model/nginx-listen.ts
+var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
+function listenSocket(directive) {
+  const address = directive.args[0]?.value;
+  if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
+  const defaultServer = directive.args.slice(1).some((arg) => arg.value === "default_server" || arg.value === "default");
+  const key = socketKey(address);
+  return key === void 0 ? void 0 : { key, defaultServer };
+}
+function socketKey(address) {
+  if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
+  const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
+  if (bracketed2) return `[${bracketed2[1].toLowerCase()}]:${bracketed2[2] ?? "80"}`;
+  if (/^\d+$/.test(address)) return `*:${address}`;
+  const hostPort = /^([^:\s]+)(?::(\d+))?$/.exec(address);
+  if (!hostPort) return void 0;
+  const host = hostPort[1].toLowerCase();
+  return `${host === "0.0.0.0" ? "*" : host}:${hostPort[2] ?? "80"}`;
+}
+function invalidListenParameter(values2, alsoStream = false) {
+  for (let i = 1; i < values2.length; i++) {
+    const value = values2[i];
+    if (alsoStream && value === "udp") continue;
+    if (DEPRECATED_LISTEN_PARAMETERS.has(value)) continue;
+    if (!HTTP_LISTEN_PARAMETERS.has(value) && !HTTP_LISTEN_VALUED_PARAMETERS.some((prefix) => value.startsWith(prefix))) return i;
+  }
+  return -1;
+}
+
 // src/model/template-values.ts
 init_template();
 init_template_text();
@@ -42702,6 +42819,10 @@ function writtenConditionally(directive) {
   const source = sourceOf(directive);
   return source instanceof TemplateSourceText && source.isConditional(directive.nameSpan.start.offset);
 }
+function spanWrittenConditionally(directive, span2) {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && source.isConditional(span2.start.offset);
+}
 function maySeparateInTemplate(first, second) {
   const source = sourceOf(first);
   if (!(source instanceof TemplateSourceText) || sourceOf(second) !== source) return false;
@@ -42709,21 +42830,182 @@ function maySeparateInTemplate(first, second) {
   return source.hasStatementBetween(a.span.start.offset, b.span.start.offset);
 }
 
-// checks/nginx-directive-args.ts
-var ID6 = "nginx-directive-args";
+// checks/nginx-default-server.ts
+var ID6 = "nginx-default-server";
 var rule6 = defineRule({
   id: ID6,
+  severity: "info",
+  category: "reliability",
+  meta: {
+    description: "Several servers listen on one socket and none is marked default_server: the first in configuration order answers every unknown Host",
+    docsUrl: docsUrl(ID6),
+    fixable: false,
+    messages: {
+      implicitDefault: '{{count}} servers listen on {{socket}} and none is marked "default_server": requests with an unknown Host go to the first, {{first}}'
+    },
+    help: {
+      implicitDefault: "nginx makes the first server listed for an address:port its default (ngx_http_add_address). Which one is first depends on include order (conf.d/*.conf is read alphabetically), so adding or renaming a file changes which site answers requests by IP address, by a stale DNS name or from scanners. Mark the intended one: `listen 80 default_server;` (often a catch-all `server_name _; return 444;`)."
+    }
+  },
+  *check(model) {
+    const unterminated = /* @__PURE__ */ new Set();
+    for (const use of model.nginx.directives.uses) if (use.directive.name === "listen" && !use.terminated) unterminated.add(use.directive);
+    for (const scope of model.nginx.scopes) {
+      for (const servers of loadedTogether(scope)) {
+        const bySocket = /* @__PURE__ */ new Map();
+        for (const server of servers) {
+          const sockets = socketsOf(server, unterminated);
+          if (!sockets) continue;
+          for (const [key, onSocket] of sockets) {
+            const list = bySocket.get(key);
+            if (list) list.push(onSocket);
+            else bySocket.set(key, [onSocket]);
+          }
+        }
+        for (const [socket, list] of bySocket) {
+          if (list.length < 2 || list.some((entry) => entry.defaultServer)) continue;
+          const [first, ...others] = list;
+          const related = others.slice(0, 3).map((entry) => ({ span: entry.span, label: `also on ${socket}: ${describe(entry.server)}` }));
+          yield {
+            messageId: "implicitDefault",
+            data: { count: list.length, socket, first: describe(first.server) },
+            primary: first.span,
+            related,
+            modelPath: `${first.server.path}>listen[${socket}]`
+          };
+        }
+      }
+    }
+  }
+});
+function loadedTogether(scope) {
+  const servers = scope.servers.filter((server) => server.node && !server.node.generated && server.parent === scope.http);
+  if (scope.roots.every((root) => root.kind === "main")) return [unique(servers)];
+  const byFile = /* @__PURE__ */ new Map();
+  for (const server of servers) {
+    const file = server.directive.file;
+    byFile.set(file, [...byFile.get(file) ?? [], server]);
+  }
+  return [...byFile.values()].map(unique);
+}
+function unique(servers) {
+  const seen = /* @__PURE__ */ new Set();
+  return servers.filter((server) => !seen.has(server.directive) && seen.add(server.directive));
+}
+function socketsOf(server, unterminated) {
+  const directive = server.directive;
+  if (writtenConditionally(directive)) return void 0;
+  const listens = server.own("listen");
+  const sockets = /* @__PURE__ */ new Map();
+  if (listens.length === 0) {
+    sockets.set(IMPLICIT_LISTEN.key, { server, span: directive.nameSpan, defaultServer: false });
+    return sockets;
+  }
+  for (const entry of listens) {
+    if (unterminated.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return void 0;
+    const socket = listenSocket(entry.directive);
+    if (!socket) return void 0;
+    const known2 = sockets.get(socket.key);
+    if (known2) known2.defaultServer ||= socket.defaultServer;
+    else sockets.set(socket.key, { server, span: entry.directive.args[0].span, defaultServer: socket.defaultServer });
+  }
+  return sockets;
+}
+function describe(server) {
+  const name2 = server.ownLast("server_name")?.directive.args[0]?.value;
+  const directive = server.directive;
+  return name2 !== void 0 && name2 !== "" ? `server_name ${name2}` : `the server at ${directive.file}:${directive.nameSpan.start.line}`;
+}
+
+// checks/nginx-deprecated-directive.ts
+var ID7 = "nginx-deprecated-directive";
+var rule7 = defineRule({
+  id: ID7,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "A directive or listen parameter that nginx deprecated, ignores, or removed in the releases the tree may run",
+    docsUrl: docsUrl(ID7),
+    fixable: false,
+    messages: {
+      removed: '"{{what}}" was removed in nginx {{removed}} (deprecated since {{deprecated}}): on {{versions}} nginx refuses to start; use "{{replacement}}"',
+      removedLater: '"{{what}}" is deprecated since nginx {{deprecated}} and removed in {{removed}}: on {{versions}} nginx refuses to start; use "{{replacement}}"',
+      ignored: '"{{what}}" is obsolete since nginx {{deprecated}} and ignored on {{versions}}{{instead}}',
+      deprecated: '"{{what}}" is deprecated since nginx {{deprecated}} (on {{versions}}); use "{{replacement}}"{{availability}}'
+    },
+    help: {
+      removed: 'nginx stops at start with `unknown directive "ssl"`. Put `ssl` on the `listen` line instead (`listen 443 ssl;`); the certificate directives stay as they are.',
+      removedLater: 'Older releases accept it with `[warn] the "ssl" directive is deprecated, use the "listen ... ssl" directive instead`; the first upgrade past the removal stops nginx with `unknown directive`. Move `ssl` onto the `listen` line.',
+      ignored: 'nginx starts, logs `[warn] the "X" directive is obsolete`, and the value has no effect: the limit or timeout you set is not applied. Set the directive named in the message instead, or delete the line.',
+      deprecated: 'nginx logs `[warn] the "listen ... http2" directive is deprecated, use the "http2" directive instead` at every start and reload. Write `http2 on;` in the server and drop `http2` from `listen`.'
+    }
+  },
+  *check(model) {
+    const index = model.nginx.directives;
+    const range = model.nginxVersion.range;
+    for (const use of index.checkedUses()) {
+      const entries = DEPRECATIONS_BY_NAME.get(use.directive.name);
+      if (!entries) continue;
+      if (index.variantsHere(use).length === 0) continue;
+      for (const entry of entries) {
+        if (entry.parameter === void 0) {
+          const draft = judge2(entry, range, use.directive.name, use.directive.nameSpan, use.path);
+          if (draft) yield draft;
+          continue;
+        }
+        if (!use.contexts.includes("server")) continue;
+        for (const arg of use.directive.args) {
+          if (arg.value !== entry.parameter) continue;
+          const draft = judge2(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
+          if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: "info" };
+          else if (draft) yield draft;
+        }
+      }
+    }
+  }
+});
+function judge2(entry, range, what, primary, modelPath) {
+  const deprecated = parseVersion(entry.deprecated);
+  if (compareVersions(range.max, deprecated) < 0) return void 0;
+  const base = { primary, modelPath };
+  const replacement = entry.replacement ?? "";
+  if (entry.removed) {
+    const removed = parseVersion(entry.removed);
+    const data = { what, deprecated: entry.deprecated, removed: entry.removed, replacement, versions: describeRange(from(range, removed)) };
+    if (compareVersions(range.min, removed) >= 0) return { ...base, messageId: "removed", data };
+    if (compareVersions(range.max, removed) >= 0) return { ...base, messageId: "removedLater", data, maxSeverity: "warning" };
+  }
+  const versions = describeRange(from(range, deprecated));
+  if (entry.effect === "ignored") {
+    const instead = entry.replacement ? `; set "${entry.replacement}" instead` : ": nothing replaces it, delete it";
+    return { ...base, messageId: "ignored", data: { what, deprecated: entry.deprecated, versions, instead }, maxSeverity: "warning" };
+  }
+  const replacementSince = entry.replacementSince ? parseVersion(entry.replacementSince) : void 0;
+  const missingSomewhere = replacementSince !== void 0 && compareVersions(range.min, replacementSince) < 0;
+  const availability = missingSomewhere ? ` (available from nginx ${entry.replacementSince}; older releases need "${what}")` : "";
+  const maxSeverity = missingSomewhere ? "info" : "warning";
+  return { ...base, messageId: "deprecated", data: { what, deprecated: entry.deprecated, replacement, versions, availability }, maxSeverity };
+}
+function from(range, start) {
+  return { min: compareVersions(range.min, start) >= 0 ? range.min : start, max: range.max };
+}
+
+// checks/nginx-directive-args.ts
+var ID8 = "nginx-directive-args";
+var rule8 = defineRule({
+  id: ID8,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive with the wrong number of arguments, a block where none belongs (or none where one does), or a flag that is not on/off: nginx refuses to start",
-    docsUrl: docsUrl(ID6),
+    docsUrl: docsUrl(ID8),
     fixable: false,
     messages: {
       count: 'Invalid number of arguments in "{{name}}": {{given}} given, {{expected}} expected{{syntax}}: nginx refuses to start (invalid number of arguments in "{{name}}" directive){{hint}}',
       flag: 'Invalid value "{{value}}" in "{{name}}": nginx refuses to start (it must be "on" or "off")',
       notTerminated: '"{{name}}" takes no block: nginx refuses to start (directive "{{name}}" is not terminated by ";"); end it with ";"',
-      noOpeningBrace: '"{{name}}" needs a block: nginx refuses to start (directive "{{name}}" has no opening "{")'
+      noOpeningBrace: '"{{name}}" needs a block: nginx refuses to start (directive "{{name}}" has no opening "{")',
+      listenParameter: 'Invalid parameter "{{value}}" in "listen": nginx refuses to start (invalid parameter "{{value}}"){{hint}}'
     }
   },
   *check(model) {
@@ -42736,8 +43018,19 @@ var rule6 = defineRule({
       if (!byShape) verdicts.set(variants, byShape = /* @__PURE__ */ new Map());
       const shapeKey = use.argCount * 2 + (use.opensBlock ? 1 : 0);
       let verdict = byShape.get(shapeKey);
-      if (!verdict) byShape.set(shapeKey, verdict = judge2(variants, use.directive.name, use.opensBlock, use.argCount));
-      if (verdict.kind === "ok") continue;
+      if (!verdict) byShape.set(shapeKey, verdict = judge3(variants, use.directive.name, use.opensBlock, use.argCount));
+      if (verdict.kind === "ok") {
+        if (use.directive.name === "listen" && variants.some((spec) => spec.module === "http_core") && !argumentsUnknown(use.directive)) {
+          const args = use.directive.args;
+          const bad = invalidListenParameter(args.map((arg) => arg.value), variants.some((spec) => spec.module === "stream_core"));
+          if (bad !== -1) {
+            const value2 = args[bad].value;
+            const hint = index.table.lookup(value2).length > 0 ? missingSemicolonHint(args[bad - 1].span.start.line, args[bad].span.start.line, value2) : "";
+            yield { modelPath: use.path, messageId: "listenParameter", data: { value: value2, hint }, primary: args[bad].span };
+          }
+        }
+        continue;
+      }
       const { directive } = use;
       if (verdict.kind !== "shape" && argumentsUnknown(directive)) continue;
       const name2 = directive.name;
@@ -42770,7 +43063,7 @@ var rule6 = defineRule({
   }
 });
 var OK = { kind: "ok" };
-function judge2(variants, name2, opensBlock2, argCount) {
+function judge3(variants, name2, opensBlock2, argCount) {
   const shaped = variants.filter((spec) => spec.block === opensBlock2 || isLuaBlockDirective(name2) && spec.block);
   if (shaped.length === 0) return { kind: "shape" };
   if (!shaped.some((spec) => acceptsCount(spec.args, argCount))) return { kind: "count", shaped };
@@ -42786,16 +43079,19 @@ function hintFor(given, specs2, values2) {
   if (takesOne && given > 1 && values2.every((v) => /^\d+(ms|s|m|h|d|w|M|y)?$/.test(v))) return `; quote a combined time: "${values2.join(" ")}"`;
   return "";
 }
+function missingSemicolonHint(lineBefore, line, value) {
+  return line === lineBefore ? "" : `; "${value}" on line ${line} is a directive: the ";" at the end of line ${lineBefore} is missing`;
+}
 
 // checks/nginx-directive-context.ts
-var ID7 = "nginx-directive-context";
-var rule7 = defineRule({
-  id: ID7,
+var ID9 = "nginx-directive-context";
+var rule9 = defineRule({
+  id: ID9,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A known directive in a block where nginx does not allow it: nginx refuses to start",
-    docsUrl: docsUrl(ID7),
+    docsUrl: docsUrl(ID9),
     fixable: false,
     messages: {
       notAllowed: '"{{name}}" is not allowed in {{here}}: nginx refuses to start ("{{name}}" directive is not allowed here); it is allowed in {{allowed}}',
@@ -42838,17 +43134,19 @@ var rule7 = defineRule({
 });
 
 // checks/nginx-duplicate-directive.ts
-var ID8 = "nginx-duplicate-directive";
-var rule8 = defineRule({
-  id: ID8,
+var BALANCING_METHODS = /* @__PURE__ */ new Set(["ip_hash", "hash", "least_conn", "least_time", "random"]);
+var ID10 = "nginx-duplicate-directive";
+var rule10 = defineRule({
+  id: ID10,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive that nginx allows once per block appears twice in the same block: nginx refuses to start",
-    docsUrl: docsUrl(ID8),
+    docsUrl: docsUrl(ID10),
     fixable: false,
     messages: {
       duplicate: 'Duplicate "{{name}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate); keep one',
+      balancingRedefined: '"{{name}}" after "{{first}}" in this upstream: nginx warns "load balancing method redefined" and uses only the last one; keep one',
       sharedSetting: '"{{name}}" after "{{first}}" in this {{block}}: nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them'
     }
   },
@@ -42856,6 +43154,7 @@ var rule8 = defineRule({
     const index = model.nginx.directives;
     const rejects = /* @__PURE__ */ new Map();
     for (const level of index.levels) {
+      if (level.owner?.directive.name === "upstream") yield* balancingRedefined(level);
       let firstBySetting;
       for (const use of level.uses) {
         if (!use.terminated || use.contexts.length === 0) continue;
@@ -42892,20 +43191,223 @@ var rule8 = defineRule({
     }
   }
 });
+function* balancingRedefined(level) {
+  let first;
+  for (const use of level.uses) {
+    if (!use.terminated || !BALANCING_METHODS.has(use.directive.name) || use.directive === first?.directive) continue;
+    if (!first || maySeparateInTemplate(first.directive, use.directive)) {
+      first = use;
+      continue;
+    }
+    yield {
+      messageId: "balancingRedefined",
+      data: { name: use.directive.name, first: first.directive.name },
+      primary: use.directive.nameSpan,
+      related: [{ span: first.directive.nameSpan, label: `first method "${first.directive.name}" here` }],
+      modelPath: use.path,
+      maxSeverity: "warning"
+    };
+  }
+}
+
+// checks/nginx-error-log-off.ts
+var ID11 = "nginx-error-log-off";
+var rule11 = defineRule({
+  id: ID11,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: '"error_log off" does not turn the error log off: nginx writes it to a file named "off"',
+    docsUrl: docsUrl(ID11),
+    fixable: false,
+    messages: {
+      fileNamedOff: `"error_log off" writes the error log to a file named "off" under nginx's prefix, not nowhere; use "error_log /dev/null crit" to discard it`
+    },
+    help: {
+      fileNamedOff: 'ngx_log_set_log knows only stderr, memory:, syslog: and file paths: "off" is a relative path, opened as <prefix>/off (/etc/nginx/off or /usr/share/nginx/off). Errors keep being written there, unrotated, where nobody looks, and nginx fails to start if the directory is read-only. `error_log /dev/null crit;` discards almost everything; `error_log stderr;` hands the log to the container runtime.'
+    }
+  },
+  *check(model) {
+    const index = model.nginx.directives;
+    for (const use of index.checkedUses()) {
+      if (use.directive.name !== "error_log") continue;
+      const target = use.directive.args[0];
+      if (!target || target.value !== "off" || index.variantsHere(use).length === 0) continue;
+      yield { messageId: "fileNamedOff", primary: target.span, modelPath: use.path };
+    }
+  }
+});
+
+// checks/nginx-if-is-evil.ts
+init_template();
+var ID12 = "nginx-if-is-evil";
+var LEAVES_OR_SERVES = /* @__PURE__ */ new Set(["return", "proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"]);
+var rule12 = defineRule({
+  id: ID12,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: `An "if" in a location that has "try_files": when the condition holds, the request runs in the if block's configuration, which has no try_files`,
+    docsUrl: docsUrl(ID12),
+    fixable: false,
+    messages: {
+      skipsTryFiles: `When "if {{condition}}" holds, this location's "try_files {{tryFiles}}" is skipped: the if block has its own configuration and try_files is not inherited into it`
+    },
+    help: {
+      skipsTryFiles: "nginx serves the request from the if block's configuration, where try_files is unset: the URI is served as a static file from root (a 404 for a front controller's routes, or the PHP source for a .php URI) instead of the fallback. End the if with `return` or `rewrite ... last`, or move the condition into a map and test it outside the location."
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      for (const location of scope.locations) {
+        if (!location.children.some((child) => child.kind === "if")) continue;
+        const tryFiles = location.ownLast("try_files");
+        if (!tryFiles) continue;
+        for (const block2 of location.children) {
+          if (block2.kind !== "if" || !staysInBlock(block2)) continue;
+          const directive = block2.directive;
+          const condition = conditionText(directive.args.map((arg) => arg.value));
+          if (/^\(\s*-[efd]\s/.test(condition)) continue;
+          yield {
+            messageId: "skipsTryFiles",
+            data: { condition, tryFiles: tryFiles.directive.args.map((arg) => arg.value).join(" ") },
+            primary: directive.nameSpan,
+            related: [{ span: tryFiles.directive.span, label: "try_files of the location" }],
+            modelPath: block2.path
+          };
+        }
+      }
+    }
+  }
+});
+function staysInBlock(block2) {
+  if (argumentsUnknown(block2.directive)) return false;
+  for (const entry of block2.directives) {
+    const { name: name2, args } = entry.directive;
+    if (LEAVES_OR_SERVES.has(name2) || isUnknownValue(name2)) return false;
+    if (name2 === "include" && !entry.children) return false;
+    if (name2 === "rewrite" && args[args.length - 1]?.value !== "break") return false;
+  }
+  return true;
+}
+function conditionText(words) {
+  return words.join(" ").replace(/^\(\s+/, "(").replace(/\s+\)$/, ")");
+}
+
+// checks/nginx-keepalive-requests-low.ts
+var ID13 = "nginx-keepalive-requests-low";
+var LOW_BELOW = 100;
+var CLIENT_CONTEXTS = /* @__PURE__ */ new Set(["http", "server", "location"]);
+var rule13 = defineRule({
+  id: ID13,
+  severity: "info",
+  category: "performance",
+  meta: {
+    description: "keepalive_requests for client connections set far below nginx's default: clients reconnect every few requests",
+    docsUrl: docsUrl(ID13),
+    fixable: false,
+    messages: {
+      low: `"keepalive_requests {{value}}" closes each client connection after {{value}} requests (HTTP/2 streams included), so browsers and load balancers reconnect, and redo TLS, that often; nginx's default is 1000`,
+      off: '"keepalive_requests 0" closes every client connection after one request: client keep-alive is off; if that is meant, "keepalive_timeout 0" says so'
+    },
+    help: {
+      low: 'From nginx 1.19.10 the default is 1000 (CHANGES: "the default value of the keepalive_requests directive was changed to 1000"), and since 1.19.7 it also bounds the requests of one HTTP/2 connection. A low value sends "Connection: close" (or GOAWAY) early: more TCP and TLS handshakes, more TIME_WAIT sockets, and a load balancer in front reopens its pool constantly. Remove the line or raise it.',
+      off: "With 0, ngx_http_set_keepalive is never reached: each response closes the connection. `keepalive_timeout 0;` is the documented way to turn client keep-alive off."
+    }
+  },
+  *check(model) {
+    for (const use of model.nginx.directives.checkedUses()) {
+      if (use.directive.name !== "keepalive_requests") continue;
+      if (use.contexts.some((context) => !CLIENT_CONTEXTS.has(context)) || argumentsUnknown(use.directive)) continue;
+      const arg = use.directive.args[0];
+      if (!arg || !/^\d+$/.test(arg.value)) continue;
+      const value = Number(arg.value);
+      if (value === 0) yield { messageId: "off", primary: arg.span, modelPath: use.path };
+      else if (value < LOW_BELOW) yield { messageId: "low", data: { value }, primary: arg.span, modelPath: use.path };
+    }
+  }
+});
+
+// checks/nginx-map-default.ts
+init_template();
+var ID14 = "nginx-map-default";
+var PARAMETERS = {
+  map: /* @__PURE__ */ new Set(["hostnames", "volatile"]),
+  geo: /* @__PURE__ */ new Set(["ranges", "proxy", "proxy_recursive", "delete"])
+};
+var MATCHES_EVERYTHING = /* @__PURE__ */ new Set(["", ".*", "^", "^.*", "^.*$", ".*$", "(.*)", "^(.*)$"]);
+var EVERY_ADDRESS = /* @__PURE__ */ new Set(["0.0.0.0/0", "::/0"]);
+var rule14 = defineRule({
+  id: ID14,
+  severity: "info",
+  category: "correctness",
+  meta: {
+    description: 'A map or geo block without "default": a value that matches no entry gives the variable the empty string',
+    docsUrl: docsUrl(ID14),
+    fixable: false,
+    messages: {
+      noDefault: '"{{head}}" has no "default": a value that matches no entry ({{entries}} in the block) sets "{{variable}}" to the empty string'
+    },
+    help: {
+      noDefault: 'nginx gives no warning: an unmatched value yields "" silently. Where the variable feeds proxy_pass, a header or a limit key, an empty value changes what happens. Add a `default` line with the value you mean (`default "";` says the empty string is intended).'
+    }
+  },
+  *check(model) {
+    for (const use of model.nginx.directives.checkedUses()) {
+      const { directive, entry } = use;
+      const name2 = directive.name;
+      if (name2 !== "map" && name2 !== "geo" || !entry.children || directive.args.length === 0) continue;
+      const entries = entriesOf(entry.children, PARAMETERS[name2]);
+      if (entries === void 0 || entries.length === 0) continue;
+      if (entries.some((key) => coversEverything(name2, key))) continue;
+      const args = directive.args.map((arg) => arg.value);
+      const variable = args[args.length - 1];
+      yield {
+        messageId: "noDefault",
+        data: { head: `${name2} ${args.join(" ")}`, variable, entries: entries.length },
+        primary: directive.nameSpan,
+        modelPath: use.path
+      };
+    }
+  }
+});
+function entriesOf(children2, parameters) {
+  const keys = [];
+  for (const child of children2) {
+    const key = child.directive.name;
+    if (key === "include") {
+      if (!child.children) return void 0;
+      const inner = entriesOf(child.children, parameters);
+      if (inner === void 0) return void 0;
+      keys.push(...inner);
+      continue;
+    }
+    if (isUnknownValue(key)) return void 0;
+    if (parameters.has(key) && (child.directive.args.length === 0 || key === "proxy" || key === "delete")) continue;
+    keys.push(key);
+  }
+  return keys;
+}
+function coversEverything(block2, key) {
+  if (key === "default") return true;
+  if (block2 === "geo") return EVERY_ADDRESS.has(key);
+  const regex = /^~\*?(.*)$/.exec(key);
+  return regex !== null && MATCHES_EVERYTHING.has(regex[1]);
+}
 
 // checks/nginx-proxy-buffers.ts
-var ID9 = "nginx-proxy-buffers";
+var ID15 = "nginx-proxy-buffers";
 var PAGE = 4096;
 var MODULES = ["proxy", "uwsgi", "fastcgi", "scgi"];
 var CHECKED_KINDS = /* @__PURE__ */ new Set(["server", "location", "if", "limit_except"]);
 var BUFFER_SETTINGS = ["buffers", "buffer_size", "busy_buffers_size", "temp_file_write_size", "max_temp_file_size"];
-var rule9 = defineRule({
-  id: ID9,
+var rule15 = defineRule({
+  id: ID15,
   severity: "error",
   category: "correctness",
   meta: {
     description: "proxy_/uwsgi_/fastcgi_/scgi_ buffer sizes that break the limits nginx checks at start-up (e.g. only *_buffer_size raised)",
-    docsUrl: docsUrl(ID9),
+    docsUrl: docsUrl(ID15),
     fixable: false,
     messages: {
       tooFewBuffers: '"{{m}}_buffers {{buffers}}" has fewer than 2 buffers: nginx refuses to start (there must be at least 2 "{{m}}_buffers"); use at least 2',
@@ -42923,14 +43425,14 @@ var rule9 = defineRule({
       for (const block2 of scope.http.descendants()) {
         if (!CHECKED_KINDS.has(block2.kind)) continue;
         for (const m of modules) {
-          const finding = judge3(block2, m, synthetic);
-          if (finding) yield finding;
+          const finding2 = judge4(block2, m, synthetic);
+          if (finding2) yield finding2;
         }
       }
     }
   }
 });
-function judge3(block2, m, synthetic) {
+function judge4(block2, m, synthetic) {
   let unknown3 = false;
   const setting = (name2, parse, fallback) => {
     const found = block2.inherited(name2);
@@ -42997,16 +43499,115 @@ function formatSize(bytes) {
   return String(bytes);
 }
 
+// checks/nginx-stale-dns.ts
+var ID16 = "nginx-stale-dns";
+var rule16 = defineRule({
+  id: ID16,
+  severity: "info",
+  category: "reliability",
+  meta: {
+    description: "A host name in proxy_pass or an upstream server line is resolved once, when nginx starts, and never again",
+    docsUrl: docsUrl(ID16),
+    fixable: false,
+    messages: {
+      composeService: '"{{host}}" is the compose service "{{service}}": nginx resolves it once at start, so a recreated container with a new address gets 502s until nginx reloads',
+      hostName: '"{{host}}" is resolved once, when nginx starts: if its address changes, nginx keeps sending to the old one until it reloads'
+    },
+    help: {
+      composeService: "A container that compose recreates (a new image, `docker compose up` after a change) may get another address on the network; nginx still connects to the old one: `connect() failed (113: No route to host)` or `(111: Connection refused) while connecting to upstream`. Use `resolver 127.0.0.11 valid=10s;` with a variable in proxy_pass, or `server web:8000 resolve;` in an upstream with a `zone` (nginx 1.27.3+).",
+      hostName: "A literal host name is resolved when the configuration is loaded, whatever `resolver` says (the resolver is used only for variables and for upstream servers marked `resolve`). Cloud load balancers and CDNs change addresses; nginx keeps the old ones: timeouts and 502s until a reload. Use a variable with a `resolver`, or `server host resolve;` in an upstream with a `zone` (nginx 1.27.3+)."
+    }
+  },
+  *check(model) {
+    const composeNames = /* @__PURE__ */ new Map();
+    for (const container of model.compose) {
+      for (const name2 of [container.service, ...container.aliases]) composeNames.set(name2.toLowerCase(), container.service);
+    }
+    const seen = /* @__PURE__ */ new Set();
+    const judge10 = (host, directive, span2, modelPath) => {
+      if (seen.has(directive.directive) || directive.generated || !isHostName(host) || argumentsUnknown(directive.directive)) return void 0;
+      seen.add(directive.directive);
+      if (servicesNamed(model.kubernetes, host).length > 0) return void 0;
+      const service = composeNames.get(host);
+      if (service !== void 0) return { messageId: "composeService", data: { host, service }, primary: span2, modelPath };
+      return { messageId: "hostName", data: { host }, primary: span2, modelPath };
+    };
+    for (const pass of model.nginx.passes) {
+      const target = pass.target;
+      const host = target.kind === "unresolved" ? target.host : target.kind === "address" && target.address.kind === "tcp" ? target.address.host : void 0;
+      if (host === void 0) continue;
+      const name2 = host.replace(/:\d+$/, "").toLowerCase();
+      if (target.kind === "unresolved" && !name2.includes(".") && !composeNames.has(name2)) continue;
+      const draft = judge10(name2, pass.entry, pass.entry.directive.args[0].span, `${pass.location.path}>${pass.entry.directive.name}`);
+      if (draft) yield draft;
+    }
+    for (const group of model.nginx.upstreams) {
+      for (const server of group.servers) {
+        if (server.address?.kind !== "tcp") continue;
+        if (server.entry.directive.args.some((arg) => arg.value === "resolve")) continue;
+        const draft = judge10(server.address.host, server.entry, server.span, `${group.block.path}>server[${server.address.text}]`);
+        if (draft) yield draft;
+      }
+    }
+  }
+});
+function isHostName(host) {
+  if (host === "" || host.includes("$") || host.includes("{")) return false;
+  if (/^\d+(\.\d+){3}$/.test(host) || host.includes(":") || host.startsWith("[")) return false;
+  if (host === "localhost" || host.endsWith(".localhost")) return false;
+  return /^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?$/i.test(host);
+}
+
+// checks/nginx-try-files-proxy.ts
+var ID17 = "nginx-try-files-proxy";
+var rule17 = defineRule({
+  id: ID17,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: "try_files and proxy_pass in the same location: files that exist are proxied, not served from disk",
+    docsUrl: docsUrl(ID17),
+    fixable: false,
+    messages: {
+      proxiedAnyway: '"try_files {{tryFiles}}" and "proxy_pass {{target}}" in one location: a file that exists is proxied with its path as the URI, not served from disk, and {{fallback}}'
+    },
+    help: {
+      proxiedAnyway: "try_files runs before the content phase; when a file exists it only rewrites the URI and lets the location's handler run, and proxy_pass is that handler (ngx_http_try_files_handler returns NGX_DECLINED). So static files never come from disk, and the last argument still applies to everything else. Serve files in one location and proxy from a named one: `location / { try_files $uri $uri/ @app; }  location @app { proxy_pass http://app; }`."
+    }
+  },
+  *check(model) {
+    for (const pass of model.nginx.passes) {
+      if (pass.module !== "proxy" || pass.location.kind !== "location") continue;
+      const tryFiles = pass.location.ownLast("try_files");
+      if (!tryFiles) continue;
+      const args = tryFiles.directive.args.map((arg) => arg.value);
+      const last = args[args.length - 1] ?? "";
+      yield {
+        messageId: "proxiedAnyway",
+        data: { tryFiles: args.join(" "), target: pass.entry.directive.args[0].value, fallback: describeFallback(last) },
+        primary: tryFiles.directive.nameSpan,
+        related: [{ span: pass.entry.directive.nameSpan, label: "proxy_pass is the handler of this location" }],
+        modelPath: `${pass.location.path}>try_files`
+      };
+    }
+  }
+});
+function describeFallback(last) {
+  if (/^=\d+$/.test(last)) return `a URI with no file gets ${last.slice(1)} instead of being proxied`;
+  if (last.startsWith("@")) return `a URI with no file goes to "${last}"`;
+  return `a URI with no file is redirected internally to "${last}"`;
+}
+
 // checks/nginx-unknown-directive.ts
 init_suggest();
-var ID10 = "nginx-unknown-directive";
-var rule10 = defineRule({
-  id: ID10,
+var ID18 = "nginx-unknown-directive";
+var rule18 = defineRule({
+  id: ID18,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A directive that no enabled nginx module knows: nginx refuses to start",
-    docsUrl: docsUrl(ID10),
+    docsUrl: docsUrl(ID18),
     fixable: false,
     messages: {
       unknown: 'Unknown directive "{{name}}"{{suggestion}}: nginx refuses to start (unknown directive "{{name}}")',
@@ -43046,7 +43647,7 @@ var rule10 = defineRule({
       if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range));
       if (verdict === "notYet") {
         yield { primary: directive.nameSpan, modelPath: use.path, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range) } };
-      } else if (verdict === "removed") {
+      } else if (verdict === "removed" && !removedAfterDeprecation(directive.name)) {
         yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range) } };
       }
     }
@@ -43063,15 +43664,131 @@ function releaseVerdict(specs2, range) {
   return void 0;
 }
 
+// src/model/nginx-location.ts
+var MODIFIERS = { "=": "exact", "^~": "prefixNoRegex", "~": "regex", "~*": "regexCaseless" };
+function locationMatch(directive) {
+  const args = directive.args.map((arg) => arg.value);
+  if (args.length === 2) {
+    const kind = Object.hasOwn(MODIFIERS, args[0]) ? MODIFIERS[args[0]] : void 0;
+    return kind ? { kind, pattern: args[1] } : void 0;
+  }
+  if (args.length !== 1) return void 0;
+  const [value] = args;
+  if (value.startsWith("@")) return { kind: "named", pattern: value };
+  if (value.startsWith("=")) return { kind: "exact", pattern: value.slice(1) };
+  if (value.startsWith("^~")) return { kind: "prefixNoRegex", pattern: value.slice(2) };
+  if (value.startsWith("~*")) return { kind: "regexCaseless", pattern: value.slice(2) };
+  if (value.startsWith("~")) return { kind: "regex", pattern: value.slice(1) };
+  return { kind: "prefix", pattern: value };
+}
+function isRegexLocation(match) {
+  return match.kind === "regex" || match.kind === "regexCaseless";
+}
+var EVERY_URI = /* @__PURE__ */ new Set(["", ".", ".*", "^", "^.*", "^/", "/", "^/.*", "/.*", ".*$", "^.*$", "^/.*$", "(.*)", "^(.*)$", "^/(.*)$", "/(.*)$"]);
+function matchesEveryUri(match) {
+  return isRegexLocation(match) && EVERY_URI.has(match.pattern);
+}
+
+// checks/nginx-unreachable-location.ts
+var ID19 = "nginx-unreachable-location";
+var rule19 = defineRule({
+  id: ID19,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "A location that nginx's matching order never selects, or a duplicate location that stops nginx",
+    docsUrl: docsUrl(ID19),
+    fixable: false,
+    messages: {
+      duplicate: 'Duplicate location "{{pattern}}" in this {{level}}: nginx refuses to start (duplicate location "{{pattern}}")',
+      sameRegex: 'Location "{{written}}" is never selected: the earlier "{{earlier}}" at the same level has the same regex{{caseless}}, and the first matching regex wins',
+      afterCatchAll: 'Location "{{written}}" is never selected: the earlier regex location "{{earlier}}" matches every URI, and the first matching regex wins',
+      prefixUnderCatchAll: 'Location "{{written}}" is never selected: the regex location "{{earlier}}" at the same level matches every URI, and a regex match wins over a prefix without "^~"'
+    },
+    help: {
+      duplicate: "nginx stops at start (ngx_http_join_exact_locations). Merge the two blocks; `location /a` and `location ^~ /a` count as the same location.",
+      sameRegex: "Regex locations are tried in the order written and the first match wins, so the second block is dead configuration: its settings never apply. Merge it into the first, or change its regex.",
+      afterCatchAll: "A regex that matches every URI ends the regex search for every request: the later regex blocks are dead configuration. Move the catch-all last, or make it a prefix location (`location /`).",
+      prefixUnderCatchAll: "nginx remembers the longest prefix match, then tries the regexes; a regex that matches every URI always wins, so this prefix block never serves a request. Use `^~` on the prefix (regexes are then skipped for it), or turn the catch-all regex into `location /`."
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      for (const parent of [...scope.servers, ...scope.locations]) {
+        const siblings = [];
+        for (const child of parent.children) {
+          if (child.kind !== "location" || argumentsUnknown(child.directive)) continue;
+          const match = locationMatch(child.directive);
+          if (match) siblings.push({ block: child, match });
+        }
+        if (siblings.length > 1) yield* judgeLevel(siblings, parent.kind === "server" ? "server" : '"location" block');
+      }
+    }
+  }
+});
+function* judgeLevel(siblings, level) {
+  const seen = /* @__PURE__ */ new Set();
+  const unique3 = siblings.filter((sibling) => !seen.has(sibling.block.directive) && seen.add(sibling.block.directive));
+  const catchAll = unique3.find((sibling) => matchesEveryUri(sibling.match));
+  for (let j = 0; j < unique3.length; j++) {
+    const later = unique3[j];
+    const shadow = unique3.slice(0, j).find((earlier) => shadows(earlier.match, later.match) && together(earlier, later));
+    if (shadow) {
+      const kind = shadowKind(shadow.match, later.match);
+      const draft = finding(later, shadow, level);
+      if (kind === "duplicate") yield { ...draft, messageId: "duplicate" };
+      else if (kind === "sameRegex") yield { ...draft, messageId: "sameRegex", maxSeverity: "warning" };
+      else yield { ...draft, messageId: "afterCatchAll", maxSeverity: "warning" };
+      continue;
+    }
+    if (catchAll && later.match.kind === "prefix" && !later.block.children.some((child) => child.kind === "location") && together(catchAll, later)) {
+      yield { ...finding(later, catchAll, level), messageId: "prefixUnderCatchAll", maxSeverity: "warning" };
+    }
+  }
+}
+function shadows(earlier, later) {
+  if (isRegexLocation(earlier) && isRegexLocation(later)) {
+    if (matchesEveryUri(earlier)) return true;
+    return earlier.pattern === later.pattern && (earlier.kind === "regexCaseless" || later.kind === "regex");
+  }
+  if (earlier.pattern !== later.pattern) return false;
+  if (earlier.kind === "exact" && later.kind === "exact") return true;
+  const inclusive = (kind) => kind === "prefix" || kind === "prefixNoRegex";
+  return inclusive(earlier.kind) && inclusive(later.kind);
+}
+function shadowKind(earlier, later) {
+  if (!isRegexLocation(later)) return "duplicate";
+  return matchesEveryUri(earlier) && earlier.pattern !== later.pattern ? "afterCatchAll" : "sameRegex";
+}
+function together(a, b) {
+  return !maySeparateInTemplate(a.block.directive, b.block.directive);
+}
+function finding(later, earlier, level) {
+  const written = (sibling) => sibling.block.directive.args.map((arg) => arg.value).join(" ");
+  const args = later.block.directive.args;
+  return {
+    data: {
+      pattern: later.match.pattern,
+      level,
+      written: written(later),
+      earlier: written(earlier),
+      caseless: earlier.match.kind === "regexCaseless" && later.match.kind === "regex" ? " (case-insensitive there)" : ""
+    },
+    primary: args[args.length - 1].span,
+    related: [{ span: earlier.block.directive.nameSpan, label: `"location ${written(earlier)}" here` }],
+    modelPath: later.block.path
+  };
+}
+
 // checks/proxy-read-timeout-backend.ts
-var ID11 = "proxy-read-timeout-backend";
-var rule11 = defineRule({
-  id: ID11,
+var ID20 = "proxy-read-timeout-backend";
+var rule20 = defineRule({
+  id: ID20,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "A raised nginx read timeout that the backend never reaches: it kills the request first, so nginx answers 502 anyway",
-    docsUrl: docsUrl(ID11),
+    docsUrl: docsUrl(ID20),
     fixable: false,
     messages: {
       backendKillsFirst: `{{nginxSetting}} is longer than {{backendSetting}} behind {{address}}: the backend kills a request after {{backendValue}} (it logs "{{log}}") and nginx answers 502 "upstream prematurely closed connection while reading response header from upstream", so waiting longer in nginx never helps; raise the backend's limit first, then keep {{directive}} at or below it`
@@ -43116,15 +43833,15 @@ var rule11 = defineRule({
 
 // checks/tomcat-ajp-secret.ts
 init_versions();
-var ID12 = "tomcat-ajp-secret";
+var ID21 = "tomcat-ajp-secret";
 var TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
-var rule12 = defineRule({
-  id: ID12,
+var rule21 = defineRule({
+  id: ID21,
   severity: "error",
   category: "correctness",
   meta: {
     description: "An AJP connector without a secret while secretRequired is true (the default since Tomcat 9.0.31): Tomcat does not start it",
-    docsUrl: docsUrl(ID12),
+    docsUrl: docsUrl(ID21),
     fixable: false,
     messages: {
       missingSecret: `AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}: Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network`,
@@ -43135,13 +43852,13 @@ var rule12 = defineRule({
     for (const backend of model.backends) {
       if (backend.kind !== "tomcat") continue;
       for (const connector of backend.connectors) {
-        const finding = judge4(backend, connector);
-        if (finding) yield finding;
+        const finding2 = judge5(backend, connector);
+        if (finding2) yield finding2;
       }
     }
   }
 });
-function judge4(backend, connector) {
+function judge5(backend, connector) {
   if (connector.protocol !== "ajp" || connector.unavailable || !ajpSecretRequiredExists(backend.version)) return void 0;
   const required = connector.settings.get("secretRequired");
   if (!required || required.value !== true) return void 0;
@@ -43187,15 +43904,15 @@ function judge4(backend, connector) {
 }
 
 // checks/upstream-keepalive-http10.ts
-var ID13 = "upstream-keepalive-http10";
+var ID22 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
-var rule13 = defineRule({
-  id: ID13,
+var rule22 = defineRule({
+  id: ID22,
   severity: "error",
   category: "performance",
   meta: {
     description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
-    docsUrl: docsUrl(ID13),
+    docsUrl: docsUrl(ID22),
     fixable: false,
     messages: {
       noReuse: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}: every request ends its connection, so the idle pool is never used and each request opens a new one; {{fix}}'
@@ -43204,8 +43921,8 @@ var rule13 = defineRule({
   *check(model) {
     for (const pass of model.nginx.passes) {
       if (pass.module !== "proxy" || pass.target.kind !== "group" || !pass.target.group.block) continue;
-      const finding = judgePass(model, pass, pass.target.group);
-      if (finding) yield finding;
+      const finding2 = judgePass(model, pass, pass.target.group);
+      if (finding2) yield finding2;
     }
   }
 });
@@ -43336,26 +44053,26 @@ function mergeAdjacent(holding, all) {
 }
 
 // checks/upstream-keepalive-requests.ts
-var ID14 = "upstream-keepalive-requests";
-var rule14 = defineRule({
-  id: ID14,
+var ID23 = "upstream-keepalive-requests";
+var rule23 = defineRule({
+  id: ID23,
   // info, not warning: the proof lab (docs/evidence.md) sent 300 POSTs through nginx to a Tomcat
   // that ends connections after 5 requests and none failed; Tomcat's Connection: close saves it.
   severity: "info",
   category: "reliability",
   meta: {
     description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",
-    docsUrl: docsUrl(ID14),
+    docsUrl: docsUrl(ID23),
     fixable: false,
     messages: {
       backendStopsFirst: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}: the backend closes each connection after {{backendValue}} requests while nginx plans to reuse it; a backend that closes without "Connection: close" makes nginx answer 502 ("upstream prematurely closed connection"); {{fix}}'
     }
   },
   *check(model) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge5(model, link), other: link.listener.span })));
+    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge6(model, link), other: link.listener.span })));
   }
 });
-function judge5(model, link) {
+function judge6(model, link) {
   const group = link.target.group;
   if (!group?.block || !groupIsUsedOverHttp(model, group)) return void 0;
   const keepAlive = link.listener.keepAlive;
@@ -43392,24 +44109,24 @@ function judge5(model, link) {
 }
 
 // checks/upstream-keepalive-timeout.ts
-var ID15 = "upstream-keepalive-timeout";
-var rule15 = defineRule({
-  id: ID15,
+var ID24 = "upstream-keepalive-timeout";
+var rule24 = defineRule({
+  id: ID24,
   severity: "error",
   category: "reliability",
   meta: {
     description: "nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed",
-    docsUrl: docsUrl(ID15),
+    docsUrl: docsUrl(ID24),
     fixable: false,
     messages: {
       backendClosesFirst: `{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}: the backend closes idle connections first and nginx sends the next request on a closed one, answering 502 ("upstream prematurely closed connection" or "recv() failed (104: Connection reset by peer)"); {{fix}} or raise the backend's keep-alive above {{nginxValue}}`
     }
   },
   *check(model) {
-    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge6(model, link), other: link.listener.span })));
+    yield* oncePerPair(linkDeployment(model).map((link) => ({ draft: judge7(model, link), other: link.listener.span })));
   }
 });
-function judge6(model, link) {
+function judge7(model, link) {
   const group = link.target.group;
   if (!group?.block || !groupIsUsedOverHttp(model, group)) return void 0;
   const keepAlive = link.listener.keepAlive;
@@ -43457,7 +44174,7 @@ function observedMismatchSymptom(kind, spoken, served) {
 }
 
 // checks/upstream-protocol-mismatch.ts
-var ID16 = "upstream-protocol-mismatch";
+var ID25 = "upstream-protocol-mismatch";
 function spokenBy(pass) {
   switch (pass.module) {
     case "proxy":
@@ -43486,13 +44203,13 @@ var DIRECTIVE_FOR = {
   scgi: "scgi_pass",
   ajp: "an AJP client such as Apache mod_jk (nginx has no AJP module); or proxy_pass to Tomcat's HTTP connector"
 };
-var rule16 = defineRule({
-  id: ID16,
+var rule25 = defineRule({
+  id: ID25,
   severity: "error",
   category: "correctness",
   meta: {
     description: "nginx speaks one protocol to a backend listener that speaks another (proxy_pass to a uwsgi socket, uwsgi_pass to HTTP, …)",
-    docsUrl: docsUrl(ID16),
+    docsUrl: docsUrl(ID25),
     fixable: false,
     messages: {
       mismatch: "{{directive}} speaks {{spoken}} to {{address}}, but {{backend}} serves {{served}} there ({{option}} in {{file}}): {{symptom}}; use {{fix}}"
@@ -43545,14 +44262,14 @@ function compatible(spoken, served) {
 
 // checks/upstream-socket-permission.ts
 init_launch();
-var ID17 = "upstream-socket-permission";
-var rule17 = defineRule({
-  id: ID17,
+var ID26 = "upstream-socket-permission";
+var rule26 = defineRule({
+  id: ID26,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx's worker user can write to the unix socket the backend creates",
-    docsUrl: docsUrl(ID17),
+    docsUrl: docsUrl(ID26),
     fixable: false,
     messages: {
       socketNotWritable: 'nginx workers run as "{{nginxUser}}" but {{backend}} creates {{socket}} owned by "{{owner}}" with mode {{mode}} ({{modeSource}}): {{why}}, so every request through it fails with 502 and nginx logs "connect() to unix:{{socket}} failed (13: Permission denied) while connecting to upstream"; {{fix}}'
@@ -43560,10 +44277,10 @@ var rule17 = defineRule({
   },
   *check(model) {
     const socketLinks = linkDeployment(model).filter((link) => link.target.address.kind === "unix" && link.listener.address.kind === "unix");
-    yield* oncePerPair(socketLinks.map((link) => ({ draft: judge7(model, link), other: link.listener.span })));
+    yield* oncePerPair(socketLinks.map((link) => ({ draft: judge8(model, link), other: link.listener.span })));
   }
 });
-function judge7(model, link) {
+function judge8(model, link) {
   const nginxUser = nginxUserFor(model, link);
   if (!nginxUser) return void 0;
   const backend = link.backend;
@@ -43751,14 +44468,14 @@ function describeUnmodelledAddress(address) {
 }
 
 // checks/upstream-unreachable.ts
-var ID18 = "upstream-unreachable";
-var rule18 = defineRule({
-  id: ID18,
+var ID27 = "upstream-unreachable";
+var rule27 = defineRule({
+  id: ID27,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "nginx sends to a loopback port or socket where none of the tree's backends listens (a port or path typo)",
-    docsUrl: docsUrl(ID18),
+    docsUrl: docsUrl(ID27),
     fixable: false,
     messages: {
       nothingListens: `Nothing in this tree listens on {{address}} ({{directive}}); its backends listen on {{listening}}: nginx will log "{{log}}" and answer 502; point {{directive}} at the backend's address, or fix {{option}}`,
@@ -43878,14 +44595,14 @@ function describeListener(listener) {
 // checks/uwsgi-inline-comment.ts
 init_options();
 init_values();
-var ID19 = "uwsgi-inline-comment";
-var rule19 = defineRule({
-  id: ID19,
+var ID28 = "uwsgi-inline-comment";
+var rule28 = defineRule({
+  id: ID28,
   severity: "warning",
   category: "correctness",
   meta: {
     description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
-    docsUrl: docsUrl(ID19),
+    docsUrl: docsUrl(ID28),
     fixable: false,
     messages: {
       commentInValue: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}; put the comment on a line of its own'
@@ -43930,14 +44647,14 @@ function runsAShell(entry) {
 }
 
 // checks/uwsgi-sigterm-reload.ts
-var ID20 = "uwsgi-sigterm-reload";
-var rule20 = defineRule({
-  id: ID20,
+var ID29 = "uwsgi-sigterm-reload";
+var rule29 = defineRule({
+  id: ID29,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "uWSGI 2.0 with a master process reloads on SIGTERM, and its supervisor stops it with SIGTERM: the stop hangs until SIGKILL",
-    docsUrl: docsUrl(ID20),
+    docsUrl: docsUrl(ID29),
     fixable: false,
     messages: {
       reloadsOnStop: 'uWSGI 2.0 reloads on SIGTERM, and {{supervisor}} stops it with SIGTERM{{why}}: the master respawns its workers instead of exiting, and the stop waits until {{killer}} sends SIGKILL; set "die-on-term = true"{{alternative}}'
@@ -43992,15 +44709,15 @@ function supervisorWording(launch) {
 
 // checks/uwsgi-unknown-option.ts
 init_options();
-var ID21 = "uwsgi-unknown-option";
+var ID30 = "uwsgi-unknown-option";
 var BLOCK_ENDS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
-var rule21 = defineRule({
-  id: ID21,
+var rule30 = defineRule({
+  id: ID30,
   severity: "warning",
   category: "correctness",
   meta: {
     description: "A uWSGI option name that neither uWSGI nor its plugins know: without strict mode it silently becomes a placeholder",
-    docsUrl: docsUrl(ID21),
+    docsUrl: docsUrl(ID30),
     fixable: false,
     messages: {
       unknown: 'Unknown uWSGI option "{{option}}": without "strict = true" uWSGI accepts it silently as a placeholder and sets nothing{{suggestion}}',
@@ -44040,14 +44757,14 @@ var rule21 = defineRule({
 // checks/uwsgi-value-units.ts
 init_options();
 init_values();
-var ID22 = "uwsgi-value-units";
-var rule22 = defineRule({
-  id: ID22,
+var ID31 = "uwsgi-value-units";
+var rule31 = defineRule({
+  id: ID31,
   severity: "error",
   category: "correctness",
   meta: {
     description: "A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits",
-    docsUrl: docsUrl(ID22),
+    docsUrl: docsUrl(ID31),
     fixable: false,
     messages: {
       truncated: '{{option}} is {{used}}{{intended}}: uWSGI reads "{{value}}" with {{parser}}, which stops at the first character that is not a digit{{fix}}',
@@ -44110,14 +44827,14 @@ function withUnit(value, quantity) {
 }
 
 // checks/worker-connections-nofile.ts
-var ID23 = "worker-connections-nofile";
-var rule23 = defineRule({
-  id: ID23,
+var ID32 = "worker-connections-nofile";
+var rule32 = defineRule({
+  id: ID32,
   severity: "warning",
   category: "reliability",
   meta: {
     description: "nginx worker_connections above the open-file limit its workers run with",
-    docsUrl: docsUrl(ID23),
+    docsUrl: docsUrl(ID32),
     fixable: false,
     messages: {
       exceedsProcessLimit: 'worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}}): nginx logs "{{connections}} worker_connections exceed open file resource limit: {{limit}}" at [warn] (hidden at the default error_log level) and under load "accept4() failed (24: Too many open files)"; set worker_rlimit_nofile {{suggestion}}; in the main context (or raise {{limitName}}) or lower worker_connections',
@@ -44130,12 +44847,12 @@ var rule23 = defineRule({
       const main = scope.http.parent;
       if (!main || main.kind !== "main" || seen.has(main)) continue;
       seen.add(main);
-      const draft = judge8(model, scope, main);
+      const draft = judge9(model, scope, main);
       if (draft) yield draft;
     }
   }
 });
-function judge8(model, scope, main) {
+function judge9(model, scope, main) {
   const events = main.children.find((child) => child.kind === "events");
   const entry = events?.ownLast("worker_connections");
   const arg = entry?.directive.args[0];
@@ -44149,7 +44866,7 @@ function judge8(model, scope, main) {
     data: {
       connections,
       limit: limit.value,
-      where: describe(limit),
+      where: describe2(limit),
       suggestion: connections * 2,
       limitName: limitName(limit)
     },
@@ -44158,7 +44875,7 @@ function judge8(model, scope, main) {
     modelPath: `${main.path}>events>worker_connections`
   };
 }
-function describe(limit) {
+function describe2(limit) {
   if (limit.source.kind === "file") return `${limit.source.span.file}:${limit.source.span.start.line}`;
   return limit.source.note ? `${limit.source.reference}: ${limit.source.note}` : limit.source.reference;
 }
@@ -44192,7 +44909,16 @@ var RULES = [
   rule20,
   rule21,
   rule22,
-  rule23
+  rule23,
+  rule24,
+  rule25,
+  rule26,
+  rule27,
+  rule28,
+  rule29,
+  rule30,
+  rule31,
+  rule32
 ].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 // src/engine/suppress.ts
@@ -44263,10 +44989,10 @@ var Suppressions = class {
    * owners of the other side of a cross-file finding can suppress it in their own file); marks
    * the covering comments used.
    */
-  covers(finding) {
-    if (this.byFile.get(finding.primary.file)?.covers(finding.ruleId, finding.primary) ?? false) return true;
-    for (const related of finding.related ?? []) {
-      if (this.byFile.get(related.span.file)?.covers(finding.ruleId, related.span) ?? false) return true;
+  covers(finding2) {
+    if (this.byFile.get(finding2.primary.file)?.covers(finding2.ruleId, finding2.primary) ?? false) return true;
+    for (const related of finding2.related ?? []) {
+      if (this.byFile.get(related.span.file)?.covers(finding2.ruleId, related.span) ?? false) return true;
     }
     return false;
   }
@@ -44398,11 +45124,11 @@ var LineIndex = class {
       else hi = mid;
     }
     const count = lo;
-    const walk2 = (node, from, to) => {
-      if (from >= count || tree[node] < line) return true;
+    const walk2 = (node, from2, to) => {
+      if (from2 >= count || tree[node] < line) return true;
       if (node >= this.size) return visit2(node - this.size);
-      const middle = from + to >> 1;
-      return walk2(2 * node, from, middle) && walk2(2 * node + 1, middle, to);
+      const middle = from2 + to >> 1;
+      return walk2(2 * node, from2, middle) && walk2(2 * node + 1, middle, to);
     };
     walk2(1, 0, this.size);
   }
@@ -44506,12 +45232,12 @@ function readTreeUncached(options) {
   checkRuleIds(config, configPath ?? "config");
   checkFileFormats(config, configPath ?? "config", MAPPABLE_FORMATS);
   const mappedFormat = fileMapping(config, configDir);
-  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from, to]) => {
+  const configuredMappings = Object.entries(config.nginx?.includeMap ?? {}).map(([from2, to]) => {
     const target = nodePath29.resolve(configDir, to);
     if (fs.locate(target) === void 0) {
-      throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
+      throw new ConfigError(`${configPath ?? "config"}: ${formatJsonPath(["nginx", "includeMap", from2])} maps to ${JSON.stringify(to)}, which is outside the linted tree; lint a directory that holds it`);
     }
-    return { from: from.replace(/\/+$/, "") || "/", to: target };
+    return { from: from2.replace(/\/+$/, "") || "/", to: target };
   });
   const displayPath = (absolute) => showPath(nodePath29.relative(cwd, absolute) || nodePath29.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
@@ -44768,26 +45494,26 @@ function lintSync(options = {}) {
   const ranRules = [];
   const runRules = (view, errors) => {
     const out = [];
-    for (const rule24 of RULES) {
-      const severity = severityOf(rule24.id, rule24.severity);
+    for (const rule33 of RULES) {
+      const severity = severityOf(rule33.id, rule33.severity);
       if (severity === "off") continue;
-      if (errors) ranRules.push({ id: rule24.id, severity, category: rule24.category, description: rule24.meta.description, docsUrl: rule24.meta.docsUrl });
+      if (errors) ranRules.push({ id: rule33.id, severity, category: rule33.category, description: rule33.meta.description, docsUrl: rule33.meta.docsUrl });
       try {
-        for (const draft of rule24.check(view)) {
+        for (const draft of rule33.check(view)) {
           const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
           out.push({
-            ruleId: rule24.id,
+            ruleId: rule33.id,
             messageId: draft.messageId,
-            message: renderMessage(rule24.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
+            message: renderMessage(rule33.meta.messages[draft.messageId] ?? draft.messageId, draft.data),
             severity: capped,
             primary: draft.primary,
             related: (draft.related ?? []).slice(0, 3),
-            docsUrl: rule24.meta.docsUrl,
-            fingerprint: fingerprint(rule24.id, draft.primary.file, draft.modelPath)
+            docsUrl: rule33.meta.docsUrl,
+            fingerprint: fingerprint(rule33.id, draft.primary.file, draft.modelPath)
           });
         }
       } catch (error) {
-        errors?.push(internalError(rule24, error, nodePath29.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
+        errors?.push(internalError(rule33, error, nodePath29.relative(options.cwd ?? process.cwd(), roots[0]) || "."));
       }
     }
     return out;
@@ -44841,23 +45567,23 @@ function lintSync(options = {}) {
   };
   diagnostics.sort((a, b) => a.primary.file < b.primary.file ? -1 : a.primary.file > b.primary.file ? 1 : a.primary.start.offset - b.primary.start.offset);
   for (const diagnostic2 of capSyntaxFindings(diagnostics)) {
-    const finding = toFinding(diagnostic2);
-    if (finding) findings.push(finding);
+    const finding2 = toFinding(diagnostic2);
+    if (finding2) findings.push(finding2);
   }
   const seen = /* @__PURE__ */ new Set();
   let suppressed = 0;
   const kept = [];
-  for (const finding of findings) {
-    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}`;
+  for (const finding2 of findings) {
+    const key = `${finding2.ruleId}\0${finding2.primary.file}\0${finding2.primary.start.offset}\0${finding2.primary.end.offset}\0${finding2.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (suppressions.covers(finding)) suppressed++;
-    else kept.push(finding);
+    if (suppressions.covers(finding2)) suppressed++;
+    else kept.push(finding2);
   }
   if (options.reportUnusedDisables) {
     for (const diagnostic2 of suppressions.unused()) {
-      const finding = toFinding(diagnostic2);
-      if (finding) kept.push(finding);
+      const finding2 = toFinding(diagnostic2);
+      if (finding2) kept.push(finding2);
     }
   }
   kept.sort(compareFindings);
@@ -44892,24 +45618,24 @@ function lintSync(options = {}) {
   };
 }
 function holdingForEveryAlternative(runs) {
-  const placeOf = (finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
+  const placeOf = (finding2) => `${finding2.ruleId}\0${finding2.primary.file}\0${finding2.primary.start.offset}\0${finding2.primary.end.offset}`;
   const seenIn = /* @__PURE__ */ new Map();
   for (const run of runs) for (const place of new Set(run.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
   const out = [];
   const kept = /* @__PURE__ */ new Set();
   for (const run of runs) {
-    for (const finding of run) {
-      const place = placeOf(finding);
+    for (const finding2 of run) {
+      const place = placeOf(finding2);
       if ((seenIn.get(place) ?? 0) === runs.length) {
-        if (run === runs[0]) out.push(finding);
+        if (run === runs[0]) out.push(finding2);
         continue;
       }
       if (kept.has(place)) continue;
       kept.add(place);
       out.push({
-        ...finding,
-        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? "info" : finding.severity,
-        message: `${finding.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`
+        ...finding2,
+        severity: SEVERITY_RANK[finding2.severity] > SEVERITY_RANK.info ? "info" : finding2.severity,
+        message: `${finding2.message} (if this backend is the one that runs: the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can)`
       });
     }
   }
@@ -44953,12 +45679,12 @@ function exitCodeFor(report, failOn) {
 function fingerprint(ruleId, file, modelPath) {
   return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
 }
-function internalError(rule24, error, where) {
+function internalError(rule33, error, where) {
   const reason = error instanceof Error ? error.message : String(error);
   const start = { line: 1, column: 1, offset: 0 };
   return {
     ruleId: "internal-error",
-    message: `Rule "${rule24.id}" failed and was skipped: ${reason}; please report this with the tree that causes it`,
+    message: `Rule "${rule33.id}" failed and was skipped: ${reason}; please report this with the tree that causes it`,
     primary: { file: where, start, end: start },
     related: []
   };
@@ -45009,7 +45735,7 @@ function resolveDeployments(patterns, configDir, files, where) {
 }
 function checkRuleIds(config, where) {
   for (const id2 of Object.keys(config.rules ?? {})) {
-    if (RULES.some((rule24) => rule24.id === id2) || READER_RULES.some((rule24) => rule24.id === id2)) continue;
+    if (RULES.some((rule33) => rule33.id === id2) || READER_RULES.some((rule33) => rule33.id === id2)) continue;
     const suggestion = suggestRuleId(id2);
     throw new ConfigError(`${where}: ${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
   }
@@ -45178,19 +45904,19 @@ function buildTopology(model, links, findings) {
   for (const pass of model.nginx.passes) {
     const server = enclosingServer(pass.location);
     const target = targetOf(pass);
-    const from = server ? serverIds.get(server) : void 0;
-    if (!from) continue;
-    const key = `${from}>${target.id}`;
+    const from2 = server ? serverIds.get(server) : void 0;
+    if (!from2) continue;
+    const key = `${from2}>${target.id}`;
     let entry = serverEdges.get(key);
     if (!entry) {
-      entry = { edge: { from, to: target.id, lines: [], marks: [] }, passes: [] };
+      entry = { edge: { from: from2, to: target.id, lines: [], marks: [] }, passes: [] };
       serverEdges.set(key, entry);
       edges.push(entry.edge);
     }
     entry.passes.push(pass);
   }
   for (const { edge, passes } of serverEdges.values()) {
-    edge.lines = unique(passes.map(describePass));
+    edge.lines = unique2(passes.map(describePass));
     edge.marks = ruleIds(findings.filter((f) => passes.some((pass) => onPass(f, pass))));
   }
   const linkEdges = /* @__PURE__ */ new Set();
@@ -45201,21 +45927,21 @@ function buildTopology(model, links, findings) {
   for (const link of links) {
     const pass = link.target.passes[0];
     if (!pass) continue;
-    const from = targetIds.get(targetKey(pass));
+    const from2 = targetIds.get(targetKey(pass));
     const to = backendIds.get(link.backend);
-    if (!from || !to) continue;
-    place(from, link.scope);
+    if (!from2 || !to) continue;
+    place(from2, link.scope);
     place(to, link.scope);
     for (const sender of link.target.passes) {
       const server = enclosingServer(sender.location);
       const id2 = server && serverIds.get(server);
       if (id2) place(id2, link.scope);
     }
-    const key = `${from}>${to}>${link.listener.span.file}:${link.listener.span.start.offset}`;
+    const key = `${from2}>${to}>${link.listener.span.file}:${link.listener.span.start.offset}`;
     if (linkEdges.has(key)) continue;
     linkEdges.add(key);
     edges.push({
-      from,
+      from: from2,
       to,
       lines: [
         `nginx: ${describeNginxKeepalive(model, link)}`,
@@ -45229,15 +45955,15 @@ function buildTopology(model, links, findings) {
   unmodelled.forEach((server, i) => nodes.push({ id: `unmodelled${i + 1}`, lines: unmodelledLabel(server) }));
   for (const target of nginxTargets(model)) {
     const pass = target.passes[0];
-    const from = pass ? targetIds.get(targetKey(pass)) : void 0;
-    if (!from || edges.some((edge) => edge.from === from && edge.to.startsWith("backend"))) continue;
+    const from2 = pass ? targetIds.get(targetKey(pass)) : void 0;
+    if (!from2 || edges.some((edge) => edge.from === from2 && edge.to.startsWith("backend"))) continue;
     const address = target.address;
     const reachable = address.kind === "unix" ? address : isLoopback(address.host) ? { kind: "tcp", port: address.port } : void 0;
     if (!reachable) continue;
     unmodelled.forEach((server, i) => {
       const to = `unmodelled${i + 1}`;
-      if (!mayServe([server], reachable) || edges.some((edge) => edge.from === from && edge.to === to)) return;
-      edges.push({ from, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
+      if (!mayServe([server], reachable) || edges.some((edge) => edge.from === from2 && edge.to === to)) return;
+      edges.push({ from: from2, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
     });
   }
   for (const target of targets) {
@@ -45383,22 +46109,22 @@ function describeListenerKeepalive(backend, listener) {
 function within(inner, outer) {
   return inner.file === outer.file && inner.start.offset >= outer.start.offset && inner.end.offset <= outer.end.offset;
 }
-function onPass(finding, pass) {
-  if (within(finding.primary, pass.entry.directive.span)) return true;
+function onPass(finding2, pass) {
+  if (within(finding2.primary, pass.entry.directive.span)) return true;
   const location = pass.location.directive;
-  return !!location && within(finding.primary, location.span) && finding.related.some((related) => related.span.file !== finding.primary.file);
+  return !!location && within(finding2.primary, location.span) && finding2.related.some((related) => related.span.file !== finding2.primary.file);
 }
-function onLink(finding, link) {
+function onLink(finding2, link) {
   const group = link.target.group;
-  const inside = group?.block?.directive ? within(finding.primary, group.block.directive.span) : link.target.passes.some((pass) => within(finding.primary, pass.entry.directive.span));
+  const inside = group?.block?.directive ? within(finding2.primary, group.block.directive.span) : link.target.passes.some((pass) => within(finding2.primary, pass.entry.directive.span));
   if (!inside) return false;
   const backendFiles = /* @__PURE__ */ new Set([link.listener.span.file, link.backend.file]);
-  return finding.related.length === 0 ? !!group : finding.related.some((related) => backendFiles.has(related.span.file));
+  return finding2.related.length === 0 ? !!group : finding2.related.some((related) => backendFiles.has(related.span.file));
 }
 function ruleIds(findings) {
-  return unique(findings.map((f) => f.ruleId)).sort();
+  return unique2(findings.map((f) => f.ruleId)).sort();
 }
-function unique(items) {
+function unique2(items) {
   return [...new Set(items)];
 }
 

@@ -31,14 +31,13 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    // A listen that nginx-syntax reports (no `;`) is never read by nginx: its server is not judged.
-    const unterminated = new Set<unknown>();
-    for (const use of model.nginx.directives.uses) if (use.directive.name === 'listen' && !use.terminated) unterminated.add(use.directive);
+    // Only listen lines nginx reads: one that nginx-syntax reports (no `;`) leaves its server unjudged.
+    const checked = new Set<unknown>(model.nginx.directives.usesNamed('listen').map((use) => use.directive));
     for (const scope of model.nginx.scopes) {
       for (const servers of loadedTogether(scope)) {
         const bySocket = new Map<string, OnSocket[]>();
         for (const server of servers) {
-          const sockets = socketsOf(server, unterminated);
+          const sockets = socketsOf(server, checked);
           if (!sockets) continue;
           for (const [key, onSocket] of sockets) {
             const list = bySocket.get(key);
@@ -85,7 +84,7 @@ function unique(servers: NginxBlock[]): NginxBlock[] {
 }
 
 /** Each socket the server listens on (once per socket); undefined when one of its listen lines cannot be read. */
-function socketsOf(server: NginxBlock, unterminated: ReadonlySet<unknown>): Map<string, OnSocket> | undefined {
+function socketsOf(server: NginxBlock, checked: ReadonlySet<unknown>): Map<string, OnSocket> | undefined {
   const directive = server.directive!;
   // A template may leave the server out when rendered.
   if (writtenConditionally(directive)) return undefined;
@@ -96,7 +95,7 @@ function socketsOf(server: NginxBlock, unterminated: ReadonlySet<unknown>): Map<
     return sockets;
   }
   for (const entry of listens) {
-    if (unterminated.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return undefined;
+    if (!checked.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return undefined;
     const socket = listenSocket(entry.directive);
     if (!socket) return undefined;
     const known = sockets.get(socket.key);

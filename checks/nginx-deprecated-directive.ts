@@ -32,25 +32,25 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
     const range = model.nginxVersion.range;
-    for (const use of index.checkedUses()) {
-      const entries = DEPRECATIONS_BY_NAME.get(use.directive.name);
-      if (!entries) continue;
-      // Only where nginx's own directive stands: elsewhere the context rules speak.
-      if (index.variantsHere(use).length === 0) continue;
-      for (const entry of entries) {
-        if (entry.parameter === undefined) {
-          const draft = judge(entry, range, use.directive.name, use.directive.nameSpan, use.path);
-          if (draft) yield draft;
-          continue;
-        }
-        // A parameter of the http `listen` only (mail and stream have no http2 parameter).
-        if (!use.contexts.includes('server')) continue;
-        for (const arg of use.directive.args) {
-          if (arg.value !== entry.parameter) continue;
-          const draft = judge(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
-          // A template that writes the parameter only on a condition offers it, and may never use it.
-          if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: 'info' };
-          else if (draft) yield draft;
+    for (const [name, entries] of DEPRECATIONS_BY_NAME) {
+      for (const use of index.usesNamed(name)) {
+        // Only where nginx's own directive stands: elsewhere the context rules speak.
+        if (index.variantsHere(use).length === 0) continue;
+        for (const entry of entries) {
+          if (entry.parameter === undefined) {
+            const draft = judge(entry, range, use.directive.name, use.directive.nameSpan, use.path);
+            if (draft) yield draft;
+            continue;
+          }
+          // A parameter of the http `listen` only (mail and stream have no http2 parameter).
+          if (!use.contexts.includes('server')) continue;
+          for (const arg of use.directive.args) {
+            if (arg.value !== entry.parameter) continue;
+            const draft = judge(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
+            // A template that writes the parameter only on a condition offers it, and may never use it.
+            if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: 'info' };
+            else if (draft) yield draft;
+          }
         }
       }
     }

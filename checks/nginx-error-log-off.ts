@@ -21,8 +21,7 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
-    for (const use of index.checkedUses()) {
-      if (use.directive.name !== 'error_log') continue;
+    for (const use of index.usesNamed('error_log')) {
       const target = use.directive.args[0];
       if (!target || target.value !== 'off' || index.variantsHere(use).length === 0) continue;
       yield { messageId: 'fileNamedOff', primary: target.span, modelPath: use.path };

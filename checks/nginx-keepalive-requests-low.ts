@@ -27,8 +27,7 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    for (const use of model.nginx.directives.checkedUses()) {
-      if (use.directive.name !== 'keepalive_requests') continue;
+    for (const use of model.nginx.directives.usesNamed('keepalive_requests')) {
       // The upstream block's keepalive_requests is about nginx's connections to backends.
       if (use.contexts.some((context) => !CLIENT_CONTEXTS.has(context)) || argumentsUnknown(use.directive)) continue;
       const arg = use.directive.args[0];

@@ -34,10 +34,11 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    for (const use of model.nginx.directives.checkedUses()) {
+    const index = model.nginx.directives;
+    for (const use of [...index.usesNamed('map'), ...index.usesNamed('geo')]) {
       const { directive, entry } = use;
       const name = directive.name;
-      if ((name !== 'map' && name !== 'geo') || !entry.children || directive.args.length === 0) continue;
+      if (!entry.children || directive.args.length === 0) continue;
       const entries = entriesOf(entry.children, PARAMETERS[name]);
       // An include that could not be read, or a template tag, may hold the default.
       if (entries === undefined || entries.length === 0) continue;

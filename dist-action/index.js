@@ -40593,6 +40593,23 @@ var NginxDirectiveIndex = class {
   *checkedUses() {
     for (const use of this.uses) if (use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name)) yield use;
   }
+  /**
+   * The checked uses named `name`. Built on the first call in one pass over checkedUses(), so the
+   * rules that look for a few names (map, error_log, keepalive_requests, ...) do not each walk
+   * every directive of a large tree.
+   */
+  usesNamed(name2) {
+    if (!this.checkedByName) {
+      this.checkedByName = /* @__PURE__ */ new Map();
+      for (const use of this.checkedUses()) {
+        const list = this.checkedByName.get(use.directive.name);
+        if (list) list.push(use);
+        else this.checkedByName.set(use.directive.name, [use]);
+      }
+    }
+    return this.checkedByName.get(name2) ?? [];
+  }
+  checkedByName;
   /** The candidate contexts of a snippet where the most known directives are allowed. */
   plausibleContexts(root) {
     let best = [];
@@ -42848,13 +42865,12 @@ var rule6 = defineRule({
     }
   },
   *check(model) {
-    const unterminated = /* @__PURE__ */ new Set();
-    for (const use of model.nginx.directives.uses) if (use.directive.name === "listen" && !use.terminated) unterminated.add(use.directive);
+    const checked = new Set(model.nginx.directives.usesNamed("listen").map((use) => use.directive));
     for (const scope of model.nginx.scopes) {
       for (const servers of loadedTogether(scope)) {
         const bySocket = /* @__PURE__ */ new Map();
         for (const server of servers) {
-          const sockets = socketsOf(server, unterminated);
+          const sockets = socketsOf(server, checked);
           if (!sockets) continue;
           for (const [key, onSocket] of sockets) {
             const list = bySocket.get(key);
@@ -42892,7 +42908,7 @@ function unique(servers) {
   const seen = /* @__PURE__ */ new Set();
   return servers.filter((server) => !seen.has(server.directive) && seen.add(server.directive));
 }
-function socketsOf(server, unterminated) {
+function socketsOf(server, checked) {
   const directive = server.directive;
   if (writtenConditionally(directive)) return void 0;
   const listens = server.own("listen");
@@ -42902,7 +42918,7 @@ function socketsOf(server, unterminated) {
     return sockets;
   }
   for (const entry of listens) {
-    if (unterminated.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return void 0;
+    if (!checked.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return void 0;
     const socket = listenSocket(entry.directive);
     if (!socket) return void 0;
     const known2 = sockets.get(socket.key);
@@ -42943,22 +42959,22 @@ var rule7 = defineRule({
   *check(model) {
     const index = model.nginx.directives;
     const range = model.nginxVersion.range;
-    for (const use of index.checkedUses()) {
-      const entries = DEPRECATIONS_BY_NAME.get(use.directive.name);
-      if (!entries) continue;
-      if (index.variantsHere(use).length === 0) continue;
-      for (const entry of entries) {
-        if (entry.parameter === void 0) {
-          const draft = judge2(entry, range, use.directive.name, use.directive.nameSpan, use.path);
-          if (draft) yield draft;
-          continue;
-        }
-        if (!use.contexts.includes("server")) continue;
-        for (const arg of use.directive.args) {
-          if (arg.value !== entry.parameter) continue;
-          const draft = judge2(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
-          if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: "info" };
-          else if (draft) yield draft;
+    for (const [name2, entries] of DEPRECATIONS_BY_NAME) {
+      for (const use of index.usesNamed(name2)) {
+        if (index.variantsHere(use).length === 0) continue;
+        for (const entry of entries) {
+          if (entry.parameter === void 0) {
+            const draft = judge2(entry, range, use.directive.name, use.directive.nameSpan, use.path);
+            if (draft) yield draft;
+            continue;
+          }
+          if (!use.contexts.includes("server")) continue;
+          for (const arg of use.directive.args) {
+            if (arg.value !== entry.parameter) continue;
+            const draft = judge2(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
+            if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: "info" };
+            else if (draft) yield draft;
+          }
         }
       }
     }
@@ -43229,8 +43245,7 @@ var rule11 = defineRule({
   },
   *check(model) {
     const index = model.nginx.directives;
-    for (const use of index.checkedUses()) {
-      if (use.directive.name !== "error_log") continue;
+    for (const use of index.usesNamed("error_log")) {
       const target = use.directive.args[0];
       if (!target || target.value !== "off" || index.variantsHere(use).length === 0) continue;
       yield { messageId: "fileNamedOff", primary: target.span, modelPath: use.path };
@@ -43316,8 +43331,7 @@ var rule13 = defineRule({
     }
   },
   *check(model) {
-    for (const use of model.nginx.directives.checkedUses()) {
-      if (use.directive.name !== "keepalive_requests") continue;
+    for (const use of model.nginx.directives.usesNamed("keepalive_requests")) {
       if (use.contexts.some((context) => !CLIENT_CONTEXTS.has(context)) || argumentsUnknown(use.directive)) continue;
       const arg = use.directive.args[0];
       if (!arg || !/^\d+$/.test(arg.value)) continue;
@@ -43353,10 +43367,11 @@ var rule14 = defineRule({
     }
   },
   *check(model) {
-    for (const use of model.nginx.directives.checkedUses()) {
+    const index = model.nginx.directives;
+    for (const use of [...index.usesNamed("map"), ...index.usesNamed("geo")]) {
       const { directive, entry } = use;
       const name2 = directive.name;
-      if (name2 !== "map" && name2 !== "geo" || !entry.children || directive.args.length === 0) continue;
+      if (!entry.children || directive.args.length === 0) continue;
       const entries = entriesOf(entry.children, PARAMETERS[name2]);
       if (entries === void 0 || entries.length === 0) continue;
       if (entries.some((key) => coversEverything(name2, key))) continue;

@@ -10,8 +10,8 @@ const ID = 'nginx-default-server';
 
 interface OnSocket {
   server: NginxBlock;
-  /** The listen line, or undefined for a server without one (it listens on *:80). */
-  span: Span;
+  /** The listen line's address, or the server for one without listen (it listens on *:80); built only for findings. */
+  span: () => Span;
   defaultServer: boolean;
 }
 
@@ -48,11 +48,11 @@ export const rule = defineRule({
         for (const [socket, list] of bySocket) {
           if (list.length < 2 || list.some((entry) => entry.defaultServer)) continue;
           const [first, ...others] = list;
-          const related: RelatedSpan[] = others.slice(0, 3).map((entry) => ({ span: entry.span, label: `also on ${socket}: ${describe(entry.server)}` }));
+          const related: RelatedSpan[] = others.slice(0, 3).map((entry) => ({ span: entry.span(), label: `also on ${socket}: ${describe(entry.server)}` }));
           yield {
             messageId: 'implicitDefault',
             data: { count: list.length, socket, first: describe(first.server) },
-            primary: first.span,
+            primary: first.span(),
             related,
             modelPath: `${first.server.path}>listen[${socket}]`,
           };
@@ -91,7 +91,7 @@ function socketsOf(server: NginxBlock, checked: ReadonlySet<unknown>): Map<strin
   const listens = server.own('listen');
   const sockets = new Map<string, OnSocket>();
   if (listens.length === 0) {
-    sockets.set(IMPLICIT_LISTEN.key, { server, span: directive.nameSpan, defaultServer: false });
+    sockets.set(IMPLICIT_LISTEN.key, { server, span: () => directive.nameSpan, defaultServer: false });
     return sockets;
   }
   for (const entry of listens) {
@@ -100,7 +100,7 @@ function socketsOf(server: NginxBlock, checked: ReadonlySet<unknown>): Map<strin
     if (!socket) return undefined;
     const known = sockets.get(socket.key);
     if (known) known.defaultServer ||= socket.defaultServer;
-    else sockets.set(socket.key, { server, span: entry.directive.args[0].span, defaultServer: socket.defaultServer });
+    else sockets.set(socket.key, { server, span: () => entry.directive.args[0].span, defaultServer: socket.defaultServer });
   }
   return sockets;
 }

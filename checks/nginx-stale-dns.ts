@@ -31,14 +31,15 @@ export const rule = defineRule({
       for (const name of [container.service, ...container.aliases]) composeNames.set(name.toLowerCase(), container.service);
     }
     const seen = new Set<unknown>();
-    const judge = (host: string, directive: ExpandedDirective, span: Span, modelPath: string): FindingDraft | undefined => {
+    // Span and model path are built only for a finding: a large tree has thousands of passes.
+    const judge = (host: string, directive: ExpandedDirective, span: () => Span, modelPath: () => string): FindingDraft | undefined => {
       if (seen.has(directive.directive) || directive.generated || !isHostName(host) || argumentsUnknown(directive.directive)) return undefined;
       seen.add(directive.directive);
       // A Service's ClusterIP stays the same for the Service's life.
       if (servicesNamed(model.kubernetes, host).length > 0) return undefined;
       const service = composeNames.get(host);
-      if (service !== undefined) return { messageId: 'composeService', data: { host, service }, primary: span, modelPath };
-      return { messageId: 'hostName', data: { host }, primary: span, modelPath };
+      if (service !== undefined) return { messageId: 'composeService', data: { host, service }, primary: span(), modelPath: modelPath() };
+      return { messageId: 'hostName', data: { host }, primary: span(), modelPath: modelPath() };
     };
     for (const pass of model.nginx.passes) {
       const target = pass.target;
@@ -48,7 +49,7 @@ export const rule = defineRule({
       // `proxy_pass http://backend;` may name an upstream defined where cfglint cannot see: only a
       // compose service or a dotted name is surely a host.
       if (target.kind === 'unresolved' && !name.includes('.') && !composeNames.has(name)) continue;
-      const draft = judge(name, pass.entry, pass.entry.directive.args[0].span, `${pass.location.path}>${pass.entry.directive.name}`);
+      const draft = judge(name, pass.entry, () => pass.entry.directive.args[0].span, () => `${pass.location.path}>${pass.entry.directive.name}`);
       if (draft) yield draft;
     }
     for (const group of model.nginx.upstreams) {
@@ -56,7 +57,8 @@ export const rule = defineRule({
         if (server.address?.kind !== 'tcp') continue;
         // `server app:8000 resolve;` is re-resolved while nginx runs.
         if (server.entry.directive.args.some((arg) => arg.value === 'resolve')) continue;
-        const draft = judge(server.address.host, server.entry, server.span, `${group.block!.path}>server[${server.address.text}]`);
+        const address = server.address;
+        const draft = judge(address.host, server.entry, () => server.span, () => `${group.block!.path}>server[${address.text}]`);
         if (draft) yield draft;
       }
     }

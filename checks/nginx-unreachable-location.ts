@@ -36,9 +36,12 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
       for (const parent of [...scope.servers, ...scope.locations]) {
+        // Most levels have fewer than two locations: nothing to compare, and no argument to read.
+        const locations = parent.children.filter((child) => child.kind === 'location');
+        if (locations.length < 2) continue;
         const siblings: Sibling[] = [];
-        for (const child of parent.children) {
-          if (child.kind !== 'location' || argumentsUnknown(child.directive!)) continue;
+        for (const child of locations) {
+          if (argumentsUnknown(child.directive!)) continue;
           const match = locationMatch(child.directive!);
           if (match) siblings.push({ block: child, match });
         }

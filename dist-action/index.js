@@ -42881,11 +42881,11 @@ var rule6 = defineRule({
         for (const [socket, list] of bySocket) {
           if (list.length < 2 || list.some((entry) => entry.defaultServer)) continue;
           const [first, ...others] = list;
-          const related = others.slice(0, 3).map((entry) => ({ span: entry.span, label: `also on ${socket}: ${describe(entry.server)}` }));
+          const related = others.slice(0, 3).map((entry) => ({ span: entry.span(), label: `also on ${socket}: ${describe(entry.server)}` }));
           yield {
             messageId: "implicitDefault",
             data: { count: list.length, socket, first: describe(first.server) },
-            primary: first.span,
+            primary: first.span(),
             related,
             modelPath: `${first.server.path}>listen[${socket}]`
           };
@@ -42914,7 +42914,7 @@ function socketsOf(server, checked) {
   const listens = server.own("listen");
   const sockets = /* @__PURE__ */ new Map();
   if (listens.length === 0) {
-    sockets.set(IMPLICIT_LISTEN.key, { server, span: directive.nameSpan, defaultServer: false });
+    sockets.set(IMPLICIT_LISTEN.key, { server, span: () => directive.nameSpan, defaultServer: false });
     return sockets;
   }
   for (const entry of listens) {
@@ -42923,7 +42923,7 @@ function socketsOf(server, checked) {
     if (!socket) return void 0;
     const known2 = sockets.get(socket.key);
     if (known2) known2.defaultServer ||= socket.defaultServer;
-    else sockets.set(socket.key, { server, span: entry.directive.args[0].span, defaultServer: socket.defaultServer });
+    else sockets.set(socket.key, { server, span: () => entry.directive.args[0].span, defaultServer: socket.defaultServer });
   }
   return sockets;
 }
@@ -43544,8 +43544,8 @@ var rule16 = defineRule({
       seen.add(directive.directive);
       if (servicesNamed(model.kubernetes, host).length > 0) return void 0;
       const service = composeNames.get(host);
-      if (service !== void 0) return { messageId: "composeService", data: { host, service }, primary: span2, modelPath };
-      return { messageId: "hostName", data: { host }, primary: span2, modelPath };
+      if (service !== void 0) return { messageId: "composeService", data: { host, service }, primary: span2(), modelPath: modelPath() };
+      return { messageId: "hostName", data: { host }, primary: span2(), modelPath: modelPath() };
     };
     for (const pass of model.nginx.passes) {
       const target = pass.target;
@@ -43553,14 +43553,15 @@ var rule16 = defineRule({
       if (host === void 0) continue;
       const name2 = host.replace(/:\d+$/, "").toLowerCase();
       if (target.kind === "unresolved" && !name2.includes(".") && !composeNames.has(name2)) continue;
-      const draft = judge10(name2, pass.entry, pass.entry.directive.args[0].span, `${pass.location.path}>${pass.entry.directive.name}`);
+      const draft = judge10(name2, pass.entry, () => pass.entry.directive.args[0].span, () => `${pass.location.path}>${pass.entry.directive.name}`);
       if (draft) yield draft;
     }
     for (const group of model.nginx.upstreams) {
       for (const server of group.servers) {
         if (server.address?.kind !== "tcp") continue;
         if (server.entry.directive.args.some((arg) => arg.value === "resolve")) continue;
-        const draft = judge10(server.address.host, server.entry, server.span, `${group.block.path}>server[${server.address.text}]`);
+        const address = server.address;
+        const draft = judge10(address.host, server.entry, () => server.span, () => `${group.block.path}>server[${address.text}]`);
         if (draft) yield draft;
       }
     }
@@ -43730,9 +43731,11 @@ var rule19 = defineRule({
   *check(model) {
     for (const scope of model.nginx.scopes) {
       for (const parent of [...scope.servers, ...scope.locations]) {
+        const locations = parent.children.filter((child) => child.kind === "location");
+        if (locations.length < 2) continue;
         const siblings = [];
-        for (const child of parent.children) {
-          if (child.kind !== "location" || argumentsUnknown(child.directive)) continue;
+        for (const child of locations) {
+          if (argumentsUnknown(child.directive)) continue;
           const match = locationMatch(child.directive);
           if (match) siblings.push({ block: child, match });
         }

@@ -46,6 +46,15 @@ import { rule as uwsgiSigtermReload } from './uwsgi-sigterm-reload';
 import { rule as uwsgiUnknownOption } from './uwsgi-unknown-option';
 import { rule as uwsgiValueUnits } from './uwsgi-value-units';
 import { rule as workerConnectionsNofile } from './worker-connections-nofile';
+import { rule as nginxDeprecatedDirective } from './nginx-deprecated-directive';
+import { rule as nginxIfIsEvil } from './nginx-if-is-evil';
+import { rule as nginxMapDefault } from './nginx-map-default';
+import { rule as nginxErrorLogOff } from './nginx-error-log-off';
+import { rule as nginxDefaultServer } from './nginx-default-server';
+import { rule as nginxUnreachableLocation } from './nginx-unreachable-location';
+import { rule as nginxTryFilesProxy } from './nginx-try-files-proxy';
+import { rule as nginxStaleDns } from './nginx-stale-dns';
+import { rule as nginxKeepaliveRequestsLow } from './nginx-keepalive-requests-low';
 
 // Sorted in code-unit order (the ids are ASCII): localeCompare would load ICU's collator on every
 // start (about 6 ms) and make the order depend on the machine's locale.
@@ -96,4 +105,13 @@ export const RULES: Rule[] = [
   uwsgiUnknownOption,
   uwsgiValueUnits,
   workerConnectionsNofile,
+  nginxDeprecatedDirective,
+  nginxIfIsEvil,
+  nginxMapDefault,
+  nginxErrorLogOff,
+  nginxDefaultServer,
+  nginxUnreachableLocation,
+  nginxTryFilesProxy,
+  nginxStaleDns,
+  nginxKeepaliveRequestsLow,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

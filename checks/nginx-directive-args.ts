@@ -3,6 +3,7 @@ import type { Deployment } from '../src/model/deployment';
 import { acceptsCount, argValueOf, describeArgs, DirectiveSpec, isLuaBlockDirective } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 import { argumentsUnknown } from '../src/model/template-values';
+import { invalidListenParameter } from '../src/model/nginx-listen';
 
 const ID = 'nginx-directive-args';
 
@@ -31,6 +32,10 @@ export const rule = defineRule({
         message: '"{{name}}" needs a block',
         help: 'nginx refuses to start (directive "{{name}}" has no opening "{")',
       },
+      listenParameter: {
+        message: 'Invalid parameter "{{value}}" in "listen"',
+        help: 'nginx refuses to start (invalid parameter "{{value}}"){{hint}}',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
@@ -46,7 +51,19 @@ export const rule = defineRule({
       const shapeKey = use.argCount * 2 + (use.opensBlock ? 1 : 0);
       let verdict = byShape.get(shapeKey);
       if (!verdict) byShape.set(shapeKey, (verdict = judge(variants, use.directive.name, use.opensBlock, use.argCount)));
-      if (verdict.kind === 'ok') continue;
+      if (verdict.kind === 'ok') {
+        // http's listen, or a snippet's that may also be a stream or mail server's.
+        if (use.directive.name === 'listen' && variants.some((spec) => spec.module === 'http_core') && !argumentsUnknown(use.directive)) {
+          const args = use.directive.args;
+          const bad = invalidListenParameter(args.map((arg) => arg.value), variants.some((spec) => spec.module === 'stream_core'));
+          if (bad !== -1) {
+            const value = args[bad].value;
+            const hint = index.table.lookup(value).length > 0 ? missingSemicolonHint(args[bad - 1].span.start.line, args[bad].span.start.line, value) : '';
+            yield { modelPath: use.path, messageId: 'listenParameter', data: { value, hint }, primary: args[bad].span };
+          }
+        }
+        continue;
+      }
       const { directive } = use;
       // `listen {{ port }};`: a template's tag may write no word or several.
       if (verdict.kind !== 'shape' && argumentsUnknown(directive)) continue;
@@ -113,4 +130,9 @@ function hintFor(given: number, specs: DirectiveSpec[], values: string[]): strin
   const takesOne = specs.every((spec) => spec.args === 2);
   if (takesOne && given > 1 && values.every((v) => /^\d+(ms|s|m|h|d|w|M|y)?$/.test(v))) return `; quote a combined time: "${values.join(' ')}"`;
   return '';
+}
+
+/** `listen 80` with its `;` forgotten takes the next line's directive as parameters. */
+function missingSemicolonHint(lineBefore: number, line: number, value: string): string {
+  return line === lineBefore ? '' : `; "${value}" on line ${line} is a directive: the ";" at the end of line ${lineBefore} is missing`;
 }

@@ -3,6 +3,10 @@ import type { Deployment } from '../src/model/deployment';
 import { contextName, DirectiveSpec, DirectiveUse, SHARED_SETTING } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 import { maySeparateInTemplate } from '../src/model/template-values';
+import type { DirectiveLevel } from '../src/model/nginx-directives';
+
+/** Directives that pick an upstream's load-balancing method (each sets peer.init_upstream). */
+const BALANCING_METHODS = new Set(['ip_hash', 'hash', 'least_conn', 'least_time', 'random']);
 
 const ID = 'nginx-duplicate-directive';
 
@@ -23,6 +27,10 @@ export const rule = defineRule({
         message: '"{{name}}" after "{{first}}" in this {{block}}',
         help: 'nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them',
       },
+      balancingRedefined: {
+        message: '"{{name}}" after "{{first}}" in this upstream',
+        help: 'nginx warns "load balancing method redefined" and uses only the last one; keep one',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
@@ -30,6 +38,7 @@ export const rule = defineRule({
     // Whether every variant rejects a duplicate depends on the variants only (shared per name and context).
     const rejects = new Map<readonly DirectiveSpec[], boolean>();
     for (const level of index.levels) {
+      if (level.owner?.directive.name === 'upstream') yield* balancingRedefined(level);
       let firstBySetting: Map<string, DirectiveUse> | undefined;
       for (const use of level.uses) {
         if (!use.terminated || use.contexts.length === 0) continue;
@@ -68,3 +77,28 @@ export const rule = defineRule({
     }
   },
 });
+
+/**
+ * A second load-balancing method in one upstream (`ip_hash` twice, `ip_hash` then `least_conn`):
+ * not fatal, nginx logs a warning and the last one replaces the first (ngx_http_upstream_ip_hash
+ * and the others: "load balancing method redefined").
+ */
+function* balancingRedefined(level: DirectiveLevel): Generator<FindingDraft> {
+  let first: DirectiveUse | undefined;
+  for (const use of level.uses) {
+    // The same line reached twice (a file included twice) names the same method again: nothing changes.
+    if (!use.terminated || !BALANCING_METHODS.has(use.directive.name) || use.directive === first?.directive) continue;
+    if (!first || maySeparateInTemplate(first.directive, use.directive)) {
+      first = use;
+      continue;
+    }
+    yield {
+      messageId: 'balancingRedefined',
+      data: { name: use.directive.name, first: first.directive.name },
+      primary: use.directive.nameSpan,
+      related: [{ span: first.directive.nameSpan, label: `first method "${first.directive.name}" here` }],
+      modelPath: use.path,
+      maxSeverity: 'warning',
+    };
+  }
+}

@@ -4,6 +4,7 @@ import type { Deployment } from '../src/model/deployment';
 import { compareVersions, describeRange, parseVersion, VersionRange } from '../src/reference/nginx/version';
 import { docsUrl } from '../src/source/meta';
 import { writtenConditionally } from '../src/model/template-values';
+import { removedAfterDeprecation } from '../src/reference/nginx/deprecations';
 
 const ID = 'nginx-unknown-directive';
 
@@ -71,7 +72,8 @@ export const rule = defineRule({
       if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, (verdict = releaseVerdict(specs, range)));
       if (verdict === 'notYet') {
         yield { primary: directive.nameSpan, modelPath: use.path, messageId: 'notYet', data: { name: directive.name, since: specs[0].since!, versions: describeRange(range) } };
-      } else if (verdict === 'removed') {
+      } else if (verdict === 'removed' && !removedAfterDeprecation(directive.name)) {
+        // A directive removed after a deprecation (`ssl`) is nginx-deprecated-directive's, with its replacement.
         yield { primary: directive.nameSpan, modelPath: use.path, messageId: 'removed', data: { name: directive.name, removed: specs[0].removed!, versions: describeRange(range) } };
       }
     }

@@ -25,11 +25,11 @@ var __export = (target, all) => {
   for (var name2 in all)
     __defProp(target, name2, { get: all[name2], enumerable: true });
 };
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
+var __copyProps = (to, from2, except, desc) => {
+  if (from2 && typeof from2 === "object" || typeof from2 === "function") {
+    for (let key of __getOwnPropNames(from2))
       if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+        __defProp(to, key, { get: () => from2[key], enumerable: !(desc = __getOwnPropDesc(from2, key)) || desc.enumerable });
   }
   return to;
 };
@@ -44,8 +44,8 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // src/rule.ts
-function defineRule(rule47) {
-  return rule47;
+function defineRule(rule56) {
+  return rule56;
 }
 function renderMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
@@ -82,27 +82,27 @@ function compareFindings(a, b) {
   return compareStrings(a.primary.file, b.primary.file) || a.primary.start.line - b.primary.start.line || a.primary.start.column - b.primary.start.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message) || compareStrings(a.help ?? "", b.help ?? "");
 }
 function withFindings(report, findings) {
-  const count = (severity) => findings.filter((finding) => finding.severity === severity).length;
+  const count = (severity) => findings.filter((finding2) => finding2.severity === severity).length;
   return { ...report, findings, summary: { ...report.summary, errors: count("error"), warnings: count("warning"), infos: count("info") } };
 }
 function fingerprint(ruleId, file, modelPath) {
   return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
 }
-function findingOfDraft(rule47, draft, severity) {
+function findingOfDraft(rule56, draft, severity) {
   const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
   return {
-    ruleId: rule47.id,
+    ruleId: rule56.id,
     messageId: draft.messageId,
-    ...renderedMessage(rule47, draft),
+    ...renderedMessage(rule56, draft),
     severity: capped,
     primary: draft.primary,
     related: (draft.related ?? []).slice(0, 3),
-    docsUrl: rule47.meta.docsUrl,
-    fingerprint: fingerprint(rule47.id, draft.primary.file, draft.modelPath)
+    docsUrl: rule56.meta.docsUrl,
+    fingerprint: fingerprint(rule56.id, draft.primary.file, draft.modelPath)
   };
 }
-function renderedMessage(rule47, draft) {
-  const template = rule47.meta.messages[draft.messageId];
+function renderedMessage(rule56, draft) {
+  const template = rule56.meta.messages[draft.messageId];
   if (!template) return { message: draft.messageId };
   const message = renderMessage(template.message, draft.data);
   const help = renderMessage(template.help, draft.data);
@@ -133,33 +133,33 @@ function diagnosticFindings() {
 }
 function dedupeFindings(findings) {
   const seen = /* @__PURE__ */ new Set();
-  return findings.filter((finding) => {
-    const key = `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}\0${finding.message}\0${finding.help ?? ""}`;
+  return findings.filter((finding2) => {
+    const key = `${finding2.ruleId}\0${finding2.primary.file}\0${finding2.primary.start.offset}\0${finding2.primary.end.offset}\0${finding2.message}\0${finding2.help ?? ""}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 function holdingForEveryAlternative(runs) {
-  const placeOf = (finding) => `${finding.ruleId}\0${finding.primary.file}\0${finding.primary.start.offset}\0${finding.primary.end.offset}`;
+  const placeOf = (finding2) => `${finding2.ruleId}\0${finding2.primary.file}\0${finding2.primary.start.offset}\0${finding2.primary.end.offset}`;
   const seenIn = /* @__PURE__ */ new Map();
   for (const run2 of runs) for (const place of new Set(run2.map(placeOf))) seenIn.set(place, (seenIn.get(place) ?? 0) + 1);
   const out = [];
   const kept = /* @__PURE__ */ new Set();
   for (const run2 of runs) {
-    for (const finding of run2) {
-      const place = placeOf(finding);
+    for (const finding2 of run2) {
+      const place = placeOf(finding2);
       if ((seenIn.get(place) ?? 0) === runs.length) {
-        if (run2 === runs[0]) out.push(finding);
+        if (run2 === runs[0]) out.push(finding2);
         continue;
       }
       if (kept.has(place)) continue;
       kept.add(place);
       out.push({
-        ...finding,
-        severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? "info" : finding.severity,
-        message: `${finding.message} (if this backend is the one that runs)`,
-        help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding.help ? `; ${finding.help}` : ""}`
+        ...finding2,
+        severity: SEVERITY_RANK[finding2.severity] > SEVERITY_RANK.info ? "info" : finding2.severity,
+        message: `${finding2.message} (if this backend is the one that runs)`,
+        help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding2.help ? `; ${finding2.help}` : ""}`
       });
     }
   }
@@ -291,12 +291,12 @@ function editDistance(a, b, limit = Infinity, transpositions = false) {
   for (let j = 0; j <= Math.min(m, band); j++) rows[previous + j] = j;
   if (band < m) rows[previous + band + 1] = Infinity;
   for (let i = 1; i <= n; i++) {
-    const from = Math.max(1, i - band);
+    const from2 = Math.max(1, i - band);
     const to = Math.min(m, i + band);
     const ai = a.charCodeAt(i - 1);
     const aBefore = i > 1 ? a.charCodeAt(i - 2) : -1;
-    let rowMin = rows[current + from - 1] = from === 1 ? i : Infinity;
-    for (let j = from; j <= to; j++) {
+    let rowMin = rows[current + from2 - 1] = from2 === 1 ? i : Infinity;
+    for (let j = from2; j <= to; j++) {
       const bj = b.charCodeAt(j - 1);
       let value = Math.min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + (ai === bj ? 0 : 1));
       if (transpositions && j > 1 && ai === b.charCodeAt(j - 2) && aBefore === bj) value = Math.min(value, rows[before + j - 2] + 1);
@@ -925,17 +925,17 @@ var require_codegen = __commonJS({
       }
     };
     var ForRange = class extends For {
-      constructor(varKind, name2, from, to) {
+      constructor(varKind, name2, from2, to) {
         super();
         this.varKind = varKind;
         this.name = name2;
-        this.from = from;
+        this.from = from2;
         this.to = to;
       }
       render(opts) {
         const varKind = opts.es5 ? scope_1.varKinds.var : this.varKind;
-        const { name: name2, from, to } = this;
-        return `for(${varKind} ${name2}=${from}; ${name2}<${to}; ${name2}++)` + super.render(opts);
+        const { name: name2, from: from2, to } = this;
+        return `for(${varKind} ${name2}=${from2}; ${name2}<${to}; ${name2}++)` + super.render(opts);
       }
       get names() {
         const names = addExprNames(super.names, this.from);
@@ -1154,9 +1154,9 @@ var require_codegen = __commonJS({
         return this._for(new ForLoop(iteration), forBody);
       }
       // `for` statement for a range of values
-      forRange(nameOrPrefix, from, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
+      forRange(nameOrPrefix, from2, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
         const name2 = this._scope.toName(nameOrPrefix);
-        return this._for(new ForRange(varKind, name2, from, to), () => forBody(name2));
+        return this._for(new ForRange(varKind, name2, from2, to), () => forBody(name2));
       }
       // `for-of` statement (in es5 mode replace with a normal for loop)
       forOf(nameOrPrefix, iterable, forBody, varKind = scope_1.varKinds.const) {
@@ -1295,13 +1295,13 @@ var require_codegen = __commonJS({
       }
     };
     exports2.CodeGen = CodeGen;
-    function addNames(names, from) {
-      for (const n in from)
-        names[n] = (names[n] || 0) + (from[n] || 0);
+    function addNames(names, from2) {
+      for (const n in from2)
+        names[n] = (names[n] || 0) + (from2[n] || 0);
       return names;
     }
-    function addExprNames(names, from) {
-      return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
+    function addExprNames(names, from2) {
+      return from2 instanceof code_1._CodeOrName ? addNames(names, from2.names) : names;
     }
     function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
@@ -1328,9 +1328,9 @@ var require_codegen = __commonJS({
         return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
       }
     }
-    function subtractNames(names, from) {
-      for (const n in from)
-        names[n] = (names[n] || 0) - (from[n] || 0);
+    function subtractNames(names, from2) {
+      for (const n in from2)
+        names[n] = (names[n] || 0) - (from2[n] || 0);
     }
     function not(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
@@ -1448,31 +1448,31 @@ var require_util = __commonJS({
     }
     exports2.eachItem = eachItem;
     function makeMergeEvaluated({ mergeNames, mergeToName, mergeValues, resultToName }) {
-      return (gen, from, to, toName) => {
-        const res = to === void 0 ? from : to instanceof codegen_1.Name ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to) : mergeToName(gen, from, to), to) : from instanceof codegen_1.Name ? (mergeToName(gen, to, from), from) : mergeValues(from, to);
+      return (gen, from2, to, toName) => {
+        const res = to === void 0 ? from2 : to instanceof codegen_1.Name ? (from2 instanceof codegen_1.Name ? mergeNames(gen, from2, to) : mergeToName(gen, from2, to), to) : from2 instanceof codegen_1.Name ? (mergeToName(gen, to, from2), from2) : mergeValues(from2, to);
         return toName === codegen_1.Name && !(res instanceof codegen_1.Name) ? resultToName(gen, res) : res;
       };
     }
     exports2.mergeEvaluated = {
       props: makeMergeEvaluated({
-        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => {
-          gen.if((0, codegen_1._)`${from} === true`, () => gen.assign(to, true), () => gen.assign(to, (0, codegen_1._)`${to} || {}`).code((0, codegen_1._)`Object.assign(${to}, ${from})`));
+        mergeNames: (gen, from2, to) => gen.if((0, codegen_1._)`${to} !== true && ${from2} !== undefined`, () => {
+          gen.if((0, codegen_1._)`${from2} === true`, () => gen.assign(to, true), () => gen.assign(to, (0, codegen_1._)`${to} || {}`).code((0, codegen_1._)`Object.assign(${to}, ${from2})`));
         }),
-        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => {
-          if (from === true) {
+        mergeToName: (gen, from2, to) => gen.if((0, codegen_1._)`${to} !== true`, () => {
+          if (from2 === true) {
             gen.assign(to, true);
           } else {
             gen.assign(to, (0, codegen_1._)`${to} || {}`);
-            setEvaluated(gen, to, from);
+            setEvaluated(gen, to, from2);
           }
         }),
-        mergeValues: (from, to) => from === true ? true : { ...from, ...to },
+        mergeValues: (from2, to) => from2 === true ? true : { ...from2, ...to },
         resultToName: evaluatedPropsToName
       }),
       items: makeMergeEvaluated({
-        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from} === true ? true : ${to} > ${from} ? ${to} : ${from}`)),
-        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from === true ? true : (0, codegen_1._)`${to} > ${from} ? ${to} : ${from}`)),
-        mergeValues: (from, to) => from === true ? true : Math.max(from, to),
+        mergeNames: (gen, from2, to) => gen.if((0, codegen_1._)`${to} !== true && ${from2} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from2} === true ? true : ${to} > ${from2} ? ${to} : ${from2}`)),
+        mergeToName: (gen, from2, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from2 === true ? true : (0, codegen_1._)`${to} > ${from2} ? ${to} : ${from2}`)),
+        mergeValues: (from2, to) => from2 === true ? true : Math.max(from2, to),
         resultToName: (gen, items) => gen.var("items", items)
       })
     };
@@ -1777,12 +1777,12 @@ var require_applicability = __commonJS({
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule47) => shouldUseRule(schema, rule47));
+      return group.rules.some((rule56) => shouldUseRule(schema, rule56));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule47) {
+    function shouldUseRule(schema, rule56) {
       var _a;
-      return schema[rule47.keyword] !== void 0 || ((_a = rule47.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule56.keyword] !== void 0 || ((_a = rule56.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
@@ -2834,9 +2834,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule47 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule47)) {
-            keywordCode(it, rule47.keyword, rule47.definition, group.type);
+        for (const rule56 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule56)) {
+            keywordCode(it, rule56.keyword, rule56.definition, group.type);
           }
         }
       });
@@ -2871,9 +2871,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword2 in rules) {
-        const rule47 = rules[keyword2];
-        if (typeof rule47 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule47)) {
-          const { type } = rule47.definition;
+        const rule56 = rules[keyword2];
+        if (typeof rule56 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule56)) {
+          const { type } = rule56.definition;
           if (type.length && !type.some((t2) => hasApplicableType(ts, t2))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword2}"`);
           }
@@ -4959,8 +4959,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword2) {
-        const rule47 = this.RULES.all[keyword2];
-        return typeof rule47 == "object" ? rule47.definition : !!rule47;
+        const rule56 = this.RULES.all[keyword2];
+        return typeof rule56 == "object" ? rule56.definition : !!rule56;
       }
       // Remove keyword
       removeKeyword(keyword2) {
@@ -4968,7 +4968,7 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword2];
         delete RULES2.all[keyword2];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule47) => rule47.keyword === keyword2);
+          const i = group.rules.findIndex((rule56) => rule56.keyword === keyword2);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -4995,10 +4995,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key in rules) {
-            const rule47 = rules[key];
-            if (typeof rule47 != "object")
+            const rule56 = rules[key];
+            if (typeof rule56 != "object")
               continue;
-            const { $data } = rule47.definition;
+            const { $data } = rule56.definition;
             const schema = keywords[key];
             if ($data && schema)
               keywords[key] = schemaOrData(schema);
@@ -5162,7 +5162,7 @@ var require_core = __commonJS({
       RULES2.keywords[keyword2] = true;
       if (!definition)
         return;
-      const rule47 = {
+      const rule56 = {
         keyword: keyword2,
         definition: {
           ...definition,
@@ -5171,18 +5171,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule47, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule56, definition.before);
       else
-        ruleGroup.rules.push(rule47);
-      RULES2.all[keyword2] = rule47;
+        ruleGroup.rules.push(rule56);
+      RULES2.all[keyword2] = rule56;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule47, before) {
+    function addBeforeRule(ruleGroup, rule56, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule47);
+        ruleGroup.rules.splice(i, 0, rule56);
       } else {
-        ruleGroup.rules.push(rule47);
+        ruleGroup.rules.push(rule56);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -7605,8 +7605,8 @@ function blankRanges(text3, ranges) {
   let last = 0;
   for (const [start, end] of sorted) {
     if (end <= last) continue;
-    const from = Math.max(start, last);
-    out.push(text3.slice(last, from), text3.slice(from, end).replace(/[^\r\n]/g, " "));
+    const from2 = Math.max(start, last);
+    out.push(text3.slice(last, from2), text3.slice(from2, end).replace(/[^\r\n]/g, " "));
     last = end;
   }
   out.push(text3.slice(last));
@@ -7637,8 +7637,8 @@ function laterBranches(text3, dialect) {
     else if (isElse(keyword2) && open.length > 0) {
       if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
     } else if (isClose(keyword2) && open.length > 0) {
-      const from = open.pop();
-      if (from >= 0) ranges.push([from, match.index]);
+      const from2 = open.pop();
+      if (from2 >= 0) ranges.push([from2, match.index]);
     }
   }
   return ranges;
@@ -7655,8 +7655,8 @@ function conditionalBlocks(text3, dialect) {
     const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
     if (opens.has(keyword2)) open.push(conditional.has(keyword2) ? match.index : -1);
     else if (isClose(keyword2) && open.length > 0) {
-      const from = open.pop();
-      if (from >= 0) blocks2.push([from, match.index + match[0].length]);
+      const from2 = open.pop();
+      if (from2 >= 0) blocks2.push([from2, match.index + match[0].length]);
     }
   }
   return blocks2;
@@ -10190,17 +10190,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule47 = checkPattern(raw) && createRule(
+        const rule56 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule47) {
+        if (rule56) {
           this._added = true;
-          this._rules.push(rule47);
-          if (matchesBasename(rule47.body)) {
+          this._rules.push(rule56);
+          if (matchesBasename(rule56.body)) {
             this._basenameCount++;
           }
         }
@@ -10229,11 +10229,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule47 = rules[index];
-          if (rule47.checkRegex.test(path)) {
-            ignored = !rule47.negative;
-            unignored = rule47.negative;
-            matchedRule = rule47.negative ? UNDEFINED : rule47;
+          const rule56 = rules[index];
+          if (rule56.checkRegex.test(path)) {
+            ignored = !rule56.negative;
+            unignored = rule56.negative;
+            matchedRule = rule56.negative ? UNDEFINED : rule56;
             break;
           }
         }
@@ -10256,17 +10256,17 @@ var require_ignore = __commonJS({
         const shortcut = this._basenameCount * 2 >= length;
         const basename20 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule47 = rules[index];
-          if (rule47[mode].test(
-            shortcut && rule47._basenameOnly ? basename20 : path
+          const rule56 = rules[index];
+          if (rule56[mode].test(
+            shortcut && rule56._basenameOnly ? basename20 : path
           )) {
-            const { negative } = rule47;
+            const { negative } = rule56;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule47;
+              ret.rule = rule56;
             }
             return ret;
           }
@@ -10616,17 +10616,17 @@ function renderEnvsubst(file, template, lookup, positions) {
   const startAt = [];
   const endAt = [0];
   const statements = [];
-  const copy = (from, to) => {
-    out.push(template.slice(from, to));
-    for (let i2 = from; i2 < to; i2++) {
+  const copy = (from2, to) => {
+    out.push(template.slice(from2, to));
+    for (let i2 = from2; i2 < to; i2++) {
       startAt.push(i2);
       endAt.push(i2 + 1);
     }
   };
-  const write = (value, from, to) => {
+  const write = (value, from2, to) => {
     out.push(value);
     for (let i2 = 0; i2 < value.length; i2++) {
-      startAt.push(from);
+      startAt.push(from2);
       endAt.push(to);
     }
   };
@@ -10728,9 +10728,9 @@ function renderTemplates(templates, readText2, displayPath) {
   for (const template of ambiguous) {
     if (!rendered.has(template)) continue;
     rendered.delete(template);
-    for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
+    for (const [virtual, from2] of renderedFrom) if (from2 === template) sources.delete(virtual);
   }
-  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
+  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from2, dirs]) => ({ from: from2, to: [...dirs][0] }));
   return { sources, templates: rendered, mappings };
 }
 function deploymentOf2(template) {
@@ -10922,8 +10922,8 @@ var init_mapped_text = __esm({
         return new _MappedText(this.source, this.text.slice(start, end), this.offsets.slice(start, end), this.endOffsetAt(end));
       }
       span(start, end) {
-        const from = this.offsetAt(start);
-        return this.source.span(from, Math.max(from, this.endOffsetAt(end)));
+        const from2 = this.offsetAt(start);
+        return this.source.span(from2, Math.max(from2, this.endOffsetAt(end)));
       }
     };
     MappedTextBuilder = class {
@@ -10968,12 +10968,12 @@ function literalArg(source, start, end, value = source.text.slice(start, end)) {
   for (let i = 0; i < value.length; i++) offsets.push(Math.min(start + i, Math.max(start, end - 1)));
   return { source, value, offsets, start, end, unresolved: [] };
 }
-function sliceArg(raw, from, to = raw.value.length) {
-  const offsets = raw.offsets.slice(from, to);
-  if (from === 0 && to === raw.value.length) return raw;
-  const start = offsets.length > 0 ? offsets[0] : from > 0 ? raw.end : raw.start;
+function sliceArg(raw, from2, to = raw.value.length) {
+  const offsets = raw.offsets.slice(from2, to);
+  if (from2 === 0 && to === raw.value.length) return raw;
+  const start = offsets.length > 0 ? offsets[0] : from2 > 0 ? raw.end : raw.start;
   const end = offsets.length > 0 ? offsets.reduce((a, b) => Math.max(a, b)) + 1 : start;
-  return { ...raw, value: raw.value.slice(from, to), offsets, start, end };
+  return { ...raw, value: raw.value.slice(from2, to), offsets, start, end };
 }
 function lookupIn(values2, missing) {
   return (name2) => {
@@ -18910,7 +18910,7 @@ function pairOf(map, key, document, depth = 0) {
 function valueOf(map, key, document) {
   return pairOf(map, key, document)?.value;
 }
-function entriesOf(map, document, depth = 0) {
+function entriesOf2(map, document, depth = 0) {
   const node = resolve3(map, document);
   if (!(0, import_yaml.isMap)(node) || depth > 8) return [];
   const own = [];
@@ -18919,7 +18919,7 @@ function entriesOf(map, document, depth = 0) {
     if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
     if (item.key.value === "<<") {
       const target = resolve3(item.value, document);
-      for (const source of (0, import_yaml.isSeq)(target) ? target.items : [target]) merged.push(...entriesOf(source, document, depth + 1));
+      for (const source of (0, import_yaml.isSeq)(target) ? target.items : [target]) merged.push(...entriesOf2(source, document, depth + 1));
       continue;
     }
     own.push({ key: String(item.key.value), keyNode: item.key, value: resolve3(item.value, document) });
@@ -19025,7 +19025,7 @@ function environment(source, node, document) {
     }
     return env;
   }
-  for (const { key, keyNode, value } of entriesOf(node, document)) {
+  for (const { key, keyNode, value } of entriesOf2(node, document)) {
     const raw = scalarArg(source, value);
     if (raw) env.set(key, interpolate(raw));
     else if (keyNode.range) env.set(key, { source, value: key, offsets: [], start: keyNode.range[0], end: keyNode.range[1], unresolved: [`$${key}`] });
@@ -19054,7 +19054,7 @@ function parseCompose(source, path) {
     const root = document.contents;
     if (!(0, import_yaml.isMap)(root)) continue;
     const servicesNode = valueOf(root, "services", document);
-    const entries = servicesNode !== void 0 ? entriesOf(servicesNode, document) : entriesOf(root, document).filter((entry) => (0, import_yaml.isMap)(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
+    const entries = servicesNode !== void 0 ? entriesOf2(servicesNode, document) : entriesOf2(root, document).filter((entry) => (0, import_yaml.isMap)(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
     for (const { key, keyNode, value } of entries) {
       if (!(0, import_yaml.isMap)(value) || key.startsWith("x-")) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
@@ -19105,12 +19105,12 @@ function parseCompose(source, path) {
           const raw = scalarArg(source, item);
           const equals = raw?.value.indexOf("=") ?? -1;
           if (!raw || equals === -1) continue;
-          let from = equals + 1;
-          while (from < raw.value.length && raw.value[from] === " ") from++;
-          service.sysctls.push({ name: raw.value.slice(0, equals).trim(), value: interpolate(sliceArg(raw, from, raw.value.trimEnd().length)) });
+          let from2 = equals + 1;
+          while (from2 < raw.value.length && raw.value[from2] === " ") from2++;
+          service.sysctls.push({ name: raw.value.slice(0, equals).trim(), value: interpolate(sliceArg(raw, from2, raw.value.trimEnd().length)) });
         }
       } else {
-        for (const entry of entriesOf(sysctls, document)) {
+        for (const entry of entriesOf2(sysctls, document)) {
           const raw = text(source, entry.value);
           if (raw) service.sysctls.push({ name: entry.key, value: raw });
         }
@@ -19130,7 +19130,7 @@ function parseCompose(source, path) {
 function mounts(source, node, document, dir) {
   const found = [];
   for (const item of itemsOf(node, document)) {
-    let from;
+    let from2;
     let to;
     if ((0, import_yaml.isMap)(item)) {
       const type = text(source, valueOf(item, "type", document));
@@ -19138,17 +19138,17 @@ function mounts(source, node, document, dir) {
       const sourceArg = text(source, valueOf(item, "source", document));
       const targetArg = text(source, valueOf(item, "target", document));
       if (!sourceArg || !targetArg || sourceArg.unresolved.length > 0 || targetArg.unresolved.length > 0) continue;
-      [from, to] = [sourceArg.value, targetArg.value];
+      [from2, to] = [sourceArg.value, targetArg.value];
     } else {
       const raw = text(source, item);
       if (!raw || raw.unresolved.length > 0) continue;
       const parts = raw.value.split(":");
       if (parts.length < 2) continue;
-      [from, to] = parts;
+      [from2, to] = parts;
     }
-    if (from === void 0 || to === void 0 || !(from === "." || from === ".." || from.startsWith("./") || from.startsWith("../")) || !to.startsWith("/")) continue;
-    const display = nodePath11.posix.normalize(nodePath11.posix.join(nodePath11.posix.dirname(source.file), from));
-    found.push({ source: nodePath11.resolve(dir, from), display, target: nodePath11.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+    if (from2 === void 0 || to === void 0 || !(from2 === "." || from2 === ".." || from2.startsWith("./") || from2.startsWith("../")) || !to.startsWith("/")) continue;
+    const display = nodePath11.posix.normalize(nodePath11.posix.join(nodePath11.posix.dirname(source.file), from2));
+    found.push({ source: nodePath11.resolve(dir, from2), display, target: nodePath11.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
   }
   return found;
 }
@@ -19187,7 +19187,7 @@ function aliases(source, service, document) {
     if (raw && raw.unresolved.length === 0 && raw.value !== "") names.push(raw.value);
   };
   literal4(valueOf(service, "container_name", document));
-  for (const { value } of entriesOf(valueOf(service, "networks", document), document)) {
+  for (const { value } of entriesOf2(valueOf(service, "networks", document), document)) {
     for (const item of itemsOf(valueOf(value, "aliases", document), document)) literal4(item);
   }
   return names;
@@ -19214,8 +19214,8 @@ __export(placed_files_exports, {
 function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
-  const claim = (from, to) => {
-    const target = nodePath12.posix.normalize(from).replace(/(.)\/+$/, "$1");
+  const claim = (from2, to) => {
+    const target = nodePath12.posix.normalize(from2).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -19239,7 +19239,7 @@ function placedFiles(input) {
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
   }
-  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from2, sources]) => ({ from: from2, to: [...sources][0] }));
 }
 function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
@@ -19254,11 +19254,11 @@ function copiedFiles(text3, context, kindOf) {
   for (const copy of copyInstructions(text3)) {
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from = nodePath12.resolve(context, source);
-      if (from !== context && !from.startsWith(context + nodePath12.sep)) continue;
-      const kind = kindOf(from);
-      const target = kind === "file" && destinationIsDirectory ? nodePath12.posix.join(copy.destination, nodePath12.basename(from)) : copy.destination;
-      if (kind !== void 0) copied.push({ source: from, target: nodePath12.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const from2 = nodePath12.resolve(context, source);
+      if (from2 !== context && !from2.startsWith(context + nodePath12.sep)) continue;
+      const kind = kindOf(from2);
+      const target = kind === "file" && destinationIsDirectory ? nodePath12.posix.join(copy.destination, nodePath12.basename(from2)) : copy.destination;
+      if (kind !== void 0) copied.push({ source: from2, target: nodePath12.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -20001,7 +20001,7 @@ function scriptMounts(script, services, treeKind) {
       if (treeKind(source) !== void 0) claims.set(mount.target, (claims.get(mount.target) ?? /* @__PURE__ */ new Set()).add(source));
     }
   }
-  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+  return [...claims].filter(([, sources]) => sources.size === 1).map(([from2, sources]) => ({ from: from2, to: [...sources][0] }));
 }
 function startupScripts(input, treeKind, services, placedTarget) {
   const scripts = new Set(input.shellFiles);
@@ -20067,14 +20067,14 @@ function scriptWrites(source) {
   const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
   const writes = [];
   const base = (step, target) => ({ script: source.file, span: source.span(step.start, Math.max(step.end, target.end)), certain: step.depth === 0 });
-  const record = (step, target, kind, from) => {
+  const record = (step, target, kind, from2) => {
     const path = absolutePath(target, step);
     if (path === void 0) return;
     if ("gap" in path) {
       writes.push({ ...base(step, target), path: path.gap, kind: "gap" });
       return;
     }
-    const fromPath = from ? absolutePath(from, step) : void 0;
+    const fromPath = from2 ? absolutePath(from2, step) : void 0;
     const sourcePath = fromPath && "path" in fromPath && !hasGlob2(fromPath.path) ? fromPath.path : void 0;
     writes.push({ ...base(step, target), path: path.path, kind, ...sourcePath ? { sourcePath } : {} });
   };
@@ -20090,15 +20090,15 @@ function scriptWrites(source) {
     const operands = args.slice(1);
     for (const redirect of step.redirects) {
       if (!writesFile(redirect)) continue;
-      let from;
+      let from2;
       const input = step.redirects.find((candidate) => candidate.operator === "<" && candidate.fd === void 0)?.target;
       const heredoc = step.redirects.some((candidate) => candidate.operator.startsWith("<<"));
       const previous = index > 0 && steps[index - 1].pipesInto ? withoutPrefixes(steps[index - 1].args) : void 0;
       const files = operands.filter((arg) => !arg.value.startsWith("-"));
-      if (program === "cat" && files.length === 1 && !input && !heredoc && !previous) from = files[0];
-      else if (program === "envsubst" && input && !heredoc) from = input;
-      else if (program === "envsubst" && !input && !heredoc && previous?.length === 2 && previous[0].value === "cat") from = previous[1];
-      record(step, redirect.target, "file", from);
+      if (program === "cat" && files.length === 1 && !input && !heredoc && !previous) from2 = files[0];
+      else if (program === "envsubst" && input && !heredoc) from2 = input;
+      else if (program === "envsubst" && !input && !heredoc && previous?.length === 2 && previous[0].value === "cat") from2 = previous[1];
+      record(step, redirect.target, "file", from2);
     }
     if (program === "tee") {
       for (const arg of operands) if (!arg.value.startsWith("-")) record(step, arg, "file");
@@ -20109,16 +20109,16 @@ function scriptWrites(source) {
     if (!copy) continue;
     const intoDirectory = copy.intoDirectory ?? (copy.target.value.endsWith("/") || copy.sources.length > 1 ? true : void 0);
     const kind = copy.recursive ? "directory" : "file";
-    for (const from of copy.sources) {
-      const known2 = from.unresolved.length === 0 && !hasGlob2(from.value);
+    for (const from2 of copy.sources) {
+      const known2 = from2.unresolved.length === 0 && !hasGlob2(from2.value);
       if (intoDirectory !== false) {
         if (known2) {
-          const landing = joinArg(copy.target, nodePath15.posix.basename(from.value.replace(/\/+$/, "")));
-          record(step, landing, kind, linkSource(program, copy.symbolic, from, landing, step));
+          const landing = joinArg(copy.target, nodePath15.posix.basename(from2.value.replace(/\/+$/, "")));
+          record(step, landing, kind, linkSource(program, copy.symbolic, from2, landing, step));
         } else recordGap(step, copy.target);
       }
       const certainlyItself = intoDirectory === false || !copy.recursive;
-      if (intoDirectory !== true) record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from, copy.target, step) : void 0);
+      if (intoDirectory !== true) record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from2, copy.target, step) : void 0);
     }
   }
   for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
@@ -20127,11 +20127,11 @@ function scriptWrites(source) {
 function writesFile(redirect) {
   return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === void 0 || redirect.fd === 1);
 }
-function linkSource(program, symbolic, from, link, step) {
-  if (program !== "ln" || !symbolic || from.value.startsWith("/")) return from;
+function linkSource(program, symbolic, from2, link, step) {
+  if (program !== "ln" || !symbolic || from2.value.startsWith("/")) return from2;
   const linkPath = absolutePath(link, step);
-  if (!linkPath || "gap" in linkPath) return { ...from, value: "" };
-  return { ...from, value: nodePath15.posix.join(nodePath15.posix.dirname(linkPath.path), from.value) };
+  if (!linkPath || "gap" in linkPath) return { ...from2, value: "" };
+  return { ...from2, value: nodePath15.posix.join(nodePath15.posix.dirname(linkPath.path), from2.value) };
 }
 function withoutPrefixes(args) {
   let index = 0;
@@ -21278,7 +21278,7 @@ function collect(manifestPath, source, configMaps, workloads) {
     const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value ?? "default";
     if (kind === "ConfigMap") {
       const entries = [];
-      for (const entry of entriesOf(valueOf(object, "data", document), document)) {
+      for (const entry of entriesOf2(valueOf(object, "data", document), document)) {
         const node = entry.value;
         if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
         const text3 = node.value;
@@ -21828,16 +21828,16 @@ var init_args = __esm({
 });
 
 // node_modules/@lezer/common/dist/index.js
-function checkSide(side, pos, from, to) {
+function checkSide(side, pos, from2, to) {
   switch (side) {
     case -2:
-      return from < pos;
+      return from2 < pos;
     case -1:
-      return to >= pos && from < pos;
+      return to >= pos && from2 < pos;
     case 0:
-      return from < pos && to > pos;
+      return from2 < pos && to > pos;
     case 1:
-      return from <= pos && to > pos;
+      return from2 <= pos && to > pos;
     case 2:
       return to > pos;
     case 4:
@@ -22054,14 +22054,14 @@ function buildTree(data) {
       return makeTree(type, children3, positions2, length2, lookAhead2, contextHash2);
     };
   }
-  function makeRepeatLeaf(children3, positions2, base, i, from, to, type, lookAhead2, contextHash2) {
+  function makeRepeatLeaf(children3, positions2, base, i, from2, to, type, lookAhead2, contextHash2) {
     let localChildren = [], localPositions = [];
     while (children3.length > i) {
       localChildren.push(children3.pop());
-      localPositions.push(positions2.pop() + base - from);
+      localPositions.push(positions2.pop() + base - from2);
     }
-    children3.push(makeTree(nodeSet.types[type], localChildren, localPositions, to - from, lookAhead2 - to, contextHash2));
-    positions2.push(from - base);
+    children3.push(makeTree(nodeSet.types[type], localChildren, localPositions, to - from2, lookAhead2 - to, contextHash2));
+    positions2.push(from2 - base);
   }
   function makeTree(type, children3, positions2, length2, lookAhead2, contextHash2, props) {
     if (contextHash2) {
@@ -22161,17 +22161,17 @@ function nodeSize(balanceType, node) {
   }
   return size;
 }
-function balanceRange(balanceType, children2, positions, from, to, start, length, mkTop, mkTree) {
+function balanceRange(balanceType, children2, positions, from2, to, start, length, mkTop, mkTree) {
   let total = 0;
-  for (let i = from; i < to; i++)
+  for (let i = from2; i < to; i++)
     total += nodeSize(balanceType, children2[i]);
   let maxChild = Math.ceil(
     total * 1.5 / 8
     /* Balance.BranchFactor */
   );
   let localChildren = [], localPositions = [];
-  function divide(children3, positions2, from2, to2, offset) {
-    for (let i = from2; i < to2; ) {
+  function divide(children3, positions2, from3, to2, offset) {
+    for (let i = from3; i < to2; ) {
       let groupFrom = i, groupStart = positions2[i], groupSize = nodeSize(balanceType, children3[i]);
       i++;
       for (; i < to2; i++) {
@@ -22194,7 +22194,7 @@ function balanceRange(balanceType, children2, positions, from, to, start, length
       localPositions.push(groupStart + offset - start);
     }
   }
-  divide(children2, positions, from, to, 0);
+  divide(children2, positions, from2, to, 0);
   return (mkTop || mkTree)(localChildren, localPositions, length);
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
@@ -22203,8 +22203,8 @@ var init_dist = __esm({
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
-      constructor(from, to) {
-        this.from = from;
+      constructor(from2, to) {
+        this.from = from2;
         this.to = to;
       }
     };
@@ -22521,11 +22521,11 @@ var init_dist = __esm({
       not have its children iterated over (or `leave` called).
       */
       iterate(spec) {
-        let { enter, leave, from = 0, to = this.length } = spec;
+        let { enter, leave, from: from2 = 0, to = this.length } = spec;
         let mode = spec.mode || 0, anon = (mode & IterMode.IncludeAnonymous) > 0;
         for (let c = this.cursor(mode | IterMode.IncludeAnonymous); ; ) {
           let entered = false;
-          if (c.from <= to && c.to >= from && (!anon && c.type.isAnonymous || enter(c) !== false)) {
+          if (c.from <= to && c.to >= from2 && (!anon && c.type.isAnonymous || enter(c) !== false)) {
             if (c.firstChild())
               continue;
             entered = true;
@@ -22665,13 +22665,13 @@ var init_dist = __esm({
       /**
       @internal
       */
-      slice(startI, endI, from) {
+      slice(startI, endI, from2) {
         let b = this.buffer;
         let copy = new Uint16Array(endI - startI), len = 0;
         for (let i = startI, j = 0; i < endI; ) {
           copy[j++] = b[i++];
-          copy[j++] = b[i++] - from;
-          let to = copy[j++] = b[i++] - from;
+          copy[j++] = b[i++] - from2;
+          let to = copy[j++] = b[i++] - from2;
           copy[j++] = b[i++] - startI;
           len = Math.max(len, to);
         }
@@ -22721,10 +22721,10 @@ var init_dist = __esm({
       }
     };
     TreeNode = class _TreeNode extends BaseNode {
-      constructor(_tree, from, index, _parent) {
+      constructor(_tree, from2, index, _parent) {
         super();
         this._tree = _tree;
-        this.from = from;
+        this.from = from2;
         this.index = index;
         this._parent = _parent;
       }
@@ -22811,8 +22811,8 @@ var init_dist = __esm({
         let mounted;
         if (!(mode & IterMode.IgnoreOverlays) && (mounted = MountedTree.get(this._tree)) && mounted.overlay) {
           let rPos = pos - this.from, enterBracketed = mode & IterMode.EnterBracketed && mounted.bracketed;
-          for (let { from, to } of mounted.overlay) {
-            if ((side > 0 || enterBracketed ? from <= rPos : from < rPos) && (side < 0 || enterBracketed ? to >= rPos : to > rPos))
+          for (let { from: from2, to } of mounted.overlay) {
+            if ((side > 0 || enterBracketed ? from2 <= rPos : from2 < rPos) && (side < 0 || enterBracketed ? to >= rPos : to > rPos))
               return new _TreeNode(mounted.tree, mounted.overlay[0].from + this.from, -1, this);
           }
         }
@@ -22971,8 +22971,8 @@ var init_dist = __esm({
         let { buffer } = this.context;
         let startI = this.index + 4, endI = buffer.buffer[this.index + 3];
         if (endI > startI) {
-          let from = buffer.buffer[this.index + 1];
-          children2.push(buffer.slice(startI, endI, from));
+          let from2 = buffer.buffer[this.index + 1];
+          children2.push(buffer.slice(startI, endI, from2));
           positions.push(0);
         }
         return new Tree(this.type, children2, positions, this.to - this.from);
@@ -23370,14 +23370,14 @@ var init_dist = __esm({
       get length() {
         return this.string.length;
       }
-      chunk(from) {
-        return this.string.slice(from);
+      chunk(from2) {
+        return this.string.slice(from2);
       }
       get lineChunks() {
         return false;
       }
-      read(from, to) {
-        return this.string.slice(from, to);
+      read(from2, to) {
+        return this.string.slice(from2, to);
       }
     };
     stoppedInner = new NodeProp({ perNode: true });
@@ -23440,8 +23440,8 @@ function readToken(data, input, stack, group, precTable, precOffset) {
     for (; low < high; ) {
       let mid = low + high >> 1;
       let index = accEnd + mid + (mid << 1);
-      let from = data[index], to = data[index + 1] || 65536;
-      if (next < from)
+      let from2 = data[index], to = data[index + 1] || 65536;
+      if (next < from2)
         high = mid;
       else if (next >= to)
         low = mid + 1;
@@ -24277,19 +24277,19 @@ var init_dist2 = __esm({
       /**
       @internal
       */
-      read(from, to) {
-        if (from >= this.chunkPos && to <= this.chunkPos + this.chunk.length)
-          return this.chunk.slice(from - this.chunkPos, to - this.chunkPos);
-        if (from >= this.chunk2Pos && to <= this.chunk2Pos + this.chunk2.length)
-          return this.chunk2.slice(from - this.chunk2Pos, to - this.chunk2Pos);
-        if (from >= this.range.from && to <= this.range.to)
-          return this.input.read(from, to);
+      read(from2, to) {
+        if (from2 >= this.chunkPos && to <= this.chunkPos + this.chunk.length)
+          return this.chunk.slice(from2 - this.chunkPos, to - this.chunkPos);
+        if (from2 >= this.chunk2Pos && to <= this.chunk2Pos + this.chunk2.length)
+          return this.chunk2.slice(from2 - this.chunk2Pos, to - this.chunk2Pos);
+        if (from2 >= this.range.from && to <= this.range.to)
+          return this.input.read(from2, to);
         let result = "";
         for (let r of this.ranges) {
           if (r.from >= to)
             break;
-          if (r.to > from)
-            result += this.input.read(Math.max(r.from, from), Math.min(r.to, to));
+          if (r.to > from2)
+            result += this.input.read(Math.max(r.from, from2), Math.min(r.to, to));
         }
         return result;
       }
@@ -24574,9 +24574,9 @@ var init_dist2 = __esm({
         this.stream = new InputStream(input, ranges);
         this.tokens = new TokenCache(parser2, this.stream);
         this.topTerm = parser2.top[1];
-        let { from } = ranges[0];
-        this.stacks = [Stack.start(this, parser2.top[0], from)];
-        this.fragments = fragments.length && this.stream.end - from > parser2.bufferLength * 4 ? new FragmentCursor(fragments, parser2.minRepeatTerm) : null;
+        let { from: from2 } = ranges[0];
+        this.stacks = [Stack.start(this, parser2.top[0], from2)];
+        this.fragments = fragments.length && this.stream.end - from2 > parser2.bufferLength * 4 ? new FragmentCursor(fragments, parser2.minRepeatTerm) : null;
       }
       get parsedPos() {
         return this.minStackPos;
@@ -25214,8 +25214,8 @@ function styleTags(spec) {
         let last = pieces.length - 1, inner = pieces[last];
         if (!inner)
           throw new RangeError("Invalid path: " + part2);
-        let rule47 = new Rule2(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
-        byName[inner] = rule47.sort(byName[inner]);
+        let rule56 = new Rule2(tags2, mode, last > 0 ? pieces.slice(0, last) : null);
+        byName[inner] = rule56.sort(byName[inner]);
       }
   }
   return ruleNodeProp.add(byName);
@@ -26176,9 +26176,9 @@ var init_tree = __esm({
 });
 
 // src/readers/kit/python/values.ts
-function numberLiteral(raw, from, to) {
+function numberLiteral(raw, from2, to) {
   const text3 = raw.replace(/_/g, "");
-  const known2 = (value2) => ({ known: true, value: value2, from, to });
+  const known2 = (value2) => ({ known: true, value: value2, from: from2, to });
   if (/[jJ]$/.test(text3)) return known2({ type: "other" });
   let match;
   if (match = /^0([xob])([0-9a-f]+)$/i.exec(text3)) {
@@ -26258,20 +26258,20 @@ function numeric(value) {
   if (value.type === "bool") return { type: "int", value: value.value ? 1 : 0 };
   return void 0;
 }
-function unary(op, operand, from, to) {
+function unary(op, operand, from2, to) {
   const n = numeric(operand.value);
   if (!n) return { known: false, reason: `"${op}" on a ${operand.value.type}` };
-  if (op === "-") return { known: true, value: { type: n.type, value: n.value === 0 ? 0 : -n.value }, from, to };
-  if (op === "+") return { known: true, value: n, from, to };
-  if (op === "~" && n.type === "int") return { known: true, value: { type: "int", value: -n.value - 1 }, from, to };
+  if (op === "-") return { known: true, value: { type: n.type, value: n.value === 0 ? 0 : -n.value }, from: from2, to };
+  if (op === "+") return { known: true, value: n, from: from2, to };
+  if (op === "~" && n.type === "int") return { known: true, value: { type: "int", value: -n.value - 1 }, from: from2, to };
   return { known: false, reason: `"${op}" is not evaluated` };
 }
-function binary(a, op, b, from, to) {
+function binary(a, op, b, from2, to) {
   const result = (value) => {
     if (value.type === "int" && !Number.isSafeInteger(value.value) || value.type === "float" && !Number.isFinite(value.value)) {
       return { known: false, reason: "a result too large to hold exactly" };
     }
-    return { known: true, value, from, to };
+    return { known: true, value, from: from2, to };
   };
   const unknown3 = (reason) => ({ known: false, reason });
   const x = numeric(a.value);
@@ -26591,7 +26591,7 @@ var init_evaluator = __esm({
         if (items.length === 0) return { known: false, reason: "no value" };
         return this.collection("tuple", items, nodes[0].from, nodes[nodes.length - 1].to);
       }
-      collection(type, nodes, from, to) {
+      collection(type, nodes, from2, to) {
         const items = [];
         let size = 0;
         for (const node of nodes) {
@@ -26601,7 +26601,7 @@ var init_evaluator = __esm({
           size += 1 + weight(item.value);
           if (size > MAX_VALUE_LENGTH) return { known: false, reason: OVER_BUDGET };
         }
-        return { known: true, value: { type, items }, from, to };
+        return { known: true, value: { type, items }, from: from2, to };
       }
       evaluate(node) {
         const known2 = (value) => ({ known: true, value, from: node.from, to: node.to });
@@ -26822,7 +26822,7 @@ function lezerErrors(tree, text3) {
 }
 function python3Problems(tree, text3) {
   const problems = [];
-  const add = (from, to, message) => problems.push({ from, to, message });
+  const add = (from2, to, message) => problems.push({ from: from2, to, message });
   tree.iterate({
     enter(ref) {
       const node = ref.node;
@@ -27228,13 +27228,13 @@ function argSpan2(arg, token) {
 function envSpan(variable, token) {
   return subSpan(variable.span, variable.value.length, token.from, token.to);
 }
-function subSpan(span2, valueLength, from, to) {
+function subSpan(span2, valueLength, from2, to) {
   const width = span2.end.offset - span2.start.offset;
   if (span2.start.line !== span2.end.line) return span2;
   const shift = width === valueLength ? 0 : width === valueLength + 2 ? 1 : void 0;
   if (shift === void 0) return span2;
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
-  return { file: span2.file, start: at(from), end: at(to) };
+  return { file: span2.file, start: at(from2), end: at(to) };
 }
 function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
   const free = [...parsed.positionals, ...parsed.unrecognized].filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))).sort((a, b) => a.index - b.index)[0];
@@ -27626,9 +27626,9 @@ var init_magic = __esm({
       sourceLength;
       /** Original offsets of the substituted range [start, end). */
       sourceRange(start, end) {
-        const from = start < this.starts.length ? this.starts[start] : this.sourceLength;
-        const to = end > start ? this.ends[end - 1] : from;
-        return [from, to];
+        const from2 = start < this.starts.length ? this.starts[start] : this.sourceLength;
+        const to = end > start ? this.ends[end - 1] : from2;
+        return [from2, to];
       }
     };
     FILE_LETTERS = ["o", "p", "s", "d", "c", "e", "n", "x", "i", "j", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -27642,22 +27642,22 @@ function chmodMode(value) {
   if (value === null || value === "1") return "666";
   return /^[0-7]{3}$/.test(value) ? value : void 0;
 }
-function settingFromEntries(rule47, entries) {
-  const relevant = entries.filter((entry) => rule47.keys.includes(entry.key));
+function settingFromEntries(rule56, entries) {
+  const relevant = entries.filter((entry) => rule56.keys.includes(entry.key));
   const last = relevant[relevant.length - 1];
   if (!last) {
-    if (!rule47.default) return void 0;
-    return { name: rule47.name, value: rule47.default.value, text: rule47.default.text, unit: rule47.unit, source: { kind: "default", reference: rule47.default.reference } };
+    if (!rule56.default) return void 0;
+    return { name: rule56.name, value: rule56.default.value, text: rule56.default.text, unit: rule56.unit, source: { kind: "default", reference: rule56.default.reference } };
   }
   const source = { kind: "file", span: last.valueSpan, via: last.via.length > 0 ? last.via : void 0 };
-  const value = last.condition || last.value === void 0 ? void 0 : rule47.read(last.value);
-  return { name: rule47.name, value, text: last.text ?? "", unit: rule47.unit, source };
+  const value = last.condition || last.value === void 0 ? void 0 : rule56.read(last.value);
+  return { name: rule56.name, value, text: last.text ?? "", unit: rule56.unit, source };
 }
 function buildBackend2(instance, name2, file, launch) {
   const settings = /* @__PURE__ */ new Map();
-  for (const rule47 of SETTINGS) {
-    const setting = settingFromEntries(rule47, instance.options);
-    if (setting) settings.set(rule47.name, setting);
+  for (const rule56 of SETTINGS) {
+    const setting = settingFromEntries(rule56, instance.options);
+    if (setting) settings.set(rule56.name, setting);
   }
   settings.set("master", masterSetting(instance.options));
   const backend = {
@@ -28392,14 +28392,14 @@ var init_instance = __esm({
         this.loadIni(resolved, section, span2, { reuse: false, given: file, section: sectionText }, !this.insideOptLoad && !this.firstRoundDone);
       }
       /** uwsgi_opt_load (`include`, `inherit`, plain arguments): by extension, never setting %D & co. */
-      loadByExtension(name2, span2, from) {
+      loadByExtension(name2, span2, from2) {
         if (!this.checkLoadable(name2, span2)) return;
         if (!name2.endsWith(".ini")) {
           const reason = /\.(xml|ya?ml|json|js)$/.test(name2) ? `"${name2}" is not an ini file; cfglint reads only uWSGI's ini format` : `uWSGI loads "${name2}" only through a config plugin (it stops with "unable to load configuration"); cfglint does not read it`;
           this.gaps.push({ reason, span: span2 });
           return;
         }
-        const resolved = this.fileAccess.resolve(name2, from, this.mainFile);
+        const resolved = this.fileAccess.resolve(name2, from2, this.mainFile);
         if (typeof resolved !== "string") {
           this.reportMissing(name2, name2, span2, resolved);
           return;
@@ -28770,7 +28770,7 @@ var init_uwsgi = __esm({
       /** Names inside ini files: the main ini's directory, then the including file's. */
       forFiles() {
         return {
-          resolve: (name2, from, main) => this.resolveInTree(name2, [main, from]),
+          resolve: (name2, from2, main) => this.resolveInTree(name2, [main, from2]),
           read: (path) => this.read(path),
           serverPath: () => void 0
         };
@@ -28780,10 +28780,10 @@ var init_uwsgi = __esm({
         const launchPath = this.absoluteOf(launch.file);
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
-          resolve: (name2, from, main) => {
+          resolve: (name2, from2, main) => {
             const mounted = nodePath24.isAbsolute(name2) ? mountedSource(launch, nodePath24.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
-            if (from !== void 0) return this.resolveInTree(name2, [main, from]);
+            if (from2 !== void 0) return this.resolveInTree(name2, [main, from2]);
             const serverName3 = !nodePath24.isAbsolute(name2) && workingDirectory && nodePath24.isAbsolute(workingDirectory) ? nodePath24.join(workingDirectory, name2) : name2;
             const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath24.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
@@ -28883,14 +28883,14 @@ function readUvicornCommandLine(args) {
   }
   return result;
 }
-function valuePart(arg, from) {
+function valuePart(arg, from2) {
   const span2 = arg.span;
   const width = span2.end.offset - span2.start.offset;
   if (span2.start.line !== span2.end.line) return span2;
   const shift = width === arg.value.length ? 0 : width === arg.value.length + 2 ? 1 : void 0;
   if (shift === void 0) return span2;
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
-  return { file: span2.file, start: at(from), end: at(arg.value.length) };
+  return { file: span2.file, start: at(from2), end: at(arg.value.length) };
 }
 var OPTIONS;
 var init_command_line2 = __esm({
@@ -32959,9 +32959,9 @@ function decodedCopy(value, list) {
 function matchList(value, list) {
   const label = list.label ?? "CUSTOM";
   const decoded = decodedCopy(value, list);
-  for (const rule47 of list) {
-    if (rule47.pattern.test(value) || decoded !== null && rule47.pattern.test(decoded)) {
-      return { context: label, id: rule47.id, description: rule47.description, pattern: rule47.pattern };
+  for (const rule56 of list) {
+    if (rule56.pattern.test(value) || decoded !== null && rule56.pattern.test(decoded)) {
+      return { context: label, id: rule56.id, description: rule56.description, pattern: rule56.pattern };
     }
   }
   return null;
@@ -33955,10 +33955,10 @@ function scanXml(text3) {
   const openByName = /* @__PURE__ */ new Map();
   let rootClosed = false;
   let i = 0;
-  const textContent = (from, to) => {
-    checkReferences(text3, from, to, declaredEntities, problems);
-    if (open.length === 0 && /\S/.test(text3.slice(from, to))) {
-      const at = from + text3.slice(from, to).search(/\S/);
+  const textContent = (from2, to) => {
+    checkReferences(text3, from2, to, declaredEntities, problems);
+    if (open.length === 0 && /\S/.test(text3.slice(from2, to))) {
+      const at = from2 + text3.slice(from2, to).search(/\S/);
       problems.push({ start: at, end: at + 1, message: rootClosed || roots.length > 0 ? "Content is not allowed in trailing section" : "Content is not allowed in prolog" });
     }
   };
@@ -34114,16 +34114,16 @@ function scanStartTag(text3, start, entities, problems) {
     }
   }
 }
-function giveUp(text3, element, from) {
-  const close = text3.indexOf(">", from);
+function giveUp(text3, element, from2) {
+  const close = text3.indexOf(">", from2);
   const end = close === -1 ? text3.length : close + 1;
   element.startTagEnd = end;
   return { element, end, selfClosing: close > 0 && text3[close - 1] === "/" };
 }
-function checkReferences(text3, from, to, entities, problems) {
-  const part2 = text3.slice(from, to);
+function checkReferences(text3, from2, to, entities, problems) {
+  const part2 = text3.slice(from2, to);
   for (let at = part2.indexOf("&"); at !== -1; at = part2.indexOf("&", at + 1)) {
-    const amp = from + at;
+    const amp = from2 + at;
     const match = /^&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*)(;?)/.exec(text3.slice(amp, Math.min(to, amp + 256)));
     if (!match) {
       problems.push({ start: amp, end: amp + 1, message: "The entity name must immediately follow the '&' in the entity reference" });
@@ -34351,8 +34351,8 @@ function resolveAttribute(source, attribute2, lookup) {
   };
 }
 function substituteProperties(value, lookup) {
-  const from = /* @__PURE__ */ new Set();
-  const over = () => ({ value: void 0, from: [...from] });
+  const from2 = /* @__PURE__ */ new Set();
+  const over = () => ({ value: void 0, from: [...from2] });
   let steps = 0;
   let current = value;
   for (let round = 0; round < 20 && current.includes("${"); round++) {
@@ -34378,11 +34378,11 @@ function substituteProperties(value, lookup) {
       let replacement = found?.value;
       if (found === void 0) {
         const separator = name2.indexOf(":-");
-        if (separator === -1) return { value: void 0, from: [...from] };
+        if (separator === -1) return { value: void 0, from: [...from2] };
         found = lookup(name2.slice(0, separator));
         replacement = found ? found.value : name2.slice(separator + 2);
       }
-      if (found) from.add(found.span);
+      if (found) from2.add(found.span);
       out += replacement;
       position = close + 1;
     }
@@ -34391,7 +34391,7 @@ function substituteProperties(value, lookup) {
     if (out === current) break;
     current = out;
   }
-  return { value: current, from: [...from] };
+  return { value: current, from: [...from2] };
 }
 function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
@@ -35327,7 +35327,7 @@ function visit(source, document, object, into, depth) {
   const base = objectBase(source, document, object, kind);
   if (kind === "ConfigMap") {
     const dataNode = valueOf(object, "data", document);
-    const dataPair = entriesOf(object, document).find((entry) => entry.key === "data");
+    const dataPair = entriesOf2(object, document).find((entry) => entry.key === "data");
     into.configMaps.push({
       ...base,
       kind: "ConfigMap",
@@ -35366,11 +35366,11 @@ function visit(source, document, object, into, depth) {
       kind: "Ingress",
       ...className !== void 0 ? { ingressClass: className } : {},
       ...defaultBackend ? { defaultBackend } : {},
-      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule47) => {
-        const host = text3(valueOf(rule47, "host", document));
+      rules: itemsOf(valueOf(spec, "rules", document), document).map((rule56) => {
+        const host = text3(valueOf(rule56, "host", document));
         return {
           ...host ? { host } : {},
-          paths: itemsOf(valueOf(valueOf(rule47, "http", document), "paths", document), document).flatMap((item) => {
+          paths: itemsOf(valueOf(valueOf(rule56, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
             return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
@@ -35440,7 +35440,7 @@ function objectBase(source, document, object, kind) {
 }
 function stringMap(source, document, node) {
   const out = /* @__PURE__ */ new Map();
-  for (const entry of entriesOf(node, document)) {
+  for (const entry of entriesOf2(node, document)) {
     const value = scalarArg(source, entry.value);
     const keySpan = spanOf(source, entry.keyNode);
     out.set(entry.key, { value: value?.value ?? "", keySpan, valueSpan: value ? source.span(value.start, value.end) : keySpan });
@@ -35451,7 +35451,7 @@ function plainMap(values2) {
   return new Map([...values2].map(([key, entry]) => [key, entry.value]));
 }
 function manifestValue(source, document, map, key) {
-  const pair2 = entriesOf(map, document).find((entry) => entry.key === key);
+  const pair2 = entriesOf2(map, document).find((entry) => entry.key === key);
   const value = scalarArg(source, pair2?.value);
   if (!pair2 || !value) return void 0;
   return { value: value.value, keySpan: spanOf(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
@@ -35464,7 +35464,7 @@ function readHelmValues(source, document) {
   const root = document.contents ?? void 0;
   const controller = valueOf(root, "controller", document);
   if (!(0, import_yaml.isMap)(controller)) return void 0;
-  const configPair = entriesOf(controller, document).find((entry) => entry.key === "config");
+  const configPair = entriesOf2(controller, document).find((entry) => entry.key === "config");
   const imageTag = manifestValue(source, document, valueOf(controller, "image", document), "tag");
   if (!configPair && !imageTag) return void 0;
   return {
@@ -35602,10 +35602,10 @@ var init_hcl = __esm({
         return { kind: "string", text: text3.slice(start, this.pos), start, end: this.pos, raw: text3.slice(start + 1, i), ...interpolated ? {} : { value } };
       }
       /** From just inside `${`, past its closing `}` (braces and strings inside it nest). */
-      skipInterpolation(from) {
+      skipInterpolation(from2) {
         const text3 = this.text;
         let depth = 1;
-        let i = from;
+        let i = from2;
         while (i < text3.length) {
           const c = text3[i];
           if (c === '"') {
@@ -35619,7 +35619,7 @@ var init_hcl = __esm({
           else if (c === "}" && --depth === 0) return i + 1;
           i++;
         }
-        throw new HclSyntaxError('Unterminated template interpolation: "${" has no "}"', { start: from - 2, end: text3.length });
+        throw new HclSyntaxError('Unterminated template interpolation: "${" has no "}"', { start: from2 - 2, end: text3.length });
       }
       heredoc(start) {
         const text3 = this.text;
@@ -36271,7 +36271,7 @@ function intrinsic(node, document) {
     return { name: name2 === "Ref" || name2 === "Condition" ? name2 : `Fn::${name2}`, argument: node };
   }
   if ((0, import_yaml.isMap)(node)) {
-    const entries = entriesOf(node, document);
+    const entries = entriesOf2(node, document);
     if (entries.length === 1 && (entries[0].key === "Ref" || entries[0].key.startsWith("Fn::") || entries[0].key === "Condition")) return { name: entries[0].key, argument: entries[0].value };
   }
   return void 0;
@@ -36300,7 +36300,7 @@ var init_cloudformation = __esm({
         this.source = source;
         this.document = document;
         const root = document.contents ?? void 0;
-        for (const entry of entriesOf(valueOf(root, "Parameters", document), document)) this.parameters.set(entry.key, valueOf(entry.value, "Default", document));
+        for (const entry of entriesOf2(valueOf(root, "Parameters", document), document)) this.parameters.set(entry.key, valueOf(entry.value, "Default", document));
         this.resourcesNode = valueOf(root, "Resources", document);
       }
       source;
@@ -36354,7 +36354,7 @@ var init_cloudformation = __esm({
         return valueOf(node, key, this.document);
       }
       read(into) {
-        for (const entry of entriesOf(this.resourcesNode, this.document)) {
+        for (const entry of entriesOf2(this.resourcesNode, this.document)) {
           const resource = entry.value;
           const type = this.scalarText(this.get(resource, "Type"));
           if (!type) continue;
@@ -36392,7 +36392,7 @@ var init_cloudformation = __esm({
               break;
             }
             case "AWS::ElasticLoadBalancingV2::TargetGroup": {
-              const keys = entriesOf(props, this.document).filter((e) => e.key.startsWith("HealthCheck") || e.key === "Matcher");
+              const keys = entriesOf2(props, this.document).filter((e) => e.key.startsWith("HealthCheck") || e.key === "Matcher");
               const matcher = p("Matcher");
               const check = {
                 span: keys.length > 0 ? this.span(keys[0].keyNode) : base.span,
@@ -36569,12 +36569,12 @@ function renderLineFrame(lineText, lineNumber, startColumn, endColumn, style) {
   let text3 = laidOut.text;
   const cells = text3.length > MAX_FRAME_WIDTH ? Array.from(text3) : void 0;
   if (cells && cells.length > MAX_FRAME_WIDTH) {
-    const from = Math.max(0, start - FRAME_CONTEXT);
-    const to = Math.min(cells.length, from + MAX_FRAME_WIDTH);
-    const lead = from > 0 ? "…" : "";
-    text3 = lead + cells.slice(from, to).join("") + (to < cells.length ? "…" : "");
-    start = start - from + lead.length;
-    end = Math.min(end - from, to - from) + lead.length;
+    const from2 = Math.max(0, start - FRAME_CONTEXT);
+    const to = Math.min(cells.length, from2 + MAX_FRAME_WIDTH);
+    const lead = from2 > 0 ? "…" : "";
+    text3 = lead + cells.slice(from2, to).join("") + (to < cells.length ? "…" : "");
+    start = start - from2 + lead.length;
+    end = Math.min(end - from2, to - from2) + lead.length;
   }
   const markers = style.marker.repeat(Math.max(1, end - start));
   const label = style.label ? ` ${terminalText(style.label)}` : "";
@@ -36630,21 +36630,21 @@ function makeLineSource(ctx) {
 function plural(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
-function renderFinding(finding, linesOf, palette) {
-  const spans = [finding.primary, ...finding.related.map((r) => r.span)];
+function renderFinding(finding2, linesOf, palette) {
+  const spans = [finding2.primary, ...finding2.related.map((r) => r.span)];
   const gutterWidth = gutterWidthFor(spans.map((span2) => span2.start.line));
   const indent2 = " ".repeat(gutterWidth);
-  const paintSeverity = palette.severity(finding.severity);
+  const paintSeverity = palette.severity(finding2.severity);
   const frameFor = (span2, marker, label, paintMarker) => {
     const lines = linesOf(span2.file);
     return lines && renderSpanFrameInLines(lines, span2, { gutterWidth, marker, label, paintGutter: palette.gutter, paintMarker });
   };
   const out = [
-    `${paintSeverity(`${finding.severity}[${terminalText(finding.ruleId)}]`)}${palette.bold(`: ${terminalText(finding.message)}`)}`,
-    `${indent2}${palette.gutter("-->")} ${terminalText(formatLocation(finding.primary))}`
+    `${paintSeverity(`${finding2.severity}[${terminalText(finding2.ruleId)}]`)}${palette.bold(`: ${terminalText(finding2.message)}`)}`,
+    `${indent2}${palette.gutter("-->")} ${terminalText(formatLocation(finding2.primary))}`
   ];
-  out.push(...frameFor(finding.primary, "^", void 0, paintSeverity) ?? []);
-  for (const { span: span2, label } of finding.related) {
+  out.push(...frameFor(finding2.primary, "^", void 0, paintSeverity) ?? []);
+  for (const { span: span2, label } of finding2.related) {
     const frame = frameFor(span2, "-", label, palette.gutter);
     if (frame) {
       out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}`, ...frame);
@@ -36653,13 +36653,13 @@ function renderFinding(finding, linesOf, palette) {
       out.push(`${indent2}${palette.gutter(":::")} ${terminalText(formatLocation(span2))}${suffix}`);
     }
   }
-  if (finding.help) out.push(`${indent2} ${palette.gutter("=")} help: ${terminalText(finding.help)}`);
-  if (finding.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${terminalText(finding.docsUrl)}`);
+  if (finding2.help) out.push(`${indent2} ${palette.gutter("=")} help: ${terminalText(finding2.help)}`);
+  if (finding2.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${terminalText(finding2.docsUrl)}`);
   return out;
 }
 function renderSummary(report, palette) {
   const count = { error: 0, warning: 0, info: 0 };
-  for (const finding of report.findings) count[finding.severity] += 1;
+  for (const finding2 of report.findings) count[finding2.severity] += 1;
   const suppressed = report.summary.suppressed;
   const baselined = report.summary.baselined;
   const notes = [suppressed > 0 ? `${suppressed} suppressed` : "", baselined > 0 ? `${baselined} baselined` : ""].filter((note) => note !== "");
@@ -36675,7 +36675,7 @@ function renderSummary(report, palette) {
 function format(report, ctx) {
   const palette = makePalette(ctx.color);
   const linesOf = makeLineSource(ctx);
-  const blocks2 = sortFindings(report.findings).map((finding) => renderFinding(finding, linesOf, palette).join("\n"));
+  const blocks2 = sortFindings(report.findings).map((finding2) => renderFinding(finding2, linesOf, palette).join("\n"));
   blocks2.push(renderSummary(report, palette));
   return `${blocks2.join("\n\n")}
 `;
@@ -36753,58 +36753,58 @@ function physicalLocation(span2) {
     }
   };
 }
-function describeRule(rule47) {
-  const description = rule47.description || rule47.id;
+function describeRule(rule56) {
+  const description = rule56.description || rule56.id;
   return {
-    id: rule47.id,
-    name: rule47.id,
+    id: rule56.id,
+    name: rule56.id,
     shortDescription: { text: description },
     fullDescription: { text: description },
-    ...rule47.docsUrl ? { helpUri: rule47.docsUrl } : {},
-    help: { text: rule47.docsUrl ? `${description}
+    ...rule56.docsUrl ? { helpUri: rule56.docsUrl } : {},
+    help: { text: rule56.docsUrl ? `${description}
 
-Documentation: ${rule47.docsUrl}` : description },
-    defaultConfiguration: { level: LEVEL[rule47.severity] },
-    properties: { category: rule47.category }
+Documentation: ${rule56.docsUrl}` : description },
+    defaultConfiguration: { level: LEVEL[rule56.severity] },
+    properties: { category: rule56.category }
   };
 }
-function synthesiseRule(finding) {
+function synthesiseRule(finding2) {
   return {
-    id: finding.ruleId,
-    severity: finding.severity,
+    id: finding2.ruleId,
+    severity: finding2.severity,
     category: DIAGNOSTIC_CATEGORY,
-    description: `cfglint diagnostic "${finding.ruleId}" (reported by cfglint itself, not by a rule)`,
-    docsUrl: finding.docsUrl
+    description: `cfglint diagnostic "${finding2.ruleId}" (reported by cfglint itself, not by a rule)`,
+    docsUrl: finding2.docsUrl
   };
 }
 function collectRules(report) {
   const summaries = [];
   const indexOf2 = /* @__PURE__ */ new Map();
-  const add = (rule47) => {
-    if (indexOf2.has(rule47.id)) return;
-    indexOf2.set(rule47.id, summaries.length);
-    summaries.push(rule47);
+  const add = (rule56) => {
+    if (indexOf2.has(rule56.id)) return;
+    indexOf2.set(rule56.id, summaries.length);
+    summaries.push(rule56);
   };
   report.rules.forEach(add);
-  for (const finding of report.findings) if (!indexOf2.has(finding.ruleId)) add(synthesiseRule(finding));
+  for (const finding2 of report.findings) if (!indexOf2.has(finding2.ruleId)) add(synthesiseRule(finding2));
   return { rules: summaries.map(describeRule), indexOf: indexOf2 };
 }
-function resultText(finding) {
-  return finding.help ? `${finding.message}.
+function resultText(finding2) {
+  return finding2.help ? `${finding2.message}.
 
-${finding.help}` : finding.message;
+${finding2.help}` : finding2.message;
 }
-function toResult(finding, ruleIndex) {
+function toResult(finding2, ruleIndex) {
   const result = {
-    ruleId: finding.ruleId,
+    ruleId: finding2.ruleId,
     ruleIndex,
-    level: LEVEL[finding.severity],
-    message: { text: resultText(finding) },
-    locations: [{ physicalLocation: physicalLocation(finding.primary) }],
-    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint }
+    level: LEVEL[finding2.severity],
+    message: { text: resultText(finding2) },
+    locations: [{ physicalLocation: physicalLocation(finding2.primary) }],
+    partialFingerprints: { [FINGERPRINT_KEY]: finding2.fingerprint }
   };
-  if (finding.related.length > 0) {
-    result.relatedLocations = finding.related.map(({ span: span2, label }, index) => ({
+  if (finding2.related.length > 0) {
+    result.relatedLocations = finding2.related.map(({ span: span2, label }, index) => ({
       id: index + 1,
       physicalLocation: physicalLocation(span2),
       message: { text: label }
@@ -36825,7 +36825,7 @@ function toSarif(report) {
         // Spans count UTF-16 code units; stated so consumers do not assume code points.
         columnKind: "utf16CodeUnits",
         // Report order is kept: the engine has already sorted the findings.
-        results: report.findings.map((finding) => toResult(finding, indexOf2.get(finding.ruleId)))
+        results: report.findings.map((finding2) => toResult(finding2, indexOf2.get(finding2.ruleId)))
       }
     ]
   };
@@ -36857,27 +36857,27 @@ __export(github_exports, {
 function toRepoPath(file) {
   return file.replace(/\\/g, "/");
 }
-function annotation(finding) {
-  const { primary } = finding;
+function annotation(finding2) {
+  const { primary } = finding2;
   const properties = [
     `file=${escapeCommandProperty(toRepoPath(primary.file))}`,
     `line=${primary.start.line}`,
     `col=${primary.start.column}`,
     `endLine=${primary.end.line}`,
     `endColumn=${primary.end.column}`,
-    `title=${escapeCommandProperty(finding.ruleId)}`
+    `title=${escapeCommandProperty(finding2.ruleId)}`
   ].join(",");
-  const related = finding.related.map(
+  const related = finding2.related.map(
     ({ span: span2, label }) => `
 ${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`
   );
-  const help = finding.help ? `
+  const help = finding2.help ? `
 
-help: ${finding.help}` : "";
-  return `::${COMMAND[finding.severity]} ${properties}::${escapeCommandData(finding.message + related.join("") + help)}`;
+help: ${finding2.help}` : "";
+  return `::${COMMAND[finding2.severity]} ${properties}::${escapeCommandData(finding2.message + related.join("") + help)}`;
 }
 function format4(report, _ctx) {
-  return sortFindings(report.findings).map((finding) => `${annotation(finding)}
+  return sortFindings(report.findings).map((finding2) => `${annotation(finding2)}
 `).join("");
 }
 var COMMAND;
@@ -36900,27 +36900,27 @@ __export(gitlab_exports, {
 function toRepoPath2(file) {
   return file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
 }
-function toIssue(finding, fingerprint2) {
+function toIssue(finding2, fingerprint2) {
   return {
     // The widget shows the description on one line: line breaks and controls from the tree are shown escaped.
-    description: terminalText(messageWithRelated(finding)),
-    check_name: finding.ruleId,
+    description: terminalText(messageWithRelated(finding2)),
+    check_name: finding2.ruleId,
     fingerprint: fingerprint2,
-    severity: CODE_QUALITY_SEVERITY[finding.severity],
-    location: { path: toRepoPath2(finding.primary.file), lines: { begin: finding.primary.start.line, end: finding.primary.end.line } },
-    ...body(finding) !== "" ? { content: { body: body(finding) } } : {}
+    severity: CODE_QUALITY_SEVERITY[finding2.severity],
+    location: { path: toRepoPath2(finding2.primary.file), lines: { begin: finding2.primary.start.line, end: finding2.primary.end.line } },
+    ...body(finding2) !== "" ? { content: { body: body(finding2) } } : {}
   };
 }
-function body(finding) {
-  const parts = [finding.help ? markdownCell(finding.help) : "", finding.docsUrl ? `Documentation: ${finding.docsUrl}` : ""];
+function body(finding2) {
+  const parts = [finding2.help ? markdownCell(finding2.help) : "", finding2.docsUrl ? `Documentation: ${finding2.docsUrl}` : ""];
   return parts.filter((part2) => part2 !== "").join("\n\n");
 }
 function toCodeQuality(report) {
   const seen = /* @__PURE__ */ new Map();
-  return sortFindings(report.findings).map((finding) => {
-    const count = (seen.get(finding.fingerprint) ?? 0) + 1;
-    seen.set(finding.fingerprint, count);
-    return toIssue(finding, count === 1 ? finding.fingerprint : `${finding.fingerprint}-${count}`);
+  return sortFindings(report.findings).map((finding2) => {
+    const count = (seen.get(finding2.fingerprint) ?? 0) + 1;
+    seen.set(finding2.fingerprint, count);
+    return toIssue(finding2, count === 1 ? finding2.fingerprint : `${finding2.fingerprint}-${count}`);
   });
 }
 function format5(report, _ctx) {
@@ -36943,28 +36943,28 @@ __export(junit_exports, {
   CLEAN_RUN: () => CLEAN_RUN,
   format: () => format6
 });
-function failureText(finding) {
-  const lines = [`${finding.severity}[${finding.ruleId}]: ${finding.message}`, `at ${formatLocation(finding.primary)}`];
-  for (const { span: span2, label } of finding.related) lines.push(`related: ${formatLocation(span2)}: ${label}`);
-  if (finding.help) lines.push(`help: ${finding.help}`);
-  if (finding.docsUrl) lines.push(`docs: ${finding.docsUrl}`);
+function failureText(finding2) {
+  const lines = [`${finding2.severity}[${finding2.ruleId}]: ${finding2.message}`, `at ${formatLocation(finding2.primary)}`];
+  for (const { span: span2, label } of finding2.related) lines.push(`related: ${formatLocation(span2)}: ${label}`);
+  if (finding2.help) lines.push(`help: ${finding2.help}`);
+  if (finding2.docsUrl) lines.push(`docs: ${finding2.docsUrl}`);
   return lines.map(xmlText).join("\n");
 }
-function testcase(file, name2, finding) {
+function testcase(file, name2, finding2) {
   return [
     `    <testcase classname="${xmlText(file)}" name="${xmlText(name2)}" file="${xmlText(file)}" time="0">`,
-    `      <failure message="${xmlText(messageWithRelated(finding))}" type="${xmlText(finding.ruleId)}">${failureText(finding)}</failure>`,
+    `      <failure message="${xmlText(messageWithRelated(finding2))}" type="${xmlText(finding2.ruleId)}">${failureText(finding2)}</failure>`,
     "    </testcase>"
   ];
 }
 function testsuite(file, findings) {
   const lines = [`  <testsuite name="${xmlText(file)}" tests="${findings.length}" failures="${findings.length}" errors="0" skipped="0" time="0">`];
   const seen = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    const base = `${finding.ruleId} at ${finding.primary.start.line}:${finding.primary.start.column}`;
+  for (const finding2 of findings) {
+    const base = `${finding2.ruleId} at ${finding2.primary.start.line}:${finding2.primary.start.column}`;
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
-    lines.push(...testcase(file, count === 1 ? base : `${base} (${count})`, finding));
+    lines.push(...testcase(file, count === 1 ? base : `${base} (${count})`, finding2));
   }
   lines.push("  </testsuite>");
   return lines;
@@ -37003,15 +37003,15 @@ __export(checkstyle_exports, {
   CHECKSTYLE_VERSION: () => CHECKSTYLE_VERSION,
   format: () => format7
 });
-function errorElement(finding) {
-  const { start } = finding.primary;
-  return `<error line="${start.line}" column="${start.column}" severity="${finding.severity}" message="${xmlText(messageWithRelatedAndHelp(finding))}" source="${xmlText(finding.ruleId)}"/>`;
+function errorElement(finding2) {
+  const { start } = finding2.primary;
+  return `<error line="${start.line}" column="${start.column}" severity="${finding2.severity}" message="${xmlText(messageWithRelatedAndHelp(finding2))}" source="${xmlText(finding2.ruleId)}"/>`;
 }
 function format7(report, _ctx) {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<checkstyle version="${CHECKSTYLE_VERSION}">`];
   for (const [file, findings] of findingsByFile(report.findings)) {
     lines.push(`  <file name="${xmlText(file)}">`);
-    for (const finding of findings) lines.push(`    ${errorElement(finding)}`);
+    for (const finding2 of findings) lines.push(`    ${errorElement(finding2)}`);
     lines.push("  </file>");
   }
   lines.push("</checkstyle>");
@@ -37058,21 +37058,21 @@ function sortFindings(findings) {
 function formatLocation(span2) {
   return `${span2.file}:${span2.start.line}:${span2.start.column}`;
 }
-function messageWithRelated(finding) {
-  if (finding.related.length === 0) return finding.message;
-  const related = finding.related.map(({ span: span2, label }) => `${formatLocation(span2)}: ${label}`);
-  return `${finding.message} (related: ${related.join("; ")})`;
+function messageWithRelated(finding2) {
+  if (finding2.related.length === 0) return finding2.message;
+  const related = finding2.related.map(({ span: span2, label }) => `${formatLocation(span2)}: ${label}`);
+  return `${finding2.message} (related: ${related.join("; ")})`;
 }
-function messageWithRelatedAndHelp(finding) {
-  const text3 = messageWithRelated(finding);
-  return finding.help ? `${text3}; help: ${finding.help}` : text3;
+function messageWithRelatedAndHelp(finding2) {
+  const text3 = messageWithRelated(finding2);
+  return finding2.help ? `${text3}; help: ${finding2.help}` : text3;
 }
 function findingsByFile(findings) {
   const groups = [];
-  for (const finding of sortFindings(findings)) {
+  for (const finding2 of sortFindings(findings)) {
     const last = groups[groups.length - 1];
-    if (last && last[0] === finding.primary.file) last[1].push(finding);
-    else groups.push([finding.primary.file, [finding]]);
+    if (last && last[0] === finding2.primary.file) last[1].push(finding2);
+    else groups.push([finding2.primary.file, [finding2]]);
   }
   return groups;
 }
@@ -37115,7 +37115,7 @@ function parseBaseline(text3, file) {
   return fingerprints;
 }
 function applyBaseline(report, accepted) {
-  const findings = report.findings.filter((finding) => !accepted.has(finding.fingerprint));
+  const findings = report.findings.filter((finding2) => !accepted.has(finding2.fingerprint));
   const kept = withFindings(report, findings);
   return { ...kept, summary: { ...kept.summary, baselined: report.summary.baselined + report.findings.length - findings.length } };
 }
@@ -37576,10 +37576,10 @@ function lastUwsgiEntry(backend, ...keys) {
 function isUwsgiBackend(backend) {
   return backend.kind === "uwsgi";
 }
-function spanWithin(span2, text3, from, to) {
+function spanWithin(span2, text3, from2, to) {
   if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
   const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
-  return { file: span2.file, start: at(from), end: at(to) };
+  return { file: span2.file, start: at(from2), end: at(to) };
 }
 function uwsgiEntryPath(backend, entry) {
   return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
@@ -38117,9 +38117,9 @@ function matchComposeLoopback(address, listener, compose, nginxIn) {
   const bound = listener.address.host.toLowerCase();
   const inProject = nginxIn.filter((container) => container.project === compose.project);
   if (inProject.length > 0) {
-    const together = inProject.find((container) => shareNetwork(container, compose));
-    if (!together || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
-    return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${compose.service}"` };
+    const together2 = inProject.find((container) => shareNetwork(container, compose));
+    if (!together2 || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
+    return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${together2.service}" shares the network namespace of "${compose.service}"` };
   }
   if (!ALL_INTERFACES.has(bound)) return void 0;
   const published = compose.published.find((port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
@@ -40853,10 +40853,10 @@ function describeArgs(mask) {
   if (counts.length === 0) return "none";
   const last = counts[counts.length - 1];
   if (last === MANY_ARGS) {
-    let from = MANY_ARGS;
-    while (from - 1 >= 0 && mask & 1 << from - 1) from--;
-    const head = counts.filter((n) => n < from);
-    const tail = from === 0 ? "any number" : `${from} or more`;
+    let from2 = MANY_ARGS;
+    while (from2 - 1 >= 0 && mask & 1 << from2 - 1) from2--;
+    const head = counts.filter((n) => n < from2);
+    const tail = from2 === 0 ? "any number" : `${from2} or more`;
     return head.length > 0 ? `${head.join(", ")} or ${tail}` : tail;
   }
   if (counts.length === 1) return counts[0] === 0 ? "none" : String(counts[0]);
@@ -40903,7 +40903,7 @@ function unescape(raw) {
   let backslash2 = raw.indexOf("\\");
   if (backslash2 === -1) return raw;
   const parts = [];
-  let from = 0;
+  let from2 = 0;
   while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
     const next = raw[backslash2 + 1];
     const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
@@ -40911,11 +40911,11 @@ function unescape(raw) {
       backslash2 = raw.indexOf("\\", backslash2 + 1);
       continue;
     }
-    parts.push(raw.slice(from, backslash2), replacement);
-    from = backslash2 + 2;
-    backslash2 = raw.indexOf("\\", from);
+    parts.push(raw.slice(from2, backslash2), replacement);
+    from2 = backslash2 + 2;
+    backslash2 = raw.indexOf("\\", from2);
   }
-  parts.push(raw.slice(from));
+  parts.push(raw.slice(from2));
   return parts.join("");
 }
 var NginxLexer = class {
@@ -41648,6 +41648,23 @@ var NginxDirectiveIndex = class {
   *checkedUses() {
     for (const use of this.uses) if (use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name)) yield use;
   }
+  /**
+   * The checked uses named `name`. Built on the first call in one pass over checkedUses(), so the
+   * rules that look for a few names (map, error_log, keepalive_requests, ...) do not each walk
+   * every directive of a large tree.
+   */
+  checkedUsesNamed(name2) {
+    if (!this.checkedByName) {
+      this.checkedByName = /* @__PURE__ */ new Map();
+      for (const use of this.checkedUses()) {
+        const list = this.checkedByName.get(use.directive.name);
+        if (list) list.push(use);
+        else this.checkedByName.set(use.directive.name, [use]);
+      }
+    }
+    return this.checkedByName.get(name2) ?? [];
+  }
+  checkedByName;
   /** The candidate contexts of a snippet where the most known directives are allowed. */
   plausibleContexts(root) {
     let best = [];
@@ -42037,10 +42054,10 @@ var NginxModel = class {
       groupOf.set(this.addScope(shared, snippetRoots), group);
     }
     for (const scope of this.scopes) {
-      const together = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
+      const together2 = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
       for (const pass of scope.passes) {
         if (pass.target.kind !== "unresolved") continue;
-        const elsewhere = together.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
+        const elsewhere = together2.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
         if (elsewhere) pass.target = { kind: "group", group: elsewhere };
       }
     }
@@ -42245,7 +42262,7 @@ function classicElb(kubernetes, service) {
   };
 }
 function ingressTargets(kubernetes, ingress) {
-  const backends = [...ingress.rules.flatMap((rule47) => rule47.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
+  const backends = [...ingress.rules.flatMap((rule56) => rule56.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
   const workloads = /* @__PURE__ */ new Set();
   for (const backend of backends) {
     for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
@@ -42262,7 +42279,7 @@ function cloudLoadBalancers(model) {
       const listenerIds = new Set(listeners.map((listener) => listener.id));
       const groupIds = /* @__PURE__ */ new Set([
         ...listeners.flatMap((listener) => listener.targetGroups),
-        ...resources.listenerRules.filter((rule47) => rule47.listener && listenerIds.has(rule47.listener)).flatMap((rule47) => rule47.targetGroups)
+        ...resources.listenerRules.filter((rule56) => rule56.listener && listenerIds.has(rule56.listener)).flatMap((rule56) => rule56.targetGroups)
       ]);
       const targetGroups = resources.targetGroups.filter((group) => groupIds.has(group.id)).map((group) => linkGroup(resources, group));
       balancers.push({ ...describe(balancer), balancer, targetGroups });
@@ -42680,7 +42697,7 @@ function renderIngressNginx(kubernetes) {
     if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
     const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
     const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule47) => rule47.paths.map((path) => ({ host: rule47.host ?? "_", path: path.path, backend: path.backend })));
+    const paths = ingress.rules.flatMap((rule56) => rule56.paths.map((path) => ({ host: rule56.host ?? "_", path: path.path, backend: path.backend })));
     if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
     for (const { host, path, backend } of paths) {
       const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
@@ -44210,8 +44227,8 @@ var rule13 = defineRule({
           for (const item of entry.children) {
             if (!item.directive.name.startsWith("~") || !/\$\{?[1-9]/.test(argText(item.directive, 0) ?? "")) continue;
             const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ""));
-            const finding2 = judge2([item.directive.args[0]], regex, item.directive.nameSpan, `${block2.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
-            if (finding2) yield finding2;
+            const finding3 = judge2([item.directive.args[0]], regex, item.directive.nameSpan, `${block2.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
+            if (finding3) yield finding3;
           }
           continue;
         }
@@ -44221,8 +44238,8 @@ var rule13 = defineRule({
         if (!checked.some((arg) => /\$\{?[1-9]/.test(arg.value))) continue;
         const source = name2 === "rewrite" ? variables.rewriteRegex(entry) : variables.capturesFor(block2);
         if (!source) continue;
-        const finding = judge2(checked, source.regex, regexArg(source.entry?.directive.args ?? [], source.regex.source)?.span, `${block2.path}>${name2}`);
-        if (finding) yield finding;
+        const finding2 = judge2(checked, source.regex, regexArg(source.entry?.directive.args ?? [], source.regex.source)?.span, `${block2.path}>${name2}`);
+        if (finding2) yield finding2;
       }
     }
   }
@@ -44265,11 +44282,132 @@ function writtenConditionally(directive) {
   const source = sourceOf(directive);
   return source instanceof TemplateSourceText && source.isConditional(directive.nameSpan.start.offset);
 }
+function spanWrittenConditionally(directive, span2) {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && source.isConditional(span2.start.offset);
+}
 function maySeparateInTemplate(first, second) {
   const source = sourceOf(first);
   if (!(source instanceof TemplateSourceText) || sourceOf(second) !== source) return false;
   const [a, b] = first.span.start.offset <= second.span.start.offset ? [first, second] : [second, first];
   return source.hasStatementBetween(a.span.start.offset, b.span.start.offset);
+}
+
+// src/reference/nginx/listen-parameters.ts
+var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
+  "default_server",
+  "default",
+  "bind",
+  "deferred",
+  "reuseport",
+  "ssl",
+  "http2",
+  "quic",
+  "proxy_protocol",
+  // nginx 1.29.7 CHANGES: "the multipath parameter of the listen directive"
+  "multipath"
+]);
+var HTTP_LISTEN_VALUED_PARAMETERS = [
+  "setfib=",
+  "fastopen=",
+  "backlog=",
+  "rcvbuf=",
+  "sndbuf=",
+  "accept_filter=",
+  "ipv6only=",
+  "so_keepalive="
+];
+
+// src/reference/nginx/deprecations.ts
+var V2_OBSOLETE_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_recv_timeout, http2_idle_timeout, and http2_max_requests directives have been removed, the keepalive_timeout and keepalive_requests directives should be used instead" (commits d18e066d6, 49ab33124)';
+var V2_FIELD_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_max_field_size and http2_max_header_size directives have been removed, the large_client_header_buffers directive should be used instead" (commit 51fea093e)';
+var V2_PUSH_1_25_1 = 'nginx 1.25.1 CHANGES: "HTTP/2 server push support has been removed" (commit 6915d2fb2)';
+function obsoleteV2(name2, deprecated, replacement, changes) {
+  return {
+    name: name2,
+    deprecated,
+    effect: "ignored",
+    replacement,
+    logLine: replacement ? `the "${name2}" directive is obsolete, use the "${replacement}" directive instead` : `the "${name2}" directive is obsolete, ignored`,
+    changes
+  };
+}
+var NGINX_DEPRECATIONS = [
+  {
+    name: "ssl",
+    deprecated: "1.15.0",
+    effect: "deprecated",
+    removed: "1.25.1",
+    replacement: "listen ... ssl",
+    logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
+    changes: 'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)'
+  },
+  {
+    name: "listen",
+    parameter: "http2",
+    deprecated: "1.25.1",
+    effect: "deprecated",
+    replacement: "http2 on",
+    replacementSince: "1.25.1",
+    logLine: 'the "listen ... http2" directive is deprecated, use the "http2" directive instead',
+    changes: 'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)'
+  },
+  {
+    name: "listen",
+    parameter: "spdy",
+    deprecated: "1.9.5",
+    effect: "ignored",
+    removed: "1.19.7",
+    replacement: "listen ... http2",
+    logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
+    changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter'
+  },
+  obsoleteV2("http2_recv_timeout", "1.19.7", "client_header_timeout", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_idle_timeout", "1.19.7", "keepalive_timeout", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_max_requests", "1.19.7", "keepalive_requests", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_max_field_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
+  obsoleteV2("http2_max_header_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
+  obsoleteV2("http2_push", "1.25.1", void 0, V2_PUSH_1_25_1),
+  obsoleteV2("http2_push_preload", "1.25.1", void 0, V2_PUSH_1_25_1),
+  obsoleteV2("http2_max_concurrent_pushes", "1.25.1", void 0, V2_PUSH_1_25_1)
+];
+var DEPRECATIONS_BY_NAME = (() => {
+  const byName = /* @__PURE__ */ new Map();
+  for (const entry of NGINX_DEPRECATIONS) byName.set(entry.name, [...byName.get(entry.name) ?? [], entry]);
+  return byName;
+})();
+var DEPRECATED_LISTEN_PARAMETERS = new Set(NGINX_DEPRECATIONS.filter((entry) => entry.name === "listen" && entry.parameter).map((entry) => entry.parameter));
+function removedAfterDeprecation(name2) {
+  return (DEPRECATIONS_BY_NAME.get(name2) ?? []).some((entry) => entry.parameter === void 0 && entry.removed !== void 0);
+}
+
+// src/model/nginx-listen.ts
+var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
+function listenSocket(directive) {
+  const address = directive.args[0]?.value;
+  if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
+  const defaultServer = directive.args.slice(1).some((arg) => arg.value === "default_server" || arg.value === "default");
+  const key = socketKey(address);
+  return key === void 0 ? void 0 : { key, defaultServer };
+}
+function socketKey(address) {
+  if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
+  const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
+  if (bracketed2) return `[${bracketed2[1].toLowerCase()}]:${bracketed2[2] ?? "80"}`;
+  if (/^\d+$/.test(address)) return `*:${address}`;
+  const hostPort = /^([^:\s]+)(?::(\d+))?$/.exec(address);
+  if (!hostPort) return void 0;
+  const host = hostPort[1].toLowerCase();
+  return `${host === "0.0.0.0" ? "*" : host}:${hostPort[2] ?? "80"}`;
+}
+function invalidListenParameter(values2, alsoStream = false) {
+  for (let i = 1; i < values2.length; i++) {
+    const value = values2[i];
+    if (alsoStream && value === "udp") continue;
+    if (DEPRECATED_LISTEN_PARAMETERS.has(value)) continue;
+    if (!HTTP_LISTEN_PARAMETERS.has(value) && !HTTP_LISTEN_VALUED_PARAMETERS.some((prefix) => value.startsWith(prefix))) return i;
+  }
+  return -1;
 }
 
 // checks/nginx-directive-args.ts
@@ -44298,6 +44436,10 @@ var rule14 = defineRule({
       noOpeningBrace: {
         message: '"{{name}}" needs a block',
         help: 'nginx refuses to start (directive "{{name}}" has no opening "{")'
+      },
+      listenParameter: {
+        message: 'Invalid parameter "{{value}}" in "listen"',
+        help: 'nginx refuses to start (invalid parameter "{{value}}"){{hint}}'
       }
     }
   },
@@ -44312,7 +44454,18 @@ var rule14 = defineRule({
       const shapeKey = use.argCount * 2 + (use.opensBlock ? 1 : 0);
       let verdict = byShape.get(shapeKey);
       if (!verdict) byShape.set(shapeKey, verdict = judge3(variants, use.directive.name, use.opensBlock, use.argCount));
-      if (verdict.kind === "ok") continue;
+      if (verdict.kind === "ok") {
+        if (use.directive.name === "listen" && variants.some((spec) => spec.module === "http_core") && !argumentsUnknown(use.directive)) {
+          const args = use.directive.args;
+          const bad = invalidListenParameter(args.map((arg) => arg.value), variants.some((spec) => spec.module === "stream_core"));
+          if (bad !== -1) {
+            const value2 = args[bad].value;
+            const hint = index.table.lookup(value2).length > 0 ? missingSemicolonHint(args[bad - 1].span.start.line, args[bad].span.start.line, value2) : "";
+            yield { modelPath: use.path, messageId: "listenParameter", data: { value: value2, hint }, primary: args[bad].span };
+          }
+        }
+        continue;
+      }
       const { directive } = use;
       if (verdict.kind !== "shape" && argumentsUnknown(directive)) continue;
       const name2 = directive.name;
@@ -44360,6 +44513,9 @@ function hintFor(given, specs2, values2) {
   const takesOne = specs2.every((spec) => spec.args === 2);
   if (takesOne && given > 1 && values2.every((v) => /^\d+(ms|s|m|h|d|w|M|y)?$/.test(v))) return `; quote a combined time: "${values2.join(" ")}"`;
   return "";
+}
+function missingSemicolonHint(lineBefore, line, value) {
+  return line === lineBefore ? "" : `; "${value}" on line ${line} is a directive: the ";" at the end of line ${lineBefore} is missing`;
 }
 
 // checks/nginx-directive-context.ts
@@ -44421,6 +44577,7 @@ var rule15 = defineRule({
 
 // checks/nginx-duplicate-directive.ts
 init_rule();
+var BALANCING_METHODS = /* @__PURE__ */ new Set(["ip_hash", "hash", "least_conn", "least_time", "random"]);
 var ID16 = "nginx-duplicate-directive";
 var rule16 = defineRule({
   id: ID16,
@@ -44438,6 +44595,10 @@ var rule16 = defineRule({
       sharedSetting: {
         message: '"{{name}}" after "{{first}}" in this {{block}}',
         help: 'nginx refuses to start ("{{name}}" directive is duplicate, "{{first}}" directive was specified earlier); keep one of them'
+      },
+      balancingRedefined: {
+        message: '"{{name}}" after "{{first}}" in this upstream',
+        help: 'nginx warns "load balancing method redefined" and uses only the last one; keep one'
       }
     }
   },
@@ -44445,6 +44606,7 @@ var rule16 = defineRule({
     const index = model.nginx.directives;
     const rejects = /* @__PURE__ */ new Map();
     for (const level of index.levels) {
+      if (level.owner?.directive.name === "upstream") yield* balancingRedefined(level);
       let firstBySetting;
       for (const use of level.uses) {
         if (!use.terminated || use.contexts.length === 0) continue;
@@ -44481,6 +44643,24 @@ var rule16 = defineRule({
     }
   }
 });
+function* balancingRedefined(level) {
+  let first;
+  for (const use of level.uses) {
+    if (!use.terminated || !BALANCING_METHODS.has(use.directive.name) || use.directive === first?.directive) continue;
+    if (!first || maySeparateInTemplate(first.directive, use.directive)) {
+      first = use;
+      continue;
+    }
+    yield {
+      messageId: "balancingRedefined",
+      data: { name: use.directive.name, first: first.directive.name },
+      primary: use.directive.nameSpan,
+      related: [{ span: first.directive.nameSpan, label: `first method "${first.directive.name}" here` }],
+      modelPath: use.path,
+      maxSeverity: "warning"
+    };
+  }
+}
 
 // checks/nginx-h2c-smuggling.ts
 init_rule();
@@ -44575,9 +44755,9 @@ function headerDrops(http, name2) {
   return drops;
 }
 var NONE2 = [];
-function ownerOf(from, entry, name2) {
-  for (let level = from; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
-  return from;
+function ownerOf(from2, entry, name2) {
+  for (let level = from2; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
+  return from2;
 }
 function knowable(block2, own) {
   if (own.some((entry) => headerName(entry) === void 0)) return false;
@@ -44817,8 +44997,8 @@ var rule20 = defineRule({
       for (const { entry, block: block2 } of variables.withVariables) {
         const checked = checkedArgs(entry);
         if (!checked) continue;
-        const finding = judge4(variables, block2, entry, checked);
-        if (finding) yield finding;
+        const finding2 = judge4(variables, block2, entry, checked);
+        if (finding2) yield finding2;
       }
     }
   }
@@ -44929,8 +45109,8 @@ var rule21 = defineRule({
           const regexArg2 = args[args.length - 1].value === ")" ? args[args.length - 2] : args[args.length - 1];
           const value = regexArg2.value.replace(/\)$/, "");
           const arg = value === regexArg2.value ? regexArg2 : { ...regexArg2, value, span: trimEnd(regexArg2.span, 1) };
-          const finding = judge5(words[2], subject2, arg, 0, block2.path);
-          if (finding) yield finding;
+          const finding2 = judge5(words[2], subject2, arg, 0, block2.path);
+          if (finding2) yield finding2;
           continue;
         }
         if (entry.directive.name !== "map" || !entry.children) continue;
@@ -44942,8 +45122,8 @@ var rule21 = defineRule({
           const prefix = key.startsWith("~*") ? 2 : 1;
           const quoted = item.directive.nameSpan.end.offset - item.directive.nameSpan.start.offset === key.length + 2;
           const arg = { value: key, quoted, span: item.directive.nameSpan };
-          const finding = judge5(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
-          if (finding) yield finding;
+          const finding2 = judge5(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
+          if (finding2) yield finding2;
         }
       }
     }
@@ -44974,16 +45154,16 @@ function judge5(regex, subject, arg, offset, modelPath) {
   }
   const alternatives = topLevelAlternatives(regex);
   if (alternatives.length > 1 && regex.startsWith("^")) {
-    for (const [from, to] of alternatives.slice(1)) {
-      if (regex[from] === "^") continue;
+    for (const [from2, to] of alternatives.slice(1)) {
+      if (regex[from2] === "^") continue;
       HOST.lastIndex = 0;
-      const host = HOST.exec(regex.slice(from, to));
+      const host = HOST.exec(regex.slice(from2, to));
       if (!host) continue;
       const plain = host[0].replace(/\\\./g, ".");
       return {
         messageId: "openStart",
         data: { host: plain, subject, example: referer ? `https://evil.example/${plain}/` : `https://evil${plain}` },
-        primary: partSpan(arg, { start: offset + from + host.index, end: offset + from + host.index + host[0].length }),
+        primary: partSpan(arg, { start: offset + from2 + host.index, end: offset + from2 + host.index + host[0].length }),
         modelPath
       };
     }
@@ -45099,9 +45279,9 @@ function preceding(regex, at) {
     return "bounded";
   }
 }
-function closingParen(regex, from) {
+function closingParen(regex, from2) {
   let depth = 0;
-  for (let i = from; i < regex.length; i++) {
+  for (let i = from2; i < regex.length; i++) {
     if (regex[i] === "\\") {
       i++;
       continue;
@@ -45114,9 +45294,9 @@ function closingParen(regex, from) {
   }
   return -1;
 }
-function openingParen(regex, from) {
+function openingParen(regex, from2) {
   let depth = 0;
-  for (let i = from; i >= 0; i--) {
+  for (let i = from2; i >= 0; i--) {
     if (regex[i - 1] === "\\") continue;
     if (regex[i] === ")") depth++;
     if (regex[i] === "(") {
@@ -45173,8 +45353,8 @@ var rule22 = defineRule({
       for (const block2 of scope.http.descendants()) {
         if (!CHECKED_KINDS.has(block2.kind)) continue;
         for (const m of modules) {
-          const finding = judge6(block2, m, synthetic);
-          if (finding) yield finding;
+          const finding2 = judge6(block2, m, synthetic);
+          if (finding2) yield finding2;
         }
       }
     }
@@ -45444,8 +45624,8 @@ function homeOf(block2) {
   while (home.kind === "if" && home.parent) home = home.parent;
   return home;
 }
-function onChain(from, home, target) {
-  for (let level = from; level; level = level.parent) {
+function onChain(from2, home, target) {
+  for (let level = from2; level; level = level.parent) {
     if (level === target) return true;
     if (level === home) return false;
   }
@@ -45663,7 +45843,7 @@ var rule28 = defineRule({
       if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range2));
       if (verdict === "notYet") {
         yield { primary: directive.nameSpan, modelPath: use.path, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range2) } };
-      } else if (verdict === "removed") {
+      } else if (verdict === "removed" && !removedAfterDeprecation(directive.name)) {
         yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range2) } };
       }
     }
@@ -45720,8 +45900,8 @@ var rule29 = defineRule({
       if (!mapped2) continue;
       for (const { entry, block: block2, hasCapture } of variables.withVariables) {
         if (!hasCapture) continue;
-        const finding = mapAfterCapture(variables, block2, entry, mapped2);
-        if (finding) yield finding;
+        const finding2 = mapAfterCapture(variables, block2, entry, mapped2);
+        if (finding2) yield finding2;
       }
     }
   }
@@ -45908,10 +46088,23 @@ function weakProtocol(argument) {
   return WEAK_PROTOCOLS.get(argument.toLowerCase());
 }
 
+// src/model/nginx-tls.ts
+function tlsServedUnder(index) {
+  const serving = /* @__PURE__ */ new Set();
+  const mark = (use) => {
+    for (let level = use.level; level && !serving.has(level); level = level.owner?.level) serving.add(level);
+  };
+  for (const use of index.usesNamed("listen")) if (use.directive.args.some((arg) => arg.value === "ssl" || arg.value === "quic")) mark(use);
+  for (const use of index.usesNamed("ssl")) if (use.directive.args[0]?.value.toLowerCase() === "on") mark(use);
+  for (const use of index.usesNamed("starttls")) if (["on", "only"].includes(use.directive.args[0]?.value.toLowerCase() ?? "")) mark(use);
+  return (level) => serving.has(level);
+}
+
 // checks/nginx-weak-tls.ts
 var ID32 = "nginx-weak-tls";
 var PROTOCOL_DIRECTIVES = /* @__PURE__ */ new Set(["ssl_protocols", "proxy_ssl_protocols", "grpc_ssl_protocols", "uwsgi_ssl_protocols"]);
 var CIPHER_DIRECTIVES = /* @__PURE__ */ new Set(["ssl_ciphers", "proxy_ssl_ciphers", "grpc_ssl_ciphers", "uwsgi_ssl_ciphers"]);
+var SERVER_SIDE = /* @__PURE__ */ new Set(["ssl_protocols", "ssl_ciphers"]);
 var WHY = {
   NULL: "no encryption",
   aNULL: "no server authentication",
@@ -45944,11 +46137,13 @@ var rule32 = defineRule({
   *check(model) {
     const first = onceEach();
     const index = model.nginx.directives;
+    const servesTls = tlsServedUnder(index);
     for (const use of [...PROTOCOL_DIRECTIVES, ...CIPHER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
       const name2 = use.directive.name;
       const isProtocols = PROTOCOL_DIRECTIVES.has(name2);
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
       if (argumentsUnknown(use.directive) || !first(key)) continue;
+      if (SERVER_SIDE.has(name2) && !servesTls(use.level)) continue;
       const args = use.directive.args;
       if (isProtocols) {
         const weak2 = args.filter((arg) => weakProtocol(arg.value) !== void 0);
@@ -45977,11 +46172,11 @@ function itemSpan(arg, offset, length) {
   const { start, end } = arg.span;
   const plain = start.line === end.line && end.offset - start.offset === arg.value.length + 2 * quote;
   if (!plain) return arg.span;
-  const from = quote + offset;
+  const from2 = quote + offset;
   return {
     file: arg.span.file,
-    start: { line: start.line, column: start.column + from, offset: start.offset + from },
-    end: { line: start.line, column: start.column + from + length, offset: start.offset + from + length }
+    start: { line: start.line, column: start.column + from2, offset: start.offset + from2 },
+    end: { line: start.line, column: start.column + from2 + length, offset: start.offset + from2 + length }
   };
 }
 
@@ -46054,7 +46249,7 @@ function downAfterReboot(model) {
   const found = [];
   const targets = hostTargets(model);
   const balancerFor = (ports2) => targets.find((target) => ports2.includes(target.port.value));
-  const describe3 = (target) => target ? target.balancer ?? target.name : void 0;
+  const describe4 = (target) => target ? target.balancer ?? target.name : void 0;
   const hasNginx = model.nginx.scopes.some((scope) => scope.servers.length > 0 && !scope.roots.some((root) => root.generatedBy === "ingress-nginx"));
   const nginxLaunches = model.launches.filter((launch) => launch.program === "nginx" || launch.program === "openresty");
   for (const container of model.compose) {
@@ -46064,7 +46259,7 @@ function downAfterReboot(model) {
     const target = balancerFor(ports2);
     if (!runsNginx && (hasNginx || !target)) continue;
     if (restartsAtBoot(container.restart) !== false) continue;
-    found.push({ kind: "compose", container, runs: runsNginx ? "nginx" : "the service the load balancer sends to", ports: ports2, ...describe3(target) ? { behindBalancer: describe3(target) } : {} });
+    found.push({ kind: "compose", container, runs: runsNginx ? "nginx" : "the service the load balancer sends to", ports: ports2, ...describe4(target) ? { behindBalancer: describe4(target) } : {} });
   }
   const targetPorts = targets.map((target) => target.port.value);
   for (const launch of model.launches) {
@@ -46080,7 +46275,7 @@ function downAfterReboot(model) {
       target = balancerFor(ports2.filter((port) => targetPorts.includes(port)));
       if (!target) continue;
     }
-    found.push({ kind: "systemd", launch, runs: isNginx ? "nginx" : launch.program, ...describe3(target) ? { behindBalancer: describe3(target) } : {} });
+    found.push({ kind: "systemd", launch, runs: isNginx ? "nginx" : launch.program, ...describe4(target) ? { behindBalancer: describe4(target) } : {} });
   }
   return found;
 }
@@ -46163,8 +46358,8 @@ var rule35 = defineRule({
     for (const backend of model.backends) {
       if (backend.kind !== "tomcat") continue;
       for (const connector of backend.connectors) {
-        const finding = judge7(backend, connector);
-        if (finding) yield finding;
+        const finding2 = judge7(backend, connector);
+        if (finding2) yield finding2;
       }
     }
   }
@@ -46236,8 +46431,8 @@ var rule36 = defineRule({
   *check(model) {
     for (const pass of model.nginx.passes) {
       if (pass.module !== "proxy" || pass.target.kind !== "group" || !pass.target.group.block) continue;
-      const finding = judgePass(model, pass, pass.target.group);
-      if (finding) yield finding;
+      const finding2 = judgePass(model, pass, pass.target.group);
+      if (finding2) yield finding2;
     }
   }
 });
@@ -47280,6 +47475,594 @@ function limitName(limit) {
   return "the open-file limit nginx starts with";
 }
 
+// checks/nginx-deprecated-directive.ts
+init_rule();
+var ID47 = "nginx-deprecated-directive";
+var rule47 = defineRule({
+  id: ID47,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "A directive or listen parameter that nginx deprecated, ignores, or removed in the releases the tree may run",
+    docsUrl: docsUrl(ID47),
+    fixable: false,
+    messages: {
+      removed: {
+        message: '"{{what}}" was removed in nginx {{removed}} (deprecated since {{deprecated}}): on {{versions}} nginx refuses to start; use "{{replacement}}"',
+        help: 'nginx stops at start with `unknown directive "ssl"`. Put `ssl` on the `listen` line instead (`listen 443 ssl;`); the certificate directives stay as they are'
+      },
+      removedLater: {
+        message: '"{{what}}" is deprecated since nginx {{deprecated}} and removed in {{removed}}: on {{versions}} nginx refuses to start; use "{{replacement}}"',
+        help: 'Older releases accept it with `[warn] the "ssl" directive is deprecated, use the "listen ... ssl" directive instead`; the first upgrade past the removal stops nginx with `unknown directive`. Move `ssl` onto the `listen` line'
+      },
+      ignored: {
+        message: '"{{what}}" is obsolete since nginx {{deprecated}} and ignored on {{versions}}{{instead}}',
+        help: 'nginx starts, logs `[warn] the "X" directive is obsolete`, and the value has no effect: the limit or timeout you set is not applied. Set the directive named in the message instead, or delete the line'
+      },
+      deprecated: {
+        message: '"{{what}}" is deprecated since nginx {{deprecated}} (on {{versions}}); use "{{replacement}}"{{availability}}',
+        help: 'nginx logs `[warn] the "listen ... http2" directive is deprecated, use the "http2" directive instead` at every start and reload. Write `http2 on;` in the server and drop `http2` from `listen`'
+      }
+    }
+  },
+  *check(model) {
+    const index = model.nginx.directives;
+    const range2 = model.nginxVersion.range;
+    for (const [name2, entries] of DEPRECATIONS_BY_NAME) {
+      for (const use of index.checkedUsesNamed(name2)) {
+        if (index.variantsHere(use).length === 0) continue;
+        for (const entry of entries) {
+          if (entry.parameter === void 0) {
+            const draft = judge12(entry, range2, use.directive.name, use.directive.nameSpan, use.path);
+            if (draft) yield draft;
+            continue;
+          }
+          if (!use.contexts.includes("server")) continue;
+          for (const arg of use.directive.args) {
+            if (arg.value !== entry.parameter) continue;
+            const draft = judge12(entry, range2, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
+            if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: "info" };
+            else if (draft) yield draft;
+          }
+        }
+      }
+    }
+  }
+});
+function judge12(entry, range2, what, primary, modelPath) {
+  const deprecated = parseVersion(entry.deprecated);
+  if (compareVersions(range2.max, deprecated) < 0) return void 0;
+  const base = { primary, modelPath };
+  const replacement = entry.replacement ?? "";
+  if (entry.removed) {
+    const removed = parseVersion(entry.removed);
+    const data = { what, deprecated: entry.deprecated, removed: entry.removed, replacement, versions: describeRange(from(range2, removed)) };
+    if (compareVersions(range2.min, removed) >= 0) return { ...base, messageId: "removed", data };
+    if (compareVersions(range2.max, removed) >= 0) return { ...base, messageId: "removedLater", data, maxSeverity: "warning" };
+  }
+  const versions = describeRange(from(range2, deprecated));
+  if (entry.effect === "ignored") {
+    const instead = entry.replacement ? `; set "${entry.replacement}" instead` : ": nothing replaces it, delete it";
+    return { ...base, messageId: "ignored", data: { what, deprecated: entry.deprecated, versions, instead }, maxSeverity: "warning" };
+  }
+  const replacementSince = entry.replacementSince ? parseVersion(entry.replacementSince) : void 0;
+  const missingSomewhere = replacementSince !== void 0 && compareVersions(range2.min, replacementSince) < 0;
+  const availability = missingSomewhere ? ` (available from nginx ${entry.replacementSince}; older releases need "${what}")` : "";
+  const maxSeverity = missingSomewhere ? "info" : "warning";
+  return { ...base, messageId: "deprecated", data: { what, deprecated: entry.deprecated, replacement, versions, availability }, maxSeverity };
+}
+function from(range2, start) {
+  return { min: compareVersions(range2.min, start) >= 0 ? range2.min : start, max: range2.max };
+}
+
+// checks/nginx-if-is-evil.ts
+init_rule();
+init_template();
+var ID48 = "nginx-if-is-evil";
+var LEAVES_OR_SERVES = /* @__PURE__ */ new Set(["return", "proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"]);
+var rule48 = defineRule({
+  id: ID48,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: `An "if" in a location that has "try_files": when the condition holds, the request runs in the if block's configuration, which has no try_files`,
+    docsUrl: docsUrl(ID48),
+    fixable: false,
+    messages: {
+      skipsTryFiles: {
+        message: `When "if {{condition}}" holds, this location's "try_files {{tryFiles}}" is skipped: the if block has its own configuration and try_files is not inherited into it`,
+        help: "nginx serves the request from the if block's configuration, where try_files is unset: the URI is served as a static file from root (a 404 for a front controller's routes, or the PHP source for a .php URI) instead of the fallback. End the if with `return` or `rewrite ... last`, or move the condition into a map and test it outside the location"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      for (const location of scope.locations) {
+        if (!location.children.some((child) => child.kind === "if")) continue;
+        const tryFiles = location.ownLast("try_files");
+        if (!tryFiles) continue;
+        for (const block2 of location.children) {
+          if (block2.kind !== "if" || !staysInBlock(block2)) continue;
+          const directive = block2.directive;
+          const condition = conditionText(directive.args.map((arg) => arg.value));
+          if (/^\(\s*-[efd]\s/.test(condition)) continue;
+          yield {
+            messageId: "skipsTryFiles",
+            data: { condition, tryFiles: tryFiles.directive.args.map((arg) => arg.value).join(" ") },
+            primary: directive.nameSpan,
+            related: [{ span: tryFiles.directive.span, label: "try_files of the location" }],
+            modelPath: block2.path
+          };
+        }
+      }
+    }
+  }
+});
+function staysInBlock(block2) {
+  if (argumentsUnknown(block2.directive)) return false;
+  for (const entry of block2.directives) {
+    const { name: name2, args } = entry.directive;
+    if (LEAVES_OR_SERVES.has(name2) || isUnknownValue(name2)) return false;
+    if (name2 === "include" && !entry.children) return false;
+    if (name2 === "rewrite" && args[args.length - 1]?.value !== "break") return false;
+  }
+  return true;
+}
+function conditionText(words) {
+  return words.join(" ").replace(/^\(\s+/, "(").replace(/\s+\)$/, ")");
+}
+
+// checks/nginx-map-default.ts
+init_rule();
+init_template();
+var ID49 = "nginx-map-default";
+var PARAMETERS = {
+  map: /* @__PURE__ */ new Set(["hostnames", "volatile"]),
+  geo: /* @__PURE__ */ new Set(["ranges", "proxy", "proxy_recursive", "delete"])
+};
+var MATCHES_EVERYTHING = /* @__PURE__ */ new Set(["", ".*", "^", "^.*", "^.*$", ".*$", "(.*)", "^(.*)$"]);
+var EVERY_ADDRESS = /* @__PURE__ */ new Set(["0.0.0.0/0", "::/0"]);
+var rule49 = defineRule({
+  id: ID49,
+  severity: "info",
+  category: "correctness",
+  meta: {
+    description: 'A map or geo block without "default": a value that matches no entry gives the variable the empty string',
+    docsUrl: docsUrl(ID49),
+    fixable: false,
+    messages: {
+      noDefault: {
+        message: '"{{head}}" has no "default": a value that matches no entry ({{entries}} in the block) sets "{{variable}}" to the empty string',
+        help: 'nginx gives no warning: an unmatched value yields "" silently. Where the variable feeds proxy_pass, a header or a limit key, an empty value changes what happens. Add a `default` line with the value you mean (`default "";` says the empty string is intended)'
+      }
+    }
+  },
+  *check(model) {
+    const index = model.nginx.directives;
+    for (const use of [...index.checkedUsesNamed("map"), ...index.checkedUsesNamed("geo")]) {
+      const { directive, entry } = use;
+      const name2 = directive.name;
+      if (!entry.children || directive.args.length === 0) continue;
+      const entries = entriesOf(entry.children, PARAMETERS[name2]);
+      if (entries === void 0 || entries.length === 0) continue;
+      if (entries.some((key) => coversEverything(name2, key))) continue;
+      const args = directive.args.map((arg) => arg.value);
+      const variable = args[args.length - 1];
+      yield {
+        messageId: "noDefault",
+        data: { head: `${name2} ${args.join(" ")}`, variable, entries: entries.length },
+        primary: directive.nameSpan,
+        modelPath: use.path
+      };
+    }
+  }
+});
+function entriesOf(children2, parameters) {
+  const keys = [];
+  for (const child of children2) {
+    const key = child.directive.name;
+    if (key === "include") {
+      if (!child.children) return void 0;
+      const inner = entriesOf(child.children, parameters);
+      if (inner === void 0) return void 0;
+      keys.push(...inner);
+      continue;
+    }
+    if (isUnknownValue(key)) return void 0;
+    if (parameters.has(key) && (child.directive.args.length === 0 || key === "proxy" || key === "delete")) continue;
+    keys.push(key);
+  }
+  return keys;
+}
+function coversEverything(block2, key) {
+  if (key === "default") return true;
+  if (block2 === "geo") return EVERY_ADDRESS.has(key);
+  const regex = /^~\*?(.*)$/.exec(key);
+  return regex !== null && MATCHES_EVERYTHING.has(regex[1]);
+}
+
+// checks/nginx-error-log-off.ts
+init_rule();
+var ID50 = "nginx-error-log-off";
+var rule50 = defineRule({
+  id: ID50,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: '"error_log off" does not turn the error log off: nginx writes it to a file named "off"',
+    docsUrl: docsUrl(ID50),
+    fixable: false,
+    messages: {
+      fileNamedOff: {
+        message: `"error_log off" writes the error log to a file named "off" under nginx's prefix, not nowhere; use "error_log /dev/null crit" to discard it`,
+        help: 'ngx_log_set_log knows only stderr, memory:, syslog: and file paths: "off" is a relative path, opened as <prefix>/off (/etc/nginx/off or /usr/share/nginx/off). Errors keep being written there, unrotated, where nobody looks, and nginx fails to start if the directory is read-only. `error_log /dev/null crit;` discards almost everything; `error_log stderr;` hands the log to the container runtime'
+      }
+    }
+  },
+  *check(model) {
+    const index = model.nginx.directives;
+    for (const use of index.checkedUsesNamed("error_log")) {
+      const target = use.directive.args[0];
+      if (!target || target.value !== "off" || index.variantsHere(use).length === 0) continue;
+      yield { messageId: "fileNamedOff", primary: target.span, modelPath: use.path };
+    }
+  }
+});
+
+// checks/nginx-default-server.ts
+init_rule();
+var ID51 = "nginx-default-server";
+var rule51 = defineRule({
+  id: ID51,
+  severity: "info",
+  category: "reliability",
+  meta: {
+    description: "Several servers listen on one socket and none is marked default_server: the first in configuration order answers every unknown Host",
+    docsUrl: docsUrl(ID51),
+    fixable: false,
+    messages: {
+      implicitDefault: {
+        message: '{{count}} servers listen on {{socket}} and none is marked "default_server": requests with an unknown Host go to the first, {{first}}',
+        help: "nginx makes the first server listed for an address:port its default (ngx_http_add_address). Which one is first depends on include order (conf.d/*.conf is read alphabetically), so adding or renaming a file changes which site answers requests by IP address, by a stale DNS name or from scanners. Mark the intended one: `listen 80 default_server;` (often a catch-all `server_name _; return 444;`)"
+      }
+    }
+  },
+  *check(model) {
+    const checked = new Set(model.nginx.directives.checkedUsesNamed("listen").map((use) => use.directive));
+    for (const scope of model.nginx.scopes) {
+      for (const servers of loadedTogether(scope)) {
+        const bySocket = /* @__PURE__ */ new Map();
+        for (const server of servers) {
+          const sockets = socketsOf(server, checked);
+          if (!sockets) continue;
+          for (const [key, onSocket] of sockets) {
+            const list = bySocket.get(key);
+            if (list) list.push(onSocket);
+            else bySocket.set(key, [onSocket]);
+          }
+        }
+        for (const [socket, list] of bySocket) {
+          if (list.length < 2 || list.some((entry) => entry.defaultServer)) continue;
+          const [first, ...others] = list;
+          const related = others.slice(0, 3).map((entry) => ({ span: entry.span(), label: `also on ${socket}: ${describe3(entry.server)}` }));
+          yield {
+            messageId: "implicitDefault",
+            data: { count: list.length, socket, first: describe3(first.server) },
+            primary: first.span(),
+            related,
+            modelPath: `${first.server.path}>listen[${socket}]`
+          };
+        }
+      }
+    }
+  }
+});
+function loadedTogether(scope) {
+  const servers = scope.servers.filter((server) => server.node && !server.node.generated && server.parent === scope.http);
+  if (scope.roots.every((root) => root.kind === "main")) return [unique(servers)];
+  const byFile = /* @__PURE__ */ new Map();
+  for (const server of servers) {
+    const file = server.directive.file;
+    byFile.set(file, [...byFile.get(file) ?? [], server]);
+  }
+  return [...byFile.values()].map(unique);
+}
+function unique(servers) {
+  const seen = /* @__PURE__ */ new Set();
+  return servers.filter((server) => !seen.has(server.directive) && seen.add(server.directive));
+}
+function socketsOf(server, checked) {
+  const directive = server.directive;
+  if (writtenConditionally(directive)) return void 0;
+  const listens = server.own("listen");
+  const sockets = /* @__PURE__ */ new Map();
+  if (listens.length === 0) {
+    sockets.set(IMPLICIT_LISTEN.key, { server, span: () => directive.nameSpan, defaultServer: false });
+    return sockets;
+  }
+  for (const entry of listens) {
+    if (!checked.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return void 0;
+    const socket = listenSocket(entry.directive);
+    if (!socket) return void 0;
+    const known2 = sockets.get(socket.key);
+    if (known2) known2.defaultServer ||= socket.defaultServer;
+    else sockets.set(socket.key, { server, span: () => entry.directive.args[0].span, defaultServer: socket.defaultServer });
+  }
+  return sockets;
+}
+function describe3(server) {
+  const name2 = server.ownLast("server_name")?.directive.args[0]?.value;
+  const directive = server.directive;
+  return name2 !== void 0 && name2 !== "" ? `server_name ${name2}` : `the server at ${directive.file}:${directive.nameSpan.start.line}`;
+}
+
+// checks/nginx-unreachable-location.ts
+init_rule();
+
+// src/model/nginx-location.ts
+var MODIFIERS = { "=": "exact", "^~": "prefixNoRegex", "~": "regex", "~*": "regexCaseless" };
+function locationMatch(directive) {
+  const args = directive.args.map((arg) => arg.value);
+  if (args.length === 2) {
+    const kind = Object.hasOwn(MODIFIERS, args[0]) ? MODIFIERS[args[0]] : void 0;
+    return kind ? { kind, pattern: args[1] } : void 0;
+  }
+  if (args.length !== 1) return void 0;
+  const [value] = args;
+  if (value.startsWith("@")) return { kind: "named", pattern: value };
+  if (value.startsWith("=")) return { kind: "exact", pattern: value.slice(1) };
+  if (value.startsWith("^~")) return { kind: "prefixNoRegex", pattern: value.slice(2) };
+  if (value.startsWith("~*")) return { kind: "regexCaseless", pattern: value.slice(2) };
+  if (value.startsWith("~")) return { kind: "regex", pattern: value.slice(1) };
+  return { kind: "prefix", pattern: value };
+}
+function isRegexLocation(match) {
+  return match.kind === "regex" || match.kind === "regexCaseless";
+}
+var EVERY_URI = /* @__PURE__ */ new Set(["", ".", ".*", "^", "^.*", "^/", "/", "^/.*", "/.*", ".*$", "^.*$", "^/.*$", "(.*)", "^(.*)$", "^/(.*)$", "/(.*)$"]);
+function matchesEveryUri(match) {
+  return isRegexLocation(match) && EVERY_URI.has(match.pattern);
+}
+
+// checks/nginx-unreachable-location.ts
+var ID52 = "nginx-unreachable-location";
+var rule52 = defineRule({
+  id: ID52,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "A location that nginx's matching order never selects, or a duplicate location that stops nginx",
+    docsUrl: docsUrl(ID52),
+    fixable: false,
+    messages: {
+      duplicate: {
+        message: 'Duplicate location "{{pattern}}" in this {{level}}: nginx refuses to start (duplicate location "{{pattern}}")',
+        help: "nginx stops at start (ngx_http_join_exact_locations). Merge the two blocks; `location /a` and `location ^~ /a` count as the same location"
+      },
+      sameRegex: {
+        message: 'Location "{{written}}" is never selected: the earlier "{{earlier}}" at the same level has the same regex{{caseless}}, and the first matching regex wins',
+        help: "Regex locations are tried in the order written and the first match wins, so the second block is dead configuration: its settings never apply. Merge it into the first, or change its regex"
+      },
+      afterCatchAll: {
+        message: 'Location "{{written}}" is never selected: the earlier regex location "{{earlier}}" matches every URI, and the first matching regex wins',
+        help: "A regex that matches every URI ends the regex search for every request: the later regex blocks are dead configuration. Move the catch-all last, or make it a prefix location (`location /`)"
+      },
+      prefixUnderCatchAll: {
+        message: 'Location "{{written}}" is never selected: the regex location "{{earlier}}" at the same level matches every URI, and a regex match wins over a prefix without "^~"',
+        help: "nginx remembers the longest prefix match, then tries the regexes; a regex that matches every URI always wins, so this prefix block never serves a request. Use `^~` on the prefix (regexes are then skipped for it), or turn the catch-all regex into `location /`"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      for (const parent of [...scope.servers, ...scope.locations]) {
+        const locations = parent.children.filter((child) => child.kind === "location");
+        if (locations.length < 2) continue;
+        const siblings = [];
+        for (const child of locations) {
+          if (argumentsUnknown(child.directive)) continue;
+          const match = locationMatch(child.directive);
+          if (match) siblings.push({ block: child, match });
+        }
+        if (siblings.length > 1) yield* judgeLevel(siblings, parent.kind === "server" ? "server" : '"location" block');
+      }
+    }
+  }
+});
+function* judgeLevel(siblings, level) {
+  const seen = /* @__PURE__ */ new Set();
+  const unique3 = siblings.filter((sibling) => !seen.has(sibling.block.directive) && seen.add(sibling.block.directive));
+  const catchAll = unique3.find((sibling) => matchesEveryUri(sibling.match));
+  for (let j = 0; j < unique3.length; j++) {
+    const later = unique3[j];
+    const shadow = unique3.slice(0, j).find((earlier) => shadows(earlier.match, later.match) && together(earlier, later));
+    if (shadow) {
+      const kind = shadowKind(shadow.match, later.match);
+      const draft = finding(later, shadow, level);
+      if (kind === "duplicate") yield { ...draft, messageId: "duplicate" };
+      else if (kind === "sameRegex") yield { ...draft, messageId: "sameRegex", maxSeverity: "warning" };
+      else yield { ...draft, messageId: "afterCatchAll", maxSeverity: "warning" };
+      continue;
+    }
+    if (catchAll && later.match.kind === "prefix" && !later.block.children.some((child) => child.kind === "location") && together(catchAll, later)) {
+      yield { ...finding(later, catchAll, level), messageId: "prefixUnderCatchAll", maxSeverity: "warning" };
+    }
+  }
+}
+function shadows(earlier, later) {
+  if (isRegexLocation(earlier) && isRegexLocation(later)) {
+    if (matchesEveryUri(earlier)) return true;
+    return earlier.pattern === later.pattern && (earlier.kind === "regexCaseless" || later.kind === "regex");
+  }
+  if (earlier.pattern !== later.pattern) return false;
+  if (earlier.kind === "exact" && later.kind === "exact") return true;
+  const inclusive = (kind) => kind === "prefix" || kind === "prefixNoRegex";
+  return inclusive(earlier.kind) && inclusive(later.kind);
+}
+function shadowKind(earlier, later) {
+  if (!isRegexLocation(later)) return "duplicate";
+  return matchesEveryUri(earlier) && earlier.pattern !== later.pattern ? "afterCatchAll" : "sameRegex";
+}
+function together(a, b) {
+  return !maySeparateInTemplate(a.block.directive, b.block.directive);
+}
+function finding(later, earlier, level) {
+  const written = (sibling) => sibling.block.directive.args.map((arg) => arg.value).join(" ");
+  const args = later.block.directive.args;
+  return {
+    data: {
+      pattern: later.match.pattern,
+      level,
+      written: written(later),
+      earlier: written(earlier),
+      caseless: earlier.match.kind === "regexCaseless" && later.match.kind === "regex" ? " (case-insensitive there)" : ""
+    },
+    primary: args[args.length - 1].span,
+    related: [{ span: earlier.block.directive.nameSpan, label: `"location ${written(earlier)}" here` }],
+    modelPath: later.block.path
+  };
+}
+
+// checks/nginx-try-files-proxy.ts
+init_rule();
+var ID53 = "nginx-try-files-proxy";
+var rule53 = defineRule({
+  id: ID53,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: "try_files and proxy_pass in the same location: files that exist are proxied, not served from disk",
+    docsUrl: docsUrl(ID53),
+    fixable: false,
+    messages: {
+      proxiedAnyway: {
+        message: '"try_files {{tryFiles}}" and "proxy_pass {{target}}" in one location: a file that exists is proxied with its path as the URI, not served from disk, and {{fallback}}',
+        help: "try_files runs before the content phase; when a file exists it only rewrites the URI and lets the location's handler run, and proxy_pass is that handler (ngx_http_try_files_handler returns NGX_DECLINED). So static files never come from disk, and the last argument still applies to everything else. Serve files in one location and proxy from a named one: `location / { try_files $uri $uri/ @app; }  location @app { proxy_pass http://app; }`"
+      }
+    }
+  },
+  *check(model) {
+    for (const pass of model.nginx.passes) {
+      if (pass.module !== "proxy" || pass.location.kind !== "location") continue;
+      const tryFiles = pass.location.ownLast("try_files");
+      if (!tryFiles) continue;
+      const args = tryFiles.directive.args.map((arg) => arg.value);
+      const last = args[args.length - 1] ?? "";
+      yield {
+        messageId: "proxiedAnyway",
+        data: { tryFiles: args.join(" "), target: pass.entry.directive.args[0].value, fallback: describeFallback(last) },
+        primary: tryFiles.directive.nameSpan,
+        related: [{ span: pass.entry.directive.nameSpan, label: "proxy_pass is the handler of this location" }],
+        modelPath: `${pass.location.path}>try_files`
+      };
+    }
+  }
+});
+function describeFallback(last) {
+  if (/^=\d+$/.test(last)) return `a URI with no file gets ${last.slice(1)} instead of being proxied`;
+  if (last.startsWith("@")) return `a URI with no file goes to "${last}"`;
+  return `a URI with no file is redirected internally to "${last}"`;
+}
+
+// checks/nginx-stale-dns.ts
+init_rule();
+var ID54 = "nginx-stale-dns";
+var rule54 = defineRule({
+  id: ID54,
+  severity: "info",
+  category: "reliability",
+  meta: {
+    description: "A host name in proxy_pass or an upstream server line is resolved once, when nginx starts, and never again",
+    docsUrl: docsUrl(ID54),
+    fixable: false,
+    messages: {
+      composeService: {
+        message: '"{{host}}" is the compose service "{{service}}": nginx resolves it once at start, so a recreated container with a new address gets 502s until nginx reloads',
+        help: "A container that compose recreates (a new image, `docker compose up` after a change) may get another address on the network; nginx still connects to the old one: `connect() failed (113: No route to host)` or `(111: Connection refused) while connecting to upstream`. Use `resolver 127.0.0.11 valid=10s;` with a variable in proxy_pass, or `server web:8000 resolve;` in an upstream with a `zone` (nginx 1.27.3+)"
+      },
+      hostName: {
+        message: '"{{host}}" is resolved once, when nginx starts: if its address changes, nginx keeps sending to the old one until it reloads',
+        help: "A literal host name is resolved when the configuration is loaded, whatever `resolver` says (the resolver is used only for variables and for upstream servers marked `resolve`). Cloud load balancers and CDNs change addresses; nginx keeps the old ones: timeouts and 502s until a reload. Use a variable with a `resolver`, or `server host resolve;` in an upstream with a `zone` (nginx 1.27.3+)"
+      }
+    }
+  },
+  *check(model) {
+    const composeNames = /* @__PURE__ */ new Map();
+    for (const container of model.compose) {
+      for (const name2 of [container.service, ...container.aliases]) composeNames.set(name2.toLowerCase(), container.service);
+    }
+    const seen = /* @__PURE__ */ new Set();
+    const judge13 = (host, directive, span2, modelPath) => {
+      if (seen.has(directive.directive) || directive.generated || !isHostName(host) || argumentsUnknown(directive.directive)) return void 0;
+      seen.add(directive.directive);
+      if (servicesNamed(model.kubernetes, host).length > 0) return void 0;
+      const service = composeNames.get(host);
+      if (service !== void 0) return { messageId: "composeService", data: { host, service }, primary: span2(), modelPath: modelPath() };
+      return { messageId: "hostName", data: { host }, primary: span2(), modelPath: modelPath() };
+    };
+    for (const pass of model.nginx.passes) {
+      const target = pass.target;
+      const host = target.kind === "unresolved" ? target.host : target.kind === "address" && target.address.kind === "tcp" ? target.address.host : void 0;
+      if (host === void 0) continue;
+      const name2 = host.replace(/:\d+$/, "").toLowerCase();
+      if (target.kind === "unresolved" && !name2.includes(".") && !composeNames.has(name2)) continue;
+      const draft = judge13(name2, pass.entry, () => pass.entry.directive.args[0].span, () => `${pass.location.path}>${pass.entry.directive.name}`);
+      if (draft) yield draft;
+    }
+    for (const group of model.nginx.upstreams) {
+      for (const server of group.servers) {
+        if (server.address?.kind !== "tcp") continue;
+        if (server.entry.directive.args.some((arg) => arg.value === "resolve")) continue;
+        const address = server.address;
+        const draft = judge13(address.host, server.entry, () => server.span, () => `${group.block.path}>server[${address.text}]`);
+        if (draft) yield draft;
+      }
+    }
+  }
+});
+function isHostName(host) {
+  if (host === "" || host.includes("$") || host.includes("{")) return false;
+  if (/^\d+(\.\d+){3}$/.test(host) || host.includes(":") || host.startsWith("[")) return false;
+  if (host === "localhost" || host.endsWith(".localhost")) return false;
+  return /^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?$/i.test(host);
+}
+
+// checks/nginx-keepalive-requests-low.ts
+init_rule();
+var ID55 = "nginx-keepalive-requests-low";
+var LOW_BELOW = 100;
+var CLIENT_CONTEXTS = /* @__PURE__ */ new Set(["http", "server", "location"]);
+var rule55 = defineRule({
+  id: ID55,
+  severity: "info",
+  category: "performance",
+  meta: {
+    description: "keepalive_requests for client connections set far below nginx's default: clients reconnect every few requests",
+    docsUrl: docsUrl(ID55),
+    fixable: false,
+    messages: {
+      low: {
+        message: `"keepalive_requests {{value}}" closes each client connection after {{value}} requests (HTTP/2 streams included), so browsers and load balancers reconnect, and redo TLS, that often; nginx's default is 1000`,
+        help: 'From nginx 1.19.10 the default is 1000 (CHANGES: "the default value of the keepalive_requests directive was changed to 1000"), and since 1.19.7 it also bounds the requests of one HTTP/2 connection. A low value sends "Connection: close" (or GOAWAY) early: more TCP and TLS handshakes, more TIME_WAIT sockets, and a load balancer in front reopens its pool constantly. Remove the line or raise it'
+      },
+      off: {
+        message: '"keepalive_requests 0" closes every client connection after one request: client keep-alive is off; if that is meant, "keepalive_timeout 0" says so',
+        help: "With 0, ngx_http_set_keepalive is never reached: each response closes the connection. `keepalive_timeout 0;` is the documented way to turn client keep-alive off"
+      }
+    }
+  },
+  *check(model) {
+    for (const use of model.nginx.directives.checkedUsesNamed("keepalive_requests")) {
+      if (use.contexts.some((context) => !CLIENT_CONTEXTS.has(context)) || argumentsUnknown(use.directive)) continue;
+      const arg = use.directive.args[0];
+      if (!arg || !/^\d+$/.test(arg.value)) continue;
+      const value = Number(arg.value);
+      if (value === 0) yield { messageId: "off", primary: arg.span, modelPath: use.path };
+      else if (value < LOW_BELOW) yield { messageId: "low", data: { value }, primary: arg.span, modelPath: use.path };
+    }
+  }
+});
+
 // checks/index.ts
 var RULES = [
   rule,
@@ -47327,7 +48110,16 @@ var RULES = [
   rule43,
   rule44,
   rule45,
-  rule46
+  rule46,
+  rule47,
+  rule48,
+  rule49,
+  rule50,
+  rule51,
+  rule52,
+  rule53,
+  rule54,
+  rule55
 ].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 // src/engine/run.ts
@@ -47697,7 +48489,7 @@ var READER_RULES = [
   define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
 ];
 function findReaderRule(id2) {
-  return READER_RULES.find((rule47) => rule47.id === id2);
+  return READER_RULES.find((rule56) => rule56.id === id2);
 }
 
 // src/engine/options.ts
@@ -47752,7 +48544,7 @@ function runConfig(options, baseFs, fs, cwd, areas) {
   if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string")) problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
   const configDir = configPath ? nodePath5.dirname(configPath) : cwd;
   const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry) => typeof entry[1] === "string") : [];
-  const configuredMappings = includeMap.map(([from, to]) => ({ from: from.replace(/\/+$/, "") || "/", to: nodePath5.resolve(configDir, to) }));
+  const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath5.resolve(configDir, to) }));
   for (const [i, mapping] of configuredMappings.entries()) {
     if (fs.locate(mapping.to) === void 0) {
       problems.push(`${formatJsonPath(["nginx", "includeMap", includeMap[i][0]])} maps to ${JSON.stringify(includeMap[i][1])}, which is outside the linted tree; lint a directory that holds it`);
@@ -47817,7 +48609,7 @@ function resolveDeployments(patterns, configDir, files, where) {
 function ruleIdProblems(config) {
   const problems = [];
   for (const id2 of Object.keys(config.rules ?? {})) {
-    if (RULES.some((rule47) => rule47.id === id2) || READER_RULES.some((rule47) => rule47.id === id2)) continue;
+    if (RULES.some((rule56) => rule56.id === id2) || READER_RULES.some((rule56) => rule56.id === id2)) continue;
     const suggestion = suggestRuleId(id2);
     problems.push(`${formatJsonPath(["rules", id2])} is not a known rule${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
   }
@@ -48663,16 +49455,10 @@ function readNginxTree(candidates, options) {
   }
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
-  const mainExpansions = mains.map((main) => {
-    const before = new Set(reachedFromElsewhere);
+  for (const main of mains) {
+    const prefixDir = nodePath9.dirname(main.path);
     budget = freshBudget();
-    const directives = expand(main.parsed.directives, main.path, nodePath9.dirname(main.path), [main.real], [], 0);
-    return { main, directives, reaches: new Set([...reachedFromElsewhere].filter((real) => !before.has(real))) };
-  });
-  for (const { main, directives, reaches } of mainExpansions) {
-    const includedByAnother = mainExpansions.some((other) => other.main !== main && other.reaches.has(main.real) && !reaches.has(other.main.real));
-    if (includedByAnother) continue;
-    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives });
+    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
   }
   const orphans = loaded.filter((entry) => !mains.includes(entry) && !reachedFromElsewhere.has(entry.real));
   const reachedByMains = new Set(reachedFromElsewhere);
@@ -49228,10 +50014,10 @@ var Suppressions = class {
    * owners of the other side of a cross-file finding can suppress it in their own file); marks
    * the covering comments used.
    */
-  covers(finding) {
-    if (this.byFile.get(finding.primary.file)?.covers(finding.ruleId, finding.primary) ?? false) return true;
-    for (const related of finding.related ?? []) {
-      if (this.byFile.get(related.span.file)?.covers(finding.ruleId, related.span) ?? false) return true;
+  covers(finding2) {
+    if (this.byFile.get(finding2.primary.file)?.covers(finding2.ruleId, finding2.primary) ?? false) return true;
+    for (const related of finding2.related ?? []) {
+      if (this.byFile.get(related.span.file)?.covers(finding2.ruleId, related.span) ?? false) return true;
     }
     return false;
   }
@@ -49363,11 +50149,11 @@ var LineIndex = class {
       else hi = mid;
     }
     const count = lo;
-    const walk2 = (node, from, to) => {
-      if (from >= count || tree[node] < line) return true;
+    const walk2 = (node, from2, to) => {
+      if (from2 >= count || tree[node] < line) return true;
       if (node >= this.size) return visit2(node - this.size);
-      const middle = from + to >> 1;
-      return walk2(2 * node, from, middle) && walk2(2 * node + 1, middle, to);
+      const middle = from2 + to >> 1;
+      return walk2(2 * node, from2, middle) && walk2(2 * node + 1, middle, to);
     };
     walk2(1, 0, this.size);
   }
@@ -49428,14 +50214,14 @@ function lintSync(options = {}) {
   const ranRules = [];
   const runRules = (view, errors) => {
     const out = [];
-    for (const rule47 of RULES) {
-      const severity = severityOf(rule47.id, rule47.severity);
+    for (const rule56 of RULES) {
+      const severity = severityOf(rule56.id, rule56.severity);
       if (severity === "off") continue;
-      if (errors) ranRules.push({ id: rule47.id, severity, category: rule47.category, description: rule47.meta.description, docsUrl: rule47.meta.docsUrl });
+      if (errors) ranRules.push({ id: rule56.id, severity, category: rule56.category, description: rule56.meta.description, docsUrl: rule56.meta.docsUrl });
       try {
-        for (const draft of rule47.check(view)) out.push(findingOfDraft(rule47, draft, severity));
+        for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule47.id}"`, nodePath33.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath33.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -49473,19 +50259,19 @@ function lintSync(options = {}) {
   };
   diagnostics.sort((a, b) => a.primary.file < b.primary.file ? -1 : a.primary.file > b.primary.file ? 1 : a.primary.start.offset - b.primary.start.offset);
   for (const diagnostic2 of capSyntaxFindings(diagnostics)) {
-    const finding = toFinding(diagnostic2);
-    if (finding) findings.push(finding);
+    const finding2 = toFinding(diagnostic2);
+    if (finding2) findings.push(finding2);
   }
   let suppressed = 0;
   const kept = [];
-  for (const finding of dedupeFindings(findings)) {
-    if (suppressions.covers(finding)) suppressed++;
-    else kept.push(finding);
+  for (const finding2 of dedupeFindings(findings)) {
+    if (suppressions.covers(finding2)) suppressed++;
+    else kept.push(finding2);
   }
   if (options.reportUnusedDisables) {
     for (const diagnostic2 of suppressions.unused()) {
-      const finding = toFinding(diagnostic2);
-      if (finding) kept.push(finding);
+      const finding2 = toFinding(diagnostic2);
+      if (finding2) kept.push(finding2);
     }
   }
   kept.sort(compareFindings);
@@ -49608,19 +50394,19 @@ function buildTopology(model, links, findings) {
   for (const pass of model.nginx.passes) {
     const server = enclosingServer(pass.location);
     const target = targetOf(pass);
-    const from = server ? serverIds.get(server) : void 0;
-    if (!from) continue;
-    const key = `${from}>${target.id}`;
+    const from2 = server ? serverIds.get(server) : void 0;
+    if (!from2) continue;
+    const key = `${from2}>${target.id}`;
     let entry = serverEdges.get(key);
     if (!entry) {
-      entry = { edge: { from, to: target.id, lines: [], marks: [] }, passes: [] };
+      entry = { edge: { from: from2, to: target.id, lines: [], marks: [] }, passes: [] };
       serverEdges.set(key, entry);
       edges.push(entry.edge);
     }
     entry.passes.push(pass);
   }
   for (const { edge, passes } of serverEdges.values()) {
-    edge.lines = unique(passes.map(describePass));
+    edge.lines = unique2(passes.map(describePass));
     edge.marks = ruleIds(findings.filter((f) => passes.some((pass) => onPass(f, pass))));
   }
   const linkEdges = /* @__PURE__ */ new Set();
@@ -49631,21 +50417,21 @@ function buildTopology(model, links, findings) {
   for (const link of links) {
     const pass = link.target.passes[0];
     if (!pass) continue;
-    const from = targetIds.get(targetKey(pass));
+    const from2 = targetIds.get(targetKey(pass));
     const to = backendIds.get(link.backend);
-    if (!from || !to) continue;
-    place(from, link.scope);
+    if (!from2 || !to) continue;
+    place(from2, link.scope);
     place(to, link.scope);
     for (const sender of link.target.passes) {
       const server = enclosingServer(sender.location);
       const id2 = server && serverIds.get(server);
       if (id2) place(id2, link.scope);
     }
-    const key = `${from}>${to}>${link.listener.span.file}:${link.listener.span.start.offset}`;
+    const key = `${from2}>${to}>${link.listener.span.file}:${link.listener.span.start.offset}`;
     if (linkEdges.has(key)) continue;
     linkEdges.add(key);
     edges.push({
-      from,
+      from: from2,
       to,
       lines: [
         `nginx: ${describeNginxKeepalive(model, link)}`,
@@ -49659,15 +50445,15 @@ function buildTopology(model, links, findings) {
   unmodelled.forEach((server, i) => nodes.push({ id: `unmodelled${i + 1}`, lines: unmodelledLabel(server) }));
   for (const target of nginxTargets(model)) {
     const pass = target.passes[0];
-    const from = pass ? targetIds.get(targetKey(pass)) : void 0;
-    if (!from || edges.some((edge) => edge.from === from && edge.to.startsWith("backend"))) continue;
+    const from2 = pass ? targetIds.get(targetKey(pass)) : void 0;
+    if (!from2 || edges.some((edge) => edge.from === from2 && edge.to.startsWith("backend"))) continue;
     const address = target.address;
     const reachable = address.kind === "unix" ? address : isLoopback(address.host) ? { kind: "tcp", port: address.port } : void 0;
     if (!reachable) continue;
     unmodelled.forEach((server, i) => {
       const to = `unmodelled${i + 1}`;
-      if (!mayServe([server], reachable) || edges.some((edge) => edge.from === from && edge.to === to)) return;
-      edges.push({ from, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
+      if (!mayServe([server], reachable) || edges.some((edge) => edge.from === from2 && edge.to === to)) return;
+      edges.push({ from: from2, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
     });
   }
   for (const target of targets) {
@@ -49813,22 +50599,22 @@ function describeListenerKeepalive(backend, listener) {
 function within(inner, outer) {
   return inner.file === outer.file && inner.start.offset >= outer.start.offset && inner.end.offset <= outer.end.offset;
 }
-function onPass(finding, pass) {
-  if (within(finding.primary, pass.entry.directive.span)) return true;
+function onPass(finding2, pass) {
+  if (within(finding2.primary, pass.entry.directive.span)) return true;
   const location = pass.location.directive;
-  return !!location && within(finding.primary, location.span) && finding.related.some((related) => related.span.file !== finding.primary.file);
+  return !!location && within(finding2.primary, location.span) && finding2.related.some((related) => related.span.file !== finding2.primary.file);
 }
-function onLink(finding, link) {
+function onLink(finding2, link) {
   const group = link.target.group;
-  const inside = group?.block?.directive ? within(finding.primary, group.block.directive.span) : link.target.passes.some((pass) => within(finding.primary, pass.entry.directive.span));
+  const inside = group?.block?.directive ? within(finding2.primary, group.block.directive.span) : link.target.passes.some((pass) => within(finding2.primary, pass.entry.directive.span));
   if (!inside) return false;
   const backendFiles = /* @__PURE__ */ new Set([link.listener.span.file, link.backend.file]);
-  return finding.related.length === 0 ? !!group : finding.related.some((related) => backendFiles.has(related.span.file));
+  return finding2.related.length === 0 ? !!group : finding2.related.some((related) => backendFiles.has(related.span.file));
 }
 function ruleIds(findings) {
-  return unique(findings.map((f) => f.ruleId)).sort();
+  return unique2(findings.map((f) => f.ruleId)).sort();
 }
-function unique(items) {
+function unique2(items) {
   return [...new Set(items)];
 }
 

@@ -274,6 +274,25 @@ export class NginxDirectiveIndex {
     for (const use of this.uses) if (use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name)) yield use;
   }
 
+  /**
+   * The checked uses named `name`. Built on the first call in one pass over checkedUses(), so the
+   * rules that look for a few names (map, error_log, keepalive_requests, ...) do not each walk
+   * every directive of a large tree.
+   */
+  checkedUsesNamed(name: string): readonly DirectiveUse[] {
+    if (!this.checkedByName) {
+      this.checkedByName = new Map();
+      for (const use of this.checkedUses()) {
+        const list = this.checkedByName.get(use.directive.name);
+        if (list) list.push(use);
+        else this.checkedByName.set(use.directive.name, [use]);
+      }
+    }
+    return this.checkedByName.get(name) ?? [];
+  }
+
+  private checkedByName: Map<string, DirectiveUse[]> | undefined;
+
   /** The candidate contexts of a snippet where the most known directives are allowed. */
   private plausibleContexts(root: NginxConfigRoot): string[] {
     let best: string[] = [];

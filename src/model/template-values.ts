@@ -25,6 +25,12 @@ export function writtenConditionally(directive: NginxDirective): boolean {
   return source instanceof TemplateSourceText && source.isConditional(directive.nameSpan.start.offset);
 }
 
+/** Whether a template writes the text at `span` only on a condition (`listen 443 ssl{% if spdy %} spdy{% endif %};`). */
+export function spanWrittenConditionally(directive: NginxDirective, span: { start: { offset: number } }): boolean {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && source.isConditional(span.start.offset);
+}
+
 /** Whether two directives of one template are separated by a statement, so rendering may keep only one. */
 export function maySeparateInTemplate(first: NginxDirective, second: NginxDirective): boolean {
   const source = sourceOf(first);

@@ -11,6 +11,8 @@ testRule(rule, {
     { name: 'if with a multi-word condition', tree: { 'conf.d/app.conf': location('        if ($request_method = POST) { return 405; }\n') } },
     { name: 'upstream server with many parameters', tree: { 'conf.d/app.conf': 'upstream a {\n    server 10.0.0.1:80 weight=5 max_fails=3 fail_timeout=30s backup;\n}\n' } },
     { name: 'stub_status with and without an argument', tree: { 'conf.d/app.conf': location('        stub_status;\n') + location('        stub_status on;\n') } },
+    { name: 'listen with every kind of parameter', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl default_server reuseport backlog=4096 so_keepalive=on ipv6only=on fastopen=256 deferred bind proxy_protocol;\n    listen 443 quic;\n    listen [::]:80 default rcvbuf=64k sndbuf=64k;\n    listen unix:/run/n.sock http2 multipath;\n}\n' } },
+    { name: 'stream and mail listen take their own parameters', tree: { 'nginx.conf': 'events {}\nstream {\n    server {\n        listen 53 udp reuseport;\n        proxy_pass 10.0.0.1:53;\n    }\n}\nmail {\n    server {\n        listen 993 ssl;\n        protocol imap;\n    }\n}\n' } },
   ],
   reject: [
     {
@@ -47,6 +49,16 @@ testRule(rule, {
       name: 'location without a block',
       tree: { 'conf.d/app.conf': 'server {\n    location /;\n}\n' },
       findings: [{ messageId: 'noOpeningBrace', primary: { file: 'conf.d/app.conf', line: 2, column: 5 }, helpIncludes: ['has no opening "{"'] }],
+    },
+    {
+      name: 'listen with its ";" missing swallows the next line',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 80\n    server_name example.com;\n}\n' },
+      findings: [{ messageId: 'listenParameter', primary: { file: 'conf.d/app.conf', line: 3, column: 5, endColumn: 16 }, messageIncludes: ['Invalid parameter "server_name" in "listen"'], helpIncludes: ['the ";" at the end of line 2 is missing'] }],
+    },
+    {
+      name: 'a misspelt listen parameter',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 8080 defualt_server;\n}\n' },
+      findings: [{ messageId: 'listenParameter', primary: { file: 'conf.d/app.conf', line: 2, column: 17 }, messageIncludes: ['Invalid parameter "defualt_server" in "listen"'], helpIncludes: ['(invalid parameter "defualt_server")'] }],
     },
   ],
 });

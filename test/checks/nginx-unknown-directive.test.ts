@@ -36,6 +36,8 @@ testRule(rule, {
       tree: { 'nginx.conf': 'include modules.d/*.conf;\nevents {}\nhttp {\n    more_set_headers "Server: x";\n}\n' },
     },
     { name: 'http2 on nginx 1.25.1 and later', nginxVersion: '1.26.2', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
+    // Removed after a deprecation: nginx-deprecated-directive reports it, with the replacement.
+    { name: 'the ssl directive on nginx 1.26 is left to nginx-deprecated-directive', nginxVersion: '1.26.0', tree: { 'conf.d/app.conf': 'server {\n    listen 443;\n    ssl on;\n}\n' } },
     { name: 'http2 when the version is unknown', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
   ],
   reject: [
@@ -99,10 +101,10 @@ testRule(rule, {
       findings: [{ messageId: 'notYet', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['appeared in nginx 1.25.1', 'nginx 1.22.1'] }],
     },
     {
-      name: 'the ssl directive on nginx 1.26: removed in 1.25.1',
-      nginxVersion: '1.26.0',
-      tree: { 'conf.d/app.conf': 'server {\n    listen 443;\n    ssl on;\n}\n' },
-      findings: [{ messageId: 'removed', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['removed in nginx 1.25.1'] }],
+      name: 'a spdy directive on nginx 1.20: removed in 1.19.7',
+      nginxVersion: '1.20.2',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    spdy_chunk_size 8k;\n}\n' },
+      findings: [{ messageId: 'removed', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['removed in nginx 1.19.7'] }],
     },
     {
       name: 'inside an if in a location',

@@ -24,7 +24,20 @@ describeCorpus('corpus: deploy sets linted as directories', () => {
   const JUDGED: Record<string, string[]> = {
     '1ibrary__1ibrary-gzhu': ['uwsgi-value-units uwsgi.ini:13'], // `threads = true` is atoi("true") = 0 threads
     GlobalFinPrint__global_finprint: ['gunicorn-unknown-setting deploy/gunicorn.conf.py:1'], // `name` is not a setting (proc_name is)
-    'AlesRybak__tomcat-connector-performance': ['nginx-weak-tls nginx/tomcat.conf:26'], // ssl_protocols TLSv1 TLSv1.1 TLSv1.2
+    'AlesRybak__tomcat-connector-performance': [
+      'nginx-deprecated-directive nginx/tomcat.conf:24', // `ssl on;`, version unknown: deprecated, refused from nginx 1.25.1
+      'nginx-weak-tls nginx/tomcat.conf:26', // ssl_protocols TLSv1 TLSv1.1 TLSv1.2 in a server that speaks TLS (ssl on)
+    ],
+    'PyNSK__pynsk.ru': [
+      // `listen 443 ssl spdy;` (IPv4 and IPv6), version unknown: ignored with a warning until 1.19.6, invalid parameter from 1.19.7
+      'nginx-deprecated-directive deploy/nginx.conf:8',
+      'nginx-deprecated-directive deploy/nginx.conf:9',
+    ],
+    'ask-ar__carceropolis': [
+      // `error_log off;` in two servers: nginx logs to a file named "off" under its prefix
+      'nginx-error-log-off deploy/nginx/carceropolis.conf.prod:10',
+      'nginx-error-log-off deploy/nginx/carceropolis.conf.prod:21',
+    ],
     anehx__anonboard: ['uwsgi-value-units tools/uwsgi/anonboard.ini:13'], // `http-keepalive = True` is 0: keep-alive stays off
     'bookwyrm-social__bookwyrm': [
       // upstream web has keepalive 4; no location sets proxy_http_version 1.1 (nginx version unknown: warning)

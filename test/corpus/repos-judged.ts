@@ -37,6 +37,16 @@ export const JUDGED: Record<string, Record<string, string>> = {
       SEAFILE,
     'nginx-weak-tls templates/seafile.nginx.conf.template:29':
       SEAFILE,
+    'nginx-deprecated-directive image/pro_seafile_7.1/templates/seafile.nginx.conf.template:24':
+      '`ssl on;` with no nginx version in the tree: nginx warns that the directive is deprecated (since 1.15.0) on every release up to 1.24.x and refuses to start from 1.25.1 (unknown directive "ssl"); `listen 443 ssl` replaces it',
+    'nginx-deprecated-directive image/pro_seafile_8.0/templates/seafile.nginx.conf.template:24':
+      '`ssl on;` with no nginx version in the tree: nginx warns that the directive is deprecated (since 1.15.0) on every release up to 1.24.x and refuses to start from 1.25.1 (unknown directive "ssl"); `listen 443 ssl` replaces it',
+    'nginx-deprecated-directive image/seafile_7.1/templates/seafile.nginx.conf.template:24':
+      '`ssl on;` with no nginx version in the tree: nginx warns that the directive is deprecated (since 1.15.0) on every release up to 1.24.x and refuses to start from 1.25.1 (unknown directive "ssl"); `listen 443 ssl` replaces it',
+    'nginx-deprecated-directive image/seafile_8.0/templates/seafile.nginx.conf.template:24':
+      '`ssl on;` with no nginx version in the tree: nginx warns that the directive is deprecated (since 1.15.0) on every release up to 1.24.x and refuses to start from 1.25.1 (unknown directive "ssl"); `listen 443 ssl` replaces it',
+    'nginx-error-log-off services/nginx.conf:20':
+      '`error_log off;` in the http block: nginx has no "off" for error_log (ngx_log_set_log), so it opens <prefix>/off and keeps logging errors there, unrotated',
   },
   'huginn__huginn': {
     'nginx-host-spoofing doc/deployment/nginx/production.conf:61':
@@ -44,6 +54,12 @@ export const JUDGED: Record<string, Record<string, string>> = {
     'nginx-weak-tls deployment/nginx/huginn-ssl:51':
       'the list names ECDHE-RSA-DES-CBC3-SHA, EDH-RSA-DES-CBC3-SHA and DES-CBC3-SHA; its !DES removes single DES only (OpenSSL: "DES ... not triple DES"), so 3DES stays',
     'nginx-weak-tls deployment/nginx/huginn-ssl:52': '`ssl_protocols TLSv1 TLSv1.1 TLSv1.2`',
+    'nginx-deprecated-directive deployment/nginx/huginn-ssl:47':
+      '`ssl on;` with no nginx version in the tree: nginx warns that the directive is deprecated (since 1.15.0) on every release up to 1.24.x and refuses to start from 1.25.1 (unknown directive "ssl"); `listen 443 ssl` replaces it',
+    'nginx-deprecated-directive doc/deployment/nginx/production.conf:26':
+      '`ssl on;` with no nginx version in the tree: nginx warns that the directive is deprecated (since 1.15.0) on every release up to 1.24.x and refuses to start from 1.25.1 (unknown directive "ssl"); `listen 443 ssl` replaces it',
+    'nginx-deprecated-directive doc/deployment/nginx/production.conf:36':
+      '`ssl on;` with no nginx version in the tree: nginx warns that the directive is deprecated (since 1.15.0) on every release up to 1.24.x and refuses to start from 1.25.1 (unknown directive "ssl"); `listen 443 ssl` replaces it',
   },
   'jitsi__docker-jitsi-meet': {
     'nginx-header-redefinition web/rootfs/defaults/meet.conf:69':
@@ -67,6 +83,8 @@ export const JUDGED: Record<string, Record<string, string>> = {
     'nginx-add-header-content-type nginx/kobo-docker-scripts/include.schemas_directive.conf:16': 'same as line 10 for the openrosa schema file',
   },
   'mailcow__mailcow-dockerized': {
+    'nginx-deprecated-directive data/conf/nginx/templates/nginx.conf.j2:179':
+      '`listen 9082 ssl http2;` while docker-compose.yml runs ghcr.io/mailcow/nginx:1.30.4-1 (nginx 1.30.4): from 1.25.1 nginx logs "the listen ... http2 directive is deprecated, use the http2 directive instead" at every start; `http2 on;` exists on that release',
     'nginx-http-splitting data/conf/nginx/templates/nginx.conf.j2:75':
       '`return 301 https://$host$uri$is_args$args;` in the mta-sts server: $uri is the decoded path, so /%0d%0aSet-Cookie:%20a=b ends the Location header and sets a cookie (the classic $uri-in-redirect splitting)',
     'nginx-header-redefinition data/conf/nginx/templates/sites-default.conf.j2:40':

@@ -548,7 +548,8 @@ describe('output sanitising', () => {
   test('cfglint . | head -1: a reader that leaves early ends the run quietly, exit code as usual', async () => {
     const big = caseDir('sanitise-epipe');
     // ~1 MB of stylish output, far more than a pipe holds, so the write meets the closed pipe.
-    fs.writeFileSync(path.join(big, 'nginx.conf'), `http {\n${Array.from({ length: 3000 }, (_, i) => `  server { listen 80; send_timeout ${i}x; }\n`).join('')}}\n`);
+    // One port per server, so that the first line stays the invalid-value of the first server (3000 servers on one port would be an nginx-default-server info first).
+    fs.writeFileSync(path.join(big, 'nginx.conf'), `http {\n${Array.from({ length: 3000 }, (_, i) => `  server { listen ${8000 + i}; send_timeout ${i}x; }\n`).join('')}}\n`);
     for (const [failOn, expected] of [['never', 0], ['error', 1]] as const) {
       const child = spawn(process.execPath, [cli, '--fail-on', failOn, '.'], { cwd: big, env: { PATH: process.env.PATH, SECRET_TOKEN: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';

@@ -1,0 +1,76 @@
+import { defineRule, FindingDraft } from '../src/rule';
+import type { Deployment } from '../src/model/deployment';
+import type { ExpandedDirective } from '../src/model/nginx-directives';
+import { servicesNamed } from '../src/model/kubernetes';
+import { argumentsUnknown } from '../src/model/template-values';
+import type { Span } from '../src/source/span';
+import { docsUrl } from '../src/source/meta';
+
+const ID = 'nginx-stale-dns';
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'info',
+  category: 'reliability',
+  meta: {
+    description: 'A host name in proxy_pass or an upstream server line is resolved once, when nginx starts, and never again',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      composeService: {
+        message: '"{{host}}" is the compose service "{{service}}": nginx resolves it once at start, so a recreated container with a new address gets 502s until nginx reloads',
+        help: 'A container that compose recreates (a new image, `docker compose up` after a change) may get another address on the network; nginx still connects to the old one: `connect() failed (113: No route to host)` or `(111: Connection refused) while connecting to upstream`. Use `resolver 127.0.0.11 valid=10s;` with a variable in proxy_pass, or `server web:8000 resolve;` in an upstream with a `zone` (nginx 1.27.3+)',
+      },
+      hostName: {
+        message: '"{{host}}" is resolved once, when nginx starts: if its address changes, nginx keeps sending to the old one until it reloads',
+        help: 'A literal host name is resolved when the configuration is loaded, whatever `resolver` says (the resolver is used only for variables and for upstream servers marked `resolve`). Cloud load balancers and CDNs change addresses; nginx keeps the old ones: timeouts and 502s until a reload. Use a variable with a `resolver`, or `server host resolve;` in an upstream with a `zone` (nginx 1.27.3+)',
+      },
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    const composeNames = new Map<string, string>();
+    for (const container of model.compose) {
+      for (const name of [container.service, ...container.aliases]) composeNames.set(name.toLowerCase(), container.service);
+    }
+    const seen = new Set<unknown>();
+    // Span and model path are built only for a finding: a large tree has thousands of passes.
+    const judge = (host: string, directive: ExpandedDirective, span: () => Span, modelPath: () => string): FindingDraft | undefined => {
+      if (seen.has(directive.directive) || directive.generated || !isHostName(host) || argumentsUnknown(directive.directive)) return undefined;
+      seen.add(directive.directive);
+      // A Service's ClusterIP stays the same for the Service's life.
+      if (servicesNamed(model.kubernetes, host).length > 0) return undefined;
+      const service = composeNames.get(host);
+      if (service !== undefined) return { messageId: 'composeService', data: { host, service }, primary: span(), modelPath: modelPath() };
+      return { messageId: 'hostName', data: { host }, primary: span(), modelPath: modelPath() };
+    };
+    for (const pass of model.nginx.passes) {
+      const target = pass.target;
+      const host = target.kind === 'unresolved' ? target.host : target.kind === 'address' && target.address.kind === 'tcp' ? target.address.host : undefined;
+      if (host === undefined) continue;
+      const name = host.replace(/:\d+$/, '').toLowerCase();
+      // `proxy_pass http://backend;` may name an upstream defined where cfglint cannot see: only a
+      // compose service or a dotted name is surely a host.
+      if (target.kind === 'unresolved' && !name.includes('.') && !composeNames.has(name)) continue;
+      const draft = judge(name, pass.entry, () => pass.entry.directive.args[0].span, () => `${pass.location.path}>${pass.entry.directive.name}`);
+      if (draft) yield draft;
+    }
+    for (const group of model.nginx.upstreams) {
+      for (const server of group.servers) {
+        if (server.address?.kind !== 'tcp') continue;
+        // `server app:8000 resolve;` is re-resolved while nginx runs.
+        if (server.entry.directive.args.some((arg) => arg.value === 'resolve')) continue;
+        const address = server.address;
+        const draft = judge(address.host, server.entry, () => server.span, () => `${group.block!.path}>server[${address.text}]`);
+        if (draft) yield draft;
+      }
+    }
+  },
+});
+
+/** A DNS name: not an IP literal, not localhost (always the loopback address), not a variable. */
+function isHostName(host: string): boolean {
+  if (host === '' || host.includes('$') || host.includes('{')) return false;
+  if (/^\d+(\.\d+){3}$/.test(host) || host.includes(':') || host.startsWith('[')) return false;
+  if (host === 'localhost' || host.endsWith('.localhost')) return false;
+  return /^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?$/i.test(host);
+}

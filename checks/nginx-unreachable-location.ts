@@ -1,0 +1,120 @@
+import { defineRule, FindingDraft } from '../src/rule';
+import type { Deployment } from '../src/model/deployment';
+import type { NginxBlock } from '../src/model/nginx';
+import { isRegexLocation, LocationMatch, locationMatch, matchesEveryUri } from '../src/model/nginx-location';
+import { argumentsUnknown, maySeparateInTemplate } from '../src/model/template-values';
+import { docsUrl } from '../src/source/meta';
+
+const ID = 'nginx-unreachable-location';
+
+interface Sibling {
+  block: NginxBlock;
+  match: LocationMatch;
+}
+
+export const rule = defineRule({
+  id: ID,
+  severity: 'error',
+  category: 'correctness',
+  meta: {
+    description: 'A location that nginx\'s matching order never selects, or a duplicate location that stops nginx',
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      duplicate: {
+        message: 'Duplicate location "{{pattern}}" in this {{level}}: nginx refuses to start (duplicate location "{{pattern}}")',
+        help: 'nginx stops at start (ngx_http_join_exact_locations). Merge the two blocks; `location /a` and `location ^~ /a` count as the same location',
+      },
+      sameRegex: {
+        message: 'Location "{{written}}" is never selected: the earlier "{{earlier}}" at the same level has the same regex{{caseless}}, and the first matching regex wins',
+        help: 'Regex locations are tried in the order written and the first match wins, so the second block is dead configuration: its settings never apply. Merge it into the first, or change its regex',
+      },
+      afterCatchAll: {
+        message: 'Location "{{written}}" is never selected: the earlier regex location "{{earlier}}" matches every URI, and the first matching regex wins',
+        help: 'A regex that matches every URI ends the regex search for every request: the later regex blocks are dead configuration. Move the catch-all last, or make it a prefix location (`location /`)',
+      },
+      prefixUnderCatchAll: {
+        message: 'Location "{{written}}" is never selected: the regex location "{{earlier}}" at the same level matches every URI, and a regex match wins over a prefix without "^~"',
+        help: 'nginx remembers the longest prefix match, then tries the regexes; a regex that matches every URI always wins, so this prefix block never serves a request. Use `^~` on the prefix (regexes are then skipped for it), or turn the catch-all regex into `location /`',
+      },
+    },
+  },
+  *check(model: Deployment): Generator<FindingDraft> {
+    for (const scope of model.nginx.scopes) {
+      for (const parent of [...scope.servers, ...scope.locations]) {
+        // Most levels have fewer than two locations: nothing to compare, and no argument to read.
+        const locations = parent.children.filter((child) => child.kind === 'location');
+        if (locations.length < 2) continue;
+        const siblings: Sibling[] = [];
+        for (const child of locations) {
+          if (argumentsUnknown(child.directive!)) continue;
+          const match = locationMatch(child.directive!);
+          if (match) siblings.push({ block: child, match });
+        }
+        if (siblings.length > 1) yield* judgeLevel(siblings, parent.kind === 'server' ? 'server' : '"location" block');
+      }
+    }
+  },
+});
+
+function* judgeLevel(siblings: Sibling[], level: string): Generator<FindingDraft> {
+  // A file included twice brings the same block twice: not a duplicate the user wrote.
+  const seen = new Set<unknown>();
+  const unique = siblings.filter((sibling) => !seen.has(sibling.block.directive) && seen.add(sibling.block.directive));
+  const catchAll = unique.find((sibling) => matchesEveryUri(sibling.match));
+  for (let j = 0; j < unique.length; j++) {
+    const later = unique[j];
+    const shadow = unique.slice(0, j).find((earlier) => shadows(earlier.match, later.match) && together(earlier, later));
+    if (shadow) {
+      const kind = shadowKind(shadow.match, later.match);
+      const draft = finding(later, shadow, level);
+      if (kind === 'duplicate') yield { ...draft, messageId: 'duplicate' };
+      else if (kind === 'sameRegex') yield { ...draft, messageId: 'sameRegex', maxSeverity: 'warning' };
+      else yield { ...draft, messageId: 'afterCatchAll', maxSeverity: 'warning' };
+      continue;
+    }
+    // A prefix block with nested locations may still reach them: only a plain prefix is proven dead.
+    if (catchAll && later.match.kind === 'prefix' && !later.block.children.some((child) => child.kind === 'location') && together(catchAll, later)) {
+      yield { ...finding(later, catchAll, level), messageId: 'prefixUnderCatchAll', maxSeverity: 'warning' };
+    }
+  }
+}
+
+/** Whether `later` can never be chosen, or collides with `earlier`, because of `earlier` alone. */
+function shadows(earlier: LocationMatch, later: LocationMatch): boolean {
+  if (isRegexLocation(earlier) && isRegexLocation(later)) {
+    if (matchesEveryUri(earlier)) return true;
+    return earlier.pattern === later.pattern && (earlier.kind === 'regexCaseless' || later.kind === 'regex');
+  }
+  if (earlier.pattern !== later.pattern) return false;
+  if (earlier.kind === 'exact' && later.kind === 'exact') return true;
+  const inclusive = (kind: string) => kind === 'prefix' || kind === 'prefixNoRegex';
+  return inclusive(earlier.kind) && inclusive(later.kind);
+}
+
+function shadowKind(earlier: LocationMatch, later: LocationMatch): 'duplicate' | 'sameRegex' | 'afterCatchAll' {
+  if (!isRegexLocation(later)) return 'duplicate';
+  return matchesEveryUri(earlier) && earlier.pattern !== later.pattern ? 'afterCatchAll' : 'sameRegex';
+}
+
+/** A template statement between two blocks may render only one of them. */
+function together(a: Sibling, b: Sibling): boolean {
+  return !maySeparateInTemplate(a.block.directive!, b.block.directive!);
+}
+
+function finding(later: Sibling, earlier: Sibling, level: string): Omit<FindingDraft, 'messageId'> {
+  const written = (sibling: Sibling) => sibling.block.directive!.args.map((arg) => arg.value).join(' ');
+  const args = later.block.directive!.args;
+  return {
+    data: {
+      pattern: later.match.pattern,
+      level,
+      written: written(later),
+      earlier: written(earlier),
+      caseless: earlier.match.kind === 'regexCaseless' && later.match.kind === 'regex' ? ' (case-insensitive there)' : '',
+    },
+    primary: args[args.length - 1].span,
+    related: [{ span: earlier.block.directive!.nameSpan, label: `"location ${written(earlier)}" here` }],
+    modelPath: later.block.path,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * What an http `listen` line binds, as nginx groups servers for choosing a default: the socket
+ * (address and port, or unix path) and whether the line marks its server `default_server`.
+ */
+import type { NginxDirective } from '../readers/nginx';
+import { HTTP_LISTEN_PARAMETERS, HTTP_LISTEN_VALUED_PARAMETERS } from '../reference/nginx/listen-parameters';
+import { DEPRECATED_LISTEN_PARAMETERS } from '../reference/nginx/deprecations';
+
+export interface ListenSocket {
+  /** `*:80`, `127.0.0.1:8080`, `[::]:443`, `unix:/run/nginx.sock`: equal keys are one socket. */
+  key: string;
+  defaultServer: boolean;
+}
+
+/** nginx's defaults when a server has no `listen`: *:80 when run as root (ngx_http_core_server). */
+export const IMPLICIT_LISTEN: ListenSocket = { key: '*:80', defaultServer: false };
+
+/** The socket a `listen` directive binds; undefined when its address cannot be read (a template tag, a typo). */
+export function listenSocket(directive: NginxDirective): ListenSocket | undefined {
+  const address = directive.args[0]?.value;
+  if (address === undefined || address.includes('$') || address.includes('{')) return undefined;
+  const defaultServer = directive.args.slice(1).some((arg) => arg.value === 'default_server' || arg.value === 'default');
+  const key = socketKey(address);
+  return key === undefined ? undefined : { key, defaultServer };
+}
+
+function socketKey(address: string): string | undefined {
+  if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
+  // `[::]:443`, `[::1]` (port 80)
+  const bracketed = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
+  if (bracketed) return `[${bracketed[1].toLowerCase()}]:${bracketed[2] ?? '80'}`;
+  // `80`: every IPv4 address
+  if (/^\d+$/.test(address)) return `*:${address}`;
+  const hostPort = /^([^:\s]+)(?::(\d+))?$/.exec(address);
+  if (!hostPort) return undefined;
+  const host = hostPort[1].toLowerCase();
+  return `${host === '0.0.0.0' ? '*' : host}:${hostPort[2] ?? '80'}`;
+}
+
+/**
+ * The index of the first argument after the address that nginx's http `listen` refuses, or -1.
+ * `alsoStream`: the line may be a stream server's (a snippet whose context is not known), whose
+ * listen also takes `udp` (its other parameters are http's, and mail's are a subset).
+ */
+export function invalidListenParameter(values: readonly string[], alsoStream = false): number {
+  for (let i = 1; i < values.length; i++) {
+    const value = values[i];
+    if (alsoStream && value === 'udp') continue;
+    // `spdy`: ignored with a warning until 1.19.6, refused since; nginx-deprecated-directive judges it by version.
+    if (DEPRECATED_LISTEN_PARAMETERS.has(value)) continue;
+    if (!HTTP_LISTEN_PARAMETERS.has(value) && !HTTP_LISTEN_VALUED_PARAMETERS.some((prefix) => value.startsWith(prefix))) return i;
+  }
+  return -1;
+}

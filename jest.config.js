@@ -8,7 +8,12 @@ const common = {
 };
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/corpus/', '/test/servers/', '/test/hostile/', '/test/fuzz/', '/node_modules/'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/test/corpus/', '/test/servers/', '/test/hostile/', '/test/fuzz/', '/node_modules/'],
+    },
     { ...common, displayName: 'corpus', testMatch: ['<rootDir>/test/corpus/**/*.test.ts'] },
     { ...common, displayName: 'hostile', testMatch: ['<rootDir>/test/hostile/**/*.test.ts'] },
     { ...common, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.test.ts'] },

@@ -82,7 +82,9 @@ try {
     };
     row.ratio = Number((row.cfglintMs / row.yamlParseMs).toFixed(2));
     rows.push(row);
-    console.log(`${apps} applications (${lines} lines): cfglint end to end ${row.cfglintMs} ms (${row.findings} findings), yaml parse alone ${row.yamlParseMs} ms, ratio ${row.ratio}`);
+    console.log(
+      `${apps} applications (${lines} lines): cfglint end to end ${row.cfglintMs} ms (${row.findings} findings), yaml parse alone ${row.yamlParseMs} ms, ratio ${row.ratio}`,
+    );
   }
   console.log(`load average ${nodeOs.loadavg()[0].toFixed(2)} at end`);
 } finally {

@@ -136,7 +136,7 @@ const FIDELITY_CONF = [
   '        listen 80;',
   '        set $p "/srv/${host}/x";',
   '        if ($request_uri ~* "^/(a|b){2}\\.php$") { return 404; }',
-  '        add_header X-B \'d { e }\';',
+  "        add_header X-B 'd { e }';",
   '        access_by_lua_block {',
   '            if ngx.var.x == "}" then ngx.exit(403) end',
   '        }',
@@ -167,7 +167,13 @@ console.log(`cfglint   directives with a span on the directive, its name and eve
 summary.fidelityPositions = { nginxConf: 'none', cfglint: `${cfWithSpans}/${cfNodes.length}` };
 
 sub('arguments (quotes, `;` `{` `#` inside quotes, ${var}, if-regex)');
-for (const [name, first] of [['log_format', 'main'], ['add_header', 'X-A'], ['add_header', 'X-B'], ['set', '$p'], ['if', undefined]]) {
+for (const [name, first] of [
+  ['log_format', 'main'],
+  ['add_header', 'X-A'],
+  ['add_header', 'X-B'],
+  ['set', '$p'],
+  ['if', undefined],
+]) {
   const n = ncFind(name, first);
   const c = cfFind(name, first);
   console.log(`${name.padEnd(10)} nginx-conf value: ${show(n ? n.value : null)}`);
@@ -182,9 +188,13 @@ console.log(`nginx-conf value: ${show(ncLua && ncLua.value)} (error: ${show(nc.e
 console.log(`cfglint    value: ${show(cfLua && cfLua.args[0].value)}`);
 const ncAfter = ncFind('add_header', 'X-C');
 const cfAfter = cfNodes.find(({ directive }) => directive.name === 'add_header' && directive.args[0].value === 'X-C');
-console.log(`"add_header X-C" (inside server on line 15) is under: nginx-conf "${ncAfter ? ncAfter.parent.name : '(missing)'}", cfglint "${cfAfter.parent.name}"`);
+console.log(
+  `"add_header X-C" (inside server on line 15) is under: nginx-conf "${ncAfter ? ncAfter.parent.name : '(missing)'}", cfglint "${cfAfter.parent.name}"`,
+);
 const ncListen = ncNodes.filter((n) => n.name === 'listen').map((n) => `${n.value} under ${n.parent.name}`);
-console.log(`"listen" directives: nginx-conf ${show(ncListen)}; cfglint ${show(cfNodes.filter(({ directive }) => directive.name === 'listen').map(({ directive, parent }) => `${directive.args[0].value} under ${parent.name}`))}`);
+console.log(
+  `"listen" directives: nginx-conf ${show(ncListen)}; cfglint ${show(cfNodes.filter(({ directive }) => directive.name === 'listen').map(({ directive, parent }) => `${directive.args[0].value} under ${parent.name}`))}`,
+);
 summary.luaBrace = { nginxConfMisnests: !ncAfter || ncAfter.parent.name !== 'server', nginxConfError: nc.error };
 
 sub('comments');
@@ -207,7 +217,9 @@ NginxConfFile.createFromSource(ORDER_CONF, (error, conf) => {
       .join('; ');
   }
 });
-console.log(`nginx-conf NginxConfFile (its documented API), server: ${confObjectKeys}: every occurrence kept, but grouped by name, so the order across names (set/add_header interleaving) is gone`);
+console.log(
+  `nginx-conf NginxConfFile (its documented API), server: ${confObjectKeys}: every occurrence kept, but grouped by name, so the order across names (set/add_header interleaving) is gone`,
+);
 const orderCf = cfglintParse(ORDER_CONF).directives[0];
 console.log(`cfglint server block: ${orderCf.block.map((d) => `${d.name} ${d.args.map((a) => a.value).join(' ')} @${d.nameSpan.start.line}`).join('; ')}`);
 
@@ -247,8 +259,13 @@ sub('include');
   const main = result.roots.find((r) => r.kind === 'main');
   const http = main?.directives.find((e) => e.directive.name === 'http');
   const include = (http?.children ?? []).find((e) => e.directive.name === 'include');
-  const expanded = (include?.children ?? []).map((e) => `${e.directive.name} (${e.directive.file}:${e.directive.nameSpan.start.line}, via include at ${e.via.map((v) => `${v.file}:${v.nameSpan.start.line}`).join(' > ')})`);
-  console.log(`nginx-conf: "include" is an ordinary node (value ${show(nginxConfNodes(nginxConfParse(files['/demo/nginx.conf']).tree).find((n) => n.name === 'include').value)}); the package reads one file and never follows it`);
+  const expanded = (include?.children ?? []).map(
+    (e) =>
+      `${e.directive.name} (${e.directive.file}:${e.directive.nameSpan.start.line}, via include at ${e.via.map((v) => `${v.file}:${v.nameSpan.start.line}`).join(' > ')})`,
+  );
+  console.log(
+    `nginx-conf: "include" is an ordinary node (value ${show(nginxConfNodes(nginxConfParse(files['/demo/nginx.conf']).tree).find((n) => n.name === 'include').value)}); the package reads one file and never follows it`,
+  );
   console.log(`cfglint readNginxTree: the include in http expands to ${expanded.join('; ') || '(nothing)'}; diagnostics: ${result.diagnostics.length}`);
 }
 
@@ -270,7 +287,11 @@ for (const [label, text] of ERROR_CASES) {
       : `no error; ${nginxConfNodes(n.tree).length} node(s)`;
   const cfSays = `${c.diagnostics.map((d) => `${show(d.message)} at ${d.primary.start.line}:${d.primary.start.column}${d.related.length ? ` (+ ${d.related.map((r) => `${show(r.label)} at ${r.span.start.line}:${r.span.start.column}`).join(', ')})` : ''}`).join('; ')}; ${cfglintDirectives(c.directives).length} directive(s) kept`;
   console.log(`${label}:\n  nginx-conf: ${ncSays}\n  cfglint:    ${cfSays}`);
-  summary.errors.push({ label, nginxConf: n.threw ? 'throws' : n.error ? `line ${n.error.line}, stops` : 'no error', cfglint: c.diagnostics.map((d) => `${d.primary.start.line}:${d.primary.start.column}`).join(', ') });
+  summary.errors.push({
+    label,
+    nginxConf: n.threw ? 'throws' : n.error ? `line ${n.error.line}, stops` : 'no error',
+    cfglint: c.diagnostics.map((d) => `${d.primary.start.line}:${d.primary.start.column}`).join(', '),
+  });
 }
 
 if (useCorpus) {
@@ -311,7 +332,9 @@ if (useCorpus) {
     }
     if (!n.threw && !n.error && syntax.length === 0) {
       bothClean++;
-      const ncNames = nginxConfNodes(n.tree).map((node) => node.name).join(' ');
+      const ncNames = nginxConfNodes(n.tree)
+        .map((node) => node.name)
+        .join(' ');
       const cfNames = all.map(({ directive }) => directive.name).join(' ');
       if (ncNames !== cfNames) {
         disagree++;
@@ -334,15 +357,33 @@ if (useCorpus) {
   const corpusLines = texts.reduce((sum, text) => sum + text.split('\n').length, 0);
   const cfCorpusMs = median([0, 1, 2].map(() => timeMs(() => texts.forEach((text) => cfglintParse(text)))));
   const ncCorpusMs = median([0, 1, 2].map(() => timeMs(() => texts.forEach((text) => nginxConfParse(text)))));
-  console.log(`files: ${files.length}, ${corpusLines.toLocaleString('en-US')} lines; parsing all of them takes cfglint ${cfCorpusMs.toFixed(0)} ms, nginx-conf ${ncCorpusMs.toFixed(0)} ms (median of 3)`);
+  console.log(
+    `files: ${files.length}, ${corpusLines.toLocaleString('en-US')} lines; parsing all of them takes cfglint ${cfCorpusMs.toFixed(0)} ms, nginx-conf ${ncCorpusMs.toFixed(0)} ms (median of 3)`,
+  );
   console.log(`nginx-conf: ${ncOk} parsed without error, ${ncError} reported an error (line only, then stopped), ${ncThrew} threw an exception`);
   console.log(`cfglint:    ${cfClean} without nginx-syntax diagnostics, ${files.length - cfClean} with (each at line:column, parsing went on)`);
-  console.log(`cfglint:    ${cfSpanned}/${cfDirectives} directives carry spans on directive, name and every argument; ${spanTextMatches}/${spanTextChecked} unquoted argument spans slice back to the argument text`);
-  console.log(`quoted arguments holding whitespace, ";", "{", "}", "#" or nothing (a whitespace split of nginx-conf's raw string gets these wrong): ${splitWouldBreak}`);
+  console.log(
+    `cfglint:    ${cfSpanned}/${cfDirectives} directives carry spans on directive, name and every argument; ${spanTextMatches}/${spanTextChecked} unquoted argument spans slice back to the argument text`,
+  );
+  console.log(
+    `quoted arguments holding whitespace, ";", "{", "}", "#" or nothing (a whitespace split of nginx-conf's raw string gets these wrong): ${splitWouldBreak}`,
+  );
   console.log(`files both parse without error where the directive-name sequence differs: ${disagree}/${bothClean}; first difference:`);
   for (const [cause, list] of Object.entries(causes)) console.log(`  ${cause}: ${list.length}${list.length ? `, e.g. ${list.slice(0, 2).join('; ')}` : ''}`);
   summary.nginxCorpus = {
-    files: files.length, lines: corpusLines, cfCorpusMs: Math.round(cfCorpusMs), ncCorpusMs: Math.round(ncCorpusMs), ncOk, ncError, ncThrew, cfClean, cfSpanned, cfDirectives, splitWouldBreak, disagree, bothClean,
+    files: files.length,
+    lines: corpusLines,
+    cfCorpusMs: Math.round(cfCorpusMs),
+    ncCorpusMs: Math.round(ncCorpusMs),
+    ncOk,
+    ncError,
+    ncThrew,
+    cfClean,
+    cfSpanned,
+    cfDirectives,
+    splitWouldBreak,
+    disagree,
+    bothClean,
     causes: Object.fromEntries(Object.entries(causes).map(([k, v]) => [k, v.length])),
   };
 }
@@ -370,7 +411,9 @@ function generateNginx(pairs) {
 }
 
 const os = require('os');
-console.log(`${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? 'unknown CPU'}; load average ${os.loadavg()[0].toFixed(2)} at start (other processes skew timings; compare the ratio, rerun when the machine is idle)`);
+console.log(
+  `${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? 'unknown CPU'}; load average ${os.loadavg()[0].toFixed(2)} at start (other processes skew timings; compare the ratio, rerun when the machine is idle)`,
+);
 const sizes = QUICK ? [2000] : [2000, 20000];
 const RUNS = QUICK ? 3 : 5;
 summary.speed = [];
@@ -390,12 +433,26 @@ for (const pairs of sizes) {
   }
   const cfMs = median(cfTimes);
   const ncMs = median(ncTimes);
-  const row = (name, ms) => `${name.padEnd(10)} ${ms.toFixed(1).padStart(9)} ms  ${Math.round(lines / (ms / 1000)).toLocaleString('en-US').padStart(12)} lines/s  ${(mb / (ms / 1000)).toFixed(1).padStart(7)} MB/s`;
-  console.log(`\n${pairs.toLocaleString('en-US')} pairs: ${lines.toLocaleString('en-US')} lines, ${mb.toFixed(2)} MB; directives read: cfglint ${cfCount}, nginx-conf ${ncCount}${ncResult.error ? ` (error ${show(ncResult.error.message)})` : ''}`);
+  const row = (name, ms) =>
+    `${name.padEnd(10)} ${ms.toFixed(1).padStart(9)} ms  ${Math.round(lines / (ms / 1000))
+      .toLocaleString('en-US')
+      .padStart(12)} lines/s  ${(mb / (ms / 1000)).toFixed(1).padStart(7)} MB/s`;
+  console.log(
+    `\n${pairs.toLocaleString('en-US')} pairs: ${lines.toLocaleString('en-US')} lines, ${mb.toFixed(2)} MB; directives read: cfglint ${cfCount}, nginx-conf ${ncCount}${ncResult.error ? ` (error ${show(ncResult.error.message)})` : ''}`,
+  );
   console.log(row('cfglint', cfMs));
   console.log(row('nginx-conf', ncMs));
-  console.log(`ratio nginx-conf / cfglint: ${(ncMs / cfMs).toFixed(2)} (cfglint also builds a span for every directive and argument); load average now ${os.loadavg()[0].toFixed(2)}`);
-  summary.speed.push({ pairs, lines, mb: Number(mb.toFixed(2)), cfglintMs: Number(cfMs.toFixed(1)), nginxConfMs: Number(ncMs.toFixed(1)), ratio: Number((ncMs / cfMs).toFixed(2)) });
+  console.log(
+    `ratio nginx-conf / cfglint: ${(ncMs / cfMs).toFixed(2)} (cfglint also builds a span for every directive and argument); load average now ${os.loadavg()[0].toFixed(2)}`,
+  );
+  summary.speed.push({
+    pairs,
+    lines,
+    mb: Number(mb.toFixed(2)),
+    cfglintMs: Number(cfMs.toFixed(1)),
+    nginxConfMs: Number(ncMs.toFixed(1)),
+    ratio: Number((ncMs / cfMs).toFixed(2)),
+  });
 }
 
 // =============================================================================================
@@ -452,16 +509,25 @@ const parsedArrays = ini.parse(UWSGI_INI, { bracketedArray: false });
 console.log(`\nini.parse(text).uwsgi:\n  ${show(parsedDefault.uwsgi)}`);
 console.log(`ini.parse(text, { bracketedArray: false }).uwsgi:\n  ${show(parsedArrays.uwsgi)}`);
 const hasPositions = (obj) => Object.getOwnPropertySymbols(obj).length > 0 || Object.keys(obj).some((k) => /line|pos|offset/i.test(k));
-console.log(`positions: ${hasPositions(parsedDefault.uwsgi) || hasPositions(parsedArrays.uwsgi) ? 'some' : 'none (plain values, no line numbers, no symbols)'}`);
+console.log(
+  `positions: ${hasPositions(parsedDefault.uwsgi) || hasPositions(parsedArrays.uwsgi) ? 'some' : 'none (plain values, no line numbers, no symbols)'}`,
+);
 const entries = uwsgiEntries(UWSGI_INI);
 console.log('\nkey        uWSGI reads (line: value, every occurrence)                 ini.parse            ini bracketedArray:false');
 for (const key of [...new Set(entries.map((e) => e.key))]) {
-  const mine = entries.filter((e) => e.key === key).map((e) => `${e.line}: ${show(e.value)}`).join(', ');
+  const mine = entries
+    .filter((e) => e.key === key)
+    .map((e) => `${e.line}: ${show(e.value)}`)
+    .join(', ');
   console.log(`${key.padEnd(10)} ${mine.padEnd(60)} ${show(parsedDefault.uwsgi[key]).padEnd(20)} ${show(parsedArrays.uwsgi[key])}`);
 }
 const repeatedKeys = entries.filter((e, i) => entries.findIndex((o) => o.key === e.key) !== i).length;
-console.log(`\nrepeated occurrences uWSGI keeps (list options like socket/env are additive): ${repeatedKeys}; ini.parse default keeps ${Object.keys(parsedDefault.uwsgi).length} keys for ${entries.length} lines (one value per key, the last)`);
-console.log('ini also strips "; inline" and "#..." from values, removes surrounding quotes and turns true/false/null into JSON values; uWSGI does none of this.');
+console.log(
+  `\nrepeated occurrences uWSGI keeps (list options like socket/env are additive): ${repeatedKeys}; ini.parse default keeps ${Object.keys(parsedDefault.uwsgi).length} keys for ${entries.length} lines (one value per key, the last)`,
+);
+console.log(
+  'ini also strips "; inline" and "#..." from values, removes surrounding quotes and turns true/false/null into JSON values; uWSGI does none of this.',
+);
 
 if (useCorpus) {
   sub('corpus: every file FORMATS.tsv marks "uwsgi", section [uwsgi]');
@@ -505,8 +571,18 @@ if (useCorpus) {
   }
   console.log(`files with a [uwsgi] section: ${withUwsgi}/${files.length}; lines in [uwsgi]: ${total}`);
   console.log(`repeated keys: ${filesLosing} files, ${lost} occurrences that ini.parse drops (it keeps the last)`);
-  console.log(`most repeated keys (occurrences in files that repeat them): ${[...repeatedByKey].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  console.log(`values ini.parse reports differently from what uWSGI reads (last occurrence per key): ${Object.entries(changed).map(([k, n]) => `${k}: ${n}`).join('; ')}`);
+  console.log(
+    `most repeated keys (occurrences in files that repeat them): ${[...repeatedByKey]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `values ini.parse reports differently from what uWSGI reads (last occurrence per key): ${Object.entries(changed)
+      .map(([k, n]) => `${k}: ${n}`)
+      .join('; ')}`,
+  );
   console.log(`files where ini.parse changes a string value (cut, quotes, other): ${changedFiles.size}`);
   summary.uwsgiCorpus = { files: files.length, withUwsgi, total, filesLosing, lost, changed, changedFiles: changedFiles.size };
 }
@@ -568,18 +644,31 @@ function attributeOffsets(text, startIndex) {
 }
 
 const xmlOptions = { ignoreAttributes: false, attributeNamePrefix: '', preserveOrder: true, captureMetaData: true, parseAttributeValue: false };
-for (const [label, text] of [['LF', SERVER_XML], ['CRLF', SERVER_XML.replace(/\n/g, '\r\n')]]) {
+for (const [label, text] of [
+  ['LF', SERVER_XML],
+  ['CRLF', SERVER_XML.replace(/\n/g, '\r\n')],
+]) {
   const elements = xmlElements(new XMLParser(xmlOptions).parse(text));
   const withStart = elements.filter((e) => e.meta && typeof e.meta.startIndex === 'number');
   const startOk = withStart.filter((e) => text.startsWith(`<${e.name}`, e.meta.startIndex));
   const withEnd = elements.filter((e) => e.meta && typeof e.meta.endIndex === 'number');
   const endOk = withEnd.filter((e) => text[e.meta.endIndex - 1] === '>');
-  console.log(`\n${label} input, preserveOrder + captureMetaData: ${elements.length} elements; startIndex on ${withStart.length}, pointing at "<name" on ${startOk.length}; endIndex on ${withEnd.length}, just after ">" on ${endOk.length}`);
+  console.log(
+    `\n${label} input, preserveOrder + captureMetaData: ${elements.length} elements; startIndex on ${withStart.length}, pointing at "<name" on ${startOk.length}; endIndex on ${withEnd.length}, just after ">" on ${endOk.length}`,
+  );
   if (label === 'LF') {
     for (const e of elements.filter((x) => x.name === 'Connector')) {
       const offsets = attributeOffsets(text, e.meta.startIndex);
-      console.log(`  Connector at ${lineCol(text, e.meta.startIndex)} (startIndex ${e.meta.startIndex}, endIndex ${e.meta.endIndex}); attributes ${show(e.attrs)}`);
-      console.log(`    attribute objects carry no metadata (symbols: ${Object.getOwnPropertySymbols(e.attrs).length}); own scan of the start tag gives values at ${Object.entries(offsets).map(([k, o]) => `${k} ${lineCol(text, o)}`).join(', ')}`);
+      console.log(
+        `  Connector at ${lineCol(text, e.meta.startIndex)} (startIndex ${e.meta.startIndex}, endIndex ${e.meta.endIndex}); attributes ${show(e.attrs)}`,
+      );
+      console.log(
+        `    attribute objects carry no metadata (symbols: ${Object.getOwnPropertySymbols(e.attrs).length}); own scan of the start tag gives values at ${Object.entries(
+          offsets,
+        )
+          .map(([k, o]) => `${k} ${lineCol(text, o)}`)
+          .join(', ')}`,
+      );
     }
     summary.xml = { elements: elements.length, startIndex: startOk.length, endIndex: endOk.length };
   } else {
@@ -590,7 +679,9 @@ for (const [label, text] of [['LF', SERVER_XML], ['CRLF', SERVER_XML.replace(/\n
   const plain = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', captureMetaData: true }).parse(SERVER_XML);
   const connectors = plain.Server.Service.Connector;
   const realm = plain.Server.Service.Engine.Realm;
-  console.log(`\ndefault (object) mode: Connector[0] metadata ${show(connectors[0][META])}; <Realm/> without attributes becomes ${show(realm)}, which can hold no metadata`);
+  console.log(
+    `\ndefault (object) mode: Connector[0] metadata ${show(connectors[0][META])}; <Realm/> without attributes becomes ${show(realm)}, which can hold no metadata`,
+  );
 }
 {
   const broken = SERVER_XML.replace('secretRequired="false"', 'secret="<changeit>"').replace('</Engine>', '');
@@ -601,7 +692,9 @@ for (const [label, text] of [['LF', SERVER_XML], ['CRLF', SERVER_XML.replace(/\n
   } catch (error) {
     parsed = `threw ${show(error.message)}`;
   }
-  console.log(`\nmalformed server.xml ("<" in an attribute value, </Engine> missing): XMLParser ${parsed}; XMLValidator.validate: ${show(XMLValidator.validate(broken))}`);
+  console.log(
+    `\nmalformed server.xml ("<" in an attribute value, </Engine> missing): XMLParser ${parsed}; XMLValidator.validate: ${show(XMLValidator.validate(broken))}`,
+  );
 }
 
 if (useCorpus) {
@@ -645,7 +738,9 @@ if (useCorpus) {
     }
   }
   console.log(`files: ${files.length}; parsed: ${parsedFiles}; XMLParser threw: ${threw}; XMLValidator reports an error: ${invalid}`);
-  console.log(`active <Connector> elements: ${connectors}; startIndex at "<Connector": ${connectorsPositioned}; attribute values located by the start-tag scan: ${attrsFound}/${attrsChecked} (${attrsDecoded} differ from the parsed value because entities such as &lt; are decoded)${missedIn.size ? `; not located in: ${[...missedIn].join(', ')}` : ''}`);
+  console.log(
+    `active <Connector> elements: ${connectors}; startIndex at "<Connector": ${connectorsPositioned}; attribute values located by the start-tag scan: ${attrsFound}/${attrsChecked} (${attrsDecoded} differ from the parsed value because entities such as &lt; are decoded)${missedIn.size ? `; not located in: ${[...missedIn].join(', ')}` : ''}`,
+  );
   summary.tomcatCorpus = { files: files.length, parsedFiles, threw, invalid, connectors, connectorsPositioned, attrsFound, attrsChecked, attrsDecoded };
 }
 

@@ -124,7 +124,10 @@ function timeCommand(command, commandArgs, runs, options = {}) {
     status = result.status;
     const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? '');
     if (match) maxRssKb = Math.max(maxRssKb ?? 0, Number(match[1]));
-    stderr = (result.stderr ?? '').split('\n').filter((line) => !/^\t/.test(line) && !/Command (being timed|exited)/.test(line)).join('\n');
+    stderr = (result.stderr ?? '')
+      .split('\n')
+      .filter((line) => !/^\t/.test(line) && !/Command (being timed|exited)/.test(line))
+      .join('\n');
   }
   return { ms: median(times), times, maxRssKb, status, stderr: stderr.slice(0, 500) };
 }
@@ -234,7 +237,9 @@ const machine = {
   nginxConf: require(nodePath.join(root, 'node_modules', 'nginx-conf', 'package.json')).version,
   date: new Date().toISOString(),
 };
-console.log(`node ${machine.node}; ${machine.cpus}; ${machine.memoryGb} GB; load ${machine.loadBefore.join(' ')}; ${machine.nginx ?? 'nginx not installed'}; nginx-conf ${machine.nginxConf}`);
+console.log(
+  `node ${machine.node}; ${machine.cpus}; ${machine.memoryGb} GB; load ${machine.loadBefore.join(' ')}; ${machine.nginx ?? 'nginx not installed'}; nginx-conf ${machine.nginxConf}`,
+);
 
 const work = nodeFs.mkdtempSync(nodePath.join(nodeOs.tmpdir(), 'cfglint-bench-'));
 const sizes = [
@@ -259,7 +264,14 @@ function compareBuilds(tree, runs) {
   }
   const thisMs = median(thisTimes);
   const otherMs = median(otherTimes);
-  return { tree: tree.dir.split(nodePath.sep).pop(), runs, other: nodePath.dirname(nodePath.dirname(nodePath.dirname(nodePath.dirname(COMPARE_CLI)))), thisMs: +thisMs.toFixed(1), otherMs: +otherMs.toFixed(1), ratio: +(thisMs / otherMs).toFixed(3) };
+  return {
+    tree: tree.dir.split(nodePath.sep).pop(),
+    runs,
+    other: nodePath.dirname(nodePath.dirname(nodePath.dirname(nodePath.dirname(COMPARE_CLI)))),
+    thisMs: +thisMs.toFixed(1),
+    otherMs: +otherMs.toFixed(1),
+    ratio: +(thisMs / otherMs).toFixed(3),
+  };
 }
 
 let compared = null;
@@ -322,13 +334,19 @@ try {
     console.log(`${row.size}: ${row.files} file(s), ${row.lines} lines, ${row.mb} MB, median of ${row.runs}`);
     for (const r of row.results) {
       const ms = r.ms == null ? `failed` : r.ms.toFixed(1);
-      console.log(`${pad('', 10)} ${pad(r.tool, 36)} ${padL(ms, 10)} ${padL(r.ratioToReader ?? '', 9)} ${padL(r.linesPerSec ?? '', 11)} ${padL(r.mbPerSec ?? '', 7)} ${padL(r.usPerLine ?? '', 8)} ${padL(r.maxRssMb ?? '', 12)}${r.exitCode ? ` (exit ${r.exitCode})` : ''}`);
+      console.log(
+        `${pad('', 10)} ${pad(r.tool, 36)} ${padL(ms, 10)} ${padL(r.ratioToReader ?? '', 9)} ${padL(r.linesPerSec ?? '', 11)} ${padL(r.mbPerSec ?? '', 7)} ${padL(r.usPerLine ?? '', 8)} ${padL(r.maxRssMb ?? '', 12)}${r.exitCode ? ` (exit ${r.exitCode})` : ''}`,
+      );
     }
   }
   const ratio = latency.cfglint.ms / latency.nodeE0.ms;
-  console.log(`\nsmall tree (examples/keepalive-http10/broken), median of 15: cfglint ${latency.cfglint.ms.toFixed(1)} ms (peak RSS ${((latency.cfglint.maxRssKb ?? 0) / 1024).toFixed(0)} MB), node -e 0 ${latency.nodeE0.ms.toFixed(1)} ms: ${ratio.toFixed(2)}×`);
+  console.log(
+    `\nsmall tree (examples/keepalive-http10/broken), median of 15: cfglint ${latency.cfglint.ms.toFixed(1)} ms (peak RSS ${((latency.cfglint.maxRssKb ?? 0) / 1024).toFixed(0)} MB), node -e 0 ${latency.nodeE0.ms.toFixed(1)} ms: ${ratio.toFixed(2)}×`,
+  );
   if (compared) {
-    console.log(`\nthis build against ${compared.other} on ${compared.tree}, interleaved, median of ${compared.runs}: ${compared.thisMs} ms against ${compared.otherMs} ms: ${compared.ratio}×`);
+    console.log(
+      `\nthis build against ${compared.other} on ${compared.tree}, interleaved, median of ${compared.runs}: ${compared.thisMs} ms against ${compared.otherMs} ms: ${compared.ratio}×`,
+    );
   }
   console.log(`load average before ${machine.loadBefore.join(' ')}, after ${machine.loadAfter.join(' ')}`);
 

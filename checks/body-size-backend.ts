@@ -13,7 +13,7 @@ export const rule = defineRule({
   severity: 'warning',
   category: 'reliability',
   meta: {
-    description: 'An explicit client_max_body_size larger than the backend\'s own body limit: large uploads pass nginx and fail in the application',
+    description: "An explicit client_max_body_size larger than the backend's own body limit: large uploads pass nginx and fail in the application",
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
@@ -51,10 +51,12 @@ export const rule = defineRule({
             backendValue: formatNginxSize(exceeded.bytes),
           },
           primary: nginx.span,
-          related: [{
-            span: exceeded.setting.source.kind === 'file' ? exceeded.setting.source.span : link.listener.span,
-            label: `${exceeded.setting.name} ${exceeded.setting.text}${fromFile ? '' : ' by default'}`,
-          }],
+          related: [
+            {
+              span: exceeded.setting.source.kind === 'file' ? exceeded.setting.source.span : link.listener.span,
+              label: `${exceeded.setting.name} ${exceeded.setting.text}${fromFile ? '' : ' by default'}`,
+            },
+          ],
           modelPath: `${nginx.block.path}>client_max_body_size>${link.backend.kind}:${link.target.address.text}`,
         };
       }

@@ -11,7 +11,8 @@ export const rule = defineRule({
   severity: 'warning',
   category: 'correctness',
   meta: {
-    description: 'A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word',
+    description:
+      'A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word',
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {

@@ -52,15 +52,13 @@ export const rule = defineRule({
             : 'nginx admits 4 8k by default for this server';
           const backendLabel = `${kind} accepts ${limit.limit} bytes${backendExplicit ? '' : ' by default'}`;
           const fixSize = limit.nginxSizeWithin(limit.limit);
-          const nginxFix = limit.measure === 'line'
-            ? `a buffer size of ${formatNginxSize(fixSize)}`
-            : `at most ${limit.limit} bytes in all (number × size)`;
+          const nginxFix = limit.measure === 'line' ? `a buffer size of ${formatNginxSize(fixSize)}` : `at most ${limit.limit} bytes in all (number × size)`;
           yield {
             messageId: 'backendRejectsHeaders',
             data: {
               admitted: limit.admitted,
               nginxBytes: admitted,
-              nginxSetting: `large_client_header_buffers ${buffers.text}${nginxExplicit ? buffers.block && buffers.block !== server ? `, set at ${buffers.block.kind} level` : '' : ', default'}`,
+              nginxSetting: `large_client_header_buffers ${buffers.text}${nginxExplicit ? (buffers.block && buffers.block !== server ? `, set at ${buffers.block.kind} level` : '') : ', default'}`,
               backendSetting: describeBackendSetting(link.backend, limit.setting),
               address: link.target.address.text,
               symptom: limit.symptom,

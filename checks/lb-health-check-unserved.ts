@@ -11,17 +11,18 @@ export const rule = defineRule({
   severity: 'warning',
   category: 'reliability',
   meta: {
-    description: 'a load balancer\'s health check path gets a status from nginx that its matcher does not accept',
+    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept",
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
       statusOutsideMatcher: {
-        message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
+        message:
+          'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
         help:
-          'The balancer marks every target unhealthy ("Health checks failed with these codes: [404]" in the target group\'s health status) and answers '
-          + 'clients with 503 or 502, although nginx and the application run. The checker sends the target\'s IP address as Host, so nginx\'s default '
-          + 'server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health '
-          + 'check at a path that is served, or widen the matcher',
+          'The balancer marks every target unhealthy ("Health checks failed with these codes: [404]" in the target group\'s health status) and answers ' +
+          "clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default " +
+          'server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health ' +
+          'check at a path that is served, or widen the matcher',
       },
     },
   },

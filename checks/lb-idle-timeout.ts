@@ -31,16 +31,17 @@ export const rule = defineRule({
   severity: 'warning',
   category: 'reliability',
   meta: {
-    description: 'the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed',
+    description:
+      'the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed',
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
       nginxClosesFirst: {
-        message: 'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}',
+        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}",
         help: 'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}',
       },
       backendClosesFirst: {
-        message: 'The load balancer\'s idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}',
+        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}",
         help: 'the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend\'s keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}',
       },
     },
@@ -85,10 +86,22 @@ export const rule = defineRule({
         related: { span: front.span, label: `${front.description}: idle timeout ${seconds}s${fromFile ? '' : ' (default)'}` },
         adjustable: !front.description.includes('Google Cloud'),
       };
-      const drafts = controller?.workload && front.targets.includes(controller.workload)
-        ? judgeServers(model, balancer, model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === 'ingress-nginx')).flatMap((scope) => scope.servers))
-        : judgeBackends(model.backends.filter((backend) => backendLaunches(backend).some((launch) => launch.kind === 'kubernetes'
-          && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service))), balancer);
+      const drafts =
+        controller?.workload && front.targets.includes(controller.workload)
+          ? judgeServers(
+              model,
+              balancer,
+              model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === 'ingress-nginx')).flatMap((scope) => scope.servers),
+            )
+          : judgeBackends(
+              model.backends.filter((backend) =>
+                backendLaunches(backend).some(
+                  (launch) =>
+                    launch.kind === 'kubernetes' && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service),
+                ),
+              ),
+              balancer,
+            );
       for (const draft of drafts) if (once(draft)) yield draft;
     }
   },
@@ -150,8 +163,8 @@ function judgeNginx(model: Deployment, balancer: Balancer, block: NginxBlock, se
   const fromFile = timeout.source.kind === 'file';
   const setAt = fromFile ? settingBlock(block, timeout) : undefined;
   // A controller default (ingress-nginx) points where its ConfigMap key would be written.
-  const primary = timeout.source.kind === 'file' ? timeout.source.span
-    : timeout.origin ? block.inherited('keepalive_timeout')?.entry.directive.span : serverAnchor(server);
+  const primary =
+    timeout.source.kind === 'file' ? timeout.source.span : timeout.origin ? block.inherited('keepalive_timeout')?.entry.directive.span : serverAnchor(server);
   if (!primary) return undefined;
   const lowerLb = balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(nginxMs)}` : '';
   return {
@@ -161,7 +174,9 @@ function judgeNginx(model: Deployment, balancer: Balancer, block: NginxBlock, se
       lbSource: balancer.source,
       nginxTimeout: timeout.origin
         ? `keepalive_timeout ${formatMilliseconds(nginxMs)} (${timeout.origin.text})`
-        : fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
+        : fromFile
+          ? `keepalive_timeout ${formatMilliseconds(nginxMs)}`
+          : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
       where: timeout.origin ? 'in the ingress-nginx controller' : describeWhere(setAt ?? server, server),
       fix: timeout.origin
         ? `set "${timeout.origin.key}" in the ingress-nginx ConfigMap above ${lbMs / 1000} (e.g. "${Math.ceil(lbMs / 1000) + 5}")${lowerLb}`
@@ -186,7 +201,10 @@ function describeWhere(block: NginxBlock, server: NginxBlock): string {
 }
 
 function serverName(server: NginxBlock): string {
-  const names = server.ownLast('server_name')?.directive.args.map((arg) => arg.value).filter((name) => name !== '' && name !== '_');
+  const names = server
+    .ownLast('server_name')
+    ?.directive.args.map((arg) => arg.value)
+    .filter((name) => name !== '' && name !== '_');
   if (names && names.length > 0) return `server "${names[0]}"`;
   const listen = server.ownLast('listen')?.directive.args[0]?.value;
   return listen ? `the server listening on ${listen}` : 'the server';

@@ -17,9 +17,9 @@ export const rule = defineRule({
       nothingListens: {
         message: 'The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})',
         help:
-          'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") '
-          + 'or 502; nginx and the backends log nothing, because no request reaches them. '
-          + 'Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it',
+          'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") ' +
+          'or 502; nginx and the backends log nothing, because no request reaches them. ' +
+          "Set the target group's port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it",
       },
     },
   },

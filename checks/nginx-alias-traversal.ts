@@ -14,8 +14,7 @@ export const rule = defineRule({
     fixable: false,
     messages: {
       parentReadable: {
-        message:
-          'Location "{{prefix}}" has no trailing slash but its alias "{{alias}}" has one: "{{prefix}}../" reads "{{parent}}"',
+        message: 'Location "{{prefix}}" has no trailing slash but its alias "{{alias}}" has one: "{{prefix}}../" reads "{{parent}}"',
         help:
           'nginx replaces the matched prefix with the alias: a request for `{{prefix}}../secret` becomes `{{alias}}../secret`, ' +
           'and the path is not normalised again (`i..` is not a `..` segment when nginx checks the URI). End both with a slash ' +
@@ -34,7 +33,8 @@ export const rule = defineRule({
         const uriArg = args.length === 1 ? args[0] : args.length === 2 && args[0].value === '^~' ? args[1] : undefined;
         if (!uriArg) continue;
         const prefix = uriArg.value;
-        if (prefix === '' || prefix.endsWith('/') || prefix.startsWith('@') || prefix.startsWith('~') || prefix.startsWith('=') || prefix.includes('$')) continue;
+        if (prefix === '' || prefix.endsWith('/') || prefix.startsWith('@') || prefix.startsWith('~') || prefix.startsWith('=') || prefix.includes('$'))
+          continue;
         const alias = aliasEntry.directive.args[0];
         if (!alias || !alias.value.endsWith('/')) continue;
         const trimmed = alias.value.replace(/\/+$/, '');

@@ -24,7 +24,8 @@ export const rule = defineRule({
         help: 'nginx checks allow/deny in order and lets through any address no rule matches: a list of allow lines alone admits everyone. Add "deny all;" after the last allow. With "satisfy any", the open list also lets everyone past auth_basic',
       },
       outerDenyNotInherited: {
-        message: '"allow {{address}}" gives this {{level}} a list of its own, which replaces the {{outer}} level\'s "deny all": every other address is allowed here',
+        message:
+          '"allow {{address}}" gives this {{level}} a list of its own, which replaces the {{outer}} level\'s "deny all": every other address is allowed here',
         help: 'A level inherits the outer allow/deny list only when it has no allow or deny of its own: the first allow here drops the outer list, its "deny all" included. Repeat "deny all;" after the allow lines here',
       },
     },
@@ -48,7 +49,10 @@ export const rule = defineRule({
         const level = block.kind === 'location' ? `location ${block.directive?.args.map((arg) => arg.value).join(' ') ?? ''}` : block.kind;
         const base = { primary: lastAllow.directive.span, modelPath: `${block.path}>allow` };
         const outer = block.parent && block.kind !== 'http' ? accessList(block.parent) : undefined;
-        const outerDenyAll = outer && deniesTheRest(outer.rules) ? outer.rules.find((entry) => entry.directive.name === 'deny' && entry.directive.args[0]?.value.toLowerCase() === 'all') : undefined;
+        const outerDenyAll =
+          outer && deniesTheRest(outer.rules)
+            ? outer.rules.find((entry) => entry.directive.name === 'deny' && entry.directive.args[0]?.value.toLowerCase() === 'all')
+            : undefined;
         const address = lastAllow.directive.args[0]?.value ?? '';
         if (outerDenyAll && outer) {
           yield {

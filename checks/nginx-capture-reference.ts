@@ -16,8 +16,7 @@ export const rule = defineRule({
     fixable: false,
     messages: {
       missingGroup: {
-        message:
-          '"{{capture}}" refers to group {{n}}, but regex "{{regex}}" has {{count}}: nginx puts an empty string there',
+        message: '"{{capture}}" refers to group {{n}}, but regex "{{regex}}" has {{count}}: nginx puts an empty string there',
         help:
           'nginx fills `$N` from the last regex that matched; a group it does not have gives an empty value ' +
           '(ngx_http_script_copy_capture_code copies nothing when N is past the captures), so a redirect or path loses ' +

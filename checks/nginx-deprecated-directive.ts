@@ -22,7 +22,8 @@ export const rule = defineRule({
         help: 'nginx stops at start with `unknown directive "ssl"`. Put `ssl` on the `listen` line instead (`listen 443 ssl;`); the certificate directives stay as they are',
       },
       removedLater: {
-        message: '"{{what}}" is deprecated since nginx {{deprecated}} and removed in {{removed}}: on {{versions}} nginx refuses to start; use "{{replacement}}"',
+        message:
+          '"{{what}}" is deprecated since nginx {{deprecated}} and removed in {{removed}}: on {{versions}} nginx refuses to start; use "{{replacement}}"',
         help: 'Older releases accept it with `[warn] the "ssl" directive is deprecated, use the "listen ... ssl" directive instead`; the first upgrade past the removal stops nginx with `unknown directive`. Move `ssl` onto the `listen` line',
       },
       ignored: {

@@ -12,7 +12,8 @@ export const rule = defineRule({
   severity: 'error',
   category: 'correctness',
   meta: {
-    description: 'A directive with the wrong number of arguments, a block where none belongs (or none where one does), or a flag that is not on/off: nginx refuses to start',
+    description:
+      'A directive with the wrong number of arguments, a block where none belongs (or none where one does), or a flag that is not on/off: nginx refuses to start',
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
@@ -55,7 +56,10 @@ export const rule = defineRule({
         // http's listen, or a snippet's that may also be a stream or mail server's.
         if (use.directive.name === 'listen' && variants.some((spec) => spec.module === 'http_core') && !argumentsUnknown(use.directive)) {
           const args = use.directive.args;
-          const bad = invalidListenParameter(args.map((arg) => arg.value), variants.some((spec) => spec.module === 'stream_core'));
+          const bad = invalidListenParameter(
+            args.map((arg) => arg.value),
+            variants.some((spec) => spec.module === 'stream_core'),
+          );
           if (bad !== -1) {
             const value = args[bad].value;
             const hint = index.table.lookup(value).length > 0 ? missingSemicolonHint(args[bad - 1].span.start.line, args[bad].span.start.line, value) : '';
@@ -86,7 +90,11 @@ export const rule = defineRule({
             given: use.argCount,
             expected: describeArgs(mask),
             syntax: syntax.length > 0 ? ` (${syntax.map((s) => `${name} ${s}`.trim()).join(' | ')})` : '',
-            hint: hintFor(use.argCount, shaped, directive.args.map((arg) => arg.value)),
+            hint: hintFor(
+              use.argCount,
+              shaped,
+              directive.args.map((arg) => arg.value),
+            ),
           },
           primary: directive.args[Math.max(0, ...[...shaped.map((s) => maxCount(s.args))])]?.span ?? directive.nameSpan,
         };

@@ -61,7 +61,11 @@ export const rule = defineRule({
           continue;
         }
         // One file included twice reaches the same directive twice: report the include then.
-        const block = level.owner ? `"${level.owner.directive.name}" block` : level.root.kind === 'main' ? 'main level' : `file (${level.contexts.map(contextName).join(' or ')} level)`;
+        const block = level.owner
+          ? `"${level.owner.directive.name}" block`
+          : level.root.kind === 'main'
+            ? 'main level'
+            : `file (${level.contexts.map(contextName).join(' or ')} level)`;
         const samePlace = first.directive === use.directive;
         const primary = samePlace && use.entry.via.length > 0 ? use.entry.via[use.entry.via.length - 1].span : use.directive.nameSpan;
         const firstName = first.directive.name;

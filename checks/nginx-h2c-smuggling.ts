@@ -21,7 +21,7 @@ export const rule = defineRule({
         help:
           'With `Upgrade: h2c`, `HTTP2-Settings` and `Connection: Upgrade, HTTP2-Settings` passed on, a backend that supports h2c ' +
           'answers 101 and nginx relays the connection as an opaque tunnel: every later request on it goes to the backend ' +
-          'without nginx\'s locations, allow/deny or auth_request (h2c smuggling). Send a fixed `Connection upgrade` (or the ' +
+          "without nginx's locations, allow/deny or auth_request (h2c smuggling). Send a fixed `Connection upgrade` (or the " +
           '$connection_upgrade map) and only the Upgrade values you serve (a map of $http_upgrade with `websocket websocket;` ' +
           'and `default "";`)',
       },
@@ -33,7 +33,14 @@ export const rule = defineRule({
       if (!scope.setsAnywhere('proxy_set_header')) continue;
       const variables = NginxVariables.of(scope);
       // Only a value built from the client's Connection header can pass its tokens on.
-      if (!variables.withVariables.some(({ entry }) => (entry.directive.name === 'proxy_set_header' || entry.directive.name === 'set') && /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? ''))) continue;
+      if (
+        !variables.withVariables.some(
+          ({ entry }) =>
+            (entry.directive.name === 'proxy_set_header' || entry.directive.name === 'set') &&
+            /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? ''),
+        )
+      )
+        continue;
       for (const pass of scope.passes) {
         if (pass.module !== 'proxy') continue;
         const headers = pass.location.inheritedList('proxy_set_header').entries;
@@ -48,7 +55,7 @@ export const rule = defineRule({
           messageId: 'clientUpgrade',
           data: { connection: connection.directive.args[1].value, upgrade: upgrade.directive.args[1].value },
           primary: connection.directive.args[1].span,
-          related: [{ span: upgrade.directive.args[1].span, label: 'the client\'s Upgrade is passed on here' }],
+          related: [{ span: upgrade.directive.args[1].span, label: "the client's Upgrade is passed on here" }],
           modelPath: `${pass.location.path}>proxy_set_header[Connection]`,
         };
       }
@@ -57,6 +64,7 @@ export const rule = defineRule({
 });
 
 function lastHeader(headers: ExpandedDirective[], name: string): ExpandedDirective | undefined {
-  for (let i = headers.length - 1; i >= 0; i--) if (headers[i].directive.args[0]?.value.toLowerCase() === name && headers[i].directive.args[1]) return headers[i];
+  for (let i = headers.length - 1; i >= 0; i--)
+    if (headers[i].directive.args[0]?.value.toLowerCase() === name && headers[i].directive.args[1]) return headers[i];
   return undefined;
 }

@@ -111,7 +111,9 @@ function draftFor(list: HeaderListDirective, drop: HeaderDrop): FindingDraft {
   const names = uniqueNames(ordered);
   const shown = names.length > MAX_NAMES ? `${names.slice(0, MAX_NAMES).join(', ')} and ${names.length - MAX_NAMES} more` : names.join(', ');
   const data = { directive: list, level: levelName(drop.block), outer: levelName(drop.outer), names: shown };
-  const related = ordered.slice(0, 3).map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ''}" set here is not sent in this ${data.level}` }));
+  const related = ordered
+    .slice(0, 3)
+    .map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ''}" set here is not sent in this ${data.level}` }));
   const base = { data, primary: drop.own[0].directive.span, related, modelPath: `${drop.block.path}>${list}` };
   if (serious.length === 0) return { ...base, messageId: 'dropsHeaders', maxSeverity: 'info' };
   if (list === 'proxy_set_header') return { ...base, messageId: 'dropsIdentityHeaders' };
@@ -145,7 +147,8 @@ function uniqueNames(entries: ExpandedDirective[]): string[] {
 }
 
 function levelName(block: NginxBlock): string {
-  if (block.kind === 'location' || block.kind === 'if') return block.directive ? `${block.kind} ${block.directive.args.map((arg) => arg.value).join(' ')}` : block.kind;
+  if (block.kind === 'location' || block.kind === 'if')
+    return block.directive ? `${block.kind} ${block.directive.args.map((arg) => arg.value).join(' ')}` : block.kind;
   return block.kind;
 }
 

@@ -16,16 +16,14 @@ export const rule = defineRule({
     fixable: false,
     messages: {
       unvalidatedHost: {
-        message:
-          'proxy_set_header Host sends "{{part}}" upstream, which the client writes as it likes ({{origin}})',
+        message: 'proxy_set_header Host sends "{{part}}" upstream, which the client writes as it likes ({{origin}})',
         help:
-          'nginx chose this server by the request\'s Host, but the backend sees another value the client picked freely ' +
+          "nginx chose this server by the request's Host, but the backend sees another value the client picked freely " +
           '(`X-Forwarded-Host: evil.example`). Applications build absolute links from Host: password-reset mails and ' +
-          'cached redirects then point at the attacker\'s site. Send `proxy_set_header Host $host;`',
+          "cached redirects then point at the attacker's site. Send `proxy_set_header Host $host;`",
       },
       rawHostHeader: {
-        message:
-          'proxy_set_header Host sends "$http_host" upstream, not the host this server {{served}}',
+        message: 'proxy_set_header Host sends "$http_host" upstream, not the host this server {{served}}',
         help:
           'A request line with an absolute URI (`GET http://shop.example/ HTTP/1.1` with `Host: evil.example`) makes nginx ' +
           'pick the server by shop.example, while $http_host still holds evil.example; the backend then builds links to it. ' +

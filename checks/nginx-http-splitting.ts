@@ -20,19 +20,17 @@ export const rule = defineRule({
     fixable: false,
     messages: {
       lineBreak: {
-        message:
-          '"{{part}}" in {{directive}} can hold CR and LF ({{origin}}): the client can add headers to the {{target}}',
+        message: '"{{part}}" in {{directive}} can hold CR and LF ({{origin}}): the client can add headers to the {{target}}',
         help:
           'nginx decodes the path before it fills $uri, $document_uri and captures of it, so `/%0d%0aSet-Cookie:%20a=b` ' +
-          'puts a real line break into the value and a header of the client\'s choice into the response (or the request sent upstream). Use ' +
+          "puts a real line break into the value and a header of the client's choice into the response (or the request sent upstream). Use " +
           '$request_uri (kept encoded), or a capture over $request_uri, or a regex group that cannot match a line break ' +
           '(`[^/\\r\\n]` instead of `[^/]`)',
       },
       carriageReturn: {
-        message:
-          '"{{part}}" in {{directive}} can hold a bare CR ({{origin}}), which some clients take for a line end in the {{target}}',
+        message: '"{{part}}" in {{directive}} can hold a bare CR ({{origin}}), which some clients take for a line end in the {{target}}',
         help:
-          'PCRE\'s `.` matches CR (nginx does not set DOTALL, so it stops at LF only): `(.*)` over the decoded path can hold ' +
+          "PCRE's `.` matches CR (nginx does not set DOTALL, so it stops at LF only): `(.*)` over the decoded path can hold " +
           '%0d. Clients and servers that end a header line at a bare CR then read what follows as a new header. ' +
           'Use `[^\\r\\n]*`, or $request_uri',
       },
@@ -77,7 +75,8 @@ function checkedArgs(entry: ExpandedDirective): Checked | undefined {
       const first = argText(directive, 0) ?? '';
       const second = argText(directive, 1);
       if (second === undefined && URL_START.test(first)) return { indexes: [0], target: 'response (Location header)' };
-      if (second !== undefined && argText(directive, 2) === undefined && REDIRECT_CODES.has(first)) return { indexes: [1], target: 'response (Location header)' };
+      if (second !== undefined && argText(directive, 2) === undefined && REDIRECT_CODES.has(first))
+        return { indexes: [1], target: 'response (Location header)' };
       return undefined;
     }
     case 'rewrite': {

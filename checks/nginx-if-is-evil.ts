@@ -19,13 +19,15 @@ export const rule = defineRule({
   severity: 'warning',
   category: 'correctness',
   meta: {
-    description: 'An "if" in a location that has "try_files": when the condition holds, the request runs in the if block\'s configuration, which has no try_files',
+    description:
+      'An "if" in a location that has "try_files": when the condition holds, the request runs in the if block\'s configuration, which has no try_files',
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
       skipsTryFiles: {
-        message: 'When "if {{condition}}" holds, this location\'s "try_files {{tryFiles}}" is skipped: the if block has its own configuration and try_files is not inherited into it',
-        help: 'nginx serves the request from the if block\'s configuration, where try_files is unset: the URI is served as a static file from root (a 404 for a front controller\'s routes, or the PHP source for a .php URI) instead of the fallback. End the if with `return` or `rewrite ... last`, or move the condition into a map and test it outside the location',
+        message:
+          'When "if {{condition}}" holds, this location\'s "try_files {{tryFiles}}" is skipped: the if block has its own configuration and try_files is not inherited into it',
+        help: "nginx serves the request from the if block's configuration, where try_files is unset: the URI is served as a static file from root (a 404 for a front controller's routes, or the PHP source for a .php URI) instead of the fallback. End the if with `return` or `rewrite ... last`, or move the condition into a map and test it outside the location",
       },
     },
   },
@@ -71,5 +73,8 @@ function staysInBlock(block: NginxBlock): boolean {
 
 /** `($a ~* "b")` is read as `($a`, `~*`, `b`, `)`: joined back as the condition reads. */
 function conditionText(words: string[]): string {
-  return words.join(' ').replace(/^\(\s+/, '(').replace(/\s+\)$/, ')');
+  return words
+    .join(' ')
+    .replace(/^\(\s+/, '(')
+    .replace(/\s+\)$/, ')');
 }

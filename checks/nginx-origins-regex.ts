@@ -19,28 +19,23 @@ export const rule = defineRule({
     fixable: false,
     messages: {
       bareDot: {
-        message:
-          'In "{{host}}", the unescaped "." matches any character: ${{subject}} "{{example}}" passes this check',
+        message: 'In "{{host}}", the unescaped "." matches any character: ${{subject}} "{{example}}" passes this check',
         help:
           'Whoever registers the look-alike domain passes the allow-list: CORS then returns its origin with credentials allowed, ' +
           'or the Referer check is bypassed. Escape every dot (`\\.`)',
       },
       openEnd: {
-        message:
-          'Nothing ends the host "{{host}}": ${{subject}} "{{example}}" passes this check',
+        message: 'Nothing ends the host "{{host}}": ${{subject}} "{{example}}" passes this check',
         help:
-          'The regex only requires the listed host as a prefix, so any domain that starts with it (a subdomain of the attacker\'s ' +
+          "The regex only requires the listed host as a prefix, so any domain that starts with it (a subdomain of the attacker's " +
           'own zone) passes. End the host with `$` for Origin (`(:[0-9]+)?$` to allow ports), or with `/` for Referer',
       },
       openStart: {
-        message:
-          'Nothing starts the host "{{host}}": ${{subject}} "{{example}}" passes this check',
-        help:
-          'The regex only requires the listed host as a suffix, so any domain that ends with it passes. Start it after `://` or `\\.`',
+        message: 'Nothing starts the host "{{host}}": ${{subject}} "{{example}}" passes this check',
+        help: 'The regex only requires the listed host as a suffix, so any domain that ends with it passes. Start it after `://` or `\\.`',
       },
       plainHttp: {
-        message:
-          'The check of ${{subject}} accepts "http://" as well as "https://"',
+        message: 'The check of ${{subject}} accepts "http://" as well as "https://"',
         help:
           'A page served over plain HTTP from a listed host can be changed by anyone on the network path, and its script then ' +
           'makes credentialed requests that this check lets through. Accept only `https://` unless the site still serves HTTP',
@@ -169,9 +164,15 @@ function topLevelAlternatives(regex: string): [number, number][] {
   let start = 0;
   const classes = classRanges(regex);
   for (let i = 0; i < regex.length; i++) {
-    if (regex[i] === '\\') { i++; continue; }
+    if (regex[i] === '\\') {
+      i++;
+      continue;
+    }
     const inClass = classes.find(([a, b]) => i >= a && i < b);
-    if (inClass) { i = inClass[1] - 1; continue; }
+    if (inClass) {
+      i = inClass[1] - 1;
+      continue;
+    }
     if (regex[i] === '(') depth++;
     else if (regex[i] === ')') depth--;
     else if (regex[i] === '|' && depth === 0) {
@@ -187,7 +188,10 @@ function topLevelAlternatives(regex: string): [number, number][] {
 function classRanges(regex: string): [number, number][] {
   const ranges: [number, number][] = [];
   for (let i = 0; i < regex.length; i++) {
-    if (regex[i] === '\\') { i++; continue; }
+    if (regex[i] === '\\') {
+      i++;
+      continue;
+    }
     if (regex[i] !== '[') continue;
     let j = i + 1;
     if (regex[j] === '^') j++;
@@ -205,7 +209,11 @@ function following(regex: string, at: number): 'end' | 'bounded' {
   for (;;) {
     if (i >= regex.length) return 'end';
     const ch = regex[i];
-    if (ch === ')') { i++; if (regex[i] === '?' || regex[i] === '*' || regex[i] === '+') i++; continue; }
+    if (ch === ')') {
+      i++;
+      if (regex[i] === '?' || regex[i] === '*' || regex[i] === '+') i++;
+      continue;
+    }
     if (ch === '|') {
       // The alternative ends here: what follows is what follows the group.
       const close = closingParen(regex, i);
@@ -223,7 +231,10 @@ function preceding(regex: string, at: number): 'start' | 'wildcard' | 'bounded' 
   for (;;) {
     if (i < 0) return 'start';
     const ch = regex[i];
-    if (ch === '(' && regex[i - 1] !== '\\') { i--; continue; }
+    if (ch === '(' && regex[i - 1] !== '\\') {
+      i--;
+      continue;
+    }
     if (ch === '|') {
       const open = openingParen(regex, i);
       if (open === -1) return 'start';
@@ -238,7 +249,10 @@ function preceding(regex: string, at: number): 'start' | 'wildcard' | 'bounded' 
 function closingParen(regex: string, from: number): number {
   let depth = 0;
   for (let i = from; i < regex.length; i++) {
-    if (regex[i] === '\\') { i++; continue; }
+    if (regex[i] === '\\') {
+      i++;
+      continue;
+    }
     if (regex[i] === '(') depth++;
     if (regex[i] === ')') {
       if (depth === 0) return i;

@@ -103,7 +103,10 @@ function judge(block: NginxBlock, m: string, synthetic: boolean): FindingDraft |
   const explicit = [buffersEntry?.entry, bufferSize.entry, busy.entry, tempWrite.entry, maxTemp.entry].filter((e): e is ExpandedDirective => e !== undefined);
   if (explicit.length === 0) return undefined;
   const related = (primary: ExpandedDirective): RelatedSpan[] =>
-    explicit.filter((e) => e !== primary && e.directive !== primary.directive).slice(0, 3).map((e) => ({ span: e.directive.span, label: `"${e.directive.name}" set here` }));
+    explicit
+      .filter((e) => e !== primary && e.directive !== primary.directive)
+      .slice(0, 3)
+      .map((e) => ({ span: e.directive.span, label: `"${e.directive.name}" set here` }));
   const draft = (primary: ExpandedDirective, data: Record<string, string | number>, span = argSpan(primary)) => ({
     data: { m, buffers: buffersText, size: formatSize(size), ...data },
     primary: span,
@@ -115,7 +118,7 @@ function judge(block: NginxBlock, m: string, synthetic: boolean): FindingDraft |
   if (busy.value < size && busy.entry) return { ...draft(busy.entry, { busy: formatSize(busy.value) }), messageId: 'busyTooSmall' };
   const limit = (num - 1) * bufSize;
   if (busy.value > limit) {
-    const primary = busy.entry ?? (bufferSize.entry && bufferSize.value > bufSize ? bufferSize.entry : buffersEntry?.entry ?? bufferSize.entry)!;
+    const primary = busy.entry ?? (bufferSize.entry && bufferSize.value > bufSize ? bufferSize.entry : (buffersEntry?.entry ?? bufferSize.entry))!;
     const needed = Math.ceil(busy.value / size) + 1;
     const fix = busy.entry
       ? `lower "${m}_busy_buffers_size" to at most ${formatSize(limit)} or raise "${m}_buffers" (e.g. "${m}_buffers ${Math.max(needed, 4)} ${formatSize(size)}")`
@@ -129,7 +132,8 @@ function judge(block: NginxBlock, m: string, synthetic: boolean): FindingDraft |
     return { ...draft(primary, data), messageId: 'busyTooLarge' };
   }
   if (tempWrite.value < size && tempWrite.entry) return { ...draft(tempWrite.entry, { value: formatSize(tempWrite.value) }), messageId: 'tempWriteTooSmall' };
-  if (maxTemp.entry && maxTemp.value !== 0 && maxTemp.value < size) return { ...draft(maxTemp.entry, { value: formatSize(maxTemp.value) }), messageId: 'maxTempTooSmall' };
+  if (maxTemp.entry && maxTemp.value !== 0 && maxTemp.value < size)
+    return { ...draft(maxTemp.entry, { value: formatSize(maxTemp.value) }), messageId: 'maxTempTooSmall' };
   return undefined;
 }
 

@@ -14,13 +14,12 @@ export const rule = defineRule({
     fixable: false,
     messages: {
       normalisedPath: {
-        message:
-          'proxy_pass "{{target}}" has a URI part ("{{uri}}"): the backend gets the path nginx decoded and normalised, not the one the client sent',
+        message: 'proxy_pass "{{target}}" has a URI part ("{{uri}}"): the backend gets the path nginx decoded and normalised, not the one the client sent',
         help:
           'nginx replaces the matched location prefix with the URI part and sends its own, decoded and normalised, copy of the ' +
           'path: `%2F` becomes `/`, `/a/../b` becomes `/b`, `//` becomes `/` (with merge_slashes). A backend that routes on ' +
           'encoded slashes or signs the path breaks, and a path the backend would refuse may be rewritten into one it accepts. ' +
-          'Drop the URI part (`proxy_pass http://app;`) to pass the client\'s path unchanged',
+          "Drop the URI part (`proxy_pass http://app;`) to pass the client's path unchanged",
       },
     },
   },

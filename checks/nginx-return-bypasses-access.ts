@@ -62,7 +62,12 @@ export const rule = defineRule({
             yield { ...base, messageId: 'answersBeforeAccess', data: { code, restriction: text, level: levelName(home) } };
           } else {
             // Inherited: maybe meant to be public (a health check under a site-wide password).
-            yield { ...base, messageId: 'answersBeforeOuterAccess', data: { code, restriction: text, outer: levelName(restriction.block) }, maxSeverity: 'info' };
+            yield {
+              ...base,
+              messageId: 'answersBeforeOuterAccess',
+              data: { code, restriction: text, outer: levelName(restriction.block) },
+              maxSeverity: 'info',
+            };
           }
         }
       }

@@ -18,16 +18,14 @@ export const rule = defineRule({
     fixable: false,
     messages: {
       clientHost: {
-        message:
-          '{{directive}} takes its {{what}} from the request: "{{part}}" comes from {{origin}}',
+        message: '{{directive}} takes its {{what}} from the request: "{{part}}" comes from {{origin}}',
         help:
           'Any client can make nginx connect to a host of its choice (cloud metadata at 169.254.169.254, an admin port on ' +
           'localhost, another internal service) and read the answer. Choose the upstream from a fixed list (a `map` with literal ' +
           'values, or named upstreams), or mark the location `internal` if only X-Accel-Redirect or error_page reach it',
       },
       hostHeader: {
-        message:
-          '{{directive}} takes its {{what}} from the Host the client sent: "{{part}}" comes from {{origin}}',
+        message: '{{directive}} takes its {{what}} from the Host the client sent: "{{part}}" comes from {{origin}}',
         help:
           'When this server is the default for its address, any Host reaches it, and nginx connects to the host the client ' +
           'named (with `Host: 127.0.0.1:6379` for example). Map the Host to a fixed list of upstreams instead',

@@ -18,7 +18,8 @@ export const rule = defineRule({
     fixable: false,
     messages: {
       composeService: {
-        message: '"{{host}}" is the compose service "{{service}}": nginx resolves it once at start, so a recreated container with a new address gets 502s until nginx reloads',
+        message:
+          '"{{host}}" is the compose service "{{service}}": nginx resolves it once at start, so a recreated container with a new address gets 502s until nginx reloads',
         help: 'A container that compose recreates (a new image, `docker compose up` after a change) may get another address on the network; nginx still connects to the old one: `connect() failed (113: No route to host)` or `(111: Connection refused) while connecting to upstream`. Use `resolver 127.0.0.11 valid=10s;` with a variable in proxy_pass, or `server web:8000 resolve;` in an upstream with a `zone` (nginx 1.27.3+)',
       },
       hostName: {
@@ -51,7 +52,12 @@ export const rule = defineRule({
       // `proxy_pass http://backend;` may name an upstream defined where cfglint cannot see: only a
       // compose service or a dotted name is surely a host.
       if (target.kind === 'unresolved' && !name.includes('.') && !composeNames.has(name)) continue;
-      const draft = judge(name, pass.entry, () => pass.entry.directive.args[0].span, () => `${pass.location.path}>${pass.entry.directive.name}`);
+      const draft = judge(
+        name,
+        pass.entry,
+        () => pass.entry.directive.args[0].span,
+        () => `${pass.location.path}>${pass.entry.directive.name}`,
+      );
       if (draft) yield draft;
     }
     for (const group of model.nginx.upstreams) {
@@ -60,7 +66,12 @@ export const rule = defineRule({
         // `server app:8000 resolve;` is re-resolved while nginx runs.
         if (server.entry.directive.args.some((arg) => arg.value === 'resolve')) continue;
         const address = server.address;
-        const draft = judge(address.host, server.entry, () => server.span, () => `${group.block!.path}>server[${address.text}]`);
+        const draft = judge(
+          address.host,
+          server.entry,
+          () => server.span,
+          () => `${group.block!.path}>server[${address.text}]`,
+        );
         if (draft) yield draft;
       }
     }

@@ -14,8 +14,9 @@ export const rule = defineRule({
     fixable: false,
     messages: {
       proxiedAnyway: {
-        message: '"try_files {{tryFiles}}" and "proxy_pass {{target}}" in one location: a file that exists is proxied with its path as the URI, not served from disk, and {{fallback}}',
-        help: 'try_files runs before the content phase; when a file exists it only rewrites the URI and lets the location\'s handler run, and proxy_pass is that handler (ngx_http_try_files_handler returns NGX_DECLINED). So static files never come from disk, and the last argument still applies to everything else. Serve files in one location and proxy from a named one: `location / { try_files $uri $uri/ @app; }  location @app { proxy_pass http://app; }`',
+        message:
+          '"try_files {{tryFiles}}" and "proxy_pass {{target}}" in one location: a file that exists is proxied with its path as the URI, not served from disk, and {{fallback}}',
+        help: "try_files runs before the content phase; when a file exists it only rewrites the URI and lets the location's handler run, and proxy_pass is that handler (ngx_http_try_files_handler returns NGX_DECLINED). So static files never come from disk, and the last argument still applies to everything else. Serve files in one location and proxy from a named one: `location / { try_files $uri $uri/ @app; }  location @app { proxy_pass http://app; }`",
       },
     },
   },

@@ -71,10 +71,20 @@ export const rule = defineRule({
       let verdict = releaseVerdicts.get(directive.name);
       if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, (verdict = releaseVerdict(specs, range)));
       if (verdict === 'notYet') {
-        yield { primary: directive.nameSpan, modelPath: use.path, messageId: 'notYet', data: { name: directive.name, since: specs[0].since!, versions: describeRange(range) } };
+        yield {
+          primary: directive.nameSpan,
+          modelPath: use.path,
+          messageId: 'notYet',
+          data: { name: directive.name, since: specs[0].since!, versions: describeRange(range) },
+        };
       } else if (verdict === 'removed' && !removedAfterDeprecation(directive.name)) {
         // A directive removed after a deprecation (`ssl`) is nginx-deprecated-directive's, with its replacement.
-        yield { primary: directive.nameSpan, modelPath: use.path, messageId: 'removed', data: { name: directive.name, removed: specs[0].removed!, versions: describeRange(range) } };
+        yield {
+          primary: directive.nameSpan,
+          modelPath: use.path,
+          messageId: 'removed',
+          data: { name: directive.name, removed: specs[0].removed!, versions: describeRange(range) },
+        };
       }
     }
     for (const { draft, others } of thirdParty.values()) {

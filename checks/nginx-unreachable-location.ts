@@ -17,7 +17,7 @@ export const rule = defineRule({
   severity: 'error',
   category: 'correctness',
   meta: {
-    description: 'A location that nginx\'s matching order never selects, or a duplicate location that stops nginx',
+    description: "A location that nginx's matching order never selects, or a duplicate location that stops nginx",
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
@@ -26,7 +26,8 @@ export const rule = defineRule({
         help: 'nginx stops at start (ngx_http_join_exact_locations). Merge the two blocks; `location /a` and `location ^~ /a` count as the same location',
       },
       sameRegex: {
-        message: 'Location "{{written}}" is never selected: the earlier "{{earlier}}" at the same level has the same regex{{caseless}}, and the first matching regex wins',
+        message:
+          'Location "{{written}}" is never selected: the earlier "{{earlier}}" at the same level has the same regex{{caseless}}, and the first matching regex wins',
         help: 'Regex locations are tried in the order written and the first match wins, so the second block is dead configuration: its settings never apply. Merge it into the first, or change its regex',
       },
       afterCatchAll: {
@@ -34,7 +35,8 @@ export const rule = defineRule({
         help: 'A regex that matches every URI ends the regex search for every request: the later regex blocks are dead configuration. Move the catch-all last, or make it a prefix location (`location /`)',
       },
       prefixUnderCatchAll: {
-        message: 'Location "{{written}}" is never selected: the regex location "{{earlier}}" at the same level matches every URI, and a regex match wins over a prefix without "^~"',
+        message:
+          'Location "{{written}}" is never selected: the regex location "{{earlier}}" at the same level matches every URI, and a regex match wins over a prefix without "^~"',
         help: 'nginx remembers the longest prefix match, then tries the regexes; a regex that matches every URI always wins, so this prefix block never serves a request. Use `^~` on the prefix (regexes are then skipped for it), or turn the catch-all regex into `location /`',
       },
     },

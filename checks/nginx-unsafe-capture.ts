@@ -34,7 +34,7 @@ export const rule = defineRule({
         message:
           '"{{capture}}" in {{directive}} follows a rewrite whose replacement has "?"{{versions}}: heap overflow CVE-2026-42945, fixed in nginx 1.30.1 and 1.31.0',
         help:
-          'A rewrite whose replacement contains `?` left the script engine\'s is_args flag set; a later set, if or rewrite of the ' +
+          "A rewrite whose replacement contains `?` left the script engine's is_args flag set; a later set, if or rewrite of the " +
           'same location then escapes `$1`..`$9` into a buffer sized without escaping. A crafted URL overflows the heap of the ' +
           'worker (a crash, or code execution without ASLR). Upgrade nginx, or use named captures (`(?<id>…)` and `$id`), ' +
           'which take another code path',

@@ -48,10 +48,12 @@ export const rule = defineRule({
             directive,
           },
           primary: found.entry.directive.args[0]?.span ?? found.entry.directive.span,
-          related: [{
-            span: limit.setting.source.kind === 'file' ? limit.setting.source.span : link.listener.span,
-            label: `${link.backend.kind} kills requests after ${formatMilliseconds(limit.setting.value)}${limit.setting.source.kind === 'default' ? ' by default' : ''}`,
-          }],
+          related: [
+            {
+              span: limit.setting.source.kind === 'file' ? limit.setting.source.span : link.listener.span,
+              label: `${link.backend.kind} kills requests after ${formatMilliseconds(limit.setting.value)}${limit.setting.source.kind === 'default' ? ' by default' : ''}`,
+            },
+          ],
           modelPath: `${found.block.path}>${directive}>${link.backend.kind}:${link.target.address.text}`,
         };
       }

@@ -17,15 +17,15 @@ export const rule = defineRule({
       composeNoRestart: {
         message: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
         help:
-          'Compose\'s default restart policy is "no": when the host reboots, the Docker daemon starts again but not this container, so nothing listens on its ports '
-          + 'and a load balancer in front marks the host unhealthy and answers 502/503 (field report 003: after a reboot, "nginx was off"). '
-          + 'Add `restart: unless-stopped` (or `always`) to the service',
+          'Compose\'s default restart policy is "no": when the host reboots, the Docker daemon starts again but not this container, so nothing listens on its ports ' +
+          'and a load balancer in front marks the host unhealthy and answers 502/503 (field report 003: after a reboot, "nginx was off"). ' +
+          'Add `restart: unless-stopped` (or `always`) to the service',
       },
       systemdNotEnabled: {
         message: 'systemd unit {{unit}} runs {{runs}}{{balancer}} but has no [Install] WantedBy=: it cannot be enabled to start at boot',
         help:
-          'Without an [Install] section naming a target (`WantedBy=multi-user.target`), `systemctl enable` has nothing to link and the unit does not start at boot; '
-          + 'after a reboot the port stays closed and the load balancer answers 502/503. Add `[Install]` with `WantedBy=multi-user.target` and run `systemctl enable`',
+          'Without an [Install] section naming a target (`WantedBy=multi-user.target`), `systemctl enable` has nothing to link and the unit does not start at boot; ' +
+          'after a reboot the port stays closed and the load balancer answers 502/503. Add `[Install]` with `WantedBy=multi-user.target` and run `systemctl enable`',
       },
     },
   },
@@ -33,12 +33,18 @@ export const rule = defineRule({
     for (const down of downAfterReboot(model)) {
       const balancer = down.behindBalancer ? ` behind ${down.behindBalancer}` : '';
       // A compose file on a laptop is not a production front door: a warning only when a balancer of the tree sends to it.
-      const maxSeverity = down.behindBalancer ? undefined : 'info' as const;
+      const maxSeverity = down.behindBalancer ? undefined : ('info' as const);
       if (down.kind === 'compose') {
         const { container } = down;
         yield {
           messageId: 'composeNoRestart',
-          data: { service: container.service, runs: down.runs, ports: down.ports.join(', '), balancer, restart: container.restart ? `restart: "${container.restart.value}"` : 'no restart policy (compose\'s default is "no")' },
+          data: {
+            service: container.service,
+            runs: down.runs,
+            ports: down.ports.join(', '),
+            balancer,
+            restart: container.restart ? `restart: "${container.restart.value}"` : 'no restart policy (compose\'s default is "no")',
+          },
           primary: container.keySpan!,
           related: container.restart ? [{ span: container.restart.span, label: `restart: ${container.restart.value}` }] : [],
           modelPath: `compose[${container.file}]>${container.service}>restart`,

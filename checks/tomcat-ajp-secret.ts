@@ -7,7 +7,8 @@ import type { RelatedSpan } from '../src/source/span';
 
 const ID = 'tomcat-ajp-secret';
 /** AbstractAjpProtocol, LocalStrings.properties `ajpprotocol.noSecret` (docs/servers/tomcat.md#ajp-secretrequired). */
-const TOMCAT_EXCEPTION = 'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
+const TOMCAT_EXCEPTION =
+  'The AJP Connector is configured with secretRequired="true" but the secret attribute is either null or "". This combination is not valid.';
 
 export const rule = defineRule({
   id: ID,
@@ -20,7 +21,8 @@ export const rule = defineRule({
     messages: {
       missingSecret: {
         message: 'AJP connector on port {{port}} has {{secret}} while secretRequired is true{{why}}',
-        help: `Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; ` +
+        help:
+          `Tomcat does not start it (java.lang.IllegalArgumentException: ${TOMCAT_EXCEPTION}), but its port is already bound, so TCP health checks pass while every AJP request fails; ` +
           'set secret="…" here and the same secret in the proxy, or secretRequired="false" on a trusted network',
       },
       requiredSecretIgnored: {
@@ -49,7 +51,7 @@ function judge(backend: TomcatBackend, connector: TomcatConnector): FindingDraft
   if (secret && (secret.value === undefined || secret.value !== '')) return undefined;
 
   const port = connector.settings.get('port');
-  const portText = typeof port?.value === 'number' ? String(port.value) : port?.text ?? '(none)';
+  const portText = typeof port?.value === 'number' ? String(port.value) : (port?.text ?? '(none)');
   const primary = connector.attributes.get('protocol')?.valueSpan ?? connector.span;
   const related: RelatedSpan[] = [];
   const requiredAttribute = connector.attributes.get('secretRequired');

@@ -56,9 +56,14 @@ function judgePass(model: Deployment, pass: UpstreamPass, group: UpstreamGroup):
 
   const related: RelatedSpan[] = [];
   const keepalive = upstream.ownLast('keepalive');
-  related.push(keepalive
-    ? { span: keepalive.directive.span, label: `upstream "${group.name}" keeps idle connections here` }
-    : { span: upstream.directive!.args[0]?.span ?? upstream.directive!.span, label: `upstream "${group.name}" keeps idle connections by default since nginx 1.29.7 (keepalive 32 local)` });
+  related.push(
+    keepalive
+      ? { span: keepalive.directive.span, label: `upstream "${group.name}" keeps idle connections here` }
+      : {
+          span: upstream.directive!.args[0]?.span ?? upstream.directive!.span,
+          label: `upstream "${group.name}" keeps idle connections by default since nginx 1.29.7 (keepalive 32 local)`,
+        },
+  );
   for (const extra of explicitCulprits(location)) if (related.length < 3) related.push(extra);
 
   return {
@@ -111,9 +116,11 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
     }
   } else if (defaultFor('proxy_header:connection', range)!.text === 'close') {
     const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === 'connection');
-    problems.push(dropped
-      ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")'
-      : 'sends "Connection: close" (nginx default before 1.29.7)');
+    problems.push(
+      dropped
+        ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")'
+        : 'sends "Connection: close" (nginx default before 1.29.7)',
+    );
     fixes.push('`proxy_set_header Connection "";`');
   }
 

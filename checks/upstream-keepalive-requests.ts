@@ -22,7 +22,8 @@ export const rule = defineRule({
   severity: 'info',
   category: 'reliability',
   meta: {
-    description: 'nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable',
+    description:
+      'nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable',
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
@@ -57,7 +58,11 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
   });
   if (holding.length === 0) return undefined;
   const nginxRequests = group.block.setting('keepalive_requests', holding[0].range)!;
-  const qualifier = versionQualifier(model, holding.map((h) => h.range), all);
+  const qualifier = versionQualifier(
+    model,
+    holding.map((h) => h.range),
+    all,
+  );
   return {
     messageId: 'backendStopsFirst',
     data: {
@@ -72,10 +77,12 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
         : `set keepalive_requests in the upstream to ${Math.max(1, backendMax - 2)} or less`,
     },
     primary: upstreamAnchor(group.block, nginxRequests),
-    related: [{
-      span: keepAlive.maxRequests.source.kind === 'file' ? keepAlive.maxRequests.source.span : link.listener.span,
-      label: `${link.backend.kind} serves at most ${backendMax} requests per connection${keepAlive.maxRequests.source.kind === 'default' ? ' by default' : ''}`,
-    }],
+    related: [
+      {
+        span: keepAlive.maxRequests.source.kind === 'file' ? keepAlive.maxRequests.source.span : link.listener.span,
+        label: `${link.backend.kind} serves at most ${backendMax} requests per connection${keepAlive.maxRequests.source.kind === 'default' ? ' by default' : ''}`,
+      },
+    ],
     modelPath: `${group.block.path}>keepalive_requests>${link.backend.kind}:${link.target.address.text}`,
     maxSeverity: qualifier.maxSeverity,
   };

@@ -55,7 +55,11 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
   if (holding.length === 0) return undefined;
   const nginxTimeout = group.block.setting('keepalive_timeout', holding[0].range)!;
   const nginxMs = nginxTimeout.value as number;
-  const qualifier = versionQualifier(model, holding.map((h) => h.range), all);
+  const qualifier = versionQualifier(
+    model,
+    holding.map((h) => h.range),
+    all,
+  );
   // Half the backend's timeout leaves room for a round trip; whole seconds read better.
   const suggestionMs = backendMs >= 2000 ? Math.floor(backendMs / 2000) * 1000 : Math.max(1, Math.floor(backendMs / 2));
 
@@ -73,12 +77,15 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
       nginxValue: formatMilliseconds(nginxMs),
     },
     primary: upstreamAnchor(group.block, nginxTimeout),
-    related: [{
-      span: keepAlive.timeout.source.kind === 'file' ? keepAlive.timeout.source.span : link.listener.span,
-      label: keepAlive.timeout.source.kind === 'file'
-        ? `${link.backend.kind} closes idle connections after ${formatMilliseconds(backendMs)}`
-        : `${link.backend.kind} listens here and closes idle connections after ${formatMilliseconds(backendMs)} by default`,
-    }],
+    related: [
+      {
+        span: keepAlive.timeout.source.kind === 'file' ? keepAlive.timeout.source.span : link.listener.span,
+        label:
+          keepAlive.timeout.source.kind === 'file'
+            ? `${link.backend.kind} closes idle connections after ${formatMilliseconds(backendMs)}`
+            : `${link.backend.kind} listens here and closes idle connections after ${formatMilliseconds(backendMs)} by default`,
+      },
+    ],
     modelPath: `${group.block.path}>keepalive_timeout>${link.backend.kind}:${link.target.address.text}`,
     maxSeverity: qualifier.maxSeverity,
   };

@@ -43,7 +43,7 @@ const DIRECTIVE_FOR: Record<ListenerProtocol, string> = {
   uwsgi: 'uwsgi_pass (with include uwsgi_params)',
   fastcgi: 'fastcgi_pass (with include fastcgi_params)',
   scgi: 'scgi_pass',
-  ajp: 'an AJP client such as Apache mod_jk (nginx has no AJP module); or proxy_pass to Tomcat\'s HTTP connector',
+  ajp: "an AJP client such as Apache mod_jk (nginx has no AJP module); or proxy_pass to Tomcat's HTTP connector",
 };
 
 export const rule = defineRule({

@@ -15,7 +15,7 @@ export const rule = defineRule({
   severity: 'warning',
   category: 'correctness',
   meta: {
-    description: 'nginx\'s worker user can write to the unix socket the backend creates',
+    description: "nginx's worker user can write to the unix socket the backend creates",
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
@@ -103,8 +103,9 @@ const sameSpan = (a: Span, b: Span) => a.file === b.file && a.start.offset === b
  * a non-root user (the directive is then ignored) is not judged.
  */
 function nginxUserFor(model: Deployment, link: Link): NginxUser | undefined {
-  const nginxLaunchedAsUser = model.launches.some((launch) => launch.program === 'nginx' && launch.user
-    && (knownValue(launch.user) === undefined || !isRootUser(knownValue(launch.user)!)));
+  const nginxLaunchedAsUser = model.launches.some(
+    (launch) => launch.program === 'nginx' && launch.user && (knownValue(launch.user) === undefined || !isRootUser(knownValue(launch.user)!)),
+  );
   if (nginxLaunchedAsUser) return undefined;
   const users = new Map<string, NginxUser>();
   for (const pass of link.target.passes) {

@@ -17,7 +17,7 @@ export const rule = defineRule({
   severity: 'warning',
   category: 'correctness',
   meta: {
-    description: 'nginx sends to a loopback port or socket where none of the tree\'s backends listens (a port or path typo)',
+    description: "nginx sends to a loopback port or socket where none of the tree's backends listens (a port or path typo)",
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
@@ -34,7 +34,8 @@ export const rule = defineRule({
         help: 'the Service has no endpoint for it and requests {{directive}} sends to {{address}} never reach the pods; name the container port "{{name}}" or set targetPort to the port number',
       },
       nothingOnTargetPort: {
-        message: 'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}',
+        message:
+          'Service {{service}} port {{port}} sends to port {{targetPort}} of {{workload}}, but {{backend}} in that pod listens on {{listening}}{{loopbackNote}}',
         help: 'connections are refused, nginx logs "connect() failed (111: Connection refused) while connecting to upstream" and answers 502; {{fix}}',
       },
     },
@@ -64,7 +65,10 @@ export const rule = defineRule({
           messageId: 'targetPortNotDeclared',
           data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
           primary: target.span,
-          related: [{ span: gap.port.span, label: `targetPort "${gap.port.targetPort}"` }, { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}: its containers declare no such port` }],
+          related: [
+            { span: gap.port.span, label: `targetPort "${gap.port.targetPort}"` },
+            { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}: its containers declare no such port` },
+          ],
           modelPath,
         };
       }
@@ -78,8 +82,10 @@ export const rule = defineRule({
           workload: `${gap.workload.kind} ${gap.workload.name}`,
           backend: backendKindName(gap.listeners[0].backend.kind),
           listening: gap.listeners.slice(0, 4).map(describeListener).join(', '),
-          loopbackNote: onLoopback ? ' (loopback inside the pod: the Service connects to the pod\'s own address)' : '',
-          fix: onLoopback ? `bind 0.0.0.0:${gap.targetPort} (or the pod's address) instead of ${describeListener(onLoopback)}` : `set targetPort to the port it binds, or bind port ${gap.targetPort}`,
+          loopbackNote: onLoopback ? " (loopback inside the pod: the Service connects to the pod's own address)" : '',
+          fix: onLoopback
+            ? `bind 0.0.0.0:${gap.targetPort} (or the pod's address) instead of ${describeListener(onLoopback)}`
+            : `set targetPort to the port it binds, or bind port ${gap.targetPort}`,
         },
         primary: target.span,
         related: [
@@ -106,16 +112,25 @@ export const rule = defineRule({
       }
       // Only what the tree can answer for: loopback ports and socket files of the same family.
       const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
-      const family = (address.kind === 'unix'
-        ? listeners.filter((l) => l.address.kind === 'unix')
-        : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(model, l)) : [])
+      const family = (
+        address.kind === 'unix'
+          ? listeners.filter((l) => l.address.kind === 'unix')
+          : isLoopback(address.host)
+            ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(model, l))
+            : []
+      )
         // Only what this nginx could reach: its own deployment, its own network namespace.
         .filter((l) => mayReach(nginxFiles, l.backend as Backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
       // A server cfglint does not model (daphne, node, php-fpm, …) may be the one listening there.
       if (mayServe(unmodelled, address.kind === 'unix' ? address : { kind: 'tcp', port: address.port })) continue;
       // Nor a server whose config the tree holds in a form cfglint does not read (uWSGI in YAML).
-      if (model.unreadServerConfigs.some((config) => deploymentOf(config.file, model.deploymentRoots ?? []) === deploymentOf(target.span.file, model.deploymentRoots ?? []))) continue;
+      if (
+        model.unreadServerConfigs.some(
+          (config) => deploymentOf(config.file, model.deploymentRoots ?? []) === deploymentOf(target.span.file, model.deploymentRoots ?? []),
+        )
+      )
+        continue;
       const pass = target.passes[0];
       // The listeners that speak what nginx sends first: the likeliest meant ones.
       const speaks = (l: Listener) => SPOKEN[pass.module].includes(l.protocol);
@@ -124,12 +139,16 @@ export const rule = defineRule({
         messageId: 'nothingListens',
         data: {
           address: address.text,
-          listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(', ')
-            + (family.length > 4 ? `, and ${family.length - 4} more` : ''),
+          listening:
+            family
+              .slice(0, 4)
+              .map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`)
+              .join(', ') + (family.length > 4 ? `, and ${family.length - 4} more` : ''),
           // docs/servers/nginx.md#connect-errors.
-          log: address.kind === 'unix'
-            ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream`
-            : 'connect() failed (111: Connection refused) while connecting to upstream',
+          log:
+            address.kind === 'unix'
+              ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream`
+              : 'connect() failed (111: Connection refused) while connecting to upstream',
           directive: target.server ? `upstream "${target.group!.name}"` : pass.entry.directive.name,
           option: `${backendKindName(family[0].backend.kind)}'s ${family[0].option}`,
         },

@@ -71,7 +71,9 @@ function runsAShell(entry: UwsgiOptionEntry): boolean {
   const key = entry.key;
   // Hooks run a shell only through the exec/safeexec actions (`hook-asap = exec:…`).
   if (/^hook-|-hook$/.test(key)) return /^(exec|safeexec):/.test(entry.text ?? '');
-  return /^(exec-|worker-exec|touch-exec|emperor-(magic|on-demand)-exec)/.test(key)
-    || /(^|-)(cron|cron2|attach-daemon|attach-daemon2|attach-control-daemon|smart-attach-daemon|smart-attach-daemon2)$/.test(key)
-    || /^(unique-cron|cron|legion-cron|unique-legion-cron)(-legion)?$/.test(key);
+  return (
+    /^(exec-|worker-exec|touch-exec|emperor-(magic|on-demand)-exec)/.test(key) ||
+    /(^|-)(cron|cron2|attach-daemon|attach-daemon2|attach-control-daemon|smart-attach-daemon|smart-attach-daemon2)$/.test(key) ||
+    /^(unique-cron|cron|legion-cron|unique-legion-cron)(-legion)?$/.test(key)
+  );
 }

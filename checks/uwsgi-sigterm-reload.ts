@@ -36,7 +36,11 @@ export const rule = defineRule({
       const related: RelatedSpan[] = [];
       if (launch.stopSignal.span) related.push({ span: launch.span, label: 'uWSGI is started here' });
       if (dieOnTerm.source.kind === 'file') related.push({ span: dieOnTerm.source.span, label: 'die-on-term is off here' });
-      if (master.source.kind === 'file') related.push({ span: master.source.span, label: master.text.includes('needs the master') ? `${master.text.split(' ')[0]} switches the master process on` : 'the master process is on here' });
+      if (master.source.kind === 'file')
+        related.push({
+          span: master.source.span,
+          label: master.text.includes('needs the master') ? `${master.text.split(' ')[0]} switches the master process on` : 'the master process is on here',
+        });
       const wording = supervisorWording(launch);
       yield {
         messageId: 'reloadsOnStop',
@@ -63,7 +67,12 @@ function isSigterm(signal: string): boolean {
 function supervisorWording(launch: Launch): { supervisor: string; defaultNote: string; killer: string; alternative: string } {
   switch (launch.kind) {
     case 'systemd':
-      return { supervisor: 'systemd', defaultNote: ' (KillSignal= is not set)', killer: 'systemd', alternative: ' in the ini, or KillSignal=SIGQUIT in the unit' };
+      return {
+        supervisor: 'systemd',
+        defaultNote: ' (KillSignal= is not set)',
+        killer: 'systemd',
+        alternative: ' in the ini, or KillSignal=SIGQUIT in the unit',
+      };
     case 'dockerfile':
       return { supervisor: 'docker stop', defaultNote: ' (no STOPSIGNAL)', killer: 'docker', alternative: ', or STOPSIGNAL SIGQUIT in the Dockerfile' };
     case 'compose':

@@ -50,7 +50,12 @@ export const rule = defineRule({
         if (entry.origin === 'command-line') {
           // getopt rejects it before any option is applied.
           const written = key.startsWith('-') ? key : `--${key}`;
-          yield { messageId: 'unknownOnCommandLine', data: { written, suggestion: close ? `; did you mean "--${close}"?` : '' }, primary: entry.keySpan, modelPath };
+          yield {
+            messageId: 'unknownOnCommandLine',
+            data: { written, suggestion: close ? `; did you mean "--${close}"?` : '' },
+            primary: entry.keySpan,
+            modelPath,
+          };
           continue;
         }
         if (backend.strict === true) {

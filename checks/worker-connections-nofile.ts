@@ -68,7 +68,8 @@ function describe(limit: Setting<number>): string {
 }
 
 function limitName(limit: Setting<number>): string {
-  if (limit.name === 'LimitNOFILE' || (limit.source.kind === 'default' && limit.source.reference.includes('LimitNOFILE'))) return 'LimitNOFILE= of the nginx service';
-  if (limit.source.kind === 'file') return 'the container\'s ulimits: nofile';
+  if (limit.name === 'LimitNOFILE' || (limit.source.kind === 'default' && limit.source.reference.includes('LimitNOFILE')))
+    return 'LimitNOFILE= of the nginx service';
+  if (limit.source.kind === 'file') return "the container's ulimits: nofile";
   return 'the open-file limit nginx starts with';
 }

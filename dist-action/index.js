@@ -7499,7 +7499,9 @@ var init_gunicorn_settings = __esm({
       [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.map((flag2) => [flag2, info]))
     );
     FLAG_SPELLINGS = new Map(
-      [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.filter((flag2) => flag2.startsWith("--")).map((flag2) => [flag2.slice(2).replace(/-/g, "_"), { setting: info.name, flag: flag2 }]).filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling)))
+      [...GUNICORN_SETTINGS.values()].flatMap(
+        (info) => info.cli.filter((flag2) => flag2.startsWith("--")).map((flag2) => [flag2.slice(2).replace(/-/g, "_"), { setting: info.name, flag: flag2 }]).filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling))
+      )
     );
   }
 });
@@ -7742,11 +7744,11 @@ var init_template = __esm({
   "src/discovery/template.ts"() {
     "use strict";
     DIALECT_NAMES = {
-      "jinja": "Jinja2",
+      jinja: "Jinja2",
       "go-template": "Go text/template",
-      "mustache": "Mustache",
-      "erb": "ERB",
-      "envsubst": "envsubst (${VAR})",
+      mustache: "Mustache",
+      erb: "ERB",
+      envsubst: "envsubst (${VAR})",
       "at-variables": "@VAR@ placeholders",
       "percent-variables": "%%VAR%% placeholders"
     };
@@ -7773,19 +7775,26 @@ var init_template = __esm({
     AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
     PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
     DELIMITERS = {
-      "jinja": [["{{", "}}"], ["{%", "%}"], ["{#", "#}"]],
+      jinja: [
+        ["{{", "}}"],
+        ["{%", "%}"],
+        ["{#", "#}"]
+      ],
       "go-template": [["{{", "}}"]],
-      "mustache": [["{{{", "}}}"], ["{{", "}}"]],
-      "erb": [["<%", "%>"]]
+      mustache: [
+        ["{{{", "}}}"],
+        ["{{", "}}"]
+      ],
+      erb: [["<%", "%>"]]
     };
     PLACEHOLDER_TAGS = {
-      "envsubst": /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
+      envsubst: /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
       "at-variables": /@[A-Z][A-Z0-9_]+@/g,
       "percent-variables": /%%[A-Z][A-Z0-9_]*%%/g
     };
     PLACEHOLDER_DIALECTS = ["envsubst", "at-variables", "percent-variables"];
     PLACEHOLDER_PATTERNS = {
-      "envsubst": ENVSUBST_VARIABLE,
+      envsubst: ENVSUBST_VARIABLE,
       "at-variables": AT_VARIABLE,
       "percent-variables": PERCENT_VARIABLE
     };
@@ -9405,7 +9414,18 @@ function intendedUwsgiQuantity(text3, kind) {
   const amount = Number(match[1]);
   const suffix = match[2].toLowerCase();
   if (kind === "bytes") {
-    const factors2 = { k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3, b: 1 };
+    const factors2 = {
+      k: 1024,
+      kb: 1024,
+      kib: 1024,
+      m: 1024 ** 2,
+      mb: 1024 ** 2,
+      mib: 1024 ** 2,
+      g: 1024 ** 3,
+      gb: 1024 ** 3,
+      gib: 1024 ** 3,
+      b: 1
+    };
     return suffix in factors2 ? { value: Math.round(amount * factors2[suffix]), unit: "bytes" } : void 0;
   }
   if (kind === "seconds") {
@@ -10530,10 +10550,15 @@ function classifyPlainExplained(path, readHead, named) {
   };
   const format8 = classifyPlainFormat(path, head, named);
   if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
-  if (format8) return { format: format8, how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name" };
+  if (format8)
+    return {
+      format: format8,
+      how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name"
+    };
   const lower = nodePath2.basename(path).toLowerCase();
   const dir = nodePath2.basename(nodePath2.dirname(path));
-  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted) return { skipped: "skipped: named like nginx, but its content is not nginx" };
+  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted)
+    return { skipped: "skipped: named like nginx, but its content is not nginx" };
   if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
   return { skipped: "skipped: not a config cfglint reads" };
 }
@@ -10596,7 +10621,17 @@ var init_classify = __esm({
     };
     UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
     NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
-    NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set(["mime.types", "fastcgi_params", "fastcgi.conf", "uwsgi_params", "scgi_params", "proxy_params", "koi-utf", "koi-win", "win-utf"]);
+    NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set([
+      "mime.types",
+      "fastcgi_params",
+      "fastcgi.conf",
+      "uwsgi_params",
+      "scgi_params",
+      "proxy_params",
+      "koi-utf",
+      "koi-win",
+      "win-utf"
+    ]);
     NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
     NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
     NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
@@ -10719,7 +10754,10 @@ function renderTemplates(templates, readText2, displayPath) {
     const base = nodePath10.join(deploymentOf2(first), VIRTUAL_ROOT);
     const virtual = nodePath10.join(base, first.output);
     const shown = first.embedded?.file ?? displayPath(first.template);
-    sources.set(virtual, first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text3, agreed(group.map((template) => template.lookup)), first.embedded));
+    sources.set(
+      virtual,
+      first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text3, agreed(group.map((template) => template.lookup)), first.embedded)
+    );
     renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
@@ -19081,7 +19119,11 @@ function parseCompose(source, path) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        service.build = { dockerfile: nodePath11.resolve(dir, context, dockerfile), context: nodePath11.resolve(dir, context), ...target ? { target: target.toLowerCase() } : {} };
+        service.build = {
+          dockerfile: nodePath11.resolve(dir, context, dockerfile),
+          context: nodePath11.resolve(dir, context),
+          ...target ? { target: target.toLowerCase() } : {}
+        };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -19117,7 +19159,11 @@ function parseCompose(source, path) {
       }
       const nofile = valueOf(valueOf(value, "ulimits", document), "nofile", document);
       if (nofile && (0, import_yaml.isMap)(nofile)) {
-        service.nofile = { soft: text(source, valueOf(nofile, "soft", document)), hard: text(source, valueOf(nofile, "hard", document)), span: span(source, nofile) };
+        service.nofile = {
+          soft: text(source, valueOf(nofile, "soft", document)),
+          hard: text(source, valueOf(nofile, "hard", document)),
+          span: span(source, nofile)
+        };
       } else if (nofile) {
         const both = text(source, nofile);
         service.nofile = { soft: both, hard: both, span: span(source, nofile) };
@@ -19146,9 +19192,15 @@ function mounts(source, node, document, dir) {
       if (parts.length < 2) continue;
       [from2, to] = parts;
     }
-    if (from2 === void 0 || to === void 0 || !(from2 === "." || from2 === ".." || from2.startsWith("./") || from2.startsWith("../")) || !to.startsWith("/")) continue;
+    if (from2 === void 0 || to === void 0 || !(from2 === "." || from2 === ".." || from2.startsWith("./") || from2.startsWith("../")) || !to.startsWith("/"))
+      continue;
     const display = nodePath11.posix.normalize(nodePath11.posix.join(nodePath11.posix.dirname(source.file), from2));
-    found.push({ source: nodePath11.resolve(dir, from2), display, target: nodePath11.posix.normalize(to).replace(/(.)\/+$/, "$1"), span: trimmedSpan(source, item) });
+    found.push({
+      source: nodePath11.resolve(dir, from2),
+      display,
+      target: nodePath11.posix.normalize(to).replace(/(.)\/+$/, "$1"),
+      span: trimmedSpan(source, item)
+    });
   }
   return found;
 }
@@ -19258,7 +19310,8 @@ function copiedFiles(text3, context, kindOf) {
       if (from2 !== context && !from2.startsWith(context + nodePath12.sep)) continue;
       const kind = kindOf(from2);
       const target = kind === "file" && destinationIsDirectory ? nodePath12.posix.join(copy.destination, nodePath12.basename(from2)) : copy.destination;
-      if (kind !== void 0) copied.push({ source: from2, target: nodePath12.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      if (kind !== void 0)
+        copied.push({ source: from2, target: nodePath12.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -19673,7 +19726,13 @@ function runShell(input, base) {
     }
     const words = command2.words.slice(index);
     if (command2.words.length === 0) {
-      groups.push({ redirects: command2.redirects.map((redirect) => expandRedirect(redirect, lookup)), ...cwd ? { cwd } : {}, depth: command2.depth, start: command2.start, end: command2.end });
+      groups.push({
+        redirects: command2.redirects.map((redirect) => expandRedirect(redirect, lookup)),
+        ...cwd ? { cwd } : {},
+        depth: command2.depth,
+        start: command2.start,
+        end: command2.end
+      });
       continue;
     }
     if (words.length === 0) {
@@ -19715,7 +19774,17 @@ function runShell(input, base) {
     const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
     const redirects = command2.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
     if (args.length > 0) {
-      steps.push({ args, prefixEnv, exported: exported(), ...cwd ? { cwd } : {}, depth: command2.depth, redirects, pipesInto: command2.pipesInto, start: command2.start, end: command2.end });
+      steps.push({
+        args,
+        prefixEnv,
+        exported: exported(),
+        ...cwd ? { cwd } : {},
+        depth: command2.depth,
+        redirects,
+        pipesInto: command2.pipesInto,
+        start: command2.start,
+        end: command2.end
+      });
     }
   }
   return { steps, groups, problems };
@@ -19878,7 +19947,10 @@ function unwrap(args, lookup, passThrough) {
       if (!script || script.unresolved.length > 0) break;
       take(k);
       const inner = runShell(asMappedText(script), envLookup);
-      append(problems, inner.problems.map((problem) => ({ ...problem, source: script.source })));
+      append(
+        problems,
+        inner.problems.map((problem) => ({ ...problem, source: script.source }))
+      );
       const step = chooseStep(inner.steps, envLookup);
       if (!step) {
         argv = [];
@@ -19941,7 +20013,23 @@ var init_program = __esm({
     PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
     INIT_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-p", "-e", "-r", "--rewrite"]);
     CHPST_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-U", "-b", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"]);
-    UV_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["--with", "--with-requirements", "--python", "-p", "--env-file", "--project", "--directory", "--package", "--extra", "--group", "--index", "--index-url", "--extra-index-url", "--find-links", "--from"]);
+    UV_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+      "--with",
+      "--with-requirements",
+      "--python",
+      "-p",
+      "--env-file",
+      "--project",
+      "--directory",
+      "--package",
+      "--extra",
+      "--group",
+      "--index",
+      "--index-url",
+      "--extra-index-url",
+      "--find-links",
+      "--from"
+    ]);
     SUDO_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]);
   }
 });
@@ -20066,7 +20154,11 @@ function scriptOf(words) {
 function scriptWrites(source) {
   const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
   const writes = [];
-  const base = (step, target) => ({ script: source.file, span: source.span(step.start, Math.max(step.end, target.end)), certain: step.depth === 0 });
+  const base = (step, target) => ({
+    script: source.file,
+    span: source.span(step.start, Math.max(step.end, target.end)),
+    certain: step.depth === 0
+  });
   const record = (step, target, kind, from2) => {
     const path = absolutePath(target, step);
     if (path === void 0) return;
@@ -20118,7 +20210,8 @@ function scriptWrites(source) {
         } else recordGap(step, copy.target);
       }
       const certainlyItself = intoDirectory === false || !copy.recursive;
-      if (intoDirectory !== true) record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from2, copy.target, step) : void 0);
+      if (intoDirectory !== true)
+        record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from2, copy.target, step) : void 0);
     }
   }
   for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
@@ -20195,10 +20288,12 @@ function hasGlob2(path) {
 }
 function absolutePath(arg, step) {
   if (arg.unresolved.length > 0) {
-    const cut = Math.min(...arg.unresolved.map((part2) => {
-      const at = arg.value.indexOf(part2);
-      return at === -1 ? 0 : at;
-    }));
+    const cut = Math.min(
+      ...arg.unresolved.map((part2) => {
+        const at = arg.value.indexOf(part2);
+        return at === -1 ? 0 : at;
+      })
+    );
     const prefix = arg.value.slice(0, cut);
     const directory = prefix.slice(0, prefix.lastIndexOf("/"));
     return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath15.posix.normalize(directory) } : void 0;
@@ -20413,7 +20508,8 @@ function groupUnits(files) {
   for (const [name2, group] of [...byName].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath16.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path)))
+      dropIns.set(nodePath16.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -20638,7 +20734,9 @@ function systemdLaunches(units, problems) {
     };
     const environmentFiles = listed2("EnvironmentFile");
     const passed = new Set(listed2("PassEnvironment").flatMap(({ entry }) => entry.value.text.split(/\s+/)));
-    const externalEnv = [...environmentFiles, ...listed2("PassEnvironment")].map(({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset));
+    const externalEnv = [...environmentFiles, ...listed2("PassEnvironment")].map(
+      ({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset)
+    );
     const lookup = (name2) => {
       if (environmentFiles.length > 0 || passed.has(name2)) return "unknown";
       const found = env.get(name2);
@@ -20681,7 +20779,10 @@ function systemdLaunches(units, problems) {
           lookup,
           service: unit.name,
           span: file.span(entry.value.offsetAt(0), entry.value.endOffset),
-          stopSignal: killSignal ? { value: normalizeSignal(killSignal.entry.value.text), span: killSignal.file.source.span(killSignal.entry.value.offsetAt(0), killSignal.entry.value.endOffset) } : { value: "SIGTERM" },
+          stopSignal: killSignal ? {
+            value: normalizeSignal(killSignal.entry.value.text),
+            span: killSignal.file.source.span(killSignal.entry.value.offsetAt(0), killSignal.entry.value.endOffset)
+          } : { value: "SIGTERM" },
           workingDirectory: at("WorkingDirectory"),
           user: at("User"),
           group: at("Group"),
@@ -20740,7 +20841,8 @@ function overriding(command2) {
   return { form: "exec", words: command2.args, shell: [], source: command2.source, start: command2.start, end: command2.end };
 }
 function signal(raw) {
-  if (!raw || raw.unresolved.length > 0) return raw ? { value: raw.source.text.slice(raw.start, raw.end), span: raw.source.span(raw.start, raw.end) } : { value: "SIGTERM" };
+  if (!raw || raw.unresolved.length > 0)
+    return raw ? { value: raw.source.text.slice(raw.start, raw.end), span: raw.source.span(raw.start, raw.end) } : { value: "SIGTERM" };
   return { value: normalizeSignal(raw.value), span: raw.source.span(raw.start, raw.end) };
 }
 function finalStage(dockerfile, target) {
@@ -20825,7 +20927,14 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath17.dirname(path), treeKind, (copied) => nodePath17.posix.normalize(nodePath17.posix.join(nodePath17.posix.dirname(dockerfile.source.file), nodePath17.relative(nodePath17.dirname(path), copied).split(nodePath17.sep).join("/")))),
+      mounts: imageFiles(
+        dockerfile,
+        nodePath17.dirname(path),
+        treeKind,
+        (copied) => nodePath17.posix.normalize(
+          nodePath17.posix.join(nodePath17.posix.dirname(dockerfile.source.file), nodePath17.relative(nodePath17.dirname(path), copied).split(nodePath17.sep).join("/"))
+        )
+      ),
       passThrough,
       problems
     });
@@ -21091,7 +21200,8 @@ function placedTreeFiles(placed, treeFiles) {
     const root = target.replace(/(.)\/+$/, "$1");
     for (const file of treeFiles) {
       if (file === source) found.push({ file, target: root });
-      else if (file.startsWith(source + nodePath18.sep)) found.push({ file, target: nodePath18.posix.join(root, nodePath18.relative(source, file).split(nodePath18.sep).join("/")) });
+      else if (file.startsWith(source + nodePath18.sep))
+        found.push({ file, target: nodePath18.posix.join(root, nodePath18.relative(source, file).split(nodePath18.sep).join("/")) });
     }
   }
   return found;
@@ -21222,7 +21332,11 @@ function kubernetesLaunches(source, workloads, problems) {
         stopSignal: { value: "SIGTERM" },
         workingDirectory: workingDir,
         externalEnv,
-        container: { hostNetwork: Boolean(workload.hostNetwork), ...workload.hostNetwork ? { span: workload.hostNetwork } : {}, ...containerName ? { name: containerName } : {} },
+        container: {
+          hostNetwork: Boolean(workload.hostNetwork),
+          ...workload.hostNetwork ? { span: workload.hostNetwork } : {},
+          ...containerName ? { name: containerName } : {}
+        },
         problems
       });
       if (launch) launches.push(launch);
@@ -21308,7 +21422,14 @@ function mountsOf(configMaps, workloads) {
       const items = itemsOf(valueOf(configMap, "items", document), document);
       volumes.set(volumeName, {
         configMap: `${namespace}/${configMapName}`,
-        ...items.length > 0 ? { items: new Map(items.map((item) => [scalarArg(source, valueOf(item, "key", document))?.value ?? "", scalarArg(source, valueOf(item, "path", document))?.value ?? ""])) } : {}
+        ...items.length > 0 ? {
+          items: new Map(
+            items.map((item) => [
+              scalarArg(source, valueOf(item, "key", document))?.value ?? "",
+              scalarArg(source, valueOf(item, "path", document))?.value ?? ""
+            ])
+          )
+        } : {}
       });
     }
     for (const container of ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))) {
@@ -21579,7 +21700,12 @@ function readLaunches(files, context) {
     append(problems, parsed.problems);
     addComments(output, source.file, parsed.comments);
   }
-  guarded(output.diagnostics, "launch reader", context.displayPath(files.systemd?.[0] ?? "."), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
+  guarded(
+    output.diagnostics,
+    "launch reader",
+    context.displayPath(files.systemd?.[0] ?? "."),
+    () => append(launches, systemdLaunches(groupUnits(unitFiles), problems))
+  );
   const dockerfiles = /* @__PURE__ */ new Map();
   for (const path of files.dockerfile ?? []) {
     const source = readSource(path, context, output);
@@ -21802,7 +21928,9 @@ function pythonIntBase10(text3) {
   return match[1] === "-" ? -value : value;
 }
 function pythonIntBase0(text3) {
-  const match = /^\s*([+-]?)(?:0([xX])_?([0-9a-fA-F]+(?:_[0-9a-fA-F]+)*)|0([oO])_?([0-7]+(?:_[0-7]+)*)|0([bB])_?([01]+(?:_[01]+)*)|(0+(?:_0+)*)|([1-9]\d*(?:_\d+)*))\s*$/.exec(text3);
+  const match = /^\s*([+-]?)(?:0([xX])_?([0-9a-fA-F]+(?:_[0-9a-fA-F]+)*)|0([oO])_?([0-7]+(?:_[0-7]+)*)|0([bB])_?([01]+(?:_[01]+)*)|(0+(?:_0+)*)|([1-9]\d*(?:_\d+)*))\s*$/.exec(
+    text3
+  );
   if (!match) return void 0;
   let value;
   if (match[2]) value = parseInt(match[3].replace(/_/g, ""), 16);
@@ -26160,7 +26288,9 @@ function declaredGlobals(definition, text3) {
     for (const child of children(node)) {
       if (child.name === "FunctionDefinition" || child.name === "ClassDefinition" || child.name === "LambdaExpression") continue;
       if (child.name === "ScopeStatement" && text3.slice(child.from, child.to).startsWith("global")) {
-        names.push(...children(child).filter((c) => c.name === "VariableName").map((c) => text3.slice(c.from, c.to)));
+        names.push(
+          ...children(child).filter((c) => c.name === "VariableName").map((c) => text3.slice(c.from, c.to))
+        );
       }
       visit2(child);
     }
@@ -26459,7 +26589,16 @@ var init_evaluator = __esm({
         if (!name2) return;
         const kind = node.name === "FunctionDefinition" ? "def" : "class";
         const value = inside ? { known: false, reason: `defined inside ${inside}` } : decorated ? { known: false, reason: "a decorated definition" } : { known: true, value: { type: kind === "def" ? "function" : "class" }, from: node.from, to: node.to };
-        this.bind({ name: this.slice(name2), kind, nameFrom: name2.from, nameTo: name2.to, valueFrom: node.from, valueTo: node.to, value, conditional: inside !== void 0 });
+        this.bind({
+          name: this.slice(name2),
+          kind,
+          nameFrom: name2.from,
+          nameTo: name2.to,
+          valueFrom: node.from,
+          valueTo: node.to,
+          value,
+          conditional: inside !== void 0
+        });
         if (kind === "def") this.globalsOf.set(this.slice(name2), declaredGlobals(node, this.text));
       }
       importNames(node, conditional) {
@@ -26485,7 +26624,13 @@ var init_evaluator = __esm({
       dynamic(node, what) {
         this.module.dynamicAfter = { from: node.from, to: node.to, what };
         for (const [name2, binding] of this.env) {
-          this.env.set(name2, { ...binding, kind: "dynamic", value: { known: false, reason: `possibly rebound by ${what}` }, valueFrom: node.from, valueTo: node.to });
+          this.env.set(name2, {
+            ...binding,
+            kind: "dynamic",
+            value: { known: false, reason: `possibly rebound by ${what}` },
+            valueFrom: node.from,
+            valueTo: node.to
+          });
         }
       }
       /** Splits an assignment into its target groups and the value, at each `=`. */
@@ -26500,17 +26645,41 @@ var init_evaluator = __esm({
         const value = this.evaluateSequence(valueNodes);
         const valueFrom = valueNodes[0]?.from ?? node.to;
         const valueTo = valueNodes[valueNodes.length - 1]?.to ?? node.to;
-        for (const targets of segments) this.assignTargets(targets.filter((t2) => t2.name !== ","), value, valueFrom, valueTo, inside, "assign");
+        for (const targets of segments)
+          this.assignTargets(
+            targets.filter((t2) => t2.name !== ","),
+            value,
+            valueFrom,
+            valueTo,
+            inside,
+            "assign"
+          );
       }
       assignTargets(targets, value, valueFrom, valueTo, inside, kind) {
         if (targets.length === 1 && targets[0].name === "VariableName") {
           const target = targets[0];
           const bound = inside ? { known: false, reason: `assigned inside ${inside}` } : value;
-          this.bind({ name: this.slice(target), kind, nameFrom: target.from, nameTo: target.to, valueFrom, valueTo, value: bound, conditional: inside !== void 0 });
+          this.bind({
+            name: this.slice(target),
+            kind,
+            nameFrom: target.from,
+            nameTo: target.to,
+            valueFrom,
+            valueTo,
+            value: bound,
+            conditional: inside !== void 0
+          });
           return;
         }
         if (targets.length === 1 && ["TupleExpression", "ArrayExpression", "ParenthesizedExpression"].includes(targets[0].name)) {
-          this.assignTargets(children(targets[0]).filter((t2) => ![",", "(", ")", "[", "]"].includes(t2.name)), value, valueFrom, valueTo, inside, kind);
+          this.assignTargets(
+            children(targets[0]).filter((t2) => ![",", "(", ")", "[", "]"].includes(t2.name)),
+            value,
+            valueFrom,
+            valueTo,
+            inside,
+            kind
+          );
           return;
         }
         if (targets.length > 1) {
@@ -26714,7 +26883,8 @@ function collectLoads(script, text3, loaded) {
   const visit2 = (node, scopes) => {
     if (node.name === "FunctionDefinition" || node.name === "LambdaExpression" || node.name === "ClassDefinition") {
       const own = localNames(node, text3);
-      for (const child of children(node)) visit2(child, child.name === "Body" || child.name === "ParamList" || node.name === "LambdaExpression" ? [...scopes, own] : scopes);
+      for (const child of children(node))
+        visit2(child, child.name === "Body" || child.name === "ParamList" || node.name === "LambdaExpression" ? [...scopes, own] : scopes);
       return;
     }
     if (node.name === "VariableName" && isLoad(node, slice)) {
@@ -26810,7 +26980,8 @@ function lezerErrors(tree, text3) {
       let message;
       const lineStart = text3.lastIndexOf("\n", node.from - 1) + 1;
       if (found.includes("\0")) message = "source code cannot contain null bytes";
-      else if (found === "" && /^[ \t\f]*$/.test(text3.slice(lineStart, node.from)) && /^[ \t\f]+\S/.test(text3.slice(lineStart, lineStart + 200))) message = "unexpected indent";
+      else if (found === "" && /^[ \t\f]*$/.test(text3.slice(lineStart, node.from)) && /^[ \t\f]+\S/.test(text3.slice(lineStart, lineStart + 200)))
+        message = "unexpected indent";
       else if (found !== "") message = `invalid syntax: unexpected "${shorten(found)}"`;
       else if (node.from >= text3.trimEnd().length) message = "invalid syntax: unexpected end of file";
       else message = `invalid syntax before "${shorten(text3.slice(node.from).trimStart().split(/\s/)[0])}"`;
@@ -26851,7 +27022,8 @@ function python3Problems(tree, text3) {
           if (raw === "<>") add(node.from, node.to, 'invalid syntax: "<>" is Python 2 (use "!=")');
           break;
         case "Number":
-          if (/^0[0-9_]*$/.test(raw) && /[1-9]/.test(raw)) add(node.from, node.to, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
+          if (/^0[0-9_]*$/.test(raw) && /[1-9]/.test(raw))
+            add(node.from, node.to, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
           break;
         case "String":
         case "FormatString": {
@@ -27060,14 +27232,32 @@ var init_values3 = __esm({
       max_requests: { unit: "count", kind: "pos_int", defaultText: "0", defaultValue: 0, reference: REF("max_requests", "734-738") },
       graceful_timeout: { unit: "ms", scale: 1e3, kind: "pos_int", defaultText: "30", defaultValue: 30, reference: REF("graceful_timeout", "795-799") },
       // Not in docs/servers/gunicorn.md: read from 20.1.0 config.py directly.
-      user: { unit: "text", kind: "user", defaultText: "the user that starts gunicorn", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py:1141-1155 (default os.geteuid())" },
-      group: { unit: "text", kind: "user", defaultText: "the group that starts gunicorn", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py:1157-1171 (default os.getegid())" },
+      user: {
+        unit: "text",
+        kind: "user",
+        defaultText: "the user that starts gunicorn",
+        defaultValue: void 0,
+        reference: "gunicorn 20.1.0 config.py:1141-1155 (default os.geteuid())"
+      },
+      group: {
+        unit: "text",
+        kind: "user",
+        defaultText: "the group that starts gunicorn",
+        defaultValue: void 0,
+        reference: "gunicorn 20.1.0 config.py:1157-1171 (default os.getegid())"
+      },
       umask: { unit: "count", kind: "pos_int", defaultText: "0", defaultValue: 0, reference: "gunicorn 20.1.0 config.py:1173-1190 (default 0)" },
       // Not canonical settings of the model, but they decide the listener's protocol (is_ssl).
       certfile: { unit: "text", kind: "string", defaultText: "None", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (CertFile, default None)" },
       keyfile: { unit: "text", kind: "string", defaultText: "None", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (KeyFile, default None)" },
       // Where a relative `unix:` bind lands: gunicorn chdirs (app/wsgiapp.py load_config) before the arbiter binds.
-      chdir: { unit: "text", kind: "string", defaultText: "the working directory", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (ChdirPath, default util.getcwd())" }
+      chdir: {
+        unit: "text",
+        kind: "string",
+        defaultText: "the working directory",
+        defaultValue: void 0,
+        reference: "gunicorn 20.1.0 config.py (ChdirPath, default util.getcwd())"
+      }
     };
   }
 });
@@ -27115,7 +27305,10 @@ function readConfigFile(absolute, linked, context, output) {
   const source = readSource(absolute, context, output);
   if (!source) return void 0;
   const module2 = readPythonModule(source.text);
-  output.comments.set(display, module2.comments.map((comment2) => ({ span: source.span(comment2.from, comment2.to), text: comment2.text })));
+  output.comments.set(
+    display,
+    module2.comments.map((comment2) => ({ span: source.span(comment2.from, comment2.to), text: comment2.text }))
+  );
   const first = module2.syntaxProblems[0];
   if (first) {
     output.diagnostics.push({
@@ -27125,7 +27318,12 @@ function readConfigFile(absolute, linked, context, output) {
       related: []
     });
   }
-  const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === "def" ? "def" : "assign", referenced: module2.loadedNames.has(b.name) }));
+  const names = module2.bindings.filter((b) => b.kind === "assign" || b.kind === "augmented" || b.kind === "def").map((b) => ({
+    name: b.name,
+    span: source.span(b.nameFrom, b.nameTo),
+    binding: b.kind === "def" ? "def" : "assign",
+    referenced: module2.loadedNames.has(b.name)
+  }));
   const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath21.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
@@ -27138,7 +27336,12 @@ function backendForLaunch(launch, context, read) {
   const cliTokens = [];
   for (let i = 1; i < argv.length; i++) cliTokens.push({ value: argv[i].value, from: 0, to: argv[i].value.length, index: i });
   const cliParsed = parseGunicornArgs(cliTokens);
-  const cli = layerFromCommandLine(cliParsed, (token) => argSpan2(argv[token.index], token), "the command line", (token) => argv[token.index].unresolved);
+  const cli = layerFromCommandLine(
+    cliParsed,
+    (token) => argSpan2(argv[token.index], token),
+    "the command line",
+    (token) => argv[token.index].unresolved
+  );
   let envArgs;
   let envParsed;
   const cmdArgs = launch.env.get("GUNICORN_CMD_ARGS");
@@ -27149,7 +27352,12 @@ function backendForLaunch(launch, context, read) {
       envArgs = { entries: /* @__PURE__ */ new Map(), allUnknown: { reason, span: cmdArgs.span, text: cmdArgs.value } };
     } else {
       envParsed = parseGunicornArgs(tokens);
-      envArgs = layerFromCommandLine(envParsed, (token) => envSpan(cmdArgs, token), "GUNICORN_CMD_ARGS", () => void 0);
+      envArgs = layerFromCommandLine(
+        envParsed,
+        (token) => envSpan(cmdArgs, token),
+        "GUNICORN_CMD_ARGS",
+        () => void 0
+      );
     }
   }
   const configOption = lastOption(cliParsed, "config") ?? (envParsed ? lastOption(envParsed, "config") : void 0);
@@ -27239,7 +27447,10 @@ function subSpan(span2, valueLength, from2, to) {
 function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
   const free = [...parsed.positionals, ...parsed.unrecognized].filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))).sort((a, b) => a.index - b.index)[0];
   if (parsed.error && !(free && parsed.unrecognized.includes(parsed.error.token))) {
-    return { entries: /* @__PURE__ */ new Map(), allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf2(parsed.error.token), text: parsed.error.token.value } };
+    return {
+      entries: /* @__PURE__ */ new Map(),
+      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf2(parsed.error.token), text: parsed.error.token.value }
+    };
   }
   const entries = /* @__PURE__ */ new Map();
   for (const option of parsed.options) {
@@ -27298,7 +27509,11 @@ function resolve6(name2, layers, defaults) {
     if (entry) return { items: entry.items, text: entry.text, source: { kind: "file", span: entry.span } };
     if (layer.allUnknown) {
       const unknown3 = layer.allUnknown;
-      return { items: [{ converted: { ok: false, reason: unknown3.reason }, text: unknown3.text, span: unknown3.span }], text: unknown3.text, source: { kind: "file", span: unknown3.span } };
+      return {
+        items: [{ converted: { ok: false, reason: unknown3.reason }, text: unknown3.text, span: unknown3.span }],
+        text: unknown3.text,
+        source: { kind: "file", span: unknown3.span }
+      };
     }
   }
   return defaults(name2);
@@ -27307,7 +27522,14 @@ function buildBackend(input) {
   const layers = [];
   if (input.file) layers.push(layerFromFile(input.file));
   else if (input.configReference && !input.configReference.found) {
-    layers.push({ entries: /* @__PURE__ */ new Map(), allUnknown: { reason: `the config file "${input.configReference.text}" is not in the linted tree`, span: input.configReference.span, text: input.configReference.text } });
+    layers.push({
+      entries: /* @__PURE__ */ new Map(),
+      allUnknown: {
+        reason: `the config file "${input.configReference.text}" is not in the linted tree`,
+        span: input.configReference.span,
+        text: input.configReference.text
+      }
+    });
   }
   if (input.envArgs) layers.push(input.envArgs);
   if (input.cli) layers.push(input.cli);
@@ -27371,7 +27593,14 @@ function buildBackend(input) {
       continue;
     }
     for (const address of addresses) {
-      backend.listeners.push({ backend, address: againstDirectory(parseBindAddress(address), directory), protocol: https ? "https" : "http", option: "bind", span: span2, keepAlive });
+      backend.listeners.push({
+        backend,
+        address: againstDirectory(parseBindAddress(address), directory),
+        protocol: https ? "https" : "http",
+        option: "bind",
+        span: span2,
+        keepAlive
+      });
     }
   }
   return backend;
@@ -27389,7 +27618,13 @@ function againstDirectory(address, directory) {
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
   const fromDefault = (note) => ({
-    items: [{ converted: { ok: true, value: spec.kind === "list_string" ? [String(spec.defaultValue)] : spec.defaultValue }, text: spec.defaultText, span: void 0 }],
+    items: [
+      {
+        converted: { ok: true, value: spec.kind === "list_string" ? [String(spec.defaultValue)] : spec.defaultValue },
+        text: spec.defaultText,
+        span: void 0
+      }
+    ],
     text: spec.defaultText,
     source: { kind: "default", reference: spec.reference, note }
   });
@@ -27399,7 +27634,13 @@ function defaultOf(name2, env, launched, externalEnv) {
     if (variable) {
       const source = { kind: "file", span: variable.span };
       if (variable.unresolved) {
-        return { items: [{ converted: { ok: false, reason: `${variableName} depends on ${variable.unresolved.join(", ")}` }, text: variable.value, span: variable.span }], text: variable.value, source };
+        return {
+          items: [
+            { converted: { ok: false, reason: `${variableName} depends on ${variable.unresolved.join(", ")}` }, text: variable.value, span: variable.span }
+          ],
+          text: variable.value,
+          source
+        };
       }
       if (name2 === "bind") {
         const address = `0.0.0.0:${variable.value}`;
@@ -27412,7 +27653,12 @@ function defaultOf(name2, env, launched, externalEnv) {
     if (!launched) return fromDefault(`when ${variableName} is not set in the environment`);
     if (externalEnv) {
       const resolved = fromDefault(`unless ${variableName} comes from an environment file outside the tree`);
-      return { ...resolved, items: [{ converted: { ok: false, reason: `${variableName} may be set by an environment file outside the tree` }, text: resolved.text, span: void 0 }] };
+      return {
+        ...resolved,
+        items: [
+          { converted: { ok: false, reason: `${variableName} may be set by an environment file outside the tree` }, text: resolved.text, span: void 0 }
+        ]
+      };
     }
   }
   return fromDefault();
@@ -27457,13 +27703,18 @@ function keepAliveOf(kind, keepalive) {
     case "gthread":
     case "gevent":
     case "eventlet":
-      if (seconds === 0) return { kind: "closesAfterResponse", reason: `keepalive = 0 turns keep-alive off in the ${kind} worker (20.1.0 workers/gthread.py:318, base_async.py:105)` };
+      if (seconds === 0)
+        return {
+          kind: "closesAfterResponse",
+          reason: `keepalive = 0 turns keep-alive off in the ${kind} worker (20.1.0 workers/gthread.py:318, base_async.py:105)`
+        };
       return { kind: "idleTimeout", timeout: keepalive };
     case "uvicorn":
     case "uvicorn_h11":
       return { kind: "idleTimeout", timeout: keepalive };
     case "tornado":
-      if (seconds === 0) return { kind: "closesAfterResponse", reason: "keepalive = 0 turns keep-alive off in the tornado worker (20.1.0 workers/gtornado.py:168)" };
+      if (seconds === 0)
+        return { kind: "closesAfterResponse", reason: "keepalive = 0 turns keep-alive off in the tornado worker (20.1.0 workers/gtornado.py:168)" };
       return unknownTimeout("tornado's own idle timeout (gunicorn passes only keep-alive on or off)");
     case "gevent_pywsgi":
       return unknownTimeout("gevent pywsgi's own keep-alive handling (gunicorn does not pass keepalive)");
@@ -27647,7 +27898,13 @@ function settingFromEntries(rule56, entries) {
   const last = relevant[relevant.length - 1];
   if (!last) {
     if (!rule56.default) return void 0;
-    return { name: rule56.name, value: rule56.default.value, text: rule56.default.text, unit: rule56.unit, source: { kind: "default", reference: rule56.default.reference } };
+    return {
+      name: rule56.name,
+      value: rule56.default.value,
+      text: rule56.default.text,
+      unit: rule56.unit,
+      source: { kind: "default", reference: rule56.default.reference }
+    };
   }
   const source = { kind: "file", span: last.valueSpan, via: last.via.length > 0 ? last.via : void 0 };
   const value = last.condition || last.value === void 0 ? void 0 : rule56.read(last.value);
@@ -27688,7 +27945,13 @@ function masterSetting(entries) {
   const implied = entries.find((entry) => !entry.condition && uwsgiOptionSpec(entry.key)?.impliesMaster);
   if (implied) return { name: "master", value: true, text: `${implied.key} (needs the master)`, unit: "flag", source: source(implied, implied.keySpan) };
   if (entries.some((entry) => uwsgiOptionSpec(entry.key)?.impliesMaster)) {
-    return { name: "master", value: void 0, text: "", unit: "flag", source: { kind: "default", reference: "docs/servers/uwsgi.md#master", note: "an option inside an if-block would switch it on" } };
+    return {
+      name: "master",
+      value: void 0,
+      text: "",
+      unit: "flag",
+      source: { kind: "default", reference: "docs/servers/uwsgi.md#master", note: "an option inside an if-block would switch it on" }
+    };
   }
   return { name: "master", value: false, text: "off", unit: "flag", source: { kind: "default", reference: "docs/servers/uwsgi.md#master" } };
 }
@@ -27734,7 +27997,10 @@ function listenerFor(backend, entry, wire, address) {
     case "uwsgi":
       return closes("uwsgi", "the uwsgi protocol carries one request per connection (docs/servers/uwsgi.md#socket-types)");
     case "http":
-      return closes("http", 'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (docs/servers/uwsgi.md#socket-types)');
+      return closes(
+        "http",
+        'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (docs/servers/uwsgi.md#socket-types)'
+      );
     case "https":
       return closes("https", "uWSGI https-socket closes the connection after each response (docs/servers/uwsgi.md#socket-types)");
     case "fastcgi":
@@ -27748,7 +28014,11 @@ function listenerFor(backend, entry, wire, address) {
       const protocol = wire === "router" ? "http" : "https";
       const keepalive = backend.settings.get("http-keepalive");
       if (keepalive.value === void 0) return { ...base, protocol, keepAlive: { kind: "idleTimeout", timeout: keepalive } };
-      if (keepalive.value === 0) return closes(protocol, "the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (docs/servers/uwsgi.md#http-keepalive)");
+      if (keepalive.value === 0)
+        return closes(
+          protocol,
+          "the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (docs/servers/uwsgi.md#http-keepalive)"
+        );
       const timeout = keepalive.value > 1 ? { ...keepalive, value: keepalive.value * 1e3, unit: "ms" } : backend.settings.get("http-timeout");
       return { ...base, protocol, keepAlive: { kind: "idleTimeout", timeout } };
     }
@@ -27780,19 +28050,97 @@ var init_backend = __esm({
     flag = (text3) => readUwsgiFlag(text3 ?? void 0);
     text2 = (value) => value ?? void 0;
     SETTINGS = [
-      { name: "listen", keys: ["listen"], unit: "count", read: number2("int"), default: { value: 100, text: "100", reference: "docs/servers/uwsgi.md#listen (uWSGI core/init.c:119)" } },
-      { name: "buffer-size", keys: ["buffer-size"], unit: "bytes", read: number2("uint16"), default: { value: 4096, text: "4096", reference: "docs/servers/uwsgi.md#buffer-size (uWSGI core/init.c:112)" } },
-      { name: "harakiri", keys: ["harakiri"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#harakiri (uWSGI core/uwsgi.c:82)" } },
-      { name: "socket-timeout", keys: ["socket-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 4e3, text: "4", reference: "docs/servers/uwsgi.md#socket-timeout (uWSGI core/init.c:131)" } },
-      { name: "http-timeout", keys: ["http-timeout"], unit: "ms", read: number2("int", SECONDS_TO_MS), default: { value: 6e4, text: "60", reference: "docs/servers/uwsgi.md#http-timeout (uWSGI plugins/http/http.c:35)" } },
-      { name: "http-keepalive", keys: ["http-keepalive"], unit: "count", read: number2("int"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#http-keepalive (uWSGI plugins/http/http.c:37)" } },
-      { name: "limit-post", keys: ["limit-post"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (unlimited)", reference: "docs/servers/uwsgi.md#limit-post (uWSGI core/protocol.c:453-460)" } },
-      { name: "post-buffering", keys: ["post-buffering"], unit: "bytes", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#post-buffering (uWSGI core/uwsgi.c:580)" } },
-      { name: "processes", keys: ["processes", "workers"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "docs/servers/uwsgi.md#processes (uWSGI core/init.c:114)" } },
-      { name: "threads", keys: ["threads"], unit: "count", read: number2("int"), default: { value: 1, text: "1", reference: "docs/servers/uwsgi.md#threads (uWSGI core/init.c:103)" } },
-      { name: "max-requests", keys: ["max-requests"], unit: "count", read: number2("uint64"), default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#max-requests (uWSGI core/uwsgi.c:279)" } },
-      { name: "die-on-term", keys: ["die-on-term"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "docs/servers/uwsgi.md#die-on-term (ThingsToKnow.rst:12-13)" } },
-      { name: "strict", keys: ["strict"], unit: "flag", read: flag, default: { value: false, text: "off", reference: "docs/servers/uwsgi.md#strict (uWSGI core/config.c:362-386)" } },
+      {
+        name: "listen",
+        keys: ["listen"],
+        unit: "count",
+        read: number2("int"),
+        default: { value: 100, text: "100", reference: "docs/servers/uwsgi.md#listen (uWSGI core/init.c:119)" }
+      },
+      {
+        name: "buffer-size",
+        keys: ["buffer-size"],
+        unit: "bytes",
+        read: number2("uint16"),
+        default: { value: 4096, text: "4096", reference: "docs/servers/uwsgi.md#buffer-size (uWSGI core/init.c:112)" }
+      },
+      {
+        name: "harakiri",
+        keys: ["harakiri"],
+        unit: "ms",
+        read: number2("int", SECONDS_TO_MS),
+        default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#harakiri (uWSGI core/uwsgi.c:82)" }
+      },
+      {
+        name: "socket-timeout",
+        keys: ["socket-timeout"],
+        unit: "ms",
+        read: number2("int", SECONDS_TO_MS),
+        default: { value: 4e3, text: "4", reference: "docs/servers/uwsgi.md#socket-timeout (uWSGI core/init.c:131)" }
+      },
+      {
+        name: "http-timeout",
+        keys: ["http-timeout"],
+        unit: "ms",
+        read: number2("int", SECONDS_TO_MS),
+        default: { value: 6e4, text: "60", reference: "docs/servers/uwsgi.md#http-timeout (uWSGI plugins/http/http.c:35)" }
+      },
+      {
+        name: "http-keepalive",
+        keys: ["http-keepalive"],
+        unit: "count",
+        read: number2("int"),
+        default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#http-keepalive (uWSGI plugins/http/http.c:37)" }
+      },
+      {
+        name: "limit-post",
+        keys: ["limit-post"],
+        unit: "bytes",
+        read: number2("uint64"),
+        default: { value: 0, text: "0 (unlimited)", reference: "docs/servers/uwsgi.md#limit-post (uWSGI core/protocol.c:453-460)" }
+      },
+      {
+        name: "post-buffering",
+        keys: ["post-buffering"],
+        unit: "bytes",
+        read: number2("uint64"),
+        default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#post-buffering (uWSGI core/uwsgi.c:580)" }
+      },
+      {
+        name: "processes",
+        keys: ["processes", "workers"],
+        unit: "count",
+        read: number2("int"),
+        default: { value: 1, text: "1", reference: "docs/servers/uwsgi.md#processes (uWSGI core/init.c:114)" }
+      },
+      {
+        name: "threads",
+        keys: ["threads"],
+        unit: "count",
+        read: number2("int"),
+        default: { value: 1, text: "1", reference: "docs/servers/uwsgi.md#threads (uWSGI core/init.c:103)" }
+      },
+      {
+        name: "max-requests",
+        keys: ["max-requests"],
+        unit: "count",
+        read: number2("uint64"),
+        default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#max-requests (uWSGI core/uwsgi.c:279)" }
+      },
+      {
+        name: "die-on-term",
+        keys: ["die-on-term"],
+        unit: "flag",
+        read: flag,
+        default: { value: false, text: "off", reference: "docs/servers/uwsgi.md#die-on-term (ThingsToKnow.rst:12-13)" }
+      },
+      {
+        name: "strict",
+        keys: ["strict"],
+        unit: "flag",
+        read: flag,
+        default: { value: false, text: "off", reference: "docs/servers/uwsgi.md#strict (uWSGI core/config.c:362-386)" }
+      },
       { name: "chmod-socket", keys: ["chmod-socket", "chmod"], unit: "text", read: chmodMode },
       { name: "uid", keys: ["uid"], unit: "text", read: text2 },
       { name: "gid", keys: ["gid"], unit: "text", read: text2 },
@@ -28153,7 +28501,16 @@ var init_instance = __esm({
     init_magic();
     END_KEYS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
     SCHEMES = ["emperor", "http", "data", "sym", "section", "fd", "exec", "call", "callint"];
-    INTERNAL_ENV = /* @__PURE__ */ new Set(["UWSGI_RELOADS", "UWSGI_VASSALS_DIR", "UWSGI_EMPEROR_FD", "UWSGI_BROODLORD_NUM", "UWSGI_EMPEROR_FD_CONFIG", "UWSGI_EMPEROR_PROXY", "UWSGI_JAIL_PID", "UWSGI_ORIGINAL_PROC_NAME"]);
+    INTERNAL_ENV = /* @__PURE__ */ new Set([
+      "UWSGI_RELOADS",
+      "UWSGI_VASSALS_DIR",
+      "UWSGI_EMPEROR_FD",
+      "UWSGI_BROODLORD_NUM",
+      "UWSGI_EMPEROR_FD_CONFIG",
+      "UWSGI_EMPEROR_PROXY",
+      "UWSGI_JAIL_PID",
+      "UWSGI_ORIGINAL_PROC_NAME"
+    ]);
     MAX_DEPTH = 32;
     InstanceBuilder = class {
       constructor(machine, fileAccess, displayPath) {
@@ -28338,7 +28695,11 @@ var init_instance = __esm({
             return;
           case "resolve": {
             const equals = value?.indexOf("=") ?? -1;
-            if (value !== null && equals > 0) this.add({ ...this.entry(value.slice(0, equals), UNKNOWN, value, entry.valueSpan, entry.valueSpan, entry.origin, entry.file), setBy: "set-placeholder" }, true);
+            if (value !== null && equals > 0)
+              this.add(
+                { ...this.entry(value.slice(0, equals), UNKNOWN, value, entry.valueSpan, entry.valueSpan, entry.origin, entry.file), setBy: "set-placeholder" },
+                true
+              );
             return;
           }
           case "strict":
@@ -28473,7 +28834,12 @@ var init_instance = __esm({
           this.magic.set("x", naming.section);
         } else {
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
-          this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath23.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+          this.magic = fillMagicTable(
+            this.magic,
+            { given: naming.given, fullPath: serverPath, baseName: nodePath23.basename(serverPath ?? path), section: naming.section },
+            this.machine,
+            firstRound
+          );
         }
         if (firstRound) this.firstRoundDone = true;
         const mapped2 = substituteMagic(source.text, this.magic);
@@ -28535,7 +28901,11 @@ var init_instance = __esm({
           const value = resolvePlaceholder(key, lookup);
           return value === void 0 ? null : value;
         };
-        for (const [symbol, hook] of [["$", env], ["@", file], ["%", placeholder]]) {
+        for (const [symbol, hook] of [
+          ["$", env],
+          ["@", file],
+          ["%", placeholder]
+        ]) {
           for (const entry of this.entries) {
             if (entry.configured || entry.value === null) continue;
             entry.value = applyPass(entry.value, symbol, hook, budget);
@@ -28569,7 +28939,15 @@ var init_instance = __esm({
           if (part2 === "") continue;
           const equals = part2.indexOf("=");
           if (equals === -1) break;
-          const made = this.entry(fill(part2.slice(0, equals)), fill(part2.slice(equals + 1)), entry.text, entry.keySpan, entry.valueSpan, "declared-option", entry.file);
+          const made = this.entry(
+            fill(part2.slice(0, equals)),
+            fill(part2.slice(equals + 1)),
+            entry.text,
+            entry.keySpan,
+            entry.valueSpan,
+            "declared-option",
+            entry.file
+          );
           made.via = entry.via;
           made.condition = entry.condition;
           made.configured = true;
@@ -28687,7 +29065,15 @@ function readUwsgi(files, launches, context) {
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, serverName(launch, main ? nodePath24.basename(main) : void 0), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(
+        finishBackend(
+          instance,
+          serverName(launch, main ? nodePath24.basename(main) : void 0),
+          main ? context.displayPath(main) : launch.file,
+          launch,
+          context
+        )
+      );
     });
   }
   const standalone = [];
@@ -28848,7 +29234,8 @@ function readUvicornCommandLine(args) {
     const arg = args[i];
     const text3 = arg.value;
     if (arg.unresolved) {
-      if (!result.openEnded && arg.unresolved.some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))) result.openEnded = { arg, index: result.options.length };
+      if (!result.openEnded && arg.unresolved.some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable)))
+        result.openEnded = { arg, index: result.options.length };
       else result.positionals.push(arg);
       continue;
     }
@@ -28933,7 +29320,8 @@ var init_command_line2 = __esm({
       "ssl-ciphers",
       "app-dir",
       "h11-max-incomplete-event-size"
-    ]) OPTIONS[`--${name2}`] = { parameter: name2.replace(/-/g, "_") };
+    ])
+      OPTIONS[`--${name2}`] = { parameter: name2.replace(/-/g, "_") };
     OPTIONS["--reload-dir"] = { parameter: "reload_dirs" };
     OPTIONS["--reload-include"] = { parameter: "reload_includes" };
     OPTIONS["--reload-exclude"] = { parameter: "reload_excludes" };
@@ -29003,7 +29391,13 @@ function resolveSetting(name2, spec, parsed, launch) {
   }
   const source = { kind: "default", reference: spec.default.reference, note: spec.default.note };
   if ((name2 === "host" || name2 === "port") && launch.externalEnv.length > 0) {
-    return { name: name2, value: void 0, text: spec.default.text, unit: spec.unit, source: { ...source, note: `unless ${variable} comes from an environment file outside the tree` } };
+    return {
+      name: name2,
+      value: void 0,
+      text: spec.default.text,
+      unit: spec.unit,
+      source: { ...source, note: `unless ${variable} comes from an environment file outside the tree` }
+    };
   }
   return { name: name2, value: spec.default.value, text: spec.default.text, unit: spec.unit, source };
 }
@@ -29059,7 +29453,12 @@ var init_uvicorn2 = __esm({
       h11_max_incomplete_event_size: {
         unit: "bytes",
         integer: true,
-        default: { value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, text: "None", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "h11's 16 KiB" }
+        default: {
+          value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
+          text: "None",
+          reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE",
+          note: "h11's 16 KiB"
+        }
       },
       ssl_certfile: { unit: "text", integer: false, default: { value: void 0, text: "None", reference: MAIN } },
       ssl_keyfile: { unit: "text", integer: false, default: { value: void 0, text: "None", reference: MAIN } }
@@ -29132,7 +29531,10 @@ var init_defaults = __esm({
     HTTP_ADDRESS_REFERENCE = reference(HTTP_DOC, 'address: "all local addresses"');
     AJP_ADDRESS_REFERENCE = reference(AJP_DOC, 'address: "the loopback address" since 9.0.31, 8.5.51, 7.0.100');
     AJP_SECRET_REQUIRED_REFERENCE = reference(AJP_DOC, 'secretRequired: "The default value is true", since 9.0.31, 8.5.51, 7.0.100');
-    REQUEST_HEADER_SIZE_REFERENCE = reference(HTTP_DOC, 'maxHttpRequestHeaderSize: "If not specified, this attribute is set to the value of the maxHttpHeaderSize attribute"');
+    REQUEST_HEADER_SIZE_REFERENCE = reference(
+      HTTP_DOC,
+      'maxHttpRequestHeaderSize: "If not specified, this attribute is set to the value of the maxHttpHeaderSize attribute"'
+    );
     EXECUTOR_DEFAULTS = {
       maxThreads: { value: 200, text: "200", reference: `${EXECUTOR_DOC} (maxThreads)` },
       minSpareThreads: { value: 25, text: "25", reference: `${EXECUTOR_DOC} (minSpareThreads)` },
@@ -29180,7 +29582,14 @@ function buildConnector(input) {
     }
     const requestHeader = fromAttribute("maxHttpRequestHeaderSize");
     const headerSize = settings.get("maxHttpHeaderSize");
-    settings.set("maxHttpRequestHeaderSize", requestHeader && requestHeader.value !== -1 ? requestHeader : { ...headerSize, name: "maxHttpRequestHeaderSize", source: headerSize.source.kind === "file" ? headerSize.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE } });
+    settings.set(
+      "maxHttpRequestHeaderSize",
+      requestHeader && requestHeader.value !== -1 ? requestHeader : {
+        ...headerSize,
+        name: "maxHttpRequestHeaderSize",
+        source: headerSize.source.kind === "file" ? headerSize.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE }
+      }
+    );
     const ssl = settings.get("SSLEnabled");
     if (ssl.value === true) {
       settings.set("scheme", { ...settings.get("scheme"), value: "https", text: "https", source: ssl.source });
@@ -29190,7 +29599,15 @@ function buildConnector(input) {
   const port = fromAttribute("port");
   if (port) {
     if (typeof port.value === "number" && input.portOffset && typeof input.portOffset.value === "number" && input.portOffset.value !== 0) {
-      settings.set("port", { ...port, value: port.value + input.portOffset.value, source: { kind: "file", span: attributes.get("port").valueSpan, via: input.portOffset.source.kind === "file" ? [input.portOffset.source.span] : void 0 } });
+      settings.set("port", {
+        ...port,
+        value: port.value + input.portOffset.value,
+        source: {
+          kind: "file",
+          span: attributes.get("port").valueSpan,
+          via: input.portOffset.source.kind === "file" ? [input.portOffset.source.span] : void 0
+        }
+      });
     } else if (typeof port.value === "number" && input.portOffset && input.portOffset.value === void 0) {
       settings.set("port", { ...port, value: void 0 });
     } else {
@@ -29200,25 +29617,40 @@ function buildConnector(input) {
   const address = fromAttribute("address");
   if (address) settings.set("address", address);
   else if (family === "ajp" && ajpSecretRequiredExists(version)) {
-    settings.set("address", { name: "address", value: "127.0.0.1", text: "the loopback address", unit: "text", source: { kind: "default", reference: AJP_ADDRESS_REFERENCE } });
+    settings.set("address", {
+      name: "address",
+      value: "127.0.0.1",
+      text: "the loopback address",
+      unit: "text",
+      source: { kind: "default", reference: AJP_ADDRESS_REFERENCE }
+    });
   } else {
-    settings.set("address", { name: "address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: HTTP_ADDRESS_REFERENCE } });
+    settings.set("address", {
+      name: "address",
+      value: "0.0.0.0",
+      text: "all local addresses",
+      unit: "text",
+      source: { kind: "default", reference: HTTP_ADDRESS_REFERENCE }
+    });
   }
   const keepAliveAttribute = attributes.get("keepAliveTimeout");
   const keepAlive = keepAliveAttribute ? settingFromAttribute("keepAliveTimeout", keepAliveAttribute, void 0) : void 0;
   const keepAliveUsable = keepAliveAttribute && keepAlive && (keepAlive.value !== void 0 || keepAliveAttribute.value === void 0);
   const connectionTimeout = settings.get("connectionTimeout");
-  settings.set("keepAliveTimeout", keepAliveUsable ? keepAlive : {
-    name: "keepAliveTimeout",
-    value: connectionTimeout.value,
-    text: connectionTimeout.text,
-    unit: "ms",
-    source: connectionTimeout.source.kind === "file" && !keepAliveAttribute ? connectionTimeout.source : {
-      kind: "default",
-      reference: KEEP_ALIVE_TIMEOUT_REFERENCE(family),
-      note: keepAliveAttribute ? `"${keepAliveAttribute.value}" is not an integer: Tomcat logs "failed to set property" and uses connectionTimeout ${connectionTimeout.text}` : `= connectionTimeout ${connectionTimeout.text}`
+  settings.set(
+    "keepAliveTimeout",
+    keepAliveUsable ? keepAlive : {
+      name: "keepAliveTimeout",
+      value: connectionTimeout.value,
+      text: connectionTimeout.text,
+      unit: "ms",
+      source: connectionTimeout.source.kind === "file" && !keepAliveAttribute ? connectionTimeout.source : {
+        kind: "default",
+        reference: KEEP_ALIVE_TIMEOUT_REFERENCE(family),
+        note: keepAliveAttribute ? `"${keepAliveAttribute.value}" is not an integer: Tomcat logs "failed to set property" and uses connectionTimeout ${connectionTimeout.text}` : `= connectionTimeout ${connectionTimeout.text}`
+      }
     }
-  });
+  );
   const executorName = settings.get("executor")?.value;
   const executor = typeof executorName === "string" ? input.executors.find((candidate) => candidate.name === executorName) : void 0;
   const ownThreads = withDefault("maxThreads");
@@ -29227,7 +29659,14 @@ function buildConnector(input) {
     const exists = ajpSecretRequiredExists(version);
     const required = fromAttribute("secretRequired");
     if (required && exists) settings.set("secretRequired", required);
-    else if (exists) settings.set("secretRequired", { name: "secretRequired", value: true, text: "true", unit: "flag", source: { kind: "default", reference: AJP_SECRET_REQUIRED_REFERENCE } });
+    else if (exists)
+      settings.set("secretRequired", {
+        name: "secretRequired",
+        value: true,
+        text: "true",
+        unit: "flag",
+        source: { kind: "default", reference: AJP_SECRET_REQUIRED_REFERENCE }
+      });
     const secret = fromAttribute("secret") ?? (attributes.has("requiredSecret") && ajpRequiredSecretAliasWorks(version) === true ? fromAttribute("secret", "requiredSecret") : void 0);
     if (secret) settings.set("secret", secret);
   }
@@ -29278,7 +29717,13 @@ function canonicalNumber(name2, value, fallback) {
   }
 }
 function defaultSetting(name2, fallback) {
-  return { name: name2, value: fallback.value, text: fallback.text, unit: CONNECTOR_SETTING_KINDS[name2].unit, source: { kind: "default", reference: fallback.reference, note: fallback.note } };
+  return {
+    name: name2,
+    value: fallback.value,
+    text: fallback.text,
+    unit: CONNECTOR_SETTING_KINDS[name2].unit,
+    source: { kind: "default", reference: fallback.reference, note: fallback.note }
+  };
 }
 function attachListener(backend, connector, option, span2) {
   const port = connector.settings.get("port");
@@ -33959,7 +34404,11 @@ function scanXml(text3) {
     checkReferences(text3, from2, to, declaredEntities, problems);
     if (open.length === 0 && /\S/.test(text3.slice(from2, to))) {
       const at = from2 + text3.slice(from2, to).search(/\S/);
-      problems.push({ start: at, end: at + 1, message: rootClosed || roots.length > 0 ? "Content is not allowed in trailing section" : "Content is not allowed in prolog" });
+      problems.push({
+        start: at,
+        end: at + 1,
+        message: rootClosed || roots.length > 0 ? "Content is not allowed in trailing section" : "Content is not allowed in prolog"
+      });
     }
   };
   while (i < text3.length) {
@@ -34001,12 +34450,24 @@ function scanXml(text3) {
       const openIndex = openByName.get(name2)?.at(-1) ?? -1;
       if (openIndex === -1) {
         const top = open[open.length - 1];
-        problems.push(top ? { start: i, end, message: `The element type "${top.name}" must be terminated by the matching end-tag "</${top.name}>"`, related: { start: top.start, end: top.start + 1 + top.name.length, label: `<${top.name}> opens here` } } : { start: i, end, message: `The end-tag "</${name2}>" has no start tag` });
+        problems.push(
+          top ? {
+            start: i,
+            end,
+            message: `The element type "${top.name}" must be terminated by the matching end-tag "</${top.name}>"`,
+            related: { start: top.start, end: top.start + 1 + top.name.length, label: `<${top.name}> opens here` }
+          } : { start: i, end, message: `The end-tag "</${name2}>" has no start tag` }
+        );
       } else {
         for (let k = open.length - 1; k > openIndex; k--) {
           const unclosed = open[k];
           unclosed.end = i;
-          problems.push({ start: i, end, message: `The element type "${unclosed.name}" must be terminated by the matching end-tag "</${unclosed.name}>"`, related: { start: unclosed.start, end: unclosed.start + 1 + unclosed.name.length, label: `<${unclosed.name}> opens here` } });
+          problems.push({
+            start: i,
+            end,
+            message: `The element type "${unclosed.name}" must be terminated by the matching end-tag "</${unclosed.name}>"`,
+            related: { start: unclosed.start, end: unclosed.start + 1 + unclosed.name.length, label: `<${unclosed.name}> opens here` }
+          });
         }
         open[openIndex].end = end;
         for (let k = open.length - 1; k >= openIndex; k--) openByName.get(open[k].name).pop();
@@ -34020,7 +34481,8 @@ function scanXml(text3) {
       element.parent = parent;
       if (parent) parent.children.push(element);
       else {
-        if (roots.length > 0) problems.push({ start: i, end: i + 1 + element.name.length, message: "The markup in the document following the root element must be well-formed" });
+        if (roots.length > 0)
+          problems.push({ start: i, end: i + 1 + element.name.length, message: "The markup in the document following the root element must be well-formed" });
         roots.push(element);
       }
       byStart.set(i, element);
@@ -34060,7 +34522,11 @@ function scanStartTag(text3, start, entities, problems) {
   for (; ; ) {
     while (j < text3.length && WHITESPACE.test(text3[j])) j++;
     if (j >= text3.length) {
-      problems.push({ start, end: start + 1 + element.name.length, message: `Element type "${element.name}" must be followed by either attribute specifications, ">" or "/>"` });
+      problems.push({
+        start,
+        end: start + 1 + element.name.length,
+        message: `Element type "${element.name}" must be followed by either attribute specifications, ">" or "/>"`
+      });
       element.startTagEnd = j;
       return { element, end: j, selfClosing: true };
     }
@@ -34078,27 +34544,43 @@ function scanStartTag(text3, start, entities, problems) {
     let k = j;
     while (k < text3.length && WHITESPACE.test(text3[k])) k++;
     if (name2 === "" || text3[k] !== "=") {
-      problems.push({ start: nameStart, end: Math.max(j, nameStart + 1), message: name2 === "" ? `Element type "${element.name}" must be followed by either attribute specifications, ">" or "/>"` : `Attribute name "${name2}" associated with an element type "${element.name}" must be followed by the ' = ' character` });
+      problems.push({
+        start: nameStart,
+        end: Math.max(j, nameStart + 1),
+        message: name2 === "" ? `Element type "${element.name}" must be followed by either attribute specifications, ">" or "/>"` : `Attribute name "${name2}" associated with an element type "${element.name}" must be followed by the ' = ' character`
+      });
       return giveUp(text3, element, nameStart);
     }
     k++;
     while (k < text3.length && WHITESPACE.test(text3[k])) k++;
     const quote = text3[k];
     if (quote !== '"' && quote !== "'") {
-      problems.push({ start: k, end: Math.min(k + 1, text3.length), message: `Open quote is expected for attribute "${name2}" associated with an element type "${element.name}"` });
+      problems.push({
+        start: k,
+        end: Math.min(k + 1, text3.length),
+        message: `Open quote is expected for attribute "${name2}" associated with an element type "${element.name}"`
+      });
       return giveUp(text3, element, k);
     }
     const valueStart = k + 1;
     const valueEnd = text3.indexOf(quote, valueStart);
     if (valueEnd === -1) {
-      problems.push({ start: k, end: k + 1, message: `The value of attribute "${name2}" associated with an element type "${element.name}" is not closed by ${quote === '"' ? "a double" : "a single"} quote` });
+      problems.push({
+        start: k,
+        end: k + 1,
+        message: `The value of attribute "${name2}" associated with an element type "${element.name}" is not closed by ${quote === '"' ? "a double" : "a single"} quote`
+      });
       element.startTagEnd = text3.length;
       return { element, end: text3.length, selfClosing: true };
     }
     const raw = text3.slice(valueStart, valueEnd);
     const lessThan = raw.indexOf("<");
     if (lessThan !== -1) {
-      problems.push({ start: valueStart + lessThan, end: valueStart + lessThan + 1, message: `The value of attribute "${name2}" associated with an element type "${element.name}" must not contain the '<' character` });
+      problems.push({
+        start: valueStart + lessThan,
+        end: valueStart + lessThan + 1,
+        message: `The value of attribute "${name2}" associated with an element type "${element.name}" must not contain the '<' character`
+      });
     }
     checkReferences(text3, valueStart, valueEnd, entities, problems);
     if (seen.has(name2)) {
@@ -34218,7 +34700,10 @@ function readTomcat(serverXmls, catalinaProperties, context) {
     const values2 = /* @__PURE__ */ new Map();
     for (const entry of parsed.entries) values2.set(entry.key, { value: entry.value, span: read.span(entry.valueStart, entry.valueEnd) });
     propertyFiles.set(path, { display: read.file, values: values2 });
-    output.comments.set(read.file, parsed.comments.map((comment2) => ({ span: read.span(comment2.start, comment2.end), text: comment2.text })));
+    output.comments.set(
+      read.file,
+      parsed.comments.map((comment2) => ({ span: read.span(comment2.start, comment2.end), text: comment2.text }))
+    );
   }
   const images = serverXmls.length > 0 ? findTomcatImages(context) : [];
   for (const path of serverXmls) {
@@ -34250,7 +34735,10 @@ function readServerXml(source, version, properties, output) {
       related: problem.related ? [{ span: source.span(problem.related.start, problem.related.end), label: problem.related.label }] : []
     });
   }
-  output.comments.set(source.file, document.comments.map((comment2) => ({ span: source.span(comment2.start, comment2.end), text: suppressionText(comment2.text) })));
+  output.comments.set(
+    source.file,
+    document.comments.map((comment2) => ({ span: source.span(comment2.start, comment2.end), text: suppressionText(comment2.text) }))
+  );
   const lookup = (name2) => properties?.get(name2);
   const attributesOf = (element) => {
     const map = /* @__PURE__ */ new Map();
@@ -34315,7 +34803,11 @@ function readPortOffset(attributes, version) {
     value: attribute2.value === void 0 ? void 0 : value ?? 0,
     text: attribute2.raw,
     unit: "count",
-    source: value === void 0 && attribute2.value !== void 0 ? { kind: "default", reference: "https://tomcat.apache.org/tomcat-10.1-doc/config/server.html (portOffset)", note: `"${attribute2.value}" is not an integer: Tomcat keeps 0` } : { kind: "file", span: attribute2.valueSpan }
+    source: value === void 0 && attribute2.value !== void 0 ? {
+      kind: "default",
+      reference: "https://tomcat.apache.org/tomcat-10.1-doc/config/server.html (portOffset)",
+      note: `"${attribute2.value}" is not an integer: Tomcat keeps 0`
+    } : { kind: "file", span: attribute2.valueSpan }
   };
 }
 function readExecutor(source, element, attributes) {
@@ -34332,7 +34824,11 @@ function readExecutor(source, element, attributes) {
         value: fallback.value,
         text: fallback.text,
         unit: "count",
-        source: { kind: "default", reference: fallback.reference, note: attribute2 ? `"${attribute2.value}" is not an integer: Tomcat keeps the default` : void 0 }
+        source: {
+          kind: "default",
+          reference: fallback.reference,
+          note: attribute2 ? `"${attribute2.value}" is not an integer: Tomcat keeps the default` : void 0
+        }
       });
     }
   }
@@ -34436,7 +34932,11 @@ function readYamlFile(text3) {
   const problems = [];
   try {
     for (const document of (0, import_yaml5.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
-      const found = document.errors.map((error) => ({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") }));
+      const found = document.errors.map((error) => ({
+        start: error.pos[0],
+        end: Math.max(error.pos[1], error.pos[0]),
+        message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")
+      }));
       found.push(...duplicateKeys(document.contents));
       problems.push(...found.sort((a, b) => a.start - b.start));
       const entries = [];
@@ -34610,10 +35110,18 @@ function readFile(path, context, output) {
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format8);
-  output.comments.set(source.file, content2.comments.map((comment2) => ({ span: source.span(comment2.start, comment2.end), text: comment2.text })));
+  output.comments.set(
+    source.file,
+    content2.comments.map((comment2) => ({ span: source.span(comment2.start, comment2.end), text: comment2.text }))
+  );
   if (format8 === "yaml") {
     for (const problem of content2.problems) {
-      output.diagnostics.push({ ruleId: "yaml-syntax", message: problem.message, primary: source.span(problem.start, problem.end), related: [] });
+      output.diagnostics.push({
+        ruleId: "yaml-syntax",
+        message: problem.message,
+        primary: source.span(problem.start, problem.end),
+        related: []
+      });
     }
   }
   return { path, source, format: format8, location: "file", profile, content: content2 };
@@ -34638,7 +35146,9 @@ function findSequence(parts, sequence) {
   return -1;
 }
 function buildApp(root, files, overrides2, context) {
-  const ordered2 = [...files].sort((a, b) => LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === "yaml" ? -1 : 1) || (a.path < b.path ? -1 : 1));
+  const ordered2 = [...files].sort(
+    (a, b) => LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === "yaml" ? -1 : 1) || (a.path < b.path ? -1 : 1)
+  );
   const layers = [];
   for (const file of ordered2) {
     for (const document of file.content.documents) {
@@ -34662,7 +35172,9 @@ function buildApp(root, files, overrides2, context) {
   const defaultMerged = merge(layers, usedProfiles, overrides2);
   backends.push(makeBackend(appName, files, usedProfiles, "default", defaultMerged, layers, overrides2));
   if (activeFromTree.length === 0) {
-    const others = [...new Set(layers.map((layer) => layer.profile).filter((profile) => profile !== void 0 && !active.includes(profile)))];
+    const others = [
+      ...new Set(layers.map((layer) => layer.profile).filter((profile) => profile !== void 0 && !active.includes(profile)))
+    ];
     for (const profile of others.sort()) {
       const merged = merge(layers, [profile], overrides2);
       const baseOnly = merge(layers, [], overrides2);
@@ -34732,11 +35244,23 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
   const port = resolve9("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
-  const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : { name: "server.port", value: 8080, text: "8080", unit: "count", source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
+  const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : {
+    name: "server.port",
+    value: 8080,
+    text: "8080",
+    unit: "count",
+    source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` }
+  };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
   const address = resolve9("server.address");
-  const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : { name: "server.address", value: "0.0.0.0", text: "all local addresses", unit: "text", source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
+  const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : {
+    name: "server.address",
+    value: "0.0.0.0",
+    text: "all local addresses",
+    unit: "text",
+    source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` }
+  };
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
@@ -34747,24 +35271,47 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
       else if (connectorDefault(name3, "http")) connectorSettings.set(name3, tomcatDefault(name3));
     }
   }
-  connectorSettings.set("protocol", { name: "protocol", value: "HTTP/1.1", text: "HTTP/1.1", unit: "text", source: { kind: "default", reference: "Spring Boot TomcatServletWebServerFactory: Http11NioProtocol" } });
+  connectorSettings.set("protocol", {
+    name: "protocol",
+    value: "HTTP/1.1",
+    text: "HTTP/1.1",
+    unit: "text",
+    source: { kind: "default", reference: "Spring Boot TomcatServletWebServerFactory: Http11NioProtocol" }
+  });
   if (!settings.has("server.tomcat.connection-timeout")) connectorSettings.set("connectionTimeout", tomcatDefault("connectionTimeout"));
   if (!settings.has("server.tomcat.keep-alive-timeout")) {
     const timeout = connectorSettings.get("connectionTimeout");
     connectorSettings.set("keepAliveTimeout", {
       ...timeout,
       name: "keepAliveTimeout",
-      source: timeout.source.kind === "file" ? timeout.source : { kind: "default", reference: `${TOMCAT_PROPERTIES}: "When not set the connectionTimeout is used"; ${KEEP_ALIVE_TIMEOUT_REFERENCE("http")}`, note: `= connectionTimeout ${timeout.text}` }
+      source: timeout.source.kind === "file" ? timeout.source : {
+        kind: "default",
+        reference: `${TOMCAT_PROPERTIES}: "When not set the connectionTimeout is used"; ${KEEP_ALIVE_TIMEOUT_REFERENCE("http")}`,
+        note: `= connectionTimeout ${timeout.text}`
+      }
     });
   }
   if (!settings.has("server.max-http-request-header-size")) {
     const header = connectorSettings.get("maxHttpHeaderSize");
-    connectorSettings.set("maxHttpRequestHeaderSize", { ...header, name: "maxHttpRequestHeaderSize", source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE } });
+    connectorSettings.set("maxHttpRequestHeaderSize", {
+      ...header,
+      name: "maxHttpRequestHeaderSize",
+      source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE }
+    });
   }
   const sslEnabled = resolve9("server.ssl.enabled");
   const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve9).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
-  connectorSettings.set("SSLEnabled", tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf2(sslMaterial) } : { name: "SSLEnabled", value: false, text: "false", unit: "flag", source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
+  connectorSettings.set(
+    "SSLEnabled",
+    tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf2(sslMaterial) } : {
+      name: "SSLEnabled",
+      value: false,
+      text: "false",
+      unit: "flag",
+      source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` }
+    }
+  );
   const connector = {
     origin: "spring-boot",
     span: port ? port.span : fileStart,
@@ -34792,7 +35339,13 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
 }
 function tomcatDefault(name2) {
   const fallback = connectorDefault(name2, "http");
-  return { name: name2, value: fallback.value, text: fallback.text, unit: unitOf2(name2), source: { kind: "default", reference: fallback.reference, note: fallback.note } };
+  return {
+    name: name2,
+    value: fallback.value,
+    text: fallback.text,
+    unit: unitOf2(name2),
+    source: { kind: "default", reference: fallback.reference, note: fallback.note }
+  };
 }
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
@@ -34802,7 +35355,13 @@ function springSetting(spec, resolve9) {
   const found = key ? resolve9(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
-    return spec.springDefault ? { name: name2, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: "default", reference: spec.springDefault.reference } } : void 0;
+    return spec.springDefault ? {
+      name: name2,
+      value: spec.springDefault.value,
+      text: spec.springDefault.text,
+      unit: spec.unit,
+      source: { kind: "default", reference: spec.springDefault.reference }
+    } : void 0;
   }
   if (found.value === void 0) return { name: name2, value: void 0, text: found.text, unit: spec.unit, source: sourceOf2(found) };
   let value;
@@ -34813,7 +35372,13 @@ function springSetting(spec, resolve9) {
     return { name: name2, value: void 0, text: found.text, unit: spec.unit, source: sourceOf2(found) };
   }
   if (spec.onlyPositive && value <= 0 && spec.springDefault) {
-    return { name: name2, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: "default", reference: spec.springDefault.reference, note: `${key} ${found.value} is not applied (only values > 0 are)` } };
+    return {
+      name: name2,
+      value: spec.springDefault.value,
+      text: spec.springDefault.text,
+      unit: spec.unit,
+      source: { kind: "default", reference: spec.springDefault.reference, note: `${key} ${found.value} is not applied (only values > 0 are)` }
+    };
   }
   return { name: name2, value: canonical(spec, value), text: found.text, unit: spec.unit, source: sourceOf2(found) };
 }
@@ -34922,7 +35487,9 @@ function launchesFor(root, launches) {
       byPrecedence[0].set(`env:${name2}`, found);
     }
     if (launch.program === "java") {
-      const jar = launch.argv.findIndex((arg, index) => index > 0 && (arg.value === "-jar" || !arg.value.startsWith("-") && launch.argv[index - 1]?.value !== "-cp" && launch.argv[index - 1]?.value !== "-classpath"));
+      const jar = launch.argv.findIndex(
+        (arg, index) => index > 0 && (arg.value === "-jar" || !arg.value.startsWith("-") && launch.argv[index - 1]?.value !== "-cp" && launch.argv[index - 1]?.value !== "-classpath")
+      );
       launch.argv.forEach((arg, index) => {
         const system = /^-D([^=]+)=(.*)$/s.exec(arg.value);
         if (system && (jar === -1 || index < jar)) byPrecedence[1].set(relaxedKey(system[1]), { value: system[2], text: system[2], span: arg.span });
@@ -34965,10 +35532,37 @@ var init_spring_boot = __esm({
     SETTINGS3 = [
       { keys: ["server.tomcat.connection-timeout", "server.connection-timeout"], kind: "duration", unit: "ms", connector: ["connectionTimeout"] },
       { keys: ["server.tomcat.keep-alive-timeout"], kind: "duration", unit: "ms", connector: ["keepAliveTimeout"] },
-      { keys: ["server.tomcat.max-keep-alive-requests"], kind: "int", unit: "count", connector: ["maxKeepAliveRequests"], springDefault: { value: 100, text: "100", reference: TOMCAT_PROPERTIES } },
-      { keys: ["server.tomcat.accept-count"], kind: "int", unit: "count", connector: ["acceptCount"], springDefault: { value: 100, text: "100", reference: TOMCAT_PROPERTIES }, onlyPositive: true },
-      { keys: ["server.tomcat.max-connections"], kind: "int", unit: "count", connector: ["maxConnections"], springDefault: { value: 8192, text: "8192", reference: TOMCAT_PROPERTIES }, onlyPositive: true },
-      { keys: ["server.tomcat.threads.max", "server.tomcat.max-threads"], kind: "int", unit: "count", connector: ["maxThreads"], springDefault: { value: 200, text: "200", reference: TOMCAT_PROPERTIES }, onlyPositive: true },
+      {
+        keys: ["server.tomcat.max-keep-alive-requests"],
+        kind: "int",
+        unit: "count",
+        connector: ["maxKeepAliveRequests"],
+        springDefault: { value: 100, text: "100", reference: TOMCAT_PROPERTIES }
+      },
+      {
+        keys: ["server.tomcat.accept-count"],
+        kind: "int",
+        unit: "count",
+        connector: ["acceptCount"],
+        springDefault: { value: 100, text: "100", reference: TOMCAT_PROPERTIES },
+        onlyPositive: true
+      },
+      {
+        keys: ["server.tomcat.max-connections"],
+        kind: "int",
+        unit: "count",
+        connector: ["maxConnections"],
+        springDefault: { value: 8192, text: "8192", reference: TOMCAT_PROPERTIES },
+        onlyPositive: true
+      },
+      {
+        keys: ["server.tomcat.threads.max", "server.tomcat.max-threads"],
+        kind: "int",
+        unit: "count",
+        connector: ["maxThreads"],
+        springDefault: { value: 200, text: "200", reference: TOMCAT_PROPERTIES },
+        onlyPositive: true
+      },
       {
         keys: ["server.max-http-request-header-size", "server.max-http-header-size"],
         kind: "data-size",
@@ -34977,20 +35571,46 @@ var init_spring_boot = __esm({
         springDefault: { value: 8192, text: "8KB", reference: SERVER_PROPERTIES },
         onlyPositive: true
       },
-      { keys: ["server.tomcat.max-swallow-size"], kind: "data-size", unit: "bytes", connector: ["maxSwallowSize"], springDefault: { value: 2097152, text: "2MB", reference: TOMCAT_PROPERTIES } },
-      { keys: ["server.tomcat.max-http-form-post-size", "server.tomcat.max-http-post-size"], kind: "data-size", unit: "bytes", connector: ["maxPostSize"], springDefault: { value: 2097152, text: "2MB", reference: TOMCAT_PROPERTIES } },
-      { keys: ["spring.servlet.multipart.max-file-size"], kind: "data-size", unit: "bytes", connector: [], springDefault: { value: 1048576, text: "1MB", reference: MULTIPART_PROPERTIES } },
-      { keys: ["spring.servlet.multipart.max-request-size"], kind: "data-size", unit: "bytes", connector: [], springDefault: { value: 10485760, text: "10MB", reference: MULTIPART_PROPERTIES } }
+      {
+        keys: ["server.tomcat.max-swallow-size"],
+        kind: "data-size",
+        unit: "bytes",
+        connector: ["maxSwallowSize"],
+        springDefault: { value: 2097152, text: "2MB", reference: TOMCAT_PROPERTIES }
+      },
+      {
+        keys: ["server.tomcat.max-http-form-post-size", "server.tomcat.max-http-post-size"],
+        kind: "data-size",
+        unit: "bytes",
+        connector: ["maxPostSize"],
+        springDefault: { value: 2097152, text: "2MB", reference: TOMCAT_PROPERTIES }
+      },
+      {
+        keys: ["spring.servlet.multipart.max-file-size"],
+        kind: "data-size",
+        unit: "bytes",
+        connector: [],
+        springDefault: { value: 1048576, text: "1MB", reference: MULTIPART_PROPERTIES }
+      },
+      {
+        keys: ["spring.servlet.multipart.max-request-size"],
+        kind: "data-size",
+        unit: "bytes",
+        connector: [],
+        springDefault: { value: 10485760, text: "10MB", reference: MULTIPART_PROPERTIES }
+      }
     ];
-    SERVER_KEYS = new Set([
-      "server.port",
-      "server.address",
-      "server.ssl.enabled",
-      "server.ssl.key-store",
-      "server.ssl.bundle",
-      "server.ssl.certificate",
-      ...SETTINGS3.flatMap((spec) => spec.keys)
-    ].map(relaxedKey));
+    SERVER_KEYS = new Set(
+      [
+        "server.port",
+        "server.address",
+        "server.ssl.enabled",
+        "server.ssl.key-store",
+        "server.ssl.bundle",
+        "server.ssl.certificate",
+        ...SETTINGS3.flatMap((spec) => spec.keys)
+      ].map(relaxedKey)
+    );
     LOCATION_ORDER = ["classpath", "classpath-config", "file", "file-config"];
     MAX_DEFAULT_NESTING = 32;
   }
@@ -35013,7 +35633,9 @@ function parseLimitsConf(source, problems) {
     if (fields.length > 0) {
       const lineSpanEnd = fields[fields.length - 1].end;
       if (fields.length < 4) {
-        problems.push(diagnostic(source, "limits-syntax", `invalid line '${text3.slice(fields[0].start, lineSpanEnd)}' - skipped`, fields[0].start, lineSpanEnd));
+        problems.push(
+          diagnostic(source, "limits-syntax", `invalid line '${text3.slice(fields[0].start, lineSpanEnd)}' - skipped`, fields[0].start, lineSpanEnd)
+        );
       } else {
         const [domain, type, item, value] = fields;
         if (type.text !== "soft" && type.text !== "hard" && type.text !== "-") {
@@ -35348,12 +35970,14 @@ function visit(source, document, object, into, depth) {
         if (!Number.isInteger(port)) return [];
         const target = text3(valueOf(item, "targetPort", document));
         const name2 = text3(valueOf(item, "name", document));
-        return [{
-          ...name2 ? { name: name2 } : {},
-          port,
-          targetPort: target === void 0 ? port : /^\d+$/.test(target) ? Number(target) : target,
-          span: spanOf(source, item)
-        }];
+        return [
+          {
+            ...name2 ? { name: name2 } : {},
+            port,
+            targetPort: target === void 0 ? port : /^\d+$/.test(target) ? Number(target) : target,
+            span: spanOf(source, item)
+          }
+        ];
       })
     });
   } else if (kind === "Ingress") {
@@ -35740,7 +36364,8 @@ var init_hcl = __esm({
         if (t2.kind === "punct" && (t2.text === "-" || t2.text === "!")) {
           this.advance();
           const inner = this.operand(free);
-          if (t2.text === "-" && inner.kind === "literal" && typeof inner.value === "number") return { kind: "literal", value: -inner.value, range: { start: t2.start, end: inner.range.end } };
+          if (t2.text === "-" && inner.kind === "literal" && typeof inner.value === "number")
+            return { kind: "literal", value: -inner.value, range: { start: t2.start, end: inner.range.end } };
           return { kind: "other", range: { start: t2.start, end: inner.range.end } };
         }
         let expr = this.primary();
@@ -35920,7 +36545,15 @@ function parseFile(source, json, output) {
   if (json) {
     const first = firstContent(source.text);
     if (source.text[first] !== "{") {
-      output.diagnostics.push(diagnostic(source, "terraform-syntax", "Invalid Terraform JSON: a .tf.json file must hold one JSON object, and this one starts with something else (HCL belongs in a .tf file)", first, Math.min(first + 1, source.text.length)));
+      output.diagnostics.push(
+        diagnostic(
+          source,
+          "terraform-syntax",
+          "Invalid Terraform JSON: a .tf.json file must hold one JSON object, and this one starts with something else (HCL belongs in a .tf file)",
+          first,
+          Math.min(first + 1, source.text.length)
+        )
+      );
       return void 0;
     }
     const document = (0, import_yaml7.parseDocument)(source.text, { prettyErrors: false, uniqueKeys: false });
@@ -35929,7 +36562,15 @@ function parseFile(source, json, output) {
     if (error || !(0, import_yaml7.isMap)(root)) {
       const [start, end] = error ? error.pos : [first, first + 1];
       const message = error ? error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").slice(0, 200) : "a .tf.json file must hold one JSON object";
-      output.diagnostics.push(diagnostic(source, "terraform-syntax", `Invalid Terraform JSON: ${message}`, Math.min(start, source.text.length), Math.min(end, start + 1, source.text.length)));
+      output.diagnostics.push(
+        diagnostic(
+          source,
+          "terraform-syntax",
+          `Invalid Terraform JSON: ${message}`,
+          Math.min(start, source.text.length),
+          Math.min(end, start + 1, source.text.length)
+        )
+      );
       return void 0;
     }
     return jsonBody(root, 0);
@@ -35964,9 +36605,13 @@ function jsonBody(map, depth) {
   return body2;
 }
 function jsonBlocks(type, typeRange, value, labelsLeft, labels, depth) {
-  if ((0, import_yaml7.isSeq)(value)) return value.items.flatMap((item) => item && ((0, import_yaml7.isMap)(item) || (0, import_yaml7.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []);
+  if ((0, import_yaml7.isSeq)(value))
+    return value.items.flatMap(
+      (item) => item && ((0, import_yaml7.isMap)(item) || (0, import_yaml7.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []
+    );
   if (!(0, import_yaml7.isMap)(value)) return [];
-  if (labelsLeft === 0) return [{ type, typeRange, labels, body: jsonBody(value, depth + 1), range: { start: typeRange.start, end: nodeRange(value).end } }];
+  if (labelsLeft === 0)
+    return [{ type, typeRange, labels, body: jsonBody(value, depth + 1), range: { start: typeRange.start, end: nodeRange(value).end } }];
   const blocks2 = [];
   for (const pair2 of value.items) {
     if (!(0, import_yaml7.isScalar)(pair2.key) || !pair2.value) continue;
@@ -36087,7 +36732,13 @@ function readResources(file, scope, into) {
     const body2 = block2.body;
     const get = (key) => attribute(body2, key)?.value;
     if (LB.test(type)) {
-      into.balancers.push({ ...base, type: r.value(get("load_balancer_type"), "string"), classic: false, idleTimeout: r.value(get("idle_timeout"), "number"), classicListeners: [] });
+      into.balancers.push({
+        ...base,
+        type: r.value(get("load_balancer_type"), "string"),
+        classic: false,
+        idleTimeout: r.value(get("idle_timeout"), "number"),
+        classicListeners: []
+      });
     } else if (type === "aws_elb") {
       const check = blocks(body2, "health_check")[0];
       into.balancers.push({
@@ -36182,7 +36833,13 @@ function targetGroupCheck(r, body2, fallback) {
 function classicCheck(r, block2) {
   const target = r.value(attribute(block2.body, "target")?.value, "string");
   const parts = classicHealthTarget(target);
-  return { span: r.span(block2.typeRange), enabled: void 0, ...parts, matcher: void 0, interval: r.value(attribute(block2.body, "interval")?.value, "number") };
+  return {
+    span: r.span(block2.typeRange),
+    enabled: void 0,
+    ...parts,
+    matcher: void 0,
+    interval: r.value(attribute(block2.body, "interval")?.value, "number")
+  };
 }
 var nodePath31, import_yaml7, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
 var init_terraform = __esm({
@@ -36196,7 +36853,27 @@ var init_terraform = __esm({
     init_cloud_balancers();
     init_hcl();
     init_cloud_values();
-    JSON_BLOCKS = /* @__PURE__ */ new Set(["resource", "variable", "module", "health_check", "listener", "default_action", "action", "forward", "target_group", "load_balancer", "access_logs", "stickiness", "redirect", "fixed_response", "condition", "dynamic", "content", "lifecycle", "connection_settings"]);
+    JSON_BLOCKS = /* @__PURE__ */ new Set([
+      "resource",
+      "variable",
+      "module",
+      "health_check",
+      "listener",
+      "default_action",
+      "action",
+      "forward",
+      "target_group",
+      "load_balancer",
+      "access_logs",
+      "stickiness",
+      "redirect",
+      "fixed_response",
+      "condition",
+      "dynamic",
+      "content",
+      "lifecycle",
+      "connection_settings"
+    ]);
     JSON_LABELS = { resource: 2, variable: 1, module: 1, dynamic: 1 };
     Resolver = class {
       constructor(source, scope) {
@@ -36230,7 +36907,8 @@ var init_terraform = __esm({
           return { ...known2, span: span3, via: { what: `the default of variable "${name2}"`, span: variable.source.span(def.range.start, def.range.end) } };
         }
         const span2 = this.span(expr.range);
-        if (expr.kind === "reference") return { known: false, reason: `${expr.path.join(".")} is not a literal cfglint reads (only a variable's literal default is)`, span: span2 };
+        if (expr.kind === "reference")
+          return { known: false, reason: `${expr.path.join(".")} is not a literal cfglint reads (only a variable's literal default is)`, span: span2 };
         return { known: false, reason: "an expression cfglint does not evaluate", span: span2 };
       }
     };
@@ -36256,7 +36934,14 @@ function readCloudFormation(files, context) {
     if (!/^\s*[{[]/.test(source.text)) addComments(output, source.file, lineComments(source));
     guarded(output.diagnostics, "CloudFormation reader", source.file, () => {
       const { documents, problems } = parseYaml(source);
-      append(output.diagnostics, problems.map((problem) => ({ ...problem, ruleId: "cloudformation-syntax", message: problem.message.startsWith("Invalid") ? problem.message : `Invalid template: ${problem.message}` })));
+      append(
+        output.diagnostics,
+        problems.map((problem) => ({
+          ...problem,
+          ruleId: "cloudformation-syntax",
+          message: problem.message.startsWith("Invalid") ? problem.message : `Invalid template: ${problem.message}`
+        }))
+      );
       if (problems.length > 0) return;
       for (const document of documents) new Template(source, document).read(cloudformation);
     });
@@ -36272,12 +36957,14 @@ function intrinsic(node, document) {
   }
   if ((0, import_yaml.isMap)(node)) {
     const entries = entriesOf2(node, document);
-    if (entries.length === 1 && (entries[0].key === "Ref" || entries[0].key.startsWith("Fn::") || entries[0].key === "Condition")) return { name: entries[0].key, argument: entries[0].value };
+    if (entries.length === 1 && (entries[0].key === "Ref" || entries[0].key.startsWith("Fn::") || entries[0].key === "Condition"))
+      return { name: entries[0].key, argument: entries[0].value };
   }
   return void 0;
 }
 function literal3(text3, kind, span2) {
-  if (kind === "number") return /^\s*\d+\s*$/.test(text3) ? { known: true, value: Number(text3), text: text3, span: span2 } : { known: false, reason: `"${text3}" is not a number`, span: span2 };
+  if (kind === "number")
+    return /^\s*\d+\s*$/.test(text3) ? { known: true, value: Number(text3), text: text3, span: span2 } : { known: false, reason: `"${text3}" is not a number`, span: span2 };
   if (kind === "boolean") {
     const lower = text3.toLowerCase();
     return lower === "true" || lower === "false" ? { known: true, value: lower === "true", text: text3, span: span2 } : { known: false, reason: `"${text3}" is not true or false`, span: span2 };
@@ -36327,7 +37014,8 @@ var init_cloudformation = __esm({
             if (!this.parameters.has(name2)) return { known: false, reason: `Ref ${name2} is not a parameter of this template`, span: span2 };
             const def = this.parameters.get(name2);
             const text4 = this.scalarText(def);
-            if (text4 === void 0) return { known: false, reason: `parameter ${name2} has no literal Default (its value is given when the stack is created)`, span: span2 };
+            if (text4 === void 0)
+              return { known: false, reason: `parameter ${name2} has no literal Default (its value is given when the stack is created)`, span: span2 };
             const known2 = literal3(text4, kind, this.span(def));
             if (!known2.known) return { known: false, reason: `parameter ${name2}: ${known2.reason}`, span: span2 };
             return { ...known2, span: span2, via: { what: `the Default of parameter ${name2}`, span: this.span(def) } };
@@ -36369,8 +37057,16 @@ var init_cloudformation = __esm({
           const p = (key) => this.get(props, key);
           switch (type) {
             case "AWS::ElasticLoadBalancingV2::LoadBalancer": {
-              const idle = itemsOf(p("LoadBalancerAttributes"), this.document).find((item) => this.scalarText(this.get(item, "Key")) === "idle_timeout.timeout_seconds");
-              into.balancers.push({ ...base, type: this.value(p("Type"), "string"), classic: false, idleTimeout: this.value(this.get(idle, "Value"), "number"), classicListeners: [] });
+              const idle = itemsOf(p("LoadBalancerAttributes"), this.document).find(
+                (item) => this.scalarText(this.get(item, "Key")) === "idle_timeout.timeout_seconds"
+              );
+              into.balancers.push({
+                ...base,
+                type: this.value(p("Type"), "string"),
+                classic: false,
+                idleTimeout: this.value(this.get(idle, "Value"), "number"),
+                classicListeners: []
+              });
               break;
             }
             case "AWS::ElasticLoadBalancing::LoadBalancer": {
@@ -36403,12 +37099,30 @@ var init_cloudformation = __esm({
                 matcher: matcher ? this.value(this.get(matcher, "HttpCode") ?? matcher, "string") : void 0,
                 interval: this.value(p("HealthCheckIntervalSeconds"), "number")
               };
-              into.targetGroups.push({ ...base, port: this.value(p("Port"), "number"), protocol: this.value(p("Protocol"), "string"), targetType: this.value(p("TargetType"), "string"), healthCheck: check });
-              for (const target of itemsOf(p("Targets"), this.document)) into.targets.push({ origin: "cloudformation", targetGroup: entry.key, port: this.value(this.get(target, "Port"), "number"), span: this.span(target) });
+              into.targetGroups.push({
+                ...base,
+                port: this.value(p("Port"), "number"),
+                protocol: this.value(p("Protocol"), "string"),
+                targetType: this.value(p("TargetType"), "string"),
+                healthCheck: check
+              });
+              for (const target of itemsOf(p("Targets"), this.document))
+                into.targets.push({
+                  origin: "cloudformation",
+                  targetGroup: entry.key,
+                  port: this.value(this.get(target, "Port"), "number"),
+                  span: this.span(target)
+                });
               break;
             }
             case "AWS::ElasticLoadBalancingV2::Listener":
-              into.listeners.push({ ...base, balancer: this.reference(p("LoadBalancerArn")), port: this.value(p("Port"), "number"), protocol: this.value(p("Protocol"), "string"), targetGroups: this.actionTargets(p("DefaultActions")) });
+              into.listeners.push({
+                ...base,
+                balancer: this.reference(p("LoadBalancerArn")),
+                port: this.value(p("Port"), "number"),
+                protocol: this.value(p("Protocol"), "string"),
+                targetGroups: this.actionTargets(p("DefaultActions"))
+              });
               break;
             case "AWS::ElasticLoadBalancingV2::ListenerRule":
               into.listenerRules.push({ ...base, listener: this.reference(p("ListenerArn")), targetGroups: this.actionTargets(p("Actions")) });
@@ -36445,7 +37159,13 @@ var init_cloudformation = __esm({
       }
       classicCheck(check) {
         const target = this.value(this.get(check, "Target"), "string");
-        return { span: this.span(check), enabled: void 0, ...classicHealthTarget(target), matcher: void 0, interval: this.value(this.get(check, "Interval"), "number") };
+        return {
+          span: this.span(check),
+          enabled: void 0,
+          ...classicHealthTarget(target),
+          matcher: void 0,
+          interval: this.value(this.get(check, "Interval"), "number")
+        };
       }
     };
   }
@@ -36867,10 +37587,8 @@ function annotation(finding2) {
     `endColumn=${primary.end.column}`,
     `title=${escapeCommandProperty(finding2.ruleId)}`
   ].join(",");
-  const related = finding2.related.map(
-    ({ span: span2, label }) => `
-${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`
-  );
+  const related = finding2.related.map(({ span: span2, label }) => `
+${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`);
   const help = finding2.help ? `
 
 help: ${finding2.help}` : "";
@@ -37102,7 +37820,8 @@ function parseBaseline(text3, file) {
   } catch (error) {
     throw new BaselineError(`invalid baseline ${file}: not JSON (${messageOf(error)})`);
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new BaselineError(`invalid baseline ${file}: expected an object with "version" and "entries"`);
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new BaselineError(`invalid baseline ${file}: expected an object with "version" and "entries"`);
   const { version, entries } = data;
   if (version !== BASELINE_VERSION) throw new BaselineError(`invalid baseline ${file}: "version" must be ${BASELINE_VERSION}`);
   if (!Array.isArray(entries)) throw new BaselineError(`invalid baseline ${file}: "entries" must be an array`);
@@ -37232,7 +37951,9 @@ function fileFormatProblems(config, formats) {
   for (const [pattern, format8] of Object.entries(config.files ?? {})) {
     if (formats.includes(format8)) continue;
     const suggestion = closest(format8, [...formats]);
-    problems.push(`${formatJsonPath(["files", pattern])} names the format ${JSON.stringify(format8)}, which cfglint does not read` + (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(", ")})`));
+    problems.push(
+      `${formatJsonPath(["files", pattern])} names the format ${JSON.stringify(format8)}, which cfglint does not read` + (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(", ")})`)
+    );
   }
   return problems;
 }
@@ -37362,16 +38083,18 @@ function ignoredGunicornNames(config) {
 // src/model/backend-limits/h11.ts
 function h11HeadLimits(setting, raise) {
   if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  return [{
-    setting,
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
-    raise,
-    nginxSizeWithin: (limit) => limit,
-    maxSeverity: "info"
-  }];
+  return [
+    {
+      setting,
+      limit: setting.value,
+      measure: "total",
+      admitted: "request line and headers",
+      symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
+      raise,
+      nginxSizeWithin: (limit) => limit,
+      maxSeverity: "info"
+    }
+  ];
 }
 
 // src/model/backend-limits/gunicorn.ts
@@ -37485,7 +38208,11 @@ function explicitClientMaxBodySize(pass) {
   return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };
 }
 function formatNginxSize(bytes) {
-  for (const [unit, factor] of [["g", 1024 ** 3], ["m", 1024 ** 2], ["k", 1024]]) {
+  for (const [unit, factor] of [
+    ["g", 1024 ** 3],
+    ["m", 1024 ** 2],
+    ["k", 1024]
+  ]) {
     if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
   }
   return String(bytes);
@@ -37517,19 +38244,24 @@ function requestHead2(kind, listener) {
   const setting = connector.settings.get("maxHttpRequestHeaderSize");
   if (!sizeLimit(setting)) return [];
   const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
-  return [{
-    setting: { ...setting, name: property },
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
-    raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
-    nginxSizeWithin: (limit) => limit
-  }];
+  return [
+    {
+      setting: { ...setting, name: property },
+      limit: setting.value,
+      measure: "total",
+      admitted: "request line and headers",
+      symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
+      raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
+      nginxSizeWithin: (limit) => limit
+    }
+  ];
 }
 function multipartBody(backend) {
   const out = [];
-  for (const [name2, scope] of [["spring.servlet.multipart.max-file-size", "each uploaded file"], ["spring.servlet.multipart.max-request-size", "a whole multipart request"]]) {
+  for (const [name2, scope] of [
+    ["spring.servlet.multipart.max-file-size", "each uploaded file"],
+    ["spring.servlet.multipart.max-request-size", "a whole multipart request"]
+  ]) {
     const setting = backend.settings.get(name2);
     if (!sizeLimit(setting)) continue;
     out.push({
@@ -37547,13 +38279,15 @@ function connectorBody(kind, listener) {
   const maxPostSize = connector?.settings.get("maxPostSize");
   if (!sizeLimit(maxPostSize)) return [];
   const name2 = kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
-  return [{
-    setting: { ...maxPostSize, name: name2 },
-    bytes: maxPostSize.value,
-    scope: "form posts (application/x-www-form-urlencoded)",
-    symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
-    raise: (bytes) => kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
-  }];
+  return [
+    {
+      setting: { ...maxPostSize, name: name2 },
+      bytes: maxPostSize.value,
+      scope: "form posts (application/x-www-form-urlencoded)",
+      symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
+      raise: (bytes) => kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
+    }
+  ];
 }
 
 // src/model/backend-limits/uvicorn.ts
@@ -37618,26 +38352,30 @@ function requestHead3(backend, listener) {
   const setting = backend.settings.get("buffer-size");
   if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
   const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
-  return [{
-    setting,
-    limit: setting.value,
-    measure: "total",
-    admitted: "request line and headers",
-    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
-    raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
-    nginxSizeWithin: (limit) => limit
-  }];
+  return [
+    {
+      setting,
+      limit: setting.value,
+      measure: "total",
+      admitted: "request line and headers",
+      symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
+      raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
+      nginxSizeWithin: (limit) => limit
+    }
+  ];
 }
 function requestBody(backend) {
   const limitPost = backend.settings.get("limit-post");
   if (!sizeLimit(limitPost)) return [];
-  return [{
-    setting: limitPost,
-    bytes: limitPost.value,
-    scope: "every request body",
-    symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
-    raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
-  }];
+  return [
+    {
+      setting: limitPost,
+      bytes: limitPost.value,
+      scope: "every request body",
+      symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
+      raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
+    }
+  ];
 }
 function workerTimeout2(backend) {
   const harakiri = backend.settings.get("harakiri");
@@ -37707,7 +38445,9 @@ function containersMounting(containers, display) {
 var NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
 function containersRunningNginxFile(containers, display) {
   const file = pathParts(display).join("/");
-  return containers.filter((container) => container.mounts.some((mount) => (pathParts(mount.display).join("/") === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)));
+  return containers.filter(
+    (container) => container.mounts.some((mount) => (pathParts(mount.display).join("/") === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display))
+  );
 }
 function sharedDirectories(directory, file) {
   const a = pathParts(directory);
@@ -37721,7 +38461,9 @@ function shareNetwork(a, b) {
   return namespaceOf(a) === namespaceOf(b);
 }
 function composeLaunch(launches) {
-  return launches.find((launch) => launch.kind === "compose" && launch.compose !== void 0 && launch.service !== void 0);
+  return launches.find(
+    (launch) => launch.kind === "compose" && launch.compose !== void 0 && launch.service !== void 0
+  );
 }
 function composeDeploymentOf(containers) {
   const projects = [...new Set(containers.map((container) => container.project))];
@@ -37739,7 +38481,13 @@ function composeDeploymentOf(containers) {
 var SOMAXCONN_REFERENCE = "listen(2) (man-pages 6.03); Documentation/networking/ip-sysctl.rst; net/core/net_namespace.c";
 var SYSTEMD_NOFILE_REFERENCE = "systemd-system.conf(5) DefaultLimitNOFILE= (systemd 252)";
 function configured(name2, value, option) {
-  return { name: name2, value, text: String(value), unit: "count", source: { kind: "default", reference: `.cfglint.json environment.${option}`, note: "given in the configuration" } };
+  return {
+    name: name2,
+    value,
+    text: String(value),
+    unit: "count",
+    source: { kind: "default", reference: `.cfglint.json environment.${option}`, note: "given in the configuration" }
+  };
 }
 function unknown(name2, note) {
   return { name: name2, value: void 0, text: "", unit: "count", source: { kind: "default", reference: "not in the tree", note } };
@@ -37792,7 +38540,13 @@ function nofileFor(deployment, launch) {
   return { soft: unknown("nofile", why) };
 }
 function serviceDefault() {
-  const setting = (value, text3) => ({ name: "nofile", value, text: text3, unit: "count", source: { kind: "default", reference: SYSTEMD_NOFILE_REFERENCE, note: "DefaultLimitNOFILE=1024:524288" } });
+  const setting = (value, text3) => ({
+    name: "nofile",
+    value,
+    text: text3,
+    unit: "count",
+    source: { kind: "default", reference: SYSTEMD_NOFILE_REFERENCE, note: "DefaultLimitNOFILE=1024:524288" }
+  });
   return { soft: setting(1024, "1024"), hard: setting(524288, "524288") };
 }
 function nginxWorkerNofile(deployment, scope) {
@@ -38045,10 +38799,11 @@ function compareCloseness(a, b) {
 }
 function sharedDirectoryOf(nginxFiles, backendFiles) {
   let best = [];
-  for (const a of nginxFiles) for (const b of backendFiles) {
-    const common = commonSegments(a, b);
-    if (common.length > best.length) best = common;
-  }
+  for (const a of nginxFiles)
+    for (const b of backendFiles) {
+      const common = commonSegments(a, b);
+      if (common.length > best.length) best = common;
+    }
   return best.join("/");
 }
 
@@ -38102,7 +38857,10 @@ function matchListener(address, listener, composeNamesOf, projectOf = () => void
   if (name2 !== void 0 && (ALL_INTERFACES.has(bound) || bound === host)) {
     const what = name2 === names[0] ? "the compose service" : `a name of the compose service "${names[0]}"`;
     const project = projectOf(listener.backend);
-    return { reason: "compose-service", detail: `"${address.host}" is ${what} that runs this backend${project !== void 0 ? ` (compose project ${project})` : ""}, port ${address.port}` };
+    return {
+      reason: "compose-service",
+      detail: `"${address.host}" is ${what} that runs this backend${project !== void 0 ? ` (compose project ${project})` : ""}, port ${address.port}`
+    };
   }
   return void 0;
 }
@@ -38119,12 +38877,20 @@ function matchComposeLoopback(address, listener, compose, nginxIn) {
   if (inProject.length > 0) {
     const together2 = inProject.find((container) => shareNetwork(container, compose));
     if (!together2 || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
-    return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${together2.service}" shares the network namespace of "${compose.service}"` };
+    return {
+      reason: "same-address",
+      detail: `port ${address.port} on loopback; compose service "${together2.service}" shares the network namespace of "${compose.service}"`
+    };
   }
   if (!ALL_INTERFACES.has(bound)) return void 0;
-  const published = compose.published.find((port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
+  const published = compose.published.find(
+    (port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp))
+  );
   if (!published) return void 0;
-  return { reason: "same-address", detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}` };
+  return {
+    reason: "same-address",
+    detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`
+  };
 }
 function matchEndpoints(endpoints, listener) {
   if (endpoints.length === 0 || listener.address.kind !== "tcp" || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return void 0;
@@ -38132,7 +38898,9 @@ function matchEndpoints(endpoints, listener) {
   const launches = backendLaunches(listener.backend).filter((launch) => launch.kind === "kubernetes");
   for (const endpoint of endpoints) {
     if (endpoint.port !== port) continue;
-    if (launches.some((launch) => launch.file === endpoint.workload.file && launch.service === endpoint.workload.name && (launch.container?.name ?? "") === endpoint.container.name)) {
+    if (launches.some(
+      (launch) => launch.file === endpoint.workload.file && launch.service === endpoint.workload.name && (launch.container?.name ?? "") === endpoint.container.name
+    )) {
       return {
         reason: "kubernetes-service",
         detail: `Service ${endpoint.service.namespace}/${endpoint.service.name} port ${endpoint.servicePort.port} selects ${endpoint.workload.kind} ${endpoint.workload.name}, whose container "${endpoint.container.name}" listens on ${port}`
@@ -38174,7 +38942,9 @@ function kubernetesServiceGap(model, address) {
   const port = servicePort(service, address.port);
   if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: address.port } : void 0;
   for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
-    const started = model.backends.flatMap((backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).map((launch) => ({ backend, container: workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? "")) })));
+    const started = model.backends.flatMap(
+      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).map((launch) => ({ backend, container: workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? "")) }))
+    );
     for (const { backend, container } of started) {
       if (!container) continue;
       const targetPort = resolveTargetPort(port, container);
@@ -38184,7 +38954,9 @@ function kubernetesServiceGap(model, address) {
       }
       const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
       if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) continue;
-      const reached = listeners.some((listener) => listener.address.kind === "tcp" && listener.address.port === targetPort && ALL_INTERFACES.has(listener.address.host.toLowerCase()));
+      const reached = listeners.some(
+        (listener) => listener.address.kind === "tcp" && listener.address.port === targetPort && ALL_INTERFACES.has(listener.address.host.toLowerCase())
+      );
       if (!reached) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
     }
   }
@@ -38201,16 +38973,20 @@ function composeServiceOf(model, backend) {
   const launch = composeLaunch(launches);
   if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
   if (launches.length > 0) return void 0;
-  const started = new Set(model.launches.flatMap((launch2) => launch2.kind === "compose" && launch2.compose ? [`${launch2.compose.project}\0${launch2.service}`] : []));
+  const started = new Set(
+    model.launches.flatMap((launch2) => launch2.kind === "compose" && launch2.compose ? [`${launch2.compose.project}\0${launch2.service}`] : [])
+  );
   const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
   return mounting.length === 1 ? mounting[0] : void 0;
 }
 function computeLinks(model) {
   const links = [];
-  const composeOf = new Map(model.backends.map((backend) => {
-    const compose = composeServiceOf(model, backend);
-    return [backend, compose && !compose.hostNetwork ? compose : void 0];
-  }));
+  const composeOf = new Map(
+    model.backends.map((backend) => {
+      const compose = composeServiceOf(model, backend);
+      return [backend, compose && !compose.hostNetwork ? compose : void 0];
+    })
+  );
   const composeNamesOf = (backend) => {
     const compose = composeOf.get(backend);
     return compose ? [compose.service, ...compose.aliases] : [];
@@ -38228,7 +39004,8 @@ function computeLinks(model) {
     add(byPort, listener.address.port, index);
     const compose = composeOf.get(backend);
     if (compose) {
-      for (const name2 of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase()))) add(byCompose, `${name2}\0${listener.address.port}`, index);
+      for (const name2 of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase())))
+        add(byCompose, `${name2}\0${listener.address.port}`, index);
       for (const port of compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
     }
     for (const launch of backendLaunches(backend)) {
@@ -38239,12 +39016,18 @@ function computeLinks(model) {
     const address = target.address;
     const endpoints = hasServices && address.kind === "tcp" ? serviceEndpoints(model, address) : [];
     const loopback = address.kind === "tcp" && isLoopback(address.host);
-    let candidates = address.kind === "unix" ? sockets : [.../* @__PURE__ */ new Set([
-      ...loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
-      ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
-    ])].sort((a, b) => a - b);
+    let candidates = address.kind === "unix" ? sockets : [
+      .../* @__PURE__ */ new Set([
+        ...loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
+        ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
+      ])
+    ].sort((a, b) => a - b);
     const nginxIn = address.kind === "tcp" ? nginxContainers(model, target) : [];
-    if (address.kind === "tcp" && !loopback) candidates = mountedProject(candidates.map((index) => ({ index, compose: composeOf.get(ordered2[index].backend) })), nginxIn);
+    if (address.kind === "tcp" && !loopback)
+      candidates = mountedProject(
+        candidates.map((index) => ({ index, compose: composeOf.get(ordered2[index].backend) })),
+        nginxIn
+      );
     const found = [];
     for (const index of candidates) {
       const { backend, listener } = ordered2[index];
@@ -38324,10 +39107,12 @@ var rule = defineRule({
             backendValue: formatNginxSize(exceeded.bytes)
           },
           primary: nginx.span,
-          related: [{
-            span: exceeded.setting.source.kind === "file" ? exceeded.setting.source.span : link.listener.span,
-            label: `${exceeded.setting.name} ${exceeded.setting.text}${fromFile ? "" : " by default"}`
-          }],
+          related: [
+            {
+              span: exceeded.setting.source.kind === "file" ? exceeded.setting.source.span : link.listener.span,
+              label: `${exceeded.setting.name} ${exceeded.setting.text}${fromFile ? "" : " by default"}`
+            }
+          ],
           modelPath: `${nginx.block.path}>client_max_body_size>${link.backend.kind}:${link.target.address.text}`
         };
       }
@@ -40447,7 +41232,9 @@ var ARG_FACTS = {
   js_shared_dict_zone: ONE_OR_MORE,
   "js_engine@stream": ONE_OR_MORE
 };
-var FACT_NAMES = new Set(Object.keys(ARG_FACTS).filter((key) => key.includes("@")).map((key) => key.split("@")[0]));
+var FACT_NAMES = new Set(
+  Object.keys(ARG_FACTS).filter((key) => key.includes("@")).map((key) => key.split("@")[0])
+);
 var CONTEXT_FACTS = {
   "status_zone@http_api": "server location lif stream_server",
   error_log: "main http server location stream stream_server mail mail_server",
@@ -40569,7 +41356,8 @@ var REMOVED_IN = {
   spdy_headers_comp: "1.19.7",
   spdy_chunk_size: "1.19.7"
 };
-var REJECTS_DUPLICATE = new Set(`
+var REJECTS_DUPLICATE = new Set(
+  `
 absolute_redirect accept_mutex accept_mutex_delay acceptex_read add_after_body add_before_body
 add_header_inherit add_trailer_inherit aio aio_write alias auth_basic auth_basic_user_file
 auth_delay auth_http_pass_client_cert auth_http_timeout auth_request autoindex
@@ -40672,7 +41460,8 @@ uwsgi_temp_path variables_hash_bucket_size variables_hash_max_size worker_aio_re
 worker_connections worker_cpu_affinity worker_priority worker_processes worker_rlimit_core
 worker_rlimit_nofile worker_shutdown_timeout working_directory xclient xml_entities
 xml_external_entities xslt_last_modified
-`.trim().split(/\s+/));
+`.trim().split(/\s+/)
+);
 var SHARED_SETTING = { root: "root/alias", alias: "root/alias" };
 var DATA_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map", "match", "num_map", "geoip2"]);
 function childContext(name2, parent) {
@@ -40774,7 +41563,16 @@ var DirectiveTable = class {
           if (!this.byName.has(name2) && !this.disabled.has(name2)) this.disabled.set(name2, module2);
           continue;
         }
-        this.add({ name: name2, module: module2, contexts: new Set(contexts.split(" ")), block: block2 === 1, args, flag: flag2 === 1, rejectsDuplicate: false, origin: "third-party" });
+        this.add({
+          name: name2,
+          module: module2,
+          contexts: new Set(contexts.split(" ")),
+          block: block2 === 1,
+          args,
+          flag: flag2 === 1,
+          rejectsDuplicate: false,
+          origin: "third-party"
+        });
       }
     }
     for (const [name2, contexts] of Object.entries(options.extraDirectives ?? {})) {
@@ -41407,9 +42205,7 @@ function parseNginx(source) {
     if (token.kind === "{") {
       tree.setBlockOpen(directive, token.start);
       if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
-        syntax('unexpected "{"', token.start, token.end, [
-          { span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }
-        ]);
+        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
       }
       if (isLuaBlockDirective(directive.name)) {
         const lua = lexer.luaBlock();
@@ -41434,16 +42230,15 @@ function parseNginx(source) {
       continue;
     }
     if (token.kind === "}") {
-      syntax('unexpected "}"', token.start, token.end, [
-        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
-      ]);
+      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
       if (stack.length === 1) lexer.next();
       continue;
     }
     endOfFileReported = true;
-    if (!lexer.unbalancedQuote) syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
-      { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
-    ]);
+    if (!lexer.unbalancedQuote)
+      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
+        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
+      ]);
   }
   if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
     const innermost = stack[stack.length - 1].directive;
@@ -41561,7 +42356,11 @@ var NginxDirectiveIndex = class {
     if (!byName) this.innerContexts.set(contexts, byName = /* @__PURE__ */ new Map());
     let inner = byName.get(name2);
     if (!inner) {
-      inner = this.intern([...new Set(contexts.filter((c) => this.opensBlockIn(name2, c)).map((c) => childContext(name2, c)).filter((c) => c !== void 0))]);
+      inner = this.intern([
+        ...new Set(
+          contexts.filter((c) => this.opensBlockIn(name2, c)).map((c) => childContext(name2, c)).filter((c) => c !== void 0)
+        )
+      ]);
       byName.set(name2, inner);
     }
     return inner;
@@ -41756,7 +42555,10 @@ function detectModules(roots) {
 
 // src/model/nginx-value-syntax.ts
 var VALUE_SYNTAX = {
-  keepalive_timeout: [[0, "msec"], [1, "sec"]],
+  keepalive_timeout: [
+    [0, "msec"],
+    [1, "sec"]
+  ],
   keepalive_requests: [[0, "number"]],
   keepalive_time: [[0, "msec"]],
   keepalive: [[0, "number"]],
@@ -41905,7 +42707,14 @@ var NginxBlock = class {
       const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
       const origin = own.generated ? { origin: own.generated } : {};
       if (own.generated?.kind === "default") {
-        return { name: name2, value: value2, text: text3, unit, source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller }, ...origin };
+        return {
+          name: name2,
+          value: value2,
+          text: text3,
+          unit,
+          source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller },
+          ...origin
+        };
       }
       return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }
@@ -42226,14 +43035,35 @@ function kubernetesLoadBalancers(kubernetes) {
       const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
       balancers.push({
         description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: seconds !== void 0 && attributes ? { name: "idle_timeout.timeout_seconds", value: Number(seconds) * 1e3, text: seconds, unit: "ms", source: { kind: "file", span: attributes.valueSpan } } : { name: "idle_timeout.timeout_seconds", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)" } },
+        idleTimeout: seconds !== void 0 && attributes ? {
+          name: "idle_timeout.timeout_seconds",
+          value: Number(seconds) * 1e3,
+          text: seconds,
+          unit: "ms",
+          source: { kind: "file", span: attributes.valueSpan }
+        } : {
+          name: "idle_timeout.timeout_seconds",
+          value: 6e4,
+          text: "60",
+          unit: "ms",
+          source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)" }
+        },
         span: attributes?.valueSpan ?? ingress.nameSpan,
         targets
       });
     } else if (ingressClass === "gce") {
       balancers.push({
         description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: { name: "backend keepalive timeout", value: 6e5, text: "600", unit: "ms", source: { kind: "default", reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)" } },
+        idleTimeout: {
+          name: "backend keepalive timeout",
+          value: 6e5,
+          text: "600",
+          unit: "ms",
+          source: {
+            kind: "default",
+            reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)"
+          }
+        },
         span: ingress.nameSpan,
         targets
       });
@@ -42256,13 +43086,22 @@ function classicElb(kubernetes, service) {
   const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
   return {
     description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
-    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : { name: "connection-idle-timeout", value: 6e4, text: "60", unit: "ms", source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)" } },
+    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : {
+      name: "connection-idle-timeout",
+      value: 6e4,
+      text: "60",
+      unit: "ms",
+      source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)" }
+    },
     span: idle?.valueSpan ?? service.nameSpan,
     targets: workloadsSelectedBy(kubernetes, service)
   };
 }
 function ingressTargets(kubernetes, ingress) {
-  const backends = [...ingress.rules.flatMap((rule56) => rule56.paths.map((path) => path.backend)), ...ingress.defaultBackend ? [ingress.defaultBackend] : []];
+  const backends = [
+    ...ingress.rules.flatMap((rule56) => rule56.paths.map((path) => path.backend)),
+    ...ingress.defaultBackend ? [ingress.defaultBackend] : []
+  ];
   const workloads = /* @__PURE__ */ new Set();
   for (const backend of backends) {
     for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
@@ -42289,7 +43128,9 @@ function cloudLoadBalancers(model) {
 }
 function unattachedTargetGroups(model) {
   const attached = new Set(cloudLoadBalancers(model).flatMap((balancer) => balancer.targetGroups.map((linked) => linked.group)));
-  return (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group)));
+  return (model.cloudBalancers ?? []).flatMap(
+    (resources) => resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group))
+  );
 }
 function linkGroup(resources, group) {
   const targets = resources.targets.filter((target) => target.targetGroup === group.id);
@@ -42305,12 +43146,21 @@ function describe(balancer) {
   const keepsConnections = typeValue === "application" || typeValue === "classic" && balancer.classicListeners.some((listener) => listener.protocol?.known && /^https?$/i.test(listener.protocol.value));
   if (!keepsConnections || idle && !idle.known) return { description, type: typeValue, idleTimeout: void 0, span: span2 };
   const classic = typeValue === "classic";
-  const idleTimeout = idle?.known ? { name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds", value: idle.value * 1e3, text: idle.text, unit: "ms", source: { kind: "file", span: idle.span, ...idle.via ? { via: [idle.via.span] } : {} } } : {
+  const idleTimeout = idle?.known ? {
+    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
+    value: idle.value * 1e3,
+    text: idle.text,
+    unit: "ms",
+    source: { kind: "file", span: idle.span, ...idle.via ? { via: [idle.via.span] } : {} }
+  } : {
     name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
     value: (classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS) * 1e3,
     text: String(classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS),
     unit: "ms",
-    source: { kind: "default", reference: `AWS ${classic ? "Classic ELB" : "ALB"} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})` }
+    source: {
+      kind: "default",
+      reference: `AWS ${classic ? "Classic ELB" : "ALB"} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})`
+    }
   };
   return { description, type: typeValue, idleTimeout, span: span2 };
 }
@@ -42324,7 +43174,8 @@ function idleTimeoutOrigin(balancer) {
 function servedPorts(model) {
   const ports2 = [];
   for (const container of model.compose) {
-    for (const published of container.published) ports2.push({ port: published.hostPort, span: published.span, label: `compose service ${container.service} publishes ${published.hostPort}` });
+    for (const published of container.published)
+      ports2.push({ port: published.hostPort, span: published.span, label: `compose service ${container.service} publishes ${published.hostPort}` });
   }
   const servers = ownServers(model).flatMap((scope) => scope.servers);
   if (servers.length > 0) {
@@ -42338,7 +43189,8 @@ function servedPorts(model) {
   for (const backend of model.backends) {
     for (const listener of backend.listeners) {
       if (listener.address.kind === "other") return void 0;
-      if (listener.address.kind === "tcp") ports2.push({ port: listener.address.port, span: listener.span, label: `${backend.kind} listens on ${listener.address.port}` });
+      if (listener.address.kind === "tcp")
+        ports2.push({ port: listener.address.port, span: listener.span, label: `${backend.kind} listens on ${listener.address.port}` });
     }
   }
   return ports2.length > 0 ? { by: "backends", ports: ports2 } : void 0;
@@ -42349,7 +43201,11 @@ function ownServers(model) {
 function serverListens(server) {
   const entries = server.own("listen");
   const anchor = server.directive?.nameSpan ?? server.directives[0]?.directive.span;
-  if (entries.length === 0) return anchor ? [{ port: 80, span: anchor, isDefault: false }, { port: 8e3, span: anchor, isDefault: false }] : [];
+  if (entries.length === 0)
+    return anchor ? [
+      { port: 80, span: anchor, isDefault: false },
+      { port: 8e3, span: anchor, isDefault: false }
+    ] : [];
   const listens = [];
   for (const entry of entries) {
     const args = entry.directive.args;
@@ -42394,7 +43250,8 @@ function answerFor(server, path, port) {
   return fixedStatus(location, `location "${shown}" of ${where}`) ?? void 0;
 }
 function fixedStatus(block2, where) {
-  if (block2.own("if").length > 0 || block2.children.some((child) => child.kind === "if") || block2.own("rewrite").length > 0 || block2.own("error_page").length > 0) return null;
+  if (block2.own("if").length > 0 || block2.children.some((child) => child.kind === "if") || block2.own("rewrite").length > 0 || block2.own("error_page").length > 0)
+    return null;
   const ret = block2.own("return")[0];
   if (ret) {
     const first = ret.directive.args[0]?.value ?? "";
@@ -42440,7 +43297,10 @@ function hostTargets(model) {
   if (model.kubernetes.services.length > 0) return [];
   const targets = [];
   const balancers = cloudLoadBalancers(model);
-  const groups = [...balancers.flatMap((balancer) => balancer.targetGroups.map((linked) => ({ linked, balancer: balancer.description }))), ...unattachedTargetGroups(model).map((linked) => ({ linked, balancer: void 0 }))];
+  const groups = [
+    ...balancers.flatMap((balancer) => balancer.targetGroups.map((linked) => ({ linked, balancer: balancer.description }))),
+    ...unattachedTargetGroups(model).map((linked) => ({ linked, balancer: void 0 }))
+  ];
   const seen = /* @__PURE__ */ new Set();
   for (const { linked, balancer } of groups) {
     const group = linked.group;
@@ -42455,7 +43315,14 @@ function hostTargets(model) {
     const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
     for (const port of linked.ports) {
       if (!port.known) continue;
-      targets.push({ name: `target group ${group.id}`, port, health: group.healthCheck, ...matcher ? { matcher } : {}, httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS", ...balancer ? { balancer } : {} });
+      targets.push({
+        name: `target group ${group.id}`,
+        port,
+        health: group.healthCheck,
+        ...matcher ? { matcher } : {},
+        httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS",
+        ...balancer ? { balancer } : {}
+      });
     }
   }
   for (const balancer of balancers) {
@@ -42465,7 +43332,14 @@ function hostTargets(model) {
     for (const listener of balancer.balancer.classicListeners) {
       const port = listener.instancePort;
       if (!port?.known) continue;
-      targets.push({ name: balancer.description, port, ...check ? { health: check } : {}, matcher: { value: "200" }, httpCheck: checkProtocol === "HTTP" || checkProtocol === "HTTPS", balancer: balancer.description });
+      targets.push({
+        name: balancer.description,
+        port,
+        ...check ? { health: check } : {},
+        matcher: { value: "200" },
+        httpCheck: checkProtocol === "HTTP" || checkProtocol === "HTTPS",
+        balancer: balancer.description
+      });
     }
   }
   return targets;
@@ -42582,11 +43456,17 @@ function findController(kubernetes) {
     const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
     configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
   }
-  configMap ??= kubernetes.configMaps.find((candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller");
+  configMap ??= kubernetes.configMaps.find(
+    (candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller"
+  );
   const helmValues = kubernetes.helmValues[0];
   const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
   const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
-  const version = imageTag && numbers ? { numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number), text: imageTag.text, span: imageTag.span } : void 0;
+  const version = imageTag && numbers ? {
+    numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number),
+    text: imageTag.text,
+    span: imageTag.span
+  } : void 0;
   if (!workload && !configMap && !helmValues) return void 0;
   return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
 }
@@ -42633,7 +43513,8 @@ function renderIngressNginx(kubernetes) {
   const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
   const controller = findController(kubernetes);
   if (ingresses.length === 0 && !controller) return { diagnostics };
-  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? "")))) return { diagnostics };
+  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? ""))))
+    return { diagnostics };
   const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
   if (!fallbackAnchor) return { diagnostics };
   const file = fallbackAnchor.file;
@@ -42649,7 +43530,13 @@ function renderIngressNginx(kubernetes) {
     if (written && fallback !== void 0) {
       const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
       const problem = invalidNumber(written.value, rendering);
-      if (!problem) return { text: written.value, written, anchor: written.keySpan, origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` } };
+      if (!problem)
+        return {
+          text: written.value,
+          written,
+          anchor: written.keySpan,
+          origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` }
+        };
       diagnostics.push({
         ruleId: "invalid-value",
         message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
@@ -42658,7 +43545,11 @@ function renderIngressNginx(kubernetes) {
       });
     }
     if (fallback === void 0) return void 0;
-    return { text: fallback, anchor: fallbackAnchor, origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` } };
+    return {
+      text: fallback,
+      anchor: fallbackAnchor,
+      origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` }
+    };
   };
   const http = [];
   for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
@@ -42673,12 +43564,26 @@ function renderIngressNginx(kubernetes) {
   const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
     const value = valueOf3(key, rendering);
     return value ? [generated(rendering, value, file)] : [];
-  }) : [generated(UPSTREAM_KEYS["upstream-keepalive-connections"], {
-    text: "0",
-    anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
-    ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
-    origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)` }
-  }, file)];
+  }) : (
+    // No pool: said explicitly, so nginx's own default (a pool since 1.29.7) does not stand in for it.
+    [
+      generated(
+        UPSTREAM_KEYS["upstream-keepalive-connections"],
+        {
+          text: "0",
+          anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
+          ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
+          origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : {
+            controller: "ingress-nginx",
+            key: "upstream-keepalive-connections",
+            kind: "default",
+            text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)`
+          }
+        },
+        file
+      )
+    ]
+  );
   const upstreams = /* @__PURE__ */ new Map();
   const servers = /* @__PURE__ */ new Map();
   for (const ingress of ingresses) {
@@ -42688,10 +43593,26 @@ function renderIngressNginx(kubernetes) {
       if (!rendering) return [];
       const problem = invalidAnnotation(short, value.value, rendering);
       if (problem) {
-        diagnostics.push({ ruleId: "invalid-value", message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`, primary: value.valueSpan, related: [] });
+        diagnostics.push({
+          ruleId: "invalid-value",
+          message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`,
+          primary: value.valueSpan,
+          related: []
+        });
         return [];
       }
-      return [generated(rendering, { text: value.value, written: value, anchor: value.keySpan, origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` } }, file)];
+      return [
+        generated(
+          rendering,
+          {
+            text: value.value,
+            written: value,
+            anchor: value.keySpan,
+            origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` }
+          },
+          file
+        )
+      ];
     });
     const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
     if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
@@ -42710,13 +43631,18 @@ function renderIngressNginx(kubernetes) {
   for (const upstream of upstreams.values()) http.push(upstream);
   for (const [host, locations] of servers) {
     const anchor = locations[0].directive.span;
-    http.push(block("server", [], [
-      simple("server_name", [host], anchor, file),
-      simple("listen", ["80"], anchor, file),
-      ...locations
-    ], anchor, file));
+    http.push(block("server", [], [simple("server_name", [host], anchor, file), simple("listen", ["80"], anchor, file), ...locations], anchor, file));
   }
-  return { root: { kind: "main", file, context: "main", directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)], generatedBy: "ingress-nginx" }, diagnostics };
+  return {
+    root: {
+      kind: "main",
+      file,
+      context: "main",
+      directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)],
+      generatedBy: "ingress-nginx"
+    },
+    diagnostics
+  };
 }
 function workerLimits(valueOf3, file) {
   const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
@@ -42749,13 +43675,19 @@ function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstr
   }[protocol];
   if (!pass) return void 0;
   const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
-  return block("location", [path], [
-    ...overrides2,
-    // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
-    // "close"; the connection-proxy-header annotation replaces it.
-    ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
-    simple(pass[0], [pass[1]], backend.span, file)
-  ], backend.span, file);
+  return block(
+    "location",
+    [path],
+    [
+      ...overrides2,
+      // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
+      // "close"; the connection-proxy-header annotation replaces it.
+      ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
+      simple(pass[0], [pass[1]], backend.span, file)
+    ],
+    backend.span,
+    file
+  );
 }
 function generated(rendering, value, file) {
   const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
@@ -42845,7 +43777,18 @@ var rule5 = defineRule({
         related: { span: front.span, label: `${front.description}: idle timeout ${seconds}s${fromFile ? "" : " (default)"}` },
         adjustable: !front.description.includes("Google Cloud")
       };
-      const drafts = controller?.workload && front.targets.includes(controller.workload) ? judgeServers(model, balancer, model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers)) : judgeBackends(model.backends.filter((backend) => backendLaunches(backend).some((launch) => launch.kind === "kubernetes" && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service))), balancer);
+      const drafts = controller?.workload && front.targets.includes(controller.workload) ? judgeServers(
+        model,
+        balancer,
+        model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers)
+      ) : judgeBackends(
+        model.backends.filter(
+          (backend) => backendLaunches(backend).some(
+            (launch) => launch.kind === "kubernetes" && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service)
+          )
+        ),
+        balancer
+      );
       for (const draft of drafts) if (once(draft)) yield draft;
     }
   }
@@ -43142,7 +44085,8 @@ var rule10 = defineRule({
         const uriArg = args.length === 1 ? args[0] : args.length === 2 && args[0].value === "^~" ? args[1] : void 0;
         if (!uriArg) continue;
         const prefix = uriArg.value;
-        if (prefix === "" || prefix.endsWith("/") || prefix.startsWith("@") || prefix.startsWith("~") || prefix.startsWith("=") || prefix.includes("$")) continue;
+        if (prefix === "" || prefix.endsWith("/") || prefix.startsWith("@") || prefix.startsWith("~") || prefix.startsWith("=") || prefix.includes("$"))
+          continue;
         const alias = aliasEntry.directive.args[0];
         if (!alias || !alias.value.endsWith("/")) continue;
         const trimmed = alias.value.replace(/\/+$/, "");
@@ -43226,7 +44170,9 @@ function isLocalAddress(address) {
   return /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::1" || host === "localhost";
 }
 function refusesOnCondition(block2) {
-  return block2.children.some((child) => child.kind === "if" && child.own("return").some((entry) => /^(401|403|404|444)$/.test(entry.directive.args[0]?.value ?? "")));
+  return block2.children.some(
+    (child) => child.kind === "if" && child.own("return").some((entry) => /^(401|403|404|444)$/.test(entry.directive.args[0]?.value ?? ""))
+  );
 }
 
 // checks/nginx-allow-without-deny.ts
@@ -43638,7 +44584,14 @@ function classMask(source, i) {
       if (end !== -1) {
         const name2 = source.slice(j + 2, end).replace(/^\^/, "");
         const posixNegated = source[j + 2] === "^";
-        const posix14 = { space: CH.LF | CH.CR | CH.SPACE, blank: CH.SPACE, cntrl: CH.LF | CH.CR, punct: CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH, graph: HOST_DELIMITERS, print: HOST_DELIMITERS | CH.SPACE };
+        const posix14 = {
+          space: CH.LF | CH.CR | CH.SPACE,
+          blank: CH.SPACE,
+          cntrl: CH.LF | CH.CR,
+          punct: CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH,
+          graph: HOST_DELIMITERS,
+          print: HOST_DELIMITERS | CH.SPACE
+        };
         const m = posix14[name2] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
         j = end + 2;
@@ -44003,7 +44956,9 @@ var NginxVariables = class _NginxVariables {
   }
   blockFree = /* @__PURE__ */ new Map();
   isBlockFree(text3) {
-    return valueParts(text3).every((part2) => part2.kind === "text" || part2.kind === "variable" && !this.sets.has(part2.name) && (builtinFacts(part2.name) !== void 0 || CONFIG_VARIABLES.has(part2.name) || this.maps.has(part2.name)));
+    return valueParts(text3).every(
+      (part2) => part2.kind === "text" || part2.kind === "variable" && !this.sets.has(part2.name) && (builtinFacts(part2.name) !== void 0 || CONFIG_VARIABLES.has(part2.name) || this.maps.has(part2.name))
+    );
   }
   expandHere(text3, block2, captures) {
     const out = [];
@@ -44061,7 +45016,9 @@ var NginxVariables = class _NginxVariables {
   }
   mapMayHoldLineBreak(map) {
     const sourceParts = valueParts(map.source);
-    const subjectSafe = sourceParts.every((part2) => part2.kind === "text" ? (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) === 0 : part2.kind === "variable" && !this.variableMayHoldLineBreak(part2.name, void 0));
+    const subjectSafe = sourceParts.every(
+      (part2) => part2.kind === "text" ? (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) === 0 : part2.kind === "variable" && !this.variableMayHoldLineBreak(part2.name, void 0)
+    );
     for (const { value } of map.entries) {
       for (const part2 of valueParts(value)) {
         if (part2.kind === "text") {
@@ -44376,7 +45333,9 @@ var DEPRECATIONS_BY_NAME = (() => {
   for (const entry of NGINX_DEPRECATIONS) byName.set(entry.name, [...byName.get(entry.name) ?? [], entry]);
   return byName;
 })();
-var DEPRECATED_LISTEN_PARAMETERS = new Set(NGINX_DEPRECATIONS.filter((entry) => entry.name === "listen" && entry.parameter).map((entry) => entry.parameter));
+var DEPRECATED_LISTEN_PARAMETERS = new Set(
+  NGINX_DEPRECATIONS.filter((entry) => entry.name === "listen" && entry.parameter).map((entry) => entry.parameter)
+);
 function removedAfterDeprecation(name2) {
   return (DEPRECATIONS_BY_NAME.get(name2) ?? []).some((entry) => entry.parameter === void 0 && entry.removed !== void 0);
 }
@@ -44457,7 +45416,10 @@ var rule14 = defineRule({
       if (verdict.kind === "ok") {
         if (use.directive.name === "listen" && variants.some((spec) => spec.module === "http_core") && !argumentsUnknown(use.directive)) {
           const args = use.directive.args;
-          const bad = invalidListenParameter(args.map((arg) => arg.value), variants.some((spec) => spec.module === "stream_core"));
+          const bad = invalidListenParameter(
+            args.map((arg) => arg.value),
+            variants.some((spec) => spec.module === "stream_core")
+          );
           if (bad !== -1) {
             const value2 = args[bad].value;
             const hint = index.table.lookup(value2).length > 0 ? missingSemicolonHint(args[bad - 1].span.start.line, args[bad].span.start.line, value2) : "";
@@ -44485,7 +45447,11 @@ var rule14 = defineRule({
             given: use.argCount,
             expected: describeArgs(mask),
             syntax: syntax.length > 0 ? ` (${syntax.map((s) => `${name2} ${s}`.trim()).join(" | ")})` : "",
-            hint: hintFor(use.argCount, shaped, directive.args.map((arg) => arg.value))
+            hint: hintFor(
+              use.argCount,
+              shaped,
+              directive.args.map((arg) => arg.value)
+            )
           },
           primary: directive.args[Math.max(0, ...[...shaped.map((s) => maxCount(s.args))])]?.span ?? directive.nameSpan
         };
@@ -44685,7 +45651,10 @@ var rule17 = defineRule({
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("proxy_set_header")) continue;
       const variables = NginxVariables.of(scope);
-      if (!variables.withVariables.some(({ entry }) => (entry.directive.name === "proxy_set_header" || entry.directive.name === "set") && /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? ""))) continue;
+      if (!variables.withVariables.some(
+        ({ entry }) => (entry.directive.name === "proxy_set_header" || entry.directive.name === "set") && /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? "")
+      ))
+        continue;
       for (const pass of scope.passes) {
         if (pass.module !== "proxy") continue;
         const headers = pass.location.inheritedList("proxy_set_header").entries;
@@ -44707,7 +45676,8 @@ var rule17 = defineRule({
   }
 });
 function lastHeader(headers, name2) {
-  for (let i = headers.length - 1; i >= 0; i--) if (headers[i].directive.args[0]?.value.toLowerCase() === name2 && headers[i].directive.args[1]) return headers[i];
+  for (let i = headers.length - 1; i >= 0; i--)
+    if (headers[i].directive.args[0]?.value.toLowerCase() === name2 && headers[i].directive.args[1]) return headers[i];
   return void 0;
 }
 
@@ -44745,7 +45715,9 @@ function headerDrops(http, name2) {
       list = own;
       if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
         const redefined = new Set(own.map(headerName));
-        const dropped = outerList.filter((entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== ""));
+        const dropped = outerList.filter(
+          (entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== "")
+        );
         if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf(outer, dropped[0], name2), dropped });
       }
     }
@@ -44885,7 +45857,8 @@ function uniqueNames(entries) {
   return out;
 }
 function levelName2(block2) {
-  if (block2.kind === "location" || block2.kind === "if") return block2.directive ? `${block2.kind} ${block2.directive.args.map((arg) => arg.value).join(" ")}` : block2.kind;
+  if (block2.kind === "location" || block2.kind === "if")
+    return block2.directive ? `${block2.kind} ${block2.directive.args.map((arg) => arg.value).join(" ")}` : block2.kind;
   return block2.kind;
 }
 function proxies(block2) {
@@ -45020,7 +45993,8 @@ function checkedArgs(entry) {
       const first = argText(directive, 0) ?? "";
       const second = argText(directive, 1);
       if (second === void 0 && URL_START.test(first)) return { indexes: [0], target: "response (Location header)" };
-      if (second !== void 0 && argText(directive, 2) === void 0 && REDIRECT_CODES.has(first)) return { indexes: [1], target: "response (Location header)" };
+      if (second !== void 0 && argText(directive, 2) === void 0 && REDIRECT_CODES.has(first))
+        return { indexes: [1], target: "response (Location header)" };
       return void 0;
     }
     case "rewrite": {
@@ -45414,7 +46388,8 @@ function judge6(block2, m, synthetic) {
     return { ...draft(primary, data), messageId: "busyTooLarge" };
   }
   if (tempWrite.value < size && tempWrite.entry) return { ...draft(tempWrite.entry, { value: formatSize(tempWrite.value) }), messageId: "tempWriteTooSmall" };
-  if (maxTemp.entry && maxTemp.value !== 0 && maxTemp.value < size) return { ...draft(maxTemp.entry, { value: formatSize(maxTemp.value) }), messageId: "maxTempTooSmall" };
+  if (maxTemp.entry && maxTemp.value !== 0 && maxTemp.value < size)
+    return { ...draft(maxTemp.entry, { value: formatSize(maxTemp.value) }), messageId: "maxTempTooSmall" };
   return void 0;
 }
 function argSpan(entry) {
@@ -45593,7 +46568,12 @@ var rule25 = defineRule({
           } else if (local) {
             yield { ...base, messageId: "answersBeforeAccess", data: { code, restriction: text3, level: levelName3(home) } };
           } else {
-            yield { ...base, messageId: "answersBeforeOuterAccess", data: { code, restriction: text3, outer: levelName3(restriction.block) }, maxSeverity: "info" };
+            yield {
+              ...base,
+              messageId: "answersBeforeOuterAccess",
+              data: { code, restriction: text3, outer: levelName3(restriction.block) },
+              maxSeverity: "info"
+            };
           }
         }
       }
@@ -45842,9 +46822,19 @@ var rule28 = defineRule({
       let verdict = releaseVerdicts.get(directive.name);
       if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range2));
       if (verdict === "notYet") {
-        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "notYet", data: { name: directive.name, since: specs2[0].since, versions: describeRange(range2) } };
+        yield {
+          primary: directive.nameSpan,
+          modelPath: use.path,
+          messageId: "notYet",
+          data: { name: directive.name, since: specs2[0].since, versions: describeRange(range2) }
+        };
       } else if (verdict === "removed" && !removedAfterDeprecation(directive.name)) {
-        yield { primary: directive.nameSpan, modelPath: use.path, messageId: "removed", data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range2) } };
+        yield {
+          primary: directive.nameSpan,
+          modelPath: use.path,
+          messageId: "removed",
+          data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range2) }
+        };
       }
     }
     for (const { draft, others } of thirdParty.values()) {
@@ -46222,10 +47212,12 @@ var rule33 = defineRule({
             directive
           },
           primary: found.entry.directive.args[0]?.span ?? found.entry.directive.span,
-          related: [{
-            span: limit.setting.source.kind === "file" ? limit.setting.source.span : link.listener.span,
-            label: `${link.backend.kind} kills requests after ${formatMilliseconds(limit.setting.value)}${limit.setting.source.kind === "default" ? " by default" : ""}`
-          }],
+          related: [
+            {
+              span: limit.setting.source.kind === "file" ? limit.setting.source.span : link.listener.span,
+              label: `${link.backend.kind} kills requests after ${formatMilliseconds(limit.setting.value)}${limit.setting.source.kind === "default" ? " by default" : ""}`
+            }
+          ],
           modelPath: `${found.block.path}>${directive}>${link.backend.kind}:${link.target.address.text}`
         };
       }
@@ -46259,7 +47251,13 @@ function downAfterReboot(model) {
     const target = balancerFor(ports2);
     if (!runsNginx && (hasNginx || !target)) continue;
     if (restartsAtBoot(container.restart) !== false) continue;
-    found.push({ kind: "compose", container, runs: runsNginx ? "nginx" : "the service the load balancer sends to", ports: ports2, ...describe4(target) ? { behindBalancer: describe4(target) } : {} });
+    found.push({
+      kind: "compose",
+      container,
+      runs: runsNginx ? "nginx" : "the service the load balancer sends to",
+      ports: ports2,
+      ...describe4(target) ? { behindBalancer: describe4(target) } : {}
+    });
   }
   const targetPorts = targets.map((target) => target.port.value);
   for (const launch of model.launches) {
@@ -46309,7 +47307,13 @@ var rule34 = defineRule({
         const { container } = down;
         yield {
           messageId: "composeNoRestart",
-          data: { service: container.service, runs: down.runs, ports: down.ports.join(", "), balancer, restart: container.restart ? `restart: "${container.restart.value}"` : `no restart policy (compose's default is "no")` },
+          data: {
+            service: container.service,
+            runs: down.runs,
+            ports: down.ports.join(", "),
+            balancer,
+            restart: container.restart ? `restart: "${container.restart.value}"` : `no restart policy (compose's default is "no")`
+          },
           primary: container.keySpan,
           related: container.restart ? [{ span: container.restart.span, label: `restart: ${container.restart.value}` }] : [],
           modelPath: `compose[${container.file}]>${container.service}>restart`,
@@ -46448,7 +47452,12 @@ function judgePass(model, pass, group) {
   const versions = holdsEverywhere ? "" : ` (on ${verdicts.map((v) => describeRange(v.range)).join(", ")}${versionHint})`;
   const related = [];
   const keepalive = upstream.ownLast("keepalive");
-  related.push(keepalive ? { span: keepalive.directive.span, label: `upstream "${group.name}" keeps idle connections here` } : { span: upstream.directive.args[0]?.span ?? upstream.directive.span, label: `upstream "${group.name}" keeps idle connections by default since nginx 1.29.7 (keepalive 32 local)` });
+  related.push(
+    keepalive ? { span: keepalive.directive.span, label: `upstream "${group.name}" keeps idle connections here` } : {
+      span: upstream.directive.args[0]?.span ?? upstream.directive.span,
+      label: `upstream "${group.name}" keeps idle connections by default since nginx 1.29.7 (keepalive 32 local)`
+    }
+  );
   for (const extra of explicitCulprits(location)) if (related.length < 3) related.push(extra);
   return {
     messageId: "noReuse",
@@ -46495,7 +47504,9 @@ function judgeRange(range2, upstream, location) {
     }
   } else if (defaultFor("proxy_header:connection", range2).text === "close") {
     const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
-    problems.push(dropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)');
+    problems.push(
+      dropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)'
+    );
     fixes.push('`proxy_set_header Connection "";`');
   }
   return problems.length > 0 ? { range: range2, keepalive, problems, fixes } : void 0;
@@ -46606,7 +47617,11 @@ function judge8(model, link) {
   });
   if (holding.length === 0) return void 0;
   const nginxRequests = group.block.setting("keepalive_requests", holding[0].range);
-  const qualifier = versionQualifier(model, holding.map((h) => h.range), all);
+  const qualifier = versionQualifier(
+    model,
+    holding.map((h) => h.range),
+    all
+  );
   return {
     messageId: "backendStopsFirst",
     data: {
@@ -46619,10 +47634,12 @@ function judge8(model, link) {
       fix: nginxRequests.origin ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${Math.max(1, backendMax - 2)} or less` : `set keepalive_requests in the upstream to ${Math.max(1, backendMax - 2)} or less`
     },
     primary: upstreamAnchor(group.block, nginxRequests),
-    related: [{
-      span: keepAlive.maxRequests.source.kind === "file" ? keepAlive.maxRequests.source.span : link.listener.span,
-      label: `${link.backend.kind} serves at most ${backendMax} requests per connection${keepAlive.maxRequests.source.kind === "default" ? " by default" : ""}`
-    }],
+    related: [
+      {
+        span: keepAlive.maxRequests.source.kind === "file" ? keepAlive.maxRequests.source.span : link.listener.span,
+        label: `${link.backend.kind} serves at most ${backendMax} requests per connection${keepAlive.maxRequests.source.kind === "default" ? " by default" : ""}`
+      }
+    ],
     modelPath: `${group.block.path}>keepalive_requests>${link.backend.kind}:${link.target.address.text}`,
     maxSeverity: qualifier.maxSeverity
   };
@@ -46668,7 +47685,11 @@ function judge9(model, link) {
   if (holding.length === 0) return void 0;
   const nginxTimeout = group.block.setting("keepalive_timeout", holding[0].range);
   const nginxMs = nginxTimeout.value;
-  const qualifier = versionQualifier(model, holding.map((h) => h.range), all);
+  const qualifier = versionQualifier(
+    model,
+    holding.map((h) => h.range),
+    all
+  );
   const suggestionMs = backendMs >= 2e3 ? Math.floor(backendMs / 2e3) * 1e3 : Math.max(1, Math.floor(backendMs / 2));
   return {
     messageId: "backendClosesFirst",
@@ -46682,10 +47703,12 @@ function judge9(model, link) {
       nginxValue: formatMilliseconds(nginxMs)
     },
     primary: upstreamAnchor(group.block, nginxTimeout),
-    related: [{
-      span: keepAlive.timeout.source.kind === "file" ? keepAlive.timeout.source.span : link.listener.span,
-      label: keepAlive.timeout.source.kind === "file" ? `${link.backend.kind} closes idle connections after ${formatMilliseconds(backendMs)}` : `${link.backend.kind} listens here and closes idle connections after ${formatMilliseconds(backendMs)} by default`
-    }],
+    related: [
+      {
+        span: keepAlive.timeout.source.kind === "file" ? keepAlive.timeout.source.span : link.listener.span,
+        label: keepAlive.timeout.source.kind === "file" ? `${link.backend.kind} closes idle connections after ${formatMilliseconds(backendMs)}` : `${link.backend.kind} listens here and closes idle connections after ${formatMilliseconds(backendMs)} by default`
+      }
+    ],
     modelPath: `${group.block.path}>keepalive_timeout>${link.backend.kind}:${link.target.address.text}`,
     maxSeverity: qualifier.maxSeverity
   };
@@ -46697,7 +47720,8 @@ init_rule();
 // src/model/protocol-mismatch.ts
 function observedMismatchSymptom(kind, spoken, served) {
   if (kind === "uwsgi") {
-    if (spoken === "http" && served === "uwsgi") return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
+    if (spoken === "http" && served === "uwsgi")
+      return 'uWSGI logs "invalid request block size: 21573 (max 4096)...skip" and nginx answers 502 ("upstream prematurely closed connection")';
     if (spoken === "uwsgi" && served === "http") return 'nginx answers 502 ("upstream prematurely closed connection") and uWSGI logs nothing';
     if (spoken === "fastcgi" && served === "uwsgi") return 'uWSGI logs "-- unavailable modifier requested: 1 --" and nginx answers 502';
   }
@@ -46867,7 +47891,9 @@ function denial(nginxUser, owner, bits2) {
 var isNumeric = (user) => /^\d+$/.test(user);
 var sameSpan = (a, b) => a.file === b.file && a.start.offset === b.start.offset;
 function nginxUserFor(model, link) {
-  const nginxLaunchedAsUser = model.launches.some((launch) => launch.program === "nginx" && launch.user && (knownValue(launch.user) === void 0 || !isRootUser(knownValue(launch.user))));
+  const nginxLaunchedAsUser = model.launches.some(
+    (launch) => launch.program === "nginx" && launch.user && (knownValue(launch.user) === void 0 || !isRootUser(knownValue(launch.user)))
+  );
   if (nginxLaunchedAsUser) return void 0;
   const users = /* @__PURE__ */ new Map();
   for (const pass of link.target.passes) {
@@ -46931,7 +47957,14 @@ function portAndSocket(options) {
 var READERS = [
   {
     matches: (launch) => launch.program === "daphne",
-    read: portAndSocket({ port: ["--port"], portShort: ["-p"], socket: ["--unix-socket"], socketShort: ["-u"], opaque: ["--fd", "--endpoint", "-e"], defaultPort: 8e3 })
+    read: portAndSocket({
+      port: ["--port"],
+      portShort: ["-p"],
+      socket: ["--unix-socket"],
+      socketShort: ["-u"],
+      opaque: ["--fd", "--endpoint", "-e"],
+      defaultPort: 8e3
+    })
   },
   {
     matches: (launch) => launch.program === "hypercorn",
@@ -46996,13 +48029,15 @@ function unmodelledServers(model) {
   return servers;
 }
 function mayServe(servers, target) {
-  return servers.find((server) => server.addresses.some(({ address }) => {
-    if (address.kind === "unknown") return true;
-    if (target.kind === "tcp") return address.kind === "port" && address.port === target.port;
-    if (address.kind !== "socket") return false;
-    if (!address.path.startsWith("/")) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, "")}`);
-    return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
-  }));
+  return servers.find(
+    (server) => server.addresses.some(({ address }) => {
+      if (address.kind === "unknown") return true;
+      if (target.kind === "tcp") return address.kind === "port" && address.port === target.port;
+      if (address.kind !== "socket") return false;
+      if (!address.path.startsWith("/")) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, "")}`);
+      return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
+    })
+  );
 }
 function describeUnmodelledAddress(address) {
   if (address.kind === "port") return `port ${address.port}`;
@@ -47064,7 +48099,10 @@ var rule41 = defineRule({
           messageId: "targetPortNotDeclared",
           data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
           primary: target.span,
-          related: [{ span: gap.port.span, label: `targetPort "${gap.port.targetPort}"` }, { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}: its containers declare no such port` }],
+          related: [
+            { span: gap.port.span, label: `targetPort "${gap.port.targetPort}"` },
+            { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}: its containers declare no such port` }
+          ],
           modelPath
         };
       }
@@ -47105,7 +48143,10 @@ var rule41 = defineRule({
       const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
       if (mayServe(unmodelled, address.kind === "unix" ? address : { kind: "tcp", port: address.port })) continue;
-      if (model.unreadServerConfigs.some((config) => deploymentOf(config.file, model.deploymentRoots ?? []) === deploymentOf(target.span.file, model.deploymentRoots ?? []))) continue;
+      if (model.unreadServerConfigs.some(
+        (config) => deploymentOf(config.file, model.deploymentRoots ?? []) === deploymentOf(target.span.file, model.deploymentRoots ?? [])
+      ))
+        continue;
       const pass = target.passes[0];
       const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
       family.sort((a, b) => Number(speaks(b)) - Number(speaks(a)));
@@ -47234,7 +48275,11 @@ var rule43 = defineRule({
       const related = [];
       if (launch.stopSignal.span) related.push({ span: launch.span, label: "uWSGI is started here" });
       if (dieOnTerm.source.kind === "file") related.push({ span: dieOnTerm.source.span, label: "die-on-term is off here" });
-      if (master.source.kind === "file") related.push({ span: master.source.span, label: master.text.includes("needs the master") ? `${master.text.split(" ")[0]} switches the master process on` : "the master process is on here" });
+      if (master.source.kind === "file")
+        related.push({
+          span: master.source.span,
+          label: master.text.includes("needs the master") ? `${master.text.split(" ")[0]} switches the master process on` : "the master process is on here"
+        });
       const wording = supervisorWording(launch);
       yield {
         messageId: "reloadsOnStop",
@@ -47258,7 +48303,12 @@ function isSigterm(signal2) {
 function supervisorWording(launch) {
   switch (launch.kind) {
     case "systemd":
-      return { supervisor: "systemd", defaultNote: " (KillSignal= is not set)", killer: "systemd", alternative: " in the ini, or KillSignal=SIGQUIT in the unit" };
+      return {
+        supervisor: "systemd",
+        defaultNote: " (KillSignal= is not set)",
+        killer: "systemd",
+        alternative: " in the ini, or KillSignal=SIGQUIT in the unit"
+      };
     case "dockerfile":
       return { supervisor: "docker stop", defaultNote: " (no STOPSIGNAL)", killer: "docker", alternative: ", or STOPSIGNAL SIGQUIT in the Dockerfile" };
     case "compose":
@@ -47312,7 +48362,12 @@ var rule44 = defineRule({
         const modelPath = uwsgiEntryPath(backend, entry);
         if (entry.origin === "command-line") {
           const written = key.startsWith("-") ? key : `--${key}`;
-          yield { messageId: "unknownOnCommandLine", data: { written, suggestion: close ? `; did you mean "--${close}"?` : "" }, primary: entry.keySpan, modelPath };
+          yield {
+            messageId: "unknownOnCommandLine",
+            data: { written, suggestion: close ? `; did you mean "--${close}"?` : "" },
+            primary: entry.keySpan,
+            modelPath
+          };
           continue;
         }
         if (backend.strict === true) {
@@ -47470,7 +48525,8 @@ function describe2(limit) {
   return limit.source.note ? `${limit.source.reference}: ${limit.source.note}` : limit.source.reference;
 }
 function limitName(limit) {
-  if (limit.name === "LimitNOFILE" || limit.source.kind === "default" && limit.source.reference.includes("LimitNOFILE")) return "LimitNOFILE= of the nginx service";
+  if (limit.name === "LimitNOFILE" || limit.source.kind === "default" && limit.source.reference.includes("LimitNOFILE"))
+    return "LimitNOFILE= of the nginx service";
   if (limit.source.kind === "file") return "the container's ulimits: nofile";
   return "the open-file limit nginx starts with";
 }
@@ -48006,7 +49062,12 @@ var rule54 = defineRule({
       if (host === void 0) continue;
       const name2 = host.replace(/:\d+$/, "").toLowerCase();
       if (target.kind === "unresolved" && !name2.includes(".") && !composeNames.has(name2)) continue;
-      const draft = judge13(name2, pass.entry, () => pass.entry.directive.args[0].span, () => `${pass.location.path}>${pass.entry.directive.name}`);
+      const draft = judge13(
+        name2,
+        pass.entry,
+        () => pass.entry.directive.args[0].span,
+        () => `${pass.location.path}>${pass.entry.directive.name}`
+      );
       if (draft) yield draft;
     }
     for (const group of model.nginx.upstreams) {
@@ -48014,7 +49075,12 @@ var rule54 = defineRule({
         if (server.address?.kind !== "tcp") continue;
         if (server.entry.directive.args.some((arg) => arg.value === "resolve")) continue;
         const address = server.address;
-        const draft = judge13(address.host, server.entry, () => server.span, () => `${group.block.path}>server[${address.text}]`);
+        const draft = judge13(
+          address.host,
+          server.entry,
+          () => server.span,
+          () => `${group.block.path}>server[${address.text}]`
+        );
         if (draft) yield draft;
       }
     }
@@ -48484,9 +49550,17 @@ var READER_RULES = [
   define("sysctl-syntax", "warning", "A sysctl.conf line or sysctl value that is not applied"),
   define("systemd-syntax", "warning", "A systemd unit line that systemd ignores"),
   define("terraform-syntax", "error", "A Terraform file (.tf or .tf.json) that Terraform cannot parse; plan and apply stop"),
-  define("template-unreadable", "info", "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"),
+  define(
+    "template-unreadable",
+    "info",
+    "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"
+  ),
   define("xml-syntax", "error", "An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start"),
-  define("yaml-syntax", "error", "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start")
+  define(
+    "yaml-syntax",
+    "error",
+    "A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start"
+  )
 ];
 function findReaderRule(id2) {
   return READER_RULES.find((rule56) => rule56.id === id2);
@@ -48516,7 +49590,9 @@ function checkedRoots(options, baseFs, cwd) {
     if (!isWithin2(root, cwd)) continue;
     const real = realpathOr(baseFs, root);
     if (!isWithin2(real, realCwd)) {
-      throw new UsageError(`${nodePath5.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+      throw new UsageError(
+        `${nodePath5.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`
+      );
     }
   }
   const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath5.dirname(root));
@@ -48541,13 +49617,16 @@ function runConfig(options, baseFs, fs, cwd, areas) {
   const where = configPath ?? "config";
   const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
   if (isRecord(config.rules)) problems.push(...ruleIdProblems(config));
-  if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string")) problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
+  if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string"))
+    problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
   const configDir = configPath ? nodePath5.dirname(configPath) : cwd;
   const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry) => typeof entry[1] === "string") : [];
   const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath5.resolve(configDir, to) }));
   for (const [i, mapping] of configuredMappings.entries()) {
     if (fs.locate(mapping.to) === void 0) {
-      problems.push(`${formatJsonPath(["nginx", "includeMap", includeMap[i][0]])} maps to ${JSON.stringify(includeMap[i][1])}, which is outside the linted tree; lint a directory that holds it`);
+      problems.push(
+        `${formatJsonPath(["nginx", "includeMap", includeMap[i][0]])} maps to ${JSON.stringify(includeMap[i][1])}, which is outside the linted tree; lint a directory that holds it`
+      );
     }
   }
   if (problems.length > 0) throw configError(where, problems);
@@ -49401,7 +50480,10 @@ function readNginxTree(candidates, options) {
           const count = directiveCount(loaded2.parsed);
           if (expandedDirectives + count > maxDirectives) {
             if (!directiveCapReported) {
-              limit(argument, `Includes repeat files already expanded elsewhere into more than ${maxDirectives} directives: this include and every later repeat are skipped`);
+              limit(
+                argument,
+                `Includes repeat files already expanded elsewhere into more than ${maxDirectives} directives: this include and every later repeat are skipped`
+              );
             }
             directiveCapReported = true;
             continue;
@@ -49412,7 +50494,8 @@ function readNginxTree(candidates, options) {
         reachedFromElsewhere.add(loaded2.real);
         if (!includedFrom.has(target)) includedFrom.set(target, options.displayPath(file));
         const children2 = node.children ??= [];
-        for (const child of expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive], nesting)) children2.push(child);
+        for (const child of expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive], nesting))
+          children2.push(child);
       }
     }
     return out;
@@ -49458,7 +50541,12 @@ function readNginxTree(candidates, options) {
   for (const main of mains) {
     const prefixDir = nodePath9.dirname(main.path);
     budget = freshBudget();
-    roots.push({ kind: "main", file: options.displayPath(main.path), context: "main", directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
+    roots.push({
+      kind: "main",
+      file: options.displayPath(main.path),
+      context: "main",
+      directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0)
+    });
   }
   const orphans = loaded.filter((entry) => !mains.includes(entry) && !reachedFromElsewhere.has(entry.real));
   const reachedByMains = new Set(reachedFromElsewhere);
@@ -49469,9 +50557,16 @@ function readNginxTree(candidates, options) {
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });
   for (const snippet of snippetExpansions) {
-    const includedByAnother = snippetExpansions.some((other) => other !== snippet && other.reaches.has(snippet.entry.real) && !snippet.reaches.has(other.entry.real));
+    const includedByAnother = snippetExpansions.some(
+      (other) => other !== snippet && other.reaches.has(snippet.entry.real) && !snippet.reaches.has(other.entry.real)
+    );
     if (includedByAnother || reachedByMains.has(snippet.entry.real)) continue;
-    roots.push({ kind: "snippet", file: options.displayPath(snippet.entry.path), context: snippetContext(snippet.entry.parsed), directives: snippet.directives });
+    roots.push({
+      kind: "snippet",
+      file: options.displayPath(snippet.entry.path),
+      context: snippetContext(snippet.entry.parsed),
+      directives: snippet.directives
+    });
   }
   return { roots, files, diagnostics, includedFrom, lookalikes };
 }
@@ -49520,7 +50615,9 @@ function includeMappingsOf(input) {
     readText: readText2,
     displayPath
   }) : [];
-  const scripted = writtenPaths.flatMap((write) => write.source ? [{ from: write.path, to: write.source, ...write.kind === "file" ? { exact: true } : {} }] : []);
+  const scripted = writtenPaths.flatMap(
+    (write) => write.source ? [{ from: write.path, to: write.source, ...write.kind === "file" ? { exact: true } : {} }] : []
+  );
   const configured2 = (path) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, "")}/`));
   const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
   const includeMappings = [
@@ -49567,12 +50664,14 @@ function buildFileList(input) {
   }
   for (const backend of input.uwsgi) {
     if (!backend.launch) continue;
-    for (const file of backend.iniFiles) if (!startedBy.has(file)) startedBy.set(file, { format: "uwsgi", reason: `started by ${backend.launch.file} (uwsgi)` });
+    for (const file of backend.iniFiles)
+      if (!startedBy.has(file)) startedBy.set(file, { format: "uwsgi", reason: `started by ${backend.launch.file} (uwsgi)` });
   }
   const placedAt = (path) => {
     for (const mapping of input.placed) {
       if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath19.sep)) return nodePath19.posix.join(mapping.from, nodePath19.relative(mapping.to, path).split(nodePath19.sep).join("/"));
+      if (path.startsWith(mapping.to + nodePath19.sep))
+        return nodePath19.posix.join(mapping.from, nodePath19.relative(mapping.to, path).split(nodePath19.sep).join("/"));
     }
     return void 0;
   };
@@ -49829,7 +50928,9 @@ function readTreeUncached(options) {
     if (!classified) {
       if (named && !options.listing) {
         const pattern = nodePath32.relative(configDir, file).split(nodePath32.sep).join("/");
-        throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
+        throw new NothingToReadError(
+          `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`
+        );
       }
       continue;
     }
@@ -49848,7 +50949,9 @@ function readTreeUncached(options) {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
   const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText: readText2, displayPath });
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map((dir) => nodePath32.relative(cwd, dir));
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map(
+    (dir) => nodePath32.relative(cwd, dir)
+  );
   const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
   const { embedded } = configMapped;
@@ -49859,11 +50962,24 @@ function readTreeUncached(options) {
     lintRoots: roots,
     readAsNginx: mappedToNginx,
     // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
-    includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
+    includeMappings: [
+      ...includeMappings,
+      ...rendered.mappings.filter(
+        (mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`))
+      )
+    ],
     writtenPaths,
     displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
     rendered: rendered.sources
-  }) : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, writtenPaths, displayPath });
+  }) : readNginxTree(nginxFiles, {
+    fs: cachedFs,
+    treeFiles: walked.files,
+    lintRoots: roots,
+    readAsNginx: mappedToNginx,
+    includeMappings,
+    writtenPaths,
+    displayPath
+  });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
@@ -49891,10 +51007,16 @@ function readTreeUncached(options) {
   }
   for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
   const model = {
-    nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== void 0 }, {
-      modules: config.nginx?.modules,
-      extraDirectives: config.nginx?.extraDirectives
-    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
+    nginx: new NginxModel(
+      nginx.roots,
+      { range: nginxVersion.range, known: nginxVersion.source !== void 0 },
+      {
+        modules: config.nginx?.modules,
+        extraDirectives: config.nginx?.extraDirectives
+      },
+      ingressNginx.root ? [ingressNginx.root] : [],
+      composeDeploymentOf(launch.composeContainers)
+    ),
     nginxVersion,
     launches: launch.launches,
     compose: launch.composeContainers,
@@ -50208,7 +51330,9 @@ function lintSync(options = {}) {
       const shown = showPath(nodePath33.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
     }).join(", ");
-    throw new NothingToReadError(`no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`);
+    throw new NothingToReadError(
+      `no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`
+    );
   }
   const severityOf = (id2, fallback) => configuredSeverity(config, id2, fallback);
   const ranRules = [];
@@ -50234,7 +51358,10 @@ function lintSync(options = {}) {
   }
   const comments = /* @__PURE__ */ new Map();
   for (const file of nginx.files.values()) {
-    comments.set(file.source.file, file.comments.map((comment2) => ({ span: file.source.span(comment2.start, comment2.end), text: comment2.text })));
+    comments.set(
+      file.source.file,
+      file.comments.map((comment2) => ({ span: file.source.span(comment2.start, comment2.end), text: comment2.text }))
+    );
   }
   for (const output of readerOutputs) {
     for (const [file, list] of output.comments) {
@@ -50276,9 +51403,16 @@ function lintSync(options = {}) {
   }
   kept.sort(compareFindings);
   const sources = /* @__PURE__ */ new Map();
-  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof RenderedSourceText ? file.source.shown : file.source instanceof EmbeddedSourceText ? file.source.host.text : file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
+  for (const file of nginx.files.values())
+    sources.set(
+      file.source.file,
+      file.source instanceof RenderedSourceText ? file.source.shown : file.source instanceof EmbeddedSourceText ? file.source.host.text : file.source instanceof TemplateSourceText ? file.source.original : file.source.text
+    );
   for (const { source } of imageSources) sources.set(source.file, source.text);
-  for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
+  for (const output of readerOutputs)
+    for (const source of output.sources)
+      if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText))
+        sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
   for (const [file, original] of templateOriginals) sources.set(file, original);
   const links = linkDeployment(model);
   const report = {
@@ -50353,7 +51487,9 @@ function buildTopology(model, links, findings) {
     for (const server of servers) {
       const timeout = server.setting("keepalive_timeout", model.nginxVersion.range);
       const timeoutSpan = timeout?.source.kind === "file" ? timeout.source.span : void 0;
-      const marks = findings.filter((f) => timeoutSpan && within(f.primary, timeoutSpan) || f.ruleId.startsWith("lb-") && server.directive && within(f.primary, server.directive.span));
+      const marks = findings.filter(
+        (f) => timeoutSpan && within(f.primary, timeoutSpan) || f.ruleId.startsWith("lb-") && server.directive && within(f.primary, server.directive.span)
+      );
       edges.push({
         from: "lb",
         to: serverIds.get(server),
@@ -50375,10 +51511,14 @@ function buildTopology(model, links, findings) {
       ]
     });
     const groupFiles = new Set(balancer.targetGroups.map((linked) => linked.group.file));
-    const reached = servers.filter((server) => ports2.length === 0 || server.own("listen").some((entry) => ports2.some((port) => new RegExp(`(^|:)${port}$`).test(entry.directive.args[0]?.value ?? ""))));
+    const reached = servers.filter(
+      (server) => ports2.length === 0 || server.own("listen").some((entry) => ports2.some((port) => new RegExp(`(^|:)${port}$`).test(entry.directive.args[0]?.value ?? "")))
+    );
     for (const server of reached) {
       const timeout = server.setting("keepalive_timeout", model.nginxVersion.range);
-      const marks = findings.filter((f) => f.ruleId.startsWith("lb-") && (server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file) || f.ruleId !== "lb-idle-timeout" && groupFiles.has(f.primary.file)));
+      const marks = findings.filter(
+        (f) => f.ruleId.startsWith("lb-") && (server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file) || f.ruleId !== "lb-idle-timeout" && groupFiles.has(f.primary.file))
+      );
       edges.push({
         from: id2,
         to: serverIds.get(server),
@@ -50433,11 +51573,7 @@ function buildTopology(model, links, findings) {
     edges.push({
       from: from2,
       to,
-      lines: [
-        `nginx: ${describeNginxKeepalive(model, link)}`,
-        describeListenerKeepalive(link.backend, link.listener),
-        `${link.reason}: ${link.detail}`
-      ],
+      lines: [`nginx: ${describeNginxKeepalive(model, link)}`, describeListenerKeepalive(link.backend, link.listener), `${link.reason}: ${link.detail}`],
       marks: ruleIds(findings.filter((f) => onLink(f, link)))
     });
   }
@@ -50477,7 +51613,11 @@ function renderMermaid(topology) {
   const grouped = groupedNodes(topology);
   topology.groups.forEach((group, i) => {
     out.push(`  subgraph scope${i + 1}["${mermaidLabel(group.label)}"]`);
-    for (const id2 of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id2), "    ");
+    for (const id2 of group.nodeIds)
+      drawNode(
+        topology.nodes.find((node) => node.id === id2),
+        "    "
+      );
     out.push("  end");
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
@@ -50499,7 +51639,11 @@ function renderDot(topology) {
   const grouped = groupedNodes(topology);
   topology.groups.forEach((group, i) => {
     out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${dotLabel(group.label)}";`);
-    for (const id2 of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id2), "    ");
+    for (const id2 of group.nodeIds)
+      drawNode(
+        topology.nodes.find((node) => node.id === id2),
+        "    "
+      );
     out.push("  }");
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
@@ -50656,7 +51800,9 @@ function renderSummary2(result) {
     out.push("", "| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |");
     for (const f of findings) {
       const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
-      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ""} |`);
+      out.push(
+        `| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ""} |`
+      );
     }
   }
   out.push("", "### Topology", "", "```mermaid");
@@ -50686,7 +51832,8 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   try {
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
-    if (inputs.baseline) result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath34.resolve(workspace, inputs.baseline), inputs.baseline)) };
+    if (inputs.baseline)
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath34.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -50710,7 +51857,10 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   }
   if (env.GITHUB_STEP_SUMMARY) nodeFs2.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary2(result));
   if (env.GITHUB_OUTPUT) {
-    nodeFs2.appendFileSync(env.GITHUB_OUTPUT, githubOutputEntry("findings", String(result.report.findings.length)) + githubOutputEntry("sarif-file", sarifPath ?? ""));
+    nodeFs2.appendFileSync(
+      env.GITHUB_OUTPUT,
+      githubOutputEntry("findings", String(result.report.findings.length)) + githubOutputEntry("sarif-file", sarifPath ?? "")
+    );
   }
   return exitCodeFor(result.report, inputs.failOn ?? result.failOn);
 }

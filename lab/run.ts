@@ -51,7 +51,10 @@ function backendVersion(experiment: Experiment): string {
     case 'uwsgi':
       return `uWSGI ${versionLine(UWSGI, ['--version']) ?? '(version unknown)'}`;
     case 'tomcat':
-      return versionLine('java', ['-cp', path.join(CATALINA_HOME, 'lib/catalina.jar'), 'org.apache.catalina.util.ServerInfo'])?.replace(/^Server version:\s*/, '') ?? 'Tomcat (version unknown)';
+      return (
+        versionLine('java', ['-cp', path.join(CATALINA_HOME, 'lib/catalina.jar'), 'org.apache.catalina.util.ServerInfo'])?.replace(/^Server version:\s*/, '') ??
+        'Tomcat (version unknown)'
+      );
     case 'uvicorn':
       return versionLine(PYTHON3, ['-m', 'uvicorn', '--version'])?.replace(/^Running uvicorn (\S+).*$/, 'uvicorn $1') ?? 'uvicorn (version unknown)';
     case 'none':
@@ -93,9 +96,16 @@ export async function runExperiment(
 ): Promise<ExperimentResult> {
   const started = Date.now();
   const base = {
-    id: experiment.id, rule: experiment.rule, setup: experiment.setup, nginxVersion, backend: backendVersion(experiment),
+    id: experiment.id,
+    rule: experiment.rule,
+    setup: experiment.setup,
+    nginxVersion,
+    backend: backendVersion(experiment),
     backendLogName: experiment.backendLogName ?? 'backend',
-    expected: experiment.expected, reproduced: false, cfglintAgrees: false, date: new Date().toISOString(),
+    expected: experiment.expected,
+    reproduced: false,
+    cfglintAgrees: false,
+    date: new Date().toISOString(),
   };
   const missing = missingServer(experiment.backend);
   if (missing) return { ...base, skipped: missing, durationMs: 0 };
@@ -109,7 +119,10 @@ export async function runExperiment(
     }
     const fixed = await runVariant(experiment, 'fixed', nginxVersion);
     return {
-      ...base, broken, fixed, brokenAttempts,
+      ...base,
+      broken,
+      fixed,
+      brokenAttempts,
       reproduced: (experiment.reproduced ?? defaultReproduced)(broken, fixed),
       cfglintAgrees: broken.cfglint.fired && !fixed.cfglint.fired,
       durationMs: Date.now() - started,
@@ -130,7 +143,9 @@ export function holds(result: ExperimentResult): boolean {
 
 function describe(outcome: Outcome | undefined): string {
   if (!outcome) return '—';
-  const statuses = Object.entries(outcome.statuses).map(([status, count]) => `${status}×${count}`).join(' ');
+  const statuses = Object.entries(outcome.statuses)
+    .map(([status, count]) => `${status}×${count}`)
+    .join(' ');
   return `${outcome.failures}/${outcome.requests} failed (${statuses || 'no requests'})`;
 }
 
@@ -138,7 +153,9 @@ export function summaryLine(result: ExperimentResult): string {
   if (result.skipped) return `${result.id}: skipped (${result.skipped})`;
   if (result.error) return `${result.id}: ERROR ${result.error.split('\n')[0]}`;
   const verdict = result.reproduced ? 'reproduced' : 'not reproduced';
-  const cfglint = result.cfglintAgrees ? 'cfglint fires on broken only' : `cfglint MISMATCH (broken ${result.broken?.cfglint.fired}, fixed ${result.fixed?.cfglint.fired})`;
+  const cfglint = result.cfglintAgrees
+    ? 'cfglint fires on broken only'
+    : `cfglint MISMATCH (broken ${result.broken?.cfglint.fired}, fixed ${result.fixed?.cfglint.fired})`;
   const expectation = result.reproduced === (result.expected === 'reproduces') ? 'as documented' : `EXPECTED ${result.expected}`;
   return `${result.id}: broken ${describe(result.broken)} · fixed ${describe(result.fixed)} · ${verdict}, ${expectation} · ${cfglint} · ${(result.durationMs / 1000).toFixed(1)} s`;
 }
@@ -168,13 +185,20 @@ async function main(): Promise<number> {
     console.log(summaryLine(result));
     if (!holds(result)) failed++;
   }
-  console.log(`lab: ${selected.length - failed} of ${selected.length} experiments as documented, ${((Date.now() - started) / 1000).toFixed(1)} s; results in lab-results/`);
+  console.log(
+    `lab: ${selected.length - failed} of ${selected.length} experiments as documented, ${((Date.now() - started) / 1000).toFixed(1)} s; results in lab-results/`,
+  );
   return failed > 0 ? 1 : 0;
 }
 
 if (require.main === module) {
-  main().then((code) => { process.exitCode = code; }, (error: Error) => {
-    console.error(`lab: ${error.stack ?? error.message}`);
-    process.exitCode = 1;
-  });
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      console.error(`lab: ${error.stack ?? error.message}`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -47,7 +47,9 @@ const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'";]*?(?:from\s*)?['"](\.{1,2}\/
 
 function check(root) {
   const problems = [];
-  const files = [...sourceFiles(path.join(root, 'src')), ...sourceFiles(path.join(root, 'checks'))].map((f) => path.relative(root, f).split(path.sep).join('/'));
+  const files = [...sourceFiles(path.join(root, 'src')), ...sourceFiles(path.join(root, 'checks'))].map((f) =>
+    path.relative(root, f).split(path.sep).join('/'),
+  );
   const previous = process.cwd();
   process.chdir(root);
   try {

@@ -29,19 +29,32 @@ function familyOf(module) {
 /** Documentation context names → cfglint's qualified context ids (see directives.ts). */
 function qualify(context, family) {
   switch (context) {
-    case '': return ['any'];
-    case 'main': return ['main'];
-    case 'events': return ['events'];
-    case 'http': return ['http'];
-    case 'stream': return ['stream'];
-    case 'mail': return ['mail'];
-    case 'location': return ['location'];
-    case 'if': return ['sif', 'lif'];
-    case 'if in location': return ['lif'];
-    case 'limit_except': return ['limit_except'];
-    case 'server': return [family === 'stream' ? 'stream_server' : family === 'mail' ? 'mail_server' : 'server'];
-    case 'upstream': return [family === 'stream' ? 'stream_upstream' : 'upstream'];
-    default: return [context]; // acme_issuer, oidc_provider, mgmt: blocks of their own
+    case '':
+      return ['any'];
+    case 'main':
+      return ['main'];
+    case 'events':
+      return ['events'];
+    case 'http':
+      return ['http'];
+    case 'stream':
+      return ['stream'];
+    case 'mail':
+      return ['mail'];
+    case 'location':
+      return ['location'];
+    case 'if':
+      return ['sif', 'lif'];
+    case 'if in location':
+      return ['lif'];
+    case 'limit_except':
+      return ['limit_except'];
+    case 'server':
+      return [family === 'stream' ? 'stream_server' : family === 'mail' ? 'mail_server' : 'server'];
+    case 'upstream':
+      return [family === 'stream' ? 'stream_upstream' : 'upstream'];
+    default:
+      return [context]; // acme_issuer, oidc_provider, mgmt: blocks of their own
   }
 }
 
@@ -52,33 +65,62 @@ function countsOf(syntax) {
   let text = syntax.replace(/`\{\.\.\.\}`/g, ' ');
   // Literal text between backticks may hold brackets (`gzip[=]`): each of its words becomes one
   // plain letter (`export_name from module.js` is three arguments).
-  text = text.replace(/`([^`]*)`/g, (whole, inner) => inner.trim().split(/\s+/).map(() => 'x').join(' ')).replace(/\*/g, '');
+  text = text
+    .replace(/`([^`]*)`/g, (whole, inner) =>
+      inner
+        .trim()
+        .split(/\s+/)
+        .map(() => 'x')
+        .join(' '),
+    )
+    .replace(/\*/g, '');
   const tokens = [];
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
-    if (/\s/.test(ch)) { i++; continue; }
-    if (ch === '[' || ch === ']' || ch === '|') { tokens.push(ch); i++; continue; }
-    if (text.startsWith('...', i)) { tokens.push('...'); i += 3; continue; }
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    if (ch === '[' || ch === ']' || ch === '|') {
+      tokens.push(ch);
+      i++;
+      continue;
+    }
+    if (text.startsWith('...', i)) {
+      tokens.push('...');
+      i += 3;
+      continue;
+    }
     // A word: brackets and bars inside it (x[:x], on|off) belong to the one argument.
     let depth = 0;
     let j = i;
     while (j < text.length) {
       const c = text[j];
       if (c === '[') depth++;
-      else if (c === ']') { if (depth === 0) break; depth--; }
-      else if (depth === 0 && (/\s/.test(c) || (c === '|' && /\s/.test(text[j + 1] ?? ' ')))) break;
+      else if (c === ']') {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0 && (/\s/.test(c) || (c === '|' && /\s/.test(text[j + 1] ?? ' ')))) break;
       j++;
     }
-    if (text.startsWith('...', j - 3) && j - 3 > i) { tokens.push('w', '...'); }
-    else tokens.push('w');
+    if (text.startsWith('...', j - 3) && j - 3 > i) {
+      tokens.push('w', '...');
+    } else tokens.push('w');
     i = j;
   }
   let pos = 0;
-  const add = (a, b) => { const out = new Set(); for (const x of a) for (const y of b) out.add(Math.min(MORE, x + y)); return out; };
+  const add = (a, b) => {
+    const out = new Set();
+    for (const x of a) for (const y of b) out.add(Math.min(MORE, x + y));
+    return out;
+  };
   const alternatives = () => {
     let result = sequence();
-    while (tokens[pos] === '|') { pos++; result = new Set([...result, ...sequence()]); }
+    while (tokens[pos] === '|') {
+      pos++;
+      result = new Set([...result, ...sequence()]);
+    }
     return result;
   };
   const sequence = () => {
@@ -92,11 +134,17 @@ function countsOf(syntax) {
       } else if (tokens[pos] === 'w') {
         pos++;
         item = new Set([1]);
-      } else { pos++; continue; }
+      } else {
+        pos++;
+        continue;
+      }
       if (tokens[pos] === '...') {
         pos++;
         const repeated = new Set();
-        for (const n of item) { if (n === 0) repeated.add(0); else for (let k = n; k <= MORE; k += n) repeated.add(k); }
+        for (const n of item) {
+          if (n === 0) repeated.add(0);
+          else for (let k = n; k <= MORE; k += n) repeated.add(k);
+        }
         repeated.add(MORE);
         item = repeated;
       }
@@ -130,7 +178,10 @@ async function build() {
     const flag = isFlagSyntax(d.syntax);
     return {
       name: d.name,
-      module: d.module.replace(/^ngx_/, '').replace(/_module$/, '').replace(/^Core functionality$/, 'core'),
+      module: d.module
+        .replace(/^ngx_/, '')
+        .replace(/_module$/, '')
+        .replace(/^Core functionality$/, 'core'),
       contexts,
       block: d.isBlock,
       args: flag ? 1 << 1 : argsOf(d.syntax),
@@ -148,7 +199,7 @@ function render({ version, rows, modules }) {
     '// ' + rows.length + ' directives of ' + modules + ' modules. Columns: name, module, contexts (cfglint ids, see',
     '// directives.ts), 1 when it opens a block, the argument counts its syntax lines allow (bit n = n',
     '// arguments, bit 8 = 8 or more), 1 for an on/off flag, and the syntax as the documentation writes it.',
-    '// The package says nothing about releases; directives.ts adds them from nginx\'s sources.',
+    "// The package says nothing about releases; directives.ts adds them from nginx's sources.",
     'export const REFERENCE_VERSION = ' + JSON.stringify(version) + ';',
     '',
     'export type ReferenceRow = [name: string, module: string, contexts: string, block: 0 | 1, args: number, flag: 0 | 1, syntax: string];',
@@ -156,31 +207,41 @@ function render({ version, rows, modules }) {
     'export const REFERENCE_DIRECTIVES: ReferenceRow[] = [',
   ];
   for (const row of rows) {
-    lines.push('  ' + JSON.stringify([row.name, row.module, row.contexts.join(' '), row.block ? 1 : 0, row.args, row.flag ? 1 : 0, row.syntax.join(' | ')]) + ',');
+    lines.push(
+      '  ' + JSON.stringify([row.name, row.module, row.contexts.join(' '), row.block ? 1 : 0, row.args, row.flag ? 1 : 0, row.syntax.join(' | ')]) + ',',
+    );
   }
   lines.push('];', '');
   return lines.join('\n');
 }
 
 if (require.main === module) {
-  build().then((data) => {
-    const text = render(data);
-    if (process.argv.includes('--check')) {
-      const current = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
-      if (current !== text) {
-        process.stderr.write(`${path.relative(process.cwd(), OUT)} is out of date with @nginx/reference-lib ${data.version}: run node scripts/generate-nginx-directives.js\n`);
-        process.exit(1);
+  build().then(
+    (data) => {
+      const text = render(data);
+      if (process.argv.includes('--check')) {
+        const current = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
+        if (current !== text) {
+          process.stderr.write(
+            `${path.relative(process.cwd(), OUT)} is out of date with @nginx/reference-lib ${data.version}: run node scripts/generate-nginx-directives.js\n`,
+          );
+          process.exit(1);
+        }
+        process.stdout.write(`up to date with @nginx/reference-lib ${data.version} (${data.rows.length} directives)\n`);
+        return;
       }
-      process.stdout.write(`up to date with @nginx/reference-lib ${data.version} (${data.rows.length} directives)\n`);
-      return;
-    }
-    if (process.argv.includes('--json')) { process.stdout.write(JSON.stringify(data.rows)); return; }
-    fs.writeFileSync(OUT, text);
-    process.stdout.write(`wrote ${path.relative(process.cwd(), OUT)}: ${data.rows.length} directives of ${data.modules} modules\n`);
-  }, (error) => {
-    process.stderr.write(`${error.stack || error}\n`);
-    process.exit(2);
-  });
+      if (process.argv.includes('--json')) {
+        process.stdout.write(JSON.stringify(data.rows));
+        return;
+      }
+      fs.writeFileSync(OUT, text);
+      process.stdout.write(`wrote ${path.relative(process.cwd(), OUT)}: ${data.rows.length} directives of ${data.modules} modules\n`);
+    },
+    (error) => {
+      process.stderr.write(`${error.stack || error}\n`);
+      process.exit(2);
+    },
+  );
 }
 
 module.exports = { countsOf, argsOf };

@@ -67,7 +67,13 @@ function runAction(tree: string, inputs: Record<string, string>, prepare?: (work
   const outputFile = path.join(dir, 'output');
   fs.writeFileSync(summaryFile, '');
   fs.writeFileSync(outputFile, '');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_OUTPUT: outputFile };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_OUTPUT: outputFile,
+  };
   // The runner sets every declared input, '' when not given, with the name upper-cased and hyphens kept.
   for (const name of ['paths', 'config', 'fail-on', 'format', 'sarif-file', 'baseline']) env[`INPUT_${name.toUpperCase()}`] = '';
   env['INPUT_PATHS'] = '.';
@@ -96,7 +102,9 @@ describe('the action on examples/keepalive-timeout-gunicorn', () => {
     const sarifPath = path.join(run.workspace, 'results', 'cfglint.sarif');
     expect(run.output).toBe(`findings=2\nsarif-file=${sarifPath}\n`);
 
-    expect(run.summary).toContain('## cfglint\n\n2 findings: 1 error, 0 warnings, 1 info.\n\n| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n');
+    expect(run.summary).toContain(
+      '## cfglint\n\n2 findings: 1 error, 0 warnings, 1 info.\n\n| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n',
+    );
     // Cells are Markdown-escaped: `_` becomes `\_` (no emphasis), `>` becomes `&gt;` (no HTML); the
     // location is in <code> because a backtick in a path could end a code span.
     expect(run.summary).toContain(
@@ -120,7 +128,12 @@ describe('the action on examples/keepalive-timeout-gunicorn', () => {
     const validate = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false }).compile(schema);
     const valid = validate(sarif);
     expect(valid ? [] : validate.errors).toEqual([]);
-    expect(sarif.runs[0].results.map((r: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri])).toEqual([
+    expect(
+      sarif.runs[0].results.map((r: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => [
+        r.ruleId,
+        r.locations[0].physicalLocation.artifactLocation.uri,
+      ]),
+    ).toEqual([
       ['header-size-backend', 'gunicorn.conf.py'],
       ['upstream-keepalive-timeout', 'nginx/conf.d/app.conf'],
     ]);
@@ -140,7 +153,9 @@ describe('the action on examples/keepalive-timeout-gunicorn', () => {
   });
 
   test('fixed, with the info rule off: no annotations, findings=0, exit 0', () => {
-    const run = runAction(path.join(EXAMPLE, 'fixed'), {}, (ws) => fs.writeFileSync(path.join(ws, '.cfglint.json'), '{ "rules": { "header-size-backend": "off" } }\n'));
+    const run = runAction(path.join(EXAMPLE, 'fixed'), {}, (ws) =>
+      fs.writeFileSync(path.join(ws, '.cfglint.json'), '{ "rules": { "header-size-backend": "off" } }\n'),
+    );
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe('');
     expect(run.status).toBe(0);
@@ -169,7 +184,9 @@ describe('the action on examples/keepalive-timeout-gunicorn', () => {
 
 describe('configuration from the workspace (schemas/config.schema.json found from dist-action/)', () => {
   test('a .cfglint.json in the workspace is read and validated', () => {
-    const quiet = runAction(path.join(EXAMPLE, 'broken'), {}, (ws) => fs.writeFileSync(path.join(ws, '.cfglint.json'), '{ "rules": { "header-size-backend": "off" } }\n'));
+    const quiet = runAction(path.join(EXAMPLE, 'broken'), {}, (ws) =>
+      fs.writeFileSync(path.join(ws, '.cfglint.json'), '{ "rules": { "header-size-backend": "off" } }\n'),
+    );
     expect(quiet.stdout).not.toContain('header-size-backend');
     expect(quiet.stdout).toMatch(/^::error file=nginx\/conf\.d\/app\.conf,line=3,[^\n]*\n$/);
     expect(quiet.output).toBe('findings=1\nsarif-file=\n');
@@ -183,7 +200,9 @@ describe('configuration from the workspace (schemas/config.schema.json found fro
     expect(named.stdout).toMatch(/^::notice file=gunicorn\.conf\.py,[^\n]*\n$/);
     expect(named.status).toBe(0);
 
-    const invalid = runAction(path.join(EXAMPLE, 'broken'), {}, (ws) => fs.writeFileSync(path.join(ws, '.cfglint.json'), '{ "rules": { "header-size-backend": "of" } }\n'));
+    const invalid = runAction(path.join(EXAMPLE, 'broken'), {}, (ws) =>
+      fs.writeFileSync(path.join(ws, '.cfglint.json'), '{ "rules": { "header-size-backend": "of" } }\n'),
+    );
     expect(invalid.status).toBe(2);
     expect(invalid.stdout).toBe(
       `::error::cfglint: ${path.join(invalid.workspace, '.cfglint.json')}: rules.header-size-backend must be equal to one of the allowed values ("off", "error", "warning", "info")\n`,
@@ -237,7 +256,9 @@ test('paths that hold no file cfglint reads: one ::error:: line, exit 2, as on t
     fs.mkdirSync(path.join(ws, 'docs'));
     fs.writeFileSync(path.join(ws, 'docs', 'README.md'), '# notes\n');
   });
-  expect(run.stdout).toBe('::error::cfglint: no file cfglint reads in docs/ (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files\n');
+  expect(run.stdout).toBe(
+    '::error::cfglint: no file cfglint reads in docs/ (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files\n',
+  );
   expect(run.status).toBe(2);
 });
 
@@ -251,9 +272,7 @@ describe('what the tree says cannot reach the runner unescaped', () => {
     const rows = summary.split('\n').filter((line) => line.startsWith('| error |'));
     // Backticks, pipes, `]` and `_` backslash-escaped, the lone CR a <br>, `<b>` as entities, ESC and
     // BEL shown as \x1b and \x07 with their backslash escaped; the location in <code>, not a code span.
-    expect(rows).toEqual([
-      expect.stringMatching(/^\| error \| \[invalid-value\]\(https:[^)]*\/invalid-value\.md\) \| /),
-    ]);
+    expect(rows).toEqual([expect.stringMatching(/^\| error \| \[invalid-value\]\(https:[^)]*\/invalid-value\.md\) \| /)]);
     expect(rows[0]).toContain(
       '| <code>conf.d/\\`x\\|y\\`.conf:2</code> | Invalid value "1\\`\\|x<br>y&lt;b&gt;\\\\x1b\\]0;t\\\\x07" in "send\\_timeout"<br>help: nginx refuses to start ',
     );
@@ -267,7 +286,9 @@ describe('what the tree says cannot reach the runner unescaped', () => {
     const summary = renderSummary(lintSync({ cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), paths: ['.'], config: {} }));
     const rows = summary.split('\n').filter((line) => line.includes('[uwsgi-value-units]'));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toContain('| <code>uwsgi.ini:3</code> | listen is 0<br>help: uWSGI reads "\\`\\|x&lt;b&gt;\\[y\\]" with atoi, which finds no number in it |');
+    expect(rows[0]).toContain(
+      '| <code>uwsgi.ini:3</code> | listen is 0<br>help: uWSGI reads "\\`\\|x&lt;b&gt;\\[y\\]" with atoi, which finds no number in it |',
+    );
   });
 
   test('an internal error is one annotation, its message encoded as command data', () => {

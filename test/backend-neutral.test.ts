@@ -24,7 +24,14 @@ const ruleFiles = readdirSync(join(ROOT, 'checks'))
   .filter((file) => readFileSync(file, 'utf8').includes('defineRule('));
 
 // One program for all rules; the checker resolves only the types the walk asks about.
-const program = ts.createProgram(ruleFiles, { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true, types: [] });
+const program = ts.createProgram(ruleFiles, {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.CommonJS,
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+  types: [],
+});
 const checker = program.getTypeChecker();
 
 /** The members of BackendKind, from the type itself. */
@@ -56,38 +63,62 @@ function serverKeys(): Set<string> {
     const source = ts.createSourceFile(name, readFileSync(join(ADAPTERS, name), 'utf8'), ts.ScriptTarget.ES2022, true);
     const visit = (node: ts.Node): void => {
       // Keys are read as call arguments (`settings.get('harakiri')`) or looped over from a list (Spring's multipart properties).
-      const candidates = ts.isCallExpression(node) ? node.arguments : ts.isArrayLiteralExpression(node) ? node.elements : [];
-      candidates.filter(ts.isStringLiteralLike).forEach((literal) => keys.add(literal.text));
+      const candidates: readonly ts.Expression[] = ts.isCallExpression(node) ? node.arguments : ts.isArrayLiteralExpression(node) ? node.elements : [];
+      for (const candidate of candidates) if (ts.isStringLiteralLike(candidate)) keys.add(candidate.text);
       ts.forEachChild(node, visit);
     };
     visit(source);
   }
-  const nginx = new Set([...REFERENCE_DIRECTIVES.map((row) => row[0]), ...Object.values(THIRD_PARTY_DIRECTIVES).flat().map((row) => row[0])]);
+  const nginx = new Set([
+    ...REFERENCE_DIRECTIVES.map((row) => row[0]),
+    ...Object.values(THIRD_PARTY_DIRECTIVES)
+      .flat()
+      .map((row) => row[0]),
+  ]);
   return new Set([...keys].filter((key) => /^[A-Za-z][\w.-]*$/.test(key) && !nginx.has(key)));
 }
 
 const KINDS = backendKinds();
 const KEYS = serverKeys();
-const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
 
-interface Use { rule: string; line: number; what: string }
+interface Use {
+  rule: string;
+  line: number;
+  what: string;
+}
 
 /** Where a rule tells backend kinds apart or reads a server's own keys. */
 function serverSpecificUses(file: string): Use[] {
   const source = program.getSourceFile(file)!;
   const rule = basename(file, '.ts');
   const uses: Use[] = [];
-  const note = (node: ts.Node, what: string) => uses.push({ rule, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, what: `${what}: ${node.getText().slice(0, 60)}` });
+  const note = (node: ts.Node, what: string) =>
+    uses.push({ rule, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, what: `${what}: ${node.getText().slice(0, 60)}` });
   const visit = (node: ts.Node): void => {
-    const compared = ts.isBinaryExpression(node) && EQUALITY.has(node.operatorToken.kind) ? [node.left, node.right]
-      : ts.isCaseClause(node) ? [node.parent.parent.expression, node.expression] : undefined;
+    const compared =
+      ts.isBinaryExpression(node) && EQUALITY.has(node.operatorToken.kind)
+        ? [node.left, node.right]
+        : ts.isCaseClause(node)
+          ? [node.parent.parent.expression, node.expression]
+          : undefined;
     if (compared) {
       for (const [value, literal] of [compared, [compared[1], compared[0]]]) {
         // A value that may be several kinds, against one kind: `backend.kind === 'uwsgi'`, not `pass.module === 'uwsgi'`.
-        if (ts.isStringLiteralLike(literal) && KINDS.includes(literal.text) && stringLiterals(checker.getTypeAtLocation(value)).filter((kind) => KINDS.includes(kind)).length > 1) note(node, 'tests a backend kind');
+        if (
+          ts.isStringLiteralLike(literal) &&
+          KINDS.includes(literal.text) &&
+          stringLiterals(checker.getTypeAtLocation(value)).filter((kind) => KINDS.includes(kind)).length > 1
+        )
+          note(node, 'tests a backend kind');
       }
     }
-    if (ts.isPropertyAccessExpression(node) && isSettingsMap(checker.getTypeAtLocation(node))) note(node, 'reads a server\'s settings');
+    if (ts.isPropertyAccessExpression(node) && isSettingsMap(checker.getTypeAtLocation(node))) note(node, "reads a server's settings");
     if (ts.isCallExpression(node)) {
       for (const argument of node.arguments) if (ts.isStringLiteralLike(argument) && KEYS.has(argument.text)) note(argument, 'names a server key');
     }
@@ -100,23 +131,30 @@ function serverSpecificUses(file: string): Use[] {
 const namedAfterServer = (file: string) => KINDS.some((kind) => basename(file).startsWith(`${kind}-`));
 
 describe('rules and backend kinds', () => {
-  test('the kinds and keys come from the code: five kinds, the adapters\' keys among them', () => {
+  test("the kinds and keys come from the code: five kinds, the adapters' keys among them", () => {
     expect(KINDS).toEqual(expect.arrayContaining(['gunicorn', 'uwsgi', 'tomcat', 'spring-boot', 'uvicorn']));
     // Keys only the adapters name (no reference table lists Spring's properties) are found there.
-    expect([...KEYS]).toEqual(expect.arrayContaining(['harakiri', 'chmod-socket', 'limit_request_line', 'maxPostSize', 'spring.servlet.multipart.max-file-size']));
+    expect([...KEYS]).toEqual(
+      expect.arrayContaining(['harakiri', 'chmod-socket', 'limit_request_line', 'maxPostSize', 'spring.servlet.multipart.max-file-size']),
+    );
     // nginx's own directives stay usable by rules, though gunicorn has a `user` too.
     expect(KEYS.has('user')).toBe(false);
   }, 60_000);
 
   test('the detector sees what the server-named rules are allowed to do', () => {
     // Without this, a detector that finds nothing would pass the next test.
-    const seen = ruleFiles.filter(namedAfterServer).flatMap(serverSpecificUses).map((use) => use.what.split(':')[0]);
-    expect(seen).toEqual(expect.arrayContaining(['tests a backend kind', 'reads a server\'s settings']));
+    const seen = ruleFiles
+      .filter(namedAfterServer)
+      .flatMap(serverSpecificUses)
+      .map((use) => use.what.split(':')[0]);
+    expect(seen).toEqual(expect.arrayContaining(['tests a backend kind', "reads a server's settings"]));
   }, 60_000);
 
-  test('no other rule tells backend kinds apart or reads a server\'s own keys', () => {
+  test("no other rule tells backend kinds apart or reads a server's own keys", () => {
     const general = ruleFiles.filter((file) => !namedAfterServer(file));
-    expect(general.map((file) => basename(file))).toEqual(expect.arrayContaining(['body-size-backend.ts', 'header-size-backend.ts', 'proxy-read-timeout-backend.ts', 'upstream-socket-permission.ts']));
+    expect(general.map((file) => basename(file))).toEqual(
+      expect.arrayContaining(['body-size-backend.ts', 'header-size-backend.ts', 'proxy-read-timeout-backend.ts', 'upstream-socket-permission.ts']),
+    );
     expect(general.flatMap(serverSpecificUses)).toEqual([]);
   }, 60_000);
 });

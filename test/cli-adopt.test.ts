@@ -36,7 +36,9 @@ function expectUsageError(run: Run, pattern: RegExp, hint = false): void {
 
 /** An upstream with keepalive and one location per path, each speaking HTTP/1.0 to it: one finding per location (a warning: the nginx version is not known). */
 function appConf(locations: string[], { fixed = [] as string[], blankLinesAbove = 0, misplaced = false } = {}): string {
-  const blocks = locations.map((where) => `    location ${where} {\n${fixed.includes(where) ? '        proxy_http_version 1.1;\n' : ''}        proxy_pass http://app;\n    }\n`);
+  const blocks = locations.map(
+    (where) => `    location ${where} {\n${fixed.includes(where) ? '        proxy_http_version 1.1;\n' : ''}        proxy_pass http://app;\n    }\n`,
+  );
   return `${'\n'.repeat(blankLinesAbove)}upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\n\nserver {\n    listen 80;\n${misplaced ? MISPLACED : ''}    proxy_set_header Connection "";\n${blocks.join('')}}\n`;
 }
 
@@ -49,7 +51,7 @@ function json(run: Run): { findings: { ruleId: string; primary: { file: string; 
 }
 
 describe('--baseline and --update-baseline', () => {
-  test('accepting today\'s findings: the file is written sorted, later runs pass and count them as baselined', () => {
+  test("accepting today's findings: the file is written sorted, later runs pass and count them as baselined", () => {
     const dir = writeTree({ [CONF]: appConf(['/b', '/a']) });
     const before = json(cfglint(['-f', 'json', '.'], dir));
     expect(before.findings.map((f) => f.ruleId)).toEqual([RULE, RULE]);
@@ -64,7 +66,12 @@ describe('--baseline and --update-baseline', () => {
     const fingerprints = written.entries.map((entry: { fingerprint: string }) => entry.fingerprint);
     expect(fingerprints).toEqual([...fingerprints].sort());
     // One entry a line, so that accepting or fixing one finding is a one-line diff.
-    expect(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8').split('\n').filter((line) => line.includes('"fingerprint"'))).toHaveLength(2);
+    expect(
+      fs
+        .readFileSync(path.join(dir, 'baseline.json'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"fingerprint"')),
+    ).toHaveLength(2);
 
     const stylish = cfglint(['--baseline', 'baseline.json', '.'], dir);
     expect(stylish.status).toBe(0);
@@ -107,7 +114,10 @@ describe('--baseline and --update-baseline', () => {
 
   test('a missing or invalid baseline is one line and exit 2; --update-baseline repairs it', () => {
     const dir = writeTree({ [CONF]: appConf(['/a']) });
-    expectUsageError(cfglint(['--baseline', 'none.json', '.'], dir), /^cfglint: cannot read baseline none\.json: no such file \(create it with --update-baseline\)$/);
+    expectUsageError(
+      cfglint(['--baseline', 'none.json', '.'], dir),
+      /^cfglint: cannot read baseline none\.json: no such file \(create it with --update-baseline\)$/,
+    );
     expect(fs.existsSync(path.join(dir, 'none.json'))).toBe(false);
 
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"version": 1, "entries": [');
@@ -160,7 +170,11 @@ describe('--quiet and --max-warnings', () => {
     expect(cfglint(['--baseline', 'b.json', '--fail-on', 'error', '--max-warnings', '0', '.'], dir).status).toBe(1);
 
     for (const bad of ['-1', 'x', '1.5']) {
-      expectUsageError(cfglint([`--max-warnings=${bad}`, '.'], dir), new RegExp(`^cfglint: invalid --max-warnings "${bad.replace('.', '\\.')}"; expected a whole number, 0 or more$`), true);
+      expectUsageError(
+        cfglint([`--max-warnings=${bad}`, '.'], dir),
+        new RegExp(`^cfglint: invalid --max-warnings "${bad.replace('.', '\\.')}"; expected a whole number, 0 or more$`),
+        true,
+      );
     }
   });
 });
@@ -207,9 +221,21 @@ describe('--select and --ignore', () => {
 
   test('an unknown id or category exits 2 with the nearest name', () => {
     const dir = writeTree({ [CONF]: appConf(['/a']) });
-    expectUsageError(cfglint(['--select', 'upstream-keepalive-http1', '.'], dir), /^cfglint: unknown rule or category "upstream-keepalive-http1" in --select; did you mean "upstream-keepalive-http10"\? \(cfglint rules lists them all\)$/, true);
-    expectUsageError(cfglint(['--ignore', `${RULE},securty`, '.'], dir), /^cfglint: unknown rule or category "securty" in --ignore; did you mean "security"\?/, true);
-    expectUsageError(cfglint(['--ignore', 'zzzzzz', '.'], dir), /^cfglint: unknown rule or category "zzzzzz" in --ignore \(cfglint rules lists them all\)$/, true);
+    expectUsageError(
+      cfglint(['--select', 'upstream-keepalive-http1', '.'], dir),
+      /^cfglint: unknown rule or category "upstream-keepalive-http1" in --select; did you mean "upstream-keepalive-http10"\? \(cfglint rules lists them all\)$/,
+      true,
+    );
+    expectUsageError(
+      cfglint(['--ignore', `${RULE},securty`, '.'], dir),
+      /^cfglint: unknown rule or category "securty" in --ignore; did you mean "security"\?/,
+      true,
+    );
+    expectUsageError(
+      cfglint(['--ignore', 'zzzzzz', '.'], dir),
+      /^cfglint: unknown rule or category "zzzzzz" in --ignore \(cfglint rules lists them all\)$/,
+      true,
+    );
   });
 });
 
@@ -244,11 +270,16 @@ describe('--statistics', () => {
   test('a graph or a format other than text and JSON is a usage error', () => {
     const dir = writeTree({ [CONF]: appConf(['/a']) });
     expectUsageError(cfglint(['graph', '--statistics', '.'], dir), /^cfglint: --statistics counts findings; a graph has none to count$/, true);
-    expectUsageError(cfglint(['--statistics', '-f', 'sarif', '.'], dir), /^cfglint: --statistics prints text or JSON; --format sarif is not one of them$/, true);
+    expectUsageError(
+      cfglint(['--statistics', '-f', 'sarif', '.'], dir),
+      /^cfglint: --statistics prints text or JSON; --format sarif is not one of them$/,
+      true,
+    );
   });
 });
 
 describe('colour from the environment', () => {
+  // eslint-disable-next-line no-control-regex -- matches the escape byte that starts an ANSI colour
   const ANSI = /\u001b\[/;
   function piped(args: string[], cwd: string, env: Record<string, string>): Run {
     const base = { ...process.env };

@@ -41,8 +41,7 @@ function newestMtime(dir: string): number {
 
 beforeAll(() => {
   // As in test/cli.test.ts: build when there is no build, or an older one than the sources.
-  const stale = !fs.existsSync(CLI)
-    || fs.statSync(CLI).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'checks')));
+  const stale = !fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'checks')));
   if (stale) {
     const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, encoding: 'utf8' });
     if (!fs.existsSync(CLI)) throw new Error(`npx tsc -p . did not build ${CLI}:\n${build.stdout}${build.stderr}`);
@@ -83,7 +82,10 @@ describe('cfglint rules', () => {
 
   test("shows the severities the directory's .cfglint.json sets, and off for a rule turned off", () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'rules-config-'));
-    fs.writeFileSync(path.join(dir, '.cfglint.json'), JSON.stringify({ rules: { 'upstream-keepalive-http10': 'info', 'include-missing': { severity: 'off' } } }));
+    fs.writeFileSync(
+      path.join(dir, '.cfglint.json'),
+      JSON.stringify({ rules: { 'upstream-keepalive-http10': 'info', 'include-missing': { severity: 'off' } } }),
+    );
     const listed = JSON.parse(cfglint(['rules', '--format', 'json'], dir).stdout) as { id: string; severity: string }[];
     expect(listed.find((l) => l.id === 'upstream-keepalive-http10')!.severity).toBe('info');
     expect(listed.find((l) => l.id === 'include-missing')!.severity).toBe('off');
@@ -104,7 +106,9 @@ describe('cfglint rules', () => {
     const run = cfglint(['rules'], dir);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/rules\.upstream-keepalive-htp10 is not a known rule; did you mean "upstream-keepalive-http10"\?$/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/rules\.upstream-keepalive-htp10 is not a known rule; did you mean "upstream-keepalive-http10"\?$/),
+    ]);
   });
 
   test('an unknown format is exit 2', () => {
@@ -180,36 +184,38 @@ describe('cfglint --print-config', () => {
     const run = cfglint(['--nginx-version', '1.24.0', '--print-config', 'conf.d/app.conf'], dir);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe([
-      'main>http>upstream[app] (conf.d/app.conf:1)',
-      '  keepalive           8     conf.d/app.conf:3 (via nginx.conf:4)',
-      '  keepalive_requests  1000  default, nginx ≥ 1.19.10',
-      '  keepalive_time      1h    default, nginx ≥ 1.19.10',
-      '  keepalive_timeout   60s   default',
-      '',
-      'main>http>server[80] (conf.d/app.conf:5)',
-      '  keepalive_timeout      30s   nginx.conf:3',
-      '  keepalive_requests     1000  default, nginx ≥ 1.19.10',
-      '  client_max_body_size   1m    default',
-      '  proxy_http_version     1.0   default',
-      '  proxy_read_timeout     2m    conf.d/app.conf:7 (via nginx.conf:4)',
-      '  proxy_send_timeout     60s   default',
-      '  proxy_connect_timeout  60s   default',
-      '  uwsgi_read_timeout     60s   default',
-      '  fastcgi_read_timeout   60s   default',
-      '',
-      'main>http>server[80]>location[/] (conf.d/app.conf:8)',
-      '  keepalive_timeout      30s   nginx.conf:3',
-      '  keepalive_requests     1000  default, nginx ≥ 1.19.10',
-      '  client_max_body_size   1m    default',
-      '  proxy_http_version     1.1   conf.d/app.conf:9 (via nginx.conf:4)',
-      '  proxy_read_timeout     2m    conf.d/app.conf:7 (via nginx.conf:4)',
-      '  proxy_send_timeout     60s   default',
-      '  proxy_connect_timeout  60s   default',
-      '  uwsgi_read_timeout     60s   default',
-      '  fastcgi_read_timeout   60s   default',
-      '',
-    ].join('\n'));
+    expect(run.stdout).toBe(
+      [
+        'main>http>upstream[app] (conf.d/app.conf:1)',
+        '  keepalive           8     conf.d/app.conf:3 (via nginx.conf:4)',
+        '  keepalive_requests  1000  default, nginx ≥ 1.19.10',
+        '  keepalive_time      1h    default, nginx ≥ 1.19.10',
+        '  keepalive_timeout   60s   default',
+        '',
+        'main>http>server[80] (conf.d/app.conf:5)',
+        '  keepalive_timeout      30s   nginx.conf:3',
+        '  keepalive_requests     1000  default, nginx ≥ 1.19.10',
+        '  client_max_body_size   1m    default',
+        '  proxy_http_version     1.0   default',
+        '  proxy_read_timeout     2m    conf.d/app.conf:7 (via nginx.conf:4)',
+        '  proxy_send_timeout     60s   default',
+        '  proxy_connect_timeout  60s   default',
+        '  uwsgi_read_timeout     60s   default',
+        '  fastcgi_read_timeout   60s   default',
+        '',
+        'main>http>server[80]>location[/] (conf.d/app.conf:8)',
+        '  keepalive_timeout      30s   nginx.conf:3',
+        '  keepalive_requests     1000  default, nginx ≥ 1.19.10',
+        '  client_max_body_size   1m    default',
+        '  proxy_http_version     1.1   conf.d/app.conf:9 (via nginx.conf:4)',
+        '  proxy_read_timeout     2m    conf.d/app.conf:7 (via nginx.conf:4)',
+        '  proxy_send_timeout     60s   default',
+        '  proxy_connect_timeout  60s   default',
+        '  uwsgi_read_timeout     60s   default',
+        '  fastcgi_read_timeout   60s   default',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('values from the tree are shown escaped, still in their columns', () => {
@@ -229,7 +235,8 @@ describe('cfglint --print-config', () => {
 
   test('no nginx version known: a default that changed between releases gets a row per release range', () => {
     const dir = tree('print-nginx-unversioned', {
-      'nginx.conf': 'events {}\nhttp {\n    upstream app {\n        server 127.0.0.1:8000;\n    }\n    server {\n        listen 80;\n        proxy_http_version 1.1;\n        location / { proxy_pass http://app; }\n    }\n}\n',
+      'nginx.conf':
+        'events {}\nhttp {\n    upstream app {\n        server 127.0.0.1:8000;\n    }\n    server {\n        listen 80;\n        proxy_http_version 1.1;\n        location / { proxy_pass http://app; }\n    }\n}\n',
     });
     const run = cfglint(['--print-config', 'nginx.conf'], dir);
     expect(run.stderr).toBe('');
@@ -257,12 +264,7 @@ describe('cfglint --print-config', () => {
     const run = cfglint(['--print-config', 'gunicorn.conf.py'], dir);
     expect(run.status).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines.slice(0, 4)).toEqual([
-      'gunicorn gunicorn.conf.py',
-      '  listeners:',
-      '    bind  127.0.0.1:8000  http  gunicorn.conf.py:1',
-      '  settings:',
-    ]);
+    expect(lines.slice(0, 4)).toEqual(['gunicorn gunicorn.conf.py', '  listeners:', '    bind  127.0.0.1:8000  http  gunicorn.conf.py:1', '  settings:']);
     expect(lines).toContainEqual(expect.stringMatching(/^ {4}timeout +120 +120000 ms +gunicorn\.conf\.py:2$/));
     expect(lines).toContainEqual(expect.stringMatching(/^ {4}keepalive +2 +2000 ms +default$/));
   });
@@ -291,7 +293,8 @@ describe('cfglint --print-config', () => {
   test('an ingress-nginx ConfigMap: what the controller renders from it, key by key, defaults named', () => {
     const dir = tree('print-ingress', {
       'configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ingress-nginx-controller\ndata:\n  upstream-keepalive-timeout: "30"\n',
-      'ingress.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            backend:\n              service:\n                name: web\n                port:\n                  number: 80\n',
+      'ingress.yaml':
+        'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            backend:\n              service:\n                name: web\n                port:\n                  number: 80\n',
     });
     const run = cfglint(['--print-config', 'configmap.yaml'], dir);
     expect(run.status).toBe(0);

@@ -62,8 +62,7 @@ let tmp: string;
 
 beforeAll(() => {
   // `npm test` builds first (pretest); a bare `npx jest` may find no build, or an older one.
-  const stale = !fs.existsSync(CLI)
-    || fs.statSync(CLI).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'checks')));
+  const stale = !fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'checks')));
   if (stale) {
     // tsc emits despite type errors; those are `npm run typecheck`'s business, not this test's.
     const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, encoding: 'utf8' });
@@ -88,7 +87,7 @@ function copyExample(name: string, from: string, extra: Record<string, string> =
 }
 
 describe('exit codes', () => {
-  test('1 for the broken example: errors from the Dockerfile\'s nginx 1.26, plain text when piped', () => {
+  test("1 for the broken example: errors from the Dockerfile's nginx 1.26, plain text when piped", () => {
     const run = cfglint([BROKEN], { env: { NO_COLOR: undefined } });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('');
@@ -150,7 +149,11 @@ describe('exit codes', () => {
 describe('usage errors exit 2 with one line', () => {
   test('bad options', () => {
     expectUsageError(cfglint(['--bogus', FIXED]), /^cfglint: .*bogus/, { hint: true });
-    expectUsageError(cfglint(['--format', 'xml', FIXED]), /^cfglint: unknown format "xml"; expected one of: stylish, json, sarif, github, gitlab, junit, checkstyle$/, { hint: true });
+    expectUsageError(
+      cfglint(['--format', 'xml', FIXED]),
+      /^cfglint: unknown format "xml"; expected one of: stylish, json, sarif, github, gitlab, junit, checkstyle$/,
+      { hint: true },
+    );
     expectUsageError(cfglint(['--fail-on', 'critical', FIXED]), /^cfglint: invalid --fail-on "critical"/, { hint: true });
     expectUsageError(cfglint([FIXED, '--format']), /^cfglint: .*format/, { hint: true });
     expectUsageError(cfglint([FIXED, '-o']), /^cfglint: .*\bo\b/, { hint: true });
@@ -172,7 +175,9 @@ describe('usage errors exit 2 with one line', () => {
     expect(internalErrorReport(new Error('bad "a\n::add-mask::b\rc\x07"'))).toBe(
       'cfglint: internal error: bad "a\\n::add-mask::b\\rc\\x07"\nPlease report this at https://github.com/cfglint/cfglint/issues\n',
     );
-    expect(internalErrorReport('thrown\nstring')).toBe('cfglint: internal error: thrown\\nstring\nPlease report this at https://github.com/cfglint/cfglint/issues\n');
+    expect(internalErrorReport('thrown\nstring')).toBe(
+      'cfglint: internal error: thrown\\nstring\nPlease report this at https://github.com/cfglint/cfglint/issues\n',
+    );
   });
 
   test('a config file that is missing or cannot be read', () => {
@@ -184,7 +189,11 @@ describe('usage errors exit 2 with one line', () => {
     const cases: [string, string, string][] = [
       ['invalid-json', '{\n  "rules": {\n    "upstream-keepalive-http10": "off",\n  }\n}\n', 'invalid JSON: .* at line 4, column 3'],
       ['unknown-key', '{"rules": {}, "failon": "error"}', 'failon is not a known key; did you mean "failOn"\\?'],
-      ['unknown-rule', '{"rules": {"upstream-keepalive-http1": "off"}}', 'rules\\.upstream-keepalive-http1 is not a known rule; did you mean "upstream-keepalive-http10"\\?'],
+      [
+        'unknown-rule',
+        '{"rules": {"upstream-keepalive-http1": "off"}}',
+        'rules\\.upstream-keepalive-http1 is not a known rule; did you mean "upstream-keepalive-http10"\\?',
+      ],
     ];
     for (const [name, text, message] of cases) {
       const dir = copyExample(`bad-config-${name}`, FIXED, { '.cfglint.json': text });
@@ -218,11 +227,12 @@ describe('formats', () => {
     const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/report.schema.json'), 'utf8')));
     expect(validate.errors ?? []).toEqual([]);
     expect(validate(report)).toBe(true);
-    expect(report.findings.map((f: { ruleId: string; severity: string; primary: { file: string; start: { line: number; column: number } } }) =>
-      `${f.severity} ${f.ruleId} ${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`)).toEqual([
-      `error ${RULE} ${APP_CONF}:13:20`,
-      `error ${RULE} ${APP_CONF}:19:20`,
-    ]);
+    expect(
+      report.findings.map(
+        (f: { ruleId: string; severity: string; primary: { file: string; start: { line: number; column: number } } }) =>
+          `${f.severity} ${f.ruleId} ${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`,
+      ),
+    ).toEqual([`error ${RULE} ${APP_CONF}:13:20`, `error ${RULE} ${APP_CONF}:19:20`]);
     expect(report.summary).toEqual({ errors: 2, warnings: 0, infos: 0, suppressed: 0, baselined: 0 });
   });
 
@@ -258,7 +268,13 @@ describe('formats', () => {
       const run = cfglint([DIR, '-f', 'gitlab']);
       expect(run.status).toBe(1);
       expect(run.stderr).toBe('');
-      const issues = JSON.parse(run.stdout) as { check_name: string; severity: string; fingerprint: string; description: string; location: { path: string; lines: { begin: number } } }[];
+      const issues = JSON.parse(run.stdout) as {
+        check_name: string;
+        severity: string;
+        fingerprint: string;
+        description: string;
+        location: { path: string; lines: { begin: number } };
+      }[];
       expect(issues.map((i) => `${i.check_name} ${i.severity} ${i.location.path}:${i.location.lines.begin}`)).toEqual([
         `header-size-backend info ${GUNICORN_CONF}:2`,
         `upstream-keepalive-timeout critical ${NGINX_CONF}:3`,
@@ -317,7 +333,9 @@ describe('formats', () => {
   });
 
   test('-o into a directory that does not exist is exit 2', () => {
-    expectUsageError(cfglint(['-o', path.join(tmp, 'no/such/dir/report.txt'), FIXED]), /^cfglint: cannot write .*report\.txt: no such file or directory/, { hint: false });
+    expectUsageError(cfglint(['-o', path.join(tmp, 'no/such/dir/report.txt'), FIXED]), /^cfglint: cannot write .*report\.txt: no such file or directory/, {
+      hint: false,
+    });
   });
 });
 
@@ -339,7 +357,13 @@ describe('colour', () => {
       const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
       for (const [key, value] of Object.entries(env)) if (value === undefined) delete merged[key];
       const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${FIXED}`;
-      return spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: merged, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30000 });
+      return spawnSync('script', ['-qec', command, '/dev/null'], {
+        cwd: ROOT,
+        env: merged,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 30000,
+      });
     };
     const tty = onTerminal({ NO_COLOR: undefined });
     expect(tty.status).toBe(0);
@@ -361,7 +385,18 @@ describe('--version and --help', () => {
   test('--help mentions every option and the exit codes', () => {
     const run = cfglint(['--help']);
     expect(run.status).toBe(0);
-    for (const option of ['--format', '-o, --output', '--fail-on', '--config', '--nginx-version', '--report-unused-disables', '--color', '--list-files', '--version', '--help']) {
+    for (const option of [
+      '--format',
+      '-o, --output',
+      '--fail-on',
+      '--config',
+      '--nginx-version',
+      '--report-unused-disables',
+      '--color',
+      '--list-files',
+      '--version',
+      '--help',
+    ]) {
       expect(run.stdout).toContain(option);
     }
     for (const format of ['stylish', 'json', 'sarif', 'github', 'gitlab', 'junit', 'checkstyle']) expect(run.stdout).toContain(format);
@@ -408,14 +443,18 @@ describe('links and graph', () => {
     expect(lines[0]).toBe('flowchart LR');
     expect(lines).toContain('  server1["server app.example.com<br/>listen 80"]');
     expect(lines).toContain('  server1 -->|"location /: proxy_pass"| upstream1');
-    expect(mermaid.stdout).toMatch(/^ {2}upstream1 -\.->\|"⚠ upstream-keepalive-timeout<br\/>nginx: keepalive 16, keepalive_timeout 60s #40;nginx default#41;.*same-address: port 8000 on loopback"\| backend1$/m);
+    expect(mermaid.stdout).toMatch(
+      /^ {2}upstream1 -\.->\|"⚠ upstream-keepalive-timeout<br\/>nginx: keepalive 16, keepalive_timeout 60s #40;nginx default#41;.*same-address: port 8000 on loopback"\| backend1$/m,
+    );
 
     const dot = cfglint(['graph', '--format', 'dot', GUNICORN_BROKEN]);
     expect(dot.status).toBe(0);
     expect(dot.stdout.startsWith('digraph cfglint {\n')).toBe(true);
     expect(dot.stdout).toMatch(/^ {2}upstream1 -> backend1 \[label="⚠ upstream-keepalive-timeout\\n.*", color=red, fontcolor=red, style=dashed\];$/m);
 
-    expectUsageError(cfglint(['graph', '--format', 'json', GUNICORN_BROKEN]), /^cfglint: unknown graph format "json"; expected one of: mermaid, dot$/, { hint: true });
+    expectUsageError(cfglint(['graph', '--format', 'json', GUNICORN_BROKEN]), /^cfglint: unknown graph format "json"; expected one of: mermaid, dot$/, {
+      hint: true,
+    });
     expectUsageError(cfglint(['graph', 'no/such/dir']), /^cfglint: no such file or directory: no\/such\/dir$/, { hint: true });
   });
 });
@@ -426,14 +465,23 @@ describe('saying what was read', () => {
     return writeFiles(path.join(tmp, name), files);
   }
   const GTHREAD = 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nthreads = 4\n';
-  const UPSTREAM = 'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n';
+  const UPSTREAM =
+    'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n';
 
   test('--list-files prints `path  format  reason` a line, sorted, exit 0; --format json gives the array', () => {
-    const dir = tree('list', { Procfile: 'web: gunicorn -c config/prod.py app:app\n', 'config/prod.py': GTHREAD, 'nginx/app.conf': UPSTREAM, 'README.md': '# app\n' });
+    const dir = tree('list', {
+      Procfile: 'web: gunicorn -c config/prod.py app:app\n',
+      'config/prod.py': GTHREAD,
+      'nginx/app.conf': UPSTREAM,
+      'README.md': '# app\n',
+    });
     const run = cfglint(['--list-files'], { cwd: dir });
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
-    const rows = run.stdout.trimEnd().split('\n').map((line) => line.split(/ {2,}/));
+    const rows = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(/ {2,}/));
     expect(rows.map((row) => row[0])).toEqual(['Procfile', 'README.md', 'config/prod.py', 'nginx/app.conf']);
     expect(rows.map((row) => row[1])).toEqual(['procfile', '-', 'gunicorn', 'nginx']);
     expect(rows[2][2]).toBe('started by Procfile (gunicorn -c config/prod.py)');
@@ -445,7 +493,11 @@ describe('saying what was read', () => {
     expect(cfglint(['--list-files', '-o', 'files.txt'], { cwd: dir }).stdout).toBe('');
     expect(fs.readFileSync(path.join(dir, 'files.txt'), 'utf8')).toBe(run.stdout);
     fs.rmSync(path.join(dir, 'files.txt'));
-    expectUsageError(cfglint(['--list-files', '--format', 'sarif'], { cwd: dir }), /^cfglint: unknown --list-files format "sarif"; expected one of: text, json$/, { hint: true });
+    expectUsageError(
+      cfglint(['--list-files', '--format', 'sarif'], { cwd: dir }),
+      /^cfglint: unknown --list-files format "sarif"; expected one of: text, json$/,
+      { hint: true },
+    );
   });
 
   test('a Procfile naming `-c config/prod.py` makes it the gunicorn config behind the nginx upstream', () => {
@@ -454,7 +506,9 @@ describe('saying what was read', () => {
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as { findings: { ruleId: string; primary: { file: string; start: { line: number } } }[] };
     // `keepalive 16;` is line 3 of nginx/app.conf.
-    expect(report.findings.filter((f) => f.ruleId === 'upstream-keepalive-timeout').map((f) => `${f.primary.file}:${f.primary.start.line}`)).toEqual(['nginx/app.conf:3']);
+    expect(report.findings.filter((f) => f.ruleId === 'upstream-keepalive-timeout').map((f) => `${f.primary.file}:${f.primary.start.line}`)).toEqual([
+      'nginx/app.conf:3',
+    ]);
   });
 
   test('a named file is read or refused in one line; a tree with only a README exits 2', () => {
@@ -462,12 +516,20 @@ describe('saying what was read', () => {
     const prod = cfglint(['config/gunicorn/prod.py'], { cwd: dir });
     expect(prod.status).toBe(0);
     expect(prod.stdout).toMatch(/in 1 file\b/);
-    expectUsageError(cfglint(['docs/notes.py'], { cwd: dir }), /^cfglint: docs\/notes\.py: not a config cfglint reads; .*"files" of \.cfglint\.json/, { hint: false });
-    expectUsageError(cfglint(['docs'], { cwd: dir }), /^cfglint: no file cfglint reads in docs\/ \(nginx, uWSGI, gunicorn, .*\); see --list-files$/, { hint: false });
+    expectUsageError(cfglint(['docs/notes.py'], { cwd: dir }), /^cfglint: docs\/notes\.py: not a config cfglint reads; .*"files" of \.cfglint\.json/, {
+      hint: false,
+    });
+    expectUsageError(cfglint(['docs'], { cwd: dir }), /^cfglint: no file cfglint reads in docs\/ \(nginx, uWSGI, gunicorn, .*\); see --list-files$/, {
+      hint: false,
+    });
     // The mapping reads what neither name nor content says.
     fs.writeFileSync(path.join(dir, '.cfglint.json'), JSON.stringify({ files: { 'docs/*.py': 'gunicorn' } }));
     expect(cfglint(['docs/notes.py'], { cwd: dir }).status).toBe(0);
     fs.writeFileSync(path.join(dir, '.cfglint.json'), JSON.stringify({ files: { 'docs/*.py': 'gunicron' } }));
-    expectUsageError(cfglint(['docs/notes.py'], { cwd: dir }), /^cfglint: .*\.cfglint\.json: files\["docs\/\*\.py"\] names the format "gunicron", which cfglint does not read; did you mean "gunicorn"\?$/, { hint: false });
+    expectUsageError(
+      cfglint(['docs/notes.py'], { cwd: dir }),
+      /^cfglint: .*\.cfglint\.json: files\["docs\/\*\.py"\] names the format "gunicron", which cfglint does not read; did you mean "gunicorn"\?$/,
+      { hint: false },
+    );
   });
 });

@@ -44,7 +44,9 @@ const BROKEN: Record<string, string[]> = {
   'compose-restart': ['service-restart-policy'],
 };
 
-const examples = readdirSync(EXAMPLES).filter((name) => statSync(join(EXAMPLES, name)).isDirectory()).sort();
+const examples = readdirSync(EXAMPLES)
+  .filter((name) => statSync(join(EXAMPLES, name)).isDirectory())
+  .sort();
 
 function lint(dir: string) {
   // An empty config: what the tree says, not a .cfglint.json that happens to be above it.
@@ -74,7 +76,7 @@ describe('examples', () => {
 });
 
 describe('compose-keepalive-gunicorn', () => {
-  it('reports the race at the upstream\'s keepalive line, naming the gunicorn command of the web service', () => {
+  it("reports the race at the upstream's keepalive line, naming the gunicorn command of the web service", () => {
     const [finding] = lint('examples/compose-keepalive-gunicorn/broken').filter((f) => f.ruleId === 'upstream-keepalive-timeout');
     // app.conf line 4 is `keepalive 16;`; docker-compose.yml line 14 is the web service's command.
     expect(`${finding.primary.file}:${finding.primary.start.line}`).toBe('examples/compose-keepalive-gunicorn/broken/nginx/conf.d/app.conf:4');
@@ -83,7 +85,7 @@ describe('compose-keepalive-gunicorn', () => {
 });
 
 describe('envsubst-template', () => {
-  it('reports the race at the template\'s placeholder line, with the value the compose environment gives', () => {
+  it("reports the race at the template's placeholder line, with the value the compose environment gives", () => {
     const [finding] = lint('examples/envsubst-template/broken').filter((f) => f.ruleId === 'upstream-keepalive-timeout');
     // default.conf.template line 6 is `keepalive_timeout ${UPSTREAM_KEEPALIVE_TIMEOUT};`, which
     // docker-compose.yml sets to 60s; line 18 there is the web service's gunicorn command.
@@ -94,10 +96,12 @@ describe('envsubst-template', () => {
 });
 
 describe('compose-restart', () => {
-  it('reports the nginx service\'s key as a warning, naming the balancer that sends to its port', () => {
+  it("reports the nginx service's key as a warning, naming the balancer that sends to its port", () => {
     const [finding] = lint('examples/compose-restart/broken').filter((f) => f.ruleId === 'service-restart-policy');
     // docker-compose.yml line 2 is `  nginx:`; the app service (line 11) has `restart: always` and is not reported.
-    expect(`${finding.primary.file}:${finding.primary.start.line}:${finding.primary.start.column}`).toBe('examples/compose-restart/broken/docker-compose.yml:2:3');
+    expect(`${finding.primary.file}:${finding.primary.start.line}:${finding.primary.start.column}`).toBe(
+      'examples/compose-restart/broken/docker-compose.yml:2:3',
+    );
     expect(finding.severity).toBe('warning');
     expect(finding.message).toContain('behind the AWS ALB aws_lb.web');
   });

@@ -52,9 +52,13 @@ export function lintTree(testCase: TreeCase): Finding[] {
 }
 
 function matchesSpan(actual: Finding['primary'], expected: ExpectedSpan): boolean {
-  return actual.file === expected.file && actual.start.line === expected.line && actual.start.column === expected.column
-    && (expected.endLine === undefined || actual.end.line === expected.endLine)
-    && (expected.endColumn === undefined || actual.end.column === expected.endColumn);
+  return (
+    actual.file === expected.file &&
+    actual.start.line === expected.line &&
+    actual.start.column === expected.column &&
+    (expected.endLine === undefined || actual.end.line === expected.endLine) &&
+    (expected.endColumn === undefined || actual.end.column === expected.endColumn)
+  );
 }
 
 export function testRule(rule: Rule, cases: { accept: TreeCase[]; reject: (TreeCase & { findings: ExpectedFinding[] })[] }) {
@@ -62,7 +66,12 @@ export function testRule(rule: Rule, cases: { accept: TreeCase[]; reject: (TreeC
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) throw new Error(`duplicate test case "${duplicate}" for ${rule.id}`);
 
-  const readerProblems = (findings: Finding[]) => findings.filter((f) => f.ruleId !== rule.id && ['nginx-syntax', 'internal-error', 'read-error', 'invalid-value', 'terraform-syntax', 'cloudformation-syntax', 'yaml-syntax'].includes(f.ruleId));
+  const readerProblems = (findings: Finding[]) =>
+    findings.filter(
+      (f) =>
+        f.ruleId !== rule.id &&
+        ['nginx-syntax', 'internal-error', 'read-error', 'invalid-value', 'terraform-syntax', 'cloudformation-syntax', 'yaml-syntax'].includes(f.ruleId),
+    );
 
   describe(rule.id, () => {
     for (const testCase of cases.accept) {

@@ -85,7 +85,9 @@ describe('registry', () => {
   });
 
   it('documents nothing in docs/rules/ that is not a reader id', () => {
-    const docs = readdirSync(join(ROOT, 'docs', 'rules')).filter((name) => name.endsWith('.md')).map((name) => name.slice(0, -3));
+    const docs = readdirSync(join(ROOT, 'docs', 'rules'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => name.slice(0, -3));
     expect(docs.filter((id) => !readerIds.includes(id))).toEqual([]);
   });
 
@@ -128,7 +130,9 @@ describe.each(RULES.map((rule): [string, Rule] => [rule.id, rule]))('rule %s', (
     expect(existsSync(join(ROOT, docPath))).toBe(true);
     const doc = read(docPath);
     expect(lines(doc)[0]).toBe(`# ${id}`);
-    const headings = lines(doc).filter((line) => line.startsWith('## ')).map((line) => line.trimEnd());
+    const headings = lines(doc)
+      .filter((line) => line.startsWith('## '))
+      .map((line) => line.trimEnd());
     expect(RULE_HEADINGS.filter((heading) => !headings.includes(heading))).toEqual([]);
     const positions = RULE_HEADINGS.map((heading) => headings.indexOf(heading));
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
@@ -221,7 +225,10 @@ function headingSlugs(markdown: string): Set<string> {
     const heading = fenced ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading) continue;
     const text = heading[1].replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
     slugs.add(count === 0 ? base : `${base}-${count}`);
@@ -321,7 +328,11 @@ describe('server facts (docs/servers)', () => {
   it('has unique headings on each page, so that no anchor needs a -1', () => {
     const pages = readdirSync(join(ROOT, 'docs', 'servers')).filter((name) => name.endsWith('.md'));
     expect(pages.length).toBeGreaterThan(0);
-    const repeated = pages.flatMap((name) => [...slugs(`docs/servers/${name}`)].filter((slug) => /-\d+$/.test(slug) && slugs(`docs/servers/${name}`).has(slug.replace(/-\d+$/, ''))).map((slug) => `${name}#${slug}`));
+    const repeated = pages.flatMap((name) =>
+      [...slugs(`docs/servers/${name}`)]
+        .filter((slug) => /-\d+$/.test(slug) && slugs(`docs/servers/${name}`).has(slug.replace(/-\d+$/, '')))
+        .map((slug) => `${name}#${slug}`),
+    );
     expect(repeated).toEqual([]);
   });
 
@@ -350,7 +361,7 @@ describe('README', () => {
         if (ids.length > 0) break;
         continue;
       }
-      if (!/^(- |  )/.test(all[i])) break;
+      if (!/^(- | {2})/.test(all[i])) break;
       for (const match of all[i].matchAll(/`([a-z0-9-]+)`/g)) ids.push(match[1]);
     }
     return ids;

@@ -23,13 +23,30 @@ function compile(source: string): RegExp {
 const matches = (file: string) => compile(pattern).test(file);
 
 test.each([
-  'nginx/nginx.conf', 'conf.d/app.conf', 'sites-enabled/default', 'deploy/uwsgi.ini', 'gunicorn.conf.py',
-  'docker-compose.yml', 'compose.override.yaml', 'Dockerfile', 'Procfile', 'conf/server.xml',
-  'src/main/resources/application-prod.yml', 'etc/sysctl.d/99-somaxconn.conf', 'systemd/app.service',
+  'nginx/nginx.conf',
+  'conf.d/app.conf',
+  'sites-enabled/default',
+  'deploy/uwsgi.ini',
+  'gunicorn.conf.py',
+  'docker-compose.yml',
+  'compose.override.yaml',
+  'Dockerfile',
+  'Procfile',
+  'conf/server.xml',
+  'src/main/resources/application-prod.yml',
+  'etc/sysctl.d/99-somaxconn.conf',
+  'systemd/app.service',
   // What cfglint reads now beyond those: manifests, chart values, templates, env files.
-  'k8s/deployment.yaml', 'charts/ingress/values.yaml', 'roles/web/templates/nginx.conf.j2',
-  'templates/default.conf.template', 'nginx/site.conf.tmpl', 'consul/nginx.ctmpl', 'config/nginx.conf.erb',
-  '.env', 'docker/web.env', '.cfglint.json',
+  'k8s/deployment.yaml',
+  'charts/ingress/values.yaml',
+  'roles/web/templates/nginx.conf.j2',
+  'templates/default.conf.template',
+  'nginx/site.conf.tmpl',
+  'consul/nginx.ctmpl',
+  'config/nginx.conf.erb',
+  '.env',
+  'docker/web.env',
+  '.cfglint.json',
 ])('the hook runs when %s changes', (file) => {
   expect(matches(file)).toBe(true);
 });

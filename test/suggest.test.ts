@@ -27,7 +27,7 @@ describe('editDistance', () => {
   test('within its limit it agrees with the full computation; past it, Infinity', () => {
     // A small alphabet makes near strings, where the band and the early exit matter.
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const word = () => Array.from({ length: Math.floor(random() * 12) }, () => 'abc'[Math.floor(random() * 3)]).join('');
     for (let k = 0; k < 2000; k++) {
       const a = word();
@@ -35,17 +35,27 @@ describe('editDistance', () => {
       const transpositions = k % 2 === 0;
       const full = fullDistance(a, b, transpositions);
       for (const limit of [0, 1, 2, 3, 5, Infinity]) {
-        expect({ a, b, limit, transpositions, distance: editDistance(a, b, limit, transpositions) }).toEqual({ a, b, limit, transpositions, distance: full <= limit ? full : Infinity });
+        expect({ a, b, limit, transpositions, distance: editDistance(a, b, limit, transpositions) }).toEqual({
+          a,
+          b,
+          limit,
+          transpositions,
+          distance: full <= limit ? full : Infinity,
+        });
       }
     }
   });
 
-  test('a long name against a short one costs no more than the band', () => {
-    const long = 'a'.repeat(200_000);
-    // 200,000 rows of 7 cells; the full matrix would be 4·10^10 cells, which the hang guard catches.
-    expect(editDistance(long, long.slice(1), 3)).toBe(1);
-    expect(editDistance(long, 'proxy_pass', 3)).toBe(Infinity);
-  }, HANG_GUARD_MS);
+  test(
+    'a long name against a short one costs no more than the band',
+    () => {
+      const long = 'a'.repeat(200_000);
+      // 200,000 rows of 7 cells; the full matrix would be 4·10^10 cells, which the hang guard catches.
+      expect(editDistance(long, long.slice(1), 3)).toBe(1);
+      expect(editDistance(long, 'proxy_pass', 3)).toBe(Infinity);
+    },
+    HANG_GUARD_MS,
+  );
 });
 
 describe('did-you-mean only for names of plausible length', () => {

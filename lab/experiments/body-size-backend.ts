@@ -16,7 +16,10 @@ export const bodySizeBackend: Experiment = {
     const backendPort = await lab.port();
     const nginxPort = await lab.port();
     lab.writeTree({
-      'nginx/nginx.conf': nginxConf({ listenPort: nginxPort, server: `client_max_body_size 10m;\nlocation / {\n    include uwsgi_params;\n    uwsgi_pass 127.0.0.1:${backendPort};\n}` }),
+      'nginx/nginx.conf': nginxConf({
+        listenPort: nginxPort,
+        server: `client_max_body_size 10m;\nlocation / {\n    include uwsgi_params;\n    uwsgi_pass 127.0.0.1:${backendPort};\n}`,
+      }),
       'nginx/uwsgi_params': UWSGI_PARAMS,
       'uwsgi.ini': uwsgiIni([`socket = 127.0.0.1:${backendPort}`, `limit-post = ${variant === 'broken' ? 1048576 : 10485760}`]),
       'app.py': WSGI_APP,
@@ -27,6 +30,12 @@ export const bodySizeBackend: Experiment = {
     await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/', method: 'POST', body: Buffer.alloc(BODY_BYTES, 'a') }, 10, 5, tally);
-    return { requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(uwsgi, [/CONTENT_LENGTH/]) };
+    return {
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(uwsgi, [/CONTENT_LENGTH/]),
+    };
   },
 };

@@ -16,7 +16,10 @@ export const headerSizeBackend: Experiment = {
     const backendPort = await lab.port();
     const nginxPort = await lab.port();
     lab.writeTree({
-      'nginx/nginx.conf': nginxConf({ listenPort: nginxPort, server: `location / {\n    include uwsgi_params;\n    uwsgi_param HTTP_COOKIE $http_cookie;\n    uwsgi_pass 127.0.0.1:${backendPort};\n}` }),
+      'nginx/nginx.conf': nginxConf({
+        listenPort: nginxPort,
+        server: `location / {\n    include uwsgi_params;\n    uwsgi_param HTTP_COOKIE $http_cookie;\n    uwsgi_pass 127.0.0.1:${backendPort};\n}`,
+      }),
       'nginx/uwsgi_params': UWSGI_PARAMS,
       'uwsgi.ini': uwsgiIni([`socket = 127.0.0.1:${backendPort}`, ...(variant === 'fixed' ? ['buffer-size = 32768'] : [])]),
       'app.py': WSGI_APP,
@@ -32,7 +35,10 @@ export const headerSizeBackend: Experiment = {
     const statuses: Record<string, number> = {};
     for (const tally of [large, small]) for (const [status, count] of Object.entries(tally.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
     return {
-      requests: large.requests + small.requests, failures: large.failures + small.failures, statuses, nginxLog: lab.nginxLog(),
+      requests: large.requests + small.requests,
+      failures: large.failures + small.failures,
+      statuses,
+      nginxLog: lab.nginxLog(),
       backendLog: lab.backendLog(uwsgi, [/invalid request block size|invalid HTTP request size/]),
       measures: { failuresWithCookie: large.failures, failuresWithoutCookie: small.failures },
     };

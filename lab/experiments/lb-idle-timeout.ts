@@ -46,10 +46,13 @@ export const lbIdleTimeout: Experiment = {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        const upstream = http.request({ host: '127.0.0.1', port: nginxPort, method: req.method, path: req.url, agent: pool, headers: { 'content-length': String(body.length) } }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502);
-          answer.pipe(res);
-        });
+        const upstream = http.request(
+          { host: '127.0.0.1', port: nginxPort, method: req.method, path: req.url, agent: pool, headers: { 'content-length': String(body.length) } },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502);
+            answer.pipe(res);
+          },
+        );
         upstream.on('error', (error: NodeJS.ErrnoException) => {
           lbLog.push(`502: ${error.code ?? error.message} on a reused connection to nginx`);
           if (!res.headersSent) res.writeHead(502);
@@ -59,11 +62,14 @@ export const lbIdleTimeout: Experiment = {
       });
     });
     await new Promise<void>((resolve) => lb.listen(lbPort, '127.0.0.1', () => resolve()));
-    lab.onCleanup(() => new Promise<void>((resolve) => {
-      pool.destroy();
-      lb.closeAllConnections();
-      lb.close(() => resolve());
-    }));
+    lab.onCleanup(
+      () =>
+        new Promise<void>((resolve) => {
+          pool.destroy();
+          lb.closeAllConnections();
+          lb.close(() => resolve());
+        }),
+    );
 
     const post = { port: lbPort, method: 'POST', path: '/', body: 'x=1' };
     // Opens the pooled connections, then a burst after each idle gap.
@@ -71,7 +77,10 @@ export const lbIdleTimeout: Experiment = {
     const counts = new Map<string, number>();
     for (const line of lbLog) counts.set(line, (counts.get(line) ?? 0) + 1);
     return {
-      requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(),
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
       backendLog: [...counts].map(([line, count]) => (count > 1 ? `${line} (${count}×)` : line)),
       measures: { idleGapsWithFailuresMs: failingGaps.join(', ') || 'none' },
     };

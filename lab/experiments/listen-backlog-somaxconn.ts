@@ -15,7 +15,8 @@ export const listenBacklogSomaxconn: Experiment = {
   rule: 'listen-backlog-somaxconn',
   backend: 'uwsgi',
   expected: 'reproduces',
-  setup: 'uWSGI `socket` behind `uwsgi_pass`, sysctl.conf stating this machine\'s somaxconn; broken: `listen` = somaxconn + 1, fixed: `listen` = somaxconn / 4; 20 GETs, 10 at a time',
+  setup:
+    "uWSGI `socket` behind `uwsgi_pass`, sysctl.conf stating this machine's somaxconn; broken: `listen` = somaxconn + 1, fixed: `listen` = somaxconn / 4; 20 GETs, 10 at a time",
   async run(lab, variant): Promise<Outcome> {
     const limit = somaxconn();
     const backendPort = await lab.port();
@@ -37,7 +38,10 @@ export const listenBacklogSomaxconn: Experiment = {
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, 20, 10, tally);
     return {
-      requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(),
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
       backendLog: lab.backendLog(uwsgi, [/Listen queue size|listen backlog is limited/]),
       measures: { somaxconn: limit, uwsgiExited: uwsgi.hasExited, ...(uwsgi.hasExited ? { uwsgiExitCode: uwsgi.exitCode ?? 'signal' } : {}) },
     };

@@ -16,7 +16,10 @@ export const proxyReadTimeoutBackend: Experiment = {
     const backendPort = await lab.port();
     const nginxPort = await lab.port();
     lab.writeTree({
-      'nginx/nginx.conf': nginxConf({ listenPort: nginxPort, server: `location / {\n    proxy_read_timeout ${variant === 'broken' ? '10s' : '5s'};\n    proxy_pass http://127.0.0.1:${backendPort};\n}` }),
+      'nginx/nginx.conf': nginxConf({
+        listenPort: nginxPort,
+        server: `location / {\n    proxy_read_timeout ${variant === 'broken' ? '10s' : '5s'};\n    proxy_pass http://127.0.0.1:${backendPort};\n}`,
+      }),
       'gunicorn.conf.py': `bind = "127.0.0.1:${backendPort}"\nworkers = 3\ntimeout = ${variant === 'broken' ? 2 : 6}\n`,
       'app.py': WSGI_APP,
     });
@@ -26,6 +29,12 @@ export const proxyReadTimeoutBackend: Experiment = {
     await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: `/slow?s=${SLOW_SECONDS}` }, 6, 3, tally);
-    return { requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(gunicorn, [/WORKER TIMEOUT|\[ERROR\]/]) };
+    return {
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(gunicorn, [/WORKER TIMEOUT|\[ERROR\]/]),
+    };
   },
 };

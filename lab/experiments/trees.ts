@@ -52,16 +52,30 @@ ${indent(parts.server, 8)}
 }
 
 function indent(text: string, spaces: number): string {
-  return text.split('\n').map((line) => (line.trim() === '' ? '' : ' '.repeat(spaces) + line)).join('\n');
+  return text
+    .split('\n')
+    .map((line) => (line.trim() === '' ? '' : ' '.repeat(spaces) + line))
+    .join('\n');
 }
 
 /** The request variables uWSGI needs, written for the lab (nginx's own uwsgi_params sends the same). */
-export const UWSGI_PARAMS = [
-  'QUERY_STRING $query_string', 'REQUEST_METHOD $request_method', 'CONTENT_TYPE $content_type',
-  'CONTENT_LENGTH $content_length', 'REQUEST_URI $request_uri', 'PATH_INFO $document_uri',
-  'DOCUMENT_ROOT $document_root', 'SERVER_PROTOCOL $server_protocol', 'REMOTE_ADDR $remote_addr',
-  'REMOTE_PORT $remote_port', 'SERVER_PORT $server_port', 'SERVER_NAME $server_name',
-].map((pair) => `uwsgi_param ${pair};`).join('\n') + '\n';
+export const UWSGI_PARAMS =
+  [
+    'QUERY_STRING $query_string',
+    'REQUEST_METHOD $request_method',
+    'CONTENT_TYPE $content_type',
+    'CONTENT_LENGTH $content_length',
+    'REQUEST_URI $request_uri',
+    'PATH_INFO $document_uri',
+    'DOCUMENT_ROOT $document_root',
+    'SERVER_PROTOCOL $server_protocol',
+    'REMOTE_ADDR $remote_addr',
+    'REMOTE_PORT $remote_port',
+    'SERVER_PORT $server_port',
+    'SERVER_NAME $server_name',
+  ]
+    .map((pair) => `uwsgi_param ${pair};`)
+    .join('\n') + '\n';
 
 /** A uWSGI ini running the tree's app.py with Debian's python3 plugin. */
 export function uwsgiIni(lines: string[]): string {

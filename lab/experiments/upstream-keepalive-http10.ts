@@ -18,11 +18,16 @@ export const upstreamKeepaliveHttp10: Experiment = {
   async run(lab, variant): Promise<Outcome> {
     const backendPort = await lab.port(['127.0.0.1', '127.0.0.2']);
     const nginxPort = await lab.port();
-    const location = variant === 'broken'
-      ? 'location / {\n    proxy_pass http://app;\n}'
-      : 'location / {\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    proxy_pass http://app;\n}';
+    const location =
+      variant === 'broken'
+        ? 'location / {\n    proxy_pass http://app;\n}'
+        : 'location / {\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    proxy_pass http://app;\n}';
     lab.writeTree({
-      'nginx/nginx.conf': nginxConf({ listenPort: nginxPort, http: `upstream app {\n    server 127.0.0.1:${backendPort};\n    keepalive 16;\n}`, server: location }),
+      'nginx/nginx.conf': nginxConf({
+        listenPort: nginxPort,
+        http: `upstream app {\n    server 127.0.0.1:${backendPort};\n    keepalive 16;\n}`,
+        server: location,
+      }),
       'gunicorn.conf.py': `bind = "127.0.0.2:${backendPort}"\nworker_class = "gthread"\nthreads = 8\nkeepalive = 5\n`,
       'app.py': WSGI_APP,
     });
@@ -34,7 +39,11 @@ export const upstreamKeepaliveHttp10: Experiment = {
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, REQUESTS, 4, tally);
     return {
-      requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(gunicorn, [/\[(ERROR|CRITICAL)\]/]),
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(gunicorn, [/\[(ERROR|CRITICAL)\]/]),
       measures: { upstreamConnections: relay.connections },
     };
   },

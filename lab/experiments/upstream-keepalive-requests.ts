@@ -31,7 +31,9 @@ export const upstreamKeepaliveRequests: Experiment = {
         http: `upstream app {\n    server 127.0.0.1:${backendPort};\n    keepalive 16;${variant === 'fixed' ? `\n    keepalive_requests ${TOMCAT_MAX_REQUESTS - 2};` : ''}\n}`,
         server: 'location / {\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    proxy_pass http://app;\n}',
       }),
-      'tomcat/conf/server.xml': tomcatServerXml(`address="127.0.0.2" port="${backendPort}" protocol="HTTP/1.1" connectionTimeout="20000" maxKeepAliveRequests="${TOMCAT_MAX_REQUESTS}"`),
+      'tomcat/conf/server.xml': tomcatServerXml(
+        `address="127.0.0.2" port="${backendPort}" protocol="HTTP/1.1" connectionTimeout="20000" maxKeepAliveRequests="${TOMCAT_MAX_REQUESTS}"`,
+      ),
     });
     const tomcat = lab.startTomcat();
     const relay = await lab.relay({ listenHost: '127.0.0.1', targetHost: '127.0.0.2', port: backendPort, delayMs: RELAY_DELAY_MS });
@@ -40,9 +42,18 @@ export const upstreamKeepaliveRequests: Experiment = {
     await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const connectionsBefore = relay.connections;
     const tally = new Tally();
-    await burst({ port: nginxPort, method: 'POST', path: '/', body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, REQUESTS, PARALLEL, tally);
+    await burst(
+      { port: nginxPort, method: 'POST', path: '/', body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      REQUESTS,
+      PARALLEL,
+      tally,
+    );
     return {
-      requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(tomcat, [/SEVERE/]),
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(tomcat, [/SEVERE/]),
       measures: {
         upstreamConnections: relay.connections - connectionsBefore,
         tomcatConnectionHeaders: await connectionHeaders(backendPort, TOMCAT_MAX_REQUESTS),
@@ -60,14 +71,16 @@ async function connectionHeaders(port: number, count: number): Promise<string> {
   const seen: string[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      seen.push(await new Promise<string>((resolve) => {
-        const req = http.get({ host: '127.0.0.2', port, path: '/', agent }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.headers.connection ?? '-'));
-        });
-        req.setTimeout(5000, () => req.destroy());
-        req.on('error', (error) => resolve(`error ${error.message}`));
-      }));
+      seen.push(
+        await new Promise<string>((resolve) => {
+          const req = http.get({ host: '127.0.0.2', port, path: '/', agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.headers.connection ?? '-'));
+          });
+          req.setTimeout(5000, () => req.destroy());
+          req.on('error', (error) => resolve(`error ${error.message}`));
+        }),
+      );
     }
   } finally {
     agent.destroy();

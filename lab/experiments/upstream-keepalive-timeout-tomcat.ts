@@ -43,8 +43,11 @@ export const upstreamKeepaliveTimeoutTomcat: Experiment = {
     // Opens the pooled connections, then a burst after each idle gap.
     const { tally, failingGapsMs: failingGaps } = await burstsAfterIdleGaps(post, PARALLEL, GAPS_MS);
     return {
-      requests: tally.requests, failures: tally.failures, statuses: tally.statuses,
-      nginxLog: lab.nginxLog(), backendLog: lab.backendLog(tomcat, [/SEVERE/]),
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(tomcat, [/SEVERE/]),
       measures: { idleGapsWithFailuresMs: failingGaps.join(', ') || 'none' },
     };
   },

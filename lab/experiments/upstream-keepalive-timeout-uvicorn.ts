@@ -59,8 +59,11 @@ export const upstreamKeepaliveTimeoutUvicorn: Experiment = {
     // Opens the pooled connections, then a burst after each idle gap.
     const { tally, failingGapsMs: failingGaps } = await burstsAfterIdleGaps(post, PARALLEL, GAPS_MS);
     return {
-      requests: tally.requests, failures: tally.failures, statuses: tally.statuses,
-      nginxLog: lab.nginxLog(), backendLog: lab.backendLog(uvicorn, [/ERROR|WARNING/]),
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(uvicorn, [/ERROR|WARNING/]),
       measures: { idleGapsWithFailuresMs: failingGaps.join(', ') || 'none' },
     };
   },

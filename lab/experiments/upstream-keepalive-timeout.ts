@@ -49,8 +49,11 @@ keepalive = 1
     // Opens the pooled connections, then a burst after each idle gap.
     const { tally, failingGapsMs: failingGaps } = await burstsAfterIdleGaps(post, PARALLEL, GAPS_MS);
     return {
-      requests: tally.requests, failures: tally.failures, statuses: tally.statuses,
-      nginxLog: lab.nginxLog(), backendLog: lab.backendLog(gunicorn, [/\[(ERROR|CRITICAL|WARNING)\]/]),
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(gunicorn, [/\[(ERROR|CRITICAL|WARNING)\]/]),
       measures: { idleGapsWithFailuresMs: failingGaps.join(', ') || 'none' },
     };
   },

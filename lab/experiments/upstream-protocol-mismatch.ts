@@ -13,9 +13,10 @@ export const upstreamProtocolMismatch: Experiment = {
   async run(lab, variant): Promise<Outcome> {
     const backendPort = await lab.port();
     const nginxPort = await lab.port();
-    const location = variant === 'broken'
-      ? `location / {\n    proxy_pass http://127.0.0.1:${backendPort};\n}`
-      : `location / {\n    include uwsgi_params;\n    uwsgi_pass 127.0.0.1:${backendPort};\n}`;
+    const location =
+      variant === 'broken'
+        ? `location / {\n    proxy_pass http://127.0.0.1:${backendPort};\n}`
+        : `location / {\n    include uwsgi_params;\n    uwsgi_pass 127.0.0.1:${backendPort};\n}`;
     lab.writeTree({
       'nginx/nginx.conf': nginxConf({ listenPort: nginxPort, server: location }),
       'nginx/uwsgi_params': UWSGI_PARAMS,
@@ -29,6 +30,12 @@ export const upstreamProtocolMismatch: Experiment = {
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, 20, 10, tally);
     await burst({ port: nginxPort, path: '/', method: 'POST', body: 'x=1' }, 20, 10, tally);
-    return { requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(uwsgi, [/invalid request block size/]) };
+    return {
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(uwsgi, [/invalid request block size/]),
+    };
   },
 };

@@ -15,7 +15,8 @@ export const upstreamSocketPermission: Experiment = {
   backend: 'uwsgi',
   expected: 'reproduces',
   needsRoot: 'nginx workers switch to www-data and uWSGI to nobody',
-  setup: 'nginx `user www-data` → `uwsgi_pass unix:` socket of uWSGI started as root with uid/gid nobody/nogroup (the socket belongs to nobody); broken: chmod-socket = 600, fixed: chmod-socket = 666; 20 GETs, 10 at a time',
+  setup:
+    'nginx `user www-data` → `uwsgi_pass unix:` socket of uWSGI started as root with uid/gid nobody/nogroup (the socket belongs to nobody); broken: chmod-socket = 600, fixed: chmod-socket = 666; 20 GETs, 10 at a time',
   async run(lab, variant): Promise<Outcome> {
     const nginxPort = await lab.port();
     const socket = lab.path('run/app.sock');
@@ -24,7 +25,11 @@ export const upstreamSocketPermission: Experiment = {
     fs.mkdirSync(lab.path('run'), { mode: 0o755 });
     fs.chownSync(lab.path('run'), NOBODY_UID, NOGROUP_GID);
     lab.writeTree({
-      'nginx/nginx.conf': nginxConf({ main: 'user www-data;', listenPort: nginxPort, server: `location / {\n    include uwsgi_params;\n    uwsgi_pass unix:${socket};\n}` }),
+      'nginx/nginx.conf': nginxConf({
+        main: 'user www-data;',
+        listenPort: nginxPort,
+        server: `location / {\n    include uwsgi_params;\n    uwsgi_pass unix:${socket};\n}`,
+      }),
       'nginx/uwsgi_params': UWSGI_PARAMS,
       'uwsgi.ini': uwsgiIni([`socket = ${socket}`, 'uid = nobody', 'gid = nogroup', `chmod-socket = ${variant === 'broken' ? 600 : 666}`]),
       'app.py': WSGI_APP,
@@ -37,7 +42,11 @@ export const upstreamSocketPermission: Experiment = {
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, 20, 10, tally);
     return {
-      requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(uwsgi, [/chmod|permission/i]),
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(uwsgi, [/chmod|permission/i]),
       measures: { socketMode: mode },
     };
   },

@@ -15,7 +15,10 @@ export const upstreamUnreachable: Experiment = {
     const wrongPort = await lab.port();
     const nginxPort = await lab.port();
     lab.writeTree({
-      'nginx/nginx.conf': nginxConf({ listenPort: nginxPort, server: `location / {\n    proxy_pass http://127.0.0.1:${variant === 'broken' ? wrongPort : backendPort};\n}` }),
+      'nginx/nginx.conf': nginxConf({
+        listenPort: nginxPort,
+        server: `location / {\n    proxy_pass http://127.0.0.1:${variant === 'broken' ? wrongPort : backendPort};\n}`,
+      }),
       'gunicorn.conf.py': `bind = "127.0.0.1:${backendPort}"\nworkers = 2\n`,
       'app.py': WSGI_APP,
     });
@@ -25,6 +28,12 @@ export const upstreamUnreachable: Experiment = {
     await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, 40, 10, tally);
-    return { requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(gunicorn, [/\[(ERROR|CRITICAL)\]/]) };
+    return {
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(gunicorn, [/\[(ERROR|CRITICAL)\]/]),
+    };
   },
 };

@@ -25,6 +25,12 @@ export const uwsgiValueUnits: Experiment = {
     await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();
     await burst({ port: nginxPort, path: '/' }, 20, 10, tally);
-    return { requests: tally.requests, failures: tally.failures, statuses: tally.statuses, nginxLog: lab.nginxLog(), backendLog: lab.backendLog(uwsgi, [/invalid request block size|invalid HTTP request size/]) };
+    return {
+      requests: tally.requests,
+      failures: tally.failures,
+      statuses: tally.statuses,
+      nginxLog: lab.nginxLog(),
+      backendLog: lab.backendLog(uwsgi, [/invalid request block size|invalid HTTP request size/]),
+    };
   },
 };

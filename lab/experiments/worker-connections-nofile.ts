@@ -38,10 +38,13 @@ export const workerConnectionsNofile: Experiment = {
     });
     stub.maxConnections = 2000;
     await new Promise<void>((resolve) => stub.listen(backendPort, '127.0.0.1', 2048, () => resolve()));
-    lab.onCleanup(() => new Promise<void>((resolve) => {
-      stub.closeAllConnections();
-      stub.close(() => resolve());
-    }));
+    lab.onCleanup(
+      () =>
+        new Promise<void>((resolve) => {
+          stub.closeAllConnections();
+          stub.close(() => resolve());
+        }),
+    );
     const nginx = lab.startNginx(['prlimit', `--nofile=${NOFILE[variant]}:${NOFILE[variant]}`, '--']);
     await expectListening(nginx, 'nginx', '127.0.0.1', nginxPort, 10000);
     const tally = new Tally();

@@ -78,7 +78,11 @@ export class LabRun {
   /** The files of the deploy tree as written, by path in the tree (kept in the result). */
   tree: Record<string, string> = {};
 
-  constructor(readonly experiment: Experiment, readonly variant: Variant, private readonly nginxVersion?: string) {
+  constructor(
+    readonly experiment: Experiment,
+    readonly variant: Variant,
+    private readonly nginxVersion?: string,
+  ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfglint-lab-'));
     // Workers that drop root (nginx's, uWSGI's) must reach files in the tree.
     fs.chmodSync(this.dir, 0o755);
@@ -128,11 +132,17 @@ export class LabRun {
   startNginx(wrap: string[] = []): ManagedProcess {
     fs.mkdirSync(this.path('nginx/logs'), { recursive: true });
     fs.mkdirSync(this.path('nginx/tmp'), { recursive: true, mode: 0o755 });
-    const args = ['-p', this.path('nginx') + '/', '-c', this.path('nginx/nginx.conf'), '-e', this.nginxErrorLog,
-      '-g', `daemon off; master_process on; pid ${this.path('nginx/logs/nginx.pid')}; error_log ${this.nginxErrorLog} warn;`];
-    return wrap.length > 0
-      ? this.start('nginx', wrap[0], [...wrap.slice(1), NGINX, ...args])
-      : this.start('nginx', NGINX, args);
+    const args = [
+      '-p',
+      this.path('nginx') + '/',
+      '-c',
+      this.path('nginx/nginx.conf'),
+      '-e',
+      this.nginxErrorLog,
+      '-g',
+      `daemon off; master_process on; pid ${this.path('nginx/logs/nginx.pid')}; error_log ${this.nginxErrorLog} warn;`,
+    ];
+    return wrap.length > 0 ? this.start('nginx', wrap[0], [...wrap.slice(1), NGINX, ...args]) : this.start('nginx', NGINX, args);
   }
 
   get nginxErrorLog(): string {
@@ -189,7 +199,13 @@ export class LabRun {
     for (const dir of ['logs', 'temp', 'work', 'webapps/ROOT']) fs.mkdirSync(path.join(base, dir), { recursive: true });
     fs.writeFileSync(path.join(base, 'webapps/ROOT/index.html'), 'ok\n');
     return this.start('tomcat', path.join(CATALINA_HOME, 'bin/catalina.sh'), ['run'], {
-      env: { PATH: process.env.PATH, CATALINA_HOME, CATALINA_BASE: base, CATALINA_OPTS: '-Xms32m -Xmx128m -XX:TieredStopAtLevel=1 -Xshare:auto', JAVA_OPTS: '-Djava.net.preferIPv4Stack=true' },
+      env: {
+        PATH: process.env.PATH,
+        CATALINA_HOME,
+        CATALINA_BASE: base,
+        CATALINA_OPTS: '-Xms32m -Xmx128m -XX:TieredStopAtLevel=1 -Xshare:auto',
+        JAVA_OPTS: '-Djava.net.preferIPv4Stack=true',
+      },
     });
   }
 

@@ -12,7 +12,22 @@ export interface LintVerdict {
   readerProblems: string[];
 }
 
-const READER_PROBLEMS = new Set(['command-syntax', 'gunicorn-syntax', 'include-cycle', 'include-missing', 'internal-error', 'invalid-value', 'limits-syntax', 'nginx-syntax', 'read-error', 'sysctl-syntax', 'systemd-syntax', 'template-unreadable', 'xml-syntax', 'yaml-syntax']);
+const READER_PROBLEMS = new Set([
+  'command-syntax',
+  'gunicorn-syntax',
+  'include-cycle',
+  'include-missing',
+  'internal-error',
+  'invalid-value',
+  'limits-syntax',
+  'nginx-syntax',
+  'read-error',
+  'sysctl-syntax',
+  'systemd-syntax',
+  'template-unreadable',
+  'xml-syntax',
+  'yaml-syntax',
+]);
 
 /**
  * `nginxVersion` is the release that runs the tree (from `nginx -v`): rules whose verdict
@@ -27,6 +42,8 @@ export function lintLabTree(treeDir: string, ruleId: string, config: CfglintConf
   return {
     fired: own.length > 0,
     findings: own.map(describe),
-    readerProblems: result.report.findings.filter((finding) => finding.ruleId !== ruleId && READER_PROBLEMS.has(finding.ruleId)).map((finding) => `${finding.ruleId} ${describe(finding)}`),
+    readerProblems: result.report.findings
+      .filter((finding) => finding.ruleId !== ruleId && READER_PROBLEMS.has(finding.ruleId))
+      .map((finding) => `${finding.ruleId} ${describe(finding)}`),
   };
 }

@@ -25,21 +25,24 @@ export function request(spec: RequestSpec): Promise<{ outcome: Outcome; body: st
       resolve({ outcome, body });
     };
     const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
-    const req = http.request({
-      host: '127.0.0.1',
-      port: spec.port,
-      path: spec.path ?? '/',
-      method: spec.method ?? 'GET',
-      agent: false,
-      headers: { connection: 'close', ...(body ? { 'content-length': String(body.length) } : {}), ...spec.headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => {
-        if (chunks.length < 64) chunks.push(chunk);
-      });
-      res.on('end', () => finish(res.statusCode ?? 'error', Buffer.concat(chunks).toString('utf8').slice(0, 2000)));
-      res.on('error', () => finish(res.statusCode ?? 'error'));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: spec.port,
+        path: spec.path ?? '/',
+        method: spec.method ?? 'GET',
+        agent: false,
+        headers: { connection: 'close', ...(body ? { 'content-length': String(body.length) } : {}), ...spec.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => {
+          if (chunks.length < 64) chunks.push(chunk);
+        });
+        res.on('end', () => finish(res.statusCode ?? 'error', Buffer.concat(chunks).toString('utf8').slice(0, 2000)));
+        res.on('error', () => finish(res.statusCode ?? 'error'));
+      },
+    );
     req.setTimeout(spec.timeoutMs ?? 15000, () => {
       finish('timeout');
       req.destroy();
@@ -60,7 +63,9 @@ export class Tally {
 
   /** Requests that did not get a 2xx answer. */
   get failures(): number {
-    return Object.entries(this.statuses).filter(([status]) => !/^2\d\d$/.test(status)).reduce((sum, [, count]) => sum + count, 0);
+    return Object.entries(this.statuses)
+      .filter(([status]) => !/^2\d\d$/.test(status))
+      .reduce((sum, [, count]) => sum + count, 0);
   }
 }
 

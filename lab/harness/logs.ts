@@ -16,13 +16,15 @@ export function normalizeNginxLine(line: string, treeDir?: string): string | und
 export function scrub(text: string, treeDir?: string): string {
   let result = text;
   if (treeDir) result = result.split(treeDir).join('<tree>');
-  return result
-    .replace(/\/tmp\/cfglint-lab-[A-Za-z0-9]+/g, '<tree>')
-    // nginx's temp files are numbered: one line per file would hide the count.
-    .replace(/(<tree>\/\S*\/)\d{10}\b/g, '$1N')
-    .replace(/(127\.0\.0\.\d+|localhost|\]):\d{2,5}/g, '$1:<port>')
-    .replace(/\bpid[: ]\s*\d+/gi, (found) => found.replace(/\d+/, 'N'))
-    .trim();
+  return (
+    result
+      .replace(/\/tmp\/cfglint-lab-[A-Za-z0-9]+/g, '<tree>')
+      // nginx's temp files are numbered: one line per file would hide the count.
+      .replace(/(<tree>\/\S*\/)\d{10}\b/g, '$1N')
+      .replace(/(127\.0\.0\.\d+|localhost|\]):\d{2,5}/g, '$1:<port>')
+      .replace(/\bpid[: ]\s*\d+/gi, (found) => found.replace(/\d+/, 'N'))
+      .trim()
+  );
 }
 
 /** Distinct lines in first-seen order, each with how often it appeared: `line (3×)`. */

@@ -24,7 +24,12 @@ export class ManagedProcess {
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly exited: Promise<void>;
 
-  constructor(readonly name: string, command: string, args: string[], private readonly options: StartOptions) {
+  constructor(
+    readonly name: string,
+    command: string,
+    args: string[],
+    private readonly options: StartOptions,
+  ) {
     this.child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => {
       if (this.text.length < OUTPUT_LIMIT) this.text += chunk.toString('utf8');
@@ -146,5 +151,8 @@ export function versionLine(command: string, args: string[]): string | undefined
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 20000 });
   if (result.error) return undefined;
   const text = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim();
-  return text.split('\n').find((line) => line.trim() !== '')?.trim();
+  return text
+    .split('\n')
+    .find((line) => line.trim() !== '')
+    ?.trim();
 }

@@ -39,7 +39,9 @@ export interface ActionInputs {
 }
 
 export function readInputs(env: Env): ActionInputs {
-  const paths = getInput(env, 'paths').split(/\s+/).filter((p) => p !== '');
+  const paths = getInput(env, 'paths')
+    .split(/\s+/)
+    .filter((p) => p !== '');
   const format = getInput(env, 'format') || 'github';
   if (!isFormatterName(format)) throw new ActionInputError(`invalid input format "${format}"; expected one of: ${FORMATTER_NAMES.join(', ')}`);
   const failOn = getInput(env, 'fail-on');
@@ -73,7 +75,9 @@ export function renderSummary(result: LintResult): string {
     for (const f of findings) {
       // <code>, not a code span: inside backticks no escape works, and a backtick in a path would end it.
       const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
-      out.push(`| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ''} |`);
+      out.push(
+        `| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ''} |`,
+      );
     }
   }
   out.push('', '### Topology', '', '```mermaid');
@@ -94,7 +98,8 @@ function readBaselineFile(absolute: string, shown: string): Set<string> {
   try {
     text = nodeFs.readFileSync(absolute, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with cfglint --baseline FILE --update-baseline)' : messageOf(error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with cfglint --baseline FILE --update-baseline)' : messageOf(error);
     throw new BaselineError(`cannot read baseline ${shown}: ${reason}`);
   }
   return parseBaseline(text, shown);
@@ -108,7 +113,8 @@ export function runAction(env: Env = process.env, stdout: (text: string) => void
   try {
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
-    if (inputs.baseline) result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath.resolve(workspace, inputs.baseline), inputs.baseline)) };
+    if (inputs.baseline)
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}\n`);
@@ -133,7 +139,10 @@ export function runAction(env: Env = process.env, stdout: (text: string) => void
 
   if (env.GITHUB_STEP_SUMMARY) nodeFs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary(result));
   if (env.GITHUB_OUTPUT) {
-    nodeFs.appendFileSync(env.GITHUB_OUTPUT, githubOutputEntry('findings', String(result.report.findings.length)) + githubOutputEntry('sarif-file', sarifPath ?? ''));
+    nodeFs.appendFileSync(
+      env.GITHUB_OUTPUT,
+      githubOutputEntry('findings', String(result.report.findings.length)) + githubOutputEntry('sarif-file', sarifPath ?? ''),
+    );
   }
   return exitCodeFor(result.report, inputs.failOn ?? result.failOn);
 }

@@ -20,8 +20,20 @@ export interface RuleListing {
 /** Every rule and reader id with the severity it reports at under `config` (`off` when turned off). */
 export function ruleListings(config: CfglintConfig = {}): RuleListing[] {
   return [
-    ...RULES.map((rule) => ({ id: rule.id, severity: configuredSeverity(config, rule.id, rule.severity), category: rule.category, description: rule.meta.description, docsUrl: rule.meta.docsUrl })),
-    ...READER_RULES.map((rule) => ({ id: rule.id, severity: configuredSeverity(config, rule.id, rule.severity), category: 'reader', description: rule.description, docsUrl: rule.docsUrl })),
+    ...RULES.map((rule) => ({
+      id: rule.id,
+      severity: configuredSeverity(config, rule.id, rule.severity),
+      category: rule.category,
+      description: rule.meta.description,
+      docsUrl: rule.meta.docsUrl,
+    })),
+    ...READER_RULES.map((rule) => ({
+      id: rule.id,
+      severity: configuredSeverity(config, rule.id, rule.severity),
+      category: 'reader',
+      description: rule.description,
+      docsUrl: rule.docsUrl,
+    })),
   ];
 }
 
@@ -38,7 +50,10 @@ export function listRules(format: 'text' | 'json', config: CfglintConfig = {}): 
 export function explainRule(id: string): { text: string } | { error: string } {
   const folder = RULES.some((rule) => rule.id === id) ? 'checks' : READER_RULES.some((rule) => rule.id === id) ? 'docs/rules' : undefined;
   if (!folder) {
-    const suggestion = closest(id, ruleListings().map((l) => l.id));
+    const suggestion = closest(
+      id,
+      ruleListings().map((l) => l.id),
+    );
     return { error: `unknown rule "${id}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (cfglint rules lists them all)` };
   }
   const file = packagePath(folder, `${id}.md`);

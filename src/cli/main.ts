@@ -63,7 +63,8 @@ export function unknownOptionMessage(message: string, known: string[], argv: str
   const match = /^Unknown arguments?: (.*)$/.exec(message);
   if (!match) return message;
   // yargs names `--no-thing` as `thing`: show what was typed.
-  const typed = (name: string) => argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)) || !argv.some((arg) => arg === `--no-${name}` || arg.startsWith(`--no-${name}=`));
+  const typed = (name: string) =>
+    argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)) || !argv.some((arg) => arg === `--no-${name}` || arg.startsWith(`--no-${name}=`));
   const dashed = (name: string) => (name.length === 1 ? `-${name}` : typed(name) ? `--${name}` : `--no-${name}`);
   const longNames = known.filter((name) => name.length > 1);
   const parts = match[1].split(', ').map((name) => {
@@ -88,30 +89,64 @@ export function main(argv: string[]): void {
     .usage('Usage: cfglint [options] [path ...]\n\nLint nginx and the backends behind it as one deployment. Paths default to the current directory.')
     .option('format', { alias: 'f', type: 'string', requiresArg: true, default: 'stylish', describe: `Output format: ${FORMATTER_NAMES.join(', ')}` })
     .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write the report to this file instead of standard output' })
-    .option('fail-on', { type: 'string', requiresArg: true, describe: 'Lowest severity that makes the exit code 1: error, warning, info or never [default: warning, or failOn in .cfglint.json]' })
+    .option('fail-on', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Lowest severity that makes the exit code 1: error, warning, info or never [default: warning, or failOn in .cfglint.json]',
+    })
     .option('config', { alias: 'c', type: 'string', requiresArg: true, describe: 'Use this config file instead of looking for .cfglint.json' })
-    .option('nginx-version', { type: 'string', requiresArg: true, describe: 'nginx release the tree runs on (e.g. 1.24.0), for version-dependent defaults [default: from the config file or the tree]' })
+    .option('nginx-version', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'nginx release the tree runs on (e.g. 1.24.0), for version-dependent defaults [default: from the config file or the tree]',
+    })
     .option('report-unused-disables', { type: 'boolean', default: false, describe: 'Report cfglint-disable comments that suppress nothing' })
     .option('baseline', { type: 'string', requiresArg: true, describe: 'Report and fail only on findings whose fingerprint this baseline file does not list' })
-    .option('update-baseline', { type: 'boolean', describe: 'With --baseline FILE: write FILE with every current finding (creating it, or pruning what is gone) and exit 0' })
-    .option('select', { type: 'string', requiresArg: true, describe: 'Report only these rule ids or categories (comma-separated, may repeat; as `cfglint rules` lists them)' })
-    .option('ignore', { type: 'string', requiresArg: true, describe: 'Do not report these rule ids or categories (comma-separated, may repeat); wins over --select' })
+    .option('update-baseline', {
+      type: 'boolean',
+      describe: 'With --baseline FILE: write FILE with every current finding (creating it, or pruning what is gone) and exit 0',
+    })
+    .option('select', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Report only these rule ids or categories (comma-separated, may repeat; as `cfglint rules` lists them)',
+    })
+    .option('ignore', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Do not report these rule ids or categories (comma-separated, may repeat); wins over --select',
+    })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Report errors only: warnings and infos are neither shown nor counted toward --fail-on' })
     .option('max-warnings', { type: 'string', requiresArg: true, describe: 'Exit 1 when there are more than this many warnings (counted with --quiet too)' })
     .option('statistics', { type: 'boolean', describe: 'Print how many findings each rule has instead of the findings (text, or JSON with --format json)' })
     .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal; FORCE_COLOR=1 forces them, NO_COLOR turns them off]' })
     .command('graph', 'Print the linked deployment (load balancer → nginx servers → upstreams → backends) as Mermaid or DOT; exit 0', (graph) =>
       graph
-        .usage('Usage: cfglint graph [options] [path ...]\n\nPrint the linked deployment as a graph: load balancer → nginx servers → upstreams → backends, each edge labelled with the timeouts on each side and the link reason; edges where a rule fires are marked.')
-        .option('format', { type: 'string', requiresArg: true, default: 'mermaid', describe: `Graph format: ${GRAPH_FORMATS.join(', ')}` }))
+        .usage(
+          'Usage: cfglint graph [options] [path ...]\n\nPrint the linked deployment as a graph: load balancer → nginx servers → upstreams → backends, each edge labelled with the timeouts on each side and the link reason; edges where a rule fires are marked.',
+        )
+        .option('format', { type: 'string', requiresArg: true, default: 'mermaid', describe: `Graph format: ${GRAPH_FORMATS.join(', ')}` }),
+    )
     .command('rules', 'List every rule and reader id with its severity, category and description; exit 0', (rules) =>
       rules
         .usage('Usage: cfglint rules [--format text|json]')
-        .option('format', { type: 'string', requiresArg: true, default: 'text', describe: 'Output format: text, json' }))
+        .option('format', { type: 'string', requiresArg: true, default: 'text', describe: 'Output format: text, json' }),
+    )
     .command('explain <rule-id>', "Print a rule's documentation; exit 0, or 2 for an unknown id", (explain) =>
-      explain.usage('Usage: cfglint explain <rule-id>').positional('rule-id', { type: 'string', describe: 'A rule or reader id, as `cfglint rules` lists them' }))
-    .option('print-config', { type: 'string', requiresArg: true, describe: 'Print the effective settings cfglint reads for this file (nginx blocks, or backends) and exit' })
-    .option('list-files', { type: 'boolean', describe: 'Print every file of the tree with the format cfglint reads it as and why (or why not): `path  format  reason`, or JSON with --format json; exit 0' })
+      explain
+        .usage('Usage: cfglint explain <rule-id>')
+        .positional('rule-id', { type: 'string', describe: 'A rule or reader id, as `cfglint rules` lists them' }),
+    )
+    .option('print-config', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Print the effective settings cfglint reads for this file (nginx blocks, or backends) and exit',
+    })
+    .option('list-files', {
+      type: 'boolean',
+      describe:
+        'Print every file of the tree with the format cfglint reads it as and why (or why not): `path  format  reason`, or JSON with --format json; exit 0',
+    })
     .option('init', { type: 'boolean', describe: 'Write a starter .cfglint.json in the current directory and exit' })
     .version(VERSION)
     .alias('version', 'v')
@@ -151,7 +186,9 @@ export function main(argv: string[]): void {
 
   if (parsed['print-config'] !== undefined) {
     try {
-      process.stdout.write(printConfig(parsed['print-config'], { paths: parsed._.map(String), configPath: parsed.config, nginxVersion: parsed['nginx-version'] }));
+      process.stdout.write(
+        printConfig(parsed['print-config'], { paths: parsed._.map(String), configPath: parsed.config, nginxVersion: parsed['nginx-version'] }),
+      );
     } catch (error) {
       if (error instanceof UsageError) usageFailure(error.message);
       if (error instanceof ConfigError) usageFailure(error.message, false);
@@ -190,7 +227,8 @@ export function main(argv: string[]): void {
   }
 
   const maxWarningsOption = parsed['max-warnings'];
-  if (maxWarningsOption !== undefined && !/^\d{1,9}$/.test(maxWarningsOption)) usageFailure(`invalid --max-warnings "${maxWarningsOption}"; expected a whole number, 0 or more`);
+  if (maxWarningsOption !== undefined && !/^\d{1,9}$/.test(maxWarningsOption))
+    usageFailure(`invalid --max-warnings "${maxWarningsOption}"; expected a whole number, 0 or more`);
   const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
   const filter = ruleFilter(asList(parsed.select), asList(parsed.ignore));
   if ('error' in filter) usageFailure(filter.error);
@@ -217,14 +255,23 @@ export function main(argv: string[]): void {
   }
 
   // The graph draws what the selected rules find, like the report.
-  const chosen = withFindings(result.report, result.report.findings.filter((finding) => filter.keeps(finding.ruleId)));
+  const chosen = withFindings(
+    result.report,
+    result.report.findings.filter((finding) => filter.keeps(finding.ruleId)),
+  );
   if (parsed['update-baseline'] && baselineFile !== undefined) {
     updateBaseline(baselineFile, chosen.findings);
     return;
   }
   // The graph marks every edge a rule fires on: a baseline accepts findings, it does not hide them there.
   const judged = accepted && !graph ? applyBaseline(chosen, accepted) : chosen;
-  const report = parsed.quiet && !graph ? withFindings(judged, judged.findings.filter((finding) => finding.severity === 'error')) : judged;
+  const report =
+    parsed.quiet && !graph
+      ? withFindings(
+          judged,
+          judged.findings.filter((finding) => finding.severity === 'error'),
+        )
+      : judged;
 
   const toFile = parsed.output !== undefined;
   const color = parsed.color ?? colorFromEnvironment(process.env) ?? (!toFile && process.stdout.isTTY === true);
@@ -267,7 +314,8 @@ function readBaseline(file: string): Set<string> {
   try {
     text = nodeFs.readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with --update-baseline)' : messageOf(error).replace(/^[A-Z]+: /, '');
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with --update-baseline)' : messageOf(error).replace(/^[A-Z]+: /, '');
     usageFailure(`cannot read baseline ${file}: ${reason}`, false);
   }
   try {

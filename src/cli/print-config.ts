@@ -40,7 +40,11 @@ export function printConfig(file: string, options: LintOptions): string {
       if (fromFile && !blocks.includes(block)) blocks.push(block);
     }
   }
-  blocks.sort((a, b) => (a.directive?.span.file ?? '').localeCompare(b.directive?.span.file ?? '') || (a.directive?.span.start.offset ?? 0) - (b.directive?.span.start.offset ?? 0));
+  blocks.sort(
+    (a, b) =>
+      (a.directive?.span.file ?? '').localeCompare(b.directive?.span.file ?? '') ||
+      (a.directive?.span.start.offset ?? 0) - (b.directive?.span.start.offset ?? 0),
+  );
   for (const block of blocks) {
     const names = block.kind === 'upstream' ? IN_UPSTREAMS : Object.keys(VALUE_SYNTAX).filter((name) => !NOT_IN_SERVERS.has(name));
     const rows = names.flatMap((name) => settingRows(block, name, range));
@@ -55,20 +59,35 @@ export function printConfig(file: string, options: LintOptions): string {
     out.push(`${backend.kind} ${backend.name}${backend.name === backend.file ? '' : ` (${backend.file})`}`);
     out.push('  listeners:');
     if (backend.listeners.length === 0) out.push('    (none)');
-    out.push(...table(backend.listeners.map((l) => [l.option, formatAddress(l.address), l.protocol, `${l.span.file}:${l.span.start.line}`]), '    '));
+    out.push(
+      ...table(
+        backend.listeners.map((l) => [l.option, formatAddress(l.address), l.protocol, `${l.span.file}:${l.span.start.line}`]),
+        '    ',
+      ),
+    );
     out.push('  settings:');
     const settings = [...backend.settings.values()].sort((a, b) => a.name.localeCompare(b.name));
     if (settings.length === 0) out.push('    (none)');
-    out.push(...table(settings.map((s) => [s.name, s.text || '(none)', formatValue(s), describeSource(s)]), '    '));
+    out.push(
+      ...table(
+        settings.map((s) => [s.name, s.text || '(none)', formatValue(s), describeSource(s)]),
+        '    ',
+      ),
+    );
     // Tomcat's settings are per <Connector> (Spring Boot's embedded Tomcat has one).
     const connectors = backend.kind === 'tomcat' ? backend.connectors : backend.kind === 'spring-boot' ? [backend.connector] : [];
     for (const connector of connectors) {
       const where = `${connector.span.file}:${connector.span.start.line}`;
-      const address = connector.listener ? formatAddress(connector.listener.address) : connector.unavailable ?? 'no listener';
+      const address = connector.listener ? formatAddress(connector.listener.address) : (connector.unavailable ?? 'no listener');
       out.push(`  connector ${connector.protocolName} ${address} (${where}):`);
       const connectorSettings = [...connector.settings.values(), ...(connector.executor ? [...connector.executor.settings.values()] : [])];
       if (connectorSettings.length === 0) out.push('    (none)');
-      out.push(...table(connectorSettings.map((s) => [s.name, s.text || '(none)', formatValue(s), describeSource(s)]), '    '));
+      out.push(
+        ...table(
+          connectorSettings.map((s) => [s.name, s.text || '(none)', formatValue(s), describeSource(s)]),
+          '    ',
+        ),
+      );
     }
     out.push('');
   }
@@ -77,7 +96,12 @@ export function printConfig(file: string, options: LintOptions): string {
   for (const server of unmodelledServers(tree.model).filter((candidate) => candidate.launch.file === shown)) {
     out.push(`${server.program} ${serverName(server.launch)} (not modelled: settings unknown, not judged)`);
     out.push('  listens:');
-    out.push(...table(server.addresses.map(({ address, span }) => [describeUnmodelledAddress(address), `${span.file}:${span.start.line}`]), '    '));
+    out.push(
+      ...table(
+        server.addresses.map(({ address, span }) => [describeUnmodelledAddress(address), `${span.file}:${span.start.line}`]),
+        '    ',
+      ),
+    );
     out.push('');
   }
 
@@ -127,4 +151,3 @@ function table(unescaped: string[][], indent = '  '): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => indent + row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]) : cell)).join('  '));
 }
-

@@ -15,7 +15,10 @@ export function ruleFilter(select: string[], ignore: string[]): { keeps(ruleId: 
   const names = [...new Set([...listings.map((listing) => listing.id), ...RULE_CATEGORIES, ...listings.map((listing) => listing.category)])];
   const parse = (values: string[], option: string): Set<string> | string => {
     const words = new Set<string>();
-    for (const word of values.flatMap((value) => value.split(',')).map((word) => word.trim()).filter((word) => word !== '')) {
+    for (const word of values
+      .flatMap((value) => value.split(','))
+      .map((word) => word.trim())
+      .filter((word) => word !== '')) {
       if (!names.includes(word)) {
         const near = closest(word, names);
         return `unknown rule or category "${word}" in ${option}${near ? `; did you mean "${near}"?` : ''} (cfglint rules lists them all)`;

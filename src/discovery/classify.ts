@@ -29,8 +29,24 @@ export type FileFormat =
 
 /** Every format, for the `files` mapping of .cfglint.json and --list-files. */
 export const FILE_FORMATS: readonly FileFormat[] = [
-  'nginx', 'dockerfile', 'compose', 'uwsgi', 'gunicorn', 'tomcat', 'catalina-properties', 'spring-boot', 'systemd',
-  'sysctl', 'limits', 'procfile', 'shell', 'kubernetes', 'helm-values', 'terraform', 'cloudformation', 'uwsgi-unread',
+  'nginx',
+  'dockerfile',
+  'compose',
+  'uwsgi',
+  'gunicorn',
+  'tomcat',
+  'catalina-properties',
+  'spring-boot',
+  'systemd',
+  'sysctl',
+  'limits',
+  'procfile',
+  'shell',
+  'kubernetes',
+  'helm-values',
+  'terraform',
+  'cloudformation',
+  'uwsgi-unread',
 ];
 
 export function isFileFormat(name: string): name is FileFormat {
@@ -78,12 +94,23 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
 }
 
 const NGINX_DIRECTORIES = new Set(['conf.d', 'sites-enabled', 'sites-available', 'snippets', 'vhosts', 'vhosts.d', 'servers', 'http.d', 'stream.d', 'nginx']);
-const NGINX_PACKAGE_FILES = new Set(['mime.types', 'fastcgi_params', 'fastcgi.conf', 'uwsgi_params', 'scgi_params', 'proxy_params', 'koi-utf', 'koi-win', 'win-utf']);
+const NGINX_PACKAGE_FILES = new Set([
+  'mime.types',
+  'fastcgi_params',
+  'fastcgi.conf',
+  'uwsgi_params',
+  'scgi_params',
+  'proxy_params',
+  'koi-utf',
+  'koi-win',
+  'win-utf',
+]);
 
 /** A block that only nginx writes this way: `server {`, `location /x {`, `upstream app {`. */
 const NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
 /** A line that is one nginx directive ending in `;` (and not `key = value`). */
-const NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
+const NGINX_DIRECTIVE_LINE =
+  /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
 
 /** `ssl_protocols TLSv1.2;`, `env PATH;`: a lowercase name, arguments that do not start with `=`, a `;`. */
 const NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
@@ -219,11 +246,18 @@ function articled(phrase: string): string {
 const TOLERANT_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi', 'tomcat']);
 
 /** Extensions of files that are never nginx, whatever their folder (`nginx/README.md`). */
-const NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
+const NOT_NGINX_EXTENSIONS =
+  /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
 
 function suggestsNginx(lower: string, dir: string): boolean {
-  return lower.endsWith('.conf') || lower.endsWith('.vhost') || lower.endsWith('.nginx') || lower === 'default'
-    || NGINX_DIRECTORIES.has(dir) || lower.includes('nginx');
+  return (
+    lower.endsWith('.conf') ||
+    lower.endsWith('.vhost') ||
+    lower.endsWith('.nginx') ||
+    lower === 'default' ||
+    NGINX_DIRECTORIES.has(dir) ||
+    lower.includes('nginx')
+  );
 }
 
 /**
@@ -254,10 +288,16 @@ function classifyPlainExplained(path: string, readHead: () => string | undefined
   const format = classifyPlainFormat(path, head, named);
   if (format === 'named') return { format: 'nginx', how: 'named on the command line, and nothing in it says another format' };
   // By name when the name alone gives the same answer (`nginx.conf` has its head read for a [uwsgi] section first).
-  if (format) return { format, how: consulted && CONTENT_SIGNS[format] && classifyPlainFormat(path, () => undefined, named) !== format ? `by content: ${CONTENT_SIGNS[format]}` : 'by name' };
+  if (format)
+    return {
+      format,
+      how:
+        consulted && CONTENT_SIGNS[format] && classifyPlainFormat(path, () => undefined, named) !== format ? `by content: ${CONTENT_SIGNS[format]}` : 'by name',
+    };
   const lower = nodePath.basename(path).toLowerCase();
   const dir = nodePath.basename(nodePath.dirname(path));
-  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted) return { skipped: 'skipped: named like nginx, but its content is not nginx' };
+  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted)
+    return { skipped: 'skipped: named like nginx, but its content is not nginx' };
   if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: 'skipped: not a config cfglint reads (no [uwsgi] section, not nginx)' };
   return { skipped: 'skipped: not a config cfglint reads' };
 }
@@ -293,4 +333,5 @@ function classifyPlainFormat(path: string, readHead: () => string | undefined, n
  * A top-level assignment to one of gunicorn's most used settings (`bind = "…"`, `workers = 4`):
  * enough to take a Python file the user named for a gunicorn config.
  */
-const GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
+const GUNICORN_ASSIGNMENT =
+  /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;

@@ -10,11 +10,11 @@ export type TemplateDialect = 'jinja' | 'go-template' | 'mustache' | 'erb' | 'en
 
 /** Human names for messages. */
 export const DIALECT_NAMES: Record<TemplateDialect, string> = {
-  'jinja': 'Jinja2',
+  jinja: 'Jinja2',
   'go-template': 'Go text/template',
-  'mustache': 'Mustache',
-  'erb': 'ERB',
-  'envsubst': 'envsubst (${VAR})',
+  mustache: 'Mustache',
+  erb: 'ERB',
+  envsubst: 'envsubst (${VAR})',
   'at-variables': '@VAR@ placeholders',
   'percent-variables': '%%VAR%% placeholders',
 };
@@ -102,15 +102,22 @@ function firstTag(text: string, open: string, close: string): string | undefined
 
 /** Delimiters of each language's tags; where two openers start at one offset the longer is listed first. */
 const DELIMITERS: Partial<Record<TemplateDialect, [open: string, close: string][]>> = {
-  'jinja': [['{{', '}}'], ['{%', '%}'], ['{#', '#}']],
+  jinja: [
+    ['{{', '}}'],
+    ['{%', '%}'],
+    ['{#', '#}'],
+  ],
   'go-template': [['{{', '}}']],
-  'mustache': [['{{{', '}}}'], ['{{', '}}']],
-  'erb': [['<%', '%>']],
+  mustache: [
+    ['{{{', '}}}'],
+    ['{{', '}}'],
+  ],
+  erb: [['<%', '%>']],
 };
 
 /** Placeholders that are one token each, found by a pattern that never crosses a line. */
 const PLACEHOLDER_TAGS: Partial<Record<TemplateDialect, RegExp>> = {
-  'envsubst': /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
+  envsubst: /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
   'at-variables': /@[A-Z][A-Z0-9_]+@/g,
   'percent-variables': /%%[A-Z][A-Z0-9_]*%%/g,
 };
@@ -148,7 +155,11 @@ function findTags(text: string, dialect: TemplateDialect): [number, number][] {
 
 /** Inside a tag, without its delimiters, whitespace-control marks (`{{-`, `-%}`) and spaces. */
 function tagBody(tag: string, delimiter: number): string {
-  return tag.slice(delimiter, tag.length - delimiter).replace(/^[-+~]/, '').replace(/[-+~]$/, '').trim();
+  return tag
+    .slice(delimiter, tag.length - delimiter)
+    .replace(/^[-+~]/, '')
+    .replace(/[-+~]$/, '')
+    .trim();
 }
 
 export interface MaskedTemplate {
@@ -201,7 +212,12 @@ export interface MaskOptions {
   firstBranchOnly?: boolean;
 }
 
-export function maskTemplate(text: string, dialect: TemplateDialect, valueShape: ValueShape = 'variable', options: MaskOptions = { envsubst: true }): MaskedTemplate {
+export function maskTemplate(
+  text: string,
+  dialect: TemplateDialect,
+  valueShape: ValueShape = 'variable',
+  options: MaskOptions = { envsubst: true },
+): MaskedTemplate {
   const first = maskTags(text, dialect, valueShape);
   let masked = first.text;
   const statements = first.statements;
@@ -258,7 +274,9 @@ function onlyDefinitions(masked: string, definitions: [number, number][]): boole
 function laterBranches(text: string, dialect: TemplateDialect): [number, number][] {
   if (dialect !== 'go-template' && dialect !== 'jinja') return [];
   const go = dialect === 'go-template';
-  const opens = go ? new Set(['if', 'range', 'with', 'define', 'block']) : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
+  const opens = go
+    ? new Set(['if', 'range', 'with', 'define', 'block'])
+    : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
   const isClose = (keyword: string) => (go ? keyword === 'end' : keyword.startsWith('end'));
   const isElse = (keyword: string) => keyword === 'else' || keyword === 'elif';
   const ranges: [number, number][] = [];
@@ -282,7 +300,9 @@ function laterBranches(text: string, dialect: TemplateDialect): [number, number]
 function conditionalBlocks(text: string, dialect: TemplateDialect): [number, number][] {
   if (dialect !== 'go-template' && dialect !== 'jinja') return [];
   const go = dialect === 'go-template';
-  const opens = go ? new Set(['if', 'range', 'with', 'define', 'block']) : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
+  const opens = go
+    ? new Set(['if', 'range', 'with', 'define', 'block'])
+    : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
   const conditional = go ? new Set(['if', 'with']) : new Set(['if']);
   const isClose = (keyword: string) => (go ? keyword === 'end' : keyword.startsWith('end'));
   const blocks: [number, number][] = [];
@@ -302,7 +322,7 @@ function conditionalBlocks(text: string, dialect: TemplateDialect): [number, num
 /** Placeholders without statements, which any template may hold besides its own language. */
 const PLACEHOLDER_DIALECTS = ['envsubst', 'at-variables', 'percent-variables'] as const;
 const PLACEHOLDER_PATTERNS: Record<(typeof PLACEHOLDER_DIALECTS)[number], RegExp> = {
-  'envsubst': ENVSUBST_VARIABLE,
+  envsubst: ENVSUBST_VARIABLE,
   'at-variables': AT_VARIABLE,
   'percent-variables': PERCENT_VARIABLE,
 };
@@ -355,7 +375,9 @@ function tagsAloneOnTheirLines(text: string, tags: [number, number][]): boolean[
 /** The tags that can hold control flow (Go `{{ }}`, Jinja `{% %}`), as [text, start] with `index`. */
 function statementTags(text: string, dialect: TemplateDialect): { 0: string; index: number }[] {
   const opener = dialect === 'go-template' ? '{{' : '{%';
-  return findTags(text, dialect).filter(([start]) => text.startsWith(opener, start)).map(([start, end]) => ({ 0: text.slice(start, end), index: start }));
+  return findTags(text, dialect)
+    .filter(([start]) => text.startsWith(opener, start))
+    .map(([start, end]) => ({ 0: text.slice(start, end), index: start }));
 }
 
 /** [start, end) of each outermost `{{ define }}…{{ end }}` or `{% macro %}…{% endmacro %}`. */

@@ -24,18 +24,15 @@ interface IgnoreScope {
   matcher: Ignore;
 }
 
-export function walk(
-  roots: string[],
-  fs: FileSystem,
-  options: { ignorePatterns?: { baseDir: string; patterns: string[] } } = {},
-): WalkResult {
+export function walk(roots: string[], fs: FileSystem, options: { ignorePatterns?: { baseDir: string; patterns: string[] } } = {}): WalkResult {
   const files = new Set<string>();
   const unreadable: WalkResult['unreadable'] = [];
   const skipped: WalkResult['skipped'] = [];
   const seenDirectories = new Set<string>();
-  const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0
-    ? { dir: options.ignorePatterns.baseDir, matcher: ignore().add(options.ignorePatterns.patterns) }
-    : undefined;
+  const userIgnore =
+    options.ignorePatterns && options.ignorePatterns.patterns.length > 0
+      ? { dir: options.ignorePatterns.baseDir, matcher: ignore().add(options.ignorePatterns.patterns) }
+      : undefined;
 
   /** What `scope` says about `path`: ignored, re-included by a `!` pattern, or nothing. */
   const verdict = (scope: IgnoreScope, path: string, isDirectory: boolean): 'ignored' | 'unignored' | undefined => {
@@ -59,7 +56,7 @@ export function walk(
   const skip = (path: string, isDirectory: boolean, reason: string, ignoreFile?: string) =>
     skipped.push({ path: isDirectory ? path + nodePath.sep : path, reason, ...(ignoreFile ? { ignoreFile } : {}) });
   const skipIgnored = (path: string, isDirectory: boolean, by: string) =>
-    (by === 'ignore' ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, 'skipped: ignored by .gitignore', by));
+    by === 'ignore' ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, 'skipped: ignored by .gitignore', by);
 
   const realRoots: string[] = [];
   const pointsInsideRoots = (link: string): boolean => {

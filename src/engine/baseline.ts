@@ -31,7 +31,8 @@ export function parseBaseline(text: string, file: string): Set<string> {
   } catch (error) {
     throw new BaselineError(`invalid baseline ${file}: not JSON (${messageOf(error)})`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BaselineError(`invalid baseline ${file}: expected an object with "version" and "entries"`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new BaselineError(`invalid baseline ${file}: expected an object with "version" and "entries"`);
   const { version, entries } = data as { version?: unknown; entries?: unknown };
   if (version !== BASELINE_VERSION) throw new BaselineError(`invalid baseline ${file}: "version" must be ${BASELINE_VERSION}`);
   if (!Array.isArray(entries)) throw new BaselineError(`invalid baseline ${file}: "entries" must be an array`);
@@ -51,7 +52,8 @@ export function parseBaseline(text: string, file: string): Set<string> {
 export function baselineText(findings: Finding[]): string {
   const byFingerprint = new Map<string, BaselineEntry>();
   for (const finding of findings) {
-    if (!byFingerprint.has(finding.fingerprint)) byFingerprint.set(finding.fingerprint, { fingerprint: finding.fingerprint, ruleId: finding.ruleId, file: finding.primary.file });
+    if (!byFingerprint.has(finding.fingerprint))
+      byFingerprint.set(finding.fingerprint, { fingerprint: finding.fingerprint, ruleId: finding.ruleId, file: finding.primary.file });
   }
   const key = (entry: BaselineEntry) => [entry.file, entry.ruleId, entry.fingerprint];
   const entries = [...byFingerprint.values()].sort((a, b) => {

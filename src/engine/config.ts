@@ -121,7 +121,10 @@ export function configProblems(data: unknown): string[] {
   const found: { path: string[]; text: string; keyword: string }[] = [];
   for (const error of validate.errors ?? []) {
     if (error.keyword === 'oneOf' || error.keyword === 'propertyNames') continue;
-    const path = error.instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
     let text = error.message ?? 'is invalid';
     if (error.keyword === 'additionalProperties') {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
@@ -159,8 +162,10 @@ export function fileFormatProblems(config: CfglintConfig, formats: readonly stri
   for (const [pattern, format] of Object.entries(config.files ?? {})) {
     if (formats.includes(format)) continue;
     const suggestion = closest(format, [...formats]);
-    problems.push(`${formatJsonPath(['files', pattern])} names the format ${JSON.stringify(format)}, which cfglint does not read` +
-      (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(', ')})`));
+    problems.push(
+      `${formatJsonPath(['files', pattern])} names the format ${JSON.stringify(format)}, which cfglint does not read` +
+        (suggestion ? `; did you mean "${suggestion}"?` : ` (expected one of: ${formats.join(', ')})`),
+    );
   }
   return problems;
 }
@@ -172,4 +177,3 @@ export function formatJsonPath(path: string[]): string {
     .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : /^[A-Za-z_$][\w$-]*$/.test(part) ? (i === 0 ? part : `.${part}`) : `[${JSON.stringify(part)}]`))
     .join('');
 }
-

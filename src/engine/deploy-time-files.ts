@@ -21,21 +21,34 @@ export function includeMappingsOf(input: {
 }) {
   const { filesByFormat, treeFiles, configuredMappings, readText, displayPath } = input;
   // Files a Dockerfile copies or compose mounts where nginx includes them; nginx.includeMap wins.
-  const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
-    ? (require('../readers/docker/placed-files') as typeof import('../readers/docker/placed-files')).placedFiles({
-      dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText, displayPath,
-    })
-    : [];
+  const placed =
+    (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
+      ? (require('../readers/docker/placed-files') as typeof import('../readers/docker/placed-files')).placedFiles({
+          dockerfiles: filesByFormat.dockerfile ?? [],
+          composeFiles: filesByFormat.compose ?? [],
+          treeFiles,
+          readText,
+          displayPath,
+        })
+      : [];
   // Files the tree's start-up scripts write (envsubst, cp, ln -s …): one copied from a tree file
   // maps like a placed file (the script runs after COPY and the mounts, so it wins); the others
   // tell the nginx reader that an include it cannot find is written at start-up.
-  const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || treeFiles.some((file) => file.includes('/docker-entrypoint.d/'))
-    ? (require('../readers/launch/written-files') as typeof import('../readers/launch/written-files')).writtenFiles({
-      shellFiles: filesByFormat.shell ?? [], dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [],
-      treeFiles, placed, readText, displayPath,
-    })
-    : [];
-  const scripted = writtenPaths.flatMap((write) => (write.source ? [{ from: write.path, to: write.source, ...(write.kind === 'file' ? { exact: true } : {}) }] : []));
+  const writtenPaths =
+    (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || treeFiles.some((file) => file.includes('/docker-entrypoint.d/'))
+      ? (require('../readers/launch/written-files') as typeof import('../readers/launch/written-files')).writtenFiles({
+          shellFiles: filesByFormat.shell ?? [],
+          dockerfiles: filesByFormat.dockerfile ?? [],
+          composeFiles: filesByFormat.compose ?? [],
+          treeFiles,
+          placed,
+          readText,
+          displayPath,
+        })
+      : [];
+  const scripted = writtenPaths.flatMap((write) =>
+    write.source ? [{ from: write.path, to: write.source, ...(write.kind === 'file' ? { exact: true } : {}) }] : [],
+  );
   const configured = (path: string) => configuredMappings.some((mapping) => path === mapping.from || path.startsWith(`${mapping.from.replace(/\/$/, '')}/`));
   const scriptedFrom = new Set(scripted.map((mapping) => mapping.from));
   const includeMappings = [
@@ -50,7 +63,11 @@ export function includeMappingsOf(input: {
  * ConfigMap entries that are config files, by virtual path, added to `files` under their format,
  * and the envsubst templates an official nginx container renders from them.
  */
-export function embedConfigMapFiles(files: FilesByFormat, readText: (path: string) => string | undefined, displayPath: (path: string) => string): { embedded: Map<string, SourceText>; templates: EnvsubstTemplate[] } {
+export function embedConfigMapFiles(
+  files: FilesByFormat,
+  readText: (path: string) => string | undefined,
+  displayPath: (path: string) => string,
+): { embedded: Map<string, SourceText>; templates: EnvsubstTemplate[] } {
   const { mountedConfig } = require('../readers/kubernetes/mounted-files') as typeof import('../readers/kubernetes/mounted-files');
   const manifests = (files.kubernetes ?? []).flatMap((path) => {
     const text = readText(path);
@@ -67,12 +84,19 @@ export function embedConfigMapFiles(files: FilesByFormat, readText: (path: strin
 }
 
 /** Templates the official nginx image renders: from the tree's files (compose, Dockerfiles) and from ConfigMaps. */
-export function renderImageTemplates(filesByFormat: FilesByFormat, treeFiles: string[], readText: (path: string) => string | undefined, displayPath: (path: string) => string, configMapTemplates: EnvsubstTemplate[]) {
+export function renderImageTemplates(
+  filesByFormat: FilesByFormat,
+  treeFiles: string[],
+  readText: (path: string) => string | undefined,
+  displayPath: (path: string) => string,
+  configMapTemplates: EnvsubstTemplate[],
+) {
   const { envsubstTemplates } = require('../readers/docker/envsubst-templates') as typeof import('../readers/docker/envsubst-templates');
   const { renderTemplates } = require('../readers/nginx/rendered-templates') as typeof import('../readers/nginx/rendered-templates');
-  const fromTree = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
-    ? envsubstTemplates({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText, displayPath })
-    : [];
+  const fromTree =
+    (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
+      ? envsubstTemplates({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText, displayPath })
+      : [];
   const templates = [...fromTree, ...configMapTemplates];
   return templates.length === 0 ? undefined : renderTemplates(templates, readText, displayPath);
 }

@@ -38,13 +38,15 @@ export function buildFileList(input: {
   }
   for (const backend of input.uwsgi) {
     if (!backend.launch) continue;
-    for (const file of backend.iniFiles) if (!startedBy.has(file)) startedBy.set(file, { format: 'uwsgi', reason: `started by ${backend.launch.file} (uwsgi)` });
+    for (const file of backend.iniFiles)
+      if (!startedBy.has(file)) startedBy.set(file, { format: 'uwsgi', reason: `started by ${backend.launch.file} (uwsgi)` });
   }
   /** Where a COPY or a volume mount puts the file in the container, if one does. */
   const placedAt = (path: string): string | undefined => {
     for (const mapping of input.placed) {
       if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath.sep)) return nodePath.posix.join(mapping.from, nodePath.relative(mapping.to, path).split(nodePath.sep).join('/'));
+      if (path.startsWith(mapping.to + nodePath.sep))
+        return nodePath.posix.join(mapping.from, nodePath.relative(mapping.to, path).split(nodePath.sep).join('/'));
     }
     return undefined;
   };
@@ -67,7 +69,7 @@ export function buildFileList(input: {
       reason = format === started.format ? `${reason}; ${started.reason}` : started.reason;
       format = started.format;
     }
-    if (input.renderedTemplates.has(path)) reason += '; rendered by the nginx image at start (envsubst with the container\'s environment) and read rendered';
+    if (input.renderedTemplates.has(path)) reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
     // Where a build file itself lands in the image says nothing about the deployment.
     const at = format !== null && format !== 'dockerfile' && format !== 'compose' ? placedAt(path) : undefined;
     if (at !== undefined) reason += `; copied or mounted to ${at}`;

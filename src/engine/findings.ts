@@ -70,7 +70,6 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-
 /**
  * By file, line, column and rule id, then message, so the order never depends
  * on the order the engine produced findings in.

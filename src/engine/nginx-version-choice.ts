@@ -10,7 +10,11 @@ import type { SourceText } from '../source/text';
 import type { CfglintConfig } from './config';
 import { UsageError } from './options';
 
-export function chooseNginxVersion(option: string | undefined, config: CfglintConfig, images: { source: SourceText; kind: 'dockerfile' | 'compose' }[]): NginxVersionInfo {
+export function chooseNginxVersion(
+  option: string | undefined,
+  config: CfglintConfig,
+  images: { source: SourceText; kind: 'dockerfile' | 'compose' }[],
+): NginxVersionInfo {
   if (option !== undefined) {
     const range = versionRangeOf(option);
     if (!range) throw new UsageError(`invalid --nginx-version "${option}": expected a version such as 1.24.0 or 1.27`);

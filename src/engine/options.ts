@@ -62,7 +62,9 @@ export function checkedRoots(options: LintOptions, baseFs: FileSystem, cwd: stri
     if (!isWithin(root, cwd)) continue; // named outside the checkout: the user chose it, links and all
     const real = realpathOr(baseFs, root);
     if (!isWithin(real, realCwd)) {
-      throw new UsageError(`${nodePath.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
+      throw new UsageError(
+        `${nodePath.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`,
+      );
     }
   }
 
@@ -98,14 +100,20 @@ export function runConfig(options: LintOptions, baseFs: FileSystem, fs: ReturnTy
   // every problem of the file is reported in one run.
   const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
   if (isRecord(config.rules)) problems.push(...ruleIdProblems(config));
-  if (isRecord(config.files) && Object.values(config.files).every((format) => typeof format === 'string')) problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
+  if (isRecord(config.files) && Object.values(config.files).every((format) => typeof format === 'string'))
+    problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
   const configDir = configPath ? nodePath.dirname(configPath) : cwd;
   // A mapping is a path cfglint will open: it must lead into the tree like any other.
-  const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry): entry is [string, string] => typeof entry[1] === 'string') : [];
+  const includeMap =
+    isRecord(config.nginx) && isRecord(config.nginx.includeMap)
+      ? Object.entries(config.nginx.includeMap).filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      : [];
   const configuredMappings = includeMap.map(([from, to]) => ({ from: from.replace(/\/+$/, '') || '/', to: nodePath.resolve(configDir, to) }));
   for (const [i, mapping] of configuredMappings.entries()) {
     if (fs.locate(mapping.to) === undefined) {
-      problems.push(`${formatJsonPath(['nginx', 'includeMap', includeMap[i][0]])} maps to ${JSON.stringify(includeMap[i][1])}, which is outside the linted tree; lint a directory that holds it`);
+      problems.push(
+        `${formatJsonPath(['nginx', 'includeMap', includeMap[i][0]])} maps to ${JSON.stringify(includeMap[i][1])}, which is outside the linted tree; lint a directory that holds it`,
+      );
     }
   }
   if (problems.length > 0) throw configError(where, problems);

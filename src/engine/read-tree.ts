@@ -112,7 +112,9 @@ function readTreeUncached(options: LintOptions): ReadTree {
     if (!classified) {
       if (named && !options.listing) {
         const pattern = nodePath.relative(configDir, file).split(nodePath.sep).join('/');
-        throw new NothingToReadError(`${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, '')}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`);
+        throw new NothingToReadError(
+          `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, '')}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`,
+        );
       }
       continue;
     }
@@ -122,7 +124,8 @@ function readTreeUncached(options: LintOptions): ReadTree {
       const original = readText(file);
       if (original === undefined) continue;
       // Tomcat's own `${name}` is no placeholder: only the template language's tags are masked there.
-      const masked = format === 'tomcat' ? maskTemplate(original, classified.template, 'property', { envsubst: false }) : maskTemplate(original, classified.template);
+      const masked =
+        format === 'tomcat' ? maskTemplate(original, classified.template, 'property', { envsubst: false }) : maskTemplate(original, classified.template);
       maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format });
     }
     (filesByFormat[format] ??= []).push(file);
@@ -134,43 +137,63 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const nginxFiles = filesByFormat.nginx ?? [];
 
   const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText, displayPath });
-  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) => nodePath.relative(cwd, dir));
+  const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) =>
+    nodePath.relative(cwd, dir),
+  );
   const has = (...formats: FileFormat[]) => formats.some((format) => (filesByFormat[format]?.length ?? 0) > 0);
   // Config files held in ConfigMaps join the tree at virtual paths, read like any other file.
-  const configMapped = has('kubernetes') ? embedConfigMapFiles(filesByFormat, readText, displayPath) : { embedded: new Map<string, SourceText>(), templates: [] };
+  const configMapped = has('kubernetes')
+    ? embedConfigMapFiles(filesByFormat, readText, displayPath)
+    : { embedded: new Map<string, SourceText>(), templates: [] };
   const { embedded } = configMapped;
   // Templates the official nginx image renders at start are read rendered, where it writes them.
-  const rendered = has('dockerfile', 'compose') || configMapped.templates.length > 0
-    ? renderImageTemplates(filesByFormat, walked.files, readText, displayPath, configMapped.templates)
-    : undefined;
-  const nginx = rendered && rendered.sources.size > 0
-    ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
-      fs: withRenderedFiles(cachedFs, rendered.sources),
-      treeFiles: walked.files,
-      lintRoots: roots,
-      readAsNginx: mappedToNginx,
-      // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
-      includeMappings: [...includeMappings, ...rendered.mappings.filter((mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)))],
-      writtenPaths,
-      displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
-      rendered: rendered.sources,
-    })
-    : readNginxTree(nginxFiles, { fs: cachedFs, treeFiles: walked.files, lintRoots: roots, readAsNginx: mappedToNginx, includeMappings, writtenPaths, displayPath });
+  const rendered =
+    has('dockerfile', 'compose') || configMapped.templates.length > 0
+      ? renderImageTemplates(filesByFormat, walked.files, readText, displayPath, configMapped.templates)
+      : undefined;
+  const nginx =
+    rendered && rendered.sources.size > 0
+      ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
+          fs: withRenderedFiles(cachedFs, rendered.sources),
+          treeFiles: walked.files,
+          lintRoots: roots,
+          readAsNginx: mappedToNginx,
+          // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
+          includeMappings: [
+            ...includeMappings,
+            ...rendered.mappings.filter(
+              (mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)),
+            ),
+          ],
+          writtenPaths,
+          displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
+          rendered: rendered.sources,
+        })
+      : readNginxTree(nginxFiles, {
+          fs: cachedFs,
+          treeFiles: walked.files,
+          lintRoots: roots,
+          readAsNginx: mappedToNginx,
+          includeMappings,
+          writtenPaths,
+          displayPath,
+        });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
 
   // Backends and system limits: command lines first, since the servers take options from them.
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
-  const context: ReaderContext = embedded.size === 0
-    ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots }
-    : {
-      fs: withEmbeddedFiles(readerFs, embedded),
-      displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
-      treeFiles: [...walked.files, ...embedded.keys()],
-      lintRoots: roots,
-      embedded,
-    };
+  const context: ReaderContext =
+    embedded.size === 0
+      ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots }
+      : {
+          fs: withEmbeddedFiles(readerFs, embedded),
+          displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
+          treeFiles: [...walked.files, ...embedded.keys()],
+          lintRoots: roots,
+          embedded,
+        };
   const reads = readBackendsAndSystem(filesByFormat, context);
   const { launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes, terraform, cloudformation } = reads;
   // The model module is small and the rules load it anyway; with no Ingress it renders nothing.
@@ -189,10 +212,16 @@ function readTreeUncached(options: LintOptions): ReadTree {
   for (const output of readerOutputs) append(diagnostics, settleTemplateSyntax(output.diagnostics, templateByShownPath));
 
   const model: Deployment = {
-    nginx: new NginxModel(nginx.roots, { range: nginxVersion.range, known: nginxVersion.source !== undefined }, {
-      modules: config.nginx?.modules,
-      extraDirectives: config.nginx?.extraDirectives,
-    }, ingressNginx.root ? [ingressNginx.root] : [], composeDeploymentOf(launch.composeContainers)),
+    nginx: new NginxModel(
+      nginx.roots,
+      { range: nginxVersion.range, known: nginxVersion.source !== undefined },
+      {
+        modules: config.nginx?.modules,
+        extraDirectives: config.nginx?.extraDirectives,
+      },
+      ingressNginx.root ? [ingressNginx.root] : [],
+      composeDeploymentOf(launch.composeContainers),
+    ),
     nginxVersion,
     launches: launch.launches,
     compose: launch.composeContainers,
@@ -205,14 +234,19 @@ function readTreeUncached(options: LintOptions): ReadTree {
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
-      loadBalancerIdleTimeoutMs: config.environment?.loadBalancerIdleTimeout === undefined
-        ? undefined
-        : parseNginxTime(config.environment.loadBalancerIdleTimeout),
+      loadBalancerIdleTimeoutMs:
+        config.environment?.loadBalancerIdleTimeout === undefined ? undefined : parseNginxTime(config.environment.loadBalancerIdleTimeout),
     },
   };
   const fileList = buildFileList({
-    walked, explained, nginx, displayPath, placed, renderedTemplates: rendered?.templates ?? new Set<string>(),
-    gunicorn: gunicorn.backends, uwsgi: uwsgi.backends,
+    walked,
+    explained,
+    nginx,
+    displayPath,
+    placed,
+    renderedTemplates: rendered?.templates ?? new Set<string>(),
+    gunicorn: gunicorn.backends,
+    uwsgi: uwsgi.backends,
   });
   return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
 }
@@ -236,7 +270,8 @@ function settleTemplateSyntax(diagnostics: ReaderDiagnostic[], templates: Map<st
     const first = list.reduce((a, b) => (b.primary.start.offset < a.primary.start.offset ? b : a));
     out.push({
       ruleId: 'template-unreadable',
-      message: `${DIALECT_NAMES[template.dialect]} template that does not read as ${template.format} with its tags set aside (${first.message}` +
+      message:
+        `${DIALECT_NAMES[template.dialect]} template that does not read as ${template.format} with its tags set aside (${first.message}` +
         `${list.length > 1 ? `, and ${list.length - 1} more` : ''}); lint the rendered file for what it says`,
       primary: first.primary,
       related: [],

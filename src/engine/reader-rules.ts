@@ -34,9 +34,17 @@ export const READER_RULES: ReaderRule[] = [
   define('sysctl-syntax', 'warning', 'A sysctl.conf line or sysctl value that is not applied'),
   define('systemd-syntax', 'warning', 'A systemd unit line that systemd ignores'),
   define('terraform-syntax', 'error', 'A Terraform file (.tf or .tf.json) that Terraform cannot parse; plan and apply stop'),
-  define('template-unreadable', 'info', 'A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted'),
+  define(
+    'template-unreadable',
+    'info',
+    'A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted',
+  ),
   define('xml-syntax', 'error', 'An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start'),
-  define('yaml-syntax', 'error', 'A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start'),
+  define(
+    'yaml-syntax',
+    'error',
+    'A YAML file (Spring Boot application.yml, compose file, Kubernetes manifest) that is not valid YAML; the application does not start',
+  ),
 ];
 
 export function findReaderRule(id: string): ReaderRule | undefined {

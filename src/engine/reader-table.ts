@@ -45,7 +45,8 @@ const LAUNCH_READER = reader({
 const READERS = {
   gunicorn: reader({
     wanted: ({ files, launches }) => has(files, 'gunicorn') || launches.length > 0,
-    read: ({ files, launches, context }) => (require('../readers/gunicorn') as typeof import('../readers/gunicorn')).readGunicorn(files.gunicorn ?? [], launches, context),
+    read: ({ files, launches, context }) =>
+      (require('../readers/gunicorn') as typeof import('../readers/gunicorn')).readGunicorn(files.gunicorn ?? [], launches, context),
     nothing: noBackends,
   }),
   uwsgi: reader({
@@ -60,12 +61,14 @@ const READERS = {
   }),
   tomcat: reader({
     wanted: ({ files }) => has(files, 'tomcat', 'catalina-properties'),
-    read: ({ files, context }) => (require('../readers/tomcat') as typeof import('../readers/tomcat')).readTomcat(files.tomcat ?? [], files['catalina-properties'] ?? [], context),
+    read: ({ files, context }) =>
+      (require('../readers/tomcat') as typeof import('../readers/tomcat')).readTomcat(files.tomcat ?? [], files['catalina-properties'] ?? [], context),
     nothing: noBackends,
   }),
   springBoot: reader({
     wanted: ({ files, launches }) => has(files, 'spring-boot') || starts(launches, 'java'),
-    read: ({ files, launches, context }) => (require('../readers/spring-boot') as typeof import('../readers/spring-boot')).readSpringBoot(files['spring-boot'] ?? [], launches, context),
+    read: ({ files, launches, context }) =>
+      (require('../readers/spring-boot') as typeof import('../readers/spring-boot')).readSpringBoot(files['spring-boot'] ?? [], launches, context),
     nothing: noBackends,
   }),
   system: reader({

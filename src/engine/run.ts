@@ -18,7 +18,18 @@ import { TemplateSourceText } from '../readers/template-text';
 import { EmbeddedSourceText } from '../source/embedded-text';
 import { Severity, SEVERITY_RANK } from '../source/span';
 import { configuredSeverity } from './config';
-import { compareFindings, dedupeFindings, diagnosticFindings, Finding, findingOfDraft, holdingForEveryAlternative, ListedFile, Report, reportLinks, RuleSummary } from './findings';
+import {
+  compareFindings,
+  dedupeFindings,
+  diagnosticFindings,
+  Finding,
+  findingOfDraft,
+  holdingForEveryAlternative,
+  ListedFile,
+  Report,
+  reportLinks,
+  RuleSummary,
+} from './findings';
 import { LintOptions, NothingToReadError, suggestRuleId } from './options';
 import { readTree } from './read-tree';
 import { findReaderRule, READER_RULES } from './reader-rules';
@@ -42,11 +53,15 @@ export function lintSync(options: LintOptions = {}): LintResult {
   // whose only configs could not be read (broken links, unreadable folders) has findings to say so.
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
-    const where = roots.map((root) => {
-      const shown = showPath(nodePath.relative(cwd, root) || '.');
-      return (options.fs ?? nodeFileSystem).kind(root) === 'directory' && !shown.endsWith('/') ? `${shown}/` : shown;
-    }).join(', ');
-    throw new NothingToReadError(`no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`);
+    const where = roots
+      .map((root) => {
+        const shown = showPath(nodePath.relative(cwd, root) || '.');
+        return (options.fs ?? nodeFileSystem).kind(root) === 'directory' && !shown.endsWith('/') ? `${shown}/` : shown;
+      })
+      .join(', ');
+    throw new NothingToReadError(
+      `no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`,
+    );
   }
 
   const severityOf = (id: string, fallback: Severity): Severity | 'off' => configuredSeverity(config, id, fallback);
@@ -76,7 +91,10 @@ export function lintSync(options: LintOptions = {}): LintResult {
 
   const comments = new Map<string, SourceComment[]>();
   for (const file of nginx.files.values()) {
-    comments.set(file.source.file, file.comments.map((comment) => ({ span: file.source.span(comment.start, comment.end), text: comment.text })));
+    comments.set(
+      file.source.file,
+      file.comments.map((comment) => ({ span: file.source.span(comment.start, comment.end), text: comment.text })),
+    );
   }
   for (const output of readerOutputs) {
     for (const [file, list] of output.comments) {
@@ -124,10 +142,23 @@ export function lintSync(options: LintOptions = {}): LintResult {
 
   const sources = new Map<string, string>();
   // A template is shown as written, not with its tags masked.
-  for (const file of nginx.files.values()) sources.set(file.source.file, file.source instanceof RenderedSourceText ? file.source.shown : file.source instanceof EmbeddedSourceText ? file.source.host.text : file.source instanceof TemplateSourceText ? file.source.original : file.source.text);
+  for (const file of nginx.files.values())
+    sources.set(
+      file.source.file,
+      file.source instanceof RenderedSourceText
+        ? file.source.shown
+        : file.source instanceof EmbeddedSourceText
+          ? file.source.host.text
+          : file.source instanceof TemplateSourceText
+            ? file.source.original
+            : file.source.text,
+    );
   for (const { source } of imageSources) sources.set(source.file, source.text);
   // An embedded file (a ConfigMap entry) shows its manifest in code frames.
-  for (const output of readerOutputs) for (const source of output.sources) if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText)) sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
+  for (const output of readerOutputs)
+    for (const source of output.sources)
+      if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText))
+        sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
   for (const [file, original] of templateOriginals) sources.set(file, original);
 
   const links = linkDeployment(model);

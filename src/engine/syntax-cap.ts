@@ -33,7 +33,8 @@ export function capSyntaxFindings(diagnostics: ReaderDiagnostic[]): ReaderDiagno
       const more = counts.get(key)! - SYNTAX_FINDINGS_PER_FILE;
       kept.push({
         ruleId: diagnostic.ruleId,
-        message: `${more} more ${diagnostic.ruleId} problem${more === 1 ? '' : 's'} in this file, from here on, not shown one by one: ` +
+        message:
+          `${more} more ${diagnostic.ruleId} problem${more === 1 ? '' : 's'} in this file, from here on, not shown one by one: ` +
           'the server stops at the first; fix the ones above and lint again (is this file really what cfglint took it for?)',
         primary: diagnostic.primary,
         related: [],

@@ -4,9 +4,14 @@ import type { Setting } from '../source/setting';
 import { formatMilliseconds } from './nginx-values';
 
 export function describeBackendSetting(backend: Backend, setting: Setting): string {
-  const value = typeof setting.value === 'number'
-    ? setting.unit === 'ms' ? formatMilliseconds(setting.value) : setting.unit === 'bytes' ? `${setting.value} bytes` : String(setting.value)
-    : setting.text;
+  const value =
+    typeof setting.value === 'number'
+      ? setting.unit === 'ms'
+        ? formatMilliseconds(setting.value)
+        : setting.unit === 'bytes'
+          ? `${setting.value} bytes`
+          : String(setting.value)
+      : setting.text;
   const notes: string[] = [];
   if (setting.source.kind === 'default') notes.push('default');
   if (setting.source.kind === 'default' && setting.source.note) notes.push(setting.source.note);

@@ -32,7 +32,9 @@ const NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/lo
  */
 export function containersRunningNginxFile(containers: ComposeContainer[], display: string): ComposeContainer[] {
   const file = pathParts(display).join('/');
-  return containers.filter((container) => container.mounts.some((mount) => (pathParts(mount.display).join('/') === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)));
+  return containers.filter((container) =>
+    container.mounts.some((mount) => (pathParts(mount.display).join('/') === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)),
+  );
 }
 
 /** How many leading directories two display paths share: how close a file is to a project. */
@@ -52,7 +54,10 @@ export function shareNetwork(a: { service: string; sharesNetworkWith?: string },
 
 /** The compose launch of a backend, if compose starts it. */
 export function composeLaunch(launches: Launch[]): (Launch & { compose: ComposeScope; service: string }) | undefined {
-  return launches.find((launch): launch is Launch & { compose: ComposeScope; service: string } => launch.kind === 'compose' && launch.compose !== undefined && launch.service !== undefined);
+  return launches.find(
+    (launch): launch is Launch & { compose: ComposeScope; service: string } =>
+      launch.kind === 'compose' && launch.compose !== undefined && launch.service !== undefined,
+  );
 }
 
 /**

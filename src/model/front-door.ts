@@ -28,7 +28,8 @@ export interface ServedPort {
 export function servedPorts(model: Deployment): { by: 'nginx' | 'backends'; ports: ServedPort[] } | undefined {
   const ports: ServedPort[] = [];
   for (const container of model.compose) {
-    for (const published of container.published) ports.push({ port: published.hostPort, span: published.span, label: `compose service ${container.service} publishes ${published.hostPort}` });
+    for (const published of container.published)
+      ports.push({ port: published.hostPort, span: published.span, label: `compose service ${container.service} publishes ${published.hostPort}` });
   }
   const servers = ownServers(model).flatMap((scope) => scope.servers);
   if (servers.length > 0) {
@@ -42,7 +43,8 @@ export function servedPorts(model: Deployment): { by: 'nginx' | 'backends'; port
   for (const backend of model.backends) {
     for (const listener of backend.listeners) {
       if (listener.address.kind === 'other') return undefined;
-      if (listener.address.kind === 'tcp') ports.push({ port: listener.address.port, span: listener.span, label: `${backend.kind} listens on ${listener.address.port}` });
+      if (listener.address.kind === 'tcp')
+        ports.push({ port: listener.address.port, span: listener.span, label: `${backend.kind} listens on ${listener.address.port}` });
     }
   }
   return ports.length > 0 ? { by: 'backends', ports } : undefined;
@@ -53,7 +55,11 @@ function ownServers(model: Deployment): NginxHttpScope[] {
   return model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === 'ingress-nginx'));
 }
 
-interface Listen { port: number; span: Span; isDefault: boolean }
+interface Listen {
+  port: number;
+  span: Span;
+  isDefault: boolean;
+}
 
 /**
  * A server's TCP listen ports; undefined when one is unknown (`listen $port`). A server without
@@ -62,7 +68,13 @@ interface Listen { port: number; span: Span; isDefault: boolean }
 function serverListens(server: NginxBlock): Listen[] | undefined {
   const entries = server.own('listen');
   const anchor = server.directive?.nameSpan ?? server.directives[0]?.directive.span;
-  if (entries.length === 0) return anchor ? [{ port: 80, span: anchor, isDefault: false }, { port: 8000, span: anchor, isDefault: false }] : [];
+  if (entries.length === 0)
+    return anchor
+      ? [
+          { port: 80, span: anchor, isDefault: false },
+          { port: 8000, span: anchor, isDefault: false },
+        ]
+      : [];
   const listens: Listen[] = [];
   for (const entry of entries) {
     const args = entry.directive.args;
@@ -130,7 +142,13 @@ function answerFor(server: NginxBlock, path: string, port: number): HealthAnswer
  * `if`, a `rewrite`, an `error_page`); undefined is never returned.
  */
 function fixedStatus(block: NginxBlock, where: string): HealthAnswer | null {
-  if (block.own('if').length > 0 || block.children.some((child) => child.kind === 'if') || block.own('rewrite').length > 0 || block.own('error_page').length > 0) return null;
+  if (
+    block.own('if').length > 0 ||
+    block.children.some((child) => child.kind === 'if') ||
+    block.own('rewrite').length > 0 ||
+    block.own('error_page').length > 0
+  )
+    return null;
   const ret = block.own('return')[0];
   if (ret) {
     const first = ret.directive.args[0]?.value ?? '';
@@ -202,7 +220,10 @@ export function hostTargets(model: Deployment): JudgedTarget[] {
   if (model.kubernetes.services.length > 0) return [];
   const targets: JudgedTarget[] = [];
   const balancers = cloudLoadBalancers(model);
-  const groups = [...balancers.flatMap((balancer) => balancer.targetGroups.map((linked) => ({ linked, balancer: balancer.description }))), ...unattachedTargetGroups(model).map((linked) => ({ linked, balancer: undefined }))];
+  const groups = [
+    ...balancers.flatMap((balancer) => balancer.targetGroups.map((linked) => ({ linked, balancer: balancer.description }))),
+    ...unattachedTargetGroups(model).map((linked) => ({ linked, balancer: undefined })),
+  ];
   const seen = new Set<CloudTargetGroup>();
   for (const { linked, balancer } of groups) {
     const group = linked.group;
@@ -212,14 +233,31 @@ export function hostTargets(model: Deployment): JudgedTarget[] {
     const type = group.targetType;
     if (type && (!type.known || !['instance', 'ip'].includes(type.value.toLowerCase()))) continue;
     const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? undefined : 'HTTP';
-    const healthProtocol = group.healthCheck.protocol ? (group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : undefined) : protocol === 'HTTP' || protocol === 'HTTPS' ? protocol : protocol ? 'TCP' : undefined;
+    const healthProtocol = group.healthCheck.protocol
+      ? group.healthCheck.protocol.known
+        ? group.healthCheck.protocol.value.toUpperCase()
+        : undefined
+      : protocol === 'HTTP' || protocol === 'HTTPS'
+        ? protocol
+        : protocol
+          ? 'TCP'
+          : undefined;
     const layer4 = protocol !== undefined && !['HTTP', 'HTTPS'].includes(protocol);
     const matcher = group.healthCheck.matcher
-      ? (group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : undefined)
+      ? group.healthCheck.matcher.known
+        ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span }
+        : undefined
       : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
     for (const port of linked.ports) {
       if (!port.known) continue;
-      targets.push({ name: `target group ${group.id}`, port, health: group.healthCheck, ...(matcher ? { matcher } : {}), httpCheck: healthProtocol === 'HTTP' || healthProtocol === 'HTTPS', ...(balancer ? { balancer } : {}) });
+      targets.push({
+        name: `target group ${group.id}`,
+        port,
+        health: group.healthCheck,
+        ...(matcher ? { matcher } : {}),
+        httpCheck: healthProtocol === 'HTTP' || healthProtocol === 'HTTPS',
+        ...(balancer ? { balancer } : {}),
+      });
     }
   }
   for (const balancer of balancers) {
@@ -230,7 +268,14 @@ export function hostTargets(model: Deployment): JudgedTarget[] {
       const port = listener.instancePort;
       if (!port?.known) continue;
       // A classic ELB's health check names its own port; it is judged once, with the first listener.
-      targets.push({ name: balancer.description, port, ...(check ? { health: check } : {}), matcher: { value: '200' }, httpCheck: checkProtocol === 'HTTP' || checkProtocol === 'HTTPS', balancer: balancer.description });
+      targets.push({
+        name: balancer.description,
+        port,
+        ...(check ? { health: check } : {}),
+        matcher: { value: '200' },
+        httpCheck: checkProtocol === 'HTTP' || checkProtocol === 'HTTPS',
+        balancer: balancer.description,
+      });
     }
   }
   return targets;

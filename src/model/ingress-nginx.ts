@@ -12,7 +12,15 @@ import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../read
 import type { GeneratedOrigin } from '../source/setting';
 import type { Span } from '../source/span';
 import { OLDEST_SUPPORTED, Version, VersionRange } from '../reference/nginx/version';
-import { ConfigMapObject, HelmControllerValues, IngressBackend, IngressObject, KubernetesModel, ManifestValue, WorkloadObject } from '../readers/kubernetes/objects';
+import {
+  ConfigMapObject,
+  HelmControllerValues,
+  IngressBackend,
+  IngressObject,
+  KubernetesModel,
+  ManifestValue,
+  WorkloadObject,
+} from '../readers/kubernetes/objects';
 
 /** How a ConfigMap key or annotation becomes an nginx directive. */
 interface KeyRendering {
@@ -83,7 +91,8 @@ function invalidAnnotation(name: string, value: string, rendering: KeyRendering)
  * Names under which manifests and the Helm chart create the controller's ConfigMap (the chart
  * prefixes its release name: `myrelease-ingress-nginx-controller`).
  */
-const CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
+const CONTROLLER_CONFIGMAP_NAME =
+  /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
 
 const CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
 
@@ -128,15 +137,33 @@ export function findController(kubernetes: KubernetesModel): IngressNginxControl
   if (flag && workload) {
     const [namespaceText, name] = flag.includes('/') ? flag.split('/', 2) : [workload.namespace, flag];
     const namespace = namespaceText.includes('$(') ? workload.namespace : namespaceText;
-    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name && candidate.namespace === namespace)
-      ?? kubernetes.configMaps.find((candidate) => candidate.name === name);
+    configMap =
+      kubernetes.configMaps.find((candidate) => candidate.name === name && candidate.namespace === namespace) ??
+      kubernetes.configMaps.find((candidate) => candidate.name === name);
   }
-  configMap ??= kubernetes.configMaps.find((candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name)
-    || candidate.labels.get('app.kubernetes.io/name') === 'ingress-nginx' && candidate.labels.get('app.kubernetes.io/component') === 'controller');
+  configMap ??= kubernetes.configMaps.find(
+    (candidate) =>
+      CONTROLLER_CONFIGMAP_NAME.test(candidate.name) ||
+      (candidate.labels.get('app.kubernetes.io/name') === 'ingress-nginx' && candidate.labels.get('app.kubernetes.io/component') === 'controller'),
+  );
   const helmValues = kubernetes.helmValues[0];
-  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : undefined;
+  const imageTag = container?.image
+    ? imageTagOf(container.image)
+    : helmValues?.imageTag
+      ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan }
+      : undefined;
   const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
-  const version = imageTag && numbers ? { numbers: numbers.slice(1).filter((n) => n !== undefined).map(Number), text: imageTag.text, span: imageTag.span } : undefined;
+  const version =
+    imageTag && numbers
+      ? {
+          numbers: numbers
+            .slice(1)
+            .filter((n) => n !== undefined)
+            .map(Number),
+          text: imageTag.text,
+          span: imageTag.span,
+        }
+      : undefined;
   if (!workload && !configMap && !helmValues) return undefined;
   return { ...(configMap ? { configMap } : {}), ...(helmValues ? { helmValues } : {}), ...(version ? { version } : {}), ...(workload ? { workload } : {}) };
 }
@@ -165,14 +192,23 @@ export function bundledNginx(version: ControllerVersion | undefined): { range: V
   const [major = 0, minor = 0, patch = 0] = version.numbers;
   const release = major * 1_000_000 + minor * 1_000 + patch;
   const at = (a: number, b: number, c = 0) => release >= a * 1_000_000 + b * 1_000 + c;
-  const nginx: Version = at(1, 13) ? [1, 27, 1]
-    : at(1, 10) ? (release === 1_010_000 ? [1, 25, 3] : [1, 25, 5])
-    : at(1, 5) ? [1, 21, 6]
-    : at(1, 1, 3) ? [1, 19, 10]
-    : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9]
-    : at(0, 47) ? [1, 20, 1]
-    : at(0, 33) ? [1, 19, 6]
-    : OLDEST_SUPPORTED;
+  const nginx: Version = at(1, 13)
+    ? [1, 27, 1]
+    : at(1, 10)
+      ? release === 1_010_000
+        ? [1, 25, 3]
+        : [1, 25, 5]
+      : at(1, 5)
+        ? [1, 21, 6]
+        : at(1, 1, 3)
+          ? [1, 19, 10]
+          : at(1, 0, 1) || at(0, 49, 3)
+            ? [1, 19, 9]
+            : at(0, 47)
+              ? [1, 20, 1]
+              : at(0, 33)
+                ? [1, 19, 6]
+                : OLDEST_SUPPORTED;
   return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join('.')}` };
 }
 
@@ -215,9 +251,17 @@ export function renderIngressNginx(kubernetes: KubernetesModel): { root?: NginxC
   const controller = findController(kubernetes);
   if (ingresses.length === 0 && !controller) return { diagnostics };
   // NGINX Inc.'s controller also takes class "nginx" but has its own keys and defaults: not modelled.
-  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? '')))) return { diagnostics };
-  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan
-    ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
+  if (
+    !controller?.workload &&
+    kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? '')))
+  )
+    return { diagnostics };
+  const fallbackAnchor =
+    controller?.configMap?.dataSpan ??
+    controller?.configMap?.nameSpan ??
+    controller?.helmValues?.configSpan ??
+    ingresses[0]?.nameSpan ??
+    controller?.workload?.nameSpan;
   if (!fallbackAnchor) return { diagnostics };
   const file = fallbackAnchor.file;
   const version = controller?.version;
@@ -235,7 +279,13 @@ export function renderIngressNginx(kubernetes: KubernetesModel): { root?: NginxC
     if (written && fallback !== undefined) {
       const where = controller?.configMap?.data.has(key) ? 'ConfigMap key' : 'Helm value controller.config';
       const problem = invalidNumber(written.value, rendering);
-      if (!problem) return { text: written.value, written, anchor: written.keySpan, origin: { controller: 'ingress-nginx', key, kind: 'configmap', text: `ingress-nginx ${where} "${key}"` } };
+      if (!problem)
+        return {
+          text: written.value,
+          written,
+          anchor: written.keySpan,
+          origin: { controller: 'ingress-nginx', key, kind: 'configmap', text: `ingress-nginx ${where} "${key}"` },
+        };
       diagnostics.push({
         ruleId: 'invalid-value',
         message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === 'seconds' ? ' of seconds, e.g. "60"' : ''})`,
@@ -244,7 +294,11 @@ export function renderIngressNginx(kubernetes: KubernetesModel): { root?: NginxC
       });
     }
     if (fallback === undefined) return undefined;
-    return { text: fallback, anchor: fallbackAnchor, origin: { controller: 'ingress-nginx', key, kind: 'default', text: `ingress-nginx${version ? ` ${version.text}` : ''} default of "${key}"` } };
+    return {
+      text: fallback,
+      anchor: fallbackAnchor,
+      origin: { controller: 'ingress-nginx', key, kind: 'default', text: `ingress-nginx${version ? ` ${version.text}` : ''} default of "${key}"` },
+    };
   };
 
   const http: ExpandedDirective[] = [];
@@ -263,18 +317,29 @@ export function renderIngressNginx(kubernetes: KubernetesModel): { root?: NginxC
   const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || '0') > 0;
   const upstreamSettings = keepsUpstreamConnections
     ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
-      const value = valueOf(key, rendering);
-      return value ? [generated(rendering, value, file)] : [];
-    })
-    // No pool: said explicitly, so nginx's own default (a pool since 1.29.7) does not stand in for it.
-    : [generated(UPSTREAM_KEYS['upstream-keepalive-connections'], {
-      text: '0',
-      anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
-      ...(keepaliveConnections?.written ? { written: keepaliveConnections.written } : {}),
-      origin: upstreamKeepaliveHonoured(version)
-        ? keepaliveConnections?.origin ?? { controller: 'ingress-nginx', key: 'upstream-keepalive-connections', kind: 'default', text: 'ingress-nginx' }
-        : { controller: 'ingress-nginx', key: 'upstream-keepalive-connections', kind: 'default', text: `ingress-nginx ${version?.text ?? ''} sends "Connection: close" upstream (before 0.20)` },
-    }, file)];
+        const value = valueOf(key, rendering);
+        return value ? [generated(rendering, value, file)] : [];
+      })
+    : // No pool: said explicitly, so nginx's own default (a pool since 1.29.7) does not stand in for it.
+      [
+        generated(
+          UPSTREAM_KEYS['upstream-keepalive-connections'],
+          {
+            text: '0',
+            anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
+            ...(keepaliveConnections?.written ? { written: keepaliveConnections.written } : {}),
+            origin: upstreamKeepaliveHonoured(version)
+              ? (keepaliveConnections?.origin ?? { controller: 'ingress-nginx', key: 'upstream-keepalive-connections', kind: 'default', text: 'ingress-nginx' })
+              : {
+                  controller: 'ingress-nginx',
+                  key: 'upstream-keepalive-connections',
+                  kind: 'default',
+                  text: `ingress-nginx ${version?.text ?? ''} sends "Connection: close" upstream (before 0.20)`,
+                },
+          },
+          file,
+        ),
+      ];
 
   const upstreams = new Map<string, ExpandedDirective>();
   const servers = new Map<string, ExpandedDirective[]>();
@@ -286,10 +351,26 @@ export function renderIngressNginx(kubernetes: KubernetesModel): { root?: NginxC
       const problem = invalidAnnotation(short, value.value, rendering);
       if (problem) {
         // Only this field falls back to the ConfigMap's value (docs/servers/ingress-nginx.md#3-per-ingress-annotations).
-        diagnostics.push({ ruleId: 'invalid-value', message: `annotation ${name}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`, primary: value.valueSpan, related: [] });
+        diagnostics.push({
+          ruleId: 'invalid-value',
+          message: `annotation ${name}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`,
+          primary: value.valueSpan,
+          related: [],
+        });
         return [];
       }
-      return [generated(rendering, { text: value.value, written: value, anchor: value.keySpan, origin: { controller: 'ingress-nginx', key: name, kind: 'annotation', text: `annotation ${name}` } }, file)];
+      return [
+        generated(
+          rendering,
+          {
+            text: value.value,
+            written: value,
+            anchor: value.keySpan,
+            origin: { controller: 'ingress-nginx', key: name, kind: 'annotation', text: `annotation ${name}` },
+          },
+          file,
+        ),
+      ];
     });
     const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
     if (connectionHeader) overrides.push(simple('proxy_set_header', ['Connection', connectionHeader.value.trim()], connectionHeader.valueSpan, file));
@@ -310,13 +391,18 @@ export function renderIngressNginx(kubernetes: KubernetesModel): { root?: NginxC
   for (const upstream of upstreams.values()) http.push(upstream);
   for (const [host, locations] of servers) {
     const anchor = locations[0].directive.span;
-    http.push(block('server', [], [
-      simple('server_name', [host], anchor, file),
-      simple('listen', ['80'], anchor, file),
-      ...locations,
-    ], anchor, file));
+    http.push(block('server', [], [simple('server_name', [host], anchor, file), simple('listen', ['80'], anchor, file), ...locations], anchor, file));
   }
-  return { root: { kind: 'main', file, context: 'main', directives: [...workerLimits(valueOf, file), block('http', [], http, fallbackAnchor, file)], generatedBy: 'ingress-nginx' }, diagnostics };
+  return {
+    root: {
+      kind: 'main',
+      file,
+      context: 'main',
+      directives: [...workerLimits(valueOf, file), block('http', [], http, fallbackAnchor, file)],
+      generatedBy: 'ingress-nginx',
+    },
+    diagnostics,
+  };
 }
 
 /**
@@ -344,9 +430,7 @@ function invalidNumber(text: string, rendering: KeyRendering): string | undefine
   if (rendering.type !== 'seconds' && rendering.type !== 'integer') return undefined;
   const trimmed = text.trim();
   if (trimmed === '' || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return undefined;
-  return rendering.type === 'seconds'
-    ? `"${text}" is not a whole number of seconds (the template appends the "s" itself)`
-    : `"${text}" is not a whole number`;
+  return rendering.type === 'seconds' ? `"${text}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text}" is not a whole number`;
 }
 
 function upstreamBlock(name: string, ingress: IngressObject, backend: IngressBackend, settings: ExpandedDirective[], file: string): ExpandedDirective {
@@ -355,7 +439,15 @@ function upstreamBlock(name: string, ingress: IngressObject, backend: IngressBac
   return block('upstream', [name], [server, ...settings], backend.span, file);
 }
 
-function locationBlock(path: string, upstream: string, protocol: string, backend: IngressBackend, overrides: ExpandedDirective[], keepsUpstreamConnections: boolean, file: string): ExpandedDirective | undefined {
+function locationBlock(
+  path: string,
+  upstream: string,
+  protocol: string,
+  backend: IngressBackend,
+  overrides: ExpandedDirective[],
+  keepsUpstreamConnections: boolean,
+  file: string,
+): ExpandedDirective | undefined {
   const pass = {
     HTTP: ['proxy_pass', `http://${upstream}`],
     HTTPS: ['proxy_pass', `https://${upstream}`],
@@ -367,13 +459,19 @@ function locationBlock(path: string, upstream: string, protocol: string, backend
   // AJP (before 1.9) used a module this model does not know: no pass, so no rule judges it.
   if (!pass) return undefined;
   const ownConnection = overrides.some((entry) => entry.directive.name === 'proxy_set_header');
-  return block('location', [path], [
-    ...overrides,
-    // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
-    // "close"; the connection-proxy-header annotation replaces it.
-    ...(ownConnection ? [] : [simple('proxy_set_header', ['Connection', keepsUpstreamConnections ? '' : 'close'], backend.span, file)]),
-    simple(pass[0], [pass[1]], backend.span, file),
-  ], backend.span, file);
+  return block(
+    'location',
+    [path],
+    [
+      ...overrides,
+      // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
+      // "close"; the connection-proxy-header annotation replaces it.
+      ...(ownConnection ? [] : [simple('proxy_set_header', ['Connection', keepsUpstreamConnections ? '' : 'close'], backend.span, file)]),
+      simple(pass[0], [pass[1]], backend.span, file),
+    ],
+    backend.span,
+    file,
+  );
 }
 
 /** One directive rendered from a ConfigMap value or annotation. */

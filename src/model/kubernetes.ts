@@ -36,7 +36,7 @@ export function workloadsSelectedBy(model: KubernetesModel, service: ServiceObje
   let selected = index.selected.get(service);
   if (!selected) {
     const [first] = service.selector;
-    const candidates = first ? index.workloadsByLabel.get(labelKey(service.namespace, first[0], first[1])) ?? [] : [];
+    const candidates = first ? (index.workloadsByLabel.get(labelKey(service.namespace, first[0], first[1])) ?? []) : [];
     selected = candidates.filter((workload) => selectorMatches(service.selector, workload.podLabels));
     index.selected.set(service, selected);
   }
@@ -87,7 +87,5 @@ export function resolveTargetPort(port: ServicePort, container: ContainerObject)
 
 /** The Service port that `port` (a number or a port name, as an Ingress or a URL gives it) means. */
 export function servicePort(service: ServiceObject, port: number | string): ServicePort | undefined {
-  return typeof port === 'number'
-    ? service.ports.find((candidate) => candidate.port === port)
-    : service.ports.find((candidate) => candidate.name === port);
+  return typeof port === 'number' ? service.ports.find((candidate) => candidate.port === port) : service.ports.find((candidate) => candidate.name === port);
 }

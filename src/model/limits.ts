@@ -23,7 +23,13 @@ const SOMAXCONN_REFERENCE = 'listen(2) (man-pages 6.03); Documentation/networkin
 const SYSTEMD_NOFILE_REFERENCE = 'systemd-system.conf(5) DefaultLimitNOFILE= (systemd 252)';
 
 function configured(name: string, value: number, option: string): Setting<number> {
-  return { name, value, text: String(value), unit: 'count', source: { kind: 'default', reference: `.cfglint.json environment.${option}`, note: 'given in the configuration' } };
+  return {
+    name,
+    value,
+    text: String(value),
+    unit: 'count',
+    source: { kind: 'default', reference: `.cfglint.json environment.${option}`, note: 'given in the configuration' },
+  };
 }
 
 function unknown(name: string, note: string): Setting<number> {
@@ -36,9 +42,11 @@ function sourceFile(limit: SystemLimit): string | undefined {
 
 /** The limit of `name` for a compose service or Kubernetes workload, set in the launch's own file. */
 function containerLimit(deployment: Deployment, name: SystemLimit['name'], launch: Launch): SystemLimit | undefined {
-  return deployment.limits.filter((limit) =>
-    limit.name === name && limit.appliesTo.kind === 'container' && limit.appliesTo.name === launch.service && sourceFile(limit) === launch.file,
-  ).pop();
+  return deployment.limits
+    .filter(
+      (limit) => limit.name === name && limit.appliesTo.kind === 'container' && limit.appliesTo.name === launch.service && sourceFile(limit) === launch.file,
+    )
+    .pop();
 }
 
 /** Whether the launch shares the host's network namespace (and so the host's sysctls). */
@@ -84,7 +92,9 @@ export function somaxconnFor(deployment: Deployment, launch?: Launch): Setting<n
  */
 export function nofileFor(deployment: Deployment, launch: Launch): OpenFileLimit {
   if (launch.kind === 'systemd') {
-    const own = deployment.limits.filter((limit) => limit.name === 'nofile' && limit.appliesTo.kind === 'service' && limit.appliesTo.name === launch.service).pop();
+    const own = deployment.limits
+      .filter((limit) => limit.name === 'nofile' && limit.appliesTo.kind === 'service' && limit.appliesTo.name === launch.service)
+      .pop();
     if (own) return { soft: own.setting, ...(own.hard ? { hard: own.hard } : {}) };
     return serviceDefault();
   }
@@ -98,7 +108,13 @@ export function nofileFor(deployment: Deployment, launch: Launch): OpenFileLimit
 }
 
 function serviceDefault(): OpenFileLimit {
-  const setting = (value: number, text: string): Setting<number> => ({ name: 'nofile', value, text, unit: 'count', source: { kind: 'default', reference: SYSTEMD_NOFILE_REFERENCE, note: 'DefaultLimitNOFILE=1024:524288' } });
+  const setting = (value: number, text: string): Setting<number> => ({
+    name: 'nofile',
+    value,
+    text,
+    unit: 'count',
+    source: { kind: 'default', reference: SYSTEMD_NOFILE_REFERENCE, note: 'DefaultLimitNOFILE=1024:524288' },
+  });
   return { soft: setting(1024, '1024'), hard: setting(524288, '524288') };
 }
 
@@ -120,7 +136,9 @@ export function nginxWorkerNofile(deployment: Deployment, scope?: NginxHttpScope
   }
   const launch = deployment.launches.find((candidate) => candidate.program === 'nginx' || candidate.program === 'openresty');
   if (launch) return nofileFor(deployment, launch);
-  const unit = deployment.limits.filter((limit) => limit.name === 'nofile' && limit.appliesTo.kind === 'service' && /^(nginx|openresty)\.service$/.test(limit.appliesTo.name)).pop();
+  const unit = deployment.limits
+    .filter((limit) => limit.name === 'nofile' && limit.appliesTo.kind === 'service' && /^(nginx|openresty)\.service$/.test(limit.appliesTo.name))
+    .pop();
   if (unit) return { soft: unit.setting, ...(unit.hard ? { hard: unit.hard } : {}) };
   if (deployment.environment.nofile !== undefined) return { soft: configured('nofile', deployment.environment.nofile, 'nofile') };
   return { soft: unknown('nofile', 'nothing in the tree says how nginx is started') };

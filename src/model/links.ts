@@ -89,7 +89,12 @@ export function nginxTargets(model: Deployment): NginxTarget[] {
 }
 
 /** Whether a listener accepts what nginx sends to `address`, and why. */
-export function matchListener(address: NginxAddress, listener: Listener, composeNamesOf: (backend: Backend) => string[], projectOf: (backend: Backend) => string | undefined = () => undefined): { reason: LinkReason; detail: string } | undefined {
+export function matchListener(
+  address: NginxAddress,
+  listener: Listener,
+  composeNamesOf: (backend: Backend) => string[],
+  projectOf: (backend: Backend) => string | undefined = () => undefined,
+): { reason: LinkReason; detail: string } | undefined {
   const listens: ListenAddress = listener.address;
   if (address.kind === 'unix') {
     if (listens.kind !== 'unix') return undefined;
@@ -112,7 +117,10 @@ export function matchListener(address: NginxAddress, listener: Listener, compose
   if (name !== undefined && (ALL_INTERFACES.has(bound) || bound === host)) {
     const what = name === names[0] ? 'the compose service' : `a name of the compose service "${names[0]}"`;
     const project = projectOf(listener.backend as Backend);
-    return { reason: 'compose-service', detail: `"${address.host}" is ${what} that runs this backend${project !== undefined ? ` (compose project ${project})` : ''}, port ${address.port}` };
+    return {
+      reason: 'compose-service',
+      detail: `"${address.host}" is ${what} that runs this backend${project !== undefined ? ` (compose project ${project})` : ''}, port ${address.port}`,
+    };
   }
   return undefined;
 }
@@ -134,20 +142,35 @@ function nginxContainers(model: Deployment, target: NginxTarget): ComposeContain
  * (`ports: ["8080:8000"]`), or from a container that shares its network namespace. A container's
  * loopback is its own: nginx in another service of the project does not reach it on 127.0.0.1.
  */
-function matchComposeLoopback(address: NginxAddress & { kind: 'tcp' }, listener: Listener, compose: ComposeService, nginxIn: ComposeContainer[]): { reason: LinkReason; detail: string } | undefined {
+function matchComposeLoopback(
+  address: NginxAddress & { kind: 'tcp' },
+  listener: Listener,
+  compose: ComposeService,
+  nginxIn: ComposeContainer[],
+): { reason: LinkReason; detail: string } | undefined {
   if (listener.address.kind !== 'tcp') return undefined;
   const bound = listener.address.host.toLowerCase();
   const inProject = nginxIn.filter((container) => container.project === compose.project);
   if (inProject.length > 0) {
     const together = inProject.find((container) => shareNetwork(container, compose));
     if (!together || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return undefined;
-    return { reason: 'same-address', detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${compose.service}"` };
+    return {
+      reason: 'same-address',
+      detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${compose.service}"`,
+    };
   }
   if (!ALL_INTERFACES.has(bound)) return undefined;
-  const published = compose.published.find((port) => port.hostPort === address.port && port.containerPort === (listener.address as { port: number }).port
-    && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)));
+  const published = compose.published.find(
+    (port) =>
+      port.hostPort === address.port &&
+      port.containerPort === (listener.address as { port: number }).port &&
+      (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp)),
+  );
   if (!published) return undefined;
-  return { reason: 'same-address', detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}` };
+  return {
+    reason: 'same-address',
+    detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`,
+  };
 }
 
 /**
@@ -162,7 +185,12 @@ function matchEndpoints(endpoints: ServiceEndpoint[], listener: Listener): { rea
   const launches = backendLaunches(listener.backend as Backend).filter((launch) => launch.kind === 'kubernetes');
   for (const endpoint of endpoints) {
     if (endpoint.port !== port) continue;
-    if (launches.some((launch) => launch.file === endpoint.workload.file && launch.service === endpoint.workload.name && (launch.container?.name ?? '') === endpoint.container.name)) {
+    if (
+      launches.some(
+        (launch) =>
+          launch.file === endpoint.workload.file && launch.service === endpoint.workload.name && (launch.container?.name ?? '') === endpoint.container.name,
+      )
+    ) {
       return {
         reason: 'kubernetes-service',
         detail: `Service ${endpoint.service.namespace}/${endpoint.service.name} port ${endpoint.servicePort.port} selects ${endpoint.workload.kind} ${endpoint.workload.name}, whose container "${endpoint.container.name}" listens on ${port}`,
@@ -229,9 +257,11 @@ export function kubernetesServiceGap(model: Deployment, address: NginxAddress): 
   const port = servicePort(service, address.port);
   if (!port) return service.ports.length > 0 ? { kind: 'no-such-port', service, port: address.port } : undefined;
   for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
-    const started = model.backends.flatMap((backend) => backendLaunches(backend)
-      .filter((launch) => launch.kind === 'kubernetes' && launch.file === workload.file && launch.service === workload.name)
-      .map((launch) => ({ backend, container: workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? '')) })));
+    const started = model.backends.flatMap((backend) =>
+      backendLaunches(backend)
+        .filter((launch) => launch.kind === 'kubernetes' && launch.file === workload.file && launch.service === workload.name)
+        .map((launch) => ({ backend, container: workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? '')) })),
+    );
     for (const { backend, container } of started) {
       if (!container) continue;
       const targetPort = resolveTargetPort(port, container);
@@ -242,7 +272,9 @@ export function kubernetesServiceGap(model: Deployment, address: NginxAddress): 
       }
       const listeners = backend.listeners.filter((listener) => listener.address.kind === 'tcp');
       if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === 'other')) continue;
-      const reached = listeners.some((listener) => listener.address.kind === 'tcp' && listener.address.port === targetPort && ALL_INTERFACES.has(listener.address.host.toLowerCase()));
+      const reached = listeners.some(
+        (listener) => listener.address.kind === 'tcp' && listener.address.port === targetPort && ALL_INTERFACES.has(listener.address.host.toLowerCase()),
+      );
       if (!reached) return { kind: 'nothing-on-target-port', service, port, workload, targetPort, listeners };
     }
   }
@@ -272,18 +304,22 @@ export function composeServiceOf(model: Deployment, backend: Backend): ComposeSe
   if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
   if (launches.length > 0) return undefined;
   // Only a service whose command is the image's own: one the tree starts runs what it says.
-  const started = new Set(model.launches.flatMap((launch) => (launch.kind === 'compose' && launch.compose ? [`${launch.compose.project}\0${launch.service}`] : [])));
+  const started = new Set(
+    model.launches.flatMap((launch) => (launch.kind === 'compose' && launch.compose ? [`${launch.compose.project}\0${launch.service}`] : [])),
+  );
   const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
   return mounting.length === 1 ? mounting[0] : undefined;
 }
 
 function computeLinks(model: Deployment): Link[] {
   const links: Link[] = [];
-  const composeOf = new Map<Backend, ComposeService | undefined>(model.backends.map((backend) => {
-    const compose = composeServiceOf(model, backend);
-    // network_mode: host puts the container on the host's network: its ports are the host's.
-    return [backend, compose && !compose.hostNetwork ? compose : undefined];
-  }));
+  const composeOf = new Map<Backend, ComposeService | undefined>(
+    model.backends.map((backend) => {
+      const compose = composeServiceOf(model, backend);
+      // network_mode: host puts the container on the host's network: its ports are the host's.
+      return [backend, compose && !compose.hostNetwork ? compose : undefined];
+    }),
+  );
   const composeNamesOf = (backend: Backend) => {
     const compose = composeOf.get(backend);
     return compose ? [compose.service, ...compose.aliases] : [];
@@ -298,14 +334,15 @@ function computeLinks(model: Deployment): Link[] {
   const byCompose = new Map<string, number[]>();
   const byContainer = new Map<string, number[]>();
   const sockets: number[] = [];
-  const add = <K,>(map: Map<K, number[]>, key: K, index: number) => (map.get(key) ?? map.set(key, []).get(key)!).push(index);
+  const add = <K>(map: Map<K, number[]>, key: K, index: number) => (map.get(key) ?? map.set(key, []).get(key)!).push(index);
   ordered.forEach(({ backend, listener }, index) => {
     if (listener.address.kind === 'unix') sockets.push(index);
     if (listener.address.kind !== 'tcp') return;
     add(byPort, listener.address.port, index);
     const compose = composeOf.get(backend);
     if (compose) {
-      for (const name of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase()))) add(byCompose, `${name}\0${listener.address.port}`, index);
+      for (const name of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase())))
+        add(byCompose, `${name}\0${listener.address.port}`, index);
       for (const port of compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
     }
     for (const launch of backendLaunches(backend)) {
@@ -316,19 +353,29 @@ function computeLinks(model: Deployment): Link[] {
     const address = target.address;
     const endpoints = hasServices && address.kind === 'tcp' ? serviceEndpoints(model, address) : [];
     const loopback = address.kind === 'tcp' && isLoopback(address.host);
-    let candidates = address.kind === 'unix' ? sockets : [...new Set([
-      ...(loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? []),
-      ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
-    ])].sort((a, b) => a - b);
+    let candidates =
+      address.kind === 'unix'
+        ? sockets
+        : [
+            ...new Set([
+              ...(loopback ? (byPort.get(address.port) ?? []) : (byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [])),
+              ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
+            ]),
+          ].sort((a, b) => a - b);
     const nginxIn = address.kind === 'tcp' ? nginxContainers(model, target) : [];
-    if (address.kind === 'tcp' && !loopback) candidates = mountedProject(candidates.map((index) => ({ index, compose: composeOf.get(ordered[index].backend) })), nginxIn);
+    if (address.kind === 'tcp' && !loopback)
+      candidates = mountedProject(
+        candidates.map((index) => ({ index, compose: composeOf.get(ordered[index].backend) })),
+        nginxIn,
+      );
     const found: (Omit<Link, 'scope' | 'alternatives'> & { local: boolean })[] = [];
     for (const index of candidates) {
       const { backend, listener } = ordered[index];
       const compose = composeOf.get(backend);
-      const match = compose && loopback
-        ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
-        : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener);
+      const match =
+        compose && loopback
+          ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
+          : (matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener));
       if (match) found.push({ target, listener, backend, ...match, local: match.reason === 'same-address' || match.reason === 'same-socket-path' });
     }
     if (found.length === 0) continue;

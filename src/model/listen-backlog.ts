@@ -30,7 +30,7 @@ export interface ExplicitQueue {
 /** The launches that start a backend, when the tree has them. */
 export function backendLaunches(backend: Backend): Launch[] {
   const own = 'launch' in backend && backend.launch ? [backend.launch] : [];
-  return own.length > 0 ? own : backend.launchedBy ?? [];
+  return own.length > 0 ? own : (backend.launchedBy ?? []);
 }
 
 /**
@@ -133,6 +133,6 @@ export function describeSomaxconnSource(setting: Setting<number>): string {
   if (setting.source.kind === 'file') return `${setting.source.span.file}:${setting.source.span.start.line}`;
   if (setting.source.reference.startsWith('.cfglint.json')) return setting.source.reference;
   return setting.source.note?.includes('network namespace')
-    ? 'the kernel default of the container\'s own network namespace since Linux 5.4'
+    ? "the kernel default of the container's own network namespace since Linux 5.4"
     : 'the kernel default since Linux 5.4; set environment.somaxconn in .cfglint.json if the host differs';
 }

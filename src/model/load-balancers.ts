@@ -37,16 +37,38 @@ export function kubernetesLoadBalancers(kubernetes: KubernetesModel): Kubernetes
       const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : undefined;
       balancers.push({
         description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: seconds !== undefined && attributes
-          ? { name: 'idle_timeout.timeout_seconds', value: Number(seconds) * 1000, text: seconds, unit: 'ms', source: { kind: 'file', span: attributes.valueSpan } }
-          : { name: 'idle_timeout.timeout_seconds', value: 60_000, text: '60', unit: 'ms', source: { kind: 'default', reference: 'AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)' } },
+        idleTimeout:
+          seconds !== undefined && attributes
+            ? {
+                name: 'idle_timeout.timeout_seconds',
+                value: Number(seconds) * 1000,
+                text: seconds,
+                unit: 'ms',
+                source: { kind: 'file', span: attributes.valueSpan },
+              }
+            : {
+                name: 'idle_timeout.timeout_seconds',
+                value: 60_000,
+                text: '60',
+                unit: 'ms',
+                source: { kind: 'default', reference: 'AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)' },
+              },
         span: attributes?.valueSpan ?? ingress.nameSpan,
         targets,
       });
     } else if (ingressClass === 'gce') {
       balancers.push({
         description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: { name: 'backend keepalive timeout', value: 600_000, text: '600', unit: 'ms', source: { kind: 'default', reference: 'Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)' } },
+        idleTimeout: {
+          name: 'backend keepalive timeout',
+          value: 600_000,
+          text: '600',
+          unit: 'ms',
+          source: {
+            kind: 'default',
+            reference: 'Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)',
+          },
+        },
         span: ingress.nameSpan,
         targets,
       });
@@ -75,16 +97,26 @@ function classicElb(kubernetes: KubernetesModel, service: ServiceObject): Kubern
   const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : undefined;
   return {
     description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
-    idleTimeout: idle && seconds !== undefined
-      ? { name: 'connection-idle-timeout', value: seconds * 1000, text: String(seconds), unit: 'ms', source: { kind: 'file', span: idle.valueSpan } }
-      : { name: 'connection-idle-timeout', value: 60_000, text: '60', unit: 'ms', source: { kind: 'default', reference: 'AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)' } },
+    idleTimeout:
+      idle && seconds !== undefined
+        ? { name: 'connection-idle-timeout', value: seconds * 1000, text: String(seconds), unit: 'ms', source: { kind: 'file', span: idle.valueSpan } }
+        : {
+            name: 'connection-idle-timeout',
+            value: 60_000,
+            text: '60',
+            unit: 'ms',
+            source: { kind: 'default', reference: 'AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)' },
+          },
     span: idle?.valueSpan ?? service.nameSpan,
     targets: workloadsSelectedBy(kubernetes, service),
   };
 }
 
 function ingressTargets(kubernetes: KubernetesModel, ingress: IngressObject): WorkloadObject[] {
-  const backends: IngressBackend[] = [...ingress.rules.flatMap((rule) => rule.paths.map((path) => path.backend)), ...(ingress.defaultBackend ? [ingress.defaultBackend] : [])];
+  const backends: IngressBackend[] = [
+    ...ingress.rules.flatMap((rule) => rule.paths.map((path) => path.backend)),
+    ...(ingress.defaultBackend ? [ingress.defaultBackend] : []),
+  ];
   const workloads = new Set<WorkloadObject>();
   for (const backend of backends) {
     for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
@@ -145,7 +177,9 @@ export function cloudLoadBalancers(model: Pick<Deployment, 'cloudBalancers'>): C
 /** Target groups no balancer of the tree forwards to (the balancer is in another stack or module). */
 export function unattachedTargetGroups(model: Pick<Deployment, 'cloudBalancers'>): LinkedTargetGroup[] {
   const attached = new Set(cloudLoadBalancers(model).flatMap((balancer) => balancer.targetGroups.map((linked) => linked.group)));
-  return (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group)));
+  return (model.cloudBalancers ?? []).flatMap((resources) =>
+    resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group)),
+  );
 }
 
 function linkGroup(resources: CloudBalancerResources, group: CloudTargetGroup): LinkedTargetGroup {
@@ -155,25 +189,42 @@ function linkGroup(resources: CloudBalancerResources, group: CloudTargetGroup): 
 }
 
 function describe(balancer: CloudBalancer): Omit<CloudLoadBalancer, 'balancer' | 'targetGroups'> {
-  const typeValue = balancer.classic ? 'classic' : balancer.type === undefined ? 'application' : balancer.type.known ? balancer.type.value.toLowerCase() : undefined;
-  const name = typeValue === 'application' ? 'AWS ALB' : typeValue === 'network' ? 'AWS NLB' : typeValue === 'classic' ? 'AWS Classic ELB' : 'AWS load balancer';
+  const typeValue = balancer.classic
+    ? 'classic'
+    : balancer.type === undefined
+      ? 'application'
+      : balancer.type.known
+        ? balancer.type.value.toLowerCase()
+        : undefined;
+  const name =
+    typeValue === 'application' ? 'AWS ALB' : typeValue === 'network' ? 'AWS NLB' : typeValue === 'classic' ? 'AWS Classic ELB' : 'AWS load balancer';
   const description = `the ${name} ${balancer.id}`;
   const idle = balancer.idleTimeout;
   const span = idle?.span ?? balancer.span;
   // Only HTTP listeners keep connections to the targets open between requests.
-  const keepsConnections = typeValue === 'application'
-    || (typeValue === 'classic' && balancer.classicListeners.some((listener) => listener.protocol?.known && /^https?$/i.test(listener.protocol.value)));
+  const keepsConnections =
+    typeValue === 'application' ||
+    (typeValue === 'classic' && balancer.classicListeners.some((listener) => listener.protocol?.known && /^https?$/i.test(listener.protocol.value)));
   if (!keepsConnections || (idle && !idle.known)) return { description, type: typeValue, idleTimeout: undefined, span };
   const classic = typeValue === 'classic';
   const idleTimeout: Setting<number> = idle?.known
-    ? { name: classic ? 'idle_timeout' : 'idle_timeout.timeout_seconds', value: idle.value * 1000, text: idle.text, unit: 'ms', source: { kind: 'file', span: idle.span, ...(idle.via ? { via: [idle.via.span] } : {}) } }
+    ? {
+        name: classic ? 'idle_timeout' : 'idle_timeout.timeout_seconds',
+        value: idle.value * 1000,
+        text: idle.text,
+        unit: 'ms',
+        source: { kind: 'file', span: idle.span, ...(idle.via ? { via: [idle.via.span] } : {}) },
+      }
     : {
-      name: classic ? 'idle_timeout' : 'idle_timeout.timeout_seconds',
-      value: (classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS) * 1000,
-      text: String(classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS),
-      unit: 'ms',
-      source: { kind: 'default', reference: `AWS ${classic ? 'Classic ELB' : 'ALB'} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})` },
-    };
+        name: classic ? 'idle_timeout' : 'idle_timeout.timeout_seconds',
+        value: (classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS) * 1000,
+        text: String(classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS),
+        unit: 'ms',
+        source: {
+          kind: 'default',
+          reference: `AWS ${classic ? 'Classic ELB' : 'ALB'} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})`,
+        },
+      };
   return { description, type: typeValue, idleTimeout, span };
 }
 

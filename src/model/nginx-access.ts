@@ -113,5 +113,7 @@ function isLocalAddress(address: string): boolean {
  * 401/403/404/444 (`if ($allowed = 0) { return 403; }`). cfglint does not evaluate the condition.
  */
 export function refusesOnCondition(block: NginxBlock): boolean {
-  return block.children.some((child) => child.kind === 'if' && child.own('return').some((entry) => /^(401|403|404|444)$/.test(entry.directive.args[0]?.value ?? '')));
+  return block.children.some(
+    (child) => child.kind === 'if' && child.own('return').some((entry) => /^(401|403|404|444)$/.test(entry.directive.args[0]?.value ?? '')),
+  );
 }

@@ -27,7 +27,7 @@ export interface HeaderBuffers {
 
 /** The server block a pass belongs to (the location's enclosing server), or the location itself when it has none. */
 export function serverOfPass(pass: UpstreamPass): NginxBlock {
-  return pass.location.kind === 'server' ? pass.location : pass.location.enclosing('server') ?? pass.location;
+  return pass.location.kind === 'server' ? pass.location : (pass.location.enclosing('server') ?? pass.location);
 }
 
 /**
@@ -81,7 +81,11 @@ export function explicitClientMaxBodySize(pass: UpstreamPass): BodyLimit | undef
 
 /** Bytes as nginx writes a size: `8k`, `1m`, `1g`, or a plain number of bytes (`4094`). */
 export function formatNginxSize(bytes: number): string {
-  for (const [unit, factor] of [['g', 1024 ** 3], ['m', 1024 ** 2], ['k', 1024]] as const) {
+  for (const [unit, factor] of [
+    ['g', 1024 ** 3],
+    ['m', 1024 ** 2],
+    ['k', 1024],
+  ] as const) {
     if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
   }
   return String(bytes);

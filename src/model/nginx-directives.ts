@@ -11,9 +11,25 @@
  * context, which is certain.
  */
 import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../readers/nginx';
-import { childContext, DATA_BLOCKS, DirectiveSpec, DirectiveTable, DirectiveTableOptions, moduleOfLoadPath, OPENRESTY_BUNDLE } from '../reference/nginx/directives';
+import {
+  childContext,
+  DATA_BLOCKS,
+  DirectiveSpec,
+  DirectiveTable,
+  DirectiveTableOptions,
+  moduleOfLoadPath,
+  OPENRESTY_BUNDLE,
+} from '../reference/nginx/directives';
 import { isUnknownValue } from '../discovery/template';
-import { argCountOf, argValueOf, directiveEndOffset, fileTextOf, isLuaBlockDirective, lastTokenEndOffset, opensBlock as opensBlockOf } from '../readers/nginx/parse';
+import {
+  argCountOf,
+  argValueOf,
+  directiveEndOffset,
+  fileTextOf,
+  isLuaBlockDirective,
+  lastTokenEndOffset,
+  opensBlock as opensBlockOf,
+} from '../readers/nginx/parse';
 import { THIRD_PARTY_DIRECTIVES } from '../reference/nginx/third-party-directives';
 
 /** Contexts a snippet's top level may stand in (an `include` may sit in any of them). */
@@ -175,7 +191,14 @@ export class NginxDirectiveIndex {
     let inner = byName.get(name);
     if (!inner) {
       // Only where the block itself is allowed: nginx stops at a misplaced block.
-      inner = this.intern([...new Set(contexts.filter((c) => this.opensBlockIn(name, c)).map((c) => childContext(name, c)).filter((c): c is string => c !== undefined))]);
+      inner = this.intern([
+        ...new Set(
+          contexts
+            .filter((c) => this.opensBlockIn(name, c))
+            .map((c) => childContext(name, c))
+            .filter((c): c is string => c !== undefined),
+        ),
+      ]);
       byName.set(name, inner);
     }
     return inner;
@@ -207,7 +230,9 @@ export class NginxDirectiveIndex {
           contexts: inner,
           root: level.root,
           // Read only for findings and the paths of the uses inside.
-          get path() { return owner.path; },
+          get path() {
+            return owner.path;
+          },
         });
       }
     };

@@ -72,7 +72,9 @@ export function headerDrops(http: NginxBlock, name: HeaderListDirective): Header
         const redefined = new Set(own.map(headerName));
         // add_header with an empty value adds nothing, so losing it loses nothing; for
         // proxy_set_header the empty value is what strips the client's header, and losing it matters.
-        const dropped = outerList.filter((entry) => !redefined.has(headerName(entry)) && (name === 'proxy_set_header' || entry.directive.args[1]?.value !== ''));
+        const dropped = outerList.filter(
+          (entry) => !redefined.has(headerName(entry)) && (name === 'proxy_set_header' || entry.directive.args[1]?.value !== ''),
+        );
         if (dropped.length > 0) drops.push({ block, own, outer: ownerOf(outer, dropped[0], name), dropped });
       }
     }

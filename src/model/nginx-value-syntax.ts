@@ -9,7 +9,10 @@ export type ValueSyntax = 'msec' | 'sec' | 'size' | 'offset' | 'number' | 'http-
 
 /** `[argument index, syntax]` pairs per directive; only directives whose syntax is certain. */
 export const VALUE_SYNTAX: Record<string, [number, ValueSyntax][]> = {
-  keepalive_timeout: [[0, 'msec'], [1, 'sec']],
+  keepalive_timeout: [
+    [0, 'msec'],
+    [1, 'sec'],
+  ],
   keepalive_requests: [[0, 'number']],
   keepalive_time: [[0, 'msec']],
   keepalive: [[0, 'number']],

@@ -38,23 +38,41 @@ export const CH = {
 } as const;
 const ALL = 511;
 const CHAR_BITS: [string, number][] = [
-  ['\n', CH.LF], ['\r', CH.CR], ['.', CH.DOT], ['/', CH.SLASH], ['?', CH.QUESTION], ['@', CH.AT], [':', CH.COLON], ['#', CH.HASH], [' ', CH.SPACE],
+  ['\n', CH.LF],
+  ['\r', CH.CR],
+  ['.', CH.DOT],
+  ['/', CH.SLASH],
+  ['?', CH.QUESTION],
+  ['@', CH.AT],
+  [':', CH.COLON],
+  ['#', CH.HASH],
+  [' ', CH.SPACE],
 ];
 /** What lets a value name another host than the literal around it: `.` `/` `?` `@` `:` `#`. */
 export const HOST_DELIMITERS = CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH;
 
 function maskOfCode(code: number): number {
   switch (code) {
-    case 10: return CH.LF;
-    case 13: return CH.CR;
-    case 46: return CH.DOT;
-    case 47: return CH.SLASH;
-    case 63: return CH.QUESTION;
-    case 64: return CH.AT;
-    case 58: return CH.COLON;
-    case 35: return CH.HASH;
-    case 32: return CH.SPACE;
-    default: return 0;
+    case 10:
+      return CH.LF;
+    case 13:
+      return CH.CR;
+    case 46:
+      return CH.DOT;
+    case 47:
+      return CH.SLASH;
+    case 63:
+      return CH.QUESTION;
+    case 64:
+      return CH.AT;
+    case 58:
+      return CH.COLON;
+    case 35:
+      return CH.HASH;
+    case 32:
+      return CH.SPACE;
+    default:
+      return 0;
   }
 }
 
@@ -138,7 +156,10 @@ function scanRegex(source: string): RegexInfo {
 
   while (i < source.length) {
     const ch = source[i];
-    if (extended && (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f' || ch === '\v')) { i++; continue; }
+    if (extended && (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f' || ch === '\v')) {
+      i++;
+      continue;
+    }
     if (extended && ch === '#') {
       while (i < source.length && source[i] !== '\n') i++;
       continue;
@@ -228,7 +249,10 @@ function scanRegex(source: string): RegexInfo {
       i++;
       continue;
     }
-    if (ch === '|') { i++; continue; }
+    if (ch === '|') {
+      i++;
+      continue;
+    }
     if (ch === '*' || ch === '+' || ch === '?' || ch === '{') {
       // A quantified word is no longer one fixed value (`(a+)`); `{` without digits is a literal.
       const quantifier = ch !== '{' || /^\{\d+(,\d*)?\}/.test(source.slice(i));
@@ -238,7 +262,10 @@ function scanRegex(source: string): RegexInfo {
         continue;
       }
     }
-    if (ch === '^' || ch === '$') { i++; continue; }
+    if (ch === '^' || ch === '$') {
+      i++;
+      continue;
+    }
     const code = source.charCodeAt(i);
     consume(maskOfCode(code), isNameCode(code) || code === 45);
     i++;
@@ -251,19 +278,47 @@ function escapeMask(source: string, i: number, inClass: boolean): [number, numbe
   const next = source[i + 1];
   if (next === undefined) return [0, 1, false];
   switch (next) {
-    case 'n': return [CH.LF, 2, false];
-    case 'r': return [CH.CR, 2, false];
-    case 's': return [CH.LF | CH.CR | CH.SPACE, 2, false];
-    case 'S': return [ALL & ~(CH.LF | CH.CR | CH.SPACE), 2, false];
-    case 'd': case 'w': case 't': case 'f': case 'e': case 'a': case 'h': return [next === 'h' ? CH.SPACE : 0, 2, false];
-    case 'D': case 'W': return [ALL, 2, false];
-    case 'H': return [ALL & ~CH.SPACE, 2, false];
-    case 'v': case 'R': return [CH.LF | CH.CR, 2, false];
-    case 'V': return [ALL & ~(CH.LF | CH.CR), 2, false];
-    case 'N': return [ALL & ~CH.LF, 2, false];
-    case 'X': case 'C': return [ALL, 2, false];
-    case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K': return [0, 2, false];
-    case 'p': case 'P': {
+    case 'n':
+      return [CH.LF, 2, false];
+    case 'r':
+      return [CH.CR, 2, false];
+    case 's':
+      return [CH.LF | CH.CR | CH.SPACE, 2, false];
+    case 'S':
+      return [ALL & ~(CH.LF | CH.CR | CH.SPACE), 2, false];
+    case 'd':
+    case 'w':
+    case 't':
+    case 'f':
+    case 'e':
+    case 'a':
+    case 'h':
+      return [next === 'h' ? CH.SPACE : 0, 2, false];
+    case 'D':
+    case 'W':
+      return [ALL, 2, false];
+    case 'H':
+      return [ALL & ~CH.SPACE, 2, false];
+    case 'v':
+    case 'R':
+      return [CH.LF | CH.CR, 2, false];
+    case 'V':
+      return [ALL & ~(CH.LF | CH.CR), 2, false];
+    case 'N':
+      return [ALL & ~CH.LF, 2, false];
+    case 'X':
+    case 'C':
+      return [ALL, 2, false];
+    case 'b':
+    case 'B':
+    case 'A':
+    case 'z':
+    case 'Z':
+    case 'G':
+    case 'K':
+      return [0, 2, false];
+    case 'p':
+    case 'P': {
       const braced = /^\{[^}]*\}/.exec(source.slice(i + 2));
       const length = 2 + (braced ? braced[0].length : 1);
       return [next === 'P' ? ALL : 0, length, false];
@@ -321,7 +376,14 @@ function classMask(source: string, i: number): [number, number] {
       if (end !== -1) {
         const name = source.slice(j + 2, end).replace(/^\^/, '');
         const posixNegated = source[j + 2] === '^';
-        const posix: Record<string, number> = { space: CH.LF | CH.CR | CH.SPACE, blank: CH.SPACE, cntrl: CH.LF | CH.CR, punct: CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH, graph: HOST_DELIMITERS, print: HOST_DELIMITERS | CH.SPACE };
+        const posix: Record<string, number> = {
+          space: CH.LF | CH.CR | CH.SPACE,
+          blank: CH.SPACE,
+          cntrl: CH.LF | CH.CR,
+          punct: CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH,
+          graph: HOST_DELIMITERS,
+          print: HOST_DELIMITERS | CH.SPACE,
+        };
         const m = posix[name] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
         j = end + 2;
@@ -341,7 +403,7 @@ function classMask(source: string, i: number): [number, number] {
       let length = 2;
       if (to === '\\') {
         const escaped = source[j + 2];
-        to = escaped === 'n' ? '\n' : escaped === 'r' ? '\r' : escaped ?? '';
+        to = escaped === 'n' ? '\n' : escaped === 'r' ? '\r' : (escaped ?? '');
         length = 3;
         if (escaped === 'x') {
           const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(j + 3));
@@ -387,7 +449,10 @@ export function valueParts(text: string): ValuePart[] {
     if (end > literalStart) parts.push({ kind: 'text', text: text.slice(literalStart, end), start: literalStart, end });
   };
   while (i < text.length) {
-    if (text.charCodeAt(i) !== 36) { i++; continue; }
+    if (text.charCodeAt(i) !== 36) {
+      i++;
+      continue;
+    }
     const start = i;
     const next = text[i + 1];
     if (next === UNKNOWN_MARK) {
@@ -410,7 +475,10 @@ export function valueParts(text: string): ValuePart[] {
     const nameStart = i + (braced ? 2 : 1);
     let j = nameStart;
     while (j < text.length && isNameCode(text.charCodeAt(j))) j++;
-    if (j === nameStart || (braced && text[j] !== '}')) { i++; continue; }
+    if (j === nameStart || (braced && text[j] !== '}')) {
+      i++;
+      continue;
+    }
     flush(start);
     const name = text.slice(nameStart, j);
     const end = braced ? j + 1 : j;
@@ -481,11 +549,42 @@ function readBuiltinFacts(name: string): Facts | undefined {
 
 /** Variables nginx (or its stock modules) sets from the connection or configuration: never chosen by the client. */
 const CONFIG_VARIABLES = new Set([
-  'scheme', 'https', 'server_name', 'server_port', 'server_addr', 'server_protocol', 'remote_addr', 'remote_port',
-  'binary_remote_addr', 'realpath_root', 'document_root', 'nginx_version', 'hostname', 'pid', 'msec', 'time_local',
-  'time_iso8601', 'request_id', 'connection', 'connection_requests', 'status', 'proxy_host', 'proxy_port',
-  'upstream_addr', 'ssl_protocol', 'ssl_cipher', 'ssl_server_name', 'request_time', 'bytes_sent', 'body_bytes_sent',
-  'limit_rate', 'pipe', 'proxy_protocol_addr', 'proxy_protocol_port', 'realip_remote_addr', 'request_length',
+  'scheme',
+  'https',
+  'server_name',
+  'server_port',
+  'server_addr',
+  'server_protocol',
+  'remote_addr',
+  'remote_port',
+  'binary_remote_addr',
+  'realpath_root',
+  'document_root',
+  'nginx_version',
+  'hostname',
+  'pid',
+  'msec',
+  'time_local',
+  'time_iso8601',
+  'request_id',
+  'connection',
+  'connection_requests',
+  'status',
+  'proxy_host',
+  'proxy_port',
+  'upstream_addr',
+  'ssl_protocol',
+  'ssl_cipher',
+  'ssl_server_name',
+  'request_time',
+  'bytes_sent',
+  'body_bytes_sent',
+  'limit_rate',
+  'pipe',
+  'proxy_protocol_addr',
+  'proxy_protocol_port',
+  'realip_remote_addr',
+  'request_length',
 ]);
 
 function combine(all: Facts[]): Facts {
@@ -656,7 +755,7 @@ export class NginxVariables {
     if (part.kind === 'text') return { request: false, mask: maskOfLiteral(part.text), origin: [] };
     if (part.kind === 'template') return undefined;
     if (part.kind === 'capture') {
-      const source = captures === null ? undefined : captures ?? this.capturesFor(block);
+      const source = captures === null ? undefined : (captures ?? this.capturesFor(block));
       if (!source) return undefined;
       return captureFacts(source, source.regex.groups[part.index - 1], `$${part.index}`);
     }
@@ -718,8 +817,13 @@ export class NginxVariables {
   private blockFree = new Map<string, ExpandedPart[]>();
 
   private isBlockFree(text: string): boolean {
-    return valueParts(text).every((part) => part.kind === 'text'
-      || (part.kind === 'variable' && !this.sets.has(part.name) && (builtinFacts(part.name) !== undefined || CONFIG_VARIABLES.has(part.name) || this.maps.has(part.name))));
+    return valueParts(text).every(
+      (part) =>
+        part.kind === 'text' ||
+        (part.kind === 'variable' &&
+          !this.sets.has(part.name) &&
+          (builtinFacts(part.name) !== undefined || CONFIG_VARIABLES.has(part.name) || this.maps.has(part.name))),
+    );
   }
 
   private expandHere(text: string, block: NginxBlock, captures?: RegexSource | null): ExpandedPart[] {
@@ -783,8 +887,11 @@ export class NginxVariables {
 
   private mapMayHoldLineBreak(map: MapDefinition): boolean {
     const sourceParts = valueParts(map.source);
-    const subjectSafe = sourceParts.every((part) => part.kind === 'text' ? (maskOfLiteral(part.text) & (CH.LF | CH.CR)) === 0
-      : part.kind === 'variable' && !this.variableMayHoldLineBreak(part.name, undefined));
+    const subjectSafe = sourceParts.every((part) =>
+      part.kind === 'text'
+        ? (maskOfLiteral(part.text) & (CH.LF | CH.CR)) === 0
+        : part.kind === 'variable' && !this.variableMayHoldLineBreak(part.name, undefined),
+    );
     for (const { value } of map.entries) {
       for (const part of valueParts(value)) {
         if (part.kind === 'text') {

@@ -138,7 +138,14 @@ export class NginxBlock {
       const origin = own.generated ? { origin: own.generated } : {};
       if (own.generated?.kind === 'default') {
         // A controller's own default (ingress-nginx): rendered into its nginx.conf, written nowhere in the tree.
-        return { name, value, text, unit, source: { kind: 'default', reference: 'docs/servers/ingress-nginx.md', note: own.generated.text, by: own.generated.controller }, ...origin };
+        return {
+          name,
+          value,
+          text,
+          unit,
+          source: { kind: 'default', reference: 'docs/servers/ingress-nginx.md', note: own.generated.text, by: own.generated.controller },
+          ...origin,
+        };
       }
       return { name, value, text, unit, source: { kind: 'file', span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
     }
@@ -195,9 +202,7 @@ function flattenIncludes(contents: ExpandedDirective[]): ExpandedDirective[] {
 }
 
 /** A TCP or unix-socket address as nginx writes it. */
-export type NginxAddress =
-  | { kind: 'tcp'; host: string; port: number; text: string }
-  | { kind: 'unix'; path: string; text: string };
+export type NginxAddress = { kind: 'tcp'; host: string; port: number; text: string } | { kind: 'unix'; path: string; text: string };
 
 export interface UpstreamServer {
   address: NginxAddress | undefined;
@@ -221,11 +226,7 @@ export interface UpstreamPass {
   location: NginxBlock;
   /** `http`, `https`, `grpc`, `grpcs` for proxy_pass/grpc_pass; undefined otherwise. */
   scheme?: string;
-  target:
-    | { kind: 'group'; group: UpstreamGroup }
-    | { kind: 'address'; address: NginxAddress }
-    | { kind: 'variable' }
-    | { kind: 'unresolved'; host: string };
+  target: { kind: 'group'; group: UpstreamGroup } | { kind: 'address'; address: NginxAddress } | { kind: 'variable' } | { kind: 'unresolved'; host: string };
 }
 
 const PASS_DIRECTIVES: Record<string, PassModule> = {
@@ -256,7 +257,10 @@ export class NginxHttpScope {
   readonly servers: NginxBlock[] = [];
   readonly locations: NginxBlock[] = [];
 
-  constructor(readonly http: NginxBlock, readonly roots: NginxConfigRoot[]) {}
+  constructor(
+    readonly http: NginxBlock,
+    readonly roots: NginxConfigRoot[],
+  ) {}
 
   /**
    * nginx matches upstream names case-insensitively; the first definition wins. Snippets of

@@ -28,20 +28,27 @@ export function downAfterReboot(model: Deployment): DownAfterReboot[] {
   const found: DownAfterReboot[] = [];
   const targets = hostTargets(model);
   const balancerFor = (ports: number[]) => targets.find((target) => ports.includes(target.port.value));
-  const describe = (target: ReturnType<typeof balancerFor>) => (target ? target.balancer ?? target.name : undefined);
+  const describe = (target: ReturnType<typeof balancerFor>) => (target ? (target.balancer ?? target.name) : undefined);
   const hasNginx = model.nginx.scopes.some((scope) => scope.servers.length > 0 && !scope.roots.some((root) => root.generatedBy === 'ingress-nginx'));
   const nginxLaunches = model.launches.filter((launch) => launch.program === 'nginx' || launch.program === 'openresty');
 
   for (const container of model.compose) {
     if (container.published.length === 0 || !container.keySpan) continue;
     const ports = [...new Set(container.published.map((published) => published.hostPort))];
-    const runsNginx = (container.image !== undefined && NGINX_IMAGE.test(container.image))
-      || nginxLaunches.some((launch) => launch.kind === 'compose' && launch.file === container.file && launch.service === container.service);
+    const runsNginx =
+      (container.image !== undefined && NGINX_IMAGE.test(container.image)) ||
+      nginxLaunches.some((launch) => launch.kind === 'compose' && launch.file === container.file && launch.service === container.service);
     const target = balancerFor(ports);
     // Without nginx in the tree, the service a balancer sends to is the front door.
     if (!runsNginx && (hasNginx || !target)) continue;
     if (restartsAtBoot(container.restart) !== false) continue;
-    found.push({ kind: 'compose', container, runs: runsNginx ? 'nginx' : 'the service the load balancer sends to', ports, ...(describe(target) ? { behindBalancer: describe(target) } : {}) });
+    found.push({
+      kind: 'compose',
+      container,
+      runs: runsNginx ? 'nginx' : 'the service the load balancer sends to',
+      ports,
+      ...(describe(target) ? { behindBalancer: describe(target) } : {}),
+    });
   }
 
   const targetPorts = targets.map((target) => target.port.value);
@@ -62,4 +69,3 @@ export function downAfterReboot(model: Deployment): DownAfterReboot[] {
   }
   return found;
 }
-

@@ -149,9 +149,10 @@ function compareCloseness(a: Closeness, b: Closeness): number {
 
 function sharedDirectoryOf(nginxFiles: string[], backendFiles: string[]): string {
   let best: string[] = [];
-  for (const a of nginxFiles) for (const b of backendFiles) {
-    const common = commonSegments(a, b);
-    if (common.length > best.length) best = common;
-  }
+  for (const a of nginxFiles)
+    for (const b of backendFiles) {
+      const common = commonSegments(a, b);
+      if (common.length > best.length) best = common;
+    }
   return best.join('/');
 }

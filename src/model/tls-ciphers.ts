@@ -38,7 +38,10 @@ export function weakCiphers(list: string): WeakCipherItem[] {
     const body = sign === '!' || sign === '-' || sign === '+' ? item.slice(1) : item;
     if (body.startsWith('@')) continue; // @STRENGTH, @SECLEVEL=n
     // `a+b` selects suites in both: weak when any part is (EECDH+RC4 is RC4).
-    const family = body.split('+').map(familyOf).find((f) => f !== undefined);
+    const family = body
+      .split('+')
+      .map(familyOf)
+      .find((f) => f !== undefined);
     if (!family) continue;
     if (sign === '!') removedForGood.add(family);
     else if (sign === '-') enabled.delete(family);

@@ -56,7 +56,15 @@ function bindAddress(text: string, defaultPort: number): UnmodelledAddress {
 }
 
 /** Reads `--port`-style and socket options, with the server's default port when none is given. */
-function portAndSocket(options: { port: string[]; portShort?: string[]; socket?: string[]; socketShort?: string[]; opaque?: string[]; env?: RegExp; defaultPort: number }): AddressReader {
+function portAndSocket(options: {
+  port: string[];
+  portShort?: string[];
+  socket?: string[];
+  socketShort?: string[];
+  opaque?: string[];
+  env?: RegExp;
+  defaultPort: number;
+}): AddressReader {
   return (launch) => {
     if (options.opaque && hasOption(launch, options.opaque)) return unknown('an option the tree does not resolve to an address');
     if (options.env && [...launch.env.keys()].some((name) => options.env!.test(name))) return unknown('its environment sets where it listens');
@@ -82,7 +90,14 @@ function portAndSocket(options: { port: string[]; portShort?: string[]; socket?:
 const READERS: { matches: (launch: Launch) => boolean; read: AddressReader }[] = [
   {
     matches: (launch) => launch.program === 'daphne',
-    read: portAndSocket({ port: ['--port'], portShort: ['-p'], socket: ['--unix-socket'], socketShort: ['-u'], opaque: ['--fd', '--endpoint', '-e'], defaultPort: 8000 }),
+    read: portAndSocket({
+      port: ['--port'],
+      portShort: ['-p'],
+      socket: ['--unix-socket'],
+      socketShort: ['-u'],
+      opaque: ['--fd', '--endpoint', '-e'],
+      defaultPort: 8000,
+    }),
   },
   {
     matches: (launch) => launch.program === 'hypercorn',
@@ -111,7 +126,8 @@ const READERS: { matches: (launch: Launch) => boolean; read: AddressReader }[] =
     read: portAndSocket({ port: ['--port'], portShort: ['-p'], env: /^FLASK_RUN_PORT$/, defaultPort: 5000 }),
   },
   {
-    matches: (launch) => /^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? '') && launch.argv[2]?.value === 'runserver',
+    matches: (launch) =>
+      /^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? '') && launch.argv[2]?.value === 'runserver',
     read: (launch) => {
       const address = launch.argv.slice(3).find((arg) => !arg.value.startsWith('-'));
       if (!address) return [{ kind: 'port', port: 8000 }];
@@ -127,7 +143,8 @@ const READERS: { matches: (launch: Launch) => boolean; read: AddressReader }[] =
     },
   },
   {
-    matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program),
+    matches: (launch) =>
+      /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program),
     read: () => unknown('it keeps its address in code or in a config file cfglint does not read'),
   },
 ];
@@ -152,14 +169,16 @@ export function unmodelledServers(model: Deployment): UnmodelledServer[] {
 
 /** Whether one of them may be what nginx reaches at this loopback port or socket file. */
 export function mayServe(servers: UnmodelledServer[], target: { kind: 'tcp'; port: number } | { kind: 'unix'; path: string }): UnmodelledServer | undefined {
-  return servers.find((server) => server.addresses.some(({ address }) => {
-    if (address.kind === 'unknown') return true;
-    if (target.kind === 'tcp') return address.kind === 'port' && address.port === target.port;
-    if (address.kind !== 'socket') return false;
-    // A relative path is bound in a working directory the tree may not say: any directory may hold it.
-    if (!address.path.startsWith('/')) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, '')}`);
-    return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
-  }));
+  return servers.find((server) =>
+    server.addresses.some(({ address }) => {
+      if (address.kind === 'unknown') return true;
+      if (target.kind === 'tcp') return address.kind === 'port' && address.port === target.port;
+      if (address.kind !== 'socket') return false;
+      // A relative path is bound in a working directory the tree may not say: any directory may hold it.
+      if (!address.path.startsWith('/')) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, '')}`);
+      return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
+    }),
+  );
 }
 
 /** `port 8000`, `unix:/run/app.sock`, `unknown (…)`. */

@@ -65,5 +65,11 @@ export interface SystemLimit {
    * domain matches (`www-data`, `@group`, `*`), never to systemd services or containers.
    * Queries in src/model/limits.ts pick the limit that applies to a launch.
    */
-  appliesTo: { kind: 'host' } | { kind: 'service'; name: string } | { kind: 'container'; name: string } | { kind: 'user'; name: string } | { kind: 'login-session'; domain: string } | { kind: 'nginx-workers' };
+  appliesTo:
+    | { kind: 'host' }
+    | { kind: 'service'; name: string }
+    | { kind: 'container'; name: string }
+    | { kind: 'user'; name: string }
+    | { kind: 'login-session'; domain: string }
+    | { kind: 'nginx-workers' };
 }

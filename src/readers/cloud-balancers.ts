@@ -14,9 +14,7 @@ export interface ValueVia {
   span: Span;
 }
 
-export type CloudValue<T> =
-  | { known: true; value: T; text: string; span: Span; via?: ValueVia }
-  | { known: false; reason: string; span: Span };
+export type CloudValue<T> = { known: true; value: T; text: string; span: Span; via?: ValueVia } | { known: false; reason: string; span: Span };
 
 export type CloudOrigin = 'terraform' | 'cloudformation';
 

@@ -12,7 +12,11 @@ export class TemplateSourceText extends SourceText {
   /** [start, end) of each `if` block. */
   readonly conditionals: [number, number][];
 
-  constructor(file: string, readonly original: string, masked: MaskedTemplate) {
+  constructor(
+    file: string,
+    readonly original: string,
+    masked: MaskedTemplate,
+  ) {
     super(file, masked.text);
     this.dialect = masked.dialect;
     this.statements = masked.statements;

@@ -25,9 +25,6 @@ export const TARGET_GROUP_HEALTH_DEFAULTS = {
   interval: 30,
 } as const;
 
-/** What a target group's `target_type` is when not written. */
-export const DEFAULT_TARGET_TYPE = 'instance';
-
 /**
  * Whether `status` is accepted by a matcher: `200`, `200,302`, `200-299`. Undefined when the
  * matcher is not of that form.

@@ -106,8 +106,21 @@ const ROWS_20_1_0: [string, string, GunicornCliAction, GunicornCliType][] = [
 
 /** Server hooks of 20.1.0 (section "Server Hooks"): callables, usually written with `def`. */
 const HOOKS_20_1_0 = [
-  'on_starting', 'on_reload', 'when_ready', 'pre_fork', 'post_fork', 'post_worker_init', 'worker_int', 'worker_abort',
-  'pre_exec', 'pre_request', 'post_request', 'child_exit', 'worker_exit', 'nworkers_changed', 'on_exit',
+  'on_starting',
+  'on_reload',
+  'when_ready',
+  'pre_fork',
+  'post_fork',
+  'post_worker_init',
+  'worker_int',
+  'worker_abort',
+  'pre_exec',
+  'pre_request',
+  'post_request',
+  'child_exit',
+  'worker_exit',
+  'nworkers_changed',
+  'on_exit',
 ];
 
 /**
@@ -115,23 +128,43 @@ const HOOKS_20_1_0 = [
  * not say which release runs, so these are known names too (never reported as unknown).
  */
 const LATER: [string, string][] = [
-  ['logconfig_json', '21.0.0'], ['ssl_context', '21.0.0'],
-  ['casefold_http_method', '22.0.0'], ['header_map', '22.0.0'], ['permit_unconventional_http_method', '22.0.0'],
+  ['logconfig_json', '21.0.0'],
+  ['ssl_context', '21.0.0'],
+  ['casefold_http_method', '22.0.0'],
+  ['header_map', '22.0.0'],
+  ['permit_unconventional_http_method', '22.0.0'],
   ['permit_unconventional_http_version', '22.0.0'],
-  ['forwarder_headers', '23.0.0'], ['permit_obsolete_folding', '23.0.0'],
-  ['asgi_lifespan', '24.0.0'], ['asgi_loop', '24.0.0'], ['protocol', '24.0.0'], ['root_path', '24.0.0'], ['uwsgi_allow_ips', '24.0.0'],
+  ['forwarder_headers', '23.0.0'],
+  ['permit_obsolete_folding', '23.0.0'],
+  ['asgi_lifespan', '24.0.0'],
+  ['asgi_loop', '24.0.0'],
+  ['protocol', '24.0.0'],
+  ['root_path', '24.0.0'],
+  ['uwsgi_allow_ips', '24.0.0'],
   ['enable_backlog_metric', '24.1.0'],
-  ['dirty_apps', '25.0.0'], ['dirty_graceful_timeout', '25.0.0'], ['dirty_threads', '25.0.0'], ['dirty_timeout', '25.0.0'],
-  ['dirty_workers', '25.0.0'], ['http2_initial_window_size', '25.0.0'], ['http2_max_concurrent_streams', '25.0.0'],
-  ['http2_max_frame_size', '25.0.0'], ['http2_max_header_list_size', '25.0.0'], ['http_protocols', '25.0.0'],
+  ['dirty_apps', '25.0.0'],
+  ['dirty_graceful_timeout', '25.0.0'],
+  ['dirty_threads', '25.0.0'],
+  ['dirty_timeout', '25.0.0'],
+  ['dirty_workers', '25.0.0'],
+  ['http2_initial_window_size', '25.0.0'],
+  ['http2_max_concurrent_streams', '25.0.0'],
+  ['http2_max_frame_size', '25.0.0'],
+  ['http2_max_header_list_size', '25.0.0'],
+  ['http_protocols', '25.0.0'],
   ['asgi_disconnect_grace_period', '25.0.2'],
-  ['control_socket', '25.1.0'], ['control_socket_disable', '25.1.0'], ['control_socket_mode', '25.1.0'],
+  ['control_socket', '25.1.0'],
+  ['control_socket_disable', '25.1.0'],
+  ['control_socket_mode', '25.1.0'],
   ['http_parser', '25.2.0'],
   // After 26.1.0, on the main branch (HEAD 65ac1a3a).
   ['http2_cleartext', 'main after 26.1.0'],
 ];
 const LATER_HOOKS: [string, string][] = [
-  ['dirty_post_fork', '25.0.0'], ['dirty_worker_exit', '25.0.0'], ['dirty_worker_init', '25.0.0'], ['on_dirty_starting', '25.0.0'],
+  ['dirty_post_fork', '25.0.0'],
+  ['dirty_worker_exit', '25.0.0'],
+  ['dirty_worker_init', '25.0.0'],
+  ['on_dirty_starting', '25.0.0'],
 ];
 
 /** Settings gunicorn once had and dropped: a config file that still sets them sets nothing. */
@@ -165,10 +198,12 @@ export const GUNICORN_FLAGS: ReadonlyMap<string, GunicornSettingInfo> = new Map(
  * that differs from the setting: the commonest way to write a setting gunicorn never reads.
  */
 const FLAG_SPELLINGS: ReadonlyMap<string, { setting: string; flag: string }> = new Map(
-  [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli
-    .filter((flag) => flag.startsWith('--'))
-    .map((flag): [string, { setting: string; flag: string }] => [flag.slice(2).replace(/-/g, '_'), { setting: info.name, flag }])
-    .filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling))),
+  [...GUNICORN_SETTINGS.values()].flatMap((info) =>
+    info.cli
+      .filter((flag) => flag.startsWith('--'))
+      .map((flag): [string, { setting: string; flag: string }] => [flag.slice(2).replace(/-/g, '_'), { setting: info.name, flag }])
+      .filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling)),
+  ),
 );
 
 export type GunicornNameVerdict =
@@ -238,8 +273,11 @@ export function nearestGunicornName(lower: string, candidates: string[]): string
     const candidateWords = candidate.split('_');
     if (!candidateWords.every((word) => nameStems.has(stem(word)))) continue;
     if (candidateWords.length * 2 < words.length) continue;
-    const better = candidateWords.length > bestWords
-      || (candidateWords.length === bestWords && bestByWords !== undefined && editDistance(lower, candidate, Infinity, true) < editDistance(lower, bestByWords, Infinity, true));
+    const better =
+      candidateWords.length > bestWords ||
+      (candidateWords.length === bestWords &&
+        bestByWords !== undefined &&
+        editDistance(lower, candidate, Infinity, true) < editDistance(lower, bestByWords, Infinity, true));
     if (better) {
       bestWords = candidateWords.length;
       bestByWords = candidate;

@@ -102,7 +102,9 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     for (const server of servers) {
       const timeout = server.setting('keepalive_timeout', model.nginxVersion.range);
       const timeoutSpan = timeout?.source.kind === 'file' ? timeout.source.span : undefined;
-      const marks = findings.filter((f) => (timeoutSpan && within(f.primary, timeoutSpan)) || (f.ruleId.startsWith('lb-') && server.directive && within(f.primary, server.directive.span)));
+      const marks = findings.filter(
+        (f) => (timeoutSpan && within(f.primary, timeoutSpan)) || (f.ruleId.startsWith('lb-') && server.directive && within(f.primary, server.directive.span)),
+      );
       edges.push({
         from: 'lb',
         to: serverIds.get(server)!,
@@ -122,23 +124,34 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
       id,
       lines: [
         balancer.description.replace(/^the /, ''),
-        ...(idle && typeof idle.value === 'number' ? [`idle timeout ${formatMilliseconds(idle.value)}${idle.source.kind === 'default' ? ' (AWS default)' : ''}`] : []),
+        ...(idle && typeof idle.value === 'number'
+          ? [`idle timeout ${formatMilliseconds(idle.value)}${idle.source.kind === 'default' ? ' (AWS default)' : ''}`]
+          : []),
         ...(ports.length > 0 ? [`targets port ${ports.join(', ')}`] : []),
       ],
     });
     const groupFiles = new Set(balancer.targetGroups.map((linked) => linked.group.file));
-    const reached = servers.filter((server) => ports.length === 0 || server.own('listen').some((entry) => ports.some((port) => new RegExp(`(^|:)${port}$`).test(entry.directive.args[0]?.value ?? ''))));
+    const reached = servers.filter(
+      (server) =>
+        ports.length === 0 ||
+        server.own('listen').some((entry) => ports.some((port) => new RegExp(`(^|:)${port}$`).test(entry.directive.args[0]?.value ?? ''))),
+    );
     for (const server of reached) {
       const timeout = server.setting('keepalive_timeout', model.nginxVersion.range);
-      const marks = findings.filter((f) => f.ruleId.startsWith('lb-') && (
-        (server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file))
-        || (f.ruleId !== 'lb-idle-timeout' && groupFiles.has(f.primary.file))));
+      const marks = findings.filter(
+        (f) =>
+          f.ruleId.startsWith('lb-') &&
+          ((server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file)) ||
+            (f.ruleId !== 'lb-idle-timeout' && groupFiles.has(f.primary.file))),
+      );
       edges.push({
         from: id,
         to: serverIds.get(server)!,
         lines: [
           ...(ports.length > 0 ? [`port ${ports.join(', ')}`] : []),
-          ...(idle && typeof idle.value === 'number' ? [`load balancer idle ${formatMilliseconds(idle.value)}`, `nginx ${timeout ? describeNginxSetting(timeout) : 'keepalive_timeout unknown'}`] : []),
+          ...(idle && typeof idle.value === 'number'
+            ? [`load balancer idle ${formatMilliseconds(idle.value)}`, `nginx ${timeout ? describeNginxSetting(timeout) : 'keepalive_timeout unknown'}`]
+            : []),
         ],
         marks: ruleIds(marks),
       });
@@ -191,11 +204,7 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     edges.push({
       from,
       to,
-      lines: [
-        `nginx: ${describeNginxKeepalive(model, link)}`,
-        describeListenerKeepalive(link.backend, link.listener),
-        `${link.reason}: ${link.detail}`,
-      ],
+      lines: [`nginx: ${describeNginxKeepalive(model, link)}`, describeListenerKeepalive(link.backend, link.listener), `${link.reason}: ${link.detail}`],
       marks: ruleIds(findings.filter((f) => onLink(f, link))),
     });
   }
@@ -244,7 +253,11 @@ export function renderMermaid(topology: Topology): string {
   const grouped = groupedNodes(topology);
   topology.groups.forEach((group, i) => {
     out.push(`  subgraph scope${i + 1}["${mermaidLabel(group.label)}"]`);
-    for (const id of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id)!, '    ');
+    for (const id of group.nodeIds)
+      drawNode(
+        topology.nodes.find((node) => node.id === id)!,
+        '    ',
+      );
     out.push('  end');
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, '  ');
@@ -267,7 +280,11 @@ export function renderDot(topology: Topology): string {
   topology.groups.forEach((group, i) => {
     // Graphviz draws a frame only around subgraphs whose name starts with "cluster".
     out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${dotLabel(group.label)}";`);
-    for (const id of group.nodeIds) drawNode(topology.nodes.find((node) => node.id === id)!, '    ');
+    for (const id of group.nodeIds)
+      drawNode(
+        topology.nodes.find((node) => node.id === id)!,
+        '    ',
+      );
     out.push('  }');
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, '  ');
@@ -294,7 +311,10 @@ function argsOf(block: NginxBlock, name: string): string[] {
 
 function serverLabel(server: NginxBlock): string[] {
   const names = argsOf(server, 'server_name').filter((name) => name !== '');
-  const listens = server.own('listen').map((entry) => entry.directive.args[0]?.value ?? '').filter((text) => text !== '');
+  const listens = server
+    .own('listen')
+    .map((entry) => entry.directive.args[0]?.value ?? '')
+    .filter((text) => text !== '');
   const lines = [names.length > 0 ? `server ${names.join(' ')}` : 'server'];
   if (listens.length > 0) lines.push(`listen ${listens.join(', ')}`);
   if (names.length === 0 && listens.length === 0) lines.push(server.directive?.file ?? server.path);

@@ -88,13 +88,7 @@ function clamp(value: number, low: number, high: number): number {
  * UTF-16 columns [startColumn, endColumn). Always at least one marker, so an
  * empty span or one at the end of the line stays visible.
  */
-export function renderLineFrame(
-  lineText: string,
-  lineNumber: number,
-  startColumn: number,
-  endColumn: number,
-  style: FrameStyle,
-): string[] {
+export function renderLineFrame(lineText: string, lineNumber: number, startColumn: number, endColumn: number, style: FrameStyle): string[] {
   const paintGutter = style.paintGutter ?? identity;
   const paintMarker = style.paintMarker ?? identity;
   const laidOut = layOut(lineText);

@@ -44,30 +44,39 @@ testRule(rule, {
     {
       name: 'keep_alive is the spelling of --keep-alive',
       tree: { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nkeep_alive = 75\n' },
-      findings: [{
-        messageId: 'flagSpelling',
-        severity: 'warning',
-        primary: { file: 'gunicorn.conf.py', line: 3, column: 1, endLine: 3, endColumn: 11 },
-        related: [],
-        messageIncludes: ['Expected "keepalive"', '"keep_alive"', '--keep-alive'],
-      }],
+      findings: [
+        {
+          messageId: 'flagSpelling',
+          severity: 'warning',
+          primary: { file: 'gunicorn.conf.py', line: 3, column: 1, endLine: 3, endColumn: 11 },
+          related: [],
+          messageIncludes: ['Expected "keepalive"', '"keep_alive"', '--keep-alive'],
+        },
+      ],
     },
     {
       name: 'worker_timeout and bind_address: the nearest real names',
       tree: { 'deploy/gunicorn_config.py': 'import os\n\nbind_address = "0.0.0.0:8000"\n    \nworkers = 2\nworker_timeout = 120\n' },
       findings: [
-        { messageId: 'misspelt', primary: { file: 'deploy/gunicorn_config.py', line: 3, column: 1, endColumn: 13 }, messageIncludes: ['"bind_address"'], helpIncludes: ['did you mean "bind"?'] },
+        {
+          messageId: 'misspelt',
+          primary: { file: 'deploy/gunicorn_config.py', line: 3, column: 1, endColumn: 13 },
+          messageIncludes: ['"bind_address"'],
+          helpIncludes: ['did you mean "bind"?'],
+        },
         { messageId: 'misspelt', primary: { file: 'deploy/gunicorn_config.py', line: 6, column: 1, endColumn: 15 }, helpIncludes: ['did you mean "timeout"?'] },
       ],
     },
     {
       name: 'a misspelling next to the real setting points at both',
       tree: { 'gunicorn.conf.py': 'timeout = 30\ntimout = 120\n' },
-      findings: [{
-        messageId: 'misspelt',
-        primary: { file: 'gunicorn.conf.py', line: 2, column: 1 },
-        related: [{ file: 'gunicorn.conf.py', line: 1, column: 1, label: 'gunicorn reads "timeout" here' }],
-      }],
+      findings: [
+        {
+          messageId: 'misspelt',
+          primary: { file: 'gunicorn.conf.py', line: 2, column: 1 },
+          related: [{ file: 'gunicorn.conf.py', line: 1, column: 1, label: 'gunicorn reads "timeout" here' }],
+        },
+      ],
     },
     {
       name: 'worker for workers, and name for proc_name (-n --name)',
@@ -80,7 +89,9 @@ testRule(rule, {
     {
       name: 'a misspelt hook is never called',
       tree: { 'gunicorn.conf.py': 'workers = 2\n\ndef post_froks(server, worker):\n    server.log.info("forked")\n' },
-      findings: [{ messageId: 'misspeltHook', primary: { file: 'gunicorn.conf.py', line: 3, column: 5, endColumn: 15 }, helpIncludes: ['did you mean "post_fork"?'] }],
+      findings: [
+        { messageId: 'misspeltHook', primary: { file: 'gunicorn.conf.py', line: 3, column: 5, endColumn: 15 }, helpIncludes: ['did you mean "post_fork"?'] },
+      ],
     },
     {
       name: 'a setting in capitals',

@@ -10,22 +10,22 @@ const siteWith = (extra: string) => SITE.replace('    location /', `${extra}    
 // A main config: line 3 is the http-level keepalive_timeout; server a.example has a location
 // with its own keepalive_timeout on line 8 (col 13); server b.example sets its own on line 14 (col 9).
 const mainConf = (httpLevel: string, slowLocation: string, serverB: string) =>
-  'events {}\n'
-  + 'http {\n'
-  + `    keepalive_timeout ${httpLevel};\n`
-  + '    server {\n'
-  + '        listen 80;\n'
-  + '        server_name a.example;\n'
-  + '        location /slow {\n'
-  + `            keepalive_timeout ${slowLocation};\n`
-  + '        }\n'
-  + '    }\n'
-  + '    server {\n'
-  + '        listen 8080;\n'
-  + '        server_name b.example;\n'
-  + `        keepalive_timeout ${serverB};\n`
-  + '    }\n'
-  + '}\n';
+  'events {}\n' +
+  'http {\n' +
+  `    keepalive_timeout ${httpLevel};\n` +
+  '    server {\n' +
+  '        listen 80;\n' +
+  '        server_name a.example;\n' +
+  '        location /slow {\n' +
+  `            keepalive_timeout ${slowLocation};\n` +
+  '        }\n' +
+  '    }\n' +
+  '    server {\n' +
+  '        listen 8080;\n' +
+  '        server_name b.example;\n' +
+  `        keepalive_timeout ${serverB};\n` +
+  '    }\n' +
+  '}\n';
 
 const GTHREAD = 'bind = "0.0.0.0:8000"\nworker_class = "gthread"\nthreads = 4\n';
 
@@ -71,31 +71,32 @@ testRule(rule, {
       name: 'load balancer 120s against nginx default 75s: reported on the listen line',
       config: lb('120s'),
       tree: { 'nginx/site.conf': SITE },
-      findings: [{
-        messageId: 'nginxClosesFirst',
-        severity: 'warning',
-        primary: { file: 'nginx/site.conf', line: 2, column: 5, endLine: 2, endColumn: 15 },
-        related: [],
-        messageIncludes: [
-          "load balancer's idle timeout 120s (environment.loadBalancerIdleTimeout in .cfglint.json)",
-          'keepalive_timeout 75s (nginx default) in server "example.com"',
-        ],
-        helpIncludes: [
-          'The target closed the connection with a TCP RST or a TCP FIN',
-          'keepalive_timeout 125s;',
-          'below 75s',
-        ],
-      }],
+      findings: [
+        {
+          messageId: 'nginxClosesFirst',
+          severity: 'warning',
+          primary: { file: 'nginx/site.conf', line: 2, column: 5, endLine: 2, endColumn: 15 },
+          related: [],
+          messageIncludes: [
+            "load balancer's idle timeout 120s (environment.loadBalancerIdleTimeout in .cfglint.json)",
+            'keepalive_timeout 75s (nginx default) in server "example.com"',
+          ],
+          helpIncludes: ['The target closed the connection with a TCP RST or a TCP FIN', 'keepalive_timeout 125s;', 'below 75s'],
+        },
+      ],
     },
     {
       name: 'equal is not shorter: explicit 60s in the http block, once for both servers',
       config: lb('60s'),
       tree: { 'nginx/nginx.conf': mainConf('60s', '90s', '90s').replace('        keepalive_timeout 90s;\n    }\n}', '    }\n}') },
-      findings: [{
-        messageId: 'nginxClosesFirst',
-        primary: { file: 'nginx/nginx.conf', line: 3, column: 5, endColumn: 27 },
-        messageIncludes: ['idle timeout 60s', 'keepalive_timeout 60s in the http block'], helpIncludes: ['keepalive_timeout 65s;'],
-      }],
+      findings: [
+        {
+          messageId: 'nginxClosesFirst',
+          primary: { file: 'nginx/nginx.conf', line: 3, column: 5, endColumn: 27 },
+          messageIncludes: ['idle timeout 60s', 'keepalive_timeout 60s in the http block'],
+          helpIncludes: ['keepalive_timeout 65s;'],
+        },
+      ],
     },
     {
       name: 'two findings: a location and a server that close before the load balancer',
@@ -110,7 +111,8 @@ testRule(rule, {
         {
           messageId: 'nginxClosesFirst',
           primary: { file: 'nginx/nginx.conf', line: 14, column: 9 },
-          messageIncludes: ['keepalive_timeout 30s in server "b.example"'], helpIncludes: ['below 30s'],
+          messageIncludes: ['keepalive_timeout 30s in server "b.example"'],
+          helpIncludes: ['below 30s'],
         },
       ],
     },
@@ -121,34 +123,43 @@ testRule(rule, {
         'nginx/nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
         'nginx/conf.d/api.conf': 'server {\n    listen 443 ssl;\n    server_name api.example;\n    keepalive_timeout 50s;\n}\n',
       },
-      findings: [{
-        messageId: 'nginxClosesFirst',
-        primary: { file: 'nginx/conf.d/api.conf', line: 4, column: 5, endColumn: 27 },
-        messageIncludes: ['keepalive_timeout 50s in server "api.example"'], helpIncludes: ['keepalive_timeout 65s;'],
-      }],
+      findings: [
+        {
+          messageId: 'nginxClosesFirst',
+          primary: { file: 'nginx/conf.d/api.conf', line: 4, column: 5, endColumn: 27 },
+          messageIncludes: ['keepalive_timeout 50s in server "api.example"'],
+          helpIncludes: ['keepalive_timeout 65s;'],
+        },
+      ],
     },
     {
       name: 'no nginx: gunicorn gthread default keepalive 2s directly behind the load balancer',
       config: lb('60s'),
       tree: { 'gunicorn.conf.py': GTHREAD },
-      findings: [{
-        messageId: 'backendClosesFirst',
-        severity: 'warning',
-        primary: { file: 'gunicorn.conf.py', line: 1, column: 8 },
-        related: [],
-        messageIncludes: ["gunicorn's keepalive 2s (default, gthread worker)", 'idle timeout 60s'], helpIncludes: ['e.g. 65s'],
-      }],
+      findings: [
+        {
+          messageId: 'backendClosesFirst',
+          severity: 'warning',
+          primary: { file: 'gunicorn.conf.py', line: 1, column: 8 },
+          related: [],
+          messageIncludes: ["gunicorn's keepalive 2s (default, gthread worker)", 'idle timeout 60s'],
+          helpIncludes: ['e.g. 65s'],
+        },
+      ],
     },
     {
       name: 'no nginx: an explicit gunicorn keepalive 30s is the line to change',
       config: lb('1m'),
       tree: { 'gunicorn.conf.py': `${GTHREAD}keepalive = 30\n` },
-      findings: [{
-        messageId: 'backendClosesFirst',
-        primary: { file: 'gunicorn.conf.py', line: 4, column: 13 },
-        related: [{ file: 'gunicorn.conf.py', line: 1, column: 8, label: 'gunicorn listens here' }],
-        messageIncludes: ["gunicorn's keepalive 30s"], helpIncludes: ['below 30s'],
-      }],
+      findings: [
+        {
+          messageId: 'backendClosesFirst',
+          primary: { file: 'gunicorn.conf.py', line: 4, column: 13 },
+          related: [{ file: 'gunicorn.conf.py', line: 1, column: 8, label: 'gunicorn listens here' }],
+          messageIncludes: ["gunicorn's keepalive 30s"],
+          helpIncludes: ['below 30s'],
+        },
+      ],
     },
   ],
 });

@@ -5,15 +5,16 @@ import { testRule } from '../harness';
 const UWSGI = (listen: string) => `[uwsgi]\nsocket = 127.0.0.1:3031\nlisten = ${listen}\n`;
 // `net.core.somaxconn = ` is 21 characters: the value starts at column 22 of line 2.
 const SYSCTL = (value: number) => `# tuned for a 4.x kernel\nnet.core.somaxconn = ${value}\n`;
-const SERVER_XML = (acceptCount: string) => [
-  '<Server port="8005" shutdown="SHUTDOWN">',
-  '  <Service name="Catalina">',
-  `    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000" acceptCount="${acceptCount}" />`,
-  '    <Engine name="Catalina" defaultHost="localhost"><Host name="localhost" appBase="webapps"/></Engine>',
-  '  </Service>',
-  '</Server>',
-  '',
-].join('\n');
+const SERVER_XML = (acceptCount: string) =>
+  [
+    '<Server port="8005" shutdown="SHUTDOWN">',
+    '  <Service name="Catalina">',
+    `    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000" acceptCount="${acceptCount}" />`,
+    '    <Engine name="Catalina" defaultHost="localhost"><Host name="localhost" appBase="webapps"/></Engine>',
+    '  </Service>',
+    '</Server>',
+    '',
+  ].join('\n');
 const NGINX = (listen: string) => `events {}\nhttp {\n    server {\n        listen ${listen};\n    }\n}\n`;
 const COMPOSE = (listen: number, sysctls = '') => `services:\n  app:\n    image: python:3.12\n    command: uwsgi --socket :3031 --listen ${listen}\n${sysctls}`;
 
@@ -28,11 +29,11 @@ testRule(rule, {
       tree: { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nbacklog = 4096\n' },
     },
     {
-      name: 'defaults are not judged: gunicorn\'s default backlog 2048 over somaxconn 128',
+      name: "defaults are not judged: gunicorn's default backlog 2048 over somaxconn 128",
       tree: { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\n', 'etc/sysctl.conf': SYSCTL(128) },
     },
     {
-      name: 'a container has its own network namespace: the host\'s 128 does not apply',
+      name: "a container has its own network namespace: the host's 128 does not apply",
       tree: { 'docker-compose.yml': COMPOSE(2000), 'etc/sysctl.conf': SYSCTL(128) },
     },
     {
@@ -41,8 +42,12 @@ testRule(rule, {
       config: { environment: { somaxconn: 8192 } },
     },
     {
-      name: 'Tomcat from a tomcat: image runs in a container: the host\'s sysctl does not apply',
-      tree: { 'conf/server.xml': SERVER_XML('1000'), 'Dockerfile': 'FROM tomcat:10.1-jdk17\nCOPY conf/server.xml /usr/local/tomcat/conf/\n', 'etc/sysctl.conf': SYSCTL(128) },
+      name: "Tomcat from a tomcat: image runs in a container: the host's sysctl does not apply",
+      tree: {
+        'conf/server.xml': SERVER_XML('1000'),
+        Dockerfile: 'FROM tomcat:10.1-jdk17\nCOPY conf/server.xml /usr/local/tomcat/conf/\n',
+        'etc/sysctl.conf': SYSCTL(128),
+      },
     },
     {
       name: 'nginx listen without backlog= (511 by default) under somaxconn 128',
@@ -53,58 +58,71 @@ testRule(rule, {
     {
       name: 'seed 002: uWSGI listen 2000 over sysctl.conf somaxconn 128',
       tree: { 'uwsgi.ini': UWSGI('2000'), 'etc/sysctl.conf': SYSCTL(128) },
-      findings: [{
-        messageId: 'uwsgiRefusesToStart',
-        severity: 'error',
-        primary: { file: 'uwsgi.ini', line: 3, column: 10, endLine: 3, endColumn: 14 },
-        related: [{ file: 'etc/sysctl.conf', line: 2, column: 22, endColumn: 25, label: 'net.core.somaxconn is 128 here' }],
-        messageIncludes: ["uWSGI's listen 2000", 'net.core.somaxconn 128 (etc/sysctl.conf:2)'], helpIncludes: ['Listen queue size is greater than the system max net.core.somaxconn (128).', 'set listen to at most 128'],
-      }],
+      findings: [
+        {
+          messageId: 'uwsgiRefusesToStart',
+          severity: 'error',
+          primary: { file: 'uwsgi.ini', line: 3, column: 10, endLine: 3, endColumn: 14 },
+          related: [{ file: 'etc/sysctl.conf', line: 2, column: 22, endColumn: 25, label: 'net.core.somaxconn is 128 here' }],
+          messageIncludes: ["uWSGI's listen 2000", 'net.core.somaxconn 128 (etc/sysctl.conf:2)'],
+          helpIncludes: ['Listen queue size is greater than the system max net.core.somaxconn (128).', 'set listen to at most 128'],
+        },
+      ],
     },
     {
       name: 'gunicorn backlog 8192 over the kernel default: a warning without a related span',
       tree: { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nbacklog = 8192\n' },
-      findings: [{
-        messageId: 'silentlyCapped',
-        severity: 'warning',
-        primary: { file: 'gunicorn.conf.py', line: 2, column: 11, endColumn: 15 },
-        related: [],
-        messageIncludes: ["gunicorn's backlog 8192", 'net.core.somaxconn 4096 (the kernel default since Linux 5.4'], helpIncludes: ['silently caps the queue at 4096', 'set backlog to at most 4096'],
-      }],
+      findings: [
+        {
+          messageId: 'silentlyCapped',
+          severity: 'warning',
+          primary: { file: 'gunicorn.conf.py', line: 2, column: 11, endColumn: 15 },
+          related: [],
+          messageIncludes: ["gunicorn's backlog 8192", 'net.core.somaxconn 4096 (the kernel default since Linux 5.4'],
+          helpIncludes: ['silently caps the queue at 4096', 'set backlog to at most 4096'],
+        },
+      ],
     },
     {
       name: 'Tomcat acceptCount 10000 over a sysctl.d file',
       tree: { 'conf/server.xml': SERVER_XML('10000'), 'etc/sysctl.d/60-net.conf': 'net.core.somaxconn=1024\n' },
-      findings: [{
-        messageId: 'silentlyCapped',
-        severity: 'warning',
-        primary: { file: 'conf/server.xml', line: 3, column: 87, endColumn: 92 },
-        related: [{ file: 'etc/sysctl.d/60-net.conf', line: 1, column: 20 }],
-        messageIncludes: ["Tomcat's acceptCount 10000", 'net.core.somaxconn 1024 (etc/sysctl.d/60-net.conf:1)'], helpIncludes: ['set acceptCount to at most 1024'],
-      }],
+      findings: [
+        {
+          messageId: 'silentlyCapped',
+          severity: 'warning',
+          primary: { file: 'conf/server.xml', line: 3, column: 87, endColumn: 92 },
+          related: [{ file: 'etc/sysctl.d/60-net.conf', line: 1, column: 20 }],
+          messageIncludes: ["Tomcat's acceptCount 10000", 'net.core.somaxconn 1024 (etc/sysctl.d/60-net.conf:1)'],
+          helpIncludes: ['set acceptCount to at most 1024'],
+        },
+      ],
     },
     {
-      name: 'a compose service\'s own sysctls cap its uWSGI',
+      name: "a compose service's own sysctls cap its uWSGI",
       tree: { 'docker-compose.yml': COMPOSE(1024, '    sysctls:\n      net.core.somaxconn: 512\n'), 'etc/sysctl.conf': SYSCTL(4096) },
-      findings: [{
-        messageId: 'uwsgiRefusesToStart',
-        severity: 'error',
-        primary: { file: 'docker-compose.yml', line: 4, column: 44 },
-        related: [{ file: 'docker-compose.yml', line: 6, column: 27 }],
-        messageIncludes: ['net.core.somaxconn 512 (docker-compose.yml:6)'],
-      }],
+      findings: [
+        {
+          messageId: 'uwsgiRefusesToStart',
+          severity: 'error',
+          primary: { file: 'docker-compose.yml', line: 4, column: 44 },
+          related: [{ file: 'docker-compose.yml', line: 6, column: 27 }],
+          messageIncludes: ['net.core.somaxconn 512 (docker-compose.yml:6)'],
+        },
+      ],
     },
     {
       name: 'somaxconn from .cfglint.json',
       tree: { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nbacklog = 1024\n' },
       config: { environment: { somaxconn: 128 } },
-      findings: [{
-        messageId: 'silentlyCapped',
-        severity: 'warning',
-        primary: { file: 'gunicorn.conf.py', line: 2, column: 11 },
-        related: [],
-        messageIncludes: ['net.core.somaxconn 128 (.cfglint.json environment.somaxconn)'],
-      }],
+      findings: [
+        {
+          messageId: 'silentlyCapped',
+          severity: 'warning',
+          primary: { file: 'gunicorn.conf.py', line: 2, column: 11 },
+          related: [],
+          messageIncludes: ['net.core.somaxconn 128 (.cfglint.json environment.somaxconn)'],
+        },
+      ],
     },
     {
       name: 'two findings: uWSGI refuses to start, nginx backlog= is capped',
@@ -121,7 +139,8 @@ testRule(rule, {
           severity: 'warning',
           primary: { file: 'nginx/nginx.conf', line: 4, column: 19, endColumn: 31 },
           related: [{ file: 'etc/sysctl.conf', line: 2, column: 22 }],
-          messageIncludes: ['nginx listen … backlog= 8192'], helpIncludes: ['set backlog= to at most 1024'],
+          messageIncludes: ['nginx listen … backlog= 8192'],
+          helpIncludes: ['set backlog= to at most 1024'],
         },
       ],
     },

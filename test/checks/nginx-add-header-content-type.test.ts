@@ -6,18 +6,46 @@ const site = (...body: string[]) => ({ 'conf.d/site.conf': lines('server {', '  
 
 testRule(rule, {
   accept: [
-    { name: 'default_type sets the type', tree: site('    location = /config.json {', '        default_type application/json;', '        return 200 "{}";', '    }') },
+    {
+      name: 'default_type sets the type',
+      tree: site('    location = /config.json {', '        default_type application/json;', '        return 200 "{}";', '    }'),
+    },
     { name: 'other headers', tree: site('    add_header X-Content-Type-Options nosniff;', '    add_header Content-Disposition attachment;') },
     { name: 'more_set_headers replaces the type', tree: site('    location / { more_set_headers "Content-Type: text/plain"; }') },
-    { name: 'the upstream type is hidden first', tree: site('    location /api/ {', '        proxy_hide_header Content-Type;', '        add_header Content-Type application/json;', '        proxy_pass http://127.0.0.1:8000;', '    }') },
-    { name: 'hidden at server level, added in the location', tree: site('    proxy_hide_header content-type;', '    location /api/ {', '        add_header Content-Type text/plain;', '        proxy_pass http://127.0.0.1:8000;', '    }') },
+    {
+      name: 'the upstream type is hidden first',
+      tree: site(
+        '    location /api/ {',
+        '        proxy_hide_header Content-Type;',
+        '        add_header Content-Type application/json;',
+        '        proxy_pass http://127.0.0.1:8000;',
+        '    }',
+      ),
+    },
+    {
+      name: 'hidden at server level, added in the location',
+      tree: site(
+        '    proxy_hide_header content-type;',
+        '    location /api/ {',
+        '        add_header Content-Type text/plain;',
+        '        proxy_pass http://127.0.0.1:8000;',
+        '    }',
+      ),
+    },
     { name: 'an empty value adds nothing', tree: site('    add_header Content-Type "";') },
   ],
   reject: [
     {
       name: 'a JSON answer typed with add_header',
       tree: site('    location = /.well-known/matrix/client {', '        add_header Content-Type application/json;', '        return 200 "{}";', '    }'),
-      findings: [{ messageId: 'secondContentType', severity: 'warning', primary: { file: 'conf.d/site.conf', line: 4, column: 20, endLine: 4, endColumn: 32 }, messageIncludes: ['application/json'] }],
+      findings: [
+        {
+          messageId: 'secondContentType',
+          severity: 'warning',
+          primary: { file: 'conf.d/site.conf', line: 4, column: 20, endLine: 4, endColumn: 32 },
+          messageIncludes: ['application/json'],
+        },
+      ],
     },
     {
       name: 'lower case and quoted',
@@ -26,7 +54,10 @@ testRule(rule, {
     },
     {
       name: 'from an included file at http level',
-      tree: { 'nginx.conf': lines('events {}', 'http {', '    include text.conf;', '    server { listen 80; }', '}'), 'text.conf': lines('add_header Content-Type text/plain;') },
+      tree: {
+        'nginx.conf': lines('events {}', 'http {', '    include text.conf;', '    server { listen 80; }', '}'),
+        'text.conf': lines('add_header Content-Type text/plain;'),
+      },
       findings: [{ messageId: 'secondContentType', primary: { file: 'text.conf', line: 1, column: 12 } }],
     },
     {

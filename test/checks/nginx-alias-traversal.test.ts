@@ -14,20 +14,25 @@ testRule(rule, {
     { name: 'root instead of alias', tree: { 'a.conf': 'server {\n    location /img {\n        root /data/w/;\n    }\n}\n' } },
     {
       name: 'suppressed with a reason',
-      tree: { 'a.conf': 'server {\n    # cfglint-disable-next-line nginx-alias-traversal -- /data holds only public files\n    location /img {\n        alias /data/w/;\n    }\n}\n' },
+      tree: {
+        'a.conf':
+          'server {\n    # cfglint-disable-next-line nginx-alias-traversal -- /data holds only public files\n    location /img {\n        alias /data/w/;\n    }\n}\n',
+      },
     },
   ],
   reject: [
     {
       name: 'prefix without slash, alias with one',
       tree: { 'a.conf': site('/img', '/data/w/') },
-      findings: [{
-        messageId: 'parentReadable',
-        severity: 'error',
-        primary: { file: 'a.conf', line: 2, column: 14, endColumn: 18 },
-        related: [{ file: 'a.conf', line: 3, column: 15, label: 'the alias ends with a slash' }],
-        messageIncludes: ['"/img../" reads "/data/"'],
-      }],
+      findings: [
+        {
+          messageId: 'parentReadable',
+          severity: 'error',
+          primary: { file: 'a.conf', line: 2, column: 14, endColumn: 18 },
+          related: [{ file: 'a.conf', line: 3, column: 15, label: 'the alias ends with a slash' }],
+          messageIncludes: ['"/img../" reads "/data/"'],
+        },
+      ],
     },
     {
       name: '^~ prefix, quoted',
@@ -37,10 +42,13 @@ testRule(rule, {
     {
       name: 'nested in another location, alias from an include',
       tree: {
-        'nginx.conf': 'events {}\nhttp {\n  server {\n    location /app/ {\n      location /app/files {\n        include snippets/files.conf;\n      }\n    }\n  }\n}\n',
+        'nginx.conf':
+          'events {}\nhttp {\n  server {\n    location /app/ {\n      location /app/files {\n        include snippets/files.conf;\n      }\n    }\n  }\n}\n',
         'snippets/files.conf': 'alias /var/lib/app/files/;\n',
       },
-      findings: [{ messageId: 'parentReadable', primary: { file: 'nginx.conf', line: 5, column: 16 }, related: [{ file: 'snippets/files.conf', line: 1, column: 7 }] }],
+      findings: [
+        { messageId: 'parentReadable', primary: { file: 'nginx.conf', line: 5, column: 16 }, related: [{ file: 'snippets/files.conf', line: 1, column: 7 }] },
+      ],
     },
     {
       name: 'an alias with a variable still ends with a slash',

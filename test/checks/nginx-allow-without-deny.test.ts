@@ -35,11 +35,25 @@ testRule(rule, {
     {
       name: 'allow lines alone in a location',
       tree: site('    location /admin {', '        allow 10.0.0.0/8;', '        allow 192.168.0.0/16;', '    }'),
-      findings: [{ messageId: 'noDeny', severity: 'warning', primary: { file: 'conf.d/site.conf', line: 5, column: 9, endLine: 5, endColumn: 30 }, messageIncludes: ['"allow 192.168.0.0/16"', 'location /admin'] }],
+      findings: [
+        {
+          messageId: 'noDeny',
+          severity: 'warning',
+          primary: { file: 'conf.d/site.conf', line: 5, column: 9, endLine: 5, endColumn: 30 },
+          messageIncludes: ['"allow 192.168.0.0/16"', 'location /admin'],
+        },
+      ],
     },
     {
       name: "the location's own allow replaces the server's deny all",
-      tree: site('    allow 10.0.0.0/8;', '    deny all;', '    location /metrics {', '        allow 172.16.0.0/12;', '        proxy_pass http://127.0.0.1:9100;', '    }'),
+      tree: site(
+        '    allow 10.0.0.0/8;',
+        '    deny all;',
+        '    location /metrics {',
+        '        allow 172.16.0.0/12;',
+        '        proxy_pass http://127.0.0.1:9100;',
+        '    }',
+      ),
       findings: [
         {
           messageId: 'outerDenyNotInherited',

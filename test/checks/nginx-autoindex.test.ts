@@ -16,7 +16,14 @@ testRule(rule, {
     {
       name: 'a public listing with alias',
       tree: site('    location /downloads/ {', '        alias /srv/files/;', '        autoindex on;', '    }'),
-      findings: [{ messageId: 'listing', severity: 'info', primary: { file: 'conf.d/site.conf', line: 6, column: 19, endLine: 6, endColumn: 21 }, messageIncludes: ['"/srv/files/"', 'location /downloads/'] }],
+      findings: [
+        {
+          messageId: 'listing',
+          severity: 'info',
+          primary: { file: 'conf.d/site.conf', line: 6, column: 19, endLine: 6, endColumn: 21 },
+          messageIncludes: ['"/srv/files/"', 'location /downloads/'],
+        },
+      ],
     },
     {
       name: 'server-wide, root inherited',
@@ -25,7 +32,10 @@ testRule(rule, {
     },
     {
       name: 'On in capitals, from an included file',
-      tree: { 'nginx.conf': lines('events {}', 'http {', '    server {', '        location /pub/ { include listing.conf; }', '    }', '}'), 'listing.conf': lines('autoindex On;') },
+      tree: {
+        'nginx.conf': lines('events {}', 'http {', '    server {', '        location /pub/ { include listing.conf; }', '    }', '}'),
+        'listing.conf': lines('autoindex On;'),
+      },
       findings: [{ messageId: 'listing', primary: { file: 'listing.conf', line: 1, column: 11 }, messageIncludes: ['the root'] }],
     },
     {

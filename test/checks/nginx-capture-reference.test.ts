@@ -8,7 +8,7 @@ testRule(rule, {
   accept: [
     { name: 'every reference has its group', tree: { 'a.conf': site('~ ^/(a)/(b)$', 'return 302 /$2/$1;') } },
     { name: 'named groups are numbered too', tree: { 'a.conf': site('~ ^/(?<kind>a)/(b)$', 'return 302 /$2/$1;') } },
-    { name: 'a rewrite regex without groups keeps the location\'s captures', tree: { 'a.conf': site('~ ^/(a)/(b)$', 'rewrite ^ /x/$2 break;') } },
+    { name: "a rewrite regex without groups keeps the location's captures", tree: { 'a.conf': site('~ ^/(a)/(b)$', 'rewrite ^ /x/$2 break;') } },
     { name: 'an if with a regex of its own', tree: { 'a.conf': site('~ ^/(a)$', 'if ($http_x ~ ^(\\w+)-(\\w+)$) { return 302 /$2; }') } },
     { name: 'a prefix location: the captures come from elsewhere', tree: { 'a.conf': site('/', 'return 302 /$3;') } },
     { name: '$10 is $1 then "0"', tree: { 'a.conf': site('~ ^/(a)$', 'return 302 /$10;') } },
@@ -22,13 +22,15 @@ testRule(rule, {
     {
       name: 'one group, $2 used',
       tree: { 'a.conf': site('~ ^/img/(.*)$', 'return 301 /media/$2;') },
-      findings: [{
-        messageId: 'missingGroup',
-        severity: 'warning',
-        primary: { file: 'a.conf', line: 3, column: 27, endColumn: 29 },
-        related: [{ file: 'a.conf', line: 2, column: 16, label: 'the regex in force' }],
-        messageIncludes: ['has 1 group'],
-      }],
+      findings: [
+        {
+          messageId: 'missingGroup',
+          severity: 'warning',
+          primary: { file: 'a.conf', line: 3, column: 27, endColumn: 29 },
+          related: [{ file: 'a.conf', line: 2, column: 16, label: 'the regex in force' }],
+          messageIncludes: ['has 1 group'],
+        },
+      ],
     },
     {
       name: 'a rewrite counts its own regex',
@@ -44,14 +46,15 @@ testRule(rule, {
       findings: [{ messageId: 'missingGroup', primary: { file: 'snippets/r.conf', line: 2, column: 16, endColumn: 20 } }],
     },
     {
-      name: 'a map value beyond its entry\'s groups',
+      name: "a map value beyond its entry's groups",
       tree: { 'a.conf': 'map $uri $section {\n    default "";\n    ~^/(docs|blog)/ $2;\n}\n' },
       findings: [{ messageId: 'missingGroup', primary: { file: 'a.conf', line: 3, column: 21, endColumn: 23 } }],
     },
     {
       name: 'server_name regex and a location: two findings',
       tree: {
-        'a.conf': 'server {\n    server_name ~^(www)\\.(.+)$;\n    location / {\n        return 301 https://$2/$3;\n    }\n    location ~ ^/a/(x)$ {\n        proxy_pass http://app/$4;\n    }\n}\n',
+        'a.conf':
+          'server {\n    server_name ~^(www)\\.(.+)$;\n    location / {\n        return 301 https://$2/$3;\n    }\n    location ~ ^/a/(x)$ {\n        proxy_pass http://app/$4;\n    }\n}\n',
       },
       findings: [
         { messageId: 'missingGroup', primary: { file: 'a.conf', line: 4, column: 31 } },

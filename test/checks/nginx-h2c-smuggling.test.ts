@@ -17,31 +17,47 @@ testRule(rule, {
     { name: 'Upgrade cleared', tree: { 'a.conf': site('""', '$http_connection') } },
     {
       name: 'no proxy_pass under the headers',
-      tree: { 'a.conf': 'server {\n    location / {\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection $http_connection;\n        root /srv;\n    }\n}\n' },
+      tree: {
+        'a.conf':
+          'server {\n    location / {\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection $http_connection;\n        root /srv;\n    }\n}\n',
+      },
     },
     {
       name: 'the location redefines the headers without them',
-      tree: { 'a.conf': 'server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection $http_connection;\n    location / {\n        proxy_set_header Host $host;\n        proxy_pass http://app;\n    }\n}\n' },
+      tree: {
+        'a.conf':
+          'server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection $http_connection;\n    location / {\n        proxy_set_header Host $host;\n        proxy_pass http://app;\n    }\n}\n',
+      },
     },
     {
       name: 'suppressed with a reason',
-      tree: { 'a.conf': site('$http_upgrade', '$http_connection').replace('        proxy_set_header Connection', '        # cfglint-disable-next-line nginx-h2c-smuggling -- the backend has no h2c\n        proxy_set_header Connection') },
+      tree: {
+        'a.conf': site('$http_upgrade', '$http_connection').replace(
+          '        proxy_set_header Connection',
+          '        # cfglint-disable-next-line nginx-h2c-smuggling -- the backend has no h2c\n        proxy_set_header Connection',
+        ),
+      },
     },
   ],
   reject: [
     {
       name: 'both headers passed through',
       tree: { 'a.conf': site('$http_upgrade', '$http_connection') },
-      findings: [{
-        messageId: 'clientUpgrade',
-        severity: 'warning',
-        primary: { file: 'a.conf', line: 4, column: 37, endColumn: 53 },
-        related: [{ file: 'a.conf', line: 3, column: 34, label: 'the client\'s Upgrade is passed on here' }],
-      }],
+      findings: [
+        {
+          messageId: 'clientUpgrade',
+          severity: 'warning',
+          primary: { file: 'a.conf', line: 4, column: 37, endColumn: 53 },
+          related: [{ file: 'a.conf', line: 3, column: 34, label: "the client's Upgrade is passed on here" }],
+        },
+      ],
     },
     {
       name: 'inherited from the server level, quoted',
-      tree: { 'a.conf': 'server {\n    proxy_set_header Upgrade "$http_upgrade";\n    proxy_set_header Connection "$http_connection";\n    location / {\n        proxy_pass http://app;\n    }\n}\n' },
+      tree: {
+        'a.conf':
+          'server {\n    proxy_set_header Upgrade "$http_upgrade";\n    proxy_set_header Connection "$http_connection";\n    location / {\n        proxy_pass http://app;\n    }\n}\n',
+      },
       findings: [{ messageId: 'clientUpgrade', primary: { file: 'a.conf', line: 3, column: 33 } }],
     },
     {
@@ -54,7 +70,12 @@ testRule(rule, {
     },
     {
       name: 'a set variable carrying the header',
-      tree: { 'a.conf': site('$up', '$http_connection').replace('        proxy_set_header Upgrade', '        set $up $http_upgrade;\n        proxy_set_header Upgrade') },
+      tree: {
+        'a.conf': site('$up', '$http_connection').replace(
+          '        proxy_set_header Upgrade',
+          '        set $up $http_upgrade;\n        proxy_set_header Upgrade',
+        ),
+      },
       findings: [{ messageId: 'clientUpgrade', primary: { file: 'a.conf', line: 5, column: 37 } }],
     },
     {

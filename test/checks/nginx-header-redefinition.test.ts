@@ -34,7 +34,11 @@ testRule(rule, {
       name: 'the location repeats every outer header, in another case and quoting',
       tree: {
         'conf.d/site.conf': secured(
-          lines('        add_header "x-frame-options" DENY;', '        add_header \'STRICT-TRANSPORT-SECURITY\' "max-age=31536000";', '        add_header Cache-Control public;'),
+          lines(
+            '        add_header "x-frame-options" DENY;',
+            '        add_header \'STRICT-TRANSPORT-SECURITY\' "max-age=31536000";',
+            '        add_header Cache-Control public;',
+          ),
         ),
       },
     },
@@ -185,7 +189,14 @@ testRule(rule, {
     {
       name: 'only a non-security header is lost: info',
       tree: {
-        'conf.d/site.conf': lines('server {', '    add_header X-Served-By edge1;', '    location / {', '        add_header Cache-Control no-store;', '    }', '}'),
+        'conf.d/site.conf': lines(
+          'server {',
+          '    add_header X-Served-By edge1;',
+          '    location / {',
+          '        add_header Cache-Control no-store;',
+          '    }',
+          '}',
+        ),
       },
       findings: [
         {
@@ -201,7 +212,14 @@ testRule(rule, {
       name: 'headers from an included file are dropped by an add_header in another included file',
       tree: {
         'nginx.conf': lines('events {}', 'http {', '    include conf.d/*.conf;', '}'),
-        'conf.d/site.conf': lines('server {', '    include snippets/security.conf;', '    location /static/ {', '        include snippets/cache.conf;', '    }', '}'),
+        'conf.d/site.conf': lines(
+          'server {',
+          '    include snippets/security.conf;',
+          '    location /static/ {',
+          '        include snippets/cache.conf;',
+          '    }',
+          '}',
+        ),
         'snippets/security.conf': lines('# shared', 'add_header Referrer-Policy same-origin;'),
         'snippets/cache.conf': lines('expires 1h;', '  add_header Cache-Control public;'),
       },
@@ -305,7 +323,9 @@ testRule(rule, {
           '}',
         ),
       },
-      findings: [{ messageId: 'dropsSecurityHeaders', primary: { file: 'nginx.conf', line: 8, column: 13 }, related: [{ file: 'nginx.conf', line: 5, column: 9 }] }],
+      findings: [
+        { messageId: 'dropsSecurityHeaders', primary: { file: 'nginx.conf', line: 8, column: 13 }, related: [{ file: 'nginx.conf', line: 5, column: 9 }] },
+      ],
     },
     {
       name: 'a server add_header drops the http level headers of nginx.conf',
@@ -351,7 +371,14 @@ testRule(rule, {
           '}',
         ),
       },
-      findings: [{ messageId: 'dropsIdentityHeaders', severity: 'warning', primary: { file: 'conf.d/api.conf', line: 4, column: 9 }, messageIncludes: ['"X-Remote-User"'] }],
+      findings: [
+        {
+          messageId: 'dropsIdentityHeaders',
+          severity: 'warning',
+          primary: { file: 'conf.d/api.conf', line: 4, column: 9 },
+          messageIncludes: ['"X-Remote-User"'],
+        },
+      ],
     },
     {
       name: 'only Host is lost upstream: info',
@@ -366,7 +393,14 @@ testRule(rule, {
           '}',
         ),
       },
-      findings: [{ messageId: 'dropsHeaders', severity: 'info', primary: { file: 'conf.d/api.conf', line: 4, column: 9 }, messageIncludes: ['"proxy_set_header"', '"Host"'] }],
+      findings: [
+        {
+          messageId: 'dropsHeaders',
+          severity: 'info',
+          primary: { file: 'conf.d/api.conf', line: 4, column: 9 },
+          messageIncludes: ['"proxy_set_header"', '"Host"'],
+        },
+      ],
     },
     {
       name: 'the level named is the one that writes the lost header',

@@ -12,7 +12,10 @@ testRule(rule, {
     { name: '$host with the port', tree: { 'a.conf': twoServers('proxy_set_header Host $host:$server_port;') } },
     {
       name: '$http_host in the only server of its port: any Host reaches it anyway',
-      tree: { 'a.conf': 'server {\n    listen 80;\n    server_name shop.example;\n    location / {\n        proxy_set_header Host $http_host;\n        proxy_pass http://app;\n    }\n}\n' },
+      tree: {
+        'a.conf':
+          'server {\n    listen 80;\n    server_name shop.example;\n    location / {\n        proxy_set_header Host $http_host;\n        proxy_pass http://app;\n    }\n}\n',
+      },
     },
     {
       name: '$http_host in a catch-all server name',
@@ -21,14 +24,25 @@ testRule(rule, {
     { name: 'another header may carry X-Forwarded-Host', tree: { 'a.conf': twoServers('proxy_set_header X-Forwarded-Host $http_x_forwarded_host;') } },
     {
       name: 'suppressed with a reason',
-      tree: { 'a.conf': twoServers('# cfglint-disable-next-line nginx-host-spoofing -- the backend checks ALLOWED_HOSTS\n        proxy_set_header Host $http_x_forwarded_host;') },
+      tree: {
+        'a.conf': twoServers(
+          '# cfglint-disable-next-line nginx-host-spoofing -- the backend checks ALLOWED_HOSTS\n        proxy_set_header Host $http_x_forwarded_host;',
+        ),
+      },
     },
   ],
   reject: [
     {
       name: 'X-Forwarded-Host sent as Host',
       tree: { 'a.conf': twoServers('proxy_set_header Host $http_x_forwarded_host;') },
-      findings: [{ messageId: 'unvalidatedHost', severity: 'warning', primary: { file: 'a.conf', line: 10, column: 31, endColumn: 53 }, messageIncludes: ['"$http_x_forwarded_host"'] }],
+      findings: [
+        {
+          messageId: 'unvalidatedHost',
+          severity: 'warning',
+          primary: { file: 'a.conf', line: 10, column: 31, endColumn: 53 },
+          messageIncludes: ['"$http_x_forwarded_host"'],
+        },
+      ],
     },
     {
       name: '$http_host in a server chosen by its exact name',
@@ -38,7 +52,8 @@ testRule(rule, {
     {
       name: 'a query argument as Host, quoted, at server level from an include',
       tree: {
-        'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 8080;\n        include snippets/host.conf;\n        location / { proxy_pass http://app; }\n    }\n}\n',
+        'nginx.conf':
+          'events {}\nhttp {\n    server {\n        listen 8080;\n        include snippets/host.conf;\n        location / { proxy_pass http://app; }\n    }\n}\n',
         'snippets/host.conf': 'proxy_set_header "Host" "$arg_site.example";\n',
       },
       findings: [{ messageId: 'unvalidatedHost', primary: { file: 'snippets/host.conf', line: 1, column: 26, endColumn: 35 } }],
@@ -51,8 +66,9 @@ testRule(rule, {
     {
       name: 'a capture of the path as Host, and $http_host where an explicit default_server exists: two findings',
       tree: {
-        'a.conf': twoServers('proxy_set_header Host $http_host;').replace('listen 80;\n    server_name _;', 'listen 80 default_server;\n    server_name _;')
-          + 'server {\n    listen 8000;\n    location ~ ^/vhost/([^/]+)/ {\n        proxy_set_header Host $1;\n        proxy_pass http://127.0.0.1;\n    }\n}\n',
+        'a.conf':
+          twoServers('proxy_set_header Host $http_host;').replace('listen 80;\n    server_name _;', 'listen 80 default_server;\n    server_name _;') +
+          'server {\n    listen 8000;\n    location ~ ^/vhost/([^/]+)/ {\n        proxy_set_header Host $1;\n        proxy_pass http://127.0.0.1;\n    }\n}\n',
       },
       findings: [
         { messageId: 'rawHostHeader', primary: { file: 'a.conf', line: 10, column: 31 } },

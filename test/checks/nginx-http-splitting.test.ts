@@ -12,18 +12,25 @@ testRule(rule, {
     { name: 'a rewrite redirect escapes its own captures', tree: { 'a.conf': site('/', 'rewrite ^/old/([^/]+)$ https://example.com/new/$1 permanent;') } },
     { name: 'an internal rewrite writes no header', tree: { 'a.conf': site('/', 'rewrite ^ /index.php?q=$uri last;') } },
     { name: 'a group that cannot match a line break', tree: { 'a.conf': site('~ ^/u/([a-z0-9_-]+)$', 'add_header X-User $1;') } },
-    { name: 'header values cannot hold CR or LF', tree: { 'a.conf': site('/', 'proxy_set_header X-Original-Host $http_host;\n        add_header X-Echo $arg_x;') } },
+    {
+      name: 'header values cannot hold CR or LF',
+      tree: { 'a.conf': site('/', 'proxy_set_header X-Original-Host $http_host;\n        add_header X-Echo $arg_x;') },
+    },
     { name: 'a negated class that excludes CR and LF', tree: { 'a.conf': site('~ ^/([^/\\r\\n]+)$', 'return 302 https://example.com/$1;') } },
     {
       name: 'suppressed with a reason',
-      tree: { 'a.conf': site('/', '# cfglint-disable-next-line nginx-http-splitting -- the WAF in front rejects %0d and %0a\n        return 301 https://$host$uri;') },
+      tree: {
+        'a.conf': site('/', '# cfglint-disable-next-line nginx-http-splitting -- the WAF in front rejects %0d and %0a\n        return 301 https://$host$uri;'),
+      },
     },
   ],
   reject: [
     {
       name: '$uri in a redirect (the Location header)',
       tree: { 'a.conf': site('/', 'return 301 https://$host$uri$is_args$args;') },
-      findings: [{ messageId: 'lineBreak', severity: 'error', primary: { file: 'a.conf', line: 3, column: 33, endColumn: 37 }, messageIncludes: ['"$uri" in return'] }],
+      findings: [
+        { messageId: 'lineBreak', severity: 'error', primary: { file: 'a.conf', line: 3, column: 33, endColumn: 37 }, messageIncludes: ['"$uri" in return'] },
+      ],
     },
     {
       name: 'a capture of [^/] in add_header',
@@ -38,7 +45,8 @@ testRule(rule, {
     {
       name: 'a set variable from $document_uri sent upstream, from an included snippet',
       tree: {
-        'nginx.conf': 'events {}\nhttp {\n    server {\n        location / {\n            include snippets/proxy.conf;\n            proxy_pass http://app;\n        }\n    }\n}\n',
+        'nginx.conf':
+          'events {}\nhttp {\n    server {\n        location / {\n            include snippets/proxy.conf;\n            proxy_pass http://app;\n        }\n    }\n}\n',
         'snippets/proxy.conf': 'set $orig $document_uri;\nproxy_set_header X-Original-URI $orig;\n',
       },
       findings: [{ messageId: 'lineBreak', primary: { file: 'snippets/proxy.conf', line: 2, column: 33, endColumn: 38 } }],
@@ -46,7 +54,8 @@ testRule(rule, {
     {
       name: 'a capture of the path in the upstream request line, and a named capture in a rewrite redirect: two findings',
       tree: {
-        'a.conf': 'server {\n  location ~ ^/api/(\\s*[^/]*)/ {\n    proxy_pass http://backend/v2/$1;\n  }\n  location /b/ {\n    rewrite ^/b/(?<rest>[^/]+)$ https://example.com/$rest redirect;\n  }\n}\n',
+        'a.conf':
+          'server {\n  location ~ ^/api/(\\s*[^/]*)/ {\n    proxy_pass http://backend/v2/$1;\n  }\n  location /b/ {\n    rewrite ^/b/(?<rest>[^/]+)$ https://example.com/$rest redirect;\n  }\n}\n',
       },
       findings: [
         { messageId: 'lineBreak', primary: { file: 'a.conf', line: 3, column: 34, endColumn: 36 }, messageIncludes: ['request line sent upstream'] },

@@ -14,18 +14,28 @@ testRule(rule, {
     { name: 'a dot inside a class is not a host', tree: { 'a.conf': check("$http_origin ~ '^https://[a-z.]+\\.example\\.org$'") } },
     {
       name: 'suppressed with a reason',
-      tree: { 'a.conf': 'server {\n    # cfglint-disable-next-line nginx-origins-regex -- the whole example.* zone is ours\n    if ($http_origin ~ ^https://example) { return 403; }\n}\n' },
+      tree: {
+        'a.conf':
+          'server {\n    # cfglint-disable-next-line nginx-origins-regex -- the whole example.* zone is ours\n    if ($http_origin ~ ^https://example) { return 403; }\n}\n',
+      },
     },
   ],
   reject: [
     {
       name: 'a bare dot before the domain',
       tree: { 'a.conf': check("$http_origin !~ '^https://www.example\\.com$'") },
-      findings: [{ messageId: 'bareDot', severity: 'warning', primary: { file: 'a.conf', line: 3, column: 39, endColumn: 55 }, messageIncludes: ['"https://wwwxexample.com"'] }],
+      findings: [
+        {
+          messageId: 'bareDot',
+          severity: 'warning',
+          primary: { file: 'a.conf', line: 3, column: 39, endColumn: 55 },
+          messageIncludes: ['"https://wwwxexample.com"'],
+        },
+      ],
     },
     {
       name: 'nothing ends the origin host',
-      tree: { 'a.conf': check("$http_origin ~* ^https?://api\\.example\\.com") },
+      tree: { 'a.conf': check('$http_origin ~* ^https?://api\\.example\\.com') },
       findings: [{ messageId: 'openEnd', primary: { file: 'a.conf', line: 3, column: 39, endColumn: 56 }, messageIncludes: ['api.example.com.evil.example'] }],
     },
     {
@@ -39,7 +49,9 @@ testRule(rule, {
         'nginx.conf': 'events {}\nhttp {\n    include cors.conf;\n    server { listen 80; }\n}\n',
         'cors.conf': 'map $http_origin $cors {\n    default "";\n    "~^https://.*example\\.net$" $http_origin;\n}\n',
       },
-      findings: [{ messageId: 'openStart', primary: { file: 'cors.conf', line: 3, column: 18, endColumn: 30 }, messageIncludes: ['"https://evilexample.net"'] }],
+      findings: [
+        { messageId: 'openStart', primary: { file: 'cors.conf', line: 3, column: 18, endColumn: 30 }, messageIncludes: ['"https://evilexample.net"'] },
+      ],
     },
     {
       name: 'the anchor binds the first alternative only, and http allowed elsewhere: two findings',

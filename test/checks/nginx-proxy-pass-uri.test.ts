@@ -6,7 +6,7 @@ const site = (location: string, body: string) => `server {\n    location ${locat
 
 testRule(rule, {
   accept: [
-    { name: 'no URI part: the client\'s path is passed as sent', tree: { 'a.conf': site('/api/', 'proxy_pass http://app;') } },
+    { name: "no URI part: the client's path is passed as sent", tree: { 'a.conf': site('/api/', 'proxy_pass http://app;') } },
     { name: 'host and port only', tree: { 'a.conf': site('/', 'proxy_pass http://127.0.0.1:8000;') } },
     { name: 'a variable URI is used as written', tree: { 'a.conf': site('/', 'proxy_pass http://app$request_uri;') } },
     { name: 'a regex location (nginx refuses a URI part there)', tree: { 'a.conf': site('~ ^/api/', 'proxy_pass http://app;') } },
@@ -18,7 +18,9 @@ testRule(rule, {
     {
       name: 'a trailing slash is a URI part',
       tree: { 'a.conf': site('/api/', 'proxy_pass http://app/;') },
-      findings: [{ messageId: 'normalisedPath', severity: 'info', primary: { file: 'a.conf', line: 3, column: 20, endColumn: 31 }, messageIncludes: ['("/")'] }],
+      findings: [
+        { messageId: 'normalisedPath', severity: 'info', primary: { file: 'a.conf', line: 3, column: 20, endColumn: 31 }, messageIncludes: ['("/")'] },
+      ],
     },
     {
       name: 'a path prefix, in ^~, quoted',

@@ -15,12 +15,12 @@ testRule(rule, {
     { name: 'named location is internal by nature', tree: { 'a.conf': site('@remote', 'proxy_pass http://$http_x_origin;') } },
     { name: 'a capture that chooses among fixed words', tree: { 'a.conf': site('~ ^/(api|www)/', 'proxy_pass http://$1.internal;') } },
     {
-      name: 'a capture without dots only picks a name under the config\'s own domain',
+      name: "a capture without dots only picks a name under the config's own domain",
       tree: { 'a.conf': site('~ ^/svc/([a-z0-9-]+)/', 'proxy_pass http://$1.svc.cluster.local;') },
     },
     { name: 'a variable set by a module cfglint cannot trace is not guessed', tree: { 'a.conf': site('/', 'proxy_pass http://$lua_backend;') } },
     { name: 'a capture in the path only', tree: { 'a.conf': site('~ ^/api/(.*)$', 'proxy_pass http://backend/$1;') } },
-    { name: '$scheme is the connection\'s, not the client\'s choice', tree: { 'a.conf': site('/', 'proxy_pass $scheme://backend;') } },
+    { name: "$scheme is the connection's, not the client's choice", tree: { 'a.conf': site('/', 'proxy_pass $scheme://backend;') } },
     { name: 'unix socket with the URI after it', tree: { 'a.conf': site('/', 'proxy_pass http://unix:/run/app.sock:$uri;') } },
     {
       name: 'a set URL whose host is a fixed word and whose client part is the path',
@@ -39,7 +39,9 @@ testRule(rule, {
     {
       name: 'host from a query argument',
       tree: { 'a.conf': site('/fetch', 'proxy_pass http://$arg_host/;') },
-      findings: [{ messageId: 'clientHost', severity: 'error', primary: { file: 'a.conf', line: 3, column: 27, endColumn: 36 }, messageIncludes: ['"$arg_host"'] }],
+      findings: [
+        { messageId: 'clientHost', severity: 'error', primary: { file: 'a.conf', line: 3, column: 27, endColumn: 36 }, messageIncludes: ['"$arg_host"'] },
+      ],
     },
     {
       name: 'the whole URL from a header, scheme included',
@@ -54,7 +56,8 @@ testRule(rule, {
     {
       name: 'a set variable from a cookie, set in an included server snippet',
       tree: {
-        'nginx.conf': 'events {}\nhttp {\n    server {\n        include snippets/target.conf;\n        location / {\n            proxy_pass http://$target:8080;\n        }\n    }\n}\n',
+        'nginx.conf':
+          'events {}\nhttp {\n    server {\n        include snippets/target.conf;\n        location / {\n            proxy_pass http://$target:8080;\n        }\n    }\n}\n',
         'snippets/target.conf': 'set $target $cookie_backend;\n',
       },
       findings: [{ messageId: 'clientHost', primary: { file: 'nginx.conf', line: 6, column: 31, endColumn: 38 }, messageIncludes: ['$cookie_backend'] }],
@@ -72,7 +75,8 @@ testRule(rule, {
     {
       name: 'inside an if in the location, and fastcgi_pass too: two findings',
       tree: {
-        'a.conf': 'server {\n  location / {\n    if ($arg_debug) {\n      proxy_pass http://$http_x_debug_host;\n    }\n  }\n  location ~ \\.php$ {\n    fastcgi_pass $arg_fpm;\n  }\n}\n',
+        'a.conf':
+          'server {\n  location / {\n    if ($arg_debug) {\n      proxy_pass http://$http_x_debug_host;\n    }\n  }\n  location ~ \\.php$ {\n    fastcgi_pass $arg_fpm;\n  }\n}\n',
       },
       findings: [
         { messageId: 'clientHost', primary: { file: 'a.conf', line: 4, column: 25 } },
@@ -81,13 +85,17 @@ testRule(rule, {
     },
     {
       name: 'a location nested in an internal one is reachable from outside',
-      tree: { 'a.conf': 'server {\n    location /x/ {\n        internal;\n        location /x/y/ {\n            proxy_pass "http://$arg_h";\n        }\n    }\n}\n' },
+      tree: {
+        'a.conf': 'server {\n    location /x/ {\n        internal;\n        location /x/y/ {\n            proxy_pass "http://$arg_h";\n        }\n    }\n}\n',
+      },
       findings: [{ messageId: 'clientHost', primary: { file: 'a.conf', line: 5, column: 32, endColumn: 38 } }],
     },
     {
       name: 'a set URL whose host is a capture of the path',
       tree: { 'a.conf': site('~ ^/to/([^/]+)/(?<rest>.*)$', 'set $u "http://$1/$rest";\n        proxy_pass $u;') },
-      findings: [{ messageId: 'clientHost', primary: { file: 'a.conf', line: 4, column: 20, endColumn: 22 }, messageIncludes: ['"$u" comes from $1 (from $uri)'] }],
+      findings: [
+        { messageId: 'clientHost', primary: { file: 'a.conf', line: 4, column: 20, endColumn: 22 }, messageIncludes: ['"$u" comes from $1 (from $uri)'] },
+      ],
     },
     {
       name: 'a capture appended to a literal host can reach another domain',

@@ -2,31 +2,70 @@ import { rule } from '../../checks/nginx-stale-dns';
 import { testRule } from '../harness';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 80\n';
-const COMPOSE = 'services:\n  web:\n    image: example/web\n    networks:\n      default:\n        aliases: [app-backend]\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n';
+const COMPOSE =
+  'services:\n  web:\n    image: example/web\n    networks:\n      default:\n        aliases: [app-backend]\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n';
 
 testRule(rule, {
   accept: [
-    { name: 'IP addresses, localhost and unix sockets', tree: { 'conf.d/app.conf': 'upstream app {\n    server 10.0.0.5:8000;\n    server [::1]:8000;\n    server localhost:8001;\n    server unix:/run/app.sock;\n}\nserver {\n    location / { proxy_pass http://app; }\n    location /b/ { proxy_pass http://127.0.0.1:9000; }\n}\n' } },
-    { name: 'a Kubernetes Service name: its ClusterIP is stable', tree: { 'k8s/api.yaml': SERVICE, 'conf.d/app.conf': 'server {\n    location / { proxy_pass http://api.shop.svc.cluster.local:80; }\n}\n' } },
-    { name: 'a variable resolved at run time with a resolver', tree: { 'conf.d/app.conf': 'resolver 10.0.0.2 valid=10s;\nserver {\n    set $api https://api.example.com;\n    location / { proxy_pass $api; }\n}\n' } },
-    { name: 'an upstream server marked resolve', tree: { 'conf.d/app.conf': 'resolver 10.0.0.2;\nupstream api {\n    zone api 64k;\n    server api.example.com:443 resolve;\n}\nserver {\n    location / { proxy_pass https://api; }\n}\n' } },
-    { name: 'a bare name that may be an upstream defined elsewhere', tree: { 'conf.d/app.conf': 'server {\n    location / { proxy_pass http://backend; }\n}\n' } },
+    {
+      name: 'IP addresses, localhost and unix sockets',
+      tree: {
+        'conf.d/app.conf':
+          'upstream app {\n    server 10.0.0.5:8000;\n    server [::1]:8000;\n    server localhost:8001;\n    server unix:/run/app.sock;\n}\nserver {\n    location / { proxy_pass http://app; }\n    location /b/ { proxy_pass http://127.0.0.1:9000; }\n}\n',
+      },
+    },
+    {
+      name: 'a Kubernetes Service name: its ClusterIP is stable',
+      tree: { 'k8s/api.yaml': SERVICE, 'conf.d/app.conf': 'server {\n    location / { proxy_pass http://api.shop.svc.cluster.local:80; }\n}\n' },
+    },
+    {
+      name: 'a variable resolved at run time with a resolver',
+      tree: { 'conf.d/app.conf': 'resolver 10.0.0.2 valid=10s;\nserver {\n    set $api https://api.example.com;\n    location / { proxy_pass $api; }\n}\n' },
+    },
+    {
+      name: 'an upstream server marked resolve',
+      tree: {
+        'conf.d/app.conf':
+          'resolver 10.0.0.2;\nupstream api {\n    zone api 64k;\n    server api.example.com:443 resolve;\n}\nserver {\n    location / { proxy_pass https://api; }\n}\n',
+      },
+    },
+    {
+      name: 'a bare name that may be an upstream defined elsewhere',
+      tree: { 'conf.d/app.conf': 'server {\n    location / { proxy_pass http://backend; }\n}\n' },
+    },
   ],
   reject: [
     {
       name: 'an external name in proxy_pass',
       tree: { 'conf.d/app.conf': 'server {\n    location /api/ {\n        proxy_pass https://api.example.com/v1/;\n    }\n}\n' },
-      findings: [{ messageId: 'hostName', severity: 'info', primary: { file: 'conf.d/app.conf', line: 3, column: 20 }, messageIncludes: ['"api.example.com" is resolved once'] }],
+      findings: [
+        {
+          messageId: 'hostName',
+          severity: 'info',
+          primary: { file: 'conf.d/app.conf', line: 3, column: 20 },
+          messageIncludes: ['"api.example.com" is resolved once'],
+        },
+      ],
     },
     {
       name: 'a compose service by name and by alias: two findings',
       tree: {
         'docker-compose.yml': COMPOSE,
-        'nginx/default.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://web:8000;\n    }\n    location /b/ {\n        proxy_pass http://app-backend:8000;\n    }\n}\n',
+        'nginx/default.conf':
+          'server {\n    listen 80;\n    location / {\n        proxy_pass http://web:8000;\n    }\n    location /b/ {\n        proxy_pass http://app-backend:8000;\n    }\n}\n',
       },
       findings: [
-        { messageId: 'composeService', severity: 'info', primary: { file: 'nginx/default.conf', line: 4, column: 20 }, messageIncludes: ['"web" is the compose service "web"'] },
-        { messageId: 'composeService', primary: { file: 'nginx/default.conf', line: 7, column: 20 }, messageIncludes: ['"app-backend" is the compose service "web"'] },
+        {
+          messageId: 'composeService',
+          severity: 'info',
+          primary: { file: 'nginx/default.conf', line: 4, column: 20 },
+          messageIncludes: ['"web" is the compose service "web"'],
+        },
+        {
+          messageId: 'composeService',
+          primary: { file: 'nginx/default.conf', line: 7, column: 20 },
+          messageIncludes: ['"app-backend" is the compose service "web"'],
+        },
       ],
     },
     {
@@ -36,7 +75,10 @@ testRule(rule, {
     },
     {
       name: 'an upstream server line with a name, through an include',
-      tree: { 'nginx.conf': 'events {}\nhttp {\n    include upstreams.conf;\n    server {\n        location / { proxy_pass http://pool; }\n    }\n}\n', 'upstreams.conf': 'upstream pool {\n    server 10.0.0.1:8000;\n    server app2.internal.example:8000 max_fails=3;\n}\n' },
+      tree: {
+        'nginx.conf': 'events {}\nhttp {\n    include upstreams.conf;\n    server {\n        location / { proxy_pass http://pool; }\n    }\n}\n',
+        'upstreams.conf': 'upstream pool {\n    server 10.0.0.1:8000;\n    server app2.internal.example:8000 max_fails=3;\n}\n',
+      },
       findings: [{ messageId: 'hostName', primary: { file: 'upstreams.conf', line: 3, column: 12 }, messageIncludes: ['"app2.internal.example"'] }],
     },
     {

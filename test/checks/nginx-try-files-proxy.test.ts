@@ -5,36 +5,79 @@ const server = (body: string) => `server {\n    listen 80;\n    root /srv/www;\n
 
 testRule(rule, {
   accept: [
-    { name: 'files in one location, the proxy in a named one', tree: { 'conf.d/app.conf': server('    location / {\n        try_files $uri $uri/ @app;\n    }\n    location @app {\n        proxy_pass http://127.0.0.1:8000;\n    }\n') } },
-    { name: 'the PHP guard: try_files $uri =404 before fastcgi_pass', tree: { 'conf.d/app.conf': server('    location ~ \\.php$ {\n        try_files $uri =404;\n        fastcgi_pass unix:/run/php/php-fpm.sock;\n    }\n') } },
-    { name: 'try_files at server level, proxy_pass in a location', tree: { 'conf.d/app.conf': server('    try_files $uri /index.html;\n    location /api/ {\n        proxy_pass http://127.0.0.1:8000;\n    }\n') } },
-    { name: 'proxy_pass in a nested location is that location\'s handler', tree: { 'conf.d/app.conf': server('    location / {\n        try_files $uri /index.html;\n        location /api/ {\n            proxy_pass http://127.0.0.1:8000;\n        }\n    }\n') } },
-    { name: 'proxy_pass inside an if of the location', tree: { 'conf.d/app.conf': server('    location / {\n        try_files $uri /index.html;\n        if ($http_x_preview) {\n            proxy_pass http://127.0.0.1:9000;\n        }\n    }\n') } },
+    {
+      name: 'files in one location, the proxy in a named one',
+      tree: {
+        'conf.d/app.conf': server(
+          '    location / {\n        try_files $uri $uri/ @app;\n    }\n    location @app {\n        proxy_pass http://127.0.0.1:8000;\n    }\n',
+        ),
+      },
+    },
+    {
+      name: 'the PHP guard: try_files $uri =404 before fastcgi_pass',
+      tree: { 'conf.d/app.conf': server('    location ~ \\.php$ {\n        try_files $uri =404;\n        fastcgi_pass unix:/run/php/php-fpm.sock;\n    }\n') },
+    },
+    {
+      name: 'try_files at server level, proxy_pass in a location',
+      tree: { 'conf.d/app.conf': server('    try_files $uri /index.html;\n    location /api/ {\n        proxy_pass http://127.0.0.1:8000;\n    }\n') },
+    },
+    {
+      name: "proxy_pass in a nested location is that location's handler",
+      tree: {
+        'conf.d/app.conf': server(
+          '    location / {\n        try_files $uri /index.html;\n        location /api/ {\n            proxy_pass http://127.0.0.1:8000;\n        }\n    }\n',
+        ),
+      },
+    },
+    {
+      name: 'proxy_pass inside an if of the location',
+      tree: {
+        'conf.d/app.conf': server(
+          '    location / {\n        try_files $uri /index.html;\n        if ($http_x_preview) {\n            proxy_pass http://127.0.0.1:9000;\n        }\n    }\n',
+        ),
+      },
+    },
   ],
   reject: [
     {
       name: 'try_files with a named fallback and proxy_pass in the same location',
-      tree: { 'conf.d/app.conf': server('    location / {\n        try_files $uri $uri/ @app;\n        proxy_pass http://127.0.0.1:8000;\n    }\n    location @app {\n        proxy_pass http://127.0.0.1:8000;\n    }\n') },
-      findings: [{
-        messageId: 'proxiedAnyway',
-        severity: 'warning',
-        primary: { file: 'conf.d/app.conf', line: 5, column: 9, endColumn: 18 },
-        related: [{ file: 'conf.d/app.conf', line: 6, column: 9, label: 'proxy_pass is the handler' }],
-        messageIncludes: ['"try_files $uri $uri/ @app"', '"proxy_pass http://127.0.0.1:8000"', 'goes to "@app"'],
-      }],
+      tree: {
+        'conf.d/app.conf': server(
+          '    location / {\n        try_files $uri $uri/ @app;\n        proxy_pass http://127.0.0.1:8000;\n    }\n    location @app {\n        proxy_pass http://127.0.0.1:8000;\n    }\n',
+        ),
+      },
+      findings: [
+        {
+          messageId: 'proxiedAnyway',
+          severity: 'warning',
+          primary: { file: 'conf.d/app.conf', line: 5, column: 9, endColumn: 18 },
+          related: [{ file: 'conf.d/app.conf', line: 6, column: 9, label: 'proxy_pass is the handler' }],
+          messageIncludes: ['"try_files $uri $uri/ @app"', '"proxy_pass http://127.0.0.1:8000"', 'goes to "@app"'],
+        },
+      ],
     },
     {
       name: '=404 as the last argument: URIs with no file are not proxied',
       tree: { 'conf.d/app.conf': server('    location /media/ {\n        proxy_pass http://media:9000;\n        try_files $uri =404;\n    }\n') },
-      findings: [{ messageId: 'proxiedAnyway', primary: { file: 'conf.d/app.conf', line: 6, column: 9 }, messageIncludes: ['gets 404 instead of being proxied'] }],
+      findings: [
+        { messageId: 'proxiedAnyway', primary: { file: 'conf.d/app.conf', line: 6, column: 9 }, messageIncludes: ['gets 404 instead of being proxied'] },
+      ],
     },
     {
       name: 'a URI fallback, proxy_pass to an upstream, through an include',
       tree: {
-        'nginx.conf': 'events {}\nhttp {\n    upstream app { server 127.0.0.1:8000; }\n    server {\n        location / {\n            include spa.conf;\n            proxy_pass http://app;\n        }\n    }\n}\n',
+        'nginx.conf':
+          'events {}\nhttp {\n    upstream app { server 127.0.0.1:8000; }\n    server {\n        location / {\n            include spa.conf;\n            proxy_pass http://app;\n        }\n    }\n}\n',
         'spa.conf': 'try_files $uri /index.html;\n',
       },
-      findings: [{ messageId: 'proxiedAnyway', primary: { file: 'spa.conf', line: 1, column: 1 }, related: [{ file: 'nginx.conf', line: 7, column: 13 }], messageIncludes: ['redirected internally to "/index.html"'] }],
+      findings: [
+        {
+          messageId: 'proxiedAnyway',
+          primary: { file: 'spa.conf', line: 1, column: 1 },
+          related: [{ file: 'nginx.conf', line: 7, column: 13 }],
+          messageIncludes: ['redirected internally to "/index.html"'],
+        },
+      ],
     },
     {
       name: 'in a regex location with a variable proxy_pass',
@@ -43,7 +86,11 @@ testRule(rule, {
     },
     {
       name: 'two locations: two findings',
-      tree: { 'conf.d/app.conf': server('    location /a/ {\n        try_files $uri @a;\n        proxy_pass http://127.0.0.1:8001;\n    }\n    location /b/ {\n        try_files $uri @b;\n        proxy_pass http://127.0.0.1:8002;\n    }\n') },
+      tree: {
+        'conf.d/app.conf': server(
+          '    location /a/ {\n        try_files $uri @a;\n        proxy_pass http://127.0.0.1:8001;\n    }\n    location /b/ {\n        try_files $uri @b;\n        proxy_pass http://127.0.0.1:8002;\n    }\n',
+        ),
+      },
       findings: [
         { messageId: 'proxiedAnyway', primary: { file: 'conf.d/app.conf', line: 5, column: 9 } },
         { messageId: 'proxiedAnyway', primary: { file: 'conf.d/app.conf', line: 9, column: 9 } },

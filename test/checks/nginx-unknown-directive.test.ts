@@ -5,9 +5,17 @@ const main = (http: string) => `events {}\nhttp {\n${http}}\n`;
 
 testRule(rule, {
   accept: [
-    { name: 'directives of the core and proxy modules', tree: { 'nginx.conf': main('    proxy_read_timeout 30s;\n    server { listen 80; location / { proxy_pass http://127.0.0.1:8000; } }\n') } },
+    {
+      name: 'directives of the core and proxy modules',
+      tree: { 'nginx.conf': main('    proxy_read_timeout 30s;\n    server { listen 80; location / { proxy_pass http://127.0.0.1:8000; } }\n') },
+    },
     { name: 'an undocumented directive nginx still accepts', tree: { 'nginx.conf': main('    open_file_cache_events on;\n') } },
-    { name: 'map entries are data, not directives', tree: { 'nginx.conf': main('    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        "" close;\n        proxy_read_timout x;\n    }\n') } },
+    {
+      name: 'map entries are data, not directives',
+      tree: {
+        'nginx.conf': main('    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        "" close;\n        proxy_read_timout x;\n    }\n'),
+      },
+    },
     { name: 'types entries are data', tree: { 'nginx.conf': main('    types {\n        text/html html;\n        application/x-custom cst;\n    }\n') } },
     {
       name: 'a third-party module declared in nginx.modules',
@@ -20,7 +28,10 @@ testRule(rule, {
     },
     {
       name: 'an OpenResty tree: Lua directives bring the bundle (headers-more, set-misc)',
-      tree: { 'conf.d/app.conf': 'server {\n    location / {\n        set_escape_uri $x $arg_x;\n        more_set_headers "A: b";\n        content_by_lua_block { ngx.say("}") }\n    }\n}\n' },
+      tree: {
+        'conf.d/app.conf':
+          'server {\n    location / {\n        set_escape_uri $x $arg_x;\n        more_set_headers "A: b";\n        content_by_lua_block { ngx.say("}") }\n    }\n}\n',
+      },
     },
     {
       name: 'a directive declared in nginx.extraDirectives',
@@ -37,7 +48,11 @@ testRule(rule, {
     },
     { name: 'http2 on nginx 1.25.1 and later', nginxVersion: '1.26.2', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
     // Removed after a deprecation: nginx-deprecated-directive reports it, with the replacement.
-    { name: 'the ssl directive on nginx 1.26 is left to nginx-deprecated-directive', nginxVersion: '1.26.0', tree: { 'conf.d/app.conf': 'server {\n    listen 443;\n    ssl on;\n}\n' } },
+    {
+      name: 'the ssl directive on nginx 1.26 is left to nginx-deprecated-directive',
+      nginxVersion: '1.26.0',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 443;\n    ssl on;\n}\n' },
+    },
     { name: 'http2 when the version is unknown', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
   ],
   reject: [
@@ -62,11 +77,14 @@ testRule(rule, {
     {
       name: 'a misspelt directive, with the nearest name',
       tree: { 'nginx.conf': main('    server {\n        location / {\n            proxy_read_timout 30s;\n        }\n    }\n') },
-      findings: [{
-        messageId: 'unknown',
-        primary: { file: 'nginx.conf', line: 5, column: 13, endLine: 5, endColumn: 30 },
-        messageIncludes: ['Unknown directive "proxy_read_timout"'], helpIncludes: ['did you mean "proxy_read_timeout"?', 'unknown directive "proxy_read_timout"'],
-      }],
+      findings: [
+        {
+          messageId: 'unknown',
+          primary: { file: 'nginx.conf', line: 5, column: 13, endLine: 5, endColumn: 30 },
+          messageIncludes: ['Unknown directive "proxy_read_timout"'],
+          helpIncludes: ['did you mean "proxy_read_timeout"?', 'unknown directive "proxy_read_timout"'],
+        },
+      ],
     },
     {
       name: 'two mistakes, one in an included file',
@@ -82,23 +100,50 @@ testRule(rule, {
     {
       name: 'a name far from every known one gets no suggestion',
       tree: { 'conf.d/app.conf': 'server {\n    frobnicate_everything yes;\n}\n' },
-      findings: [{ messageId: 'unknown', primary: { file: 'conf.d/app.conf', line: 2, column: 5 }, message: 'Unknown directive "frobnicate_everything"', help: 'nginx refuses to start (unknown directive "frobnicate_everything")' }],
+      findings: [
+        {
+          messageId: 'unknown',
+          primary: { file: 'conf.d/app.conf', line: 2, column: 5 },
+          message: 'Unknown directive "frobnicate_everything"',
+          help: 'nginx refuses to start (unknown directive "frobnicate_everything")',
+        },
+      ],
     },
     {
       name: 'a third-party directive whose module is not declared is a warning',
       tree: { 'conf.d/app.conf': 'server {\n    listen 80;\n    more_set_headers "Server: x";\n}\n' },
-      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['"headers-more"'], helpIncludes: ['nginx.modules'] }],
+      findings: [
+        {
+          messageId: 'thirdParty',
+          severity: 'warning',
+          primary: { file: 'conf.d/app.conf', line: 3, column: 5 },
+          messageIncludes: ['"headers-more"'],
+          helpIncludes: ['nginx.modules'],
+        },
+      ],
     },
     {
       name: 'several directives of one undeclared module in a file: one warning that counts the others',
-      tree: { 'conf.d/app.conf': 'server {\n    listen 80;\n    more_set_headers "Server: x";\n    more_clear_headers X-Powered-By;\n    more_set_input_headers "X: y";\n}\n' },
-      findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['"headers-more"', 'as do 2 more directives in this file'] }],
+      tree: {
+        'conf.d/app.conf':
+          'server {\n    listen 80;\n    more_set_headers "Server: x";\n    more_clear_headers X-Powered-By;\n    more_set_input_headers "X: y";\n}\n',
+      },
+      findings: [
+        {
+          messageId: 'thirdParty',
+          severity: 'warning',
+          primary: { file: 'conf.d/app.conf', line: 3, column: 5 },
+          messageIncludes: ['"headers-more"', 'as do 2 more directives in this file'],
+        },
+      ],
     },
     {
       name: 'http2 on nginx 1.22: it appeared in 1.25.1',
       nginxVersion: '1.22.1',
       tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' },
-      findings: [{ messageId: 'notYet', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['appeared in nginx 1.25.1', 'nginx 1.22.1'] }],
+      findings: [
+        { messageId: 'notYet', primary: { file: 'conf.d/app.conf', line: 3, column: 5 }, messageIncludes: ['appeared in nginx 1.25.1', 'nginx 1.22.1'] },
+      ],
     },
     {
       name: 'a spdy directive on nginx 1.20: removed in 1.19.7',

@@ -26,7 +26,10 @@ testRule(rule, {
     },
     {
       name: 'from an included file',
-      tree: { 'nginx.conf': lines('events {}', 'http {', '    server {', '        location /dl/ { include referers.conf; }', '    }', '}'), 'referers.conf': lines('valid_referers none example.org;') },
+      tree: {
+        'nginx.conf': lines('events {}', 'http {', '    server {', '        location /dl/ { include referers.conf; }', '    }', '}'),
+        'referers.conf': lines('valid_referers none example.org;'),
+      },
       findings: [{ messageId: 'none', primary: { file: 'referers.conf', line: 1, column: 16 } }],
     },
     {

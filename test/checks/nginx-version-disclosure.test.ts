@@ -26,7 +26,14 @@ testRule(rule, {
     {
       name: 'on at http level',
       tree: main('    server_tokens on;', '    server { listen 80; }'),
-      findings: [{ messageId: 'disclosed', severity: 'warning', primary: { file: 'nginx.conf', line: 3, column: 19, endLine: 3, endColumn: 21 }, messageIncludes: ['"server_tokens on"'] }],
+      findings: [
+        {
+          messageId: 'disclosed',
+          severity: 'warning',
+          primary: { file: 'nginx.conf', line: 3, column: 19, endLine: 3, endColumn: 21 },
+          messageIncludes: ['"server_tokens on"'],
+        },
+      ],
     },
     {
       name: 'build in a server snippet',

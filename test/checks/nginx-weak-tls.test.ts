@@ -22,7 +22,10 @@ testRule(rule, {
       name: 'weak families named only to be removed',
       tree: tlsServer("    ssl_ciphers 'ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL:!EXPORT:!DES:!3DES:!RC4:!MD5';"),
     },
-    { name: 'a modern list of suites', tree: tlsServer('    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305;') },
+    {
+      name: 'a modern list of suites',
+      tree: tlsServer('    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305;'),
+    },
     {
       name: 'upstream TLS restricted to TLSv1.2+',
       tree: tlsServer('    location / {', '        proxy_ssl_protocols TLSv1.2 TLSv1.3;', '        proxy_pass https://10.0.0.2;', '    }'),
@@ -60,10 +63,19 @@ testRule(rule, {
       name: 'SSLv3 to the upstream, from an included file',
       tree: {
         ...main('    include conf.d/*.conf;'),
-        'conf.d/site.conf': lines('server {', '    location / {', '        include snippets/upstream-tls.conf;', '        proxy_pass https://10.0.0.2;', '    }', '}'),
+        'conf.d/site.conf': lines(
+          'server {',
+          '    location / {',
+          '        include snippets/upstream-tls.conf;',
+          '        proxy_pass https://10.0.0.2;',
+          '    }',
+          '}',
+        ),
         'snippets/upstream-tls.conf': lines('proxy_ssl_protocols sslv3 TLSv1.2;'),
       },
-      findings: [{ messageId: 'weakProtocols', primary: { file: 'snippets/upstream-tls.conf', line: 1, column: 21, endColumn: 26 }, messageIncludes: ['SSLv3'] }],
+      findings: [
+        { messageId: 'weakProtocols', primary: { file: 'snippets/upstream-tls.conf', line: 1, column: 21, endColumn: 26 }, messageIncludes: ['SSLv3'] },
+      ],
     },
     {
       name: 'a server that turns TLS on with the old "ssl on" (nginx before 1.25.1)',
@@ -81,7 +93,11 @@ testRule(rule, {
       tree: tlsServer('    ssl_protocols SSLv3 TLSv1;', '    ssl_ciphers EXP-RC4-MD5:NULL-SHA:HIGH;'),
       findings: [
         { messageId: 'weakProtocols', primary: { file: 'conf.d/site.conf', line: 2, column: 19 }, messageIncludes: ['SSLv3, TLSv1'] },
-        { messageId: 'weakCiphers', primary: { file: 'conf.d/site.conf', line: 3, column: 17, endColumn: 28 }, messageIncludes: ['export keys', 'no encryption'] },
+        {
+          messageId: 'weakCiphers',
+          primary: { file: 'conf.d/site.conf', line: 3, column: 17, endColumn: 28 },
+          messageIncludes: ['export keys', 'no encryption'],
+        },
       ],
     },
     {

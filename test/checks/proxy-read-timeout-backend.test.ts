@@ -11,8 +11,8 @@ const GUNICORN = 'bind = "127.0.0.1:8000"\n';
 testRule(rule, {
   accept: [
     { name: 'nginx keeps its default read timeout: nothing was raised', tree: { 'nginx/app.conf': location(PASS), 'gunicorn.conf.py': GUNICORN } },
-    { name: 'equal to gunicorn\'s 30s default', tree: { 'nginx/app.conf': location('proxy_read_timeout 30s', PASS), 'gunicorn.conf.py': GUNICORN } },
-    { name: 'below gunicorn\'s timeout', tree: { 'nginx/app.conf': location('proxy_read_timeout 20', PASS), 'gunicorn.conf.py': GUNICORN } },
+    { name: "equal to gunicorn's 30s default", tree: { 'nginx/app.conf': location('proxy_read_timeout 30s', PASS), 'gunicorn.conf.py': GUNICORN } },
+    { name: "below gunicorn's timeout", tree: { 'nginx/app.conf': location('proxy_read_timeout 20', PASS), 'gunicorn.conf.py': GUNICORN } },
     {
       name: 'the fixed tree: gunicorn raised above nginx',
       tree: { 'nginx/app.conf': location('proxy_read_timeout 600s', PASS), 'gunicorn.conf.py': GUNICORN + 'timeout = 620\n' },
@@ -25,7 +25,10 @@ testRule(rule, {
       name: 'gevent workers are not killed by timeout mid-request',
       tree: { 'nginx/app.conf': location('proxy_read_timeout 600s', PASS), 'gunicorn.conf.py': GUNICORN + 'worker_class = "gevent"\n' },
     },
-    { name: 'gunicorn timeout = 0 turns the kill off', tree: { 'nginx/app.conf': location('proxy_read_timeout 600s', PASS), 'gunicorn.conf.py': GUNICORN + 'timeout = 0\n' } },
+    {
+      name: 'gunicorn timeout = 0 turns the kill off',
+      tree: { 'nginx/app.conf': location('proxy_read_timeout 600s', PASS), 'gunicorn.conf.py': GUNICORN + 'timeout = 0\n' },
+    },
     {
       name: 'uWSGI without harakiri has no hard limit',
       tree: { 'nginx/app.conf': location('uwsgi_read_timeout 600', 'uwsgi_pass 127.0.0.1:3031'), 'app.ini': '[uwsgi]\nsocket = 127.0.0.1:3031\n' },
@@ -34,14 +37,16 @@ testRule(rule, {
       name: 'Tomcat has no hard limit in the model',
       tree: {
         'nginx/app.conf': location('proxy_read_timeout 600s', 'proxy_pass http://127.0.0.1:8080'),
-        'conf/server.xml': '<Server port="8005" shutdown="SHUTDOWN">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" />\n  </Service>\n</Server>\n',
+        'conf/server.xml':
+          '<Server port="8005" shutdown="SHUTDOWN">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" />\n  </Service>\n</Server>\n',
       },
     },
     {
       name: 'the raised timeout is in another location, which sends outside the tree',
       tree: {
-        'nginx/app.conf': 'server {\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n'
-          + '    location /reports/ {\n        proxy_read_timeout 600s;\n        proxy_pass http://reports.internal:8000;\n    }\n}\n',
+        'nginx/app.conf':
+          'server {\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n' +
+          '    location /reports/ {\n        proxy_read_timeout 600s;\n        proxy_pass http://reports.internal:8000;\n    }\n}\n',
         'gunicorn.conf.py': GUNICORN,
       },
     },
@@ -50,32 +55,38 @@ testRule(rule, {
     {
       name: 'seed 000: proxy_read_timeout 600s raised in nginx, gunicorn sync workers with the default 30s',
       tree: { 'nginx/app.conf': location('proxy_connect_timeout 300s', 'proxy_read_timeout 600s', PASS), 'gunicorn.conf.py': GUNICORN },
-      findings: [{
-        messageId: 'backendKillsFirst',
-        severity: 'warning',
-        primary: { file: 'nginx/app.conf', line: 4, column: 28, endLine: 4, endColumn: 32 },
-        related: [{ file: 'gunicorn.conf.py', line: 1, column: 8, endColumn: 24, label: 'gunicorn kills requests after 30s by default' }],
-        messageIncludes: ['proxy_read_timeout 600s is longer than gunicorn\'s timeout 30s (default, sync worker) behind 127.0.0.1:8000'],
-        helpIncludes: [
-          '"[CRITICAL] WORKER TIMEOUT (pid:N)"',
-          '502 "upstream prematurely closed connection while reading response header from upstream"',
-          'keep proxy_read_timeout at or below it',
-        ],
-      }],
+      findings: [
+        {
+          messageId: 'backendKillsFirst',
+          severity: 'warning',
+          primary: { file: 'nginx/app.conf', line: 4, column: 28, endLine: 4, endColumn: 32 },
+          related: [{ file: 'gunicorn.conf.py', line: 1, column: 8, endColumn: 24, label: 'gunicorn kills requests after 30s by default' }],
+          messageIncludes: ["proxy_read_timeout 600s is longer than gunicorn's timeout 30s (default, sync worker) behind 127.0.0.1:8000"],
+          helpIncludes: [
+            '"[CRITICAL] WORKER TIMEOUT (pid:N)"',
+            '502 "upstream prematurely closed connection while reading response header from upstream"',
+            'keep proxy_read_timeout at or below it',
+          ],
+        },
+      ],
     },
     {
       name: 'both explicit, the timeout inherited from the server level',
       tree: {
-        'nginx/app.conf': 'server {\n    proxy_read_timeout 120s;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n'
-          + '    location /api/ {\n        proxy_pass http://127.0.0.1:8000/api/;\n    }\n}\n',
+        'nginx/app.conf':
+          'server {\n    proxy_read_timeout 120s;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n' +
+          '    location /api/ {\n        proxy_pass http://127.0.0.1:8000/api/;\n    }\n}\n',
         'gunicorn.conf.py': GUNICORN + 'worker_class = "sync"\ntimeout = 60\n',
       },
-      findings: [{
-        messageId: 'backendKillsFirst',
-        primary: { file: 'nginx/app.conf', line: 2, column: 24, endColumn: 28 },
-        related: [{ file: 'gunicorn.conf.py', line: 3, column: 11, endColumn: 13, label: 'gunicorn kills requests after 60s' }],
-        messageIncludes: ['proxy_read_timeout 120s (set at server level) is longer than gunicorn\'s timeout 60s (sync worker)'], helpIncludes: ['kills a request after 60s'],
-      }],
+      findings: [
+        {
+          messageId: 'backendKillsFirst',
+          primary: { file: 'nginx/app.conf', line: 2, column: 24, endColumn: 28 },
+          related: [{ file: 'gunicorn.conf.py', line: 3, column: 11, endColumn: 13, label: 'gunicorn kills requests after 60s' }],
+          messageIncludes: ["proxy_read_timeout 120s (set at server level) is longer than gunicorn's timeout 60s (sync worker)"],
+          helpIncludes: ['kills a request after 60s'],
+        },
+      ],
     },
     {
       name: 'http level in nginx.conf, the location in an included file',
@@ -84,12 +95,14 @@ testRule(rule, {
         'nginx/conf.d/app.conf': location(PASS),
         'gunicorn.conf.py': GUNICORN + 'timeout = 90\n',
       },
-      findings: [{
-        messageId: 'backendKillsFirst',
-        primary: { file: 'nginx/nginx.conf', line: 3, column: 24, endColumn: 27 },
-        related: [{ file: 'gunicorn.conf.py', line: 2, column: 11 }],
-        messageIncludes: ['proxy_read_timeout 10m (set at http level)', 'timeout 90s'],
-      }],
+      findings: [
+        {
+          messageId: 'backendKillsFirst',
+          primary: { file: 'nginx/nginx.conf', line: 3, column: 24, endColumn: 27 },
+          related: [{ file: 'gunicorn.conf.py', line: 2, column: 11 }],
+          messageIncludes: ['proxy_read_timeout 10m (set at http level)', 'timeout 90s'],
+        },
+      ],
     },
     {
       name: 'uwsgi_read_timeout 300 against harakiri = 60 on a socket file',
@@ -98,18 +111,22 @@ testRule(rule, {
         'nginx/uwsgi_params': 'uwsgi_param QUERY_STRING $query_string;\n',
         'app.ini': '[uwsgi]\nsocket = /run/app.sock\nmaster = true\nharakiri = 60\n',
       },
-      findings: [{
-        messageId: 'backendKillsFirst',
-        primary: { file: 'nginx/app.conf', line: 4, column: 28, endColumn: 31 },
-        related: [{ file: 'app.ini', line: 4, column: 12, endColumn: 14, label: 'uwsgi kills requests after 60s' }],
-        messageIncludes: ['uwsgi_read_timeout 300 is longer than uWSGI\'s harakiri 60s behind unix:/run/app.sock'], helpIncludes: ['"*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***"', 'keep uwsgi_read_timeout at or below it'],
-      }],
+      findings: [
+        {
+          messageId: 'backendKillsFirst',
+          primary: { file: 'nginx/app.conf', line: 4, column: 28, endColumn: 31 },
+          related: [{ file: 'app.ini', line: 4, column: 12, endColumn: 14, label: 'uwsgi kills requests after 60s' }],
+          messageIncludes: ["uwsgi_read_timeout 300 is longer than uWSGI's harakiri 60s behind unix:/run/app.sock"],
+          helpIncludes: ['"*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***"', 'keep uwsgi_read_timeout at or below it'],
+        },
+      ],
     },
     {
       name: 'two locations, two backends: proxy to gunicorn, fastcgi to uWSGI',
       tree: {
-        'nginx/app.conf': 'server {\n    location / {\n        proxy_read_timeout 5m;\n        proxy_pass http://127.0.0.1:8000;\n    }\n'
-          + '    location /legacy/ {\n        fastcgi_read_timeout 180s;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n',
+        'nginx/app.conf':
+          'server {\n    location / {\n        proxy_read_timeout 5m;\n        proxy_pass http://127.0.0.1:8000;\n    }\n' +
+          '    location /legacy/ {\n        fastcgi_read_timeout 180s;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n',
         'web/gunicorn.conf.py': GUNICORN + 'timeout = 120\n',
         'legacy/app.ini': '[uwsgi]\nfastcgi-socket = 127.0.0.1:9000\nharakiri = 120\n',
       },
@@ -118,13 +135,13 @@ testRule(rule, {
           messageId: 'backendKillsFirst',
           primary: { file: 'nginx/app.conf', line: 3, column: 28 },
           related: [{ file: 'web/gunicorn.conf.py', line: 2, column: 11 }],
-          messageIncludes: ['proxy_read_timeout 5m is longer than gunicorn\'s timeout 2m'],
+          messageIncludes: ["proxy_read_timeout 5m is longer than gunicorn's timeout 2m"],
         },
         {
           messageId: 'backendKillsFirst',
           primary: { file: 'nginx/app.conf', line: 7, column: 30, endColumn: 34 },
           related: [{ file: 'legacy/app.ini', line: 3, column: 12 }],
-          messageIncludes: ['fastcgi_read_timeout 180s is longer than uWSGI\'s harakiri 2m behind 127.0.0.1:9000'],
+          messageIncludes: ["fastcgi_read_timeout 180s is longer than uWSGI's harakiri 2m behind 127.0.0.1:9000"],
         },
       ],
     },

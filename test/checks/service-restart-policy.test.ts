@@ -24,46 +24,93 @@ testRule(rule, {
     { name: 'nginx with restart: unless-stopped', tree: { 'docker-compose.yml': compose('nginx:1.27', 'unless-stopped') } },
     { name: 'nginx with restart: always behind a balancer', tree: { 'docker-compose.yml': compose('nginx:1.27', 'always'), 'infra/lb.tf': ALB_TO_80 } },
     { name: 'nginx that publishes nothing is no front door', tree: { 'docker-compose.yml': 'services:\n  web:\n    image: nginx\n' } },
-    { name: 'deploy.restart_policy counts as a policy', tree: { 'docker-compose.yml': `${compose('nginx')}    deploy:\n      restart_policy:\n        condition: any\n` } },
-    { name: 'an application service behind nginx is not the front door', tree: { 'docker-compose.yml': `${compose('nginx', 'always')}  app:\n    image: python:3.12\n    ports:\n      - "8000:8000"\n` } },
-    { name: 'without a balancer, a backend service publishing a port is not judged', tree: { 'docker-compose.yml': compose('python:3.12', undefined, '"8000:8000"') } },
+    {
+      name: 'deploy.restart_policy counts as a policy',
+      tree: { 'docker-compose.yml': `${compose('nginx')}    deploy:\n      restart_policy:\n        condition: any\n` },
+    },
+    {
+      name: 'an application service behind nginx is not the front door',
+      tree: { 'docker-compose.yml': `${compose('nginx', 'always')}  app:\n    image: python:3.12\n    ports:\n      - "8000:8000"\n` },
+    },
+    {
+      name: 'without a balancer, a backend service publishing a port is not judged',
+      tree: { 'docker-compose.yml': compose('python:3.12', undefined, '"8000:8000"') },
+    },
     {
       name: 'a cfglint-disable comment above the service key suppresses it',
-      tree: { 'docker-compose.yml': compose('nginx:1.27').replace('  web:', '  # cfglint-disable-next-line service-restart-policy -- started by an enabled unit\n  web:') },
+      tree: {
+        'docker-compose.yml': compose('nginx:1.27').replace(
+          '  web:',
+          '  # cfglint-disable-next-line service-restart-policy -- started by an enabled unit\n  web:',
+        ),
+      },
     },
-    { name: 'a systemd nginx unit enabled into multi-user.target', tree: { 'etc/systemd/system/nginx.service': NGINX_UNIT('[Install]\nWantedBy=multi-user.target\n') } },
+    {
+      name: 'a systemd nginx unit enabled into multi-user.target',
+      tree: { 'etc/systemd/system/nginx.service': NGINX_UNIT('[Install]\nWantedBy=multi-user.target\n') },
+    },
   ],
   reject: [
     {
       name: 'nginx publishes 80 with no restart policy, and no balancer in the tree: info',
       tree: { 'docker-compose.yml': compose('nginx:1.27') },
-      findings: [{
-        messageId: 'composeNoRestart',
-        severity: 'info',
-        primary: { file: 'docker-compose.yml', line: 2, column: 3, endColumn: 6 },
-        related: [],
-        messageIncludes: ['Compose service "web" runs nginx on port 80 with no restart policy (compose\'s default is "no")'],
-      }],
+      findings: [
+        {
+          messageId: 'composeNoRestart',
+          severity: 'info',
+          primary: { file: 'docker-compose.yml', line: 2, column: 3, endColumn: 6 },
+          related: [],
+          messageIncludes: ['Compose service "web" runs nginx on port 80 with no restart policy (compose\'s default is "no")'],
+        },
+      ],
     },
     {
       name: 'report 003: a balancer of the tree sends to that port: warning',
       tree: { 'docker-compose.yml': compose('nginx:1.27'), 'infra/lb.tf': ALB_TO_80 },
-      findings: [{ messageId: 'composeNoRestart', severity: 'warning', primary: { file: 'docker-compose.yml', line: 2, column: 3 }, messageIncludes: ['behind the AWS ALB aws_lb.web'] }],
+      findings: [
+        {
+          messageId: 'composeNoRestart',
+          severity: 'warning',
+          primary: { file: 'docker-compose.yml', line: 2, column: 3 },
+          messageIncludes: ['behind the AWS ALB aws_lb.web'],
+        },
+      ],
     },
     {
       name: 'restart: "no" written out is shown beside the key',
       tree: { 'docker-compose.yml': compose('nginxinc/nginx-unprivileged:stable', '"no"', '"8080:8080"') },
-      findings: [{ messageId: 'composeNoRestart', primary: { file: 'docker-compose.yml', line: 2, column: 3 }, related: [{ file: 'docker-compose.yml', line: 6, column: 14, label: 'restart: no' }], messageIncludes: ['with restart: "no"', 'port 8080'] }],
+      findings: [
+        {
+          messageId: 'composeNoRestart',
+          primary: { file: 'docker-compose.yml', line: 2, column: 3 },
+          related: [{ file: 'docker-compose.yml', line: 6, column: 14, label: 'restart: no' }],
+          messageIncludes: ['with restart: "no"', 'port 8080'],
+        },
+      ],
     },
     {
       name: 'without nginx, the backend service the balancer sends to is the front door',
       tree: { 'docker-compose.yml': compose('python:3.12', undefined, '"80:8000"'), 'infra/lb.tf': ALB_TO_80 },
-      findings: [{ messageId: 'composeNoRestart', severity: 'warning', primary: { file: 'docker-compose.yml', line: 2, column: 3 }, messageIncludes: ['runs the service the load balancer sends to on port 80'] }],
+      findings: [
+        {
+          messageId: 'composeNoRestart',
+          severity: 'warning',
+          primary: { file: 'docker-compose.yml', line: 2, column: 3 },
+          messageIncludes: ['runs the service the load balancer sends to on port 80'],
+        },
+      ],
     },
     {
       name: 'a systemd nginx unit without [Install] cannot be enabled',
       tree: { 'etc/systemd/system/nginx.service': NGINX_UNIT(''), 'infra/lb.tf': ALB_TO_80 },
-      findings: [{ messageId: 'systemdNotEnabled', severity: 'warning', primary: { file: 'etc/systemd/system/nginx.service', line: 4, column: 11 }, messageIncludes: ['systemd unit nginx.service runs nginx behind the AWS ALB aws_lb.web'] }],
+      findings: [
+        {
+          messageId: 'systemdNotEnabled',
+          severity: 'warning',
+          primary: { file: 'etc/systemd/system/nginx.service', line: 4, column: 11 },
+          messageIncludes: ['systemd unit nginx.service runs nginx behind the AWS ALB aws_lb.web'],
+        },
+      ],
     },
   ],
 });

@@ -62,7 +62,8 @@ describe('upstream-unreachable and servers cfglint does not model', () => {
   });
 
   test('never judged: daphne behind an upstream keepalive gets no keep-alive finding', () => {
-    const upstream = 'upstream ws {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://ws;\n    }\n}\n';
+    const upstream =
+      'upstream ws {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://ws;\n    }\n}\n';
     const findings = lintDiskTree({ 'nginx/app.conf': upstream, Procfile: 'ws: daphne -p 8000 app.asgi:application\n' });
     expect(findings.filter((f) => f.severity !== 'info')).toEqual([]);
   });

@@ -37,8 +37,10 @@ testRule(rule, {
     {
       name: 'a $connection_upgrade map is decided per request and not judged',
       tree: {
-        'conf.d/app.conf': 'map $http_upgrade $connection_upgrade {\n    default upgrade;\n    "" "";\n}\n'
-          + upstream() + server('', '        proxy_http_version 1.1;\n        proxy_set_header Connection $connection_upgrade;\n'),
+        'conf.d/app.conf':
+          'map $http_upgrade $connection_upgrade {\n    default upgrade;\n    "" "";\n}\n' +
+          upstream() +
+          server('', '        proxy_http_version 1.1;\n        proxy_set_header Connection $connection_upgrade;\n'),
       },
     },
     {
@@ -63,65 +65,73 @@ testRule(rule, {
       name: 'keepalive upstream behind nginx 1.24 defaults',
       nginxVersion: '1.24.0',
       tree: { 'conf.d/app.conf': upstream() + server('', '') },
-      findings: [{
-        messageId: 'noReuse',
-        severity: 'error',
-        primary: { file: 'conf.d/app.conf', line: 8, column: 20, endLine: 8, endColumn: 30 },
-        related: [{ file: 'conf.d/app.conf', line: 3, column: 5, endColumn: 18, label: 'keeps idle connections here' }],
-        messageIncludes: ['Upstream "app"', 'keepalive 16', 'HTTP/1.0', 'Connection: close'], helpIncludes: ['`proxy_http_version 1.1;`', '`proxy_set_header Connection "";`'],
-      }],
+      findings: [
+        {
+          messageId: 'noReuse',
+          severity: 'error',
+          primary: { file: 'conf.d/app.conf', line: 8, column: 20, endLine: 8, endColumn: 30 },
+          related: [{ file: 'conf.d/app.conf', line: 3, column: 5, endColumn: 18, label: 'keeps idle connections here' }],
+          messageIncludes: ['Upstream "app"', 'keepalive 16', 'HTTP/1.0', 'Connection: close'],
+          helpIncludes: ['`proxy_http_version 1.1;`', '`proxy_set_header Connection "";`'],
+        },
+      ],
     },
     {
       name: 'unknown version: a warning that names the affected releases',
       tree: { 'conf.d/app.conf': upstream() + server('', '') },
-      findings: [{
-        messageId: 'noReuse',
-        severity: 'warning',
-        primary: { file: 'conf.d/app.conf', line: 8, column: 20 },
-        messageIncludes: ['nginx ≤ 1.29.6', '--nginx-version'],
-      }],
+      findings: [
+        {
+          messageId: 'noReuse',
+          severity: 'warning',
+          primary: { file: 'conf.d/app.conf', line: 8, column: 20 },
+          messageIncludes: ['nginx ≤ 1.29.6', '--nginx-version'],
+        },
+      ],
     },
     {
       name: 'a location header drops the server-level Connection ""',
       nginxVersion: '1.26.2',
       tree: {
-        'conf.d/app.conf': upstream() + server(
-          '    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n',
-          '        proxy_set_header Host $host;\n',
-        ),
+        'conf.d/app.conf': upstream() + server('    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n', '        proxy_set_header Host $host;\n'),
       },
-      findings: [{
-        messageId: 'noReuse',
-        severity: 'error',
-        primary: { file: 'conf.d/app.conf', line: 11, column: 20 },
-        related: [
-          { file: 'conf.d/app.conf', line: 3, column: 5, label: 'keeps idle connections here' },
-          { file: 'conf.d/app.conf', line: 8, column: 5, endColumn: 36, label: 'not inherited' },
-        ],
-        messageIncludes: ['drops the inherited Connection ""'],
-      }],
+      findings: [
+        {
+          messageId: 'noReuse',
+          severity: 'error',
+          primary: { file: 'conf.d/app.conf', line: 11, column: 20 },
+          related: [
+            { file: 'conf.d/app.conf', line: 3, column: 5, label: 'keeps idle connections here' },
+            { file: 'conf.d/app.conf', line: 8, column: 5, endColumn: 36, label: 'not inherited' },
+          ],
+          messageIncludes: ['drops the inherited Connection ""'],
+        },
+      ],
     },
     {
       name: 'explicit HTTP/1.0 against the default keepalive of 1.29.8',
       nginxVersion: '1.29.8',
       tree: { 'conf.d/app.conf': upstream('') + server('', '        proxy_http_version 1.0;\n') },
-      findings: [{
-        messageId: 'noReuse',
-        severity: 'error',
-        primary: { file: 'conf.d/app.conf', line: 8, column: 20 },
-        related: [{ file: 'conf.d/app.conf', line: 1, column: 10, label: 'by default since nginx 1.29.7' }],
-        messageIncludes: ['keepalive 32 local, the default since nginx 1.29.7', 'proxy_http_version 1.0'],
-      }],
+      findings: [
+        {
+          messageId: 'noReuse',
+          severity: 'error',
+          primary: { file: 'conf.d/app.conf', line: 8, column: 20 },
+          related: [{ file: 'conf.d/app.conf', line: 1, column: 10, label: 'by default since nginx 1.29.7' }],
+          messageIncludes: ['keepalive 32 local, the default since nginx 1.29.7', 'proxy_http_version 1.0'],
+        },
+      ],
     },
     {
       name: 'Connection close set explicitly is wrong on every version',
       tree: { 'conf.d/app.conf': upstream() + server('', '        proxy_http_version 1.1;\n        proxy_set_header Connection close;\n') },
-      findings: [{
-        messageId: 'noReuse',
-        severity: 'error',
-        primary: { file: 'conf.d/app.conf', line: 10, column: 20 },
-        messageIncludes: ['proxy_set_header Connection close'],
-      }],
+      findings: [
+        {
+          messageId: 'noReuse',
+          severity: 'error',
+          primary: { file: 'conf.d/app.conf', line: 10, column: 20 },
+          messageIncludes: ['proxy_set_header Connection close'],
+        },
+      ],
     },
     {
       name: 'two locations across included files, upstream in another file, version from the Dockerfile',
@@ -130,8 +140,8 @@ testRule(rule, {
         'nginx/nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n',
         'nginx/conf.d/00-upstreams.conf': 'upstream backend {\n  server unix:/run/app.sock;\n  keepalive 8;\n}\n',
         'nginx/conf.d/site.conf':
-          'server {\n  proxy_http_version 1.1;\n  location /a { proxy_pass http://backend; }\n'
-          + '  location /b {\n    proxy_set_header Connection "";\n    location /b/c { proxy_pass http://BACKEND/c; }\n  }\n}\n',
+          'server {\n  proxy_http_version 1.1;\n  location /a { proxy_pass http://backend; }\n' +
+          '  location /b {\n    proxy_set_header Connection "";\n    location /b/c { proxy_pass http://BACKEND/c; }\n  }\n}\n',
       },
       findings: [
         {

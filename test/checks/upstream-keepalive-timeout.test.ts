@@ -3,7 +3,8 @@ import { testRule } from '../harness';
 
 // Line 3 col 5 is `keepalive 16;`; line 1 col 10 the upstream's name.
 const upstream = (extra = '') => `upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n${extra}}\n`;
-const SERVER = 'server {\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n';
+const SERVER =
+  'server {\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n';
 const GTHREAD = 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nthreads = 4\n';
 
 testRule(rule, {
@@ -39,24 +40,29 @@ testRule(rule, {
       name: 'the field report: nginx default 60s against gunicorn gthread default 2s',
       nginxVersion: '1.24.0',
       tree: { 'nginx/app.conf': upstream() + SERVER, 'gunicorn.conf.py': GTHREAD },
-      findings: [{
-        messageId: 'backendClosesFirst',
-        severity: 'error',
-        primary: { file: 'nginx/app.conf', line: 3, column: 5, endColumn: 18 },
-        related: [{ file: 'gunicorn.conf.py', line: 1, column: 8, label: 'closes idle connections after 2s by default' }],
-        messageIncludes: ['keepalive_timeout 60s (nginx default)', "gunicorn's keepalive 2s (default", '127.0.0.1:8000'], helpIncludes: ['upstream prematurely closed connection', 'keepalive_timeout 1s;'],
-      }],
+      findings: [
+        {
+          messageId: 'backendClosesFirst',
+          severity: 'error',
+          primary: { file: 'nginx/app.conf', line: 3, column: 5, endColumn: 18 },
+          related: [{ file: 'gunicorn.conf.py', line: 1, column: 8, label: 'closes idle connections after 2s by default' }],
+          messageIncludes: ['keepalive_timeout 60s (nginx default)', "gunicorn's keepalive 2s (default", '127.0.0.1:8000'],
+          helpIncludes: ['upstream prematurely closed connection', 'keepalive_timeout 1s;'],
+        },
+      ],
     },
     {
       name: 'equal is not shorter: both explicit at 5s',
       nginxVersion: '1.24.0',
       tree: { 'nginx/app.conf': upstream('    keepalive_timeout 5s;\n') + SERVER, 'gunicorn.conf.py': GTHREAD + 'keepalive = 5\n' },
-      findings: [{
-        messageId: 'backendClosesFirst',
-        primary: { file: 'nginx/app.conf', line: 4, column: 5 },
-        related: [{ file: 'gunicorn.conf.py', line: 4, column: 13, label: 'closes idle connections after 5s' }],
-        messageIncludes: ['keepalive_timeout 5s in upstream "app"', "gunicorn's keepalive 5s"],
-      }],
+      findings: [
+        {
+          messageId: 'backendClosesFirst',
+          primary: { file: 'nginx/app.conf', line: 4, column: 5 },
+          related: [{ file: 'gunicorn.conf.py', line: 4, column: 13, label: 'closes idle connections after 5s' }],
+          messageIncludes: ['keepalive_timeout 5s in upstream "app"', "gunicorn's keepalive 5s"],
+        },
+      ],
     },
     {
       name: 'nginx 1.29.8 keeps connections by default: the upstream line is the place',
@@ -67,20 +73,37 @@ testRule(rule, {
     {
       name: 'unknown version, keepalive only by default: a warning for nginx ≥ 1.29.7',
       tree: { 'nginx/app.conf': 'upstream app {\n    server 127.0.0.1:8000;\n}\n' + SERVER, 'gunicorn.conf.py': GTHREAD },
-      findings: [{ messageId: 'backendClosesFirst', severity: 'warning', primary: { file: 'nginx/app.conf', line: 1, column: 10 }, messageIncludes: ['on nginx ≥ 1.29.7'] }],
+      findings: [
+        {
+          messageId: 'backendClosesFirst',
+          severity: 'warning',
+          primary: { file: 'nginx/app.conf', line: 1, column: 10 },
+          messageIncludes: ['on nginx ≥ 1.29.7'],
+        },
+      ],
     },
     {
       name: 'two upstreams, two backends',
       nginxVersion: '1.24.0',
       tree: {
-        'nginx/app.conf': upstream() + 'upstream api {\n    server localhost:9000;\n    keepalive 8;\n    keepalive_timeout 30s;\n}\n'
-          + 'server {\n    location / { proxy_pass http://app; }\n    location /api { proxy_pass http://api; }\n}\n',
+        'nginx/app.conf':
+          upstream() +
+          'upstream api {\n    server localhost:9000;\n    keepalive 8;\n    keepalive_timeout 30s;\n}\n' +
+          'server {\n    location / { proxy_pass http://app; }\n    location /api { proxy_pass http://api; }\n}\n',
         'app/gunicorn.conf.py': GTHREAD,
         'api/gunicorn.conf.py': 'bind = "0.0.0.0:9000"\nworker_class = "gevent"\nkeepalive = 10\n',
       },
       findings: [
-        { messageId: 'backendClosesFirst', primary: { file: 'nginx/app.conf', line: 3, column: 5 }, related: [{ file: 'app/gunicorn.conf.py', line: 1, column: 8 }] },
-        { messageId: 'backendClosesFirst', primary: { file: 'nginx/app.conf', line: 8, column: 5 }, related: [{ file: 'api/gunicorn.conf.py', line: 3, column: 13 }] },
+        {
+          messageId: 'backendClosesFirst',
+          primary: { file: 'nginx/app.conf', line: 3, column: 5 },
+          related: [{ file: 'app/gunicorn.conf.py', line: 1, column: 8 }],
+        },
+        {
+          messageId: 'backendClosesFirst',
+          primary: { file: 'nginx/app.conf', line: 8, column: 5 },
+          related: [{ file: 'api/gunicorn.conf.py', line: 3, column: 13 }],
+        },
       ],
     },
   ],

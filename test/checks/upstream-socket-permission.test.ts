@@ -33,7 +33,7 @@ testRule(rule, {
       tree: { 'nginx/nginx.conf': nginxConf('user www-data;'), 'app.ini': ini('uid = app') },
     },
     {
-      name: 'the socket belongs to nginx\'s own user',
+      name: "the socket belongs to nginx's own user",
       tree: { 'nginx/nginx.conf': nginxConf('user www-data;'), 'app.ini': ini('uid = www-data', 'chmod-socket = 600') },
     },
     {
@@ -53,54 +53,59 @@ testRule(rule, {
       tree: { 'nginx/app.conf': 'server {\n    location / { uwsgi_pass unix:/run/app/app.sock; }\n}\n', 'app.ini': ini('uid = app', 'chmod-socket = 600') },
     },
     {
-      name: 'gunicorn\'s default umask 0 leaves the socket at 777',
+      name: "gunicorn's default umask 0 leaves the socket at 777",
       tree: { 'nginx/nginx.conf': nginxConf('user www-data;', GUNICORN_PASS), 'gunicorn.conf.py': 'bind = "unix:/run/app/gunicorn.sock"\nuser = "app"\n' },
     },
     {
       name: 'gunicorn umask 0o007: group write, not decided',
-      tree: { 'nginx/nginx.conf': nginxConf('user www-data;', GUNICORN_PASS), 'gunicorn.conf.py': 'bind = "unix:/run/app/gunicorn.sock"\numask = 0o007\nuser = "app"\n' },
+      tree: {
+        'nginx/nginx.conf': nginxConf('user www-data;', GUNICORN_PASS),
+        'gunicorn.conf.py': 'bind = "unix:/run/app/gunicorn.sock"\numask = 0o007\nuser = "app"\n',
+      },
     },
   ],
   reject: [
     {
       name: 'chmod-socket = 600 with uid = app while nginx runs as www-data',
       tree: { 'nginx/nginx.conf': nginxConf('user www-data;'), 'app.ini': ini('uid = app', 'gid = app', 'chmod-socket = 600') },
-      findings: [{
-        messageId: 'socketNotWritable',
-        severity: 'warning',
-        primary: { file: 'app.ini', line: 6, column: 16, endLine: 6, endColumn: 19 },
-        related: [
-          { file: 'nginx/nginx.conf', line: 1, column: 1, label: 'nginx workers run as www-data' },
-          { file: 'app.ini', line: 4, column: 7, label: 'uWSGI drops to app before creating the socket' },
-          { file: 'app.ini', line: 3, column: 10, label: 'uWSGI creates the socket here' },
-        ],
-        messageIncludes: [
-          'nginx workers run as "www-data" but uWSGI creates /run/app/app.sock owned by "app" with mode 600 (chmod-socket = 600)',
-        ],
-        helpIncludes: [
-          'connect() to unix:/run/app/app.sock failed (13: Permission denied) while connecting to upstream',
-          'chown-socket = app:www-data',
-        ],
-      }],
+      findings: [
+        {
+          messageId: 'socketNotWritable',
+          severity: 'warning',
+          primary: { file: 'app.ini', line: 6, column: 16, endLine: 6, endColumn: 19 },
+          related: [
+            { file: 'nginx/nginx.conf', line: 1, column: 1, label: 'nginx workers run as www-data' },
+            { file: 'app.ini', line: 4, column: 7, label: 'uWSGI drops to app before creating the socket' },
+            { file: 'app.ini', line: 3, column: 10, label: 'uWSGI creates the socket here' },
+          ],
+          messageIncludes: ['nginx workers run as "www-data" but uWSGI creates /run/app/app.sock owned by "app" with mode 600 (chmod-socket = 600)'],
+          helpIncludes: ['connect() to unix:/run/app/app.sock failed (13: Permission denied) while connecting to upstream', 'chown-socket = app:www-data'],
+        },
+      ],
     },
     {
       name: 'chown-socket gives the socket away; 644 lets nobody else write; the named group is used in the fix',
       tree: { 'nginx/nginx.conf': nginxConf('user nginx nginx;'), 'app.ini': ini('chown-socket = app:app', 'chmod-socket = 644') },
-      findings: [{
-        messageId: 'socketNotWritable',
-        primary: { file: 'app.ini', line: 5, column: 16 },
-        related: [
-          { file: 'nginx/nginx.conf', line: 1, column: 1 },
-          { file: 'app.ini', line: 4, column: 16, label: 'chown-socket gives the socket to app' },
-          { file: 'app.ini', line: 3, column: 10 },
-        ],
-        messageIncludes: ['owned by "app" with mode 644'], helpIncludes: ['chown-socket = app:nginx'],
-      }],
+      findings: [
+        {
+          messageId: 'socketNotWritable',
+          primary: { file: 'app.ini', line: 5, column: 16 },
+          related: [
+            { file: 'nginx/nginx.conf', line: 1, column: 1 },
+            { file: 'app.ini', line: 4, column: 16, label: 'chown-socket gives the socket to app' },
+            { file: 'app.ini', line: 3, column: 10 },
+          ],
+          messageIncludes: ['owned by "app" with mode 644'],
+          helpIncludes: ['chown-socket = app:nginx'],
+        },
+      ],
     },
     {
       name: 'the owner itself has no write permission: chmod-socket = 400 for www-data',
       tree: { 'nginx/nginx.conf': nginxConf('user www-data;'), 'app.ini': ini('uid = www-data', 'chmod-socket = 400') },
-      findings: [{ messageId: 'socketNotWritable', primary: { file: 'app.ini', line: 5, column: 16 }, helpIncludes: ['the owner "www-data" has no write permission'] }],
+      findings: [
+        { messageId: 'socketNotWritable', primary: { file: 'app.ini', line: 5, column: 16 }, helpIncludes: ['the owner "www-data" has no write permission'] },
+      ],
     },
     {
       name: 'gunicorn umask 0o077 and user app: mode 700',
@@ -108,45 +113,66 @@ testRule(rule, {
         'nginx/nginx.conf': nginxConf('user www-data;', GUNICORN_PASS),
         'gunicorn.conf.py': 'bind = "unix:/run/app/gunicorn.sock"\numask = 0o077\nuser = "app"\n',
       },
-      findings: [{
-        messageId: 'socketNotWritable',
-        primary: { file: 'gunicorn.conf.py', line: 2, column: 9 },
-        related: [
-          { file: 'nginx/nginx.conf', line: 1, column: 1 },
-          { file: 'gunicorn.conf.py', line: 3, column: 8, label: 'gunicorn chowns the socket to app' },
-          { file: 'gunicorn.conf.py', line: 1, column: 8, label: 'gunicorn creates the socket here' },
-        ],
-        messageIncludes: ['gunicorn creates /run/app/gunicorn.sock owned by "app" with mode 700 (gunicorn umask 0o077)'], helpIncludes: ['umask to 0o007'],
-      }],
+      findings: [
+        {
+          messageId: 'socketNotWritable',
+          primary: { file: 'gunicorn.conf.py', line: 2, column: 9 },
+          related: [
+            { file: 'nginx/nginx.conf', line: 1, column: 1 },
+            { file: 'gunicorn.conf.py', line: 3, column: 8, label: 'gunicorn chowns the socket to app' },
+            { file: 'gunicorn.conf.py', line: 1, column: 8, label: 'gunicorn creates the socket here' },
+          ],
+          messageIncludes: ['gunicorn creates /run/app/gunicorn.sock owned by "app" with mode 700 (gunicorn umask 0o077)'],
+          helpIncludes: ['umask to 0o007'],
+        },
+      ],
     },
     {
-      name: 'no uid: the systemd unit\'s User= owns the socket',
+      name: "no uid: the systemd unit's User= owns the socket",
       tree: {
         'nginx/nginx.conf': nginxConf('user www-data;'),
         'deploy/app.service': '[Service]\nUser=app\nExecStart=/usr/bin/uwsgi --ini /etc/uwsgi/app.ini\n',
         'deploy/app.ini': '[uwsgi]\nsocket = /run/app/app.sock\nchmod-socket = 640\n',
       },
-      findings: [{
-        messageId: 'socketNotWritable',
-        primary: { file: 'deploy/app.ini', line: 3, column: 16 },
-        related: [
-          { file: 'nginx/nginx.conf', line: 1, column: 1 },
-          { file: 'deploy/app.service', line: 2, column: 6, label: 'uWSGI runs as app' },
-          { file: 'deploy/app.ini', line: 2, column: 10 },
-        ],
-        messageIncludes: ['owned by "app" with mode 640'],
-      }],
+      findings: [
+        {
+          messageId: 'socketNotWritable',
+          primary: { file: 'deploy/app.ini', line: 3, column: 16 },
+          related: [
+            { file: 'nginx/nginx.conf', line: 1, column: 1 },
+            { file: 'deploy/app.service', line: 2, column: 6, label: 'uWSGI runs as app' },
+            { file: 'deploy/app.ini', line: 2, column: 10 },
+          ],
+          messageIncludes: ['owned by "app" with mode 640'],
+        },
+      ],
     },
     {
       name: 'two sockets, two findings',
       tree: {
-        'nginx/nginx.conf': nginxConf('user www-data;', 'uwsgi_pass unix:/run/app/app.sock;\n        }\n        location /api {\n            uwsgi_pass unix:/run/api/api.sock;'),
+        'nginx/nginx.conf': nginxConf(
+          'user www-data;',
+          'uwsgi_pass unix:/run/app/app.sock;\n        }\n        location /api {\n            uwsgi_pass unix:/run/api/api.sock;',
+        ),
         'app/app.ini': ini('uid = app', 'chmod-socket = 600'),
         'api/api.ini': '[uwsgi]\nsocket = /run/api/api.sock\nchmod-socket = 640\nuid = api\n',
       },
       findings: [
-        { messageId: 'socketNotWritable', primary: { file: 'app/app.ini', line: 5, column: 16 }, messageIncludes: ['/run/app/app.sock owned by "app" with mode 600'] },
-        { messageId: 'socketNotWritable', primary: { file: 'api/api.ini', line: 3, column: 16 }, related: [{ file: 'nginx/nginx.conf', line: 1, column: 1 }, { file: 'api/api.ini', line: 4, column: 7 }, { file: 'api/api.ini', line: 2, column: 10 }], messageIncludes: ['/run/api/api.sock owned by "api" with mode 640'] },
+        {
+          messageId: 'socketNotWritable',
+          primary: { file: 'app/app.ini', line: 5, column: 16 },
+          messageIncludes: ['/run/app/app.sock owned by "app" with mode 600'],
+        },
+        {
+          messageId: 'socketNotWritable',
+          primary: { file: 'api/api.ini', line: 3, column: 16 },
+          related: [
+            { file: 'nginx/nginx.conf', line: 1, column: 1 },
+            { file: 'api/api.ini', line: 4, column: 7 },
+            { file: 'api/api.ini', line: 2, column: 10 },
+          ],
+          messageIncludes: ['/run/api/api.sock owned by "api" with mode 640'],
+        },
       ],
     },
   ],

@@ -16,7 +16,10 @@ const ofRule = (findings: ReturnType<typeof lintDiskTree>, id: string) => findin
 
 describe('upstream-keepalive-timeout with uvicorn', () => {
   test('`uvicorn app:app --port 8000` behind upstream keepalive: nginx 60 s against uvicorn 5 s', () => {
-    const findings = ofRule(lintDiskTree({ 'nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM, Dockerfile: dockerfile(['--port', '8000']) }), 'upstream-keepalive-timeout');
+    const findings = ofRule(
+      lintDiskTree({ 'nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM, Dockerfile: dockerfile(['--port', '8000']) }),
+      'upstream-keepalive-timeout',
+    );
     expect(findings).toHaveLength(1);
     const [finding] = findings;
     expect(finding.severity).toBe('error');
@@ -27,7 +30,7 @@ describe('upstream-keepalive-timeout with uvicorn', () => {
     expect(finding.related[0]).toMatchObject({ span: { file: 'Dockerfile', start: { line: 2 } } });
   });
 
-  test('a compose service name: nginx\'s `server api:8000` reaches the service that runs uvicorn', () => {
+  test("a compose service name: nginx's `server api:8000` reaches the service that runs uvicorn", () => {
     const compose = [
       'services:',
       '  api:',
@@ -56,7 +59,10 @@ describe('upstream-keepalive-timeout with uvicorn', () => {
   });
 
   test('--limit-max-requests does not make upstream-keepalive-requests fire: it is per process', () => {
-    const findings = lintDiskTree({ 'nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM, Dockerfile: dockerfile(['--timeout-keep-alive', '75', '--limit-max-requests', '10']) });
+    const findings = lintDiskTree({
+      'nginx/app.conf': NGINX_KEEPALIVE_UPSTREAM,
+      Dockerfile: dockerfile(['--timeout-keep-alive', '75', '--limit-max-requests', '10']),
+    });
     expect(ofRule(findings, 'upstream-keepalive-requests')).toEqual([]);
   });
 });
@@ -64,17 +70,17 @@ describe('upstream-keepalive-timeout with uvicorn', () => {
 describe('header-size-backend with uvicorn parsers', () => {
   const GUNICORN_LIMITED = 'bind = "127.0.0.1:8000"\nlimit_request_line = 4094\n';
 
-  test('gunicorn\'s sync worker is judged by its limit_request_line (the comparison case)', () => {
+  test("gunicorn's sync worker is judged by its limit_request_line (the comparison case)", () => {
     const findings = ofRule(lintDiskTree({ 'nginx/app.conf': PROXY, 'gunicorn.conf.py': GUNICORN_LIMITED }), 'header-size-backend');
     expect(findings.map((f) => f.severity)).toEqual(['warning']);
   });
 
-  test('UvicornWorker: gunicorn\'s limit_request_line does not apply, and uvicorn\'s parser is unknown', () => {
+  test("UvicornWorker: gunicorn's limit_request_line does not apply, and uvicorn's parser is unknown", () => {
     const config = `${GUNICORN_LIMITED}worker_class = "uvicorn.workers.UvicornWorker"\n`;
     expect(ofRule(lintDiskTree({ 'nginx/app.conf': PROXY, 'gunicorn.conf.py': config }), 'header-size-backend')).toEqual([]);
   });
 
-  test('UvicornH11Worker: h11\'s 16 KiB against nginx\'s 4 × 8k, info since h11 enforces it only on a split head', () => {
+  test("UvicornH11Worker: h11's 16 KiB against nginx's 4 × 8k, info since h11 enforces it only on a split head", () => {
     const config = `${GUNICORN_LIMITED}worker_class = "uvicorn.workers.UvicornH11Worker"\n`;
     const findings = ofRule(lintDiskTree({ 'nginx/app.conf': PROXY, 'gunicorn.conf.py': config }), 'header-size-backend');
     expect(findings).toHaveLength(1);
@@ -92,7 +98,10 @@ describe('header-size-backend with uvicorn parsers', () => {
   });
 
   test('uvicorn --http h11 with a smaller buffer: info, pointing at the option', () => {
-    const findings = ofRule(lintDiskTree({ 'nginx/app.conf': PROXY, Dockerfile: dockerfile(['--http', 'h11', '--h11-max-incomplete-event-size', '8192']) }), 'header-size-backend');
+    const findings = ofRule(
+      lintDiskTree({ 'nginx/app.conf': PROXY, Dockerfile: dockerfile(['--http', 'h11', '--h11-max-incomplete-event-size', '8192']) }),
+      'header-size-backend',
+    );
     expect(findings).toHaveLength(1);
     expect(findings[0].severity).toBe('info');
     expect(findings[0].primary.file).toBe('Dockerfile');
@@ -101,7 +110,7 @@ describe('header-size-backend with uvicorn parsers', () => {
 });
 
 describe('other rules with uvicorn', () => {
-  test('upstream-unreachable names uvicorn\'s port when nginx sends elsewhere', () => {
+  test("upstream-unreachable names uvicorn's port when nginx sends elsewhere", () => {
     const findings = ofRule(lintDiskTree({ 'nginx/app.conf': PROXY, Dockerfile: dockerfile(['--port', '8001']) }), 'upstream-unreachable');
     expect(findings).toHaveLength(1);
     expect(findings[0].help).toContain("uvicorn's --port");
@@ -109,7 +118,11 @@ describe('other rules with uvicorn', () => {
   });
 
   test('listen-backlog-somaxconn judges an explicit --backlog', () => {
-    const files = { 'nginx/app.conf': PROXY, 'app.service': '[Service]\nExecStart=/srv/venv/bin/uvicorn app:app --backlog 8192\n', 'etc/sysctl.conf': 'net.core.somaxconn = 1024\n' };
+    const files = {
+      'nginx/app.conf': PROXY,
+      'app.service': '[Service]\nExecStart=/srv/venv/bin/uvicorn app:app --backlog 8192\n',
+      'etc/sysctl.conf': 'net.core.somaxconn = 1024\n',
+    };
     const findings = ofRule(lintDiskTree(files), 'listen-backlog-somaxconn');
     expect(findings).toHaveLength(1);
     expect(findings[0].message).toContain("uvicorn's backlog 8192");

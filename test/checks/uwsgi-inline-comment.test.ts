@@ -5,9 +5,23 @@ testRule(rule, {
   accept: [
     { name: 'comments on lines of their own', tree: { 'uwsgi.ini': '[uwsgi]\n; the main socket\nsocket = /run/app.sock\n# workers\nprocesses = 4\n' } },
     { name: 'a # or ; inside a value, not after a space', tree: { 'uwsgi.ini': '[uwsgi]\nlogto = /var/log/app#1.log\nenv = COLOR=#fff\nenv = PATHS=/a;/b\n' } },
-    { name: 'shell commands: the shell reads # as a comment and ; as a separator', tree: { 'uwsgi.ini': '[uwsgi]\nattach-daemon = celery -A app worker # the queue\nexec-asap = mkdir -p /run/app ; chown app /run/app\nhook-asap = exec:echo hi ; echo there\ncron = -1 -1 -1 -1 -1 /usr/bin/backup # nightly\n' } },
-    { name: 'a comment after a number or a switch that reads the same without it', tree: { 'uwsgi.ini': '[uwsgi]\nprocesses = 4 # four\nmax-requests = 1000   ; recycle\nstrict = true  # fail on unknown options\n' } },
-    { name: 'suppressed with a reason on the line before', tree: { 'uwsgi.ini': '[uwsgi]\n# cfglint-disable-next-line uwsgi-inline-comment -- the socket file really has this name\nsocket = /run/app.sock ; main\n' } },
+    {
+      name: 'shell commands: the shell reads # as a comment and ; as a separator',
+      tree: {
+        'uwsgi.ini':
+          '[uwsgi]\nattach-daemon = celery -A app worker # the queue\nexec-asap = mkdir -p /run/app ; chown app /run/app\nhook-asap = exec:echo hi ; echo there\ncron = -1 -1 -1 -1 -1 /usr/bin/backup # nightly\n',
+      },
+    },
+    {
+      name: 'a comment after a number or a switch that reads the same without it',
+      tree: { 'uwsgi.ini': '[uwsgi]\nprocesses = 4 # four\nmax-requests = 1000   ; recycle\nstrict = true  # fail on unknown options\n' },
+    },
+    {
+      name: 'suppressed with a reason on the line before',
+      tree: {
+        'uwsgi.ini': '[uwsgi]\n# cfglint-disable-next-line uwsgi-inline-comment -- the socket file really has this name\nsocket = /run/app.sock ; main\n',
+      },
+    },
     { name: 'on the command line the shell has removed comments already', tree: { Dockerfile: 'FROM python:3.11\nCMD uwsgi --http-socket :8000 --master\n' } },
   ],
   reject: [
@@ -30,7 +44,13 @@ testRule(rule, {
     {
       name: 'a hook that is not a shell command',
       tree: { 'uwsgi.ini': '[uwsgi]\nhook-asap = mkdir:/run/app\t; for the socket\n' },
-      findings: [{ messageId: 'commentInValue', primary: { file: 'uwsgi.ini', line: 2, column: 28 }, messageIncludes: ['hook-asap is "mkdir:/run/app\t; for the socket"'] }],
+      findings: [
+        {
+          messageId: 'commentInValue',
+          primary: { file: 'uwsgi.ini', line: 2, column: 28 },
+          messageIncludes: ['hook-asap is "mkdir:/run/app\t; for the socket"'],
+        },
+      ],
     },
     {
       name: 'in an included file, quoting the value after placeholders',

@@ -7,13 +7,31 @@ const unit = (extra = '') => `[Unit]\nDescription=app\n\n[Service]\n${extra}Exec
 testRule(rule, {
   accept: [
     { name: 'die-on-term = true', tree: { 'deploy/app.service': unit(), 'deploy/app.ini': '[uwsgi]\nmaster = true\ndie-on-term = true\n' } },
-    { name: 'KillSignal=SIGQUIT in the unit, as Debian\'s uwsgi-app@.service does', tree: { 'deploy/app.service': unit('KillSignal=SIGQUIT\n'), 'deploy/app.ini': masterIni } },
-    { name: 'no master process: each process exits on SIGTERM', tree: { 'deploy/app.service': unit(), 'deploy/app.ini': '[uwsgi]\nprocesses = 4\nsocket = /run/app.sock\n' } },
-    { name: 'STOPSIGNAL SIGINT in the Dockerfile', tree: { Dockerfile: 'FROM python:3.11\nSTOPSIGNAL SIGINT\nCMD ["uwsgi", "--ini", "uwsgi.ini"]\n', 'uwsgi.ini': masterIni } },
+    {
+      name: "KillSignal=SIGQUIT in the unit, as Debian's uwsgi-app@.service does",
+      tree: { 'deploy/app.service': unit('KillSignal=SIGQUIT\n'), 'deploy/app.ini': masterIni },
+    },
+    {
+      name: 'no master process: each process exits on SIGTERM',
+      tree: { 'deploy/app.service': unit(), 'deploy/app.ini': '[uwsgi]\nprocesses = 4\nsocket = /run/app.sock\n' },
+    },
+    {
+      name: 'STOPSIGNAL SIGINT in the Dockerfile',
+      tree: { Dockerfile: 'FROM python:3.11\nSTOPSIGNAL SIGINT\nCMD ["uwsgi", "--ini", "uwsgi.ini"]\n', 'uwsgi.ini': masterIni },
+    },
     { name: 'no launch in the tree starts uWSGI: nothing to decide', tree: { 'uwsgi.ini': masterIni } },
-    { name: 'die-on-term on the command line', tree: { Dockerfile: 'FROM python:3.11\nCMD ["uwsgi", "--ini", "uwsgi.ini", "--die-on-term"]\n', 'uwsgi.ini': masterIni } },
-    { name: 'the ini the command line names is not in the tree: die-on-term may be in it', tree: { Dockerfile: 'FROM python:3.11\nCMD ["uwsgi", "--master", "--ini", "/etc/uwsgi/app.ini"]\n' } },
-    { name: 'die-on-term depends on an environment variable the tree does not set', tree: { Dockerfile: 'FROM python:3.11\nCMD ["uwsgi", "--ini", "uwsgi.ini"]\n', 'uwsgi.ini': '[uwsgi]\nmaster = true\ndie-on-term = $(DIE)\n' } },
+    {
+      name: 'die-on-term on the command line',
+      tree: { Dockerfile: 'FROM python:3.11\nCMD ["uwsgi", "--ini", "uwsgi.ini", "--die-on-term"]\n', 'uwsgi.ini': masterIni },
+    },
+    {
+      name: 'the ini the command line names is not in the tree: die-on-term may be in it',
+      tree: { Dockerfile: 'FROM python:3.11\nCMD ["uwsgi", "--master", "--ini", "/etc/uwsgi/app.ini"]\n' },
+    },
+    {
+      name: 'die-on-term depends on an environment variable the tree does not set',
+      tree: { Dockerfile: 'FROM python:3.11\nCMD ["uwsgi", "--ini", "uwsgi.ini"]\n', 'uwsgi.ini': '[uwsgi]\nmaster = true\ndie-on-term = $(DIE)\n' },
+    },
   ],
   reject: [
     {
@@ -24,7 +42,8 @@ testRule(rule, {
           messageId: 'reloadsOnStop',
           primary: { file: 'Dockerfile', line: 2, column: 5, endLine: 2, endColumn: 36 },
           related: [{ file: 'uwsgi.ini', line: 2, column: 10, label: 'the master process is on here' }],
-          messageIncludes: ['docker stop stops it with SIGTERM (no STOPSIGNAL)'], helpIncludes: ['until docker sends SIGKILL', 'set "die-on-term = true", or STOPSIGNAL SIGQUIT in the Dockerfile'],
+          messageIncludes: ['docker stop stops it with SIGTERM (no STOPSIGNAL)'],
+          helpIncludes: ['until docker sends SIGKILL', 'set "die-on-term = true", or STOPSIGNAL SIGQUIT in the Dockerfile'],
         },
       ],
     },
@@ -44,7 +63,8 @@ testRule(rule, {
             { file: 'deploy/app.service', line: 6, column: 11, label: 'uWSGI is started here' },
             { file: 'deploy/app.ini', line: 2, column: 10, label: 'the master process is on here' },
           ],
-          messageIncludes: ['systemd stops it with SIGTERM (SIGTERM is set here)'], helpIncludes: ['or KillSignal=SIGQUIT in the unit'],
+          messageIncludes: ['systemd stops it with SIGTERM (SIGTERM is set here)'],
+          helpIncludes: ['or KillSignal=SIGQUIT in the unit'],
         },
         {
           messageId: 'reloadsOnStop',

@@ -18,49 +18,95 @@ testRule(rule, {
         {
           messageId: 'truncated',
           primary: { file: 'deploy/uwsgi.ini', line: 3, column: 15, endLine: 3, endColumn: 18 },
-          messageIncludes: ['buffer-size is 32 bytes, not 32768 bytes'], helpIncludes: ['uWSGI reads "32k" with strtoul', 'write 32768'],
+          messageIncludes: ['buffer-size is 32 bytes, not 32768 bytes'],
+          helpIncludes: ['uWSGI reads "32k" with strtoul', 'write 32768'],
         },
         {
           messageId: 'truncated',
           primary: { file: 'deploy/uwsgi.ini', line: 4, column: 18, endLine: 4, endColumn: 20 },
-          messageIncludes: ['harakiri is 1 second, not 60 seconds'], helpIncludes: ['uWSGI reads "1m" with atoi', 'write 60'],
+          messageIncludes: ['harakiri is 1 second, not 60 seconds'],
+          helpIncludes: ['uWSGI reads "1m" with atoi', 'write 60'],
         },
       ],
     },
     {
       name: 'limit-post = 10M is 10 bytes',
       tree: { 'uwsgi.ini': '[uwsgi]\nlimit-post = 10M\n' },
-      findings: [{ messageId: 'truncated', primary: { file: 'uwsgi.ini', line: 2, column: 14 }, messageIncludes: ['limit-post is 10 bytes, not 10485760 bytes'], helpIncludes: ['write 10485760'] }],
+      findings: [
+        {
+          messageId: 'truncated',
+          primary: { file: 'uwsgi.ini', line: 2, column: 14 },
+          messageIncludes: ['limit-post is 10 bytes, not 10485760 bytes'],
+          helpIncludes: ['write 10485760'],
+        },
+      ],
     },
     {
       name: 'buffer-size = 64k: the intended value is above the 16-bit cap',
       tree: { 'uwsgi.ini': '[uwsgi]\nbuffer-size = 64k\n' },
-      findings: [{ messageId: 'truncated', primary: { file: 'uwsgi.ini', line: 2, column: 15 }, messageIncludes: ['buffer-size is 64 bytes, not 65536 bytes'], helpIncludes: ['write 65535, the most uWSGI allows'] }],
+      findings: [
+        {
+          messageId: 'truncated',
+          primary: { file: 'uwsgi.ini', line: 2, column: 15 },
+          messageIncludes: ['buffer-size is 64 bytes, not 65536 bytes'],
+          helpIncludes: ['write 65535, the most uWSGI allows'],
+        },
+      ],
     },
     {
       name: 'a decimal point ends the number',
       tree: { 'uwsgi.ini': '[uwsgi]\nthreads = 2.5\n' },
-      findings: [{ messageId: 'truncated', primary: { file: 'uwsgi.ini', line: 2, column: 11 }, message: 'threads is 2', helpIncludes: ['write a plain number'] }],
+      findings: [
+        { messageId: 'truncated', primary: { file: 'uwsgi.ini', line: 2, column: 11 }, message: 'threads is 2', helpIncludes: ['write a plain number'] },
+      ],
     },
     {
       name: 'listen = true is a backlog of 0',
       tree: { 'uwsgi.ini': '[uwsgi]\nlisten = true\n' },
-      findings: [{ messageId: 'noNumber', primary: { file: 'uwsgi.ini', line: 2, column: 10, endColumn: 14 }, message: 'listen is 0', helpIncludes: ['uWSGI reads "true" with atoi, which finds no number in it'] }],
+      findings: [
+        {
+          messageId: 'noNumber',
+          primary: { file: 'uwsgi.ini', line: 2, column: 10, endColumn: 14 },
+          message: 'listen is 0',
+          helpIncludes: ['uWSGI reads "true" with atoi, which finds no number in it'],
+        },
+      ],
     },
     {
       name: 'a bare key is an empty value: http-keepalive stays off',
       tree: { 'uwsgi.ini': '[uwsgi]\nhttp = :8000\nhttp-keepalive\n' },
-      findings: [{ messageId: 'noNumber', primary: { file: 'uwsgi.ini', line: 3, column: 1, endColumn: 15 }, message: 'http-keepalive is 0', helpIncludes: ['uWSGI reads "" with atoi', 'a key without "= value" has an empty value'] }],
+      findings: [
+        {
+          messageId: 'noNumber',
+          primary: { file: 'uwsgi.ini', line: 3, column: 1, endColumn: 15 },
+          message: 'http-keepalive is 0',
+          helpIncludes: ['uWSGI reads "" with atoi', 'a key without "= value" has an empty value'],
+        },
+      ],
     },
     {
       name: 'listen is applied before placeholders are expanded',
       tree: { 'uwsgi.ini': '[uwsgi]\nbacklog = 512\nlisten = %(backlog)\n' },
-      findings: [{ messageId: 'noNumber', primary: { file: 'uwsgi.ini', line: 3, column: 10 }, messageIncludes: ['listen is 0'], helpIncludes: ['before "%(backlog)" would be expanded'] }],
+      findings: [
+        {
+          messageId: 'noNumber',
+          primary: { file: 'uwsgi.ini', line: 3, column: 10 },
+          messageIncludes: ['listen is 0'],
+          helpIncludes: ['before "%(backlog)" would be expanded'],
+        },
+      ],
     },
     {
       name: 'the value a placeholder gives is judged at the option using it',
       tree: { 'uwsgi.ini': '[uwsgi]\nbuf = 16k\nbuffer-size = %(buf)\n' },
-      findings: [{ messageId: 'truncated', primary: { file: 'uwsgi.ini', line: 3, column: 15 }, messageIncludes: ['buffer-size is 16 bytes, not 16384 bytes'], helpIncludes: ['uWSGI reads "16k"'] }],
+      findings: [
+        {
+          messageId: 'truncated',
+          primary: { file: 'uwsgi.ini', line: 3, column: 15 },
+          messageIncludes: ['buffer-size is 16 bytes, not 16384 bytes'],
+          helpIncludes: ['uWSGI reads "16k"'],
+        },
+      ],
     },
     {
       name: 'buffer-size above 65535 is capped',

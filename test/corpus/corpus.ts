@@ -40,10 +40,12 @@ export interface CorpusEntry {
 export function corpusEntries(): CorpusEntry[] {
   if (!present) return [];
   const lines = fs.readFileSync(path.join(CORPUS, 'FORMATS.tsv'), 'utf8').split('\n').slice(1);
-  return lines.filter((line) => line.trim() !== '').map((line) => {
-    const [file, format, note = ''] = line.split('\t');
-    return { path: file, format, note };
-  });
+  return lines
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const [file, format, note = ''] = line.split('\t');
+      return { path: file, format, note };
+    });
 }
 
 /** Findings that mean the reader failed: a syntax error, a crash in a rule, a file it could not read. */
@@ -57,7 +59,14 @@ export function lintCorpus(relative: string): Report {
   } catch (error) {
     // A named file cfglint does not read (a template in no language it knows) is refused: nothing read, nothing found.
     if (!(error instanceof NothingToReadError)) throw error;
-    return { tool: { name: 'cfglint', version: VERSION }, files: [], findings: [], rules: [], links: [], summary: { errors: 0, warnings: 0, infos: 0, suppressed: 0, baselined: 0 } };
+    return {
+      tool: { name: 'cfglint', version: VERSION },
+      files: [],
+      findings: [],
+      rules: [],
+      links: [],
+      summary: { errors: 0, warnings: 0, infos: 0, suppressed: 0, baselined: 0 },
+    };
   }
 }
 
@@ -69,4 +78,3 @@ export function describeFinding(finding: Finding): string {
 export function corpusText(relative: string): string {
   return fs.readFileSync(path.join(CORPUS, relative), 'utf8');
 }
-

@@ -28,16 +28,6 @@ describeCorpus('corpus: deploy sets linted as directories', () => {
       'nginx-deprecated-directive nginx/tomcat.conf:24', // `ssl on;`, version unknown: deprecated, refused from nginx 1.25.1
       'nginx-weak-tls nginx/tomcat.conf:26', // ssl_protocols TLSv1 TLSv1.1 TLSv1.2 in a server that speaks TLS (ssl on)
     ],
-    'PyNSK__pynsk.ru': [
-      // `listen 443 ssl spdy;` (IPv4 and IPv6), version unknown: ignored with a warning until 1.19.6, invalid parameter from 1.19.7
-      'nginx-deprecated-directive deploy/nginx.conf:8',
-      'nginx-deprecated-directive deploy/nginx.conf:9',
-    ],
-    'ask-ar__carceropolis': [
-      // `error_log off;` in two servers: nginx logs to a file named "off" under its prefix
-      'nginx-error-log-off deploy/nginx/carceropolis.conf.prod:10',
-      'nginx-error-log-off deploy/nginx/carceropolis.conf.prod:21',
-    ],
     anehx__anonboard: ['uwsgi-value-units tools/uwsgi/anonboard.ini:13'], // `http-keepalive = True` is 0: keep-alive stays off
     'bookwyrm-social__bookwyrm': [
       // upstream web has keepalive 4; no location sets proxy_http_version 1.1 (nginx version unknown: warning)
@@ -49,9 +39,17 @@ describeCorpus('corpus: deploy sets linted as directories', () => {
     ],
     // both /healthz locations (port 80, line 23; port 443, line 71) answer `return 200 "ok"` with add_header Content-Type text/plain: default_type is sent too
     ConesaLab__PaintOmics: ['nginx-add-header-content-type deploy/nginx/paintomics.conf:23', 'nginx-add-header-content-type deploy/nginx/paintomics.conf:71'],
-    'PyNSK__pynsk.ru': ['nginx-weak-tls deploy/nginx.conf:15'], // ssl_protocols TLSv1 TLSv1.1 TLSv1.2
-    // both servers: ssl_protocols TLSv1.1 TLSv1.2, and resolver 1.1.1.1 8.8.4.4 (public resolvers) for OCSP stapling
+    'PyNSK__pynsk.ru': [
+      // `listen 443 ssl spdy;` (IPv4 and IPv6), version unknown: ignored with a warning until 1.19.6, invalid parameter from 1.19.7
+      'nginx-deprecated-directive deploy/nginx.conf:8',
+      'nginx-deprecated-directive deploy/nginx.conf:9',
+      'nginx-weak-tls deploy/nginx.conf:15', // ssl_protocols TLSv1 TLSv1.1 TLSv1.2
+    ],
     'ask-ar__carceropolis': [
+      // `error_log off;` in two servers: nginx logs to a file named "off" under its prefix
+      'nginx-error-log-off deploy/nginx/carceropolis.conf.prod:10',
+      'nginx-error-log-off deploy/nginx/carceropolis.conf.prod:21',
+      // both servers: ssl_protocols TLSv1.1 TLSv1.2, and resolver 1.1.1.1 8.8.4.4 (public resolvers) for OCSP stapling
       'nginx-weak-tls deploy/nginx/carceropolis.conf.prod:32',
       'nginx-resolver-external deploy/nginx/carceropolis.conf.prod:41',
       'nginx-weak-tls deploy/nginx/carceropolis.conf.prod:64',

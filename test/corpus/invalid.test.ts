@@ -13,13 +13,7 @@
  * nginx reports no column: cfglint adds one (the offending token, or the end of the file for
  * end-of-file errors, with the unclosed block's `{` as a related span).
  */
-import {
-  corpusEntries,
-  corpusText,
-  describeCorpus,
-  describeFinding,
-  lintCorpus,
-} from './corpus';
+import { corpusEntries, corpusText, describeCorpus, describeFinding, lintCorpus } from './corpus';
 
 const PREFIX = 'invalid/';
 
@@ -116,7 +110,8 @@ const HANDLER_ERRORS: Record<string, string> = {
   'nginxinc__nginx-go-crossplane__testdata__configs__if-expr__missing-closing-paren.conf': 'invalid condition "$slow" (line 9)',
   'nginxinc__nginx-go-crossplane__testdata__configs__if-expr__missing-opening-paren.conf': 'invalid condition "$slow)" (line 9)',
   'nginxinc__nginx-go-crossplane__testdata__configs__if-expr__no-parens.conf': 'invalid condition "$slow" (line 9)',
-  'nginxinc__nginx-go-crossplane__testdata__configs__includes-cycle__invalid__location2.conf': 'open() "location1.conf" failed (line 2, in server {}): the cycle needs a file the corpus lacks',
+  'nginxinc__nginx-go-crossplane__testdata__configs__includes-cycle__invalid__location2.conf':
+    'open() "location1.conf" failed (line 2, in server {}): the cycle needs a file the corpus lacks',
   'nginxinc__nginx-go-crossplane__testdata__configs__includes-cycle__invalid__nginx.conf': 'open() "location1.conf" failed (line 4)',
 };
 
@@ -127,7 +122,10 @@ describeCorpus('corpus: invalid/', () => {
   const entries = corpusEntries().filter((entry) => entry.path.startsWith(PREFIX));
 
   test('every nginx file of invalid/ is in one of the two tables', () => {
-    const names = entries.filter((entry) => entry.format === 'nginx').map((entry) => entry.path.slice(PREFIX.length)).sort();
+    const names = entries
+      .filter((entry) => entry.format === 'nginx')
+      .map((entry) => entry.path.slice(PREFIX.length))
+      .sort();
     expect(names).toEqual([...Object.keys(SYNTAX_BROKEN), ...Object.keys(HANDLER_ERRORS)].sort());
   });
 

@@ -103,7 +103,8 @@ describeCorpus('corpus: launches and system limits', () => {
     for (const entry of entries) {
       for (const format of formats) {
         const { diagnostics } = readAs(format, entry.path);
-        for (const diagnostic of diagnostics.filter((d) => d.ruleId === 'internal-error' || d.ruleId === 'read-error')) crashes.push(`${format} ${entry.path}: ${diagnostic.message}`);
+        for (const diagnostic of diagnostics.filter((d) => d.ruleId === 'internal-error' || d.ruleId === 'read-error'))
+          crashes.push(`${format} ${entry.path}: ${diagnostic.message}`);
       }
     }
     expect(crashes).toEqual([]);
@@ -115,22 +116,38 @@ describeCorpus('corpus: launches and system limits', () => {
 
     test.each(sets)('%s reads without launch or system problems', (set) => {
       const tree = readTree({ paths: [`deploy-sets/${set}`], cwd: CORPUS, config: {} });
-      expect(tree.diagnostics.filter((diagnostic) => MY_IDS.includes(diagnostic.ruleId)).map((diagnostic) => `${diagnostic.ruleId} ${diagnostic.primary.file} ${diagnostic.message}`)).toEqual([]);
+      expect(
+        tree.diagnostics
+          .filter((diagnostic) => MY_IDS.includes(diagnostic.ruleId))
+          .map((diagnostic) => `${diagnostic.ruleId} ${diagnostic.primary.file} ${diagnostic.message}`),
+      ).toEqual([]);
       launches.push(...tree.model.launches);
     });
 
     test('the one systemd unit of the deploy sets starts gunicorn', () => {
       const [launch] = launches;
       expect(launches).toHaveLength(1);
-      expect(launch).toMatchObject({ kind: 'systemd', service: 'ical-gunicorn.service', program: 'gunicorn', file: 'deploy-sets/Foxugly__django-ical/deploy/ical-gunicorn.service' });
-      expect(launch.argv.map((arg) => arg.value)).toEqual(['/var/www/django_websites/django-ical/.venv/bin/gunicorn', 'django_myical.wsgi:application', '-c', 'deploy/gunicorn.conf.py']);
+      expect(launch).toMatchObject({
+        kind: 'systemd',
+        service: 'ical-gunicorn.service',
+        program: 'gunicorn',
+        file: 'deploy-sets/Foxugly__django-ical/deploy/ical-gunicorn.service',
+      });
+      expect(launch.argv.map((arg) => arg.value)).toEqual([
+        '/var/www/django_websites/django-ical/.venv/bin/gunicorn',
+        'django_myical.wsgi:application',
+        '-c',
+        'deploy/gunicorn.conf.py',
+      ]);
       expect(launch.workingDirectory?.value).toBe('/var/www/django_websites/django-ical');
       expect(launch.user?.value).toBe('django');
       expect(launch.group?.value).toBe('www-data');
       expect(launch.externalEnv).toHaveLength(1);
       const programs = new Map<string, number>();
       for (const each of launches) programs.set(each.program, (programs.get(each.program) ?? 0) + 1);
-      process.stdout.write(`launches in the corpus deploy sets: ${launches.length} (${[...programs].map(([program, count]) => `${program} ×${count}`).join(', ')})\n`);
+      process.stdout.write(
+        `launches in the corpus deploy sets: ${launches.length} (${[...programs].map(([program, count]) => `${program} ×${count}`).join(', ')})\n`,
+      );
     });
   });
 });

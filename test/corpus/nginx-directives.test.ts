@@ -29,9 +29,7 @@ const F5_DIRECTIVES: Record<string, string[]> = {
 };
 
 /** Files nginx's parser rejects: nginx stops there, and the reader reports it as nginx-syntax. */
-const SYNTAX_FIRST = new Set([
-  'nginx/nginxinc__crossplane__tests__configs__quote-behavior__nginx.conf',
-]);
+const SYNTAX_FIRST = new Set(['nginx/nginxinc__crossplane__tests__configs__quote-behavior__nginx.conf']);
 
 /** `rule file:line` → why nginx rejects it too. */
 const EXPECTED: Record<string, string> = {
@@ -39,24 +37,34 @@ const EXPECTED: Record<string, string> = {
   'nginx-directive-args invalid/nginxinc__crossplane__tests__configs__bad-args__nginx.conf:1': 'nginx: invalid number of arguments in "user" directive',
   'nginx-unknown-directive invalid/nginxinc__crossplane__tests__configs__spelling-mistake__nginx.conf:7': 'nginx: unknown directive "proxy_passs"',
   'nginx-unknown-directive invalid/nginxinc__nginx-go-crossplane__testdata__configs__broken1__nginx2.conf:5': 'nginx: unknown directive "server_name#"',
-  'nginx-unknown-directive invalid/tufanbarisyildirim__gonginx__full-example__nginx-structure.conf:9': 'nginx stops here: unknown directive "//vhosts/tenta_com.conf" (line 10 in nginx, whose include of line 4 is blanked)',
+  'nginx-unknown-directive invalid/tufanbarisyildirim__gonginx__full-example__nginx-structure.conf:9':
+    'nginx stops here: unknown directive "//vhosts/tenta_com.conf" (line 10 in nginx, whose include of line 4 is blanked)',
   'nginx-unknown-directive invalid/tufanbarisyildirim__gonginx__full-example__nginx-structure.conf:21': 'pseudo-line "//vhosts/tenta_io.conf"',
   'nginx-unknown-directive invalid/tufanbarisyildirim__gonginx__full-example__nginx-structure.conf:28': 'pseudo-code "class"',
   'nginx-unknown-directive invalid/tufanbarisyildirim__gonginx__full-example__nginx-structure.conf:36': 'pseudo-code "config"',
   'nginx-directive-context invalid/tufanbarisyildirim__gonginx__full-example__nginx-structure.conf:15': 'server {} at the main level',
   'nginx-directive-context invalid/tufanbarisyildirim__gonginx__full-example__nginx-structure.conf:45': 'server {} at the main level',
-  'nginx-directive-args invalid/tufanbarisyildirim__gonginx__full-example__nginx-structure.conf:49': 'include with a block: directive "include" is not terminated by ";"',
+  'nginx-directive-args invalid/tufanbarisyildirim__gonginx__full-example__nginx-structure.conf:49':
+    'include with a block: directive "include" is not terminated by ";"',
   // nginx/: test fixtures of other tools and templates that nginx rejects as they are
-  'nginx-directive-args nginx/linuxserver__reverse-proxy-confs___template.subdomain.conf.sample:53': 'a template: `set $upstream_proto <http or https>;` has 4 arguments',
-  'nginx-directive-context nginx/certbot__certbot__certbot__src__certbot___internal__tests__plugins__nginx__testdata__etc_nginx__minimalistic_comments.conf:3': 'certbot fixture: `check_status` (a location directive) beside `server {}`: no block allows both',
-  'nginx-directive-context nginx/dvershinin__gixy__tests__plugins__simply__origins__origin_wo_slash.conf:4': 'gixy fixture: `if` directly in http; nginx -t: "if" directive is not allowed here',
-  'nginx-directive-context nginx/nginxinc__crossplane__tests__configs__lua-block-larger__nginx.conf:2': 'crossplane fixture: content_by_lua_block in http; nginx -t with the Lua module: not allowed here',
-  'nginx-directive-context nginx/nginxinc__crossplane__tests__configs__lua-block-simple__nginx.conf:36': 'crossplane fixture: log_by_lua_block in upstream; nginx -t with the Lua module: not allowed here',
+  'nginx-directive-args nginx/linuxserver__reverse-proxy-confs___template.subdomain.conf.sample:53':
+    'a template: `set $upstream_proto <http or https>;` has 4 arguments',
+  'nginx-directive-context nginx/certbot__certbot__certbot__src__certbot___internal__tests__plugins__nginx__testdata__etc_nginx__minimalistic_comments.conf:3':
+    'certbot fixture: `check_status` (a location directive) beside `server {}`: no block allows both',
+  'nginx-directive-context nginx/dvershinin__gixy__tests__plugins__simply__origins__origin_wo_slash.conf:4':
+    'gixy fixture: `if` directly in http; nginx -t: "if" directive is not allowed here',
+  'nginx-directive-context nginx/nginxinc__crossplane__tests__configs__lua-block-larger__nginx.conf:2':
+    'crossplane fixture: content_by_lua_block in http; nginx -t with the Lua module: not allowed here',
+  'nginx-directive-context nginx/nginxinc__crossplane__tests__configs__lua-block-simple__nginx.conf:36':
+    'crossplane fixture: log_by_lua_block in upstream; nginx -t with the Lua module: not allowed here',
   'nginx-directive-context nginx/nginxinc__nginx-go-crossplane__testdata__configs__lua-block-simple__simple.conf:37': 'the same fixture in nginx-go-crossplane',
-  'nginx-directive-context nginx/tufanbarisyildirim__gonginx__testdata__issues__20.conf:26': 'nginx -t with the Lua module stops here: "server" directive is not allowed here (nginx-files.test.ts)',
+  'nginx-directive-context nginx/tufanbarisyildirim__gonginx__testdata__issues__20.conf:26':
+    'nginx -t with the Lua module stops here: "server" directive is not allowed here (nginx-files.test.ts)',
   'nginx-unknown-directive nginx/PageSpeedPlus__easyengine-2__etc__nginx__nginx.conf:73': 'a broken line: `ssl_Connection credentials cachingecdh_curve …`',
-  'nginx-unknown-directive nginx/certbot__certbot__certbot__src__certbot___internal__tests__plugins__nginx__testdata__etc_nginx__nginx.conf:17': 'certbot fixture: `empty {}`',
-  'nginx-unknown-directive nginx/kaltura__nginx-vod-module__test__test_open_file_cache.conf:56': '`requestid on;`: no module cfglint knows (not the vod module\'s)',
+  'nginx-unknown-directive nginx/certbot__certbot__certbot__src__certbot___internal__tests__plugins__nginx__testdata__etc_nginx__nginx.conf:17':
+    'certbot fixture: `empty {}`',
+  'nginx-unknown-directive nginx/kaltura__nginx-vod-module__test__test_open_file_cache.conf:56':
+    "`requestid on;`: no module cfglint knows (not the vod module's)",
   'nginx-unknown-directive nginx/tufanbarisyildirim__gonginx__testdata__issues__37.conf:4': 'gonginx fixture: my_custom_directive',
   'nginx-unknown-directive nginx/tufanbarisyildirim__gonginx__testdata__issues__37.conf:5': 'gonginx fixture: my_custom_directive2',
   'nginx-unknown-directive nginx/tufanbarisyildirim__gonginx__testdata__issues__37.conf:6': 'gonginx fixture: my_custom_directive3',
@@ -73,9 +81,7 @@ function lintTwice(relative: string): { report: Report; modules: string[] } {
 
 describeCorpus('corpus: nginx directive rules', () => {
   const entries = corpusEntries();
-  const files = entries
-    .filter((entry) => entry.format === 'nginx' && /^(nginx|deploy-sets|invalid)\//.test(entry.path))
-    .map((entry) => entry.path);
+  const files = entries.filter((entry) => entry.format === 'nginx' && /^(nginx|deploy-sets|invalid)\//.test(entry.path)).map((entry) => entry.path);
   const sets = [...new Set(entries.filter((entry) => entry.path.startsWith('deploy-sets/')).map((entry) => entry.path.split('/').slice(0, 2).join('/')))];
   const found = new Map<string, string>();
   const modulesUsed = new Map<string, number>();
@@ -107,7 +113,7 @@ describeCorpus('corpus: nginx directive rules', () => {
     expect(Object.keys(EXPECTED).filter((key) => !found.has(key))).toEqual([]);
     process.stdout.write(
       `nginx directive rules on the corpus: ${files.length} files and ${sets.length} deploy sets, ${found.size} findings, all expected; ` +
-      `third-party modules enabled per file: ${[...modulesUsed].map(([m, n]) => `${m} ×${n}`).join(', ')}\n`,
+        `third-party modules enabled per file: ${[...modulesUsed].map(([m, n]) => `${m} ×${n}`).join(', ')}\n`,
     );
   });
 });

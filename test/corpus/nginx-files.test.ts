@@ -2,13 +2,7 @@
  * Every nginx file of ../shared/corpus/nginx/ and of its deploy sets, linted on its own: read, no
  * syntax finding, no crash. FORMATS.tsv says which files are nginx.
  */
-import {
-  corpusEntries,
-  describeCorpus,
-  describeFinding,
-  lintCorpus,
-  READING_FAILED,
-} from './corpus';
+import { corpusEntries, describeCorpus, describeFinding, lintCorpus, READING_FAILED } from './corpus';
 
 /**
  * Files FORMATS.tsv calls nginx that nginx itself rejects, so a syntax finding is right. Checked
@@ -39,9 +33,7 @@ const byOffset = (a: { primary: { start: { offset: number } } }, b: { primary: {
   a.primary.start.offset - b.primary.start.offset;
 
 describeCorpus('corpus: every nginx file read on its own', () => {
-  const files = corpusEntries().filter(
-    (entry) => entry.format === 'nginx' && (entry.path.startsWith('nginx/') || entry.path.startsWith('deploy-sets/')),
-  );
+  const files = corpusEntries().filter((entry) => entry.format === 'nginx' && (entry.path.startsWith('nginx/') || entry.path.startsWith('deploy-sets/')));
 
   test('FORMATS.tsv lists the nginx files', () => {
     expect(files.length).toBeGreaterThan(300);

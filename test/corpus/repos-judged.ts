@@ -10,33 +10,24 @@ const SEAFILE =
 export const JUDGED: Record<string, Record<string, string>> = {
   'UF-CSU__club-portal-backend': {
     'gunicorn-unknown-setting app/gunicorn.conf.py:18':
-      '`preload = True`: gunicorn\'s setting is preload_app (--preload is only the flag); gunicorn ignores the unknown name, so the app is not preloaded as the comment on that line intends',
+      "`preload = True`: gunicorn's setting is preload_app (--preload is only the flag); gunicorn ignores the unknown name, so the app is not preloaded as the comment on that line intends",
   },
-  'RocHack__etc': {
+  RocHack__etc: {
     'nginx-alias-traversal nginx/sites-available/default:184':
       '`location /assets { alias /usr/local/src/subway/assets/; autoindex on; }`: /assets../ maps to /usr/local/src/subway/, the whole source checkout of the IRC client, listed by autoindex',
     'nginx-weak-tls nginx/nginx.conf:40': '`ssl_protocols SSLv3 TLSv1 TLSv1.1 TLSv1.2`: SSLv3 (POODLE) and TLS 1.0/1.1 enabled',
     'nginx-weak-tls nginx/nginx.conf:41': '`ssl_ciphers RC4:HIGH:!aNULL:!MD5` puts RC4 first and never removes it',
   },
   'haiwen__seafile-docker': {
-    'nginx-weak-tls image/pro_seafile_7.1/templates/seafile.nginx.conf.template:28':
-      SEAFILE,
-    'nginx-weak-tls image/pro_seafile_8.0/templates/seafile.nginx.conf.template:28':
-      SEAFILE,
-    'nginx-weak-tls image/pro_seafile_9.0/templates/seafile.nginx.conf.template:27':
-      SEAFILE,
-    'nginx-weak-tls image/pro_seafile_9.0_arm/templates/seafile.nginx.conf.template:27':
-      SEAFILE,
-    'nginx-weak-tls image/seafile_7.1/templates/seafile.nginx.conf.template:28':
-      SEAFILE,
-    'nginx-weak-tls image/seafile_8.0/templates/seafile.nginx.conf.template:28':
-      SEAFILE,
-    'nginx-weak-tls image/seafile_9.0/templates/seafile.nginx.conf.template:27':
-      SEAFILE,
-    'nginx-weak-tls image/seafile_9.0_arm/templates/seafile.nginx.conf.template:27':
-      SEAFILE,
-    'nginx-weak-tls templates/seafile.nginx.conf.template:29':
-      SEAFILE,
+    'nginx-weak-tls image/pro_seafile_7.1/templates/seafile.nginx.conf.template:28': SEAFILE,
+    'nginx-weak-tls image/pro_seafile_8.0/templates/seafile.nginx.conf.template:28': SEAFILE,
+    'nginx-weak-tls image/pro_seafile_9.0/templates/seafile.nginx.conf.template:27': SEAFILE,
+    'nginx-weak-tls image/pro_seafile_9.0_arm/templates/seafile.nginx.conf.template:27': SEAFILE,
+    'nginx-weak-tls image/seafile_7.1/templates/seafile.nginx.conf.template:28': SEAFILE,
+    'nginx-weak-tls image/seafile_8.0/templates/seafile.nginx.conf.template:28': SEAFILE,
+    'nginx-weak-tls image/seafile_9.0/templates/seafile.nginx.conf.template:27': SEAFILE,
+    'nginx-weak-tls image/seafile_9.0_arm/templates/seafile.nginx.conf.template:27': SEAFILE,
+    'nginx-weak-tls templates/seafile.nginx.conf.template:29': SEAFILE,
     'nginx-deprecated-directive image/pro_seafile_7.1/templates/seafile.nginx.conf.template:24':
       '`ssl on;` with no nginx version in the tree: nginx warns that the directive is deprecated (since 1.15.0) on every release up to 1.24.x and refuses to start from 1.25.1 (unknown directive "ssl"); `listen 443 ssl` replaces it',
     'nginx-deprecated-directive image/pro_seafile_8.0/templates/seafile.nginx.conf.template:24':
@@ -48,7 +39,7 @@ export const JUDGED: Record<string, Record<string, string>> = {
     'nginx-error-log-off services/nginx.conf:20':
       '`error_log off;` in the http block: nginx has no "off" for error_log (ngx_log_set_log), so it opens <prefix>/off and keeps logging errors there, unrotated',
   },
-  'huginn__huginn': {
+  huginn__huginn: {
     'nginx-host-spoofing doc/deployment/nginx/production.conf:61':
       'the 443 server www.your-domain.com is the second server on port 443 (your-domain.com comes first, no default_server), so it is reached only by that name, yet the @app location sends the raw $http_host: `GET https://www.your-domain.com/` with `Host: evil.example` reaches it and the Rails app builds links to evil.example',
     'nginx-weak-tls deployment/nginx/huginn-ssl:51':
@@ -77,7 +68,7 @@ export const JUDGED: Record<string, Record<string, string>> = {
     'nginx-host-spoofing nginx/kobo-docker-scripts/templates/nginx_site_default.conf.tmpl:26':
       '`location ~ /elb/([^/]*)/(.*)$` sends `Host $1` to 127.0.0.1: any client names the virtual host of the local nginx it reaches (/elb/<any-host>/...), including servers meant only for internal names',
     'nginx-resolver-external nginx/kobo-docker-scripts/include.protected_directive.conf:14':
-      '`resolver 8.8.8.8 8.8.4.4`: Google\'s public DNS over UDP for the names proxy_pass resolves at run time, although the container has Docker\'s 127.0.0.11',
+      "`resolver 8.8.8.8 8.8.4.4`: Google's public DNS over UDP for the names proxy_pass resolves at run time, although the container has Docker's 127.0.0.11",
     'nginx-add-header-content-type nginx/kobo-docker-scripts/include.schemas_directive.conf:10':
       'the location serves a file (root + try_files), so nginx sends the type from types/default_type, and `add_header Content-Type $schema_type always` adds a second one',
     'nginx-add-header-content-type nginx/kobo-docker-scripts/include.schemas_directive.conf:16': 'same as line 10 for the openrosa schema file',
@@ -90,13 +81,13 @@ export const JUDGED: Record<string, Record<string, string>> = {
     'nginx-header-redefinition data/conf/nginx/templates/sites-default.conf.j2:40':
       'lines 15-21 set HSTS, nosniff, X-Frame-Options and Referrer-Policy for the server; the /(fonts|js|css|img)/ location adds Cache-Control and so sends none of them with its scripts and styles',
     'nginx-header-redefinition data/conf/nginx/templates/sites-default.conf.j2:230':
-      'the SOGo location for .xml/.js/.html/.xhtml adds Content-Type and so drops the server\'s HSTS, nosniff and X-Frame-Options from SOGo pages (html included)',
+      "the SOGo location for .xml/.js/.html/.xhtml adds Content-Type and so drops the server's HSTS, nosniff and X-Frame-Options from SOGo pages (html included)",
   },
   'umap-project__umap': {
     'nginx-resolver-external docker/umap-snippet.conf:50': '`resolver 8.8.8.8;` for the proxied tile/ajax-proxy lookups: a public resolver over UDP',
     'nginx-resolver-external docker/umap-snippet.conf:64': 'same `resolver 8.8.8.8;` in the second proxy location',
   },
-  'ryuichiroshibuya__ansible': {
+  ryuichiroshibuya__ansible: {
     'uwsgi-unknown-option roles/django/templates/uwsgi.sh:3':
       '`--grunt` is not an option of uWSGI 2.0 (absent from `uwsgi --dump-options` of 2.0.21 and from the 2.0 core table); the role installs uWSGI with pip, which gives 2.0, and uWSGI stops at the unknown option',
   },
@@ -106,10 +97,10 @@ export const JUDGED: Record<string, Record<string, string>> = {
   },
   'boschkundendienst__guacamole-docker-compose': {
     'nginx-h2c-smuggling nginx/templates/guacamole.conf.template:25':
-      'location / passes `Upgrade $http_upgrade` and `Connection $http_connection` to guacamole:8080 (Tomcat): with Tomcat\'s h2c upgrade enabled, Upgrade: h2c turns the connection into a tunnel that skips nginx',
+      "location / passes `Upgrade $http_upgrade` and `Connection $http_connection` to guacamole:8080 (Tomcat): with Tomcat's h2c upgrade enabled, Upgrade: h2c turns the connection into a tunnel that skips nginx",
   },
   'nightblure__django-site-docker': {
     'nginx-alias-traversal nginx-conf.d:22':
-      '`location /media { alias /app/media/; }`: /media../ maps to /app/, the nginx image\'s WORKDIR (Dockerfile_nginx); today it holds only static/ and media/, so nothing secret is served yet, but any file placed in /app is',
+      "`location /media { alias /app/media/; }`: /media../ maps to /app/, the nginx image's WORKDIR (Dockerfile_nginx); today it holds only static/ and media/, so nothing secret is served yet, but any file placed in /app is",
   },
 };

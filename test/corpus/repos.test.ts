@@ -12,7 +12,10 @@ import { JUDGED } from './repos-judged';
 
 const REPOS = path.join(CORPUS, 'repos');
 const trees = fs.existsSync(REPOS)
-  ? fs.readdirSync(REPOS).filter((name) => fs.statSync(path.join(REPOS, name)).isDirectory()).sort()
+  ? fs
+      .readdirSync(REPOS)
+      .filter((name) => fs.statSync(path.join(REPOS, name)).isDirectory())
+      .sort()
   : [];
 
 describeCorpus('corpus: real repositories linted whole', () => {

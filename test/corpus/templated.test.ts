@@ -29,8 +29,10 @@ describeCorpus('corpus: templated/', () => {
   test(`the whole folder: at most ${MAX_FINDINGS} error or warning findings`, () => {
     const report = lintCorpus('templated');
     const serious = report.findings.filter((f) => f.severity !== 'info');
-    process.stdout.write(`templated/: ${serious.length} error/warning findings over ${report.files.length} files read (${report.findings.length - serious.length} info)\n` +
-      serious.map((f) => `  ${f.severity} ${describeFinding(f)}\n`).join(''));
+    process.stdout.write(
+      `templated/: ${serious.length} error/warning findings over ${report.files.length} files read (${report.findings.length - serious.length} info)\n` +
+        serious.map((f) => `  ${f.severity} ${describeFinding(f)}\n`).join(''),
+    );
     expect(serious.length).toBeLessThanOrEqual(MAX_FINDINGS);
     expect(report.findings.filter((f) => f.ruleId === 'nginx-syntax').map(describeFinding)).toEqual([]);
   });

@@ -70,7 +70,12 @@ describeCorpus('corpus: Tomcat and Spring Boot files', () => {
   for (const [file, expected] of Object.entries(CONNECTORS)) {
     test(`${file}: the connectors Tomcat 10.1 started`, () => {
       const [backend] = readTree({ paths: [file], cwd: CORPUS, config: {} }).model.backends.filter((b): b is TomcatBackend => b.kind === 'tomcat');
-      const listeners = backend.listeners.map((l) => `${l.protocol} ${l.address.kind === 'tcp' ? `${l.address.host}:${l.address.port}` : l.address.kind === 'unix' ? l.address.path : l.address.text}`).sort();
+      const listeners = backend.listeners
+        .map(
+          (l) =>
+            `${l.protocol} ${l.address.kind === 'tcp' ? `${l.address.host}:${l.address.port}` : l.address.kind === 'unix' ? l.address.path : l.address.text}`,
+        )
+        .sort();
       expect(listeners).toEqual(expected);
     });
   }
@@ -98,6 +103,8 @@ describeCorpus('corpus: Tomcat and Spring Boot files', () => {
   });
 
   afterAll(() => {
-    process.stdout.write(`corpus: ${summary.read} Tomcat files read without a crash; ${summary.backends} backends, ${summary.connectors} connectors, ${summary.xmlSyntax} xml-syntax findings\n`);
+    process.stdout.write(
+      `corpus: ${summary.read} Tomcat files read without a crash; ${summary.backends} backends, ${summary.connectors} connectors, ${summary.xmlSyntax} xml-syntax findings\n`,
+    );
   });
 });

@@ -50,11 +50,17 @@ describeCorpus('corpus: uWSGI files', () => {
   }
 
   test('linted through the whole pipeline, one file at a time, nothing fails to read', () => {
-    const failed = ini.flatMap((entry) => lintCorpus(entry.path).findings.filter((f) => READING_FAILED.includes(f.ruleId)).map(describeFinding));
+    const failed = ini.flatMap((entry) =>
+      lintCorpus(entry.path)
+        .findings.filter((f) => READING_FAILED.includes(f.ruleId))
+        .map(describeFinding),
+    );
     expect(failed).toEqual([]);
   });
 
   afterAll(() => {
-    process.stdout.write(`uWSGI corpus: ${figures.files} files read (${ini.length} in ini syntax), ${figures.options} options, ${figures.listeners} listeners, ${figures.gaps} gaps, ${figures.diagnostics} reader diagnostics, 0 crashes\n`);
+    process.stdout.write(
+      `uWSGI corpus: ${figures.files} files read (${ini.length} in ini syntax), ${figures.options} options, ${figures.listeners} listeners, ${figures.gaps} gaps, ${figures.diagnostics} reader diagnostics, 0 crashes\n`,
+    );
   });
 });

@@ -14,7 +14,7 @@ describe('nginx', () => {
     ['/tree/conf.d/upstreams.conf', '# backends\nupstream app {\n    server 127.0.0.1:8000;\n}\n'],
     ['/tree/conf.d/gzip.conf', 'gzip on;\ngzip_types text/css application/json;\n'],
     ['/tree/conf.d/zones.conf', 'limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s;\n'],
-    ['/tree/conf.d/ws.conf', 'map $http_upgrade $connection_upgrade {\n    default upgrade;\n    \'\' close;\n}\n'],
+    ['/tree/conf.d/ws.conf', "map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' close;\n}\n"],
     ['/tree/sites-enabled/default', 'server {\n    listen 80 default_server;\n}\n'],
     ['/tree/sites-available/example.com', 'server { server_name example.com; }\n'],
     ['/tree/deploy/web.vhost', 'server { listen 443 ssl; }\n'],
@@ -58,7 +58,7 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['Procfile', '/tree/Procfile', 'web: gunicorn app:app\n', 'procfile'],
     ['a shell script', '/tree/docker/entrypoint.sh', '#!/bin/sh\nexec uwsgi --ini /app/uwsgi.ini\n', 'shell'],
     ['a Kubernetes manifest', '/tree/k8s/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', 'kubernetes'],
-    ['the ingress-nginx chart\'s values', '/tree/helm/values-prod.yaml', 'controller:\n  config:\n    keep-alive: "75"\n', 'helm-values'],
+    ["the ingress-nginx chart's values", '/tree/helm/values-prod.yaml', 'controller:\n  config:\n    keep-alive: "75"\n', 'helm-values'],
     // uWSGI's --yaml, --json and --xml forms: known to be uWSGI, not read.
     ['a uWSGI YAML config', '/tree/deploy/uwsgi.yaml', 'uwsgi:\n  http-socket: 0.0.0.0:8000\n', 'uwsgi-unread'],
     ['a uWSGI JSON config', '/tree/deploy/uwsgi.json', '{\n  "uwsgi": { "socket": ":3031" }\n}\n', 'uwsgi-unread'],
@@ -66,9 +66,19 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['a Terraform file', '/tree/infra/alb.tf', 'resource "aws_lb" "web" {}\n', 'terraform'],
     ['a Terraform JSON file', '/tree/infra/alb.tf.json', '{"resource": {}}\n', 'terraform'],
     ['a CloudFormation template with its version', '/tree/cfn/stack.yaml', "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n", 'cloudformation'],
-    ['a nested-stack template: Resources of an AWS type, no version', '/tree/cfn/lb.yml', 'Description: >\n  LB\nResources:\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n', 'cloudformation'],
+    [
+      'a nested-stack template: Resources of an AWS type, no version',
+      '/tree/cfn/lb.yml',
+      'Description: >\n  LB\nResources:\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n',
+      'cloudformation',
+    ],
     ['a CloudFormation JSON template', '/tree/cfn/stack.json', '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {}\n}\n', 'cloudformation'],
-    ['a CloudFormation template named .template (YAML)', '/tree/templates/vault.template', "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n", 'cloudformation'],
+    [
+      'a CloudFormation template named .template (YAML)',
+      '/tree/templates/vault.template',
+      "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
+      'cloudformation',
+    ],
   ])('%s', (_name, path, content, format) => {
     expect(as(path, content)).toBe(format);
   });
@@ -80,11 +90,11 @@ describe('backend and system files go to their own readers, never to nginx', () 
     expect(as('/tree/config/app.yaml', 'Resources:\n  cpu: 2\n')).toBeUndefined();
   });
 
-  test('a values file without a controller is some other chart\'s', () => {
+  test("a values file without a controller is some other chart's", () => {
     expect(as('/tree/helm/values.yaml', 'replicaCount: 2\nimage:\n  tag: v1\n')).toBeUndefined();
   });
 
-  test('an .ini without a [uwsgi] section and an .xml that is not Tomcat are nobody\'s', () => {
+  test("an .ini without a [uwsgi] section and an .xml that is not Tomcat are nobody's", () => {
     expect(as('/tree/setup.ini', '[metadata]\nname = x\n')).toBeUndefined();
     expect(as('/tree/pom.xml', '<project>\n')).toBeUndefined();
     // supervisord programs that run uWSGI are not uWSGI files
@@ -104,9 +114,11 @@ describe('Dockerfile and compose files', () => {
     ['/tree/compose.yaml', 'compose'],
     ['/tree/deploy/compose.prod.yaml', 'compose'],
   ])('%s', (path, format) => {
-    expect(classify(path, () => {
-      throw new Error('the name alone decides');
-    })).toBe(format);
+    expect(
+      classify(path, () => {
+        throw new Error('the name alone decides');
+      }),
+    ).toBe(format);
   });
 
   test('other YAML is not a compose file', () => {
@@ -118,16 +130,26 @@ describe('Dockerfile and compose files', () => {
 describe('templates: classified by the name they render to and their content', () => {
   const jinjaSite = 'server {\n    listen {{ port }};\n{% if tls %}\n    ssl_certificate {{ cert }};\n{% endif %}\n}\n';
   test.each([
-    ['an Ansible role\'s .j2', '/tree/roles/web/templates/site.conf.j2', jinjaSite, 'jinja'],
+    ["an Ansible role's .j2", '/tree/roles/web/templates/site.conf.j2', jinjaSite, 'jinja'],
     ['a .j2 without an extension under it, in an nginx folder', '/tree/templates/nginx/site.j2', jinjaSite, 'jinja'],
-    ['docker-gen', '/tree/nginx.tmpl', '{{ range $host, $c := groupByMulti $ "Env.VIRTUAL_HOST" "," }}\nserver {\n    server_name {{ $host }};\n}\n{{ end }}\n', 'go-template'],
+    [
+      'docker-gen',
+      '/tree/nginx.tmpl',
+      '{{ range $host, $c := groupByMulti $ "Env.VIRTUAL_HOST" "," }}\nserver {\n    server_name {{ $host }};\n}\n{{ end }}\n',
+      'go-template',
+    ],
     ['remco/pongo2 .tmpl', '/tree/templates/nginx/app.conf.tmpl', jinjaSite, 'jinja'],
     ['a Helm partial', '/tree/chart/templates/_nginx.conf.tpl', 'server {\n    listen {{ .Values.port }};\n}\n', 'go-template'],
-    ['the official image\'s envsubst template', '/tree/templates/default.conf.template', 'server {\n    listen ${NGINX_PORT};\n}\n', 'envsubst'],
+    ["the official image's envsubst template", '/tree/templates/default.conf.template', 'server {\n    listen ${NGINX_PORT};\n}\n', 'envsubst'],
     ['envsubst with the real extension last', '/tree/nginx/app.template.conf', 'server {\n    server_name ${DOMAIN};\n}\n', 'envsubst'],
     ['Chef ERB', '/tree/templates/default/nginx.conf.erb', 'worker_processes <%= @workers %>;\nevents {}\n', 'erb'],
     ['a .conf with Jinja inside', '/tree/conf.d/app.conf', jinjaSite, 'jinja'],
-    ['a .conf with consul-template inside', '/tree/nginx/nginx.conf', 'upstream app {\n{{ range service "app" }}\n    server {{ .Address }}:{{ .Port }};\n{{ end }}\n}\n', 'go-template'],
+    [
+      'a .conf with consul-template inside',
+      '/tree/nginx/nginx.conf',
+      'upstream app {\n{{ range service "app" }}\n    server {{ .Address }}:{{ .Port }};\n{{ end }}\n}\n',
+      'go-template',
+    ],
     ['nginx-tests', '/tree/nginx.conf', '%%TEST_GLOBALS%%\n\ndaemon off;\nevents {\n}\n', 'percent-variables'],
   ])('%s is an nginx template', (_name, path, content, dialect) => {
     expect(classifyWithTemplate(path, () => content)).toEqual({ format: 'nginx', template: dialect });
@@ -146,18 +168,26 @@ describe('templates: classified by the name they render to and their content', (
     ['a uWSGI ini template', '/tree/roles/app/templates/uwsgi.ini.j2', '[uwsgi]\nprocesses = {{ workers }}\n', 'uwsgi', 'jinja'],
     ['an envsubst uWSGI .conf', '/tree/uwsgi/app.template.conf', '[uwsgi]\nprocesses = ${UWSGI_PROCESSES}\n', 'uwsgi', 'envsubst'],
     ['a uWSGI ini with a Django startproject placeholder', '/tree/uwsgiconf/alpha.ini', '[uwsgi]\nchdir = /srv/{{ project_name }}\n', 'uwsgi', 'jinja'],
-    ['a Tomcat server.xml template', '/tree/templates/tomcat/server.xml.tmpl', '<Server port="8005">\n{% if ajp %}<Connector port="8009"/>{% endif %}\n</Server>\n', 'tomcat', 'jinja'],
+    [
+      'a Tomcat server.xml template',
+      '/tree/templates/tomcat/server.xml.tmpl',
+      '<Server port="8005">\n{% if ajp %}<Connector port="8009"/>{% endif %}\n</Server>\n',
+      'tomcat',
+      'jinja',
+    ],
   ])('%s is read tolerantly by its own reader', (_name, path, content, format, dialect) => {
     expect(classifyWithTemplate(path, () => content)).toEqual({ format, template: dialect });
   });
 
-  test('a uWSGI ini using uWSGI\'s own $(VAR) and %(name) is no template', () => {
+  test("a uWSGI ini using uWSGI's own $(VAR) and %(name) is no template", () => {
     expect(classifyWithTemplate('/tree/uwsgi.ini', () => '[uwsgi]\nsocket = $(SOCKET)\nlogto = %(chdir)/log\n')).toEqual({ format: 'uwsgi' });
   });
 
   test('${NAME} in a compose file or a Tomcat server.xml is their own syntax, not a template', () => {
     expect(classifyWithTemplate('/tree/docker-compose.yml', () => 'services:\n  web:\n    image: ${IMAGE}\n')).toEqual({ format: 'compose' });
-    expect(classifyWithTemplate('/tree/conf/server.xml', () => '<Server port="${shutdown.port}">\n<Connector port="8080"/>\n</Server>\n')).toEqual({ format: 'tomcat' });
+    expect(classifyWithTemplate('/tree/conf/server.xml', () => '<Server port="${shutdown.port}">\n<Connector port="8080"/>\n</Server>\n')).toEqual({
+      format: 'tomcat',
+    });
   });
 
   test('a plain nginx file is not a template', () => {

@@ -16,13 +16,19 @@ function bothFileSystems(): { fs: FileSystem; root: string; name: string }[] {
   nodeFs.symlinkSync('dir/five', nodePath.join(root, 'to-file'));
   nodeFs.symlinkSync('dir', nodePath.join(root, 'to-dir'));
   nodeFs.symlinkSync('missing', nodePath.join(root, 'dangling'));
-  const memory = memoryFileSystem({
-    'dir/five': '12345',
-    'to-file': { symlink: 'dir/five' },
-    'to-dir': { symlink: 'dir' },
-    dangling: { symlink: 'missing' },
-  }, '/tree');
-  return [{ fs: nodeFileSystem, root, name: 'disk' }, { fs: memory, root: '/tree', name: 'memory' }];
+  const memory = memoryFileSystem(
+    {
+      'dir/five': '12345',
+      'to-file': { symlink: 'dir/five' },
+      'to-dir': { symlink: 'dir' },
+      dangling: { symlink: 'missing' },
+    },
+    '/tree',
+  );
+  return [
+    { fs: nodeFileSystem, root, name: 'disk' },
+    { fs: memory, root: '/tree', name: 'memory' },
+  ];
 }
 
 describe.each(bothFileSystems())('size ($name)', ({ fs, root }) => {

@@ -85,7 +85,11 @@ describe('readPlaceholder', () => {
   test('a file over PATH_MAX bytes, or empty, is never read', () => {
     const disk = memoryFileSystem({ big: '../' + 'x'.repeat(PLACEHOLDER_MAX_BYTES), empty: '' });
     const read: string[] = [];
-    const fs = { ...disk, read: (path: string) => (read.push(path), disk.read(path)), readHead: (path: string, n: number) => (read.push(path), disk.readHead(path, n)) };
+    const fs = {
+      ...disk,
+      read: (path: string) => (read.push(path), disk.read(path)),
+      readHead: (path: string, n: number) => (read.push(path), disk.readHead(path, n)),
+    };
     expect(readPlaceholder(fs, '/tree/big', disk.size('/tree/big')!)).toBeUndefined();
     expect(readPlaceholder(fs, '/tree/empty', 0)).toBeUndefined();
     expect(read).toEqual([]);

@@ -69,45 +69,53 @@ describe('masking', () => {
     const masked = maskTemplate(text, 'jinja');
     expect(masked.text).toHaveLength(text.length);
     expect(masked.text.split('\n').map((line) => line.length)).toEqual(text.split('\n').map((line) => line.length));
-    expect(shown(masked.text)).toBe(`server {\n${blank('{% if tls %}')}\n    listen ${value('{{ port }}')} ssl;\n${blank('{% else %}')}\n    listen 80;\n${blank('{% endif %}')}\n}\n`);
+    expect(shown(masked.text)).toBe(
+      `server {\n${blank('{% if tls %}')}\n    listen ${value('{{ port }}')} ssl;\n${blank('{% else %}')}\n    listen 80;\n${blank('{% endif %}')}\n}\n`,
+    );
     expect(masked.statements).toEqual([text.indexOf('{% if'), text.indexOf('{% else'), text.indexOf('{% endif')]);
   });
 
   test('an expression alone on its line writes directives, not a value: it is blanked', () => {
-    expect(shown(maskTemplate('http {\n    {{ .Snippet }}\n    gzip {{ $cfg.Gzip }};\n}\n', 'go-template').text))
-      .toBe(`http {\n    ${blank('{{ .Snippet }}')}\n    gzip ${value('{{ $cfg.Gzip }}')};\n}\n`);
-    expect(maskTemplate('%%TEST_GLOBALS%%\nhttp {\n    %%TEST_GLOBALS_HTTP%%\n}\n', 'percent-variables').text)
-      .toBe(`${blank('%%TEST_GLOBALS%%')}\nhttp {\n    ${blank('%%TEST_GLOBALS_HTTP%%')}\n}\n`);
+    expect(shown(maskTemplate('http {\n    {{ .Snippet }}\n    gzip {{ $cfg.Gzip }};\n}\n', 'go-template').text)).toBe(
+      `http {\n    ${blank('{{ .Snippet }}')}\n    gzip ${value('{{ $cfg.Gzip }}')};\n}\n`,
+    );
+    expect(maskTemplate('%%TEST_GLOBALS%%\nhttp {\n    %%TEST_GLOBALS_HTTP%%\n}\n', 'percent-variables').text).toBe(
+      `${blank('%%TEST_GLOBALS%%')}\nhttp {\n    ${blank('%%TEST_GLOBALS_HTTP%%')}\n}\n`,
+    );
   });
 
   test('Go: comments, assignments and actions are statements; fields and pipelines are values', () => {
     const tags = ['{{/* c */}}', '{{ $x := .Y }}', '{{- if .Z }}', '{{ .Port | default "80" }}'];
-    expect(shown(maskTemplate(`a ${tags.join(' ')};`, 'go-template').text))
-      .toBe(`a ${blank(tags[0])} ${blank(tags[1])} ${blank(tags[2])} ${value(tags[3])};`);
+    expect(shown(maskTemplate(`a ${tags.join(' ')};`, 'go-template').text)).toBe(`a ${blank(tags[0])} ${blank(tags[1])} ${blank(tags[2])} ${value(tags[3])};`);
   });
 
   test('ERB: <%= %> is a value, <% %> and <%# %> are statements', () => {
-    expect(shown(maskTemplate('<% if @ssl %>listen <%= @port %>;<%# note %><% end %>', 'erb').text))
-      .toBe(`${blank('<% if @ssl %>')}listen ${value('<%= @port %>')};${blank('<%# note %>')}${blank('<% end %>')}`);
+    expect(shown(maskTemplate('<% if @ssl %>listen <%= @port %>;<%# note %><% end %>', 'erb').text)).toBe(
+      `${blank('<% if @ssl %>')}listen ${value('<%= @port %>')};${blank('<%# note %>')}${blank('<% end %>')}`,
+    );
   });
 
-  test('envsubst: the shell\'s ${VAR:-default} forms are placeholders too', () => {
+  test("envsubst: the shell's ${VAR:-default} forms are placeholders too", () => {
     expect(templateDialectOf('threads = ${UWSGI_THREADS:-4}\n')).toBe('envsubst');
-    expect(shown(maskTemplate('threads = ${UWSGI_THREADS:-4}\nport = ${PORT:=80}\n', 'envsubst').text))
-      .toBe(`threads = ${value('${UWSGI_THREADS:-4}')}\nport = ${value('${PORT:=80}')}\n`);
+    expect(shown(maskTemplate('threads = ${UWSGI_THREADS:-4}\nport = ${PORT:=80}\n', 'envsubst').text)).toBe(
+      `threads = ${value('${UWSGI_THREADS:-4}')}\nport = ${value('${PORT:=80}')}\n`,
+    );
   });
 
   test('envsubst: ${VAR} and $VAR in capitals; nginx variables stay', () => {
-    expect(shown(maskTemplate('listen ${PORT}; return 301 $scheme://$SERVER_NAME$request_uri;', 'envsubst').text))
-      .toBe(`listen ${value('${PORT}')}; return 301 $scheme://${value('$SERVER_NAME')}$request_uri;`);
+    expect(shown(maskTemplate('listen ${PORT}; return 301 $scheme://$SERVER_NAME$request_uri;', 'envsubst').text)).toBe(
+      `listen ${value('${PORT}')}; return 301 $scheme://${value('$SERVER_NAME')}$request_uri;`,
+    );
   });
 
   test('plain placeholders mixed into another language are masked too, envsubst only where allowed', () => {
     const text = 'chdir = /srv/{{ project }}\nprocesses = ${UWSGI_PROCESSES}\nroot = @PREFIX@/www\n';
-    expect(shown(maskTemplate(text, 'jinja').text))
-      .toBe(`chdir = /srv/${value('{{ project }}')}\nprocesses = ${value('${UWSGI_PROCESSES}')}\nroot = ${value('@PREFIX@')}/www\n`);
-    expect(shown(maskTemplate('<Connector port="{{ port }}" address="${bind.address}"/>', 'jinja', 'property', { envsubst: false }).text))
-      .toBe('<Connector port="${' + '?'.repeat('{{ port }}'.length - 3) + '}" address="${bind.address}"/>');
+    expect(shown(maskTemplate(text, 'jinja').text)).toBe(
+      `chdir = /srv/${value('{{ project }}')}\nprocesses = ${value('${UWSGI_PROCESSES}')}\nroot = ${value('@PREFIX@')}/www\n`,
+    );
+    expect(shown(maskTemplate('<Connector port="{{ port }}" address="${bind.address}"/>', 'jinja', 'property', { envsubst: false }).text)).toBe(
+      '<Connector port="${' + '?'.repeat('{{ port }}'.length - 3) + '}" address="${bind.address}"/>',
+    );
   });
 
   test('a Go define and a Jinja macro are written where they are called: their bodies are set aside', () => {
@@ -126,7 +134,8 @@ describe('masking', () => {
   });
 
   test('a file that is all one definition (a Helm partial) keeps its body', () => {
-    const partial = '{{/* nginx for the app */}}\n# a comment\n{{ define "nginx-config" -}}\nevents {}\nhttp { server { listen {{ .Values.port }}; } }\n{{ end }}\n';
+    const partial =
+      '{{/* nginx for the app */}}\n# a comment\n{{ define "nginx-config" -}}\nevents {}\nhttp { server { listen {{ .Values.port }}; } }\n{{ end }}\n';
     const masked = maskTemplate(partial, 'go-template').text;
     expect(masked).toContain('events {}');
     expect(shown(masked)).toContain(`listen ${value('{{ .Values.port }}')};`);
@@ -147,23 +156,31 @@ describe('masking', () => {
     expect(maskTemplate('listen {{ port;\n', 'jinja').text).toBe('listen {{ port;\n');
   });
 
-  test('openers without closers cost linear time, not a rescan of the rest from each one', () => {
-    // A rescan from each of 300,000 openers would read ~10^11 characters: hours, which the hang
-    // guard catches; speed itself is measured in the benchmark, not asserted here.
-    const text = '{% {{ {# <% '.repeat(75_000);
-    expect(templateDialectOf(text)).toBeUndefined();
-    expect(maskTemplate(text, 'jinja').text).toBe(text);
-    expect(maskTemplate(text, 'erb').text).toBe(text);
-  }, HANG_GUARD_MS);
+  test(
+    'openers without closers cost linear time, not a rescan of the rest from each one',
+    () => {
+      // A rescan from each of 300,000 openers would read ~10^11 characters: hours, which the hang
+      // guard catches; speed itself is measured in the benchmark, not asserted here.
+      const text = '{% {{ {# <% '.repeat(75_000);
+      expect(templateDialectOf(text)).toBeUndefined();
+      expect(maskTemplate(text, 'jinja').text).toBe(text);
+      expect(maskTemplate(text, 'erb').text).toBe(text);
+    },
+    HANG_GUARD_MS,
+  );
 
-  test('many branches and definitions are set aside in one pass', () => {
-    const text = '{% if a %}x;{% else %}y;{% endif %}\n'.repeat(60_000) + '{% macro m() %}z;{% endmacro %}\n'.repeat(60_000) + 'server {}\n';
-    const masked = maskTemplate(text, 'jinja', 'variable', { envsubst: true, firstBranchOnly: true }).text;
-    expect(masked).toHaveLength(text.length);
-    expect(masked.split('x;').length - 1).toBe(60_000);
-    expect(masked).not.toContain('y;');
-    expect(masked).not.toContain('z;');
-  }, HANG_GUARD_MS);
+  test(
+    'many branches and definitions are set aside in one pass',
+    () => {
+      const text = '{% if a %}x;{% else %}y;{% endif %}\n'.repeat(60_000) + '{% macro m() %}z;{% endmacro %}\n'.repeat(60_000) + 'server {}\n';
+      const masked = maskTemplate(text, 'jinja', 'variable', { envsubst: true, firstBranchOnly: true }).text;
+      expect(masked).toHaveLength(text.length);
+      expect(masked.split('x;').length - 1).toBe(60_000);
+      expect(masked).not.toContain('y;');
+      expect(masked).not.toContain('z;');
+    },
+    HANG_GUARD_MS,
+  );
 
   test('isUnknownValue tells a masked value from a plain one', () => {
     expect(isUnknownValue('$' + UNKNOWN_MARK)).toBe(true);

@@ -60,7 +60,7 @@ describe('walk on an in-memory tree', () => {
     ]);
   });
 
-  test('the config\'s ignore patterns, relative to the config directory', () => {
+  test("the config's ignore patterns, relative to the config directory", () => {
     const tree = {
       // No include of conf.d/*.conf here: an included file is read whatever discovery skips.
       'nginx.conf': 'events {}\n',
@@ -104,20 +104,24 @@ describe('walk on an in-memory tree', () => {
       fs: memoryFileSystem({ 'nginx.conf': 'events {}\n', 'conf.d/gone.conf': { symlink: 'nowhere.conf' } }, '/tree'),
       config: {},
     }).report.findings;
-    expect(findings.map((f) => `${f.ruleId} ${f.severity} ${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`))
-      .toEqual(['read-error info conf.d/gone.conf:1:1']);
+    expect(findings.map((f) => `${f.ruleId} ${f.severity} ${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`)).toEqual([
+      'read-error info conf.d/gone.conf:1:1',
+    ]);
   });
 
   test('a broken symlink to a file cfglint never reads (a Django .tpl, a README) is no finding', () => {
     const findings = lintSync({
       paths: ['.'],
       cwd: '/tree',
-      fs: memoryFileSystem({
-        'nginx.conf': 'events {}\n',
-        'templates/base.tpl': { symlink: '../../shared/base.tpl' },
-        'docs/README.md': { symlink: '../README.md' },
-        'web/app.js': { symlink: 'dist/app.js' },
-      }, '/tree'),
+      fs: memoryFileSystem(
+        {
+          'nginx.conf': 'events {}\n',
+          'templates/base.tpl': { symlink: '../../shared/base.tpl' },
+          'docs/README.md': { symlink: '../README.md' },
+          'web/app.js': { symlink: 'dist/app.js' },
+        },
+        '/tree',
+      ),
       config: {},
     }).report.findings;
     expect(findings.map((f) => `${f.ruleId} ${f.primary.file}`)).toEqual([]);
@@ -127,15 +131,21 @@ describe('walk on an in-memory tree', () => {
     const findings = lintSync({
       paths: ['.'],
       cwd: '/tree',
-      fs: memoryFileSystem({
-        'gunicorn.conf.py': { symlink: 'nowhere.py' },
-        'app.service': { symlink: 'units/app.service' },
-        'sites-enabled/shop': { symlink: '../sites-available/shop' },
-      }, '/tree'),
+      fs: memoryFileSystem(
+        {
+          'gunicorn.conf.py': { symlink: 'nowhere.py' },
+          'app.service': { symlink: 'units/app.service' },
+          'sites-enabled/shop': { symlink: '../sites-available/shop' },
+        },
+        '/tree',
+      ),
       config: {},
     }).report.findings;
-    expect(findings.map((f) => `${f.ruleId} ${f.severity} ${f.primary.file}`).sort())
-      .toEqual(['read-error info app.service', 'read-error info gunicorn.conf.py', 'read-error info sites-enabled/shop']);
+    expect(findings.map((f) => `${f.ruleId} ${f.severity} ${f.primary.file}`).sort()).toEqual([
+      'read-error info app.service',
+      'read-error info gunicorn.conf.py',
+      'read-error info sites-enabled/shop',
+    ]);
   });
 });
 
@@ -166,19 +176,23 @@ describe('walk on a real disk', () => {
     nodeFs.rmSync(probe, { recursive: true, force: true });
   }
   if (mkfifoMissing) console.log(`skipping the FIFO test: mkfifo is not available (${mkfifoMissing})`);
-  (mkfifoMissing ? test.skip : test)('a FIFO is skipped without hanging, even when a glob matches it', () => {
-    const root = nodePath.join(dir, 'fifo');
-    write(nodePath.join(root, 'nginx.conf'), 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n');
-    write(nodePath.join(root, 'conf.d', 'app.conf'), server);
-    execFileSync('mkfifo', [nodePath.join(root, 'conf.d', 'pipe.conf')]);
-    execFileSync('mkfifo', [nodePath.join(root, 'nginx-fifo')]);
-    const result = walk([root], nodeFileSystem);
-    expect(relative(result.files, root)).toEqual(['conf.d/app.conf', 'nginx.conf']);
-    expect(result.unreadable).toEqual([]);
-    const report = lintSync({ paths: ['.'], cwd: root, config: {} }).report;
-    expect(report.files).toEqual(['conf.d/app.conf', 'nginx.conf']);
-    expect(report.findings.filter((f) => f.ruleId === 'read-error' || f.ruleId.startsWith('include-'))).toEqual([]);
-  }, 10000);
+  (mkfifoMissing ? test.skip : test)(
+    'a FIFO is skipped without hanging, even when a glob matches it',
+    () => {
+      const root = nodePath.join(dir, 'fifo');
+      write(nodePath.join(root, 'nginx.conf'), 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n');
+      write(nodePath.join(root, 'conf.d', 'app.conf'), server);
+      execFileSync('mkfifo', [nodePath.join(root, 'conf.d', 'pipe.conf')]);
+      execFileSync('mkfifo', [nodePath.join(root, 'nginx-fifo')]);
+      const result = walk([root], nodeFileSystem);
+      expect(relative(result.files, root)).toEqual(['conf.d/app.conf', 'nginx.conf']);
+      expect(result.unreadable).toEqual([]);
+      const report = lintSync({ paths: ['.'], cwd: root, config: {} }).report;
+      expect(report.files).toEqual(['conf.d/app.conf', 'nginx.conf']);
+      expect(report.findings.filter((f) => f.ruleId === 'read-error' || f.ruleId.startsWith('include-'))).toEqual([]);
+    },
+    10000,
+  );
 
   const isRoot = process.getuid?.() === 0;
   if (isRoot) console.log('skipping the unreadable-directory test: running as root, which can read a directory with mode 000');

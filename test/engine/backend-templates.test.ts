@@ -28,7 +28,9 @@ describe('uWSGI templates', () => {
     });
     expect(result.report.files).toContain('uwsgi/app.ini.j2');
     // uwsgi_pass is on line 5; its argument starts at column 20.
-    expect(describeFindings(result.report.findings.filter((f) => f.ruleId === 'upstream-unreachable'))).toEqual(['upstream-unreachable warning nginx/conf.d/app.conf:5:20']);
+    expect(describeFindings(result.report.findings.filter((f) => f.ruleId === 'upstream-unreachable'))).toEqual([
+      'upstream-unreachable warning nginx/conf.d/app.conf:5:20',
+    ]);
   });
 
   test('code frames show the template as written', () => {
@@ -49,7 +51,7 @@ describe('Tomcat templates', () => {
     '',
   ].join('\n');
 
-  test('a literal AJP connector without a secret is reported at the template\'s line; placeholders are not judged', () => {
+  test("a literal AJP connector without a secret is reported at the template's line; placeholders are not judged", () => {
     const result = lint({ 'roles/tomcat/templates/server.xml': serverXml });
     expect(result.report.files).toEqual(['roles/tomcat/templates/server.xml']);
     expect(describeFindings(result.report.findings)).toEqual(['tomcat-ajp-secret error roles/tomcat/templates/server.xml:5:38']);

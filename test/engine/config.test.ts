@@ -14,7 +14,8 @@ const RULE = 'upstream-keepalive-http10';
 
 // An upstream with `keepalive 16` and a location with only `proxy_pass http://app;`:
 // with nginx 1.24 an error at the proxy_pass argument, line 8 column 20.
-const KEEPALIVE_CONF = 'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://app;\n    }\n}\n';
+const KEEPALIVE_CONF =
+  'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://app;\n    }\n}\n';
 
 function lint(tree: MemoryTree, options: Partial<LintOptions> = {}) {
   return lintSync({ cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), paths: ['.'], ...options });
@@ -45,58 +46,76 @@ describe('finding the config file', () => {
   });
 
   test('.cfglint.json in the linted directory', () => {
-    const result = lint({
-      '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'off' } }),
-      'conf.d/app.conf': KEEPALIVE_CONF,
-    }, { nginxVersion: '1.24.0' });
+    const result = lint(
+      {
+        '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'off' } }),
+        'conf.d/app.conf': KEEPALIVE_CONF,
+      },
+      { nginxVersion: '1.24.0' },
+    );
     expect(result.configPath).toBe('/tree/.cfglint.json');
     expect(result.report.findings).toEqual([]);
   });
 
   test('.cfglint.json in a parent of the linted directory', () => {
-    const result = lint({
-      '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'warning' } }),
-      'deploy/prod/conf.d/app.conf': KEEPALIVE_CONF,
-    }, { paths: ['deploy/prod'], nginxVersion: '1.24.0' });
+    const result = lint(
+      {
+        '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'warning' } }),
+        'deploy/prod/conf.d/app.conf': KEEPALIVE_CONF,
+      },
+      { paths: ['deploy/prod'], nginxVersion: '1.24.0' },
+    );
     expect(result.configPath).toBe('/tree/.cfglint.json');
     expect(summary(result.report.findings)).toEqual([`warning ${RULE} deploy/prod/conf.d/app.conf:8:20`]);
   });
 
   test('the nearest .cfglint.json wins', () => {
-    const result = lint({
-      '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'off' } }),
-      'deploy/.cfglint.json': JSON.stringify({ rules: { [RULE]: 'info' } }),
-      'deploy/conf.d/app.conf': KEEPALIVE_CONF,
-    }, { paths: ['deploy'], nginxVersion: '1.24.0' });
+    const result = lint(
+      {
+        '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'off' } }),
+        'deploy/.cfglint.json': JSON.stringify({ rules: { [RULE]: 'info' } }),
+        'deploy/conf.d/app.conf': KEEPALIVE_CONF,
+      },
+      { paths: ['deploy'], nginxVersion: '1.24.0' },
+    );
     expect(result.configPath).toBe('/tree/deploy/.cfglint.json');
     expect(summary(result.report.findings)).toEqual([`info ${RULE} deploy/conf.d/app.conf:8:20`]);
   });
 
   test('a linted file looks from its own directory', () => {
-    const result = lint({
-      'deploy/.cfglint.json': JSON.stringify({ rules: { [RULE]: 'off' } }),
-      'deploy/app.conf': KEEPALIVE_CONF,
-    }, { paths: ['deploy/app.conf'], nginxVersion: '1.24.0' });
+    const result = lint(
+      {
+        'deploy/.cfglint.json': JSON.stringify({ rules: { [RULE]: 'off' } }),
+        'deploy/app.conf': KEEPALIVE_CONF,
+      },
+      { paths: ['deploy/app.conf'], nginxVersion: '1.24.0' },
+    );
     expect(result.configPath).toBe('/tree/deploy/.cfglint.json');
     expect(result.report.findings).toEqual([]);
   });
 
   test('--config FILE is used instead of the .cfglint.json in the tree', () => {
-    const result = lint({
-      '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'off' } }),
-      'ci/strict.json': JSON.stringify({ rules: { [RULE]: 'warning' }, failOn: 'info' }),
-      'conf.d/app.conf': KEEPALIVE_CONF,
-    }, { configPath: 'ci/strict.json', nginxVersion: '1.24.0' });
+    const result = lint(
+      {
+        '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'off' } }),
+        'ci/strict.json': JSON.stringify({ rules: { [RULE]: 'warning' }, failOn: 'info' }),
+        'conf.d/app.conf': KEEPALIVE_CONF,
+      },
+      { configPath: 'ci/strict.json', nginxVersion: '1.24.0' },
+    );
     expect(result.configPath).toBe('/tree/ci/strict.json');
     expect(result.failOn).toBe('info');
     expect(summary(result.report.findings)).toEqual([`warning ${RULE} conf.d/app.conf:8:20`]);
   });
 
   test('a config object given to the API is used instead of any file', () => {
-    const result = lint({
-      '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'off' } }),
-      'conf.d/app.conf': KEEPALIVE_CONF,
-    }, { config: {}, nginxVersion: '1.24.0' });
+    const result = lint(
+      {
+        '.cfglint.json': JSON.stringify({ rules: { [RULE]: 'off' } }),
+        'conf.d/app.conf': KEEPALIVE_CONF,
+      },
+      { config: {}, nginxVersion: '1.24.0' },
+    );
     expect(result.configPath).toBeUndefined();
     expect(summary(result.report.findings)).toEqual([`error ${RULE} conf.d/app.conf:8:20`]);
   });
@@ -151,11 +170,14 @@ describe('settings', () => {
     expect(result.report.files).toEqual(['deploy/conf.d/app.conf']);
 
     // A pattern anchored at the config file's directory does not match from elsewhere.
-    const anchored = lint({
-      '.cfglint.json': JSON.stringify({ ignore: ['/legacy/'] }),
-      'legacy/a.conf': KEEPALIVE_CONF,
-      'deploy/legacy/b.conf': KEEPALIVE_CONF,
-    }, { nginxVersion: '1.24.0' });
+    const anchored = lint(
+      {
+        '.cfglint.json': JSON.stringify({ ignore: ['/legacy/'] }),
+        'legacy/a.conf': KEEPALIVE_CONF,
+        'deploy/legacy/b.conf': KEEPALIVE_CONF,
+      },
+      { nginxVersion: '1.24.0' },
+    );
     expect(anchored.report.files).toEqual(['deploy/legacy/b.conf']);
   });
 
@@ -182,19 +204,19 @@ describe('settings', () => {
       'vhosts/app.conf': KEEPALIVE_CONF,
     };
     const unmapped = lint(files, { config: {}, nginxVersion: '1.24.0' });
-    expect(summary(unmapped.report.findings)).toEqual([
-      'warning include-missing nginx.conf:5:13',
-      `error ${RULE} vhosts/app.conf:8:20`,
-    ]);
+    expect(summary(unmapped.report.findings)).toEqual(['warning include-missing nginx.conf:5:13', `error ${RULE} vhosts/app.conf:8:20`]);
     const mapped = lint(files, { config: { nginx: { includeMap: { '/srv/www': 'vhosts' } } }, nginxVersion: '1.24.0' });
     expect(mapped.report.findings).toEqual([]);
 
     // In a config file, the mapped directory is relative to the file.
-    const fromFile = lint({
-      'ops/.cfglint.json': JSON.stringify({ nginx: { includeMap: { '/srv/www/': '../site/vhosts' } } }),
-      'site/nginx.conf': files['nginx.conf'],
-      'site/vhosts/app.conf': KEEPALIVE_CONF,
-    }, { paths: ['site'], configPath: 'ops/.cfglint.json', nginxVersion: '1.24.0' });
+    const fromFile = lint(
+      {
+        'ops/.cfglint.json': JSON.stringify({ nginx: { includeMap: { '/srv/www/': '../site/vhosts' } } }),
+        'site/nginx.conf': files['nginx.conf'],
+        'site/vhosts/app.conf': KEEPALIVE_CONF,
+      },
+      { paths: ['site'], configPath: 'ops/.cfglint.json', nginxVersion: '1.24.0' },
+    );
     expect(fromFile.report.findings).toEqual([]);
   });
 
@@ -239,7 +261,9 @@ describe('a bad config file is a ConfigError naming the file and the JSON path',
 
   test('invalid JSON that V8 would quote whole stays on one line', () => {
     expect(configError(withConfig('{\n  "failOn": error\n}\n'))).toBe("/tree/.cfglint.json: invalid JSON: Unexpected token 'e'");
-    expect(configError(withConfig(`{\n  "ignore": [\n${'    "a",\n'.repeat(20)}    x\n  ]\n}\n`))).toBe("/tree/.cfglint.json: invalid JSON: Unexpected token 'x'");
+    expect(configError(withConfig(`{\n  "ignore": [\n${'    "a",\n'.repeat(20)}    x\n  ]\n}\n`))).toBe(
+      "/tree/.cfglint.json: invalid JSON: Unexpected token 'x'",
+    );
   });
 
   test('an empty file', () => {
@@ -262,7 +286,9 @@ describe('a bad config file is a ConfigError naming the file and the JSON path',
   });
 
   test('a value of the wrong type', () => {
-    expect(configError(withConfig('{"failOn": 3}'))).toBe('/tree/.cfglint.json: failOn must be equal to one of the allowed values ("error", "warning", "info", "never")');
+    expect(configError(withConfig('{"failOn": 3}'))).toBe(
+      '/tree/.cfglint.json: failOn must be equal to one of the allowed values ("error", "warning", "info", "never")',
+    );
     expect(configError(withConfig('{"ignore": "legacy/"}'))).toBe('/tree/.cfglint.json: ignore must be array');
     expect(configError(withConfig('{"ignore": ["legacy/", ""]}'))).toBe('/tree/.cfglint.json: ignore[1] must NOT have fewer than 1 characters');
     expect(configError(withConfig('{"environment": {"somaxconn": "4096"}}'))).toBe('/tree/.cfglint.json: environment.somaxconn must be integer');
@@ -270,7 +296,12 @@ describe('a bad config file is a ConfigError naming the file and the JSON path',
   });
 
   test('every problem of the file at once, numbered on one line: schema, unknown rule ids and formats together', () => {
-    const text = JSON.stringify({ failOn: 'warn', rules: { [RULE]: 'of', 'upstream-keepalive-timout': 'off' }, files: { 'conf/*.py': 'gunicron' }, nginx: { includ: {} } });
+    const text = JSON.stringify({
+      failOn: 'warn',
+      rules: { [RULE]: 'of', 'upstream-keepalive-timout': 'off' },
+      files: { 'conf/*.py': 'gunicron' },
+      nginx: { includ: {} },
+    });
     const message = configError(withConfig(text));
     expect(message.startsWith('/tree/.cfglint.json: 5 problems: (1) ')).toBe(true);
     for (const part of [
@@ -299,9 +330,7 @@ describe('a bad config file is a ConfigError naming the file and the JSON path',
     expect(configError(withConfig('{"nginx": {"includeMap": {"etc/nginx": "nginx"}}}'))).toBe(
       '/tree/.cfglint.json: nginx.includeMap["etc/nginx"] key must match pattern "^/"',
     );
-    expect(configError(withConfig('{"nginx": {"includeMap": {"/etc/nginx": 1}}}'))).toBe(
-      '/tree/.cfglint.json: nginx.includeMap["/etc/nginx"] must be string',
-    );
+    expect(configError(withConfig('{"nginx": {"includeMap": {"/etc/nginx": 1}}}'))).toBe('/tree/.cfglint.json: nginx.includeMap["/etc/nginx"] must be string');
   });
 
   test('an unknown rule id, with a suggestion', () => {

@@ -17,7 +17,11 @@ function directivesOf(tree: MemoryTree, file: string): NginxDirective[] {
   const parsed = [...nginx.files.values()].find((candidate) => candidate.source.file === file);
   if (!parsed) throw new Error(`${file} was not read`);
   const out: NginxDirective[] = [];
-  const walk = (list: NginxDirective[]) => list.forEach((directive) => { out.push(directive); if (directive.block) walk(directive.block); });
+  const walk = (list: NginxDirective[]) =>
+    list.forEach((directive) => {
+      out.push(directive);
+      if (directive.block) walk(directive.block);
+    });
   walk(parsed.directives);
   return out;
 }
@@ -43,11 +47,7 @@ const TEMPLATE = [
 ].join('\n');
 
 /** gunicorn gthread closes idle connections after 2s: any upstream keepalive_timeout of 2s or more races it. */
-const WEB = [
-  '  web:',
-  '    image: python:3.12',
-  '    command: gunicorn app:app --bind 0.0.0.0:8000 --worker-class gthread',
-];
+const WEB = ['  web:', '    image: python:3.12', '    command: gunicorn app:app --bind 0.0.0.0:8000 --worker-class gthread'];
 
 function composeTree(nginxService: string[], extra: MemoryTree = {}, template = TEMPLATE): MemoryTree {
   return {
@@ -66,7 +66,7 @@ const officialWith = (environment: string[]) => [
 const keepaliveFindings = (tree: MemoryTree) => lint(tree).filter((finding) => finding.ruleId === 'upstream-keepalive-timeout');
 
 describe('templates the official nginx image renders', () => {
-  it('judges a value the compose environment gives, at the template\'s line', () => {
+  it("judges a value the compose environment gives, at the template's line", () => {
     const findings = keepaliveFindings(composeTree(officialWith(['      UPSTREAM_TIMEOUT: 60s'])));
     expect(findings).toHaveLength(1);
     expect(findings[0].primary.file).toBe('templates/default.conf.template');
@@ -87,8 +87,10 @@ describe('templates the official nginx image renders', () => {
   });
 
   it('takes suppression comments where the template has them, even after a value longer than its placeholder', () => {
-    const template = TEMPLATE.replace('    keepalive_timeout', '    # cfglint-disable-next-line upstream-keepalive-timeout -- gunicorn is tuned elsewhere\n    keepalive_timeout')
-      .replace('server web:8000;', 'server ${BACKEND};');
+    const template = TEMPLATE.replace(
+      '    keepalive_timeout',
+      '    # cfglint-disable-next-line upstream-keepalive-timeout -- gunicorn is tuned elsewhere\n    keepalive_timeout',
+    ).replace('server web:8000;', 'server ${BACKEND};');
     const tree = composeTree(officialWith(['      BACKEND: web:8000 max_fails=3 fail_timeout=10s', '      UPSTREAM_TIMEOUT: 60s']), {}, template);
     expect(keepaliveFindings(tree)).toEqual([]);
     expect(lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree), config: {} }).report.summary.suppressed).toBe(1);
@@ -119,17 +121,17 @@ describe('templates the official nginx image renders', () => {
 
   it('renders with the ENV of a Dockerfile FROM the official image that COPYs the templates', () => {
     const tree: MemoryTree = {
-      'Dockerfile': ['FROM nginx:1.25', 'ENV UPSTREAM_TIMEOUT=30s', 'COPY templates/ /etc/nginx/templates/', ''].join('\n'),
+      Dockerfile: ['FROM nginx:1.25', 'ENV UPSTREAM_TIMEOUT=30s', 'COPY templates/ /etc/nginx/templates/', ''].join('\n'),
       'templates/default.conf.template': TEMPLATE,
       'docker-compose.yml': ['services:', '  nginx:', '    build: .', ...WEB, ''].join('\n'),
     };
     expect(keepaliveFindings(tree).map((finding) => [finding.primary.start.line, finding.message.includes('30s')])).toEqual([[4, true]]);
   });
 
-  it('leaves names a Dockerfile\'s container may get at run time unknown, and keeps lower-case nginx variables', () => {
+  it("leaves names a Dockerfile's container may get at run time unknown, and keeps lower-case nginx variables", () => {
     // No compose service runs the image: `docker run -e` or an ECS task may set any variable.
     const tree: MemoryTree = {
-      'Dockerfile': ['FROM nginx', 'ENV BACKEND=web:8000', 'COPY default.conf.template /etc/nginx/templates/default.conf.template', ''].join('\n'),
+      Dockerfile: ['FROM nginx', 'ENV BACKEND=web:8000', 'COPY default.conf.template /etc/nginx/templates/default.conf.template', ''].join('\n'),
       'default.conf.template': TEMPLATE.replace('server web:8000;', 'server ${BACKEND};'),
     };
     const directives = directivesOf(tree, 'default.conf.template');
@@ -140,9 +142,10 @@ describe('templates the official nginx image renders', () => {
     expect(isUnknownValue(headers.find((header) => header[0] === 'X-Undefined')?.[1] ?? '')).toBe(true);
   });
 
-  it('honours NGINX_ENVSUBST_TEMPLATE_DIR, _TEMPLATE_SUFFIX and _OUTPUT_DIR, and the tree\'s nginx.conf includes the output', () => {
+  it("honours NGINX_ENVSUBST_TEMPLATE_DIR, _TEMPLATE_SUFFIX and _OUTPUT_DIR, and the tree's nginx.conf includes the output", () => {
     const tree: MemoryTree = {
-      'docker-compose.yml': ['services:',
+      'docker-compose.yml': [
+        'services:',
         '  nginx:',
         '    image: nginx',
         '    volumes:',
@@ -153,7 +156,9 @@ describe('templates the official nginx image renders', () => {
         '      NGINX_ENVSUBST_TEMPLATE_SUFFIX: .in',
         '      NGINX_ENVSUBST_OUTPUT_DIR: /etc/nginx/sites',
         '      UPSTREAM_TIMEOUT: 60s',
-        ...WEB, ''].join('\n'),
+        ...WEB,
+        '',
+      ].join('\n'),
       'nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/sites/*.conf;\n}\n',
       'tpl/app.conf.in': TEMPLATE,
       // Not the configured suffix: the script leaves it alone, and cfglint reads it as a template.
@@ -172,19 +177,39 @@ describe('templates the official nginx image renders', () => {
     expect(argsOf(directivesOf(tree, 'templates/default.conf.template'), 'keepalive_timeout')).toEqual(['${UPSTREAM_TIMEOUT}']);
   });
 
-  it('reports a syntax error of a rendering whose every value is known as nginx\'s, in the template', () => {
+  it("reports a syntax error of a rendering whose every value is known as nginx's, in the template", () => {
     // `}` in the value closes the upstream block early: the template's `;` after the placeholder
     // (line 4, column 42) is then an empty directive, and its own `}` on line 5 is one too many.
     const findings = lint(composeTree(officialWith(['      UPSTREAM_TIMEOUT: "1s; }"'])));
     expect(findings.filter((finding) => finding.ruleId === 'template-unreadable')).toEqual([]);
-    expect(findings.filter((finding) => finding.ruleId === 'nginx-syntax').map((finding) => `${finding.primary.file}:${finding.primary.start.line}:${finding.primary.start.column}`)).toEqual(['templates/default.conf.template:4:42', 'templates/default.conf.template:5:1']);
+    expect(
+      findings
+        .filter((finding) => finding.ruleId === 'nginx-syntax')
+        .map((finding) => `${finding.primary.file}:${finding.primary.start.line}:${finding.primary.start.column}`),
+    ).toEqual(['templates/default.conf.template:4:42', 'templates/default.conf.template:5:1']);
   });
 
   it('reads a template tolerantly, as before, where no official image renders it', () => {
     const cases: [string, string[]][] = [
-      ['another image', ['  nginx:', '    image: bitnami/nginx:1.25', '    volumes:', '      - ./templates:/etc/nginx/templates', '    environment:', '      UPSTREAM_TIMEOUT: 60s']],
-      ['a release before templates', ['  nginx:', '    image: nginx:1.18', '    volumes:', '      - ./templates:/etc/nginx/templates', '    environment:', '      UPSTREAM_TIMEOUT: 60s']],
-      ['another directory', ['  nginx:', '    image: nginx', '    volumes:', '      - ./templates:/srv/templates', '    environment:', '      UPSTREAM_TIMEOUT: 60s']],
+      [
+        'another image',
+        [
+          '  nginx:',
+          '    image: bitnami/nginx:1.25',
+          '    volumes:',
+          '      - ./templates:/etc/nginx/templates',
+          '    environment:',
+          '      UPSTREAM_TIMEOUT: 60s',
+        ],
+      ],
+      [
+        'a release before templates',
+        ['  nginx:', '    image: nginx:1.18', '    volumes:', '      - ./templates:/etc/nginx/templates', '    environment:', '      UPSTREAM_TIMEOUT: 60s'],
+      ],
+      [
+        'another directory',
+        ['  nginx:', '    image: nginx', '    volumes:', '      - ./templates:/srv/templates', '    environment:', '      UPSTREAM_TIMEOUT: 60s'],
+      ],
       // docker-entrypoint.sh runs its scripts only when the command is nginx or nginx-debug.
       ['another command', [...officialWith(['      UPSTREAM_TIMEOUT: 60s']), '    command: ["/bin/sh", "-c", "exec nginx -g \'daemon off;\'"]']],
       ['another entrypoint', [...officialWith(['      UPSTREAM_TIMEOUT: 60s']), '    entrypoint: ["/start.sh"]']],
@@ -198,7 +223,11 @@ describe('templates the official nginx image renders', () => {
   });
 
   it('renders with /docker-entrypoint.sh named again and an nginx command', () => {
-    const tree = composeTree([...officialWith(['      UPSTREAM_TIMEOUT: 60s']), '    entrypoint: ["/docker-entrypoint.sh"]', '    command: ["nginx-debug", "-g", "daemon off;"]']);
+    const tree = composeTree([
+      ...officialWith(['      UPSTREAM_TIMEOUT: 60s']),
+      '    entrypoint: ["/docker-entrypoint.sh"]',
+      '    command: ["nginx-debug", "-g", "daemon off;"]',
+    ]);
     expect(keepaliveFindings(tree)).toHaveLength(1);
   });
 });

@@ -128,7 +128,7 @@ const tree = (options: NginxOptions, configMap = CONFIG_MAP): MemoryTree => ({
 });
 
 describe('templates of a ConfigMap the official nginx image renders', () => {
-  it('judges the container\'s env value at the manifest line of the template\'s directive', () => {
+  it("judges the container's env value at the manifest line of the template's directive", () => {
     const findings = keepaliveFindings(tree({ env: withTimeout('60s') }));
     expect(findings).toHaveLength(1);
     expect(findings[0].primary.file).toBe('k8s/proxy.yaml');
@@ -138,7 +138,7 @@ describe('templates of a ConfigMap the official nginx image renders', () => {
     expect(findings[0].related.some((related) => related.span.file === 'k8s/api.yaml')).toBe(true);
   });
 
-  it('is clean when the value is below gunicorn\'s 2s', () => {
+  it("is clean when the value is below gunicorn's 2s", () => {
     expect(keepaliveFindings(tree({ env: withTimeout('1s') }))).toEqual([]);
   });
 
@@ -154,7 +154,13 @@ describe('templates of a ConfigMap the official nginx image renders', () => {
   });
 
   it('leaves a valueFrom value unknown: nothing is judged', () => {
-    const env = ['            - name: UPSTREAM_KEEPALIVE_TIMEOUT', '              valueFrom:', '                configMapKeyRef:', '                  name: settings', '                  key: timeout'];
+    const env = [
+      '            - name: UPSTREAM_KEEPALIVE_TIMEOUT',
+      '              valueFrom:',
+      '                configMapKeyRef:',
+      '                  name: settings',
+      '                  key: timeout',
+    ];
     const findings = lint(tree({ env }));
     expect(findings.filter((finding) => finding.ruleId === 'upstream-keepalive-timeout')).toEqual([]);
     const args = keepaliveTimeoutArgs(tree({ env }));
@@ -175,11 +181,22 @@ describe('templates of a ConfigMap the official nginx image renders', () => {
   it('renders from NGINX_ENVSUBST_TEMPLATE_DIR, and with items and subPath', () => {
     const dir = [...withTimeout('60s'), '            - name: NGINX_ENVSUBST_TEMPLATE_DIR', '              value: /templates'];
     expect(keepaliveFindings(tree({ env: dir, mountPath: '/templates' }))).toHaveLength(1);
-    const subPath = ['            - name: templates', '              mountPath: /etc/nginx/templates/site.conf.template', '              subPath: default.conf.template'];
+    const subPath = [
+      '            - name: templates',
+      '              mountPath: /etc/nginx/templates/site.conf.template',
+      '              subPath: default.conf.template',
+    ];
     expect(keepaliveFindings(tree({ env: withTimeout('60s'), mount: subPath }))).toHaveLength(1);
     const items = CONFIG_MAP.join('\n');
     const withItems = (path: string): MemoryTree => ({
-      'k8s/proxy.yaml': [items, '---', nginxDeployment({ env: withTimeout('60s') }).replace('            name: nginx-templates\n', `            name: nginx-templates\n            items:\n              - key: default.conf.template\n                path: ${path}\n`)].join('\n'),
+      'k8s/proxy.yaml': [
+        items,
+        '---',
+        nginxDeployment({ env: withTimeout('60s') }).replace(
+          '            name: nginx-templates\n',
+          `            name: nginx-templates\n            items:\n              - key: default.conf.template\n                path: ${path}\n`,
+        ),
+      ].join('\n'),
       'k8s/api.yaml': GUNICORN,
     });
     expect(keepaliveFindings(withItems('site.conf.template'))).toHaveLength(1);
@@ -191,7 +208,7 @@ describe('templates of a ConfigMap the official nginx image renders', () => {
     expect(keepaliveTimeoutArgs(tree({}))).toEqual(['${UPSTREAM_KEEPALIVE_TIMEOUT}']);
   });
 
-  it('does not render where the image\'s scripts do not run it', () => {
+  it("does not render where the image's scripts do not run it", () => {
     // Mounted elsewhere than the template dir, or a command that bypasses the entrypoint, or another image.
     expect(keepaliveFindings(tree({ env: withTimeout('60s'), mountPath: '/srv/templates' }))).toEqual([]);
     expect(keepaliveFindings(tree({ env: withTimeout('60s'), command: '["nginx", "-g", "daemon off;"]' }))).toEqual([]);
@@ -201,7 +218,7 @@ describe('templates of a ConfigMap the official nginx image renders', () => {
   });
 });
 
-describe('plain nginx files of a ConfigMap mounted into an official nginx container\'s conf.d', () => {
+describe("plain nginx files of a ConfigMap mounted into an official nginx container's conf.d", () => {
   const plain = CONFIG_MAP.map((line) => line.replace('default.conf.template', 'default.conf').replace('${UPSTREAM_KEEPALIVE_TIMEOUT}', '60s'));
 
   it('are read as nginx, linked and judged at the manifest line', () => {

@@ -74,7 +74,10 @@ describe('a checkout with symlink placeholders', () => {
       if (root === linked) nodeFs.symlinkSync('../sites-available/gone', nodePath.join(root, 'nginx/conf.d/gone.conf'));
       else nodeFs.writeFileSync(nodePath.join(root, 'nginx/conf.d/gone.conf'), '../sites-available/gone');
     }
-    const broken = (root: string) => lint(root).findings.filter((f) => f.primary.file === 'nginx/conf.d/gone.conf').map((f) => `${f.ruleId}: ${f.message}`);
+    const broken = (root: string) =>
+      lint(root)
+        .findings.filter((f) => f.primary.file === 'nginx/conf.d/gone.conf')
+        .map((f) => `${f.ruleId}: ${f.message}`);
     expect(broken(placeholders)).toEqual(['read-error: cannot read nginx/conf.d/gone.conf: broken or looping symbolic link']);
     expect(broken(placeholders)).toEqual(broken(linked));
   });

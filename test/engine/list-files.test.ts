@@ -25,8 +25,18 @@ function listed(tree: MemoryTree, extra: Partial<LintOptions> = {}): Map<string,
 
 /** An nginx upstream with keep-alive in front of 127.0.0.1:8000. */
 const KEEPALIVE_UPSTREAM = lines(
-  'upstream app {', '    server 127.0.0.1:8000;', '    keepalive 16;', '}',
-  'server {', '    listen 80;', '    location / {', '        proxy_http_version 1.1;', '        proxy_set_header Connection "";', '        proxy_pass http://app;', '    }', '}',
+  'upstream app {',
+  '    server 127.0.0.1:8000;',
+  '    keepalive 16;',
+  '}',
+  'server {',
+  '    listen 80;',
+  '    location / {',
+  '        proxy_http_version 1.1;',
+  '        proxy_set_header Connection "";',
+  '        proxy_pass http://app;',
+  '    }',
+  '}',
 );
 const GTHREAD_CONFIG = lines('bind = "127.0.0.1:8000"', 'worker_class = "gthread"', 'threads = 4');
 
@@ -62,7 +72,11 @@ describe('the file list', () => {
     expect(files.get('templates/compose.yml.j2')?.reason).toBe('skipped: a Jinja2 template of compose, a format cfglint reads only once rendered');
     // The template suffix may sit before the extension; the rendered name is what is classified.
     expect(files.get('templates/settings.template.yml')?.reason).toBe('skipped: a template of no format cfglint reads (renders to settings.yml)');
-    expect(files.get('proxy/nginx.conf.tmpl')).toEqual({ file: 'proxy/nginx.conf.tmpl', format: 'nginx', reason: 'Go text/template of nginx (renders to nginx.conf: by name)' });
+    expect(files.get('proxy/nginx.conf.tmpl')).toEqual({
+      file: 'proxy/nginx.conf.tmpl',
+      format: 'nginx',
+      reason: 'Go text/template of nginx (renders to nginx.conf: by name)',
+    });
     // Sorted by path.
     const order = [...files.keys()];
     expect(order).toEqual([...order].sort());
@@ -70,15 +84,18 @@ describe('the file list', () => {
 
   test('says why a file is skipped: a look-alike of nginx, ignored, a link out of the tree', () => {
     const radius = lines('server default {', '    authorize {', '        preprocess', '        chap', '        mschap', '        files', '    }', '}');
-    const files = listed({
-      'raddb/sites-enabled/default': radius,
-      '.gitignore': 'build/\n*.bak\n',
-      'build/nginx.conf': 'events {}\n',
-      'nginx/old.conf.bak': 'events {}\n',
-      'nginx/nginx.conf': 'events {}\n',
-      'nginx/conf.d/host.conf': { symlink: '/etc/nginx/conf.d/host.conf' },
-      'vendor/x.conf': 'events {}\n',
-    }, { config: { ignore: ['vendor/'] } });
+    const files = listed(
+      {
+        'raddb/sites-enabled/default': radius,
+        '.gitignore': 'build/\n*.bak\n',
+        'build/nginx.conf': 'events {}\n',
+        'nginx/old.conf.bak': 'events {}\n',
+        'nginx/nginx.conf': 'events {}\n',
+        'nginx/conf.d/host.conf': { symlink: '/etc/nginx/conf.d/host.conf' },
+        'vendor/x.conf': 'events {}\n',
+      },
+      { config: { ignore: ['vendor/'] } },
+    );
     expect(files.get('raddb/sites-enabled/default')?.format).toBeNull();
     expect(files.get('raddb/sites-enabled/default')?.reason).toMatch(/look-alike/);
     expect(files.get('build/')).toEqual({ file: 'build/', format: null, reason: 'skipped: ignored by .gitignore (.gitignore)' });
@@ -87,7 +104,11 @@ describe('the file list', () => {
     expect(files.get('nginx/conf.d/host.conf')).toEqual({ file: 'nginx/conf.d/host.conf', format: null, reason: 'skipped: a symbolic link out of the tree' });
     // The same link checked out as a text file (core.symlinks=false) is the link it stands for.
     const placeholder = listed({ 'nginx/nginx.conf': 'events {}\n', 'nginx/sites-enabled/default': '/etc/nginx/sites-available/default' });
-    expect(placeholder.get('nginx/sites-enabled/default')).toEqual({ file: 'nginx/sites-enabled/default', format: null, reason: 'skipped: a symbolic link out of the tree' });
+    expect(placeholder.get('nginx/sites-enabled/default')).toEqual({
+      file: 'nginx/sites-enabled/default',
+      format: null,
+      reason: 'skipped: a symbolic link out of the tree',
+    });
   });
 
   test('names where a COPY puts a file', () => {
@@ -104,10 +125,7 @@ describe('the file list', () => {
       { file: 'docs/README.md', format: null, reason: 'skipped: not a config cfglint reads' },
     ];
     // The widest path is 14 characters and the widest format 5: two spaces after each column.
-    expect(formatFileList(entries, 'text')).toBe(
-      'a.conf          nginx  by name\n' +
-      'docs/README.md  -      skipped: not a config cfglint reads\n',
-    );
+    expect(formatFileList(entries, 'text')).toBe('a.conf          nginx  by name\n' + 'docs/README.md  -      skipped: not a config cfglint reads\n');
     expect(JSON.parse(formatFileList(entries, 'json'))).toEqual(entries);
     // A name from the tree cannot break the one-line format.
     expect(formatFileList([{ file: 'a\nb.conf', format: 'nginx', reason: 'by name' }], 'text').split('\n')).toHaveLength(2);
@@ -128,7 +146,9 @@ describe('files named on the command line', () => {
     const run = () => lintSync(options({ 'docs/notes.py': 'print("hello")\n' }, { paths: ['docs/notes.py'] }));
     expect(run).toThrow(NothingToReadError);
     // The example mapping is relative to the config's directory (here the working directory) and guesses from `.py`.
-    expect(run).toThrow('docs/notes.py: not a config cfglint reads; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {"docs/notes.py": "gunicorn"}})');
+    expect(run).toThrow(
+      'docs/notes.py: not a config cfglint reads; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {"docs/notes.py": "gunicorn"}})',
+    );
     expect(() => run()).not.toThrow(/\n/);
   });
 
@@ -138,10 +158,14 @@ describe('files named on the command line', () => {
     const tree = { 'config/gunicorn/prod.py': lines('import multiprocessing', 'raw_env = ["A=1"]') };
     expect(lintSync(options(tree, { config, paths: ['config/gunicorn/prod.py'] })).report.files).toEqual(['config/gunicorn/prod.py']);
     const files = listed(tree, { config });
-    expect(files.get('config/gunicorn/prod.py')).toEqual({ file: 'config/gunicorn/prod.py', format: 'gunicorn', reason: '"files" in .cfglint.json maps "config/gunicorn/*.py" to gunicorn' });
+    expect(files.get('config/gunicorn/prod.py')).toEqual({
+      file: 'config/gunicorn/prod.py',
+      format: 'gunicorn',
+      reason: '"files" in .cfglint.json maps "config/gunicorn/*.py" to gunicorn',
+    });
   });
 
-  test('a file mapped to nginx is read even when it would pass for another server\'s', () => {
+  test("a file mapped to nginx is read even when it would pass for another server's", () => {
     // Two directives nginx does not know against one it does: by itself, a look-alike.
     const text = lines('server {', '    lua_shared_dict_x a;', '    custom_thing b;', '}');
     const tree = { 'nginx/sites-enabled/odd': text, 'nginx/nginx.conf': 'events {}\n' };
@@ -166,7 +190,9 @@ describe('paths that hold nothing cfglint reads', () => {
   });
 
   test('the list still lists such a tree', () => {
-    expect([...listed({ 'docs/README.md': '# hi\n' }).values()]).toEqual([{ file: 'docs/README.md', format: null, reason: 'skipped: not a config cfglint reads' }]);
+    expect([...listed({ 'docs/README.md': '# hi\n' }).values()]).toEqual([
+      { file: 'docs/README.md', format: null, reason: 'skipped: not a config cfglint reads' },
+    ]);
   });
 });
 
@@ -183,7 +209,11 @@ describe('gunicorn configs found by use', () => {
   });
 
   test('`-c python:config.prod` resolved to the tree file', () => {
-    expectKeepaliveTimeout({ Procfile: 'web: gunicorn -c python:config.prod app:app\n', 'config/prod.py': GTHREAD_CONFIG, 'nginx/app.conf': KEEPALIVE_UPSTREAM });
+    expectKeepaliveTimeout({
+      Procfile: 'web: gunicorn -c python:config.prod app:app\n',
+      'config/prod.py': GTHREAD_CONFIG,
+      'nginx/app.conf': KEEPALIVE_UPSTREAM,
+    });
   });
 
   test('`-c` through a compose volume: the mounted file is the config, and the list says where it is mounted', () => {
@@ -229,5 +259,7 @@ test('an envsubst template the official nginx image renders says so (examples/en
   const dir = nodePath.resolve(__dirname, '../../examples/envsubst-template/broken');
   const template = listFiles({ cwd: dir, paths: ['.'] }).find((entry) => entry.file === 'templates/default.conf.template');
   expect(template?.format).toBe('nginx');
-  expect(template?.reason).toMatch(/; rendered by the nginx image at start \(envsubst with the container's environment\) and read rendered; copied or mounted to \/etc\/nginx\/templates\/default\.conf\.template$/);
+  expect(template?.reason).toMatch(
+    /; rendered by the nginx image at start \(envsubst with the container's environment\) and read rendered; copied or mounted to \/etc\/nginx\/templates\/default\.conf\.template$/,
+  );
 });

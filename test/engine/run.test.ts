@@ -33,7 +33,12 @@ function withRules<T>(extra: Rule[], body: () => T): T {
   }
 }
 
-const testRuleMeta = { description: 'test rule', docsUrl: '', fixable: false as const, messages: { found: { message: 'Found {{what}}', help: 'look for {{what}} elsewhere' } } };
+const testRuleMeta = {
+  description: 'test rule',
+  docsUrl: '',
+  fixable: false as const,
+  messages: { found: { message: 'Found {{what}}', help: 'look for {{what}} elsewhere' } },
+};
 
 describe('a rule that throws', () => {
   test('becomes an internal-error naming the rule, and the run goes on', () => {
@@ -54,7 +59,12 @@ describe('a rule that throws', () => {
       meta: testRuleMeta,
       *check() {
         const start = { line: 1, column: 1, offset: 0 };
-        yield { messageId: 'found', data: { what: 'it' }, primary: { file: 'app.conf', start, end: { line: 1, column: 9, offset: 8 } }, modelPath: 'upstream[app]' };
+        yield {
+          messageId: 'found',
+          data: { what: 'it' },
+          primary: { file: 'app.conf', start, end: { line: 1, column: 9, offset: 8 } },
+          modelPath: 'upstream[app]',
+        };
       },
     };
     const result = withRules([throwing, after], () => run({ 'app.conf': KEEPALIVE_CONF }));
@@ -131,7 +141,12 @@ describe('fingerprints', () => {
       category: 'correctness',
       meta: { ...testRuleMeta, messages: { found: { message, help } } },
       *check() {
-        yield { messageId: 'found', data: { what: 'it' }, primary: { file: 'app.conf', start, end: { line: 1, column: 9, offset: 8 } }, modelPath: 'upstream[app]' };
+        yield {
+          messageId: 'found',
+          data: { what: 'it' },
+          primary: { file: 'app.conf', start, end: { line: 1, column: 9, offset: 8 } },
+          modelPath: 'upstream[app]',
+        };
       },
     });
     const fingerprintWith = (rule: Rule) => withRules([rule], () => run({ 'app.conf': KEEPALIVE_CONF })).report.findings.find((f) => f.ruleId === 'zz-worded')!;
@@ -148,12 +163,15 @@ describe('fingerprints', () => {
       'a.conf': 'include b.conf;\n',
       'b.conf': '# back to a\nserver {\n  include a.conf;\n}\n',
     }).report.findings.filter((f) => f.ruleId === 'include-cycle');
-    expect(findings.map((f) => [f.message, f.help])).toEqual([[
-      'Include cycle: "a.conf" includes itself through this include',
-      'nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes',
-    ]]);
+    expect(findings.map((f) => [f.message, f.help])).toEqual([
+      [
+        'Include cycle: "a.conf" includes itself through this include',
+        'nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes',
+      ],
+    ]);
     // The sentence of cfglint 0.1.0, before messages had two parts.
-    const sentence = 'Include cycle: "a.conf" includes itself through this include: nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes';
+    const sentence =
+      'Include cycle: "a.conf" includes itself through this include: nginx recurses until it crashes (nginx -t 1.22.1 ends in a segmentation fault); remove one of the includes';
     expect(findings[0].fingerprint).toBe(createHash('sha256').update(`include-cycle\0b.conf\0${sentence}`).digest('hex').slice(0, 32));
   });
 
@@ -180,13 +198,7 @@ describe('fingerprints', () => {
 describe('a file reached twice reports once', () => {
   test('a snippet included in two locations', () => {
     const result = run({
-      'app.conf': lines(
-        ...UPSTREAM,
-        'server {',
-        '    location /a { include snippets/pass.conf; }',
-        '    location /b { include snippets/pass.conf; }',
-        '}',
-      ),
+      'app.conf': lines(...UPSTREAM, 'server {', '    location /a { include snippets/pass.conf; }', '    location /b { include snippets/pass.conf; }', '}'),
       'snippets/pass.conf': 'proxy_pass http://app;\n',
     });
     expect(brief(result.report.findings)).toEqual([`error ${RULE} snippets/pass.conf:1:12`]);

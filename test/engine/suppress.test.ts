@@ -18,7 +18,14 @@ const lines = (...parts: string[]) => parts.join('\n') + '\n';
 
 function lint(tree: MemoryTree, options: { reportUnusedDisables?: boolean; config?: CfglintConfig } = {}) {
   // nginx 1.24: each bare `proxy_pass http://app;` to the keepalive upstream is an error.
-  return lintSync({ cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), paths: ['.'], config: options.config ?? {}, nginxVersion: '1.24.0', reportUnusedDisables: options.reportUnusedDisables }).report;
+  return lintSync({
+    cwd: '/tree',
+    fs: memoryFileSystem(tree, '/tree'),
+    paths: ['.'],
+    config: options.config ?? {},
+    nginxVersion: '1.24.0',
+    reportUnusedDisables: options.reportUnusedDisables,
+  }).report;
 }
 
 const brief = (findings: Finding[]) => findings.map((f) => `${f.severity} ${f.ruleId} ${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`);
@@ -44,17 +51,20 @@ describe('cfglint-disable-next-line', () => {
   });
 
   test('does not reach two lines down', () => {
-    const report = lint({
-      'app.conf': lines(
-        ...UPSTREAM,
-        'server {',
-        `    # cfglint-disable-next-line ${RULE} -- meant for the location`, // 6
-        '    location /a {',
-        '        proxy_pass http://app;', // 8
-        '    }',
-        '}',
-      ),
-    }, { reportUnusedDisables: true });
+    const report = lint(
+      {
+        'app.conf': lines(
+          ...UPSTREAM,
+          'server {',
+          `    # cfglint-disable-next-line ${RULE} -- meant for the location`, // 6
+          '    location /a {',
+          '        proxy_pass http://app;', // 8
+          '    }',
+          '}',
+        ),
+      },
+      { reportUnusedDisables: true },
+    );
     expect(brief(report.findings)).toEqual([`warning suppression-unused app.conf:6:5`, `error ${RULE} app.conf:8:20`]);
     expect(report.summary.suppressed).toBe(0);
   });
@@ -62,7 +72,15 @@ describe('cfglint-disable-next-line', () => {
   test('takes a comma-separated list of ids', () => {
     for (const list of [`nginx-syntax, ${RULE}`, `${RULE},nginx-syntax`, `invalid-value ${RULE}`]) {
       const report = lint({
-        'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', `        # cfglint-disable-next-line ${list} -- reviewed`, '        proxy_pass http://app;', '    }', '}'),
+        'app.conf': lines(
+          ...UPSTREAM,
+          'server {',
+          '    location /a {',
+          `        # cfglint-disable-next-line ${list} -- reviewed`,
+          '        proxy_pass http://app;',
+          '    }',
+          '}',
+        ),
       });
       expect(brief(report.findings)).toEqual([]);
       expect(report.summary.suppressed).toBe(1);
@@ -71,7 +89,15 @@ describe('cfglint-disable-next-line', () => {
 
   test('another rule id does not suppress', () => {
     const report = lint({
-      'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', '        # cfglint-disable-next-line nginx-syntax -- reviewed', '        proxy_pass http://app;', '    }', '}'),
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        '    location /a {',
+        '        # cfglint-disable-next-line nginx-syntax -- reviewed',
+        '        proxy_pass http://app;',
+        '    }',
+        '}',
+      ),
     });
     expect(brief(report.findings)).toEqual([`error ${RULE} app.conf:8:20`]);
     expect(report.summary.suppressed).toBe(0);
@@ -79,7 +105,15 @@ describe('cfglint-disable-next-line', () => {
 
   test('without ids it covers every rule', () => {
     const report = lint({
-      'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', '        # cfglint-disable-next-line -- generated, reviewed upstream', '        proxy_pass http://app;', '    }', '}'),
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        '    location /a {',
+        '        # cfglint-disable-next-line -- generated, reviewed upstream',
+        '        proxy_pass http://app;',
+        '    }',
+        '}',
+      ),
     });
     expect(brief(report.findings)).toEqual([]);
     expect(report.summary.suppressed).toBe(1);
@@ -137,7 +171,14 @@ describe('cfglint-disable … cfglint-enable', () => {
 
   test('without an enable it runs to the end of its file, and no further', () => {
     const report = lint({
-      'a.conf': lines(...UPSTREAM, `# cfglint-disable ${RULE} -- whole file`, 'server {', '    location /a { proxy_pass http://app; }', '    location /b { proxy_pass http://app; }', '}'),
+      'a.conf': lines(
+        ...UPSTREAM,
+        `# cfglint-disable ${RULE} -- whole file`,
+        'server {',
+        '    location /a { proxy_pass http://app; }',
+        '    location /b { proxy_pass http://app; }',
+        '}',
+      ),
       'b.conf': lines('server {', '    location /c { proxy_pass http://app; }', '}'),
     });
     expect(brief(report.findings)).toEqual([`error ${RULE} b.conf:2:30`]);
@@ -145,17 +186,20 @@ describe('cfglint-disable … cfglint-enable', () => {
   });
 
   test('an enable naming some of the ids keeps the others disabled', () => {
-    const report = lint({
-      'app.conf': lines(
-        ...UPSTREAM,
-        `# cfglint-disable ${RULE}, invalid-value -- legacy block, rewritten next quarter`, // 5
-        'server {',
-        '    location /a { proxy_pass http://app; proxy_read_timeout 1.5s; }', // 7
-        '    # cfglint-enable invalid-value', // 8
-        '    location /b { proxy_pass http://app; proxy_read_timeout 1.5s; }', // 9
-        '}',
-      ),
-    }, { reportUnusedDisables: true });
+    const report = lint(
+      {
+        'app.conf': lines(
+          ...UPSTREAM,
+          `# cfglint-disable ${RULE}, invalid-value -- legacy block, rewritten next quarter`, // 5
+          'server {',
+          '    location /a { proxy_pass http://app; proxy_read_timeout 1.5s; }', // 7
+          '    # cfglint-enable invalid-value', // 8
+          '    location /b { proxy_pass http://app; proxy_read_timeout 1.5s; }', // 9
+          '}',
+        ),
+      },
+      { reportUnusedDisables: true },
+    );
     expect(brief(report.findings)).toEqual(['error invalid-value app.conf:9:61']);
     expect(report.summary.suppressed).toBe(3);
   });
@@ -181,7 +225,15 @@ describe('problems with the comments themselves', () => {
   test('a missing reason is reported at the comment, and the suppression still applies', () => {
     for (const ending of ['', ' --', ' --   ']) {
       const report = lint({
-        'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', `        # cfglint-disable-next-line ${RULE}${ending}`, '        proxy_pass http://app;', '    }', '}'),
+        'app.conf': lines(
+          ...UPSTREAM,
+          'server {',
+          '    location /a {',
+          `        # cfglint-disable-next-line ${RULE}${ending}`,
+          '        proxy_pass http://app;',
+          '    }',
+          '}',
+        ),
       });
       expect(brief(report.findings)).toEqual(['info suppression-missing-reason app.conf:7:9']);
       expect(report.findings[0].message).toBe('Missing reason');
@@ -199,14 +251,34 @@ describe('problems with the comments themselves', () => {
   });
 
   test('the severity of suppression problems is configurable', () => {
-    const tree = { 'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', `        # cfglint-disable-next-line ${RULE}`, '        proxy_pass http://app;', '    }', '}') };
-    expect(brief(lint(tree, { config: { rules: { 'suppression-missing-reason': 'error' } } }).findings)).toEqual(['error suppression-missing-reason app.conf:7:9']);
+    const tree = {
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        '    location /a {',
+        `        # cfglint-disable-next-line ${RULE}`,
+        '        proxy_pass http://app;',
+        '    }',
+        '}',
+      ),
+    };
+    expect(brief(lint(tree, { config: { rules: { 'suppression-missing-reason': 'error' } } }).findings)).toEqual([
+      'error suppression-missing-reason app.conf:7:9',
+    ]);
     expect(lint(tree, { config: { rules: { 'suppression-missing-reason': 'off' } } }).findings).toEqual([]);
   });
 
   test('an unknown rule id is reported with a suggestion, and suppresses nothing', () => {
     const report = lint({
-      'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', '        # cfglint-disable-next-line upstream-keepalive-http01 -- reviewed', '        proxy_pass http://app;', '    }', '}'),
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        '    location /a {',
+        '        # cfglint-disable-next-line upstream-keepalive-http01 -- reviewed',
+        '        proxy_pass http://app;',
+        '    }',
+        '}',
+      ),
     });
     expect(brief(report.findings)).toEqual(['warning suppression-unknown-rule app.conf:7:9', `error ${RULE} app.conf:8:20`]);
     expect(report.findings[0].message).toContain('"upstream-keepalive-http01"');
@@ -216,7 +288,15 @@ describe('problems with the comments themselves', () => {
 
   test('an unknown id next to a known one: the known one still applies', () => {
     const report = lint({
-      'app.conf': lines(...UPSTREAM, 'server {', '    location /a {', `        # cfglint-disable-next-line no-such-rule, ${RULE} -- reviewed`, '        proxy_pass http://app;', '    }', '}'),
+      'app.conf': lines(
+        ...UPSTREAM,
+        'server {',
+        '    location /a {',
+        `        # cfglint-disable-next-line no-such-rule, ${RULE} -- reviewed`,
+        '        proxy_pass http://app;',
+        '    }',
+        '}',
+      ),
     });
     expect(brief(report.findings)).toEqual(['warning suppression-unknown-rule app.conf:7:9']);
     expect(report.findings[0].message).toContain('"no-such-rule"');
@@ -284,7 +364,8 @@ describe('the suppression index', () => {
   const comment = (file: string, line: number, text: string): SourceComment => ({ span: spanAt(file, line), text });
   const finding = (ruleId: string, file: string, line: number) => ({ ruleId, primary: spanAt(file, line) });
   const KNOWN = new Set(['rule-a', 'rule-b', 'rule-c']);
-  const build = (comments: Record<string, SourceComment[]>, suggest: (id: string) => string | undefined = () => undefined) => new Suppressions(new Map(Object.entries(comments)), KNOWN, suggest);
+  const build = (comments: Record<string, SourceComment[]>, suggest: (id: string) => string | undefined = () => undefined) =>
+    new Suppressions(new Map(Object.entries(comments)), KNOWN, suggest);
 
   test('overlapping ranges, an id-less range and next-line comments: each finding meets exactly the comments over its line', () => {
     const s = build({
@@ -328,7 +409,8 @@ describe('the suppression index', () => {
     const count = 60_000;
     const comments: SourceComment[] = [];
     // Odd lines hold the comments, even lines the findings; every third comment names another rule.
-    for (let i = 0; i < count; i++) comments.push(comment('big.conf', 2 * i + 1, `cfglint-disable-next-line ${i % 3 === 0 ? 'rule-b' : 'rule-a'} -- generated`));
+    for (let i = 0; i < count; i++)
+      comments.push(comment('big.conf', 2 * i + 1, `cfglint-disable-next-line ${i % 3 === 0 ? 'rule-b' : 'rule-a'} -- generated`));
     const s = build({ 'big.conf': comments });
     let covered = 0;
     for (let i = 0; i < count; i++) if (s.covers(finding('rule-a', 'big.conf', 2 * i + 2))) covered++;
@@ -365,10 +447,12 @@ describe('the suppression index', () => {
 
 describe('suppressing a cross-file finding on its other side', () => {
   // nginx keeps idle upstream connections 60 s (the default); gunicorn's gthread workers close them after 2 s.
-  const NGINX = 'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n';
+  const NGINX =
+    'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n';
   const gunicorn = (comment: string) => `bind = "127.0.0.1:8000"\nworker_class = "gthread"\n${comment}keepalive = 2\n`;
   const TIMEOUT_RULE = 'upstream-keepalive-timeout';
-  const lintOnDisk = (files: Record<string, string>) => lintSync({ paths: ['.'], cwd: writeTree(files), config: {}, nginxVersion: '1.24.0', reportUnusedDisables: true }).report;
+  const lintOnDisk = (files: Record<string, string>) =>
+    lintSync({ paths: ['.'], cwd: writeTree(files), config: {}, nginxVersion: '1.24.0', reportUnusedDisables: true }).report;
 
   test('the finding names the gunicorn line among its related locations', () => {
     const report = lintOnDisk({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': gunicorn('') });
@@ -378,46 +462,61 @@ describe('suppressing a cross-file finding on its other side', () => {
   });
 
   test('a comment above the related line in the backend file suppresses it there, and is used', () => {
-    const report = lintOnDisk({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': gunicorn(`# cfglint-disable-next-line ${TIMEOUT_RULE} -- nginx is being moved to 1s\n`) });
+    const report = lintOnDisk({
+      'nginx/app.conf': NGINX,
+      'gunicorn.conf.py': gunicorn(`# cfglint-disable-next-line ${TIMEOUT_RULE} -- nginx is being moved to 1s\n`),
+    });
     expect(report.findings.filter((f) => f.ruleId === TIMEOUT_RULE || f.ruleId === 'suppression-unused')).toEqual([]);
     expect(report.summary.suppressed).toBe(1);
   });
 
   test('a comment naming another rule there does not', () => {
-    const report = lintOnDisk({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': gunicorn('# cfglint-disable-next-line upstream-keepalive-http10 -- not this one\n') });
+    const report = lintOnDisk({
+      'nginx/app.conf': NGINX,
+      'gunicorn.conf.py': gunicorn('# cfglint-disable-next-line upstream-keepalive-http10 -- not this one\n'),
+    });
     const concerned = report.findings.filter((f) => f.ruleId === TIMEOUT_RULE || f.ruleId === 'suppression-unused');
-    expect(concerned.map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`).sort()).toEqual(['suppression-unused gunicorn.conf.py:3', `${TIMEOUT_RULE} nginx/app.conf:3`]);
+    expect(concerned.map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`).sort()).toEqual([
+      'suppression-unused gunicorn.conf.py:3',
+      `${TIMEOUT_RULE} nginx/app.conf:3`,
+    ]);
   });
 });
 
 describe('a misspelt id', () => {
   test('is one finding, suppression-unknown-rule, and not also an unused suppression', () => {
-    const report = lint({
-      'app.conf': lines(
-        ...UPSTREAM,
-        'server {',
-        '    location /a {',
-        '        # cfglint-disable-next-line upstream-keepalive-http01 -- the backend closes connections anyway', // 7
-        '        proxy_pass http://app;', // 8
-        '    }',
-        '}',
-      ),
-    }, { reportUnusedDisables: true });
+    const report = lint(
+      {
+        'app.conf': lines(
+          ...UPSTREAM,
+          'server {',
+          '    location /a {',
+          '        # cfglint-disable-next-line upstream-keepalive-http01 -- the backend closes connections anyway', // 7
+          '        proxy_pass http://app;', // 8
+          '    }',
+          '}',
+        ),
+      },
+      { reportUnusedDisables: true },
+    );
     expect(brief(report.findings)).toEqual([`warning suppression-unknown-rule app.conf:7:9`, `error ${RULE} app.conf:8:20`]);
   });
 
   test('beside a known id: the known one still suppresses, and only the unknown one is reported', () => {
-    const report = lint({
-      'app.conf': lines(
-        ...UPSTREAM,
-        'server {',
-        '    location /a {',
-        `        # cfglint-disable-next-line upstream-keepalive-http01, ${RULE} -- the backend closes connections anyway`, // 7
-        '        proxy_pass http://app;', // 8
-        '    }',
-        '}',
-      ),
-    }, { reportUnusedDisables: true });
+    const report = lint(
+      {
+        'app.conf': lines(
+          ...UPSTREAM,
+          'server {',
+          '    location /a {',
+          `        # cfglint-disable-next-line upstream-keepalive-http01, ${RULE} -- the backend closes connections anyway`, // 7
+          '        proxy_pass http://app;', // 8
+          '    }',
+          '}',
+        ),
+      },
+      { reportUnusedDisables: true },
+    );
     expect(brief(report.findings)).toEqual([`warning suppression-unknown-rule app.conf:7:9`]);
     expect(report.summary.suppressed).toBe(1);
   });

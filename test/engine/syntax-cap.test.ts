@@ -26,10 +26,16 @@ test('files and kinds are counted apart; other findings pass untouched', () => {
   ];
   const out = capSyntaxFindings(input);
   expect(out.map((d) => `${d.ruleId} ${d.primary.file}:${d.primary.start.line}${d.severity ? ' ' + d.severity : ''}`)).toEqual([
-    'nginx-syntax a.conf:1', 'nginx-syntax a.conf:2', 'nginx-syntax a.conf:3', 'nginx-syntax a.conf:4 info',
+    'nginx-syntax a.conf:1',
+    'nginx-syntax a.conf:2',
+    'nginx-syntax a.conf:3',
+    'nginx-syntax a.conf:4 info',
     'include-missing a.conf:5',
-    'nginx-syntax b.conf:1', 'nginx-syntax b.conf:2',
-    'invalid-value b.conf:3', 'invalid-value b.conf:4', 'invalid-value b.conf:5',
+    'nginx-syntax b.conf:1',
+    'nginx-syntax b.conf:2',
+    'invalid-value b.conf:3',
+    'invalid-value b.conf:4',
+    'invalid-value b.conf:5',
   ]);
   expect(out[3].message).toMatch(/^1 more nginx-syntax problem in this file/);
 });

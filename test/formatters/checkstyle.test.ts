@@ -63,7 +63,9 @@ describe('checkstyle formatter', () => {
     );
     const parsed = parseXml<CheckstyleXml>(out).checkstyle;
     expect(parsed.file[0].name).toBe('evil"<x>&\\n.conf');
-    expect(parsed.file[0].error[0].message).toBe('Bad "5x\\n::add-mask::s" \\x1b]0;t\\x07 ]]> <b> & \'q\' 100% (related: app server/gunicorn.conf.py:1:8: set\\x1b[2J ]]> "here"\\r\\n)');
+    expect(parsed.file[0].error[0].message).toBe(
+      'Bad "5x\\n::add-mask::s" \\x1b]0;t\\x07 ]]> <b> & \'q\' 100% (related: app server/gunicorn.conf.py:1:8: set\\x1b[2J ]]> "here"\\r\\n)',
+    );
   });
 
   it('has a check that would catch a raw control, a < in an attribute and ]]> in text', () => {

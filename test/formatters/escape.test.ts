@@ -110,7 +110,7 @@ describe('mermaidLabel', () => {
   });
 
   it('writes quotes, brackets, | and backtick as entity codes, and # itself', () => {
-    expect(mermaidLabel('a[b](c)|d`e\'f')).toBe('a#91;b#93;#40;c#41;#124;d#96;e#39;f');
+    expect(mermaidLabel("a[b](c)|d`e'f")).toBe('a#91;b#93;#40;c#41;#124;d#96;e#39;f');
     expect(mermaidLabel('#35; <b>&')).toBe('#35;35; #60;b#62;#38;');
   });
 

@@ -74,7 +74,10 @@ describe('gitlab formatter (Code Quality)', () => {
   it('gives a repeated fingerprint a -n suffix, since GitLab keeps only the first issue of one', () => {
     const report = makeReport();
     const base = report.findings[0];
-    const moved = (line: number): Finding => ({ ...structuredClone(base), primary: { ...base.primary, start: { ...base.primary.start, line }, end: { ...base.primary.end, line } } });
+    const moved = (line: number): Finding => ({
+      ...structuredClone(base),
+      primary: { ...base.primary, start: { ...base.primary.start, line }, end: { ...base.primary.end, line } },
+    });
     report.findings = [moved(9), moved(3), moved(5)];
     const issues = JSON.parse(format(report, makeContext())) as CodeQualityIssue[];
     expect(issues.map((issue) => `${issue.location.lines.begin} ${issue.fingerprint}`)).toEqual([

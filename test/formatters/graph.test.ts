@@ -93,7 +93,7 @@ describe('graph of a linked tree', () => {
         '  server1 -> upstream2 [label="location /static/: proxy_pass"];',
         '  upstream1 -> backend1 [label="⚠ upstream-keepalive-timeout' +
           '\\nnginx: keepalive 16, keepalive_timeout 30s, keepalive_requests 1000 (nginx default)' +
-          '\\ngunicorn\'s keepalive 5s (gthread worker)' +
+          "\\ngunicorn's keepalive 5s (gthread worker)" +
           '\\nsame-address: port 8000 on loopback", color=red, fontcolor=red, style=dashed];',
         '}',
         '',
@@ -186,16 +186,27 @@ describe('one subgraph per scope', () => {
 
   it('frames each environment with its servers, upstreams and backends', () => {
     const graph = lintEnvs({
-      'envs/prod/nginx.conf': nginx, 'envs/prod/gunicorn.conf.py': gunicorn,
-      'envs/staging/nginx.conf': nginx, 'envs/staging/gunicorn.conf.py': gunicorn,
+      'envs/prod/nginx.conf': nginx,
+      'envs/prod/gunicorn.conf.py': gunicorn,
+      'envs/staging/nginx.conf': nginx,
+      'envs/staging/gunicorn.conf.py': gunicorn,
     });
-    const frames = graph.split('\n  end').slice(0, -1).map((frame) => frame.slice(frame.indexOf('subgraph')));
+    const frames = graph
+      .split('\n  end')
+      .slice(0, -1)
+      .map((frame) => frame.slice(frame.indexOf('subgraph')));
     expect(frames.map((frame) => frame.split('\n')[0])).toEqual([
       'subgraph scope1["one host#39;s loopback #40;files under envs/prod/#41;"]',
       'subgraph scope2["one host#39;s loopback #40;files under envs/staging/#41;"]',
     ]);
     // Each frame holds one server, one upstream and one backend.
-    for (const frame of frames) expect(frame.split('\n').slice(1).map((line) => line.trim().replace(/\d*\[.*$/, ''))).toEqual(['server', 'upstream', 'backend']);
+    for (const frame of frames)
+      expect(
+        frame
+          .split('\n')
+          .slice(1)
+          .map((line) => line.trim().replace(/\d*\[.*$/, '')),
+      ).toEqual(['server', 'upstream', 'backend']);
   });
 
   it('draws no frame when the tree is one scope', () => {
@@ -222,7 +233,8 @@ describe('a balancer from Terraform', () => {
       '}',
       '',
     ].join('\n'),
-    'nginx/site.conf': 'server {\n    listen 80;\n    server_name a.example;\n    keepalive_timeout 150s;\n}\nserver {\n    listen 8081;\n    server_name admin.example;\n}\n',
+    'nginx/site.conf':
+      'server {\n    listen 80;\n    server_name a.example;\n    keepalive_timeout 150s;\n}\nserver {\n    listen 8081;\n    server_name admin.example;\n}\n',
   };
   const result = lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(files, '/tree'), config: {} });
   const graph = renderGraph(result.model, result.links, result.report.findings, 'mermaid').split('\n');

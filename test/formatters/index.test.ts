@@ -1,4 +1,12 @@
-import { FORMATTER_NAMES, findingsByFile, getFormatter, isFormatterName, messageWithRelated, sortFindings, type FormatterName } from '../../src/report/formatters';
+import {
+  FORMATTER_NAMES,
+  findingsByFile,
+  getFormatter,
+  isFormatterName,
+  messageWithRelated,
+  sortFindings,
+  type FormatterName,
+} from '../../src/report/formatters';
 import { makeContext, makeReport } from './fixture';
 
 const MODULES: Record<FormatterName, string> = {
@@ -26,7 +34,9 @@ describe('formatter registry', () => {
   });
 
   it('rejects an unknown name with the valid choices', () => {
-    expect(() => getFormatter('xml' as FormatterName)).toThrow('Unknown formatter "xml"; expected one of: stylish, json, sarif, github, gitlab, junit, checkstyle');
+    expect(() => getFormatter('xml' as FormatterName)).toThrow(
+      'Unknown formatter "xml"; expected one of: stylish, json, sarif, github, gitlab, junit, checkstyle',
+    );
   });
 
   it('loads no formatter module until one is asked for', () => {

@@ -8,7 +8,13 @@ import { makeContext, makeReport } from './fixture';
 
 const SCHEMA_PATH = path.join(__dirname, '../../schemas/report.schema.json');
 /** What these tests read of a schema object; the report schema's objects list and require all their properties. */
-type SchemaNode = { type?: string; required: string[]; properties: Record<string, SchemaNode>; additionalProperties?: boolean; definitions: Record<string, SchemaNode> };
+type SchemaNode = {
+  type?: string;
+  required: string[];
+  properties: Record<string, SchemaNode>;
+  additionalProperties?: boolean;
+  definitions: Record<string, SchemaNode>;
+};
 const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as SchemaNode;
 
 function compile(): ValidateFunction {

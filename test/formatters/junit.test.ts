@@ -145,7 +145,7 @@ describe('junit formatter', () => {
     const out = format(report, makeContext());
     expectWellFormedXml(out);
     const failure = [
-      'error[upstream-port-mismatch]: Bad &quot;5x\\n::add-mask::s&quot; \\x1b]0;t\\x07 ]]&gt; &lt;b&gt; &amp; \'q\' 100% ##\\x5bx]',
+      "error[upstream-port-mismatch]: Bad &quot;5x\\n::add-mask::s&quot; \\x1b]0;t\\x07 ]]&gt; &lt;b&gt; &amp; 'q' 100% ##\\x5bx]",
       'at evil&quot;&lt;x&gt;&amp;\\n.conf:2:12',
       'related: \\n::error::x:1:8: set\\x1b[2J ]]&gt; &quot;here&quot;\\r\\n',
       `docs: ${DOCS}/checks/upstream-port-mismatch.md`,

@@ -126,9 +126,7 @@ describe('sarif formatter', () => {
   });
 
   it('fingerprints with the engine fingerprint only, so moved lines keep their identity', () => {
-    expect(results.map((r) => r.partialFingerprints)).toEqual(
-      report.findings.map((f) => ({ 'cfglint/v1': f.fingerprint })),
-    );
+    expect(results.map((r) => r.partialFingerprints)).toEqual(report.findings.map((f) => ({ 'cfglint/v1': f.fingerprint })));
     const moved = makeReport();
     for (const finding of moved.findings) {
       for (const span of [finding.primary, ...finding.related.map((r) => r.span)]) {

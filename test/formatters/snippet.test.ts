@@ -13,10 +13,7 @@ describe('code frames', () => {
   });
 
   it('marks a multi-line span to the end of its first line, with a label', () => {
-    expect(renderSpanFrame('ab {\n  c;\n}\n', span(1, 4, 3, 2), { gutterWidth: 2, marker: '-', label: 'here' })).toEqual([
-      ' 1 | ab {',
-      '   |    - here',
-    ]);
+    expect(renderSpanFrame('ab {\n  c;\n}\n', span(1, 4, 3, 2), { gutterWidth: 2, marker: '-', label: 'here' })).toEqual([' 1 | ab {', '   |    - here']);
   });
 
   it('keeps one marker for a span starting past the end of the line', () => {

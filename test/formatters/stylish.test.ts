@@ -142,7 +142,7 @@ describe('stylish formatter', () => {
     expect(out.split('\n').slice(2, 4)).toEqual(['1 | \\x1b[2Jx;', '  |      ^']);
   });
 
-  it('keeps a hostile message, path and label on cfglint\'s own lines, control characters escaped', () => {
+  it("keeps a hostile message, path and label on cfglint's own lines, control characters escaped", () => {
     const file = 'evil\n::error::dir/a.conf';
     const hostile = finding({
       message: 'Invalid "5x\n::add-mask::secret\r::stop-commands::x" \x1b]0;t\x07 ##[set-output name=a;]b',

@@ -27,7 +27,11 @@ export function expectWellFormedXml(text: string): void {
 
 /** The parts of a JUnit report the tests read; attribute values are strings, as XML has them. */
 export interface JunitXml {
-  testsuites: { tests: string; failures: string; testsuite: { name: string; failures: string; testcase: { name: string; classname: string; failure?: { type: string; message: string } }[] }[] };
+  testsuites: {
+    tests: string;
+    failures: string;
+    testsuite: { name: string; failures: string; testcase: { name: string; classname: string; failure?: { type: string; message: string } }[] }[];
+  };
 }
 
 /** The parts of a Checkstyle report the tests read. */
@@ -37,5 +41,10 @@ export interface CheckstyleXml {
 
 /** The document as objects, entities decoded; attributes keep their names (no prefix). The caller names the format it expects. */
 export function parseXml<Document extends JunitXml | CheckstyleXml>(text: string): Document {
-  return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseAttributeValue: false, isArray: (name) => ['testsuite', 'testcase', 'file', 'error'].includes(name) }).parse(text);
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseAttributeValue: false,
+    isArray: (name) => ['testsuite', 'testcase', 'file', 'error'].includes(name),
+  }).parse(text);
 }

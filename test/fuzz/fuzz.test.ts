@@ -45,7 +45,9 @@ const CORPUS_SAMPLE = 120;
 
 const counts = { trees: 0, corpus: 0, findings: 0, spans: 0, nothingToRead: 0 };
 afterAll(() => {
-  process.stdout.write(`fuzz cases run: ${counts.trees} on seed trees, ${counts.corpus} on corpus files (FUZZ_RUNS=${TOTAL_RUNS}); ${counts.findings} findings, ${counts.spans} spans checked; ${counts.nothingToRead} left nothing to read\n`);
+  process.stdout.write(
+    `fuzz cases run: ${counts.trees} on seed trees, ${counts.corpus} on corpus files (FUZZ_RUNS=${TOTAL_RUNS}); ${counts.findings} findings, ${counts.spans} spans checked; ${counts.nothingToRead} left nothing to read\n`,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------

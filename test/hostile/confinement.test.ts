@@ -47,8 +47,18 @@ afterAll(() => {
 
 const passwdFirstLine = fs.existsSync('/etc/passwd') ? fs.readFileSync('/etc/passwd', 'utf8').split('\n')[0] : 'root:x:0:0';
 
-interface Finding { ruleId: string; message: string; primary: { file: string; start: { line: number; column: number } } }
-interface Run { status: number | null; stdout: string; stderr: string; findings: Finding[]; files: string[] }
+interface Finding {
+  ruleId: string;
+  message: string;
+  primary: { file: string; start: { line: number; column: number } };
+}
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  findings: Finding[];
+  files: string[];
+}
 
 /** A case's tree, with conf.d/ok.conf that must always be linted, and `nginx.conf` as given. */
 function tree(name: string, nginxConf: string): string {
@@ -91,7 +101,8 @@ function run(name: string, dir: string, format = 'json', paths: string[] = ['.']
   return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', findings, files };
 }
 
-const at = (run: Run, ruleId: string) => run.findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`);
+const at = (run: Run, ruleId: string) =>
+  run.findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`);
 
 /** Exit 1 (ok.conf's bad value is an error), the refusal at nginx.conf:3:13, and ok.conf linted. */
 function expectRefusedAndRestLinted(result: Run) {
@@ -167,11 +178,16 @@ describe('includes that try to leave the tree', () => {
     const result = run('root-link', dir, 'json', ['deploy']);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr.split('\n')[0]).toBe('cfglint: deploy is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that');
+    expect(result.stderr.split('\n')[0]).toBe(
+      'cfglint: deploy is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that',
+    );
   });
 
   test('every format (stylish, github, sarif, json, gitlab, junit, checkstyle) carries nothing of the targets', () => {
-    const dir = tree('formats', `events {}\nhttp {\n    include ../../../../../../../../proc/self/environ;\n    include evil.conf;\n    include ../../outside/*;\n    include conf.d/ok.conf;\n}\n`);
+    const dir = tree(
+      'formats',
+      `events {}\nhttp {\n    include ../../../../../../../../proc/self/environ;\n    include evil.conf;\n    include ../../outside/*;\n    include conf.d/ok.conf;\n}\n`,
+    );
     fs.symlinkSync(path.join(outside, secretName), path.join(dir, 'evil.conf'));
     for (const format of ['stylish', 'github', 'sarif', 'json', 'gitlab', 'junit', 'checkstyle']) {
       const result = run(`formats-${format}`, dir, format);
@@ -228,7 +244,9 @@ describe('include trees and masks built to run forever', () => {
     expect([0, 1]).toContain(result.status);
     const limits = result.findings.filter((f) => f.ruleId === 'include-limit');
     expect(limits).toHaveLength(1);
-    expect(limits[0].message).toMatch(/^Includes repeat files already expanded elsewhere into more than \d+ directives: this include and every later repeat are skipped$/);
+    expect(limits[0].message).toMatch(
+      /^Includes repeat files already expanded elsewhere into more than \d+ directives: this include and every later repeat are skipped$/,
+    );
     // Depth-first, the first include refused is one that brings in the last level.
     expect(limits[0].primary.file).toBe('level6.conf');
     expect(at(result, 'invalid-value')).toEqual(['conf.d/ok.conf:1:41']);

@@ -162,7 +162,8 @@ describe('hostile input', () => {
 
   test('BOM + CRLF', () => {
     const dir = caseDir('bom');
-    const text = '\ufeffhttp {\r\n  upstream app {\r\n    server 127.0.0.1:8000;\r\n  }\r\n  server {\r\n    listen 80;\r\n    location / {\r\n      proxy_pass http://app;\r\n    }\r\n  }\r\n}\r\n';
+    const text =
+      '\ufeffhttp {\r\n  upstream app {\r\n    server 127.0.0.1:8000;\r\n  }\r\n  server {\r\n    listen 80;\r\n    location / {\r\n      proxy_pass http://app;\r\n    }\r\n  }\r\n}\r\n';
     fs.writeFileSync(path.join(dir, 'nginx.conf'), text);
     const run = lint('bom-crlf', dir);
     // nginx reads the BOM as part of the first name: one positioned finding at 1:1, and the CRLF
@@ -390,7 +391,7 @@ describe('output sanitising', () => {
     writeHostileTree(dir);
   });
 
-  test('stylish: hostile values, paths and uWSGI escapes shown escaped on cfglint\'s own lines', () => {
+  test("stylish: hostile values, paths and uWSGI escapes shown escaped on cfglint's own lines", () => {
     const result = run('sanitise-stylish', cli, ['.'], { cwd: dir });
     expect(result.status).toBe(1);
     expectSafeLog('stylish', result.stdout + result.stderr, 'no-commands');
@@ -471,7 +472,9 @@ describe('output sanitising', () => {
     expect(mermaid.status).toBe(0);
     expectSafeLog('mermaid', mermaid.stdout, 'no-commands');
     expect(mermaid.stdout).not.toContain('%%');
-    expect(mermaid.stdout).toContain('server #37;#37;#123;init: #123;#39;theme#39;:#39;dark#39;#125;#125;#37;#37; a\\x1b#93;0;owned\\x07b x#96;#124;y\\rz<br/>listen 80');
+    expect(mermaid.stdout).toContain(
+      'server #37;#37;#123;init: #123;#39;theme#39;:#39;dark#39;#125;#125;#37;#37; a\\x1b#93;0;owned\\x07b x#96;#124;y\\rz<br/>listen 80',
+    );
     // Each node is one statement: an id, `["`, the label, `"]`.
     for (const line of mermaid.stdout.split('\n').filter((l) => /^ {2}\w+\["/.test(l))) expect(line).toMatch(/^ {2}\w+\["[^"]*"\]$/);
 
@@ -549,9 +552,19 @@ describe('output sanitising', () => {
     const big = caseDir('sanitise-epipe');
     // ~1 MB of stylish output, far more than a pipe holds, so the write meets the closed pipe.
     // One port per server, so that the first line stays the invalid-value of the first server (3000 servers on one port would be an nginx-default-server info first).
-    fs.writeFileSync(path.join(big, 'nginx.conf'), `http {\n${Array.from({ length: 3000 }, (_, i) => `  server { listen ${8000 + i}; send_timeout ${i}x; }\n`).join('')}}\n`);
-    for (const [failOn, expected] of [['never', 0], ['error', 1]] as const) {
-      const child = spawn(process.execPath, [cli, '--fail-on', failOn, '.'], { cwd: big, env: { PATH: process.env.PATH, SECRET_TOKEN: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
+    fs.writeFileSync(
+      path.join(big, 'nginx.conf'),
+      `http {\n${Array.from({ length: 3000 }, (_, i) => `  server { listen ${8000 + i}; send_timeout ${i}x; }\n`).join('')}}\n`,
+    );
+    for (const [failOn, expected] of [
+      ['never', 0],
+      ['error', 1],
+    ] as const) {
+      const child = spawn(process.execPath, [cli, '--fail-on', failOn, '.'], {
+        cwd: big,
+        env: { PATH: process.env.PATH, SECRET_TOKEN: SECRET },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       let first = '';
@@ -594,7 +607,11 @@ describe('bounded work', () => {
   }
 
   const findingsOf = (run: Run, ruleId: string, file: string) =>
-    run.report!.findings.filter((f) => f.ruleId === ruleId && (f.primary as { file: string }).file === file) as Array<{ message: string; help?: string; primary: { start: { line: number; column: number } } }>;
+    run.report!.findings.filter((f) => f.ruleId === ruleId && (f.primary as { file: string }).file === file) as Array<{
+      message: string;
+      help?: string;
+      primary: { start: { line: number; column: number } };
+    }>;
 
   test('did-you-mean on names of 100,000 characters', () => {
     const dir = boundedCase('suggest');
@@ -615,11 +632,19 @@ describe('bounded work', () => {
     fs.mkdirSync(path.join(dir, 'templates'));
     // Written out, every placeholder would be 2 GB (each value below nginx's 4095-byte token limit):
     // past the rendering's budget values are unknown.
-    fs.writeFileSync(path.join(dir, 'templates/default.conf.template'), `server {\n    listen 80;\n${'    add_header X-A $A;\n'.repeat(500_000)}    keepalive_timeout \${T};\n}\n`);
-    fs.writeFileSync(path.join(dir, 'docker-compose.yml'), `services:\n  nginx:\n    image: nginx\n    volumes:\n      - ./templates:/etc/nginx/templates\n    environment:\n      A: ${'a'.repeat(4_000)}\n      T: banana\n`);
+    fs.writeFileSync(
+      path.join(dir, 'templates/default.conf.template'),
+      `server {\n    listen 80;\n${'    add_header X-A $A;\n'.repeat(500_000)}    keepalive_timeout \${T};\n}\n`,
+    );
+    fs.writeFileSync(
+      path.join(dir, 'docker-compose.yml'),
+      `services:\n  nginx:\n    image: nginx\n    volumes:\n      - ./templates:/etc/nginx/templates\n    environment:\n      A: ${'a'.repeat(4_000)}\n      T: banana\n`,
+    );
     const run = lintBounded('envsubst', dir);
     // The value substituted at the last line is still judged, at its placeholder in the template.
-    const onValue = run.report!.findings.filter((f) => (f.primary as { file: string }).file === 'templates/default.conf.template' && String(f.message).includes('banana')) as Array<{ primary: { start: { line: number; column: number } } }>;
+    const onValue = run.report!.findings.filter(
+      (f) => (f.primary as { file: string }).file === 'templates/default.conf.template' && String(f.message).includes('banana'),
+    ) as Array<{ primary: { start: { line: number; column: number } } }>;
     expect(onValue.map((f) => [f.primary.start.line, f.primary.start.column])).toEqual([[500_003, 23]]);
   });
 
@@ -638,9 +663,15 @@ describe('bounded work', () => {
     // Lines without NUL or "=" in another section: each once searched to the end of the file.
     fs.writeFileSync(path.join(dir, 'uwsgi.ini'), `[uwsgi]\nhttp-socket = :9000\n[other]\n${'novalue\n'.repeat(500_000)}`);
     fs.mkdirSync(path.join(dir, 'etc/security'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'etc/security/limits.conf'), `${Array.from({ length: 300_000 }, (_, i) => `user${i % 1000} soft nofile ${1024 + i}`).join('\n')}\nbad line\n`);
+    fs.writeFileSync(
+      path.join(dir, 'etc/security/limits.conf'),
+      `${Array.from({ length: 300_000 }, (_, i) => `user${i % 1000} soft nofile ${1024 + i}`).join('\n')}\nbad line\n`,
+    );
     fs.mkdirSync(path.join(dir, 'conf'));
-    fs.writeFileSync(path.join(dir, 'conf/server.xml'), `<Server port="8005" shutdown="SHUTDOWN">\n${'  <Listener className="org.apache.catalina.startup.VersionLoggerListener"/>\n'.repeat(300_000)}  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="x"/>\n  </Service>\n</Server>\n`);
+    fs.writeFileSync(
+      path.join(dir, 'conf/server.xml'),
+      `<Server port="8005" shutdown="SHUTDOWN">\n${'  <Listener className="org.apache.catalina.startup.VersionLoggerListener"/>\n'.repeat(300_000)}  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="x"/>\n  </Service>\n</Server>\n`,
+    );
     const run = lintBounded('scans', dir);
     // The one bad limits.conf line, at the end, is found in its place.
     expect(findingsOf(run, 'limits-syntax', 'etc/security/limits.conf').map((f) => f.primary.start.line)).toEqual([300_001]);
@@ -650,7 +681,10 @@ describe('bounded work', () => {
   test('server.xml with 50,000 open elements and as many end tags that match none', () => {
     const dir = boundedCase('xml-nesting');
     fs.mkdirSync(path.join(dir, 'conf'));
-    fs.writeFileSync(path.join(dir, 'conf/server.xml'), `<Server port="8005" shutdown="SHUTDOWN">\n${'<a>\n'.repeat(50_000)}${'</b>\n'.repeat(50_000)}</Server>\n`);
+    fs.writeFileSync(
+      path.join(dir, 'conf/server.xml'),
+      `<Server port="8005" shutdown="SHUTDOWN">\n${'<a>\n'.repeat(50_000)}${'</b>\n'.repeat(50_000)}</Server>\n`,
+    );
     const run = lintBounded('xml-nesting', dir);
     expect(run.report!.findings.some((f) => (f.primary as { file: string }).file === 'conf/server.xml')).toBe(true);
   });
@@ -658,21 +692,39 @@ describe('bounded work', () => {
   test('value chains that double: gunicorn, Tomcat, Spring, Dockerfile, shell, Kubernetes', () => {
     const dir = boundedCase('chains');
     fs.mkdirSync(path.join(dir, 'gunicorn'));
-    fs.writeFileSync(path.join(dir, 'gunicorn/gunicorn.conf.py'), `a = "x"\n${'a = a + a\n'.repeat(30)}b = ("x",)\n${'b = (b, b)\n'.repeat(30)}bind = a\nproc_name = a\nraw_env = b\n`);
+    fs.writeFileSync(
+      path.join(dir, 'gunicorn/gunicorn.conf.py'),
+      `a = "x"\n${'a = a + a\n'.repeat(30)}b = ("x",)\n${'b = (b, b)\n'.repeat(30)}bind = a\nproc_name = a\nraw_env = b\n`,
+    );
     fs.mkdirSync(path.join(dir, 'tomcat/conf'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'tomcat/conf/server.xml'), '<Server port="8005" shutdown="SHUTDOWN"><Service name="C"><Connector port="${p30}" protocol="HTTP/1.1"/></Service></Server>\n');
-    fs.writeFileSync(path.join(dir, 'tomcat/conf/catalina.properties'), `p0=8080\n${Array.from({ length: 30 }, (_, i) => `p${i + 1}=\${p${i}}\${p${i}}\${p${i}}`).join('\n')}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'tomcat/conf/server.xml'),
+      '<Server port="8005" shutdown="SHUTDOWN"><Service name="C"><Connector port="${p30}" protocol="HTTP/1.1"/></Service></Server>\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'tomcat/conf/catalina.properties'),
+      `p0=8080\n${Array.from({ length: 30 }, (_, i) => `p${i + 1}=\${p${i}}\${p${i}}\${p${i}}`).join('\n')}\n`,
+    );
     const spring = path.join(dir, 'spring/src/main/resources');
     fs.mkdirSync(spring, { recursive: true });
     const wide = Array.from({ length: 10 }, (_, i) => `p${i + 1}=${`\${p${i}}`.repeat(8)}`).join('\n');
-    fs.writeFileSync(path.join(spring, 'application.properties'), `p0=8\n${wide}\nserver.port=\${p10}\nserver.address=${'${a:'.repeat(50_000)}x${'}'.repeat(50_000)}\n`);
+    fs.writeFileSync(
+      path.join(spring, 'application.properties'),
+      `p0=8\n${wide}\nserver.port=\${p10}\nserver.address=${'${a:'.repeat(50_000)}x${'}'.repeat(50_000)}\n`,
+    );
     fs.mkdirSync(path.join(dir, 'docker'));
-    fs.writeFileSync(path.join(dir, 'docker/Dockerfile'), `FROM python:3.12\nENV A0=xx\n${Array.from({ length: 40 }, (_, i) => `ENV A${i + 1}=\${A${i}}\${A${i}}`).join('\n')}\nCMD gunicorn --bind 0.0.0.0:8000 --name $A40 app:app\n`);
+    fs.writeFileSync(
+      path.join(dir, 'docker/Dockerfile'),
+      `FROM python:3.12\nENV A0=xx\n${Array.from({ length: 40 }, (_, i) => `ENV A${i + 1}=\${A${i}}\${A${i}}`).join('\n')}\nCMD gunicorn --bind 0.0.0.0:8000 --name $A40 app:app\n`,
+    );
     fs.mkdirSync(path.join(dir, 'shell'));
     fs.writeFileSync(path.join(dir, 'shell/start.sh'), `#!/bin/sh\nA=xx\n${'A="$A$A"\n'.repeat(40)}exec gunicorn --bind 0.0.0.0:8001 --name "$A" app:app\n`);
     fs.mkdirSync(path.join(dir, 'k8s'));
     const k8sEnv = Array.from({ length: 40 }, (_, i) => `            - name: A${i + 1}\n              value: "$(A${i})$(A${i})"`).join('\n');
-    fs.writeFileSync(path.join(dir, 'k8s/app.yaml'), `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          command: ["gunicorn", "--bind", "0.0.0.0:8002", "--name", "$(A40)", "--log-file", "${'$(X)x'.repeat(200_000)}"]\n          env:\n            - name: A0\n              value: "xx"\n${k8sEnv}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'k8s/app.yaml'),
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          command: ["gunicorn", "--bind", "0.0.0.0:8002", "--name", "$(A40)", "--log-file", "${'$(X)x'.repeat(200_000)}"]\n          env:\n            - name: A0\n              value: "xx"\n${k8sEnv}\n`,
+    );
     const run = lintBounded('chains', dir);
     expect(run.report!.findings.filter((f) => String(f.ruleId) === 'internal-error')).toEqual([]);
     // No value of 64 KiB or more reaches the output.
@@ -683,7 +735,10 @@ describe('bounded work', () => {
     const dir = boundedCase('yaml-keys');
     const resources = path.join(dir, 'app/src/main/resources');
     fs.mkdirSync(resources, { recursive: true });
-    fs.writeFileSync(path.join(resources, 'application.yml'), `server:\n  port: 8080\n${Array.from({ length: 100_000 }, (_, i) => `k${i}:\n  v: ${i}`).join('\n')}\nserver: again\n`);
+    fs.writeFileSync(
+      path.join(resources, 'application.yml'),
+      `server:\n  port: 8080\n${Array.from({ length: 100_000 }, (_, i) => `k${i}:\n  v: ${i}`).join('\n')}\nserver: again\n`,
+    );
     const run = lintBounded('yaml-keys', dir);
     // The key given twice (SnakeYAML refuses the file) is found at the end, line 200,003.
     const yaml = run.report!.findings.filter((f) => (f.primary as { file: string }).file === 'app/src/main/resources/application.yml');

@@ -39,7 +39,7 @@ describe('relay', () => {
     return port;
   }
 
-  it('delays data and the backend\'s FIN by its delay, in order, and counts connections', async () => {
+  it("delays data and the backend's FIN by its delay, in order, and counts connections", async () => {
     if (!(await secondLoopback())) {
       console.log('skipped: 127.0.0.2 cannot be bound here');
       return;
@@ -63,7 +63,7 @@ describe('relay', () => {
     expect(relay!.connections).toBe(1);
   });
 
-  it('holds the backend\'s close back by its delay, so nginx can still send on a closed connection', async () => {
+  it("holds the backend's close back by its delay, so nginx can still send on a closed connection", async () => {
     if (!(await secondLoopback())) {
       console.log('skipped: 127.0.0.2 cannot be bound here');
       return;
@@ -94,16 +94,21 @@ describe('relay', () => {
 
 describe('log lines', () => {
   it('keeps the level and message of an nginx error line, without time, pid, connection and client', () => {
-    const line = '2026/11/22 02:30:00 [error] 1234#1234: *45 upstream prematurely closed connection while reading response header from upstream, client: 127.0.0.1, server: , request: "POST / HTTP/1.1", upstream: "http://127.0.0.1:41234/", host: "127.0.0.1:40000"';
+    const line =
+      '2026/11/22 02:30:00 [error] 1234#1234: *45 upstream prematurely closed connection while reading response header from upstream, client: 127.0.0.1, server: , request: "POST / HTTP/1.1", upstream: "http://127.0.0.1:41234/", host: "127.0.0.1:40000"';
     expect(normalizeNginxLine(line)).toBe('[error] upstream prematurely closed connection while reading response header from upstream');
     expect(normalizeNginxLine('not a log line')).toBeUndefined();
   });
 
   it('replaces the temp dir, ports, pids and nginx temp-file numbers', () => {
-    expect(scrub('connect() to unix:/tmp/cfglint-lab-AbC123/run/app.sock failed', '/tmp/cfglint-lab-AbC123')).toBe('connect() to unix:<tree>/run/app.sock failed');
+    expect(scrub('connect() to unix:/tmp/cfglint-lab-AbC123/run/app.sock failed', '/tmp/cfglint-lab-AbC123')).toBe(
+      'connect() to unix:<tree>/run/app.sock failed',
+    );
     expect(scrub('behind 127.0.0.1:44545 and localhost:8000')).toBe('behind 127.0.0.1:<port> and localhost:<port>');
     expect(scrub('WORKER TIMEOUT (pid:5678)')).toBe('WORKER TIMEOUT (pid:N)');
-    expect(scrub('buffered to a temporary file /tmp/cfglint-lab-x1/nginx/tmp/client_body/0000000007')).toBe('buffered to a temporary file <tree>/nginx/tmp/client_body/N');
+    expect(scrub('buffered to a temporary file /tmp/cfglint-lab-x1/nginx/tmp/client_body/0000000007')).toBe(
+      'buffered to a temporary file <tree>/nginx/tmp/client_body/N',
+    );
   });
 
   it('counts repeated lines and keeps the first-seen order', () => {
@@ -123,13 +128,16 @@ describe('log lines', () => {
     ]);
   });
 
-  it('strips gunicorn\'s and Tomcat\'s timestamps from the backend lines that match', () => {
+  it("strips gunicorn's and Tomcat's timestamps from the backend lines that match", () => {
     const output = [
       '[2026-11-22 02:30:00 +0000] [100] [INFO] Booting worker with pid: 101',
       '[2026-11-22 02:30:03 +0000] [100] [CRITICAL] WORKER TIMEOUT (pid:101)',
       '22-Nov-2026 02:30:00.123 SEVERE [main] org.apache.catalina.startup.Catalina.start failed',
     ].join('\n');
-    expect(backendLogLines(output, [/CRITICAL|SEVERE/])).toEqual(['[CRITICAL] WORKER TIMEOUT (pid:N)', 'SEVERE [main] org.apache.catalina.startup.Catalina.start failed']);
+    expect(backendLogLines(output, [/CRITICAL|SEVERE/])).toEqual([
+      '[CRITICAL] WORKER TIMEOUT (pid:N)',
+      'SEVERE [main] org.apache.catalina.startup.Catalina.start failed',
+    ]);
   });
 });
 

@@ -15,16 +15,34 @@ const ROOT = join(__dirname, '..', '..');
 
 /** The cross-file rules the proof-lab issue lists, each of which must have an experiment. */
 const CROSS_FILE_RULES = [
-  'upstream-keepalive-timeout', 'upstream-keepalive-requests', 'upstream-keepalive-http10',
-  'upstream-protocol-mismatch', 'upstream-unreachable', 'listen-backlog-somaxconn',
-  'worker-connections-nofile', 'proxy-read-timeout-backend', 'header-size-backend',
-  'body-size-backend', 'upstream-socket-permission', 'uwsgi-value-units', 'lb-idle-timeout',
+  'upstream-keepalive-timeout',
+  'upstream-keepalive-requests',
+  'upstream-keepalive-http10',
+  'upstream-protocol-mismatch',
+  'upstream-unreachable',
+  'listen-backlog-somaxconn',
+  'worker-connections-nofile',
+  'proxy-read-timeout-backend',
+  'header-size-backend',
+  'body-size-backend',
+  'upstream-socket-permission',
+  'uwsgi-value-units',
+  'lb-idle-timeout',
 ];
 
 function result(overrides: Partial<ExperimentResult>): ExperimentResult {
   return {
-    id: 'upstream-unreachable', rule: 'upstream-unreachable', setup: 'setup', nginxVersion: 'nginx/1.22.1', backend: 'gunicorn 20.1.0',
-    backendLogName: 'backend', expected: 'reproduces', reproduced: true, cfglintAgrees: true, date: '2026-11-22T00:00:00.000Z', durationMs: 1000,
+    id: 'upstream-unreachable',
+    rule: 'upstream-unreachable',
+    setup: 'setup',
+    nginxVersion: 'nginx/1.22.1',
+    backend: 'gunicorn 20.1.0',
+    backendLogName: 'backend',
+    expected: 'reproduces',
+    reproduced: true,
+    cfglintAgrees: true,
+    date: '2026-11-22T00:00:00.000Z',
+    durationMs: 1000,
     ...overrides,
   };
 }
@@ -52,7 +70,11 @@ describe('experiments', () => {
 describe('selectExperiments', () => {
   it('takes a rule id (all its experiments) or an experiment id, and rejects an unknown one', () => {
     expect(selectExperiments([]).length).toBe(EXPERIMENTS.length);
-    expect(selectExperiments(['upstream-keepalive-timeout']).map((e) => e.id).sort()).toEqual(['upstream-keepalive-timeout', 'upstream-keepalive-timeout-tomcat', 'upstream-keepalive-timeout-uvicorn']);
+    expect(
+      selectExperiments(['upstream-keepalive-timeout'])
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['upstream-keepalive-timeout', 'upstream-keepalive-timeout-tomcat', 'upstream-keepalive-timeout-uvicorn']);
     expect(selectExperiments(['upstream-keepalive-timeout-tomcat']).map((e) => e.id)).toEqual(['upstream-keepalive-timeout-tomcat']);
     expect(() => selectExperiments(['no-such-rule'])).toThrow('no experiment for no-such-rule');
   });
@@ -85,8 +107,26 @@ describe('holds', () => {
 describe('renderEvidence', () => {
   it('gives every experiment a row with its anchor, and says "not run" for one without a result', () => {
     const measured = result({
-      broken: { requests: 40, failures: 40, statuses: { 502: 40 }, nginxLog: ['[error] connect() failed (111: Connection refused) while connecting to upstream (40×)'], backendLog: [], cfglint: { fired: true, findings: [], readerProblems: [] }, tree: {}, durationMs: 1 },
-      fixed: { requests: 40, failures: 0, statuses: { 200: 40 }, nginxLog: [], backendLog: [], cfglint: { fired: false, findings: [], readerProblems: [] }, tree: {}, durationMs: 1 },
+      broken: {
+        requests: 40,
+        failures: 40,
+        statuses: { 502: 40 },
+        nginxLog: ['[error] connect() failed (111: Connection refused) while connecting to upstream (40×)'],
+        backendLog: [],
+        cfglint: { fired: true, findings: [], readerProblems: [] },
+        tree: {},
+        durationMs: 1,
+      },
+      fixed: {
+        requests: 40,
+        failures: 0,
+        statuses: { 200: 40 },
+        nginxLog: [],
+        backendLog: [],
+        cfglint: { fired: false, findings: [], readerProblems: [] },
+        tree: {},
+        durationMs: 1,
+      },
     });
     const markdown = renderEvidence(new Map([[measured.id, measured]]));
     const rows = markdown.split('\n').filter((line) => line.startsWith('| <a id='));
@@ -107,7 +147,11 @@ describe('runExperiment, for a race', () => {
   function race(attempts: number | undefined, failingFrom: number): { experiment: Experiment; brokenRuns: () => number } {
     let brokenRuns = 0;
     const experiment: Experiment = {
-      id: 'race', rule: 'upstream-keepalive-timeout', backend: 'none', setup: 'a race', expected: 'reproduces',
+      id: 'race',
+      rule: 'upstream-keepalive-timeout',
+      backend: 'none',
+      setup: 'a race',
+      expected: 'reproduces',
       ...(attempts !== undefined ? { attempts } : {}),
       async run(lab: LabRun, variant: Variant): Promise<Outcome> {
         // The smallest tree the rule fires on (broken) and does not (fixed).

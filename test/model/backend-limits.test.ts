@@ -54,7 +54,10 @@ describe('uWSGI', () => {
   const ini = (...lines: string[]) => `[uwsgi]\nmodule = app:application\n${lines.map((line) => `${line}\n`).join('')}`;
 
   test('a unix socket with harakiri, limit-post, buffer-size, chmod-socket and uid', () => {
-    const limits = limitsOf({ 'app.ini': ini('socket = /run/app.sock', 'harakiri = 30', 'limit-post = 1024', 'buffer-size = 8192', 'chmod-socket = 660', 'uid = app') }, 'uwsgi');
+    const limits = limitsOf(
+      { 'app.ini': ini('socket = /run/app.sock', 'harakiri = 30', 'limit-post = 1024', 'buffer-size = 8192', 'chmod-socket = 660', 'uid = app') },
+      'uwsgi',
+    );
     expect(limits.workerTimeout?.setting).toMatchObject({ name: 'harakiri', value: 30_000 });
     expect(limits.workerTimeout?.log).toContain('HARAKIRI');
     expect(limits.requestBody.map((limit) => [limit.setting.name, limit.bytes, limit.scope])).toEqual([['limit-post', 1024, 'every request body']]);
@@ -77,7 +80,7 @@ describe('Tomcat and Spring Boot', () => {
   const serverXml = (attributes: string) =>
     `<Server port="8005" shutdown="SHUTDOWN">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1"${attributes} />\n  </Service>\n</Server>\n`;
 
-  test('server.xml: the connector\'s header and form-post limits under the attribute names written; no worker timeout', () => {
+  test("server.xml: the connector's header and form-post limits under the attribute names written; no worker timeout", () => {
     const limits = limitsOf({ 'conf/server.xml': serverXml(' maxHttpHeaderSize="16384"') }, 'tomcat');
     expect(limits.requestHead.map((limit) => [limit.setting.name, limit.limit, explicitAt(limit)])).toEqual([['maxHttpHeaderSize', 16384, 'file']]);
     // Tomcat's documented maxPostSize default, 2 MiB.
@@ -101,7 +104,7 @@ describe('Tomcat and Spring Boot', () => {
 describe('uvicorn', () => {
   const dockerfile = (args: string[]) => `FROM python:3.12-slim\nCMD ${JSON.stringify(['uvicorn', 'app:app', '--port', '8000', ...args])}\n`;
 
-  test('--http h11: h11\'s buffer is the head limit, at most info', () => {
+  test("--http h11: h11's buffer is the head limit, at most info", () => {
     const limits = limitsOf({ Dockerfile: dockerfile(['--http', 'h11', '--h11-max-incomplete-event-size', '8192']) }, 'uvicorn');
     expect(limits.requestHead.map((limit) => [limit.limit, limit.measure, limit.maxSeverity])).toEqual([[8192, 'total', 'info']]);
     expect(limits.requestBody).toEqual([]);

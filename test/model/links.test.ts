@@ -45,7 +45,8 @@ function keepaliveNginx(address: string): string {
   ].join('\n');
 }
 
-const uwsgiPassNginx = (address: string) => `server {\n    listen 80;\n    location / {\n        include uwsgi_params;\n        uwsgi_pass ${address};\n    }\n}\n`;
+const uwsgiPassNginx = (address: string) =>
+  `server {\n    listen 80;\n    location / {\n        include uwsgi_params;\n        uwsgi_pass ${address};\n    }\n}\n`;
 
 describe('addresses', () => {
   test('loopback names and /var/run', () => {
@@ -83,15 +84,17 @@ describe('linking files on disk', () => {
   });
 
   test('loopback ports, all-interface binds, socket paths across /var/run, and nothing else', () => {
-    expect(links({
-      'app.conf': nginx,
-      'all/gunicorn.conf.py': 'bind = "0.0.0.0:8000"\n',
-      'direct/gunicorn.conf.py': 'bind = "127.0.0.1:9000"\n',
-      'sock/gunicorn.conf.py': 'bind = "unix:/run/app.sock"\n',
-      'elsewhere/gunicorn.conf.py': 'bind = "10.0.0.7:8000"\n',
-      'other/gunicorn.conf.py': 'bind = "127.0.0.1:8001"\n',
-      'uwsgi.ini': '[uwsgi]\nsocket = /var/run/uwsgi.sock\n',
-    })).toEqual([
+    expect(
+      links({
+        'app.conf': nginx,
+        'all/gunicorn.conf.py': 'bind = "0.0.0.0:8000"\n',
+        'direct/gunicorn.conf.py': 'bind = "127.0.0.1:9000"\n',
+        'sock/gunicorn.conf.py': 'bind = "unix:/run/app.sock"\n',
+        'elsewhere/gunicorn.conf.py': 'bind = "10.0.0.7:8000"\n',
+        'other/gunicorn.conf.py': 'bind = "127.0.0.1:8001"\n',
+        'uwsgi.ini': '[uwsgi]\nsocket = /var/run/uwsgi.sock\n',
+      }),
+    ).toEqual([
       'app.conf: 127.0.0.1:8000 -> gunicorn all/gunicorn.conf.py (same-address)',
       'app.conf: unix:/var/run/app.sock -> gunicorn sock/gunicorn.conf.py (same-socket-path)',
       'app.conf: localhost:9000 -> gunicorn direct/gunicorn.conf.py (same-address)',
@@ -101,7 +104,7 @@ describe('linking files on disk', () => {
 });
 
 describe('compose services', () => {
-  test('the issue\'s stack: gthread behind upstream keep-alive is upstream-keepalive-timeout; HTTP to a uWSGI socket is a protocol mismatch', () => {
+  test("the issue's stack: gthread behind upstream keep-alive is upstream-keepalive-timeout; HTTP to a uWSGI socket is a protocol mismatch", () => {
     const findings = lint({
       'docker-compose.yml': [
         'services:',
@@ -127,25 +130,28 @@ describe('compose services', () => {
   });
 
   test('command as a list, entrypoint with command, and the bind from GUNICORN_CMD_ARGS', () => {
-    expect(links({
-      'compose.yaml': [
-        'services:',
-        '  listed:',
-        '    image: python:3.12',
-        '    command: ["gunicorn", "--bind", "0.0.0.0:8001", "app:app"]',
-        '  entry:',
-        '    image: python:3.12',
-        '    entrypoint: ["gunicorn"]',
-        '    command: ["--bind=0.0.0.0:8002", "app:app"]',
-        '  fromenv:',
-        '    image: python:3.12',
-        '    command: gunicorn app:app',
-        '    environment:',
-        '      GUNICORN_CMD_ARGS: "--bind=0.0.0.0:8003 --workers 2"',
-        '',
-      ].join('\n'),
-      'nginx.conf': 'server {\n    location /a { proxy_pass http://listed:8001; }\n    location /b { proxy_pass http://entry:8002; }\n    location /c { proxy_pass http://fromenv:8003; }\n    location /d { proxy_pass http://fromenv:8001; }\n}\n',
-    })).toEqual([
+    expect(
+      links({
+        'compose.yaml': [
+          'services:',
+          '  listed:',
+          '    image: python:3.12',
+          '    command: ["gunicorn", "--bind", "0.0.0.0:8001", "app:app"]',
+          '  entry:',
+          '    image: python:3.12',
+          '    entrypoint: ["gunicorn"]',
+          '    command: ["--bind=0.0.0.0:8002", "app:app"]',
+          '  fromenv:',
+          '    image: python:3.12',
+          '    command: gunicorn app:app',
+          '    environment:',
+          '      GUNICORN_CMD_ARGS: "--bind=0.0.0.0:8003 --workers 2"',
+          '',
+        ].join('\n'),
+        'nginx.conf':
+          'server {\n    location /a { proxy_pass http://listed:8001; }\n    location /b { proxy_pass http://entry:8002; }\n    location /c { proxy_pass http://fromenv:8003; }\n    location /d { proxy_pass http://fromenv:8001; }\n}\n',
+      }),
+    ).toEqual([
       'nginx.conf: listed:8001 -> gunicorn compose.yaml (compose-service)',
       'nginx.conf: entry:8002 -> gunicorn compose.yaml (compose-service)',
       'nginx.conf: fromenv:8003 -> gunicorn compose.yaml (compose-service)',
@@ -153,30 +159,34 @@ describe('compose services', () => {
   });
 
   test('container_name and network aliases resolve like the service name; hostname does not', () => {
-    expect(links({
-      'docker-compose.yml': [
-        'services:',
-        '  web:',
-        '    image: python:3.12',
-        '    container_name: myapp',
-        '    hostname: webhost',
-        '    command: gunicorn app:app -b 0.0.0.0:8000',
-        '    networks:',
-        '      backend:',
-        '        aliases: [api]',
-        'networks:',
-        '  backend: {}',
-        '',
-      ].join('\n'),
-      'nginx.conf': 'server {\n    location /a { proxy_pass http://myapp:8000; }\n    location /b { proxy_pass http://api:8000; }\n    location /c { proxy_pass http://webhost:8000; }\n}\n',
-    })).toEqual([
+    expect(
+      links({
+        'docker-compose.yml': [
+          'services:',
+          '  web:',
+          '    image: python:3.12',
+          '    container_name: myapp',
+          '    hostname: webhost',
+          '    command: gunicorn app:app -b 0.0.0.0:8000',
+          '    networks:',
+          '      backend:',
+          '        aliases: [api]',
+          'networks:',
+          '  backend: {}',
+          '',
+        ].join('\n'),
+        'nginx.conf':
+          'server {\n    location /a { proxy_pass http://myapp:8000; }\n    location /b { proxy_pass http://api:8000; }\n    location /c { proxy_pass http://webhost:8000; }\n}\n',
+      }),
+    ).toEqual([
       'nginx.conf: myapp:8000 -> gunicorn docker-compose.yml (compose-service)',
       'nginx.conf: api:8000 -> gunicorn docker-compose.yml (compose-service)',
     ]);
   });
 
-  test('a server the image starts is in the service that mounts its config (Tomcat\'s server.xml, a uWSGI ini)', () => {
-    const serverXml = '<Server port="8005" shutdown="SHUTDOWN">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000" />\n    <Engine name="Catalina" defaultHost="localhost"><Host name="localhost" appBase="webapps" /></Engine>\n  </Service>\n</Server>\n';
+  test("a server the image starts is in the service that mounts its config (Tomcat's server.xml, a uWSGI ini)", () => {
+    const serverXml =
+      '<Server port="8005" shutdown="SHUTDOWN">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000" />\n    <Engine name="Catalina" defaultHost="localhost"><Host name="localhost" appBase="webapps" /></Engine>\n  </Service>\n</Server>\n';
     const compose = [
       'services:',
       '  tomcat:',
@@ -207,27 +217,34 @@ describe('compose services', () => {
   });
 
   test('a config copied into a service whose command the tree gives is not what that service runs', () => {
-    expect(links({
-      'docker-compose.yml': 'services:\n  web:\n    build: .\n    command: gunicorn app:app -b 0.0.0.0:8000\n',
-      Dockerfile: 'FROM python:3.12\nCOPY . /app\n',
-      'old/uwsgi.ini': '[uwsgi]\nhttp-socket = :8000\n',
-      'nginx.conf': keepaliveNginx('web:8000'),
-    })).toEqual(['nginx.conf: web:8000 -> gunicorn docker-compose.yml (compose-service)']);
+    expect(
+      links({
+        'docker-compose.yml': 'services:\n  web:\n    build: .\n    command: gunicorn app:app -b 0.0.0.0:8000\n',
+        Dockerfile: 'FROM python:3.12\nCOPY . /app\n',
+        'old/uwsgi.ini': '[uwsgi]\nhttp-socket = :8000\n',
+        'nginx.conf': keepaliveNginx('web:8000'),
+      }),
+    ).toEqual(['nginx.conf: web:8000 -> gunicorn docker-compose.yml (compose-service)']);
   });
 
   test('a Spring Boot service links by its name too', () => {
-    expect(links({
-      'compose.yaml': 'services:\n  api:\n    image: eclipse-temurin:21\n    command: java -jar app.jar --server.port=8081\n',
-      'nginx.conf': keepaliveNginx('api:8081'),
-    })).toEqual(['nginx.conf: api:8081 -> spring-boot compose.yaml (compose-service)']);
+    expect(
+      links({
+        'compose.yaml': 'services:\n  api:\n    image: eclipse-temurin:21\n    command: java -jar app.jar --server.port=8081\n',
+        'nginx.conf': keepaliveNginx('api:8081'),
+      }),
+    ).toEqual(['nginx.conf: api:8081 -> spring-boot compose.yaml (compose-service)']);
   });
 
   test('an env_file of the tree sets GUNICORN_CMD_ARGS; environment: wins over it', () => {
-    const compose = (extra: string) => `services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app\n    env_file:\n      - ./deploy/web.env\n${extra}`;
+    const compose = (extra: string) =>
+      `services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app\n    env_file:\n      - ./deploy/web.env\n${extra}`;
     const envFile = '# web settings\nexport GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000 --worker-class gthread"\nSECRET=x # not part of it\n';
     const model = modelOf({ 'docker-compose.yml': compose(''), 'deploy/web.env': envFile, 'nginx.conf': keepaliveNginx('web:8000') });
     const [link] = linkDeployment(model);
-    expect(`${link.target.address.text} ${link.backend.settings.get('worker_class')?.value} ${link.listener.span.file}`).toBe('web:8000 gthread deploy/web.env');
+    expect(`${link.target.address.text} ${link.backend.settings.get('worker_class')?.value} ${link.listener.span.file}`).toBe(
+      'web:8000 gthread deploy/web.env',
+    );
     expect(model.launches[0].env.get('SECRET')?.value).toBe('x');
     const overridden = modelOf({
       'docker-compose.yml': compose('    environment:\n      GUNICORN_CMD_ARGS: "--bind 0.0.0.0:8000"\n'),
@@ -238,26 +255,28 @@ describe('compose services', () => {
   });
 
   test('uWSGI options from UWSGI_* environment variables (list form) and from an ini the service mounts', () => {
-    expect(links({
-      'docker-compose.yml': [
-        'services:',
-        '  envsock:',
-        '    image: python:3.12',
-        '    command: uwsgi --module app.wsgi',
-        '    environment:',
-        '      - UWSGI_SOCKET=:3031',
-        '  inisock:',
-        '    image: python:3.12',
-        '    command: uwsgi --ini /etc/uwsgi/app.ini',
-        '    volumes:',
-        '      - ./deploy/site.ini:/etc/uwsgi/app.ini:ro',
-        '',
-      ].join('\n'),
-      // Another ini with the mounted name but the wrong socket: the mount says which file is read.
-      'other/app.ini': '[uwsgi]\nsocket = :9999\n',
-      'deploy/site.ini': '[uwsgi]\nsocket = 0.0.0.0:3032\nmodule = app.wsgi\n',
-      'nginx.conf': uwsgiPassNginx('envsock:3031').replace('}\n}\n', '}\n    location /b { include uwsgi_params; uwsgi_pass inisock:3032; }\n}\n'),
-    })).toEqual([
+    expect(
+      links({
+        'docker-compose.yml': [
+          'services:',
+          '  envsock:',
+          '    image: python:3.12',
+          '    command: uwsgi --module app.wsgi',
+          '    environment:',
+          '      - UWSGI_SOCKET=:3031',
+          '  inisock:',
+          '    image: python:3.12',
+          '    command: uwsgi --ini /etc/uwsgi/app.ini',
+          '    volumes:',
+          '      - ./deploy/site.ini:/etc/uwsgi/app.ini:ro',
+          '',
+        ].join('\n'),
+        // Another ini with the mounted name but the wrong socket: the mount says which file is read.
+        'other/app.ini': '[uwsgi]\nsocket = :9999\n',
+        'deploy/site.ini': '[uwsgi]\nsocket = 0.0.0.0:3032\nmodule = app.wsgi\n',
+        'nginx.conf': uwsgiPassNginx('envsock:3031').replace('}\n}\n', '}\n    location /b { include uwsgi_params; uwsgi_pass inisock:3032; }\n}\n'),
+      }),
+    ).toEqual([
       'nginx.conf: envsock:3031 -> uwsgi docker-compose.yml (compose-service)',
       'nginx.conf: inisock:3032 -> uwsgi deploy/site.ini (compose-service)',
     ]);
@@ -292,7 +311,9 @@ describe('compose services', () => {
       'gunicorn.conf.py': 'bind = "0.0.0.0:7000"\n',
       'nginx.conf': keepaliveNginx('web:8000'),
     });
-    expect(linkDeployment(model).map((link) => `${link.backend.file} ${link.backend.settings.get('worker_class')?.value}`)).toEqual(['deploy/gunicorn-prod.py gthread']);
+    expect(linkDeployment(model).map((link) => `${link.backend.file} ${link.backend.settings.get('worker_class')?.value}`)).toEqual([
+      'deploy/gunicorn-prod.py gthread',
+    ]);
   });
 
   test('two projects that both call a service web stay apart; the project that mounts the config wins', () => {
@@ -314,23 +335,28 @@ describe('compose services', () => {
     // Only staging runs gthread (2 s keep-alive); prod's sync workers close after each response.
     expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout envs/staging/nginx/app.conf:3']);
     // A config beside neither project is linked where a service mounts it.
-    expect(links({
-      'envs/staging/docker-compose.yml': project('gthread'),
-      'envs/prod/docker-compose.yml': `${project('sync')}  nginx:\n    image: nginx\n    volumes:\n      - ../../shared/nginx:/etc/nginx/conf.d\n`,
-      'shared/nginx/app.conf': keepaliveNginx('web:8000'),
-    })).toEqual(['shared/nginx/app.conf: web:8000 -> gunicorn envs/prod/docker-compose.yml (compose-service)']);
+    expect(
+      links({
+        'envs/staging/docker-compose.yml': project('gthread'),
+        'envs/prod/docker-compose.yml': `${project('sync')}  nginx:\n    image: nginx\n    volumes:\n      - ../../shared/nginx:/etc/nginx/conf.d\n`,
+        'shared/nginx/app.conf': keepaliveNginx('web:8000'),
+      }),
+    ).toEqual(['shared/nginx/app.conf: web:8000 -> gunicorn envs/prod/docker-compose.yml (compose-service)']);
   });
 
-  test('an override file is merged into its project: one backend, with the override\'s command', () => {
+  test("an override file is merged into its project: one backend, with the override's command", () => {
     const model = modelOf({
-      'docker-compose.yml': 'services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -b 0.0.0.0:8000\n    environment:\n      GUNICORN_CMD_ARGS: "--keep-alive 30"\n',
+      'docker-compose.yml':
+        'services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -b 0.0.0.0:8000\n    environment:\n      GUNICORN_CMD_ARGS: "--keep-alive 30"\n',
       'docker-compose.override.yml': 'services:\n  web:\n    command: gunicorn app:app -b 0.0.0.0:8000 -k gthread\n',
       'nginx.conf': keepaliveNginx('web:8000'),
     });
     expect(model.backends.map((backend) => `${backend.kind} ${backend.name}`)).toEqual(['gunicorn web']);
     const [link] = linkDeployment(model);
     // The override's worker class, the base file's environment.
-    expect(`${link.listener.span.file} ${link.backend.settings.get('worker_class')?.value} ${link.backend.settings.get('keepalive')?.value}`).toBe('docker-compose.override.yml gthread 30000');
+    expect(`${link.listener.span.file} ${link.backend.settings.get('worker_class')?.value} ${link.backend.settings.get('keepalive')?.value}`).toBe(
+      'docker-compose.override.yml gthread 30000',
+    );
   });
 
   test('a variant file without image or build is another way the base service runs', () => {
@@ -340,7 +366,11 @@ describe('compose services', () => {
       'nginx.conf': keepaliveNginx('web:8000'),
     });
     // Two ways one service runs, equally close: alternatives (scopes.ts), judged each in turn.
-    expect(linkDeployment(model).map((link) => [link.backend, ...link.alternatives].map((backend) => `${backend.name} ${backend.settings.get('worker_class')?.value}`))).toEqual([['web sync', 'web gthread']]);
+    expect(
+      linkDeployment(model).map((link) =>
+        [link.backend, ...link.alternatives].map((backend) => `${backend.name} ${backend.settings.get('worker_class')?.value}`),
+      ),
+    ).toEqual([['web sync', 'web gthread']]);
     // The race holds for the gthread way only: at most info.
     const findings = lint({
       'compose.yaml': 'services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -b 0.0.0.0:8000\n',
@@ -356,8 +386,12 @@ describe('loopback and compose containers', () => {
 
   test('nginx on the host reaches a compose container only through a published port', () => {
     const tree = (ports: string) => ({ 'docker-compose.yml': stack(ports), 'nginx/site.conf': keepaliveNginx('127.0.0.1:8080') });
-    expect(links(tree('    ports:\n      - "127.0.0.1:8080:8000"\n'))).toEqual(['nginx/site.conf: 127.0.0.1:8080 -> gunicorn docker-compose.yml (same-address)']);
-    expect(links(tree('    ports:\n      - target: 8000\n        published: 8080\n'))).toEqual(['nginx/site.conf: 127.0.0.1:8080 -> gunicorn docker-compose.yml (same-address)']);
+    expect(links(tree('    ports:\n      - "127.0.0.1:8080:8000"\n'))).toEqual([
+      'nginx/site.conf: 127.0.0.1:8080 -> gunicorn docker-compose.yml (same-address)',
+    ]);
+    expect(links(tree('    ports:\n      - target: 8000\n        published: 8080\n'))).toEqual([
+      'nginx/site.conf: 127.0.0.1:8080 -> gunicorn docker-compose.yml (same-address)',
+    ]);
     // expose and a port published on a random host port reach nothing at 8080; nor is that proof nothing listens.
     const unpublished = tree('    expose: ["8000"]\n    ports: ["8000"]\n');
     expect(links(unpublished)).toEqual([]);
@@ -394,9 +428,10 @@ describe('loopback and compose containers', () => {
     expect(serious(lint(shared))).toEqual(['upstream-keepalive-timeout nginx/site.conf:3']);
   });
 
-  test('network_mode: host puts the backend on the host\'s loopback', () => {
-    expect(links({ 'docker-compose.yml': stack('    network_mode: host\n'), 'site.conf': keepaliveNginx('127.0.0.1:8000') }))
-      .toEqual(['site.conf: 127.0.0.1:8000 -> gunicorn docker-compose.yml (same-address)']);
+  test("network_mode: host puts the backend on the host's loopback", () => {
+    expect(links({ 'docker-compose.yml': stack('    network_mode: host\n'), 'site.conf': keepaliveNginx('127.0.0.1:8000') })).toEqual([
+      'site.conf: 127.0.0.1:8000 -> gunicorn docker-compose.yml (same-address)',
+    ]);
   });
 });
 
@@ -404,7 +439,7 @@ describe('socket paths as the servers resolve them', () => {
   // The model names the address without the repeated slashes: unix:/var/www/portal/portal.sock.
   const portalNginx = uwsgiPassNginx('unix:///var/www/portal/portal.sock');
 
-  test('uWSGI binds a relative socket in its chdir; nginx\'s repeated slashes name the same file', () => {
+  test("uWSGI binds a relative socket in its chdir; nginx's repeated slashes name the same file", () => {
     const tree = { 'portal.ini': '[uwsgi]\nchdir = /var/www/portal\nsocket = portal.sock\nmodule = portal.wsgi\n', 'nginx/portal.conf': portalNginx };
     expect(links(tree)).toEqual(['nginx/portal.conf: unix:/var/www/portal/portal.sock -> uwsgi portal.ini (same-socket-path)']);
     expect(serious(lint(tree))).toEqual([]);
@@ -412,8 +447,9 @@ describe('socket paths as the servers resolve them', () => {
 
   test('uWSGI without chdir binds in the working directory the launch gives; chdir2 comes too late to count', () => {
     const unit = '[Service]\nWorkingDirectory=/var/www/portal\nExecStart=/usr/bin/uwsgi --ini /etc/uwsgi/portal.ini\n';
-    expect(links({ 'portal.service': unit, 'etc/uwsgi/portal.ini': '[uwsgi]\nsocket = portal.sock\nchdir2 = /srv/elsewhere\n', 'portal.conf': portalNginx }))
-      .toEqual(['portal.conf: unix:/var/www/portal/portal.sock -> uwsgi etc/uwsgi/portal.ini (same-socket-path)']);
+    expect(
+      links({ 'portal.service': unit, 'etc/uwsgi/portal.ini': '[uwsgi]\nsocket = portal.sock\nchdir2 = /srv/elsewhere\n', 'portal.conf': portalNginx }),
+    ).toEqual(['portal.conf: unix:/var/www/portal/portal.sock -> uwsgi etc/uwsgi/portal.ini (same-socket-path)']);
   });
 
   test('a relative socket whose directory the tree does not give is no evidence either way', () => {
@@ -426,11 +462,17 @@ describe('socket paths as the servers resolve them', () => {
 
   test('gunicorn binds unix: paths against --chdir, itself relative to the working directory', () => {
     const nginx = 'upstream app {\n    server unix:/srv/app/run/gunicorn.sock;\n}\nserver {\n    location / { proxy_pass http://app; }\n}\n';
-    expect(links({ 'app.service': '[Service]\nExecStart=/venv/bin/gunicorn --chdir /srv/app --bind unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }))
-      .toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
-    expect(links({ 'app.service': '[Service]\nWorkingDirectory=/srv\nExecStart=/venv/bin/gunicorn --chdir app -b unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }))
-      .toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
-    expect(links({ 'app.service': '[Service]\nWorkingDirectory=/srv/app\nExecStart=/venv/bin/gunicorn -b unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }))
-      .toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
+    expect(
+      links({ 'app.service': '[Service]\nExecStart=/venv/bin/gunicorn --chdir /srv/app --bind unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }),
+    ).toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
+    expect(
+      links({
+        'app.service': '[Service]\nWorkingDirectory=/srv\nExecStart=/venv/bin/gunicorn --chdir app -b unix:run/gunicorn.sock app:app\n',
+        'app.conf': nginx,
+      }),
+    ).toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
+    expect(
+      links({ 'app.service': '[Service]\nWorkingDirectory=/srv/app\nExecStart=/venv/bin/gunicorn -b unix:run/gunicorn.sock app:app\n', 'app.conf': nginx }),
+    ).toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
   });
 });

@@ -59,7 +59,10 @@ describe('authenticationIn and listensOnlyLocally', () => {
 
 describe('snippets no main config includes', () => {
   test("another snippet's http-level deny all is no parent of this one's locations", () => {
-    const found = locations({ 'templates/access.conf': 'allow 10.0.0.0/8;\ndeny all;\n', 'templates/site.conf': 'server {\n  listen 80;\n  location /x { }\n}\n' });
+    const found = locations({
+      'templates/access.conf': 'allow 10.0.0.0/8;\ndeny all;\n',
+      'templates/site.conf': 'server {\n  listen 80;\n  location /x { }\n}\n',
+    });
     expect(accessList(found.get('/x')!)).toBeUndefined();
   });
 

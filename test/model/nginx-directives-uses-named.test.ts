@@ -13,7 +13,10 @@ describe('NginxDirectiveIndex.checkedUsesNamed', () => {
 
   test('every checked use of a name, includes followed, in order', () => {
     const uses = model.nginx.directives.checkedUsesNamed('error_log');
-    expect(uses.map((use) => [use.directive.file, use.directive.nameSpan.start.line])).toEqual([['nginx.conf', 3], ['extra.conf', 1]]);
+    expect(uses.map((use) => [use.directive.file, use.directive.nameSpan.start.line])).toEqual([
+      ['nginx.conf', 3],
+      ['extra.conf', 1],
+    ]);
   });
 
   test('an unterminated directive is not a checked use', () => {

@@ -8,11 +8,13 @@ import { headerDrops, HeaderListDirective } from '../../src/model/nginx-header-i
 
 const drops = (tree: MemoryTree, name: HeaderListDirective) => {
   const { model } = readTree({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} });
-  return model.nginx.scopes.flatMap((scope) => headerDrops(scope.http, name)).map((drop) => ({
-    at: drop.block.directive?.args.map((arg) => arg.value).join(' ') || drop.block.kind,
-    outer: drop.outer.kind,
-    dropped: drop.dropped.map((entry) => entry.directive.args[0].value),
-  }));
+  return model.nginx.scopes
+    .flatMap((scope) => headerDrops(scope.http, name))
+    .map((drop) => ({
+      at: drop.block.directive?.args.map((arg) => arg.value).join(' ') || drop.block.kind,
+      outer: drop.outer.kind,
+      dropped: drop.dropped.map((entry) => entry.directive.args[0].value),
+    }));
 };
 
 const conf = (...lines: string[]) => ({ 'nginx.conf': ['events {}', 'http {', ...lines, '}'].join('\n') });
@@ -34,12 +36,28 @@ describe('headerDrops', () => {
     const merged = conf('add_header_inherit merge;', 'add_header A 1;', 'server {', '  add_header B 1;', '  location /x { add_header C 1; }', '}');
     expect(drops(merged, 'add_header')).toEqual([]);
     // off: the location has nothing, so the nested location has nothing to lose.
-    const off = conf('server {', '  add_header A 1;', '  location /x {', '    add_header_inherit off;', '    location /x/y { add_header_inherit on; add_header B 1; }', '  }', '}');
+    const off = conf(
+      'server {',
+      '  add_header A 1;',
+      '  location /x {',
+      '    add_header_inherit off;',
+      '    location /x/y { add_header_inherit on; add_header B 1; }',
+      '  }',
+      '}',
+    );
     expect(drops(off, 'add_header')).toEqual([]);
   });
 
   test('add_trailer has its own switch; proxy_set_header has none', () => {
-    const tree = conf('add_header_inherit merge;', 'add_trailer T 1;', 'proxy_set_header P 1;', 'server {', '  add_trailer U 1;', '  proxy_set_header Q 1;', '}');
+    const tree = conf(
+      'add_header_inherit merge;',
+      'add_trailer T 1;',
+      'proxy_set_header P 1;',
+      'server {',
+      '  add_trailer U 1;',
+      '  proxy_set_header Q 1;',
+      '}',
+    );
     expect(drops(tree, 'add_trailer')).toEqual([{ at: 'server', outer: 'http', dropped: ['T'] }]);
     expect(drops(tree, 'proxy_set_header')).toEqual([{ at: 'server', outer: 'http', dropped: ['P'] }]);
   });

@@ -48,7 +48,7 @@ describe('invalidListenParameter', () => {
     expect(invalidListenParameter(['443', 'ssl', 'spdy'])).toBe(-1);
   });
 
-  test('udp only where the line may be a stream server\'s', () => {
+  test("udp only where the line may be a stream server's", () => {
     expect(invalidListenParameter(['53', 'udp'])).toBe(1);
     expect(invalidListenParameter(['53', 'udp'], true)).toBe(-1);
   });

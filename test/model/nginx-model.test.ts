@@ -61,7 +61,10 @@ describe('proxy_set_header inheritance', () => {
 
 describe('single-value inheritance', () => {
   test('the innermost level that sets a directive wins, and its position is kept', () => {
-    const tree = { 'nginx.conf': 'events {}\nhttp {\n  proxy_read_timeout 10s;\n  server {\n    location / {\n      proxy_read_timeout 30s;\n    }\n    location /b {}\n  }\n}\n' };
+    const tree = {
+      'nginx.conf':
+        'events {}\nhttp {\n  proxy_read_timeout 10s;\n  server {\n    location / {\n      proxy_read_timeout 30s;\n    }\n    location /b {}\n  }\n}\n',
+    };
     const own = locationAt(tree, '/').inherited('proxy_read_timeout')!;
     expect(own.entry.directive.args[0].value).toBe('30s');
     expect(own.entry.directive.span.start).toMatchObject({ line: 6, column: 7 });
@@ -114,9 +117,14 @@ describe('upstreams and passes', () => {
   test('each pass knows its module, location and target', () => {
     const { model } = read(tree);
     const summary = model.nginx.passes.map((p) => {
-      const target = p.target.kind === 'group' ? `group ${p.target.group.name}`
-        : p.target.kind === 'address' ? `${p.target.address.kind} ${p.target.address.kind === 'unix' ? p.target.address.path : `${p.target.address.host}:${p.target.address.port}`}`
-          : p.target.kind === 'unresolved' ? `unresolved ${p.target.host}` : 'variable';
+      const target =
+        p.target.kind === 'group'
+          ? `group ${p.target.group.name}`
+          : p.target.kind === 'address'
+            ? `${p.target.address.kind} ${p.target.address.kind === 'unix' ? p.target.address.path : `${p.target.address.host}:${p.target.address.port}`}`
+            : p.target.kind === 'unresolved'
+              ? `unresolved ${p.target.host}`
+              : 'variable';
       return `${p.location.directive!.args[0].value} ${p.module} ${target}`;
     });
     expect(summary).toEqual([

@@ -62,6 +62,11 @@ describe('invalid-value', () => {
   test('a directive named like an Object property (constructor, toString) is not a table entry', () => {
     // It used to find Object.prototype's members in the value table and crash the run.
     // Among enough nginx directives that the file reads as nginx (lookalike.ts), not as another server's.
-    expect(invalidValues({ 'nginx.conf': 'http {\n    constructor 1;\n    toString a;\n    __proto__ x;\n    server {\n        listen 80;\n        server_name a;\n        root /srv;\n        index index.html;\n    }\n}\n' })).toEqual([]);
+    expect(
+      invalidValues({
+        'nginx.conf':
+          'http {\n    constructor 1;\n    toString a;\n    __proto__ x;\n    server {\n        listen 80;\n        server_name a;\n        root /srv;\n        index index.html;\n    }\n}\n',
+      }),
+    ).toEqual([]);
   });
 });

@@ -7,8 +7,7 @@ import { readTree } from '../../src/engine/read-tree';
 import type { NginxBlock } from '../../src/model/nginx';
 import { analyzeRegex, CH, ifCondition, isInternalOnly, NginxVariables, partSpan, valueParts } from '../../src/model/nginx-variables';
 
-const scopeOf = (tree: MemoryTree) =>
-  readTree({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} }).model.nginx.scopes[0];
+const scopeOf = (tree: MemoryTree) => readTree({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} }).model.nginx.scopes[0];
 
 /** The innermost block whose directives include `name`. */
 function blockWith(tree: MemoryTree, name: string): { block: NginxBlock; variables: NginxVariables } {
@@ -21,7 +20,7 @@ function blockWith(tree: MemoryTree, name: string): { block: NginxBlock; variabl
 describe('analyzeRegex', () => {
   it('counts capturing groups, named ones included, and skips non-capturing and lookarounds', () => {
     expect(analyzeRegex('^/(a)(?:b)(?<c>d)(?=e)(?!f)(?<=g)(?<!h)$').groupCount).toBe(2);
-    expect(analyzeRegex('^/(?P<x>a)(?\'y\'b)\\((c)[(]$').groupCount).toBe(3);
+    expect(analyzeRegex("^/(?P<x>a)(?'y'b)\\((c)[(]$").groupCount).toBe(3);
     expect(analyzeRegex('^/static/').groupCount).toBe(0);
   });
 
@@ -64,8 +63,11 @@ describe('analyzeRegex', () => {
 
 describe('valueParts', () => {
   it('splits literal text, $name, ${name} and $1..$9 as nginx does ($10 is $1 then "0")', () => {
-    expect(valueParts('http://$host${uri}x/$10').map((p) => (p.kind === 'text' ? p.text : p.kind === 'variable' ? `var:${p.name}` : p.kind === 'capture' ? `cap:${p.index}` : p.kind)))
-      .toEqual(['http://', 'var:host', 'var:uri', 'x/', 'cap:1', '0']);
+    expect(
+      valueParts('http://$host${uri}x/$10').map((p) =>
+        p.kind === 'text' ? p.text : p.kind === 'variable' ? `var:${p.name}` : p.kind === 'capture' ? `cap:${p.index}` : p.kind,
+      ),
+    ).toEqual(['http://', 'var:host', 'var:uri', 'x/', 'cap:1', '0']);
     expect(valueParts('${1}').map((p) => p.kind)).toEqual(['capture']);
     expect(valueParts('100$').map((p) => p.kind)).toEqual(['text']);
   });

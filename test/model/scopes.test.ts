@@ -20,8 +20,12 @@ function lintTree(name: string, files: Record<string, string>, config: CfglintCo
   const root = writeFiles(path.join(work, name), files);
   const { report } = lintSync({ paths: ['.'], cwd: root, config });
   return {
-    findings: report.findings.filter((f) => f.severity !== 'info' || f.ruleId.startsWith('upstream-')).map((f) => `${f.severity} ${f.ruleId} ${f.primary.file}:${f.primary.start.line}`),
-    links: report.links.map((l) => `${l.nginx.span.file} -> ${l.backend.name} [${l.scope}]${l.alternatives.length ? ` or ${l.alternatives.map((a) => a.name).join(', ')}` : ''}`),
+    findings: report.findings
+      .filter((f) => f.severity !== 'info' || f.ruleId.startsWith('upstream-'))
+      .map((f) => `${f.severity} ${f.ruleId} ${f.primary.file}:${f.primary.start.line}`),
+    links: report.links.map(
+      (l) => `${l.nginx.span.file} -> ${l.backend.name} [${l.scope}]${l.alternatives.length ? ` or ${l.alternatives.map((a) => a.name).join(', ')}` : ''}`,
+    ),
   };
 }
 

@@ -37,15 +37,21 @@ const NODE_OWN: { exact?: string; prefix?: string; pattern?: RegExp; why: string
   { exact: process.execPath, why: 'node opens its own binary at start (to map its code)' },
   { exact: realOrSelf(process.execPath), why: 'the same, when the binary is reached through a link' },
   { exact: '/etc/ld.so.cache', why: 'the dynamic loader looks up shared libraries, before node runs' },
-  { pattern: /^\/(usr\/)?lib(64)?\/([\w-]+-linux-gnu\/)?[\w+.-]+\.so(\.\d+)*$/, why: 'the shared libraries node links against (libc, libm, libstdc++, libgcc_s …), opened by the loader' },
-  { exact: '/etc/ssl/openssl.cnf', why: 'OpenSSL\'s configuration, read when node initialises OpenSSL at start' },
-  { exact: '/etc/ssl/certs/ca-certificates.crt', why: 'the system CA bundle, which Debian\'s node loads at start' },
-  { exact: '/proc/self/maps', why: 'V8 and libuv read the process\'s own memory map (stack bounds, code range)' },
-  { exact: '/proc/self/cgroup', why: 'libuv finds the process\'s cgroup to size the heap by the container\'s memory limit' },
-  { prefix: '/sys/fs/cgroup/', why: 'libuv then reads that cgroup\'s memory limits; the path holds the cgroup\'s name' },
+  {
+    pattern: /^\/(usr\/)?lib(64)?\/([\w-]+-linux-gnu\/)?[\w+.-]+\.so(\.\d+)*$/,
+    why: 'the shared libraries node links against (libc, libm, libstdc++, libgcc_s …), opened by the loader',
+  },
+  { exact: '/etc/ssl/openssl.cnf', why: "OpenSSL's configuration, read when node initialises OpenSSL at start" },
+  { exact: '/etc/ssl/certs/ca-certificates.crt', why: "the system CA bundle, which Debian's node loads at start" },
+  { exact: '/proc/self/maps', why: "V8 and libuv read the process's own memory map (stack bounds, code range)" },
+  { exact: '/proc/self/cgroup', why: "libuv finds the process's cgroup to size the heap by the container's memory limit" },
+  { prefix: '/sys/fs/cgroup/', why: "libuv then reads that cgroup's memory limits; the path holds the cgroup's name" },
   { exact: '/proc/meminfo', why: 'libuv uv_get_total_memory, for the default heap size' },
   { exact: '/proc/sys/vm/overcommit_memory', why: 'V8 checks the overcommit policy before reserving memory' },
-  { exact: '/dev/null', why: 'node opens it read-only for itself when its standard streams are pipes (seen as here, under spawnSync); a device with no content' },
+  {
+    exact: '/dev/null',
+    why: 'node opens it read-only for itself when its standard streams are pipes (seen as here, under spawnSync); a device with no content',
+  },
 ];
 
 interface Trace {
@@ -57,8 +63,10 @@ interface Trace {
 }
 
 /** strace prints `\"` and octal or hex escapes in strings; the paths here are plain ASCII apart from those. */
-const unescape = (s: string) => s.replace(/\\(x[0-9a-f]{2}|[0-7]{1,3}|.)/g, (_m, e: string) =>
-  e[0] === 'x' ? String.fromCharCode(parseInt(e.slice(1), 16)) : /^[0-7]+$/.test(e) ? String.fromCharCode(parseInt(e, 8)) : e);
+const unescape = (s: string) =>
+  s.replace(/\\(x[0-9a-f]{2}|[0-7]{1,3}|.)/g, (_m, e: string) =>
+    e[0] === 'x' ? String.fromCharCode(parseInt(e.slice(1), 16)) : /^[0-7]+$/.test(e) ? String.fromCharCode(parseInt(e, 8)) : e,
+  );
 
 function traced(dir: string): Trace {
   const log = path.join(os.tmpdir(), `cfglint-strace-${process.pid}-${Date.now()}.log`);
@@ -96,9 +104,9 @@ maybe('cfglint under strace', () => {
 
   const within = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
   const allowed = (p: string, trees: string[]) =>
-    trees.some((dir) => within(p, dir) || within(p, realOrSelf(dir)))
-    || packageDirs.some((dir) => within(p, dir))
-    || NODE_OWN.some((entry) => entry.exact === p || (entry.prefix !== undefined && p.startsWith(entry.prefix)) || (entry.pattern?.test(p) ?? false));
+    trees.some((dir) => within(p, dir) || within(p, realOrSelf(dir))) ||
+    packageDirs.some((dir) => within(p, dir)) ||
+    NODE_OWN.some((entry) => entry.exact === p || (entry.prefix !== undefined && p.startsWith(entry.prefix)) || (entry.pattern?.test(p) ?? false));
 
   beforeAll(() => {
     if (!fs.existsSync(CLI)) {
@@ -115,24 +123,27 @@ maybe('cfglint under strace', () => {
       fs.mkdirSync(path.dirname(path.join(tree, name)), { recursive: true });
       fs.writeFileSync(path.join(tree, name), text);
     };
-    write('nginx/nginx.conf', [
-      'events {}',
-      'http {',
-      '    include ../../../../../../../../etc/passwd;',
-      '    include ../../../../../../../../proc/self/environ;',
-      '    include ../../beside.conf;',
-      '    include /etc/nginx/../../../../../etc/shadow;',
-      '    include /etc/passwd;',
-      '    include evil.conf;',
-      '    include rootfs/etc/*;',
-      '    include ../../../../../../../../etc/pass*;',
-      '    include conf.d/*.conf;',
-      '    include conf.d/[z-a].conf;',
-      '    include loop/*/*/*/*.conf;',
-      '    server { listen 8080; location / { uwsgi_pass 127.0.0.1:8000; } }',
-      '}',
-      '',
-    ].join('\n'));
+    write(
+      'nginx/nginx.conf',
+      [
+        'events {}',
+        'http {',
+        '    include ../../../../../../../../etc/passwd;',
+        '    include ../../../../../../../../proc/self/environ;',
+        '    include ../../beside.conf;',
+        '    include /etc/nginx/../../../../../etc/shadow;',
+        '    include /etc/passwd;',
+        '    include evil.conf;',
+        '    include rootfs/etc/*;',
+        '    include ../../../../../../../../etc/pass*;',
+        '    include conf.d/*.conf;',
+        '    include conf.d/[z-a].conf;',
+        '    include loop/*/*/*/*.conf;',
+        '    server { listen 8080; location / { uwsgi_pass 127.0.0.1:8000; } }',
+        '}',
+        '',
+      ].join('\n'),
+    );
     write('nginx/conf.d/ok.conf', 'server { listen 8081; }\n');
     fs.symlinkSync('/etc/passwd', path.join(tree, 'nginx/evil.conf'));
     fs.symlinkSync('/proc/self/environ', path.join(tree, 'nginx/conf.d/env.conf'));
@@ -142,15 +153,21 @@ maybe('cfglint under strace', () => {
     fs.symlinkSync('/etc', path.join(tree, 'etc-link'));
     write('uwsgi.ini', '[uwsgi]\nini = /etc/passwd\ninclude = ../../../../../../etc/passwd\nsocket = 127.0.0.1:8000\nmodule = app\n');
     write('Procfile', 'web: gunicorn -c /etc/passwd --bind 127.0.0.1:9000 app:app\n');
-    write('server.xml', '<?xml version="1.0"?>\n<!DOCTYPE Server [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<Server port="8005" shutdown="&x;"><Service name="Catalina"><Connector port="8080" protocol="HTTP/1.1"/></Service></Server>\n');
-    write('k8s/deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n          volumeMounts: [{name: etc, mountPath: /etc/nginx}]\n      volumes: [{name: etc, hostPath: {path: /etc}}]\n');
+    write(
+      'server.xml',
+      '<?xml version="1.0"?>\n<!DOCTYPE Server [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<Server port="8005" shutdown="&x;"><Service name="Catalina"><Connector port="8080" protocol="HTTP/1.1"/></Service></Server>\n',
+    );
+    write(
+      'k8s/deploy.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n          volumeMounts: [{name: etc, mountPath: /etc/nginx}]\n      volumes: [{name: etc, hostPath: {path: /etc}}]\n',
+    );
   });
 
   afterAll(() => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test('a tree full of escape attempts: only the tree, the package and node\'s own files are opened; nothing executed or connected', () => {
+  test("a tree full of escape attempts: only the tree, the package and node's own files are opened; nothing executed or connected", () => {
     const trace = traced(tree);
     expect(trace.opened.length).toBeGreaterThan(0);
     expect(trace.opened.filter((p) => !allowed(p, [tree]))).toEqual([]);

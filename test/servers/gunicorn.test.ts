@@ -34,8 +34,10 @@ const present = fs.existsSync(GUNICORN) && fs.existsSync(PYTHON);
 
 /** Fixtures: values gunicorn must agree with, written for this suite. */
 const FIXTURES: Record<string, string> = {
-  'literals.py': 'bind = ["127.0.0.1:8001", "unix:/tmp/cfglint-x.sock"]\nworkers = 3\nworker_class = "gthread"\nthreads = 4\ntimeout = 90\nkeepalive = 65\nbacklog = 512\nlimit_request_line = 8190\nlimit_request_field_size = 16380\nlimit_request_fields = 50\nmax_requests = 1000\ngraceful_timeout = 20\numask = 0o022\n',
-  'arithmetic.py': 'W = 2\nworkers = W * 2 + 1\ntimeout = 60 * 5\nkeepalive = 75 // 2\nbacklog = 2 ** 10\nHOST, PORT = "0.0.0.0", 8080\nbind = f"{HOST}:{PORT}"\n',
+  'literals.py':
+    'bind = ["127.0.0.1:8001", "unix:/tmp/cfglint-x.sock"]\nworkers = 3\nworker_class = "gthread"\nthreads = 4\ntimeout = 90\nkeepalive = 65\nbacklog = 512\nlimit_request_line = 8190\nlimit_request_field_size = 16380\nlimit_request_fields = 50\nmax_requests = 1000\ngraceful_timeout = 20\numask = 0o022\n',
+  'arithmetic.py':
+    'W = 2\nworkers = W * 2 + 1\ntimeout = 60 * 5\nkeepalive = 75 // 2\nbacklog = 2 ** 10\nHOST, PORT = "0.0.0.0", 8080\nbind = f"{HOST}:{PORT}"\n',
   'strings.py': 'workers = "4"\ntimeout = "0x10"\nbind = "  0.0.0.0:9000  "\nworker_class = " gevent "\nmax_requests = True\n',
   'sync-threads.py': 'worker_class = "sync"\nthreads = 3\n',
   'conditional.py': 'import os\nworkers = 2\nif os.environ.get("NOT_SET_HERE"):\n    workers = 8\ntimeout = 10\ntimeout += 5\n',
@@ -74,8 +76,17 @@ interface CommandFixture {
 
 /** Command lines: gunicorn gets exactly these words (after `gunicorn`) and this environment. */
 const COMMANDS: CommandFixture[] = [
-  { name: 'file < GUNICORN_CMD_ARGS < CLI', file: 'literals.py', args: ['-c', 'literals.py', '--keep-alive', '70', '-w', '5', 'app:app'], env: { GUNICORN_CMD_ARGS: '--keep-alive 65 --timeout=45 --workers 9' } },
-  { name: 'CLI only, abbreviated and attached values', args: ['--bind=127.0.0.1:8100', '-b', 'unix:/tmp/cfglint-y.sock', '-t5', '--keep', '12', '--threads', '2', '--limit-request-field_size', '100', 'app:app'], env: {} },
+  {
+    name: 'file < GUNICORN_CMD_ARGS < CLI',
+    file: 'literals.py',
+    args: ['-c', 'literals.py', '--keep-alive', '70', '-w', '5', 'app:app'],
+    env: { GUNICORN_CMD_ARGS: '--keep-alive 65 --timeout=45 --workers 9' },
+  },
+  {
+    name: 'CLI only, abbreviated and attached values',
+    args: ['--bind=127.0.0.1:8100', '-b', 'unix:/tmp/cfglint-y.sock', '-t5', '--keep', '12', '--threads', '2', '--limit-request-field_size', '100', 'app:app'],
+    env: {},
+  },
   { name: 'PORT and WEB_CONCURRENCY defaults', args: ['app:app'], env: { PORT: '5005', WEB_CONCURRENCY: '6' } },
   { name: 'umask in octal on the command line', args: ['-m', '027', '-k', 'gevent', 'app:app'], env: {} },
 ];
@@ -141,7 +152,8 @@ function compare(label: string, backend: GunicornBackend, printed: Map<string, s
       case 'worker_class': {
         const threads = Number(printed.get('threads'));
         const kind = effectiveWorker(shown, threads);
-        if ((kind === 'custom' ? shown : kind) !== setting.value) differences.push(`${label}: worker_class: cfglint ${setting.value}, gunicorn ${shown} with threads ${threads}`);
+        if ((kind === 'custom' ? shown : kind) !== setting.value)
+          differences.push(`${label}: worker_class: cfglint ${setting.value}, gunicorn ${shown} with threads ${threads}`);
         continue;
       }
       case 'user':
@@ -168,12 +180,27 @@ function launchOf(fixture: CommandFixture): Launch {
     column += value.length + 1;
     return arg;
   });
-  const env = new Map<string, LaunchEnvValue>(Object.entries(fixture.env).map(([name, value], i) => [name, { value, span: span('Procfile', 2 + i, name.length + 2, value.length) }]));
-  return { kind: 'procfile', file: 'Procfile', program: 'gunicorn', argv, env, span: span('Procfile', 1, 1, column - 2), stopSignal: { value: 'SIGTERM' }, wrappers: [], externalEnv: [] };
+  const env = new Map<string, LaunchEnvValue>(
+    Object.entries(fixture.env).map(([name, value], i) => [name, { value, span: span('Procfile', 2 + i, name.length + 2, value.length) }]),
+  );
+  return {
+    kind: 'procfile',
+    file: 'Procfile',
+    program: 'gunicorn',
+    argv,
+    env,
+    span: span('Procfile', 1, 1, column - 2),
+    stopSignal: { value: 'SIGTERM' },
+    wrappers: [],
+    externalEnv: [],
+  };
 }
 
 function compiles(file: string): boolean {
-  const result = spawnSync(PYTHON, ['-c', 'import sys; compile(open(sys.argv[1], "rb").read(), sys.argv[1], "exec")', file], { encoding: 'utf8', timeout: 20000 });
+  const result = spawnSync(PYTHON, ['-c', 'import sys; compile(open(sys.argv[1], "rb").read(), sys.argv[1], "exec")', file], {
+    encoding: 'utf8',
+    timeout: 20000,
+  });
   return result.status === 0;
 }
 
@@ -188,13 +215,18 @@ if (!present) {
       fs.writeFileSync(path.join(dir, 'app.py'), 'def app(environ, start_response):\n    start_response("200 OK", [])\n    return [b""]\n');
       // Stand-ins for modules two corpus configs import (a third-party package, Python 2's
       // `commands`), so that gunicorn can load them here; the values cfglint reads do not use them.
-      fs.writeFileSync(path.join(dir, 'environs.py'), 'class Env:\n    def read_env(self):\n        pass\n    def bool(self, name, default=False):\n        return default\n');
+      fs.writeFileSync(
+        path.join(dir, 'environs.py'),
+        'class Env:\n    def read_env(self):\n        pass\n    def bool(self, name, default=False):\n        return default\n',
+      );
       fs.writeFileSync(path.join(dir, 'commands.py'), 'def getoutput(command):\n    return ""\n');
       for (const [name, text] of Object.entries({ ...FIXTURES, ...SYNTAX_FIXTURES })) fs.writeFileSync(path.join(dir, name), text);
     });
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const corpusFiles = corpusEntries().filter((entry) => entry.format === 'gunicorn').map((entry) => path.join(CORPUS, entry.path));
+    const corpusFiles = corpusEntries()
+      .filter((entry) => entry.format === 'gunicorn')
+      .map((entry) => path.join(CORPUS, entry.path));
 
     /** The file as gunicorn read it: named by `-c` on a command line (so it is read whatever its name). */
     const readOne = (absolute: string, display: string): GunicornBackend | undefined => {
@@ -229,14 +261,16 @@ if (!present) {
         if (differences.length === 0) result.agreeing++;
         result.disagreements.push(...differences);
       }
-      process.stdout.write([
-        `gunicorn config files: ${result.agreeing}/${result.compared} agree with --print-config (${files.length} files, ${result.notComparable.length} not comparable)`,
-        `settings the model leaves unknown where the file computes them: ${result.unknownWhereComputed.length}`,
-        ...result.unknownWhereComputed.map((line) => `  unknown: ${line}`),
-        ...result.notComparable.map((line) => `  not comparable: ${line}`),
-        ...result.disagreements.map((line) => `  DISAGREE: ${line}`),
-        '',
-      ].join('\n'));
+      process.stdout.write(
+        [
+          `gunicorn config files: ${result.agreeing}/${result.compared} agree with --print-config (${files.length} files, ${result.notComparable.length} not comparable)`,
+          `settings the model leaves unknown where the file computes them: ${result.unknownWhereComputed.length}`,
+          ...result.unknownWhereComputed.map((line) => `  unknown: ${line}`),
+          ...result.notComparable.map((line) => `  not comparable: ${line}`),
+          ...result.disagreements.map((line) => `  DISAGREE: ${line}`),
+          '',
+        ].join('\n'),
+      );
       expect(result.disagreements).toEqual([]);
       expect(result.compared).toBeGreaterThanOrEqual(Object.keys(FIXTURES).length);
     });
@@ -249,7 +283,12 @@ if (!present) {
         if (!printed.ok) throw new Error(`${fixture.name}: gunicorn failed: ${printed.reason}`);
         const tree = [path.join(dir, 'Procfile'), ...(fixture.file ? [path.join(dir, fixture.file)] : [])];
         fs.writeFileSync(path.join(dir, 'Procfile'), 'web: …\n');
-        const backends = readGunicorn([], [launchOf(fixture)], { fs: nodeFileSystem, displayPath: (f) => path.relative(dir, f), treeFiles: tree, lintRoots: [dir] }).backends;
+        const backends = readGunicorn([], [launchOf(fixture)], {
+          fs: nodeFileSystem,
+          displayPath: (f) => path.relative(dir, f),
+          treeFiles: tree,
+          lintRoots: [dir],
+        }).backends;
         expect(backends).toHaveLength(1);
         if (fixture.file) expect(backends[0].config?.file).toBe(fixture.file);
         differences.push(...compare(fixture.name, backends[0], printed.values, unknowns));
@@ -267,7 +306,10 @@ if (!present) {
         const output = readGunicorn([file], [], { fs: nodeFileSystem, displayPath: () => path.basename(file), treeFiles: [file], lintRoots: [file] });
         const cfglintRejects = output.diagnostics.some((d) => d.ruleId === 'gunicorn-syntax');
         const pythonRejects = !compiles(file);
-        if (cfglintRejects !== pythonRejects) disagreements.push(`${path.basename(file)}: python3 ${pythonRejects ? 'rejects' : 'accepts'}, cfglint ${cfglintRejects ? 'rejects' : 'accepts'} (${text.length} chars)`);
+        if (cfglintRejects !== pythonRejects)
+          disagreements.push(
+            `${path.basename(file)}: python3 ${pythonRejects ? 'rejects' : 'accepts'}, cfglint ${cfglintRejects ? 'rejects' : 'accepts'} (${text.length} chars)`,
+          );
       }
       process.stdout.write(`gunicorn syntax: ${files.length - disagreements.length}/${files.length} files agree with python3 compile()\n`);
       expect(disagreements).toEqual([]);

@@ -42,8 +42,14 @@ const NGINX = findNginx();
 
 /** The ids whose findings mean "nginx refuses to start". */
 const STARTUP_IDS = new Set([
-  'nginx-unknown-directive', 'nginx-directive-context', 'nginx-directive-args', 'nginx-duplicate-directive', 'nginx-proxy-buffers',
-  'nginx-syntax', 'invalid-value', 'include-missing',
+  'nginx-unknown-directive',
+  'nginx-directive-context',
+  'nginx-directive-args',
+  'nginx-duplicate-directive',
+  'nginx-proxy-buffers',
+  'nginx-syntax',
+  'invalid-value',
+  'include-missing',
 ]);
 
 interface Case {
@@ -70,14 +76,25 @@ function nginxVerdict(testCase: Case): Verdict {
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
       fs.writeFileSync(path.join(dir, name), text);
     }
-    const result = spawnSync(NGINX!.binary, ['-t', '-q', '-e', path.join(dir, 'error.log'), '-p', dir + '/', '-c', path.join(dir, 'nginx.conf'), '-g', `pid ${path.join(dir, 'nginx.pid')};`], {
-      encoding: 'utf8',
-      timeout: NGINX_TIMEOUT_MS,
-    });
+    const result = spawnSync(
+      NGINX!.binary,
+      ['-t', '-q', '-e', path.join(dir, 'error.log'), '-p', dir + '/', '-c', path.join(dir, 'nginx.conf'), '-g', `pid ${path.join(dir, 'nginx.pid')};`],
+      {
+        encoding: 'utf8',
+        timeout: NGINX_TIMEOUT_MS,
+      },
+    );
     if (result.status === 0) return { accepted: true };
     const emerg = `${result.stderr}`.split('\n').find((line) => line.includes('[emerg]')) ?? `${result.stderr}`.trim();
     const at = / in (\S+):(\d+)\s*$/.exec(emerg);
-    return { accepted: false, line: at ? Number(at[2]) : undefined, message: emerg.replace(/^.*\[emerg\] (\d+#\d+: )?/, '').split(dir + '/').join('') };
+    return {
+      accepted: false,
+      line: at ? Number(at[2]) : undefined,
+      message: emerg
+        .replace(/^.*\[emerg\] (\d+#\d+: )?/, '')
+        .split(dir + '/')
+        .join(''),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -85,11 +102,18 @@ function nginxVerdict(testCase: Case): Verdict {
 
 function cfglintVerdict(testCase: Case): Verdict & { ruleId?: string } {
   const tree: Record<string, string> = { 'nginx.conf': testCase.conf, ...testCase.files };
-  const findings = lintSync({ paths: ['nginx.conf'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {}, nginxVersion: NGINX!.version })
-    .report.findings.filter((f) => STARTUP_IDS.has(f.ruleId) && f.severity !== 'info');
+  const findings = lintSync({
+    paths: ['nginx.conf'],
+    cwd: '/tree',
+    fs: memoryFileSystem(tree, '/tree'),
+    config: {},
+    nginxVersion: NGINX!.version,
+  }).report.findings.filter((f) => STARTUP_IDS.has(f.ruleId) && f.severity !== 'info');
   if (findings.length === 0) return { accepted: true };
   // nginx stops at the first problem in reading order; nginx.conf first, then what it includes.
-  const first = [...findings].sort((a, b) => (a.primary.file === 'nginx.conf' ? 0 : 1) - (b.primary.file === 'nginx.conf' ? 0 : 1) || a.primary.start.offset - b.primary.start.offset)[0];
+  const first = [...findings].sort(
+    (a, b) => (a.primary.file === 'nginx.conf' ? 0 : 1) - (b.primary.file === 'nginx.conf' ? 0 : 1) || a.primary.start.offset - b.primary.start.offset,
+  )[0];
   return { accepted: false, line: first.primary.start.line, message: first.message, ruleId: first.ruleId };
 }
 
@@ -102,7 +126,10 @@ const PLACES: Record<string, (line: string) => { conf: string; line: number }> =
   http: (d) => ({ conf: `events {}\nhttp {\n    ${d}\n}\n`, line: 3 }),
   server: (d) => ({ conf: `events {}\nhttp {\n    server {\n        ${d}\n    }\n}\n`, line: 4 }),
   location: (d) => ({ conf: `events {}\nhttp {\n    server {\n        location / {\n            ${d}\n        }\n    }\n}\n`, line: 5 }),
-  upstream: (d) => ({ conf: `events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8000;\n        ${d}\n    }\n    server { location / { proxy_pass http://u; } }\n}\n`, line: 5 }),
+  upstream: (d) => ({
+    conf: `events {}\nhttp {\n    upstream u {\n        server 127.0.0.1:8000;\n        ${d}\n    }\n    server { location / { proxy_pass http://u; } }\n}\n`,
+    line: 5,
+  }),
 };
 const PLACE_NAMES = Object.keys(PLACES);
 
@@ -172,18 +199,50 @@ const H = (http: string) => `events {\n    worker_connections 64;\n}\nhttp {\n${
 const LOC = (body: string) => H(`    server {\n        listen 127.0.0.1:8081;\n        location / {\n${body}        }\n    }\n`);
 
 const CURATED: Omit<Case, 'kind'>[] = [
-  { name: 'a plain reverse proxy', conf: LOC('            proxy_pass http://127.0.0.1:8000;\n            proxy_set_header Host $host;\n            proxy_read_timeout 30s;\n') },
-  { name: 'upstream with keepalive, HTTP/1.1', conf: H('    upstream app {\n        server 127.0.0.1:8000 max_fails=3 fail_timeout=10s;\n        keepalive 16;\n    }\n    server {\n        listen 127.0.0.1:8081;\n        location / {\n            proxy_http_version 1.1;\n            proxy_set_header Connection "";\n            proxy_pass http://app;\n        }\n    }\n') },
-  { name: 'if, return and rewrite in server and location', conf: H('    server {\n        listen 127.0.0.1:8081;\n        if ($host = a) { return 301 https://b$request_uri; }\n        location / {\n            if ($arg_x) { rewrite ^ /y break; }\n            limit_except GET { deny all; }\n            root /tmp;\n        }\n    }\n') },
-  { name: 'map, types, geo and split_clients are data', conf: H('    map $http_upgrade $c { default upgrade; "" close; }\n    geo $g { default 0; 10.0.0.0/8 1; }\n    split_clients "${remote_addr}" $v { 50% a; * b; }\n    types { text/html html; }\n') },
-  { name: 'events and main-level directives', conf: 'worker_processes 1;\nworker_rlimit_nofile 1024;\nevents {\n    worker_connections 64;\n    multi_accept on;\n}\nhttp {}\n' },
+  {
+    name: 'a plain reverse proxy',
+    conf: LOC('            proxy_pass http://127.0.0.1:8000;\n            proxy_set_header Host $host;\n            proxy_read_timeout 30s;\n'),
+  },
+  {
+    name: 'upstream with keepalive, HTTP/1.1',
+    conf: H(
+      '    upstream app {\n        server 127.0.0.1:8000 max_fails=3 fail_timeout=10s;\n        keepalive 16;\n    }\n    server {\n        listen 127.0.0.1:8081;\n        location / {\n            proxy_http_version 1.1;\n            proxy_set_header Connection "";\n            proxy_pass http://app;\n        }\n    }\n',
+    ),
+  },
+  {
+    name: 'if, return and rewrite in server and location',
+    conf: H(
+      '    server {\n        listen 127.0.0.1:8081;\n        if ($host = a) { return 301 https://b$request_uri; }\n        location / {\n            if ($arg_x) { rewrite ^ /y break; }\n            limit_except GET { deny all; }\n            root /tmp;\n        }\n    }\n',
+    ),
+  },
+  {
+    name: 'map, types, geo and split_clients are data',
+    conf: H(
+      '    map $http_upgrade $c { default upgrade; "" close; }\n    geo $g { default 0; 10.0.0.0/8 1; }\n    split_clients "${remote_addr}" $v { 50% a; * b; }\n    types { text/html html; }\n',
+    ),
+  },
+  {
+    name: 'events and main-level directives',
+    conf: 'worker_processes 1;\nworker_rlimit_nofile 1024;\nevents {\n    worker_connections 64;\n    multi_accept on;\n}\nhttp {}\n',
+  },
   { name: 'a misspelt directive in a location', conf: LOC('            proxy_read_timout 30s;\n') },
-  { name: 'a misspelt directive in an included file', conf: H('    include conf.d/*.conf;\n'), files: { 'conf.d/app.conf': 'server {\n    listen 127.0.0.1:8081;\n    server_nam a;\n}\n' } },
+  {
+    name: 'a misspelt directive in an included file',
+    conf: H('    include conf.d/*.conf;\n'),
+    files: { 'conf.d/app.conf': 'server {\n    listen 127.0.0.1:8081;\n    server_nam a;\n}\n' },
+  },
   { name: 'proxy_pass in http', conf: H('    proxy_pass http://127.0.0.1:8000;\n') },
   { name: 'keepalive outside upstream', conf: LOC('            keepalive 16;\n') },
   { name: 'worker_connections outside events', conf: H('    worker_connections 64;\n') },
-  { name: 'proxy_pass in an if in a server', conf: H('    server {\n        listen 127.0.0.1:8081;\n        if ($host = a) {\n            proxy_pass http://127.0.0.1:8000;\n        }\n    }\n') },
-  { name: 'server block at the main level through an include', conf: 'events {}\ninclude sites/*.conf;\nhttp {}\n', files: { 'sites/a.conf': 'server {\n    listen 127.0.0.1:8081;\n}\n' } },
+  {
+    name: 'proxy_pass in an if in a server',
+    conf: H('    server {\n        listen 127.0.0.1:8081;\n        if ($host = a) {\n            proxy_pass http://127.0.0.1:8000;\n        }\n    }\n'),
+  },
+  {
+    name: 'server block at the main level through an include',
+    conf: 'events {}\ninclude sites/*.conf;\nhttp {}\n',
+    files: { 'sites/a.conf': 'server {\n    listen 127.0.0.1:8081;\n}\n' },
+  },
   { name: 'location in http', conf: H('    location / { }\n') },
   { name: 'a combined time without quotes', conf: LOC('            proxy_read_timeout 1h 30m;\n') },
   { name: 'a combined time quoted', conf: LOC('            proxy_read_timeout "1h 30m";\n') },
@@ -195,17 +254,38 @@ const CURATED: Omit<Case, 'kind'>[] = [
   { name: 'location without a block', conf: H('    server {\n        listen 127.0.0.1:8081;\n        location /;\n    }\n') },
   { name: 'two proxy_pass in one location', conf: LOC('            proxy_pass http://127.0.0.1:8000;\n            proxy_pass http://127.0.0.1:8001;\n') },
   { name: 'root then alias', conf: LOC('            root /tmp;\n            alias /tmp/;\n') },
-  { name: 'a timeout set twice through an include', conf: LOC('            include t.conf;\n            proxy_read_timeout 10s;\n'), files: { 't.conf': 'proxy_read_timeout 30s;\n' } },
-  { name: 'repeatable directives', conf: LOC('            add_header A 1;\n            add_header B 2;\n            proxy_set_header X 1;\n            proxy_set_header Y 2;\n            error_page 404 /a;\n            error_page 500 /b;\n') },
-  { name: 'the same directive at two levels', conf: H('    proxy_read_timeout 10s;\n    server {\n        listen 127.0.0.1:8081;\n        proxy_read_timeout 20s;\n        location / { proxy_read_timeout 30s; }\n    }\n') },
+  {
+    name: 'a timeout set twice through an include',
+    conf: LOC('            include t.conf;\n            proxy_read_timeout 10s;\n'),
+    files: { 't.conf': 'proxy_read_timeout 30s;\n' },
+  },
+  {
+    name: 'repeatable directives',
+    conf: LOC(
+      '            add_header A 1;\n            add_header B 2;\n            proxy_set_header X 1;\n            proxy_set_header Y 2;\n            error_page 404 /a;\n            error_page 500 /b;\n',
+    ),
+  },
+  {
+    name: 'the same directive at two levels',
+    conf: H(
+      '    proxy_read_timeout 10s;\n    server {\n        listen 127.0.0.1:8081;\n        proxy_read_timeout 20s;\n        location / { proxy_read_timeout 30s; }\n    }\n',
+    ),
+  },
   { name: 'only proxy_buffer_size raised', conf: LOC('            proxy_buffer_size 64k;\n') },
   { name: 'proxy_buffer_size raised with proxy_buffers', conf: LOC('            proxy_buffer_size 64k;\n            proxy_buffers 4 64k;\n') },
-  { name: 'uwsgi_buffer_size raised at server level', conf: H('    server {\n        listen 127.0.0.1:8081;\n        uwsgi_buffer_size 32k;\n        location / { }\n    }\n') },
+  {
+    name: 'uwsgi_buffer_size raised at server level',
+    conf: H('    server {\n        listen 127.0.0.1:8081;\n        uwsgi_buffer_size 32k;\n        location / { }\n    }\n'),
+  },
   { name: 'fewer than 2 proxy_buffers', conf: LOC('            proxy_buffers 1 8k;\n') },
   { name: 'busy buffers smaller than one buffer', conf: LOC('            fastcgi_buffers 8 16k;\n            fastcgi_busy_buffers_size 8k;\n') },
   { name: 'http2 on (1.25.1 and later)', conf: H('    server {\n        listen 127.0.0.1:8081;\n        http2 on;\n    }\n'), directive: 'http2' },
   { name: 'a third-party directive (headers-more) on stock nginx', conf: H('    more_set_headers "A: b";\n') },
-  { name: 'stream server (needs the stream module)', conf: 'events {}\nstream {\n    server {\n        listen 127.0.0.1:5432;\n        proxy_pass 127.0.0.1:5433;\n    }\n}\n', directive: 'stream' },
+  {
+    name: 'stream server (needs the stream module)',
+    conf: 'events {}\nstream {\n    server {\n        listen 127.0.0.1:5432;\n        proxy_pass 127.0.0.1:5433;\n    }\n}\n',
+    directive: 'stream',
+  },
 ];
 
 // ---- the comparison -----------------------------------------------------------------------
@@ -228,10 +308,13 @@ if (!NGINX) {
       }
       return known.get(name)!;
     };
-    const newer = (name: string | undefined) => !!name && table.lookup(name).length > 0 && table.lookup(name).every((spec) => {
-      const since = spec.since ? parseVersion(spec.since) : undefined;
-      return since !== undefined && compareVersions(since, binaryVersion) > 0;
-    });
+    const newer = (name: string | undefined) =>
+      !!name &&
+      table.lookup(name).length > 0 &&
+      table.lookup(name).every((spec) => {
+        const since = spec.since ? parseVersion(spec.since) : undefined;
+        return since !== undefined && compareVersions(since, binaryVersion) > 0;
+      });
 
     test(`cfglint agrees with nginx -t ${NGINX.version} on generated and curated configs`, () => {
       const rows: { testCase: Case; nginx: Verdict; cfglint: Verdict & { ruleId?: string }; mark?: string; agree: boolean }[] = [];
@@ -250,18 +333,22 @@ if (!NGINX) {
         rows.push({ testCase, nginx, cfglint, mark, agree });
       }
       const counted = rows.filter((row) => !row.mark);
-      const disagreements = counted.filter((row) => !row.agree).map((row) =>
-        `${row.testCase.name}: nginx ${row.nginx.accepted ? 'accepts' : `rejects at line ${row.nginx.line} (${row.nginx.message})`}; ` +
-        `cfglint ${row.cfglint.accepted ? 'accepts' : `rejects at line ${row.cfglint.line} (${row.cfglint.ruleId}: ${row.cfglint.message})`}`);
+      const disagreements = counted
+        .filter((row) => !row.agree)
+        .map(
+          (row) =>
+            `${row.testCase.name}: nginx ${row.nginx.accepted ? 'accepts' : `rejects at line ${row.nginx.line} (${row.nginx.message})`}; ` +
+            `cfglint ${row.cfglint.accepted ? 'accepts' : `rejects at line ${row.cfglint.line} (${row.cfglint.ruleId}: ${row.cfglint.message})`}`,
+        );
       const marked = rows.filter((row) => row.mark);
       const byKind = (kind: string) => counted.filter((row) => row.testCase.kind === kind);
       process.stdout.write(
         `nginx directive rules vs nginx -t ${NGINX.version}: ${counted.filter((r) => r.agree).length}/${counted.length} cases agree ` +
-        `(generated ${byKind('generated').filter((r) => r.agree).length}/${byKind('generated').length}, curated ${byKind('curated').filter((r) => r.agree).length}/${byKind('curated').length}; ` +
-        `${counted.filter((r) => r.nginx.accepted).length} accepted, ${counted.filter((r) => !r.nginx.accepted).length} rejected by nginx); ` +
-        `marked, not counted: ${marked.filter((r) => r.mark === 'version').length} version difference (of which ${marked.filter((r) => r.mark === 'version' && r.agree).length} agree anyway), ` +
-        `${marked.filter((r) => r.mark === 'module').length} module not in this build\n`
-        + (marked.length > 0 ? `marked: ${marked.map((r) => `${r.testCase.name} [${r.mark}]`).join('; ')}\n` : ''),
+          `(generated ${byKind('generated').filter((r) => r.agree).length}/${byKind('generated').length}, curated ${byKind('curated').filter((r) => r.agree).length}/${byKind('curated').length}; ` +
+          `${counted.filter((r) => r.nginx.accepted).length} accepted, ${counted.filter((r) => !r.nginx.accepted).length} rejected by nginx); ` +
+          `marked, not counted: ${marked.filter((r) => r.mark === 'version').length} version difference (of which ${marked.filter((r) => r.mark === 'version' && r.agree).length} agree anyway), ` +
+          `${marked.filter((r) => r.mark === 'module').length} module not in this build\n` +
+          (marked.length > 0 ? `marked: ${marked.map((r) => `${r.testCase.name} [${r.mark}]`).join('; ')}\n` : ''),
       );
       expect(disagreements).toEqual([]);
       expect(counted.length).toBeGreaterThan(150);

@@ -32,7 +32,9 @@ interface ValueCase {
   value: string;
 }
 
-const slot = (directive: string, before: string[] = []) => (value: string): ValueCase => ({ directive, before, value });
+const slot =
+  (directive: string, before: string[] = []) =>
+  (value: string): ValueCase => ({ directive, before, value });
 const msec = slot('proxy_read_timeout');
 const sec = slot('keepalive_timeout', ['75s']);
 const size = slot('proxy_buffer_size');
@@ -40,9 +42,47 @@ const offset = slot('client_max_body_size');
 
 const CASES: ValueCase[] = [
   // msec times (ngx_conf_set_msec_slot)
-  ...['500ms', '30s', '30', '5m', '1h', '2w', '1d', '0', '0s', '1h 30m', '1h30m', '1m 30s 500ms', '1m  30s', '1m 30', '1h 30 ', '30 ', '30  ',
-    '1m\t30s', ' 30', '  30', ' 30 ', ' 1h', '   ', '30 s', '30 1m', '30s 1m', '1h 1h', '1.5s', '1y', '1M', '', '10S', '10sec', '-1', '1e3', 'ms',
-    '9007199254740993ms', '9223372036854775807ms', '99999999999999999999s'].map(msec),
+  ...[
+    '500ms',
+    '30s',
+    '30',
+    '5m',
+    '1h',
+    '2w',
+    '1d',
+    '0',
+    '0s',
+    '1h 30m',
+    '1h30m',
+    '1m 30s 500ms',
+    '1m  30s',
+    '1m 30',
+    '1h 30 ',
+    '30 ',
+    '30  ',
+    '1m\t30s',
+    ' 30',
+    '  30',
+    ' 30 ',
+    ' 1h',
+    '   ',
+    '30 s',
+    '30 1m',
+    '30s 1m',
+    '1h 1h',
+    '1.5s',
+    '1y',
+    '1M',
+    '',
+    '10S',
+    '10sec',
+    '-1',
+    '1e3',
+    'ms',
+    '9007199254740993ms',
+    '9223372036854775807ms',
+    '99999999999999999999s',
+  ].map(msec),
   slot('client_body_timeout')('1m 30s'),
   slot('send_timeout')('1y'),
   // sec times (the second argument of keepalive_timeout)
@@ -80,10 +120,14 @@ if (!NGINX) {
       const quoted = `"${c.value.replace(/["\\]/g, '\\$&')}"`;
       const conf = path.join(dir, 'nginx.conf');
       fs.writeFileSync(conf, `events {}\nhttp {\n    ${[c.directive, ...c.before, quoted].join(' ')};\n}\n`);
-      const result = spawnSync(NGINX, ['-t', '-q', '-e', path.join(dir, 'error.log'), '-p', dir + '/', '-c', conf, '-g', `pid ${path.join(dir, 'nginx.pid')};`], {
-        encoding: 'utf8',
-        timeout: NGINX_TIMEOUT_MS,
-      });
+      const result = spawnSync(
+        NGINX,
+        ['-t', '-q', '-e', path.join(dir, 'error.log'), '-p', dir + '/', '-c', conf, '-g', `pid ${path.join(dir, 'nginx.pid')};`],
+        {
+          encoding: 'utf8',
+          timeout: NGINX_TIMEOUT_MS,
+        },
+      );
       if (result.error || result.signal) throw new Error(`nginx -t did not finish: ${result.error?.message ?? result.signal}`);
       if (result.status === 0) return true;
       // Only a rejection of the value counts; anything else means the case is badly set up.
@@ -94,11 +138,13 @@ if (!NGINX) {
 
     afterAll(() => {
       const agree = results.filter((r) => r.nginx === r.cfglint);
-      let text = `nginx value differential: cfglint agrees with nginx -t on ${agree.length}/${results.length} values `
-        + `(${results.filter((r) => r.nginx).length} accepted by nginx, ${results.filter((r) => !r.nginx).length} rejected)\n`;
+      let text =
+        `nginx value differential: cfglint agrees with nginx -t on ${agree.length}/${results.length} values ` +
+        `(${results.filter((r) => r.nginx).length} accepted by nginx, ${results.filter((r) => !r.nginx).length} rejected)\n`;
       for (const r of results.filter((x) => x.nginx !== x.cfglint)) {
-        text += `  differs: ${key(r.c)}: nginx ${r.nginx ? 'accepts' : 'rejects'}, cfglint ${r.cfglint ? 'accepts' : 'rejects'}`
-          + `${KNOWN_DIFFERENCES[key(r.c)] ? ` (known: ${KNOWN_DIFFERENCES[key(r.c)]})` : ''}\n`;
+        text +=
+          `  differs: ${key(r.c)}: nginx ${r.nginx ? 'accepts' : 'rejects'}, cfglint ${r.cfglint ? 'accepts' : 'rejects'}` +
+          `${KNOWN_DIFFERENCES[key(r.c)] ? ` (known: ${KNOWN_DIFFERENCES[key(r.c)]})` : ''}\n`;
       }
       process.stdout.write(text);
       fs.rmSync(tmp, { recursive: true, force: true });

@@ -347,7 +347,23 @@ function makeSecrets(dir: string): Secrets | undefined {
   fs.mkdirSync(dir, { recursive: true });
   const secrets = { cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem'), dh: path.join(dir, 'dh.pem'), ticket: path.join(dir, 'ticket.key') };
   const run = (args: string[]) => spawnSync('openssl', args, { encoding: 'utf8', timeout: 30_000 });
-  const cert = run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', secrets.key, '-out', secrets.cert, '-subj', '/CN=cfglint.test', '-days', '2']);
+  const cert = run([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    secrets.key,
+    '-out',
+    secrets.cert,
+    '-subj',
+    '/CN=cfglint.test',
+    '-days',
+    '2',
+  ]);
   const dh = run(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'dh_param:ffdhe2048', '-out', secrets.dh]);
   if (cert.error || cert.status !== 0 || dh.error || dh.status !== 0) return undefined;
   fs.writeFileSync(secrets.ticket, Buffer.alloc(80, 7));
@@ -487,7 +503,9 @@ class Comparison {
 
     const edits = new Map<string, Map<number, Edit>>();
     const overlapsSyntaxError = (directive: NginxDirective) =>
-      findingsIn(absolute(directive.file)).some((d) => d.primary.start.offset < directive.span.end.offset && d.primary.end.offset >= directive.span.start.offset);
+      findingsIn(absolute(directive.file)).some(
+        (d) => d.primary.start.offset < directive.span.end.offset && d.primary.end.offset >= directive.span.start.offset,
+      );
     /** A later edit that covers earlier ones (a blanked directive) replaces them; one inside an earlier one is dropped. */
     const addEdit = (file: string, start: number, end: number, text: string) => {
       if (!edits.has(file)) edits.set(file, new Map());
@@ -565,16 +583,27 @@ class Comparison {
         if (!fs.existsSync(module)) notComparable = `load_module ${path.basename(arg0)}: not in Debian's nginx`;
         return replaceArg(directive, 0, module);
       }
-      const certificate = CERT_DIRECTIVE.test(name) || CA_DIRECTIVE.test(name) ? 'cert' : KEY_DIRECTIVE.test(name) ? 'key'
-        : name === 'ssl_dhparam' ? 'dh' : name === 'ssl_session_ticket_key' ? 'ticket' : undefined;
+      const certificate =
+        CERT_DIRECTIVE.test(name) || CA_DIRECTIVE.test(name)
+          ? 'cert'
+          : KEY_DIRECTIVE.test(name)
+            ? 'key'
+            : name === 'ssl_dhparam'
+              ? 'dh'
+              : name === 'ssl_session_ticket_key'
+                ? 'ticket'
+                : undefined;
       if (certificate && arg0 !== undefined && !arg0.includes('$') && !/^(data|engine):/.test(arg0)) {
         if (!this.secrets) notComparable = 'openssl is not available to make a certificate';
         else replaceArg(directive, 0, this.secrets[certificate]);
         return;
       }
-      const local = (name === 'server' && parents[parents.length - 1] === 'upstream') || PASS_DIRECTIVE.test(name)
-        ? arg0 !== undefined ? localHost(arg0, upstreams) : undefined
-        : undefined;
+      const local =
+        (name === 'server' && parents[parents.length - 1] === 'upstream') || PASS_DIRECTIVE.test(name)
+          ? arg0 !== undefined
+            ? localHost(arg0, upstreams)
+            : undefined
+          : undefined;
       if (local !== undefined) replaceArg(directive, 0, local);
     });
     // pid: blank the whole directive (the -g pid would be a duplicate).
@@ -641,10 +670,15 @@ class Comparison {
         syntaxError = { message: error.message, file, line: error.line };
         break;
       }
-      if (/^unknown directive "[^"]*lua[^"]*"/.test(error.message) && usesLua && !params.some((p) => p.startsWith('load_module')) && LUA_MODULES.every((m) => fs.existsSync(m))) {
+      if (
+        /^unknown directive "[^"]*lua[^"]*"/.test(error.message) &&
+        usesLua &&
+        !params.some((p) => p.startsWith('load_module')) &&
+        LUA_MODULES.every((m) => fs.existsSync(m))
+      ) {
         if (UNSAFE_LUA.test(luaCode)) return this.notComparable(outcome, 'OpenResty config whose init_by_lua code would run under nginx -t');
         params.push(...LUA_MODULES.map((m) => `load_module ${m};`));
-        outcome.notes.push('OpenResty config: Debian\'s lua module loaded with -g');
+        outcome.notes.push("OpenResty config: Debian's lua module loaded with -g");
         continue;
       }
       if (error.message === 'no "events" section in configuration' && !addedEvents) {
@@ -666,9 +700,7 @@ class Comparison {
       const where = `${error.message}${error.file ? ` (${file ? path.relative(c.treeDir, file) : error.file}:${error.line})` : ''}`;
       if (!file || !error.line) return this.notComparable(outcome, where);
       const parsed = parsedByFile.get(file);
-      const onLine = parsed
-        ? allDirectives(parsed.directives).filter((d) => (d.blockOpen ? d.blockOpen.start.line : d.span.end.line) === error.line)
-        : [];
+      const onLine = parsed ? allDirectives(parsed.directives).filter((d) => (d.blockOpen ? d.blockOpen.start.line : d.span.end.line) === error.line) : [];
       const quoted = [...error.message.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
       const named = onLine.filter((d) => quoted.includes(d.name));
       const target = named.length === 1 ? named[0] : onLine.length === 1 ? onLine[0] : undefined;
@@ -710,9 +742,10 @@ class Comparison {
       read.push(toTree(file) ?? file);
     }
     const inSyntax = read.flatMap(findingsIn);
-    outcome.syntax = inSyntax.length === 0
-      ? { status: 'agree', reason: 'accepted' }
-      : { status: 'differ', reason: `nginx accepts; cfglint: ${inSyntax.map(describe).join('; ')}` };
+    outcome.syntax =
+      inSyntax.length === 0
+        ? { status: 'agree', reason: 'accepted' }
+        : { status: 'differ', reason: `nginx accepts; cfglint: ${inSyntax.map(describe).join('; ')}` };
 
     const nginxOrder = read.filter((file) => {
       const parsed = parsedByFile.get(file);
@@ -760,7 +793,8 @@ if (!NGINX) {
       return { name: fixture.name, group: 'fixture', treeDir: dir, lintPath: dir, main: path.join(dir, fixture.main) };
     });
     const corpus = corpusCases(path.join(tmp, 'corpus'));
-    if (corpus.length === 0) process.stdout.write(`nginx server suite: corpus part skipped: ../shared/corpus not found (looked for ${path.join(CORPUS, 'FORMATS.tsv')})\n`);
+    if (corpus.length === 0)
+      process.stdout.write(`nginx server suite: corpus part skipped: ../shared/corpus not found (looked for ${path.join(CORPUS, 'FORMATS.tsv')})\n`);
     const secrets = makeSecrets(path.join(tmp, 'secrets'));
     const comparison = new Comparison(NGINX, path.join(tmp, 'runs'), secrets);
     const results: { c: Case; outcome: Outcome }[] = [];
@@ -776,10 +810,11 @@ if (!NGINX) {
       const orderOnly = results.filter((r) => r.outcome.syntax.status !== 'not comparable' && r.outcome.order.status === 'not comparable');
       const dropped = results.reduce((sum, r) => [sum[0] + r.outcome.dropped[0], sum[1] + r.outcome.dropped[1]], [0, 0]);
       const multi = results.filter((r) => r.outcome.order.status !== 'not comparable' && (r.outcome.order.nginx?.length ?? 0) > 1);
-      let text = `nginx differential (${results.length} main configs): include order agree ${line(undefined, 'order')} (${perGroup('order')}; `
-        + `${multi.filter((r) => r.outcome.order.status === 'agree').length}/${multi.length} with more than one file); `
-        + `syntax verdicts agree ${line(undefined, 'syntax')} (${perGroup('syntax')}); not comparable: ${notComparable.length}; `
-        + `dropped from nginx's lists: ${dropped[0]} stubs, ${dropped[1]} files without directives\n`;
+      let text =
+        `nginx differential (${results.length} main configs): include order agree ${line(undefined, 'order')} (${perGroup('order')}; ` +
+        `${multi.filter((r) => r.outcome.order.status === 'agree').length}/${multi.length} with more than one file); ` +
+        `syntax verdicts agree ${line(undefined, 'syntax')} (${perGroup('syntax')}); not comparable: ${notComparable.length}; ` +
+        `dropped from nginx's lists: ${dropped[0]} stubs, ${dropped[1]} files without directives\n`;
       for (const r of results) {
         for (const key of ['order', 'syntax'] as const) {
           if (r.outcome[key].status === 'differ') text += `  DIFFER ${key}: ${r.c.name}: ${r.outcome[key].reason}\n`;
@@ -819,16 +854,34 @@ if (!NGINX) {
       const order = byName.get(FIXTURES[0].name)!.order;
       expect(order.status).toBe('agree');
       expect(order.nginx).toEqual([
-        'nginx.conf', 'conf.d/10-a.conf', 'nested/inner.conf', 'conf.d/9-b.conf', 'conf.d/B.conf', 'conf.d/_u.conf',
-        'conf.d/b.conf', 'sites-enabled/default', 'snippets/location.conf', 'sites-enabled/zz-site', 'snippets/z.conf',
+        'nginx.conf',
+        'conf.d/10-a.conf',
+        'nested/inner.conf',
+        'conf.d/9-b.conf',
+        'conf.d/B.conf',
+        'conf.d/_u.conf',
+        'conf.d/b.conf',
+        'sites-enabled/default',
+        'snippets/location.conf',
+        'sites-enabled/zz-site',
+        'snippets/z.conf',
         'snippets/http-tail.conf',
       ]);
       expect(byName.get(FIXTURES[1].name)!.order.nginx).toEqual([
-        'deploy/nginx/nginx.conf', 'deploy/nginx/upstreams/app.conf', 'deploy/nginx/upstreams/servers.inc', 'deploy/nginx/proxy.conf',
+        'deploy/nginx/nginx.conf',
+        'deploy/nginx/upstreams/app.conf',
+        'deploy/nginx/upstreams/servers.inc',
+        'deploy/nginx/proxy.conf',
       ]);
       expect(byName.get(FIXTURES[2].name)!.order).toMatchObject({
         status: 'agree',
-        nginx: ['etc/nginx/nginx.conf', 'etc/nginx/sites-available/blog', 'etc/nginx/sites-available/shop', 'etc/nginx/snippets/common.conf', 'etc/nginx/conf.d/upstream.conf'],
+        nginx: [
+          'etc/nginx/nginx.conf',
+          'etc/nginx/sites-available/blog',
+          'etc/nginx/sites-available/shop',
+          'etc/nginx/snippets/common.conf',
+          'etc/nginx/conf.d/upstream.conf',
+        ],
       });
       for (const fixture of FIXTURES.filter((f) => f.name.startsWith('syntax: ') && !f.name.includes('accepted'))) {
         expect(byName.get(fixture.name)!.syntax.reason).toMatch(/^rejected: /);
@@ -839,12 +892,20 @@ if (!NGINX) {
     const rawTest = (name: string, tree: Record<string, string | { symlink: string }>) => {
       const dir = path.join(tmp, 'raw', name);
       writeTree(dir, tree);
-      const result = spawnSync(NGINX, ['-t', '-e', path.join(dir, 'error.log'), '-p', dir + '/', '-c', path.join(dir, 'nginx.conf'), '-g', `pid ${path.join(dir, 'nginx.pid')};`], {
-        encoding: 'utf8',
-        timeout: NGINX_TIMEOUT_MS,
-      });
+      const result = spawnSync(
+        NGINX,
+        ['-t', '-e', path.join(dir, 'error.log'), '-p', dir + '/', '-c', path.join(dir, 'nginx.conf'), '-g', `pid ${path.join(dir, 'nginx.pid')};`],
+        {
+          encoding: 'utf8',
+          timeout: NGINX_TIMEOUT_MS,
+        },
+      );
       const read = readTree({ paths: [dir], cwd: dir, config: {} });
-      return { status: result.status, error: nginxError(result.stderr), diagnostics: read.diagnostics.map((d) => `${d.ruleId} ${d.primary.file}:${d.primary.start.line}:${d.primary.start.column}`) };
+      return {
+        status: result.status,
+        error: nginxError(result.stderr),
+        diagnostics: read.diagnostics.map((d) => `${d.ruleId} ${d.primary.file}:${d.primary.start.line}:${d.primary.start.column}`),
+      };
     };
 
     test('a glob that matches a directory: nginx stops, cfglint reports the include', () => {

@@ -17,7 +17,12 @@ if (!hasNpm) console.log('test/servers/package.test.ts: skipped: npm is not on P
 const maybe = hasNpm ? describe : describe.skip;
 
 function run(command: string, args: string[], cwd: string, timeout = 300000): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+  });
   if (result.error) throw result.error;
   return result;
 }
@@ -48,7 +53,19 @@ maybe('npm package', () => {
   });
 
   test('the tarball holds the build, the docs and the schemas, and no tests or examples', () => {
-    for (const file of ['dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'checks/upstream-keepalive-http10.md', 'docs/rules/nginx-syntax.md', 'schemas/config.schema.json', 'README.md', 'CHANGELOG.md', 'SECURITY.md', 'LICENSE', 'package.json']) {
+    for (const file of [
+      'dist/src/cli/main.js',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'checks/upstream-keepalive-http10.md',
+      'docs/rules/nginx-syntax.md',
+      'schemas/config.schema.json',
+      'README.md',
+      'CHANGELOG.md',
+      'SECURITY.md',
+      'LICENSE',
+      'package.json',
+    ]) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => /^(test|examples|bench|scratch|scripts|src|\.ci)\//.test(f))).toEqual([]);
@@ -69,7 +86,15 @@ maybe('npm package', () => {
     const explain = run('npx', ['--no-install', 'cfglint', 'explain', 'nginx-syntax'], project, 60000);
     expect(explain.status).toBe(0);
     expect(explain.stdout).toMatch(/^# nginx-syntax/);
-    const api = run(process.execPath, ['-e', 'const c = require("cfglint"); const p = require("cfglint/package.json"); console.log(typeof c.lintSync, p.version, require.resolve("cfglint/schemas/config.schema.json").endsWith("config.schema.json"))'], project, 60000);
+    const api = run(
+      process.execPath,
+      [
+        '-e',
+        'const c = require("cfglint"); const p = require("cfglint/package.json"); console.log(typeof c.lintSync, p.version, require.resolve("cfglint/schemas/config.schema.json").endsWith("config.schema.json"))',
+      ],
+      project,
+      60000,
+    );
     expect(api.stdout.trim()).toBe(`function ${version} true`);
   });
 });

@@ -19,10 +19,22 @@ if (missing.length > 0) console.log(`test/servers/pre-commit.test.ts: skipped: n
 const maybe = missing.length === 0 ? describe : describe.skip;
 
 let tmp: string;
-const GIT_ENV = { GIT_AUTHOR_NAME: 'cfglint test', GIT_AUTHOR_EMAIL: 'test@example.invalid', GIT_COMMITTER_NAME: 'cfglint test', GIT_COMMITTER_EMAIL: 'test@example.invalid' };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'cfglint test',
+  GIT_AUTHOR_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'cfglint test',
+  GIT_COMMITTER_EMAIL: 'test@example.invalid',
+};
 
 function run(command: string, args: string[], cwd: string, timeout = 600000): SpawnSyncReturns<string> {
-  const env = { ...process.env, ...GIT_ENV, PRE_COMMIT_HOME: path.join(tmp, 'cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  const env = {
+    ...process.env,
+    ...GIT_ENV,
+    PRE_COMMIT_HOME: path.join(tmp, 'cache'),
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env, maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
   return result;
@@ -30,7 +42,11 @@ function run(command: string, args: string[], cwd: string, timeout = 600000): Sp
 
 function gitRepo(dir: string, fromTree: string) {
   fs.cpSync(fromTree, dir, { recursive: true });
-  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'snapshot', '--no-verify']]) {
+  for (const args of [
+    ['init', '-q'],
+    ['add', '-A'],
+    ['commit', '-qm', 'snapshot', '--no-verify'],
+  ]) {
     const git = run('git', args, dir);
     if (git.status !== 0) throw new Error(`git ${args.join(' ')} in ${dir} failed:\n${git.stderr}`);
   }

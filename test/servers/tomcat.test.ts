@@ -55,47 +55,54 @@ interface Case {
   properties?: string;
 }
 
-const fixture = (connectors: string, serverAttributes = '') => [
-  '<?xml version="1.0" encoding="UTF-8"?>',
-  `<Server port="8005" shutdown="SHUTDOWN"${serverAttributes}>`,
-  '  <Service name="Catalina">',
-  connectors,
-  '    <Engine name="Catalina" defaultHost="localhost">',
-  '      <Host name="localhost" appBase="webapps" unpackWARs="false" autoDeploy="false"/>',
-  '    </Engine>',
-  '  </Service>',
-  '</Server>',
-  '',
-].join('\n');
+const fixture = (connectors: string, serverAttributes = '') =>
+  [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<Server port="8005" shutdown="SHUTDOWN"${serverAttributes}>`,
+    '  <Service name="Catalina">',
+    connectors,
+    '    <Engine name="Catalina" defaultHost="localhost">',
+    '      <Host name="localhost" appBase="webapps" unpackWARs="false" autoDeploy="false"/>',
+    '    </Engine>',
+    '  </Service>',
+    '</Server>',
+    '',
+  ].join('\n');
 
 const FIXTURES: Case[] = [
   {
     name: 'fixture: HTTP, AJP without secret, AJP with secret, AJP with secretRequired="false"',
-    serverXml: fixture([
-      '    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000"/>',
-      '    <Connector port="8009" protocol="AJP/1.3"/>',
-      '    <Connector port="8010" protocol="org.apache.coyote.ajp.AjpNioProtocol" secret="s3cret"/>',
-      '    <Connector port="8011" protocol="AJP/1.3" secretRequired="false"/>',
-      '    <Connector port="8012" protocol="AJP/1.3" secret=""/>',
-    ].join('\n')),
+    serverXml: fixture(
+      [
+        '    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000"/>',
+        '    <Connector port="8009" protocol="AJP/1.3"/>',
+        '    <Connector port="8010" protocol="org.apache.coyote.ajp.AjpNioProtocol" secret="s3cret"/>',
+        '    <Connector port="8011" protocol="AJP/1.3" secretRequired="false"/>',
+        '    <Connector port="8012" protocol="AJP/1.3" secret=""/>',
+      ].join('\n'),
+    ),
   },
   {
     name: 'fixture: ${name} from catalina.properties, ${name:-default}, an executor, NIO2',
-    serverXml: fixture([
-      '    <Executor name="pool" maxThreads="50"/>',
-      '    <Connector port="${test.http.port}" executor="pool"/>',
-      '    <Connector port="${test.undefined.port:-8081}" protocol="org.apache.coyote.http11.Http11Nio2Protocol"/>',
-      '    <Connector port="8009" protocol="AJP/1.3" secret="${test.ajp.secret}"/>',
-    ].join('\n')),
+    serverXml: fixture(
+      [
+        '    <Executor name="pool" maxThreads="50"/>',
+        '    <Connector port="${test.http.port}" executor="pool"/>',
+        '    <Connector port="${test.undefined.port:-8081}" protocol="org.apache.coyote.http11.Http11Nio2Protocol"/>',
+        '    <Connector port="8009" protocol="AJP/1.3" secret="${test.ajp.secret}"/>',
+      ].join('\n'),
+    ),
     properties: 'test.http.port={port:8080}\ntest.ajp.secret=s3cret\n',
   },
   {
     name: 'fixture: keep-alive: keepAliveTimeout from connectionTimeout, its own, maxKeepAliveRequests="1"',
-    serverXml: fixture([
-      '    <Connector port="8080" connectionTimeout="1500"/>',
-      '    <Connector port="8081" connectionTimeout="20000" keepAliveTimeout="2500"/>',
-      '    <Connector port="8082" maxKeepAliveRequests="1"/>',
-    ].join('\n')),
+    serverXml: fixture(
+      [
+        '    <Connector port="8080" connectionTimeout="1500"/>',
+        '    <Connector port="8081" connectionTimeout="20000" keepAliveTimeout="2500"/>',
+        '    <Connector port="8082" maxKeepAliveRequests="1"/>',
+      ].join('\n'),
+    ),
     measureKeepAlive: true,
   },
   {
@@ -149,7 +156,11 @@ async function prepareCopy(original: string, portFor: (port: number) => Promise<
   const document = readXml(original);
   const edits: Edit[] = [];
   const all: XmlElement[] = [];
-  const walk = (elements: XmlElement[]) => elements.forEach((element) => { all.push(element); walk(element.children); });
+  const walk = (elements: XmlElement[]) =>
+    elements.forEach((element) => {
+      all.push(element);
+      walk(element.children);
+    });
   walk(document.roots);
   const attribute = (element: XmlElement, name: string) => element.attributes.find((a) => a.name === name);
   for (const element of all) {
@@ -247,7 +258,10 @@ function idleClose(port: number): Promise<number | undefined> {
     const socket = net.connect({ host: '127.0.0.1', port });
     let answered: number | undefined;
     let received = '';
-    const cap = setTimeout(() => { socket.destroy(); resolve(undefined); }, 10_000);
+    const cap = setTimeout(() => {
+      socket.destroy();
+      resolve(undefined);
+    }, 10_000);
     socket.once('connect', () => socket.write('GET /cfglint-probe HTTP/1.1\r\nHost: localhost\r\n\r\n'));
     socket.on('data', (chunk: Buffer) => {
       // latin1: one character per byte, so Content-Length compares with the text's length.
@@ -255,7 +269,10 @@ function idleClose(port: number): Promise<number | undefined> {
       // The error page's body ends the response; its length is in Content-Length or chunks.
       if (answered === undefined && /\r\n\r\n/.test(received) && (/\r\n0\r\n\r\n$/.test(received) || responseComplete(received))) answered = Date.now();
     });
-    socket.once('close', () => { clearTimeout(cap); resolve(answered === undefined ? undefined : Date.now() - answered); });
+    socket.once('close', () => {
+      clearTimeout(cap);
+      resolve(answered === undefined ? undefined : Date.now() - answered);
+    });
     socket.once('error', () => undefined);
   });
 }
@@ -269,8 +286,14 @@ function responseComplete(text: string): boolean {
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port, timeout: 3000 });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -281,7 +304,10 @@ function stop(child: ChildProcess): Promise<void> {
     const killLimit = setTimeout(() => {
       if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
     }, 20_000);
-    child.once('exit', () => { clearTimeout(killLimit); resolve(); });
+    child.once('exit', () => {
+      clearTimeout(killLimit);
+      resolve();
+    });
     process.kill(child.pid, 'SIGTERM');
   });
 }
@@ -314,80 +340,122 @@ if (missing) {
     const taken = new Set<number>();
 
     for (const testCase of cases) {
-      test(testCase.name, async () => {
-        const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cfglint-tomcat-'));
-        try {
-          const ports = new Map<number, number>();
-          const portFor = async (original: number) => {
-            if (!ports.has(original)) ports.set(original, await freePort(taken));
-            return ports.get(original)!;
-          };
-          const copy = await prepareCopy(testCase.serverXml, portFor);
-          let properties = testCase.properties ?? '';
-          for (const match of [...properties.matchAll(/\{port:(\d+)\}/g)]) properties = properties.replace(match[0], String(await portFor(Number(match[1]))));
-          for (const dir of ['conf', 'logs', 'temp', 'webapps', 'work']) fs.mkdirSync(path.join(base, dir));
-          for (const name of fs.readdirSync(STOCK_CONF)) {
-            const from = path.join(STOCK_CONF, name);
-            if (fs.statSync(from).isFile()) fs.copyFileSync(from, path.join(base, 'conf', name));
-          }
-          fs.writeFileSync(path.join(base, 'conf/server.xml'), copy);
-          fs.appendFileSync(path.join(base, 'conf/catalina.properties'), `\n${properties}`);
-          fs.writeFileSync(path.join(base, 'conf/Dockerfile'), 'FROM tomcat:10.1\n');
-
-          const tree = readTree({ paths: ['conf'], cwd: base, config: {} });
-          const findings = lintSync({ paths: ['conf'], cwd: base, config: {} }).report.findings;
-          const backend = tree.model.backends.find((b): b is TomcatBackend => b.kind === 'tomcat');
-          const problems: string[] = [];
-          const measured: string[] = [];
-          const run = await runTomcat(base, testCase.measureKeepAlive ? async () => {
-            for (const listener of backend?.listeners ?? []) {
-              if (listener.address.kind !== 'tcp' || listener.protocol !== 'http') continue;
-              const closedAfter = await idleClose(listener.address.port);
-              const expected = listener.keepAlive;
-              measured.push(`${listener.address.port}: closed after ${closedAfter ?? '?'} ms`);
-              const agrees = closedAfter !== undefined && (expected.kind === 'closesAfterResponse'
-                ? closedAfter < 500
-                : typeof expected.timeout.value === 'number' && closedAfter >= expected.timeout.value - 100 && closedAfter <= expected.timeout.value + 1500);
-              if (!agrees) problems.push(`keep-alive on ${listener.address.port}: Tomcat closed after ${closedAfter ?? 'never (10 s)'} ms; cfglint: ${expected.kind === 'idleTimeout' ? `${expected.timeout.value} ms` : expected.kind}`);
+      test(
+        testCase.name,
+        async () => {
+          const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cfglint-tomcat-'));
+          try {
+            const ports = new Map<number, number>();
+            const portFor = async (original: number) => {
+              if (!ports.has(original)) ports.set(original, await freePort(taken));
+              return ports.get(original)!;
+            };
+            const copy = await prepareCopy(testCase.serverXml, portFor);
+            let properties = testCase.properties ?? '';
+            for (const match of [...properties.matchAll(/\{port:(\d+)\}/g)]) properties = properties.replace(match[0], String(await portFor(Number(match[1]))));
+            for (const dir of ['conf', 'logs', 'temp', 'webapps', 'work']) fs.mkdirSync(path.join(base, dir));
+            for (const name of fs.readdirSync(STOCK_CONF)) {
+              const from = path.join(STOCK_CONF, name);
+              if (fs.statSync(from).isFile()) fs.copyFileSync(from, path.join(base, 'conf', name));
             }
-          } : undefined);
+            fs.writeFileSync(path.join(base, 'conf/server.xml'), copy);
+            fs.appendFileSync(path.join(base, 'conf/catalina.properties'), `\n${properties}`);
+            fs.writeFileSync(path.join(base, 'conf/Dockerfile'), 'FROM tomcat:10.1\n');
 
-          if (run.parseError) {
-            const syntax = findings.filter((f) => f.ruleId === 'xml-syntax' && f.primary.file === path.join('conf', 'server.xml'));
-            const expectedColumn = /"--"/.test(run.parseError.message) ? run.parseError.column - 2 : run.parseError.column;
-            const first = syntax.sort((a, b) => a.primary.start.offset - b.primary.start.offset)[0];
-            if (!first || first.primary.start.line !== run.parseError.line || first.primary.start.column !== expectedColumn) {
-              problems.push(`Tomcat: line ${run.parseError.line} column ${run.parseError.column} "${run.parseError.message}"; cfglint: ${first ? `${first.primary.start.line}:${first.primary.start.column} ${first.message}` : 'no xml-syntax finding'}`);
-            } else if (!run.parseError.message.startsWith(first.message)) {
-              problems.push(`same place, other words: Tomcat "${run.parseError.message}", cfglint "${first.message}"`);
+            const tree = readTree({ paths: ['conf'], cwd: base, config: {} });
+            const findings = lintSync({ paths: ['conf'], cwd: base, config: {} }).report.findings;
+            const backend = tree.model.backends.find((b): b is TomcatBackend => b.kind === 'tomcat');
+            const problems: string[] = [];
+            const measured: string[] = [];
+            const run = await runTomcat(
+              base,
+              testCase.measureKeepAlive
+                ? async () => {
+                    for (const listener of backend?.listeners ?? []) {
+                      if (listener.address.kind !== 'tcp' || listener.protocol !== 'http') continue;
+                      const closedAfter = await idleClose(listener.address.port);
+                      const expected = listener.keepAlive;
+                      measured.push(`${listener.address.port}: closed after ${closedAfter ?? '?'} ms`);
+                      const agrees =
+                        closedAfter !== undefined &&
+                        (expected.kind === 'closesAfterResponse'
+                          ? closedAfter < 500
+                          : typeof expected.timeout.value === 'number' &&
+                            closedAfter >= expected.timeout.value - 100 &&
+                            closedAfter <= expected.timeout.value + 1500);
+                      if (!agrees)
+                        problems.push(
+                          `keep-alive on ${listener.address.port}: Tomcat closed after ${closedAfter ?? 'never (10 s)'} ms; cfglint: ${expected.kind === 'idleTimeout' ? `${expected.timeout.value} ms` : expected.kind}`,
+                        );
+                    }
+                  }
+                : undefined,
+            );
+
+            if (run.parseError) {
+              const syntax = findings.filter((f) => f.ruleId === 'xml-syntax' && f.primary.file === path.join('conf', 'server.xml'));
+              const expectedColumn = /"--"/.test(run.parseError.message) ? run.parseError.column - 2 : run.parseError.column;
+              const first = syntax.sort((a, b) => a.primary.start.offset - b.primary.start.offset)[0];
+              if (!first || first.primary.start.line !== run.parseError.line || first.primary.start.column !== expectedColumn) {
+                problems.push(
+                  `Tomcat: line ${run.parseError.line} column ${run.parseError.column} "${run.parseError.message}"; cfglint: ${first ? `${first.primary.start.line}:${first.primary.start.column} ${first.message}` : 'no xml-syntax finding'}`,
+                );
+              } else if (!run.parseError.message.startsWith(first.message)) {
+                problems.push(`same place, other words: Tomcat "${run.parseError.message}", cfglint "${first.message}"`);
+              }
+            } else {
+              if (findings.some((f) => f.ruleId === 'xml-syntax'))
+                problems.push(
+                  `Tomcat parsed the file; cfglint: ${findings
+                    .filter((f) => f.ruleId === 'xml-syntax')
+                    .map((f) => f.message)
+                    .join('; ')}`,
+                );
+              const fromTomcat = run.initialized.map(connectorKey).sort();
+              const fromReader = (backend?.listeners ?? [])
+                .map(
+                  (l) =>
+                    `${l.protocol} ${l.address.kind === 'tcp' ? `${l.address.host}:${l.address.port}` : l.address.kind === 'unix' ? l.address.path : l.address.text}`,
+                )
+                .sort();
+              if (JSON.stringify(fromTomcat) !== JSON.stringify(fromReader))
+                problems.push(`connectors: Tomcat ${JSON.stringify(fromTomcat)}, cfglint ${JSON.stringify(fromReader)}`);
+              const failed = run.failedAjp.map(connectorKey).sort();
+              const reported = findings
+                .filter((f) => f.ruleId === 'tomcat-ajp-secret')
+                .map((f) => {
+                  const connector = backend?.connectors.find((c) => c.attributes.get('protocol')?.valueSpan.start.offset === f.primary.start.offset);
+                  const address = connector?.listener?.address;
+                  return address?.kind === 'tcp' ? `ajp ${address.host}:${address.port}` : '? unmatched finding';
+                })
+                .sort();
+              if (JSON.stringify(failed) !== JSON.stringify(reported))
+                problems.push(`AJP without secret: Tomcat fails ${JSON.stringify(failed)}, cfglint reports ${JSON.stringify(reported)}`);
+              const silent = run.failedAjp.filter((name) => !run.listeningAfterFailure.includes(name));
+              if (silent.length > 0) problems.push(`failed AJP connectors not listening: ${silent.join(', ')}`);
             }
-          } else {
-            if (findings.some((f) => f.ruleId === 'xml-syntax')) problems.push(`Tomcat parsed the file; cfglint: ${findings.filter((f) => f.ruleId === 'xml-syntax').map((f) => f.message).join('; ')}`);
-            const fromTomcat = run.initialized.map(connectorKey).sort();
-            const fromReader = (backend?.listeners ?? []).map((l) => `${l.protocol} ${l.address.kind === 'tcp' ? `${l.address.host}:${l.address.port}` : l.address.kind === 'unix' ? l.address.path : l.address.text}`).sort();
-            if (JSON.stringify(fromTomcat) !== JSON.stringify(fromReader)) problems.push(`connectors: Tomcat ${JSON.stringify(fromTomcat)}, cfglint ${JSON.stringify(fromReader)}`);
-            const failed = run.failedAjp.map(connectorKey).sort();
-            const reported = findings.filter((f) => f.ruleId === 'tomcat-ajp-secret').map((f) => {
-              const connector = backend?.connectors.find((c) => c.attributes.get('protocol')?.valueSpan.start.offset === f.primary.start.offset);
-              const address = connector?.listener?.address;
-              return address?.kind === 'tcp' ? `ajp ${address.host}:${address.port}` : '? unmatched finding';
-            }).sort();
-            if (JSON.stringify(failed) !== JSON.stringify(reported)) problems.push(`AJP without secret: Tomcat fails ${JSON.stringify(failed)}, cfglint reports ${JSON.stringify(reported)}`);
-            const silent = run.failedAjp.filter((name) => !run.listeningAfterFailure.includes(name));
-            if (silent.length > 0) problems.push(`failed AJP connectors not listening: ${silent.join(', ')}`);
+            if (run.initialized.length === 0 && !run.parseError) problems.push(`Tomcat initialised nothing; log:\n${run.log.slice(0, 3000)}`);
+            outcomes.push({
+              name: testCase.name,
+              agrees: problems.length === 0,
+              detail:
+                problems.join('\n') ||
+                `${run.initialized.length} connectors${measured.length ? `; ${measured.join(', ')}` : ''}${run.parseError ? `; parse error ${run.parseError.line}:${run.parseError.column}` : ''}${run.failedAjp.length ? `; ${run.failedAjp.length} AJP without secret, still listening: ${run.listeningAfterFailure.length}` : ''}`,
+            });
+            expect(problems).toEqual([]);
+          } finally {
+            fs.rmSync(base, { recursive: true, force: true });
           }
-          if (run.initialized.length === 0 && !run.parseError) problems.push(`Tomcat initialised nothing; log:\n${run.log.slice(0, 3000)}`);
-          outcomes.push({ name: testCase.name, agrees: problems.length === 0, detail: problems.join('\n') || `${run.initialized.length} connectors${measured.length ? `; ${measured.join(', ')}` : ''}${run.parseError ? `; parse error ${run.parseError.line}:${run.parseError.column}` : ''}${run.failedAjp.length ? `; ${run.failedAjp.length} AJP without secret, still listening: ${run.listeningAfterFailure.length}` : ''}` });
-          expect(problems).toEqual([]);
-        } finally {
-          fs.rmSync(base, { recursive: true, force: true });
-        }
-      }, 120_000);
+        },
+        120_000,
+      );
     }
 
     afterAll(() => {
       const agreeing = outcomes.filter((o) => o.agrees).length;
-      process.stdout.write(`\ntomcat differential: ${agreeing}/${outcomes.length} files agree\n${outcomes.map((o) => `  ${o.agrees ? 'ok  ' : 'DIFF'} ${o.name}: ${o.detail}`).join('\n')}\n`);
+      process.stdout.write(
+        `\ntomcat differential: ${agreeing}/${outcomes.length} files agree\n${outcomes.map((o) => `  ${o.agrees ? 'ok  ' : 'DIFF'} ${o.name}: ${o.detail}`).join('\n')}\n`,
+      );
     });
   });
 }

@@ -25,7 +25,9 @@ import { readTree } from '../../src/engine/read-tree';
 import type { UvicornBackend } from '../../src/readers/uvicorn/uvicorn-backend';
 
 const PYTHON = '/usr/bin/python3';
-const probe = fs.existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import uvicorn, h11; print(uvicorn.__version__)'], { encoding: 'utf8', timeout: 20000 }) : undefined;
+const probe = fs.existsSync(PYTHON)
+  ? spawnSync(PYTHON, ['-c', 'import uvicorn, h11; print(uvicorn.__version__)'], { encoding: 'utf8', timeout: 20000 })
+  : undefined;
 const VERSION = probe?.status === 0 ? probe.stdout.trim() : undefined;
 
 /** Prints the keyword arguments uvicorn's CLI would start the server with, or click's error. */
@@ -63,7 +65,11 @@ interface ValueFixture {
 const FIXTURES: ValueFixture[] = [
   { name: 'defaults', args: [] },
   { name: '--name value and --name=value', args: ['--host', '0.0.0.0', '--port=9000', '--timeout-keep-alive', '75'] },
-  { name: 'UVICORN_* < command line', args: ['--port', '8002'], env: { UVICORN_PORT: '8001', UVICORN_TIMEOUT_KEEP_ALIVE: '30', UVICORN_HTTP: 'h11', UVICORN_BACKLOG: '100' } },
+  {
+    name: 'UVICORN_* < command line',
+    args: ['--port', '8002'],
+    env: { UVICORN_PORT: '8001', UVICORN_TIMEOUT_KEEP_ALIVE: '30', UVICORN_HTTP: 'h11', UVICORN_BACKLOG: '100' },
+  },
   { name: 'an empty variable is ignored', args: [], env: { UVICORN_HOST: '' } },
   { name: '--uds', args: ['--uds', '/tmp/cfglint-uvicorn.sock'] },
   { name: '--fd', args: ['--fd', '3'] },
@@ -150,7 +156,11 @@ async function waitForPort(port: number, child: ChildProcess, limitMs: number): 
 }
 
 async function startUvicorn(dir: string, args: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(PYTHON, ['-m', 'uvicorn', 'app:app', ...args, '--log-level', 'warning'], { cwd: dir, env: uvicornEnvironment(dir, env), stdio: 'ignore' });
+  const child = spawn(PYTHON, ['-m', 'uvicorn', 'app:app', ...args, '--log-level', 'warning'], {
+    cwd: dir,
+    env: uvicornEnvironment(dir, env),
+    stdio: 'ignore',
+  });
   try {
     await waitForPort(port, child, 15000);
   } catch (error) {
@@ -239,8 +249,20 @@ if (!VERSION) {
     });
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    describe('values: the model against the keyword arguments uvicorn\'s CLI starts with', () => {
-      const SETTINGS = ['host', 'port', 'uds', 'fd', 'http', 'timeout_keep_alive', 'limit_max_requests', 'backlog', 'h11_max_incomplete_event_size', 'ssl_certfile', 'ssl_keyfile'];
+    describe("values: the model against the keyword arguments uvicorn's CLI starts with", () => {
+      const SETTINGS = [
+        'host',
+        'port',
+        'uds',
+        'fd',
+        'http',
+        'timeout_keep_alive',
+        'limit_max_requests',
+        'backlog',
+        'h11_max_incomplete_event_size',
+        'ssl_certfile',
+        'ssl_keyfile',
+      ];
       test.each(FIXTURES.map((fixture) => [fixture.name, fixture] as const))('%s', (_name, fixture) => {
         if (fixture.since && olderThan(VERSION, fixture.since)) {
           process.stdout.write(`uvicorn ${VERSION} predates ${fixture.since}: "${fixture.name}" not compared\n`);
@@ -265,26 +287,30 @@ if (!VERSION) {
       });
     });
 
-    describe('keep-alive: an idle connection is closed after the model\'s timeout_keep_alive', () => {
+    describe("keep-alive: an idle connection is closed after the model's timeout_keep_alive", () => {
       test.each([
         ['--timeout-keep-alive 1', ['--timeout-keep-alive', '1'], {}],
         ['UVICORN_TIMEOUT_KEEP_ALIVE=2', [], { UVICORN_TIMEOUT_KEEP_ALIVE: '2' }],
-      ] as const)('%s', async (_name, extra, env) => {
-        const port = await freePort();
-        const args = ['--host', '127.0.0.1', '--port', String(port), '--http', 'h11', ...extra];
-        const backend = modelOf(dir, args, env);
-        const keepAlive = backend.listeners[0].keepAlive;
-        expect(keepAlive.kind).toBe('idleTimeout');
-        const modelMs = keepAlive.kind === 'idleTimeout' ? keepAlive.timeout.value! : 0;
-        const child = await startUvicorn(dir, args, env, port);
-        try {
-          const measured = await idleCloseMs(port, modelMs + 5000);
-          expect(measured).toBeGreaterThanOrEqual(modelMs - 300);
-          expect(measured).toBeLessThanOrEqual(modelMs + 1000);
-        } finally {
-          await stop(child);
-        }
-      }, 40000);
+      ] as const)(
+        '%s',
+        async (_name, extra, env) => {
+          const port = await freePort();
+          const args = ['--host', '127.0.0.1', '--port', String(port), '--http', 'h11', ...extra];
+          const backend = modelOf(dir, args, env);
+          const keepAlive = backend.listeners[0].keepAlive;
+          expect(keepAlive.kind).toBe('idleTimeout');
+          const modelMs = keepAlive.kind === 'idleTimeout' ? keepAlive.timeout.value! : 0;
+          const child = await startUvicorn(dir, args, env, port);
+          try {
+            const measured = await idleCloseMs(port, modelMs + 5000);
+            expect(measured).toBeGreaterThanOrEqual(modelMs - 300);
+            expect(measured).toBeLessThanOrEqual(modelMs + 1000);
+          } finally {
+            await stop(child);
+          }
+        },
+        40000,
+      );
     });
 
     describe('h11: the head limit holds only for a head still incomplete after a read', () => {
@@ -295,7 +321,10 @@ if (!VERSION) {
         expect(backend.httpParser).toBe('h11');
         const limit = backend.settings.get('h11_max_incomplete_event_size')!.value as number;
         // The model's default is h11's own.
-        const h11Default = spawnSync(PYTHON, ['-c', 'import h11._connection as c; print(c.DEFAULT_MAX_INCOMPLETE_EVENT_SIZE)'], { encoding: 'utf8', timeout: 20000 });
+        const h11Default = spawnSync(PYTHON, ['-c', 'import h11._connection as c; print(c.DEFAULT_MAX_INCOMPLETE_EVENT_SIZE)'], {
+          encoding: 'utf8',
+          timeout: 20000,
+        });
         expect(Number(h11Default.stdout.trim())).toBe(limit);
         const head = Buffer.from(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(2 * limit)}\r\n\r\n`, 'latin1');
         const child = await startUvicorn(dir, args, {}, port);

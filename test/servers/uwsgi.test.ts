@@ -44,22 +44,49 @@ interface Fixture {
 }
 
 const FIXTURES: Record<string, Fixture> = {
-  'lines': { files: { 'main.ini': '[uwsgi]\r\n; comment\r\n  # another\r\nsocket = /tmp/cfglint-x.sock ; main\r\n\tmaster\t=\ttrue \r\nmaster\nenv = A="1"\n= orphan\nlogto2 = /tmp/a#1.log\n' } },
-  'sections': { files: { 'main.ini': 'before = 1\n[app]\nx = 1\n[uwsgi]\ny = 2\n[uwsgi] ; c\nz = 3\n[uwsgi]\nw = 4\n' } },
+  lines: {
+    files: {
+      'main.ini':
+        '[uwsgi]\r\n; comment\r\n  # another\r\nsocket = /tmp/cfglint-x.sock ; main\r\n\tmaster\t=\ttrue \r\nmaster\nenv = A="1"\n= orphan\nlogto2 = /tmp/a#1.log\n',
+    },
+  },
+  sections: { files: { 'main.ini': 'before = 1\n[app]\nx = 1\n[uwsgi]\ny = 2\n[uwsgi] ; c\nz = 3\n[uwsgi]\nw = 4\n' } },
   'other-section': { files: { 'main.ini': '[uwsgi]\na = 1\n[prod]\nb = 2\n' }, args: ['--ini', 'main.ini:prod'] },
   'section-of-last': { files: { 'main.ini': '[uwsgi]\nini = :prod\nmaster = true\n[prod]\nprocesses = 8\nx = %x\n' } },
-  'magic': { files: { 'conf/main.ini': '[uwsgi]\nall = %d|%n|%e|%s|%p|%c|%0|%1|%o|%x|%D|%N|%v|%h|%k|%u|%U|%g|%G|%V|%b|%j\npercent = 100%% %z%q end\njoin = a%\nnext = b\n' }, args: ['--ini', 'conf/main.ini'] },
+  magic: {
+    files: {
+      'conf/main.ini': '[uwsgi]\nall = %d|%n|%e|%s|%p|%c|%0|%1|%o|%x|%D|%N|%v|%h|%k|%u|%U|%g|%G|%V|%b|%j\npercent = 100%% %z%q end\njoin = a%\nnext = b\n',
+    },
+    args: ['--ini', 'conf/main.ini'],
+  },
   'magic-include': { files: { 'main.ini': '[uwsgi]\nini = sub/inc.ini\nmine = %n %N %d %D\n', 'sub/inc.ini': '[uwsgi]\ninc = %n %N %d %D %o %O %i\n' } },
-  'placeholders': { files: { 'main.ini': '[uwsgi]\nref = %(foo)/x %(later) %(undefined)\nfoo = bar\nlater = L%(foo)\nset = x=1\nset-ph = y=2\nz = %(x)%(y)\nnested = %(a%(foo))\nempty = %()\nself = %(self)\n' } },
-  'math': { files: { 'main.ini': '[uwsgi]\nprocesses = 4\ncpu = 2\na = %(processes + 1)\nb = %(processes cpu)\nc = %(processes * cpu - 3)\nd = %(processes / 0)\ne = %(processes ++)\nf = %(nothing + 2)\ng = %(-1 + 2)\n' } },
-  'immediate': { files: { 'main.ini': '[uwsgi]\nbacklog = 50\nlisten = %(backlog)\nharakiri = %(backlog)\n' } },
-  'environment': { files: { 'main.ini': '[uwsgi]\nhttp-socket = :$(PORT)\nmissing = $(NOPE)\nboth = %(p)$(PORT)\np = x\n' }, env: { PORT: '8080', UWSGI_LISTEN: '7', UWSGI_HTTP_TIMEOUT: '30' } },
+  placeholders: {
+    files: {
+      'main.ini':
+        '[uwsgi]\nref = %(foo)/x %(later) %(undefined)\nfoo = bar\nlater = L%(foo)\nset = x=1\nset-ph = y=2\nz = %(x)%(y)\nnested = %(a%(foo))\nempty = %()\nself = %(self)\n',
+    },
+  },
+  math: {
+    files: {
+      'main.ini':
+        '[uwsgi]\nprocesses = 4\ncpu = 2\na = %(processes + 1)\nb = %(processes cpu)\nc = %(processes * cpu - 3)\nd = %(processes / 0)\ne = %(processes ++)\nf = %(nothing + 2)\ng = %(-1 + 2)\n',
+    },
+  },
+  immediate: { files: { 'main.ini': '[uwsgi]\nbacklog = 50\nlisten = %(backlog)\nharakiri = %(backlog)\n' } },
+  environment: {
+    files: { 'main.ini': '[uwsgi]\nhttp-socket = :$(PORT)\nmissing = $(NOPE)\nboth = %(p)$(PORT)\np = x\n' },
+    env: { PORT: '8080', UWSGI_LISTEN: '7', UWSGI_HTTP_TIMEOUT: '30' },
+  },
   'at-file': { files: { 'main.ini': '[uwsgi]\nsecret = @(token.txt)\n', 'token.txt': 's3cret' } },
-  'logic': {
-    files: { 'main.ini': '[uwsgi]\nfor = a b\nsocket = /tmp/%(_).sock\nendfor =\nif-env = FOO\nprocesses = %(_)\nendif =\nif-not-env = BAR\nthreads = 2\nendif\nif-opt = socket\nprint = has %(_)\nend\nif-exists = token.txt\nexists = %(_)\nendif\nif-not-file = nothing.txt\nnofile = yes\nendif\nfor-times = 3\nt = %(_)\nendfor\nif-opt = socket=/tmp/b.sock\nnever = 1\nendif\nif-not-opt = nothing\nnoopt = %(_)\nend-if\n', 'token.txt': 'x' },
+  logic: {
+    files: {
+      'main.ini':
+        '[uwsgi]\nfor = a b\nsocket = /tmp/%(_).sock\nendfor =\nif-env = FOO\nprocesses = %(_)\nendif =\nif-not-env = BAR\nthreads = 2\nendif\nif-opt = socket\nprint = has %(_)\nend\nif-exists = token.txt\nexists = %(_)\nendif\nif-not-file = nothing.txt\nnofile = yes\nendif\nfor-times = 3\nt = %(_)\nendfor\nif-opt = socket=/tmp/b.sock\nnever = 1\nendif\nif-not-opt = nothing\nnoopt = %(_)\nend-if\n',
+      'token.txt': 'x',
+    },
     env: { FOO: '7' },
   },
-  'includes': {
+  includes: {
     files: {
       'main.ini': '[uwsgi]\na = 1\nprocesses = 2\ninherit = sub/base.ini\nini = sub/inc.ini\ninclude = sub/more.ini\nb = %n\nprocesses = 3\n',
       'sub/base.ini': '[uwsgi]\nprocesses = 9\nbase = %n %N %(a)\n',
@@ -67,13 +94,13 @@ const FIXTURES: Record<string, Fixture> = {
       'sub/more.ini': '[uwsgi]\nmore = %N\n',
     },
   },
-  'bom': { files: { 'main.ini': '\uFEFF[uwsgi]\nsocket = :1\n[uwsgi]\nmaster = true\n' } },
+  bom: { files: { 'main.ini': '\uFEFF[uwsgi]\nsocket = :1\n[uwsgi]\nmaster = true\n' } },
   'command-line': {
     files: { 'main.ini': '[uwsgi]\nprocesses = 2\nsocket = /tmp/cfglint-y.sock\n' },
     args: ['--processes', '4', '--ini', 'main.ini', '-s', ':3031', '-l', '5', '-p6', '--socket=x.sock', '-MT', '--chmod-socket', '--die-on-t', 'main.ini'],
     env: { UWSGI_MASTER: 'true' },
   },
-  'declared': { files: { 'main.ini': '[uwsgi]\ndeclare-option = mysock=socket=/tmp/$1.sock;chmod-socket=660\nmysock = shop\n' } },
+  declared: { files: { 'main.ini': '[uwsgi]\ndeclare-option = mysock=socket=/tmp/$1.sock;chmod-socket=660\nmysock = shop\n' } },
   'resolve-less': { files: { 'main.ini': '[uwsgi]\nstrict = false\nfoo = 1\nbar = %(foo)\n' } },
 };
 
@@ -113,7 +140,12 @@ function dumpOptions(args: string[], cwd: string, env: Record<string, string>): 
     if (entries && /running "exit:" \(in-jail\)/.test(`${result.stderr}${result.stdout}`)) return { entries };
   }
   const all = `${result.stderr ?? ''}${result.stdout ?? ''}`;
-  const reason = all.split('\n').map((line) => line.replace(LOG_DATE, '').trim()).filter((line) => line !== '' && !line.startsWith('[uWSGI] getting')).slice(-2).join(' / ');
+  const reason = all
+    .split('\n')
+    .map((line) => line.replace(LOG_DATE, '').trim())
+    .filter((line) => line !== '' && !line.startsWith('[uWSGI] getting'))
+    .slice(-2)
+    .join(' / ');
   return { reason: reason || `no dump printed (exit status ${result.status}${result.signal ? `, ${result.signal}` : ''})` };
 }
 
@@ -137,7 +169,15 @@ function parseDump(output: string): string[] | undefined {
 }
 
 function hostFacts(): Facts {
-  const probe = spawnSync(UWSGI, ['--hook-in-jail', 'exit:', '--http-socket', '127.0.0.1:0'], { encoding: 'utf8', timeout: RUN_LIMIT_MS, killSignal: 'SIGKILL', env: { PATH: '/usr/bin:/bin', UWSGI_RELOADS: '1' }, uid: NOBODY.uid, gid: NOBODY.gid, cwd: os.tmpdir() });
+  const probe = spawnSync(UWSGI, ['--hook-in-jail', 'exit:', '--http-socket', '127.0.0.1:0'], {
+    encoding: 'utf8',
+    timeout: RUN_LIMIT_MS,
+    killSignal: 'SIGKILL',
+    env: { PATH: '/usr/bin:/bin', UWSGI_RELOADS: '1' },
+    uid: NOBODY.uid,
+    gid: NOBODY.gid,
+    cwd: os.tmpdir(),
+  });
   const text = `${probe.stderr}${probe.stdout}`;
   const version = spawnSync(UWSGI, ['--version'], { encoding: 'utf8', timeout: RUN_LIMIT_MS }).stdout.trim();
   return {
@@ -245,7 +285,10 @@ function compareWithStubs(name: string, original: string, root: string, args: st
 /** uWSGI ini files of the corpus: by FORMATS.tsv, ini syntax only (not the .xml/.yml examples). */
 function corpusIniFiles(): string[] {
   return corpusEntries()
-    .filter((entry) => (entry.format === 'uwsgi' || (entry.path.startsWith('templated/') && /uwsgi|\.ini/.test(entry.path))) && !/\.(xml|ya?ml|json)$/.test(entry.path))
+    .filter(
+      (entry) =>
+        (entry.format === 'uwsgi' || (entry.path.startsWith('templated/') && /uwsgi|\.ini/.test(entry.path))) && !/\.(xml|ya?ml|json)$/.test(entry.path),
+    )
     .filter((entry) => entry.format === 'uwsgi' || /\.ini(\.template)?$/.test(entry.path))
     .map((entry) => entry.path);
 }
@@ -301,7 +344,13 @@ if (!present) {
       // Routes, loggers and plugin options are checked while the options are applied: load the
       // plugins Debian ships for them so that uWSGI gets as far as the dump.
       const installed = fs.existsSync(PLUGIN_DIR) ? fs.readdirSync(PLUGIN_DIR).map((name) => name.replace(/_plugin\.so$/, '')) : [];
-      const plugins = installed.filter((name) => /^(router_|transformation_)/.test(name) || ['python3', 'http', 'logfile', 'logsocket', 'syslog', 'rsyslog', 'cheaper_busyness', 'stats_pusher_statsd', 'xslt'].includes(name)).sort();
+      const plugins = installed
+        .filter(
+          (name) =>
+            /^(router_|transformation_)/.test(name) ||
+            ['python3', 'http', 'logfile', 'logsocket', 'syslog', 'rsyslog', 'cheaper_busyness', 'stats_pusher_statsd', 'xslt'].includes(name),
+        )
+        .sort();
       const outcomes = corpusFiles.map((relative, index) => {
         const full = path.join(CORPUS, relative);
         const ini = ['--ini', path.basename(full)];
@@ -321,7 +370,15 @@ if (!present) {
       const missing: string[] = [];
       for (const plugins of [[], ['python3'], ['http'], ['fastrouter'], ['rawrouter'], ['sslrouter'], ['cheaper_busyness'], ['carbon']]) {
         const args = plugins.length > 0 ? ['--plugins', plugins.join(','), '--dump-options'] : ['--dump-options'];
-        const result = spawnSync(UWSGI, args, { encoding: 'utf8', timeout: RUN_LIMIT_MS, killSignal: 'SIGKILL', env: { PATH: '/usr/bin:/bin' }, uid: NOBODY.uid, gid: NOBODY.gid, cwd: os.tmpdir() });
+        const result = spawnSync(UWSGI, args, {
+          encoding: 'utf8',
+          timeout: RUN_LIMIT_MS,
+          killSignal: 'SIGKILL',
+          env: { PATH: '/usr/bin:/bin' },
+          uid: NOBODY.uid,
+          gid: NOBODY.gid,
+          cwd: os.tmpdir(),
+        });
         for (const name of result.stdout.split('\n').filter(Boolean)) if (!uwsgiOptionSpec(name)) missing.push(`${plugins.join(',') || 'core'}: ${name}`);
       }
       expect(missing).toEqual([]);

@@ -42,7 +42,8 @@ function requestHead(backend: GunicornBackend): RequestHeadLimit[] {
         measure: 'line',
         admitted: 'request lines',
         symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
-        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : 'set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)',
+        raise: (needed) =>
+          needed <= 8190 ? `set limit_request_line = ${needed}` : 'set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)',
         nginxSizeWithin: (limit) => limit + 2,
       });
     }
@@ -96,6 +97,6 @@ function socketPermissions(backend: GunicornBackend): SocketPermissions | undefi
   return {
     owner,
     mode,
-    fix: () => 'set umask to 0o007 with group set to a group nginx\'s workers are in, or leave umask at its default 0',
+    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0",
   };
 }

@@ -10,14 +10,16 @@ import type { Setting } from '../../source/setting';
  */
 export function h11HeadLimits(setting: Setting | undefined, raise: (needed: number) => string): RequestHeadLimit[] {
   if (!setting || typeof setting.value !== 'number' || setting.value <= 0) return [];
-  return [{
-    setting,
-    limit: setting.value,
-    measure: 'total',
-    admitted: 'request line and headers',
-    symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
-    raise,
-    nginxSizeWithin: (limit) => limit,
-    maxSeverity: 'info',
-  }];
+  return [
+    {
+      setting,
+      limit: setting.value,
+      measure: 'total',
+      admitted: 'request line and headers',
+      symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
+      raise,
+      nginxSizeWithin: (limit) => limit,
+      maxSeverity: 'info',
+    },
+  ];
 }

@@ -29,24 +29,32 @@ function requestHead(kind: 'tomcat' | 'spring-boot', listener: Listener): Reques
   const setting = connector.settings.get('maxHttpRequestHeaderSize');
   if (!sizeLimit(setting)) return [];
   // Named as the user writes it: the Spring property, or the attribute the server.xml sets.
-  const property = kind === 'spring-boot'
-    ? 'server.max-http-request-header-size'
-    : connector.attributes.has('maxHttpRequestHeaderSize') ? 'maxHttpRequestHeaderSize' : 'maxHttpHeaderSize';
-  return [{
-    setting: { ...setting, name: property },
-    limit: setting.value as number,
-    measure: 'total',
-    admitted: 'request line and headers',
-    symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
-    raise: (needed) => kind === 'spring-boot' ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
-    nginxSizeWithin: (limit) => limit,
-  }];
+  const property =
+    kind === 'spring-boot'
+      ? 'server.max-http-request-header-size'
+      : connector.attributes.has('maxHttpRequestHeaderSize')
+        ? 'maxHttpRequestHeaderSize'
+        : 'maxHttpHeaderSize';
+  return [
+    {
+      setting: { ...setting, name: property },
+      limit: setting.value as number,
+      measure: 'total',
+      admitted: 'request line and headers',
+      symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
+      raise: (needed) => (kind === 'spring-boot' ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`),
+      nginxSizeWithin: (limit) => limit,
+    },
+  ];
 }
 
 /** Spring's multipart limits (MultipartProperties: 1MB per file, 10MB per request by default). */
 function multipartBody(backend: SpringBootBackend): RequestBodyLimit[] {
   const out: RequestBodyLimit[] = [];
-  for (const [name, scope] of [['spring.servlet.multipart.max-file-size', 'each uploaded file'], ['spring.servlet.multipart.max-request-size', 'a whole multipart request']] as const) {
+  for (const [name, scope] of [
+    ['spring.servlet.multipart.max-file-size', 'each uploaded file'],
+    ['spring.servlet.multipart.max-request-size', 'a whole multipart request'],
+  ] as const) {
     const setting = backend.settings.get(name);
     if (!sizeLimit(setting)) continue;
     out.push({
@@ -65,11 +73,14 @@ function connectorBody(kind: 'tomcat' | 'spring-boot', listener: Listener): Requ
   const maxPostSize = connector?.settings.get('maxPostSize');
   if (!sizeLimit(maxPostSize)) return [];
   const name = kind === 'spring-boot' ? 'server.tomcat.max-http-form-post-size' : 'maxPostSize';
-  return [{
-    setting: { ...maxPostSize, name },
-    bytes: maxPostSize.value as number,
-    scope: 'form posts (application/x-www-form-urlencoded)',
-    symptom: 'Tomcat does not parse the parameters of a larger form post, so the application sees none',
-    raise: (bytes) => (kind === 'spring-boot' ? `set ${name}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`),
-  }];
+  return [
+    {
+      setting: { ...maxPostSize, name },
+      bytes: maxPostSize.value as number,
+      scope: 'form posts (application/x-www-form-urlencoded)',
+      symptom: 'Tomcat does not parse the parameters of a larger form post, so the application sees none',
+      raise: (bytes) =>
+        kind === 'spring-boot' ? `set ${name}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`,
+    },
+  ];
 }

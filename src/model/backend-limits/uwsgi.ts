@@ -21,33 +21,35 @@ export function uwsgiLimits(backend: UwsgiBackend, listener: Listener): BackendL
 function requestHead(backend: UwsgiBackend, listener: Listener): RequestHeadLimit[] {
   const setting = backend.settings.get('buffer-size');
   if (!setting || typeof setting.value !== 'number' || setting.value <= 0) return [];
-  const log = listener.protocol === 'uwsgi'
-    ? `invalid request block size: N (max ${setting.value})...skip`
-    : `invalid HTTP request size (max ${setting.value})...skip`;
-  return [{
-    setting,
-    limit: setting.value,
-    measure: 'total',
-    admitted: 'request line and headers',
-    symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
-    raise: (needed) => needed <= UWSGI_MAX_BUFFER
-      ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)`
-      : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
-    nginxSizeWithin: (limit) => limit,
-  }];
+  const log =
+    listener.protocol === 'uwsgi' ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
+  return [
+    {
+      setting,
+      limit: setting.value,
+      measure: 'total',
+      admitted: 'request line and headers',
+      symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
+      raise: (needed) =>
+        needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
+      nginxSizeWithin: (limit) => limit,
+    },
+  ];
 }
 
 function requestBody(backend: UwsgiBackend): RequestBodyLimit[] {
   const limitPost = backend.settings.get('limit-post');
   // 0 (the default) is no limit.
   if (!sizeLimit(limitPost)) return [];
-  return [{
-    setting: limitPost,
-    bytes: limitPost.value as number,
-    scope: 'every request body',
-    symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
-    raise: (bytes) => (bytes === Infinity ? 'remove limit-post' : `raise limit-post to at least ${bytes}`),
-  }];
+  return [
+    {
+      setting: limitPost,
+      bytes: limitPost.value as number,
+      scope: 'every request body',
+      symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
+      raise: (bytes) => (bytes === Infinity ? 'remove limit-post' : `raise limit-post to at least ${bytes}`),
+    },
+  ];
 }
 
 function workerTimeout(backend: UwsgiBackend): WorkerTimeout | undefined {
@@ -89,6 +91,7 @@ function socketPermissions(backend: UwsgiBackend): SocketPermissions | undefined
   return {
     owner,
     mode,
-    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`,
+    fix: (ownerName, nginxGroup) =>
+      `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`,
   };
 }

@@ -29,7 +29,14 @@ export function readCloudFormation(files: FilesByFormat, context: ReaderContext)
     if (!/^\s*[{[]/.test(source.text)) addComments(output, source.file, lineComments(source));
     guarded(output.diagnostics, 'CloudFormation reader', source.file, () => {
       const { documents, problems } = parseYaml(source);
-      append(output.diagnostics, problems.map((problem) => ({ ...problem, ruleId: 'cloudformation-syntax', message: problem.message.startsWith('Invalid') ? problem.message : `Invalid template: ${problem.message}` })));
+      append(
+        output.diagnostics,
+        problems.map((problem) => ({
+          ...problem,
+          ruleId: 'cloudformation-syntax',
+          message: problem.message.startsWith('Invalid') ? problem.message : `Invalid template: ${problem.message}`,
+        })),
+      );
       if (problems.length > 0) return;
       for (const document of documents) new Template(source, document).read(cloudformation);
     });
@@ -49,7 +56,8 @@ function intrinsic(node: YamlNode | undefined, document: Document.Parsed): { nam
   }
   if (isMap(node)) {
     const entries = entriesOf(node, document);
-    if (entries.length === 1 && (entries[0].key === 'Ref' || entries[0].key.startsWith('Fn::') || entries[0].key === 'Condition')) return { name: entries[0].key, argument: entries[0].value };
+    if (entries.length === 1 && (entries[0].key === 'Ref' || entries[0].key.startsWith('Fn::') || entries[0].key === 'Condition'))
+      return { name: entries[0].key, argument: entries[0].value };
   }
   return undefined;
 }
@@ -58,7 +66,10 @@ class Template {
   private readonly parameters = new Map<string, YamlNode | undefined>();
   private readonly resourcesNode: YamlNode | undefined;
 
-  constructor(private readonly source: SourceText, private readonly document: Document.Parsed) {
+  constructor(
+    private readonly source: SourceText,
+    private readonly document: Document.Parsed,
+  ) {
     const root = document.contents ?? undefined;
     for (const entry of entriesOf(valueOf(root, 'Parameters', document), document)) this.parameters.set(entry.key, valueOf(entry.value, 'Default', document));
     this.resourcesNode = valueOf(root, 'Resources', document);
@@ -86,7 +97,8 @@ class Template {
         if (!this.parameters.has(name)) return { known: false, reason: `Ref ${name} is not a parameter of this template`, span };
         const def = this.parameters.get(name);
         const text = this.scalarText(def);
-        if (text === undefined) return { known: false, reason: `parameter ${name} has no literal Default (its value is given when the stack is created)`, span };
+        if (text === undefined)
+          return { known: false, reason: `parameter ${name} has no literal Default (its value is given when the stack is created)`, span };
         const known = literal<T>(text, kind, this.span(def));
         if (!known.known) return { known: false, reason: `parameter ${name}: ${known.reason}`, span };
         return { ...known, span, via: { what: `the Default of parameter ${name}`, span: this.span(def) } };
@@ -131,8 +143,16 @@ class Template {
       const p = (key: string) => this.get(props, key);
       switch (type) {
         case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
-          const idle = itemsOf(p('LoadBalancerAttributes'), this.document).find((item) => this.scalarText(this.get(item, 'Key')) === 'idle_timeout.timeout_seconds');
-          into.balancers.push({ ...base, type: this.value<string>(p('Type'), 'string'), classic: false, idleTimeout: this.value<number>(this.get(idle, 'Value'), 'number'), classicListeners: [] });
+          const idle = itemsOf(p('LoadBalancerAttributes'), this.document).find(
+            (item) => this.scalarText(this.get(item, 'Key')) === 'idle_timeout.timeout_seconds',
+          );
+          into.balancers.push({
+            ...base,
+            type: this.value<string>(p('Type'), 'string'),
+            classic: false,
+            idleTimeout: this.value<number>(this.get(idle, 'Value'), 'number'),
+            classicListeners: [],
+          });
           break;
         }
         case 'AWS::ElasticLoadBalancing::LoadBalancer': {
@@ -142,13 +162,15 @@ class Template {
             type: undefined,
             classic: true,
             idleTimeout: this.value<number>(this.get(p('ConnectionSettings'), 'IdleTimeout'), 'number'),
-            classicListeners: itemsOf(p('Listeners'), this.document).filter((item) => isMap(item)).map((listener) => ({
-              port: this.value<number>(this.get(listener, 'LoadBalancerPort'), 'number'),
-              protocol: this.value<string>(this.get(listener, 'Protocol'), 'string'),
-              instancePort: this.value<number>(this.get(listener, 'InstancePort'), 'number'),
-              instanceProtocol: this.value<string>(this.get(listener, 'InstanceProtocol'), 'string'),
-              span: this.span(listener),
-            })),
+            classicListeners: itemsOf(p('Listeners'), this.document)
+              .filter((item) => isMap(item))
+              .map((listener) => ({
+                port: this.value<number>(this.get(listener, 'LoadBalancerPort'), 'number'),
+                protocol: this.value<string>(this.get(listener, 'Protocol'), 'string'),
+                instancePort: this.value<number>(this.get(listener, 'InstancePort'), 'number'),
+                instanceProtocol: this.value<string>(this.get(listener, 'InstanceProtocol'), 'string'),
+                span: this.span(listener),
+              })),
             ...(check ? { classicHealthCheck: this.classicCheck(check) } : {}),
           });
           break;
@@ -165,12 +187,30 @@ class Template {
             matcher: matcher ? this.value<string>(this.get(matcher, 'HttpCode') ?? matcher, 'string') : undefined,
             interval: this.value<number>(p('HealthCheckIntervalSeconds'), 'number'),
           };
-          into.targetGroups.push({ ...base, port: this.value<number>(p('Port'), 'number'), protocol: this.value<string>(p('Protocol'), 'string'), targetType: this.value<string>(p('TargetType'), 'string'), healthCheck: check });
-          for (const target of itemsOf(p('Targets'), this.document)) into.targets.push({ origin: 'cloudformation', targetGroup: entry.key, port: this.value<number>(this.get(target, 'Port'), 'number'), span: this.span(target) });
+          into.targetGroups.push({
+            ...base,
+            port: this.value<number>(p('Port'), 'number'),
+            protocol: this.value<string>(p('Protocol'), 'string'),
+            targetType: this.value<string>(p('TargetType'), 'string'),
+            healthCheck: check,
+          });
+          for (const target of itemsOf(p('Targets'), this.document))
+            into.targets.push({
+              origin: 'cloudformation',
+              targetGroup: entry.key,
+              port: this.value<number>(this.get(target, 'Port'), 'number'),
+              span: this.span(target),
+            });
           break;
         }
         case 'AWS::ElasticLoadBalancingV2::Listener':
-          into.listeners.push({ ...base, balancer: this.reference(p('LoadBalancerArn')), port: this.value<number>(p('Port'), 'number'), protocol: this.value<string>(p('Protocol'), 'string'), targetGroups: this.actionTargets(p('DefaultActions')) });
+          into.listeners.push({
+            ...base,
+            balancer: this.reference(p('LoadBalancerArn')),
+            port: this.value<number>(p('Port'), 'number'),
+            protocol: this.value<string>(p('Protocol'), 'string'),
+            targetGroups: this.actionTargets(p('DefaultActions')),
+          });
           break;
         case 'AWS::ElasticLoadBalancingV2::ListenerRule':
           into.listenerRules.push({ ...base, listener: this.reference(p('ListenerArn')), targetGroups: this.actionTargets(p('Actions')) });
@@ -209,17 +249,24 @@ class Template {
 
   private classicCheck(check: YamlNode): HealthCheck {
     const target = this.value<string>(this.get(check, 'Target'), 'string');
-    return { span: this.span(check), enabled: undefined, ...classicHealthTarget(target), matcher: undefined, interval: this.value<number>(this.get(check, 'Interval'), 'number') };
+    return {
+      span: this.span(check),
+      enabled: undefined,
+      ...classicHealthTarget(target),
+      matcher: undefined,
+      interval: this.value<number>(this.get(check, 'Interval'), 'number'),
+    };
   }
 }
 
 function literal<T>(text: string, kind: Kind, span: ReturnType<SourceText['span']>): CloudValue<T> {
-  if (kind === 'number') return /^\s*\d+\s*$/.test(text) ? { known: true, value: Number(text) as T, text, span } : { known: false, reason: `"${text}" is not a number`, span };
+  if (kind === 'number')
+    return /^\s*\d+\s*$/.test(text) ? { known: true, value: Number(text) as T, text, span } : { known: false, reason: `"${text}" is not a number`, span };
   if (kind === 'boolean') {
     const lower = text.toLowerCase();
-    return lower === 'true' || lower === 'false' ? { known: true, value: (lower === 'true') as T, text, span } : { known: false, reason: `"${text}" is not true or false`, span };
+    return lower === 'true' || lower === 'false'
+      ? { known: true, value: (lower === 'true') as T, text, span }
+      : { known: false, reason: `"${text}" is not true or false`, span };
   }
   return { known: true, value: text as T, text, span };
 }
-
-

@@ -182,16 +182,20 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
     if (!isMap(root)) continue;
     const servicesNode = valueOf(root, 'services', document);
     // Version 1 files have the services at the top level.
-    const entries = servicesNode !== undefined
-      ? entriesOf(servicesNode, document)
-      : entriesOf(root, document).filter((entry) => isMap(entry.value) && (pairOf(entry.value, 'image', document) || pairOf(entry.value, 'build', document)));
+    const entries =
+      servicesNode !== undefined
+        ? entriesOf(servicesNode, document)
+        : entriesOf(root, document).filter((entry) => isMap(entry.value) && (pairOf(entry.value, 'image', document) || pairOf(entry.value, 'build', document)));
     for (const { key, keyNode, value } of entries) {
       if (!isMap(value) || key.startsWith('x-')) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
       const service: ComposeService = {
-        name: key, start, end,
+        name: key,
+        start,
+        end,
         environment: environment(source, valueOf(value, 'environment', document), document),
-        envFiles: [], sysctls: [],
+        envFiles: [],
+        sysctls: [],
         image: text(source, valueOf(value, 'image', document)),
         volumes: mounts(source, valueOf(value, 'volumes', document), document, dir),
         ports: ports(source, valueOf(value, 'ports', document), document),
@@ -210,14 +214,18 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
         const context = scalarArg(source, valueOf(build, 'context', document))?.value ?? '.';
         const dockerfile = scalarArg(source, valueOf(build, 'dockerfile', document))?.value ?? 'Dockerfile';
         const target = scalarArg(source, valueOf(build, 'target', document))?.value;
-        service.build = { dockerfile: nodePath.resolve(dir, context, dockerfile), context: nodePath.resolve(dir, context), ...(target ? { target: target.toLowerCase() } : {}) };
+        service.build = {
+          dockerfile: nodePath.resolve(dir, context, dockerfile),
+          context: nodePath.resolve(dir, context),
+          ...(target ? { target: target.toLowerCase() } : {}),
+        };
       }
       if (pairOf(value, 'command', document)) service.command = command(source, valueOf(value, 'command', document), document);
       if (pairOf(value, 'entrypoint', document)) service.entrypoint = command(source, valueOf(value, 'entrypoint', document), document);
 
       const envFile = valueOf(value, 'env_file', document);
       for (const item of isSeq(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
-        const node = isMap(item) ? valueOf(item, 'path', document) ?? item : item;
+        const node = isMap(item) ? (valueOf(item, 'path', document) ?? item) : item;
         const named = text(source, node);
         const path = named && named.unresolved.length === 0 && named.value !== '' ? nodePath.resolve(dir, named.value) : undefined;
         service.envFiles.push({ span: span(source, node), ...(path !== undefined ? { path } : {}) });
@@ -249,7 +257,11 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
 
       const nofile = valueOf(valueOf(value, 'ulimits', document), 'nofile', document);
       if (nofile && isMap(nofile)) {
-        service.nofile = { soft: text(source, valueOf(nofile, 'soft', document)), hard: text(source, valueOf(nofile, 'hard', document)), span: span(source, nofile) };
+        service.nofile = {
+          soft: text(source, valueOf(nofile, 'soft', document)),
+          hard: text(source, valueOf(nofile, 'hard', document)),
+          span: span(source, nofile),
+        };
       } else if (nofile) {
         const both = text(source, nofile);
         service.nofile = { soft: both, hard: both, span: span(source, nofile) };
@@ -284,9 +296,15 @@ function mounts(source: SourceText, node: YamlNode | undefined, document: Docume
       if (parts.length < 2) continue;
       [from, to] = parts;
     }
-    if (from === undefined || to === undefined || !(from === '.' || from === '..' || from.startsWith('./') || from.startsWith('../')) || !to.startsWith('/')) continue;
+    if (from === undefined || to === undefined || !(from === '.' || from === '..' || from.startsWith('./') || from.startsWith('../')) || !to.startsWith('/'))
+      continue;
     const display = nodePath.posix.normalize(nodePath.posix.join(nodePath.posix.dirname(source.file), from));
-    found.push({ source: nodePath.resolve(dir, from), display, target: nodePath.posix.normalize(to).replace(/(.)\/+$/, '$1'), span: trimmedSpan(source, item) });
+    found.push({
+      source: nodePath.resolve(dir, from),
+      display,
+      target: nodePath.posix.normalize(to).replace(/(.)\/+$/, '$1'),
+      span: trimmedSpan(source, item),
+    });
   }
   return found;
 }

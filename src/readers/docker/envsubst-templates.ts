@@ -66,7 +66,8 @@ export function isOfficialNginxImage(reference: string): boolean {
   const withoutDigest = reference.trim().split('@')[0];
   const slash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.indexOf(':', slash + 1);
-  const name = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon)).toLowerCase()
+  const name = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon))
+    .toLowerCase()
     .replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
     .replace(/^library\//, '');
   if (name !== 'nginx' && name !== 'nginxinc/nginx-unprivileged' && name !== 'public.ecr.aws/nginx/nginx') return false;
@@ -191,7 +192,7 @@ export function templateScript(env: Map<string, VariableValue>, others: 'unset' 
       if (!target.startsWith(dir + '/')) return undefined;
       const relative = target.slice(dir.length + 1);
       // `find -name "*$suffix"`: the base name ends with the suffix (the stream suffix is another one).
-      if (!nodePath.posix.basename(relative).endsWith(suffix) || relative.endsWith('.stream-template') && suffix !== '.stream-template') return undefined;
+      if (!nodePath.posix.basename(relative).endsWith(suffix) || (relative.endsWith('.stream-template') && suffix !== '.stream-template')) return undefined;
       return nodePath.posix.join(outputDir, relative.slice(0, relative.length - suffix.length));
     },
     outputDir: nodePath.posix.normalize(outputDir).replace(/(.)\/+$/, '$1'),
@@ -263,7 +264,8 @@ function placedTreeFiles(placed: { source: string; target: string }[], treeFiles
     const root = target.replace(/(.)\/+$/, '$1');
     for (const file of treeFiles) {
       if (file === source) found.push({ file, target: root });
-      else if (file.startsWith(source + nodePath.sep)) found.push({ file, target: nodePath.posix.join(root, nodePath.relative(source, file).split(nodePath.sep).join('/')) });
+      else if (file.startsWith(source + nodePath.sep))
+        found.push({ file, target: nodePath.posix.join(root, nodePath.relative(source, file).split(nodePath.sep).join('/')) });
     }
   }
   return found;

@@ -84,7 +84,8 @@ export function copiedFiles(text: string, context: string, kindOf: TreeKind): { 
       if (from !== context && !from.startsWith(context + nodePath.sep)) continue;
       const kind = kindOf(from);
       const target = kind === 'file' && destinationIsDirectory ? nodePath.posix.join(copy.destination, nodePath.basename(from)) : copy.destination;
-      if (kind !== undefined) copied.push({ source: from, target: nodePath.posix.normalize(target).replace(/(.)\/+$/, '$1'), start: copy.start, end: copy.end });
+      if (kind !== undefined)
+        copied.push({ source: from, target: nodePath.posix.normalize(target).replace(/(.)\/+$/, '$1'), start: copy.start, end: copy.end });
     }
   }
   return copied;

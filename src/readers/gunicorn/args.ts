@@ -189,7 +189,10 @@ export function pythonIntBase10(text: string): number | undefined {
 
 /** Python's int(text, 0): a base prefix, or a decimal without leading zeros. */
 export function pythonIntBase0(text: string): number | undefined {
-  const match = /^\s*([+-]?)(?:0([xX])_?([0-9a-fA-F]+(?:_[0-9a-fA-F]+)*)|0([oO])_?([0-7]+(?:_[0-7]+)*)|0([bB])_?([01]+(?:_[01]+)*)|(0+(?:_0+)*)|([1-9]\d*(?:_\d+)*))\s*$/.exec(text);
+  const match =
+    /^\s*([+-]?)(?:0([xX])_?([0-9a-fA-F]+(?:_[0-9a-fA-F]+)*)|0([oO])_?([0-7]+(?:_[0-7]+)*)|0([bB])_?([01]+(?:_[01]+)*)|(0+(?:_0+)*)|([1-9]\d*(?:_\d+)*))\s*$/.exec(
+      text,
+    );
   if (!match) return undefined;
   let value: number;
   if (match[2]) value = parseInt(match[3].replace(/_/g, ''), 16);

@@ -66,13 +66,15 @@ export function readGunicorn(files: string[], launches: Launch[], context: Reade
   return output;
 }
 
-
 function readConfigFile(absolute: string, linked: boolean, context: ReaderContext, output: ReaderOutput): ReadFile | undefined {
   const display = context.displayPath(absolute);
   const source = readSource(absolute, context, output);
   if (!source) return undefined;
   const module = readPythonModule(source.text);
-  output.comments.set(display, module.comments.map((comment): SourceComment => ({ span: source.span(comment.from, comment.to), text: comment.text })));
+  output.comments.set(
+    display,
+    module.comments.map((comment): SourceComment => ({ span: source.span(comment.from, comment.to), text: comment.text })),
+  );
   const first = module.syntaxProblems[0];
   if (first) {
     output.diagnostics.push({
@@ -84,9 +86,16 @@ function readConfigFile(absolute: string, linked: boolean, context: ReaderContex
   }
   const names = module.bindings
     .filter((b) => b.kind === 'assign' || b.kind === 'augmented' || b.kind === 'def')
-    .map((b) => ({ name: b.name, span: source.span(b.nameFrom, b.nameTo), binding: b.kind === 'def' ? 'def' as const : 'assign' as const, referenced: module.loadedNames.has(b.name) }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath.basename(absolute).toLowerCase())
-    || module.bindings.some((b) => (b.kind === 'assign' || b.kind === 'def') && isGunicornSetting(b.name));
+    .map((b) => ({
+      name: b.name,
+      span: source.span(b.nameFrom, b.nameTo),
+      binding: b.kind === 'def' ? ('def' as const) : ('assign' as const),
+      referenced: module.loadedNames.has(b.name),
+    }));
+  const looksLikeConfig =
+    linked ||
+    CONVENTIONAL_NAMES.has(nodePath.basename(absolute).toLowerCase()) ||
+    module.bindings.some((b) => (b.kind === 'assign' || b.kind === 'def') && isGunicornSetting(b.name));
   return { absolute, source, module, config: { file: display, names, looksLikeConfig } };
 }
 
@@ -109,14 +118,23 @@ function workingDirectoryOf(launch: Launch): string | undefined {
   return knownValue(launch.workingDirectory);
 }
 
-function backendForLaunch(launch: Launch, context: ReaderContext, read: (absolute: string, linked: boolean) => ReadFile | undefined): GunicornBackend | undefined {
+function backendForLaunch(
+  launch: Launch,
+  context: ReaderContext,
+  read: (absolute: string, linked: boolean) => ReadFile | undefined,
+): GunicornBackend | undefined {
   if (launch.program !== 'gunicorn') return undefined;
   // argv[0] names the program (`gunicorn`, `/venv/bin/gunicorn`, or `gunicorn` of `python -m gunicorn`).
   const argv = launch.argv;
   const cliTokens: ArgToken[] = [];
   for (let i = 1; i < argv.length; i++) cliTokens.push({ value: argv[i].value, from: 0, to: argv[i].value.length, index: i });
   const cliParsed = parseGunicornArgs(cliTokens);
-  const cli = layerFromCommandLine(cliParsed, (token) => argSpan(argv[token.index!], token), 'the command line', (token) => argv[token.index!].unresolved);
+  const cli = layerFromCommandLine(
+    cliParsed,
+    (token) => argSpan(argv[token.index!], token),
+    'the command line',
+    (token) => argv[token.index!].unresolved,
+  );
 
   let envArgs: Layer | undefined;
   let envParsed: ParsedCommandLine | undefined;
@@ -124,11 +142,18 @@ function backendForLaunch(launch: Launch, context: ReaderContext, read: (absolut
   if (cmdArgs) {
     const tokens = cmdArgs.unresolved ? undefined : shlexSplit(cmdArgs.value);
     if (!tokens) {
-      const reason = cmdArgs.unresolved ? `GUNICORN_CMD_ARGS depends on ${cmdArgs.unresolved.join(', ')}` : 'shlex cannot split GUNICORN_CMD_ARGS (an unclosed quote)';
+      const reason = cmdArgs.unresolved
+        ? `GUNICORN_CMD_ARGS depends on ${cmdArgs.unresolved.join(', ')}`
+        : 'shlex cannot split GUNICORN_CMD_ARGS (an unclosed quote)';
       envArgs = { entries: new Map(), allUnknown: { reason, span: cmdArgs.span, text: cmdArgs.value } };
     } else {
       envParsed = parseGunicornArgs(tokens);
-      envArgs = layerFromCommandLine(envParsed, (token) => envSpan(cmdArgs, token), 'GUNICORN_CMD_ARGS', () => undefined);
+      envArgs = layerFromCommandLine(
+        envParsed,
+        (token) => envSpan(cmdArgs, token),
+        'GUNICORN_CMD_ARGS',
+        () => undefined,
+      );
     }
   }
 
@@ -139,7 +164,8 @@ function backendForLaunch(launch: Launch, context: ReaderContext, read: (absolut
   const launchDir = launchDirectory(launch, context);
   if (configOption) {
     const span = configOption.from === 'cli' ? argSpan(argv[configOption.token.index!], configOption.token) : envSpan(cmdArgs!, configOption.token);
-    const target = mountedConfig(launch, configOption.token.value, context) ?? findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
+    const target =
+      mountedConfig(launch, configOption.token.value, context) ?? findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
     file = target ? read(target, true) : undefined;
     configReference = { text: configOption.token.value, span, found: file !== undefined };
   } else {
@@ -148,9 +174,13 @@ function backendForLaunch(launch: Launch, context: ReaderContext, read: (absolut
     // The working directory is a path on the server: its tail is matched against the tree, among
     // the files under the launch file's directory (a Dockerfile's build context, a Procfile's app).
     const mounted = directory !== undefined ? mountedConfig(launch, 'gunicorn.conf.py', context) : undefined;
-    const candidate = mounted ?? (directory !== undefined
-      ? findConfigTarget(nodePath.posix.join(directory, 'gunicorn.conf.py'), undefined, launchDir, context, launchDir)
-      : launchDir !== undefined ? context.treeFiles.find((f) => f === nodePath.join(launchDir, 'gunicorn.conf.py')) : undefined);
+    const candidate =
+      mounted ??
+      (directory !== undefined
+        ? findConfigTarget(nodePath.posix.join(directory, 'gunicorn.conf.py'), undefined, launchDir, context, launchDir)
+        : launchDir !== undefined
+          ? context.treeFiles.find((f) => f === nodePath.join(launchDir, 'gunicorn.conf.py'))
+          : undefined);
     file = candidate ? read(candidate, true) : undefined;
     if (file) configReference = { text: './gunicorn.conf.py (read by default from the working directory)', span: launch.span, found: true };
   }
@@ -165,7 +195,11 @@ function mountedConfig(launch: Launch, reference: string, context: ReaderContext
   if (!launch.mounts || reference.startsWith('python:')) return undefined;
   const path = reference.startsWith('file:') ? reference.slice(5) : reference;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath.posix.isAbsolute(path) ? path : directory !== undefined && nodePath.posix.isAbsolute(directory) ? nodePath.posix.join(directory, path) : undefined;
+  const serverPath = nodePath.posix.isAbsolute(path)
+    ? path
+    : directory !== undefined && nodePath.posix.isAbsolute(directory)
+      ? nodePath.posix.join(directory, path)
+      : undefined;
   const source = serverPath === undefined || path.includes('$') ? undefined : mountedSource(launch, nodePath.posix.normalize(serverPath));
   return source !== undefined && context.treeFiles.includes(source) ? source : undefined;
 }
@@ -187,7 +221,13 @@ function launchDirectory(launch: Launch, context: ReaderContext): string | undef
  * launch file's directory; failing that, the tree file sharing the longest tail of path
  * components with it (`/app/conf/gunicorn.py` → `deploy/conf/gunicorn.py`), if only one does.
  */
-function findConfigTarget(reference: string, workingDirectory: string | undefined, launchDir: string | undefined, context: ReaderContext, within?: string): string | undefined {
+function findConfigTarget(
+  reference: string,
+  workingDirectory: string | undefined,
+  launchDir: string | undefined,
+  context: ReaderContext,
+  within?: string,
+): string | undefined {
   let path = reference.startsWith('file:') ? reference.slice(5) : reference;
   if (reference.startsWith('python:')) path = `${reference.slice(7).replace(/\./g, '/')}.py`;
   if (path === '' || path.includes('$')) return undefined;
@@ -196,7 +236,10 @@ function findConfigTarget(reference: string, workingDirectory: string | undefine
     const direct = nodePath.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath.posix.normalize(joined).split('/').filter((part) => part !== '' && part !== '.');
+  const wanted = nodePath.posix
+    .normalize(joined)
+    .split('/')
+    .filter((part) => part !== '' && part !== '.');
   let best: string[] = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -274,7 +317,10 @@ function layerFromCommandLine(
     .filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable)))
     .sort((a, b) => a.index! - b.index!)[0];
   if (parsed.error && !(free && parsed.unrecognized.includes(parsed.error.token))) {
-    return { entries: new Map(), allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf(parsed.error.token), text: parsed.error.token.value } };
+    return {
+      entries: new Map(),
+      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf(parsed.error.token), text: parsed.error.token.value },
+    };
   }
   const entries = new Map<string, LayerEntry>();
   for (const option of parsed.options) {
@@ -297,7 +343,9 @@ function layerFromCommandLine(
       previous.text += ` ${text}`;
     } else entries.set(option.setting.name, { items: [item], text, span });
   }
-  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free)!.join(', ')})`, span: spanOf(free), text: free.value } : undefined;
+  const allUnknown = free
+    ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free)!.join(', ')})`, span: spanOf(free), text: free.value }
+    : undefined;
   return { entries, allUnknown };
 }
 
@@ -349,7 +397,11 @@ function resolve(name: string, layers: Layer[], defaults: (name: string) => Reso
     if (entry) return { items: entry.items, text: entry.text, source: { kind: 'file', span: entry.span } };
     if (layer.allUnknown) {
       const unknown = layer.allUnknown;
-      return { items: [{ converted: { ok: false, reason: unknown.reason }, text: unknown.text, span: unknown.span }], text: unknown.text, source: { kind: 'file', span: unknown.span } };
+      return {
+        items: [{ converted: { ok: false, reason: unknown.reason }, text: unknown.text, span: unknown.span }],
+        text: unknown.text,
+        source: { kind: 'file', span: unknown.span },
+      };
     }
   }
   return defaults(name);
@@ -359,7 +411,14 @@ function buildBackend(input: BackendInput): GunicornBackend {
   const layers: Layer[] = [];
   if (input.file) layers.push(layerFromFile(input.file));
   else if (input.configReference && !input.configReference.found) {
-    layers.push({ entries: new Map(), allUnknown: { reason: `the config file "${input.configReference.text}" is not in the linted tree`, span: input.configReference.span, text: input.configReference.text } });
+    layers.push({
+      entries: new Map(),
+      allUnknown: {
+        reason: `the config file "${input.configReference.text}" is not in the linted tree`,
+        span: input.configReference.span,
+        text: input.configReference.text,
+      },
+    });
   }
   if (input.envArgs) layers.push(input.envArgs);
   if (input.cli) layers.push(input.cli);
@@ -393,9 +452,10 @@ function buildBackend(input: BackendInput): GunicornBackend {
   const workerClass = resolved.get('worker_class')!;
   const threads = single('threads');
   const configuredClass = single('worker_class');
-  const workerKind = configuredClass === undefined || typeof configuredClass !== 'string'
-    ? undefined
-    : effectiveWorker(configuredClass, typeof threads === 'number' ? threads : undefined);
+  const workerKind =
+    configuredClass === undefined || typeof configuredClass !== 'string'
+      ? undefined
+      : effectiveWorker(configuredClass, typeof threads === 'number' ? threads : undefined);
   settings.set('worker_class', {
     name: 'worker_class',
     value: workerKind === 'custom' ? configuredClass : workerKind,
@@ -429,7 +489,14 @@ function buildBackend(input: BackendInput): GunicornBackend {
       continue;
     }
     for (const address of addresses) {
-      backend.listeners.push({ backend, address: againstDirectory(parseBindAddress(address), directory), protocol: https ? 'https' : 'http', option: 'bind', span, keepAlive });
+      backend.listeners.push({
+        backend,
+        address: againstDirectory(parseBindAddress(address), directory),
+        protocol: https ? 'https' : 'http',
+        option: 'bind',
+        span,
+        keepAlive,
+      });
     }
   }
   return backend;
@@ -456,7 +523,13 @@ function againstDirectory(address: ListenAddress, directory: string | undefined)
 function defaultOf(name: string, env: Map<string, LaunchEnvValue> | undefined, launched: boolean, externalEnv: boolean): Resolved {
   const spec = CANONICAL[name];
   const fromDefault = (note?: string): Resolved => ({
-    items: [{ converted: { ok: true, value: spec.kind === 'list_string' ? [String(spec.defaultValue)] : spec.defaultValue }, text: spec.defaultText, span: undefined }],
+    items: [
+      {
+        converted: { ok: true, value: spec.kind === 'list_string' ? [String(spec.defaultValue)] : spec.defaultValue },
+        text: spec.defaultText,
+        span: undefined,
+      },
+    ],
     text: spec.defaultText,
     source: { kind: 'default', reference: spec.reference, note },
   });
@@ -466,7 +539,13 @@ function defaultOf(name: string, env: Map<string, LaunchEnvValue> | undefined, l
     if (variable) {
       const source: ValueSource = { kind: 'file', span: variable.span };
       if (variable.unresolved) {
-        return { items: [{ converted: { ok: false, reason: `${variableName} depends on ${variable.unresolved.join(', ')}` }, text: variable.value, span: variable.span }], text: variable.value, source };
+        return {
+          items: [
+            { converted: { ok: false, reason: `${variableName} depends on ${variable.unresolved.join(', ')}` }, text: variable.value, span: variable.span },
+          ],
+          text: variable.value,
+          source,
+        };
       }
       if (name === 'bind') {
         const address = `0.0.0.0:${variable.value}`;
@@ -474,13 +553,23 @@ function defaultOf(name: string, env: Map<string, LaunchEnvValue> | undefined, l
       }
       // int(os.environ.get("WEB_CONCURRENCY", 1)): a bad value stops gunicorn with a ValueError.
       const count = pythonIntBase10(variable.value);
-      const converted: Converted = count === undefined ? { ok: false, reason: `int() rejects WEB_CONCURRENCY="${variable.value}"` } : count < 0 ? { ok: false, reason: 'Value must be positive' } : { ok: true, value: count };
+      const converted: Converted =
+        count === undefined
+          ? { ok: false, reason: `int() rejects WEB_CONCURRENCY="${variable.value}"` }
+          : count < 0
+            ? { ok: false, reason: 'Value must be positive' }
+            : { ok: true, value: count };
       return { items: [{ converted, text: variable.value, span: variable.span }], text: variable.value, source };
     }
     if (!launched) return fromDefault(`when ${variableName} is not set in the environment`);
     if (externalEnv) {
       const resolved = fromDefault(`unless ${variableName} comes from an environment file outside the tree`);
-      return { ...resolved, items: [{ converted: { ok: false, reason: `${variableName} may be set by an environment file outside the tree` }, text: resolved.text, span: undefined }] };
+      return {
+        ...resolved,
+        items: [
+          { converted: { ok: false, reason: `${variableName} may be set by an environment file outside the tree` }, text: resolved.text, span: undefined },
+        ],
+      };
     }
   }
   return fromDefault();
@@ -496,14 +585,23 @@ export function effectiveWorker(uri: string, threads: number | undefined): Gunic
   let name = uri.startsWith('egg:gunicorn#') ? uri.slice('egg:gunicorn#'.length) : uri;
   if (!name.includes('.')) name = name.replace(/^#+/, '');
   const kinds: Record<string, GunicornWorkerKind> = {
-    sync: 'sync', 'gunicorn.workers.sync.SyncWorker': 'sync',
-    gthread: 'gthread', 'gunicorn.workers.gthread.ThreadWorker': 'gthread',
-    gevent: 'gevent', 'gunicorn.workers.ggevent.GeventWorker': 'gevent',
-    gevent_wsgi: 'gevent_pywsgi', gevent_pywsgi: 'gevent_pywsgi', 'gunicorn.workers.ggevent.GeventPyWSGIWorker': 'gevent_pywsgi',
-    eventlet: 'eventlet', 'gunicorn.workers.geventlet.EventletWorker': 'eventlet',
-    tornado: 'tornado', 'gunicorn.workers.gtornado.TornadoWorker': 'tornado',
-    'uvicorn.workers.UvicornWorker': 'uvicorn', 'uvicorn.workers.UvicornH11Worker': 'uvicorn_h11',
-    'uvicorn_worker.UvicornWorker': 'uvicorn', 'uvicorn_worker.UvicornH11Worker': 'uvicorn_h11',
+    sync: 'sync',
+    'gunicorn.workers.sync.SyncWorker': 'sync',
+    gthread: 'gthread',
+    'gunicorn.workers.gthread.ThreadWorker': 'gthread',
+    gevent: 'gevent',
+    'gunicorn.workers.ggevent.GeventWorker': 'gevent',
+    gevent_wsgi: 'gevent_pywsgi',
+    gevent_pywsgi: 'gevent_pywsgi',
+    'gunicorn.workers.ggevent.GeventPyWSGIWorker': 'gevent_pywsgi',
+    eventlet: 'eventlet',
+    'gunicorn.workers.geventlet.EventletWorker': 'eventlet',
+    tornado: 'tornado',
+    'gunicorn.workers.gtornado.TornadoWorker': 'tornado',
+    'uvicorn.workers.UvicornWorker': 'uvicorn',
+    'uvicorn.workers.UvicornH11Worker': 'uvicorn_h11',
+    'uvicorn_worker.UvicornWorker': 'uvicorn',
+    'uvicorn_worker.UvicornH11Worker': 'uvicorn_h11',
   };
   return kinds[name] ?? 'custom';
 }
@@ -520,13 +618,18 @@ function keepAliveOf(kind: GunicornWorkerKind | undefined, keepalive: Setting): 
     case 'gthread':
     case 'gevent':
     case 'eventlet':
-      if (seconds === 0) return { kind: 'closesAfterResponse', reason: `keepalive = 0 turns keep-alive off in the ${kind} worker (20.1.0 workers/gthread.py:318, base_async.py:105)` };
+      if (seconds === 0)
+        return {
+          kind: 'closesAfterResponse',
+          reason: `keepalive = 0 turns keep-alive off in the ${kind} worker (20.1.0 workers/gthread.py:318, base_async.py:105)`,
+        };
       return { kind: 'idleTimeout', timeout: keepalive as Setting<number> };
     case 'uvicorn':
     case 'uvicorn_h11':
       return { kind: 'idleTimeout', timeout: keepalive as Setting<number> };
     case 'tornado':
-      if (seconds === 0) return { kind: 'closesAfterResponse', reason: 'keepalive = 0 turns keep-alive off in the tornado worker (20.1.0 workers/gtornado.py:168)' };
+      if (seconds === 0)
+        return { kind: 'closesAfterResponse', reason: 'keepalive = 0 turns keep-alive off in the tornado worker (20.1.0 workers/gtornado.py:168)' };
       return unknownTimeout("tornado's own idle timeout (gunicorn passes only keep-alive on or off)");
     case 'gevent_pywsgi':
       return unknownTimeout("gevent pywsgi's own keep-alive handling (gunicorn does not pass keepalive)");

@@ -35,14 +35,32 @@ export const CANONICAL: Record<string, CanonicalSpec> = {
   max_requests: { unit: 'count', kind: 'pos_int', defaultText: '0', defaultValue: 0, reference: REF('max_requests', '734-738') },
   graceful_timeout: { unit: 'ms', scale: 1000, kind: 'pos_int', defaultText: '30', defaultValue: 30, reference: REF('graceful_timeout', '795-799') },
   // Not in docs/servers/gunicorn.md: read from 20.1.0 config.py directly.
-  user: { unit: 'text', kind: 'user', defaultText: 'the user that starts gunicorn', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py:1141-1155 (default os.geteuid())' },
-  group: { unit: 'text', kind: 'user', defaultText: 'the group that starts gunicorn', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py:1157-1171 (default os.getegid())' },
+  user: {
+    unit: 'text',
+    kind: 'user',
+    defaultText: 'the user that starts gunicorn',
+    defaultValue: undefined,
+    reference: 'gunicorn 20.1.0 config.py:1141-1155 (default os.geteuid())',
+  },
+  group: {
+    unit: 'text',
+    kind: 'user',
+    defaultText: 'the group that starts gunicorn',
+    defaultValue: undefined,
+    reference: 'gunicorn 20.1.0 config.py:1157-1171 (default os.getegid())',
+  },
   umask: { unit: 'count', kind: 'pos_int', defaultText: '0', defaultValue: 0, reference: 'gunicorn 20.1.0 config.py:1173-1190 (default 0)' },
   // Not canonical settings of the model, but they decide the listener's protocol (is_ssl).
   certfile: { unit: 'text', kind: 'string', defaultText: 'None', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py (CertFile, default None)' },
   keyfile: { unit: 'text', kind: 'string', defaultText: 'None', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py (KeyFile, default None)' },
   // Where a relative `unix:` bind lands: gunicorn chdirs (app/wsgiapp.py load_config) before the arbiter binds.
-  chdir: { unit: 'text', kind: 'string', defaultText: 'the working directory', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py (ChdirPath, default util.getcwd())' },
+  chdir: {
+    unit: 'text',
+    kind: 'string',
+    defaultText: 'the working directory',
+    defaultValue: undefined,
+    reference: 'gunicorn 20.1.0 config.py (ChdirPath, default util.getcwd())',
+  },
 };
 
 export type Converted = { ok: true; value: number | string | string[] | undefined } | { ok: false; reason: string };

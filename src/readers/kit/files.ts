@@ -40,7 +40,14 @@ export function addComments(output: ReaderOutput, file: string, comments: Source
   output.comments.set(file, [...known, ...fresh]);
 }
 
-export function diagnostic(source: SourceText, ruleId: string, message: string, start: number, end: number, severity?: ReaderDiagnostic['severity']): ReaderDiagnostic {
+export function diagnostic(
+  source: SourceText,
+  ruleId: string,
+  message: string,
+  start: number,
+  end: number,
+  severity?: ReaderDiagnostic['severity'],
+): ReaderDiagnostic {
   return { ruleId, message, primary: source.span(start, Math.max(start, end)), related: [], ...(severity ? { severity } : {}) };
 }
 

@@ -5,7 +5,19 @@
  * command lines are the launch reader's; pod sysctls are the system reader's.
  */
 import type { Document } from 'yaml';
-import { ConfigMapObject, ContainerObject, emptyKubernetesModel, HelmControllerValues, IngressBackend, IngressObject, KubernetesModel, KubernetesObjectBase, ManifestValue, ServiceObject, WorkloadObject } from './objects';
+import {
+  ConfigMapObject,
+  ContainerObject,
+  emptyKubernetesModel,
+  HelmControllerValues,
+  IngressBackend,
+  IngressObject,
+  KubernetesModel,
+  KubernetesObjectBase,
+  ManifestValue,
+  ServiceObject,
+  WorkloadObject,
+} from './objects';
 import { append } from '../../source/append';
 import type { SourceText } from '../../source/text';
 import type { FilesByFormat, ReaderContext, ReaderOutput } from '../types';
@@ -14,7 +26,6 @@ import { guarded } from '../kit/failure';
 import { addComments, lineComments, readSource } from '../kit/files';
 import { POD_SPEC_PATHS } from '../launch/kubernetes';
 import { entriesOf, isMap, isScalar, itemsOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../kit/yaml';
-
 
 export interface KubernetesReadResult extends ReaderOutput {
   kubernetes: KubernetesModel;
@@ -84,12 +95,14 @@ function visit(source: SourceText, document: Document.Parsed, object: YamlNode |
         if (!Number.isInteger(port)) return [];
         const target = text(valueOf(item, 'targetPort', document));
         const name = text(valueOf(item, 'name', document));
-        return [{
-          ...(name ? { name } : {}),
-          port,
-          targetPort: target === undefined ? port : /^\d+$/.test(target) ? Number(target) : target,
-          span: spanOf(source, item),
-        }];
+        return [
+          {
+            ...(name ? { name } : {}),
+            port,
+            targetPort: target === undefined ? port : /^\d+$/.test(target) ? Number(target) : target,
+            span: spanOf(source, item),
+          },
+        ];
       }),
     } satisfies ServiceObject);
   } else if (kind === 'Ingress') {
@@ -119,9 +132,11 @@ function visit(source: SourceText, document: Document.Parsed, object: YamlNode |
     let template: YamlNode | undefined = object;
     for (const key of POD_SPEC_PATHS[kind].slice(0, -1)) template = valueOf(template, key, document);
     if (!isMap(template)) return;
-    const podLabels = kind === 'Pod' ? base.labels : plainMap(stringMap(source, document, valueOf(valueOf(template, 'metadata', document), 'labels', document)));
+    const podLabels =
+      kind === 'Pod' ? base.labels : plainMap(stringMap(source, document, valueOf(valueOf(template, 'metadata', document), 'labels', document)));
     const podSpec = valueOf(template, 'spec', document);
-    const containers = ['initContainers', 'containers'].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))
+    const containers = ['initContainers', 'containers']
+      .flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))
       .map((container) => readContainer(source, document, container));
     into.workloads.push({ ...base, podLabels, containers } satisfies WorkloadObject);
   }
@@ -138,11 +153,10 @@ function readContainer(source: SourceText, document: Document.Parsed, container:
       const name = text(valueOf(item, 'name', document));
       return Number.isInteger(containerPort) ? [{ ...(name ? { name } : {}), containerPort, span: spanOf(source, item) }] : [];
     }),
-    args: [...itemsOf(valueOf(container, 'command', document), document), ...itemsOf(valueOf(container, 'args', document), document)]
-      .flatMap((node) => {
-        const value = text(node);
-        return value === undefined ? [] : [{ value, span: spanOf(source, node) }];
-      }),
+    args: [...itemsOf(valueOf(container, 'command', document), document), ...itemsOf(valueOf(container, 'args', document), document)].flatMap((node) => {
+      const value = text(node);
+      return value === undefined ? [] : [{ value, span: spanOf(source, node) }];
+    }),
     span: spanOf(source, container),
   };
 }

@@ -118,7 +118,16 @@ function mountsOf(configMaps: Map<string, EmbeddedEntry[]>, workloads: Workload[
       const items = itemsOf(valueOf(configMap, 'items', document), document);
       volumes.set(volumeName, {
         configMap: `${namespace}/${configMapName}`,
-        ...(items.length > 0 ? { items: new Map(items.map((item) => [scalarArg(source, valueOf(item, 'key', document))?.value ?? '', scalarArg(source, valueOf(item, 'path', document))?.value ?? ''])) } : {}),
+        ...(items.length > 0
+          ? {
+              items: new Map(
+                items.map((item) => [
+                  scalarArg(source, valueOf(item, 'key', document))?.value ?? '',
+                  scalarArg(source, valueOf(item, 'path', document))?.value ?? '',
+                ]),
+              ),
+            }
+          : {}),
       });
     }
     for (const container of ['initContainers', 'containers'].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))) {

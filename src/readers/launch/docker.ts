@@ -30,7 +30,8 @@ function overriding(command: ComposeCommand): DockerCommand {
 }
 
 function signal(raw: RawArg | undefined): Launch['stopSignal'] {
-  if (!raw || raw.unresolved.length > 0) return raw ? { value: raw.source.text.slice(raw.start, raw.end), span: raw.source.span(raw.start, raw.end) } : { value: 'SIGTERM' };
+  if (!raw || raw.unresolved.length > 0)
+    return raw ? { value: raw.source.text.slice(raw.start, raw.end), span: raw.source.span(raw.start, raw.end) } : { value: 'SIGTERM' };
   return { value: normalizeSignal(raw.value), span: raw.source.span(raw.start, raw.end) };
 }
 
@@ -63,11 +64,16 @@ export function dockerLaunches(
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : undefined;
     // Bind mounts first: one over a path the image also has is what the container sees.
     const displayDir = nodePath.posix.dirname(compose.source.file);
-    const display = (path: string) => nodePath.posix.normalize(nodePath.posix.join(displayDir, nodePath.relative(nodePath.dirname(compose.path), path).split(nodePath.sep).join('/')));
+    const display = (path: string) =>
+      nodePath.posix.normalize(nodePath.posix.join(displayDir, nodePath.relative(nodePath.dirname(compose.path), path).split(nodePath.sep).join('/')));
     const mounts = [...service.volumes, ...(dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : [])];
     // Every service, started from the tree or not (an nginx image with mounted configs).
     containers.push({
-      ...scope, service: service.name, file: compose.source.file, mounts, hostNetwork: Boolean(service.hostNetwork),
+      ...scope,
+      service: service.name,
+      file: compose.source.file,
+      mounts,
+      hostNetwork: Boolean(service.hostNetwork),
       keySpan: compose.source.span(service.start, service.end),
       ...(service.image ? { image: service.image.value } : {}),
       ...(service.restart ? { restart: service.restart } : {}),
@@ -129,7 +135,11 @@ export function dockerLaunches(
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath.dirname(path), treeKind, (copied) => nodePath.posix.normalize(nodePath.posix.join(nodePath.posix.dirname(dockerfile.source.file), nodePath.relative(nodePath.dirname(path), copied).split(nodePath.sep).join('/')))),
+      mounts: imageFiles(dockerfile, nodePath.dirname(path), treeKind, (copied) =>
+        nodePath.posix.normalize(
+          nodePath.posix.join(nodePath.posix.dirname(dockerfile.source.file), nodePath.relative(nodePath.dirname(path), copied).split(nodePath.sep).join('/')),
+        ),
+      ),
       passThrough,
       problems,
     });

@@ -36,7 +36,9 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     append(problems, parsed.problems);
     addComments(output, source.file, parsed.comments);
   }
-  guarded(output.diagnostics, 'launch reader', context.displayPath(files.systemd?.[0] ?? '.'), () => append(launches, systemdLaunches(groupUnits(unitFiles), problems)));
+  guarded(output.diagnostics, 'launch reader', context.displayPath(files.systemd?.[0] ?? '.'), () =>
+    append(launches, systemdLaunches(groupUnits(unitFiles), problems)),
+  );
 
   const dockerfiles = new Map<string, Dockerfile>();
   for (const path of files.dockerfile ?? []) {

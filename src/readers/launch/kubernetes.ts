@@ -168,7 +168,11 @@ export function kubernetesLaunches(source: SourceText, workloads: KubernetesWork
         stopSignal: { value: 'SIGTERM' },
         workingDirectory: workingDir,
         externalEnv,
-        container: { hostNetwork: Boolean(workload.hostNetwork), ...(workload.hostNetwork ? { span: workload.hostNetwork } : {}), ...(containerName ? { name: containerName } : {}) },
+        container: {
+          hostNetwork: Boolean(workload.hostNetwork),
+          ...(workload.hostNetwork ? { span: workload.hostNetwork } : {}),
+          ...(containerName ? { name: containerName } : {}),
+        },
         problems,
       });
       if (launch) launches.push(launch);

@@ -1,4 +1,3 @@
-
 /**
  * How processes are started: a command line with its environment, from a systemd unit, a
  * Dockerfile, a compose service, a Procfile, a shell script or a Kubernetes container. The

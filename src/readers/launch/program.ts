@@ -18,8 +18,18 @@ import { assignmentOf, literalText, parseShell, ShellProblem, ShellRedirect } fr
  * (`python manage.py migrate && exec gunicorn …`).
  */
 const SERVER_PROGRAMS = new Set([
-  'gunicorn', 'uwsgi', 'uvicorn', 'hypercorn', 'daphne', 'granian', 'waitress-serve', 'nginx', 'openresty',
-  'java', 'catalina.sh', 'php-fpm',
+  'gunicorn',
+  'uwsgi',
+  'uvicorn',
+  'hypercorn',
+  'daphne',
+  'granian',
+  'waitress-serve',
+  'nginx',
+  'openresty',
+  'java',
+  'catalina.sh',
+  'php-fpm',
 ]);
 
 export function isServerProgram(program: string): boolean {
@@ -129,7 +139,13 @@ export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[];
     }
     const words = command.words.slice(index);
     if (command.words.length === 0) {
-      groups.push({ redirects: command.redirects.map((redirect) => expandRedirect(redirect, lookup)), ...(cwd ? { cwd } : {}), depth: command.depth, start: command.start, end: command.end });
+      groups.push({
+        redirects: command.redirects.map((redirect) => expandRedirect(redirect, lookup)),
+        ...(cwd ? { cwd } : {}),
+        depth: command.depth,
+        start: command.start,
+        end: command.end,
+      });
       continue;
     }
     if (words.length === 0) {
@@ -153,8 +169,7 @@ export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[];
       else if (cwd && cwd.unresolved.length === 0) {
         const joined = nodePath.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
-      }
-      else cwd = { ...target, unresolved: ['cd'] };
+      } else cwd = { ...target, unresolved: ['cd'] };
       continue;
     }
     if (head === 'unset') {
@@ -172,7 +187,17 @@ export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[];
     const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
     const redirects = command.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
     if (args.length > 0) {
-      steps.push({ args, prefixEnv, exported: exported(), ...(cwd ? { cwd } : {}), depth: command.depth, redirects, pipesInto: command.pipesInto, start: command.start, end: command.end });
+      steps.push({
+        args,
+        prefixEnv,
+        exported: exported(),
+        ...(cwd ? { cwd } : {}),
+        depth: command.depth,
+        redirects,
+        pipesInto: command.pipesInto,
+        start: command.start,
+        end: command.end,
+      });
     }
   }
   return { steps, groups, problems };
@@ -197,7 +222,23 @@ const PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
 /** Options of init wrappers that take a value: tini -p SIG / -e CODE, dumb-init -r s:r. */
 const INIT_OPTIONS_WITH_VALUE = new Set(['-p', '-e', '-r', '--rewrite']);
 const CHPST_OPTIONS_WITH_VALUE = new Set(['-u', '-U', '-b', '-e', '-/', '-n', '-l', '-L', '-m', '-d', '-o', '-p', '-f', '-c', '-r', '-t']);
-const UV_OPTIONS_WITH_VALUE = new Set(['--with', '--with-requirements', '--python', '-p', '--env-file', '--project', '--directory', '--package', '--extra', '--group', '--index', '--index-url', '--extra-index-url', '--find-links', '--from']);
+const UV_OPTIONS_WITH_VALUE = new Set([
+  '--with',
+  '--with-requirements',
+  '--python',
+  '-p',
+  '--env-file',
+  '--project',
+  '--directory',
+  '--package',
+  '--extra',
+  '--group',
+  '--index',
+  '--index-url',
+  '--extra-index-url',
+  '--find-links',
+  '--from',
+]);
 const SUDO_OPTIONS_WITH_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T']);
 
 /**
@@ -368,7 +409,10 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       if (!script || script.unresolved.length > 0) break;
       take(k);
       const inner = runShell(asMappedText(script), envLookup);
-      append(problems, inner.problems.map((problem) => ({ ...problem, source: script.source })));
+      append(
+        problems,
+        inner.problems.map((problem) => ({ ...problem, source: script.source })),
+      );
       const step = chooseStep(inner.steps, envLookup);
       if (!step) {
         argv = [];

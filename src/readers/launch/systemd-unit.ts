@@ -168,7 +168,8 @@ export function groupUnits(files: { path: string; file: UnitFile }[]): Unit[] {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     // A drop-in of the same name in several directories: the one with precedence wins.
     const dropIns = new Map<string, { path: string; file: UnitFile }>();
-    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path))) dropIns.set(nodePath.basename(dropIn.path), dropIn);
+    for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path)))
+      dropIns.set(nodePath.basename(dropIn.path), dropIn);
     const ordered = [...dropIns.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry.file);
     units.push({ name, files: unitFile ? [unitFile.file, ...ordered] : ordered, hasUnitFile: Boolean(unitFile) });
   }

@@ -17,9 +17,28 @@ import { assignments, lastAssignment, Unit, UnitEntry, UnitFile } from './system
 
 /** Variables systemd itself passes to services ("static configuration", systemd.exec(5)). */
 const SYSTEMD_PROVIDED = new Set([
-  'USER', 'LOGNAME', 'HOME', 'SHELL', 'PATH', 'LANG', 'INVOCATION_ID', 'MAINPID', 'MANAGERPID', 'NOTIFY_SOCKET',
-  'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'RUNTIME_DIRECTORY', 'STATE_DIRECTORY', 'CACHE_DIRECTORY',
-  'LOGS_DIRECTORY', 'CONFIGURATION_DIRECTORY', 'CREDENTIALS_DIRECTORY', 'JOURNAL_STREAM', 'WATCHDOG_PID', 'WATCHDOG_USEC',
+  'USER',
+  'LOGNAME',
+  'HOME',
+  'SHELL',
+  'PATH',
+  'LANG',
+  'INVOCATION_ID',
+  'MAINPID',
+  'MANAGERPID',
+  'NOTIFY_SOCKET',
+  'LISTEN_FDS',
+  'LISTEN_PID',
+  'LISTEN_FDNAMES',
+  'RUNTIME_DIRECTORY',
+  'STATE_DIRECTORY',
+  'CACHE_DIRECTORY',
+  'LOGS_DIRECTORY',
+  'CONFIGURATION_DIRECTORY',
+  'CREDENTIALS_DIRECTORY',
+  'JOURNAL_STREAM',
+  'WATCHDOG_PID',
+  'WATCHDOG_USEC',
 ]);
 
 const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', s: ' ', '\\': '\\', '"': '"', "'": "'" };
@@ -259,7 +278,9 @@ export function systemdLaunches(units: Unit[], problems: ReaderDiagnostic[]): La
     };
     const environmentFiles = listed('EnvironmentFile');
     const passed = new Set(listed('PassEnvironment').flatMap(({ entry }) => entry.value.text.split(/\s+/)));
-    const externalEnv = [...environmentFiles, ...listed('PassEnvironment')].map(({ file, entry }) => file.source.span(entry.value.offsetAt(0), entry.value.endOffset));
+    const externalEnv = [...environmentFiles, ...listed('PassEnvironment')].map(({ file, entry }) =>
+      file.source.span(entry.value.offsetAt(0), entry.value.endOffset),
+    );
     // EnvironmentFile= overrides Environment= (systemd.exec(5)): with one, no variable is known.
     const lookup: Lookup = (name) => {
       if (environmentFiles.length > 0 || passed.has(name)) return 'unknown';
@@ -307,7 +328,10 @@ export function systemdLaunches(units: Unit[], problems: ReaderDiagnostic[]): La
           service: unit.name,
           span: file.span(entry.value.offsetAt(0), entry.value.endOffset),
           stopSignal: killSignal
-            ? { value: normalizeSignal(killSignal.entry.value.text), span: killSignal.file.source.span(killSignal.entry.value.offsetAt(0), killSignal.entry.value.endOffset) }
+            ? {
+                value: normalizeSignal(killSignal.entry.value.text),
+                span: killSignal.file.source.span(killSignal.entry.value.offsetAt(0), killSignal.entry.value.endOffset),
+              }
             : { value: 'SIGTERM' },
           workingDirectory: at('WorkingDirectory'),
           user: at('User'),
@@ -324,5 +348,7 @@ export function systemdLaunches(units: Unit[], problems: ReaderDiagnostic[]): La
 
 /** `WantedBy=` and `RequiredBy=` of `[Install]`: the targets `systemctl enable` links the unit into. */
 function installTargets(unit: Unit): string[] {
-  return ['WantedBy', 'RequiredBy'].flatMap((key) => assignments(unit, 'Install', key)).flatMap(({ entry }) => entry.value.text.split(/\s+/).filter((word) => word !== ''));
+  return ['WantedBy', 'RequiredBy']
+    .flatMap((key) => assignments(unit, 'Install', key))
+    .flatMap(({ entry }) => entry.value.text.split(/\s+/).filter((word) => word !== ''));
 }

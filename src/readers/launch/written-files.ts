@@ -51,7 +51,7 @@ export function writtenFiles(input: WrittenFilesInput): WrittenPath[] {
     // The container the script runs in: the compose services that mount it (each has its own
     // mounts; the tree-wide map drops a path two services mount differently), else the image.
     const own = scriptMounts(script, services, treeKind);
-    const resolve = (path: string) => (treeKind(path) !== undefined ? path : mapped(path, own) ?? placedTarget(path));
+    const resolve = (path: string) => (treeKind(path) !== undefined ? path : (mapped(path, own) ?? placedTarget(path)));
     try {
       for (const write of scriptWrites(source)) {
         const tree = write.sourcePath ? resolve(write.sourcePath) : undefined;
@@ -109,7 +109,12 @@ function scriptMounts(script: string, services: ComposeServiceMounts[], treeKind
  * before nginx), and the tree files that a Dockerfile's or compose service's entrypoint or
  * command names, when they are shell scripts.
  */
-function startupScripts(input: WrittenFilesInput, treeKind: TreeKind, services: ComposeServiceMounts[], placedTarget: (path: string) => string | undefined): string[] {
+function startupScripts(
+  input: WrittenFilesInput,
+  treeKind: TreeKind,
+  services: ComposeServiceMounts[],
+  placedTarget: (path: string) => string | undefined,
+): string[] {
   const scripts = new Set(input.shellFiles);
   const isShellScript = (path: string) => {
     const head = input.readText(path)?.slice(0, 256);
@@ -180,7 +185,11 @@ type PendingWrite = WrittenPath & { sourcePath?: string; certain: boolean };
 function scriptWrites(source: SourceText): PendingWrite[] {
   const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
   const writes: PendingWrite[] = [];
-  const base = (step: Place, target: RawArg) => ({ script: source.file, span: source.span(step.start, Math.max(step.end, target.end)), certain: step.depth === 0 });
+  const base = (step: Place, target: RawArg) => ({
+    script: source.file,
+    span: source.span(step.start, Math.max(step.end, target.end)),
+    certain: step.depth === 0,
+  });
   /** `from`: the path whose content the file gets, when the command copies one. */
   const record = (step: Place, target: RawArg, kind: 'file' | 'directory', from?: RawArg) => {
     const path = absolutePath(target, step);
@@ -240,7 +249,8 @@ function scriptWrites(source: SourceText): PendingWrite[] {
       }
       // A directory copied onto a target that may exist lands inside it: which one is not certain.
       const certainlyItself = intoDirectory === false || !copy.recursive;
-      if (intoDirectory !== true) record(step, copy.target, kind, known && certainlyItself ? linkSource(program, copy.symbolic, from, copy.target, step) : undefined);
+      if (intoDirectory !== true)
+        record(step, copy.target, kind, known && certainlyItself ? linkSource(program, copy.symbolic, from, copy.target, step) : undefined);
     }
   }
   // `{ echo …; } > file`, `done > file`: what the commands print, never a copy of a tree file.
@@ -280,7 +290,10 @@ const VALUE_OPTIONS: Record<string, Set<string>> = {
 };
 
 /** Sources and target of a cp/mv/install/ln command line, or undefined when it writes no file (`install -d`). */
-function copyOperands(program: string, operands: RawArg[]): { sources: RawArg[]; target: RawArg; intoDirectory?: boolean; recursive: boolean; symbolic: boolean } | undefined {
+function copyOperands(
+  program: string,
+  operands: RawArg[],
+): { sources: RawArg[]; target: RawArg; intoDirectory?: boolean; recursive: boolean; symbolic: boolean } | undefined {
   const positional: RawArg[] = [];
   let targetDirectory: RawArg | undefined;
   let noTargetDirectory = false;
@@ -345,10 +358,12 @@ function hasGlob(path: string): boolean {
  */
 function absolutePath(arg: RawArg, step: Place): { path: string } | { gap: string } | undefined {
   if (arg.unresolved.length > 0) {
-    const cut = Math.min(...arg.unresolved.map((part) => {
-      const at = arg.value.indexOf(part);
-      return at === -1 ? 0 : at;
-    }));
+    const cut = Math.min(
+      ...arg.unresolved.map((part) => {
+        const at = arg.value.indexOf(part);
+        return at === -1 ? 0 : at;
+      }),
+    );
     const prefix = arg.value.slice(0, cut);
     const directory = prefix.slice(0, prefix.lastIndexOf('/'));
     return prefix.startsWith('/') && directory.length > 1 ? { gap: nodePath.posix.normalize(directory) } : undefined;

@@ -10,11 +10,7 @@
  */
 import { encodePathBytes } from '../../discovery/path-bytes';
 
-type Token =
-  | { kind: 'byte'; byte: number }
-  | { kind: 'any' }
-  | { kind: 'star' }
-  | { kind: 'set'; members: Uint8Array; negated: boolean };
+type Token = { kind: 'byte'; byte: number } | { kind: 'any' } | { kind: 'star' } | { kind: 'set'; members: Uint8Array; negated: boolean };
 
 export interface GlobSegment {
   tokens: Token[];
@@ -159,9 +155,13 @@ export function matchGlobSegment(glob: GlobSegment, name: string): boolean {
 
 function matchesByte(token: Token, byte: number): boolean {
   switch (token.kind) {
-    case 'byte': return token.byte === byte;
-    case 'any': return true;
-    case 'set': return (token.members[byte] === 1) !== token.negated;
-    default: return false;
+    case 'byte':
+      return token.byte === byte;
+    case 'any':
+      return true;
+    case 'set':
+      return (token.members[byte] === 1) !== token.negated;
+    default:
+      return false;
   }
 }

@@ -27,8 +27,18 @@ export const CONVENTIONAL_PREFIXES = [
 
 /** Files the nginx package (or certbot) ships: an include of one of them is never "missing". */
 const SHIPPED_BASENAMES = new Set([
-  'mime.types', 'fastcgi_params', 'fastcgi.conf', 'uwsgi_params', 'scgi_params', 'proxy_params',
-  'koi-utf', 'koi-win', 'win-utf', 'fastcgi-php.conf', 'snakeoil.conf', 'options-ssl-nginx.conf',
+  'mime.types',
+  'fastcgi_params',
+  'fastcgi.conf',
+  'uwsgi_params',
+  'scgi_params',
+  'proxy_params',
+  'koi-utf',
+  'koi-win',
+  'win-utf',
+  'fastcgi-php.conf',
+  'snakeoil.conf',
+  'options-ssl-nginx.conf',
 ]);
 
 export function isShippedWithNginx(pattern: string): boolean {

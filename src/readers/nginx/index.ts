@@ -9,7 +9,16 @@ import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { GeneratedOrigin } from '../../source/setting';
 import { decodeUtf8, SourceText } from '../../source/text';
 import { TemplateSourceText } from '../template-text';
-import { CONVENTIONAL_PREFIXES, IncludeMapping, IncludeResolver, isShippedWithNginx, MAX_GLOB_PATHS, WrittenPath, WrittenPathEntry, WrittenPathIndex } from './include';
+import {
+  CONVENTIONAL_PREFIXES,
+  IncludeMapping,
+  IncludeResolver,
+  isShippedWithNginx,
+  MAX_GLOB_PATHS,
+  WrittenPath,
+  WrittenPathEntry,
+  WrittenPathIndex,
+} from './include';
 import { readsLikeNginx } from './lookalike';
 import { MAX_BLOCK_DEPTH, NginxDirective, ParsedNginxFile, parseNginx, sourceOf } from './parse';
 import { nginxTemplateDialect, parseNginxTemplate, settleTemplate } from './template';
@@ -111,8 +120,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   const maxGlobPaths = options.limits?.globPaths ?? MAX_GLOB_PATHS;
   const resolver = new IncludeResolver(fs, options.treeFiles, options.lintRoots, options.includeMappings, maxGlobPaths);
 
-  const insideLintRoots = (path: string) =>
-    options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : root + '/'));
+  const insideLintRoots = (path: string) => options.lintRoots.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : root + '/'));
 
   /**
    * Parse a file once. A symlink is another name for its target: when the target lies in the
@@ -216,11 +224,16 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           const scripts = [...new Set(writes.flatMap((entry) => [...entry.scripts]))];
           report({
             ruleId: 'include-missing',
-            message: `Include "${argument.value}" is not in the linted tree; ${gap
-              ? `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} files into "${writes[0].path}" whose names depend on variables`
-              : `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} it`}; cfglint does not read what a script writes, so the directives it adds are not checked`,
+            message: `Include "${argument.value}" is not in the linted tree; ${
+              gap
+                ? `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} files into "${writes[0].path}" whose names depend on variables`
+                : `${listed(scripts)} write${scripts.length === 1 ? 's' : ''} it`
+            }; cfglint does not read what a script writes, so the directives it adds are not checked`,
             primary: argument.span,
-            related: writes.flatMap((entry) => entry.first).slice(0, 3).map((write) => ({ span: write.span, label: gap ? 'writes into this directory' : 'writes it' })),
+            related: writes
+              .flatMap((entry) => entry.first)
+              .slice(0, 3)
+              .map((write) => ({ span: write.span, label: gap ? 'writes into this directory' : 'writes it' })),
             severity: 'info',
             maxSeverity: 'info',
           });
@@ -230,7 +243,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
           report({
             ruleId: 'include-missing',
-            message: `Missing include "${argument.value}": no such file in the linted tree` +
+            message:
+              `Missing include "${argument.value}": no such file in the linted tree` +
               (nodePath.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : '') +
               (inTemplate ? ' (included from a template, whose generator may write it)' : ''),
             primary: argument.span,
@@ -244,7 +258,10 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       const directorySet = new Set(directories);
       if (directories.length > 0) {
         // One finding per include: a glob over a directory of links to itself matches thousands.
-        const named = directories.slice(0, 3).map((dir) => `"${options.displayPath(dir)}"`).join(', ');
+        const named = directories
+          .slice(0, 3)
+          .map((dir) => `"${options.displayPath(dir)}"`)
+          .join(', ');
         const more = directories.length > 3 ? ` and ${directories.length - 3} more` : '';
         report({
           ruleId: 'read-error',
@@ -298,7 +315,10 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           const count = directiveCount(loaded.parsed);
           if (expandedDirectives + count > maxDirectives) {
             if (!directiveCapReported) {
-              limit(argument, `Includes repeat files already expanded elsewhere into more than ${maxDirectives} directives: this include and every later repeat are skipped`);
+              limit(
+                argument,
+                `Includes repeat files already expanded elsewhere into more than ${maxDirectives} directives: this include and every later repeat are skipped`,
+              );
             }
             directiveCapReported = true;
             continue;
@@ -310,7 +330,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         if (!includedFrom.has(target)) includedFrom.set(target, options.displayPath(file));
         const children = (node.children ??= []);
         // A loop, not push(...): one file may hold more directives than a call can take as arguments.
-        for (const child of expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive], nesting)) children.push(child);
+        for (const child of expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive], nesting))
+          children.push(child);
       }
     }
     return out;
@@ -323,7 +344,9 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   const written = new WrittenPathIndex(options.writtenPaths ?? []);
   const writtenBy = (pattern: string): WrittenPathEntry[] => {
     if (written.size === 0) return [];
-    const paths = nodePath.isAbsolute(pattern) ? [nodePath.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath.posix.join(prefix, pattern));
+    const paths = nodePath.isAbsolute(pattern)
+      ? [nodePath.posix.normalize(pattern)]
+      : CONVENTIONAL_PREFIXES.map((prefix) => nodePath.posix.join(prefix, pattern));
     const found = new Set<WrittenPathEntry>();
     for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
     // Exact writes before gaps: they say more.
@@ -333,8 +356,10 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   /** Names only what the include says and the tree holds: nothing of the target, not even its real path. */
   const reportOutside = (argument: NginxDirective['args'][number], refused: string[]) => {
     const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
-    const how = links.length === 0 ? ''
-      : ` (${links.slice(0, 3).join(', ')}${links.length > 3 ? ` and ${links.length - 3} more` : ''} lead${links.length === 1 ? 's' : ''} out through a symbolic link)`;
+    const how =
+      links.length === 0
+        ? ''
+        : ` (${links.slice(0, 3).join(', ')}${links.length > 3 ? ` and ${links.length - 3} more` : ''} lead${links.length === 1 ? 's' : ''} out through a symbolic link)`;
     report({
       ruleId: 'include-outside-tree',
       message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it`,
@@ -370,7 +395,12 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   for (const main of mains) {
     const prefixDir = nodePath.dirname(main.path);
     budget = freshBudget();
-    roots.push({ kind: 'main', file: options.displayPath(main.path), context: 'main', directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0) });
+    roots.push({
+      kind: 'main',
+      file: options.displayPath(main.path),
+      context: 'main',
+      directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0),
+    });
   }
 
   // Files no main config reached are snippets. One that another snippet includes is read there.
@@ -383,9 +413,16 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });
   for (const snippet of snippetExpansions) {
-    const includedByAnother = snippetExpansions.some((other) => other !== snippet && other.reaches.has(snippet.entry.real) && !snippet.reaches.has(other.entry.real));
+    const includedByAnother = snippetExpansions.some(
+      (other) => other !== snippet && other.reaches.has(snippet.entry.real) && !snippet.reaches.has(other.entry.real),
+    );
     if (includedByAnother || reachedByMains.has(snippet.entry.real)) continue;
-    roots.push({ kind: 'snippet', file: options.displayPath(snippet.entry.path), context: snippetContext(snippet.entry.parsed), directives: snippet.directives });
+    roots.push({
+      kind: 'snippet',
+      file: options.displayPath(snippet.entry.path),
+      context: snippetContext(snippet.entry.parsed),
+      directives: snippet.directives,
+    });
   }
 
   return { roots, files, diagnostics, includedFrom, lookalikes };
@@ -393,7 +430,11 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
 
 function isMainConfig(path: string, parsed: ParsedNginxFile): boolean {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath.basename(path) === 'nginx.conf' && parsed.directives.some((d) => d.name === 'include') && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return (
+    nodePath.basename(path) === 'nginx.conf' &&
+    parsed.directives.some((d) => d.name === 'include') &&
+    !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name))
+  );
 }
 
 /** The block a snippet's top-level directives belong to when the file is read on its own. */

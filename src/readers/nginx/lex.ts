@@ -251,9 +251,10 @@ export class NginxLexer implements Token {
     }
     if (pos >= length) {
       this.unbalancedQuote = true;
-      const nginxSays = utf8Length(text, start + 1, length) >= MAX_TOKEN_BYTES
-        ? 'too long parameter, probably missing terminating \'' + text[start] + '\' character'
-        : 'unexpected end of file, expecting ";" or "}"';
+      const nginxSays =
+        utf8Length(text, start + 1, length) >= MAX_TOKEN_BYTES
+          ? "too long parameter, probably missing terminating '" + text[start] + "' character"
+          : 'unexpected end of file, expecting ";" or "}"';
       this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays})`, start, end: start + 1 });
       this.pos = length;
       return this.token('word', start, length, true, false);

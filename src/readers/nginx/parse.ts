@@ -130,9 +130,7 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
       tree.setBlockOpen(directive, token.start);
       if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
         // nginx stops here; the block is still read so that its closing brace balances.
-        syntax('unexpected "{"', token.start, token.end, [
-          { span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` },
-        ]);
+        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
       }
       if (isLuaBlockDirective(directive.name)) {
         const lua = lexer.luaBlock();
@@ -161,18 +159,17 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
     }
     if (token.kind === '}') {
       // `a b }`: nginx stops with `unexpected "}"`; the directive is kept as if terminated.
-      syntax('unexpected "}"', token.start, token.end, [
-        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` },
-      ]);
+      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
       // The `}` closes the enclosing block on the next turn; at top level it closes nothing.
       if (stack.length === 1) lexer.next();
       continue;
     }
     // End of file inside a directive (an unbalanced quote already said why).
     endOfFileReported = true;
-    if (!lexer.unbalancedQuote) syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
-      { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` },
-    ]);
+    if (!lexer.unbalancedQuote)
+      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
+        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` },
+      ]);
   }
 
   if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {

@@ -57,7 +57,10 @@ export function renderTemplates(
     const base = nodePath.join(deploymentOf(first), VIRTUAL_ROOT);
     const virtual = nodePath.join(base, first.output);
     const shown = first.embedded?.file ?? displayPath(first.template);
-    sources.set(virtual, first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text, agreed(group.map((template) => template.lookup)), first.embedded));
+    sources.set(
+      virtual,
+      first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text, agreed(group.map((template) => template.lookup)), first.embedded),
+    );
     renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? new Set<string>();

@@ -46,7 +46,8 @@ export function settleTemplate(parsed: ParsedNginxFile): ParsedNginxFile {
       ...parsed.diagnostics.filter((diagnostic) => diagnostic.ruleId !== 'nginx-syntax'),
       {
         ruleId: 'template-unreadable',
-        message: `${DIALECT_NAMES[source.dialect]} template that does not read as nginx with its tags set aside (${first.message}` +
+        message:
+          `${DIALECT_NAMES[source.dialect]} template that does not read as nginx with its tags set aside (${first.message}` +
           `${syntax.length > 1 ? `, and ${syntax.length - 1} more` : ''}); it is not linted: lint the rendered file instead`,
         primary: first.primary,
         related: [],

@@ -53,7 +53,11 @@ function readYamlFile(text: string): SpringFileContent {
   const problems: SpringFileContent['problems'] = [];
   try {
     for (const document of parseAllDocuments(text, { version: '1.1', prettyErrors: false, uniqueKeys: false })) {
-      const found = document.errors.map((error) => ({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]), message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') }));
+      const found = document.errors.map((error) => ({
+        start: error.pos[0],
+        end: Math.max(error.pos[1], error.pos[0]),
+        message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+      }));
       found.push(...duplicateKeys(document.contents));
       problems.push(...found.sort((a, b) => a.start - b.start));
       const entries: SpringEntry[] = [];

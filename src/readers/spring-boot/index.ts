@@ -67,10 +67,37 @@ interface SpringSettingSpec {
 const SETTINGS: SpringSettingSpec[] = [
   { keys: ['server.tomcat.connection-timeout', 'server.connection-timeout'], kind: 'duration', unit: 'ms', connector: ['connectionTimeout'] },
   { keys: ['server.tomcat.keep-alive-timeout'], kind: 'duration', unit: 'ms', connector: ['keepAliveTimeout'] },
-  { keys: ['server.tomcat.max-keep-alive-requests'], kind: 'int', unit: 'count', connector: ['maxKeepAliveRequests'], springDefault: { value: 100, text: '100', reference: TOMCAT_PROPERTIES } },
-  { keys: ['server.tomcat.accept-count'], kind: 'int', unit: 'count', connector: ['acceptCount'], springDefault: { value: 100, text: '100', reference: TOMCAT_PROPERTIES }, onlyPositive: true },
-  { keys: ['server.tomcat.max-connections'], kind: 'int', unit: 'count', connector: ['maxConnections'], springDefault: { value: 8192, text: '8192', reference: TOMCAT_PROPERTIES }, onlyPositive: true },
-  { keys: ['server.tomcat.threads.max', 'server.tomcat.max-threads'], kind: 'int', unit: 'count', connector: ['maxThreads'], springDefault: { value: 200, text: '200', reference: TOMCAT_PROPERTIES }, onlyPositive: true },
+  {
+    keys: ['server.tomcat.max-keep-alive-requests'],
+    kind: 'int',
+    unit: 'count',
+    connector: ['maxKeepAliveRequests'],
+    springDefault: { value: 100, text: '100', reference: TOMCAT_PROPERTIES },
+  },
+  {
+    keys: ['server.tomcat.accept-count'],
+    kind: 'int',
+    unit: 'count',
+    connector: ['acceptCount'],
+    springDefault: { value: 100, text: '100', reference: TOMCAT_PROPERTIES },
+    onlyPositive: true,
+  },
+  {
+    keys: ['server.tomcat.max-connections'],
+    kind: 'int',
+    unit: 'count',
+    connector: ['maxConnections'],
+    springDefault: { value: 8192, text: '8192', reference: TOMCAT_PROPERTIES },
+    onlyPositive: true,
+  },
+  {
+    keys: ['server.tomcat.threads.max', 'server.tomcat.max-threads'],
+    kind: 'int',
+    unit: 'count',
+    connector: ['maxThreads'],
+    springDefault: { value: 200, text: '200', reference: TOMCAT_PROPERTIES },
+    onlyPositive: true,
+  },
   {
     keys: ['server.max-http-request-header-size', 'server.max-http-header-size'],
     kind: 'data-size',
@@ -79,17 +106,48 @@ const SETTINGS: SpringSettingSpec[] = [
     springDefault: { value: 8192, text: '8KB', reference: SERVER_PROPERTIES },
     onlyPositive: true,
   },
-  { keys: ['server.tomcat.max-swallow-size'], kind: 'data-size', unit: 'bytes', connector: ['maxSwallowSize'], springDefault: { value: 2097152, text: '2MB', reference: TOMCAT_PROPERTIES } },
-  { keys: ['server.tomcat.max-http-form-post-size', 'server.tomcat.max-http-post-size'], kind: 'data-size', unit: 'bytes', connector: ['maxPostSize'], springDefault: { value: 2097152, text: '2MB', reference: TOMCAT_PROPERTIES } },
-  { keys: ['spring.servlet.multipart.max-file-size'], kind: 'data-size', unit: 'bytes', connector: [], springDefault: { value: 1048576, text: '1MB', reference: MULTIPART_PROPERTIES } },
-  { keys: ['spring.servlet.multipart.max-request-size'], kind: 'data-size', unit: 'bytes', connector: [], springDefault: { value: 10485760, text: '10MB', reference: MULTIPART_PROPERTIES } },
+  {
+    keys: ['server.tomcat.max-swallow-size'],
+    kind: 'data-size',
+    unit: 'bytes',
+    connector: ['maxSwallowSize'],
+    springDefault: { value: 2097152, text: '2MB', reference: TOMCAT_PROPERTIES },
+  },
+  {
+    keys: ['server.tomcat.max-http-form-post-size', 'server.tomcat.max-http-post-size'],
+    kind: 'data-size',
+    unit: 'bytes',
+    connector: ['maxPostSize'],
+    springDefault: { value: 2097152, text: '2MB', reference: TOMCAT_PROPERTIES },
+  },
+  {
+    keys: ['spring.servlet.multipart.max-file-size'],
+    kind: 'data-size',
+    unit: 'bytes',
+    connector: [],
+    springDefault: { value: 1048576, text: '1MB', reference: MULTIPART_PROPERTIES },
+  },
+  {
+    keys: ['spring.servlet.multipart.max-request-size'],
+    kind: 'data-size',
+    unit: 'bytes',
+    connector: [],
+    springDefault: { value: 10485760, text: '10MB', reference: MULTIPART_PROPERTIES },
+  },
 ];
 
 /** Keys whose change makes a profile worth its own backend. */
-const SERVER_KEYS = new Set([
-  'server.port', 'server.address', 'server.ssl.enabled', 'server.ssl.key-store', 'server.ssl.bundle', 'server.ssl.certificate',
-  ...SETTINGS.flatMap((spec) => spec.keys),
-].map(relaxedKey));
+const SERVER_KEYS = new Set(
+  [
+    'server.port',
+    'server.address',
+    'server.ssl.enabled',
+    'server.ssl.key-store',
+    'server.ssl.bundle',
+    'server.ssl.certificate',
+    ...SETTINGS.flatMap((spec) => spec.keys),
+  ].map(relaxedKey),
+);
 
 type Location = 'classpath' | 'classpath-config' | 'file' | 'file-config';
 const LOCATION_ORDER: Location[] = ['classpath', 'classpath-config', 'file', 'file-config'];
@@ -159,8 +217,10 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
 /** A `java -jar` launch that sets Spring Boot's server settings (SERVER_PORT, --server.port=…). */
 function configuresSpringBootJar(launch: Launch): boolean {
   if (launch.program !== 'java' || !launch.argv.some((arg) => arg.value === '-jar')) return false;
-  return [...launch.env.keys()].some((name) => /^(SERVER|SPRING)_/.test(name))
-    || launch.argv.some((arg) => /^--(server|spring)\./.test(arg.value) || /^-D(server|spring)\./.test(arg.value));
+  return (
+    [...launch.env.keys()].some((name) => /^(SERVER|SPRING)_/.test(name)) ||
+    launch.argv.some((arg) => /^--(server|spring)\./.test(arg.value) || /^-D(server|spring)\./.test(arg.value))
+  );
 }
 
 function readFile(path: string, context: ReaderContext, output: ReaderOutput): SpringFile | undefined {
@@ -170,11 +230,19 @@ function readFile(path: string, context: ReaderContext, output: ReaderOutput): S
   const format = /\.properties$/i.test(base) ? 'properties' : 'yaml';
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content = readSpringFile(source.text, format);
-  output.comments.set(source.file, content.comments.map((comment) => ({ span: source.span(comment.start, comment.end), text: comment.text })));
+  output.comments.set(
+    source.file,
+    content.comments.map((comment) => ({ span: source.span(comment.start, comment.end), text: comment.text })),
+  );
   // A properties file has no syntax error Spring stops at except a bad \uXXXX, which is left to the value it spoils.
   if (format === 'yaml') {
     for (const problem of content.problems) {
-      output.diagnostics.push({ ruleId: 'yaml-syntax', message: problem.message, primary: source.span(problem.start, problem.end), related: [] } satisfies ReaderDiagnostic);
+      output.diagnostics.push({
+        ruleId: 'yaml-syntax',
+        message: problem.message,
+        primary: source.span(problem.start, problem.end),
+        related: [],
+      } satisfies ReaderDiagnostic);
     }
   }
   return { path, source, format, location: 'file', profile, content };
@@ -203,8 +271,12 @@ function findSequence(parts: string[], sequence: string[]): number {
 }
 
 function buildApp(root: string, files: SpringFile[], overrides: Map<string, Found>, context: ReaderContext): SpringBootBackend[] {
-  const ordered = [...files].sort((a, b) =>
-    LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === 'yaml' ? -1 : 1) || (a.path < b.path ? -1 : 1));
+  const ordered = [...files].sort(
+    (a, b) =>
+      LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) ||
+      (a.format === b.format ? 0 : a.format === 'yaml' ? -1 : 1) ||
+      (a.path < b.path ? -1 : 1),
+  );
   const layers: Layer[] = [];
   for (const file of ordered) {
     for (const document of file.content.documents) {
@@ -230,7 +302,9 @@ function buildApp(root: string, files: SpringFile[], overrides: Map<string, Foun
   backends.push(makeBackend(appName, files, usedProfiles, 'default', defaultMerged, layers, overrides));
 
   if (activeFromTree.length === 0) {
-    const others = [...new Set(layers.map((layer) => layer.profile).filter((profile): profile is string => profile !== undefined && !active.includes(profile)))];
+    const others = [
+      ...new Set(layers.map((layer) => layer.profile).filter((profile): profile is string => profile !== undefined && !active.includes(profile))),
+    ];
     for (const profile of others.sort()) {
       const merged = merge(layers, [profile], overrides);
       const baseOnly = merge(layers, [], overrides);
@@ -301,11 +375,25 @@ function merge(layers: Layer[], profiles: string[], overrides?: Map<string, Foun
 
 function listOf(found: Found | undefined): string[] {
   if (!found || found.value === undefined) return [];
-  return found.value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  return found.value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
 
-function makeBackend(appName: string, files: SpringFile[], profiles: string[], variant: 'default' | 'profile', merged: Map<string, Found>, layers: Layer[], overrides: Map<string, Found>, launchOnly?: { file: string; span: Span }): SpringBootBackend {
-  const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === undefined || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
+function makeBackend(
+  appName: string,
+  files: SpringFile[],
+  profiles: string[],
+  variant: 'default' | 'profile',
+  merged: Map<string, Found>,
+  layers: Layer[],
+  overrides: Map<string, Found>,
+  launchOnly?: { file: string; span: Span },
+): SpringBootBackend {
+  const contributing = launchOnly
+    ? [launchOnly.file]
+    : [...new Set(layers.filter((layer) => layer.profile === undefined || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === undefined)?.file ?? files[0];
   const resolve = (key: string): Found | undefined => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides);
   const settings = new Map<string, Setting>();
@@ -317,13 +405,25 @@ function makeBackend(appName: string, files: SpringFile[], profiles: string[], v
   const portValue = port?.value === undefined ? undefined : parseSpringInt(port.value);
   const portSetting: Setting = port
     ? { name: 'server.port', value: portValue, text: port.text, unit: 'count', source: sourceOf(port) }
-    : { name: 'server.port', value: 8080, text: '8080', unit: 'count', source: { kind: 'default', reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` } };
+    : {
+        name: 'server.port',
+        value: 8080,
+        text: '8080',
+        unit: 'count',
+        source: { kind: 'default', reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` },
+      };
   settings.set('server.port', portSetting);
   connectorSettings.set('port', { ...portSetting, name: 'port' });
   const address = resolve('server.address');
   const addressSetting: Setting = address
     ? { name: 'server.address', value: address.value?.trim(), text: address.text, unit: 'text', source: sourceOf(address) }
-    : { name: 'server.address', value: '0.0.0.0', text: 'all local addresses', unit: 'text', source: { kind: 'default', reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` } };
+    : {
+        name: 'server.address',
+        value: '0.0.0.0',
+        text: 'all local addresses',
+        unit: 'text',
+        source: { kind: 'default', reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` },
+      };
   settings.set('server.address', addressSetting);
   connectorSettings.set('address', { ...addressSetting, name: 'address' });
 
@@ -335,7 +435,13 @@ function makeBackend(appName: string, files: SpringFile[], profiles: string[], v
       else if (connectorDefault(name, 'http')) connectorSettings.set(name, tomcatDefault(name));
     }
   }
-  connectorSettings.set('protocol', { name: 'protocol', value: 'HTTP/1.1', text: 'HTTP/1.1', unit: 'text', source: { kind: 'default', reference: 'Spring Boot TomcatServletWebServerFactory: Http11NioProtocol' } });
+  connectorSettings.set('protocol', {
+    name: 'protocol',
+    value: 'HTTP/1.1',
+    text: 'HTTP/1.1',
+    unit: 'text',
+    source: { kind: 'default', reference: 'Spring Boot TomcatServletWebServerFactory: Http11NioProtocol' },
+  });
 
   // connectionTimeout: Spring has no default of its own; Tomcat's 60000 applies. keepAliveTimeout follows it.
   if (!settings.has('server.tomcat.connection-timeout')) connectorSettings.set('connectionTimeout', tomcatDefault('connectionTimeout'));
@@ -344,21 +450,41 @@ function makeBackend(appName: string, files: SpringFile[], profiles: string[], v
     connectorSettings.set('keepAliveTimeout', {
       ...timeout,
       name: 'keepAliveTimeout',
-      source: timeout.source.kind === 'file' ? timeout.source : { kind: 'default', reference: `${TOMCAT_PROPERTIES}: "When not set the connectionTimeout is used"; ${KEEP_ALIVE_TIMEOUT_REFERENCE('http')}`, note: `= connectionTimeout ${timeout.text}` },
+      source:
+        timeout.source.kind === 'file'
+          ? timeout.source
+          : {
+              kind: 'default',
+              reference: `${TOMCAT_PROPERTIES}: "When not set the connectionTimeout is used"; ${KEEP_ALIVE_TIMEOUT_REFERENCE('http')}`,
+              note: `= connectionTimeout ${timeout.text}`,
+            },
     });
   }
   if (!settings.has('server.max-http-request-header-size')) {
     const header = connectorSettings.get('maxHttpHeaderSize')!;
-    connectorSettings.set('maxHttpRequestHeaderSize', { ...header, name: 'maxHttpRequestHeaderSize', source: header.source.kind === 'file' ? header.source : { kind: 'default', reference: REQUEST_HEADER_SIZE_REFERENCE } });
+    connectorSettings.set('maxHttpRequestHeaderSize', {
+      ...header,
+      name: 'maxHttpRequestHeaderSize',
+      source: header.source.kind === 'file' ? header.source : { kind: 'default', reference: REQUEST_HEADER_SIZE_REFERENCE },
+    });
   }
 
   // TLS: a keystore, bundle or certificate under server.ssl, unless server.ssl.enabled=false.
   const sslEnabled = resolve('server.ssl.enabled');
   const sslMaterial = ['server.ssl.key-store', 'server.ssl.bundle', 'server.ssl.certificate'].map(resolve).find((found) => found !== undefined);
   const tls = sslMaterial !== undefined && sslEnabled?.value?.trim().toLowerCase() !== 'false';
-  connectorSettings.set('SSLEnabled', tls
-    ? { name: 'SSLEnabled', value: true, text: sslMaterial!.text, unit: 'flag', source: sourceOf(sslMaterial!) }
-    : { name: 'SSLEnabled', value: false, text: 'false', unit: 'flag', source: { kind: 'default', reference: `${SERVER_PROPERTIES} (server.ssl not configured)` } });
+  connectorSettings.set(
+    'SSLEnabled',
+    tls
+      ? { name: 'SSLEnabled', value: true, text: sslMaterial!.text, unit: 'flag', source: sourceOf(sslMaterial!) }
+      : {
+          name: 'SSLEnabled',
+          value: false,
+          text: 'false',
+          unit: 'flag',
+          source: { kind: 'default', reference: `${SERVER_PROPERTIES} (server.ssl not configured)` },
+        },
+  );
 
   const connector: TomcatConnector = {
     origin: 'spring-boot',
@@ -368,7 +494,8 @@ function makeBackend(appName: string, files: SpringFile[], profiles: string[], v
     attributes: new Map(),
     settings: connectorSettings,
   };
-  const name = variant === 'profile' ? `${appName} [profile ${profiles.join(',')}]` : profiles.length > 0 ? `${appName} [profiles ${profiles.join(',')}]` : appName;
+  const name =
+    variant === 'profile' ? `${appName} [profile ${profiles.join(',')}]` : profiles.length > 0 ? `${appName} [profiles ${profiles.join(',')}]` : appName;
   const backend: SpringBootBackend = {
     kind: 'spring-boot',
     name,
@@ -388,7 +515,13 @@ function makeBackend(appName: string, files: SpringFile[], profiles: string[], v
 
 function tomcatDefault(name: ConnectorSettingName): Setting {
   const fallback = connectorDefault(name, 'http')!;
-  return { name, value: fallback.value, text: fallback.text, unit: unitOf(name), source: { kind: 'default', reference: fallback.reference, note: fallback.note } };
+  return {
+    name,
+    value: fallback.value,
+    text: fallback.text,
+    unit: unitOf(name),
+    source: { kind: 'default', reference: fallback.reference, note: fallback.note },
+  };
 }
 
 function unitOf(name: ConnectorSettingName): Unit {
@@ -402,7 +535,13 @@ function springSetting(spec: SpringSettingSpec, resolve: (key: string) => Found 
   const name = spec.keys[0];
   if (!found) {
     return spec.springDefault
-      ? { name, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: 'default', reference: spec.springDefault.reference } }
+      ? {
+          name,
+          value: spec.springDefault.value,
+          text: spec.springDefault.text,
+          unit: spec.unit,
+          source: { kind: 'default', reference: spec.springDefault.reference },
+        }
       : undefined;
   }
   if (found.value === undefined) return { name, value: undefined, text: found.text, unit: spec.unit, source: sourceOf(found) };
@@ -415,7 +554,13 @@ function springSetting(spec: SpringSettingSpec, resolve: (key: string) => Found 
     return { name, value: undefined, text: found.text, unit: spec.unit, source: sourceOf(found) };
   }
   if (spec.onlyPositive && value <= 0 && spec.springDefault) {
-    return { name, value: spec.springDefault.value, text: spec.springDefault.text, unit: spec.unit, source: { kind: 'default', reference: spec.springDefault.reference, note: `${key} ${found.value} is not applied (only values > 0 are)` } };
+    return {
+      name,
+      value: spec.springDefault.value,
+      text: spec.springDefault.text,
+      unit: spec.unit,
+      source: { kind: 'default', reference: spec.springDefault.reference, note: `${key} ${found.value} is not applied (only values > 0 are)` },
+    };
   }
   return { name, value: canonical(spec, value), text: found.text, unit: spec.unit, source: sourceOf(found) };
 }
@@ -444,7 +589,13 @@ function spanKey(found: Found | undefined): string {
  * multiplies at each level, a value past 64 KiB, defaults nested deeper than 32): the value is
  * then unknown as a whole, never a default taken in place of what Spring would have resolved.
  */
-function resolvePlaceholders(found: Found | undefined, merged: Map<string, Found>, overrides: Map<string, Found>, depth = 0, budget: ExpansionBudget = { steps: 0, exceeded: false }): Found | undefined {
+function resolvePlaceholders(
+  found: Found | undefined,
+  merged: Map<string, Found>,
+  overrides: Map<string, Found>,
+  depth = 0,
+  budget: ExpansionBudget = { steps: 0, exceeded: false },
+): Found | undefined {
   if (!found || found.value === undefined || !found.value.includes('${')) return found;
   if (depth > 10) return { ...found, value: undefined };
   const via: Span[] = [...(found.via ?? [])];
@@ -484,7 +635,12 @@ const MAX_DEFAULT_NESTING = 32;
  * Replaces each top-level `${name[:default]}` (nested braces balanced; `\${` is literal). A
  * default is expanded only when it is used.
  */
-function replacePlaceholders(text: string, budget: ExpansionBudget, lookup: (name: string, fallback: (() => string) | undefined) => string, nesting = 0): string {
+function replacePlaceholders(
+  text: string,
+  budget: ExpansionBudget,
+  lookup: (name: string, fallback: (() => string) | undefined) => string,
+  nesting = 0,
+): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -516,15 +672,16 @@ function replacePlaceholders(text: string, budget: ExpansionBudget, lookup: (nam
     const body = text.slice(i + 2, j - 1);
     const colon = body.indexOf(':');
     const name = colon === -1 ? body : body.slice(0, colon);
-    const fallback = colon === -1
-      ? undefined
-      : () => {
-          if (nesting >= MAX_DEFAULT_NESTING) {
-            budget.exceeded = true;
-            return '';
-          }
-          return replacePlaceholders(body.slice(colon + 1), budget, lookup, nesting + 1);
-        };
+    const fallback =
+      colon === -1
+        ? undefined
+        : () => {
+            if (nesting >= MAX_DEFAULT_NESTING) {
+              budget.exceeded = true;
+              return '';
+            }
+            return replacePlaceholders(body.slice(colon + 1), budget, lookup, nesting + 1);
+          };
     out += lookup(name, fallback);
     i = j;
   }
@@ -559,7 +716,11 @@ function launchesFor(root: string, launches: Launch[]): { overrides: Map<string,
       byPrecedence[0].set(`env:${name}`, found);
     }
     if (launch.program === 'java') {
-      const jar = launch.argv.findIndex((arg, index) => index > 0 && (arg.value === '-jar' || (!arg.value.startsWith('-') && launch.argv[index - 1]?.value !== '-cp' && launch.argv[index - 1]?.value !== '-classpath')));
+      const jar = launch.argv.findIndex(
+        (arg, index) =>
+          index > 0 &&
+          (arg.value === '-jar' || (!arg.value.startsWith('-') && launch.argv[index - 1]?.value !== '-cp' && launch.argv[index - 1]?.value !== '-classpath')),
+      );
       launch.argv.forEach((arg, index) => {
         const system = /^-D([^=]+)=(.*)$/s.exec(arg.value);
         if (system && (jar === -1 || index < jar)) byPrecedence[1].set(relaxedKey(system[1]), { value: system[2], text: system[2], span: arg.span });

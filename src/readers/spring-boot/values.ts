@@ -59,10 +59,17 @@ export function parseSpringInt(text: string): number | undefined {
  * dot-separated element lower-cased with `-` and `_` removed.
  */
 export function relaxedKey(key: string): string {
-  return key.split('.').map((element) => element.toLowerCase().replace(/[-_]/g, '')).join('.');
+  return key
+    .split('.')
+    .map((element) => element.toLowerCase().replace(/[-_]/g, ''))
+    .join('.');
 }
 
 /** An environment variable as Spring binds it: `SERVER_TOMCAT_KEEPALIVETIMEOUT` → server.tomcat.keepalivetimeout. */
 export function relaxedKeyOfEnvironment(name: string): string {
-  return name.toLowerCase().split('_').filter((part) => part !== '').join('.');
+  return name
+    .toLowerCase()
+    .split('_')
+    .filter((part) => part !== '')
+    .join('.');
 }

@@ -29,7 +29,10 @@ function countSetting(name: string, value: number | undefined, text: string, sou
 }
 
 /** An integer the kernel accepts for somaxconn; undefined (with a sysctl-syntax problem) otherwise. */
-function somaxconnValue(raw: { text: string; source: SourceText; start: number; end: number; unresolved?: boolean }, problems: ReaderDiagnostic[]): number | undefined {
+function somaxconnValue(
+  raw: { text: string; source: SourceText; start: number; end: number; unresolved?: boolean },
+  problems: ReaderDiagnostic[],
+): number | undefined {
   if (raw.unresolved) return undefined;
   if (/^\d+$/.test(raw.text.trim())) return Number(raw.text.trim());
   problems.push(diagnostic(raw.source, 'sysctl-syntax', `"${SOMAXCONN}" needs a number, got "${raw.text}"`, raw.start, raw.end, 'warning'));
@@ -39,7 +42,14 @@ function somaxconnValue(raw: { text: string; source: SourceText; start: number; 
 function fromRaw(name: string, raw: RawArg | undefined): Setting<number> | undefined {
   if (!raw) return undefined;
   const text = raw.source.text.slice(raw.start, raw.end);
-  const value = raw.unresolved.length > 0 ? undefined : /^\d+$/.test(raw.value.trim()) ? Number(raw.value.trim()) : raw.value.trim() === 'unlimited' || raw.value.trim() === '-1' ? Infinity : undefined;
+  const value =
+    raw.unresolved.length > 0
+      ? undefined
+      : /^\d+$/.test(raw.value.trim())
+        ? Number(raw.value.trim())
+        : raw.value.trim() === 'unlimited' || raw.value.trim() === '-1'
+          ? Infinity
+          : undefined;
   return { name, value, text, unit: 'count', source: { kind: 'file', span: raw.source.span(raw.start, raw.end) } };
 }
 

@@ -39,7 +39,9 @@ export function parseLimitsConf(source: SourceText, problems: ReaderDiagnostic[]
     if (fields.length > 0) {
       const lineSpanEnd = fields[fields.length - 1].end;
       if (fields.length < 4) {
-        problems.push(diagnostic(source, 'limits-syntax', `invalid line '${text.slice(fields[0].start, lineSpanEnd)}' - skipped`, fields[0].start, lineSpanEnd));
+        problems.push(
+          diagnostic(source, 'limits-syntax', `invalid line '${text.slice(fields[0].start, lineSpanEnd)}' - skipped`, fields[0].start, lineSpanEnd),
+        );
       } else {
         const [domain, type, item, value] = fields;
         if (type.text !== 'soft' && type.text !== 'hard' && type.text !== '-') {
@@ -61,10 +63,12 @@ export function parseLimitsConf(source: SourceText, problems: ReaderDiagnostic[]
 /** limits.conf first, then limits.d/*.conf by file name. */
 export function limitsOrder(paths: string[]): string[] {
   const main = paths.filter((path) => nodePath.basename(path) === 'limits.conf').sort();
-  const dropIns = paths.filter((path) => nodePath.basename(path) !== 'limits.conf').sort((a, b) => {
-    const x = nodePath.basename(a);
-    const y = nodePath.basename(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  const dropIns = paths
+    .filter((path) => nodePath.basename(path) !== 'limits.conf')
+    .sort((a, b) => {
+      const x = nodePath.basename(a);
+      const y = nodePath.basename(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
   return [...main, ...dropIns];
 }

@@ -6,7 +6,10 @@
  * Why hand-written and not a package: docs/design.md, "Terraform".
  */
 
-export interface Range { start: number; end: number }
+export interface Range {
+  start: number;
+  end: number;
+}
 
 export type HclExpr =
   | { kind: 'literal'; value: string | number | boolean | null; range: Range }
@@ -16,9 +19,18 @@ export type HclExpr =
   | { kind: 'tuple'; items: HclExpr[]; range: Range }
   | { kind: 'other'; range: Range };
 
-export interface HclObjectItem { key: string | undefined; keyRange: Range; value: HclExpr }
+export interface HclObjectItem {
+  key: string | undefined;
+  keyRange: Range;
+  value: HclExpr;
+}
 
-export interface HclAttribute { name: string; nameRange: Range; value: HclExpr; range: Range }
+export interface HclAttribute {
+  name: string;
+  nameRange: Range;
+  value: HclExpr;
+  range: Range;
+}
 
 export interface HclBlock {
   type: string;
@@ -28,10 +40,16 @@ export interface HclBlock {
   range: Range;
 }
 
-export interface HclBody { attributes: HclAttribute[]; blocks: HclBlock[] }
+export interface HclBody {
+  attributes: HclAttribute[];
+  blocks: HclBlock[];
+}
 
 export class HclSyntaxError extends Error {
-  constructor(message: string, readonly range: Range) {
+  constructor(
+    message: string,
+    readonly range: Range,
+  ) {
     super(message);
   }
 }
@@ -57,7 +75,10 @@ const PUNCT2 = ['==', '!=', '<=', '>=', '&&', '||', '=>', '[*', '.*'];
 
 class Lexer {
   private pos = 0;
-  constructor(private readonly text: string, private readonly nesting = 0) {}
+  constructor(
+    private readonly text: string,
+    private readonly nesting = 0,
+  ) {}
 
   next(): Token {
     const text = this.text;
@@ -298,7 +319,8 @@ class Parser {
     if (t.kind === 'punct' && (t.text === '-' || t.text === '!')) {
       this.advance();
       const inner = this.operand(free);
-      if (t.text === '-' && inner.kind === 'literal' && typeof inner.value === 'number') return { kind: 'literal', value: -inner.value, range: { start: t.start, end: inner.range.end } };
+      if (t.text === '-' && inner.kind === 'literal' && typeof inner.value === 'number')
+        return { kind: 'literal', value: -inner.value, range: { start: t.start, end: inner.range.end } };
       return { kind: 'other', range: { start: t.start, end: inner.range.end } };
     }
     let expr = this.primary();
@@ -310,7 +332,10 @@ class Parser {
         const part = this.token;
         if (part.kind !== 'ident' && part.kind !== 'number') this.fail('Expected an attribute name after "."');
         this.advance();
-        expr = expr.kind === 'reference' ? { kind: 'reference', path: [...expr.path, part.text], range: { start: expr.range.start, end: part.end } } : { kind: 'other', range: { start: expr.range.start, end: part.end } };
+        expr =
+          expr.kind === 'reference'
+            ? { kind: 'reference', path: [...expr.path, part.text], range: { start: expr.range.start, end: part.end } }
+            : { kind: 'other', range: { start: expr.range.start, end: part.end } };
       } else if (p.kind === 'punct' && (p.text === '.*' || p.text === '[*')) {
         this.advance();
         const end = p.text === '[*' ? this.expect(']').end : p.end;
@@ -369,7 +394,7 @@ class Parser {
       if (this.isPunct('...')) this.advance();
       this.skipNewlines();
       if (this.isPunct(',')) this.advance();
-      else if (!(this.isPunct(')'))) this.fail(`Expected "," or ")" in the arguments of ${name.text}()`);
+      else if (!this.isPunct(')')) this.fail(`Expected "," or ")" in the arguments of ${name.text}()`);
     }
     const close = this.advance();
     return { kind: 'other', range: { start: name.start, end: close.end } };
@@ -402,7 +427,7 @@ class Parser {
       items.push(this.expression(true));
       this.skipNewlines();
       if (this.isPunct(',')) this.advance();
-      else if (!(this.isPunct(']'))) this.fail('Expected "," or "]" in a list');
+      else if (!this.isPunct(']')) this.fail('Expected "," or "]" in a list');
     }
     const close = this.advance();
     return { kind: 'tuple', items, range: { start: open.start, end: close.end } };
@@ -418,14 +443,18 @@ class Parser {
       if (this.isPunct('}')) break;
       const keyToken = this.token;
       const keyExpr = this.expression(true, true);
-      const key = keyExpr.kind === 'literal' && typeof keyExpr.value === 'string' ? keyExpr.value
-        : keyExpr.kind === 'reference' && keyExpr.path.length === 1 ? keyExpr.path[0] : undefined;
-      if (!((this.isPunct('=') || this.isPunct(':')))) this.fail('Expected "=" or ":" after an object key', this.kindIs('eof') ? keyToken : this.token);
+      const key =
+        keyExpr.kind === 'literal' && typeof keyExpr.value === 'string'
+          ? keyExpr.value
+          : keyExpr.kind === 'reference' && keyExpr.path.length === 1
+            ? keyExpr.path[0]
+            : undefined;
+      if (!(this.isPunct('=') || this.isPunct(':'))) this.fail('Expected "=" or ":" after an object key', this.kindIs('eof') ? keyToken : this.token);
       this.advance();
       const value = this.expression(false);
       items.push({ key, keyRange: keyExpr.range, value });
       if (this.isPunct(',')) this.advance();
-      else if (!this.kindIs('newline') && !(this.isPunct('}'))) this.fail('Expected "," or a new line between object items');
+      else if (!this.kindIs('newline') && !this.isPunct('}')) this.fail('Expected "," or a new line between object items');
     }
     const close = this.advance();
     return { kind: 'object', items, range: { start: open.start, end: close.end } };

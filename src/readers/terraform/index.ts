@@ -66,7 +66,15 @@ function parseFile(source: SourceText, json: boolean, output: ReaderOutput): Hcl
     // The `yaml` package reads JSON leniently (a YAML stream after a `#` line): the first character says whether it is JSON at all.
     const first = firstContent(source.text);
     if (source.text[first] !== '{') {
-      output.diagnostics.push(diagnostic(source, 'terraform-syntax', 'Invalid Terraform JSON: a .tf.json file must hold one JSON object, and this one starts with something else (HCL belongs in a .tf file)', first, Math.min(first + 1, source.text.length)));
+      output.diagnostics.push(
+        diagnostic(
+          source,
+          'terraform-syntax',
+          'Invalid Terraform JSON: a .tf.json file must hold one JSON object, and this one starts with something else (HCL belongs in a .tf file)',
+          first,
+          Math.min(first + 1, source.text.length),
+        ),
+      );
       return undefined;
     }
     const document = parseDocument(source.text, { prettyErrors: false, uniqueKeys: false });
@@ -74,8 +82,21 @@ function parseFile(source: SourceText, json: boolean, output: ReaderOutput): Hcl
     const root = document.contents;
     if (error || !isMap(root)) {
       const [start, end] = error ? error.pos : [first, first + 1];
-      const message = error ? error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').slice(0, 200) : 'a .tf.json file must hold one JSON object';
-      output.diagnostics.push(diagnostic(source, 'terraform-syntax', `Invalid Terraform JSON: ${message}`, Math.min(start, source.text.length), Math.min(end, start + 1, source.text.length)));
+      const message = error
+        ? error.message
+            .split('\n')[0]
+            .replace(/ at line \d+, column \d+:?$/, '')
+            .slice(0, 200)
+        : 'a .tf.json file must hold one JSON object';
+      output.diagnostics.push(
+        diagnostic(
+          source,
+          'terraform-syntax',
+          `Invalid Terraform JSON: ${message}`,
+          Math.min(start, source.text.length),
+          Math.min(end, start + 1, source.text.length),
+        ),
+      );
       return undefined;
     }
     return jsonBody(root as YAMLMap, 0);
@@ -84,7 +105,10 @@ function parseFile(source: SourceText, json: boolean, output: ReaderOutput): Hcl
     return parseHcl(source.text);
   } catch (error) {
     if (!(error instanceof HclSyntaxError)) throw error;
-    const hint = error.range.start === firstContent(source.text) && source.text.trimStart().startsWith('{') ? ' (this is JSON syntax: Terraform reads it only from a .tf.json file)' : '';
+    const hint =
+      error.range.start === firstContent(source.text) && source.text.trimStart().startsWith('{')
+        ? ' (this is JSON syntax: Terraform reads it only from a .tf.json file)'
+        : '';
     output.diagnostics.push(diagnostic(source, 'terraform-syntax', `${error.message}${hint}`, error.range.start, error.range.end));
     return undefined;
   }
@@ -95,7 +119,27 @@ function firstContent(text: string): number {
 }
 
 /** Block types whose JSON form is an object (or a list of objects) and whose bodies cfglint reads. */
-const JSON_BLOCKS = new Set(['resource', 'variable', 'module', 'health_check', 'listener', 'default_action', 'action', 'forward', 'target_group', 'load_balancer', 'access_logs', 'stickiness', 'redirect', 'fixed_response', 'condition', 'dynamic', 'content', 'lifecycle', 'connection_settings']);
+const JSON_BLOCKS = new Set([
+  'resource',
+  'variable',
+  'module',
+  'health_check',
+  'listener',
+  'default_action',
+  'action',
+  'forward',
+  'target_group',
+  'load_balancer',
+  'access_logs',
+  'stickiness',
+  'redirect',
+  'fixed_response',
+  'condition',
+  'dynamic',
+  'content',
+  'lifecycle',
+  'connection_settings',
+]);
 /** Blocks whose JSON form nests one more level of labels per depth: resource → type → name. */
 const JSON_LABELS: Record<string, number> = { resource: 2, variable: 1, module: 1, dynamic: 1 };
 
@@ -118,9 +162,13 @@ function jsonBody(map: YAMLMap, depth: number): HclBody {
 }
 
 function jsonBlocks(type: string, typeRange: Range, value: Node, labelsLeft: number, labels: HclBlock['labels'], depth: number): HclBlock[] {
-  if (isSeq(value)) return (value as YAMLSeq).items.flatMap((item) => (item && (isMap(item) || isSeq(item)) ? jsonBlocks(type, typeRange, item as Node, labelsLeft, labels, depth + 1) : []));
+  if (isSeq(value))
+    return (value as YAMLSeq).items.flatMap((item) =>
+      item && (isMap(item) || isSeq(item)) ? jsonBlocks(type, typeRange, item as Node, labelsLeft, labels, depth + 1) : [],
+    );
   if (!isMap(value)) return [];
-  if (labelsLeft === 0) return [{ type, typeRange, labels, body: jsonBody(value as YAMLMap, depth + 1), range: { start: typeRange.start, end: nodeRange(value).end } }];
+  if (labelsLeft === 0)
+    return [{ type, typeRange, labels, body: jsonBody(value as YAMLMap, depth + 1), range: { start: typeRange.start, end: nodeRange(value).end } }];
   const blocks: HclBlock[] = [];
   for (const pair of (value as YAMLMap).items) {
     if (!isScalar(pair.key) || !pair.value) continue;
@@ -147,7 +195,9 @@ function jsonExpr(node: Node | null, depth: number): HclExpr {
   if (isMap(node)) {
     return {
       kind: 'object',
-      items: (node as YAMLMap).items.filter((pair) => isScalar(pair.key)).map((pair) => ({ key: String((pair.key as Scalar).value), keyRange: nodeRange(pair.key as Node), value: jsonExpr(pair.value as Node, depth + 1) })),
+      items: (node as YAMLMap).items
+        .filter((pair) => isScalar(pair.key))
+        .map((pair) => ({ key: String((pair.key as Scalar).value), keyRange: nodeRange(pair.key as Node), value: jsonExpr(pair.value as Node, depth + 1) })),
       range,
     };
   }
@@ -229,7 +279,10 @@ function refsIn(expr: HclExpr | undefined): string[] {
 type Kind = 'number' | 'string' | 'boolean';
 
 class Resolver {
-  constructor(private readonly source: SourceText, private readonly scope: ModuleScope) {}
+  constructor(
+    private readonly source: SourceText,
+    private readonly scope: ModuleScope,
+  ) {}
 
   span(range: Range) {
     return this.source.span(range.start, range.end);
@@ -257,7 +310,8 @@ class Resolver {
       return { ...known, span, via: { what: `the default of variable "${name}"`, span: variable.source.span(def.range.start, def.range.end) } };
     }
     const span = this.span(expr.range);
-    if (expr.kind === 'reference') return { known: false, reason: `${expr.path.join('.')} is not a literal cfglint reads (only a variable's literal default is)`, span };
+    if (expr.kind === 'reference')
+      return { known: false, reason: `${expr.path.join('.')} is not a literal cfglint reads (only a variable's literal default is)`, span };
     return { known: false, reason: 'an expression cfglint does not evaluate', span };
   }
 }
@@ -296,7 +350,13 @@ function readResources(file: ParsedFile, scope: ModuleScope, into: CloudBalancer
     const body = block.body;
     const get = (key: string) => attribute(body, key)?.value;
     if (LB.test(type)) {
-      into.balancers.push({ ...base, type: r.value<string>(get('load_balancer_type'), 'string'), classic: false, idleTimeout: r.value<number>(get('idle_timeout'), 'number'), classicListeners: [] });
+      into.balancers.push({
+        ...base,
+        type: r.value<string>(get('load_balancer_type'), 'string'),
+        classic: false,
+        idleTimeout: r.value<number>(get('idle_timeout'), 'number'),
+        classicListeners: [],
+      });
     } else if (type === 'aws_elb') {
       const check = blocks(body, 'health_check')[0];
       into.balancers.push({
@@ -397,5 +457,11 @@ function targetGroupCheck(r: Resolver, body: HclBody, fallback: HealthCheck['spa
 function classicCheck(r: Resolver, block: HclBlock): HealthCheck {
   const target = r.value<string>(attribute(block.body, 'target')?.value, 'string');
   const parts = classicHealthTarget(target);
-  return { span: r.span(block.typeRange), enabled: undefined, ...parts, matcher: undefined, interval: r.value<number>(attribute(block.body, 'interval')?.value, 'number') };
+  return {
+    span: r.span(block.typeRange),
+    enabled: undefined,
+    ...parts,
+    matcher: undefined,
+    interval: r.value<number>(attribute(block.body, 'interval')?.value, 'number'),
+  };
 }

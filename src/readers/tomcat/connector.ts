@@ -8,7 +8,13 @@
 import type { BackendBase, ListenAddress, Listener, ListenerProtocol } from '../backend';
 import type { Setting, ValueSource } from '../../source/setting';
 import { TomcatAttribute, TomcatConnector, TomcatExecutor, TomcatListener } from './tomcat-backend';
-import { ajpRequiredSecretAliasWorks, ajpSecretRequiredExists, describeTomcatVersion, protocolClassExists, TomcatVersion } from '../../reference/tomcat/versions';
+import {
+  ajpRequiredSecretAliasWorks,
+  ajpSecretRequiredExists,
+  describeTomcatVersion,
+  protocolClassExists,
+  TomcatVersion,
+} from '../../reference/tomcat/versions';
 import { ConnectorSettingName } from '../../reference/tomcat/defaults';
 import type { Span } from '../../source/span';
 import {
@@ -52,7 +58,7 @@ export interface ConnectorInput {
 export function buildConnector(input: ConnectorInput): TomcatConnector {
   const { attributes, version } = input;
   const protocolAttribute = attributes.get('protocol');
-  const protocolName = protocolAttribute ? protocolAttribute.value ?? protocolAttribute.raw : 'HTTP/1.1';
+  const protocolName = protocolAttribute ? (protocolAttribute.value ?? protocolAttribute.raw) : 'HTTP/1.1';
   const family = protocolAttribute && protocolAttribute.value === undefined ? protocolFamily(protocolAttribute.raw) : protocolFamily(protocolName);
   const settings = new Map<ConnectorSettingName, Setting>();
 
@@ -79,9 +85,16 @@ export function buildConnector(input: ConnectorInput): TomcatConnector {
     }
     const requestHeader = fromAttribute('maxHttpRequestHeaderSize');
     const headerSize = settings.get('maxHttpHeaderSize')!;
-    settings.set('maxHttpRequestHeaderSize', requestHeader && requestHeader.value !== -1
-      ? requestHeader
-      : { ...headerSize, name: 'maxHttpRequestHeaderSize', source: headerSize.source.kind === 'file' ? headerSize.source : { kind: 'default', reference: REQUEST_HEADER_SIZE_REFERENCE } });
+    settings.set(
+      'maxHttpRequestHeaderSize',
+      requestHeader && requestHeader.value !== -1
+        ? requestHeader
+        : {
+            ...headerSize,
+            name: 'maxHttpRequestHeaderSize',
+            source: headerSize.source.kind === 'file' ? headerSize.source : { kind: 'default', reference: REQUEST_HEADER_SIZE_REFERENCE },
+          },
+    );
     const ssl = settings.get('SSLEnabled')!;
     if (ssl.value === true) {
       // "If SSLEnabled is set, scheme is always set to https" and secure to true (http.xml).
@@ -94,7 +107,15 @@ export function buildConnector(input: ConnectorInput): TomcatConnector {
   const port = fromAttribute('port');
   if (port) {
     if (typeof port.value === 'number' && input.portOffset && typeof input.portOffset.value === 'number' && input.portOffset.value !== 0) {
-      settings.set('port', { ...port, value: port.value + input.portOffset.value, source: { kind: 'file', span: attributes.get('port')!.valueSpan, via: input.portOffset.source.kind === 'file' ? [input.portOffset.source.span] : undefined } });
+      settings.set('port', {
+        ...port,
+        value: port.value + input.portOffset.value,
+        source: {
+          kind: 'file',
+          span: attributes.get('port')!.valueSpan,
+          via: input.portOffset.source.kind === 'file' ? [input.portOffset.source.span] : undefined,
+        },
+      });
     } else if (typeof port.value === 'number' && input.portOffset && input.portOffset.value === undefined) {
       settings.set('port', { ...port, value: undefined });
     } else {
@@ -104,9 +125,21 @@ export function buildConnector(input: ConnectorInput): TomcatConnector {
   const address = fromAttribute('address');
   if (address) settings.set('address', address);
   else if (family === 'ajp' && ajpSecretRequiredExists(version)) {
-    settings.set('address', { name: 'address', value: '127.0.0.1', text: 'the loopback address', unit: 'text', source: { kind: 'default', reference: AJP_ADDRESS_REFERENCE } });
+    settings.set('address', {
+      name: 'address',
+      value: '127.0.0.1',
+      text: 'the loopback address',
+      unit: 'text',
+      source: { kind: 'default', reference: AJP_ADDRESS_REFERENCE },
+    });
   } else {
-    settings.set('address', { name: 'address', value: '0.0.0.0', text: 'all local addresses', unit: 'text', source: { kind: 'default', reference: HTTP_ADDRESS_REFERENCE } });
+    settings.set('address', {
+      name: 'address',
+      value: '0.0.0.0',
+      text: 'all local addresses',
+      unit: 'text',
+      source: { kind: 'default', reference: HTTP_ADDRESS_REFERENCE },
+    });
   }
 
   // keepAliveTimeout: its own attribute, else whatever connectionTimeout is (then that attribute is the source).
@@ -114,23 +147,27 @@ export function buildConnector(input: ConnectorInput): TomcatConnector {
   const keepAlive = keepAliveAttribute ? settingFromAttribute('keepAliveTimeout', keepAliveAttribute, undefined) : undefined;
   const keepAliveUsable = keepAliveAttribute && keepAlive && (keepAlive.value !== undefined || keepAliveAttribute.value === undefined);
   const connectionTimeout = settings.get('connectionTimeout')!;
-  settings.set('keepAliveTimeout', keepAliveUsable
-    ? keepAlive!
-    : {
-        name: 'keepAliveTimeout',
-        value: connectionTimeout.value,
-        text: connectionTimeout.text,
-        unit: 'ms',
-        source: connectionTimeout.source.kind === 'file' && !keepAliveAttribute
-          ? connectionTimeout.source
-          : {
-              kind: 'default',
-              reference: KEEP_ALIVE_TIMEOUT_REFERENCE(family),
-              note: keepAliveAttribute
-                ? `"${keepAliveAttribute.value}" is not an integer: Tomcat logs "failed to set property" and uses connectionTimeout ${connectionTimeout.text}`
-                : `= connectionTimeout ${connectionTimeout.text}`,
-            },
-      });
+  settings.set(
+    'keepAliveTimeout',
+    keepAliveUsable
+      ? keepAlive!
+      : {
+          name: 'keepAliveTimeout',
+          value: connectionTimeout.value,
+          text: connectionTimeout.text,
+          unit: 'ms',
+          source:
+            connectionTimeout.source.kind === 'file' && !keepAliveAttribute
+              ? connectionTimeout.source
+              : {
+                  kind: 'default',
+                  reference: KEEP_ALIVE_TIMEOUT_REFERENCE(family),
+                  note: keepAliveAttribute
+                    ? `"${keepAliveAttribute.value}" is not an integer: Tomcat logs "failed to set property" and uses connectionTimeout ${connectionTimeout.text}`
+                    : `= connectionTimeout ${connectionTimeout.text}`,
+                },
+        },
+  );
 
   // Threads: the shared executor's when it exists (the connector's own maxThreads is then ignored).
   const executorName = settings.get('executor')?.value;
@@ -142,15 +179,24 @@ export function buildConnector(input: ConnectorInput): TomcatConnector {
     const exists = ajpSecretRequiredExists(version);
     const required = fromAttribute('secretRequired');
     if (required && exists) settings.set('secretRequired', required);
-    else if (exists) settings.set('secretRequired', { name: 'secretRequired', value: true, text: 'true', unit: 'flag', source: { kind: 'default', reference: AJP_SECRET_REQUIRED_REFERENCE } });
-    const secret = fromAttribute('secret')
-      ?? (attributes.has('requiredSecret') && ajpRequiredSecretAliasWorks(version) === true ? fromAttribute('secret', 'requiredSecret') : undefined);
+    else if (exists)
+      settings.set('secretRequired', {
+        name: 'secretRequired',
+        value: true,
+        text: 'true',
+        unit: 'flag',
+        source: { kind: 'default', reference: AJP_SECRET_REQUIRED_REFERENCE },
+      });
+    const secret =
+      fromAttribute('secret') ??
+      (attributes.has('requiredSecret') && ajpRequiredSecretAliasWorks(version) === true ? fromAttribute('secret', 'requiredSecret') : undefined);
     if (secret) settings.set('secret', secret);
   }
 
-  const unavailable = protocolClassExists(protocolName, version) === false
-    ? `${protocolName} does not exist in ${describeTomcatVersion(version)}: Tomcat logs "Protocol handler instantiation failed" (ClassNotFoundException) and the connector never listens`
-    : undefined;
+  const unavailable =
+    protocolClassExists(protocolName, version) === false
+      ? `${protocolName} does not exist in ${describeTomcatVersion(version)}: Tomcat logs "Protocol handler instantiation failed" (ClassNotFoundException) and the connector never listens`
+      : undefined;
   return {
     origin: 'server.xml',
     unavailable,
@@ -210,7 +256,13 @@ function canonicalNumber(name: ConnectorSettingName, value: number, fallback: Re
 }
 
 function defaultSetting(name: ConnectorSettingName, fallback: NonNullable<ReturnType<typeof connectorDefault>>): Setting {
-  return { name, value: fallback.value, text: fallback.text, unit: CONNECTOR_SETTING_KINDS[name].unit, source: { kind: 'default', reference: fallback.reference, note: fallback.note } };
+  return {
+    name,
+    value: fallback.value,
+    text: fallback.text,
+    unit: CONNECTOR_SETTING_KINDS[name].unit,
+    source: { kind: 'default', reference: fallback.reference, note: fallback.note },
+  };
 }
 
 /**
@@ -229,9 +281,10 @@ export function attachListener(backend: BackendBase, connector: TomcatConnector,
 
   const timeout = connector.settings.get('keepAliveTimeout') as Setting<number>;
   const maxRequests = connector.settings.get('maxKeepAliveRequests') as Setting<number> | undefined;
-  const keepAlive: Listener['keepAlive'] = maxRequests && maxRequests.value === 1
-    ? { kind: 'closesAfterResponse', reason: `maxKeepAliveRequests ${maxRequests.text} disables keep-alive` }
-    : { kind: 'idleTimeout', timeout, maxRequests };
+  const keepAlive: Listener['keepAlive'] =
+    maxRequests && maxRequests.value === 1
+      ? { kind: 'closesAfterResponse', reason: `maxKeepAliveRequests ${maxRequests.text} disables keep-alive` }
+      : { kind: 'idleTimeout', timeout, maxRequests };
   const listener: TomcatListener = { backend, address, protocol: connector.protocol as ListenerProtocol, option, span, keepAlive, connector };
   connector.listener = listener;
   return listener;

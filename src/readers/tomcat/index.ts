@@ -48,7 +48,10 @@ export function readTomcat(serverXmls: string[], catalinaProperties: string[], c
     const values = new Map<string, PropertyValue>();
     for (const entry of parsed.entries) values.set(entry.key, { value: entry.value, span: read.span(entry.valueStart, entry.valueEnd) });
     propertyFiles.set(path, { display: read.file, values });
-    output.comments.set(read.file, parsed.comments.map((comment) => ({ span: read.span(comment.start, comment.end), text: comment.text })));
+    output.comments.set(
+      read.file,
+      parsed.comments.map((comment) => ({ span: read.span(comment.start, comment.end), text: comment.text })),
+    );
   }
 
   const images = serverXmls.length > 0 ? findTomcatImages(context) : [];
@@ -74,7 +77,12 @@ function propertiesFor(serverXml: string, files: Map<string, { display: string; 
 }
 
 /** One server.xml → its diagnostics and comments in `output`, and a backend when it has connectors. */
-export function readServerXml(source: SourceText, version: TomcatVersion, properties: Map<string, PropertyValue> | undefined, output: ReaderOutput): TomcatBackend | undefined {
+export function readServerXml(
+  source: SourceText,
+  version: TomcatVersion,
+  properties: Map<string, PropertyValue> | undefined,
+  output: ReaderOutput,
+): TomcatBackend | undefined {
   const document = readXml(source.text);
   for (const problem of document.problems) {
     output.diagnostics.push({
@@ -84,7 +92,10 @@ export function readServerXml(source: SourceText, version: TomcatVersion, proper
       related: problem.related ? [{ span: source.span(problem.related.start, problem.related.end), label: problem.related.label }] : [],
     });
   }
-  output.comments.set(source.file, document.comments.map((comment): SourceComment => ({ span: source.span(comment.start, comment.end), text: suppressionText(comment.text) })));
+  output.comments.set(
+    source.file,
+    document.comments.map((comment): SourceComment => ({ span: source.span(comment.start, comment.end), text: suppressionText(comment.text) })),
+  );
 
   const lookup: PropertyLookup = (name) => properties?.get(name);
   const attributesOf = (element: XmlElement) => {
@@ -151,12 +162,17 @@ function readPortOffset(attributes: Map<string, TomcatAttribute>, version: Tomca
   const value = attribute.value === undefined ? undefined : parseJavaInt(attribute.value);
   return {
     name: 'portOffset',
-    value: attribute.value === undefined ? undefined : value ?? 0,
+    value: attribute.value === undefined ? undefined : (value ?? 0),
     text: attribute.raw,
     unit: 'count',
-    source: value === undefined && attribute.value !== undefined
-      ? { kind: 'default', reference: 'https://tomcat.apache.org/tomcat-10.1-doc/config/server.html (portOffset)', note: `"${attribute.value}" is not an integer: Tomcat keeps 0` }
-      : { kind: 'file', span: attribute.valueSpan },
+    source:
+      value === undefined && attribute.value !== undefined
+        ? {
+            kind: 'default',
+            reference: 'https://tomcat.apache.org/tomcat-10.1-doc/config/server.html (portOffset)',
+            note: `"${attribute.value}" is not an integer: Tomcat keeps 0`,
+          }
+        : { kind: 'file', span: attribute.valueSpan },
   };
 }
 
@@ -174,7 +190,11 @@ function readExecutor(source: SourceText, element: XmlElement, attributes: Map<s
         value: fallback.value as number,
         text: fallback.text,
         unit: 'count',
-        source: { kind: 'default', reference: fallback.reference, note: attribute ? `"${attribute.value}" is not an integer: Tomcat keeps the default` : undefined },
+        source: {
+          kind: 'default',
+          reference: fallback.reference,
+          note: attribute ? `"${attribute.value}" is not an integer: Tomcat keeps the default` : undefined,
+        },
       });
     }
   }

@@ -185,9 +185,13 @@ function scanXml(text: string): Scan {
 
   const textContent = (from: number, to: number) => {
     checkReferences(text, from, to, declaredEntities, problems);
-    if ((open.length === 0) && /\S/.test(text.slice(from, to))) {
+    if (open.length === 0 && /\S/.test(text.slice(from, to))) {
       const at = from + text.slice(from, to).search(/\S/);
-      problems.push({ start: at, end: at + 1, message: rootClosed || roots.length > 0 ? 'Content is not allowed in trailing section' : 'Content is not allowed in prolog' });
+      problems.push({
+        start: at,
+        end: at + 1,
+        message: rootClosed || roots.length > 0 ? 'Content is not allowed in trailing section' : 'Content is not allowed in prolog',
+      });
     }
   };
 
@@ -231,14 +235,26 @@ function scanXml(text: string): Scan {
       const openIndex = openByName.get(name)?.at(-1) ?? -1;
       if (openIndex === -1) {
         const top = open[open.length - 1];
-        problems.push(top
-          ? { start: i, end, message: `The element type "${top.name}" must be terminated by the matching end-tag "</${top.name}>"`, related: { start: top.start, end: top.start + 1 + top.name.length, label: `<${top.name}> opens here` } }
-          : { start: i, end, message: `The end-tag "</${name}>" has no start tag` });
+        problems.push(
+          top
+            ? {
+                start: i,
+                end,
+                message: `The element type "${top.name}" must be terminated by the matching end-tag "</${top.name}>"`,
+                related: { start: top.start, end: top.start + 1 + top.name.length, label: `<${top.name}> opens here` },
+              }
+            : { start: i, end, message: `The end-tag "</${name}>" has no start tag` },
+        );
       } else {
         for (let k = open.length - 1; k > openIndex; k--) {
           const unclosed = open[k];
           unclosed.end = i;
-          problems.push({ start: i, end, message: `The element type "${unclosed.name}" must be terminated by the matching end-tag "</${unclosed.name}>"`, related: { start: unclosed.start, end: unclosed.start + 1 + unclosed.name.length, label: `<${unclosed.name}> opens here` } });
+          problems.push({
+            start: i,
+            end,
+            message: `The element type "${unclosed.name}" must be terminated by the matching end-tag "</${unclosed.name}>"`,
+            related: { start: unclosed.start, end: unclosed.start + 1 + unclosed.name.length, label: `<${unclosed.name}> opens here` },
+          });
         }
         open[openIndex].end = end;
         for (let k = open.length - 1; k >= openIndex; k--) openByName.get(open[k].name)!.pop();
@@ -252,7 +268,8 @@ function scanXml(text: string): Scan {
       element.parent = parent;
       if (parent) parent.children.push(element);
       else {
-        if (roots.length > 0) problems.push({ start: i, end: i + 1 + element.name.length, message: 'The markup in the document following the root element must be well-formed' });
+        if (roots.length > 0)
+          problems.push({ start: i, end: i + 1 + element.name.length, message: 'The markup in the document following the root element must be well-formed' });
         roots.push(element);
       }
       byStart.set(i, element);
@@ -275,7 +292,10 @@ function scanXml(text: string): Scan {
       start: text.length,
       end: text.length,
       // The outermost ones name the problem; thousands more would only make the message huge.
-      message: `XML document structures must start and end within the same entity: ${open.slice(0, 10).map((e) => `<${e.name}>`).join(', ')}${open.length > 10 ? ` and ${open.length - 10} more` : ''} ${open.length === 1 ? 'is' : 'are'} never closed`,
+      message: `XML document structures must start and end within the same entity: ${open
+        .slice(0, 10)
+        .map((e) => `<${e.name}>`)
+        .join(', ')}${open.length > 10 ? ` and ${open.length - 10} more` : ''} ${open.length === 1 ? 'is' : 'are'} never closed`,
       related: { start: outer.start, end: outer.start + 1 + outer.name.length, label: `<${outer.name}> opens here` },
     });
   }
@@ -294,7 +314,11 @@ function scanStartTag(text: string, start: number, entities: Set<string>, proble
   for (;;) {
     while (j < text.length && WHITESPACE.test(text[j])) j++;
     if (j >= text.length) {
-      problems.push({ start, end: start + 1 + element.name.length, message: `Element type "${element.name}" must be followed by either attribute specifications, ">" or "/>"` });
+      problems.push({
+        start,
+        end: start + 1 + element.name.length,
+        message: `Element type "${element.name}" must be followed by either attribute specifications, ">" or "/>"`,
+      });
       element.startTagEnd = j;
       return { element, end: j, selfClosing: true };
     }
@@ -312,29 +336,46 @@ function scanStartTag(text: string, start: number, entities: Set<string>, proble
     let k = j;
     while (k < text.length && WHITESPACE.test(text[k])) k++;
     if (name === '' || text[k] !== '=') {
-      problems.push({ start: nameStart, end: Math.max(j, nameStart + 1), message: name === ''
-        ? `Element type "${element.name}" must be followed by either attribute specifications, ">" or "/>"`
-        : `Attribute name "${name}" associated with an element type "${element.name}" must be followed by the ' = ' character` });
+      problems.push({
+        start: nameStart,
+        end: Math.max(j, nameStart + 1),
+        message:
+          name === ''
+            ? `Element type "${element.name}" must be followed by either attribute specifications, ">" or "/>"`
+            : `Attribute name "${name}" associated with an element type "${element.name}" must be followed by the ' = ' character`,
+      });
       return giveUp(text, element, nameStart);
     }
     k++;
     while (k < text.length && WHITESPACE.test(text[k])) k++;
     const quote = text[k];
     if (quote !== '"' && quote !== "'") {
-      problems.push({ start: k, end: Math.min(k + 1, text.length), message: `Open quote is expected for attribute "${name}" associated with an element type "${element.name}"` });
+      problems.push({
+        start: k,
+        end: Math.min(k + 1, text.length),
+        message: `Open quote is expected for attribute "${name}" associated with an element type "${element.name}"`,
+      });
       return giveUp(text, element, k);
     }
     const valueStart = k + 1;
     const valueEnd = text.indexOf(quote, valueStart);
     if (valueEnd === -1) {
-      problems.push({ start: k, end: k + 1, message: `The value of attribute "${name}" associated with an element type "${element.name}" is not closed by ${quote === '"' ? 'a double' : 'a single'} quote` });
+      problems.push({
+        start: k,
+        end: k + 1,
+        message: `The value of attribute "${name}" associated with an element type "${element.name}" is not closed by ${quote === '"' ? 'a double' : 'a single'} quote`,
+      });
       element.startTagEnd = text.length;
       return { element, end: text.length, selfClosing: true };
     }
     const raw = text.slice(valueStart, valueEnd);
     const lessThan = raw.indexOf('<');
     if (lessThan !== -1) {
-      problems.push({ start: valueStart + lessThan, end: valueStart + lessThan + 1, message: `The value of attribute "${name}" associated with an element type "${element.name}" must not contain the '<' character` });
+      problems.push({
+        start: valueStart + lessThan,
+        end: valueStart + lessThan + 1,
+        message: `The value of attribute "${name}" associated with an element type "${element.name}" must not contain the '<' character`,
+      });
     }
     checkReferences(text, valueStart, valueEnd, entities, problems);
     if (seen.has(name)) {

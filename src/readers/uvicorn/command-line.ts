@@ -15,12 +15,43 @@ import type { Span } from '../../source/span';
  */
 const OPTIONS: Record<string, { parameter: string; flag?: true }> = {};
 for (const name of [
-  'host', 'port', 'uds', 'fd', 'reload-delay', 'workers', 'loop', 'http', 'ws', 'ws-max-size', 'ws-max-queue',
-  'ws-ping-interval', 'ws-ping-timeout', 'ws-per-message-deflate', 'lifespan', 'interface', 'env-file', 'log-config',
-  'log-level', 'forwarded-allow-ips', 'root-path', 'limit-concurrency', 'backlog', 'limit-max-requests',
-  'timeout-keep-alive', 'timeout-graceful-shutdown', 'ssl-keyfile', 'ssl-certfile', 'ssl-keyfile-password',
-  'ssl-version', 'ssl-cert-reqs', 'ssl-ca-certs', 'ssl-ciphers', 'app-dir', 'h11-max-incomplete-event-size',
-]) OPTIONS[`--${name}`] = { parameter: name.replace(/-/g, '_') };
+  'host',
+  'port',
+  'uds',
+  'fd',
+  'reload-delay',
+  'workers',
+  'loop',
+  'http',
+  'ws',
+  'ws-max-size',
+  'ws-max-queue',
+  'ws-ping-interval',
+  'ws-ping-timeout',
+  'ws-per-message-deflate',
+  'lifespan',
+  'interface',
+  'env-file',
+  'log-config',
+  'log-level',
+  'forwarded-allow-ips',
+  'root-path',
+  'limit-concurrency',
+  'backlog',
+  'limit-max-requests',
+  'timeout-keep-alive',
+  'timeout-graceful-shutdown',
+  'ssl-keyfile',
+  'ssl-certfile',
+  'ssl-keyfile-password',
+  'ssl-version',
+  'ssl-cert-reqs',
+  'ssl-ca-certs',
+  'ssl-ciphers',
+  'app-dir',
+  'h11-max-incomplete-event-size',
+])
+  OPTIONS[`--${name}`] = { parameter: name.replace(/-/g, '_') };
 // Repeatable options (multiple=True) have their own parameter names.
 OPTIONS['--reload-dir'] = { parameter: 'reload_dirs' };
 OPTIONS['--reload-include'] = { parameter: 'reload_includes' };
@@ -67,7 +98,8 @@ export function readUvicornCommandLine(args: LaunchArg[]): UvicornCommandLine {
     const text = arg.value;
     if (arg.unresolved) {
       // `$UVICORN_OPTS` may hold options; `$APP_MODULE` is the app.
-      if (!result.openEnded && arg.unresolved.some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))) result.openEnded = { arg, index: result.options.length };
+      if (!result.openEnded && arg.unresolved.some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable)))
+        result.openEnded = { arg, index: result.options.length };
       else result.positionals.push(arg);
       continue;
     }

@@ -39,7 +39,12 @@ const SETTINGS: Record<string, SettingSpec> = {
   h11_max_incomplete_event_size: {
     unit: 'bytes',
     integer: true,
-    default: { value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE, text: 'None', reference: 'h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE', note: "h11's 16 KiB" },
+    default: {
+      value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
+      text: 'None',
+      reference: 'h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE',
+      note: "h11's 16 KiB",
+    },
   },
   ssl_certfile: { unit: 'text', integer: false, default: { value: undefined, text: 'None', reference: MAIN } },
   ssl_keyfile: { unit: 'text', integer: false, default: { value: undefined, text: 'None', reference: MAIN } },
@@ -53,7 +58,6 @@ export function readUvicorn(launches: Launch[]): ReaderOutput & { backends: Uvic
   }
   return output;
 }
-
 
 function backendForLaunch(launch: Launch): UvicornBackend {
   const parsed = readUvicornCommandLine(launch.argv.slice(1));
@@ -106,7 +110,13 @@ function resolveSetting(name: string, spec: SettingSpec, parsed: UvicornCommandL
   const source: ValueSource = { kind: 'default', reference: spec.default.reference, note: spec.default.note };
   // The address may come from an environment file outside the tree (UVICORN_HOST, UVICORN_PORT).
   if ((name === 'host' || name === 'port') && launch.externalEnv.length > 0) {
-    return { name, value: undefined, text: spec.default.text, unit: spec.unit, source: { ...source, note: `unless ${variable} comes from an environment file outside the tree` } };
+    return {
+      name,
+      value: undefined,
+      text: spec.default.text,
+      unit: spec.unit,
+      source: { ...source, note: `unless ${variable} comes from an environment file outside the tree` },
+    };
   }
   return { name, value: spec.default.value, text: spec.default.text, unit: spec.unit, source };
 }
@@ -134,9 +144,10 @@ function addressOf(settings: Map<string, Setting>, launch: Launch): { address: L
     if (typeof uds.value !== 'string' || uds.value === '') return { address: { kind: 'other', text: uds.text }, option: '--uds', span: spanOf(uds) };
     // A relative path is bound in the working directory.
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath.posix.isAbsolute(uds.value) || directory === undefined || !nodePath.posix.isAbsolute(directory)
-      ? uds.value
-      : nodePath.posix.join(directory, uds.value);
+    const path =
+      nodePath.posix.isAbsolute(uds.value) || directory === undefined || !nodePath.posix.isAbsolute(directory)
+        ? uds.value
+        : nodePath.posix.join(directory, uds.value);
     return { address: { kind: 'unix', path }, option: '--uds', span: spanOf(uds) };
   }
   const host = settings.get('host')!;

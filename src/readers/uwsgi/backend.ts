@@ -23,25 +23,106 @@ interface SettingRule {
 }
 
 const SECONDS_TO_MS = 1000;
-const number = (reader: UwsgiNumberReader, scale = 1) => (text: string | null) => readUwsgiNumber(reader, text ?? undefined) * scale;
+const number =
+  (reader: UwsgiNumberReader, scale = 1) =>
+  (text: string | null) =>
+    readUwsgiNumber(reader, text ?? undefined) * scale;
 const flag = (text: string | null) => readUwsgiFlag(text ?? undefined);
 const text = (value: string | null) => value ?? undefined;
 
 /** The canonical settings, with defaults from docs/servers/uwsgi.md and the uWSGI source it cites. */
 const SETTINGS: SettingRule[] = [
-  { name: 'listen', keys: ['listen'], unit: 'count', read: number('int'), default: { value: 100, text: '100', reference: 'docs/servers/uwsgi.md#listen (uWSGI core/init.c:119)' } },
-  { name: 'buffer-size', keys: ['buffer-size'], unit: 'bytes', read: number('uint16'), default: { value: 4096, text: '4096', reference: 'docs/servers/uwsgi.md#buffer-size (uWSGI core/init.c:112)' } },
-  { name: 'harakiri', keys: ['harakiri'], unit: 'ms', read: number('int', SECONDS_TO_MS), default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#harakiri (uWSGI core/uwsgi.c:82)' } },
-  { name: 'socket-timeout', keys: ['socket-timeout'], unit: 'ms', read: number('int', SECONDS_TO_MS), default: { value: 4000, text: '4', reference: 'docs/servers/uwsgi.md#socket-timeout (uWSGI core/init.c:131)' } },
-  { name: 'http-timeout', keys: ['http-timeout'], unit: 'ms', read: number('int', SECONDS_TO_MS), default: { value: 60000, text: '60', reference: 'docs/servers/uwsgi.md#http-timeout (uWSGI plugins/http/http.c:35)' } },
-  { name: 'http-keepalive', keys: ['http-keepalive'], unit: 'count', read: number('int'), default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#http-keepalive (uWSGI plugins/http/http.c:37)' } },
-  { name: 'limit-post', keys: ['limit-post'], unit: 'bytes', read: number('uint64'), default: { value: 0, text: '0 (unlimited)', reference: 'docs/servers/uwsgi.md#limit-post (uWSGI core/protocol.c:453-460)' } },
-  { name: 'post-buffering', keys: ['post-buffering'], unit: 'bytes', read: number('uint64'), default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#post-buffering (uWSGI core/uwsgi.c:580)' } },
-  { name: 'processes', keys: ['processes', 'workers'], unit: 'count', read: number('int'), default: { value: 1, text: '1', reference: 'docs/servers/uwsgi.md#processes (uWSGI core/init.c:114)' } },
-  { name: 'threads', keys: ['threads'], unit: 'count', read: number('int'), default: { value: 1, text: '1', reference: 'docs/servers/uwsgi.md#threads (uWSGI core/init.c:103)' } },
-  { name: 'max-requests', keys: ['max-requests'], unit: 'count', read: number('uint64'), default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#max-requests (uWSGI core/uwsgi.c:279)' } },
-  { name: 'die-on-term', keys: ['die-on-term'], unit: 'flag', read: flag, default: { value: false, text: 'off', reference: 'docs/servers/uwsgi.md#die-on-term (ThingsToKnow.rst:12-13)' } },
-  { name: 'strict', keys: ['strict'], unit: 'flag', read: flag, default: { value: false, text: 'off', reference: 'docs/servers/uwsgi.md#strict (uWSGI core/config.c:362-386)' } },
+  {
+    name: 'listen',
+    keys: ['listen'],
+    unit: 'count',
+    read: number('int'),
+    default: { value: 100, text: '100', reference: 'docs/servers/uwsgi.md#listen (uWSGI core/init.c:119)' },
+  },
+  {
+    name: 'buffer-size',
+    keys: ['buffer-size'],
+    unit: 'bytes',
+    read: number('uint16'),
+    default: { value: 4096, text: '4096', reference: 'docs/servers/uwsgi.md#buffer-size (uWSGI core/init.c:112)' },
+  },
+  {
+    name: 'harakiri',
+    keys: ['harakiri'],
+    unit: 'ms',
+    read: number('int', SECONDS_TO_MS),
+    default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#harakiri (uWSGI core/uwsgi.c:82)' },
+  },
+  {
+    name: 'socket-timeout',
+    keys: ['socket-timeout'],
+    unit: 'ms',
+    read: number('int', SECONDS_TO_MS),
+    default: { value: 4000, text: '4', reference: 'docs/servers/uwsgi.md#socket-timeout (uWSGI core/init.c:131)' },
+  },
+  {
+    name: 'http-timeout',
+    keys: ['http-timeout'],
+    unit: 'ms',
+    read: number('int', SECONDS_TO_MS),
+    default: { value: 60000, text: '60', reference: 'docs/servers/uwsgi.md#http-timeout (uWSGI plugins/http/http.c:35)' },
+  },
+  {
+    name: 'http-keepalive',
+    keys: ['http-keepalive'],
+    unit: 'count',
+    read: number('int'),
+    default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#http-keepalive (uWSGI plugins/http/http.c:37)' },
+  },
+  {
+    name: 'limit-post',
+    keys: ['limit-post'],
+    unit: 'bytes',
+    read: number('uint64'),
+    default: { value: 0, text: '0 (unlimited)', reference: 'docs/servers/uwsgi.md#limit-post (uWSGI core/protocol.c:453-460)' },
+  },
+  {
+    name: 'post-buffering',
+    keys: ['post-buffering'],
+    unit: 'bytes',
+    read: number('uint64'),
+    default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#post-buffering (uWSGI core/uwsgi.c:580)' },
+  },
+  {
+    name: 'processes',
+    keys: ['processes', 'workers'],
+    unit: 'count',
+    read: number('int'),
+    default: { value: 1, text: '1', reference: 'docs/servers/uwsgi.md#processes (uWSGI core/init.c:114)' },
+  },
+  {
+    name: 'threads',
+    keys: ['threads'],
+    unit: 'count',
+    read: number('int'),
+    default: { value: 1, text: '1', reference: 'docs/servers/uwsgi.md#threads (uWSGI core/init.c:103)' },
+  },
+  {
+    name: 'max-requests',
+    keys: ['max-requests'],
+    unit: 'count',
+    read: number('uint64'),
+    default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#max-requests (uWSGI core/uwsgi.c:279)' },
+  },
+  {
+    name: 'die-on-term',
+    keys: ['die-on-term'],
+    unit: 'flag',
+    read: flag,
+    default: { value: false, text: 'off', reference: 'docs/servers/uwsgi.md#die-on-term (ThingsToKnow.rst:12-13)' },
+  },
+  {
+    name: 'strict',
+    keys: ['strict'],
+    unit: 'flag',
+    read: flag,
+    default: { value: false, text: 'off', reference: 'docs/servers/uwsgi.md#strict (uWSGI core/config.c:362-386)' },
+  },
   { name: 'chmod-socket', keys: ['chmod-socket', 'chmod'], unit: 'text', read: chmodMode },
   { name: 'uid', keys: ['uid'], unit: 'text', read: text },
   { name: 'gid', keys: ['gid'], unit: 'text', read: text },
@@ -59,7 +140,13 @@ export function settingFromEntries(rule: SettingRule, entries: UwsgiOptionEntry[
   const last = relevant[relevant.length - 1];
   if (!last) {
     if (!rule.default) return undefined;
-    return { name: rule.name, value: rule.default.value, text: rule.default.text, unit: rule.unit, source: { kind: 'default', reference: rule.default.reference } };
+    return {
+      name: rule.name,
+      value: rule.default.value,
+      text: rule.default.text,
+      unit: rule.unit,
+      source: { kind: 'default', reference: rule.default.reference },
+    };
   }
   const source: ValueSource = { kind: 'file', span: last.valueSpan, via: last.via.length > 0 ? last.via : undefined };
   // Inside an `if-*` block the tree cannot decide, the setting may or may not be this one.
@@ -108,7 +195,13 @@ function masterSetting(entries: UwsgiOptionEntry[]): Setting {
   const implied = entries.find((entry) => !entry.condition && uwsgiOptionSpec(entry.key)?.impliesMaster);
   if (implied) return { name: 'master', value: true, text: `${implied.key} (needs the master)`, unit: 'flag', source: source(implied, implied.keySpan) };
   if (entries.some((entry) => uwsgiOptionSpec(entry.key)?.impliesMaster)) {
-    return { name: 'master', value: undefined, text: '', unit: 'flag', source: { kind: 'default', reference: 'docs/servers/uwsgi.md#master', note: 'an option inside an if-block would switch it on' } };
+    return {
+      name: 'master',
+      value: undefined,
+      text: '',
+      unit: 'flag',
+      source: { kind: 'default', reference: 'docs/servers/uwsgi.md#master', note: 'an option inside an if-block would switch it on' },
+    };
   }
   return { name: 'master', value: false, text: 'off', unit: 'flag', source: { kind: 'default', reference: 'docs/servers/uwsgi.md#master' } };
 }
@@ -166,7 +259,8 @@ function listenersOf(backend: UwsgiBackend): Listener[] {
     const written = entry.value;
     // TLS sockets are `address,certificate,key[,ciphers[,ca]]`.
     const addressText = typeof written === 'string' && (wire === 'https' || wire === 'router-tls') ? written.split(',')[0] : written;
-    const address: ListenAddress = typeof addressText === 'string' ? againstDirectory(parseUwsgiAddress(addressText), directory) : { kind: 'other', text: entry.text ?? '' };
+    const address: ListenAddress =
+      typeof addressText === 'string' ? againstDirectory(parseUwsgiAddress(addressText), directory) : { kind: 'other', text: entry.text ?? '' };
     const listener = listenerFor(backend, entry, wire, address);
     if (listener) listeners.push(listener);
   }
@@ -180,7 +274,10 @@ function listenerFor(backend: UwsgiBackend, entry: UwsgiOptionEntry, wire: strin
     case 'uwsgi':
       return closes('uwsgi', 'the uwsgi protocol carries one request per connection (docs/servers/uwsgi.md#socket-types)');
     case 'http':
-      return closes('http', 'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (docs/servers/uwsgi.md#socket-types)');
+      return closes(
+        'http',
+        'uWSGI http-socket closes the connection after each response, without a "Connection: close" header (docs/servers/uwsgi.md#socket-types)',
+      );
     case 'https':
       return closes('https', 'uWSGI https-socket closes the connection after each response (docs/servers/uwsgi.md#socket-types)');
     case 'fastcgi':
@@ -194,9 +291,14 @@ function listenerFor(backend: UwsgiBackend, entry: UwsgiOptionEntry, wire: strin
       const protocol: ListenerProtocol = wire === 'router' ? 'http' : 'https';
       const keepalive = backend.settings.get('http-keepalive') as Setting<number>;
       if (keepalive.value === undefined) return { ...base, protocol, keepAlive: { kind: 'idleTimeout', timeout: keepalive } };
-      if (keepalive.value === 0) return closes(protocol, 'the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (docs/servers/uwsgi.md#http-keepalive)');
+      if (keepalive.value === 0)
+        return closes(
+          protocol,
+          'the uWSGI HTTP router closes client connections after each response unless http-keepalive is set (docs/servers/uwsgi.md#http-keepalive)',
+        );
       // http-keepalive above 1 is the idle timeout in seconds; otherwise http-timeout applies (plugins/http/http.c:643-661).
-      const timeout: Setting<number> = keepalive.value > 1 ? { ...keepalive, value: keepalive.value * 1000, unit: 'ms' } : (backend.settings.get('http-timeout') as Setting<number>);
+      const timeout: Setting<number> =
+        keepalive.value > 1 ? { ...keepalive, value: keepalive.value * 1000, unit: 'ms' } : (backend.settings.get('http-timeout') as Setting<number>);
       return { ...base, protocol, keepAlive: { kind: 'idleTimeout', timeout } };
     }
     default:

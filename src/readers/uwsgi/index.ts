@@ -63,7 +63,15 @@ export function readUwsgi(files: string[], launches: Launch[], context: ReaderCo
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
-      backends.push(finishBackend(instance, serverName(launch, main ? nodePath.basename(main) : undefined), main ? context.displayPath(main) : launch.file, launch, context));
+      backends.push(
+        finishBackend(
+          instance,
+          serverName(launch, main ? nodePath.basename(main) : undefined),
+          main ? context.displayPath(main) : launch.file,
+          launch,
+          context,
+        ),
+      );
     });
   }
 
@@ -154,7 +162,8 @@ class TreeFiles {
         if (mounted !== undefined && this.treeFiles.has(mounted)) return mounted;
         if (from !== undefined) return this.resolveInTree(name, [main, from]);
         // On the server the name is relative to the working directory, when the launch says it.
-        const serverName = !nodePath.isAbsolute(name) && workingDirectory && nodePath.isAbsolute(workingDirectory) ? nodePath.join(workingDirectory, name) : name;
+        const serverName =
+          !nodePath.isAbsolute(name) && workingDirectory && nodePath.isAbsolute(workingDirectory) ? nodePath.join(workingDirectory, name) : name;
         const mountedFromDirectory = serverName !== name ? mountedSource(launch, nodePath.normalize(serverName)) : undefined;
         if (mountedFromDirectory !== undefined && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
         return this.resolveInTree(name, [launchPath]) ?? this.resolveInTree(serverName, []) ?? this.byFileName(serverName, launchPath);

@@ -86,7 +86,10 @@ export function scanIni(mapped: MappedText, sectionAsked: string): IniScan {
 class NextOccurrence {
   private found = -1;
 
-  constructor(private readonly text: string, private readonly char: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly char: string,
+  ) {}
 
   from(position: number): number {
     if (this.found < position) {

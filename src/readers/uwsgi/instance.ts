@@ -101,7 +101,16 @@ export interface InstanceStart {
 const END_KEYS = new Set(['end', 'endfor', 'endif', 'end-if', 'end-for']);
 const SCHEMES = ['emperor', 'http', 'data', 'sym', 'section', 'fd', 'exec', 'call', 'callint'];
 /** parse_sys_envs skips the variables uWSGI sets for itself. */
-const INTERNAL_ENV = new Set(['UWSGI_RELOADS', 'UWSGI_VASSALS_DIR', 'UWSGI_EMPEROR_FD', 'UWSGI_BROODLORD_NUM', 'UWSGI_EMPEROR_FD_CONFIG', 'UWSGI_EMPEROR_PROXY', 'UWSGI_JAIL_PID', 'UWSGI_ORIGINAL_PROC_NAME']);
+const INTERNAL_ENV = new Set([
+  'UWSGI_RELOADS',
+  'UWSGI_VASSALS_DIR',
+  'UWSGI_EMPEROR_FD',
+  'UWSGI_BROODLORD_NUM',
+  'UWSGI_EMPEROR_FD_CONFIG',
+  'UWSGI_EMPEROR_PROXY',
+  'UWSGI_JAIL_PID',
+  'UWSGI_ORIGINAL_PROC_NAME',
+]);
 const MAX_DEPTH = 32;
 
 type LogicOutcome = { kind: 'apply'; data: (string | null)[] } | { kind: 'unknown'; data: string | null };
@@ -297,7 +306,11 @@ class InstanceBuilder {
       case 'resolve': {
         // A DNS answer: the name becomes a placeholder whose value the tree cannot know.
         const equals = value?.indexOf('=') ?? -1;
-        if (value !== null && equals > 0) this.add({ ...this.entry(value.slice(0, equals), UNKNOWN, value, entry.valueSpan, entry.valueSpan, entry.origin, entry.file), setBy: 'set-placeholder' }, true);
+        if (value !== null && equals > 0)
+          this.add(
+            { ...this.entry(value.slice(0, equals), UNKNOWN, value, entry.valueSpan, entry.valueSpan, entry.origin, entry.file), setBy: 'set-placeholder' },
+            true,
+          );
         return;
       }
       case 'strict':
@@ -420,7 +433,13 @@ class InstanceBuilder {
   }
 
   /** uwsgi_ini_config: magic variables over the whole text, then its lines, each added in turn. */
-  loadIni(path: string, section: string, viaSpan: Span | undefined, naming: { reuse: boolean; given: string | undefined; section: string }, firstRound: boolean) {
+  loadIni(
+    path: string,
+    section: string,
+    viaSpan: Span | undefined,
+    naming: { reuse: boolean; given: string | undefined; section: string },
+    firstRound: boolean,
+  ) {
     const reading = `${path}\0${section}`;
     if (this.reading.includes(reading) || this.reading.length >= MAX_DEPTH) {
       if (viaSpan) {
@@ -447,7 +466,12 @@ class InstanceBuilder {
       this.magic.set('x', naming.section);
     } else {
       const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : undefined;
-      this.magic = fillMagicTable(this.magic, { given: naming.given, fullPath: serverPath, baseName: nodePath.basename(serverPath ?? path), section: naming.section }, this.machine, firstRound);
+      this.magic = fillMagicTable(
+        this.magic,
+        { given: naming.given, fullPath: serverPath, baseName: nodePath.basename(serverPath ?? path), section: naming.section },
+        this.machine,
+        firstRound,
+      );
     }
     if (firstRound) this.firstRoundDone = true;
     const mapped = substituteMagic(source.text, this.magic);
@@ -512,7 +536,11 @@ class InstanceBuilder {
       const value = resolvePlaceholder(key, lookup);
       return value === undefined ? null : value;
     };
-    for (const [symbol, hook] of [['$', env], ['@', file], ['%', placeholder]] as const) {
+    for (const [symbol, hook] of [
+      ['$', env],
+      ['@', file],
+      ['%', placeholder],
+    ] as const) {
       for (const entry of this.entries) {
         if (entry.configured || entry.value === null) continue;
         entry.value = applyPass(entry.value, symbol, hook, budget);
@@ -548,7 +576,15 @@ class InstanceBuilder {
       if (part === '') continue;
       const equals = part.indexOf('=');
       if (equals === -1) break;
-      const made = this.entry(fill(part.slice(0, equals)), fill(part.slice(equals + 1)), entry.text, entry.keySpan, entry.valueSpan, 'declared-option', entry.file);
+      const made = this.entry(
+        fill(part.slice(0, equals)),
+        fill(part.slice(equals + 1)),
+        entry.text,
+        entry.keySpan,
+        entry.valueSpan,
+        'declared-option',
+        entry.file,
+      );
       made.via = entry.via;
       made.condition = entry.condition;
       made.configured = true;
@@ -607,7 +643,13 @@ function splitCondition(text: string): [string, string | undefined] {
 }
 
 /** The if-opt/if-env family: `p` is the value found (null: none); `expected` the `=value` asked. */
-function decide(positive: boolean, found: string | null, expected: string | undefined, once: (data: string | null) => LogicOutcome, skip: LogicOutcome): LogicOutcome {
+function decide(
+  positive: boolean,
+  found: string | null,
+  expected: string | undefined,
+  once: (data: string | null) => LogicOutcome,
+  skip: LogicOutcome,
+): LogicOutcome {
   if (positive) {
     if (found === null) return skip;
     if (expected !== undefined && expected !== found) return skip;
@@ -619,9 +661,33 @@ function decide(positive: boolean, found: string | null, expected: string | unde
 
 /** The options that open an `if`/`for` block (core/uwsgi.c, handler uwsgi_opt_logic). */
 const LOGIC_OPTIONS = new Set([
-  'for', 'for-glob', 'for-times', 'for-readline', 'if-opt', 'if-not-opt', 'if-env', 'if-not-env', 'ifenv', 'if-reload', 'if-not-reload',
-  'if-hostname', 'if-not-hostname', 'if-hostname-match', 'if-not-hostname-match', 'if-exists', 'if-not-exists', 'ifexists',
-  'if-plugin', 'if-not-plugin', 'ifplugin', 'if-file', 'if-not-file', 'if-dir', 'if-not-dir', 'ifdir', 'if-directory',
+  'for',
+  'for-glob',
+  'for-times',
+  'for-readline',
+  'if-opt',
+  'if-not-opt',
+  'if-env',
+  'if-not-env',
+  'ifenv',
+  'if-reload',
+  'if-not-reload',
+  'if-hostname',
+  'if-not-hostname',
+  'if-hostname-match',
+  'if-not-hostname-match',
+  'if-exists',
+  'if-not-exists',
+  'ifexists',
+  'if-plugin',
+  'if-not-plugin',
+  'ifplugin',
+  'if-file',
+  'if-not-file',
+  'if-dir',
+  'if-not-dir',
+  'ifdir',
+  'if-directory',
 ]);
 
 export function buildInstance(start: InstanceStart, machine: UwsgiMachine, files: UwsgiFiles, displayPath: (absolute: string) => string): BuiltInstance {

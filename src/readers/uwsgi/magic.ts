@@ -136,7 +136,11 @@ export function fillMagicTable(previous: MagicTable | undefined, file: MagicFile
     const slash = withoutSlash.lastIndexOf('/');
     if (slash !== -1) table.set('c', withoutSlash.slice(slash + 1));
     // strtok on '/': empty components are skipped; at most ten are numbered.
-    withoutSlash.split('/').filter((part) => part !== '').slice(0, 10).forEach((part, index) => table.set(String(index), part));
+    withoutSlash
+      .split('/')
+      .filter((part) => part !== '')
+      .slice(0, 10)
+      .forEach((part, index) => table.set(String(index), part));
   }
   const dot = file.baseName.lastIndexOf('.');
   table.set('e', dot === -1 ? '' : file.baseName.slice(dot + 1));

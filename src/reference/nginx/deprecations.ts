@@ -29,8 +29,10 @@ export interface NginxDeprecation {
   changes: string;
 }
 
-const V2_OBSOLETE_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_recv_timeout, http2_idle_timeout, and http2_max_requests directives have been removed, the keepalive_timeout and keepalive_requests directives should be used instead" (commits d18e066d6, 49ab33124)';
-const V2_FIELD_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_max_field_size and http2_max_header_size directives have been removed, the large_client_header_buffers directive should be used instead" (commit 51fea093e)';
+const V2_OBSOLETE_1_19_7 =
+  'nginx 1.19.7 CHANGES: "the http2_recv_timeout, http2_idle_timeout, and http2_max_requests directives have been removed, the keepalive_timeout and keepalive_requests directives should be used instead" (commits d18e066d6, 49ab33124)';
+const V2_FIELD_1_19_7 =
+  'nginx 1.19.7 CHANGES: "the http2_max_field_size and http2_max_header_size directives have been removed, the large_client_header_buffers directive should be used instead" (commit 51fea093e)';
 const V2_PUSH_1_25_1 = 'nginx 1.25.1 CHANGES: "HTTP/2 server push support has been removed" (commit 6915d2fb2)';
 
 function obsoleteV2(name: string, deprecated: string, replacement: string | undefined, changes: string): NginxDeprecation {
@@ -39,9 +41,7 @@ function obsoleteV2(name: string, deprecated: string, replacement: string | unde
     deprecated,
     effect: 'ignored',
     replacement,
-    logLine: replacement
-      ? `the "${name}" directive is obsolete, use the "${replacement}" directive instead`
-      : `the "${name}" directive is obsolete, ignored`,
+    logLine: replacement ? `the "${name}" directive is obsolete, use the "${replacement}" directive instead` : `the "${name}" directive is obsolete, ignored`,
     changes,
   };
 }
@@ -54,7 +54,8 @@ export const NGINX_DEPRECATIONS: readonly NginxDeprecation[] = [
     removed: '1.25.1',
     replacement: 'listen ... ssl',
     logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
-    changes: 'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)',
+    changes:
+      'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)',
   },
   {
     name: 'listen',
@@ -64,7 +65,8 @@ export const NGINX_DEPRECATIONS: readonly NginxDeprecation[] = [
     replacement: 'http2 on',
     replacementSince: '1.25.1',
     logLine: 'the "listen ... http2" directive is deprecated, use the "http2" directive instead',
-    changes: 'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)',
+    changes:
+      'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)',
   },
   {
     name: 'listen',
@@ -74,7 +76,8 @@ export const NGINX_DEPRECATIONS: readonly NginxDeprecation[] = [
     removed: '1.19.7',
     replacement: 'listen ... http2',
     logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
-    changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter',
+    changes:
+      'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter',
   },
   obsoleteV2('http2_recv_timeout', '1.19.7', 'client_header_timeout', V2_OBSOLETE_1_19_7),
   obsoleteV2('http2_idle_timeout', '1.19.7', 'keepalive_timeout', V2_OBSOLETE_1_19_7),
@@ -94,7 +97,9 @@ export const DEPRECATIONS_BY_NAME: ReadonlyMap<string, readonly NginxDeprecation
 })();
 
 /** `listen` parameters that nginx-deprecated-directive reports (nginx-directive-args leaves them to it). */
-export const DEPRECATED_LISTEN_PARAMETERS: ReadonlySet<string> = new Set(NGINX_DEPRECATIONS.filter((entry) => entry.name === 'listen' && entry.parameter).map((entry) => entry.parameter!));
+export const DEPRECATED_LISTEN_PARAMETERS: ReadonlySet<string> = new Set(
+  NGINX_DEPRECATIONS.filter((entry) => entry.name === 'listen' && entry.parameter).map((entry) => entry.parameter!),
+);
 
 /** Directives removed after a deprecation: nginx-deprecated-directive reports them, not nginx-unknown-directive. */
 export function removedAfterDeprecation(name: string): boolean {

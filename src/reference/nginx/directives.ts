@@ -117,7 +117,11 @@ const ARG_FACTS: Record<string, ArgMask> = {
 };
 
 /** Names with a per-context argument fact (`server@upstream`). */
-const FACT_NAMES = new Set(Object.keys(ARG_FACTS).filter((key) => key.includes('@')).map((key) => key.split('@')[0]));
+const FACT_NAMES = new Set(
+  Object.keys(ARG_FACTS)
+    .filter((key) => key.includes('@'))
+    .map((key) => key.split('@')[0]),
+);
 
 /**
  * Contexts where the documentation differs from the code (NGX_*_CONF in nginx/nginx@3f6f7824),
@@ -175,37 +179,86 @@ const UNDOCUMENTED: [string, string, string, 0 | 1, ArgMask, 0 | 1][] = [
  * oldest release cfglint supports), from the release tags 1.18.0 to 1.31.4.
  */
 const ADDED_IN: Record<string, string> = {
-  ssl_ocsp: '1.19.0', ssl_ocsp_responder: '1.19.0', ssl_ocsp_cache: '1.19.0',
-  proxy_cookie_flags: '1.19.3', userid_flags: '1.19.3',
-  grpc_ssl_conf_command: '1.19.4', proxy_ssl_conf_command: '1.19.4', ssl_conf_command: '1.19.4',
-  ssl_reject_handshake: '1.19.4', uwsgi_ssl_conf_command: '1.19.4', proxy_smtp_auth: '1.19.4',
-  keepalive_time: '1.19.10', max_errors: '1.21.0', mp4_start_key_frame: '1.21.4',
-  proxy_half_close: '1.21.4', ssl_alpn: '1.21.4',
-  quic_bpf: '1.25.0', http3: '1.25.0', http3_hq: '1.25.0', http3_max_concurrent_streams: '1.25.0',
-  http3_stream_buffer_size: '1.25.0', quic_retry: '1.25.0', quic_gso: '1.25.0', quic_host_key: '1.25.0',
-  quic_active_connection_id_limit: '1.25.0', http2: '1.25.1', pass: '1.25.5', proxy_pass_trailers: '1.27.2',
-  ssl_object_cache_inheritable: '1.27.4', grpc_ssl_certificate_cache: '1.27.4',
-  proxy_ssl_certificate_cache: '1.27.4', ssl_certificate_cache: '1.27.4',
-  uwsgi_ssl_certificate_cache: '1.27.4', keepalive_min_timeout: '1.27.4', early_hints: '1.29.0',
-  ssl_certificate_compression: '1.29.1', add_header_inherit: '1.29.3', add_trailer_inherit: '1.29.3',
-  ssl_ech_file: '1.29.4', sticky: '1.29.6', max_headers: '1.29.8',
-  tunnel_pass: '1.31.0', tunnel_bind: '1.31.0', tunnel_socket_keepalive: '1.31.0',
-  tunnel_connect_timeout: '1.31.0', tunnel_send_timeout: '1.31.0', tunnel_send_lowat: '1.31.0',
-  tunnel_buffer_size: '1.31.0', tunnel_read_timeout: '1.31.0', tunnel_next_upstream: '1.31.0',
-  tunnel_next_upstream_tries: '1.31.0', tunnel_next_upstream_timeout: '1.31.0', least_time: '1.31.0',
-  proxy_ssl_alpn: '1.31.0', fastcgi_socket_rcvbuf: '1.31.3', fastcgi_socket_sndbuf: '1.31.3',
-  grpc_socket_rcvbuf: '1.31.3', grpc_socket_sndbuf: '1.31.3', proxy_socket_rcvbuf: '1.31.3',
-  proxy_socket_sndbuf: '1.31.3', scgi_socket_rcvbuf: '1.31.3', scgi_socket_sndbuf: '1.31.3',
-  tunnel_socket_rcvbuf: '1.31.3', tunnel_socket_sndbuf: '1.31.3', uwsgi_socket_rcvbuf: '1.31.3',
-  uwsgi_socket_sndbuf: '1.31.3', xml_external_entities: '1.31.3',
+  ssl_ocsp: '1.19.0',
+  ssl_ocsp_responder: '1.19.0',
+  ssl_ocsp_cache: '1.19.0',
+  proxy_cookie_flags: '1.19.3',
+  userid_flags: '1.19.3',
+  grpc_ssl_conf_command: '1.19.4',
+  proxy_ssl_conf_command: '1.19.4',
+  ssl_conf_command: '1.19.4',
+  ssl_reject_handshake: '1.19.4',
+  uwsgi_ssl_conf_command: '1.19.4',
+  proxy_smtp_auth: '1.19.4',
+  keepalive_time: '1.19.10',
+  max_errors: '1.21.0',
+  mp4_start_key_frame: '1.21.4',
+  proxy_half_close: '1.21.4',
+  ssl_alpn: '1.21.4',
+  quic_bpf: '1.25.0',
+  http3: '1.25.0',
+  http3_hq: '1.25.0',
+  http3_max_concurrent_streams: '1.25.0',
+  http3_stream_buffer_size: '1.25.0',
+  quic_retry: '1.25.0',
+  quic_gso: '1.25.0',
+  quic_host_key: '1.25.0',
+  quic_active_connection_id_limit: '1.25.0',
+  http2: '1.25.1',
+  pass: '1.25.5',
+  proxy_pass_trailers: '1.27.2',
+  ssl_object_cache_inheritable: '1.27.4',
+  grpc_ssl_certificate_cache: '1.27.4',
+  proxy_ssl_certificate_cache: '1.27.4',
+  ssl_certificate_cache: '1.27.4',
+  uwsgi_ssl_certificate_cache: '1.27.4',
+  keepalive_min_timeout: '1.27.4',
+  early_hints: '1.29.0',
+  ssl_certificate_compression: '1.29.1',
+  add_header_inherit: '1.29.3',
+  add_trailer_inherit: '1.29.3',
+  ssl_ech_file: '1.29.4',
+  sticky: '1.29.6',
+  max_headers: '1.29.8',
+  tunnel_pass: '1.31.0',
+  tunnel_bind: '1.31.0',
+  tunnel_socket_keepalive: '1.31.0',
+  tunnel_connect_timeout: '1.31.0',
+  tunnel_send_timeout: '1.31.0',
+  tunnel_send_lowat: '1.31.0',
+  tunnel_buffer_size: '1.31.0',
+  tunnel_read_timeout: '1.31.0',
+  tunnel_next_upstream: '1.31.0',
+  tunnel_next_upstream_tries: '1.31.0',
+  tunnel_next_upstream_timeout: '1.31.0',
+  least_time: '1.31.0',
+  proxy_ssl_alpn: '1.31.0',
+  fastcgi_socket_rcvbuf: '1.31.3',
+  fastcgi_socket_sndbuf: '1.31.3',
+  grpc_socket_rcvbuf: '1.31.3',
+  grpc_socket_sndbuf: '1.31.3',
+  proxy_socket_rcvbuf: '1.31.3',
+  proxy_socket_sndbuf: '1.31.3',
+  scgi_socket_rcvbuf: '1.31.3',
+  scgi_socket_sndbuf: '1.31.3',
+  tunnel_socket_rcvbuf: '1.31.3',
+  tunnel_socket_sndbuf: '1.31.3',
+  uwsgi_socket_rcvbuf: '1.31.3',
+  uwsgi_socket_sndbuf: '1.31.3',
+  xml_external_entities: '1.31.3',
 };
 
 /** The first release without the directive, for those removed since 1.18.0. */
 const REMOVED_IN: Record<string, string> = {
   ssl: '1.25.1',
-  spdy_recv_buffer_size: '1.19.7', spdy_pool_size: '1.19.7', spdy_max_concurrent_streams: '1.19.7',
-  spdy_streams_index_size: '1.19.7', spdy_recv_timeout: '1.19.7', spdy_keepalive_timeout: '1.19.7',
-  spdy_headers_comp: '1.19.7', spdy_chunk_size: '1.19.7',
+  spdy_recv_buffer_size: '1.19.7',
+  spdy_pool_size: '1.19.7',
+  spdy_max_concurrent_streams: '1.19.7',
+  spdy_streams_index_size: '1.19.7',
+  spdy_recv_timeout: '1.19.7',
+  spdy_keepalive_timeout: '1.19.7',
+  spdy_headers_comp: '1.19.7',
+  spdy_chunk_size: '1.19.7',
 };
 
 /**
@@ -216,7 +269,8 @@ const REMOVED_IN: Record<string, string> = {
  * http), lists (listen, server_name, error_page, ...), and limit_req/limit_conn (duplicate only
  * for the same zone). `return` refuses a second one only in stream (in http it is a script step).
  */
-const REJECTS_DUPLICATE = new Set(`
+const REJECTS_DUPLICATE = new Set(
+  `
 absolute_redirect accept_mutex accept_mutex_delay acceptex_read add_after_body add_before_body
 add_header_inherit add_trailer_inherit aio aio_write alias auth_basic auth_basic_user_file
 auth_delay auth_http_pass_client_cert auth_http_timeout auth_request autoindex
@@ -319,7 +373,10 @@ uwsgi_temp_path variables_hash_bucket_size variables_hash_max_size worker_aio_re
 worker_connections worker_cpu_affinity worker_priority worker_processes worker_rlimit_core
 worker_rlimit_nofile worker_shutdown_timeout working_directory xclient xml_entities
 xml_external_entities xslt_last_modified
-`.trim().split(/\s+/));
+`
+    .trim()
+    .split(/\s+/),
+);
 
 /** Directives that share one setting: the second of either is refused (ngx_http_core_root). */
 export const SHARED_SETTING: Record<string, string> = { root: 'root/alias', alias: 'root/alias' };
@@ -336,26 +393,41 @@ export const DATA_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'cha
  */
 export function childContext(name: string, parent: string): string | undefined {
   switch (name) {
-    case 'http': return 'http';
-    case 'events': return 'events';
-    case 'stream': return 'stream';
-    case 'mail': return 'mail';
-    case 'mgmt': return 'mgmt';
-    case 'acme_issuer': return 'acme_issuer';
-    case 'oidc_provider': return 'oidc_provider';
-    case 'location': return 'location';
-    case 'limit_except': return 'limit_except';
-    case 'if': return parent === 'server' ? 'sif' : 'lif';
+    case 'http':
+      return 'http';
+    case 'events':
+      return 'events';
+    case 'stream':
+      return 'stream';
+    case 'mail':
+      return 'mail';
+    case 'mgmt':
+      return 'mgmt';
+    case 'acme_issuer':
+      return 'acme_issuer';
+    case 'oidc_provider':
+      return 'oidc_provider';
+    case 'location':
+      return 'location';
+    case 'limit_except':
+      return 'limit_except';
+    case 'if':
+      return parent === 'server' ? 'sif' : 'lif';
     case 'server':
       if (parent === 'stream' || parent === 'stream_upstream') return 'stream_server';
       if (parent === 'mail') return 'mail_server';
       if (parent === 'rtmp') return 'rtmp_server';
       return 'server';
-    case 'upstream': return parent === 'stream' || parent === 'stream_server' ? 'stream_upstream' : 'upstream';
-    case 'rtmp': return 'rtmp';
-    case 'application': return parent === 'rtmp_server' || parent === 'rtmp_application' ? 'rtmp_application' : undefined;
-    case 'recorder': return parent === 'rtmp_application' || parent === 'rtmp_server' || parent === 'rtmp' ? 'rtmp_recorder' : undefined;
-    default: return undefined;
+    case 'upstream':
+      return parent === 'stream' || parent === 'stream_server' ? 'stream_upstream' : 'upstream';
+    case 'rtmp':
+      return 'rtmp';
+    case 'application':
+      return parent === 'rtmp_server' || parent === 'rtmp_application' ? 'rtmp_application' : undefined;
+    case 'recorder':
+      return parent === 'rtmp_application' || parent === 'rtmp_server' || parent === 'rtmp' ? 'rtmp_recorder' : undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -445,7 +517,16 @@ export class DirectiveTable {
           if (!this.byName.has(name) && !this.disabled.has(name)) this.disabled.set(name, module);
           continue;
         }
-        this.add({ name, module, contexts: new Set(contexts.split(' ')), block: block === 1, args, flag: flag === 1, rejectsDuplicate: false, origin: 'third-party' });
+        this.add({
+          name,
+          module,
+          contexts: new Set(contexts.split(' ')),
+          block: block === 1,
+          args,
+          flag: flag === 1,
+          rejectsDuplicate: false,
+          origin: 'third-party',
+        });
       }
     }
     for (const [name, contexts] of Object.entries(options.extraDirectives ?? {})) {
@@ -500,7 +581,7 @@ function nginxSpecs(): DirectiveSpec[] {
   };
   const make = (name: string, module: string, contexts: string, block: boolean, args: ArgMask, flag: boolean, syntax?: string): DirectiveSpec => {
     const contextSet = contextSetOf(CONTEXT_FACTS[`${name}@${module}`] ?? CONTEXT_FACTS[name] ?? contexts);
-    const factKey = FACT_NAMES.has(name) ? [...contextSet].map((c) => `${name}@${c}`).find((key) => key in ARG_FACTS) ?? name : name;
+    const factKey = FACT_NAMES.has(name) ? ([...contextSet].map((c) => `${name}@${c}`).find((key) => key in ARG_FACTS) ?? name) : name;
     const stream = module.startsWith('stream_');
     let rejectsDuplicate = REJECTS_DUPLICATE.has(name);
     if ((name === 'return' || name === 'proxy_next_upstream') && stream) rejectsDuplicate = true;

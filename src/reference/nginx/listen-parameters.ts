@@ -4,11 +4,26 @@
  * start. Those written `name=value` are listed with the `=`.
  */
 export const HTTP_LISTEN_PARAMETERS: ReadonlySet<string> = new Set([
-  'default_server', 'default', 'bind', 'deferred', 'reuseport', 'ssl', 'http2', 'quic', 'proxy_protocol',
+  'default_server',
+  'default',
+  'bind',
+  'deferred',
+  'reuseport',
+  'ssl',
+  'http2',
+  'quic',
+  'proxy_protocol',
   // nginx 1.29.7 CHANGES: "the multipath parameter of the listen directive"
   'multipath',
 ]);
 
 export const HTTP_LISTEN_VALUED_PARAMETERS: readonly string[] = [
-  'setfib=', 'fastopen=', 'backlog=', 'rcvbuf=', 'sndbuf=', 'accept_filter=', 'ipv6only=', 'so_keepalive=',
+  'setfib=',
+  'fastopen=',
+  'backlog=',
+  'rcvbuf=',
+  'sndbuf=',
+  'accept_filter=',
+  'ipv6only=',
+  'so_keepalive=',
 ];

@@ -6,7 +6,6 @@
  */
 import type { Unit } from '../../source/setting';
 
-
 export interface ConnectorDefault {
   value: number | string | boolean;
   text: string;
@@ -83,7 +82,10 @@ export const KEEP_ALIVE_TIMEOUT_REFERENCE = (protocol: 'http' | 'ajp') =>
 export const HTTP_ADDRESS_REFERENCE = reference(HTTP_DOC, 'address: "all local addresses"');
 export const AJP_ADDRESS_REFERENCE = reference(AJP_DOC, 'address: "the loopback address" since 9.0.31, 8.5.51, 7.0.100');
 export const AJP_SECRET_REQUIRED_REFERENCE = reference(AJP_DOC, 'secretRequired: "The default value is true", since 9.0.31, 8.5.51, 7.0.100');
-export const REQUEST_HEADER_SIZE_REFERENCE = reference(HTTP_DOC, 'maxHttpRequestHeaderSize: "If not specified, this attribute is set to the value of the maxHttpHeaderSize attribute"');
+export const REQUEST_HEADER_SIZE_REFERENCE = reference(
+  HTTP_DOC,
+  'maxHttpRequestHeaderSize: "If not specified, this attribute is set to the value of the maxHttpHeaderSize attribute"',
+);
 export const EXECUTOR_DEFAULTS: Record<'maxThreads' | 'minSpareThreads' | 'maxQueueSize', ConnectorDefault> = {
   maxThreads: { value: 200, text: '200', reference: `${EXECUTOR_DOC} (maxThreads)` },
   minSpareThreads: { value: 25, text: '25', reference: `${EXECUTOR_DOC} (minSpareThreads)` },

@@ -24,9 +24,13 @@ export type TomcatVersion =
 export function tomcatHas(version: TomcatVersion, firsts: Record<string, number>, unknown: boolean): boolean {
   if (version.kind === 'unknown') return unknown;
   // `tomcat:8` runs the newest 8.x line.
-  const line = version.minor !== undefined
-    ? `${version.major}.${version.minor}`
-    : Object.keys(firsts).filter((key) => key.split('.')[0] === String(version.major)).sort().pop() ?? '';
+  const line =
+    version.minor !== undefined
+      ? `${version.major}.${version.minor}`
+      : (Object.keys(firsts)
+          .filter((key) => key.split('.')[0] === String(version.major))
+          .sort()
+          .pop() ?? '');
   const first = firsts[line] ?? firsts[String(version.major)];
   if (first !== undefined) return version.patch === undefined || version.patch >= first;
   const newest = Math.max(...Object.keys(firsts).map((line) => Number(line.split('.')[0])));

@@ -103,12 +103,35 @@ export function uwsgiOptionQuantity(name: string): 'seconds' | 'bytes' | 'count'
 // (harakiri, socket-timeout and http-timeout are seconds; buffer-size, limit-post and
 // post-buffering are bytes).
 const SECONDS = new Set([
-  'harakiri', 'mule-harakiri', 'spooler-harakiri', 'harakiri-graceful-timeout', 'socket-timeout', 'so-send-timeout',
-  'http-timeout', 'http-headers-timeout', 'http-connect-timeout', 'fastrouter-timeout', 'rawrouter-timeout', 'sslrouter-timeout',
-  'worker-reload-mercy', 'reload-mercy', 'mule-reload-mercy', 'min-worker-lifetime', 'max-worker-lifetime', 'idle',
+  'harakiri',
+  'mule-harakiri',
+  'spooler-harakiri',
+  'harakiri-graceful-timeout',
+  'socket-timeout',
+  'so-send-timeout',
+  'http-timeout',
+  'http-headers-timeout',
+  'http-connect-timeout',
+  'fastrouter-timeout',
+  'rawrouter-timeout',
+  'sslrouter-timeout',
+  'worker-reload-mercy',
+  'reload-mercy',
+  'mule-reload-mercy',
+  'min-worker-lifetime',
+  'max-worker-lifetime',
+  'idle',
 ]);
 const BYTES = new Set([
-  'buffer-size', 'limit-post', 'post-buffering', 'post-buffering-bufsize', 'socket-sndbuf', 'socket-rcvbuf', 'cache-blocksize',
-  'http-buffer-size', 'fastrouter-buffer-size', 'rawrouter-buffer-size', 'sslrouter-buffer-size',
+  'buffer-size',
+  'limit-post',
+  'post-buffering',
+  'post-buffering-bufsize',
+  'socket-sndbuf',
+  'socket-rcvbuf',
+  'cache-blocksize',
+  'http-buffer-size',
+  'fastrouter-buffer-size',
+  'rawrouter-buffer-size',
+  'sslrouter-buffer-size',
 ]);
-

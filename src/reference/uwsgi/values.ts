@@ -97,7 +97,18 @@ export function intendedUwsgiQuantity(text: string, kind: 'seconds' | 'bytes' | 
   const amount = Number(match[1]);
   const suffix = match[2].toLowerCase();
   if (kind === 'bytes') {
-    const factors: Record<string, number> = { k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3, b: 1 };
+    const factors: Record<string, number> = {
+      k: 1024,
+      kb: 1024,
+      kib: 1024,
+      m: 1024 ** 2,
+      mb: 1024 ** 2,
+      mib: 1024 ** 2,
+      g: 1024 ** 3,
+      gb: 1024 ** 3,
+      gib: 1024 ** 3,
+      b: 1,
+    };
     return suffix in factors ? { value: Math.round(amount * factors[suffix]), unit: 'bytes' } : undefined;
   }
   if (kind === 'seconds') {

@@ -27,9 +27,7 @@ function annotation(finding: Finding): string {
     `title=${escapeCommandProperty(finding.ruleId)}`,
   ].join(',');
   // Annotations have no related locations; listing them in the text keeps the other side of a mismatch visible.
-  const related = finding.related.map(
-    ({ span, label }) => `\n${formatLocation({ ...span, file: toRepoPath(span.file) })}: ${label}`,
-  );
+  const related = finding.related.map(({ span, label }) => `\n${formatLocation({ ...span, file: toRepoPath(span.file) })}: ${label}`);
   // The annotation is all a reviewer sees of the finding, and its message holds up to 64 KB
   // (the title, 255 characters, stays the rule id): the help follows after a blank line.
   const help = finding.help ? `\n\nhelp: ${finding.help}` : '';

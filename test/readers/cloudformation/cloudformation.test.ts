@@ -57,7 +57,10 @@ Resources:
 describe('CloudFormation reader', () => {
   test('short tags, parameters with and without defaults, linked listener, rule and target groups', () => {
     const { resources, balancers } = read({ 'cfn/stack.yaml': STACK });
-    expect(resources.balancers[0]).toMatchObject({ id: 'Alb', idleTimeout: { known: true, value: 120, span: { file: 'cfn/stack.yaml', start: { line: 16, column: 18 } } } });
+    expect(resources.balancers[0]).toMatchObject({
+      id: 'Alb',
+      idleTimeout: { known: true, value: 120, span: { file: 'cfn/stack.yaml', start: { line: 16, column: 18 } } },
+    });
     const [group, other] = resources.targetGroups;
     expect(group.port).toMatchObject({ known: true, value: 8080, via: { what: 'the Default of parameter AppPort', span: { start: { line: 5, column: 14 } } } });
     expect(group.healthCheck.path).toMatchObject({ known: false, reason: expect.stringContaining('parameter Path has no literal Default') });
@@ -67,18 +70,32 @@ describe('CloudFormation reader', () => {
   });
 
   test('JSON templates with long forms and string numbers; a classic ELB with ConnectionSettings', () => {
-    const json = JSON.stringify({
-      AWSTemplateFormatVersion: '2010-09-09',
-      Parameters: { Idle: { Type: 'Number', Default: '3600' } },
-      Resources: {
-        Elb: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { ConnectionSettings: { IdleTimeout: { Ref: 'Idle' } }, Listeners: [{ LoadBalancerPort: '80', InstancePort: '8000', Protocol: 'HTTP' }], HealthCheck: { Target: 'HTTP:8000/status', Interval: '10' } } },
-        Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network' } },
+    const json = JSON.stringify(
+      {
+        AWSTemplateFormatVersion: '2010-09-09',
+        Parameters: { Idle: { Type: 'Number', Default: '3600' } },
+        Resources: {
+          Elb: {
+            Type: 'AWS::ElasticLoadBalancing::LoadBalancer',
+            Properties: {
+              ConnectionSettings: { IdleTimeout: { Ref: 'Idle' } },
+              Listeners: [{ LoadBalancerPort: '80', InstancePort: '8000', Protocol: 'HTTP' }],
+              HealthCheck: { Target: 'HTTP:8000/status', Interval: '10' },
+            },
+          },
+          Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network' } },
+        },
       },
-    }, null, 2);
+      null,
+      2,
+    );
     const { resources, balancers } = read({ 'stack.json': json });
     expect(resources.balancers[0]).toMatchObject({ classic: true, idleTimeout: { known: true, value: 3600, via: { what: 'the Default of parameter Idle' } } });
     expect(resources.balancers[0].classicHealthCheck).toMatchObject({ path: { value: '/status' }, port: { value: '8000' }, interval: { value: 10 } });
-    expect(balancers.map((b) => [b.description, b.idleTimeout?.value])).toEqual([['the AWS Classic ELB Elb', 3_600_000], ['the AWS NLB Nlb', undefined]]);
+    expect(balancers.map((b) => [b.description, b.idleTimeout?.value])).toEqual([
+      ['the AWS Classic ELB Elb', 3_600_000],
+      ['the AWS NLB Nlb', undefined],
+    ]);
   });
 
   test('a template whose name says nothing can be mapped with "files" in .cfglint.json', () => {
@@ -90,7 +107,12 @@ describe('CloudFormation reader', () => {
   });
 
   test('a template that is not valid YAML is a cloudformation-syntax finding with its position', () => {
-    const findings = lintTree({ name: 'broken', tree: { 'stack.yaml': "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties: [a, b\n" } });
+    const findings = lintTree({
+      name: 'broken',
+      tree: {
+        'stack.yaml': "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties: [a, b\n",
+      },
+    });
     const syntax = findings.filter((f) => f.ruleId === 'cloudformation-syntax');
     expect(syntax.length).toBeGreaterThan(0);
     expect(syntax[0]).toMatchObject({ severity: 'error', primary: { file: 'stack.yaml' } });

@@ -35,30 +35,38 @@ describe('files put in place by the image', () => {
   });
 
   test('exec form, a directory copied into a directory, continuation lines, and the build context compose gives', () => {
-    expect(lint({
-      'docker/nginx/Dockerfile': 'FROM nginx:1.27\nCOPY ["params/", "/etc/nginx/"]\n',
-      'docker/nginx/params/wsgi_params': wsgiParams,
-      'docker/nginx/site.conf': site,
-    }).missing).toEqual([]);
-    expect(lint({
-      'compose.yaml': 'services:\n  nginx:\n    build:\n      context: .\n      dockerfile: docker/nginx.Dockerfile\n',
-      'docker/nginx.Dockerfile': 'FROM nginx:1.27\nCOPY --chown=nginx:nginx \\\n    deploy/params/wsgi_params \\\n    /etc/nginx/wsgi_params\n',
-      'deploy/nginx/site.conf': site,
-      'deploy/params/wsgi_params': wsgiParams,
-    }).missing).toEqual([]);
+    expect(
+      lint({
+        'docker/nginx/Dockerfile': 'FROM nginx:1.27\nCOPY ["params/", "/etc/nginx/"]\n',
+        'docker/nginx/params/wsgi_params': wsgiParams,
+        'docker/nginx/site.conf': site,
+      }).missing,
+    ).toEqual([]);
+    expect(
+      lint({
+        'compose.yaml': 'services:\n  nginx:\n    build:\n      context: .\n      dockerfile: docker/nginx.Dockerfile\n',
+        'docker/nginx.Dockerfile': 'FROM nginx:1.27\nCOPY --chown=nginx:nginx \\\n    deploy/params/wsgi_params \\\n    /etc/nginx/wsgi_params\n',
+        'deploy/nginx/site.conf': site,
+        'deploy/params/wsgi_params': wsgiParams,
+      }).missing,
+    ).toEqual([]);
   });
 
   test('COPY --from another stage, a glob, or a path two sources claim says nothing', () => {
     const tree = { 'deploy/nginx/site.conf': site, 'deploy/params/wsgi_params': wsgiParams, 'other/wsgi_params': wsgiParams };
-    expect(lint({ ...tree, Dockerfile: 'FROM nginx:1.27\nCOPY --from=build /src/deploy/params/wsgi_params /etc/nginx/wsgi_params\n' }).missing).toEqual(['deploy/nginx/site.conf:4']);
+    expect(lint({ ...tree, Dockerfile: 'FROM nginx:1.27\nCOPY --from=build /src/deploy/params/wsgi_params /etc/nginx/wsgi_params\n' }).missing).toEqual([
+      'deploy/nginx/site.conf:4',
+    ]);
     expect(lint({ ...tree, Dockerfile: 'FROM nginx:1.27\nCOPY deploy/params/wsgi_* /etc/nginx/\n' }).missing).toEqual(['deploy/nginx/site.conf:4']);
-    expect(lint({
-      ...tree,
-      'a/Dockerfile': 'FROM nginx:1.27\nCOPY wsgi_params /etc/nginx/wsgi_params\n',
-      'a/wsgi_params': wsgiParams,
-      'b/Dockerfile': 'FROM nginx:1.27\nCOPY wsgi_params /etc/nginx/wsgi_params\n',
-      'b/wsgi_params': wsgiParams,
-    }).missing).toEqual(['deploy/nginx/site.conf:4']);
+    expect(
+      lint({
+        ...tree,
+        'a/Dockerfile': 'FROM nginx:1.27\nCOPY wsgi_params /etc/nginx/wsgi_params\n',
+        'a/wsgi_params': wsgiParams,
+        'b/Dockerfile': 'FROM nginx:1.27\nCOPY wsgi_params /etc/nginx/wsgi_params\n',
+        'b/wsgi_params': wsgiParams,
+      }).missing,
+    ).toEqual(['deploy/nginx/site.conf:4']);
   });
 });
 
@@ -76,7 +84,8 @@ describe('files a compose service mounts', () => {
       '      - ./docker/nginx.conf:/etc/nginx/nginx.conf:ro',
       '',
     ].join('\n');
-    const main = 'events {}\nhttp {\n    include /etc/nginx/extra/*.conf;\n    server {\n        listen 80;\n        include /etc/nginx/snippets/umap.conf;\n    }\n}\n';
+    const main =
+      'events {}\nhttp {\n    include /etc/nginx/extra/*.conf;\n    server {\n        listen 80;\n        include /etc/nginx/snippets/umap.conf;\n    }\n}\n';
     const result = lint({
       'docker-compose.yml': compose,
       'docker/nginx.conf': main,
@@ -88,11 +97,14 @@ describe('files a compose service mounts', () => {
   });
 
   test('nginx.includeMap in .cfglint.json wins over a mount', () => {
-    const result = lint({
-      'docker-compose.yml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./params:/etc/nginx/params\n',
-      'params/wsgi_params': wsgiParams,
-      'nginx/site.conf': site.replace('/etc/nginx/wsgi_params', '/etc/nginx/params/wsgi_params'),
-    }, { nginx: { includeMap: { '/etc/nginx': 'elsewhere' } } });
+    const result = lint(
+      {
+        'docker-compose.yml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./params:/etc/nginx/params\n',
+        'params/wsgi_params': wsgiParams,
+        'nginx/site.conf': site.replace('/etc/nginx/wsgi_params', '/etc/nginx/params/wsgi_params'),
+      },
+      { nginx: { includeMap: { '/etc/nginx': 'elsewhere' } } },
+    );
     expect(result.missing).toEqual(['nginx/site.conf:4']);
   });
 });

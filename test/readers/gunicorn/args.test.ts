@@ -8,13 +8,23 @@ import { ArgToken, gunicornAutoInt, parseGunicornArgs, pythonIntBase0, pythonInt
 const tokens = (...words: string[]): ArgToken[] => words.map((value, index) => ({ value, from: 0, to: value.length, index }));
 const settings = (...words: string[]) => {
   const parsed = parseGunicornArgs(tokens(...words));
-  return { options: parsed.options.map((o) => [o.setting.name, o.value?.value ?? true]), positionals: parsed.positionals.map((p) => p.value), error: parsed.error?.message };
+  return {
+    options: parsed.options.map((o) => [o.setting.name, o.value?.value ?? true]),
+    positionals: parsed.positionals.map((p) => p.value),
+    error: parsed.error?.message,
+  };
 };
 
 describe('argparse', () => {
   test('long and short options, separate and attached values, the app as positional', () => {
     expect(settings('-b', '0.0.0.0:80', '--workers=3', '-k', 'gevent', '-t90', '--keep-alive', '75', 'app:app')).toEqual({
-      options: [['bind', '0.0.0.0:80'], ['workers', '3'], ['worker_class', 'gevent'], ['timeout', '90'], ['keepalive', '75']],
+      options: [
+        ['bind', '0.0.0.0:80'],
+        ['workers', '3'],
+        ['worker_class', 'gevent'],
+        ['timeout', '90'],
+        ['keepalive', '75'],
+      ],
       positionals: ['app:app'],
       error: undefined,
     });
@@ -23,7 +33,9 @@ describe('argparse', () => {
   test('a unique prefix of a long option is accepted; an ambiguous one is an error', () => {
     expect(settings('--keep', '5', 'app').options).toEqual([['keepalive', '5']]);
     expect(settings('--limit-request-field_s', '100', 'app').options).toEqual([['limit_request_field_size', '100']]);
-    expect(settings('--limit-request-f', '1', 'app').error).toBe('ambiguous option: --limit-request-f could match --limit-request-fields, --limit-request-field_size');
+    expect(settings('--limit-request-f', '1', 'app').error).toBe(
+      'ambiguous option: --limit-request-f could match --limit-request-fields, --limit-request-field_size',
+    );
   });
 
   test('--keepalive is not a flag of gunicorn: argparse rejects the command line', () => {
@@ -31,12 +43,19 @@ describe('argparse', () => {
   });
 
   test('flags take no value; a cluster of short flags is split', () => {
-    expect(settings('--preload', '-Dw4', 'app').options).toEqual([['preload_app', true], ['daemon', true], ['workers', '4']]);
+    expect(settings('--preload', '-Dw4', 'app').options).toEqual([
+      ['preload_app', true],
+      ['daemon', true],
+      ['workers', '4'],
+    ]);
     expect(settings('--preload=yes', 'app').error).toBe("argument --preload: ignored explicit argument 'yes'");
   });
 
   test('-b is repeatable; a missing value is an error; -- ends the options', () => {
-    expect(settings('-b', 'a', '-b', 'b', 'app').options).toEqual([['bind', 'a'], ['bind', 'b']]);
+    expect(settings('-b', 'a', '-b', 'b', 'app').options).toEqual([
+      ['bind', 'a'],
+      ['bind', 'b'],
+    ]);
     expect(settings('-w', '--timeout', '5').error).toBe('argument -w: expected one argument');
     expect(settings('app', '--', '-w', '3').positionals).toEqual(['app', '-w', '3']);
   });
@@ -67,15 +86,34 @@ describe('shlex.split', () => {
 
 describe('Python int()', () => {
   test.each([
-    ['4', 4], [' 4 ', 4], ['010', 10], ['1_000', 1000], ['-3', -3], ['+7', 7],
-    ['4.0', undefined], ['0x10', undefined], ['1__0', undefined], ['', undefined], ['75s', undefined],
+    ['4', 4],
+    [' 4 ', 4],
+    ['010', 10],
+    ['1_000', 1000],
+    ['-3', -3],
+    ['+7', 7],
+    ['4.0', undefined],
+    ['0x10', undefined],
+    ['1__0', undefined],
+    ['', undefined],
+    ['75s', undefined],
   ])('int(%j) = %j', (text, expected) => {
     expect(pythonIntBase10(text)).toBe(expected);
   });
 
   test.each([
-    ['4', 4], ['0x10', 16], ['0o22', 18], ['0b11', 3], ['0', 0], ['00', 0], ['0_0', 0], [' 12 ', 12],
-    ['010', undefined], ['022', undefined], ['75s', undefined], ['0x', undefined],
+    ['4', 4],
+    ['0x10', 16],
+    ['0o22', 18],
+    ['0b11', 3],
+    ['0', 0],
+    ['00', 0],
+    ['0_0', 0],
+    [' 12 ', 12],
+    ['010', undefined],
+    ['022', undefined],
+    ['75s', undefined],
+    ['0x', undefined],
   ])('int(%j, 0) = %j', (text, expected) => {
     expect(pythonIntBase0(text)).toBe(expected);
   });

@@ -19,7 +19,9 @@ function context(tree: MemoryTree): ReaderContext {
   return {
     fs: memoryFileSystem(tree, ROOT),
     displayPath: (absolute) => nodePath.relative(ROOT, absolute),
-    treeFiles: Object.keys(tree).map((name) => `${ROOT}/${name}`).sort(),
+    treeFiles: Object.keys(tree)
+      .map((name) => `${ROOT}/${name}`)
+      .sort(),
     lintRoots: [ROOT],
   };
 }
@@ -33,7 +35,13 @@ function span(file: string, line: number, column: number, length: number, lineOf
  * A launch whose words sit on one line of `file`, separated by one space from column 1 (the
  * way a Procfile line `web: …` would be after its prefix), and env values on the lines after.
  */
-function launch(file: string, line: number, words: string[], env: Record<string, string | { value: string; unresolved: string[] }> = {}, extra: Partial<Launch> = {}): Launch {
+function launch(
+  file: string,
+  line: number,
+  words: string[],
+  env: Record<string, string | { value: string; unresolved: string[] }> = {},
+  extra: Partial<Launch> = {},
+): Launch {
   let column = 1;
   const argv: LaunchArg[] = words.map((word) => {
     const unresolved = /\$\{?(\w+)/.exec(word);
@@ -63,7 +71,11 @@ function launch(file: string, line: number, words: string[], env: Record<string,
 }
 
 function read(tree: MemoryTree, launches: Launch[] = [], files = Object.keys(tree).filter((f) => /gunicorn.*\.py$/.test(f))) {
-  return readGunicorn(files.map((f) => `${ROOT}/${f}`), launches, context(tree));
+  return readGunicorn(
+    files.map((f) => `${ROOT}/${f}`),
+    launches,
+    context(tree),
+  );
 }
 
 function only(backends: GunicornBackend[]): GunicornBackend {
@@ -74,7 +86,9 @@ function only(backends: GunicornBackend[]): GunicornBackend {
 const value = (backend: GunicornBackend, name: string) => backend.settings.get(name)?.value;
 const where = (setting: Setting | undefined) => {
   const source = setting!.source;
-  return source.kind === 'file' ? `${source.span.file}:${source.span.start.line}:${source.span.start.column}-${source.span.end.column}` : `default: ${source.reference}`;
+  return source.kind === 'file'
+    ? `${source.span.file}:${source.span.start.line}:${source.span.start.column}-${source.span.end.column}`
+    : `default: ${source.reference}`;
 };
 
 describe('a config file on its own', () => {
@@ -140,7 +154,10 @@ describe('a config file on its own', () => {
   });
 
   test('values the file computes are unknown, with the text as written', () => {
-    const backend = only(read({ 'gunicorn.conf.py': 'import multiprocessing, os\nworkers = multiprocessing.cpu_count() * 2 + 1\nbind = os.environ.get("BIND", "0.0.0.0:8000")\n' }).backends);
+    const backend = only(
+      read({ 'gunicorn.conf.py': 'import multiprocessing, os\nworkers = multiprocessing.cpu_count() * 2 + 1\nbind = os.environ.get("BIND", "0.0.0.0:8000")\n' })
+        .backends,
+    );
     expect(value(backend, 'workers')).toBeUndefined();
     expect(backend.settings.get('workers')!.text).toBe('multiprocessing.cpu_count() * 2 + 1');
     expect(value(backend, 'bind')).toBeUndefined();
@@ -211,7 +228,9 @@ describe('worker classes', () => {
 describe('command lines', () => {
   test('precedence: config file < GUNICORN_CMD_ARGS < command line (docs/servers/gunicorn.md#configuration-precedence, run)', () => {
     const tree = { 'gunicorn.conf.py': 'keepalive = 5\nworkers = 2\ntimeout = 10\n', Procfile: 'web: …\n' };
-    const start = launch('Procfile', 1, ['gunicorn', '-c', 'gunicorn.conf.py', '--keep-alive', '70', 'app:app'], { GUNICORN_CMD_ARGS: '--keep-alive 65 --workers=4' });
+    const start = launch('Procfile', 1, ['gunicorn', '-c', 'gunicorn.conf.py', '--keep-alive', '70', 'app:app'], {
+      GUNICORN_CMD_ARGS: '--keep-alive 65 --workers=4',
+    });
     const backend = only(read(tree, [start]).backends);
     expect(backend.config?.file).toBe('gunicorn.conf.py');
     expect(backend.configReference).toEqual({ text: 'gunicorn.conf.py', span: span('Procfile', 1, 13, 16), found: true });
@@ -284,7 +303,7 @@ describe('command lines', () => {
   });
 
   test('a variable named for options may hold any option: what it does not override is unknown', () => {
-    const start = launch('Procfile', 1, ['gunicorn', '-w', '2', '$GUNICORN_OPTS', 'app:app', ]);
+    const start = launch('Procfile', 1, ['gunicorn', '-w', '2', '$GUNICORN_OPTS', 'app:app']);
     const backend = only(read({ Procfile: '…\n' }, [start]).backends);
     expect(value(backend, 'workers')).toBeUndefined();
     expect(value(backend, 'timeout')).toBeUndefined();
@@ -298,7 +317,7 @@ describe('command lines', () => {
     expect(value(backend, 'workers')).toBeUndefined();
   });
 
-  test('-b twice binds twice; the command line replaces the file\'s list', () => {
+  test("-b twice binds twice; the command line replaces the file's list", () => {
     const tree = { 'gunicorn.conf.py': 'bind = ["127.0.0.1:1"]\n', Procfile: '…\n' };
     const backend = only(read(tree, [launch('Procfile', 1, ['gunicorn', '-b', '127.0.0.1:8000', '--bind=unix:/run/a.sock', 'app:app'])]).backends);
     expect(backend.listeners.map((l) => [l.address, `${l.span.start.column}-${l.span.end.column}`])).toEqual([
@@ -348,6 +367,8 @@ describe('syntax errors', () => {
       ['gunicorn-syntax', 'error', 'gunicorn.conf.py', 2, 1],
       ['gunicorn-unknown-setting', 'warning', 'gunicorn.conf.py', 3, 1],
     ]);
-    expect(findings[0].message).toBe("Missing parentheses in call to 'print' (Python 2 syntax): gunicorn cannot load this config file (\"Failed to read config file\") and does not start");
+    expect(findings[0].message).toBe(
+      'Missing parentheses in call to \'print\' (Python 2 syntax): gunicorn cannot load this config file ("Failed to read config file") and does not start',
+    );
   });
 });

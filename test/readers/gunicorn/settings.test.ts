@@ -7,7 +7,7 @@ import { effectiveRequestLineLimit } from '../../../src/model/gunicorn';
 import { GUNICORN_FLAGS, GUNICORN_SETTINGS, judgeGunicornName } from '../../../src/reference/gunicorn-settings';
 import { editDistance } from '../../../src/source/suggest';
 
-test('the 20.1.0 names, Debian\'s backport and later releases are all known', () => {
+test("the 20.1.0 names, Debian's backport and later releases are all known", () => {
   const in2010 = [...GUNICORN_SETTINGS.values()].filter((info) => info.since === '20.1.0');
   // 85 names in 20.1.0 config.py (70 settings with a class of their own + 15 hooks).
   expect(in2010).toHaveLength(85);

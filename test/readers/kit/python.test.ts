@@ -68,7 +68,7 @@ describe('values of module-level names', () => {
   test.each([
     ['import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n', 'workers'],
     ['import os\nbind = os.environ.get("BIND", "0.0.0.0:8000")\n', 'bind'],
-    ['import os\nbind = f"0.0.0.0:{os.getenv(\'PORT\', \'5000\')}"\n', 'bind'],
+    ["import os\nbind = f\"0.0.0.0:{os.getenv('PORT', '5000')}\"\n", 'bind'],
     ['bind = "%s:%s" % ("0.0.0.0", 80)\n', 'bind'],
     ['x = 1\nworkers = x if x else 2\n', 'workers'],
     ['workers = int("4")\n', 'workers'],
@@ -84,7 +84,9 @@ describe('values of module-level names', () => {
   });
 
   test('an assignment inside if/try/for/with is unknown, and a later plain one is known again', () => {
-    const module = read('workers = 2\nif DEBUG:\n    workers = 1\ntimeout = 5\ntry:\n    timeout = 9\nexcept ImportError:\n    pass\nthreads = 1\nfor i in range(3):\n    threads = i\nthreads = 4\n');
+    const module = read(
+      'workers = 2\nif DEBUG:\n    workers = 1\ntimeout = 5\ntry:\n    timeout = 9\nexcept ImportError:\n    pass\nthreads = 1\nfor i in range(3):\n    threads = i\nthreads = 4\n',
+    );
     expect(valueOf(module, 'workers')).toBe('unknown');
     expect(valueOf(module, 'timeout')).toBe('unknown');
     expect(valueOf(module, 'threads')).toBe(4);
@@ -140,21 +142,23 @@ describe('values of module-level names', () => {
 
 describe('names read elsewhere in the file', () => {
   test('module-level reads, reads in functions, and function locals that shadow', () => {
-    const module = read([
-      'host = "0.0.0.0"',
-      'port = 8000',
-      'bind = f"{host}:{port}"',
-      'worker = 3',
-      'max_mem = 10',
-      'def when_ready(server):',
-      '    worker = server.worker',
-      '    print(worker, max_mem)',
-      'def post_fork(server, timeout):',
-      '    return timeout',
-      'keep = [t for t in range(3)]',
-      'f(workers=2)',
-      '',
-    ].join('\n'));
+    const module = read(
+      [
+        'host = "0.0.0.0"',
+        'port = 8000',
+        'bind = f"{host}:{port}"',
+        'worker = 3',
+        'max_mem = 10',
+        'def when_ready(server):',
+        '    worker = server.worker',
+        '    print(worker, max_mem)',
+        'def post_fork(server, timeout):',
+        '    return timeout',
+        'keep = [t for t in range(3)]',
+        'f(workers=2)',
+        '',
+      ].join('\n'),
+    );
     expect(module.loadedNames.has('host')).toBe(true);
     expect(module.loadedNames.has('port')).toBe(true);
     expect(module.loadedNames.has('max_mem')).toBe(true);
@@ -186,7 +190,7 @@ describe('Python 3 syntax', () => {
     ['if x: y = 1\n'],
     ['match x:\n    case 1:\n        pass\n'],
     ['async def f():\n    await g()\n'],
-    ['', ],
+    [''],
     ['workers = 2\r\ntimeout = 3\r\n'],
   ])('accepts %j', (text) => {
     expect(problems(text)).toEqual([]);

@@ -13,7 +13,7 @@ function steps(script: string, base: Lookup = ALL_UNKNOWN) {
   };
 }
 
-test('quotes: single, double, $\'…\', and an empty quoted argument', () => {
+test("quotes: single, double, $'…', and an empty quoted argument", () => {
   expect(steps(`printf 'a b' "c $'d'" $'e\\tf' "" x\n`).commands).toEqual([['printf', 'a b', "c $'d'", 'e\tf', '', 'x']]);
 });
 
@@ -21,7 +21,7 @@ test('redirections and their targets are not arguments, here-strings neither', (
   expect(steps('cmd a 2>&1 >>/var/log/x b <in c &>/dev/null <<<"text" d\n').commands).toEqual([['cmd', 'a', 'b', 'c', 'd']]);
 });
 
-test('redirections are kept beside the words: operator, descriptor and the target expanded with the script\'s variables', () => {
+test("redirections are kept beside the words: operator, descriptor and the target expanded with the script's variables", () => {
   const source = new SourceText('run.sh', 'DIR=/etc/nginx\ncat a.tmpl | envsubst \'$X\' > "$DIR/x.conf" 2>&1\ncat > /tmp/h <<EOF\nbody > /not/a/target\nEOF\n');
   const { steps: found } = runShell(MappedText.of(source), ALL_UNKNOWN);
   const shown = found.map((step) => ({
@@ -45,7 +45,11 @@ test('redirections after a compound command belong to it, not to a command of it
   const source = new SourceText('run.sh', 'D=/out\n{ echo a; echo b; } > "$D/1"\nfor x in 1; do echo $x; done >> $D/2\n(echo c) 2>/dev/null\n');
   const result = runShell(MappedText.of(source), ALL_UNKNOWN);
   expect(result.steps.map((step) => step.args.map((arg) => arg.value).join(' '))).toEqual(['echo a', 'echo b', 'echo $x', 'echo c']);
-  expect(result.groups.map((group) => group.redirects.map((redirect) => `${redirect.fd ?? ''}${redirect.operator}${redirect.target.value}`))).toEqual([['>/out/1'], ['>>/out/2'], ['2>/dev/null']]);
+  expect(result.groups.map((group) => group.redirects.map((redirect) => `${redirect.fd ?? ''}${redirect.operator}${redirect.target.value}`))).toEqual([
+    ['>/out/1'],
+    ['>>/out/2'],
+    ['2>/dev/null'],
+  ]);
   // The loop ran at depth 1, its redirection is outside it.
   expect(result.groups.map((group) => group.depth)).toEqual([0, 0, 0]);
 });

@@ -58,7 +58,7 @@ describe('a service with an image from elsewhere', () => {
 describe('a service built from a Dockerfile of the tree', () => {
   const dockerfile = 'FROM python:3.12\nENV PORT=8000\nSTOPSIGNAL SIGQUIT\nCMD gunicorn -b :$PORT app:app\n';
 
-  test('the image\'s CMD with the service\'s environment; the Dockerfile gives no launch of its own', () => {
+  test("the image's CMD with the service's environment; the Dockerfile gives no launch of its own", () => {
     const { launches } = readTreeOf({
       'compose.yaml': 'services:\n  api:\n    build:\n      context: ./app\n    environment:\n      PORT: 9000\n',
       'app/Dockerfile': dockerfile,
@@ -73,7 +73,7 @@ describe('a service built from a Dockerfile of the tree', () => {
     expect(launch.stopSignal.value).toBe('SIGQUIT');
   });
 
-  test('entrypoint: replaces ENTRYPOINT and drops the image\'s CMD', () => {
+  test("entrypoint: replaces ENTRYPOINT and drops the image's CMD", () => {
     const { launches } = readTreeOf({
       'docker-compose.yml': 'services:\n  api:\n    build: .\n    entrypoint: ["uwsgi", "--ini", "/app/uwsgi.ini"]\n',
       Dockerfile: 'FROM python:3.12\nCMD ["gunicorn", "app:app"]\n',
@@ -81,7 +81,7 @@ describe('a service built from a Dockerfile of the tree', () => {
     expect(launches.map(values)).toEqual([['uwsgi', '--ini', '/app/uwsgi.ini']]);
   });
 
-  test('command: replaces CMD and keeps the image\'s ENTRYPOINT', () => {
+  test("command: replaces CMD and keeps the image's ENTRYPOINT", () => {
     const { launches } = readTreeOf({
       'docker-compose.yml': 'services:\n  api:\n    build: .\n    command: app:app --workers 4\n',
       Dockerfile: 'FROM python:3.12\nENTRYPOINT ["gunicorn"]\nCMD ["other:app"]\n',
@@ -107,7 +107,15 @@ test('sysctls as a map, ulimits nofile as a number, network_mode host', () => {
   const { launches, limits } = readTreeOf({ 'docker-compose.yml': compose });
   expect(launches[0].container?.hostNetwork).toBe(true);
   expect(at(launches[0].container?.span)).toBe('5:19-5:23');
-  expect(limits.map((limit) => [limit.name, limit.appliesTo, limit.setting.value, limit.hard?.value, limit.setting.source.kind === 'file' ? at(limit.setting.source.span) : ''])).toEqual([
+  expect(
+    limits.map((limit) => [
+      limit.name,
+      limit.appliesTo,
+      limit.setting.value,
+      limit.hard?.value,
+      limit.setting.source.kind === 'file' ? at(limit.setting.source.span) : '',
+    ]),
+  ).toEqual([
     ['net.core.somaxconn', { kind: 'container', name: 'proxy' }, 8192, undefined, '7:27-7:31'],
     ['nofile', { kind: 'container', name: 'proxy' }, 65535, 65535, '10:15-10:20'],
   ]);
@@ -115,7 +123,8 @@ test('sysctls as a map, ulimits nofile as a number, network_mode host', () => {
 
 test('sysctls as a list, ulimits nofile as soft and hard', () => {
   const { limits } = readTreeOf({
-    'docker-compose.yml': 'services:\n  app:\n    image: x\n    sysctls:\n      - net.core.somaxconn=1024\n    ulimits:\n      nofile:\n        soft: 20000\n        hard: 40000\n',
+    'docker-compose.yml':
+      'services:\n  app:\n    image: x\n    sysctls:\n      - net.core.somaxconn=1024\n    ulimits:\n      nofile:\n        soft: 20000\n        hard: 40000\n',
   });
   expect(limits.map((limit) => [limit.name, limit.setting.value, limit.hard?.value])).toEqual([
     ['net.core.somaxconn', 1024, undefined],
@@ -138,7 +147,8 @@ test('invalid YAML is a yaml-syntax error; the other files are still read', () =
 
 test('anchors and merge keys are followed', () => {
   const { launches } = readTreeOf({
-    'docker-compose.yml': 'x-app: &app\n  image: python\n  environment:\n    PORT: 8000\nservices:\n  web:\n    <<: *app\n    command: gunicorn -b :8000 app:app\n',
+    'docker-compose.yml':
+      'x-app: &app\n  image: python\n  environment:\n    PORT: 8000\nservices:\n  web:\n    <<: *app\n    command: gunicorn -b :8000 app:app\n',
   });
   expect(launches[0].env.get('PORT')?.value).toBe('8000');
   expect(launches[0].program).toBe('gunicorn');
@@ -200,7 +210,7 @@ describe('what a service publishes, mounts and shares', () => {
     expect(web.mounts?.[0].source).toBe('/tree/deploy/conf/gunicorn.py');
   });
 
-  test('the project is the compose file\'s directory; network_mode service:x shares x\'s namespace', () => {
+  test("the project is the compose file's directory; network_mode service:x shares x's namespace", () => {
     expect(web.compose?.project).toBe('deploy');
     expect(web.compose?.sharesNetworkWith).toBeUndefined();
     expect(sidecar.compose?.sharesNetworkWith).toBe('web');
@@ -226,7 +236,8 @@ describe('override files', () => {
         '      - ./static:/app/static',
         '',
       ].join('\n'),
-      'compose.override.yaml': 'services:\n  web:\n    command: gunicorn app:app --reload\n    environment:\n      B: override\n    volumes:\n      - ./dev.py:/app/gunicorn.conf.py\n',
+      'compose.override.yaml':
+        'services:\n  web:\n    command: gunicorn app:app --reload\n    environment:\n      B: override\n    volumes:\n      - ./dev.py:/app/gunicorn.conf.py\n',
       'base.py': '',
       'dev.py': '',
       'static/x.css': '',
@@ -242,7 +253,7 @@ describe('override files', () => {
     expect(launch.mounts?.map((mount) => `${mount.display} -> ${mount.target}`)).toEqual(['static -> /app/static', 'dev.py -> /app/gunicorn.conf.py']);
   });
 
-  test('a variant file\'s service with its own image is a service of its own; another directory is another project', () => {
+  test("a variant file's service with its own image is a service of its own; another directory is another project", () => {
     const { launches } = readTreeOf({
       'docker-compose.yml': 'services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app\n',
       'docker-compose.prod.yml': 'services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -k gthread\n',
@@ -258,7 +269,7 @@ describe('override files', () => {
 
 describe('env files', () => {
   test('quotes, interpolation, export, comments and names without a value', () => {
-    const text = "# comment\nA=plain # trailing\nB='lit $HOME'\nC=\"x ${PORT}\"\nexport D=d\nE\n\r\nF=a#b\n";
+    const text = '# comment\nA=plain # trailing\nB=\'lit $HOME\'\nC="x ${PORT}"\nexport D=d\nE\n\r\nF=a#b\n';
     const values = envFileValues(new SourceText('web.env', text));
     const shown = [...values].map(([name, raw]) => `${name}=${raw.unresolved.length > 0 ? '?' : raw.value} ${at(raw.source.span(raw.start, raw.end))}`);
     expect(shown).toEqual(['A=plain 2:3-2:8', 'B=lit $HOME 3:4-3:13', 'C=? 4:4-4:13', 'D=d 5:10-5:11', 'E=? 6:1-6:2', 'F=a#b 8:3-8:6']);

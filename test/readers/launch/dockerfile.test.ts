@@ -67,7 +67,10 @@ test('shell form: run by /bin/sh -c, ENV substituted, an undefined variable unre
     Dockerfile: 'FROM python:3.12\nENV PORT=8000\nCMD gunicorn app:app \\\n    --bind 0.0.0.0:$PORT --workers $WORKERS\n',
   });
   const [launch] = launches;
-  expect(launch.wrappers.map((arg) => [arg.value, at(arg.span)])).toEqual([['/bin/sh', '3:1-3:4'], ['-c', '3:1-3:4']]);
+  expect(launch.wrappers.map((arg) => [arg.value, at(arg.span)])).toEqual([
+    ['/bin/sh', '3:1-3:4'],
+    ['-c', '3:1-3:4'],
+  ]);
   expect(values(launch)).toEqual(['gunicorn', 'app:app', '--bind', '0.0.0.0:8000', '--workers', undefined]);
   expect(launch.argv[5]).toMatchObject({ value: '$WORKERS', unresolved: ['$WORKERS'] });
   expect(launch.argv.map((arg) => at(arg.span))).toEqual(['3:5-3:13', '3:14-3:21', '4:5-4:11', '4:12-4:25', '4:26-4:35', '4:36-4:44']);
@@ -112,7 +115,7 @@ describe('an entrypoint script', () => {
   });
 });
 
-test('a Dockerfile without CMD or ENTRYPOINT gives no launch (the base image\'s is not in the tree)', () => {
+test("a Dockerfile without CMD or ENTRYPOINT gives no launch (the base image's is not in the tree)", () => {
   expect(readTreeOf({ Dockerfile: 'FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/nginx.conf\n' }).launches).toEqual([]);
 });
 

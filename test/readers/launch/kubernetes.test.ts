@@ -47,7 +47,7 @@ const manifest = [
 
 const { launches, limits, diagnostics } = readTreeOf({ 'k8s/app.yaml': manifest });
 
-test('a launch per container with a command; args alone leave the image\'s program, not in the tree', () => {
+test("a launch per container with a command; args alone leave the image's program, not in the tree", () => {
   expect(diagnostics.map(describeDiagnostic)).toEqual([]);
   expect(launches.map((launch) => [launch.service, launch.container?.name, launch.program])).toEqual([
     ['cleanup', 'task', 'app.cleanup'],
@@ -70,7 +70,7 @@ test('command then args; $(PORT) from env, $(POD_IP) from valueFrom unknown, $$(
   expect(at(web.container?.span)).toBe('21:20-21:24');
 });
 
-test('pod sysctls apply to the workload\'s containers', () => {
+test("pod sysctls apply to the workload's containers", () => {
   expect(limits.map((limit) => [limit.name, limit.appliesTo, limit.setting.value])).toEqual([['net.core.somaxconn', { kind: 'container', name: 'api' }, 4096]]);
   expect(limits[0].setting.source.kind === 'file' && at(limits[0].setting.source.span)).toBe('25:20-25:26');
 });

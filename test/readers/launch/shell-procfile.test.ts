@@ -92,14 +92,17 @@ describe('Procfile', () => {
   test('run by a shell; $PORT is set by the platform, so unknown', () => {
     const [web] = launches;
     expect(web.kind).toBe('procfile');
-    expect(web.wrappers.map((arg) => [arg.value, at(arg.span)])).toEqual([['/bin/sh', '2:1-2:4'], ['-c', '2:1-2:4']]);
+    expect(web.wrappers.map((arg) => [arg.value, at(arg.span)])).toEqual([
+      ['/bin/sh', '2:1-2:4'],
+      ['-c', '2:1-2:4'],
+    ]);
     expect(values(web)).toEqual(['gunicorn', 'app:app', '--bind', undefined, '--workers', undefined]);
     expect(at(web.argv[3].span)).toBe('2:30-2:43');
     expect(at(web.span)).toBe('2:6-2:75');
   });
 });
 
-test('python -m of a server\'s own module is that server; of any other module, the module', () => {
+test("python -m of a server's own module is that server; of any other module, the module", () => {
   const { launches } = readTreeOf({ 'a.sh': 'exec python3 -m gunicorn.app.wsgiapp app:app\n', Procfile: 'tasks: python -m app.tasks\n' });
   expect(launches.map((launch) => [launch.kind, launch.program, launch.argv[0].value])).toEqual([
     ['shell', 'gunicorn', 'gunicorn.app.wsgiapp'],

@@ -34,7 +34,14 @@ describe('ExecStart= of a unit', () => {
     expect(launch.program).toBe('gunicorn');
     expect(values(launch)).toEqual(['/srv/app/venv/bin/gunicorn', '--bind', '127.0.0.1:8000', '--workers', '3', '--timeout', '30', 'app.wsgi:application']);
     expect(launch.argv.map((arg) => at(arg.span))).toEqual([
-      '9:11-9:37', '10:5-10:11', '10:12-10:19', '10:20-10:25', '10:20-10:25', '10:20-10:25', '10:20-10:25', '11:5-11:25',
+      '9:11-9:37',
+      '10:5-10:11',
+      '10:12-10:19',
+      '10:20-10:25',
+      '10:20-10:25',
+      '10:20-10:25',
+      '10:20-10:25',
+      '11:5-11:25',
     ]);
     expect(at(launch.span)).toBe('9:11-11:25');
     expect(launch.wrappers).toEqual([]);
@@ -64,11 +71,12 @@ describe('ExecStart= of a unit', () => {
 describe('drop-ins', () => {
   const tree = {
     'lib/systemd/system/nginx.service': "[Service]\nType=forking\nExecStart=/usr/sbin/nginx -g 'daemon on; master_process on;'\n",
-    'etc/systemd/system/nginx.service.d/override.conf': '[Service]\nExecStart=\nExecStart=-/usr/sbin/nginx -g "daemon off;"\nKillSignal=QUIT\nLimitNOFILE=65536\n',
+    'etc/systemd/system/nginx.service.d/override.conf':
+      '[Service]\nExecStart=\nExecStart=-/usr/sbin/nginx -g "daemon off;"\nKillSignal=QUIT\nLimitNOFILE=65536\n',
   };
   const { launches, limits } = readTreeOf(tree);
 
-  test('an empty ExecStart= resets the list; the drop-in command replaces the unit\'s', () => {
+  test("an empty ExecStart= resets the list; the drop-in command replaces the unit's", () => {
     expect(launches).toHaveLength(1);
     const [launch] = launches;
     expect(launch.file).toBe('etc/systemd/system/nginx.service.d/override.conf');
@@ -114,7 +122,8 @@ describe('substitution', () => {
 
   test('an empty EnvironmentFile= drops the files before it; PassEnvironment= makes only its names unknown', () => {
     const { launches } = readTreeOf({
-      'app.service': '[Service]\nEnvironmentFile=/etc/default/app\nEnvironmentFile=\nEnvironment=PORT=8000\nPassEnvironment=WORKERS\nExecStart=/usr/bin/gunicorn -b :${PORT} -w ${WORKERS}\n',
+      'app.service':
+        '[Service]\nEnvironmentFile=/etc/default/app\nEnvironmentFile=\nEnvironment=PORT=8000\nPassEnvironment=WORKERS\nExecStart=/usr/bin/gunicorn -b :${PORT} -w ${WORKERS}\n',
     });
     expect(values(launches[0])).toEqual(['/usr/bin/gunicorn', '-b', ':8000', '-w', undefined]);
     expect(launches[0].externalEnv.map(at)).toEqual(['5:17-5:24']);

@@ -13,7 +13,9 @@ function lint(tree: Record<string, string>, config: CfglintConfig = {}) {
   return {
     report,
     /** `severity file:line <- script:line` for each include-missing finding. */
-    missing: missing.map((f) => `${f.severity} ${f.primary.file}:${f.primary.start.line}${f.related.map((r) => ` <- ${r.span.file}:${r.span.start.line}`).join('')}`),
+    missing: missing.map(
+      (f) => `${f.severity} ${f.primary.file}:${f.primary.start.line}${f.related.map((r) => ` <- ${r.span.file}:${r.span.start.line}`).join('')}`,
+    ),
     messages: missing.map((f) => f.message),
   };
 }
@@ -23,15 +25,19 @@ const site = (path: string) => `server {\n    listen 80;\n    include ${path};\n
 
 describe('an include a script writes is at most info, naming the script line', () => {
   const forms: [string, string, string][] = [
-    ['envsubst < template > file', '/etc/nginx/conf.d/extra.conf', 'envsubst \'$HOST\' < /etc/nginx/templates/extra.template > /etc/nginx/conf.d/extra.conf'],
+    ['envsubst < template > file', '/etc/nginx/conf.d/extra.conf', "envsubst '$HOST' < /etc/nginx/templates/extra.template > /etc/nginx/conf.d/extra.conf"],
     ['cp into a directory', '/etc/nginx/conf.d/extra.conf', 'cp /defaults/extra.conf /etc/nginx/conf.d/'],
     ['cat > file with a here-document', '/etc/nginx/snippets/generated.conf', 'cat > /etc/nginx/snippets/generated.conf <<EOF\nadd_header X-Host $HOST;\nEOF'],
     ['ln -s', '/etc/nginx/sites-enabled/app', 'ln -sf /etc/nginx/sites-available/app /etc/nginx/sites-enabled/app'],
     ['sed … > file', '/etc/nginx/gen/headers.conf', "sed 's/HOST/example.org/' /defaults/headers.in > /etc/nginx/gen/headers.conf"],
     ['tee file', '/etc/nginx/gen/tee.conf', "echo 'add_header X-A 1;' | tee -a /etc/nginx/gen/tee.conf"],
-    ['printf … > file', '/etc/nginx/gen/printed.conf', "printf 'add_header X-B %s;\\n' \"$B\" >> /etc/nginx/gen/printed.conf"],
+    ['printf … > file', '/etc/nginx/gen/printed.conf', 'printf \'add_header X-B %s;\\n\' "$B" >> /etc/nginx/gen/printed.conf'],
     ['install -m mode src dst', '/etc/nginx/gen/installed.conf', 'install -D -m 0644 /defaults/installed.conf /etc/nginx/gen/installed.conf'],
-    ['{ …; } > file (a compound command\'s output)', '/etc/nginx/gen/grouped.conf', '{ echo "add_header X-C 1;"; echo "add_header X-D 2;"; } > /etc/nginx/gen/grouped.conf'],
+    [
+      "{ …; } > file (a compound command's output)",
+      '/etc/nginx/gen/grouped.conf',
+      '{ echo "add_header X-C 1;"; echo "add_header X-D 2;"; } > /etc/nginx/gen/grouped.conf',
+    ],
   ];
   test.each(forms)('%s', (_form, include, command) => {
     const script = `#!/bin/sh\nset -e\n${command}\nexec nginx -g 'daemon off;'\n`;
@@ -43,7 +49,9 @@ describe('an include a script writes is at most info, naming the script line', (
 
   test('a loop whose output goes to a file: the line of `done > file`', () => {
     const script = 'for h in a b; do\n  echo "add_header X-$h 1;"\ndone > /etc/nginx/gen/loop.conf\n';
-    expect(lint({ 'nginx/site.conf': site('/etc/nginx/gen/loop.conf'), 'entrypoint.sh': script }).missing).toEqual(['info nginx/site.conf:3 <- entrypoint.sh:3']);
+    expect(lint({ 'nginx/site.conf': site('/etc/nginx/gen/loop.conf'), 'entrypoint.sh': script }).missing).toEqual([
+      'info nginx/site.conf:3 <- entrypoint.sh:3',
+    ]);
   });
 
   test('variables the script sets are substituted; quoted words are one path', () => {
@@ -51,7 +59,7 @@ describe('an include a script writes is at most info, naming the script line', (
     expect(lint({ 'nginx/site.conf': site('/etc/nginx/gen/a.conf'), 'bin/start.sh': script }).missing).toEqual(['info nginx/site.conf:3 <- bin/start.sh:3']);
   });
 
-  test('a relative include is matched under nginx\'s usual prefixes', () => {
+  test("a relative include is matched under nginx's usual prefixes", () => {
     const script = 'envsubst < /tpl/b.template > /etc/nginx/gen/b.conf\n';
     expect(lint({ 'nginx/site.conf': site('gen/b.conf'), 'entrypoint.sh': script }).missing).toEqual(['info nginx/site.conf:3 <- entrypoint.sh:1']);
   });
@@ -122,9 +130,10 @@ describe('a write copied from a tree file resolves to that file', () => {
   // include was read from.
   const template = 'client_max_body_size 10Q;\n';
 
-  test('envsubst from a template the script\'s service mounts: the include reads the template', () => {
+  test("envsubst from a template the script's service mounts: the include reads the template", () => {
     const tree = {
-      'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/site.conf:/etc/nginx/conf.d/site.conf\n      - ./nginx/templates:/templates\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
+      'compose.yaml':
+        'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/site.conf:/etc/nginx/conf.d/site.conf\n      - ./nginx/templates:/templates\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
       'nginx/site.conf': site('/etc/nginx/includes/limits.conf'),
       'nginx/templates/limits.conf.template': template,
       'nginx/init.sh': "#!/bin/sh\nmkdir -p /etc/nginx/includes\nenvsubst '$HOST' < /templates/limits.conf.template > /etc/nginx/includes/limits.conf\n",
@@ -137,7 +146,8 @@ describe('a write copied from a tree file resolves to that file', () => {
 
   test('cat template | envsubst > file, and cp through a Dockerfile COPY', () => {
     const piped = lint({
-      'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/templates:/templates\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
+      'compose.yaml':
+        'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/templates:/templates\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
       'nginx/site.conf': site('/etc/nginx/includes/limits.conf'),
       'nginx/templates/limits.tmpl': template,
       'nginx/init.sh': 'T=/templates\ncat $T/limits.tmpl | envsubst > /etc/nginx/includes/limits.conf\n',
@@ -145,7 +155,7 @@ describe('a write copied from a tree file resolves to that file', () => {
     expect(piped.missing).toEqual([]);
     expect(piped.report.files).toContain('nginx/templates/limits.tmpl');
     const copied = lint({
-      'Dockerfile': 'FROM nginx:1.27\nCOPY conf/ /opt/conf/\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+      Dockerfile: 'FROM nginx:1.27\nCOPY conf/ /opt/conf/\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
       'site.conf': site('/etc/nginx/includes/limits.conf'),
       'conf/limits.part': template,
       'entrypoint.sh': '#!/bin/sh\ncp /opt/conf/limits.part /etc/nginx/includes/limits.conf\nexec nginx\n',
@@ -154,9 +164,10 @@ describe('a write copied from a tree file resolves to that file', () => {
     expect(copied.report.files).toContain('conf/limits.part');
   });
 
-  test('ln -s: an absolute target, and a relative one read from the link\'s directory', () => {
+  test("ln -s: an absolute target, and a relative one read from the link's directory", () => {
     const base = {
-      'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/available:/etc/nginx/available\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
+      'compose.yaml':
+        'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/available:/etc/nginx/available\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
       'nginx/site.conf': site('/etc/nginx/enabled/limits.conf'),
       'nginx/available/limits.conf': template,
     };
@@ -170,7 +181,8 @@ describe('a write copied from a tree file resolves to that file', () => {
 
   test('not where it is uncertain: a write inside if, or two writes from different files', () => {
     const base = {
-      'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/templates:/templates\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
+      'compose.yaml':
+        'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/templates:/templates\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
       'nginx/site.conf': site('/etc/nginx/includes/limits.conf'),
       'nginx/templates/a.tmpl': template,
       'nginx/templates/b.tmpl': template,
@@ -178,7 +190,10 @@ describe('a write copied from a tree file resolves to that file', () => {
     const conditional = lint({ ...base, 'nginx/init.sh': 'if [ -n "$A" ]; then\n  cp /templates/a.tmpl /etc/nginx/includes/limits.conf\nfi\n' });
     expect(conditional.missing).toEqual(['info nginx/site.conf:3 <- nginx/init.sh:2']);
     expect(conditional.report.files).not.toContain('nginx/templates/a.tmpl');
-    const twice = lint({ ...base, 'nginx/init.sh': 'cp /templates/a.tmpl /etc/nginx/includes/limits.conf\ncp /templates/b.tmpl /etc/nginx/includes/limits.conf\n' });
+    const twice = lint({
+      ...base,
+      'nginx/init.sh': 'cp /templates/a.tmpl /etc/nginx/includes/limits.conf\ncp /templates/b.tmpl /etc/nginx/includes/limits.conf\n',
+    });
     expect(twice.missing).toEqual(['info nginx/site.conf:3 <- nginx/init.sh:1 <- nginx/init.sh:2']);
   });
 
@@ -186,7 +201,8 @@ describe('a write copied from a tree file resolves to that file', () => {
     // `cp … /etc/nginx/conf.d` (conf.d exists in the image, so the file lands inside it): an
     // include of another file of conf.d must still find the tree's conf.d.
     const tree = {
-      'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./defaults:/defaults\n      - ./init.sh:/docker-entrypoint.d/40-init.sh\n',
+      'compose.yaml':
+        'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./defaults:/defaults\n      - ./init.sh:/docker-entrypoint.d/40-init.sh\n',
       'nginx/nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/conf.d/app.conf;\n}\n',
       'nginx/conf.d/app.conf': `server {\n    listen 80;\n    ${template}}\n`,
       'defaults/extra.conf': 'add_header X-A 1;\n',
@@ -200,7 +216,8 @@ describe('a write copied from a tree file resolves to that file', () => {
 
   test('a path with a variable the tree does not set is not a source', () => {
     const tree = {
-      'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/templates:/templates\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
+      'compose.yaml':
+        'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/templates:/templates\n      - ./nginx/init.sh:/docker-entrypoint.d/40-init.sh\n',
       'nginx/site.conf': site('/etc/nginx/includes/limits.conf'),
       'nginx/templates/a.tmpl': template,
       'nginx/init.sh': 'cp /templates/$VARIANT.tmpl /etc/nginx/includes/limits.conf\n',

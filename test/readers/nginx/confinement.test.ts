@@ -85,12 +85,15 @@ describe('includes that leave the tree', () => {
   });
 
   test('a file named on its own: its directory is the tree, and climbing out of it is refused', () => {
-    const disk = memoryFileSystem({
-      ...MACHINE,
-      'tree/nginx/nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n    include ../secret.conf;\n}\n',
-      'tree/nginx/conf.d/ok.conf': 'server { listen 8080; }\n',
-      'tree/secret.conf': 'SIBLING-CONTENT;\n',
-    }, '/');
+    const disk = memoryFileSystem(
+      {
+        ...MACHINE,
+        'tree/nginx/nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n    include ../secret.conf;\n}\n',
+        'tree/nginx/conf.d/ok.conf': 'server { listen 8080; }\n',
+        'tree/secret.conf': 'SIBLING-CONTENT;\n',
+      },
+      '/',
+    );
     const report = lintSync({ paths: ['nginx/nginx.conf'], cwd: '/tree', fs: disk, config: {} }).report;
     expect(includeFindings(report)).toEqual(['include-outside-tree nginx/nginx.conf:4:13']);
     expect(report.files).toEqual(['nginx/conf.d/ok.conf', 'nginx/nginx.conf']);
@@ -98,13 +101,16 @@ describe('includes that leave the tree', () => {
   });
 
   test('nothing outside the tree is asked of the file system, except the config file search upwards', () => {
-    const disk = memoryFileSystem({
-      ...MACHINE,
-      'tree/nginx.conf': mainWith('../../../../../../etc/passwd'),
-      'tree/conf.d/ok.conf': 'server { listen 8080; }\n',
-      'tree/rootfs': { symlink: '/' },
-      'tree/conf.d/x.conf': 'include ../rootfs/etc/*;\ninclude ../rootfs/proc/self/environ;\n',
-    }, '/');
+    const disk = memoryFileSystem(
+      {
+        ...MACHINE,
+        'tree/nginx.conf': mainWith('../../../../../../etc/passwd'),
+        'tree/conf.d/ok.conf': 'server { listen 8080; }\n',
+        'tree/rootfs': { symlink: '/' },
+        'tree/conf.d/x.conf': 'include ../rootfs/etc/*;\ninclude ../rootfs/proc/self/environ;\n',
+      },
+      '/',
+    );
     const touched: string[] = [];
     const spy: FileSystem = {
       kind: (p) => (touched.push(p), disk.kind(p)),
@@ -124,7 +130,10 @@ describe('includes that leave the tree', () => {
 
 describe('paths named on the command line', () => {
   const usageError = (paths: string[], extra: MemoryTree) => {
-    const disk = memoryFileSystem({ ...MACHINE, 'tree/nginx/nginx.conf': mainWith('conf.d/ok.conf'), 'tree/nginx/conf.d/ok.conf': 'server { listen 8080; }\n', ...extra }, '/');
+    const disk = memoryFileSystem(
+      { ...MACHINE, 'tree/nginx/nginx.conf': mainWith('conf.d/ok.conf'), 'tree/nginx/conf.d/ok.conf': 'server { listen 8080; }\n', ...extra },
+      '/',
+    );
     try {
       lintSync({ paths, cwd: '/tree', fs: disk, config: {} });
     } catch (error) {
@@ -137,9 +146,14 @@ describe('paths named on the command line', () => {
     ['a directory link to /', ['deploy'], { 'tree/deploy': { symlink: '/' } }],
     ['a file link to /etc/passwd', ['nginx.conf'], { 'tree/nginx.conf': { symlink: '/etc/passwd' } }],
     ['a path through a link out', ['deploy/nginx'], { 'tree/deploy': { symlink: '/etc' } }],
-  ] as [string, string[], MemoryTree][])('inside the working directory, %s is refused: the checkout may not make the machine the tree', (_what, paths, extra) => {
-    expect(usageError(paths, extra)).toBe(`${paths[0]} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`);
-  });
+  ] as [string, string[], MemoryTree][])(
+    'inside the working directory, %s is refused: the checkout may not make the machine the tree',
+    (_what, paths, extra) => {
+      expect(usageError(paths, extra)).toBe(
+        `${paths[0]} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`,
+      );
+    },
+  );
 
   test('a link that stays inside the working directory, and a path named outside it, are linted as named', () => {
     expect(usageError(['linked'], { 'tree/linked': { symlink: 'nginx' } })).toBeUndefined();
@@ -187,21 +201,29 @@ describe('.cfglint.json and confinement', () => {
   });
 
   test('a .cfglint.json found in the tree that links out of its directory is refused, with nothing of the target', () => {
-    const message = configError(() => lint({ '.cfglint.json': { symlink: '/etc/passwd' }, 'nginx.conf': mainWith('conf.d/ok.conf'), ...OK }, { config: undefined }));
+    const message = configError(() =>
+      lint({ '.cfglint.json': { symlink: '/etc/passwd' }, 'nginx.conf': mainWith('conf.d/ok.conf'), ...OK }, { config: undefined }),
+    );
     expect(message).toBe('cannot read /tree/.cfglint.json: outside the linted tree');
   });
 
   test('a config file named with --config is read wherever it is; the paths inside it are still confined', () => {
-    const disk = memoryFileSystem({
-      ...MACHINE,
-      'ci/cfglint.json': JSON.stringify({ nginx: { includeMap: { '/etc/nginx': '../tree/deploy' } } }),
-      'tree/nginx.conf': mainWith('/etc/nginx/extra.conf'),
-      'tree/deploy/extra.conf': 'gzip on;\n',
-      'tree/conf.d/ok.conf': 'server { listen 8080; }\n',
-    }, '/');
+    const disk = memoryFileSystem(
+      {
+        ...MACHINE,
+        'ci/cfglint.json': JSON.stringify({ nginx: { includeMap: { '/etc/nginx': '../tree/deploy' } } }),
+        'tree/nginx.conf': mainWith('/etc/nginx/extra.conf'),
+        'tree/deploy/extra.conf': 'gzip on;\n',
+        'tree/conf.d/ok.conf': 'server { listen 8080; }\n',
+      },
+      '/',
+    );
     const report = lintSync({ paths: ['.'], cwd: '/tree', fs: disk, configPath: '../ci/cfglint.json' }).report;
     expect(report.files).toContain('deploy/extra.conf');
-    const outside = memoryFileSystem({ ...MACHINE, 'ci/cfglint.json': JSON.stringify({ nginx: { includeMap: { '/etc/nginx': '/etc' } } }), 'tree/nginx.conf': 'events {}\n' }, '/');
+    const outside = memoryFileSystem(
+      { ...MACHINE, 'ci/cfglint.json': JSON.stringify({ nginx: { includeMap: { '/etc/nginx': '/etc' } } }), 'tree/nginx.conf': 'events {}\n' },
+      '/',
+    );
     expect(configError(() => lintSync({ paths: ['.'], cwd: '/tree', fs: outside, configPath: '../ci/cfglint.json' }))).toContain('is outside the linted tree');
   });
 });
@@ -219,12 +241,23 @@ describe('include trees built to run forever stop at a positioned include-limit'
   function readWithLimits(tree: MemoryTree, limits: { expandedDirectives?: number; globPaths?: number }) {
     const fs = confineFileSystem(memoryFileSystem(tree, '/tree'), ['/tree']);
     const treeFiles = walk(['/tree'], fs).files;
-    return readNginxTree(treeFiles.filter((file) => file.endsWith('.conf')), {
-      fs, treeFiles, lintRoots: ['/tree'], includeMappings: [], displayPath: (path) => nodePath.relative('/tree', path), limits,
-    });
+    return readNginxTree(
+      treeFiles.filter((file) => file.endsWith('.conf')),
+      {
+        fs,
+        treeFiles,
+        lintRoots: ['/tree'],
+        includeMappings: [],
+        displayPath: (path) => nodePath.relative('/tree', path),
+        limits,
+      },
+    );
   }
   // A help follows its message after `: ` as the one sentence the diagnostic was written as.
-  const positioned = (read: NginxReadResult) => read.diagnostics.map((d) => `${d.ruleId} ${d.primary.file}:${d.primary.start.line}:${d.primary.start.column} ${d.message}${d.help === undefined ? '' : ` | help: ${d.help}`}`);
+  const positioned = (read: NginxReadResult) =>
+    read.diagnostics.map(
+      (d) => `${d.ruleId} ${d.primary.file}:${d.primary.start.line}:${d.primary.start.column} ${d.message}${d.help === undefined ? '' : ` | help: ${d.help}`}`,
+    );
 
   test('fan-out (each level includes the next ten times) stops at the cap on repeated directives, with one finding where it stopped', () => {
     const tree: MemoryTree = { 'nginx.conf': 'events {}\nhttp {\n    include level0.conf;\n}\n' };
@@ -233,7 +266,9 @@ describe('include trees built to run forever stop at a positioned include-limit'
     const read = readWithLimits(tree, { expandedDirectives: 5000 });
     expect(positioned(read).filter((line) => line.startsWith('include-limit'))).toEqual([
       // Depth-first, the include refused is one of the innermost level's.
-      expect.stringMatching(/^include-limit level6\.conf:\d+:9 Includes repeat files already expanded elsewhere into more than 5000 directives: this include and every later repeat are skipped$/),
+      expect.stringMatching(
+        /^include-limit level6\.conf:\d+:9 Includes repeat files already expanded elsewhere into more than 5000 directives: this include and every later repeat are skipped$/,
+      ),
     ]);
     // Everything reached through includes (nginx.conf's own directives are not counted). Each
     // file's first expansion is free: level0-level6 (10 includes each) and level7 (server,
@@ -264,7 +299,9 @@ describe('include trees built to run forever stop at a positioned include-limit'
     const tree: MemoryTree = { 'nginx.conf': mainWith('loop/*/*/*/*/*/*.conf'), ...OK, 'loop/x.conf': 'gzip on;\n' };
     for (let i = 0; i < 10; i++) tree[`loop/l${i}`] = { symlink: '.' };
     const read = readWithLimits(tree, { globPaths: 500 });
-    expect(positioned(read)).toEqual(['include-limit nginx.conf:3:13 Include "loop/*/*/*/*/*/*.conf" matches more than 500 paths; the matches past that are skipped']);
+    expect(positioned(read)).toEqual([
+      'include-limit nginx.conf:3:13 Include "loop/*/*/*/*/*/*.conf" matches more than 500 paths; the matches past that are skipped',
+    ]);
     expect(read.files.has('/tree/conf.d/ok.conf')).toBe(true);
   });
 

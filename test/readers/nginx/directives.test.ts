@@ -111,14 +111,17 @@ describe('the directive table', () => {
 });
 
 describe('nginx.modules and nginx.extraDirectives in .cfglint.json', () => {
-  const lintWith = (config: string) => lintSync({
-    cwd: '/tree',
-    paths: ['.'],
-    fs: memoryFileSystem({ '.cfglint.json': config, 'conf.d/app.conf': 'server {\n    more_set_headers "A: b";\n    my_waf on;\n}\n' }, '/tree'),
-  });
+  const lintWith = (config: string) =>
+    lintSync({
+      cwd: '/tree',
+      paths: ['.'],
+      fs: memoryFileSystem({ '.cfglint.json': config, 'conf.d/app.conf': 'server {\n    more_set_headers "A: b";\n    my_waf on;\n}\n' }, '/tree'),
+    });
 
   test('good entries are used', () => {
-    const ids = lintWith(JSON.stringify({ nginx: { modules: ['headers-more'], extraDirectives: { my_waf: ['server'] } } })).report.findings.map((f) => f.ruleId);
+    const ids = lintWith(JSON.stringify({ nginx: { modules: ['headers-more'], extraDirectives: { my_waf: ['server'] } } })).report.findings.map(
+      (f) => f.ruleId,
+    );
     expect(ids).not.toContain('nginx-unknown-directive');
   });
 
@@ -141,8 +144,10 @@ describe('nginx.modules and nginx.extraDirectives in .cfglint.json', () => {
 });
 
 describe('what nginx-syntax already reports is not reported again', () => {
-  const lint = (text: string) => lintSync({ cwd: '/tree', paths: ['.'], fs: memoryFileSystem({ 'conf.d/app.conf': text }, '/tree'), config: {} })
-    .report.findings.map((f) => `${f.ruleId} ${f.primary.start.line}`);
+  const lint = (text: string) =>
+    lintSync({ cwd: '/tree', paths: ['.'], fs: memoryFileSystem({ 'conf.d/app.conf': text }, '/tree'), config: {} }).report.findings.map(
+      (f) => `${f.ruleId} ${f.primary.start.line}`,
+    );
 
   test('a directive cut off by the end of the file', () => {
     expect(lint('server {\n    listen 80;\n}\nproxy_passs http://a')).toEqual(['nginx-syntax 4']);

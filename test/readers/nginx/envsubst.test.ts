@@ -4,11 +4,13 @@ import { EXTRA_CHARACTERS, renderEnvsubst } from '../../../src/readers/nginx/env
 import { isOfficialNginxImage } from '../../../src/readers/docker/envsubst-templates';
 
 /** A container environment: names listed are defined (in defined_envs), the rest are not. */
-const env = (values: Record<string, string | 'unknown'>) => (name: string): VariableValue => {
-  const value = values[name];
-  if (value === undefined) return 'unset';
-  return value === 'unknown' ? 'unknown' : { value };
-};
+const env =
+  (values: Record<string, string | 'unknown'>) =>
+  (name: string): VariableValue => {
+    const value = values[name];
+    if (value === undefined) return 'unset';
+    return value === 'unknown' ? 'unknown' : { value };
+  };
 
 describe('renderEnvsubst (GNU envsubst with a list of names, as 20-envsubst-on-templates.sh runs it)', () => {
   const render = (text: string, values: Record<string, string | 'unknown'>) => renderEnvsubst('t.conf.template', text, env(values)).text;
@@ -25,11 +27,11 @@ describe('renderEnvsubst (GNU envsubst with a list of names, as 20-envsubst-on-t
     expect(render('x${A}y', { A: '' })).toBe('xy');
   });
 
-  it('does not know the shell\'s ${NAME:-default}, nor an unclosed ${NAME: both are copied', () => {
+  it("does not know the shell's ${NAME:-default}, nor an unclosed ${NAME: both are copied", () => {
     expect(render('${A:-def} ${A', { A: 'one' })).toBe('${A:-def} ${A');
   });
 
-  it('copies a $ that starts no name and reads what follows it again: $$A gives $ then A\'s value', () => {
+  it("copies a $ that starts no name and reads what follows it again: $$A gives $ then A's value", () => {
     expect(render('$$A $1 ${} $ ${ A}', { A: 'one' })).toBe('$one $1 ${} $ ${ A}');
   });
 
@@ -73,7 +75,15 @@ describe('renderEnvsubst (GNU envsubst with a list of names, as 20-envsubst-on-t
 
 describe('isOfficialNginxImage', () => {
   it('takes the official image under its names, and any tag from 1.19 (when templates came in)', () => {
-    for (const image of ['nginx', 'nginx:1.27-alpine', 'docker.io/library/nginx:stable', 'library/nginx:1.19', 'nginx:mainline-alpine-slim', 'nginxinc/nginx-unprivileged:1.25', 'nginx@sha256:abc']) {
+    for (const image of [
+      'nginx',
+      'nginx:1.27-alpine',
+      'docker.io/library/nginx:stable',
+      'library/nginx:1.19',
+      'nginx:mainline-alpine-slim',
+      'nginxinc/nginx-unprivileged:1.25',
+      'nginx@sha256:abc',
+    ]) {
       expect([image, isOfficialNginxImage(image)]).toEqual([image, true]);
     }
   });

@@ -21,13 +21,16 @@ import type { Finding } from '../../../src/engine/findings';
 /** Discovery and the nginx reader as `lintSync` chains them, on an in-memory tree at /tree. */
 function readTree(tree: MemoryTree, includeMap: Record<string, string> = {}, fs: FileSystem = memoryFileSystem(tree, '/tree')): NginxReadResult {
   const walked = walk(['/tree'], fs);
-  const candidates = walked.files.filter((file) => classify(file, () => {
-    try {
-      return decodeUtf8(fs.read(file));
-    } catch {
-      return undefined;
-    }
-  }) === 'nginx');
+  const candidates = walked.files.filter(
+    (file) =>
+      classify(file, () => {
+        try {
+          return decodeUtf8(fs.read(file));
+        } catch {
+          return undefined;
+        }
+      }) === 'nginx',
+  );
   return readNginxTree(candidates, {
     fs,
     treeFiles: walked.files,
@@ -153,7 +156,16 @@ describe('globs', () => {
     expect(includedFiles(result.roots.find((r) => r.kind === 'main')!.directives)).toEqual([
       {
         include: 'nginx.conf:2 conf.d/*.conf',
-        files: ['conf.d/10.conf', 'conf.d/9.conf', 'conf.d/B.conf', 'conf.d/_x.conf', 'conf.d/a.conf', 'conf.d/z.conf', 'conf.d/\uff21.conf', 'conf.d/\u{1f600}.conf'],
+        files: [
+          'conf.d/10.conf',
+          'conf.d/9.conf',
+          'conf.d/B.conf',
+          'conf.d/_x.conf',
+          'conf.d/a.conf',
+          'conf.d/z.conf',
+          'conf.d/\uff21.conf',
+          'conf.d/\u{1f600}.conf',
+        ],
       },
       { include: 'nginx.conf:3 conf.d/?x.conf', files: ['conf.d/_x.conf'] },
       { include: 'nginx.conf:4 conf.d/?hidden.conf', files: [] },
@@ -179,7 +191,8 @@ describe('globs', () => {
 describe('absolute include paths are mapped onto the tree', () => {
   test('/etc/nginx/... next to a main config under deploy/nginx maps to deploy/nginx/...', () => {
     const result = readTree({
-      'deploy/nginx/nginx.conf': 'http {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/conf.d/*.conf;\n    include /etc/nginx/sites-enabled/*;\n}\n',
+      'deploy/nginx/nginx.conf':
+        'http {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/conf.d/*.conf;\n    include /etc/nginx/sites-enabled/*;\n}\n',
       'deploy/nginx/mime.types': 'types { text/html html; }\n',
       'deploy/nginx/conf.d/b.conf': 'server { listen 81; }\n',
       'deploy/nginx/conf.d/a.conf': 'server { listen 80; }\n',
@@ -214,9 +227,7 @@ describe('absolute include paths are mapped onto the tree', () => {
       'deploy/site/conf.d/site.conf': 'server { listen 80; }\n',
     });
     const main = result.roots.find((r) => r.kind === 'main')!;
-    expect(includedFiles(main.directives)).toEqual([
-      { include: 'deploy/nginx/nginx.conf:2 /opt/site/conf.d/*.conf', files: ['deploy/site/conf.d/site.conf'] },
-    ]);
+    expect(includedFiles(main.directives)).toEqual([{ include: 'deploy/nginx/nginx.conf:2 /opt/site/conf.d/*.conf', files: ['deploy/site/conf.d/site.conf'] }]);
   });
 
   const mapped: MemoryTree = {
@@ -224,8 +235,7 @@ describe('absolute include paths are mapped onto the tree', () => {
     'ops/web/extra/headers.inc': 'add_header X-From ops;\n',
     'nginx/extra/headers.inc': 'add_header X-From suffix-match;\n',
   };
-  const headerFrom = (result: NginxReadResult) =>
-    flatten(result.roots[0].directives).filter((line) => line.includes('add_header'));
+  const headerFrom = (result: NginxReadResult) => flatten(result.roots[0].directives).filter((line) => line.includes('add_header'));
 
   test('without a mapping the suffix heuristic picks nginx/extra', () => {
     expect(headerFrom(readTree(mapped))).toEqual(['server | nginx/extra/headers.inc:1 add_header X-From suffix-match']);
@@ -249,11 +259,14 @@ describe('absolute include paths are mapped onto the tree', () => {
   });
 
   test('files outside the linted tree are never read, even when they exist on the machine', () => {
-    const disk = memoryFileSystem({
-      'etc/nginx/conf.d/machine.conf': 'server { listen 1; }\n',
-      'etc/nginx/machine.inc': 'gzip on;\n',
-      'tree/nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n    include /etc/nginx/machine.inc;\n}\n',
-    }, '/');
+    const disk = memoryFileSystem(
+      {
+        'etc/nginx/conf.d/machine.conf': 'server { listen 1; }\n',
+        'etc/nginx/machine.inc': 'gzip on;\n',
+        'tree/nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n    include /etc/nginx/machine.inc;\n}\n',
+      },
+      '/',
+    );
     const touched: string[] = [];
     const spy: FileSystem = {
       ...disk,
@@ -308,10 +321,7 @@ describe('files shipped with nginx and missing files', () => {
         '',
       ].join('\n'),
     });
-    expect(readerFindings(findings)).toEqual([
-      'include-missing warning nginx.conf:14:17',
-      'include-missing warning nginx.conf:15:32',
-    ]);
+    expect(readerFindings(findings)).toEqual(['include-missing warning nginx.conf:14:17', 'include-missing warning nginx.conf:15:32']);
   });
 });
 
@@ -328,10 +338,14 @@ describe('include cycles end with a finding', () => {
   });
 
   test('a file that includes itself', () => {
-    expect(readerFindings(lint({
-      'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
-      'conf.d/self.conf': 'server {\n    listen 80;\n}\ninclude conf.d/*.conf;\n',
-    }))).toEqual(['include-cycle error conf.d/self.conf:4:9']);
+    expect(
+      readerFindings(
+        lint({
+          'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
+          'conf.d/self.conf': 'server {\n    listen 80;\n}\ninclude conf.d/*.conf;\n',
+        }),
+      ),
+    ).toEqual(['include-cycle error conf.d/self.conf:4:9']);
   });
 
   test('every conf.d file including conf.d/*.conf: each include closes a cycle, and the run ends', () => {
@@ -341,7 +355,12 @@ describe('include cycles end with a finding', () => {
     // stop following includes rather than hang, and the cycles already explain why.
     const findings = lint(tree).filter((f) => f.ruleId.startsWith('include-'));
     expect(findings.every((f) => f.message.startsWith('Include cycle'))).toBe(true);
-    expect(readerFindings(findings)).toEqual(Object.keys(tree).filter((f) => f.startsWith('conf.d/')).sort().map((f) => `include-cycle error ${f}:1:9`));
+    expect(readerFindings(findings)).toEqual(
+      Object.keys(tree)
+        .filter((f) => f.startsWith('conf.d/'))
+        .sort()
+        .map((f) => `include-cycle error ${f}:1:9`),
+    );
   }, 20000);
 });
 
@@ -368,14 +387,22 @@ describe('symlinks on a real disk', () => {
   const lintDisk = (root: string) => lintSync({ paths: ['.'], cwd: root, config: {} }).report;
 
   test('a symlink back to nginx.conf inside conf.d is an include cycle, reported once', () => {
-    const root = make('link-cycle', { 'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n', 'conf.d/app.conf': 'server { listen 80; }\n' }, { 'conf.d/loop.conf': '../nginx.conf' });
+    const root = make(
+      'link-cycle',
+      { 'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n', 'conf.d/app.conf': 'server { listen 80; }\n' },
+      { 'conf.d/loop.conf': '../nginx.conf' },
+    );
     const report = lintDisk(root);
     expect(readerFindings(report.findings)).toEqual(['include-cycle error nginx.conf:3:13']);
     expect(report.files).toEqual(['conf.d/app.conf', 'nginx.conf']);
   });
 
   test('a symlink that points at itself is one read-error (a note, as any dangling link), not a hang', () => {
-    const root = make('self-link', { 'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n', 'conf.d/app.conf': 'server { listen 80; }\n' }, { 'conf.d/self.conf': 'self.conf' });
+    const root = make(
+      'self-link',
+      { 'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n', 'conf.d/app.conf': 'server { listen 80; }\n' },
+      { 'conf.d/self.conf': 'self.conf' },
+    );
     const report = lintDisk(root);
     expect(readerFindings(report.findings)).toEqual(['read-error info conf.d/self.conf:1:1']);
     expect(report.findings.find((f) => f.ruleId === 'read-error')!.message).toContain('symbolic link');

@@ -65,7 +65,7 @@ jicofo {
 }
 `;
 
-describe('other servers\' files with nginx-like names are not read', () => {
+describe("other servers' files with nginx-like names are not read", () => {
   test.each([
     ['FreeRADIUS', 'raddb/sites-enabled/default', FREERADIUS],
     ['ISC dhcpd', 'dhcp/dhcpd.conf', DHCPD],
@@ -81,7 +81,12 @@ describe('other servers\' files with nginx-like names are not read', () => {
   });
 
   test('a file named on the command line is read as nginx whatever it looks like', () => {
-    const report = lintSync({ paths: ['raddb/sites-enabled/default'], cwd: '/tree', fs: memoryFileSystem({ 'raddb/sites-enabled/default': FREERADIUS }, '/tree'), config: {} }).report;
+    const report = lintSync({
+      paths: ['raddb/sites-enabled/default'],
+      cwd: '/tree',
+      fs: memoryFileSystem({ 'raddb/sites-enabled/default': FREERADIUS }, '/tree'),
+      config: {},
+    }).report;
     expect(report.files).toEqual(['raddb/sites-enabled/default']);
     expect(report.findings.length).toBeGreaterThan(0);
   });
@@ -126,7 +131,7 @@ describe('readsLikeNginx', () => {
 });
 
 describe('a glob include lands only on nginx files', () => {
-  test('supervisor\'s conf.d under an nginx glob is skipped; the nginx file beside it is read', () => {
+  test("supervisor's conf.d under an nginx glob is skipped; the nginx file beside it is read", () => {
     const report = lint({
       'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
       'conf.d/app.conf': 'server {\n    listen 80;\n    proxy_passs http://app;\n}\n',

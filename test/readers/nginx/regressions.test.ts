@@ -10,7 +10,9 @@ const parse = (text: string) => parseNginx(new SourceText('t.conf', text));
 const at = (span: { start: { line: number; column: number }; end: { line: number; column: number } }) =>
   `${span.start.line}:${span.start.column}-${span.end.line}:${span.end.column}`;
 const syntax = (text: string) =>
-  parse(text).diagnostics.filter((d) => d.ruleId === 'nginx-syntax').map((d) => [d.message, at(d.primary)]);
+  parse(text)
+    .diagnostics.filter((d) => d.ruleId === 'nginx-syntax')
+    .map((d) => [d.message, at(d.primary)]);
 
 describe('a "{" inside a block read by a module handler (map, geo, types, split_clients, charset_map)', () => {
   // ngx_conf_parse: when cf->handler is set, NGX_CONF_BLOCK_START is `unexpected "{"`.
@@ -113,7 +115,13 @@ describe('a glob that matches a directory (found with test/servers/nginx.test.ts
   const read = () => {
     const fs = memoryFileSystem(tree, '/tree');
     const walked = walk(['/tree'], fs);
-    return readNginxTree(walked.files, { fs, treeFiles: walked.files, lintRoots: ['/tree'], includeMappings: [], displayPath: (p) => p.slice('/tree/'.length) });
+    return readNginxTree(walked.files, {
+      fs,
+      treeFiles: walked.files,
+      lintRoots: ['/tree'],
+      includeMappings: [],
+      displayPath: (p) => p.slice('/tree/'.length),
+    });
   };
   const files = (nodes: ExpandedDirective[], out = new Set<string>()): Set<string> => {
     for (const node of nodes) {
@@ -125,13 +133,15 @@ describe('a glob that matches a directory (found with test/servers/nginx.test.ts
 
   test('is a read-error on the include argument', () => {
     const found = read().diagnostics.map((d) => [d.ruleId, d.primary.file, at(d.primary), d.message, d.help]);
-    expect(found).toEqual([[
-      'read-error',
-      'nginx.conf',
-      '3:13-3:28',
-      'Include "sites-enabled/*" matches the directory "sites-enabled/old"',
-      'nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern',
-    ]]);
+    expect(found).toEqual([
+      [
+        'read-error',
+        'nginx.conf',
+        '3:13-3:28',
+        'Include "sites-enabled/*" matches the directory "sites-enabled/old"',
+        'nginx reads every match as a file and refuses to start (nginx -t 1.22.1: pread() failed (21: Is a directory)); move the directory or narrow the pattern',
+      ],
+    ]);
   });
 
   test('the file beside it is still included, and nothing below the directory', () => {

@@ -16,7 +16,7 @@ function lint(tree: MemoryTree) {
 const describeFindings = (findings: Finding[]) =>
   findings.map((f) => `${f.ruleId} ${f.severity} ${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`);
 
-describe('a real problem in a template is reported at the template\'s line', () => {
+describe("a real problem in a template is reported at the template's line", () => {
   const site = [
     'upstream app {', //                                     1
     '    server 127.0.0.1:{{ app_port }};', //              2
@@ -48,7 +48,8 @@ describe('a real problem in a template is reported at the template\'s line', () 
 
   test('an upstream no backend listens on is found through a template', () => {
     const result = lint({
-      'deploy/nginx.conf.j2': 'events {}\nhttp {\n    server {\n        listen {{ port }};\n        location / {\n            proxy_pass http://127.0.0.1:9000;\n        }\n    }\n}\n',
+      'deploy/nginx.conf.j2':
+        'events {}\nhttp {\n    server {\n        listen {{ port }};\n        location / {\n            proxy_pass http://127.0.0.1:9000;\n        }\n    }\n}\n',
       'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\n',
     });
     // `proxy_pass` is on line 6; its argument starts at column 24.
@@ -94,7 +95,7 @@ describe('what a tag writes is unknown', () => {
     expect(describeFindings(findings)).toEqual(['nginx-duplicate-directive error templates/app.conf.j2:6:5']);
   });
 
-  test('a module directive the template writes only on a condition is the rendering\'s to decide; a typo is reported either way', () => {
+  test("a module directive the template writes only on a condition is the rendering's to decide; a typo is reported either way", () => {
     const findings = lint({
       'templates/nginx/site-conf.j2': [
         'server {', //                                                      1
@@ -117,7 +118,8 @@ describe('what a tag writes is unknown', () => {
 
   test('an envsubst template of the official nginx image reads, its variables unknown', () => {
     const result = lint({
-      'templates/default.conf.template': 'server {\n    listen ${NGINX_PORT};\n    proxy_read_timeout ${PROXY_TIMEOUT};\n    location / {\n        proxy_pass http://${BACKEND_HOST}:8000;\n    }\n}\n',
+      'templates/default.conf.template':
+        'server {\n    listen ${NGINX_PORT};\n    proxy_read_timeout ${PROXY_TIMEOUT};\n    location / {\n        proxy_pass http://${BACKEND_HOST}:8000;\n    }\n}\n',
     });
     expect(result.report.files).toContain('templates/default.conf.template');
     expect(describeFindings(result.report.findings)).toEqual([]);
@@ -149,7 +151,9 @@ describe('branches that each open a block', () => {
   });
 
   test('the same in Go text/template', () => {
-    const findings = lint({ 'nginx.tmpl': site.replace('{% if tls %}', '{{ if .TLS }}').replace('{% else %}', '{{ else }}').replace('{% endif %}', '{{ end }}') }).report.findings;
+    const findings = lint({
+      'nginx.tmpl': site.replace('{% if tls %}', '{{ if .TLS }}').replace('{% else %}', '{{ else }}').replace('{% endif %}', '{{ end }}'),
+    }).report.findings;
     expect(describeFindings(findings)).toEqual(['nginx-unknown-directive error nginx.tmpl:8:5']);
   });
 });

@@ -78,8 +78,21 @@ describe('values and spans built on demand', () => {
 
   test('the helpers accept directives built elsewhere (ingress-nginx annotations)', () => {
     const span = (offset: number) => ({ file: 'x', start: { line: 1, column: offset + 1, offset }, end: { line: 1, column: offset + 3, offset: offset + 2 } });
-    const built: NginxDirective = { name: 'proxy_read_timeout', nameSpan: span(0), args: [{ value: '30s', quoted: false, span: span(3) }], span: span(9), file: 'x' };
-    expect([argCountOf(built), argValueOf(built, 0), argValueOf(built, 1), opensBlock(built), directiveEndOffset(built), lastTokenEndOffset(built)]).toEqual([1, '30s', undefined, false, 11, 5]);
+    const built: NginxDirective = {
+      name: 'proxy_read_timeout',
+      nameSpan: span(0),
+      args: [{ value: '30s', quoted: false, span: span(3) }],
+      span: span(9),
+      file: 'x',
+    };
+    expect([argCountOf(built), argValueOf(built, 0), argValueOf(built, 1), opensBlock(built), directiveEndOffset(built), lastTokenEndOffset(built)]).toEqual([
+      1,
+      '30s',
+      undefined,
+      false,
+      11,
+      5,
+    ]);
   });
 
   test('a large file grows its offset tables and keeps every position exact', () => {
@@ -88,7 +101,13 @@ describe('values and spans built on demand', () => {
     expect(directives).toHaveLength(30_000);
     for (const i of [0, 1, 9_999, 29_999]) {
       const d = directives[i];
-      expect([d.name, d.args[0].value, d.args[1].value, d.args[1].span.start.line, d.args[1].span.start.column]).toEqual([`d${i % 7}`, `v${i}`, `w${i}`, i + 1, lines[i].indexOf(' w') + 2]);
+      expect([d.name, d.args[0].value, d.args[1].value, d.args[1].span.start.line, d.args[1].span.start.column]).toEqual([
+        `d${i % 7}`,
+        `v${i}`,
+        `w${i}`,
+        i + 1,
+        lines[i].indexOf(' w') + 2,
+      ]);
     }
   });
 });

@@ -101,7 +101,9 @@ describe('values from the files', () => {
   });
 
   test('a value Spring cannot bind is undetermined (Spring Boot does not start)', () => {
-    const [backend] = springBoot({ [`${RESOURCES}/application.properties`]: 'spring.servlet.multipart.max-file-size=10mb\nserver.tomcat.keep-alive-timeout=20 s\n' });
+    const [backend] = springBoot({
+      [`${RESOURCES}/application.properties`]: 'spring.servlet.multipart.max-file-size=10mb\nserver.tomcat.keep-alive-timeout=20 s\n',
+    });
     expect(backend.settings.get('spring.servlet.multipart.max-file-size')?.value).toBeUndefined();
     expect(setting(backend, 'keepAliveTimeout')?.value).toBeUndefined();
   });
@@ -174,9 +176,7 @@ describe('locations and precedence', () => {
     });
     expect(backend.listeners[0].address).toMatchObject({ port: 2222 });
     expect(setting(backend, 'acceptCount')?.value).toBe(20);
-    expect(backend.files).toEqual([
-      `${RESOURCES}/application.yml`, `${RESOURCES}/application.properties`, `${RESOURCES}/config/application.properties`,
-    ]);
+    expect(backend.files).toEqual([`${RESOURCES}/application.yml`, `${RESOURCES}/application.properties`, `${RESOURCES}/config/application.properties`]);
   });
 
   test('one application per project directory; test resources make no backend', () => {
@@ -185,18 +185,23 @@ describe('locations and precedence', () => {
       [`b/${RESOURCES.slice(4)}/application.properties`]: 'server.port=8082\n',
       'b/src/test/resources/application.properties': 'server.port=0\n',
     });
-    expect(backends.map((b) => [b.name, b.listeners[0].address.kind === 'tcp' && b.listeners[0].address.port])).toEqual([['a', 8081], ['b', 8082]]);
+    expect(backends.map((b) => [b.name, b.listeners[0].address.kind === 'tcp' && b.listeners[0].address.port])).toEqual([
+      ['a', 8081],
+      ['b', 8082],
+    ]);
   });
 });
 
 describe('which applications are Spring Boot', () => {
   test('Quarkus and Micronaut read the same file names: no backend', () => {
-    expect(springBoot({
-      [`q/${RESOURCES.slice(4)}/application.properties`]: 'quarkus.http.port=8081\n',
-      [`m/${RESOURCES.slice(4)}/application.yml`]: 'micronaut:\n  server:\n    port: 8082\n',
-      'h/pom.xml': '<project><dependencies><dependency><groupId>io.helidon.webserver</groupId></dependency></dependencies></project>',
-      [`h/${RESOURCES.slice(4)}/application.yaml`]: 'server:\n  port: 8083\n',
-    })).toEqual([]);
+    expect(
+      springBoot({
+        [`q/${RESOURCES.slice(4)}/application.properties`]: 'quarkus.http.port=8081\n',
+        [`m/${RESOURCES.slice(4)}/application.yml`]: 'micronaut:\n  server:\n    port: 8082\n',
+        'h/pom.xml': '<project><dependencies><dependency><groupId>io.helidon.webserver</groupId></dependency></dependencies></project>',
+        [`h/${RESOURCES.slice(4)}/application.yaml`]: 'server:\n  port: 8083\n',
+      }),
+    ).toEqual([]);
   });
 
   test('a build file that uses Spring Boot is enough, whatever the keys', () => {
@@ -211,7 +216,8 @@ describe('which applications are Spring Boot', () => {
 describe('profiles', () => {
   test('no profile activated: the default profile, plus one backend per profile that changes a server setting', () => {
     const backends = springBoot({
-      [`${RESOURCES}/application.yml`]: 'server:\n  port: 8080\n---\nspring:\n  config:\n    activate:\n      on-profile: prod\nserver:\n  tomcat:\n    keep-alive-timeout: 5s\n',
+      [`${RESOURCES}/application.yml`]:
+        'server:\n  port: 8080\n---\nspring:\n  config:\n    activate:\n      on-profile: prod\nserver:\n  tomcat:\n    keep-alive-timeout: 5s\n',
       [`${RESOURCES}/application-dev.properties`]: 'server.port=8081\n',
       [`${RESOURCES}/application-local.properties`]: 'logging.level.root=DEBUG\n',
     });
@@ -275,37 +281,54 @@ describe('the process that runs the application', () => {
     treeFiles: Object.keys(tree).map((path) => `/tree/${path}`),
     lintRoots: ['/tree'],
   });
-  const tree = { [`${RESOURCES}/application.properties`]: 'server.port=8080\nserver.tomcat.keep-alive-timeout=20s\n', 'app/application-prod.properties': 'server.port=7000\n' };
+  const tree = {
+    [`${RESOURCES}/application.properties`]: 'server.port=8080\nserver.tomcat.keep-alive-timeout=20s\n',
+    'app/application-prod.properties': 'server.port=7000\n',
+  };
   const files = Object.keys(tree).map((path) => `/tree/${path}`);
 
   test('--server.port after the jar wins over SERVER_PORT, which wins over the files', () => {
-    const { backends } = readSpringBoot(files, [
-      launch('app/Dockerfile', 'java', ['java', '-Dserver.tomcat.keep-alive-timeout=30s', '-jar', 'app.jar', '--server.port=9000'], { SERVER_PORT: '9100' }),
-    ], context(tree));
+    const { backends } = readSpringBoot(
+      files,
+      [launch('app/Dockerfile', 'java', ['java', '-Dserver.tomcat.keep-alive-timeout=30s', '-jar', 'app.jar', '--server.port=9000'], { SERVER_PORT: '9100' })],
+      context(tree),
+    );
     expect(backends[0].listeners[0].address).toMatchObject({ port: 9000 });
     expect(backends[0].connector.settings.get('keepAliveTimeout')?.value).toBe(30000);
     expect(backends[0].launchedBy?.map((l) => l.file)).toEqual(['app/Dockerfile']);
   });
 
   test('SPRING_PROFILES_ACTIVE from a compose file above the application', () => {
-    const { backends } = readSpringBoot(files, [launch('compose.yaml', 'java', ['java', '-jar', 'app.jar'], { SPRING_PROFILES_ACTIVE: 'prod' })], context(tree));
+    const { backends } = readSpringBoot(
+      files,
+      [launch('compose.yaml', 'java', ['java', '-jar', 'app.jar'], { SPRING_PROFILES_ACTIVE: 'prod' })],
+      context(tree),
+    );
     expect(backends.map((b) => b.profiles)).toEqual([['prod']]);
     expect(backends[0].listeners[0].address).toMatchObject({ port: 7000 });
   });
 
   test('a launch elsewhere in the tree, or one that runs something else, does not apply', () => {
-    const { backends } = readSpringBoot(files, [
-      launch('other/Dockerfile', 'java', ['java', '-jar', 'x.jar', '--server.port=1'], {}),
-      launch('app/Procfile', 'gunicorn', ['gunicorn', 'app:app'], { PORT: '5' }),
-    ], context(tree));
+    const { backends } = readSpringBoot(
+      files,
+      [
+        launch('other/Dockerfile', 'java', ['java', '-jar', 'x.jar', '--server.port=1'], {}),
+        launch('app/Procfile', 'gunicorn', ['gunicorn', 'app:app'], { PORT: '5' }),
+      ],
+      context(tree),
+    );
     expect(backends[0].listeners[0].address).toMatchObject({ port: 8080 });
   });
 
   test('two launches that disagree leave the value undetermined', () => {
-    const { backends } = readSpringBoot(files, [
-      launch('app/Dockerfile', 'java', ['java', '-jar', 'app.jar'], { SERVER_PORT: '9001' }),
-      launch('app/deploy.service', 'java', ['java', '-jar', 'app.jar'], { SERVER_PORT: '9002' }),
-    ], context(tree));
+    const { backends } = readSpringBoot(
+      files,
+      [
+        launch('app/Dockerfile', 'java', ['java', '-jar', 'app.jar'], { SERVER_PORT: '9001' }),
+        launch('app/deploy.service', 'java', ['java', '-jar', 'app.jar'], { SERVER_PORT: '9002' }),
+      ],
+      context(tree),
+    );
     expect(backends[0].listeners[0].address.kind).toBe('other');
   });
 });
@@ -319,7 +342,7 @@ describe('reader findings and queries', () => {
     expect(syntax[0].primary.start.line).toBe(4);
   });
 
-  test('connectorsServingPort finds Spring Boot\'s connector too', () => {
+  test("connectorsServingPort finds Spring Boot's connector too", () => {
     const { model } = read({ [`${RESOURCES}/application.properties`]: 'server.port=8085\nserver.tomcat.keep-alive-timeout=7s\n' });
     const [served] = connectorsServingPort(model, 8085);
     expect(served.backend.kind).toBe('spring-boot');

@@ -23,7 +23,7 @@ function launchOf(deployment: Deployment, program: string): Launch {
 const unit = '[Service]\nUser=www-data\nExecStart=/usr/bin/gunicorn app:app\n';
 
 describe('open-file limit of a systemd service', () => {
-  test('without LimitNOFILE=: systemd\'s default 1024 soft, 524288 hard', () => {
+  test("without LimitNOFILE=: systemd's default 1024 soft, 524288 hard", () => {
     const deployment = deploymentOf({ 'app.service': unit });
     const limit = nofileFor(deployment, launchOf(deployment, 'gunicorn'));
     expect(limit.soft.value).toBe(1024);
@@ -31,7 +31,7 @@ describe('open-file limit of a systemd service', () => {
     expect(limit.soft.source).toMatchObject({ kind: 'default', reference: expect.stringContaining('DefaultLimitNOFILE') });
   });
 
-  test('limits.conf for the service\'s user does not apply (pam_limits is for login sessions)', () => {
+  test("limits.conf for the service's user does not apply (pam_limits is for login sessions)", () => {
     const deployment = deploymentOf({ 'app.service': unit, 'etc/security/limits.conf': 'www-data - nofile 65535\n' });
     expect(nofileFor(deployment, launchOf(deployment, 'gunicorn')).soft.value).toBe(1024);
   });
@@ -68,7 +68,7 @@ describe('open-file limit in a container', () => {
     expect(limit.soft.source).toMatchObject({ kind: 'default', reference: '.cfglint.json environment.nofile' });
   });
 
-  test('the ulimits of another compose file\'s service of the same name do not apply', () => {
+  test("the ulimits of another compose file's service of the same name do not apply", () => {
     const deployment = deploymentOf({
       'docker-compose.yml': compose,
       'other/docker-compose.yml': 'services:\n  web:\n    image: x\n    ulimits:\n      nofile: 99999\n',
@@ -80,7 +80,7 @@ describe('open-file limit in a container', () => {
 describe('somaxconn', () => {
   const sysctl = { 'etc/sysctl.d/90-net.conf': 'net.core.somaxconn = 1024\n' };
 
-  test('a host process gets the host\'s sysctl', () => {
+  test("a host process gets the host's sysctl", () => {
     const deployment = deploymentOf({ ...sysctl, 'app.service': unit });
     const setting = somaxconnFor(deployment, launchOf(deployment, 'gunicorn'));
     expect(setting.value).toBe(1024);
@@ -132,7 +132,7 @@ describe('open-file limit of nginx workers', () => {
     expect(limit.soft.source.kind === 'file' && limit.soft.source.span.file).toBe('nginx/nginx.conf');
   });
 
-  test('without it, the master\'s: a drop-in for nginx.service', () => {
+  test("without it, the master's: a drop-in for nginx.service", () => {
     const deployment = deploymentOf({ 'nginx/nginx.conf': nginx, 'etc/systemd/system/nginx.service.d/limits.conf': '[Service]\nLimitNOFILE=8192\n' });
     expect(nginxWorkerNofile(deployment).soft.value).toBe(8192);
   });

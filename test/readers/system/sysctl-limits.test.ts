@@ -3,7 +3,8 @@ import type { Setting } from '../../../src/source/setting';
 import { at, describeDiagnostic, readTreeOf } from '../launch/read-tree';
 
 /** `file:line:column-line:column` of a setting read from a file. */
-const fileSpan = (setting: Setting<number> | undefined) => (setting?.source.kind === 'file' ? `${setting.source.span.file}:${at(setting.source.span)}` : 'none');
+const fileSpan = (setting: Setting<number> | undefined) =>
+  setting?.source.kind === 'file' ? `${setting.source.span.file}:${at(setting.source.span)}` : 'none';
 
 describe('net.core.somaxconn from sysctl.d and sysctl.conf', () => {
   const dropIns = {
@@ -30,7 +31,10 @@ describe('net.core.somaxconn from sysctl.d and sysctl.conf', () => {
   });
 
   test('the name of a same-named file in /etc wins even when /usr/lib sorts later in the tree', () => {
-    const { limits } = readTreeOf({ 'etc/sysctl.d/50-default.conf': 'net.core.somaxconn=4096\n', 'usr/lib/sysctl.d/50-default.conf': 'net.core.somaxconn = 128\n' });
+    const { limits } = readTreeOf({
+      'etc/sysctl.d/50-default.conf': 'net.core.somaxconn=4096\n',
+      'usr/lib/sysctl.d/50-default.conf': 'net.core.somaxconn = 128\n',
+    });
     expect(limits[0].setting.value).toBe(4096);
   });
 

@@ -43,7 +43,17 @@ describe('parseHcl', () => {
   });
 
   test('calls, conditionals, templates, splats, indexes and for expressions are opaque', () => {
-    for (const text of ['coalesce(var.a, 80)', 'var.a ? 1 : 2', '"http-${var.port}"', 'aws_lb.x[*].arn', 'aws_lb.x[0].arn', '[for s in var.l : upper(s)]', '{ for k, v in var.m : k => v if v != null }', '(1 + 2) * 3', '!var.x']) {
+    for (const text of [
+      'coalesce(var.a, 80)',
+      'var.a ? 1 : 2',
+      '"http-${var.port}"',
+      'aws_lb.x[*].arn',
+      'aws_lb.x[0].arn',
+      '[for s in var.l : upper(s)]',
+      '{ for k, v in var.m : k => v if v != null }',
+      '(1 + 2) * 3',
+      '!var.x',
+    ]) {
       const value = valueOf(text);
       expect([text, value.kind]).toEqual([text, 'other']);
       expect(value.range).toEqual({ start: 4, end: 4 + text.length });

@@ -39,7 +39,11 @@ describe('Terraform reader', () => {
     expect(resources.balancers.map((b) => b.id)).toEqual(['aws_lb.web']);
     expect(resources.balancers[0].idleTimeout).toMatchObject({ known: true, value: 300, span: { file: 'infra/main.tf', start: { line: 3, column: 18 } } });
     const group = resources.targetGroups[0];
-    expect(group.port).toMatchObject({ known: true, value: 8080, via: { what: 'the default of variable "app_port"', span: { file: 'infra/variables.tf', start: { line: 2, column: 13 } } } });
+    expect(group.port).toMatchObject({
+      known: true,
+      value: 8080,
+      via: { what: 'the default of variable "app_port"', span: { file: 'infra/variables.tf', start: { line: 2, column: 13 } } },
+    });
     expect(group.healthCheck.path).toMatchObject({ known: true, value: '/healthz', span: { start: { line: 10, column: 15 } } });
     expect(group.healthCheck.matcher).toMatchObject({ value: '200-299' });
     expect(resources.listeners[0]).toMatchObject({ balancer: 'aws_lb.web', targetGroups: ['aws_lb_target_group.app'] });
@@ -51,7 +55,8 @@ describe('Terraform reader', () => {
 
   test('unknown values say why: no default, a local, a function, a module passing the variable', () => {
     const { resources } = read({
-      'modules/alb/main.tf': 'resource "aws_lb" "a" {\n  idle_timeout = var.idle\n}\nresource "aws_lb_target_group" "t" {\n  port = local.port\n  protocol = coalesce(var.proto, "HTTP")\n}\n',
+      'modules/alb/main.tf':
+        'resource "aws_lb" "a" {\n  idle_timeout = var.idle\n}\nresource "aws_lb_target_group" "t" {\n  port = local.port\n  protocol = coalesce(var.proto, "HTTP")\n}\n',
       'modules/alb/variables.tf': 'variable "idle" {\n  default = 60\n}\nvariable "proto" {}\n',
       'env/main.tf': 'module "alb" {\n  source = "../modules/alb"\n  idle   = 400\n}\n',
     });
@@ -61,7 +66,10 @@ describe('Terraform reader', () => {
   });
 
   test('a classic ELB: listeners and the PROTOCOL:PORT/PATH health check', () => {
-    const { resources, balancers } = read({ 'elb.tf': 'resource "aws_elb" "front" {\n  listener {\n    lb_port = 80\n    lb_protocol = "http"\n    instance_port = 8000\n    instance_protocol = "http"\n  }\n  health_check {\n    target = "HTTP:8000/ping"\n    interval = 30\n  }\n}\n' });
+    const { resources, balancers } = read({
+      'elb.tf':
+        'resource "aws_elb" "front" {\n  listener {\n    lb_port = 80\n    lb_protocol = "http"\n    instance_port = 8000\n    instance_protocol = "http"\n  }\n  health_check {\n    target = "HTTP:8000/ping"\n    interval = 30\n  }\n}\n',
+    });
     const elb = resources.balancers[0];
     expect(elb.classic).toBe(true);
     expect(elb.classicListeners[0].instancePort).toMatchObject({ value: 8000 });
@@ -70,29 +78,31 @@ describe('Terraform reader', () => {
   });
 
   test('legacy aws_alb names, 0.11 interpolation, attachments with their own port, dynamic health checks', () => {
-    const { resources, balancers } = read({ 'lb.tf': [
-      'resource "aws_alb" "main" {}',
-      'resource "aws_alb_target_group" "app" {',
-      '  port = "80"',
-      '  dynamic "health_check" {',
-      '    for_each = var.checks',
-      '    content {',
-      '      path = health_check.value.path',
-      '    }',
-      '  }',
-      '}',
-      'resource "aws_alb_listener" "front" {',
-      '  load_balancer_arn = "${aws_alb.main.id}"',
-      '  default_action {',
-      '    target_group_arn = "${aws_alb_target_group.app.id}"',
-      '  }',
-      '}',
-      'resource "aws_lb_target_group_attachment" "one" {',
-      '  target_group_arn = aws_alb_target_group.app.arn',
-      '  port = 8081',
-      '}',
-      '',
-    ].join('\n') });
+    const { resources, balancers } = read({
+      'lb.tf': [
+        'resource "aws_alb" "main" {}',
+        'resource "aws_alb_target_group" "app" {',
+        '  port = "80"',
+        '  dynamic "health_check" {',
+        '    for_each = var.checks',
+        '    content {',
+        '      path = health_check.value.path',
+        '    }',
+        '  }',
+        '}',
+        'resource "aws_alb_listener" "front" {',
+        '  load_balancer_arn = "${aws_alb.main.id}"',
+        '  default_action {',
+        '    target_group_arn = "${aws_alb_target_group.app.id}"',
+        '  }',
+        '}',
+        'resource "aws_lb_target_group_attachment" "one" {',
+        '  target_group_arn = aws_alb_target_group.app.arn',
+        '  port = 8081',
+        '}',
+        '',
+      ].join('\n'),
+    });
     expect(resources.targetGroups[0].healthCheck.path).toMatchObject({ known: false, reason: 'written by a dynamic "health_check" block' });
     expect(balancers[0].targetGroups[0].ports.map((p) => p.known && p.value)).toEqual([8081]);
   });
@@ -104,13 +114,18 @@ describe('Terraform reader', () => {
   });
 
   test('syntax errors are terraform-syntax findings with positions; the file adds nothing', () => {
-    const findings = lintTree({ name: 'broken', tree: {
-      'a.tf': 'resource "aws_lb" "x" {\n  idle_timeout =\n}\n',
-      'b.tf': '{\n  "resource": {}\n}\n',
-      'c.tf.json': '# HCL here\nresource "aws_lb" "y" {}\n',
-      'd.tf.json': '{ "resource": ',
-    } });
-    const syntax = findings.filter((f) => f.ruleId === 'terraform-syntax').map((f) => [f.primary.file, f.primary.start.line, f.primary.start.column, f.severity]);
+    const findings = lintTree({
+      name: 'broken',
+      tree: {
+        'a.tf': 'resource "aws_lb" "x" {\n  idle_timeout =\n}\n',
+        'b.tf': '{\n  "resource": {}\n}\n',
+        'c.tf.json': '# HCL here\nresource "aws_lb" "y" {}\n',
+        'd.tf.json': '{ "resource": ',
+      },
+    });
+    const syntax = findings
+      .filter((f) => f.ruleId === 'terraform-syntax')
+      .map((f) => [f.primary.file, f.primary.start.line, f.primary.start.column, f.severity]);
     expect(syntax).toEqual([
       ['a.tf', 2, 17, 'error'],
       ['b.tf', 1, 1, 'error'],

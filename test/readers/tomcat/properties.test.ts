@@ -11,7 +11,11 @@ const entries = (text: string) => parseProperties(text).entries.map((e) => [e.ke
 describe('parseProperties', () => {
   test('key=value, key: value, key value, blanks around the separator', () => {
     expect(entries('a=1\nb: 2\nc 3\nd   =   4\n  e\t:\tfive six\n')).toEqual([
-      ['a', '1'], ['b', '2'], ['c', '3'], ['d', '4'], ['e', 'five six'],
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+      ['d', '4'],
+      ['e', 'five six'],
     ]);
   });
 
@@ -25,10 +29,13 @@ describe('parseProperties', () => {
     expect(parsed.entries.map((e) => [e.key, e.value])).toEqual([['x', '1 # not a comment']]);
   });
 
-  test('a backslash at the end continues the line; the next line\'s leading blanks go', () => {
+  test("a backslash at the end continues the line; the next line's leading blanks go", () => {
     const text = 'list = a,\\\n       b,\\\r\n   c\nnext=1\n';
     const parsed = parseProperties(text);
-    expect(parsed.entries.map((e) => [e.key, e.value])).toEqual([['list', 'a,b,c'], ['next', '1']]);
+    expect(parsed.entries.map((e) => [e.key, e.value])).toEqual([
+      ['list', 'a,b,c'],
+      ['next', '1'],
+    ]);
     const source = new SourceText('x', text);
     const list = parsed.entries[0];
     expect(source.pos(list.valueStart)).toMatchObject({ line: 1, column: 8 });
@@ -36,7 +43,10 @@ describe('parseProperties', () => {
   });
 
   test('an even number of backslashes does not continue', () => {
-    expect(entries('a=x\\\\\nb=2\n')).toEqual([['a', 'x\\'], ['b', '2']]);
+    expect(entries('a=x\\\\\nb=2\n')).toEqual([
+      ['a', 'x\\'],
+      ['b', '2'],
+    ]);
   });
 
   test('escapes in keys and values, \\uXXXX', () => {
@@ -58,7 +68,10 @@ describe('parseProperties', () => {
   test('Spring Boot documents: #--- and !--- on their own line split the file', () => {
     const parsed = parseProperties('a=1\n#---\nspring.config.activate.on-profile=prod\na=2\n!---\nb=3\n#--- not a separator\n', { documents: true });
     expect(parsed.entries.map((e) => [e.key, e.value, e.document])).toEqual([
-      ['a', '1', 0], ['spring.config.activate.on-profile', 'prod', 1], ['a', '2', 1], ['b', '3', 2],
+      ['a', '1', 0],
+      ['spring.config.activate.on-profile', 'prod', 1],
+      ['a', '2', 1],
+      ['b', '3', 2],
     ]);
     expect(parsed.comments.map((c) => c.text)).toEqual(['--- not a separator']);
   });

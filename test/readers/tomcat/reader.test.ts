@@ -26,7 +26,9 @@ const where = (connector: TomcatConnector, name: Parameters<TomcatConnector['set
 
 describe('HTTP connector of the stock server.xml', () => {
   const backend = tomcat({
-    'conf/server.xml': serverXml('    <Connector port="8080" protocol="HTTP/1.1"\n               connectionTimeout="20000"\n               redirectPort="8443" />\n'),
+    'conf/server.xml': serverXml(
+      '    <Connector port="8080" protocol="HTTP/1.1"\n               connectionTimeout="20000"\n               redirectPort="8443" />\n',
+    ),
   });
   const [connector] = backend.connectors;
 
@@ -86,7 +88,9 @@ describe('connector attributes', () => {
 
   test('no limit: -1 timeouts and counts are Infinity, 0 keepAliveTimeout too', () => {
     const [a, b] = tomcat({
-      'server.xml': serverXml('    <Connector port="8080" connectionTimeout="-1" maxKeepAliveRequests="-1" maxConnections="-1" maxPostSize="-1"/>\n    <Connector port="8081" keepAliveTimeout="0" maxKeepAliveRequests="0"/>\n'),
+      'server.xml': serverXml(
+        '    <Connector port="8080" connectionTimeout="-1" maxKeepAliveRequests="-1" maxConnections="-1" maxPostSize="-1"/>\n    <Connector port="8081" keepAliveTimeout="0" maxKeepAliveRequests="0"/>\n',
+      ),
     }).connectors;
     expect(value(a, 'connectionTimeout')).toBe(Infinity);
     expect(value(a, 'keepAliveTimeout')).toBe(Infinity);
@@ -104,7 +108,9 @@ describe('connector attributes', () => {
   });
 
   test('text Tomcat cannot convert keeps the default (Tomcat: "failed to set property")', () => {
-    const [connector] = tomcat({ 'server.xml': serverXml('    <Connector port="8080" connectionTimeout="20000" keepAliveTimeout="20s" acceptCount="0" maxThreads=" 50"/>\n') }).connectors;
+    const [connector] = tomcat({
+      'server.xml': serverXml('    <Connector port="8080" connectionTimeout="20000" keepAliveTimeout="20s" acceptCount="0" maxThreads=" 50"/>\n'),
+    }).connectors;
     expect(value(connector, 'keepAliveTimeout')).toBe(20000);
     const source = connector.settings.get('keepAliveTimeout')!.source;
     expect(source.kind === 'default' && source.note).toContain('"20s" is not an integer');
@@ -114,7 +120,9 @@ describe('connector attributes', () => {
   });
 
   test('booleans are Boolean.valueOf: only "true", in any case, is true', () => {
-    const [a, b] = tomcat({ 'server.xml': serverXml('    <Connector port="8443" SSLEnabled="TRUE"/>\n    <Connector port="8444" SSLEnabled="yes"/>\n') }).connectors;
+    const [a, b] = tomcat({
+      'server.xml': serverXml('    <Connector port="8443" SSLEnabled="TRUE"/>\n    <Connector port="8444" SSLEnabled="yes"/>\n'),
+    }).connectors;
     expect(a.protocol).toBe('https');
     expect(value(a, 'scheme')).toBe('https');
     expect(value(a, 'secure')).toBe(true);
@@ -123,17 +131,22 @@ describe('connector attributes', () => {
 
   test('protocols by name and class', () => {
     const connectors = tomcat({
-      'server.xml': serverXml([
-        '    <Connector port="1" protocol="org.apache.coyote.http11.Http11NioProtocol"/>',
-        '    <Connector port="2" protocol="org.apache.coyote.http11.Http11Nio2Protocol" SSLEnabled="true"/>',
-        '    <Connector port="3" protocol="org.apache.coyote.ajp.AjpNioProtocol" secretRequired="false"/>',
-        '    <Connector port="4" protocol="AJP/1.3" secretRequired="false"/>',
-        '',
-      ].join('\n')),
+      'server.xml': serverXml(
+        [
+          '    <Connector port="1" protocol="org.apache.coyote.http11.Http11NioProtocol"/>',
+          '    <Connector port="2" protocol="org.apache.coyote.http11.Http11Nio2Protocol" SSLEnabled="true"/>',
+          '    <Connector port="3" protocol="org.apache.coyote.ajp.AjpNioProtocol" secretRequired="false"/>',
+          '    <Connector port="4" protocol="AJP/1.3" secretRequired="false"/>',
+          '',
+        ].join('\n'),
+      ),
     }).connectors;
     expect(connectors.map((c) => c.protocol)).toEqual(['http', 'https', 'ajp', 'ajp']);
     expect(connectors.map((c) => c.protocolName)).toEqual([
-      'org.apache.coyote.http11.Http11NioProtocol', 'org.apache.coyote.http11.Http11Nio2Protocol', 'org.apache.coyote.ajp.AjpNioProtocol', 'AJP/1.3',
+      'org.apache.coyote.http11.Http11NioProtocol',
+      'org.apache.coyote.http11.Http11Nio2Protocol',
+      'org.apache.coyote.ajp.AjpNioProtocol',
+      'AJP/1.3',
     ]);
   });
 
@@ -158,7 +171,9 @@ describe('connector attributes', () => {
 
   test('maxThreads of the referenced <Executor>', () => {
     const backend = tomcat({
-      'server.xml': serverXml('    <Executor name="pool" maxThreads="150"/>\n    <Connector executor="pool" port="8080" maxThreads="999"/>\n    <Connector executor="missing" port="8081" maxThreads="50"/>\n'),
+      'server.xml': serverXml(
+        '    <Executor name="pool" maxThreads="150"/>\n    <Connector executor="pool" port="8080" maxThreads="999"/>\n    <Connector executor="missing" port="8081" maxThreads="50"/>\n',
+      ),
     });
     const [shared, own] = backend.connectors;
     expect(shared.executor?.name).toBe('pool');
@@ -170,7 +185,11 @@ describe('connector attributes', () => {
   });
 
   test('maxHttpRequestHeaderSize overrides maxHttpHeaderSize for requests', () => {
-    const [a, b] = tomcat({ 'server.xml': serverXml('    <Connector port="1" maxHttpHeaderSize="16384"/>\n    <Connector port="2" maxHttpHeaderSize="16384" maxHttpRequestHeaderSize="4096"/>\n') }).connectors;
+    const [a, b] = tomcat({
+      'server.xml': serverXml(
+        '    <Connector port="1" maxHttpHeaderSize="16384"/>\n    <Connector port="2" maxHttpHeaderSize="16384" maxHttpRequestHeaderSize="4096"/>\n',
+      ),
+    }).connectors;
     expect(value(a, 'maxHttpRequestHeaderSize')).toBe(16384);
     expect(value(b, 'maxHttpRequestHeaderSize')).toBe(4096);
   });
@@ -272,8 +291,8 @@ describe('Tomcat version from the tree', () => {
 
   test('requiredSecret is the secret on Tomcat 9, ignored on Tomcat 11', () => {
     const connector = '    <Connector port="8009" protocol="AJP/1.3" requiredSecret="s"/>\n';
-    const nine = tomcat({ 'Dockerfile': 'FROM tomcat:9.0\n', 'server.xml': serverXml(connector) });
-    const eleven = tomcat({ 'Dockerfile': 'FROM tomcat:11.0.2-jre21\n', 'server.xml': serverXml(connector) });
+    const nine = tomcat({ Dockerfile: 'FROM tomcat:9.0\n', 'server.xml': serverXml(connector) });
+    const eleven = tomcat({ Dockerfile: 'FROM tomcat:11.0.2-jre21\n', 'server.xml': serverXml(connector) });
     expect(value(nine.connectors[0], 'secret')).toBe('s');
     expect(eleven.connectors[0].settings.has('secret')).toBe(false);
   });
@@ -297,7 +316,8 @@ describe('findings of the reader', () => {
   });
 
   test('a suppression written with "--" still works, but the file is no longer XML Tomcat accepts', () => {
-    const connector = '    <!-- cfglint-disable-next-line tomcat-ajp-secret -- the proxy is on this host -->\n    <Connector port="8009" protocol="AJP/1.3"/>\n';
+    const connector =
+      '    <!-- cfglint-disable-next-line tomcat-ajp-secret -- the proxy is on this host -->\n    <Connector port="8009" protocol="AJP/1.3"/>\n';
     const findings = lintTree({ name: 'x', tree: { 'server.xml': serverXml(connector) } });
     expect(findings.map((f) => `${f.ruleId} ${f.primary.start.line}:${f.primary.start.column}`)).toEqual(['xml-syntax 4:54']);
   });

@@ -147,7 +147,9 @@ describe('readXml: errors Xerces stops at', () => {
   test('thousands of elements never closed: the message names the outermost ten', () => {
     const text = `<Server>${'<Service>'.repeat(5000)}`;
     const never = readXml(text).problems.find((p) => /never closed/.test(p.message));
-    expect(never?.message).toBe(`XML document structures must start and end within the same entity: <Server>, ${Array(9).fill('<Service>').join(', ')} and 4991 more are never closed`);
+    expect(never?.message).toBe(
+      `XML document structures must start and end within the same entity: <Server>, ${Array(9).fill('<Service>').join(', ')} and 4991 more are never closed`,
+    );
   });
 
   test('an "&" later in the file does not belong to an earlier attribute or text', () => {
@@ -195,17 +197,21 @@ describe('readXml: entities are never expanded', () => {
     expect(find(document.roots, 'Connector')).toHaveLength(1);
   });
 
-  test('a "billion laughs" DOCTYPE is read at once and its values are undetermined', () => {
-    const levels = ['<!ENTITY l0 "ha">'];
-    for (let i = 1; i <= 9; i++) levels.push(`<!ENTITY l${i} "${`&l${i - 1};`.repeat(10)}">`);
-    const text = `<!DOCTYPE Server [${levels.join('')}]>\n<Server><Service><Connector port="8080" secret="&l9;"/></Service></Server>`;
-    // Expanding it would build 10^9 characters; reading it at once leaves the hang guard idle.
-    const document = readXml(text);
-    const [connector] = find(document.roots, 'Connector');
-    const secret = connector.attributes.find((a) => a.name === 'secret')!;
-    expect(secret.raw).toBe('&l9;');
-    expect(decodeAttribute(secret.raw)).toBeUndefined();
-  }, HANG_GUARD_MS);
+  test(
+    'a "billion laughs" DOCTYPE is read at once and its values are undetermined',
+    () => {
+      const levels = ['<!ENTITY l0 "ha">'];
+      for (let i = 1; i <= 9; i++) levels.push(`<!ENTITY l${i} "${`&l${i - 1};`.repeat(10)}">`);
+      const text = `<!DOCTYPE Server [${levels.join('')}]>\n<Server><Service><Connector port="8080" secret="&l9;"/></Service></Server>`;
+      // Expanding it would build 10^9 characters; reading it at once leaves the hang guard idle.
+      const document = readXml(text);
+      const [connector] = find(document.roots, 'Connector');
+      const secret = connector.attributes.find((a) => a.name === 'secret')!;
+      expect(secret.raw).toBe('&l9;');
+      expect(decodeAttribute(secret.raw)).toBeUndefined();
+    },
+    HANG_GUARD_MS,
+  );
 });
 
 describe('decodeAttribute', () => {

@@ -1,4 +1,5 @@
-import type { Backend } from '../../../src/model/backend';import type { Listener } from '../../../src/readers/backend';
+import type { Backend } from '../../../src/model/backend';
+import type { Listener } from '../../../src/readers/backend';
 import type { UvicornBackend } from '../../../src/readers/uvicorn/uvicorn-backend';
 import { readDiskTree } from '../../disk-tree';
 
@@ -31,7 +32,7 @@ describe('uvicorn command lines', () => {
     expect(listener.keepAlive.kind === 'idleTimeout' && listener.keepAlive.maxRequests).toBeUndefined();
   });
 
-  test('--port in a Dockerfile: the listener points at the port\'s value', () => {
+  test("--port in a Dockerfile: the listener points at the port's value", () => {
     // CMD ["uvicorn", "app:app", "--port", "8000"]: the quoted "8000" starts at column 38.
     const backend = only({ Dockerfile: 'FROM python:3.12-slim\nCMD ["uvicorn", "app:app", "--port", "8000"]\n' });
     expect(backend.listeners[0].option).toBe('--port');

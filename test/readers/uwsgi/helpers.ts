@@ -50,7 +50,18 @@ function show(entry: UwsgiOptionEntry): string {
  * A launch whose command is written on `line` of `file` as the words joined by one space,
  * starting at column 1 (so each word's span can be computed by hand in the tests).
  */
-export function launchOf(words: string[], options: { file?: string; line?: number; kind?: LaunchKind; env?: Record<string, string>; stopSignal?: string; stopSignalSpan?: Span; workingDirectory?: string } = {}): Launch {
+export function launchOf(
+  words: string[],
+  options: {
+    file?: string;
+    line?: number;
+    kind?: LaunchKind;
+    env?: Record<string, string>;
+    stopSignal?: string;
+    stopSignalSpan?: Span;
+    workingDirectory?: string;
+  } = {},
+): Launch {
   const file = options.file ?? 'Dockerfile';
   const line = options.line ?? 1;
   let column = 1;

@@ -23,7 +23,8 @@ describe('option table', () => {
   });
 
   test('options that switch the master on', () => {
-    for (const name of ['touch-reload', 'cheaper', 'stats', 'attach-daemon', 'logger']) expect([name, uwsgiOptionSpec(name)?.impliesMaster]).toEqual([name, true]);
+    for (const name of ['touch-reload', 'cheaper', 'stats', 'attach-daemon', 'logger'])
+      expect([name, uwsgiOptionSpec(name)?.impliesMaster]).toEqual([name, true]);
     expect(uwsgiOptionSpec('processes')?.impliesMaster).toBe(false);
   });
 

@@ -41,16 +41,7 @@ describe('the option list', () => {
     const { backend } = only({
       'app.ini': '[uwsgi]\nref = %(foo)/x %(later) %(undefined)\nfoo = bar\nlater = L%(foo)\nset = x=1\nset-ph = y=2\nz = %(x)%(y)\n',
     });
-    expect(listing(backend)).toEqual([
-      'ref = bar/x Lbar %(undefined)',
-      'foo = bar',
-      'later = Lbar',
-      'set = x=1',
-      'x = 1',
-      'set-ph = y=2',
-      'y = 2',
-      'z = 12',
-    ]);
+    expect(listing(backend)).toEqual(['ref = bar/x Lbar %(undefined)', 'foo = bar', 'later = Lbar', 'set = x=1', 'x = 1', 'set-ph = y=2', 'y = 2', 'z = 12']);
     expect([...backend.placeholderNames].sort()).toEqual(['foo', 'later', 'undefined', 'x', 'y']);
   });
 
@@ -161,7 +152,16 @@ describe('settings and listeners', () => {
         '',
       ].join('\n'),
     });
-    expect(backend.listeners.map((l) => [l.option, l.address, l.protocol, l.keepAlive.kind, l.keepAlive.kind === 'idleTimeout' ? l.keepAlive.timeout.value : undefined, at(l.span)])).toEqual([
+    expect(
+      backend.listeners.map((l) => [
+        l.option,
+        l.address,
+        l.protocol,
+        l.keepAlive.kind,
+        l.keepAlive.kind === 'idleTimeout' ? l.keepAlive.timeout.value : undefined,
+        at(l.span),
+      ]),
+    ).toEqual([
       ['socket', { kind: 'tcp', host: '0.0.0.0', port: 3031 }, 'uwsgi', 'closesAfterResponse', undefined, '2:10-2:15'],
       ['uwsgi-socket', { kind: 'unix', path: '/run/app.sock' }, 'uwsgi', 'closesAfterResponse', undefined, '3:16-3:29'],
       ['http-socket', { kind: 'tcp', host: '127.0.0.1', port: 8000 }, 'http', 'closesAfterResponse', undefined, '4:15-4:29'],
@@ -174,7 +174,9 @@ describe('settings and listeners', () => {
 
   test('socket-protocol changes what plain sockets speak; the HTTP router keeps connections with http-keepalive', () => {
     const { backend } = only({ 'app.ini': '[uwsgi]\nsocket = :3031\nsocket-protocol = http\nhttp = :80\nhttp-keepalive = 5\nhttp-timeout = 20\n' });
-    expect(backend.listeners.map((l) => [l.option, l.protocol, l.keepAlive.kind, l.keepAlive.kind === 'idleTimeout' ? l.keepAlive.timeout.value : undefined])).toEqual([
+    expect(
+      backend.listeners.map((l) => [l.option, l.protocol, l.keepAlive.kind, l.keepAlive.kind === 'idleTimeout' ? l.keepAlive.timeout.value : undefined]),
+    ).toEqual([
       ['socket', 'http', 'closesAfterResponse', undefined],
       ['http', 'http', 'idleTimeout', 5000],
     ]);
@@ -249,7 +251,9 @@ describe('command lines', () => {
   });
 
   test('an ini named by its server path is found by its name in the tree; the file read by the launch is not read again alone', () => {
-    const read = readUwsgiTree({ 'deploy/uwsgi.ini': ini, 'docs/example.ini': '[uwsgi]\nsocket = :1\n' }, [launchOf(['uwsgi', '--ini', '/etc/uwsgi/uwsgi.ini', '--die-on-term'])]);
+    const read = readUwsgiTree({ 'deploy/uwsgi.ini': ini, 'docs/example.ini': '[uwsgi]\nsocket = :1\n' }, [
+      launchOf(['uwsgi', '--ini', '/etc/uwsgi/uwsgi.ini', '--die-on-term']),
+    ]);
     expect(read.backends.map((b) => [b.file, b.launch ? 'launch' : 'alone'])).toEqual([
       ['deploy/uwsgi.ini', 'launch'],
       ['docs/example.ini', 'alone'],
@@ -266,7 +270,9 @@ describe('command lines', () => {
   });
 
   test('the working directory of the launch places a relative --ini', () => {
-    const read = readUwsgiTree({ 'a/conf/uwsgi.ini': ini, 'b/uwsgi.ini': ini }, [launchOf(['uwsgi', '--ini', 'conf/uwsgi.ini'], { workingDirectory: '/srv/a' })]);
+    const read = readUwsgiTree({ 'a/conf/uwsgi.ini': ini, 'b/uwsgi.ini': ini }, [
+      launchOf(['uwsgi', '--ini', 'conf/uwsgi.ini'], { workingDirectory: '/srv/a' }),
+    ]);
     expect(read.backends.find((b) => b.launch)!.iniFiles).toEqual(['a/conf/uwsgi.ini']);
   });
 

@@ -11,7 +11,10 @@ import { baseMagicTable, fillMagicTable, substituteMagic, UNKNOWN } from '../../
 import { SourceText } from '../../../src/source/text';
 import type { Span } from '../../../src/source/span';
 
-const noMagic = new Map([['%', '%'], ['(', '%(']]);
+const noMagic = new Map([
+  ['%', '%'],
+  ['(', '%('],
+]);
 const lines = (text: string, section = 'uwsgi') => scanIni(substituteMagic(text, noMagic), section).lines.map((line) => [line.key, line.value]);
 
 describe('ini lines', () => {
@@ -39,7 +42,10 @@ describe('ini lines', () => {
 
   test('only the section asked for; a header loses its last character whatever it is', () => {
     const text = 'socket = :1\n[app]\nsocket = :2\n[uwsgi]\nsocket = :3\n[uwsgi] ; main\nsocket = :4\n[uwsgi]\nsocket = :5\n';
-    expect(lines(text)).toEqual([['socket', ':3'], ['socket', ':5']]);
+    expect(lines(text)).toEqual([
+      ['socket', ':3'],
+      ['socket', ':5'],
+    ]);
     expect(lines(text, 'app')).toEqual([['socket', ':2']]);
     // `[uwsgi] ; main` names the section "uwsgi] ; mai".
     expect(lines(text, 'uwsgi] ; mai')).toEqual([['socket', ':4']]);
@@ -52,11 +58,20 @@ describe('ini lines', () => {
   });
 
   test('a NUL ends what uWSGI sees of a line', () => {
-    expect(lines('[uwsgi]\nsocket = :1\0junk\nmaster = true')).toEqual([['socket', ':1'], ['master', 'true']]);
+    expect(lines('[uwsgi]\nsocket = :1\0junk\nmaster = true')).toEqual([
+      ['socket', ':1'],
+      ['master', 'true'],
+    ]);
   });
 
   test('a NUL or an = on a later line belongs to that line only', () => {
-    expect(lines('[uwsgi]\nmaster\nsocket = :1\nlazy\nx\0=y\nenable-threads\n')).toEqual([['master', ''], ['socket', ':1'], ['lazy', ''], ['x', ''], ['enable-threads', '']]);
+    expect(lines('[uwsgi]\nmaster\nsocket = :1\nlazy\nx\0=y\nenable-threads\n')).toEqual([
+      ['master', ''],
+      ['socket', ':1'],
+      ['lazy', ''],
+      ['x', ''],
+      ['enable-threads', ''],
+    ]);
   });
 
   test('lines without a NUL or an = in a 4 MB file: each found once, in order', () => {
@@ -83,7 +98,9 @@ describe('magic variables', () => {
 
   test('file values: %d with its trailing slash, %n, %e, %s, %p, %c, %0.., %o, %x; uppercase from the first file', () => {
     const text = '%d|%n|%e|%s|%p|%c|%0|%1|%2|%o|%x|%D|%N|%h|%k';
-    expect(substituteMagic(text, table).text).toBe('/srv/app/conf/|app|ini|app.ini|/srv/app/conf/app.ini|conf|srv|app|conf|conf/app.ini||/srv/app/conf/|app|web1|4');
+    expect(substituteMagic(text, table).text).toBe(
+      '/srv/app/conf/|app|ini|app.ini|/srv/app/conf/app.ini|conf|srv|app|conf|conf/app.ini||/srv/app/conf/|app|web1|4',
+    );
   });
 
   test('%% is %, %( stays for placeholders, any other letter vanishes, a final % vanishes', () => {
@@ -163,7 +180,11 @@ describe('command line (getopt_long)', () => {
   const args = (...words: string[]) => {
     let offset = 0;
     return words.map((value) => {
-      const span: Span = { file: 'cmd', start: { line: 1, column: offset + 1, offset }, end: { line: 1, column: offset + 1 + value.length, offset: offset + value.length } };
+      const span: Span = {
+        file: 'cmd',
+        start: { line: 1, column: offset + 1, offset },
+        end: { line: 1, column: offset + 1 + value.length, offset: offset + value.length },
+      };
       offset += value.length + 1;
       return { value, span };
     });

@@ -26,7 +26,10 @@ export class Executor {
   /** Functions defined in the module → the names they declare `global`. */
   private readonly globalsOf = new Map<string, string[]>();
 
-  constructor(private readonly module: PythonModule, private readonly text: string) {}
+  constructor(
+    private readonly module: PythonModule,
+    private readonly text: string,
+  ) {}
 
   run(script: SyntaxNode) {
     this.block(children(script), undefined);
@@ -44,8 +47,14 @@ export class Executor {
 
   private bindUnknown(name: SyntaxNode, kind: BindingKind, reason: string, conditional: boolean, valueNode: SyntaxNode = name) {
     this.bind({
-      name: this.slice(name), kind, nameFrom: name.from, nameTo: name.to, valueFrom: valueNode.from, valueTo: valueNode.to,
-      value: { known: false, reason }, conditional,
+      name: this.slice(name),
+      kind,
+      nameFrom: name.from,
+      nameTo: name.to,
+      valueFrom: valueNode.from,
+      valueTo: valueNode.to,
+      value: { known: false, reason },
+      conditional,
     });
   }
 
@@ -128,7 +137,16 @@ export class Executor {
       : decorated
         ? { known: false, reason: 'a decorated definition' }
         : { known: true, value: { type: kind === 'def' ? 'function' : 'class' }, from: node.from, to: node.to };
-    this.bind({ name: this.slice(name), kind, nameFrom: name.from, nameTo: name.to, valueFrom: node.from, valueTo: node.to, value, conditional: inside !== undefined });
+    this.bind({
+      name: this.slice(name),
+      kind,
+      nameFrom: name.from,
+      nameTo: name.to,
+      valueFrom: node.from,
+      valueTo: node.to,
+      value,
+      conditional: inside !== undefined,
+    });
     if (kind === 'def') this.globalsOf.set(this.slice(name), declaredGlobals(node, this.text));
   }
 
@@ -157,7 +175,13 @@ export class Executor {
   private dynamic(node: SyntaxNode, what: string) {
     this.module.dynamicAfter = { from: node.from, to: node.to, what };
     for (const [name, binding] of this.env) {
-      this.env.set(name, { ...binding, kind: 'dynamic', value: { known: false, reason: `possibly rebound by ${what}` }, valueFrom: node.from, valueTo: node.to });
+      this.env.set(name, {
+        ...binding,
+        kind: 'dynamic',
+        value: { known: false, reason: `possibly rebound by ${what}` },
+        valueFrom: node.from,
+        valueTo: node.to,
+      });
     }
   }
 
@@ -173,24 +197,49 @@ export class Executor {
     const value = this.evaluateSequence(valueNodes);
     const valueFrom = valueNodes[0]?.from ?? node.to;
     const valueTo = valueNodes[valueNodes.length - 1]?.to ?? node.to;
-    for (const targets of segments) this.assignTargets(targets.filter((t) => t.name !== ','), value, valueFrom, valueTo, inside, 'assign');
+    for (const targets of segments)
+      this.assignTargets(
+        targets.filter((t) => t.name !== ','),
+        value,
+        valueFrom,
+        valueTo,
+        inside,
+        'assign',
+      );
   }
 
   private assignTargets(targets: SyntaxNode[], value: PyEvaluated, valueFrom: number, valueTo: number, inside: string | undefined, kind: BindingKind) {
     if (targets.length === 1 && targets[0].name === 'VariableName') {
       const target = targets[0];
       const bound: PyEvaluated = inside ? { known: false, reason: `assigned inside ${inside}` } : value;
-      this.bind({ name: this.slice(target), kind, nameFrom: target.from, nameTo: target.to, valueFrom, valueTo, value: bound, conditional: inside !== undefined });
+      this.bind({
+        name: this.slice(target),
+        kind,
+        nameFrom: target.from,
+        nameTo: target.to,
+        valueFrom,
+        valueTo,
+        value: bound,
+        conditional: inside !== undefined,
+      });
       return;
     }
     if (targets.length === 1 && ['TupleExpression', 'ArrayExpression', 'ParenthesizedExpression'].includes(targets[0].name)) {
-      this.assignTargets(children(targets[0]).filter((t) => ![',', '(', ')', '[', ']'].includes(t.name)), value, valueFrom, valueTo, inside, kind);
+      this.assignTargets(
+        children(targets[0]).filter((t) => ![',', '(', ')', '[', ']'].includes(t.name)),
+        value,
+        valueFrom,
+        valueTo,
+        inside,
+        kind,
+      );
       return;
     }
     if (targets.length > 1) {
       const items = value.known && (value.value.type === 'tuple' || value.value.type === 'list') ? value.value.items : undefined;
       targets.forEach((target, i) => {
-        const item: PyEvaluated = items && items.length === targets.length ? items[i] : { known: false, reason: 'unpacked from a value that is not known item by item' };
+        const item: PyEvaluated =
+          items && items.length === targets.length ? items[i] : { known: false, reason: 'unpacked from a value that is not known item by item' };
         this.assignTargets([target], item, item.known ? item.from : valueFrom, item.known ? item.to : valueTo, inside, kind);
       });
       return;
@@ -220,7 +269,10 @@ export class Executor {
     const current = this.lookup(this.slice(target));
     const right = this.evaluateSequence(valueNodes);
     const op = this.slice(parts[opIndex]).slice(0, -1);
-    const value = current.known && right.known ? binary(current, op, right, node.from, node.to) : { known: false as const, reason: 'an augmented assignment of an unknown value' };
+    const value =
+      current.known && right.known
+        ? binary(current, op, right, node.from, node.to)
+        : { known: false as const, reason: 'an augmented assignment of an unknown value' };
     const valueFrom = valueNodes[0]?.from ?? node.to;
     this.assignTargets([target], value, valueFrom, valueNodes[valueNodes.length - 1]?.to ?? node.to, inside, 'augmented');
   }

@@ -8,7 +8,8 @@ export function collectLoads(script: SyntaxNode, text: string, loaded: Set<strin
   const visit = (node: SyntaxNode, scopes: Set<string>[]) => {
     if (node.name === 'FunctionDefinition' || node.name === 'LambdaExpression' || node.name === 'ClassDefinition') {
       const own = localNames(node, text);
-      for (const child of children(node)) visit(child, child.name === 'Body' || child.name === 'ParamList' || node.name === 'LambdaExpression' ? [...scopes, own] : scopes);
+      for (const child of children(node))
+        visit(child, child.name === 'Body' || child.name === 'ParamList' || node.name === 'LambdaExpression' ? [...scopes, own] : scopes);
       return;
     }
     if (node.name === 'VariableName' && isLoad(node, slice)) {
@@ -95,4 +96,3 @@ function isAfterLastAssignOp(node: SyntaxNode): boolean {
   // An annotation-only statement (`x: int`) binds nothing, and `x` is not read either.
   return node.prevSibling !== null;
 }
-

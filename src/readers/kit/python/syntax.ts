@@ -16,7 +16,8 @@ export function lezerErrors(tree: Tree, text: string): PySyntaxProblem[] {
       let message: string;
       const lineStart = text.lastIndexOf('\n', node.from - 1) + 1;
       if (found.includes('\u0000')) message = 'source code cannot contain null bytes';
-      else if (found === '' && /^[ \t\f]*$/.test(text.slice(lineStart, node.from)) && /^[ \t\f]+\S/.test(text.slice(lineStart, lineStart + 200))) message = 'unexpected indent';
+      else if (found === '' && /^[ \t\f]*$/.test(text.slice(lineStart, node.from)) && /^[ \t\f]+\S/.test(text.slice(lineStart, lineStart + 200)))
+        message = 'unexpected indent';
       else if (found !== '') message = `invalid syntax: unexpected "${shorten(found)}"`;
       else if (node.from >= text.trimEnd().length) message = 'invalid syntax: unexpected end of file';
       else message = `invalid syntax before "${shorten(text.slice(node.from).trimStart().split(/\s/)[0])}"`;
@@ -59,7 +60,8 @@ export function python3Problems(tree: Tree, text: string): PySyntaxProblem[] {
           if (raw === '<>') add(node.from, node.to, 'invalid syntax: "<>" is Python 2 (use "!=")');
           break;
         case 'Number':
-          if (/^0[0-9_]*$/.test(raw) && /[1-9]/.test(raw)) add(node.from, node.to, 'leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers');
+          if (/^0[0-9_]*$/.test(raw) && /[1-9]/.test(raw))
+            add(node.from, node.to, 'leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers');
           break;
         case 'String':
         case 'FormatString': {

@@ -24,7 +24,11 @@ export function declaredGlobals(definition: SyntaxNode, text: string): string[] 
     for (const child of children(node)) {
       if (child.name === 'FunctionDefinition' || child.name === 'ClassDefinition' || child.name === 'LambdaExpression') continue;
       if (child.name === 'ScopeStatement' && text.slice(child.from, child.to).startsWith('global')) {
-        names.push(...children(child).filter((c) => c.name === 'VariableName').map((c) => text.slice(c.from, c.to)));
+        names.push(
+          ...children(child)
+            .filter((c) => c.name === 'VariableName')
+            .map((c) => text.slice(c.from, c.to)),
+        );
       }
       visit(child);
     }

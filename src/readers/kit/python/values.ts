@@ -143,23 +143,34 @@ export function binary(a: PyKnown, op: string, b: PyKnown, from: number, to: num
     const ints = x.type === 'int' && y.type === 'int';
     const type = ints ? 'int' : 'float';
     switch (op) {
-      case '+': return result({ type, value: x.value + y.value });
-      case '-': return result({ type, value: x.value - y.value });
-      case '*': return result({ type, value: x.value * y.value });
-      case '/': return y.value === 0 ? unknown('a division by zero') : result({ type: 'float', value: x.value / y.value });
-      case '//': return y.value === 0 ? unknown('a division by zero') : result({ type, value: Math.floor(x.value / y.value) });
-      case '%': return y.value === 0 ? unknown('a division by zero') : result({ type, value: x.value - y.value * Math.floor(x.value / y.value) });
+      case '+':
+        return result({ type, value: x.value + y.value });
+      case '-':
+        return result({ type, value: x.value - y.value });
+      case '*':
+        return result({ type, value: x.value * y.value });
+      case '/':
+        return y.value === 0 ? unknown('a division by zero') : result({ type: 'float', value: x.value / y.value });
+      case '//':
+        return y.value === 0 ? unknown('a division by zero') : result({ type, value: Math.floor(x.value / y.value) });
+      case '%':
+        return y.value === 0 ? unknown('a division by zero') : result({ type, value: x.value - y.value * Math.floor(x.value / y.value) });
       case '**':
         if (ints && y.value < 0) return x.value === 0 ? unknown('a division by zero') : result({ type: 'float', value: x.value ** y.value });
         return result({ type, value: x.value ** y.value });
     }
     if (ints && Math.abs(x.value) <= 0x7fffffff && Math.abs(y.value) <= 0x7fffffff) {
       switch (op) {
-        case '|': return result({ type: 'int', value: x.value | y.value });
-        case '&': return result({ type: 'int', value: x.value & y.value });
-        case '^': return result({ type: 'int', value: x.value ^ y.value });
-        case '<<': return y.value < 0 || y.value > 31 ? unknown('a shift this reader does not compute') : result({ type: 'int', value: x.value * 2 ** y.value });
-        case '>>': return y.value < 0 ? unknown('a negative shift') : result({ type: 'int', value: Math.floor(x.value / 2 ** y.value) });
+        case '|':
+          return result({ type: 'int', value: x.value | y.value });
+        case '&':
+          return result({ type: 'int', value: x.value & y.value });
+        case '^':
+          return result({ type: 'int', value: x.value ^ y.value });
+        case '<<':
+          return y.value < 0 || y.value > 31 ? unknown('a shift this reader does not compute') : result({ type: 'int', value: x.value * 2 ** y.value });
+        case '>>':
+          return y.value < 0 ? unknown('a negative shift') : result({ type: 'int', value: Math.floor(x.value / 2 ** y.value) });
       }
     }
     return unknown(`"${op}" is not evaluated`);
@@ -184,4 +195,3 @@ export function binary(a: PyKnown, op: string, b: PyKnown, from: number, to: num
   // `"%s:%s" % (host, port)` and the like are formatting, not arithmetic.
   return unknown(`"${op}" between a ${av.type} and a ${bv.type}`);
 }
-

@@ -511,6 +511,37 @@ describe('saying what was read', () => {
     ]);
   });
 
+  test('a file holding only `server { … }` named on the command line is http content, not the main context', () => {
+    const SITE = [
+      'server {',
+      '    listen 80;',
+      '    server_name example.com;',
+      '    add_header X-Frame-Options DENY;',
+      '    location / {',
+      '        proxy_pass http://127.0.0.1:8000;',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    // `worker_processes` belongs to the main context: inside the location it is on line 6, after 8 spaces.
+    const MISPLACED = 'server {\n    server_name example.com;\n    location / {\n        root /srv/www;\n\n        worker_processes 2;\n    }\n}\n';
+    // A `server` whose content only stream allows (proxy_pass without a location) is a stream server.
+    const TCP = 'server {\n    listen 12345;\n    proxy_pass 10.0.0.1:5432;\n}\n';
+    const dir = tree('server-only', { 'site.conf': SITE, 'nginx.conf': SITE, 'misplaced.conf': MISPLACED, 'tcp.conf': TCP });
+    for (const name of ['site.conf', 'nginx.conf', 'tcp.conf']) {
+      const run = cfglint(['--format', 'json', name], { cwd: dir });
+      expect({ name, status: run.status, stderr: run.stderr }).toEqual({ name, status: 0, stderr: '' });
+      expect((JSON.parse(run.stdout) as { files: string[]; findings: unknown[] }).findings).toEqual([]);
+    }
+    // The snippet is still checked: a main-level directive in its location is reported as nginx would.
+    const run = cfglint(['--format', 'json', 'misplaced.conf'], { cwd: dir });
+    expect(run.status).toBe(1);
+    const findings = (JSON.parse(run.stdout) as { findings: { ruleId: string; message: string; primary: { start: { line: number; column: number } } }[] })
+      .findings;
+    expect(findings.map((f) => [f.ruleId, f.primary.start.line, f.primary.start.column])).toEqual([['nginx-directive-context', 6, 9]]);
+    expect(findings[0].message).toBe('"worker_processes" is not allowed in location');
+  });
+
   test('a named file is read or refused in one line; a tree with only a README exits 2', () => {
     const dir = tree('named', { 'config/gunicorn/prod.py': GTHREAD, 'docs/README.md': '# app\n', 'docs/notes.py': 'print(1)\n' });
     const prod = cfglint(['config/gunicorn/prod.py'], { cwd: dir });

@@ -2,8 +2,9 @@ import { defineRule, FindingDraft } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { nginxWorkerNofile } from '../src/model/limits';
-import type { NginxBlock, NginxHttpScope } from '../src/model/nginx';
+import type { NginxBlock, NginxHttpScope, UpstreamPass } from '../src/model/nginx';
 import type { Setting } from '../src/source/setting';
+import type { Span } from '../src/source/span';
 
 const ID = 'worker-connections-nofile';
 
@@ -23,6 +24,11 @@ export const rule = defineRule({
       exceedsWorkerRlimit: {
         message: 'worker_connections {{connections}} is above worker_rlimit_nofile {{limit}} ({{where}})',
         help: 'the workers run out of descriptors under load with "accept4() failed (24: Too many open files)"; raise worker_rlimit_nofile to {{suggestion}} (twice worker_connections when proxying) or lower worker_connections',
+      },
+      proxiedExceedsLimit: {
+        message:
+          'worker_connections {{connections}} can hold {{needed}} descriptors in a proxying nginx, above the open-file limit of the nginx workers, {{limit}} ({{where}})',
+        help: 'this nginx proxies ({{pass}}): worker_connections counts the client and the upstream side of each proxied request, and a request body or a response that outgrows its buffers goes to a temporary file, one descriptor more each, so {{connections}} connections can hold {{needed}} descriptors; past {{limit}} the workers fail under load with "socket() failed (24: Too many open files) while connecting to upstream" or "open() ... failed (24: Too many open files)" on a temporary file; {{fix}}',
       },
     },
   },
@@ -45,8 +51,9 @@ function judge(model: Deployment, scope: NginxHttpScope, main: NginxBlock): Find
   if (!entry || !arg || !/^\d+$/.test(arg.value)) return undefined;
   const connections = Number(arg.value);
   const limit = nginxWorkerNofile(model, scope).soft;
-  if (typeof limit.value !== 'number' || !(connections > limit.value)) return undefined;
+  if (typeof limit.value !== 'number') return undefined;
   const own = limit.name === 'worker_rlimit_nofile';
+  if (!(connections > limit.value)) return judgeProxied(model, main, connections, limit, own, arg.span);
   return {
     ...(own ? { messageId: 'exceedsWorkerRlimit' } : { messageId: 'exceedsProcessLimit' }),
     data: {
@@ -60,6 +67,44 @@ function judge(model: Deployment, scope: NginxHttpScope, main: NginxBlock): Find
     related: limit.source.kind === 'file' ? [{ span: limit.source.span, label: `the workers' open-file limit is ${limit.value} here` }] : [],
     modelPath: `${main.path}>events>worker_connections`,
   };
+}
+
+/**
+ * An nginx that proxies needs up to twice worker_connections: a proxied request takes two of its
+ * connections (client and upstream) and may hold two temporary files besides (request body and
+ * response past their buffers). Only http passes count: a stream proxy has no temporary files.
+ */
+function judgeProxied(model: Deployment, main: NginxBlock, connections: number, limit: Setting<number>, own: boolean, primary: Span): FindingDraft | undefined {
+  const needed = connections * 2;
+  if (typeof limit.value !== 'number' || !(needed > limit.value)) return undefined;
+  const pass = firstPass(model, main);
+  if (!pass) return undefined;
+  const name = pass.entry.directive.name;
+  return {
+    messageId: 'proxiedExceedsLimit',
+    data: {
+      connections,
+      needed,
+      limit: limit.value,
+      where: describe(limit),
+      pass: `${name} at ${pass.entry.directive.file}:${pass.entry.directive.span.start.line}`,
+      fix: own
+        ? `raise worker_rlimit_nofile to ${needed} or lower worker_connections`
+        : `set worker_rlimit_nofile ${needed}; in the main context (or raise ${limitName(limit)}) or lower worker_connections`,
+    },
+    primary,
+    related: [
+      ...(limit.source.kind === 'file' ? [{ span: limit.source.span, label: `the workers' open-file limit is ${limit.value} here` }] : []),
+      { span: pass.entry.directive.span, label: `requests are proxied here (${name})` },
+    ],
+    modelPath: `${main.path}>events>worker_connections`,
+  };
+}
+
+/** The first request this main config passes on from its http blocks, includes read. */
+function firstPass(model: Deployment, main: NginxBlock): UpstreamPass | undefined {
+  for (const scope of model.nginx.scopes) if (scope.http.parent === main && scope.passes.length > 0) return scope.passes[0];
+  return undefined;
 }
 
 function describe(limit: Setting<number>): string {

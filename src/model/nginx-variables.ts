@@ -865,6 +865,19 @@ export class NginxVariables {
    * True means "maybe": ask `expand`.
    */
   mayHoldLineBreak(text: string): boolean {
+    // Kept per text: a large tree writes the same few values ("$host", "$remote_addr") thousands of times.
+    let answer = this.lineBreakByText.get(text);
+    if (answer === undefined) {
+      answer = this.partsMayHoldLineBreak(text);
+      if (this.lineBreakByText.size > 20000) this.lineBreakByText.clear();
+      this.lineBreakByText.set(text, answer);
+    }
+    return answer;
+  }
+
+  private lineBreakByText = new Map<string, boolean>();
+
+  private partsMayHoldLineBreak(text: string): boolean {
     for (const part of valueParts(text)) {
       if (part.kind === 'text') {
         if (maskOfLiteral(part.text) & (CH.LF | CH.CR)) return true;

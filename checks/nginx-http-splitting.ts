@@ -57,26 +57,33 @@ interface Checked {
   ownCaptures?: boolean;
 }
 
+// Shared answers of checkedArgs: one object per kind, not one per directive of a large tree.
+const RESPONSE_HEADER: Checked = { indexes: [1], target: 'response' };
+const UPSTREAM_HEADER: Checked = { indexes: [1], target: 'request sent upstream' };
+const UPSTREAM_LINE: Checked = { indexes: [0], target: 'request line sent upstream' };
+const RETURN_URL: Checked = { indexes: [0], target: 'response (Location header)' };
+const RETURN_CODE_URL: Checked = { indexes: [1], target: 'response (Location header)' };
+const REWRITE_REDIRECT: Checked = { indexes: [1], target: 'response (Location header)', ownCaptures: true };
+
 /** Which arguments land in a header, read without building argument objects (most directives are skipped). */
 function checkedArgs(entry: ExpandedDirective): Checked | undefined {
   const directive = entry.directive;
   switch (directive.name) {
     case 'add_header':
     case 'add_trailer':
-      return { indexes: [1], target: 'response' };
+      return RESPONSE_HEADER;
     case 'more_set_headers':
       return { indexes: directive.args.map((arg, i) => (arg.value.startsWith('-') ? -1 : i)).filter((i) => i >= 0), target: 'response' };
     case 'proxy_set_header':
     case 'grpc_set_header':
-      return { indexes: [1], target: 'request sent upstream' };
+      return UPSTREAM_HEADER;
     case 'proxy_pass':
-      return { indexes: [0], target: 'request line sent upstream' };
+      return UPSTREAM_LINE;
     case 'return': {
       const first = argText(directive, 0) ?? '';
       const second = argText(directive, 1);
-      if (second === undefined && URL_START.test(first)) return { indexes: [0], target: 'response (Location header)' };
-      if (second !== undefined && argText(directive, 2) === undefined && REDIRECT_CODES.has(first))
-        return { indexes: [1], target: 'response (Location header)' };
+      if (second === undefined && URL_START.test(first)) return RETURN_URL;
+      if (second !== undefined && argText(directive, 2) === undefined && REDIRECT_CODES.has(first)) return RETURN_CODE_URL;
       return undefined;
     }
     case 'rewrite': {
@@ -84,7 +91,7 @@ function checkedArgs(entry: ExpandedDirective): Checked | undefined {
       if (replacement === undefined) return undefined;
       const flag = argText(directive, 2);
       const redirect = flag === 'redirect' || flag === 'permanent' || URL_START.test(replacement);
-      return redirect ? { indexes: [1], target: 'response (Location header)', ownCaptures: true } : undefined;
+      return redirect ? REWRITE_REDIRECT : undefined;
     }
   }
   return undefined;

@@ -43,10 +43,11 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
-      for (const parent of [...scope.servers, ...scope.locations]) {
-        // Most levels have fewer than two locations: nothing to compare, and no argument to read.
+      for (const parent of scope.servers.concat(scope.locations)) {
+        // Most levels have fewer than two locations: nothing to compare, and no argument to read
+        // (counted first, so such a level allocates nothing).
+        if (!hasTwoLocations(parent)) continue;
         const locations = parent.children.filter((child) => child.kind === 'location');
-        if (locations.length < 2) continue;
         const siblings: Sibling[] = [];
         for (const child of locations) {
           if (argumentsUnknown(child.directive!)) continue;
@@ -58,6 +59,12 @@ export const rule = defineRule({
     }
   },
 });
+
+function hasTwoLocations(parent: NginxBlock): boolean {
+  let count = 0;
+  for (const child of parent.children) if (child.kind === 'location' && ++count === 2) return true;
+  return false;
+}
 
 function* judgeLevel(siblings: Sibling[], level: string): Generator<FindingDraft> {
   // A file included twice brings the same block twice: not a duplicate the user wrote.

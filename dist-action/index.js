@@ -42445,25 +42445,18 @@ var NginxDirectiveIndex = class {
   }
   /** The directives the rules judge: terminated, named, and not inside a block whose content is unchecked. */
   *checkedUses() {
-    for (const use of this.uses) if (use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name)) yield use;
+    for (const use of this.uses) if (isChecked(use)) yield use;
   }
   /**
-   * The checked uses named `name`. Built on the first call in one pass over checkedUses(), so the
-   * rules that look for a few names (map, error_log, keepalive_requests, ...) do not each walk
-   * every directive of a large tree.
+   * The checked uses named `name`: usesNamed(name) filtered, per name on first ask, so the rules
+   * that look for a few names (map, error_log, listen, ...) read only the uses of those names.
    */
   checkedUsesNamed(name2) {
-    if (!this.checkedByName) {
-      this.checkedByName = /* @__PURE__ */ new Map();
-      for (const use of this.checkedUses()) {
-        const list = this.checkedByName.get(use.directive.name);
-        if (list) list.push(use);
-        else this.checkedByName.set(use.directive.name, [use]);
-      }
-    }
-    return this.checkedByName.get(name2) ?? [];
+    let list = this.checkedByName.get(name2);
+    if (!list) this.checkedByName.set(name2, list = this.usesNamed(name2).filter(isChecked));
+    return list;
   }
-  checkedByName;
+  checkedByName = /* @__PURE__ */ new Map();
   /** The candidate contexts of a snippet where the most known directives are allowed. */
   plausibleContexts(root) {
     let best = [];
@@ -42494,6 +42487,9 @@ var NginxDirectiveIndex = class {
     return score;
   }
 };
+function isChecked(use) {
+  return use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name);
+}
 function serverNaming(server) {
   return server.block?.find((d) => d.name === "server_name") ?? server.block?.find((d) => d.name === "listen");
 }
@@ -43999,7 +43995,7 @@ var rule8 = defineRule({
   },
   *check(model) {
     const isContentType = (value) => value !== void 0 && value.length === 12 && value.toLowerCase() === "content-type";
-    if (!model.nginx.directives.usesNamed("add_header").some((use) => isContentType(use.directive.args[0]?.value))) return;
+    if (!model.nginx.directives.usesNamed("add_header").some((use) => isContentType(argValueOf(use.directive, 0)))) return;
     const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("add_header")) continue;
@@ -44775,6 +44771,7 @@ function combine(all) {
   }
   return { request, mask, origin };
 }
+var MAP_PARAMETERS = /* @__PURE__ */ new Set(["hostnames", "volatile", "include"]);
 var MapDefinition = class {
   constructor(map) {
     this.map = map;
@@ -44784,7 +44781,13 @@ var MapDefinition = class {
     return argValueOf(this.map.directive, 0) ?? "";
   }
   get entries() {
-    this.read ??= (this.map.children ?? []).filter((child) => argCountOf(child.directive) > 0 && !["hostnames", "volatile", "include"].includes(child.directive.name)).map((child) => ({ key: child.directive.name, value: argValueOf(child.directive, 0) ?? "", entry: child }));
+    if (!this.read) {
+      this.read = [];
+      for (const child of this.map.children ?? []) {
+        const key = child.directive.name;
+        if (argCountOf(child.directive) > 0 && !MAP_PARAMETERS.has(key)) this.read.push({ key, value: argValueOf(child.directive, 0) ?? "", entry: child });
+      }
+    }
     return this.read;
   }
   read;
@@ -44990,6 +44993,16 @@ var NginxVariables = class _NginxVariables {
    * True means "maybe": ask `expand`.
    */
   mayHoldLineBreak(text3) {
+    let answer = this.lineBreakByText.get(text3);
+    if (answer === void 0) {
+      answer = this.partsMayHoldLineBreak(text3);
+      if (this.lineBreakByText.size > 2e4) this.lineBreakByText.clear();
+      this.lineBreakByText.set(text3, answer);
+    }
+    return answer;
+  }
+  lineBreakByText = /* @__PURE__ */ new Map();
+  partsMayHoldLineBreak(text3) {
     for (const part2 of valueParts(text3)) {
       if (part2.kind === "text") {
         if (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) return true;
@@ -45015,23 +45028,36 @@ var NginxVariables = class _NginxVariables {
     return !(subjectSafe === true && !this.sets.has(name2));
   }
   mapMayHoldLineBreak(map) {
-    const sourceParts = valueParts(map.source);
-    const subjectSafe = sourceParts.every(
-      (part2) => part2.kind === "text" ? (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) === 0 : part2.kind === "variable" && !this.variableMayHoldLineBreak(part2.name, void 0)
-    );
-    for (const { value } of map.entries) {
-      for (const part2 of valueParts(value)) {
-        if (part2.kind === "text") {
-          if (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) return true;
-        } else if (part2.kind === "capture") {
-          if (!subjectSafe) return true;
-        } else if (part2.kind === "template" || this.variableMayHoldLineBreak(part2.name, subjectSafe)) {
-          return true;
-        }
-      }
-    }
+    const subjectSafe = !this.textMayHoldLineBreak(map.source, void 0, true);
+    for (const { value } of map.entries) if (this.textMayHoldLineBreak(value, subjectSafe, false)) return true;
     return false;
   }
+  /**
+   * Whether a map's source (`asSource`: a capture counts as unsafe) or one of its values may hold
+   * CR or LF. Kept per distinct text when it names no map, as the answer then depends on the text
+   * alone: a large tree repeats the same few sources and values across thousands of maps.
+   */
+  textMayHoldLineBreak(text3, subjectSafe, asSource) {
+    const key = `${asSource ? "s" : subjectSafe === true ? "t" : "f"}${text3}`;
+    const known2 = this.mapTextLineBreak.get(key);
+    if (known2 !== void 0) return known2;
+    let namesMap = false;
+    let answer = false;
+    for (const part2 of valueParts(text3)) {
+      if (part2.kind === "variable" && this.maps.has(part2.name)) namesMap = true;
+      if (part2.kind === "text") {
+        answer = (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) !== 0;
+      } else if (part2.kind === "capture") {
+        answer = asSource || !subjectSafe;
+      } else {
+        answer = part2.kind === "template" || this.variableMayHoldLineBreak(part2.name, asSource ? void 0 : subjectSafe);
+      }
+      if (answer) break;
+    }
+    if (!namesMap) this.mapTextLineBreak.set(key, answer);
+    return answer;
+  }
+  mapTextLineBreak = /* @__PURE__ */ new Map();
   /** The first regex entry with capturing groups of the map that sets `$name`, if it is one. */
   capturingMapEntry(name2) {
     const map = this.maps.get(name2.toLowerCase());
@@ -45976,25 +46002,30 @@ var rule20 = defineRule({
     }
   }
 });
+var RESPONSE_HEADER = { indexes: [1], target: "response" };
+var UPSTREAM_HEADER = { indexes: [1], target: "request sent upstream" };
+var UPSTREAM_LINE = { indexes: [0], target: "request line sent upstream" };
+var RETURN_URL = { indexes: [0], target: "response (Location header)" };
+var RETURN_CODE_URL = { indexes: [1], target: "response (Location header)" };
+var REWRITE_REDIRECT = { indexes: [1], target: "response (Location header)", ownCaptures: true };
 function checkedArgs(entry) {
   const directive = entry.directive;
   switch (directive.name) {
     case "add_header":
     case "add_trailer":
-      return { indexes: [1], target: "response" };
+      return RESPONSE_HEADER;
     case "more_set_headers":
       return { indexes: directive.args.map((arg, i) => arg.value.startsWith("-") ? -1 : i).filter((i) => i >= 0), target: "response" };
     case "proxy_set_header":
     case "grpc_set_header":
-      return { indexes: [1], target: "request sent upstream" };
+      return UPSTREAM_HEADER;
     case "proxy_pass":
-      return { indexes: [0], target: "request line sent upstream" };
+      return UPSTREAM_LINE;
     case "return": {
       const first = argText(directive, 0) ?? "";
       const second = argText(directive, 1);
-      if (second === void 0 && URL_START.test(first)) return { indexes: [0], target: "response (Location header)" };
-      if (second !== void 0 && argText(directive, 2) === void 0 && REDIRECT_CODES.has(first))
-        return { indexes: [1], target: "response (Location header)" };
+      if (second === void 0 && URL_START.test(first)) return RETURN_URL;
+      if (second !== void 0 && argText(directive, 2) === void 0 && REDIRECT_CODES.has(first)) return RETURN_CODE_URL;
       return void 0;
     }
     case "rewrite": {
@@ -46002,7 +46033,7 @@ function checkedArgs(entry) {
       if (replacement === void 0) return void 0;
       const flag2 = argText(directive, 2);
       const redirect = flag2 === "redirect" || flag2 === "permanent" || URL_START.test(replacement);
-      return redirect ? { indexes: [1], target: "response (Location header)", ownCaptures: true } : void 0;
+      return redirect ? REWRITE_REDIRECT : void 0;
     }
   }
   return void 0;
@@ -48891,13 +48922,14 @@ init_rule();
 // src/model/nginx-location.ts
 var MODIFIERS = { "=": "exact", "^~": "prefixNoRegex", "~": "regex", "~*": "regexCaseless" };
 function locationMatch(directive) {
-  const args = directive.args.map((arg) => arg.value);
-  if (args.length === 2) {
-    const kind = Object.hasOwn(MODIFIERS, args[0]) ? MODIFIERS[args[0]] : void 0;
-    return kind ? { kind, pattern: args[1] } : void 0;
+  const count = argCountOf(directive);
+  if (count === 2) {
+    const modifier = argValueOf(directive, 0);
+    const kind = Object.hasOwn(MODIFIERS, modifier) ? MODIFIERS[modifier] : void 0;
+    return kind ? { kind, pattern: argValueOf(directive, 1) } : void 0;
   }
-  if (args.length !== 1) return void 0;
-  const [value] = args;
+  if (count !== 1) return void 0;
+  const value = argValueOf(directive, 0);
   if (value.startsWith("@")) return { kind: "named", pattern: value };
   if (value.startsWith("=")) return { kind: "exact", pattern: value.slice(1) };
   if (value.startsWith("^~")) return { kind: "prefixNoRegex", pattern: value.slice(2) };
@@ -48944,9 +48976,9 @@ var rule52 = defineRule({
   },
   *check(model) {
     for (const scope of model.nginx.scopes) {
-      for (const parent of [...scope.servers, ...scope.locations]) {
+      for (const parent of scope.servers.concat(scope.locations)) {
+        if (!hasTwoLocations(parent)) continue;
         const locations = parent.children.filter((child) => child.kind === "location");
-        if (locations.length < 2) continue;
         const siblings = [];
         for (const child of locations) {
           if (argumentsUnknown(child.directive)) continue;
@@ -48958,6 +48990,11 @@ var rule52 = defineRule({
     }
   }
 });
+function hasTwoLocations(parent) {
+  let count = 0;
+  for (const child of parent.children) if (child.kind === "location" && ++count === 2) return true;
+  return false;
+}
 function* judgeLevel(siblings, level) {
   const seen = /* @__PURE__ */ new Set();
   const unique3 = siblings.filter((sibling) => !seen.has(sibling.block.directive) && seen.add(sibling.block.directive));

@@ -295,28 +295,20 @@ export class NginxDirectiveIndex {
 
   /** The directives the rules judge: terminated, named, and not inside a block whose content is unchecked. */
   *checkedUses(): Generator<DirectiveUse> {
-    // A name a template tag writes (`{{ directive }} on;`) is only known once rendered.
-    for (const use of this.uses) if (use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name)) yield use;
+    for (const use of this.uses) if (isChecked(use)) yield use;
   }
 
   /**
-   * The checked uses named `name`. Built on the first call in one pass over checkedUses(), so the
-   * rules that look for a few names (map, error_log, keepalive_requests, ...) do not each walk
-   * every directive of a large tree.
+   * The checked uses named `name`: usesNamed(name) filtered, per name on first ask, so the rules
+   * that look for a few names (map, error_log, listen, ...) read only the uses of those names.
    */
   checkedUsesNamed(name: string): readonly DirectiveUse[] {
-    if (!this.checkedByName) {
-      this.checkedByName = new Map();
-      for (const use of this.checkedUses()) {
-        const list = this.checkedByName.get(use.directive.name);
-        if (list) list.push(use);
-        else this.checkedByName.set(use.directive.name, [use]);
-      }
-    }
-    return this.checkedByName.get(name) ?? [];
+    let list = this.checkedByName.get(name);
+    if (!list) this.checkedByName.set(name, (list = this.usesNamed(name).filter(isChecked)));
+    return list;
   }
 
-  private checkedByName: Map<string, DirectiveUse[]> | undefined;
+  private readonly checkedByName = new Map<string, readonly DirectiveUse[]>();
 
   /** The candidate contexts of a snippet where the most known directives are allowed. */
   private plausibleContexts(root: NginxConfigRoot): string[] {
@@ -348,6 +340,11 @@ export class NginxDirectiveIndex {
     }
     return score;
   }
+}
+
+/** A name a template tag writes (`{{ directive }} on;`) is only known once rendered. */
+function isChecked(use: DirectiveUse): boolean {
+  return use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name);
 }
 
 /** What tells a `server` block apart in a model path: its first server_name, else its first listen. */

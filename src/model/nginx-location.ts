@@ -3,6 +3,7 @@
  * `~ re`, `~* re`, `@name`, a plain prefix, and the forms with the modifier glued on (`=/a`, `~*\.php$`).
  */
 import type { NginxDirective } from '../readers/nginx';
+import { argCountOf, argValueOf } from '../readers/nginx/parse';
 
 export type LocationKind = 'exact' | 'prefix' | 'prefixNoRegex' | 'regex' | 'regexCaseless' | 'named';
 
@@ -15,13 +16,15 @@ export interface LocationMatch {
 const MODIFIERS: Record<string, LocationKind> = { '=': 'exact', '^~': 'prefixNoRegex', '~': 'regex', '~*': 'regexCaseless' };
 
 export function locationMatch(directive: NginxDirective): LocationMatch | undefined {
-  const args = directive.args.map((arg) => arg.value);
-  if (args.length === 2) {
-    const kind = Object.hasOwn(MODIFIERS, args[0]) ? MODIFIERS[args[0]] : undefined;
-    return kind ? { kind, pattern: args[1] } : undefined;
+  // Values only: argument objects (with spans) are built on demand, and a level's locations need none.
+  const count = argCountOf(directive);
+  if (count === 2) {
+    const modifier = argValueOf(directive, 0)!;
+    const kind = Object.hasOwn(MODIFIERS, modifier) ? MODIFIERS[modifier] : undefined;
+    return kind ? { kind, pattern: argValueOf(directive, 1)! } : undefined;
   }
-  if (args.length !== 1) return undefined;
-  const [value] = args;
+  if (count !== 1) return undefined;
+  const value = argValueOf(directive, 0)!;
   if (value.startsWith('@')) return { kind: 'named', pattern: value };
   if (value.startsWith('=')) return { kind: 'exact', pattern: value.slice(1) };
   if (value.startsWith('^~')) return { kind: 'prefixNoRegex', pattern: value.slice(2) };

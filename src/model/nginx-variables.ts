@@ -615,6 +615,9 @@ export interface ExpandedPart {
   top: ValuePart;
 }
 
+/** Lines of a map block that are not entries. */
+const MAP_PARAMETERS = new Set(['hostnames', 'volatile', 'include']);
+
 /** A map, read when a rule first asks about its variable (a large tree holds thousands). */
 class MapDefinition {
   constructor(private readonly map: ExpandedDirective) {}
@@ -624,9 +627,13 @@ class MapDefinition {
   }
 
   get entries(): { key: string; value: string; entry: ExpandedDirective }[] {
-    this.read ??= (this.map.children ?? [])
-      .filter((child) => argCountOf(child.directive) > 0 && !['hostnames', 'volatile', 'include'].includes(child.directive.name))
-      .map((child) => ({ key: child.directive.name, value: argValueOf(child.directive, 0) ?? '', entry: child }));
+    if (!this.read) {
+      this.read = [];
+      for (const child of this.map.children ?? []) {
+        const key = child.directive.name;
+        if (argCountOf(child.directive) > 0 && !MAP_PARAMETERS.has(key)) this.read.push({ key, value: argValueOf(child.directive, 0) ?? '', entry: child });
+      }
+    }
     return this.read;
   }
 
@@ -858,6 +865,19 @@ export class NginxVariables {
    * True means "maybe": ask `expand`.
    */
   mayHoldLineBreak(text: string): boolean {
+    // Kept per text: a large tree writes the same few values ("$host", "$remote_addr") thousands of times.
+    let answer = this.lineBreakByText.get(text);
+    if (answer === undefined) {
+      answer = this.partsMayHoldLineBreak(text);
+      if (this.lineBreakByText.size > 20000) this.lineBreakByText.clear();
+      this.lineBreakByText.set(text, answer);
+    }
+    return answer;
+  }
+
+  private lineBreakByText = new Map<string, boolean>();
+
+  private partsMayHoldLineBreak(text: string): boolean {
     for (const part of valueParts(text)) {
       if (part.kind === 'text') {
         if (maskOfLiteral(part.text) & (CH.LF | CH.CR)) return true;
@@ -886,25 +906,38 @@ export class NginxVariables {
   }
 
   private mapMayHoldLineBreak(map: MapDefinition): boolean {
-    const sourceParts = valueParts(map.source);
-    const subjectSafe = sourceParts.every((part) =>
-      part.kind === 'text'
-        ? (maskOfLiteral(part.text) & (CH.LF | CH.CR)) === 0
-        : part.kind === 'variable' && !this.variableMayHoldLineBreak(part.name, undefined),
-    );
-    for (const { value } of map.entries) {
-      for (const part of valueParts(value)) {
-        if (part.kind === 'text') {
-          if (maskOfLiteral(part.text) & (CH.LF | CH.CR)) return true;
-        } else if (part.kind === 'capture') {
-          if (!subjectSafe) return true;
-        } else if (part.kind === 'template' || this.variableMayHoldLineBreak(part.name, subjectSafe)) {
-          return true;
-        }
-      }
-    }
+    const subjectSafe = !this.textMayHoldLineBreak(map.source, undefined, true);
+    for (const { value } of map.entries) if (this.textMayHoldLineBreak(value, subjectSafe, false)) return true;
     return false;
   }
+
+  /**
+   * Whether a map's source (`asSource`: a capture counts as unsafe) or one of its values may hold
+   * CR or LF. Kept per distinct text when it names no map, as the answer then depends on the text
+   * alone: a large tree repeats the same few sources and values across thousands of maps.
+   */
+  private textMayHoldLineBreak(text: string, subjectSafe: boolean | undefined, asSource: boolean): boolean {
+    const key = `${asSource ? 's' : subjectSafe === true ? 't' : 'f'}${text}`;
+    const known = this.mapTextLineBreak.get(key);
+    if (known !== undefined) return known;
+    let namesMap = false;
+    let answer = false;
+    for (const part of valueParts(text)) {
+      if (part.kind === 'variable' && this.maps.has(part.name)) namesMap = true;
+      if (part.kind === 'text') {
+        answer = (maskOfLiteral(part.text) & (CH.LF | CH.CR)) !== 0;
+      } else if (part.kind === 'capture') {
+        answer = asSource || !subjectSafe;
+      } else {
+        answer = part.kind === 'template' || this.variableMayHoldLineBreak(part.name, asSource ? undefined : subjectSafe);
+      }
+      if (answer) break;
+    }
+    if (!namesMap) this.mapTextLineBreak.set(key, answer);
+    return answer;
+  }
+
+  private mapTextLineBreak = new Map<string, boolean>();
 
   /** The first regex entry with capturing groups of the map that sets `$name`, if it is one. */
   capturingMapEntry(name: string): ExpandedDirective | undefined {

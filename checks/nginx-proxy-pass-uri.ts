@@ -27,8 +27,7 @@ export const rule = defineRule({
     for (const pass of model.nginx.passes) {
       if (pass.module !== 'proxy' || pass.location.kind !== 'location') continue;
       const arg = pass.entry.directive.args[0];
-      if (arg.value.includes('$')) continue;
-      const uri = uriPart(arg.value);
+      const uri = pass.uri;
       if (uri === undefined) continue;
       const args = pass.location.directive?.args ?? [];
       // nginx refuses a URI part in regex and named locations; a rewrite changes what is sent.
@@ -44,18 +43,3 @@ export const rule = defineRule({
     }
   },
 });
-
-/** The path after `scheme://host[:port]` (`/` included), or undefined when there is none; `unix:` sockets end at `:`. */
-function uriPart(value: string): string | undefined {
-  const scheme = /^[a-z]+:\/\//i.exec(value);
-  if (!scheme) return undefined;
-  let rest = value.slice(scheme[0].length);
-  if (/^unix:/i.test(rest)) {
-    const colon = rest.indexOf(':', 5);
-    if (colon === -1) return undefined;
-    rest = rest.slice(colon + 1);
-    return rest === '' ? undefined : rest;
-  }
-  const slash = rest.indexOf('/');
-  return slash === -1 ? undefined : rest.slice(slash);
-}

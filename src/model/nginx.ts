@@ -226,6 +226,8 @@ export interface UpstreamPass {
   location: NginxBlock;
   /** `http`, `https`, `grpc`, `grpcs` for proxy_pass/grpc_pass; undefined otherwise. */
   scheme?: string;
+  /** proxy_pass's URI part (`/api/` of `http://app/api/`), when written without variables. */
+  uri?: string;
   target: { kind: 'group'; group: UpstreamGroup } | { kind: 'address'; address: NginxAddress } | { kind: 'variable' } | { kind: 'unresolved'; host: string };
 }
 
@@ -463,9 +465,11 @@ function resolvePass(scope: NginxHttpScope, module: PassModule, entry: ExpandedD
     const end = module === 'proxy' ? path.indexOf(':') : -1;
     const socket = end === -1 ? path : path.slice(0, end);
     pass.target = { kind: 'address', address: { kind: 'unix', path: socket, text: `unix:${socket}` } };
+    if (pass.scheme && end !== -1 && end + 1 < path.length) pass.uri = path.slice(end + 1);
     return pass;
   }
   const hostPort = rest.split('/')[0];
+  if (module === 'proxy' && pass.scheme && rest.length > hostPort.length) pass.uri = rest.slice(hostPort.length);
   const group = /:\d+$/.test(hostPort) ? undefined : scope.findUpstream(hostPort, entry.directive.file);
   if (group) {
     pass.target = { kind: 'group', group };

@@ -7,7 +7,7 @@
 import type { Span } from '../source/span';
 import type { Deployment } from './deployment';
 import type { NginxBlock, NginxHttpScope } from './nginx';
-import { parseAddress } from './nginx';
+import { listenSocket } from './nginx-listen';
 import { cloudLoadBalancers, unattachedTargetGroups } from './load-balancers';
 import type { CloudTargetGroup, CloudValue, HealthCheck } from '../readers/cloud-balancers';
 import { TARGET_GROUP_HEALTH_DEFAULTS } from '../reference/aws-load-balancers';
@@ -77,13 +77,10 @@ function serverListens(server: NginxBlock): Listen[] | undefined {
       : [];
   const listens: Listen[] = [];
   for (const entry of entries) {
-    const args = entry.directive.args;
-    const first = args[0]?.value ?? '';
-    if (first.includes('$')) return undefined;
-    if (/^unix:/i.test(first)) continue;
-    const port = /^\d+$/.test(first) ? Number(first) : parseAddress(first, 80)?.kind === 'tcp' ? (parseAddress(first, 80) as { port: number }).port : undefined;
-    if (port === undefined) return undefined;
-    listens.push({ port, span: entry.directive.span, isDefault: args.slice(1).some((arg) => arg.value === 'default_server' || arg.value === 'default') });
+    const socket = listenSocket(entry.directive);
+    if (!socket) return undefined;
+    if (socket.port === undefined) continue; // a unix socket: no balancer reaches it
+    listens.push({ port: socket.port, span: entry.directive.span, isDefault: socket.defaultServer });
   }
   return listens;
 }

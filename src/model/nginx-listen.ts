@@ -9,6 +9,8 @@ import { DEPRECATED_LISTEN_PARAMETERS } from '../reference/nginx/deprecations';
 export interface ListenSocket {
   /** `*:80`, `127.0.0.1:8080`, `[::]:443`, `unix:/run/nginx.sock`: equal keys are one socket. */
   key: string;
+  /** The TCP port; undefined for a unix socket. */
+  port?: number;
   defaultServer: boolean;
 }
 
@@ -21,7 +23,8 @@ export function listenSocket(directive: NginxDirective): ListenSocket | undefine
   if (address === undefined || address.includes('$') || address.includes('{')) return undefined;
   const defaultServer = directive.args.slice(1).some((arg) => arg.value === 'default_server' || arg.value === 'default');
   const key = socketKey(address);
-  return key === undefined ? undefined : { key, defaultServer };
+  if (key === undefined) return undefined;
+  return key.startsWith('unix:') ? { key, defaultServer } : { key, port: Number(key.slice(key.lastIndexOf(':') + 1)), defaultServer };
 }
 
 function socketKey(address: string): string | undefined {

@@ -1,8 +1,7 @@
 import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import type { NginxArg } from '../src/readers/nginx/tree';
-import type { Span } from '../src/source/span';
 import { weakCiphers, weakProtocol } from '../src/model/tls-ciphers';
+import { partSpan } from '../src/model/nginx-variables';
 import { tlsServedUnder } from '../src/model/nginx-tls';
 import { argumentsUnknown } from '../src/model/template-values';
 import { docsUrl } from '../src/source/meta';
@@ -74,23 +73,9 @@ export const rule = defineRule({
       yield {
         messageId: 'weakCiphers',
         data: { directive: name, items, why },
-        primary: itemSpan(list, weak[0].offset, weak[0].text.length),
+        primary: partSpan(list, { start: weak[0].offset, end: weak[0].offset + weak[0].text.length }),
         modelPath: use.path,
       };
     }
   },
 });
-
-/** The span of one item inside an argument, when the argument is written as nginx reads it; else the argument. */
-function itemSpan(arg: NginxArg, offset: number, length: number): Span {
-  const quote = arg.quoted ? 1 : 0;
-  const { start, end } = arg.span;
-  const plain = start.line === end.line && end.offset - start.offset === arg.value.length + 2 * quote;
-  if (!plain) return arg.span;
-  const from = quote + offset;
-  return {
-    file: arg.span.file,
-    start: { line: start.line, column: start.column + from, offset: start.offset + from },
-    end: { line: start.line, column: start.column + from + length, offset: start.offset + from + length },
-  };
-}
